@@ -1,0 +1,135 @@
+"""The model catalogue: tiers, prices, limits and lifecycle, read from models.yaml.
+
+Model IDs are normalised before look-up so that provider-prefixed and platform IDs
+(`anthropic/claude-sonnet-4-6`, `us.anthropic.claude-opus-4-7`, `...-v1:0`,
+`claude-opus-4-6@default`) find the same entry.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Dict, Iterable, Optional, Tuple
+
+import yaml
+
+DATA = Path(__file__).with_name("models.yaml")
+
+_PREFIX = re.compile(r"^(?:(?:anthropic|bedrock|vertex_ai|openai|azure|litellm_proxy)/)+")
+_REGION = re.compile(r"^(?:us|eu|apac|jp|au|global|us-gov)\.")
+_BEDROCK = re.compile(r"^anthropic\.(?P<id>.+?)(?:-v\d+(?::\d+)?)?$")
+_VERTEX = re.compile(r"^(?P<id>claude-[^@]+)@(?P<tag>.+)$")
+
+
+@dataclass(frozen=True)
+class Model:
+    id: str
+    provider: str
+    family: str
+    tier: str
+    aliases: Tuple[str, ...] = ()
+    input: Optional[float] = None
+    output: Optional[float] = None
+    cache_write: Optional[float] = None
+    cache_read: Optional[float] = None
+    max_output: Optional[int] = None
+    context: Optional[int] = None
+    min_cacheable: Optional[int] = None
+    tokenizer: str = "claude-legacy"
+    status: str = "active"
+    retires: Optional[str] = None
+    successor: Optional[str] = None
+    nonstreaming_max: Optional[int] = None
+    source: str = ""
+    note: str = ""
+
+
+FIELDS = {f for f in Model.__dataclass_fields__}
+TIER_ORDER = {"small": 0, "mid": 1, "top": 2}
+
+
+class CatalogError(ValueError):
+    pass
+
+
+@dataclass
+class Catalog:
+    models: Dict[str, Model]
+    tokenizers: Dict[str, float]
+    _index: Dict[str, Model] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for model in self.models.values():
+            for key in (model.id, *model.aliases):
+                self._index[key.lower()] = model
+
+    def lookup(self, model_id: str) -> Optional[Model]:
+        if not isinstance(model_id, str):
+            return None
+        key = normalise(model_id)
+        found = self._index.get(key)
+        if found is None and "@" in key:
+            found = self._index.get(key.split("@", 1)[0])
+        return found
+
+    def token_ratio(self, model: Optional[Model]) -> float:
+        if model is None:
+            return min(self.tokenizers.values())
+        return self.tokenizers.get(model.tokenizer, 1.0)
+
+    def cheapest(self, provider: str) -> Optional[Model]:
+        """The cheapest active model of a provider, by output price."""
+        candidates = [m for m in self.models.values() if m.provider == provider and m.status == "active" and m.output]
+        return min(candidates, key=lambda m: (m.output, m.input or 0), default=None)
+
+    def with_extra(self, extra: Iterable[dict]) -> "Catalog":
+        models = dict(self.models)
+        for raw in extra:
+            model = _model(raw, "config")
+            models[model.id] = model
+        return Catalog(models, dict(self.tokenizers))
+
+
+def normalise(model_id: str) -> str:
+    key = model_id.strip().lower()
+    key = _PREFIX.sub("", key)
+    key = _REGION.sub("", key)
+    m = _BEDROCK.match(key)
+    if m:
+        key = m.group("id")
+    m = _VERTEX.match(key)
+    if m:
+        tag = m.group("tag")
+        key = m.group("id") if tag in ("default", "latest") else f"{m.group('id')}-{tag}"
+    return key
+
+
+def _model(raw: dict, where: str) -> Model:
+    if not isinstance(raw, dict) or "id" not in raw:
+        raise CatalogError(f"{where}: every model needs an `id`")
+    unknown = set(raw) - FIELDS
+    if unknown:
+        raise CatalogError(f"{where}: model {raw['id']!r} has unknown keys: {', '.join(sorted(unknown))}")
+    for key in ("provider", "tier"):
+        if key not in raw:
+            raise CatalogError(f"{where}: model {raw['id']!r} needs `{key}`")
+    if raw["tier"] not in TIER_ORDER:
+        raise CatalogError(f"{where}: model {raw['id']!r}: tier must be one of small, mid, top")
+    values = dict(raw)
+    values.setdefault("family", raw["id"].split("-")[0])
+    values["aliases"] = tuple(raw.get("aliases") or ())
+    for key in ("retires",):
+        if values.get(key) is not None:
+            values[key] = str(values[key])
+    return Model(**values)
+
+
+@lru_cache(maxsize=1)
+def load() -> Catalog:
+    data = yaml.safe_load(DATA.read_text(encoding="utf-8"))
+    models = {}
+    for raw in data["models"]:
+        model = _model(raw, str(DATA))
+        models[model.id] = model
+    return Catalog(models, dict(data["tokenizers"]))

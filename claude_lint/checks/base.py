@@ -1,0 +1,73 @@
+"""The rule base class and the helpers every rule shares.
+
+A rule's docstring is its documentation, in ruff's order: What it does, Why is this
+bad?, Example, Use instead, Options. `fires` and `silent` are its proof: one generic
+test runs every example through the real engine. An example is a Python source, or a
+dict of file names to contents for a project of several files.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Dict, Iterator, List, Optional, Sequence, Union
+
+from claude_lint.catalog import Catalog, Model
+from claude_lint.diagnostics import Diagnostic, Fix
+from claude_lint.facts import FileError, Loc
+from claude_lint.link import Call
+
+Example = Union[str, Dict[str, str]]
+
+
+@dataclass(frozen=True)
+class Context:
+    catalog: Catalog
+    options: Dict[str, object]
+
+    def option(self, name: str):
+        return self.options[name]
+
+    def model(self, call: Call) -> Optional[Model]:
+        model_id = call.model_id()
+        return self.catalog.lookup(model_id) if model_id else None
+
+
+class Rule:
+    code = ""
+    name = ""
+    summary = ""
+    severity = "warning"
+    options: Dict[str, object] = {}
+    fires: Sequence[Example] = ()
+    silent: Sequence[Example] = ()
+
+    def check_call(self, call: Call, ctx: Context) -> Iterator[Diagnostic]:
+        return iter(())
+
+    def check_project(self, calls: List[Call], ctx: Context) -> Iterator[Diagnostic]:
+        return iter(())
+
+    def diagnostic(self, loc: Loc, message: str, *, severity: Optional[str] = None, cost: Optional[float] = None, fix: Optional[Fix] = None) -> Diagnostic:
+        return Diagnostic(self.code, self.name, message, loc, severity or self.severity, fix, cost)
+
+
+class FileRule(Rule):
+    """CL9xx: a file that could not be read or parsed. Reported by the engine, not by checks."""
+
+    def from_error(self, error: FileError) -> Diagnostic:
+        return Diagnostic(error.code, self.name, error.message, error.loc, "error")
+
+
+def money(usd: float) -> str:
+    if usd >= 100:
+        return f"${usd:,.0f}"
+    if usd >= 0.01:
+        return f"${usd:,.2f}"
+    return f"${usd:.4f}"
+
+
+def per_mtok(price: Optional[float]) -> str:
+    return "?" if price is None else f"${price:g}/MTok"
+
+
+def tokens(n: int) -> str:
+    return f"{n:,}"

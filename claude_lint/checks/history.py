@@ -1,0 +1,102 @@
+from __future__ import annotations
+
+from typing import Iterator
+
+from claude_lint.checks.base import Context, Rule
+from claude_lint.diagnostics import Diagnostic
+from claude_lint.link import Call
+
+HEAD = "import anthropic\nclient = anthropic.Anthropic()\n"
+CREATE = 'client.messages.create(model="claude-sonnet-4-6", max_tokens=500, messages={msgs})'
+
+
+class UnboundedHistory(Rule):
+    """## What it does
+    Flags a messages list that grows every turn and is sent whole on every call, with
+    no window, `pop`, `del`, `clear`, reassignment or trimming call anywhere on its
+    path: a list appended to inside a loop, or kept on `self` or at module level and
+    appended to in a method.
+
+    ## Why is this bad?
+    Every call pays for the whole conversation so far. With turns of similar size,
+    the input billed over a conversation grows with the square of its length: turn 50
+    re-sends the 49 turns before it. A sliding window, a summary of old turns, or a
+    token budget keeps each call's input bounded.
+
+    ## Example
+    ```python
+    history = []
+    while True:
+        history.append({"role": "user", "content": input()})
+        reply = client.messages.create(model=M, max_tokens=500, messages=history)
+        history.append({"role": "assistant", "content": reply.content})
+    ```
+
+    ## Use instead
+    ```python
+        reply = client.messages.create(model=M, max_tokens=500, messages=history[-20:])
+    ```
+    or a `collections.deque(maxlen=20)`, or trimming `history` when it grows past a
+    token budget.
+    """
+
+    code = "CL004"
+    name = "history-unbounded"
+    summary = "conversation history that grows every turn, never trimmed"
+    fires = [
+        HEAD
+        + "history = []\nwhile True:\n    history.append({'role': 'user', 'content': input()})\n    reply = "
+        + CREATE.format(msgs="history")
+        + "\n    history.append({'role': 'assistant', 'content': reply.content})\n",
+        HEAD
+        + "class Chat:\n    def __init__(self):\n        self.messages = []\n\n    def send(self, text):\n"
+        "        self.messages.append({'role': 'user', 'content': text})\n        reply = "
+        + CREATE.format(msgs="self.messages")
+        + "\n        self.messages.append({'role': 'assistant', 'content': reply.content})\n        return reply\n",
+    ]
+    silent = [
+        # a window is sent
+        HEAD
+        + "history = []\nwhile True:\n    history.append({'role': 'user', 'content': input()})\n    reply = "
+        + CREATE.format(msgs="history[-20:]")
+        + "\n",
+        # trimmed in the loop
+        HEAD
+        + "history = []\nwhile True:\n    history.append({'role': 'user', 'content': input()})\n    if len(history) > 20:\n        history.pop(0)\n    reply = "
+        + CREATE.format(msgs="history")
+        + "\n",
+        # rebuilt every iteration
+        HEAD
+        + "for doc in docs:\n    msgs = [{'role': 'user', 'content': doc}]\n    msgs.append({'role': 'user', 'content': 'summarise'})\n    "
+        + CREATE.format(msgs="msgs")
+        + "\n",
+        # reassigned through a trimming helper
+        HEAD
+        + "history = []\nwhile True:\n    history.append({'role': 'user', 'content': input()})\n    history = trim(history)\n    "
+        + CREATE.format(msgs="history")
+        + "\n",
+        # a bounded deque
+        HEAD
+        + "from collections import deque\nhistory = deque(maxlen=20)\nwhile True:\n    history.append({'role': 'user', 'content': input()})\n    "
+        + CREATE.format(msgs="list(history)")
+        + "\n",
+        # a reset method bounds the attribute
+        HEAD
+        + "class Chat:\n    def __init__(self):\n        self.messages = []\n    def reset(self):\n        self.messages = []\n"
+        "    def send(self, text):\n        self.messages.append({'role': 'user', 'content': text})\n        return "
+        + CREATE.format(msgs="self.messages")
+        + "\n",
+    ]
+
+    def check_call(self, call: Call, ctx: Context) -> Iterator[Diagnostic]:
+        history = call.site.history
+        if history is None:
+            return
+        arg = call.arg("messages")
+        where = {"loop": "inside the loop", "attribute": "in a method", "module": "at module level"}[history.kind]
+        yield self.diagnostic(
+            arg.at if arg is not None else call.site.loc,
+            f"`{history.name}` grows every turn (appended {where} at line {history.append.row}) and is sent whole on every call, "
+            f"so input cost grows with the square of the conversation length. Send a window (messages={history.name}[-20:]), "
+            "summarise old turns, or trim to a token budget.",
+        )

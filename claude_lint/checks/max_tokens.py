@@ -1,0 +1,115 @@
+from __future__ import annotations
+
+from typing import Iterator
+
+from claude_lint.checks.base import Context, Rule, money, per_mtok, tokens
+from claude_lint.diagnostics import Diagnostic
+from claude_lint.facts import Lit, Mapping
+from claude_lint.link import Call
+
+
+class OversizedMaxTokens(Rule):
+    """## What it does
+    Flags a `max_tokens` at or above the review threshold (`warn-at`, 4,096 by default),
+    or equal to (or above) the model's maximum output.
+
+    ## Why is this bad?
+    Output tokens cost about five times as much as input tokens. `max_tokens` is the
+    worst case you agree to pay on every call: a runaway or verbose answer is billed up
+    to that limit, and a limit set to the model's maximum removes the guard entirely.
+    The value is followed to where it comes from: a constant, another module, a
+    `**params` dict, or a wrapper function's default.
+
+    When extended thinking is on, the thinking budget is added to the threshold,
+    because `max_tokens` must exceed `budget_tokens`.
+
+    ## Example
+    ```python
+    client.messages.create(model="claude-sonnet-4-6", max_tokens=8192, messages=msgs)
+    ```
+
+    ## Use instead
+    ```python
+    client.messages.create(model="claude-sonnet-4-6", max_tokens=1024, messages=msgs)
+    ```
+
+    ## Options
+    - `warn-at` (int, 4096): the smallest `max_tokens` reported.
+    - `suggested` (int, 1024): the limit proposed in the message.
+    """
+
+    code = "CL001"
+    name = "max-tokens-oversized"
+    summary = "max_tokens far above what a call needs"
+    options = {"warn-at": 4096, "suggested": 1024}
+    fires = [
+        'import anthropic\nclient = anthropic.Anthropic()\nclient.messages.create(model="claude-sonnet-4-6", max_tokens=8192, messages=[])\n',
+        # followed through a wrapper's default
+        "from anthropic import Anthropic\nclient = Anthropic()\n\ndef ask(q, max_tokens=16000):\n"
+        '    return client.messages.create(model="claude-sonnet-4-6", max_tokens=max_tokens, messages=[{"role": "user", "content": q}])\n',
+        # followed into another module and through a **params dict
+        {
+            "settings.py": "MAX_OUTPUT = 32000\n",
+            "app.py": "import anthropic\nfrom settings import MAX_OUTPUT\n\nPARAMS = {\"model\": \"claude-opus-4-6\", \"max_tokens\": MAX_OUTPUT}\n"
+            "client = anthropic.Anthropic()\nclient.messages.create(**PARAMS, messages=[])\n",
+        },
+        # equal to the model's maximum output
+        'import anthropic\nanthropic.AsyncAnthropic().messages.create(model="claude-haiku-4-5", max_tokens=64000, messages=[])\n',
+    ]
+    silent = [
+        'import anthropic\nclient = anthropic.Anthropic()\nclient.messages.create(model="claude-sonnet-4-6", max_tokens=512, messages=[])\n',
+        # not an LLM call: a Django thread's messages
+        "import anthropic\nthread.messages.create(max_tokens=9000, body='hi')\n",
+        # a tokenizer argument of the same name
+        "import anthropic\nfrom tokenizers import Tokenizer\nTokenizer.truncate(text, max_tokens=100000)\n",
+        # unresolvable: stays silent rather than guess
+        "import os, anthropic\nclient = anthropic.Anthropic()\n"
+        'client.messages.create(model="claude-sonnet-4-6", max_tokens=int(os.environ["MAX"]), messages=[])\n',
+        # the thinking budget needs the room
+        'import anthropic\nclient = anthropic.Anthropic()\nclient.messages.create(model="claude-sonnet-4-6", max_tokens=12000,\n'
+        '    thinking={"type": "enabled", "budget_tokens": 10000}, messages=[])\n',
+    ]
+
+    def check_call(self, call: Call, ctx: Context) -> Iterator[Diagnostic]:
+        limit = call.int_value("max_tokens")
+        if limit is None:
+            return
+        arg = call.arg("max_tokens")
+        assert arg is not None
+        model = ctx.model(call)
+        threshold = int(ctx.option("warn-at"))
+        thinking = call.value("thinking")
+        if thinking is not None and not (isinstance(thinking, Lit) and thinking.value is None):
+            budget = thinking.get("budget_tokens") if isinstance(thinking, Mapping) else None
+            if not (isinstance(budget, Lit) and isinstance(budget.value, int)):
+                return
+            threshold += budget.value
+        at_max = model is not None and model.max_output is not None and limit >= model.max_output
+        if limit < threshold and not at_max:
+            return
+        origin = _origin(arg)
+        if model is not None and model.max_output is not None and limit > model.max_output:
+            reason = f"is above {model.id}'s maximum output of {tokens(model.max_output)}, so the API rejects it"
+        elif at_max:
+            reason = f"is {model.id}'s maximum output: the limit guards nothing"
+        else:
+            reason = f"is at or above the review threshold of {tokens(threshold)}"
+        cost = None
+        price = ""
+        if model is not None and model.output is not None:
+            per_call = min(limit, model.max_output or limit) * model.output / 1e6
+            cost = per_call * 1000
+            price = f"; worst case {money(per_call)} of output per call ({money(cost)} per 1,000 calls) on {model.id} at {per_mtok(model.output)}"
+        yield self.diagnostic(
+            arg.at,
+            f"max_tokens={limit}{origin} {reason}{price}. Set the smallest limit the response needs (e.g. {ctx.option('suggested')}).",
+            cost=cost,
+            severity="error" if model is not None and model.max_output is not None and limit > model.max_output else None,
+        )
+
+
+def _origin(arg) -> str:
+    loc = getattr(arg.value, "loc", None)
+    if loc is None or (loc.path == arg.at.path and loc.row == arg.at.row):
+        return ""
+    return f" (from {loc.path}:{loc.row})"

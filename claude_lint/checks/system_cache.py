@@ -1,0 +1,185 @@
+from __future__ import annotations
+
+from typing import Iterator, Optional, Tuple
+
+from claude_lint import tokens as tok
+from claude_lint.checks.base import Context, Rule, money, tokens
+from claude_lint.diagnostics import Diagnostic
+from claude_lint.facts import Lit, Mapping, Seq, Text, Unknown
+from claude_lint.link import Call
+
+LONG_SYSTEM = "You are a meticulous support agent for Acme billing. " * 500
+
+
+class UncachedSystemPrompt(Rule):
+    """## What it does
+    Flags a system prompt long enough to be cached (at least the model's minimum
+    cacheable length, 512 to 4,096 tokens) sent with no `cache_control` anywhere in the
+    request: not on a system block, a tool, a message, nor the request's top-level
+    `cache_control` (automatic caching).
+
+    ## Why is this bad?
+    Without a cache breakpoint every call pays full input price for the same prefix.
+    A cache read costs a tenth of the input price (less on newer models), and a
+    5-minute cache write 1.25x: caching pays for itself from the second call.
+
+    Tokens are counted offline with tiktoken's cl100k encoding on the literal text
+    only (run-time parts count as zero), scaled by the model family's tokenizer ratio
+    from the catalogue, so the estimate is a lower bound. Text is followed through
+    constants, other modules, f-strings, `textwrap.dedent`, `.format`, `"".join` and
+    files read with `Path(...).read_text()` or `open(...).read()`.
+
+    ## Example
+    ```python
+    client.messages.create(model="claude-sonnet-4-6", max_tokens=1024,
+                           system=LONG_PROMPT, messages=msgs)
+    ```
+
+    ## Use instead
+    ```python
+    client.messages.create(model="claude-sonnet-4-6", max_tokens=1024,
+                           system=[{"type": "text", "text": LONG_PROMPT,
+                                    "cache_control": {"type": "ephemeral"}}],
+                           messages=msgs)
+    ```
+
+    ## Options
+    - `unknown-model-minimum` (int, 1024): the minimum cacheable length used when the
+      model is not known statically.
+    """
+
+    code = "CL002"
+    name = "system-prompt-uncached"
+    summary = "long system prompt sent without prompt caching"
+    options = {"unknown-model-minimum": 1024}
+    fires = [
+        "import anthropic\nclient = anthropic.Anthropic()\n"
+        f"SYSTEM = {LONG_SYSTEM!r}\n"
+        'client.messages.create(model="claude-sonnet-4-6", max_tokens=512, system=SYSTEM, messages=[{"role": "user", "content": "hi"}])\n',
+        # read from a prompt file next to the code, through a dedent and an f-string
+        {
+            "prompts/support.txt": LONG_SYSTEM,
+            "bot.py": "import anthropic\nfrom pathlib import Path\n\nclient = anthropic.Anthropic()\n"
+            'BASE = (Path(__file__).parent / "prompts" / "support.txt").read_text()\n\n'
+            "def reply(user, q):\n"
+            '    system = f"{BASE}\\nThe customer is {user}."\n'
+            '    return client.messages.create(model="claude-haiku-4-5", max_tokens=300, system=system,\n'
+            '                                  messages=[{"role": "user", "content": q}])\n',
+        },
+    ]
+    silent = [
+        # cached on the system block
+        "import anthropic\nclient = anthropic.Anthropic()\n"
+        f"SYSTEM = {LONG_SYSTEM!r}\n"
+        'client.messages.create(model="claude-sonnet-4-6", max_tokens=512,\n'
+        '    system=[{"type": "text", "text": SYSTEM, "cache_control": {"type": "ephemeral"}}], messages=[])\n',
+        # automatic caching at the top level
+        "import anthropic\nclient = anthropic.Anthropic()\n"
+        f"SYSTEM = {LONG_SYSTEM!r}\n"
+        'client.messages.create(model="claude-sonnet-4-6", max_tokens=512, system=SYSTEM, messages=[],\n'
+        '    cache_control={"type": "ephemeral"})\n',
+        # a breakpoint on a later message caches the system prompt too
+        "import anthropic\nclient = anthropic.Anthropic()\n"
+        f"SYSTEM = {LONG_SYSTEM!r}\n"
+        'client.messages.create(model="claude-sonnet-4-6", max_tokens=512, system=SYSTEM,\n'
+        '    messages=[{"role": "user", "content": [{"type": "text", "text": "q", "cache_control": {"type": "ephemeral"}}]}])\n',
+        # too short to be cached at all
+        "import anthropic\nclient = anthropic.Anthropic()\n"
+        'client.messages.create(model="claude-sonnet-4-6", max_tokens=512, system="You are terse.", messages=[])\n',
+        # the prompt is built at run time: nothing to count
+        "import anthropic\nclient = anthropic.Anthropic()\n"
+        'client.messages.create(model="claude-sonnet-4-6", max_tokens=512, system=load_prompt("support"), messages=[])\n',
+    ]
+
+    def check_call(self, call: Call, ctx: Context) -> Iterator[Diagnostic]:
+        arg = call.arg("system")
+        if arg is None:
+            return
+        text = _system_text(arg.value)
+        if text is None or _has_cache_control(arg.value):
+            return
+        if _request_cached(call):
+            return
+        model = ctx.model(call)
+        minimum = (model.min_cacheable if model is not None else None) or int(ctx.option("unknown-model-minimum"))
+        ratio = ctx.catalog.token_ratio(model)
+        if len(text.encode("utf-8")) * ratio < minimum:
+            return  # a token is at least one byte: it cannot reach the minimum
+        estimate = int(tok.count(text) * ratio)
+        if estimate < minimum:
+            return
+        where = model.id if model is not None else "an unknown model (configured minimum)"
+        saving = ""
+        cost = None
+        if model is not None and model.input and model.cache_read is not None and model.cache_write:
+            uncached = 1000 * estimate * model.input / 1e6
+            cached = (estimate * model.cache_write + 999 * estimate * model.cache_read) / 1e6
+            cost = uncached - cached
+            saving = f"; caching saves about {money(cost)} per 1,000 calls ({money(uncached)} -> {money(cached)}, if calls come within the 5-minute TTL)"
+        yield self.diagnostic(
+            arg.at,
+            f"System prompt of ~{tokens(estimate)} tokens (cacheable from {tokens(minimum)} on {where}) is sent without "
+            f"cache_control{saving}. Pass system as a block list with cache_control on the last block, or set the request's cache_control.",
+            cost=cost,
+        )
+
+
+def _system_text(value: object) -> Optional[str]:
+    """The literal text of a system prompt: a string, or the text blocks of a list."""
+    if isinstance(value, Text):
+        return value.literal
+    if isinstance(value, Seq):
+        pieces = []
+        for block in value.items:
+            if isinstance(block, Mapping) and isinstance(block.get("text"), Text):
+                pieces.append(block.get("text").literal)
+            elif isinstance(block, Text):
+                pieces.append(block.literal)
+        return "\n".join(pieces) if pieces else None
+    return None
+
+
+def _has_cache_control(value: object, depth: int = 0) -> bool:
+    """A cache_control key anywhere inside a value, or a value we cannot see into."""
+    if depth > 12:
+        return True
+    if isinstance(value, Mapping):
+        if value.open:
+            return True
+        for key, item in value.entries:
+            if key in ("cache_control", "cachePoint") and not (isinstance(item, Lit) and item.value is None):
+                return True
+            if _has_cache_control(item, depth + 1):
+                return True
+        return False
+    if isinstance(value, Seq):
+        return any(_has_cache_control(i, depth + 1) for i in value.items)
+    return False
+
+
+def _unseen(value: object) -> bool:
+    """True when a value could hide a cache breakpoint we cannot see."""
+    if isinstance(value, Unknown):
+        return True
+    if isinstance(value, Seq):
+        return any(_unseen(i) for i in value.items)
+    if isinstance(value, Mapping):
+        return value.open or any(_unseen(v) for _, v in value.entries)
+    return False
+
+
+def _request_cached(call: Call) -> bool:
+    if call.open:
+        return True
+    top = call.value("cache_control")
+    if top is not None and not (isinstance(top, Lit) and top.value is None):
+        return True
+    for role in ("tools", "messages"):
+        value = call.value(role)
+        if value is None:
+            continue
+        if _has_cache_control(value):
+            return True
+        if _unseen(value) and call.site.cache_control_nearby:
+            return True
+    return False

@@ -1,0 +1,124 @@
+"""The command line: argparse only. Exit codes: 0 clean, 1 findings, 2 usage or config error."""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from dataclasses import replace
+from typing import List, Optional
+
+from claude_lint import __version__
+
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # argparse exits 2 too; keep its message short and ours
+        self.print_usage(sys.stderr)
+        sys.stderr.write(f"claude-lint: error: {message}\n")
+        raise SystemExit(EXIT_ERROR)
+
+
+def _codes(value: str) -> List[str]:
+    return [v.strip() for v in value.split(",") if v.strip()]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from claude_lint.report import FORMATS
+
+    parser = _Parser(prog="claude-lint", description="Find the code and config decisions that inflate an LLM API bill.")
+    parser.add_argument("--version", action="version", version=f"claude-lint {__version__}")
+    sub = parser.add_subparsers(dest="command", parser_class=_Parser)
+    check = sub.add_parser("check", help="lint files and folders (default: .)")
+    check.add_argument("paths", nargs="*", default=None, help="files or folders; `-` reads standard input")
+    check.add_argument("--select", type=_codes, help="rule codes or prefixes to enable (replaces the config's)")
+    check.add_argument("--ignore", type=_codes, help="rule codes or prefixes to disable")
+    check.add_argument("--extend-select", type=_codes, help="rule codes or prefixes to enable on top of the selection")
+    check.add_argument("--output-format", choices=FORMATS, default="text")
+    check.add_argument("--exit-zero", action="store_true", help="exit 0 even when there are findings")
+    check.add_argument("--statistics", action="store_true", help="show counts per rule instead of each finding")
+    check.add_argument("--config", help="a pyproject.toml or claude-lint.toml to use instead of the nearest one")
+    check.add_argument("--stdin-filename", help="the name of the file read from standard input")
+    check.add_argument("--no-respect-gitignore", action="store_true", help="lint files that .gitignore excludes")
+    check.add_argument("--force-exclude", action="store_true", help="apply exclusions to files named on the command line too")
+    check.add_argument("-q", "--quiet", action="store_true", help="print findings only, no summary")
+    rule = sub.add_parser("rule", help="explain a rule")
+    rule.add_argument("code", nargs="?", help="a rule code (CL001) or name; omit with --all")
+    rule.add_argument("--all", action="store_true", help="list every rule")
+    return parser
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        if args.command == "check":
+            return _check(args)
+        if args.command == "rule":
+            return _rule(args)
+    except BrokenPipeError:
+        return EXIT_CLEAN
+    parser.print_help()
+    return EXIT_ERROR
+
+
+def _rule(args) -> int:
+    from claude_lint.checks import all_rules, by_name_or_code
+    from claude_lint.docs import page
+
+    if args.all or not args.code:
+        for r in all_rules():
+            print(f"{r.code}  {r.name:<28} {r.summary}")
+        return EXIT_CLEAN
+    found = by_name_or_code(args.code)
+    if found is None:
+        sys.stderr.write(f"claude-lint: error: unknown rule `{args.code}`\n")
+        return EXIT_ERROR
+    print(page(found), end="")
+    return EXIT_CLEAN
+
+
+def _check(args) -> int:
+    from claude_lint import config
+    from claude_lint.engine import lint
+    from claude_lint.report import renderer
+
+    paths = args.paths or ["."]
+    stdin = None
+    if paths == ["-"]:
+        name = args.stdin_filename or "stdin.py"
+        stdin = (name, sys.stdin.buffer.read())
+        start = os.path.dirname(os.path.abspath(name))
+    elif "-" in paths:
+        sys.stderr.write("claude-lint: error: `-` cannot be combined with other paths\n")
+        return EXIT_ERROR
+    else:
+        start = paths[0]
+    try:
+        settings = config.load(start if os.path.exists(start) else ".", args.config)
+        overrides = {}
+        where = "command line"
+        if args.select is not None:
+            overrides["select"] = tuple(config.check_selectors(args.select, "--select", where))
+        if args.ignore is not None:
+            overrides["ignore"] = settings.ignore + tuple(config.check_selectors(args.ignore, "--ignore", where))
+        if args.extend_select is not None:
+            overrides["extend_select"] = settings.extend_select + tuple(config.check_selectors(args.extend_select, "--extend-select", where))
+        if args.no_respect_gitignore:
+            overrides["respect_gitignore"] = False
+        if args.force_exclude:
+            overrides["force_exclude"] = True
+        settings = replace(settings, **overrides)
+    except config.ConfigError as exc:
+        sys.stderr.write(f"claude-lint: error: {exc}\n")
+        return EXIT_ERROR
+    result = lint(paths, settings, stdin=stdin)
+    for missing in result.missing:
+        sys.stderr.write(f"claude-lint: error: {missing}: no such file or directory\n")
+    output = renderer(args.output_format)(result, {"statistics": args.statistics, "quiet": args.quiet})
+    sys.stdout.write(output)
+    if result.missing:
+        return EXIT_ERROR
+    if result.diagnostics and not args.exit_zero:
+        return EXIT_FINDINGS
+    return EXIT_CLEAN

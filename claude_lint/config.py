@@ -1,0 +1,224 @@
+"""Settings: `[tool.claude-lint]` in the nearest pyproject.toml (or claude-lint.toml),
+merged with the command line into one frozen Settings. A bad key or value is a
+ConfigError naming it, never a traceback.
+"""
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass, field, replace
+from typing import Dict, List, Optional, Tuple
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on Python < 3.11 only
+    import tomli as tomllib
+
+CONFIG_FILES = ("claude-lint.toml", ".claude-lint.toml", "pyproject.toml")
+ROOT_MARKERS = (".git", "pyproject.toml", "setup.py", "setup.cfg", "claude-lint.toml", ".claude-lint.toml")
+
+DEFAULT_EXCLUDE = (
+    ".bzr", ".direnv", ".eggs", ".git", ".git-rewrite", ".hg", ".ipynb_checkpoints", ".mypy_cache", ".nox",
+    ".pants.d", ".pyenv", ".pytest_cache", ".pytype", ".ruff_cache", ".svn", ".tox", ".venv", ".vscode",
+    "__pypackages__", "_build", "buck-out", "build", "dist", "node_modules", "site-packages", "venv",
+    ".claude-lint-cache",
+)
+
+
+class ConfigError(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class Settings:
+    root: str
+    config_path: Optional[str] = None
+    select: Tuple[str, ...] = ("CL",)
+    ignore: Tuple[str, ...] = ()
+    extend_select: Tuple[str, ...] = ()
+    per_file_ignores: Tuple[Tuple[str, Tuple[str, ...]], ...] = ()
+    exclude: Tuple[str, ...] = DEFAULT_EXCLUDE
+    extend_exclude: Tuple[str, ...] = ()
+    respect_gitignore: bool = True
+    force_exclude: bool = False
+    rule_options: Tuple[Tuple[str, Tuple[Tuple[str, object], ...]], ...] = ()
+    models: Tuple[Dict, ...] = ()
+    prompt_files: Tuple[str, ...] = ()
+
+    def options_for(self, code: str) -> Dict[str, object]:
+        for c, opts in self.rule_options:
+            if c == code:
+                return dict(opts)
+        return {}
+
+
+# key in the file -> (field, kind)
+KEYS = {
+    "select": ("select", "codes"),
+    "ignore": ("ignore", "codes"),
+    "extend-select": ("extend_select", "codes"),
+    "per-file-ignores": ("per_file_ignores", "per-file"),
+    "exclude": ("exclude", "strings"),
+    "extend-exclude": ("extend_exclude", "strings"),
+    "respect-gitignore": ("respect_gitignore", "bool"),
+    "force-exclude": ("force_exclude", "bool"),
+    "models": ("models", "models"),
+    "prompt-files": ("prompt_files", "strings"),
+}
+
+
+def find_root(start: str) -> str:
+    """The nearest folder above `start` holding a project marker; `start` itself if none."""
+    here = os.path.abspath(start)
+    if os.path.isfile(here):
+        here = os.path.dirname(here)
+    probe = here
+    while True:
+        if any(os.path.exists(os.path.join(probe, m)) for m in ROOT_MARKERS):
+            return probe
+        parent = os.path.dirname(probe)
+        if parent == probe:
+            return here
+        probe = parent
+
+
+def find_config(start: str) -> Optional[str]:
+    here = os.path.abspath(start)
+    if os.path.isfile(here):
+        here = os.path.dirname(here)
+    while True:
+        for name in CONFIG_FILES:
+            path = os.path.join(here, name)
+            if os.path.isfile(path) and (name != "pyproject.toml" or _has_section(path)):
+                return path
+        parent = os.path.dirname(here)
+        if parent == here:
+            return None
+        here = parent
+
+
+def _has_section(path: str) -> bool:
+    try:
+        with open(path, "rb") as fh:
+            return b"claude-lint" in fh.read()
+    except OSError:
+        return False
+
+
+def load(start: str, explicit: Optional[str] = None) -> Settings:
+    path = explicit or find_config(start)
+    if explicit is not None and not os.path.isfile(explicit):
+        raise ConfigError(f"config file not found: {explicit}")
+    if path is None:
+        return Settings(root=find_root(start))
+    try:
+        with open(path, "rb") as fh:
+            data = tomllib.load(fh)
+    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read config: {exc}") from exc
+    if os.path.basename(path) == "pyproject.toml":
+        table = data.get("tool", {}).get("claude-lint", {})
+    else:
+        table = data.get("tool", {}).get("claude-lint", data)
+    settings = Settings(root=os.path.dirname(os.path.abspath(path)), config_path=path)
+    return apply_table(settings, table, path)
+
+
+def apply_table(settings: Settings, table: dict, where: str) -> Settings:
+    from claude_lint.checks import by_code
+
+    if not isinstance(table, dict):
+        raise ConfigError(f"{where}: [tool.claude-lint] must be a table")
+    rules = by_code()
+    changes: Dict[str, object] = {}
+    options: Dict[str, Dict[str, object]] = {}
+    for key, value in table.items():
+        if key.upper() in rules and isinstance(value, dict):
+            options[key.upper()] = _rule_options(rules[key.upper()], value, where)
+            continue
+        if key not in KEYS:
+            raise ConfigError(f"{where}: unknown key `{key}` in [tool.claude-lint]")
+        name, kind = KEYS[key]
+        changes[name] = _typed(key, value, kind, where)
+    if options:
+        changes["rule_options"] = tuple((code, tuple(opts.items())) for code, opts in sorted(options.items()))
+    return replace(settings, **changes)
+
+
+def _rule_options(rule, value: dict, where: str) -> Dict[str, object]:
+    out = {}
+    for name, v in value.items():
+        if name not in rule.options:
+            known = ", ".join(rule.options) or "none"
+            raise ConfigError(f"{where}: unknown option `{name}` for {rule.code} (known: {known})")
+        default = rule.options[name]
+        if type(v) is not type(default) or (isinstance(v, int) and v < 0):
+            raise ConfigError(f"{where}: `{rule.code}.{name}` must be a non-negative {type(default).__name__}, got {v!r}")
+        out[name] = v
+    return out
+
+
+def _typed(key: str, value, kind: str, where: str):
+    if kind == "bool":
+        if not isinstance(value, bool):
+            raise ConfigError(f"{where}: `{key}` must be true or false, got {value!r}")
+        return value
+    if kind in ("strings", "codes"):
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise ConfigError(f"{where}: `{key}` must be a list of strings")
+        if kind == "codes":
+            return tuple(check_selectors(value, key, where))
+        return tuple(value)
+    if kind == "per-file":
+        if not isinstance(value, dict):
+            raise ConfigError(f"{where}: `{key}` must be a table of glob = [codes]")
+        out = []
+        for glob, codes in value.items():
+            if not isinstance(codes, list) or not all(isinstance(c, str) for c in codes):
+                raise ConfigError(f"{where}: `{key}.{glob}` must be a list of codes")
+            out.append((glob, tuple(check_selectors(codes, f"{key}.{glob}", where))))
+        return tuple(out)
+    if kind == "models":
+        from claude_lint.catalog import CatalogError, load as load_catalog
+
+        if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+            raise ConfigError(f"{where}: `{key}` must be an array of tables ([[tool.claude-lint.models]])")
+        try:
+            load_catalog().with_extra(value)
+        except CatalogError as exc:
+            raise ConfigError(f"{where}: `{key}`: {exc}") from exc
+        return tuple(value)
+    raise AssertionError(kind)
+
+
+def check_selectors(values: List[str], key: str, where: str) -> List[str]:
+    from claude_lint.checks import all_rules
+
+    codes = [r.code for r in all_rules()]
+    out = []
+    for v in values:
+        sel = v.strip().upper()
+        if sel == "ALL":
+            sel = "CL"
+        if not any(code.startswith(sel) for code in codes):
+            raise ConfigError(f"{where}: `{key}`: unknown rule selector `{v}`")
+        out.append(sel)
+    return out
+
+
+def selected(settings: Settings) -> List[str]:
+    """Rule codes enabled after select, extend-select and ignore (longest prefix wins, as in ruff)."""
+    from claude_lint.checks import all_rules
+
+    enabled = []
+    for rule in all_rules():
+        best = ("", False)
+        for sel in settings.select + settings.extend_select:
+            if rule.code.startswith(sel) and len(sel) >= len(best[0]):
+                best = (sel, True)
+        for sel in settings.ignore:
+            if rule.code.startswith(sel) and len(sel) >= len(best[0]):
+                best = (sel, False)
+        if best[1] and best[0]:
+            enabled.append(rule.code)
+    return enabled

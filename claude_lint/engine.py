@@ -1,0 +1,139 @@
+"""The pipeline: discover -> extract -> link -> checks -> suppress."""
+from __future__ import annotations
+
+import fnmatch
+import io
+import os
+import tokenize
+from dataclasses import dataclass, field
+from typing import Callable, Dict, List, Optional, Sequence, Tuple
+
+from claude_lint import catalog as catalog_mod
+from claude_lint.checks import all_rules, by_code
+from claude_lint.checks.base import Context
+from claude_lint.config import Settings, selected
+from claude_lint.diagnostics import Diagnostic
+from claude_lint.discover import SourceFile, discover, display
+from claude_lint.extract import extract_source, module_name
+from claude_lint.facts import FileError, FileFacts, Loc
+from claude_lint.link import Call, Project
+
+MAX_FILE_BYTES = 5_000_000
+
+
+@dataclass
+class Result:
+    diagnostics: List[Diagnostic]
+    files: int
+    missing: List[str] = field(default_factory=list)
+    calls: List[Call] = field(default_factory=list)
+
+
+def read_source(abspath: str, shown: str, data: Optional[bytes] = None) -> Tuple[Optional[str], Optional[FileError], bytes]:
+    """The decoded text of a file, or the CL902 error that says why it has none."""
+    here = Loc(shown, 1, 1, 1, 1)
+    if data is None:
+        try:
+            if os.path.getsize(abspath) > MAX_FILE_BYTES:
+                return None, FileError("CL902", f"file is larger than {MAX_FILE_BYTES // 1_000_000} MB; skipped", here), b""
+            with open(abspath, "rb") as fh:
+                data = fh.read()
+        except OSError as exc:
+            return None, FileError("CL902", f"cannot read file: {exc.strerror or exc}", here), b""
+    if b"\x00" in data:
+        return None, FileError("CL902", "binary file (contains NUL bytes); not linted", here), data
+    try:
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+        text = data.decode(encoding)
+    except (SyntaxError, LookupError, UnicodeDecodeError) as exc:
+        reason = exc.reason if isinstance(exc, UnicodeDecodeError) else str(exc)
+        return None, FileError("CL902", f"cannot decode file: {reason}", here), data
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    return text, None, data
+
+
+class Linter:
+    def __init__(self, settings: Settings):
+        self.settings = settings
+        self.root = os.path.abspath(settings.root)
+        base = catalog_mod.load()
+        self.catalog = base.with_extra(settings.models) if settings.models else base
+        self.codes = selected(settings)
+        rules = by_code()
+        self.rules = [rules[c] for c in self.codes if c in rules]
+        self.project = Project(self.root, self._load_other)
+
+    def _load_other(self, abspath: str) -> Optional[FileFacts]:
+        """A module some value resolves into: parsed whatever the pre-filter says."""
+        text, error, _ = read_source(abspath, display(abspath))
+        if text is None:
+            return None
+        return extract_source(text, display(abspath), abspath, "python", module_name(abspath, self.root), prefilter=False)
+
+    def facts_for(self, source: SourceFile, data: Optional[bytes] = None) -> FileFacts:
+        text, error, _ = read_source(source.abspath, source.path, data)
+        if error is not None:
+            return FileFacts(source.path, source.abspath, None, source.kind, errors=(error,))
+        return extract_source(text, source.path, source.abspath, source.kind, module_name(source.abspath, self.root), prefilter=True)
+
+    def run(self, all_facts: Sequence[FileFacts]) -> List[Diagnostic]:
+        for facts in all_facts:
+            if facts.parsed and not facts.errors:
+                self.project.add(facts)
+        calls = [self.project.resolve_call(site) for facts in all_facts for site in facts.calls]
+        self.calls = calls
+        found: List[Diagnostic] = []
+        for rule in self.rules:
+            ctx = Context(self.catalog, {**rule.options, **self.settings.options_for(rule.code)})
+            for call in calls:
+                found.extend(rule.check_call(call, ctx))
+            found.extend(rule.check_project(calls, ctx))
+        for facts in all_facts:
+            for error in facts.errors:
+                if error.code in self.codes:
+                    found.append(by_code()[error.code].from_error(error))
+        by_path = {f.path: f for f in all_facts}
+        kept = {}
+        for d in found:
+            if self._suppressed(d, by_path.get(d.loc.path)):
+                continue
+            kept.setdefault((d.code, d.loc.path, d.loc.row, d.loc.col, d.message), d)
+        return sorted(kept.values(), key=Diagnostic.sort_key)
+
+    def _suppressed(self, d: Diagnostic, facts: Optional[FileFacts]) -> bool:
+        rel = os.path.relpath(os.path.abspath(d.loc.path), self.root).replace(os.sep, "/")
+        for glob, codes in self.settings.per_file_ignores:
+            if (fnmatch.fnmatch(rel, glob) or fnmatch.fnmatch(os.path.basename(rel), glob)) and any(d.code.startswith(c) for c in codes):
+                return True
+        if facts is None or not facts.noqa:
+            return False
+        rows = {d.loc.row}
+        for start, end in facts.statements:
+            if start <= d.loc.row <= end:
+                rows.update(range(start, end + 1))
+        for noqa in facts.noqa:
+            if noqa.row in rows and (noqa.codes is None or d.code in noqa.codes):
+                return True
+        return False
+
+
+def lint(paths: Sequence[str], settings: Settings, stdin: Optional[Tuple[str, bytes]] = None) -> Result:
+    linter = Linter(settings)
+    if stdin is not None:
+        name, data = stdin
+        abspath = os.path.abspath(name)
+        sources = [SourceFile(display(abspath), abspath, _kind(name), explicit=True)]
+        facts = [linter.facts_for(sources[0], data)]
+        missing: List[str] = []
+    else:
+        sources, missing = discover(paths, settings)
+        facts = [linter.facts_for(s) for s in sources]
+    diagnostics = linter.run(facts)
+    return Result(diagnostics, len(sources), missing, linter.calls)
+
+
+def _kind(name: str) -> str:
+    from claude_lint.discover import kind_of
+
+    return kind_of(name) or "python"

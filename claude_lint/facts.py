@@ -1,0 +1,226 @@
+"""The intermediate representation: plain, frozen, picklable facts about one file.
+
+Extractors produce these; rules read them and never see a syntax tree. A `Value` is
+what the linter knows about an expression: a literal, folded text, a container, a
+reference still to resolve (another module's name, a file read from disk, a function
+parameter), or `Unknown`. Rules stay silent on `Unknown`.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Optional, Tuple, Union
+
+
+@dataclass(frozen=True)
+class Loc:
+    """A region of a file. Rows and columns are 1-based; the end is exclusive."""
+
+    path: str
+    row: int
+    col: int
+    end_row: int
+    end_col: int
+    cell: Optional[int] = None  # notebook cell (1-based) when the file is a notebook
+
+    def short(self) -> str:
+        return f"{self.path}:{self.row}"
+
+
+# --- values -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Lit:
+    """A literal number, bool or None."""
+
+    value: Union[int, float, bool, None]
+    loc: Optional[Loc] = None
+
+
+@dataclass(frozen=True)
+class Dynamic:
+    """Text only known at run time (an f-string field, a call result inside text)."""
+
+    source: str  # the expression's code, e.g. "datetime.now()"
+    loc: Optional[Loc] = None
+
+
+@dataclass(frozen=True)
+class Text:
+    """A string folded from literal pieces and run-time pieces.
+
+    `parts` holds `str` for literal text, `Dynamic` for run-time text, and any other
+    unresolved Value (Ref, FileRead, Param, Transform) until `link` folds it.
+    """
+
+    parts: Tuple[object, ...]
+    loc: Optional[Loc] = None
+
+    @property
+    def literal(self) -> str:
+        return "".join(p for p in self.parts if isinstance(p, str))
+
+    @property
+    def dynamic_parts(self) -> Tuple[Dynamic, ...]:
+        return tuple(p for p in self.parts if isinstance(p, Dynamic))
+
+    @property
+    def is_folded(self) -> bool:
+        return all(isinstance(p, (str, Dynamic)) for p in self.parts)
+
+
+@dataclass(frozen=True)
+class Transform:
+    """A string method applied to a value not yet folded: dedent, strip, ..."""
+
+    op: str  # "dedent" | "strip" | "lstrip" | "rstrip" | "cleandoc"
+    inner: object
+    loc: Optional[Loc] = None
+
+
+@dataclass(frozen=True)
+class Seq:
+    """A list or tuple literal."""
+
+    items: Tuple[object, ...]
+    loc: Optional[Loc] = None
+
+
+@dataclass(frozen=True)
+class Mapping:
+    """A dict literal or dict(...) call, with `**spread` entries kept in order.
+
+    Each entry is `(key, value)`; key `None` marks a `**spread` whose value is the
+    mapping to merge at that point. `link` merges spreads into plain entries.
+    """
+
+    entries: Tuple[Tuple[Optional[str], object], ...]
+    loc: Optional[Loc] = None
+    open: bool = False  # keys unknown to us may be present (non-literal key, unresolved spread)
+
+    def get(self, key: str) -> Optional[object]:
+        found = None
+        for k, v in self.entries:
+            if k == key:
+                found = v
+        return found
+
+    def keys(self) -> Tuple[str, ...]:
+        return tuple(k for k, _ in self.entries if k is not None)
+
+
+@dataclass(frozen=True)
+class Ref:
+    """A module-level name of another module of the project, resolved by `link`."""
+
+    module: str  # dotted module name; leading dots make it relative to `from_path`
+    name: str
+    from_path: str  # absolute path of the file that imports it
+    loc: Optional[Loc] = None
+
+
+@dataclass(frozen=True)
+class FileRead:
+    """The text of a file read at run time: Path(...).read_text(), open(...).read()."""
+
+    segments: Tuple[str, ...]  # path pieces, joined with "/"
+    anchor: str  # "file": relative to the reading file's folder; "cwd": relative to the working dir / root
+    from_path: str  # the file that reads it
+    loc: Optional[Loc] = None
+
+
+@dataclass(frozen=True)
+class Param:
+    """A function parameter; its value is the default, when there is one."""
+
+    function: str
+    name: str
+    default: Optional[object]
+    loc: Optional[Loc] = None
+
+
+@dataclass(frozen=True)
+class Unknown:
+    why: str
+    loc: Optional[Loc] = None
+
+
+Value = Union[Lit, Text, Transform, Seq, Mapping, Ref, FileRead, Param, Unknown, Dynamic]
+
+
+# --- call sites -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class History:
+    """Proof that the messages list of a call grows without bound."""
+
+    name: str  # the list as written, e.g. "history" or "self.messages"
+    kind: str  # "loop" | "attribute" | "module"
+    append: Loc  # where it grows
+
+
+@dataclass(frozen=True)
+class CallSite:
+    """One LLM API call (or one request of a batch), with its arguments as Values."""
+
+    path: str
+    loc: Loc  # the call expression (or the batch request)
+    provider: str  # "anthropic" | "bedrock" | "vertex" | "openai" | "litellm" | "langchain" ...
+    api: str  # "messages.create", "messages.stream", "messages.batches.create", ...
+    function: Optional[str]  # enclosing function's qualified name, for the route
+    kwargs: Mapping  # keyword arguments, **spreads included, as one Mapping
+    roles: Tuple[Tuple[str, Tuple[str, ...]], ...]  # role -> keyword names, from the SDK table
+    streaming: bool = False  # the API streams by its nature (messages.stream)
+    loop: Optional[Loc] = None  # innermost loop or comprehension around the call, same function
+    history: Optional[History] = None
+    cache_control_nearby: bool = False  # the file mentions cache_control outside this call
+
+    def keywords(self, role: str) -> Tuple[str, ...]:
+        for r, names in self.roles:
+            if r == role:
+                return names
+        return ()
+
+
+@dataclass(frozen=True)
+class FileError:
+    """A file that could not be read or parsed: one CL9xx diagnostic."""
+
+    code: str
+    message: str
+    loc: Loc
+
+
+@dataclass(frozen=True)
+class Noqa:
+    row: int
+    codes: Optional[Tuple[str, ...]]  # None: a bare `# noqa` silences every code
+
+
+@dataclass(frozen=True)
+class FileFacts:
+    path: str  # as given to the user (relative to the working dir when possible)
+    abspath: str
+    module: Optional[str]
+    kind: str  # "python" | "notebook" | "prompt" | "config"
+    calls: Tuple[CallSite, ...] = ()
+    constants: Tuple[Tuple[str, object], ...] = ()  # module-level names with a single assignment
+    imports: Tuple[Tuple[str, str], ...] = ()  # local name -> "module.name" or "module"
+    errors: Tuple[FileError, ...] = ()
+    noqa: Tuple[Noqa, ...] = ()
+    statements: Tuple[Tuple[int, int], ...] = ()  # row ranges of statements holding a noqa
+    cells: Tuple[Tuple[int, int], ...] = ()  # notebook: (first row, cell number) per cell
+    parsed: bool = True  # False when the pre-filter skipped the file: constants were not read
+
+    def constant(self, name: str) -> Optional[object]:
+        for n, v in self.constants:
+            if n == name:
+                return v
+        return None
+
+    def imported(self, name: str) -> Optional[str]:
+        for n, target in self.imports:
+            if n == name:
+                return target
+        return None

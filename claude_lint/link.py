@@ -1,0 +1,337 @@
+"""Resolve what extraction left open: names of other modules, files read at run time,
+function defaults, `**spread` merges and string transforms.
+
+Everything is confined to the project root: a prompt path leading outside it is not
+read, and the value stays Unknown (so rules stay silent).
+"""
+from __future__ import annotations
+
+import inspect
+import os
+import re
+import textwrap
+from dataclasses import dataclass
+from typing import Callable, Dict, List, Optional, Tuple
+
+from claude_lint.facts import (
+    CallSite,
+    Dynamic,
+    FileFacts,
+    FileRead,
+    Lit,
+    Loc,
+    Mapping,
+    Param,
+    Ref,
+    Seq,
+    Text,
+    Transform,
+    Unknown,
+)
+
+MAX_DEPTH = 30
+MAX_PROMPT_BYTES = 1_000_000
+_FORMAT_FIELD = re.compile(r"(?<!\{)\{[^{}]*\}(?!\})")
+_PLACEHOLDER_BASE = 0xF0000  # supplementary private use area: never in real prompts
+
+
+@dataclass(frozen=True)
+class Arg:
+    """A resolved argument: its value and where it is written at the call."""
+
+    value: object
+    at: Loc
+
+
+@dataclass(frozen=True)
+class Call:
+    """A call site with its arguments resolved across the project."""
+
+    site: CallSite
+    args: Dict[str, Arg]
+    open: bool  # keys we could not see may be passed (an unresolved **spread)
+
+    def arg(self, role: str) -> Optional[Arg]:
+        for name in self.site.keywords(role):
+            if name in self.args:
+                return self.args[name]
+        return None
+
+    def value(self, role: str) -> object:
+        """The resolved value of a role; None when it is surely absent."""
+        found = self.arg(role)
+        if found is not None:
+            return found.value
+        return Unknown("may come from an unresolved **spread") if self.open else None
+
+    def model_id(self) -> Optional[str]:
+        v = self.value("model")
+        if isinstance(v, Text) and v.is_folded and not v.dynamic_parts:
+            return v.literal
+        return None
+
+    def int_value(self, role: str) -> Optional[int]:
+        v = self.value(role)
+        if isinstance(v, Lit) and isinstance(v.value, int) and not isinstance(v.value, bool):
+            return v.value
+        return None
+
+
+class Project:
+    """Every file's facts, plus the means to load a module nobody asked for yet."""
+
+    def __init__(self, root: str, load: Callable[[str], Optional[FileFacts]]):
+        self.root = os.path.realpath(root)
+        self._load = load
+        self._facts: Dict[str, Optional[FileFacts]] = {}
+        self._memo: Dict[Tuple[str, str], object] = {}
+        self._active: set = set()
+        self.reads: Dict[str, str] = {}  # prompt files read, realpath -> why not read ("" when read)
+
+    def add(self, facts: FileFacts) -> None:
+        self._facts[os.path.realpath(facts.abspath)] = facts
+
+    def facts(self, abspath: str) -> Optional[FileFacts]:
+        key = os.path.realpath(abspath)
+        if key not in self._facts:
+            self._facts[key] = self._load(key) if self.inside(key) else None
+        return self._facts[key]
+
+    def inside(self, path: str) -> bool:
+        real = os.path.realpath(path)
+        return real == self.root or real.startswith(self.root + os.sep)
+
+    # --- calls -------------------------------------------------------------------------
+
+    def resolve_call(self, site: CallSite) -> Call:
+        merged = self.resolve(site.kwargs)
+        args: Dict[str, Arg] = {}
+        is_open = True
+        if isinstance(merged, Mapping):
+            is_open = merged.open
+            at_of = _entry_locs(site.kwargs, site.loc)
+            for key, value in merged.entries:
+                if key is not None:
+                    args[key] = Arg(value, at_of.get(key, site.loc))
+        return Call(site, args, is_open)
+
+    # --- values ------------------------------------------------------------------------
+
+    def resolve(self, value: object, depth: int = 0) -> object:
+        if depth > MAX_DEPTH:
+            return Unknown("too deep")
+        if isinstance(value, (Lit, Dynamic, Unknown)) or value is None:
+            return value
+        if isinstance(value, Text):
+            return self._text(value, depth)
+        if isinstance(value, Seq):
+            return Seq(tuple(self.resolve(i, depth + 1) for i in value.items), value.loc)
+        if isinstance(value, Mapping):
+            return self._mapping(value, depth)
+        if isinstance(value, Ref):
+            return self._ref(value, depth)
+        if isinstance(value, FileRead):
+            return self._file(value)
+        if isinstance(value, Param):
+            if value.default is None:
+                return Unknown(f"parameter {value.name} has no default", value.loc)
+            return self.resolve(value.default, depth + 1)
+        if isinstance(value, Transform):
+            return self._transform(value, depth)
+        return Unknown("unsupported value")
+
+    def _text(self, value: Text, depth: int) -> object:
+        if value.is_folded:
+            return value
+        parts: List[object] = []
+        for part in value.parts:
+            if isinstance(part, (str, Dynamic)):
+                parts.append(part)
+                continue
+            resolved = self.resolve(part, depth + 1)
+            if isinstance(resolved, Text):
+                parts.extend(resolved.parts)
+            elif isinstance(resolved, Lit):
+                parts.append(str(resolved.value))
+            else:
+                parts.append(Dynamic(getattr(resolved, "why", "value"), getattr(part, "loc", None)))
+        return Text(tuple(parts), value.loc)
+
+    def _mapping(self, value: Mapping, depth: int) -> Mapping:
+        entries: Dict[str, object] = {}
+        is_open = value.open
+        for key, item in value.entries:
+            if key is not None:
+                entries[key] = self.resolve(item, depth + 1)
+                continue
+            spread = self.resolve(item, depth + 1)
+            if isinstance(spread, Mapping):
+                entries.update(dict(spread.entries))
+                is_open = is_open or spread.open
+            else:
+                # Keys written before an unknown spread may be overridden by it.
+                entries = {k: Unknown("may be overridden by **spread", getattr(v, "loc", None)) for k, v in entries.items()}
+                is_open = True
+        return Mapping(tuple(entries.items()), value.loc, is_open)
+
+    def _ref(self, ref: Ref, depth: int) -> object:
+        path = self.module_path(ref.module, ref.from_path)
+        if path is None:
+            return Unknown(f"module {ref.module} is not in the project", ref.loc)
+        key = (path, ref.name)
+        if key in self._memo:
+            return self._memo[key]
+        if key in self._active:
+            return Unknown("circular import", ref.loc)
+        self._active.add(key)
+        try:
+            facts = self.facts(path)
+            result: object = Unknown(f"{ref.module}.{ref.name} is not a constant", ref.loc)
+            if facts is not None and not facts.errors:
+                found = facts.constant(ref.name)
+                target = facts.imported(ref.name)
+                if found is not None:
+                    result = self.resolve(found, depth + 1)
+                elif target is not None and "." in target.strip("."):
+                    module, _, name = target.rpartition(".")
+                    result = self.resolve(Ref(module, name, facts.abspath, ref.loc), depth + 1)
+        finally:
+            self._active.discard(key)
+        self._memo[key] = result
+        return result
+
+    def module_path(self, module: str, from_path: str) -> Optional[str]:
+        """The file of a dotted module name, searched from the importing file and the root."""
+        dots = len(module) - len(module.lstrip("."))
+        rest = module[dots:].split(".") if module[dots:] else []
+        if dots:
+            base = os.path.dirname(from_path)
+            for _ in range(dots - 1):
+                base = os.path.dirname(base)
+            bases = [base]
+        else:
+            bases = [self.root, os.path.join(self.root, "src")]
+            d = os.path.dirname(from_path)
+            while self.inside(d):
+                bases.append(d)
+                if os.path.realpath(d) == self.root:
+                    break
+                d = os.path.dirname(d)
+        for base in bases:
+            stem = os.path.join(base, *rest) if rest else base
+            for candidate in (stem + ".py", os.path.join(stem, "__init__.py")):
+                if os.path.isfile(candidate) and self.inside(candidate):
+                    return candidate
+        return None
+
+    def _file(self, read: FileRead) -> object:
+        candidates = []
+        if read.anchor == "file":
+            path = read.from_path
+            for seg in read.segments:
+                if seg == "<file>":
+                    path = read.from_path
+                elif seg == "..":
+                    path = os.path.dirname(path)
+                elif seg not in ("", "."):
+                    path = os.path.join(path, seg)
+            candidates.append(path)
+        else:
+            rel = os.path.join(*read.segments) if read.segments else ""
+            if os.path.isabs(rel):
+                candidates.append(rel)
+            else:
+                candidates += [os.path.join(os.path.dirname(read.from_path), rel), os.path.join(os.getcwd(), rel), os.path.join(self.root, rel)]
+        for candidate in candidates:
+            real = os.path.realpath(candidate)
+            if not os.path.isfile(real):
+                continue
+            if not self.inside(real):
+                self.reads[real] = "outside the project root"
+                return Unknown(f"{candidate} is outside the project root", read.loc)
+            try:
+                if os.path.getsize(real) > MAX_PROMPT_BYTES:
+                    self.reads[real] = "too large"
+                    return Unknown(f"{candidate} is too large to read", read.loc)
+                with open(real, encoding="utf-8") as fh:
+                    content = fh.read()
+            except (OSError, UnicodeDecodeError) as exc:
+                self.reads[real] = str(exc)
+                return Unknown(f"cannot read {candidate}", read.loc)
+            self.reads[real] = ""
+            rows = content.count("\n") + 1
+            return Text((content,), Loc(_display(real), 1, 1, rows, 1))
+        return Unknown("prompt file not found", read.loc)
+
+    def _transform(self, value: Transform, depth: int) -> object:
+        inner = self.resolve(value.inner, depth + 1)
+        if value.op.startswith("getitem:"):
+            if isinstance(inner, Mapping):
+                found = inner.get(value.op[len("getitem:"):])
+                if found is not None:
+                    return found
+            return Unknown("subscript", value.loc)
+        if not isinstance(inner, Text):
+            return Unknown(f"{value.op} of an unknown value", value.loc)
+        text, dynamics = _with_placeholders(inner)
+        if value.op == "dedent":
+            text = textwrap.dedent(text)
+        elif value.op == "cleandoc":
+            text = inspect.cleandoc(text)
+        elif value.op in ("strip", "lstrip", "rstrip"):
+            text = getattr(text, value.op)()
+        elif value.op == "format":
+            text = _FORMAT_FIELD.sub(lambda m: _placeholder(len(dynamics), dynamics, Dynamic(m.group(0))), text)
+            text = text.replace("{{", "{").replace("}}", "}")
+        return Text(_from_placeholders(text, dynamics), inner.loc)
+
+
+def _entry_locs(kwargs: Mapping, fallback: Loc) -> Dict[str, Loc]:
+    """Where each keyword is written at the call; keys from a spread point at the spread."""
+    out: Dict[str, Loc] = {}
+    for key, value in kwargs.entries:
+        loc = getattr(value, "loc", None) or fallback
+        if key is not None:
+            out[key] = loc
+        elif isinstance(value, Mapping):
+            for inner_key, inner_loc in _entry_locs(value, loc).items():
+                out[inner_key] = inner_loc
+    return out
+
+
+def _placeholder(index: int, dynamics: list, part: Dynamic) -> str:
+    dynamics.append(part)
+    return chr(_PLACEHOLDER_BASE + index)
+
+
+def _with_placeholders(text: Text):
+    dynamics: List[Dynamic] = []
+    pieces = []
+    for part in text.parts:
+        pieces.append(part if isinstance(part, str) else _placeholder(len(dynamics), dynamics, part))
+    return "".join(pieces), dynamics
+
+
+def _from_placeholders(text: str, dynamics: List[Dynamic]) -> Tuple[object, ...]:
+    parts: List[object] = []
+    buf = []
+    for ch in text:
+        i = ord(ch) - _PLACEHOLDER_BASE
+        if 0 <= i < len(dynamics):
+            if buf:
+                parts.append("".join(buf))
+                buf = []
+            parts.append(dynamics[i])
+        else:
+            buf.append(ch)
+    if buf:
+        parts.append("".join(buf))
+    return tuple(parts)
+
+
+def _display(path: str) -> str:
+    try:
+        rel = os.path.relpath(path)
+    except ValueError:
+        return path
+    return path if rel.startswith("..") else rel

@@ -1,0 +1,12 @@
+"""Output formats: one module per format, each with `render(result, settings) -> str`."""
+from __future__ import annotations
+
+import importlib
+from typing import Callable, Dict
+
+FORMATS = ("text", "concise", "json")
+
+
+def renderer(name: str) -> Callable:
+    module = importlib.import_module(f"claude_lint.report.{name.replace('-', '_')}")
+    return module.render
