@@ -1,0 +1,642 @@
+#!/usr/bin/env python3
+"""Time claude-lint against ruff on the benchmark corpora and check the targets.
+
+    python bench/build_corpora.py && python bench/run.py [--runs N] [--claude-lint PATH]
+
+Measures, with runs of the tools alternating so that drift on the machine
+hits them alike:
+  * claude-lint cold (--no-cache) and warm (cache filled) vs ruff --no-cache,
+    on the heavy and the plain corpus;
+  * a single small file as a cold process;
+  * claude-lint's peak memory on the heavy corpus.
+Writes bench/RESULTS.md and prints the same report.  Exits 0 whether or not
+the targets are met; exits 2 only when it cannot run at all.  Standard library
+only, Python 3.9+.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import NoReturn
+
+BENCH_DIR = Path(__file__).resolve().parent
+DEFAULT_CORPORA = BENCH_DIR / ".corpora"
+DEFAULT_OUTPUT = BENCH_DIR / "RESULTS.md"
+VENV_DIR = BENCH_DIR / ".venv"
+RUFF_VERSION = "0.17.6"
+CACHE_DIR_NAME = ".claude-lint-cache"
+CORPORA = ("heavy", "plain")
+
+# Targets: (key, measurement, limit, unit).  "x" limits are on claude-lint
+# median / ruff median (ruff always cold, --no-cache) and are met at <= the
+# limit; "ms" and "MB" limits are absolute and must be beaten (<).
+TARGETS = (
+    ("heavy_cold", "heavy cold", 2.0, "x"),
+    ("plain_cold", "plain cold", 1.0, "x"),
+    ("heavy_warm", "heavy warm", 0.5, "x"),
+    ("plain_warm", "plain warm", 0.5, "x"),
+    ("single_file", "single file, cold process", 250.0, "ms"),
+    ("heavy_rss", "heavy peak memory", 300.0, "MB"),
+)
+
+
+def target_text(limit: float, unit: str) -> str:
+    return f"<= {limit:g}x ruff cold" if unit == "x" else f"< {limit:g} {unit}"
+
+
+SMALL_FILE = '''\
+"""Summarise support tickets with Claude (benchmark fixture)."""
+
+import os
+
+import anthropic
+
+SYSTEM_PROMPT = (
+    "You are a support assistant. Summarise the ticket in two sentences "
+    "and suggest one next step for the agent."
+)
+
+
+def load_tickets(path):
+    with open(path, encoding="utf-8") as fh:
+        return [line.strip() for line in fh if line.strip()]
+
+
+def summarise(tickets):
+    client = anthropic.Anthropic(api_key=os.environ.get("ANTHROPIC_API_KEY"))
+    summaries = []
+    for ticket in tickets:
+        response = client.messages.create(
+            model="claude-3-opus-20240229",
+            max_tokens=4096,
+            system=SYSTEM_PROMPT,
+            messages=[{"role": "user", "content": ticket}],
+        )
+        summaries.append(response.content[0].text)
+    return summaries
+
+
+if __name__ == "__main__":
+    print("\\n".join(summarise(load_tickets("tickets.txt"))))
+'''
+
+
+def log(msg: str) -> None:
+    print(f"[bench] {msg}", file=sys.stderr, flush=True)
+
+
+def die(msg: str) -> NoReturn:
+    """Stop when the benchmark cannot run at all (exit 2)."""
+    log(f"error: {msg}")
+    sys.exit(2)
+
+
+# --------------------------------------------------------------------------
+# Running and timing commands
+
+
+@dataclass
+class Sample:
+    seconds: float
+    rc: object  # int exit code, or "timeout"
+
+
+@dataclass
+class Series:
+    samples: list[Sample] = field(default_factory=list)
+
+    @property
+    def times(self) -> list[float]:
+        return [s.seconds for s in self.samples]
+
+    @property
+    def median(self) -> float | None:
+        return statistics.median(self.times) if self.samples else None
+
+    @property
+    def failures(self) -> list[object]:
+        return [s.rc for s in self.samples if s.rc != 0]
+
+
+def run_timed(cmd: Sequence[str], cwd: Path, timeout: float) -> tuple[Sample, str]:
+    """Run ``cmd``, output discarded; return wall time and stderr tail."""
+    with tempfile.TemporaryFile() as err:
+        start = time.perf_counter()
+        try:
+            proc = subprocess.run(cmd, check=False, cwd=cwd, stdin=subprocess.DEVNULL,
+                                  stdout=subprocess.DEVNULL, stderr=err,
+                                  timeout=timeout)
+            rc: object = proc.returncode
+        except subprocess.TimeoutExpired:
+            rc = "timeout"
+        elapsed = time.perf_counter() - start
+        err.seek(0)
+        tail = err.read()[-2000:].decode("utf-8", "replace")
+    return Sample(elapsed, rc), tail
+
+
+def capture(cmd: Sequence[str], cwd: Path | None = None) -> tuple[int, str]:
+    try:
+        proc = subprocess.run(cmd, check=False, cwd=cwd, stdin=subprocess.DEVNULL,
+                              capture_output=True, text=True, timeout=300)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        return -1, str(exc)
+    return proc.returncode, (proc.stdout + proc.stderr).strip()
+
+
+def process_tree(root: int) -> list[int]:
+    """``root`` and its live descendants, from /proc (Linux)."""
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", encoding="ascii", errors="replace") as fh:
+                stat = fh.read()
+        except OSError:
+            continue
+        ppid = int(stat.rpartition(")")[2].split()[1])
+        children.setdefault(ppid, []).append(int(entry))
+    tree, todo = [], [root]
+    while todo:
+        pid = todo.pop()
+        tree.append(pid)
+        todo.extend(children.get(pid, ()))
+    return tree
+
+
+def memory_kb(pid: int) -> int:
+    """Proportional set size of ``pid`` (RSS where PSS is unavailable), in KiB."""
+    for path, key in ((f"/proc/{pid}/smaps_rollup", "Pss:"), (f"/proc/{pid}/status", "VmRSS:")):
+        try:
+            with open(path, encoding="ascii") as fh:
+                for line in fh:
+                    if line.startswith(key):
+                        return int(line.split()[1])
+        except OSError:
+            continue
+    return 0
+
+
+GNU_TIME = "/usr/bin/time"
+
+
+def gnu_time() -> str | None:
+    if os.access(GNU_TIME, os.X_OK) and "GNU" in capture([GNU_TIME, "--version"])[1]:
+        return GNU_TIME
+    return None
+
+
+def measure_memory(cmd: Sequence[str], cwd: Path, timeout: float) -> dict:
+    """Peak memory of one run of ``cmd``.
+
+    Peak RSS of the largest single process comes from GNU ``time -v`` when
+    present, else from wait4() on the child.  (wait4's ru_maxrss also counts
+    the parent's RSS at fork, so without GNU time it cannot go below the
+    runner's own size, about 20 MB.)  When /proc exists the process tree is
+    also sampled every 20 ms and its summed PSS kept, so that worker
+    processes count too.  Targets use the larger of the two.
+    """
+    wrapper = gnu_time()
+    with tempfile.NamedTemporaryFile("r", suffix=".time") as report:
+        full = [wrapper, "-v", "-o", report.name, *cmd] if wrapper else list(cmd)
+        start = time.perf_counter()
+        proc = subprocess.Popen(full, cwd=cwd, stdin=subprocess.DEVNULL,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        sample_tree = sys.platform.startswith("linux") and os.path.isdir("/proc")
+        tree_peak_kb = 0
+        while True:
+            pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+            if pid:
+                break
+            if time.perf_counter() - start > timeout:
+                proc.kill()
+                pid, status, usage = os.wait4(proc.pid, 0)
+                break
+            if sample_tree:
+                pids = process_tree(proc.pid)[1 if wrapper else 0:]
+                tree_peak_kb = max(tree_peak_kb, sum(memory_kb(p) for p in pids))
+            time.sleep(0.02)
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        maxrss_kb = None
+        if wrapper:
+            for line in report.read().splitlines():
+                if "Maximum resident set size" in line:
+                    maxrss_kb = int(line.rsplit(":", 1)[1])
+        if maxrss_kb is None:
+            # ru_maxrss is KiB on Linux, bytes on macOS.
+            maxrss_kb = usage.ru_maxrss // 1024 if sys.platform == "darwin" else usage.ru_maxrss
+    return {
+        "seconds": time.perf_counter() - start,
+        "rc": proc.returncode,
+        "method": "GNU time -v" if wrapper else "wait4 ru_maxrss",
+        "ru_maxrss_mb": maxrss_kb / 1024,
+        "tree_peak_mb": tree_peak_kb / 1024 if sample_tree else None,
+    }
+
+
+# --------------------------------------------------------------------------
+# Tools
+
+
+@dataclass
+class ClaudeLint:
+    exe: str
+    use_no_cache_flag: bool = True
+
+    def cold(self, target: str, cwd: Path) -> list[str]:
+        """Command for a cold run; in fallback mode also clears the cache."""
+        if self.use_no_cache_flag:
+            return [self.exe, "check", "--no-cache", "--exit-zero", target]
+        shutil.rmtree(cwd / CACHE_DIR_NAME, ignore_errors=True)
+        return [self.exe, "check", "--exit-zero", target]
+
+    def warm(self, target: str) -> list[str]:
+        return [self.exe, "check", "--exit-zero", target]
+
+    def probe(self, workdir: Path) -> None:
+        """Find out whether the CLI accepts --no-cache; exit if it cannot run."""
+        rc, out = capture([self.exe, "check", "--no-cache", "--exit-zero", "small.py"], workdir)
+        if rc == 0:
+            return
+        rc2, out2 = capture([self.exe, "check", "--exit-zero", "small.py"], workdir)
+        if rc2 == 0:
+            log(f"claude-lint rejected --no-cache (exit {rc}); cold runs delete "
+                f"{CACHE_DIR_NAME}/ instead. Its message: {out[-300:]}")
+            self.use_no_cache_flag = False
+            return
+        die(f"claude-lint does not run (exit {rc2}): {out2[-1000:]}")
+
+
+def ruff_cmd(ruff: str, target: str) -> list[str]:
+    # --isolated: ruff's default rules, whatever pyproject.toml/ruff.toml lies
+    # in or above the corpus (Django's own, or this repository's).
+    return [ruff, "check", "--isolated", "--no-cache", "--exit-zero", "--quiet", target]
+
+
+def ensure_ruff() -> str:
+    """bench/.venv with the pinned ruff; returns the ruff executable."""
+    bindir = VENV_DIR / ("Scripts" if os.name == "nt" else "bin")
+    ruff = bindir / ("ruff.exe" if os.name == "nt" else "ruff")
+    if ruff.exists() and capture([str(ruff), "--version"])[1] == f"ruff {RUFF_VERSION}":
+        return str(ruff)
+    if not (bindir / "python").exists() and not (bindir / "python.exe").exists():
+        log(f"creating {VENV_DIR}")
+        subprocess.run([sys.executable, "-m", "venv", str(VENV_DIR)], check=True)
+    log(f"installing ruff=={RUFF_VERSION} into {VENV_DIR}")
+    subprocess.run([str(bindir / "python"), "-m", "pip", "install", "-q",
+                    "--disable-pip-version-check", f"ruff=={RUFF_VERSION}"], check=True)
+    return str(ruff)
+
+
+def find_claude_lint(given: str | None) -> str:
+    exe = shutil.which(given) if given else shutil.which("claude-lint")
+    if exe is None:
+        die(f"claude-lint not found ({given or 'not on PATH'}); "
+            "install it or pass --claude-lint PATH")
+    return os.path.abspath(exe)
+
+
+def tool_version(exe: str) -> str:
+    rc, out = capture([exe, "--version"])
+    first = out.splitlines()[0] if out else ""
+    if rc == 0 and first:
+        return first
+    return f"unknown (--version: exit {rc}{', ' + first if first else ''})"
+
+
+def interpreter_of(exe: str) -> str | None:
+    """Python version behind a console script, read from its shebang."""
+    try:
+        with open(exe, "rb") as fh:
+            first = fh.readline(300)
+    except OSError:
+        return None
+    if not first.startswith(b"#!") or b"python" not in first:
+        return None
+    interp = first[2:].decode("utf-8", "replace").split()
+    if not interp:
+        return None
+    rc, out = capture([*interp, "--version"])
+    return out if rc == 0 else None
+
+
+# --------------------------------------------------------------------------
+# Machine description
+
+
+def read_proc(path: str, key: str) -> str | None:
+    try:
+        with open(path, encoding="utf-8", errors="replace") as fh:
+            for line in fh:
+                if line.startswith(key):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return None
+
+
+def machine_info() -> dict[str, str]:
+    cpus = os.cpu_count() or 0
+    try:
+        usable = len(os.sched_getaffinity(0))
+    except AttributeError:
+        usable = cpus
+    mem = read_proc("/proc/meminfo", "MemTotal")
+    mem_text = f"{int(mem.split()[0]) / 1024 / 1024:.1f} GiB" if mem else "unknown"
+    load = os.getloadavg() if hasattr(os, "getloadavg") else None
+    return {
+        "nproc": f"{usable} usable ({cpus} online)",
+        "CPU": read_proc("/proc/cpuinfo", "model name") or platform.processor() or "unknown",
+        "memory": mem_text,
+        "OS": f"{platform.system()} {platform.release()}",
+        "load average at start": " ".join(f"{x:.2f}" for x in load) if load else "n/a",
+    }
+
+
+def git_head() -> str:
+    rc, out = capture(["git", "-C", str(BENCH_DIR), "rev-parse", "--short", "HEAD"])
+    return out if rc == 0 else "no commit"
+
+
+# --------------------------------------------------------------------------
+# Benchmarks
+
+
+def bench_corpus(name: str, root: Path, cl: ClaudeLint, ruff: str,
+                 runs: int, timeout: float, errors: list[str]) -> dict[str, Series]:
+    series = {k: Series() for k in ("ruff", "cold", "warm")}
+    commands = {
+        "ruff": lambda: ruff_cmd(ruff, "."),
+        "cold": lambda: cl.cold(".", root),
+        "warm": lambda: cl.warm("."),
+    }
+
+    def once(kind: str, record: bool = True) -> None:
+        sample, tail = run_timed(commands[kind](), root, timeout)
+        if sample.rc != 0:
+            errors.append(f"{name} {kind}: exit {sample.rc}: {tail.strip()[-300:]}")
+        if record:
+            series[kind].samples.append(sample)
+
+    shutil.rmtree(root / CACHE_DIR_NAME, ignore_errors=True)
+    # Untimed: bring the files into the page cache for both tools and fill
+    # claude-lint's cache.  In fallback mode every cold run starts by deleting
+    # the cache and then fills it again, so a warm run always finds it filled.
+    log(f"{name}: warm-up")
+    once("ruff", record=False)
+    once("warm", record=False)
+
+    order = ["ruff", "cold", "warm"]
+    for i in range(runs):
+        rotation = order[i % 3:] + order[:i % 3]
+        for kind in rotation:
+            once(kind)
+        log(f"{name}: round {i + 1}/{runs}: " + ", ".join(
+            f"{k} {series[k].samples[-1].seconds:.3f}s" for k in order))
+    shutil.rmtree(root / CACHE_DIR_NAME, ignore_errors=True)
+    return series
+
+
+def bench_single_file(workdir: Path, cl: ClaudeLint, ruff: str, runs: int,
+                      timeout: float, errors: list[str]) -> dict[str, Series]:
+    series = {"ruff": Series(), "cold": Series()}
+    for i in range(runs):
+        kinds = ("ruff", "cold") if i % 2 == 0 else ("cold", "ruff")
+        for kind in kinds:
+            cmd = ruff_cmd(ruff, "small.py") if kind == "ruff" else cl.cold("small.py", workdir)
+            sample, tail = run_timed(cmd, workdir, timeout)
+            if sample.rc != 0:
+                errors.append(f"single file {kind}: exit {sample.rc}: {tail.strip()[-300:]}")
+            series[kind].samples.append(sample)
+    log("single file: " + ", ".join(
+        f"{k} median {v.median * 1000:.0f} ms" for k, v in series.items()))
+    return series
+
+
+def ruff_py_count(ruff: str, root: Path) -> int:
+    rc, out = capture([ruff, "check", "--isolated", "--no-cache", "--show-files", "."], root)
+    return sum(1 for line in out.splitlines() if line.endswith(".py")) if rc == 0 else -1
+
+
+# --------------------------------------------------------------------------
+# Report
+
+
+def fmt_s(x: float | None) -> str:
+    return "n/a" if x is None else (f"{x * 1000:.0f} ms" if x < 1 else f"{x:.2f} s")
+
+
+def fmt_ratio(a: float | None, b: float | None) -> float | None:
+    return a / b if a is not None and b else None
+
+
+def verdict(value: float | None, limit: float, strict: bool, crashed: bool) -> str:
+    if crashed:
+        return "FAIL (non-zero exit)"
+    if value is None:
+        return "FAIL (no data)"
+    ok = value < limit if strict else value <= limit
+    return "PASS" if ok else "FAIL"
+
+
+def render(ctx: dict) -> str:
+    res, m = ctx["results"], ctx["machine"]
+    lines = [
+        "# claude-lint benchmark results",
+        "",
+        f"- date: {ctx['date']}",
+        (f"- machine: {m['nproc']} CPUs, {m['CPU']}, {m['memory']} RAM, {m['OS']}, "
+         f"load average at start {m['load average at start']}"),
+        f"- Python (runner): {ctx['python']}",
+        f"- claude-lint: {ctx['claude_lint_version']} at `{ctx['claude_lint']}`"
+        + (f" ({ctx['claude_lint_python']})" if ctx["claude_lint_python"] else ""),
+        f"- claude-lint cold mode: {ctx['cold_mode']}",
+        f"- ruff: {ctx['ruff_version']} (`{' '.join(ruff_cmd('ruff', 'PATH'))}`)",
+        f"- repository HEAD: {ctx['git_head']}",
+        (f"- runs: {ctx['runs']} per measurement on each corpus, {ctx['single_runs']} for "
+         "the single file; runs of the tools alternate; medians are shown"),
+        "",
+        "## Corpora",
+        "",
+        "| corpus | contents | .py files | lines | ruff sees .py |",
+        "| --- | --- | ---: | ---: | ---: |",
+    ]
+    for name in CORPORA:
+        c = ctx["manifest"]["corpora"][name]
+        contents = ", ".join(f"{p['name']} {p['version']}" for p in c["packages"])
+        lines.append(f"| {name} | {contents} | {c['py_files']} | {c['py_lines']} | "
+                     f"{ctx['ruff_counts'][name]} |")
+
+    lines += [
+        "",
+        "## Results",
+        "",
+        "| measurement | claude-lint | ruff | ratio | target | result |",
+        "| --- | ---: | ---: | ---: | --- | --- |",
+    ]
+    for key, label, limit, unit in TARGETS:
+        r = res[key]
+        fmt = (lambda mb: f"{mb:.0f} MB") if unit == "MB" else fmt_s
+        cells = [fmt(r["cl"]), fmt(r["ruff"]), _ratio_text(r["cl"], r["ruff"])]
+        lines.append(f"| {label} | {' | '.join(cells)} | {target_text(limit, unit)} "
+                     f"| {r['verdict']} |")
+
+    passed = sum(1 for key, *_ in TARGETS if res[key]["verdict"] == "PASS")
+    lines += ["", f"**{passed}/{len(TARGETS)} targets met.**", ""]
+    rss = ctx["rss"]
+    tree = "n/a" if rss["tree_peak_mb"] is None else f"{rss['tree_peak_mb']:.0f} MB"
+    lines += [
+        ("Ratios are claude-lint median / ruff median; ruff always runs cold "
+         "(`--no-cache`). Warm = claude-lint with its cache filled by an earlier run."),
+        "",
+        (f"Peak memory (heavy, cold): peak RSS {rss['ru_maxrss_mb']:.0f} MB (largest single "
+         f"process, {rss['method']}), process-tree peak PSS {tree} (sampled every 20 ms); "
+         "the target uses the larger."),
+        "",
+        "## All samples (seconds, in run order)",
+        "",
+        "| series | min | median | max | samples |",
+        "| --- | ---: | ---: | ---: | --- |",
+    ]
+    for name, group in ctx["series"].items():
+        for kind, s in group.items():
+            tool = "ruff" if kind == "ruff" else f"claude-lint {kind}"
+            t = s.times
+            lines.append(f"| {name} {tool} | {min(t):.3f} | {s.median:.3f} | {max(t):.3f} | "
+                         + " ".join(f"{x:.3f}" for x in t) + " |")
+    if ctx["notes"]:
+        lines += ["", "## Notes", ""] + [f"- {n}" for n in ctx["notes"]]
+    return "\n".join(lines) + "\n"
+
+
+def _ratio_text(a: float | None, b: float | None) -> str:
+    r = fmt_ratio(a, b)
+    return f"{r:.2f}x" if r is not None else "n/a"
+
+
+def evaluate(series: dict[str, dict[str, Series]], rss: dict, ruff_rss: dict) -> dict:
+    """Medians, ratios and verdicts; a target whose runs failed is failed."""
+    res = {}
+    for name in CORPORA:
+        ruff = series[name]["ruff"]
+        for kind in ("cold", "warm"):
+            cl = series[name][kind]
+            res[f"{name}_{kind}"] = {"cl": cl.median, "ruff": ruff.median,
+                                    "value": fmt_ratio(cl.median, ruff.median),
+                                    "crashed": bool(cl.failures or ruff.failures)}
+    single = series["single file"]
+    res["single_file"] = {"cl": single["cold"].median, "ruff": single["ruff"].median,
+                          "value": single["cold"].median * 1000,
+                          "crashed": bool(single["cold"].failures)}
+    peak = max(rss["ru_maxrss_mb"], rss["tree_peak_mb"] or 0.0)
+    res["heavy_rss"] = {"cl": peak, "value": peak,
+                        "ruff": max(ruff_rss["ru_maxrss_mb"], ruff_rss["tree_peak_mb"] or 0.0),
+                        "crashed": rss["rc"] != 0}
+    for key, _label, limit, unit in TARGETS:
+        r = res[key]
+        r["verdict"] = verdict(r["value"], limit, strict=unit != "x", crashed=r["crashed"])
+    return res
+
+
+# --------------------------------------------------------------------------
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        description="Benchmark claude-lint against ruff.",
+        epilog="Build the corpora first: python bench/build_corpora.py")
+    parser.add_argument("--runs", type=int, default=5,
+                        help="timed runs of each measurement per corpus (default 5)")
+    parser.add_argument("--single-runs", type=int, default=10,
+                        help="timed runs of each tool on the single small file (default 10)")
+    parser.add_argument("--claude-lint", dest="claude_lint",
+                        help="claude-lint executable (default: claude-lint on PATH)")
+    parser.add_argument("--ruff", help=f"ruff executable (default: ruff {RUFF_VERSION} "
+                        f"installed into {VENV_DIR})")
+    parser.add_argument("--corpora", type=Path, default=DEFAULT_CORPORA,
+                        help=f"corpora folder (default: {DEFAULT_CORPORA})")
+    parser.add_argument("--output", type=Path, default=DEFAULT_OUTPUT,
+                        help=f"report file (default: {DEFAULT_OUTPUT})")
+    parser.add_argument("--timeout", type=float, default=900.0,
+                        help="seconds before one run is killed (default 900)")
+    args = parser.parse_args(argv)
+    if args.runs < 1 or args.single_runs < 1:
+        parser.error("--runs and --single-runs must be at least 1")
+
+    corpora = args.corpora.resolve()
+    manifest_path = corpora / "MANIFEST.json"
+    if not manifest_path.is_file():
+        die(f"{manifest_path} missing: run python bench/build_corpora.py first")
+    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    roots = {name: corpora / manifest["corpora"][name]["path"] for name in CORPORA}
+
+    cl = ClaudeLint(find_claude_lint(args.claude_lint))
+    ruff = os.path.abspath(shutil.which(args.ruff) or args.ruff) if args.ruff else ensure_ruff()
+    notes: list[str] = []
+    errors: list[str] = []
+
+    date = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    machine = machine_info()
+    ruff_counts = {}
+    for name, root in roots.items():
+        ruff_counts[name] = ruff_py_count(ruff, root)
+        expected = manifest["corpora"][name]["py_files"]
+        if ruff_counts[name] != expected:
+            notes.append(f"ruff sees {ruff_counts[name]} .py files in {name}, "
+                         f"the manifest lists {expected}")
+
+    series: dict[str, dict[str, Series]] = {}
+    with tempfile.TemporaryDirectory(prefix="claude-lint-bench-") as tmp:
+        workdir = Path(tmp)
+        (workdir / "small.py").write_text(SMALL_FILE, encoding="utf-8")
+        cl.probe(workdir)
+        cold_mode = ("`--no-cache`" if cl.use_no_cache_flag else
+                     f"`--no-cache` rejected; {CACHE_DIR_NAME}/ deleted before each cold run")
+
+        for name in CORPORA:
+            series[name] = bench_corpus(name, roots[name], cl, ruff, args.runs,
+                                        args.timeout, errors)
+        series["single file"] = bench_single_file(workdir, cl, ruff, args.single_runs,
+                                                  args.timeout, errors)
+
+    log("heavy: peak memory")
+    rss = measure_memory(cl.cold(".", roots["heavy"]), roots["heavy"], args.timeout)
+    ruff_rss = measure_memory(ruff_cmd(ruff, "."), roots["heavy"], args.timeout)
+    shutil.rmtree(roots["heavy"] / CACHE_DIR_NAME, ignore_errors=True)
+    if rss["rc"] != 0:
+        errors.append(f"heavy peak-memory run: exit {rss['rc']}")
+
+    notes += [f"non-zero exit: {e}" for e in dict.fromkeys(errors)]
+    ctx = {
+        "date": date, "machine": machine,
+        "python": f"{platform.python_implementation()} {platform.python_version()}",
+        "claude_lint": cl.exe, "claude_lint_version": tool_version(cl.exe),
+        "claude_lint_python": interpreter_of(cl.exe),
+        "cold_mode": cold_mode, "ruff_version": tool_version(ruff),
+        "git_head": git_head(), "runs": args.runs, "single_runs": args.single_runs,
+        "manifest": manifest, "ruff_counts": ruff_counts, "series": series,
+        "rss": rss, "results": evaluate(series, rss, ruff_rss), "notes": notes,
+    }
+    report = render(ctx)
+    args.output.write_text(report, encoding="utf-8")
+    print(report)
+    log(f"wrote {args.output}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
