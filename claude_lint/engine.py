@@ -5,7 +5,7 @@ import fnmatch
 import io
 import os
 import tokenize
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
 from claude_lint import catalog as catalog_mod
@@ -87,7 +87,9 @@ class Linter:
         for rule in self.rules:
             ctx = Context(self.catalog, {**rule.options, **self.settings.options_for(rule.code)})
             for call in calls:
-                found.extend(rule.check_call(call, ctx))
+                for d in rule.check_call(call, ctx):
+                    # A finding reported where a value is defined can be silenced at the call too.
+                    found.append(d if d.loc == call.site.loc else replace(d, related=d.related + (call.site.loc,)))
             found.extend(rule.check_project(calls, ctx))
         for facts in all_facts:
             for error in facts.errors:
@@ -96,24 +98,24 @@ class Linter:
         by_path = {f.path: f for f in all_facts}
         kept = {}
         for d in found:
-            if self._suppressed(d, by_path.get(d.loc.path)):
+            if any(self._suppressed(d.code, loc, by_path.get(loc.path)) for loc in (d.loc, *d.related)):
                 continue
             kept.setdefault((d.code, d.loc.path, d.loc.row, d.loc.col, d.message), d)
         return sorted(kept.values(), key=Diagnostic.sort_key)
 
-    def _suppressed(self, d: Diagnostic, facts: Optional[FileFacts]) -> bool:
-        rel = os.path.relpath(os.path.abspath(d.loc.path), self.root).replace(os.sep, "/")
+    def _suppressed(self, code: str, loc: Loc, facts: Optional[FileFacts]) -> bool:
+        rel = os.path.relpath(os.path.abspath(loc.path), self.root).replace(os.sep, "/")
         for glob, codes in self.settings.per_file_ignores:
-            if (fnmatch.fnmatch(rel, glob) or fnmatch.fnmatch(os.path.basename(rel), glob)) and any(d.code.startswith(c) for c in codes):
+            if (fnmatch.fnmatch(rel, glob) or fnmatch.fnmatch(os.path.basename(rel), glob)) and any(code.startswith(c) for c in codes):
                 return True
         if facts is None or not facts.noqa:
             return False
-        rows = {d.loc.row}
+        rows = {loc.row}
         for start, end in facts.statements:
-            if start <= d.loc.row <= end:
+            if start <= loc.row <= end:
                 rows.update(range(start, end + 1))
         for noqa in facts.noqa:
-            if noqa.row in rows and (noqa.codes is None or d.code in noqa.codes):
+            if noqa.row in rows and (noqa.codes is None or code in noqa.codes):
                 return True
         return False
 

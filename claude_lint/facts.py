@@ -97,6 +97,14 @@ class Mapping:
     entries: Tuple[Tuple[Optional[str], object], ...]
     loc: Optional[Loc] = None
     open: bool = False  # keys unknown to us may be present (non-literal key, unresolved spread)
+    key_locs: Tuple[Tuple[str, Loc], ...] = ()  # where each key's value is written
+
+    def loc_of(self, key: str) -> Optional[Loc]:
+        found = None
+        for k, loc in self.key_locs:
+            if k == key:
+                found = loc
+        return found
 
     def get(self, key: str) -> Optional[object]:
         found = None

@@ -292,7 +292,7 @@ def _entry_locs(kwargs: Mapping, fallback: Loc) -> Dict[str, Loc]:
     for key, value in kwargs.entries:
         loc = getattr(value, "loc", None) or fallback
         if key is not None:
-            out[key] = loc
+            out[key] = kwargs.loc_of(key) or loc
         elif isinstance(value, Mapping):
             for inner_key, inner_loc in _entry_locs(value, loc).items():
                 out[inner_key] = inner_loc

@@ -27,9 +27,7 @@ def extract(text: str, path: str, abspath: str, module: Optional[str]) -> FileFa
     try:
         tree = cst.parse_module(text)
     except cst.ParserSyntaxError as exc:
-        loc = Loc(path, exc.raw_line or 1, (exc.raw_column or 0) + 1, exc.raw_line or 1, (exc.raw_column or 0) + 1)
-        message = str(exc).splitlines()[0] if str(exc) else "syntax error"
-        return FileFacts(path, abspath, module, "python", errors=(FileError("CL901", f"SyntaxError: {message}", loc),))
+        return FileFacts(path, abspath, module, "python", errors=(_syntax_error(text, path, exc),))
     except RecursionError:
         return FileFacts(path, abspath, module, "python", errors=(FileError("CL901", "file nests too deeply to parse", Loc(path, 1, 1, 1, 1)),))
     wrapper = MetadataWrapper(tree, unsafe_skip_copy=True)
@@ -93,7 +91,7 @@ class _Extraction:
             provider = self.client_provider(receiver, client_chain, scope)
             kwargs = self.ev.kwargs(node.args, scope, 0, self.ev.loc(node))
             if options:
-                kwargs = Mapping(tuple(options_entries(self.ev, options, scope)) + kwargs.entries, kwargs.loc)
+                kwargs = Mapping(tuple(options_entries(self.ev, options, scope)) + kwargs.entries, kwargs.loc, False, kwargs.key_locs)
             if provider is None:
                 if not (self.imports_anthropic and all(k in kwargs.keys() for k in sdk.UNTYPED_RECEIVER_PROOF)):
                     return []
@@ -239,6 +237,18 @@ class _Extraction:
             if any(r.start.line <= row <= end for row in rows):
                 ranges.append((r.start.line, end))
         return tuple(ranges)
+
+
+def _syntax_error(text: str, path: str, exc: cst.ParserSyntaxError) -> FileError:
+    """Python's own message says more than libcst's ("'(' was never closed" vs "Syntax Error @ 4:1")."""
+    row, col, message = exc.raw_line or 1, (exc.raw_column or 0) + 1, "invalid syntax"
+    try:
+        compile(text, path, "exec", dont_inherit=True, flags=0x400)  # ast.PyCF_ONLY_AST: parse, never run
+    except SyntaxError as err:
+        row, col, message = err.lineno or row, err.offset or col, err.msg or message
+    except (ValueError, RecursionError, MemoryError):
+        pass
+    return FileError("CL901", f"SyntaxError: {message}", Loc(path, row, col, row, col))
 
 
 def _decompose(func: cst.BaseExpression):

@@ -263,6 +263,7 @@ class Evaluator:
 
     def mapping(self, node: cst.Dict, scope: Scope, depth: int) -> Mapping:
         entries = []
+        key_locs = []
         is_open = False
         for el in node.elements:
             if isinstance(el, cst.StarredDictElement):
@@ -271,18 +272,26 @@ class Evaluator:
             key = self.value(el.key, scope, depth + 1)
             if isinstance(key, Text) and key.is_folded and not key.dynamic_parts:
                 entries.append((key.literal, self.value(el.value, scope, depth + 1)))
+                self._note_loc(key_locs, key.literal, el.value)
             else:
                 is_open = True
-        return Mapping(tuple(entries), self.loc(node), is_open)
+        return Mapping(tuple(entries), self.loc(node), is_open, tuple(key_locs))
+
+    def _note_loc(self, key_locs: list, key: str, node: cst.CSTNode) -> None:
+        loc = self.loc(node)
+        if loc is not None:
+            key_locs.append((key, loc))
 
     def kwargs(self, args, scope: Scope, depth: int, loc: Optional[Loc]) -> Mapping:
         entries = []
+        key_locs: list = []
         for arg in args:
             if arg.keyword is not None:
                 entries.append((arg.keyword.value, self.value(arg.value, scope, depth + 1)))
+                self._note_loc(key_locs, arg.keyword.value, arg.value)
             elif arg.star == "**":
                 entries.append((None, self.value(arg.value, scope, depth + 1)))
-        return Mapping(tuple(entries), loc)
+        return Mapping(tuple(entries), loc, False, tuple(key_locs))
 
     # --- calls -----------------------------------------------------------------------
 
