@@ -104,7 +104,8 @@ class Project:
     # --- calls -------------------------------------------------------------------------
 
     def resolve_call(self, site: CallSite) -> Call:
-        merged = self.resolve(site.kwargs)
+        # Call keywords are final: Python refuses a **spread that repeats one.
+        merged = self._mapping(site.kwargs, 0, keywords_final=True)
         args: Dict[str, Arg] = {}
         is_open = True
         if isinstance(merged, Mapping):
@@ -154,11 +155,12 @@ class Project:
             elif isinstance(resolved, Lit):
                 parts.append(str(resolved.value))
             else:
-                parts.append(Dynamic(getattr(resolved, "why", "value"), getattr(part, "loc", None)))
+                parts.append(Dynamic(_source_of(part), getattr(part, "loc", None)))
         return Text(tuple(parts), value.loc)
 
-    def _mapping(self, value: Mapping, depth: int) -> Mapping:
+    def _mapping(self, value: Mapping, depth: int, keywords_final: bool = False) -> Mapping:
         entries: Dict[str, object] = {}
+        final = {k for k, _ in value.entries if k is not None} if keywords_final else set()
         is_open = value.open
         for key, item in value.entries:
             if key is not None:
@@ -166,11 +168,11 @@ class Project:
                 continue
             spread = self.resolve(item, depth + 1)
             if isinstance(spread, Mapping):
-                entries.update(dict(spread.entries))
+                entries.update((k, v) for k, v in spread.entries if k not in final)
                 is_open = is_open or spread.open
             else:
                 # Keys written before an unknown spread may be overridden by it.
-                entries = {k: Unknown("may be overridden by **spread", getattr(v, "loc", None)) for k, v in entries.items()}
+                entries = {k: v if k in final else Unknown("may be overridden by **spread", getattr(v, "loc", None)) for k, v in entries.items()}
                 is_open = True
         return Mapping(tuple(entries.items()), value.loc, is_open)
 
@@ -284,6 +286,19 @@ class Project:
             text = _FORMAT_FIELD.sub(lambda m: _placeholder(len(dynamics), dynamics, Dynamic(m.group(0))), text)
             text = text.replace("{{", "{").replace("}}", "}")
         return Text(_from_placeholders(text, dynamics), inner.loc)
+
+
+def _source_of(part: object) -> str:
+    """A short description of an unresolved text part, for messages."""
+    if isinstance(part, Param):
+        return part.name
+    if isinstance(part, Ref):
+        return f"{part.module}.{part.name}"
+    if isinstance(part, FileRead):
+        return "/".join(part.segments)
+    if isinstance(part, Transform):
+        return f"{_source_of(part.inner)}.{part.op}()"
+    return type(part).__name__
 
 
 def _entry_locs(kwargs: Mapping, fallback: Loc) -> Dict[str, Loc]:

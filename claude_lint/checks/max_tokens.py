@@ -78,7 +78,9 @@ class OversizedMaxTokens(Rule):
         assert arg is not None
         model = ctx.model(call)
         threshold = int(ctx.option("warn-at"))
-        thinking = call.value("thinking")
+        # Only a thinking argument we can see raises the bar: hiding one in **kwargs is rare.
+        thinking_arg = call.arg("thinking")
+        thinking = thinking_arg.value if thinking_arg is not None else None
         if thinking is not None and not (isinstance(thinking, Lit) and thinking.value is None):
             budget = thinking.get("budget_tokens") if isinstance(thinking, Mapping) else None
             if not (isinstance(budget, Lit) and isinstance(budget.value, int)):

@@ -1,0 +1,149 @@
+"""Which calls are LLM calls, and how far values are followed."""
+from __future__ import annotations
+
+import pytest
+
+from claude_lint.facts import Text
+
+CREATE = 'model="claude-sonnet-4-6", max_tokens=9000, messages=[]'
+
+
+def calls_in(project, source, **kw):
+    return project(source, select=("CL001",), **kw)
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        f"import anthropic\nanthropic.Anthropic().messages.create({CREATE})\n",
+        f"import anthropic as a\nc = a.AsyncAnthropic()\nasync def f():\n    return await c.messages.create({CREATE})\n",
+        f"from anthropic import Anthropic as A\nc = A()\nc.messages.create({CREATE})\n",
+        f"from anthropic import AnthropicBedrock\nc = AnthropicBedrock(aws_region='us-east-1')\nc.messages.create({CREATE})\n",
+        f"from anthropic import AnthropicVertex\nc = AnthropicVertex(region='x', project_id='p')\nc.beta.messages.create({CREATE})\n",
+        f"import anthropic\nc = anthropic.Anthropic()\nwith c.messages.stream({CREATE}) as s:\n    pass\n",
+        f"import anthropic\nc = anthropic.Anthropic()\nc.with_options(max_retries=5).messages.create({CREATE})\n",
+        f"import anthropic\nc = anthropic.Anthropic()\nc.messages.with_raw_response.create({CREATE})\n",
+        f"import anthropic\n\nclass Bot:\n    def __init__(self):\n        self.client = anthropic.Anthropic()\n\n"
+        f"    def ask(self):\n        return self.client.messages.create({CREATE})\n",
+        f"import anthropic\n\ndef ask(client: anthropic.Anthropic):\n    return client.messages.create({CREATE})\n",
+        # a client passed in untyped: the model + max_tokens keywords prove the Anthropic shape
+        f"import anthropic\n\ndef ask(client):\n    return client.messages.create({CREATE})\n",
+        "import anthropic\nc = anthropic.Anthropic()\nc.messages.batches.create(requests=[\n"
+        f'    {{"custom_id": "a", "params": {{{CREATE.replace("=", ": ").replace("model", chr(34) + "model" + chr(34)).replace("max_tokens", chr(34) + "max_tokens" + chr(34)).replace("messages:", chr(34) + "messages" + chr(34) + ":")}}}}},\n])\n',
+    ],
+    ids=["constructor", "async-alias", "from-import-alias", "bedrock", "vertex-beta", "stream", "with-options",
+         "raw-response", "self-attribute", "annotated-param", "untyped-param", "batch-request"],
+)
+def test_recognised_call_shapes(project, source):
+    result = calls_in(project, source)
+    assert [d.code for d in result.diagnostics] == ["CL001"], source
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "import anthropic\nthread.messages.create(body='hi', max_tokens=9000)\n",  # Django-style: no model
+        "from django.contrib import messages\nmessages.create(model='claude-sonnet-4-6', max_tokens=9000)\n",
+        "import anthropic\nTokenizer().truncate(text, max_tokens=9000)\n",
+        "import anthropic\nclass Thread:\n    messages = Manager()\nThread().messages.create(model_name='x', max_tokens=9000)\n",
+        'X = "claude-opus-4-6 max_tokens=9000 messages.create"\nimport anthropic\n',
+        # no SDK imported at all
+        f"client.messages.create({CREATE})\n",
+    ],
+    ids=["django-thread", "django-messages-module", "tokenizer", "orm-manager", "string", "no-sdk-import"],
+)
+def test_look_alikes_stay_silent(project, source):
+    assert calls_in(project, source).diagnostics == []
+
+
+def system_text(project, source, files=None):
+    example = dict(files or {}, **{"main.py": source})
+    result = project(example, select=("CL002",))
+    call = result.calls[0]
+    return call.value("system")
+
+
+HEAD = "import anthropic\nc = anthropic.Anthropic()\n"
+
+
+@pytest.mark.parametrize(
+    "body, expected",
+    [
+        ('S = "You are " + "terse."\n', "You are terse."),
+        ('S = ("You are "\n     "terse.")\n', "You are terse."),
+        ('import textwrap\nS = textwrap.dedent("""\n    You are\n      terse.\n""")\n', "\nYou are\n  terse.\n"),
+        ('S = "  You are terse.  ".strip()\n', "You are terse."),
+        ('S = "\\n".join(["You are", "terse."])\n', "You are\nterse."),
+        ('ROLE = "terse"\nS = f"You are {ROLE}."\n', "You are terse."),
+        ('S = "You are {tone}.".format(tone=t)\n', "You are ."),
+        ("class P:\n    S = 'You are terse.'\nS = P.S\n", "You are terse."),
+        ('CONFIG = {"system": "You are terse."}\nS = CONFIG["system"]\n', "You are terse."),
+    ],
+    ids=["plus", "implicit-concat", "dedent", "strip", "join", "fstring-constant", "format", "class-attr", "dict-subscript"],
+)
+def test_text_folding(project, body, expected):
+    value = system_text(project, HEAD + body + 'c.messages.create(model="m", max_tokens=1, system=S, messages=[])\n')
+    assert isinstance(value, Text)
+    assert value.literal == expected
+
+
+def test_fstring_runtime_parts_are_dynamic(project):
+    value = system_text(project, HEAD + 'def f(user):\n    return c.messages.create(model="m", max_tokens=1, system=f"Hi {user} at {now()}", messages=[])\n')
+    assert value.literal == "Hi  at "
+    assert [d.source for d in value.dynamic_parts] == ["user", "now()"]
+
+
+@pytest.mark.parametrize(
+    "read",
+    [
+        'open("prompts/s.txt").read()',
+        'Path("prompts/s.txt").read_text()',
+        '(Path(__file__).parent / "prompts" / "s.txt").read_text(encoding="utf-8")',
+        'Path(__file__).with_name("prompts").joinpath("s.txt").read_text()',
+        'open(os.path.join(os.path.dirname(__file__), "prompts", "s.txt")).read()',
+    ],
+)
+def test_prompt_files_are_read(project, read):
+    body = f"import os\nfrom pathlib import Path\nS = {read}\n"
+    value = system_text(project, HEAD + body + 'c.messages.create(model="m", max_tokens=1, system=S, messages=[])\n',
+                        {"prompts/s.txt": "You are terse."})
+    assert isinstance(value, Text) and value.literal == "You are terse."
+
+
+def test_with_open_read(project):
+    body = 'with open("s.txt") as fh:\n    S = fh.read()\n'
+    value = system_text(project, HEAD + body + 'c.messages.create(model="m", max_tokens=1, system=S, messages=[])\n', {"s.txt": "Be brief."})
+    assert isinstance(value, Text) and value.literal == "Be brief."
+
+
+def test_prompt_file_outside_the_root_is_not_read(project, tmp_path):
+    outside = tmp_path.parent / "outside-secret.txt"
+    outside.write_text("secret")
+    body = f'S = open("../{outside.name}").read()\n'
+    value = system_text(project, HEAD + body + 'c.messages.create(model="m", max_tokens=1, system=S, messages=[])\n')
+    assert not isinstance(value, Text)
+
+
+def test_constants_followed_across_modules(project):
+    files = {
+        "pkg/__init__.py": "from .limits import BIG\n",
+        "pkg/limits.py": "BIG = 20000\n",
+        "pkg/params.py": "from . import limits\nBASE = {'model': 'claude-sonnet-4-6', 'max_tokens': limits.BIG}\n",
+        "main.py": "import anthropic\nfrom pkg.params import BASE\nc = anthropic.Anthropic()\n"
+        "c.messages.create(**{**BASE, 'messages': []})\n",
+    }
+    result = project(files, select=("CL001",))
+    assert [d.code for d in result.diagnostics] == ["CL001"]
+    assert "max_tokens=20000" in result.diagnostics[0].message
+
+
+def test_a_later_unknown_spread_makes_a_value_unknown(project):
+    src = HEAD + "def f(extra):\n    return c.messages.create(model='claude-sonnet-4-6', max_tokens=9000, messages=[], **extra)\n"
+    assert project(src, select=("CL001",)).diagnostics != []  # keyword after the spread wins
+    src2 = HEAD + "def f(extra):\n    return c.messages.create(**{'max_tokens': 9000, **extra}, model='m', messages=[])\n"
+    assert project(src2, select=("CL001",)).diagnostics == []
+
+
+def test_reassigned_names_are_unknown(project):
+    src = HEAD + "N = 9000\nif cond:\n    N = 100\nc.messages.create(model='claude-sonnet-4-6', max_tokens=N, messages=[])\n"
+    assert project(src, select=("CL001",)).diagnostics == []
