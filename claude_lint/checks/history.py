@@ -44,6 +44,11 @@ class UnboundedHistory(Rule):
     name = "history-unbounded"
     summary = "conversation history that grows every turn, never trimmed"
     fires = [
+        # a module-level history appended per call
+        HEAD
+        + "HISTORY = []\n\ndef chat(text):\n    HISTORY.append({'role': 'user', 'content': text})\n    reply = "
+        + CREATE.format(msgs="HISTORY")
+        + "\n    HISTORY.append({'role': 'assistant', 'content': reply.content})\n    return reply\n",
         HEAD
         + "history = []\nwhile True:\n    history.append({'role': 'user', 'content': input()})\n    reply = "
         + CREATE.format(msgs="history")
@@ -55,6 +60,18 @@ class UnboundedHistory(Rule):
         + "\n        self.messages.append({'role': 'assistant', 'content': reply.content})\n        return reply\n",
     ]
     silent = [
+        # few-shot examples built once at import time, then sent as they are
+        HEAD
+        + "FEW_SHOT = []\nfor q, a in PAIRS:\n    FEW_SHOT.append({'role': 'user', 'content': q})\n"
+        "def ask(q):\n    return "
+        + CREATE.format(msgs="FEW_SHOT")
+        + "\n",
+        # seeded in __init__ only
+        HEAD
+        + "class Job:\n    def __init__(self, task):\n        self.messages = []\n        self.messages.append({'role': 'user', 'content': task})\n"
+        "    def run(self):\n        return "
+        + CREATE.format(msgs="self.messages")
+        + "\n",
         # a window is sent
         HEAD
         + "history = []\nwhile True:\n    history.append({'role': 'user', 'content': input()})\n    reply = "

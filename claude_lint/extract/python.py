@@ -203,7 +203,8 @@ class _Extraction:
                     return History(name, "loop", self.ev.loc(grows[0].node))
                 return None
             if owner.kind == "module" and scope is not owner:
-                grows = [e for e in events if e.kind == "grow"]
+                # Growth at import time (building few-shot examples) happens once, not per call.
+                grows = [e for e in events if e.kind == "grow" and e.scope.kind != "module"]
                 later = [e for e in events if e.kind in ("trim", "escape") or (e.kind == "reassign" and e.scope is not owner)]
                 if grows and not later and len(owner.assigns.get(expr.value, [])) == 1:
                     return History(name, "module", self.ev.loc(grows[0].node))
@@ -212,7 +213,8 @@ class _Extraction:
             klass, attr = scope.klass, expr.attr.value
             methods = {s for s in self._scopes() if s.klass is klass}
             events = [e for e in self.c.events if e.key == ("self", attr) and e.scope in methods and e.node is not node]
-            grows = [e for e in events if e.kind == "grow"]
+            # Seeding the list in __init__ happens once per object, not per call.
+            grows = [e for e in events if e.kind == "grow" and not e.scope.name.endswith(".__init__")]
             trimmed = [e for e in events if e.kind in ("trim", "escape") or (e.kind == "reassign" and not e.scope.name.endswith(".__init__"))]
             assigned = klass.self_attrs.get(attr, [])
             if any(_bounded_deque([v], self.ev, m) for v, m, _ in assigned):
