@@ -28,11 +28,13 @@ def calls_in(project, source, **kw):
         f"import anthropic\n\ndef ask(client: anthropic.Anthropic):\n    return client.messages.create({CREATE})\n",
         # a client passed in untyped: the model + max_tokens keywords prove the Anthropic shape
         f"import anthropic\n\ndef ask(client):\n    return client.messages.create({CREATE})\n",
+        # a client imported from another module of the project
+        f"from .llm import client\nclient.messages.create({CREATE})\n",
         "import anthropic\nc = anthropic.Anthropic()\nc.messages.batches.create(requests=[\n"
         f'    {{"custom_id": "a", "params": {{{CREATE.replace("=", ": ").replace("model", chr(34) + "model" + chr(34)).replace("max_tokens", chr(34) + "max_tokens" + chr(34)).replace("messages:", chr(34) + "messages" + chr(34) + ":")}}}}},\n])\n',
     ],
     ids=["constructor", "async-alias", "from-import-alias", "bedrock", "vertex-beta", "stream", "with-options",
-         "raw-response", "self-attribute", "annotated-param", "untyped-param", "batch-request"],
+         "raw-response", "self-attribute", "annotated-param", "untyped-param", "imported-client", "batch-request"],
 )
 def test_recognised_call_shapes(project, source):
     result = calls_in(project, source)
@@ -47,10 +49,10 @@ def test_recognised_call_shapes(project, source):
         "import anthropic\nTokenizer().truncate(text, max_tokens=9000)\n",
         "import anthropic\nclass Thread:\n    messages = Manager()\nThread().messages.create(model_name='x', max_tokens=9000)\n",
         'X = "claude-opus-4-6 max_tokens=9000 messages.create"\nimport anthropic\n',
-        # no SDK imported at all
-        f"client.messages.create({CREATE})\n",
+        # no model keyword: not the Anthropic shape
+        "client.messages.create(max_tokens=9000, messages=[])\n",
     ],
-    ids=["django-thread", "django-messages-module", "tokenizer", "orm-manager", "string", "no-sdk-import"],
+    ids=["django-thread", "django-messages-module", "tokenizer", "orm-manager", "string", "no-model"],
 )
 def test_look_alikes_stay_silent(project, source):
     assert calls_in(project, source).diagnostics == []

@@ -48,7 +48,6 @@ class _Extraction:
         self.c = collector
         self.ev = Evaluator(path, abspath, collector.module, positions, tree.code_for_node)
         self.ev.all_scopes = tuple(collector.scopes_by_node.values())
-        self.imports_anthropic = any(q.split(".")[0] in sdk.SDK_MODULES for s in self._scopes() for q in s.imports.values())
 
     def _scopes(self) -> List[Scope]:
         return [self.c.module, *self.c.scopes_by_node.values()]
@@ -93,7 +92,7 @@ class _Extraction:
             if options:
                 kwargs = Mapping(tuple(options_entries(self.ev, options, scope)) + kwargs.entries, kwargs.loc, False, kwargs.key_locs)
             if provider is None:
-                if not (self.imports_anthropic and all(k in kwargs.keys() for k in sdk.UNTYPED_RECEIVER_PROOF)):
+                if not all(k in kwargs.keys() for k in sdk.UNTYPED_RECEIVER_PROOF):
                     return []
                 provider = "anthropic"
             if provider not in shape.providers:

@@ -64,16 +64,17 @@ METHODS: Tuple[MethodShape, ...] = (
 METHODS_LONGEST_FIRST = tuple(sorted(METHODS, key=lambda m: -len(m.chain)))
 
 # Keywords that together prove an Anthropic messages call when the receiver's type is
-# not known statically (a client passed in as a parameter): `messages.create` with both
-# `model` and `max_tokens` is the Anthropic shape; Django's `thread.messages.create`
-# and most look-alikes never carry both.
+# not known statically (a client passed in as a parameter, or imported from another
+# module): `messages.create` with both `model` and `max_tokens` is the Anthropic shape;
+# Django's `thread.messages.create` and most look-alikes never carry both.
 UNTYPED_RECEIVER_PROOF = ("model", "max_tokens")
 
 # Modules whose import makes a file worth parsing (byte-level pre-filter).
 SDK_MODULES: Tuple[str, ...] = ("anthropic",)
 
-# Byte patterns: a file must contain one SDK name and one call shape to be parsed.
-PREFILTER_NAMES: Tuple[bytes, ...] = tuple(m.encode() for m in SDK_MODULES)
+# Byte patterns: a file must contain one SDK name (or the untyped-receiver proof) and one
+# call shape to be parsed.
+PREFILTER_NAMES: Tuple[bytes, ...] = tuple(m.encode() for m in SDK_MODULES) + (b"max_tokens",)
 PREFILTER_SHAPES: Tuple[bytes, ...] = (b"messages",)
 
 
