@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 
 from conftest import FIXTURES
@@ -89,7 +90,8 @@ def test_bad_files_are_diagnosed_and_the_rest_is_linted(cli, tmp_path):
     assert out.returncode == 1
     assert "Traceback" not in out.stderr.decode()
     assert "bad.py:3:62: CL001" in text
-    assert "broken.py:2:23: CL901 SyntaxError: '(' was never closed" in text
+    # Python's own message (it differs between versions: "'(' was never closed", "unexpected EOF")
+    assert re.search(r"broken\.py:\d+:\d+: CL901 SyntaxError: \S", text)
     assert "latin.py:1:1: CL902 cannot decode file" in text
     assert "blob.py:1:1: CL902 binary file" in text
     assert "declared.py" not in text
