@@ -15,6 +15,13 @@ from claude_lint.config import Settings
 
 # suffix -> kind. Other extractors register their suffixes here.
 SUFFIX_KINDS: Dict[str, str] = {".py": "python"}
+SUFFIX_KINDS.update({
+    ".ipynb": "notebook",
+    ".prompty": "prompt", ".prompt": "prompt",
+    ".yaml": "config", ".yml": "config", ".json": "config", ".toml": "config",
+    ".jsonl": "batch",
+    ".md": "text", ".markdown": "text",  # accepted (pre-commit passes them) and skipped unread
+})
 
 
 @dataclass(frozen=True)

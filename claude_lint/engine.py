@@ -14,7 +14,7 @@ from claude_lint.checks.base import Context
 from claude_lint.config import Settings, selected
 from claude_lint.diagnostics import Diagnostic
 from claude_lint.discover import SourceFile, discover, display
-from claude_lint.extract import extract_source, module_name
+from claude_lint.extract import extract_source, module_name, wants
 from claude_lint.facts import FileError, FileFacts, Loc
 from claude_lint.link import Call, Project
 
@@ -72,10 +72,12 @@ class Linter:
         return extract_source(text, display(abspath), abspath, "python", module_name(abspath, self.root), prefilter=False)
 
     def facts_for(self, source: SourceFile, data: Optional[bytes] = None) -> FileFacts:
+        if data is None and not wants(source.kind, source.abspath, self.settings, MAX_FILE_BYTES):
+            return FileFacts(source.path, source.abspath, None, source.kind, parsed=False)
         text, error, _ = read_source(source.abspath, source.path, data)
         if error is not None:
             return FileFacts(source.path, source.abspath, None, source.kind, errors=(error,))
-        return extract_source(text, source.path, source.abspath, source.kind, module_name(source.abspath, self.root), prefilter=True)
+        return extract_source(text, source.path, source.abspath, source.kind, module_name(source.abspath, self.root), prefilter=True, settings=self.settings)
 
     def run(self, all_facts: Sequence[FileFacts]) -> List[Diagnostic]:
         for facts in all_facts:
@@ -110,9 +112,12 @@ class Linter:
                 return True
         if facts is None or not facts.noqa:
             return False
-        rows = {loc.row}
+        row = loc.row
+        if loc.cell is not None:  # notebook: noqa rows are rows of the joined code cells
+            row = next((first + row - 1 for first, number in facts.cells if number == loc.cell), row)
+        rows = {row}
         for start, end in facts.statements:
-            if start <= loc.row <= end:
+            if start <= row <= end:
                 rows.update(range(start, end + 1))
         for noqa in facts.noqa:
             if noqa.row in rows and (noqa.codes is None or code in noqa.codes):

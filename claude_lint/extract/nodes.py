@@ -1,0 +1,354 @@
+"""Structured files (YAML, JSON, TOML) to a small tree that keeps every position.
+
+YAML goes through `yaml.compose` with the safe loader: composing never constructs
+objects, so custom tags cannot run code, and every node carries its start and end
+marks. JSON has its own small parser (strings decoded by the json module's C
+scanner) because JSON is not quite YAML (tabs, `\\/`, duplicate keys, long keys).
+TOML is loaded with tomllib and positioned by a key scan of its lines.
+
+`value()` turns a tree into facts values (Text, Lit, Seq, Mapping) with exact Locs,
+so that config files feed the same rules as code.
+"""
+from __future__ import annotations
+
+import json
+import re
+import sys
+from typing import Dict, Iterator, List, Optional, Tuple
+
+import yaml
+
+from claude_lint.facts import FileError, Lit, Loc, Mapping, Seq, Text, Unknown
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on Python < 3.11 only
+    import tomli as tomllib
+
+CODE = "CL903"
+MAX_NODES = 200_000  # YAML aliases can expand exponentially ("billion laughs"): stop early
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+# Values that name an environment variable or a template: known only at run time.
+_RUNTIME = re.compile(r"^\s*(?:os\.environ/|\$\{|\{\{|\$[A-Z_])")
+
+
+class Node:
+    """A mapping, sequence or scalar, with its 1-based start and end position."""
+
+    __slots__ = ("kind", "value", "row", "col", "end_row", "end_col")
+
+    def __init__(self, kind: str, value, row: int, col: int, end_row: int, end_col: int):
+        self.kind = kind  # "map" | "seq" | "scalar"
+        self.value = value  # map: [(key, key_node, value_node)]; seq: [node]; scalar: a Python value
+        self.row, self.col, self.end_row, self.end_col = row, col, end_row, end_col
+
+    def get(self, key: str) -> Optional["Node"]:
+        if self.kind != "map":
+            return None
+        found = None
+        for k, _, v in self.value:
+            if k == key:
+                found = v
+        return found
+
+    def path(self, *keys: str) -> Optional["Node"]:
+        node: Optional[Node] = self
+        for key in keys:
+            node = node.get(key) if node is not None else None
+        return node
+
+    def items(self) -> List["Node"]:
+        return list(self.value) if self.kind == "seq" else []
+
+    def text(self) -> Optional[str]:
+        return self.value if self.kind == "scalar" and isinstance(self.value, str) else None
+
+    def loc(self, path: str) -> Loc:
+        return Loc(path, self.row, self.col, self.end_row, self.end_col)
+
+
+class ParseError(Exception):
+    def __init__(self, message: str, row: int = 1, col: int = 1):
+        super().__init__(message)
+        self.message, self.row, self.col = message, row, col
+
+    def error(self, path: str, what: str) -> FileError:
+        return FileError(CODE, f"{what}: {self.message}", Loc(path, self.row, self.col, self.row, self.col))
+
+
+# --- YAML ---------------------------------------------------------------------------
+
+_YAML_SCALARS = yaml.SafeLoader("")
+
+
+def parse_yaml(text: str, row_offset: int = 0) -> List[Node]:
+    """Every document of a YAML stream; ParseError with the position on bad YAML."""
+    try:
+        docs = list(yaml.compose_all(text, Loader=_LOADER))
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        message = " ".join(p for p in (exc.context, exc.problem) if p) or "invalid YAML"
+        row = (mark.line + 1 if mark else 1) + row_offset
+        raise ParseError(message, row, mark.column + 1 if mark else 1) from None
+    except yaml.YAMLError as exc:
+        raise ParseError(str(exc).splitlines()[0] if str(exc) else "invalid YAML", 1 + row_offset) from None
+    budget = [MAX_NODES]
+    return [_from_yaml(d, row_offset, budget, 0) for d in docs if d is not None]
+
+
+def _from_yaml(node, row_offset: int, budget: List[int], depth: int) -> Node:
+    budget[0] -= 1
+    if budget[0] < 0 or depth > 100:
+        raise ParseError("document is too large or too deeply nested (aliases?)")
+    start, end = node.start_mark, node.end_mark
+    pos = (start.line + 1 + row_offset, start.column + 1, end.line + 1 + row_offset, end.column + 1)
+    if isinstance(node, yaml.MappingNode):
+        entries = []
+        for k, v in node.value:
+            key = k.value if isinstance(k, yaml.ScalarNode) else None
+            entries.append((str(key) if key is not None else None, _from_yaml(k, row_offset, budget, depth + 1), _from_yaml(v, row_offset, budget, depth + 1)))
+        return Node("map", entries, *pos)
+    if isinstance(node, yaml.SequenceNode):
+        return Node("seq", [_from_yaml(v, row_offset, budget, depth + 1) for v in node.value], *pos)
+    return Node("scalar", _yaml_scalar(node), *pos)
+
+
+def _yaml_scalar(node) -> object:
+    tag = node.tag or ""
+    try:
+        if tag.endswith(":int"):
+            return _YAML_SCALARS.construct_yaml_int(node)
+        if tag.endswith(":float"):
+            return _YAML_SCALARS.construct_yaml_float(node)
+        if tag.endswith(":bool"):
+            return _YAML_SCALARS.construct_yaml_bool(node)
+        if tag.endswith(":null"):
+            return None
+    except (ValueError, yaml.YAMLError):
+        return node.value
+    return node.value
+
+
+# --- JSON ---------------------------------------------------------------------------
+
+_WS = re.compile(r"[ \t\n\r]*")
+_NUMBER = re.compile(r"-?(?:0|[1-9]\d*)(\.\d+)?([eE][-+]?\d+)?")
+_scanstring = json.decoder.scanstring
+
+
+class _JSON:
+    def __init__(self, text: str, row_offset: int):
+        self.s = text
+        self.row_offset = row_offset
+        self.line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
+        self.count = 0
+
+    def pos(self, i: int) -> Tuple[int, int]:
+        lo, hi = 0, len(self.line_starts) - 1
+        while lo < hi:
+            mid = (lo + hi + 1) // 2
+            if self.line_starts[mid] <= i:
+                lo = mid
+            else:
+                hi = mid - 1
+        return lo + 1 + self.row_offset, i - self.line_starts[lo] + 1
+
+    def fail(self, message: str, i: int):
+        row, col = self.pos(min(i, len(self.s)))
+        raise ParseError(message, row, col)
+
+    def ws(self, i: int) -> int:
+        return _WS.match(self.s, i).end()
+
+    def node(self, i: int, depth: int) -> Tuple[Node, int]:
+        self.count += 1
+        if depth > 200 or self.count > MAX_NODES * 5:
+            self.fail("document is too deeply nested", i)
+        i = self.ws(i)
+        ch = self.s[i : i + 1]
+        start = i
+        if ch == "{":
+            entries = []
+            i = self.ws(i + 1)
+            if self.s[i : i + 1] == "}":
+                return self._made("map", entries, start, i + 1), i + 1
+            while True:
+                i = self.ws(i)
+                if self.s[i : i + 1] != '"':
+                    self.fail("expecting a property name in double quotes", i)
+                key_node, i = self.string(i)
+                i = self.ws(i)
+                if self.s[i : i + 1] != ":":
+                    self.fail("expecting ':' delimiter", i)
+                value, i = self.node(i + 1, depth + 1)
+                entries.append((key_node.value, key_node, value))
+                i = self.ws(i)
+                ch = self.s[i : i + 1]
+                if ch == "}":
+                    return self._made("map", entries, start, i + 1), i + 1
+                if ch != ",":
+                    self.fail("expecting ',' delimiter", i)
+                i += 1
+        if ch == "[":
+            items = []
+            i = self.ws(i + 1)
+            if self.s[i : i + 1] == "]":
+                return self._made("seq", items, start, i + 1), i + 1
+            while True:
+                value, i = self.node(i, depth + 1)
+                items.append(value)
+                i = self.ws(i)
+                ch = self.s[i : i + 1]
+                if ch == "]":
+                    return self._made("seq", items, start, i + 1), i + 1
+                if ch != ",":
+                    self.fail("expecting ',' delimiter", i)
+                i += 1
+        if ch == '"':
+            return self.string(i)
+        for word, value in (("true", True), ("false", False), ("null", None)):
+            if self.s.startswith(word, i):
+                return self._made("scalar", value, start, i + len(word)), i + len(word)
+        m = _NUMBER.match(self.s, i)
+        if m and m.end() > i:
+            text = m.group(0)
+            value = float(text) if (m.group(1) or m.group(2)) else int(text)
+            return self._made("scalar", value, start, m.end()), m.end()
+        self.fail("expecting a value", i)
+        raise AssertionError
+
+    def string(self, i: int) -> Tuple[Node, int]:
+        try:
+            value, end = _scanstring(self.s, i + 1, True)
+        except ValueError as exc:
+            self.fail(getattr(exc, "msg", "invalid string"), getattr(exc, "pos", i))
+        return self._made("scalar", value, i, end), end
+
+    def _made(self, kind: str, value, start: int, end: int) -> Node:
+        return Node(kind, value, *self.pos(start), *self.pos(end))
+
+
+def parse_json(text: str, row_offset: int = 0) -> Node:
+    parser = _JSON(text, row_offset)
+    node, i = parser.node(0, 0)
+    i = parser.ws(i)
+    if i != len(text):
+        parser.fail("extra data after the JSON value", i)
+    return node
+
+
+# --- TOML -----------------------------------------------------------------------------
+
+_HEADER = re.compile(r"^\s*(\[\[?)\s*([^\]]+?)\s*\]\]?\s*(?:#.*)?$")
+_KEY = re.compile(r'^\s*((?:[A-Za-z0-9_-]+|"[^"]*"|\'[^\']*\')(?:\s*\.\s*(?:[A-Za-z0-9_-]+|"[^"]*"|\'[^\']*\'))*)\s*=\s*')
+_INLINE_KEY = re.compile(r'([{,]\s*)([A-Za-z0-9_-]+|"[^"]*")\s*=\s*')
+
+
+def _toml_key(dotted: str) -> Tuple[str, ...]:
+    parts = re.findall(r'"[^"]*"|\'[^\']*\'|[^.\s]+', dotted)
+    return tuple(p[1:-1] if p[:1] in "\"'" else p for p in parts)
+
+
+def parse_toml(text: str) -> Node:
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        m = re.search(r"line (\d+), column (\d+)", str(exc))
+        raise ParseError(str(exc).split(" (at line")[0], int(m.group(1)) if m else 1, int(m.group(2)) if m else 1) from None
+    positions = _toml_positions(text)
+    return _from_data(data, (), positions, (1, 1, 1, 1))
+
+
+def _toml_positions(text: str) -> Dict[Tuple[object, ...], Tuple[int, int, int, int]]:
+    """(table path with array indices, key...) -> (row, col, end_row, end_col) of the value."""
+    out: Dict[Tuple[object, ...], Tuple[int, int, int, int]] = {}
+    table: Tuple[object, ...] = ()
+    arrays: Dict[Tuple[str, ...], int] = {}
+    in_string = None
+    for row, line in enumerate(text.splitlines(), 1):
+        if in_string is not None:
+            if line.count(in_string) % 2 == 1:
+                in_string = None
+            continue
+        header = _HEADER.match(line)
+        if header and "=" not in line.split("]")[0]:
+            name = _toml_key(header.group(2))
+            if header.group(1) == "[[":
+                arrays[name] = arrays.get(name, -1) + 1
+            table = ()
+            for i in range(1, len(name) + 1):
+                table += (name[i - 1],)
+                if name[:i] in arrays:
+                    table += (arrays[name[:i]],)
+            continue
+        m = _KEY.match(line)
+        if not m:
+            continue
+        key = table + _toml_key(m.group(1))
+        col = m.end() + 1
+        out[key] = (row, col, row, len(line.rstrip()) + 1)
+        rest = line[m.end():]
+        for q in ('"""', "'''"):
+            if rest.startswith(q) and rest.count(q) == 1:
+                in_string = q
+        if rest.startswith("{"):
+            for im in _INLINE_KEY.finditer(rest):
+                sub = _toml_key(im.group(2))
+                vcol = m.end() + im.end() + 1
+                end = re.search(r"[,}]", rest[im.end():])
+                out[key + sub] = (row, vcol, row, vcol + (end.start() if end else 0))
+    return out
+
+
+def _from_data(data, path: Tuple[object, ...], positions, fallback) -> Node:
+    pos = positions.get(path, fallback)
+    if isinstance(data, dict):
+        entries = []
+        for k, v in data.items():
+            child = _from_data(v, path + (k,), positions, pos)
+            entries.append((k, child, child))
+        return Node("map", entries, *pos)
+    if isinstance(data, list):
+        return Node("seq", [_from_data(v, path + (i,), positions, pos) for i, v in enumerate(data)], *pos)
+    if not isinstance(data, (str, int, float, bool)):
+        data = str(data)  # dates and times
+    return Node("scalar", data, *pos)
+
+
+# --- to facts values -------------------------------------------------------------------
+
+
+def value(node: Node, path: str, depth: int = 0, runtime: bool = True) -> object:
+    """A tree as facts values with exact Locs.
+
+    With `runtime`, strings that name an environment variable or a template
+    (`os.environ/KEY`, `${env:KEY}`, `{{ ... }}`) are Unknown: set at run time.
+    """
+    loc = node.loc(path)
+    if depth > 60:
+        return Unknown("too deep", loc)
+    if node.kind == "map":
+        return Mapping(tuple((k, value(v, path, depth + 1, runtime)) for k, _, v in node.value if k is not None), loc)
+    if node.kind == "seq":
+        return Seq(tuple(value(v, path, depth + 1, runtime) for v in node.value), loc)
+    v = node.value
+    if isinstance(v, str):
+        if runtime and _RUNTIME.match(v):
+            return Unknown(f"set at run time: {v[:40]}", loc)
+        return Text((v,), loc)
+    if v is None or isinstance(v, (bool, int, float)):
+        return Lit(v, loc)
+    return Unknown("value", loc)
+
+
+def walk_maps(node: Node, depth: int = 0) -> Iterator[Node]:
+    """Every mapping of a tree, outermost first."""
+    if depth > 60:
+        return
+    if node.kind == "map":
+        yield node
+        for _, _, v in node.value:
+            yield from walk_maps(v, depth + 1)
+    elif node.kind == "seq":
+        for v in node.value:
+            yield from walk_maps(v, depth + 1)
