@@ -31,6 +31,7 @@ from claude_lint.facts import (
 
 MAX_DEPTH = 30
 MAX_PROMPT_BYTES = 1_000_000
+_JINJA = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.S)  # expressions, statements, comments
 _FORMAT_FIELD = re.compile(r"(?<!\{)\{[^{}]*\}(?!\})")
 _PLACEHOLDER_BASE = 0xF0000  # supplementary private use area: never in real prompts
 
@@ -226,6 +227,17 @@ class Project:
                     return candidate
         return None
 
+    def package_dir(self, package: str, from_path: str) -> Optional[str]:
+        """The folder of a package named by `importlib.resources` or a Jinja PackageLoader."""
+        found = self.module_path(package, from_path)
+        if found is not None:
+            return os.path.dirname(found)
+        for base in (self.root, os.path.join(self.root, "src")):
+            folder = os.path.join(base, *package.split("."))
+            if os.path.isdir(folder) and self.inside(folder):
+                return folder  # a namespace package
+        return None
+
     def _file(self, read: FileRead) -> object:
         candidates = []
         if read.anchor == "file":
@@ -238,6 +250,11 @@ class Project:
                 elif seg not in ("", "."):
                     path = os.path.join(path, seg)
             candidates.append(path)
+        elif read.anchor == "package":
+            folder = self.package_dir(read.segments[0], read.from_path) if read.segments else None
+            if folder is None:
+                return Unknown(f"package {read.segments[0] if read.segments else ''} is not in the project", read.loc)
+            candidates.append(os.path.join(folder, *[s for s in read.segments[1:] if s not in ("", ".")]))
         else:
             rel = os.path.join(*read.segments) if read.segments else ""
             if os.path.isabs(rel):
@@ -282,6 +299,8 @@ class Project:
             text = inspect.cleandoc(text)
         elif value.op in ("strip", "lstrip", "rstrip"):
             text = getattr(text, value.op)()
+        elif value.op == "jinja":
+            text = _JINJA.sub(lambda m: "" if m.group(0).startswith("{#") else _placeholder(len(dynamics), dynamics, Dynamic(m.group(0))), text)
         elif value.op == "format":
             text = _FORMAT_FIELD.sub(lambda m: _placeholder(len(dynamics), dynamics, Dynamic(m.group(0))), text)
             text = text.replace("{{", "{").replace("}}", "}")

@@ -11,6 +11,7 @@ from typing import Callable, Dict, Mapping as TMapping, Optional, Tuple
 import libcst as cst
 from libcst.metadata import CodeRange
 
+from claude_lint.extract import templates
 from claude_lint.extract.scopes import Binding, Scope
 from claude_lint.facts import (
     Dynamic,
@@ -308,6 +309,9 @@ class Evaluator:
                 return Unknown("call", loc)
             if all(a.keyword is not None or a.star == "**" for a in node.args):
                 return self.kwargs(node.args, scope, depth, loc)
+        hooked = templates.call(self, node, scope, depth, qual)  # package resources, Jinja templates
+        if hooked is not None:
+            return hooked
         if isinstance(func, cst.Attribute):
             method = func.attr.value
             if method in STRIP_METHODS and not node.args:
@@ -397,6 +401,8 @@ class Evaluator:
         if isinstance(node, cst.Call):
             qual = self.qualname(node.func, scope) or ""
             args = [a.value for a in node.args if a.keyword is None and not a.star]
+            if qual in templates.RESOURCE_FILES:
+                return templates.package_path(self, node, scope, depth)
             if qual in PATH_CLASSES or qual in ("os.path.join",):
                 pieces = [self.path_of(a, scope, depth + 1) for a in args]
                 if not pieces or any(p is None for p in pieces) or any(p[1] != "cwd" for p in pieces[1:]):

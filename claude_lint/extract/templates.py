@@ -1,0 +1,139 @@
+"""Prompt text loaded through package resources and Jinja templates.
+
+- `importlib.resources.files(pkg).joinpath("x.txt").read_text()` (and `/ "x.txt"`,
+  `files(__package__)`, the legacy `read_text(pkg, "x.txt")`) become a FileRead
+  anchored at the package's folder ("package" anchor, resolved by link).
+- `Environment(loader=FileSystemLoader(dir)).get_template("x.j2").render(...)`,
+  `PackageLoader(pkg, "templates")`, `Template(open(...).read()).render(...)` and
+  `env.from_string(s).render(...)` become Transform("jinja", text): link counts the
+  literal text and turns `{{ ... }}` / `{% ... %}` into dynamic parts.
+
+Everything else is None: the caller goes on as before.
+"""
+from __future__ import annotations
+
+from typing import Optional, Tuple
+
+import libcst as cst
+
+from claude_lint.facts import FileRead, Transform
+
+RESOURCE_FILES = frozenset({"importlib.resources.files", "importlib_resources.files"})
+RESOURCE_READ_TEXT = frozenset({"importlib.resources.read_text", "importlib_resources.read_text"})
+ENVIRONMENTS = frozenset({
+    "jinja2.Environment", "jinja2.environment.Environment",
+    "jinja2.sandbox.SandboxedEnvironment", "jinja2.sandbox.ImmutableSandboxedEnvironment",
+})
+TEMPLATES = frozenset({"jinja2.Template", "jinja2.environment.Template"})
+FS_LOADERS = frozenset({"jinja2.FileSystemLoader", "jinja2.loaders.FileSystemLoader"})
+PACKAGE_LOADERS = frozenset({"jinja2.PackageLoader", "jinja2.loaders.PackageLoader"})
+
+Path = Optional[Tuple[Tuple[str, ...], str]]
+
+
+def call(ev, node: cst.Call, scope, depth: int, qual: str) -> Optional[object]:
+    """The value of a call when it reads a resource or renders a template, else None."""
+    loc = ev.loc(node)
+    if qual in RESOURCE_READ_TEXT:
+        args = _positional(node)
+        package = _package(ev, args[0], scope) if args else None
+        name = ev.path_of(args[1], scope, depth + 1) if len(args) > 1 else None
+        if package is None or name is None:
+            return None
+        return FileRead(package[0] + name[0], package[1], ev.abspath, loc)
+    func = node.func
+    if isinstance(func, cst.Attribute) and func.attr.value == "render":
+        template = template_of(ev, func.value, scope, depth + 1)
+        if template is not None:
+            return Transform("jinja", template, loc)
+    return None
+
+
+def package_path(ev, node: cst.Call, scope, depth: int) -> Path:
+    """`importlib.resources.files(pkg)` as a path."""
+    args = _positional(node)
+    return _package(ev, args[0], scope) if len(args) == 1 else None
+
+
+def _package(ev, arg: cst.BaseExpression, scope) -> Path:
+    if isinstance(arg, cst.Name) and arg.value in ("__package__", "__name__"):
+        return (("<file>", ".."), "file")
+    if isinstance(arg, (cst.SimpleString, cst.ConcatenatedString)):
+        text = ev.text(arg, scope, 0)
+        literal = getattr(text, "literal", None)
+        if literal and not getattr(text, "dynamic_parts", ()):
+            return ((literal,), "package")
+        return None
+    qual = ev.qualname(arg, scope)  # an imported module object
+    return ((qual,), "package") if qual else None
+
+
+def _positional(node: cst.Call):
+    return [a.value for a in node.args if a.keyword is None and not a.star]
+
+
+def _keyword(node: cst.Call, name: str) -> Optional[cst.BaseExpression]:
+    return next((a.value for a in node.args if a.keyword is not None and a.keyword.value == name), None)
+
+
+def _bound(ev, node: cst.BaseExpression, scope):
+    """A name's single assigned expression (and the scope it lives in), else the node."""
+    if isinstance(node, cst.Name):
+        owner = ev.find(node.value, scope)
+        bound = owner.assigns.get(node.value, []) if owner is not None else []
+        if len(bound) == 1 and isinstance(bound[0], cst.BaseExpression):
+            return bound[0], owner
+        return None, scope
+    return node, scope
+
+
+def template_of(ev, node: cst.BaseExpression, scope, depth: int) -> Optional[object]:
+    """The source text of a Jinja template object, as a value (Text, FileRead, ...)."""
+    if depth > 20:
+        return None
+    node, scope = _bound(ev, node, scope)
+    if not isinstance(node, cst.Call):
+        return None
+    qual = ev.qualname(node.func, scope) or ""
+    args = _positional(node)
+    if qual in TEMPLATES:
+        source = args[0] if args else _keyword(node, "source")
+        return ev.value(source, scope, depth + 1) if source is not None else None
+    if not isinstance(node.func, cst.Attribute):
+        return None
+    method = node.func.attr.value
+    if method == "from_string" and args:
+        return ev.value(args[0], scope, depth + 1)
+    if method == "get_template" and args:
+        folder = _loader_folder(ev, node.func.value, scope, depth + 1)
+        name = ev.path_of(args[0], scope, depth + 1)
+        if folder is None or name is None or name[1] != "cwd":
+            return None
+        return FileRead(folder[0] + name[0], folder[1], ev.abspath, ev.loc(node))
+    return None
+
+
+def _loader_folder(ev, env: cst.BaseExpression, scope, depth: int) -> Path:
+    env, scope = _bound(ev, env, scope)
+    if not isinstance(env, cst.Call) or (ev.qualname(env.func, scope) or "") not in ENVIRONMENTS:
+        return None
+    loader, scope = _bound(ev, _keyword(env, "loader"), scope) if _keyword(env, "loader") is not None else (None, scope)
+    if not isinstance(loader, cst.Call):
+        return None
+    qual = ev.qualname(loader.func, scope) or ""
+    args = _positional(loader)
+    if qual in FS_LOADERS:
+        where = args[0] if args else _keyword(loader, "searchpath")
+        if isinstance(where, (cst.List, cst.Tuple)):
+            if len(where.elements) != 1:
+                return None  # several folders: which one holds the template is a run-time question
+            where = where.elements[0].value
+        return ev.path_of(where, scope, depth + 1) if where is not None else None
+    if qual in PACKAGE_LOADERS and args:
+        package = _package(ev, args[0], scope)
+        sub = args[1] if len(args) > 1 else _keyword(loader, "package_path")
+        inner = ev.path_of(sub, scope, depth + 1) if sub is not None else (("templates",), "cwd")
+        if package is None or inner is None:
+            return None
+        return (package[0] + inner[0], package[1])
+    return None
