@@ -43,4 +43,4 @@ class Diagnostic:
         return DOCS_URL.format(code=self.code)
 
     def sort_key(self):
-        return (self.loc.path, self.loc.row, self.loc.col, self.code)
+        return (self.loc.path, self.loc.cell or 0, self.loc.row, self.loc.col, self.code)

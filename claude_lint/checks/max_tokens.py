@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
+from claude_lint.checks import examples as ex
 from claude_lint.checks.base import Context, Rule, money, per_mtok, tokens
 from claude_lint.diagnostics import Diagnostic
 from claude_lint.facts import Lit, Mapping
@@ -68,6 +69,34 @@ class OversizedMaxTokens(Rule):
         # the thinking budget needs the room
         'import anthropic\nclient = anthropic.Anthropic()\nclient.messages.create(model="claude-sonnet-4-6", max_tokens=12000,\n'
         '    thinking={"type": "enabled", "budget_tokens": 10000}, messages=[])\n',
+    ]
+    # prompts outside .py files: notebooks, prompt files, model configs, batch files
+    fires = [
+        *fires,
+        {"notebooks/explore.ipynb": ex.notebook(
+            "md:# Ticket summaries", "%pip install -q anthropic\n!ls data/",
+            "import anthropic\nclient = anthropic.Anthropic()\nclient?",
+            'r = client.messages.create(model="claude-opus-4-6", max_tokens=16000, messages=[])\n%time r.usage')},
+        {"prompts/triage.prompty": ex.prompty("gpt-4o", 8192)},
+        {"prompts/summarize.prompt": ex.dotprompt("vertexai/claude-opus-4-6", 32000)},
+        {"proxy/config.yaml": ex.litellm("anthropic/claude-sonnet-4-6", max_tokens=64000)},
+        {"evals/promptfooconfig.yaml": ex.promptfoo("anthropic:messages:claude-sonnet-4-6", 8192)},
+        {"batches/nightly.jsonl": ex.batch(3, model="claude-sonnet-4-6", max_tokens=8192)},
+    ]
+    silent = [
+        *silent,
+        # suppressed inside the cell
+        {"explore.ipynb": ex.notebook("import anthropic\nclient = anthropic.Anthropic()",
+                                      'client.messages.create(model="claude-opus-4-6", max_tokens=16000, messages=[])  # noqa: CL001')},
+        {"prompts/triage.prompty": ex.prompty("gpt-4o", 512)},
+        {"prompts/summarize.prompt": ex.dotprompt("googleai/gemini-2.5-flash", 1024)},
+        # the limit comes from the environment at run time
+        {"proxy/config.yaml": ex.litellm("anthropic/claude-sonnet-4-6", max_tokens="os.environ/MAX_TOKENS")},
+        {"batches/nightly.jsonl": ex.batch(3, model="claude-sonnet-4-6", max_tokens=1024)},
+        # a YAML file that is no known config and not named by `prompt-files`: never read
+        {"settings.yaml": "model: claude-sonnet-4-6\nmax_tokens: 8192\n"},
+        # a JSONL data set, not a batch request file
+        {"data/train.jsonl": '{"prompt": "hi", "max_tokens": 9000, "model": "claude-sonnet-4-6"}\n'},
     ]
 
     def check_call(self, call: Call, ctx: Context) -> Iterator[Diagnostic]:

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Iterator, List
 
+from claude_lint.checks import examples as ex
 from claude_lint.checks.base import Context, Rule, per_mtok
 from claude_lint.diagnostics import Diagnostic
 from claude_lint.link import Call
@@ -69,6 +70,28 @@ class SingleModel(Rule):
         # a single call site is not a pattern
         "import anthropic\nclient = anthropic.Anthropic()\n" + CALL.format(model="claude-opus-4-6"),
     ]
+    # call sites in code and in config files count together
+    fires = [
+        *fires,
+        {
+            "app.py": "import anthropic\nclient = anthropic.Anthropic()\n\ndef answer(q):\n    return " + CALL.format(model="claude-opus-4-6"),
+            "proxy/config.yaml": ex.litellm("anthropic/claude-opus-4-6"),
+            "prompts/classify.prompt": ex.dotprompt("vertexai/claude-opus-4-6", 200),
+        },
+    ]
+    silent = [
+        *silent,
+        # the prompt file routes classification to a small model
+        {
+            "app.py": "import anthropic\nclient = anthropic.Anthropic()\n\ndef answer(q):\n    return " + CALL.format(model="claude-opus-4-6"),
+            "prompts/classify.prompt": ex.dotprompt("anthropic/claude-haiku-4-5", 200),
+        },
+        # the proxy picks the model from the environment: it may be the router
+        {
+            "app.py": "import anthropic\nclient = anthropic.Anthropic()\n\ndef answer(q):\n    return " + CALL.format(model="claude-opus-4-6"),
+            "proxy/config.yaml": ex.litellm("os.environ/PROXY_MODEL"),
+        },
+    ]
 
     def check_project(self, calls: List[Call], ctx: Context) -> Iterator[Diagnostic]:
         if len(calls) < int(ctx.option("min-call-sites")):
@@ -85,7 +108,7 @@ class SingleModel(Rule):
         assert model is not None
         if model.tier == "small":
             return
-        first = min(calls, key=lambda c: (c.site.loc.path, c.site.loc.row, c.site.loc.col))
+        first = min(calls, key=lambda c: (c.site.loc.path, c.site.loc.cell or 0, c.site.loc.row, c.site.loc.col))
         arg = first.arg("model")
         cheap = ctx.catalog.cheapest(model.provider)
         suggestion = ""

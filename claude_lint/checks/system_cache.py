@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Iterator, Optional, Tuple
 
 from claude_lint import tokens as tok
+from claude_lint.checks import examples as ex
 from claude_lint.checks.base import Context, Rule, money, tokens
 from claude_lint.diagnostics import Diagnostic
 from claude_lint.facts import Lit, Mapping, Seq, Text, Unknown
@@ -89,6 +90,42 @@ class UncachedSystemPrompt(Rule):
         # the prompt is built at run time: nothing to count
         "import anthropic\nclient = anthropic.Anthropic()\n"
         'client.messages.create(model="claude-sonnet-4-6", max_tokens=512, system=load_prompt("support"), messages=[])\n',
+    ]
+    # prompts outside .py files and prompt text loaded through resources and templates
+    fires = [
+        *fires,
+        {"batches/nightly.jsonl": ex.batch(2, model="claude-sonnet-4-6", max_tokens=512, system=LONG_SYSTEM)},
+        {"support.ipynb": ex.notebook(
+            "import anthropic\nclient = anthropic.Anthropic()",
+            f"SYSTEM = {LONG_SYSTEM!r}",
+            'client.messages.create(model="claude-sonnet-4-6", max_tokens=512, system=SYSTEM, messages=[])')},
+        {
+            "bot/__init__.py": "",
+            "bot/prompts/support.txt": LONG_SYSTEM,
+            "bot/app.py": "import anthropic\nfrom importlib.resources import files\n\n"
+            'SYSTEM = files("bot").joinpath("prompts/support.txt").read_text(encoding="utf-8")\n'
+            'anthropic.Anthropic().messages.create(model="claude-sonnet-4-6", max_tokens=300, system=SYSTEM, messages=[])\n',
+        },
+        {
+            "templates/support.j2": "Today is {{ today }}.\n" + LONG_SYSTEM + "{% if vip %}Be extra kind.{% endif %}",
+            "app.py": "import anthropic\nfrom jinja2 import Environment, FileSystemLoader\n\n"
+            'env = Environment(loader=FileSystemLoader("templates"))\n'
+            "def reply(q, today):\n"
+            '    system = env.get_template("support.j2").render(today=today)\n'
+            '    return anthropic.Anthropic().messages.create(model="claude-sonnet-4-6", max_tokens=300, system=system, messages=[])\n',
+        },
+    ]
+    silent = [
+        *silent,
+        {"batches/nightly.jsonl": ex.batch(2, model="claude-sonnet-4-6", max_tokens=512,
+                                           system=[{"type": "text", "text": LONG_SYSTEM, "cache_control": {"type": "ephemeral"}}])},
+        # a template that is mostly run-time content: too little literal text to cache
+        {
+            "templates/short.j2": "{{ long_policy_document }}\nAnswer as {{ persona }}.",
+            "app.py": "import anthropic\nfrom jinja2 import Template\n\n"
+            'system = Template(open("templates/short.j2").read()).render(long_policy_document=doc, persona="Ann")\n'
+            'anthropic.Anthropic().messages.create(model="claude-sonnet-4-6", max_tokens=300, system=system, messages=[])\n',
+        },
     ]
 
     def check_call(self, call: Call, ctx: Context) -> Iterator[Diagnostic]:
