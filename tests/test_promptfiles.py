@@ -59,6 +59,8 @@ def test_plain_prompt_files_and_missing_models_are_silent(project):
         "plain.prompt": "Summarise this ticket:\n{{ticket}}\n",
         "nomodel.prompt": "---\ninput:\n  schema:\n    ticket: string\n---\n{{ticket}}\n",
         "a.prompt": dotprompt("vertexai/claude-opus-4-6", 300),
+        # plain text that opens with a horizontal rule: not front matter
+        "rule.prompt": "---\nYou are a helpful assistant. Be brief.\n---\nAnswer: {{question}}\n",
     })
     assert found(result) == []  # the app's default model runs nomodel.prompt: it may be the router
 
@@ -67,9 +69,9 @@ def test_broken_front_matter_is_one_diagnostic_at_its_position(project):
     result = project({
         "open.prompt": "---\nmodel: googleai/gemini-2.5-flash\n",
         "bad.prompty": "---\nname: x\nmodel:\n  parameters: {max_tokens: 300\n---\nsystem:\nhi\n",
-        "list.prompt": "---\n- a\n- b\n---\nhi\n",
+        "list.prompty": "---\n- a\n- b\n---\nhi\n",
     })
-    assert sorted(found(result)) == [("CL903", "bad.prompty", 5, 1), ("CL903", "list.prompt", 2, 1), ("CL903", "open.prompt", 1, 1)]
+    assert sorted(found(result)) == [("CL903", "bad.prompty", 5, 1), ("CL903", "list.prompty", 2, 1), ("CL903", "open.prompt", 1, 1)]
     assert {d.message.split(":")[0] for d in result.diagnostics} == {
         "front matter opened with `---` on line 1 is never closed",
         "invalid front matter",

@@ -27,6 +27,17 @@ _FENCE = re.compile(r"^---[ \t]*$")
 _GENKIT_PREFIXES = ("googleai/", "vertexai/", "anthropic/", "openai/", "genkitx-anthropic/", "compat-oai/", "bedrock/")
 
 
+_KEY_LINE = re.compile(r"^[A-Za-z_$][\w.$-]*\s*:(\s|$)")
+
+
+def _looks_like_keys(text: str) -> bool:
+    """Whether the first line after an opening `---` is a YAML key (`model: ...`)."""
+    for line in text.split("\n")[1:]:
+        if line.strip() and not line.lstrip().startswith("#"):
+            return bool(_KEY_LINE.match(line))
+    return False
+
+
 def front_matter(text: str) -> Tuple[Optional[str], int, Optional[str]]:
     """(front matter text, its first row, error). No front matter: (None, 0, None)."""
     lines = text.split("\n")
@@ -40,6 +51,9 @@ def front_matter(text: str) -> Tuple[Optional[str], int, Optional[str]]:
 
 def extract(text: str, path: str, abspath: str, module: Optional[str], prefilter: bool = True, settings=None) -> FileFacts:
     matter, offset, problem = front_matter(text)
+    if not abspath.lower().endswith(".prompty") and not _looks_like_keys(text):
+        # A plain-text `.prompt` that opens with a `---` rule: not Dotprompt front matter.
+        return FileFacts(path, abspath, None, "prompt")
     if problem is not None:
         return FileFacts(path, abspath, None, "prompt", errors=(FileError(nodes.CODE, problem, Loc(path, 1, 1, 1, 4)),))
     if matter is None:
