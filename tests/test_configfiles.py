@@ -125,7 +125,7 @@ def test_mixed_folder_through_the_cli(cli, tmp_path):
     assert run.returncode == 1, run.stderr
     got = [(d["code"], d["filename"].split("/mixed/")[1], d["cell"], d["location"]["row"], d["location"]["column"]) for d in json.loads(run.stdout)]
     assert got == [
-        ("CL002", "app/support.py", None, 7, 10),
+        ("CL002", "app/support.py", None, 14, 16),
         ("CL001", "batches/nightly.jsonl", None, 1, 82),
         ("CL002", "batches/nightly.jsonl", None, 1, 98),
         ("CL001", "notebooks/explore.ipynb", 4, 6, 20),

@@ -94,7 +94,7 @@ def test_importlib_resources_forms(project):
         'C = importlib.resources.read_text("bot.prompts", "support.txt")\n'
         + "".join(CALL.format(v) for v in "ABC"),
     }, select=("CL002",))
-    assert [d.loc.row for d in result.diagnostics] == [5, 6, 7]
+    assert [d.loc.row for d in result.diagnostics] == [8, 9, 10]  # reported at each call's `system=`
 
 
 def test_jinja_templates_count_literal_text_and_keep_expressions_dynamic(project):
@@ -110,7 +110,7 @@ def test_jinja_templates_count_literal_text_and_keep_expressions_dynamic(project
         'C = jinja2.Template((Path(__file__).parent / "templates" / "support.j2").read_text()).render(persona="Ann")\n'
         + "".join(CALL.format(v) for v in "ABC"),
     }, select=("CL002",))
-    assert [d.loc.row for d in result.diagnostics] == [7, 8, 9]
+    assert [d.loc.row for d in result.diagnostics] == [10, 11, 12]  # reported at each call's `system=`
 
 
 def test_prompt_files_outside_the_project_root_are_never_read(tmp_path):
