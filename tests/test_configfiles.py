@@ -144,3 +144,20 @@ def test_prompt_files_setting_reaches_the_extractor(tmp_path):
 def test_promptfoo_example_builder_shape(project):
     result = project({"promptfooconfig.yaml": promptfoo("anthropic:messages:claude-sonnet-4-6", 8192)})
     assert found(result) == [("CL001", "promptfooconfig.yaml", 7, 19)]
+
+
+def test_broken_named_files_are_one_diagnostic_at_the_parser_position(tmp_path):
+    write_project(tmp_path, {
+        "llm/a.json": '{\n  "model": "claude-sonnet-4-6",\n  "max_tokens": 8192,\n}\n',
+        "llm/b.toml": 'model = "claude-sonnet-4-6"\nmax_tokens = \n',
+        "llm/c.yaml": "model: claude-sonnet-4-6\n max_tokens: 8192\n",
+        "llm/d.yaml": "model: claude-sonnet-4-6\nmax_tokens: 8192\n",
+    })
+    result = lint_tree(tmp_path, prompt_files=("llm/*",))
+    assert [(d.code, d.loc.path, d.loc.row) for d in result.diagnostics] == [
+        ("CL903", "llm/a.json", 4),
+        ("CL903", "llm/b.toml", 2),
+        ("CL903", "llm/c.yaml", 2),
+        ("CL001", "llm/d.yaml", 2),
+    ]
+    assert result.diagnostics[0].message.startswith("invalid config file: expecting a property name")

@@ -97,3 +97,10 @@ def test_single_model_counts_notebook_and_code_together(project):
     }, select=("CL003",))
     [d] = result.diagnostics
     assert "All 2 LLM call sites use claude-opus-4-6" in d.message
+
+
+def test_notebook_from_standard_input(cli, tmp_path):
+    write_project(tmp_path, {})
+    source = (MIXED / "notebooks" / "explore.ipynb").read_bytes()
+    run = cli("check", "--select", "CL001", "-", "--stdin-filename", "notebooks/explore.ipynb", input=source)
+    assert run.stdout.decode().startswith("notebooks/explore.ipynb:cell 4:6:20: CL001")
