@@ -96,8 +96,7 @@ def _provider(config: Optional[Node]) -> str:
 
 
 def dotprompt_sites(doc: Node, path: str) -> List[CallSite]:
+    # Without `model` the application's default model runs the prompt: the site's model is
+    # unknown, which keeps the single-model rule silent, as it should be.
     entries = model_entry(doc.get("model"), path, strip=_GENKIT_PREFIXES) + limit_entries(doc.get("config"), path)
-    if not entries:
-        # No model and no limit: the application's default model runs it; we cannot tell which.
-        return [site(path, doc, [], "dotprompt", "genkit")]
     return [site(path, doc, entries, "dotprompt", "genkit")]
