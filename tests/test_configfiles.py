@@ -161,3 +161,10 @@ def test_broken_named_files_are_one_diagnostic_at_the_parser_position(tmp_path):
         ("CL001", "llm/d.yaml", 2),
     ]
     assert result.diagnostics[0].message.startswith("invalid config file: expecting a property name")
+
+
+def test_lone_surrogate_escapes_in_json_never_crash(project):
+    line = json.dumps({"custom_id": "a", "params": {"model": "claude-sonnet-4-6", "max_tokens": 9000, "system": "\ud800" * 5000, "messages": []}})
+    assert "\\ud800" in line
+    result = project({"b.jsonl": line + "\n"})
+    assert [d.code for d in result.diagnostics] == ["CL001"]

@@ -29,6 +29,7 @@ CODE = "CL903"
 MAX_NODES = 200_000  # YAML aliases can expand exponentially ("billion laughs"): stop early
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 # Values that name an environment variable or a template: known only at run time.
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _RUNTIME = re.compile(r"^\s*(?:os\.environ/|\$\{|\{\{|\$[A-Z_])")
 
 
@@ -85,6 +86,8 @@ def parse_yaml(text: str, row_offset: int = 0) -> List[Node]:
     """Every document of a YAML stream; ParseError with the position on bad YAML."""
     try:
         docs = list(yaml.compose_all(text, Loader=_LOADER))
+    except UnicodeEncodeError:
+        raise ParseError("text holds characters that are not valid Unicode", 1 + row_offset) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         message = " ".join(p for p in (exc.context, exc.problem) if p) or "invalid YAML"
@@ -333,6 +336,7 @@ def value(node: Node, path: str, depth: int = 0, runtime: bool = True) -> object
         return Seq(tuple(value(v, path, depth + 1, runtime) for v in node.value), loc)
     v = node.value
     if isinstance(v, str):
+        v = _SURROGATE.sub("\ufffd", v)  # JSON `\ud800` escapes: no encoder downstream accepts them
         if runtime and _RUNTIME.match(v):
             return Unknown(f"set at run time: {v[:40]}", loc)
         return Text((v,), loc)

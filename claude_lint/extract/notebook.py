@@ -23,6 +23,7 @@ from claude_lint.facts import FileError, FileFacts, Loc
 CODE = "CL903"
 # Cell magics whose body is still Python run by the kernel.
 PYTHON_CELL_MAGICS = frozenset({"time", "timeit", "capture", "prun", "memit", "debug"})
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _LINE_MAGIC = re.compile(r"^\s*(?:[%!?]|[/;,](?=\w))")
 _HELP_END = re.compile(r"^\s*[A-Za-z_][\w.]*\?{1,2}\s*$")
 _ASSIGN_MAGIC = re.compile(r"^\s*[A-Za-z_][\w.,\s\[\]'\"]*=\s*[%!]")
@@ -58,7 +59,7 @@ def extract(text: str, path: str, abspath: str, module: Optional[str], prefilter
             continue
         starts.append((len(lines) + 1, number))
         lines.extend(clean_cell(source.replace("\r\n", "\n")))
-    code = "\n".join(lines) + "\n"
+    code = _SURROGATE.sub("\ufffd", "\n".join(lines) + "\n")  # from JSON escapes; one char for one keeps columns
     if not starts or (prefilter and not python.needs_parse(code.encode("utf-8", "surrogatepass"))):
         return FileFacts(path, abspath, None, "notebook", parsed=False, cells=tuple(starts))
     facts = python.extract(code, path, abspath, None)
