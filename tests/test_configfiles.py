@@ -168,3 +168,17 @@ def test_lone_surrogate_escapes_in_json_never_crash(project):
     assert "\\ud800" in line
     result = project({"b.jsonl": line + "\n"})
     assert [d.code for d in result.diagnostics] == ["CL001"]
+
+
+def test_toml_positions_inside_multiline_arrays_and_after_multiline_strings(tmp_path):
+    text = (
+        '[router]\nnote = """\nmodel = "not a key"\nmax_tokens = 99999\n"""\n'
+        "routes = [\n"
+        '  { model = "claude-haiku-4-5", max_tokens = 300 },  # classify\n'
+        "  # long answers\n"
+        '  { model = "claude-sonnet-4-6", "max_tokens" = 12000 },\n'
+        "]\n"
+    )
+    write_project(tmp_path, {"llm.toml": text})
+    result = lint_tree(tmp_path, prompt_files=("llm.toml",))
+    assert found(result) == [("CL001", "llm.toml", 9, 50)]

@@ -14,7 +14,7 @@ import os
 import re
 from typing import List, Optional, Sequence, Tuple
 
-from claude_lint.extract import nodes
+from claude_lint.extract import nodes, tomlnodes
 from claude_lint.extract.nodes import Node, ParseError
 from claude_lint.facts import CallSite, FileFacts, Loc, Mapping, Text, Unknown
 
@@ -95,7 +95,7 @@ def parse(text: str, abspath: str, row_offset: int = 0) -> List[Node]:
     if lower.endswith(".json"):
         return [nodes.parse_json(text, row_offset)]
     if lower.endswith(".toml"):
-        return [nodes.parse_toml(text)]
+        return [tomlnodes.parse_toml(text)]
     return nodes.parse_yaml(text, row_offset)
 
 

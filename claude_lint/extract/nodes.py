@@ -4,7 +4,7 @@ YAML goes through `yaml.compose` with the safe loader: composing never construct
 objects, so custom tags cannot run code, and every node carries its start and end
 marks. JSON has its own small parser (strings decoded by the json module's C
 scanner) because JSON is not quite YAML (tabs, `\\/`, duplicate keys, long keys).
-TOML is loaded with tomllib and positioned by a key scan of its lines.
+TOML is in `tomlnodes`.
 
 `value()` turns a tree into facts values (Text, Lit, Seq, Mapping) with exact Locs,
 so that config files feed the same rules as code.
@@ -13,17 +13,11 @@ from __future__ import annotations
 
 import json
 import re
-import sys
 from typing import Dict, Iterator, List, Optional, Tuple
 
 import yaml
 
 from claude_lint.facts import FileError, Lit, Loc, Mapping, Seq, Text, Unknown
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on Python < 3.11 only
-    import tomli as tomllib
 
 CODE = "CL903"
 MAX_NODES = 200_000  # YAML aliases can expand exponentially ("billion laughs"): stop early
@@ -238,84 +232,6 @@ def parse_json(text: str, row_offset: int = 0) -> Node:
     if i != len(text):
         parser.fail("extra data after the JSON value", i)
     return node
-
-
-# --- TOML -----------------------------------------------------------------------------
-
-_HEADER = re.compile(r"^\s*(\[\[?)\s*([^\]]+?)\s*\]\]?\s*(?:#.*)?$")
-_KEY = re.compile(r'^\s*((?:[A-Za-z0-9_-]+|"[^"]*"|\'[^\']*\')(?:\s*\.\s*(?:[A-Za-z0-9_-]+|"[^"]*"|\'[^\']*\'))*)\s*=\s*')
-_INLINE_KEY = re.compile(r'([{,]\s*)([A-Za-z0-9_-]+|"[^"]*")\s*=\s*')
-
-
-def _toml_key(dotted: str) -> Tuple[str, ...]:
-    parts = re.findall(r'"[^"]*"|\'[^\']*\'|[^.\s]+', dotted)
-    return tuple(p[1:-1] if p[:1] in "\"'" else p for p in parts)
-
-
-def parse_toml(text: str) -> Node:
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        m = re.search(r"line (\d+), column (\d+)", str(exc))
-        raise ParseError(str(exc).split(" (at line")[0], int(m.group(1)) if m else 1, int(m.group(2)) if m else 1) from None
-    positions = _toml_positions(text)
-    return _from_data(data, (), positions, (1, 1, 1, 1))
-
-
-def _toml_positions(text: str) -> Dict[Tuple[object, ...], Tuple[int, int, int, int]]:
-    """(table path with array indices, key...) -> (row, col, end_row, end_col) of the value."""
-    out: Dict[Tuple[object, ...], Tuple[int, int, int, int]] = {}
-    table: Tuple[object, ...] = ()
-    arrays: Dict[Tuple[str, ...], int] = {}
-    in_string = None
-    for row, line in enumerate(text.splitlines(), 1):
-        if in_string is not None:
-            if line.count(in_string) % 2 == 1:
-                in_string = None
-            continue
-        header = _HEADER.match(line)
-        if header and "=" not in line.split("]")[0]:
-            name = _toml_key(header.group(2))
-            if header.group(1) == "[[":
-                arrays[name] = arrays.get(name, -1) + 1
-            table = ()
-            for i in range(1, len(name) + 1):
-                table += (name[i - 1],)
-                if name[:i] in arrays:
-                    table += (arrays[name[:i]],)
-            continue
-        m = _KEY.match(line)
-        if not m:
-            continue
-        key = table + _toml_key(m.group(1))
-        col = m.end() + 1
-        out[key] = (row, col, row, len(line.rstrip()) + 1)
-        rest = line[m.end():]
-        for q in ('"""', "'''"):
-            if rest.startswith(q) and rest.count(q) == 1:
-                in_string = q
-        if rest.startswith("{"):
-            for im in _INLINE_KEY.finditer(rest):
-                sub = _toml_key(im.group(2))
-                vcol = m.end() + im.end() + 1
-                end = re.search(r"[,}]", rest[im.end():])
-                out[key + sub] = (row, vcol, row, vcol + (end.start() if end else 0))
-    return out
-
-
-def _from_data(data, path: Tuple[object, ...], positions, fallback) -> Node:
-    pos = positions.get(path, fallback)
-    if isinstance(data, dict):
-        entries = []
-        for k, v in data.items():
-            child = _from_data(v, path + (k,), positions, pos)
-            entries.append((k, child, child))
-        return Node("map", entries, *pos)
-    if isinstance(data, list):
-        return Node("seq", [_from_data(v, path + (i,), positions, pos) for i, v in enumerate(data)], *pos)
-    if not isinstance(data, (str, int, float, bool)):
-        data = str(data)  # dates and times
-    return Node("scalar", data, *pos)
 
 
 # --- to facts values -------------------------------------------------------------------
