@@ -181,4 +181,4 @@ def test_toml_positions_inside_multiline_arrays_and_after_multiline_strings(tmp_
     )
     write_project(tmp_path, {"llm.toml": text})
     result = lint_tree(tmp_path, prompt_files=("llm.toml",))
-    assert found(result) == [("CL001", "llm.toml", 9, 50)]
+    assert found(result) == [("CL001", "llm.toml", 9, 49)]
