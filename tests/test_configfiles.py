@@ -182,3 +182,9 @@ def test_toml_positions_inside_multiline_arrays_and_after_multiline_strings(tmp_
     write_project(tmp_path, {"llm.toml": text})
     result = lint_tree(tmp_path, prompt_files=("llm.toml",))
     assert found(result) == [("CL001", "llm.toml", 9, 49)]
+
+
+def test_clean_folder_of_every_format_is_quiet(cli, tmp_path):
+    shutil.copytree(FIXTURES / "inputs" / "clean", tmp_path / "clean")
+    run = cli("check", "clean")
+    assert (run.returncode, run.stdout.decode()) == (0, "All checks passed!\n")
