@@ -136,8 +136,28 @@ def lint(paths: Sequence[str], settings: Settings, stdin: Optional[Tuple[str, by
     else:
         sources, missing = discover(paths, settings)
         facts = [linter.facts_for(s) for s in sources]
-    diagnostics = linter.run(facts)
+    context = _project_context(linter, sources)
+    diagnostics = linter.run(facts + [linter.facts_for(s) for s in context])
+    if context:
+        # the rest of the project was read for its facts only: report on the files given
+        given = {s.abspath for s in sources}
+        diagnostics = [d for d in diagnostics if os.path.abspath(d.loc.path) in given]
     return Result(diagnostics, len(sources), missing, linter.calls)
+
+
+def _project_context(linter: Linter, sources: Sequence[SourceFile]) -> List[SourceFile]:
+    """When single files are named (pre-commit passes only the changed ones; an editor
+    lints one buffer), the project's other files, so that project-wide rules (CL003)
+    judge the whole project and not the few files given."""
+    from claude_lint.checks.base import Rule
+
+    if not any(s.explicit for s in sources):
+        return []
+    if not any(type(r).check_project is not Rule.check_project for r in linter.rules):
+        return []
+    given = {s.abspath for s in sources}
+    others, _ = discover([linter.root], linter.settings)
+    return [s for s in others if s.abspath not in given]
 
 
 def _kind(name: str) -> str:
