@@ -41,10 +41,12 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--stdin-filename", help="the name of the file read from standard input")
     check.add_argument("--no-respect-gitignore", action="store_true", help="lint files that .gitignore excludes")
     check.add_argument("--force-exclude", action="store_true", help="apply exclusions to files named on the command line too")
+    check.add_argument("--diff-base", metavar="REV", help="report only findings on lines changed since the git revision REV")
     check.add_argument("-q", "--quiet", action="store_true", help="print findings only, no summary")
     rule = sub.add_parser("rule", help="explain a rule")
     rule.add_argument("code", nargs="?", help="a rule code (CL001) or name; omit with --all")
     rule.add_argument("--all", action="store_true", help="list every rule")
+    sub.add_parser("server", help="run the language server over stdio (needs the `lsp` extra)")
     return parser
 
 
@@ -56,6 +58,10 @@ def main(argv: Optional[List[str]] = None) -> int:
             return _check(args)
         if args.command == "rule":
             return _rule(args)
+        if args.command == "server":
+            from claude_lint.server import main as serve
+
+            return serve()
     except BrokenPipeError:
         return EXIT_CLEAN
     parser.print_help()
@@ -113,6 +119,14 @@ def _check(args) -> int:
         sys.stderr.write(f"claude-lint: error: {exc}\n")
         return EXIT_ERROR
     result = lint(paths, settings, stdin=stdin)
+    if args.diff_base:
+        from claude_lint import diffbase
+
+        try:
+            result.diagnostics = diffbase.keep(result.diagnostics, diffbase.changed_lines(args.diff_base))
+        except diffbase.DiffBaseError as exc:
+            sys.stderr.write(f"claude-lint: error: {exc}\n")
+            return EXIT_ERROR
     for missing in result.missing:
         sys.stderr.write(f"claude-lint: error: {missing}: no such file or directory\n")
     output = renderer(args.output_format)(result, {"statistics": args.statistics, "quiet": args.quiet})

@@ -4,7 +4,7 @@ from __future__ import annotations
 import importlib
 from typing import Callable, Dict
 
-FORMATS = ("text", "concise", "json")
+FORMATS = ("text", "concise", "json", "grouped", "github", "gitlab", "junit", "sarif")
 
 
 def renderer(name: str) -> Callable:

@@ -1,0 +1,33 @@
+"""GitHub Actions workflow commands: each finding becomes an annotation on the pull request.
+
+https://docs.github.com/actions/reference/workflow-commands-for-github-actions
+"""
+from __future__ import annotations
+
+from claude_lint.report.sarif import relative, repo_root
+
+
+def _data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _property(text: str) -> str:
+    return _data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def line(d, root: str) -> str:
+    level = "error" if d.severity == "error" else "warning"
+    props = [
+        f"file={_property(relative(d.loc.path, root))}",
+        f"line={d.loc.row}",
+        f"col={d.loc.col}",
+        f"endLine={max(d.loc.end_row, d.loc.row)}",
+        f"endColumn={d.loc.end_col}",
+        f"title={_property(d.code)}",
+    ]
+    return f"::{level} {','.join(props)}::{_data(f'{d.code} {d.message}')}"
+
+
+def render(result, options) -> str:
+    root = repo_root()
+    return "".join(line(d, root) + "\n" for d in result.diagnostics)

@@ -1,0 +1,29 @@
+"""ruff's `grouped` text: findings under a heading per file, rows and columns aligned."""
+from __future__ import annotations
+
+from collections import OrderedDict
+
+from claude_lint.report.text import statistics
+
+
+def render(result, options) -> str:
+    if options.get("statistics"):
+        return statistics(result)
+    by_file = OrderedDict()
+    for d in result.diagnostics:
+        by_file.setdefault(d.loc.path, []).append(d)
+    out = []
+    for path, found in by_file.items():
+        out.append(f"{path}:")
+        rows = max(len(str(d.loc.row)) for d in found)
+        cols = max(len(str(d.loc.col)) for d in found)
+        for d in found:
+            cell = f"cell {d.loc.cell}:" if d.loc.cell is not None else ""
+            out.append(f"  {cell}{str(d.loc.row).rjust(rows)}:{str(d.loc.col).ljust(cols)} {d.code} {d.message}")
+        out.append("")
+    n = len(result.diagnostics)
+    if n:
+        out.append(f"Found {n} error{'s' if n != 1 else ''}.")
+    elif not options.get("quiet"):
+        out.append("All checks passed!")
+    return "\n".join(out) + "\n"

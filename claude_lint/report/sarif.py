@@ -1,0 +1,176 @@
+"""SARIF 2.1.0, for GitHub code scanning and other SARIF viewers.
+
+Locations are relative to the repository root (the folder holding `.git` above the
+working directory), under the `%SRCROOT%` base id, as code scanning expects.
+"""
+from __future__ import annotations
+
+import hashlib
+import inspect
+import json
+import os
+import re
+from typing import Dict, List, Optional
+
+from claude_lint import __version__
+from claude_lint.diagnostics import DOCS_URL
+
+SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
+FINGERPRINT_KEY = "claudeLintFingerprint/v1"
+
+
+def repo_root(start: Optional[str] = None) -> str:
+    """The nearest folder above `start` (default: the working directory) holding `.git`."""
+    here = os.path.abspath(start or os.getcwd())
+    probe = here
+    while True:
+        if os.path.exists(os.path.join(probe, ".git")):
+            return probe
+        parent = os.path.dirname(probe)
+        if parent == probe:
+            return here
+        probe = parent
+
+
+def relative(path: str, root: str) -> str:
+    rel = os.path.relpath(os.path.abspath(path), root)
+    return (os.path.abspath(path) if rel.startswith("..") else rel).replace(os.sep, "/")
+
+
+class Lines:
+    """The text of flagged lines, read once per file: fingerprints hash the line's content,
+    not its number, so that a finding keeps its identity when code above it moves."""
+
+    def __init__(self):
+        self.files: Dict[str, List[str]] = {}
+
+    def line(self, path: str, row: int) -> str:
+        if path not in self.files:
+            try:
+                with open(path, encoding="utf-8", errors="replace") as fh:
+                    self.files[path] = fh.read().splitlines()
+            except OSError:
+                self.files[path] = []
+        lines = self.files[path]
+        return lines[row - 1] if 0 < row <= len(lines) else ""
+
+
+def fingerprints(diagnostics, root: str) -> List[str]:
+    """One stable hash per diagnostic: code, file, the flagged line's text (whitespace
+    removed) and which occurrence of that triple it is."""
+    lines = Lines()
+    seen: Dict[str, int] = {}
+    out = []
+    for d in diagnostics:
+        text = re.sub(r"\s+", "", lines.line(d.loc.path, d.loc.row))
+        key = f"{d.code}\0{relative(d.loc.path, root)}\0{text}"
+        seen[key] = seen.get(key, 0) + 1
+        out.append(hashlib.sha256(f"{key}\0{seen[key]}".encode("utf-8")).hexdigest())
+    return out
+
+
+def _sections(doc: str) -> Dict[str, str]:
+    found: Dict[str, str] = {}
+    current = None
+    for line in inspect.cleandoc(doc or "").splitlines():
+        if line.startswith("## "):
+            current = line[3:].strip()
+            found[current] = ""
+        elif current is not None:
+            found[current] += line + "\n"
+    return {k: v.strip() for k, v in found.items()}
+
+
+def rule_descriptor(rule) -> dict:
+    sections = _sections(type(rule).__doc__ or "")
+    full = sections.get("What it does", rule.summary)
+    why = sections.get("Why is this bad?")
+    return {
+        "id": rule.code,
+        "name": rule.name,
+        "shortDescription": {"text": rule.summary},
+        "fullDescription": {"text": full + ("\n\n" + why if why else "")},
+        "helpUri": DOCS_URL.format(code=rule.code),
+        "help": {"text": f"{full}\n\nSee {DOCS_URL.format(code=rule.code)}"},
+        "defaultConfiguration": {"level": "error" if rule.severity == "error" else "warning"},
+    }
+
+
+def _region(row: int, col: int, end_row: int, end_col: int) -> dict:
+    end_row = max(end_row, row)
+    end_col = end_col if (end_row > row or end_col > col) else col + 1
+    return {"startLine": row, "startColumn": col, "endLine": end_row, "endColumn": end_col}
+
+
+def _fixes(d, location: dict) -> list:
+    if d.fix is None or not d.fix.edits:
+        return []
+    replacements = [
+        {
+            "deletedRegion": {"startLine": e.row, "startColumn": e.col, "endLine": e.end_row, "endColumn": e.end_col},
+            "insertedContent": {"text": e.content},
+        }
+        for e in d.fix.edits
+    ]
+    return [{"description": {"text": d.fix.message}, "artifactChanges": [{"artifactLocation": location, "replacements": replacements}]}]
+
+
+def document(result) -> dict:
+    from claude_lint.checks import all_rules
+
+    root = repo_root()
+    rules = all_rules()
+    index = {r.code: i for i, r in enumerate(rules)}
+    results = []
+    for d, fp in zip(result.diagnostics, fingerprints(result.diagnostics, root)):
+        location = {"uri": relative(d.loc.path, root), "uriBaseId": "%SRCROOT%"}
+        item = {
+            "ruleId": d.code,
+            "level": "error" if d.severity == "error" else "warning",
+            "message": {"text": d.message},
+            "locations": [
+                {"physicalLocation": {"artifactLocation": location, "region": _region(d.loc.row, d.loc.col, d.loc.end_row, d.loc.end_col)}}
+            ],
+            "partialFingerprints": {FINGERPRINT_KEY: fp},
+        }
+        if d.code in index:
+            item["ruleIndex"] = index[d.code]
+        fixes = _fixes(d, location)
+        if fixes:
+            item["fixes"] = fixes
+        if d.cost is not None:
+            item["properties"] = {"costPer1000CallsUsd": round(d.cost, 4)}
+        results.append(item)
+    return {
+        "$schema": SCHEMA,
+        "version": "2.1.0",
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "claude-lint",
+                        "semanticVersion": __version__,
+                        "version": __version__,
+                        "informationUri": "https://github.com/claude-lint/claude-lint",
+                        "rules": [rule_descriptor(r) for r in rules],
+                    }
+                },
+                "originalUriBaseIds": {"%SRCROOT%": {"uri": "file://" + _uri_path(root) + "/"}},
+                "columnKind": "unicodeCodePoints",
+                "results": results,
+            }
+        ],
+    }
+
+
+def _uri_path(path: str) -> str:
+    from urllib.parse import quote
+
+    path = path.replace(os.sep, "/")
+    if not path.startswith("/"):
+        path = "/" + path  # Windows: file:///C:/...
+    return quote(path.rstrip("/"))
+
+
+def render(result, options) -> str:
+    return json.dumps(document(result), indent=2, ensure_ascii=False) + "\n"
