@@ -1,0 +1,112 @@
+"""The pre-commit hook end to end: the real `pre-commit` (from PyPI, the test extra) installs
+this checkout as a hook repository and runs it in a throwaway consumer repository.
+
+pre-commit needs a committed revision, so the working tree of this checkout (tracked and
+untracked files, not ignored ones) is committed into a temporary clone first: what is
+tested is the code as it is on disk, committed or not.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import FIXTURES
+
+pytest.importorskip("pre_commit")
+
+ROOT = Path(__file__).resolve().parent.parent
+GIT = ["git", "-c", "user.name=t", "-c", "user.email=t@example.com", "-c", "commit.gpgsign=false", "-c", "init.defaultBranch=main"]
+
+
+def git(cwd: Path, *args: str) -> str:
+    return subprocess.run([*GIT, *args], cwd=cwd, capture_output=True, text=True, check=True).stdout
+
+
+def _env(home: Path) -> dict:
+    env = dict(os.environ)
+    env["PRE_COMMIT_HOME"] = str(home)
+    env.pop("PRE_COMMIT", None)
+    env.pop("VIRTUAL_ENV", None)
+    return env
+
+
+@pytest.fixture(scope="module")
+def hook_repo(tmp_path_factory) -> tuple:
+    """A git repository holding this checkout's working tree, committed; and its sha."""
+    src = tmp_path_factory.mktemp("hook-repo")
+    listed = subprocess.run(
+        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"], cwd=ROOT, capture_output=True, check=True
+    ).stdout.decode("utf-8", "surrogateescape")
+    for rel in filter(None, listed.split("\0")):
+        path = ROOT / rel
+        if path.is_file():
+            (src / rel).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(path, src / rel)
+    git(src, "init", "-q")
+    git(src, "add", "-A")
+    git(src, "commit", "-qm", "snapshot of the working tree under test")
+    return src, git(src, "rev-parse", "HEAD").strip()
+
+
+@pytest.fixture(scope="module")
+def pre_commit_home(tmp_path_factory) -> Path:
+    # one hook environment for the module: pre-commit builds it once, then reuses it
+    return tmp_path_factory.mktemp("pre-commit-home")
+
+
+def consumer(tmp_path: Path, hook_repo, files: dict) -> Path:
+    src, sha = hook_repo
+    repo = tmp_path / "consumer"
+    repo.mkdir()
+    (repo / ".pre-commit-config.yaml").write_text(
+        f"repos:\n  - repo: {src.as_posix()}\n    rev: {sha}\n    hooks:\n      - id: claude-lint\n"
+    )
+    for name, text in files.items():
+        (repo / name).parent.mkdir(parents=True, exist_ok=True)
+        (repo / name).write_text(text)
+    git(repo, "init", "-q")
+    git(repo, "add", "-A")
+    return repo
+
+
+def run_pre_commit(repo: Path, home: Path, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "pre_commit", "run", *args, "--color", "never"],
+        cwd=repo, env=_env(home), capture_output=True, text=True, timeout=900,
+    )
+
+
+BOT = (FIXTURES / "integrations" / "app" / "bot.py").read_text()
+CLEAN = (FIXTURES / "integrations" / "app" / "clean.py").read_text()
+PYPROJECT = "[project]\nname = 'consumer'\n"
+
+
+def test_hook_fails_on_a_bad_file_with_our_diagnostic(tmp_path, hook_repo, pre_commit_home):
+    repo = consumer(tmp_path, hook_repo, {"pyproject.toml": PYPROJECT, "app/bot.py": BOT, "app/clean.py": CLEAN})
+    done = run_pre_commit(repo, pre_commit_home, "--all-files")
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "claude-lint" in done.stdout and "Failed" in done.stdout
+    assert "app/bot.py:9:20: CL001 max_tokens=16000" in done.stdout
+    assert "clean.py" not in done.stdout
+
+
+def test_hook_passes_on_a_clean_file(tmp_path, hook_repo, pre_commit_home):
+    repo = consumer(tmp_path, hook_repo, {"pyproject.toml": PYPROJECT, "app/clean.py": CLEAN})
+    done = run_pre_commit(repo, pre_commit_home, "--all-files")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "Passed" in done.stdout
+
+
+def test_hook_on_changed_files_still_sees_the_whole_project(tmp_path, hook_repo, pre_commit_home):
+    # pre-commit passes only app/bot.py; its two top-tier calls are not the whole story:
+    # app/clean.py routes to a small model, so CL003 (single model) must stay silent.
+    repo = consumer(tmp_path, hook_repo, {"pyproject.toml": PYPROJECT, "app/bot.py": BOT, "app/clean.py": CLEAN})
+    done = run_pre_commit(repo, pre_commit_home, "--files", "app/bot.py")
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "CL001" in done.stdout
+    assert "CL003" not in done.stdout
