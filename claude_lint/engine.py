@@ -125,7 +125,7 @@ class Linter:
         return False
 
 
-def lint(paths: Sequence[str], settings: Settings, stdin: Optional[Tuple[str, bytes]] = None) -> Result:
+def lint(paths: Sequence[str], settings: Settings, stdin: Optional[Tuple[str, bytes]] = None, context_cache: Optional[Dict] = None) -> Result:
     linter = Linter(settings)
     if stdin is not None:
         name, data = stdin
@@ -137,12 +137,29 @@ def lint(paths: Sequence[str], settings: Settings, stdin: Optional[Tuple[str, by
         sources, missing = discover(paths, settings)
         facts = [linter.facts_for(s) for s in sources]
     context = _project_context(linter, sources)
-    diagnostics = linter.run(facts + [linter.facts_for(s) for s in context])
+    diagnostics = linter.run(facts + [_context_facts(linter, s, context_cache) for s in context])
     if context:
         # the rest of the project was read for its facts only: report on the files given
         given = {s.abspath for s in sources}
         diagnostics = [d for d in diagnostics if os.path.abspath(d.loc.path) in given]
     return Result(diagnostics, len(sources), missing, linter.calls)
+
+
+def _context_facts(linter: Linter, source: SourceFile, cache: Optional[Dict]) -> FileFacts:
+    """A context file's facts; a long-lived caller (the language server, which re-lints
+    on every edit) passes `cache` so that unchanged files on disk are not parsed again."""
+    if cache is None:
+        return linter.facts_for(source)
+    try:
+        st = os.stat(source.abspath)
+    except OSError:
+        return linter.facts_for(source)
+    key = (source.abspath, source.path, source.kind, linter.root, st.st_mtime_ns, st.st_size)
+    if key not in cache:
+        if len(cache) > 10_000:
+            cache.clear()
+        cache[key] = linter.facts_for(source)
+    return cache[key]
 
 
 def _project_context(linter: Linter, sources: Sequence[SourceFile]) -> List[SourceFile]:

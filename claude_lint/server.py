@@ -45,6 +45,10 @@ class ClaudeLintServer(LanguageServer):
 server = ClaudeLintServer()
 
 
+# facts of the project's other files, by path and mtime: re-read only when they change on disk
+_CONTEXT_FACTS: Dict = {}
+
+
 def lint_text(path: str, text: str) -> Tuple[List[Diagnostic], Optional[str]]:
     """The findings for `text` as the file `path`, or the configuration error that prevents them."""
     from claude_lint import config
@@ -54,7 +58,7 @@ def lint_text(path: str, text: str) -> Tuple[List[Diagnostic], Optional[str]]:
         settings = config.load(os.path.dirname(path) or ".")
     except config.ConfigError as exc:
         return [], str(exc)
-    return lint([], settings, stdin=(path, text.encode("utf-8"))).diagnostics, None
+    return lint([], settings, stdin=(path, text.encode("utf-8")), context_cache=_CONTEXT_FACTS).diagnostics, None
 
 
 def _lsp_range(doc, row: int, col: int, end_row: int, end_col: int) -> types.Range:
