@@ -152,3 +152,47 @@ async def test_noqa_goes_after_a_multiline_string(client: LanguageClient, tmp_pa
         )
     )
     await _wait_for(client, uri, lambda d: len(d) == 0)
+
+
+def _fixable_example(probe_dir: Path):
+    """A rule's own `fires` example whose finding carries fix edits, if any rule has one."""
+    from claude_lint.checks import all_rules
+    from conftest import lint_tree, write_project
+
+    for rule in all_rules():
+        for i, example in enumerate(rule.fires):
+            if not isinstance(example, str):
+                continue
+            where = probe_dir / f"{rule.code}-{i}"
+            where.mkdir(parents=True)
+            write_project(where, example)
+            found = lint_tree(where, select=(rule.code,)).diagnostics
+            if any(d.fix is not None and d.fix.edits for d in found):
+                return rule.code, example
+    return None
+
+
+@pytest.mark.asyncio
+async def test_fix_code_action_applies_the_rules_edits(client: LanguageClient, tmp_path, tmp_path_factory):
+    probe = _fixable_example(tmp_path_factory.mktemp("probe"))
+    if probe is None:
+        pytest.skip("no rule carries fix edits yet")
+    code, example = probe
+    (tmp_path / "pyproject.toml").write_text(f"[tool.claude-lint]\nselect = ['{code}']\n")
+    uri = _open(client, tmp_path / "example.py", example)
+    found = await _wait_for(client, uri, lambda d: any(x.code == code for x in d))
+    target = next(x for x in found if x.code == code)
+    actions = await client.text_document_code_action_async(
+        types.CodeActionParams(types.TextDocumentIdentifier(uri=uri), target.range, types.CodeActionContext(diagnostics=[target]))
+    )
+    fixes = [a for a in actions if a.title.startswith(f"Fix {code}")]
+    assert fixes, [a.title for a in actions]
+    new_text = _apply(example, fixes[0].edit.changes[uri])
+    assert new_text != example
+    before = sum(1 for x in found if x.code == code)
+    client.text_document_did_change(
+        types.DidChangeTextDocumentParams(
+            types.VersionedTextDocumentIdentifier(uri=uri, version=2), [types.TextDocumentContentChangeWholeDocument(text=new_text)]
+        )
+    )
+    await _wait_for(client, uri, lambda d: sum(1 for x in d if x.code == code) < before)
