@@ -84,6 +84,10 @@ async def lint_document(ls: ClaudeLintServer, uri: str) -> None:
     doc = ls.workspace.get_text_document(uri)
     if not uri.startswith("file:") or doc.path is None:
         return
+    from claude_lint.discover import kind_of
+
+    if kind_of(doc.path) is None:
+        return  # not a kind of file claude-lint reads
     version, text = doc.version, doc.source
     loop = asyncio.get_running_loop()
     # off the event loop, so that typing and other requests are not held up by a lint

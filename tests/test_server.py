@@ -196,3 +196,15 @@ async def test_fix_code_action_applies_the_rules_edits(client: LanguageClient, t
         )
     )
     await _wait_for(client, uri, lambda d: sum(1 for x in d if x.code == code) < before)
+
+
+@pytest.mark.asyncio
+async def test_a_configuration_error_is_shown_not_crashed_on(client: LanguageClient, tmp_path):
+    (tmp_path / "pyproject.toml").write_text("[tool.claude-lint]\nselectt = ['CL001']\n")
+    uri = _open(client, tmp_path / "bot.py", BAD)
+    [d] = await _wait_for(client, uri, lambda d: len(d) == 1)
+    assert "unknown key `selectt`" in d.message and d.severity == types.DiagnosticSeverity.Error
+    # fixed on disk: the next lint picks the corrected configuration up
+    (tmp_path / "pyproject.toml").write_text("[tool.claude-lint]\nselect = ['CL001']\n")
+    client.text_document_did_save(types.DidSaveTextDocumentParams(text_document=types.TextDocumentIdentifier(uri=uri)))
+    [d] = await _wait_for(client, uri, lambda d: len(d) == 1 and d[0].code == "CL001")
