@@ -40,7 +40,7 @@ def test_sarif_validates_against_the_official_schema(cli, repo):
     out = cli("check", ".", "--output-format", "sarif", cwd=repo)
     assert out.returncode == 1, out.stderr
     log = json.loads(out.stdout)
-    jsonschema.Draft4Validator(SCHEMA).validate(log)
+    jsonschema.Draft4Validator(SCHEMA, format_checker=jsonschema.FormatChecker()).validate(log)
     run = log["runs"][0]
     rules = {r["id"]: r for r in run["tool"]["driver"]["rules"]}
     assert {"CL001", "CL002", "CL003", "CL004"} <= set(rules)
@@ -67,7 +67,7 @@ def test_sarif_with_no_findings_validates(cli, repo):
     out = cli("check", "app/clean.py", "--output-format", "sarif", cwd=repo)
     assert out.returncode == 0
     log = json.loads(out.stdout)
-    jsonschema.Draft4Validator(SCHEMA).validate(log)
+    jsonschema.Draft4Validator(SCHEMA, format_checker=jsonschema.FormatChecker()).validate(log)
     assert log["runs"][0]["results"] == []
 
 
