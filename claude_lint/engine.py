@@ -138,11 +138,13 @@ def lint(paths: Sequence[str], settings: Settings, stdin: Optional[Tuple[str, by
         facts = [linter.facts_for(s) for s in sources]
     context = _project_context(linter, sources)
     diagnostics = linter.run(facts + [_context_facts(linter, s, context_cache) for s in context])
+    calls = linter.calls
     if context:
         # the rest of the project was read for its facts only: report on the files given
         given = {s.abspath for s in sources}
         diagnostics = [d for d in diagnostics if os.path.abspath(d.loc.path) in given]
-    return Result(diagnostics, len(sources), missing, linter.calls)
+        calls = [c for c in calls if os.path.abspath(c.site.loc.path) in given]
+    return Result(diagnostics, len(sources), missing, calls)
 
 
 def _context_facts(linter: Linter, source: SourceFile, cache: Optional[Dict]) -> FileFacts:
