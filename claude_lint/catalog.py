@@ -16,7 +16,7 @@ import yaml
 
 DATA = Path(__file__).with_name("models.yaml")
 
-_PREFIX = re.compile(r"^(?:(?:anthropic|bedrock|vertex_ai|openai|azure|litellm_proxy)/)+")
+_PREFIX = re.compile(r"^(?:(?:anthropic|bedrock|vertex_ai|openai|azure|litellm_proxy)[/:])+")  # ":" is init_chat_model's provider:model
 _REGION = re.compile(r"^(?:us|eu|apac|jp|au|global|us-gov)\.")
 _BEDROCK = re.compile(r"^anthropic\.(?P<id>.+?)(?:-v\d+(?::\d+)?)?$")
 _VERTEX = re.compile(r"^(?P<id>claude-[^@]+)@(?P<tag>.+)$")

@@ -183,6 +183,10 @@ class CallSite:
     loop: Optional[Loc] = None  # innermost loop or comprehension around the call, same function
     history: Optional[History] = None
     cache_control_nearby: bool = False  # the file mentions cache_control outside this call
+    loop_independent: bool = False  # `loop` runs over a collection whose item feeds the request, nothing carried over
+    in_async: bool = False  # the enclosing function is `async def`
+    client_timeout: Optional[bool] = None  # client built with (True) / without (False) a timeout; None: not seen
+    output_limit_nearby: bool = False  # the file names an output-limit keyword outside this call
 
     def keywords(self, role: str) -> Tuple[str, ...]:
         for r, names in self.roles:

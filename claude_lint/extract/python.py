@@ -9,13 +9,14 @@ from typing import List, Optional, Tuple
 import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
-from claude_lint.extract import sdk
+from claude_lint.extract import loops, sdk
 from claude_lint.extract.scopes import Binding, CallRecord, Collector, Scope
 from claude_lint.extract.values import Evaluator
-from claude_lint.facts import CallSite, FileError, FileFacts, History, Loc, Mapping, Noqa, Seq, Unknown
+from claude_lint.facts import CallSite, FileError, FileFacts, History, Loc, Mapping, Noqa, Seq, Transform, Unknown
 
 NOQA = re.compile(r"#\s*noqa(?::\s*(?P<codes>[A-Z]+[0-9]+(?:[\s,]+[A-Z]+[0-9]+)*))?", re.IGNORECASE)
 CHAIN_SKIP = frozenset({"with_raw_response", "with_streaming_response"})
+OUTPUT_LIMIT_WORDS = ("max_tokens", "max_completion_tokens", "max_output_tokens", "maxTokens")
 
 
 def needs_parse(data: bytes) -> bool:
@@ -79,6 +80,10 @@ class _Extraction:
 
     def call_sites(self, record: CallRecord) -> List[CallSite]:
         node, scope = record.node, record.scope
+        fshape = sdk.FUNCTIONS.get(self.ev.qualname(node.func, scope) or "")
+        if fshape is not None:
+            kwargs = self.shape_kwargs(fshape, node, scope)
+            return [CallSite(loc=self.ev.loc(node), kwargs=kwargs, **self.site_facts(record, fshape, fshape.providers[0], kwargs, None))]
         chain, receiver, options = _decompose(node.func)
         if receiver is None:
             return []
@@ -88,30 +93,108 @@ class _Extraction:
                 continue
             client_chain = chain[:-n]
             provider = self.client_provider(receiver, client_chain, scope)
-            kwargs = self.ev.kwargs(node.args, scope, 0, self.ev.loc(node))
+            kwargs = self.shape_kwargs(shape, node, scope)
             if options:
-                kwargs = Mapping(tuple(options_entries(self.ev, options, scope)) + kwargs.entries, kwargs.loc, False, kwargs.key_locs)
+                kwargs = Mapping(tuple(options_entries(self.ev, options, scope)) + kwargs.entries, kwargs.loc, kwargs.open, kwargs.key_locs)
             if provider is None:
                 if not all(k in kwargs.keys() for k in sdk.UNTYPED_RECEIVER_PROOF):
                     return []
                 provider = "anthropic"
             if provider not in shape.providers:
                 return []
-            base = dict(
-                path=self.path,
-                provider=provider,
-                api=shape.api,
-                function=self.function_of(scope),
-                roles=shape.roles,
-                streaming=shape.streaming,
-                loop=self.ev.loc(record.loops[-1]) if record.loops else None,
-                cache_control_nearby="cache_control" in self.text,
-            )
+            base = self.site_facts(record, shape, provider, kwargs, self.client_timeout(receiver, client_chain, scope, options))
             if shape.batch:
                 return self.batch_requests(kwargs, base)
             history = self.history(node, scope, record)
             return [CallSite(loc=self.ev.loc(node), kwargs=kwargs, history=history, **base)]
         return []
+
+    def site_facts(self, record: CallRecord, shape, provider: str, kwargs: Mapping, client_timeout: Optional[bool]) -> dict:
+        node, scope = record.node, record.scope
+        own = self.ev.code_for(node)
+        return dict(
+            path=self.path,
+            provider=provider,
+            api=shape.api,
+            function=self.function_of(scope),
+            roles=shape.roles,
+            streaming=shape.streaming,
+            loop=self.ev.loc(record.loops[-1]) if record.loops else None,
+            cache_control_nearby="cache_control" in self.text,
+            loop_independent=bool(record.loops) and loops.independent(node, record.loops[-1], scope),
+            in_async=loops.enclosing_async(scope),
+            client_timeout=client_timeout,
+            output_limit_nearby=any(self.text.count(w) > own.count(w) for w in OUTPUT_LIMIT_WORDS),
+        )
+
+    def shape_kwargs(self, shape, node: cst.Call, scope: Scope) -> Mapping:
+        """Keyword arguments, with positional ones named by the shape and dotted roles reached into."""
+        kwargs = self.ev.kwargs(node.args, scope, 0, self.ev.loc(node))
+        positional = [a for a in node.args if a.keyword is None and not a.star]
+        named = tuple((name, self.ev.value(a.value, scope)) for name, a in zip(shape.positional, positional))
+        is_open = kwargs.open or any(a.star == "*" for a in node.args) or len(positional) > len(shape.positional)
+        dotted = []
+        for _, names in shape.roles:
+            for name in names:
+                if "." not in name:
+                    continue
+                head, key = name.split(".", 1)
+                arg = next((a for a in node.args if a.keyword is not None and a.keyword.value == head), None)
+                if arg is None:
+                    continue
+                inner = self.decoded(arg.value, scope)
+                if isinstance(inner, Mapping) and not inner.open and inner.get(key) is None and None not in dict(inner.entries):
+                    continue  # surely absent
+                found = inner.get(key) if isinstance(inner, Mapping) else None
+                dotted.append((name, Transform("getitem:" + key, inner, getattr(found, "loc", None) or self.ev.loc(arg.value))))
+        locs = tuple((name, self.ev.loc(a.value)) for name, a in zip(shape.positional, positional) if self.ev.loc(a.value) is not None)
+        locs += tuple((name, value.loc) for name, value in dotted if value.loc is not None)
+        return Mapping(named + kwargs.entries + tuple(dotted), kwargs.loc, is_open, locs + kwargs.key_locs)
+
+    def decoded(self, expr: cst.BaseExpression, scope: Scope, depth: int = 0) -> object:
+        """The value of an argument, seen through `json.dumps(...)` (a JSON body is the same data)."""
+        if isinstance(expr, cst.Name) and depth < 4:
+            owner = self.ev.find(expr.value, scope)
+            bound = owner.assigns.get(expr.value, []) if owner is not None else []
+            if len(bound) == 1 and isinstance(bound[0], cst.Call):
+                return self.decoded(bound[0], owner, depth + 1)
+        if isinstance(expr, cst.Call) and self.ev.qualname(expr.func, scope) == "json.dumps" and expr.args and expr.args[0].keyword is None:
+            return self.ev.value(expr.args[0].value, scope)
+        return self.ev.value(expr, scope)
+
+    def client_timeout(self, receiver, client_chain: List[str], scope: Scope, options, depth: int = 0) -> Optional[bool]:
+        """Was the client built (or re-optioned) with a timeout? None when its construction is not seen."""
+        for call in options or ():
+            if any(a.keyword is not None and a.keyword.value == "timeout" for a in call.args):
+                return True
+        if depth > 8:
+            return None
+        if client_chain:
+            klass = scope.klass
+            if len(client_chain) != 1 or klass is None or not (isinstance(receiver, cst.Name) and receiver.value == scope.self_name):
+                return None
+            assigned = klass.self_attrs.get(client_chain[0], [])
+            if len(assigned) != 1:
+                return None
+            value, method, _ = assigned[0]
+            return self.client_timeout(value, [], method, (), depth + 1)
+        expr = receiver
+        if isinstance(expr, cst.Call):
+            if any(a.star for a in expr.args):
+                return None
+            has = any(a.keyword is not None and a.keyword.value == "timeout" for a in expr.args)
+            if isinstance(expr.func, cst.Attribute) and expr.func.attr.value == "with_options":
+                return True if has else self.client_timeout(expr.func.value, [], scope, (), depth + 1)
+            return has if sdk.CLIENT_CLASSES.get(self.ev.qualname(expr.func, scope) or "") else None
+        if isinstance(expr, cst.Name):
+            owner = self.ev.find(expr.value, scope)
+            if owner is None or expr.value in owner.params:
+                return None
+            bound = owner.assigns.get(expr.value, [])
+            return self.client_timeout(bound[0], [], owner, (), depth + 1) if len(bound) == 1 else None
+        if isinstance(expr, cst.Attribute):
+            return self.client_timeout(expr.value, [expr.attr.value], scope, (), depth + 1)
+        return None
 
     def client_provider(self, receiver: cst.BaseExpression, client_chain: List[str], scope: Scope, depth: int = 0) -> Optional[str]:
         if client_chain or depth > 8:
@@ -133,7 +216,11 @@ class _Extraction:
         if isinstance(expr, cst.Call):
             if isinstance(expr.func, cst.Attribute) and expr.func.attr.value == "with_options":
                 return self._value_provider(expr.func.value, scope, depth + 1)
-            return sdk.CLIENT_CLASSES.get(self.ev.qualname(expr.func, scope) or "")
+            qual = self.ev.qualname(expr.func, scope) or self._factory_qualname(expr.func, scope)
+            service = _service_name(expr)
+            if service is not None and (qual, service) in sdk.CLIENT_FACTORIES:
+                return sdk.CLIENT_FACTORIES[(qual, service)]
+            return sdk.CLIENT_CLASSES.get(qual)
         if isinstance(expr, cst.Name):
             owner = self.ev.find(expr.value, scope)
             if owner is None:
@@ -147,6 +234,17 @@ class _Extraction:
         if isinstance(expr, cst.Attribute):
             return self.client_provider(expr.value, [expr.attr.value], scope, depth + 1)
         return None
+
+    def _factory_qualname(self, func: cst.BaseExpression, scope: Scope) -> str:
+        """`session.client` where `session = boto3.Session()` -> "boto3.Session.client"."""
+        if isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name):
+            owner = self.ev.find(func.value.value, scope)
+            bound = owner.assigns.get(func.value.value, []) if owner is not None else []
+            if len(bound) == 1 and isinstance(bound[0], cst.Call):
+                base = self.ev.qualname(bound[0].func, owner)
+                if base:
+                    return f"{base}.{func.attr.value}"
+        return ""
 
     def _annotation_provider(self, ann: cst.BaseExpression, scope: Scope) -> Optional[str]:
         if isinstance(ann, cst.SimpleString):
@@ -270,12 +368,24 @@ def _decompose(func: cst.BaseExpression):
     chain.reverse()
     if not chain:
         return chain, None, options
-    if isinstance(node, cst.Name) and len(chain) >= 2:
+    if isinstance(node, cst.Name) and len(chain) >= 1:
         # `self.client.messages.create`: keep the attribute hop as part of the client chain.
         return chain, node, options
     if isinstance(node, cst.Call):
         return chain, node, options
     return chain, None, options
+
+
+def _service_name(call: cst.Call) -> Optional[str]:
+    """The service a factory call names: `boto3.client("bedrock-runtime")`."""
+    for i, arg in enumerate(call.args):
+        if (arg.keyword is None and i == 0 and not arg.star) or (arg.keyword is not None and arg.keyword.value == "service_name"):
+            if isinstance(arg.value, cst.SimpleString):
+                try:
+                    return arg.value.evaluated_value
+                except Exception:  # malformed escapes: not a service name
+                    return None
+    return None
 
 
 def options_entries(ev: Evaluator, options, scope: Scope):

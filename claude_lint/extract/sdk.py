@@ -24,6 +24,19 @@ CLIENT_CLASSES: Dict[str, str] = {
     "anthropic.AsyncAnthropicVertex": "vertex",
     "anthropic.lib.vertex.AnthropicVertex": "vertex",
     "anthropic.lib.vertex.AsyncAnthropicVertex": "vertex",
+    "openai.OpenAI": "openai",
+    "openai.AsyncOpenAI": "openai",
+    "openai.AzureOpenAI": "openai",
+    "openai.AsyncAzureOpenAI": "openai",
+    "litellm.Router": "litellm",
+    "litellm.router.Router": "litellm",
+}
+
+# Client factories whose first argument names the service: (qualified name, service) -> provider.
+CLIENT_FACTORIES: Dict[Tuple[str, str], str] = {
+    ("boto3.client", "bedrock-runtime"): "bedrock",
+    ("boto3.Session.client", "bedrock-runtime"): "bedrock",
+    ("boto3.session.Session.client", "bedrock-runtime"): "bedrock",
 }
 
 ANTHROPIC_ROLES: Tuple[Tuple[str, Tuple[str, ...]], ...] = (
@@ -39,6 +52,78 @@ ANTHROPIC_ROLES: Tuple[Tuple[str, Tuple[str, ...]], ...] = (
 )
 
 
+OPENAI_LIMIT = ("max_completion_tokens", "max_tokens", "max_output_tokens")
+
+OPENAI_CHAT_ROLES: Tuple[Tuple[str, Tuple[str, ...]], ...] = (
+    ("model", ("model",)),
+    ("max_tokens", OPENAI_LIMIT),
+    ("messages", ("messages",)),
+    ("tools", ("tools",)),
+    ("stream", ("stream",)),
+    ("timeout", ("timeout",)),
+    ("n", ("n",)),
+)
+
+OPENAI_RESPONSES_ROLES: Tuple[Tuple[str, Tuple[str, ...]], ...] = (
+    ("model", ("model",)),
+    ("max_tokens", OPENAI_LIMIT),
+    ("system", ("instructions",)),
+    ("messages", ("input",)),
+    ("tools", ("tools",)),
+    ("stream", ("stream",)),
+    ("timeout", ("timeout",)),
+)
+
+LITELLM_ROLES: Tuple[Tuple[str, Tuple[str, ...]], ...] = (
+    ("model", ("model",)),
+    ("max_tokens", ("max_completion_tokens", "max_tokens")),
+    ("messages", ("messages",)),
+    ("tools", ("tools",)),
+    ("stream", ("stream",)),
+    ("timeout", ("timeout",)),
+    ("cache_control", ("cache_control_injection_points",)),
+)
+
+LANGCHAIN_ANTHROPIC_ROLES: Tuple[Tuple[str, Tuple[str, ...]], ...] = (
+    ("model", ("model", "model_name")),
+    ("max_tokens", ("max_tokens", "max_tokens_to_sample")),
+    ("stream", ("streaming",)),
+    ("timeout", ("timeout", "default_request_timeout")),
+)
+
+LANGCHAIN_OPENAI_ROLES: Tuple[Tuple[str, Tuple[str, ...]], ...] = (
+    ("model", ("model", "model_name")),
+    ("max_tokens", ("max_completion_tokens", "max_tokens")),
+    ("stream", ("streaming",)),
+    ("timeout", ("timeout", "request_timeout")),
+)
+
+LANGCHAIN_ANY_ROLES: Tuple[Tuple[str, Tuple[str, ...]], ...] = (
+    ("model", ("model",)),
+    ("max_tokens", ("max_tokens", "max_completion_tokens", "max_output_tokens")),
+    ("stream", ("streaming",)),
+    ("timeout", ("timeout",)),
+)
+
+# Dotted keyword names reach inside an argument: "body.max_tokens" is the `max_tokens`
+# key of the `body` argument (JSON-decoded when it was built with json.dumps).
+BEDROCK_INVOKE_ROLES: Tuple[Tuple[str, Tuple[str, ...]], ...] = (
+    ("model", ("modelId",)),
+    ("max_tokens", ("body.max_tokens",)),
+    ("system", ("body.system",)),
+    ("messages", ("body.messages",)),
+    ("tools", ("body.tools",)),
+)
+
+BEDROCK_CONVERSE_ROLES: Tuple[Tuple[str, Tuple[str, ...]], ...] = (
+    ("model", ("modelId",)),
+    ("max_tokens", ("inferenceConfig.maxTokens",)),
+    ("system", ("system",)),
+    ("messages", ("messages",)),
+    ("tools", ("toolConfig.tools",)),
+)
+
+
 @dataclass(frozen=True)
 class MethodShape:
     chain: Tuple[str, ...]  # attribute names after the client, e.g. ("messages", "create")
@@ -47,6 +132,7 @@ class MethodShape:
     roles: Tuple[Tuple[str, Tuple[str, ...]], ...]
     streaming: bool = False
     batch: bool = False  # requests=[{"custom_id", "params": {...}}]; each params is a call
+    positional: Tuple[str, ...] = ()  # keyword names of positional arguments, in order
 
 
 _ANTHROPIC_FAMILY = ("anthropic", "bedrock", "vertex")
@@ -59,7 +145,34 @@ METHODS: Tuple[MethodShape, ...] = (
     MethodShape(("beta", "messages", "stream"), "beta.messages.stream", _ANTHROPIC_FAMILY, ANTHROPIC_ROLES, streaming=True),
     MethodShape(("messages", "batches", "create"), "messages.batches.create", _ANTHROPIC_FAMILY, ANTHROPIC_ROLES, batch=True),
     MethodShape(("beta", "messages", "batches", "create"), "beta.messages.batches.create", _ANTHROPIC_FAMILY, ANTHROPIC_ROLES, batch=True),
+    MethodShape(("chat", "completions", "create"), "chat.completions.create", ("openai",), OPENAI_CHAT_ROLES),
+    MethodShape(("chat", "completions", "parse"), "chat.completions.parse", ("openai",), OPENAI_CHAT_ROLES),
+    MethodShape(("beta", "chat", "completions", "parse"), "beta.chat.completions.parse", ("openai",), OPENAI_CHAT_ROLES),
+    MethodShape(("responses", "create"), "responses.create", ("openai",), OPENAI_RESPONSES_ROLES),
+    MethodShape(("responses", "stream"), "responses.stream", ("openai",), OPENAI_RESPONSES_ROLES, streaming=True),
+    MethodShape(("completion",), "router.completion", ("litellm",), LITELLM_ROLES),
+    MethodShape(("acompletion",), "router.acompletion", ("litellm",), LITELLM_ROLES),
+    MethodShape(("invoke_model",), "invoke_model", ("bedrock",), BEDROCK_INVOKE_ROLES),
+    MethodShape(("invoke_model_with_response_stream",), "invoke_model_with_response_stream", ("bedrock",), BEDROCK_INVOKE_ROLES, streaming=True),
+    MethodShape(("converse",), "converse", ("bedrock",), BEDROCK_CONVERSE_ROLES),
+    MethodShape(("converse_stream",), "converse_stream", ("bedrock",), BEDROCK_CONVERSE_ROLES, streaming=True),
 )
+
+# Module functions and constructors, by qualified name: the call itself is the shape.
+_LITELLM_FN = dict(providers=("litellm",), roles=LITELLM_ROLES, positional=("model", "messages"))
+FUNCTIONS: Dict[str, MethodShape] = {
+    "litellm.completion": MethodShape((), "completion", **_LITELLM_FN),
+    "litellm.acompletion": MethodShape((), "acompletion", **_LITELLM_FN),
+    "litellm.main.completion": MethodShape((), "completion", **_LITELLM_FN),
+    "litellm.main.acompletion": MethodShape((), "acompletion", **_LITELLM_FN),
+    "langchain_anthropic.ChatAnthropic": MethodShape((), "ChatAnthropic", ("langchain",), LANGCHAIN_ANTHROPIC_ROLES),
+    "langchain_anthropic.chat_models.ChatAnthropic": MethodShape((), "ChatAnthropic", ("langchain",), LANGCHAIN_ANTHROPIC_ROLES),
+    "langchain_openai.ChatOpenAI": MethodShape((), "ChatOpenAI", ("langchain",), LANGCHAIN_OPENAI_ROLES),
+    "langchain_openai.AzureChatOpenAI": MethodShape((), "AzureChatOpenAI", ("langchain",), LANGCHAIN_OPENAI_ROLES),
+    "langchain_openai.chat_models.ChatOpenAI": MethodShape((), "ChatOpenAI", ("langchain",), LANGCHAIN_OPENAI_ROLES),
+    "langchain.chat_models.init_chat_model": MethodShape((), "init_chat_model", ("langchain",), LANGCHAIN_ANY_ROLES, positional=("model",)),
+    "langchain.chat_models.base.init_chat_model": MethodShape((), "init_chat_model", ("langchain",), LANGCHAIN_ANY_ROLES, positional=("model",)),
+}
 
 METHODS_LONGEST_FIRST = tuple(sorted(METHODS, key=lambda m: -len(m.chain)))
 
@@ -70,12 +183,12 @@ METHODS_LONGEST_FIRST = tuple(sorted(METHODS, key=lambda m: -len(m.chain)))
 UNTYPED_RECEIVER_PROOF = ("model", "max_tokens")
 
 # Modules whose import makes a file worth parsing (byte-level pre-filter).
-SDK_MODULES: Tuple[str, ...] = ("anthropic",)
+SDK_MODULES: Tuple[str, ...] = ("anthropic", "openai", "litellm", "langchain_anthropic", "langchain_openai", "langchain", "boto3")
 
 # Byte patterns: a file must contain one SDK name (or the untyped-receiver proof) and one
 # call shape to be parsed.
 PREFILTER_NAMES: Tuple[bytes, ...] = tuple(m.encode() for m in SDK_MODULES) + (b"max_tokens",)
-PREFILTER_SHAPES: Tuple[bytes, ...] = (b"messages",)
+PREFILTER_SHAPES: Tuple[bytes, ...] = (b"messages", b"completion", b"responses", b"ChatAnthropic", b"ChatOpenAI", b"init_chat_model", b"invoke_model", b"converse")
 
 
 def method_shape(chain: Tuple[str, ...]) -> "MethodShape | None":
