@@ -1,0 +1,111 @@
+from __future__ import annotations
+
+from typing import Iterator
+
+from claude_lint.checks.base import Context, Rule, money
+from claude_lint.diagnostics import Diagnostic
+from claude_lint.estimate import estimate
+from claude_lint.facts import Lit
+from claude_lint.link import Call
+
+HEAD = "import anthropic\nclient = anthropic.Anthropic()\n"
+CREATE = 'client.messages.create(model="claude-sonnet-4-6", max_tokens=500, messages={msgs})'
+BATCH_APIS = {
+    ("anthropic", "messages.create"): "the Message Batches API (client.messages.batches.create)",
+    ("anthropic", "beta.messages.create"): "the Message Batches API (client.beta.messages.batches.create)",
+    ("openai", "chat.completions.create"): "the OpenAI Batch API (client.batches.create)",
+    ("openai", "responses.create"): "the OpenAI Batch API (client.batches.create)",
+}
+DISCOUNT = 0.5
+
+
+class BatchCandidate(Rule):
+    """## What it does
+    Flags a synchronous request made once per item of a collection, in a `for` loop
+    or a comprehension, where each request is independent of the others: the loop's
+    item flows into the request, and nothing the request reads is carried over from
+    one iteration to the next.
+
+    ## Why is this bad?
+    The Message Batches API (and OpenAI's Batch API) bills input and output at 50% of
+    the standard price. Jobs that loop over documents, rows or tickets rarely need an
+    answer within seconds; most batches finish within an hour (24 hours at most).
+    The message gives the saving per 1,000 requests from the call's known prompt and
+    its output limit.
+
+    The rule stays silent on chains: a request that reads a value the previous
+    iteration produced (an accumulated summary, an appended list, an attribute or
+    dict it writes), a loop that exits early (`break`, `return`: fallbacks and
+    retries), a loop that does not use its item in the request (retries, sampling),
+    `while` loops (agent and chat loops) and loops calling `input()`. Calls in
+    `async def` functions are not reported either: concurrent code (`asyncio.gather`)
+    is usually written for latency, which a batch cannot give.
+
+    ## Example
+    ```python
+    for ticket in tickets:
+        client.messages.create(model=M, max_tokens=300, messages=[{"role": "user", "content": ticket}])
+    ```
+
+    ## Use instead
+    ```python
+    client.messages.batches.create(requests=[
+        {"custom_id": str(i), "params": {"model": M, "max_tokens": 300,
+                                          "messages": [{"role": "user", "content": t}]}}
+        for i, t in enumerate(tickets)
+    ])
+    ```
+    """
+
+    code = "CL005"
+    name = "batch-candidate"
+    summary = "independent requests in a loop that the Batch API would bill at half price"
+    fires = [
+        HEAD + "for doc in docs:\n    " + CREATE.format(msgs='[{"role": "user", "content": doc}]') + "\n",
+        HEAD + "results = [" + CREATE.format(msgs='[{"role": "user", "content": f"Summarise: {t}"}]') + " for t in texts]\n",
+        # the message list is built fresh inside the loop
+        HEAD + "def run(rows):\n    out = []\n    for row in rows:\n        msgs = [{'role': 'user', 'content': row['text']}]\n"
+        "        out.append(" + CREATE.format(msgs="msgs") + ")\n    return out\n",
+        'from openai import OpenAI\nclient = OpenAI()\nfor q in questions:\n    client.chat.completions.create(model="gpt-4o", max_completion_tokens=200, messages=[{"role": "user", "content": q}])\n',
+    ]
+    silent = [
+        # a chain: the previous answer feeds the next request
+        HEAD + "summary = ''\nfor doc in docs:\n    r = " + CREATE.format(msgs='[{"role": "user", "content": summary + doc}]')
+        + "\n    summary = r.content[0].text\n",
+        # the conversation grows across iterations
+        HEAD + "history = []\nfor q in questions:\n    history.append({'role': 'user', 'content': q})\n    r = " + CREATE.format(msgs="history")
+        + "\n    history.append({'role': 'assistant', 'content': r.content})\n",
+        # interactive
+        HEAD + "for _ in range(10):\n    q = input('> ')\n    " + CREATE.format(msgs='[{"role": "user", "content": q}]') + "\n",
+        # retries: the item is not used
+        HEAD + "for attempt in range(3):\n    try:\n        r = " + CREATE.format(msgs="[]") + "\n        break\n    except Exception:\n        pass\n",
+        # a fallback chain over models
+        HEAD + "for m in ['claude-haiku-4-5', 'claude-sonnet-4-6']:\n"
+        "    r = client.messages.create(model=m, max_tokens=100, messages=[])\n    if r.stop_reason == 'end_turn':\n        break\n",
+        # async code is written for latency
+        "import asyncio, anthropic\nclient = anthropic.AsyncAnthropic()\n\nasync def run(docs):\n"
+        "    return await asyncio.gather(*[" + CREATE.format(msgs='[{"role": "user", "content": d}]') + " for d in docs])\n",
+        # already streaming: someone is waiting for the answer
+        HEAD + "for doc in docs:\n    client.messages.create(model='claude-sonnet-4-6', max_tokens=500, stream=True, messages=[{'role': 'user', 'content': doc}])\n",
+    ]
+
+    def check_call(self, call: Call, ctx: Context) -> Iterator[Diagnostic]:
+        site = call.site
+        target = BATCH_APIS.get((site.provider, site.api))
+        if target is None or site.loop is None or not site.loop_independent or site.in_async or site.streaming:
+            return
+        stream = call.value("stream")
+        if stream is not None and not (isinstance(stream, Lit) and stream.value is False):
+            return
+        cost = estimate(call, ctx.catalog)
+        saving = ""
+        usd = None
+        if cost.total:
+            usd = cost.total * DISCOUNT
+            saving = f"; on this call's known prompt and output limit that saves about {money(usd)} per 1,000 requests ({money(cost.total)} -> {money(cost.total - usd)})"
+        yield self.diagnostic(
+            site.loc,
+            f"{site.api} is called once per item of the loop at line {site.loop.row}, and the requests do not depend on each other. "
+            f"Send them through {target}: 50% off input and output{saving}, results within 24 hours.",
+            cost=usd,
+        )

@@ -1,0 +1,192 @@
+from __future__ import annotations
+
+import re
+from typing import Iterator, List, Optional, Tuple
+
+from claude_lint import tokens as tok
+from claude_lint.checks.base import Context, Rule, tokens
+from claude_lint.diagnostics import Diagnostic
+from claude_lint.estimate import CACHE_KEYS
+from claude_lint.facts import Dynamic, Lit, Mapping, Seq, Text
+from claude_lint.link import Call
+
+HEAD = "import anthropic, datetime, uuid\nclient = anthropic.Anthropic()\n"
+RULES = "Follow the Acme support policy in every answer. " * 300
+# Per-request values by the code that produces them. Names are matched whole, so a
+# field `{now}` counts (it almost always holds datetime.now()) but `{known}` does not.
+PER_REQUEST = re.compile(
+    r"\b(?:now|utcnow|today|time|time_ns|monotonic|perf_counter|uuid[14]?|random|randint|choice|token_hex|token_urlsafe|"
+    r"timestamp|request_id|req_id|trace_id|nonce)\b",
+    re.IGNORECASE,
+)
+_NOT_PER_REQUEST = re.compile(r"\b(?:timeout|time_limit|runtime|datetime_format)\b", re.IGNORECASE)
+
+
+def per_request(part: Dynamic) -> bool:
+    return bool(PER_REQUEST.search(part.source)) and not _NOT_PER_REQUEST.search(part.source)
+
+
+class CachePrefixDynamic(Rule):
+    """## What it does
+    Flags a per-request value (the time or date, a UUID, a random number, a request
+    ID) inside a cached prompt prefix: before the last `cache_control` breakpoint, in
+    the block that carries it, or near the start of a long system prompt whose
+    remaining text would otherwise be cacheable.
+
+    ## Why is this bad?
+    Prompt caching matches prefixes exactly. A timestamp before the breakpoint makes
+    every request's prefix new: each call pays the cache write (1.25x input) and never
+    gets the read (0.1x or less). Without explicit breakpoints the same value at the
+    start of a long system prompt defeats automatic caching (OpenAI caches prompt
+    prefixes of 1,024 tokens or more). Moving the value after the cached part (into
+    the user message) keeps the prefix stable.
+
+    Values are followed across modules: `f"Today is {datetime.now():%Y-%m-%d}. {RULES}"`
+    is seen even when `RULES` lives elsewhere. Dynamic content after the last
+    breakpoint is fine and stays silent; so do values the linter cannot name.
+
+    ## Example
+    ```python
+    system = [{"type": "text", "text": f"Now: {datetime.now()}\\n{RULES}",
+               "cache_control": {"type": "ephemeral"}}]
+    ```
+
+    ## Use instead
+    ```python
+    system = [{"type": "text", "text": RULES, "cache_control": {"type": "ephemeral"}}]
+    messages = [{"role": "user", "content": f"Now: {datetime.now()}\\n{question}"}]
+    ```
+
+    ## Options
+    - `unknown-model-minimum` (int, 1024): the cacheable length assumed when the model
+      is not known statically.
+    """
+
+    code = "CL006"
+    name = "cache-prefix-dynamic"
+    summary = "per-request value inside a cached prompt prefix"
+    options = {"unknown-model-minimum": 1024}
+    fires = [
+        HEAD + f"RULES = {RULES!r}\n"
+        'client.messages.create(model="claude-sonnet-4-6", max_tokens=500, messages=[],\n'
+        '    system=[{"type": "text", "text": f"Now: {datetime.datetime.now()}\\n{RULES}", "cache_control": {"type": "ephemeral"}}])\n',
+        # before the breakpoint, in an earlier block
+        HEAD + f"RULES = {RULES!r}\n"
+        'client.messages.create(model="claude-sonnet-4-6", max_tokens=500, messages=[],\n'
+        '    system=[{"type": "text", "text": f"Request {uuid.uuid4()}"}, {"type": "text", "text": RULES, "cache_control": {"type": "ephemeral"}}])\n',
+        # at the start of a long, uncached system prompt (resolved from another module)
+        {
+            "rules.py": f"RULES = {RULES!r}\n",
+            "bot.py": "from openai import OpenAI\nimport time\nfrom rules import RULES\n"
+            'OpenAI().responses.create(model="gpt-5.4", max_output_tokens=300, input="hi",\n'
+            '    instructions=f"Timestamp: {time.time()}\\n{RULES}")\n',
+        },
+    ]
+    silent = [
+        # after the last breakpoint: fine
+        HEAD + f"RULES = {RULES!r}\n"
+        'client.messages.create(model="claude-sonnet-4-6", max_tokens=500,\n'
+        '    system=[{"type": "text", "text": RULES, "cache_control": {"type": "ephemeral"}}],\n'
+        '    messages=[{"role": "user", "content": f"Now: {datetime.datetime.now()}. Question?"}])\n',
+        # at the end of an uncached system prompt: the prefix stays stable
+        HEAD + f"RULES = {RULES!r}\n"
+        'client.messages.create(model="claude-sonnet-4-6", max_tokens=500, messages=[], system=f"{RULES}\\nNow: {datetime.datetime.now()}")\n',
+        # short prompt: nothing to cache anyway
+        HEAD + 'client.messages.create(model="claude-sonnet-4-6", max_tokens=500, messages=[], system=f"Now: {datetime.datetime.now()}")\n',
+        # a value that is not per request
+        HEAD + f"RULES = {RULES!r}\n"
+        'def ask(user_name):\n    return client.messages.create(model="claude-sonnet-4-6", max_tokens=500, messages=[],\n'
+        '        system=[{"type": "text", "text": f"Policy for {user_name}\\n{RULES}", "cache_control": {"type": "ephemeral"}}])\n',
+    ]
+
+    def check_call(self, call: Call, ctx: Context) -> Iterator[Diagnostic]:
+        blocks = _blocks(call)
+        marks = [i for i, (_, cached) in enumerate(blocks) if cached]
+        top = call.value("cache_control")
+        automatic = top is not None and not (isinstance(top, Lit) and top.value is None)
+        if marks or automatic:
+            # Automatic caching moves the breakpoint along the messages, which vary per
+            # request anyway; only tools and system are a stable prefix to judge there.
+            last = marks[-1] if marks else -1
+            if automatic:
+                last = max(last, max((i for i, (b, _) in enumerate(blocks) if b[0] != "messages"), default=-1))
+            for i in range(last + 1):
+                where, text = blocks[i][0]
+                for part in _dynamic(text):
+                    yield self._report(call, part, f"in the {where} before the last cache breakpoint" if i < last else f"in the {where} block that carries the cache breakpoint")
+            return
+        system = call.value("system")
+        text = _join(system)
+        if text is None:
+            return
+        model = ctx.model(call)
+        minimum = (model.min_cacheable if model is not None else None) or int(ctx.option("unknown-model-minimum"))
+        ratio = ctx.catalog.token_ratio(model)
+        for i, part in enumerate(text.parts):
+            if isinstance(part, Dynamic) and per_request(part):
+                rest = "".join(p for p in text.parts[i + 1:] if isinstance(p, str))
+                if len(rest.encode("utf-8")) * ratio < minimum:
+                    return
+                after = int(tok.count(rest) * ratio)
+                if after >= minimum:
+                    yield self._report(call, part, f"at the start of the system prompt, ahead of ~{tokens(after)} cacheable tokens")
+                return
+
+    def _report(self, call: Call, part: Dynamic, where: str) -> Diagnostic:
+        arg = call.arg("system")
+        loc = part.loc or (arg.at if arg is not None else call.site.loc)
+        return self.diagnostic(
+            loc,
+            f"`{part.source}` changes on every request and sits {where}, so the prefix never matches the cache: every call pays "
+            "a cache write (1.25x input) instead of a read (0.1x). Move per-request values after the cached part, e.g. into the user message.",
+        )
+
+
+Block = Tuple[Tuple[str, Text], bool]
+
+
+def _blocks(call: Call) -> List[Block]:
+    """Prompt blocks in cache order (tools, system, messages): ((where, text), carries a breakpoint)."""
+    out: List[Block] = []
+    for role, where in (("tools", "tools"), ("system", "system prompt"), ("messages", "messages")):
+        value = call.value(role)
+        items = value.items if isinstance(value, Seq) else ((value,) if value is not None else ())
+        for item in items:
+            if role == "messages" and isinstance(item, Mapping):
+                content = item.get("content")
+                inner = content.items if isinstance(content, Seq) else (content,)
+                for block in inner:
+                    out.append(_block(block, where))
+            else:
+                out.append(_block(item, where))
+    return out
+
+
+def _block(value: object, where: str) -> Block:
+    cached = False
+    text: Optional[Text] = None
+    if isinstance(value, Text):
+        text = value
+    elif isinstance(value, Mapping):
+        cached = any(k in CACHE_KEYS and not (isinstance(v, Lit) and v.value is None) for k, v in value.entries)
+        t = value.get("text")
+        text = t if isinstance(t, Text) else None
+    return ((where, text if text is not None else Text(())), cached)
+
+
+def _dynamic(text: Text) -> List[Dynamic]:
+    return [p for p in text.parts if isinstance(p, Dynamic) and per_request(p)]
+
+
+def _join(value: object) -> Optional[Text]:
+    if isinstance(value, Text):
+        return value
+    if isinstance(value, Seq):
+        parts: list = []
+        for block in value.items:
+            t = block.get("text") if isinstance(block, Mapping) else block
+            if isinstance(t, Text):
+                parts.extend(t.parts)
+                parts.append("\n")
+        return Text(tuple(parts)) if parts else None
+    return None

@@ -1,0 +1,89 @@
+from __future__ import annotations
+
+from typing import Iterator
+
+from claude_lint.checks.base import Context, Rule, money, per_mtok, tokens
+from claude_lint.diagnostics import Diagnostic
+from claude_lint.link import Call
+
+PROVIDERS = ("openai", "litellm", "langchain")
+LANGCHAIN_ANTHROPIC_0X_DEFAULT = 1024
+PREFERRED = {"responses.create": "max_output_tokens", "init_chat_model": "max_tokens", "ChatOpenAI": "max_tokens"}
+
+
+class OutputLimitMissing(Rule):
+    """## What it does
+    Flags an OpenAI, LiteLLM or LangChain call (or chat-model constructor) that sets
+    no output cap: no `max_completion_tokens`, `max_tokens` or `max_output_tokens`.
+
+    ## Why is this bad?
+    With no cap, the model may write up to its maximum output on every call, and you
+    pay for every token. The Anthropic API requires `max_tokens`, but the wrappers
+    around it do not: langchain-anthropic 1.x sets an omitted `max_tokens` to the
+    model's maximum (up to 128,000 tokens), while 0.3.x defaulted to 1,024, so an
+    upgrade silently lifts the cap.
+
+    The rule stays silent when an unresolved `**kwargs` could carry the cap, and, for
+    LangChain constructors, when the file sets an output limit elsewhere (for
+    example through `.bind(max_tokens=...)` or at `invoke`).
+
+    ## Example
+    ```python
+    client.chat.completions.create(model="gpt-4o", messages=msgs)
+    llm = ChatAnthropic(model="claude-sonnet-4-6")
+    ```
+
+    ## Use instead
+    ```python
+    client.chat.completions.create(model="gpt-4o", messages=msgs, max_completion_tokens=1024)
+    llm = ChatAnthropic(model="claude-sonnet-4-6", max_tokens=1024)
+    ```
+    """
+
+    code = "CL010"
+    name = "output-limit-missing"
+    summary = "OpenAI, LiteLLM or LangChain call without an output cap"
+    fires = [
+        'from openai import OpenAI\nclient = OpenAI()\nclient.chat.completions.create(model="gpt-4o", messages=[])\n',
+        'from openai import OpenAI\nOpenAI().responses.create(model="gpt-5.4", input="hi")\n',
+        'import litellm\nlitellm.completion(model="anthropic/claude-sonnet-4-6", messages=[])\n',
+        'from langchain_anthropic import ChatAnthropic\nllm = ChatAnthropic(model="claude-sonnet-4-6")\n',
+        'from langchain.chat_models import init_chat_model\nllm = init_chat_model("openai:gpt-4o")\n',
+    ]
+    silent = [
+        'from openai import OpenAI\nOpenAI().chat.completions.create(model="gpt-4o", messages=[], max_completion_tokens=500)\n',
+        'from openai import OpenAI\nOpenAI().responses.create(model="gpt-5.4", input="hi", max_output_tokens=500)\n',
+        # **kwargs could carry the cap
+        "from openai import OpenAI\n\ndef ask(**opts):\n    return OpenAI().chat.completions.create(model=\"gpt-4o\", messages=[], **opts)\n",
+        'from langchain_anthropic import ChatAnthropic\nllm = ChatAnthropic(model="claude-sonnet-4-6", max_tokens=1024)\n',
+        # bound later in the same file
+        'from langchain_openai import ChatOpenAI\nllm = ChatOpenAI(model="gpt-4o").bind(max_tokens=200)\n',
+        # the Anthropic SDK itself requires max_tokens: not this rule's business
+        'import anthropic\nanthropic.Anthropic().messages.create(model="claude-sonnet-4-6", max_tokens=300, messages=[])\n',
+    ]
+
+    def check_call(self, call: Call, ctx: Context) -> Iterator[Diagnostic]:
+        site = call.site
+        if site.provider not in PROVIDERS or call.value("max_tokens") is not None:
+            return
+        if site.provider == "langchain" and site.output_limit_nearby:
+            return
+        model = ctx.model(call)
+        names = PREFERRED.get(site.api) or site.keywords("max_tokens")[0]
+        worst = ""
+        cost = None
+        if model is not None and model.max_output:
+            worst = f" up to {model.id}'s maximum of {tokens(model.max_output)} tokens"
+            if model.output is not None:
+                per_call = model.max_output * model.output / 1e6
+                cost = per_call * 1000
+                worst += f" (worst case {money(per_call)} per call at {per_mtok(model.output)})"
+        note = ""
+        if site.api == "ChatAnthropic":
+            note = f" langchain-anthropic 1.x fills an omitted max_tokens with the model maximum; 0.3.x used {LANGCHAIN_ANTHROPIC_0X_DEFAULT:,}."
+        arg = call.arg("model")
+        yield self.diagnostic(
+            arg.at if arg is not None else site.loc,
+            f"{site.api} sets no output cap, so every call may be billed{worst or ' up to the model maximum'}.{note} Pass {names}=<the smallest limit the answer needs>.",
+            cost=cost,
+        )

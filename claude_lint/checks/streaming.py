@@ -1,0 +1,96 @@
+from __future__ import annotations
+
+from typing import Iterator
+
+from claude_lint.checks.base import Context, Rule, tokens
+from claude_lint.diagnostics import Diagnostic, Fix
+from claude_lint.facts import Lit
+from claude_lint.link import Call
+
+HEAD = "import anthropic\nclient = anthropic.Anthropic()\n"
+# The Anthropic SDK's _calculate_nonstreaming_timeout: 3600 s * max_tokens / 128,000 > 600 s.
+SDK_LIMIT = 21_334
+CHECKED_APIS = ("messages.create", "beta.messages.create")
+
+
+class StreamRequired(Rule):
+    """## What it does
+    Flags a non-streaming `messages.create` whose `max_tokens` makes the Anthropic
+    Python SDK refuse the request before sending it: the SDK expects
+    3600 s x max_tokens / 128,000 to stay within its 10-minute default timeout, so any
+    `max_tokens` of 21,334 or more (or above a model's non-streaming cap from the
+    catalogue, 8,192 on Claude Opus 4) raises `ValueError: Streaming is required`.
+
+    ## Why is this bad?
+    The call fails on every request, usually first seen in production when somebody
+    raises the limit. Streaming (or an explicit timeout) is the fix the SDK asks for.
+
+    The rule stays silent with `stream=True`, `messages.stream(...)`, a `timeout=` on
+    the call or in `with_options(...)`, and when the client was built with a timeout;
+    also when the client's construction is not visible (a client passed in as a
+    parameter may carry a timeout). No automatic fix: turning `create` into `stream`
+    changes the return type, so the suggestion is shown for you to apply.
+
+    ## Example
+    ```python
+    client.messages.create(model="claude-sonnet-4-6", max_tokens=32000, messages=msgs)
+    ```
+
+    ## Use instead
+    ```python
+    with client.messages.stream(model="claude-sonnet-4-6", max_tokens=32000, messages=msgs) as stream:
+        message = stream.get_final_message()
+    ```
+    """
+
+    code = "CL008"
+    name = "stream-required"
+    summary = "non-streaming call the Anthropic SDK refuses for its max_tokens"
+    severity = "error"
+    fires = [
+        HEAD + 'client.messages.create(model="claude-sonnet-4-6", max_tokens=32000, messages=[])\n',
+        # above Opus 4's non-streaming cap
+        "from anthropic import Anthropic\nclient = Anthropic(max_retries=3)\n"
+        'client.messages.create(model="claude-opus-4-20250514", max_tokens=10000, messages=[])\n',
+    ]
+    silent = [
+        HEAD + 'client.messages.create(model="claude-sonnet-4-6", max_tokens=32000, stream=True, messages=[])\n',
+        HEAD + 'with client.messages.stream(model="claude-sonnet-4-6", max_tokens=32000, messages=[]) as s:\n    s.get_final_message()\n',
+        HEAD + 'client.messages.create(model="claude-sonnet-4-6", max_tokens=32000, timeout=1800, messages=[])\n',
+        HEAD + 'client.with_options(timeout=1800).messages.create(model="claude-sonnet-4-6", max_tokens=32000, messages=[])\n',
+        "import anthropic\nclient = anthropic.Anthropic(timeout=1800)\n"
+        'client.messages.create(model="claude-sonnet-4-6", max_tokens=32000, messages=[])\n',
+        HEAD + 'client.messages.create(model="claude-sonnet-4-6", max_tokens=21333, messages=[])\n',
+        # the client comes from elsewhere: it may carry a timeout
+        "import anthropic\n\ndef run(client: anthropic.Anthropic):\n"
+        '    return client.messages.create(model="claude-sonnet-4-6", max_tokens=32000, messages=[])\n',
+    ]
+
+    def check_call(self, call: Call, ctx: Context) -> Iterator[Diagnostic]:
+        site = call.site
+        if site.api not in CHECKED_APIS or site.provider not in ("anthropic", "bedrock", "vertex") or site.streaming:
+            return
+        limit = call.int_value("max_tokens")
+        if limit is None or call.open or site.client_timeout is not False:
+            return
+        stream = call.value("stream")
+        if stream is not None and not (isinstance(stream, Lit) and stream.value is False):
+            return
+        if call.value("timeout") is not None:
+            return
+        model = ctx.model(call)
+        cap = model.nonstreaming_max if model is not None else None
+        if limit >= SDK_LIMIT:
+            why = f"3600 s x {tokens(limit)} / 128,000 = {3600 * limit / 128000:,.0f} s exceeds the SDK's 600 s default timeout"
+        elif cap is not None and limit > cap:
+            why = f"it is above {model.id}'s non-streaming limit of {tokens(cap)}"
+        else:
+            return
+        arg = call.arg("max_tokens")
+        fix = Fix("Use client.messages.stream(...) and stream.get_final_message(), or pass stream=True or timeout=", "display-only")
+        yield self.diagnostic(
+            arg.at if arg is not None else site.loc,
+            f"Non-streaming call with max_tokens={tokens(limit)}: the Anthropic SDK raises `Streaming is required` before sending it "
+            f"({why}). Use messages.stream(...) / stream=True, or pass an explicit timeout=.",
+            fix=fix,
+        )

@@ -1,0 +1,120 @@
+"""Cost estimates of one call site from the catalogue's list prices.
+
+Used by rules that put a figure on a finding and by `claude-lint report`. Only what
+is statically known is counted: literal prompt text (run-time parts count as zero, so
+input figures are lower bounds) and the output limit (the worst case you agree to pay).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import List, Optional
+
+from claude_lint import tokens as tok
+from claude_lint.catalog import Catalog, Model
+from claude_lint.facts import Lit, Mapping, Seq, Text
+from claude_lint.link import Call
+
+CACHE_KEYS = ("cache_control", "cachePoint")
+
+
+@dataclass(frozen=True)
+class CallCost:
+    model: Optional[Model]
+    system_tokens: int  # literal system prompt tokens (lower bound)
+    prompt_tokens: int  # literal tokens of system, tools and messages (lower bound)
+    cached_tokens: int  # of prompt_tokens, those before a cache breakpoint
+    output_limit: Optional[int]  # the output cap in force (explicit, or the model maximum when none is set)
+    limit_source: str  # "explicit" | "model maximum" | "unknown"
+    calls: int
+    fill: float
+    input_usd: Optional[float]  # uncached input over `calls` calls
+    cached_usd: Optional[float]  # cached prefix: one write, then reads
+    output_usd: Optional[float]  # output at limit * fill
+
+    @property
+    def total(self) -> Optional[float]:
+        parts = [self.input_usd, self.cached_usd, self.output_usd]
+        if all(p is None for p in parts):
+            return None
+        return sum(p for p in parts if p is not None)
+
+
+def texts(value: object, depth: int = 0) -> List[str]:
+    """Every literal text inside a value: strings, and text/content of blocks and messages."""
+    if depth > 12:
+        return []
+    if isinstance(value, Text):
+        return [value.literal]
+    if isinstance(value, Seq):
+        return [t for item in value.items for t in texts(item, depth + 1)]
+    if isinstance(value, Mapping):
+        out: List[str] = []
+        for key, item in value.entries:
+            if key in ("text", "content", "description", "instructions") or (key is None):
+                out.extend(texts(item, depth + 1))
+        return out
+    return []
+
+
+def has_breakpoint(value: object, depth: int = 0) -> bool:
+    if depth > 12:
+        return False
+    if isinstance(value, Mapping):
+        for key, item in value.entries:
+            if key in CACHE_KEYS and not (isinstance(item, Lit) and item.value is None):
+                return True
+            if has_breakpoint(item, depth + 1):
+                return True
+    if isinstance(value, Seq):
+        return any(has_breakpoint(i, depth + 1) for i in value.items)
+    return False
+
+
+def count(text_list: List[str], ratio: float) -> int:
+    joined = "\n".join(t for t in text_list if t)
+    return int(tok.count(joined) * ratio) if joined else 0
+
+
+def output_limit(call: Call, model: Optional[Model]):
+    limit = call.int_value("max_tokens")
+    if limit is not None:
+        return limit, "explicit"
+    if call.value("max_tokens") is None and call.site.provider in ("openai", "litellm", "langchain") and model is not None and model.max_output:
+        return model.max_output, "model maximum"
+    return None, "unknown"
+
+
+def estimate(call: Call, catalog: Catalog, calls: int = 1000, fill: float = 1.0) -> CallCost:
+    model_id = call.model_id()
+    model = catalog.lookup(model_id) if model_id else None
+    ratio = catalog.token_ratio(model)
+    system = call.value("system")
+    tools = call.value("tools")
+    messages = call.value("messages")
+    system_tokens = count(texts(system), ratio)
+    tool_tokens = count(texts(tools), ratio)
+    message_tokens = count(texts(messages), ratio)
+    prompt = system_tokens + tool_tokens + message_tokens
+    top = call.value("cache_control")
+    automatic = top is not None and not (isinstance(top, Lit) and top.value is None)
+    cached = 0
+    if automatic or has_breakpoint(messages):
+        cached = system_tokens + tool_tokens
+    elif has_breakpoint(system):
+        cached = system_tokens + tool_tokens
+    elif has_breakpoint(tools):
+        cached = tool_tokens
+    minimum = (model.min_cacheable if model is not None else None) or 1024
+    if cached < minimum:
+        cached = 0  # below the minimum nothing is cached
+    limit, source = output_limit(call, model)
+    input_usd = cached_usd = output_usd = None
+    if model is not None and model.input is not None:
+        input_usd = (prompt - cached) * model.input * calls / 1e6
+        if cached:
+            write = model.cache_write if model.cache_write is not None else model.input
+            read = model.cache_read if model.cache_read is not None else model.input
+            cached_usd = cached * (write + read * (calls - 1)) / 1e6
+    if model is not None and model.output is not None and limit is not None:
+        output_usd = limit * fill * model.output * calls / 1e6
+    return CallCost(model, system_tokens, prompt, cached, limit, source, calls, fill, input_usd, cached_usd, output_usd)
