@@ -43,6 +43,13 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--force-exclude", action="store_true", help="apply exclusions to files named on the command line too")
     check.add_argument("--diff-base", metavar="REV", help="report only findings on lines changed since the git revision REV")
     check.add_argument("-q", "--quiet", action="store_true", help="print findings only, no summary")
+    report = sub.add_parser("report", help="cost audit of every LLM call site (default: .)")
+    report.add_argument("paths", nargs="*", default=None, help="files or folders")
+    report.add_argument("--format", choices=("table", "markdown", "json", "html"), default="table")
+    report.add_argument("--calls-per-route", type=_positive_int, default=1000, help="calls priced per route (default 1000)")
+    report.add_argument("--output-fill", type=_fill, default=1.0, help="share of the output limit each call uses, 0-1 (default 1.0: worst case)")
+    report.add_argument("--config", help="a pyproject.toml or claude-lint.toml to use instead of the nearest one")
+    report.add_argument("-o", "--output", help="write the report to this file instead of standard output")
     rule = sub.add_parser("rule", help="explain a rule")
     rule.add_argument("code", nargs="?", help="a rule code (CL001) or name; omit with --all")
     rule.add_argument("--all", action="store_true", help="list every rule")
@@ -62,10 +69,57 @@ def main(argv: Optional[List[str]] = None) -> int:
             from claude_lint.server import main as serve
 
             return serve()
+        if args.command == "report":
+            return _report(args)
     except BrokenPipeError:
         return EXIT_CLEAN
     parser.print_help()
     return EXIT_ERROR
+
+
+def _positive_int(value: str) -> int:
+    try:
+        n = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {value!r}") from None
+    if n < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return n
+
+
+def _fill(value: str) -> float:
+    try:
+        f = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number between 0 and 1, got {value!r}") from None
+    if not 0 <= f <= 1:
+        raise argparse.ArgumentTypeError("must be between 0 and 1")
+    return f
+
+
+def _report(args) -> int:
+    from claude_lint import audit, config
+    from claude_lint.engine import Linter, lint
+
+    paths = args.paths or ["."]
+    try:
+        settings = config.load(paths[0] if os.path.exists(paths[0]) else ".", args.config)
+    except config.ConfigError as exc:
+        sys.stderr.write(f"claude-lint: error: {exc}\n")
+        return EXIT_ERROR
+    result = lint(paths, settings)
+    for missing in result.missing:
+        sys.stderr.write(f"claude-lint: error: {missing}: no such file or directory\n")
+    if result.missing:
+        return EXIT_ERROR
+    found = audit.build(result.calls, result.diagnostics, Linter(settings).catalog, result.files, args.calls_per_route, args.output_fill)
+    text = audit.render(found, args.format)
+    if args.output:
+        with open(args.output, "w", encoding="utf-8") as fh:
+            fh.write(text)
+    else:
+        sys.stdout.write(text)
+    return EXIT_CLEAN
 
 
 def _rule(args) -> int:

@@ -8,7 +8,8 @@ from claude_lint.link import Call
 
 PROVIDERS = ("openai", "litellm", "langchain")
 LANGCHAIN_ANTHROPIC_0X_DEFAULT = 1024
-PREFERRED = {"responses.create": "max_output_tokens", "init_chat_model": "max_tokens", "ChatOpenAI": "max_tokens"}
+PREFERRED = {"responses.create": "max_output_tokens", "init_chat_model": "max_tokens", "ChatOpenAI": "max_tokens",
+             "completion": "max_tokens", "acompletion": "max_tokens", "router.completion": "max_tokens", "router.acompletion": "max_tokens"}
 
 
 class OutputLimitMissing(Rule):

@@ -16,7 +16,8 @@ from claude_lint.facts import CallSite, FileError, FileFacts, History, Loc, Mapp
 
 NOQA = re.compile(r"#\s*noqa(?::\s*(?P<codes>[A-Z]+[0-9]+(?:[\s,]+[A-Z]+[0-9]+)*))?", re.IGNORECASE)
 CHAIN_SKIP = frozenset({"with_raw_response", "with_streaming_response"})
-OUTPUT_LIMIT_WORDS = ("max_tokens", "max_completion_tokens", "max_output_tokens", "maxTokens")
+# An output limit set as a keyword or dict key (`.bind(max_tokens=...)`), not in a comment.
+OUTPUT_LIMIT_SET = re.compile(r"""\b(?:max_tokens|max_completion_tokens|max_output_tokens|maxTokens)\b(?:\s*=(?!=)|["']\s*:)""")
 
 
 def needs_parse(data: bytes) -> bool:
@@ -124,7 +125,7 @@ class _Extraction:
             loop_independent=bool(record.loops) and loops.independent(node, record.loops[-1], scope),
             in_async=loops.enclosing_async(scope),
             client_timeout=client_timeout,
-            output_limit_nearby=any(self.text.count(w) > own.count(w) for w in OUTPUT_LIMIT_WORDS),
+            output_limit_nearby=len(OUTPUT_LIMIT_SET.findall(self.text)) > len(OUTPUT_LIMIT_SET.findall(own)),
         )
 
     def shape_kwargs(self, shape, node: cst.Call, scope: Scope) -> Mapping:
