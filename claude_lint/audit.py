@@ -8,13 +8,14 @@ would cut it with the saving each brings.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Dict, List, Optional
 
 from claude_lint.catalog import Catalog
 from claude_lint.checks.base import money
 from claude_lint.diagnostics import Diagnostic
 from claude_lint.estimate import CallCost, estimate
+from claude_lint.facts import Unknown
 from claude_lint.link import Call
 
 FORMATS = ("table", "markdown", "json", "html")
@@ -91,7 +92,7 @@ def build(calls: List[Call], diagnostics: List[Diagnostic], catalog: Catalog, fi
         else:
             limit = f"none ({cost.output_limit:,} max)"
         system = call.value("system")
-        cached = "yes" if cost.cached_tokens else ("no" if system is not None else "-")
+        cached = "yes" if cost.cached_tokens else ("?" if isinstance(system, Unknown) else "no" if system is not None else "-")
         if site.api.endswith("batches.create"):
             context = "batch"
         elif site.loop is not None:
@@ -115,6 +116,11 @@ def build(calls: List[Call], diagnostics: List[Diagnostic], catalog: Catalog, fi
         for d in diagnostics:
             if (d.loc.path == site.path and site.loc.row <= d.loc.row <= site.loc.end_row) or (d.loc.path, d.loc.row, d.loc.col) in at:
                 row.findings.append(Finding(d.code, d.name, d.message, _saving(d, row, per_route, fill)))
+        model = cost.model
+        if cost.cached_tokens and model is not None and any(f.code == "CL006" for f in row.findings):
+            # A per-request value in the cached prefix: every call writes, none reads.
+            write = model.cache_write if model.cache_write is not None else (model.input or 0.0)
+            row.cost = replace(cost, cached_usd=cost.cached_tokens * write * per_route / 1e6)
         rows.append(row)
     rows.sort(key=lambda r: (-r.total, r.path, r.line))
     return Audit(rows, per_route, fill, files)

@@ -13,7 +13,7 @@ SDKS = FIXTURES / "sdks"
 # sdk -> (expected (row, code) findings in fire.py, expected (provider, api) call sites in fire.py)
 EXPECTED = {
     "anthropic": (
-        {(10, "CL009"), (20, "CL005"), (27, "CL007"), (32, "CL001"), (32, "CL008")},
+        {(14, "CL009"), (24, "CL005"), (31, "CL007"), (36, "CL001"), (36, "CL008"), (44, "CL006")},
         {("anthropic", "messages.create")},
     ),
     "openai": (
@@ -37,6 +37,8 @@ EXPECTED = {
 
 def _lint(tmp_path: Path, sdk: str, name: str):
     shutil.copy(SDKS / sdk / f"{name}.py", tmp_path / f"{name}.py")
+    if (SDKS / sdk / "prompts").is_dir():
+        shutil.copytree(SDKS / sdk / "prompts", tmp_path / "prompts")
     (tmp_path / "pyproject.toml").write_text("[project]\nname = 'x'\n")
     return lint_tree(tmp_path)
 

@@ -4,9 +4,9 @@ import re
 from typing import Iterator, List, Optional, Tuple
 
 from claude_lint import tokens as tok
-from claude_lint.checks.base import Context, Rule, tokens
+from claude_lint.checks.base import Context, Rule, money, tokens
 from claude_lint.diagnostics import Diagnostic
-from claude_lint.estimate import CACHE_KEYS
+from claude_lint.estimate import CACHE_KEYS, estimate
 from claude_lint.facts import Dynamic, Lit, Mapping, Seq, Text
 from claude_lint.link import Call
 
@@ -110,10 +110,15 @@ class CachePrefixDynamic(Rule):
             last = marks[-1] if marks else -1
             if automatic:
                 last = max(last, max((i for i, (b, _) in enumerate(blocks) if b[0] != "messages"), default=-1))
+            cost = estimate(call, ctx.catalog)
+            model = cost.model
+            usd = None
+            if model is not None and cost.cached_tokens and model.cache_write is not None and model.cache_read is not None:
+                usd = cost.cached_tokens * (model.cache_write - model.cache_read) * 999 / 1e6
             for i in range(last + 1):
                 where, text = blocks[i][0]
                 for part in _dynamic(text):
-                    yield self._report(call, part, f"in the {where} before the last cache breakpoint" if i < last else f"in the {where} block that carries the cache breakpoint")
+                    yield self._report(call, part, f"in the {where} before the last cache breakpoint" if i < last else f"in the {where} block that carries the cache breakpoint", usd)
             return
         system = call.value("system")
         text = _join(system)
@@ -129,16 +134,22 @@ class CachePrefixDynamic(Rule):
                     return
                 after = int(tok.count(rest) * ratio)
                 if after >= minimum:
-                    yield self._report(call, part, f"at the start of the system prompt, ahead of ~{tokens(after)} cacheable tokens")
+                    usd = None
+                    if model is not None and model.input is not None and model.cache_read is not None:
+                        usd = after * (model.input - model.cache_read) * 999 / 1e6
+                    yield self._report(call, part, f"at the start of the system prompt, ahead of ~{tokens(after)} cacheable tokens", usd)
                 return
 
-    def _report(self, call: Call, part: Dynamic, where: str) -> Diagnostic:
+    def _report(self, call: Call, part: Dynamic, where: str, usd: Optional[float]) -> Diagnostic:
         arg = call.arg("system")
         loc = part.loc or (arg.at if arg is not None else call.site.loc)
         return self.diagnostic(
             loc,
             f"`{part.source}` changes on every request and sits {where}, so the prefix never matches the cache: every call pays "
-            "a cache write (1.25x input) instead of a read (0.1x). Move per-request values after the cached part, e.g. into the user message.",
+            "a cache write (1.25x input) instead of a read (0.1x or less)"
+            + (f", about {money(usd)} per 1,000 calls" if usd else "")
+            + ". Move per-request values after the cached part, e.g. into the user message.",
+            cost=usd,
         )
 
 

@@ -1,0 +1,92 @@
+"""`claude-lint report` through the installed command, with figures checked by hand."""
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from claude_lint import tokens
+
+ROOT = Path(__file__).resolve().parent.parent
+SUPPORT = (ROOT / "tests/fixtures/sdks/anthropic/prompts/support.txt").read_text()
+
+
+def report(cli, *args):
+    proc = cli("report", "tests/fixtures", *args, cwd=ROOT)
+    assert proc.returncode == 0, proc.stderr.decode()
+    return proc.stdout.decode()
+
+
+def routes(cli, *args):
+    data = json.loads(report(cli, "--format", "json", *args))
+    return data, {(r["filename"], r["line"]): r for r in data["routes"]}
+
+
+def test_json_sorted_by_cost_with_assumptions(cli):
+    data, _ = routes(cli)
+    totals = [r["cost_usd"]["total"] or 0 for r in data["routes"]]
+    assert totals == sorted(totals, reverse=True)
+    assert data["assumptions"]["calls_per_route"] == 1000 and data["assumptions"]["output_fill"] == 1.0
+    assert len(data["routes"]) >= 10
+
+
+def test_hand_checked_output_only_route(cli):
+    # anthropic/fire.py:report: claude-sonnet-4-6 at $15/MTok out, max_tokens=32,000, prompt unknown at lint time.
+    _, by = routes(cli)
+    row = by[("tests/fixtures/sdks/anthropic/fire.py", 36)]
+    assert row["model"] == "claude-sonnet-4-6" and row["output_limit"] == 32000
+    assert row["cost_usd"]["output"] == pytest.approx(32000 * 15 / 1e6 * 1000)  # $480
+    assert row["cost_usd"]["total"] == pytest.approx(480.0)
+    assert {f["code"] for f in row["findings"]} == {"CL001", "CL008"}
+    cl001 = next(f for f in row["findings"] if f["code"] == "CL001")
+    assert cl001["saving_usd"] == pytest.approx((32000 - 1024) * 15 / 1e6 * 1000)  # $464.64
+
+
+def test_hand_checked_cached_prefix_route(cli):
+    # anthropic/fire.py:support: a ~14K-token cached system prompt whose first line is today's date.
+    _, by = routes(cli)
+    row = by[("tests/fixtures/sdks/anthropic/fire.py", 41)]
+    text = "Today is .\n" + SUPPORT  # the run-time date counts as nothing
+    expected_tokens = int(tokens.count(text) * 1.15)  # claude-legacy tokenizer ratio
+    assert row["system_tokens"] == expected_tokens
+    # CL006: the date busts the cache, so every one of the 1,000 calls pays the $3.75/MTok write.
+    assert row["cost_usd"]["cached_input"] == pytest.approx(expected_tokens * 3.75 * 1000 / 1e6)
+    assert row["cost_usd"]["output"] == pytest.approx(1024 * 15 * 1000 / 1e6)  # $15.36
+    cl006 = next(f for f in row["findings"] if f["code"] == "CL006")
+    assert cl006["saving_usd"] == pytest.approx(expected_tokens * (3.75 - 0.30) * 999 / 1e6)
+    # The same prompt with the date moved to the user message: one write, 999 reads.
+    fixed = by[("tests/fixtures/sdks/anthropic/silent.py", 34)]
+    n = fixed["cached_tokens"]
+    assert fixed["cost_usd"]["cached_input"] == pytest.approx(n * (3.75 + 0.30 * 999) / 1e6)
+
+
+def test_options_scale_the_figures(cli):
+    _, by = routes(cli, "--calls-per-route", "10000", "--output-fill", "0.25")
+    row = by[("tests/fixtures/sdks/anthropic/fire.py", 36)]
+    assert row["cost_usd"]["output"] == pytest.approx(32000 * 0.25 * 15 / 1e6 * 10000)  # $1,200
+
+
+def test_markdown_and_table(cli):
+    md = report(cli, "--format", "markdown")
+    assert md.startswith("# LLM cost audit")
+    assert "| Route | Line |" in md and "## Assumptions" in md and "1,000 calls per route" in md
+    table = report(cli)
+    assert "Route" in table.splitlines()[2] and "Total:" in table
+
+
+def test_html_is_self_contained(cli, tmp_path):
+    out = tmp_path / "report.html"
+    proc = cli("report", "tests/fixtures", "--format", "html", "-o", str(out), cwd=ROOT)
+    assert proc.returncode == 0
+    html = out.read_text()
+    assert "<svg" in html and "<rect" in html and "<style>" in html
+    assert "<script" not in html.lower()
+    assert not re.search(r"""(?:src|href)\s*=\s*["']?(?:https?:)?//""", html)
+
+
+def test_bad_options_are_usage_errors(cli):
+    assert cli("report", "tests/fixtures", "--output-fill", "2", cwd=ROOT).returncode == 2
+    assert cli("report", "tests/fixtures", "--calls-per-route", "zero", cwd=ROOT).returncode == 2
+    assert cli("report", "no/such/dir", cwd=ROOT).returncode == 2
