@@ -167,7 +167,7 @@ def render_table(audit: Audit) -> str:
     line = lambda vals: "  ".join(v.ljust(w) if i < 8 or i == 12 else v.rjust(w) for i, (v, w) in enumerate(zip(vals, widths)))  # noqa: E731
     out = [f"Estimated cost per {audit.calls:,} calls of each route", "", line(list(COLUMNS)), line(["-" * w for w in widths])]
     out += [line(b) for b in body]
-    out += ["", f"Total: {money(audit.total)} per {audit.calls:,} calls of every route; findings would save ~{money(audit.saving)}.", ""]
+    out += ["", f"Total: {money(audit.total)} per {audit.calls:,} calls of every route (worst-case output); acting on the findings would cut ~{money(audit.saving)}.", ""]
     out += ["Findings that cut the cost:"] + [f"  {s}" for s in savings_lines(audit)] if audit.rows else ["No LLM call sites found."]
     out += ["", "Assumptions:"] + [f"  - {a}" for a in audit.assumptions()]
     return "\n".join(out) + "\n"
@@ -176,7 +176,7 @@ def render_table(audit: Audit) -> str:
 def render_markdown(audit: Audit) -> str:
     esc = lambda s: s.replace("|", "\\|")  # noqa: E731
     out = [f"# LLM cost audit", "", f"{len(audit.rows)} call sites in {audit.files} files. Estimated cost per **{audit.calls:,} calls** of each route: "
-           f"**{money(audit.total)}** in total; the findings below would save about **{money(audit.saving)}**.", ""]
+           f"**{money(audit.total)}** in total (worst-case output); acting on the findings below would cut that by about **{money(audit.saving)}**.", ""]
     out += ["| " + " | ".join(COLUMNS) + " |", "|" + "|".join("---:" if 8 <= i <= 11 else "---" for i in range(len(COLUMNS))) + "|"]
     out += ["| " + " | ".join(esc(c) for c in cells(r)) + " |" for r in audit.rows]
     out += ["", "## Findings that cut the cost", ""]

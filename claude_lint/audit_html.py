@@ -2,6 +2,7 @@
 chart of cost by route. No scripts, no fonts, no network."""
 from __future__ import annotations
 
+import os
 from html import escape
 from typing import List
 
@@ -30,11 +31,12 @@ def _chart(audit: Audit) -> str:
         return "<p>No call site has a known price.</p>"
     label_w, bar_w, h, gap = 330, 560, 20, 6
     peak = max(r.total for r in rows)
+    base = _common_dir([r.path for r in rows])
     height = len(rows) * (h + gap) + 10
     parts: List[str] = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{label_w + bar_w + 110}" height="{height}" role="img" aria-label="Cost by route">']
     for i, r in enumerate(rows):
         y = i * (h + gap) + 4
-        label = f"{r.route}:{r.line}"
+        label = f"{r.route[len(base):]}:{r.line}"
         if len(label) > 48:
             label = "…" + label[-47:]
         parts.append(f'<text x="{label_w - 8}" y="{y + h * 0.72:.1f}" text-anchor="end">{escape(label)}</text>')
@@ -48,6 +50,22 @@ def _chart(audit: Audit) -> str:
         parts.append(f'<text x="{x + 6:.1f}" y="{y + h * 0.72:.1f}">{money(r.total)}</text>')
     parts.append("</svg>")
     return "".join(parts)
+
+
+def _base_note(audit: Audit) -> str:
+    base = _common_dir([r.path for r in audit.rows if r.total > 0][:25])
+    return f'<span style="color:#666">routes under <code>{escape(base)}</code></span>' if base else ""
+
+
+def _common_dir(paths: List[str]) -> str:
+    """The folder every route shares, dropped from chart labels ("tests/fixtures/sdks/")."""
+    if not paths:
+        return ""
+    try:
+        common = os.path.commonpath([os.path.dirname(p) or "." for p in paths])
+    except ValueError:
+        return ""
+    return "" if common in ("", ".") else common.rstrip("/") + "/"
 
 
 def render_html(audit: Audit) -> str:
@@ -72,9 +90,9 @@ def render_html(audit: Audit) -> str:
 <body>
 <h1>LLM cost audit</h1>
 <div class="summary">{len(audit.rows)} call sites in {audit.files} files. Estimated cost per <span class="big">{audit.calls:,} calls</span> of each route:
-<span class="big">{money(audit.total)}</span> in total; the findings would save about <span class="big">{money(audit.saving)}</span>.</div>
+<span class="big">{money(audit.total)}</span> in total (worst-case output); acting on the findings would cut that by about <span class="big">{money(audit.saving)}</span>.</div>
 <h2>Cost by route</h2>
-<div class="legend">{legend}</div>
+<div class="legend">{legend}{_base_note(audit)}</div>
 {_chart(audit)}
 <h2>Call sites, most expensive first</h2>
 <table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>

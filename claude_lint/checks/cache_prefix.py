@@ -15,20 +15,29 @@ RULES = "Follow the Acme support policy in every answer. " * 300
 # Per-request values by the code that produces them. Names are matched whole, so a
 # field `{now}` counts (it almost always holds datetime.now()) but `{known}` does not.
 PER_REQUEST = re.compile(
-    r"\b(?:now|utcnow|today|time|time_ns|monotonic|perf_counter|uuid[14]?|random|randint|choice|token_hex|token_urlsafe|"
+    r"\b(?:now|utcnow|time|time_ns|monotonic|perf_counter|uuid[14]?|random|randint|token_hex|token_urlsafe|"
     r"timestamp|request_id|req_id|trace_id|nonce)\b",
     re.IGNORECASE,
 )
-_NOT_PER_REQUEST = re.compile(r"\b(?:timeout|time_limit|runtime|datetime_format)\b", re.IGNORECASE)
+# A date changes once a day: one extra cache write a day, not a miss on every request.
+_DAILY = re.compile(r"\btoday\b|\.date\(\)")
+_FORMAT = re.compile(r"""(?:strftime\(\s*[rbuf]*["']|\):)(?P<fmt>[^"'}]*)""")
+_TIME_DIRECTIVE = re.compile(r"%-?[HIMSfpXcTsRkl]")
 
 
 def per_request(part: Dynamic) -> bool:
-    return bool(PER_REQUEST.search(part.source)) and not _NOT_PER_REQUEST.search(part.source)
+    source = part.source
+    if not PER_REQUEST.search(source) or _DAILY.search(source):
+        return False
+    fmt = _FORMAT.search(source)
+    if fmt is not None and fmt.group("fmt") and not _TIME_DIRECTIVE.search(fmt.group("fmt")):
+        return False  # formatted to the day (or coarser)
+    return True
 
 
 class CachePrefixDynamic(Rule):
     """## What it does
-    Flags a per-request value (the time or date, a UUID, a random number, a request
+    Flags a per-request value (the current time, a UUID, a random number, a request
     ID) inside a cached prompt prefix: before the last `cache_control` breakpoint, in
     the block that carries it, or near the start of a long system prompt whose
     remaining text would otherwise be cacheable.
@@ -43,7 +52,9 @@ class CachePrefixDynamic(Rule):
 
     Values are followed across modules: `f"Today is {datetime.now():%Y-%m-%d}. {RULES}"`
     is seen even when `RULES` lives elsewhere. Dynamic content after the last
-    breakpoint is fine and stays silent; so do values the linter cannot name.
+    breakpoint is fine and stays silent; so do values the linter cannot name, and
+    dates (`date.today()`, `now():%Y-%m-%d`, `now().date()`): a value that changes
+    once a day costs one extra cache write a day, not a miss on every request.
 
     ## Example
     ```python
@@ -93,6 +104,10 @@ class CachePrefixDynamic(Rule):
         'client.messages.create(model="claude-sonnet-4-6", max_tokens=500, messages=[], system=f"{RULES}\\nNow: {datetime.datetime.now()}")\n',
         # short prompt: nothing to cache anyway
         HEAD + 'client.messages.create(model="claude-sonnet-4-6", max_tokens=500, messages=[], system=f"Now: {datetime.datetime.now()}")\n',
+        # a date changes once a day: one extra write a day, not a miss per request
+        HEAD + f"RULES = {RULES!r}\n"
+        'client.messages.create(model="claude-sonnet-4-6", max_tokens=500, messages=[],\n'
+        '    system=[{"type": "text", "text": f"Today is {datetime.date.today()}. Now: {datetime.datetime.now():%Y-%m-%d}\\n{RULES}", "cache_control": {"type": "ephemeral"}}])\n',
         # a value that is not per request
         HEAD + f"RULES = {RULES!r}\n"
         'def ask(user_name):\n    return client.messages.create(model="claude-sonnet-4-6", max_tokens=500, messages=[],\n'

@@ -227,7 +227,9 @@ class Evaluator:
         return Text(tuple(parts), loc)
 
     def _field(self, piece: cst.FormattedStringExpression, scope: Scope, depth: int) -> Tuple[object, ...]:
-        dynamic = Dynamic(self.code_for(piece.expression), self.loc(piece.expression))
+        # A format spec stays in the source (`now():%Y-%m-%d`): it tells a daily value from a per-request one.
+        source = self.code_for(piece)[1:-1] if piece.format_spec is not None else self.code_for(piece.expression)
+        dynamic = Dynamic(source, self.loc(piece.expression))
         if piece.conversion is not None or piece.format_spec is not None:
             return (dynamic,)
         inner = self.value(piece.expression, scope, depth + 1)
