@@ -9,7 +9,7 @@ from typing import List, Optional, Tuple
 import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
-from claude_lint.extract import loops, sdk
+from claude_lint.extract import clients, loops, sdk
 from claude_lint.extract.scopes import Binding, CallRecord, Collector, Scope
 from claude_lint.extract.values import Evaluator
 from claude_lint.facts import CallSite, FileError, FileFacts, History, Loc, Mapping, Noqa, Seq, Transform, Unknown
@@ -103,7 +103,7 @@ class _Extraction:
                 provider = "anthropic"
             if provider not in shape.providers:
                 return []
-            base = self.site_facts(record, shape, provider, kwargs, self.client_timeout(receiver, client_chain, scope, options))
+            base = self.site_facts(record, shape, provider, kwargs, clients.client_timeout(self.ev, receiver, client_chain, scope, options))
             if shape.batch:
                 return self.batch_requests(kwargs, base)
             history = self.history(node, scope, record)
@@ -143,7 +143,7 @@ class _Extraction:
                 arg = next((a for a in node.args if a.keyword is not None and a.keyword.value == head), None)
                 if arg is None:
                     continue
-                inner = self.decoded(arg.value, scope)
+                inner = clients.decoded(self.ev, arg.value, scope)
                 if isinstance(inner, Mapping) and not inner.open and inner.get(key) is None and None not in dict(inner.entries):
                     continue  # surely absent
                 found = inner.get(key) if isinstance(inner, Mapping) else None
@@ -151,51 +151,6 @@ class _Extraction:
         locs = tuple((name, self.ev.loc(a.value)) for name, a in zip(shape.positional, positional) if self.ev.loc(a.value) is not None)
         locs += tuple((name, value.loc) for name, value in dotted if value.loc is not None)
         return Mapping(named + kwargs.entries + tuple(dotted), kwargs.loc, is_open, locs + kwargs.key_locs)
-
-    def decoded(self, expr: cst.BaseExpression, scope: Scope, depth: int = 0) -> object:
-        """The value of an argument, seen through `json.dumps(...)` (a JSON body is the same data)."""
-        if isinstance(expr, cst.Name) and depth < 4:
-            owner = self.ev.find(expr.value, scope)
-            bound = owner.assigns.get(expr.value, []) if owner is not None else []
-            if len(bound) == 1 and isinstance(bound[0], cst.Call):
-                return self.decoded(bound[0], owner, depth + 1)
-        if isinstance(expr, cst.Call) and self.ev.qualname(expr.func, scope) == "json.dumps" and expr.args and expr.args[0].keyword is None:
-            return self.ev.value(expr.args[0].value, scope)
-        return self.ev.value(expr, scope)
-
-    def client_timeout(self, receiver, client_chain: List[str], scope: Scope, options, depth: int = 0) -> Optional[bool]:
-        """Was the client built (or re-optioned) with a timeout? None when its construction is not seen."""
-        for call in options or ():
-            if any(a.keyword is not None and a.keyword.value == "timeout" for a in call.args):
-                return True
-        if depth > 8:
-            return None
-        if client_chain:
-            klass = scope.klass
-            if len(client_chain) != 1 or klass is None or not (isinstance(receiver, cst.Name) and receiver.value == scope.self_name):
-                return None
-            assigned = klass.self_attrs.get(client_chain[0], [])
-            if len(assigned) != 1:
-                return None
-            value, method, _ = assigned[0]
-            return self.client_timeout(value, [], method, (), depth + 1)
-        expr = receiver
-        if isinstance(expr, cst.Call):
-            if any(a.star for a in expr.args):
-                return None
-            has = any(a.keyword is not None and a.keyword.value == "timeout" for a in expr.args)
-            if isinstance(expr.func, cst.Attribute) and expr.func.attr.value == "with_options":
-                return True if has else self.client_timeout(expr.func.value, [], scope, (), depth + 1)
-            return has if sdk.CLIENT_CLASSES.get(self.ev.qualname(expr.func, scope) or "") else None
-        if isinstance(expr, cst.Name):
-            owner = self.ev.find(expr.value, scope)
-            if owner is None or expr.value in owner.params:
-                return None
-            bound = owner.assigns.get(expr.value, [])
-            return self.client_timeout(bound[0], [], owner, (), depth + 1) if len(bound) == 1 else None
-        if isinstance(expr, cst.Attribute):
-            return self.client_timeout(expr.value, [expr.attr.value], scope, (), depth + 1)
-        return None
 
     def client_provider(self, receiver: cst.BaseExpression, client_chain: List[str], scope: Scope, depth: int = 0) -> Optional[str]:
         if client_chain or depth > 8:
@@ -217,8 +172,8 @@ class _Extraction:
         if isinstance(expr, cst.Call):
             if isinstance(expr.func, cst.Attribute) and expr.func.attr.value == "with_options":
                 return self._value_provider(expr.func.value, scope, depth + 1)
-            qual = self.ev.qualname(expr.func, scope) or self._factory_qualname(expr.func, scope)
-            service = _service_name(expr)
+            qual = self.ev.qualname(expr.func, scope) or clients.factory_qualname(self.ev, expr.func, scope)
+            service = clients.service_name(expr)
             if service is not None and (qual, service) in sdk.CLIENT_FACTORIES:
                 return sdk.CLIENT_FACTORIES[(qual, service)]
             return sdk.CLIENT_CLASSES.get(qual)
@@ -235,17 +190,6 @@ class _Extraction:
         if isinstance(expr, cst.Attribute):
             return self.client_provider(expr.value, [expr.attr.value], scope, depth + 1)
         return None
-
-    def _factory_qualname(self, func: cst.BaseExpression, scope: Scope) -> str:
-        """`session.client` where `session = boto3.Session()` -> "boto3.Session.client"."""
-        if isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name):
-            owner = self.ev.find(func.value.value, scope)
-            bound = owner.assigns.get(func.value.value, []) if owner is not None else []
-            if len(bound) == 1 and isinstance(bound[0], cst.Call):
-                base = self.ev.qualname(bound[0].func, owner)
-                if base:
-                    return f"{base}.{func.attr.value}"
-        return ""
 
     def _annotation_provider(self, ann: cst.BaseExpression, scope: Scope) -> Optional[str]:
         if isinstance(ann, cst.SimpleString):
@@ -375,18 +319,6 @@ def _decompose(func: cst.BaseExpression):
     if isinstance(node, cst.Call):
         return chain, node, options
     return chain, None, options
-
-
-def _service_name(call: cst.Call) -> Optional[str]:
-    """The service a factory call names: `boto3.client("bedrock-runtime")`."""
-    for i, arg in enumerate(call.args):
-        if (arg.keyword is None and i == 0 and not arg.star) or (arg.keyword is not None and arg.keyword.value == "service_name"):
-            if isinstance(arg.value, cst.SimpleString):
-                try:
-                    return arg.value.evaluated_value
-                except Exception:  # malformed escapes: not a service name
-                    return None
-    return None
 
 
 def options_entries(ev: Evaluator, options, scope: Scope):
