@@ -30,6 +30,8 @@ class UncachedSystemPrompt(Rule):
     constants, other modules, f-strings, `textwrap.dedent`, `.format`, `"".join` and
     files read with `Path(...).read_text()` or `open(...).read()`.
 
+    OpenAI calls are not reported: OpenAI caches long prompt prefixes automatically.
+
     ## Example
     ```python
     client.messages.create(model="claude-sonnet-4-6", max_tokens=1024,
@@ -87,6 +89,10 @@ class UncachedSystemPrompt(Rule):
         # too short to be cached at all
         "import anthropic\nclient = anthropic.Anthropic()\n"
         'client.messages.create(model="claude-sonnet-4-6", max_tokens=512, system="You are terse.", messages=[])\n',
+        # OpenAI caches prompt prefixes automatically
+        "from openai import OpenAI\n"
+        f"SYSTEM = {LONG_SYSTEM!r}\n"
+        'OpenAI().responses.create(model="gpt-5.4", max_output_tokens=300, instructions=SYSTEM, input="hi")\n',
         # the prompt is built at run time: nothing to count
         "import anthropic\nclient = anthropic.Anthropic()\n"
         'client.messages.create(model="claude-sonnet-4-6", max_tokens=512, system=load_prompt("support"), messages=[])\n',
@@ -129,6 +135,8 @@ class UncachedSystemPrompt(Rule):
     ]
 
     def check_call(self, call: Call, ctx: Context) -> Iterator[Diagnostic]:
+        if call.site.provider == "openai":
+            return  # OpenAI caches long prompt prefixes automatically; there is no cache_control to add
         arg = call.arg("system")
         if arg is None:
             return
