@@ -132,6 +132,7 @@ def test_mixed_folder_through_the_cli(cli, tmp_path):
         ("CL001", "prompts/summarize.prompt", None, 5, 20),
         ("CL001", "prompts/triage.prompty", None, 14, 17),
         ("CL001", "proxy/config.yaml", None, 7, 19),
+        ("CL007", "proxy/config.yaml", None, 10, 14),  # claude-3-5-sonnet-20241022 is retired
     ]
 
 

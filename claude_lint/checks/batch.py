@@ -39,7 +39,8 @@ class BatchCandidate(Rule):
     retries), a loop that does not use its item in the request (retries, sampling),
     `while` loops (agent and chat loops) and loops calling `input()`. Calls in
     `async def` functions are not reported either: concurrent code (`asyncio.gather`)
-    is usually written for latency, which a batch cannot give.
+    is usually written for latency, which a batch cannot give. Nor are notebook
+    cells: a notebook is run by a person waiting for the output.
 
     ## Example
     ```python
@@ -92,7 +93,7 @@ class BatchCandidate(Rule):
     def check_call(self, call: Call, ctx: Context) -> Iterator[Diagnostic]:
         site = call.site
         target = BATCH_APIS.get((site.provider, site.api))
-        if target is None or site.loop is None or not site.loop_independent or site.in_async or site.streaming:
+        if target is None or site.loop is None or not site.loop_independent or site.in_async or site.streaming or site.loc.cell is not None:
             return
         stream = call.value("stream")
         if stream is not None and not (isinstance(stream, Lit) and stream.value is False):

@@ -7,6 +7,13 @@ from claude_lint.diagnostics import Diagnostic
 from claude_lint.link import Call
 
 PROVIDERS = ("openai", "litellm", "langchain")
+# Calls in code only: a config file's entry (a LiteLLM proxy model_list, a .prompty) sets
+# defaults, and the requests made through it may carry their own cap.
+CODE_APIS = frozenset({
+    "chat.completions.create", "chat.completions.parse", "beta.chat.completions.parse", "responses.create", "responses.stream",
+    "completion", "acompletion", "router.completion", "router.acompletion",
+    "ChatAnthropic", "ChatOpenAI", "AzureChatOpenAI", "init_chat_model",
+})
 LANGCHAIN_ANTHROPIC_0X_DEFAULT = 1024
 PREFERRED = {"responses.create": "max_output_tokens", "init_chat_model": "max_tokens", "ChatOpenAI": "max_tokens",
              "completion": "max_tokens", "acompletion": "max_tokens", "router.completion": "max_tokens", "router.acompletion": "max_tokens"}
@@ -24,7 +31,9 @@ class OutputLimitMissing(Rule):
     model's maximum (up to 128,000 tokens), while 0.3.x defaulted to 1,024, so an
     upgrade silently lifts the cap.
 
-    The rule stays silent when an unresolved `**kwargs` could carry the cap, and, for
+    Only calls in code are judged: an entry of a config file (a LiteLLM proxy
+    `model_list`) sets defaults that requests may override. The rule stays silent
+    when an unresolved `**kwargs` could carry the cap, and, for
     LangChain constructors, when the file sets an output limit elsewhere (for
     example through `.bind(max_tokens=...)` or at `invoke`).
 
@@ -65,7 +74,7 @@ class OutputLimitMissing(Rule):
 
     def check_call(self, call: Call, ctx: Context) -> Iterator[Diagnostic]:
         site = call.site
-        if site.provider not in PROVIDERS or call.value("max_tokens") is not None:
+        if site.provider not in PROVIDERS or site.api not in CODE_APIS or call.value("max_tokens") is not None:
             return
         if site.provider == "langchain" and site.output_limit_nearby:
             return
