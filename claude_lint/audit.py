@@ -14,7 +14,7 @@ from typing import Dict, List, Optional
 from claude_lint.catalog import Catalog
 from claude_lint.checks.base import money
 from claude_lint.diagnostics import Diagnostic
-from claude_lint.estimate import CallCost, estimate
+from claude_lint.estimate import BATCH_DISCOUNT, CallCost, estimate
 from claude_lint.facts import Unknown
 from claude_lint.link import Call
 
@@ -76,6 +76,7 @@ class Audit:
             "list prices per million tokens from the model catalogue (claude_lint/models.yaml), first-party API",
             "input counts only the prompt text readable statically (system, tools, literal messages), so it is a lower bound",
             "a cached prefix is written once and read on every other call (all calls within the cache TTL)",
+            "requests of a Batch API job (context `batch`) at 50% of the list price",
         ]
 
 
@@ -100,7 +101,7 @@ def build(calls: List[Call], diagnostics: List[Diagnostic], catalog: Catalog, fi
         else:
             context = "-"
         row = Row(
-            route=f"{site.path}:{site.function or '<module>'}",
+            route=f"{site.path}:cell {site.loc.cell}" if site.loc.cell is not None else f"{site.path}:{site.function or '<module>'}",
             path=site.path,
             line=site.loc.row,
             provider=site.provider,
@@ -129,14 +130,15 @@ def build(calls: List[Call], diagnostics: List[Diagnostic], catalog: Catalog, fi
 def _saving(d: Diagnostic, row: Row, calls: int, fill: float) -> Optional[float]:
     cost = row.cost
     if d.code in ("CL001", "CL010"):
-        if cost.model is None or cost.model.output is None or cost.output_limit is None or cost.output_limit <= SUGGESTED_LIMIT:
+        if cost.output_usd is None or cost.output_limit is None or cost.output_limit <= SUGGESTED_LIMIT:
             return None
-        return (cost.output_limit - SUGGESTED_LIMIT) * fill * cost.model.output * calls / 1e6
+        return cost.output_usd * (cost.output_limit - SUGGESTED_LIMIT) / cost.output_limit
     if d.code == "CL005":
-        return row.total * 0.5 if row.total else None
+        return row.total * BATCH_DISCOUNT if row.total else None
     if d.cost is None:
         return None
-    return d.cost * calls / 1000
+    scale = BATCH_DISCOUNT if row.context == "batch" else 1.0
+    return d.cost * calls / 1000 * scale
 
 
 # --- renderers ------------------------------------------------------------------------
@@ -152,12 +154,13 @@ def cells(row: Row) -> List[str]:
             fmt(c.input_usd), fmt(c.cached_usd), fmt(c.output_usd), fmt(c.total), found]
 
 
-def savings_lines(audit: Audit) -> List[str]:
+def savings_lines(audit: Audit, code: str = "") -> List[str]:
+    """One line per finding; `code` wraps the location (e.g. "`" for Markdown)."""
     out = []
     for row in audit.rows:
         for f in row.findings:
             saving = f" (saves ~{money(f.saving)} per {audit.calls:,} calls)" if f.saving else ""
-            out.append(f"{row.route}:{row.line} {f.code} {f.name}{saving}: {f.message}")
+            out.append(f"{code}{row.route}:{row.line}{code} {f.code} {f.name}{saving}: {f.message}")
     return out
 
 
@@ -180,7 +183,7 @@ def render_markdown(audit: Audit) -> str:
     out += ["| " + " | ".join(COLUMNS) + " |", "|" + "|".join("---:" if 8 <= i <= 11 else "---" for i in range(len(COLUMNS))) + "|"]
     out += ["| " + " | ".join(esc(c) for c in cells(r)) + " |" for r in audit.rows]
     out += ["", "## Findings that cut the cost", ""]
-    out += [f"- `{esc(s.split(' ', 1)[0])}` {s.split(' ', 1)[1]}" for s in savings_lines(audit)] or ["None."]
+    out += [f"- {esc(line)}" for line in savings_lines(audit, "`")] or ["None."]
     out += ["", "## Assumptions", ""] + [f"- {a}" for a in audit.assumptions()]
     return "\n".join(out) + "\n"
 

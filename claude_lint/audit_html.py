@@ -29,7 +29,7 @@ def _chart(audit: Audit) -> str:
     rows = [r for r in audit.rows if r.total > 0][:25]
     if not rows:
         return "<p>No call site has a known price.</p>"
-    label_w, bar_w, h, gap = 330, 560, 20, 6
+    label_w, bar_w, h, gap = 370, 520, 20, 6
     peak = max(r.total for r in rows)
     base = _common_dir([r.path for r in rows])
     height = len(rows) * (h + gap) + 10
@@ -37,8 +37,8 @@ def _chart(audit: Audit) -> str:
     for i, r in enumerate(rows):
         y = i * (h + gap) + 4
         label = f"{r.route[len(base):]}:{r.line}"
-        if len(label) > 48:
-            label = "…" + label[-47:]
+        if len(label) > 50:
+            label = "…" + label[-49:]
         parts.append(f'<text x="{label_w - 8}" y="{y + h * 0.72:.1f}" text-anchor="end">{escape(label)}</text>')
         x = float(label_w)
         for key, colour, name in COLOURS:

@@ -15,6 +15,7 @@ from claude_lint.facts import Lit, Mapping, Seq, Text
 from claude_lint.link import Call
 
 CACHE_KEYS = ("cache_control", "cachePoint")
+BATCH_DISCOUNT = 0.5  # Message Batches / Batch API: half price on input and output
 
 
 @dataclass(frozen=True)
@@ -109,12 +110,13 @@ def estimate(call: Call, catalog: Catalog, calls: int = 1000, fill: float = 1.0)
         cached = 0  # below the minimum nothing is cached
     limit, source = output_limit(call, model)
     input_usd = cached_usd = output_usd = None
+    scale = BATCH_DISCOUNT if call.site.api.endswith("batches.create") else 1.0
     if model is not None and model.input is not None:
-        input_usd = (prompt - cached) * model.input * calls / 1e6
+        input_usd = (prompt - cached) * model.input * calls / 1e6 * scale
         if cached:
             write = model.cache_write if model.cache_write is not None else model.input
             read = model.cache_read if model.cache_read is not None else model.input
-            cached_usd = cached * (write + read * (calls - 1)) / 1e6
+            cached_usd = cached * (write + read * (calls - 1)) / 1e6 * scale
     if model is not None and model.output is not None and limit is not None:
-        output_usd = limit * fill * model.output * calls / 1e6
+        output_usd = limit * fill * model.output * calls / 1e6 * scale
     return CallCost(model, system_tokens, prompt, cached, limit, source, calls, fill, input_usd, cached_usd, output_usd)

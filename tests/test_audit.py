@@ -90,3 +90,12 @@ def test_bad_options_are_usage_errors(cli):
     assert cli("report", "tests/fixtures", "--output-fill", "2", cwd=ROOT).returncode == 2
     assert cli("report", "tests/fixtures", "--calls-per-route", "zero", cwd=ROOT).returncode == 2
     assert cli("report", "no/such/dir", cwd=ROOT).returncode == 2
+
+
+def test_batch_requests_at_half_price_and_notebook_cells_named(cli):
+    _, by = routes(cli)
+    row = by[("tests/fixtures/inputs/mixed/batches/nightly.jsonl", 1)]
+    assert row["context"] == "batch"
+    assert row["cost_usd"]["output"] == pytest.approx(8192 * 15 / 1e6 * 1000 * 0.5)  # $61.44
+    cell = by[("tests/fixtures/inputs/mixed/notebooks/explore.ipynb", 4)]
+    assert cell["route"].endswith("explore.ipynb:cell 4")
