@@ -82,3 +82,13 @@ def test_retired_fix_edits_inside_the_quotes(project):
     fixed = line[: edit.col - 1] + edit.content + line[edit.end_col - 1:]
     assert fixed == "c.messages.create(model='claude-opus-4-8', max_tokens=10, messages=[])"
     assert d.fix.applicability == "unsafe"
+
+
+def test_retired_model_from_another_module_has_no_fix_at_the_call(project):
+    result = project({
+        "settings.py": 'MODEL = "claude-3-opus-20240229"\n',
+        "app.py": "import anthropic\nfrom settings import MODEL\nc = anthropic.Anthropic()\nc.messages.create(model=MODEL, max_tokens=10, messages=[])\n",
+    }, select=("CL007",))
+    (d,) = result.diagnostics
+    assert d.loc.path == "app.py" and d.fix is None
+    assert "settings.py:1" in d.message

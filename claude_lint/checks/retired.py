@@ -96,8 +96,11 @@ class RetiredModel(Rule):
         if model.status == "active" and not _past(model.retires):
             return
         successor = f" Use {model.successor} instead." if model.successor else ""
+        loc = getattr(arg.value, "loc", None)
+        if loc is not None and (loc.path, loc.row) != (arg.at.path, arg.at.row):
+            successor += f" The ID is set at {loc.path}:{loc.row}."
         source = f" (catalogue source: {model.source})" if model.source else ""
-        fix = _fix(arg.value, raw, bare, model.successor, f"Replace {bare} with {model.successor}") if model.successor else None
+        fix = _fix(arg.value, arg.at, raw, bare, model.successor, f"Replace {bare} with {model.successor}") if model.successor else None
         if model.status == "retired" or _past(model.retires):
             when = f" on {model.retires}" if model.retires else ""
             yield self.diagnostic(arg.at, f"Model {bare} was retired{when}: every request to it fails.{successor}{source}", fix=fix)
@@ -119,7 +122,7 @@ class RetiredModel(Rule):
         yield self.diagnostic(
             arg.at,
             f"Unknown model ID {bare!r} looks like a typo of {best!r}: the API rejects unknown models. Use {best}.",
-            fix=_fix(arg.value, raw, bare, best, f"Replace {bare} with {best}"),
+            fix=_fix(arg.value, arg.at, raw, bare, best, f"Replace {bare} with {best}"),
         )
 
 
@@ -132,10 +135,13 @@ def _past(date: Optional[str]) -> bool:
         return False
 
 
-def _fix(value: object, raw: str, bare: str, new: str, message: str) -> Optional[Fix]:
-    """An edit inside the quotes of the literal that holds the ID, or None when it is not one plain literal."""
+def _fix(value: object, at, raw: str, bare: str, new: str, message: str) -> Optional[Fix]:
+    """An edit inside the quotes of the literal that holds the ID, or None when it is not one plain
+    literal written at the call (a constant of another module is edited where it is defined, by hand)."""
     loc = getattr(value, "loc", None)
     if not isinstance(value, Text) or loc is None or loc.row != loc.end_row or len(value.parts) != 1:
+        return None
+    if (loc.path, loc.row, loc.col) != (at.path, at.row, at.col):
         return None
     width = loc.end_col - loc.col
     quote = width - len(raw)
