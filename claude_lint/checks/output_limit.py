@@ -68,6 +68,8 @@ class OutputLimitMissing(Rule):
         'from langchain_anthropic import ChatAnthropic\nllm = ChatAnthropic(model="claude-sonnet-4-6", max_tokens=1024)\n',
         # bound later in the same file
         'from langchain_openai import ChatOpenAI\nllm = ChatOpenAI(model="gpt-4o").bind(max_tokens=200)\n',
+        # a mocked LiteLLM call sends no request
+        'import litellm\nlitellm.completion(model="gpt-4o", messages=[], mock_response="ok")\n',
         # the Anthropic SDK itself requires max_tokens: not this rule's business
         'import anthropic\nanthropic.Anthropic().messages.create(model="claude-sonnet-4-6", max_tokens=300, messages=[])\n',
     ]

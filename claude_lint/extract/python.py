@@ -84,6 +84,8 @@ class _Extraction:
         fshape = sdk.FUNCTIONS.get(self.ev.qualname(node.func, scope) or "")
         if fshape is not None:
             kwargs = self.shape_kwargs(fshape, node, scope)
+            if any(k in kwargs.keys() for k in fshape.no_request):
+                return []
             return [CallSite(loc=self.ev.loc(node), kwargs=kwargs, **self.site_facts(record, fshape, fshape.providers[0], kwargs, None))]
         chain, receiver, options = _decompose(node.func)
         if receiver is None:
@@ -101,7 +103,7 @@ class _Extraction:
                 if not all(k in kwargs.keys() for k in sdk.UNTYPED_RECEIVER_PROOF):
                     return []
                 provider = "anthropic"
-            if provider not in shape.providers:
+            if provider not in shape.providers or any(k in kwargs.keys() for k in shape.no_request):
                 return []
             base = self.site_facts(record, shape, provider, kwargs, clients.client_timeout(self.ev, receiver, client_chain, scope, options))
             if shape.batch:

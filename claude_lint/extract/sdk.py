@@ -133,6 +133,7 @@ class MethodShape:
     streaming: bool = False
     batch: bool = False  # requests=[{"custom_id", "params": {...}}]; each params is a call
     positional: Tuple[str, ...] = ()  # keyword names of positional arguments, in order
+    no_request: Tuple[str, ...] = ()  # keywords that mean no API request is sent (a mocked call)
 
 
 _ANTHROPIC_FAMILY = ("anthropic", "bedrock", "vertex")
@@ -150,8 +151,8 @@ METHODS: Tuple[MethodShape, ...] = (
     MethodShape(("beta", "chat", "completions", "parse"), "beta.chat.completions.parse", ("openai",), OPENAI_CHAT_ROLES),
     MethodShape(("responses", "create"), "responses.create", ("openai",), OPENAI_RESPONSES_ROLES),
     MethodShape(("responses", "stream"), "responses.stream", ("openai",), OPENAI_RESPONSES_ROLES, streaming=True),
-    MethodShape(("completion",), "router.completion", ("litellm",), LITELLM_ROLES),
-    MethodShape(("acompletion",), "router.acompletion", ("litellm",), LITELLM_ROLES),
+    MethodShape(("completion",), "router.completion", ("litellm",), LITELLM_ROLES, no_request=("mock_response",)),
+    MethodShape(("acompletion",), "router.acompletion", ("litellm",), LITELLM_ROLES, no_request=("mock_response",)),
     MethodShape(("invoke_model",), "invoke_model", ("bedrock",), BEDROCK_INVOKE_ROLES),
     MethodShape(("invoke_model_with_response_stream",), "invoke_model_with_response_stream", ("bedrock",), BEDROCK_INVOKE_ROLES, streaming=True),
     MethodShape(("converse",), "converse", ("bedrock",), BEDROCK_CONVERSE_ROLES),
@@ -159,7 +160,8 @@ METHODS: Tuple[MethodShape, ...] = (
 )
 
 # Module functions and constructors, by qualified name: the call itself is the shape.
-_LITELLM_FN = dict(providers=("litellm",), roles=LITELLM_ROLES, positional=("model", "messages"))
+# `mock_response=` makes LiteLLM answer locally: nothing is billed.
+_LITELLM_FN = dict(providers=("litellm",), roles=LITELLM_ROLES, positional=("model", "messages"), no_request=("mock_response",))
 FUNCTIONS: Dict[str, MethodShape] = {
     "litellm.completion": MethodShape((), "completion", **_LITELLM_FN),
     "litellm.acompletion": MethodShape((), "acompletion", **_LITELLM_FN),
