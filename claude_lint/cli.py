@@ -43,6 +43,11 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--force-exclude", action="store_true", help="apply exclusions to files named on the command line too")
     check.add_argument("--diff-base", metavar="REV", help="report only findings on lines changed since the git revision REV")
     check.add_argument("-q", "--quiet", action="store_true", help="print findings only, no summary")
+    check.add_argument("--fix", action="store_true", help="apply safe fixes (atomically; files that would not parse are left untouched)")
+    check.add_argument("--unsafe-fixes", action="store_true", help="also apply (or count) fixes that may change behaviour")
+    check.add_argument("--diff", action="store_true", help="print the fixes as a unified diff and write nothing")
+    check.add_argument("--show-fixes", action="store_true", help="list the fixes applied (with --fix) or available")
+    check.add_argument("--add-noqa", action="store_true", help="add `# noqa: CODE` to every line with a finding")
     report = sub.add_parser("report", help="cost audit of every LLM call site (default: .)")
     report.add_argument("paths", nargs="*", default=None, help="files or folders")
     report.add_argument("--format", choices=("table", "markdown", "json", "html"), default="table")
@@ -172,6 +177,10 @@ def _check(args) -> int:
     except config.ConfigError as exc:
         sys.stderr.write(f"claude-lint: error: {exc}\n")
         return EXIT_ERROR
+    if args.fix or args.diff or args.add_noqa:
+        from claude_lint.fixes.command import run
+
+        return run(args, paths, settings, stdin)
     result = lint(paths, settings, stdin=stdin)
     if args.diff_base:
         from claude_lint import diffbase
@@ -184,7 +193,9 @@ def _check(args) -> int:
     for missing in result.missing:
         sys.stderr.write(f"claude-lint: error: {missing}: no such file or directory\n")
     output = renderer(args.output_format)(result, {"statistics": args.statistics, "quiet": args.quiet})
-    sys.stdout.write(output)
+    from claude_lint.fixes.command import after_check
+
+    sys.stdout.write(output + after_check(args, result))
     if result.missing:
         return EXIT_ERROR
     if result.diagnostics and not args.exit_zero:

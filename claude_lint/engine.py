@@ -9,6 +9,7 @@ from dataclasses import dataclass, field, replace
 from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
 from claude_lint import catalog as catalog_mod
+from claude_lint import fixes
 from claude_lint.checks import all_rules, by_code
 from claude_lint.checks.base import Context
 from claude_lint.config import Settings, selected
@@ -75,6 +76,7 @@ class Linter:
         if data is None and not wants(source.kind, source.abspath, self.settings, MAX_FILE_BYTES):
             return FileFacts(source.path, source.abspath, None, source.kind, parsed=False)
         text, error, _ = read_source(source.abspath, source.path, data)
+        fixes.remember(source.abspath, text if data is not None and source.kind == "python" else None)
         if error is not None:
             return FileFacts(source.path, source.abspath, None, source.kind, errors=(error,))
         return extract_source(text, source.path, source.abspath, source.kind, module_name(source.abspath, self.root), prefilter=True, settings=self.settings)

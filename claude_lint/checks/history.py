@@ -3,7 +3,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from claude_lint.checks.base import Context, Rule
-from claude_lint.diagnostics import Diagnostic
+from claude_lint.diagnostics import Diagnostic, Fix
 from claude_lint.link import Call
 
 HEAD = "import anthropic\nclient = anthropic.Anthropic()\n"
@@ -116,4 +116,6 @@ class UnboundedHistory(Rule):
             f"`{history.name}` grows every turn (appended {where} at line {history.append.row}) and is sent whole on every call, "
             f"so input cost grows with the square of the conversation length. Send a window (messages={history.name}[-20:]), "
             "summarise old turns, or trim to a token budget.",
+            # No automatic rewrite: how many turns to keep is the author's decision.
+            fix=Fix(f"Send a window: messages={history.name}[-20:]", "display-only"),
         )

@@ -136,7 +136,14 @@ class OversizedMaxTokens(Rule):
             f"max_tokens={limit}{origin} {reason}{price}. Set the smallest limit the response needs (e.g. {ctx.option('suggested')}).",
             cost=cost,
             severity="error" if model is not None and model.max_output is not None and limit > model.max_output else None,
+            fix=_fix(call, arg, ctx, limit),
         )
+
+
+def _fix(call: Call, arg, ctx: Context, limit: int):
+    from claude_lint.fixes import max_tokens
+
+    return max_tokens.build(call, arg, int(ctx.option("suggested")), limit)
 
 
 def _origin(arg) -> str:

@@ -166,7 +166,14 @@ class UncachedSystemPrompt(Rule):
             f"System prompt of ~{tokens(estimate)} tokens (cacheable from {tokens(minimum)} on {where}) is sent without "
             f"cache_control{saving}. Pass system as a block list with cache_control on the last block, or set the request's cache_control.",
             cost=cost,
+            fix=_fix(call, arg),
         )
+
+
+def _fix(call: Call, arg):
+    from claude_lint.fixes import system_cache
+
+    return system_cache.build(call, arg)
 
 
 def _system_text(value: object) -> Optional[str]:

@@ -1,0 +1,369 @@
+"""Apply the text edits that diagnostics carry: --fix, --unsafe-fixes, --diff.
+
+Safety, in order:
+- Only Python files found from the paths given are touched, and a symlink is only
+  followed to a file inside the project root.
+- Each file is fixed in memory: lint, apply every fix that does not overlap another,
+  lint the new text again, repeat; then it is written once. So a file on disk is
+  either as it was or fully fixed, whatever happens to the process.
+- The result must parse (with the parser that accepted the original); otherwise the
+  file is left untouched.
+- The write is atomic: a temp file in the same folder, fsync, rename over the original,
+  keeping its mode, encoding, BOM and line endings. A file that changed on disk since
+  it was read is not overwritten.
+- A fix's edits are all applied or none; applying fixes twice changes nothing the
+  second time (a fixed finding no longer fires).
+"""
+from __future__ import annotations
+
+import ast
+import difflib
+import os
+import re
+import stat
+import tempfile
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Dict, List, Optional, Sequence, Tuple
+
+from claude_lint import fixes
+from claude_lint.config import Settings
+from claude_lint.diagnostics import Diagnostic, Edit, Fix
+from claude_lint.discover import SourceFile, discover
+
+MAX_PASSES = 10
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+def applicable(fix: Optional[Fix], unsafe: bool) -> bool:
+    if fix is None or not fix.edits:
+        return False
+    return fix.applicability == "safe" or (unsafe and fix.applicability == "unsafe")
+
+
+@dataclass
+class Outcome:
+    """What fixing a set of paths did."""
+
+    fixed: Dict[str, Counter] = field(default_factory=dict)  # display path -> codes fixed
+    diffs: List[str] = field(default_factory=list)
+    skipped: List[str] = field(default_factory=list)  # "path: why" for files left untouched
+
+    @property
+    def count(self) -> int:
+        return sum(sum(c.values()) for c in self.fixed.values())
+
+
+# --- edits on text ----------------------------------------------------------------------
+
+
+def apply_edits(text: str, edits: Sequence[Edit]) -> Optional[str]:
+    """`text` with every edit applied; None when an edit is out of range or edits overlap."""
+    starts = fixes.line_starts(text)
+    spans = []
+    for e in edits:
+        a = fixes.offset(text, starts, e.row, e.col)
+        b = fixes.offset(text, starts, e.end_row, e.end_col)
+        if a is None or b is None or b < a:
+            return None
+        spans.append((a, b, e.content))
+    spans.sort(key=lambda s: (s[0], s[1]))
+    for (a1, b1, _), (a2, b2, _) in zip(spans, spans[1:]):
+        if a2 < b1 or (a2 == a1 and b2 == b1):
+            return None
+    newline = fixes.newline_of(text)
+    out = []
+    last = 0
+    for a, b, content in spans:
+        if newline != "\n":
+            content = _LINE_BREAK.sub(newline, content)
+        out.append(text[last:a])
+        out.append(content)
+        last = b
+    out.append(text[last:])
+    return "".join(out)
+
+
+def _span(text: str, starts, fix: Fix) -> Optional[Tuple[int, int]]:
+    lo, hi = None, None
+    for e in fix.edits:
+        a = fixes.offset(text, starts, e.row, e.col)
+        b = fixes.offset(text, starts, e.end_row, e.end_col)
+        if a is None or b is None:
+            return None
+        lo = a if lo is None else min(lo, a)
+        hi = b if hi is None else max(hi, b)
+    return (lo, hi) if lo is not None else None
+
+
+def choose(text: str, diagnostics: Sequence[Diagnostic], unsafe: bool) -> List[Diagnostic]:
+    """The applicable fixes of one file that do not overlap, first come first served."""
+    starts = fixes.line_starts(text)
+    taken: List[Tuple[int, int]] = []
+    seen = set()
+    chosen = []
+    for d in sorted(diagnostics, key=Diagnostic.sort_key):
+        if not applicable(d.fix, unsafe) or d.fix.edits in seen:
+            continue
+        span = _span(text, starts, d.fix)
+        if span is None or any(_conflict(span, other) for other in taken):
+            continue
+        taken.append(span)
+        seen.add(d.fix.edits)
+        chosen.append(d)
+    return chosen
+
+
+def _conflict(s: Tuple[int, int], t: Tuple[int, int]) -> bool:
+    """Two spans overlap, or an insertion touches the other span (order is ambiguous)."""
+    (a, b), (c, d) = s, t
+    if a < d and c < b:
+        return True
+    if a == b:
+        return c <= a <= d
+    if c == d:
+        return a <= c <= b
+    return False
+
+
+def parser_of(text: str) -> Optional[str]:
+    """Which parser accepts the text: the running Python's, else libcst's (newer syntax)."""
+    try:
+        ast.parse(text)
+        return "ast"
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        pass
+    import libcst as cst
+
+    try:
+        cst.parse_module(text)
+        return "cst"
+    except Exception:  # libcst raises several error types on bad input
+        return None
+
+
+def parses(text: str, parser: Optional[str]) -> bool:
+    if parser is None:
+        return False
+    if parser == "ast":
+        try:
+            ast.parse(text)
+            return True
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            return False
+    return parser_of(text) is not None
+
+
+# --- one file ---------------------------------------------------------------------------
+
+
+def relint(display_path: str, settings: Settings, data: bytes) -> List[Diagnostic]:
+    """The findings of one file's in-memory contents."""
+    from claude_lint.engine import lint
+
+    result = lint([display_path], settings, stdin=(display_path, data))
+    shown = {os.path.abspath(display_path)}
+    return [d for d in result.diagnostics if os.path.abspath(d.loc.path) in shown]
+
+
+def fix_text(path: str, raw: bytes, settings: Settings, unsafe: bool) -> Tuple[Optional[bytes], Counter, str]:
+    """(fixed bytes or None, codes fixed, why not) for one file's contents."""
+    try:
+        text, encoding = fixes.decode(raw)
+        # A BOM is part of the encoding (utf-8-sig): decoding drops it, encoding restores it.
+        if text.encode(encoding) != raw:
+            return None, Counter(), "cannot re-encode byte for byte"
+    except (SyntaxError, LookupError, UnicodeError):
+        return None, Counter(), "cannot decode"
+    parser = parser_of(text)
+    if parser is None:
+        return None, Counter(), "does not parse"
+    done: Counter = Counter()
+    current = text
+    for _ in range(MAX_PASSES):
+        data = current.encode(encoding)
+        chosen = choose(current, relint(path, settings, data), unsafe)
+        if not chosen:
+            break
+        new = apply_edits(current, [e for d in chosen for e in d.fix.edits])
+        if new is None or not parses(new, parser):
+            # Together they break the file: keep only the fixes that parse on their own.
+            new, chosen = _one_by_one(current, chosen, parser)
+        if new is None or new == current:
+            break
+        done.update(d.code for d in chosen)
+        current = new
+    if current == text:
+        return None, done, ""
+    try:
+        return current.encode(encoding), done, ""
+    except UnicodeEncodeError:
+        return None, Counter(), f"the fix cannot be written in the file's encoding ({encoding})"
+
+
+def _one_by_one(text: str, chosen: List[Diagnostic], parser: Optional[str]):
+    kept = []
+    current = text
+    # From the end of the file backwards, so that earlier positions stay valid.
+    for d in sorted(chosen, key=lambda d: min((e.row, e.col) for e in d.fix.edits), reverse=True):
+        new = apply_edits(current, d.fix.edits)
+        if new is not None and parses(new, parser):
+            current = new
+            kept.append(d)
+    return (current if kept else None), kept
+
+
+def write_atomic(path: str, data: bytes, expected: bytes) -> None:
+    """Replace `path`'s contents with `data` unless they are no longer `expected`."""
+    st = os.stat(path)
+    folder = os.path.dirname(path) or "."
+    fd, tmp = tempfile.mkstemp(prefix="." + os.path.basename(path) + ".", suffix=".claude-lint-tmp", dir=folder)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp, stat.S_IMODE(st.st_mode))
+        if hasattr(os, "chown"):
+            try:
+                os.chown(tmp, st.st_uid, st.st_gid)
+            except OSError:
+                pass  # not ours to give away: the file keeps our ownership
+        with open(path, "rb") as fh:
+            if fh.read() != expected:
+                raise ChangedOnDisk(path)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+    try:
+        dir_fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(dir_fd)
+    except OSError:
+        pass
+    finally:
+        os.close(dir_fd)
+
+
+class ChangedOnDisk(Exception):
+    pass
+
+
+# --- many files -------------------------------------------------------------------------
+
+
+def target(source: SourceFile, root: str) -> Optional[str]:
+    """The real file to write for a source, or None when it must not be written."""
+    if source.kind != "python":
+        return None
+    real = os.path.realpath(source.abspath)
+    root_real = os.path.realpath(root)
+    inside = real == root_real or real.startswith(root_real.rstrip(os.sep) + os.sep)
+    if real != os.path.abspath(source.abspath) and not inside:
+        return None  # a symlink leading out of the project
+    if not os.path.isfile(real):
+        return None
+    return real
+
+
+def fix_paths(paths: Sequence[str], settings: Settings, diagnostics: Sequence[Diagnostic], unsafe: bool, write: bool) -> Outcome:
+    """Fix (or, with write=False, diff) every file that has an applicable fix."""
+    outcome = Outcome()
+    wanted = {os.path.abspath(d.loc.path) for d in diagnostics if applicable(d.fix, unsafe)}
+    if not wanted:
+        return outcome
+    sources, _ = discover(paths, settings)
+    done_real = set()
+    for source in sources:
+        if source.abspath not in wanted:
+            continue
+        real = target(source, settings.root)
+        if real is None:
+            outcome.skipped.append(f"{source.path}: not a file inside the project root")
+            continue
+        if real in done_real:
+            continue
+        done_real.add(real)
+        try:
+            with open(real, "rb") as fh:
+                raw = fh.read()
+        except OSError as exc:
+            outcome.skipped.append(f"{source.path}: cannot read ({exc.strerror or exc})")
+            continue
+        data, codes, why = fix_text(source.path, raw, settings, unsafe)
+        if data is None:
+            if why:
+                outcome.skipped.append(f"{source.path}: {why}; left untouched")
+            continue
+        if write:
+            try:
+                write_atomic(real, data, raw)
+            except ChangedOnDisk:
+                outcome.skipped.append(f"{source.path}: changed on disk while fixing; left untouched")
+                continue
+            except OSError as exc:
+                outcome.skipped.append(f"{source.path}: cannot write ({exc.strerror or exc}); left untouched")
+                continue
+        else:
+            outcome.diffs.append(unified_diff(source.path, raw, data))
+        outcome.fixed[source.path] = codes
+    return outcome
+
+
+def unified_diff(path: str, before: bytes, after: bytes) -> str:
+    a = fixes.decode(before)[0]
+    b = fixes.decode(after)[0]
+    lines = []
+    for line in difflib.unified_diff(_lines(a), _lines(b), fromfile=path, tofile=path):
+        if not _LINE_BREAK.search(line[-1:] or "x"):
+            line += "\n\\ No newline at end of file\n"
+        lines.append(line)
+    return "".join(lines)
+
+
+def _lines(text: str) -> List[str]:
+    out = []
+    last = 0
+    for m in _LINE_BREAK.finditer(text):
+        out.append(text[last:m.end()])
+        last = m.end()
+    if last < len(text):
+        out.append(text[last:])
+    return out
+
+
+def summary(outcome: Outcome, show: bool) -> str:
+    """ruff's `--show-fixes` listing: per file, how many of each code were fixed."""
+    if not show or not outcome.count:
+        return ""
+    from claude_lint.checks import by_code
+
+    rules = by_code()
+    out = [f"Fixed {outcome.count} error{'s' if outcome.count != 1 else ''}:"]
+    for path in sorted(outcome.fixed):
+        if not outcome.fixed[path]:
+            continue
+        out.append(f"- {path}:")
+        for code, n in sorted(outcome.fixed[path].items()):
+            name = rules[code].name if code in rules else ""
+            out.append(f"    {n} \u00d7 {code} ({name})")
+    return "\n".join(out) + "\n"
+
+
+def hint(diagnostics: Sequence[Diagnostic], unsafe: bool) -> str:
+    """ruff's nudge after a plain check: how many findings --fix would repair."""
+    safe = sum(1 for d in diagnostics if applicable(d.fix, unsafe))
+    hidden = 0 if unsafe else sum(1 for d in diagnostics if applicable(d.fix, True)) - safe
+    out = ""
+    if safe:
+        out += f"[*] {safe} fixable with the `--fix` option"
+        out += f" ({hidden} hidden fix{'es' if hidden != 1 else ''} can be enabled with the `--unsafe-fixes` option).\n" if hidden else ".\n"
+    elif hidden:
+        out += f"No fixes available ({hidden} hidden fix{'es' if hidden != 1 else ''} can be enabled with the `--unsafe-fixes` option).\n"
+    return out

@@ -1,0 +1,185 @@
+"""Edit builders: the text edits that repair a finding, found with libcst.
+
+Rules read facts, never syntax trees; a fix needs the exact text the user wrote, so
+the builders here go back to the source. They never parse the whole file: they cut
+out the region a fact points at (a call, a literal), parse that region alone, and
+check it is what the fact says it is. When anything does not match (the file changed
+since it was linted, the region is not the expected node) there is no fix.
+
+Positions are 1-based rows and columns counted in characters, end exclusive, as
+libcst's PositionProvider reports them (+1), with \\r\\n, \\r and \\n as line breaks.
+"""
+from __future__ import annotations
+
+import io
+import os
+import re
+import tokenize
+from dataclasses import dataclass
+from typing import Dict, List, Optional, Sequence, Tuple
+
+from claude_lint.facts import Loc
+
+# libcst is imported where it is used: the engine imports this module for `remember`,
+# and a lint that finds nothing to fix should not pay for loading libcst.
+
+MAX_BYTES = 5_000_000
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+# Text linted from memory (standard input, an editor's unsaved buffer), by absolute path.
+# The engine registers it so that fixes are built against the text that was linted.
+_memory: Dict[str, str] = {}
+
+
+def remember(abspath: str, text: Optional[str]) -> None:
+    """Record the in-memory text a file was linted from; None forgets it (disk is current)."""
+    if text is None:
+        _memory.pop(abspath, None)
+    else:
+        _memory[abspath] = text
+
+
+def decode(data: bytes) -> Tuple[str, str]:
+    """(text, encoding) as Python reads a file: a UTF-8 BOM makes the encoding utf-8-sig."""
+    encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+    return data.decode(encoding), encoding
+
+
+def source(path: str) -> Optional[str]:
+    """The text of a file as it was linted, or None when it cannot be read."""
+    abspath = os.path.abspath(path)
+    if abspath in _memory:
+        return _memory[abspath]
+    try:
+        if os.path.getsize(abspath) > MAX_BYTES:
+            return None
+        with open(abspath, "rb") as fh:
+            return decode(fh.read())[0]
+    except (OSError, SyntaxError, LookupError, UnicodeDecodeError):
+        return None
+
+
+def line_starts(text: str) -> List[int]:
+    starts = [0]
+    starts.extend(m.end() for m in _LINE_BREAK.finditer(text))
+    return starts
+
+
+def offset(text: str, starts: Sequence[int], row: int, col: int) -> Optional[int]:
+    """The string index of a 1-based (row, col), or None when it is not inside the text."""
+    if row < 1 or row > len(starts) or col < 1:
+        return None
+    start = starts[row - 1]
+    end = starts[row] if row < len(starts) else len(text)
+    line = text[start:end]
+    body = len(line.rstrip("\r\n"))
+    if col - 1 > body:
+        return None
+    return start + col - 1
+
+
+def newline_of(text: str) -> str:
+    m = _LINE_BREAK.search(text)
+    return m.group(0) if m else "\n"
+
+
+@dataclass(frozen=True)
+class Region:
+    """A parsed piece of a file: `node` is the expression written between `loc`'s ends."""
+
+    node: cst.BaseExpression
+    module: cst.Module  # the region parsed alone, for positions inside it
+    loc: Loc
+    code: str
+
+    def positions(self):
+        from libcst.metadata import MetadataWrapper, PositionProvider
+
+        wrapper = MetadataWrapper(self.module, unsafe_skip_copy=True)
+        return wrapper.resolve(PositionProvider)
+
+    def loc_of(self, positions, node: cst.CSTNode) -> Loc:
+        """A node of the region, in the file's coordinates."""
+        r = positions[node]
+        return Loc(self.loc.path, *_shift(self.loc, r.start.line, r.start.column), *_shift(self.loc, r.end.line, r.end.column))
+
+    def text_of(self, positions, node: cst.CSTNode) -> str:
+        r = positions[node]
+        starts = line_starts(self.code)
+        a = offset(self.code, starts, r.start.line, r.start.column + 1)
+        b = offset(self.code, starts, r.end.line, r.end.column + 1)
+        return self.code[a:b]
+
+
+def _shift(base: Loc, line: int, column: int) -> Tuple[int, int]:
+    return base.row + line - 1, (base.col + column if line == 1 else column + 1)
+
+
+def region(loc: Optional[Loc], text: Optional[str] = None) -> Optional[Region]:
+    """The expression written at `loc`, parsed on its own; None if it is not one."""
+    if loc is None or loc.cell is not None:
+        return None
+    if text is None:
+        text = source(loc.path)
+    if text is None:
+        return None
+    starts = line_starts(text)
+    a = offset(text, starts, loc.row, loc.col)
+    b = offset(text, starts, loc.end_row, loc.end_col)
+    if a is None or b is None or b <= a:
+        return None
+    code = text[a:b]
+    import libcst as cst
+
+    try:
+        module = cst.parse_module(code)
+    except (cst.ParserSyntaxError, RecursionError, ValueError):
+        return None
+    if len(module.body) != 1 or not isinstance(module.body[0], cst.SimpleStatementLine):
+        return None
+    line = module.body[0]
+    if len(line.body) != 1 or not isinstance(line.body[0], cst.Expr) or line.body[0].semicolon is not cst.MaybeSentinel.DEFAULT:
+        return None
+    node = line.body[0].value
+    if node.lpar or module.header or module.footer or line.leading_lines:
+        return None  # the region is wider than one expression: not what the fact said
+    return Region(node, module, loc, code)
+
+
+def keyword_value(call_loc: Loc, names: Sequence[str], text: Optional[str] = None) -> Optional[Tuple[Region, cst.BaseExpression]]:
+    """The value of the first keyword of `names` written in the call at `call_loc`."""
+    import libcst as cst
+
+    found = region(call_loc, text)
+    if found is None or not isinstance(found.node, cst.Call):
+        return None
+    for name in names:
+        for arg in found.node.args:
+            if arg.keyword is not None and arg.keyword.value == name:
+                return found, arg.value
+    return None
+
+
+def quote_of(node: cst.CSTNode) -> str:
+    """The quote the user writes strings with in this piece of code: ' or \" (the default)."""
+    single = double = 0
+    for string in _strings(node):
+        quote = string.quote
+        if quote == "'":
+            single += 1
+        elif quote == '"':
+            double += 1
+    return "'" if single > double else '"'
+
+
+def _strings(node: cst.CSTNode) -> List[cst.SimpleString]:
+    import libcst as cst
+
+    found: List[cst.SimpleString] = []
+
+    class _Visitor(cst.CSTVisitor):
+        def visit_SimpleString(self, n: cst.SimpleString) -> None:
+            found.append(n)
+
+    node.visit(_Visitor())
+    return found

@@ -1,0 +1,101 @@
+"""`check --fix / --diff / --add-noqa`: the command-line side of fixing.
+
+Exit codes follow ruff: with --fix, 1 only if findings remain after fixing; with
+--diff, 1 if there is anything to change (nothing is written); --add-noqa exits 0.
+A missing path or a bad option is 2, as everywhere.
+"""
+from __future__ import annotations
+
+import sys
+from typing import List, Optional, Tuple
+
+from claude_lint import fix
+from claude_lint.config import Settings
+
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+
+def run(args, paths: List[str], settings: Settings, stdin: Optional[Tuple[str, bytes]]) -> int:
+    if stdin is not None:
+        return _stdin(args, settings, stdin)
+    from claude_lint.engine import lint
+
+    result = lint(paths, settings)
+    for missing in result.missing:
+        sys.stderr.write(f"claude-lint: error: {missing}: no such file or directory\n")
+    failed = EXIT_ERROR if result.missing else None
+    if args.add_noqa:
+        from claude_lint import noqa_add
+
+        added, skipped = noqa_add.add(paths, settings, result.diagnostics)
+        _warn(skipped)
+        sys.stderr.write(f"Added {added} noqa directive{'s' if added != 1 else ''}.\n")
+        return failed or EXIT_CLEAN
+    outcome = fix.fix_paths(paths, settings, result.diagnostics, args.unsafe_fixes, write=not args.diff)
+    _warn(outcome.skipped)
+    if args.diff:
+        sys.stdout.write("".join(outcome.diffs))
+        n = outcome.count
+        sys.stderr.write(f"Would fix {n} error{'s' if n != 1 else ''}.\n" if n else "No errors would be fixed.\n")
+        return failed or (EXIT_FINDINGS if outcome.diffs else EXIT_CLEAN)
+    if outcome.count:
+        result = lint(paths, settings)
+    _render(args, result, outcome)
+    if failed:
+        return failed
+    return EXIT_FINDINGS if result.diagnostics and not args.exit_zero else EXIT_CLEAN
+
+
+def _render(args, result, outcome: fix.Outcome) -> None:
+    from claude_lint.report import renderer
+
+    output = renderer(args.output_format)(result, {"statistics": args.statistics, "quiet": args.quiet})
+    if args.output_format == "text" and not args.quiet:
+        if args.show_fixes:
+            output += fix.summary(outcome, True)
+        elif outcome.count:
+            output += f"Fixed {outcome.count} error{'s' if outcome.count != 1 else ''}.\n"
+    sys.stdout.write(output)
+
+
+def _stdin(args, settings: Settings, stdin: Tuple[str, bytes]) -> int:
+    """ruff's behaviour: the fixed source goes to stdout, remaining findings to stderr."""
+    name, data = stdin
+    if args.add_noqa:
+        sys.stderr.write("claude-lint: error: --add-noqa cannot be used with standard input\n")
+        return EXIT_ERROR
+    fixed, codes, why = fix.fix_text(name, data, settings, args.unsafe_fixes)
+    if why:
+        _warn([f"{name}: {why}; left unchanged"])
+    after = fixed if fixed is not None else data
+    if args.diff:
+        sys.stdout.write(fix.unified_diff(name, data, after) if fixed is not None else "")
+        return EXIT_FINDINGS if fixed is not None else EXIT_CLEAN
+    sys.stdout.flush()
+    sys.stdout.buffer.write(after)
+    sys.stdout.buffer.flush()
+    from claude_lint.report.text import line
+
+    remaining = fix.relint(name, settings, after)
+    for d in remaining:
+        sys.stderr.write(line(d) + "\n")
+    return EXIT_FINDINGS if remaining and not args.exit_zero else EXIT_CLEAN
+
+
+def after_check(args, result) -> str:
+    """Text appended to a plain check's text output: what --fix could repair."""
+    if args.output_format != "text" or args.quiet or args.statistics:
+        return ""
+    out = ""
+    if getattr(args, "show_fixes", False):
+        from claude_lint.report.text import line
+
+        for d in result.diagnostics:
+            if d.fix is not None:
+                out += f"{line(d)}\n    fix ({d.fix.applicability}): {d.fix.message}\n"
+    return out + fix.hint(result.diagnostics, getattr(args, "unsafe_fixes", False))
+
+
+def _warn(messages) -> None:
+    for message in messages:
+        sys.stderr.write(f"claude-lint: warning: {message}\n")

@@ -1,0 +1,37 @@
+"""CL001's fix: lower max_tokens to the rule's `suggested` value.
+
+The integer is edited where it is written: at the call, or in the same file's constant,
+dict entry or function default the value came from (so every call sharing it gets the
+new limit, which is why the fix is unsafe). A value written in another file gets no
+fix: an edit belongs to the file of its finding, and that file may not be among the
+paths being fixed. Nor is there a fix with extended thinking on (max_tokens must stay
+above budget_tokens), nor when the suggestion is not lower than the current value.
+"""
+from __future__ import annotations
+
+from typing import Optional
+
+import libcst as cst
+
+from claude_lint.diagnostics import Edit, Fix
+from claude_lint.facts import Lit
+from claude_lint.fixes import region
+
+
+def build(call, arg, suggested: int, limit: int) -> Optional[Fix]:
+    if call.value("thinking") is not None or suggested >= limit or suggested < 1:
+        return None
+    value = arg.value
+    loc = value.loc if isinstance(value, Lit) else None
+    if loc is None or loc.path != arg.at.path:
+        return None
+    written = region(loc)
+    if written is None or not isinstance(written.node, cst.Integer):
+        return None
+    try:
+        if written.node.evaluated_value != limit:
+            return None  # the file changed since it was linted
+    except ValueError:
+        return None
+    where = "" if (loc.row, loc.col) == (arg.at.row, arg.at.col) else f" (at line {loc.row})"
+    return Fix(f"Lower max_tokens to {suggested}{where}", "unsafe", (Edit(str(suggested), loc.row, loc.col, loc.end_row, loc.end_col),))

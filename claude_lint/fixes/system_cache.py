@@ -1,0 +1,87 @@
+"""CL002's fix: put a cache breakpoint on the system prompt.
+
+`system=TEXT` becomes `system=[{"type": "text", "text": TEXT, "cache_control":
+{"type": "ephemeral"}}]`, with TEXT kept byte for byte (a name, a literal, an
+f-string, any expression). On a block list written in the same file, the last block
+written as a dict literal gets `"cache_control": {"type": "ephemeral"}`. Safe: the
+API treats a string and a one-block list alike; only the billing changes.
+
+No fix when the keyword is not written at the call (it comes from a `**spread`), or
+when the block list lives in another file.
+"""
+from __future__ import annotations
+
+from typing import Optional
+
+import libcst as cst
+
+from claude_lint.diagnostics import Edit, Fix
+from claude_lint.facts import Loc, Seq, Text
+from claude_lint.fixes import Region, keyword_value, newline_of, quote_of, region, source
+
+# Providers whose `system` parameter takes content blocks with cache_control.
+PROVIDERS = frozenset({"anthropic", "bedrock", "vertex"})
+
+
+def build(call, arg) -> Optional[Fix]:
+    if call.site.provider not in PROVIDERS:
+        return None
+    text = source(call.site.loc.path)
+    if text is None:
+        return None
+    found = keyword_value(call.site.loc, call.site.keywords("system"), text)
+    if found is None:
+        return None
+    call_region, node = found
+    positions = call_region.positions()
+    value = arg.value
+    q = quote_of(call_region.node)
+    if isinstance(value, Text):
+        if isinstance(node, (cst.List, cst.Tuple, cst.Dict, cst.Set)):
+            return None
+        written = call_region.text_of(positions, node)
+        at = call_region.loc_of(positions, node)
+        content = f"[{{{q}type{q}: {q}text{q}, {q}text{q}: {written}, {q}cache_control{q}: {{{q}type{q}: {q}ephemeral{q}}}}}]"
+        return Fix("Send the system prompt as one text block with cache_control", "safe", (_edit(content, at),))
+    if isinstance(value, Seq):
+        if isinstance(node, cst.List):
+            return _mark_last_block(call_region, positions, node, text, q)
+        if isinstance(node, cst.Name) and value.loc is not None and value.loc.path == call.site.loc.path:
+            # `system=BLOCKS` with the list written in this file: mark it where it is written.
+            defined = region(value.loc, text)
+            if defined is not None and isinstance(defined.node, cst.List):
+                return _mark_last_block(defined, defined.positions(), defined.node, text, quote_of(defined.node))
+    return None
+
+
+def _edit(content: str, at: Loc) -> Edit:
+    return Edit(content, at.row, at.col, at.end_row, at.end_col)
+
+
+def _mark_last_block(where: Region, positions, blocks: cst.List, text: str, q: str) -> Optional[Fix]:
+    last = None
+    for element in blocks.elements:
+        if isinstance(element, cst.Element) and isinstance(element.value, cst.Dict):
+            last = element.value
+    if last is None or not last.elements:
+        return None
+    if any(isinstance(e, cst.StarredDictElement) for e in last.elements):
+        return None
+    entry = f"{q}cache_control{q}: {{{q}type{q}: {q}ephemeral{q}}}"
+    end = where.loc_of(positions, last.elements[-1])
+    separator = ", "
+    if len(last.elements) >= 2:
+        before = where.loc_of(positions, last.elements[-2])
+        start = where.loc_of(positions, last.elements[-1])
+        if start.row != before.end_row:
+            # One entry per line: the new entry gets its own line, indented like the last.
+            separator = "," + newline_of(text) + _indent(text, start)
+    return Fix("Mark the last system block with cache_control", "safe", (Edit(separator + entry, end.end_row, end.end_col, end.end_row, end.end_col),))
+
+
+def _indent(text: str, at: Loc) -> str:
+    from claude_lint.fixes import line_starts
+
+    starts = line_starts(text)
+    line = text[starts[at.row - 1]: starts[at.row - 1] + at.col - 1]
+    return line if not line.strip() else " " * (at.col - 1)
