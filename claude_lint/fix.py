@@ -166,8 +166,12 @@ def relint(display_path: str, settings: Settings, data: bytes) -> List[Diagnosti
     return [d for d in result.diagnostics if os.path.abspath(d.loc.path) in shown]
 
 
-def fix_text(path: str, raw: bytes, settings: Settings, unsafe: bool) -> Tuple[Optional[bytes], Counter, str]:
-    """(fixed bytes or None, codes fixed, why not) for one file's contents."""
+def fix_text(path: str, raw: bytes, settings: Settings, unsafe: bool, lint=None) -> Tuple[Optional[bytes], Counter, str]:
+    """(fixed bytes or None, codes fixed, why not) for one file's contents.
+
+    `lint(path, settings, data)` gives the findings of in-memory contents (`relint`).
+    """
+    lint = lint or relint
     try:
         text, encoding = fixes.decode(raw)
         # A BOM is part of the encoding (utf-8-sig): decoding drops it, encoding restores it.
@@ -182,7 +186,7 @@ def fix_text(path: str, raw: bytes, settings: Settings, unsafe: bool) -> Tuple[O
     current = text
     for _ in range(MAX_PASSES):
         data = current.encode(encoding)
-        chosen = choose(current, relint(path, settings, data), unsafe)
+        chosen = choose(current, lint(path, settings, data), unsafe)
         if not chosen:
             break
         new = apply_edits(current, [e for d in chosen for e in d.fix.edits])

@@ -1,0 +1,290 @@
+"""--fix, --unsafe-fixes, --diff, --show-fixes and --add-noqa through the real CLI, on the
+files of tests/fixtures/fixable/ (each holds at least one fixable finding)."""
+from __future__ import annotations
+
+import ast
+import difflib
+import json
+import os
+import shutil
+import stat
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from claude_lint import fix, fixes, noqa_add
+from claude_lint.config import Settings
+from claude_lint.diagnostics import Diagnostic, Edit, Fix
+from claude_lint.facts import Loc
+
+FIXABLE = Path(__file__).parent / "fixtures" / "fixable"
+FILES = sorted(p.name for p in FIXABLE.glob("*.py"))
+
+
+@pytest.fixture
+def tree(tmp_path):
+    dest = tmp_path / "proj"
+    shutil.copytree(FIXABLE, dest)
+    (dest / "pyproject.toml").write_text("[project]\nname = 'fixable'\n")
+    return dest
+
+
+def findings(cli, cwd, *paths):
+    out = cli("check", *paths, "--output-format", "json", "--exit-zero", cwd=cwd)
+    assert out.returncode == 0, out.stderr
+    return json.loads(out.stdout)
+
+
+def fixable(diagnostics, unsafe=True):
+    ok = ("safe", "unsafe") if unsafe else ("safe",)
+    return [d for d in diagnostics if d["fix"] and d["fix"]["edits"] and d["fix"]["applicability"] in ok]
+
+
+def splice(raw: bytes, edits) -> bytes:
+    """An independent application of JSON edits: every byte outside them is kept as is."""
+    text, encoding = fixes.decode(raw)
+    starts = fixes.line_starts(text)
+    spans = sorted(
+        (fixes.offset(text, starts, e["location"]["row"], e["location"]["column"]),
+         fixes.offset(text, starts, e["end_location"]["row"], e["end_location"]["column"]), e["content"])
+        for e in edits
+    )
+    out, last = [], 0
+    for a, b, content in spans:
+        out += [text[last:a], content]
+        last = b
+    out.append(text[last:])
+    return "".join(out).encode(encoding)
+
+
+@pytest.mark.parametrize("name", FILES)
+def test_fix_then_relint(cli, tree, name):
+    path = tree / name
+    original = path.read_bytes()
+    before = findings(cli, tree, name)
+    todo = fixable(before)
+    assert todo, f"{name} has no fixable finding"
+
+    run = cli("check", name, "--fix", "--unsafe-fixes", cwd=tree)
+    after = findings(cli, tree, name)
+    # Exit 1 only if findings remain (like ruff).
+    assert run.returncode == (1 if after else 0), run.stdout + run.stderr
+    fixed = path.read_bytes()
+    assert fixed != original
+
+    # The fixed findings are gone; nothing fixable is left.
+    assert fixable(after) == []
+    counts_before, counts_after = Counter(d["code"] for d in before), Counter(d["code"] for d in after)
+    for code, n in Counter(d["code"] for d in todo).items():
+        assert counts_after[code] <= counts_before[code] - n, (code, after)
+    # The file parses.
+    ast.parse(fixes.decode(fixed)[0])
+    # Byte-identical outside the edits: the result is exactly the original with the edits spliced in.
+    assert fixed == splice(original, [e for d in todo for e in d["fix"]["edits"]])
+    # A second --fix is a no-op.
+    again = cli("check", name, "--fix", "--unsafe-fixes", cwd=tree)
+    assert path.read_bytes() == fixed
+    assert again.returncode == run.returncode
+    assert not list(tree.rglob("*.claude-lint-tmp"))
+
+
+@pytest.mark.parametrize("name", FILES)
+def test_diff_prints_and_writes_nothing(cli, tree, tmp_path, name):
+    path = tree / name
+    original = path.read_bytes()
+    mtime = path.stat().st_mtime_ns
+    out = cli("check", name, "--diff", "--unsafe-fixes", cwd=tree)
+    assert out.returncode == 1
+    assert path.read_bytes() == original and path.stat().st_mtime_ns == mtime
+    # The diff is exactly the change --fix makes.
+    cli("check", name, "--fix", "--unsafe-fixes", cwd=tree)
+    a, b = fixes.decode(original)[0], fixes.decode(path.read_bytes())[0]
+    expected = "".join(difflib.unified_diff(fix._lines(a), fix._lines(b), fromfile=name, tofile=name))
+    assert out.stdout.decode("utf-8") == expected  # the diff is text on stdout, in UTF-8
+    assert out.stdout.startswith(f"--- {name}\n+++ {name}\n@@".encode())
+    # Nothing left to change: --diff is empty and exits 0.
+    clean = cli("check", name, "--diff", "--unsafe-fixes", cwd=tree)
+    assert (clean.returncode, clean.stdout) == (0, b"")
+
+
+def test_safe_fixes_only_without_unsafe_flag(cli, tree):
+    original = (tree / "cl001_max_tokens.py").read_bytes()
+    run = cli("check", "cl001_max_tokens.py", "cl002_name.py", "--fix", cwd=tree)
+    assert run.returncode == 1  # the CL001 findings remain
+    assert (tree / "cl001_max_tokens.py").read_bytes() == original
+    assert b"cache_control" in (tree / "cl002_name.py").read_bytes()
+    assert b"[*]" not in run.stdout and b"Fixed 1 error." in run.stdout
+
+
+def test_unsafe_fix_edits_where_the_value_is_written(cli, tree):
+    cli("check", "cl001_max_tokens.py", "--fix", "--unsafe-fixes", cwd=tree)
+    text = (tree / "cl001_max_tokens.py").read_text()
+    assert "LIMIT = 1024  # shared by the summariser" in text  # the constant
+    assert '"max_tokens": 1024}' in text  # the **PARAMS dict
+    assert "def ask(q, max_tokens=1024):" in text  # the wrapper's default
+    assert "max_tokens=1024,  # TODO tune" in text  # the call site, comment kept
+
+
+def test_exit_zero_when_every_finding_is_fixed(cli, tree):
+    run = cli("check", "cl002_name.py", "--fix", cwd=tree)
+    assert run.returncode == 0, run.stdout
+    assert b"All checks passed!" in run.stdout
+
+
+def test_show_fixes_lists_what_was_fixed(cli, tree):
+    run = cli("check", "cl002_blocks.py", "cl001_max_tokens.py", "--fix", "--unsafe-fixes", "--show-fixes", cwd=tree)
+    out = run.stdout.decode()
+    assert "Fixed 6 errors:" in out
+    assert "- cl002_blocks.py:\n    2 \u00d7 CL002 (system-prompt-uncached)" in out
+    assert "- cl001_max_tokens.py:\n    4 \u00d7 CL001 (max-tokens-oversized)" in out
+
+
+def test_plain_check_hints_at_fixes(cli, tree):
+    out = cli("check", "cl002_name.py", "cl001_max_tokens.py", cwd=tree).stdout.decode()
+    assert "[*] 1 fixable with the `--fix` option (4 hidden fixes can be enabled with the `--unsafe-fixes` option)." in out
+
+
+def test_json_fix_shape(cli, tree):
+    d = next(d for d in findings(cli, tree, "cl002_name.py") if d["code"] == "CL002")
+    assert d["fix"]["applicability"] == "safe"
+    assert d["fix"]["message"]
+    [edit] = d["fix"]["edits"]
+    assert set(edit) == {"content", "location", "end_location"}
+    assert edit["content"] == "[{'type': 'text', 'text': SUPPORT, 'cache_control': {'type': 'ephemeral'}}]"
+
+
+def test_keeps_mode_bom_crlf_and_encoding(cli, tree):
+    crlf, latin = tree / "crlf_bom.py", tree / "latin1.py"
+    os.chmod(crlf, 0o640)
+    os.chmod(latin, 0o604)
+    cli("check", ".", "--fix", "--unsafe-fixes", cwd=tree)
+    raw = crlf.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    assert raw.count(b"\n") == raw.count(b"\r\n") and b'"cache_control": {"type": "ephemeral"},' not in raw
+    assert b'"text": SUPPORT,\r\n             "cache_control": {"type": "ephemeral"}},\r\n' in raw
+    assert stat.S_IMODE(crlf.stat().st_mode) == 0o640
+    assert stat.S_IMODE(latin.stat().st_mode) == 0o604
+    text = latin.read_bytes().decode("latin-1")
+    assert "# Réponses du support" in text and "max_tokens=1024" in text
+
+
+def test_no_fix_for_a_spread_from_another_module(cli, tmp_path):
+    (tmp_path / "pyproject.toml").write_text("[project]\n")
+    (tmp_path / "settings.py").write_text('PARAMS = {"model": "claude-sonnet-4-6", "max_tokens": 32000}\n')
+    app = tmp_path / "app.py"
+    app.write_text("import anthropic\nfrom settings import PARAMS\nclient = anthropic.Anthropic()\nclient.messages.create(**PARAMS, messages=[])\n")
+    [d] = [d for d in findings(cli, tmp_path, ".") if d["code"] == "CL001"]
+    assert d["fix"] is None
+    run = cli("check", ".", "--fix", "--unsafe-fixes", cwd=tmp_path)
+    assert run.returncode == 1 and b"max_tokens=32000" in run.stdout
+
+
+def test_stdin_fix_prints_the_fixed_source(cli, tree):
+    source = (tree / "cl002_name.py").read_bytes()
+    run = cli("check", "-", "--stdin-filename", "cl002_name.py", "--fix", cwd=tree, input=source)
+    assert run.returncode == 0, run.stderr
+    assert b"'cache_control': {'type': 'ephemeral'}" in run.stdout
+    assert (tree / "cl002_name.py").read_bytes() == source
+
+
+def test_symlink_out_of_the_root_is_not_written(cli, tmp_path):
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    target = outside / "real.py"
+    shutil.copy(FIXABLE / "cl001_max_tokens.py", target)
+    proj = tmp_path / "proj"
+    proj.mkdir()
+    (proj / "pyproject.toml").write_text("[project]\n")
+    (proj / "linked.py").symlink_to(target)
+    original = target.read_bytes()
+    run = cli("check", "linked.py", "--fix", "--unsafe-fixes", cwd=proj)
+    assert target.read_bytes() == original
+    assert (proj / "linked.py").is_symlink()
+    assert b"not a file inside the project root" in run.stderr
+
+
+def test_symlink_inside_the_root_writes_its_target(cli, tree):
+    (tree / "alias.py").symlink_to(tree / "cl002_name.py")
+    cli("check", "alias.py", "--fix", cwd=tree)
+    assert (tree / "alias.py").is_symlink()
+    assert b"cache_control" in (tree / "cl002_name.py").read_bytes()
+
+
+def _always(diagnostics):
+    return lambda path, settings, data: diagnostics
+
+
+def test_a_fix_that_breaks_parsing_leaves_the_file_untouched(tmp_path):
+    raw = b"x = 1\ny = 2\n"
+    broken = Diagnostic("CL001", "max-tokens-oversized", "m", Loc("f.py", 1, 5, 1, 6), fix=Fix("break", "safe", (Edit("(", 1, 5, 1, 6),)))
+    data, codes, why = fix.fix_text("f.py", raw, Settings(root=str(tmp_path)), False, lint=_always([broken]))
+    assert data is None and not codes
+
+
+def test_only_the_fixes_that_parse_are_kept(tmp_path):
+    raw = b"x = 1\ny = 2\n"
+    good = Diagnostic("CL001", "n", "m", Loc("f.py", 2, 5, 2, 6), fix=Fix("ok", "safe", (Edit("3", 2, 5, 2, 6),)))
+    bad = Diagnostic("CL001", "n", "m", Loc("f.py", 1, 5, 1, 6), fix=Fix("break", "safe", (Edit("(", 1, 5, 1, 6),)))
+    seen = []
+
+    def lint(path, settings, data):
+        seen.append(data)
+        return [good, bad] if len(seen) == 1 else []
+
+    data, codes, _ = fix.fix_text("f.py", raw, Settings(root=str(tmp_path)), False, lint=lint)
+    assert data == b"x = 1\ny = 3\n" and codes == Counter({"CL001": 1})
+
+
+def test_overlapping_fixes_wait_for_the_next_pass():
+    text = "abcdef\n"
+    a = Diagnostic("X1", "n", "m", Loc("f", 1, 1, 1, 4), fix=Fix("a", "safe", (Edit("A", 1, 1, 1, 4),)))
+    b = Diagnostic("X2", "n", "m", Loc("f", 1, 3, 1, 6), fix=Fix("b", "safe", (Edit("B", 1, 3, 1, 6),)))
+    c = Diagnostic("X3", "n", "m", Loc("f", 1, 6, 1, 6), fix=Fix("c", "unsafe", (Edit("C", 1, 6, 1, 6),)))
+    assert fix.choose(text, [b, a, c], unsafe=False) == [a]
+    assert fix.choose(text, [b, a, c], unsafe=True) == [a, c]
+    assert fix.apply_edits(text, a.fix.edits + c.fix.edits) == "AdeCf\n"
+    assert fix.apply_edits(text, (Edit("x", 9, 1, 9, 2),)) is None  # out of range: no edit
+
+
+# --- --add-noqa ---------------------------------------------------------------------------
+
+
+def test_add_noqa_silences_every_finding(cli, tree):
+    before = findings(cli, tree, ".")
+    assert before
+    run = cli("check", ".", "--add-noqa", cwd=tree)
+    assert run.returncode == 0
+    assert run.stderr.startswith(b"Added ") and b"Added 0 " not in run.stderr
+    assert findings(cli, tree, ".") == []
+    for path in tree.glob("*.py"):
+        ast.parse(fixes.decode(path.read_bytes())[0])
+    snapshot = {p: p.read_bytes() for p in tree.glob("*.py")}
+    again = cli("check", ".", "--add-noqa", cwd=tree)
+    assert b"Added 0 noqa directives." in again.stderr
+    assert {p: p.read_bytes() for p in tree.glob("*.py")} == snapshot
+    assert (tree / "crlf_bom.py").read_bytes().count(b"\n") == (tree / "crlf_bom.py").read_bytes().count(b"\r\n")
+
+
+def test_add_noqa_placement():
+    text = (
+        'LONG = """first\n'
+        'last"""\n'
+        "call(a, \\\n"
+        "     b)\n"
+        "other()  # why\n"
+        "more()  # noqa: CL003\n"
+        "bare()  # noqa\n"
+    )
+    new, n = noqa_add.add_to_text(text, {1: {"CL002"}, 3: {"CL001"}, 5: {"CL001"}, 6: {"CL001", "CL003"}, 7: {"CL004"}})
+    assert n == 4
+    assert new == (
+        'LONG = """first\n'
+        'last"""  # noqa: CL002\n'
+        "call(a, \\\n"
+        "     b)  # noqa: CL001\n"
+        "other()  # why  # noqa: CL001\n"
+        "more()  # noqa: CL003, CL001\n"
+        "bare()  # noqa\n"
+    )
+    assert noqa_add.add_to_text(new, {1: {"CL002"}}) == (new, 0)
