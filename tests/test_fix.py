@@ -89,6 +89,39 @@ def test_fix_then_relint(cli, tree, name):
     assert not list(tree.rglob("*.claude-lint-tmp"))
 
 
+FOLDERS = sorted(p.name for p in (Path(__file__).parent / "fixtures").iterdir() if p.is_dir())
+
+
+@pytest.mark.parametrize("folder", FOLDERS)
+def test_every_fixture_folder_fixes_cleanly(cli, tmp_path, folder):
+    """Every fixture in the repository with a fixable finding, fixed as a whole folder."""
+    root = tmp_path / folder
+    shutil.copytree(Path(__file__).parent / "fixtures" / folder, root)
+    if not (root / "pyproject.toml").exists():
+        (root / "pyproject.toml").write_text("[project]\n")
+    before = findings(cli, root, ".")
+    by_file = {}
+    for d in fixable(before):
+        by_file.setdefault(d["filename"], []).append(d)
+    originals = {p: p.read_bytes() for p in root.rglob("*") if p.is_file()}
+    run = cli("check", ".", "--fix", "--unsafe-fixes", cwd=root)
+    after = findings(cli, root, ".")
+    assert run.returncode == (1 if after else 0)
+    assert fixable(after) == []
+    for path, raw in originals.items():
+        now = path.read_bytes()
+        todo = by_file.get(str(path))
+        if not todo:
+            assert now == raw, f"{path} had nothing to fix but changed"
+            continue
+        ast.parse(fixes.decode(now)[0])
+        unique = {json.dumps(e, sort_keys=True): e for d in todo for e in d["fix"]["edits"]}
+        assert now == splice(raw, list(unique.values())), path
+    snapshot = {p: p.read_bytes() for p in originals}
+    cli("check", ".", "--fix", "--unsafe-fixes", cwd=root)
+    assert {p: p.read_bytes() for p in originals} == snapshot
+
+
 @pytest.mark.parametrize("name", FILES)
 def test_diff_prints_and_writes_nothing(cli, tree, tmp_path, name):
     path = tree / name
@@ -288,3 +321,28 @@ def test_add_noqa_placement():
         "bare()  # noqa\n"
     )
     assert noqa_add.add_to_text(new, {1: {"CL002"}}) == (new, 0)
+
+
+CALLS = [
+    'client.messages.create(model="m", system=SYSTEM, messages=[])',
+    "client.messages.create(\n    model='m',\n    system=(\n        A  # why\n        + 'b'\n    ),\n)",
+    'client.messages.create(model="m", system = ((f"{x}é" "y")), **rest)',
+    'c.messages.create(messages=[{"content": "system=S"}], system=S)',
+    "c.messages.create(model=M, \\\n system=\tdedent(P).strip(),\n)",
+]
+
+
+@pytest.mark.parametrize("code", CALLS)
+def test_argument_loc_agrees_with_libcst_positions(code):
+    """The cheap locator finds every keyword value exactly where PositionProvider does."""
+    text = "x = 1\n    " + code + "\n" if "\n" not in code else code + "\n"
+    row, col = (2, 5) if "\n" not in code else (1, 1)
+    lines = code.split("\n")
+    end_row = row + len(lines) - 1
+    end_col = (col + len(lines[0])) if len(lines) == 1 else len(lines[-1]) + 1
+    where = fixes.region(Loc("f.py", row, col, end_row, end_col), text)
+    assert where is not None
+    positions = where.positions()
+    for arg in where.node.args:
+        if arg.keyword is not None:
+            assert fixes.argument_loc(where, arg.value) == where.loc_of(positions, arg.value), arg.keyword.value

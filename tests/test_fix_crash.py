@@ -2,11 +2,8 @@
 byte-identical to its original or byte-identical to its fully fixed version."""
 from __future__ import annotations
 
-import os
-import shutil
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 

@@ -103,13 +103,6 @@ class Region:
         r = positions[node]
         return Loc(self.loc.path, *_shift(self.loc, r.start.line, r.start.column), *_shift(self.loc, r.end.line, r.end.column))
 
-    def text_of(self, positions, node: cst.CSTNode) -> str:
-        r = positions[node]
-        starts = line_starts(self.code)
-        a = offset(self.code, starts, r.start.line, r.start.column + 1)
-        b = offset(self.code, starts, r.end.line, r.end.column + 1)
-        return self.code[a:b]
-
 
 def _shift(base: Loc, line: int, column: int) -> Tuple[int, int]:
     return base.row + line - 1, (base.col + column if line == 1 else column + 1)
@@ -160,26 +153,81 @@ def keyword_value(call_loc: Loc, names: Sequence[str], text: Optional[str] = Non
     return None
 
 
+_MARKER = "_claude_lint_value_marker_"
+
+
+def argument_loc(where: Region, value: cst.BaseExpression) -> Optional[Loc]:
+    """Where a keyword value of the region's call is written, without position metadata.
+
+    libcst's code generation is lossless, so the call's code with the value swapped for
+    a marker name shows exactly how many characters precede the value.
+    """
+    import libcst as cst
+
+    call = where.node
+    if _MARKER in where.code or not isinstance(call, cst.Call):
+        return None
+    args = []
+    for arg in call.args:
+        if arg.value is value:
+            args.append(arg.with_changes(value=cst.Name(_MARKER), comma=cst.MaybeSentinel.DEFAULT))
+            break
+        args.append(arg)
+    else:
+        return None
+    probe = where.module.code_for_node(call.with_changes(args=args, rpar=[]))
+    start = probe.find(_MARKER)
+    # Positions exclude the value's own parentheses, as libcst's PositionProvider does.
+    start += sum(len(where.module.code_for_node(p)) for p in value.lpar)
+    written = where.module.code_for_node(value.with_changes(lpar=[], rpar=[]))
+    if probe.find(_MARKER) < 0 or where.code[start:start + len(written)] != written:
+        return None
+    return _loc_in(where, start, start + len(written))
+
+
+def _loc_in(where: Region, a: int, b: int) -> Loc:
+    starts = line_starts(where.code)
+
+    def pos(i: int) -> Tuple[int, int]:
+        line = max(n for n, s in enumerate(starts) if s <= i)
+        return _shift(where.loc, line + 1, i - starts[line])
+
+    return Loc(where.loc.path, *pos(a), *pos(b))
+
+
+def text_at(text: str, loc: Loc) -> str:
+    starts = line_starts(text)
+    return text[offset(text, starts, loc.row, loc.col):offset(text, starts, loc.end_row, loc.end_col)]
+
+
 def quote_of(node: cst.CSTNode) -> str:
-    """The quote the user writes strings with in this piece of code: ' or \" (the default)."""
+    """The quote the user writes strings with in this call: ' or \" (the default)."""
     single = double = 0
     for string in _strings(node):
-        quote = string.quote
-        if quote == "'":
+        if string.quote == "'":
             single += 1
-        elif quote == '"':
+        elif string.quote == '"':
             double += 1
     return "'" if single > double else '"'
 
 
-def _strings(node: cst.CSTNode) -> List[cst.SimpleString]:
+def _strings(node: cst.CSTNode, depth: int = 0) -> List[cst.SimpleString]:
+    """The string literals of a call's arguments and of the lists and dicts in them."""
     import libcst as cst
 
+    if depth > 4:
+        return []
+    if isinstance(node, cst.SimpleString):
+        return [node]
     found: List[cst.SimpleString] = []
-
-    class _Visitor(cst.CSTVisitor):
-        def visit_SimpleString(self, n: cst.SimpleString) -> None:
-            found.append(n)
-
-    node.visit(_Visitor())
+    if isinstance(node, cst.Call):
+        for arg in node.args:
+            found += _strings(arg.value, depth + 1)
+    elif isinstance(node, (cst.List, cst.Tuple)):
+        for el in node.elements:
+            found += _strings(el.value, depth + 1)
+    elif isinstance(node, cst.Dict):
+        for el in node.elements:
+            if isinstance(el, cst.DictElement):
+                found += _strings(el.key, depth + 1) + _strings(el.value, depth + 1)
     return found

@@ -17,7 +17,7 @@ import libcst as cst
 
 from claude_lint.diagnostics import Edit, Fix
 from claude_lint.facts import Loc, Seq, Text
-from claude_lint.fixes import Region, keyword_value, newline_of, quote_of, region, source
+from claude_lint.fixes import Region, argument_loc, keyword_value, line_starts, newline_of, quote_of, region, source, text_at
 
 # Providers whose `system` parameter takes content blocks with cache_control.
 PROVIDERS = frozenset({"anthropic", "bedrock", "vertex"})
@@ -33,19 +33,20 @@ def build(call, arg) -> Optional[Fix]:
     if found is None:
         return None
     call_region, node = found
-    positions = call_region.positions()
     value = arg.value
     q = quote_of(call_region.node)
     if isinstance(value, Text):
         if isinstance(node, (cst.List, cst.Tuple, cst.Dict, cst.Set)):
             return None
-        written = call_region.text_of(positions, node)
-        at = call_region.loc_of(positions, node)
+        at = argument_loc(call_region, node)
+        if at is None:
+            return None
+        written = text_at(text, at)
         content = f"[{{{q}type{q}: {q}text{q}, {q}text{q}: {written}, {q}cache_control{q}: {{{q}type{q}: {q}ephemeral{q}}}}}]"
         return Fix("Send the system prompt as one text block with cache_control", "safe", (_edit(content, at),))
     if isinstance(value, Seq):
         if isinstance(node, cst.List):
-            return _mark_last_block(call_region, positions, node, text, q)
+            return _mark_last_block(call_region, call_region.positions(), node, text, q)
         if isinstance(node, cst.Name) and value.loc is not None and value.loc.path == call.site.loc.path:
             # `system=BLOCKS` with the list written in this file: mark it where it is written.
             defined = region(value.loc, text)
@@ -80,8 +81,6 @@ def _mark_last_block(where: Region, positions, blocks: cst.List, text: str, q: s
 
 
 def _indent(text: str, at: Loc) -> str:
-    from claude_lint.fixes import line_starts
-
     starts = line_starts(text)
     line = text[starts[at.row - 1]: starts[at.row - 1] + at.col - 1]
     return line if not line.strip() else " " * (at.col - 1)
