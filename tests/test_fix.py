@@ -346,3 +346,10 @@ def test_argument_loc_agrees_with_libcst_positions(code):
     for arg in where.node.args:
         if arg.keyword is not None:
             assert fixes.argument_loc(where, arg.value) == where.loc_of(positions, arg.value), arg.keyword.value
+
+
+def test_suggested_option_sets_the_new_limit(cli, tree):
+    with open(tree / "pyproject.toml", "a") as fh:
+        fh.write("[tool.claude-lint.CL001]\nsuggested = 2048\n")
+    cli("check", "cl001_max_tokens.py", "--fix", "--unsafe-fixes", cwd=tree)
+    assert "LIMIT = 2048  # shared by the summariser" in (tree / "cl001_max_tokens.py").read_text()

@@ -38,6 +38,10 @@ class UnboundedHistory(Rule):
     ```
     or a `collections.deque(maxlen=20)`, or trimming `history` when it grows past a
     token budget.
+
+    ## Fix safety
+    No automatic fix: how much history a conversation needs is the author's call. The
+    finding carries a display-only fix naming the window to add.
     """
 
     code = "CL004"

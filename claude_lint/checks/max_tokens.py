@@ -34,6 +34,12 @@ class OversizedMaxTokens(Rule):
     client.messages.create(model="claude-sonnet-4-6", max_tokens=1024, messages=msgs)
     ```
 
+    ## Fix safety
+    `--unsafe-fixes` lowers the integer to `suggested` where it is written: at the call,
+    or in the same file's constant, `**params` dict or wrapper default (so every call
+    sharing it changes too). Unsafe: a shorter limit can truncate answers. No fix for a
+    value written in another file, nor with extended thinking on. See docs/fixes.md.
+
     ## Options
     - `warn-at` (int, 4096): the smallest `max_tokens` reported.
     - `suggested` (int, 1024): the limit proposed in the message.

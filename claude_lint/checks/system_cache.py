@@ -46,6 +46,12 @@ class UncachedSystemPrompt(Rule):
                            messages=msgs)
     ```
 
+    ## Fix safety
+    `--fix` turns `system=TEXT` into a one-block list with
+    `"cache_control": {"type": "ephemeral"}`, keeping TEXT as written, or marks the last
+    block of a block list written in the same file. Safe: the API treats both forms
+    alike; only the bill changes. No fix when `system` comes from a `**params` spread.
+
     ## Options
     - `unknown-model-minimum` (int, 1024): the minimum cacheable length used when the
       model is not known statically.
