@@ -353,3 +353,11 @@ def test_suggested_option_sets_the_new_limit(cli, tree):
         fh.write("[tool.claude-lint.CL001]\nsuggested = 2048\n")
     cli("check", "cl001_max_tokens.py", "--fix", "--unsafe-fixes", cwd=tree)
     assert "LIMIT = 2048  # shared by the summariser" in (tree / "cl001_max_tokens.py").read_text()
+
+
+def test_a_parameter_gets_an_unsafe_fix(cli, tree):
+    [d] = findings(cli, tree, "cl002_parameter.py")
+    assert d["fix"]["applicability"] == "unsafe"
+    original = (tree / "cl002_parameter.py").read_bytes()
+    assert cli("check", "cl002_parameter.py", "--fix", cwd=tree).returncode == 1
+    assert (tree / "cl002_parameter.py").read_bytes() == original

@@ -4,7 +4,9 @@
 {"type": "ephemeral"}}]`, with TEXT kept byte for byte (a name, a literal, an
 f-string, any expression). On a block list written in the same file, the last block
 written as a dict literal gets `"cache_control": {"type": "ephemeral"}`. Safe: the
-API treats a string and a one-block list alike; only the billing changes.
+API treats a string and a one-block list alike; only the billing changes. Unsafe when
+TEXT is a function parameter: it was judged by its default, and a caller may pass a
+block list already.
 
 No fix when the keyword is not written at the call (it comes from a `**spread`), or
 when the block list lives in another file.
@@ -16,7 +18,7 @@ from typing import Optional
 import libcst as cst
 
 from claude_lint.diagnostics import Edit, Fix
-from claude_lint.facts import Loc, Seq, Text
+from claude_lint.facts import Loc, Param, Seq, Text
 from claude_lint.fixes import Region, argument_loc, keyword_value, line_starts, newline_of, quote_of, region, source, text_at
 
 # Providers whose `system` parameter takes content blocks with cache_control.
@@ -43,7 +45,9 @@ def build(call, arg) -> Optional[Fix]:
             return None
         written = text_at(text, at)
         content = f"[{{{q}type{q}: {q}text{q}, {q}text{q}: {written}, {q}cache_control{q}: {{{q}type{q}: {q}ephemeral{q}}}}}]"
-        return Fix("Send the system prompt as one text block with cache_control", "safe", (_edit(content, at),))
+        # A function parameter was judged by its default; a caller may pass a block list.
+        applicability = "unsafe" if _is_parameter(call) else "safe"
+        return Fix("Send the system prompt as one text block with cache_control", applicability, (_edit(content, at),))
     if isinstance(value, Seq):
         if isinstance(node, cst.List):
             return _mark_last_block(call_region, call_region.positions(), node, text, q)
@@ -53,6 +57,14 @@ def build(call, arg) -> Optional[Fix]:
             if defined is not None and isinstance(defined.node, cst.List):
                 return _mark_last_block(defined, defined.positions(), defined.node, text, quote_of(defined.node))
     return None
+
+
+def _is_parameter(call) -> bool:
+    for name in call.site.keywords("system"):
+        raw = call.site.kwargs.get(name)
+        if raw is not None:
+            return isinstance(raw, Param)
+    return False
 
 
 def _edit(content: str, at: Loc) -> Edit:
