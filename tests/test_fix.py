@@ -361,3 +361,15 @@ def test_a_parameter_gets_an_unsafe_fix(cli, tree):
     original = (tree / "cl002_parameter.py").read_bytes()
     assert cli("check", "cl002_parameter.py", "--fix", cwd=tree).returncode == 1
     assert (tree / "cl002_parameter.py").read_bytes() == original
+
+
+def test_a_file_changed_on_disk_is_not_overwritten(tmp_path):
+    path = tmp_path / "f.py"
+    path.write_bytes(b"x = 2\n")
+    with pytest.raises(fix.ChangedOnDisk):
+        fix.write_atomic(str(path), b"x = 3\n", expected=b"x = 1\n")
+    assert path.read_bytes() == b"x = 2\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["f.py"]  # no temp file left behind
+    fix.write_atomic(str(path), b"x = 3\n", expected=b"x = 2\n")
+    assert path.read_bytes() == b"x = 3\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["f.py"]
