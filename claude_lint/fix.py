@@ -276,6 +276,12 @@ def target(source: SourceFile, root: str) -> Optional[str]:
     return real
 
 
+def why_not(source: SourceFile) -> str:
+    if source.kind != "python":
+        return f"{source.kind} files are not rewritten"
+    return "not a file inside the project root"
+
+
 def fix_paths(paths: Sequence[str], settings: Settings, diagnostics: Sequence[Diagnostic], unsafe: bool, write: bool) -> Outcome:
     """Fix (or, with write=False, diff) every file that has an applicable fix."""
     outcome = Outcome()
@@ -289,7 +295,7 @@ def fix_paths(paths: Sequence[str], settings: Settings, diagnostics: Sequence[Di
             continue
         real = target(source, settings.root)
         if real is None:
-            outcome.skipped.append(f"{source.path}: not a file inside the project root")
+            outcome.skipped.append(f"{source.path}: {why_not(source)}; left untouched")
             continue
         if real in done_real:
             continue

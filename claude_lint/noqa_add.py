@@ -47,7 +47,7 @@ def add(paths: Sequence[str], settings: Settings, diagnostics: Sequence[Diagnost
             continue
         real = fix.target(source, settings.root)
         if real is None:
-            skipped.append(f"{source.path}: not a file inside the project root")
+            skipped.append(f"{source.path}: {fix.why_not(source)}; left untouched")
             continue
         try:
             with open(real, "rb") as fh:
