@@ -172,6 +172,8 @@ def fix_text(path: str, raw: bytes, settings: Settings, unsafe: bool, lint=None)
     `lint(path, settings, data)` gives the findings of in-memory contents (`relint`).
     """
     lint = lint or relint
+    if not fixes.is_python(path):
+        return None, Counter(), "only Python files are rewritten"
     try:
         text, encoding = fixes.decode(raw)
         # A BOM is part of the encoding (utf-8-sig): decoding drops it, encoding restores it.

@@ -373,3 +373,16 @@ def test_a_file_changed_on_disk_is_not_overwritten(tmp_path):
     fix.write_atomic(str(path), b"x = 3\n", expected=b"x = 2\n")
     assert path.read_bytes() == b"x = 3\n"
     assert [p.name for p in tmp_path.iterdir()] == ["f.py"]
+
+
+def test_non_python_inputs_are_never_rewritten(cli, tmp_path):
+    (tmp_path / "pyproject.toml").write_text("[project]\n")
+    batch = tmp_path / "nightly.jsonl"
+    batch.write_text('{"custom_id": "a", "params": {"model": "claude-sonnet-4-6", "max_tokens": 16000, "messages": []}}\n')
+    original = batch.read_bytes()
+    before = findings(cli, tmp_path, ".")
+    assert [d["code"] for d in before] == ["CL001"] and before[0]["fix"] is None
+    run = cli("check", ".", "--fix", "--unsafe-fixes", cwd=tmp_path)
+    assert run.returncode == 1 and batch.read_bytes() == original
+    piped = cli("check", "-", "--stdin-filename", "nightly.jsonl", "--fix", "--unsafe-fixes", cwd=tmp_path, input=original)
+    assert piped.stdout == original

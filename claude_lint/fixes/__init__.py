@@ -59,6 +59,13 @@ def source(path: str) -> Optional[str]:
         return None
 
 
+def is_python(path: str) -> bool:
+    """Fixes are built for Python sources only (a file named explicitly lints as Python)."""
+    from claude_lint.discover import kind_of
+
+    return kind_of(path) in (None, "python")
+
+
 def line_starts(text: str) -> List[int]:
     starts = [0]
     starts.extend(m.end() for m in _LINE_BREAK.finditer(text))
@@ -110,7 +117,7 @@ def _shift(base: Loc, line: int, column: int) -> Tuple[int, int]:
 
 def region(loc: Optional[Loc], text: Optional[str] = None) -> Optional[Region]:
     """The expression written at `loc`, parsed on its own; None if it is not one."""
-    if loc is None or loc.cell is not None:
+    if loc is None or loc.cell is not None or not is_python(loc.path):
         return None
     if text is None:
         text = source(loc.path)
