@@ -59,6 +59,9 @@ def build(call, arg) -> Optional[Fix]:
     return None
 
 
+_MARK = "Mark the last system block with cache_control"
+
+
 def _is_parameter(call) -> bool:
     for name in call.site.keywords("system"):
         raw = call.site.kwargs.get(name)
@@ -88,8 +91,20 @@ def _mark_last_block(where: Region, positions, blocks: cst.List, text: str, q: s
         start = where.loc_of(positions, last.elements[-1])
         if start.row != before.end_row:
             # One entry per line: the new entry gets its own line, indented like the last.
-            separator = "," + newline_of(text) + _indent(text, start)
-    return Fix("Mark the last system block with cache_control", "safe", (Edit(separator + entry, end.end_row, end.end_col, end.end_row, end.end_col),))
+            indent = _indent(text, start)
+            comma = last.elements[-1].comma
+            if (
+                isinstance(comma, cst.Comma)
+                and isinstance(comma.whitespace_before, cst.SimpleWhitespace)
+                and isinstance(comma.whitespace_after, cst.SimpleWhitespace)
+                and isinstance(last.rbrace.whitespace_before, cst.ParenthesizedWhitespace)
+            ):
+                # A trailing comma ends the line (maybe with a comment, which stays on its
+                # line): the new entry goes on a line of its own below it.
+                line = end.end_row + 1
+                return Fix(_MARK, "safe", (Edit(indent + entry + "," + newline_of(text), line, 1, line, 1),))
+            separator = "," + newline_of(text) + indent
+    return Fix(_MARK, "safe", (Edit(separator + entry, end.end_row, end.end_col, end.end_row, end.end_col),))
 
 
 def _indent(text: str, at: Loc) -> str:
