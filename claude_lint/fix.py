@@ -23,7 +23,7 @@ import re
 import stat
 import tempfile
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Dict, List, Optional, Sequence, Tuple
 
 from claude_lint import fixes
@@ -157,11 +157,23 @@ def parses(text: str, parser: Optional[str]) -> bool:
 # --- one file ---------------------------------------------------------------------------
 
 
+def per_call(settings: Settings) -> Settings:
+    """The settings with project-wide rules (CL003) left out: their findings carry no fix,
+    and judging them would read the whole project again for every file fixed."""
+    from claude_lint.checks import by_code
+    from claude_lint.checks.base import Rule
+    from claude_lint.config import selected
+
+    rules = by_code()
+    codes = tuple(c for c in selected(settings) if c in rules and type(rules[c]).check_project is Rule.check_project)
+    return replace(settings, select=codes, extend_select=(), ignore=())
+
+
 def relint(display_path: str, settings: Settings, data: bytes) -> List[Diagnostic]:
-    """The findings of one file's in-memory contents."""
+    """The findings of one file's in-memory contents, from the per-call rules."""
     from claude_lint.engine import lint
 
-    result = lint([display_path], settings, stdin=(display_path, data))
+    result = lint([display_path], per_call(settings), stdin=(display_path, data))
     shown = {os.path.abspath(display_path)}
     return [d for d in result.diagnostics if os.path.abspath(d.loc.path) in shown]
 
@@ -292,6 +304,7 @@ def fix_paths(paths: Sequence[str], settings: Settings, diagnostics: Sequence[Di
         return outcome
     sources, _ = discover(paths, settings)
     done_real = set()
+
     for source in sources:
         if source.abspath not in wanted:
             continue

@@ -76,7 +76,9 @@ def _stdin(args, settings: Settings, stdin: Tuple[str, bytes]) -> int:
     sys.stdout.buffer.flush()
     from claude_lint.report.text import line
 
-    remaining = fix.relint(name, settings, after)
+    from claude_lint.engine import lint
+
+    remaining = lint([], settings, stdin=(name, after)).diagnostics
     for d in remaining:
         sys.stderr.write(line(d) + "\n")
     return EXIT_FINDINGS if remaining and not args.exit_zero else EXIT_CLEAN
