@@ -386,3 +386,35 @@ def test_non_python_inputs_are_never_rewritten(cli, tmp_path):
     assert run.returncode == 1 and batch.read_bytes() == original
     piped = cli("check", "-", "--stdin-filename", "nightly.jsonl", "--fix", "--unsafe-fixes", cwd=tmp_path, input=original)
     assert piped.stdout == original
+
+
+def test_unsafe_fixes_replace_a_retired_model(cli, tree):
+    [d] = [d for d in findings(cli, tree, "cl007_retired.py") if d["code"] == "CL007"]
+    assert d["fix"]["applicability"] == "unsafe"
+    original = (tree / "cl007_retired.py").read_bytes()
+    cli("check", "cl007_retired.py", "--fix", cwd=tree)
+    assert (tree / "cl007_retired.py").read_bytes() == original  # unsafe: not without the flag
+    cli("check", "cl007_retired.py", "--fix", "--unsafe-fixes", cwd=tree)
+    fixed = (tree / "cl007_retired.py").read_bytes()
+    assert fixed == original.replace(b"model='claude-opus-4-1'", b"model='claude-opus-4-8'")
+    assert [d for d in findings(cli, tree, "cl007_retired.py") if d["code"] == "CL007"] == []
+
+
+def test_display_only_fixes_are_never_applied(cli, tmp_path):
+    (tmp_path / "pyproject.toml").write_text("[project]\n")
+    app = tmp_path / "app.py"
+    app.write_text('import anthropic\nclient = anthropic.Anthropic()\nclient.messages.create(model="claude-sonnet-4-6", max_tokens=32000, messages=[])\n')
+    original = app.read_bytes()
+    [d] = findings(cli, tmp_path, ".", "--select", "CL008")
+    assert d["fix"]["applicability"] == "display-only"
+    run = cli("check", ".", "--select", "CL008", "--fix", "--unsafe-fixes", cwd=tmp_path)
+    assert run.returncode == 1 and app.read_bytes() == original
+    diff = cli("check", ".", "--select", "CL008", "--diff", "--unsafe-fixes", cwd=tmp_path)
+    assert (diff.returncode, diff.stdout) == (0, b"")
+    shown = cli("check", ".", "--select", "CL008", "--show-fixes", cwd=tmp_path).stdout.decode()
+    assert "fix (display-only): Use client.messages.stream(...)" in shown
+
+
+def test_diff_base_is_not_combined_with_fixing(cli, tree):
+    run = cli("check", ".", "--fix", "--diff-base", "HEAD", cwd=tree)
+    assert run.returncode == 2 and b"--diff-base cannot be combined" in run.stderr

@@ -16,6 +16,10 @@ EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
 
 def run(args, paths: List[str], settings: Settings, stdin: Optional[Tuple[str, bytes]]) -> int:
+    if getattr(args, "diff_base", None):
+        # Fixing only the findings on changed lines would leave files half fixed.
+        sys.stderr.write("claude-lint: error: --diff-base cannot be combined with --fix, --diff or --add-noqa\n")
+        return EXIT_ERROR
     if stdin is not None:
         return _stdin(args, settings, stdin)
     from claude_lint.engine import lint
