@@ -361,34 +361,3 @@ def _lines(text: str) -> List[str]:
     if last < len(text):
         out.append(text[last:])
     return out
-
-
-def summary(outcome: Outcome, show: bool) -> str:
-    """ruff's `--show-fixes` listing: per file, how many of each code were fixed."""
-    if not show or not outcome.count:
-        return ""
-    from claude_lint.checks import by_code
-
-    rules = by_code()
-    out = [f"Fixed {outcome.count} error{'s' if outcome.count != 1 else ''}:"]
-    for path in sorted(outcome.fixed):
-        if not outcome.fixed[path]:
-            continue
-        out.append(f"- {path}:")
-        for code, n in sorted(outcome.fixed[path].items()):
-            name = rules[code].name if code in rules else ""
-            out.append(f"    {n} \u00d7 {code} ({name})")
-    return "\n".join(out) + "\n"
-
-
-def hint(diagnostics: Sequence[Diagnostic], unsafe: bool) -> str:
-    """ruff's nudge after a plain check: how many findings --fix would repair."""
-    safe = sum(1 for d in diagnostics if applicable(d.fix, unsafe))
-    hidden = 0 if unsafe else sum(1 for d in diagnostics if applicable(d.fix, True)) - safe
-    out = ""
-    if safe:
-        out += f"[*] {safe} fixable with the `--fix` option"
-        out += f" ({hidden} hidden fix{'es' if hidden != 1 else ''} can be enabled with the `--unsafe-fixes` option).\n" if hidden else ".\n"
-    elif hidden:
-        out += f"No fixes available ({hidden} hidden fix{'es' if hidden != 1 else ''} can be enabled with the `--unsafe-fixes` option).\n"
-    return out

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from claude_lint import fix, fixes, noqa_add
+from claude_lint import fix, fixes
 from claude_lint.config import Settings
 from claude_lint.diagnostics import Diagnostic, Edit, Fix
 from claude_lint.facts import Loc
@@ -278,49 +278,6 @@ def test_overlapping_fixes_wait_for_the_next_pass():
     assert fix.choose(text, [b, a, c], unsafe=True) == [a, c]
     assert fix.apply_edits(text, a.fix.edits + c.fix.edits) == "AdeCf\n"
     assert fix.apply_edits(text, (Edit("x", 9, 1, 9, 2),)) is None  # out of range: no edit
-
-
-# --- --add-noqa ---------------------------------------------------------------------------
-
-
-def test_add_noqa_silences_every_finding(cli, tree):
-    before = findings(cli, tree, ".")
-    assert before
-    run = cli("check", ".", "--add-noqa", cwd=tree)
-    assert run.returncode == 0
-    assert run.stderr.startswith(b"Added ") and b"Added 0 " not in run.stderr
-    assert findings(cli, tree, ".") == []
-    for path in tree.glob("*.py"):
-        ast.parse(fixes.decode(path.read_bytes())[0])
-    snapshot = {p: p.read_bytes() for p in tree.glob("*.py")}
-    again = cli("check", ".", "--add-noqa", cwd=tree)
-    assert b"Added 0 noqa directives." in again.stderr
-    assert {p: p.read_bytes() for p in tree.glob("*.py")} == snapshot
-    assert (tree / "crlf_bom.py").read_bytes().count(b"\n") == (tree / "crlf_bom.py").read_bytes().count(b"\r\n")
-
-
-def test_add_noqa_placement():
-    text = (
-        'LONG = """first\n'
-        'last"""\n'
-        "call(a, \\\n"
-        "     b)\n"
-        "other()  # why\n"
-        "more()  # noqa: CL003\n"
-        "bare()  # noqa\n"
-    )
-    new, n = noqa_add.add_to_text(text, {1: {"CL002"}, 3: {"CL001"}, 5: {"CL001"}, 6: {"CL001", "CL003"}, 7: {"CL004"}})
-    assert n == 4
-    assert new == (
-        'LONG = """first\n'
-        'last"""  # noqa: CL002\n'
-        "call(a, \\\n"
-        "     b)  # noqa: CL001\n"
-        "other()  # why  # noqa: CL001\n"
-        "more()  # noqa: CL003, CL001\n"
-        "bare()  # noqa\n"
-    )
-    assert noqa_add.add_to_text(new, {1: {"CL002"}}) == (new, 0)
 
 
 CALLS = [

@@ -7,10 +7,11 @@ A missing path or a bad option is 2, as everywhere.
 from __future__ import annotations
 
 import sys
-from typing import List, Optional, Tuple
+from typing import List, Optional, Sequence, Tuple
 
 from claude_lint import fix
 from claude_lint.config import Settings
+from claude_lint.diagnostics import Diagnostic
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -56,7 +57,7 @@ def _render(args, result, outcome: fix.Outcome) -> None:
     output = renderer(args.output_format)(result, {"statistics": args.statistics, "quiet": args.quiet})
     if args.output_format == "text" and not args.quiet:
         if args.show_fixes:
-            output += fix.summary(outcome, True)
+            output += summary(outcome, True)
         elif outcome.count:
             output += f"Fixed {outcome.count} error{'s' if outcome.count != 1 else ''}.\n"
     sys.stdout.write(output)
@@ -99,9 +100,40 @@ def after_check(args, result) -> str:
         for d in result.diagnostics:
             if d.fix is not None:
                 out += f"{line(d)}\n    fix ({d.fix.applicability}): {d.fix.message}\n"
-    return out + fix.hint(result.diagnostics, getattr(args, "unsafe_fixes", False))
+    return out + hint(result.diagnostics, getattr(args, "unsafe_fixes", False))
 
 
 def _warn(messages) -> None:
     for message in messages:
         sys.stderr.write(f"claude-lint: warning: {message}\n")
+
+
+def summary(outcome: fix.Outcome, show: bool) -> str:
+    """ruff's `--show-fixes` listing: per file, how many of each code were fixed."""
+    if not show or not outcome.count:
+        return ""
+    from claude_lint.checks import by_code
+
+    rules = by_code()
+    out = [f"Fixed {outcome.count} error{'s' if outcome.count != 1 else ''}:"]
+    for path in sorted(outcome.fixed):
+        if not outcome.fixed[path]:
+            continue
+        out.append(f"- {path}:")
+        for code, n in sorted(outcome.fixed[path].items()):
+            name = rules[code].name if code in rules else ""
+            out.append(f"    {n} \u00d7 {code} ({name})")
+    return "\n".join(out) + "\n"
+
+
+def hint(diagnostics: Sequence[Diagnostic], unsafe: bool) -> str:
+    """ruff's nudge after a plain check: how many findings --fix would repair."""
+    safe = sum(1 for d in diagnostics if fix.applicable(d.fix, unsafe))
+    hidden = 0 if unsafe else sum(1 for d in diagnostics if fix.applicable(d.fix, True)) - safe
+    out = ""
+    if safe:
+        out += f"[*] {safe} fixable with the `--fix` option"
+        out += f" ({hidden} hidden fix{'es' if hidden != 1 else ''} can be enabled with the `--unsafe-fixes` option).\n" if hidden else ".\n"
+    elif hidden:
+        out += f"No fixes available ({hidden} hidden fix{'es' if hidden != 1 else ''} can be enabled with the `--unsafe-fixes` option).\n"
+    return out
