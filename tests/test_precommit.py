@@ -59,12 +59,12 @@ def pre_commit_home(tmp_path_factory) -> Path:
     return tmp_path_factory.mktemp("pre-commit-home")
 
 
-def consumer(tmp_path: Path, hook_repo, files: dict) -> Path:
+def consumer(tmp_path: Path, hook_repo, files: dict, hook: str = "claude-lint") -> Path:
     src, sha = hook_repo
     repo = tmp_path / "consumer"
     repo.mkdir()
     (repo / ".pre-commit-config.yaml").write_text(
-        f"repos:\n  - repo: {src.as_posix()}\n    rev: {sha}\n    hooks:\n      - id: claude-lint\n"
+        f"repos:\n  - repo: {src.as_posix()}\n    rev: {sha}\n    hooks:\n      - id: {hook}\n"
     )
     for name, text in files.items():
         (repo / name).parent.mkdir(parents=True, exist_ok=True)
@@ -110,3 +110,26 @@ def test_hook_on_changed_files_still_sees_the_whole_project(tmp_path, hook_repo,
     assert done.returncode == 1, done.stdout + done.stderr
     assert "CL001" in done.stdout
     assert "CL003" not in done.stdout
+
+
+LONG = "You answer billing questions for Acme. Quote the policy section. " * 400
+UNCACHED = (
+    "import anthropic\n\nclient = anthropic.Anthropic()\n"
+    f"SYSTEM = {LONG!r}\n\n\n"
+    "def answer(q):\n"
+    "    return client.messages.create(\n"
+    '        model="claude-sonnet-4-6",\n        max_tokens=500,\n        system=SYSTEM,\n'
+    '        messages=[{"role": "user", "content": q}],\n    )\n'
+)
+
+
+def test_fix_hook_applies_the_safe_fix(tmp_path, hook_repo, pre_commit_home):
+    repo = consumer(tmp_path, hook_repo, {"pyproject.toml": PYPROJECT, "app/faq.py": UNCACHED}, hook="claude-lint-fix")
+    done = run_pre_commit(repo, pre_commit_home, "--all-files")
+    # pre-commit fails a hook that modified files, so the user reviews the fix before committing
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "files were modified by this hook" in done.stdout
+    fixed = (repo / "app" / "faq.py").read_text()
+    assert '"cache_control": {"type": "ephemeral"}' in fixed
+    again = run_pre_commit(repo, pre_commit_home, "--all-files")
+    assert again.returncode == 0, again.stdout + again.stderr
