@@ -112,6 +112,7 @@ def die(msg: str) -> NoReturn:
 class Sample:
     seconds: float
     rc: object  # int exit code, or "timeout"
+    cpu: float = 0.0  # user + system CPU seconds of the process and its children
 
 
 @dataclass
@@ -127,6 +128,10 @@ class Series:
         return statistics.median(self.times) if self.samples else None
 
     @property
+    def cpu_median(self) -> float | None:
+        return statistics.median(s.cpu for s in self.samples) if self.samples else None
+
+    @property
     def failures(self) -> list[object]:
         return [s.rc for s in self.samples if s.rc != 0]
 
@@ -134,6 +139,7 @@ class Series:
 def run_timed(cmd: Sequence[str], cwd: Path, timeout: float) -> tuple[Sample, str]:
     """Run ``cmd``, output discarded; return wall time and stderr tail."""
     with tempfile.TemporaryFile() as err:
+        before = _children_cpu()
         start = time.perf_counter()
         try:
             proc = subprocess.run(cmd, check=False, cwd=cwd, stdin=subprocess.DEVNULL,
@@ -143,9 +149,21 @@ def run_timed(cmd: Sequence[str], cwd: Path, timeout: float) -> tuple[Sample, st
         except subprocess.TimeoutExpired:
             rc = "timeout"
         elapsed = time.perf_counter() - start
+        cpu = _children_cpu() - before
         err.seek(0)
         tail = err.read()[-2000:].decode("utf-8", "replace")
-    return Sample(elapsed, rc), tail
+    return Sample(elapsed, rc, cpu), tail
+
+
+def _children_cpu() -> float:
+    """CPU seconds used so far by waited-for children (all threads and processes).
+    On a busy machine wall time stretches with the load; CPU time much less so."""
+    try:
+        import resource
+    except ImportError:  # not on this platform
+        return 0.0
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def capture(cmd: Sequence[str], cwd: Path | None = None) -> tuple[int, str]:
@@ -518,6 +536,20 @@ def render(ctx: dict) -> str:
             t = s.times
             lines.append(f"| {name} {tool} | {min(t):.3f} | {s.median:.3f} | {max(t):.3f} | "
                          + " ".join(f"{x:.3f}" for x in t) + " |")
+    lines += [
+        "",
+        "## CPU time (user + system, all threads and processes; medians)",
+        "",
+        ("Wall time is what the targets are judged on. On a shared machine it stretches "
+         "with the load (see the load average above); CPU time shows the work itself."),
+        "",
+        "| series | wall median | CPU median |",
+        "| --- | ---: | ---: |",
+    ]
+    for name, group in ctx["series"].items():
+        for kind, s in group.items():
+            tool = "ruff" if kind == "ruff" else f"claude-lint {kind}"
+            lines.append(f"| {name} {tool} | {fmt_s(s.median)} | {fmt_s(s.cpu_median)} |")
     if ctx["notes"]:
         lines += ["", "## Notes", ""] + [f"- {n}" for n in ctx["notes"]]
     return "\n".join(lines) + "\n"

@@ -12,7 +12,6 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Dict, Iterable, Optional, Tuple
 
-import yaml
 
 DATA = Path(__file__).with_name("models.yaml")
 
@@ -127,7 +126,10 @@ def _model(raw: dict, where: str) -> Model:
 
 @lru_cache(maxsize=1)
 def load() -> Catalog:
-    data = yaml.safe_load(DATA.read_text(encoding="utf-8"))
+    import yaml  # here, not at import: a run that finds no call never needs it
+
+    # CSafeLoader is SafeLoader in C (libyaml): the same safe constructor, ten times faster.
+    data = yaml.load(DATA.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     models = {}
     for raw in data["models"]:
         model = _model(raw, str(DATA))

@@ -42,6 +42,8 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--no-respect-gitignore", action="store_true", help="lint files that .gitignore excludes")
     check.add_argument("--force-exclude", action="store_true", help="apply exclusions to files named on the command line too")
     check.add_argument("--diff-base", metavar="REV", help="report only findings on lines changed since the git revision REV")
+    check.add_argument("--no-cache", action="store_true", help="neither read nor write the facts cache")
+    check.add_argument("--cache-dir", help="where the facts cache lives (default: .claude-lint-cache at the project root)")
     check.add_argument("-q", "--quiet", action="store_true", help="print findings only, no summary")
     check.add_argument("--fix", action="store_true", help="apply safe fixes (atomically; files that would not parse are left untouched)")
     check.add_argument("--unsafe-fixes", action="store_true", help="also apply (or count) fixes that may change behaviour")
@@ -173,6 +175,10 @@ def _check(args) -> int:
             overrides["respect_gitignore"] = False
         if args.force_exclude:
             overrides["force_exclude"] = True
+        if args.no_cache:
+            overrides["no_cache"] = True
+        if args.cache_dir:
+            overrides["cache_dir"] = os.path.abspath(args.cache_dir)
         settings = replace(settings, **overrides)
     except config.ConfigError as exc:
         sys.stderr.write(f"claude-lint: error: {exc}\n")

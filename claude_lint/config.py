@@ -44,6 +44,8 @@ class Settings:
     rule_options: Tuple[Tuple[str, Tuple[Tuple[str, object], ...]], ...] = ()
     models: Tuple[Dict, ...] = ()
     prompt_files: Tuple[str, ...] = ()
+    cache_dir: Optional[str] = None  # default: .claude-lint-cache at the root
+    no_cache: bool = False
 
     def options_for(self, code: str) -> Dict[str, object]:
         for c, opts in self.rule_options:
@@ -64,6 +66,7 @@ KEYS = {
     "force-exclude": ("force_exclude", "bool"),
     "models": ("models", "models"),
     "prompt-files": ("prompt_files", "strings"),
+    "cache-dir": ("cache_dir", "string"),
 }
 
 
@@ -162,6 +165,10 @@ def _typed(key: str, value, kind: str, where: str):
     if kind == "bool":
         if not isinstance(value, bool):
             raise ConfigError(f"{where}: `{key}` must be true or false, got {value!r}")
+        return value
+    if kind == "string":
+        if not isinstance(value, str) or not value.strip():
+            raise ConfigError(f"{where}: `{key}` must be a non-empty string, got {value!r}")
         return value
     if kind in ("strings", "codes"):
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):

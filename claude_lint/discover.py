@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import fnmatch
 import os
+import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Dict, Iterator, List, Optional, Sequence, Tuple
 
 import pathspec
@@ -38,11 +40,18 @@ def kind_of(path: str) -> Optional[str]:
 
 
 def _excluded(rel: str, name: str, patterns: Sequence[str]) -> bool:
+    matcher = _matcher(tuple(patterns))
+    return matcher(os.path.normcase(name)) is not None or matcher(os.path.normcase(rel)) is not None
+
+
+@lru_cache(maxsize=8)
+def _matcher(patterns: Tuple[str, ...]):
+    """One regex for every pattern: fnmatch(name or rel, pat) or fnmatch(rel, pat + "/*"), as one match call."""
+    alternatives = []
     for pat in patterns:
-        pat = pat.rstrip("/")
-        if fnmatch.fnmatch(name, pat) or fnmatch.fnmatch(rel, pat) or fnmatch.fnmatch(rel, pat + "/*"):
-            return True
-    return False
+        pat = os.path.normcase(pat.rstrip("/"))
+        alternatives += [fnmatch.translate(pat), fnmatch.translate(pat + "/*")]
+    return re.compile("|".join(alternatives) or "(?!)").match
 
 
 class _GitIgnores:
@@ -52,6 +61,7 @@ class _GitIgnores:
         self.root = root
         self.enabled = enabled
         self.specs: Dict[str, Optional[pathspec.PathSpec]] = {}
+        self.chains: Dict[str, List[Tuple[str, pathspec.PathSpec]]] = {}
 
     def _spec(self, folder: str) -> Optional[pathspec.PathSpec]:
         if folder not in self.specs:
@@ -69,19 +79,30 @@ class _GitIgnores:
     def ignored(self, abspath: str, is_dir: bool) -> bool:
         if not self.enabled:
             return False
-        folder = os.path.dirname(abspath)
-        while True:
-            spec = self._spec(folder)
-            if spec is not None:
-                rel = os.path.relpath(abspath, folder).replace(os.sep, "/")
-                if spec.match_file(rel + ("/" if is_dir else "")):
-                    return True
-            if folder == self.root or not folder.startswith(self.root):
-                return False
-            parent = os.path.dirname(folder)
-            if parent == folder:
-                return False
-            folder = parent
+        for folder, spec in self._specs_above(os.path.dirname(abspath)):
+            prefix = folder.rstrip(os.sep) + os.sep
+            rel = abspath[len(prefix):] if abspath.startswith(prefix) else os.path.relpath(abspath, folder)
+            if spec.match_file(rel.replace(os.sep, "/") + ("/" if is_dir else "")):
+                return True
+        return False
+
+    def _specs_above(self, folder: str) -> List[Tuple[str, pathspec.PathSpec]]:
+        """The .gitignore specs from `folder` up to the root, nearest first; once per folder."""
+        if folder not in self.chains:
+            chain = []
+            probe = folder
+            while True:
+                spec = self._spec(probe)
+                if spec is not None:
+                    chain.append((probe, spec))
+                if probe == self.root or not probe.startswith(self.root):
+                    break
+                parent = os.path.dirname(probe)
+                if parent == probe:
+                    break
+                probe = parent
+            self.chains[folder] = chain
+        return self.chains[folder]
 
 
 def display(abspath: str) -> str:
@@ -95,12 +116,15 @@ def display(abspath: str) -> str:
 def discover(paths: Sequence[str], settings: Settings) -> Tuple[List[SourceFile], List[str]]:
     """The files to lint, and the paths given that do not exist."""
     root = os.path.abspath(settings.root)
+    root_prefix = root.rstrip(os.sep) + os.sep
     patterns = tuple(settings.exclude) + tuple(settings.extend_exclude)
     git = _GitIgnores(root, settings.respect_gitignore)
     files: Dict[str, SourceFile] = {}
     missing = []
 
     def rel_of(abspath: str) -> str:
+        if abspath.startswith(root_prefix):  # both normalised by abspath: relpath's answer, cheaply
+            return abspath[len(root_prefix):].replace(os.sep, "/")
         rel = os.path.relpath(abspath, root)
         return abspath if rel.startswith("..") else rel.replace(os.sep, "/")
 
@@ -125,16 +149,24 @@ def discover(paths: Sequence[str], settings: Settings) -> Tuple[List[SourceFile]
 
 def _walk(top: str, skip) -> Iterator[SourceFile]:
     seen = set()
+    cwd = os.getcwd()
+    cwd_prefix = cwd.rstrip(os.sep) + os.sep  # os.walk of an absolute top yields normalised folders
     for folder, dirs, names in os.walk(top, followlinks=False):
-        real = os.path.realpath(folder)
+        try:
+            st = os.stat(folder)
+            real = (st.st_dev, st.st_ino)  # one stat, where realpath costs an lstat per path component
+        except OSError:
+            real = os.path.realpath(folder)
         if real in seen:
             dirs[:] = []
             continue
         seen.add(real)
         dirs[:] = sorted(d for d in dirs if not skip(os.path.join(folder, d), True))
+        shown = "." if folder == cwd else folder[len(cwd_prefix):] if folder.startswith(cwd_prefix) else display(folder)
         for name in sorted(names):
             path = os.path.join(folder, name)
             kind = kind_of(name)
             if kind is None or skip(path, False):
                 continue
-            yield SourceFile(display(path), path, kind)
+            # display(path), from the folder's: one relpath per folder instead of one per file.
+            yield SourceFile(name if shown == "." else os.path.join(shown, name), path, kind)

@@ -16,6 +16,7 @@ from claude_lint.config import Settings, selected
 from claude_lint.diagnostics import Diagnostic
 from claude_lint.discover import SourceFile, discover, display
 from claude_lint.extract import extract_source, module_name, wants
+from claude_lint.extract.prefilter import may_call, needs_parse
 from claude_lint.facts import FileError, FileFacts, Loc
 from claude_lint.link import Call, Project
 
@@ -55,15 +56,23 @@ def read_source(abspath: str, shown: str, data: Optional[bytes] = None) -> Tuple
 
 
 class Linter:
-    def __init__(self, settings: Settings):
+    def __init__(self, settings: Settings, prefilter: bool = True):
         self.settings = settings
+        self.prefilter = prefilter  # False: parse every file (tests prove it changes nothing)
         self.root = os.path.abspath(settings.root)
-        base = catalog_mod.load()
-        self.catalog = base.with_extra(settings.models) if settings.models else base
+        self._catalog: Optional[catalog_mod.Catalog] = None
         self.codes = selected(settings)
         rules = by_code()
         self.rules = [rules[c] for c in self.codes if c in rules]
         self.project = Project(self.root, self._load_other)
+
+    @property
+    def catalog(self) -> catalog_mod.Catalog:
+        """Loaded on first use: a run that finds no call never reads models.yaml."""
+        if self._catalog is None:
+            base = catalog_mod.load()
+            self._catalog = base.with_extra(self.settings.models) if self.settings.models else base
+        return self._catalog
 
     def _load_other(self, abspath: str) -> Optional[FileFacts]:
         """A module some value resolves into: parsed whatever the pre-filter says."""
@@ -72,14 +81,38 @@ class Linter:
             return None
         return extract_source(text, display(abspath), abspath, "python", module_name(abspath, self.root), prefilter=False)
 
-    def facts_for(self, source: SourceFile, data: Optional[bytes] = None) -> FileFacts:
+    def facts_for(self, source: SourceFile, data: Optional[bytes] = None, triaged: bool = False) -> FileFacts:
+        """triaged: `triage` already said this file needs a parse."""
         if data is None and not wants(source.kind, source.abspath, self.settings, MAX_FILE_BYTES):
             return FileFacts(source.path, source.abspath, None, source.kind, parsed=False)
+        if not triaged:
+            cheap = self.triage(source, data)
+            if cheap is not None:
+                return cheap
         text, error, _ = read_source(source.abspath, source.path, data)
         fixes.remember(source.abspath, text if data is not None and source.kind == "python" else None)
         if error is not None:
             return FileFacts(source.path, source.abspath, None, source.kind, errors=(error,))
-        return extract_source(text, source.path, source.abspath, source.kind, module_name(source.abspath, self.root), prefilter=True, settings=self.settings)
+        module = module_name(source.abspath, self.root)
+        if self.prefilter and source.kind == "python":
+            from claude_lint.extract import python
+
+            return python.extract(text, source.path, source.abspath, module, calls_only=True)
+        return extract_source(text, source.path, source.abspath, source.kind, module, prefilter=self.prefilter, settings=self.settings)
+
+    def triage(self, source: SourceFile, data: Optional[bytes] = None) -> Optional[FileFacts]:
+        """The facts of a file that needs no parse (unreadable, or no LLM call per the
+        pre-filter), cheaply; None when it must be parsed."""
+        text, error, raw = read_source(source.abspath, source.path, data)
+        if error is not None:
+            return FileFacts(source.path, source.abspath, None, source.kind, errors=(error,))
+        if not (self.prefilter and source.kind == "python"):
+            return None
+        # The byte patterns are ASCII and Python source encodings are ASCII-compatible:
+        # the raw bytes answer as the text would.
+        if needs_parse(raw) and may_call(text):
+            return None
+        return FileFacts(source.path, source.abspath, module_name(source.abspath, self.root), "python", parsed=False)
 
     def run(self, all_facts: Sequence[FileFacts]) -> List[Diagnostic]:
         for facts in all_facts:
@@ -89,7 +122,7 @@ class Linter:
         self.calls = calls
         found: List[Diagnostic] = []
         for rule in self.rules:
-            ctx = Context(self.catalog, {**rule.options, **self.settings.options_for(rule.code)})
+            ctx = Context(_LazyCatalog(self), {**rule.options, **self.settings.options_for(rule.code)})
             for call in calls:
                 for d in rule.check_call(call, ctx):
                     # A finding reported where a value is defined can be silenced at the call too.
@@ -108,6 +141,9 @@ class Linter:
         return sorted(kept.values(), key=Diagnostic.sort_key)
 
     def _suppressed(self, code: str, loc: Loc, facts: Optional[FileFacts]) -> bool:
+        if facts is not None and not facts.parsed:
+            # Skipped by the pre-filter, so no noqa facts; if a value resolved into it, link parsed it whole.
+            facts = self.project.loaded(facts.abspath) or facts
         rel = os.path.relpath(os.path.abspath(loc.path), self.root).replace(os.sep, "/")
         for glob, codes in self.settings.per_file_ignores:
             if (fnmatch.fnmatch(rel, glob) or fnmatch.fnmatch(os.path.basename(rel), glob)) and any(code.startswith(c) for c in codes):
@@ -127,8 +163,23 @@ class Linter:
         return False
 
 
-def lint(paths: Sequence[str], settings: Settings, stdin: Optional[Tuple[str, bytes]] = None, context_cache: Optional[Dict] = None) -> Result:
-    linter = Linter(settings)
+class _LazyCatalog:
+    """The linter's catalogue, read on first use: a run that finds no call never reads models.yaml."""
+
+    def __init__(self, linter: Linter):
+        self._linter = linter
+
+    def __getattr__(self, name: str):
+        return getattr(self._linter.catalog, name)
+
+
+def lint(paths: Sequence[str], settings: Settings, stdin: Optional[Tuple[str, bytes]] = None, context_cache: Optional[Dict] = None, prefilter: bool = True) -> Result:
+    from claude_lint import cache as cache_mod
+
+    linter = Linter(settings, prefilter=prefilter)
+    cache = None if stdin is not None else cache_mod.FactsCache.open(settings, prefilter)
+    if cache is not None:
+        linter.project = Project(linter.root, cache_mod.cached_loader(cache, linter._load_other, linter.root))
     if stdin is not None:
         name, data = stdin
         abspath = os.path.abspath(name)
@@ -137,9 +188,15 @@ def lint(paths: Sequence[str], settings: Settings, stdin: Optional[Tuple[str, by
         missing: List[str] = []
     else:
         sources, missing = discover(paths, settings)
-        facts = [linter.facts_for(s) for s in sources]
+        facts = cache_mod.gather(linter, sources, cache)
     context = _project_context(linter, sources)
-    diagnostics = linter.run(facts + [_context_facts(linter, s, context_cache) for s in context])
+    if context_cache is None:
+        context_facts = cache_mod.gather(linter, context, cache) if context else []
+    else:
+        context_facts = [_context_facts(linter, s, context_cache) for s in context]
+    diagnostics = linter.run(facts + context_facts)
+    if cache is not None:
+        cache.save()
     calls = linter.calls
     if context:
         # the rest of the project was read for its facts only: report on the files given

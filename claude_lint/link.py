@@ -98,6 +98,10 @@ class Project:
             self._facts[key] = self._load(key) if self.inside(key) else None
         return self._facts[key]
 
+    def loaded(self, abspath: str) -> Optional[FileFacts]:
+        """The facts of a file already added or loaded, without loading it."""
+        return self._facts.get(os.path.realpath(abspath))
+
     def inside(self, path: str) -> bool:
         real = os.path.realpath(path)
         return real == self.root or real.startswith(self.root + os.sep)

@@ -9,11 +9,13 @@ from claude_lint.facts import FileFacts
 
 
 def _python(text: str, path: str, abspath: str, module: Optional[str], prefilter: bool, settings=None) -> FileFacts:
-    from claude_lint.extract import python
+    from claude_lint.extract.prefilter import may_call, needs_parse
 
-    if prefilter and not python.needs_parse(text.encode("utf-8", "surrogatepass")):
+    if prefilter and not (needs_parse(text.encode("utf-8", "surrogatepass")) and may_call(text)):
         return FileFacts(path, abspath, module, "python", parsed=False)
-    return python.extract(text, path, abspath, module)
+    from claude_lint.extract import python  # libcst: imported only when a file needs it
+
+    return python.extract(text, path, abspath, module, calls_only=prefilter)
 
 
 def _lazy(module: str) -> Callable[..., FileFacts]:
@@ -68,7 +70,8 @@ def extract_source(text: str, path: str, abspath: str, kind: str, module: Option
 
 
 def module_name(abspath: str, root: str) -> Optional[str]:
-    rel = os.path.relpath(abspath, root)
+    prefix = root.rstrip(os.sep) + os.sep
+    rel = abspath[len(prefix):] if abspath.startswith(prefix) and os.path.isabs(root) else os.path.relpath(abspath, root)
     if rel.startswith(".."):
         return None
     stem = os.path.splitext(rel)[0].replace(os.sep, ".")

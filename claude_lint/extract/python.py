@@ -21,22 +21,42 @@ OUTPUT_LIMIT_SET = re.compile(r"""\b(?:max_tokens|max_completion_tokens|max_outp
 
 
 def needs_parse(data: bytes) -> bool:
-    """Byte-level pre-filter: could this file hold an LLM call at all?"""
-    return any(n in data for n in sdk.PREFILTER_NAMES) and any(s in data for s in sdk.PREFILTER_SHAPES)
+    """Byte-level pre-filter: could this file hold an LLM call at all? (see prefilter.py)"""
+    from claude_lint.extract.prefilter import needs_parse as needs
+
+    return needs(data)
 
 
-def extract(text: str, path: str, abspath: str, module: Optional[str]) -> FileFacts:
+def extract(text: str, path: str, abspath: str, module: Optional[str], calls_only: bool = False) -> FileFacts:
+    """calls_only: a file without a recognised call comes back unparsed (its constants are
+    read later, only if a value resolves into it), so positions are never computed for it."""
     try:
         tree = cst.parse_module(text)
     except cst.ParserSyntaxError as exc:
         return FileFacts(path, abspath, module, "python", errors=(_syntax_error(text, path, exc),))
     except RecursionError:
         return FileFacts(path, abspath, module, "python", errors=(FileError("CL901", "file nests too deeply to parse", Loc(path, 1, 1, 1, 1)),))
-    wrapper = MetadataWrapper(tree, unsafe_skip_copy=True)
-    positions = wrapper.resolve(PositionProvider)
+    positions = _LazyPositions(tree)
     collector = Collector()
     tree.visit(collector)
-    return _Extraction(text, path, abspath, module, tree, positions, collector).facts()
+    extraction = _Extraction(text, path, abspath, module, tree, positions, collector)
+    if calls_only and not any(extraction.call_sites(record) for record in collector.calls):
+        return FileFacts(path, abspath, module, "python", parsed=False)
+    return extraction.facts()
+
+
+class _LazyPositions:
+    """PositionProvider costs a full code generation of the tree (most of a parse's time):
+    resolved on the first position asked for, which files without an LLM call never ask."""
+
+    def __init__(self, tree: cst.Module):
+        self.tree = tree
+        self.resolved = None
+
+    def get(self, node, default=None):
+        if self.resolved is None:
+            self.resolved = MetadataWrapper(self.tree, unsafe_skip_copy=True).resolve(PositionProvider)
+        return self.resolved.get(node, default)
 
 
 class _Extraction:
@@ -96,6 +116,8 @@ class _Extraction:
                 continue
             client_chain = chain[:-n]
             provider = self.client_provider(receiver, client_chain, scope)
+            if provider is None and not all(k in _keywords(node, shape) for k in sdk.UNTYPED_RECEIVER_PROOF):
+                return []  # decided before the arguments are evaluated: they need positions
             kwargs = self.shape_kwargs(shape, node, scope)
             if options:
                 kwargs = Mapping(tuple(options_entries(self.ev, options, scope)) + kwargs.entries, kwargs.loc, kwargs.open, kwargs.key_locs)
@@ -295,6 +317,13 @@ def _syntax_error(text: str, path: str, exc: cst.ParserSyntaxError) -> FileError
     except (ValueError, RecursionError, MemoryError):
         pass
     return FileError("CL901", f"SyntaxError: {message}", Loc(path, row, col, row, col))
+
+
+def _keywords(node: cst.Call, shape) -> Tuple[str, ...]:
+    """The names shape_kwargs will give the arguments (keys of spreads are never final)."""
+    positional = [a for a in node.args if a.keyword is None and not a.star]
+    named = tuple(getattr(shape, "positional", ()))[: len(positional)]
+    return named + tuple(a.keyword.value for a in node.args if a.keyword is not None)
 
 
 def _decompose(func: cst.BaseExpression):

@@ -1,0 +1,270 @@
+"""The per-file facts cache: a re-run over unchanged files extracts nothing.
+
+Facts are a pure function of a file's bytes, its path (shown and as a module name),
+the extractor's code and the settings that reach extraction. An entry stores the
+facts with the content hash of the bytes they came from; the key of the whole cache
+file covers the rest (tool version, a fingerprint of the package's own source files,
+the settings, the project root, pre-filter on or off). A file whose size and mtime are
+unchanged is taken on trust, as ruff and git do; any other file is read and hashed,
+and its entry is used only if the hash matches.
+
+Layout: `.claude-lint-cache/` at the project root (or `cache-dir`), holding a
+`.gitignore` of `*` so that it ignores itself, and one `facts-<key>.pickle` per key.
+Writes are atomic (temp file, fsync, rename). A cache is never trusted with code: it is
+unpickled with a loader that admits only the plain data types of `claude_lint.facts`,
+and anything it cannot read (corrupt, truncated, from another version) is a miss.
+"""
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import io
+import os
+import pickle
+import sys
+from typing import Callable, Dict, List, Optional, Sequence, Tuple
+
+from claude_lint import __version__
+from claude_lint import facts as facts_mod
+from claude_lint.facts import FileFacts
+
+CACHE_DIR = ".claude-lint-cache"
+FORMAT = 1
+_UNPARSED = b"\x00"  # entry blob for facts the pre-filter left unparsed: NUL + kind
+# Settings that only choose files or judge facts: changing them keeps the facts valid.
+NOT_EXTRACTION = frozenset(
+    {"config_path", "select", "ignore", "extend_select", "per_file_ignores", "rule_options", "models",
+     "exclude", "extend_exclude", "respect_gitignore", "force_exclude", "cache_dir", "no_cache"}
+)
+
+# (size, mtime_ns, content hash, shown path, module name, pickled facts)
+Entry = Tuple[int, int, bytes, str, Optional[str], bytes]
+
+
+class _DataOnly(pickle.Unpickler):
+    """Admits the dataclasses of claude_lint.facts and nothing callable besides."""
+
+    def find_class(self, module: str, name: str):
+        if module == facts_mod.__name__:
+            found = getattr(facts_mod, name, None)
+            if isinstance(found, type) and dataclasses.is_dataclass(found):
+                return found
+        if module == "builtins" and name in ("frozenset", "set"):
+            return frozenset if name == "frozenset" else set
+        raise pickle.UnpicklingError(f"{module}.{name} is not allowed in a facts cache")
+
+
+def _loads(blob: bytes):
+    return _DataOnly(io.BytesIO(blob)).load()
+
+
+def digest(data: bytes) -> bytes:
+    return hashlib.blake2b(data, digest_size=16).digest()
+
+
+def _fingerprint() -> str:
+    """The package's own code: a changed extractor must not read facts an older one wrote."""
+    here = os.path.dirname(os.path.abspath(__file__))
+    parts = [__version__, str(FORMAT), sys.version]
+    for folder, dirs, names in os.walk(here):
+        dirs[:] = sorted(d for d in dirs if d != "__pycache__")
+        for name in sorted(names):
+            if name.endswith((".py", ".yaml")):
+                st = os.stat(os.path.join(folder, name))
+                parts.append(f"{os.path.relpath(os.path.join(folder, name), here)}:{st.st_size}:{st.st_mtime_ns}")
+    return "\n".join(parts)
+
+
+def _key(settings, prefilter: bool) -> str:
+    relevant = [(f.name, repr(getattr(settings, f.name))) for f in dataclasses.fields(settings) if f.name not in NOT_EXTRACTION]
+    text = repr((_fingerprint(), relevant, os.path.abspath(settings.root), prefilter))
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=12).hexdigest()
+
+
+def folder_for(settings) -> str:
+    configured = getattr(settings, "cache_dir", None)
+    return os.path.join(os.path.abspath(settings.root), configured or CACHE_DIR)
+
+
+class FactsCache:
+    def __init__(self, folder: str, key: str):
+        self.folder = folder
+        self.file = os.path.join(folder, f"facts-{key}.pickle")
+        self.entries: Dict[Tuple[bool, str], Entry] = {}
+        self.changed = False
+        try:
+            with open(self.file, "rb") as fh:
+                loaded = _loads(fh.read())
+            if isinstance(loaded, dict):
+                self.entries = loaded
+        except Exception:  # absent, corrupt, truncated, foreign: start empty
+            self.entries = {}
+
+    @classmethod
+    def open(cls, settings, prefilter: bool) -> Optional["FactsCache"]:
+        if getattr(settings, "no_cache", False):
+            return None
+        return cls(folder_for(settings), _key(settings, prefilter))
+
+    # --- look-ups ----------------------------------------------------------------------
+
+    def by_stat(self, full: bool, abspath: str, st: os.stat_result, path: str, module: Optional[str]) -> Optional[FileFacts]:
+        entry = self.entries.get((full, abspath))
+        if entry is None or entry[0] != st.st_size or entry[1] != st.st_mtime_ns:
+            return None
+        return self._facts(entry, abspath, path, module)
+
+    def by_content(self, full: bool, abspath: str, st: os.stat_result, hashed: bytes, path: str, module: Optional[str]) -> Optional[FileFacts]:
+        entry = self.entries.get((full, abspath))
+        if entry is None or entry[2] != hashed:
+            return None
+        found = self._facts(entry, abspath, path, module)
+        if found is not None:  # touched, not changed: remember the new stat
+            self.entries[(full, abspath)] = (st.st_size, st.st_mtime_ns) + entry[2:]
+            self.changed = True
+        return found
+
+    def _facts(self, entry, abspath: str, path: str, module: Optional[str]) -> Optional[FileFacts]:
+        try:
+            size, mtime, hashed, shown, mod, blob = entry
+            if shown != path or (module is not None and mod != module):
+                return None  # linted from another folder: paths in the facts would differ
+            module = mod
+            if blob[:1] == _UNPARSED:  # most entries: a few bytes instead of a pickled FileFacts
+                return FileFacts(path, abspath, module, blob[1:].decode("ascii"), parsed=False)
+            found = _loads(blob)
+        except Exception:  # a corrupt entry is a miss
+            return None
+        return found if isinstance(found, FileFacts) else None
+
+    def store(self, full: bool, abspath: str, st: os.stat_result, hashed: bytes, facts: FileFacts) -> None:
+        bare = FileFacts(facts.path, facts.abspath, facts.module, facts.kind, parsed=False)
+        try:
+            blob = _UNPARSED + facts.kind.encode("ascii") if facts == bare else pickle.dumps(facts, protocol=pickle.HIGHEST_PROTOCOL)
+        except Exception:
+            return
+        self.entries[(full, abspath)] = (st.st_size, st.st_mtime_ns, hashed, facts.path, facts.module, blob)
+        self.changed = True
+
+    # --- writing -----------------------------------------------------------------------
+
+    def save(self) -> None:
+        """Atomically replace the cache file; a cache that cannot be written is no error."""
+        if not self.changed:
+            return
+        try:
+            os.makedirs(self.folder, exist_ok=True)
+            ignore = os.path.join(self.folder, ".gitignore")
+            if not os.path.exists(ignore):
+                _atomic_write(ignore, b"# Created by claude-lint: the cache ignores itself.\n*\n")
+            _atomic_write(self.file, pickle.dumps(self.entries, protocol=pickle.HIGHEST_PROTOCOL))
+            self.changed = False
+        except OSError:
+            pass
+
+
+def _atomic_write(path: str, data: bytes) -> None:
+    import tempfile
+
+    fd, tmp = tempfile.mkstemp(dir=os.path.dirname(path), prefix=".tmp-")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
+# --- the run's facts -----------------------------------------------------------------
+
+
+def gather(linter, sources: Sequence, cache: Optional[FactsCache]) -> List[FileFacts]:
+    """Facts for every source, in order: from the cache, from the pre-filter, or extracted
+    (in a process pool when there are many files to parse)."""
+    from claude_lint import pool
+    from claude_lint.engine import MAX_FILE_BYTES
+    from claude_lint.extract import module_name, wants
+
+    out: List[Optional[FileFacts]] = [None] * len(sources)
+    jobs: List[Tuple[int, object, Optional[bytes]]] = []
+    stats: Dict[int, Tuple[os.stat_result, bytes]] = {}
+    for i, source in enumerate(sources):
+        if not wants(source.kind, source.abspath, linter.settings, MAX_FILE_BYTES):
+            out[i] = linter.facts_for(source)  # a kind's own cheap test says: not worth reading
+            continue
+        try:
+            st = os.stat(source.abspath)
+        except OSError:
+            out[i] = linter.facts_for(source)  # reports why it cannot be read
+            continue
+        if cache is not None:
+            # The module name follows from the path and the root, and the root is in the key.
+            hit = cache.by_stat(False, source.abspath, st, source.path, None)
+            if hit is not None:
+                out[i] = hit
+                continue
+        module = module_name(source.abspath, linter.root)
+        data: Optional[bytes] = None
+        if st.st_size <= MAX_FILE_BYTES:
+            try:
+                with open(source.abspath, "rb") as fh:
+                    data = fh.read()
+            except OSError:
+                data = None
+        if data is None:
+            out[i] = linter.facts_for(source)
+            continue
+        hashed = digest(data) if cache is not None else b""
+        if cache is not None:
+            hit = cache.by_content(False, source.abspath, st, hashed, source.path, module)
+            if hit is not None:
+                out[i] = hit
+                continue
+        stats[i] = (st, hashed)
+        cheap = linter.triage(source, data)  # unreadable, or no call per the pre-filter
+        if cheap is not None:
+            out[i] = cheap
+        else:
+            jobs.append((i, source, data))
+    for (i, _, _), found in zip(jobs, pool.extract_all(linter, [(s, d) for _, s, d in jobs])):
+        out[i] = found
+    if cache is not None:
+        for i, (st, hashed) in stats.items():
+            cache.store(False, sources[i].abspath, st, hashed, out[i])
+    return out  # type: ignore[return-value]
+
+
+def cached_loader(cache: FactsCache, load: Callable[[str], Optional[FileFacts]], root: str) -> Callable[[str], Optional[FileFacts]]:
+    """link's loader for modules a value resolves into, behind the same cache."""
+    from claude_lint.discover import display
+    from claude_lint.extract import module_name
+
+    def cached(abspath: str) -> Optional[FileFacts]:
+        try:
+            st = os.stat(abspath)
+        except OSError:
+            return load(abspath)
+        path, module = display(abspath), module_name(abspath, root)
+        hit = cache.by_stat(True, abspath, st, path, module)
+        if hit is not None:
+            return hit
+        try:
+            with open(abspath, "rb") as fh:
+                hashed = digest(fh.read())
+        except OSError:
+            return load(abspath)
+        hit = cache.by_content(True, abspath, st, hashed, path, module)
+        if hit is not None:
+            return hit
+        found = load(abspath)
+        if found is not None:
+            cache.store(True, abspath, st, hashed, found)
+        return found
+
+    return cached

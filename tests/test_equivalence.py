@@ -1,0 +1,197 @@
+"""Speed must never change what is found: every fixture, linted with the pre-filter off
+(every file parsed), with it on, through a cold and a warm facts cache, and through the
+process pool, gives the same findings."""
+from __future__ import annotations
+
+import os
+import pickle
+import shutil
+from pathlib import Path
+
+import pytest
+
+from claude_lint import cache as cache_mod
+from claude_lint import pool
+from claude_lint.checks import all_rules
+from claude_lint.config import Settings
+from claude_lint.engine import lint
+from claude_lint.extract import prefilter
+
+from conftest import FIXTURES, write_project
+
+# Files that probe the pre-filter's edges: each must be judged as if parsed.
+EDGES = {
+    "edges/continued.py": (
+        "import os, \\\n    anthropic\n\nc = anthropic.Anthropic()\n"
+        "c.with_options(timeout=5).messages.with_raw_response.create(model='claude-sonnet-4-5', max_tokens=9000, messages=m)\n"
+    ),
+    "edges/untyped.py": (
+        "import anthropic\n\n\ndef ask(client, m):\n"
+        "    return client.messages.create(model='claude-opus-4-1', max_tokens=20000, messages=m)\n"
+    ),
+    "edges/annotated.py": (
+        "import anthropic\n\n\ndef ask(client: 'anthropic.Anthropic', kw):\n"
+        "    return client.messages.create(**kw, max_tokens=30000)\n"
+    ),
+    "edges/aliased.py": (
+        "from anthropic import AsyncAnthropic as Maker\n\nclient = Maker()\n"
+        "HISTORY = []\n\nasync def chat(text):\n    HISTORY.append(text)\n"
+        "    return await client.beta.messages.create(model='claude-haiku-4-5', max_tokens=64000, messages=HISTORY)\n"
+    ),
+    "edges/no_import.py": (
+        "def ask(client, m):\n"
+        "    return client.messages.create(model='claude-opus-4-1', max_tokens=20000, messages=m)\n"
+    ),
+    "edges/gaps.py": (
+        "import anthropic\n\nc = anthropic.Anthropic()\n"
+        "r = (c.messages  # the API ########\n     .create(model='claude-sonnet-4-5', max_tokens=9000, messages=[]))\n"
+    ),
+    "edges/spread_only.py": (
+        "def ask(client, m):\n"
+        "    return client.messages.create(**{'model': 'claude-opus-4-1', 'max_tokens': 20000}, messages=m)\n"
+    ),
+    "edges/limits.py": "BIG = 50000  # noqa: CL001\nOTHER = 40000\n",
+    "edges/uses_limits.py": (
+        "import anthropic\nfrom edges.limits import BIG, OTHER\n\nc = anthropic.Anthropic()\n"
+        "c.messages.create(model='claude-sonnet-4-5', max_tokens=BIG, messages=[])\n"
+        "c.messages.create(model='claude-sonnet-4-5', max_tokens=OTHER, messages=[])\n"
+    ),
+    "edges/lookalike.py": "import anthropic  # types only\n\n\ndef post(thread):\n    return thread.messages.create(body='x')\n",
+    "edges/mention.py": '"""We used to `import anthropic` and call client.messages.create here."""\n',
+    "edges/broken_plain.py": "def f(:\n    pass\n",
+    "edges/broken_llm.py": "import anthropic\nanthropic.Anthropic().messages.create(model='x',\n",
+    "edges/latin1.py": b"# -*- coding: latin-1 -*-\nimport anthropic\nNOTE = '\xe9t\xe9'\nanthropic.Anthropic().messages.create(model='claude-opus-4-1', max_tokens=12000, messages=[])\n",
+    "edges/binary.py": b"import anthropic\x00\x01",
+}
+
+
+def _examples():
+    yield "fixture-project", None
+    yield "edges", EDGES
+    for rule in all_rules():
+        for expect, examples in (("fires", rule.fires), ("silent", rule.silent)):
+            for i, example in enumerate(examples):
+                yield f"{rule.code}-{expect}-{i}", example
+
+
+EXAMPLES = list(_examples())
+
+
+def _project(tmp_path: Path, example) -> Path:
+    root = tmp_path / "p"
+    if example is None:
+        shutil.copytree(FIXTURES / "project", root)
+    else:
+        root.mkdir()
+        write_project(root, example)
+    return root
+
+
+def _findings(root: Path, prefilter_on: bool = True, **settings):
+    cwd = os.getcwd()
+    os.chdir(root)
+    try:
+        result = lint(["."], Settings(root=str(root), **settings), prefilter=prefilter_on)
+    finally:
+        os.chdir(cwd)
+    return [(d.code, d.loc, d.message, d.related, d.fix, d.cost) for d in result.diagnostics]
+
+
+def _in_scope(root: Path, findings):
+    """CL901 is for files that call an LLM SDK (its rule says so); with the pre-filter off
+    every file is parsed, so a broken file that never names an SDK would be reported too.
+    That, and only that, is left out of the baseline."""
+    def names_an_sdk(path: str) -> bool:
+        return prefilter.needs_parse((root / path).read_bytes())
+
+    return [f for f in findings if not (f[0] == "CL901" and not names_an_sdk(f[1].path))]
+
+
+@pytest.mark.parametrize("name, example", EXAMPLES, ids=[n for n, _ in EXAMPLES])
+def test_same_findings_every_way(tmp_path, monkeypatch, name, example):
+    root = _project(tmp_path, example)
+    baseline = _in_scope(root, _findings(root, prefilter_on=False, no_cache=True))
+    assert _findings(root, no_cache=True) == baseline, "the pre-filter changed the findings"
+    assert _findings(root) == baseline, "a cold cache changed the findings"
+    assert (root / cache_mod.CACHE_DIR).is_dir()
+    assert _findings(root) == baseline, "a warm cache changed the findings"
+    monkeypatch.setattr(pool, "MIN_FILES", 1)
+    monkeypatch.setattr(pool, "MIN_BYTES", 0)
+    assert _findings(root, no_cache=True) == baseline, "the process pool changed the findings"
+
+
+def test_the_edges_fire_where_they_should(tmp_path):
+    """The equivalence above would pass if nothing fired at all: these must."""
+    root = _project(tmp_path, EDGES)
+    found = {(code, loc.path) for code, loc, *_ in _findings(root, no_cache=True)}
+    for path in ("continued.py", "untyped.py", "aliased.py", "latin1.py", "no_import.py", "gaps.py"):
+        assert ("CL001", os.path.join("edges", path)) in found
+    assert ("CL001", os.path.join("edges", "uses_limits.py")) in found  # values from a module the pre-filter skips
+    assert ("CL901", os.path.join("edges", "broken_llm.py")) in found
+    assert ("CL902", os.path.join("edges", "binary.py")) in found
+    assert not any(path.endswith(("lookalike.py", "mention.py", "broken_plain.py")) for _, path in found)
+
+
+def test_pool_is_used_and_keeps_order(tmp_path, monkeypatch):
+    if pool.workers_for([(None, b"x" * pool.MIN_BYTES)] * pool.MIN_FILES) < 2:
+        pytest.skip("one core, or no fork: the pool never starts here")
+    files = {f"pkg/m{i:02d}.py": EDGES["edges/untyped.py"].replace("20000", str(20000 + i)) for i in range(12)}
+    root = _project(tmp_path, files)
+    serial = _findings(root, no_cache=True)
+    monkeypatch.setattr(pool, "MIN_FILES", 2)
+    monkeypatch.setattr(pool, "MIN_BYTES", 0)
+    assert _findings(root, no_cache=True) == serial
+    assert [loc.path for _, loc, *_ in serial] == sorted(loc.path for _, loc, *_ in serial)
+    assert [c for c, *_ in serial].count("CL001") == 12
+
+
+def test_cache_ignores_itself_and_survives_corruption(tmp_path):
+    root = _project(tmp_path, None)
+    baseline = _findings(root, no_cache=True)
+    _findings(root)
+    folder = root / cache_mod.CACHE_DIR
+    assert "*" in (folder / ".gitignore").read_text().split()
+    (cache_file,) = folder.glob("facts-*.pickle")
+    cache_file.write_bytes(b"\x80\x05 not a pickle")
+    assert _findings(root) == baseline
+    # A cache that names a callable is refused, never run.
+    cache_file.write_bytes(pickle.dumps(os.system))
+    assert _findings(root) == baseline
+    # One corrupt entry is one miss: the rest of the cache still serves.
+    _findings(root)
+    entries = cache_mod.FactsCache.__new__(cache_mod.FactsCache)
+    loaded = cache_mod._loads(cache_file.read_bytes())
+    key = next(k for k, v in loaded.items() if v[5][:1] != cache_mod._UNPARSED)
+    loaded[key] = loaded[key][:5] + (b"garbage",)
+    cache_file.write_bytes(pickle.dumps(loaded))
+    assert _findings(root) == baseline
+    del entries
+
+
+def test_changed_file_is_read_again(tmp_path):
+    root = _project(tmp_path, {"app.py": EDGES["edges/untyped.py"]})
+    first = _findings(root)
+    assert [c for c, *_ in first] == ["CL001"]
+    app = root / "app.py"
+    app.write_text(app.read_text().replace("max_tokens=20000", "max_tokens=200"))
+    os.utime(app, ns=(1, 1))  # an mtime the cache has never seen
+    assert _findings(root) == [] == _findings(root, no_cache=True)
+
+
+def test_no_cache_writes_nothing_and_cache_dir_moves_it(tmp_path, cli):
+    root = _project(tmp_path, {"app.py": EDGES["edges/untyped.py"]})
+    assert cli("check", "--no-cache", ".", cwd=root).returncode == 1
+    assert not (root / cache_mod.CACHE_DIR).exists()
+    (root / "pyproject.toml").write_text("[tool.claude-lint]\ncache-dir = 'build/lint-cache'\n")
+    assert cli("check", ".", cwd=root).returncode == 1
+    assert (root / "build" / "lint-cache" / ".gitignore").is_file()
+    assert not (root / cache_mod.CACHE_DIR).exists()
+    (root / "pyproject.toml").write_text("[tool.claude-lint]\ncache-dir = 3\n")
+    bad = cli("check", ".", cwd=root)
+    assert bad.returncode == 2 and b"cache-dir" in bad.stderr
+
+
+def test_prefilter_follows_the_extractor():
+    from claude_lint.extract import python
+
+    assert prefilter._SKIPPED_LINKS == python.CHAIN_SKIP
