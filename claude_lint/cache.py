@@ -92,6 +92,7 @@ class FactsCache:
         self.file = os.path.join(folder, f"facts-{key}.pickle")
         self.entries: Dict[Tuple[bool, str], Entry] = {}
         self.changed = False
+        self.touched: set = set()
         try:
             with open(self.file, "rb") as fh:
                 loaded = _loads(fh.read())
@@ -109,6 +110,7 @@ class FactsCache:
     # --- look-ups ----------------------------------------------------------------------
 
     def by_stat(self, full: bool, abspath: str, st: os.stat_result, path: str, module: Optional[str]) -> Optional[FileFacts]:
+        self.touched.add((full, abspath))
         entry = self.entries.get((full, abspath))
         if entry is None or entry[0] != st.st_size or entry[1] != st.st_mtime_ns:
             return None
@@ -152,6 +154,9 @@ class FactsCache:
         """Atomically replace the cache file; a cache that cannot be written is no error."""
         if not self.changed:
             return
+        # Entries of files that are gone (deleted, renamed) are dropped, not carried forever.
+        for key in [k for k in self.entries if k not in self.touched and not os.path.exists(k[1])]:
+            del self.entries[key]
         try:
             os.makedirs(self.folder, exist_ok=True)
             ignore = os.path.join(self.folder, ".gitignore")

@@ -194,3 +194,14 @@ def test_prefilter_follows_the_extractor():
     from claude_lint.extract import python
 
     assert prefilter._SKIPPED_LINKS == python.CHAIN_SKIP
+
+
+def test_entries_of_deleted_files_are_dropped(tmp_path):
+    root = _project(tmp_path, {"a.py": EDGES["edges/untyped.py"], "b.py": EDGES["edges/no_import.py"]})
+    _findings(root)
+    (cache_file,) = (root / cache_mod.CACHE_DIR).glob("facts-*.pickle")
+    assert {os.path.basename(k[1]) for k in cache_mod._loads(cache_file.read_bytes())} >= {"a.py", "b.py"}
+    (root / "b.py").unlink()
+    (root / "a.py").write_text(EDGES["edges/untyped.py"] + "\n# changed\n")
+    assert [c for c, *_ in _findings(root)] == ["CL001"]
+    assert "b.py" not in {os.path.basename(k[1]) for k in cache_mod._loads(cache_file.read_bytes())}
