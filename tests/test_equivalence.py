@@ -27,7 +27,7 @@ EDGES = {
     ),
     "edges/untyped.py": (
         "import anthropic\n\n\ndef ask(client, m):\n"
-        "    return client.messages.create(model='claude-opus-4-1', max_tokens=20000, messages=m)\n"
+        "    return client.messages.create(model='claude-sonnet-4-5', max_tokens=20000, messages=m)\n"
     ),
     "edges/annotated.py": (
         "import anthropic\n\n\ndef ask(client: 'anthropic.Anthropic', kw):\n"
@@ -40,7 +40,7 @@ EDGES = {
     ),
     "edges/no_import.py": (
         "def ask(client, m):\n"
-        "    return client.messages.create(model='claude-opus-4-1', max_tokens=20000, messages=m)\n"
+        "    return client.messages.create(model='claude-sonnet-4-5', max_tokens=20000, messages=m)\n"
     ),
     "edges/gaps.py": (
         "import anthropic\n\nc = anthropic.Anthropic()\n"
@@ -49,6 +49,11 @@ EDGES = {
     "edges/spread_only.py": (
         "def ask(client, m):\n"
         "    return client.messages.create(**{'model': 'claude-opus-4-1', 'max_tokens': 20000}, messages=m)\n"
+    ),
+    "edges/litellm_alias.py": "from litellm import completion as chat\n\nchat('claude-sonnet-4-6', [], max_tokens=30000)\n",
+    "edges/bedrock.py": (
+        "import boto3\n\nsession = boto3.Session()\nrt = session.client('bedrock-runtime')\n"
+        "rt.converse(modelId='anthropic.claude-sonnet-4-6', messages=[], inferenceConfig={'maxTokens': 30000})\n"
     ),
     "edges/limits.py": "BIG = 50000  # noqa: CL001\nOTHER = 40000\n",
     "edges/uses_limits.py": (
@@ -123,7 +128,7 @@ def test_the_edges_fire_where_they_should(tmp_path):
     """The equivalence above would pass if nothing fired at all: these must."""
     root = _project(tmp_path, EDGES)
     found = {(code, loc.path) for code, loc, *_ in _findings(root, no_cache=True)}
-    for path in ("continued.py", "untyped.py", "aliased.py", "latin1.py", "no_import.py", "gaps.py"):
+    for path in ("continued.py", "untyped.py", "aliased.py", "latin1.py", "no_import.py", "gaps.py", "litellm_alias.py", "bedrock.py"):
         assert ("CL001", os.path.join("edges", path)) in found
     assert ("CL001", os.path.join("edges", "uses_limits.py")) in found  # values from a module the pre-filter skips
     assert ("CL901", os.path.join("edges", "broken_llm.py")) in found
@@ -170,11 +175,12 @@ def test_cache_ignores_itself_and_survives_corruption(tmp_path):
 def test_changed_file_is_read_again(tmp_path):
     root = _project(tmp_path, {"app.py": EDGES["edges/untyped.py"]})
     first = _findings(root)
-    assert [c for c, *_ in first] == ["CL001"]
+    assert "CL001" in [c for c, *_ in first]
     app = root / "app.py"
     app.write_text(app.read_text().replace("max_tokens=20000", "max_tokens=200"))
     os.utime(app, ns=(1, 1))  # an mtime the cache has never seen
-    assert _findings(root) == [] == _findings(root, no_cache=True)
+    assert "CL001" not in [c for c, *_ in _findings(root)]
+    assert _findings(root) == _findings(root, no_cache=True)
 
 
 def test_no_cache_writes_nothing_and_cache_dir_moves_it(tmp_path, cli):
@@ -203,5 +209,5 @@ def test_entries_of_deleted_files_are_dropped(tmp_path):
     assert {os.path.basename(k[1]) for k in cache_mod._loads(cache_file.read_bytes())} >= {"a.py", "b.py"}
     (root / "b.py").unlink()
     (root / "a.py").write_text(EDGES["edges/untyped.py"] + "\n# changed\n")
-    assert [c for c, *_ in _findings(root)] == ["CL001"]
+    assert [c for c, *_ in _findings(root)].count("CL001") == 1
     assert "b.py" not in {os.path.basename(k[1]) for k in cache_mod._loads(cache_file.read_bytes())}
