@@ -100,9 +100,10 @@ class Linter:
             return python.extract(text, source.path, source.abspath, module, calls_only=True)
         return extract_source(text, source.path, source.abspath, source.kind, module, prefilter=self.prefilter, settings=self.settings)
 
-    def triage(self, source: SourceFile, data: Optional[bytes] = None) -> Optional[FileFacts]:
+    def triage(self, source: SourceFile, data: Optional[bytes] = None, deep: bool = True) -> Optional[FileFacts]:
         """The facts of a file that needs no parse (unreadable, or no LLM call per the
-        pre-filter), cheaply; None when it must be parsed."""
+        pre-filter), cheaply; None when it must be parsed. deep=False stops after the
+        byte test (the ast step is then left to whoever parses)."""
         text, error, raw = read_source(source.abspath, source.path, data)
         if error is not None:
             return FileFacts(source.path, source.abspath, None, source.kind, errors=(error,))
@@ -110,7 +111,7 @@ class Linter:
             return None
         # The byte patterns are ASCII and Python source encodings are ASCII-compatible:
         # the raw bytes answer as the text would.
-        if needs_parse(raw) and may_call(text):
+        if needs_parse(raw) and (not deep or may_call(text)):
             return None
         return FileFacts(source.path, source.abspath, module_name(source.abspath, self.root), "python", parsed=False)
 

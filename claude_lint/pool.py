@@ -1,6 +1,6 @@
 """A process pool for cold runs with many files to parse.
 
-Only files the pre-filter lets through come here (the libcst parses), so a pool starts only when
+Only files the byte pre-filter lets through come here (the ast step and the libcst parses), so a pool starts only when
 there is real parsing to share out: at least `MIN_FILES` files and `MIN_BYTES` of
 source, on a machine with more than one core, where `fork` exists (workers inherit the
 linter, nothing is re-imported). Results are put back in the order the files came in,
@@ -36,18 +36,19 @@ def workers_for(jobs: Sequence[Tuple[object, Optional[bytes]]]) -> int:
 
 def _work(job: Tuple[int, object, Optional[bytes]]):
     index, source, data = job
-    return index, _linter.facts_for(source, data, triaged=True)
+    return index, _linter.facts_for(source, data)
 
 
 def extract_all(linter, jobs: List[Tuple[object, Optional[bytes]]]) -> List[object]:
-    """`linter.facts_for(source, data)` for every job (each one triaged: it needs a parse), in the jobs' order."""
+    """`linter.facts_for(source, data)` for every job (files the byte test let through: the
+    ast step and the libcst parse both run here), in the jobs' order."""
     n = workers_for(jobs)
     if n > 1:
         try:
             return _in_pool(linter, jobs, n)
         except Exception:  # the pool could not start or a worker died: do the work here
             pass
-    return [linter.facts_for(source, data, triaged=True) for source, data in jobs]
+    return [linter.facts_for(source, data) for source, data in jobs]
 
 
 def _in_pool(linter, jobs, n: int) -> List[object]:
