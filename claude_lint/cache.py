@@ -21,6 +21,7 @@ import hashlib
 import io
 import os
 import pickle
+import stat
 import sys
 from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
@@ -140,6 +141,8 @@ class FactsCache:
         return found if isinstance(found, FileFacts) else None
 
     def store(self, full: bool, abspath: str, st: os.stat_result, hashed: bytes, facts: FileFacts) -> None:
+        if facts.internal_error or any(e.code == "CL904" for e in facts.errors):
+            return  # a bug or a time-out says nothing lasting about the file
         bare = FileFacts(facts.path, facts.abspath, facts.module, facts.kind, parsed=False)
         try:
             blob = _UNPARSED + facts.kind.encode("ascii") if facts == bare else pickle.dumps(facts, protocol=pickle.HIGHEST_PROTOCOL)
@@ -206,7 +209,9 @@ def gather(linter, sources: Sequence, cache: Optional[FactsCache]) -> List[FileF
         try:
             st = os.stat(source.abspath)
         except OSError:
-            out[i] = linter.facts_for(source)  # reports why it cannot be read
+            st = None
+        if st is None or not stat.S_ISREG(st.st_mode):
+            out[i] = linter.facts_for(source)  # reports why it cannot be read (a pipe would block an open)
             continue
         if cache is not None:
             # The module name follows from the path and the root, and the root is in the key.
@@ -254,6 +259,8 @@ def cached_loader(cache: FactsCache, load: Callable[[str], Optional[FileFacts]],
         try:
             st = os.stat(abspath)
         except OSError:
+            return load(abspath)
+        if not stat.S_ISREG(st.st_mode):
             return load(abspath)
         path, module = display(abspath), module_name(abspath, root)
         hit = cache.by_stat(True, abspath, st, path, module)

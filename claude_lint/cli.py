@@ -50,6 +50,7 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--diff", action="store_true", help="print the fixes as a unified diff and write nothing")
     check.add_argument("--show-fixes", action="store_true", help="list the fixes applied (with --fix) or available")
     check.add_argument("--add-noqa", action="store_true", help="add `# noqa: CODE` to every line with a finding")
+    check.add_argument("-v", "--verbose", action="store_true", help="say on stderr which prompt files were read or refused, and why")
     report = sub.add_parser("report", help="cost audit of every LLM call site (default: .)")
     report.add_argument("paths", nargs="*", default=None, help="files or folders")
     report.add_argument("--format", choices=("table", "markdown", "json", "html"), default="table")
@@ -198,11 +199,16 @@ def _check(args) -> int:
             return EXIT_ERROR
     for missing in result.missing:
         sys.stderr.write(f"claude-lint: error: {missing}: no such file or directory\n")
+    for error in result.internal_errors:
+        sys.stderr.write(f"claude-lint: error: internal error while linting {error}. This is a bug in claude-lint; please report it.\n")
+    if args.verbose:
+        for path, why in sorted(result.reads.items()):
+            sys.stderr.write(f"claude-lint: prompt file {path}: {'read' if not why else 'not read: ' + why}\n")
     output = renderer(args.output_format)(result, {"statistics": args.statistics, "quiet": args.quiet})
     from claude_lint.fixes.command import after_check
 
     sys.stdout.write(output + after_check(args, result))
-    if result.missing:
+    if result.missing or result.internal_errors:
         return EXIT_ERROR
     if result.diagnostics and not args.exit_zero:
         return EXIT_FINDINGS

@@ -19,6 +19,7 @@ from claude_lint.extract import extract_source, module_name, wants
 from claude_lint.extract.prefilter import may_call, needs_parse
 from claude_lint.facts import FileError, FileFacts, Loc
 from claude_lint.link import Call, Project
+from claude_lint.timeout import DEFAULT_SECONDS, FileTimeout, time_limit
 
 MAX_FILE_BYTES = 5_000_000
 
@@ -29,6 +30,8 @@ class Result:
     files: int
     missing: List[str] = field(default_factory=list)
     calls: List[Call] = field(default_factory=list)
+    internal_errors: List[str] = field(default_factory=list)  # bugs caught per file; exit 2
+    reads: Dict[str, str] = field(default_factory=dict)  # prompt files: realpath -> why not read ("" = read)
 
 
 def read_source(abspath: str, shown: str, data: Optional[bytes] = None) -> Tuple[Optional[str], Optional[FileError], bytes]:
@@ -65,6 +68,8 @@ class Linter:
         rules = by_code()
         self.rules = [rules[c] for c in self.codes if c in rules]
         self.project = Project(self.root, self._load_other)
+        self.seconds = float(settings.options_for("CL904").get("seconds", DEFAULT_SECONDS))
+        self.internal_errors: List[str] = []
 
     @property
     def catalog(self) -> catalog_mod.Catalog:
@@ -76,15 +81,31 @@ class Linter:
 
     def _load_other(self, abspath: str) -> Optional[FileFacts]:
         """A module some value resolves into: parsed whatever the pre-filter says."""
-        text, error, _ = read_source(abspath, display(abspath))
-        if text is None:
+        try:
+            with time_limit(self.seconds):
+                text, error, _ = read_source(abspath, display(abspath))
+                if text is None:
+                    return None
+                return extract_source(text, display(abspath), abspath, "python", module_name(abspath, self.root), prefilter=False)
+        except FileTimeout:
             return None
-        return extract_source(text, display(abspath), abspath, "python", module_name(abspath, self.root), prefilter=False)
+        except Exception as exc:  # a bug of ours: report it, lint the other files
+            self.internal_errors.append(f"{display(abspath)}: {type(exc).__name__}: {exc}")
+            return None
 
     def facts_for(self, source: SourceFile, data: Optional[bytes] = None, triaged: bool = False) -> FileFacts:
         """triaged: `triage` already said this file needs a parse."""
         if data is None and not wants(source.kind, source.abspath, self.settings, MAX_FILE_BYTES):
             return FileFacts(source.path, source.abspath, None, source.kind, parsed=False)
+        try:
+            with time_limit(self.seconds):
+                return self._facts_for(source, data, triaged)
+        except FileTimeout:
+            return FileFacts(source.path, source.abspath, None, source.kind, errors=(self._timeout_error(source.path),))
+        except Exception as exc:  # a bug of ours: report it (from a pool worker too), lint the other files
+            return FileFacts(source.path, source.abspath, None, source.kind, internal_error=f"{type(exc).__name__}: {exc}")
+
+    def _facts_for(self, source: SourceFile, data: Optional[bytes], triaged: bool) -> FileFacts:
         if not triaged:
             cheap = self.triage(source, data)
             if cheap is not None:
@@ -115,7 +136,16 @@ class Linter:
             return None
         return FileFacts(source.path, source.abspath, module_name(source.abspath, self.root), "python", parsed=False)
 
+    def _timeout_error(self, path: str) -> FileError:
+        return FileError(
+            "CL904",
+            f"analysis took longer than {self.seconds:g} s; file not linted "
+            "(raise `seconds` under [tool.claude-lint.CL904] if the file is legitimately this large)",
+            Loc(path, 1, 1, 1, 1),
+        )
+
     def run(self, all_facts: Sequence[FileFacts]) -> List[Diagnostic]:
+        self.internal_errors.extend(f"{f.path}: {f.internal_error}" for f in all_facts if f.internal_error)
         for facts in all_facts:
             if facts.parsed and not facts.errors:
                 self.project.add(facts)
@@ -125,10 +155,10 @@ class Linter:
         for rule in self.rules:
             ctx = Context(_LazyCatalog(self), {**rule.options, **self.settings.options_for(rule.code)})
             for call in calls:
-                for d in rule.check_call(call, ctx):
+                for d in self._checked(rule, rule.check_call, call, ctx, call.site.loc.path):
                     # A finding reported where a value is defined can be silenced at the call too.
                     found.append(d if d.loc == call.site.loc else replace(d, related=d.related + (call.site.loc,)))
-            found.extend(rule.check_project(calls, ctx))
+            found.extend(self._checked(rule, rule.check_project, calls, ctx, "project"))
         for facts in all_facts:
             for error in facts.errors:
                 if error.code in self.codes:
@@ -140,6 +170,13 @@ class Linter:
                 continue
             kept.setdefault((d.code, d.loc.path, d.loc.row, d.loc.col, d.message), d)
         return sorted(kept.values(), key=Diagnostic.sort_key)
+
+    def _checked(self, rule, check, subject, ctx: Context, where: str) -> List[Diagnostic]:
+        try:
+            return list(check(subject, ctx))
+        except Exception as exc:  # a bug of ours: report it, keep the other findings
+            self.internal_errors.append(f"{where}: {rule.code}: {type(exc).__name__}: {exc}")
+            return []
 
     def _suppressed(self, code: str, loc: Loc, facts: Optional[FileFacts]) -> bool:
         if facts is not None and not facts.parsed:
@@ -204,7 +241,7 @@ def lint(paths: Sequence[str], settings: Settings, stdin: Optional[Tuple[str, by
         given = {s.abspath for s in sources}
         diagnostics = [d for d in diagnostics if os.path.abspath(d.loc.path) in given]
         calls = [c for c in calls if os.path.abspath(c.site.loc.path) in given]
-    return Result(diagnostics, len(sources), missing, calls)
+    return Result(diagnostics, len(sources), missing, calls, linter.internal_errors, dict(linter.project.reads))
 
 
 def _context_facts(linter: Linter, source: SourceFile, cache: Optional[Dict]) -> FileFacts:

@@ -224,6 +224,7 @@ class FileFacts:
     statements: Tuple[Tuple[int, int], ...] = ()  # row ranges of statements holding a noqa
     cells: Tuple[Tuple[int, int], ...] = ()  # notebook: (first row, cell number) per cell
     parsed: bool = True  # False when the pre-filter skipped the file: constants were not read
+    internal_error: Optional[str] = None  # a bug of ours hit while extracting (reported, exit 2)
 
     def constant(self, name: str) -> Optional[object]:
         for n, v in self.constants:

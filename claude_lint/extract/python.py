@@ -1,9 +1,11 @@
 """Python source to FileFacts: LLM call sites, module constants, imports, noqa comments."""
 from __future__ import annotations
 
+import ast
 import io
 import re
 import tokenize
+import warnings
 from typing import List, Optional, Tuple
 
 import libcst as cst
@@ -30,19 +32,27 @@ def needs_parse(data: bytes) -> bool:
 def extract(text: str, path: str, abspath: str, module: Optional[str], calls_only: bool = False) -> FileFacts:
     """calls_only: a file without a recognised call comes back unparsed (its constants are
     read later, only if a value resolves into it), so positions are never computed for it."""
+    too_deep = _too_deep(text)
+    if too_deep:
+        return FileFacts(path, abspath, module, "python", errors=(FileError("CL901", too_deep, Loc(path, 1, 1, 1, 1)),))
     try:
         tree = cst.parse_module(text)
     except cst.ParserSyntaxError as exc:
         return FileFacts(path, abspath, module, "python", errors=(_syntax_error(text, path, exc),))
     except RecursionError:
         return FileFacts(path, abspath, module, "python", errors=(FileError("CL901", "file nests too deeply to parse", Loc(path, 1, 1, 1, 1)),))
-    positions = _LazyPositions(tree)
-    collector = Collector()
-    tree.visit(collector)
-    extraction = _Extraction(text, path, abspath, module, tree, positions, collector)
-    if calls_only and not any(extraction.call_sites(record) for record in collector.calls):
-        return FileFacts(path, abspath, module, "python", parsed=False)
-    return extraction.facts()
+    try:
+        positions = _LazyPositions(tree)
+        collector = Collector()
+        tree.visit(collector)
+        extraction = _Extraction(text, path, abspath, module, tree, positions, collector)
+        if calls_only and not any(extraction.call_sites(record) for record in collector.calls):
+            return FileFacts(path, abspath, module, "python", parsed=False)
+        return extraction.facts()
+    except RecursionError:
+        # Valid, but nested deeper than the tree walk can follow (e.g. a `+` chain of
+        # hundreds of strings): report it rather than crash the run.
+        return FileFacts(path, abspath, module, "python", errors=(FileError("CL901", "file nests too deeply to analyse", Loc(path, 1, 1, 1, 1)),))
 
 
 class _LazyPositions:
@@ -57,6 +67,31 @@ class _LazyPositions:
         if self.resolved is None:
             self.resolved = MetadataWrapper(self.tree, unsafe_skip_copy=True).resolve(PositionProvider)
         return self.resolved.get(node, default)
+
+
+# libcst's native parser overflows the C stack (a segfault, not an exception) on
+# nesting around 1,500 levels deep; CPython's own parser refuses such code cleanly
+# (at 200 brackets, or with RecursionError / MemoryError), so it vets large files first.
+# A file this small cannot nest deep enough to matter.
+_VET_ABOVE_BYTES = 1000
+
+
+def _too_deep(text: str) -> Optional[str]:
+    """Why CPython refuses this file as too deeply nested, or None."""
+    if len(text) < _VET_ABOVE_BYTES:
+        return None
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # invalid escapes and the like: not ours to report
+            compile(text, "<vet>", "exec", ast.PyCF_ONLY_AST)
+    except (RecursionError, MemoryError):
+        return "SyntaxError: too deeply nested to parse"
+    except SyntaxError as exc:
+        if "too many nested" in str(exc.msg) or "too complex" in str(exc.msg):
+            return f"SyntaxError: {exc.msg}"
+    except (ValueError, OverflowError):  # e.g. NUL bytes: libcst reports these itself
+        pass
+    return None
 
 
 class _Extraction:
