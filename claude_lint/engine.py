@@ -1,9 +1,11 @@
 """The pipeline: discover -> extract -> link -> checks -> suppress."""
 from __future__ import annotations
 
+import codecs
 import fnmatch
 import io
 import os
+import stat
 import tokenize
 from dataclasses import dataclass, field, replace
 from typing import Callable, Dict, List, Optional, Sequence, Tuple
@@ -39,12 +41,20 @@ def read_source(abspath: str, shown: str, data: Optional[bytes] = None) -> Tuple
     here = Loc(shown, 1, 1, 1, 1)
     if data is None:
         try:
-            if os.path.getsize(abspath) > MAX_FILE_BYTES:
-                return None, FileError("CL902", f"file is larger than {MAX_FILE_BYTES // 1_000_000} MB; skipped", here), b""
-            with open(abspath, "rb") as fh:
-                data = fh.read()
+            # Open first, then check what was opened: a FIFO or a device (`x.py -> /dev/zero`)
+            # would block or never end; O_NONBLOCK keeps the open itself from blocking.
+            fd = os.open(abspath, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+            with open(fd, "rb") as fh:
+                st = os.fstat(fh.fileno())
+                if not stat.S_ISREG(st.st_mode):
+                    return None, FileError("CL902", "not a regular file (a pipe, socket or device); not linted", here), b""
+                if st.st_size > MAX_FILE_BYTES:
+                    return None, FileError("CL902", f"file is larger than {MAX_FILE_BYTES // 1_000_000} MB; skipped", here), b""
+                data = fh.read(MAX_FILE_BYTES + 1)
         except OSError as exc:
             return None, FileError("CL902", f"cannot read file: {exc.strerror or exc}", here), b""
+    if data[:4] in (codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE) or data[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
+        return None, FileError("CL902", "UTF-16/UTF-32 encoded; Python source must be UTF-8 (or declare an ASCII-compatible coding); not linted", here), data
     if b"\x00" in data:
         return None, FileError("CL902", "binary file (contains NUL bytes); not linted", here), data
     try:
