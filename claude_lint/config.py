@@ -157,7 +157,7 @@ def _rule_options(rule, value: dict, where: str) -> Dict[str, object]:
         default = rule.options[name]
         if isinstance(default, float) and type(v) is int:
             v = float(v)  # `seconds = 30` for a float option
-        if type(v) is not type(default) or (isinstance(v, int) and v < 0):
+        if type(v) is not type(default) or (isinstance(v, (int, float)) and v < 0):
             raise ConfigError(f"{where}: `{rule.code}.{name}` must be a non-negative {type(default).__name__}, got {v!r}")
         out[name] = v
     return out
