@@ -1,5 +1,12 @@
+import os
 import sys
 
-from claude_lint.cli import main
+# `python -m claude_lint` puts the working directory first on sys.path: a linted
+# repository holding `yaml.py` or `libcst/` would then run its own code inside the
+# linter. Only this package was needed from there, and it is imported already.
+if sys.path and sys.path[0] in ("", os.getcwd()):
+    del sys.path[0]
+
+from claude_lint.cli import main  # noqa: E402
 
 sys.exit(main())
