@@ -32,10 +32,14 @@ WATCH = textwrap.dedent(
     import json
     _note("loaded", sys.argv[0])
 
+    _LOCAL = (getattr(socket, "AF_UNIX", None),)  # asyncio's self-pipe is a local socketpair
+
     class _NoSocket(socket.socket):
-        def __init__(self, *args, **kwargs):
-            _note("network", "socket.socket" + repr(args))
-            raise OSError("network blocked by the test")
+        def __init__(self, family=-1, *args, **kwargs):
+            if family not in _LOCAL and not (family == -1 and kwargs.get("fileno") is not None) and not (args[2:3] and args[2] is not None):
+                _note("network", "socket.socket" + repr((family,) + args))
+                raise OSError("network blocked by the test")
+            super().__init__(family, *args, **kwargs)
 
     def _blocked(name):
         def fail(*args, **kwargs):
@@ -44,14 +48,16 @@ WATCH = textwrap.dedent(
         return fail
 
     socket.socket = _NoSocket
-    for _name in ("create_connection", "getaddrinfo", "gethostbyname", "socketpair", "fromfd"):
+    for _name in ("create_connection", "getaddrinfo", "gethostbyname", "gethostbyaddr", "create_server"):
         setattr(socket, _name, _blocked("socket." + _name))
 
     _opened = set()
 
     def _hook(event, args):
-        if event.startswith("socket."):
+        if event in ("socket.getaddrinfo", "socket.gethostbyname", "socket.gethostbyaddr", "socket.sendto"):
             _note("network", event)
+        elif event in ("socket.connect", "socket.bind") and len(args) > 1 and isinstance(args[1], tuple):
+            _note("network", event + repr(args[1]))  # an (host, port) address: not a local socket
         elif event == "open" and args and isinstance(args[0], (str, bytes, os.PathLike)):
             path = os.fsdecode(args[0])
             if path not in _opened:
