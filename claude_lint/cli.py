@@ -4,6 +4,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import warnings
 from dataclasses import replace
 from typing import List, Optional
 
@@ -66,6 +67,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Optional[List[str]] = None) -> int:
+    # Strings of the linted code are decoded with literal_eval (by libcst too): their
+    # invalid escapes would print Python's "invalid escape sequence" warnings on our stderr.
+    warnings.filterwarnings("ignore", category=SyntaxWarning)
+    warnings.filterwarnings("ignore", message="invalid (octal )?escape sequence", category=DeprecationWarning)
     parser = build_parser()
     args = parser.parse_args(argv)
     try:

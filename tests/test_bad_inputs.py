@@ -6,6 +6,7 @@ from __future__ import annotations
 import codecs
 import json
 import os
+import subprocess
 import sys
 from pathlib import Path
 
@@ -14,6 +15,7 @@ import pytest
 from claude_lint.discover import SUFFIX_KINDS
 from claude_lint.extract import EXTRACTORS
 
+from conftest import claude_lint_command
 from reliability import Tally, damaged, snapshot
 
 CALL = "client.messages.create(model='claude-sonnet-4-5', max_tokens=16000, messages=[])\n"
@@ -179,6 +181,17 @@ def test_syntax_errors_of_many_kinds(check):
     rc, diags, _ = check(files)
     for name in files:
         assert set(codes(diags, name)) <= {"CL001", "CL901", "CL902"}, (name, codes(diags, name))
+
+
+def test_no_python_warnings_leak_to_stderr(tmp_path):
+    """Regression: invalid escapes in the user's strings made Python print
+    `<unknown>:1: SyntaxWarning: invalid escape sequence` (3.12+) on our stderr."""
+    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'x'\n")
+    (tmp_path / "esc.py").write_text(HEAD + "P = '\\d+'\nS = f'match \\d and \\p {P}'\n" + CALL.replace("messages=[]", "system=S, messages=[]"))
+    (tmp_path / "broken.py").write_text(HEAD + "x = '\\d' (\n" + CALL)
+    env = {**os.environ, "PYTHONWARNINGS": "always"}
+    proc = subprocess.run([claude_lint_command(), "check", "."], cwd=tmp_path, env=env, capture_output=True, timeout=120)
+    assert proc.returncode == 1 and proc.stderr == b"", proc.stderr.decode()
 
 
 def test_invalid_toml_config_is_a_clear_error(check):

@@ -346,7 +346,9 @@ def _syntax_error(text: str, path: str, exc: cst.ParserSyntaxError) -> FileError
     """Python's own message says more than libcst's ("'(' was never closed" vs "Syntax Error @ 4:1")."""
     row, col, message = exc.raw_line or 1, (exc.raw_column or 0) + 1, "invalid syntax"
     try:
-        compile(text, path, "exec", dont_inherit=True, flags=0x400)  # ast.PyCF_ONLY_AST: parse, never run
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            compile(text, path, "exec", dont_inherit=True, flags=0x400)  # ast.PyCF_ONLY_AST: parse, never run
     except SyntaxError as err:
         row, col, message = err.lineno or row, err.offset or col, err.msg or message
     except (ValueError, RecursionError, MemoryError):
