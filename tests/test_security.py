@@ -230,7 +230,10 @@ def test_fix_never_writes_outside_the_root(tmp_path):
     (root / "pyproject.toml").write_text("[project]\nname = 'p'\n")
     os.symlink(target, root / "linked.py")
     os.symlink(outside, root / "linked_dir")
+    (root / "inside.py").write_text(target.read_text())  # the control: fixed, since it is inside
     before = snapshot(outside)
     proc, events = run_watched(tmp_path, ["check", "--fix", "--unsafe-fixes", "."], root)
     assert damaged(before, snapshot(outside)) == []
+    assert (root / "inside.py").read_text() != target.read_text()
+    assert os.path.islink(root / "linked.py")
     assert b"Traceback" not in proc.stderr
