@@ -186,3 +186,26 @@ def test_mutants_through_the_real_cli(tmp_path, cli, tally):
     json.loads(proc.stdout)
     tally.damaged += damaged(before, snapshot(root))
     tally.assert_clean()
+    _fix_damages_nothing(root, cli, tally)
+
+
+def _compiles(data: bytes) -> bool:
+    try:
+        compile(data, "<m>", "exec", dont_inherit=True, flags=0x400)  # ast.PyCF_ONLY_AST
+        return True
+    except (SyntaxError, ValueError):
+        return False
+
+
+def _fix_damages_nothing(root: Path, cli, tally: Tally) -> None:
+    """--fix on the mutants: a file it rewrites still parses if it parsed before."""
+    if b"--fix" not in cli("check", "--help").stdout:
+        return
+    before = {p: p.read_bytes() for p in root.rglob("*.py")}
+    proc = cli("check", "--fix", "--unsafe-fixes", ".", cwd=root)
+    assert proc.returncode in (0, 1) and b"Traceback" not in proc.stderr, proc.stderr.decode()
+    for path, old in before.items():
+        new = path.read_bytes()
+        if new != old and _compiles(old) and not _compiles(new):
+            tally.damaged.append(str(path))
+    tally.assert_clean()
