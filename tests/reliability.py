@@ -23,7 +23,9 @@ HANG_SECONDS = 60.0
 
 def snapshot(root: Path) -> Dict[str, str]:
     out = {}
-    for folder, _, names in os.walk(root):
+    for folder, dirs, names in os.walk(root):
+        # The facts cache is claude-lint's own folder (it ignores itself for git), not a user file.
+        dirs[:] = [d for d in dirs if d != ".claude-lint-cache"]
         for name in names:
             path = os.path.join(folder, name)
             if os.path.islink(path) or not os.path.isfile(path):

@@ -17,7 +17,7 @@ from claude_lint.config import Settings
 from claude_lint.engine import lint
 from claude_lint.extract import prefilter
 
-from conftest import FIXTURES, write_project
+from conftest import FIXTURES, lint_tree, write_project
 
 # Files that probe the pre-filter's edges: each must be judged as if parsed.
 EDGES = {
@@ -211,3 +211,29 @@ def test_entries_of_deleted_files_are_dropped(tmp_path):
     (root / "a.py").write_text(EDGES["edges/untyped.py"] + "\n# changed\n")
     assert [c for c, *_ in _findings(root)].count("CL001") == 1
     assert "b.py" not in {os.path.basename(k[1]) for k in cache_mod._loads(cache_file.read_bytes())}
+
+
+def test_a_bug_in_a_pool_worker_is_reported_and_not_cached(tmp_path, monkeypatch):
+    """An exception while extracting one file, inside a worker process, still reaches the
+    run's internal errors (exit 2 from the CLI), and is not stored in the facts cache."""
+    from claude_lint.extract import python as python_extract
+
+    good = 'import anthropic\nclient = anthropic.Anthropic()\nclient.messages.create(model="claude-sonnet-4-6", max_tokens=8192, messages=[])\n'
+    write_project(tmp_path, {f"m{i}.py": good for i in range(4)})
+    real = python_extract.extract
+
+    def explode(text, path, *args, **kwargs):
+        if path.endswith("m2.py"):
+            raise ValueError("boom")
+        return real(text, path, *args, **kwargs)
+
+    monkeypatch.setattr(pool, "MIN_FILES", 2)
+    monkeypatch.setattr(pool, "MIN_BYTES", 0)
+    monkeypatch.setattr(python_extract, "extract", explode)
+    result = lint_tree(tmp_path)
+    assert [e.split(":")[0] for e in result.internal_errors] == ["m2.py"]
+    assert sorted({d.loc.path for d in result.diagnostics if d.code == "CL001"}) == ["m0.py", "m1.py", "m3.py"]
+    monkeypatch.setattr(python_extract, "extract", real)
+    again = lint_tree(tmp_path)
+    assert again.internal_errors == []
+    assert "m2.py" in {d.loc.path for d in again.diagnostics if d.code == "CL001"}
