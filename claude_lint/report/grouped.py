@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 
-from claude_lint.report.text import statistics
+from claude_lint.report.text import statistics, summary
 
 
 def render(result, options) -> str:
@@ -21,9 +21,4 @@ def render(result, options) -> str:
             cell = f"cell {d.loc.cell}:" if d.loc.cell is not None else ""
             out.append(f"  {cell}{str(d.loc.row).rjust(rows)}:{str(d.loc.col).ljust(cols)} {d.code} {d.message}")
         out.append("")
-    n = len(result.diagnostics)
-    if n:
-        out.append(f"Found {n} error{'s' if n != 1 else ''}.")
-    elif not options.get("quiet"):
-        out.append("All checks passed!")
-    return "\n".join(out) + "\n"
+    return "\n".join(out + summary(result, options)) + "\n"

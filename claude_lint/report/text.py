@@ -10,15 +10,17 @@ def line(d) -> str:
 
 
 def render(result, options) -> str:
-    out = [line(d) for d in result.diagnostics]
     if options.get("statistics"):
         return statistics(result)
+    return "\n".join([line(d) for d in result.diagnostics] + summary(result, options)) + "\n"
+
+
+def summary(result, options) -> list:
+    """The closing line of a run, as ruff prints it."""
     n = len(result.diagnostics)
     if n:
-        out.append(f"Found {n} error{'s' if n != 1 else ''}.")
-    elif not options.get("quiet"):
-        out.append("All checks passed!")
-    return "\n".join(out) + "\n"
+        return [f"Found {n} error{'s' if n != 1 else ''}."]
+    return [] if options.get("quiet") else ["All checks passed!"]
 
 
 def statistics(result) -> str:
