@@ -85,6 +85,31 @@ def find_root(start: str) -> str:
         probe = parent
 
 
+PACKAGE_MARKERS = ("pyproject.toml", "setup.py", "setup.cfg")
+
+
+def package_root(path: str, root: str, memo: Dict[str, str]) -> str:
+    """The nearest folder at or above `path` (and inside `root`) that holds a package
+    marker: in a monorepo each package routes its own models."""
+    folder = os.path.dirname(os.path.abspath(path))
+    root = os.path.abspath(root)
+    seen = []
+    found = root
+    while folder.startswith(root) and folder not in memo:
+        seen.append(folder)
+        if any(os.path.isfile(os.path.join(folder, m)) for m in PACKAGE_MARKERS):
+            found = folder
+            break
+        if folder == root:
+            break
+        folder = os.path.dirname(folder)
+    else:
+        found = memo.get(folder, root)
+    for f in seen:
+        memo[f] = found
+    return found
+
+
 def find_config(start: str) -> Optional[str]:
     here = os.path.abspath(start)
     if os.path.isfile(here):

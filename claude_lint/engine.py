@@ -14,7 +14,7 @@ from claude_lint import catalog as catalog_mod
 from claude_lint import fixes
 from claude_lint.checks import all_rules, by_code
 from claude_lint.checks.base import Context
-from claude_lint.config import Settings, selected
+from claude_lint.config import Settings, package_root, selected
 from claude_lint.diagnostics import Diagnostic
 from claude_lint.discover import SourceFile, discover, display
 from claude_lint.extract import extract_source, module_name, wants
@@ -80,6 +80,7 @@ class Linter:
         self.project = Project(self.root, self._load_other)
         self.seconds = float(settings.options_for("CL904").get("seconds", DEFAULT_SECONDS))
         self.internal_errors: List[str] = []
+        self._packages: Dict[str, str] = {}
 
     @property
     def catalog(self) -> catalog_mod.Catalog:
@@ -163,7 +164,7 @@ class Linter:
         self.calls = calls
         found: List[Diagnostic] = []
         for rule in self.rules:
-            ctx = Context(_LazyCatalog(self), {**rule.options, **self.settings.options_for(rule.code)})
+            ctx = Context(_LazyCatalog(self), {**rule.options, **self.settings.options_for(rule.code)}, self.package_of)
             for call in calls:
                 for d in self._checked(rule, rule.check_call, call, ctx, call.site.loc.path):
                     # A finding reported where a value is defined can be silenced at the call too.
@@ -180,6 +181,9 @@ class Linter:
                 continue
             kept.setdefault((d.code, d.loc.path, d.loc.row, d.loc.col, d.message), d)
         return sorted(kept.values(), key=Diagnostic.sort_key)
+
+    def package_of(self, path: str) -> str:
+        return package_root(path, self.root, self._packages)
 
     def _checked(self, rule, check, subject, ctx: Context, where: str) -> List[Diagnostic]:
         try:

@@ -7,8 +7,8 @@ dict of file names to contents for a project of several files.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Dict, Iterator, List, Optional, Sequence, Union
+from dataclasses import dataclass, field
+from typing import Callable, Dict, Iterator, List, Optional, Sequence, Union
 
 from claude_lint.catalog import Catalog, Model
 from claude_lint.diagnostics import Diagnostic, Fix
@@ -22,6 +22,8 @@ Example = Union[str, Dict[str, str]]
 class Context:
     catalog: Catalog
     options: Dict[str, object]
+    # The package (nearest pyproject.toml / setup.py) a file belongs to: project-wide rules judge each package.
+    package_of: Callable[[str], str] = field(default=lambda path: "")
 
     def option(self, name: str):
         return self.options[name]

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Iterator, List
+from typing import Dict, Iterator, List
 
 from claude_lint.checks import examples as ex
 from claude_lint.checks.base import Context, Rule, per_mtok
@@ -21,6 +21,9 @@ class SingleModel(Rule):
     mid or top tier model pays its price for work a small model does as well, at a
     fraction of the cost. Routing light tasks to a cheaper model is often the single
     largest saving available.
+
+    In a monorepo, each package (the nearest folder with a `pyproject.toml`, `setup.py`
+    or `setup.cfg`) is judged on its own call sites.
 
     The rule only speaks when every call site's model is known statically: one call
     whose model comes from the environment or a function argument may already be the
@@ -47,12 +50,28 @@ class SingleModel(Rule):
     summary = "one non-cheap model for every call"
     options = {"min-call-sites": 2}
     fires = [
+        # in a monorepo each package is judged on its own: billing routes nothing, search does
+        {
+            "billing/pyproject.toml": "[project]\nname = 'billing'\n",
+            "billing/app.py": "import anthropic\nclient = anthropic.Anthropic()\n\ndef classify(q):\n    return "
+            + CALL.format(model="claude-opus-4-6") + "\ndef answer(q):\n    return " + CALL.format(model="claude-opus-4-6"),
+            "search/pyproject.toml": "[project]\nname = 'search'\n",
+            "search/app.py": "import anthropic\nclient = anthropic.Anthropic()\n\ndef rank(q):\n    return "
+            + CALL.format(model="claude-haiku-4-5") + "\ndef answer(q):\n    return " + CALL.format(model="claude-opus-4-6"),
+        },
         "import anthropic\nclient = anthropic.Anthropic()\n\ndef classify(q):\n    return "
         + CALL.format(model="claude-opus-4-6")
         + "\ndef answer(q):\n    return "
         + CALL.format(model="claude-opus-4-6"),
     ]
     silent = [
+        # one call site in each package of a monorepo is not a pattern in either
+        {
+            "billing/pyproject.toml": "[project]\nname = 'billing'\n",
+            "billing/app.py": "import anthropic\nclient = anthropic.Anthropic()\n\ndef a(q):\n    return " + CALL.format(model="claude-opus-4-6"),
+            "search/pyproject.toml": "[project]\nname = 'search'\n",
+            "search/app.py": "import anthropic\nclient = anthropic.Anthropic()\n\ndef b(q):\n    return " + CALL.format(model="claude-opus-4-6"),
+        },
         # already routed
         "import anthropic\nclient = anthropic.Anthropic()\n\ndef classify(q):\n    return "
         + CALL.format(model="claude-haiku-4-5")
@@ -94,6 +113,13 @@ class SingleModel(Rule):
     ]
 
     def check_project(self, calls: List[Call], ctx: Context) -> Iterator[Diagnostic]:
+        packages: Dict[str, List[Call]] = {}
+        for call in calls:
+            packages.setdefault(ctx.package_of(call.site.path), []).append(call)
+        for package_calls in packages.values():
+            yield from self._check_package(package_calls, ctx)
+
+    def _check_package(self, calls: List[Call], ctx: Context) -> Iterator[Diagnostic]:
         if len(calls) < int(ctx.option("min-call-sites")):
             return
         ids = set()
