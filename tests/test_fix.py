@@ -41,6 +41,30 @@ def fixable(diagnostics, unsafe=True):
     return [d for d in diagnostics if d["fix"] and d["fix"]["edits"] and d["fix"]["applicability"] in ok]
 
 
+def spans_of(raw: bytes, edits):
+    text, _ = fixes.decode(raw)
+    starts = fixes.line_starts(text)
+    return text, sorted(
+        (fixes.offset(text, starts, e["location"]["row"], e["location"]["column"]),
+         fixes.offset(text, starts, e["end_location"]["row"], e["end_location"]["column"]))
+        for e in edits
+    )
+
+
+def assert_edited_only_inside(original: bytes, fixed: bytes, edits) -> None:
+    """Fixed exactly as the edits say; where edits overlap (two rules fixing one call: the
+    fixer applies one, re-lints, and the other finding may be gone), every character
+    before the first edit and after the last one is unchanged."""
+    text, spans = spans_of(original, edits)
+    if all(b <= a2 for (_, b), (a2, _) in zip(spans, spans[1:])):
+        assert fixed == splice(original, edits)
+        return
+    now, _ = fixes.decode(fixed)
+    first, last = spans[0][0], max(b for _, b in spans)
+    assert now[:first] == text[:first]
+    assert now.endswith(text[last:])
+
+
 def splice(raw: bytes, edits) -> bytes:
     """An independent application of JSON edits: every byte outside them is kept as is."""
     text, encoding = fixes.decode(raw)
@@ -81,7 +105,7 @@ def test_fix_then_relint(cli, tree, name):
     # The file parses.
     ast.parse(fixes.decode(fixed)[0])
     # Byte-identical outside the edits: the result is exactly the original with the edits spliced in.
-    assert fixed == splice(original, [e for d in todo for e in d["fix"]["edits"]])
+    assert_edited_only_inside(original, fixed, [e for d in todo for e in d["fix"]["edits"]])
     # A second --fix is a no-op.
     again = cli("check", name, "--fix", "--unsafe-fixes", cwd=tree)
     assert path.read_bytes() == fixed
@@ -117,7 +141,7 @@ def test_every_fixture_folder_fixes_cleanly(cli, tmp_path, folder):
             continue
         ast.parse(fixes.decode(now)[0])
         unique = {json.dumps(e, sort_keys=True): e for d in todo for e in d["fix"]["edits"]}
-        assert now == splice(raw, list(unique.values())), path
+        assert_edited_only_inside(raw, now, list(unique.values()))
     snapshot = {p: p.read_bytes() for p in originals}
     cli("check", ".", "--fix", "--unsafe-fixes", cwd=root)
     assert {p: p.read_bytes() for p in originals} == snapshot
@@ -376,3 +400,32 @@ def test_display_only_fixes_are_never_applied(cli, tmp_path):
 def test_diff_base_is_not_combined_with_fixing(cli, tree):
     run = cli("check", ".", "--fix", "--diff-base", "HEAD", cwd=tree)
     assert run.returncode == 2 and b"--diff-base cannot be combined" in run.stderr
+
+
+def test_cl008_rewrites_create_into_a_stream(cli, tree):
+    """Alone (CL001 would otherwise lower the same max_tokens first), the streaming rewrite
+    applies to the assignment, return and await forms, and the result parses."""
+    name = "cl008_stream.py"
+    original = (tree / name).read_bytes()
+    before = [d for d in findings(cli, tree, name) if d["code"] == "CL008"]
+    assert len(before) == 3 and all(d["fix"]["applicability"] == "unsafe" for d in before)
+    run = cli("check", name, "--select", "CL008", "--fix", "--unsafe-fixes", cwd=tree)
+    assert run.returncode == 0, run.stdout + run.stderr
+    fixed = (tree / name).read_text()
+    ast.parse(fixed)
+    assert "    with client.messages.stream(  # the long one\n" in fixed
+    assert "    ) as stream:\n        reply = stream.get_final_message()\n    return reply.content[0].text\n" in fixed
+    assert "        return stream.get_final_message()\n" in fixed
+    assert "    async with aclient.messages.stream(" in fixed and "        message = await stream.get_final_message()\n" in fixed
+    assert (tree / name).read_bytes() == splice(original, [e for d in before for e in d["fix"]["edits"]])
+    assert [d for d in findings(cli, tree, name) if d["code"] == "CL008"] == []
+
+
+def test_cl008_gives_no_edit_inside_a_larger_expression(cli, tmp_path):
+    (tmp_path / "pyproject.toml").write_text("[project]\n")
+    (tmp_path / "n.py").write_text(
+        "import anthropic\nclient = anthropic.Anthropic()\n\n\ndef f():\n"
+        '    return str(client.messages.create(model="claude-sonnet-4-6", max_tokens=32000, messages=[]))\n'
+    )
+    found = [d for d in findings(cli, tmp_path, "n.py") if d["code"] == "CL008"]
+    assert len(found) == 1 and found[0]["fix"]["applicability"] == "display-only" and not found[0]["fix"]["edits"]

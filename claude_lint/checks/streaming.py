@@ -28,8 +28,12 @@ class StreamRequired(Rule):
     The rule stays silent with `stream=True`, `messages.stream(...)`, a `timeout=` on
     the call or in `with_options(...)`, and when the client was built with a timeout;
     also when the client's construction is not visible (a client passed in as a
-    parameter may carry a timeout). No automatic fix: turning `create` into `stream`
-    changes the return type, so the suggestion is shown for you to apply.
+    parameter may carry a timeout).
+
+    Fix safety: `--unsafe-fixes` rewrites `x = client.messages.create(...)` (or
+    `return ...`, awaited or not) into `with client.messages.stream(...) as stream:` and
+    `x = stream.get_final_message()`, which returns the same `Message`. Elsewhere (the
+    call inside a larger expression) the suggestion is shown for you to apply.
 
     ## Example
     ```python
@@ -87,7 +91,11 @@ class StreamRequired(Rule):
         else:
             return
         arg = call.arg("max_tokens")
-        fix = Fix("Use client.messages.stream(...) and stream.get_final_message(), or pass stream=True or timeout=", "display-only")
+        from claude_lint.fixes import streaming  # libcst only when a fix is built
+
+        fix = streaming.build(call) or Fix(
+            "Use client.messages.stream(...) and stream.get_final_message(), or pass stream=True or timeout=", "display-only"
+        )
         yield self.diagnostic(
             arg.at if arg is not None else site.loc,
             f"Non-streaming call with max_tokens={tokens(limit)}: the Anthropic SDK raises `Streaming is required` before sending it "
