@@ -76,6 +76,11 @@ class _GitIgnores:
             self.specs[folder] = spec
         return self.specs[folder]
 
+    def listed(self, folder: str, names) -> None:
+        """The walk has listed `folder`: a folder without a .gitignore needs no stat to know it."""
+        if ".gitignore" not in names:
+            self.specs.setdefault(folder, None)
+
     def ignored(self, abspath: str, is_dir: bool) -> bool:
         if not self.enabled:
             return False
@@ -142,25 +147,17 @@ def discover(paths: Sequence[str], settings: Settings) -> Tuple[List[SourceFile]
         if not os.path.isdir(abspath):
             missing.append(given)
             continue
-        for sf in _walk(abspath, skip):
+        for sf in _walk(abspath, skip, git):
             files.setdefault(sf.abspath, sf)
     return sorted(files.values(), key=lambda f: f.path), missing
 
 
-def _walk(top: str, skip) -> Iterator[SourceFile]:
-    seen = set()
+def _walk(top: str, skip, git: _GitIgnores) -> Iterator[SourceFile]:
     cwd = os.getcwd()
     cwd_prefix = cwd.rstrip(os.sep) + os.sep  # os.walk of an absolute top yields normalised folders
+    # followlinks=False: a symlinked folder is never entered, so a symlink loop cannot loop.
     for folder, dirs, names in os.walk(top, followlinks=False):
-        try:
-            st = os.stat(folder)
-            real = (st.st_dev, st.st_ino)  # one stat, where realpath costs an lstat per path component
-        except OSError:
-            real = os.path.realpath(folder)
-        if real in seen:
-            dirs[:] = []
-            continue
-        seen.add(real)
+        git.listed(folder, names)
         dirs[:] = sorted(d for d in dirs if not skip(os.path.join(folder, d), True))
         shown = "." if folder == cwd else folder[len(cwd_prefix):] if folder.startswith(cwd_prefix) else display(folder)
         for name in sorted(names):

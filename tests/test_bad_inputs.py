@@ -12,8 +12,6 @@ from pathlib import Path
 
 import pytest
 
-from claude_lint.discover import SUFFIX_KINDS
-from claude_lint.extract import EXTRACTORS
 
 from conftest import claude_lint_command
 from reliability import Tally, damaged, snapshot
@@ -257,7 +255,7 @@ def test_binary_on_stdin(cli, tmp_path, tally):
     assert proc.returncode == 1 and b"CL902" in proc.stdout and b"Traceback" not in proc.stderr
 
 
-# --- inputs that exist only once other features land --------------------------------------
+# --- YAML and notebook inputs ------------------------------------------------------------
 
 ALIAS_BOMB = "a: &a ['x','x','x','x','x','x','x','x','x']\n" + "".join(
     f"{c}: &{c} [" + ",".join([f"*{p}"] * 9) + "]\n" for p, c in zip("abcdefgh", "bcdefghi")
@@ -265,11 +263,6 @@ ALIAS_BOMB = "a: &a ['x','x','x','x','x','x','x','x','x']\n" + "".join(
 PYTHON_TAG = "model_list:\n  - litellm_params: !!python/object/apply:os.system ['touch MARKER']\n"
 
 
-def _yaml_supported() -> bool:
-    return any(s in SUFFIX_KINDS for s in (".yaml", ".yml")) or any(k in EXTRACTORS for k in ("yaml", "config"))
-
-
-@pytest.mark.skipif(not _yaml_supported(), reason="YAML inputs (issue 3: model config files) are not on main yet")
 @pytest.mark.parametrize("content", [ALIAS_BOMB, PYTHON_TAG], ids=["alias-bomb", "python-tag"])
 def test_yaml_alias_bomb_and_python_tags(check, tmp_path, content):
     config = "[project]\nname = 'x'\n[tool.claude-lint]\nprompt-files = ['*.yaml']\n"
@@ -278,11 +271,6 @@ def test_yaml_alias_bomb_and_python_tags(check, tmp_path, content):
     assert not (tmp_path / "proj" / "MARKER").exists()
 
 
-def _notebooks_supported() -> bool:
-    return ".ipynb" in SUFFIX_KINDS
-
-
-@pytest.mark.skipif(not _notebooks_supported(), reason="notebooks (issue 3) are not on main yet")
 @pytest.mark.parametrize(
     "content",
     [b"{not json", b"", b"[]", json.dumps({"nbformat": 3, "worksheets": [{"cells": [{"cell_type": "code", "input": GOOD}]}]}).encode(), json.dumps({"nbformat": 4, "cells": [{"cell_type": "code", "source": 5}]}).encode()],

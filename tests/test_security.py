@@ -215,11 +215,6 @@ def test_the_same_prompt_inside_the_root_is_read(tmp_path):
     assert "prompts/linked.txt: read" in proc.stderr.decode()
 
 
-def _fix_supported() -> bool:
-    return "--fix" in subprocess.run([claude_lint_command(), "check", "--help"], capture_output=True, text=True).stdout
-
-
-@pytest.mark.skipif(not _fix_supported(), reason="--fix (issue 6) is not on main yet")
 def test_fix_never_writes_outside_the_root(tmp_path):
     outside = tmp_path / "outside"
     outside.mkdir()

@@ -175,8 +175,7 @@ def _fixable_example(probe_dir: Path):
 @pytest.mark.asyncio
 async def test_fix_code_action_applies_the_rules_edits(client: LanguageClient, tmp_path, tmp_path_factory):
     probe = _fixable_example(tmp_path_factory.mktemp("probe"))
-    if probe is None:
-        pytest.skip("no rule carries fix edits yet")
+    assert probe is not None, "no rule example carries fix edits"
     code, example = probe
     (tmp_path / "pyproject.toml").write_text(f"[tool.claude-lint]\nselect = ['{code}']\n")
     uri = _open(client, tmp_path / "example.py", example)
