@@ -7,6 +7,7 @@ import io
 import os
 import stat
 import tokenize
+import warnings
 from dataclasses import dataclass, field, replace
 from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
@@ -24,6 +25,11 @@ from claude_lint.link import Call, Project
 from claude_lint.timeout import DEFAULT_SECONDS, FileTimeout, time_limit
 
 MAX_FILE_BYTES = 5_000_000
+
+# The linted code's strings are decoded and parsed here (literal_eval, ast, libcst): their
+# invalid escapes would print Python's warnings on the CLI's or the server's stderr.
+for _category in (DeprecationWarning, SyntaxWarning):
+    warnings.filterwarnings("ignore", message="invalid (octal )?escape sequence", category=_category)
 
 
 @dataclass
