@@ -25,7 +25,7 @@ import stat
 import sys
 from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
-from claude_lint import __version__
+from claude_lint import __version__, atomic
 from claude_lint import facts as facts_mod
 from claude_lint.facts import FileFacts
 
@@ -172,21 +172,7 @@ class FactsCache:
 
 
 def _atomic_write(path: str, data: bytes) -> None:
-    import tempfile
-
-    fd, tmp = tempfile.mkstemp(dir=os.path.dirname(path), prefix=".tmp-")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+    atomic.replace(path, data, prefix=".tmp-")
 
 
 # --- the run's facts -----------------------------------------------------------------

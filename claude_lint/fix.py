@@ -21,12 +21,11 @@ import difflib
 import os
 import re
 import stat
-import tempfile
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from typing import Dict, List, Optional, Sequence, Tuple
 
-from claude_lint import fixes
+from claude_lint import atomic, fixes
 from claude_lint.config import Settings
 from claude_lint.diagnostics import Diagnostic, Edit, Fix
 from claude_lint.discover import SourceFile, discover
@@ -235,12 +234,8 @@ def write_atomic(path: str, data: bytes, expected: bytes) -> None:
     """Replace `path`'s contents with `data` unless they are no longer `expected`."""
     st = os.stat(path)
     folder = os.path.dirname(path) or "."
-    fd, tmp = tempfile.mkstemp(prefix="." + os.path.basename(path) + ".", suffix=".claude-lint-tmp", dir=folder)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
+
+    def keep_mode_and_check(tmp: str) -> None:
         os.chmod(tmp, stat.S_IMODE(st.st_mode))
         if hasattr(os, "chown"):
             try:
@@ -250,13 +245,8 @@ def write_atomic(path: str, data: bytes, expected: bytes) -> None:
         with open(path, "rb") as fh:
             if fh.read() != expected:
                 raise ChangedOnDisk(path)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+
+    atomic.replace(path, data, prefix="." + os.path.basename(path) + ".", suffix=".claude-lint-tmp", before_rename=keep_mode_and_check)
     try:
         dir_fd = os.open(folder, os.O_RDONLY)
     except OSError:
