@@ -51,6 +51,17 @@ EDGES = {
         "    return client.messages.create(**{'model': 'claude-opus-4-1', 'max_tokens': 20000}, messages=m)\n"
     ),
     "edges/litellm_alias.py": "from litellm import completion as chat\n\nchat('claude-sonnet-4-6', [], max_tokens=30000)\n",
+    "edges/litellm_imported.py": (
+        "from litellm import (\n    acompletion,  # async\n    completion,\n)\n\n"
+        "completion(model='claude-sonnet-4-6', messages=[], max_tokens=30000)\n"
+    ),
+    "edges/litellm_attribute.py": (
+        "import litellm as ll\n\nr = (ll.  # the SDK\n     completion)(model='claude-sonnet-4-6', messages=[], max_tokens=30000)\n"
+    ),
+    "edges/litellm_words.py": (
+        "import litellm\n\nCALL_TYPE = 'completion'\ncompletion_tokens = 5\n\n\n"
+        "def completion(model, max_tokens):\n    return litellm.acompletion_with_retries(model=model, max_tokens=max_tokens)\n"
+    ),
     "edges/bedrock.py": (
         "import boto3\n\nsession = boto3.Session()\nrt = session.client('bedrock-runtime')\n"
         "rt.converse(modelId='anthropic.claude-sonnet-4-6', messages=[], inferenceConfig={'maxTokens': 30000})\n"
@@ -128,12 +139,17 @@ def test_the_edges_fire_where_they_should(tmp_path):
     """The equivalence above would pass if nothing fired at all: these must."""
     root = _project(tmp_path, EDGES)
     found = {(code, loc.path) for code, loc, *_ in _findings(root, no_cache=True)}
-    for path in ("continued.py", "untyped.py", "aliased.py", "latin1.py", "no_import.py", "gaps.py", "litellm_alias.py", "bedrock.py"):
+    for path in ("continued.py", "untyped.py", "aliased.py", "latin1.py", "no_import.py", "gaps.py", "litellm_alias.py", "bedrock.py",
+                 "litellm_imported.py", "litellm_attribute.py"):
         assert ("CL001", os.path.join("edges", path)) in found
     assert ("CL001", os.path.join("edges", "uses_limits.py")) in found  # values from a module the pre-filter skips
     assert ("CL901", os.path.join("edges", "broken_llm.py")) in found
     assert ("CL902", os.path.join("edges", "binary.py")) in found
-    assert not any(path.endswith(("lookalike.py", "mention.py", "broken_plain.py")) for _, path in found)
+    assert not any(path.endswith(("lookalike.py", "mention.py", "broken_plain.py", "litellm_words.py")) for _, path in found)
+    # A one-word chain is parsed only where it is written as an attribute or imported by name.
+    assert not prefilter.needs_parse(EDGES["edges/litellm_words.py"].encode())
+    assert prefilter.needs_parse(EDGES["edges/litellm_imported.py"].encode())
+    assert prefilter.needs_parse(EDGES["edges/litellm_attribute.py"].encode())
 
 
 def test_pool_is_used_and_keeps_order(tmp_path, monkeypatch):

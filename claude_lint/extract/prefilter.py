@@ -29,7 +29,7 @@ from __future__ import annotations
 import ast
 import re
 from functools import lru_cache
-from typing import FrozenSet, List, NamedTuple, Optional, Pattern, Set, Tuple
+from typing import Callable, FrozenSet, List, NamedTuple, Optional, Pattern, Set, Tuple
 
 from claude_lint.extract import sdk
 
@@ -54,7 +54,8 @@ class _Table(NamedTuple):
     function_words: FrozenSet[str]  # last component of each function's qualified name
     proof: FrozenSet[str]  # keywords that prove an untyped receiver
     proof_bytes: Tuple[Tuple[bytes, Pattern[bytes]], ...]  # keyword, and it written as `keyword=`
-    chain_res: Tuple[Optional[Pattern[bytes]], ...]  # per chain (in `chains` order)
+    chain_res: Tuple[Pattern[bytes], ...]  # per chain (in `chains` order)
+    chain_words: Tuple[Tuple[bytes, ...], ...]  # per chain, longest (rarest) word first
     extra_words: FrozenSet[str]
 
 
@@ -64,9 +65,9 @@ class _Table(NamedTuple):
 _GAP = rb"(?:[\s()\\]|#[^\r\n]*(?![^\r\n]))*"
 
 
-def _chain_re(chain: Tuple[bytes, ...]) -> Optional[Pattern[bytes]]:
-    if len(chain) < 2:
-        return None
+def _chain_re(chain: Tuple[bytes, ...]) -> Pattern[bytes]:
+    if len(chain) == 1:
+        return re.compile(re.escape(chain[0]))  # not used: _written_as_chain reads one word itself
     skipped = rb"(?:\." + _GAP + rb"(?:" + b"|".join(re.escape(w.encode()) for w in sorted(_SKIPPED_LINKS)) + rb")\b" + _GAP + rb")*"
     parts = [re.escape(chain[0]) + rb"\b" + _GAP]
     for word in chain[1:]:
@@ -109,6 +110,7 @@ def _table() -> _Table:
         proof_bytes=tuple((k.encode(), re.compile(re.escape(k.encode()) + (rb"" if positional_proof else rb"\b" + _GAP + rb"=(?!=)")))
                           for k in getattr(sdk, "UNTYPED_RECEIVER_PROOF", ())),
         chain_res=tuple(_chain_re(chain) for chain in sorted(chains)),
+        chain_words=tuple(tuple(sorted(chain, key=len, reverse=True)) for chain in sorted(chains)),
         extra_words=frozenset(s.decode("ascii", "ignore") for s in extra),
     )
 
@@ -126,27 +128,106 @@ def needs_parse(data: bytes) -> bool:
             seen[word] = word in data
         return seen[word]
 
-    # Cheapest first: substring searches (each word once per file), then the imports,
-    # then the regexes, which only run on the few files still in.
-    chains = [i for i, chain in enumerate(t.chains) if all(has(w) for w in sorted(chain, key=len, reverse=True))]
+    # Cheapest first: substring searches (each word once per file; the few SDK names and
+    # proof keywords before the many chain words), then the imports, then the regexes,
+    # which only run on the few files still in.
+    proof = bool(t.proof) and all(has(k) for k, _ in t.proof_bytes)
+    named = any(has(n) for n in t.names)
+    if not (proof or named):
+        return False
+    chains = [i for i, words in enumerate(t.chain_words) if all(has(w) for w in words)]
     extra = any(s in data for s in t.extra)
     if not chains and not extra:
         return False
-    proof = bool(t.proof) and all(has(k) for k, _ in t.proof_bytes)
-    imports = any(has(n) for n in t.names) and _imports_sdk(data, t.names)
+    imports = named and _imports_sdk(data, t.names)
     if not (proof or imports):
         return False
-    if not extra and not any(_written_as_chain(data, t.chain_res[i]) for i in chains):
+    imported: List[bytes] = []
+
+    def imported_names() -> bytes:
+        if not imported:
+            imported.append(_imported_names(data))
+        return imported[0]
+
+    if not extra and not any(_written_as_chain(data, t.chains[i], t.chain_res[i], imported_names) for i in chains):
         return False
     # An untyped receiver is proven by its keywords (no import needed), written as keywords.
     return imports or all(rx.search(data) is not None for _, rx in t.proof_bytes)
 
 
-def _written_as_chain(data: bytes, rx: Optional[Pattern[bytes]]) -> bool:
+def _written_as_chain(data: bytes, chain: Tuple[bytes, ...], rx: Pattern[bytes], imported: Callable[[], bytes]) -> bool:
     """A chain's words joined by dots, with only whitespace, comments, continuations,
     brackets or skipped links between them. `with_options(...)` may sit inside a chain
-    with any arguments: a file that writes it is only held to the words."""
-    return rx is None or b"with_options" in data or rx.search(data) is not None
+    with any arguments: a file that writes it is only held to the words.
+
+    A one-word chain is a method (`x.converse(`) or a function the extractor knows by its
+    qualified name, reached as an attribute (`litellm.completion(`) or imported by name:
+    so it is written after a dot or in an import statement. The word alone says little:
+    in litellm it is in most files (`"completion"`, `completion_tokens`)."""
+    if len(chain) == 1:
+        return _after_dot(data, chain[0]) or _has_word(imported(), chain[0])
+    return b"with_options" in data or rx.search(data) is not None
+
+
+def _word_at(data: bytes, at: int, end: int) -> bool:
+    return (at == 0 or not _WORDCHAR.match(data, at - 1)) and not _WORDCHAR.match(data, end)
+
+
+def _has_word(data: bytes, word: bytes) -> bool:
+    at = data.find(word)
+    while at >= 0:
+        if _word_at(data, at, at + len(word)):
+            return True
+        at = data.find(word, at + len(word))
+    return False
+
+
+_GAP_BYTES = frozenset(b" \t\x0b\x0c\\()")
+_NEWLINES = frozenset(b"\r\n")
+
+
+def _after_dot(data: bytes, word: bytes) -> bool:
+    """`word` as an attribute name: a dot before it, with only a gap (_GAP) between."""
+    at = data.find(word)
+    while at >= 0:
+        if _word_at(data, at, at + len(word)) and _dot_before(data, at):
+            return True
+        at = data.find(word, at + len(word))
+    return False
+
+
+def _dot_before(data: bytes, at: int) -> bool:
+    i = at - 1
+    while i >= 0:
+        c = data[i]
+        if c in _NEWLINES:
+            # The line before may end in a comment: continue from the comment's `#`
+            # (a `#` inside a string only lets an extra file through).
+            line_start = max(data.rfind(b"\n", 0, i), data.rfind(b"\r", 0, i)) + 1
+            comment = data.find(b"#", line_start, i)
+            i = (comment if comment >= 0 else i) - 1
+        elif c in _GAP_BYTES:
+            i -= 1
+        else:
+            return c == 0x2E  # "."
+    return False
+
+
+# From `import` to the end of the names it binds: `import a, b`, `from m import (a,\n b)`,
+# with backslash continuations. Read loosely: `import x` inside a string counts too.
+_IMPORTED_NAMES = re.compile(rb"import(?:[ \t]|\\\r?\n|\\\r)*(?:\(([^)]*)\)|((?:[ \t\w.,*]|\\\r?\n|\\\r)*))")
+
+
+def _imported_names(data: bytes) -> bytes:
+    """Every name list of the file's import statements, joined by newlines."""
+    spans = []
+    at = data.find(b"import")
+    while at >= 0:
+        m = _IMPORTED_NAMES.match(data, at) if _word_at(data, at, at + 6) else None
+        if m is not None:
+            spans.append(m.group(1) if m.group(1) is not None else m.group(2))
+        at = data.find(b"import", at + 6)
+    return b"\n".join(spans)
 
 
 def _occurrences(data: bytes, names: Tuple[bytes, ...]):
