@@ -223,7 +223,7 @@ def gather(linter, sources: Sequence, cache: Optional[FactsCache]) -> List[FileF
                 out[i] = hit
                 continue
         stats[i] = (st, hashed)
-        cheap = linter.triage(source, data, deep=False)  # unreadable, or no call per the byte test
+        cheap = linter.triage(source, data)  # unreadable, or no call per the byte test
         if cheap is not None:
             out[i] = cheap
         else:

@@ -19,7 +19,7 @@ from claude_lint.config import Settings, package_root, selected
 from claude_lint.diagnostics import Diagnostic
 from claude_lint.discover import SourceFile, discover, display
 from claude_lint.extract import extract_source, module_name, wants
-from claude_lint.extract.prefilter import may_call, needs_parse
+from claude_lint.extract.prefilter import needs_parse
 from claude_lint.facts import FileError, FileFacts, Loc
 from claude_lint.link import Call, Project
 from claude_lint.timeout import DEFAULT_SECONDS, FileTimeout, time_limit
@@ -138,10 +138,10 @@ class Linter:
             return python.extract(text, source.path, source.abspath, module, calls_only=True)
         return extract_source(text, source.path, source.abspath, source.kind, module, prefilter=self.prefilter, settings=self.settings)
 
-    def triage(self, source: SourceFile, data: Optional[bytes] = None, deep: bool = True) -> Optional[FileFacts]:
+    def triage(self, source: SourceFile, data: Optional[bytes] = None) -> Optional[FileFacts]:
         """The facts of a file that needs no parse (unreadable, or no LLM call per the
-        pre-filter), cheaply; None when it must be parsed. deep=False stops after the
-        byte test (the ast step is then left to whoever parses)."""
+        pre-filter's byte test), cheaply; None when it must be parsed (the pre-filter's
+        tree test then runs on the parse the extractor uses)."""
         text, error, raw = read_source(source.abspath, source.path, data)
         if error is not None:
             return FileFacts(source.path, source.abspath, None, source.kind, errors=(error,))
@@ -149,7 +149,7 @@ class Linter:
             return None
         # The byte patterns are ASCII and Python source encodings are ASCII-compatible:
         # the raw bytes answer as the text would.
-        if needs_parse(raw) and (not deep or may_call(text)):
+        if needs_parse(raw):
             return None
         return FileFacts(source.path, source.abspath, module_name(source.abspath, self.root), "python", parsed=False)
 

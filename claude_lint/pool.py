@@ -1,6 +1,6 @@
 """A process pool for cold runs with many files to parse.
 
-Only files the byte pre-filter lets through come here (the ast step and the libcst parses), so a pool starts only when
+Only files the byte pre-filter lets through come here (the parse and the extractor's walk), so a pool starts only when
 there is real parsing to share out: at least `MIN_FILES` files and `MIN_BYTES` of
 source, on a machine with more than one core, where `fork` exists (workers inherit the
 linter, nothing is re-imported). Results are put back in the order the files came in,
@@ -41,7 +41,7 @@ def _work(job: Tuple[int, object, Optional[bytes]]):
 
 def extract_all(linter, jobs: List[Tuple[object, Optional[bytes]]]) -> List[object]:
     """`linter.facts_for(source, data)` for every job (files the byte test let through: the
-    ast step and the libcst parse both run here), in the jobs' order."""
+    parse and the extractor's walk run here), in the jobs' order."""
     n = workers_for(jobs)
     if n > 1:
         try:

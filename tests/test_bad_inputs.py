@@ -181,6 +181,18 @@ def test_syntax_errors_of_many_kinds(check):
         assert set(codes(diags, name)) <= {"CL001", "CL901", "CL902"}, (name, codes(diags, name))
 
 
+def test_syntax_newer_than_the_running_python(check):
+    """The extractor reads code with the running Python's own parser: code written for a
+    newer Python is linted there, and named as such (not as broken code) on an older one."""
+    rc, diags, _ = check({"newer.py": HEAD + "type Pair[T] = tuple[T, T]\n" + CALL})
+    if sys.version_info >= (3, 12):
+        assert codes(diags, "newer.py") == ["CL001"]
+    else:
+        [error] = [d for d in diags if d["filename"].endswith("newer.py")]
+        assert error["code"] == "CL901" and "needs a newer Python" in error["message"], error
+        assert error["location"]["row"] == 3
+
+
 def test_no_python_warnings_leak_to_stderr(tmp_path):
     """Regression: invalid escapes in the user's strings made Python print
     `<unknown>:1: SyntaxWarning: invalid escape sequence` (3.12+) on our stderr."""

@@ -9,11 +9,11 @@ from claude_lint.facts import FileFacts
 
 
 def _python(text: str, path: str, abspath: str, module: Optional[str], prefilter: bool, settings=None) -> FileFacts:
-    from claude_lint.extract.prefilter import may_call, needs_parse
+    from claude_lint.extract.prefilter import needs_parse
 
-    if prefilter and not (needs_parse(text.encode("utf-8", "surrogatepass")) and may_call(text)):
+    if prefilter and not needs_parse(text.encode("utf-8", "surrogatepass")):
         return FileFacts(path, abspath, module, "python", parsed=False)
-    from claude_lint.extract import python  # libcst: imported only when a file needs it
+    from claude_lint.extract import python
 
     return python.extract(text, path, abspath, module, calls_only=prefilter)
 

@@ -7,35 +7,35 @@ from __future__ import annotations
 
 from typing import List, Optional
 
-import libcst as cst
+import ast
 
 from claude_lint.extract import sdk
-from claude_lint.extract.scopes import Scope
+from claude_lint.extract.scopes import Scope, has_star, positional
 from claude_lint.extract.values import Evaluator
 
 
-def decoded(ev: Evaluator, expr: cst.BaseExpression, scope: Scope, depth: int = 0) -> object:
+def decoded(ev: Evaluator, expr: ast.expr, scope: Scope, depth: int = 0) -> object:
     """The value of an argument, seen through `json.dumps(...)` (a JSON body is the same data)."""
-    if isinstance(expr, cst.Name) and depth < 4:
-        owner = ev.find(expr.value, scope)
-        bound = owner.assigns.get(expr.value, []) if owner is not None else []
-        if len(bound) == 1 and isinstance(bound[0], cst.Call):
+    if isinstance(expr, ast.Name) and depth < 4:
+        owner = ev.find(expr.id, scope)
+        bound = owner.assigns.get(expr.id, []) if owner is not None else []
+        if len(bound) == 1 and isinstance(bound[0], ast.Call):
             return decoded(ev, bound[0], owner, depth + 1)
-    if isinstance(expr, cst.Call) and ev.qualname(expr.func, scope) == "json.dumps" and expr.args and expr.args[0].keyword is None:
-        return ev.value(expr.args[0].value, scope)
+    if isinstance(expr, ast.Call) and ev.qualname(expr.func, scope) == "json.dumps" and positional(expr):
+        return ev.value(positional(expr)[0], scope)
     return ev.value(expr, scope)
 
 
 def client_timeout(ev: Evaluator, receiver, client_chain: List[str], scope: Scope, options, depth: int = 0) -> Optional[bool]:
     """Was the client built (or re-optioned) with a timeout? None when its construction is not seen."""
     for call in options or ():
-        if any(a.keyword is not None and a.keyword.value == "timeout" for a in call.args):
+        if any(k.arg == "timeout" for k in call.keywords):
             return True
     if depth > 8:
         return None
     if client_chain:
         klass = scope.klass
-        if len(client_chain) != 1 or klass is None or not (isinstance(receiver, cst.Name) and receiver.value == scope.self_name):
+        if len(client_chain) != 1 or klass is None or not (isinstance(receiver, ast.Name) and receiver.id == scope.self_name):
             return None
         assigned = klass.self_attrs.get(client_chain[0], [])
         if len(assigned) != 1:
@@ -43,43 +43,40 @@ def client_timeout(ev: Evaluator, receiver, client_chain: List[str], scope: Scop
         value, method, _ = assigned[0]
         return client_timeout(ev, value, [], method, (), depth + 1)
     expr = receiver
-    if isinstance(expr, cst.Call):
-        if any(a.star for a in expr.args):
+    if isinstance(expr, ast.Call):
+        if has_star(expr):
             return None
-        has = any(a.keyword is not None and a.keyword.value == "timeout" for a in expr.args)
-        if isinstance(expr.func, cst.Attribute) and expr.func.attr.value == "with_options":
+        has = any(k.arg == "timeout" for k in expr.keywords)
+        if isinstance(expr.func, ast.Attribute) and expr.func.attr == "with_options":
             return True if has else client_timeout(ev, expr.func.value, [], scope, (), depth + 1)
         return has if sdk.CLIENT_CLASSES.get(ev.qualname(expr.func, scope) or "") else None
-    if isinstance(expr, cst.Name):
-        owner = ev.find(expr.value, scope)
-        if owner is None or expr.value in owner.params:
+    if isinstance(expr, ast.Name):
+        owner = ev.find(expr.id, scope)
+        if owner is None or expr.id in owner.params:
             return None
-        bound = owner.assigns.get(expr.value, [])
+        bound = owner.assigns.get(expr.id, [])
         return client_timeout(ev, bound[0], [], owner, (), depth + 1) if len(bound) == 1 else None
-    if isinstance(expr, cst.Attribute):
-        return client_timeout(ev, expr.value, [expr.attr.value], scope, (), depth + 1)
+    if isinstance(expr, ast.Attribute):
+        return client_timeout(ev, expr.value, [expr.attr], scope, (), depth + 1)
     return None
 
 
-def factory_qualname(ev: Evaluator, func: cst.BaseExpression, scope: Scope) -> str:
+def factory_qualname(ev: Evaluator, func: ast.expr, scope: Scope) -> str:
     """`session.client` where `session = boto3.Session()` -> "boto3.Session.client"."""
-    if isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name):
-        owner = ev.find(func.value.value, scope)
-        bound = owner.assigns.get(func.value.value, []) if owner is not None else []
-        if len(bound) == 1 and isinstance(bound[0], cst.Call):
+    if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name):
+        owner = ev.find(func.value.id, scope)
+        bound = owner.assigns.get(func.value.id, []) if owner is not None else []
+        if len(bound) == 1 and isinstance(bound[0], ast.Call):
             base = ev.qualname(bound[0].func, owner)
             if base:
-                return f"{base}.{func.attr.value}"
+                return f"{base}.{func.attr}"
     return ""
 
 
-def service_name(call: cst.Call) -> Optional[str]:
+def service_name(call: ast.Call) -> Optional[str]:
     """The service a factory call names: `boto3.client("bedrock-runtime")`."""
-    for i, arg in enumerate(call.args):
-        if (arg.keyword is None and i == 0 and not arg.star) or (arg.keyword is not None and arg.keyword.value == "service_name"):
-            if isinstance(arg.value, cst.SimpleString):
-                try:
-                    return arg.value.evaluated_value
-                except Exception:  # malformed escapes: not a service name
-                    return None
+    first = call.args[0] if call.args and not isinstance(call.args[0], ast.Starred) else None
+    for value in [first] + [k.value for k in call.keywords if k.arg == "service_name"]:
+        if isinstance(value, ast.Constant) and isinstance(value.value, str):
+            return value.value
     return None

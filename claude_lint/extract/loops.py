@@ -6,26 +6,27 @@ flows into it and nothing it reads is carried from one iteration to the next.
 """
 from __future__ import annotations
 
+import ast
 from typing import Dict, List, Optional, Set
 
-import libcst as cst
+from claude_lint.extract.scopes import MUTATE_METHODS, Scope, argument_values
 
-from claude_lint.extract.scopes import MUTATE_METHODS, Scope
-
-_COMPREHENSIONS = (cst.ListComp, cst.SetComp, cst.DictComp, cst.GeneratorExp)
+_COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
+_FOR = (ast.For, ast.AsyncFor)
+_NESTED_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
 # Calls that make a loop interactive or paced by a person: never a batch.
 _INTERACTIVE = frozenset({"input", "getpass", "prompt"})
 
 
-def independent(call: cst.Call, loop: cst.CSTNode, scope: Scope) -> bool:
-    if isinstance(loop, cst.While):
+def independent(call: ast.Call, loop: ast.AST, scope: Scope) -> bool:
+    if isinstance(loop, ast.While):
         return False  # polling, agent and chat loops: the next turn depends on this one
     walker = _LoopBody()
-    loop.visit(walker)
+    walker.visit(loop)
     if walker.exits or walker.interactive:
         return False  # fallback chains (`break` on success) and interactive loops
     targets = _loop_targets(loop)
-    reads = _names_read(call.args)
+    reads = _names_read(argument_values(call))
     seen: Set[str] = set()
     pending = list(reads)
     while pending:  # follow names bound inside the loop to what they are built from
@@ -50,135 +51,99 @@ def enclosing_async(scope: Optional[Scope]) -> bool:
     s = scope
     while s is not None and s.kind == "comprehension":
         s = s.parent
-    node = s.node if s is not None else None
-    return isinstance(node, cst.FunctionDef) and node.asynchronous is not None
+    return isinstance(s.node if s is not None else None, ast.AsyncFunctionDef)
 
 
-def _loop_targets(loop: cst.CSTNode) -> Set[str]:
+def _loop_targets(loop: ast.AST) -> Set[str]:
     found: Set[str] = set()
-    if isinstance(loop, cst.For):
+    if isinstance(loop, _FOR):
         found |= _target_names(loop.target)
-    for_in = getattr(loop, "for_in", None)
-    while for_in is not None:
-        found |= _target_names(for_in.target)
-        for_in = for_in.inner_for_in
+    for generator in getattr(loop, "generators", ()):
+        found |= _target_names(generator.target)
     return found
 
 
-def _target_names(target: cst.BaseExpression) -> Set[str]:
-    if isinstance(target, cst.Name):
-        return {target.value}
-    if isinstance(target, (cst.Tuple, cst.List)):
+def _target_names(target: ast.expr) -> Set[str]:
+    if isinstance(target, ast.Name):
+        return {target.id}
+    if isinstance(target, (ast.Tuple, ast.List)):
         out: Set[str] = set()
-        for el in target.elements:
-            out |= _target_names(el.value)
+        for el in target.elts:
+            out |= _target_names(el)
         return out
-    if isinstance(target, cst.StarredElement):
+    if isinstance(target, ast.Starred):
         return _target_names(target.value)
     return set()
 
 
-class _Reads(cst.CSTVisitor):
-    def __init__(self) -> None:
-        self.names: Set[str] = set()
-
-    def visit_Attribute(self, node: cst.Attribute) -> bool:
-        node.value.visit(self)
-        return False  # `x.attr`: the attribute name is not a variable
-
-    def visit_Arg(self, node: cst.Arg) -> bool:
-        node.value.visit(self)
-        return False  # keyword names are not variables
-
-    def visit_Name(self, node: cst.Name) -> None:
-        self.names.add(node.value)
-
-
 def _names_read(nodes) -> Set[str]:
-    reads = _Reads()
-    for node in nodes:
-        node.visit(reads)
-    return reads.names
+    """The variables an expression reads (attribute and keyword names are not variables)."""
+    return {n.id for node in nodes for n in ast.walk(node) if isinstance(n, ast.Name)}
 
 
-class _LoopBody(cst.CSTVisitor):
+class _LoopBody:
     """Bindings, stores and exits inside a loop (nested functions and classes excluded)."""
 
     def __init__(self) -> None:
-        self.bound: Dict[str, List[cst.CSTNode]] = {}
+        self.bound: Dict[str, List[ast.AST]] = {}
         self.count: Dict[str, int] = {}
         self.stored: Set[str] = set()
         self.augmented: Set[str] = set()
         self.exits = False
         self.interactive = False
-        self._depth = 0
 
-    def visit_FunctionDef(self, node) -> bool:
-        return False
+    def visit(self, root: ast.AST) -> None:
+        stack = [root]
+        while stack:
+            node = stack.pop()
+            kind = type(node)
+            if node is not root and kind in _NESTED_SCOPES:
+                continue
+            if kind is ast.Break or kind is ast.Return:
+                self.exits = True
+            elif kind is ast.Assign:
+                for t in node.targets:
+                    self._bind(t, node.value)
+            elif kind is ast.AnnAssign:
+                self._bind(node.target, node.value)
+            elif kind is ast.AugAssign or kind is ast.NamedExpr:
+                # A walrus in a loop usually carries a value along, like `+=`.
+                base = _base_name(node.target)
+                if base is not None:
+                    self.augmented.add(base)
+            elif kind in _FOR:
+                self._bind(node.target, node.iter)
+            elif kind is ast.withitem:
+                if node.optional_vars is not None:
+                    self._bind(node.optional_vars, node.context_expr)
+            elif kind is ast.Call:
+                func = node.func
+                if isinstance(func, ast.Name) and func.id in _INTERACTIVE:
+                    self.interactive = True
+                if isinstance(func, ast.Attribute) and func.attr in MUTATE_METHODS:
+                    base = _base_name(func.value)
+                    if base is not None:
+                        self.stored.add(base)
+            stack.extend(ast.iter_child_nodes(node))
 
-    def visit_ClassDef(self, node) -> bool:
-        return False
-
-    def visit_Lambda(self, node) -> bool:
-        return False
-
-    def visit_Break(self, node) -> None:
-        self.exits = True
-
-    def visit_Return(self, node) -> None:
-        self.exits = True
-
-    def _bind(self, target: cst.BaseExpression, value: Optional[cst.CSTNode]) -> None:
-        if isinstance(target, cst.Name):
-            self.bound.setdefault(target.value, [])
+    def _bind(self, target: ast.expr, value: Optional[ast.AST]) -> None:
+        if isinstance(target, ast.Name):
+            self.bound.setdefault(target.id, [])
             if value is not None:
-                self.bound[target.value].append(value)
-            self.count[target.value] = self.count.get(target.value, 0) + 1
-        elif isinstance(target, (cst.Tuple, cst.List)):
-            for el in target.elements:
-                self._bind(el.value, value)
-        elif isinstance(target, cst.StarredElement):
+                self.bound[target.id].append(value)
+            self.count[target.id] = self.count.get(target.id, 0) + 1
+        elif isinstance(target, (ast.Tuple, ast.List)):
+            for el in target.elts:
+                self._bind(el, value)
+        elif isinstance(target, ast.Starred):
             self._bind(target.value, value)
-        elif isinstance(target, (cst.Attribute, cst.Subscript)):
+        elif isinstance(target, (ast.Attribute, ast.Subscript)):
             base = _base_name(target)
             if base is not None:
                 self.stored.add(base)
 
-    def visit_Assign(self, node: cst.Assign) -> None:
-        for t in node.targets:
-            self._bind(t.target, node.value)
 
-    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
-        self._bind(node.target, node.value)
-
-    def visit_AugAssign(self, node: cst.AugAssign) -> None:
-        base = _base_name(node.target)
-        if base is not None:
-            self.augmented.add(base)
-
-    def visit_NamedExpr(self, node: cst.NamedExpr) -> None:
-        base = _base_name(node.target)
-        if base is not None:
-            self.augmented.add(base)  # a walrus in a loop usually carries a value along
-
-    def visit_For(self, node: cst.For) -> None:
-        self._bind(node.target, node.iter)
-
-    def visit_WithItem(self, node: cst.WithItem) -> None:
-        if node.asname is not None:
-            self._bind(node.asname.name, node.item)
-
-    def visit_Call(self, node: cst.Call) -> None:
-        func = node.func
-        if isinstance(func, cst.Name) and func.value in _INTERACTIVE:
-            self.interactive = True
-        if isinstance(func, cst.Attribute) and func.attr.value in MUTATE_METHODS:
-            base = _base_name(func.value)
-            if base is not None:
-                self.stored.add(base)
-
-
-def _base_name(node: cst.BaseExpression) -> Optional[str]:
-    while isinstance(node, (cst.Attribute, cst.Subscript)):
+def _base_name(node: ast.expr) -> Optional[str]:
+    while isinstance(node, (ast.Attribute, ast.Subscript)):
         node = node.value
-    return node.value if isinstance(node, cst.Name) else None
+    return node.id if isinstance(node, ast.Name) else None

@@ -18,6 +18,7 @@ import re
 from typing import List, Optional, Tuple
 
 from claude_lint.extract import python
+from claude_lint.extract.prefilter import needs_parse
 from claude_lint.facts import FileError, FileFacts, Loc
 
 CODE = "CL903"
@@ -60,7 +61,7 @@ def extract(text: str, path: str, abspath: str, module: Optional[str], prefilter
         starts.append((len(lines) + 1, number))
         lines.extend(clean_cell(source.replace("\r\n", "\n")))
     code = _SURROGATE.sub("\ufffd", "\n".join(lines) + "\n")  # from JSON escapes; one char for one keeps columns
-    if not starts or (prefilter and not python.needs_parse(code.encode("utf-8", "surrogatepass"))):
+    if not starts or (prefilter and not needs_parse(code.encode("utf-8", "surrogatepass"))):
         return FileFacts(path, abspath, None, "notebook", parsed=False, cells=tuple(starts))
     facts = python.extract(code, path, abspath, None)
     to_cell = _Mapper(path, starts, lines)

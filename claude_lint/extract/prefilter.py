@@ -1,25 +1,25 @@
-"""Which Python files need a libcst parse, decided cheaply from the SDK table.
+"""Which Python files need the extractor's walk, decided cheaply from the SDK table.
 
 The extractor recognises only a call whose attribute chain ends with one of the table's
 chains, and whose receiver is proven: either by a client class, which needs an
 absolute import of an SDK module (`import anthropic`, `from anthropic.lib import ...`),
 or by the call's own keywords (`sdk.UNTYPED_RECEIVER_PROOF`: `model=` and
-`max_tokens=`). Two steps test that before libcst is paid:
+`max_tokens=`). Two steps test that before the walk is paid:
 
-1. `needs_parse`, on the raw bytes: every word of one chain, and either every proof
-   keyword or an import statement naming an SDK module. A few substring searches.
-2. `may_call`, with the standard library's `ast` (about ten times faster than libcst):
-   a call whose chain ends with a table chain, and which the extractor could accept:
-   for a method chain, either the call spells out every keyword of
-   `sdk.UNTYPED_RECEIVER_PROOF` or the file names one of the client classes (as an
-   identifier, an imported name or inside an annotation), since a receiver's provider
-   is only ever proven through a client class.
+1. `needs_parse`, on the raw bytes: every word of one chain (a one-word chain written
+   after a dot or imported by name), and either every proof keyword or an import
+   statement naming an SDK module. A few substring searches; most files stop here,
+   unparsed.
+2. `may_call`, on the `ast` tree the extractor then walks: a call whose chain ends with
+   a table chain, and which the extractor could accept: for a method chain, either the
+   call spells out every keyword of `sdk.UNTYPED_RECEIVER_PROOF` or the file names one
+   of the client classes (as an identifier, an imported name or inside an annotation),
+   since a receiver's provider is only ever proven through a client class.
 
 Both tests are necessary conditions, read more loosely than the extractor reads them, so
-they can only let extra files through, never hold one back: a file that passes is parsed
-and judged by the extractor as usual. A file `ast` cannot parse goes to libcst, which
-reports the syntax error (CL901) or parses what `ast` could not. tests/test_equivalence.py
-proves that findings do not change with the pre-filter off.
+they can only let extra files through, never hold one back: a file that passes is
+walked and judged by the extractor as usual. tests/test_equivalence.py proves that
+findings do not change with the pre-filter off.
 
 Everything is computed from `sdk` on first use: a new client class, method chain,
 function or module in the table extends the pre-filter with no edit here.
@@ -266,12 +266,10 @@ def _imports_sdk(data: bytes, names: Tuple[bytes, ...]) -> bool:
 # --- step 2: ast ------------------------------------------------------------------------
 
 
-def may_call(text: str) -> bool:
-    """After `needs_parse`: could a call in this file be one the extractor recognises?"""
-    try:
-        tree = ast.parse(text)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return True  # libcst decides: it reports the error or parses what ast could not
+def may_call(tree: ast.Module) -> bool:
+    """After `needs_parse`, on the tree the extractor walks: could a call in this file be
+    one the extractor recognises? (A file that does not parse never gets here: the
+    extractor reports its syntax error.)"""
     t = _table()
     unproven = False  # a method chain whose receiver only a client class could prove
     names: Set[str] = set()

@@ -4,15 +4,14 @@ from __future__ import annotations
 import ast
 import io
 import re
+import sys
 import tokenize
 import warnings
 from typing import List, Optional, Tuple
 
-import libcst as cst
-from libcst.metadata import MetadataWrapper, PositionProvider
-
-from claude_lint.extract import clients, loops, sdk
-from claude_lint.extract.scopes import Binding, CallRecord, Collector, Scope
+from claude_lint.extract import clients, loops, prefilter, sdk
+from claude_lint.extract.positions import Positions
+from claude_lint.extract.scopes import Binding, CallRecord, Collector, Scope, keyword, positional
 from claude_lint.extract.values import Evaluator
 from claude_lint.facts import CallSite, FileError, FileFacts, History, Loc, Mapping, Noqa, Seq, Transform, Unknown
 
@@ -22,30 +21,21 @@ CHAIN_SKIP = frozenset({"with_raw_response", "with_streaming_response"})
 OUTPUT_LIMIT_SET = re.compile(r"""\b(?:max_tokens|max_completion_tokens|max_output_tokens|maxTokens)\b(?:\s*=(?!=)|["']\s*:)""")
 
 
-def needs_parse(data: bytes) -> bool:
-    """Byte-level pre-filter: could this file hold an LLM call at all? (see prefilter.py)"""
-    from claude_lint.extract.prefilter import needs_parse as needs
-
-    return needs(data)
-
-
-def extract(text: str, path: str, abspath: str, module: Optional[str], calls_only: bool = False) -> FileFacts:
+def extract(text: str, path: str, abspath: str, module: Optional[str], calls_only: bool = False, tree: Optional[ast.Module] = None) -> FileFacts:
     """calls_only: a file without a recognised call comes back unparsed (its constants are
-    read later, only if a value resolves into it), so positions are never computed for it."""
-    too_deep = _too_deep(text)
-    if too_deep:
-        return FileFacts(path, abspath, module, "python", errors=(FileError("CL901", too_deep, Loc(path, 1, 1, 1, 1)),))
+    read later, only if a value resolves into it); the pre-filter's tree test says first
+    whether the walk can find one. `tree`: the parse of `text`, when the caller has it."""
+    if text.startswith("\ufeff"):
+        text = text[1:]  # a UTF-8 BOM: not part of the code, and not counted in columns
+    if tree is None:
+        tree = parse(text, path)
+        if isinstance(tree, FileError):
+            return FileFacts(path, abspath, module, "python", errors=(tree,))
+    if calls_only and not prefilter.may_call(tree):
+        return FileFacts(path, abspath, module, "python", parsed=False)
     try:
-        tree = cst.parse_module(text)
-    except cst.ParserSyntaxError as exc:
-        return FileFacts(path, abspath, module, "python", errors=(_syntax_error(text, path, exc),))
-    except RecursionError:
-        return FileFacts(path, abspath, module, "python", errors=(FileError("CL901", "file nests too deeply to parse", Loc(path, 1, 1, 1, 1)),))
-    try:
-        positions = _LazyPositions(tree)
-        collector = Collector()
-        tree.visit(collector)
-        extraction = _Extraction(text, path, abspath, module, tree, positions, collector)
+        collector = Collector().collect(tree)
+        extraction = _Extraction(text, path, abspath, module, Positions(path, text), collector)
         if calls_only and not any(extraction.call_sites(record) for record in collector.calls):
             return FileFacts(path, abspath, module, "python", parsed=False)
         return extraction.facts()
@@ -55,55 +45,50 @@ def extract(text: str, path: str, abspath: str, module: Optional[str], calls_onl
         return FileFacts(path, abspath, module, "python", errors=(FileError("CL901", "file nests too deeply to analyse", Loc(path, 1, 1, 1, 1)),))
 
 
-class _LazyPositions:
-    """PositionProvider costs a full code generation of the tree (most of a parse's time):
-    resolved on the first position asked for, which files without an LLM call never ask."""
-
-    def __init__(self, tree: cst.Module):
-        self.tree = tree
-        self.resolved = None
-
-    def get(self, node, default=None):
-        if self.resolved is None:
-            self.resolved = MetadataWrapper(self.tree, unsafe_skip_copy=True).resolve(PositionProvider)
-        return self.resolved.get(node, default)
-
-
-# libcst's native parser overflows the C stack (a segfault, not an exception) on
-# nesting around 1,500 levels deep; CPython's own parser refuses such code cleanly
-# (at 200 brackets, or with RecursionError / MemoryError), so it vets large files first.
-# A file this small cannot nest deep enough to matter.
-_VET_ABOVE_BYTES = 1000
-
-
-def _too_deep(text: str) -> Optional[str]:
-    """Why CPython refuses this file as too deeply nested, or None."""
-    if len(text) < _VET_ABOVE_BYTES:
-        return None
+def parse(text: str, path: str) -> "ast.Module | FileError":
+    """The module's tree, or why it cannot be read: CPython's own parser, which refuses
+    code nested too deeply with an error rather than a crash."""
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # invalid escapes and the like: not ours to report
-            compile(text, "<vet>", "exec", ast.PyCF_ONLY_AST)
+            return compile(text, path, "exec", ast.PyCF_ONLY_AST, dont_inherit=True)
+    except SyntaxError as err:
+        row, col = err.lineno or 1, err.offset or 1
+        message = f"SyntaxError: {err.msg or 'invalid syntax'}"
+        if not _NESTING_REFUSED.search(message) and _newer_syntax(text):
+            message += f" (this is Python {sys.version_info[0]}.{sys.version_info[1]}; the file needs a newer Python: run claude-lint with the Python the code is written for)"
+        return FileError("CL901", message, Loc(path, row, col, row, col))
     except (RecursionError, MemoryError):
-        return "SyntaxError: too deeply nested to parse"
-    except SyntaxError as exc:
-        if "too many nested" in str(exc.msg) or "too complex" in str(exc.msg):
-            return f"SyntaxError: {exc.msg}"
-    except (ValueError, OverflowError):  # e.g. NUL bytes: libcst reports these itself
-        pass
-    return None
+        return FileError("CL901", "SyntaxError: too deeply nested to parse", Loc(path, 1, 1, 1, 1))
+    except ValueError as err:  # NUL bytes (Python < 3.12)
+        return FileError("CL901", f"SyntaxError: {err}", Loc(path, 1, 1, 1, 1))
+
+
+# CPython refuses deep nesting cleanly; libcst's native parser overflows the C stack
+# on it (a segfault), so such a file never reaches libcst.
+_NESTING_REFUSED = re.compile(r"nested|too complex|recursion", re.IGNORECASE)
+
+
+def _newer_syntax(text: str) -> bool:
+    """Does libcst, which knows the grammar of newer Pythons, accept what this Python refused?"""
+    try:
+        import libcst as cst
+
+        cst.parse_module(text)
+        return True
+    except Exception:  # libcst raises several error types on bad input
+        return False
 
 
 class _Extraction:
-    def __init__(self, text, path, abspath, module, tree, positions, collector: Collector):
+    def __init__(self, text, path, abspath, module, positions: Positions, collector: Collector):
         self.text = text
         self.path = path
         self.abspath = abspath
         self.module = module
-        self.tree = tree
         self.positions = positions
         self.c = collector
-        self.ev = Evaluator(path, abspath, collector.module, positions, tree.code_for_node)
+        self.ev = Evaluator(path, abspath, collector.module, positions)
         self.ev.all_scopes = tuple(collector.scopes_by_node.values())
 
     def _scopes(self) -> List[Scope]:
@@ -152,7 +137,7 @@ class _Extraction:
             client_chain = chain[:-n]
             provider = self.client_provider(receiver, client_chain, scope)
             if provider is None and not all(k in _keywords(node, shape) for k in sdk.UNTYPED_RECEIVER_PROOF):
-                return []  # decided before the arguments are evaluated: they need positions
+                return []  # decided before the arguments are evaluated
             kwargs = self.shape_kwargs(shape, node, scope)
             if options:
                 kwargs = Mapping(tuple(options_entries(self.ev, options, scope)) + kwargs.entries, kwargs.loc, kwargs.open, kwargs.key_locs)
@@ -187,34 +172,34 @@ class _Extraction:
             output_limit_nearby=len(OUTPUT_LIMIT_SET.findall(self.text)) > len(OUTPUT_LIMIT_SET.findall(own)),
         )
 
-    def shape_kwargs(self, shape, node: cst.Call, scope: Scope) -> Mapping:
+    def shape_kwargs(self, shape, node: ast.Call, scope: Scope) -> Mapping:
         """Keyword arguments, with positional ones named by the shape and dotted roles reached into."""
-        kwargs = self.ev.kwargs(node.args, scope, 0, self.ev.loc(node))
-        positional = [a for a in node.args if a.keyword is None and not a.star]
-        named = tuple((name, self.ev.value(a.value, scope)) for name, a in zip(shape.positional, positional))
-        is_open = kwargs.open or any(a.star == "*" for a in node.args) or len(positional) > len(shape.positional)
+        kwargs = self.ev.kwargs(node, scope, 0, self.ev.loc(node))
+        args = positional(node)
+        named = tuple((name, self.ev.value(a, scope)) for name, a in zip(shape.positional, args))
+        is_open = kwargs.open or len(args) < len(node.args) or len(args) > len(shape.positional)
         dotted = []
         for _, names in shape.roles:
             for name in names:
                 if "." not in name:
                     continue
                 head, key = name.split(".", 1)
-                arg = next((a for a in node.args if a.keyword is not None and a.keyword.value == head), None)
+                arg = keyword(node, head)
                 if arg is None:
                     continue
-                inner = clients.decoded(self.ev, arg.value, scope)
+                inner = clients.decoded(self.ev, arg, scope)
                 if isinstance(inner, Mapping) and not inner.open and inner.get(key) is None and None not in dict(inner.entries):
                     continue  # surely absent
                 found = inner.get(key) if isinstance(inner, Mapping) else None
-                dotted.append((name, Transform("getitem:" + key, inner, getattr(found, "loc", None) or self.ev.loc(arg.value))))
-        locs = tuple((name, self.ev.loc(a.value)) for name, a in zip(shape.positional, positional) if self.ev.loc(a.value) is not None)
+                dotted.append((name, Transform("getitem:" + key, inner, getattr(found, "loc", None) or self.ev.loc(arg))))
+        locs = tuple((name, self.ev.loc(a)) for name, a in zip(shape.positional, args))
         locs += tuple((name, value.loc) for name, value in dotted if value.loc is not None)
         return Mapping(named + kwargs.entries + tuple(dotted), kwargs.loc, is_open, locs + kwargs.key_locs)
 
-    def client_provider(self, receiver: cst.BaseExpression, client_chain: List[str], scope: Scope, depth: int = 0) -> Optional[str]:
+    def client_provider(self, receiver: ast.expr, client_chain: List[str], scope: Scope, depth: int = 0) -> Optional[str]:
         if client_chain or depth > 8:
             # `self.client` is the one attribute hop we follow.
-            if client_chain == [] or not (len(client_chain) == 1 and isinstance(receiver, cst.Name) and receiver.value == scope.self_name):
+            if client_chain == [] or not (len(client_chain) == 1 and isinstance(receiver, ast.Name) and receiver.id == scope.self_name):
                 return None
             klass = scope.klass
             assigned = klass.self_attrs.get(client_chain[0], []) if klass else []
@@ -228,33 +213,33 @@ class _Extraction:
     def _value_provider(self, expr, scope: Scope, depth: int) -> Optional[str]:
         if isinstance(expr, (Binding, tuple)) or expr is None:
             return None
-        if isinstance(expr, cst.Call):
-            if isinstance(expr.func, cst.Attribute) and expr.func.attr.value == "with_options":
+        if isinstance(expr, ast.Call):
+            if isinstance(expr.func, ast.Attribute) and expr.func.attr == "with_options":
                 return self._value_provider(expr.func.value, scope, depth + 1)
             qual = self.ev.qualname(expr.func, scope) or clients.factory_qualname(self.ev, expr.func, scope)
             service = clients.service_name(expr)
             if service is not None and (qual, service) in sdk.CLIENT_FACTORIES:
                 return sdk.CLIENT_FACTORIES[(qual, service)]
             return sdk.CLIENT_CLASSES.get(qual)
-        if isinstance(expr, cst.Name):
-            owner = self.ev.find(expr.value, scope)
+        if isinstance(expr, ast.Name):
+            owner = self.ev.find(expr.id, scope)
             if owner is None:
                 return None
-            if expr.value in owner.params:
-                ann = owner.annotations.get(expr.value)
+            if expr.id in owner.params:
+                ann = owner.annotations.get(expr.id)
                 return self._annotation_provider(ann, owner) if ann is not None else None
-            bound = owner.assigns.get(expr.value, [])
+            bound = owner.assigns.get(expr.id, [])
             providers = {self._value_provider(b, owner, depth + 1) for b in bound}
             return providers.pop() if len(providers) == 1 else None
-        if isinstance(expr, cst.Attribute):
-            return self.client_provider(expr.value, [expr.attr.value], scope, depth + 1)
+        if isinstance(expr, ast.Attribute):
+            return self.client_provider(expr.value, [expr.attr], scope, depth + 1)
         return None
 
-    def _annotation_provider(self, ann: cst.BaseExpression, scope: Scope) -> Optional[str]:
-        if isinstance(ann, cst.SimpleString):
+    def _annotation_provider(self, ann: ast.expr, scope: Scope) -> Optional[str]:
+        if isinstance(ann, ast.Constant) and isinstance(ann.value, str):
             try:
-                ann = cst.parse_expression(ann.evaluated_value)
-            except Exception:  # not an expression: not a client annotation
+                ann = ast.parse(ann.value.strip(), mode="eval").body
+            except (SyntaxError, ValueError, RecursionError, MemoryError):  # not an expression: not a client annotation
                 return None
         return sdk.CLIENT_CLASSES.get(self.ev.qualname(ann, scope) or "")
 
@@ -280,21 +265,20 @@ class _Extraction:
 
     # --- conversation history -------------------------------------------------------------
 
-    def history(self, node: cst.Call, scope: Scope, record: CallRecord) -> Optional[History]:
-        arg = next((a for a in node.args if a.keyword is not None and a.keyword.value == "messages"), None)
-        if arg is None:
+    def history(self, node: ast.Call, scope: Scope, record: CallRecord) -> Optional[History]:
+        expr = keyword(node, "messages")
+        if expr is None:
             return None
-        expr = arg.value
-        if isinstance(expr, cst.Name):
-            owner = self.ev.find(expr.value, scope)
-            if owner is None or expr.value in owner.imports:
+        if isinstance(expr, ast.Name):
+            owner = self.ev.find(expr.id, scope)
+            if owner is None or expr.id in owner.imports:
                 return None
-            key, name = ("name", expr.value), expr.value
+            key, name = ("name", expr.id), expr.id
             if owner.kind == "class":
                 return None
-            if _bounded_deque(owner.assigns.get(expr.value, []), self.ev, owner):
+            if _bounded_deque(owner.assigns.get(expr.id, []), self.ev, owner):
                 return None
-            events = [e for e in self.c.events if e.key == key and self.ev.find(expr.value, e.scope) is owner and e.node is not node]
+            events = [e for e in self.c.events if e.key == key and self.ev.find(expr.id, e.scope) is owner and e.node is not node]
             if record.loops and (owner is scope or owner.kind == "module" and scope.kind == "module"):
                 loop = record.loops[-1]
                 grows = [e for e in events if e.kind == "grow" and loop in e.loops]
@@ -307,11 +291,11 @@ class _Extraction:
                 # Growth at import time (building few-shot examples) happens once, not per call.
                 grows = [e for e in events if e.kind == "grow" and e.scope.kind != "module"]
                 later = [e for e in events if e.kind in ("trim", "escape") or (e.kind == "reassign" and e.scope is not owner)]
-                if grows and not later and len(owner.assigns.get(expr.value, [])) == 1:
+                if grows and not later and len(owner.assigns.get(expr.id, [])) == 1:
                     return History(name, "module", self.ev.loc(grows[0].node))
             return None
-        if isinstance(expr, cst.Attribute) and isinstance(expr.value, cst.Name) and expr.value.value == scope.self_name and scope.klass is not None:
-            klass, attr = scope.klass, expr.attr.value
+        if isinstance(expr, ast.Attribute) and isinstance(expr.value, ast.Name) and expr.value.id == scope.self_name and scope.klass is not None:
+            klass, attr = scope.klass, expr.attr
             methods = {s for s in self._scopes() if s.klass is klass}
             events = [e for e in self.c.events if e.key == ("self", attr) and e.scope in methods and e.node is not node]
             # Seeding the list in __init__ happens once per object, not per call.
@@ -325,55 +309,40 @@ class _Extraction:
         return None
 
     def statement_ranges(self, rows: set) -> Tuple[Tuple[int, int], ...]:
+        """Row ranges of the statements a noqa row sits in: a simple statement's rows, a
+        compound statement's header rows (up to its indented body)."""
         if not rows:
             return ()
         ranges = []
         for stmt, body in self.c.statements:
-            r = self.positions.get(stmt)
-            if r is None:
-                continue
-            end = r.end.line
-            if body is not None:
-                first = body.body[0] if getattr(body, "body", None) else None
-                br = self.positions.get(first) if first is not None else None
-                end = max(r.start.line, (br.start.line - 1) if br is not None and isinstance(body, cst.IndentedBlock) else r.start.line)
-            if any(r.start.line <= row <= end for row in rows):
-                ranges.append((r.start.line, end))
+            start = stmt.lineno
+            if body is None:
+                end = stmt.end_lineno or start
+            else:
+                first = body[0].lineno if body else start
+                end = max(start, first - 1)
+            if any(start <= row <= end for row in rows):
+                ranges.append((start, end))
         return tuple(ranges)
 
 
-def _syntax_error(text: str, path: str, exc: cst.ParserSyntaxError) -> FileError:
-    """Python's own message says more than libcst's ("'(' was never closed" vs "Syntax Error @ 4:1")."""
-    row, col, message = exc.raw_line or 1, (exc.raw_column or 0) + 1, "invalid syntax"
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            compile(text, path, "exec", dont_inherit=True, flags=0x400)  # ast.PyCF_ONLY_AST: parse, never run
-    except SyntaxError as err:
-        row, col, message = err.lineno or row, err.offset or col, err.msg or message
-    except (ValueError, RecursionError, MemoryError):
-        pass
-    return FileError("CL901", f"SyntaxError: {message}", Loc(path, row, col, row, col))
-
-
-def _keywords(node: cst.Call, shape) -> Tuple[str, ...]:
+def _keywords(node: ast.Call, shape) -> Tuple[str, ...]:
     """The names shape_kwargs will give the arguments (keys of spreads are never final)."""
-    positional = [a for a in node.args if a.keyword is None and not a.star]
-    named = tuple(getattr(shape, "positional", ()))[: len(positional)]
-    return named + tuple(a.keyword.value for a in node.args if a.keyword is not None)
+    named = tuple(getattr(shape, "positional", ()))[: len(positional(node))]
+    return named + tuple(k.arg for k in node.keywords if k.arg is not None)
 
 
-def _decompose(func: cst.BaseExpression):
+def _decompose(func: ast.expr):
     """`client.with_options(x=1).messages.create` -> (["messages", "create"], client, [options call])."""
     chain: List[str] = []
     options = []
     node = func
     while True:
-        if isinstance(node, cst.Attribute):
-            if node.attr.value not in CHAIN_SKIP:
-                chain.append(node.attr.value)
+        if isinstance(node, ast.Attribute):
+            if node.attr not in CHAIN_SKIP:
+                chain.append(node.attr)
             node = node.value
-        elif isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) and node.func.attr.value == "with_options":
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "with_options":
             options.append(node)
             node = node.func.value
         else:
@@ -381,25 +350,23 @@ def _decompose(func: cst.BaseExpression):
     chain.reverse()
     if not chain:
         return chain, None, options
-    if isinstance(node, cst.Name) and len(chain) >= 1:
-        # `self.client.messages.create`: keep the attribute hop as part of the client chain.
-        return chain, node, options
-    if isinstance(node, cst.Call):
+    if isinstance(node, (ast.Name, ast.Call)):
+        # `self.client.messages.create`: the attribute hop stays part of the client chain.
         return chain, node, options
     return chain, None, options
 
 
 def options_entries(ev: Evaluator, options, scope: Scope):
     for call in reversed(options):
-        for arg in call.args:
-            if arg.keyword is not None and arg.keyword.value == "timeout":
-                yield ("timeout", ev.value(arg.value, scope))
+        for kw in call.keywords:
+            if kw.arg == "timeout":
+                yield ("timeout", ev.value(kw.value, scope))
 
 
 def _bounded_deque(bindings, ev: Evaluator, scope: Scope) -> bool:
     for b in bindings:
-        if isinstance(b, cst.Call) and (ev.qualname(b.func, scope) or "").endswith("deque"):
-            if any(a.keyword is not None and a.keyword.value == "maxlen" for a in b.args) or len(b.args) >= 2:
+        if isinstance(b, ast.Call) and (ev.qualname(b.func, scope) or "").endswith("deque"):
+            if keyword(b, "maxlen") is not None or len(b.args) >= 2:
                 return True
     return False
 

@@ -1,7 +1,7 @@
 """One pass over a module that records what later evaluation needs.
 
-A deliberately small name model (measured: libcst's ScopeProvider and
-QualifiedNameProvider cost several times the parse): per scope, every binding of a
+Read from the standard library's `ast` tree, which is about ten times faster to build
+than a libcst tree and far smaller. A deliberately small name model: per scope, every binding of a
 name, imports, parameters, `self.x` assignments per class, and the events that matter
 for conversation history (grow, trim, reassign, hand-off), each with the loops around
 it. Evaluation is flow-insensitive: a name bound once is known, a name bound twice is
@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Dict, List, Optional, Tuple
 
-import libcst as cst
+import ast
 
 GROW_METHODS = frozenset({"append", "extend", "insert"})
 TRIM_METHODS = frozenset({"pop", "popleft", "clear", "remove", "popitem"})
@@ -33,10 +33,10 @@ class Scope:
     kind: str  # "module" | "class" | "function" | "comprehension"
     name: str  # qualified name ("" for the module)
     parent: Optional["Scope"]
-    node: Optional[cst.CSTNode] = None
+    node: Optional[ast.AST] = None
     assigns: Dict[str, List[object]] = field(default_factory=dict)  # name -> [expr | Binding]
-    params: Dict[str, Optional[cst.BaseExpression]] = field(default_factory=dict)
-    annotations: Dict[str, cst.BaseExpression] = field(default_factory=dict)
+    params: Dict[str, Optional[ast.expr]] = field(default_factory=dict)
+    annotations: Dict[str, ast.expr] = field(default_factory=dict)
     imports: Dict[str, str] = field(default_factory=dict)  # local name -> qualified name
     mutated: set = field(default_factory=set)
     self_name: Optional[str] = None  # first parameter of a method
@@ -59,32 +59,103 @@ class Event:
 
     key: tuple
     kind: str  # "grow" | "trim" | "reassign" | "escape"
-    node: cst.CSTNode
-    loops: Tuple[cst.CSTNode, ...]
+    node: ast.AST
+    loops: Tuple[ast.AST, ...]
     scope: Scope
 
 
 @dataclass
 class CallRecord:
-    node: cst.Call
+    node: ast.Call
     scope: Scope
-    loops: Tuple[cst.CSTNode, ...]
+    loops: Tuple[ast.AST, ...]
 
 
-class Collector(cst.CSTVisitor):
+_SIMPLE_STATEMENTS = (
+    ast.Expr, ast.Return, ast.Pass, ast.Break, ast.Continue, ast.Raise, ast.Assert,
+)
+# Compound statements whose header rows a noqa comment may sit on.
+_BLOCK_STATEMENTS = (ast.If, ast.Try) + ((ast.TryStar,) if hasattr(ast, "TryStar") else ())
+
+
+class Collector:
+    """Walks the tree once, in source order. A scope's own header (decorators, defaults,
+    bases, a comprehension's first iterable) is read inside that scope: evaluation only
+    needs it loosely."""
+
     def __init__(self) -> None:
         self.module = Scope("module", "", None)
         self.scope = self.module
-        self.loops: List[cst.CSTNode] = []
-        self.loop_stack: List[List[cst.CSTNode]] = []
+        self.loops: List[ast.AST] = []
+        self.loop_stack: List[List[ast.AST]] = []
         self.calls: List[CallRecord] = []
         self.events: List[Event] = []
-        self.statements: List[Tuple[cst.CSTNode, Optional[cst.CSTNode]]] = []  # (stmt, body) for noqa ranges
-        self.scopes_by_node: Dict[cst.CSTNode, Scope] = {}
+        self.statements: List[Tuple[ast.stmt, Optional[List[ast.stmt]]]] = []  # (stmt, body) for noqa ranges
+        self.scopes_by_node: Dict[ast.AST, Scope] = {}
+        self._handlers = {
+            ast.ClassDef: self._class,
+            ast.FunctionDef: self._function,
+            ast.AsyncFunctionDef: self._function,
+            ast.Lambda: self._lambda,
+            ast.ListComp: self._comprehension,
+            ast.SetComp: self._comprehension,
+            ast.DictComp: self._comprehension,
+            ast.GeneratorExp: self._comprehension,
+            ast.For: self._for,
+            ast.AsyncFor: self._for,
+            ast.While: self._while,
+            ast.With: self._with,
+            ast.AsyncWith: self._with,
+            ast.ExceptHandler: self._except,
+            ast.Assign: self._assign,
+            ast.AnnAssign: self._ann_assign,
+            ast.AugAssign: self._aug_assign,
+            ast.NamedExpr: self._walrus,
+            ast.Delete: self._delete,
+            ast.Global: self._global,
+            ast.Nonlocal: self._global,
+            ast.Import: self._import,
+            ast.ImportFrom: self._import_from,
+            ast.Call: self._call,
+        }
+        for kind in _SIMPLE_STATEMENTS:
+            self._handlers[kind] = self._simple
+        for kind in _BLOCK_STATEMENTS:
+            self._handlers[kind] = self._block
+
+    def collect(self, tree: ast.Module) -> "Collector":
+        self._children(tree)
+        return self
+
+    # --- the walk ---------------------------------------------------------------------
+
+    def visit(self, node: ast.AST) -> None:
+        handler = self._handlers.get(type(node))
+        if handler is None:
+            self._children(node)
+        else:
+            handler(node)
+
+    def _children(self, node: ast.AST) -> None:
+        AST = ast.AST
+        visit = self.visit
+        for name in node._fields:
+            value = getattr(node, name, None)
+            if isinstance(value, list):
+                for item in value:
+                    if isinstance(item, AST):
+                        visit(item)
+            elif isinstance(value, AST):
+                visit(value)
+
+    def _visit_all(self, nodes) -> None:
+        for node in nodes:
+            if node is not None:
+                self.visit(node)
 
     # --- scopes -------------------------------------------------------------------
 
-    def _push(self, kind: str, name: str, node: cst.CSTNode) -> Scope:
+    def _push(self, kind: str, name: str, node: ast.AST) -> Scope:
         qual = f"{self.scope.name}.{name}" if self.scope.name and self.scope.kind != "comprehension" else name
         scope = Scope(kind, qual, self.scope, node)
         self.scopes_by_node[node] = scope
@@ -98,245 +169,265 @@ class Collector(cst.CSTVisitor):
         self.scope = self.scope.parent
         self.loops = self.loop_stack.pop()
 
-    def visit_ClassDef(self, node: cst.ClassDef) -> None:
-        self.scope.bind(node.name.value, Binding("class"))
+    def _class(self, node: ast.ClassDef) -> None:
+        self.scope.bind(node.name, Binding("class"))
         self.statements.append((node, node.body))
-        self._push("class", node.name.value, node)
-
-    def leave_ClassDef(self, node: cst.ClassDef) -> None:
+        self._push("class", node.name, node)
+        self._visit_all(node.decorator_list)
+        self._visit_all(node.bases)
+        self._visit_all(node.keywords)
+        self._visit_all(node.body)
         self._pop()
 
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
-        self.scope.bind(node.name.value, Binding("def"))
+    def _function(self, node) -> None:
+        self.scope.bind(node.name, Binding("def"))
         self.statements.append((node, node.body))
         outer = self.scope
-        scope = self._push("function", node.name.value, node)
-        params = node.params
-        ordered = list(params.posonly_params) + list(params.params)
-        for p in ordered + list(params.kwonly_params):
-            scope.params[p.name.value] = p.default
+        scope = self._push("function", node.name, node)
+        args = node.args
+        ordered = _params(scope, args)
+        for p in ordered + list(args.kwonlyargs):
             if p.annotation is not None:
-                scope.annotations[p.name.value] = p.annotation.annotation
-        for star in (params.star_arg, params.star_kwarg):
-            if isinstance(star, cst.Param):
-                scope.params[star.name.value] = None
+                scope.annotations[p.arg] = p.annotation
         if outer.kind == "class" and ordered and not any(
-            isinstance(d.decorator, cst.Name) and d.decorator.value == "staticmethod" for d in node.decorators
+            isinstance(d, ast.Name) and d.id == "staticmethod" for d in node.decorator_list
         ):
-            scope.self_name = ordered[0].name.value
-
-    def leave_FunctionDef(self, node: cst.FunctionDef) -> None:
+            scope.self_name = ordered[0].arg
+        self._visit_all(node.decorator_list)
+        self._children(args)
+        if node.returns is not None:
+            self.visit(node.returns)
+        self._visit_all(node.body)
         self._pop()
 
-    def visit_Lambda(self, node: cst.Lambda) -> None:
+    def _lambda(self, node: ast.Lambda) -> None:
         scope = self._push("function", "<lambda>", node)
-        for p in list(node.params.posonly_params) + list(node.params.params) + list(node.params.kwonly_params):
-            scope.params[p.name.value] = p.default
-
-    def leave_Lambda(self, node: cst.Lambda) -> None:
+        _params(scope, node.args)
+        self._children(node.args)
+        self.visit(node.body)
         self._pop()
 
-    def _visit_comp(self, node: cst.CSTNode) -> None:
+    def _comprehension(self, node) -> None:
         outer_loops = self.loops
         scope = self._push("comprehension", "<comprehension>", node)
         self.loops = list(outer_loops) + [node]
-        scope.kind = "comprehension"
-        for_in = getattr(node, "for_in", None)
-        while for_in is not None:
-            self._bind_target(for_in.target, Binding("comprehension"), scope)
-            for_in = for_in.inner_for_in
-
-    def visit_ListComp(self, node: cst.ListComp) -> None:
-        self._visit_comp(node)
-
-    def leave_ListComp(self, node: cst.ListComp) -> None:
-        self._pop()
-
-    def visit_SetComp(self, node: cst.SetComp) -> None:
-        self._visit_comp(node)
-
-    def leave_SetComp(self, node: cst.SetComp) -> None:
-        self._pop()
-
-    def visit_DictComp(self, node: cst.DictComp) -> None:
-        self._visit_comp(node)
-
-    def leave_DictComp(self, node: cst.DictComp) -> None:
-        self._pop()
-
-    def visit_GeneratorExp(self, node: cst.GeneratorExp) -> None:
-        self._visit_comp(node)
-
-    def leave_GeneratorExp(self, node: cst.GeneratorExp) -> None:
+        for generator in node.generators:
+            self._bind_target(generator.target, Binding("comprehension"), scope)
+        self._children(node)
         self._pop()
 
     # --- loops and statements -------------------------------------------------------
 
-    def visit_For(self, node: cst.For) -> None:
+    def _for(self, node) -> None:
         self._bind_target(node.target, Binding("for"), self.scope)
         self.statements.append((node, node.body))
         self.loops.append(node)
-
-    def leave_For(self, node: cst.For) -> None:
+        self._children(node)
         self.loops.pop()
 
-    def visit_While(self, node: cst.While) -> None:
+    def _while(self, node: ast.While) -> None:
         self.statements.append((node, node.body))
         self.loops.append(node)
-
-    def leave_While(self, node: cst.While) -> None:
+        self._children(node)
         self.loops.pop()
 
-    def visit_SimpleStatementLine(self, node: cst.SimpleStatementLine) -> None:
+    def _simple(self, node: ast.stmt) -> None:
         self.statements.append((node, None))
+        self._children(node)
 
-    def visit_If(self, node: cst.If) -> None:
+    def _block(self, node: ast.stmt) -> None:
         self.statements.append((node, node.body))
+        self._children(node)
 
-    def visit_With(self, node: cst.With) -> None:
+    def _with(self, node) -> None:
         self.statements.append((node, node.body))
         for item in node.items:
-            if item.asname is not None:
-                self._bind_target(item.asname.name, ("with", item.item), self.scope)
+            if item.optional_vars is not None:
+                self._bind_target(item.optional_vars, ("with", item.context_expr), self.scope)
+        self._children(node)
 
-    def visit_Try(self, node: cst.Try) -> None:
-        self.statements.append((node, node.body))
-
-    def visit_ExceptHandler(self, node: cst.ExceptHandler) -> None:
+    def _except(self, node: ast.ExceptHandler) -> None:
         if node.name is not None:
-            self._bind_target(node.name.name, Binding("except"), self.scope)
+            self.scope.bind(node.name, Binding("except"))
+            self._event(("name", node.name), "reassign", node)
+        self._children(node)
 
     # --- bindings ------------------------------------------------------------------
 
-    def _bind_target(self, target: cst.BaseExpression, value: object, scope: Scope) -> None:
-        if isinstance(target, cst.Name):
-            scope.bind(target.value, value)
-            self._event(("name", target.value), "reassign", target)
-        elif isinstance(target, (cst.Tuple, cst.List)):
-            for el in target.elements:
-                inner = el.value if not isinstance(el, cst.StarredElement) else el.value
-                self._bind_target(inner, Binding("unpacked"), scope)
-        elif isinstance(target, cst.StarredElement):
+    def _bind_target(self, target: ast.expr, value: object, scope: Scope) -> None:
+        if isinstance(target, ast.Name):
+            scope.bind(target.id, value)
+            self._event(("name", target.id), "reassign", target)
+        elif isinstance(target, (ast.Tuple, ast.List)):
+            for el in target.elts:
+                self._bind_target(el, Binding("unpacked"), scope)
+        elif isinstance(target, ast.Starred):
             self._bind_target(target.value, Binding("unpacked"), scope)
-        elif isinstance(target, cst.Attribute):
+        elif isinstance(target, ast.Attribute):
             attr = self._self_attr(target)
             if attr is not None:
                 method, klass = self.scope, self.scope.klass
                 assert klass is not None
                 klass.self_attrs.setdefault(attr, []).append((value, method, method.name))
                 self._event(("self", attr), "reassign", target)
-        elif isinstance(target, cst.Subscript):
+        elif isinstance(target, ast.Subscript):
             key = self._list_key(target.value)
             if key is not None:
                 self.scope.mutated.add(key)
-                if any(isinstance(s.slice, cst.Slice) for s in target.slice):
+                if isinstance(target.slice, ast.Slice):
                     self._event(key, "trim", target)
 
-    def visit_Assign(self, node: cst.Assign) -> None:
+    def _assign(self, node: ast.Assign) -> None:
+        self.statements.append((node, None))
         for t in node.targets:
-            self._bind_target(t.target, node.value, self.scope)
+            self._bind_target(t, node.value, self.scope)
+        self._children(node)
 
-    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+    def _ann_assign(self, node: ast.AnnAssign) -> None:
+        self.statements.append((node, None))
         if node.value is not None:
             self._bind_target(node.target, node.value, self.scope)
-        elif isinstance(node.target, cst.Name):
-            self.scope.annotations[node.target.value] = node.annotation.annotation
+        elif isinstance(node.target, ast.Name):
+            self.scope.annotations[node.target.id] = node.annotation
+        self._children(node)
 
-    def visit_AugAssign(self, node: cst.AugAssign) -> None:
+    def _aug_assign(self, node: ast.AugAssign) -> None:
+        self.statements.append((node, None))
         self._bind_target(node.target, Binding("augmented"), self.scope)
         key = self._list_key(node.target)
         if key is not None:
             # `+=` rebinding recorded above is not a trim: it grows the list in place.
             self.events = [e for e in self.events if not (e.node is node.target and e.kind == "reassign")]
             self._event(key, "grow", node)
+        self._children(node)
 
-    def visit_NamedExpr(self, node: cst.NamedExpr) -> None:
+    def _walrus(self, node: ast.NamedExpr) -> None:
         self._bind_target(node.target, Binding("walrus"), self.scope)
+        self._children(node)
 
-    def visit_Del(self, node: cst.Del) -> None:
-        target = node.target
-        if isinstance(target, cst.Name):
-            self.scope.bind(target.value, Binding("del"))
-        elif isinstance(target, cst.Subscript):
-            key = self._list_key(target.value)
-            if key is not None:
-                self._event(key, "trim", node)
+    def _delete(self, node: ast.Delete) -> None:
+        self.statements.append((node, None))
+        for target in node.targets:
+            if isinstance(target, ast.Name):
+                self.scope.bind(target.id, Binding("del"))
+            elif isinstance(target, ast.Subscript):
+                key = self._list_key(target.value)
+                if key is not None:
+                    self._event(key, "trim", node)
+        self._children(node)
 
-    def visit_Global(self, node: cst.Global) -> None:
-        for n in node.names:
-            self.scope.bind(n.name.value, Binding("global"))
+    def _global(self, node) -> None:
+        self.statements.append((node, None))
+        what = "global" if isinstance(node, ast.Global) else "nonlocal"
+        for name in node.names:
+            self.scope.bind(name, Binding(what))
 
-    def visit_Nonlocal(self, node: cst.Nonlocal) -> None:
-        for n in node.names:
-            self.scope.bind(n.name.value, Binding("nonlocal"))
-
-    def visit_Import(self, node: cst.Import) -> None:
+    def _import(self, node: ast.Import) -> None:
+        self.statements.append((node, None))
         for alias in node.names:
-            dotted = _dotted(alias.name)
-            if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
-                self.scope.imports[alias.asname.name.value] = dotted
+            if alias.asname is not None:
+                self.scope.imports[alias.asname] = alias.name
             else:
-                top = dotted.split(".")[0]
+                top = alias.name.split(".")[0]
                 self.scope.imports[top] = top
 
-    def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
-        module = "." * len(node.relative) + (_dotted(node.module) if node.module is not None else "")
-        if isinstance(node.names, cst.ImportStar):
-            self.scope.bind("*", Binding("star-import"))
-            return
+    def _import_from(self, node: ast.ImportFrom) -> None:
+        self.statements.append((node, None))
+        module = "." * (node.level or 0) + (node.module or "")
         for alias in node.names:
-            name = _dotted(alias.name)
-            local = alias.asname.name.value if alias.asname is not None and isinstance(alias.asname.name, cst.Name) else name
+            if alias.name == "*":
+                self.scope.bind("*", Binding("star-import"))
+                return
+            local = alias.asname if alias.asname is not None else alias.name
             sep = "" if module.endswith(".") else "."
-            self.scope.imports[local] = f"{module}{sep}{name}"
+            self.scope.imports[local] = f"{module}{sep}{alias.name}"
 
     # --- calls and list events -------------------------------------------------------
 
-    def visit_Call(self, node: cst.Call) -> None:
+    def _call(self, node: ast.Call) -> None:
         self.calls.append(CallRecord(node, self.scope, tuple(self.loops)))
         func = node.func
-        if isinstance(func, cst.Attribute):
+        if isinstance(func, ast.Attribute):
             key = self._list_key(func.value)
-            if key is not None and func.attr.value in MUTATE_METHODS:
+            if key is not None and func.attr in MUTATE_METHODS:
                 self.scope.mutated.add(key)
-                if func.attr.value in GROW_METHODS:
+                if func.attr in GROW_METHODS:
                     self._event(key, "grow", node)
-                elif func.attr.value in TRIM_METHODS:
+                elif func.attr in TRIM_METHODS:
                     self._event(key, "trim", node)
-        pure = isinstance(func, cst.Name) and func.value in PURE_CALLS
-        for arg in node.args:
-            key = self._list_key(arg.value)
-            if key is not None and not pure:
-                # Handed to another function: it may trim the list; the LLM call itself is
-                # filtered out when events are read.
-                self._event(key, "escape", node)
+        if not (isinstance(func, ast.Name) and func.id in PURE_CALLS):
+            for value in argument_values(node):
+                if self._list_key(value) is not None:
+                    # Handed to another function: it may trim the list; the LLM call itself is
+                    # filtered out when events are read.
+                    self._event(self._list_key(value), "escape", node)
+        self._children(node)
 
-    def _self_attr(self, node: cst.BaseExpression) -> Optional[str]:
+    def _self_attr(self, node: ast.expr) -> Optional[str]:
         if (
-            isinstance(node, cst.Attribute)
-            and isinstance(node.value, cst.Name)
+            isinstance(node, ast.Attribute)
+            and isinstance(node.value, ast.Name)
             and self.scope.self_name is not None
-            and node.value.value == self.scope.self_name
+            and node.value.id == self.scope.self_name
             and self.scope.klass is not None
         ):
-            return node.attr.value
+            return node.attr
         return None
 
-    def _list_key(self, node: cst.BaseExpression) -> Optional[tuple]:
-        if isinstance(node, cst.Name):
-            return ("name", node.value)
+    def _list_key(self, node: ast.expr) -> Optional[tuple]:
+        if isinstance(node, ast.Name):
+            return ("name", node.id)
         attr = self._self_attr(node)
         if attr is not None:
             return ("self", attr)
         return None
 
-    def _event(self, key: tuple, kind: str, node: cst.CSTNode) -> None:
+    def _event(self, key: tuple, kind: str, node: ast.AST) -> None:
         self.events.append(Event(key, kind, node, tuple(self.loops), self.scope))
 
 
-def _dotted(node: cst.BaseExpression) -> str:
-    if isinstance(node, cst.Name):
-        return node.value
-    if isinstance(node, cst.Attribute):
-        return f"{_dotted(node.value)}.{node.attr.value}"
+def _params(scope: Scope, args: ast.arguments) -> List[ast.arg]:
+    """Record each parameter with its default; return the positional ones, in order."""
+    ordered = list(args.posonlyargs) + list(args.args)
+    defaults = [None] * (len(ordered) - len(args.defaults)) + list(args.defaults)
+    for p, default in zip(ordered, defaults):
+        scope.params[p.arg] = default
+    for p, default in zip(args.kwonlyargs, args.kw_defaults):
+        scope.params[p.arg] = default
+    for star in (args.vararg, args.kwarg):
+        if star is not None:
+            scope.params[star.arg] = None
+    return ordered
+
+
+# --- arguments of a call, as libcst's single `args` list gave them ----------------------
+
+
+def argument_values(call: ast.Call) -> List[ast.expr]:
+    """Every argument's expression (`*x` and `**x` as x), in source order."""
+    values = [a.value if isinstance(a, ast.Starred) else a for a in call.args] + [k.value for k in call.keywords]
+    if call.args and call.keywords:
+        values.sort(key=lambda v: (v.lineno, v.col_offset))
+    return values
+
+
+def positional(call: ast.Call) -> List[ast.expr]:
+    """Positional arguments that are not `*x`."""
+    return [a for a in call.args if not isinstance(a, ast.Starred)]
+
+
+def keyword(call: ast.Call, name: str) -> Optional[ast.expr]:
+    return next((k.value for k in call.keywords if k.arg == name), None)
+
+
+def has_star(call: ast.Call) -> bool:
+    """A `*x` or `**x` argument: the call's arguments are not all seen."""
+    return any(isinstance(a, ast.Starred) for a in call.args) or any(k.arg is None for k in call.keywords)
+
+
+def dotted(node: ast.expr) -> str:
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        return f"{dotted(node.value)}.{node.attr}"
     return ""

@@ -14,8 +14,9 @@ from __future__ import annotations
 
 from typing import Optional, Tuple
 
-import libcst as cst
+import ast
 
+from claude_lint.extract.scopes import keyword as _keyword, positional as _positional
 from claude_lint.facts import FileRead, Transform
 
 RESOURCE_FILES = frozenset({"importlib.resources.files", "importlib_resources.files"})
@@ -31,7 +32,7 @@ PACKAGE_LOADERS = frozenset({"jinja2.PackageLoader", "jinja2.loaders.PackageLoad
 Path = Optional[Tuple[Tuple[str, ...], str]]
 
 
-def call(ev, node: cst.Call, scope, depth: int, qual: str) -> Optional[object]:
+def call(ev, node: ast.Call, scope, depth: int, qual: str) -> Optional[object]:
     """The value of a call when it reads a resource or renders a template, else None."""
     loc = ev.loc(node)
     if qual in RESOURCE_READ_TEXT:
@@ -42,23 +43,23 @@ def call(ev, node: cst.Call, scope, depth: int, qual: str) -> Optional[object]:
             return None
         return FileRead(package[0] + name[0], package[1], ev.abspath, loc)
     func = node.func
-    if isinstance(func, cst.Attribute) and func.attr.value == "render":
+    if isinstance(func, ast.Attribute) and func.attr == "render":
         template = template_of(ev, func.value, scope, depth + 1)
         if template is not None:
             return Transform("jinja", template, loc)
     return None
 
 
-def package_path(ev, node: cst.Call, scope, depth: int) -> Path:
+def package_path(ev, node: ast.Call, scope, depth: int) -> Path:
     """`importlib.resources.files(pkg)` as a path."""
     args = _positional(node)
     return _package(ev, args[0], scope) if len(args) == 1 else None
 
 
-def _package(ev, arg: cst.BaseExpression, scope) -> Path:
-    if isinstance(arg, cst.Name) and arg.value in ("__package__", "__name__"):
+def _package(ev, arg: ast.expr, scope) -> Path:
+    if isinstance(arg, ast.Name) and arg.id in ("__package__", "__name__"):
         return (("<file>", ".."), "file")
-    if isinstance(arg, (cst.SimpleString, cst.ConcatenatedString)):
+    if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
         text = ev.text(arg, scope, 0)
         literal = getattr(text, "literal", None)
         if literal and not getattr(text, "dynamic_parts", ()):
@@ -68,40 +69,32 @@ def _package(ev, arg: cst.BaseExpression, scope) -> Path:
     return ((qual,), "package") if qual else None
 
 
-def _positional(node: cst.Call):
-    return [a.value for a in node.args if a.keyword is None and not a.star]
-
-
-def _keyword(node: cst.Call, name: str) -> Optional[cst.BaseExpression]:
-    return next((a.value for a in node.args if a.keyword is not None and a.keyword.value == name), None)
-
-
-def _bound(ev, node: cst.BaseExpression, scope):
+def _bound(ev, node: ast.expr, scope):
     """A name's single assigned expression (and the scope it lives in), else the node."""
-    if isinstance(node, cst.Name):
-        owner = ev.find(node.value, scope)
-        bound = owner.assigns.get(node.value, []) if owner is not None else []
-        if len(bound) == 1 and isinstance(bound[0], cst.BaseExpression):
+    if isinstance(node, ast.Name):
+        owner = ev.find(node.id, scope)
+        bound = owner.assigns.get(node.id, []) if owner is not None else []
+        if len(bound) == 1 and isinstance(bound[0], ast.expr):
             return bound[0], owner
         return None, scope
     return node, scope
 
 
-def template_of(ev, node: cst.BaseExpression, scope, depth: int) -> Optional[object]:
+def template_of(ev, node: ast.expr, scope, depth: int) -> Optional[object]:
     """The source text of a Jinja template object, as a value (Text, FileRead, ...)."""
     if depth > 20:
         return None
     node, scope = _bound(ev, node, scope)
-    if not isinstance(node, cst.Call):
+    if not isinstance(node, ast.Call):
         return None
     qual = ev.qualname(node.func, scope) or ""
     args = _positional(node)
     if qual in TEMPLATES:
         source = args[0] if args else _keyword(node, "source")
         return ev.value(source, scope, depth + 1) if source is not None else None
-    if not isinstance(node.func, cst.Attribute):
+    if not isinstance(node.func, ast.Attribute):
         return None
-    method = node.func.attr.value
+    method = node.func.attr
     if method == "from_string" and args:
         return ev.value(args[0], scope, depth + 1)
     if method == "get_template" and args:
@@ -113,21 +106,21 @@ def template_of(ev, node: cst.BaseExpression, scope, depth: int) -> Optional[obj
     return None
 
 
-def _loader_folder(ev, env: cst.BaseExpression, scope, depth: int) -> Path:
+def _loader_folder(ev, env: ast.expr, scope, depth: int) -> Path:
     env, scope = _bound(ev, env, scope)
-    if not isinstance(env, cst.Call) or (ev.qualname(env.func, scope) or "") not in ENVIRONMENTS:
+    if not isinstance(env, ast.Call) or (ev.qualname(env.func, scope) or "") not in ENVIRONMENTS:
         return None
     loader, scope = _bound(ev, _keyword(env, "loader"), scope) if _keyword(env, "loader") is not None else (None, scope)
-    if not isinstance(loader, cst.Call):
+    if not isinstance(loader, ast.Call):
         return None
     qual = ev.qualname(loader.func, scope) or ""
     args = _positional(loader)
     if qual in FS_LOADERS:
         where = args[0] if args else _keyword(loader, "searchpath")
-        if isinstance(where, (cst.List, cst.Tuple)):
-            if len(where.elements) != 1:
+        if isinstance(where, (ast.List, ast.Tuple)):
+            if len(where.elts) != 1:
                 return None  # several folders: which one holds the template is a run-time question
-            where = where.elements[0].value
+            where = where.elts[0]
         return ev.path_of(where, scope, depth + 1) if where is not None else None
     if qual in PACKAGE_LOADERS and args:
         package = _package(ev, args[0], scope)

@@ -6,13 +6,11 @@ text), so that rules can stay silent instead of guessing.
 from __future__ import annotations
 
 import ast
-from typing import Callable, Dict, Mapping as TMapping, Optional, Tuple
-
-import libcst as cst
-from libcst.metadata import CodeRange
+from typing import Dict, Optional, Tuple
 
 from claude_lint.extract import templates
-from claude_lint.extract.scopes import Binding, Scope
+from claude_lint.extract.positions import Positions
+from claude_lint.extract.scopes import Binding, Scope, keyword, positional
 from claude_lint.facts import (
     Dynamic,
     FileRead,
@@ -35,38 +33,40 @@ PATH_CLASSES = frozenset({"pathlib.Path", "pathlib.PurePath", "pathlib.PosixPath
 DICT_LIKE_CALLS = frozenset({"dict", "Request", "MessageCreateParamsNonStreaming", "MessageCreateParams"})
 
 
+_NUMBERS = (int, float)
+
+
 class Evaluator:
-    def __init__(self, path: str, abspath: str, module: TMapping, positions: TMapping[cst.CSTNode, CodeRange], code_for: Callable[[cst.CSTNode], str]):
+    def __init__(self, path: str, abspath: str, module: Scope, positions: Positions):
         self.path = path
         self.abspath = abspath
         self.module_scope = module
         self.positions = positions
-        self.code_for = code_for
         self._memo: Dict[Tuple[int, str], object] = {}
         self._active: set = set()
 
     # --- helpers --------------------------------------------------------------------
 
-    def loc(self, node: cst.CSTNode) -> Optional[Loc]:
-        r = self.positions.get(node)
-        if r is None:
-            return None
-        return Loc(self.path, r.start.line, r.start.column + 1, r.end.line, r.end.column + 1)
+    def loc(self, node: ast.AST) -> Optional[Loc]:
+        return self.positions.loc(node)
 
-    def qualname(self, node: cst.BaseExpression, scope: Scope) -> Optional[str]:
+    def code_for(self, node: ast.AST) -> str:
+        return self.positions.code(node)
+
+    def qualname(self, node: ast.expr, scope: Scope) -> Optional[str]:
         """The imported name an expression stands for: `a.Anthropic` -> anthropic.Anthropic."""
-        if isinstance(node, cst.Name):
+        if isinstance(node, ast.Name):
             s: Optional[Scope] = scope
             while s is not None:
-                if node.value in s.imports:
-                    return s.imports[node.value]
-                if node.value in s.assigns or node.value in s.params:
+                if node.id in s.imports:
+                    return s.imports[node.id]
+                if node.id in s.assigns or node.id in s.params:
                     return None
                 s = s.parent
             return None
-        if isinstance(node, cst.Attribute):
+        if isinstance(node, ast.Attribute):
             base = self.qualname(node.value, scope)
-            return f"{base}.{node.attr.value}" if base else None
+            return f"{base}.{node.attr}" if base else None
         return None
 
     def find(self, name: str, scope: Scope) -> Optional[Scope]:
@@ -82,43 +82,49 @@ class Evaluator:
 
     # --- evaluation -------------------------------------------------------------------
 
-    def value(self, node: cst.BaseExpression, scope: Scope, depth: int = 0) -> object:
+    def value(self, node: ast.expr, scope: Scope, depth: int = 0) -> object:
         if depth > MAX_DEPTH:
             return Unknown("too deep", self.loc(node))
         loc = self.loc(node)
-        if isinstance(node, (cst.Integer, cst.Float)):
-            return Lit(node.evaluated_value, loc)
-        if isinstance(node, cst.UnaryOperation) and isinstance(node.operator, cst.Minus) and isinstance(node.expression, (cst.Integer, cst.Float)):
-            return Lit(-node.expression.evaluated_value, loc)
-        if isinstance(node, cst.Name):
-            if node.value in ("True", "False", "None"):
-                return Lit({"True": True, "False": False, "None": None}[node.value], loc)
-            return self.name(node.value, scope, depth, loc)
-        if isinstance(node, (cst.SimpleString, cst.ConcatenatedString, cst.FormattedString)):
+        kind = type(node)
+        if kind is ast.Constant:
+            v = node.value
+            if v is None or isinstance(v, (bool, int, float)):
+                return Lit(v, loc)
+            if isinstance(v, str):
+                return Text((v,), loc)
+            return Unknown("bytes" if isinstance(v, bytes) else type(v).__name__, loc)
+        if kind is ast.UnaryOp and isinstance(node.op, ast.USub) and isinstance(node.operand, ast.Constant):
+            v = node.operand.value
+            if isinstance(v, _NUMBERS) and not isinstance(v, bool):
+                return Lit(-v, loc)
+        if kind is ast.Name:
+            return self.name(node.id, scope, depth, loc)
+        if kind is ast.JoinedStr:
             return self.text(node, scope, depth)
-        if isinstance(node, cst.BinaryOperation):
+        if kind is ast.BinOp:
             return self.binary(node, scope, depth)
-        if isinstance(node, cst.Dict):
+        if kind is ast.Dict:
             return self.mapping(node, scope, depth)
-        if isinstance(node, (cst.List, cst.Tuple)):
+        if kind is ast.List or kind is ast.Tuple:
             items = []
-            for el in node.elements:
-                if isinstance(el, cst.StarredElement):
+            for el in node.elts:
+                if isinstance(el, ast.Starred):
                     items.append(Unknown("starred", self.loc(el)))
                 else:
-                    items.append(self.value(el.value, scope, depth + 1))
+                    items.append(self.value(el, scope, depth + 1))
             return Seq(tuple(items), loc)
-        if isinstance(node, cst.Call):
+        if kind is ast.Call:
             return self.call(node, scope, depth)
-        if isinstance(node, cst.Attribute):
+        if kind is ast.Attribute:
             return self.attribute(node, scope, depth)
-        if isinstance(node, cst.Subscript):
-            if len(node.slice) == 1 and isinstance(node.slice[0].slice, cst.Index):
-                key = self.value(node.slice[0].slice.value, scope, depth + 1)
+        if kind is ast.Subscript:
+            if not isinstance(node.slice, (ast.Slice, ast.Tuple)):
+                key = self.value(node.slice, scope, depth + 1)
                 if isinstance(key, Text) and key.is_folded and not key.dynamic_parts:
                     return Transform("getitem:" + key.literal, self.value(node.value, scope, depth + 1), loc)
             return Unknown("subscript", loc)
-        return Unknown(type(node).__name__, loc)
+        return Unknown(kind.__name__, loc)
 
     def name(self, name: str, scope: Scope, depth: int, loc: Optional[Loc]) -> object:
         owner = self.find(name, scope)
@@ -157,21 +163,22 @@ class Evaluator:
         self._memo[key] = result
         return result
 
-    def attribute(self, node: cst.Attribute, scope: Scope, depth: int) -> object:
+    def attribute(self, node: ast.Attribute, scope: Scope, depth: int) -> object:
         loc = self.loc(node)
-        if isinstance(node.value, cst.Name) and scope.self_name == node.value.value and scope.klass is not None:
-            return self.self_attr(node.attr.value, scope.klass, depth, loc)
-        if isinstance(node.value, cst.Name):
-            owner = self.find(node.value.value, scope)
-            if owner is not None and node.value.value in owner.imports and node.value.value not in owner.assigns:
+        base = node.value
+        if isinstance(base, ast.Name) and scope.self_name == base.id and scope.klass is not None:
+            return self.self_attr(node.attr, scope.klass, depth, loc)
+        if isinstance(base, ast.Name):
+            owner = self.find(base.id, scope)
+            if owner is not None and base.id in owner.imports and base.id not in owner.assigns:
                 # `import prompts` then `prompts.SYSTEM`: a name of another module.
-                return Ref(owner.imports[node.value.value], node.attr.value, self.abspath, loc)
+                return Ref(owner.imports[base.id], node.attr, self.abspath, loc)
             if owner is not None:
-                bindings = owner.assigns.get(node.value.value, [])
+                bindings = owner.assigns.get(base.id, [])
                 if len(bindings) == 1 and isinstance(bindings[0], Binding) and bindings[0].what == "class":
-                    klass = self._class_scope(owner, node.value.value)
-                    if klass is not None and node.attr.value in klass.assigns:
-                        return self.name(node.attr.value, klass, depth + 1, loc)
+                    klass = self._class_scope(owner, base.id)
+                    if klass is not None and node.attr in klass.assigns:
+                        return self.name(node.attr, klass, depth + 1, loc)
         return Unknown("attribute", loc)
 
     def _class_scope(self, owner: Scope, name: str) -> Optional[Scope]:
@@ -200,39 +207,35 @@ class Evaluator:
 
     # --- strings -----------------------------------------------------------------------
 
-    def text(self, node: cst.BaseExpression, scope: Scope, depth: int) -> object:
+    def text(self, node: ast.expr, scope: Scope, depth: int) -> object:
+        """A string literal or f-string (implicit concatenation is already one node)."""
         loc = self.loc(node)
-        if isinstance(node, cst.SimpleString):
-            if "b" in node.prefix.lower():
-                return Unknown("bytes", loc)
-            try:
-                return Text((node.evaluated_value,), loc)
-            except Exception:  # malformed escapes: libcst parses what Python would reject
-                return Unknown("string literal", loc)
-        if isinstance(node, cst.ConcatenatedString):
-            left = self.text(node.left, scope, depth)
-            right = self.text(node.right, scope, depth)
-            if isinstance(left, Text) and isinstance(right, Text):
-                return Text(left.parts + right.parts, loc)
-            return Unknown("string literal", loc)
-        assert isinstance(node, cst.FormattedString)
+        if isinstance(node, ast.Constant):
+            if isinstance(node.value, str):
+                return Text((node.value,), loc)
+            return Unknown("bytes" if isinstance(node.value, bytes) else "literal", loc)
+        assert isinstance(node, ast.JoinedStr)
         parts = []
-        raw = "r" in node.prefix.lower()
-        quote = node.end
-        for piece in node.parts:
-            if isinstance(piece, cst.FormattedStringText):
-                parts.append(_fstring_text(piece.value, raw, quote))
+        for piece in node.values:
+            if isinstance(piece, ast.Constant):
+                parts.append(piece.value)
             else:
                 parts.extend(self._field(piece, scope, depth))
         return Text(tuple(parts), loc)
 
-    def _field(self, piece: cst.FormattedStringExpression, scope: Scope, depth: int) -> Tuple[object, ...]:
+    def _field(self, piece: ast.FormattedValue, scope: Scope, depth: int) -> Tuple[object, ...]:
         # A format spec stays in the source (`now():%Y-%m-%d`): it tells a daily value from a per-request one.
-        source = self.code_for(piece)[1:-1] if piece.format_spec is not None else self.code_for(piece.expression)
-        dynamic = Dynamic(source, self.loc(piece.expression))
-        if piece.conversion is not None or piece.format_spec is not None:
+        source = self._field_source(piece.value)
+        if piece.format_spec is not None:
+            if piece.conversion != -1:
+                source += "!" + chr(piece.conversion)
+            source += ":" + "".join(
+                p.value if isinstance(p, ast.Constant) else "{" + self._field_source(p.value) + "}" for p in piece.format_spec.values
+            )
+        dynamic = Dynamic(source, self.loc(piece.value))
+        if piece.conversion != -1 or piece.format_spec is not None:
             return (dynamic,)
-        inner = self.value(piece.expression, scope, depth + 1)
+        inner = self.value(piece.value, scope, depth + 1)
         if isinstance(inner, Text):
             return inner.parts
         if isinstance(inner, Lit):
@@ -241,13 +244,25 @@ class Evaluator:
             return (inner,)
         return (dynamic,)
 
-    def binary(self, node: cst.BinaryOperation, scope: Scope, depth: int) -> object:
+    def _field_source(self, node: ast.expr) -> str:
+        """The source of an f-string's expression. Before Python 3.12 these positions come
+        from a second parse and have been wrong in corner cases: checked, else unparsed."""
+        code = self.code_for(node)
+        try:
+            again = ast.parse("(" + code + "\n)", mode="eval").body
+            if ast.dump(again) == ast.dump(node):
+                return code
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            pass
+        return ast.unparse(node)
+
+    def binary(self, node: ast.BinOp, scope: Scope, depth: int) -> object:
         loc = self.loc(node)
-        if not isinstance(node.operator, cst.Add):
+        if not isinstance(node.op, ast.Add):
             return Unknown("operator", loc)
         left = self.value(node.left, scope, depth + 1)
         right = self.value(node.right, scope, depth + 1)
-        if isinstance(left, Lit) and isinstance(right, Lit) and isinstance(left.value, (int, float)) and isinstance(right.value, (int, float)):
+        if isinstance(left, Lit) and isinstance(right, Lit) and isinstance(left.value, _NUMBERS) and isinstance(right.value, _NUMBERS):
             return Lit(left.value + right.value, loc)
         if isinstance(left, Text) or isinstance(right, Text):
             return Text(self._as_parts(left, node.left) + self._as_parts(right, node.right), loc)
@@ -255,7 +270,7 @@ class Evaluator:
             return Text((left, right), loc)
         return Unknown("expression", loc)
 
-    def _as_parts(self, value: object, node: cst.BaseExpression) -> Tuple[object, ...]:
+    def _as_parts(self, value: object, node: ast.expr) -> Tuple[object, ...]:
         if isinstance(value, Text):
             return value.parts
         if isinstance(value, (Ref, FileRead, Param, Transform)):
@@ -264,64 +279,65 @@ class Evaluator:
 
     # --- containers --------------------------------------------------------------------
 
-    def mapping(self, node: cst.Dict, scope: Scope, depth: int) -> Mapping:
+    def mapping(self, node: ast.Dict, scope: Scope, depth: int) -> Mapping:
         entries = []
         key_locs = []
         is_open = False
-        for el in node.elements:
-            if isinstance(el, cst.StarredDictElement):
-                entries.append((None, self.value(el.value, scope, depth + 1)))
+        for key_node, value_node in zip(node.keys, node.values):
+            if key_node is None:  # `**spread`
+                entries.append((None, self.value(value_node, scope, depth + 1)))
                 continue
-            key = self.value(el.key, scope, depth + 1)
+            key = self.value(key_node, scope, depth + 1)
             if isinstance(key, Text) and key.is_folded and not key.dynamic_parts:
-                entries.append((key.literal, self.value(el.value, scope, depth + 1)))
-                self._note_loc(key_locs, key.literal, el.value)
+                entries.append((key.literal, self.value(value_node, scope, depth + 1)))
+                self._note_loc(key_locs, key.literal, value_node)
             else:
                 is_open = True
         return Mapping(tuple(entries), self.loc(node), is_open, tuple(key_locs))
 
-    def _note_loc(self, key_locs: list, key: str, node: cst.CSTNode) -> None:
+    def _note_loc(self, key_locs: list, key: str, node: ast.AST) -> None:
         loc = self.loc(node)
         if loc is not None:
             key_locs.append((key, loc))
 
-    def kwargs(self, args, scope: Scope, depth: int, loc: Optional[Loc]) -> Mapping:
+    def kwargs(self, call: ast.Call, scope: Scope, depth: int, loc: Optional[Loc]) -> Mapping:
+        """A call's keyword arguments and `**spreads`, in source order."""
         entries = []
         key_locs: list = []
-        for arg in args:
-            if arg.keyword is not None:
-                entries.append((arg.keyword.value, self.value(arg.value, scope, depth + 1)))
-                self._note_loc(key_locs, arg.keyword.value, arg.value)
-            elif arg.star == "**":
-                entries.append((None, self.value(arg.value, scope, depth + 1)))
+        for kw in call.keywords:
+            if kw.arg is not None:
+                entries.append((kw.arg, self.value(kw.value, scope, depth + 1)))
+                self._note_loc(key_locs, kw.arg, kw.value)
+            else:
+                entries.append((None, self.value(kw.value, scope, depth + 1)))
         return Mapping(tuple(entries), loc, False, tuple(key_locs))
 
     # --- calls -----------------------------------------------------------------------
 
-    def call(self, node: cst.Call, scope: Scope, depth: int) -> object:
+    def call(self, node: ast.Call, scope: Scope, depth: int) -> object:
         loc = self.loc(node)
         func = node.func
         qual = self.qualname(func, scope) or ""
-        first = node.args[0].value if node.args and not node.args[0].star else None
-        if qual in DEDENT_FUNCTIONS and first is not None:
-            return Transform(DEDENT_FUNCTIONS[qual], self.value(first, scope, depth + 1), loc)
-        short = qual.rsplit(".", 1)[-1] if qual else (func.value if isinstance(func, cst.Name) else "")
+        args = positional(node)
+        if qual in DEDENT_FUNCTIONS and args:
+            return Transform(DEDENT_FUNCTIONS[qual], self.value(args[0], scope, depth + 1), loc)
+        short = qual.rsplit(".", 1)[-1] if qual else (func.id if isinstance(func, ast.Name) else "")
         if short in DICT_LIKE_CALLS and (qual in ("", "dict") or "anthropic" in qual or short != "dict"):
-            if isinstance(func, cst.Name) and func.value == "dict" and self.find("dict", scope) is not None:
+            if isinstance(func, ast.Name) and func.id == "dict" and self.find("dict", scope) is not None:
                 return Unknown("call", loc)
-            if all(a.keyword is not None or a.star == "**" for a in node.args):
-                return self.kwargs(node.args, scope, depth, loc)
+            if not node.args:
+                return self.kwargs(node, scope, depth, loc)
         hooked = templates.call(self, node, scope, depth, qual)  # package resources, Jinja templates
         if hooked is not None:
             return hooked
-        if isinstance(func, cst.Attribute):
-            method = func.attr.value
-            if method in STRIP_METHODS and not node.args:
+        if isinstance(func, ast.Attribute):
+            method = func.attr
+            if method in STRIP_METHODS and not node.args and not node.keywords:
                 return Transform(method, self.value(func.value, scope, depth + 1), loc)
             if method == "format":
                 return Transform("format", self.value(func.value, scope, depth + 1), loc)
-            if method == "join" and len(node.args) == 1:
-                return self._join(func.value, node.args[0].value, scope, depth, loc)
+            if method == "join" and len(node.args) == 1 and not node.keywords and args:
+                return self._join(func.value, args[0], scope, depth, loc)
             if method in ("read_text", "read"):
                 return self.file_read(func.value, method, scope, depth, loc)
         return Unknown("call", loc)
@@ -345,64 +361,63 @@ class Evaluator:
 
     # --- files ---------------------------------------------------------------------------
 
-    def file_read(self, receiver: cst.BaseExpression, method: str, scope: Scope, depth: int, loc) -> object:
+    def file_read(self, receiver: ast.expr, method: str, scope: Scope, depth: int, loc) -> object:
         if method == "read":
             opened = receiver
-            if isinstance(receiver, cst.Name):
-                owner = self.find(receiver.value, scope)
-                bound = owner.assigns.get(receiver.value, []) if owner is not None else []
+            if isinstance(receiver, ast.Name):
+                owner = self.find(receiver.id, scope)
+                bound = owner.assigns.get(receiver.id, []) if owner is not None else []
                 if len(bound) == 1 and isinstance(bound[0], tuple) and bound[0][0] == "with":
                     opened = bound[0][1]
-                elif len(bound) == 1 and isinstance(bound[0], cst.Call):
+                elif len(bound) == 1 and isinstance(bound[0], ast.Call):
                     opened = bound[0]
                 else:
                     return Unknown("read of an unknown file", loc)
-            if isinstance(opened, cst.Call) and self.qualname(opened.func, scope) in (None, "io.open", "codecs.open") and (
-                (isinstance(opened.func, cst.Name) and opened.func.value == "open") or self.qualname(opened.func, scope) in ("io.open", "codecs.open")
+            if isinstance(opened, ast.Call) and (
+                (isinstance(opened.func, ast.Name) and opened.func.id == "open" and self.qualname(opened.func, scope) is None)
+                or self.qualname(opened.func, scope) in ("io.open", "codecs.open")
             ):
-                if not opened.args:
+                args = positional(opened)
+                file = args[0] if args else keyword(opened, "file")
+                if file is None:
                     return Unknown("open()", loc)
-                mode = opened.args[1].value if len(opened.args) > 1 and opened.args[1].keyword is None else None
+                mode = args[1] if len(args) > 1 else keyword(opened, "mode")
                 if mode is not None and "b" in self.code_for(mode):
                     return Unknown("binary read", loc)
-                path = self.path_of(opened.args[0].value, scope, depth + 1)
+                path = self.path_of(file, scope, depth + 1)
                 return path if path is None else FileRead(path[0], path[1], self.abspath, loc)
-            if method == "read":
-                return Unknown("read", loc)
+            return Unknown("read", loc)
         path = self.path_of(receiver, scope, depth + 1)
         if path is None:
             return Unknown("path", loc)
         return FileRead(path[0], path[1], self.abspath, loc)
 
-    def path_of(self, node: cst.BaseExpression, scope: Scope, depth: int) -> Optional[Tuple[Tuple[str, ...], str]]:
+    def path_of(self, node: ast.expr, scope: Scope, depth: int) -> Optional[Tuple[Tuple[str, ...], str]]:
         """A path expression as (segments, anchor); None when it is not static."""
         if depth > MAX_DEPTH:
             return None
-        if isinstance(node, cst.Name):
-            if node.value == "__file__":
+        if isinstance(node, ast.Name):
+            if node.id == "__file__":
                 return (("<file>",), "file")
-            owner = self.find(node.value, scope)
-            bound = owner.assigns.get(node.value, []) if owner is not None else []
-            if len(bound) == 1 and isinstance(bound[0], cst.BaseExpression):
+            owner = self.find(node.id, scope)
+            bound = owner.assigns.get(node.id, []) if owner is not None else []
+            if len(bound) == 1 and isinstance(bound[0], ast.expr):
                 return self.path_of(bound[0], owner, depth + 1)
             return None
-        if isinstance(node, (cst.SimpleString, cst.ConcatenatedString)):
-            value = self.text(node, scope, depth)
-            if isinstance(value, Text) and value.is_folded and not value.dynamic_parts:
-                return (tuple(value.literal.split("/")), "cwd")
-            return None
-        if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Divide):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            return (tuple(node.value.split("/")), "cwd")
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Div):
             left = self.path_of(node.left, scope, depth + 1)
             right = self.path_of(node.right, scope, depth + 1)
             if left is None or right is None or right[1] != "cwd":
                 return None
             return (left[0] + right[0], left[1])
-        if isinstance(node, cst.Attribute) and node.attr.value == "parent":
+        if isinstance(node, ast.Attribute) and node.attr == "parent":
             inner = self.path_of(node.value, scope, depth + 1)
             return None if inner is None else (inner[0] + ("..",), inner[1])
-        if isinstance(node, cst.Call):
+        if isinstance(node, ast.Call):
             qual = self.qualname(node.func, scope) or ""
-            args = [a.value for a in node.args if a.keyword is None and not a.star]
+            args = positional(node)
             if qual in templates.RESOURCE_FILES:
                 return templates.package_path(self, node, scope, depth)
             if qual in PATH_CLASSES or qual in ("os.path.join",):
@@ -415,8 +430,8 @@ class Evaluator:
                 return None if inner is None else (inner[0] + ("..",), inner[1])
             if qual in ("os.path.abspath", "os.path.realpath") and len(args) == 1:
                 return self.path_of(args[0], scope, depth + 1)
-            if isinstance(node.func, cst.Attribute):
-                method = node.func.attr.value
+            if isinstance(node.func, ast.Attribute):
+                method = node.func.attr
                 if method in ("resolve", "absolute", "expanduser") and not args:
                     return self.path_of(node.func.value, scope, depth + 1)
                 if method == "joinpath":
@@ -432,13 +447,3 @@ class Evaluator:
                         return None
                     return (base[0] + ("..",) + name[0], base[1])
         return None
-
-
-def _fstring_text(value: str, raw: bool, quote: str) -> str:
-    text = value.replace("{{", "{").replace("}}", "}")
-    if raw or "\\" not in text:
-        return text
-    try:
-        return ast.literal_eval(quote + text + quote)
-    except Exception:  # an escape we cannot decode: keep the source text
-        return text

@@ -1,0 +1,58 @@
+"""Positions and source text of `ast` nodes, in the columns a user sees.
+
+`ast` counts columns in UTF-8 bytes; a Loc counts characters (as editors, SARIF and
+libcst do), so a line holding non-ASCII text is converted. Lines end at `\\r\\n`, `\\r`
+or `\\n`, as Python's tokenizer reads them (str.splitlines would also split at form
+feeds and other characters Python does not).
+"""
+from __future__ import annotations
+
+import re
+from typing import List, Optional
+
+from claude_lint.facts import Loc
+
+_LINE_END = re.compile(r"\r\n|\r|\n")
+
+
+class Positions:
+    def __init__(self, path: str, text: str):
+        self.path = path
+        self.text = text
+        self._starts: Optional[List[int]] = None  # character offset of each line's start
+
+    def _line_starts(self) -> List[int]:
+        if self._starts is None:
+            self._starts = [0] + [m.end() for m in _LINE_END.finditer(self.text)]
+        return self._starts
+
+    def _line(self, row: int) -> str:
+        starts = self._line_starts()
+        start = starts[row - 1]
+        end = starts[row] if row < len(starts) else len(self.text)
+        return self.text[start:end]
+
+    def column(self, row: int, byte_col: int) -> int:
+        """0-based character column of a 0-based UTF-8 byte column on a 1-based row."""
+        if byte_col == 0:
+            return 0
+        line = self._line(row)
+        if line.isascii():
+            return byte_col
+        return len(line.encode("utf-8", "surrogatepass")[:byte_col].decode("utf-8", "ignore"))
+
+    def loc(self, node) -> Optional[Loc]:
+        row = getattr(node, "lineno", None)
+        if row is None or getattr(node, "end_lineno", None) is None:
+            return None
+        end_row = node.end_lineno
+        return Loc(self.path, row, self.column(row, node.col_offset) + 1, end_row, self.column(end_row, node.end_col_offset) + 1)
+
+    def offset(self, row: int, byte_col: int) -> int:
+        return self._line_starts()[row - 1] + self.column(row, byte_col)
+
+    def code(self, node) -> str:
+        """The node's own source text."""
+        if getattr(node, "end_lineno", None) is None:
+            return ""
+        return self.text[self.offset(node.lineno, node.col_offset):self.offset(node.end_lineno, node.end_col_offset)]
