@@ -62,6 +62,14 @@ EDGES = {
         "import litellm\n\nCALL_TYPE = 'completion'\ncompletion_tokens = 5\n\n\n"
         "def completion(model, max_tokens):\n    return litellm.acompletion_with_retries(model=model, max_tokens=max_tokens)\n"
     ),
+    "edges/paren_call.py": (
+        "import anthropic\n\nc = anthropic.Anthropic()\n"
+        "r = ((c.messages.create)  # the API\n     (model='claude-sonnet-4-5', max_tokens=9000, messages=[]))\n"
+    ),
+    "edges/dotted_words.py": (
+        "import litellm\nfrom .llms.anthropic.completion.handler import X\n\n"
+        "DOC = 'Router.chat.completion.create, or client.messages.create, is called later'\n"
+    ),
     "edges/bedrock.py": (
         "import boto3\n\nsession = boto3.Session()\nrt = session.client('bedrock-runtime')\n"
         "rt.converse(modelId='anthropic.claude-sonnet-4-6', messages=[], inferenceConfig={'maxTokens': 30000})\n"
@@ -140,14 +148,16 @@ def test_the_edges_fire_where_they_should(tmp_path):
     root = _project(tmp_path, EDGES)
     found = {(code, loc.path) for code, loc, *_ in _findings(root, no_cache=True)}
     for path in ("continued.py", "untyped.py", "aliased.py", "latin1.py", "no_import.py", "gaps.py", "litellm_alias.py", "bedrock.py",
-                 "litellm_imported.py", "litellm_attribute.py"):
+                 "litellm_imported.py", "litellm_attribute.py", "paren_call.py"):
         assert ("CL001", os.path.join("edges", path)) in found
     assert ("CL001", os.path.join("edges", "uses_limits.py")) in found  # values from a module the pre-filter skips
     assert ("CL901", os.path.join("edges", "broken_llm.py")) in found
     assert ("CL902", os.path.join("edges", "binary.py")) in found
-    assert not any(path.endswith(("lookalike.py", "mention.py", "broken_plain.py", "litellm_words.py")) for _, path in found)
+    assert not any(path.endswith(("lookalike.py", "mention.py", "broken_plain.py", "litellm_words.py", "dotted_words.py")) for _, path in found)
     # A one-word chain is parsed only where it is written as an attribute or imported by name.
     assert not prefilter.needs_parse(EDGES["edges/litellm_words.py"].encode())
+    assert not prefilter.needs_parse(EDGES["edges/dotted_words.py"].encode())  # named, never called
+    assert prefilter.needs_parse(EDGES["edges/paren_call.py"].encode())
     assert prefilter.needs_parse(EDGES["edges/litellm_imported.py"].encode())
     assert prefilter.needs_parse(EDGES["edges/litellm_attribute.py"].encode())
 

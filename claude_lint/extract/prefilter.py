@@ -65,13 +65,20 @@ class _Table(NamedTuple):
 _GAP = rb"(?:[\s()\\]|#[^\r\n]*(?![^\r\n]))*"
 
 
+# From the end of a called name to its argument list: whitespace, comments, continuations
+# and closing parentheses (`(client.messages.create)(`), then the opening one.
+_CALL_GAP = rb"(?:[\s)\\]|#[^\r\n]*(?![^\r\n]))*\("
+_CALL_AFTER = re.compile(_CALL_GAP)
+
+
 def _chain_re(chain: Tuple[bytes, ...]) -> Pattern[bytes]:
     if len(chain) == 1:
         return re.compile(re.escape(chain[0]))  # not used: _written_as_chain reads one word itself
     skipped = rb"(?:\." + _GAP + rb"(?:" + b"|".join(re.escape(w.encode()) for w in sorted(_SKIPPED_LINKS)) + rb")\b" + _GAP + rb")*"
     parts = [re.escape(chain[0]) + rb"\b" + _GAP]
     for word in chain[1:]:
-        parts.append(skipped + rb"\." + _GAP + re.escape(word) + rb"\b" + _GAP)
+        parts.append(skipped + rb"\." + _GAP + re.escape(word) + rb"\b")
+        parts.append(_GAP if word is not chain[-1] else _CALL_GAP)
     return re.compile(b"".join(parts))
 
 
@@ -157,15 +164,15 @@ def needs_parse(data: bytes) -> bool:
 
 def _written_as_chain(data: bytes, chain: Tuple[bytes, ...], rx: Pattern[bytes], imported: Callable[[], bytes]) -> bool:
     """A chain's words joined by dots, with only whitespace, comments, continuations,
-    brackets or skipped links between them. `with_options(...)` may sit inside a chain
-    with any arguments: a file that writes it is only held to the words.
+    brackets or skipped links between them, and called. `with_options(...)` may sit
+    inside a chain with any arguments: a file that writes it is only held to the words.
 
     A one-word chain is a method (`x.converse(`) or a function the extractor knows by its
     qualified name, reached as an attribute (`litellm.completion(`) or imported by name:
     so it is written after a dot or in an import statement. The word alone says little:
     in litellm it is in most files (`"completion"`, `completion_tokens`)."""
     if len(chain) == 1:
-        return _after_dot(data, chain[0]) or _has_word(imported(), chain[0])
+        return _called_attribute(data, chain[0]) or _has_word(imported(), chain[0])
     return b"with_options" in data or rx.search(data) is not None
 
 
@@ -186,13 +193,15 @@ _GAP_BYTES = frozenset(b" \t\x0b\x0c\\()")
 _NEWLINES = frozenset(b"\r\n")
 
 
-def _after_dot(data: bytes, word: bytes) -> bool:
-    """`word` as an attribute name: a dot before it, with only a gap (_GAP) between."""
+def _called_attribute(data: bytes, word: bytes) -> bool:
+    """`word` called as an attribute: a dot before it and an opening parenthesis after it,
+    with only a gap (_GAP) between (`(litellm.completion)(` too)."""
     at = data.find(word)
     while at >= 0:
-        if _word_at(data, at, at + len(word)) and _dot_before(data, at):
+        end = at + len(word)
+        if _word_at(data, at, end) and _CALL_AFTER.match(data, end) is not None and _dot_before(data, at):
             return True
-        at = data.find(word, at + len(word))
+        at = data.find(word, end)
     return False
 
 
