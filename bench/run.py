@@ -321,11 +321,23 @@ def ensure_ruff() -> str:
 
 
 def find_claude_lint(given: str | None) -> str:
-    exe = shutil.which(given) if given else shutil.which("claude-lint")
+    exe = shutil.which(given) if given else install_claude_lint()
     if exe is None:
-        die(f"claude-lint not found ({given or 'not on PATH'}); "
-            "install it or pass --claude-lint PATH")
+        die(f"claude-lint not found ({given}); install it or pass --claude-lint PATH")
     return os.path.abspath(exe)
+
+
+def install_claude_lint() -> str:
+    """This checkout, installed into bench/.venv as a user installs it (`pip install .`,
+    which compiles the bytecode): an editable install or a session that sets
+    PYTHONDONTWRITEBYTECODE would time a recompile of every module at each start."""
+    ensure_ruff()  # creates bench/.venv
+    bindir = VENV_DIR / ("Scripts" if os.name == "nt" else "bin")
+    pip = [str(bindir / "python"), "-m", "pip", "install", "-q", "--disable-pip-version-check"]
+    log(f"installing claude-lint from {BENCH_DIR.parent} into {VENV_DIR}")
+    subprocess.run([*pip, str(BENCH_DIR.parent)], check=True)  # with its dependencies
+    subprocess.run([*pip, "--no-deps", "--force-reinstall", str(BENCH_DIR.parent)], check=True)  # this very checkout
+    return str(bindir / ("claude-lint.exe" if os.name == "nt" else "claude-lint"))
 
 
 def tool_version(exe: str) -> str:
@@ -596,7 +608,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--single-runs", type=int, default=10,
                         help="timed runs of each tool on the single small file (default 10)")
     parser.add_argument("--claude-lint", dest="claude_lint",
-                        help="claude-lint executable (default: claude-lint on PATH)")
+                        help=f"claude-lint executable (default: this checkout, installed into {VENV_DIR})")
     parser.add_argument("--ruff", help=f"ruff executable (default: ruff {RUFF_VERSION} "
                         f"installed into {VENV_DIR})")
     parser.add_argument("--corpora", type=Path, default=DEFAULT_CORPORA,

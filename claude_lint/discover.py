@@ -9,11 +9,13 @@ import os
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Dict, Iterator, List, Optional, Sequence, Tuple
+from typing import TYPE_CHECKING, Dict, Iterator, List, Optional, Sequence, Tuple
 
-import pathspec
 
 from claude_lint.config import Settings
+
+if TYPE_CHECKING:
+    import pathspec
 
 # suffix -> kind. Other extractors register their suffixes here.
 SUFFIX_KINDS: Dict[str, str] = {".py": "python"}
@@ -60,15 +62,17 @@ class _GitIgnores:
     def __init__(self, root: str, enabled: bool):
         self.root = root
         self.enabled = enabled
-        self.specs: Dict[str, Optional[pathspec.PathSpec]] = {}
-        self.chains: Dict[str, List[Tuple[str, pathspec.PathSpec]]] = {}
+        self.specs: Dict[str, Optional["pathspec.PathSpec"]] = {}
+        self.chains: Dict[str, List[Tuple[str, "pathspec.PathSpec"]]] = {}
 
-    def _spec(self, folder: str) -> Optional[pathspec.PathSpec]:
+    def _spec(self, folder: str) -> Optional["pathspec.PathSpec"]:
         if folder not in self.specs:
             spec = None
             path = os.path.join(folder, ".gitignore")
             if os.path.isfile(path):
                 try:
+                    import pathspec  # here: a run over named files never reads a .gitignore
+
                     with open(path, encoding="utf-8", errors="replace") as fh:
                         spec = pathspec.GitIgnoreSpec.from_lines(fh)
                 except OSError:
@@ -91,7 +95,7 @@ class _GitIgnores:
                 return True
         return False
 
-    def _specs_above(self, folder: str) -> List[Tuple[str, pathspec.PathSpec]]:
+    def _specs_above(self, folder: str) -> List[Tuple[str, "pathspec.PathSpec"]]:
         """The .gitignore specs from `folder` up to the root, nearest first; once per folder."""
         if folder not in self.chains:
             chain = []

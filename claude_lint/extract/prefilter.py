@@ -29,7 +29,7 @@ from __future__ import annotations
 import ast
 import re
 from functools import lru_cache
-from typing import Callable, FrozenSet, List, NamedTuple, Optional, Pattern, Set, Tuple
+from typing import Callable, FrozenSet, List, NamedTuple, Pattern, Set, Tuple
 
 from claude_lint.extract import sdk
 

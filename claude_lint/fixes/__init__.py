@@ -115,8 +115,8 @@ def _shift(base: Loc, line: int, column: int) -> Tuple[int, int]:
     return base.row + line - 1, (base.col + column if line == 1 else column + 1)
 
 
-def region(loc: Optional[Loc], text: Optional[str] = None) -> Optional[Region]:
-    """The expression written at `loc`, parsed on its own; None if it is not one."""
+def written_at(loc: Optional[Loc], text: Optional[str] = None) -> Optional[str]:
+    """The text a Python file holds between `loc`'s ends, or None."""
     if loc is None or loc.cell is not None or not is_python(loc.path):
         return None
     if text is None:
@@ -128,7 +128,14 @@ def region(loc: Optional[Loc], text: Optional[str] = None) -> Optional[Region]:
     b = offset(text, starts, loc.end_row, loc.end_col)
     if a is None or b is None or b <= a:
         return None
-    code = text[a:b]
+    return text[a:b]
+
+
+def region(loc: Optional[Loc], text: Optional[str] = None) -> Optional[Region]:
+    """The expression written at `loc`, parsed on its own; None if it is not one."""
+    code = written_at(loc, text)
+    if code is None:
+        return None
     import libcst as cst
 
     try:

@@ -9,13 +9,16 @@ above budget_tokens), nor when the suggestion is not lower than the current valu
 """
 from __future__ import annotations
 
+import re
 from typing import Optional
-
-import libcst as cst
 
 from claude_lint.diagnostics import Edit, Fix
 from claude_lint.facts import Lit
-from claude_lint.fixes import region
+from claude_lint.fixes import written_at
+
+# An integer literal as written (`16000`, `16_000`, `0x4000`): the text the edit replaces.
+# Read without libcst, whose import would cost a one-file run (pre-commit) more than the lint.
+_INTEGER = re.compile(r"[0-9](?:_?[0-9])*|0[xX](?:_?[0-9a-fA-F])+|0[oO](?:_?[0-7])+|0[bB](?:_?[01])+")
 
 
 def build(call, arg, suggested: int, limit: int) -> Optional[Fix]:
@@ -25,13 +28,15 @@ def build(call, arg, suggested: int, limit: int) -> Optional[Fix]:
     loc = value.loc if isinstance(value, Lit) else None
     if loc is None or loc.path != arg.at.path:
         return None
-    written = region(loc)
-    if written is None or not isinstance(written.node, cst.Integer):
-        return None
-    try:
-        if written.node.evaluated_value != limit:
-            return None  # the file changed since it was linted
-    except ValueError:
-        return None
+    written = written_at(loc)
+    if written is None or _INTEGER.fullmatch(written) is None or _value(written) != limit:
+        return None  # not the integer the facts say (the file changed since it was linted)
     where = "" if (loc.row, loc.col) == (arg.at.row, arg.at.col) else f" (at line {loc.row})"
     return Fix(f"Lower max_tokens to {suggested}{where}", "unsafe", (Edit(str(suggested), loc.row, loc.col, loc.end_row, loc.end_col),))
+
+
+def _value(literal: str) -> Optional[int]:
+    try:
+        return int(literal, 0)
+    except ValueError:  # `007`: not a Python integer
+        return None
