@@ -95,6 +95,24 @@ def test_fstring_runtime_parts_are_dynamic(project):
     assert [d.source for d in value.dynamic_parts] == ["user", "now()"]
 
 
+def test_fstring_conversions_and_format_specs_keep_their_source(project):
+    """A format spec tells a daily value (`%Y-%m-%d`) from a per-request one: it stays in the source."""
+    value = system_text(project, HEAD + 'def f(user):\n    return c.messages.create(model="m", max_tokens=1, '
+                                        'system=f"{user!r}: {now():%Y-%m-%d} {n:>{width}}", messages=[])\n')
+    assert [d.source for d in value.dynamic_parts] == ["user", "now():%Y-%m-%d", "n:>{width}"]
+
+
+def test_columns_count_characters_not_bytes(project):
+    """Python's parser counts columns in UTF-8 bytes; editors, SARIF and fixes count characters."""
+    line = "note = 'café, naïve'; r = c.messages.create(model='claude-sonnet-4-5', max_tokens=9000, messages=[])"
+    result = project({"main.py": HEAD + line + "\n"}, select=("CL001",))
+    [call] = result.calls
+    assert (call.site.loc.row, call.site.loc.col) == (3, line.index("c.messages") + 1)
+    assert call.site.loc.end_col == len(line) + 1
+    limit = call.site.kwargs.key_locs[[k for k, _ in call.site.kwargs.key_locs].index("max_tokens")][1]
+    assert (limit.col, limit.end_col) == (line.index("9000") + 1, line.index("9000") + 5)
+
+
 @pytest.mark.parametrize(
     "read",
     [
