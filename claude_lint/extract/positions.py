@@ -7,12 +7,10 @@ feeds and other characters Python does not).
 """
 from __future__ import annotations
 
-import re
 from typing import List, Optional
 
 from claude_lint.facts import Loc
-
-_LINE_END = re.compile(r"\r\n|\r|\n")
+from claude_lint.fixes import line_starts
 
 
 class Positions:
@@ -23,7 +21,7 @@ class Positions:
 
     def _line_starts(self) -> List[int]:
         if self._starts is None:
-            self._starts = [0] + [m.end() for m in _LINE_END.finditer(self.text)]
+            self._starts = line_starts(self.text)
         return self._starts
 
     def _line(self, row: int) -> str:

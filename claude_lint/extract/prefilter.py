@@ -29,7 +29,7 @@ from __future__ import annotations
 import ast
 import re
 from functools import lru_cache
-from typing import Callable, FrozenSet, List, NamedTuple, Pattern, Set, Tuple
+from typing import Callable, FrozenSet, Iterator, List, NamedTuple, Optional, Pattern, Set, Tuple
 
 from claude_lint.extract import sdk
 
@@ -54,7 +54,7 @@ class _Table(NamedTuple):
     function_words: FrozenSet[str]  # last component of each function's qualified name
     proof: FrozenSet[str]  # keywords that prove an untyped receiver
     proof_bytes: Tuple[Tuple[bytes, Pattern[bytes]], ...]  # keyword, and it written as `keyword=`
-    chain_res: Tuple[Pattern[bytes], ...]  # per chain (in `chains` order)
+    chain_res: Tuple[Optional[Pattern[bytes]], ...]  # per chain of two words or more (in `chains` order)
     chain_words: Tuple[Tuple[bytes, ...], ...]  # per chain, longest (rarest) word first
     extra_words: FrozenSet[str]
 
@@ -71,9 +71,9 @@ _CALL_GAP = rb"(?:[\s)\\]|#[^\r\n]*(?![^\r\n]))*\("
 _CALL_AFTER = re.compile(_CALL_GAP)
 
 
-def _chain_re(chain: Tuple[bytes, ...]) -> Pattern[bytes]:
+def _chain_re(chain: Tuple[bytes, ...]) -> Optional[Pattern[bytes]]:
     if len(chain) == 1:
-        return re.compile(re.escape(chain[0]))  # not used: _written_as_chain reads one word itself
+        return None  # _written_as_chain reads a one-word chain itself
     skipped = rb"(?:\." + _GAP + rb"(?:" + b"|".join(re.escape(w.encode()) for w in sorted(_SKIPPED_LINKS)) + rb")\b" + _GAP + rb")*"
     parts = [re.escape(chain[0]) + rb"\b" + _GAP]
     for word in chain[1:]:
@@ -162,7 +162,7 @@ def needs_parse(data: bytes) -> bool:
     return imports or all(rx.search(data) is not None for _, rx in t.proof_bytes)
 
 
-def _written_as_chain(data: bytes, chain: Tuple[bytes, ...], rx: Pattern[bytes], imported: Callable[[], bytes]) -> bool:
+def _written_as_chain(data: bytes, chain: Tuple[bytes, ...], rx: Optional[Pattern[bytes]], imported: Callable[[], bytes]) -> bool:
     """A chain's words joined by dots, with only whitespace, comments, continuations,
     brackets or skipped links between them, and called. `with_options(...)` may sit
     inside a chain with any arguments: a file that writes it is only held to the words.
@@ -171,8 +171,8 @@ def _written_as_chain(data: bytes, chain: Tuple[bytes, ...], rx: Pattern[bytes],
     qualified name, reached as an attribute (`litellm.completion(`) or imported by name:
     so it is written after a dot or in an import statement. The word alone says little:
     in litellm it is in most files (`"completion"`, `completion_tokens`)."""
-    if len(chain) == 1:
-        return _called_attribute(data, chain[0]) or _has_word(imported(), chain[0])
+    if rx is None:
+        return _called_attribute(data, chain[0]) or any(_words(imported(), chain[0]))
     return b"with_options" in data or rx.search(data) is not None
 
 
@@ -180,13 +180,14 @@ def _word_at(data: bytes, at: int, end: int) -> bool:
     return (at == 0 or not _WORDCHAR.match(data, at - 1)) and not _WORDCHAR.match(data, end)
 
 
-def _has_word(data: bytes, word: bytes) -> bool:
+def _words(data: bytes, word: bytes) -> Iterator[Tuple[int, int]]:
+    """Where `word` stands as a whole word: (start, end) of each occurrence."""
     at = data.find(word)
     while at >= 0:
-        if _word_at(data, at, at + len(word)):
-            return True
-        at = data.find(word, at + len(word))
-    return False
+        end = at + len(word)
+        if _word_at(data, at, end):
+            yield at, end
+        at = data.find(word, end)
 
 
 _GAP_BYTES = frozenset(b" \t\x0b\x0c\\()")
@@ -196,13 +197,7 @@ _NEWLINES = frozenset(b"\r\n")
 def _called_attribute(data: bytes, word: bytes) -> bool:
     """`word` called as an attribute: a dot before it and an opening parenthesis after it,
     with only a gap (_GAP) between (`(litellm.completion)(` too)."""
-    at = data.find(word)
-    while at >= 0:
-        end = at + len(word)
-        if _word_at(data, at, end) and _CALL_AFTER.match(data, end) is not None and _dot_before(data, at):
-            return True
-        at = data.find(word, end)
-    return False
+    return any(_CALL_AFTER.match(data, end) is not None and _dot_before(data, at) for at, end in _words(data, word))
 
 
 def _dot_before(data: bytes, at: int) -> bool:

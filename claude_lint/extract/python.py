@@ -21,16 +21,15 @@ CHAIN_SKIP = frozenset({"with_raw_response", "with_streaming_response"})
 OUTPUT_LIMIT_SET = re.compile(r"""\b(?:max_tokens|max_completion_tokens|max_output_tokens|maxTokens)\b(?:\s*=(?!=)|["']\s*:)""")
 
 
-def extract(text: str, path: str, abspath: str, module: Optional[str], calls_only: bool = False, tree: Optional[ast.Module] = None) -> FileFacts:
+def extract(text: str, path: str, abspath: str, module: Optional[str], calls_only: bool = False) -> FileFacts:
     """calls_only: a file without a recognised call comes back unparsed (its constants are
     read later, only if a value resolves into it); the pre-filter's tree test says first
-    whether the walk can find one. `tree`: the parse of `text`, when the caller has it."""
+    whether the walk can find one."""
     if text.startswith("\ufeff"):
         text = text[1:]  # a UTF-8 BOM: not part of the code, and not counted in columns
-    if tree is None:
-        tree = parse(text, path)
-        if isinstance(tree, FileError):
-            return FileFacts(path, abspath, module, "python", errors=(tree,))
+    tree = parse(text, path)
+    if isinstance(tree, FileError):
+        return FileFacts(path, abspath, module, "python", errors=(tree,))
     if calls_only and not prefilter.may_call(tree):
         return FileFacts(path, abspath, module, "python", parsed=False)
     try:

@@ -357,10 +357,11 @@ class Collector:
                     self._event(key, "trim", node)
         if not (isinstance(func, ast.Name) and func.id in PURE_CALLS):
             for value in argument_values(node):
-                if self._list_key(value) is not None:
+                key = self._list_key(value)
+                if key is not None:
                     # Handed to another function: it may trim the list; the LLM call itself is
                     # filtered out when events are read.
-                    self._event(self._list_key(value), "escape", node)
+                    self._event(key, "escape", node)
         self._children(node)
 
     def _self_attr(self, node: ast.expr) -> Optional[str]:
