@@ -29,7 +29,7 @@ from __future__ import annotations
 import ast
 import re
 from functools import lru_cache
-from typing import Callable, FrozenSet, Iterator, List, NamedTuple, Optional, Pattern, Set, Tuple
+from typing import Callable, FrozenSet, Iterator, List, NamedTuple, Pattern, Set, Tuple
 
 from claude_lint.extract import sdk
 
@@ -54,7 +54,6 @@ class _Table(NamedTuple):
     function_words: FrozenSet[str]  # last component of each function's qualified name
     proof: FrozenSet[str]  # keywords that prove an untyped receiver
     proof_bytes: Tuple[Tuple[bytes, Pattern[bytes]], ...]  # keyword, and it written as `keyword=`
-    chain_res: Tuple[Optional[Pattern[bytes]], ...]  # per chain of two words or more (in `chains` order)
     chain_words: Tuple[Tuple[bytes, ...], ...]  # per chain, longest (rarest) word first
     extra_words: FrozenSet[str]
 
@@ -71,9 +70,9 @@ _CALL_GAP = rb"(?:[\s)\\]|#[^\r\n]*(?![^\r\n]))*\("
 _CALL_AFTER = re.compile(_CALL_GAP)
 
 
-def _chain_re(chain: Tuple[bytes, ...]) -> Optional[Pattern[bytes]]:
-    if len(chain) == 1:
-        return None  # _written_as_chain reads a one-word chain itself
+@lru_cache(maxsize=None)
+def _chain_re(chain: Tuple[bytes, ...]) -> Pattern[bytes]:
+    """Compiled on first use: a run over one file compiles only the chains it writes."""
     skipped = rb"(?:\." + _GAP + rb"(?:" + b"|".join(re.escape(w.encode()) for w in sorted(_SKIPPED_LINKS)) + rb")\b" + _GAP + rb")*"
     parts = [re.escape(chain[0]) + rb"\b" + _GAP]
     for word in chain[1:]:
@@ -116,7 +115,6 @@ def _table() -> _Table:
         proof=frozenset(getattr(sdk, "UNTYPED_RECEIVER_PROOF", ())),
         proof_bytes=tuple((k.encode(), re.compile(re.escape(k.encode()) + (rb"" if positional_proof else rb"\b" + _GAP + rb"=(?!=)")))
                           for k in getattr(sdk, "UNTYPED_RECEIVER_PROOF", ())),
-        chain_res=tuple(_chain_re(chain) for chain in sorted(chains)),
         chain_words=tuple(tuple(sorted(chain, key=len, reverse=True)) for chain in sorted(chains)),
         extra_words=frozenset(s.decode("ascii", "ignore") for s in extra),
     )
@@ -156,13 +154,13 @@ def needs_parse(data: bytes) -> bool:
             imported.append(_imported_names(data))
         return imported[0]
 
-    if not extra and not any(_written_as_chain(data, t.chains[i], t.chain_res[i], imported_names) for i in chains):
+    if not extra and not any(_written_as_chain(data, t.chains[i], imported_names) for i in chains):
         return False
     # An untyped receiver is proven by its keywords (no import needed), written as keywords.
     return imports or all(rx.search(data) is not None for _, rx in t.proof_bytes)
 
 
-def _written_as_chain(data: bytes, chain: Tuple[bytes, ...], rx: Optional[Pattern[bytes]], imported: Callable[[], bytes]) -> bool:
+def _written_as_chain(data: bytes, chain: Tuple[bytes, ...], imported: Callable[[], bytes]) -> bool:
     """A chain's words joined by dots, with only whitespace, comments, continuations,
     brackets or skipped links between them, and called. `with_options(...)` may sit
     inside a chain with any arguments: a file that writes it is only held to the words.
@@ -171,9 +169,9 @@ def _written_as_chain(data: bytes, chain: Tuple[bytes, ...], rx: Optional[Patter
     qualified name, reached as an attribute (`litellm.completion(`) or imported by name:
     so it is written after a dot or in an import statement. The word alone says little:
     in litellm it is in most files (`"completion"`, `completion_tokens`)."""
-    if rx is None:
+    if len(chain) == 1:
         return _called_attribute(data, chain[0]) or any(_words(imported(), chain[0]))
-    return b"with_options" in data or rx.search(data) is not None
+    return b"with_options" in data or _chain_re(chain).search(data) is not None
 
 
 def _word_at(data: bytes, at: int, end: int) -> bool:
