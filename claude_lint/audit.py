@@ -73,7 +73,7 @@ class Audit:
         return [
             f"{self.calls:,} calls per route (--calls-per-route)",
             f"output fills {self.fill:.0%} of the output limit (--output-fill); with no limit set, the model's maximum output",
-            "list prices per million tokens from the model catalogue (claude_lint/models.yaml), first-party API",
+            "list prices per million tokens from the model catalogue (claude_lint/models.toml), first-party API",
             "input counts only the prompt text readable statically (system, tools, literal messages), so it is a lower bound",
             "prompt text under 2 KB is priced at 4 bytes per token; longer text is counted with tiktoken (cl100k) times the model's tokenizer ratio",
             "a cached prefix is written once and read on every other call (all calls within the cache TTL)",

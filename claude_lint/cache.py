@@ -70,7 +70,7 @@ def _fingerprint() -> str:
     for folder, dirs, names in os.walk(here):
         dirs[:] = sorted(d for d in dirs if d != "__pycache__")
         for name in sorted(names):
-            if name.endswith((".py", ".yaml")):
+            if name.endswith((".py", ".toml")):
                 st = os.stat(os.path.join(folder, name))
                 parts.append(f"{os.path.relpath(os.path.join(folder, name), here)}:{st.st_size}:{st.st_mtime_ns}")
     return "\n".join(parts)

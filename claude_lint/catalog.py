@@ -1,4 +1,4 @@
-"""The model catalogue: tiers, prices, limits and lifecycle, read from models.yaml.
+"""The model catalogue: tiers, prices, limits and lifecycle, read from models.toml.
 
 Model IDs are normalised before look-up so that provider-prefixed and platform IDs
 (`anthropic/claude-sonnet-4-6`, `us.anthropic.claude-opus-4-7`, `...-v1:0`,
@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Dict, Iterable, Optional, Tuple
 
 
-DATA = Path(__file__).with_name("models.yaml")
+DATA = Path(__file__).with_name("models.toml")
 
 _PREFIX = re.compile(r"^(?:(?:anthropic|bedrock|vertex_ai|openai|azure|litellm_proxy)[/:])+")  # ":" is init_chat_model's provider:model
 _REGION = re.compile(r"^(?:us|eu|apac|jp|au|global|us-gov)\.")
@@ -126,10 +126,12 @@ def _model(raw: dict, where: str) -> Model:
 
 @lru_cache(maxsize=1)
 def load() -> Catalog:
-    import yaml  # here, not at import: a run that finds no call never needs it
+    # TOML, not YAML: tomllib parses the catalogue in a fifth of the time PyYAML takes to
+    # import and read it, and a one-file run (pre-commit, on save) pays that at every start.
+    from claude_lint import toml
 
-    # CSafeLoader is SafeLoader in C (libyaml): the same safe constructor, ten times faster.
-    data = yaml.load(DATA.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    with DATA.open("rb") as fh:
+        data = toml.load(fh)
     models = {}
     for raw in data["models"]:
         model = _model(raw, str(DATA))

@@ -5,14 +5,8 @@ ConfigError naming it, never a traceback.
 from __future__ import annotations
 
 import os
-import sys
 from dataclasses import dataclass, field, replace
 from typing import Dict, List, Optional, Tuple
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on Python < 3.11 only
-    import tomli as tomllib
 
 CONFIG_FILES = ("claude-lint.toml", ".claude-lint.toml", "pyproject.toml")
 ROOT_MARKERS = (".git", "pyproject.toml", "setup.py", "setup.cfg", "claude-lint.toml", ".claude-lint.toml")
@@ -139,10 +133,12 @@ def load(start: str, explicit: Optional[str] = None) -> Settings:
         raise ConfigError(f"config file not found: {explicit}")
     if path is None:
         return Settings(root=find_root(start))
+    from claude_lint import toml
+
     try:
         with open(path, "rb") as fh:
-            data = tomllib.load(fh)
-    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            data = toml.load(fh)
+    except (OSError, toml.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: cannot read config: {exc}") from exc
     if os.path.basename(path) == "pyproject.toml":
         table = data.get("tool", {}).get("claude-lint", {})

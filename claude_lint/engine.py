@@ -90,7 +90,7 @@ class Linter:
 
     @property
     def catalog(self) -> catalog_mod.Catalog:
-        """Loaded on first use: a run that finds no call never reads models.yaml."""
+        """Loaded on first use: a run that finds no call never reads models.toml."""
         if self._catalog is None:
             base = catalog_mod.load()
             self._catalog = base.with_extra(self.settings.models) if self.settings.models else base
@@ -222,7 +222,7 @@ class Linter:
 
 
 class _LazyCatalog:
-    """The linter's catalogue, read on first use: a run that finds no call never reads models.yaml."""
+    """The linter's catalogue, read on first use: a run that finds no call never reads models.toml."""
 
     def __init__(self, linter: Linter):
         self._linter = linter

@@ -9,15 +9,10 @@ from __future__ import annotations
 
 import bisect
 import re
-import sys
 from typing import Dict, Tuple
 
+from claude_lint import toml
 from claude_lint.extract.nodes import Node, ParseError
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on Python < 3.11 only
-    import tomli as tomllib
 
 Pos = Tuple[int, int, int, int]
 _PART = r'(?:[A-Za-z0-9_-]+|"(?:[^"\\]|\\.)*"|\'[^\']*\')'
@@ -35,8 +30,8 @@ def _key(dotted: str) -> Tuple[str, ...]:
 
 def parse_toml(text: str) -> Node:
     try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
+        data = toml.loads(text)
+    except toml.TOMLDecodeError as exc:
         m = re.search(r"line (\d+), column (\d+)", str(exc))
         raise ParseError(str(exc).split(" (at line")[0], int(m.group(1)) if m else 1, int(m.group(2)) if m else 1) from None
     return _tree(data, (), _Scan(text).positions(), (1, 1, 1, 1))
