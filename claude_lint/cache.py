@@ -23,7 +23,7 @@ import os
 import pickle
 import stat
 import sys
-from typing import Callable, Dict, List, Optional, Sequence, Tuple
+from typing import Callable, Dict, Optional, Tuple
 
 from claude_lint import __version__, atomic
 from claude_lint import facts as facts_mod
@@ -176,64 +176,6 @@ def _atomic_write(path: str, data: bytes) -> None:
 
 
 # --- the run's facts -----------------------------------------------------------------
-
-
-def gather(linter, sources: Sequence, cache: Optional[FactsCache]) -> List[FileFacts]:
-    """Facts for every source, in order: from the cache, from the pre-filter, or extracted
-    (in a process pool when there are many files to parse)."""
-    from claude_lint import pool
-    from claude_lint.engine import MAX_FILE_BYTES
-    from claude_lint.extract import module_name, wants
-
-    out: List[Optional[FileFacts]] = [None] * len(sources)
-    jobs: List[Tuple[int, object, Optional[bytes]]] = []
-    stats: Dict[int, Tuple[os.stat_result, bytes]] = {}
-    for i, source in enumerate(sources):
-        if not wants(source.kind, source.abspath, linter.settings, MAX_FILE_BYTES):
-            out[i] = linter.facts_for(source)  # a kind's own cheap test says: not worth reading
-            continue
-        try:
-            st = os.stat(source.abspath)
-        except OSError:
-            st = None
-        if st is None or not stat.S_ISREG(st.st_mode):
-            out[i] = linter.facts_for(source)  # reports why it cannot be read (a pipe would block an open)
-            continue
-        if cache is not None:
-            # The module name follows from the path and the root, and the root is in the key.
-            hit = cache.by_stat(False, source.abspath, st, source.path, None)
-            if hit is not None:
-                out[i] = hit
-                continue
-        module = module_name(source.abspath, linter.root)
-        data: Optional[bytes] = None
-        if st.st_size <= MAX_FILE_BYTES:
-            try:
-                with open(source.abspath, "rb") as fh:
-                    data = fh.read()
-            except OSError:
-                data = None
-        if data is None:
-            out[i] = linter.facts_for(source)
-            continue
-        hashed = digest(data) if cache is not None else b""
-        if cache is not None:
-            hit = cache.by_content(False, source.abspath, st, hashed, source.path, module)
-            if hit is not None:
-                out[i] = hit
-                continue
-        stats[i] = (st, hashed)
-        cheap = linter.triage(source, data)  # unreadable, or no call per the byte test
-        if cheap is not None:
-            out[i] = cheap
-        else:
-            jobs.append((i, source, data))
-    for (i, _, _), found in zip(jobs, pool.extract_all(linter, [(s, d) for _, s, d in jobs])):
-        out[i] = found
-    if cache is not None:
-        for i, (st, hashed) in stats.items():
-            cache.store(False, sources[i].abspath, st, hashed, out[i])
-    return out  # type: ignore[return-value]
 
 
 def cached_loader(cache: FactsCache, load: Callable[[str], Optional[FileFacts]], root: str) -> Callable[[str], Optional[FileFacts]]:

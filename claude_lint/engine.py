@@ -9,11 +9,11 @@ import stat
 import tokenize
 import warnings
 from dataclasses import dataclass, field, replace
-from typing import Callable, Dict, List, Optional, Sequence, Tuple
+from typing import TYPE_CHECKING, Dict, List, Optional, Sequence, Tuple
 
 from claude_lint import catalog as catalog_mod
 from claude_lint import fixes
-from claude_lint.checks import all_rules, by_code
+from claude_lint.checks import by_code
 from claude_lint.checks.base import Context
 from claude_lint.config import Settings, package_root, selected
 from claude_lint.diagnostics import Diagnostic
@@ -23,6 +23,9 @@ from claude_lint.extract.prefilter import needs_parse
 from claude_lint.facts import FileError, FileFacts, Loc
 from claude_lint.link import Call, Project
 from claude_lint.timeout import DEFAULT_SECONDS, FileTimeout, time_limit
+
+if TYPE_CHECKING:
+    from claude_lint.cache import FactsCache
 
 MAX_FILE_BYTES = 5_000_000
 
@@ -231,11 +234,72 @@ class _LazyCatalog:
         return getattr(self._linter.catalog, name)
 
 
-def lint(paths: Sequence[str], settings: Settings, stdin: Optional[Tuple[str, bytes]] = None, context_cache: Optional[Dict] = None, prefilter: bool = True) -> Result:
-    from claude_lint import cache as cache_mod
+def gather(linter: Linter, sources: Sequence[SourceFile], cache: Optional[FactsCache]) -> List[FileFacts]:
+    """Facts for every source, in order: from the cache, from the pre-filter, or extracted
+    (in a process pool when there are many files to parse)."""
+    from claude_lint import pool
 
+    if cache is not None:
+        from claude_lint.cache import digest
+    out: List[Optional[FileFacts]] = [None] * len(sources)
+    jobs: List[Tuple[int, object, Optional[bytes]]] = []
+    stats: Dict[int, Tuple[os.stat_result, bytes]] = {}
+    for i, source in enumerate(sources):
+        if not wants(source.kind, source.abspath, linter.settings, MAX_FILE_BYTES):
+            out[i] = linter.facts_for(source)  # a kind's own cheap test says: not worth reading
+            continue
+        try:
+            st = os.stat(source.abspath)
+        except OSError:
+            st = None
+        if st is None or not stat.S_ISREG(st.st_mode):
+            out[i] = linter.facts_for(source)  # reports why it cannot be read (a pipe would block an open)
+            continue
+        if cache is not None:
+            # The module name follows from the path and the root, and the root is in the key.
+            hit = cache.by_stat(False, source.abspath, st, source.path, None)
+            if hit is not None:
+                out[i] = hit
+                continue
+        module = module_name(source.abspath, linter.root)
+        data: Optional[bytes] = None
+        if st.st_size <= MAX_FILE_BYTES:
+            try:
+                with open(source.abspath, "rb") as fh:
+                    data = fh.read()
+            except OSError:
+                data = None
+        if data is None:
+            out[i] = linter.facts_for(source)
+            continue
+        hashed = b""
+        if cache is not None:
+            hashed = digest(data)
+            hit = cache.by_content(False, source.abspath, st, hashed, source.path, module)
+            if hit is not None:
+                out[i] = hit
+                continue
+        stats[i] = (st, hashed)
+        cheap = linter.triage(source, data)  # unreadable, or no call per the byte test
+        if cheap is not None:
+            out[i] = cheap
+        else:
+            jobs.append((i, source, data))
+    for (i, _, _), found in zip(jobs, pool.extract_all(linter, [(s, d) for _, s, d in jobs])):
+        out[i] = found
+    if cache is not None:
+        for i, (st, hashed) in stats.items():
+            cache.store(False, sources[i].abspath, st, hashed, out[i])
+    return out  # type: ignore[return-value]
+
+
+def lint(paths: Sequence[str], settings: Settings, stdin: Optional[Tuple[str, bytes]] = None, context_cache: Optional[Dict] = None, prefilter: bool = True) -> Result:
     linter = Linter(settings, prefilter=prefilter)
-    cache = None if stdin is not None else cache_mod.FactsCache.open(settings, prefilter)
+    cache = None
+    if stdin is None and not settings.no_cache:  # the cache module (pickle, hashlib) only when used
+        from claude_lint import cache as cache_mod
+
+        cache = cache_mod.FactsCache.open(settings, prefilter)
     if cache is not None:
         linter.project = Project(linter.root, cache_mod.cached_loader(cache, linter._load_other, linter.root))
     if stdin is not None:
@@ -246,10 +310,10 @@ def lint(paths: Sequence[str], settings: Settings, stdin: Optional[Tuple[str, by
         missing: List[str] = []
     else:
         sources, missing = discover(paths, settings)
-        facts = cache_mod.gather(linter, sources, cache)
+        facts = gather(linter, sources, cache)
     context = _project_context(linter, sources)
     if context_cache is None:
-        context_facts = cache_mod.gather(linter, context, cache) if context else []
+        context_facts = gather(linter, context, cache) if context else []
     else:
         context_facts = [_context_facts(linter, s, context_cache) for s in context]
     diagnostics = linter.run(facts + context_facts)
