@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+import os
 from functools import lru_cache
-from pathlib import Path
 from typing import Dict, Iterable, Optional, Tuple
 
 
-DATA = Path(__file__).with_name("models.toml")
+DATA = os.path.join(os.path.dirname(os.path.abspath(__file__)), "models.toml")
 
 _PREFIX = re.compile(r"^(?:(?:anthropic|bedrock|vertex_ai|openai|azure|litellm_proxy)[/:])+")  # ":" is init_chat_model's provider:model
 _REGION = re.compile(r"^(?:us|eu|apac|jp|au|global|us-gov)\.")
@@ -130,10 +130,10 @@ def load() -> Catalog:
     # import and read it, and a one-file run (pre-commit, on save) pays that at every start.
     from claude_lint import toml
 
-    with DATA.open("rb") as fh:
+    with open(DATA, "rb") as fh:
         data = toml.load(fh)
     models = {}
     for raw in data["models"]:
-        model = _model(raw, str(DATA))
+        model = _model(raw, DATA)
         models[model.id] = model
     return Catalog(models, dict(data["tokenizers"]))

@@ -27,6 +27,13 @@ class Fix:
     edits: Tuple[Edit, ...] = ()
 
 
+def applicable(fix: Optional[Fix], unsafe: bool) -> bool:
+    """Whether `--fix` applies this fix (with `--unsafe-fixes` when `unsafe`)."""
+    if fix is None or not fix.edits:
+        return False
+    return fix.applicability == "safe" or (unsafe and fix.applicability == "unsafe")
+
+
 @dataclass(frozen=True)
 class Diagnostic:
     code: str

@@ -27,17 +27,11 @@ from typing import Dict, List, Optional, Sequence, Tuple
 
 from claude_lint import atomic, fixes
 from claude_lint.config import Settings
-from claude_lint.diagnostics import Diagnostic, Edit, Fix
+from claude_lint.diagnostics import Diagnostic, Edit, Fix, applicable
 from claude_lint.discover import SourceFile, discover
 
 MAX_PASSES = 10
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
-
-
-def applicable(fix: Optional[Fix], unsafe: bool) -> bool:
-    if fix is None or not fix.edits:
-        return False
-    return fix.applicability == "safe" or (unsafe and fix.applicability == "unsafe")
 
 
 @dataclass

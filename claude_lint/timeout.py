@@ -13,7 +13,6 @@ code being timed cannot swallow it.
 """
 from __future__ import annotations
 
-import ctypes
 import os
 import threading
 import time
@@ -40,6 +39,8 @@ class _Entry:
 
 
 def _set_async_exc(thread_id: int, exc: Optional[type]) -> None:
+    import ctypes  # here: only a file that runs out of time needs it
+
     pythonapi = getattr(ctypes, "pythonapi", None)
     if pythonapi is not None:
         pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(thread_id), ctypes.py_object(exc) if exc else None)

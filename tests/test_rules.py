@@ -33,3 +33,16 @@ def test_rule_example(tmp_path, rule, example, expect):
         assert rule.code in codes, f"{rule.code} did not fire on:\n{example}"
     else:
         assert codes == [], f"{rule.code} fired on an example that must stay silent:\n{example}\n{result.diagnostics}"
+
+
+def test_retirement_dates_compare_with_today():
+    import time
+
+    from claude_lint.checks.retired import _past
+
+    year, month, day = time.localtime()[:3]
+    assert _past(f"{year:04d}-{month:02d}-{day:02d}")
+    assert _past("2020-01-31")
+    assert not _past(f"{year + 1:04d}-01-01")
+    for bad in (None, "", "soon", "2020-1-5", "2020-01-05T00:00", "２０２０-01-05"):
+        assert not _past(bad), bad

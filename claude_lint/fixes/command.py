@@ -7,11 +7,13 @@ A missing path or a bad option is 2, as everywhere.
 from __future__ import annotations
 
 import sys
-from typing import List, Optional, Sequence, Tuple
+from typing import TYPE_CHECKING, List, Optional, Sequence, Tuple
 
-from claude_lint import fix
 from claude_lint.config import Settings
-from claude_lint.diagnostics import Diagnostic
+from claude_lint.diagnostics import Diagnostic, applicable
+
+if TYPE_CHECKING:  # imported where a fix is made: a plain check only calls after_check
+    from claude_lint import fix
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -23,6 +25,7 @@ def run(args, paths: List[str], settings: Settings, stdin: Optional[Tuple[str, b
         return EXIT_ERROR
     if stdin is not None:
         return _stdin(args, settings, stdin)
+    from claude_lint import fix
     from claude_lint.engine import lint
 
     result = lint(paths, settings)
@@ -69,6 +72,8 @@ def _stdin(args, settings: Settings, stdin: Tuple[str, bytes]) -> int:
     if args.add_noqa:
         sys.stderr.write("claude-lint: error: --add-noqa cannot be used with standard input\n")
         return EXIT_ERROR
+    from claude_lint import fix
+
     fixed, codes, why = fix.fix_text(name, data, settings, args.unsafe_fixes)
     if why:
         _warn([f"{name}: {why}; left unchanged"])
@@ -128,8 +133,8 @@ def summary(outcome: fix.Outcome, show: bool) -> str:
 
 def hint(diagnostics: Sequence[Diagnostic], unsafe: bool) -> str:
     """ruff's nudge after a plain check: how many findings --fix would repair."""
-    safe = sum(1 for d in diagnostics if fix.applicable(d.fix, unsafe))
-    hidden = 0 if unsafe else sum(1 for d in diagnostics if fix.applicable(d.fix, True)) - safe
+    safe = sum(1 for d in diagnostics if applicable(d.fix, unsafe))
+    hidden = 0 if unsafe else sum(1 for d in diagnostics if applicable(d.fix, True)) - safe
     out = ""
     if safe:
         out += f"[*] {safe} fixable with the `--fix` option"
