@@ -9,7 +9,7 @@ import os
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import TYPE_CHECKING, Dict, Iterator, List, Optional, Sequence, Tuple
+from typing import TYPE_CHECKING, Callable, Dict, Iterator, List, Optional, Sequence, Tuple
 
 
 from claude_lint.config import Settings
@@ -42,18 +42,34 @@ def kind_of(path: str) -> Optional[str]:
 
 
 def _excluded(rel: str, name: str, patterns: Sequence[str]) -> bool:
-    matcher = _matcher(tuple(patterns))
-    return matcher(os.path.normcase(name)) is not None or matcher(os.path.normcase(rel)) is not None
+    return _matcher(tuple(patterns))(os.path.normcase(name), os.path.normcase(rel))
 
 
 @lru_cache(maxsize=8)
-def _matcher(patterns: Tuple[str, ...]):
-    """One regex for every pattern: fnmatch(name or rel, pat) or fnmatch(rel, pat + "/*"), as one match call."""
-    alternatives = []
+def _matcher(patterns: Tuple[str, ...]) -> Callable[[str, str], bool]:
+    """The test fnmatch(name or rel, pat) or fnmatch(rel, pat + "/*") for any pattern.
+
+    Patterns without glob characters (all the default excludes) are looked up in a set;
+    only the others are compiled, into one regex: compiling the defaults cost more than
+    linting a small file."""
+    literal = set()
+    globs = []
     for pat in patterns:
         pat = os.path.normcase(pat.rstrip("/"))
-        alternatives += [fnmatch.translate(pat), fnmatch.translate(pat + "/*")]
-    return re.compile("|".join(alternatives) or "(?!)").match
+        if any(c in pat for c in "*?["):
+            globs += [fnmatch.translate(pat), fnmatch.translate(pat + "/*")]
+        else:
+            literal.add(pat)
+    regex = re.compile("|".join(globs)).match if globs else None
+
+    def excluded(name: str, rel: str) -> bool:
+        if name in literal or rel in literal:
+            return True
+        if literal and any(rel[:i] in literal for i, c in enumerate(rel) if c == "/"):
+            return True  # inside a folder named by a literal pattern: pat + "/*"
+        return regex is not None and (regex(name) is not None or regex(rel) is not None)
+
+    return excluded
 
 
 class _GitIgnores:

@@ -2,8 +2,11 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
+
+import pytest
 
 from conftest import FIXTURES
 
@@ -124,3 +127,20 @@ def test_gitignore_and_excludes(cli, tmp_path):
     assert cli("check", "scripts/bad.py").returncode == 1
     assert cli("check", "scripts/bad.py", "--force-exclude").returncode == 0
     assert cli("check", ".", "--no-respect-gitignore").returncode == 1
+
+
+@pytest.mark.parametrize("patterns", [("scripts",), ("scripts/",), ("scr*",), ("*/bad.py",), ("scripts/b?d.py",), ("[s]cripts",)])
+def test_exclude_patterns_literal_and_glob(cli, tmp_path, patterns):
+    """A literal pattern (looked up in a set) and a glob (compiled) exclude alike: by name, by
+    relative path, and everything under a matching folder."""
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "scripts" / "deep").mkdir(parents=True)
+    (tmp_path / "scripts" / "deep" / "bad.py").write_text(BAD)
+    (tmp_path / "scripts" / "bad.py").write_text(BAD)
+    (tmp_path / "ok.py").write_text(GOOD)
+    listed = ", ".join(f'"{p}"' for p in patterns)
+    (tmp_path / "pyproject.toml").write_text(f"[tool.claude-lint]\nextend-exclude = [{listed}]\n")
+    out = cli("check", ".", "--select", "CL001", "--output-format", "json").stdout
+    paths = sorted({os.path.relpath(d["filename"], tmp_path) for d in json.loads(out)})
+    expect = [] if patterns != ("scripts/b?d.py",) else [os.path.join("scripts", "deep", "bad.py")]
+    assert paths == expect
