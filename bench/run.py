@@ -26,6 +26,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -137,18 +138,33 @@ class Series:
 
 
 def run_timed(cmd: Sequence[str], cwd: Path, timeout: float) -> tuple[Sample, str]:
-    """Run ``cmd``, output discarded; return wall time and stderr tail."""
+    """Run ``cmd``, output discarded; return wall time and stderr tail.
+
+    The wait is a blocking waitpid, so the clock stops the moment the process ends.
+    (``subprocess.run(timeout=...)`` polls instead, sleeping up to 50 ms between
+    looks: every time it measured was rounded up to the next poll, 0.164, 0.214,
+    0.264 s, ... which decided the single-file target.)  A timer kills a run that
+    overstays ``timeout``.
+    """
     with tempfile.TemporaryFile() as err:
         before = _children_cpu()
+        timed_out = threading.Event()
         start = time.perf_counter()
+        proc = subprocess.Popen(cmd, cwd=cwd, stdin=subprocess.DEVNULL,
+                                stdout=subprocess.DEVNULL, stderr=err)
+
+        def overstay() -> None:
+            timed_out.set()
+            proc.kill()
+
+        timer = threading.Timer(timeout, overstay)
+        timer.start()
         try:
-            proc = subprocess.run(cmd, check=False, cwd=cwd, stdin=subprocess.DEVNULL,
-                                  stdout=subprocess.DEVNULL, stderr=err,
-                                  timeout=timeout)
-            rc: object = proc.returncode
-        except subprocess.TimeoutExpired:
-            rc = "timeout"
+            proc.wait()
+        finally:
+            timer.cancel()
         elapsed = time.perf_counter() - start
+        rc: object = "timeout" if timed_out.is_set() else proc.returncode
         cpu = _children_cpu() - before
         err.seek(0)
         tail = err.read()[-2000:].decode("utf-8", "replace")
