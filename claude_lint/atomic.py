@@ -2,13 +2,14 @@
 from __future__ import annotations
 
 import os
-import tempfile
 from typing import Callable, Optional
 
 
 def replace(path: str, data: bytes, *, prefix: str, suffix: str = "", before_rename: Optional[Callable[[str], None]] = None) -> None:
     """Write `data` to a temp file in `path`'s folder, fsync it, run `before_rename(temp)`,
     then rename it over `path`. The temp file is removed if anything fails."""
+    import tempfile  # here: most runs write nothing (a cache with no change is not saved)
+
     fd, tmp = tempfile.mkstemp(prefix=prefix, suffix=suffix, dir=os.path.dirname(path) or ".")
     try:
         with os.fdopen(fd, "wb") as fh:
