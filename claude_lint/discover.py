@@ -61,12 +61,20 @@ def _matcher(patterns: Tuple[str, ...]) -> Callable[[str, str], bool]:
         else:
             literal.add(pat)
     regex = re.compile("|".join(globs)).match if globs else None
+    depth = max((pat.count("/") + 1 for pat in literal), default=0)
 
     def excluded(name: str, rel: str) -> bool:
         if name in literal or rel in literal:
             return True
-        if literal and any(rel[:i] in literal for i, c in enumerate(rel) if c == "/"):
-            return True  # inside a folder named by a literal pattern: pat + "/*"
+        # Inside a folder named by a literal pattern (pat + "/*"): a prefix of rel, as
+        # many segments deep as the deepest pattern (one, for the defaults).
+        slash = rel.find("/")
+        for _ in range(depth):
+            if slash == -1:
+                break
+            if rel[:slash] in literal:
+                return True
+            slash = rel.find("/", slash + 1)
         return regex is not None and (regex(name) is not None or regex(rel) is not None)
 
     return excluded
