@@ -96,7 +96,9 @@ def parse(text: str, abspath: str, row_offset: int = 0) -> List[Node]:
         return [nodes.parse_json(text, row_offset)]
     if lower.endswith(".toml"):
         return [tomlnodes.parse_toml(text)]
-    return nodes.parse_yaml(text, row_offset)
+    from claude_lint.extract import yamlnodes
+
+    return yamlnodes.parse_yaml(text, row_offset)
 
 
 def extract(text: str, path: str, abspath: str, module: Optional[str], prefilter: bool = True, settings=None) -> FileFacts:

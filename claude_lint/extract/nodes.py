@@ -1,8 +1,7 @@
 """Structured files (YAML, JSON, TOML) to a small tree that keeps every position.
 
-YAML goes through `yaml.compose` with the safe loader: composing never constructs
-objects, so custom tags cannot run code, and every node carries its start and end
-marks. JSON has its own small parser (strings decoded by the json module's C
+YAML is in `yamlnodes` (PyYAML is imported only when a YAML file is read). JSON has
+its own small parser (strings decoded by the json module's C
 scanner) because JSON is not quite YAML (tabs, `\\/`, duplicate keys, long keys).
 TOML is in `tomlnodes`.
 
@@ -13,15 +12,12 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Dict, Iterator, List, Optional, Tuple
-
-import yaml
+from typing import Iterator, List, Optional, Tuple
 
 from claude_lint.facts import FileError, Lit, Loc, Mapping, Seq, Text, Unknown
 
 CODE = "CL903"
 MAX_NODES = 200_000  # YAML aliases can expand exponentially ("billion laughs"): stop early
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 # Values that name an environment variable or a template: known only at run time.
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _RUNTIME = re.compile(r"^\s*(?:os\.environ/|\$\{|\{\{|\$[A-Z_])")
@@ -69,61 +65,6 @@ class ParseError(Exception):
 
     def error(self, path: str, what: str) -> FileError:
         return FileError(CODE, f"{what}: {self.message}", Loc(path, self.row, self.col, self.row, self.col))
-
-
-# --- YAML ---------------------------------------------------------------------------
-
-_YAML_SCALARS = yaml.SafeLoader("")
-
-
-def parse_yaml(text: str, row_offset: int = 0) -> List[Node]:
-    """Every document of a YAML stream; ParseError with the position on bad YAML."""
-    try:
-        docs = list(yaml.compose_all(text, Loader=_LOADER))
-    except UnicodeEncodeError:
-        raise ParseError("text holds characters that are not valid Unicode", 1 + row_offset) from None
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        message = " ".join(p for p in (exc.context, exc.problem) if p) or "invalid YAML"
-        row = (mark.line + 1 if mark else 1) + row_offset
-        raise ParseError(message, row, mark.column + 1 if mark else 1) from None
-    except yaml.YAMLError as exc:
-        raise ParseError(str(exc).splitlines()[0] if str(exc) else "invalid YAML", 1 + row_offset) from None
-    budget = [MAX_NODES]
-    return [_from_yaml(d, row_offset, budget, 0) for d in docs if d is not None]
-
-
-def _from_yaml(node, row_offset: int, budget: List[int], depth: int) -> Node:
-    budget[0] -= 1
-    if budget[0] < 0 or depth > 100:
-        raise ParseError("document is too large or too deeply nested (aliases?)")
-    start, end = node.start_mark, node.end_mark
-    pos = (start.line + 1 + row_offset, start.column + 1, end.line + 1 + row_offset, end.column + 1)
-    if isinstance(node, yaml.MappingNode):
-        entries = []
-        for k, v in node.value:
-            key = k.value if isinstance(k, yaml.ScalarNode) else None
-            entries.append((str(key) if key is not None else None, _from_yaml(k, row_offset, budget, depth + 1), _from_yaml(v, row_offset, budget, depth + 1)))
-        return Node("map", entries, *pos)
-    if isinstance(node, yaml.SequenceNode):
-        return Node("seq", [_from_yaml(v, row_offset, budget, depth + 1) for v in node.value], *pos)
-    return Node("scalar", _yaml_scalar(node), *pos)
-
-
-def _yaml_scalar(node) -> object:
-    tag = node.tag or ""
-    try:
-        if tag.endswith(":int"):
-            return _YAML_SCALARS.construct_yaml_int(node)
-        if tag.endswith(":float"):
-            return _YAML_SCALARS.construct_yaml_float(node)
-        if tag.endswith(":bool"):
-            return _YAML_SCALARS.construct_yaml_bool(node)
-        if tag.endswith(":null"):
-            return None
-    except (ValueError, yaml.YAMLError):
-        return node.value
-    return node.value
 
 
 # --- JSON ---------------------------------------------------------------------------

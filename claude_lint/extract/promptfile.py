@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from typing import List, Optional, Tuple
 
-from claude_lint.extract import nodes
+from claude_lint.extract import nodes, yamlnodes
 from claude_lint.extract.configfile import limit_entries, model_entry, site
 from claude_lint.extract.nodes import Node, ParseError
 from claude_lint.facts import CallSite, FileError, FileFacts, Loc
@@ -59,7 +59,7 @@ def extract(text: str, path: str, abspath: str, module: Optional[str], prefilter
     if matter is None:
         return FileFacts(path, abspath, None, "prompt")
     try:
-        docs = nodes.parse_yaml(matter, row_offset=offset)
+        docs = yamlnodes.parse_yaml(matter, row_offset=offset)
     except ParseError as exc:
         return FileFacts(path, abspath, None, "prompt", errors=(exc.error(path, "invalid front matter"),))
     if not docs or docs[0].kind != "map":
