@@ -179,7 +179,7 @@ def render_table(audit: Audit) -> str:
 
 def render_markdown(audit: Audit) -> str:
     esc = lambda s: s.replace("|", "\\|")  # noqa: E731
-    out = [f"# LLM cost audit", "", f"{len(audit.rows)} call sites in {audit.files} files. Estimated cost per **{audit.calls:,} calls** of each route: "
+    out = ["# LLM cost audit", "", f"{len(audit.rows)} call sites in {audit.files} files. Estimated cost per **{audit.calls:,} calls** of each route: "
            f"**{money(audit.total)}** in total (worst-case output); acting on the findings below would cut that by about **{money(audit.saving)}**.", ""]
     out += ["| " + " | ".join(COLUMNS) + " |", "|" + "|".join("---:" if 8 <= i <= 11 else "---" for i in range(len(COLUMNS))) + "|"]
     out += ["| " + " | ".join(esc(c) for c in cells(r)) + " |" for r in audit.rows]

@@ -7,7 +7,7 @@ parameter), or `Unknown`. Rules stay silent on `Unknown`.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Optional, Tuple, Union
 
 

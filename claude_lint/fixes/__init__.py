@@ -16,12 +16,14 @@ import os
 import re
 import tokenize
 from dataclasses import dataclass
-from typing import Dict, List, Optional, Sequence, Tuple
+from typing import TYPE_CHECKING, Dict, List, Optional, Sequence, Tuple
 
 from claude_lint.facts import Loc
 
 # libcst is imported where it is used: the engine imports this module for `remember`,
 # and a lint that finds nothing to fix should not pay for loading libcst.
+if TYPE_CHECKING:
+    import libcst as cst
 
 MAX_BYTES = 5_000_000
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")

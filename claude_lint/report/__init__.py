@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import importlib
-from typing import Callable, Dict
+from typing import Callable
 
 FORMATS = ("text", "concise", "json", "grouped", "github", "gitlab", "junit", "sarif")
 
