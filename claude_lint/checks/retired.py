@@ -1,7 +1,7 @@
 from __future__ import annotations
 
+import datetime
 import re
-import time
 from typing import Iterator, Optional
 
 from claude_lint.checks.base import Context, Rule
@@ -15,7 +15,6 @@ CALL = 'client.messages.create(model="{model}", max_tokens=300, messages=[])\n'
 _PREFIX = re.compile(r"^(?:anthropic|openai)[/:]")
 # Bedrock and Vertex keep their own lifecycle schedules: their IDs are not judged.
 _PLATFORM = re.compile(r"^(?:bedrock|vertex_ai)/|^(?:(?:us|eu|apac|jp|au|global|us-gov)\.)?anthropic\.|@")
-_ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})", re.ASCII)
 _LOOKS_LIKE_MODEL = re.compile(r"^(?:claude|gpt|o\d)[-.a-z0-9]*$")
 
 
@@ -131,9 +130,10 @@ class RetiredModel(Rule):
 def _past(date: Optional[str]) -> bool:
     if not date:
         return False
-    # An ISO date compared as (year, month, day) with today's: no datetime import for it.
-    m = _ISO_DATE.fullmatch(date)
-    return m is not None and tuple(map(int, m.groups())) <= tuple(time.localtime()[:3])
+    try:
+        return datetime.date.fromisoformat(date) <= datetime.date.today()
+    except ValueError:
+        return False
 
 
 def _fix(value: object, at, raw: str, bare: str, new: str, message: str) -> Optional[Fix]:
