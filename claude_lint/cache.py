@@ -103,9 +103,8 @@ class FactsCache:
             self.entries = {}
 
     @classmethod
-    def open(cls, settings, prefilter: bool) -> Optional["FactsCache"]:
-        if getattr(settings, "no_cache", False):
-            return None
+    def open(cls, settings, prefilter: bool) -> "FactsCache":
+        """The cache for these settings (the engine does not call this with --no-cache)."""
         return cls(folder_for(settings), _key(settings, prefilter))
 
     # --- look-ups ----------------------------------------------------------------------

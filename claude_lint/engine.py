@@ -300,7 +300,6 @@ def lint(paths: Sequence[str], settings: Settings, stdin: Optional[Tuple[str, by
         from claude_lint import cache as cache_mod
 
         cache = cache_mod.FactsCache.open(settings, prefilter)
-    if cache is not None:
         linter.project = Project(linter.root, cache_mod.cached_loader(cache, linter._load_other, linter.root))
     if stdin is not None:
         name, data = stdin
