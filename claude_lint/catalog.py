@@ -6,9 +6,9 @@ Model IDs are normalised before look-up so that provider-prefixed and platform I
 """
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
-import os
 from functools import lru_cache
 from typing import Dict, Iterable, Optional, Tuple
 
