@@ -8,17 +8,38 @@ watchdog thread per process keeps the deadlines of the threads currently inside 
 call finishes first). A block that overran its deadline also raises on exit even if the
 watchdog did not get to run, so the outcome does not depend on thread scheduling.
 
+An asynchronous exception can land between any two bytecodes of the timed thread,
+including the ones inside a Python-level `__enter__` that has just taken a lock (such as
+`threading.Condition.__enter__`): the lock is then never released and the next block
+deadlocks. So a timed thread never takes a lock here. It registers and leaves with
+single dict operations, which the GIL makes atomic, and wakes the watchdog through a
+C-level queue. Whether a deadline fires or the block leaves first is decided by one
+`dict.setdefault` that both sides call: whoever sets the key first wins.
+
 `FileTimeout` derives from BaseException so that a broad `except Exception` in the
 code being timed cannot swallow it.
 """
 from __future__ import annotations
 
 import os
+import sys
 import threading
 import time
-from typing import Dict, Optional
+from queue import Empty, SimpleQueue
+from typing import Dict, List, Optional
 
 DEFAULT_SECONDS = 10.0
+
+# The watchdog holds a deadline back while the thread's innermost frame is in code where
+# an exception between two bytecodes can leave a lock taken: the import system (its
+# module locks), threading (Condition, Event, Semaphore) and this module. It looks again
+# this much later; a thread blocked in one of threading's waits gets its FileTimeout
+# once the wait returns to its own code.
+_UNSAFE_FILES = ("<frozen importlib._bootstrap>", "<frozen importlib._bootstrap_external>", threading.__file__, __file__)
+_RETRY_SECONDS = 0.001
+
+_FIRED = "fired"
+_LEFT = "left"
 
 
 class FileTimeout(BaseException):
@@ -29,13 +50,18 @@ class FileTimeout(BaseException):
         self.seconds = seconds
 
 
+class _WatchdogTimeout(FileTimeout):
+    """The FileTimeout the watchdog queues: `__exit__` tells by its type that it landed."""
+
+
 class _Entry:
-    __slots__ = ("deadline", "seconds", "fired")
+    __slots__ = ("deadline", "seconds", "outcome", "sent")
 
     def __init__(self, deadline: float, seconds: float):
         self.deadline = deadline
         self.seconds = seconds
-        self.fired = False
+        self.outcome: Dict[str, str] = {}  # "by": _FIRED or _LEFT, set once by setdefault
+        self.sent = False  # the watchdog has queued the exception
 
 
 def _set_async_exc(thread_id: int, exc: Optional[type]) -> None:
@@ -46,40 +72,50 @@ def _set_async_exc(thread_id: int, exc: Optional[type]) -> None:
         pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(thread_id), ctypes.py_object(exc) if exc else None)
 
 
+def _in_unsafe_code(thread_id: int) -> bool:
+    frame = sys._current_frames().get(thread_id)
+    return frame is not None and frame.f_code.co_filename in _UNSAFE_FILES
+
+
 class _Watchdog:
     def __init__(self) -> None:
         self._reset()
 
     def _reset(self) -> None:
-        self.cond = threading.Condition(threading.Lock())
+        # Only the thread that starts the watchdog takes this lock, never while timed.
+        self.start_lock = threading.Lock()
         self.entries: Dict[int, _Entry] = {}
+        self.wakeups: SimpleQueue = SimpleQueue()
         self.thread: Optional[threading.Thread] = None
         self.pid = os.getpid()
 
-    def enter(self, seconds: float) -> _Entry:
-        entry = _Entry(time.monotonic() + seconds, seconds)
-        with self.cond:
+    def _ensure_running(self) -> None:
+        if self.thread is not None and self.pid == os.getpid():
+            return
+        with self.start_lock:
             if self.thread is None or self.pid != os.getpid():
+                self.pid = os.getpid()
                 self.thread = threading.Thread(target=self._run, name="claude-lint-watchdog", daemon=True)
                 self.thread.start()
-            self.entries[threading.get_ident()] = entry
-            self.cond.notify()
-        return entry
-
-    def leave(self) -> Optional[_Entry]:
-        with self.cond:
-            return self.entries.pop(threading.get_ident(), None)
 
     def _run(self) -> None:
-        with self.cond:
-            while True:
-                now = time.monotonic()
-                for ident, entry in self.entries.items():
-                    if not entry.fired and entry.deadline <= now:
-                        entry.fired = True
-                        _set_async_exc(ident, FileTimeout)
-                pending = [e.deadline for e in self.entries.values() if not e.fired]
-                self.cond.wait(max(0.0, min(pending) - now) if pending else None)
+        while True:
+            now = time.monotonic()
+            waits: List[float] = []
+            for ident, entry in list(self.entries.items()):
+                if entry.outcome:
+                    continue
+                if entry.deadline > now:
+                    waits.append(entry.deadline - now)
+                elif _in_unsafe_code(ident):
+                    waits.append(_RETRY_SECONDS)
+                elif entry.outcome.setdefault("by", _FIRED) == _FIRED:
+                    _set_async_exc(ident, _WatchdogTimeout)
+                    entry.sent = True
+            try:
+                self.wakeups.get(timeout=min(waits) if waits else None)
+            except Empty:
+                pass
 
 
 _WATCHDOG = _Watchdog()
@@ -95,21 +131,47 @@ class time_limit:
     def __init__(self, seconds: Optional[float]):
         self.seconds = seconds if seconds and seconds > 0 else None
         self.entry: Optional[_Entry] = None
+        self.outer: Optional[_Entry] = None
 
     def __enter__(self) -> "time_limit":
         if self.seconds is not None:
-            self.entry = _WATCHDOG.enter(self.seconds)
+            _WATCHDOG._ensure_running()
+            entry = _Entry(time.monotonic() + self.seconds, self.seconds)
+            ident = threading.get_ident()
+            outer = _WATCHDOG.entries.get(ident)
+            self.outer = outer if outer is not None and not outer.outcome else None
+            _WATCHDOG.entries[ident] = entry
+            self.entry = entry
+            _WATCHDOG.wakeups.put(None)
         return self
 
     def __exit__(self, exc_type, exc, tb) -> bool:
         entry = self.entry
         if entry is None:
             return False
-        # Once left, the watchdog cannot fire for this block; clear what it may have
-        # queued after the block's last bytecode so nothing escapes the caller's `try`.
-        _WATCHDOG.leave()
-        if entry.fired:
-            _set_async_exc(threading.get_ident(), None)
+        ident = threading.get_ident()
+        if self.outer is None:
+            _WATCHDOG.entries.pop(ident, None)
+        else:
+            _WATCHDOG.entries[ident] = self.outer
+        if entry.outcome.setdefault("by", _LEFT) == _FIRED:
+            if exc_type is not None and issubclass(exc_type, _WatchdogTimeout):
+                return False  # it landed in the block
+            # The watchdog decided first and its exception is queued now or in a moment.
+            # Take it here, so that it cannot surface after the caller's `try`.
+            try:
+                while not entry.sent:
+                    time.sleep(0.0001)
+                for _ in range(100):
+                    time.sleep(0)  # it lands at the check that follows a call
+                # Not landed: CPython 3.11 has one "queued" flag for all threads, and
+                # another thread taking its own exception at the same moment lowers it.
+                # Clearing leaves the flag raised (a slower check at every call until the
+                # next exception lands), so it is the last resort.
+                _set_async_exc(ident, None)
+            except _WatchdogTimeout:
+                pass
+            raise FileTimeout(self.seconds)
         if exc_type is None and time.monotonic() > entry.deadline:
             raise FileTimeout(self.seconds)
         return False

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import os
 import multiprocessing
+import subprocess
+import sys
 import threading
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 
@@ -52,6 +54,72 @@ def test_no_exception_escapes_after_a_block_that_finished():
         x = [j for j in range(20)]
         assert len(x) == 20
     assert sum(outcomes.values()) == 3000
+
+
+# A real asynchronous exception queued at the n-th bytecode run while entering and
+# leaving a block, for every n: what the watchdog's exception may do at any point. After
+# each, a block in another thread must still enter and leave (a lock taken and never
+# released would hang it), and nothing may stay queued. Run in a child process, so that a
+# hang fails this test and not the whole session.
+EXCEPTION_AT_EVERY_BYTECODE = """
+import ctypes, sys, threading
+from claude_lint.timeout import FileTimeout, time_limit
+
+def spin(seconds, outcome):
+    try:
+        with time_limit(seconds):
+            while True:
+                pass
+    except FileTimeout:
+        outcome.append("stopped")
+
+def enter_and_leave():
+    with time_limit(60):
+        pass
+
+def block_with_exception_at(n):
+    # True if time_limit and what it calls ran n bytecodes, the n-th queuing the exception.
+    count = 0
+    me = threading.get_ident()
+    def tracer(frame, event, arg):
+        nonlocal count
+        frame.f_trace_opcodes = True
+        if event == "opcode":
+            count += 1
+            if count == n:
+                ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(me), ctypes.py_object(FileTimeout))
+        return tracer
+    try:
+        sys.settrace(tracer)
+        with time_limit(60):
+            pass
+        sys.settrace(None)
+    except FileTimeout:
+        sys.settrace(None)
+    return count >= n
+
+n = 1
+while block_with_exception_at(n):
+    x = [j for j in range(20)]  # a pending exception would surface here
+    other = threading.Thread(target=enter_and_leave, daemon=True)
+    other.start()
+    other.join(10)
+    if other.is_alive():
+        print(f"exception at bytecode {n}: a block in another thread hangs")
+        sys.exit(1)
+    n += 1
+outcome = []
+spin(0.01, outcome)
+print(f"ok {n - 1} {outcome}")
+"""
+
+
+def test_an_exception_at_any_bytecode_of_enter_or_exit_leaves_no_lock_taken():
+    proc = subprocess.run([sys.executable, "-c", EXCEPTION_AT_EVERY_BYTECODE], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    ok, bytecodes, outcome = proc.stdout.split(maxsplit=2)
+    assert int(bytecodes) > 50  # the sweep covered entering and leaving, not just a call
+    assert outcome.strip() == "['stopped']"  # and the limit still works afterwards
 
 
 def test_no_limit_when_zero_or_none():
