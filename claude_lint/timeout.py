@@ -87,14 +87,12 @@ class _Watchdog:
         self.entries: Dict[int, _Entry] = {}
         self.wakeups: SimpleQueue = SimpleQueue()
         self.thread: Optional[threading.Thread] = None
-        self.pid = os.getpid()
 
     def _ensure_running(self) -> None:
-        if self.thread is not None and self.pid == os.getpid():
+        if self.thread is not None:
             return
         with self.start_lock:
-            if self.thread is None or self.pid != os.getpid():
-                self.pid = os.getpid()
+            if self.thread is None:
                 self.thread = threading.Thread(target=self._run, name="claude-lint-watchdog", daemon=True)
                 self.thread.start()
 

@@ -7,7 +7,6 @@ import os
 import multiprocessing
 import subprocess
 import sys
-import threading
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 
 import pytest
