@@ -5,7 +5,7 @@
 
 Needs no network: every repository of the manifest must already be a git dir under
 --mirrors (what the session tool `fetch` brings, or `git clone --mirror`). The corpus is
-extracted at the pinned commit into eval/realworld/.corpus/, keeping only the labelled
+extracted at the pinned commit into ~/.cache/claude-lint-realworld/, keeping only the labelled
 paths, and linted with the claude-lint installed next to this Python.
 """
 from __future__ import annotations
@@ -13,14 +13,12 @@ from __future__ import annotations
 import argparse
 import fnmatch
 import glob
-import io
 import json
 import os
 import re
 import shutil
 import subprocess
 import sys
-import tarfile
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Dict, List, Optional, Tuple
@@ -31,7 +29,9 @@ except ImportError:  # Python < 3.11
     import tomli as tomllib  # type: ignore[no-redef]
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-CORPUS = os.path.join(HERE, ".corpus")
+# Outside this repository: its .gitignore would hide the corpus from the linter (which
+# honours .gitignore files of the enclosing git tree, as a user's run would not).
+CORPUS = os.path.join(os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "claude-lint-realworld")
 KINDS = ("direct", "wrapper", "raw_http", "constructor")
 VERDICTS = {"fire": "right", "ambiguous": "debatable", "silent": "wrong"}
 FILE_CODES = ("CL901", "CL902", "CL903", "CL904")
@@ -159,16 +159,39 @@ def extract(repo: Repo, mirrors: str) -> str:
         raise LookupError(f"{repo.github}: no git dir under {mirrors} (fetch it first)")
     shutil.rmtree(dest, ignore_errors=True)
     os.makedirs(dest)
-    archive = subprocess.run(["git", "--git-dir", gd, "archive", "--format=tar", repo.commit], capture_output=True, check=True).stdout
-    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
-        for member in tar.getmembers():
-            name = member.name
-            # Only plain files and folders of the labelled paths: a snapshot is data, never trusted.
-            if not (member.isfile() or member.isdir()) or name.startswith("/") or ".." in name.split("/"):
-                continue
-            if not _wanted(name, repo.paths, repo.exclude):
-                continue
-            tar.extract(member, dest, set_attrs=False)
+    # File by file: a snapshot may lack some blobs (files of 4 MiB and more, LFS), which
+    # would make `git archive` fail; those files are simply absent from the corpus.
+    listing = subprocess.run(["git", "--git-dir", gd, "ls-tree", "-r", "-z", repo.commit], capture_output=True, check=True).stdout
+    wanted_blobs = []
+    for entry in listing.split(b"\0"):
+        if not entry:
+            continue
+        meta, _, raw_name = entry.partition(b"\t")
+        mode, kind, sha = meta.split()
+        name = raw_name.decode("utf-8", "surrogateescape")
+        # Regular files only (no symlinks, no submodules): a snapshot is data, never trusted.
+        if kind != b"blob" or mode not in (b"100644", b"100755") or name.startswith("/") or ".." in name.split("/"):
+            continue
+        if _wanted(name, repo.paths, repo.exclude):
+            wanted_blobs.append((sha.decode(), name))
+    batch = subprocess.run(
+        ["git", "--git-dir", gd, "cat-file", "--batch"],
+        input="".join(f"{sha}\n" for sha, _ in wanted_blobs).encode(), capture_output=True, check=True,
+    ).stdout
+    pos = 0
+    for sha, name in wanted_blobs:
+        header_end = batch.index(b"\n", pos)
+        header = batch[pos:header_end].split()
+        pos = header_end + 1
+        if len(header) < 3 or header[1] != b"blob":  # "<sha> missing"
+            continue
+        size = int(header[2])
+        data = batch[pos:pos + size]
+        pos += size + 1
+        target = os.path.join(dest, *name.split("/"))
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        with open(target, "wb") as fh:
+            fh.write(data)
     with open(stamp, "w") as fh:
         fh.write(wanted)
     return dest
