@@ -54,3 +54,53 @@ def test_platform_ids_find_the_same_entry():
 
 def test_the_data_file_ships_with_the_package():
     assert os.path.basename(catalog.DATA) == "models.toml" and os.path.isfile(catalog.DATA)
+
+
+def test_every_source_key_has_plain_words(models):
+    cat = load()
+    for model in models:
+        keys = (*model.source, *model.lifecycle_source, *(k for _, life in model.platforms for k in life.source))
+        assert model.source, f"{model.id} names no source"
+        for key in keys:
+            assert key in cat.sources, f"{model.id}: source key {key!r} is not in [sources]"
+
+
+def test_index_keys_are_normalised(models):
+    for model in models:
+        for key in (model.id, *model.aliases):
+            assert catalog.normalise(key) == key.lower(), key
+
+
+def test_retired_finding_cites_its_source_in_plain_words(project):
+    result = project("import anthropic\nc = anthropic.Anthropic()\nc.messages.create(model='claude-3-opus-20240229', max_tokens=10, messages=[])\n",
+                     select=("CL007",))
+    (d,) = result.diagnostics
+    assert "(source: Anthropic's model deprecations page, read 2026-07-24)" in d.message
+    assert "DOCS" not in d.message and "LLM " not in d.message
+
+
+def test_an_entry_naming_a_known_model_changes_only_what_it_gives():
+    cat = load().with_extra([{"id": "anthropic/claude-sonnet-4-6", "input": 2.4, "source": "our contract"}], "pyproject.toml")
+    model = cat.lookup("claude-sonnet-4-6")
+    assert model.input == 2.4 and model.output == 15.0 and model.tier == "mid" and model.max_output == 128000
+    assert model.source[0] == "our contract" and model.origin == "pyproject.toml"
+    assert len(cat.models) == len(load().models)
+
+
+@pytest.mark.parametrize(
+    "entry, needle",
+    [
+        ({"id": "claude-sonnet-4-6", "input": "cheap"}, "`input` must be a non-negative number"),
+        ({"id": "claude-sonnet-4-6", "max_output": -5}, "`max_output` must be a positive whole number"),
+        ({"id": "claude-sonnet-4-6", "retires": "soon"}, "`retires` must be a date"),
+        ({"id": "claude-sonnet-4-6", "status": "gone"}, "`status` must be one of"),
+        ({"id": "claude-sonnet-4-6", "platforms": {"azure": {"retires": "2027-01-01"}}}, "unknown platform"),
+        ({"id": "claude-sonnet-4-6", "platforms": {"vertex": {"retires": "2027-13-01"}}}, "`platforms.vertex.retires` must be a date"),
+        ({"id": "gateway/x", "tier": "mid"}, "needs `provider`"),
+        ({"id": "us.anthropic.claude-sonnet-4-6", "input": 3.3}, "is a model ID of Amazon Bedrock"),
+    ],
+)
+def test_bad_entries_name_the_model_and_key(entry, needle):
+    with pytest.raises(catalog.CatalogError) as err:
+        load().with_extra([entry], "prices.toml")
+    assert needle in str(err.value) and str(err.value).startswith("prices.toml: ")

@@ -98,7 +98,8 @@ class RetiredModel(Rule):
         loc = getattr(arg.value, "loc", None)
         if loc is not None and (loc.path, loc.row) != (arg.at.path, arg.at.row):
             successor += f" The ID is set at {loc.path}:{loc.row}."
-        source = f" (catalogue source: {model.source})" if model.source else ""
+        cited = ctx.catalog.cite(model.lifecycle.source)
+        source = f" (source: {cited})" if cited else ""
         fix = _fix(arg.value, arg.at, raw, bare, model.successor, f"Replace {bare} with {model.successor}") if model.successor else None
         if model.status == "retired" or _past(model.retires):
             when = f" on {model.retires}" if model.retires else ""
