@@ -31,6 +31,7 @@ _FIRST_PARTY = re.compile(r"^(?:anthropic|openai)/")
 PLATFORMS = {"bedrock": "Amazon Bedrock", "vertex": "Google Vertex AI", "foundry": "Microsoft Foundry"}
 _PLATFORM_KEY = re.compile(r"^(?:bedrock(?:-(?:us|eu|apac|jp|au|global|us-gov))?|vertex|foundry)$")
 STATUSES = ("active", "deprecated", "retired")
+_ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 
 
 @dataclass(frozen=True)
@@ -199,7 +200,7 @@ def _date(value, what: str) -> str:
         raise CatalogError(f"{what} must be a date (YYYY-MM-DD), got {value!r}")
     text = value.isoformat() if isinstance(value, datetime.date) else value
     try:
-        if len(text) != 10:
+        if not _ISO_DATE.match(text):
             raise ValueError
         datetime.date.fromisoformat(text)
     except ValueError:
