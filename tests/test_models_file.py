@@ -125,7 +125,7 @@ def test_the_price_file_must_stay_inside_the_project(tmp_path):
 def test_a_bad_price_file_is_exit_2_through_the_cli(cli, tmp_path):
     write(tmp_path, {"app.py": APP, "p.json": {"claude-sonnet-4-6": {"input_cost_per_token": "cheap"}},
                      "pyproject.toml": '[tool.claude-lint]\nmodels-file = "p.json"\n'})
-    for command in (("check", "."), ("report", ".")):
+    for command in (("check", "."), ("report", "."), ("models",)):
         out = cli(*command)
         err = out.stderr.decode()
         assert out.returncode == 2 and "p.json: `claude-sonnet-4-6`.input_cost_per_token" in err and "Traceback" not in err, command
