@@ -37,6 +37,8 @@ _PLATFORM_KEY = re.compile(r"^(?:bedrock(?:-(?:us|eu|apac|jp|au|global|us-gov))?
 STATUSES = ("active", "deprecated", "retired")
 MAX_FILE_BYTES = 20_000_000  # LiteLLM's whole price list is about 1.5 MB
 _ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+# Texts of a user's file reach the terminal (findings, `claude-lint models`): no escape sequences.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
 @dataclass(frozen=True)
@@ -158,7 +160,8 @@ class Catalog:
                 )
             model = _merge(known, raw, origin, cat.tokenizers) if known is not None else _model(raw, origin, cat.tokenizers)
             models[model.id] = model
-            cat = Catalog(models, cat.tokenizers, cat.sources, cat.overrides)
+            for key in (model.id, *model.aliases):  # a merged entry keeps (at least) its keys: all are replaced
+                cat._index[normalise(key)] = model
         if origin not in cat.overrides:
             cat.overrides = cat.overrides + (origin,)
         return cat
@@ -213,12 +216,18 @@ def _date(value, what: str) -> str:
     return text
 
 
+def _plain(value: str, what: str) -> str:
+    if _CONTROL.search(value):
+        raise CatalogError(f"{what} must not contain control characters, got {value!r}")
+    return value
+
+
 def _texts(value, what: str) -> Tuple[str, ...]:
     if isinstance(value, str):
-        return (value,)
+        return (_plain(value, what),)
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         raise CatalogError(f"{what} must be a string or a list of strings")
-    return tuple(value)
+    return tuple(_plain(v, what) for v in value)
 
 
 def _fields(raw: dict, where: str, tokenizers: Dict[str, float]) -> dict:
@@ -244,7 +253,7 @@ def _fields(raw: dict, where: str, tokenizers: Dict[str, float]) -> dict:
                 raise CatalogError(f"{what} must be a non-empty string, got {value!r}")
             if key == "tokenizer" and value not in tokenizers:
                 raise CatalogError(f"{what} must be one of {', '.join(sorted(tokenizers))}, got {value!r}")
-            out[key] = value
+            out[key] = _plain(value.replace("\n", " ").replace("\t", " ") if key == "note" else value, what)
         elif key == "tier":
             if value not in TIER_ORDER:
                 raise CatalogError(f"{at} tier must be one of small, mid, top, got {value!r}")
@@ -258,7 +267,7 @@ def _fields(raw: dict, where: str, tokenizers: Dict[str, float]) -> dict:
         elif key in ("aliases",):
             if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
                 raise CatalogError(f"{what} must be a list of model IDs")
-            out[key] = tuple(value)
+            out[key] = tuple(_plain(v, what) for v in value)
         elif key in ("source", "lifecycle_source"):
             out[key] = _texts(value, what)
         elif key == "platforms":
@@ -286,6 +295,8 @@ def _platforms(value, what: str) -> Tuple[Tuple[str, Lifecycle], ...]:
         successor = life.get("successor")
         if successor is not None and (not isinstance(successor, str) or not successor.strip()):
             raise CatalogError(f"{here[:-1]}.successor` must be a model ID, got {successor!r}")
+        if successor is not None:
+            _plain(successor, f"{here[:-1]}.successor`")
         source = _texts(life["source"], f"{here[:-1]}.source`") if "source" in life else ()
         out.append((name, Lifecycle(status, retires, successor, source)))
     return tuple(out)
@@ -411,6 +422,8 @@ def _read_toml(data: bytes, shown: str) -> ModelsFile:
     sources = doc.get("sources", {})
     if not isinstance(sources, dict) or not all(isinstance(v, str) for v in sources.values()):
         raise CatalogError(f"{shown}: `sources` must be a table of key = \"plain words\"")
+    for key, words in sources.items():
+        _plain(words, f"{shown}: `sources.{key}`")
     # Checked now, against the built-in catalogue, so that a mistake is reported when the config is read.
     load().with_extra(models, shown, sources)
     return ModelsFile(tuple(models), dict(sources))
@@ -487,7 +500,7 @@ def _litellm_values(spec: dict, at: str) -> dict:
         elif not isinstance(value, str) or not value.strip():
             raise CatalogError(f"{what} must be a model ID, got {value!r}")
         else:
-            out[ours] = _FIRST_PARTY.sub("", value.strip())
+            out[ours] = _plain(_FIRST_PARTY.sub("", value.strip()), what)
     return out
 
 

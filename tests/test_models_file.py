@@ -95,6 +95,8 @@ def test_toml_price_file_adds_and_overrides_and_the_config_has_the_last_word(pro
         ("p.toml", "[[models\n", "p.toml: not valid TOML"),
         ("p.toml", "[sources]\nX = 1\n", "`sources` must be a table"),
         ("p.yaml", "x: 1\n", "a price file must be .toml"),
+        ("p.toml", "[[models]]\nid = 'claude-sonnet-4-6'\nsource = \"\\u001b[2Jgotcha\"\n", "`source` must not contain control characters"),
+        ("p.json", {"gpt-4o": {"successor_model": "gpt-5\u001b[31m"}}, "`gpt-4o`.successor_model must not contain control characters"),
     ],
 )
 def test_bad_price_files_name_the_file_and_key(tmp_path, name, text, needle):
