@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field, replace
-from typing import Dict, List, Optional
+from typing import Dict, List, Optional, Tuple
 
 from claude_lint.catalog import Catalog
 from claude_lint.checks.base import money
@@ -60,6 +60,7 @@ class Audit:
     calls: int
     fill: float
     files: int
+    price_files: Tuple[str, ...] = ()  # the user's files that override catalogue prices
 
     @property
     def total(self) -> float:
@@ -73,7 +74,8 @@ class Audit:
         return [
             f"{self.calls:,} calls per route (--calls-per-route)",
             f"output fills {self.fill:.0%} of the output limit (--output-fill); with no limit set, the model's maximum output",
-            "list prices per million tokens from the model catalogue (claude_lint/models.toml), first-party API",
+            "list prices per million tokens from the model catalogue (claude_lint/models.toml), first-party API"
+            + (f"; the prices in {' and '.join(self.price_files)} override them" if self.price_files else ""),
             "input counts only the prompt text readable statically (system, tools, literal messages), so it is a lower bound",
             "prompt text under 2 KB is priced at 4 bytes per token; longer text is counted with tiktoken (cl100k) times the model's tokenizer ratio",
             "a cached prefix is written once and read on every other call (all calls within the cache TTL)",
@@ -125,7 +127,7 @@ def build(calls: List[Call], diagnostics: List[Diagnostic], catalog: Catalog, fi
             row.cost = replace(cost, cached_usd=cost.cached_tokens * write * per_route / 1e6)
         rows.append(row)
     rows.sort(key=lambda r: (-r.total, r.path, r.line))
-    return Audit(rows, per_route, fill, files)
+    return Audit(rows, per_route, fill, files, catalog.overrides)
 
 
 def _saving(d: Diagnostic, row: Row, calls: int, fill: float) -> Optional[float]:

@@ -2,23 +2,60 @@
 
 Model IDs are normalised before look-up so that provider-prefixed and platform IDs
 (`anthropic/claude-sonnet-4-6`, `us.anthropic.claude-opus-4-7`, `...-v1:0`,
-`claude-opus-4-6@default`) find the same entry.
+`claude-opus-4-6@default`) find the same entry. A platform ID is judged by that
+platform's own lifecycle (`platforms.<name>` of the entry) where one is recorded:
+Bedrock, Vertex and Foundry retire models on their own dates.
+
+A user's price file (`models-file`: our TOML shape, or LiteLLM's
+model_prices_and_context_window.json shape) overrides the entries it names.
 """
 from __future__ import annotations
 
+import datetime
+import math
 import os
 import re
-from dataclasses import dataclass, field
+import stat
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
-from typing import Dict, Iterable, Optional, Tuple
+from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 
 
 DATA = os.path.join(os.path.dirname(os.path.abspath(__file__)), "models.toml")
 
-_PREFIX = re.compile(r"^(?:(?:anthropic|bedrock|vertex_ai|openai|azure|litellm_proxy)[/:])+")  # ":" is init_chat_model's provider:model
+_PREFIX = re.compile(r"^(?:(?:anthropic|bedrock|vertex_ai|azure_ai|openai|azure|litellm_proxy)[/:])+(?:(?:converse|invoke)/)?")  # ":" is init_chat_model's provider:model
 _REGION = re.compile(r"^(?:us|eu|apac|jp|au|global|us-gov)\.")
 _BEDROCK = re.compile(r"^anthropic\.(?P<id>.+?)(?:-v\d+(?::\d+)?)?$")
 _VERTEX = re.compile(r"^(?P<id>claude-[^@]+)@(?P<tag>.+)$")
+# LiteLLM's platform prefixes; `azure_ai/` is Microsoft Foundry (`azure/` is Azure OpenAI, not covered).
+_LITELLM_PLATFORM = re.compile(r"^(?:litellm_proxy/)?(?P<p>bedrock|vertex_ai|azure_ai)/(?:(?:converse|invoke)/)?")
+_BEDROCK_ID = re.compile(r"^(?:(?P<region>us|eu|apac|jp|au|global|us-gov)\.)?anthropic\.")
+_FIRST_PARTY = re.compile(r"^(?:anthropic|openai)/")
+
+PLATFORMS = {"bedrock": "Amazon Bedrock", "vertex": "Google Vertex AI", "foundry": "Microsoft Foundry"}
+_PLATFORM_KEY = re.compile(r"^(?:bedrock(?:-(?:us|eu|apac|jp|au|global|us-gov))?|vertex|foundry)$")
+STATUSES = ("active", "deprecated", "retired")
+MAX_FILE_BYTES = 20_000_000  # LiteLLM's whole price list is about 1.5 MB
+_ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+# Texts of a user's file reach the terminal (findings, `claude-lint models`): no escape sequences.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+@dataclass(frozen=True)
+class Lifecycle:
+    status: str = "active"
+    retires: Optional[str] = None  # ISO date
+    successor: Optional[str] = None
+    source: Tuple[str, ...] = ()
+
+    def state(self, today: datetime.date) -> str:
+        """retired, deprecated or active on `today`: a retirement date reached means retired."""
+        if self.status == "retired" or (self.retires is not None and datetime.date.fromisoformat(self.retires) <= today):
+            return "retired"
+        return self.status
+
+    def days_left(self, today: datetime.date) -> Optional[int]:
+        return None if self.retires is None else (datetime.date.fromisoformat(self.retires) - today).days
 
 
 @dataclass(frozen=True)
@@ -40,12 +77,29 @@ class Model:
     retires: Optional[str] = None
     successor: Optional[str] = None
     nonstreaming_max: Optional[int] = None
-    source: str = ""
+    source: Tuple[str, ...] = ()  # source keys ([sources] of models.toml) or plain words
+    lifecycle_source: Tuple[str, ...] = ()  # the sources of status, retires and successor
+    platforms: Tuple[Tuple[str, Lifecycle], ...] = ()  # ("vertex", ...), ("bedrock-eu", ...)
     note: str = ""
+    origin: str = "built-in"  # or the user file that added or changed the entry
+
+    @property
+    def lifecycle(self) -> Lifecycle:
+        """On the first-party API (Claude API, OpenAI API)."""
+        return Lifecycle(self.status, self.retires, self.successor, self.lifecycle_source or self.source)
+
+    def on(self, platform: str) -> Optional[Lifecycle]:
+        """The lifecycle on a platform (`bedrock-eu` falls back to `bedrock`), None when not recorded."""
+        found = dict(self.platforms)
+        return found.get(platform) or found.get(platform.split("-", 1)[0])
 
 
-FIELDS = {f for f in Model.__dataclass_fields__}
+FIELDS = {f for f in Model.__dataclass_fields__} - {"origin"}
 TIER_ORDER = {"small": 0, "mid": 1, "top": 2}
+_PRICES = ("input", "output", "cache_write", "cache_read")
+_COUNTS = ("max_output", "context", "min_cacheable", "nonstreaming_max")
+_TEXTS = ("id", "provider", "family", "tokenizer", "successor", "note")
+_LIFECYCLE_KEYS = ("status", "retires", "successor")
 
 
 class CatalogError(ValueError):
@@ -56,12 +110,14 @@ class CatalogError(ValueError):
 class Catalog:
     models: Dict[str, Model]
     tokenizers: Dict[str, float]
+    sources: Dict[str, str] = field(default_factory=dict)  # source key -> plain words
+    overrides: Tuple[str, ...] = ()  # user files applied, in order
     _index: Dict[str, Model] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         for model in self.models.values():
             for key in (model.id, *model.aliases):
-                self._index[key.lower()] = model
+                self._index[normalise(key)] = model
 
     def lookup(self, model_id: str) -> Optional[Model]:
         if not isinstance(model_id, str):
@@ -82,12 +138,33 @@ class Catalog:
         candidates = [m for m in self.models.values() if m.provider == provider and m.status == "active" and m.output]
         return min(candidates, key=lambda m: (m.output, m.input or 0), default=None)
 
-    def with_extra(self, extra: Iterable[dict]) -> "Catalog":
+    def cite(self, keys: Sequence[str]) -> str:
+        """Sources in plain words: a key of the [sources] table becomes its text; other text stays as written."""
+        return "; ".join(self.sources.get(k, k) for k in keys)
+
+    def with_extra(self, extra: Iterable[dict], origin: str = "config", sources: Optional[Dict[str, str]] = None) -> "Catalog":
+        """Entries added or changed by the user: an entry that names a known model (by ID or
+        alias) changes only the fields it gives; any other needs `provider` and `tier`."""
         models = dict(self.models)
+        cat = Catalog(models, dict(self.tokenizers), {**self.sources, **(sources or {})}, self.overrides)
         for raw in extra:
-            model = _model(raw, "config")
+            if not isinstance(raw, dict) or not isinstance(raw.get("id"), str) or not raw["id"].strip():
+                raise CatalogError(f"{origin}: every model needs an `id` (a non-empty string)")
+            platform = platform_of(raw["id"])
+            known = cat.lookup(raw["id"])
+            if platform is not None:
+                hint = f" of {known.id!r}" if known is not None else ""
+                raise CatalogError(
+                    f"{origin}: model {raw['id']!r} is a model ID of {PLATFORMS[platform.split('-')[0]]}; entries describe first-party "
+                    f"models: give that platform's dates under `platforms.{platform}`{hint}"
+                )
+            model = _merge(known, raw, origin, cat.tokenizers) if known is not None else _model(raw, origin, cat.tokenizers)
             models[model.id] = model
-        return Catalog(models, dict(self.tokenizers))
+            for key in (model.id, *model.aliases):  # a merged entry keeps (at least) its keys: all are replaced
+                cat._index[normalise(key)] = model
+        if origin not in cat.overrides:
+            cat.overrides = cat.overrides + (origin,)
+        return cat
 
 
 def normalise(model_id: str) -> str:
@@ -104,24 +181,154 @@ def normalise(model_id: str) -> str:
     return key
 
 
-def _model(raw: dict, where: str) -> Model:
-    if not isinstance(raw, dict) or "id" not in raw:
-        raise CatalogError(f"{where}: every model needs an `id`")
+def platform_of(model_id: str, client: Optional[str] = None) -> Optional[str]:
+    """The platform a model ID is served on: `bedrock` (or `bedrock-eu` etc. for a regional
+    inference profile), `vertex`, `foundry`; None for the first-party API. `client` is the
+    call's provider when its client class already says (AnthropicBedrock, AnthropicVertex)."""
+    key = model_id.strip().lower()
+    platform = client if client in ("bedrock", "vertex") else None
+    m = _LITELLM_PLATFORM.match(key)
+    if m:
+        platform = {"bedrock": "bedrock", "vertex_ai": "vertex", "azure_ai": "foundry"}[m.group("p")]
+        key = key[m.end():]
+    if platform in (None, "bedrock"):
+        b = _BEDROCK_ID.match(key)
+        if b:
+            return "bedrock" + (f"-{b.group('region')}" if b.group("region") else "")
+    if platform is None and _VERTEX.match(key):
+        return "vertex"
+    return platform
+
+
+# --- validation ---------------------------------------------------------------------
+
+
+def _date(value, what: str) -> str:
+    if isinstance(value, datetime.datetime) or not isinstance(value, (str, datetime.date)):
+        raise CatalogError(f"{what} must be a date (YYYY-MM-DD), got {value!r}")
+    text = value.isoformat() if isinstance(value, datetime.date) else value
+    try:
+        if not _ISO_DATE.match(text):
+            raise ValueError
+        datetime.date.fromisoformat(text)
+    except ValueError:
+        raise CatalogError(f"{what} must be a date (YYYY-MM-DD), got {value!r}") from None
+    return text
+
+
+def _plain(value: str, what: str) -> str:
+    if _CONTROL.search(value):
+        raise CatalogError(f"{what} must not contain control characters, got {value!r}")
+    return value
+
+
+def _texts(value, what: str) -> Tuple[str, ...]:
+    if isinstance(value, str):
+        return (_plain(value, what),)
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise CatalogError(f"{what} must be a string or a list of strings")
+    return tuple(_plain(v, what) for v in value)
+
+
+def _fields(raw: dict, where: str, tokenizers: Dict[str, float]) -> dict:
+    """The given fields of one entry, type-checked and converted to Model's types."""
+    name = raw.get("id")
+    at = f"{where}: model {name!r}:"
     unknown = set(raw) - FIELDS
     if unknown:
-        raise CatalogError(f"{where}: model {raw['id']!r} has unknown keys: {', '.join(sorted(unknown))}")
+        raise CatalogError(f"{at} unknown keys: {', '.join(sorted(map(str, unknown)))}")
+    out: dict = {}
+    for key, value in raw.items():
+        what = f"{at} `{key}`"
+        if key in _PRICES:
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or value < 0:
+                raise CatalogError(f"{what} must be a non-negative number (USD per million tokens), got {value!r}")
+            out[key] = float(value)
+        elif key in _COUNTS:
+            if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+                raise CatalogError(f"{what} must be a positive whole number of tokens, got {value!r}")
+            out[key] = value
+        elif key in _TEXTS:
+            if not isinstance(value, str) or (key in ("id", "provider", "family", "tokenizer") and not value.strip()):
+                raise CatalogError(f"{what} must be a non-empty string, got {value!r}")
+            if key == "tokenizer" and value not in tokenizers:
+                raise CatalogError(f"{what} must be one of {', '.join(sorted(tokenizers))}, got {value!r}")
+            out[key] = _plain(value.replace("\n", " ").replace("\t", " ") if key == "note" else value, what)
+        elif key == "tier":
+            if value not in TIER_ORDER:
+                raise CatalogError(f"{at} tier must be one of small, mid, top, got {value!r}")
+            out[key] = value
+        elif key == "status":
+            if value not in STATUSES:
+                raise CatalogError(f"{what} must be one of {', '.join(STATUSES)}, got {value!r}")
+            out[key] = value
+        elif key == "retires":
+            out[key] = _date(value, what)
+        elif key in ("aliases",):
+            if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+                raise CatalogError(f"{what} must be a list of model IDs")
+            out[key] = tuple(_plain(v, what) for v in value)
+        elif key in ("source", "lifecycle_source"):
+            out[key] = _texts(value, what)
+        elif key == "platforms":
+            out[key] = _platforms(value, what)
+    return out
+
+
+def _platforms(value, what: str) -> Tuple[Tuple[str, Lifecycle], ...]:
+    if not isinstance(value, dict):
+        raise CatalogError(f"{what} must be a table of platform = {{ retires = ..., successor = ..., source = ... }}")
+    out = []
+    for name, life in value.items():
+        here = f"{what[:-1]}.{name}`"
+        if not _PLATFORM_KEY.match(str(name)):
+            raise CatalogError(f"{here}: unknown platform (known: bedrock, bedrock-<region>, vertex, foundry)")
+        if not isinstance(life, dict):
+            raise CatalogError(f"{here} must be a table")
+        unknown = set(life) - {"status", "retires", "successor", "source"}
+        if unknown:
+            raise CatalogError(f"{here} has unknown keys: {', '.join(sorted(map(str, unknown)))}")
+        retires = _date(life["retires"], f"{here[:-1]}.retires`") if "retires" in life else None
+        status = life.get("status", "deprecated" if retires else "active")
+        if status not in STATUSES:
+            raise CatalogError(f"{here[:-1]}.status` must be one of {', '.join(STATUSES)}, got {status!r}")
+        successor = life.get("successor")
+        if successor is not None and (not isinstance(successor, str) or not successor.strip()):
+            raise CatalogError(f"{here[:-1]}.successor` must be a model ID, got {successor!r}")
+        if successor is not None:
+            _plain(successor, f"{here[:-1]}.successor`")
+        source = _texts(life["source"], f"{here[:-1]}.source`") if "source" in life else ()
+        out.append((name, Lifecycle(status, retires, successor, source)))
+    return tuple(out)
+
+
+def _model(raw: dict, where: str, tokenizers: Optional[Dict[str, float]] = None) -> Model:
+    if not isinstance(raw, dict) or "id" not in raw:
+        raise CatalogError(f"{where}: every model needs an `id`")
+    values = _fields(raw, where, tokenizers if tokenizers is not None else {"claude-legacy": 1.0})
     for key in ("provider", "tier"):
-        if key not in raw:
+        if key not in values:
             raise CatalogError(f"{where}: model {raw['id']!r} needs `{key}`")
-    if raw["tier"] not in TIER_ORDER:
-        raise CatalogError(f"{where}: model {raw['id']!r}: tier must be one of small, mid, top")
-    values = dict(raw)
-    values.setdefault("family", raw["id"].split("-")[0])
-    values["aliases"] = tuple(raw.get("aliases") or ())
-    for key in ("retires",):
-        if values.get(key) is not None:
-            values[key] = str(values[key])
+    values.setdefault("family", values["id"].split("-")[0])
+    if where != DATA:
+        values.setdefault("source", (where,))
+        values["origin"] = where
     return Model(**values)
+
+
+def _merge(base: Model, raw: dict, where: str, tokenizers: Dict[str, float]) -> Model:
+    values = _fields(raw, where, tokenizers)
+    values.pop("id")
+    source = values.pop("source", (where,))
+    if any(k in values for k in _LIFECYCLE_KEYS):
+        values.setdefault("lifecycle_source", source)
+    values["source"] = tuple(dict.fromkeys(source + base.source))
+    if "aliases" in values:
+        values["aliases"] = tuple(dict.fromkeys(base.aliases + values["aliases"]))
+    if "platforms" in values:
+        values["platforms"] = tuple({**dict(base.platforms), **dict(values["platforms"])}.items())
+    values["origin"] = where
+    return replace(base, **values)
 
 
 @lru_cache(maxsize=1)
@@ -133,7 +340,186 @@ def load() -> Catalog:
     with open(DATA, "rb") as fh:
         data = toml.load(fh)
     models = {}
+    tokenizers = dict(data["tokenizers"])
     for raw in data["models"]:
-        model = _model(raw, DATA)
+        model = _model(raw, DATA, tokenizers)
         models[model.id] = model
-    return Catalog(models, dict(data["tokenizers"]))
+    return Catalog(models, tokenizers, dict(data.get("sources", {})))
+
+
+# --- a user's price file ------------------------------------------------------------
+
+# LiteLLM's field -> (ours, kind). Prices there are USD per token; ours per million tokens.
+LITELLM_FIELDS = {
+    "input_cost_per_token": ("input", "price"),
+    "output_cost_per_token": ("output", "price"),
+    "cache_creation_input_token_cost": ("cache_write", "price"),
+    "cache_read_input_token_cost": ("cache_read", "price"),
+    "max_output_tokens": ("max_output", "count"),
+    "max_input_tokens": ("context", "count"),
+    "prompt_cache_min_tokens": ("min_cacheable", "count"),
+    "deprecation_date": ("retires", "date"),
+    "successor_model": ("successor", "text"),
+}
+
+
+@dataclass(frozen=True)
+class ModelsFile:
+    entries: Tuple[dict, ...]  # in our shape, for Catalog.with_extra
+    sources: Dict[str, str]
+
+
+def read_models_file(path: str, shown: str) -> ModelsFile:
+    """A user's price file, read and checked (CatalogError names the file and the key)."""
+    try:
+        st = os.stat(path)
+    except OSError as exc:
+        raise CatalogError(f"{shown}: cannot read: {exc.strerror or exc}") from None
+    if not stat.S_ISREG(st.st_mode):
+        raise CatalogError(f"{shown}: not a regular file")
+    if st.st_size > MAX_FILE_BYTES:
+        raise CatalogError(f"{shown}: larger than {MAX_FILE_BYTES // 1_000_000} MB")
+    return _read_models_file(path, shown, st.st_mtime_ns, st.st_size)
+
+
+@lru_cache(maxsize=4)
+def _read_models_file(path: str, shown: str, mtime_ns: int, size: int) -> ModelsFile:
+    # Keyed on the file's mtime and size: the config check and the run share one parse, and
+    # the language server, which loads the config on every lint, sees an edited file.
+    if not path.lower().endswith((".toml", ".json")):
+        raise CatalogError(f"{shown}: a price file must be .toml (claude-lint's models format) or .json (LiteLLM's format)")
+    try:
+        # Non-blocking, and checked again after the open: a file swapped for a FIFO must not hang the run.
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+        with open(fd, "rb") as fh:
+            if not stat.S_ISREG(os.fstat(fh.fileno()).st_mode):
+                raise CatalogError(f"{shown}: not a regular file")
+            data = fh.read(MAX_FILE_BYTES + 1)
+    except OSError as exc:
+        raise CatalogError(f"{shown}: cannot read: {exc.strerror or exc}") from None
+    if len(data) > MAX_FILE_BYTES:
+        raise CatalogError(f"{shown}: larger than {MAX_FILE_BYTES // 1_000_000} MB")
+    if path.lower().endswith(".toml"):
+        return _read_toml(data, shown)
+    return _read_litellm(data, shown)
+
+
+def _read_toml(data: bytes, shown: str) -> ModelsFile:
+    from claude_lint import toml
+
+    try:
+        doc = toml.loads(data.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise CatalogError(f"{shown}: not UTF-8 text ({exc.reason})") from None
+    except toml.TOMLDecodeError as exc:
+        raise CatalogError(f"{shown}: not valid TOML: {exc}") from None
+    unknown = set(doc) - {"models", "sources"}
+    if unknown:
+        raise CatalogError(f"{shown}: unknown top-level keys: {', '.join(sorted(unknown))} (expected [[models]] and [sources])")
+    models = doc.get("models", [])
+    if not isinstance(models, list) or not all(isinstance(m, dict) for m in models):
+        raise CatalogError(f"{shown}: `models` must be an array of tables ([[models]])")
+    sources = doc.get("sources", {})
+    if not isinstance(sources, dict) or not all(isinstance(v, str) for v in sources.values()):
+        raise CatalogError(f"{shown}: `sources` must be a table of key = \"plain words\"")
+    for key, words in sources.items():
+        _plain(words, f"{shown}: `sources.{key}`")
+    # Checked now, against the built-in catalogue, so that a mistake is reported when the config is read.
+    load().with_extra(models, shown, sources)
+    return ModelsFile(tuple(models), dict(sources))
+
+
+def _read_litellm(data: bytes, shown: str) -> ModelsFile:
+    import json
+
+    try:
+        doc = json.loads(data.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise CatalogError(f"{shown}: not UTF-8 text ({exc.reason})") from None
+    except json.JSONDecodeError as exc:
+        raise CatalogError(f"{shown}: not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})") from None
+    except RecursionError:
+        raise CatalogError(f"{shown}: not valid JSON: nested too deeply") from None
+    if not isinstance(doc, dict):
+        raise CatalogError(f"{shown}: expected a JSON object of model ID -> {{input_cost_per_token, ...}} (LiteLLM's format)")
+    base = load()
+    entries: List[dict] = []
+    for key, spec in doc.items():
+        if key == "sample_spec":
+            continue
+        if not isinstance(spec, dict):
+            raise CatalogError(f"{shown}: `{key}` must be an object of LiteLLM fields, got {type(spec).__name__}")
+        platform = platform_of(key)
+        model = base.lookup(key)
+        if model is None or (platform is None and not _names(model, key)):
+            continue  # a model the catalogue does not know (add it with the TOML format), or another gateway's ID
+        values = _litellm_values(spec, f"{shown}: `{key}`")
+        if platform is not None:
+            life = {k: values[k] for k in ("retires", "successor") if k in values}
+            if life:
+                life["source"] = shown
+                entries.append({"id": model.id, "platforms": {platform: life}})
+            continue
+        if not values:
+            continue
+        if "retires" in values and model.status == "active":
+            values["status"] = "deprecated"  # LiteLLM's deprecation_date: the announced end of service
+        values["source"] = shown
+        entries.append({"id": model.id, **values})
+    if not entries:
+        raise CatalogError(f"{shown}: names no model the catalogue knows (LiteLLM's format overrides known models; add new ones with the TOML format)")
+    return ModelsFile(tuple(entries), {})
+
+
+def _names(model: Model, key: str) -> bool:
+    """Whether a LiteLLM key is the first-party ID (or alias) itself: `azure/gpt-4o` or
+    `openrouter/...` keys are other services' prices."""
+    bare = _FIRST_PARTY.sub("", key.strip().lower())
+    return bare in (k.lower() for k in (model.id, *model.aliases))
+
+
+def _litellm_values(spec: dict, at: str) -> dict:
+    out: dict = {}
+    for name, (ours, kind) in LITELLM_FIELDS.items():
+        if name not in spec or spec[name] is None:
+            continue
+        value = spec[name]
+        what = f"{at}.{name}"
+        if kind == "price":
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or value < 0:
+                raise CatalogError(f"{what} must be a non-negative number (USD per token), got {value!r}")
+            out[ours] = round(value * 1_000_000, 9)
+        elif kind == "count":
+            if isinstance(value, float) and value.is_integer():
+                value = int(value)
+            if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+                raise CatalogError(f"{what} must be a positive whole number of tokens, got {value!r}")
+            out[ours] = value
+        elif kind == "date":
+            out[ours] = _date(value, what)
+        elif not isinstance(value, str) or not value.strip():
+            raise CatalogError(f"{what} must be a model ID, got {value!r}")
+        else:
+            out[ours] = _plain(_FIRST_PARTY.sub("", value.strip()), what)
+    return out
+
+
+def configured(settings) -> Catalog:
+    """The built-in catalogue, then the user's price file (`models-file`), then the config's
+    `[[tool.claude-lint.models]]`: a later one overrides what an earlier one says."""
+    cat = load()
+    path = getattr(settings, "models_file", None)
+    if path:
+        shown = shown_path(path, settings.root)
+        found = read_models_file(path, shown)
+        cat = cat.with_extra(found.entries, shown, found.sources)
+    if settings.models:
+        cat = cat.with_extra(settings.models, os.path.basename(settings.config_path) if settings.config_path else "config")
+    return cat
+
+
+def shown_path(path: str, root: str) -> str:
+    try:
+        return os.path.relpath(path, root).replace(os.sep, "/")
+    except ValueError:  # another drive (Windows)
+        return path

@@ -59,6 +59,10 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--output-fill", type=_fill, default=1.0, help="share of the output limit each call uses, 0-1 (default 1.0: worst case)")
     report.add_argument("--config", help="a pyproject.toml or claude-lint.toml to use instead of the nearest one")
     report.add_argument("-o", "--output", help="write the report to this file instead of standard output")
+    models = sub.add_parser("models", help="show the model catalogue the rules use: prices, limits, lifecycle, sources")
+    models.add_argument("pattern", nargs="?", help="a glob (claude-opus-*) or part of a model ID or alias; a platform ID finds its model")
+    models.add_argument("--format", choices=("table", "json"), default="table")
+    models.add_argument("--config", help="a pyproject.toml or claude-lint.toml to use instead of the nearest one (its models-file and models apply)")
     rule = sub.add_parser("rule", help="explain a rule")
     rule.add_argument("code", nargs="?", help="a rule code (CL001) or name; omit with --all")
     rule.add_argument("--all", action="store_true", help="list every rule")
@@ -84,6 +88,8 @@ def main(argv: Optional[List[str]] = None) -> int:
             return serve()
         if args.command == "report":
             return _report(args)
+        if args.command == "models":
+            return _models(args)
     except BrokenPipeError:
         return EXIT_CLEAN
     parser.print_help()
@@ -112,6 +118,7 @@ def _fill(value: str) -> float:
 
 def _report(args) -> int:
     from claude_lint import audit, config
+    from claude_lint.catalog import CatalogError
     from claude_lint.engine import Linter, lint
 
     paths = args.paths or ["."]
@@ -125,13 +132,38 @@ def _report(args) -> int:
         sys.stderr.write(f"claude-lint: error: {missing}: no such file or directory\n")
     if result.missing:
         return EXIT_ERROR
-    found = audit.build(result.calls, result.diagnostics, Linter(settings).catalog, result.files, args.calls_per_route, args.output_fill)
+    try:
+        prices = Linter(settings).catalog
+    except CatalogError as exc:  # the price file changed since the config was read, and is now broken
+        sys.stderr.write(f"claude-lint: error: {exc}\n")
+        return EXIT_ERROR
+    found = audit.build(result.calls, result.diagnostics, prices, result.files, args.calls_per_route, args.output_fill)
     text = audit.render(found, args.format)
     if args.output:
         with open(args.output, "w", encoding="utf-8") as fh:
             fh.write(text)
     else:
         sys.stdout.write(text)
+    return EXIT_CLEAN
+
+
+def _models(args) -> int:
+    import datetime
+
+    from claude_lint import catalog, config, modelinfo
+
+    try:
+        settings = config.load(".", args.config)
+        cat = catalog.configured(settings)
+    except (config.ConfigError, catalog.CatalogError) as exc:
+        sys.stderr.write(f"claude-lint: error: {exc}\n")
+        return EXIT_ERROR
+    found = modelinfo.select(cat, args.pattern)
+    if not found:
+        sys.stderr.write(f"claude-lint: no model in the catalogue matches {args.pattern!r}\n")
+        return EXIT_FINDINGS
+    render = modelinfo.render_json if args.format == "json" else modelinfo.render_table
+    sys.stdout.write(render(cat, found, datetime.date.today()))
     return EXIT_CLEAN
 
 

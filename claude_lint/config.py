@@ -37,6 +37,7 @@ class Settings:
     force_exclude: bool = False
     rule_options: Tuple[Tuple[str, Tuple[Tuple[str, object], ...]], ...] = ()
     models: Tuple[Dict, ...] = ()
+    models_file: Optional[str] = None  # absolute path of the user's price file
     prompt_files: Tuple[str, ...] = ()
     cache_dir: Optional[str] = None  # default: .claude-lint-cache at the root
     no_cache: bool = False
@@ -59,6 +60,7 @@ KEYS = {
     "respect-gitignore": ("respect_gitignore", "bool"),
     "force-exclude": ("force_exclude", "bool"),
     "models": ("models", "models"),
+    "models-file": ("models_file", "models-file"),
     "prompt-files": ("prompt_files", "strings"),
     "cache-dir": ("cache_dir", "string"),
 }
@@ -218,7 +220,34 @@ def _typed(key: str, value, kind: str, where: str):
         except CatalogError as exc:
             raise ConfigError(f"{where}: `{key}`: {exc}") from exc
         return tuple(value)
+    if kind == "models-file":
+        return _models_file(key, value, where)
     raise AssertionError(kind)
+
+
+def _models_file(key: str, value, where: str) -> str:
+    """The price file's absolute path: relative to the config file, inside the project
+    (after symlinks), read and checked now so that a mistake is exit 2 naming it."""
+    from claude_lint import catalog
+
+    if not isinstance(value, str) or not value.strip() or "\0" in value:
+        raise ConfigError(f"{where}: `{key}` must be a path to a .toml or .json file, got {value!r}")
+    root = os.path.dirname(os.path.abspath(where))
+    path = os.path.normpath(os.path.join(root, value))
+    real_root = os.path.realpath(root)
+    try:
+        inside = os.path.commonpath([real_root, os.path.realpath(path)]) == real_root
+    except ValueError:  # another drive (Windows)
+        inside = False
+    if not inside:
+        raise ConfigError(f"{where}: `{key}` = {value!r} is outside the project ({root}); the price file must be inside it")
+    shown = catalog.shown_path(path, root)
+    try:
+        found = catalog.read_models_file(path, shown)
+        catalog.load().with_extra(found.entries, shown, found.sources)
+    except catalog.CatalogError as exc:
+        raise ConfigError(f"{where}: `{key}`: {exc}") from exc
+    return path
 
 
 def check_selectors(values: List[str], key: str, where: str) -> List[str]:

@@ -95,8 +95,7 @@ class Linter:
     def catalog(self) -> catalog_mod.Catalog:
         """Loaded on first use: a run that finds no call never reads models.toml."""
         if self._catalog is None:
-            base = catalog_mod.load()
-            self._catalog = base.with_extra(self.settings.models) if self.settings.models else base
+            self._catalog = catalog_mod.configured(self.settings)
         return self._catalog
 
     def _load_other(self, abspath: str) -> Optional[FileFacts]:

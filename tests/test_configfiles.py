@@ -55,12 +55,12 @@ def test_promptfoo_providers(project):
         "  - anthropic:messages:claude-haiku-4-5\n"
         "  - id: bedrock:us.anthropic.claude-sonnet-4-6\n"
         "    config:\n      max_tokens: 9000\n"
-        "  - id: openai:chat:gpt-4o\n"
+        "  - id: openai:chat:gpt-5.4\n"
         "    config: {max_tokens: 8192}\n"
     )
     result = project({"promptfooconfig.yaml": text})
     assert found(result) == [("CL001", "promptfooconfig.yaml", 7, 19), ("CL001", "promptfooconfig.yaml", 9, 26)]
-    assert "claude-sonnet-4-6" in result.diagnostics[0].message and "gpt-4o" in result.diagnostics[1].message
+    assert "claude-sonnet-4-6" in result.diagnostics[0].message and "gpt-5.4" in result.diagnostics[1].message
 
 
 def test_generic_files_only_when_named_by_prompt_files(cli, tmp_path):

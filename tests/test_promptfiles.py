@@ -17,9 +17,9 @@ def found(result):
 
 
 def test_prompty_limit_is_reported_at_the_value(project):
-    result = project({"prompts/triage.prompty": prompty("gpt-4o", 8192)})
+    result = project({"prompts/triage.prompty": prompty("gpt-5.4", 8192)})
     assert found(result) == [("CL001", "prompts/triage.prompty", 10, 17)]  # `    max_tokens: 8192`
-    assert "max_tokens=8192" in result.diagnostics[0].message and "gpt-4o" in result.diagnostics[0].message
+    assert "max_tokens=8192" in result.diagnostics[0].message and "gpt-5.4" in result.diagnostics[0].message
 
 
 def test_prompty_fixture_positions(tmp_path):

@@ -36,13 +36,17 @@ def test_rule_example(tmp_path, rule, example, expect):
 
 
 def test_retirement_dates_compare_with_today():
-    import time
+    import datetime
 
-    from claude_lint.checks.retired import _past
+    import pytest
 
-    year, month, day = time.localtime()[:3]
-    assert _past(f"{year:04d}-{month:02d}-{day:02d}")
-    assert _past("2020-01-31")
-    assert not _past(f"{year + 1:04d}-01-01")
-    for bad in (None, "", "soon", "2020-1-5", "2020-01-05T00:00", "２０２０-01-05"):
-        assert not _past(bad), bad
+    from claude_lint.catalog import CatalogError, Lifecycle, load
+
+    today = datetime.date.today()
+    assert Lifecycle("active", today.isoformat()).state(today) == "retired"
+    assert Lifecycle("deprecated", "2020-01-31").state(today) == "retired"
+    assert Lifecycle("deprecated", f"{today.year + 1:04d}-01-01").state(today) == "deprecated"
+    assert Lifecycle("active", f"{today.year + 1:04d}-01-01").state(today) == "active"
+    for bad in ("", "soon", "2020-1-5", "2020-01-05T00:00", "２０２０-01-05", "2020-01-05\n"):
+        with pytest.raises(CatalogError):
+            load().with_extra([{"id": "claude-sonnet-4-6", "retires": bad}])

@@ -61,7 +61,7 @@ def test_silent_fixture(tmp_path, sdk):
 def test_positional_model_and_json_body(tmp_path):
     result = _lint(tmp_path, "litellm", "fire")
     by_api = {c.site.api: c for c in result.calls}
-    assert by_api["acompletion"].model_id() == "openai/gpt-4o"
+    assert by_api["acompletion"].model_id() == "openai/gpt-5.4"
     result = _lint(tmp_path, "bedrock", "fire")
     invoke = next(c for c in result.calls if c.site.api == "invoke_model")
     assert invoke.int_value("max_tokens") == 16000

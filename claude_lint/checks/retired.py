@@ -4,6 +4,7 @@ import datetime
 import re
 from typing import Iterator, Optional
 
+from claude_lint.catalog import PLATFORMS, platform_of
 from claude_lint.checks.base import Context, Rule
 from claude_lint.diagnostics import Diagnostic, Edit, Fix
 from claude_lint.facts import Text
@@ -13,16 +14,16 @@ HEAD = "import anthropic\nclient = anthropic.Anthropic()\n"
 CALL = 'client.messages.create(model="{model}", max_tokens=300, messages=[])\n'
 # A platform prefix the fix keeps: LiteLLM's "anthropic/", init_chat_model's "anthropic:".
 _PREFIX = re.compile(r"^(?:anthropic|openai)[/:]")
-# Bedrock and Vertex keep their own lifecycle schedules: their IDs are not judged.
-_PLATFORM = re.compile(r"^(?:bedrock|vertex_ai)/|^(?:(?:us|eu|apac|jp|au|global|us-gov)\.)?anthropic\.|@")
 _LOOKS_LIKE_MODEL = re.compile(r"^(?:claude|gpt|o\d)[-.a-z0-9]*$")
 
 
 class RetiredModel(Rule):
     """## What it does
     Flags a model ID that the catalogue lists as retired (an error: every request
-    fails) or deprecated (a warning naming the retirement date and the successor), and
-    an unknown ID that is a near-certain typo of a known one (`claude-sonet-4-6`).
+    fails), deprecated (a warning naming the retirement date and the successor), or
+    due to retire within `warn-days` (a warning with the date, even before the
+    provider marks it deprecated), and an unknown ID that is a near-certain typo of a
+    known one (`claude-sonet-4-6`).
 
     ## Why is this bad?
     A retired model answers every request with an error; a deprecated one will, on a
@@ -30,14 +31,20 @@ class RetiredModel(Rule):
     misspelt ID fails the same way. Each finding names the catalogue's successor and
     the source (with its date) the lifecycle data comes from.
 
-    Only strings passed as the model of a recognised call are judged. Bedrock and
-    Vertex IDs are skipped: those platforms retire models on their own schedules.
-    A typo must match a known ID closely (similarity of at least `typo-cutoff`) and
-    carry the same version numbers, so a newer model the catalogue does not know yet
-    (`claude-sonnet-5-6`) is never reported as a typo.
+    Only strings passed as the model of a recognised call are judged. Bedrock, Vertex
+    and Microsoft Foundry retire models on their own dates, sometimes earlier than the
+    first-party API: a platform ID (`anthropic.claude-haiku-4-5-20251001-v1:0`,
+    `eu.anthropic....`, `claude-haiku-4-5@20251001`, LiteLLM's `bedrock/`, `vertex_ai/`
+    and `azure_ai/` prefixes, or any ID on an `AnthropicBedrock`/`AnthropicVertex`
+    client) is judged by that platform's dates where the catalogue has them, and not
+    judged where it has none. A typo must match a known ID closely (similarity of at
+    least `typo-cutoff`) and carry the same version numbers, so a newer model the
+    catalogue does not know yet (`claude-sonnet-5-6`) is never reported as a typo.
+    `claude-lint models` shows the dates and sources behind every finding.
 
     The attached fix (unsafe: the successor may behave or cost differently) replaces
-    the ID inside its quotes.
+    a first-party ID inside its quotes; a platform ID is left to you, since the
+    successor's ID on that platform may differ.
 
     ## Example
     ```python
@@ -46,26 +53,33 @@ class RetiredModel(Rule):
 
     ## Use instead
     ```python
-    client.messages.create(model="claude-sonnet-4-6", max_tokens=1024, messages=msgs)
+    client.messages.create(model="claude-sonnet-5-5", max_tokens=1024, messages=msgs)
     ```
 
     ## Options
     - `typo-cutoff` (float, 0.9): the smallest difflib similarity reported as a typo.
+    - `warn-days` (int, 90): warn about a model whose retirement date is at most this
+      many days away, deprecated or not; 0 warns only about deprecated models.
     """
 
     code = "CL007"
     name = "model-retired"
     summary = "retired, deprecated or misspelt model ID"
     severity = "error"
-    options = {"typo-cutoff": 0.9}
+    options = {"typo-cutoff": 0.9, "warn-days": 90}
     fires = [
         HEAD + CALL.format(model="claude-3-5-sonnet-20241022"),
         # deprecated: warning with the retirement date
-        HEAD + CALL.format(model="claude-sonnet-4-5"),
+        HEAD + CALL.format(model="claude-opus-4-5"),
         # a typo of a known ID
         HEAD + CALL.format(model="claude-sonet-4-6"),
         # through LiteLLM, provider prefix kept
         'import litellm\nlitellm.completion(model="anthropic/claude-3-opus-20240229", messages=[], max_tokens=100)\n',
+        # Vertex retired Claude Opus 4.5 on 2026-11-24, before the Claude API does
+        'import litellm\nlitellm.completion(model="vertex_ai/claude-opus-4-5@20251101", messages=[], max_tokens=100)\n',
+        # Bedrock's eu profiles retired Claude Haiku 4.5; the Claude API still serves it
+        "import boto3\nclient = boto3.client('bedrock-runtime')\n"
+        'client.converse(modelId="eu.anthropic.claude-haiku-4-5-20251001-v1:0", messages=[], inferenceConfig={"maxTokens": 300})\n',
         # OpenAI
         'from openai import OpenAI\nOpenAI().chat.completions.create(model="gpt-4", messages=[], max_tokens=100)\n',
     ]
@@ -73,7 +87,7 @@ class RetiredModel(Rule):
         HEAD + CALL.format(model="claude-sonnet-4-6"),
         # a newer model the catalogue does not know: version numbers differ, not a typo
         HEAD + CALL.format(model="claude-sonnet-5-6"),
-        # Bedrock keeps its own schedule
+        # no Bedrock date is known for Opus 4.1 (retired on the Claude API only)
         "from anthropic import AnthropicBedrock\nclient = AnthropicBedrock()\n"
         'client.messages.create(model="anthropic.claude-opus-4-1-20250805-v1:0", max_tokens=300, messages=[])\n',
         # the same string outside a model argument
@@ -85,29 +99,51 @@ class RetiredModel(Rule):
     def check_call(self, call: Call, ctx: Context) -> Iterator[Diagnostic]:
         raw = call.model_id()
         arg = call.arg("model")
-        if raw is None or arg is None or call.site.provider in ("bedrock", "vertex") or _PLATFORM.search(raw):
+        if raw is None or arg is None:
             return
+        platform = platform_of(raw, call.site.provider)
         bare = _PREFIX.sub("", raw)
         model = ctx.catalog.lookup(bare)
         if model is None:
-            yield from self._typo(call, bare, raw, arg, ctx)
+            if platform is None:  # a platform's ID spellings differ: no typo guess there
+                yield from self._typo(call, bare, raw, arg, ctx)
             return
-        if model.status == "active" and not _past(model.retires):
+        life = model.lifecycle if platform is None else model.on(platform)
+        if life is None:
+            return  # that platform's dates are not known
+        today = datetime.date.today()
+        state = life.state(today)
+        days = life.days_left(today)
+        window = int(ctx.option("warn-days"))
+        if state == "active" and (days is None or days > window):
             return
-        successor = f" Use {model.successor} instead." if model.successor else ""
+        shown = bare if platform is None else raw
+        where = "" if platform is None else f" on {PLATFORMS[platform.split('-')[0]]}" + (f" ({platform.split('-', 1)[1]} profiles)" if "-" in platform else "")
+        successor = f" Use {life.successor} instead." if life.successor else ""
         loc = getattr(arg.value, "loc", None)
         if loc is not None and (loc.path, loc.row) != (arg.at.path, arg.at.row):
             successor += f" The ID is set at {loc.path}:{loc.row}."
-        source = f" (catalogue source: {model.source})" if model.source else ""
-        fix = _fix(arg.value, arg.at, raw, bare, model.successor, f"Replace {bare} with {model.successor}") if model.successor else None
-        if model.status == "retired" or _past(model.retires):
-            when = f" on {model.retires}" if model.retires else ""
-            yield self.diagnostic(arg.at, f"Model {bare} was retired{when}: every request to it fails.{successor}{source}", fix=fix)
+        first_party = ""
+        if platform is not None and model.lifecycle.state(today) != "retired":
+            api = "the Claude API" if model.provider == "anthropic" else "the first-party API"
+            first_party = f" (on {api} it retires on {model.retires})" if model.retires else f" ({api} still serves it)"
+        cited = ctx.catalog.cite(life.source)
+        source = f" (source: {cited})" if cited else ""
+        fix = None
+        if life.successor and platform is None:
+            fix = _fix(arg.value, arg.at, raw, bare, life.successor, f"Replace {bare} with {life.successor}")
+        if state == "retired":
+            when = f" on {life.retires}" if life.retires else ""
+            yield self.diagnostic(arg.at, f"Model {shown} was retired{where}{when}{first_party}: every request to it fails.{successor}{source}", fix=fix)
+            return
+        if life.retires is None:
+            when = "is deprecated"
         else:
-            when = f"will be retired on {model.retires}" if model.retires else "is deprecated"
-            yield self.diagnostic(
-                arg.at, f"Model {bare} is deprecated and {when}; requests fail after that date.{successor}{source}", severity="warning", fix=fix
-            )
+            left = "today" if days == 0 else f"in {days} day{'s' if days != 1 else ''}"
+            when = f"{'is deprecated and ' if state == 'deprecated' else ''}will be retired{where} on {life.retires} ({left})"
+        yield self.diagnostic(
+            arg.at, f"Model {shown} {when}{first_party}; requests fail after that date.{successor}{source}", severity="warning", fix=fix
+        )
 
     def _typo(self, call: Call, bare: str, raw: str, arg, ctx: Context) -> Iterator[Diagnostic]:
         if not _LOOKS_LIKE_MODEL.match(bare.lower()):
@@ -125,15 +161,6 @@ class RetiredModel(Rule):
             f"Unknown model ID {bare!r} looks like a typo of {best!r}: the API rejects unknown models. Use {best}.",
             fix=_fix(arg.value, arg.at, raw, bare, best, f"Replace {bare} with {best}"),
         )
-
-
-def _past(date: Optional[str]) -> bool:
-    if not date:
-        return False
-    try:
-        return datetime.date.fromisoformat(date) <= datetime.date.today()
-    except ValueError:
-        return False
 
 
 def _fix(value: object, at, raw: str, bare: str, new: str, message: str) -> Optional[Fix]:
