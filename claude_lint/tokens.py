@@ -16,6 +16,13 @@ _BY_DIGEST_SIZE = 512
 
 @lru_cache(maxsize=1)
 def _encoding():
+    from claude_lint.timeout import paused
+
+    with paused():  # loaded once per process: not the time of the file that first needs it
+        return _load()
+
+
+def _load():
     import tiktoken  # imported lazily: most runs never count a token
 
     # The data file is bundled (and hash-checked); without this tiktoken copies it into
