@@ -171,3 +171,95 @@ def test_gitignore_glob_does_not_backtrack(tmp_path):
 
 
 LIMIT_AT_MAXIMUM = HEAD + "client.messages.create(model='claude-haiku-4-5', max_tokens=64000, messages=[])\n"  # CL001
+
+
+# --- 5. linking and rules under the per-file time limit ----------------------------------------------
+
+SPIN = """
+import time
+from claude_lint import cli, link
+from claude_lint.checks.max_tokens import OversizedMaxTokens as MaxTokens
+
+def spin():
+    end = time.monotonic() + 30  # bounded: without the limit the run ends, without a CL904
+    while time.monotonic() < end:
+        pass
+
+read = link.Project._file
+def slow_file(self, value):
+    if value.segments[-1] == "slow.txt":
+        spin()
+    return read(self, value)
+link.Project._file = slow_file
+
+check = MaxTokens.check_call
+def slow_rule(self, call, ctx):
+    if call.site.path.endswith("slow_rule.py"):
+        spin()
+    return check(self, call, ctx)
+MaxTokens.check_call = slow_rule
+raise SystemExit(cli.main(["check", "--no-cache", "--output-format", "json", "."]))
+"""
+
+
+def test_linking_and_rules_are_under_the_time_limit(tmp_path):
+    """A file whose linking or whose rules overrun is a CL904 (they ran unlimited
+    before); the other files are linted as usual."""
+    files = {
+        "pyproject.toml": "[project]\nname = 'hostile'\n[tool.claude-lint.CL904]\nseconds = 2\n",
+        "slow.txt": "a prompt",
+        "slow_link.py": HEAD + "P = open('slow.txt').read()\n" + CALL.format(kw="system=P", messages="[]"),
+        "slow_rule.py": LIMIT_AT_MAXIMUM,
+    }
+    root = project(tmp_path / "p", {**files, "control.py": CONTROL})
+    proc = subprocess.run([sys.executable, "-c", SPIN], cwd=root, capture_output=True, timeout=HANG_SECONDS, preexec_fn=_cap)
+    found = findings(proc)
+    got = sorted({(os.path.basename(f["filename"]), f["code"]) for f in found})
+    assert got == [("control.py", "CL002"), ("slow_link.py", "CL904"), ("slow_rule.py", "CL904")], got
+
+
+# --- 6. a worker that dies -------------------------------------------------------------------------
+
+DYING = """
+import os, signal, time
+from claude_lint import cli, engine, pool
+
+pool.MIN_FILES, pool.MIN_BYTES = 2, 0
+if pool.workers_for([(None, b"x")] * 8) < 2:
+    raise SystemExit(99)  # one core or no fork: no pool here
+pool.WORKER_MEMORY = 300_000_000
+pool.GRACE_SECONDS = 1
+
+inner = engine.Linter._facts_for
+def hostile(self, source, data, triaged):
+    name = os.path.basename(source.path)
+    if name == "die.py":
+        os.kill(os.getpid(), signal.SIGKILL)  # as the kernel's out-of-memory killer would
+    if name == "hog.py":
+        hog = b"x" * 700_000_000  # past the worker's allowance; under the test's own cap
+    if name == "stuck.py":
+        time.sleep(600)  # one native call: the time limit's exception waits for it to return
+    return inner(self, source, data, triaged)
+engine.Linter._facts_for = hostile
+raise SystemExit(cli.main(["check", "--no-cache", "--output-format", "json", "."]))
+"""
+
+
+def test_a_dead_worker_costs_only_its_file(tmp_path):
+    """A worker killed on a file left the parent waiting forever (multiprocessing.Pool
+    never gives up on a lost task). Now that file is a CL904, not run again (here it would
+    kill the parent); so is a file stuck in one native call past twice the limit (its
+    worker is killed); a worker over its memory allowance reports a CL904 instead of
+    growing; every other file is linted."""
+    files = {name: LIMIT_AT_MAXIMUM for name in ("die.py", "hog.py", "stuck.py", "ok1.py", "ok2.py", "ok3.py")}
+    files["pyproject.toml"] = "[project]\nname = 'hostile'\n[tool.claude-lint.CL904]\nseconds = 2\n"
+    root = project(tmp_path / "p", {**files, "control.py": CONTROL})
+    proc = subprocess.run([sys.executable, "-c", DYING], cwd=root, capture_output=True, timeout=HANG_SECONDS, preexec_fn=_cap)
+    if proc.returncode == 99:
+        pytest.skip("one core, or no fork: the pool never starts here")
+    found = findings(proc)
+    got = sorted({(os.path.basename(f["filename"]), f["code"]) for f in found if f["code"] in ("CL001", "CL002", "CL904")})
+    assert got == [("control.py", "CL002"), ("die.py", "CL904"), ("hog.py", "CL904"),
+                   ("ok1.py", "CL001"), ("ok2.py", "CL001"), ("ok3.py", "CL001"), ("stuck.py", "CL904")], got
+    messages = {os.path.basename(f["filename"]): f["message"] for f in found if f["code"] == "CL904"}
+    assert "died" in messages["die.py"] and "memory" in messages["hog.py"] and "stopped" in messages["stuck.py"], messages
