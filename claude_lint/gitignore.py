@@ -15,9 +15,9 @@ Git's rules (gitignore(5), wildmatch.c):
 - `*` and `?` never match `/`; `[...]` (with `!` or `^` to negate, ranges, `[:class:]`);
   a `[` never closed makes the whole pattern match nothing, as in git;
 - `**/` leading, `/**/` inside and `/**` trailing cross folders; any other `**` is `*`;
-- one quirk of git is followed halfway: it compares the literal text before a pattern's
-  first wildcard on its own, so `foo**/bar` is `foo*`, any folders, `bar` (as here), but
-  also matches `foobar` (not here; pathspec matched neither);
+- a quirk of git: the literal text before a pattern's first wildcard is compared on its
+  own, so the rest of `foo**/bar` starts with `**/` and `foobar`, `foo/bar`, `fooz/x/bar`
+  all match (pathspec matched none of them);
 - the last pattern that matches decides; a deeper `.gitignore` decides before the
   ones above it; nothing inside an ignored folder is re-included (the walk never
   enters one, and `ignored(..., parents=True)` checks the folders of a named file).
@@ -183,18 +183,49 @@ def _component(pattern: object, name: object) -> bool:
 class Pattern:
     __slots__ = ("negate", "dir_only", "name", "components")
 
-    def __init__(self, negate: bool, dir_only: bool, name: Optional[_Name], components: Optional[List[object]]):
+    def __init__(self, negate: bool, dir_only: bool, name: Optional[_Name], components: Sequence[List[object]] = ()):
         self.negate = negate
         self.dir_only = dir_only
         self.name = name  # matched against the last component, when the pattern has no `/`
-        self.components = components  # else matched against every component
+        self.components = components  # else: alternatives, each matched against every component
 
     def match(self, parts: Sequence[str], is_dir: bool) -> bool:
         if self.dir_only and not is_dir:
             return False
         if self.name is not None:
             return self.name.match(parts[-1])
-        return greedy(self.components, parts, _DOUBLE, _component)  # type: ignore[arg-type]
+        return any(greedy(alternative, parts, _DOUBLE, _component) for alternative in self.components)
+
+
+def _whole_stars(piece: str) -> bool:
+    return len(piece) >= 2 and piece.strip("*") == ""
+
+
+def _plain(pieces: Sequence[str]) -> List[object]:
+    """Path components of a pattern's pieces, `**` pieces as _DOUBLE."""
+    out: List[object] = []
+    for i, piece in enumerate(pieces):
+        if _whole_stars(piece):
+            if i == len(pieces) - 1:
+                out.append(_Name("*"))  # a trailing `/**` is everything inside: one folder at least
+            if not out or out[-1] is not _DOUBLE:
+                out.append(_DOUBLE)
+        elif piece:
+            out.append(_Name(piece))
+    return out
+
+
+def _after_prefix(prefix: str, rest: Sequence[str]) -> List[List[object]]:
+    """git compares the literal text before a pattern's first wildcard on its own, then
+    matches the rest as a pattern of its own: `foo**/bar` leaves `**/bar`, whose leading
+    `**/` may match nothing at all (`foobar`) or anything then a slash (`foo/x/bar`,
+    `fooz/bar`). The alternatives, as components."""
+    alternatives = [[_Name(prefix + "*"), _DOUBLE] + _plain(rest)]
+    if not rest:
+        return alternatives  # `foo**` at the end: the first alternative says it all
+    if _whole_stars(rest[0]):
+        return alternatives + _after_prefix(prefix, rest[1:])
+    return alternatives + [[_Name(prefix + rest[0])] + _plain(rest[1:])]
 
 
 def parse_line(line: str) -> Optional[Pattern]:
@@ -218,26 +249,18 @@ def parse_line(line: str) -> Optional[Pattern]:
         if "/" not in line:
             return Pattern(negate, dir_only, _Name(line), None)
         pieces = line.lstrip("/").split("/")
-        components: List[object] = []
-        wild = False  # a wildcard in an earlier piece
+        alternatives = [_plain(pieces)]
         for i, piece in enumerate(pieces):
             stars = len(piece) - len(piece.rstrip("*"))
-            if piece and stars == len(piece) and stars >= 2:
-                if i == len(pieces) - 1:
-                    components.append(_Name("*"))  # a trailing `/**` is everything inside: one folder at least
-                if not components or components[-1] is not _DOUBLE:
-                    components.append(_DOUBLE)
-            elif stars >= 2 and not wild and not any(c in piece[:-stars] for c in "*?[\\"):
-                # git compares the literal text before the first wildcard on its own, and
-                # then matches the rest, `**/...`, as if it began the pattern: `foo**/bar`
-                # is `foo*` followed by any number of folders.
-                components += [_Name(piece[:-stars] + "*"), _DOUBLE]
-            elif piece:
-                components.append(_Name(piece))
-            wild = wild or any(c in piece for c in "*?[")
-        if not components:
+            if stars >= 2 and not _whole_stars(piece) and not any(c in piece[:-stars] for c in "*?[\\"):
+                # The first wildcard of the pattern is a `**` after literal text.
+                alternatives = [_plain(pieces[:i]) + a for a in _after_prefix(piece[:-stars], pieces[i + 1:])]
+            if any(c in piece for c in "*?[\\"):
+                break
+        alternatives = [a for a in alternatives if a]
+        if not alternatives:
             return None
-        return Pattern(negate, dir_only, None, components)
+        return Pattern(negate, dir_only, None, alternatives)
     except _Unclosed:
         return None
 

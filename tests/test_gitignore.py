@@ -56,7 +56,11 @@ def ignored(lines, path: str, is_dir: bool = False) -> bool:
         (["a?c"], "a/c", False, False),
         (["\\*"], "*", False, True),
         (["\\*"], "x", False, False),
-        (["a***/b"], "a/x/b", False, True),  # git: literal prefix, then `**/b`
+        (["a***/b"], "a/x/b", False, True),  # git: the literal prefix, then `**/b` on its own
+        (["a**/b"], "ab", False, True),
+        (["a**/b"], "az/b", False, True),
+        (["a**/b"], "azb", False, False),
+        (["x/a**/b"], "x/ab", False, True),
         (["x/***/y"], "x/1/2/y", False, True),
     ],
 )
@@ -73,7 +77,7 @@ def test_sixteen_stars_do_not_backtrack():
     assert spec.decide("a" * 60, False) is True
 
 
-ATOMS = ["a", "b", "ab", "*", "?", "**", "[ab]", "[!a]", "[^b]", "[a-c]", "\\*", ".", "[[:alpha:]]", "[]a]", "\\!", "*a", "a*"]
+ATOMS = ["a**", "***", "\\a", "a ", "a", "b", "ab", "*", "?", "**", "[ab]", "[!a]", "[^b]", "[a-c]", "\\*", ".", "[[:alpha:]]", "[]a]", "\\!", "*a", "a*"]
 NAMES = ["a", "b", "ab", "ba", "x", "aa", "a.b", "*", "!a", "abc"]
 
 
