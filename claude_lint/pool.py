@@ -66,29 +66,11 @@ def extract_all(linter, jobs: List[Tuple[object, Optional[bytes]]]) -> List[obje
     return results
 
 
-def _memory_limit(workers: int) -> None:
-    """In a worker: cap its address space (never raising a limit already lower)."""
-    import resource
-
-    try:
-        with open("/proc/self/statm") as fh:
-            size = int(fh.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
-        ram = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
-        allowance = min(WORKER_MEMORY, ram // max(workers, 1))
-        soft, hard = resource.getrlimit(resource.RLIMIT_AS)
-        cap = size + allowance
-        if soft != resource.RLIM_INFINITY:
-            cap = min(cap, soft)
-        if hard != resource.RLIM_INFINITY:
-            cap = min(cap, hard)
-        resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
-    except (OSError, ValueError):
-        pass  # no /proc or no limit to set: the size bounds are the defence
-
-
 def _serve(conn, workers: int) -> None:
     """A worker's loop: an index in, (index, facts) out, until None."""
-    _memory_limit(workers)
+    from claude_lint.memory import limit_address_space
+
+    limit_address_space(WORKER_MEMORY, workers)
     while True:
         index = conn.recv()
         if index is None:

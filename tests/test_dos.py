@@ -263,3 +263,29 @@ def test_a_dead_worker_costs_only_its_file(tmp_path):
                    ("ok1.py", "CL001"), ("ok2.py", "CL001"), ("ok3.py", "CL001"), ("stuck.py", "CL904")], got
     messages = {os.path.basename(f["filename"]): f["message"] for f in found if f["code"] == "CL904"}
     assert "died" in messages["die.py"] and "memory" in messages["hog.py"] and "stopped" in messages["stuck.py"], messages
+
+
+MAIN_HOG = """
+import os
+from claude_lint import cli, engine
+
+cli.MAX_MEMORY = 500_000_000
+inner = engine.Linter._facts_for
+def hostile(self, source, data, triaged):
+    if os.path.basename(source.path) == "hog.py":
+        hog = b"x" * 900_000_000  # past the allowance; under the test's own cap
+    return inner(self, source, data, triaged)
+engine.Linter._facts_for = hostile
+raise SystemExit(cli.main(["check", "--no-cache", "--output-format", "json", "."]))
+"""
+
+
+def test_the_cli_caps_its_own_memory(tmp_path):
+    """Without a pool (a small project, the usual hostile one) files are analysed in the
+    CLI's own process: past its address-space cap a file is a CL904, and the run goes on."""
+    root = project(tmp_path / "p", {"hog.py": LIMIT_AT_MAXIMUM, "ok.py": LIMIT_AT_MAXIMUM, "control.py": CONTROL})
+    proc = subprocess.run([sys.executable, "-c", MAIN_HOG], cwd=root, capture_output=True, timeout=HANG_SECONDS, preexec_fn=_cap,
+                          env={**os.environ, "CLAUDE_LINT_NO_POOL": "1"})
+    found = findings(proc)
+    got = sorted({(os.path.basename(f["filename"]), f["code"]) for f in found if f["code"] in ("CL001", "CL002", "CL904")})
+    assert got == [("control.py", "CL002"), ("hog.py", "CL904"), ("ok.py", "CL001")], got
