@@ -180,7 +180,7 @@ class Linter:
         # Linking and the rules run under the same per-file limit as extraction: each
         # file has `seconds` for all its calls, and one that runs out is a CL904 with
         # none of its findings (its calls are left out of the project rules too).
-        spent: Dict[str, float] = {}
+        left: Dict[str, float] = {}  # seconds each file has left (paused loads not counted)
         overrun: Dict[str, FileError] = {}
         calls: List[Call] = []
         by_call: List[Tuple[Call, List[Diagnostic]]] = []
@@ -189,9 +189,12 @@ class Linter:
                 path = site.loc.path
                 if path in overrun:
                     continue
-                start = time.monotonic()
+                if self.seconds > 0 and left.get(path, self.seconds) <= 0:
+                    overrun[path] = self._timeout_error(path)
+                    continue
+                limit = time_limit(left.get(path, self.seconds) if self.seconds > 0 else None)
                 try:
-                    with time_limit(self.seconds - spent.get(path, 0.0) if self.seconds > 0 else None):
+                    with limit:
                         call = self.project.resolve_call(site)
                         reported: List[Diagnostic] = []
                         for rule, ctx in contexts:
@@ -205,7 +208,8 @@ class Linter:
                     overrun[path] = self._memory_error(path)
                     continue
                 finally:
-                    spent[path] = spent.get(path, 0.0) + time.monotonic() - start
+                    if limit.entry is not None:  # its deadline moved on by the time spent paused
+                        left[path] = limit.entry.deadline - time.monotonic()
                 calls.append(call)
                 by_call.append((call, reported))
         calls = [c for c in calls if c.site.loc.path not in overrun]

@@ -71,12 +71,17 @@ def _serve(conn, workers: int) -> None:
     from claude_lint.memory import limit_address_space
 
     limit_address_space(WORKER_MEMORY, workers)
-    while True:
-        index = conn.recv()
-        if index is None:
-            return
-        source, data = _jobs[index]
-        conn.send((index, _linter.facts_for(source, data)))
+    try:
+        while True:
+            index = conn.recv()
+            if index is None:
+                return
+            source, data = _jobs[index]
+            conn.send((index, _linter.facts_for(source, data)))
+    except BaseException:  # noqa: BLE001 - out of memory sending, Ctrl-C, the parent gone
+        # Quietly: the parent reports the file it was on; a traceback would land on the
+        # stderr it shares with the parent.
+        os._exit(70)
 
 
 class _Worker:
