@@ -12,10 +12,12 @@ import os
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Callable, Dict, Iterator, List, Optional, Sequence, Tuple
+from typing import TYPE_CHECKING, Callable, Dict, Iterator, List, Optional, Sequence, Tuple
 
 from claude_lint.config import Settings
-from claude_lint.gitignore import GitIgnore, relative
+
+if TYPE_CHECKING:
+    from claude_lint.gitignore import GitIgnore
 
 # suffix -> kind. Other extractors register their suffixes here.
 SUFFIX_KINDS: Dict[str, str] = {".py": "python"}
@@ -86,13 +88,18 @@ class _GitIgnores:
     def __init__(self, root: str, enabled: bool):
         self.root = root
         self.enabled = enabled
-        self.specs: Dict[str, Optional[GitIgnore]] = {}
-        self.chains: Dict[str, List[Tuple[str, GitIgnore]]] = {}
+        self.specs: Dict[str, Optional["GitIgnore"]] = {}
+        self.chains: Dict[str, List[Tuple[str, "GitIgnore"]]] = {}
 
-    def _spec(self, folder: str) -> Optional[GitIgnore]:
+    def _spec(self, folder: str) -> Optional["GitIgnore"]:
         if folder not in self.specs:
             path = os.path.join(folder, ".gitignore")
-            self.specs[folder] = GitIgnore.read(path) if os.path.isfile(path) else None
+            spec = None
+            if os.path.isfile(path):
+                from claude_lint.gitignore import GitIgnore  # here: a run over named files never reads a .gitignore
+
+                spec = GitIgnore.read(path)
+            self.specs[folder] = spec
         return self.specs[folder]
 
     def listed(self, folder: str, names) -> None:
@@ -111,12 +118,14 @@ class _GitIgnores:
                 return True
         # The nearest .gitignore that has a say decides: a deeper one may re-include.
         for folder, spec in self._specs_above(os.path.dirname(abspath)):
-            decided = spec.decide(relative(abspath, folder), is_dir)
+            prefix = folder.rstrip(os.sep) + os.sep
+            rel = abspath[len(prefix):] if abspath.startswith(prefix) else os.path.relpath(abspath, folder)
+            decided = spec.decide(rel.replace(os.sep, "/"), is_dir)
             if decided is not None:
                 return decided
         return False
 
-    def _specs_above(self, folder: str) -> List[Tuple[str, GitIgnore]]:
+    def _specs_above(self, folder: str) -> List[Tuple[str, "GitIgnore"]]:
         """The .gitignore specs from `folder` up to the root, nearest first; once per folder."""
         if folder not in self.chains:
             chain = []

@@ -24,7 +24,6 @@ Git's rules (gitignore(5), wildmatch.c):
 """
 from __future__ import annotations
 
-import os
 from typing import Callable, Iterable, List, Optional, Sequence, Tuple
 
 _STAR = object()  # `*` in a name (a sentinel: an escaped `\*` is the character "*")
@@ -289,8 +288,3 @@ class GitIgnore:
             return None
         return cls(data.decode("utf-8", "replace").split("\n"))
 
-
-def relative(abspath: str, folder: str) -> str:
-    prefix = folder.rstrip(os.sep) + os.sep
-    rel = abspath[len(prefix):] if abspath.startswith(prefix) else os.path.relpath(abspath, folder)
-    return rel.replace(os.sep, "/")

@@ -1,7 +1,6 @@
 """Token counts with tiktoken's bundled offline encoding, loaded once and only when needed."""
 from __future__ import annotations
 
-import hashlib
 import os
 from collections import OrderedDict
 from functools import lru_cache
@@ -42,6 +41,8 @@ def count(text: str) -> int:
     """cl100k_base tokens in `text` (special-token strings are counted as plain text)."""
     if len(text) <= CACHED_BY_TEXT:
         return _count_short(text)
+    import hashlib  # here: start-up does not import it (docs/performance.md)
+
     key = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
     found = _BY_DIGEST.get(key)
     if found is None:
