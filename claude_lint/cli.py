@@ -11,6 +11,10 @@ from typing import List, Optional
 from claude_lint import __version__
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+# Address space `check` and `report` allow themselves (claude_lint/memory.py): several
+# times the peak of the largest file linted (1.4 GB for 5 MB of Python) on top of a large
+# project's facts; a runaway past the size bounds then raises MemoryError (the file's CL904).
+MAX_MEMORY = 8_000_000_000
 
 
 class _Parser(argparse.ArgumentParser):
@@ -77,6 +81,11 @@ def main(argv: Optional[List[str]] = None) -> int:
     warnings.filterwarnings("ignore", message="invalid (octal )?escape sequence", category=DeprecationWarning)
     parser = build_parser()
     args = parser.parse_args(argv)
+    restore = lambda: None  # noqa: E731
+    if args.command in ("check", "report"):
+        from claude_lint.memory import limit_address_space
+
+        restore = limit_address_space(MAX_MEMORY)  # put back on return: main() may be called in-process
     try:
         if args.command == "check":
             return _check(args)
@@ -92,6 +101,8 @@ def main(argv: Optional[List[str]] = None) -> int:
             return _models(args)
     except BrokenPipeError:
         return EXIT_CLEAN
+    finally:
+        restore()
     parser.print_help()
     return EXIT_ERROR
 

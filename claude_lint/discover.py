@@ -1,6 +1,9 @@
-"""Paths to SourceFiles: walks folders, honours .gitignore (with pathspec, which
-implements git's matching rules exactly), exclude and extend-exclude. A file named
-on the command line is linted even when excluded, unless force-exclude is set.
+"""Paths to SourceFiles: walks folders, honours .gitignore (claude_lint.gitignore:
+git's matching rules, in linear time), exclude and extend-exclude. A file named on the
+command line is linted even when excluded, unless force-exclude is set.
+
+Exclude patterns go through fnmatch, whose translation (Python 3.9 on) never
+backtracks more than once per `*`, so they too are linear in the path.
 """
 from __future__ import annotations
 
@@ -11,11 +14,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Callable, Dict, Iterator, List, Optional, Sequence, Tuple
 
-
 from claude_lint.config import Settings
 
 if TYPE_CHECKING:
-    import pathspec
+    from claude_lint.gitignore import GitIgnore
 
 # suffix -> kind. Other extractors register their suffixes here.
 SUFFIX_KINDS: Dict[str, str] = {".py": "python"}
@@ -86,21 +88,17 @@ class _GitIgnores:
     def __init__(self, root: str, enabled: bool):
         self.root = root
         self.enabled = enabled
-        self.specs: Dict[str, Optional["pathspec.PathSpec"]] = {}
-        self.chains: Dict[str, List[Tuple[str, "pathspec.PathSpec"]]] = {}
+        self.specs: Dict[str, Optional["GitIgnore"]] = {}
+        self.chains: Dict[str, List[Tuple[str, "GitIgnore"]]] = {}
 
-    def _spec(self, folder: str) -> Optional["pathspec.PathSpec"]:
+    def _spec(self, folder: str) -> Optional["GitIgnore"]:
         if folder not in self.specs:
-            spec = None
             path = os.path.join(folder, ".gitignore")
+            spec = None
             if os.path.isfile(path):
-                try:
-                    import pathspec  # here: a run over named files never reads a .gitignore
+                from claude_lint.gitignore import GitIgnore  # here: a run over named files never reads a .gitignore
 
-                    with open(path, encoding="utf-8", errors="replace") as fh:
-                        spec = pathspec.GitIgnoreSpec.from_lines(fh)
-                except OSError:
-                    spec = None
+                spec = GitIgnore.read(path)
             self.specs[folder] = spec
         return self.specs[folder]
 
@@ -109,17 +107,25 @@ class _GitIgnores:
         if ".gitignore" not in names:
             self.specs.setdefault(folder, None)
 
-    def ignored(self, abspath: str, is_dir: bool) -> bool:
+    def ignored(self, abspath: str, is_dir: bool, parents: bool = False) -> bool:
+        """parents: also the folders above `abspath` up to the root (a file named on the
+        command line; the walk never enters an ignored folder, so it needs no such check)."""
         if not self.enabled:
             return False
+        if parents:
+            folder = os.path.dirname(abspath)
+            if folder != abspath and folder.startswith(self.root.rstrip(os.sep) + os.sep) and self.ignored(folder, True, True):
+                return True
+        # The nearest .gitignore that has a say decides: a deeper one may re-include.
         for folder, spec in self._specs_above(os.path.dirname(abspath)):
             prefix = folder.rstrip(os.sep) + os.sep
             rel = abspath[len(prefix):] if abspath.startswith(prefix) else os.path.relpath(abspath, folder)
-            if spec.match_file(rel.replace(os.sep, "/") + ("/" if is_dir else "")):
-                return True
+            decided = spec.decide(rel.replace(os.sep, "/"), is_dir)
+            if decided is not None:
+                return decided
         return False
 
-    def _specs_above(self, folder: str) -> List[Tuple[str, "pathspec.PathSpec"]]:
+    def _specs_above(self, folder: str) -> List[Tuple[str, "GitIgnore"]]:
         """The .gitignore specs from `folder` up to the root, nearest first; once per folder."""
         if folder not in self.chains:
             chain = []
@@ -161,14 +167,14 @@ def discover(paths: Sequence[str], settings: Settings) -> Tuple[List[SourceFile]
         rel = os.path.relpath(abspath, root)
         return abspath if rel.startswith("..") else rel.replace(os.sep, "/")
 
-    def skip(abspath: str, is_dir: bool) -> bool:
-        return _excluded(rel_of(abspath), os.path.basename(abspath), patterns) or git.ignored(abspath, is_dir)
+    def skip(abspath: str, is_dir: bool, parents: bool = False) -> bool:
+        return _excluded(rel_of(abspath), os.path.basename(abspath), patterns) or git.ignored(abspath, is_dir, parents)
 
     for given in paths:
         abspath = os.path.abspath(given)
         if os.path.isfile(abspath):
             kind = kind_of(abspath) or "python"
-            if settings.force_exclude and skip(abspath, False):
+            if settings.force_exclude and skip(abspath, False, parents=True):
                 continue
             files.setdefault(abspath, SourceFile(display(abspath), abspath, kind, explicit=True))
             continue

@@ -6,6 +6,7 @@ import fnmatch
 import io
 import os
 import stat
+import time
 import tokenize
 import warnings
 from dataclasses import dataclass, field, replace
@@ -22,7 +23,7 @@ from claude_lint.extract import extract_source, module_name, wants
 from claude_lint.extract.prefilter import needs_parse
 from claude_lint.facts import FileError, FileFacts, Loc
 from claude_lint.link import Call, Project
-from claude_lint.timeout import DEFAULT_SECONDS, FileTimeout, time_limit
+from claude_lint.timeout import DEFAULT_SECONDS, FileTimeout, paused, time_limit
 
 if TYPE_CHECKING:
     from claude_lint.cache import FactsCache
@@ -95,7 +96,8 @@ class Linter:
     def catalog(self) -> catalog_mod.Catalog:
         """Loaded on first use: a run that finds no call never reads models.toml."""
         if self._catalog is None:
-            self._catalog = catalog_mod.configured(self.settings)
+            with paused():  # loaded once per run: not the time of the file that first needs it
+                self._catalog = catalog_mod.configured(self.settings)
         return self._catalog
 
     def _load_other(self, abspath: str) -> Optional[FileFacts]:
@@ -106,8 +108,8 @@ class Linter:
                 if text is None:
                     return None
                 return extract_source(text, display(abspath), abspath, "python", module_name(abspath, self.root), prefilter=False)
-        except FileTimeout:
-            return None
+        except (FileTimeout, MemoryError):
+            return None  # its values stay unknown; the file itself gets its CL904 when it is linted
         except Exception as exc:  # a bug of ours: report it, lint the other files
             self.internal_errors.append(f"{display(abspath)}: {type(exc).__name__}: {exc}")
             return None
@@ -121,6 +123,8 @@ class Linter:
                 return self._facts_for(source, data, triaged)
         except FileTimeout:
             return FileFacts(source.path, source.abspath, None, source.kind, errors=(self._timeout_error(source.path),))
+        except MemoryError:
+            return FileFacts(source.path, source.abspath, None, source.kind, errors=(self._memory_error(source.path),))
         except Exception as exc:  # a bug of ours: report it (from a pool worker too), lint the other files
             return FileFacts(source.path, source.abspath, None, source.kind, internal_error=f"{type(exc).__name__}: {exc}")
 
@@ -163,25 +167,59 @@ class Linter:
             Loc(path, 1, 1, 1, 1),
         )
 
+    def _memory_error(self, path: str) -> FileError:
+        return FileError("CL904", "analysis needed more memory than claude-lint allows itself; file not linted", Loc(path, 1, 1, 1, 1))
+
     def run(self, all_facts: Sequence[FileFacts]) -> List[Diagnostic]:
         self.internal_errors.extend(f"{f.path}: {f.internal_error}" for f in all_facts if f.internal_error)
         for facts in all_facts:
             if facts.parsed and not facts.errors:
                 self.project.add(facts)
-        calls = [self.project.resolve_call(site) for facts in all_facts for site in facts.calls]
-        self.calls = calls
-        found: List[Diagnostic] = []
-        for rule in self.rules:
-            ctx = Context(_LazyCatalog(self), {**rule.options, **self.settings.options_for(rule.code)}, self.package_of)
-            for call in calls:
-                for d in self._checked(rule, rule.check_call, call, ctx, call.site.loc.path):
-                    # A finding reported where a value is defined can be silenced at the call too.
-                    found.append(d if d.loc == call.site.loc else replace(d, related=d.related + (call.site.loc,)))
-            found.extend(self._checked(rule, rule.check_project, calls, ctx, "project"))
+        contexts = [(rule, Context(_LazyCatalog(self), {**rule.options, **self.settings.options_for(rule.code)}, self.package_of)) for rule in self.rules]
+        # Linking and the rules run under the same per-file limit as extraction: each
+        # file has `seconds` for all its calls, and one that runs out is a CL904 with
+        # none of its findings (its calls are left out of the project rules too).
+        left: Dict[str, float] = {}  # seconds each file has left (paused loads not counted)
+        overrun: Dict[str, FileError] = {}
+        calls: List[Call] = []
+        by_call: List[Tuple[Call, List[Diagnostic]]] = []
         for facts in all_facts:
-            for error in facts.errors:
-                if error.code in self.codes:
-                    found.append(by_code()[error.code].from_error(error))
+            for site in facts.calls:
+                path = site.loc.path
+                if path in overrun:
+                    continue
+                if self.seconds > 0 and left.get(path, self.seconds) <= 0:
+                    overrun[path] = self._timeout_error(path)
+                    continue
+                limit = time_limit(left.get(path, self.seconds) if self.seconds > 0 else None)
+                try:
+                    with limit:
+                        call = self.project.resolve_call(site)
+                        reported: List[Diagnostic] = []
+                        for rule, ctx in contexts:
+                            for d in self._checked(rule, rule.check_call, call, ctx, path):
+                                # A finding reported where a value is defined can be silenced at the call too.
+                                reported.append(d if d.loc == call.site.loc else replace(d, related=d.related + (call.site.loc,)))
+                except FileTimeout:
+                    overrun[path] = self._timeout_error(path)
+                    continue
+                except MemoryError:
+                    overrun[path] = self._memory_error(path)
+                    continue
+                finally:
+                    if limit.entry is not None:  # its deadline moved on by the time spent paused
+                        left[path] = limit.entry.deadline - time.monotonic()
+                calls.append(call)
+                by_call.append((call, reported))
+        calls = [c for c in calls if c.site.loc.path not in overrun]
+        self.calls = calls
+        found: List[Diagnostic] = [d for call, reported in by_call if call.site.loc.path not in overrun for d in reported]
+        for rule, ctx in contexts:
+            found.extend(self._checked(rule, rule.check_project, calls, ctx, "project"))
+        errors = [error for facts in all_facts for error in facts.errors] + list(overrun.values())
+        for error in errors:
+            if error.code in self.codes:
+                found.append(by_code()[error.code].from_error(error))
         by_path = {f.path: f for f in all_facts}
         kept = {}
         for d in found:
@@ -196,6 +234,8 @@ class Linter:
     def _checked(self, rule, check, subject, ctx: Context, where: str) -> List[Diagnostic]:
         try:
             return list(check(subject, ctx))
+        except MemoryError:
+            raise  # not a bug: the file's CL904
         except Exception as exc:  # a bug of ours: report it, keep the other findings
             self.internal_errors.append(f"{where}: {rule.code}: {type(exc).__name__}: {exc}")
             return []

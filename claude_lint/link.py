@@ -11,8 +11,9 @@ import os
 import re
 import textwrap
 from dataclasses import dataclass
-from typing import Callable, Dict, List, Optional, Tuple
+from typing import Callable, Dict, Iterator, List, Optional, Tuple
 
+from claude_lint.bounds import MAX_RUN_CHARS, MAX_TEXT_CHARS, MAX_VALUE_NODES, TOO_LARGE, Sizes
 from claude_lint.facts import (
     CallSite,
     Dynamic,
@@ -30,10 +31,12 @@ from claude_lint.facts import (
 )
 
 MAX_DEPTH = 30
-MAX_PROMPT_BYTES = 1_000_000
-_JINJA = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.S)  # expressions, statements, comments
-_FORMAT_FIELD = re.compile(r"(?<!\{)\{[^{}]*\}(?!\})")
+MAX_PROMPT_BYTES = MAX_TEXT_CHARS  # a prompt file is one value's text
+# Jinja expressions, statements and comments: (opener, closer), found by `_jinja_tags`.
+_JINJA = (("{{", "}}"), ("{%", "%}"), ("{#", "#}"))
+_FORMAT_FIELD = re.compile(r"(?<!\{)\{[^{}]*\}(?!\})")  # `[^{}]*` stops at the next brace: linear
 _PLACEHOLDER_BASE = 0xF0000  # supplementary private use area: never in real prompts
+_PLACEHOLDERS = 0x110000 - _PLACEHOLDER_BASE  # chr() ends at U+10FFFF
 
 
 @dataclass(frozen=True)
@@ -88,6 +91,13 @@ class Project:
         self._memo: Dict[Tuple[str, str], object] = {}
         self._active: set = set()
         self.reads: Dict[str, str] = {}  # prompt files read, realpath -> why not read ("" when read)
+        # Each value is resolved once (keyed by the object, kept alive here so its id is not
+        # reused): a value that holds one subtree many times is resolved as the graph it
+        # is, not as the tree it stands for (8**20 nodes for twenty lines of code).
+        self._resolved: Dict[int, Tuple[object, object]] = {}
+        self._files: Dict[str, Text] = {}  # realpath -> its text, read once per run
+        self.sizes = Sizes()
+        self.spent = 0  # characters created so far (MAX_RUN_CHARS)
 
     def add(self, facts: FileFacts) -> None:
         self._facts[os.path.realpath(facts.abspath)] = facts
@@ -124,10 +134,20 @@ class Project:
     # --- values ------------------------------------------------------------------------
 
     def resolve(self, value: object, depth: int = 0) -> object:
-        if depth > MAX_DEPTH:
-            return Unknown("too deep")
         if isinstance(value, (Lit, Dynamic, Unknown)) or value is None:
             return value
+        found = self._resolved.get(id(value))
+        if found is not None and found[0] is value:
+            return found[1]
+        if depth > MAX_DEPTH:
+            return Unknown("too deep")
+        result = self._resolve(value, depth)
+        if self.sizes.too_large(result):
+            result = Unknown(TOO_LARGE, getattr(value, "loc", None))
+        self._resolved[id(value)] = (value, result)
+        return result
+
+    def _resolve(self, value: object, depth: int) -> object:
         if isinstance(value, Text):
             return self._text(value, depth)
         if isinstance(value, Seq):
@@ -150,6 +170,7 @@ class Project:
         if value.is_folded:
             return value
         parts: List[object] = []
+        chars = 0
         for part in value.parts:
             if isinstance(part, (str, Dynamic)):
                 parts.append(part)
@@ -157,10 +178,14 @@ class Project:
             resolved = self.resolve(part, depth + 1)
             if isinstance(resolved, Text):
                 parts.extend(resolved.parts)
+                chars += self.sizes.of(resolved)[1]
             elif isinstance(resolved, Lit):
                 parts.append(str(resolved.value))
             else:
                 parts.append(Dynamic(_source_of(part), getattr(part, "loc", None)))
+            # Stop as soon as it is too large: many parts that are each a large prompt.
+            if len(parts) > MAX_VALUE_NODES or chars > MAX_TEXT_CHARS:
+                return Unknown(TOO_LARGE, value.loc)
         return Text(tuple(parts), value.loc)
 
     def _mapping(self, value: Mapping, depth: int, keywords_final: bool = False) -> Mapping:
@@ -267,6 +292,8 @@ class Project:
                 candidates += [os.path.join(os.path.dirname(read.from_path), rel), os.path.join(os.getcwd(), rel), os.path.join(self.root, rel)]
         for candidate in candidates:
             real = os.path.realpath(candidate)
+            if real in self._files:
+                return self._files[real]
             if not os.path.isfile(real):
                 continue
             if not self.inside(real):
@@ -281,9 +308,13 @@ class Project:
             except (OSError, UnicodeDecodeError) as exc:
                 self.reads[real] = str(exc)
                 return Unknown(f"cannot read {candidate}", read.loc)
+            if not self._spend(len(content)):
+                self.reads[real] = "too much prompt text in this run"
+                return Unknown(TOO_LARGE, read.loc)
             self.reads[real] = ""
             rows = content.count("\n") + 1
-            return Text((content,), Loc(_display(real), 1, 1, rows, 1))
+            self._files[real] = Text((content,), Loc(_display(real), 1, 1, rows, 1))
+            return self._files[real]
         return Unknown("prompt file not found", read.loc)
 
     def _transform(self, value: Transform, depth: int) -> object:
@@ -296,19 +327,29 @@ class Project:
             return Unknown("subscript", value.loc)
         if not isinstance(inner, Text):
             return Unknown(f"{value.op} of an unknown value", value.loc)
-        text, dynamics = _with_placeholders(inner)
-        if value.op == "dedent":
-            text = textwrap.dedent(text)
-        elif value.op == "cleandoc":
-            text = inspect.cleandoc(text)
-        elif value.op in ("strip", "lstrip", "rstrip"):
-            text = getattr(text, value.op)()
-        elif value.op == "jinja":
-            text = _JINJA.sub(lambda m: "" if m.group(0).startswith("{#") else _placeholder(len(dynamics), dynamics, Dynamic(m.group(0))), text)
-        elif value.op == "format":
-            text = _FORMAT_FIELD.sub(lambda m: _placeholder(len(dynamics), dynamics, Dynamic(m.group(0))), text)
-            text = text.replace("{{", "{").replace("}}", "}")
+        try:
+            text, dynamics = _with_placeholders(inner)
+            if not self._spend(len(text)):
+                return Unknown(TOO_LARGE, value.loc)
+            if value.op == "dedent":
+                text = textwrap.dedent(text)
+            elif value.op == "cleandoc":
+                text = inspect.cleandoc(text)
+            elif value.op in ("strip", "lstrip", "rstrip"):
+                text = getattr(text, value.op)()
+            elif value.op == "jinja":
+                text = _sub_spans(text, _jinja_tags(text), lambda tag: "" if tag.startswith("{#") else _placeholder(len(dynamics), dynamics, Dynamic(tag)))
+            elif value.op == "format":
+                text = _FORMAT_FIELD.sub(lambda m: _placeholder(len(dynamics), dynamics, Dynamic(m.group(0))), text)
+                text = text.replace("{{", "{").replace("}}", "}")
+        except _OutOfPlaceholders:
+            return Unknown(TOO_LARGE, value.loc)
         return Text(_from_placeholders(text, dynamics), inner.loc)
+
+    def _spend(self, chars: int) -> bool:
+        """Count characters about to be created; False once the run's budget is spent."""
+        self.spent += chars
+        return self.spent <= MAX_RUN_CHARS
 
 
 def _source_of(part: object) -> str:
@@ -337,9 +378,50 @@ def _entry_locs(kwargs: Mapping, fallback: Loc) -> Dict[str, Loc]:
     return out
 
 
+class _OutOfPlaceholders(Exception):
+    """More run-time parts than placeholder characters (131,072)."""
+
+
 def _placeholder(index: int, dynamics: list, part: Dynamic) -> str:
+    if index >= _PLACEHOLDERS:
+        raise _OutOfPlaceholders
     dynamics.append(part)
     return chr(_PLACEHOLDER_BASE + index)
+
+
+def _jinja_tags(text: str) -> Iterator[Tuple[int, int]]:
+    """(start, end) of each Jinja tag, as the regex `\\{\\{.*?\\}\\}|\\{%.*?%\\}|\\{#.*?#\\}`
+    (DOTALL) finds them, in linear time. The regex, at each opener whose closer never
+    comes, scans to the end of the text: 500,000 unclosed `{{` took hours. Here an opener
+    without a closer after it rules out every later one of its kind."""
+    closers = dict(_JINJA)
+    ahead = {opener: text.find(opener) for opener in closers}  # next position of each opener
+    pos = 0
+    while True:
+        for opener in closers:
+            if 0 <= ahead[opener] < pos:
+                ahead[opener] = text.find(opener, pos)
+        found = [(at, opener) for opener, at in ahead.items() if opener in closers and at >= 0]
+        if not found:
+            return
+        start, opener = min(found)
+        end = text.find(closers[opener], start + 2)
+        if end < 0:
+            del closers[opener]  # the openers are told apart by their second character: none other starts here
+            continue
+        yield start, end + 2
+        pos = end + 2
+
+
+def _sub_spans(text: str, spans, replace: Callable[[str], str]) -> str:
+    pieces = []
+    last = 0
+    for start, end in spans:
+        pieces.append(text[last:start])
+        pieces.append(replace(text[start:end]))
+        last = end
+    pieces.append(text[last:])
+    return "".join(pieces)
 
 
 def _with_placeholders(text: Text):

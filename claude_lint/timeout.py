@@ -173,3 +173,27 @@ class time_limit:
         if exc_type is None and time.monotonic() > entry.deadline:
             raise FileTimeout(self.seconds)
         return False
+
+
+class paused:
+    """`with paused():` suspends the calling thread's limit, if any, for one-time loads
+    that serve the whole process (the tokenizer, the model catalogue): the file that
+    happens to need them first should neither pay for them nor cut them short. The
+    deadline moves on by the time spent inside."""
+
+    def __enter__(self) -> "paused":
+        ident = threading.get_ident()
+        entry = _WATCHDOG.entries.get(ident)
+        self.entry = entry if entry is not None and not entry.outcome else None
+        if self.entry is not None:
+            _WATCHDOG.entries.pop(ident, None)
+            self.start = time.monotonic()
+        return self
+
+    def __exit__(self, exc_type, exc, tb) -> bool:
+        entry = self.entry
+        if entry is not None:
+            entry.deadline += time.monotonic() - self.start
+            _WATCHDOG.entries[threading.get_ident()] = entry
+            _WATCHDOG.wakeups.put(None)
+        return False

@@ -151,3 +151,24 @@ def test_a_slow_file_becomes_cl904_and_the_rest_is_linted(tmp_path, cli):
     found = {(os.path.basename(d["filename"]), d["code"]) for d in json.loads(proc.stdout)}
     assert found == {("big.py", "CL904"), ("good.py", "CL001")}, proc.stderr.decode()
     assert b"Traceback" not in proc.stderr
+
+
+def test_paused_time_is_not_the_blocks():
+    """One-time loads (tokenizer, catalogue) run paused: the file that first needs them
+    neither pays for them nor has them cut short; the limit holds again afterwards."""
+    import time
+
+    from claude_lint.timeout import paused
+
+    with time_limit(0.3):
+        with paused():
+            end = time.monotonic() + 0.6
+            while time.monotonic() < end:
+                pass
+    assert spin_until_stopped(0.05) == "stopped"
+    with pytest.raises(FileTimeout):
+        with time_limit(0.3):
+            with paused():
+                pass
+            while True:
+                pass

@@ -6,8 +6,10 @@ from claude_lint.timeout import DEFAULT_SECONDS
 
 class FileTimeoutRule(FileRule):
     """## What it does
-    Reports a file whose analysis took longer than the per-file time limit. The file
-    is not linted; the rest of the run goes on.
+    Reports a file whose analysis took longer than the per-file time limit (reading
+    and parsing it, then resolving the values of its calls and checking them), needed
+    more memory than claude-lint allows a file, or killed the process analysing it.
+    The file is not linted; the rest of the run goes on.
 
     ## Why is this bad?
     A linter runs unattended in CI and on every save in an editor: one pathological

@@ -89,6 +89,7 @@ class _Extraction:
         self.c = collector
         self.ev = Evaluator(path, abspath, collector.module, positions)
         self.ev.all_scopes = tuple(collector.scopes_by_node.values())
+        self._limits: Optional[int] = None
 
     def _scopes(self) -> List[Scope]:
         return [self.c.module, *self.c.scopes_by_node.values()]
@@ -168,8 +169,14 @@ class _Extraction:
             loop_independent=bool(record.loops) and loops.independent(node, record.loops[-1], scope),
             in_async=loops.enclosing_async(scope),
             client_timeout=client_timeout,
-            output_limit_nearby=len(OUTPUT_LIMIT_SET.findall(self.text)) > len(OUTPUT_LIMIT_SET.findall(own)),
+            output_limit_nearby=self._output_limits() > len(OUTPUT_LIMIT_SET.findall(own)),
         )
+
+    def _output_limits(self) -> int:
+        # Once per file, not per call: a generated file of thousands of calls would scan itself thousands of times.
+        if self._limits is None:
+            self._limits = len(OUTPUT_LIMIT_SET.findall(self.text))
+        return self._limits
 
     def shape_kwargs(self, shape, node: ast.Call, scope: Scope) -> Mapping:
         """Keyword arguments, with positional ones named by the shape and dotted roles reached into."""

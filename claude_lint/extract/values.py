@@ -8,6 +8,7 @@ from __future__ import annotations
 import ast
 from typing import Dict, Optional, Tuple
 
+from claude_lint.bounds import MAX_PATH_SEGMENTS, TOO_LARGE, Sizes
 from claude_lint.extract import templates
 from claude_lint.extract.positions import Positions
 from claude_lint.extract.scopes import Binding, Scope, keyword, positional
@@ -44,6 +45,12 @@ class Evaluator:
         self.positions = positions
         self._memo: Dict[Tuple[int, str], object] = {}
         self._active: set = set()
+        # Every expression is evaluated once per scope: a name, a parameter default or a
+        # `self.x` used many times (`A2 = [A1] * 8` style code, twenty levels deep) would
+        # otherwise be evaluated once per path to it, exponentially many.
+        self._values: Dict[Tuple[int, int], object] = {}
+        self._paths: Dict[Tuple[int, int], object] = {}
+        self.sizes = Sizes()
 
     # --- helpers --------------------------------------------------------------------
 
@@ -83,8 +90,19 @@ class Evaluator:
     # --- evaluation -------------------------------------------------------------------
 
     def value(self, node: ast.expr, scope: Scope, depth: int = 0) -> object:
+        key = (id(node), id(scope))
+        found = self._values.get(key)
+        if found is not None:
+            return found
         if depth > MAX_DEPTH:
             return Unknown("too deep", self.loc(node))
+        result = self._value(node, scope, depth)
+        if self.sizes.too_large(result):
+            result = Unknown(TOO_LARGE, self.loc(node))
+        self._values[key] = result
+        return result
+
+    def _value(self, node: ast.expr, scope: Scope, depth: int) -> object:
         loc = self.loc(node)
         kind = type(node)
         if kind is ast.Constant:
@@ -348,9 +366,10 @@ class Evaluator:
         if not (isinstance(sep, Text) and sep.is_folded and not sep.dynamic_parts and isinstance(items, Seq)):
             return Unknown("join", loc)
         parts: list = []
+        separator = sep.literal  # once: each `.literal` of a many-part text is a new string
         for i, item in enumerate(items.items):
             if i:
-                parts.append(sep.literal)
+                parts.append(separator)
             if isinstance(item, Text):
                 parts.extend(item.parts)
             elif isinstance(item, (Ref, FileRead, Param, Transform)):
@@ -394,8 +413,18 @@ class Evaluator:
 
     def path_of(self, node: ast.expr, scope: Scope, depth: int) -> Optional[Tuple[Tuple[str, ...], str]]:
         """A path expression as (segments, anchor); None when it is not static."""
+        key = (id(node), id(scope))
+        if key in self._paths:
+            return self._paths[key]  # type: ignore[return-value]
         if depth > MAX_DEPTH:
             return None
+        found = self._path_of(node, scope, depth)
+        if found is not None and len(found[0]) > MAX_PATH_SEGMENTS:
+            found = None  # `P2 = P1 / P1` doubles per line
+        self._paths[key] = found
+        return found
+
+    def _path_of(self, node: ast.expr, scope: Scope, depth: int) -> Optional[Tuple[Tuple[str, ...], str]]:
         if isinstance(node, ast.Name):
             if node.id == "__file__":
                 return (("<file>",), "file")
