@@ -8,6 +8,7 @@ import os
 import stat
 import tokenize
 import warnings
+from collections import OrderedDict
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Dict, List, Optional, Sequence, Tuple
 
@@ -28,6 +29,12 @@ if TYPE_CHECKING:
     from claude_lint.cache import FactsCache
 
 MAX_FILE_BYTES = 5_000_000
+
+# Context files' facts a long-lived caller (the language server) keeps: room for several
+# projects at the server's context cap. An LRU smaller than one project would miss on
+# every file, as each lint walks the project in the same order.
+CONTEXT_CACHE_ENTRIES = 50_000
+
 
 # The linted code's strings are decoded and parsed here (literal_eval, ast, libcst): their
 # invalid escapes would print Python's warnings on the CLI's or the server's stderr.
@@ -293,7 +300,7 @@ def gather(linter: Linter, sources: Sequence[SourceFile], cache: Optional[FactsC
     return out  # type: ignore[return-value]
 
 
-def lint(paths: Sequence[str], settings: Settings, stdin: Optional[Tuple[str, bytes]] = None, context_cache: Optional[Dict] = None, prefilter: bool = True) -> Result:
+def lint(paths: Sequence[str], settings: Settings, stdin: Optional[Tuple[str, bytes]] = None, context_cache: Optional["ContextCache"] = None, prefilter: bool = True) -> Result:
     linter = Linter(settings, prefilter=prefilter)
     cache = None
     if stdin is None and not settings.no_cache:  # the cache module (pickle, hashlib) only when used
@@ -327,7 +334,16 @@ def lint(paths: Sequence[str], settings: Settings, stdin: Optional[Tuple[str, by
     return Result(diagnostics, len(sources), missing, calls, linter.internal_errors, dict(linter.project.reads))
 
 
-def _context_facts(linter: Linter, source: SourceFile, cache: Optional[Dict]) -> FileFacts:
+class ContextCache(OrderedDict):
+    """(abspath, shown path, kind, root) -> ((mtime_ns, size), facts), least recently used
+    first; at most `limit` entries."""
+
+    def __init__(self, limit: int = CONTEXT_CACHE_ENTRIES):
+        super().__init__()
+        self.limit = limit
+
+
+def _context_facts(linter: Linter, source: SourceFile, cache: Optional[ContextCache]) -> FileFacts:
     """A context file's facts; a long-lived caller (the language server, which re-lints
     on every edit) passes `cache` so that unchanged files on disk are not parsed again."""
     if cache is None:
@@ -336,12 +352,17 @@ def _context_facts(linter: Linter, source: SourceFile, cache: Optional[Dict]) ->
         st = os.stat(source.abspath)
     except OSError:
         return linter.facts_for(source)
-    key = (source.abspath, source.path, source.kind, linter.root, st.st_mtime_ns, st.st_size)
-    if key not in cache:
-        if len(cache) > 10_000:
-            cache.clear()
-        cache[key] = linter.facts_for(source)
-    return cache[key]
+    key = (source.abspath, source.path, source.kind, linter.root)
+    stamp = (st.st_mtime_ns, st.st_size)
+    entry = cache.pop(key, None)
+    if entry is None or entry[0] != stamp:  # a changed file replaces its entry: no stale ones pile up
+        entry = (stamp, linter.facts_for(source))
+    cache[key] = entry  # last: the most recently used
+    # One entry out per entry in, the least recently used: no wholesale clear, which past
+    # the limit made every lint parse the whole project again.
+    while len(cache) > cache.limit:
+        cache.popitem(last=False)
+    return entry[1]
 
 
 def _project_context(linter: Linter, sources: Sequence[SourceFile]) -> List[SourceFile]:

@@ -46,7 +46,16 @@ server = ClaudeLintServer()
 
 
 # facts of the project's other files, by path and mtime: re-read only when they change on disk
-_CONTEXT_FACTS: Dict = {}
+_CONTEXT_FACTS = None
+
+
+def _context_cache():
+    global _CONTEXT_FACTS
+    if _CONTEXT_FACTS is None:
+        from claude_lint.engine import ContextCache
+
+        _CONTEXT_FACTS = ContextCache()
+    return _CONTEXT_FACTS
 
 
 def lint_text(path: str, text: str) -> Tuple[List[Diagnostic], Optional[str]]:
@@ -58,7 +67,7 @@ def lint_text(path: str, text: str) -> Tuple[List[Diagnostic], Optional[str]]:
         settings = config.load(os.path.dirname(path) or ".")
     except config.ConfigError as exc:
         return [], str(exc)
-    return lint([], settings, stdin=(path, text.encode("utf-8")), context_cache=_CONTEXT_FACTS).diagnostics, None
+    return lint([], settings, stdin=(path, text.encode("utf-8")), context_cache=_context_cache()).diagnostics, None
 
 
 def _lsp_range(doc, row: int, col: int, end_row: int, end_col: int) -> types.Range:
