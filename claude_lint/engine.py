@@ -69,6 +69,8 @@ def read_source(abspath: str, shown: str, data: Optional[bytes] = None) -> Tuple
                 data = fh.read(MAX_FILE_BYTES + 1)
         except OSError as exc:
             return None, FileError("CL902", f"cannot read file: {exc.strerror or exc}", here), b""
+    if len(data) > MAX_FILE_BYTES:  # given in memory (an editor's buffer, stdin), or grown since the fstat
+        return None, FileError("CL902", f"file is larger than {MAX_FILE_BYTES // 1_000_000} MB; skipped", here), b""
     if data[:4] in (codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE) or data[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
         return None, FileError("CL902", "UTF-16/UTF-32 encoded; Python source must be UTF-8 (or declare an ASCII-compatible coding); not linted", here), data
     if b"\x00" in data:

@@ -61,13 +61,19 @@ def _context_cache():
 def lint_text(path: str, text: str) -> Tuple[List[Diagnostic], Optional[str]]:
     """The findings for `text` as the file `path`, or the configuration error that prevents them."""
     from claude_lint import config
-    from claude_lint.engine import lint
+    from claude_lint.engine import MAX_FILE_BYTES, lint
 
     try:
         settings = config.load(os.path.dirname(path) or ".")
     except config.ConfigError as exc:
         return [], str(exc)
-    return lint([], settings, stdin=(path, text.encode("utf-8")), context_cache=_context_cache()).diagnostics, None
+    if len(text) > MAX_FILE_BYTES:
+        # More characters than the limit has bytes: the engine says so from a prefix,
+        # without a copy of the whole buffer.
+        data = text[: MAX_FILE_BYTES + 1].encode("utf-8", "replace")
+    else:
+        data = text.encode("utf-8")
+    return lint([], settings, stdin=(path, data), context_cache=_context_cache()).diagnostics, None
 
 
 def _lsp_range(doc, row: int, col: int, end_row: int, end_col: int) -> types.Range:
