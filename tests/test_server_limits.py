@@ -5,9 +5,12 @@ tests run the installed server over raw stdio, bounded in time (and, where memor
 threat, in address space)."""
 from __future__ import annotations
 
+import json
 import os
 import queue
+import subprocess
 import sys
+import textwrap
 import time
 from pathlib import Path
 
@@ -16,6 +19,54 @@ import pytest
 pytest.importorskip("pygls", reason="the server needs the `lsp` extra")
 
 from test_server_robustness import BAD, RawClient  # noqa: E402
+
+
+# Recorded by the server's process (a sitecustomize on PYTHONPATH): every folder listed,
+# and, with CLAUDE_LINT_TEST_SLOW, a lint of a buffer holding SLOW-LINT that sleeps, so
+# that a test can act while a lint runs.
+WATCH = textwrap.dedent(
+    r'''
+    import json, os, sys
+
+    LOG = os.environ["CLAUDE_LINT_TEST_LOG"]
+
+    def note(kind, detail):
+        with open(LOG, "a", encoding="utf-8") as fh:
+            fh.write(json.dumps([kind, detail]) + "\n")
+
+    def hook(event, args):
+        if event in ("os.scandir", "os.listdir") and args and isinstance(args[0], (str, bytes)):
+            note("listed", os.path.abspath(os.fsdecode(args[0])))
+
+    sys.addaudithook(hook)
+
+    if os.environ.get("CLAUDE_LINT_TEST_SLOW"):
+        import time
+        import claude_lint.engine as engine
+
+        real = engine.lint
+
+        def slow(paths, settings, stdin=None, **kwargs):
+            if stdin is not None and b"SLOW-LINT" in stdin[1]:
+                note("slow", "started")
+                time.sleep(600)
+            return real(paths, settings, stdin, **kwargs)
+
+        engine.lint = slow
+    '''
+)
+
+
+def watched_env(tmp_path: Path, **extra) -> dict:
+    watch = tmp_path / "watch"
+    watch.mkdir(exist_ok=True)
+    (watch / "sitecustomize.py").write_text(WATCH)
+    return {**os.environ, "PYTHONPATH": str(watch), "CLAUDE_LINT_TEST_LOG": str(watch / "events.jsonl"), **extra}
+
+
+def events(tmp_path: Path):
+    log = tmp_path / "watch" / "events.jsonl"
+    return [json.loads(line) for line in log.read_text().splitlines()] if log.exists() else []
 
 
 def until(client: RawClient, predicate, timeout: float = 30.0):
@@ -52,6 +103,15 @@ def open_doc(client: RawClient, uri: str, text: str, version: int = 1) -> None:
     client.send("textDocument/didOpen", {"textDocument": {"uri": uri, "languageId": "python", "version": version, "text": text}}, request=False)
 
 
+def exited_within(client: RawClient, seconds: float):
+    try:
+        return client.proc.wait(timeout=seconds)
+    except subprocess.TimeoutExpired:
+        client.proc.kill()
+        client.proc.wait()
+        return None
+
+
 def memory_cap(megabytes: int):
     """A preexec_fn: the server's address space capped, so that a regression fails with a
     MemoryError instead of swapping the machine."""
@@ -62,6 +122,81 @@ def memory_cap(megabytes: int):
         resource.setrlimit(resource.RLIMIT_AS, (megabytes * 1024 * 1024, megabytes * 1024 * 1024))
 
     return cap if sys.platform.startswith("linux") else None
+
+
+# --- 2. the server ends with its client ---------------------------------------------------
+
+
+def _slow_lint(tmp_path: Path, **kwargs) -> RawClient:
+    (tmp_path / "pyproject.toml").write_text("[tool.claude-lint]\nselect = ['CL001']\n")
+    client = start(tmp_path, root_uri=tmp_path.as_uri(), env=watched_env(tmp_path, CLAUDE_LINT_TEST_SLOW="1"), **kwargs)
+    open_doc(client, (tmp_path / "bot.py").as_uri(), BAD + "# SLOW-LINT\n")
+    end = time.monotonic() + 30
+    while ["slow", "started"] not in events(tmp_path):
+        assert time.monotonic() < end and client.proc.poll() is None, "the lint never started"
+        time.sleep(0.05)
+    return client
+
+
+def test_exits_when_stdin_closes_while_a_lint_runs(tmp_path):
+    client = _slow_lint(tmp_path)
+    client.proc.stdin.close()
+    assert exited_within(client, 10) is not None, "still running 10 s after the client closed stdin"
+
+
+def test_exit_notification_is_honoured_while_a_lint_runs(tmp_path):
+    client = _slow_lint(tmp_path)
+    rid = client.send("shutdown")
+    client.response(rid)
+    client.send("exit", request=False)  # stdin stays open, as an editor's may
+    assert exited_within(client, 10) == 0
+
+
+# --- 4. malformed frames ------------------------------------------------------------------
+
+REQUEST = b'{"jsonrpc": "2.0", "id": "probe", "method": "textDocument/codeAction", "params": {"textDocument": {"uri": "file:///nowhere.py"}, "range": {"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 0}}, "context": {"diagnostics": []}}}'
+
+MALFORMED_FRAMES = [
+    b"Content-Length: abc\r\n\r\n" + REQUEST,
+    b"Content-Length: -5\r\n\r\n" + REQUEST,
+    b"Content-Length: 1e3\r\n\r\n" + REQUEST,
+    b"Content-Length: 99999999999999999999999\r\n\r\n" + REQUEST,
+    b"Content-Type: application/vscode-jsonrpc\r\n\r\n" + REQUEST,
+    b"Content-Length: 10\r\nContent-Length: 12\r\n\r\n" + REQUEST,
+    b"Content-Length: 20\r\n\r\n" + REQUEST,  # shorter than the body
+    b"x" * 100_000,  # no line end at all
+    b"Content-Length \r\n\r\n",
+]
+
+
+def test_malformed_frames_are_skipped_not_waited_on(tmp_path):
+    client = start(tmp_path, root_uri=tmp_path.as_uri())
+    try:
+        for frame in MALFORMED_FRAMES:
+            client.raw(frame, header=b"")
+            rid = client.send("textDocument/codeAction", {"textDocument": {"uri": "file:///nowhere.py"}, "range": {"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 0}}, "context": {"diagnostics": []}})
+            seen = until(client, lambda m, rid=rid: m.get("id") == rid, timeout=10)
+            assert any("skipped" in m for m in logs(seen)), (frame[:60], logs(seen))
+        # Bare line feeds instead of CRLF: read, as the frame is unambiguous.
+        client.raw(REQUEST, header=b"Content-Length: %d\n\n" % len(REQUEST))
+        until(client, lambda m: m.get("id") == "probe", timeout=10)
+        # A request whose params cannot be read is answered, not left waiting.
+        client.raw(b'{"jsonrpc": "2.0", "id": "bad", "method": "textDocument/codeAction", "params": {"textDocument": 5}}')
+        [*_, answer] = until(client, lambda m: m.get("id") == "bad", timeout=10)
+        assert answer["error"]["code"] == -32602
+    finally:
+        assert client.close() == 0
+
+
+def test_a_frame_that_stops_half_way_is_dropped(tmp_path):
+    launcher = "import sys; from claude_lint import server; server.FRAME_IDLE_SECONDS = 0.5; sys.exit(server.main())"
+    client = start(tmp_path, root_uri=tmp_path.as_uri(), command=[sys.executable, "-c", launcher])
+    try:
+        client.raw(b'{"jsonrpc": "2.0", "id": 1', header=b"Content-Length: 5000\r\n\r\n")
+        seen = until(client, lambda m: any("incomplete message" in t for t in logs([m])), timeout=10)
+        assert client.alive()
+    finally:
+        assert client.close() == 0
 
 
 # --- 6. the context cache past 10,000 files ----------------------------------------------
@@ -124,7 +259,7 @@ def test_context_cache_evicts_the_least_recently_used(tmp_path):
 # --- 7. size limits -----------------------------------------------------------------------
 
 
-def test_buffer_over_5_mb_is_cl902(tmp_path):
+def test_buffer_over_5_mb_is_cl902_and_oversized_messages_are_skipped(tmp_path):
     (tmp_path / "pyproject.toml").write_text("[tool.claude-lint]\nselect = ['CL001', 'CL9']\n")
     client = start(tmp_path, root_uri=tmp_path.as_uri(), preexec_fn=memory_cap(1500))
     try:
@@ -132,6 +267,11 @@ def test_buffer_over_5_mb_is_cl902(tmp_path):
         open_doc(client, big, BAD * (6_000_000 // len(BAD)))
         [d] = until(client, published(big, bool), timeout=60)[-1]["params"]["diagnostics"]
         assert d["code"] == "CL902" and "larger than 5 MB" in d["message"]
+        huge = (tmp_path / "huge.py").as_uri()
+        open_doc(client, huge, "x = 1\n" * 6_000_000)  # a 36 MB message
+        seen = until(client, lambda m: any("over the 32 MB limit" in t for t in logs([m])), timeout=60)
+        assert client.alive()
+        assert not any(m.get("method") == "textDocument/publishDiagnostics" and m["params"]["uri"] == huge for m in seen)
     finally:
         assert client.close() == 0
 
