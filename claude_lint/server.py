@@ -9,7 +9,8 @@ diagnostic carries one, and `# noqa: CODE`.
 
 The client is not trusted: its byte stream is framed here (pygls' reader waits forever
 on a malformed header and reads any Content-Length whole), and the process ends with
-the client, whatever a lint thread is doing.
+the client (its `exit`, the end of stdin, the end of its process), whatever a lint
+thread is doing.
 """
 from __future__ import annotations
 
@@ -49,6 +50,7 @@ MAX_HEADER_LINES = 32
 # A frame that stops arriving half-way (a Content-Length larger than what was sent) is
 # dropped after this long without a byte, so the next message is read rather than waited for.
 FRAME_IDLE_SECONDS = 10.0
+PARENT_POLL_SECONDS = 1.0
 # After stdin ends, how long the event loop gets to stop before the reader thread ends the process.
 EOF_GRACE_SECONDS = 2.0
 READ_CHUNK = 64 * 1024
@@ -164,6 +166,7 @@ def initialize(ls: ClaudeLintServer, params: types.InitializeParams):
     options = params.initialization_options or {}
     if isinstance(options, dict) and isinstance(options.get("debounceMs"), (int, float)):
         ls.debounce = max(0.0, options["debounceMs"] / 1000)
+    watch_client(params.process_id)
 
 
 @server.feature(types.INITIALIZED)
@@ -294,6 +297,51 @@ def end(code: int, why: Optional[str] = None) -> None:
         sys.stderr.flush()
     finally:
         os._exit(code)
+
+
+def process_alive(pid: int) -> bool:
+    """Whether process `pid` exists; True when it cannot be told."""
+    if sys.platform == "win32":
+        # os.kill(pid, 0) would terminate the process on Windows.
+        import ctypes
+
+        kernel32 = ctypes.windll.kernel32  # type: ignore[attr-defined]
+        handle = kernel32.OpenProcess(0x1000, False, pid)  # PROCESS_QUERY_LIMITED_INFORMATION
+        if not handle:
+            return kernel32.GetLastError() != 87  # ERROR_INVALID_PARAMETER: no such process
+        try:
+            code = ctypes.c_ulong()
+            if not kernel32.GetExitCodeProcess(handle, ctypes.byref(code)):
+                return True
+            return code.value == 259  # STILL_ACTIVE
+        finally:
+            kernel32.CloseHandle(handle)
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # EPERM: it exists, as someone else's
+    return True
+
+
+def watch_client(pid) -> None:
+    """The LSP asks a server to exit when the client's process (initialize's processId) is
+    gone, as an editor that crashed may leave stdin open (a child holding the pipe)."""
+    if isinstance(pid, bool) or not isinstance(pid, int) or pid <= 0 or pid == os.getpid():
+        return
+    if not process_alive(pid):
+        # Not visible from here (another PID namespace, as in a container): not watched.
+        log.info("client process %s not visible; not watched", pid)
+        return
+
+    def watch():
+        while True:
+            time.sleep(PARENT_POLL_SECONDS)
+            if not process_alive(pid):
+                end(1, f"the client's process {pid} has exited; stopping")
+
+    threading.Thread(target=watch, name="claude-lint-client-watch", daemon=True).start()
 
 
 class Framer:

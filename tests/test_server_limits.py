@@ -152,6 +152,17 @@ def test_exit_notification_is_honoured_while_a_lint_runs(tmp_path):
     assert exited_within(client, 10) == 0
 
 
+def test_exits_when_the_client_process_dies(tmp_path):
+    editor = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(120)"])
+    try:
+        client = start(tmp_path, root_uri=tmp_path.as_uri(), process_id=editor.pid)
+    finally:
+        editor.kill()
+        editor.wait()
+    # stdin stays open (a child of the editor may hold the pipe): only processId tells
+    assert exited_within(client, 15) is not None, "still running 15 s after the client's process died"
+
+
 # --- 4. malformed frames ------------------------------------------------------------------
 
 REQUEST = b'{"jsonrpc": "2.0", "id": "probe", "method": "textDocument/codeAction", "params": {"textDocument": {"uri": "file:///nowhere.py"}, "range": {"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 0}}, "context": {"diagnostics": []}}}'
