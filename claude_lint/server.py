@@ -30,6 +30,7 @@ try:
     from lsprotocol import types
     from pygls.io_ import StdoutWriter
     from pygls.lsp.server import LanguageServer
+    from pygls.protocol import LanguageServerProtocol
 except ImportError as exc:  # pragma: no cover - the message is the point
     raise SystemExit("claude-lint server needs the `lsp` extra: pip install 'claude-lint[lsp]'") from exc
 
@@ -57,9 +58,27 @@ READ_CHUNK = 64 * 1024
 READ_AHEAD_CHUNKS = 16  # chunks read from stdin and not yet framed: the read-ahead's bound
 
 
+class _Protocol(LanguageServerProtocol):
+    """pygls keeps the future of every handler it runs in `_request_futures`, so that a
+    request can be cancelled, but removes it only when it answers a request: each
+    notification (every keystroke's didChange) left one behind for good."""
+
+    def _execute_handler(self, msg_id, handler, callback, args=None, kwargs=None):
+        super()._execute_handler(msg_id, handler, callback, args, kwargs)
+        future = self._request_futures.get(msg_id)
+        if future is not None:
+            futures = self._request_futures
+
+            def forget(done, msg_id=msg_id):
+                if futures.get(msg_id) is done:
+                    del futures[msg_id]
+
+            future.add_done_callback(forget)
+
+
 class ClaudeLintServer(LanguageServer):
     def __init__(self):
-        super().__init__("claude-lint", __version__, text_document_sync_kind=types.TextDocumentSyncKind.Incremental)
+        super().__init__("claude-lint", __version__, text_document_sync_kind=types.TextDocumentSyncKind.Incremental, protocol_cls=_Protocol)
         self.debounce = DEBOUNCE_SECONDS
         self.pending: Dict[str, asyncio.TimerHandle] = {}
         # uri -> the findings last published for it, to answer code actions
