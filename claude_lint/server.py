@@ -18,13 +18,16 @@ import asyncio
 import io
 import json
 import logging
+import math
 import os
 import re
 import sys
 import threading
 import time
 import tokenize
-from typing import Dict, List, Optional, Tuple, Union
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, replace
+from typing import Dict, List, Optional, Set, Tuple, Union
 
 try:
     from lsprotocol import types
@@ -82,9 +85,14 @@ class ClaudeLintServer(LanguageServer):
         self.debounce = DEBOUNCE_SECONDS
         self.pending: Dict[str, asyncio.TimerHandle] = {}
         # uri -> the findings last published for it, to answer code actions
-        self.published: Dict[str, List[Tuple[types.Diagnostic, Diagnostic]]] = {}
+        self.published: Dict[str, List[Tuple[types.Diagnostic, Optional[Diagnostic]]]] = {}
+        self.tasks: Set[asyncio.Future] = set()  # lints under way: asyncio keeps only weak references
         self.initialized = False
         self.shut_down = False
+        self.said: Set[str] = set()  # notes given once per server
+        # Lints run one at a time, off the event loop: the context cache is not shared
+        # between threads, and two 5 MB buffers are not linted at once.
+        self.lint_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="claude-lint")
 
 
 server = ClaudeLintServer()
@@ -111,22 +119,70 @@ def say(ls: ClaudeLintServer, level: int, message: str) -> None:
         ls.window_log_message(types.LogMessageParams(kind, f"claude-lint: {message}"))
 
 
-def lint_text(path: str, text: str) -> Tuple[List[Diagnostic], Optional[str]]:
+def say_once(ls: ClaudeLintServer, level: int, message: str) -> None:
+    if message not in ls.said:
+        if len(ls.said) >= 10_000:  # bounded: a note may name a file or a position
+            ls.said.clear()
+        ls.said.add(message)
+        say(ls, level, message)
+
+
+# --- linting a buffer -------------------------------------------------------------------
+
+
+@dataclass
+class Outcome:
+    diagnostics: List[Diagnostic]
+    error: Optional[str] = None  # the configuration error that prevented a lint
+    notes: Tuple[Tuple[int, str], ...] = ()  # (logging level, message), said once each
+
+
+def lint_text(path: str, text: str) -> Outcome:
     """The findings for `text` as the file `path`, or the configuration error that prevents them."""
     from claude_lint import config
+    from claude_lint.checks import by_code
     from claude_lint.engine import MAX_FILE_BYTES, lint
+    from claude_lint.facts import FileError, Loc
 
     try:
         settings = config.load(os.path.dirname(path) or ".")
     except config.ConfigError as exc:
-        return [], str(exc)
+        return Outcome([], str(exc))
+    notes: List[Tuple[int, str]] = []
+    extra: List[Diagnostic] = []
     if len(text) > MAX_FILE_BYTES:
         # More characters than the limit has bytes: the engine says so from a prefix,
         # without a copy of the whole buffer.
         data = text[: MAX_FILE_BYTES + 1].encode("utf-8", "replace")
     else:
-        data = text.encode("utf-8")
-    return lint([], settings, stdin=(path, data), context_cache=_context_cache()).diagnostics, None
+        try:
+            data = text.encode("utf-8")
+        except UnicodeEncodeError:
+            # A lone UTF-16 surrogate (JSON allows "\ud800"): no UTF-8 file can hold it.
+            # Lint the rest, with U+FFFD in its place (one code unit either way, so
+            # positions hold), and say where it is.
+            lone = [m.start() for m in re.finditer("[\ud800-\udfff]", text)]
+            first = lone[0]
+            row = text.count("\n", 0, first) + 1
+            col = first - (text.rfind("\n", 0, first) + 1) + 1
+            more = f" ({len(lone)} in all)" if len(lone) > 1 else ""
+            message = (
+                f"unpaired UTF-16 surrogate U+{ord(text[first]):04X} in the buffer{more}: no UTF-8 file can hold it; "
+                "the rest was linted with U+FFFD in its place"
+            )
+            if "CL902" in config.selected(settings):
+                extra.append(replace(by_code()["CL902"].from_error(FileError("CL902", message, Loc(path, row, col, row, col + 1))), severity="warning"))
+            notes.append((logging.WARNING, f"{path}:{row}:{col}: {message}"))
+            data = re.sub("[\ud800-\udfff]", "\ufffd", text).encode("utf-8")
+    result = lint([], settings, stdin=(path, data), context_cache=_context_cache())
+    return Outcome(result.diagnostics + extra, None, tuple(notes))
+
+
+def _lint_job(ls: ClaudeLintServer, key: str, version, path: str, text: str) -> Optional[Outcome]:
+    current = ls.workspace.text_documents.get(key)
+    if current is None or current.version != version:
+        return None  # edited or closed while it waited its turn: a newer lint follows
+    return lint_text(path, text)
 
 
 def _lsp_range(doc, row: int, col: int, end_row: int, end_col: int) -> types.Range:
@@ -145,31 +201,46 @@ def to_lsp(doc, d: Diagnostic) -> types.Diagnostic:
         source=SOURCE,
         data={"name": d.name, "fixable": bool(d.fix and d.fix.edits)},
     )
-
-
 async def lint_document(ls: ClaudeLintServer, uri: str) -> None:
     ls.pending.pop(uri, None)
     doc = ls.workspace.get_text_document(uri)
-    if not uri.startswith("file:") or doc.path is None:
+    path = doc.path
+    if not uri.startswith("file:") or path is None:
         return
     from claude_lint.discover import kind_of
 
-    if kind_of(doc.path) is None:
+    if kind_of(path) is None:
         return  # not a kind of file claude-lint reads
     version, text = doc.version, doc.source
     loop = asyncio.get_running_loop()
-    # off the event loop, so that typing and other requests are not held up by a lint
-    found, error = await loop.run_in_executor(ls.thread_pool, lint_text, doc.path, text)
-    current = ls.workspace.text_documents.get(uri)
+    key = uri
+    try:
+        # off the event loop, so that typing and other requests are not held up by a lint
+        outcome = await loop.run_in_executor(ls.lint_pool, _lint_job, ls, key, version, path, text)
+    except Exception as exc:  # a bug of ours: said, and the next edit lints again
+        log.exception("internal error while linting %s", path)
+        say(ls, logging.ERROR, f"internal error while linting {path}: {type(exc).__name__}: {exc}")
+        return
+    if outcome is None:
+        return
+    for level, note in outcome.notes:
+        say_once(ls, level, note)
+    current = ls.workspace.text_documents.get(key)
     if current is None or current.version != version:
         return  # closed or edited meanwhile: a newer lint is on its way
-    if error is not None:
-        ls.window_log_message(types.LogMessageParams(types.MessageType.Error, f"claude-lint: {error}"))
-        pairs = [(types.Diagnostic(range=types.Range(types.Position(0, 0), types.Position(0, 0)), message=error, severity=types.DiagnosticSeverity.Error, source=SOURCE), None)]
+    if outcome.error is not None:
+        say(ls, logging.ERROR, outcome.error)
+        pairs = [(types.Diagnostic(range=types.Range(types.Position(0, 0), types.Position(0, 0)), message=outcome.error, severity=types.DiagnosticSeverity.Error, source=SOURCE), None)]
     else:
-        pairs = [(to_lsp(doc, d), d) for d in found]
+        pairs = [(to_lsp(doc, d), d) for d in outcome.diagnostics]
     ls.published[uri] = [p for p in pairs if p[1] is not None]
     ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=[p[0] for p in pairs], version=version))
+
+
+def _start_lint(ls: ClaudeLintServer, uri: str) -> None:
+    task = asyncio.ensure_future(lint_document(ls, uri))
+    ls.tasks.add(task)
+    task.add_done_callback(ls.tasks.discard)
 
 
 def schedule(ls: ClaudeLintServer, uri: str, delay: float) -> None:
@@ -177,14 +248,22 @@ def schedule(ls: ClaudeLintServer, uri: str, delay: float) -> None:
     if handle is not None:
         handle.cancel()
     loop = asyncio.get_running_loop()
-    ls.pending[uri] = loop.call_later(delay, lambda: asyncio.ensure_future(lint_document(ls, uri)))
+    ls.pending[uri] = loop.call_later(delay, _start_lint, ls, uri)
+
+
+def _number(value, low: float, high: float) -> Optional[float]:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        return None
+    return min(max(float(value), low), high)
 
 
 @server.feature(types.INITIALIZE)
 def initialize(ls: ClaudeLintServer, params: types.InitializeParams):
     options = params.initialization_options or {}
-    if isinstance(options, dict) and isinstance(options.get("debounceMs"), (int, float)):
-        ls.debounce = max(0.0, options["debounceMs"] / 1000)
+    if isinstance(options, dict):
+        debounce = _number(options.get("debounceMs"), 0, 60_000)
+        if debounce is not None:
+            ls.debounce = debounce / 1000
     watch_client(params.process_id)
 
 

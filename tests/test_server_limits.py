@@ -163,6 +163,29 @@ def test_exits_when_the_client_process_dies(tmp_path):
     assert exited_within(client, 15) is not None, "still running 15 s after the client's process died"
 
 
+# --- 3. a lone surrogate ------------------------------------------------------------------
+
+
+def test_lone_surrogate_is_reported_and_the_rest_linted(tmp_path):
+    (tmp_path / "pyproject.toml").write_text("[tool.claude-lint]\nselect = ['CL001', 'CL9']\n")
+    client = start(tmp_path, root_uri=tmp_path.as_uri())
+    try:
+        uri = (tmp_path / "bot.py").as_uri()
+        open_doc(client, uri, BAD)
+        until(client, published(uri, bool))
+        # JSON may carry "\ud800" alone; json.dumps writes it escaped, as a client would
+        change = {"textDocument": {"uri": uri, "version": 2}, "contentChanges": [{"text": BAD + "x = 'a\ud800b'\n"}]}
+        client.raw(json.dumps({"jsonrpc": "2.0", "method": "textDocument/didChange", "params": change}).encode())
+        seen = until(client, lambda m: m.get("method") == "textDocument/publishDiagnostics" and m["params"].get("version") == 2)
+        found = {d["code"]: d for d in seen[-1]["params"]["diagnostics"]}
+        assert set(found) == {"CL001", "CL902"}, found
+        assert "surrogate U+D800" in found["CL902"]["message"]
+        assert found["CL902"]["range"]["start"] == {"line": 3, "character": 6}
+        assert any("surrogate" in m for m in logs(seen))
+    finally:
+        assert client.close() == 0
+
+
 # --- 4. malformed frames ------------------------------------------------------------------
 
 REQUEST = b'{"jsonrpc": "2.0", "id": "probe", "method": "textDocument/codeAction", "params": {"textDocument": {"uri": "file:///nowhere.py"}, "range": {"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 0}}, "context": {"diagnostics": []}}}'
