@@ -28,6 +28,7 @@ import tokenize
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from typing import Dict, List, Optional, Set, Tuple, Union
+from urllib.parse import unquote, urlparse
 
 try:
     from lsprotocol import types
@@ -127,6 +128,30 @@ def say_once(ls: ClaudeLintServer, level: int, message: str) -> None:
         say(ls, level, message)
 
 
+def uri_path(uri: str) -> Optional[str]:
+    """The file a `file:` URI names, percent-decoded (pygls leaves `%20` in its paths)."""
+    try:
+        scheme, netloc, path = urlparse(uri)[:3]
+    except (TypeError, ValueError):
+        return None
+    if scheme != "file" or not path:
+        return None
+    path = unquote(path)
+    if netloc:
+        path = f"//{netloc}{path}"  # a UNC path
+    elif re.match(r"/[A-Za-z]:", path):
+        path = path[1:]  # /C:/x.py
+    if os.sep != "/":
+        path = path.replace("/", os.sep)
+    return path
+
+
+def _open_document(ls: ClaudeLintServer, uri: str):
+    """The open buffer, or None: pygls' get_text_document would make one that reads the
+    file on disk, which may be a FIFO that never answers."""
+    return ls.workspace.text_documents.get(unquote(uri))
+
+
 # --- linting a buffer -------------------------------------------------------------------
 
 
@@ -203,9 +228,9 @@ def to_lsp(doc, d: Diagnostic) -> types.Diagnostic:
     )
 async def lint_document(ls: ClaudeLintServer, uri: str) -> None:
     ls.pending.pop(uri, None)
-    doc = ls.workspace.get_text_document(uri)
-    path = doc.path
-    if not uri.startswith("file:") or path is None:
+    doc = _open_document(ls, uri)
+    path = uri_path(uri)
+    if doc is None or path is None:
         return
     from claude_lint.discover import kind_of
 
@@ -213,7 +238,7 @@ async def lint_document(ls: ClaudeLintServer, uri: str) -> None:
         return  # not a kind of file claude-lint reads
     version, text = doc.version, doc.source
     loop = asyncio.get_running_loop()
-    key = uri
+    key = unquote(uri)
     try:
         # off the event loop, so that typing and other requests are not held up by a lint
         outcome = await loop.run_in_executor(ls.lint_pool, _lint_job, ls, key, version, path, text)
@@ -318,7 +343,9 @@ def _overlaps(a: types.Range, b: types.Range) -> bool:
 @server.feature(types.TEXT_DOCUMENT_CODE_ACTION, types.CodeActionOptions(code_action_kinds=[types.CodeActionKind.QuickFix]))
 def code_action(ls: ClaudeLintServer, params: types.CodeActionParams) -> List[types.CodeAction]:
     uri = params.text_document.uri
-    doc = ls.workspace.get_text_document(uri)
+    doc = _open_document(ls, uri)
+    if doc is None:
+        return []
     wanted = [c for c in params.context.diagnostics if c.source == SOURCE]
     actions: List[types.CodeAction] = []
     for lsp_diag, d in ls.published.get(uri, []):

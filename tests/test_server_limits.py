@@ -355,3 +355,32 @@ def test_engine_refuses_more_than_5_mb_given_in_memory():
 
     text, error, _ = read_source("big.py", "big.py", b"#" * (MAX_FILE_BYTES + 1))
     assert text is None and error.code == "CL902" and "larger than 5 MB" in error.message
+
+
+# --- what else a client can send ----------------------------------------------------------
+
+
+def test_paths_with_escaped_characters_are_linted(tmp_path):
+    folder = tmp_path / "my project"
+    folder.mkdir()
+    (folder / "pyproject.toml").write_text("[tool.claude-lint]\nselect = ['CL001']\n")
+    client = start(folder, root_uri=folder.as_uri())
+    try:
+        uri = (folder / "bot #1.py").as_uri()  # file:///…/my%20project/bot%20%231.py
+        open_doc(client, uri, BAD)
+        assert [d["code"] for d in until(client, published(uri, bool))[-1]["params"]["diagnostics"]] == ["CL001"]
+    finally:
+        assert client.close() == 0
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs a FIFO")
+def test_save_of_a_document_never_opened_reads_nothing(tmp_path):
+    fifo = tmp_path / "pipe.py"
+    os.mkfifo(fifo)
+    client = start(tmp_path, root_uri=tmp_path.as_uri())
+    try:
+        # pygls would make a document of the file on disk, and a FIFO's read never returns
+        client.send("textDocument/didSave", {"textDocument": {"uri": fifo.as_uri()}}, request=False)
+        assert client.alive()
+    finally:
+        assert client.close() == 0
