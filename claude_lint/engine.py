@@ -35,7 +35,6 @@ MAX_FILE_BYTES = 5_000_000
 # every file, as each lint walks the project in the same order.
 CONTEXT_CACHE_ENTRIES = 50_000
 
-
 # The linted code's strings are decoded and parsed here (literal_eval, ast, libcst): their
 # invalid escapes would print Python's warnings on the CLI's or the server's stderr.
 for _category in (DeprecationWarning, SyntaxWarning):
@@ -50,6 +49,7 @@ class Result:
     calls: List[Call] = field(default_factory=list)
     internal_errors: List[str] = field(default_factory=list)  # bugs caught per file; exit 2
     reads: Dict[str, str] = field(default_factory=dict)  # prompt files: realpath -> why not read ("" = read)
+    context_skipped: bool = False  # the project had more files than context_limit: judged without them
 
 
 def read_source(abspath: str, shown: str, data: Optional[bytes] = None) -> Tuple[Optional[str], Optional[FileError], bytes]:
@@ -302,7 +302,16 @@ def gather(linter: Linter, sources: Sequence[SourceFile], cache: Optional[FactsC
     return out  # type: ignore[return-value]
 
 
-def lint(paths: Sequence[str], settings: Settings, stdin: Optional[Tuple[str, bytes]] = None, context_cache: Optional["ContextCache"] = None, prefilter: bool = True) -> Result:
+def lint(
+    paths: Sequence[str],
+    settings: Settings,
+    stdin: Optional[Tuple[str, bytes]] = None,
+    context_cache: Optional["ContextCache"] = None,
+    prefilter: bool = True,
+    context_limit: Optional[int] = None,
+) -> Result:
+    """context_limit: at most this many other files of the project are read for the
+    project-wide rules (0: none); a project with more is judged on the files given alone."""
     linter = Linter(settings, prefilter=prefilter)
     cache = None
     if stdin is None and not settings.no_cache:  # the cache module (pickle, hashlib) only when used
@@ -319,7 +328,7 @@ def lint(paths: Sequence[str], settings: Settings, stdin: Optional[Tuple[str, by
     else:
         sources, missing = discover(paths, settings)
         facts = gather(linter, sources, cache)
-    context = _project_context(linter, sources)
+    context, skipped = _project_context(linter, sources, context_limit)
     if context_cache is None:
         context_facts = gather(linter, context, cache) if context else []
     else:
@@ -333,7 +342,7 @@ def lint(paths: Sequence[str], settings: Settings, stdin: Optional[Tuple[str, by
         given = {s.abspath for s in sources}
         diagnostics = [d for d in diagnostics if os.path.abspath(d.loc.path) in given]
         calls = [c for c in calls if os.path.abspath(c.site.loc.path) in given]
-    return Result(diagnostics, len(sources), missing, calls, linter.internal_errors, dict(linter.project.reads))
+    return Result(diagnostics, len(sources), missing, calls, linter.internal_errors, dict(linter.project.reads), skipped)
 
 
 class ContextCache(OrderedDict):
@@ -367,19 +376,24 @@ def _context_facts(linter: Linter, source: SourceFile, cache: Optional[ContextCa
     return entry[1]
 
 
-def _project_context(linter: Linter, sources: Sequence[SourceFile]) -> List[SourceFile]:
+def _project_context(linter: Linter, sources: Sequence[SourceFile], limit: Optional[int] = None) -> Tuple[List[SourceFile], bool]:
     """When single files are named (pre-commit passes only the changed ones; an editor
     lints one buffer), the project's other files, so that project-wide rules (CL003)
-    judge the whole project and not the few files given."""
+    judge the whole project and not the few files given; and whether there were more
+    than `limit` of them, so that none are used."""
     from claude_lint.checks.base import Rule
 
-    if not any(s.explicit for s in sources):
-        return []
+    if limit == 0 or not any(s.explicit for s in sources):
+        return [], False
     if not any(type(r).check_project is not Rule.check_project for r in linter.rules):
-        return []
+        return [], False
     given = {s.abspath for s in sources}
-    others, _ = discover([linter.root], linter.settings)
-    return [s for s in others if s.abspath not in given]
+    # The walk stops a file past the limit: a huge tree is not listed only to be refused.
+    others, _ = discover([linter.root], linter.settings, limit=None if limit is None else limit + len(given))
+    context = [s for s in others if s.abspath not in given]
+    if limit is not None and len(context) > limit:
+        return [], True
+    return context, False
 
 
 def _kind(name: str) -> str:

@@ -8,9 +8,9 @@ debounced, on change; cleared on close. Code actions: the rule's fix where the
 diagnostic carries one, and `# noqa: CODE`.
 
 The client is not trusted: its byte stream is framed here (pygls' reader waits forever
-on a malformed header and reads any Content-Length whole), and the process ends with
-the client (its `exit`, the end of stdin, the end of its process), whatever a lint
-thread is doing.
+on a malformed header and reads any Content-Length whole), the workspace it names is
+bounded before the project is walked, and the process ends with the client (its
+`exit`, the end of stdin, the end of its process), whatever a lint thread is doing.
 """
 from __future__ import annotations
 
@@ -27,7 +27,7 @@ import time
 import tokenize
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
-from typing import Dict, List, Optional, Set, Tuple, Union
+from typing import Dict, List, Optional, Sequence, Set, Tuple, Union
 from urllib.parse import unquote, urlparse
 
 try:
@@ -47,6 +47,9 @@ DEBOUNCE_SECONDS = 0.25
 SOURCE = "claude-lint"
 NOQA = re.compile(r"#\s*noqa(?P<colon>:\s*(?P<codes>[A-Z]+[0-9]+(?:[\s,]+[A-Z]+[0-9]+)*))?", re.IGNORECASE)
 
+# Other files of a project read for the project-wide rules; a bigger project is judged on
+# the buffer alone (initializationOptions.maxContextFiles changes it).
+MAX_CONTEXT_FILES = 20_000
 # One incoming message. The engine lints at most 5 MB of source; JSON escapes can make a
 # buffer's message several times its size. A bigger message is skipped unread.
 MAX_MESSAGE_BYTES = 32 * 1024 * 1024
@@ -84,6 +87,7 @@ class ClaudeLintServer(LanguageServer):
     def __init__(self):
         super().__init__("claude-lint", __version__, text_document_sync_kind=types.TextDocumentSyncKind.Incremental, protocol_cls=_Protocol)
         self.debounce = DEBOUNCE_SECONDS
+        self.max_context_files = MAX_CONTEXT_FILES
         self.pending: Dict[str, asyncio.TimerHandle] = {}
         # uri -> the findings last published for it, to answer code actions
         self.published: Dict[str, List[Tuple[types.Diagnostic, Optional[Diagnostic]]]] = {}
@@ -152,6 +156,50 @@ def _open_document(ls: ClaudeLintServer, uri: str):
     return ls.workspace.text_documents.get(unquote(uri))
 
 
+# --- which files give a buffer its project context ----------------------------------------
+
+
+def too_wide(folder: str) -> bool:
+    """A filesystem root, the home folder or a folder above it: never walked as a project."""
+    home = os.path.expanduser("~")
+    homes = {os.path.normcase(os.path.abspath(home)), os.path.normcase(os.path.realpath(home))} if home != "~" else set()
+    for probe in {os.path.normcase(os.path.abspath(folder)), os.path.normcase(os.path.realpath(folder))}:
+        if os.path.dirname(probe) == probe:
+            return True
+        prefix = probe.rstrip(os.sep) + os.sep
+        if any(h == probe or h.startswith(prefix) for h in homes):
+            return True
+    return False
+
+
+def _inside(path: str, folder: str) -> bool:
+    folder = os.path.normcase(os.path.abspath(folder))
+    path = os.path.normcase(os.path.abspath(path))
+    return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
+
+
+def context_root(path: str, settings_root: str, marked: bool, folders: Sequence[str]) -> Optional[str]:
+    """The folder whose files are the buffer's project context, or None for none: the
+    project root its configuration or nearest project marker gives, else the innermost
+    workspace folder that holds it; never the filesystem root or the home folder, which
+    a `file:///x.py` or a marker in ~ would otherwise make the project."""
+    candidates = [settings_root] if marked else []
+    holding = [f for f in folders if _inside(path, f)]
+    if holding:
+        candidates.append(max(holding, key=len))
+    for folder in candidates:
+        if not too_wide(folder):
+            return folder
+    return None
+
+
+def workspace_folders(ls: ClaudeLintServer) -> Tuple[str, ...]:
+    uris = list(ls.workspace.folders)
+    if ls.workspace.root_uri:
+        uris.append(ls.workspace.root_uri)
+    return tuple(p for p in (uri_path(u) for u in uris) if p)
+
+
 # --- linting a buffer -------------------------------------------------------------------
 
 
@@ -162,7 +210,7 @@ class Outcome:
     notes: Tuple[Tuple[int, str], ...] = ()  # (logging level, message), said once each
 
 
-def lint_text(path: str, text: str) -> Outcome:
+def lint_text(path: str, text: str, folders: Sequence[str] = (), max_context: int = MAX_CONTEXT_FILES) -> Outcome:
     """The findings for `text` as the file `path`, or the configuration error that prevents them."""
     from claude_lint import config
     from claude_lint.checks import by_code
@@ -174,6 +222,12 @@ def lint_text(path: str, text: str) -> Outcome:
     except config.ConfigError as exc:
         return Outcome([], str(exc))
     notes: List[Tuple[int, str]] = []
+    marked = settings.config_path is not None or any(os.path.exists(os.path.join(settings.root, m)) for m in config.ROOT_MARKERS)
+    root = context_root(path, settings.root, marked, folders)
+    if root is None:
+        notes.append((logging.INFO, f"{path}: no project folder (a project marker or a workspace folder, other than / or the home folder); linted without project context"))
+    elif os.path.abspath(root) != os.path.abspath(settings.root):
+        settings = replace(settings, root=root)
     extra: List[Diagnostic] = []
     if len(text) > MAX_FILE_BYTES:
         # More characters than the limit has bytes: the engine says so from a prefix,
@@ -199,15 +253,22 @@ def lint_text(path: str, text: str) -> Outcome:
                 extra.append(replace(by_code()["CL902"].from_error(FileError("CL902", message, Loc(path, row, col, row, col + 1))), severity="warning"))
             notes.append((logging.WARNING, f"{path}:{row}:{col}: {message}"))
             data = re.sub("[\ud800-\udfff]", "\ufffd", text).encode("utf-8")
-    result = lint([], settings, stdin=(path, data), context_cache=_context_cache())
+    limit = max_context if root is not None else 0
+    result = lint([], settings, stdin=(path, data), context_cache=_context_cache(), context_limit=limit)
+    if result.context_skipped:
+        notes.append((
+            logging.WARNING,
+            f"{root}: more than {limit:,} files; project-wide rules judge each buffer alone "
+            "(raise initializationOptions.maxContextFiles to include the project)",
+        ))
     return Outcome(result.diagnostics + extra, None, tuple(notes))
 
 
-def _lint_job(ls: ClaudeLintServer, key: str, version, path: str, text: str) -> Optional[Outcome]:
+def _lint_job(ls: ClaudeLintServer, key: str, version, path: str, text: str, folders, max_context: int) -> Optional[Outcome]:
     current = ls.workspace.text_documents.get(key)
     if current is None or current.version != version:
         return None  # edited or closed while it waited its turn: a newer lint follows
-    return lint_text(path, text)
+    return lint_text(path, text, folders, max_context)
 
 
 def _lsp_range(doc, row: int, col: int, end_row: int, end_col: int) -> types.Range:
@@ -241,7 +302,7 @@ async def lint_document(ls: ClaudeLintServer, uri: str) -> None:
     key = unquote(uri)
     try:
         # off the event loop, so that typing and other requests are not held up by a lint
-        outcome = await loop.run_in_executor(ls.lint_pool, _lint_job, ls, key, version, path, text)
+        outcome = await loop.run_in_executor(ls.lint_pool, _lint_job, ls, key, version, path, text, workspace_folders(ls), ls.max_context_files)
     except Exception as exc:  # a bug of ours: said, and the next edit lints again
         log.exception("internal error while linting %s", path)
         say(ls, logging.ERROR, f"internal error while linting {path}: {type(exc).__name__}: {exc}")
@@ -289,6 +350,11 @@ def initialize(ls: ClaudeLintServer, params: types.InitializeParams):
         debounce = _number(options.get("debounceMs"), 0, 60_000)
         if debounce is not None:
             ls.debounce = debounce / 1000
+        most = _number(options.get("maxContextFiles"), 0, 10_000_000)
+        if most is not None:
+            ls.max_context_files = int(most)
+            cache = _context_cache()
+            cache.limit = max(cache.limit, 2 * ls.max_context_files)
     watch_client(params.process_id)
 
 

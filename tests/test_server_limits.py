@@ -20,7 +20,6 @@ pytest.importorskip("pygls", reason="the server needs the `lsp` extra")
 
 from test_server_robustness import BAD, RawClient  # noqa: E402
 
-
 # Recorded by the server's process (a sitecustomize on PYTHONPATH): every folder listed,
 # and, with CLAUDE_LINT_TEST_SLOW, a lint of a buffer holding SLOW-LINT that sleeps, so
 # that a test can act while a lint runs.
@@ -122,6 +121,56 @@ def memory_cap(megabytes: int):
         resource.setrlimit(resource.RLIMIT_AS, (megabytes * 1024 * 1024, megabytes * 1024 * 1024))
 
     return cap if sys.platform.startswith("linux") else None
+
+
+# --- 1. the workspace walked is bounded ---------------------------------------------------
+
+
+def test_never_walks_the_filesystem_root_or_the_home_folder(tmp_path):
+    home = tmp_path / "home"
+    (home / ".git").mkdir(parents=True)  # a marker in ~ (a dotfiles repository) would make ~ the project
+    proj = home / "proj"
+    (proj / "pkg").mkdir(parents=True)
+    (proj / "pkg" / "other.py").write_text(BAD)
+    client = start(proj, root_uri=proj.as_uri(), env=watched_env(tmp_path, HOME=str(home)))
+    try:
+        # `file:///x.py`: no file, no marker, no workspace folder: the root was `/`.
+        open_doc(client, "file:///x.py", BAD)
+        seen = until(client, published("file:///x.py", bool))
+        # Under the workspace folder, whose nearest marker is ~: the folder is the project.
+        inside = (proj / "bot.py").as_uri()
+        open_doc(client, inside, BAD)
+        seen += until(client, published(inside, bool))
+        # In ~ itself, outside every workspace folder: no project at all.
+        loose = (home / "loose.py").as_uri()
+        open_doc(client, loose, BAD)
+        seen += until(client, published(loose, bool))
+        assert client.alive()
+    finally:
+        client.close()
+    listed = {detail for kind, detail in events(tmp_path) if kind == "listed"}
+    assert "/" not in listed and str(home) not in listed, sorted(listed)[:20]
+    assert str(proj) in listed  # the buffer in the workspace still has its project's context
+    assert any("no project folder" in m for m in logs(seen))
+
+
+def test_project_context_is_capped_and_said_once(tmp_path):
+    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'p'\n")
+    for i in range(6):
+        (tmp_path / f"mod_{i}.py").write_text(f"X = {i}\n")
+    client = start(tmp_path, root_uri=tmp_path.as_uri(), options={"maxContextFiles": 3})
+    try:
+        uri = (tmp_path / "bot.py").as_uri()
+        open_doc(client, uri, BAD)
+        seen = until(client, published(uri, bool))
+        for version in (2, 3):
+            client.send("textDocument/didChange", {"textDocument": {"uri": uri, "version": version}, "contentChanges": [{"text": BAD + "\n" * version}]}, request=False)
+            seen += until(client, lambda m, v=version: m.get("method") == "textDocument/publishDiagnostics" and m["params"].get("version") == v)
+        assert "CL001" in [d["code"] for d in seen[-1]["params"]["diagnostics"]]  # the buffer is linted all the same
+        skipped = [m for m in logs(seen) if "more than 3 files" in m]
+        assert len(skipped) == 1, logs(seen)
+    finally:
+        assert client.close() == 0
 
 
 # --- 2. the server ends with its client ---------------------------------------------------
