@@ -240,11 +240,12 @@ def lint_text(path: str, text: str, folders: Sequence[str] = (), max_context: in
             # A lone UTF-16 surrogate (JSON allows "\ud800"): no UTF-8 file can hold it.
             # Lint the rest, with U+FFFD in its place (one code unit either way, so
             # positions hold), and say where it is.
-            lone = [m.start() for m in re.finditer("[\ud800-\udfff]", text)]
-            first = lone[0]
+            surrogate = re.compile("[\ud800-\udfff]")
+            first = surrogate.search(text).start()
+            count = sum(1 for _ in surrogate.finditer(text))  # counted, not listed: a buffer may hold millions
             row = text.count("\n", 0, first) + 1
             col = first - (text.rfind("\n", 0, first) + 1) + 1
-            more = f" ({len(lone)} in all)" if len(lone) > 1 else ""
+            more = f" ({count:,} in all)" if count > 1 else ""
             message = (
                 f"unpaired UTF-16 surrogate U+{ord(text[first]):04X} in the buffer{more}: no UTF-8 file can hold it; "
                 "the rest was linted with U+FFFD in its place"
@@ -252,7 +253,7 @@ def lint_text(path: str, text: str, folders: Sequence[str] = (), max_context: in
             if "CL902" in config.selected(settings):
                 extra.append(replace(by_code()["CL902"].from_error(FileError("CL902", message, Loc(path, row, col, row, col + 1))), severity="warning"))
             notes.append((logging.WARNING, f"{path}:{row}:{col}: {message}"))
-            data = re.sub("[\ud800-\udfff]", "\ufffd", text).encode("utf-8")
+            data = surrogate.sub("\ufffd", text).encode("utf-8")
     limit = max_context if root is not None else 0
     result = lint([], settings, stdin=(path, data), context_cache=_context_cache(), context_limit=limit)
     if result.context_skipped:
@@ -287,6 +288,8 @@ def to_lsp(doc, d: Diagnostic) -> types.Diagnostic:
         source=SOURCE,
         data={"name": d.name, "fixable": bool(d.fix and d.fix.edits)},
     )
+
+
 async def lint_document(ls: ClaudeLintServer, uri: str) -> None:
     ls.pending.pop(uri, None)
     doc = _open_document(ls, uri)
