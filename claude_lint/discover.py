@@ -152,8 +152,9 @@ def display(abspath: str) -> str:
     return abspath if rel.startswith("..") else rel
 
 
-def discover(paths: Sequence[str], settings: Settings) -> Tuple[List[SourceFile], List[str]]:
-    """The files to lint, and the paths given that do not exist."""
+def discover(paths: Sequence[str], settings: Settings, limit: Optional[int] = None) -> Tuple[List[SourceFile], List[str]]:
+    """The files to lint, and the paths given that do not exist; with `limit`, the walk
+    stops once it has found more files than that (the caller only needs to know so)."""
     root = os.path.abspath(settings.root)
     root_prefix = root.rstrip(os.sep) + os.sep
     patterns = tuple(settings.exclude) + tuple(settings.extend_exclude)
@@ -183,6 +184,10 @@ def discover(paths: Sequence[str], settings: Settings) -> Tuple[List[SourceFile]
             continue
         for sf in _walk(abspath, skip, git):
             files.setdefault(sf.abspath, sf)
+            if limit is not None and len(files) > limit:
+                break
+        if limit is not None and len(files) > limit:
+            break
     return sorted(files.values(), key=lambda f: f.path), missing
 
 

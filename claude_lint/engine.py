@@ -9,6 +9,7 @@ import stat
 import time
 import tokenize
 import warnings
+from collections import OrderedDict
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Dict, List, Optional, Sequence, Tuple
 
@@ -30,6 +31,11 @@ if TYPE_CHECKING:
 
 MAX_FILE_BYTES = 5_000_000
 
+# Context files' facts a long-lived caller (the language server) keeps: room for several
+# projects at the server's context cap. An LRU smaller than one project would miss on
+# every file, as each lint walks the project in the same order.
+CONTEXT_CACHE_ENTRIES = 50_000
+
 # The linted code's strings are decoded and parsed here (literal_eval, ast, libcst): their
 # invalid escapes would print Python's warnings on the CLI's or the server's stderr.
 for _category in (DeprecationWarning, SyntaxWarning):
@@ -44,6 +50,7 @@ class Result:
     calls: List[Call] = field(default_factory=list)
     internal_errors: List[str] = field(default_factory=list)  # bugs caught per file; exit 2
     reads: Dict[str, str] = field(default_factory=dict)  # prompt files: realpath -> why not read ("" = read)
+    context_skipped: bool = False  # the project had more files than context_limit: judged without them
 
 
 def read_source(abspath: str, shown: str, data: Optional[bytes] = None) -> Tuple[Optional[str], Optional[FileError], bytes]:
@@ -63,6 +70,8 @@ def read_source(abspath: str, shown: str, data: Optional[bytes] = None) -> Tuple
                 data = fh.read(MAX_FILE_BYTES + 1)
         except OSError as exc:
             return None, FileError("CL902", f"cannot read file: {exc.strerror or exc}", here), b""
+    if len(data) > MAX_FILE_BYTES:  # given in memory (an editor's buffer, stdin), or grown since the fstat
+        return None, FileError("CL902", f"file is larger than {MAX_FILE_BYTES // 1_000_000} MB; skipped", here), b""
     if data[:4] in (codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE) or data[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
         return None, FileError("CL902", "UTF-16/UTF-32 encoded; Python source must be UTF-8 (or declare an ASCII-compatible coding); not linted", here), data
     if b"\x00" in data:
@@ -332,7 +341,16 @@ def gather(linter: Linter, sources: Sequence[SourceFile], cache: Optional[FactsC
     return out  # type: ignore[return-value]
 
 
-def lint(paths: Sequence[str], settings: Settings, stdin: Optional[Tuple[str, bytes]] = None, context_cache: Optional[Dict] = None, prefilter: bool = True) -> Result:
+def lint(
+    paths: Sequence[str],
+    settings: Settings,
+    stdin: Optional[Tuple[str, bytes]] = None,
+    context_cache: Optional["ContextCache"] = None,
+    prefilter: bool = True,
+    context_limit: Optional[int] = None,
+) -> Result:
+    """context_limit: at most this many other files of the project are read for the
+    project-wide rules (0: none); a project with more is judged on the files given alone."""
     linter = Linter(settings, prefilter=prefilter)
     cache = None
     if stdin is None and not settings.no_cache:  # the cache module (pickle, hashlib) only when used
@@ -349,7 +367,7 @@ def lint(paths: Sequence[str], settings: Settings, stdin: Optional[Tuple[str, by
     else:
         sources, missing = discover(paths, settings)
         facts = gather(linter, sources, cache)
-    context = _project_context(linter, sources)
+    context, skipped = _project_context(linter, sources, context_limit)
     if context_cache is None:
         context_facts = gather(linter, context, cache) if context else []
     else:
@@ -363,10 +381,19 @@ def lint(paths: Sequence[str], settings: Settings, stdin: Optional[Tuple[str, by
         given = {s.abspath for s in sources}
         diagnostics = [d for d in diagnostics if os.path.abspath(d.loc.path) in given]
         calls = [c for c in calls if os.path.abspath(c.site.loc.path) in given]
-    return Result(diagnostics, len(sources), missing, calls, linter.internal_errors, dict(linter.project.reads))
+    return Result(diagnostics, len(sources), missing, calls, linter.internal_errors, dict(linter.project.reads), skipped)
 
 
-def _context_facts(linter: Linter, source: SourceFile, cache: Optional[Dict]) -> FileFacts:
+class ContextCache(OrderedDict):
+    """(abspath, shown path, kind, root) -> ((mtime_ns, size), facts), least recently used
+    first; at most `limit` entries."""
+
+    def __init__(self, limit: int = CONTEXT_CACHE_ENTRIES):
+        super().__init__()
+        self.limit = limit
+
+
+def _context_facts(linter: Linter, source: SourceFile, cache: Optional[ContextCache]) -> FileFacts:
     """A context file's facts; a long-lived caller (the language server, which re-lints
     on every edit) passes `cache` so that unchanged files on disk are not parsed again."""
     if cache is None:
@@ -375,27 +402,37 @@ def _context_facts(linter: Linter, source: SourceFile, cache: Optional[Dict]) ->
         st = os.stat(source.abspath)
     except OSError:
         return linter.facts_for(source)
-    key = (source.abspath, source.path, source.kind, linter.root, st.st_mtime_ns, st.st_size)
-    if key not in cache:
-        if len(cache) > 10_000:
-            cache.clear()
-        cache[key] = linter.facts_for(source)
-    return cache[key]
+    key = (source.abspath, source.path, source.kind, linter.root)
+    stamp = (st.st_mtime_ns, st.st_size)
+    entry = cache.pop(key, None)
+    if entry is None or entry[0] != stamp:  # a changed file replaces its entry: no stale ones pile up
+        entry = (stamp, linter.facts_for(source))
+    cache[key] = entry  # last: the most recently used
+    # One entry out per entry in, the least recently used: no wholesale clear, which past
+    # the limit made every lint parse the whole project again.
+    while len(cache) > cache.limit:
+        cache.popitem(last=False)
+    return entry[1]
 
 
-def _project_context(linter: Linter, sources: Sequence[SourceFile]) -> List[SourceFile]:
+def _project_context(linter: Linter, sources: Sequence[SourceFile], limit: Optional[int] = None) -> Tuple[List[SourceFile], bool]:
     """When single files are named (pre-commit passes only the changed ones; an editor
     lints one buffer), the project's other files, so that project-wide rules (CL003)
-    judge the whole project and not the few files given."""
+    judge the whole project and not the few files given; and whether there were more
+    than `limit` of them, so that none are used."""
     from claude_lint.checks.base import Rule
 
-    if not any(s.explicit for s in sources):
-        return []
+    if limit == 0 or not any(s.explicit for s in sources):
+        return [], False
     if not any(type(r).check_project is not Rule.check_project for r in linter.rules):
-        return []
+        return [], False
     given = {s.abspath for s in sources}
-    others, _ = discover([linter.root], linter.settings)
-    return [s for s in others if s.abspath not in given]
+    # The walk stops a file past the limit: a huge tree is not listed only to be refused.
+    others, _ = discover([linter.root], linter.settings, limit=None if limit is None else limit + len(given))
+    context = [s for s in others if s.abspath not in given]
+    if limit is not None and len(context) > limit:
+        return [], True
+    return context, False
 
 
 def _kind(name: str) -> str:

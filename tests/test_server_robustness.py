@@ -24,8 +24,9 @@ BAD = "import anthropic\nclient = anthropic.Anthropic()\nclient.messages.create(
 
 
 class RawClient:
-    def __init__(self, cwd: Path, env=None):
-        self.proc = subprocess.Popen([claude_lint_command(), "server"], cwd=cwd, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    def __init__(self, cwd: Path, env=None, command=None, preexec_fn=None):
+        command = command or [claude_lint_command(), "server"]
+        self.proc = subprocess.Popen(command, cwd=cwd, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, preexec_fn=preexec_fn)
         self.messages: "queue.Queue[dict]" = queue.Queue()
         self.next_id = 0
         threading.Thread(target=self._read, daemon=True).start()
