@@ -59,6 +59,9 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--output-fill", type=_fill, default=1.0, help="share of the output limit each call uses, 0-1 (default 1.0: worst case)")
     report.add_argument("--config", help="a pyproject.toml or claude-lint.toml to use instead of the nearest one")
     report.add_argument("-o", "--output", help="write the report to this file instead of standard output")
+    report.add_argument("--usage", action="append", nargs="+", metavar="FILE",
+                        help="measured usage to join to the call sites: OTLP JSON spans, usage JSON lines, LiteLLM spend logs, "
+                             "Anthropic usage reports (`-`: standard input)")
     rule = sub.add_parser("rule", help="explain a rule")
     rule.add_argument("code", nargs="?", help="a rule code (CL001) or name; omit with --all")
     rule.add_argument("--all", action="store_true", help="list every rule")
@@ -125,14 +128,23 @@ def _report(args) -> int:
         sys.stderr.write(f"claude-lint: error: {missing}: no such file or directory\n")
     if result.missing:
         return EXIT_ERROR
-    found = audit.build(result.calls, result.diagnostics, Linter(settings).catalog, result.files, args.calls_per_route, args.output_fill)
-    text = audit.render(found, args.format)
+    catalog = Linter(settings).catalog
+    found = audit.build(result.calls, result.diagnostics, catalog, result.files, args.calls_per_route, args.output_fill)
+    code = EXIT_CLEAN
+    if args.usage:
+        from claude_lint import usage_report
+
+        text, code = usage_report.command(args, settings, catalog, found, result.calls)
+    else:
+        text = audit.render(found, args.format)
+    if text is None:
+        return code
     if args.output:
         with open(args.output, "w", encoding="utf-8") as fh:
             fh.write(text)
     else:
         sys.stdout.write(text)
-    return EXIT_CLEAN
+    return code
 
 
 def _rule(args) -> int:

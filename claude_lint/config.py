@@ -40,6 +40,7 @@ class Settings:
     prompt_files: Tuple[str, ...] = ()
     cache_dir: Optional[str] = None  # default: .claude-lint-cache at the root
     no_cache: bool = False
+    usage_routes: Tuple[Tuple[str, str], ...] = ()  # `report --usage`: recorded route -> call site
 
     def options_for(self, code: str) -> Dict[str, object]:
         for c, opts in self.rule_options:
@@ -61,6 +62,7 @@ KEYS = {
     "models": ("models", "models"),
     "prompt-files": ("prompt_files", "strings"),
     "cache-dir": ("cache_dir", "string"),
+    "usage-routes": ("usage_routes", "routes"),
 }
 
 
@@ -218,6 +220,10 @@ def _typed(key: str, value, kind: str, where: str):
         except CatalogError as exc:
             raise ConfigError(f"{where}: `{key}`: {exc}") from exc
         return tuple(value)
+    if kind == "routes":
+        if not isinstance(value, dict) or not all(isinstance(v, str) and v.strip() for v in value.values()):
+            raise ConfigError(f"{where}: `{key}` must be a table of recorded route = \"file:function\" (or \"file:line\", or a function name)")
+        return tuple((str(k), v.strip()) for k, v in value.items())
     raise AssertionError(kind)
 
 
