@@ -62,6 +62,9 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--usage", action="append", nargs="+", metavar="FILE",
                         help="measured usage to join to the call sites: OTLP JSON spans, usage JSON lines, LiteLLM spend logs, "
                              "Anthropic usage reports (`-`: standard input)")
+    report.add_argument("--diff-base", metavar="REF", help="the estimated cost of each call site at git REF (its merge base with HEAD) and now")
+    report.add_argument("--fail-on-increase", metavar="PERCENT|AMOUNT",
+                        help="with --diff-base: exit 1 when the estimate rises by more than this (`10%%`, or USD: `5`, `$5`)")
     rule = sub.add_parser("rule", help="explain a rule")
     rule.add_argument("code", nargs="?", help="a rule code (CL001) or name; omit with --all")
     rule.add_argument("--all", action="store_true", help="list every rule")
@@ -123,6 +126,9 @@ def _report(args) -> int:
     except config.ConfigError as exc:
         sys.stderr.write(f"claude-lint: error: {exc}\n")
         return EXIT_ERROR
+    if args.fail_on_increase is not None and not args.diff_base:
+        sys.stderr.write("claude-lint: error: --fail-on-increase needs --diff-base REF\n")
+        return EXIT_ERROR
     result = lint(paths, settings)
     for missing in result.missing:
         sys.stderr.write(f"claude-lint: error: {missing}: no such file or directory\n")
@@ -131,7 +137,11 @@ def _report(args) -> int:
     catalog = Linter(settings).catalog
     found = audit.build(result.calls, result.diagnostics, catalog, result.files, args.calls_per_route, args.output_fill)
     code = EXIT_CLEAN
-    if args.usage:
+    if args.diff_base:
+        from claude_lint import costdiff
+
+        text, code = costdiff.command(args, paths, settings, catalog, found)
+    elif args.usage:
         from claude_lint import usage_report
 
         text, code = usage_report.command(args, settings, catalog, found, result.calls)

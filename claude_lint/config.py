@@ -40,6 +40,7 @@ class Settings:
     prompt_files: Tuple[str, ...] = ()
     cache_dir: Optional[str] = None  # default: .claude-lint-cache at the root
     no_cache: bool = False
+    fail_on_increase: Optional[str] = None  # `report --diff-base` budget: "10%" or USD
     usage_routes: Tuple[Tuple[str, str], ...] = ()  # `report --usage`: recorded route -> call site
 
     def options_for(self, code: str) -> Dict[str, object]:
@@ -62,6 +63,7 @@ KEYS = {
     "models": ("models", "models"),
     "prompt-files": ("prompt_files", "strings"),
     "cache-dir": ("cache_dir", "string"),
+    "fail-on-increase": ("fail_on_increase", "budget"),
     "usage-routes": ("usage_routes", "routes"),
 }
 
@@ -220,6 +222,13 @@ def _typed(key: str, value, kind: str, where: str):
         except CatalogError as exc:
             raise ConfigError(f"{where}: `{key}`: {exc}") from exc
         return tuple(value)
+    if kind == "budget":
+        from claude_lint.costdiff import parse_budget
+
+        try:
+            return parse_budget(value).text
+        except ValueError as exc:
+            raise ConfigError(f"{where}: `{key}`: {exc}") from None
     if kind == "routes":
         if not isinstance(value, dict) or not all(isinstance(v, str) and v.strip() for v in value.values()):
             raise ConfigError(f"{where}: `{key}` must be a table of recorded route = \"file:function\" (or \"file:line\", or a function name)")

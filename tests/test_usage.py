@@ -124,6 +124,8 @@ def test_bad_usage_files_are_clear_errors(cli, tmp_path):
         proc = cli("report", ".", "--usage", path, cwd=PROJECT)
         assert proc.returncode == 2, path
         assert message in proc.stderr.decode() and b"Traceback" not in proc.stderr
+    proc = cli("report", ".", "--usage", str(DATA / "usage.jsonl"), "--diff-base", "HEAD", cwd=PROJECT)
+    assert proc.returncode == 2 and b"cannot be combined" in proc.stderr
 
 
 def test_empty_and_stdin(cli, tmp_path):
