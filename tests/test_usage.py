@@ -174,3 +174,13 @@ def _drain(fd, out):
             return
         out.append(data)
 
+
+def test_readme_shows_the_real_audit_of_the_example(cli):
+    readme = (ROOT / "README.md").read_text()
+    block = readme.split("<!-- usage-example:")[1].split("<!-- /usage-example -->")[0]
+    shown = block.split("\n...\n", 1)[1].rsplit("\n```", 1)[0]
+    proc = cli("report", "app", "--usage", "usage.jsonl", cwd=ROOT / "examples/audit")
+    assert proc.returncode == 0
+    out = proc.stdout.decode()
+    actual = out[out.index("Measured usage\n"):out.index("\nMeasurement notes:")].rstrip("\n")
+    assert shown == actual, "README's example is stale: paste the output of the command it shows"
