@@ -10,14 +10,17 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 import yaml
 
 from test_costdiff import GIT_ENV, git, make_repo
 
+pytestmark = pytest.mark.skipif(shutil.which("bash") is None, reason="the action's steps are bash scripts")
 ROOT = Path(__file__).resolve().parent.parent
 ACTION = yaml.safe_load((ROOT / "action.yml").read_text())
 EXPR = re.compile(r"\$\{\{\s*(.+?)\s*\}\}")

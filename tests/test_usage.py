@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import os
-import pty
 import subprocess
 import threading
 from pathlib import Path
@@ -141,6 +140,7 @@ def test_empty_and_stdin(cli, tmp_path):
 
 
 def test_progress_bar_on_a_terminal(tmp_path):
+    pty = pytest.importorskip("pty")  # a terminal of our own: POSIX only
     path = tmp_path / "big.jsonl"
     with path.open("w") as fh:
         for block in range(8):
