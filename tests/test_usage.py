@@ -127,6 +127,22 @@ def test_bad_usage_files_are_clear_errors(cli, tmp_path):
     assert proc.returncode == 2 and b"cannot be combined" in proc.stderr
 
 
+def test_hostile_records_are_per_record_diagnostics(cli, tmp_path):
+    lines = [
+        "[" * 100_000 + "]" * 100_000,  # deeper than the JSON scanner's recursion
+        '{"route": "answer", "model": "claude-sonnet-4-6", "input_tokens": ' + "9" * 5000 + ', "output_tokens": 1}',
+        '{"route": "answer", "model": "claude-sonnet-4-6", "input_tokens": 1, "output_tokens": 1, "cost_usd": NaN}',
+        '{"route": "' + "r" * 100_000 + '", "model": "claude-sonnet-4-6", "input_tokens": 1, "output_tokens": 1}',
+        '{"route": "answer", "model": "claude-sonnet-4-6", "input_tokens": 3, "output_tokens": 4}',
+    ]
+    (tmp_path / "hostile.jsonl").write_text("\n".join(lines) + "\n")
+    proc = cli("report", ".", "--format", "json", "--usage", str(tmp_path / "hostile.jsonl"), cwd=PROJECT)
+    assert proc.returncode == 0 and b"Traceback" not in proc.stderr
+    usage = json.loads(proc.stdout)["usage"]
+    assert [s["where"] for s in usage["skipped"]] == ["hostile.jsonl:1", "hostile.jsonl:2", "hostile.jsonl:3"]
+    assert usage["matched_records"] == 1 and len(usage["unmatched"][0]["route"]) == 1000  # a name is cut, not kept whole
+
+
 def test_empty_and_stdin(cli, tmp_path):
     (tmp_path / "empty.jsonl").write_text("")
     proc = cli("report", ".", "--usage", str(tmp_path / "empty.jsonl"), cwd=PROJECT)
