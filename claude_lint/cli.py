@@ -63,6 +63,12 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--output-fill", type=_fill, default=1.0, help="share of the output limit each call uses, 0-1 (default 1.0: worst case)")
     report.add_argument("--config", help="a pyproject.toml or claude-lint.toml to use instead of the nearest one")
     report.add_argument("-o", "--output", help="write the report to this file instead of standard output")
+    report.add_argument("--usage", action="append", nargs="+", metavar="FILE",
+                        help="measured usage to join to the call sites: OTLP JSON spans, usage JSON lines, LiteLLM spend logs, "
+                             "Anthropic usage reports (`-`: standard input)")
+    report.add_argument("--diff-base", metavar="REF", help="the estimated cost of each call site at git REF (its merge base with HEAD) and now")
+    report.add_argument("--fail-on-increase", metavar="PERCENT|AMOUNT",
+                        help="with --diff-base: exit 1 when the estimate rises by more than this (`10%%`, or USD: `5`, `$5`)")
     models = sub.add_parser("models", help="show the model catalogue the rules use: prices, limits, lifecycle, sources")
     models.add_argument("pattern", nargs="?", help="a glob (claude-opus-*) or part of a model ID or alias; a platform ID finds its model")
     models.add_argument("--format", choices=("table", "json"), default="table")
@@ -138,24 +144,39 @@ def _report(args) -> int:
     except config.ConfigError as exc:
         sys.stderr.write(f"claude-lint: error: {exc}\n")
         return EXIT_ERROR
+    if args.fail_on_increase is not None and not args.diff_base:
+        sys.stderr.write("claude-lint: error: --fail-on-increase needs --diff-base REF\n")
+        return EXIT_ERROR
     result = lint(paths, settings)
     for missing in result.missing:
         sys.stderr.write(f"claude-lint: error: {missing}: no such file or directory\n")
     if result.missing:
         return EXIT_ERROR
     try:
-        prices = Linter(settings).catalog
+        catalog = Linter(settings).catalog
     except CatalogError as exc:  # the price file changed since the config was read, and is now broken
         sys.stderr.write(f"claude-lint: error: {exc}\n")
         return EXIT_ERROR
-    found = audit.build(result.calls, result.diagnostics, prices, result.files, args.calls_per_route, args.output_fill)
-    text = audit.render(found, args.format)
+    found = audit.build(result.calls, result.diagnostics, catalog, result.files, args.calls_per_route, args.output_fill)
+    code = EXIT_CLEAN
+    if args.diff_base:
+        from claude_lint import costdiff
+
+        text, code = costdiff.command(args, paths, settings, catalog, found)
+    elif args.usage:
+        from claude_lint import usage_report
+
+        text, code = usage_report.command(args, settings, catalog, found, result.calls)
+    else:
+        text = audit.render(found, args.format)
+    if text is None:
+        return code
     if args.output:
         with open(args.output, "w", encoding="utf-8") as fh:
             fh.write(text)
     else:
         sys.stdout.write(text)
-    return EXIT_CLEAN
+    return code
 
 
 def _models(args) -> int:

@@ -41,6 +41,8 @@ class Settings:
     prompt_files: Tuple[str, ...] = ()
     cache_dir: Optional[str] = None  # default: .claude-lint-cache at the root
     no_cache: bool = False
+    fail_on_increase: Optional[str] = None  # `report --diff-base` budget: "10%" or USD
+    usage_routes: Tuple[Tuple[str, str], ...] = ()  # `report --usage`: recorded route -> call site
 
     def options_for(self, code: str) -> Dict[str, object]:
         for c, opts in self.rule_options:
@@ -63,6 +65,8 @@ KEYS = {
     "models-file": ("models_file", "models-file"),
     "prompt-files": ("prompt_files", "strings"),
     "cache-dir": ("cache_dir", "string"),
+    "fail-on-increase": ("fail_on_increase", "budget"),
+    "usage-routes": ("usage_routes", "routes"),
 }
 
 
@@ -222,6 +226,17 @@ def _typed(key: str, value, kind: str, where: str):
         return tuple(value)
     if kind == "models-file":
         return _models_file(key, value, where)
+    if kind == "budget":
+        from claude_lint.costdiff import parse_budget
+
+        try:
+            return parse_budget(value).text
+        except ValueError as exc:
+            raise ConfigError(f"{where}: `{key}`: {exc}") from None
+    if kind == "routes":
+        if not isinstance(value, dict) or not all(isinstance(v, str) and v.strip() for v in value.values()):
+            raise ConfigError(f"{where}: `{key}` must be a table of recorded route = \"file:function\" (or \"file:line\", or a function name)")
+        return tuple((str(k), v.strip()) for k, v in value.items())
     raise AssertionError(kind)
 
 
