@@ -9,6 +9,7 @@ from dataclasses import replace
 from typing import List, Optional
 
 from claude_lint import __version__
+from claude_lint.report import printable
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -118,11 +119,11 @@ def _report(args) -> int:
     try:
         settings = config.load(paths[0] if os.path.exists(paths[0]) else ".", args.config)
     except config.ConfigError as exc:
-        sys.stderr.write(f"claude-lint: error: {exc}\n")
+        sys.stderr.write(f"claude-lint: error: {printable(str(exc))}\n")
         return EXIT_ERROR
     result = lint(paths, settings)
     for missing in result.missing:
-        sys.stderr.write(f"claude-lint: error: {missing}: no such file or directory\n")
+        sys.stderr.write(f"claude-lint: error: {printable(missing)}: no such file or directory\n")
     if result.missing:
         return EXIT_ERROR
     found = audit.build(result.calls, result.diagnostics, Linter(settings).catalog, result.files, args.calls_per_route, args.output_fill)
@@ -187,7 +188,7 @@ def _check(args) -> int:
             overrides["cache_dir"] = os.path.abspath(args.cache_dir)
         settings = replace(settings, **overrides)
     except config.ConfigError as exc:
-        sys.stderr.write(f"claude-lint: error: {exc}\n")
+        sys.stderr.write(f"claude-lint: error: {printable(str(exc))}\n")
         return EXIT_ERROR
     if args.fix or args.diff or args.add_noqa:
         from claude_lint.fixes.command import run
@@ -200,15 +201,15 @@ def _check(args) -> int:
         try:
             result.diagnostics = diffbase.keep(result.diagnostics, diffbase.changed_lines(args.diff_base))
         except diffbase.DiffBaseError as exc:
-            sys.stderr.write(f"claude-lint: error: {exc}\n")
+            sys.stderr.write(f"claude-lint: error: {printable(str(exc))}\n")
             return EXIT_ERROR
     for missing in result.missing:
-        sys.stderr.write(f"claude-lint: error: {missing}: no such file or directory\n")
+        sys.stderr.write(f"claude-lint: error: {printable(missing)}: no such file or directory\n")
     for error in result.internal_errors:
-        sys.stderr.write(f"claude-lint: error: internal error while linting {error}. This is a bug in claude-lint; please report it.\n")
+        sys.stderr.write(f"claude-lint: error: internal error while linting {printable(error)}. This is a bug in claude-lint; please report it.\n")
     if args.verbose:
         for path, why in sorted(result.reads.items()):
-            sys.stderr.write(f"claude-lint: prompt file {path}: {'read' if not why else 'not read: ' + why}\n")
+            sys.stderr.write(f"claude-lint: prompt file {printable(path)}: {'read' if not why else 'not read: ' + printable(why)}\n")
     output = renderer(args.output_format)(result, {"statistics": args.statistics, "quiet": args.quiet})
     from claude_lint.fixes.command import after_check
 

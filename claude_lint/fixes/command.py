@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, List, Optional, Sequence, Tuple
 
 from claude_lint.config import Settings
 from claude_lint.diagnostics import Diagnostic, applicable
+from claude_lint.report import printable, shown_path
 
 if TYPE_CHECKING:  # imported where a fix is made: a plain check only calls after_check
     from claude_lint import fix
@@ -30,7 +31,7 @@ def run(args, paths: List[str], settings: Settings, stdin: Optional[Tuple[str, b
 
     result = lint(paths, settings)
     for missing in result.missing:
-        sys.stderr.write(f"claude-lint: error: {missing}: no such file or directory\n")
+        sys.stderr.write(f"claude-lint: error: {printable(missing)}: no such file or directory\n")
     failed = EXIT_ERROR if result.missing else None
     if args.add_noqa:
         from claude_lint import noqa_add
@@ -104,13 +105,13 @@ def after_check(args, result) -> str:
 
         for d in result.diagnostics:
             if d.fix is not None:
-                out += f"{line(d)}\n    fix ({d.fix.applicability}): {d.fix.message}\n"
+                out += f"{line(d)}\n    fix ({d.fix.applicability}): {printable(d.fix.message)}\n"
     return out + hint(result.diagnostics, getattr(args, "unsafe_fixes", False))
 
 
 def _warn(messages) -> None:
     for message in messages:
-        sys.stderr.write(f"claude-lint: warning: {message}\n")
+        sys.stderr.write(f"claude-lint: warning: {printable(message)}\n")
 
 
 def summary(outcome: fix.Outcome, show: bool) -> str:
@@ -124,7 +125,7 @@ def summary(outcome: fix.Outcome, show: bool) -> str:
     for path in sorted(outcome.fixed):
         if not outcome.fixed[path]:
             continue
-        out.append(f"- {path}:")
+        out.append(f"- {shown_path(path)}:")
         for code, n in sorted(outcome.fixed[path].items()):
             name = rules[code].name if code in rules else ""
             out.append(f"    {n} \u00d7 {code} ({name})")

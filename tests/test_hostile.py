@@ -1,0 +1,163 @@
+"""A hostile repository cannot make claude-lint write outside it, block, run out of
+memory, crash, forge its output or hide findings (issue 13). Each test runs the real CLI
+in a subprocess, under a timeout, and under a memory limit where memory is the threat.
+"""
+from __future__ import annotations
+
+import json
+import os
+import re
+import resource
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+from conftest import claude_lint_command
+
+TIMEOUT = 60
+HEAD = "import anthropic\nclient = anthropic.Anthropic()\n"
+CALL = "client.messages.create(model='claude-sonnet-4-6', max_tokens={}, messages=[])\n"
+GOOD = HEAD + CALL.format(16000)  # CL001 (and CL008 would need >= 21,334)
+CLEAN = HEAD + CALL.format(100)
+MEMORY = 768 * 2**20  # far above a normal run (under 300 MB), far below what the attacks took
+
+
+def run(args, cwd, *, env=None, stdin=None, input=None, memory=None, user=None, timeout=TIMEOUT):
+    def limits():
+        if memory:
+            resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+        if user:
+            os.setgid(user)
+            os.setuid(user)
+
+    return subprocess.run(
+        [claude_lint_command(), *args], cwd=cwd, env={**os.environ, **(env or {})}, stdin=stdin, input=input,
+        capture_output=True, timeout=timeout, preexec_fn=limits if (memory or user) else None,
+    )
+
+
+PEAK = textwrap.dedent(
+    """
+    import resource, subprocess, sys
+    limit = int(sys.argv[1])
+
+    def cap():
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+    proc = subprocess.run(sys.argv[2:], preexec_fn=cap, stdin=sys.stdin)
+    sys.stderr.write("\\npeak-kb=%d\\n" % resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+    sys.exit(proc.returncode)
+    """
+)
+
+
+def run_peak(args, cwd, *, input=None, env=None):
+    """run() under MEMORY, through a wrapper that reports the child's peak resident memory
+    (kB): a read that would go on until the limit is caught even if it then fails cleanly."""
+    cmd = [sys.executable, "-c", PEAK, str(MEMORY), claude_lint_command(), *args]
+    with subprocess.Popen(cmd, cwd=cwd, env={**os.environ, **(env or {})}, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                          stderr=subprocess.PIPE, start_new_session=True) as child:
+        try:
+            out, err = child.communicate(input, timeout=TIMEOUT)
+        except subprocess.TimeoutExpired:
+            os.killpg(child.pid, signal.SIGKILL)  # the wrapper and the hung linter under it
+            raise
+    err, _, peak = err.rpartition(b"\npeak-kb=")
+    return subprocess.CompletedProcess(cmd, child.returncode, out, err), int(peak)
+
+
+def project(root: Path, files: dict, config: str = "[project]\nname = 'p'\n") -> Path:
+    root.mkdir(parents=True, exist_ok=True)
+    if config is not None:
+        (root / "pyproject.toml").write_text(config)
+    for name, content in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(content if isinstance(content, bytes) else content.encode())
+    return root
+
+
+def listing(folder: Path) -> list:
+    return sorted(str(p.relative_to(folder)) for p in folder.rglob("*")) if folder.exists() else []
+
+
+def diags(proc) -> list:
+    assert proc.returncode in (0, 1), proc.stderr.decode("utf-8", "replace")
+    return json.loads(proc.stdout)
+
+
+def no_traceback(proc) -> None:
+    err = proc.stderr.decode("utf-8", "replace")
+    assert "Traceback" not in err and "internal error" not in err, err
+
+
+# --- names and strings in every output format -------------------------------------------
+
+
+FORMATS = ["text", "concise", "grouped", "json", "github", "gitlab", "junit", "sarif"]
+
+
+def _parses(fmt: str, out: bytes) -> None:
+    text = out.decode("utf-8")  # strict: every format is valid UTF-8
+    if fmt in ("json", "gitlab", "sarif"):
+        json.loads(text)
+    elif fmt == "junit":
+        ET.fromstring(out)
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_a_file_name_that_is_not_utf8(tmp_path, fmt):
+    root = project(tmp_path / "proj", {})
+    (root / os.fsdecode(b"caf\xe9 \xff.py")).write_text(GOOD)
+    # SARIF and GitLab output used to crash with a traceback, and exit 1 even with --exit-zero.
+    proc = run(["check", "--output-format", fmt, "--exit-zero", "."], root)
+    no_traceback(proc)
+    assert proc.returncode == 0, proc.stderr
+    _parses(fmt, proc.stdout)
+    shown = proc.stdout.decode().replace("\\\\", "\\")  # JSON doubles the backslash of `\xe9`
+    assert "caf\\xe9 \\xff.py" in shown or "caf%E9%20%FF.py" in shown, shown
+
+
+HOSTILE_NAME = "x\n::error file=forged.py,line=1::forged\x1b[2J\x1b]0;title\x07\u202e.py"
+HOSTILE_MODEL = "claude-\x1b[31m\n::error::model ##[error]x ##vso[task.setvariable variable=a]b\u2028\x9b"
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_names_and_strings_cannot_forge_lines_or_reach_the_terminal(tmp_path, fmt):
+    root = project(tmp_path / "proj", {HOSTILE_NAME: GOOD, "model.py": HEAD + f"client.messages.create(model={HOSTILE_MODEL!r}, max_tokens=16000, messages=[])\n"})
+    proc = run(["check", "--output-format", fmt, "."], root)
+    no_traceback(proc)
+    assert proc.returncode == 1
+    _parses(fmt, proc.stdout)
+    out = proc.stdout.decode("utf-8")
+    for line in out.splitlines():
+        if fmt == "github":
+            assert line.startswith(("::error ", "::warning ")), line
+        else:
+            assert not line.lstrip().startswith("::"), line  # a GitHub workflow command
+        assert "##[" not in line and "##vso[" not in line, line  # GitHub (v1) and Azure Pipelines commands
+    for c in "\x1b\x07\x9b\u202e\u2028":
+        assert c not in out, repr(c)
+    assert "forged" in out  # the name is shown, escaped, not dropped
+
+
+def test_markdown_and_html_reports_copy_no_markup(tmp_path):
+    model = "<script>alert(1)</script>[x](javascript:alert(1))"
+    root = project(tmp_path / "proj", {"<img src=x onerror=alert(1)>.py": HEAD + f"client.messages.create(model={model!r}, max_tokens=16000, messages=[])\n"})
+    md = run(["report", "--format", "markdown", "."], root)
+    assert md.returncode == 0, md.stderr
+    text = md.stdout.decode()
+    outside_code = re.sub(r"(`+).*?\1", "", text)  # in a code span nothing is markup
+    assert not re.search(r"(?<!\\)[<>]", outside_code), text  # no HTML
+    assert not re.search(r"(?<!\\)\]\(", outside_code), text  # no link
+    assert "\\<script\\>" in text
+    html = run(["report", "--format", "html", "."], root).stdout.decode()
+    assert "<script" not in html and "<img" not in html
