@@ -160,8 +160,12 @@ def _check(args) -> int:
     paths = args.paths or ["."]
     stdin = None
     if paths == ["-"]:
+        from claude_lint.engine import MAX_FILE_BYTES
+
         name = args.stdin_filename or "stdin.py"
-        stdin = (name, sys.stdin.buffer.read())
+        # The file size cap holds for a buffer too: one byte more says "too large" (CL902),
+        # and the rest is never read into memory (--fix passes it through unread).
+        stdin = (name, sys.stdin.buffer.read(MAX_FILE_BYTES + 1))
         start = os.path.dirname(os.path.abspath(name))
     elif "-" in paths:
         sys.stderr.write("claude-lint: error: `-` cannot be combined with other paths\n")

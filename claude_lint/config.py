@@ -119,10 +119,14 @@ def find_config(start: str) -> Optional[str]:
         here = parent
 
 
+MAX_CONFIG_BYTES = 5_000_000
+
+
 def _has_section(path: str) -> bool:
+    from claude_lint import safeio
+
     try:
-        with open(path, "rb") as fh:
-            return b"claude-lint" in fh.read()
+        return b"claude-lint" in safeio.read_regular(path, MAX_CONFIG_BYTES)
     except OSError:
         return False
 

@@ -166,7 +166,8 @@ def discover(paths: Sequence[str], settings: Settings) -> Tuple[List[SourceFile]
 
     for given in paths:
         abspath = os.path.abspath(given)
-        if os.path.isfile(abspath):
+        # A FIFO or a device named on the command line is a file to report (CL902), not a missing path.
+        if os.path.isfile(abspath) or (os.path.exists(abspath) and not os.path.isdir(abspath)):
             kind = kind_of(abspath) or "python"
             if settings.force_exclude and skip(abspath, False):
                 continue

@@ -161,3 +161,79 @@ def test_markdown_and_html_reports_copy_no_markup(tmp_path):
     assert "\\<script\\>" in text
     html = run(["report", "--format", "html", "."], root).stdout.decode()
     assert "<script" not in html and "<img" not in html
+
+
+# --- reads that block, never end or crash -----------------------------------------------
+
+
+def test_pipes_and_device_links_with_config_suffixes_do_not_block(tmp_path):
+    root = project(tmp_path / "proj", {"app.py": GOOD})
+    os.mkfifo(root / "pipe.yaml")
+    os.mkfifo(root / "pipe.jsonl")
+    os.mkfifo(root / "pipe.json")
+    os.symlink("/dev/stdin", root / "stdin.json")
+    os.symlink("/dev/stdin", root / "stdin.jsonl")
+    os.symlink("/dev/zero", root / "zero.yaml")
+    read_end, write_end = os.pipe()  # standard input that never ends: a read of /dev/stdin would block
+    try:
+        for args in (["."], ["pipe.yaml", "pipe.jsonl", "stdin.json", "stdin.jsonl", "zero.yaml", "app.py"]):
+            proc = run(["check", "--output-format", "json", *args], root, stdin=read_end, memory=MEMORY)
+            found = {os.path.basename(d["filename"]): d["code"] for d in diags(proc)}
+            assert found["app.py"] == "CL001"
+            for name in ("pipe.yaml", "pipe.jsonl", "stdin.json", "stdin.jsonl", "zero.yaml"):
+                assert found[name] == "CL902", (name, found)
+    finally:
+        os.close(read_end)
+        os.close(write_end)
+
+
+def test_a_symlinked_source_outside_the_root_is_not_read(tmp_path):
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "secret.py").write_text(HEAD + "client.messages.create(model='claude-SECRET-1234', max_tokens=16000, messages=[])\n")
+    root = project(tmp_path / "proj", {"app.py": GOOD})
+    os.symlink(outside / "secret.py", root / "linked.py")
+    os.symlink(outside, root / "linked_dir")
+    for args in (["."], ["linked.py", "linked_dir/secret.py", "app.py"]):
+        proc = run(["check", "--output-format", "json", *args], root)
+        assert b"SECRET" not in proc.stdout and b"SECRET" not in proc.stderr
+        found = {d["filename"]: d for d in diags(proc)}
+        assert found[str(root / "linked.py")]["code"] == "CL902"
+        assert "outside the project root" in found[str(root / "linked.py")]["message"]
+
+
+DEEP = 100_000
+
+
+@pytest.mark.parametrize(
+    "name, content",
+    [
+        ("cfg/deep.json", '{"model_list": ' + "[" * DEEP + "]" * DEEP + "}"),
+        ("cfg/deep.toml", "a = " + "[" * DEEP + "]" * DEEP + "\n"),
+        ("cfg/d500.toml", "a = " + "[" * 500 + "]" * 500 + "\n"),
+        ("cfg/digits.toml", "a = " + "9" * 5000 + "\n"),
+        ("cfg/digits.json", '{"model_list": [' + "9" * 5000 + "]}"),
+        ("deep.jsonl", '{"custom_id": "1", "params": ' + "[" * DEEP + "]" * DEEP + "}\n"),
+        ("deep.ipynb", '{"cells": ' + "[" * DEEP + "]" * DEEP + "}"),
+    ],
+)
+def test_deep_and_huge_inputs_are_cl903(tmp_path, name, content):
+    config = "[project]\nname = 'p'\n[tool.claude-lint]\nprompt-files = ['cfg/*']\n"
+    root = project(tmp_path / "proj", {name: content, "app.py": GOOD}, config=config)
+    proc = run(["check", "--output-format", "json", "."], root)
+    no_traceback(proc)
+    found = {os.path.basename(d["filename"]): d["code"] for d in diags(proc)}
+    assert found == {os.path.basename(name): "CL903", "app.py": "CL001"}
+
+
+def test_standard_input_has_the_file_size_cap(tmp_path):
+    data = (HEAD + "x = 1\n" * 9_000_000).encode()  # 54 MB; taking it whole took 2.1 GB
+    proc, peak = run_peak(["check", "--output-format", "json", "--stdin-filename", "big.py", "-"], tmp_path, input=data)
+    [d] = diags(proc)
+    assert d["code"] == "CL902" and "larger than" in d["message"]
+    assert peak * 1024 < MEMORY / 2
+    # --fix gives an editor its buffer back, unchanged, never half of it.
+    proc, peak = run_peak(["check", "--fix", "--stdin-filename", "big.py", "-"], tmp_path, input=data)
+    assert proc.stdout == data and proc.returncode == 1
+    assert peak * 1024 < MEMORY / 2
+    assert b"larger than 5 MB" in proc.stderr

@@ -74,7 +74,10 @@ def _stdin(args, settings: Settings, stdin: Tuple[str, bytes]) -> int:
         sys.stderr.write("claude-lint: error: --add-noqa cannot be used with standard input\n")
         return EXIT_ERROR
     from claude_lint import fix
+    from claude_lint.engine import MAX_FILE_BYTES
 
+    if len(data) > MAX_FILE_BYTES:
+        return _too_large(args, name, data)
     fixed, codes, why = fix.fix_text(name, data, settings, args.unsafe_fixes)
     if why:
         _warn([f"{name}: {why}; left unchanged"])
@@ -93,6 +96,26 @@ def _stdin(args, settings: Settings, stdin: Tuple[str, bytes]) -> int:
     for d in remaining:
         sys.stderr.write(line(d) + "\n")
     return EXIT_FINDINGS if remaining and not args.exit_zero else EXIT_CLEAN
+
+
+def _too_large(args, name: str, head: bytes) -> int:
+    """A buffer over the size cap is not linted. With --fix its bytes go back out unchanged
+    (an editor replaces the buffer with what we print), copied a chunk at a time."""
+    from claude_lint.engine import MAX_FILE_BYTES
+
+    _warn([f"{name}: larger than {MAX_FILE_BYTES // 1_000_000} MB; not linted, left unchanged"])
+    if args.diff:
+        return EXIT_CLEAN
+    sys.stdout.flush()
+    out = sys.stdout.buffer
+    out.write(head)
+    while True:
+        chunk = sys.stdin.buffer.read(1 << 20)
+        if not chunk:
+            break
+        out.write(chunk)
+    out.flush()
+    return EXIT_CLEAN if args.exit_zero else EXIT_FINDINGS
 
 
 def after_check(args, result) -> str:
