@@ -136,7 +136,7 @@ def _saving(d: Diagnostic, row: Row, calls: int, fill: float) -> Optional[float]
     if d.code in ("CL001", "CL010"):
         if cost.output_usd is None or cost.output_limit is None or cost.output_limit <= SUGGESTED_LIMIT:
             return None
-        return cost.output_usd * (cost.output_limit - SUGGESTED_LIMIT) / cost.output_limit
+        return cost.output_usd * (1 - SUGGESTED_LIMIT / cost.output_limit)  # no float of the limit itself: it may have 400 digits
     if d.code == "CL005":
         return row.total * BATCH_DISCOUNT if row.total else None
     if d.cost is None:

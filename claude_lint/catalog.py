@@ -113,6 +113,7 @@ def _model(raw: dict, where: str) -> Model:
     for key in ("provider", "tier"):
         if key not in raw:
             raise CatalogError(f"{where}: model {raw['id']!r} needs `{key}`")
+    _check_types(raw, where)
     if raw["tier"] not in TIER_ORDER:
         raise CatalogError(f"{where}: model {raw['id']!r}: tier must be one of small, mid, top")
     values = dict(raw)
@@ -122,6 +123,39 @@ def _model(raw: dict, where: str) -> Model:
         if values.get(key) is not None:
             values[key] = str(values[key])
     return Model(**values)
+
+
+# A project's config adds models (`[[tool.claude-lint.models]]`): each value must have the
+# type the rules compute with, and numbers must stay finite in every sum and in JSON.
+_TEXT = ("id", "provider", "family", "tier", "tokenizer", "status", "successor", "source", "note")
+_PRICES = ("input", "output", "cache_write", "cache_read")  # USD per million tokens
+_COUNTS = ("max_output", "context", "min_cacheable", "nonstreaming_max")  # tokens
+STATUSES = ("active", "deprecated", "retired")
+MAX_PRICE = 1e6
+MAX_COUNT = 10 ** 9
+
+
+def _check_types(raw: dict, where: str) -> None:
+    name = raw["id"] if isinstance(raw.get("id"), str) else "?"
+
+    def bad(key: str, what: str) -> CatalogError:
+        return CatalogError(f"{where}: model {name[:60]!r}: `{key}` must be {what}")
+
+    for key, v in raw.items():
+        if key in _TEXT and not isinstance(v, str):
+            raise bad(key, "a string")
+        if key in _PRICES and v is not None and (isinstance(v, bool) or not isinstance(v, (int, float)) or not 0 <= v <= MAX_PRICE):
+            raise bad(key, f"a number from 0 to {MAX_PRICE:,.0f} (USD per million tokens)")
+        if key in _COUNTS and v is not None and (isinstance(v, bool) or not isinstance(v, int) or not 0 <= v <= MAX_COUNT):
+            raise bad(key, f"a whole number from 0 to {MAX_COUNT:,}")
+        if key == "aliases" and v is not None and not (isinstance(v, list) and all(isinstance(a, str) for a in v)):
+            raise bad(key, "a list of strings")
+        if key == "retires" and v is not None and not (isinstance(v, str) or type(v).__name__ == "date"):
+            raise bad(key, "a date (2026-01-31) or a string")
+    if not raw["id"].strip():
+        raise bad("id", "a non-empty string")
+    if raw.get("status", "active") not in STATUSES:
+        raise bad("status", "one of " + ", ".join(STATUSES))
 
 
 @lru_cache(maxsize=1)

@@ -137,19 +137,37 @@ def load(start: str, explicit: Optional[str] = None) -> Settings:
         raise ConfigError(f"config file not found: {explicit}")
     if path is None:
         return Settings(root=find_root(start))
-    from claude_lint import toml
+    return load_file(path)
+
+
+def load_file(path: str) -> Settings:
+    """The settings of one config file, its folder being the project root."""
+    from claude_lint import safeio, toml
 
     try:
-        with open(path, "rb") as fh:
-            data = toml.load(fh)
+        data = toml.loads(safeio.read_regular(path, MAX_CONFIG_BYTES).decode("utf-8"))
     except (OSError, toml.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: cannot read config: {exc}") from exc
+    except (RecursionError, MemoryError, ValueError) as exc:
+        # tomllib recurses per nesting level and converts integers with int(): a 500-deep
+        # array, or a 5,000-digit number, anywhere in the file gets here.
+        raise ConfigError(f"{path}: cannot read config: {_too_big(exc)}") from None
+    tool = data.get("tool", {})
+    tool = tool if isinstance(tool, dict) else {}
     if os.path.basename(path) == "pyproject.toml":
-        table = data.get("tool", {}).get("claude-lint", {})
+        table = tool.get("claude-lint", {})
     else:
-        table = data.get("tool", {}).get("claude-lint", data)
+        table = tool.get("claude-lint", data)
     settings = Settings(root=os.path.dirname(os.path.abspath(path)), config_path=path)
     return apply_table(settings, table, path)
+
+
+def _too_big(exc: BaseException) -> str:
+    if isinstance(exc, RecursionError):
+        return "nested too deeply"
+    if isinstance(exc, MemoryError):
+        return "too large"
+    return str(exc).split(";")[0]  # int(): "Exceeds the limit (4300 digits) for integer string conversion"
 
 
 def apply_table(settings: Settings, table: dict, where: str) -> Settings:
@@ -180,12 +198,26 @@ def _rule_options(rule, value: dict, where: str) -> Dict[str, object]:
             known = ", ".join(rule.options) or "none"
             raise ConfigError(f"{where}: unknown option `{name}` for {rule.code} (known: {known})")
         default = rule.options[name]
-        if isinstance(default, float) and type(v) is int:
+        if isinstance(default, float) and type(v) is int and abs(v) <= MAX_OPTION_FLOAT:
             v = float(v)  # `seconds = 30` for a float option
         if type(v) is not type(default) or (isinstance(v, (int, float)) and v < 0):
-            raise ConfigError(f"{where}: `{rule.code}.{name}` must be a non-negative {type(default).__name__}, got {v!r}")
+            raise ConfigError(f"{where}: `{rule.code}.{name}` must be a non-negative {type(default).__name__}, got {_short(v)}")
+        bound = MAX_OPTION_FLOAT if isinstance(v, float) else MAX_OPTION_INT
+        if not v <= bound:  # also NaN; `seconds = inf` stopped the time limit's watchdog
+            raise ConfigError(f"{where}: `{rule.code}.{name}` must be at most {bound:,}, got {_short(v)}")
         out[name] = v
     return out
+
+
+# Bounds on a rule option: token counts and seconds far beyond any real use, small enough
+# for float arithmetic and for a thread's wait (Windows allows about 4.3e6 s).
+MAX_OPTION_INT = 10 ** 9
+MAX_OPTION_FLOAT = 1e6
+
+
+def _short(value) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:40] + f"... ({len(text)} characters)"
 
 
 def _typed(key: str, value, kind: str, where: str):

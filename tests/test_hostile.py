@@ -237,3 +237,59 @@ def test_standard_input_has_the_file_size_cap(tmp_path):
     assert proc.stdout == data and proc.returncode == 1
     assert peak * 1024 < MEMORY / 2
     assert b"larger than 5 MB" in proc.stderr
+
+
+# --- config values and numbers of any size ----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "config, needle, command",
+    [
+        ("[project]\nname = 'p'\nx = " + "[" * 500 + "]" * 500 + "\n[tool.claude-lint]\n", "nested too deeply", "report"),
+        ("[project]\nname = 'p'\nx = " + "9" * 5000 + "\n[tool.claude-lint]\n", "4300 digits", "check"),
+        ("[tool.claude-lint.CL904]\nseconds = inf\n", "CL904.seconds", "check"),
+        ("[tool.claude-lint.CL001]\nwarn-at = " + "9" * 4000 + "\n", "CL001.warn-at", "check"),
+        ("[[tool.claude-lint.models]]\nid = 'claude-x'\nprovider = 'anthropic'\ntier = 'top'\nmax_output = 'big'\n", "`max_output`", "check"),
+        ("[[tool.claude-lint.models]]\nid = 'claude-x'\nprovider = 'anthropic'\ntier = 'top'\noutput = inf\n", "`output`", "report"),
+    ],
+)
+def test_bad_configs_are_one_line_errors(tmp_path, config, needle, command):
+    root = project(tmp_path / "proj", {"app.py": GOOD}, config=config)
+    proc = run([command, "."], root)
+    err = proc.stderr.decode()
+    assert proc.returncode == 2 and needle in err and len(err.splitlines()) == 1, err
+
+
+@pytest.mark.parametrize(
+    "table, needle",
+    [("[tool.claude-lint.CL904]\nseconds = " + v + "\n", "CL904.seconds") for v in ("nan", "1e300", "-1")]
+    + [
+        (f"[[tool.claude-lint.models]]\nid = 'claude-x'\nprovider = 'anthropic'\ntier = 'top'\n{line}\n", key)
+        for line, key in [
+            ("input = 'x'", "`input`"), ("input = nan", "`input`"), ("input = 1e308", "`input`"), ("max_output = 1e3", "`max_output`"),
+            ("aliases = [1]", "`aliases`"), ("aliases = 'a'", "`aliases`"), ("family = 3", "`family`"), ("status = 'gone'", "`status`"),
+            ("retires = 5", "`retires`"), ("tokenizer = []", "`tokenizer`"),
+        ]
+    ],
+)
+def test_config_values_of_the_wrong_type_or_size(tmp_path, table, needle):
+    """The same check as above, for every kind of value, without a process each."""
+    from claude_lint import config
+
+    (tmp_path / "pyproject.toml").write_text(table)
+    with pytest.raises(config.ConfigError, match=re.escape(needle)):
+        config.load_file(str(tmp_path / "pyproject.toml"))
+
+
+def test_a_400_digit_max_tokens(tmp_path):
+    big = "9" * 400
+    root = project(tmp_path / "proj", {"app.py": HEAD + CALL.format(big), "b.jsonl": json.dumps({"custom_id": "1", "params": {"model": "claude-sonnet-4-6", "max_tokens": int(big), "messages": []}}) + "\n"})
+    proc = run(["check", "--output-format", "json", "."], root)
+    no_traceback(proc)
+    assert sorted(d["code"] for d in diags(proc)) == ["CL001", "CL001", "CL003", "CL008"]
+    for fmt in ("table", "json"):  # every format goes through the same figures
+        report = run(["report", "--format", fmt, "."], root)
+        no_traceback(report)
+        assert report.returncode == 0
+        if fmt == "json":
+            json.loads(report.stdout)
