@@ -5,10 +5,10 @@ import argparse
 import os
 import sys
 import warnings
-from dataclasses import replace
 from typing import List, Optional
 
 from claude_lint import __version__
+from claude_lint.config import ConfigError
 from claude_lint.report import printable
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
@@ -87,6 +87,9 @@ def main(argv: Optional[List[str]] = None) -> int:
             return _report(args)
     except BrokenPipeError:
         return EXIT_CLEAN
+    except ConfigError as exc:  # a nested config, read once its files are found
+        sys.stderr.write(f"claude-lint: error: {printable(str(exc))}\n")
+        return EXIT_ERROR
     parser.print_help()
     return EXIT_ERROR
 
@@ -174,14 +177,14 @@ def _check(args) -> int:
         start = paths[0]
     try:
         settings = config.load(start if os.path.exists(start) else ".", args.config)
-        overrides = {}
+        overrides: dict = {}
         where = "command line"
         if args.select is not None:
             overrides["select"] = tuple(config.check_selectors(args.select, "--select", where))
         if args.ignore is not None:
-            overrides["ignore"] = settings.ignore + tuple(config.check_selectors(args.ignore, "--ignore", where))
+            overrides["ignore"] = tuple(config.check_selectors(args.ignore, "--ignore", where))
         if args.extend_select is not None:
-            overrides["extend_select"] = settings.extend_select + tuple(config.check_selectors(args.extend_select, "--extend-select", where))
+            overrides["extend_select"] = tuple(config.check_selectors(args.extend_select, "--extend-select", where))
         if args.no_respect_gitignore:
             overrides["respect_gitignore"] = False
         if args.force_exclude:
@@ -190,7 +193,7 @@ def _check(args) -> int:
             overrides["no_cache"] = True
         if args.cache_dir:
             overrides["cache_dir"] = os.path.abspath(args.cache_dir)
-        settings = replace(settings, **overrides)
+        settings = config.with_cli(settings, overrides)
     except config.ConfigError as exc:
         sys.stderr.write(f"claude-lint: error: {printable(str(exc))}\n")
         return EXIT_ERROR

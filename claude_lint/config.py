@@ -40,6 +40,10 @@ class Settings:
     prompt_files: Tuple[str, ...] = ()
     cache_dir: Optional[str] = None  # default: .claude-lint-cache at the root
     no_cache: bool = False
+    # The command line's own choices, kept to be applied again over a nested config.
+    cli: Tuple[Tuple[str, object], ...] = ()
+    # False with --config: one file governs every path (as ruff's --config does).
+    hierarchical: bool = True
 
     def options_for(self, code: str) -> Dict[str, object]:
         for c, opts in self.rule_options:
@@ -137,7 +141,8 @@ def load(start: str, explicit: Optional[str] = None) -> Settings:
         raise ConfigError(f"config file not found: {explicit}")
     if path is None:
         return Settings(root=find_root(start))
-    return load_file(path)
+    settings = load_file(path)
+    return replace(settings, hierarchical=False) if explicit is not None else settings
 
 
 def load_file(path: str) -> Settings:
@@ -288,3 +293,70 @@ def selected(settings: Settings) -> List[str]:
         if best[1] and best[0]:
             enabled.append(rule.code)
     return enabled
+
+
+# --- the command line over a config, and nested configs ------------------------------------
+
+# command-line option -> how it combines with a config's value
+_CLI_MERGE = {
+    "select": "replace", "ignore": "extend", "extend_select": "extend", "respect_gitignore": "replace",
+    "force_exclude": "replace", "no_cache": "replace", "cache_dir": "replace",
+}
+
+
+def with_cli(settings: Settings, cli: Dict[str, object]) -> Settings:
+    """`settings` with the command line's choices on top, remembered so that the same
+    choices go over every nested config."""
+    changes: Dict[str, object] = {}
+    for name, value in cli.items():
+        if _CLI_MERGE[name] == "extend":
+            changes[name] = getattr(settings, name) + tuple(value)  # type: ignore[operator]
+        else:
+            changes[name] = value
+    return replace(settings, cli=tuple(sorted(cli.items())), **changes)
+
+
+def governing(settings: Settings, folder: str, memo: Dict[str, Optional[str]], loaded: Dict[str, Settings]) -> Settings:
+    """The settings that govern the files of `folder`: those of the nearest config at or
+    above it, as in ruff, so that `check a b` and `check b a` agree. A folder under no
+    config of its own (or every folder, with --config) keeps the run's settings, rooted
+    at its own project if it lies outside the run's root: which paths come first changes
+    neither the settings nor the root of a file."""
+    folder = os.path.abspath(folder)
+    if settings.hierarchical:
+        path = _nearest_config(folder, memo)
+        if path is not None and (settings.config_path is None or os.path.abspath(path) != os.path.abspath(settings.config_path)):
+            if path not in loaded:
+                loaded[path] = with_cli(load_file(path), dict(settings.cli))
+            return loaded[path]
+    root = os.path.abspath(settings.root)
+    if folder == root or folder.startswith(root.rstrip(os.sep) + os.sep):
+        return settings
+    own = find_root(folder)
+    if "root:" + own not in loaded:
+        loaded["root:" + own] = replace(settings, root=own)
+    return loaded["root:" + own]
+
+
+def _nearest_config(folder: str, memo: Dict[str, Optional[str]]) -> Optional[str]:
+    """find_config for a folder, remembering the answer for every folder on the way up."""
+    seen = []
+    probe = folder
+    found: Optional[str] = None
+    while probe not in memo:
+        seen.append(probe)
+        found = next(
+            (p for p in (os.path.join(probe, n) for n in CONFIG_FILES) if os.path.isfile(p) and (not p.endswith("pyproject.toml") or _has_section(p))),
+            None,
+        )
+        if found is not None:
+            break
+        parent = os.path.dirname(probe)
+        if parent == probe:
+            break
+        probe = parent
+    else:
+        found = memo[probe]
+    for f in seen:
+        memo[f] = found
+    return found

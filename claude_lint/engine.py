@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Dict, List, Optional, Sequence, Tuple
 
 from claude_lint import catalog as catalog_mod
+from claude_lint import config as config_mod
 from claude_lint import fixes, safeio
 from claude_lint.checks import by_code
 from claude_lint.checks.base import Context
@@ -325,6 +326,52 @@ def gather(linter: Linter, sources: Sequence[SourceFile], cache: Optional[FactsC
 
 
 def lint(paths: Sequence[str], settings: Settings, stdin: Optional[Tuple[str, bytes]] = None, context_cache: Optional[Dict] = None, prefilter: bool = True) -> Result:
+    """Lint `paths` (or one buffer). Each file is linted with the settings of the nearest
+    config above it (ruff's hierarchical configs), whatever the order of the paths; the
+    files under one config are linted together, as one project rooted at its folder.
+    Raises config.ConfigError for a nested config that cannot be used."""
+    if stdin is not None:
+        name, _ = stdin
+        abspath = os.path.abspath(name)
+        source = SourceFile(display(abspath), abspath, _kind(name), explicit=True)
+        return _lint_group(settings, [source], stdin, context_cache, prefilter, None)
+    sources, missing = discover(paths, settings)
+    groups = by_config(sources, settings)
+    if not groups:
+        groups = [(settings, [])]
+    results = [_lint_group(s, group, None, context_cache, prefilter, settings) for s, group in groups]
+    if len(results) == 1:
+        result = results[0]
+    else:
+        result = Result(sorted((d for r in results for d in r.diagnostics), key=Diagnostic.sort_key), sum(r.files for r in results))
+        for r in results:
+            result.calls += r.calls
+            result.internal_errors += r.internal_errors
+            result.reads.update(r.reads)
+    result.missing = missing
+    return result
+
+
+def by_config(sources: Sequence[SourceFile], settings: Settings) -> List[Tuple[Settings, List[SourceFile]]]:
+    """The sources grouped by the settings that govern them: the run's first, then those
+    of nested configs by folder."""
+    from claude_lint.discover import kept_by
+
+    memo: Dict[str, Optional[str]] = {}
+    loaded: Dict[str, Settings] = {}
+    groups: Dict[int, Tuple[Settings, List[SourceFile]]] = {}
+    for source in sources:
+        governing = config_mod.governing(settings, os.path.dirname(source.abspath), memo, loaded)
+        if governing is not settings and not kept_by(source, governing):
+            continue
+        groups.setdefault(id(governing), (governing, []))[1].append(source)
+    return sorted(groups.values(), key=lambda g: (g[0] is not settings, g[0].root))
+
+
+def _lint_group(settings: Settings, sources: List[SourceFile], stdin: Optional[Tuple[str, bytes]], context_cache: Optional[Dict],
+                prefilter: bool, run: Optional[Settings]) -> Result:
+    """`run`: the run's settings (context files governed by a nested config belong to
+    that config's project, not to this one)."""
     linter = Linter(settings, prefilter=prefilter)
     cache = None
     if stdin is None and not settings.no_cache:  # the cache module (pickle, hashlib) only when used
@@ -333,15 +380,14 @@ def lint(paths: Sequence[str], settings: Settings, stdin: Optional[Tuple[str, by
         cache = cache_mod.FactsCache.open(settings, prefilter)
         linter.project = Project(linter.root, cache_mod.cached_loader(cache, linter._load_other, linter.root))
     if stdin is not None:
-        name, data = stdin
-        abspath = os.path.abspath(name)
-        sources = [SourceFile(display(abspath), abspath, _kind(name), explicit=True)]
-        facts = [linter.facts_for(sources[0], data)]
-        missing: List[str] = []
+        facts = [linter.facts_for(sources[0], stdin[1])]
     else:
-        sources, missing = discover(paths, settings)
         facts = gather(linter, sources, cache)
     context = _project_context(linter, sources)
+    if run is not None and context:
+        memo: Dict[str, Optional[str]] = {}
+        loaded: Dict[str, Settings] = {}
+        context = [s for s in context if config_mod.governing(run, os.path.dirname(s.abspath), memo, loaded).root == settings.root]
     if context_cache is None:
         context_facts = gather(linter, context, cache) if context else []
     else:
@@ -355,7 +401,7 @@ def lint(paths: Sequence[str], settings: Settings, stdin: Optional[Tuple[str, by
         given = {s.abspath for s in sources}
         diagnostics = [d for d in diagnostics if os.path.abspath(d.loc.path) in given]
         calls = [c for c in calls if os.path.abspath(c.site.loc.path) in given]
-    return Result(diagnostics, len(sources), missing, calls, linter.internal_errors, dict(linter.project.reads))
+    return Result(diagnostics, len(sources), [], calls, linter.internal_errors, dict(linter.project.reads))
 
 
 def _context_facts(linter: Linter, source: SourceFile, cache: Optional[Dict]) -> FileFacts:

@@ -293,3 +293,21 @@ def test_a_400_digit_max_tokens(tmp_path):
         assert report.returncode == 0
         if fmt == "json":
             json.loads(report.stdout)
+
+
+# --- nested configs ---------------------------------------------------------------------
+
+
+def test_each_file_is_governed_by_its_nearest_config(tmp_path):
+    root = project(tmp_path / "repo", {"a/app.py": GOOD, "b/app.py": GOOD, "a/pyproject.toml": "[tool.claude-lint]\nselect = ['CL001']\n",
+                                       "b/claude-lint.toml": "select = ['CL007']\nextend-exclude = ['skipped']\n", "b/skipped/x.py": GOOD})
+    (root / "b" / "app.py").write_text(GOOD.replace("claude-sonnet-4-6", "claude-3-opus-20240229"))
+
+    def found(*paths):
+        return sorted((os.path.relpath(d["filename"], root), d["code"]) for d in diags(run(["check", "--output-format", "json", *paths], root)))
+
+    want = [("a/app.py", "CL001"), ("b/app.py", "CL007")]
+    assert found("a", "b") == want
+    assert found("b", "a") == want
+    assert found(".") == want  # the nested configs' own exclusions too
+    assert found("--select", "CL003", "b", "a") == []  # the command line goes over every config
