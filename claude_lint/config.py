@@ -193,7 +193,21 @@ def apply_table(settings: Settings, table: dict, where: str) -> Settings:
         changes[name] = _typed(key, value, kind, where)
     if options:
         changes["rule_options"] = tuple((code, tuple(opts.items())) for code, opts in sorted(options.items()))
+    if "cache_dir" in changes:
+        _inside_project(str(changes["cache_dir"]), settings.root, where)
     return replace(settings, **changes)
+
+
+def _inside_project(cache_dir: str, root: str, where: str) -> None:
+    """A repository's config may only put the cache inside the repository: a cloned
+    project must not make `check` write elsewhere (`--cache-dir` on the command line is
+    the user's own choice and may point anywhere)."""
+    rel = os.path.normpath(cache_dir)
+    if os.path.isabs(cache_dir) or os.path.splitdrive(cache_dir)[0] or rel == os.curdir or rel == os.pardir or rel.startswith(os.pardir + os.sep):
+        raise ConfigError(
+            f"{where}: `cache-dir` must be a folder inside the project ({root}), got {_short(cache_dir)}; "
+            "pass --cache-dir on the command line for a folder elsewhere"
+        )
 
 
 def _rule_options(rule, value: dict, where: str) -> Dict[str, object]:

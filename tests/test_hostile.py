@@ -311,3 +311,65 @@ def test_each_file_is_governed_by_its_nearest_config(tmp_path):
     assert found("b", "a") == want
     assert found(".") == want  # the nested configs' own exclusions too
     assert found("--select", "CL003", "b", "a") == []  # the command line goes over every config
+
+
+# --- the facts cache --------------------------------------------------------------------
+
+
+def test_a_committed_cache_symlink_is_not_followed(tmp_path):
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    root = project(tmp_path / "proj", {"app.py": GOOD})
+    os.symlink("../outside", root / ".claude-lint-cache")
+    proc = run(["check", "--output-format", "json", "."], root)
+    assert [d["code"] for d in diags(proc)] == ["CL001"]
+    assert listing(outside) == []  # no .gitignore, no pickle written through the link
+
+
+@pytest.mark.parametrize("where", ["../x", "/ABS/x", "sub/../../x"])
+def test_a_config_cache_dir_outside_the_project_is_refused(tmp_path, where):
+    where = where.replace("/ABS", str(tmp_path))
+    root = project(tmp_path / "proj", {"app.py": GOOD}, config=f"[tool.claude-lint]\ncache-dir = {where!r}\n")
+    proc = run(["check", "."], root)
+    assert proc.returncode == 2 and b"cache-dir" in proc.stderr and b"inside the project" in proc.stderr, proc.stderr
+    assert len(proc.stderr.splitlines()) == 1
+    assert listing(tmp_path / "x") == []
+    # The same folder given on the command line is the user's own choice.
+    (root / "pyproject.toml").write_text("[project]\nname = 'p'\n")
+    proc = run(["check", "--cache-dir", str(tmp_path / "x"), "."], root)
+    assert proc.returncode == 1 and (tmp_path / "x" / ".gitignore").is_file()
+
+
+@pytest.mark.parametrize("replacement", ["fifo", "dev-zero"])
+def test_a_cache_file_replaced_by_a_pipe_or_a_device(tmp_path, replacement):
+    root = project(tmp_path / "proj", {"app.py": GOOD})
+    assert run(["check", "."], root).returncode == 1
+    [cache] = (root / ".claude-lint-cache").glob("facts-*.pickle")
+    cache.unlink()
+    if replacement == "fifo":
+        os.mkfifo(cache)
+    else:
+        os.symlink("/dev/zero", cache)
+    proc, peak = run_peak(["check", "--output-format", "json", "."], root)
+    assert [d["code"] for d in diags(proc)] == ["CL001"]
+    assert peak * 1024 < MEMORY / 2  # not read until the memory ran out (then failed cleanly)
+
+
+def test_a_committed_cache_cannot_hide_findings(tmp_path):
+    """The attacker lints a harmless file of the same size (same image, same path: the
+    cache key is reproducible), commits the cache, then swaps in the real file with the
+    same mtime. Sealed with the attacker's key, the cache is ignored by the victim."""
+    bad = HEAD + CALL.format(16000)
+    harmless = HEAD + CALL.format(100) + "#" * (len(bad) - len(HEAD + CALL.format(100)) - 1) + "\n"
+    assert len(harmless) == len(bad)
+    root = project(tmp_path / "proj", {"app.py": harmless})
+    attacker = {"XDG_CACHE_HOME": str(tmp_path / "attacker")}
+    assert run(["check", "."], root, env=attacker).returncode == 0
+    st = (root / "app.py").stat()
+    (root / "app.py").write_text(bad)
+    os.utime(root / "app.py", ns=(st.st_atime_ns, st.st_mtime_ns))
+    victim = {"XDG_CACHE_HOME": str(tmp_path / "victim")}
+    proc = run(["check", "--output-format", "json", "."], root, env=victim)
+    assert [d["code"] for d in diags(proc)] == ["CL001"]
+    key = tmp_path / "victim" / "claude-lint" / "key"
+    assert oct(key.stat().st_mode & 0o777) == oct(0o600)
