@@ -373,3 +373,139 @@ def test_a_committed_cache_cannot_hide_findings(tmp_path):
     assert [d["code"] for d in diags(proc)] == ["CL001"]
     key = tmp_path / "victim" / "claude-lint" / "key"
     assert oct(key.stat().st_mode & 0o777) == oct(0o600)
+
+
+# --- --fix writes -----------------------------------------------------------------------
+
+
+def test_fix_writes_nothing_outside_the_project(tmp_path):
+    elsewhere = project(tmp_path / "elsewhere", {"other.py": GOOD}, config=None)
+    root = project(tmp_path / "proj", {"app.py": GOOD})
+    for order in (["app.py", "../elsewhere/other.py"], ["../elsewhere/other.py", "app.py"]):
+        (root / "app.py").write_text(GOOD)
+        proc = run(["check", "--fix", "--unsafe-fixes", *order], root)
+        no_traceback(proc)
+        assert (elsewhere / "other.py").read_text() == GOOD, order
+        assert b"other.py: outside the project root" in proc.stderr, proc.stderr
+        assert (root / "app.py").read_text() != GOOD, order  # the control: fixed, inside
+
+
+def test_fix_leaves_a_read_only_file_untouched(tmp_path):
+    root = project(tmp_path / "proj", {"app.py": GOOD, "ok.py": GOOD})
+    (root / "app.py").chmod(0o444)
+    proc = run(["check", "--fix", "--unsafe-fixes", "."], root)
+    assert (root / "app.py").read_text() == GOOD
+    assert oct((root / "app.py").stat().st_mode & 0o777) == oct(0o444)
+    assert b"app.py: read-only; left untouched" in proc.stderr, proc.stderr
+    assert (root / "ok.py").read_text() != GOOD
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0, reason="making a file of another user takes root")
+def test_fix_never_takes_a_file_from_its_owner(tmp_path):
+    """Run as user B on a file of user A that B may write, in a folder B may write: the
+    rename would leave the file owned by B. It is skipped instead."""
+    a, b = 61_001, 61_002
+    top = Path(tempfile.mkdtemp(dir="/tmp"))
+    try:
+        top.chmod(0o777)
+        root = project(top / "proj", {"app.py": GOOD})
+        root.chmod(0o777)
+        (root / "app.py").chmod(0o666)
+        os.chown(root / "app.py", a, a)
+        env = {"XDG_CACHE_HOME": str(top / "cache"), "HOME": str(top)}
+        try:
+            usable = run(["--version"], root, user=b, env=env).returncode == 0
+        except PermissionError:
+            usable = False
+        if not usable:
+            pytest.skip("the installed command cannot run as another user here (test_a_file_of_another_user_is_not_a_target covers the decision)")
+        proc = run(["check", "--no-cache", "--fix", "--unsafe-fixes", "."], root, user=b, env=env)
+        st = (root / "app.py").stat()
+        assert (st.st_uid, st.st_gid) == (a, a)
+        assert (root / "app.py").read_text() == GOOD
+        assert b"owned by another user" in proc.stderr, proc.stderr
+    finally:
+        shutil.rmtree(top, ignore_errors=True)
+
+
+def test_a_file_of_another_user_is_not_a_target(tmp_path, monkeypatch):
+    """The decision behind the test above, for any user: running as uid 1000, a file of
+    uid 1001 (which the rename would give to 1000) is not written."""
+    from claude_lint import fix
+    from claude_lint.discover import SourceFile
+
+    root = project(tmp_path / "proj", {"app.py": GOOD})
+    path = str(root / "app.py")
+    real_stat = os.stat
+
+    def stat(p, *args, **kwargs):
+        st = real_stat(p, *args, **kwargs)
+        if os.fspath(p) == path:
+            fields = list(st)
+            fields[4] = 1001  # st_uid
+            return os.stat_result(fields)
+        return st
+
+    monkeypatch.setattr(os, "geteuid", lambda: 1000)
+    monkeypatch.setattr(os, "getegid", lambda: real_stat(path).st_gid)
+    monkeypatch.setattr(os, "stat", stat)
+    monkeypatch.chdir(root)
+    assert fix.target(SourceFile("app.py", path, "python"), str(root)) is None
+
+
+def test_an_owner_that_cannot_be_given_back_stops_the_write(tmp_path, monkeypatch):
+    """write_atomic used to ignore a failed chown and replace the file anyway, owned by us."""
+    from claude_lint import fix
+
+    path = tmp_path / "app.py"
+    path.write_text(GOOD)
+    real_stat = os.stat
+
+    def stat(p, *args, **kwargs):  # the file belongs to someone else
+        st = real_stat(p, *args, **kwargs)
+        if os.fspath(p) == str(path):
+            fields = list(st)
+            fields[4] = st.st_uid + 1
+            return os.stat_result(fields)
+        return st
+
+    def chown(*args, **kwargs):
+        raise PermissionError(1, "Operation not permitted")
+
+    monkeypatch.setattr(os, "stat", stat)
+    monkeypatch.setattr(os, "chown", chown)
+    with pytest.raises(PermissionError):
+        fix.write_atomic(str(path), CLEAN.encode(), GOOD.encode())
+    assert path.read_text() == GOOD
+    assert [p.name for p in tmp_path.iterdir()] == ["app.py"]
+
+
+KILL_AT_RENAME = textwrap.dedent(
+    """
+    import os, signal, sys
+
+    def _hook(event, args):
+        if event == "os.rename" and str(args[0]).endswith(".claude-lint-tmp"):
+            os.kill(os.getpid(), signal.SIGKILL)
+
+    sys.addaudithook(_hook)
+    """
+)
+
+
+def test_a_temp_file_left_by_a_killed_fix_is_removed_by_the_next(tmp_path):
+    root = project(tmp_path / "proj", {"app.py": GOOD})
+    hook = tmp_path / "hook"
+    hook.mkdir()
+    (hook / "sitecustomize.py").write_text(KILL_AT_RENAME)
+    proc = run(["check", "--fix", "--unsafe-fixes", "."], root, env={"PYTHONPATH": str(hook)})
+    assert proc.returncode == -signal.SIGKILL
+    [temp] = [p for p in root.iterdir() if p.name.endswith(".claude-lint-tmp")]
+    assert temp.name.startswith(".app.py.") and (root / "app.py").read_text() == GOOD
+    proc = run(["check", "--fix", "--unsafe-fixes", "."], root)
+    assert temp.exists()  # a temp file this fresh may be another run's, still writing
+    old = time.time() - 3600
+    os.utime(temp, (old, old))
+    proc = run(["check", "--fix", "--unsafe-fixes", "."], root)
+    assert not temp.exists(), proc.stderr
+    assert sorted(p.name for p in root.iterdir() if p.name.startswith(".app.py")) == []
