@@ -509,3 +509,27 @@ def test_a_temp_file_left_by_a_killed_fix_is_removed_by_the_next(tmp_path):
     proc = run(["check", "--fix", "--unsafe-fixes", "."], root)
     assert not temp.exists(), proc.stderr
     assert sorted(p.name for p in root.iterdir() if p.name.startswith(".app.py")) == []
+
+
+# --- running the linter -----------------------------------------------------------------
+
+
+@pytest.mark.skipif(sys.version_info < (3, 11), reason="python -P arrived in 3.11")
+def test_python_dash_p_does_not_run_a_planted_package(tmp_path):
+    """`python -m claude_lint` would import the repository's own `claude_lint/`; the
+    documented `python -P -m claude_lint` does not."""
+    root = project(tmp_path / "proj", {"app.py": GOOD, "claude_lint/__init__.py": "", "claude_lint/__main__.py": "open('MARKER', 'w')\n"})
+    proc = subprocess.run([sys.executable, "-P", "-m", "claude_lint", "check", "."], cwd=root, capture_output=True, timeout=TIMEOUT)
+    assert proc.returncode == 1 and b"CL001" in proc.stdout, proc.stderr
+    assert not (root / "MARKER").exists()
+
+
+def test_the_docs_recommend_no_unsafe_python_m():
+    """The docs used to call `python -m claude_lint` safe; they now say why it is not and
+    recommend the command or `python -P -m`, and show no example that runs it plainly."""
+    top = Path(__file__).parent.parent
+    for page in [top / "README.md", *sorted((top / "docs").glob("*.md"))]:
+        text = page.read_text(encoding="utf-8")
+        assert not re.search(r"python3? -m claude_lint (check|report|server)", text), page
+        if page.name in ("README.md", "reliability.md"):
+            assert "python -P -m claude_lint" in text and "`claude_lint/` folder" in text, page
