@@ -411,8 +411,13 @@ def fix_paths(paths: Sequence[str], settings: Settings, diagnostics: Sequence[Di
 def unified_diff(path: str, before: bytes, after: bytes) -> str:
     a = fixes.decode(before)[0]
     b = fixes.decode(after)[0]
+    from claude_lint.report import printable
+
+    # The name goes into `---`/`+++` lines: a newline in it would start a line of its own
+    # (a forged `::error` command in a CI log). The file's own lines are the patch: kept.
+    shown = printable(path)
     lines = []
-    for line in difflib.unified_diff(_lines(a), _lines(b), fromfile=path, tofile=path):
+    for line in difflib.unified_diff(_lines(a), _lines(b), fromfile=shown, tofile=shown):
         if not _LINE_BREAK.search(line[-1:] or "x"):
             line += "\n\\ No newline at end of file\n"
         lines.append(line)

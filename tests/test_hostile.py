@@ -149,6 +149,16 @@ def test_names_and_strings_cannot_forge_lines_or_reach_the_terminal(tmp_path, fm
     assert "forged" in out  # the name is shown, escaped, not dropped
 
 
+def test_diff_headers_cannot_forge_lines(tmp_path):
+    root = project(tmp_path / "proj", {HOSTILE_NAME: GOOD})
+    proc = run(["check", "--diff", "--unsafe-fixes", "."], root)
+    no_traceback(proc)
+    out = proc.stdout.decode("utf-8")
+    assert out.startswith("--- ") and "+max_tokens" not in out and "max_tokens=1024" in out, out
+    assert not any(line.lstrip().startswith("::") for line in out.splitlines()), out
+    assert "\x1b" not in out
+
+
 def test_markdown_and_html_reports_copy_no_markup(tmp_path):
     model = "<script>alert(1)</script>[x](javascript:alert(1))"
     root = project(tmp_path / "proj", {"<img src=x onerror=alert(1)>.py": HEAD + f"client.messages.create(model={model!r}, max_tokens=16000, messages=[])\n"})
