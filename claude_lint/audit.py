@@ -7,7 +7,7 @@ would cut it with the saving each brings.
 """
 from __future__ import annotations
 
-import json
+import re
 from dataclasses import dataclass, field, replace
 from typing import Dict, List, Optional, Tuple
 
@@ -17,6 +17,7 @@ from claude_lint.diagnostics import Diagnostic
 from claude_lint.estimate import BATCH_DISCOUNT, CallCost, estimate
 from claude_lint.facts import Unknown
 from claude_lint.link import Call
+from claude_lint.report import printable, shown_path
 
 FORMATS = ("table", "markdown", "json", "html")
 SUGGESTED_LIMIT = 1024  # CL001's default suggestion, used to price its saving
@@ -103,13 +104,15 @@ def build(calls: List[Call], diagnostics: List[Diagnostic], catalog: Catalog, fi
             context = f"loop L{site.loop.row}" + (" (independent)" if site.loop_independent else "")
         else:
             context = "-"
+        route = f"{site.path}:cell {site.loc.cell}" if site.loc.cell is not None else f"{site.path}:{site.function or '<module>'}"
+        # Names and model IDs come from the repository: no control character reaches any format.
         row = Row(
-            route=f"{site.path}:cell {site.loc.cell}" if site.loc.cell is not None else f"{site.path}:{site.function or '<module>'}",
-            path=site.path,
+            route=shown_path(route),
+            path=printable(site.path),
             line=site.loc.row,
-            provider=site.provider,
-            api=site.api,
-            model=model,
+            provider=printable(site.provider),
+            api=printable(site.api),
+            model=printable(model),
             limit=limit,
             system_tokens=cost.system_tokens,
             cached=cached,
@@ -119,7 +122,7 @@ def build(calls: List[Call], diagnostics: List[Diagnostic], catalog: Catalog, fi
         at = {(a.at.path, a.at.row, a.at.col) for a in call.args.values()}
         for d in diagnostics:
             if (d.loc.path == site.path and site.loc.row <= d.loc.row <= site.loc.end_row) or (d.loc.path, d.loc.row, d.loc.col) in at:
-                row.findings.append(Finding(d.code, d.name, d.message, _saving(d, row, per_route, fill)))
+                row.findings.append(Finding(d.code, d.name, printable(d.message), _saving(d, row, per_route, fill)))
         model = cost.model
         if cost.cached_tokens and model is not None and any(f.code == "CL006" for f in row.findings):
             # A per-request value in the cached prefix: every call writes, none reads.
@@ -135,7 +138,7 @@ def _saving(d: Diagnostic, row: Row, calls: int, fill: float) -> Optional[float]
     if d.code in ("CL001", "CL010"):
         if cost.output_usd is None or cost.output_limit is None or cost.output_limit <= SUGGESTED_LIMIT:
             return None
-        return cost.output_usd * (cost.output_limit - SUGGESTED_LIMIT) / cost.output_limit
+        return cost.output_usd * (1 - SUGGESTED_LIMIT / cost.output_limit)  # no float of the limit itself: it may have 400 digits
     if d.code == "CL005":
         return row.total * BATCH_DISCOUNT if row.total else None
     if d.cost is None:
@@ -157,13 +160,16 @@ def cells(row: Row) -> List[str]:
             fmt(c.input_usd), fmt(c.cached_usd), fmt(c.output_usd), fmt(c.total), found]
 
 
-def savings_lines(audit: Audit, code: str = "") -> List[str]:
-    """One line per finding; `code` wraps the location (e.g. "`" for Markdown)."""
+def savings_lines(audit: Audit, code=None, text=None) -> List[str]:
+    """One line per finding; `code` writes the location (a Markdown code span), `text`
+    the rest (Markdown-escaped); by default both as they are."""
     out = []
     for row in audit.rows:
         for f in row.findings:
             saving = f" (saves ~{money(f.saving)} per {audit.calls:,} calls)" if f.saving else ""
-            out.append(f"{code}{row.route}:{row.line}{code} {f.code} {f.name}{saving}: {f.message}")
+            where = f"{row.route}:{row.line}"
+            rest = f"{f.code} {f.name}{saving}: {f.message}"
+            out.append(f"{code(where) if code else where} {text(rest) if text else rest}")
     return out
 
 
@@ -179,14 +185,32 @@ def render_table(audit: Audit) -> str:
     return "\n".join(out) + "\n"
 
 
+# ASCII punctuation that Markdown (CommonMark, GFM tables) would act on, backslash-escaped:
+# a model ID or a file name from the repository must not become HTML (`<script>`), a link
+# or a table cell of its own.
+_MARKDOWN = re.compile(r"([\\`*_\[\]|<>~&])")
+
+
+def md_text(s: str) -> str:
+    return _MARKDOWN.sub(r"\\\1", s)
+
+
+def md_code(s: str) -> str:
+    """A code span that holds `s` whatever backticks it contains (CommonMark's rule);
+    inside it nothing is HTML or a link."""
+    fence = "`" * (max((len(run) for run in re.findall("`+", s)), default=0) + 1)
+    pad = " " if s.startswith("`") or s.endswith("`") else ""
+    return f"{fence}{pad}{s}{pad}{fence}"
+
+
 def render_markdown(audit: Audit) -> str:
-    esc = lambda s: s.replace("|", "\\|")  # noqa: E731
+    esc = md_text
     out = ["# LLM cost audit", "", f"{len(audit.rows)} call sites in {audit.files} files. Estimated cost per **{audit.calls:,} calls** of each route: "
            f"**{money(audit.total)}** in total (worst-case output); acting on the findings below would cut that by about **{money(audit.saving)}**.", ""]
     out += ["| " + " | ".join(COLUMNS) + " |", "|" + "|".join("---:" if 8 <= i <= 11 else "---" for i in range(len(COLUMNS))) + "|"]
     out += ["| " + " | ".join(esc(c) for c in cells(r)) + " |" for r in audit.rows]
     out += ["", "## Findings that cut the cost", ""]
-    out += [f"- {esc(line)}" for line in savings_lines(audit, "`")] or ["None."]
+    out += [f"- {line}" for line in savings_lines(audit, md_code, md_text)] or ["None."]
     out += ["", "## Assumptions", ""] + [f"- {a}" for a in audit.assumptions()]
     return "\n".join(out) + "\n"
 
@@ -213,7 +237,9 @@ def as_dict(audit: Audit) -> Dict[str, object]:
 
 
 def render_json(audit: Audit) -> str:
-    return json.dumps(as_dict(audit), indent=2, ensure_ascii=False) + "\n"
+    from claude_lint.report import dumps
+
+    return dumps(as_dict(audit), indent=2) + "\n"
 
 
 def render(audit: Audit, fmt: str) -> str:

@@ -230,6 +230,10 @@ def _texts(value, what: str) -> Tuple[str, ...]:
     return tuple(_plain(v, what) for v in value)
 
 
+MAX_PRICE = 1e6  # USD per million tokens: far above any list price
+MAX_COUNT = 10 ** 9  # tokens: far above any context window
+
+
 def _fields(raw: dict, where: str, tokenizers: Dict[str, float]) -> dict:
     """The given fields of one entry, type-checked and converted to Model's types."""
     name = raw.get("id")
@@ -241,12 +245,13 @@ def _fields(raw: dict, where: str, tokenizers: Dict[str, float]) -> dict:
     for key, value in raw.items():
         what = f"{at} `{key}`"
         if key in _PRICES:
-            if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or value < 0:
-                raise CatalogError(f"{what} must be a non-negative number (USD per million tokens), got {value!r}")
+            # Bounded so that every sum of prices stays finite (and valid JSON) however many calls are priced.
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or not 0 <= value <= MAX_PRICE:
+                raise CatalogError(f"{what} must be a non-negative number (USD per million tokens, at most {MAX_PRICE:,.0f}), got {value!r}")
             out[key] = float(value)
         elif key in _COUNTS:
-            if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
-                raise CatalogError(f"{what} must be a positive whole number of tokens, got {value!r}")
+            if isinstance(value, bool) or not isinstance(value, int) or not 0 < value <= MAX_COUNT:
+                raise CatalogError(f"{what} must be a positive whole number of tokens (at most {MAX_COUNT:,}), got {value!r}")
             out[key] = value
         elif key in _TEXTS:
             if not isinstance(value, str) or (key in ("id", "provider", "family", "tokenizer") and not value.strip()):
@@ -492,8 +497,8 @@ def _litellm_values(spec: dict, at: str) -> dict:
         elif kind == "count":
             if isinstance(value, float) and value.is_integer():
                 value = int(value)
-            if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
-                raise CatalogError(f"{what} must be a positive whole number of tokens, got {value!r}")
+            if isinstance(value, bool) or not isinstance(value, int) or not 0 < value <= MAX_COUNT:
+                raise CatalogError(f"{what} must be a positive whole number of tokens (at most {MAX_COUNT:,}), got {value!r}")
             out[ours] = value
         elif kind == "date":
             out[ours] = _date(value, what)

@@ -5,10 +5,11 @@ import argparse
 import os
 import sys
 import warnings
-from dataclasses import replace
 from typing import List, Optional
 
 from claude_lint import __version__
+from claude_lint.config import ConfigError
+from claude_lint.report import printable
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 # Address space `check` and `report` allow themselves (claude_lint/memory.py): several
@@ -107,6 +108,9 @@ def main(argv: Optional[List[str]] = None) -> int:
             return _models(args)
     except BrokenPipeError:
         return EXIT_CLEAN
+    except ConfigError as exc:  # a nested config, read once its files are found
+        sys.stderr.write(f"claude-lint: error: {printable(str(exc))}\n")
+        return EXIT_ERROR
     finally:
         restore()
     parser.print_help()
@@ -142,14 +146,14 @@ def _report(args) -> int:
     try:
         settings = config.load(paths[0] if os.path.exists(paths[0]) else ".", args.config)
     except config.ConfigError as exc:
-        sys.stderr.write(f"claude-lint: error: {exc}\n")
+        sys.stderr.write(f"claude-lint: error: {printable(str(exc))}\n")
         return EXIT_ERROR
     if args.fail_on_increase is not None and not args.diff_base:
         sys.stderr.write("claude-lint: error: --fail-on-increase needs --diff-base REF\n")
         return EXIT_ERROR
     result = lint(paths, settings)
     for missing in result.missing:
-        sys.stderr.write(f"claude-lint: error: {missing}: no such file or directory\n")
+        sys.stderr.write(f"claude-lint: error: {printable(missing)}: no such file or directory\n")
     if result.missing:
         return EXIT_ERROR
     try:
@@ -223,8 +227,12 @@ def _check(args) -> int:
     paths = args.paths or ["."]
     stdin = None
     if paths == ["-"]:
+        from claude_lint.engine import MAX_FILE_BYTES
+
         name = args.stdin_filename or "stdin.py"
-        stdin = (name, sys.stdin.buffer.read())
+        # The file size cap holds for a buffer too: one byte more says "too large" (CL902),
+        # and the rest is never read into memory (--fix passes it through unread).
+        stdin = (name, sys.stdin.buffer.read(MAX_FILE_BYTES + 1))
         start = os.path.dirname(os.path.abspath(name))
     elif "-" in paths:
         sys.stderr.write("claude-lint: error: `-` cannot be combined with other paths\n")
@@ -233,14 +241,14 @@ def _check(args) -> int:
         start = paths[0]
     try:
         settings = config.load(start if os.path.exists(start) else ".", args.config)
-        overrides = {}
+        overrides: dict = {}
         where = "command line"
         if args.select is not None:
             overrides["select"] = tuple(config.check_selectors(args.select, "--select", where))
         if args.ignore is not None:
-            overrides["ignore"] = settings.ignore + tuple(config.check_selectors(args.ignore, "--ignore", where))
+            overrides["ignore"] = tuple(config.check_selectors(args.ignore, "--ignore", where))
         if args.extend_select is not None:
-            overrides["extend_select"] = settings.extend_select + tuple(config.check_selectors(args.extend_select, "--extend-select", where))
+            overrides["extend_select"] = tuple(config.check_selectors(args.extend_select, "--extend-select", where))
         if args.no_respect_gitignore:
             overrides["respect_gitignore"] = False
         if args.force_exclude:
@@ -249,9 +257,9 @@ def _check(args) -> int:
             overrides["no_cache"] = True
         if args.cache_dir:
             overrides["cache_dir"] = os.path.abspath(args.cache_dir)
-        settings = replace(settings, **overrides)
+        settings = config.with_cli(settings, overrides)
     except config.ConfigError as exc:
-        sys.stderr.write(f"claude-lint: error: {exc}\n")
+        sys.stderr.write(f"claude-lint: error: {printable(str(exc))}\n")
         return EXIT_ERROR
     if args.fix or args.diff or args.add_noqa:
         from claude_lint.fixes.command import run
@@ -264,15 +272,15 @@ def _check(args) -> int:
         try:
             result.diagnostics = diffbase.keep(result.diagnostics, diffbase.changed_lines(args.diff_base))
         except diffbase.DiffBaseError as exc:
-            sys.stderr.write(f"claude-lint: error: {exc}\n")
+            sys.stderr.write(f"claude-lint: error: {printable(str(exc))}\n")
             return EXIT_ERROR
     for missing in result.missing:
-        sys.stderr.write(f"claude-lint: error: {missing}: no such file or directory\n")
+        sys.stderr.write(f"claude-lint: error: {printable(missing)}: no such file or directory\n")
     for error in result.internal_errors:
-        sys.stderr.write(f"claude-lint: error: internal error while linting {error}. This is a bug in claude-lint; please report it.\n")
+        sys.stderr.write(f"claude-lint: error: internal error while linting {printable(error)}. This is a bug in claude-lint; please report it.\n")
     if args.verbose:
         for path, why in sorted(result.reads.items()):
-            sys.stderr.write(f"claude-lint: prompt file {path}: {'read' if not why else 'not read: ' + why}\n")
+            sys.stderr.write(f"claude-lint: prompt file {printable(path)}: {'read' if not why else 'not read: ' + printable(why)}\n")
     output = renderer(args.output_format)(result, {"statistics": args.statistics, "quiet": args.quiet})
     from claude_lint.fixes.command import after_check
 

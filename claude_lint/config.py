@@ -43,6 +43,10 @@ class Settings:
     no_cache: bool = False
     fail_on_increase: Optional[str] = None  # `report --diff-base` budget: "10%" or USD
     usage_routes: Tuple[Tuple[str, str], ...] = ()  # `report --usage`: recorded route -> call site
+    # The command line's own choices, kept to be applied again over a nested config.
+    cli: Tuple[Tuple[str, object], ...] = ()
+    # False with --config: one file governs every path (as ruff's --config does).
+    hierarchical: bool = True
 
     def options_for(self, code: str) -> Dict[str, object]:
         for c, opts in self.rule_options:
@@ -125,10 +129,14 @@ def find_config(start: str) -> Optional[str]:
         here = parent
 
 
+MAX_CONFIG_BYTES = 5_000_000
+
+
 def _has_section(path: str) -> bool:
+    from claude_lint import safeio
+
     try:
-        with open(path, "rb") as fh:
-            return b"claude-lint" in fh.read()
+        return b"claude-lint" in safeio.read_regular(path, MAX_CONFIG_BYTES)
     except OSError:
         return False
 
@@ -139,19 +147,38 @@ def load(start: str, explicit: Optional[str] = None) -> Settings:
         raise ConfigError(f"config file not found: {explicit}")
     if path is None:
         return Settings(root=find_root(start))
-    from claude_lint import toml
+    settings = load_file(path)
+    return replace(settings, hierarchical=False) if explicit is not None else settings
+
+
+def load_file(path: str) -> Settings:
+    """The settings of one config file, its folder being the project root."""
+    from claude_lint import safeio, toml
 
     try:
-        with open(path, "rb") as fh:
-            data = toml.load(fh)
+        data = toml.loads(safeio.read_regular(path, MAX_CONFIG_BYTES).decode("utf-8"))
     except (OSError, toml.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: cannot read config: {exc}") from exc
+    except (RecursionError, MemoryError, ValueError) as exc:
+        # tomllib recurses per nesting level and converts integers with int(): a 500-deep
+        # array, or a 5,000-digit number, anywhere in the file gets here.
+        raise ConfigError(f"{path}: cannot read config: {_too_big(exc)}") from None
+    tool = data.get("tool", {})
+    tool = tool if isinstance(tool, dict) else {}
     if os.path.basename(path) == "pyproject.toml":
-        table = data.get("tool", {}).get("claude-lint", {})
+        table = tool.get("claude-lint", {})
     else:
-        table = data.get("tool", {}).get("claude-lint", data)
+        table = tool.get("claude-lint", data)
     settings = Settings(root=os.path.dirname(os.path.abspath(path)), config_path=path)
     return apply_table(settings, table, path)
+
+
+def _too_big(exc: BaseException) -> str:
+    if isinstance(exc, RecursionError):
+        return "nested too deeply"
+    if isinstance(exc, MemoryError):
+        return "too large"
+    return str(exc).split(";")[0]  # int(): "Exceeds the limit (4300 digits) for integer string conversion"
 
 
 def apply_table(settings: Settings, table: dict, where: str) -> Settings:
@@ -172,7 +199,21 @@ def apply_table(settings: Settings, table: dict, where: str) -> Settings:
         changes[name] = _typed(key, value, kind, where)
     if options:
         changes["rule_options"] = tuple((code, tuple(opts.items())) for code, opts in sorted(options.items()))
+    if "cache_dir" in changes:
+        _inside_project(str(changes["cache_dir"]), settings.root, where)
     return replace(settings, **changes)
+
+
+def _inside_project(cache_dir: str, root: str, where: str) -> None:
+    """A repository's config may only put the cache inside the repository: a cloned
+    project must not make `check` write elsewhere (`--cache-dir` on the command line is
+    the user's own choice and may point anywhere)."""
+    rel = os.path.normpath(cache_dir)
+    if os.path.isabs(cache_dir) or os.path.splitdrive(cache_dir)[0] or rel == os.curdir or rel == os.pardir or rel.startswith(os.pardir + os.sep):
+        raise ConfigError(
+            f"{where}: `cache-dir` must be a folder inside the project ({root}), got {_short(cache_dir)}; "
+            "pass --cache-dir on the command line for a folder elsewhere"
+        )
 
 
 def _rule_options(rule, value: dict, where: str) -> Dict[str, object]:
@@ -182,12 +223,26 @@ def _rule_options(rule, value: dict, where: str) -> Dict[str, object]:
             known = ", ".join(rule.options) or "none"
             raise ConfigError(f"{where}: unknown option `{name}` for {rule.code} (known: {known})")
         default = rule.options[name]
-        if isinstance(default, float) and type(v) is int:
+        if isinstance(default, float) and type(v) is int and abs(v) <= MAX_OPTION_FLOAT:
             v = float(v)  # `seconds = 30` for a float option
         if type(v) is not type(default) or (isinstance(v, (int, float)) and v < 0):
-            raise ConfigError(f"{where}: `{rule.code}.{name}` must be a non-negative {type(default).__name__}, got {v!r}")
+            raise ConfigError(f"{where}: `{rule.code}.{name}` must be a non-negative {type(default).__name__}, got {_short(v)}")
+        bound = MAX_OPTION_FLOAT if isinstance(v, float) else MAX_OPTION_INT
+        if not v <= bound:  # also NaN; `seconds = inf` stopped the time limit's watchdog
+            raise ConfigError(f"{where}: `{rule.code}.{name}` must be at most {bound:,}, got {_short(v)}")
         out[name] = v
     return out
+
+
+# Bounds on a rule option: token counts and seconds far beyond any real use, small enough
+# for float arithmetic and for a thread's wait (Windows allows about 4.3e6 s).
+MAX_OPTION_INT = 10 ** 9
+MAX_OPTION_FLOAT = 1e6
+
+
+def _short(value) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:40] + f"... ({len(text)} characters)"
 
 
 def _typed(key: str, value, kind: str, where: str):
@@ -296,3 +351,70 @@ def selected(settings: Settings) -> List[str]:
         if best[1] and best[0]:
             enabled.append(rule.code)
     return enabled
+
+
+# --- the command line over a config, and nested configs ------------------------------------
+
+# command-line option -> how it combines with a config's value
+_CLI_MERGE = {
+    "select": "replace", "ignore": "extend", "extend_select": "extend", "respect_gitignore": "replace",
+    "force_exclude": "replace", "no_cache": "replace", "cache_dir": "replace",
+}
+
+
+def with_cli(settings: Settings, cli: Dict[str, object]) -> Settings:
+    """`settings` with the command line's choices on top, remembered so that the same
+    choices go over every nested config."""
+    changes: Dict[str, object] = {}
+    for name, value in cli.items():
+        if _CLI_MERGE[name] == "extend":
+            changes[name] = getattr(settings, name) + tuple(value)  # type: ignore[operator]
+        else:
+            changes[name] = value
+    return replace(settings, cli=tuple(sorted(cli.items())), **changes)
+
+
+def governing(settings: Settings, folder: str, memo: Dict[str, Optional[str]], loaded: Dict[str, Settings]) -> Settings:
+    """The settings that govern the files of `folder`: those of the nearest config at or
+    above it, as in ruff, so that `check a b` and `check b a` agree. A folder under no
+    config of its own (or every folder, with --config) keeps the run's settings, rooted
+    at its own project if it lies outside the run's root: which paths come first changes
+    neither the settings nor the root of a file."""
+    folder = os.path.abspath(folder)
+    if settings.hierarchical:
+        path = _nearest_config(folder, memo)
+        if path is not None and (settings.config_path is None or os.path.abspath(path) != os.path.abspath(settings.config_path)):
+            if path not in loaded:
+                loaded[path] = with_cli(load_file(path), dict(settings.cli))
+            return loaded[path]
+    root = os.path.abspath(settings.root)
+    if folder == root or folder.startswith(root.rstrip(os.sep) + os.sep):
+        return settings
+    own = find_root(folder)
+    if "root:" + own not in loaded:
+        loaded["root:" + own] = replace(settings, root=own)
+    return loaded["root:" + own]
+
+
+def _nearest_config(folder: str, memo: Dict[str, Optional[str]]) -> Optional[str]:
+    """find_config for a folder, remembering the answer for every folder on the way up."""
+    seen = []
+    probe = folder
+    found: Optional[str] = None
+    while probe not in memo:
+        seen.append(probe)
+        found = next(
+            (p for p in (os.path.join(probe, n) for n in CONFIG_FILES) if os.path.isfile(p) and (not p.endswith("pyproject.toml") or _has_section(p))),
+            None,
+        )
+        if found is not None:
+            break
+        parent = os.path.dirname(probe)
+        if parent == probe:
+            break
+        probe = parent
+    else:
+        found = memo[probe]
+    for f in seen:
+        memo[f] = found
+    return found

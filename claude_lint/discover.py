@@ -173,7 +173,8 @@ def discover(paths: Sequence[str], settings: Settings, limit: Optional[int] = No
 
     for given in paths:
         abspath = os.path.abspath(given)
-        if os.path.isfile(abspath):
+        # A FIFO or a device named on the command line is a file to report (CL902), not a missing path.
+        if os.path.isfile(abspath) or (os.path.exists(abspath) and not os.path.isdir(abspath)):
             kind = kind_of(abspath) or "python"
             if settings.force_exclude and skip(abspath, False, parents=True):
                 continue
@@ -206,3 +207,17 @@ def _walk(top: str, skip, git: _GitIgnores) -> Iterator[SourceFile]:
                 continue
             # display(path), from the folder's: one relpath per folder instead of one per file.
             yield SourceFile(name if shown == "." else os.path.join(shown, name), path, kind)
+
+
+def kept_by(source: SourceFile, settings: Settings) -> bool:
+    """Whether a file found with the run's settings is kept by the settings of the nested
+    config that governs it (its `exclude`, relative to its own root). A file named on
+    the command line is kept unless force-exclude is set, as in `discover`."""
+    if source.explicit and not settings.force_exclude:
+        return True
+    rel = os.path.relpath(source.abspath, os.path.abspath(settings.root))
+    if rel.startswith(".."):
+        return True
+    patterns = tuple(settings.exclude) + tuple(settings.extend_exclude)
+    parts = rel.split(os.sep)
+    return not any(_excluded("/".join(parts[:i]), parts[i - 1], patterns) for i in range(1, len(parts) + 1))

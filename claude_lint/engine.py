@@ -14,7 +14,8 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Dict, List, Optional, Sequence, Tuple
 
 from claude_lint import catalog as catalog_mod
-from claude_lint import fixes
+from claude_lint import config as config_mod
+from claude_lint import fixes, safeio
 from claude_lint.checks import by_code
 from claude_lint.checks.base import Context
 from claude_lint.config import Settings, package_root, selected
@@ -56,22 +57,20 @@ class Result:
 def read_source(abspath: str, shown: str, data: Optional[bytes] = None) -> Tuple[Optional[str], Optional[FileError], bytes]:
     """The decoded text of a file, or the CL902 error that says why it has none."""
     here = Loc(shown, 1, 1, 1, 1)
+    too_large = FileError("CL902", f"file is larger than {MAX_FILE_BYTES // 1_000_000} MB; skipped", here)
     if data is None:
         try:
             # Open first, then check what was opened: a FIFO or a device (`x.py -> /dev/zero`)
-            # would block or never end; O_NONBLOCK keeps the open itself from blocking.
-            fd = os.open(abspath, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
-            with open(fd, "rb") as fh:
-                st = os.fstat(fh.fileno())
-                if not stat.S_ISREG(st.st_mode):
-                    return None, FileError("CL902", "not a regular file (a pipe, socket or device); not linted", here), b""
-                if st.st_size > MAX_FILE_BYTES:
-                    return None, FileError("CL902", f"file is larger than {MAX_FILE_BYTES // 1_000_000} MB; skipped", here), b""
-                data = fh.read(MAX_FILE_BYTES + 1)
+            # would block or never end.
+            data = safeio.read_regular(abspath, MAX_FILE_BYTES)
+        except safeio.NotRegular:
+            return None, FileError("CL902", "not a regular file (a pipe, socket or device); not linted", here), b""
+        except safeio.TooLarge:
+            return None, too_large, b""
         except OSError as exc:
             return None, FileError("CL902", f"cannot read file: {exc.strerror or exc}", here), b""
-    if len(data) > MAX_FILE_BYTES:  # given in memory (an editor's buffer, stdin), or grown since the fstat
-        return None, FileError("CL902", f"file is larger than {MAX_FILE_BYTES // 1_000_000} MB; skipped", here), b""
+    elif len(data) > MAX_FILE_BYTES:  # standard input, an editor's buffer: the same cap as a file
+        return None, too_large, b""
     if data[:4] in (codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE) or data[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
         return None, FileError("CL902", "UTF-16/UTF-32 encoded; Python source must be UTF-8 (or declare an ASCII-compatible coding); not linted", here), data
     if b"\x00" in data:
@@ -100,6 +99,8 @@ class Linter:
         self.seconds = float(settings.options_for("CL904").get("seconds", DEFAULT_SECONDS))
         self.internal_errors: List[str] = []
         self._packages: Dict[str, str] = {}
+        self._real_folders: Dict[str, str] = {}
+        self._real_root: Optional[str] = None
 
     @property
     def catalog(self) -> catalog_mod.Catalog:
@@ -123,9 +124,35 @@ class Linter:
             self.internal_errors.append(f"{display(abspath)}: {type(exc).__name__}: {exc}")
             return None
 
+    def escapes(self, source: SourceFile) -> Optional[FileFacts]:
+        """The CL902 of a file inside the root that is a symlink (or under a symlinked
+        folder) leading outside it: a repository must not make us read, and quote in our
+        output, a file elsewhere on the machine. None for every other file."""
+        prefix = self.root.rstrip(os.sep) + os.sep
+        if not source.abspath.startswith(prefix):
+            return None  # named outside the project by the user: theirs to lint
+        folder, name = os.path.split(source.abspath)
+        if folder not in self._real_folders:  # one realpath per folder, one lstat per file
+            self._real_folders[folder] = os.path.realpath(folder)
+        try:
+            linked = stat.S_ISLNK(os.lstat(source.abspath).st_mode)
+        except OSError:
+            linked = False
+        real = os.path.realpath(source.abspath) if linked else os.path.join(self._real_folders[folder], name)
+        if self._real_root is None:
+            self._real_root = os.path.realpath(self.root)
+        if real == self._real_root or real.startswith(self._real_root.rstrip(os.sep) + os.sep):
+            return None
+        error = FileError("CL902", "a symlink to a file outside the project root; not read", Loc(source.path, 1, 1, 1, 1))
+        return FileFacts(source.path, source.abspath, None, source.kind, errors=(error,))
+
     def facts_for(self, source: SourceFile, data: Optional[bytes] = None, triaged: bool = False) -> FileFacts:
         """triaged: `triage` already said this file needs a parse."""
-        if data is None and not wants(source.kind, source.abspath, self.settings, MAX_FILE_BYTES):
+        if data is None:
+            refused = self.escapes(source)
+            if refused is not None:
+                return refused
+        if data is None and not wants(source.kind, source.abspath, self.settings, MAX_FILE_BYTES) and not _special(source):
             return FileFacts(source.path, source.abspath, None, source.kind, parsed=False)
         try:
             with time_limit(self.seconds):
@@ -293,8 +320,9 @@ def gather(linter: Linter, sources: Sequence[SourceFile], cache: Optional[FactsC
     jobs: List[Tuple[int, object, Optional[bytes]]] = []
     stats: Dict[int, Tuple[os.stat_result, bytes]] = {}
     for i, source in enumerate(sources):
-        if not wants(source.kind, source.abspath, linter.settings, MAX_FILE_BYTES):
-            out[i] = linter.facts_for(source)  # a kind's own cheap test says: not worth reading
+        refused = linter.escapes(source)
+        if refused is not None:
+            out[i] = refused
             continue
         try:
             st = os.stat(source.abspath)
@@ -302,6 +330,9 @@ def gather(linter: Linter, sources: Sequence[SourceFile], cache: Optional[FactsC
             st = None
         if st is None or not stat.S_ISREG(st.st_mode):
             out[i] = linter.facts_for(source)  # reports why it cannot be read (a pipe would block an open)
+            continue
+        if not wants(source.kind, source.abspath, linter.settings, MAX_FILE_BYTES):
+            out[i] = linter.facts_for(source)  # a kind's own cheap test says: not worth reading
             continue
         if cache is not None:
             # The module name follows from the path and the root, and the root is in the key.
@@ -313,9 +344,8 @@ def gather(linter: Linter, sources: Sequence[SourceFile], cache: Optional[FactsC
         data: Optional[bytes] = None
         if st.st_size <= MAX_FILE_BYTES:
             try:
-                with open(source.abspath, "rb") as fh:
-                    data = fh.read()
-            except OSError:
+                data = safeio.read_regular(source.abspath, MAX_FILE_BYTES)
+            except OSError:  # swapped for a pipe since the stat, grown, gone: facts_for says why
                 data = None
         if data is None:
             out[i] = linter.facts_for(source)
@@ -349,8 +379,55 @@ def lint(
     prefilter: bool = True,
     context_limit: Optional[int] = None,
 ) -> Result:
-    """context_limit: at most this many other files of the project are read for the
-    project-wide rules (0: none); a project with more is judged on the files given alone."""
+    """Lint `paths` (or one buffer). Each file is linted with the settings of the nearest
+    config above it (ruff's hierarchical configs), whatever the order of the paths; the
+    files under one config are linted together, as one project rooted at its folder.
+    context_limit: at most this many other files of a project are read for the
+    project-wide rules (0: none); a project with more is judged on the files given alone.
+    Raises config.ConfigError for a nested config that cannot be used."""
+    if stdin is not None:
+        name, _ = stdin
+        abspath = os.path.abspath(name)
+        source = SourceFile(display(abspath), abspath, _kind(name), explicit=True)
+        return _lint_group(settings, [source], stdin, context_cache, prefilter, None, context_limit)
+    sources, missing = discover(paths, settings)
+    groups = by_config(sources, settings)
+    if not groups:
+        groups = [(settings, [])]
+    results = [_lint_group(s, group, None, context_cache, prefilter, settings, context_limit) for s, group in groups]
+    if len(results) == 1:
+        result = results[0]
+    else:
+        result = Result(sorted((d for r in results for d in r.diagnostics), key=Diagnostic.sort_key), sum(r.files for r in results))
+        for r in results:
+            result.calls += r.calls
+            result.internal_errors += r.internal_errors
+            result.reads.update(r.reads)
+            result.context_skipped = result.context_skipped or r.context_skipped
+    result.missing = missing
+    return result
+
+
+def by_config(sources: Sequence[SourceFile], settings: Settings) -> List[Tuple[Settings, List[SourceFile]]]:
+    """The sources grouped by the settings that govern them: the run's first, then those
+    of nested configs by folder."""
+    from claude_lint.discover import kept_by
+
+    memo: Dict[str, Optional[str]] = {}
+    loaded: Dict[str, Settings] = {}
+    groups: Dict[int, Tuple[Settings, List[SourceFile]]] = {}
+    for source in sources:
+        governing = config_mod.governing(settings, os.path.dirname(source.abspath), memo, loaded)
+        if governing is not settings and not kept_by(source, governing):
+            continue
+        groups.setdefault(id(governing), (governing, []))[1].append(source)
+    return sorted(groups.values(), key=lambda g: (g[0] is not settings, g[0].root))
+
+
+def _lint_group(settings: Settings, sources: List[SourceFile], stdin: Optional[Tuple[str, bytes]], context_cache: Optional["ContextCache"],
+                prefilter: bool, run: Optional[Settings], context_limit: Optional[int]) -> Result:
+    """`run`: the run's settings (context files governed by a nested config belong to
+    that config's project, not to this one)."""
     linter = Linter(settings, prefilter=prefilter)
     cache = None
     if stdin is None and not settings.no_cache:  # the cache module (pickle, hashlib) only when used
@@ -359,15 +436,14 @@ def lint(
         cache = cache_mod.FactsCache.open(settings, prefilter)
         linter.project = Project(linter.root, cache_mod.cached_loader(cache, linter._load_other, linter.root))
     if stdin is not None:
-        name, data = stdin
-        abspath = os.path.abspath(name)
-        sources = [SourceFile(display(abspath), abspath, _kind(name), explicit=True)]
-        facts = [linter.facts_for(sources[0], data)]
-        missing: List[str] = []
+        facts = [linter.facts_for(sources[0], stdin[1])]
     else:
-        sources, missing = discover(paths, settings)
         facts = gather(linter, sources, cache)
     context, skipped = _project_context(linter, sources, context_limit)
+    if run is not None and context:
+        memo: Dict[str, Optional[str]] = {}
+        loaded: Dict[str, Settings] = {}
+        context = [s for s in context if config_mod.governing(run, os.path.dirname(s.abspath), memo, loaded).root == settings.root]
     if context_cache is None:
         context_facts = gather(linter, context, cache) if context else []
     else:
@@ -381,7 +457,7 @@ def lint(
         given = {s.abspath for s in sources}
         diagnostics = [d for d in diagnostics if os.path.abspath(d.loc.path) in given]
         calls = [c for c in calls if os.path.abspath(c.site.loc.path) in given]
-    return Result(diagnostics, len(sources), missing, calls, linter.internal_errors, dict(linter.project.reads), skipped)
+    return Result(diagnostics, len(sources), [], calls, linter.internal_errors, dict(linter.project.reads), skipped)
 
 
 class ContextCache(OrderedDict):
@@ -433,6 +509,17 @@ def _project_context(linter: Linter, sources: Sequence[SourceFile], limit: Optio
     if limit is not None and len(context) > limit:
         return [], True
     return context, False
+
+
+def _special(source: SourceFile) -> bool:
+    """A FIFO, socket or device with a linted suffix: reported (CL902), never opened for a
+    sniff. Markdown is never read, so never reported."""
+    if source.kind == "text":
+        return False
+    try:
+        return not stat.S_ISREG(os.stat(source.abspath).st_mode)
+    except OSError:
+        return False
 
 
 def _kind(name: str) -> str:

@@ -97,6 +97,11 @@ def output_limit(call: Call, model: Optional[Model]):
     return None, "unknown"
 
 
+# A limit is priced at most at this many tokens: no request outputs more, and a limit
+# written with 400 digits would overflow float arithmetic (OverflowError).
+MAX_PRICED_TOKENS = 10 ** 12
+
+
 def estimate(call: Call, catalog: Catalog, calls: int = 1000, fill: float = 1.0) -> CallCost:
     model_id = call.model_id()
     model = catalog.lookup(model_id) if model_id else None
@@ -130,5 +135,5 @@ def estimate(call: Call, catalog: Catalog, calls: int = 1000, fill: float = 1.0)
             read = model.cache_read if model.cache_read is not None else model.input
             cached_usd = cached * (write + read * (calls - 1)) / 1e6 * scale
     if model is not None and model.output is not None and limit is not None:
-        output_usd = limit * fill * model.output * calls / 1e6 * scale
+        output_usd = min(limit, MAX_PRICED_TOKENS) * fill * model.output * calls / 1e6 * scale
     return CallCost(model, system_tokens, prompt, cached, limit, source, calls, fill, input_usd, cached_usd, output_usd)

@@ -1,16 +1,18 @@
 """Apply the text edits that diagnostics carry: --fix, --unsafe-fixes, --diff.
 
 Safety, in order:
-- Only Python files found from the paths given are touched, and a symlink is only
-  followed to a file inside the project root.
+- Only Python files found from the paths given are touched, and only regular files
+  inside the project root (after following symlinks) that we may write: not read-only,
+  and with an owner and group we can give back (`writable`).
 - Each file is fixed in memory: lint, apply every fix that does not overlap another,
   lint the new text again, repeat; then it is written once. So a file on disk is
   either as it was or fully fixed, whatever happens to the process.
 - The result must parse (with the parser that accepted the original); otherwise the
   file is left untouched.
 - The write is atomic: a temp file in the same folder, fsync, rename over the original,
-  keeping its mode, encoding, BOM and line endings. A file that changed on disk since
-  it was read is not overwritten.
+  keeping its mode, owner, encoding, BOM and line endings. A file that changed on disk
+  since it was read is not overwritten. A temp file left by a killed run is removed by
+  the next `--fix` (`remove_stale_temps`).
 - A fix's edits are all applied or none; applying fixes twice changes nothing the
   second time (a fixed finding no longer fires).
 """
@@ -225,22 +227,25 @@ def _one_by_one(text: str, chosen: List[Diagnostic], parser: Optional[str]):
 
 
 def write_atomic(path: str, data: bytes, expected: bytes) -> None:
-    """Replace `path`'s contents with `data` unless they are no longer `expected`."""
+    """Replace `path`'s contents with `data` unless they are no longer `expected`.
+
+    The new file gets the old one's mode, owner and group; if the owner or the group
+    cannot be given back (only root may give a file away), nothing is replaced."""
     st = os.stat(path)
     folder = os.path.dirname(path) or "."
 
     def keep_mode_and_check(tmp: str) -> None:
         os.chmod(tmp, stat.S_IMODE(st.st_mode))
         if hasattr(os, "chown"):
-            try:
-                os.chown(tmp, st.st_uid, st.st_gid)
-            except OSError:
-                pass  # not ours to give away: the file keeps our ownership
+            now = os.stat(tmp)
+            if (now.st_uid, now.st_gid) != (st.st_uid, st.st_gid):
+                os.chown(tmp, st.st_uid, st.st_gid)  # PermissionError: the file is left as it was
+                os.chmod(tmp, stat.S_IMODE(st.st_mode))  # chown may drop set-id bits
         with open(path, "rb") as fh:
-            if fh.read() != expected:
+            if fh.read(len(expected) + 1) != expected:
                 raise ChangedOnDisk(path)
 
-    atomic.replace(path, data, prefix="." + os.path.basename(path) + ".", suffix=".claude-lint-tmp", before_rename=keep_mode_and_check)
+    atomic.replace(path, data, prefix="." + os.path.basename(path) + ".", suffix=TEMP_SUFFIX, before_rename=keep_mode_and_check)
     try:
         dir_fd = os.open(folder, os.O_RDONLY)
     except OSError:
@@ -257,79 +262,162 @@ class ChangedOnDisk(Exception):
     pass
 
 
+TEMP_SUFFIX = ".claude-lint-tmp"
+# mkstemp's names: the prefix, 8 characters of [a-z0-9_], the suffix.
+_TEMP = re.compile(r"^\.(?P<name>.+)\.[a-z0-9_]{8}" + re.escape(TEMP_SUFFIX) + "$")
+STALE_SECONDS = 60.0
+
+
+def remove_stale_temps(folder: str) -> List[str]:
+    """Remove the temp files a killed `--fix` left in `folder` (`.NAME.XXXXXXXX.claude-lint-tmp`
+    next to an existing NAME); return their names. Only our own regular files, a minute
+    old at least: a run fixing the same file right now keeps its temp file."""
+    import time
+
+    removed = []
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return removed
+    present = set(names)
+    now = time.time()
+    for name in names:
+        m = _TEMP.match(name)
+        if m is None or m.group("name") not in present:
+            continue
+        path = os.path.join(folder, name)
+        try:
+            st = os.lstat(path)
+            if not stat.S_ISREG(st.st_mode) or now - st.st_mtime < STALE_SECONDS:
+                continue
+            if hasattr(os, "geteuid") and st.st_uid != os.geteuid():
+                continue
+            os.unlink(path)
+            removed.append(name)
+        except OSError:
+            continue
+    return removed
+
+
 # --- many files -------------------------------------------------------------------------
+
+
+def _inside(path: str, folder: str) -> bool:
+    folder = folder.rstrip(os.sep)
+    return path == folder or path.startswith(folder + os.sep)
+
+
+def run_root() -> str:
+    """The project --fix may write in: the one holding the working directory (where
+    pre-commit, CI and editors run us), whatever paths it was given."""
+    from claude_lint.config import find_root
+
+    return os.path.realpath(find_root(os.getcwd()))
+
+
+def writable(source: SourceFile, root: str, project: Optional[str] = None) -> Tuple[Optional[str], str]:
+    """(the real file to write for a source, "") or (None, why it must not be written).
+
+    Written only: a Python source; a regular file; inside the project root of its
+    settings and inside `project` (default: `run_root()`), after following symlinks;
+    not read-only; one whose owner and group we can keep."""
+    if source.kind != "python":
+        return None, f"{source.kind} files are not rewritten"
+    real = os.path.realpath(source.abspath)
+    project = run_root() if project is None else project
+    for folder in (os.path.realpath(root), project):
+        if not _inside(real, folder):
+            return None, f"outside the project root ({folder})"
+    try:
+        st = os.stat(real)
+    except OSError as exc:
+        return None, f"cannot read ({exc.strerror or exc})"
+    if not stat.S_ISREG(st.st_mode):
+        return None, "not a regular file"
+    if not st.st_mode & 0o222 or not os.access(real, os.W_OK):
+        return None, "read-only"
+    if hasattr(os, "geteuid") and os.geteuid() != 0:
+        if st.st_uid != os.geteuid():
+            return None, "owned by another user, who would lose it to us"
+        if st.st_gid != os.getegid() and st.st_gid not in os.getgroups():
+            return None, "its group is not one of ours and could not be kept"
+    return real, ""
 
 
 def target(source: SourceFile, root: str) -> Optional[str]:
     """The real file to write for a source, or None when it must not be written."""
-    if source.kind != "python":
-        return None
-    real = os.path.realpath(source.abspath)
-    root_real = os.path.realpath(root)
-    inside = real == root_real or real.startswith(root_real.rstrip(os.sep) + os.sep)
-    if real != os.path.abspath(source.abspath) and not inside:
-        return None  # a symlink leading out of the project
-    if not os.path.isfile(real):
-        return None
-    return real
+    return writable(source, root)[0]
 
 
-def why_not(source: SourceFile) -> str:
-    if source.kind != "python":
-        return f"{source.kind} files are not rewritten"
-    return "not a file inside the project root"
+def groups(paths: Sequence[str], settings: Settings) -> List[Tuple[Settings, List[SourceFile]]]:
+    """The files found from `paths`, each with the settings of its nearest config (as `lint`)."""
+    from claude_lint.engine import by_config
+
+    sources, _ = discover(paths, settings)
+    return by_config(sources, settings)
 
 
 def fix_paths(paths: Sequence[str], settings: Settings, diagnostics: Sequence[Diagnostic], unsafe: bool, write: bool) -> Outcome:
     """Fix (or, with write=False, diff) every file that has an applicable fix."""
+    from claude_lint import safeio
+    from claude_lint.engine import MAX_FILE_BYTES
+
     outcome = Outcome()
     wanted = {os.path.abspath(d.loc.path) for d in diagnostics if applicable(d.fix, unsafe)}
+    found = groups(paths, settings)
+    if write:
+        for folder in sorted({os.path.dirname(s.abspath) for _, group in found for s in group if s.kind == "python"}):
+            remove_stale_temps(folder)
     if not wanted:
         return outcome
-    sources, _ = discover(paths, settings)
     done_real = set()
-
-    for source in sources:
-        if source.abspath not in wanted:
-            continue
-        real = target(source, settings.root)
-        if real is None:
-            outcome.skipped.append(f"{source.path}: {why_not(source)}; left untouched")
-            continue
-        if real in done_real:
-            continue
-        done_real.add(real)
-        try:
-            with open(real, "rb") as fh:
-                raw = fh.read()
-        except OSError as exc:
-            outcome.skipped.append(f"{source.path}: cannot read ({exc.strerror or exc})")
-            continue
-        data, codes, why = fix_text(source.path, raw, settings, unsafe)
-        if data is None:
-            if why:
+    project = run_root()
+    for governing, sources in found:
+        for source in sources:
+            if source.abspath not in wanted:
+                continue
+            real, why = writable(source, governing.root, project)
+            if real is None:
                 outcome.skipped.append(f"{source.path}: {why}; left untouched")
-            continue
-        if write:
+                continue
+            if real in done_real:
+                continue
+            done_real.add(real)
             try:
-                write_atomic(real, data, raw)
-            except ChangedOnDisk:
-                outcome.skipped.append(f"{source.path}: changed on disk while fixing; left untouched")
-                continue
+                raw = safeio.read_regular(real, MAX_FILE_BYTES)
             except OSError as exc:
-                outcome.skipped.append(f"{source.path}: cannot write ({exc.strerror or exc}); left untouched")
+                outcome.skipped.append(f"{source.path}: cannot read ({exc.strerror or exc})")
                 continue
-        else:
-            outcome.diffs.append(unified_diff(source.path, raw, data))
-        outcome.fixed[source.path] = codes
+            data, codes, why = fix_text(source.path, raw, governing, unsafe)
+            if data is None:
+                if why:
+                    outcome.skipped.append(f"{source.path}: {why}; left untouched")
+                continue
+            if write:
+                try:
+                    write_atomic(real, data, raw)
+                except ChangedOnDisk:
+                    outcome.skipped.append(f"{source.path}: changed on disk while fixing; left untouched")
+                    continue
+                except OSError as exc:
+                    outcome.skipped.append(f"{source.path}: cannot write ({exc.strerror or exc}); left untouched")
+                    continue
+            else:
+                outcome.diffs.append(unified_diff(source.path, raw, data))
+            outcome.fixed[source.path] = codes
     return outcome
 
 
 def unified_diff(path: str, before: bytes, after: bytes) -> str:
     a = fixes.decode(before)[0]
     b = fixes.decode(after)[0]
+    from claude_lint.report import printable
+
+    # The name goes into `---`/`+++` lines: a newline in it would start a line of its own
+    # (a forged `::error` command in a CI log). The file's own lines are the patch: kept.
+    shown = printable(path)
     lines = []
-    for line in difflib.unified_diff(_lines(a), _lines(b), fromfile=path, tofile=path):
+    for line in difflib.unified_diff(_lines(a), _lines(b), fromfile=shown, tofile=shown):
         if not _LINE_BREAK.search(line[-1:] or "x"):
             line += "\n\\ No newline at end of file\n"
         lines.append(line)

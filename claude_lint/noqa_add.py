@@ -25,7 +25,6 @@ from typing import Dict, List, Optional, Sequence, Set, Tuple
 from claude_lint import fix, fixes
 from claude_lint.config import Settings
 from claude_lint.diagnostics import Diagnostic
-from claude_lint.discover import discover
 
 NOQA = re.compile(r"#\s*noqa(?::\s*(?P<codes>[A-Z]+[0-9]+(?:[\s,]+[A-Z]+[0-9]+)*))?", re.IGNORECASE)
 _SPANNING = {tokenize.NEWLINE, tokenize.NL, tokenize.DEDENT, tokenize.INDENT, tokenize.ENDMARKER}
@@ -39,34 +38,40 @@ def add(paths: Sequence[str], settings: Settings, diagnostics: Sequence[Diagnost
             rows[os.path.abspath(d.loc.path)][d.loc.row].add(d.code)
     if not rows:
         return 0, []
+    from claude_lint import safeio
+    from claude_lint.engine import MAX_FILE_BYTES
+
     added = 0
     skipped: List[str] = []
-    sources, _ = discover(paths, settings)
-    for source in sources:
-        if source.abspath not in rows:
-            continue
-        real = fix.target(source, settings.root)
-        if real is None:
-            skipped.append(f"{source.path}: {fix.why_not(source)}; left untouched")
-            continue
-        try:
-            with open(real, "rb") as fh:
-                raw = fh.read()
-            text, encoding = fixes.decode(raw)
-        except (OSError, SyntaxError, LookupError, UnicodeError):
-            skipped.append(f"{source.path}: cannot read or decode")
-            continue
-        new, n = add_to_text(text, rows[source.abspath])
-        if new is None or not n:
-            if new is None:
-                skipped.append(f"{source.path}: noqa comments would not parse; left untouched")
-            continue
-        try:
-            fix.write_atomic(real, new.encode(encoding), raw)
-        except (fix.ChangedOnDisk, OSError, UnicodeError) as exc:
-            skipped.append(f"{source.path}: not written ({exc.__class__.__name__})")
-            continue
-        added += n
+    project = fix.run_root()
+    found = fix.groups(paths, settings)
+    for folder in sorted({os.path.dirname(s.abspath) for _, group in found for s in group if s.kind == "python"}):
+        fix.remove_stale_temps(folder)
+    for governing, group in found:
+        for source in group:
+            if source.abspath not in rows:
+                continue
+            real, why = fix.writable(source, governing.root, project)
+            if real is None:
+                skipped.append(f"{source.path}: {why}; left untouched")
+                continue
+            try:
+                raw = safeio.read_regular(real, MAX_FILE_BYTES)
+                text, encoding = fixes.decode(raw)
+            except (OSError, SyntaxError, LookupError, UnicodeError):
+                skipped.append(f"{source.path}: cannot read or decode")
+                continue
+            new, n = add_to_text(text, rows[source.abspath])
+            if new is None or not n:
+                if new is None:
+                    skipped.append(f"{source.path}: noqa comments would not parse; left untouched")
+                continue
+            try:
+                fix.write_atomic(real, new.encode(encoding), raw)
+            except (fix.ChangedOnDisk, OSError, UnicodeError) as exc:
+                skipped.append(f"{source.path}: not written ({exc.__class__.__name__})")
+                continue
+            added += n
     return added, skipped
 
 

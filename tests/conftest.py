@@ -4,6 +4,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,15 @@ from claude_lint.config import Settings
 from claude_lint.engine import lint
 
 FIXTURES = Path(__file__).parent / "fixtures"
+
+# The facts cache's key lives in the user's cache folder: the tests (and every CLI they
+# run, which inherits the environment) use a folder of their own, not the real one.
+_USER_CACHE = tempfile.mkdtemp(prefix="claude-lint-user-cache-")
+os.environ["XDG_CACHE_HOME"] = _USER_CACHE
+
+
+def pytest_unconfigure(config):
+    shutil.rmtree(_USER_CACHE, ignore_errors=True)
 
 
 def write_project(root: Path, example) -> Path:

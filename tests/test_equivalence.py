@@ -184,16 +184,16 @@ def test_cache_ignores_itself_and_survives_corruption(tmp_path):
     (cache_file,) = folder.glob("facts-*.pickle")
     cache_file.write_bytes(b"\x80\x05 not a pickle")
     assert _findings(root) == baseline
-    # A cache that names a callable is refused, never run.
-    cache_file.write_bytes(pickle.dumps(os.system))
+    # A cache that names a callable is refused, never run, even with a valid seal.
+    cache_file.write_bytes(cache_mod.seal(cache_mod.secret(), cache_file.name, pickle.dumps(os.system)))
     assert _findings(root) == baseline
     # One corrupt entry is one miss: the rest of the cache still serves.
     _findings(root)
     entries = cache_mod.FactsCache.__new__(cache_mod.FactsCache)
-    loaded = cache_mod._loads(cache_file.read_bytes())
+    loaded = cache_mod.read_entries(str(cache_file))
     key = next(k for k, v in loaded.items() if v[5][:1] != cache_mod._UNPARSED)
     loaded[key] = loaded[key][:5] + (b"garbage",)
-    cache_file.write_bytes(pickle.dumps(loaded))
+    cache_file.write_bytes(cache_mod.seal(cache_mod.secret(), cache_file.name, pickle.dumps(loaded)))
     assert _findings(root) == baseline
     del entries
 
@@ -232,11 +232,11 @@ def test_entries_of_deleted_files_are_dropped(tmp_path):
     root = _project(tmp_path, {"a.py": EDGES["edges/untyped.py"], "b.py": EDGES["edges/no_import.py"]})
     _findings(root)
     (cache_file,) = (root / cache_mod.CACHE_DIR).glob("facts-*.pickle")
-    assert {os.path.basename(k[1]) for k in cache_mod._loads(cache_file.read_bytes())} >= {"a.py", "b.py"}
+    assert {os.path.basename(k[1]) for k in cache_mod.read_entries(str(cache_file))} >= {"a.py", "b.py"}
     (root / "b.py").unlink()
     (root / "a.py").write_text(EDGES["edges/untyped.py"] + "\n# changed\n")
     assert [c for c, *_ in _findings(root)].count("CL001") == 1
-    assert "b.py" not in {os.path.basename(k[1]) for k in cache_mod._loads(cache_file.read_bytes())}
+    assert "b.py" not in {os.path.basename(k[1]) for k in cache_mod.read_entries(str(cache_file))}
 
 
 def test_a_bug_in_a_pool_worker_is_reported_and_not_cached(tmp_path, monkeypatch):

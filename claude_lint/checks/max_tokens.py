@@ -5,6 +5,7 @@ from typing import Iterator
 from claude_lint.checks import examples as ex
 from claude_lint.checks.base import Context, Rule, money, per_mtok, tokens
 from claude_lint.diagnostics import Diagnostic
+from claude_lint.estimate import MAX_PRICED_TOKENS
 from claude_lint.facts import Lit, Mapping
 from claude_lint.link import Call
 
@@ -134,7 +135,7 @@ class OversizedMaxTokens(Rule):
         cost = None
         price = ""
         if model is not None and model.output is not None:
-            per_call = min(limit, model.max_output or limit) * model.output / 1e6
+            per_call = min(limit, model.max_output or limit, MAX_PRICED_TOKENS) * model.output / 1e6
             cost = per_call * 1000
             price = f"; worst case {money(per_call)} of output per call ({money(cost)} per 1,000 calls) on {model.id} at {per_mtok(model.output)}"
         yield self.diagnostic(

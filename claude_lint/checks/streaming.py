@@ -85,7 +85,9 @@ class StreamRequired(Rule):
         model = ctx.model(call)
         cap = model.nonstreaming_max if model is not None else None
         if limit >= SDK_LIMIT:
-            why = f"3600 s x {tokens(limit)} / 128,000 = {3600 * limit / 128000:,.0f} s exceeds the SDK's 600 s default timeout"
+            # Integer arithmetic: a 400-digit max_tokens is too large for a float.
+            seconds = (3600 * limit + 64_000) // 128_000
+            why = f"3600 s x {tokens(limit)} / 128,000 = {seconds:,} s exceeds the SDK's 600 s default timeout"
         elif cap is not None and limit > cap:
             why = f"it is above {model.id}'s non-streaming limit of {tokens(cap)}"
         else:

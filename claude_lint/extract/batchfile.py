@@ -27,9 +27,10 @@ def looks_like_batch(head: bytes) -> bool:
 
 
 def wants(abspath: str, settings, limit: int) -> bool:
-    try:
-        with open(abspath, "rb") as fh:
-            return looks_like_batch(fh.read(HEAD_BYTES))
+    from claude_lint import safeio
+
+    try:  # a FIFO or `x.jsonl -> /dev/stdin` must not block this sniff
+        return looks_like_batch(safeio.read_regular(abspath, HEAD_BYTES, head=True))
     except OSError:
         return False
 
@@ -44,9 +45,10 @@ def extract(text: str, path: str, abspath: str, module: Optional[str], prefilter
             continue
         try:
             request = json.loads(line)
-        except ValueError as exc:
+        except (ValueError, RecursionError) as exc:  # RecursionError: nested too deeply for the json module
             col = getattr(exc, "colno", 1)
-            error = FileError(nodes.CODE, f"invalid batch request file: line {row} is not JSON: {getattr(exc, 'msg', exc)}", Loc(path, row, col, row, col))
+            why = "nested too deeply" if isinstance(exc, RecursionError) else getattr(exc, "msg", str(exc).split(":")[0])
+            error = FileError(nodes.CODE, f"invalid batch request file: line {row} is not JSON: {why}", Loc(path, row, col, row, col))
             return FileFacts(path, abspath, None, "batch", calls=tuple(sites), errors=(error,))
         params = request.get("params") if isinstance(request, dict) else None
         if not isinstance(params, dict):

@@ -77,13 +77,21 @@ def wants(abspath: str, settings, limit: int) -> bool:
         return True
     if abspath.lower().endswith(".toml"):
         return False
+    from claude_lint import safeio
+
     try:
-        size = os.path.getsize(abspath)
-        with open(abspath, "rb") as fh:
-            # A file over the limit is reported (skipped) only when its head says it is ours.
-            data = fh.read(HEAD_BYTES if size > limit else limit)
+        # Never read before knowing it is a regular file: a FIFO or `x.yaml -> /dev/stdin`
+        # would block here. The engine reports such a file (CL902) when it is named.
+        fd = safeio.open_regular(abspath)
     except OSError:
         return False
+    try:
+        # A file over the limit is reported (skipped) only when its head says it is ours.
+        data = safeio.read_fd(fd, HEAD_BYTES if os.fstat(fd).st_size > limit else limit, abspath, head=True)
+    except OSError:
+        return False
+    finally:
+        os.close(fd)
     return recognised(data) is not None
 
 

@@ -150,7 +150,10 @@ class _JSON:
         m = _NUMBER.match(self.s, i)
         if m and m.end() > i:
             text = m.group(0)
-            value = float(text) if (m.group(1) or m.group(2)) else int(text)
+            try:
+                value = float(text) if (m.group(1) or m.group(2)) else int(text)
+            except ValueError:  # int() refuses more than 4,300 digits
+                self.fail("number has too many digits", i)
             return self._made("scalar", value, start, m.end()), m.end()
         self.fail("expecting a value", i)
         raise AssertionError

@@ -37,7 +37,9 @@ def extract(text: str, path: str, abspath: str, module: Optional[str], prefilter
     try:
         nb = json.loads(text)
     except ValueError as exc:
-        return broken(f"notebook is not valid JSON: {getattr(exc, 'msg', exc)}", getattr(exc, "lineno", 1), getattr(exc, "colno", 1))
+        return broken(f"notebook is not valid JSON: {getattr(exc, 'msg', str(exc).split(':')[0])}", getattr(exc, "lineno", 1), getattr(exc, "colno", 1))
+    except RecursionError:  # the json module recurses once per level of nesting
+        return broken("notebook is not valid JSON: nested too deeply")
     if not isinstance(nb, dict):
         return broken("notebook is not a JSON object")
     major = nb.get("nbformat")

@@ -31,10 +31,14 @@ def _key(dotted: str) -> Tuple[str, ...]:
 def parse_toml(text: str) -> Node:
     try:
         data = toml.loads(text)
+        return _tree(data, (), _Scan(text).positions(), (1, 1, 1, 1))
     except toml.TOMLDecodeError as exc:
         m = re.search(r"line (\d+), column (\d+)", str(exc))
         raise ParseError(str(exc).split(" (at line")[0], int(m.group(1)) if m else 1, int(m.group(2)) if m else 1) from None
-    return _tree(data, (), _Scan(text).positions(), (1, 1, 1, 1))
+    except RecursionError:  # tomllib and the walk below recurse once per level of nesting
+        raise ParseError("document is too deeply nested") from None
+    except ValueError as exc:  # int() refuses more than 4,300 digits
+        raise ParseError(f"cannot read a value: {str(exc).split(':')[0]}") from None
 
 
 class _Scan:

@@ -52,11 +52,10 @@ def source(path: str) -> Optional[str]:
     abspath = os.path.abspath(path)
     if abspath in _memory:
         return _memory[abspath]
+    from claude_lint import safeio
+
     try:
-        if os.path.getsize(abspath) > MAX_BYTES:
-            return None
-        with open(abspath, "rb") as fh:
-            return decode(fh.read())[0]
+        return decode(safeio.read_regular(abspath, MAX_BYTES))[0]
     except (OSError, SyntaxError, LookupError, UnicodeDecodeError):
         return None
 

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, List, Optional, Sequence, Tuple
 
 from claude_lint.config import Settings
 from claude_lint.diagnostics import Diagnostic, applicable
+from claude_lint.report import printable, shown_path
 
 if TYPE_CHECKING:  # imported where a fix is made: a plain check only calls after_check
     from claude_lint import fix
@@ -30,7 +31,7 @@ def run(args, paths: List[str], settings: Settings, stdin: Optional[Tuple[str, b
 
     result = lint(paths, settings)
     for missing in result.missing:
-        sys.stderr.write(f"claude-lint: error: {missing}: no such file or directory\n")
+        sys.stderr.write(f"claude-lint: error: {printable(missing)}: no such file or directory\n")
     failed = EXIT_ERROR if result.missing else None
     if args.add_noqa:
         from claude_lint import noqa_add
@@ -73,7 +74,10 @@ def _stdin(args, settings: Settings, stdin: Tuple[str, bytes]) -> int:
         sys.stderr.write("claude-lint: error: --add-noqa cannot be used with standard input\n")
         return EXIT_ERROR
     from claude_lint import fix
+    from claude_lint.engine import MAX_FILE_BYTES
 
+    if len(data) > MAX_FILE_BYTES:
+        return _too_large(args, name, data)
     fixed, codes, why = fix.fix_text(name, data, settings, args.unsafe_fixes)
     if why:
         _warn([f"{name}: {why}; left unchanged"])
@@ -94,6 +98,26 @@ def _stdin(args, settings: Settings, stdin: Tuple[str, bytes]) -> int:
     return EXIT_FINDINGS if remaining and not args.exit_zero else EXIT_CLEAN
 
 
+def _too_large(args, name: str, head: bytes) -> int:
+    """A buffer over the size cap is not linted. With --fix its bytes go back out unchanged
+    (an editor replaces the buffer with what we print), copied a chunk at a time."""
+    from claude_lint.engine import MAX_FILE_BYTES
+
+    _warn([f"{name}: larger than {MAX_FILE_BYTES // 1_000_000} MB; not linted, left unchanged"])
+    if args.diff:
+        return EXIT_CLEAN
+    sys.stdout.flush()
+    out = sys.stdout.buffer
+    out.write(head)
+    while True:
+        chunk = sys.stdin.buffer.read(1 << 20)
+        if not chunk:
+            break
+        out.write(chunk)
+    out.flush()
+    return EXIT_CLEAN if args.exit_zero else EXIT_FINDINGS
+
+
 def after_check(args, result) -> str:
     """Text appended to a plain check's text output: what --fix could repair."""
     if args.output_format != "text" or args.quiet or args.statistics:
@@ -104,13 +128,13 @@ def after_check(args, result) -> str:
 
         for d in result.diagnostics:
             if d.fix is not None:
-                out += f"{line(d)}\n    fix ({d.fix.applicability}): {d.fix.message}\n"
+                out += f"{line(d)}\n    fix ({d.fix.applicability}): {printable(d.fix.message)}\n"
     return out + hint(result.diagnostics, getattr(args, "unsafe_fixes", False))
 
 
 def _warn(messages) -> None:
     for message in messages:
-        sys.stderr.write(f"claude-lint: warning: {message}\n")
+        sys.stderr.write(f"claude-lint: warning: {printable(message)}\n")
 
 
 def summary(outcome: fix.Outcome, show: bool) -> str:
@@ -124,7 +148,7 @@ def summary(outcome: fix.Outcome, show: bool) -> str:
     for path in sorted(outcome.fixed):
         if not outcome.fixed[path]:
             continue
-        out.append(f"- {path}:")
+        out.append(f"- {shown_path(path)}:")
         for code, n in sorted(outcome.fixed[path].items()):
             name = rules[code].name if code in rules else ""
             out.append(f"    {n} \u00d7 {code} ({name})")

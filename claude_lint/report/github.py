@@ -4,11 +4,13 @@ https://docs.github.com/actions/reference/workflow-commands-for-github-actions
 """
 from __future__ import annotations
 
+from claude_lint.report import printable
 from claude_lint.report.sarif import relative, repo_root
 
 
 def _data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    # %, CR and LF as the runner decodes them; any other unsafe character as a visible escape.
+    return printable(text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A"))
 
 
 def _property(text: str) -> str:

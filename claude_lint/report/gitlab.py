@@ -5,8 +5,7 @@ https://docs.gitlab.com/ci/testing/code_quality/#code-quality-report-format
 """
 from __future__ import annotations
 
-import json
-
+from claude_lint.report import dumps
 from claude_lint.report.sarif import fingerprints, relative, repo_root
 
 
@@ -28,4 +27,4 @@ def render(result, options) -> str:
                 },
             }
         )
-    return json.dumps(issues, indent=2, ensure_ascii=False) + "\n"
+    return dumps(issues, indent=2) + "\n"

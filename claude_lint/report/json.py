@@ -1,8 +1,9 @@
 """ruff-compatible JSON: tools that read `ruff check --output-format json` read this."""
 from __future__ import annotations
 
-import json
 import os
+
+from claude_lint.report import dumps
 
 
 def fix_json(fix):
@@ -35,4 +36,4 @@ def as_dict(d) -> dict:
 
 
 def render(result, options) -> str:
-    return json.dumps([as_dict(d) for d in result.diagnostics], indent=2, ensure_ascii=False) + "\n"
+    return dumps([as_dict(d) for d in result.diagnostics], indent=2) + "\n"

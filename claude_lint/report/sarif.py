@@ -7,13 +7,13 @@ from __future__ import annotations
 
 import hashlib
 import inspect
-import json
 import os
 import re
 from typing import Dict, List, Optional
 
 from claude_lint import __version__
 from claude_lint.diagnostics import DOCS_URL
+from claude_lint.report import dumps
 
 SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 FINGERPRINT_KEY = "claudeLintFingerprint/v1"
@@ -46,9 +46,11 @@ class Lines:
 
     def line(self, path: str, row: int) -> str:
         if path not in self.files:
-            try:
-                with open(path, encoding="utf-8", errors="replace") as fh:
-                    self.files[path] = fh.read().splitlines()
+            from claude_lint import safeio
+            from claude_lint.engine import MAX_FILE_BYTES
+
+            try:  # the flagged file may be a FIFO or a device (its CL902): never block on it
+                self.files[path] = safeio.read_regular(path, MAX_FILE_BYTES).decode("utf-8", "replace").splitlines()
             except OSError:
                 self.files[path] = []
         lines = self.files[path]
@@ -65,7 +67,8 @@ def fingerprints(diagnostics, root: str) -> List[str]:
         text = re.sub(r"\s+", "", lines.line(d.loc.path, d.loc.row))
         key = f"{d.code}\0{relative(d.loc.path, root)}\0{text}"
         seen[key] = seen.get(key, 0) + 1
-        out.append(hashlib.sha256(f"{key}\0{seen[key]}".encode("utf-8")).hexdigest())
+        # surrogatepass: a file name that is not UTF-8 hashes as its own bytes
+        out.append(hashlib.sha256(f"{key}\0{seen[key]}".encode("utf-8", "surrogatepass")).hexdigest())
     return out
 
 
@@ -123,7 +126,7 @@ def document(result) -> dict:
     index = {r.code: i for i, r in enumerate(rules)}
     results = []
     for d, fp in zip(result.diagnostics, fingerprints(result.diagnostics, root)):
-        location = {"uri": relative(d.loc.path, root), "uriBaseId": "%SRCROOT%"}
+        location = {"uri": uri_reference(relative(d.loc.path, root)), "uriBaseId": "%SRCROOT%"}
         item = {
             "ruleId": d.code,
             "level": "error" if d.severity == "error" else "warning",
@@ -163,14 +166,22 @@ def document(result) -> dict:
     }
 
 
+def uri_reference(rel: str) -> str:
+    """A relative path as the URI reference SARIF requires: its bytes percent-encoded
+    where a URI cannot hold them (spaces, controls, `%`, non-ASCII, bytes that are not UTF-8)."""
+    from urllib.parse import quote
+
+    return quote(os.fsencode(rel) if os.name != "nt" else rel.encode("utf-8", "surrogatepass"), safe="/:@!$&'()*+,;=~")
+
+
 def _uri_path(path: str) -> str:
     from urllib.parse import quote
 
     path = path.replace(os.sep, "/")
     if not path.startswith("/"):
         path = "/" + path  # Windows: file:///C:/...
-    return quote(path.rstrip("/"))
+    return quote(os.fsencode(path.rstrip("/")) if os.name != "nt" else path.rstrip("/"))
 
 
 def render(result, options) -> str:
-    return json.dumps(document(result), indent=2, ensure_ascii=False) + "\n"
+    return dumps(document(result), indent=2) + "\n"

@@ -3,10 +3,12 @@ from __future__ import annotations
 
 from collections import Counter
 
+from claude_lint.report import printable, shown_path
+
 
 def line(d) -> str:
     cell = f"cell {d.loc.cell}:" if d.loc.cell is not None else ""
-    return f"{d.loc.path}:{cell}{d.loc.row}:{d.loc.col}: {d.code} {d.message}"
+    return f"{shown_path(d.loc.path)}:{cell}{d.loc.row}:{d.loc.col}: {d.code} {printable(d.message)}"
 
 
 def render(result, options) -> str:

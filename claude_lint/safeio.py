@@ -1,0 +1,84 @@
+"""Reads a hostile repository cannot turn into a hang or a memory blow-up.
+
+Any name in a repository may be a FIFO (an open or a read blocks until a writer comes),
+a device (`x.yaml -> /dev/zero` never ends, `-> /dev/tty` waits for a key) or a file far
+larger than anything we lint. So every read of the project's files goes through
+`read_regular`: open without blocking, then ask the opened descriptor (not the name,
+which can be swapped between a test and the open) whether it is a regular file, and
+read no more than a cap.
+"""
+from __future__ import annotations
+
+import os
+import stat
+from typing import Optional
+
+_NONBLOCK = getattr(os, "O_NONBLOCK", 0)
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+_CLOEXEC = getattr(os, "O_CLOEXEC", 0)
+_BINARY = getattr(os, "O_BINARY", 0)
+
+
+class NotRegular(OSError):
+    """A pipe, socket, device or folder where a file was expected."""
+
+    def __init__(self, path: str):
+        super().__init__(f"not a regular file (a pipe, socket or device): {path}")
+        self.strerror = "not a regular file (a pipe, socket or device)"
+        self.filename = path
+
+
+class TooLarge(OSError):
+    def __init__(self, path: str, limit: int):
+        super().__init__(f"larger than {limit} bytes: {path}")
+        self.strerror = f"larger than {limit:,} bytes"
+        self.filename = path
+        self.limit = limit
+
+
+def open_regular(path: str, *, follow: bool = True, dir_fd: Optional[int] = None) -> int:
+    """A read-only descriptor of `path`, which must be a regular file (NotRegular otherwise).
+
+    follow=False: a symlink as the last component is refused (ELOOP) instead of followed.
+    """
+    flags = os.O_RDONLY | _NONBLOCK | _CLOEXEC | _BINARY | (0 if follow else _NOFOLLOW)
+    fd = os.open(path, flags, dir_fd=dir_fd) if dir_fd is not None else os.open(path, flags)
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise NotRegular(path)
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd
+
+
+def read_fd(fd: int, limit: int, path: str = "", head: bool = False) -> bytes:
+    """At most `limit` bytes of an open regular file; more is TooLarge unless `head`."""
+    size = os.fstat(fd).st_size
+    if size > limit and not head:
+        raise TooLarge(path, limit)
+    chunks = []
+    left = limit + (0 if head else 1)  # one more than allowed: a file that grew is caught
+    while left > 0:
+        chunk = os.read(fd, min(left, 1 << 20))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        left -= len(chunk)
+    data = b"".join(chunks)
+    if len(data) > limit:
+        raise TooLarge(path, limit)
+    return data
+
+
+def read_regular(path: str, limit: int, *, head: bool = False, follow: bool = True, dir_fd: Optional[int] = None) -> bytes:
+    """The bytes of a regular file of at most `limit` bytes (TooLarge if it is larger).
+
+    head=True: the first `limit` bytes, whatever the file's size (to sniff a format).
+    Raises OSError (NotRegular, TooLarge, or the system's) when the file cannot be read.
+    """
+    fd = open_regular(path, follow=follow, dir_fd=dir_fd)
+    try:
+        return read_fd(fd, limit, path, head)
+    finally:
+        os.close(fd)
