@@ -89,15 +89,20 @@ class Repo:
     expects: List[Expect]
     project: Dict[str, Tuple[str, str]]
     judgements: Dict[Tuple[str, str, int], Tuple[str, str]] = field(default_factory=dict)
+    heldout: bool = False
 
     @property
     def slug(self) -> str:
         return self.github.replace("/", "__")
 
 
-def load_repos(only: Optional[str] = None) -> List[Repo]:
+SETS = {"main": ("inventory",), "heldout": ("heldout",), "all": ("inventory", "heldout")}
+
+
+def load_repos(only: Optional[str] = None, which: str = "main") -> List[Repo]:
     repos = []
-    for path in sorted(glob.glob(os.path.join(HERE, "inventory", "*.toml"))):
+    paths = [p for folder in SETS[which] for p in sorted(glob.glob(os.path.join(HERE, folder, "*.toml")))]
+    for path in paths:
         with open(path, "rb") as fh:
             data = tomllib.load(fh)
         if only and data["github"].lower() != only.lower():
@@ -121,6 +126,7 @@ def load_repos(only: Optional[str] = None) -> List[Repo]:
         repo = Repo(
             data["github"], data["commit"], data.get("category", ""), data.get("why", ""),
             list(data.get("paths", ["."])), list(data.get("exclude", [])), sites, expects, project,
+            heldout=os.path.basename(os.path.dirname(path)) == "heldout",
         )
         judged = os.path.join(HERE, "judgements", os.path.basename(path))
         if os.path.exists(judged):
@@ -413,6 +419,7 @@ def write_manifest(repos: List[Repo]) -> None:
             f"category = {json.dumps(r.category)}",
             f"why = {json.dumps(r.why)}",
             f"sites = {len(r.sites)}",
+            f"set = {json.dumps('heldout' if r.heldout else 'main')}",
             "",
         ]
     with open(os.path.join(HERE, "manifest.toml"), "w") as fh:
@@ -426,10 +433,12 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser.add_argument("--repo", help="only this owner/name")
     parser.add_argument("--show", action="store_true", help="list missed sites, unlabelled routes, findings not right, misses")
     parser.add_argument("--markdown", action="store_true", help="tables in Markdown (for RESULTS.md)")
+    parser.add_argument("--set", choices=sorted(SETS), default="main",
+                        help="main: the 36 repositories rules are developed on; heldout: 24 more, labelled apart and scored only to check that changes generalise; all")
     args = parser.parse_args(argv)
-    repos = load_repos(args.repo)
+    repos = load_repos(args.repo, args.set)
     if args.action == "manifest":
-        write_manifest(load_repos())
+        write_manifest(load_repos(which="all"))
         return 0
     score = Score()
     missing = []
