@@ -170,7 +170,7 @@ class Linter:
             if cheap is not None:
                 return cheap
         text, error, _ = read_source(source.abspath, source.path, data)
-        fixes.remember(source.abspath, text if data is not None and source.kind == "python" else None)
+        fixes.remember(source.abspath, text if data is not None and source.kind in ("python", "notebook") else None)
         if error is not None:
             return FileFacts(source.path, source.abspath, None, source.kind, errors=(error,))
         module = module_name(source.abspath, self.root)
