@@ -119,9 +119,11 @@ def build(calls: List[Call], diagnostics: List[Diagnostic], catalog: Catalog, fi
             context=context,
             cost=cost,
         )
-        at = {(a.at.path, a.at.row, a.at.col) for a in call.args.values()}
+        # Rows repeat from cell to cell of a notebook: a place is its cell too.
+        at = {(a.at.path, a.at.cell, a.at.row, a.at.col) for a in call.args.values()}
         for d in diagnostics:
-            if (d.loc.path == site.path and site.loc.row <= d.loc.row <= site.loc.end_row) or (d.loc.path, d.loc.row, d.loc.col) in at:
+            inside = d.loc.path == site.path and d.loc.cell == site.loc.cell and site.loc.row <= d.loc.row <= site.loc.end_row
+            if inside or (d.loc.path, d.loc.cell, d.loc.row, d.loc.col) in at:
                 row.findings.append(Finding(d.code, d.name, printable(d.message), _saving(d, row, per_route, fill)))
         model = cost.model
         if cost.cached_tokens and model is not None and any(f.code == "CL006" for f in row.findings):
