@@ -1,0 +1,222 @@
+"""Issue 18: every surface right, through the real CLI. Notebooks in every output format
+and in --fix / --add-noqa, missing paths, suppression comments in every input kind,
+messages, report totals and widths, -o, the JSON `name`."""
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from claude_lint.checks.examples import notebook
+
+from conftest import FIXTURES
+
+EXPLORE = FIXTURES / "inputs" / "mixed" / "notebooks" / "explore.ipynb"
+PYPROJECT = "[project]\nname = 'surfaces'\n"
+
+
+def layouts(nb_text: str) -> dict:
+    """One notebook written as Jupyter writes it, with each source as one string, and minified."""
+    nb = json.loads(nb_text)
+    single = json.loads(nb_text)
+    for cell in single["cells"]:
+        cell["source"] = "".join(cell["source"])
+    return {
+        "jupyter.ipynb": json.dumps(nb, indent=1, ensure_ascii=False) + "\n",
+        "single.ipynb": json.dumps(single, indent=2),
+        "minified.ipynb": json.dumps(nb, separators=(",", ":")),
+    }
+
+
+def write(root: Path, files: dict) -> None:
+    (root / "pyproject.toml").write_text(PYPROJECT)
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(text) if isinstance(text, bytes) else path.write_text(text, encoding="utf-8")
+
+
+def at(text: str, line: int, col: int, end_col: int) -> str:
+    """The raw text a (line, col, end col) region covers, 1-based, end exclusive."""
+    return text.splitlines()[line - 1][col - 1:end_col - 1]
+
+
+# --- 1. a missing path ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("extra", [[], ["--fix"], ["--add-noqa"], ["--output-format", "grouped"]])
+def test_a_missing_path_never_says_all_checks_passed(cli, tmp_path, extra):
+    write(tmp_path, {"ok.py": "x = 1\n"})
+    run = cli("check", "ok.py", "does/not/exist", *extra)
+    assert run.returncode == 2
+    assert b"All checks passed" not in run.stdout
+    assert b"does/not/exist: no such file or directory" in run.stderr
+
+
+# --- 2. notebooks in the CI formats ------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["jupyter.ipynb", "single.ipynb", "minified.ipynb"])
+def test_ci_formats_point_at_the_cells_source_line_in_the_raw_json(cli, tmp_path, name):
+    write(tmp_path, layouts(EXPLORE.read_text()))
+    subprocess.run(["git", "init", "-q"], cwd=tmp_path, check=True)
+    raw = (tmp_path / name).read_text()
+
+    sarif = json.loads(cli("check", name, "--select", "CL001", "--output-format", "sarif").stdout)
+    [result] = sarif["runs"][0]["results"]
+    region = result["locations"][0]["physicalLocation"]["region"]
+    assert at(raw, region["startLine"], region["startColumn"], region["endColumn"]) == "16000"
+    assert result["properties"]["cell"] == 4 and result["properties"]["cellLine"] == 6
+    assert result["message"]["text"].startswith("cell 4, line 6, column 20: max_tokens=16000")
+    assert "fixes" not in result
+
+    [line] = cli("check", name, "--select", "CL001", "--output-format", "github").stdout.decode().splitlines()
+    m = re.match(r"::warning file=[^,]+,line=(\d+),col=(\d+),endLine=\d+,endColumn=(\d+),title=CL001::CL001 cell 4, line 6, column 20: ", line)
+    assert m, line
+    assert at(raw, int(m[1]), int(m[2]), int(m[3])) == "16000"
+
+    [issue] = json.loads(cli("check", name, "--select", "CL001", "--output-format", "gitlab").stdout)
+    assert issue["location"]["lines"]["begin"] == region["startLine"]
+    assert issue["description"].startswith("CL001 cell 4, line 6, column 20: ")
+
+    junit = cli("check", name, "--select", "CL001", "--output-format", "junit").stdout.decode()
+    assert f'line="{region["startLine"]}"' in junit and "cell 4, line 6, column 20" in junit
+
+
+def test_notebook_from_standard_input_is_placed_in_the_buffer_not_the_file_on_disk(cli, tmp_path):
+    write(tmp_path, {"nb.ipynb": "{}"})  # what is on disk is not what is linted
+    subprocess.run(["git", "init", "-q"], cwd=tmp_path, check=True)
+    buffer = layouts(EXPLORE.read_text())["jupyter.ipynb"]
+    out = cli("check", "--select", "CL001", "--output-format", "github", "--stdin-filename", "nb.ipynb", "-", input=buffer.encode())
+    m = re.match(r"::warning file=nb.ipynb,line=(\d+),col=(\d+),endLine=\d+,endColumn=(\d+)", out.stdout.decode())
+    assert m and at(buffer, int(m[1]), int(m[2]), int(m[3])) == "16000"
+
+
+# --- 3. the report's routes in notebooks ---------------------------------------------
+
+
+def test_report_attaches_each_finding_to_its_own_cell(cli, tmp_path):
+    call = 'r = client.messages.create(model="claude-sonnet-4-6", max_tokens={}, messages=[])'
+    write(tmp_path, {"nb.ipynb": notebook(
+        "import anthropic\nclient = anthropic.Anthropic()",
+        call.format(16000),
+        call.format(300),  # the same row in another cell: not the finding's
+    )})
+    report = json.loads(cli("report", "nb.ipynb", "--format", "json").stdout)
+    found = {r["route"]: [f["code"] for f in r["findings"] if f["code"] == "CL001"] for r in report["routes"]}
+    assert found == {"nb.ipynb:cell 2": ["CL001"], "nb.ipynb:cell 3": []}
+    html = cli("report", "nb.ipynb", "--format", "html").stdout.decode()
+    assert html.count("<b>CL001</b>") == 1
+
+
+# --- 9. what a ruff user expects: -o, `name` ----------------------------------------------
+
+
+def test_output_file_and_json_name(cli, tmp_path):
+    write(tmp_path, {"nb.ipynb": EXPLORE.read_text()})
+    run = cli("check", "nb.ipynb", "--select", "CL001", "--output-format", "json", "-o", "out.json")
+    assert run.returncode == 1 and run.stdout == b""
+    [d] = json.loads((tmp_path / "out.json").read_text())
+    assert d["name"] == "max-tokens-oversized" and d["code"] == "CL001"
+    run = cli("check", "nb.ipynb", "--output-file", "no/such/folder/out.txt")
+    assert run.returncode == 2 and b"cannot write no/such/folder/out.txt" in run.stderr and b"Traceback" not in run.stderr
+
+
+# --- 4. --fix and --add-noqa edit notebook cells ---------------------------------------
+
+LONG = "You answer billing questions for Acme. Quote the policy section. " * 400
+FIXABLE_NB = notebook(
+    "import anthropic\nclient = anthropic.Anthropic()",
+    "md:Uncached, then a retired model:",
+    f"SYSTEM = {LONG!r}\nr = client.messages.create(model=\"claude-sonnet-4-6\", max_tokens=500, system=SYSTEM, messages=[])\n%time x = 1",
+    'r3 = client.messages.create(model="claude-3-opus-20240229", max_tokens=500, messages=[])\nprint("caf\u00e9")',
+)
+
+
+def changed_lines(before: str, after: str) -> list:
+    import difflib
+
+    return [l for l in difflib.unified_diff(before.splitlines(), after.splitlines(), n=0, lineterm="") if l[:1] in "+-" and l[:3] not in ("+++", "---")]
+
+
+@pytest.mark.parametrize("name", ["jupyter.ipynb", "single.ipynb", "minified.ipynb"])
+def test_fix_edits_notebook_cells_and_keeps_the_rest_of_the_json(cli, tmp_path, name):
+    write(tmp_path, layouts(FIXABLE_NB))
+    before = (tmp_path / name).read_text()
+    hint = cli("check", name).stdout.decode()
+    assert "[*] 1 fixable with the `--fix` option (1 hidden fix" in hint
+    run = cli("check", name, "--fix", "--unsafe-fixes")
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert b"Fixed 2 errors." in run.stdout
+    after = (tmp_path / name).read_text()
+    nb = json.loads(after)
+    assert '"cache_control": {"type": "ephemeral"}' in "".join(nb["cells"][2]["source"])
+    assert 'model="claude-opus-4-8"' in "".join(nb["cells"][3]["source"])
+    # Only the edited source lines (strings) changed, each in place.
+    changed = changed_lines(before, after)
+    if name == "jupyter.ipynb":
+        assert len(changed) == 4 and all("client.messages.create(" in l for l in changed), changed
+    elif name == "minified.ipynb":
+        assert len(before) != len(after) and before[:before.index("r = client")] == after[:before.index("r = client")]
+    assert json.loads(before)["metadata"] == nb["metadata"]
+    assert cli("check", name, "--fix", "--unsafe-fixes").returncode == 0
+    assert (tmp_path / name).read_text() == after
+
+
+@pytest.mark.parametrize("name", ["jupyter.ipynb", "single.ipynb", "minified.ipynb"])
+def test_add_noqa_comments_notebook_cells(cli, tmp_path, name):
+    write(tmp_path, layouts(FIXABLE_NB))
+    before = (tmp_path / name).read_text()
+    run = cli("check", name, "--add-noqa")
+    assert run.returncode == 0, run.stderr
+    assert b"Added 2 noqa directives." in run.stderr
+    after = (tmp_path / name).read_text()
+    if name == "jupyter.ipynb":
+        assert [l[1:].strip() for l in changed_lines(before, after) if l.startswith("+")] == [
+            '"r = client.messages.create(model=\\"claude-sonnet-4-6\\", max_tokens=500, system=SYSTEM, messages=[])  # noqa: CL002\\n",',
+            '"r3 = client.messages.create(model=\\"claude-3-opus-20240229\\", max_tokens=500, messages=[])  # noqa: CL007\\n",',
+        ]
+    for spelling in ("caf\u00e9", "caf\\u00e9"):  # written as it was, escaped or not
+        assert (spelling in before) == (spelling in after)
+    assert cli("check", name).returncode == 0
+
+
+def test_add_noqa_says_what_it_could_not_do(cli, tmp_path):
+    write(tmp_path, {"proxy.json": json.dumps({"model_list": [{"model_name": "x", "litellm_params": {"model": "anthropic/claude-sonnet-4-6", "max_tokens": 64000}}]})})
+    run = cli("check", ".", "--add-noqa")
+    assert run.returncode == 1
+    assert b"proxy.json: JSON has no comments; silence its findings with per-file-ignores; 1 finding left as it was" in run.stderr
+
+
+def test_a_fix_in_a_file_fix_cannot_write_is_not_counted(cli, tmp_path):
+    write(tmp_path, {"llm/agents.yaml": 'model: "claude-3-opus-20240229"\nmax_tokens: 300\n'})
+    (tmp_path / "pyproject.toml").write_text(PYPROJECT + "[tool.claude-lint]\nprompt-files = ['llm/*.yaml']\n")
+    run = cli("check", ".")
+    assert b"CL007" in run.stdout and b"fix" not in run.stdout.lower().split(b"found")[-1]
+
+
+# --- 5. suppression comments in every kind with comments ---------------------------------
+
+
+def test_noqa_in_yaml_toml_and_front_matter_and_file_level(cli, tmp_path):
+    write(tmp_path, {
+        "llm/a.yaml": "agents:\n  - model: claude-sonnet-4-6\n    max_tokens: 16000  # noqa: CL001\n    system: |\n      text # noqa\n"
+                      "  - model: claude-sonnet-4-6\n    max_tokens: 17000\n",
+        "llm/b.toml": '[a]\nmodel = "claude-sonnet-4-6"\nmax_tokens = 16000  # noqa: CL001\n[b]\nmodel = "claude-sonnet-4-6 # noqa"\nmax_tokens = 17000\n',
+        "llm/c.yaml": "# claude-lint: noqa: CL001\nmodel: claude-sonnet-4-6\nmax_tokens: 16000\n",
+        "t.prompty": "---\nname: x\nmodel:\n  api: chat\n  configuration:\n    type: openai\n    name: claude-sonnet-4-6\n"
+                     "  parameters:\n    max_tokens: 16000  # noqa: CL001\n---\nsystem:\nhi\n",
+        "app.py": "# claude-lint: noqa: CL001\nimport anthropic\nc = anthropic.Anthropic()\n"
+                  'c.messages.create(model="claude-sonnet-4-6", max_tokens=16000, messages=[])\n',
+        "other.py": "# claude-lint: noqa: CL002\nimport anthropic\nc = anthropic.Anthropic()\n"
+                    'c.messages.create(model="claude-sonnet-4-6", max_tokens=16000, messages=[])\n',
+        "nb.ipynb": notebook("# claude-lint: noqa\nimport anthropic\nc = anthropic.Anthropic()",
+                             'c.messages.create(model="claude-sonnet-4-6", max_tokens=16000, messages=[])'),
+    })
+    (tmp_path / "pyproject.toml").write_text(PYPROJECT + "[tool.claude-lint]\nprompt-files = ['llm/*.yaml', 'llm/*.toml']\nselect = ['CL001']\n")
+    out = cli("check", ".", "--output-format", "concise").stdout.decode().splitlines()
+    assert [l.split(" ")[0] for l in out] == ["llm/a.yaml:7:17:", "llm/b.toml:6:14:", "other.py:4:57:"]
