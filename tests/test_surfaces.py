@@ -220,3 +220,67 @@ def test_noqa_in_yaml_toml_and_front_matter_and_file_level(cli, tmp_path):
     (tmp_path / "pyproject.toml").write_text(PYPROJECT + "[tool.claude-lint]\nprompt-files = ['llm/*.yaml', 'llm/*.toml']\nselect = ['CL001']\n")
     out = cli("check", ".", "--output-format", "concise").stdout.decode().splitlines()
     assert [l.split(" ")[0] for l in out] == ["llm/a.yaml:7:17:", "llm/b.toml:6:14:", "other.py:4:57:"]
+
+
+# --- 6. messages, report totals, widths ------------------------------------------------
+
+
+def test_report_says_unknown_rather_than_zero_and_fails_retired_routes(cli, tmp_path):
+    call = 'client.messages.create(model="{}", max_tokens=300, messages=[])\n'
+    write(tmp_path, {"app.py": "import anthropic\nclient = anthropic.Anthropic()\n" + call.format("our-gateway-model")})
+    table = " ".join(cli("report", "app.py").stdout.decode().split())
+    assert "$0.0000" not in table
+    assert "Total: unknown per 1,000 calls of every route (worst-case output); the saving is unknown too." in table
+    md = cli("report", "app.py", "--format", "markdown").stdout.decode()
+    assert "1 call site in 1 file." in md and "**unknown** in total" in md
+    assert json.loads(cli("report", "app.py", "--format", "json").stdout)["total_usd"] is None
+
+    (tmp_path / "app.py").write_text("import anthropic\nclient = anthropic.Anthropic()\n" + call.format("claude-3-opus-20240229") + call.format("claude-sonnet-4-6"))
+    data = json.loads(cli("report", "app.py", "--format", "json").stdout)
+    failing = {r["model"]: r["fails"] for r in data["routes"]}
+    assert failing == {"claude-3-opus-20240229": True, "claude-sonnet-4-6": False}
+    assert data["total_usd"] == pytest.approx(300 * 15 / 1e6 * 1000)  # the working route only
+    table = " ".join(cli("report", "app.py").stdout.decode().split())
+    assert "fails (retired)" in table and "1 route on a retired model: every request fails (CL007)" in table
+
+
+def test_terminal_report_fits_100_columns(cli):
+    root = Path(__file__).resolve().parent.parent
+    out = cli("report", "tests/fixtures", cwd=root).stdout.decode()
+    assert len(out.splitlines()) > 50
+    assert max(len(line) for line in out.splitlines()) <= 100
+
+
+def test_cl007_names_the_cell_where_the_id_is_set(cli, tmp_path):
+    write(tmp_path, {"nb.ipynb": notebook(
+        'import anthropic\nclient = anthropic.Anthropic()\nMODEL = "claude-3-opus-20240229"',
+        "client.messages.create(model=MODEL, max_tokens=300, messages=[])",
+    )})
+    out = cli("check", "nb.ipynb", "--select", "CL007").stdout.decode()
+    assert "The ID is set at nb.ipynb:cell 1:3." in out
+    assert not re.search(r"\b[A-Z]{2,}[-0-9]*\b \d{4}-\d\d-\d\d", out)  # no internal source keys with dates
+
+
+CHROMIUM = next((c for c in ("chromium", "chromium-browser", "google-chrome") if __import__("shutil").which(c)), None)
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="needs a headless Chromium (apt-get install chromium)")
+def test_html_report_fits_a_1280_pixel_page(cli, tmp_path):
+    # Long, unbroken route names are what pushed the table past the page.
+    folder = "services/customer_support_platform/conversation_orchestration/llm_gateway_integrations"
+    write(tmp_path, {f"{folder}/anthropic_message_summarisation_pipeline_{i}.py": (
+        "import anthropic\nclient = anthropic.Anthropic()\n"
+        f"def summarise_customer_conversation_history_for_escalation_review_{i}(q):\n"
+        '    return client.messages.create(model="claude-sonnet-4-6", max_tokens=16000, messages=[])\n') for i in range(3)})
+    html = cli("report", ".", "--format", "html").stdout.decode()
+    # The page has no script of its own: a copy gets one that reports the page's width.
+    probe = tmp_path / "probe.html"
+    probe.write_text(html.replace("</body>", '<script>document.title = "W" + document.documentElement.scrollWidth + "C" + document.documentElement.clientWidth</script></body>'))
+    done = subprocess.run(
+        [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+         "--no-first-run", f"--user-data-dir={tmp_path / 'profile'}", "--window-size=1280,900", "--dump-dom", probe.as_uri()],
+        capture_output=True, text=True, timeout=120,
+    )
+    m = re.search(r"<title>W(\d+)C(\d+)</title>", done.stdout)
+    assert m, done.stderr[-2000:]
+    assert int(m[1]) <= int(m[2]) <= 1280
