@@ -36,7 +36,7 @@ try:
     from pygls.lsp.server import LanguageServer
     from pygls.protocol import LanguageServerProtocol
 except ImportError as exc:  # pragma: no cover - the message is the point
-    raise SystemExit("claude-lint server needs the `lsp` extra: pip install 'claude-lint[lsp]'") from exc
+    raise SystemExit("claude-lint server needs the `lsp` extra: pip install '.[lsp]' in a clone of claude-lint (it adds pygls)") from exc
 
 from claude_lint import __version__
 from claude_lint.diagnostics import Diagnostic

@@ -284,3 +284,28 @@ def test_html_report_fits_a_1280_pixel_page(cli, tmp_path):
     m = re.search(r"<title>W(\d+)C(\d+)</title>", done.stdout)
     assert m, done.stderr[-2000:]
     assert int(m[1]) <= int(m[2]) <= 1280
+
+
+# --- 8. the README's promises -------------------------------------------------------------
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_readme_output_example_is_the_real_output(cli):
+    readme = (ROOT / "README.md").read_text()
+    block = readme.split("<!-- check-example:")[1].split("<!-- /check-example -->")[0]
+    shown = block.split("```\n", 1)[1].rsplit("```", 1)[0].split("\n", 1)[1]  # after the `$ command` line
+    run = cli("check", "app/support.py", "--select", "CL001", "--no-cache", cwd=ROOT / "examples" / "audit")
+    assert run.stdout.decode() == shown, "README's output example is stale: paste the output of the command it shows"
+    assert len(shown.splitlines()) == 3
+
+
+def test_readme_install_targets_work_from_a_clone():
+    for doc in ("README.md", "docs/integrations.md"):
+        text = (ROOT / doc).read_text()
+        assert "claude-lint[lsp]\"" not in text and "'claude-lint[lsp]'" not in text, doc  # not on any index
+        assert "github.com/claude-lint/claude-lint" not in text and "@v0.1.0" not in text and "rev: v0.1.0" not in text, doc
+        for rev in re.findall(r"^\s*rev: (\S+)", text, re.M):
+            assert re.fullmatch(r"[0-9a-f]{40}", rev), (doc, rev)  # a commit sha: there are no tags
+        assert "placeholder" in text
+    assert "0.11" in (ROOT / "README.md").read_text() and "vim.lsp.start_client" in (ROOT / "README.md").read_text()
