@@ -309,3 +309,36 @@ def test_readme_install_targets_work_from_a_clone():
             assert re.fullmatch(r"[0-9a-f]{40}", rev), (doc, rev)  # a commit sha: there are no tags
         assert "placeholder" in text
     assert "0.11" in (ROOT / "README.md").read_text() and "vim.lsp.start_client" in (ROOT / "README.md").read_text()
+
+
+@pytest.mark.skipif(__import__("shutil").which("nvim") is None, reason="needs Neovim (apt-get install neovim: Debian's is 0.7)")
+def test_readme_neovim_snippet_for_older_versions_gets_diagnostics(tmp_path):
+    """The README's Neovim 0.7-0.10 form, run by a real Neovim (Debian 12's is 0.7) on a file with a finding."""
+    import shutil
+    import sys
+
+    readme = (ROOT / "README.md").read_text()
+    snippet = re.search(r"\*\*Neovim 0\.7 to 0\.10\*\*.*?```lua\n(.*?)```", readme, re.S).group(1)
+    out = tmp_path / "count.txt"
+    (tmp_path / "init.lua").write_text("\n".join(line[2:] for line in snippet.splitlines()) + f"""
+local tries = 0
+local function poll()
+  tries = tries + 1
+  local n = #vim.diagnostic.get(0)
+  if n > 0 or tries > 300 then
+    local f = io.open("{out}", "w"); f:write(tostring(n)); f:close()
+    vim.cmd("qa!")
+  else
+    vim.defer_fn(poll, 100)
+  end
+end
+vim.defer_fn(poll, 100)
+""")
+    project = tmp_path / "project"
+    project.mkdir()
+    write(project, {"bot.py": 'import anthropic\nclient = anthropic.Anthropic()\n'
+                              'client.messages.create(model="claude-sonnet-4-6", max_tokens=16000, messages=[])\n'})
+    env = dict(os.environ, PATH=os.path.dirname(sys.executable) + os.pathsep + os.environ.get("PATH", ""), HOME=str(tmp_path))
+    subprocess.run([shutil.which("nvim"), "--headless", "-u", str(tmp_path / "init.lua"), "bot.py"], cwd=project, env=env, timeout=90,
+                   capture_output=True)
+    assert out.read_text() == "1"
