@@ -45,10 +45,15 @@ class Row:
     context: str
     cost: CallCost
     findings: List[Finding] = field(default_factory=list)
+    fails: bool = False  # its model is retired (CL007 error): every request fails, nothing is billed
 
     @property
     def total(self) -> float:
-        return self.cost.total or 0.0
+        return 0.0 if self.fails else self.cost.total or 0.0
+
+    @property
+    def priced(self) -> bool:
+        return not self.fails and self.cost.total is not None
 
     @property
     def saving(self) -> float:
@@ -70,6 +75,25 @@ class Audit:
     @property
     def saving(self) -> float:
         return sum(min(r.saving, r.total) for r in self.rows)
+
+    @property
+    def known_total(self) -> Optional[float]:
+        """The total over the routes with a known price; None when no route has one."""
+        return self.total if any(r.priced for r in self.rows) else None
+
+    def headline(self) -> Tuple[str, str, List[str]]:
+        """(total, saving, notes) in words: "unknown" rather than $0 when no price is known."""
+        known = self.known_total
+        total = "unknown" if known is None else money(known)
+        saving = "unknown" if known is None else money(self.saving)
+        notes = []
+        unpriced = sum(1 for r in self.rows if not r.fails and r.cost.total is None)
+        failing = sum(1 for r in self.rows if r.fails)
+        if unpriced:
+            notes.append(f"{plural(unpriced, 'route')} with no known price (model or output limit unknown) not counted.")
+        if failing:
+            notes.append(f"{plural(failing, 'route')} on a retired model: every request fails (CL007), so {'it is' if failing == 1 else 'they are'} not priced.")
+        return total, saving, notes
 
     def assumptions(self) -> List[str]:
         return [
@@ -119,10 +143,14 @@ def build(calls: List[Call], diagnostics: List[Diagnostic], catalog: Catalog, fi
             context=context,
             cost=cost,
         )
-        at = {(a.at.path, a.at.row, a.at.col) for a in call.args.values()}
+        # Rows repeat from cell to cell of a notebook: a place is its cell too.
+        at = {(a.at.path, a.at.cell, a.at.row, a.at.col) for a in call.args.values()}
         for d in diagnostics:
-            if (d.loc.path == site.path and site.loc.row <= d.loc.row <= site.loc.end_row) or (d.loc.path, d.loc.row, d.loc.col) in at:
+            inside = d.loc.path == site.path and d.loc.cell == site.loc.cell and site.loc.row <= d.loc.row <= site.loc.end_row
+            if inside or (d.loc.path, d.loc.cell, d.loc.row, d.loc.col) in at:
                 row.findings.append(Finding(d.code, d.name, printable(d.message), _saving(d, row, per_route, fill)))
+                if d.code == "CL007" and d.severity == "error":
+                    row.fails = True
         model = cost.model
         if cost.cached_tokens and model is not None and any(f.code == "CL006" for f in row.findings):
             # A per-request value in the cached prefix: every call writes, none reads.
@@ -131,6 +159,10 @@ def build(calls: List[Call], diagnostics: List[Diagnostic], catalog: Catalog, fi
         rows.append(row)
     rows.sort(key=lambda r: (-r.total, r.path, r.line))
     return Audit(rows, per_route, fill, files, catalog.overrides)
+
+
+def plural(n: int, word: str) -> str:
+    return f"{n:,} {word}{'' if n == 1 else 's'}"
 
 
 def _saving(d: Diagnostic, row: Row, calls: int, fill: float) -> Optional[float]:
@@ -156,8 +188,25 @@ def cells(row: Row) -> List[str]:
     c = row.cost
     fmt = lambda v: "-" if v is None else money(v)  # noqa: E731
     found = ", ".join(f.code for f in row.findings) or "-"
+    total = "fails (retired)" if row.fails else fmt(c.total)
     return [row.route, str(row.line), row.provider, row.model, row.limit, f"{row.system_tokens:,}", row.cached, row.context,
-            fmt(c.input_usd), fmt(c.cached_usd), fmt(c.output_usd), fmt(c.total), found]
+            fmt(c.input_usd), fmt(c.cached_usd), fmt(c.output_usd), total, found]
+
+
+WIDTH = 100  # the terminal table and its notes fit a 100-column terminal
+
+
+def _fit(text: str, width: int, left: bool = False) -> str:
+    """`text` cut to `width` characters with an ellipsis (on the left for a path)."""
+    if len(text) <= width:
+        return text
+    return "..." + text[len(text) - width + 3:] if left else text[:width - 3] + "..."
+
+
+def _wrap(text: str, first: str, rest: str) -> List[str]:
+    import textwrap
+
+    return textwrap.wrap(text, WIDTH, initial_indent=first, subsequent_indent=rest, break_long_words=True, break_on_hyphens=False) or [first.rstrip()]
 
 
 def savings_lines(audit: Audit, code=None, text=None) -> List[str]:
@@ -174,14 +223,37 @@ def savings_lines(audit: Audit, code=None, text=None) -> List[str]:
 
 
 def render_table(audit: Audit) -> str:
-    body = [cells(r) for r in audit.rows]
-    widths = [max(len(h), *(len(b[i]) for b in body)) if body else len(h) for i, h in enumerate(COLUMNS)]
-    line = lambda vals: "  ".join(v.ljust(w) if i < 8 or i == 12 else v.rjust(w) for i, (v, w) in enumerate(zip(vals, widths)))  # noqa: E731
-    out = [f"Estimated cost per {audit.calls:,} calls of each route", "", line(list(COLUMNS)), line(["-" * w for w in widths])]
-    out += [line(b) for b in body]
-    out += ["", f"Total: {money(audit.total)} per {audit.calls:,} calls of every route (worst-case output); acting on the findings would cut ~{money(audit.saving)}.", ""]
-    out += ["Findings that cut the cost:"] + [f"  {s}" for s in savings_lines(audit)] if audit.rows else ["No LLM call sites found."]
-    out += ["", "Assumptions:"] + [f"  - {a}" for a in audit.assumptions()]
+    """One line per route (where, model, total, findings) and an indented line of its
+    details, every line within WIDTH columns: routes are paths, cut on the left."""
+    heads = ("Route", "Model", "Total", "Findings")
+    body = []
+    for r in audit.rows:
+        c = cells(r)
+        body.append([f"{r.route}:{r.line}", _fit(r.model, 30), c[11], _fit(c[12], 24)])
+    widths = [max(len(h), *(len(b[i]) for b in body)) if body else len(h) for i, h in enumerate(heads)]
+    widths[0] = max(12, min(widths[0], WIDTH - sum(widths[1:]) - 2 * (len(heads) - 1)))
+    line = lambda vals: "  ".join(  # noqa: E731
+        (_fit(v, w, left=True) if i == 0 else v).ljust(w) if i != 2 else v.rjust(w) for i, (v, w) in enumerate(zip(vals, widths))
+    ).rstrip()
+    out = [f"Estimated cost per {audit.calls:,} calls of each route", "", line(list(heads)), line(["-" * w for w in widths])]
+    fmt = lambda v: "-" if v is None else money(v)  # noqa: E731
+    for r, b in zip(audit.rows, body):
+        out.append(line(b))
+        details = (f"{r.provider} {r.api}; output limit {r.limit}; system {r.system_tokens:,} tok, cached {r.cached}; context {r.context}; "
+                   f"input {fmt(r.cost.input_usd)}, cached input {fmt(r.cost.cached_usd)}, output (worst) {fmt(r.cost.output_usd)}")
+        out += _wrap(details, "    ", "      ")
+    total, saving, notes = audit.headline()
+    cut = f"acting on the findings would cut ~{saving}." if audit.known_total is not None else "the saving is unknown too."
+    out += [""] + _wrap(f"Total: {total} per {audit.calls:,} calls of every route (worst-case output); {cut} " + " ".join(notes), "", "") + [""]
+    if audit.rows:
+        out += ["Findings that cut the cost:"]
+        for s in savings_lines(audit):
+            out += _wrap(s, "  ", "      ")
+    else:
+        out += ["No LLM call sites found."]
+    out += ["", "Assumptions:"]
+    for a in audit.assumptions():
+        out += _wrap(a, "  - ", "    ")
     return "\n".join(out) + "\n"
 
 
@@ -205,8 +277,11 @@ def md_code(s: str) -> str:
 
 def render_markdown(audit: Audit) -> str:
     esc = md_text
-    out = ["# LLM cost audit", "", f"{len(audit.rows)} call sites in {audit.files} files. Estimated cost per **{audit.calls:,} calls** of each route: "
-           f"**{money(audit.total)}** in total (worst-case output); acting on the findings below would cut that by about **{money(audit.saving)}**.", ""]
+    total, saving, notes = audit.headline()
+    out = ["# LLM cost audit", "", f"{plural(len(audit.rows), 'call site')} in {plural(audit.files, 'file')}. Estimated cost per **{audit.calls:,} calls** of each route: "
+           f"**{total}** in total (worst-case output); "
+           + (f"acting on the findings below would cut that by about **{saving}**." if audit.known_total is not None else "the saving is unknown too.")
+           + "".join(" " + n for n in notes), ""]
     out += ["| " + " | ".join(COLUMNS) + " |", "|" + "|".join("---:" if 8 <= i <= 11 else "---" for i in range(len(COLUMNS))) + "|"]
     out += ["| " + " | ".join(esc(c) for c in cells(r)) + " |" for r in audit.rows]
     out += ["", "## Findings that cut the cost", ""]
@@ -221,8 +296,8 @@ def as_dict(audit: Audit) -> Dict[str, object]:
 
     return {
         "assumptions": {"calls_per_route": audit.calls, "output_fill": audit.fill, "notes": audit.assumptions()},
-        "total_usd": usd(audit.total),
-        "saving_usd": usd(audit.saving),
+        "total_usd": usd(audit.known_total),  # null: no route has a known price
+        "saving_usd": None if audit.known_total is None else usd(audit.saving),
         "routes": [
             {
                 "route": r.route, "filename": r.path, "line": r.line, "provider": r.provider, "api": r.api, "model": r.model,
@@ -230,6 +305,7 @@ def as_dict(audit: Audit) -> Dict[str, object]:
                 "prompt_tokens": r.cost.prompt_tokens, "cached_tokens": r.cost.cached_tokens, "cached": r.cached, "context": r.context,
                 "cost_usd": {"input": usd(r.cost.input_usd), "cached_input": usd(r.cost.cached_usd), "output": usd(r.cost.output_usd), "total": usd(r.cost.total)},
                 "findings": [{"code": f.code, "name": f.name, "message": f.message, "saving_usd": usd(f.saving)} for f in r.findings],
+                "fails": r.fails,
             }
             for r in audit.rows
         ],

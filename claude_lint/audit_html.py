@@ -7,7 +7,7 @@ from html import escape
 from typing import List
 
 from claude_lint import __version__
-from claude_lint.audit import COLUMNS, Audit, cells
+from claude_lint.audit import COLUMNS, Audit, cells, plural
 from claude_lint.checks.base import money
 
 COLOURS = (("input", "#4e79a7", "Input"), ("cached", "#59a14f", "Cached input"), ("output", "#e15759", "Output (worst case)"))
@@ -17,8 +17,10 @@ h1{font-size:22px;margin:0 0 4px}h2{font-size:17px;margin:28px 0 8px}
 .summary{color:#444;margin-bottom:16px}.big{font-weight:600;color:#000}
 table{border-collapse:collapse;width:100%;font-size:12.5px}
 th,td{border-bottom:1px solid #e3e3e3;padding:5px 7px;text-align:left;vertical-align:top}
+td.route{overflow-wrap:anywhere;min-width:14em}td.num{white-space:nowrap}
 th{background:#f6f6f6;position:sticky;top:0}td.num{text-align:right;font-variant-numeric:tabular-nums}
-code{background:#f3f3f3;padding:1px 4px;border-radius:3px}
+code{background:#f3f3f3;padding:1px 4px;border-radius:3px;overflow-wrap:anywhere}
+svg{max-width:100%;height:auto}li{overflow-wrap:anywhere}
 .legend span{display:inline-block;margin-right:14px}.sw{display:inline-block;width:11px;height:11px;margin-right:5px;vertical-align:-1px}
 ul.findings li{margin-bottom:6px}.saving{color:#1a7f37;font-weight:600}
 svg text{font:12px system-ui,sans-serif;fill:#222}
@@ -75,7 +77,8 @@ def render_html(audit: Audit) -> str:
     for r in audit.rows:
         tds = []
         for i, value in enumerate(cells(r)):
-            cls = ' class="num"' if 8 <= i <= 11 or i in (1, 5) else ""
+            # A route is a path that may be long and unbroken: it wraps anywhere so the table fits the page.
+            cls = ' class="num"' if 8 <= i <= 11 or i in (1, 5) else ' class="route"' if i == 0 else ""
             tds.append(f"<td{cls}>{escape(value)}</td>")
         body.append("<tr>" + "".join(tds) + "</tr>")
     findings = []
@@ -84,13 +87,16 @@ def render_html(audit: Audit) -> str:
             saving = f' <span class="saving">saves ~{money(f.saving)} per {audit.calls:,} calls</span>' if f.saving else ""
             findings.append(f"<li><code>{escape(r.route)}:{r.line}</code> <b>{escape(f.code)}</b> {escape(f.name)}{saving}<br>{escape(f.message)}</li>")
     assumptions = "".join(f"<li>{escape(a)}</li>" for a in audit.assumptions())
+    total, saving, notes = audit.headline()
+    notes = "".join(f" {escape(n)}" for n in notes)
+    cut = f'acting on the findings would cut that by about <span class="big">{saving}</span>' if audit.known_total is not None else "the saving is unknown too"
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <title>LLM cost audit</title><style>{CSS}</style></head>
 <body>
 <h1>LLM cost audit</h1>
-<div class="summary">{len(audit.rows)} call sites in {audit.files} files. Estimated cost per <span class="big">{audit.calls:,} calls</span> of each route:
-<span class="big">{money(audit.total)}</span> in total (worst-case output); acting on the findings would cut that by about <span class="big">{money(audit.saving)}</span>.</div>
+<div class="summary">{plural(len(audit.rows), "call site")} in {plural(audit.files, "file")}. Estimated cost per <span class="big">{audit.calls:,} calls</span> of each route:
+<span class="big">{total}</span> in total (worst-case output); {cut}.{notes}</div>
 <h2>Cost by route</h2>
 <div class="legend">{legend}{_base_note(audit)}</div>
 {_chart(audit)}

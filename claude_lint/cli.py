@@ -41,6 +41,7 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--ignore", type=_codes, help="rule codes or prefixes to disable")
     check.add_argument("--extend-select", type=_codes, help="rule codes or prefixes to enable on top of the selection")
     check.add_argument("--output-format", choices=FORMATS, default="text")
+    check.add_argument("-o", "--output-file", metavar="FILE", help="write the findings to FILE instead of standard output")
     check.add_argument("--exit-zero", action="store_true", help="exit 0 even when there are findings")
     check.add_argument("--statistics", action="store_true", help="show counts per rule instead of each finding")
     check.add_argument("--config", help="a pyproject.toml or claude-lint.toml to use instead of the nearest one")
@@ -63,7 +64,7 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--calls-per-route", type=_positive_int, default=1000, help="calls priced per route (default 1000)")
     report.add_argument("--output-fill", type=_fill, default=1.0, help="share of the output limit each call uses, 0-1 (default 1.0: worst case)")
     report.add_argument("--config", help="a pyproject.toml or claude-lint.toml to use instead of the nearest one")
-    report.add_argument("-o", "--output", help="write the report to this file instead of standard output")
+    report.add_argument("-o", "--output", "--output-file", dest="output", metavar="FILE", help="write the report to FILE instead of standard output")
     report.add_argument("--usage", action="append", nargs="+", metavar="FILE",
                         help="measured usage to join to the call sites: OTLP JSON spans, usage JSON lines, LiteLLM spend logs, "
                              "Anthropic usage reports (`-`: standard input)")
@@ -115,6 +116,21 @@ def main(argv: Optional[List[str]] = None) -> int:
         restore()
     parser.print_help()
     return EXIT_ERROR
+
+
+def write_output(path: Optional[str], text: str) -> bool:
+    """`text` to standard output, or to the file `path` (-o); False, said on stderr, when
+    the file cannot be written."""
+    if not path:
+        sys.stdout.write(text)
+        return True
+    try:
+        with open(path, "w", encoding="utf-8", errors="surrogateescape") as fh:
+            fh.write(text)
+    except OSError as exc:
+        sys.stderr.write(f"claude-lint: error: cannot write {printable(path)}: {exc.strerror or exc}\n")
+        return False
+    return True
 
 
 def _positive_int(value: str) -> int:
@@ -175,11 +191,8 @@ def _report(args) -> int:
         text = audit.render(found, args.format)
     if text is None:
         return code
-    if args.output:
-        with open(args.output, "w", encoding="utf-8") as fh:
-            fh.write(text)
-    else:
-        sys.stdout.write(text)
+    if not write_output(args.output, text):
+        return EXIT_ERROR
     return code
 
 
@@ -284,7 +297,8 @@ def _check(args) -> int:
     output = renderer(args.output_format)(result, {"statistics": args.statistics, "quiet": args.quiet})
     from claude_lint.fixes.command import after_check
 
-    sys.stdout.write(output + after_check(args, result))
+    if not write_output(args.output_file, output + after_check(args, result)):
+        return EXIT_ERROR
     if result.missing or result.internal_errors:
         return EXIT_ERROR
     if result.diagnostics and not args.exit_zero:

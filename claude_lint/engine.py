@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Dict, List, Optional, Sequence, Tuple
 
 from claude_lint import catalog as catalog_mod
 from claude_lint import config as config_mod
-from claude_lint import fixes, safeio
+from claude_lint import fixes, safeio, suppress
 from claude_lint.checks import by_code
 from claude_lint.checks.base import Context
 from claude_lint.config import Settings, package_root, selected
@@ -170,15 +170,17 @@ class Linter:
             if cheap is not None:
                 return cheap
         text, error, _ = read_source(source.abspath, source.path, data)
-        fixes.remember(source.abspath, text if data is not None and source.kind == "python" else None)
+        fixes.remember(source.abspath, text if data is not None and source.kind in ("python", "notebook") else None)
         if error is not None:
             return FileFacts(source.path, source.abspath, None, source.kind, errors=(error,))
         module = module_name(source.abspath, self.root)
         if self.prefilter and source.kind == "python":
             from claude_lint.extract import python
 
-            return python.extract(text, source.path, source.abspath, module, calls_only=True)
-        return extract_source(text, source.path, source.abspath, source.kind, module, prefilter=self.prefilter, settings=self.settings)
+            facts = python.extract(text, source.path, source.abspath, module, calls_only=True)
+        else:
+            facts = extract_source(text, source.path, source.abspath, source.kind, module, prefilter=self.prefilter, settings=self.settings)
+        return suppress.with_comments(facts, text)  # noqa comments of YAML, TOML, front matter; file-level ones
 
     def triage(self, source: SourceFile, data: Optional[bytes] = None) -> Optional[FileFacts]:
         """The facts of a file that needs no parse (unreadable, or no LLM call per the
@@ -294,7 +296,7 @@ class Linter:
             if start <= row <= end:
                 rows.update(range(start, end + 1))
         for noqa in facts.noqa:
-            if noqa.row in rows and (noqa.codes is None or code in noqa.codes):
+            if (noqa.row in rows or noqa.row == suppress.WHOLE_FILE) and (noqa.codes is None or code in noqa.codes):
                 return True
         return False
 

@@ -179,8 +179,12 @@ def fix_text(path: str, raw: bytes, settings: Settings, unsafe: bool, lint=None)
     `lint(path, settings, data)` gives the findings of in-memory contents (`relint`).
     """
     lint = lint or relint
+    from claude_lint.discover import kind_of
+
+    if kind_of(path) == "notebook":
+        return fix_notebook(path, raw, settings, unsafe, lint)
     if not fixes.is_python(path):
-        return None, Counter(), "only Python files are rewritten"
+        return None, Counter(), "only Python files and notebooks are rewritten"
     try:
         text, encoding = fixes.decode(raw)
         # A BOM is part of the encoding (utf-8-sig): decoding drops it, encoding restores it.
@@ -212,6 +216,68 @@ def fix_text(path: str, raw: bytes, settings: Settings, unsafe: bool, lint=None)
         return current.encode(encoding), done, ""
     except UnicodeEncodeError:
         return None, Counter(), f"the fix cannot be written in the file's encoding ({encoding})"
+
+
+def fix_notebook(path: str, raw: bytes, settings: Settings, unsafe: bool, lint) -> Tuple[Optional[bytes], Counter, str]:
+    """fix_text for a notebook: each cell's fixes applied to its source, as for a file;
+    the cell must still parse as the linter reads it (IPython lines blanked); only the
+    source strings that change are rewritten in the JSON (`ipynb.replace_sources`)."""
+    from claude_lint import ipynb
+
+    try:
+        text, bom = ipynb.decode(raw)
+    except UnicodeDecodeError:
+        return None, Counter(), "cannot decode (a notebook is UTF-8)"
+    done: Counter = Counter()
+    current = text
+    for _ in range(MAX_PASSES):
+        found = [d for d in lint(path, settings, ipynb.encode(current, bom)) if applicable(d.fix, unsafe) and d.loc.cell is not None]
+        if not found:
+            break
+        sources = ipynb.code_cells(current)
+        new_sources: Dict[int, str] = {}
+        fixed: List[Diagnostic] = []
+        for number, cell_found in sorted(ipynb.edits_by_cell(found).items()):
+            source = sources.get(number)
+            if source is None or "\r" in source:
+                continue
+            new, chosen = _fix_cell(source, choose(source, cell_found, unsafe))
+            if new is not None and new != source:
+                new_sources[number] = new
+                fixed.extend(chosen)
+        if not new_sources:
+            break
+        try:
+            current = ipynb.replace_sources(current, new_sources)
+        except ipynb.EditError as exc:
+            return None, Counter(), f"the fixed cells cannot be written back: {exc}"
+        done.update(d.code for d in fixed)
+    if current == text:
+        return None, done, ""
+    return ipynb.encode(current, bom), done, ""
+
+
+def _fix_cell(source: str, chosen: List[Diagnostic]) -> Tuple[Optional[str], List[Diagnostic]]:
+    """A cell's source with its chosen fixes, all of them or those that parse one by one."""
+    from claude_lint.extract.notebook import clean_cell
+
+    def linted(text: str) -> str:
+        return "\n".join(clean_cell(text)) + "\n"
+
+    parser = parser_of(linted(source))
+    if parser is None or not chosen:
+        return None, []
+    new = apply_edits(source, [e for d in chosen for e in d.fix.edits])
+    if new is not None and parses(linted(new), parser):
+        return new, chosen
+    kept = []
+    current = source
+    for d in sorted(chosen, key=lambda d: min((e.row, e.col) for e in d.fix.edits), reverse=True):
+        new = apply_edits(current, d.fix.edits)
+        if new is not None and parses(linted(new), parser):
+            current = new
+            kept.append(d)
+    return (current if kept else None), kept
 
 
 def _one_by_one(text: str, chosen: List[Diagnostic], parser: Optional[str]):
@@ -315,13 +381,14 @@ def run_root() -> str:
     return os.path.realpath(find_root(os.getcwd()))
 
 
-def writable(source: SourceFile, root: str, project: Optional[str] = None) -> Tuple[Optional[str], str]:
+def writable(source: SourceFile, root: str, project: Optional[str] = None, kinds: Sequence[str] = ("python", "notebook")) -> Tuple[Optional[str], str]:
     """(the real file to write for a source, "") or (None, why it must not be written).
 
-    Written only: a Python source; a regular file; inside the project root of its
-    settings and inside `project` (default: `run_root()`), after following symlinks;
-    not read-only; one whose owner and group we can keep."""
-    if source.kind != "python":
+    Written only: a source of one of `kinds` (Python and notebooks; --add-noqa also
+    writes comments in YAML, TOML and prompt files); a regular file; inside the project
+    root of its settings and inside `project` (default: `run_root()`), after following
+    symlinks; not read-only; one whose owner and group we can keep."""
+    if source.kind not in kinds:
         return None, f"{source.kind} files are not rewritten"
     real = os.path.realpath(source.abspath)
     project = run_root() if project is None else project
@@ -366,7 +433,7 @@ def fix_paths(paths: Sequence[str], settings: Settings, diagnostics: Sequence[Di
     wanted = {os.path.abspath(d.loc.path) for d in diagnostics if applicable(d.fix, unsafe)}
     found = groups(paths, settings)
     if write:
-        for folder in sorted({os.path.dirname(s.abspath) for _, group in found for s in group if s.kind == "python"}):
+        for folder in sorted({os.path.dirname(s.abspath) for _, group in found for s in group if s.kind in ("python", "notebook")}):
             remove_stale_temps(folder)
     if not wanted:
         return outcome

@@ -12,6 +12,12 @@ already silences everything; any other comment is kept and the noqa appended aft
 Each file is checked before it is written: it must parse, and every comment added must
 tokenize as a comment on its row. Writes are atomic, as with --fix. CL9xx findings
 (files that cannot be parsed) get no comment.
+
+Notebooks: the comment goes on the cell's line, with the same rules applied to the cell
+(its IPython lines blanked, as the linter reads it), and only that source string of the
+JSON changes. YAML, TOML and prompt front matter take `# noqa: CODE` at the end of the
+line; the file must load to the very same data afterwards. JSON and JSONL have no
+comments: their findings are listed as left, with `per-file-ignores` as the way.
 """
 from __future__ import annotations
 
@@ -22,7 +28,7 @@ import tokenize
 from collections import defaultdict
 from typing import Dict, List, Optional, Sequence, Set, Tuple
 
-from claude_lint import fix, fixes
+from claude_lint import fix, fixes, ipynb
 from claude_lint.config import Settings
 from claude_lint.diagnostics import Diagnostic
 
@@ -33,10 +39,15 @@ _SPANNING = {tokenize.NEWLINE, tokenize.NL, tokenize.DEDENT, tokenize.INDENT, to
 def add(paths: Sequence[str], settings: Settings, diagnostics: Sequence[Diagnostic]) -> Tuple[int, List[str]]:
     """(comments added or extended, files left untouched with why)."""
     rows: Dict[str, Dict[int, Set[str]]] = defaultdict(lambda: defaultdict(set))
+    cells: Dict[str, Dict[int, Dict[int, Set[str]]]] = defaultdict(lambda: defaultdict(lambda: defaultdict(set)))
     for d in diagnostics:
-        if not d.code.startswith("CL9") and d.loc.cell is None:
+        if d.code.startswith("CL9"):
+            continue
+        if d.loc.cell is None:
             rows[os.path.abspath(d.loc.path)][d.loc.row].add(d.code)
-    if not rows:
+        else:
+            cells[os.path.abspath(d.loc.path)][d.loc.cell][d.loc.row].add(d.code)
+    if not rows and not cells:
         return 0, []
     from claude_lint import safeio
     from claude_lint.engine import MAX_FILE_BYTES
@@ -45,29 +56,44 @@ def add(paths: Sequence[str], settings: Settings, diagnostics: Sequence[Diagnost
     skipped: List[str] = []
     project = fix.run_root()
     found = fix.groups(paths, settings)
-    for folder in sorted({os.path.dirname(s.abspath) for _, group in found for s in group if s.kind == "python"}):
+    for folder in sorted({os.path.dirname(s.abspath) for _, group in found for s in group if s.abspath in rows or s.abspath in cells}):
         fix.remove_stale_temps(folder)
     for governing, group in found:
         for source in group:
-            if source.abspath not in rows:
+            if source.abspath not in rows and source.abspath not in cells:
                 continue
-            real, why = fix.writable(source, governing.root, project)
+            wanted = rows.get(source.abspath) or {}
+            count = sum(len(codes) for codes in wanted.values()) + sum(len(c) for r in cells.get(source.abspath, {}).values() for c in r.values())
+            left = f"; {count} finding{'s' if count != 1 else ''} left as {'they were' if count != 1 else 'it was'}"
+            if source.kind in ("batch",) or (source.kind == "config" and source.path.lower().endswith(".json")):
+                skipped.append(f"{source.path}: JSON has no comments; silence its findings with per-file-ignores{left}")
+                continue
+            real, why = fix.writable(source, governing.root, project, kinds=("python", "notebook", "config", "prompt"))
             if real is None:
-                skipped.append(f"{source.path}: {why}; left untouched")
+                skipped.append(f"{source.path}: {why}; left untouched{left}")
                 continue
             try:
                 raw = safeio.read_regular(real, MAX_FILE_BYTES)
-                text, encoding = fixes.decode(raw)
+                if source.kind == "python":
+                    text, encoding = fixes.decode(raw)
+                else:
+                    text, bom = ipynb.decode(raw)
             except (OSError, SyntaxError, LookupError, UnicodeError):
-                skipped.append(f"{source.path}: cannot read or decode")
+                skipped.append(f"{source.path}: cannot read or decode{left}")
                 continue
-            new, n = add_to_text(text, rows[source.abspath])
+            if source.kind == "notebook":
+                new, n, why = add_to_notebook(text, cells.get(source.abspath, {}))
+            elif source.kind in ("config", "prompt"):
+                new, n, why = add_to_config(source.kind, source.path, text, wanted)
+            else:
+                new, n = add_to_text(text, wanted)
+                why = "noqa comments would not parse"
             if new is None or not n:
                 if new is None:
-                    skipped.append(f"{source.path}: noqa comments would not parse; left untouched")
+                    skipped.append(f"{source.path}: {why}; left untouched{left}")
                 continue
             try:
-                fix.write_atomic(real, new.encode(encoding), raw)
+                fix.write_atomic(real, new.encode(encoding) if source.kind == "python" else ipynb.encode(new, bom), raw)
             except (fix.ChangedOnDisk, OSError, UnicodeError) as exc:
                 skipped.append(f"{source.path}: not written ({exc.__class__.__name__})")
                 continue
@@ -78,12 +104,25 @@ def add(paths: Sequence[str], settings: Settings, diagnostics: Sequence[Diagnost
 def add_to_text(text: str, wanted: Dict[int, Set[str]]) -> Tuple[Optional[str], int]:
     """The text with noqa comments for {row: codes}; None if it would not stay valid."""
     parser = fix.parser_of(text)
-    if parser is None:
+    planned = _plan(text, wanted) if parser is not None else None
+    if planned is None:
         return None, 0
+    edits, rows = planned
+    if not edits:
+        return text, 0
+    new = _splice(text, edits)
+    if fix.parses(new, parser) and _all_comments(new, rows):
+        return new, len(edits)
+    return None, 0
+
+
+def _plan(text: str, wanted: Dict[int, Set[str]]) -> Optional[Tuple[List[Tuple[int, int, str]], List[int]]]:
+    """(edits as (start, end, replacement) offsets, the rows they put a comment on), or
+    None when the text does not tokenize."""
     try:
         tokens = list(tokenize.generate_tokens(io.StringIO(text).readline))
     except (tokenize.TokenError, SyntaxError):
-        return None, 0
+        return None
     starts = fixes.line_starts(text)
     open_rows = _rows_ending_inside_a_token(tokens)
     comments = {t.start[0]: t for t in tokens if t.type == tokenize.COMMENT}
@@ -99,12 +138,7 @@ def add_to_text(text: str, wanted: Dict[int, Set[str]]) -> Tuple[Optional[str], 
         if edit is not None:
             edits.append(edit)
             rows.append(row)
-    if not edits:
-        return text, 0
-    new = _splice(text, edits)
-    if fix.parses(new, parser) and _all_comments(new, rows):
-        return new, len(edits)
-    return None, 0
+    return edits, rows
 
 
 def _rows_ending_inside_a_token(tokens) -> Set[int]:
@@ -167,3 +201,104 @@ def _all_comments(text: str, rows: List[int]) -> bool:
     except (tokenize.TokenError, SyntaxError):
         return False
     return all(r in found for r in rows)
+
+
+def add_to_notebook(raw: str, wanted: Dict[int, Dict[int, Set[str]]]) -> Tuple[Optional[str], int, str]:
+    """(the notebook's new text or None, comments added, why not) for {cell: {row: codes}}."""
+    from claude_lint.extract.notebook import clean_cell
+
+    sources = ipynb.code_cells(raw)
+    new_sources: Dict[int, str] = {}
+    added = 0
+    for number, rows in sorted(wanted.items()):
+        source = sources.get(number)
+        if source is None:
+            return None, 0, f"cell {number} was not found in the notebook's JSON"
+        if "\r" in source:
+            return None, 0, f"cell {number} has carriage returns in its source"
+        # The cell as the linter reads it: IPython lines blanked, rows unchanged.
+        cleaned = "\n".join(clean_cell(source)) + "\n"
+        parser = fix.parser_of(cleaned)
+        planned = _plan(cleaned, rows)
+        if parser is None or planned is None:
+            return None, 0, f"cell {number} does not parse"
+        edits, targets = planned
+        if not edits:
+            continue
+        real_starts, clean_starts = fixes.line_starts(source), fixes.line_starts(cleaned)
+        moved = []
+        for a, b, content in edits:
+            row = max(i for i, start in enumerate(clean_starts) if start <= a) + 1
+            if _line(cleaned, clean_starts, row) != _line(source, real_starts, row):
+                return None, 0, f"cell {number}, line {row} is IPython syntax, where a comment would change the command"
+            base = real_starts[row - 1] - clean_starts[row - 1]
+            moved.append((a + base, b + base, content))
+        new = _splice(source, moved)
+        again = "\n".join(clean_cell(new)) + "\n"
+        if not (fix.parses(again, parser) and _all_comments(again, targets)):
+            return None, 0, f"noqa comments in cell {number} would not parse"
+        new_sources[number] = new
+        added += len(edits)
+    if not new_sources:
+        return raw, 0, ""
+    try:
+        return ipynb.replace_sources(raw, new_sources), added, ""
+    except ipynb.EditError as exc:
+        return None, 0, str(exc)
+
+
+def add_to_config(kind: str, path: str, text: str, wanted: Dict[int, Set[str]]) -> Tuple[Optional[str], int, str]:
+    """`# noqa: CODE` at the end of YAML, TOML or front-matter lines; the file must load
+    to the same data afterwards, and each comment must read as one."""
+    from claude_lint import suppress
+
+    if not path.lower().endswith((".yaml", ".yml", ".toml")) and kind != "prompt":
+        return None, 0, "this kind of file has no comments"
+    existing = dict(suppress.comments(kind, path, text))
+    starts = fixes.line_starts(text)
+    edits: List[Tuple[int, int, str]] = []
+    for row, codes in sorted(wanted.items()):
+        if not 1 <= row <= len(starts):
+            continue
+        line = _line(text, starts, row)
+        comment = existing.get(row)
+        m = suppress.NOQA.search(comment) if comment is not None else None
+        if m is not None:
+            if m.group("codes") is None:
+                continue
+            have = [c.upper() for c in re.split(r"[\s,]+", m.group("codes")) if c]
+            extra = sorted(codes - set(have))
+            if not extra:
+                continue
+            at = starts[row - 1] + len(line) - len(comment) + m.end("codes")
+            edits.append((at, at, ", " + ", ".join(extra)))
+        else:
+            end = starts[row - 1] + len(line.rstrip())
+            edits.append((end, end, "  # noqa: " + ", ".join(sorted(codes))))
+    if not edits:
+        return text, 0, ""
+    new = _splice(text, edits)
+    if _data(kind, path, new) != _data(kind, path, text) or _data(kind, path, text) is None:
+        return None, 0, "a comment there would change the file's data (the line ends inside a value)"
+    found = {row for row, c in suppress.comments(kind, path, new) if suppress.NOQA.search(c)}
+    if not all(row in found for row in wanted if 1 <= row <= len(starts)):
+        return None, 0, "a comment there would not read as one"
+    return new, len(edits), ""
+
+
+def _data(kind: str, path: str, text: str):
+    """What the file holds, to compare before and after; None when it cannot be loaded."""
+    try:
+        if path.lower().endswith(".toml"):
+            from claude_lint import toml
+
+            return toml.loads(text)
+        import yaml
+
+        if kind == "prompt":
+            lines = text.splitlines()
+            end = next((i for i in range(1, len(lines)) if lines[i].strip() == "---"), len(lines))
+            return (yaml.safe_load("\n".join(lines[1:end])), lines[end:])
+        return list(yaml.safe_load_all(text))
+    except Exception:  # any loader error: not provably unchanged
+        return None

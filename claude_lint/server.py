@@ -36,7 +36,7 @@ try:
     from pygls.lsp.server import LanguageServer
     from pygls.protocol import LanguageServerProtocol
 except ImportError as exc:  # pragma: no cover - the message is the point
-    raise SystemExit("claude-lint server needs the `lsp` extra: pip install 'claude-lint[lsp]'") from exc
+    raise SystemExit("claude-lint server needs the `lsp` extra: pip install '.[lsp]' in a clone of claude-lint (it adds pygls)") from exc
 
 from claude_lint import __version__
 from claude_lint.diagnostics import Diagnostic
@@ -286,7 +286,7 @@ def to_lsp(doc, d: Diagnostic) -> types.Diagnostic:
         code=d.code,
         code_description=types.CodeDescription(href=d.url),
         source=SOURCE,
-        data={"name": d.name, "fixable": bool(d.fix and d.fix.edits)},
+        data={"name": d.name, "fixable": bool(d.fix and d.fix.edits), "fix_applicability": d.fix.applicability if d.fix and d.fix.edits else None},
     )
 
 
@@ -424,9 +424,11 @@ def code_action(ls: ClaudeLintServer, params: types.CodeActionParams) -> List[ty
         related = asked or [lsp_diag]
         if d.fix is not None and d.fix.edits:
             edits = [types.TextEdit(_lsp_range(doc, e.row, e.col, e.end_row, e.end_col), e.content) for e in d.fix.edits]
+            # The CLI applies an unsafe fix only with --unsafe-fixes: the editor says so in the title.
+            unsafe = "" if d.fix.applicability == "safe" else " (unsafe: may change behaviour)"
             actions.append(
                 types.CodeAction(
-                    title=f"Fix {d.code}: {d.fix.message}",
+                    title=f"Fix {d.code}{unsafe}: {d.fix.message}",
                     kind=types.CodeActionKind.QuickFix,
                     diagnostics=related,
                     is_preferred=d.fix.applicability == "safe",

@@ -65,6 +65,27 @@ def assert_edited_only_inside(original: bytes, fixed: bytes, edits) -> None:
     assert now.endswith(text[last:])
 
 
+def assert_notebook_fixed_in_its_cells(raw: bytes, now: bytes, todo) -> None:
+    """A notebook's edits are in its cells' coordinates: only the sources of the cells
+    with a fix changed, each as its edits say (when they do not overlap), and still parses."""
+    from claude_lint.extract.notebook import clean_cell
+
+    before, after = json.loads(raw), json.loads(now)
+    strip = lambda nb: [{k: v for k, v in c.items() if k != "source"} for c in nb["cells"]]  # noqa: E731
+    assert strip(before) == strip(after) and {k: v for k, v in before.items() if k != "cells"} == {k: v for k, v in after.items() if k != "cells"}
+    cells = {d["cell"] for d in todo}
+    for number, (old, new) in enumerate(zip(before["cells"], after["cells"]), 1):
+        old_text, new_text = "".join(old["source"]), "".join(new["source"])
+        if number not in cells:
+            assert old_text == new_text
+            continue
+        ast.parse("\n".join(clean_cell(new_text)))
+        edits = list({json.dumps(e, sort_keys=True): e for d in todo if d["cell"] == number for e in d["fix"]["edits"]}.values())
+        _, spans = spans_of(old_text.encode(), edits)
+        if all(b <= a2 for (_, b), (a2, _) in zip(spans, spans[1:])):
+            assert new_text.encode() == splice(old_text.encode(), edits)
+
+
 def splice(raw: bytes, edits) -> bytes:
     """An independent application of JSON edits: every byte outside them is kept as is."""
     text, encoding = fixes.decode(raw)
@@ -138,6 +159,9 @@ def test_every_fixture_folder_fixes_cleanly(cli, tmp_path, folder):
         todo = by_file.get(str(path))
         if not todo:
             assert now == raw, f"{path} had nothing to fix but changed"
+            continue
+        if path.suffix == ".ipynb":
+            assert_notebook_fixed_in_its_cells(raw, now, todo)
             continue
         ast.parse(fixes.decode(now)[0])
         unique = {json.dumps(e, sort_keys=True): e for d in todo for e in d["fix"]["edits"]}

@@ -207,3 +207,17 @@ async def test_a_configuration_error_is_shown_not_crashed_on(client: LanguageCli
     (tmp_path / "pyproject.toml").write_text("[tool.claude-lint]\nselect = ['CL001']\n")
     client.text_document_did_save(types.DidSaveTextDocumentParams(text_document=types.TextDocumentIdentifier(uri=uri)))
     [d] = await _wait_for(client, uri, lambda d: len(d) == 1 and d[0].code == "CL001")
+
+
+@pytest.mark.asyncio
+async def test_an_unsafe_fix_says_so_and_is_not_preferred(client: LanguageClient, tmp_path):
+    # CL001's fix lowers max_tokens: the CLI applies it only with --unsafe-fixes.
+    uri = _open(client, tmp_path / "bot.py", BAD)
+    found = await _wait_for(client, uri, lambda d: len(d) == 1)
+    assert found[0].data["fix_applicability"] == "unsafe"
+    actions = await client.text_document_code_action_async(
+        types.CodeActionParams(types.TextDocumentIdentifier(uri=uri), found[0].range, types.CodeActionContext(diagnostics=list(found)))
+    )
+    [fix] = [a for a in actions if a.title.startswith("Fix CL001")]
+    assert fix.title.startswith("Fix CL001 (unsafe: may change behaviour): Lower max_tokens to ")
+    assert not fix.is_preferred

@@ -121,8 +121,9 @@ class RetiredModel(Rule):
         where = "" if platform is None else f" on {PLATFORMS[platform.split('-')[0]]}" + (f" ({platform.split('-', 1)[1]} profiles)" if "-" in platform else "")
         successor = f" Use {life.successor} instead." if life.successor else ""
         loc = getattr(arg.value, "loc", None)
-        if loc is not None and (loc.path, loc.row) != (arg.at.path, arg.at.row):
-            successor += f" The ID is set at {loc.path}:{loc.row}."
+        if loc is not None and (loc.path, loc.cell, loc.row) != (arg.at.path, arg.at.cell, arg.at.row):
+            cell = f"cell {loc.cell}:" if loc.cell is not None else ""  # as the text output names a notebook's places
+            successor += f" The ID is set at {loc.path}:{cell}{loc.row}."
         first_party = ""
         if platform is not None and model.lifecycle.state(today) != "retired":
             api = "the Claude API" if model.provider == "anthropic" else "the first-party API"
@@ -169,7 +170,7 @@ def _fix(value: object, at, raw: str, bare: str, new: str, message: str) -> Opti
     loc = getattr(value, "loc", None)
     if not isinstance(value, Text) or loc is None or loc.row != loc.end_row or len(value.parts) != 1:
         return None
-    if (loc.path, loc.row, loc.col) != (at.path, at.row, at.col):
+    if (loc.path, loc.cell, loc.row, loc.col) != (at.path, at.cell, at.row, at.col):
         return None
     width = loc.end_col - loc.col
     quote = width - len(raw)

@@ -47,17 +47,37 @@ def decode(data: bytes) -> Tuple[str, str]:
     return data.decode(encoding), encoding
 
 
-def source(path: str) -> Optional[str]:
-    """The text of a file as it was linted, or None when it cannot be read."""
+def source(path: str, cell: Optional[int] = None) -> Optional[str]:
+    """The text of a file as it was linted, or None when it cannot be read; with `cell`,
+    the source of that notebook cell (as the linter reads it: `\r\n` made `\n`)."""
     abspath = os.path.abspath(path)
     if abspath in _memory:
-        return _memory[abspath]
-    from claude_lint import safeio
+        text: Optional[str] = _memory[abspath]
+    else:
+        from claude_lint import safeio
 
-    try:
-        return decode(safeio.read_regular(abspath, MAX_BYTES))[0]
-    except (OSError, SyntaxError, LookupError, UnicodeDecodeError):
-        return None
+        try:
+            text = decode(safeio.read_regular(abspath, MAX_BYTES))[0]
+        except (OSError, SyntaxError, LookupError, UnicodeDecodeError):
+            return None
+    if cell is None or text is None:
+        return text
+    return _cell_source(abspath, text, cell)
+
+
+_CELLS: Dict[str, Tuple[str, Dict[int, str]]] = {}  # abspath -> (notebook text, its code cells)
+
+
+def _cell_source(abspath: str, text: str, cell: int) -> Optional[str]:
+    cached = _CELLS.get(abspath)
+    if cached is None or cached[0] is not text and cached[0] != text:
+        from claude_lint import ipynb
+
+        if len(_CELLS) > 64:
+            _CELLS.clear()
+        cached = _CELLS[abspath] = (text, ipynb.code_cells(text))
+    found = cached[1].get(cell)
+    return None if found is None else found.replace("\r\n", "\n")
 
 
 def is_python(path: str) -> bool:
@@ -116,12 +136,19 @@ def _shift(base: Loc, line: int, column: int) -> Tuple[int, int]:
     return base.row + line - 1, (base.col + column if line == 1 else column + 1)
 
 
+def in_notebook(loc: Loc) -> bool:
+    from claude_lint.discover import kind_of
+
+    return loc.cell is not None and kind_of(loc.path) == "notebook"
+
+
 def written_at(loc: Optional[Loc], text: Optional[str] = None) -> Optional[str]:
-    """The text a Python file holds between `loc`'s ends, or None."""
-    if loc is None or loc.cell is not None or not is_python(loc.path):
+    """The text a Python file (a notebook cell, for a cell's Loc) holds between `loc`'s
+    ends, or None. `text`: the file's (the cell's) text, when the caller has it."""
+    if loc is None or not (is_python(loc.path) and loc.cell is None or in_notebook(loc)):
         return None
     if text is None:
-        text = source(loc.path)
+        text = source(loc.path, loc.cell)
     if text is None:
         return None
     starts = line_starts(text)

@@ -39,7 +39,8 @@ def run(args, paths: List[str], settings: Settings, stdin: Optional[Tuple[str, b
         added, skipped = noqa_add.add(paths, settings, result.diagnostics)
         _warn(skipped)
         sys.stderr.write(f"Added {added} noqa directive{'s' if added != 1 else ''}.\n")
-        return failed or EXIT_CLEAN
+        # Findings that got no comment are still there: not a success.
+        return failed or (EXIT_FINDINGS if skipped and not args.exit_zero else EXIT_CLEAN)
     outcome = fix.fix_paths(paths, settings, result.diagnostics, args.unsafe_fixes, write=not args.diff)
     _warn(outcome.skipped)
     if args.diff:
@@ -49,13 +50,15 @@ def run(args, paths: List[str], settings: Settings, stdin: Optional[Tuple[str, b
         return failed or (EXIT_FINDINGS if outcome.diffs else EXIT_CLEAN)
     if outcome.count:
         result = lint(paths, settings)
-    _render(args, result, outcome)
+    if not _render(args, result, outcome):
+        return EXIT_ERROR
     if failed:
         return failed
     return EXIT_FINDINGS if result.diagnostics and not args.exit_zero else EXIT_CLEAN
 
 
-def _render(args, result, outcome: fix.Outcome) -> None:
+def _render(args, result, outcome: fix.Outcome) -> bool:
+    from claude_lint.cli import write_output
     from claude_lint.report import renderer
 
     output = renderer(args.output_format)(result, {"statistics": args.statistics, "quiet": args.quiet})
@@ -64,7 +67,7 @@ def _render(args, result, outcome: fix.Outcome) -> None:
             output += summary(outcome, True)
         elif outcome.count:
             output += f"Fixed {outcome.count} error{'s' if outcome.count != 1 else ''}.\n"
-    sys.stdout.write(output)
+    return write_output(getattr(args, "output_file", None), output)
 
 
 def _stdin(args, settings: Settings, stdin: Tuple[str, bytes]) -> int:
@@ -155,8 +158,17 @@ def summary(outcome: fix.Outcome, show: bool) -> str:
     return "\n".join(out) + "\n"
 
 
+def rewritable(d: Diagnostic) -> bool:
+    """Whether --fix writes the file of this finding: Python sources and notebooks. A fix
+    found in another kind of file (a model ID in YAML) is not counted as available."""
+    from claude_lint.discover import kind_of
+
+    return kind_of(d.loc.path) in (None, "python", "notebook")
+
+
 def hint(diagnostics: Sequence[Diagnostic], unsafe: bool) -> str:
     """ruff's nudge after a plain check: how many findings --fix would repair."""
+    diagnostics = [d for d in diagnostics if rewritable(d)]
     safe = sum(1 for d in diagnostics if applicable(d.fix, unsafe))
     hidden = 0 if unsafe else sum(1 for d in diagnostics if applicable(d.fix, True)) - safe
     out = ""

@@ -26,8 +26,8 @@ def build(call, arg, suggested: int, limit: int) -> Optional[Fix]:
         return None
     value = arg.value
     loc = value.loc if isinstance(value, Lit) else None
-    if loc is None or loc.path != arg.at.path:
-        return None
+    if loc is None or (loc.path, loc.cell) != (arg.at.path, arg.at.cell):
+        return None  # an edit is applied in the finding's own file (notebook cell)
     written = written_at(loc)
     if written is None or _INTEGER.fullmatch(written) is None or _value(written) != limit:
         return None  # not the integer the facts say (the file changed since it was linted)

@@ -25,7 +25,7 @@ _STREAM_NAMES = ("stream", "message_stream")
 
 def build(call) -> Optional[Fix]:
     loc = call.site.loc
-    text = source(loc.path)
+    text = source(loc.path, loc.cell)
     found = region(loc, text)
     if text is None or found is None or not isinstance(found.node, cst.Call):
         return None

@@ -28,7 +28,7 @@ PROVIDERS = frozenset({"anthropic", "bedrock", "vertex"})
 def build(call, arg) -> Optional[Fix]:
     if call.site.provider not in PROVIDERS:
         return None
-    text = source(call.site.loc.path)
+    text = source(call.site.loc.path, call.site.loc.cell)
     if text is None:
         return None
     found = keyword_value(call.site.loc, call.site.keywords("system"), text)
@@ -51,7 +51,7 @@ def build(call, arg) -> Optional[Fix]:
     if isinstance(value, Seq):
         if isinstance(node, cst.List):
             return _mark_last_block(call_region, call_region.positions(), node, text, q)
-        if isinstance(node, cst.Name) and value.loc is not None and value.loc.path == call.site.loc.path:
+        if isinstance(node, cst.Name) and value.loc is not None and (value.loc.path, value.loc.cell) == (call.site.loc.path, call.site.loc.cell):
             # `system=BLOCKS` with the list written in this file: mark it where it is written.
             defined = region(value.loc, text)
             if defined is not None and isinstance(defined.node, cst.List):

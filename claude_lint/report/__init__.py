@@ -83,6 +83,14 @@ def dumps(value, **kwargs) -> str:
     return _JSON_UNSAFE.sub(escape, text)
 
 
+def in_cell(loc) -> str:
+    """For a notebook finding shown against the raw `.ipynb` file: where it is in the
+    cell, in words (`cell 4, line 6, column 20: `); "" for other files."""
+    if getattr(loc, "cell", None) is None:
+        return ""
+    return f"cell {loc.cell}, line {loc.row}, column {loc.col}: "
+
+
 def renderer(name: str) -> Callable:
     module = importlib.import_module(f"claude_lint.report.{name.replace('-', '_')}")
     return module.render

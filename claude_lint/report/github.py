@@ -4,7 +4,8 @@ https://docs.github.com/actions/reference/workflow-commands-for-github-actions
 """
 from __future__ import annotations
 
-from claude_lint.report import printable
+from claude_lint.ipynb import shown
+from claude_lint.report import in_cell, printable
 from claude_lint.report.sarif import relative, repo_root
 
 
@@ -19,15 +20,16 @@ def _property(text: str) -> str:
 
 def line(d, root: str) -> str:
     level = "error" if d.severity == "error" else "warning"
+    row, col, end_row, end_col = shown(d.loc)  # a notebook's: in the raw JSON, where the annotation lands
     props = [
         f"file={_property(relative(d.loc.path, root))}",
-        f"line={d.loc.row}",
-        f"col={d.loc.col}",
-        f"endLine={max(d.loc.end_row, d.loc.row)}",
-        f"endColumn={d.loc.end_col}",
+        f"line={row}",
+        f"col={col}",
+        f"endLine={end_row}",
+        f"endColumn={end_col}",
         f"title={_property(d.code)}",
     ]
-    return f"::{level} {','.join(props)}::{_data(f'{d.code} {d.message}')}"
+    return f"::{level} {','.join(props)}::{_data(f'{d.code} {in_cell(d.loc)}{d.message}')}"
 
 
 def render(result, options) -> str:

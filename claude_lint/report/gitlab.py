@@ -5,7 +5,8 @@ https://docs.gitlab.com/ci/testing/code_quality/#code-quality-report-format
 """
 from __future__ import annotations
 
-from claude_lint.report import dumps
+from claude_lint.ipynb import shown
+from claude_lint.report import dumps, in_cell
 from claude_lint.report.sarif import fingerprints, relative, repo_root
 
 
@@ -13,17 +14,18 @@ def render(result, options) -> str:
     root = repo_root()
     issues = []
     for d, fp in zip(result.diagnostics, fingerprints(result.diagnostics, root)):
+        row, _, end_row, _ = shown(d.loc)
         issues.append(
             {
                 "type": "issue",
                 "check_name": d.code,
-                "description": f"{d.code} {d.message}",
+                "description": f"{d.code} {in_cell(d.loc)}{d.message}",
                 "categories": ["Performance"],
                 "severity": "major" if d.severity == "error" else "minor",
                 "fingerprint": fp[:32],
                 "location": {
                     "path": relative(d.loc.path, root),
-                    "lines": {"begin": d.loc.row, "end": max(d.loc.end_row, d.loc.row)},
+                    "lines": {"begin": row, "end": end_row},
                 },
             }
         )

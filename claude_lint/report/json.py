@@ -28,6 +28,7 @@ def as_dict(d) -> dict:
         "fix": fix_json(d.fix),
         "location": {"column": d.loc.col, "row": d.loc.row},
         "message": d.message,
+        "name": d.name,
         "noqa_row": d.loc.row,
         "url": d.url,
         "severity": d.severity,

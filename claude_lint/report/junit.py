@@ -5,7 +5,8 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from collections import OrderedDict
 
-from claude_lint.report import printable
+from claude_lint.ipynb import shown
+from claude_lint.report import in_cell, printable
 
 
 def render(result, options) -> str:
@@ -21,9 +22,10 @@ def render(result, options) -> str:
         name = printable(path)
         suite = ET.SubElement(suites, "testsuite", name=name, tests=str(len(found)), failures=str(len(found)), errors="0")
         for d in found:
-            case = ET.SubElement(suite, "testcase", name=f"claude-lint.{d.code}", classname=name, line=str(d.loc.row))
+            row, col, _, _ = shown(d.loc)
+            case = ET.SubElement(suite, "testcase", name=f"claude-lint.{d.code}", classname=name, line=str(row))
             message = printable(d.message)
             failure = ET.SubElement(case, "failure", message=message, type=d.code)
-            failure.text = f"line {d.loc.row}, col {d.loc.col}, {d.code} {message}"
+            failure.text = f"line {row}, col {col}, {d.code} {printable(in_cell(d.loc))}{message}"
     ET.indent(suites)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(suites, encoding="unicode") + "\n"

@@ -13,7 +13,8 @@ from typing import Dict, List, Optional
 
 from claude_lint import __version__
 from claude_lint.diagnostics import DOCS_URL
-from claude_lint.report import dumps
+from claude_lint.ipynb import shown
+from claude_lint.report import dumps, in_cell
 
 SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 FINGERPRINT_KEY = "claudeLintFingerprint/v1"
@@ -64,7 +65,7 @@ def fingerprints(diagnostics, root: str) -> List[str]:
     seen: Dict[str, int] = {}
     out = []
     for d in diagnostics:
-        text = re.sub(r"\s+", "", lines.line(d.loc.path, d.loc.row))
+        text = re.sub(r"\s+", "", lines.line(d.loc.path, shown(d.loc)[0]))
         key = f"{d.code}\0{relative(d.loc.path, root)}\0{text}"
         seen[key] = seen.get(key, 0) + 1
         # surrogatepass: a file name that is not UTF-8 hashes as its own bytes
@@ -106,8 +107,8 @@ def _region(row: int, col: int, end_row: int, end_col: int) -> dict:
 
 
 def _fixes(d, location: dict) -> list:
-    if d.fix is None or not d.fix.edits:
-        return []
+    if d.fix is None or not d.fix.edits or d.loc.cell is not None:
+        return []  # a notebook's edits are in cell coordinates, not the raw JSON's
     replacements = [
         {
             "deletedRegion": {"startLine": e.row, "startColumn": e.col, "endLine": e.end_row, "endColumn": e.end_col},
@@ -132,7 +133,7 @@ def document(result) -> dict:
             "level": "error" if d.severity == "error" else "warning",
             "message": {"text": d.message},
             "locations": [
-                {"physicalLocation": {"artifactLocation": location, "region": _region(d.loc.row, d.loc.col, d.loc.end_row, d.loc.end_col)}}
+                {"physicalLocation": {"artifactLocation": location, "region": _region(*shown(d.loc))}}
             ],
             "partialFingerprints": {FINGERPRINT_KEY: fp},
         }
@@ -143,6 +144,9 @@ def document(result) -> dict:
             item["fixes"] = fixes
         if d.cost is not None:
             item["properties"] = {"costPer1000CallsUsd": round(d.cost, 4)}
+        if d.loc.cell is not None:  # the region is in the raw JSON; the cell's own coordinates too
+            item["message"]["text"] = in_cell(d.loc) + d.message
+            item.setdefault("properties", {}).update({"cell": d.loc.cell, "cellLine": d.loc.row, "cellColumn": d.loc.col})
         results.append(item)
     return {
         "$schema": SCHEMA,

@@ -14,7 +14,8 @@ def line(d) -> str:
 def render(result, options) -> str:
     if options.get("statistics"):
         return statistics(result)
-    return "\n".join([line(d) for d in result.diagnostics] + summary(result, options)) + "\n"
+    lines = [line(d) for d in result.diagnostics] + summary(result, options)
+    return "\n".join(lines) + "\n" if lines else ""
 
 
 def summary(result, options) -> list:
@@ -22,6 +23,8 @@ def summary(result, options) -> list:
     n = len(result.diagnostics)
     if n:
         return [f"Found {n} error{'s' if n != 1 else ''}."]
+    if getattr(result, "missing", None) or getattr(result, "internal_errors", None):
+        return []  # a path was not there, or a file was not judged: not "all passed" (the error is on stderr)
     return [] if options.get("quiet") else ["All checks passed!"]
 
 
