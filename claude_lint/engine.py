@@ -433,20 +433,20 @@ def wrapper_callers(linter: Linter, sources: Sequence[SourceFile], all_facts: Se
     a file that cannot call one costs a read. A function found here passing its parameters
     on to a wrapper is a wrapper too once link sees it reach a request; it is looked for in
     the next round, up to the wrapper depth. given: the bytes of files not read from disk."""
-    from claude_lint.extract import wrappers
-
-    from claude_lint.extract import sdk
+    from claude_lint.extract import sdk, wrappers
 
     project = linter.project
-    project.cover(s.abspath for s in sources)
-    sdk_dirs: Dict[str, bool] = {"": False}
-    for module in sdk.SDK_MODULES:
-        sdk_dirs[module.split(".")[0]] = True
     found: Dict[str, FileFacts] = {}
     for f in all_facts:
         if f.wrappers is not None and f.parsed and not f.errors:
             project.add(f)
             found[f.abspath] = f
+    if not found:
+        return []
+    project.cover(s.abspath for s in sources)
+    sdk_dirs: Dict[str, bool] = {"": False}
+    for module in sdk.SDK_MODULES:
+        sdk_dirs[module.split(".")[0]] = True
     readable = [s for s in sources if s.kind in ("python", "notebook")]
     results: Dict[str, FileFacts] = {}
     present: Dict[str, set] = {}

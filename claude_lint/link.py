@@ -108,6 +108,7 @@ class Project:
         self._indexes: Dict[str, "_Index"] = {}
         self._imports: Dict[str, Optional["_ModuleImports"]] = {}  # realpath -> its module-level imports
         self._covered: set = set()
+        self._covered_real: Optional[set] = None
         self._inside: Dict[str, bool] = {}
         self._modules: Dict[Tuple[str, str], Optional[str]] = {}
         self._resolved: Dict[Tuple[Callee, str], List[Tuple[str, Wrapper, bool]]] = {}
@@ -129,7 +130,15 @@ class Project:
 
     def cover(self, abspaths) -> None:
         """Files whose wrapper tables, if any, the run has (the others are loaded when asked)."""
-        self._covered.update(os.path.realpath(p) for p in abspaths)
+        self._covered.update(abspaths)
+        self._covered_real = None
+
+    def _is_covered(self, path: str) -> bool:
+        if path in self._covered:
+            return True
+        if self._covered_real is None:  # a symlinked path: resolved once, only when asked
+            self._covered_real = {os.path.realpath(p) for p in self._covered}
+        return path in self._covered_real
 
     def reaches(self, abspath: str, table: WrapperTable) -> List[str]:
         """The functions of a table that reach a request (through the calls they make)."""
@@ -326,7 +335,7 @@ class Project:
     def _index(self, path: str) -> "_Index":
         if path not in self._indexes:
             tables = list(self._tables.get(path, {}).values())
-            if not tables and path not in self._covered:
+            if not tables and not self._is_covered(path):
                 # A module outside the files linted (one file named): its table, parsed whole.
                 # A file linted without a table has no wrapper: it made no request (phase 1)
                 # and calls none of another file (phase 2).
