@@ -245,7 +245,7 @@ class Linter:
                 self.project.add(facts)
         for facts in callers:
             if facts.wrappers is not None:
-                self.project.add_table(facts.abspath, facts.wrappers)
+                self.project.add_table(facts.abspath, facts.wrappers, "callers")
         derived = self.project.wrapper_calls()
         reached = Counter(site.via for site in derived)
         sites = [replace(site, reached=reached[site.loc]) if site.loc in reached else site for facts in all_facts for site in facts.calls]
@@ -487,10 +487,11 @@ def wrapper_callers(linter: Linter, sources: Sequence[SourceFile], all_facts: Se
                 results[source.abspath] = facts
                 project.add_table(source.abspath, facts.wrappers, "callers")
         # Only functions that do reach a request are wrappers worth looking for elsewhere.
+        # (A subclass of a wrapper class, found here, is kept for its name.)
         for path, facts in results.items():
             table = facts.wrappers
-            real = set(project.reaches(path, table)) if table is not None else set()
-            if table is not None and real:
+            if table is not None:
+                real = set(project.reaches(path, table))
                 kept = replace(table, functions=tuple(w for w in table.functions if w.name in real))
                 confirmed[path + "\0callers"] = replace(facts, wrappers=kept)
     return list(results.values())

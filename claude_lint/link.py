@@ -113,6 +113,7 @@ class Project:
         self._modules: Dict[Tuple[str, str], Optional[str]] = {}
         self._resolved: Dict[Tuple[Callee, str], List[Tuple[str, Wrapper, bool]]] = {}
         self._mros: Dict[Tuple[str, str], List[Tuple[str, str, bool]]] = {}
+        self._subs: Optional[Dict[Tuple[str, str], List[Tuple[str, str]]]] = None
 
     def add(self, facts: FileFacts) -> None:
         self._facts[os.path.realpath(facts.abspath)] = facts
@@ -127,6 +128,7 @@ class Project:
         self._indexes.pop(key, None)
         self._resolved.clear()
         self._mros.clear()
+        self._subs = None
 
     def cover(self, abspaths) -> None:
         """Files whose wrapper tables, if any, the run has (the others are loaded when asked)."""
@@ -400,6 +402,9 @@ class Project:
             dotted = ".".join([target] + names[1:-1]) if len(names) > 1 else target
             method = names[-1] if len(names) > 1 else ""
             return self._resolve(Callee(dotted, False, method, bool(bound) if method else True), path, depth + 1)
+        if len(names) == 2 and (path, first) in self._subclass_index():
+            # a class of a file without a table (an abstract base): its subclasses may override
+            return self._method(path, first, names[1], bool(bound), False, depth)
         return []
 
     def _method(self, path: str, klass: str, method: str, bound: bool, bases_only: bool, depth: int) -> List[Tuple[str, Wrapper, bool]]:
@@ -412,8 +417,41 @@ class Project:
                 return [(cpath, found, bound)]
             info = index.classes.get(cname)
             if info is not None and method in info.methods:
-                return []  # defined there, and it is no wrapper
-        return []
+                break  # defined there, and it is no wrapper (an abstract method, say)
+        if bases_only or not bound:
+            return []
+        # Called through a base: an instance of a subclass whose method is a wrapper may be
+        # the receiver (a provider interface, a parameter annotated with the base).
+        out: List[Tuple[str, Wrapper, bool]] = []
+        for cpath, cname in self._subclasses(path, klass):
+            found = self._index(cpath).function(f"{cname}.{method}")
+            if found is not None:
+                out.append((cpath, found, bound))
+        return out
+
+    def _subclasses(self, path: str, klass: str) -> List[Tuple[str, str]]:
+        index = self._subclass_index()
+        out: List[Tuple[str, str]] = []
+        stack = list(index.get((path, klass), ()))
+        while stack and len(out) < MAX_REACHED:
+            found = stack.pop(0)
+            if found in out:
+                continue
+            out.append(found)
+            stack.extend(index.get(found, ()))
+        return out
+
+    def _subclass_index(self) -> Dict[Tuple[str, str], List[Tuple[str, str]]]:
+        """(file, class) -> the classes of the tables that name it as a base."""
+        if self._subs is None:
+            self._subs = {}
+            for path in list(self._tables):
+                for info in self._index(path).classes.values():
+                    for base in info.bases:  # type: ignore[attr-defined]
+                        where = (path, base.target) if base.local else self._class(base.target, path, 1, guess=True)
+                        if where is not None:
+                            self._subs.setdefault(where, []).append((path, info.name))  # type: ignore[attr-defined]
+        return self._subs
 
     def _mro(self, path: str, klass: str, depth: int) -> List[Tuple[str, str, bool]]:
         """A class and its bases, depth first (an approximation of Python's order)."""
@@ -445,8 +483,9 @@ class Project:
             stack.extend(reversed(found))
         return out
 
-    def _class(self, dotted: str, from_path: str, depth: int) -> Optional[Tuple[str, str]]:
-        """The file and qualified name of an imported class."""
+    def _class(self, dotted: str, from_path: str, depth: int, guess: bool = False) -> Optional[Tuple[str, str]]:
+        """The file and qualified name of an imported class (guess: the module that the
+        import names, when the class is not among its known classes)."""
         if depth > MAX_WRAPPER_DEPTH:
             return None
         module, _, name = dotted.rpartition(".")
@@ -460,8 +499,8 @@ class Project:
             return path, name
         target = self._imported(path, name)
         if target is not None and "." in target.strip("."):
-            return self._class(target, path, depth + 1)
-        return None
+            return self._class(target, path, depth + 1, guess)
+        return (path, name) if guess else None
 
     def _imported(self, path: str, name: str) -> Optional[str]:
         """What a module-level name of a file is imported from (a re-export), read from its

@@ -238,3 +238,46 @@ def test_engine_phase_two_runs_once_per_name(tmp_path, order, monkeypatch):
     rows = sorted((c.site.path, c.site.loc.row) for c in result.calls if c.site.via is not None)
     assert rows == [(os.path.join("app", "main.py"), 3), (os.path.join("app", "svc.py"), 4)]
     assert engine.wrapper_callers  # the second phase is the engine's
+
+
+def test_calls_through_a_base_class_task_objects_and_closures(cli, tmp_path):
+    """Calls through an abstract base (an annotated parameter), a subclass in another file
+    inheriting the wrapper method, a task object (`f.remote(x)`, `f.map(xs)`), a route
+    handler nested in a method, and a file that both defines a wrapper and calls another
+    file's one (both kinds of calls kept)."""
+    routes = report(cli, tmp_path, {
+        "svc/__init__.py": "",
+        "svc/base.py": "import abc\n\n\nclass ChatService(abc.ABC):\n    @abc.abstractmethod\n    def ask(self, q):\n        ...\n",
+        "svc/openai_chat.py": (
+            "import openai\nfrom svc.base import ChatService\n\n\nclass OpenAIChat(ChatService):\n    def ask(self, q):\n"
+            "        return openai.OpenAI().chat.completions.create(model='gpt-4o', max_completion_tokens=100, messages=[{'role': 'user', 'content': q}])\n"
+        ),
+        "svc/quiet.py": "from svc.openai_chat import OpenAIChat\n\n\nclass QuietChat(OpenAIChat):\n    pass\n",
+        "svc/router.py": (
+            "from svc.base import ChatService\nfrom svc.quiet import QuietChat\n\n\nclass Router:\n    def __init__(self, chat: ChatService):\n        self.chat = chat\n\n"
+            "    def routes(self):\n        def handler(q):\n            return self.chat.ask(q)\n        return handler\n\n\n"
+            "QuietChat().ask('hello')\n"
+        ),
+        "svc/jobs.py": (
+            "import anthropic\nfrom svc.openai_chat import OpenAIChat\n\nclient = anthropic.Anthropic()\n\n\n@stub.function()\n"
+            "def summarise(doc):\n    return client.messages.create(model='claude-haiku-4-5', max_tokens=200, messages=[{'role': 'user', 'content': doc}])\n\n\n"
+            "summarise.remote('one')\nsummarise.map(docs)\nOpenAIChat().ask('two')\n"
+        ),
+    })
+    assert routes_at(routes, os.path.join("svc", "router.py")) == [(11, "gpt-4o", 100, 7), (15, "gpt-4o", 100, 7)]
+    assert routes_at(routes, os.path.join("svc", "jobs.py")) == [
+        (9, "claude-haiku-4-5-20251001", 200, None),
+        (12, "claude-haiku-4-5-20251001", 200, 9),
+        (13, "claude-haiku-4-5-20251001", 200, 9),
+        (14, "gpt-4o", 100, 7),
+    ]
+    mapped = next(r for r in routes if r["filename"] == os.path.join("svc", "jobs.py") and r["line"] == 13)
+    assert mapped["context"].startswith("loop")  # once per item
+
+
+def test_a_chat_model_built_in_a_function_that_reads_its_parameters(cli, tmp_path):
+    routes = report(cli, tmp_path, (
+        "from langchain_openai import ChatOpenAI\n\n\ndef respond(text):\n    llm = ChatOpenAI(model='gpt-4o-mini', max_tokens=200)\n    return llm.invoke(text)\n\n\n"
+        "respond('hi')\n"
+    ))
+    assert routes_at(routes, "example.py") == [(5, "gpt-4o-mini", 200, None), (9, "gpt-4o-mini", 200, 5)]

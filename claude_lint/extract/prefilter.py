@@ -418,8 +418,11 @@ def names_in(data: bytes, wanted: dict, words: Optional[Tuple[Set[bytes], Dict[b
                 _called_attribute(data, raw) if not methods else any(True for _ in _words(data, raw))
             )
         if named and methods and "__call__" not in methods:
-            # a method reached as an attribute: called, or handed over (`submit(obj.chat, x)`)
-            named = any(m.encode() in data and any(_dot_before(data, at) for at, _ in _words(data, m.encode())) for m in methods)
+            # a method reached as an attribute: called, or handed over (`submit(obj.chat, x)`);
+            # or a subclass defined here, whose own calls the next round looks for
+            named = any(m.encode() in data and any(_dot_before(data, at) for at, _ in _words(data, m.encode())) for m in methods) or (
+                b"class" in data and re.search(rb"\bclass\s+\w+\s*\([^)]*\b" + re.escape(raw) + rb"\b", data) is not None
+            )
         if named:
             found.add(name)
     return found

@@ -61,6 +61,10 @@ RUNS_WITH_ARGS = frozenset({"submit", "to_thread", "run_in_executor", "apply_asy
 # pandas ones pass their other keywords on to it.
 RUNS_PER_ITEM = frozenset({"map", "imap", "imap_unordered"})
 APPLY = frozenset({"apply", "progress_apply", "parallel_apply", "swifter_apply", "applymap"})
+# A decorated function run through its task object (Modal, Celery, Ray): `f.remote(x)` calls
+# f(x); `f.map(xs)` calls it once per item.
+TASK_CALLS = frozenset({"call", "remote", "local", "spawn", "delay", "aio"})
+TASK_MAPS = frozenset({"map", "starmap"})
 OUTPUT_LIMIT = re.compile(r"""\b(?:max_tokens|max_completion_tokens|max_output_tokens|maxTokens)\b(?:\s*=(?!=)|["']\s*:)""")
 
 
@@ -104,7 +108,11 @@ def summarise(ex, found: List[Tuple[CallRecord, List[CallSite]]]) -> Optional[Wr
             continue
         owners = finder.owners(d)
         # A method's object is its parameter too: its state (a client, a history) is the caller's.
+        # A chat model built here (LangChain) makes its request when the function invokes it:
+        # the parameters it reads anywhere are the request's.
         uses = d.self_name is not None or finder.reads_params(record.node, record.scope, d)
+        if not uses and any(site.provider == "langchain" for site in sites):
+            uses = finder.reads_any_param(d)
         for site in sites:
             if uses or any(p.function in owners for p in params_in([site.kwargs])):
                 requests.setdefault(d, []).append((site, finder.messages_param(record, site, owners)))
@@ -230,12 +238,22 @@ def exported(tables: Iterable[WrapperTable]) -> List[Dict[str, FrozenSet[str]]]:
                 if inherited - classes.get(c.name, set()):
                     classes.setdefault(c.name, set()).update(inherited)
                     grew = True
+                # A base whose method a wrapper overrides: a call through the base (an
+                # abstract provider, a parameter annotated with it) may reach the wrapper.
+                for b in c.bases:
+                    mine = classes.get(c.name, set())
+                    if mine - classes.get(last(b.target), set()):
+                        classes.setdefault(last(b.target), set()).update(mine)
+                        grew = True
         if not grew:
             break
     for t, names in zip(tables, out):
         for c in t.classes:
             if c.name in classes:
                 names[c.name] = frozenset(classes[c.name])
+                for b in c.bases:  # a base in a file without a table: named here
+                    if classes.get(last(b.target)) and not b.local:
+                        names.setdefault(last(b.target), frozenset(classes[last(b.target)]))
         for name, ks in t.instances:
             methods = set().union(*(classes.get(last(k.target), set()) for k in ks))
             if methods:
@@ -310,6 +328,10 @@ class Finder:
                 if owner.kind == "function" and owner.name in owners and n.id in owner.params:
                     return True
         return False
+
+    def reads_any_param(self, d: Scope) -> bool:
+        params = set(d.params) - {d.self_name}
+        return any(isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load) and n.id in params for stmt in d.node.body for n in ast.walk(stmt))
 
     def _tainted(self, d: Scope) -> Set[str]:
         """d's names whose value may come from its parameters (flow-insensitive)."""
@@ -409,7 +431,11 @@ class Finder:
     # --- callees ---
 
     def _self_of(self, scope: Scope) -> Optional[Tuple[str, Scope]]:
+        """The method whose object `self` is here: a function nested in a method (a route
+        handler defined in it, a callback) sees the method's `self`."""
         d = self.enclosing_def(scope)
+        while d is not None and d.self_name is None and d.parent is not None:
+            d = self.enclosing_def(d.parent)
         if d is None or d.self_name is None or d.klass is None:
             return None
         return d.self_name, d.klass
@@ -675,6 +701,10 @@ class Finder:
             callees = self.callees(func, record.scope)
             if callees:
                 yield callees, None
+        elif (last_id in TASK_CALLS or last_id in TASK_MAPS) and isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id in wanted:
+            task = self.callees(func.value, record.scope, False)
+            if task:
+                yield task, (None if last_id in TASK_CALLS else (-1, "map"))
         known = last_id in RUNS_WITH_ARGS or last_id in RUNS_PER_ITEM or last_id in APPLY
         for i, arg in enumerate(node.args[:4]):
             # A function handed to another call is run by it: `executor.submit(f, x)`,
@@ -731,7 +761,12 @@ class Finder:
         arg_nodes: List[ast.expr] = []
         positional = node.args
         kwargs = ev.kwargs(node, scope, 0, loc)
-        if reference is not None:
+        if reference is not None and reference[0] < 0:  # `task.map(items, **kw)`: once per item
+            positional = []
+            args.append(Unknown("an item of the collection", loc))
+            arg_nodes.append(node.args[0] if node.args else node)
+            loop, independent = loc, True
+        elif reference is not None:
             index, runner = reference
             if runner in RUNS_WITH_ARGS or not runner:
                 positional = node.args[index + 1:]
@@ -785,9 +820,11 @@ class Finder:
         """Does a call in function d hand d's parameters (or its object, or its closure) on?"""
         if target is not None and target.startswith(d.name + "."):
             return True  # a closure of d: it reads d's parameters
-        func = record.node.args[reference[0]] if reference is not None else record.node.func
+        func = record.node.args[reference[0]] if reference is not None and reference[0] >= 0 else record.node.func
         if d.self_name is not None and isinstance(func, ast.Attribute):
             base = func.value
+            while isinstance(base, ast.Attribute):  # `self.llm.chat(...)`: the object's own state
+                base = base.value
             if isinstance(base, ast.Name) and base.id == d.self_name:
                 return True
             if isinstance(base, ast.Call) and isinstance(base.func, ast.Name) and base.func.id == "super":
@@ -796,7 +833,7 @@ class Finder:
         if any(p.function in owners for p in params_in(list(inv.args) + [inv.kwargs])):
             return True
         node = record.node
-        passed = node.args[reference[0] + 1:] if reference is not None else node.args
+        passed = node.args[reference[0] + 1:] if reference is not None and reference[0] >= 0 else node.args
         return any(self.reads_params(a, record.scope, d) for a in list(passed) + [k.value for k in node.keywords])
 
     # --- the table ---
@@ -860,8 +897,8 @@ class Finder:
             scan()
         invocations = [inv(record, callees, reference) for record, callees, reference in foreign]
         invocations += [inv(record, callees, reference) for record, callees, target, reference in local_calls if target in known]
-        if not known and not invocations:
-            return None
+        if not known and not invocations and not (names and any(last(b.target) in names for c in self.klasses for b in self.bases(c))):
+            return None  # (a subclass of another file's wrapper class is kept: its calls are looked for next)
         functions = []
         for d in sorted(known, key=lambda d: (d.node.lineno, d.node.col_offset)):
             own = requests.get(d, [])
