@@ -414,7 +414,8 @@ def lint(paths: Sequence[str], settings: Settings, stdin: Optional[Tuple[str, by
         context_facts = gather(linter, context, cache) if context else []
     else:
         context_facts = [_context_facts(linter, s, context_cache) for s in context]
-    callers = wrapper_callers(linter, list(sources) + list(context), facts + context_facts, cache, given)
+    alone = bool(sources) and not context and all(s.explicit for s in sources) and len(sources) <= 64
+    callers = wrapper_callers(linter, list(sources) + list(context), facts + context_facts, cache, given, alone)
     diagnostics = linter.run(facts + context_facts, callers)
     if cache is not None:
         cache.save()
@@ -427,12 +428,14 @@ def lint(paths: Sequence[str], settings: Settings, stdin: Optional[Tuple[str, by
     return Result(diagnostics, len(sources), missing, calls, linter.internal_errors, dict(linter.project.reads))
 
 
-def wrapper_callers(linter: Linter, sources: Sequence[SourceFile], all_facts: Sequence[FileFacts], cache: Optional[FactsCache], given: Optional[Dict[str, bytes]] = None) -> List[FileFacts]:
+def wrapper_callers(linter: Linter, sources: Sequence[SourceFile], all_facts: Sequence[FileFacts], cache: Optional[FactsCache], given: Optional[Dict[str, bytes]] = None, alone: bool = False) -> List[FileFacts]:
     """The second phase: the calls of the project's wrappers made in other files. A file is
     tested first, on its bytes (no parse), for an import of a wrapper or of its module, so
     a file that cannot call one costs a read. A function found here passing its parameters
     on to a wrapper is a wrapper too once link sees it reach a request; it is looked for in
-    the next round, up to the wrapper depth. given: the bytes of files not read from disk."""
+    the next round, up to the wrapper depth. given: the bytes of files not read from disk.
+    alone: the files were named without the rest of the project (none of it is read): each
+    is parsed for every call that may reach another module, and link reads those modules."""
     from claude_lint.extract import sdk, wrappers
 
     project = linter.project
@@ -441,6 +444,16 @@ def wrapper_callers(linter: Linter, sources: Sequence[SourceFile], all_facts: Se
         if f.wrappers is not None and f.parsed and not f.errors:
             project.add(f)
             found[f.abspath] = f
+    if alone:
+        named: List[FileFacts] = []
+        for source in sources:
+            if source.kind in ("python", "notebook"):
+                local = found[source.abspath].wrappers if source.abspath in found else None
+                own = frozenset(w.name for w in local.functions) if local is not None else frozenset()
+                facts = linter.callers_for(source, wrappers.EVERYTHING, own, wrappers.EVERYTHING, cache, given)
+                if facts is not None and facts.wrappers is not None:
+                    named.append(facts)
+        return named
     if not found:
         return []
     project.cover(s.abspath for s in sources)
@@ -547,6 +560,11 @@ def _in_sdk(abspath: str, known: Dict[str, bool], root: str) -> bool:
 
 def _names_key(names) -> str:
     import hashlib
+
+    from claude_lint.extract import wrappers
+
+    if isinstance(names, type(wrappers.EVERYTHING)):
+        return "*"
 
     return hashlib.blake2b("\0".join(sorted(names)).encode("utf-8", "surrogatepass"), digest_size=8).hexdigest()
 

@@ -281,3 +281,17 @@ def test_a_chat_model_built_in_a_function_that_reads_its_parameters(cli, tmp_pat
         "respond('hi')\n"
     ))
     assert routes_at(routes, "example.py") == [(5, "gpt-4o-mini", 200, None), (9, "gpt-4o-mini", 200, 5)]
+
+
+def test_a_caller_linted_on_its_own_reaches_the_wrapper_module(cli, tmp_path):
+    """A file named alone (pre-commit, an editor buffer on stdin), with no project-wide rule
+    selected so the rest of the project is not read: the modules it imports are."""
+    write_project(tmp_path, {
+        "app/__init__.py": "",
+        "app/llm.py": HEAD + ASK,
+        "app/main.py": "from app.llm import ask\n\nask('hi', model='claude-3-5-sonnet-20241022')\n",
+    })
+    for args, stdin in ((["app/main.py"], None), (["-", "--stdin-filename", "app/main.py"], (tmp_path / "app" / "main.py").read_bytes())):
+        done = cli("check", *args, "--no-cache", "--exit-zero", "--select", "CL007", "--output-format", "json", input=stdin)
+        found = json.loads(done.stdout)
+        assert [(d["code"], d["location"]["row"]) for d in found] == [("CL007", 3)], done.stderr.decode()

@@ -68,6 +68,17 @@ TASK_MAPS = frozenset({"map", "starmap"})
 OUTPUT_LIMIT = re.compile(r"""\b(?:max_tokens|max_completion_tokens|max_output_tokens|maxTokens)\b(?:\s*=(?!=)|["']\s*:)""")
 
 
+class _Everything(frozenset):
+    """Every name: a file linted on its own, without the rest of the project to say which of
+    its calls reach a wrapper (link loads the modules it imports when asked)."""
+
+    def __contains__(self, item: object) -> bool:
+        return True
+
+
+EVERYTHING = _Everything()
+
+
 def params_in(values: Iterable[object]) -> Iterator[Param]:
     """The parameters a value is built from (bounded walk)."""
     stack = list(values)
@@ -166,7 +177,7 @@ def callers(text: str, path: str, abspath: str, module: Optional[str], kind: str
     if not isinstance(tree, ast.Module):
         return None
     try:
-        if not _names_used(tree, set(names) | set(methods) | {"__call__"} & set(methods)):
+        if not isinstance(names, _Everything) and not _names_used(tree, set(names) | set(methods)):
             return None  # named in an import or a comment only: no scopes to build
         collector = Collector().collect(tree)
         ex = python._Extraction(code, path, abspath, module, Positions(path, code), collector)
@@ -843,7 +854,7 @@ class Finder:
         the other files' wrapper names this file mentions; local: this file's phase-1
         wrappers; methods: the other files' wrapper method names."""
         known: Set[Scope] = set(requests)
-        wanted: Set[str] = {last(d.name) for d in known} | set(names or ()) | set(methods)
+        wanted: Set[str] = EVERYTHING if isinstance(names, _Everything) else {last(d.name) for d in known} | set(names or ()) | set(methods)  # type: ignore[assignment]
         local_calls: List[Tuple[CallRecord, Tuple[Callee, ...], Scope, Optional[Tuple[int, str]]]] = []
         foreign: List[Tuple[CallRecord, Tuple[Callee, ...], Optional[Tuple[int, str]]]] = []
         seen: Set[Tuple[int, Optional[Tuple[int, str]]]] = set()
