@@ -15,7 +15,7 @@ from claude_lint.catalog import Catalog
 from claude_lint.checks.base import money
 from claude_lint.diagnostics import Diagnostic
 from claude_lint.estimate import BATCH_DISCOUNT, CallCost, estimate
-from claude_lint.facts import Unknown
+from claude_lint.facts import Loc, Unknown
 from claude_lint.link import Call
 from claude_lint.report import printable, shown_path
 
@@ -46,6 +46,9 @@ class Row:
     cost: CallCost
     findings: List[Finding] = field(default_factory=list)
     fails: bool = False  # its model is retired (CL007 error): every request fails, nothing is billed
+    cell: Optional[int] = None  # notebook cell of the call
+    via: Optional[Loc] = None  # a call of a project wrapper: the request inside it
+    reached: int = 0  # a request inside a wrapper: the calls of the wrapper listed as routes of their own
 
     @property
     def total(self) -> float:
@@ -70,11 +73,12 @@ class Audit:
 
     @property
     def total(self) -> float:
-        return sum(r.total for r in self.rows)
+        # A request inside a wrapper is paid through its calls, each a route: counted there.
+        return sum(r.total for r in self.rows if not r.reached)
 
     @property
     def saving(self) -> float:
-        return sum(min(r.saving, r.total) for r in self.rows)
+        return sum(min(r.saving, r.total) for r in self.rows if not r.reached)
 
     @property
     def known_total(self) -> Optional[float]:
@@ -105,6 +109,8 @@ class Audit:
             "prompt text under 2 KB is priced at 4 bytes per token; longer text is counted with tiktoken (cl100k) times the model's tokenizer ratio",
             "a cached prefix is written once and read on every other call (all calls within the cache TTL)",
             "requests of a Batch API job (context `batch`) at 50% of the list price",
+            "a call of a project wrapper is a route of its own (`via` names the request it reaches); "
+            "a request inside a wrapper whose calls are routes is not counted again in the total",
         ]
 
 
@@ -142,11 +148,16 @@ def build(calls: List[Call], diagnostics: List[Diagnostic], catalog: Catalog, fi
             cached=cached,
             context=context,
             cost=cost,
+            cell=site.loc.cell,
+            via=site.via,
+            reached=site.reached,
         )
         # Rows repeat from cell to cell of a notebook: a place is its cell too.
         at = {(a.at.path, a.at.cell, a.at.row, a.at.col) for a in call.args.values()}
+        if site.via is not None:
+            at.add((site.via.path, site.via.cell, site.via.row, site.via.col))
         for d in diagnostics:
-            inside = d.loc.path == site.path and d.loc.cell == site.loc.cell and site.loc.row <= d.loc.row <= site.loc.end_row
+            inside = d.loc.path == site.path and (d.loc.cell or None) == (site.loc.cell or None) and site.loc.row <= d.loc.row <= site.loc.end_row
             if inside or (d.loc.path, d.loc.cell, d.loc.row, d.loc.col) in at:
                 row.findings.append(Finding(d.code, d.name, printable(d.message), _saving(d, row, per_route, fill)))
                 if d.code == "CL007" and d.severity == "error":
@@ -300,7 +311,9 @@ def as_dict(audit: Audit) -> Dict[str, object]:
         "saving_usd": None if audit.known_total is None else usd(audit.saving),
         "routes": [
             {
-                "route": r.route, "filename": r.path, "line": r.line, "provider": r.provider, "api": r.api, "model": r.model,
+                "route": r.route, "filename": r.path, "line": r.line, "cell": r.cell, "provider": r.provider, "api": r.api, "model": r.model,
+                "via": None if r.via is None else {"filename": r.via.path, "line": r.via.row, "cell": r.via.cell},
+                "reached_through": r.reached,
                 "output_limit": r.cost.output_limit, "output_limit_source": r.cost.limit_source, "system_tokens": r.system_tokens,
                 "prompt_tokens": r.cost.prompt_tokens, "cached_tokens": r.cost.cached_tokens, "cached": r.cached, "context": r.context,
                 "cost_usd": {"input": usd(r.cost.input_usd), "cached_input": usd(r.cost.cached_usd), "output": usd(r.cost.output_usd), "total": usd(r.cost.total)},

@@ -410,6 +410,57 @@ class FactsCache:
         self.entries[(full, abspath)] = (st.st_size, st.st_mtime_ns, hashed, facts.path, facts.module, blob)
         self.changed = True
 
+    # --- the second phase: calls of the project's wrappers ------------------------------
+    # One entry per file, ("callers", abspath): (size, mtime_ns, content hash, {names key:
+    # names found}, {names key: pickled facts}). Which wrapper names a file holds depends on
+    # its bytes and the names asked about; its calls of them, on its bytes and the names it holds.
+
+    def presence(self, abspath: str, st: os.stat_result, key: str) -> Optional[frozenset]:
+        self.touched.add(("callers", abspath))
+        entry = self.entries.get(("callers", abspath))  # type: ignore[call-overload]
+        if entry is None or entry[0] != st.st_size or entry[1] != st.st_mtime_ns:
+            return None
+        found = entry[3].get(key)
+        return frozenset(found) if found is not None else None
+
+    def store_presence(self, abspath: str, st: os.stat_result, key: str, found) -> None:
+        entry = self._callers_entry(abspath, st)
+        entry[3][key] = tuple(sorted(found))
+        self.changed = True
+
+    def callers(self, abspath: str, st: os.stat_result, hashed: bytes, key: str):
+        """(True, facts or None) on a hit; (False, None) on a miss."""
+        entry = self.entries.get(("callers", abspath))  # type: ignore[call-overload]
+        if entry is None or entry[2] != hashed or key not in entry[4]:
+            return False, None
+        blob = entry[4][key]
+        if not blob:
+            return True, None
+        try:
+            found = _loads(blob)
+        except Exception:  # a corrupt entry is a miss
+            return False, None
+        return (True, found) if isinstance(found, FileFacts) else (False, None)
+
+    def store_callers(self, abspath: str, st: os.stat_result, hashed: bytes, key: str, facts: Optional[FileFacts]) -> None:
+        try:
+            blob = b"" if facts is None else pickle.dumps(facts, protocol=pickle.HIGHEST_PROTOCOL)
+        except Exception:
+            return
+        entry = self._callers_entry(abspath, st, hashed)
+        entry[4][key] = blob
+        self.changed = True
+
+    def _callers_entry(self, abspath: str, st: os.stat_result, hashed: Optional[bytes] = None) -> list:
+        old = self.entries.get(("callers", abspath))  # type: ignore[call-overload]
+        same = old is not None and old[0] == st.st_size and old[1] == st.st_mtime_ns and (hashed is None or old[2] in (b"", hashed))
+        entry = [st.st_size, st.st_mtime_ns, hashed or (old[2] if same else b""), dict(old[3]) if same else {}, dict(old[4]) if same else {}]
+        for table in (entry[3], entry[4]):
+            while len(table) > 4:  # a few sets of names at most: the project's changes
+                del table[next(iter(table))]
+        self.entries[("callers", abspath)] = entry  # type: ignore[index]
+        return entry
+
     # --- writing -----------------------------------------------------------------------
 
     def save(self) -> None:

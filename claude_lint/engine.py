@@ -10,6 +10,7 @@ import time
 import tokenize
 import warnings
 from collections import OrderedDict
+from collections import Counter
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Dict, List, Optional, Sequence, Tuple
 
@@ -101,6 +102,8 @@ class Linter:
         self._packages: Dict[str, str] = {}
         self._real_folders: Dict[str, str] = {}
         self._real_root: Optional[str] = None
+        self._callers: Dict[str, FileFacts] = {}
+        self._imported_words: Dict[str, tuple] = {}  # the second phase's rounds read each file's imports once
 
     @property
     def catalog(self) -> catalog_mod.Catalog:
@@ -197,6 +200,75 @@ class Linter:
             return None
         return FileFacts(source.path, source.abspath, module_name(source.abspath, self.root), "python", parsed=False)
 
+    # --- the second phase: calls of the project's wrappers ---------------------------
+
+    def _bytes(self, source: SourceFile, given: Optional[Dict[str, bytes]]) -> Tuple[Optional[os.stat_result], Optional[bytes]]:
+        if given is not None and source.abspath in given:
+            return None, given[source.abspath]
+        try:
+            st = os.stat(source.abspath)
+            if not stat.S_ISREG(st.st_mode) or st.st_size > MAX_FILE_BYTES:
+                return None, None
+            with open(source.abspath, "rb") as fh:
+                return st, fh.read(MAX_FILE_BYTES + 1)
+        except OSError:
+            return None, None
+
+    def names_present(self, source: SourceFile, wanted: Dict[str, frozenset], key: str, cache: Optional[FactsCache], given: Optional[Dict[str, bytes]] = None) -> set:
+        """Which of the project's wrappers (name -> their modules) the file may call from
+        another module (a byte test, cached by stat; `key` names `wanted`)."""
+        from claude_lint.extract.prefilter import imported_words, names_in
+
+        st = None
+        if cache is not None and (given is None or source.abspath not in given):
+            try:
+                st = os.stat(source.abspath)
+            except OSError:
+                return set()
+            found = cache.presence(source.abspath, st, key)
+            if found is not None:
+                return set(found)
+        st2, data = self._bytes(source, given)
+        if data is None:
+            return set()
+        if source.abspath not in self._imported_words:
+            self._imported_words[source.abspath] = imported_words(data) if b"import" in data else (set(), {})
+        result = names_in(data, wanted, self._imported_words[source.abspath])
+        if cache is not None and st2 is not None:
+            cache.store_presence(source.abspath, st2, key, result)
+        return result
+
+    def callers_for(self, source: SourceFile, names: frozenset, local: frozenset, methods: frozenset, cache: Optional[FactsCache], given: Optional[Dict[str, bytes]] = None) -> Optional[FileFacts]:
+        """The file's calls of other files' wrappers it names (parsed; cached by content and names)."""
+        from claude_lint.extract import wrappers
+
+        st, data = self._bytes(source, given)
+        if data is None:
+            return None
+        key = _names_key(names) + _names_key(local) + _names_key(methods)
+        hashed = b""
+        if cache is not None and st is not None:
+            from claude_lint.cache import digest
+
+            hashed = digest(data)
+            hit, found = cache.callers(source.abspath, st, hashed, key)
+            if hit:
+                return found
+        try:
+            with time_limit(self.seconds):
+                text, error, _ = read_source(source.abspath, source.path, data)
+                found = None
+                if text is not None:
+                    found = wrappers.callers(text, source.path, source.abspath, module_name(source.abspath, self.root), source.kind, names, local, methods)
+        except FileTimeout:
+            return None
+        except Exception as exc:  # a bug of ours: report it, lint the other files
+            self.internal_errors.append(f"{source.path}: {type(exc).__name__}: {exc}")
+            return None
+        if cache is not None and st is not None:
+            cache.store_callers(source.abspath, st, hashed, key, found)
+        return found
+
     def _timeout_error(self, path: str) -> FileError:
         return FileError(
             "CL904",
@@ -208,47 +280,58 @@ class Linter:
     def _memory_error(self, path: str) -> FileError:
         return FileError("CL904", "analysis needed more memory than claude-lint allows itself; file not linted", Loc(path, 1, 1, 1, 1))
 
-    def run(self, all_facts: Sequence[FileFacts]) -> List[Diagnostic]:
+    def run(self, all_facts: Sequence[FileFacts], callers: Sequence[FileFacts] = ()) -> List[Diagnostic]:
+        """callers: the second phase's facts (calls of the project's wrappers in files that
+        name another file's wrapper), see `wrapper_callers`."""
         self.internal_errors.extend(f"{f.path}: {f.internal_error}" for f in all_facts if f.internal_error)
         for facts in all_facts:
             if facts.parsed and not facts.errors:
                 self.project.add(facts)
+        for facts in callers:
+            if facts.wrappers is not None:
+                self.project.add_table(facts.abspath, facts.wrappers, "callers")
+        derived = self.project.wrapper_calls()
+        reached = Counter(site.via for site in derived)
+        sites = [replace(site, reached=reached[site.loc]) if site.loc in reached else site for facts in all_facts for site in facts.calls]
         contexts = [(rule, Context(_LazyCatalog(self), {**rule.options, **self.settings.options_for(rule.code)}, self.package_of)) for rule in self.rules]
         # Linking and the rules run under the same per-file limit as extraction: each
         # file has `seconds` for all its calls, and one that runs out is a CL904 with
-        # none of its findings (its calls are left out of the project rules too).
+        # none of its findings (its calls are left out of the project rules too). A call
+        # of a wrapper is the caller's file's.
         left: Dict[str, float] = {}  # seconds each file has left (paused loads not counted)
         overrun: Dict[str, FileError] = {}
         calls: List[Call] = []
         by_call: List[Tuple[Call, List[Diagnostic]]] = []
-        for facts in all_facts:
-            for site in facts.calls:
-                path = site.loc.path
-                if path in overrun:
-                    continue
-                if self.seconds > 0 and left.get(path, self.seconds) <= 0:
-                    overrun[path] = self._timeout_error(path)
-                    continue
-                limit = time_limit(left.get(path, self.seconds) if self.seconds > 0 else None)
-                try:
-                    with limit:
-                        call = self.project.resolve_call(site)
-                        reported: List[Diagnostic] = []
-                        for rule, ctx in contexts:
-                            for d in self._checked(rule, rule.check_call, call, ctx, path):
-                                # A finding reported where a value is defined can be silenced at the call too.
-                                reported.append(d if d.loc == call.site.loc else replace(d, related=d.related + (call.site.loc,)))
-                except FileTimeout:
-                    overrun[path] = self._timeout_error(path)
-                    continue
-                except MemoryError:
-                    overrun[path] = self._memory_error(path)
-                    continue
-                finally:
-                    if limit.entry is not None:  # its deadline moved on by the time spent paused
-                        left[path] = limit.entry.deadline - time.monotonic()
-                calls.append(call)
-                by_call.append((call, reported))
+        for site in sites + derived:
+            path = site.loc.path
+            if path in overrun:
+                continue
+            if self.seconds > 0 and left.get(path, self.seconds) <= 0:
+                overrun[path] = self._timeout_error(path)
+                continue
+            limit = time_limit(left.get(path, self.seconds) if self.seconds > 0 else None)
+            try:
+                with limit:
+                    call = self.project.resolve_call(site)
+                    places = (call.site.loc,) if call.site.via is None else (call.site.loc, call.site.via)
+                    reported: List[Diagnostic] = []
+                    for rule, ctx in contexts:
+                        for d in self._checked(rule, rule.check_call, call, ctx, path):
+                            # A finding reported where a value is defined can be silenced at the call too;
+                            # one through a wrapper names both the caller and the request it reaches.
+                            others = tuple(p for p in places if p != d.loc and p not in d.related)
+                            reported.append(replace(d, related=d.related + others) if others else d)
+            except FileTimeout:
+                overrun[path] = self._timeout_error(path)
+                continue
+            except MemoryError:
+                overrun[path] = self._memory_error(path)
+                continue
+            finally:
+                if limit.entry is not None:  # its deadline moved on by the time spent paused
+                    left[path] = limit.entry.deadline - time.monotonic()
+            calls.append(call)
+            by_call.append((call, reported))
         calls = [c for c in calls if c.site.loc.path not in overrun]
         self.calls = calls
         found: List[Diagnostic] = [d for call, reported in by_call if call.site.loc.path not in overrun for d in reported]
@@ -259,11 +342,21 @@ class Linter:
             if error.code in self.codes:
                 found.append(by_code()[error.code].from_error(error))
         by_path = {f.path: f for f in all_facts}
-        kept = {}
+        self._callers = {f.path: f for f in callers}
+        kept: Dict[tuple, Diagnostic] = {}
         for d in found:
             if any(self._suppressed(d.code, loc, by_path.get(loc.path)) for loc in (d.loc, *d.related)):
                 continue
-            kept.setdefault((d.code, d.loc.path, d.loc.row, d.loc.col, d.message), d)
+            # One finding per place: the calls of a wrapper that share a deciding value (a
+            # default, a keyword the wrapper fixes) give one finding there, naming them all.
+            key = (d.code, d.loc.path, d.loc.cell, d.loc.row, d.loc.col)
+            first = kept.get(key)
+            if first is None:
+                kept[key] = d
+            else:
+                more = tuple(r for r in d.related if r not in first.related and r != first.loc)
+                if more:
+                    kept[key] = replace(first, related=first.related + more)
         return sorted(kept.values(), key=Diagnostic.sort_key)
 
     def package_of(self, path: str) -> str:
@@ -280,8 +373,12 @@ class Linter:
 
     def _suppressed(self, code: str, loc: Loc, facts: Optional[FileFacts]) -> bool:
         if facts is not None and not facts.parsed:
-            # Skipped by the pre-filter, so no noqa facts; if a value resolved into it, link parsed it whole.
-            facts = self.project.loaded(facts.abspath) or facts
+            # Skipped by the pre-filter, so no noqa facts; if a value resolved into it, link parsed it
+            # whole; a call of a wrapper found by the second phase has it parsed whole now.
+            loaded = self.project.loaded(facts.abspath)
+            if loaded is None and facts.path in self._callers:
+                loaded = self.project.facts(facts.abspath)
+            facts = loaded or facts
         rel = os.path.relpath(os.path.abspath(loc.path), self.root).replace(os.sep, "/")
         for glob, codes in self.settings.per_file_ignores:
             if (fnmatch.fnmatch(rel, glob) or fnmatch.fnmatch(os.path.basename(rel), glob)) and any(code.startswith(c) for c in codes):
@@ -437,8 +534,10 @@ def _lint_group(settings: Settings, sources: List[SourceFile], stdin: Optional[T
 
         cache = cache_mod.FactsCache.open(settings, prefilter)
         linter.project = Project(linter.root, cache_mod.cached_loader(cache, linter._load_other, linter.root))
+    given: Optional[Dict[str, bytes]] = None
     if stdin is not None:
         facts = [linter.facts_for(sources[0], stdin[1])]
+        given = {sources[0].abspath: stdin[1]}
     else:
         facts = gather(linter, sources, cache)
     context, skipped = _project_context(linter, sources, context_limit)
@@ -450,15 +549,17 @@ def _lint_group(settings: Settings, sources: List[SourceFile], stdin: Optional[T
         context_facts = gather(linter, context, cache) if context else []
     else:
         context_facts = [_context_facts(linter, s, context_cache) for s in context]
-    diagnostics = linter.run(facts + context_facts)
+    alone = bool(sources) and not context and all(s.explicit for s in sources) and len(sources) <= 64
+    callers = wrapper_callers(linter, list(sources) + list(context), facts + context_facts, cache, given, alone)
+    diagnostics = linter.run(facts + context_facts, callers)
     if cache is not None:
         cache.save()
     calls = linter.calls
     if context:
         # the rest of the project was read for its facts only: report on the files given
-        given = {s.abspath for s in sources}
-        diagnostics = [d for d in diagnostics if os.path.abspath(d.loc.path) in given]
-        calls = [c for c in calls if os.path.abspath(c.site.loc.path) in given]
+        named = {s.abspath for s in sources}
+        diagnostics = [d for d in diagnostics if os.path.abspath(d.loc.path) in named]
+        calls = [c for c in calls if os.path.abspath(c.site.loc.path) in named]
     return Result(diagnostics, len(sources), [], calls, linter.internal_errors, dict(linter.project.reads), skipped)
 
 
@@ -469,6 +570,88 @@ class ContextCache(OrderedDict):
     def __init__(self, limit: int = CONTEXT_CACHE_ENTRIES):
         super().__init__()
         self.limit = limit
+
+
+def wrapper_callers(linter: Linter, sources: Sequence[SourceFile], all_facts: Sequence[FileFacts], cache: Optional[FactsCache], given: Optional[Dict[str, bytes]] = None, alone: bool = False) -> List[FileFacts]:
+    """The second phase: the calls of the project's wrappers made in other files. A file is
+    tested first, on its bytes (no parse), for an import of a wrapper or of its module, so
+    a file that cannot call one costs a read. A function found here passing its parameters
+    on to a wrapper is a wrapper too once link sees it reach a request; it is looked for in
+    the next round, up to the wrapper depth. given: the bytes of files not read from disk.
+    alone: the files were named without the rest of the project (none of it is read): each
+    is parsed for every call that may reach another module, and link reads those modules."""
+    from claude_lint.extract import sdk, wrappers
+
+    project = linter.project
+    found: Dict[str, FileFacts] = {}
+    for f in all_facts:
+        if f.wrappers is not None and f.parsed and not f.errors:
+            project.add(f)
+            found[f.abspath] = f
+    if alone:
+        named: List[FileFacts] = []
+        for source in sources:
+            if source.kind in ("python", "notebook"):
+                local = found[source.abspath].wrappers if source.abspath in found else None
+                own = frozenset(w.name for w in local.functions) if local is not None else frozenset()
+                facts = linter.callers_for(source, wrappers.EVERYTHING, own, wrappers.EVERYTHING, cache, given)
+                if facts is not None and facts.wrappers is not None:
+                    named.append(facts)
+        return named
+    if not found:
+        return []
+    project.cover(s.abspath for s in sources)
+    sdk_dirs: Dict[str, bool] = {"": False}
+    for module in sdk.SDK_MODULES:
+        sdk_dirs[module.split(".")[0]] = True
+    readable = [s for s in sources if s.kind in ("python", "notebook")]
+    results: Dict[str, FileFacts] = {}
+    present: Dict[str, set] = {}
+    asked: Dict[str, set] = {}  # name -> modules already asked about
+    confirmed: Dict[str, FileFacts] = dict(found)
+    for _ in range(wrappers.MAX_DEPTH):
+        # Notebooks are never imported: their wrappers are called in the notebook (phase 1).
+        # Nor is an SDK's own source looked into (a vendored litellm): the SDK tables model
+        # its entry points, and its internal calls are not the project's requests.
+        importable = [f for f in confirmed.values() if f.module and not _in_sdk(f.abspath, sdk_dirs, linter.root)]
+        wanted: Dict[str, set] = {}
+        kinds: Dict[str, set] = {}
+        for f, names in zip(importable, wrappers.exported([f.wrappers for f in importable])):  # type: ignore[misc]
+            path = f.module.split(".")  # type: ignore[union-attr]
+            for name, methods in names.items():
+                kinds.setdefault(name, set()).update(methods)
+                for stem in path:  # a package re-exporting it: `import app` ... `app.ask(`
+                    if (stem, methods) not in asked.get(name, ()):
+                        wanted.setdefault(name, set()).add(stem)
+        if not wanted:
+            break
+        for name, stems in wanted.items():
+            asked.setdefault(name, set()).update((stem, frozenset(kinds[name])) for stem in stems)
+        asking = {n: (frozenset(m), frozenset(kinds[n])) for n, m in wanted.items()}
+        key = _names_key(f"{n}:{','.join(sorted(m))}:{','.join(sorted(k))}" for n, (m, k) in asking.items())
+        hits = []
+        for source in readable:
+            names = linter.names_present(source, asking, key, cache, given)
+            if names:
+                present.setdefault(source.abspath, set()).update(names)
+                hits.append(source)
+        methods = frozenset(wrappers.methods_of(f.wrappers for f in confirmed.values()))  # type: ignore[misc]
+        for source in hits:
+            local = found[source.abspath].wrappers if source.abspath in found else None
+            own = frozenset(w.name for w in local.functions) if local is not None else frozenset()
+            facts = linter.callers_for(source, frozenset(present[source.abspath]), own, methods, cache, given)
+            if facts is not None and facts.wrappers is not None:
+                results[source.abspath] = facts
+                project.add_table(source.abspath, facts.wrappers, "callers")
+        # Only functions that do reach a request are wrappers worth looking for elsewhere.
+        # (A subclass of a wrapper class, found here, is kept for its name.)
+        for path, facts in results.items():
+            table = facts.wrappers
+            if table is not None:
+                real = set(project.reaches(path, table))
+                kept = replace(table, functions=tuple(w for w in table.functions if w.name in real))
+                confirmed[path + "\0callers"] = replace(facts, wrappers=kept)
+    return list(results.values())
 
 
 def _context_facts(linter: Linter, source: SourceFile, cache: Optional[ContextCache]) -> FileFacts:
@@ -522,6 +705,33 @@ def _special(source: SourceFile) -> bool:
         return not stat.S_ISREG(os.stat(source.abspath).st_mode)
     except OSError:
         return False
+
+
+def _in_sdk(abspath: str, known: Dict[str, bool], root: str) -> bool:
+    """Is a file part of an SDK's package: a folder above it, below the root, that is a
+    package (it holds `__init__.py`) named as an SDK module (a vendored `litellm/`)?"""
+    folder = os.path.dirname(abspath)
+    for _ in range(64):
+        if len(folder) <= len(root) or not folder.startswith(root):
+            return False
+        if known.get(os.path.basename(folder)) and os.path.isfile(os.path.join(folder, "__init__.py")):
+            return True
+        parent = os.path.dirname(folder)
+        if parent == folder:
+            return False
+        folder = parent
+    return False
+
+
+def _names_key(names) -> str:
+    import hashlib
+
+    from claude_lint.extract import wrappers
+
+    if isinstance(names, type(wrappers.EVERYTHING)):
+        return "*"
+
+    return hashlib.blake2b("\0".join(sorted(names)).encode("utf-8", "surrogatepass"), digest_size=8).hexdigest()
 
 
 def _kind(name: str) -> str:

@@ -187,6 +187,12 @@ class CallSite:
     in_async: bool = False  # the enclosing function is `async def`
     client_timeout: Optional[bool] = None  # client built with (True) / without (False) a timeout; None: not seen
     output_limit_nearby: bool = False  # the file names an output-limit keyword outside this call
+    # A call of a project wrapper: `loc` is the caller's call, `via` the request inside the
+    # wrapper it reaches; `fixed` says no caller keyword can reach the request (no `**kwargs`
+    # passed through), so a keyword missing there is missing at `via`.
+    via: Optional[Loc] = None
+    fixed: bool = True
+    reached: int = 0  # a request inside a wrapper: how many recognised calls of the wrapper reach it
 
     def keywords(self, role: str) -> Tuple[str, ...]:
         for r, names in self.roles:
@@ -225,6 +231,7 @@ class FileFacts:
     cells: Tuple[Tuple[int, int], ...] = ()  # notebook: (first row, cell number) per cell
     parsed: bool = True  # False when the pre-filter skipped the file: constants were not read
     internal_error: Optional[str] = None  # a bug of ours hit while extracting (reported, exit 2)
+    wrappers: Optional["WrapperTable"] = None  # the project functions of this file that make requests, and their local callers
 
     def constant(self, name: str) -> Optional[object]:
         for n, v in self.constants:
@@ -236,4 +243,88 @@ class FileFacts:
         for n, target in self.imports:
             if n == name:
                 return target
+        return None
+
+
+# --- project wrappers ------------------------------------------------------------------
+# A wrapper is a project function or method whose body makes a request with arguments
+# from its parameters (or calls another wrapper passing them on). Its summary is a
+# per-file fact; `link` binds each call's arguments to its parameters.
+
+
+@dataclass(frozen=True)
+class Callee:
+    """What a call may reach: a function, or a method looked up on a class and its bases.
+
+    `target` is dotted: a qualified name in the caller's own file (`local`), or an
+    imported name (`app.llm.ask`, `app.llm.LLMClient`, `app.llm.client` for a module-level
+    instance) resolved by `link`. With `method`, target names a class or an instance."""
+
+    target: str
+    local: bool
+    method: str = ""
+    bound: bool = True  # the receiver fills the method's first parameter
+    bases_only: bool = False  # super().method(): the lookup starts at the bases
+    where: Optional[Loc] = None  # a function of the file defined more than once (a notebook): which def
+
+
+@dataclass(frozen=True)
+class Signature:
+    params: Tuple[str, ...]  # positional-or-keyword parameters in order, the receiver excluded
+    kwonly: Tuple[str, ...] = ()
+    varargs: Optional[str] = None
+    varkw: Optional[str] = None
+    receiver: Optional[str] = None  # a method's `self` / `cls`
+    classmethod: bool = False  # `cls` is bound through the class too (`K.m(x)`)
+
+
+@dataclass(frozen=True)
+class Invocation:
+    """A call of a (possible) project wrapper, with the caller's arguments and context."""
+
+    path: str
+    loc: Loc
+    callees: Tuple[Callee, ...]
+    args: Tuple[object, ...]  # positional argument Values (a `*x` stops them: `star`)
+    kwargs: Mapping  # keyword arguments and `**spreads`
+    function: Optional[str]  # the enclosing function's qualified name (a forward of it; the route)
+    star: bool = False  # a `*x` argument: later positional parameters are not known
+    loop: Optional[Loc] = None
+    loop_independent: bool = False
+    in_async: bool = False
+    histories: Tuple[Tuple[str, History], ...] = ()  # argument ("0", "1", or a keyword) -> a growing list passed there
+    cache_control_nearby: bool = False
+    output_limit_nearby: bool = False
+    reference: bool = False  # the function is passed, not called (`executor.submit(f, x)`)
+
+
+@dataclass(frozen=True)
+class Wrapper:
+    name: str  # qualified name in its file ("ask", "LLMClient.chat", "outer.inner")
+    signature: Signature
+    loc: Loc  # the def
+    requests: Tuple[CallSite, ...] = ()  # requests made in its body (their Param values are its parameters)
+    messages: Tuple[Optional[str], ...] = ()  # per request: the parameter its messages list is, when it is one
+
+
+@dataclass(frozen=True)
+class ClassInfo:
+    name: str  # qualified name in its file
+    bases: Tuple[Callee, ...]  # each base as a class reference (no method)
+    methods: Tuple[str, ...]  # the methods it defines (a method it defines hides its bases' one)
+
+
+@dataclass(frozen=True)
+class WrapperTable:
+    """One file's wrappers, the calls of wrappers it makes, and what finding a method needs."""
+
+    functions: Tuple[Wrapper, ...] = ()
+    invocations: Tuple[Invocation, ...] = ()
+    classes: Tuple[ClassInfo, ...] = ()
+    instances: Tuple[Tuple[str, Tuple[Callee, ...]], ...] = ()  # module-level name -> the classes of its value
+
+    def function(self, name: str) -> Optional[Wrapper]:
+        for w in self.functions:
+            if w.name == name:
+                return w
         return None

@@ -90,6 +90,39 @@ class BatchCandidate(Rule):
         HEAD + "for doc in docs:\n    client.messages.create(model='claude-sonnet-4-6', max_tokens=500, stream=True, messages=[{'role': 'user', 'content': doc}])\n",
     ]
 
+    # Through a project's wrapper: the caller's loop is judged, at the caller.
+    WRAPPER = (
+        "import anthropic\nclient = anthropic.Anthropic()\n\n"
+        "def summarise(text, model='claude-sonnet-4-6', max_tokens=500):\n"
+        "    return client.messages.create(model=model, max_tokens=max_tokens, messages=[{'role': 'user', 'content': text}])\n"
+    )
+    fires = [
+        *fires,
+        # a wrapper with defaults, called once per document
+        WRAPPER + "\nfor doc in docs:\n    summarise(doc)\n",
+        # in another module, and two levels deep (a retry wrapper around it)
+        {
+            "app/llm.py": WRAPPER,
+            "app/retry.py": "from app.llm import summarise\n\ndef with_retry(text, tries=3):\n    for _ in range(tries):\n"
+            "        try:\n            return summarise(text)\n        except TimeoutError:\n            continue\n",
+            "app/jobs.py": "import app.retry as retry\n\ndef nightly(tickets):\n    return [retry.with_retry(t.body) for t in tickets]\n",
+        },
+        # a method of a client class, on an instance kept on self
+        "import anthropic\n\nclass LLM:\n    def __init__(self):\n        self.client = anthropic.Anthropic()\n\n"
+        "    def ask(self, text):\n        return self.client.messages.create(model='claude-sonnet-4-6', max_tokens=300, messages=[{'role': 'user', 'content': text}])\n\n"
+        "class Job:\n    def __init__(self, llm=None):\n        self.llm = llm or LLM()\n\n"
+        "    def run(self, rows):\n        return [self.llm.ask(row['text']) for row in rows]\n",
+    ]
+    silent = [
+        *silent,
+        # the wrapper called once: its own body has no loop
+        WRAPPER + "\nsummarise(open('report.txt').read())\n",
+        # a chain through the wrapper: each request reads the previous answer
+        WRAPPER + "\nsummary = ''\nfor doc in docs:\n    summary = summarise(summary + doc)\n",
+        # a look-alike: a project function of the same name that makes no request
+        "import anthropic\n\ndef summarise(text):\n    return text[:200]\n\nfor doc in docs:\n    summarise(doc)\n",
+    ]
+
     def check_call(self, call: Call, ctx: Context) -> Iterator[Diagnostic]:
         site = call.site
         target = BATCH_APIS.get((site.provider, site.api))

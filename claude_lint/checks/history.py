@@ -109,6 +109,31 @@ class UnboundedHistory(Rule):
         + "\n",
     ]
 
+    # Through a project's wrapper: the list the caller passes is what grows.
+    ASK = "def ask(messages, model='claude-sonnet-4-6'):\n    return " + CREATE.format(msgs="messages") + "\n"
+    fires = [
+        *fires,
+        HEAD + ASK + "\nhistory = []\nwhile True:\n    history.append({'role': 'user', 'content': input()})\n"
+        "    reply = ask(history)\n    history.append({'role': 'assistant', 'content': reply.content})\n",
+        # in another module, through a method that builds its request on the caller's list
+        {
+            "bot/llm.py": HEAD + "class Claude:\n    def chat(self, history, system='Be brief.'):\n"
+            "        return client.messages.create(model='claude-sonnet-4-6', max_tokens=500, system=system, messages=[*history])\n",
+            "bot/repl.py": "from bot.llm import Claude\n\nllm = Claude()\nturns = []\nwhile True:\n"
+            "    turns.append({'role': 'user', 'content': input()})\n    turns.append({'role': 'assistant', 'content': llm.chat(turns)})\n",
+        },
+    ]
+    silent = [
+        *silent,
+        # the caller sends a window
+        HEAD + ASK + "\nhistory = []\nwhile True:\n    history.append({'role': 'user', 'content': input()})\n    ask(history[-20:])\n",
+        # the wrapper windows what it is given
+        HEAD + "def ask(messages):\n    return " + CREATE.format(msgs="messages[-10:]") + "\n"
+        "\nhistory = []\nwhile True:\n    history.append({'role': 'user', 'content': input()})\n    ask(history)\n",
+        # a fresh list per call
+        HEAD + ASK + "\nfor q in questions:\n    ask([{'role': 'user', 'content': q}])\n",
+    ]
+
     def check_call(self, call: Call, ctx: Context) -> Iterator[Diagnostic]:
         history = call.site.history
         if history is None:

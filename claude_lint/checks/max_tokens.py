@@ -106,6 +106,26 @@ class OversizedMaxTokens(Rule):
         {"data/train.jsonl": '{"prompt": "hi", "max_tokens": 9000, "model": "claude-sonnet-4-6"}\n'},
     ]
 
+    # Through a project's wrapper whose limit the caller passes.
+    fires = [
+        *fires,
+        {
+            "app/llm.py": "import anthropic\n\nclass LLMClient:\n    def __init__(self):\n        self.client = anthropic.Anthropic()\n\n"
+            "    def complete(self, prompt, max_tokens=1024):\n        return self.client.messages.create(model='claude-sonnet-4-6', max_tokens=max_tokens,"
+            " messages=[{'role': 'user', 'content': prompt}])\n\nllm = LLMClient()\n",
+            "app/main.py": "from app.llm import llm\n\nllm.complete('Write the report', max_tokens=48000)\n",
+        },
+    ]
+    silent = [
+        *silent,
+        {
+            "app/llm.py": "import anthropic\n\nclass LLMClient:\n    def __init__(self):\n        self.client = anthropic.Anthropic()\n\n"
+            "    def complete(self, prompt, max_tokens=1024):\n        return self.client.messages.create(model='claude-sonnet-4-6', max_tokens=max_tokens,"
+            " messages=[{'role': 'user', 'content': prompt}])\n\nllm = LLMClient()\n",
+            "app/main.py": "from app.llm import llm\n\nllm.complete('Classify this ticket', max_tokens=200)\n",
+        },
+    ]
+
     def check_call(self, call: Call, ctx: Context) -> Iterator[Diagnostic]:
         limit = call.int_value("max_tokens")
         if limit is None:

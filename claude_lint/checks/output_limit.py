@@ -74,6 +74,20 @@ class OutputLimitMissing(Rule):
         'import anthropic\nanthropic.Anthropic().messages.create(model="claude-sonnet-4-6", max_tokens=300, messages=[])\n',
     ]
 
+    fires = [
+        *fires,
+        # a wrapper that sets no cap, called from two places: one finding, in the wrapper
+        "from openai import OpenAI\nclient = OpenAI()\n\ndef ask(q, model='gpt-4o'):\n"
+        "    return client.chat.completions.create(model=model, messages=[{'role': 'user', 'content': q}])\n\nask('a')\nask('b', model='gpt-4.1')\n",
+    ]
+    silent = [
+        *silent,
+        # the caller passes the cap through the wrapper's **kwargs
+        "from openai import OpenAI\nclient = OpenAI()\n\ndef ask(q, **opts):\n"
+        "    return client.chat.completions.create(model='gpt-4o', messages=[{'role': 'user', 'content': q}], **opts)\n\n"
+        "ask('a', max_completion_tokens=200)\n",
+    ]
+
     def check_call(self, call: Call, ctx: Context) -> Iterator[Diagnostic]:
         site = call.site
         if site.provider not in PROVIDERS or site.api not in CODE_APIS or call.value("max_tokens") is not None:
@@ -94,8 +108,11 @@ class OutputLimitMissing(Rule):
         if site.api == "ChatAnthropic":
             note = f" langchain-anthropic 1.x fills an omitted max_tokens with the model maximum; 0.3.x used {LANGCHAIN_ANTHROPIC_0X_DEFAULT:,}."
         arg = call.arg("model")
+        loc = arg.at if arg is not None else site.loc
+        if site.reached or (site.via is not None and site.fixed):
+            loc = call.request_loc()  # missing in a wrapper's request: said once, there, for all its calls
         yield self.diagnostic(
-            arg.at if arg is not None else site.loc,
+            loc,
             f"{site.api} sets no output cap, so every call may be billed{worst or ' up to the model maximum'}.{note} Pass {names}=<the smallest limit the answer needs>.",
             cost=cost,
         )

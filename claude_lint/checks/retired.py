@@ -96,6 +96,25 @@ class RetiredModel(Rule):
         "import os\n" + HEAD + 'client.messages.create(model=os.environ["MODEL"], max_tokens=300, messages=[])\n',
     ]
 
+    # Through a project's wrapper: reported where the ID is written, the wrapper's default
+    # (once for all its calls) or the caller's argument.
+    ASK = "def ask(q, model='{model}'):\n    return client.messages.create(model=model, max_tokens=300, messages=[{{'role': 'user', 'content': q}}])\n"
+    fires = [
+        *fires,
+        HEAD + ASK.format(model="claude-3-opus-20240229") + "\nask('a')\nask('b')\n",
+        {
+            "app/llm.py": HEAD + ASK.format(model="claude-sonnet-4-6"),
+            "app/main.py": "from app.llm import ask\n\nask('summarise this', model='claude-3-5-sonnet-20241022')\n",
+        },
+    ]
+    silent = [
+        *silent,
+        {
+            "app/llm.py": HEAD + "def ask(q, model):\n    return client.messages.create(model=model, max_tokens=300, messages=[])\n",
+            "app/main.py": "from app.llm import ask\n\nask('summarise this', model='claude-sonnet-4-6')\n",
+        },
+    ]
+
     def check_call(self, call: Call, ctx: Context) -> Iterator[Diagnostic]:
         raw = call.model_id()
         arg = call.arg("model")

@@ -112,9 +112,24 @@ class SingleModel(Rule):
         },
     ]
 
+    # Through a project's wrapper: each call counts with the model it passes.
+    ASK = ("import anthropic\nclient = anthropic.Anthropic()\n\ndef ask(q, model='claude-opus-4-6'):\n"
+           "    return client.messages.create(model=model, max_tokens=300, messages=[{'role': 'user', 'content': q}])\n")
+    fires = [
+        *fires,
+        {"app/llm.py": ASK, "app/main.py": "from app.llm import ask\n\ndef label(t):\n    return ask(t)\n\ndef answer(t):\n    return ask(t)\n"},
+    ]
+    silent = [
+        *silent,
+        # one call routes to a small model: the wrapper's default is not the whole story
+        {"app/llm.py": ASK, "app/main.py": "from app.llm import ask\n\ndef label(t):\n    return ask(t, model='claude-haiku-4-5')\n\ndef answer(t):\n    return ask(t)\n"},
+    ]
+
     def check_project(self, calls: List[Call], ctx: Context) -> Iterator[Diagnostic]:
         packages: Dict[str, List[Call]] = {}
         for call in calls:
+            if call.site.reached:
+                continue  # a request inside a wrapper: its calls, each with its own model, count instead
             packages.setdefault(ctx.package_of(call.site.path), []).append(call)
         for package_calls in packages.values():
             yield from self._check_package(package_calls, ctx)

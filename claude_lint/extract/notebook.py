@@ -74,6 +74,7 @@ def extract(text: str, path: str, abspath: str, module: Optional[str], prefilter
         constants=to_cell.remap(facts.constants),
         errors=to_cell.remap(facts.errors),
         cells=tuple(starts),
+        wrappers=to_cell.remap(facts.wrappers),
     )
 
 

@@ -96,8 +96,15 @@ class _Extraction:
 
     def facts(self) -> FileFacts:
         calls: List[CallSite] = []
+        found = []
         for record in self.c.calls:
-            calls.extend(self.call_sites(record))
+            sites = self.call_sites(record)
+            calls.extend(sites)
+            if sites:
+                found.append((record, sites))
+        from claude_lint.extract import wrappers  # here: wrappers imports this module
+
+        table = wrappers.summarise(self, found)
         constants = []
         for name, bound in self.c.module.assigns.items():
             if len(bound) == 1 and not isinstance(bound[0], (Binding, tuple)):
@@ -115,6 +122,7 @@ class _Extraction:
             imports=tuple(self.c.module.imports.items()),
             noqa=noqa,
             statements=self.statement_ranges({n.row for n in noqa}),
+            wrappers=table,
         )
 
     # --- call recognition ---------------------------------------------------------------
@@ -271,8 +279,9 @@ class _Extraction:
 
     # --- conversation history -------------------------------------------------------------
 
-    def history(self, node: ast.Call, scope: Scope, record: CallRecord) -> Optional[History]:
-        expr = keyword(node, "messages")
+    def history(self, node: ast.Call, scope: Scope, record: CallRecord, expr: Optional[ast.expr] = None) -> Optional[History]:
+        """`expr`: a list handed to `node` other than its `messages=` (an argument of a wrapper call)."""
+        expr = keyword(node, "messages") if expr is None else expr
         if expr is None:
             return None
         if isinstance(expr, ast.Name):

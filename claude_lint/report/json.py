@@ -33,6 +33,17 @@ def as_dict(d) -> dict:
         "url": d.url,
         "severity": d.severity,
         "cost_per_1000_calls": None if d.cost is None else round(d.cost, 4),
+        # The other places a finding names: the call of a wrapper, the request inside it,
+        # the call whose value is defined elsewhere.
+        "related": [
+            {
+                "filename": os.path.abspath(r.path),
+                "location": {"column": r.col, "row": r.row},
+                "end_location": {"column": r.end_col, "row": r.end_row},
+                "cell": r.cell,
+            }
+            for r in d.related
+        ],
     }
 
 

@@ -137,6 +137,17 @@ def document(result) -> dict:
             ],
             "partialFingerprints": {FINGERPRINT_KEY: fp},
         }
+        if d.related:
+            item["relatedLocations"] = [
+                {
+                    "id": i,
+                    "physicalLocation": {
+                        "artifactLocation": {"uri": relative(r.path, root), "uriBaseId": "%SRCROOT%"},
+                        "region": _region(r.row, r.col, r.end_row, r.end_col),
+                    },
+                }
+                for i, r in enumerate(d.related)
+            ]
         if d.code in index:
             item["ruleIndex"] = index[d.code]
         fixes = _fixes(d, location)

@@ -1,0 +1,297 @@
+"""Project wrappers: every call of a function or method that makes the request is a call
+site, in the caller's place and context, with the caller's arguments bound. Through the
+real CLI (report JSON, check JSON and SARIF) and the real engine."""
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from claude_lint import engine
+from claude_lint.checks import examples as ex
+from claude_lint.extract import prefilter, wrappers
+
+from conftest import lint_tree, write_project
+
+HEAD = "import anthropic\n\nclient = anthropic.Anthropic()\n\n\n"
+ASK = (
+    "def ask(prompt, model='claude-sonnet-4-6', max_tokens=300):\n"
+    "    return client.messages.create(model=model, max_tokens=max_tokens, messages=[{'role': 'user', 'content': prompt}])\n"
+)
+CLIENT_CLASS = (
+    "import anthropic\n\n\nclass LLMClient:\n    def __init__(self):\n        self.client = anthropic.Anthropic()\n\n"
+    "    def chat(self, messages, model='claude-sonnet-4-6'):\n"
+    "        return self.client.messages.create(model=model, max_tokens=400, messages=messages)\n\n\nllm = LLMClient()\n"
+)
+
+
+def report(cli, tmp_path: Path, example) -> list:
+    write_project(tmp_path, example)
+    done = cli("report", ".", "--format", "json")
+    assert done.returncode == 0, done.stderr.decode()
+    return json.loads(done.stdout)["routes"]
+
+
+def routes_at(routes, filename: str):
+    return sorted((r["line"], r["model"], r["output_limit"], (r["via"] or {}).get("line")) for r in routes if r["filename"] == filename)
+
+
+def check(cli, *args) -> list:
+    done = cli("check", ".", "--no-cache", "--exit-zero", "--output-format", "json", *args)
+    assert done.returncode == 0, done.stderr.decode()
+    return json.loads(done.stdout)
+
+
+def test_wrapper_with_defaults_each_call_a_route(cli, tmp_path):
+    routes = report(cli, tmp_path, HEAD + ASK + "\nask('a')\nask('b', model='claude-haiku-4-5', max_tokens=200)\nask('c', 'claude-opus-4-6')\n")
+    # the request inside the wrapper, then each call with the caller's arguments bound
+    assert routes_at(routes, "example.py") == [
+        (7, "claude-sonnet-4-6", 300, None),
+        (9, "claude-sonnet-4-6", 300, 7),
+        (10, "claude-haiku-4-5-20251001", 200, 7),
+        (11, "claude-opus-4-6", 300, 7),
+    ]
+    inner = next(r for r in routes if r["line"] == 7)
+    assert inner["reached_through"] == 3 and inner["route"] == "example.py:ask"
+    assert {r["route"] for r in routes if r["via"]} == {"example.py:<module>"}
+
+
+def test_cross_module_and_two_levels_deep(cli, tmp_path):
+    routes = report(cli, tmp_path, {
+        "app/__init__.py": "",
+        "app/llm.py": HEAD + ASK,
+        "app/service.py": "from app.llm import ask\n\n\ndef classify(ticket, model='claude-haiku-4-5'):\n    return ask(f'Label: {ticket}', model=model, max_tokens=50)\n",
+        "app/main.py": "import app.service as service\nfrom app import llm\n\nservice.classify('printer on fire')\nllm.ask('hi')\n",
+    })
+    assert routes_at(routes, "app/main.py") == [(4, "claude-haiku-4-5-20251001", 50, 7), (5, "claude-sonnet-4-6", 300, 7)]
+    assert routes_at(routes, "app/service.py") == [(5, "claude-haiku-4-5-20251001", 50, 7)]
+    assert {r["via"]["filename"] for r in routes if r["via"]} == {os.path.join("app", "llm.py")}
+
+
+def test_methods_through_receivers_whose_class_is_known(cli, tmp_path):
+    routes = report(cli, tmp_path, {
+        "app/__init__.py": "",
+        "app/llm.py": CLIENT_CLASS,
+        "app/bot.py": (
+            "from app.llm import LLMClient, llm\n\n\nclass Bot:\n    def __init__(self, client=None):\n        self.llm = client or LLMClient()\n\n"
+            "    def reply(self, text):\n        return self.llm.chat([{'role': 'user', 'content': text}], model='claude-haiku-4-5')\n\n\n"
+            "def answer(q, client: LLMClient):\n    return client.chat([{'role': 'user', 'content': q}])\n\n\n"
+            "llm.chat([])\nLLMClient().chat([], model='claude-opus-4-6')\n"
+        ),
+    })
+    assert routes_at(routes, "app/bot.py") == [
+        (9, "claude-haiku-4-5-20251001", 400, 9),
+        (13, "claude-sonnet-4-6", 400, 9),
+        (16, "claude-sonnet-4-6", 400, 9),
+        (17, "claude-opus-4-6", 400, 9),
+    ]
+
+
+def test_retry_wrappers(cli, tmp_path):
+    routes = report(cli, tmp_path, HEAD + ASK + (
+        "\n\ndef call_with_retry(fn, *args, tries=3):\n    for _ in range(tries):\n        try:\n            return fn(*args)\n"
+        "        except TimeoutError:\n            pass\n\n\n"
+        "def ask_again(prompt, attempt=0):\n    try:\n        return ask(prompt, model='claude-haiku-4-5')\n    except TimeoutError:\n"
+        "        return ask_again(prompt, attempt + 1)\n\n\n"
+        "call_with_retry(ask, 'summarise this', 'claude-opus-4-6')\nask_again('x')\n"
+    ))
+    found = routes_at(routes, "example.py")
+    assert (25, "claude-opus-4-6", 300, 7) in found  # the function handed to the retry helper, with the arguments after it
+    assert (26, "claude-haiku-4-5-20251001", 300, 7) in found  # through the retrying wrapper
+    assert (22, "claude-haiku-4-5-20251001", 300, 7) in found  # its own retry is a call too
+
+
+def test_lookalikes_are_not_requests(cli, tmp_path):
+    routes = report(cli, tmp_path, {
+        "app/__init__.py": "",
+        # a project function named like a wrapper that makes no request
+        "app/db.py": "def ask(query, model=None):\n    return query.strip()\n",
+        # a project class named Client whose messages.create is Django's
+        "app/chat.py": "class Client:\n    def send(self, thread, text):\n        return thread.messages.create(body=text)\n",
+        "app/main.py": "from app.db import ask\nfrom app.chat import Client\n\nask('select 1', model='claude-opus-4-6')\nClient().send(t, 'hi')\n",
+    })
+    assert routes == []
+
+
+def test_wrapper_in_a_notebook_called_from_later_cells(cli, tmp_path):
+    nb = ex.notebook(
+        "import anthropic\nclient = anthropic.Anthropic()",
+        "md:## Classify",
+        "def classify(text, model='claude-haiku-4-5'):\n    return client.messages.create(model=model, max_tokens=20, messages=[{'role': 'user', 'content': text}])",
+        "labels = [classify(t) for t in tweets]",
+        # redefined in a later cell: calls after it reach the new version
+        "def classify(text):\n    return client.messages.create(model='claude-opus-4-6', max_tokens=30, messages=[{'role': 'user', 'content': text}])",
+        "classify('x')",
+    )
+    routes = report(cli, tmp_path, {"nb.ipynb": nb})
+    calls = sorted((r["cell"], r["line"], r["model"], (r["via"] or {}).get("cell")) for r in routes if r["via"])
+    assert calls == [(4, 1, "claude-haiku-4-5-20251001", 3), (6, 1, "claude-opus-4-6", 5)]
+
+
+def test_finding_lands_where_the_value_is_written_once(cli, tmp_path):
+    write_project(tmp_path, HEAD + ASK.replace("claude-sonnet-4-6", "claude-3-opus-20240229") + "\nask('a')\nask('b')\nask('c', model='claude-3-5-sonnet-20241022')\n")
+    found = check(cli, "--select", "CL007")
+    rows = sorted((d["location"]["row"], d["location"]["column"]) for d in found)
+    # the wrapper's keyword (its default's place is named in the message), once for its two
+    # calls and its own request; the caller's own argument
+    assert rows == [(7, 41), (11, 16)]
+    default = next(d for d in found if d["location"]["row"] == 7)
+    assert "set at example.py:6" in default["message"]
+    related = {(r["location"]["row"], r["cell"]) for r in default["related"]}
+    assert {(9, None), (10, None)} <= related
+    passed = next(d for d in found if d["location"]["row"] == 11)
+    assert {r["location"]["row"] for r in passed["related"]} == {11, 7}  # the call, and the request it reaches
+
+
+def test_sarif_names_the_related_places(cli, tmp_path):
+    write_project(tmp_path, HEAD + ASK + "\nask('c', model='claude-3-5-sonnet-20241022')\n")
+    done = cli("check", ".", "--no-cache", "--exit-zero", "--select", "CL007", "--output-format", "sarif")
+    (result,) = json.loads(done.stdout)["runs"][0]["results"]
+    lines = sorted(r["physicalLocation"]["region"]["startLine"] for r in result["relatedLocations"])
+    assert lines == [7, 9] and result["locations"][0]["physicalLocation"]["region"]["startLine"] == 9
+
+
+def test_loop_and_history_are_the_callers(cli, tmp_path):
+    write_project(tmp_path, {
+        "app/__init__.py": "",
+        "app/llm.py": CLIENT_CLASS,
+        "app/jobs.py": "from app.llm import llm\n\n\ndef nightly(tickets):\n    for t in tickets:\n        llm.chat([{'role': 'user', 'content': t}])\n",
+        "app/repl.py": "from app.llm import llm\n\nturns = []\nwhile True:\n    turns.append({'role': 'user', 'content': input()})\n    llm.chat(turns)\n",
+    })
+    found = {(d["code"], d["filename"].rsplit(os.sep, 2)[-2:][-1], d["location"]["row"]) for d in check(cli, "--select", "CL004,CL005")}
+    assert found == {("CL005", "jobs.py", 6), ("CL004", "repl.py", 6)}
+
+
+def test_growth_stays_linear_and_recursion_is_bounded(tmp_path):
+    """A chain of wrappers deeper than the bound, mutual recursion and a wide fan-out end,
+    and the levels within the bound are followed."""
+    chain = HEAD + ASK + "".join(f"\ndef w{i}(p):\n    return {'ask' if i == 0 else f'w{i - 1}'}(p)\n" for i in range(8))
+    chain += "\ndef ping(p):\n    return pong(p)\n\ndef pong(p):\n    return ping(p) or ask(p)\n\nping('x')\n"
+    chain += "".join(f"w{i}('q')\n" for i in range(8))
+    write_project(tmp_path, {"deep.py": chain})
+    result = lint_tree(tmp_path, select=("CL001",))
+    lines = {c.site.loc.row for c in result.calls if c.site.via is not None}
+    first_call = chain.count("\n", 0, chain.index("w0('q')")) + 1
+    assert {first_call + i for i in range(wrappers.MAX_DEPTH)} <= lines  # w0..w3: within the bound
+    assert not {first_call + i for i in range(wrappers.MAX_DEPTH + 1, 8)} & lines  # beyond it
+    assert first_call - 1 in lines  # ping('x') through the mutual recursion
+
+
+def test_second_phase_skips_files_that_cannot_call_and_is_cached(tmp_path, monkeypatch):
+    files = {"app/__init__.py": "", "app/llm.py": HEAD + ASK, "app/main.py": "from app.llm import ask\n\nask('hi')\n"}
+    files.update({f"app/other{i}.py": "import os\n\ndef ask(q):\n    return os.getenv(q)\n" for i in range(3)})
+    files["app/docs.py"] = "# ask() lives in app.llm\nfrom app import db\n"
+    write_project(tmp_path, files)
+    seen = []
+    real = wrappers.callers
+
+    def counting(text, path, *args, **kwargs):
+        seen.append(path)
+        return real(text, path, *args, **kwargs)
+
+    monkeypatch.setattr(wrappers, "callers", counting)
+    first = lint_tree(tmp_path)
+    assert seen == [os.path.join("app", "main.py")]  # neither the look-alikes nor a mention
+    assert any(c.site.via is not None for c in first.calls)
+    seen.clear()
+    again = lint_tree(tmp_path)
+    assert seen == []  # the callers are cached with the file
+    assert [c.site for c in again.calls] == [c.site for c in first.calls]
+    # a renamed wrapper: the callers are looked for again
+    (tmp_path / "app" / "llm.py").write_text(HEAD + ASK.replace("def ask", "def ask_llm"))
+    (tmp_path / "app" / "main.py").write_text("from app.llm import ask_llm\n\nask_llm('hi')\n")
+    third = lint_tree(tmp_path)
+    assert seen == [os.path.join("app", "main.py")] and any(c.site.via is not None for c in third.calls)
+
+
+def test_names_in_reads_imports_not_mentions():
+    wanted = {"ask": (frozenset({"app", "llm"}), frozenset()), "LLMClient": (frozenset({"app", "llm"}), frozenset({"chat"}))}
+    assert prefilter.names_in(b"from app.llm import ask\nask('x')\n", wanted) == {"ask"}
+    assert prefilter.names_in(b"import app.llm as l\nl.ask('x')\n", wanted) == {"ask"}
+    assert prefilter.names_in(b"from app.llm import ask\n", wanted) == set()  # imported, never used
+    assert prefilter.names_in(b"# ask the LLMClient to chat\n", wanted) == set()
+    assert prefilter.names_in(b"from app.llm import LLMClient\nc = LLMClient()\nc.chat([])\n", wanted) == {"LLMClient"}
+    assert prefilter.names_in(b"from app.llm import LLMClient\ndef f(c: LLMClient): return c.name\n", wanted) == set()  # no wrapper method reached
+    assert prefilter.names_in(b"from . import (llm,\n  other)\nllm.ask(q)\n", wanted) == {"ask"}
+
+
+def test_bad_wrapper_code_gives_no_traceback(tmp_path):
+    write_project(tmp_path, {
+        "a.py": HEAD + "def ask(*args, **kwargs):\n    return client.messages.create(*args, **kwargs)\n\nask(**{'model': 1}, max_tokens=None)\nask(*[1, 2])\n",
+        "b.py": "from a import ask\nfrom a import *\nask()\nask(1, 2, 3, 4, 5, x=1)\n",
+        "c.py": "import a\na.ask.ask.ask()\n(a.ask)()\n",
+    })
+    result = lint_tree(tmp_path)
+    assert result.internal_errors == []
+
+
+@pytest.mark.parametrize("order", ["caller first", "wrapper first"])
+def test_engine_phase_two_runs_once_per_name(tmp_path, order, monkeypatch):
+    files = {"app/__init__.py": "", "app/llm.py": HEAD + ASK, "app/svc.py": "from app.llm import ask\n\ndef go(q):\n    return ask(q)\n",
+             "app/main.py": "from app.svc import go\n\ngo('x')\n"}
+    if order == "caller first":
+        files = dict(reversed(list(files.items())))
+    write_project(tmp_path, files)
+    result = lint_tree(tmp_path, select=("CL001",))
+    rows = sorted((c.site.path, c.site.loc.row) for c in result.calls if c.site.via is not None)
+    assert rows == [(os.path.join("app", "main.py"), 3), (os.path.join("app", "svc.py"), 4)]
+    assert engine.wrapper_callers  # the second phase is the engine's
+
+
+def test_calls_through_a_base_class_task_objects_and_closures(cli, tmp_path):
+    """Calls through an abstract base (an annotated parameter), a subclass in another file
+    inheriting the wrapper method, a task object (`f.remote(x)`, `f.map(xs)`), a route
+    handler nested in a method, and a file that both defines a wrapper and calls another
+    file's one (both kinds of calls kept)."""
+    routes = report(cli, tmp_path, {
+        "svc/__init__.py": "",
+        "svc/base.py": "import abc\n\n\nclass ChatService(abc.ABC):\n    @abc.abstractmethod\n    def ask(self, q):\n        ...\n",
+        "svc/openai_chat.py": (
+            "import openai\nfrom svc.base import ChatService\n\n\nclass OpenAIChat(ChatService):\n    def ask(self, q):\n"
+            "        return openai.OpenAI().chat.completions.create(model='gpt-4o', max_completion_tokens=100, messages=[{'role': 'user', 'content': q}])\n"
+        ),
+        "svc/quiet.py": "from svc.openai_chat import OpenAIChat\n\n\nclass QuietChat(OpenAIChat):\n    pass\n",
+        "svc/router.py": (
+            "from svc.base import ChatService\nfrom svc.quiet import QuietChat\n\n\nclass Router:\n    def __init__(self, chat: ChatService):\n        self.chat = chat\n\n"
+            "    def routes(self):\n        def handler(q):\n            return self.chat.ask(q)\n        return handler\n\n\n"
+            "QuietChat().ask('hello')\n"
+        ),
+        "svc/jobs.py": (
+            "import anthropic\nfrom svc.openai_chat import OpenAIChat\n\nclient = anthropic.Anthropic()\n\n\n@stub.function()\n"
+            "def summarise(doc):\n    return client.messages.create(model='claude-haiku-4-5', max_tokens=200, messages=[{'role': 'user', 'content': doc}])\n\n\n"
+            "summarise.remote('one')\nsummarise.map(docs)\nOpenAIChat().ask('two')\n"
+        ),
+    })
+    assert routes_at(routes, os.path.join("svc", "router.py")) == [(11, "gpt-4o", 100, 7), (15, "gpt-4o", 100, 7)]
+    assert routes_at(routes, os.path.join("svc", "jobs.py")) == [
+        (9, "claude-haiku-4-5-20251001", 200, None),
+        (12, "claude-haiku-4-5-20251001", 200, 9),
+        (13, "claude-haiku-4-5-20251001", 200, 9),
+        (14, "gpt-4o", 100, 7),
+    ]
+    mapped = next(r for r in routes if r["filename"] == os.path.join("svc", "jobs.py") and r["line"] == 13)
+    assert mapped["context"].startswith("loop")  # once per item
+
+
+def test_a_chat_model_built_in_a_function_that_reads_its_parameters(cli, tmp_path):
+    routes = report(cli, tmp_path, (
+        "from langchain_openai import ChatOpenAI\n\n\ndef respond(text):\n    llm = ChatOpenAI(model='gpt-4o-mini', max_tokens=200)\n    return llm.invoke(text)\n\n\n"
+        "respond('hi')\n"
+    ))
+    assert routes_at(routes, "example.py") == [(5, "gpt-4o-mini", 200, None), (9, "gpt-4o-mini", 200, 5)]
+
+
+def test_a_caller_linted_on_its_own_reaches_the_wrapper_module(cli, tmp_path):
+    """A file named alone (pre-commit, an editor buffer on stdin), with no project-wide rule
+    selected so the rest of the project is not read: the modules it imports are."""
+    write_project(tmp_path, {
+        "app/__init__.py": "",
+        "app/llm.py": HEAD + ASK,
+        "app/main.py": "from app.llm import ask\n\nask('hi', model='claude-3-5-sonnet-20241022')\n",
+    })
+    for args, stdin in ((["app/main.py"], None), (["-", "--stdin-filename", "app/main.py"], (tmp_path / "app" / "main.py").read_bytes())):
+        done = cli("check", *args, "--no-cache", "--exit-zero", "--select", "CL007", "--output-format", "json", input=stdin)
+        found = json.loads(done.stdout)
+        assert [(d["code"], d["location"]["row"]) for d in found] == [("CL007", 3)], done.stderr.decode()
