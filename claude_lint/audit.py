@@ -44,6 +44,7 @@ class Row:
     context: str
     cost: CallCost
     findings: List[Finding] = field(default_factory=list)
+    billed: bool = True  # False: a local server (Ollama, LM Studio, localhost)
 
     @property
     def total(self) -> float:
@@ -86,6 +87,8 @@ def build(calls: List[Call], diagnostics: List[Diagnostic], catalog: Catalog, fi
     for call in calls:
         site = call.site
         cost = estimate(call, catalog, per_route, fill)
+        if site.local:
+            cost = replace(cost, input_usd=None, cached_usd=None, output_usd=None)  # a local server bills nothing
         model = cost.model.id if cost.model is not None else (call.model_id() or "?")
         if cost.output_limit is None:
             limit = "?"
@@ -113,6 +116,7 @@ def build(calls: List[Call], diagnostics: List[Diagnostic], catalog: Catalog, fi
             cached=cached,
             context=context,
             cost=cost,
+            billed=not site.local,
         )
         at = {(a.at.path, a.at.row, a.at.col) for a in call.args.values()}
         for d in diagnostics:
@@ -199,7 +203,7 @@ def as_dict(audit: Audit) -> Dict[str, object]:
         "saving_usd": usd(audit.saving),
         "routes": [
             {
-                "route": r.route, "filename": r.path, "line": r.line, "provider": r.provider, "api": r.api, "model": r.model,
+                "route": r.route, "filename": r.path, "line": r.line, "provider": r.provider, "api": r.api, "billed": r.billed, "model": r.model,
                 "output_limit": r.cost.output_limit, "output_limit_source": r.cost.limit_source, "system_tokens": r.system_tokens,
                 "prompt_tokens": r.cost.prompt_tokens, "cached_tokens": r.cost.cached_tokens, "cached": r.cached, "context": r.context,
                 "cost_usd": {"input": usd(r.cost.input_usd), "cached_input": usd(r.cost.cached_usd), "output": usd(r.cost.output_usd), "total": usd(r.cost.total)},

@@ -175,6 +175,8 @@ class Linter:
         for rule in self.rules:
             ctx = Context(_LazyCatalog(self), {**rule.options, **self.settings.options_for(rule.code)}, self.package_of)
             for call in calls:
+                if call.site.local:
+                    continue  # a local server: nothing is billed, nothing to say about cost
                 for d in self._checked(rule, rule.check_call, call, ctx, call.site.loc.path):
                     # A finding reported where a value is defined can be silenced at the call too.
                     found.append(d if d.loc == call.site.loc else replace(d, related=d.related + (call.site.loc,)))

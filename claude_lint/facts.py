@@ -187,6 +187,7 @@ class CallSite:
     in_async: bool = False  # the enclosing function is `async def`
     client_timeout: Optional[bool] = None  # client built with (True) / without (False) a timeout; None: not seen
     output_limit_nearby: bool = False  # the file names an output-limit keyword outside this call
+    local: bool = False  # the endpoint is a server on the user's machine (Ollama, LM Studio, localhost): never billed
 
     def keywords(self, role: str) -> Tuple[str, ...]:
         for r, names in self.roles:
