@@ -141,7 +141,7 @@ def test_a_broad_except_in_timed_code_does_not_swallow_the_timeout():
 
 
 def test_a_slow_file_becomes_cl904_and_the_rest_is_linted(tmp_path, cli):
-    calls = "".join(f"r{i} = client.messages.create(model=M, max_tokens=N + {i}, system=S * {i}, messages=[m{i}])\n" for i in range(4000))
+    calls = "".join(f"r{i} = client.messages.create(model=M, max_tokens=N + {i}, system=S * {i}, messages=[m{i}])\n" for i in range(16000))
     (tmp_path / "big.py").write_text("import anthropic\nclient = anthropic.Anthropic()\nM = 'claude-sonnet-4-6'\nN = 1\nS = 'x'\n" + calls)
     (tmp_path / "good.py").write_text("import anthropic\nclient = anthropic.Anthropic()\nclient.messages.create(model='claude-haiku-4-5', max_tokens=16000, messages=[])\n")
     # big.py takes several seconds to analyse; 2 s leaves good.py (and the cold import of

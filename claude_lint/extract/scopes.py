@@ -41,6 +41,7 @@ class Scope:
     mutated: set = field(default_factory=set)
     self_name: Optional[str] = None  # first parameter of a method
     self_attrs: Dict[str, List[Tuple[object, "Scope", str]]] = field(default_factory=dict)  # class only
+    returns: List[ast.expr] = field(default_factory=list)  # function only: the values of its `return`s
 
     def bind(self, name: str, value: object) -> None:
         self.assigns.setdefault(name, []).append(value)
@@ -92,6 +93,9 @@ class Collector:
         self.events: List[Event] = []
         self.statements: List[Tuple[ast.stmt, Optional[List[ast.stmt]]]] = []  # (stmt, body) for noqa ranges
         self.scopes_by_node: Dict[ast.AST, Scope] = {}
+        # Values stored into an object by key or attribute (`st.session_state["client"] = ...`,
+        # `cfg.model = ...`): "st.session_state.client" -> [(value, scope)].
+        self.stores: Dict[str, List[Tuple[ast.expr, Scope]]] = {}
         self._handlers = {
             ast.ClassDef: self._class,
             ast.FunctionDef: self._function,
@@ -120,6 +124,7 @@ class Collector:
         }
         for kind in _SIMPLE_STATEMENTS:
             self._handlers[kind] = self._simple
+        self._handlers[ast.Return] = self._return
         for kind in _BLOCK_STATEMENTS:
             self._handlers[kind] = self._block
 
@@ -203,6 +208,7 @@ class Collector:
     def _lambda(self, node: ast.Lambda) -> None:
         scope = self._push("function", "<lambda>", node)
         _params(scope, node.args)
+        scope.returns.append(node.body)
         self._children(node.args)
         self.visit(node.body)
         self._pop()
@@ -234,6 +240,11 @@ class Collector:
     def _simple(self, node: ast.stmt) -> None:
         self.statements.append((node, None))
         self._children(node)
+
+    def _return(self, node: ast.Return) -> None:
+        if node.value is not None and self.scope.kind == "function":
+            self.scope.returns.append(node.value)
+        self._simple(node)
 
     def _block(self, node: ast.stmt) -> None:
         self.statements.append((node, node.body))
@@ -270,7 +281,10 @@ class Collector:
                 assert klass is not None
                 klass.self_attrs.setdefault(attr, []).append((value, method, method.name))
                 self._event(("self", attr), "reassign", target)
+            else:
+                self._store(target, value)
         elif isinstance(target, ast.Subscript):
+            self._store(target, value)
             key = self._list_key(target.value)
             if key is not None:
                 self.scope.mutated.add(key)
@@ -364,6 +378,13 @@ class Collector:
                     self._event(key, "escape", node)
         self._children(node)
 
+    def _store(self, target: ast.expr, value: object) -> None:
+        path = store_key(target)
+        if path is not None and path.split(".", 1)[0] == self.scope.self_name:
+            return  # `self.x[...]`: per object, kept apart from module-wide stores
+        if path is not None and isinstance(value, ast.expr) and len(self.stores) < MAX_STORES:
+            self.stores.setdefault(path, []).append((value, self.scope))
+
     def _self_attr(self, node: ast.expr) -> Optional[str]:
         if (
             isinstance(node, ast.Attribute)
@@ -424,6 +445,25 @@ def keyword(call: ast.Call, name: str) -> Optional[ast.expr]:
 def has_star(call: ast.Call) -> bool:
     """A `*x` or `**x` argument: the call's arguments are not all seen."""
     return any(isinstance(a, ast.Starred) for a in call.args) or any(k.arg is None for k in call.keywords)
+
+
+MAX_STORES = 2000  # distinct keys kept per file: a generated file may store into thousands
+
+
+def store_key(node: ast.expr, depth: int = 0) -> Optional[str]:
+    """`st.session_state["client"]` and `st.session_state.client` -> "st.session_state.client";
+    None for anything but names, attributes and string subscripts."""
+    if depth > 8:
+        return None
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        base = store_key(node.value, depth + 1)
+        return f"{base}.{node.attr}" if base is not None else None
+    if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Constant) and isinstance(node.slice.value, str):
+        base = store_key(node.value, depth + 1)
+        return f"{base}.{node.slice.value}" if base is not None else None
+    return None
 
 
 def dotted(node: ast.expr) -> str:

@@ -30,7 +30,7 @@ STRIP_METHODS = frozenset({"strip", "lstrip", "rstrip"})
 DEDENT_FUNCTIONS = {"textwrap.dedent": "dedent", "inspect.cleandoc": "cleandoc"}
 PATH_CLASSES = frozenset({"pathlib.Path", "pathlib.PurePath", "pathlib.PosixPath"})
 # Typed request helpers that are plain dicts at run time.
-DICT_LIKE_CALLS = frozenset({"dict", "Request", "MessageCreateParamsNonStreaming", "MessageCreateParams"})
+DICT_LIKE_CALLS = frozenset({"dict", "Request", "MessageCreateParamsNonStreaming", "MessageCreateParams", "GenerateContentConfig", "GenerationConfig"})
 
 
 _NUMBERS = (int, float)
