@@ -98,8 +98,8 @@ EDGES = {
         "    return await asyncio.to_thread(c.messages.create, model='claude-sonnet-4-5', max_tokens=9000, messages=[])\n"
     ),
     "edges/spread_proof.py": (
-        "def ask(client, m):\n    params = {'model': 'claude-sonnet-4-5', 'max_tokens': 20000, 'messages': m}\n"
-        "    return client.messages.create(**params)\n"
+        "def ask(client, m):\n    params = {'model': 'claude-sonnet-4-5', 'max_tokens': 20000}\n"
+        "    params['messages'] = m\n    return client.messages.create(**params)\n"
     ),
     "edges/raw_http.py": (
         "import requests\n\n\ndef ask(q):\n    return requests.post('https://api.anthropic.com/v1/messages', "

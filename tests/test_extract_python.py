@@ -65,7 +65,7 @@ def calls_in(project, source, **kw):
         "def ask(cog, params):\n    return cog.client.beta.messages.create(**params, max_tokens=9000, model='claude-sonnet-4-6')\n",
         # an untyped receiver proven by the keys of a `**params` dict of the file
         "def ask(client, m):\n    params = {'model': 'claude-sonnet-4-6', 'max_tokens': 9000, 'messages': m}\n"
-        "    return client.messages.create(**params)\n",
+        "    params['system'] = 'Be brief.'\n    return client.messages.create(**params)\n",
         # a method handed to asyncio.to_thread
         f"import asyncio, anthropic\nc = anthropic.Anthropic()\n\nasync def f():\n    return await asyncio.to_thread(c.messages.create, {CREATE})\n",
     ],
@@ -220,3 +220,100 @@ def test_reassigned_names_are_unknown(project):
     src = HEAD + "N = 9000\nif cond:\n    N = 100\nc.messages.create(model='claude-sonnet-4-6', max_tokens=N, messages=[])\n"
     assert project(src, select=("CL001",)).diagnostics == []
 
+
+# --- values that move (issue 14, item 6) ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "    p = {'model': 'claude-sonnet-4-6', 'messages': m}\n    p['max_tokens'] = 9000\n",
+        "    p = dict(model='claude-sonnet-4-6', messages=m)\n    p.update({'max_tokens': 9000})\n",
+        "    p = {'model': 'claude-sonnet-4-6', 'messages': m}\n    p.update(max_tokens=9000)\n    p.setdefault('max_tokens', 10)\n",
+        "    p = {'model': 'claude-sonnet-4-6', 'messages': m}\n    p.setdefault('max_tokens', 9000)\n",
+        "    h, p = build(m)\n",
+        "    p = build(m)[1]\n",
+    ],
+    ids=["set-item", "update-dict", "update-keywords", "setdefault", "unpacked-helper", "helper-subscript"],
+)
+def test_params_dict_changed_after_it_is_built(project, body):
+    helper = "def build(m, limit=9000):\n    return {}, {'model': 'claude-sonnet-4-6', 'max_tokens': limit, 'messages': m}\n\n"
+    src = HEAD + helper + "def ask(m):\n" + body + "    return c.messages.create(**p)\n"
+    result = project(src, select=("CL001",))
+    assert [d.code for d in result.diagnostics] == ["CL001"], body
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        # removed: no longer the 9000 written above
+        "    p = {'model': 'claude-sonnet-4-6', 'messages': m, 'max_tokens': 9000}\n    p.pop('max_tokens')\n",
+        "    p = {'model': 'claude-sonnet-4-6', 'messages': m, 'max_tokens': 9000}\n    del p['max_tokens']\n",
+        # set under a key not known statically
+        "    p = {'model': 'claude-sonnet-4-6', 'messages': m, 'max_tokens': 9000}\n    p[key] = 10\n",
+        # the caller's argument, not the helper's default
+        "    h, p = build(m, limit=300)\n",
+        "    h, p = build(m, *extra)\n",
+    ],
+    ids=["pop", "del", "unknown-key", "helper-argument", "helper-spread"],
+)
+def test_params_dict_changes_that_hide_the_value(project, body):
+    helper = "def build(m, limit=9000):\n    return {}, {'model': 'claude-sonnet-4-6', 'max_tokens': limit, 'messages': m}\n\n"
+    src = HEAD + helper + "def ask(m, key, extra):\n" + body + "    return c.messages.create(**p)\n"
+    assert project(src, select=("CL001",)).diagnostics == [], body
+
+
+def test_dataclass_defaults_and_arguments(project):
+    src = (HEAD + "from dataclasses import dataclass\n\n@dataclass\nclass Settings:\n    model: str = 'claude-3-opus-20240229'\n    limit: int = 100\n\n"
+           "def ask(m):\n    s = Settings()\n    return c.messages.create(model=s.model, max_tokens=s.limit, messages=m)\n\n"
+           "def ask2(m):\n    s = Settings(model='claude-sonnet-4-6', limit=9000)\n    return c.messages.create(model=s.model, max_tokens=s.limit, messages=m)\n")
+    result = project(src, select=("CL001", "CL007"))
+    assert sorted((d.code, d.loc.row) for d in result.diagnostics) == [("CL001", 16), ("CL007", 12)]
+
+
+def test_a_plain_class_instance_is_not_read_as_a_dataclass(project):
+    src = (HEAD + "class Settings:\n    model = 'claude-3-opus-20240229'\n    def __init__(self, model):\n        self.model = model\n\n"
+           "def ask(m):\n    s = Settings('claude-sonnet-4-6')\n    return c.messages.create(model=s.model, max_tokens=100, messages=m)\n")
+    assert project(src, select=("CL007",)).diagnostics == []
+
+
+def _notebook(*cells):
+    import json
+
+    return json.dumps({"cells": [{"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None, "source": c} for c in cells],
+                       "metadata": {}, "nbformat": 4, "nbformat_minor": 5})
+
+
+def test_notebook_name_takes_the_value_bound_before_the_call(project):
+    nb = _notebook("import anthropic\nc = anthropic.Anthropic()\nMODEL = 'claude-3-opus-20240229'",
+                   "c.messages.create(model=MODEL, max_tokens=100, messages=[])",
+                   "MODEL = 'claude-sonnet-4-6'",
+                   "c.messages.create(model=MODEL, max_tokens=100, messages=[])")
+    result = project({"nb.ipynb": nb}, select=("CL007",))
+    assert [(d.code, d.loc.cell) for d in result.diagnostics] == [("CL007", 2)]
+
+
+def test_a_script_name_bound_twice_stays_unknown(project):
+    src = HEAD + "MODEL = 'claude-3-opus-20240229'\nMODEL = 'claude-sonnet-4-6'\nc.messages.create(model=MODEL, max_tokens=100, messages=[])\n"
+    assert project(src, select=("CL007",)).diagnostics == []
+
+
+@pytest.mark.parametrize(
+    "build",
+    [
+        "reqs = [{'custom_id': str(i), 'params': {'model': 'claude-3-opus-20240229', 'max_tokens': 100, 'messages': [q]}} for i, q in enumerate(qs)]\n",
+        "reqs = []\nfor i, q in enumerate(qs):\n    reqs.append({'custom_id': str(i), 'params': {'model': 'claude-3-opus-20240229', 'max_tokens': 100, 'messages': [q]}})\n",
+    ],
+    ids=["comprehension", "appended"],
+)
+def test_batch_params_built_at_run_time(project, build):
+    result = project(HEAD + "qs = ['a', 'b']\n" + build + "c.messages.batches.create(requests=reqs)\n", select=("CL007",))
+    assert [d.code for d in result.diagnostics] == ["CL007"]
+    [call] = result.calls
+    assert call.site.api == "messages.batches.create" and call.site.loc.row == len((HEAD + build).splitlines()) + 2
+
+
+def test_batch_of_unseen_requests_is_one_site(project):
+    result = project(HEAD + "def submit(reqs):\n    return c.messages.batches.create(requests=reqs)\n", select=("CL001",))
+    [call] = result.calls
+    assert call.open and call.site.api == "messages.batches.create"

@@ -20,6 +20,7 @@ NOQA = re.compile(r"#\s*noqa(?::\s*(?P<codes>[A-Z]+[0-9]+(?:[\s,]+[A-Z]+[0-9]+)*
 CHAIN_SKIP = frozenset({"with_raw_response", "with_streaming_response"})
 MAX_CLIENT_DEPTH = 8  # hops followed from a receiver back to its client's construction
 MAX_ALIAS_BINDINGS = 8  # bindings of one name read when following a client or an alias
+MAX_BATCH_ITEMS = 200  # requests of one batch read as call sites
 # An output limit set as a keyword or dict key (`.bind(max_tokens=...)`), not in a comment.
 OUTPUT_LIMIT_SET = re.compile(r"""\b(?:max_tokens|max_completion_tokens|max_output_tokens|maxTokens)\b(?:\s*=(?!=)|["']\s*:)""")
 
@@ -217,7 +218,7 @@ class _Extraction:
         local = provider in sdk.LOCAL_PROVIDERS or self.local_client(receiver, client_chain, rscope)
         base = self.site_facts(record, shape, provider, kwargs, clients.client_timeout(self.ev, receiver, client_chain, rscope, options), local)
         if shape.batch:
-            return self.batch_requests(kwargs, base, self.ev.loc(record.node))
+            return self.batch_requests(kwargs, base, self.ev.loc(record.node), self.batch_items(keyword(call, "requests"), scope))
         history = self.history(call, scope, record)
         return [CallSite(loc=self.ev.loc(record.node), kwargs=kwargs, history=history, **base)]
 
@@ -507,6 +508,40 @@ class _Extraction:
         while s is not None and s.kind == "comprehension":
             s = s.parent
         return s.name if s is not None and s.name else None
+
+    def batch_items(self, expr: Optional[ast.expr], scope: Scope, depth: int = 0) -> Optional[List[object]]:
+        """The requests of a batch as written: a list, a comprehension (its element stands for
+        every request), or a list built by `append`/`extend` calls. None: not seen."""
+        if expr is None or depth > 4:
+            return None
+        if isinstance(expr, (ast.List, ast.Tuple)):
+            return [self.ev.value(e, scope) for e in expr.elts[:MAX_BATCH_ITEMS] if not isinstance(e, ast.Starred)]
+        if isinstance(expr, ast.ListComp) and expr in self.c.scopes_by_node:
+            return [self.ev.value(expr.elt, self.c.scopes_by_node[expr])]
+        if not isinstance(expr, ast.Name):
+            return None
+        owner = self.ev.find(expr.id, scope)
+        bound = owner.assigns.get(expr.id, []) if owner is not None else []
+        if len(bound) != 1 or not isinstance(bound[0], ast.expr):
+            return None
+        items = self.batch_items(bound[0], owner, depth + 1)
+        if items is None:
+            return None
+        for event in self.c.events:
+            if event.kind == "grow" and event.key == ("name", expr.id) and self.ev.find(expr.id, event.scope) is owner:
+                node = event.node
+                if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and len(node.args) == 1):
+                    return None
+                if node.func.attr == "append":
+                    items.append(self.ev.value(node.args[0], event.scope))
+                else:
+                    more = self.batch_items(node.args[0], event.scope, depth + 1)
+                    if more is None:
+                        return None
+                    items.extend(more)
+            if len(items) > MAX_BATCH_ITEMS:
+                break
+        return items[:MAX_BATCH_ITEMS]
 
     def batch_requests(self, kwargs: Mapping, base: dict, at: Optional[Loc], items=None) -> List[CallSite]:
         """One site per request of a batch, each at the batch call (the job is the request a

@@ -28,6 +28,16 @@ class Binding:
         self.what = what
 
 
+class Unpacked(Binding):
+    """One name of a tuple assignment: `headers, payload = build(...)` binds `payload` to item 1."""
+
+    def __init__(self, value: ast.expr, index: int, count: int):
+        super().__init__("unpacked")
+        self.value = value
+        self.index = index
+        self.count = count
+
+
 @dataclass(eq=False)
 class Scope:
     kind: str  # "module" | "class" | "function" | "comprehension"
@@ -42,6 +52,9 @@ class Scope:
     self_name: Optional[str] = None  # first parameter of a method
     self_attrs: Dict[str, List[Tuple[object, "Scope", str]]] = field(default_factory=dict)  # class only
     returns: List[ast.expr] = field(default_factory=list)  # function only: the values of its `return`s
+    # In-place edits of a dict bound to a name, in source order: (kind, node), kind "set"
+    # (`d[k] = v`: node is the Assign's (target, value)), "update", "setdefault", "pop", "del", "other".
+    edits: Dict[str, List[Tuple[str, object]]] = field(default_factory=dict)
 
     def bind(self, name: str, value: object) -> None:
         self.assigns.setdefault(name, []).append(value)
@@ -270,8 +283,9 @@ class Collector:
             scope.bind(target.id, value)
             self._event(("name", target.id), "reassign", target)
         elif isinstance(target, (ast.Tuple, ast.List)):
-            for el in target.elts:
-                self._bind_target(el, Binding("unpacked"), scope)
+            plain = isinstance(value, ast.expr) and not any(isinstance(el, ast.Starred) for el in target.elts)
+            for i, el in enumerate(target.elts):
+                self._bind_target(el, Unpacked(value, i, len(target.elts)) if plain else Binding("unpacked"), scope)
         elif isinstance(target, ast.Starred):
             self._bind_target(target.value, Binding("unpacked"), scope)
         elif isinstance(target, ast.Attribute):
@@ -288,6 +302,8 @@ class Collector:
             key = self._list_key(target.value)
             if key is not None:
                 self.scope.mutated.add(key)
+                if key[0] == "name":
+                    self._edit(key[1], "set" if isinstance(value, ast.expr) else "other", (target, value))
                 if isinstance(target.slice, ast.Slice):
                     self._event(key, "trim", target)
 
@@ -328,6 +344,9 @@ class Collector:
                 key = self._list_key(target.value)
                 if key is not None:
                     self._event(key, "trim", node)
+                    self.scope.mutated.add(key)
+                    if key[0] == "name":
+                        self._edit(key[1], "del", target)
         self._children(node)
 
     def _global(self, node) -> None:
@@ -365,6 +384,8 @@ class Collector:
             key = self._list_key(func.value)
             if key is not None and func.attr in MUTATE_METHODS:
                 self.scope.mutated.add(key)
+                if key[0] == "name":
+                    self._edit(key[1], func.attr if func.attr in DICT_EDITS else "other", node)
                 if func.attr in GROW_METHODS:
                     self._event(key, "grow", node)
                 elif func.attr in TRIM_METHODS:
@@ -377,6 +398,13 @@ class Collector:
                     # filtered out when events are read.
                     self._event(key, "escape", node)
         self._children(node)
+
+    def _edit(self, name: str, kind: str, node: object) -> None:
+        edits = self.scope.edits.setdefault(name, [])
+        if len(edits) < MAX_EDITS:
+            edits.append((kind, node))
+        else:
+            edits[-1] = ("other", node)  # too many to follow: the value is not known
 
     def _store(self, target: ast.expr, value: object) -> None:
         path = store_key(target)
@@ -447,6 +475,8 @@ def has_star(call: ast.Call) -> bool:
     return any(isinstance(a, ast.Starred) for a in call.args) or any(k.arg is None for k in call.keywords)
 
 
+MAX_EDITS = 64  # in-place edits of one dict followed; more make it unknown
+DICT_EDITS = frozenset({"update", "setdefault", "pop"})
 MAX_STORES = 2000  # distinct keys kept per file: a generated file may store into thousands
 
 
