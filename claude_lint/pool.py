@@ -36,7 +36,7 @@ def workers_for(jobs: Sequence[Tuple[object, Optional[bytes]]]) -> int:
 
 def _work(job: Tuple[int, object, Optional[bytes]]):
     index, source, data = job
-    return index, _linter.facts_for(source, data)
+    return index, _linter.facts_for(source, data, triaged=True)  # the parent's triage said: parse it
 
 
 def extract_all(linter, jobs: List[Tuple[object, Optional[bytes]]]) -> List[object]:
@@ -48,7 +48,7 @@ def extract_all(linter, jobs: List[Tuple[object, Optional[bytes]]]) -> List[obje
             return _in_pool(linter, jobs, n)
         except Exception:  # the pool could not start or a worker died: do the work here
             pass
-    return [linter.facts_for(source, data) for source, data in jobs]
+    return [linter.facts_for(source, data, triaged=True) for source, data in jobs]
 
 
 def _in_pool(linter, jobs, n: int) -> List[object]:

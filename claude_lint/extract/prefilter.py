@@ -10,19 +10,27 @@ be aliased or handed to `asyncio.to_thread` rather than called). Two steps test 
 before the walk is paid:
 
 1. `needs_parse`, on the raw bytes: every word of one chain (a one-word chain written
-   after a dot or imported by name), and either every proof keyword or an import
-   statement naming an SDK module. A few substring searches; most files stop here,
-   unparsed.
+   after a dot, imported by name, or assigned as an alias), and either every proof
+   keyword or an import statement naming an SDK module; a chain made only through a
+   client or function of some modules counts only where one of them is imported, and a
+   raw POST only with an endpoint path or a chat body's keys in the file. A few
+   substring searches and one pass over the imports; most files stop here, unparsed.
+   `worth_parsing` adds, where the file is then parsed (a pool worker), a look at each
+   `post(` call of a file whose only candidates are raw POSTs.
 2. `may_call`, on the `ast` tree the extractor then walks: a call whose chain ends with
    a table chain, and which the extractor could accept: for a method chain, either the
-   call spells out every keyword of `sdk.UNTYPED_RECEIVER_PROOF` or the file names one
-   of the client classes (as an identifier, an imported name or inside an annotation),
-   since a receiver's provider is only ever proven through a client class.
+   call spells out every keyword of `sdk.UNTYPED_RECEIVER_PROOF` or the file imports a
+   module of its client and names one of the client classes (as an identifier, an
+   imported name or inside an annotation), since a receiver's provider is only ever
+   proven through a client class; an alias when it is called; a POST whose URL or body
+   may make it an LLM request.
 
 Both tests are necessary conditions, read more loosely than the extractor reads them, so
 they can only let extra files through, never hold one back: a file that passes is
 walked and judged by the extractor as usual. tests/test_equivalence.py proves that
-findings do not change with the pre-filter off.
+findings do not change with the pre-filter off. (Two readings are approximate, on code
+no one writes: a raw POST's endpoint path is looked for whole in one string, not split
+across literals; `worth_parsing` finds the function around a `post(` by indentation.)
 
 Everything is computed from `sdk` on first use: a new client class, method chain,
 function or module in the table extends the pre-filter with no edit here.
@@ -39,15 +47,11 @@ from claude_lint.extract import sdk
 # Links the extractor leaves out of a chain (python.CHAIN_SKIP): kept in step by a test.
 _SKIPPED_LINKS = frozenset({"with_raw_response", "with_streaming_response"})
 _WORD = re.compile(r"\w+")
-# From the start of the logical line (after a `;`) to a module's name: an import statement?
-_IMPORT_BEFORE = re.compile(rb"\b(?:import|from)\b[^;#]*\Z")
-_IDENT = re.compile(rb"[\w.]")
 _WORDCHAR = re.compile(rb"\w")
 
 
 class _Table(NamedTuple):
     names: Tuple[bytes, ...]  # module names: one must occur in the file
-    name_probes: Tuple[bytes, ...]  # the same, less those holding a shorter one (langchain_openai: langchain)
     chains: Tuple[Tuple[bytes, ...], ...]  # every word of one must occur in the file
     extra: Tuple[bytes, ...]  # hand-written hints no chain implies: any one lets a file through
     methods: FrozenSet[Tuple[str, ...]]  # method chains (receiver proven by class or keywords)
@@ -131,7 +135,6 @@ def _table() -> _Table:
     positional_proof = any(proof.intersection(getattr(shape, "positional", ())) for shape in getattr(sdk, "METHODS", ()))
     return _Table(
         names=tuple(sorted(names)),
-        name_probes=tuple(sorted(n for n in names if not any(m != n and m in n for m in names))),
         chains=tuple(sorted(chains)),
         extra=extra,
         methods=methods,
@@ -150,7 +153,7 @@ def _table() -> _Table:
         distinct=frozenset(distinct),
         through=frozenset(q.rsplit(".", 1)[-1] for q in getattr(sdk, "CALL_THROUGH", ())),
         distinct_chains=tuple(tuple(w.encode() for w in c) for c in sorted(distinct)),
-        distinct_groups=_groups(sorted(distinct), [tuple(sorted((w.encode() for w in c), key=len, reverse=True)) for c in sorted(distinct)])[b""],
+        distinct_groups=_groups(sorted(distinct), [_anchored(c, distinct) for c in sorted(distinct)])[b""],
         hint_bytes={tuple(w.encode() for w in c): h for c, h in _by_chain(shapes, "hints").items()},
         needs_bytes={tuple(w.encode() for w in c): k for c, k in _by_chain(shapes, "needs").items()},
         roots=roots,
@@ -179,6 +182,14 @@ def _function_chain(qualified: str) -> Tuple[str, ...]:
         if parts[i][:1].isupper():
             return tuple(parts[i:])
     return (parts[-1],)
+
+
+def _anchored(chain: Tuple[str, ...], chains) -> Tuple[bytes, ...]:
+    """The chain's words, the one most chains share first (`completions` for every
+    `chat.completions.*`): a file without it is cleared of all of them in one search."""
+    shared = {w: sum(1 for c in chains if w in c) for w in chain}
+    first = max(chain, key=lambda w: (shared[w], len(w)))
+    return (first.encode(),) + tuple(w.encode() for w in sorted(chain, key=len, reverse=True) if w != first)
 
 
 def _roots(functions: dict, shapes) -> dict:
@@ -227,8 +238,20 @@ def needs_parse(data: bytes) -> bool:
 def worth_parsing(data: bytes) -> bool:
     """`needs_parse`, then, for a file whose only candidates are raw POSTs, each `post(`
     call judged alone (see _posts_may_call). Run where the file is parsed (a pool worker),
-    not in the serial triage: it reads each call's arguments."""
+    not in the serial triage: it reads each call's arguments. What the triage found is
+    remembered by the bytes' hash (pool workers are forked after it), so a file the
+    triage let through for other calls costs a hash here."""
+    only_posts = _TRIAGED.get(hash(data))
+    if only_posts is False:
+        return True
+    if only_posts:
+        return _posts_may_call(data, _table())
     return _byte_test(data, True)
+
+
+# hash of a file's bytes -> whether only raw POSTs made the byte test let it through
+_TRIAGED: dict = {}
+_MAX_TRIAGED = 100_000
 
 
 def _byte_test(data: bytes, posts: bool) -> bool:
@@ -244,8 +267,7 @@ def _byte_test(data: bytes, posts: bool) -> bool:
     # substring searches (each word once per file), then the regexes, which only run on
     # the few files still in.
     proof = bool(t.proof) and all(has(k) for k, _ in t.proof_bytes)
-    named = any(has(n) for n in t.name_probes)
-    roots = _import_roots(data) if named else frozenset()
+    roots = _import_roots(data)  # one pass over `import`: cheaper than a search per SDK name
     imports = not roots.isdisjoint(t.names)
     # A distinctive chain (`chat.completions.create`) proves a call wherever its client comes from.
     distinct = [c for c in _present(t.distinct_groups, has)]
@@ -274,7 +296,10 @@ def _byte_test(data: bytes, posts: bool) -> bool:
     written = [i for i in chains if _written_as_chain(data, t.chains[i], imported_names, through)]
     if not extra and not written:
         return False
-    if posts and not extra and all(t.chains[i] in t.needs_bytes for i in written):
+    only_posts = not extra and all(t.chains[i] in t.needs_bytes for i in written)
+    if not posts and len(_TRIAGED) < _MAX_TRIAGED:
+        _TRIAGED[hash(data)] = only_posts
+    if posts and only_posts:
         # Only raw POSTs: judged call by call before paying for the file's parse (in litellm,
         # hundreds of files POST to their own services).
         return _posts_may_call(data, t)
@@ -355,8 +380,11 @@ class _ByteKeys:
         k = key.encode()
         return any(v in self.data for v in (b'"' + k + b'"', b"'" + k + b"'", k + b"="))
 
+    def is_param(self, name: str, call) -> bool:
+        return name in _enclosing_params(self.data, self.at)
+
     def of(self, name: str, proof, call) -> bool:
-        if name in _enclosing_params(self.data, self.at):
+        if self.is_param(name, call):
             return False
         return all(k in self for k in proof)
 
@@ -370,8 +398,8 @@ def _enclosing_params(data: bytes, at: int) -> Set[str]:
         line = data.rfind(b"\n", 0, line - 1) + 1
         text = data[line:data.find(b"\n", line) if data.find(b"\n", line) >= 0 else len(data)]
         stripped = text.strip()
-        if not stripped or stripped.startswith(b"#"):
-            continue
+        if not stripped or stripped.startswith((b"#", b")", b"]", b"}")):
+            continue  # blank, a comment, or the close of a bracket (`) -> Result:` of a long signature)
         level = _indent(data, line)
         if level >= indent:
             continue
@@ -544,39 +572,6 @@ def _imported_names(data: bytes) -> bytes:
             spans.append(m.group(1) if m.group(1) is not None else m.group(2))
         at = data.find(b"import", at + 6)
     return b"\n".join(spans)
-
-
-def _occurrences(data: bytes, names: Tuple[bytes, ...]):
-    """Where a module name starts a dotted name: not after a word character or a dot.
-    bytes.find, because a regex starting with a look-behind scans every position."""
-    for name in names:
-        at = data.find(name)
-        while at >= 0:
-            end = at + len(name)
-            if (at == 0 or not _IDENT.match(data, at - 1)) and not _WORDCHAR.match(data, end):
-                yield at
-            at = data.find(name, end)
-
-
-def _imports_sdk(data: bytes, names: Tuple[bytes, ...]) -> bool:
-    """An import statement naming an SDK module: from each occurrence of a module's name,
-    back to the start of its logical line (backslash continuations included)."""
-    for at in _occurrences(data, names):
-        start = at
-        while True:
-            nl = data.rfind(b"\n", 0, start)
-            nl = max(nl, data.rfind(b"\r", nl + 1, start))  # bounded: no rescan of the file per name
-            if nl <= 0:
-                start = 0
-                break
-            before = data[max(0, nl - 2):nl].rstrip(b"\r")
-            if not before.endswith(b"\\"):
-                start = nl + 1
-                break
-            start = nl - 1  # a continued line: keep going back
-        if _IMPORT_BEFORE.search(data, start, at) is not None:
-            return True
-    return False
 
 
 # --- step 2: ast ------------------------------------------------------------------------
@@ -774,11 +769,14 @@ class _Keys:
                 for target in (node.targets if kind is ast.Assign else [node.target]):
                     for name in _target_names(target):
                         if isinstance(target, ast.Name) and isinstance(value, ast.Dict):
-                            self._local(fn, name, _dict_keys(value))
-                        elif isinstance(target, ast.Name) and isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and value.func.id == "dict" and not value.args:
-                            self._local(fn, name, [k.arg for k in value.keywords if k.arg])
+                            self._local(fn, name, _dict_keys(value), bound=True, dict_like=True)
+                        elif isinstance(target, ast.Name) and isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and value.func.id == "dict":
+                            # dict(model=...) is read as a dict; dict(other) is not
+                            self._local(fn, name, [k.arg for k in value.keywords if k.arg], bound=True, dict_like=not value.args)
+                        elif _never_dict(target, value):
+                            self._local(fn, name, (), bound=True)
                         else:
-                            self._local(fn, name, (), opaque=True)
+                            self._local(fn, name, (), opaque=True, bound=True, dict_like=True)
             for name in node._fields:
                 value = getattr(node, name, None)
                 if isinstance(value, list):
@@ -786,17 +784,26 @@ class _Keys:
                 elif isinstance(value, AST):
                     stack.append((value, inner))
 
-    def _local(self, fn, name: str, keys, opaque: bool = False) -> None:
-        key = (id(fn) if fn is not None else None, name)
-        if opaque:
-            self.locals[key] = None
-        elif self.locals.get(key, ()) is not None:
-            self.locals.setdefault(key, set()).update(keys)
+    def _local(self, fn, name: str, keys, opaque: bool = False, bound: bool = False, dict_like: bool = False) -> None:
+        """Note what the function `fn` does with `name`: keys it writes into it; whether it
+        binds it (`bound`), to something that may be a dict (`dict_like`), or to what only
+        the whole file's keys can describe (`opaque`)."""
+        entry = self.locals.setdefault((id(fn) if fn is not None else None, name), [set(), False, False, False])
+        entry[0].update(keys)
+        entry[1] = entry[1] or opaque
+        entry[2] = entry[2] or bound
+        entry[3] = entry[3] or dict_like
 
     def __contains__(self, key: str) -> bool:
         if self._keys is None:
             self._read()
         return key in self._keys
+
+    def is_param(self, name: str, call: ast.Call) -> bool:
+        if self._keys is None:
+            self._read()
+        fn = self.scope_of.get(id(call))
+        return fn is not None and name in self.params.get(id(fn), ())
 
     def of(self, name: str, proof, call: ast.Call) -> bool:
         """Could the dict `name` stands for at this call hold every key of `proof`?"""
@@ -806,9 +813,12 @@ class _Keys:
         scope = id(fn) if fn is not None else None
         if fn is not None and name in self.params.get(scope, ()):
             return False  # a parameter (reassigned or not): no dict the extractor can read
-        if (scope, name) in self.locals:
-            local = self.locals[(scope, name)]
-            return all(k in (self._keys if local is None else local) for k in proof)
+        entry = self.locals.get((scope, name))
+        if entry is not None and entry[2]:  # bound here
+            keys, opaque, _, dict_like = entry
+            if not dict_like:
+                return False  # never bound to what the extractor reads as a dict
+            return all(k in (self._keys if opaque else keys) for k in proof)
         return all(k in self._keys for k in proof)  # bound in an enclosing scope
 
 
@@ -839,8 +849,8 @@ def _may_post(call: ast.Call, body_keywords: Tuple[str, ...], keys: _Keys) -> bo
         path = tail.split("?", 1)[0].rstrip("/")
         if "\0" not in path[path.rfind("/") + 1:]:
             return False  # the URL's end is written, and is no endpoint
-    elif keys.endpoints:
-        return True  # a URL held by a name or attribute: it may be an endpoint the file writes
+    elif keys.endpoints and _may_hold_text(url, call, keys):
+        return True  # a URL held by a name, attribute or helper: it may be an endpoint the file writes
     return _may_prove(body, tuple(getattr(sdk, "HTTP_BODY_PROOF", ())), call, keys, 0)
 
 
@@ -860,12 +870,33 @@ def _may_prove(body: ast.expr, proof: Tuple[str, ...], call: ast.Call, keys: "_K
         func = body.func
         if len(body.args) == 1 and not body.keywords and isinstance(func, (ast.Name, ast.Attribute)) and _last(func) in ("dumps", "dict"):
             return _may_prove(body.args[0], proof, call, keys, depth + 1)  # json.dumps(payload), dict(payload)
-        if isinstance(func, ast.Name) or _is_self_attribute(func):
+        if _may_build_dict(func):
             return all(k in keys for k in proof)  # a dict built by a helper of the file, or dict(...)
         return False  # another object's method: not a value the extractor follows
     if _is_self_attribute(body):
         return all(k in keys for k in proof)
     return False  # an attribute or item of another object, a parameter's field
+
+
+def _never_dict(target: ast.expr, value) -> bool:
+    """Is a name bound this way never a dict to the extractor? Another object's method's
+    result, an awaited value, an item unpacked from anything but a tuple literal or a call
+    of the file's own helpers."""
+    if isinstance(value, ast.Await) or value is None:
+        return True
+    if isinstance(value, ast.Call):
+        return not _may_build_dict(value.func)
+    if isinstance(target, (ast.Tuple, ast.List)):
+        return not isinstance(value, (ast.Tuple, ast.List))
+    return False
+
+
+def _may_build_dict(func: ast.expr) -> bool:
+    """Could a call of this be, to the extractor, a dict: a function or class of the file
+    (or `dict`), a method of `self`, `json.dumps`, a typed request class?"""
+    if isinstance(func, ast.Name) or _is_self_attribute(func):
+        return True
+    return isinstance(func, ast.Attribute) and (func.attr == "dumps" or func.attr[:1].isupper())
 
 
 def _last(func: ast.expr) -> str:
@@ -874,6 +905,19 @@ def _last(func: ast.expr) -> str:
 
 def _is_self_attribute(node: ast.expr) -> bool:
     return isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id in ("self", "cls")
+
+
+def _may_hold_text(url, call: ast.Call, keys) -> bool:
+    """Could the extractor fold this URL expression to a text the file writes? A name that
+    is no parameter of the function around the call, `self.x` or `Module.NAME`, a helper
+    of the file; not a parameter, a nested attribute, an item, another object's method."""
+    if isinstance(url, ast.Name):
+        return not keys.is_param(url.id, call)
+    if isinstance(url, ast.Attribute):
+        return isinstance(url.value, ast.Name)
+    if isinstance(url, ast.Call):
+        return isinstance(url.func, ast.Name) or _is_self_attribute(url.func)
+    return isinstance(url, (ast.JoinedStr, ast.BinOp))
 
 
 def _url_tail(url) -> "str | None":

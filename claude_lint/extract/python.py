@@ -160,7 +160,7 @@ class _Extraction:
         if _shapes_for(chain):
             return
         head = func if isinstance(func, ast.Name) else receiver if isinstance(receiver, ast.Name) else None
-        if head is None:
+        if head is None or head.id not in self._alias_names():
             return
         rest = [] if head is func else chain
         owner = self.ev.find(head.id, scope)
@@ -176,6 +176,15 @@ class _Extraction:
             inner, inner_receiver, inner_options = _decompose(bound)
             if inner_receiver is not None:
                 yield inner + rest, inner_receiver, inner_options + options, owner
+
+    def _alias_names(self) -> set:
+        """Names bound to an attribute somewhere in the file: the only ones an alias can be."""
+        if self._aliases is None:
+            self._aliases = {name for scope in self._scopes() for name, bound in scope.assigns.items()
+                             if any(isinstance(b, ast.Attribute) for b in bound)}
+        return self._aliases
+
+    _aliases: Optional[set] = None
 
     def function_sites(self, record: CallRecord, call: ast.Call, fshape) -> List[CallSite]:
         scope = record.scope
