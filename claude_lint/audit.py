@@ -49,6 +49,7 @@ class Row:
     cell: Optional[int] = None  # notebook cell of the call
     via: Optional[Loc] = None  # a call of a project wrapper: the request inside it
     reached: int = 0  # a request inside a wrapper: the calls of the wrapper listed as routes of their own
+    billed: bool = True  # False: a local server (Ollama, LM Studio, localhost)
 
     @property
     def total(self) -> float:
@@ -119,6 +120,8 @@ def build(calls: List[Call], diagnostics: List[Diagnostic], catalog: Catalog, fi
     for call in calls:
         site = call.site
         cost = estimate(call, catalog, per_route, fill)
+        if site.local:
+            cost = replace(cost, input_usd=None, cached_usd=None, output_usd=None)  # a local server bills nothing
         model = cost.model.id if cost.model is not None else (call.model_id() or "?")
         if cost.output_limit is None:
             limit = "?"
@@ -151,6 +154,7 @@ def build(calls: List[Call], diagnostics: List[Diagnostic], catalog: Catalog, fi
             cell=site.loc.cell,
             via=site.via,
             reached=site.reached,
+            billed=not site.local,
         )
         # Rows repeat from cell to cell of a notebook: a place is its cell too.
         at = {(a.at.path, a.at.cell, a.at.row, a.at.col) for a in call.args.values()}
@@ -311,7 +315,7 @@ def as_dict(audit: Audit) -> Dict[str, object]:
         "saving_usd": None if audit.known_total is None else usd(audit.saving),
         "routes": [
             {
-                "route": r.route, "filename": r.path, "line": r.line, "cell": r.cell, "provider": r.provider, "api": r.api, "model": r.model,
+                "route": r.route, "filename": r.path, "line": r.line, "cell": r.cell, "provider": r.provider, "api": r.api, "billed": r.billed, "model": r.model,
                 "via": None if r.via is None else {"filename": r.via.path, "line": r.via.row, "cell": r.via.cell},
                 "reached_through": r.reached,
                 "output_limit": r.cost.output_limit, "output_limit_source": r.cost.limit_source, "system_tokens": r.system_tokens,

@@ -315,7 +315,8 @@ class Linter:
                     call = self.project.resolve_call(site)
                     places = (call.site.loc,) if call.site.via is None else (call.site.loc, call.site.via)
                     reported: List[Diagnostic] = []
-                    for rule, ctx in contexts:
+                    # A local server (Ollama, LM Studio, localhost): nothing is billed, nothing to say about cost.
+                    for rule, ctx in contexts if not call.site.local else ():
                         for d in self._checked(rule, rule.check_call, call, ctx, path):
                             # A finding reported where a value is defined can be silenced at the call too;
                             # one through a wrapper names both the caller and the request it reaches.

@@ -193,6 +193,7 @@ class CallSite:
     via: Optional[Loc] = None
     fixed: bool = True
     reached: int = 0  # a request inside a wrapper: how many recognised calls of the wrapper reach it
+    local: bool = False  # the endpoint is a server on the user's machine (Ollama, LM Studio, localhost): never billed
 
     def keywords(self, role: str) -> Tuple[str, ...]:
         for r, names in self.roles:

@@ -62,7 +62,7 @@ def extract_all(linter, jobs: List[Tuple[object, Optional[bytes]]]) -> List[obje
             pass
     for i, (source, data) in enumerate(jobs):
         if results[i] is None:
-            results[i] = linter.facts_for(source, data)
+            results[i] = linter.facts_for(source, data, triaged=True)  # the parent's triage said: parse it
     return results
 
 
@@ -77,7 +77,7 @@ def _serve(conn, workers: int) -> None:
             if index is None:
                 return
             source, data = _jobs[index]
-            conn.send((index, _linter.facts_for(source, data)))
+            conn.send((index, _linter.facts_for(source, data, triaged=True)))
     except BaseException:  # noqa: BLE001 - out of memory sending, Ctrl-C, the parent gone
         # Quietly: the parent reports the file it was on; a traceback would land on the
         # stderr it shares with the parent.

@@ -99,3 +99,12 @@ def test_batch_requests_at_half_price_and_notebook_cells_named(cli):
     assert row["cost_usd"]["output"] == pytest.approx(8192 * 15 / 1e6 * 1000 * 0.5)  # $61.44
     cell = by[("tests/fixtures/inputs/mixed/notebooks/explore.ipynb", 4)]
     assert cell["route"].endswith("explore.ipynb:cell 4")
+
+
+def test_local_servers_are_listed_unbilled(cli):
+    # sdks/local/silent.py: LM Studio on localhost, 90,000 output tokens of a model name that would be billed elsewhere
+    _, by = routes(cli)
+    row = by[("tests/fixtures/sdks/local/silent.py", 16)]
+    assert row["billed"] is False and row["cost_usd"]["total"] is None and row["findings"] == []
+    assert by[("tests/fixtures/sdks/local/fire.py", 10)]["billed"] is True
+    assert by[("tests/fixtures/sdks/anthropic/fire.py", 36)]["billed"] is True

@@ -86,6 +86,39 @@ EDGES = {
     "edges/broken_llm.py": "import anthropic\nanthropic.Anthropic().messages.create(model='x',\n",
     "edges/latin1.py": b"# -*- coding: latin-1 -*-\nimport anthropic\nNOTE = '\xe9t\xe9'\nanthropic.Anthropic().messages.create(model='claude-opus-4-1', max_tokens=12000, messages=[])\n",
     "edges/binary.py": b"import anthropic\x00\x01",
+    # issue 14: shapes the pre-filter must let through
+    "edges/distinct_no_import.py": (
+        "from .utils import build_client\n\n\ndef ask(context, m):\n    client = build_client(context)\n"
+        "    return client.chat.completions.create(model='gpt-4o', max_completion_tokens=20000, messages=m)\n"
+    ),
+    "edges/alias_method.py": "import openai\n\ncreate = openai.OpenAI().chat.completions.create\ncreate(model='gpt-4o', max_tokens=20000, messages=[])\n",
+    "edges/alias_function.py": "import litellm\n\ncompletion = litellm.completion\ncompletion(model='claude-sonnet-4-6', max_tokens=30000, messages=[])\n",
+    "edges/to_thread.py": (
+        "import asyncio\nimport anthropic\n\nc = anthropic.Anthropic()\n\n\nasync def f():\n"
+        "    return await asyncio.to_thread(c.messages.create, model='claude-sonnet-4-5', max_tokens=9000, messages=[])\n"
+    ),
+    "edges/spread_proof.py": (
+        "def ask(client, m):\n    params = {'model': 'claude-sonnet-4-5', 'max_tokens': 20000}\n"
+        "    params['messages'] = m\n    return client.messages.create(**params)\n"
+    ),
+    "edges/raw_http.py": (
+        "import requests\n\n\ndef ask(q):\n    return requests.post('https://api.anthropic.com/v1/messages', "
+        "json={'model': 'claude-sonnet-4-5', 'max_tokens': 20000, 'messages': [q]})\n"
+    ),
+    "edges/url_attribute.py": (
+        "import os\nimport httpx\n\n\nclass Azure:\n    def __init__(self):\n        d, m = os.environ['D'], os.environ['M']\n"
+        "        self.url = f'https://{d}.openai.azure.com/openai/deployments/{m}/chat/completions?api-version=2024-10-21'\n\n"
+        "    def chat(self, messages):\n        payload = {'messages': messages, 'max_tokens': 20000}\n"
+        "        return httpx.post(self.url, json=payload)\n"
+    ),
+    "edges/post_other.py": (
+        "import requests\n\n\ndef notify(data):\n    return requests.post('https://hooks.example.com/x', json={'model': 'm', 'messages': data, 'max_tokens': 20000})\n\n\n"
+        "def forward(url, body):\n    return requests.post(url, json=body)\n"
+    ),
+    "edges/local.py": (
+        "from openai import OpenAI\n\nc = OpenAI(base_url='http://localhost:11434/v1')\n"
+        "c.chat.completions.create(model='claude-3-opus-20240229', max_tokens=90000, messages=[])\n"
+    ),
 }
 
 
@@ -126,7 +159,7 @@ def _in_scope(root: Path, findings):
     every file is parsed, so a broken file that never names an SDK would be reported too.
     That, and only that, is left out of the baseline."""
     def names_an_sdk(path: str) -> bool:
-        return prefilter.needs_parse((root / path).read_bytes())
+        return prefilter.worth_parsing((root / path).read_bytes())
 
     return [f for f in findings if not (f[0] == "CL901" and not names_an_sdk(f[1].path))]
 
@@ -148,12 +181,17 @@ def test_the_edges_fire_where_they_should(tmp_path):
     root = _project(tmp_path, EDGES)
     found = {(code, loc.path) for code, loc, *_ in _findings(root, no_cache=True)}
     for path in ("continued.py", "untyped.py", "aliased.py", "latin1.py", "no_import.py", "gaps.py", "litellm_alias.py", "bedrock.py",
-                 "litellm_imported.py", "litellm_attribute.py", "paren_call.py"):
+                 "litellm_imported.py", "litellm_attribute.py", "paren_call.py", "distinct_no_import.py", "alias_method.py",
+                 "alias_function.py", "to_thread.py", "spread_proof.py", "raw_http.py", "url_attribute.py"):
         assert ("CL001", os.path.join("edges", path)) in found
     assert ("CL001", os.path.join("edges", "uses_limits.py")) in found  # values from a module the pre-filter skips
     assert ("CL901", os.path.join("edges", "broken_llm.py")) in found
     assert ("CL902", os.path.join("edges", "binary.py")) in found
-    assert not any(path.endswith(("lookalike.py", "mention.py", "broken_plain.py", "litellm_words.py", "dotted_words.py")) for _, path in found)
+    assert not any(path.endswith(("lookalike.py", "mention.py", "broken_plain.py", "litellm_words.py", "dotted_words.py", "local.py", "post_other.py"))
+                   for _, path in found)
+    # POSTs that are no LLM request are judged before their file is parsed
+    assert not prefilter.worth_parsing(EDGES["edges/post_other.py"].encode())
+    assert prefilter.worth_parsing(EDGES["edges/url_attribute.py"].encode())
     # A one-word chain is parsed only where it is written as an attribute or imported by name.
     assert not prefilter.needs_parse(EDGES["edges/litellm_words.py"].encode())
     assert not prefilter.needs_parse(EDGES["edges/dotted_words.py"].encode())  # named, never called

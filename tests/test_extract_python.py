@@ -32,9 +32,48 @@ def calls_in(project, source, **kw):
         f"from .llm import client\nclient.messages.create({CREATE})\n",
         "import anthropic\nc = anthropic.Anthropic()\nc.messages.batches.create(requests=[\n"
         f'    {{"custom_id": "a", "params": {{{CREATE.replace("=", ": ").replace("model", chr(34) + "model" + chr(34)).replace("max_tokens", chr(34) + "max_tokens" + chr(34)).replace("messages:", chr(34) + "messages" + chr(34) + ":")}}}}},\n])\n',
+        # --- issue 14: clients reached indirectly, aliases, module clients ---
+        # the openai module is itself a client (openai>=1.0); beta.chat.completions.parse likewise
+        "import openai\nopenai.chat.completions.create(model='gpt-4o', max_completion_tokens=9000, messages=[])\n",
+        "import openai\nopenai.beta.chat.completions.parse(model='gpt-4o', max_tokens=9000, messages=[])\n",
+        # returned by a project factory
+        f"import anthropic\n\ndef make_client(key):\n    return anthropic.Anthropic(api_key=key)\n\nmake_client('k').messages.create({CREATE})\n",
+        f"from openai import OpenAI\n\nclass Svc:\n    def _new(self):\n        return OpenAI(base_url='https://openrouter.ai/api/v1')\n\n"
+        f"    def __init__(self):\n        self.c = self._new()\n\n    def ask(self):\n        return self.c.responses.create(model='gpt-4o', input='x', max_output_tokens=9000)\n",
+        # `client or Anthropic()` with an Optional annotation
+        f"from typing import Optional\nfrom anthropic import Anthropic\n\nclass Agent:\n    def __init__(self, client: Optional[Anthropic] = None):\n"
+        f"        self.client = client or Anthropic()\n\n    def run(self, **params):\n        return self.client.messages.stream({CREATE})\n",
+        # a lazy property
+        f"from anthropic import Anthropic\n\nclass Bot:\n    _c = None\n\n    @property\n    def client(self):\n        if self._c is None:\n"
+        f"            self._c = Anthropic()\n        return self._c\n\n    def ask(self):\n        return self.client.messages.parse({CREATE})\n",
+        # stored in a dict, in st.session_state
+        f"from anthropic import Anthropic\nfrom openai import OpenAI\nCLIENTS = {{'claude': Anthropic(), 'gpt': OpenAI()}}\nCLIENTS['claude'].messages.stream({CREATE})\n",
+        f"import streamlit as st\nfrom anthropic import Anthropic\nif 'client' not in st.session_state:\n    st.session_state.client = Anthropic()\n"
+        f"st.session_state['client'].messages.stream({CREATE})\n",
+        # wrapped
+        f"import instructor\nfrom anthropic import Anthropic\nc = instructor.from_anthropic(Anthropic())\nc.messages.create(response_model=int, {CREATE})\n",
+        # `with Client() as c`, and self seen from a function nested in a method
+        f"import anthropic\nwith anthropic.Anthropic() as c:\n    c.messages.parse({CREATE})\n",
+        f"import anthropic\n\nclass S:\n    def __init__(self, c: anthropic.Anthropic):\n        self.c = c\n\n    def run(self):\n"
+        f"        def once():\n            return self.c.messages.stream({CREATE})\n        return once()\n",
+        # aliases
+        "from openai import OpenAI\ncreate = OpenAI().chat.completions.create\ncreate(model='gpt-4o', max_tokens=9000, messages=[])\n",
+        f"import anthropic\nmessages = anthropic.Anthropic().messages\nmessages.stream({CREATE})\n",
+        "import litellm\ncompletion = litellm.completion\ncompletion(model='claude-sonnet-4-6', max_tokens=9000, messages=[])\n",
+        # distinctive chains prove the request on any receiver
+        "def ask(client):\n    return client.chat.completions.create(model='gpt-4o', max_tokens=9000, messages=[])\n",
+        "def ask(cog, params):\n    return cog.client.beta.messages.create(**params, max_tokens=9000, model='claude-sonnet-4-6')\n",
+        # an untyped receiver proven by the keys of a `**params` dict of the file
+        "def ask(client, m):\n    params = {'model': 'claude-sonnet-4-6', 'max_tokens': 9000, 'messages': m}\n"
+        "    params['system'] = 'Be brief.'\n    return client.messages.create(**params)\n",
+        # a method handed to asyncio.to_thread
+        f"import asyncio, anthropic\nc = anthropic.Anthropic()\n\nasync def f():\n    return await asyncio.to_thread(c.messages.create, {CREATE})\n",
     ],
     ids=["constructor", "async-alias", "from-import-alias", "bedrock", "vertex-beta", "stream", "with-options",
-         "raw-response", "self-attribute", "annotated-param", "untyped-param", "imported-client", "batch-request"],
+         "raw-response", "self-attribute", "annotated-param", "untyped-param", "imported-client", "batch-request",
+         "openai-module", "openai-module-beta", "factory", "factory-method", "or-optional", "property", "dict", "session-state",
+         "instructor", "with-as", "nested-self", "alias-method", "alias-resource", "alias-function", "distinct-chain",
+         "distinct-beta", "spread-proof", "to-thread"],
 )
 def test_recognised_call_shapes(project, source):
     result = calls_in(project, source)
@@ -51,8 +90,21 @@ def test_recognised_call_shapes(project, source):
         'X = "claude-opus-4-6 max_tokens=9000 messages.create"\nimport anthropic\n',
         # no model keyword: not the Anthropic shape
         "client.messages.create(max_tokens=9000, messages=[])\n",
+        # a project's own class named Client, and a client-like object of the project
+        "import anthropic\nfrom .api import Client\nClient().messages.create(body='x', max_tokens=9000)\n",
+        "import anthropic\nclass Client:\n    pass\nClient().completions.create(model='claude-2', max_tokens_to_sample=9000)\n",
+        # an alias of something else, and a name rebound to a non-client
+        "import anthropic\nmessages = thread.messages\nmessages.create(body='x', max_tokens=9000)\n",
+        "import anthropic\nc = anthropic.Anthropic()\nc = Tokenizer()\nc.completions.create(model='m', max_tokens=9000)\n",
+        # a known client of another kind: Ollama's client has no Anthropic API
+        "import ollama\nc = ollama.AsyncClient()\nc.messages.create(model='claude-sonnet-4-6', max_tokens=9000, messages=[])\n",
+        # the spread's keys do not prove it
+        "def ask(client):\n    params = {'body': 'x', 'max_tokens': 9000}\n    return client.messages.create(**params)\n",
+        # asyncio.to_thread of something else
+        "import asyncio\nasync def f(tok):\n    return await asyncio.to_thread(tok.truncate, model='m', max_tokens=9000)\n",
     ],
-    ids=["django-thread", "django-messages-module", "tokenizer", "orm-manager", "string", "no-model"],
+    ids=["django-thread", "django-messages-module", "tokenizer", "orm-manager", "string", "no-model", "project-client",
+         "project-client-class", "alias-of-other", "rebound", "ollama-client", "spread-no-proof", "to-thread-other"],
 )
 def test_look_alikes_stay_silent(project, source):
     assert calls_in(project, source).diagnostics == []
@@ -167,3 +219,101 @@ def test_a_later_unknown_spread_makes_a_value_unknown(project):
 def test_reassigned_names_are_unknown(project):
     src = HEAD + "N = 9000\nif cond:\n    N = 100\nc.messages.create(model='claude-sonnet-4-6', max_tokens=N, messages=[])\n"
     assert project(src, select=("CL001",)).diagnostics == []
+
+
+# --- values that move (issue 14, item 6) ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "    p = {'model': 'claude-sonnet-4-6', 'messages': m}\n    p['max_tokens'] = 9000\n",
+        "    p = dict(model='claude-sonnet-4-6', messages=m)\n    p.update({'max_tokens': 9000})\n",
+        "    p = {'model': 'claude-sonnet-4-6', 'messages': m}\n    p.update(max_tokens=9000)\n    p.setdefault('max_tokens', 10)\n",
+        "    p = {'model': 'claude-sonnet-4-6', 'messages': m}\n    p.setdefault('max_tokens', 9000)\n",
+        "    h, p = build(m)\n",
+        "    p = build(m)[1]\n",
+    ],
+    ids=["set-item", "update-dict", "update-keywords", "setdefault", "unpacked-helper", "helper-subscript"],
+)
+def test_params_dict_changed_after_it_is_built(project, body):
+    helper = "def build(m, limit=9000):\n    return {}, {'model': 'claude-sonnet-4-6', 'max_tokens': limit, 'messages': m}\n\n"
+    src = HEAD + helper + "def ask(m):\n" + body + "    return c.messages.create(**p)\n"
+    result = project(src, select=("CL001",))
+    assert [d.code for d in result.diagnostics] == ["CL001"], body
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        # removed: no longer the 9000 written above
+        "    p = {'model': 'claude-sonnet-4-6', 'messages': m, 'max_tokens': 9000}\n    p.pop('max_tokens')\n",
+        "    p = {'model': 'claude-sonnet-4-6', 'messages': m, 'max_tokens': 9000}\n    del p['max_tokens']\n",
+        # set under a key not known statically
+        "    p = {'model': 'claude-sonnet-4-6', 'messages': m, 'max_tokens': 9000}\n    p[key] = 10\n",
+        # the caller's argument, not the helper's default
+        "    h, p = build(m, limit=300)\n",
+        "    h, p = build(m, *extra)\n",
+    ],
+    ids=["pop", "del", "unknown-key", "helper-argument", "helper-spread"],
+)
+def test_params_dict_changes_that_hide_the_value(project, body):
+    helper = "def build(m, limit=9000):\n    return {}, {'model': 'claude-sonnet-4-6', 'max_tokens': limit, 'messages': m}\n\n"
+    src = HEAD + helper + "def ask(m, key, extra):\n" + body + "    return c.messages.create(**p)\n"
+    assert project(src, select=("CL001",)).diagnostics == [], body
+
+
+def test_dataclass_defaults_and_arguments(project):
+    src = (HEAD + "from dataclasses import dataclass\n\n@dataclass\nclass Settings:\n    model: str = 'claude-3-opus-20240229'\n    limit: int = 100\n\n"
+           "def ask(m):\n    s = Settings()\n    return c.messages.create(model=s.model, max_tokens=s.limit, messages=m)\n\n"
+           "def ask2(m):\n    s = Settings(model='claude-sonnet-4-6', limit=9000)\n    return c.messages.create(model=s.model, max_tokens=s.limit, messages=m)\n")
+    result = project(src, select=("CL001", "CL007"))
+    assert sorted((d.code, d.loc.row) for d in result.diagnostics) == [("CL001", 16), ("CL007", 12)]
+
+
+def test_a_plain_class_instance_is_not_read_as_a_dataclass(project):
+    src = (HEAD + "class Settings:\n    model = 'claude-3-opus-20240229'\n    def __init__(self, model):\n        self.model = model\n\n"
+           "def ask(m):\n    s = Settings('claude-sonnet-4-6')\n    return c.messages.create(model=s.model, max_tokens=100, messages=m)\n")
+    assert project(src, select=("CL007",)).diagnostics == []
+
+
+def _notebook(*cells):
+    import json
+
+    return json.dumps({"cells": [{"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None, "source": c} for c in cells],
+                       "metadata": {}, "nbformat": 4, "nbformat_minor": 5})
+
+
+def test_notebook_name_takes_the_value_bound_before_the_call(project):
+    nb = _notebook("import anthropic\nc = anthropic.Anthropic()\nMODEL = 'claude-3-opus-20240229'",
+                   "c.messages.create(model=MODEL, max_tokens=100, messages=[])",
+                   "MODEL = 'claude-sonnet-4-6'",
+                   "c.messages.create(model=MODEL, max_tokens=100, messages=[])")
+    result = project({"nb.ipynb": nb}, select=("CL007",))
+    assert [(d.code, d.loc.cell) for d in result.diagnostics] == [("CL007", 2)]
+
+
+def test_a_script_name_bound_twice_stays_unknown(project):
+    src = HEAD + "MODEL = 'claude-3-opus-20240229'\nMODEL = 'claude-sonnet-4-6'\nc.messages.create(model=MODEL, max_tokens=100, messages=[])\n"
+    assert project(src, select=("CL007",)).diagnostics == []
+
+
+@pytest.mark.parametrize(
+    "build",
+    [
+        "reqs = [{'custom_id': str(i), 'params': {'model': 'claude-3-opus-20240229', 'max_tokens': 100, 'messages': [q]}} for i, q in enumerate(qs)]\n",
+        "reqs = []\nfor i, q in enumerate(qs):\n    reqs.append({'custom_id': str(i), 'params': {'model': 'claude-3-opus-20240229', 'max_tokens': 100, 'messages': [q]}})\n",
+    ],
+    ids=["comprehension", "appended"],
+)
+def test_batch_params_built_at_run_time(project, build):
+    result = project(HEAD + "qs = ['a', 'b']\n" + build + "c.messages.batches.create(requests=reqs)\n", select=("CL007",))
+    assert [d.code for d in result.diagnostics] == ["CL007"]
+    [call] = result.calls
+    assert call.site.api == "messages.batches.create" and call.site.loc.row == len((HEAD + build).splitlines()) + 2
+
+
+def test_batch_of_unseen_requests_is_one_site(project):
+    result = project(HEAD + "def submit(reqs):\n    return c.messages.batches.create(requests=reqs)\n", select=("CL001",))
+    [call] = result.calls
+    assert call.open and call.site.api == "messages.batches.create"

@@ -32,6 +32,30 @@ EXPECTED = {
         {(12, "CL001"), (15, "CL003"), (22, "CL001")},
         {("bedrock", "invoke_model"), ("bedrock", "converse")},
     ),
+    "google": (
+        {(14, "CL001"), (20, "CL001"), (24, "CL001"), (31, "CL001")},
+        {("google", "models.generate_content"), ("google", "generate_content"), ("google", "send_message")},
+    ),
+    "http": (
+        {(13, "CL001"), (20, "CL010"), (27, "CL007"), (34, "CL007")},
+        {("anthropic", "POST /v1/messages"), ("openai", "POST /chat/completions")},
+    ),
+    "legacy": (
+        {(9, "CL007"), (13, "CL007"), (19, "CL007"), (24, "CL001")},
+        {("openai", "ChatCompletion.create (openai<1.0)"), ("openai", "ChatCompletion.acreate (openai<1.0)"),
+         ("anthropic", "completions.create (legacy)"), ("openai", "completions.create (legacy)")},
+    ),
+    "local": (
+        {(10, "CL001"), (15, "CL001")},
+        {("openai", "chat.completions.create"), ("openai", "POST /chat/completions")},
+    ),
+    "langchain_more": (
+        {(8, "CL007"), (9, "CL007"), (10, "CL001"), (11, "CL001"), (12, "CL001"), (13, "CL001"), (14, "CL001")},
+        {("langchain", "ChatOpenAI"), ("langchain", "ChatAnthropic"), ("langchain", "OpenAI (LLM)"), ("langchain", "ChatBedrock"),
+         ("langchain", "ChatBedrockConverse"), ("langchain", "Bedrock (LLM)"), ("langchain", "ChatXAI")},
+    ),
+    "cohere": ({(9, "CL001"), (14, "CL001")}, {("cohere", "chat"), ("cohere", "chat_stream")}),
+    "mistral": ({(11, "CL001")}, {("mistral", "chat.complete")}),
 }
 
 
@@ -92,3 +116,32 @@ def test_retired_model_from_another_module_has_no_fix_at_the_call(project):
     (d,) = result.diagnostics
     assert d.loc.path == "app.py" and d.fix is None
     assert "settings.py:1" in d.message
+
+
+def test_local_servers_are_recognised_and_never_billed(tmp_path):
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    result = _lint(tmp_path / "a", "local", "silent")
+    assert len(result.calls) == 7
+    assert all(c.site.local for c in result.calls)
+    result = _lint(tmp_path / "b", "local", "fire")
+    assert result.calls and not any(c.site.local for c in result.calls)
+
+
+def test_raw_http_body_is_read_as_the_request(tmp_path):
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    result = _lint(tmp_path / "a", "http", "fire")
+    by_line = {c.site.loc.row: c for c in result.calls}
+    assert by_line[15].int_value("max_tokens") == 100000 and by_line[15].model_id() == "claude-sonnet-4-6"
+    assert by_line[29].model_id() == "gpt-4" and by_line[29].int_value("max_tokens") == 300  # data=json.dumps(...)
+    assert by_line[37].site.provider == "anthropic"  # the URL is not seen: the anthropic-version header says which API
+    assert [c.site.loc.row for c in _lint(tmp_path / "b", "http", "silent").calls] == [10, 14]
+
+
+def test_google_limits_come_from_the_config_or_the_model_object(tmp_path):
+    result = _lint(tmp_path, "google", "fire")
+    by_line = {c.site.loc.row: c for c in result.calls}
+    assert by_line[28].model_id() == "gemini-1.5-pro" and by_line[28].int_value("max_tokens") == 8192
+    assert by_line[35].model_id() == "gemini-2.5-flash" and by_line[35].int_value("max_tokens") == 20000
+    assert by_line[20].int_value("max_tokens") == 16000  # through asyncio.to_thread

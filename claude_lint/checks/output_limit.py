@@ -11,6 +11,8 @@ PROVIDERS = ("openai", "litellm", "langchain")
 # defaults, and the requests made through it may carry their own cap.
 CODE_APIS = frozenset({
     "chat.completions.create", "chat.completions.parse", "beta.chat.completions.parse", "responses.create", "responses.stream",
+    "chat.completions.stream", "beta.chat.completions.stream", "responses.parse",
+    "POST /chat/completions", "POST /v1/responses",  # the same APIs through a raw HTTP client
     "completion", "acompletion", "router.completion", "router.acompletion",
     "ChatAnthropic", "ChatOpenAI", "AzureChatOpenAI", "init_chat_model",
 })
@@ -59,6 +61,8 @@ class OutputLimitMissing(Rule):
         'import litellm\nlitellm.completion(model="anthropic/claude-sonnet-4-6", messages=[])\n',
         'from langchain_anthropic import ChatAnthropic\nllm = ChatAnthropic(model="claude-sonnet-4-6")\n',
         'from langchain.chat_models import init_chat_model\nllm = init_chat_model("openai:gpt-4o")\n',
+        # a raw POST to the Chat Completions endpoint: its JSON body is the request
+        'import requests\nrequests.post("https://api.openai.com/v1/chat/completions", json={"model": "gpt-4o", "messages": []})\n',
     ]
     silent = [
         'from openai import OpenAI\nOpenAI().chat.completions.create(model="gpt-4o", messages=[], max_completion_tokens=500)\n',
@@ -72,6 +76,9 @@ class OutputLimitMissing(Rule):
         'import litellm\nlitellm.completion(model="gpt-4o", messages=[], mock_response="ok")\n',
         # the Anthropic SDK itself requires max_tokens: not this rule's business
         'import anthropic\nanthropic.Anthropic().messages.create(model="claude-sonnet-4-6", max_tokens=300, messages=[])\n',
+        'import requests\nrequests.post("https://api.openai.com/v1/chat/completions", json={"model": "gpt-4o", "messages": [], "max_tokens": 300})\n',
+        # a local server bills nothing
+        'from openai import OpenAI\nOpenAI(base_url="http://localhost:11434/v1").chat.completions.create(model="llama3", messages=[])\n',
     ]
 
     fires = [

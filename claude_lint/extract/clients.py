@@ -80,3 +80,60 @@ def service_name(call: ast.Call) -> Optional[str]:
         if isinstance(value, ast.Constant) and isinstance(value.value, str):
             return value.value
     return None
+
+
+# --- local servers ----------------------------------------------------------------------
+
+# Keywords of a client constructor (or a LangChain model) that name the server it talks to.
+ENDPOINT_KEYWORDS = ("base_url", "api_base", "openai_api_base", "azure_endpoint", "endpoint", "host", "ollama_base_url")
+
+
+def local_endpoint(ev: Evaluator, call: ast.Call, scope: Scope) -> bool:
+    """Does this constructor point its client at a server on the user's machine?"""
+    exprs = [k.value for k in call.keywords if k.arg in ENDPOINT_KEYWORDS]
+    if sdk.CLIENT_CLASSES.get(ev.qualname(call.func, scope) or "") in sdk.LOCAL_PROVIDERS and positional(call):
+        exprs.append(positional(call)[0])  # ollama.Client("http://...")
+    return any(sdk.local_evidence(endpoint_texts(ev, e, scope)) for e in exprs)
+
+
+def endpoint_texts(ev: Evaluator, expr: ast.expr, scope: Scope, depth: int = 0) -> List[str]:
+    """What is seen of an endpoint expression: its value when it folds to text (run-time
+    parts as NUL), else its source, and the source of what its names are bound to (a
+    config key or an environment variable's name and default say which server it is)."""
+    out: List[str] = []
+    value = ev.value(expr, scope)
+    if hasattr(value, "parts"):
+        out.append("".join(p if isinstance(p, str) else "\0" for p in value.parts))
+    out.append(ev.code_for(expr))
+    if depth < 2:
+        for node in _names_in(expr):
+            for bound, owner in _bindings(ev, node, scope):
+                out.extend(endpoint_texts(ev, bound, owner, depth + 1))
+    return out[:16]
+
+
+def _names_in(expr: ast.expr):
+    """The names and `self.x` attributes an expression reads (an f-string's fields too), a few."""
+    found = 0
+    stack = [expr]
+    while stack and found < 8:
+        node = stack.pop()
+        if isinstance(node, ast.Name) or (isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name)):
+            found += 1
+            yield node
+            continue
+        stack.extend(ast.iter_child_nodes(node))
+
+
+def _bindings(ev: Evaluator, expr: ast.expr, scope: Scope):
+    """The expressions a name or `self.x` is bound to (a few)."""
+    if isinstance(expr, ast.Name):
+        owner = ev.find(expr.id, scope)
+        if owner is not None:
+            for bound in owner.assigns.get(expr.id, [])[:4]:
+                if isinstance(bound, ast.expr):
+                    yield bound, owner
+    elif isinstance(expr, ast.Attribute) and isinstance(expr.value, ast.Name) and expr.value.id == scope.self_name and scope.klass is not None:
+        for value, method, _ in scope.klass.self_attrs.get(expr.attr, [])[:4]:
+            if isinstance(value, ast.expr):
+                yield value, method

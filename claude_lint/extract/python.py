@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import ast
+import dataclasses
 import io
 import re
 import sys
@@ -9,14 +10,17 @@ import tokenize
 import warnings
 from typing import List, Optional, Tuple
 
-from claude_lint.extract import clients, loops, prefilter, sdk
+from claude_lint.extract import clients, http, loops, moves, prefilter, sdk
 from claude_lint.extract.positions import Positions
-from claude_lint.extract.scopes import Binding, CallRecord, Collector, Scope, keyword, positional
+from claude_lint.extract.scopes import Binding, CallRecord, Collector, Scope, keyword, positional, store_key
 from claude_lint.extract.values import Evaluator
 from claude_lint.facts import CallSite, FileError, FileFacts, History, Loc, Mapping, Noqa, Seq, Transform, Unknown
 
 NOQA = re.compile(r"#\s*noqa(?::\s*(?P<codes>[A-Z]+[0-9]+(?:[\s,]+[A-Z]+[0-9]+)*))?", re.IGNORECASE)
 CHAIN_SKIP = frozenset({"with_raw_response", "with_streaming_response"})
+MAX_CLIENT_DEPTH = 8  # hops followed from a receiver back to its client's construction
+MAX_ALIAS_BINDINGS = 8  # bindings of one name read when following a client or an alias
+MAX_BATCH_ITEMS = 200  # requests of one batch read as call sites
 # An output limit set as a keyword or dict key (`.bind(max_tokens=...)`), not in a comment.
 OUTPUT_LIMIT_SET = re.compile(r"""\b(?:max_tokens|max_completion_tokens|max_output_tokens|maxTokens)\b(?:\s*=(?!=)|["']\s*:)""")
 
@@ -27,6 +31,8 @@ def extract(text: str, path: str, abspath: str, module: Optional[str], calls_onl
     whether the walk can find one."""
     if text.startswith("\ufeff"):
         text = text[1:]  # a UTF-8 BOM: not part of the code, and not counted in columns
+    if calls_only and not prefilter.worth_parsing(text.encode("utf-8", "surrogatepass")):
+        return FileFacts(path, abspath, module, "python", parsed=False)
     tree = parse(text, path)
     if isinstance(tree, FileError):
         return FileFacts(path, abspath, module, "python", errors=(tree,))
@@ -129,40 +135,133 @@ class _Extraction:
 
     def call_sites(self, record: CallRecord) -> List[CallSite]:
         node, scope = record.node, record.scope
-        fshape = sdk.FUNCTIONS.get(self.ev.qualname(node.func, scope) or "")
+        call = self._called_through(node, scope) or node
+        fshape = sdk.FUNCTIONS.get(self.ev.qualname(call.func, scope) or "")
         if fshape is not None:
-            kwargs = self.shape_kwargs(fshape, node, scope)
-            if any(k in kwargs.keys() for k in fshape.no_request):
-                return []
-            return [CallSite(loc=self.ev.loc(node), kwargs=kwargs, **self.site_facts(record, fshape, fshape.providers[0], kwargs, None))]
-        chain, receiver, options = _decompose(node.func)
-        if receiver is None:
-            return []
-        for shape in sdk.METHODS_LONGEST_FIRST:
-            n = len(shape.chain)
-            if tuple(chain[-n:]) != shape.chain:
+            return self.function_sites(record, call, fshape)
+        for chain, receiver, options, rscope in self._decompositions(call.func, scope):
+            if receiver is None and len(chain) == 1:
+                # an alias of a module function: `completion = litellm.completion`
+                fshape = sdk.FUNCTIONS.get(chain[0])
+                if fshape is not None:
+                    return self.function_sites(record, call, fshape)
                 continue
-            client_chain = chain[:-n]
-            provider = self.client_provider(receiver, client_chain, scope)
-            if provider is None and not all(k in _keywords(node, shape) for k in sdk.UNTYPED_RECEIVER_PROOF):
-                return []  # decided before the arguments are evaluated
-            kwargs = self.shape_kwargs(shape, node, scope)
-            if options:
-                kwargs = Mapping(tuple(options_entries(self.ev, options, scope)) + kwargs.entries, kwargs.loc, kwargs.open, kwargs.key_locs)
-            if provider is None:
-                if not all(k in kwargs.keys() for k in sdk.UNTYPED_RECEIVER_PROOF):
-                    return []
-                provider = "anthropic"
-            if provider not in shape.providers or any(k in kwargs.keys() for k in shape.no_request):
-                return []
-            base = self.site_facts(record, shape, provider, kwargs, clients.client_timeout(self.ev, receiver, client_chain, scope, options))
-            if shape.batch:
-                return self.batch_requests(kwargs, base)
-            history = self.history(node, scope, record)
-            return [CallSite(loc=self.ev.loc(node), kwargs=kwargs, history=history, **base)]
+            found = self.method_sites(record, call, chain, receiver, options, rscope)
+            if found is not None:
+                return found
         return []
 
-    def site_facts(self, record: CallRecord, shape, provider: str, kwargs: Mapping, client_timeout: Optional[bool]) -> dict:
+    def _called_through(self, node: ast.Call, scope: Scope) -> Optional[ast.Call]:
+        """`asyncio.to_thread(client.models.generate_content, model=...)` as the call it makes."""
+        if not node.args or isinstance(node.args[0], ast.Starred) or not isinstance(node.args[0], (ast.Attribute, ast.Name)):
+            return None
+        if self.ev.qualname(node.func, scope) not in sdk.CALL_THROUGH:
+            return None
+        return ast.copy_location(ast.Call(func=node.args[0], args=node.args[1:], keywords=node.keywords), node)
+
+    def _decompositions(self, func: ast.expr, scope: Scope):
+        """The (method chain, receiver, with_options calls, receiver's scope) a called
+        expression may stand for: as written, then through one alias (`create =
+        client.chat.completions.create`, `messages = client.messages`). A module function
+        reached through an alias comes back as ([qualified name], None, [], scope)."""
+        chain, receiver, options = _decompose(func)
+        yield chain, receiver, options, scope
+        if _shapes_for(chain):
+            return
+        head = func if isinstance(func, ast.Name) else receiver if isinstance(receiver, ast.Name) else None
+        if head is None or head.id not in self._alias_names():
+            return
+        rest = [] if head is func else chain
+        owner = self.ev.find(head.id, scope)
+        if owner is None or head.id in owner.params or head.id in owner.imports:
+            return
+        for bound in owner.assigns.get(head.id, [])[:MAX_ALIAS_BINDINGS]:
+            if not isinstance(bound, ast.Attribute):
+                continue
+            qual = self.ev.qualname(bound, owner)
+            if not rest and qual in sdk.FUNCTIONS:
+                yield [qual], None, [], owner
+                continue
+            inner, inner_receiver, inner_options = _decompose(bound)
+            if inner_receiver is not None:
+                yield inner + rest, inner_receiver, inner_options + options, owner
+
+    def _alias_names(self) -> set:
+        """Names bound to an attribute somewhere in the file: the only ones an alias can be."""
+        if self._aliases is None:
+            self._aliases = {name for scope in self._scopes() for name, bound in scope.assigns.items()
+                             if any(isinstance(b, ast.Attribute) for b in bound)}
+        return self._aliases
+
+    _aliases: Optional[set] = None
+
+    def function_sites(self, record: CallRecord, call: ast.Call, fshape) -> List[CallSite]:
+        scope = record.scope
+        if fshape.http:
+            return http.sites(self, record, call, None, [], scope)
+        kwargs = self.shape_kwargs(fshape, call, scope)
+        if any(k in kwargs.keys() for k in fshape.no_request):
+            return []
+        provider = fshape.providers[0]
+        local = provider in sdk.LOCAL_PROVIDERS or clients.local_endpoint(self.ev, call, scope)
+        return [CallSite(loc=self.ev.loc(record.node), kwargs=kwargs, **self.site_facts(record, fshape, provider, kwargs, None, local))]
+
+    def method_sites(self, record: CallRecord, call: ast.Call, chain, receiver, options, rscope: Scope) -> Optional[List[CallSite]]:
+        """The sites of a method call; None when no shape has its chain (another reading may)."""
+        scope = record.scope
+        shapes = _shapes_for(chain)
+        if not shapes:
+            return None
+        client_chain = chain[: len(chain) - len(shapes[0].chain)]
+        provider = self.client_provider(receiver, client_chain, rscope)
+        kwargs = None
+        if provider is None:
+            provider, kwargs = self.untyped(shapes, call, scope)
+            if provider is None:
+                return []
+        shape = next((s for s in shapes if provider in s.providers), None)
+        if shape is None:
+            return []  # a known client of another kind (an Ollama client's `messages.create`)
+        if shape.http:
+            return http.sites(self, record, call, receiver, client_chain, rscope)
+        if kwargs is None:
+            kwargs = self.shape_kwargs(shape, call, scope)
+        if options:
+            kwargs = Mapping(tuple(options_entries(self.ev, options, scope)) + kwargs.entries, kwargs.loc, kwargs.open, kwargs.key_locs)
+        defaults = self.request_defaults(shape, receiver, client_chain, rscope)
+        if defaults is not None:
+            kwargs = Mapping(((None, defaults),) + kwargs.entries, kwargs.loc, kwargs.open, kwargs.key_locs)
+        if any(k in kwargs.keys() for k in shape.no_request):
+            return []
+        local = provider in sdk.LOCAL_PROVIDERS or self.local_client(receiver, client_chain, rscope)
+        base = self.site_facts(record, shape, provider, kwargs, clients.client_timeout(self.ev, receiver, client_chain, rscope, options), local)
+        if shape.batch:
+            return self.batch_requests(kwargs, base, self.ev.loc(record.node), self.batch_items(keyword(call, "requests"), scope))
+        history = self.history(call, scope, record)
+        return [CallSite(loc=self.ev.loc(record.node), kwargs=kwargs, history=history, **base)]
+
+    def untyped(self, shapes, call: ast.Call, scope: Scope) -> Tuple[Optional[str], Optional[Mapping]]:
+        """The provider of a call whose client is not seen, when its chain or its keywords
+        prove the shape (and the keywords, when they had to be evaluated to tell)."""
+        for shape in shapes:
+            if shape.untyped == "chain":
+                return shape.providers[0], None
+        shape = next((s for s in shapes if s.untyped == "keywords"), None)
+        if shape is None:
+            return None, None
+        spread = any(k.arg is None for k in call.keywords)
+        if not spread and not all(k in _keywords(call, shape) for k in sdk.UNTYPED_RECEIVER_PROOF):
+            return None, None  # decided before the arguments are evaluated
+        kwargs = self.shape_kwargs(shape, call, scope)
+        keys = set(kwargs.keys())
+        for key, value in kwargs.entries:
+            if key is None and isinstance(value, Mapping):
+                keys.update(value.keys())  # a `**params` dict of this file
+        if all(k in keys for k in sdk.UNTYPED_RECEIVER_PROOF):
+            return shape.providers[0], kwargs
+        return None, None
+
+    def site_facts(self, record: CallRecord, shape, provider: str, kwargs: Mapping, client_timeout: Optional[bool], local: bool = False) -> dict:
         node, scope = record.node, record.scope
         own = self.ev.code_for(node)
         return dict(
@@ -178,6 +277,7 @@ class _Extraction:
             in_async=loops.enclosing_async(scope),
             client_timeout=client_timeout,
             output_limit_nearby=self._output_limits() > len(OUTPUT_LIMIT_SET.findall(own)),
+            local=local,
         )
 
     def _output_limits(self) -> int:
@@ -210,31 +310,127 @@ class _Extraction:
         locs += tuple((name, value.loc) for name, value in dotted if value.loc is not None)
         return Mapping(named + kwargs.entries + tuple(dotted), kwargs.loc, is_open, locs + kwargs.key_locs)
 
-    def client_provider(self, receiver: ast.expr, client_chain: List[str], scope: Scope, depth: int = 0) -> Optional[str]:
-        if client_chain or depth > 8:
-            # `self.client` is the one attribute hop we follow.
-            if client_chain == [] or not (len(client_chain) == 1 and isinstance(receiver, ast.Name) and receiver.id == scope.self_name):
-                return None
-            klass = scope.klass
-            assigned = klass.self_attrs.get(client_chain[0], []) if klass else []
-            providers = {self._value_provider(v, m, depth) for v, m, _ in assigned}
-            if klass is not None and client_chain[0] in klass.annotations:
-                providers.add(self._annotation_provider(klass.annotations[client_chain[0]], klass))
-            providers.discard(None)
-            return providers.pop() if len(providers) == 1 else None
-        return self._value_provider(receiver, scope, depth)
+    # --- which client a receiver is -----------------------------------------------------
+
+    def client_provider(self, receiver: Optional[ast.expr], client_chain: List[str], scope: Scope, depth: int = 0) -> Optional[str]:
+        """The provider of the client `receiver.<client_chain>`; None when it is not seen."""
+        if receiver is None or depth > MAX_CLIENT_DEPTH:
+            return None
+        if not client_chain:
+            return self._value_provider(receiver, scope, depth)
+        klass = self._self_class(receiver, scope)
+        if len(client_chain) == 1 and klass is not None:
+            return self._self_attr_provider(klass, client_chain[0], depth)
+        key = store_key(receiver)
+        if key is not None:
+            stored = self.c.stores.get(".".join([key, *client_chain]), [])
+            return _one({self._value_provider(v, s, depth + 1) for v, s in stored[:MAX_ALIAS_BINDINGS]})
+        return None
+
+    def request_defaults(self, shape, receiver, client_chain: List[str], scope: Scope) -> Optional[Mapping]:
+        """The arguments a client object fixes for its requests (`sdk.REQUEST_DEFAULTS`), as a
+        spread before the call's own: `GenerativeModel("gemini-pro", generation_config=...)`."""
+        if receiver is None:
+            return None
+        built = self.constructions(receiver, client_chain, scope, defaults=True)
+        if len(built) != 1:
+            return None
+        call, owner = built[0]
+        names = sdk.REQUEST_DEFAULTS.get(self.ev.qualname(call.func, owner) or ".".join(_decompose(call.func)[0][-3:]))
+        if names is None:
+            names = sdk.REQUEST_DEFAULTS.get(".".join(_decompose(call.func)[0][-2:]))
+        if names is None:
+            return None
+        return self.shape_kwargs(dataclasses.replace(shape, positional=names), call, owner)
+
+    def local_client(self, receiver: ast.expr, client_chain: List[str], scope: Scope) -> bool:
+        """Is every construction seen of this client pointed at a server on the user's machine?"""
+        built = self.constructions(receiver, client_chain, scope)
+        return bool(built) and all(clients.local_endpoint(self.ev, call, owner) for call, owner in built)
+
+    def constructions(self, receiver, client_chain: List[str], scope: Scope, depth: int = 0, defaults: bool = False) -> List[Tuple[ast.Call, Scope]]:
+        """The constructor calls (of a client class) a receiver may have come from; with
+        `defaults`, a chat session's creation (`client.chats.create(...)`) counts as one."""
+        if receiver is None or depth > MAX_CLIENT_DEPTH:
+            return []
+        if client_chain:
+            klass = self._self_class(receiver, scope)
+            if len(client_chain) == 1 and klass is not None:
+                out = []
+                for value, method, _ in klass.self_attrs.get(client_chain[0], [])[:MAX_ALIAS_BINDINGS]:
+                    out += self.constructions(value, [], method, depth + 1, defaults)
+                prop = self._method(klass, client_chain[0])
+                if prop is not None and _is_property(prop.node):
+                    for r in prop.returns[:MAX_ALIAS_BINDINGS]:
+                        out += self.constructions(r, [], prop, depth + 1, defaults)
+                return out
+            key = store_key(receiver)
+            stored = self.c.stores.get(".".join([key, *client_chain]), []) if key is not None else []
+            return [c for v, s in stored[:MAX_ALIAS_BINDINGS] for c in self.constructions(v, [], s, depth + 1, defaults)]
+        expr = receiver
+        if isinstance(expr, tuple):
+            return self.constructions(expr[1], [], scope, depth + 1, defaults) if expr[0] == "with" else []
+        if isinstance(expr, ast.Call):
+            qual = self.ev.qualname(expr.func, scope) or ""
+            if qual in sdk.CLIENT_CLASSES:
+                return [(expr, scope)]
+            if qual in sdk.CLIENT_WRAPPERS:
+                args = positional(expr)
+                return self.constructions(args[0], [], scope, depth + 1, defaults) if args else []
+            if qual:
+                return []
+            chain, inner, _ = _decompose(expr.func)
+            if defaults and (".".join(chain[-2:]) in sdk.REQUEST_DEFAULTS or ".".join(chain[-3:]) in sdk.REQUEST_DEFAULTS):
+                return [(expr, scope)]
+            for deriving in sdk.CLIENT_DERIVING:
+                if inner is not None and tuple(chain[-len(deriving):]) == deriving:
+                    return self.constructions(inner, chain[: -len(deriving)], scope, depth + 1, defaults)
+            factory = self._factory(expr.func, scope)
+            if factory is not None:
+                return [c for r in factory.returns[:MAX_ALIAS_BINDINGS] for c in self.constructions(r, [], factory, depth + 1, defaults)]
+            return []
+        if isinstance(expr, ast.Name):
+            owner = self.ev.find(expr.id, scope)
+            if owner is None or expr.id in owner.params:
+                return []
+            return [c for b in owner.assigns.get(expr.id, [])[:MAX_ALIAS_BINDINGS] for c in self.constructions(b, [], owner, depth + 1, defaults)]
+        if isinstance(expr, ast.Attribute):
+            return self.constructions(expr.value, [expr.attr], scope, depth + 1, defaults)
+        if isinstance(expr, (ast.BoolOp, ast.IfExp)):
+            values = expr.values if isinstance(expr, ast.BoolOp) else [expr.body, expr.orelse]
+            return [c for v in values for c in self.constructions(v, [], scope, depth + 1, defaults)]
+        if isinstance(expr, ast.Await):
+            return self.constructions(expr.value, [], scope, depth + 1, defaults)
+        return []
+
+    def _self_class(self, receiver, scope: Scope) -> Optional[Scope]:
+        """The class of `self` (a method's first parameter, also seen from a function nested in the method)."""
+        if not isinstance(receiver, ast.Name):
+            return None
+        owner = self.ev.find(receiver.id, scope)
+        if owner is not None and owner.self_name == receiver.id and receiver.id not in owner.assigns:
+            return owner.klass
+        return None
+
+    def _self_attr_provider(self, klass: Scope, attr: str, depth: int) -> Optional[str]:
+        """`self.client`: what the class assigns to it, its annotation, or a property of that name."""
+        assigned = klass.self_attrs.get(attr, [])
+        providers = {self._value_provider(v, m, depth + 1) for v, m, _ in assigned[:MAX_ALIAS_BINDINGS]}
+        if attr in klass.annotations:
+            providers.add(self._annotation_provider(klass.annotations[attr], klass))
+        prop = self._method(klass, attr)
+        if prop is not None and _is_property(prop.node):
+            providers.update(self._value_provider(r, prop, depth + 1) for r in prop.returns[:MAX_ALIAS_BINDINGS])
+        return _one(providers)
 
     def _value_provider(self, expr, scope: Scope, depth: int) -> Optional[str]:
-        if isinstance(expr, (Binding, tuple)) or expr is None:
+        if expr is None or isinstance(expr, Binding) or depth > MAX_CLIENT_DEPTH:
             return None
+        if isinstance(expr, tuple):
+            # `with Client() as client` / `async with httpx.AsyncClient() as client`
+            return self._value_provider(expr[1], scope, depth + 1) if expr[0] == "with" else None
         if isinstance(expr, ast.Call):
-            if isinstance(expr.func, ast.Attribute) and expr.func.attr == "with_options":
-                return self._value_provider(expr.func.value, scope, depth + 1)
-            qual = self.ev.qualname(expr.func, scope) or clients.factory_qualname(self.ev, expr.func, scope)
-            service = clients.service_name(expr)
-            if service is not None and (qual, service) in sdk.CLIENT_FACTORIES:
-                return sdk.CLIENT_FACTORIES[(qual, service)]
-            return sdk.CLIENT_CLASSES.get(qual)
+            return self._call_provider(expr, scope, depth)
         if isinstance(expr, ast.Name):
             owner = self.ev.find(expr.id, scope)
             if owner is None:
@@ -242,19 +438,86 @@ class _Extraction:
             if expr.id in owner.params:
                 ann = owner.annotations.get(expr.id)
                 return self._annotation_provider(ann, owner) if ann is not None else None
+            if expr.id in owner.imports and expr.id not in owner.assigns:
+                return sdk.MODULE_CLIENTS.get(owner.imports[expr.id])
             bound = owner.assigns.get(expr.id, [])
-            providers = {self._value_provider(b, owner, depth + 1) for b in bound}
-            return providers.pop() if len(providers) == 1 else None
+            return _one({self._value_provider(b, owner, depth + 1) for b in bound[:MAX_ALIAS_BINDINGS]}, strict=True)
         if isinstance(expr, ast.Attribute):
             return self.client_provider(expr.value, [expr.attr], scope, depth + 1)
+        if isinstance(expr, ast.BoolOp):
+            # `client or Anthropic()`
+            return _one({self._value_provider(v, scope, depth + 1) for v in expr.values})
+        if isinstance(expr, ast.IfExp):
+            return _one({self._value_provider(v, scope, depth + 1) for v in (expr.body, expr.orelse)})
+        if isinstance(expr, ast.Await):
+            return self._value_provider(expr.value, scope, depth + 1)
+        if isinstance(expr, ast.Subscript):
+            return self._item_provider(expr, scope, depth)
         return None
 
-    def _annotation_provider(self, ann: ast.expr, scope: Scope) -> Optional[str]:
+    def _call_provider(self, expr: ast.Call, scope: Scope, depth: int) -> Optional[str]:
+        func = expr.func
+        qual = self.ev.qualname(func, scope) or clients.factory_qualname(self.ev, func, scope)
+        service = clients.service_name(expr)
+        if service is not None and (qual, service) in sdk.CLIENT_FACTORIES:
+            return sdk.CLIENT_FACTORIES[(qual, service)]
+        if qual in sdk.CLIENT_CLASSES:
+            return sdk.CLIENT_CLASSES[qual]
+        if qual in sdk.CLIENT_WRAPPERS:
+            args = positional(expr)
+            wrapped = args[0] if args else keyword(expr, "client")
+            return self._value_provider(wrapped, scope, depth + 1) if wrapped is not None else None
+        if qual:
+            return None  # a library's function: not a client we know
+        chain, receiver, _ = _decompose(func)
+        for deriving in sdk.CLIENT_DERIVING:
+            n = len(deriving)
+            if tuple(chain[-n:]) == deriving and receiver is not None:
+                # a re-optioned client or a chat session: the same provider's requests
+                return self.client_provider(receiver, chain[:-n], scope, depth + 1)
+        factory = self._factory(func, scope)
+        if factory is not None:
+            # a project function that builds the client: `def get_client(): return Anthropic(...)`
+            return _one({self._value_provider(r, factory, depth + 1) for r in factory.returns[:MAX_ALIAS_BINDINGS]})
+        return None
+
+    def _item_provider(self, expr: ast.Subscript, scope: Scope, depth: int) -> Optional[str]:
+        """`clients["claude"]`, `st.session_state["client"]`: a stored client."""
+        key = store_key(expr)
+        stored = self.c.stores.get(key, []) if key is not None else []
+        if stored:
+            return _one({self._value_provider(v, s, depth + 1) for v, s in stored[:MAX_ALIAS_BINDINGS]})
+        if isinstance(expr.value, ast.Name):
+            owner = self.ev.find(expr.value.id, scope)
+            bound = owner.assigns.get(expr.value.id, []) if owner is not None else []
+            if len(bound) == 1 and isinstance(bound[0], ast.Dict):
+                values = bound[0].values
+                if isinstance(expr.slice, ast.Constant):
+                    values = [v for k, v in zip(bound[0].keys, bound[0].values) if isinstance(k, ast.Constant) and k.value == expr.slice.value]
+                return _one({self._value_provider(v, owner, depth + 1) for v in values[:MAX_ALIAS_BINDINGS]}, strict=True)
+        return None
+
+    def _factory(self, func: ast.expr, scope: Scope) -> Optional[Scope]:
+        """The project function (of this file) a call runs: `make_client()`, `self._new_client()`."""
+        return moves.function_scope(self.ev, func, scope)
+
+    def _method(self, klass: Scope, name: str) -> Optional[Scope]:
+        return moves.child(self.ev, klass, name, "function")
+
+    def _annotation_provider(self, ann: ast.expr, scope: Scope, depth: int = 0) -> Optional[str]:
+        if depth > 4:
+            return None
         if isinstance(ann, ast.Constant) and isinstance(ann.value, str):
             try:
                 ann = ast.parse(ann.value.strip(), mode="eval").body
             except (SyntaxError, ValueError, RecursionError, MemoryError):  # not an expression: not a client annotation
                 return None
+        if isinstance(ann, ast.BinOp) and isinstance(ann.op, ast.BitOr):
+            # `Anthropic | None`
+            return _one({self._annotation_provider(a, scope, depth + 1) for a in (ann.left, ann.right)})
+        if isinstance(ann, ast.Subscript) and (self.ev.qualname(ann.value, scope) or "").rsplit(".", 1)[-1] in ("Optional", "Union"):
+            items = ann.slice.elts if isinstance(ann.slice, ast.Tuple) else [ann.slice]
+            return _one({self._annotation_provider(a, scope, depth + 1) for a in items})
         return sdk.CLIENT_CLASSES.get(self.ev.qualname(ann, scope) or "")
 
     def function_of(self, scope: Scope) -> Optional[str]:
@@ -263,25 +526,65 @@ class _Extraction:
             s = s.parent
         return s.name if s is not None and s.name else None
 
-    def batch_requests(self, kwargs: Mapping, base: dict) -> List[CallSite]:
+    def batch_items(self, expr: Optional[ast.expr], scope: Scope, depth: int = 0) -> Optional[List[object]]:
+        """The requests of a batch as written: a list, a comprehension (its element stands for
+        every request), or a list built by `append`/`extend` calls. None: not seen."""
+        if expr is None or depth > 4:
+            return None
+        if isinstance(expr, (ast.List, ast.Tuple)):
+            return [self.ev.value(e, scope) for e in expr.elts[:MAX_BATCH_ITEMS] if not isinstance(e, ast.Starred)]
+        if isinstance(expr, ast.ListComp) and expr in self.c.scopes_by_node:
+            return [self.ev.value(expr.elt, self.c.scopes_by_node[expr])]
+        if not isinstance(expr, ast.Name):
+            return None
+        owner = self.ev.find(expr.id, scope)
+        bound = owner.assigns.get(expr.id, []) if owner is not None else []
+        if len(bound) != 1 or not isinstance(bound[0], ast.expr):
+            return None
+        items = self.batch_items(bound[0], owner, depth + 1)
+        if items is None:
+            return None
+        for event in self.c.events:
+            if event.kind == "grow" and event.key == ("name", expr.id) and self.ev.find(expr.id, event.scope) is owner:
+                node = event.node
+                if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and len(node.args) == 1):
+                    return None
+                if node.func.attr == "append":
+                    items.append(self.ev.value(node.args[0], event.scope))
+                else:
+                    more = self.batch_items(node.args[0], event.scope, depth + 1)
+                    if more is None:
+                        return None
+                    items.extend(more)
+            if len(items) > MAX_BATCH_ITEMS:
+                break
+        return items[:MAX_BATCH_ITEMS]
+
+    def batch_requests(self, kwargs: Mapping, base: dict, at: Optional[Loc], items=None) -> List[CallSite]:
+        """One site per request of a batch, each at the batch call (the job is the request a
+        reader sees; findings land where each value is written). Requests that are not
+        seen are one site whose arguments are unknown."""
         requests = kwargs.get("requests")
-        items: Tuple[object, ...] = ()
-        if isinstance(requests, Seq):
-            items = requests.items
+        if items is None:
+            items = list(requests.items) if isinstance(requests, Seq) else []
         sites = []
         for request in items:
             if not isinstance(request, Mapping) or request.get("params") is None:
                 continue
             params = request.get("params")
             site_kwargs = params if isinstance(params, Mapping) else Mapping(((None, params),), getattr(params, "loc", None))
-            sites.append(CallSite(loc=request.loc or kwargs.loc, kwargs=site_kwargs, **base))
+            sites.append(CallSite(loc=at or request.loc or kwargs.loc, kwargs=site_kwargs, **base))
+        if not sites:
+            sites.append(CallSite(loc=at or kwargs.loc, kwargs=Mapping(((None, requests if requests is not None else Unknown("no requests")),), kwargs.loc, True), **base))
         return sites
 
     # --- conversation history -------------------------------------------------------------
 
-    def history(self, node: ast.Call, scope: Scope, record: CallRecord, expr: Optional[ast.expr] = None) -> Optional[History]:
-        """`expr`: a list handed to `node` other than its `messages=` (an argument of a wrapper call)."""
-        expr = keyword(node, "messages") if expr is None else expr
+    def history(self, call: ast.Call, scope: Scope, record: CallRecord, expr: Optional[ast.expr] = None) -> Optional[History]:
+        """`call`: the request (`record.node`, or the SDK call a `to_thread(...)` wraps);
+        `expr`: a list handed to it other than its `messages=` (an argument of a wrapper call)."""
+        node = record.node
+        expr = keyword(call, "messages") if expr is None else expr
         if expr is None:
             return None
         if isinstance(expr, ast.Name):
@@ -365,10 +668,45 @@ def _decompose(func: ast.expr):
     chain.reverse()
     if not chain:
         return chain, None, options
-    if isinstance(node, (ast.Name, ast.Call)):
+    if isinstance(node, (ast.Name, ast.Call, ast.Subscript)):
         # `self.client.messages.create`: the attribute hop stays part of the client chain.
         return chain, node, options
     return chain, None, options
+
+
+def _shapes_for(chain) -> Tuple[sdk.MethodShape, ...]:
+    """The shapes whose method chain ends `chain`, of the longest such chain."""
+    for n in _LENGTHS:
+        if n and len(chain) >= n:
+            found = _BY_CHAIN.get(tuple(chain[-n:]))
+            if found:
+                return found
+    return ()
+
+
+_BY_CHAIN: dict = {}
+for _shape in sdk.METHODS:
+    _BY_CHAIN.setdefault(_shape.chain, ())
+    _BY_CHAIN[_shape.chain] += (_shape,)
+_LENGTHS = sorted({len(c) for c in _BY_CHAIN}, reverse=True)
+
+
+def _one(providers: set, strict: bool = False) -> Optional[str]:
+    """The one provider among those found (None: not a client we know); with `strict`, one
+    binding that is not a known client makes the name unknown too (a name rebound to
+    something else may be anything)."""
+    providers = set(providers)
+    if not strict:
+        providers.discard(None)
+    return providers.pop() if len(providers) == 1 else None
+
+
+def _is_property(node) -> bool:
+    for d in getattr(node, "decorator_list", ()):
+        name = d.attr if isinstance(d, ast.Attribute) else d.id if isinstance(d, ast.Name) else ""
+        if name in ("property", "cached_property"):
+            return True
+    return False
 
 
 def options_entries(ev: Evaluator, options, scope: Scope):

@@ -28,6 +28,16 @@ class Binding:
         self.what = what
 
 
+class Unpacked(Binding):
+    """One name of a tuple assignment: `headers, payload = build(...)` binds `payload` to item 1."""
+
+    def __init__(self, value: ast.expr, index: int, count: int):
+        super().__init__("unpacked")
+        self.value = value
+        self.index = index
+        self.count = count
+
+
 @dataclass(eq=False)
 class Scope:
     kind: str  # "module" | "class" | "function" | "comprehension"
@@ -41,6 +51,10 @@ class Scope:
     mutated: set = field(default_factory=set)
     self_name: Optional[str] = None  # first parameter of a method
     self_attrs: Dict[str, List[Tuple[object, "Scope", str]]] = field(default_factory=dict)  # class only
+    returns: List[ast.expr] = field(default_factory=list)  # function only: the values of its `return`s
+    # In-place edits of a dict bound to a name, in source order: (kind, node), kind "set"
+    # (`d[k] = v`: node is the Assign's (target, value)), "update", "setdefault", "pop", "del", "other".
+    edits: Dict[str, List[Tuple[str, object]]] = field(default_factory=dict)
 
     def bind(self, name: str, value: object) -> None:
         self.assigns.setdefault(name, []).append(value)
@@ -92,6 +106,9 @@ class Collector:
         self.events: List[Event] = []
         self.statements: List[Tuple[ast.stmt, Optional[List[ast.stmt]]]] = []  # (stmt, body) for noqa ranges
         self.scopes_by_node: Dict[ast.AST, Scope] = {}
+        # Values stored into an object by key or attribute (`st.session_state["client"] = ...`,
+        # `cfg.model = ...`): "st.session_state.client" -> [(value, scope)].
+        self.stores: Dict[str, List[Tuple[ast.expr, Scope]]] = {}
         self._handlers = {
             ast.ClassDef: self._class,
             ast.FunctionDef: self._function,
@@ -120,6 +137,7 @@ class Collector:
         }
         for kind in _SIMPLE_STATEMENTS:
             self._handlers[kind] = self._simple
+        self._handlers[ast.Return] = self._return
         for kind in _BLOCK_STATEMENTS:
             self._handlers[kind] = self._block
 
@@ -203,6 +221,7 @@ class Collector:
     def _lambda(self, node: ast.Lambda) -> None:
         scope = self._push("function", "<lambda>", node)
         _params(scope, node.args)
+        scope.returns.append(node.body)
         self._children(node.args)
         self.visit(node.body)
         self._pop()
@@ -235,6 +254,11 @@ class Collector:
         self.statements.append((node, None))
         self._children(node)
 
+    def _return(self, node: ast.Return) -> None:
+        if node.value is not None and self.scope.kind == "function":
+            self.scope.returns.append(node.value)
+        self._simple(node)
+
     def _block(self, node: ast.stmt) -> None:
         self.statements.append((node, node.body))
         self._children(node)
@@ -259,8 +283,9 @@ class Collector:
             scope.bind(target.id, value)
             self._event(("name", target.id), "reassign", target)
         elif isinstance(target, (ast.Tuple, ast.List)):
-            for el in target.elts:
-                self._bind_target(el, Binding("unpacked"), scope)
+            plain = isinstance(value, ast.expr) and not any(isinstance(el, ast.Starred) for el in target.elts)
+            for i, el in enumerate(target.elts):
+                self._bind_target(el, Unpacked(value, i, len(target.elts)) if plain else Binding("unpacked"), scope)
         elif isinstance(target, ast.Starred):
             self._bind_target(target.value, Binding("unpacked"), scope)
         elif isinstance(target, ast.Attribute):
@@ -270,10 +295,15 @@ class Collector:
                 assert klass is not None
                 klass.self_attrs.setdefault(attr, []).append((value, method, method.name))
                 self._event(("self", attr), "reassign", target)
+            else:
+                self._store(target, value)
         elif isinstance(target, ast.Subscript):
+            self._store(target, value)
             key = self._list_key(target.value)
             if key is not None:
                 self.scope.mutated.add(key)
+                if key[0] == "name":
+                    self._edit(key[1], "set" if isinstance(value, ast.expr) else "other", (target, value))
                 if isinstance(target.slice, ast.Slice):
                     self._event(key, "trim", target)
 
@@ -314,6 +344,9 @@ class Collector:
                 key = self._list_key(target.value)
                 if key is not None:
                     self._event(key, "trim", node)
+                    self.scope.mutated.add(key)
+                    if key[0] == "name":
+                        self._edit(key[1], "del", target)
         self._children(node)
 
     def _global(self, node) -> None:
@@ -351,6 +384,8 @@ class Collector:
             key = self._list_key(func.value)
             if key is not None and func.attr in MUTATE_METHODS:
                 self.scope.mutated.add(key)
+                if key[0] == "name":
+                    self._edit(key[1], func.attr if func.attr in DICT_EDITS else "other", node)
                 if func.attr in GROW_METHODS:
                     self._event(key, "grow", node)
                 elif func.attr in TRIM_METHODS:
@@ -363,6 +398,20 @@ class Collector:
                     # filtered out when events are read.
                     self._event(key, "escape", node)
         self._children(node)
+
+    def _edit(self, name: str, kind: str, node: object) -> None:
+        edits = self.scope.edits.setdefault(name, [])
+        if len(edits) < MAX_EDITS:
+            edits.append((kind, node))
+        else:
+            edits[-1] = ("other", node)  # too many to follow: the value is not known
+
+    def _store(self, target: ast.expr, value: object) -> None:
+        path = store_key(target)
+        if path is not None and path.split(".", 1)[0] == self.scope.self_name:
+            return  # `self.x[...]`: per object, kept apart from module-wide stores
+        if path is not None and isinstance(value, ast.expr) and len(self.stores) < MAX_STORES:
+            self.stores.setdefault(path, []).append((value, self.scope))
 
     def _self_attr(self, node: ast.expr) -> Optional[str]:
         if (
@@ -424,6 +473,27 @@ def keyword(call: ast.Call, name: str) -> Optional[ast.expr]:
 def has_star(call: ast.Call) -> bool:
     """A `*x` or `**x` argument: the call's arguments are not all seen."""
     return any(isinstance(a, ast.Starred) for a in call.args) or any(k.arg is None for k in call.keywords)
+
+
+MAX_EDITS = 64  # in-place edits of one dict followed; more make it unknown
+DICT_EDITS = frozenset({"update", "setdefault", "pop"})
+MAX_STORES = 2000  # distinct keys kept per file: a generated file may store into thousands
+
+
+def store_key(node: ast.expr, depth: int = 0) -> Optional[str]:
+    """`st.session_state["client"]` and `st.session_state.client` -> "st.session_state.client";
+    None for anything but names, attributes and string subscripts."""
+    if depth > 8:
+        return None
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        base = store_key(node.value, depth + 1)
+        return f"{base}.{node.attr}" if base is not None else None
+    if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Constant) and isinstance(node.slice.value, str):
+        base = store_key(node.value, depth + 1)
+        return f"{base}.{node.slice.value}" if base is not None else None
+    return None
 
 
 def dotted(node: ast.expr) -> str:

@@ -9,9 +9,9 @@ import ast
 from typing import Dict, Optional, Tuple
 
 from claude_lint.bounds import MAX_PATH_SEGMENTS, TOO_LARGE, Sizes
-from claude_lint.extract import templates
+from claude_lint.extract import moves, templates
 from claude_lint.extract.positions import Positions
-from claude_lint.extract.scopes import Binding, Scope, keyword, positional
+from claude_lint.extract.scopes import Binding, Scope, Unpacked, keyword, positional
 from claude_lint.facts import (
     Dynamic,
     FileRead,
@@ -31,7 +31,7 @@ STRIP_METHODS = frozenset({"strip", "lstrip", "rstrip"})
 DEDENT_FUNCTIONS = {"textwrap.dedent": "dedent", "inspect.cleandoc": "cleandoc"}
 PATH_CLASSES = frozenset({"pathlib.Path", "pathlib.PurePath", "pathlib.PosixPath"})
 # Typed request helpers that are plain dicts at run time.
-DICT_LIKE_CALLS = frozenset({"dict", "Request", "MessageCreateParamsNonStreaming", "MessageCreateParams"})
+DICT_LIKE_CALLS = frozenset({"dict", "Request", "MessageCreateParamsNonStreaming", "MessageCreateParams", "GenerateContentConfig", "GenerationConfig"})
 
 
 _NUMBERS = (int, float)
@@ -141,6 +141,11 @@ class Evaluator:
                 key = self.value(node.slice, scope, depth + 1)
                 if isinstance(key, Text) and key.is_folded and not key.dynamic_parts:
                     return Transform("getitem:" + key.literal, self.value(node.value, scope, depth + 1), loc)
+                if isinstance(key, Lit) and type(key.value) is int:
+                    # `build(...)[1]`: an item of a tuple or list we can see
+                    items = self.value(node.value, scope, depth + 1)
+                    if isinstance(items, Seq) and -len(items.items) <= key.value < len(items.items):
+                        return items.items[key.value]
             return Unknown("subscript", loc)
         return Unknown(kind.__name__, loc)
 
@@ -162,11 +167,18 @@ class Evaluator:
             default = owner.params[name]
             dv = self.value(default, owner.parent or owner, depth + 1) if default is not None else None
             return Param(owner.name, name, dv, loc)
-        if len(bindings) != 1 or isinstance(bindings[0], Binding) or isinstance(bindings[0], tuple):
+        if len(bindings) > 1 and self.path.endswith(".ipynb") and owner.kind == "module" and loc is not None:
+            # A notebook's cells run in order: the value is the last one bound before the use.
+            before = moves.last_before(bindings, loc)
+            if before is not None:
+                return self.value(before, owner, depth + 1)
+        unpacked = len(bindings) == 1 and isinstance(bindings[0], Unpacked)
+        if not unpacked and (len(bindings) != 1 or isinstance(bindings[0], Binding) or isinstance(bindings[0], tuple)):
             if len(bindings) == 1 and isinstance(bindings[0], tuple):
                 return Unknown(f"{name} is bound by with", loc)
             return Unknown(f"{name} is bound more than once", loc)
-        if ("name", name) in owner.mutated:
+        mutated = ("name", name) in owner.mutated
+        if mutated and not moves.dict_edits_only(owner.edits.get(name, ())):
             return Unknown(f"{name} is changed in place", loc)
         key = (id(owner), name)
         if key in self._memo:
@@ -175,7 +187,12 @@ class Evaluator:
             return Unknown("circular", loc)
         self._active.add(key)
         try:
-            result = self.value(bindings[0], owner, depth + 1)
+            if unpacked:
+                result = moves.unpacked(self, bindings[0], owner, depth + 1, loc)
+            else:
+                result = self.value(bindings[0], owner, depth + 1)
+            if mutated:
+                result = moves.edited(self, result, owner.edits.get(name, ()), owner, depth + 1, loc)
         finally:
             self._active.discard(key)
         self._memo[key] = result
@@ -197,6 +214,11 @@ class Evaluator:
                     klass = self._class_scope(owner, base.id)
                     if klass is not None and node.attr in klass.assigns:
                         return self.name(node.attr, klass, depth + 1, loc)
+                if len(bindings) == 1 and isinstance(bindings[0], ast.Call):
+                    # `cfg = Settings()` of a dataclass of this file: a field's default or the argument
+                    field = moves.instance_field(self, bindings[0], node.attr, owner, depth + 1, loc)
+                    if field is not None:
+                        return field
         return Unknown("attribute", loc)
 
     def _class_scope(self, owner: Scope, name: str) -> Optional[Scope]:
@@ -358,6 +380,9 @@ class Evaluator:
                 return self._join(func.value, args[0], scope, depth, loc)
             if method in ("read_text", "read"):
                 return self.file_read(func.value, method, scope, depth, loc)
+        returned = moves.returned(self, node, scope, depth + 1)  # a helper of this file that builds the value
+        if returned is not None:
+            return returned
         return Unknown("call", loc)
 
     def _join(self, sep_node, items_node, scope: Scope, depth: int, loc) -> object:

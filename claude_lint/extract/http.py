@@ -1,0 +1,123 @@
+"""Raw HTTP requests to LLM APIs: `requests.post`, `httpx.post`, a `requests.Session`,
+`httpx.Client`/`AsyncClient` or `aiohttp.ClientSession` POST.
+
+A POST is a request when its URL is seen to be an LLM endpoint (a literal or folded URL
+ending in an endpoint path of `sdk.HTTP_ENDPOINTS`, or an HTTP client's `base_url`
+joined with such a path), or, when its URL is not seen (an environment variable, a
+config entry), when its JSON body is a chat request (`sdk.HTTP_BODY_PROOF`). A URL that
+is seen and is no LLM endpoint makes it no request, whatever its body. The JSON body
+(`json=`, or `data=json.dumps(...)`) is read as the call's keyword arguments.
+"""
+from __future__ import annotations
+
+import ast
+import re
+from typing import List, Optional, Tuple
+
+from claude_lint.extract import clients, sdk
+from claude_lint.extract.scopes import CallRecord, Scope, keyword, positional
+from claude_lint.facts import CallSite, Mapping, Text
+
+_UNSEEN = "unseen"
+
+
+def sites(ex, record: CallRecord, call: ast.Call, receiver: Optional[ast.expr], client_chain: List[str], rscope: Scope) -> List[CallSite]:
+    """`ex` is the file's python._Extraction (its evaluator, and how clients are followed)."""
+    ev, scope = ex.ev, record.scope
+    body_expr = keyword(call, "json")
+    if body_expr is None:
+        body_expr = keyword(call, "data")
+    if body_expr is None:
+        return []
+    args = positional(call)
+    url_expr = args[0] if args else keyword(call, "url")
+    base_texts = _base_urls(ex, receiver, client_chain, rscope)
+    endpoint = _endpoint(ev, url_expr, scope, base_texts)
+    if endpoint is None:
+        return []  # a URL we can read, and not an LLM API's
+    body = clients.decoded(ev, body_expr, scope)
+    if endpoint == _UNSEEN:
+        if not (isinstance(body, Mapping) and all(k in _keys(body) for k in sdk.HTTP_BODY_PROOF)):
+            return []
+        headers = clients.decoded(ev, keyword(call, "headers"), scope) if keyword(call, "headers") is not None else None
+        if isinstance(headers, Mapping) and any(h in (k.lower() for k in _keys(headers)) for h in sdk.ANTHROPIC_HEADERS):
+            api, provider, roles = "POST /v1/messages", "anthropic", sdk.ANTHROPIC_ROLES
+        elif any(k in _keys(body) for k in sdk.OLLAMA_BODY_KEYS):
+            api, provider, roles = "POST /api/chat", "ollama", sdk.OLLAMA_ROLES
+        else:
+            api, provider, roles = "POST /chat/completions", "openai", sdk.OPENAI_CHAT_ROLES
+    else:
+        api, provider, roles = endpoint
+    url = _url_text(ev, url_expr, scope)
+    if url is not None and _HOST_SEEN.match(url):
+        texts = [url]  # the host is written: it alone says where the request goes
+    else:
+        # The host comes from configuration: what names it (an environment variable, a
+        # config key, a default) or the code around it (`class OllamaClient`) says which server.
+        texts = (clients.endpoint_texts(ev, url_expr, scope) if url_expr is not None else []) + base_texts
+        texts.append(ex.function_of(scope) or "")
+    if isinstance(body, Mapping):
+        kwargs = body
+    else:
+        kwargs = Mapping(((None, body),), getattr(body, "loc", None), True)
+    local = provider in sdk.LOCAL_PROVIDERS or sdk.local_evidence(texts)
+    shape = sdk.MethodShape((), api, (provider,), roles)
+    timeout = any(k.arg == "timeout" for k in call.keywords)
+    facts = ex.site_facts(record, shape, provider, kwargs, timeout, local)
+    return [CallSite(loc=ev.loc(record.node), kwargs=kwargs, **facts)]
+
+
+def _keys(mapping: Mapping) -> Tuple[str, ...]:
+    keys = list(mapping.keys())
+    for key, value in mapping.entries:
+        if key is None and isinstance(value, Mapping):
+            keys.extend(value.keys())
+    return tuple(keys)
+
+
+_HOST_SEEN = re.compile(r"(?i)https?://[^/\0]+(?:[/?]|$)")
+
+
+def _url_text(ev, url_expr, scope: Scope) -> Optional[str]:
+    if url_expr is None:
+        return None
+    value = ev.value(url_expr, scope)
+    if not isinstance(value, Text):
+        return None
+    return "".join(p if isinstance(p, str) else "\0" for p in value.parts)
+
+
+def _endpoint(ev, url_expr, scope: Scope, bases: List[str]):
+    """(api, provider, roles) of the endpoint a URL is seen to be; _UNSEEN when the URL is
+    not known statically; None when it is known and is no LLM endpoint."""
+    url = _url_text(ev, url_expr, scope)
+    if url is None:
+        return _UNSEEN
+    path = url.split("?", 1)[0].rstrip("/")
+    if "\0" in path[path.rfind("/") + 1:] or not path:
+        return _UNSEEN  # the last segment is written at run time
+    for pattern, api, provider, roles in sdk.HTTP_ENDPOINTS:
+        if pattern.search(path):
+            return api, provider, roles
+    for base in bases:
+        joined = base.rstrip("/") + "/" + path.lstrip("/")
+        for pattern, api, provider, roles in sdk.HTTP_ENDPOINTS:
+            if pattern.search(joined):
+                return api, provider, roles
+    return None
+
+
+def _base_urls(ex, receiver, client_chain: List[str], scope: Scope) -> List[str]:
+    """The `base_url` an httpx client was built with, as text (run-time parts as NUL)."""
+    out: List[str] = []
+    if receiver is None:
+        return out
+    for construction, owner in ex.constructions(receiver, client_chain, scope):
+        base = keyword(construction, "base_url")
+        if base is None:
+            continue
+        value = ex.ev.value(base, owner)
+        if isinstance(value, Text):
+            out.append("".join(p if isinstance(p, str) else "\0" for p in value.parts))
+    return out
+

@@ -1,0 +1,267 @@
+"""Values that move after they are written: a `**params` dict edited in place, a tuple
+unpacked from a helper of the same file, a helper's returned dict, a dataclass field's
+default, a notebook name bound in several cells.
+
+Split from values.py (the Evaluator calls in here at a few points). Each step is bounded
+by the Evaluator's depth and by the sizes below; anything not followed stays Unknown.
+"""
+from __future__ import annotations
+
+import ast
+from typing import Dict, List, Optional, Tuple
+
+from claude_lint.extract.scopes import Binding, Scope, Unpacked, has_star, keyword, positional
+from claude_lint.facts import Loc, Mapping, Param, Seq, Text, Transform, Unknown
+
+MAX_DEPTH = 40  # as values.MAX_DEPTH: the Evaluator's depth carries through
+MAX_SUBSTITUTE = 2000  # values visited when a helper's parameters are replaced by a caller's arguments
+MAX_HELPER_DEPTH = 3  # helpers followed inside helpers
+
+_EDITS = frozenset({"set", "update", "setdefault", "pop", "del"})
+
+
+# --- a dict edited in place ---------------------------------------------------------------
+
+
+def dict_edits_only(edits) -> bool:
+    """Is every in-place change of the name one we can apply to a dict?"""
+    return bool(edits) and all(kind in _EDITS for kind, _ in edits)
+
+
+def edited(ev, value: object, edits, scope: Scope, depth: int, loc: Optional[Loc]) -> object:
+    """A dict after its in-place edits, applied in source order wherever they sit (a
+    conditional `params["system"] = s` counts as made: the linter reads code, not runs)."""
+    if not isinstance(value, Mapping):
+        return Unknown("changed in place", loc)
+    entries = list(value.entries)
+    key_locs = list(value.key_locs)
+    is_open = value.open
+    for kind, node in edits:
+        if kind == "set":
+            target, new = node
+            key = _key(ev, target.slice, scope, depth)
+            if key is None:
+                return Unknown("changed in place under a key not known statically", loc)
+            entries.append((key, ev.value(new, scope, depth + 1)))
+            _note(ev, key_locs, key, new)
+        elif kind == "del":
+            key = _key(ev, node.slice, scope, depth)
+            if key is None:
+                return Unknown("an entry not known statically is removed", loc)
+            entries.append((key, Unknown(f"{key} may be removed", ev.loc(node))))
+        elif kind == "pop":
+            args = positional(node)
+            key = _key(ev, args[0], scope, depth) if args else None
+            if key is None:
+                return Unknown("an entry not known statically is removed", loc)
+            entries.append((key, Unknown(f"{key} may be removed", ev.loc(node))))
+        elif kind == "setdefault":
+            args = positional(node)
+            key = _key(ev, args[0], scope, depth) if args else None
+            if key is None or len(args) < 2:
+                return Unknown("changed in place under a key not known statically", loc)
+            if is_open or key not in {k for k, _ in entries} and None in {k for k, _ in entries}:
+                entries.append((key, Unknown(f"{key} may be set before", ev.loc(args[1]))))
+            elif key not in {k for k, _ in entries}:
+                entries.append((key, ev.value(args[1], scope, depth + 1)))
+                _note(ev, key_locs, key, args[1])
+        elif kind == "update":
+            if any(isinstance(a, ast.Starred) for a in node.args) or len(node.args) > 1:
+                return Unknown("changed in place", loc)
+            for arg in node.args:
+                other = ev.value(arg, scope, depth + 1)
+                if isinstance(other, Mapping):
+                    entries.extend(other.entries)
+                    key_locs.extend(other.key_locs)
+                    is_open = is_open or other.open
+                else:
+                    entries.append((None, other))  # an update with a dict we cannot see: a spread
+            for kw in node.keywords:
+                if kw.arg is None:
+                    entries.append((None, ev.value(kw.value, scope, depth + 1)))
+                else:
+                    entries.append((kw.arg, ev.value(kw.value, scope, depth + 1)))
+                    _note(ev, key_locs, kw.arg, kw.value)
+    return Mapping(tuple(entries), value.loc, is_open, tuple(key_locs))
+
+
+def _key(ev, node: ast.expr, scope: Scope, depth: int) -> Optional[str]:
+    key = ev.value(node, scope, depth + 1)
+    if isinstance(key, Text) and key.is_folded and not key.dynamic_parts:
+        return key.literal
+    return None
+
+
+def _note(ev, key_locs: list, key: str, node: ast.AST) -> None:
+    at = ev.loc(node)
+    if at is not None:
+        key_locs.append((key, at))
+
+
+# --- helpers of the same file ---------------------------------------------------------
+
+
+def function_scope(ev, func: ast.expr, scope: Scope) -> Optional[Scope]:
+    """The function of this file a call runs: `build(...)` (a def bound once) or `self.build(...)`."""
+    if isinstance(func, ast.Name):
+        owner = ev.find(func.id, scope)
+        if owner is None or func.id in owner.params or func.id in owner.imports:
+            return None
+        bound = owner.assigns.get(func.id, [])
+        if len(bound) == 1 and isinstance(bound[0], Binding) and bound[0].what == "def":
+            return child(ev, owner, func.id, "function")
+        return None
+    if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id == scope.self_name and scope.klass is not None:
+        return child(ev, scope.klass, func.attr, "function")
+    return None
+
+
+def child(ev, owner: Scope, name: str, kind: str) -> Optional[Scope]:
+    children = _children(ev).get(id(owner), ())
+    found = [s for s in children if s.kind == kind and s.name.rsplit(".", 1)[-1] == name]
+    return found[0] if len(found) == 1 else None
+
+
+def _children(ev) -> Dict[int, List[Scope]]:
+    index = getattr(ev, "_children_index", None)
+    if index is None or len(getattr(ev, "_children_of", ())) != len(ev.all_scopes):
+        index = {}
+        for s in ev.all_scopes:
+            if s.parent is not None:
+                index.setdefault(id(s.parent), []).append(s)
+        ev._children_index = index
+        ev._children_of = ev.all_scopes
+    return index
+
+
+def returned(ev, call: ast.Call, scope: Scope, depth: int) -> Optional[object]:
+    """What a helper of this file returns to this call, with its parameters bound to the
+    call's arguments; None when the call is not to such a helper (one `return`)."""
+    if depth > MAX_DEPTH or getattr(ev, "_helper_depth", 0) >= MAX_HELPER_DEPTH:
+        return None
+    fn = function_scope(ev, call.func, scope)
+    if fn is None or len(fn.returns) != 1 or not isinstance(fn.node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return None
+    key = (id(fn), "<return>")
+    if key in ev._active:
+        return Unknown("recursive helper", ev.loc(call))
+    ev._active.add(key)
+    ev._helper_depth = getattr(ev, "_helper_depth", 0) + 1
+    try:
+        value = ev.value(fn.returns[0], fn, depth + 1)
+        bound = _arguments(ev, call, fn, scope, depth)
+        return _substitute(value, fn.name, bound, [0])
+    finally:
+        ev._helper_depth -= 1
+        ev._active.discard(key)
+
+
+def _arguments(ev, call: ast.Call, fn: Scope, scope: Scope, depth: int) -> Optional[Dict[str, object]]:
+    """Parameter name -> the caller's value; None when `*args`/`**kwargs` hide which is which."""
+    if has_star(call):
+        return None
+    args = fn.node.args
+    ordered = [p.arg for p in list(args.posonlyargs) + list(args.args)]
+    if fn.self_name is not None and isinstance(call.func, ast.Attribute):
+        ordered = ordered[1:]
+    out: Dict[str, object] = {}
+    for name, arg in zip(ordered, call.args):
+        out[name] = ev.value(arg, scope, depth + 1)
+    for kw in call.keywords:
+        out[kw.arg] = ev.value(kw.value, scope, depth + 1)
+    return out
+
+
+def _substitute(value: object, function: str, bound: Optional[Dict[str, object]], seen: List[int]) -> object:
+    """`value` with the helper's parameters replaced: by the caller's argument, by the
+    default when the caller passes none, by Unknown when a spread may pass it."""
+    seen[0] += 1
+    if seen[0] > MAX_SUBSTITUTE:
+        return Unknown("too large to follow")
+    if isinstance(value, Param) and value.function == function:
+        if bound is None:
+            return Unknown(f"parameter {value.name} may come from a spread", value.loc)
+        return bound.get(value.name, value)
+    if isinstance(value, Mapping):
+        return Mapping(tuple((k, _substitute(v, function, bound, seen)) for k, v in value.entries), value.loc, value.open, value.key_locs)
+    if isinstance(value, Seq):
+        return Seq(tuple(_substitute(v, function, bound, seen) for v in value.items), value.loc)
+    if isinstance(value, Text) and not value.is_folded:
+        return Text(tuple(p if isinstance(p, str) else _substitute(p, function, bound, seen) for p in value.parts), value.loc)
+    if isinstance(value, Transform):
+        return Transform(value.op, _substitute(value.inner, function, bound, seen), value.loc)
+    return value
+
+
+def unpacked(ev, binding: Unpacked, scope: Scope, depth: int, loc: Optional[Loc]) -> object:
+    """One name of `a, b = <tuple>` or `headers, payload = build(...)`."""
+    source = binding.value
+    if isinstance(source, (ast.Tuple, ast.List)) and len(source.elts) == binding.count:
+        element = source.elts[binding.index]
+        if isinstance(element, ast.Starred):
+            return Unknown("starred", loc)
+        return ev.value(element, scope, depth + 1)
+    if isinstance(source, ast.Call):
+        whole = returned(ev, source, scope, depth + 1)
+        if isinstance(whole, Seq) and len(whole.items) == binding.count:
+            return whole.items[binding.index]
+    return Unknown("unpacked", loc)
+
+
+# --- a dataclass instance of this file ----------------------------------------------------
+
+_DATACLASS_DECORATORS = ("dataclass", "dataclasses.dataclass")
+_MODEL_BASES = ("BaseModel", "BaseSettings")
+
+
+def instance_field(ev, call: ast.Call, attr: str, scope: Scope, depth: int, loc: Optional[Loc]) -> Optional[object]:
+    """`Settings().model` for a dataclass (or pydantic model) of this file: the argument
+    passed for the field, else the class's default."""
+    if not isinstance(call.func, ast.Name):
+        return None
+    owner = ev.find(call.func.id, scope)
+    if owner is None:
+        return None
+    bound = owner.assigns.get(call.func.id, [])
+    if len(bound) != 1 or not (isinstance(bound[0], Binding) and bound[0].what == "class"):
+        return None
+    klass = child(ev, owner, call.func.id, "class")
+    if klass is None or not _fields_by_keyword(klass.node):
+        return None
+    passed = keyword(call, attr)
+    if passed is not None:
+        return ev.value(passed, scope, depth + 1)
+    if call.args or has_star(call) or attr not in klass.assigns:
+        return None  # passed positionally or in a spread, or no class-level default
+    return ev.name(attr, klass, depth + 1, loc)
+
+
+def _fields_by_keyword(node) -> bool:
+    """A class whose constructor takes its fields by name: a dataclass or a pydantic model."""
+    if not isinstance(node, ast.ClassDef):
+        return False
+    for d in node.decorator_list:
+        target = d.func if isinstance(d, ast.Call) else d
+        name = target.id if isinstance(target, ast.Name) else f"{getattr(target.value, 'id', '')}.{target.attr}" if isinstance(target, ast.Attribute) else ""
+        if name in _DATACLASS_DECORATORS:
+            return True
+    for base in node.bases:
+        name = base.id if isinstance(base, ast.Name) else base.attr if isinstance(base, ast.Attribute) else ""
+        if name in _MODEL_BASES:
+            return True
+    return False
+
+
+# --- a notebook name bound in several cells ----------------------------------------------
+
+
+def last_before(bindings, loc: Loc) -> Optional[ast.expr]:
+    """The last binding written before `loc`, when every binding is a plain value."""
+    best: Optional[Tuple[Tuple[int, int], ast.expr]] = None
+    for b in bindings:
+        if not isinstance(b, ast.expr) or getattr(b, "lineno", None) is None:
+            return None
+        at = (b.lineno, b.col_offset)
+        if at < (loc.row, loc.col - 1) and (best is None or at > best[0]):
+            best = (at, b)
+    return best[1] if best is not None else None
