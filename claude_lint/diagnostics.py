@@ -6,7 +6,10 @@ from typing import Optional, Tuple
 
 from claude_lint.facts import Loc
 
-DOCS_URL = "https://github.com/claude-lint/claude-lint/blob/main/rules/{code}.md"
+# The rule pages have no public web address yet, and a link to a page that does not exist is
+# worse than none: outputs that can carry text (SARIF `help`) carry the page itself, and
+# `claude-lint rule CODE` prints it. Set this when the pages are published.
+DOCS_URL: Optional[str] = None
 
 
 @dataclass(frozen=True)
@@ -46,8 +49,8 @@ class Diagnostic:
     related: Tuple[Loc, ...] = field(default=())
 
     @property
-    def url(self) -> str:
-        return DOCS_URL.format(code=self.code)
+    def url(self) -> Optional[str]:
+        return DOCS_URL.format(code=self.code) if DOCS_URL else None
 
     def sort_key(self):
         return (self.loc.path, self.loc.cell or 0, self.loc.row, self.loc.col, self.code)

@@ -284,7 +284,7 @@ def to_lsp(doc, d: Diagnostic) -> types.Diagnostic:
         message=d.message,
         severity=types.DiagnosticSeverity.Error if d.severity == "error" else types.DiagnosticSeverity.Warning,
         code=d.code,
-        code_description=types.CodeDescription(href=d.url),
+        code_description=types.CodeDescription(href=d.url) if d.url else None,
         source=SOURCE,
         data={"name": d.name, "fixable": bool(d.fix and d.fix.edits), "fix_applicability": d.fix.applicability if d.fix and d.fix.edits else None},
     )

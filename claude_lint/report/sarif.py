@@ -13,6 +13,7 @@ from typing import Dict, List, Optional
 
 from claude_lint import __version__
 from claude_lint.diagnostics import DOCS_URL
+from claude_lint.docs import page
 from claude_lint.ipynb import shown
 from claude_lint.report import dumps, in_cell
 
@@ -89,15 +90,17 @@ def rule_descriptor(rule) -> dict:
     sections = _sections(type(rule).__doc__ or "")
     full = sections.get("What it does", rule.summary)
     why = sections.get("Why is this bad?")
-    return {
+    descriptor = {
         "id": rule.code,
         "name": rule.name,
         "shortDescription": {"text": rule.summary},
         "fullDescription": {"text": full + ("\n\n" + why if why else "")},
-        "helpUri": DOCS_URL.format(code=rule.code),
-        "help": {"text": f"{full}\n\nSee {DOCS_URL.format(code=rule.code)}"},
+        "help": {"text": f"{full}\n\nThe rule's page: `claude-lint rule {rule.code}`.", "markdown": page(rule)},
         "defaultConfiguration": {"level": "error" if rule.severity == "error" else "warning"},
     }
+    if DOCS_URL:
+        descriptor["helpUri"] = DOCS_URL.format(code=rule.code)
+    return descriptor
 
 
 def _region(row: int, col: int, end_row: int, end_col: int) -> dict:
@@ -169,7 +172,6 @@ def document(result) -> dict:
                         "name": "claude-lint",
                         "semanticVersion": __version__,
                         "version": __version__,
-                        "informationUri": "https://github.com/claude-lint/claude-lint",
                         "rules": [rule_descriptor(r) for r in rules],
                     }
                 },
