@@ -311,6 +311,31 @@ def test_readme_install_targets_work_from_a_clone():
     assert "0.11" in (ROOT / "README.md").read_text() and "vim.lsp.start_client" in (ROOT / "README.md").read_text()
 
 
+def _readme_first_command() -> str:
+    quick = (ROOT / "README.md").read_text().split("## Quick start", 1)[1]
+    return quick.split("```sh\n", 1)[1].split("\n```", 1)[0].strip()
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not (ROOT / ".git").exists(), reason="needs a git checkout to clone")
+def test_readme_first_command_works_in_a_fresh_clone(tmp_path):
+    """The README's install-and-lint command, as written, in a fresh clone of this repository
+    (committed state, no venv, nothing installed), on the example project it ships."""
+    command = _readme_first_command()
+    assert command.count("&&") == 2 and command.endswith("claude-lint check path/to/your/project"), command
+    clone = tmp_path / "clone"
+    subprocess.run(["git", "clone", "-q", str(ROOT), str(clone)], check=True, timeout=120)
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("VIRTUAL_ENV", "PYTHONPATH", "CLAUDE_LINT"))}
+    env["XDG_CACHE_HOME"] = str(tmp_path / "cache")  # the user's cache folder, not ours
+    run = subprocess.run(["bash", "-c", command.replace("path/to/your/project", "examples/audit")], cwd=clone, env=env,
+                         capture_output=True, text=True, timeout=600)
+    if run.returncode not in (0, 1) and re.search(r"No matching distribution|NewConnectionError|Could not fetch", run.stderr):
+        pytest.skip("no package index reachable for the install step: " + run.stderr[-300:])
+    assert run.returncode in (0, 1) and "Traceback" not in run.stderr, run.stderr[-3000:]
+    # the example ships findings (which ones is the rules' business): each names a file of it
+    assert run.returncode == 1 and re.search(r"^examples/audit/app/support\.py:\d+:\d+: CL\d{3} ", run.stdout, re.M), run.stdout
+
+
 @pytest.mark.skipif(__import__("shutil").which("nvim") is None, reason="needs Neovim (apt-get install neovim: Debian's is 0.7)")
 def test_readme_neovim_snippet_for_older_versions_gets_diagnostics(tmp_path):
     """The README's Neovim 0.7-0.10 form, run by a real Neovim (Debian 12's is 0.7) on a file with a finding."""
