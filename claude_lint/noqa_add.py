@@ -23,17 +23,14 @@ from __future__ import annotations
 
 import io
 import os
-import re
 import tokenize
 from collections import defaultdict
 from typing import Dict, List, Optional, Sequence, Set, Tuple
 
-from claude_lint import fix, fixes, ipynb
+from claude_lint import fix, fixes, ipynb, noqa
 from claude_lint.config import Settings
 from claude_lint.diagnostics import Diagnostic
 
-NOQA = re.compile(r"#\s*noqa(?::\s*(?P<codes>[A-Z]+[0-9]+(?:[\s,]+[A-Z]+[0-9]+)*))?", re.IGNORECASE)
-_SPANNING = {tokenize.NEWLINE, tokenize.NL, tokenize.DEDENT, tokenize.INDENT, tokenize.ENDMARKER}
 
 
 def add(paths: Sequence[str], settings: Settings, diagnostics: Sequence[Diagnostic]) -> Tuple[int, List[str]]:
@@ -120,68 +117,23 @@ def _plan(text: str, wanted: Dict[int, Set[str]]) -> Optional[Tuple[List[Tuple[i
     """(edits as (start, end, replacement) offsets, the rows they put a comment on), or
     None when the text does not tokenize."""
     try:
-        tokens = list(tokenize.generate_tokens(io.StringIO(text).readline))
+        for _ in tokenize.generate_tokens(io.StringIO(text).readline):
+            pass
     except (tokenize.TokenError, SyntaxError):
         return None
     starts = fixes.line_starts(text)
-    open_rows = _rows_ending_inside_a_token(tokens)
-    comments = {t.start[0]: t for t in tokens if t.type == tokenize.COMMENT}
-    merged: Dict[int, Set[str]] = defaultdict(set)
-    for row, codes in wanted.items():
-        target = _comment_row(text, starts, row, open_rows)
-        if target is not None:
-            merged[target].update(codes)
     edits: List[Tuple[int, int, str]] = []
     rows: List[int] = []
-    for row, codes in sorted(merged.items()):
-        edit = _edit_for_row(text, starts, row, codes, comments.get(row))
-        if edit is not None:
-            edits.append(edit)
-            rows.append(row)
+    for row, a, b, content in noqa.placements(text, wanted):
+        base = starts[row - 1]
+        edits.append((base + a, base + b, content))
+        rows.append(row)
     return edits, rows
-
-
-def _rows_ending_inside_a_token(tokens) -> Set[int]:
-    rows: Set[int] = set()
-    for t in tokens:
-        if t.type not in _SPANNING and t.end[0] > t.start[0]:
-            rows.update(range(t.start[0], t.end[0]))
-    return rows
 
 
 def _line(text: str, starts: List[int], row: int) -> str:
     end = starts[row] if row < len(starts) else len(text)
     return text[starts[row - 1]:end].rstrip("\r\n")
-
-
-def _comment_row(text: str, starts: List[int], row: int, open_rows: Set[int]) -> Optional[int]:
-    while 1 <= row <= len(starts):
-        if row in open_rows or _line(text, starts, row).endswith("\\"):
-            row += 1
-            continue
-        return row
-    return None
-
-
-def _edit_for_row(text: str, starts: List[int], row: int, codes: Set[str], comment) -> Optional[Tuple[int, int, str]]:
-    """(start offset, end offset, replacement) adding `codes` on `row`."""
-    line = _line(text, starts, row)
-    base = starts[row - 1]
-    if comment is not None:
-        m = NOQA.search(comment.string)
-        col = comment.start[1]  # tokenize counts characters on str input
-        if m is not None:
-            if m.group("codes") is None:
-                return None  # a bare noqa already silences every code
-            have = [c.upper() for c in re.split(r"[\s,]+", m.group("codes")) if c]
-            extra = sorted(codes - set(have))
-            if not extra:
-                return None
-            a = base + col + m.start("codes")
-            b = base + col + m.end("codes")
-            return a, b, ", ".join(have + extra)
-    end = base + len(line.rstrip())
-    return end, end, "  # noqa: " + ", ".join(sorted(codes))
 
 
 def _splice(text: str, edits: List[Tuple[int, int, str]]) -> str:
@@ -197,7 +149,7 @@ def _splice(text: str, edits: List[Tuple[int, int, str]]) -> str:
 
 def _all_comments(text: str, rows: List[int]) -> bool:
     try:
-        found = {t.start[0] for t in tokenize.generate_tokens(io.StringIO(text).readline) if t.type == tokenize.COMMENT and NOQA.search(t.string)}
+        found = {t.start[0] for t in tokenize.generate_tokens(io.StringIO(text).readline) if t.type == tokenize.COMMENT and noqa.NOQA.search(t.string)}
     except (tokenize.TokenError, SyntaxError):
         return False
     return all(r in found for r in rows)
@@ -262,25 +214,16 @@ def add_to_config(kind: str, path: str, text: str, wanted: Dict[int, Set[str]]) 
             continue
         line = _line(text, starts, row)
         comment = existing.get(row)
-        m = suppress.NOQA.search(comment) if comment is not None else None
-        if m is not None:
-            if m.group("codes") is None:
-                continue
-            have = [c.upper() for c in re.split(r"[\s,]+", m.group("codes")) if c]
-            extra = sorted(codes - set(have))
-            if not extra:
-                continue
-            at = starts[row - 1] + len(line) - len(comment) + m.end("codes")
-            edits.append((at, at, ", " + ", ".join(extra)))
-        else:
-            end = starts[row - 1] + len(line.rstrip())
-            edits.append((end, end, "  # noqa: " + ", ".join(sorted(codes))))
+        edit = noqa.edit_for_line(line, None if comment is None else (len(line) - len(comment), comment), codes)
+        if edit is not None:
+            a, b, content = edit
+            edits.append((starts[row - 1] + a, starts[row - 1] + b, content))
     if not edits:
         return text, 0, ""
     new = _splice(text, edits)
     if _data(kind, path, new) != _data(kind, path, text) or _data(kind, path, text) is None:
         return None, 0, "a comment there would change the file's data (the line ends inside a value)"
-    found = {row for row, c in suppress.comments(kind, path, new) if suppress.NOQA.search(c)}
+    found = {row for row, c in suppress.comments(kind, path, new) if noqa.NOQA.search(c)}
     if not all(row in found for row in wanted if 1 <= row <= len(starts)):
         return None, 0, "a comment there would not read as one"
     return new, len(edits), ""
