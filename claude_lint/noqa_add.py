@@ -27,7 +27,8 @@ import tokenize
 from collections import defaultdict
 from typing import Dict, List, Optional, Sequence, Set, Tuple
 
-from claude_lint import fix, fixes, ipynb, noqa
+from claude_lint import fix, ipynb, noqa, writes
+from claude_lint.text import decode, line_starts, splice
 from claude_lint.config import Settings
 from claude_lint.diagnostics import Diagnostic
 
@@ -51,10 +52,10 @@ def add(paths: Sequence[str], settings: Settings, diagnostics: Sequence[Diagnost
 
     added = 0
     skipped: List[str] = []
-    project = fix.run_root()
+    project = writes.run_root()
     found = fix.groups(paths, settings)
     for folder in sorted({os.path.dirname(s.abspath) for _, group in found for s in group if s.abspath in rows or s.abspath in cells}):
-        fix.remove_stale_temps(folder)
+        writes.remove_stale_temps(folder)
     for governing, group in found:
         for source in group:
             if source.abspath not in rows and source.abspath not in cells:
@@ -65,14 +66,14 @@ def add(paths: Sequence[str], settings: Settings, diagnostics: Sequence[Diagnost
             if source.kind in ("batch",) or (source.kind == "config" and source.path.lower().endswith(".json")):
                 skipped.append(f"{source.path}: JSON has no comments; silence its findings with per-file-ignores{left}")
                 continue
-            real, why = fix.writable(source, governing.root, project, kinds=("python", "notebook", "config", "prompt"))
+            real, why = writes.writable(source, governing.root, project, kinds=("python", "notebook", "config", "prompt"))
             if real is None:
                 skipped.append(f"{source.path}: {why}; left untouched{left}")
                 continue
             try:
                 raw = safeio.read_regular(real, MAX_FILE_BYTES)
                 if source.kind == "python":
-                    text, encoding = fixes.decode(raw)
+                    text, encoding = decode(raw)
                 else:
                     text, bom = ipynb.decode(raw)
             except (OSError, SyntaxError, LookupError, UnicodeError):
@@ -90,8 +91,8 @@ def add(paths: Sequence[str], settings: Settings, diagnostics: Sequence[Diagnost
                     skipped.append(f"{source.path}: {why}; left untouched{left}")
                 continue
             try:
-                fix.write_atomic(real, new.encode(encoding) if source.kind == "python" else ipynb.encode(new, bom), raw)
-            except (fix.ChangedOnDisk, OSError, UnicodeError) as exc:
+                writes.write_atomic(real, new.encode(encoding) if source.kind == "python" else ipynb.encode(new, bom), raw)
+            except (writes.ChangedOnDisk, OSError, UnicodeError) as exc:
                 skipped.append(f"{source.path}: not written ({exc.__class__.__name__})")
                 continue
             added += n
@@ -107,7 +108,7 @@ def add_to_text(text: str, wanted: Dict[int, Set[str]]) -> Tuple[Optional[str], 
     edits, rows = planned
     if not edits:
         return text, 0
-    new = _splice(text, edits)
+    new = splice(text, edits)
     if fix.parses(new, parser) and _all_comments(new, rows):
         return new, len(edits)
     return None, 0
@@ -121,7 +122,7 @@ def _plan(text: str, wanted: Dict[int, Set[str]]) -> Optional[Tuple[List[Tuple[i
             pass
     except (tokenize.TokenError, SyntaxError):
         return None
-    starts = fixes.line_starts(text)
+    starts = line_starts(text)
     edits: List[Tuple[int, int, str]] = []
     rows: List[int] = []
     for row, a, b, content in noqa.placements(text, wanted):
@@ -134,17 +135,6 @@ def _plan(text: str, wanted: Dict[int, Set[str]]) -> Optional[Tuple[List[Tuple[i
 def _line(text: str, starts: List[int], row: int) -> str:
     end = starts[row] if row < len(starts) else len(text)
     return text[starts[row - 1]:end].rstrip("\r\n")
-
-
-def _splice(text: str, edits: List[Tuple[int, int, str]]) -> str:
-    out = []
-    last = 0
-    for a, b, content in sorted(edits):
-        out.append(text[last:a])
-        out.append(content)
-        last = b
-    out.append(text[last:])
-    return "".join(out)
 
 
 def _all_comments(text: str, rows: List[int]) -> bool:
@@ -177,7 +167,7 @@ def add_to_notebook(raw: str, wanted: Dict[int, Dict[int, Set[str]]]) -> Tuple[O
         edits, targets = planned
         if not edits:
             continue
-        real_starts, clean_starts = fixes.line_starts(source), fixes.line_starts(cleaned)
+        real_starts, clean_starts = line_starts(source), line_starts(cleaned)
         moved = []
         for a, b, content in edits:
             row = max(i for i, start in enumerate(clean_starts) if start <= a) + 1
@@ -185,7 +175,7 @@ def add_to_notebook(raw: str, wanted: Dict[int, Dict[int, Set[str]]]) -> Tuple[O
                 return None, 0, f"cell {number}, line {row} is IPython syntax, where a comment would change the command"
             base = real_starts[row - 1] - clean_starts[row - 1]
             moved.append((a + base, b + base, content))
-        new = _splice(source, moved)
+        new = splice(source, moved)
         again = "\n".join(clean_cell(new)) + "\n"
         if not (fix.parses(again, parser) and _all_comments(again, targets)):
             return None, 0, f"noqa comments in cell {number} would not parse"
@@ -207,7 +197,7 @@ def add_to_config(kind: str, path: str, text: str, wanted: Dict[int, Set[str]]) 
     if not path.lower().endswith((".yaml", ".yml", ".toml")) and kind != "prompt":
         return None, 0, "this kind of file has no comments"
     existing = dict(suppress.comments(kind, path, text))
-    starts = fixes.line_starts(text)
+    starts = line_starts(text)
     edits: List[Tuple[int, int, str]] = []
     for row, codes in sorted(wanted.items()):
         if not 1 <= row <= len(starts):
@@ -220,7 +210,7 @@ def add_to_config(kind: str, path: str, text: str, wanted: Dict[int, Set[str]]) 
             edits.append((starts[row - 1] + a, starts[row - 1] + b, content))
     if not edits:
         return text, 0, ""
-    new = _splice(text, edits)
+    new = splice(text, edits)
     if _data(kind, path, new) != _data(kind, path, text) or _data(kind, path, text) is None:
         return None, 0, "a comment there would change the file's data (the line ends inside a value)"
     found = {row for row, c in suppress.comments(kind, path, new) if noqa.NOQA.search(c)}
