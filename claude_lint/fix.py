@@ -27,7 +27,7 @@ from typing import Dict, List, Optional, Sequence, Tuple
 
 from claude_lint.config import Settings
 from claude_lint.diagnostics import Diagnostic, Edit, Fix, applicable
-from claude_lint.discover import discover
+from claude_lint.discover import SourceFile, discover
 from claude_lint.kinds import kind_of
 from claude_lint.text import LINE_BREAK, decode, line_starts, newline_of, offset, splice, split_lines
 # The safe writing --fix does, named here for the callers that have always found it here.
