@@ -494,11 +494,3 @@ def store_key(node: ast.expr, depth: int = 0) -> Optional[str]:
         base = store_key(node.value, depth + 1)
         return f"{base}.{node.slice.value}" if base is not None else None
     return None
-
-
-def dotted(node: ast.expr) -> str:
-    if isinstance(node, ast.Name):
-        return node.id
-    if isinstance(node, ast.Attribute):
-        return f"{dotted(node.value)}.{node.attr}"
-    return ""
