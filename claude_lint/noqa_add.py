@@ -31,6 +31,7 @@ from claude_lint import fix, ipynb, noqa, writes
 from claude_lint.text import decode, line_starts, splice
 from claude_lint.config import Settings
 from claude_lint.diagnostics import Diagnostic
+from claude_lint.facts import FILE_ERROR_CODES
 
 
 
@@ -39,7 +40,7 @@ def add(paths: Sequence[str], settings: Settings, diagnostics: Sequence[Diagnost
     rows: Dict[str, Dict[int, Set[str]]] = defaultdict(lambda: defaultdict(set))
     cells: Dict[str, Dict[int, Dict[int, Set[str]]]] = defaultdict(lambda: defaultdict(lambda: defaultdict(set)))
     for d in diagnostics:
-        if d.code.startswith("CL9"):
+        if d.code in FILE_ERROR_CODES:  # a file that cannot be parsed takes no comment
             continue
         if d.loc.cell is None:
             rows[os.path.abspath(d.loc.path)][d.loc.row].add(d.code)
