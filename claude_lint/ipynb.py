@@ -193,9 +193,9 @@ def raw_region(loc, sources: Optional[Dict[str, str]] = None) -> Optional[Tuple[
 
     key = os.path.abspath(loc.path)
     if key not in _POSITIONS:
-        from claude_lint import fixes
+        from claude_lint.text import linted
 
-        text = fixes.source(loc.path, None, sources)  # what was linted: an in-memory buffer, else the file
+        text = linted(loc.path, sources)  # what was linted: an in-memory buffer, else the file
         if len(_POSITIONS) > 256:
             _POSITIONS.clear()
         _POSITIONS[key] = Positions(text or "")

@@ -7,7 +7,7 @@ from __future__ import annotations
 import io
 import re
 import tokenize
-from typing import Iterable, List, Optional, Sequence, Tuple
+from typing import Iterable, List, Mapping, Optional, Sequence, Tuple
 
 LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
@@ -54,6 +54,22 @@ def decode(data: bytes) -> Tuple[str, str]:
     """(text, encoding) as Python reads a file: a UTF-8 BOM makes the encoding utf-8-sig."""
     encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
     return data.decode(encoding), encoding
+
+
+def linted(path: str, sources: Optional[Mapping[str, str]] = None, limit: int = 5_000_000) -> Optional[str]:
+    """The text a file was linted from: from `sources` (text linted from memory, by
+    absolute path) when it is there, else read from disk; None when it cannot be read."""
+    import os
+
+    abspath = os.path.abspath(path)
+    if sources is not None and abspath in sources:
+        return sources[abspath]
+    from claude_lint import safeio
+
+    try:
+        return decode(safeio.read_regular(abspath, limit))[0]
+    except (OSError, SyntaxError, LookupError, UnicodeDecodeError):
+        return None
 
 
 def splice(text: str, spans: Iterable[Tuple[int, int, str]]) -> str:

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Dict, List, Mapping, Optional, Sequence, Tuple
 
 from claude_lint.facts import Loc
 from claude_lint.kinds import kind_of
-from claude_lint.text import decode, line_starts, newline_of, offset  # noqa: F401 (the builders' names)
+from claude_lint.text import decode, line_starts, linted, newline_of, offset  # noqa: F401 (the builders' names)
 
 # libcst is imported where it is used: a lint that finds nothing to fix should not pay
 # for loading libcst.
@@ -36,19 +36,10 @@ def source(path: str, cell: Optional[int] = None, sources: Optional[Sources] = N
     """The text of a file as it was linted (from `sources`, else from disk), or None when
     it cannot be read; with `cell`, the source of that notebook cell (as the linter reads
     it: `\r\n` made `\n`)."""
-    abspath = os.path.abspath(path)
-    if sources is not None and abspath in sources:
-        text: Optional[str] = sources[abspath]
-    else:
-        from claude_lint import safeio
-
-        try:
-            text = decode(safeio.read_regular(abspath, MAX_BYTES))[0]
-        except (OSError, SyntaxError, LookupError, UnicodeDecodeError):
-            return None
+    text = linted(path, sources, MAX_BYTES)
     if cell is None or text is None:
         return text
-    return _cell_source(abspath, text, cell)
+    return _cell_source(os.path.abspath(path), text, cell)
 
 
 _CELLS: Dict[str, Tuple[str, Dict[int, str]]] = {}  # abspath -> (notebook text, its code cells)
