@@ -149,6 +149,12 @@ def test_no_import_cycles_but_the_known_ones():
     assert not gone, f"cycles no longer there, delete them from KNOWN_CYCLES: {gone}"
 
 
+def test_extractors_do_not_import_the_fix_builders():
+    graph = _graph()
+    wrong = sorted(f"{m} -> {t}" for m in graph if _under(m, ("claude_lint.extract",)) for t in graph[m] if _under(t, ("claude_lint.fixes",)))
+    assert not wrong, wrong
+
+
 def test_the_cycle_finder_finds_a_cycle():
     assert _cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [{"a", "b", "c"}]
 
