@@ -3,16 +3,16 @@
 Safety, in order:
 - Only Python files found from the paths given are touched, and only regular files
   inside the project root (after following symlinks) that we may write: not read-only,
-  and with an owner and group we can give back (`writable`).
+  and with an owner and group we can give back (`writes.writable`).
 - Each file is fixed in memory: lint, apply every fix that does not overlap another,
   lint the new text again, repeat; then it is written once. So a file on disk is
   either as it was or fully fixed, whatever happens to the process.
 - The result must parse (with the parser that accepted the original); otherwise the
   file is left untouched.
-- The write is atomic: a temp file in the same folder, fsync, rename over the original,
-  keeping its mode, owner, encoding, BOM and line endings. A file that changed on disk
-  since it was read is not overwritten. A temp file left by a killed run is removed by
-  the next `--fix` (`remove_stale_temps`).
+- The write is atomic (`writes.py`): a temp file in the same folder, fsync, rename over
+  the original, keeping its mode, owner, encoding, BOM and line endings. A file that
+  changed on disk since it was read is not overwritten. A temp file left by a killed run
+  is removed by the next `--fix` (`remove_stale_temps`).
 - A fix's edits are all applied or none; applying fixes twice changes nothing the
   second time (a fixed finding no longer fires).
 """
