@@ -51,16 +51,13 @@ class Layout:
     lines: List[str]  # the text split at `\n`, line breaks kept
 
 
-def comments(text: str, until: Optional[int] = None) -> Iterator[Tuple[int, int, str]]:
-    """(row, column, comment from its `#`) for each comment of Python `text`; with
-    `until` (an index), only up to the end of the line holding it."""
-    end = len(text)
-    if until is not None:
-        stop = text.find("\n", until)
-        end = len(text) if stop < 0 else stop
+def _found(text: str, end: int, strings: bool) -> Iterator[Tuple[str, int, int, str]]:
+    """(kind, row, column, lexeme) of each comment, and with `strings` of each string
+    literal, of Python `text` up to index `end`."""
     row, line_start, counted = 1, 0, 0
     for m in _LEXEMES.finditer(text, 0, end):
-        if m.lastgroup != "comment":
+        kind = m.lastgroup
+        if kind is None or (kind == "string" and not strings):
             continue
         at = m.start()
         breaks = text.count("\n", counted, at)
@@ -68,7 +65,17 @@ def comments(text: str, until: Optional[int] = None) -> Iterator[Tuple[int, int,
             row += breaks
             line_start = text.rfind("\n", 0, at) + 1
         counted = at
-        yield row, at - line_start, m.group()
+        yield kind, row, at - line_start, m.group()
+
+
+def comments(text: str, until: Optional[int] = None) -> Iterator[Tuple[int, int, str]]:
+    """(row, column, comment from its `#`) for each comment of Python `text`; with
+    `until` (an index), only up to the end of the line holding it."""
+    end = len(text)
+    if until is not None:
+        stop = text.find("\n", until)
+        end = len(text) if stop < 0 else stop
+    return ((row, col, lexeme) for _, row, col, lexeme in _found(text, end, strings=False))
 
 
 def line_noqa(text: str) -> List[Tuple[int, Optional[Tuple[str, ...]]]]:
@@ -89,23 +96,12 @@ def line_noqa(text: str) -> List[Tuple[int, Optional[Tuple[str, ...]]]]:
 def layout(text: str) -> Layout:
     found: Dict[int, Tuple[int, str]] = {}
     open_rows: Set[int] = set()
-    row, line_start, counted = 1, 0, 0
-    for m in _LEXEMES.finditer(text):
-        kind = m.lastgroup
-        if kind is None:
-            continue
-        at = m.start()
-        breaks = text.count("\n", counted, at)
-        if breaks:
-            row += breaks
-            line_start = text.rfind("\n", 0, at) + 1
-        counted = at
+    for kind, row, col, lexeme in _found(text, len(text), strings=True):
         if kind == "comment":
-            found[row] = (at - line_start, m.group())
+            found[row] = (col, lexeme)
         else:
-            inside = m.group().count("\n")
-            if inside:
-                open_rows.update(range(row, row + inside))
+            inside = lexeme.count("\n")
+            open_rows.update(range(row, row + inside))
     return Layout(found, open_rows, _split(text))
 
 
