@@ -22,6 +22,9 @@ class Loc:
     end_col: int
     cell: Optional[int] = None  # notebook cell (1-based) when the file is a notebook
 
+    def short(self) -> str:
+        return f"{self.path}:{self.row}"
+
 
 # --- values -----------------------------------------------------------------------
 
