@@ -9,7 +9,7 @@ from typing import List, Optional
 
 from claude_lint import __version__
 from claude_lint.config import ConfigError
-from claude_lint.report import printable
+from claude_lint.report import printable, write_output
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 # Address space `check` and `report` allow themselves (claude_lint/memory.py): several
@@ -116,21 +116,6 @@ def main(argv: Optional[List[str]] = None) -> int:
         restore()
     parser.print_help()
     return EXIT_ERROR
-
-
-def write_output(path: Optional[str], text: str) -> bool:
-    """`text` to standard output, or to the file `path` (-o); False, said on stderr, when
-    the file cannot be written."""
-    if not path:
-        sys.stdout.write(text)
-        return True
-    try:
-        with open(path, "w", encoding="utf-8", errors="surrogateescape") as fh:
-            fh.write(text)
-    except OSError as exc:
-        sys.stderr.write(f"claude-lint: error: cannot write {printable(path)}: {exc.strerror or exc}\n")
-        return False
-    return True
 
 
 def _positive_int(value: str) -> int:
@@ -275,7 +260,7 @@ def _check(args) -> int:
         sys.stderr.write(f"claude-lint: error: {printable(str(exc))}\n")
         return EXIT_ERROR
     if args.fix or args.diff or args.add_noqa:
-        from claude_lint.fixes.command import run
+        from claude_lint.fix_command import run
 
         return run(args, paths, settings, stdin)
     result = lint(paths, settings, stdin=stdin)
@@ -295,7 +280,7 @@ def _check(args) -> int:
         for path, why in sorted(result.reads.items()):
             sys.stderr.write(f"claude-lint: prompt file {printable(path)}: {'read' if not why else 'not read: ' + printable(why)}\n")
     output = renderer(args.output_format)(result, {"statistics": args.statistics, "quiet": args.quiet})
-    from claude_lint.fixes.command import after_check
+    from claude_lint.fix_command import after_check
 
     if not write_output(args.output_file, output + after_check(args, result)):
         return EXIT_ERROR

@@ -282,7 +282,7 @@ def _typed(key: str, value, kind: str, where: str):
     if kind == "models-file":
         return _models_file(key, value, where)
     if kind == "budget":
-        from claude_lint.costdiff import parse_budget
+        from claude_lint.budget import parse_budget
 
         try:
             return parse_budget(value).text

@@ -15,20 +15,10 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Callable, Dict, Iterator, List, Optional, Sequence, Tuple
 
 from claude_lint.config import Settings
+from claude_lint.kinds import SUFFIX_KINDS, kind_of  # noqa: F401 (the names discovery has always offered)
 
 if TYPE_CHECKING:
     from claude_lint.gitignore import GitIgnore
-
-# suffix -> kind. Other extractors register their suffixes here.
-SUFFIX_KINDS: Dict[str, str] = {".py": "python"}
-SUFFIX_KINDS.update({
-    ".ipynb": "notebook",
-    ".prompty": "prompt", ".prompt": "prompt",
-    ".yaml": "config", ".yml": "config", ".json": "config", ".toml": "config",
-    ".jsonl": "batch",
-    ".md": "text", ".markdown": "text",  # accepted (pre-commit passes them) and skipped unread
-})
-
 
 @dataclass(frozen=True)
 class SourceFile:
@@ -36,11 +26,6 @@ class SourceFile:
     abspath: str
     kind: str
     explicit: bool = False
-
-
-def kind_of(path: str) -> Optional[str]:
-    _, suffix = os.path.splitext(path)
-    return SUFFIX_KINDS.get(suffix.lower())
 
 
 def _excluded(rel: str, name: str, patterns: Sequence[str]) -> bool:

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Dict, List, Optional, Sequence, Tuple
 
 from claude_lint import catalog as catalog_mod
 from claude_lint import config as config_mod
-from claude_lint import fixes, safeio, suppress
+from claude_lint import safeio, suppress
 from claude_lint.checks import by_code
 from claude_lint.checks.base import Context
 from claude_lint.config import Settings, package_root, selected
@@ -53,6 +53,7 @@ class Result:
     internal_errors: List[str] = field(default_factory=list)  # bugs caught per file; exit 2
     reads: Dict[str, str] = field(default_factory=dict)  # prompt files: realpath -> why not read ("" = read)
     context_skipped: bool = False  # the project had more files than context_limit: judged without them
+    sources: Dict[str, str] = field(default_factory=dict)  # text linted from memory, by absolute path
 
 
 def read_source(abspath: str, shown: str, data: Optional[bytes] = None) -> Tuple[Optional[str], Optional[FileError], bytes]:
@@ -104,6 +105,9 @@ class Linter:
         self._real_root: Optional[str] = None
         self._callers: Dict[str, FileFacts] = {}
         self._imported_words: Dict[str, tuple] = {}  # the second phase's rounds read each file's imports once
+        # Text linted from memory (a buffer, standard input), by absolute path: the rule
+        # context's `sources`, so that fixes are built against the text that was linted.
+        self.sources: Dict[str, str] = {}
 
     @property
     def catalog(self) -> catalog_mod.Catalog:
@@ -173,7 +177,8 @@ class Linter:
             if cheap is not None:
                 return cheap
         text, error, _ = read_source(source.abspath, source.path, data)
-        fixes.remember(source.abspath, text if data is not None and source.kind in ("python", "notebook") else None)
+        if data is not None and text is not None and source.kind in ("python", "notebook"):
+            self.sources[source.abspath] = text
         if error is not None:
             return FileFacts(source.path, source.abspath, None, source.kind, errors=(error,))
         module = module_name(source.abspath, self.root)
@@ -293,7 +298,7 @@ class Linter:
         derived = self.project.wrapper_calls()
         reached = Counter(site.via for site in derived)
         sites = [replace(site, reached=reached[site.loc]) if site.loc in reached else site for facts in all_facts for site in facts.calls]
-        contexts = [(rule, Context(_LazyCatalog(self), {**rule.options, **self.settings.options_for(rule.code)}, self.package_of)) for rule in self.rules]
+        contexts = [(rule, Context(_LazyCatalog(self), {**rule.options, **self.settings.options_for(rule.code)}, self.package_of, self.sources)) for rule in self.rules]
         # Linking and the rules run under the same per-file limit as extraction: each
         # file has `seconds` for all its calls, and one that runs out is a CL904 with
         # none of its findings (its calls are left out of the project rules too). A call
@@ -561,7 +566,7 @@ def _lint_group(settings: Settings, sources: List[SourceFile], stdin: Optional[T
         named = {s.abspath for s in sources}
         diagnostics = [d for d in diagnostics if os.path.abspath(d.loc.path) in named]
         calls = [c for c in calls if os.path.abspath(c.site.loc.path) in named]
-    return Result(diagnostics, len(sources), [], calls, linter.internal_errors, dict(linter.project.reads), skipped)
+    return Result(diagnostics, len(sources), [], calls, linter.internal_errors, dict(linter.project.reads), skipped, linter.sources if stdin is not None else {})
 
 
 class ContextCache(OrderedDict):

@@ -202,6 +202,15 @@ class CallSite:
         return ()
 
 
+# The codes of FileError, each reported by its rule in checks/ (files.py, config_files.py,
+# file_timeout.py): the one place they are written.
+SYNTAX_ERROR = "CL901"  # Python that does not parse
+UNREADABLE_FILE = "CL902"  # not readable as text (binary, encoding, I/O, too large, a pipe)
+INVALID_INPUT_FILE = "CL903"  # a notebook, prompt file or model config that does not parse
+FILE_TIMEOUT = "CL904"  # analysis ran out of its time or memory
+FILE_ERROR_CODES = frozenset({SYNTAX_ERROR, UNREADABLE_FILE, INVALID_INPUT_FILE, FILE_TIMEOUT})
+
+
 @dataclass(frozen=True)
 class FileError:
     """A file that could not be read or parsed: one CL9xx diagnostic."""

@@ -3,16 +3,16 @@
 Safety, in order:
 - Only Python files found from the paths given are touched, and only regular files
   inside the project root (after following symlinks) that we may write: not read-only,
-  and with an owner and group we can give back (`writable`).
+  and with an owner and group we can give back (`writes.writable`).
 - Each file is fixed in memory: lint, apply every fix that does not overlap another,
   lint the new text again, repeat; then it is written once. So a file on disk is
   either as it was or fully fixed, whatever happens to the process.
 - The result must parse (with the parser that accepted the original); otherwise the
   file is left untouched.
-- The write is atomic: a temp file in the same folder, fsync, rename over the original,
-  keeping its mode, owner, encoding, BOM and line endings. A file that changed on disk
-  since it was read is not overwritten. A temp file left by a killed run is removed by
-  the next `--fix` (`remove_stale_temps`).
+- The write is atomic (`writes.py`): a temp file in the same folder, fsync, rename over
+  the original, keeping its mode, owner, encoding, BOM and line endings. A file that
+  changed on disk since it was read is not overwritten. A temp file left by a killed run
+  is removed by the next `--fix` (`remove_stale_temps`).
 - A fix's edits are all applied or none; applying fixes twice changes nothing the
   second time (a fixed finding no longer fires).
 """
@@ -21,19 +21,19 @@ from __future__ import annotations
 import ast
 import difflib
 import os
-import re
-import stat
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from typing import Dict, List, Optional, Sequence, Tuple
 
-from claude_lint import atomic, fixes
 from claude_lint.config import Settings
 from claude_lint.diagnostics import Diagnostic, Edit, Fix, applicable
 from claude_lint.discover import SourceFile, discover
+from claude_lint.kinds import kind_of
+from claude_lint.text import LINE_BREAK, decode, line_starts, newline_of, offset, splice, split_lines
+# The safe writing --fix does, named here for the callers that have always found it here.
+from claude_lint.writes import ChangedOnDisk, remove_stale_temps, run_root, target, writable, write_atomic  # noqa: F401
 
 MAX_PASSES = 10
-_LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 
 @dataclass
@@ -53,37 +53,29 @@ class Outcome:
 
 
 def apply_edits(text: str, edits: Sequence[Edit]) -> Optional[str]:
-    """`text` with every edit applied; None when an edit is out of range or edits overlap."""
-    starts = fixes.line_starts(text)
+    """`text` with every edit applied, its line breaks written as the text's own; None
+    when an edit is out of range or edits overlap."""
+    starts = line_starts(text)
     spans = []
+    newline = newline_of(text)
     for e in edits:
-        a = fixes.offset(text, starts, e.row, e.col)
-        b = fixes.offset(text, starts, e.end_row, e.end_col)
+        a = offset(text, starts, e.row, e.col)
+        b = offset(text, starts, e.end_row, e.end_col)
         if a is None or b is None or b < a:
             return None
-        spans.append((a, b, e.content))
+        spans.append((a, b, e.content if newline == "\n" else LINE_BREAK.sub(newline, e.content)))
     spans.sort(key=lambda s: (s[0], s[1]))
     for (a1, b1, _), (a2, b2, _) in zip(spans, spans[1:]):
         if a2 < b1 or (a2 == a1 and b2 == b1):
             return None
-    newline = fixes.newline_of(text)
-    out = []
-    last = 0
-    for a, b, content in spans:
-        if newline != "\n":
-            content = _LINE_BREAK.sub(newline, content)
-        out.append(text[last:a])
-        out.append(content)
-        last = b
-    out.append(text[last:])
-    return "".join(out)
+    return splice(text, spans)
 
 
 def _span(text: str, starts, fix: Fix) -> Optional[Tuple[int, int]]:
     lo, hi = None, None
     for e in fix.edits:
-        a = fixes.offset(text, starts, e.row, e.col)
-        b = fixes.offset(text, starts, e.end_row, e.end_col)
+        a = offset(text, starts, e.row, e.col)
+        b = offset(text, starts, e.end_row, e.end_col)
         if a is None or b is None:
             return None
         lo = a if lo is None else min(lo, a)
@@ -93,7 +85,7 @@ def _span(text: str, starts, fix: Fix) -> Optional[Tuple[int, int]]:
 
 def choose(text: str, diagnostics: Sequence[Diagnostic], unsafe: bool) -> List[Diagnostic]:
     """The applicable fixes of one file that do not overlap, first come first served."""
-    starts = fixes.line_starts(text)
+    starts = line_starts(text)
     taken: List[Tuple[int, int]] = []
     seen = set()
     chosen = []
@@ -179,14 +171,12 @@ def fix_text(path: str, raw: bytes, settings: Settings, unsafe: bool, lint=None)
     `lint(path, settings, data)` gives the findings of in-memory contents (`relint`).
     """
     lint = lint or relint
-    from claude_lint.discover import kind_of
-
     if kind_of(path) == "notebook":
         return fix_notebook(path, raw, settings, unsafe, lint)
-    if not fixes.is_python(path):
+    if kind_of(path) not in (None, "python"):
         return None, Counter(), "only Python files and notebooks are rewritten"
     try:
-        text, encoding = fixes.decode(raw)
+        text, encoding = decode(raw)
         # A BOM is part of the encoding (utf-8-sig): decoding drops it, encoding restores it.
         if text.encode(encoding) != raw:
             return None, Counter(), "cannot re-encode byte for byte"
@@ -292,128 +282,7 @@ def _one_by_one(text: str, chosen: List[Diagnostic], parser: Optional[str]):
     return (current if kept else None), kept
 
 
-def write_atomic(path: str, data: bytes, expected: bytes) -> None:
-    """Replace `path`'s contents with `data` unless they are no longer `expected`.
-
-    The new file gets the old one's mode, owner and group; if the owner or the group
-    cannot be given back (only root may give a file away), nothing is replaced."""
-    st = os.stat(path)
-    folder = os.path.dirname(path) or "."
-
-    def keep_mode_and_check(tmp: str) -> None:
-        os.chmod(tmp, stat.S_IMODE(st.st_mode))
-        if hasattr(os, "chown"):
-            now = os.stat(tmp)
-            if (now.st_uid, now.st_gid) != (st.st_uid, st.st_gid):
-                os.chown(tmp, st.st_uid, st.st_gid)  # PermissionError: the file is left as it was
-                os.chmod(tmp, stat.S_IMODE(st.st_mode))  # chown may drop set-id bits
-        with open(path, "rb") as fh:
-            if fh.read(len(expected) + 1) != expected:
-                raise ChangedOnDisk(path)
-
-    atomic.replace(path, data, prefix="." + os.path.basename(path) + ".", suffix=TEMP_SUFFIX, before_rename=keep_mode_and_check)
-    try:
-        dir_fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(dir_fd)
-    except OSError:
-        pass
-    finally:
-        os.close(dir_fd)
-
-
-class ChangedOnDisk(Exception):
-    pass
-
-
-TEMP_SUFFIX = ".claude-lint-tmp"
-# mkstemp's names: the prefix, 8 characters of [a-z0-9_], the suffix.
-_TEMP = re.compile(r"^\.(?P<name>.+)\.[a-z0-9_]{8}" + re.escape(TEMP_SUFFIX) + "$")
-STALE_SECONDS = 60.0
-
-
-def remove_stale_temps(folder: str) -> List[str]:
-    """Remove the temp files a killed `--fix` left in `folder` (`.NAME.XXXXXXXX.claude-lint-tmp`
-    next to an existing NAME); return their names. Only our own regular files, a minute
-    old at least: a run fixing the same file right now keeps its temp file."""
-    import time
-
-    removed = []
-    try:
-        names = os.listdir(folder)
-    except OSError:
-        return removed
-    present = set(names)
-    now = time.time()
-    for name in names:
-        m = _TEMP.match(name)
-        if m is None or m.group("name") not in present:
-            continue
-        path = os.path.join(folder, name)
-        try:
-            st = os.lstat(path)
-            if not stat.S_ISREG(st.st_mode) or now - st.st_mtime < STALE_SECONDS:
-                continue
-            if hasattr(os, "geteuid") and st.st_uid != os.geteuid():
-                continue
-            os.unlink(path)
-            removed.append(name)
-        except OSError:
-            continue
-    return removed
-
-
 # --- many files -------------------------------------------------------------------------
-
-
-def _inside(path: str, folder: str) -> bool:
-    folder = folder.rstrip(os.sep)
-    return path == folder or path.startswith(folder + os.sep)
-
-
-def run_root() -> str:
-    """The project --fix may write in: the one holding the working directory (where
-    pre-commit, CI and editors run us), whatever paths it was given."""
-    from claude_lint.config import find_root
-
-    return os.path.realpath(find_root(os.getcwd()))
-
-
-def writable(source: SourceFile, root: str, project: Optional[str] = None, kinds: Sequence[str] = ("python", "notebook")) -> Tuple[Optional[str], str]:
-    """(the real file to write for a source, "") or (None, why it must not be written).
-
-    Written only: a source of one of `kinds` (Python and notebooks; --add-noqa also
-    writes comments in YAML, TOML and prompt files); a regular file; inside the project
-    root of its settings and inside `project` (default: `run_root()`), after following
-    symlinks; not read-only; one whose owner and group we can keep."""
-    if source.kind not in kinds:
-        return None, f"{source.kind} files are not rewritten"
-    real = os.path.realpath(source.abspath)
-    project = run_root() if project is None else project
-    for folder in (os.path.realpath(root), project):
-        if not _inside(real, folder):
-            return None, f"outside the project root ({folder})"
-    try:
-        st = os.stat(real)
-    except OSError as exc:
-        return None, f"cannot read ({exc.strerror or exc})"
-    if not stat.S_ISREG(st.st_mode):
-        return None, "not a regular file"
-    if not st.st_mode & 0o222 or not os.access(real, os.W_OK):
-        return None, "read-only"
-    if hasattr(os, "geteuid") and os.geteuid() != 0:
-        if st.st_uid != os.geteuid():
-            return None, "owned by another user, who would lose it to us"
-        if st.st_gid != os.getegid() and st.st_gid not in os.getgroups():
-            return None, "its group is not one of ours and could not be kept"
-    return real, ""
-
-
-def target(source: SourceFile, root: str) -> Optional[str]:
-    """The real file to write for a source, or None when it must not be written."""
-    return writable(source, root)[0]
 
 
 def groups(paths: Sequence[str], settings: Settings) -> List[Tuple[Settings, List[SourceFile]]]:
@@ -476,27 +345,16 @@ def fix_paths(paths: Sequence[str], settings: Settings, diagnostics: Sequence[Di
 
 
 def unified_diff(path: str, before: bytes, after: bytes) -> str:
-    a = fixes.decode(before)[0]
-    b = fixes.decode(after)[0]
+    a = decode(before)[0]
+    b = decode(after)[0]
     from claude_lint.report import printable
 
     # The name goes into `---`/`+++` lines: a newline in it would start a line of its own
     # (a forged `::error` command in a CI log). The file's own lines are the patch: kept.
     shown = printable(path)
     lines = []
-    for line in difflib.unified_diff(_lines(a), _lines(b), fromfile=shown, tofile=shown):
-        if not _LINE_BREAK.search(line[-1:] or "x"):
+    for line in difflib.unified_diff(split_lines(a), split_lines(b), fromfile=shown, tofile=shown):
+        if not LINE_BREAK.search(line[-1:] or "x"):
             line += "\n\\ No newline at end of file\n"
         lines.append(line)
     return "".join(lines)
-
-
-def _lines(text: str) -> List[str]:
-    out = []
-    last = 0
-    for m in _LINE_BREAK.finditer(text):
-        out.append(text[last:m.end()])
-        last = m.end()
-    if last < len(text):
-        out.append(text[last:])
-    return out

@@ -183,28 +183,29 @@ class Positions:
 _POSITIONS: Dict[str, Positions] = {}
 
 
-def raw_region(loc) -> Optional[Tuple[int, int, int, int]]:
+def raw_region(loc, sources: Optional[Dict[str, str]] = None) -> Optional[Tuple[int, int, int, int]]:
     """Where a notebook finding's Loc sits in its file's raw text, or None (not a
-    notebook position, or the file cannot be read or followed)."""
+    notebook position, or the file cannot be read or followed). `sources`: the text of
+    files linted from memory (the lint Result's), by absolute path."""
     if getattr(loc, "cell", None) is None:
         return None
     import os
 
     key = os.path.abspath(loc.path)
     if key not in _POSITIONS:
-        from claude_lint import fixes
+        from claude_lint.text import linted
 
-        text = fixes.source(loc.path)  # what was linted: an in-memory buffer, else the file
+        text = linted(loc.path, sources)  # what was linted: an in-memory buffer, else the file
         if len(_POSITIONS) > 256:
             _POSITIONS.clear()
         _POSITIONS[key] = Positions(text or "")
     return _POSITIONS[key].region(loc.cell, loc.row, loc.col, loc.end_row, loc.end_col)
 
 
-def shown(loc) -> Tuple[int, int, int, int]:
+def shown(loc, sources: Optional[Dict[str, str]] = None) -> Tuple[int, int, int, int]:
     """(row, col, end row, end col) to show against the file itself: a notebook
     finding's place in the raw JSON when it can be found, else the Loc's own."""
-    found = raw_region(loc)
+    found = raw_region(loc, sources)
     if found is not None:
         return found
     return loc.row, loc.col, max(loc.end_row, loc.row), loc.end_col

@@ -23,17 +23,16 @@ from __future__ import annotations
 
 import io
 import os
-import re
 import tokenize
 from collections import defaultdict
 from typing import Dict, List, Optional, Sequence, Set, Tuple
 
-from claude_lint import fix, fixes, ipynb
+from claude_lint import fix, ipynb, noqa, writes
+from claude_lint.text import decode, line_starts, splice
 from claude_lint.config import Settings
 from claude_lint.diagnostics import Diagnostic
+from claude_lint.facts import FILE_ERROR_CODES
 
-NOQA = re.compile(r"#\s*noqa(?::\s*(?P<codes>[A-Z]+[0-9]+(?:[\s,]+[A-Z]+[0-9]+)*))?", re.IGNORECASE)
-_SPANNING = {tokenize.NEWLINE, tokenize.NL, tokenize.DEDENT, tokenize.INDENT, tokenize.ENDMARKER}
 
 
 def add(paths: Sequence[str], settings: Settings, diagnostics: Sequence[Diagnostic]) -> Tuple[int, List[str]]:
@@ -41,7 +40,7 @@ def add(paths: Sequence[str], settings: Settings, diagnostics: Sequence[Diagnost
     rows: Dict[str, Dict[int, Set[str]]] = defaultdict(lambda: defaultdict(set))
     cells: Dict[str, Dict[int, Dict[int, Set[str]]]] = defaultdict(lambda: defaultdict(lambda: defaultdict(set)))
     for d in diagnostics:
-        if d.code.startswith("CL9"):
+        if d.code in FILE_ERROR_CODES:  # a file that cannot be parsed takes no comment
             continue
         if d.loc.cell is None:
             rows[os.path.abspath(d.loc.path)][d.loc.row].add(d.code)
@@ -54,10 +53,10 @@ def add(paths: Sequence[str], settings: Settings, diagnostics: Sequence[Diagnost
 
     added = 0
     skipped: List[str] = []
-    project = fix.run_root()
+    project = writes.run_root()
     found = fix.groups(paths, settings)
     for folder in sorted({os.path.dirname(s.abspath) for _, group in found for s in group if s.abspath in rows or s.abspath in cells}):
-        fix.remove_stale_temps(folder)
+        writes.remove_stale_temps(folder)
     for governing, group in found:
         for source in group:
             if source.abspath not in rows and source.abspath not in cells:
@@ -68,14 +67,14 @@ def add(paths: Sequence[str], settings: Settings, diagnostics: Sequence[Diagnost
             if source.kind in ("batch",) or (source.kind == "config" and source.path.lower().endswith(".json")):
                 skipped.append(f"{source.path}: JSON has no comments; silence its findings with per-file-ignores{left}")
                 continue
-            real, why = fix.writable(source, governing.root, project, kinds=("python", "notebook", "config", "prompt"))
+            real, why = writes.writable(source, governing.root, project, kinds=("python", "notebook", "config", "prompt"))
             if real is None:
                 skipped.append(f"{source.path}: {why}; left untouched{left}")
                 continue
             try:
                 raw = safeio.read_regular(real, MAX_FILE_BYTES)
                 if source.kind == "python":
-                    text, encoding = fixes.decode(raw)
+                    text, encoding = decode(raw)
                 else:
                     text, bom = ipynb.decode(raw)
             except (OSError, SyntaxError, LookupError, UnicodeError):
@@ -93,8 +92,8 @@ def add(paths: Sequence[str], settings: Settings, diagnostics: Sequence[Diagnost
                     skipped.append(f"{source.path}: {why}; left untouched{left}")
                 continue
             try:
-                fix.write_atomic(real, new.encode(encoding) if source.kind == "python" else ipynb.encode(new, bom), raw)
-            except (fix.ChangedOnDisk, OSError, UnicodeError) as exc:
+                writes.write_atomic(real, new.encode(encoding) if source.kind == "python" else ipynb.encode(new, bom), raw)
+            except (writes.ChangedOnDisk, OSError, UnicodeError) as exc:
                 skipped.append(f"{source.path}: not written ({exc.__class__.__name__})")
                 continue
             added += n
@@ -110,7 +109,7 @@ def add_to_text(text: str, wanted: Dict[int, Set[str]]) -> Tuple[Optional[str], 
     edits, rows = planned
     if not edits:
         return text, 0
-    new = _splice(text, edits)
+    new = splice(text, edits)
     if fix.parses(new, parser) and _all_comments(new, rows):
         return new, len(edits)
     return None, 0
@@ -120,33 +119,18 @@ def _plan(text: str, wanted: Dict[int, Set[str]]) -> Optional[Tuple[List[Tuple[i
     """(edits as (start, end, replacement) offsets, the rows they put a comment on), or
     None when the text does not tokenize."""
     try:
-        tokens = list(tokenize.generate_tokens(io.StringIO(text).readline))
+        for _ in tokenize.generate_tokens(io.StringIO(text).readline):
+            pass
     except (tokenize.TokenError, SyntaxError):
         return None
-    starts = fixes.line_starts(text)
-    open_rows = _rows_ending_inside_a_token(tokens)
-    comments = {t.start[0]: t for t in tokens if t.type == tokenize.COMMENT}
-    merged: Dict[int, Set[str]] = defaultdict(set)
-    for row, codes in wanted.items():
-        target = _comment_row(text, starts, row, open_rows)
-        if target is not None:
-            merged[target].update(codes)
+    starts = line_starts(text)
     edits: List[Tuple[int, int, str]] = []
     rows: List[int] = []
-    for row, codes in sorted(merged.items()):
-        edit = _edit_for_row(text, starts, row, codes, comments.get(row))
-        if edit is not None:
-            edits.append(edit)
-            rows.append(row)
+    for row, a, b, content in noqa.placements(text, wanted):
+        base = starts[row - 1]
+        edits.append((base + a, base + b, content))
+        rows.append(row)
     return edits, rows
-
-
-def _rows_ending_inside_a_token(tokens) -> Set[int]:
-    rows: Set[int] = set()
-    for t in tokens:
-        if t.type not in _SPANNING and t.end[0] > t.start[0]:
-            rows.update(range(t.start[0], t.end[0]))
-    return rows
 
 
 def _line(text: str, starts: List[int], row: int) -> str:
@@ -154,50 +138,9 @@ def _line(text: str, starts: List[int], row: int) -> str:
     return text[starts[row - 1]:end].rstrip("\r\n")
 
 
-def _comment_row(text: str, starts: List[int], row: int, open_rows: Set[int]) -> Optional[int]:
-    while 1 <= row <= len(starts):
-        if row in open_rows or _line(text, starts, row).endswith("\\"):
-            row += 1
-            continue
-        return row
-    return None
-
-
-def _edit_for_row(text: str, starts: List[int], row: int, codes: Set[str], comment) -> Optional[Tuple[int, int, str]]:
-    """(start offset, end offset, replacement) adding `codes` on `row`."""
-    line = _line(text, starts, row)
-    base = starts[row - 1]
-    if comment is not None:
-        m = NOQA.search(comment.string)
-        col = comment.start[1]  # tokenize counts characters on str input
-        if m is not None:
-            if m.group("codes") is None:
-                return None  # a bare noqa already silences every code
-            have = [c.upper() for c in re.split(r"[\s,]+", m.group("codes")) if c]
-            extra = sorted(codes - set(have))
-            if not extra:
-                return None
-            a = base + col + m.start("codes")
-            b = base + col + m.end("codes")
-            return a, b, ", ".join(have + extra)
-    end = base + len(line.rstrip())
-    return end, end, "  # noqa: " + ", ".join(sorted(codes))
-
-
-def _splice(text: str, edits: List[Tuple[int, int, str]]) -> str:
-    out = []
-    last = 0
-    for a, b, content in sorted(edits):
-        out.append(text[last:a])
-        out.append(content)
-        last = b
-    out.append(text[last:])
-    return "".join(out)
-
-
 def _all_comments(text: str, rows: List[int]) -> bool:
     try:
-        found = {t.start[0] for t in tokenize.generate_tokens(io.StringIO(text).readline) if t.type == tokenize.COMMENT and NOQA.search(t.string)}
+        found = {t.start[0] for t in tokenize.generate_tokens(io.StringIO(text).readline) if t.type == tokenize.COMMENT and noqa.NOQA.search(t.string)}
     except (tokenize.TokenError, SyntaxError):
         return False
     return all(r in found for r in rows)
@@ -225,7 +168,7 @@ def add_to_notebook(raw: str, wanted: Dict[int, Dict[int, Set[str]]]) -> Tuple[O
         edits, targets = planned
         if not edits:
             continue
-        real_starts, clean_starts = fixes.line_starts(source), fixes.line_starts(cleaned)
+        real_starts, clean_starts = line_starts(source), line_starts(cleaned)
         moved = []
         for a, b, content in edits:
             row = max(i for i, start in enumerate(clean_starts) if start <= a) + 1
@@ -233,7 +176,7 @@ def add_to_notebook(raw: str, wanted: Dict[int, Dict[int, Set[str]]]) -> Tuple[O
                 return None, 0, f"cell {number}, line {row} is IPython syntax, where a comment would change the command"
             base = real_starts[row - 1] - clean_starts[row - 1]
             moved.append((a + base, b + base, content))
-        new = _splice(source, moved)
+        new = splice(source, moved)
         again = "\n".join(clean_cell(new)) + "\n"
         if not (fix.parses(again, parser) and _all_comments(again, targets)):
             return None, 0, f"noqa comments in cell {number} would not parse"
@@ -255,32 +198,23 @@ def add_to_config(kind: str, path: str, text: str, wanted: Dict[int, Set[str]]) 
     if not path.lower().endswith((".yaml", ".yml", ".toml")) and kind != "prompt":
         return None, 0, "this kind of file has no comments"
     existing = dict(suppress.comments(kind, path, text))
-    starts = fixes.line_starts(text)
+    starts = line_starts(text)
     edits: List[Tuple[int, int, str]] = []
     for row, codes in sorted(wanted.items()):
         if not 1 <= row <= len(starts):
             continue
         line = _line(text, starts, row)
         comment = existing.get(row)
-        m = suppress.NOQA.search(comment) if comment is not None else None
-        if m is not None:
-            if m.group("codes") is None:
-                continue
-            have = [c.upper() for c in re.split(r"[\s,]+", m.group("codes")) if c]
-            extra = sorted(codes - set(have))
-            if not extra:
-                continue
-            at = starts[row - 1] + len(line) - len(comment) + m.end("codes")
-            edits.append((at, at, ", " + ", ".join(extra)))
-        else:
-            end = starts[row - 1] + len(line.rstrip())
-            edits.append((end, end, "  # noqa: " + ", ".join(sorted(codes))))
+        edit = noqa.edit_for_line(line, None if comment is None else (len(line) - len(comment), comment), codes)
+        if edit is not None:
+            a, b, content = edit
+            edits.append((starts[row - 1] + a, starts[row - 1] + b, content))
     if not edits:
         return text, 0, ""
-    new = _splice(text, edits)
+    new = splice(text, edits)
     if _data(kind, path, new) != _data(kind, path, text) or _data(kind, path, text) is None:
         return None, 0, "a comment there would change the file's data (the line ends inside a value)"
-    found = {row for row, c in suppress.comments(kind, path, new) if suppress.NOQA.search(c)}
+    found = {row for row, c in suppress.comments(kind, path, new) if noqa.NOQA.search(c)}
     if not all(row in found for row in wanted if 1 <= row <= len(starts)):
         return None, 0, "a comment there would not read as one"
     return new, len(edits), ""

@@ -15,7 +15,6 @@ bounded before the project is walked, and the process ends with the client (its
 from __future__ import annotations
 
 import asyncio
-import io
 import json
 import logging
 import math
@@ -24,7 +23,6 @@ import re
 import sys
 import threading
 import time
-import tokenize
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from typing import Dict, List, Optional, Sequence, Set, Tuple, Union
@@ -45,7 +43,6 @@ log = logging.getLogger("claude_lint.server")
 
 DEBOUNCE_SECONDS = 0.25
 SOURCE = "claude-lint"
-NOQA = re.compile(r"#\s*noqa(?P<colon>:\s*(?P<codes>[A-Z]+[0-9]+(?:[\s,]+[A-Z]+[0-9]+)*))?", re.IGNORECASE)
 
 # Other files of a project read for the project-wide rules; a bigger project is judged on
 # the buffer alone (initializationOptions.maxContextFiles changes it).
@@ -448,35 +445,19 @@ def code_action(ls: ClaudeLintServer, params: types.CodeActionParams) -> List[ty
     return actions
 
 
-def comment_row(source: str, row: int) -> int:
-    """The first line at or after `row` that ends outside a string, where a comment can go:
-    a `# noqa` on any line of the flagged statement counts."""
-    try:
-        for tok in tokenize.generate_tokens(io.StringIO(source).readline):
-            if tok.type in (tokenize.NEWLINE, tokenize.NL, tokenize.COMMENT) and tok.start[0] >= row:
-                return tok.start[0]
-    except (tokenize.TokenError, IndentationError, SyntaxError):
-        pass
-    return row
-
-
 def noqa_edit(doc, d: Diagnostic) -> Optional[types.TextEdit]:
+    """The edit that silences `d` with a `# noqa` comment, placed as `--add-noqa` places it."""
     if not (doc.path or "").endswith((".py", ".pyi")) or d.loc.cell is not None:
         return None  # other file kinds have their own comment syntax, or none
+    from claude_lint import noqa
+
+    found = noqa.placements(doc.source, {d.loc.row: {d.code}})
+    if not found:
+        return None
+    row, at, _, text = found[0]
     lines = doc.lines
-    row = comment_row(doc.source, d.loc.row)
     if not 0 < row <= len(lines):
         return None
-    line = lines[row - 1].rstrip("\r\n")
-    match = NOQA.search(line)
-    if match is not None and match.group("codes") is None:
-        return None  # a bare `# noqa` already silences every code
-    if match is not None:
-        if d.code in re.split(r"[\s,]+", match.group("codes").upper()):
-            return None
-        at, text = match.end(), f", {d.code}"
-    else:
-        at, text = len(line), f"  # noqa: {d.code}"
     pos = doc.position_codec.position_to_client_units(lines, types.Position(row - 1, at))
     return types.TextEdit(types.Range(pos, pos), text)
 

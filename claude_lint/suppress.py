@@ -13,24 +13,14 @@ multi-line string or a YAML block scalar is not a comment.
 from __future__ import annotations
 
 import dataclasses
-import io
 import os
 import re
-import tokenize
 from typing import Iterator, List, Optional, Tuple
 
 from claude_lint.facts import FileFacts, Noqa
+from claude_lint.noqa import FILE_NOQA, NOQA, WHOLE_FILE, codes_of
 
-_CODES = r"[A-Z]+[0-9]+(?:[\s,]+[A-Z]+[0-9]+)*"
-NOQA = re.compile(r"#\s*noqa(?::\s*(?P<codes>" + _CODES + "))?", re.IGNORECASE)
-FILE_NOQA = re.compile(r"#\s*claude-lint:\s*noqa(?::\s*(?P<codes>" + _CODES + r"))?\s*$", re.IGNORECASE)
-WHOLE_FILE = 0  # the row of a Noqa that silences the whole file
 _ANY = re.compile("noqa", re.IGNORECASE)
-
-
-def _codes(m: "re.Match[str]") -> Optional[Tuple[str, ...]]:
-    codes = m.group("codes")
-    return None if codes is None else tuple(c.upper() for c in re.split(r"[\s,]+", codes) if c)
 
 
 def with_comments(facts: FileFacts, text: Optional[str]) -> FileFacts:
@@ -41,11 +31,11 @@ def with_comments(facts: FileFacts, text: Optional[str]) -> FileFacts:
     for row, comment in comments(facts.kind, facts.path, text):
         whole = FILE_NOQA.match(comment)
         if whole is not None:
-            found.append(Noqa(WHOLE_FILE, _codes(whole)))
+            found.append(Noqa(WHOLE_FILE, codes_of(whole)))
         elif facts.kind in ("config", "prompt"):  # Python's line noqa is the extractor's
             m = NOQA.search(comment)
             if m is not None:
-                found.append(Noqa(row, _codes(m)))
+                found.append(Noqa(row, codes_of(m)))
     if not found:
         return facts
     return dataclasses.replace(facts, noqa=facts.noqa + tuple(found))
@@ -77,12 +67,9 @@ def comments(kind: str, path: str, text: str) -> Iterator[Tuple[int, str]]:
 
 
 def _python(text: str) -> Iterator[Tuple[int, str]]:
-    try:
-        for tok in tokenize.generate_tokens(io.StringIO(text).readline):
-            if tok.type == tokenize.COMMENT:
-                yield tok.start[0], tok.string
-    except (tokenize.TokenError, SyntaxError):
-        return
+    from claude_lint import noqa
+
+    return ((row, comment) for row, _, comment in noqa.comments(text))
 
 
 _BLOCK_SCALAR = re.compile(r"(?:^|[:\-]\s+|^\s*-\s+)[|>][0-9+\-]*\s*(?:#.*)?$")

@@ -1,7 +1,7 @@
 """rules/*.md are generated from the rule modules and must not be stale."""
 from __future__ import annotations
 
-from claude_lint.docs import PAGES, expected
+from claude_lint.docs import PAGES, README, expected, readme
 
 
 def test_rule_pages_are_current():
@@ -9,6 +9,11 @@ def test_rule_pages_are_current():
         page = PAGES / name
         assert page.exists(), f"rules/{name} is missing: run `python -m claude_lint.docs`"
         assert page.read_text(encoding="utf-8") == text, f"rules/{name} is stale: run `python -m claude_lint.docs`"
+
+
+def test_readme_rule_table_is_current():
+    text = README.read_text(encoding="utf-8")
+    assert readme(text) == text, "README.md's rule table is stale: run `python -m claude_lint.docs`"
 
 
 def test_every_rule_doc_follows_the_ruff_order():

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from claude_lint import fix, fixes
+from claude_lint.text import split_lines
 from claude_lint.config import Settings
 from claude_lint.diagnostics import Diagnostic, Edit, Fix
 from claude_lint.facts import Loc
@@ -182,7 +183,7 @@ def test_diff_prints_and_writes_nothing(cli, tree, tmp_path, name):
     # The diff is exactly the change --fix makes.
     cli("check", name, "--fix", "--unsafe-fixes", cwd=tree)
     a, b = fixes.decode(original)[0], fixes.decode(path.read_bytes())[0]
-    expected = "".join(difflib.unified_diff(fix._lines(a), fix._lines(b), fromfile=name, tofile=name))
+    expected = "".join(difflib.unified_diff(split_lines(a), split_lines(b), fromfile=name, tofile=name))
     assert out.stdout.decode("utf-8") == expected  # the diff is text on stdout, in UTF-8
     assert out.stdout.startswith(f"--- {name}\n+++ {name}\n@@".encode())
     # Nothing left to change: --diff is empty and exits 0.

@@ -8,7 +8,7 @@ dict of file names to contents for a project of several files.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Callable, Dict, Iterator, List, Optional, Sequence, Union
+from typing import Callable, Dict, Iterator, List, Mapping, Optional, Sequence, Union
 
 from claude_lint.catalog import Catalog, Model
 from claude_lint.diagnostics import Diagnostic, Fix
@@ -24,6 +24,9 @@ class Context:
     options: Dict[str, object]
     # The package (nearest pyproject.toml / setup.py) a file belongs to: project-wide rules judge each package.
     package_of: Callable[[str], str] = field(default=lambda path: "")
+    # The text of files linted from memory (standard input, an editor's buffer), by
+    # absolute path: fix builders read it instead of the file on disk.
+    sources: Mapping[str, str] = field(default_factory=dict)
 
     def option(self, name: str):
         return self.options[name]

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from claude_lint.checks.base import FileRule
+from claude_lint.facts import INVALID_INPUT_FILE
 
 _LITELLM_BROKEN = "model_list:\n  - model_name: fast\n    litellm_params:\n      model: anthropic/claude-haiku-4-5\n     max_tokens: 512\n"
 
@@ -34,7 +35,7 @@ class InvalidInputFile(FileRule):
     Fix the file at the reported position.
     """
 
-    code = "CL903"
+    code = INVALID_INPUT_FILE
     name = "invalid-input-file"
     summary = "a notebook, prompt file or model config that cannot be parsed"
     severity = "error"

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from claude_lint.checks.base import FileRule
+from claude_lint.facts import FILE_TIMEOUT
 from claude_lint.timeout import DEFAULT_SECONDS
 
 
@@ -26,7 +27,7 @@ class FileTimeoutRule(FileRule):
     ```
     """
 
-    code = "CL904"
+    code = FILE_TIMEOUT
     name = "file-timeout"
     summary = "a file whose analysis exceeded the per-file time limit"
     severity = "error"

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from claude_lint.checks.base import FileRule
+from claude_lint.facts import SYNTAX_ERROR, UNREADABLE_FILE
 
 
 class SyntaxErrorRule(FileRule):
@@ -13,7 +14,7 @@ class SyntaxErrorRule(FileRule):
     itself would refuse to run it too.
     """
 
-    code = "CL901"
+    code = SYNTAX_ERROR
     name = "syntax-error"
     summary = "a file that cannot be parsed"
     severity = "error"
@@ -30,7 +31,7 @@ class UnreadableFile(FileRule):
     The file is not linted; the message says why, so it can be fixed or excluded.
     """
 
-    code = "CL902"
+    code = UNREADABLE_FILE
     name = "unreadable-file"
     summary = "a file that cannot be read as text"
     severity = "error"

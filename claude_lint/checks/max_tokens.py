@@ -170,7 +170,7 @@ class OversizedMaxTokens(Rule):
 def _fix(call: Call, arg, ctx: Context, limit: int):
     from claude_lint.fixes import max_tokens
 
-    return max_tokens.build(call, arg, int(ctx.option("suggested")), limit)
+    return max_tokens.build(call, arg, int(ctx.option("suggested")), limit, ctx.sources)
 
 
 def _origin(arg) -> str:

@@ -95,7 +95,7 @@ class StreamRequired(Rule):
         arg = call.arg("max_tokens")
         from claude_lint.fixes import streaming  # libcst only when a fix is built
 
-        fix = streaming.build(call) or Fix(
+        fix = streaming.build(call, ctx.sources) or Fix(
             "Use client.messages.stream(...) and stream.get_final_message(), or pass stream=True or timeout=", "display-only"
         )
         yield self.diagnostic(

@@ -172,14 +172,14 @@ class UncachedSystemPrompt(Rule):
             f"System prompt of ~{tokens(estimate)} tokens (cacheable from {tokens(minimum)} on {where}) is sent without "
             f"cache_control{saving}. Pass system as a block list with cache_control on the last block, or set the request's cache_control.",
             cost=cost,
-            fix=_fix(call, arg),
+            fix=_fix(call, arg, ctx),
         )
 
 
-def _fix(call: Call, arg):
+def _fix(call: Call, arg, ctx: Context):
     from claude_lint.fixes import system_cache
 
-    return system_cache.build(call, arg)
+    return system_cache.build(call, arg, ctx.sources)
 
 
 def _system_text(value: object) -> Optional[str]:

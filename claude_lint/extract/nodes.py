@@ -14,9 +14,9 @@ import json
 import re
 from typing import Iterator, List, Optional, Tuple
 
-from claude_lint.facts import FileError, Lit, Loc, Mapping, Seq, Text, Unknown
+from claude_lint.facts import INVALID_INPUT_FILE, FileError, Lit, Loc, Mapping, Seq, Text, Unknown
 
-CODE = "CL903"
+CODE = INVALID_INPUT_FILE
 MAX_NODES = 200_000  # YAML aliases can expand exponentially ("billion laughs"): stop early
 # Values that name an environment variable or a template: known only at run time.
 _SURROGATE = re.compile("[\ud800-\udfff]")

@@ -19,9 +19,9 @@ from typing import List, Optional, Tuple
 
 from claude_lint.extract import python
 from claude_lint.extract.prefilter import needs_parse
-from claude_lint.facts import FileError, FileFacts, Loc
+from claude_lint.facts import INVALID_INPUT_FILE, FileError, FileFacts, Loc
 
-CODE = "CL903"
+CODE = INVALID_INPUT_FILE
 # Cell magics whose body is still Python run by the kernel.
 PYTHON_CELL_MAGICS = frozenset({"time", "timeit", "capture", "prun", "memit", "debug"})
 _SURROGATE = re.compile("[\ud800-\udfff]")

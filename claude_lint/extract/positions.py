@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import List, Optional
 
 from claude_lint.facts import Loc
-from claude_lint.fixes import line_starts
+from claude_lint.text import line_starts
 
 
 class Positions:

@@ -3,10 +3,8 @@ from __future__ import annotations
 
 import ast
 import dataclasses
-import io
 import re
 import sys
-import tokenize
 import warnings
 from typing import List, Optional, Tuple
 
@@ -16,7 +14,6 @@ from claude_lint.extract.scopes import Binding, CallRecord, Collector, Scope, ke
 from claude_lint.extract.values import Evaluator
 from claude_lint.facts import CallSite, FileError, FileFacts, History, Loc, Mapping, Noqa, Seq, Transform, Unknown
 
-NOQA = re.compile(r"#\s*noqa(?::\s*(?P<codes>[A-Z]+[0-9]+(?:[\s,]+[A-Z]+[0-9]+)*))?", re.IGNORECASE)
 CHAIN_SKIP = frozenset({"with_raw_response", "with_streaming_response"})
 MAX_CLIENT_DEPTH = 8  # hops followed from a receiver back to its client's construction
 MAX_ALIAS_BINDINGS = 8  # bindings of one name read when following a client or an alias
@@ -725,16 +722,6 @@ def _bounded_deque(bindings, ev: Evaluator, scope: Scope) -> bool:
 
 
 def _noqa_comments(text: str) -> Tuple[Noqa, ...]:
-    if "noqa" not in text and "NOQA" not in text:
-        return ()
-    found = []
-    try:
-        for tok in tokenize.generate_tokens(io.StringIO(text).readline):
-            if tok.type == tokenize.COMMENT:
-                m = NOQA.search(tok.string)
-                if m:
-                    codes = m.group("codes")
-                    found.append(Noqa(tok.start[0], tuple(c.upper() for c in re.split(r"[\s,]+", codes) if c) if codes else None))
-    except (tokenize.TokenError, IndentationError, SyntaxError):
-        return ()
-    return tuple(found)
+    from claude_lint import noqa
+
+    return tuple(Noqa(row, codes) for row, codes in noqa.line_noqa(text))

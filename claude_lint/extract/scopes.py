@@ -9,81 +9,19 @@ not.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Dict, List, Optional, Tuple
 
 import ast
 
-GROW_METHODS = frozenset({"append", "extend", "insert"})
-TRIM_METHODS = frozenset({"pop", "popleft", "clear", "remove", "popitem"})
-MUTATE_METHODS = GROW_METHODS | TRIM_METHODS | frozenset({"update", "setdefault", "sort", "reverse", "appendleft"})
-# Calls that read a list without changing it; handing a list to anything else may trim it.
-PURE_CALLS = frozenset({"len", "print", "str", "repr", "list", "tuple", "enumerate", "reversed", "sorted", "bool", "any", "all", "isinstance", "id", "iter", "next"})
+# The records, and the argument helpers every extractor uses, named here as before.
+from claude_lint.extract.arguments import argument_values, has_star, keyword, positional, store_key  # noqa: F401
+from claude_lint.extract.bindings import (  # noqa: F401
+    GROW_METHODS, MUTATE_METHODS, PURE_CALLS, TRIM_METHODS, Binding, CallRecord, Event, Scope, Unpacked,
+)
 
-
-class Binding:
-    """A marker for a binding we do not evaluate (loop target, with-as, del, ...)."""
-
-    def __init__(self, what: str):
-        self.what = what
-
-
-class Unpacked(Binding):
-    """One name of a tuple assignment: `headers, payload = build(...)` binds `payload` to item 1."""
-
-    def __init__(self, value: ast.expr, index: int, count: int):
-        super().__init__("unpacked")
-        self.value = value
-        self.index = index
-        self.count = count
-
-
-@dataclass(eq=False)
-class Scope:
-    kind: str  # "module" | "class" | "function" | "comprehension"
-    name: str  # qualified name ("" for the module)
-    parent: Optional["Scope"]
-    node: Optional[ast.AST] = None
-    assigns: Dict[str, List[object]] = field(default_factory=dict)  # name -> [expr | Binding]
-    params: Dict[str, Optional[ast.expr]] = field(default_factory=dict)
-    annotations: Dict[str, ast.expr] = field(default_factory=dict)
-    imports: Dict[str, str] = field(default_factory=dict)  # local name -> qualified name
-    mutated: set = field(default_factory=set)
-    self_name: Optional[str] = None  # first parameter of a method
-    self_attrs: Dict[str, List[Tuple[object, "Scope", str]]] = field(default_factory=dict)  # class only
-    returns: List[ast.expr] = field(default_factory=list)  # function only: the values of its `return`s
-    # In-place edits of a dict bound to a name, in source order: (kind, node), kind "set"
-    # (`d[k] = v`: node is the Assign's (target, value)), "update", "setdefault", "pop", "del", "other".
-    edits: Dict[str, List[Tuple[str, object]]] = field(default_factory=dict)
-
-    def bind(self, name: str, value: object) -> None:
-        self.assigns.setdefault(name, []).append(value)
-
-    @property
-    def klass(self) -> Optional["Scope"]:
-        """The class a method belongs to."""
-        if self.kind == "function" and self.parent is not None and self.parent.kind == "class":
-            return self.parent
-        return None
-
-
-@dataclass
-class Event:
-    """Something done to a list that a call may send: key is ("name", scope) or ("self", class, attr)."""
-
-    key: tuple
-    kind: str  # "grow" | "trim" | "reassign" | "escape"
-    node: ast.AST
-    loops: Tuple[ast.AST, ...]
-    scope: Scope
-
-
-@dataclass
-class CallRecord:
-    node: ast.Call
-    scope: Scope
-    loops: Tuple[ast.AST, ...]
-
+MAX_EDITS = 64  # in-place edits of one dict followed; more make it unknown
+DICT_EDITS = frozenset({"update", "setdefault", "pop"})
+MAX_STORES = 2000  # distinct keys kept per file: a generated file may store into thousands
 
 _SIMPLE_STATEMENTS = (
     ast.Expr, ast.Return, ast.Pass, ast.Break, ast.Continue, ast.Raise, ast.Assert,
@@ -449,56 +387,3 @@ def _params(scope: Scope, args: ast.arguments) -> List[ast.arg]:
             scope.params[star.arg] = None
     return ordered
 
-
-# --- arguments of a call, as libcst's single `args` list gave them ----------------------
-
-
-def argument_values(call: ast.Call) -> List[ast.expr]:
-    """Every argument's expression (`*x` and `**x` as x), in source order."""
-    values = [a.value if isinstance(a, ast.Starred) else a for a in call.args] + [k.value for k in call.keywords]
-    if call.args and call.keywords:
-        values.sort(key=lambda v: (v.lineno, v.col_offset))
-    return values
-
-
-def positional(call: ast.Call) -> List[ast.expr]:
-    """Positional arguments that are not `*x`."""
-    return [a for a in call.args if not isinstance(a, ast.Starred)]
-
-
-def keyword(call: ast.Call, name: str) -> Optional[ast.expr]:
-    return next((k.value for k in call.keywords if k.arg == name), None)
-
-
-def has_star(call: ast.Call) -> bool:
-    """A `*x` or `**x` argument: the call's arguments are not all seen."""
-    return any(isinstance(a, ast.Starred) for a in call.args) or any(k.arg is None for k in call.keywords)
-
-
-MAX_EDITS = 64  # in-place edits of one dict followed; more make it unknown
-DICT_EDITS = frozenset({"update", "setdefault", "pop"})
-MAX_STORES = 2000  # distinct keys kept per file: a generated file may store into thousands
-
-
-def store_key(node: ast.expr, depth: int = 0) -> Optional[str]:
-    """`st.session_state["client"]` and `st.session_state.client` -> "st.session_state.client";
-    None for anything but names, attributes and string subscripts."""
-    if depth > 8:
-        return None
-    if isinstance(node, ast.Name):
-        return node.id
-    if isinstance(node, ast.Attribute):
-        base = store_key(node.value, depth + 1)
-        return f"{base}.{node.attr}" if base is not None else None
-    if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Constant) and isinstance(node.slice.value, str):
-        base = store_key(node.value, depth + 1)
-        return f"{base}.{node.slice.value}" if base is not None else None
-    return None
-
-
-def dotted(node: ast.expr) -> str:
-    if isinstance(node, ast.Name):
-        return node.id
-    if isinstance(node, ast.Attribute):
-        return f"{dotted(node.value)}.{node.attr}"
-    return ""

@@ -477,10 +477,3 @@ SDK_MODULES: Tuple[str, ...] = ("anthropic", "openai", "litellm", "langchain_ant
 # call shape to be parsed.
 PREFILTER_NAMES: Tuple[bytes, ...] = tuple(m.encode() for m in SDK_MODULES) + (b"max_tokens",)
 PREFILTER_SHAPES: Tuple[bytes, ...] = (b"messages", b"completion", b"responses", b"ChatAnthropic", b"ChatOpenAI", b"init_chat_model", b"invoke_model", b"converse")
-
-
-def method_shape(chain: Tuple[str, ...]) -> "MethodShape | None":
-    for shape in METHODS:
-        if shape.chain == chain:
-            return shape
-    return None

@@ -11,58 +11,35 @@ libcst's PositionProvider reports them (+1), with \\r\\n, \\r and \\n as line br
 """
 from __future__ import annotations
 
-import io
 import os
-import re
-import tokenize
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Dict, List, Optional, Sequence, Tuple
+from typing import TYPE_CHECKING, Dict, List, Mapping, Optional, Sequence, Tuple
 
 from claude_lint.facts import Loc
+from claude_lint.kinds import kind_of
+from claude_lint.text import decode, line_starts, linted, newline_of, offset  # noqa: F401 (the builders' names)
 
-# libcst is imported where it is used: the engine imports this module for `remember`,
-# and a lint that finds nothing to fix should not pay for loading libcst.
+# libcst is imported where it is used: a lint that finds nothing to fix should not pay
+# for loading libcst.
 if TYPE_CHECKING:
     import libcst as cst
 
 MAX_BYTES = 5_000_000
-_LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
-# Text linted from memory (standard input, an editor's unsaved buffer), by absolute path.
-# The engine registers it so that fixes are built against the text that was linted.
-_memory: Dict[str, str] = {}
-
-
-def remember(abspath: str, text: Optional[str]) -> None:
-    """Record the in-memory text a file was linted from; None forgets it (disk is current)."""
-    if text is None:
-        _memory.pop(abspath, None)
-    else:
-        _memory[abspath] = text
+# The text files were linted from when it did not come from disk (standard input, an
+# editor's unsaved buffer), by absolute path: the rule context's `sources`, which the
+# engine fills, so that fixes are built against the text that was linted.
+Sources = Mapping[str, str]
 
 
-def decode(data: bytes) -> Tuple[str, str]:
-    """(text, encoding) as Python reads a file: a UTF-8 BOM makes the encoding utf-8-sig."""
-    encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
-    return data.decode(encoding), encoding
-
-
-def source(path: str, cell: Optional[int] = None) -> Optional[str]:
-    """The text of a file as it was linted, or None when it cannot be read; with `cell`,
-    the source of that notebook cell (as the linter reads it: `\r\n` made `\n`)."""
-    abspath = os.path.abspath(path)
-    if abspath in _memory:
-        text: Optional[str] = _memory[abspath]
-    else:
-        from claude_lint import safeio
-
-        try:
-            text = decode(safeio.read_regular(abspath, MAX_BYTES))[0]
-        except (OSError, SyntaxError, LookupError, UnicodeDecodeError):
-            return None
+def source(path: str, cell: Optional[int] = None, sources: Optional[Sources] = None) -> Optional[str]:
+    """The text of a file as it was linted (from `sources`, else from disk), or None when
+    it cannot be read; with `cell`, the source of that notebook cell (as the linter reads
+    it: `\r\n` made `\n`)."""
+    text = linted(path, sources, MAX_BYTES)
     if cell is None or text is None:
         return text
-    return _cell_source(abspath, text, cell)
+    return _cell_source(os.path.abspath(path), text, cell)
 
 
 _CELLS: Dict[str, Tuple[str, Dict[int, str]]] = {}  # abspath -> (notebook text, its code cells)
@@ -82,33 +59,7 @@ def _cell_source(abspath: str, text: str, cell: int) -> Optional[str]:
 
 def is_python(path: str) -> bool:
     """Fixes are built for Python sources only (a file named explicitly lints as Python)."""
-    from claude_lint.discover import kind_of
-
     return kind_of(path) in (None, "python")
-
-
-def line_starts(text: str) -> List[int]:
-    starts = [0]
-    starts.extend(m.end() for m in _LINE_BREAK.finditer(text))
-    return starts
-
-
-def offset(text: str, starts: Sequence[int], row: int, col: int) -> Optional[int]:
-    """The string index of a 1-based (row, col), or None when it is not inside the text."""
-    if row < 1 or row > len(starts) or col < 1:
-        return None
-    start = starts[row - 1]
-    end = starts[row] if row < len(starts) else len(text)
-    line = text[start:end]
-    body = len(line.rstrip("\r\n"))
-    if col - 1 > body:
-        return None
-    return start + col - 1
-
-
-def newline_of(text: str) -> str:
-    m = _LINE_BREAK.search(text)
-    return m.group(0) if m else "\n"
 
 
 @dataclass(frozen=True)
@@ -137,18 +88,16 @@ def _shift(base: Loc, line: int, column: int) -> Tuple[int, int]:
 
 
 def in_notebook(loc: Loc) -> bool:
-    from claude_lint.discover import kind_of
-
     return loc.cell is not None and kind_of(loc.path) == "notebook"
 
 
-def written_at(loc: Optional[Loc], text: Optional[str] = None) -> Optional[str]:
+def written_at(loc: Optional[Loc], text: Optional[str] = None, sources: Optional[Sources] = None) -> Optional[str]:
     """The text a Python file (a notebook cell, for a cell's Loc) holds between `loc`'s
     ends, or None. `text`: the file's (the cell's) text, when the caller has it."""
     if loc is None or not (is_python(loc.path) and loc.cell is None or in_notebook(loc)):
         return None
     if text is None:
-        text = source(loc.path, loc.cell)
+        text = source(loc.path, loc.cell, sources)
     if text is None:
         return None
     starts = line_starts(text)

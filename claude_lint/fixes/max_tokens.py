@@ -14,21 +14,21 @@ from typing import Optional
 
 from claude_lint.diagnostics import Edit, Fix
 from claude_lint.facts import Lit
-from claude_lint.fixes import written_at
+from claude_lint.fixes import Sources, written_at
 
 # An integer literal as written (`16000`, `16_000`, `0x4000`): the text the edit replaces.
 # Read without libcst, whose import would cost a one-file run (pre-commit) more than the lint.
 _INTEGER = re.compile(r"[0-9](?:_?[0-9])*|0[xX](?:_?[0-9a-fA-F])+|0[oO](?:_?[0-7])+|0[bB](?:_?[01])+")
 
 
-def build(call, arg, suggested: int, limit: int) -> Optional[Fix]:
+def build(call, arg, suggested: int, limit: int, sources: Optional[Sources] = None) -> Optional[Fix]:
     if call.value("thinking") is not None or suggested >= limit or suggested < 1:
         return None
     value = arg.value
     loc = value.loc if isinstance(value, Lit) else None
     if loc is None or (loc.path, loc.cell) != (arg.at.path, arg.at.cell):
         return None  # an edit is applied in the finding's own file (notebook cell)
-    written = written_at(loc)
+    written = written_at(loc, sources=sources)
     if written is None or _INTEGER.fullmatch(written) is None or _value(written) != limit:
         return None  # not the integer the facts say (the file changed since it was linted)
     where = "" if (loc.row, loc.col) == (arg.at.row, arg.at.col) else f" (at line {loc.row})"

@@ -16,16 +16,17 @@ from typing import Optional
 import libcst as cst
 
 from claude_lint.diagnostics import Edit, Fix
-from claude_lint.fixes import line_starts, newline_of, offset, region, source
+from claude_lint.fixes import Sources, region, source
+from claude_lint.text import line_starts, newline_of, offset
 
 _STATEMENT = re.compile(r"^(?P<indent>[ \t]*)(?:(?P<target>[A-Za-z_]\w*)\s*=\s*|(?P<ret>return)\s+)(?P<aw>await\s+)?$")
 _TAIL = re.compile(r"^[ \t]*(#.*)?$")
 _STREAM_NAMES = ("stream", "message_stream")
 
 
-def build(call) -> Optional[Fix]:
+def build(call, sources: Optional[Sources] = None) -> Optional[Fix]:
     loc = call.site.loc
-    text = source(loc.path, loc.cell)
+    text = source(loc.path, loc.cell, sources)
     found = region(loc, text)
     if text is None or found is None or not isinstance(found.node, cst.Call):
         return None

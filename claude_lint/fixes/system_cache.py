@@ -19,16 +19,17 @@ import libcst as cst
 
 from claude_lint.diagnostics import Edit, Fix
 from claude_lint.facts import Loc, Param, Seq, Text
-from claude_lint.fixes import Region, argument_loc, keyword_value, line_starts, newline_of, quote_of, region, source, text_at
+from claude_lint.fixes import Region, Sources, argument_loc, keyword_value, quote_of, region, source, text_at
+from claude_lint.text import line_starts, newline_of
 
 # Providers whose `system` parameter takes content blocks with cache_control.
 PROVIDERS = frozenset({"anthropic", "bedrock", "vertex"})
 
 
-def build(call, arg) -> Optional[Fix]:
+def build(call, arg, sources: Optional[Sources] = None) -> Optional[Fix]:
     if call.site.provider not in PROVIDERS:
         return None
-    text = source(call.site.loc.path, call.site.loc.cell)
+    text = source(call.site.loc.path, call.site.loc.cell, sources)
     if text is None:
         return None
     found = keyword_value(call.site.loc, call.site.keywords("system"), text)

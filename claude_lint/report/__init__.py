@@ -14,7 +14,8 @@ import importlib
 import json as _json  # not `json`: importing the submodule report/json.py rebinds that name here
 import math
 import re
-from typing import Callable
+import sys
+from typing import Callable, Optional
 
 FORMATS = ("text", "concise", "json", "grouped", "github", "gitlab", "junit", "sarif")
 
@@ -94,3 +95,18 @@ def in_cell(loc) -> str:
 def renderer(name: str) -> Callable:
     module = importlib.import_module(f"claude_lint.report.{name.replace('-', '_')}")
     return module.render
+
+
+def write_output(path: Optional[str], text: str) -> bool:
+    """`text` to standard output, or to the file `path` (-o); False, said on stderr, when
+    the file cannot be written."""
+    if not path:
+        sys.stdout.write(text)
+        return True
+    try:
+        with open(path, "w", encoding="utf-8", errors="surrogateescape") as fh:
+            fh.write(text)
+    except OSError as exc:
+        sys.stderr.write(f"claude-lint: error: cannot write {printable(path)}: {exc.strerror or exc}\n")
+        return False
+    return True

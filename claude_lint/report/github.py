@@ -18,9 +18,9 @@ def _property(text: str) -> str:
     return _data(text).replace(":", "%3A").replace(",", "%2C")
 
 
-def line(d, root: str) -> str:
+def line(d, root: str, sources=None) -> str:
     level = "error" if d.severity == "error" else "warning"
-    row, col, end_row, end_col = shown(d.loc)  # a notebook's: in the raw JSON, where the annotation lands
+    row, col, end_row, end_col = shown(d.loc, sources)  # a notebook's: in the raw JSON, where the annotation lands
     props = [
         f"file={_property(relative(d.loc.path, root))}",
         f"line={row}",
@@ -34,4 +34,4 @@ def line(d, root: str) -> str:
 
 def render(result, options) -> str:
     root = repo_root()
-    return "".join(line(d, root) + "\n" for d in result.diagnostics)
+    return "".join(line(d, root, result.sources) + "\n" for d in result.diagnostics)

@@ -13,8 +13,8 @@ from claude_lint.report.sarif import fingerprints, relative, repo_root
 def render(result, options) -> str:
     root = repo_root()
     issues = []
-    for d, fp in zip(result.diagnostics, fingerprints(result.diagnostics, root)):
-        row, _, end_row, _ = shown(d.loc)
+    for d, fp in zip(result.diagnostics, fingerprints(result.diagnostics, root, result.sources)):
+        row, _, end_row, _ = shown(d.loc, result.sources)
         issues.append(
             {
                 "type": "issue",

@@ -22,7 +22,7 @@ def render(result, options) -> str:
         name = printable(path)
         suite = ET.SubElement(suites, "testsuite", name=name, tests=str(len(found)), failures=str(len(found)), errors="0")
         for d in found:
-            row, col, _, _ = shown(d.loc)
+            row, col, _, _ = shown(d.loc, result.sources)
             case = ET.SubElement(suite, "testcase", name=f"claude-lint.{d.code}", classname=name, line=str(row))
             message = printable(d.message)
             failure = ET.SubElement(case, "failure", message=message, type=d.code)

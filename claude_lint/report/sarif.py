@@ -59,14 +59,14 @@ class Lines:
         return lines[row - 1] if 0 < row <= len(lines) else ""
 
 
-def fingerprints(diagnostics, root: str) -> List[str]:
+def fingerprints(diagnostics, root: str, sources=None) -> List[str]:
     """One stable hash per diagnostic: code, file, the flagged line's text (whitespace
     removed) and which occurrence of that triple it is."""
     lines = Lines()
     seen: Dict[str, int] = {}
     out = []
     for d in diagnostics:
-        text = re.sub(r"\s+", "", lines.line(d.loc.path, shown(d.loc)[0]))
+        text = re.sub(r"\s+", "", lines.line(d.loc.path, shown(d.loc, sources)[0]))
         key = f"{d.code}\0{relative(d.loc.path, root)}\0{text}"
         seen[key] = seen.get(key, 0) + 1
         # surrogatepass: a file name that is not UTF-8 hashes as its own bytes
@@ -129,14 +129,14 @@ def document(result) -> dict:
     rules = all_rules()
     index = {r.code: i for i, r in enumerate(rules)}
     results = []
-    for d, fp in zip(result.diagnostics, fingerprints(result.diagnostics, root)):
+    for d, fp in zip(result.diagnostics, fingerprints(result.diagnostics, root, result.sources)):
         location = {"uri": uri_reference(relative(d.loc.path, root)), "uriBaseId": "%SRCROOT%"}
         item = {
             "ruleId": d.code,
             "level": "error" if d.severity == "error" else "warning",
             "message": {"text": d.message},
             "locations": [
-                {"physicalLocation": {"artifactLocation": location, "region": _region(*shown(d.loc))}}
+                {"physicalLocation": {"artifactLocation": location, "region": _region(*shown(d.loc, result.sources))}}
             ],
             "partialFingerprints": {FINGERPRINT_KEY: fp},
         }

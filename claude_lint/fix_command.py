@@ -58,8 +58,7 @@ def run(args, paths: List[str], settings: Settings, stdin: Optional[Tuple[str, b
 
 
 def _render(args, result, outcome: fix.Outcome) -> bool:
-    from claude_lint.cli import write_output
-    from claude_lint.report import renderer
+    from claude_lint.report import renderer, write_output
 
     output = renderer(args.output_format)(result, {"statistics": args.statistics, "quiet": args.quiet})
     if args.output_format == "text" and not args.quiet:
