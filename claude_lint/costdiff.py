@@ -16,6 +16,7 @@ import sys
 from dataclasses import dataclass, field
 from typing import Dict, List, Optional, Sequence, Tuple
 
+from claude_lint.audit import WIDTH, _fit, _wrap
 from claude_lint.budget import Budget, parse_budget
 from claude_lint.checks.base import money
 from claude_lint.diffbase import DiffBaseError
@@ -175,9 +176,13 @@ def render_table(d: Diff) -> str:
            f"  at REF {money(d.before)}, now {money(d.after)}, change {_signed(d.delta)} ({_pct(d)})", ""]
     shown = d.shown()
     if shown:
-        width = max(len(f"{c.route}:{c.line}") for c in shown)
+        # the figures on one line, the reasons wrapped under it: within audit.WIDTH columns
+        width = min(max(len(f"{c.route}:{c.line}") for c in shown), WIDTH - 48)
         for c in shown:
-            out.append(f"  {c.status:<8} {f'{c.route}:{c.line}':<{width}}  {_side(c, False):>9} -> {_side(c, True):>9}  {_signed(c.delta):>10}  {'; '.join(c.reasons)}")
+            where = _fit(f"{c.route}:{c.line}", width, left=True)
+            out.append(f"  {c.status:<8} {where:<{width}}  {_side(c, False):>9} -> {_side(c, True):>9}  {_signed(c.delta):>10}".rstrip())
+            if c.reasons:
+                out += _wrap("; ".join(c.reasons), "      ", "      ")
     else:
         out.append("  No call site was added, removed or changed.")
     same = sum(1 for c in d.changes if c.status == "unchanged")

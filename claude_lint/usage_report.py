@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from html import escape
 from typing import Dict, List, Optional, Tuple
 
-from claude_lint.audit import SUGGESTED_LIMIT, Audit, Row, as_dict
+from claude_lint.audit import SUGGESTED_LIMIT, WIDTH, Audit, Row, _fit, _wrap, as_dict
 from claude_lint.catalog import Catalog
 from claude_lint.checks.base import money
 from claude_lint.usage import BATCH, Measured, Usage
@@ -139,7 +139,7 @@ def notes(view: View) -> List[str]:
     out = [
         "measured cost = measured tokens x the catalogue's list prices (cache reads and writes at their prices, 1-hour writes at 2x input, Batch API at 50%); LiteLLM rows and records with `cost_usd` use the cost they recorded",
         "records are joined by code location (file and line, else function), else by route, else by model; `Joined by` says how",
-        "Output p50/p95/max: nearest-rank percentiles of the output tokens of each call; `*` marks a site whose figures come from the calls of its model that named no location",
+        "p50/p95/max: nearest-rank percentiles of the output tokens of each call; `*` marks a site whose figures come from the calls of its model that named no location",
         "saving of CL001/CL010: output tokens measured above 1,024 (the suggested limit) at the output price; CL005: 50% of the measured cost; other findings: the estimate's share of the row's cost, applied to the measured cost",
     ]
     if u.pools:
@@ -188,17 +188,35 @@ def _sections(view: View, code: str = "") -> List[Tuple[str, List[str]]]:
 
 
 def render_table(audit: Audit, view: View) -> str:
+    """One line per call site (where, model, calls, cost, how joined) and an indented line of
+    its token figures, every line within audit.WIDTH columns (as the estimate's table)."""
     index = {id(r): i for i, r in enumerate(audit.rows)}
-    body = [_row_cells(r, m, view, index) for r, m in view.rows]
-    widths = [max(len(h), *(len(b[i]) for b in body)) if body else len(h) for i, h in enumerate(COLUMNS)]
-    line = lambda vals: "  ".join(v.rjust(w) if 3 <= i <= 9 and i != 8 else v.ljust(w) for i, (v, w) in enumerate(zip(vals, widths))).rstrip()  # noqa: E731
-    out = ["Measured usage", ""] + _summary(view) + [""]
+    heads = ("Route", "Model", "Calls", "Measured cost", "Joined by")
+    cells = [_row_cells(r, m, view, index) for r, m in view.rows]
+    body = [[f"{c[0]}:{c[1]}", _fit(c[2], 30), c[3], c[9], _fit(c[10], 16)] for c in cells]
+    widths = [max(len(h), *(len(b[i]) for b in body)) if body else len(h) for i, h in enumerate(heads)]
+    widths[0] = max(12, min(widths[0], WIDTH - sum(widths[1:]) - 2 * (len(heads) - 1)))
+    line = lambda vals: "  ".join(  # noqa: E731
+        (_fit(v, w, left=True) if i == 0 else v).rjust(w) if i in (2, 3) else (_fit(v, w, left=True) if i == 0 else v).ljust(w)
+        for i, (v, w) in enumerate(zip(vals, widths))
+    ).rstrip()
+    out = ["Measured usage", ""]
+    for s in _summary(view):
+        out += _wrap(s, "", "")
+    out.append("")
     if body:
-        out += [line(list(COLUMNS)), line(["-" * w for w in widths])] + [line(b) for b in body]
+        out += [line(list(heads)), line(["-" * w for w in widths])]
+        for c, b in zip(cells, body):
+            out.append(line(b))
+            out += _wrap(f"input {c[4]} tok, cache hit {c[5]}; output {c[6]} tok, p50/p95/max {c[7]}; limit {c[8]}", "    ", "      ")
     for title, lines in _sections(view):
         if lines:
-            out += ["", f"{title}:"] + [f"  {x}" for x in lines]
-    out += ["", "Measurement notes:"] + [f"  - {n}" for n in notes(view)]
+            out += ["", f"{title}:"]
+            for x in lines:
+                out += _wrap(x, "  ", "      ")
+    out += ["", "Measurement notes:"]
+    for n in notes(view):
+        out += _wrap(n, "  - ", "    ")
     return "\n".join(out) + "\n"
 
 

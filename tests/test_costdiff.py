@@ -92,6 +92,9 @@ def test_markdown_diff_and_percent_gate(run):
 def test_amount_gate_and_config_key(run, repo, tmp_path):
     ok = run("--diff-base", "main", "--fail-on-increase", "$500")
     assert ok.returncode == 0 and b"is within --fail-on-increase $500" in ok.stdout
+    table = ok.stdout.decode()
+    assert max(map(len, table.splitlines())) <= 100, table  # a 100-column terminal: the reasons wrap under their site
+    assert "      model claude-opus-4-6 -> claude-haiku-4-5" in table
     config = tmp_path / "claude-lint.toml"
     config.write_text('fail-on-increase = "5"\n')
     assert run("--diff-base", "main", "--config", str(config)).returncode == 1
