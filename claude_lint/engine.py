@@ -130,6 +130,8 @@ class Linter:
         self._real_root: Optional[str] = None
         self._callers: Dict[str, FileFacts] = {}
         self._imported_words: Dict[str, tuple] = {}  # the second phase's rounds read each file's imports once
+        self._spelled: Dict[str, tuple] = {}  # names key -> the names as bytes
+        self.stats: Dict[str, os.stat_result] = {}  # taken by this run's first look at a file, for its later ones
 
     @property
     def catalog(self) -> catalog_mod.Catalog:
@@ -263,8 +265,9 @@ class Linter:
 
         st = None
         if cache is not None and (given is None or source.abspath not in given):
+            st = self.stats.get(source.abspath)
             try:
-                st = os.stat(source.abspath)
+                st = st or os.stat(source.abspath)
             except OSError:
                 return set()
             found = cache.presence(source.abspath, st, key)
@@ -273,9 +276,15 @@ class Linter:
         st2, data = self._bytes(source, given)
         if data is None:
             return set()
-        if source.abspath not in self._imported_words:
-            self._imported_words[source.abspath] = imported_words(data) if b"import" in data else (set(), {})
-        result = names_in(data, wanted, self._imported_words[source.abspath])
+        spelled = self._spelled.get(key)
+        if spelled is None:
+            spelled = self._spelled[key] = tuple(name.encode("utf-8", "surrogatepass") for name in wanted)
+        if not any(word in data for word in spelled):
+            result: set = set()  # names_in finds none of them without their bytes: its import scan is not paid
+        else:
+            if source.abspath not in self._imported_words:
+                self._imported_words[source.abspath] = imported_words(data) if b"import" in data else (set(), {})
+            result = names_in(data, wanted, self._imported_words[source.abspath])
         if cache is not None and st2 is not None:
             cache.store_presence(source.abspath, st2, key, result)
         return result
@@ -467,7 +476,7 @@ def gather(linter: Linter, sources: Sequence[SourceFile], cache: Optional[FactsC
             out[i] = refused
             continue
         try:
-            st = os.stat(source.abspath)
+            st = linter.stats[source.abspath] = os.stat(source.abspath)
         except OSError:
             st = None
         if st is None or not stat.S_ISREG(st.st_mode):
@@ -743,7 +752,7 @@ def _all_context_facts(linter: Linter, sources: Sequence[SourceFile], cache: Con
     missed: List[int] = []
     for i, source in enumerate(sources):
         try:
-            st = os.stat(source.abspath)
+            st = linter.stats[source.abspath] = os.stat(source.abspath)
         except OSError:
             out[i] = linter.facts_for(source)
             continue
