@@ -296,11 +296,12 @@ class Linter:
         st, data = self._bytes(source, given)
         if data is None:
             return None
-        key = _names_key(names) + _names_key(local) + _names_key(methods)
+        key = ""
         hashed = b""
         if cache is not None and st is not None:
             from claude_lint.cache import digest
 
+            key = _names_key(names) + _names_key(local) + _names_key(methods)
             hashed = digest(data)
             hit, found = cache.callers(source.abspath, st, hashed, key)
             if hit:
@@ -857,12 +858,11 @@ def _in_sdk(abspath: str, known: Dict[str, bool], root: str) -> bool:
 
 
 def _names_key(names) -> str:
-    import hashlib
-
     from claude_lint.extract import wrappers
 
     if isinstance(names, type(wrappers.EVERYTHING)):
         return "*"
+    import hashlib  # here: a run over one file names no wrappers, and never loads OpenSSL
 
     return hashlib.blake2b("\0".join(sorted(names)).encode("utf-8", "surrogatepass"), digest_size=8).hexdigest()
 
