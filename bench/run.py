@@ -700,7 +700,8 @@ def render(ctx: dict) -> str:
     for name, group in ctx["series"].items():
         for kind, s in group.items():
             tool = "ruff" if kind == "ruff" else f"claude-lint {kind}"
-            lines.append(f"| {name} {tool} | {fmt_s(s.median)} | {fmt_s(s.cpu_median)} |")
+            cpu = fmt_s(s.cpu_median) if any(x.cpu for x in s.samples) else "n/a"  # the server's figures are timed by its client
+            lines.append(f"| {name} {tool} | {fmt_s(s.median)} | {cpu} |")
     if ctx["notes"]:
         lines += ["", "## Notes", ""] + [f"- {n}" for n in ctx["notes"]]
     return "\n".join(lines) + "\n"
