@@ -79,8 +79,19 @@ def digest(data: bytes) -> bytes:
     return hashlib.blake2b(data, digest_size=16).digest()
 
 
+_FINGERPRINT: list = []
+
+
 def _fingerprint() -> str:
-    """The package's own code: a changed extractor must not read facts an older one wrote."""
+    """The package's own code: a changed extractor must not read facts an older one wrote.
+    Taken once per process: the code running is the code that was imported (a language
+    server lints many times)."""
+    if not _FINGERPRINT:
+        _FINGERPRINT.append(_walk_own_code())
+    return _FINGERPRINT[0]
+
+
+def _walk_own_code() -> str:
     here = os.path.dirname(os.path.abspath(__file__))
     parts = [__version__, str(FORMAT), sys.version]
     for folder, dirs, names in os.walk(here):
@@ -90,6 +101,11 @@ def _fingerprint() -> str:
                 st = os.stat(os.path.join(folder, name))
                 parts.append(f"{os.path.relpath(os.path.join(folder, name), here)}:{st.st_size}:{st.st_mtime_ns}")
     return "\n".join(parts)
+
+
+def file_for(settings, prefilter: bool) -> str:
+    """The path of the cache file for these settings."""
+    return os.path.join(folder_for(settings), f"facts-{_key(settings, prefilter)}.pickle")
 
 
 def _key(settings, prefilter: bool) -> str:

@@ -19,10 +19,30 @@ MAX_MEMORY = 8_000_000_000
 
 
 class _Parser(argparse.ArgumentParser):
+    def _get_formatter(self):
+        # argparse makes a formatter for every argument added, and its default width comes
+        # from shutil, whose import (with bz2 and lzma) costs more than the rest of the parser.
+        return self.formatter_class(prog=self.prog, width=_terminal_columns() - 2)
+
     def error(self, message: str):  # argparse exits 2 too; keep its message short and ours
         self.print_usage(sys.stderr)
         sys.stderr.write(f"claude-lint: error: {message}\n")
         raise SystemExit(EXIT_ERROR)
+
+
+def _terminal_columns() -> int:
+    """shutil.get_terminal_size().columns, without importing shutil: $COLUMNS, else the
+    terminal of standard output, else 80."""
+    try:
+        columns = int(os.environ["COLUMNS"])
+    except (KeyError, ValueError):
+        columns = 0
+    if columns <= 0:
+        try:
+            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns
+        except (AttributeError, ValueError, OSError):
+            columns = 0
+    return columns if columns > 0 else 80
 
 
 def _codes(value: str) -> List[str]:
@@ -34,7 +54,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     parser = _Parser(prog="claude-lint", description="Find the code and config decisions that inflate an LLM API bill.")
     parser.add_argument("--version", action="version", version=f"claude-lint {__version__}")
-    sub = parser.add_subparsers(dest="command", parser_class=_Parser)
+    # prog given: argparse would build a help formatter to work it out, which imports
+    # shutil (and with it bz2, lzma) at every start.
+    sub = parser.add_subparsers(dest="command", parser_class=_Parser, prog=parser.prog)
     check = sub.add_parser("check", help="lint files and folders (default: .)")
     check.add_argument("paths", nargs="*", default=None, help="files or folders; `-` reads standard input")
     check.add_argument("--select", type=_codes, help="rule codes or prefixes to enable (replaces the config's)")

@@ -137,9 +137,11 @@ def display(abspath: str) -> str:
     return abspath if rel.startswith("..") else rel
 
 
-def discover(paths: Sequence[str], settings: Settings, limit: Optional[int] = None) -> Tuple[List[SourceFile], List[str]]:
+def discover(paths: Sequence[str], settings: Settings, limit: Optional[int] = None, folders: Optional[Dict[str, tuple]] = None) -> Tuple[List[SourceFile], List[str]]:
     """The files to lint, and the paths given that do not exist; with `limit`, the walk
-    stops once it has found more files than that (the caller only needs to know so)."""
+    stops once it has found more files than that (the caller only needs to know so).
+    folders: filled with the stamp (`stamp`) of each folder walked and of each
+    .gitignore read, so that a caller can tell later whether a walk would find the same."""
     root = os.path.abspath(settings.root)
     root_prefix = root.rstrip(os.sep) + os.sep
     patterns = tuple(settings.exclude) + tuple(settings.extend_exclude)
@@ -168,7 +170,7 @@ def discover(paths: Sequence[str], settings: Settings, limit: Optional[int] = No
         if not os.path.isdir(abspath):
             missing.append(given)
             continue
-        for sf in _walk(abspath, skip, git):
+        for sf in _walk(abspath, skip, git, folders):
             files.setdefault(sf.abspath, sf)
             if limit is not None and len(files) > limit:
                 break
@@ -177,11 +179,25 @@ def discover(paths: Sequence[str], settings: Settings, limit: Optional[int] = No
     return sorted(files.values(), key=lambda f: f.path), missing
 
 
-def _walk(top: str, skip, git: _GitIgnores) -> Iterator[SourceFile]:
+def stamp(path: str) -> Optional[tuple]:
+    """What changes when a folder gains, loses or renames an entry, or a file is written."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return (st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino)
+
+
+def _walk(top: str, skip, git: _GitIgnores, folders: Optional[Dict[str, tuple]] = None) -> Iterator[SourceFile]:
     cwd = os.getcwd()
     cwd_prefix = cwd.rstrip(os.sep) + os.sep  # os.walk of an absolute top yields normalised folders
     # followlinks=False: a symlinked folder is never entered, so a symlink loop cannot loop.
     for folder, dirs, names in os.walk(top, followlinks=False):
+        if folders is not None:
+            folders[folder] = stamp(folder)
+            if ".gitignore" in names:
+                path = os.path.join(folder, ".gitignore")
+                folders[path] = stamp(path)
         git.listed(folder, names)
         dirs[:] = sorted(d for d in dirs if not skip(os.path.join(folder, d), True))
         shown = "." if folder == cwd else folder[len(cwd_prefix):] if folder.startswith(cwd_prefix) else display(folder)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import codecs
 import fnmatch
+import gc
 import io
 import os
 import stat
@@ -88,6 +89,31 @@ def read_source(abspath: str, shown: str, data: Optional[bytes] = None) -> Tuple
     return text, None, data
 
 
+class _NoCollection:
+    """The cyclic garbage collector held off while one file is parsed and walked, then
+    run over the young objects only. `compile` builds a tree of hundreds of thousands of
+    nodes, all alive until the walk ends: with the collector on, each batch of them is
+    traversed again and again and promoted into the old generation, which then triggers
+    full collections (a third of the parse's time on the heavy corpus). A tree holds no
+    reference cycles, so it is freed by reference counting when the file is done; the
+    few cycles the walk makes are freed by the collection of the young generation after
+    each file, which keeps memory bounded per file."""
+
+    __slots__ = ("held",)
+
+    def __enter__(self):
+        self.held = gc.isenabled()
+        if self.held:
+            gc.disable()
+        return self
+
+    def __exit__(self, *exc):
+        if self.held:
+            gc.enable()
+            gc.collect(0)
+        return False
+
+
 class Linter:
     def __init__(self, settings: Settings, prefilter: bool = True):
         self.settings = settings
@@ -108,6 +134,8 @@ class Linter:
         # Text linted from memory (a buffer, standard input), by absolute path: the rule
         # context's `sources`, so that fixes are built against the text that was linted.
         self.sources: Dict[str, str] = {}
+        self._spelled: Dict[str, tuple] = {}  # names key -> the names as bytes
+        self.stats: Dict[str, os.stat_result] = {}  # taken by this run's first look at a file, for its later ones
 
     @property
     def catalog(self) -> catalog_mod.Catalog:
@@ -120,7 +148,7 @@ class Linter:
     def _load_other(self, abspath: str) -> Optional[FileFacts]:
         """A module some value resolves into: parsed whatever the pre-filter says."""
         try:
-            with time_limit(self.seconds):
+            with _NoCollection(), time_limit(self.seconds):
                 text, error, _ = read_source(abspath, display(abspath))
                 if text is None:
                     return None
@@ -139,8 +167,8 @@ class Linter:
         if not source.abspath.startswith(prefix):
             return None  # named outside the project by the user: theirs to lint
         folder, name = os.path.split(source.abspath)
-        if folder not in self._real_folders:  # one realpath per folder, one lstat per file
-            self._real_folders[folder] = os.path.realpath(folder)
+        if folder not in self._real_folders:  # one lstat per folder, one per file
+            self._real_folders[folder] = self._real_folder(folder)
         try:
             linked = stat.S_ISLNK(os.lstat(source.abspath).st_mode)
         except OSError:
@@ -153,6 +181,22 @@ class Linter:
         error = FileError("CL902", "a symlink to a file outside the project root; not read", Loc(source.path, 1, 1, 1, 1))
         return FileFacts(source.path, source.abspath, None, source.kind, errors=(error,))
 
+    def _real_folder(self, folder: str) -> str:
+        """os.path.realpath(folder), from its parent's when that is known and the folder is
+        no symlink: realpath alone would lstat every component of every folder again."""
+        parent, name = os.path.split(folder)
+        known = self._real_folders.get(parent)
+        if known is None and name and len(parent) > len(self.root) and parent.startswith(self.root):
+            known = self._real_folders[parent] = self._real_folder(parent)  # depth: the folder's below the root
+        if known is None or not name:
+            return os.path.realpath(folder)
+        try:
+            if stat.S_ISLNK(os.lstat(folder).st_mode):
+                return os.path.realpath(folder)
+        except OSError:
+            return os.path.realpath(folder)
+        return os.path.join(known, name)
+
     def facts_for(self, source: SourceFile, data: Optional[bytes] = None, triaged: bool = False) -> FileFacts:
         """triaged: `triage` already said this file needs a parse."""
         if data is None:
@@ -162,7 +206,7 @@ class Linter:
         if data is None and not wants(source.kind, source.abspath, self.settings, MAX_FILE_BYTES) and not _special(source):
             return FileFacts(source.path, source.abspath, None, source.kind, parsed=False)
         try:
-            with time_limit(self.seconds):
+            with _NoCollection(), time_limit(self.seconds):
                 return self._facts_for(source, data, triaged)
         except FileTimeout:
             return FileFacts(source.path, source.abspath, None, source.kind, errors=(self._timeout_error(source.path),))
@@ -226,8 +270,9 @@ class Linter:
 
         st = None
         if cache is not None and (given is None or source.abspath not in given):
+            st = self.stats.get(source.abspath)
             try:
-                st = os.stat(source.abspath)
+                st = st or os.stat(source.abspath)
             except OSError:
                 return set()
             found = cache.presence(source.abspath, st, key)
@@ -236,9 +281,15 @@ class Linter:
         st2, data = self._bytes(source, given)
         if data is None:
             return set()
-        if source.abspath not in self._imported_words:
-            self._imported_words[source.abspath] = imported_words(data) if b"import" in data else (set(), {})
-        result = names_in(data, wanted, self._imported_words[source.abspath])
+        spelled = self._spelled.get(key)
+        if spelled is None:
+            spelled = self._spelled[key] = tuple(name.encode("utf-8", "surrogatepass") for name in wanted)
+        if not any(word in data for word in spelled):
+            result: set = set()  # names_in finds none of them without their bytes: its import scan is not paid
+        else:
+            if source.abspath not in self._imported_words:
+                self._imported_words[source.abspath] = imported_words(data) if b"import" in data else (set(), {})
+            result = names_in(data, wanted, self._imported_words[source.abspath])
         if cache is not None and st2 is not None:
             cache.store_presence(source.abspath, st2, key, result)
         return result
@@ -250,17 +301,18 @@ class Linter:
         st, data = self._bytes(source, given)
         if data is None:
             return None
-        key = _names_key(names) + _names_key(local) + _names_key(methods)
+        key = ""
         hashed = b""
         if cache is not None and st is not None:
             from claude_lint.cache import digest
 
+            key = _names_key(names) + _names_key(local) + _names_key(methods)
             hashed = digest(data)
             hit, found = cache.callers(source.abspath, st, hashed, key)
             if hit:
                 return found
         try:
-            with time_limit(self.seconds):
+            with _NoCollection(), time_limit(self.seconds):
                 text, error, _ = read_source(source.abspath, source.path, data)
                 found = None
                 if text is not None:
@@ -414,9 +466,9 @@ class _LazyCatalog:
         return getattr(self._linter.catalog, name)
 
 
-def gather(linter: Linter, sources: Sequence[SourceFile], cache: Optional[FactsCache]) -> List[FileFacts]:
+def gather(linter: Linter, sources: Sequence[SourceFile], cache: Optional[FactsCache], pool_allowed: bool = True) -> List[FileFacts]:
     """Facts for every source, in order: from the cache, from the pre-filter, or extracted
-    (in a process pool when there are many files to parse)."""
+    (in a process pool when there are many files to parse and `pool_allowed`)."""
     from claude_lint import pool
 
     if cache is not None:
@@ -430,7 +482,7 @@ def gather(linter: Linter, sources: Sequence[SourceFile], cache: Optional[FactsC
             out[i] = refused
             continue
         try:
-            st = os.stat(source.abspath)
+            st = linter.stats[source.abspath] = os.stat(source.abspath)
         except OSError:
             st = None
         if st is None or not stat.S_ISREG(st.st_mode):
@@ -468,7 +520,7 @@ def gather(linter: Linter, sources: Sequence[SourceFile], cache: Optional[FactsC
             out[i] = cheap
         else:
             jobs.append((i, source, data))
-    for (i, _, _), found in zip(jobs, pool.extract_all(linter, [(s, d) for _, s, d in jobs])):
+    for (i, _, _), found in zip(jobs, pool.extract_all(linter, [(s, d) for _, s, d in jobs], pool_allowed)):
         out[i] = found
     if cache is not None:
         for i, (st, hashed) in stats.items():
@@ -534,11 +586,16 @@ def _lint_group(settings: Settings, sources: List[SourceFile], stdin: Optional[T
     """`run`: the run's settings (context files governed by a nested config belong to
     that config's project, not to this one)."""
     linter = Linter(settings, prefilter=prefilter)
+    context, skipped = _project_context(linter, sources, context_limit, context_cache)
     cache = None
-    if stdin is None and not settings.no_cache:  # the cache module (pickle, hashlib) only when used
+    # A buffer (stdin, an editor's) is linted as given, never looked up or stored: the
+    # cache serves the rest of the project, read from disk, for the project-wide rules
+    # (and is not made for a buffer linted alone, nor in a folder no config or project
+    # marker makes a project: an editor's buffer must not leave a cache folder beside it).
+    if not settings.no_cache and (stdin is None or (context and _marked(settings))):  # the cache module (pickle, hashlib) only when used
         from claude_lint import cache as cache_mod
 
-        cache = cache_mod.FactsCache.open(settings, prefilter)
+        cache = context_cache.facts_cache(settings, prefilter) if context_cache is not None else cache_mod.FactsCache.open(settings, prefilter)
         linter.project = Project(linter.root, cache_mod.cached_loader(cache, linter._load_other, linter.root))
     given: Optional[Dict[str, bytes]] = None
     if stdin is not None:
@@ -546,7 +603,6 @@ def _lint_group(settings: Settings, sources: List[SourceFile], stdin: Optional[T
         given = {sources[0].abspath: stdin[1]}
     else:
         facts = gather(linter, sources, cache)
-    context, skipped = _project_context(linter, sources, context_limit)
     if run is not None and context:
         memo: Dict[str, Optional[str]] = {}
         loaded: Dict[str, Settings] = {}
@@ -554,7 +610,7 @@ def _lint_group(settings: Settings, sources: List[SourceFile], stdin: Optional[T
     if context_cache is None:
         context_facts = gather(linter, context, cache) if context else []
     else:
-        context_facts = [_context_facts(linter, s, context_cache) for s in context]
+        context_facts = _all_context_facts(linter, context, context_cache, cache)
     alone = bool(sources) and not context and all(s.explicit for s in sources) and len(sources) <= 64
     callers = wrapper_callers(linter, list(sources) + list(context), facts + context_facts, cache, given, alone)
     diagnostics = linter.run(facts + context_facts, callers)
@@ -571,11 +627,44 @@ def _lint_group(settings: Settings, sources: List[SourceFile], stdin: Optional[T
 
 class ContextCache(OrderedDict):
     """(abspath, shown path, kind, root) -> ((mtime_ns, size), facts), least recently used
-    first; at most `limit` entries."""
+    first; at most `limit` entries. It also keeps the facts caches it read (one per cache
+    file, unpickled once per process, not once per lint)."""
 
     def __init__(self, limit: int = CONTEXT_CACHE_ENTRIES):
         super().__init__()
         self.limit = limit
+        self.facts_caches: Dict[str, "FactsCache"] = {}
+        self.listings: Dict[tuple, tuple] = {}  # see `listing`
+
+    def listing(self, root: str, settings: Settings, limit: Optional[int]) -> List[SourceFile]:
+        """The project's files as `discover` lists them, walked again only when a folder
+        of the last walk (or a .gitignore in it) has changed since: a re-lint on every
+        edit would otherwise walk the whole tree each time. The files' own changes are
+        seen by their stat, where their facts are read."""
+        from claude_lint.discover import stamp
+
+        selection = tuple((name, repr(getattr(settings, name, None))) for name in ("exclude", "extend_exclude", "respect_gitignore", "force_exclude"))
+        key = (root, os.getcwd(), selection, limit)  # shown paths are relative to the working folder
+        last = self.listings.get(key)
+        if last is not None and all(stamp(path) == seen for path, seen in last[0].items()):
+            return last[1]
+        folders: Dict[str, tuple] = {}
+        found, _ = discover([root], settings, limit=limit, folders=folders)
+        while len(self.listings) >= 4:
+            del self.listings[next(iter(self.listings))]
+        self.listings[key] = (folders, found)
+        return found
+
+    def facts_cache(self, settings: Settings, prefilter: bool) -> "FactsCache":
+        from claude_lint import cache as cache_mod
+
+        name = cache_mod.file_for(settings, prefilter)
+        found = self.facts_caches.get(name)
+        if found is None:
+            while len(self.facts_caches) >= 4:  # a few projects at once: the oldest is dropped
+                del self.facts_caches[next(iter(self.facts_caches))]
+            found = self.facts_caches[name] = cache_mod.FactsCache.open(settings, prefilter)
+        return found
 
 
 def wrapper_callers(linter: Linter, sources: Sequence[SourceFile], all_facts: Sequence[FileFacts], cache: Optional[FactsCache], given: Optional[Dict[str, bytes]] = None, alone: bool = False) -> List[FileFacts]:
@@ -660,6 +749,41 @@ def wrapper_callers(linter: Linter, sources: Sequence[SourceFile], all_facts: Se
     return list(results.values())
 
 
+def _all_context_facts(linter: Linter, sources: Sequence[SourceFile], cache: ContextCache, facts_cache: Optional[FactsCache]) -> List[FileFacts]:
+    """The context files' facts for a long-lived caller: from its memory when unchanged on
+    disk, else gathered together (from the facts cache, else extracted; never in a pool:
+    the caller's threads would be forked with it)."""
+    out: List[Optional[FileFacts]] = [None] * len(sources)
+    stamps: Dict[int, tuple] = {}
+    missed: List[int] = []
+    for i, source in enumerate(sources):
+        try:
+            st = linter.stats[source.abspath] = os.stat(source.abspath)
+        except OSError:
+            out[i] = linter.facts_for(source)
+            continue
+        key = (source.abspath, source.path, source.kind, linter.root)
+        stamp = (st.st_mtime_ns, st.st_size)
+        entry = cache.pop(key, None)
+        if entry is not None and entry[0] == stamp:
+            cache[key] = entry  # last: the most recently used
+            out[i] = entry[1]
+        else:  # a changed file replaces its entry: no stale ones pile up
+            stamps[i] = stamp
+            missed.append(i)
+    if missed:
+        found = gather(linter, [sources[i] for i in missed], facts_cache, pool_allowed=False)
+        for i, facts in zip(missed, found):
+            source = sources[i]
+            cache[(source.abspath, source.path, source.kind, linter.root)] = (stamps[i], facts)
+            out[i] = facts
+    # One entry out per entry in, the least recently used: no wholesale clear, which past
+    # the limit made every lint parse the whole project again.
+    while len(cache) > cache.limit:
+        cache.popitem(last=False)
+    return out  # type: ignore[return-value]
+
+
 def _context_facts(linter: Linter, source: SourceFile, cache: Optional[ContextCache]) -> FileFacts:
     """A context file's facts; a long-lived caller (the language server, which re-lints
     on every edit) passes `cache` so that unchanged files on disk are not parsed again."""
@@ -682,7 +806,7 @@ def _context_facts(linter: Linter, source: SourceFile, cache: Optional[ContextCa
     return entry[1]
 
 
-def _project_context(linter: Linter, sources: Sequence[SourceFile], limit: Optional[int] = None) -> Tuple[List[SourceFile], bool]:
+def _project_context(linter: Linter, sources: Sequence[SourceFile], limit: Optional[int] = None, memory: Optional[ContextCache] = None) -> Tuple[List[SourceFile], bool]:
     """When single files are named (pre-commit passes only the changed ones; an editor
     lints one buffer), the project's other files, so that project-wide rules (CL003)
     judge the whole project and not the few files given; and whether there were more
@@ -694,12 +818,21 @@ def _project_context(linter: Linter, sources: Sequence[SourceFile], limit: Optio
     if not any(type(r).check_project is not Rule.check_project for r in linter.rules):
         return [], False
     given = {s.abspath for s in sources}
-    # The walk stops a file past the limit: a huge tree is not listed only to be refused.
-    others, _ = discover([linter.root], linter.settings, limit=None if limit is None else limit + len(given))
+    walk_limit = None if limit is None else limit + len(given)
+    if memory is not None:
+        others = memory.listing(linter.root, linter.settings, walk_limit)
+    else:
+        # The walk stops a file past the limit: a huge tree is not listed only to be refused.
+        others, _ = discover([linter.root], linter.settings, limit=walk_limit)
     context = [s for s in others if s.abspath not in given]
     if limit is not None and len(context) > limit:
         return [], True
     return context, False
+
+
+def _marked(settings: Settings) -> bool:
+    """Is the root a project's: a config was found, or a project marker sits there?"""
+    return settings.config_path is not None or any(os.path.exists(os.path.join(settings.root, m)) for m in config_mod.ROOT_MARKERS)
 
 
 def _special(source: SourceFile) -> bool:
@@ -730,12 +863,11 @@ def _in_sdk(abspath: str, known: Dict[str, bool], root: str) -> bool:
 
 
 def _names_key(names) -> str:
-    import hashlib
-
     from claude_lint.extract import wrappers
 
     if isinstance(names, type(wrappers.EVERYTHING)):
         return "*"
+    import hashlib  # here: a run over one file names no wrappers, and never loads OpenSSL
 
     return hashlib.blake2b("\0".join(sorted(names)).encode("utf-8", "surrogatepass"), digest_size=8).hexdigest()
 

@@ -2,7 +2,7 @@
 
 Only files the byte pre-filter lets through come here (the parse and the extractor's walk), so a pool starts only when
 there is real parsing to share out: at least `MIN_FILES` files and `MIN_BYTES` of
-source, on a machine with more than one core, where `fork` exists (workers inherit the
+source, on a machine with more than one core free (see `free_cores`), where `fork` exists (workers inherit the
 linter and the jobs, nothing is re-imported). Results are put back in the order the
 files came in, so the output never depends on which worker finished first. If the pool
 cannot start, the same work runs in this process: a pool changes speed, never findings.
@@ -47,13 +47,34 @@ def workers_for(jobs: Sequence[Tuple[object, Optional[bytes]]]) -> int:
     if os.environ.get("CLAUDE_LINT_NO_POOL"):
         return 1
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-    return max(1, min(cores, len(jobs), MAX_WORKERS))
+    return max(1, min(free_cores(cores), len(jobs), MAX_WORKERS))
 
 
-def extract_all(linter, jobs: List[Tuple[object, Optional[bytes]]]) -> List[object]:
+def free_cores(cores: int) -> int:
+    """The cores other processes leave idle now: workers beyond them only time-share a
+    core with each other and with the rest of the machine, and then the pool's forks and
+    the facts sent back make it slower than one process. Linux counts the threads
+    running or ready to run in /proc/loadavg (this process among them): the smallest of
+    a few readings, so that a passing task does not turn the pool off. (The load average
+    lags by a minute: a run just after another would see that one's load as its own.)"""
+    others = []
+    for attempt in range(3):
+        try:
+            with open("/proc/loadavg", "rb") as fh:
+                running = int(fh.read().split()[3].split(b"/")[0])
+        except (OSError, ValueError, IndexError):
+            return cores
+        others.append(running - 1)
+        if attempt < 2:
+            time.sleep(0.002)
+    return max(1, min(cores, cores - min(others)))
+
+
+def extract_all(linter, jobs: List[Tuple[object, Optional[bytes]]], allowed: bool = True) -> List[object]:
     """`linter.facts_for(source, data)` for every job (files the byte test let through: the
-    parse and the extractor's walk run here), in the jobs' order."""
-    n = workers_for(jobs)
+    parse and the extractor's walk run here), in the jobs' order. allowed: False keeps
+    the work in this process."""
+    n = workers_for(jobs) if allowed else 1
     results: List[object] = [None] * len(jobs)
     if n > 1:
         try:

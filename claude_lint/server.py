@@ -361,6 +361,23 @@ def initialize(ls: ClaudeLintServer, params: types.InitializeParams):
 @server.feature(types.INITIALIZED)
 def initialized(ls: ClaudeLintServer, params):
     ls.initialized = True
+    # The project's context (its files' facts, for the project-wide rules) is built now, in
+    # the lint thread, rather than when the first buffer opens: the first lint then costs
+    # about as much as the next ones. A lint asked for meanwhile waits its turn, as it would
+    # have waited for that build anyway.
+    folders = workspace_folders(ls)
+    for folder in dict.fromkeys(folders):
+        if os.path.isdir(folder) and not too_wide(folder):
+            ls.lint_pool.submit(_warm_up, folder, folders, ls.max_context_files)
+
+
+def _warm_up(folder: str, folders: Sequence[str], max_context: int) -> None:
+    """Lint an empty buffer at the folder's root (a name no file has): what stays is the
+    context read on the way, in memory and in the facts cache."""
+    try:
+        lint_text(os.path.join(folder, f".claude-lint-warm-up-{os.getpid()}.py"), "", folders, max_context)
+    except Exception:  # a bug of ours: logged; the first real lint builds the context instead
+        log.exception("internal error while reading the project in %s", folder)
 
 
 @server.feature(types.SHUTDOWN)

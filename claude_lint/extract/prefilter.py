@@ -1024,6 +1024,23 @@ def imported_words(data: bytes) -> Tuple[Set[bytes], Dict[bytes, int]]:
     return modules, names
 
 
+_ENCODED: list = []  # [(the `wanted` last asked about, its names and modules as bytes)]
+
+
+def _encoded(wanted: dict) -> tuple:
+    """(name, (modules, methods), name as bytes, modules as bytes) per wanted name, encoded
+    once for the thousands of files asked about the same names (the engine asks every file
+    of a round with one dict)."""
+    if _ENCODED and _ENCODED[0][0] is wanted:
+        return _ENCODED[0][1]
+    table = tuple(
+        (name, (modules, methods), name.encode("utf-8", "surrogatepass"), frozenset(m.encode("utf-8", "surrogatepass") for m in modules))
+        for name, (modules, methods) in wanted.items()
+    )
+    _ENCODED[:] = [(wanted, table)]
+    return table
+
+
 def names_in(data: bytes, wanted: dict, words: Optional[Tuple[Set[bytes], Dict[bytes, int]]] = None) -> Set[str]:
     """Which of the project's wrappers a file may call from another module. `wanted`: name
     -> (the module path it is imported by, the wrapper methods when it is a class or an
@@ -1039,13 +1056,12 @@ def names_in(data: bytes, wanted: dict, words: Optional[Tuple[Set[bytes], Dict[b
         words = imported_words(data)
     modules_in, names_in_file = words
     found = set()
-    for name, (modules, methods) in wanted.items():
-        raw = name.encode("utf-8", "surrogatepass")
+    for name, (modules, methods), raw, module_bytes in _encoded(wanted):
         listed = names_in_file.get(raw, 0)
         if listed:
             named = sum(1 for _ in _words(data, raw)) > listed
         else:
-            named = any(m.encode("utf-8", "surrogatepass") in modules_in or m.encode("utf-8", "surrogatepass") in names_in_file for m in modules) and raw in data and (
+            named = not (module_bytes.isdisjoint(modules_in) and module_bytes.isdisjoint(names_in_file)) and raw in data and (
                 _called_attribute(data, raw) if not methods else any(True for _ in _words(data, raw))
             )
         if named and methods and "__call__" not in methods:

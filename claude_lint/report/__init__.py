@@ -11,7 +11,6 @@ overrides, and the in-line command markers of CI logs (`##[`, `##vso[`).
 from __future__ import annotations
 
 import importlib
-import json as _json  # not `json`: importing the submodule report/json.py rebinds that name here
 import math
 import re
 import sys
@@ -75,6 +74,8 @@ def dumps(value, **kwargs) -> str:
 
     json.dumps already escapes C0 controls; the others are written as `\\uXXXX` escapes,
     which decode to the very same strings (as does `\\u005b` for the `[` of a CI marker)."""
+    import json as _json  # here, not at the top: the text output never needs it (and `json` would be rebound by report/json.py)
+
     text = _json.dumps(_clean(value), ensure_ascii=False, allow_nan=False, **kwargs)
 
     def escape(m: "re.Match[str]") -> str:
