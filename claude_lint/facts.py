@@ -166,6 +166,9 @@ class History:
     name: str  # the list as written, e.g. "history" or "self.messages"
     kind: str  # "loop" | "attribute" | "module"
     append: Loc  # where it grows
+    # What the list holds before it grows (its one assignment, e.g. the task message an
+    # agent starts from), when known: its fixed head is resent, and cacheable, every step.
+    seed: Optional[object] = None
 
 
 @dataclass(frozen=True)

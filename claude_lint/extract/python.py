@@ -586,6 +586,8 @@ class _Extraction:
         node = record.node
         expr = keyword(call, "messages") if expr is None else expr
         if expr is None:
+            expr = self._spread_messages(call, scope)
+        if expr is None:
             return None
         if isinstance(expr, ast.Name):
             owner = self.ev.find(expr.id, scope)
@@ -603,14 +605,14 @@ class _Extraction:
                 reset = any(e.kind == "reassign" and loop in e.loops for e in events)
                 trimmed = any(e.kind in ("trim", "escape") for e in events)
                 if grows and not reset and not trimmed:
-                    return History(name, "loop", self.ev.loc(grows[0].node))
+                    return History(name, "loop", self.ev.loc(grows[0].node), self._seed(owner.assigns.get(expr.id, []), owner))
                 return None
             if owner.kind == "module" and scope is not owner:
                 # Growth at import time (building few-shot examples) happens once, not per call.
                 grows = [e for e in events if e.kind == "grow" and e.scope.kind != "module"]
                 later = [e for e in events if e.kind in ("trim", "escape") or (e.kind == "reassign" and e.scope is not owner)]
                 if grows and not later and len(owner.assigns.get(expr.id, [])) == 1:
-                    return History(name, "module", self.ev.loc(grows[0].node))
+                    return History(name, "module", self.ev.loc(grows[0].node), self._seed(owner.assigns.get(expr.id, []), owner))
             return None
         if isinstance(expr, ast.Attribute) and isinstance(expr.value, ast.Name) and expr.value.id == scope.self_name and scope.klass is not None:
             klass, attr = scope.klass, expr.attr
@@ -624,6 +626,24 @@ class _Extraction:
                 return None
             if grows and not trimmed:
                 return History(f"{scope.self_name}.{attr}", "attribute", self.ev.loc(grows[0].node))
+        return None
+
+    def _spread_messages(self, call: ast.Call, scope: Scope) -> Optional[ast.expr]:
+        """`create(**args)` where `args` is one dict literal of this scope: its "messages" value."""
+        for k in call.keywords:
+            if k.arg is not None or not isinstance(k.value, ast.Name):
+                continue
+            owner = self.ev.find(k.value.id, scope)
+            bound = owner.assigns.get(k.value.id, []) if owner is not None else []
+            if len(bound) == 1 and isinstance(bound[0], ast.Dict):
+                for key, value in zip(bound[0].keys, bound[0].values):
+                    if isinstance(key, ast.Constant) and key.value == "messages":
+                        return value
+        return None
+
+    def _seed(self, bound, owner: Scope) -> Optional[object]:
+        if len(bound) == 1 and isinstance(bound[0], ast.List):
+            return self.ev.value(bound[0], owner)
         return None
 
     def statement_ranges(self, rows: set) -> Tuple[Tuple[int, int], ...]:
