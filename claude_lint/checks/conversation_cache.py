@@ -1,11 +1,12 @@
 from __future__ import annotations
 
+import json
 from typing import Iterator, Optional, Tuple
 
 from claude_lint import tokens as tok
 from claude_lint.catalog import Model
 from claude_lint.checks.base import Context, Rule, money, tokens
-from claude_lint.checks.system_cache import LONG_SYSTEM, _has_cache_control, _request_cached
+from claude_lint.checks.system_cache import LONG_SYSTEM, _has_cache_control, _request_cached, _system_text
 from claude_lint.diagnostics import Diagnostic
 from claude_lint.facts import Lit, Mapping, Seq, Text
 from claude_lint.link import Call
@@ -30,15 +31,18 @@ CLAUDE = frozenset({"anthropic"}) | NO_AUTOMATIC
 
 
 def static_text(value: object, depth: int = 0) -> str:
-    """The literal text a value sends: strings, dict keys and string values, joined."""
+    """The literal text a value sends, as the JSON the request carries (tool schemas are
+    mostly punctuation and keys): run-time parts count as nothing."""
     if depth > 12:
         return ""
     if isinstance(value, Text):
-        return value.literal
+        return json.dumps(value.literal)
+    if isinstance(value, Lit):
+        return json.dumps(value.value)
     if isinstance(value, Seq):
-        return "\n".join(filter(None, (static_text(i, depth + 1) for i in value.items)))
+        return "[" + ", ".join(static_text(i, depth + 1) for i in value.items) + "]"
     if isinstance(value, Mapping):
-        return "\n".join(filter(None, (f"{k}: {static_text(v, depth + 1)}" if k else static_text(v, depth + 1) for k, v in value.entries)))
+        return "{" + ", ".join(f"{json.dumps(k)}: {static_text(v, depth + 1)}" for k, v in value.entries if k) + "}"
     return ""
 
 
@@ -128,6 +132,11 @@ class ConversationUncached(Rule):
         HEAD + "HISTORY = []\n\ndef ask(messages):\n    return client.messages.create(model='claude-sonnet-4-6', max_tokens=800, messages=messages)\n\n"
         "def turn(text):\n    HISTORY.append({'role': 'user', 'content': text})\n    reply = ask(HISTORY)\n"
         "    HISTORY.append({'role': 'assistant', 'content': reply.content[0].text})\n",
+        # the request's arguments gathered in a dict and spread into the call
+        HEAD + "def agent(task):\n    messages = [{'role': 'user', 'content': task}]\n"
+        "    args = {'model': 'claude-sonnet-4-6', 'max_tokens': 4096, 'messages': messages}\n"
+        "    while True:\n        reply = client.messages.create(**args)\n"
+        "        messages.append({'role': 'assistant', 'content': reply.content})\n",
     ]
     silent = [
         # automatic caching at the top level
@@ -160,7 +169,7 @@ class ConversationUncached(Rule):
         minimum = (model.min_cacheable if model is not None else None) or int(ctx.option("unknown-model-minimum"))
         turns = max(2, int(ctx.option("turns")))
         per_turn = max(1, int(ctx.option("turn-tokens")))
-        fixed = count(static_text(system), model, ctx) + count(static_text(call.value("tools")), model, ctx)
+        fixed = count((_system_text(system) if system is not None else None) or "", model, ctx) + count(static_text(call.value("tools")), model, ctx)
         if fixed + turns * per_turn < minimum:
             return
         arg = call.arg("messages")

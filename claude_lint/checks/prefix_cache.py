@@ -119,8 +119,20 @@ class PromptPrefixUncached(Rule):
             "    prompt = INSTRUCTIONS + '\\n<doc>\\n' + doc + '\\n</doc>'\n"
             '    return client.messages.create(model="claude-sonnet-4-6", max_tokens=800, messages=[{"role": "user", "content": prompt}])\n',
         },
+        # an agent's task prompt filled by hand (str.replace), the first message of a growing conversation
+        HEAD + f"AGENT_PROMPT = {('<purpose>' + RUBRIC + '</purpose><request>{{user_request}}</request>')!r}\n"
+        "def run(request):\n"
+        "    messages = [{'role': 'user', 'content': AGENT_PROMPT.replace('{{user_request}}', request)}]\n"
+        "    for _ in range(10):\n"
+        '        reply = client.messages.create(model="claude-sonnet-4-6", max_tokens=1024, messages=messages)\n'
+        "        messages.append({'role': 'assistant', 'content': reply.content})\n",
     ]
     silent = [
+        # the placeholder comes first: what follows it is not a fixed prefix
+        HEAD + f"AGENT_PROMPT = {('<request>{{user_request}}</request>' + RUBRIC)!r}\n"
+        "def run(request):\n"
+        "    return client.messages.create(model='claude-sonnet-4-6', max_tokens=1024,\n"
+        "        messages=[{'role': 'user', 'content': AGENT_PROMPT.replace('{{user_request}}', request)}])\n",
         # the fixed part is already its own cached block
         HEAD + f"RUBRIC = {RUBRIC!r}\n"
         "def grade(answer):\n"
