@@ -172,6 +172,15 @@ class History:
 
 
 @dataclass(frozen=True)
+class Retry:
+    """An `except` handler that sends the same request again, with nothing counting the attempts."""
+
+    kind: str  # "recursion" (the handler calls the enclosing function) | "loop" (a while loop goes round again)
+    handler: Loc  # the except clause
+    caught: str  # what it catches, as written ("RateLimitError", "Exception", "any exception")
+
+
+@dataclass(frozen=True)
 class CallSite:
     """One LLM API call (or one request of a batch), with its arguments as Values."""
 
@@ -197,6 +206,7 @@ class CallSite:
     fixed: bool = True
     reached: int = 0  # a request inside a wrapper: how many recognised calls of the wrapper reach it
     local: bool = False  # the endpoint is a server on the user's machine (Ollama, LM Studio, localhost): never billed
+    retry: Optional[Retry] = None  # an error handler reissues this request with no attempt bound
 
     def keywords(self, role: str) -> Tuple[str, ...]:
         for r, names in self.roles:

@@ -10,7 +10,7 @@ import tokenize
 import warnings
 from typing import List, Optional, Tuple
 
-from claude_lint.extract import clients, http, loops, moves, prefilter, sdk
+from claude_lint.extract import clients, http, loops, moves, prefilter, retries, sdk
 from claude_lint.extract.positions import Positions
 from claude_lint.extract.scopes import Binding, CallRecord, Collector, Scope, keyword, positional, store_key
 from claude_lint.extract.values import Evaluator
@@ -96,6 +96,7 @@ class _Extraction:
         self.ev = Evaluator(path, abspath, collector.module, positions)
         self.ev.all_scopes = tuple(collector.scopes_by_node.values())
         self._limits: Optional[int] = None
+        self._parents: dict = {}  # function node id -> its child-to-parent map, built once for the retry search
 
     def _scopes(self) -> List[Scope]:
         return [self.c.module, *self.c.scopes_by_node.values()]
@@ -278,7 +279,20 @@ class _Extraction:
             client_timeout=client_timeout,
             output_limit_nearby=self._output_limits() > len(OUTPUT_LIMIT_SET.findall(own)),
             local=local,
+            retry=self._retry(node, scope),
         )
+
+    def _retry(self, node: ast.AST, scope: Scope):
+        while scope is not None and scope.kind == "comprehension":
+            scope = scope.parent
+        if scope is None or scope.kind != "function" or scope.node is None:
+            return None
+        parents = self._parents.get(id(scope.node), False)
+        if parents is False:
+            parents = self._parents[id(scope.node)] = retries.parents_of(scope.node)
+        if parents is None:
+            return None
+        return retries.unbounded_retry(node, scope.node, parents, self.ev.loc)
 
     def _output_limits(self) -> int:
         # Once per file, not per call: a generated file of thousands of calls would scan itself thousands of times.
