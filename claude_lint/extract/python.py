@@ -14,7 +14,7 @@ from claude_lint.extract import clients, http, loops, moves, prefilter, retries,
 from claude_lint.extract.positions import Positions
 from claude_lint.extract.scopes import Binding, CallRecord, Collector, Scope, keyword, positional, store_key
 from claude_lint.extract.values import Evaluator
-from claude_lint.facts import CallSite, FileError, FileFacts, History, Loc, Mapping, Noqa, Seq, Transform, Unknown
+from claude_lint.facts import CallSite, Dynamic, FileError, FileFacts, FileRead, History, Loc, Mapping, Noqa, Ref, Seq, Text, Transform, Unknown
 
 NOQA = re.compile(r"#\s*noqa(?::\s*(?P<codes>[A-Z]+[0-9]+(?:[\s,]+[A-Z]+[0-9]+)*))?", re.IGNORECASE)
 CHAIN_SKIP = frozenset({"with_raw_response", "with_streaming_response"})
@@ -118,6 +118,7 @@ class _Extraction:
                 value = self.ev.name(name, self.c.module, 0, None)
                 if not isinstance(value, Unknown):
                     constants.append((name, value))
+        constants.extend(self.returned_texts())
         noqa = _noqa_comments(self.text)
         return FileFacts(
             self.path,
@@ -281,6 +282,27 @@ class _Extraction:
             local=local,
             retry=self._retry(node, scope),
         )
+
+    def returned_texts(self) -> List[Tuple[str, object]]:
+        """`name()` -> the text a module-level function returns (one `return`), its
+        parameters as run-time text: another module's `system=build_prompt(user)` is a
+        Ref to it. Only returns that build text are evaluated (bounded work per file)."""
+        out = []
+        for scope in self._scopes():
+            node = scope.node
+            if scope.parent is not self.c.module or not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) or len(scope.returns) != 1:
+                continue
+            expr = scope.returns[0]
+            if isinstance(expr, ast.Call) and not (isinstance(expr.func, ast.Attribute) and expr.func.attr in _TEXT_METHODS):
+                continue
+            if not isinstance(expr, (ast.Name, ast.Constant, ast.JoinedStr, ast.BinOp, ast.Call, ast.Attribute)):
+                continue
+            params = [a.arg for a in node.args.posonlyargs + node.args.args + node.args.kwonlyargs]
+            bound = {name: Dynamic(name) for name in params}
+            value = moves._substitute(self.ev.value(expr, scope), scope.name, bound, [0])
+            if isinstance(value, (Text, Transform, FileRead, Ref)):
+                out.append((f"{node.name}()", value))
+        return out
 
     def _retry(self, node: ast.AST, scope: Scope):
         while scope is not None and scope.kind == "comprehension":
@@ -676,6 +698,10 @@ class _Extraction:
             if any(start <= row <= end for row in rows):
                 ranges.append((start, end))
         return tuple(ranges)
+
+
+# String methods whose result is still the text they are called on (or files read as text).
+_TEXT_METHODS = frozenset({"format", "strip", "lstrip", "rstrip", "replace", "join", "read_text", "read", "dedent", "cleandoc", "render"})
 
 
 def _keywords(node: ast.Call, shape) -> Tuple[str, ...]:

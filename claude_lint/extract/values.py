@@ -387,7 +387,24 @@ class Evaluator:
         returned = moves.returned(self, node, scope, depth + 1)  # a helper of this file that builds the value
         if returned is not None:
             return returned
+        imported = self._imported_function(func, scope)
+        if imported is not None:
+            # A function of another module: `link` finds what it returns (its `name()` constant).
+            return Ref(imported[0], imported[1] + "()", self.abspath, loc)
         return Unknown("call", loc)
+
+    def _imported_function(self, func: ast.expr, scope: Scope) -> Optional[Tuple[str, str]]:
+        if isinstance(func, ast.Name):
+            owner = self.find(func.id, scope)
+            if owner is not None and func.id in owner.imports and func.id not in owner.assigns:
+                module, _, attr = owner.imports[func.id].rpartition(".")
+                if module and not module.endswith("."):
+                    return module, attr
+        elif isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name):
+            owner = self.find(func.value.id, scope)
+            if owner is not None and func.value.id in owner.imports and func.value.id not in owner.assigns:
+                return owner.imports[func.value.id], func.attr
+        return None
 
     def _replace(self, receiver: ast.expr, node: ast.Call, scope: Scope, depth: int, loc) -> Optional[Text]:
         """`TEMPLATE.replace("{{request}}", request)`: a template filled by hand. The text
