@@ -207,6 +207,7 @@ class CallSite:
     reached: int = 0  # a request inside a wrapper: how many recognised calls of the wrapper reach it
     local: bool = False  # the endpoint is a server on the user's machine (Ollama, LM Studio, localhost): never billed
     retry: Optional[Retry] = None  # an error handler reissues this request with no attempt bound
+    awaited_in_loop: bool = False  # `await`ed right where it is, inside `loop`: one request at a time
 
     def keywords(self, role: str) -> Tuple[str, ...]:
         for r, names in self.roles:

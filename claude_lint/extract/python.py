@@ -281,6 +281,7 @@ class _Extraction:
             output_limit_nearby=self._output_limits() > len(OUTPUT_LIMIT_SET.findall(own)),
             local=local,
             retry=self._retry(node, scope),
+            awaited_in_loop=bool(record.loops) and loops.awaited_in(node, record.loops[-1]),
         )
 
     def returned_texts(self) -> List[Tuple[str, object]]:
