@@ -208,6 +208,7 @@ class CallSite:
     local: bool = False  # the endpoint is a server on the user's machine (Ollama, LM Studio, localhost): never billed
     retry: Optional[Retry] = None  # an error handler reissues this request with no attempt bound
     awaited_in_loop: bool = False  # `await`ed right where it is, inside `loop`: one request at a time
+    loop_names: Tuple[str, ...] = ()  # names `loop` gives a new value each iteration (its targets, its counters)
 
     def keywords(self, role: str) -> Tuple[str, ...]:
         for r, names in self.roles:

@@ -7,7 +7,7 @@ flows into it and nothing it reads is carried from one iteration to the next.
 from __future__ import annotations
 
 import ast
-from typing import Dict, List, Optional, Set
+from typing import Dict, List, Optional, Set, Tuple
 
 from claude_lint.extract.scopes import MUTATE_METHODS, Scope, argument_values
 
@@ -65,6 +65,25 @@ def awaited_in(call: ast.Call, loop: ast.AST) -> bool:
             continue
         stack.extend(ast.iter_child_nodes(node))
     return False
+
+
+def per_iteration(loop: ast.AST) -> Tuple[str, ...]:
+    """Names with a new value on each iteration: the loop's targets and its counters
+    (`i += 1`, `step = step + 1`)."""
+    names = set(_loop_targets(loop))
+    stack = [loop]
+    while stack:
+        node = stack.pop()
+        if node is not loop and isinstance(node, _NESTED_SCOPES):
+            continue
+        if isinstance(node, ast.AugAssign) and isinstance(node.target, ast.Name):
+            names.add(node.target.id)
+        elif isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+            target = node.targets[0].id
+            if isinstance(node.value, ast.BinOp) and any(isinstance(n, ast.Name) and n.id == target for n in ast.walk(node.value)):
+                names.add(target)
+        stack.extend(ast.iter_child_nodes(node))
+    return tuple(sorted(names))
 
 
 def enclosing_async(scope: Optional[Scope]) -> bool:

@@ -282,6 +282,7 @@ class _Extraction:
             local=local,
             retry=self._retry(node, scope),
             awaited_in_loop=bool(record.loops) and loops.awaited_in(node, record.loops[-1]),
+            loop_names=loops.per_iteration(record.loops[-1]) if record.loops else (),
         )
 
     def returned_texts(self) -> List[Tuple[str, object]]:
