@@ -15,7 +15,7 @@ from typing import Optional
 import libcst as cst
 
 from claude_lint.diagnostics import Edit, Fix
-from claude_lint.fixes import quote_of, region, source
+from claude_lint.fixes import newline_of, quote_of, region, source
 
 APIS = frozenset({"messages.create", "messages.stream", "beta.messages.create", "beta.messages.stream"})
 
@@ -32,8 +32,16 @@ def build(call) -> Optional[Fix]:
     if not node.args or any(a.keyword is not None and a.keyword.value == "cache_control" for a in node.args):
         return None
     last = node.args[-1]
-    end = found.loc_of(found.positions(), last.value)
+    positions = found.positions()
+    end = found.loc_of(positions, last.value)
     q = quote_of(node)
-    entry = f", cache_control={{{q}type{q}: {q}ephemeral{q}}}"
-    return Fix("Turn on automatic caching: cache_control={\"type\": \"ephemeral\"}", "safe",
-               (Edit(entry, end.end_row, end.end_col, end.end_row, end.end_col),))
+    keyword = f"cache_control={{{q}type{q}: {q}ephemeral{q}}}"
+    comma = last.comma
+    if isinstance(comma, cst.Comma) and isinstance(comma.whitespace_after, cst.ParenthesizedWhitespace):
+        # One argument per line, with a trailing comma (and maybe a comment): a line of its own below.
+        start = found.loc_of(positions, last)
+        line = end.end_row + 1
+        edit = Edit(" " * (start.col - 1) + keyword + "," + newline_of(text), line, 1, line, 1)
+    else:
+        edit = Edit(", " + keyword, end.end_row, end.end_col, end.end_row, end.end_col)
+    return Fix("Turn on automatic caching: cache_control={\"type\": \"ephemeral\"}", "safe", (edit,))
