@@ -129,3 +129,19 @@ def test_hand_checked_conversation_cache_saving(cli, tmp_path):
     # the previous prefix and write their new 300 tokens.
     cached = 300 * 21 * 3.0 + 2100 * 3.75 + sum(before * 0.30 + 300 * 3.75 for before in (2100, 2400, 2700))
     assert cl011["saving_usd"] == pytest.approx((uncached - cached) / 1e6 * 1000 / 10)  # per request, 1,000 requests
+
+
+def test_a_rejected_request_fails_and_is_not_priced(cli, tmp_path):
+    """CL014: claude-sonnet-5 refuses temperature (a 400): no request is answered, none is billed."""
+    (tmp_path / "pyproject.toml").write_text("[project]\n")
+    (tmp_path / "a.py").write_text(
+        "import anthropic\nclient = anthropic.Anthropic()\n"
+        "client.messages.create(model='claude-sonnet-5', max_tokens=500, temperature=0.2, messages=[{'role': 'user', 'content': 'hi'}])\n"
+    )
+    proc = cli("report", ".", "--format", "json", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr.decode()
+    row = json.loads(proc.stdout)["routes"][0]
+    assert row["fails"] is True and row["failure"] == "rejected"
+    assert [f["code"] for f in row["findings"]] == ["CL014"]
+    text = cli("report", ".", cwd=tmp_path).stdout.decode()
+    assert "fails (rejected)" in text and "every request fails (CL014)" in text
