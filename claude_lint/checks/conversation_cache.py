@@ -98,9 +98,10 @@ class ConversationUncached(Rule):
     ## Fix safety
     On the Claude API, `--fix` adds `cache_control={"type": "ephemeral"}` to a request
     written in the same file as a direct `messages.create` / `messages.stream` call.
-    Safe: only the billing changes. It needs an SDK that knows automatic caching
-    (anthropic 0.80 or later); on older SDKs pass it through `extra_body`. No fix for
-    Bedrock, Vertex, or a request reached through a wrapper.
+    Safe: only the billing changes. The keyword needs an SDK that knows automatic
+    caching (anthropic 2.12 has it); an older SDK refuses an unknown keyword before
+    sending, so there pass `extra_body={"cache_control": {"type": "ephemeral"}}`
+    instead. No fix for Bedrock, Vertex, or a request reached through a wrapper.
 
     ## Options
     - `turns` (int, 10): the conversation length the estimate assumes.
