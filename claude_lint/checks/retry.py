@@ -21,11 +21,12 @@ class RetryUnbounded(Rule):
     An error that does not clear by itself (a malformed or rejected request, a
     retired model, an exhausted quota, a revoked key) turns into an endless loop that
     hangs the program, or a recursion that ends in `RecursionError`. When the error is
-    a client-side timeout the request was already processed, and every retry bills
-    the whole prompt again: with no bound, there is no ceiling on that bill.
+    a client-side timeout the server may have processed (and billed) the request, and
+    every retry sends the whole prompt again: with no bound, there is no ceiling on
+    that bill.
 
-    The SDKs already retry connection errors, 408, 409, 429 and 5xx twice with
-    backoff (`max_retries`); a loop of one's own is rarely needed at all.
+    The Anthropic SDK already retries a failed request with backoff (`max_retries`,
+    2 by default, settable on the client); a loop of one's own is rarely needed.
 
     ## Example
     ```python
@@ -92,6 +93,6 @@ class RetryUnbounded(Rule):
             call.site.loc,
             f"The handler `except {retry.caught}` at line {retry.handler.row} {how} with nothing counting the attempts: an error "
             "that does not clear (a rejected request, a retired model, an exhausted quota) retries forever, and each retry after a "
-            "timeout bills the whole prompt again, with no ceiling in the worst case. Bound it (for attempt in range(5), tenacity "
+            "timeout may bill the whole prompt again, with no ceiling in the worst case. Bound it (for attempt in range(5), tenacity "
             "stop_after_attempt, backoff max_tries) or rely on the SDK's own max_retries.",
         )
