@@ -89,9 +89,11 @@ class RetryUnbounded(Rule):
             return
         how = ("calls the function again" if retry.kind == "recursion"
                else "goes round the loop again")
+        handler = "`except:`" if retry.caught == "any exception" else f"`except {retry.caught}`"
+        where = f"line {retry.handler.row}" if retry.handler.path == call.site.loc.path else retry.handler.short()
         yield self.diagnostic(
             call.site.loc,
-            f"The handler `except {retry.caught}` at line {retry.handler.row} {how} with nothing counting the attempts: an error "
+            f"The handler {handler} at {where} {how} with nothing counting the attempts: an error "
             "that does not clear (a rejected request, a retired model, an exhausted quota) retries forever, and each retry after a "
             "timeout may bill the whole prompt again, with no ceiling in the worst case. Bound it (for attempt in range(5), tenacity "
             "stop_after_attempt, backoff max_tries) or rely on the SDK's own max_retries.",
