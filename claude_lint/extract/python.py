@@ -295,9 +295,7 @@ class _Extraction:
             if scope.parent is not self.c.module or not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) or len(scope.returns) != 1:
                 continue
             expr = scope.returns[0]
-            if isinstance(expr, ast.Call) and not (isinstance(expr.func, ast.Attribute) and expr.func.attr in _TEXT_METHODS):
-                continue
-            if not isinstance(expr, (ast.Name, ast.Constant, ast.JoinedStr, ast.BinOp, ast.Call, ast.Attribute)):
+            if not _builds_text(expr, scope):
                 continue
             params = [a.arg for a in node.args.posonlyargs + node.args.args + node.args.kwonlyargs]
             bound = {name: Dynamic(name) for name in params}
@@ -704,6 +702,19 @@ class _Extraction:
 
 # String methods whose result is still the text they are called on (or files read as text).
 _TEXT_METHODS = frozenset({"format", "strip", "lstrip", "rstrip", "replace", "join", "read_text", "read", "dedent", "cleandoc", "render"})
+
+
+def _builds_text(expr: ast.expr, scope: Scope) -> bool:
+    """A return that visibly makes text: a string, an f-string, a `+`, a text method, or a
+    module-level name. A local variable is not followed: building its value may mean
+    evaluating the whole function, for every function of every file."""
+    if isinstance(expr, ast.Constant):
+        return isinstance(expr.value, str)
+    if isinstance(expr, (ast.JoinedStr, ast.BinOp)):
+        return True
+    if isinstance(expr, ast.Name):
+        return expr.id not in scope.assigns and expr.id not in scope.params
+    return isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute) and expr.func.attr in _TEXT_METHODS
 
 
 def _keywords(node: ast.Call, shape) -> Tuple[str, ...]:
