@@ -6,7 +6,7 @@ from claude_lint.checks.base import Context, Rule, tokens
 from claude_lint.checks.conversation_cache import CLAUDE, count, static_text
 from claude_lint.diagnostics import Diagnostic
 from claude_lint.estimate import CACHE_KEYS
-from claude_lint.facts import Lit, Loc, Mapping, Seq, Text
+from claude_lint.facts import Lit, Loc, Mapping, Param, Seq, Text, Transform
 from claude_lint.link import Call
 
 HEAD = "import anthropic\nclient = anthropic.Anthropic()\n"
@@ -81,6 +81,29 @@ def _block(value: object) -> Block:
     return Block("", False, None)
 
 
+def _parameter_inside(call: Call) -> bool:
+    """A function parameter in the prompt as written: its default is what we see, not what callers pass."""
+    for role in ("tools", "system", "messages"):
+        for name in call.site.keywords(role):
+            if _has_param(call.site.kwargs.get(name), 0):
+                return True
+    return False
+
+
+def _has_param(value: object, depth: int) -> bool:
+    if depth > 12 or isinstance(value, Param):
+        return depth <= 12
+    if isinstance(value, Text):
+        return any(_has_param(p, depth + 1) for p in value.parts if not isinstance(p, str))
+    if isinstance(value, Seq):
+        return any(_has_param(i, depth + 1) for i in value.items)
+    if isinstance(value, Mapping):
+        return any(_has_param(v, depth + 1) for _, v in value.entries)
+    if isinstance(value, Transform):
+        return _has_param(value.inner, depth + 1)
+    return False
+
+
 class CacheBreakpointIneffective(Rule):
     """## What it does
     Flags `cache_control` breakpoints that cannot work:
@@ -153,6 +176,10 @@ class CacheBreakpointIneffective(Rule):
         HEAD + f"LONG = {LONG!r}\n"
         "client.messages.create(model='claude-sonnet-4-6', max_tokens=300, messages=[], system=[\n"
         f'    {{"type": "text", "text": "You are terse.", {MARK}}},\n    {{"type": "text", "text": LONG, {MARK}}}])\n',
+        # a function parameter: its empty default is not what callers pass
+        HEAD + "async def cached_call(system_prompt='', messages=()):\n"
+        "    system = [{'type': 'text', 'text': system_prompt, 'cache_control': {'type': 'ephemeral'}}]\n"
+        "    return client.messages.create(model='claude-sonnet-4-6', max_tokens=300, system=system, messages=[{'role': 'user', 'content': 'hi'}])\n",
         # OpenAI has no breakpoints
         "from openai import OpenAI\nOpenAI().chat.completions.create(model='gpt-5.4', messages=[{'role': 'user', 'content': 'hi'}])\n",
     ]
@@ -179,8 +206,8 @@ class CacheBreakpointIneffective(Rule):
             return  # unseen blocks may hold a later breakpoint that ends a longer prefix
         last = marks[-1]
         prefix = found[: last + 1]
-        if not all(b.known for b in prefix):
-            return  # a run-time part may make the prefix long enough
+        if not all(b.known for b in prefix) or _parameter_inside(call):
+            return  # a run-time part (or a caller's argument in place of a default) may make the prefix long enough
         model = ctx.model(call)
         minimum = (model.min_cacheable if model is not None else None) or int(ctx.option("unknown-model-minimum"))
         size = count("\n".join(b.text for b in prefix), model, ctx)
