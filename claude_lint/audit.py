@@ -45,7 +45,8 @@ class Row:
     context: str
     cost: CallCost
     findings: List[Finding] = field(default_factory=list)
-    fails: bool = False  # its model is retired (CL007 error): every request fails, nothing is billed
+    fails: bool = False  # its model is retired (CL007 error) or the API refuses it (CL014): every request fails, nothing is billed
+    failure: str = ""  # why: "retired" or "rejected"
     cell: Optional[int] = None  # notebook cell of the call
     via: Optional[Loc] = None  # a call of a project wrapper: the request inside it
     reached: int = 0  # a request inside a wrapper: the calls of the wrapper listed as routes of their own
@@ -93,11 +94,14 @@ class Audit:
         saving = "unknown" if known is None else money(self.saving)
         notes = []
         unpriced = sum(1 for r in self.rows if not r.fails and r.cost.total is None)
-        failing = sum(1 for r in self.rows if r.fails)
+        failing = sum(1 for r in self.rows if r.fails and r.failure != "rejected")
+        rejected = sum(1 for r in self.rows if r.fails and r.failure == "rejected")
         if unpriced:
             notes.append(f"{plural(unpriced, 'route')} with no known price (model or output limit unknown) not counted.")
         if failing:
             notes.append(f"{plural(failing, 'route')} on a retired model: every request fails (CL007), so {'it is' if failing == 1 else 'they are'} not priced.")
+        if rejected:
+            notes.append(f"{plural(rejected, 'route')} the API refuses: every request fails (CL014), so {'it is' if rejected == 1 else 'they are'} not priced.")
         return total, saving, notes
 
     def assumptions(self) -> List[str]:
@@ -164,8 +168,8 @@ def build(calls: List[Call], diagnostics: List[Diagnostic], catalog: Catalog, fi
             inside = d.loc.path == site.path and (d.loc.cell or None) == (site.loc.cell or None) and site.loc.row <= d.loc.row <= site.loc.end_row
             if inside or (d.loc.path, d.loc.cell, d.loc.row, d.loc.col) in at:
                 row.findings.append(Finding(d.code, d.name, printable(d.message), _saving(d, row, per_route, fill)))
-                if d.code == "CL007" and d.severity == "error":
-                    row.fails = True
+                if d.code in FAILING and d.severity == "error" and not row.fails:
+                    row.fails, row.failure = True, FAILING[d.code]
         model = cost.model
         if cost.cached_tokens and model is not None and any(f.code == "CL006" for f in row.findings):
             # A per-request value in the cached prefix: every call writes, none reads.
@@ -178,6 +182,10 @@ def build(calls: List[Call], diagnostics: List[Diagnostic], catalog: Catalog, fi
 
 def plural(n: int, word: str) -> str:
     return f"{n:,} {word}{'' if n == 1 else 's'}"
+
+
+# Findings whose error means no request of the route is answered (nor billed), and the word for it.
+FAILING = {"CL007": "retired", "CL014": "rejected"}
 
 
 def _saving(d: Diagnostic, row: Row, calls: int, fill: float) -> Optional[float]:
@@ -203,7 +211,7 @@ def cells(row: Row) -> List[str]:
     c = row.cost
     fmt = lambda v: "-" if v is None else money(v)  # noqa: E731
     found = ", ".join(f.code for f in row.findings) or "-"
-    total = "fails (retired)" if row.fails else fmt(c.total)
+    total = f"fails ({row.failure or 'retired'})" if row.fails else fmt(c.total)
     return [row.route, str(row.line), row.provider, row.model, row.limit, f"{row.system_tokens:,}", row.cached, row.context,
             fmt(c.input_usd), fmt(c.cached_usd), fmt(c.output_usd), total, found]
 
@@ -323,6 +331,7 @@ def as_dict(audit: Audit) -> Dict[str, object]:
                 "cost_usd": {"input": usd(r.cost.input_usd), "cached_input": usd(r.cost.cached_usd), "output": usd(r.cost.output_usd), "total": usd(r.cost.total)},
                 "findings": [{"code": f.code, "name": f.name, "message": f.message, "saving_usd": usd(f.saving)} for f in r.findings],
                 "fails": r.fails,
+                "failure": r.failure or None,
             }
             for r in audit.rows
         ],

@@ -77,6 +77,9 @@ class Model:
     retires: Optional[str] = None
     successor: Optional[str] = None
     nonstreaming_max: Optional[int] = None
+    # Request parameters the model refuses with a 400 (REJECTABLE), and where that is said.
+    rejects: Tuple[str, ...] = ()
+    rejects_source: Tuple[str, ...] = ()
     source: Tuple[str, ...] = ()  # source keys ([sources] of models.toml) or plain words
     lifecycle_source: Tuple[str, ...] = ()  # the sources of status, retires and successor
     platforms: Tuple[Tuple[str, Lifecycle], ...] = ()  # ("vertex", ...), ("bedrock-eu", ...)
@@ -100,6 +103,10 @@ _PRICES = ("input", "output", "cache_write", "cache_read")
 _COUNTS = ("max_output", "context", "min_cacheable", "nonstreaming_max")
 _TEXTS = ("id", "provider", "family", "tokenizer", "successor", "note")
 _LIFECYCLE_KEYS = ("status", "retires", "successor")
+# What `rejects` may name: sampling parameters with a non-default value, extended
+# thinking with a token budget (`thinking={"type": "enabled", "budget_tokens": N}`), and
+# OpenAI's `max_tokens` where only `max_completion_tokens` is accepted.
+REJECTABLE = ("temperature", "top_p", "top_k", "thinking.budget_tokens", "max_tokens")
 
 
 class CatalogError(ValueError):
@@ -273,8 +280,12 @@ def _fields(raw: dict, where: str, tokenizers: Dict[str, float]) -> dict:
             if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
                 raise CatalogError(f"{what} must be a list of model IDs")
             out[key] = tuple(_plain(v, what) for v in value)
-        elif key in ("source", "lifecycle_source"):
+        elif key in ("source", "lifecycle_source", "rejects_source"):
             out[key] = _texts(value, what)
+        elif key == "rejects":
+            if not isinstance(value, list) or not all(v in REJECTABLE for v in value):
+                raise CatalogError(f"{what} must be a list of {', '.join(REJECTABLE)}, got {value!r}")
+            out[key] = tuple(value)
         elif key == "platforms":
             out[key] = _platforms(value, what)
     return out

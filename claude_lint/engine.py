@@ -439,7 +439,7 @@ class Linter:
             facts = loaded or facts
         rel = os.path.relpath(os.path.abspath(loc.path), self.root).replace(os.sep, "/")
         for glob, codes in self.settings.per_file_ignores:
-            if (fnmatch.fnmatch(rel, glob) or fnmatch.fnmatch(os.path.basename(rel), glob)) and any(code.startswith(c) for c in codes):
+            if (fnmatch.fnmatch(rel, glob) or fnmatch.fnmatch(os.path.basename(rel), glob)) and any(config_mod.covers(c, code) for c in codes):
                 return True
         if facts is None or not facts.noqa:
             return False

@@ -166,6 +166,18 @@ class History:
     name: str  # the list as written, e.g. "history" or "self.messages"
     kind: str  # "loop" | "attribute" | "module"
     append: Loc  # where it grows
+    # What the list holds before it grows (its one assignment, e.g. the task message an
+    # agent starts from), when known: its fixed head is resent, and cacheable, every step.
+    seed: Optional[object] = None
+
+
+@dataclass(frozen=True)
+class Retry:
+    """An `except` handler that sends the same request again, with nothing counting the attempts."""
+
+    kind: str  # "recursion" (the handler calls the enclosing function) | "loop" (a while loop goes round again)
+    handler: Loc  # the except clause
+    caught: str  # what it catches, as written ("RateLimitError", "Exception", "any exception")
 
 
 @dataclass(frozen=True)
@@ -194,6 +206,9 @@ class CallSite:
     fixed: bool = True
     reached: int = 0  # a request inside a wrapper: how many recognised calls of the wrapper reach it
     local: bool = False  # the endpoint is a server on the user's machine (Ollama, LM Studio, localhost): never billed
+    retry: Optional[Retry] = None  # an error handler reissues this request with no attempt bound
+    awaited_in_loop: bool = False  # `await`ed right where it is, inside `loop`: one request at a time
+    loop_names: Tuple[str, ...] = ()  # names `loop` gives a new value each iteration (its targets, its counters)
 
     def keywords(self, role: str) -> Tuple[str, ...]:
         for r, names in self.roles:

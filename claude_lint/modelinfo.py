@@ -149,6 +149,7 @@ def _as_dict(cat: Catalog, model: Model, today: datetime.date) -> Dict[str, obje
         "nonstreaming_max": model.nonstreaming_max, "tokenizer": model.tokenizer, "tokenizer_ratio": cat.token_ratio(model),
         "status": model.status, "status_today": first.state(today), "retires": model.retires, "days_left": first.days_left(today),
         "successor": model.successor,
+        "rejects": list(model.rejects), "rejects_source": [cat.sources.get(k, k) for k in model.rejects_source],
         "source": [cat.sources.get(k, k) for k in model.source], "source_keys": list(model.source),
         "lifecycle_source": [cat.sources.get(k, k) for k in first.source], "lifecycle_source_keys": list(first.source),
         "platforms": {name: {"platform": PLATFORMS[name.split("-")[0]], **life(lc)} for name, lc in model.platforms},

@@ -108,3 +108,40 @@ def test_local_servers_are_listed_unbilled(cli):
     assert row["billed"] is False and row["cost_usd"]["total"] is None and row["findings"] == []
     assert by[("tests/fixtures/sdks/local/fire.py", 10)]["billed"] is True
     assert by[("tests/fixtures/sdks/anthropic/fire.py", 36)]["billed"] is True
+
+
+def test_hand_checked_conversation_cache_saving(cli, tmp_path):
+    """CL011 (preview, selected by ALL): a 10-turn conversation of 300-token turns on
+    claude-sonnet-4-6 ($3 in, $3.75 write, $0.30 read, cacheable from 2,048 tokens)."""
+    (tmp_path / "pyproject.toml").write_text('[tool.claude-lint]\nselect = ["ALL"]\n')
+    (tmp_path / "agent.py").write_text(
+        "import anthropic\nclient = anthropic.Anthropic()\nmessages = []\nwhile True:\n"
+        "    messages.append({'role': 'user', 'content': input()})\n"
+        "    reply = client.messages.create(model='claude-sonnet-4-6', max_tokens=500, messages=messages)\n"
+        "    messages.append({'role': 'assistant', 'content': reply.content})\n"
+    )
+    proc = cli("report", ".", "--format", "json", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr.decode()
+    row = json.loads(proc.stdout)["routes"][0]
+    cl011 = next(f for f in row["findings"] if f["code"] == "CL011")
+    uncached = sum(300 * k for k in range(1, 11)) * 3.0  # every turn resends all of it at $3/MTok
+    # Turns 1-6 stay under 2,048 tokens (input price), turn 7 writes 2,100, turns 8-10 read
+    # the previous prefix and write their new 300 tokens.
+    cached = 300 * 21 * 3.0 + 2100 * 3.75 + sum(before * 0.30 + 300 * 3.75 for before in (2100, 2400, 2700))
+    assert cl011["saving_usd"] == pytest.approx((uncached - cached) / 1e6 * 1000 / 10)  # per request, 1,000 requests
+
+
+def test_a_rejected_request_fails_and_is_not_priced(cli, tmp_path):
+    """CL014: claude-sonnet-5 refuses temperature (a 400): no request is answered, none is billed."""
+    (tmp_path / "pyproject.toml").write_text("[project]\n")
+    (tmp_path / "a.py").write_text(
+        "import anthropic\nclient = anthropic.Anthropic()\n"
+        "client.messages.create(model='claude-sonnet-5', max_tokens=500, temperature=0.2, messages=[{'role': 'user', 'content': 'hi'}])\n"
+    )
+    proc = cli("report", ".", "--format", "json", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr.decode()
+    row = json.loads(proc.stdout)["routes"][0]
+    assert row["fails"] is True and row["failure"] == "rejected"
+    assert [f["code"] for f in row["findings"]] == ["CL014"]
+    text = cli("report", ".", cwd=tmp_path).stdout.decode()
+    assert "fails (rejected)" in text and "every request fails (CL014)" in text

@@ -132,8 +132,11 @@ HEAD = "import anthropic\nc = anthropic.Anthropic()\n"
         ('S = "You are {tone}.".format(tone=t)\n', "You are ."),
         ("class P:\n    S = 'You are terse.'\nS = P.S\n", "You are terse."),
         ('CONFIG = {"system": "You are terse."}\nS = CONFIG["system"]\n', "You are terse."),
+        ('S = "You are NAME, be terse.".replace("NAME", "Ann")\n', "You are Ann, be terse."),
+        ('T = "Rules first. {{request}} Then answer."\nS = T.replace("{{request}}", q)\n', "Rules first.  Then answer."),
     ],
-    ids=["plus", "implicit-concat", "dedent", "strip", "join", "fstring-constant", "format", "class-attr", "dict-subscript"],
+    ids=["plus", "implicit-concat", "dedent", "strip", "join", "fstring-constant", "format", "class-attr", "dict-subscript",
+         "replace-literal", "replace-placeholder"],
 )
 def test_text_folding(project, body, expected):
     value = system_text(project, HEAD + body + 'c.messages.create(model="m", max_tokens=1, system=S, messages=[])\n')
@@ -194,6 +197,18 @@ def test_prompt_file_outside_the_root_is_not_read(project, tmp_path):
     body = f'S = open("../{outside.name}").read()\n'
     value = system_text(project, HEAD + body + 'c.messages.create(model="m", max_tokens=1, system=S, messages=[])\n')
     assert not isinstance(value, Text)
+
+
+def test_a_placeholder_replaced_at_run_time_ends_the_fixed_head(project):
+    value = system_text(project, HEAD + 'T = "Rules. {{q}} More rules."\ndef f(q):\n'
+                                        '    return c.messages.create(model="m", max_tokens=1, system=T.replace("{{q}}", q), messages=[])\n')
+    assert value.parts[0] == "Rules. " and value.dynamic_parts[0].source == "q"
+
+
+def test_text_returned_by_a_function_of_another_module(project):
+    files = {"prompts.py": 'RULES = "Be terse."\n\ndef build(user):\n    return f"{RULES} The user is {user}."\n'}
+    value = system_text(project, HEAD + "from prompts import build\nc.messages.create(model='m', max_tokens=1, system=build(name), messages=[])\n", files)
+    assert isinstance(value, Text) and value.literal == "Be terse. The user is ."
 
 
 def test_constants_followed_across_modules(project):

@@ -39,8 +39,14 @@ class BatchCandidate(Rule):
     retries), a loop that does not use its item in the request (retries, sampling),
     `while` loops (agent and chat loops) and loops calling `input()`. Calls in
     `async def` functions are not reported either: concurrent code (`asyncio.gather`)
-    is usually written for latency, which a batch cannot give. Nor are notebook
+    is usually written for latency, which a batch cannot give; except a request
+    awaited right inside the loop (`for x in xs: await f(x)`, `[await f(x) for x in
+    xs]`), which waits for each answer before sending the next. Nor are notebook
     cells: a notebook is run by a person waiting for the output.
+
+    Writing each answer back into what the loop iterates (`df.at[i, "answer"] = ...`
+    in `for i, row in df.iterrows()`) is not a chain: the loop's rows were taken
+    before the first request. Growing it (`append`) is.
 
     ## Example
     ```python
@@ -86,8 +92,22 @@ class BatchCandidate(Rule):
         # async code is written for latency
         "import asyncio, anthropic\nclient = anthropic.AsyncAnthropic()\n\nasync def run(docs):\n"
         "    return await asyncio.gather(*[" + CREATE.format(msgs='[{"role": "user", "content": d}]') + " for d in docs])\n",
+        # a work queue: each answer may add items the loop will reach
+        HEAD + "for url in urls:\n    r = " + CREATE.format(msgs='[{"role": "user", "content": url}]') + "\n    urls.extend(parse(r))\n",
         # already streaming: someone is waiting for the answer
         HEAD + "for doc in docs:\n    client.messages.create(model='claude-sonnet-4-6', max_tokens=500, stream=True, messages=[{'role': 'user', 'content': doc}])\n",
+    ]
+
+    fires = [
+        *fires,
+        # DataFrame rows, each answer written back into the frame being iterated
+        HEAD + "import pandas as pd\ndf = pd.read_csv('reviews.csv')\nfor i, row in df.iterrows():\n"
+        "    r = " + CREATE.format(msgs='[{"role": "user", "content": row["text"]}]') + "\n    df.at[i, 'label'] = r.content[0].text\n",
+        # sequential awaits: one request at a time, in a for loop and in a comprehension
+        "import anthropic\nclient = anthropic.AsyncAnthropic()\n\nasync def grade(essays):\n    out = []\n    for essay in essays:\n"
+        "        r = await " + CREATE.format(msgs='[{"role": "user", "content": essay}]') + "\n        out.append(r)\n    return out\n",
+        "import anthropic\nclient = anthropic.AsyncAnthropic()\n\nasync def grade(essays):\n"
+        "    return [await " + CREATE.format(msgs='[{"role": "user", "content": e}]') + " for e in essays]\n",
     ]
 
     # Through a project's wrapper: the caller's loop is judged, at the caller.
@@ -126,7 +146,8 @@ class BatchCandidate(Rule):
     def check_call(self, call: Call, ctx: Context) -> Iterator[Diagnostic]:
         site = call.site
         target = BATCH_APIS.get((site.provider, site.api))
-        if target is None or site.loop is None or not site.loop_independent or site.in_async or site.streaming or site.loc.cell is not None:
+        sequential = site.awaited_in_loop and site.via is None  # awaited one by one: no concurrency to keep
+        if target is None or site.loop is None or not site.loop_independent or (site.in_async and not sequential) or site.streaming or site.loc.cell is not None:
             return
         stream = call.value("stream")
         if stream is not None and not (isinstance(stream, Lit) and stream.value is False):

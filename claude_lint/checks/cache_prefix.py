@@ -50,6 +50,9 @@ class CachePrefixDynamic(Rule):
     prefixes of 1,024 tokens or more). Moving the value after the cached part (into
     the user message) keeps the prefix stable.
 
+    A value the request's loop changes on each iteration (the loop's item, a step
+    counter: `f"Step {i} of {n}"`) busts the prefix the same way.
+
     Values are followed across modules: `f"Today is {datetime.now():%Y-%m-%d}. {RULES}"`
     is seen even when `RULES` lives elsewhere. Dynamic content after the last
     breakpoint is fine and stays silent; so do values the linter cannot name, and
@@ -93,7 +96,25 @@ class CachePrefixDynamic(Rule):
             '    instructions=f"Timestamp: {time.time()}\\n{RULES}")\n',
         },
     ]
+    fires = [
+        *fires,
+        # an agent's step counter inside the cached system block
+        HEAD + f"RULES = {RULES!r}\n"
+        "for step in range(25):\n"
+        '    client.messages.create(model="claude-sonnet-4-6", max_tokens=500, messages=[{"role": "user", "content": "next"}],\n'
+        '        system=[{"type": "text", "text": f"{RULES}\\nYou are on iteration {step} of 25.", "cache_control": {"type": "ephemeral"}}])\n',
+        # the loop's document inside the cached block: each write is never read
+        HEAD + f"RULES = {RULES!r}\n"
+        "for doc in docs:\n"
+        '    client.messages.create(model="claude-sonnet-4-6", max_tokens=500, messages=[{"role": "user", "content": "Summarise it."}],\n'
+        '        system=[{"type": "text", "text": f"{RULES}\\n<doc>{doc}</doc>", "cache_control": {"type": "ephemeral"}}])\n',
+    ]
     silent = [
+        # the loop's item after the breakpoint, in the user turn: the prefix stays stable
+        HEAD + f"RULES = {RULES!r}\n"
+        "for doc in docs:\n"
+        '    client.messages.create(model="claude-sonnet-4-6", max_tokens=500, messages=[{"role": "user", "content": f"Summarise: {doc}"}],\n'
+        '        system=[{"type": "text", "text": RULES, "cache_control": {"type": "ephemeral"}}])\n',
         # after the last breakpoint: fine
         HEAD + f"RULES = {RULES!r}\n"
         'client.messages.create(model="claude-sonnet-4-6", max_tokens=500,\n'
@@ -132,7 +153,7 @@ class CachePrefixDynamic(Rule):
                 usd = cost.cached_tokens * (model.cache_write - model.cache_read) * 999 / 1e6
             for i in range(last + 1):
                 where, text = blocks[i][0]
-                for part in _dynamic(text):
+                for part in _dynamic(text, call):
                     yield self._report(call, part, f"in the {where} before the last cache breakpoint" if i < last else f"in the {where} block that carries the cache breakpoint", usd)
             return
         system = call.value("system")
@@ -143,7 +164,7 @@ class CachePrefixDynamic(Rule):
         minimum = (model.min_cacheable if model is not None else None) or int(ctx.option("unknown-model-minimum"))
         ratio = ctx.catalog.token_ratio(model)
         for i, part in enumerate(text.parts):
-            if isinstance(part, Dynamic) and per_request(part):
+            if isinstance(part, Dynamic) and (per_request(part) or per_iteration(part, call)):
                 rest = "".join(p for p in text.parts[i + 1:] if isinstance(p, str))
                 if len(rest.encode("utf-8")) * ratio < minimum:
                     return
@@ -158,9 +179,10 @@ class CachePrefixDynamic(Rule):
     def _report(self, call: Call, part: Dynamic, where: str, usd: Optional[float]) -> Diagnostic:
         arg = call.arg("system")
         loc = part.loc or (arg.at if arg is not None else call.site.loc)
+        when = "on every request" if per_request(part) else f"on every iteration of the loop at line {call.site.loop.row}"
         return self.diagnostic(
             loc,
-            f"`{part.source}` changes on every request and sits {where}, so the prefix never matches the cache: every call pays "
+            f"`{part.source}` changes {when} and sits {where}, so the prefix never matches the cache: every call pays "
             "a cache write (1.25x input) instead of a read (0.1x or less)"
             + (f", about {money(usd)} per 1,000 calls" if usd else "")
             + ". Move per-request values after the cached part, e.g. into the user message.",
@@ -200,8 +222,21 @@ def _block(value: object, where: str) -> Block:
     return ((where, text if text is not None else Text(())), cached)
 
 
-def _dynamic(text: Text) -> List[Dynamic]:
-    return [p for p in text.parts if isinstance(p, Dynamic) and per_request(p)]
+def _dynamic(text: Text, call: Call) -> List[Dynamic]:
+    return [p for p in text.parts if isinstance(p, Dynamic) and (per_request(p) or per_iteration(p, call))]
+
+
+_NAME = re.compile(r"[A-Za-z_]\w*")
+
+
+def per_iteration(part: Dynamic, call: Call) -> bool:
+    """A value the request's own loop changes each time round: its item, its counter.
+    Only for a request written in the loop (a wrapper's loop facts describe its body)."""
+    site = call.site
+    if site.via is not None or site.loop is None or not site.loop_names:
+        return False
+    head = _NAME.match(part.source)
+    return head is not None and head.group(0) in site.loop_names
 
 
 def _join(value: object) -> Optional[Text]:

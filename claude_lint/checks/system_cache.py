@@ -127,8 +127,29 @@ class UncachedSystemPrompt(Rule):
             '    return anthropic.Anthropic().messages.create(model="claude-sonnet-4-6", max_tokens=300, system=system, messages=[])\n',
         },
     ]
+    # a system prompt returned by a function of another module
+    fires = [
+        *fires,
+        {
+            "bot/__init__.py": "",
+            "bot/prompts.py": f"RULES = {LONG_SYSTEM!r}\n\ndef build_system_prompt(user):\n    return f\"{{RULES}}\\nThe customer is {{user}}.\"\n",
+            "bot/app.py": "import anthropic\nfrom bot.prompts import build_system_prompt\n\n"
+            "def reply(user, q):\n"
+            '    return anthropic.Anthropic().messages.create(model="claude-sonnet-4-6", max_tokens=300,\n'
+            '        system=build_system_prompt(user), messages=[{"role": "user", "content": q}])\n',
+        },
+    ]
     silent = [
         *silent,
+        # the function of another module returns what its caller passes: nothing fixed to count
+        {
+            "bot/__init__.py": "",
+            "bot/prompts.py": "def wrap(text):\n    return f\"{text}\\nAnswer briefly.\"\n",
+            "bot/app.py": "import anthropic\nfrom bot import prompts\n\n"
+            "def reply(doc, q):\n"
+            '    return anthropic.Anthropic().messages.create(model="claude-sonnet-4-6", max_tokens=300,\n'
+            '        system=prompts.wrap(doc), messages=[{"role": "user", "content": q}])\n',
+        },
         {"batches/nightly.jsonl": ex.batch(2, model="claude-sonnet-4-6", max_tokens=512,
                                            system=[{"type": "text", "text": LONG_SYSTEM, "cache_control": {"type": "ephemeral"}}])},
         # a template that is mostly run-time content: too little literal text to cache

@@ -7,7 +7,7 @@ flows into it and nothing it reads is carried from one iteration to the next.
 from __future__ import annotations
 
 import ast
-from typing import Dict, List, Optional, Set
+from typing import Dict, List, Optional, Set, Tuple
 
 from claude_lint.extract.scopes import MUTATE_METHODS, Scope, argument_values
 
@@ -29,6 +29,10 @@ def independent(call: ast.Call, loop: ast.AST, scope: Scope) -> bool:
     reads = _names_read(argument_values(call))
     seen: Set[str] = set()
     pending = list(reads)
+    # What the loop iterates is read once, before its first item: writing results back into
+    # it (`df.at[i, "answer"] = ...` over `df.iterrows()`) feeds no later request. Growing it
+    # (append, +=) does: a work queue.
+    iterated = _iterated_names(loop) - reads
     while pending:  # follow names bound inside the loop to what they are built from
         name = pending.pop()
         if name in seen:
@@ -39,6 +43,8 @@ def independent(call: ast.Call, loop: ast.AST, scope: Scope) -> bool:
     if not (seen & targets):
         return False  # the loop repeats one request (retries, sampling), not one per item
     for name in seen:
+        if name in iterated and name not in walker.grown and name not in walker.augmented and name not in walker.bound:
+            continue
         if name in walker.stored or name in walker.augmented:
             return False  # a result stored, appended or accumulated and read again
         if name in walker.bound and name not in targets and not isinstance(loop, _COMPREHENSIONS):
@@ -47,11 +53,52 @@ def independent(call: ast.Call, loop: ast.AST, scope: Scope) -> bool:
     return True
 
 
+def awaited_in(call: ast.Call, loop: ast.AST) -> bool:
+    """`await call` written inside the loop: each request waits for the one before it
+    (`for x in xs: await f(x)`, `[await f(x) for x in xs]`), not gathered."""
+    stack = [loop]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ast.Await) and node.value is call:
+            return True
+        if node is not loop and isinstance(node, _NESTED_SCOPES):
+            continue
+        stack.extend(ast.iter_child_nodes(node))
+    return False
+
+
+def per_iteration(loop: ast.AST) -> Tuple[str, ...]:
+    """Names with a new value on each iteration: the loop's targets and its counters
+    (`i += 1`, `step = step + 1`)."""
+    names = set(_loop_targets(loop))
+    stack = [loop]
+    while stack:
+        node = stack.pop()
+        if node is not loop and isinstance(node, _NESTED_SCOPES):
+            continue
+        if isinstance(node, ast.AugAssign) and isinstance(node.target, ast.Name):
+            names.add(node.target.id)
+        elif isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+            target = node.targets[0].id
+            if isinstance(node.value, ast.BinOp) and any(isinstance(n, ast.Name) and n.id == target for n in ast.walk(node.value)):
+                names.add(target)
+        stack.extend(ast.iter_child_nodes(node))
+    return tuple(sorted(names))
+
+
 def enclosing_async(scope: Optional[Scope]) -> bool:
     s = scope
     while s is not None and s.kind == "comprehension":
         s = s.parent
     return isinstance(s.node if s is not None else None, ast.AsyncFunctionDef)
+
+
+def _iterated_names(loop: ast.AST) -> Set[str]:
+    """The variables the loop's own iterable reads (`df` of `for i, row in df.iterrows()`)."""
+    if isinstance(loop, _FOR):
+        return _names_read([loop.iter])
+    generators = getattr(loop, "generators", ())
+    return _names_read([generators[0].iter]) if generators else set()
 
 
 def _loop_targets(loop: ast.AST) -> Set[str]:
@@ -89,6 +136,7 @@ class _LoopBody:
         self.count: Dict[str, int] = {}
         self.stored: Set[str] = set()
         self.augmented: Set[str] = set()
+        self.grown: Set[str] = set()  # changed by a method call (append, update, ...): it may grow
         self.exits = False
         self.interactive = False
 
@@ -124,6 +172,7 @@ class _LoopBody:
                     base = _base_name(func.value)
                     if base is not None:
                         self.stored.add(base)
+                        self.grown.add(base)
             stack.extend(ast.iter_child_nodes(node))
 
     def _bind(self, target: ast.expr, value: Optional[ast.AST]) -> None:

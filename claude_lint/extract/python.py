@@ -8,11 +8,11 @@ import sys
 import warnings
 from typing import List, Optional, Tuple
 
-from claude_lint.extract import clients, http, loops, moves, prefilter, sdk
+from claude_lint.extract import clients, http, loops, moves, prefilter, retries, sdk
 from claude_lint.extract.positions import Positions
 from claude_lint.extract.scopes import Binding, CallRecord, Collector, Scope, keyword, positional, store_key
 from claude_lint.extract.values import Evaluator
-from claude_lint.facts import CallSite, FileError, FileFacts, History, Loc, Mapping, Noqa, Seq, Transform, Unknown
+from claude_lint.facts import CallSite, Dynamic, FileError, FileFacts, FileRead, History, Loc, Mapping, Noqa, Ref, Seq, Text, Transform, Unknown
 
 CHAIN_SKIP = frozenset({"with_raw_response", "with_streaming_response"})
 MAX_CLIENT_DEPTH = 8  # hops followed from a receiver back to its client's construction
@@ -93,6 +93,7 @@ class _Extraction:
         self.ev = Evaluator(path, abspath, collector.module, positions)
         self.ev.all_scopes = tuple(collector.scopes_by_node.values())
         self._limits: Optional[int] = None
+        self._parents: dict = {}  # function node id -> its child-to-parent map, built once for the retry search
 
     def _scopes(self) -> List[Scope]:
         return [self.c.module, *self.c.scopes_by_node.values()]
@@ -114,6 +115,7 @@ class _Extraction:
                 value = self.ev.name(name, self.c.module, 0, None)
                 if not isinstance(value, Unknown):
                     constants.append((name, value))
+        constants.extend(self.returned_texts())
         noqa = _noqa_comments(self.text)
         return FileFacts(
             self.path,
@@ -275,7 +277,41 @@ class _Extraction:
             client_timeout=client_timeout,
             output_limit_nearby=self._output_limits() > len(OUTPUT_LIMIT_SET.findall(own)),
             local=local,
+            retry=self._retry(node, scope),
+            awaited_in_loop=bool(record.loops) and loops.awaited_in(node, record.loops[-1]),
+            loop_names=loops.per_iteration(record.loops[-1]) if record.loops else (),
         )
+
+    def returned_texts(self) -> List[Tuple[str, object]]:
+        """`name()` -> the text a module-level function returns (one `return`), its
+        parameters as run-time text: another module's `system=build_prompt(user)` is a
+        Ref to it. Only returns that build text are evaluated (bounded work per file)."""
+        out = []
+        for scope in self._scopes():
+            node = scope.node
+            if scope.parent is not self.c.module or not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) or len(scope.returns) != 1:
+                continue
+            expr = scope.returns[0]
+            if not _builds_text(expr, scope):
+                continue
+            params = [a.arg for a in node.args.posonlyargs + node.args.args + node.args.kwonlyargs]
+            bound = {name: Dynamic(name) for name in params}
+            value = moves._substitute(self.ev.value(expr, scope), scope.name, bound, [0])
+            if isinstance(value, (Text, Transform, FileRead, Ref)):
+                out.append((f"{node.name}()", value))
+        return out
+
+    def _retry(self, node: ast.AST, scope: Scope):
+        while scope is not None and scope.kind == "comprehension":
+            scope = scope.parent
+        if scope is None or scope.kind != "function" or scope.node is None:
+            return None
+        parents = self._parents.get(id(scope.node), False)
+        if parents is False:
+            parents = self._parents[id(scope.node)] = retries.parents_of(scope.node)
+        if parents is None:
+            return None
+        return retries.unbounded_retry(node, scope.node, parents, self.ev.loc)
 
     def _output_limits(self) -> int:
         # Once per file, not per call: a generated file of thousands of calls would scan itself thousands of times.
@@ -583,6 +619,8 @@ class _Extraction:
         node = record.node
         expr = keyword(call, "messages") if expr is None else expr
         if expr is None:
+            expr = self._spread_messages(call, scope)
+        if expr is None:
             return None
         if isinstance(expr, ast.Name):
             owner = self.ev.find(expr.id, scope)
@@ -600,14 +638,14 @@ class _Extraction:
                 reset = any(e.kind == "reassign" and loop in e.loops for e in events)
                 trimmed = any(e.kind in ("trim", "escape") for e in events)
                 if grows and not reset and not trimmed:
-                    return History(name, "loop", self.ev.loc(grows[0].node))
+                    return History(name, "loop", self.ev.loc(grows[0].node), self._seed(owner.assigns.get(expr.id, []), owner))
                 return None
             if owner.kind == "module" and scope is not owner:
                 # Growth at import time (building few-shot examples) happens once, not per call.
                 grows = [e for e in events if e.kind == "grow" and e.scope.kind != "module"]
                 later = [e for e in events if e.kind in ("trim", "escape") or (e.kind == "reassign" and e.scope is not owner)]
                 if grows and not later and len(owner.assigns.get(expr.id, [])) == 1:
-                    return History(name, "module", self.ev.loc(grows[0].node))
+                    return History(name, "module", self.ev.loc(grows[0].node), self._seed(owner.assigns.get(expr.id, []), owner))
             return None
         if isinstance(expr, ast.Attribute) and isinstance(expr.value, ast.Name) and expr.value.id == scope.self_name and scope.klass is not None:
             klass, attr = scope.klass, expr.attr
@@ -621,6 +659,24 @@ class _Extraction:
                 return None
             if grows and not trimmed:
                 return History(f"{scope.self_name}.{attr}", "attribute", self.ev.loc(grows[0].node))
+        return None
+
+    def _spread_messages(self, call: ast.Call, scope: Scope) -> Optional[ast.expr]:
+        """`create(**args)` where `args` is one dict literal of this scope: its "messages" value."""
+        for k in call.keywords:
+            if k.arg is not None or not isinstance(k.value, ast.Name):
+                continue
+            owner = self.ev.find(k.value.id, scope)
+            bound = owner.assigns.get(k.value.id, []) if owner is not None else []
+            if len(bound) == 1 and isinstance(bound[0], ast.Dict):
+                for key, value in zip(bound[0].keys, bound[0].values):
+                    if isinstance(key, ast.Constant) and key.value == "messages":
+                        return value
+        return None
+
+    def _seed(self, bound, owner: Scope) -> Optional[object]:
+        if len(bound) == 1 and isinstance(bound[0], ast.List):
+            return self.ev.value(bound[0], owner)
         return None
 
     def statement_ranges(self, rows: set) -> Tuple[Tuple[int, int], ...]:
@@ -639,6 +695,23 @@ class _Extraction:
             if any(start <= row <= end for row in rows):
                 ranges.append((start, end))
         return tuple(ranges)
+
+
+# String methods whose result is still the text they are called on (or files read as text).
+_TEXT_METHODS = frozenset({"format", "strip", "lstrip", "rstrip", "replace", "join", "read_text", "read", "dedent", "cleandoc", "render"})
+
+
+def _builds_text(expr: ast.expr, scope: Scope) -> bool:
+    """A return that visibly makes text: a string, an f-string, a `+`, a text method, or a
+    module-level name. A local variable is not followed: building its value may mean
+    evaluating the whole function, for every function of every file."""
+    if isinstance(expr, ast.Constant):
+        return isinstance(expr.value, str)
+    if isinstance(expr, (ast.JoinedStr, ast.BinOp)):
+        return True
+    if isinstance(expr, ast.Name):
+        return expr.id not in scope.assigns and expr.id not in scope.params
+    return isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute) and expr.func.attr in _TEXT_METHODS
 
 
 def _keywords(node: ast.Call, shape) -> Tuple[str, ...]:

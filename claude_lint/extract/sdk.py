@@ -179,6 +179,10 @@ BEDROCK_INVOKE_ROLES: Tuple[Tuple[str, Tuple[str, ...]], ...] = (
     ("system", ("body.system",)),
     ("messages", ("body.messages",)),
     ("tools", ("body.tools",)),
+    ("temperature", ("body.temperature",)),
+    ("top_p", ("body.top_p",)),
+    ("top_k", ("body.top_k",)),
+    ("thinking", ("body.thinking",)),
 )
 
 BEDROCK_CONVERSE_ROLES: Tuple[Tuple[str, Tuple[str, ...]], ...] = (

@@ -376,6 +376,10 @@ class Evaluator:
                 return Transform(method, self.value(func.value, scope, depth + 1), loc)
             if method == "format":
                 return Transform("format", self.value(func.value, scope, depth + 1), loc)
+            if method == "replace":
+                replaced = self._replace(func.value, node, scope, depth, loc)
+                if replaced is not None:
+                    return replaced
             if method == "join" and len(node.args) == 1 and not node.keywords and args:
                 return self._join(func.value, args[0], scope, depth, loc)
             if method in ("read_text", "read"):
@@ -383,7 +387,50 @@ class Evaluator:
         returned = moves.returned(self, node, scope, depth + 1)  # a helper of this file that builds the value
         if returned is not None:
             return returned
+        imported = self._imported_function(func, scope)
+        if imported is not None:
+            # A function of another module: `link` finds what it returns (its `name()` constant).
+            return Ref(imported[0], imported[1] + "()", self.abspath, loc)
         return Unknown("call", loc)
+
+    def _imported_function(self, func: ast.expr, scope: Scope) -> Optional[Tuple[str, str]]:
+        if isinstance(func, ast.Name):
+            owner = self.find(func.id, scope)
+            if owner is not None and func.id in owner.imports and func.id not in owner.assigns:
+                module, _, attr = owner.imports[func.id].rpartition(".")
+                if module and not module.endswith("."):
+                    return module, attr
+        elif isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name):
+            owner = self.find(func.value.id, scope)
+            if owner is not None and func.value.id in owner.imports and func.value.id not in owner.assigns:
+                return owner.imports[func.value.id], func.attr
+        return None
+
+    def _replace(self, receiver: ast.expr, node: ast.Call, scope: Scope, depth: int, loc) -> Optional[Text]:
+        """`TEMPLATE.replace("{{request}}", request)`: a template filled by hand. The text
+        before the first placeholder stays fixed, which is what a cache prefix needs."""
+        if len(node.args) != 2 or node.keywords or not (isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str)):
+            return None
+        old = node.args[0].value
+        inner = self.value(receiver, scope, depth + 1)
+        if not old or not isinstance(inner, Text) or not inner.is_folded:
+            return None  # a part still to resolve may hold the placeholder: where the fixed text ends is unknown
+        new = self.value(node.args[1], scope, depth + 1)
+        if isinstance(new, Text) and new.is_folded and not new.dynamic_parts:
+            filler: object = new.literal
+        else:
+            filler = Dynamic(self.code_for(node.args[1]), self.loc(node.args[1]))
+        parts = []
+        for part in inner.parts:
+            if isinstance(part, str):
+                pieces = part.split(old)
+                for i, piece in enumerate(pieces):
+                    if i:
+                        parts.append(filler)
+                    parts.append(piece)
+            else:
+                parts.append(part)
+        return Text(tuple(p for p in parts if p != ""), loc)
 
     def _join(self, sep_node, items_node, scope: Scope, depth: int, loc) -> object:
         sep = self.value(sep_node, scope, depth + 1)

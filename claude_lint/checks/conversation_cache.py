@@ -1,0 +1,221 @@
+from __future__ import annotations
+
+import json
+from typing import Iterator, Optional, Tuple
+
+from claude_lint import tokens as tok
+from claude_lint.catalog import Model
+from claude_lint.checks.base import Context, Rule, money, tokens
+from claude_lint.checks.system_cache import LONG_SYSTEM, _has_cache_control, _request_cached, _system_text
+from claude_lint.diagnostics import Diagnostic
+from claude_lint.facts import Lit, Mapping, Seq, Text
+from claude_lint.link import Call
+
+HEAD = "import anthropic\nclient = anthropic.Anthropic()\n"
+LOOP = (
+    "messages = [{'role': 'user', 'content': task}]\n"
+    "while True:\n"
+    "    reply = {call}\n"
+    "    messages.append({'role': 'assistant', 'content': reply.content})\n"
+    "    messages.append({'role': 'user', 'content': run_tools(reply)})\n"
+)
+
+
+def loop(call: str) -> str:
+    return LOOP.replace("{call}", call)
+
+
+# Platforms where the request's top-level cache_control (automatic caching) is refused.
+NO_AUTOMATIC = frozenset({"bedrock", "vertex"})
+CLAUDE = frozenset({"anthropic"}) | NO_AUTOMATIC
+
+
+def static_text(value: object, depth: int = 0) -> str:
+    """The literal text a value sends, as the JSON the request carries (tool schemas are
+    mostly punctuation and keys): run-time parts count as nothing."""
+    if depth > 12:
+        return ""
+    if isinstance(value, Text):
+        return json.dumps(value.literal)
+    if isinstance(value, Lit):
+        return json.dumps(value.value)
+    if isinstance(value, Seq):
+        return "[" + ", ".join(static_text(i, depth + 1) for i in value.items) + "]"
+    if isinstance(value, Mapping):
+        return "{" + ", ".join(f"{json.dumps(k)}: {static_text(v, depth + 1)}" for k, v in value.entries if k) + "}"
+    return ""
+
+
+def count(text: str, model: Optional[Model], ctx: Context) -> int:
+    return int(tok.count(text) * ctx.catalog.token_ratio(model)) if text else 0
+
+
+class ConversationUncached(Rule):
+    """## What it does
+    Flags a Claude request (Claude API, Bedrock, Vertex) whose messages list grows
+    across turns or agent steps (appended to in a loop, on `self`, or at module level)
+    and is resent whole on every request, with no cache breakpoint anywhere in it: no
+    `cache_control` on a system block, tool or message, and no top-level
+    `cache_control`.
+
+    ## Why is this bad?
+    Turn N re-sends turns 1 to N-1 at the full input price. With a breakpoint on the
+    last block, each request reads the previous prefix from the cache at a tenth of
+    the input price and pays the 1.25x write only on what is new. For an agent whose
+    tool results pile up, that is most of the bill.
+
+    The estimate assumes a conversation of `turns` turns, each adding `turn-tokens`
+    tokens (both options), on top of the fixed prefix (system prompt and tools, counted
+    offline from their literal text). The money is per 1,000 requests, spread over
+    such conversations, with every turn within the cache's 5-minute lifetime.
+
+    Not reported for OpenAI (it caches long prefixes automatically), nor when that
+    assumed conversation stays under the model's minimum cacheable length (nothing
+    would be cached), nor when the list or the request may carry a breakpoint we
+    cannot see.
+
+    ## Example
+    ```python
+    messages = [{"role": "user", "content": task}]
+    while True:
+        reply = client.messages.create(model="claude-sonnet-4-6", max_tokens=2048,
+                                       tools=TOOLS, messages=messages)
+        messages.append({"role": "assistant", "content": reply.content})
+        messages.append({"role": "user", "content": run_tools(reply)})
+    ```
+
+    ## Use instead
+    ```python
+        reply = client.messages.create(model="claude-sonnet-4-6", max_tokens=2048,
+                                       tools=TOOLS, messages=messages,
+                                       cache_control={"type": "ephemeral"})
+    ```
+    The top-level `cache_control` (automatic caching) moves the breakpoint to the last
+    block as the conversation grows. Bedrock and Vertex do not take it: put
+    `"cache_control": {"type": "ephemeral"}` on the last content block of the last
+    message instead (`cachePoint` on Bedrock Converse).
+
+    ## Fix safety
+    On the Claude API, `--fix` adds `cache_control={"type": "ephemeral"}` to a request
+    written in the same file as a direct `messages.create` / `messages.stream` call.
+    Safe: only the billing changes. The keyword needs an SDK that knows automatic
+    caching (anthropic 2.12 has it); an older SDK refuses an unknown keyword before
+    sending, so there pass `extra_body={"cache_control": {"type": "ephemeral"}}`
+    instead. No fix for Bedrock, Vertex, or a request reached through a wrapper.
+
+    ## Options
+    - `turns` (int, 10): the conversation length the estimate assumes.
+    - `turn-tokens` (int, 300): the tokens each turn adds (a user message and an
+      answer, or a tool call and its result).
+    - `unknown-model-minimum` (int, 1024): the minimum cacheable length used when the
+      model is not known statically.
+    """
+
+    code = "CL011"
+    name = "conversation-uncached"
+    summary = "growing conversation resent every turn with no cache breakpoint"
+    options = {"turns": 10, "turn-tokens": 300, "unknown-model-minimum": 1024}
+    preview = True
+    preview_reason = "real-world corpus: 7 judged findings, all right (precision 1.00), fewer than the 15 needed to leave preview"
+    CREATE = 'client.messages.create(model="claude-sonnet-4-6", max_tokens=2048, tools=TOOLS, messages=messages)'
+    TOOLS = "TOOLS = [{'name': 'bash', 'description': 'Run a shell command', 'input_schema': {'type': 'object'}}]\n"
+    fires = [
+        # an agent loop: tool results appended each step, the whole list resent
+        HEAD + TOOLS + loop(CREATE),
+        # a chat kept on the instance (claude-engineer's Assistant.conversation_history shape)
+        HEAD + "class Assistant:\n    def __init__(self):\n        self.conversation_history = []\n\n"
+        "    def chat(self, text):\n        self.conversation_history.append({'role': 'user', 'content': text})\n"
+        "        reply = client.messages.create(model='claude-sonnet-4-6', max_tokens=1024, system='Be helpful.',\n"
+        "                                       messages=self.conversation_history)\n"
+        "        self.conversation_history.append({'role': 'assistant', 'content': reply.content})\n        return reply\n",
+        # Bedrock: no automatic caching there, the message says to mark the last block
+        "from anthropic import AnthropicBedrock\nclient = AnthropicBedrock()\n" + TOOLS
+        + loop('client.messages.create(model="anthropic.claude-sonnet-4-5-20250929-v1:0", max_tokens=2048, messages=messages)'),
+        # a module-level history grown by a REPL function, through a project wrapper
+        HEAD + "HISTORY = []\n\ndef ask(messages):\n    return client.messages.create(model='claude-sonnet-4-6', max_tokens=800, messages=messages)\n\n"
+        "def turn(text):\n    HISTORY.append({'role': 'user', 'content': text})\n    reply = ask(HISTORY)\n"
+        "    HISTORY.append({'role': 'assistant', 'content': reply.content[0].text})\n",
+        # the request's arguments gathered in a dict and spread into the call
+        HEAD + "def agent(task):\n    messages = [{'role': 'user', 'content': task}]\n"
+        "    args = {'model': 'claude-sonnet-4-6', 'max_tokens': 4096, 'messages': messages}\n"
+        "    while True:\n        reply = client.messages.create(**args)\n"
+        "        messages.append({'role': 'assistant', 'content': reply.content})\n",
+    ]
+    silent = [
+        # automatic caching at the top level
+        HEAD + TOOLS + loop(CREATE[:-1] + ', cache_control={"type": "ephemeral"})'),
+        # a breakpoint on the tools caches their prefix (the author chose where)
+        HEAD + "TOOLS = [{'name': 'bash', 'description': 'Run', 'input_schema': {'type': 'object'}, 'cache_control': {'type': 'ephemeral'}}]\n"
+        + loop(CREATE),
+        # OpenAI caches long prefixes by itself
+        "from openai import OpenAI\nclient = OpenAI()\n"
+        + loop('client.chat.completions.create(model="gpt-5.4", messages=messages)'),
+        # a fresh list per request: nothing is resent
+        HEAD + "for doc in docs:\n    messages = [{'role': 'user', 'content': doc}]\n    " + CREATE + "\n",
+        # a short chat on a model that caches only from 4,096 tokens: ten turns stay under it
+        HEAD + loop('client.messages.create(model="claude-haiku-4-5", max_tokens=300, messages=messages)'),
+        # the system prompt is cached: the growing part is not, but the author placed a breakpoint
+        HEAD + f"SYSTEM = {LONG_SYSTEM!r}\n"
+        + loop('client.messages.create(model="claude-sonnet-4-6", max_tokens=500, system=[{"type": "text", "text": SYSTEM, "cache_control": {"type": "ephemeral"}}], messages=messages)'),
+    ]
+
+    def check_call(self, call: Call, ctx: Context) -> Iterator[Diagnostic]:
+        site = call.site
+        if site.history is None or site.provider not in CLAUDE or site.local:
+            return
+        system = call.value("system")
+        if system is not None and _has_cache_control(system):
+            return
+        if _request_cached(call):
+            return
+        model = ctx.model(call)
+        minimum = (model.min_cacheable if model is not None else None) or int(ctx.option("unknown-model-minimum"))
+        turns = max(2, int(ctx.option("turns")))
+        per_turn = max(1, int(ctx.option("turn-tokens")))
+        fixed = count((_system_text(system) if system is not None else None) or "", model, ctx) + count(static_text(call.value("tools")), model, ctx)
+        if fixed + turns * per_turn < minimum:
+            return
+        arg = call.arg("messages")
+        saving, cost = _estimate(model, fixed, per_turn, turns, minimum)
+        history = site.history
+        if site.provider in NO_AUTOMATIC:
+            how = (f"{site.provider.capitalize()} has no top-level automatic caching: put "
+                   "\"cache_control\": {\"type\": \"ephemeral\"} on the last content block of the last message "
+                   "(cachePoint on Bedrock Converse) before each request")
+            fix = None
+        else:
+            how = "Pass cache_control={\"type\": \"ephemeral\"} on the request (automatic caching moves the breakpoint forward each turn)"
+            fix = _fix(call, ctx)
+        yield self.diagnostic(
+            arg.at if arg is not None else site.loc,
+            f"`{history.name}` grows each turn (appended at line {history.append.row}) and is resent whole with no cache breakpoint, "
+            f"so every request pays full input price for the whole conversation so far{saving}. {how}.",
+            cost=cost,
+            fix=fix,
+        )
+
+
+def _estimate(model: Optional[Model], fixed: int, per_turn: int, turns: int, minimum: int) -> Tuple[str, Optional[float]]:
+    """The words and the saving per 1,000 requests for `turns`-turn conversations."""
+    resent = sum(fixed + k * per_turn for k in range(1, turns + 1))
+    prefix = f" after a ~{tokens(fixed)}-token fixed prefix" if fixed else ""
+    head = f" (~{tokens(resent)} input tokens over a {turns}-turn conversation of {per_turn}-token turns{prefix}"
+    if model is None or not model.input or model.cache_read is None or not model.cache_write:
+        return head + ")", None
+    uncached = resent * model.input / 1e6
+    cached = 0.0
+    for k in range(1, turns + 1):
+        before = fixed + (k - 1) * per_turn  # what the previous request wrote
+        if before >= minimum:
+            cached += before * model.cache_read + per_turn * model.cache_write
+        else:
+            cached += (before + per_turn) * (model.cache_write if before + per_turn >= minimum else model.input)
+    cached /= 1e6
+    per_thousand = (uncached - cached) * 1000 / turns
+    return head + f": {money(uncached)} uncached vs {money(cached)} cached per conversation, about {money(per_thousand)} saved per 1,000 requests)", per_thousand
+
+
+def _fix(call: Call, ctx: Context):
+    from claude_lint.fixes import conversation_cache
+
+    return conversation_cache.build(call, ctx.sources)

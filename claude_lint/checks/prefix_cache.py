@@ -1,0 +1,221 @@
+from __future__ import annotations
+
+from typing import Iterator, Optional, Tuple
+
+from claude_lint.checks.base import Context, Rule, money, tokens
+from claude_lint.checks.conversation_cache import CLAUDE, count, static_text
+from claude_lint.checks.system_cache import LONG_SYSTEM, _has_cache_control, _request_cached, _system_text
+from claude_lint.diagnostics import Diagnostic
+from claude_lint.facts import Lit, Mapping, Seq, Text
+from claude_lint.link import Call
+
+HEAD = "import anthropic\nclient = anthropic.Anthropic()\n"
+RUBRIC = "Grade the answer against this rubric. A score of 5 means complete and correct. " * 120
+TOOL_DOC = "Search the knowledge base by keyword and return the best matching passages with their ids. " * 60
+
+
+def user_head(messages: object) -> Tuple[str, Optional[Mapping]]:
+    """The fixed text at the head of the first user message, and that message.
+
+    Only literal text before the first run-time part counts: what follows changes per
+    call, and a cache prefix ends where the text first differs."""
+    if not isinstance(messages, Seq) or not messages.items:
+        return "", None
+    first = messages.items[0]
+    if not isinstance(first, Mapping) or not _is(first.get("role"), "user"):
+        return "", None
+    content = first.get("content")
+    if isinstance(content, Text):
+        return _literal_head(content), first
+    if isinstance(content, Seq) and content.items:
+        block = content.items[0]
+        if isinstance(block, Mapping) and isinstance(block.get("text"), Text):
+            return _literal_head(block.get("text")), first
+    return "", None
+
+
+def _literal_head(text: Text) -> str:
+    head = []
+    for part in text.parts:
+        if not isinstance(part, str):
+            break
+        head.append(part)
+    return "".join(head)
+
+
+def _is(value: object, word: str) -> bool:
+    return isinstance(value, Text) and not value.dynamic_parts and value.literal == word
+
+
+class PromptPrefixUncached(Rule):
+    """## What it does
+    Flags fixed text of at least the model's minimum cacheable length sent on every
+    Claude request (Claude API, Bedrock, Vertex) with no cache breakpoint anywhere in
+    the request, where CL002 (system prompt only) does not look:
+
+    - instructions, a rubric or few-shot examples at the head of the first user
+      message (a literal, a constant, an f-string or template whose fixed head is
+      long, a prompt file read at run time), before the part that changes per call;
+    - long tool definitions (their names, descriptions and schemas).
+
+    The fixed prefix counted is the one the API caches: tools, then the system
+    prompt, then the fixed head of the user turn. A system prompt long enough on its
+    own is left to CL002.
+
+    ## Why is this bad?
+    Every call pays full input price for the same tokens. A cache read costs a tenth
+    of the input price and a 5-minute write 1.25x, so a breakpoint after the fixed
+    part pays for itself from the second call within five minutes.
+
+    Tokens are counted offline on the literal text (run-time parts count as zero),
+    so the estimate is a lower bound; the saving assumes 1,000 calls within the
+    cache's lifetime, which is the best case.
+
+    ## Example
+    ```python
+    prompt = f"{RUBRIC}\\n\\nAnswer to grade:\\n{answer}"
+    client.messages.create(model="claude-sonnet-4-6", max_tokens=300,
+                           messages=[{"role": "user", "content": prompt}])
+    ```
+
+    ## Use instead
+    ```python
+    client.messages.create(model="claude-sonnet-4-6", max_tokens=300, messages=[
+        {"role": "user", "content": [
+            {"type": "text", "text": RUBRIC, "cache_control": {"type": "ephemeral"}},
+            {"type": "text", "text": f"Answer to grade:\\n{answer}"}]}])
+    ```
+    For tools, put `"cache_control": {"type": "ephemeral"}` on the last tool.
+
+    ## Fix safety
+    When the first user message is an f-string written in the call's `messages=[...]`,
+    `--fix` cuts it where its first run-time field starts: a text block with the fixed
+    head and `"cache_control": {"type": "ephemeral"}`, then a text block with the rest.
+    Safe: the blocks hold the same text in the same order, and the API reads a string
+    and a list of text blocks alike. No fix for a prompt built elsewhere (a variable, a
+    helper), nor for tool definitions (which tool to mark is the author's call).
+
+    ## Options
+    - `unknown-model-minimum` (int, 1024): the minimum cacheable length used when the
+      model is not known statically.
+    """
+
+    code = "CL012"
+    name = "prompt-prefix-uncached"
+    summary = "long fixed user-turn prefix or tool definitions sent without prompt caching"
+    options = {"unknown-model-minimum": 1024}
+    preview = True
+    preview_reason = "real-world corpus: 4 judged findings, all right (precision 1.00), fewer than the 15 needed to leave preview"
+    fires = [
+        # a rubric constant at the head of an f-string user turn (a model-graded eval)
+        HEAD + f"RUBRIC = {RUBRIC!r}\n"
+        "def grade(answer):\n"
+        '    return client.messages.create(model="claude-sonnet-4-6", max_tokens=300,\n'
+        '        messages=[{"role": "user", "content": f"{RUBRIC}\\n\\nAnswer to grade:\\n{answer}"}])\n',
+        # long tool definitions resent each request
+        HEAD + "TOOLS = [\n"
+        + "".join(f"    {{'name': 'search_{i}', 'description': {TOOL_DOC!r}, 'input_schema': {{'type': 'object', 'properties': {{'q': {{'type': 'string'}}}}}}}},\n" for i in range(3))
+        + "]\ndef ask(q):\n"
+        '    return client.messages.create(model="claude-sonnet-4-6", max_tokens=500, tools=TOOLS, messages=[{"role": "user", "content": q}])\n',
+        # the instructions come from a prompt file and the dynamic part follows them
+        {
+            "prompts/extract.md": RUBRIC,
+            "app.py": HEAD + "from pathlib import Path\n"
+            "INSTRUCTIONS = (Path(__file__).parent / 'prompts' / 'extract.md').read_text()\n"
+            "def extract(doc):\n"
+            "    prompt = INSTRUCTIONS + '\\n<doc>\\n' + doc + '\\n</doc>'\n"
+            '    return client.messages.create(model="claude-sonnet-4-6", max_tokens=800, messages=[{"role": "user", "content": prompt}])\n',
+        },
+        # an agent's task prompt filled by hand (str.replace), the first message of a growing conversation
+        HEAD + f"AGENT_PROMPT = {('<purpose>' + RUBRIC + '</purpose><request>{{user_request}}</request>')!r}\n"
+        "def run(request):\n"
+        "    messages = [{'role': 'user', 'content': AGENT_PROMPT.replace('{{user_request}}', request)}]\n"
+        "    for _ in range(10):\n"
+        '        reply = client.messages.create(model="claude-sonnet-4-6", max_tokens=1024, messages=messages)\n'
+        "        messages.append({'role': 'assistant', 'content': reply.content})\n",
+    ]
+    silent = [
+        # the placeholder comes first: what follows it is not a fixed prefix
+        HEAD + f"AGENT_PROMPT = {('<request>{{user_request}}</request>' + RUBRIC)!r}\n"
+        "def run(request):\n"
+        "    return client.messages.create(model='claude-sonnet-4-6', max_tokens=1024,\n"
+        "        messages=[{'role': 'user', 'content': AGENT_PROMPT.replace('{{user_request}}', request)}])\n",
+        # the fixed part is already its own cached block
+        HEAD + f"RUBRIC = {RUBRIC!r}\n"
+        "def grade(answer):\n"
+        '    return client.messages.create(model="claude-sonnet-4-6", max_tokens=300, messages=[{"role": "user", "content": [\n'
+        '        {"type": "text", "text": RUBRIC, "cache_control": {"type": "ephemeral"}},\n'
+        '        {"type": "text", "text": answer}]}])\n',
+        # the dynamic part comes first: no fixed prefix to cache
+        HEAD + f"RUBRIC = {RUBRIC!r}\n"
+        "def grade(answer):\n"
+        '    return client.messages.create(model="claude-sonnet-4-6", max_tokens=300,\n'
+        '        messages=[{"role": "user", "content": f"Answer: {answer}\\n\\n{RUBRIC}"}])\n',
+        # a short instruction
+        HEAD + 'client.messages.create(model="claude-sonnet-4-6", max_tokens=300, messages=[{"role": "user", "content": f"Summarise: {doc}"}])\n',
+        # tools with a breakpoint on the last one
+        HEAD + f"TOOLS = [{{'name': 'search', 'description': {TOOL_DOC * 3!r}, 'input_schema': {{'type': 'object'}}, 'cache_control': {{'type': 'ephemeral'}}}}]\n"
+        'client.messages.create(model="claude-sonnet-4-6", max_tokens=500, tools=TOOLS, messages=[{"role": "user", "content": q}])\n',
+        # OpenAI caches long prefixes by itself
+        "from openai import OpenAI\n" + f"RUBRIC = {RUBRIC!r}\n"
+        'OpenAI().chat.completions.create(model="gpt-5.4", messages=[{"role": "user", "content": f"{RUBRIC}\\n{answer}"}])\n',
+        # a long system prompt alone is CL002's finding
+        HEAD + f"SYSTEM = {LONG_SYSTEM!r}\n"
+        'client.messages.create(model="claude-sonnet-4-6", max_tokens=300, system=SYSTEM, messages=[{"role": "user", "content": q}])\n',
+    ]
+
+    def check_call(self, call: Call, ctx: Context) -> Iterator[Diagnostic]:
+        site = call.site
+        if site.provider not in CLAUDE or site.local:
+            return
+        system = call.value("system")
+        if system is not None and _has_cache_control(system):
+            return
+        if _request_cached(call):
+            return
+        model = ctx.model(call)
+        minimum = (model.min_cacheable if model is not None else None) or int(ctx.option("unknown-model-minimum"))
+        system_text = _system_text(system) if system is not None else None
+        system_tokens = count(system_text or "", model, ctx)
+        if system_tokens >= minimum:
+            return  # CL002 reports it, and its breakpoint would cache the tools too
+        tools = call.value("tools")
+        tool_tokens = count(static_text(tools), model, ctx) if isinstance(tools, Seq) else 0
+        # A growing conversation starts from its seed: the task message an agent begins with is resent every step.
+        head, message = user_head(call.value("messages") if site.history is None else site.history.seed)
+        head_tokens = count(head, model, ctx)
+        total = tool_tokens + system_tokens + head_tokens
+        if total < minimum or (tool_tokens < minimum and head_tokens == 0 and tool_tokens + system_tokens < minimum):
+            return
+        parts = []
+        if tool_tokens:
+            parts.append(f"tool definitions ~{tokens(tool_tokens)}")
+        if system_tokens:
+            parts.append(f"system prompt ~{tokens(system_tokens)}")
+        if head_tokens:
+            parts.append(f"fixed head of the user turn ~{tokens(head_tokens)}")
+        if head_tokens:
+            where = "Send the fixed head of the user turn as its own text block with \"cache_control\": {\"type\": \"ephemeral\"}, followed by the part that changes"
+        else:
+            where = "Put \"cache_control\": {\"type\": \"ephemeral\"} on the last tool (or on the system prompt)"
+        saving, cost = "", None
+        if model is not None and model.input and model.cache_read is not None and model.cache_write:
+            uncached = 1000 * total * model.input / 1e6
+            cached = (total * model.cache_write + 999 * total * model.cache_read) / 1e6
+            cost = uncached - cached
+            saving = f"; at best (1,000 calls within the 5-minute TTL) caching saves about {money(cost)} per 1,000 calls ({money(uncached)} -> {money(cached)})"
+        arg = call.arg("messages") if head_tokens else call.arg("tools")
+        where_model = model.id if model is not None else "an unknown model (configured minimum)"
+        yield self.diagnostic(
+            arg.at if arg is not None else site.loc,
+            f"A fixed prefix of ~{tokens(total)} tokens ({', '.join(parts)}; cacheable from {tokens(minimum)} on {where_model}) "
+            f"is sent on every request with no cache breakpoint{saving}. {where}.",
+            cost=cost,
+            fix=_fix(call, message, ctx) if head_tokens and message is not None else None,
+        )
+
+
+def _fix(call: Call, message: Mapping, ctx: Context):
+    from claude_lint.fixes import prefix_cache
+
+    return prefix_cache.build(call, message, ctx.sources)

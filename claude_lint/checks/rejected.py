@@ -1,0 +1,188 @@
+from __future__ import annotations
+
+from typing import Iterator, Optional
+
+from claude_lint.checks.base import Context, Rule
+from claude_lint.diagnostics import Diagnostic
+from claude_lint.facts import Lit, Mapping, Text
+from claude_lint.link import Arg, Call
+
+HEAD = "import anthropic\nclient = anthropic.Anthropic()\n"
+MSGS = '[{"role": "user", "content": "hi"}]'
+# Removed SDK surfaces, by the api name extraction gives them: (provider family, why, what to call).
+_CLAUDE = ("anthropic", "bedrock", "vertex")
+REMOVED = {
+    "beta.prompt_caching.messages.create (removed)": (
+        _CLAUDE, "client.beta.prompt_caching was removed when prompt caching became generally available: the call raises "
+        "AttributeError before any request is sent", "client.messages.create with the same arguments (cache_control works there)"),
+    "beta.prompt_caching.messages.stream (removed)": (
+        _CLAUDE, "client.beta.prompt_caching was removed when prompt caching became generally available: the call raises "
+        "AttributeError before any request is sent", "client.messages.stream with the same arguments"),
+    "completions.create (legacy)": (
+        _CLAUDE, "Anthropic's Text Completions API (completions.create with prompt=) is gone from the anthropic SDK 1.x and 2.x, "
+        "and no current model accepts it", "client.messages.create(model=..., max_tokens=..., messages=[...])"),
+    "ChatCompletion.create (openai<1.0)": (
+        ("openai",), "openai.ChatCompletion was removed in openai 1.0: openai>=1.0 raises APIRemovedInV1 before any request, "
+        "and a pin below 1.0 gets no fixes", "OpenAI().chat.completions.create(...)"),
+    "ChatCompletion.acreate (openai<1.0)": (
+        ("openai",), "openai.ChatCompletion was removed in openai 1.0: openai>=1.0 raises APIRemovedInV1 before any request, "
+        "and a pin below 1.0 gets no fixes", "await AsyncOpenAI().chat.completions.create(...)"),
+    "Completion.create (openai<1.0)": (
+        ("openai",), "openai.Completion was removed in openai 1.0: openai>=1.0 raises APIRemovedInV1 before any request",
+        "OpenAI().chat.completions.create(...) (or OpenAI().completions.create for a completion model)"),
+    "Completion.acreate (openai<1.0)": (
+        ("openai",), "openai.Completion was removed in openai 1.0: openai>=1.0 raises APIRemovedInV1 before any request",
+        "AsyncOpenAI().chat.completions.create(...)"),
+}
+# Anthropic Messages requests: `max_tokens` is required (the SDK refuses the call, the API answers 400).
+MESSAGES_APIS = frozenset({
+    "messages.create", "messages.stream", "messages.parse", "beta.messages.create", "beta.messages.stream",
+    "beta.messages.parse", "POST /v1/messages",
+})
+# OpenAI requests whose `max_tokens` an o-series model refuses (LiteLLM and LangChain rename it themselves).
+OPENAI_CHAT_APIS = frozenset({
+    "chat.completions.create", "chat.completions.parse", "chat.completions.stream", "beta.chat.completions.parse",
+    "beta.chat.completions.stream", "POST /chat/completions",
+})
+SAMPLING_DEFAULTS = {"temperature": 1.0, "top_p": 1.0, "top_k": None}
+
+
+class RequestRejected(Rule):
+    """## What it does
+    Flags a request the API (or the SDK) refuses before any answer is produced:
+
+    - `temperature`, `top_p` or `top_k` with a non-default value on a model that no
+      longer takes them (Claude Opus 4.7 and later, Sonnet 5: a 400);
+    - `thinking={"type": "enabled", "budget_tokens": N}` on a model that accepts only
+      adaptive thinking (Opus 4.7 and later, Sonnet 5 and later);
+    - `max_tokens` on an OpenAI o-series model's chat completion (it needs
+      `max_completion_tokens`);
+    - an Anthropic Messages request with no `max_tokens` at all (it is required);
+    - a removed API: Anthropic's Text Completions (`completions.create` with
+      `prompt=`), `client.beta.prompt_caching`, openai<1.0's `openai.ChatCompletion`
+      and `openai.Completion`.
+
+    Which model refuses what comes from the catalogue (`rejects` in models.toml), each
+    entry with its source; the message cites it.
+
+    ## Why is this bad?
+    A rejected request is pure waste and an outage: the feature behind it does not
+    work at all, retries re-send it (and re-bill whatever a fallback path sends), and
+    the failure shows up only at run time, often after a model upgrade that looked
+    like a one-line change.
+
+    Values the linter cannot see (read from the environment, a parameter without a
+    default) are not reported, nor models the catalogue does not know.
+
+    ## Example
+    ```python
+    client.messages.create(model="claude-opus-4-7", max_tokens=1024, temperature=0.2, messages=msgs)
+    ```
+
+    ## Use instead
+    ```python
+    client.messages.create(model="claude-opus-4-7", max_tokens=1024, messages=msgs)
+    ```
+    """
+
+    code = "CL014"
+    name = "request-rejected"
+    summary = "request the API rejects: a parameter the model refuses, or a removed API"
+    severity = "error"
+    fires = [
+        HEAD + f'client.messages.create(model="claude-opus-4-7", max_tokens=500, temperature=0.2, messages={MSGS})\n',
+        HEAD + f'client.messages.create(model="claude-sonnet-5", max_tokens=8000, messages={MSGS},\n'
+        '    thinking={"type": "enabled", "budget_tokens": 4000})\n',
+        'from openai import OpenAI\nOpenAI().chat.completions.create(model="o3-mini", max_tokens=2000, messages=[])\n',
+        # removed APIs
+        'import openai\nopenai.ChatCompletion.create(model="gpt-4", messages=[{"role": "user", "content": "hi"}])\n',
+        HEAD + 'client.completions.create(model="claude-2", max_tokens_to_sample=300, prompt="\\n\\nHuman: hi\\n\\nAssistant:")\n',
+        HEAD + f'client.beta.prompt_caching.messages.create(model="claude-3-5-sonnet-20241022", max_tokens=500, messages={MSGS})\n',
+        # a required parameter missing
+        HEAD + f'client.messages.create(model="claude-sonnet-4-6", messages={MSGS})\n',
+        # through a wrapper whose default the caller keeps
+        HEAD + "def ask(q, temperature=0.3):\n"
+        '    return client.messages.create(model="claude-opus-4-8", max_tokens=500, temperature=temperature,\n'
+        '                                  messages=[{"role": "user", "content": q}])\n\nask("hi")\n',
+    ]
+    silent = [
+        # the model accepts sampling parameters
+        HEAD + f'client.messages.create(model="claude-sonnet-4-6", max_tokens=500, temperature=0.2, messages={MSGS})\n',
+        # the default value is accepted
+        HEAD + f'client.messages.create(model="claude-opus-4-7", max_tokens=500, temperature=1.0, messages={MSGS})\n',
+        # adaptive thinking
+        HEAD + f'client.messages.create(model="claude-opus-4-7", max_tokens=8000, messages={MSGS}, thinking={{"type": "adaptive"}})\n',
+        # a budget on a model that still takes one
+        HEAD + f'client.messages.create(model="claude-sonnet-4-6", max_tokens=8000, messages={MSGS},\n'
+        '    thinking={"type": "enabled", "budget_tokens": 4000})\n',
+        'from openai import OpenAI\nOpenAI().chat.completions.create(model="o3-mini", max_completion_tokens=2000, messages=[])\n',
+        'from openai import OpenAI\nOpenAI().chat.completions.create(model="gpt-4o", max_tokens=2000, messages=[])\n',
+        # LiteLLM renames max_tokens for o-series models itself
+        'import litellm\nlitellm.completion(model="o3-mini", max_tokens=2000, messages=[])\n',
+        # OpenAI's legacy completions endpoint still serves completion models
+        'from openai import OpenAI\nOpenAI().completions.create(model="davinci-002", max_tokens=5, prompt="Say yes")\n',
+        # the batches beta surface still exists
+        HEAD + "client.beta.messages.batches.create(requests=[])\n",
+        # values not seen: the model, the temperature, a spread of parameters
+        HEAD + f'import os\nclient.messages.create(model=os.environ["MODEL"], max_tokens=500, temperature=0.2, messages={MSGS})\n',
+        HEAD + f'def ask(params):\n    return client.messages.create(model="claude-opus-4-7", messages={MSGS}, **params)\n',
+    ]
+
+    def check_call(self, call: Call, ctx: Context) -> Iterator[Diagnostic]:
+        site = call.site
+        removed = REMOVED.get(site.api)
+        if removed is not None and site.provider in removed[0]:
+            yield self.diagnostic(site.via or site.loc, f"{site.api.split(' (')[0]}: {removed[1]}. Call {removed[2]}.")
+            return
+        if site.provider in _CLAUDE and site.api in MESSAGES_APIS and call.value("max_tokens") is None:
+            yield self.diagnostic(
+                call.request_loc(),
+                "This Anthropic Messages request has no max_tokens: the parameter is required, so the SDK refuses the call "
+                "(the API answers 400). Set max_tokens to what the answer needs.",
+            )
+        model = ctx.model(call)
+        if model is None or not model.rejects:
+            return
+        source = ctx.catalog.cite(model.rejects_source)
+        for name, default in SAMPLING_DEFAULTS.items():
+            arg = _param(call, name)
+            if name in model.rejects and arg is not None and _set(arg.value, default):
+                yield self.diagnostic(
+                    arg.at,
+                    f"{model.id} rejects `{name}` set to a non-default value: the request fails with a 400 "
+                    f"(per {source}). Remove `{name}`; steer the output with the prompt instead.",
+                )
+        thinking = _param(call, "thinking")
+        if "thinking.budget_tokens" in model.rejects and thinking is not None and _budgeted(thinking.value):
+            yield self.diagnostic(
+                thinking.at,
+                f"{model.id} accepts only adaptive thinking: `thinking` with type \"enabled\" and budget_tokens fails with a 400 "
+                f"(per {source}). Use thinking={{\"type\": \"adaptive\"}} (and the effort setting) instead.",
+            )
+        limit = call.args.get("max_tokens")
+        if "max_tokens" in model.rejects and site.provider == "openai" and site.api in OPENAI_CHAT_APIS and limit is not None:
+            yield self.diagnostic(
+                limit.at,
+                f"{model.id} does not take `max_tokens` on chat completions: the request fails with a 400 "
+                f"(per {source}). Rename it to max_completion_tokens (it counts reasoning tokens too).",
+            )
+
+
+def _param(call: Call, name: str) -> Optional[Arg]:
+    """The argument of a role, or of a keyword of that name (a role names dotted keys too)."""
+    return call.arg(name) or call.args.get(name)
+
+
+def _set(value: object, default: Optional[float]) -> bool:
+    """A literal number other than the parameter's default (None: any value is non-default)."""
+    if not isinstance(value, Lit) or isinstance(value.value, bool) or not isinstance(value.value, (int, float)):
+        return False
+    return default is None or float(value.value) != default
+
+
+def _budgeted(value: object) -> bool:
+    """thinking={"type": "enabled", ...}: extended thinking with a token budget."""
+    if not isinstance(value, Mapping):
+        return False
+    kind = value.get("type")
+    return isinstance(kind, Text) and kind.is_folded and not kind.dynamic_parts and kind.literal == "enabled"
