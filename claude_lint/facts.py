@@ -193,6 +193,10 @@ class CallSite:
     via: Optional[Loc] = None
     fixed: bool = True
     reached: int = 0  # a request inside a wrapper: how many recognised calls of the wrapper reach it
+    # A call of a wrapper that may make several requests (a dispatcher over providers, a
+    # factory of several chat models): one call site, judged as the request at `via`; the
+    # other requests it may make are named here (related locations), not sites of their own.
+    also: Tuple[Loc, ...] = ()
     local: bool = False  # the endpoint is a server on the user's machine (Ollama, LM Studio, localhost): never billed
 
     def keywords(self, role: str) -> Tuple[str, ...]:

@@ -241,7 +241,16 @@ class Project:
             )
             if len(sites) >= MAX_REACHED:
                 break
-        return sites
+        if len(sites) < 2:
+            return sites
+        # One call is one call site, whatever number of requests the wrapper may make: the
+        # first billed one stands for the call, the others are named beside it.
+        first = next((s for s in sites if not s.local), sites[0])
+        others: List[Loc] = []
+        for s in sites:
+            if s.via != first.via and s.via not in others:
+                others.append(s.via)
+        return [replace(first, also=tuple(others))]
 
     def _reach(self, inv: Invocation, path: str, env: dict, depth: int, seen: frozenset, steps: List[int]):
         """(request, its arguments bound, history, fixed) for each request a call reaches.

@@ -65,6 +65,10 @@ APPLY = frozenset({"apply", "progress_apply", "parallel_apply", "swifter_apply",
 # f(x); `f.map(xs)` calls it once per item.
 TASK_CALLS = frozenset({"call", "remote", "local", "spawn", "delay", "aio"})
 TASK_MAPS = frozenset({"map", "starmap"})
+# The methods through which a LangChain chat model (or a runnable built on it) makes its
+# request, and those that return a runnable still bound to the same model.
+MODEL_INVOKES = frozenset({"invoke", "ainvoke", "stream", "astream", "batch", "abatch", "predict", "apredict", "predict_messages", "generate", "agenerate"})
+MODEL_THROUGH = frozenset({"with_structured_output", "bind", "bind_tools", "with_retry", "with_config", "with_fallbacks"})
 OUTPUT_LIMIT = re.compile(r"""\b(?:max_tokens|max_completion_tokens|max_output_tokens|maxTokens)\b(?:\s*=(?!=)|["']\s*:)""")
 
 
@@ -99,6 +103,17 @@ def params_in(values: Iterable[object]) -> Iterator[Param]:
             stack.append(v.inner)  # type: ignore[attr-defined]
 
 
+def _holds(value: ast.expr, node: ast.AST) -> bool:
+    """Is `node` the value itself, or one of the values it may take (`a or B()`, `A() if c else B()`)?"""
+    if value is node:
+        return True
+    if isinstance(value, ast.BoolOp):
+        return any(_holds(v, node) for v in value.values)
+    if isinstance(value, ast.IfExp):
+        return _holds(value.body, node) or _holds(value.orelse, node)
+    return False
+
+
 def last(dotted: str) -> str:
     return dotted.rsplit(".", 1)[-1]
 
@@ -113,8 +128,21 @@ def summarise(ex, found: List[Tuple[CallRecord, List[CallSite]]]) -> Optional[Wr
         return None
     finder = Finder(ex.path, ex.abspath, ex.text, ex.c, ex.ev, ex.history)
     requests: Dict[Scope, List[Tuple[CallSite, Optional[str]]]] = {}
+    held: Dict[Tuple[str, str], List[CallSite]] = {}  # where a chat model is kept -> its constructors
+    factories: Dict[str, List[CallSite]] = {}  # function -> the chat models it returns
     for record, sites in found:
         d = finder.enclosing_def(record.scope)
+        if any(site.provider == "langchain" for site in sites):
+            # A chat model makes its request where it is invoked: a function that returns it
+            # (a factory) or keeps it (`self.llm = ChatOpenAI(...)`, a module-level model)
+            # requests nothing; the functions that invoke it do.
+            kept = finder.kept_as(record, d)
+            if kept is not None:
+                if kept[0] == "factory":
+                    factories.setdefault(kept[1], []).extend(sites)
+                else:
+                    held.setdefault(kept, []).extend(sites)
+                continue
         if d is None:
             continue
         owners = finder.owners(d)
@@ -127,6 +155,9 @@ def summarise(ex, found: List[Tuple[CallRecord, List[CallSite]]]) -> Optional[Wr
         for site in sites:
             if uses or any(p.function in owners for p in params_in([site.kwargs])):
                 requests.setdefault(d, []).append((site, finder.messages_param(record, site, owners)))
+    if held or factories:
+        for d, site, messages in finder.invoked_models(held, factories):
+            requests.setdefault(d, []).append((site, messages))
     if not requests:
         return None
     return finder.table(requests, None, frozenset())
@@ -438,6 +469,107 @@ class Finder:
             if isinstance(expr.func, ast.Attribute) and expr.func.attr == "copy" and not expr.args:
                 return self._list_param(expr.func.value, scope, owners, depth + 1)
         return None  # a slice or anything else: a window, not the whole list
+
+    # --- chat models kept and invoked elsewhere ---
+
+    def kept_as(self, record: CallRecord, d: Optional[Scope]) -> Optional[Tuple[str, str]]:
+        """Where a chat model built by this call is kept rather than invoked: ("factory",
+        function) when the function returns it, (class, attribute) when a method stores it
+        on its object, ("", name) when a module-level name holds it."""
+        node = record.node
+        if d is None:
+            if record.scope is not self.c.module:
+                return None
+            for name, bound in self.c.module.assigns.items():
+                if len(bound) == 1 and isinstance(bound[0], ast.expr) and _holds(bound[0], node):
+                    return "", name
+            return None
+        for value in d.returns:
+            if _holds(value, node):
+                return "factory", d.name
+            if isinstance(value, ast.Name):
+                bound = d.assigns.get(value.id, [])
+                if len(bound) == 1 and isinstance(bound[0], ast.expr) and _holds(bound[0], node):
+                    return "factory", d.name
+        klass = d.klass
+        if klass is not None and d.self_name is not None:
+            for attr, entries in klass.self_attrs.items():
+                if any(isinstance(value, ast.expr) and _holds(value, node) for value, _, _ in entries):
+                    return klass.name, attr
+        return None
+
+    def invoked_models(self, held: Dict[Tuple[str, str], List[CallSite]], factories: Dict[str, List[CallSite]]) -> Iterator[Tuple[Scope, CallSite, Optional[str]]]:
+        """(function, chat model, messages parameter) for each function of the file that
+        invokes a chat model kept on its object or at module level, or made by a factory
+        of the file (`self.llm = self._make_llm()` ... `self.llm.invoke(messages)`)."""
+        held = {k: list(v) for k, v in held.items()}
+        for klass in self.klasses.values():
+            for attr, entries in klass.self_attrs.items():
+                for value, method, _ in entries:
+                    made = self._factory_of(value, method, factories)
+                    if made:
+                        held.setdefault((klass.name, attr), []).extend(made)
+        for name, bound in self.c.module.assigns.items():
+            if len(bound) == 1 and isinstance(bound[0], ast.expr):
+                made = self._factory_of(bound[0], self.c.module, factories)
+                if made:
+                    held.setdefault(("", name), []).extend(made)
+        if not held:
+            return
+        for record in self.c.calls:
+            func = record.node.func
+            if isinstance(func, ast.Attribute) and func.attr in MODEL_INVOKES:
+                key = self._model_key(func.value, record.scope, 0)
+            elif isinstance(func, (ast.Attribute, ast.Name)):
+                key = self._model_key(func, record.scope, 6)  # the model called: `self.llm([...])`
+            else:
+                continue
+            if key is None or key not in held:
+                continue
+            d = self.enclosing_def(record.scope)
+            if d is None or (not key[0] and d.self_name is None and not self.reads_params(record.node, record.scope, d)):
+                continue  # a module-level model invoked with nothing from the function's inputs
+            first = record.node.args[0] if record.node.args and not isinstance(record.node.args[0], ast.Starred) else None
+            messages = self._list_param(first, record.scope, self.owners(d), 0) if first is not None else None
+            for site in held[key][:MAX_CLASSES]:
+                yield d, site, messages
+
+    def _factory_of(self, value: object, scope: Scope, factories: Dict[str, List[CallSite]]) -> List[CallSite]:
+        if not isinstance(value, ast.Call):
+            return []
+        func = value.func
+        if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and scope.self_name == func.value.id and scope.klass is not None:
+            return factories.get(f"{scope.klass.name}.{func.attr}", [])
+        if isinstance(func, ast.Name):
+            owner = self.ev.find(func.id, scope)
+            if owner is not None and self._bound_as(owner, func.id, "def"):
+                return factories.get(self._qualified(owner, func.id), [])
+        return []
+
+    def _model_key(self, expr: ast.expr, scope: Scope, depth: int) -> Optional[Tuple[str, str]]:
+        """Where the chat model an expression invokes is kept, seen through runnables built
+        on it (`self.llm.with_structured_output(X)`, `prompt | self.llm | parser`)."""
+        if depth > 6:
+            return None
+        if isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute) and expr.func.attr in MODEL_THROUGH:
+            return self._model_key(expr.func.value, scope, depth + 1)
+        if isinstance(expr, ast.BinOp) and isinstance(expr.op, ast.BitOr):
+            return self._model_key(expr.left, scope, depth + 1) or self._model_key(expr.right, scope, depth + 1)
+        if isinstance(expr, ast.Attribute) and isinstance(expr.value, ast.Name):
+            me = self._self_of(scope)
+            if me is not None and expr.value.id == me[0]:
+                return me[1].name, expr.attr
+            return None
+        if isinstance(expr, ast.Name):
+            owner = self.ev.find(expr.id, scope)
+            if owner is None:
+                return None
+            if owner is self.c.module:
+                return "", expr.id
+            bound = owner.assigns.get(expr.id, [])
+            if len(bound) == 1 and isinstance(bound[0], ast.expr) and owner.kind == "function":
+                return self._model_key(bound[0], owner, depth + 1)
+        return None
 
     # --- callees ---
 
