@@ -295,3 +295,86 @@ def test_a_caller_linted_on_its_own_reaches_the_wrapper_module(cli, tmp_path):
         done = cli("check", *args, "--no-cache", "--exit-zero", "--select", "CL007", "--output-format", "json", input=stdin)
         found = json.loads(done.stdout)
         assert [(d["code"], d["location"]["row"]) for d in found] == [("CL007", 3)], done.stderr.decode()
+
+
+KEPT_MODELS = (
+    "from langchain_openai import ChatOpenAI\nfrom langchain_anthropic import ChatAnthropic\n\n\n"
+    "class AI:\n"
+    "    def __init__(self, model_name='gpt-4o'):\n"
+    "        self.model_name = model_name\n"
+    "        self.llm = self._create_chat_model(model_name)\n"  # 8: a factory called: no request
+    "        self.fast = ChatOpenAI(model='gpt-4o-mini', max_tokens=200)\n"  # 9
+    "        self.parser = Parser()\n\n"
+    "    def _create_chat_model(self, name):\n"
+    "        if 'claude' in name:\n"
+    "            return ChatAnthropic(model=name, max_tokens=4096)\n"  # 14
+    "        return ChatOpenAI(model=name, max_tokens=1000)\n\n"  # 15
+    "    def next(self, messages):\n"
+    "        return self.llm.invoke(messages)\n\n"
+    "    def label(self, text):\n"
+    "        return self.fast.with_structured_output(dict).invoke(text)\n\n"
+    "    def parse(self, text):\n"
+    "        return self.parser.invoke(text)\n\n\n"
+    "shared = ChatOpenAI(model='gpt-4o', max_tokens=300)\n\n\n"  # 27
+    "def ask(question):\n"
+    "    chain = PROMPT | shared\n"
+    "    return chain.invoke({'question': question})\n\n\n"
+    "def warm_up():\n"
+    "    return shared.invoke('ping')\n"
+)
+
+
+def test_a_chat_model_kept_or_made_by_a_factory_is_requested_where_invoked(cli, tmp_path):
+    routes = report(cli, tmp_path, {
+        "app/__init__.py": "",
+        "app/ai.py": KEPT_MODELS,
+        "app/main.py": (
+            "from app.ai import AI, ask\n\nai = AI('claude-sonnet-4-6')\n"
+            "ai.next([{'role': 'user', 'content': 'hi'}])\nai.label('x')\nai.parse('y')\nask('why?')\n"
+            "with AI() as scoped:\n    scoped.label('z')\n"
+        ),
+    })
+    main = [r for r in routes if r["filename"] == os.path.join("app", "main.py")]
+    # one route per call: the factory's two chat models are one call site naming the other
+    assert sorted((r["line"], r["via"]["line"], [a["line"] for a in r["also_via"]]) for r in main) == [(4, 14, [15]), (5, 9, []), (7, 27, []), (9, 9, [])]
+    ai = {r["line"] for r in routes if r["filename"] == os.path.join("app", "ai.py")}
+    # the constructors are sites; the factory's call in __init__ (8), the parser (24) and an
+    # invocation that reads nothing of its function's inputs (36) are not
+    assert ai == {9, 14, 15, 27}
+    inner = {r["line"]: r["reached_through"] for r in routes if r["filename"] == os.path.join("app", "ai.py")}
+    assert inner[14] == inner[15] == 1 and inner[9] == 2
+
+
+def test_a_factory_binds_the_parameters_of_the_model_it_makes(cli, tmp_path):
+    """`self.llm = self._make(api_key, model)`: the constructor's `model=model` is the
+    factory's argument, so a deprecated default written in `__init__` is known there."""
+    write_project(tmp_path, {
+        "app/__init__.py": "",
+        "app/scorer.py": (
+            "from langchain_openai import ChatOpenAI\n\n\nclass Scorer:\n"
+            "    def __init__(self, api_key, model='gpt-4o-mini'):\n"
+            "        self.llm = self._make(api_key, model)\n\n"
+            "    def _make(self, api_key, model):\n        return ChatOpenAI(api_key=api_key, model=model, max_tokens=100)\n\n"
+            "    def score(self, text):\n        return self.llm.invoke(text)\n"
+        ),
+        "app/main.py": "from app.scorer import Scorer\n\nScorer('k').score('x')\n",
+    })
+    found = check(cli, "--select", "CL007")
+    assert [(Path(d["filename"]).name, d["location"]["row"]) for d in found] == [("scorer.py", 9)]
+    assert "gpt-4o-mini" in found[0]["message"]
+
+
+def test_a_dispatcher_call_is_one_call_site(cli, tmp_path):
+    routes = report(cli, tmp_path, (
+        "import anthropic\nimport openai\n\n\n"
+        "def ask_claude(prompt):\n"
+        "    return anthropic.Anthropic().messages.create(model='claude-haiku-4-5', max_tokens=300, messages=[{'role': 'user', 'content': prompt}])\n\n\n"
+        "def ask_gpt(prompt):\n"
+        "    return openai.OpenAI().chat.completions.create(model='gpt-4o-mini', max_tokens=300, messages=[{'role': 'user', 'content': prompt}])\n\n\n"
+        "def ask(prompt, provider='anthropic'):\n"
+        "    if provider == 'anthropic':\n        return ask_claude(prompt)\n    return ask_gpt(prompt)\n\n\n"
+        "ask('hi')\nask('hello', provider='openai')\n"
+    ))
+    callers = [(r["line"], r["via"]["line"], [a["line"] for a in r["also_via"]]) for r in routes if r["via"] and r["line"] >= 19]
+    assert sorted(callers) == [(19, 6, [10]), (20, 6, [10])]
+    assert {r["line"]: r["reached_through"] for r in routes if not r["via"]} == {6: 3, 10: 3}

@@ -28,6 +28,7 @@ from __future__ import annotations
 import ast
 import json
 import re
+from dataclasses import replace
 from typing import Dict, FrozenSet, Iterable, Iterator, List, Optional, Set, Tuple
 
 from claude_lint.extract import loops
@@ -101,6 +102,28 @@ def params_in(values: Iterable[object]) -> Iterator[Param]:
             stack.extend(x for _, x in v.entries)  # type: ignore[attr-defined]
         elif kind is Transform:
             stack.append(v.inner)  # type: ignore[attr-defined]
+
+
+def _bind_params(value: object, function: str, bound: Dict[str, object], budget: List[int]) -> object:
+    """`value` with the parameters of `function` replaced by the values bound to them
+    (bounded: past the budget a value is kept as it is)."""
+    budget[0] -= 1
+    if budget[0] < 0:
+        return value
+    kind = type(value)
+    if kind is Param:
+        if value.function == function and value.name in bound:  # type: ignore[attr-defined]
+            return bound[value.name]  # type: ignore[attr-defined]
+        return value
+    if kind is Mapping:
+        return replace(value, entries=tuple((k, _bind_params(v, function, bound, budget)) for k, v in value.entries))  # type: ignore[attr-defined]
+    if kind is Text:
+        return replace(value, parts=tuple(p if isinstance(p, str) else _bind_params(p, function, bound, budget) for p in value.parts))  # type: ignore[attr-defined]
+    if kind is Seq:
+        return replace(value, items=tuple(_bind_params(v, function, bound, budget) for v in value.items))  # type: ignore[attr-defined]
+    if kind is Transform:
+        return replace(value, inner=_bind_params(value.inner, function, bound, budget))  # type: ignore[attr-defined]
+    return value
 
 
 def _holds(value: ast.expr, node: ast.AST) -> bool:
@@ -538,13 +561,31 @@ class Finder:
         if not isinstance(value, ast.Call):
             return []
         func = value.func
+        name = None
         if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and scope.self_name == func.value.id and scope.klass is not None:
-            return factories.get(f"{scope.klass.name}.{func.attr}", [])
-        if isinstance(func, ast.Name):
+            name = f"{scope.klass.name}.{func.attr}"
+        elif isinstance(func, ast.Name):
             owner = self.ev.find(func.id, scope)
             if owner is not None and self._bound_as(owner, func.id, "def"):
-                return factories.get(self._qualified(owner, func.id), [])
-        return []
+                name = self._qualified(owner, func.id)
+        made = factories.get(name, []) if name is not None else []
+        d = self.defs.get(name) if made else None
+        if d is None:
+            return made
+        # The factory's parameters are what this call passes (`self._make_llm(api_key, model)`).
+        sig = self.signature(d)
+        bound: Dict[str, object] = {}
+        for i, a in enumerate(value.args[:len(sig.params)]):
+            if isinstance(a, ast.Starred):
+                break
+            bound[sig.params[i]] = self.ev.value(a, scope)
+        for k in value.keywords:
+            if k.arg is not None:
+                bound[k.arg] = self.ev.value(k.value, scope)
+        if not bound:
+            return made
+        budget = [MAX_VALUE_NODES]
+        return [replace(site, kwargs=_bind_params(site.kwargs, d.name, bound, budget)) for site in made]
 
     def _model_key(self, expr: ast.expr, scope: Scope, depth: int) -> Optional[Tuple[str, str]]:
         """Where the chat model an expression invokes is kept, seen through runnables built
@@ -685,6 +726,9 @@ class Finder:
             for b in owner.assigns.get(expr.id, []):
                 if isinstance(b, ast.expr):
                     out.extend(self.classes_of(b, owner, depth + 1))
+                elif isinstance(b, tuple) and len(b) == 2 and b[0] == "with" and isinstance(b[1], ast.Call):
+                    # `with Scorer(...) as scorer`: a context manager's `__enter__` returns itself, by convention
+                    out.extend(self.classes_of(b[1], owner, depth + 1))
             ann = owner.annotations.get(expr.id)
             if ann is not None:
                 out.extend(self.annotation_classes(ann, owner))
