@@ -197,6 +197,10 @@ class CallSite:
     # factory of several chat models): one call site, judged as the request at `via`; the
     # other requests it may make are named here (related locations), not sites of their own.
     also: Tuple[Loc, ...] = ()
+    # A POST whose URL and body are its function's parameters (`def http_request(url,
+    # headers, body)`): (url, headers) as values. No request by itself (never in a file's
+    # calls); a call of the function that passes an LLM endpoint or a chat body makes it one.
+    pending: Optional[Tuple[object, object]] = None
     local: bool = False  # the endpoint is a server on the user's machine (Ollama, LM Studio, localhost): never billed
 
     def keywords(self, role: str) -> Tuple[str, ...]:

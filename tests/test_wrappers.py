@@ -378,3 +378,60 @@ def test_a_dispatcher_call_is_one_call_site(cli, tmp_path):
     callers = [(r["line"], r["via"]["line"], [a["line"] for a in r["also_via"]]) for r in routes if r["via"] and r["line"] >= 19]
     assert sorted(callers) == [(19, 6, [10]), (20, 6, [10])]
     assert {r["line"]: r["reached_through"] for r in routes if not r["via"]} == {6: 3, 10: 3}
+
+
+POST_HELPER = (
+    "import requests\n\n\n"
+    "def http_request(url, headers, json_data, retry=0):\n"
+    "    return requests.post(url, headers=headers, json=json_data, timeout=60)\n"  # 5
+)
+
+
+def test_a_helper_posting_its_callers_url_and_body_is_requested_by_its_callers(cli, tmp_path):
+    routes = report(cli, tmp_path, {
+        "app/__init__.py": "",
+        "app/util.py": POST_HELPER,
+        "app/claude.py": (
+            "from app.util import http_request\n\n\n"
+            "def ask_claude(prompt, model='claude-haiku-4-5', url=None):\n"
+            "    if url is None:\n        url = 'https://api.anthropic.com/v1/messages'\n"
+            "    body = {'model': model, 'max_tokens': 300, 'messages': [{'role': 'user', 'content': prompt}]}\n"
+            "    return http_request(url, {'x-api-key': 'k', 'anthropic-version': '2023-06-01'}, body)\n"  # 8
+        ),
+        "app/gemini.py": (
+            "from app.util import http_request\n\n\n"
+            "def ask_gemini(prompt, model='gemini-2.0-flash'):\n"
+            "    endpoint = f'https://generativelanguage.googleapis.com/v1beta/models/{model}:generateContent'\n"
+            "    return http_request(endpoint, {}, {'contents': [{'parts': [{'text': prompt}]}]})\n"  # 6
+        ),
+        "app/local.py": "from app.util import http_request\n\n\ndef ask_local(prompt):\n"
+        "    return http_request('http://localhost:11434/api/chat', {}, {'model': 'llama3', 'messages': [{'role': 'user', 'content': prompt}]})\n",  # 5
+        # the same helper posting to a service that is no LLM API: no request
+        "app/billing.py": "from app.util import http_request\n\n\ndef charge(amount):\n    return http_request('https://billing.example.com/v1/charges', {}, {'amount': amount})\n",
+        "app/main.py": "from app import claude, gemini, local, billing\n\nclaude.ask_claude('hi')\ngemini.ask_gemini('hi')\nlocal.ask_local('hi')\nbilling.charge(3)\n",
+    })
+    got = sorted((r["filename"].replace(os.sep, "/"), r["line"], r["api"], r["billed"]) for r in routes)
+    assert got == [
+        ("app/claude.py", 8, "POST /v1/messages", True),
+        ("app/gemini.py", 6, "POST :generateContent", True),
+        ("app/local.py", 5, "POST /api/chat", False),
+        ("app/main.py", 3, "POST /v1/messages", True),
+        ("app/main.py", 4, "POST :generateContent", True),
+        ("app/main.py", 5, "POST /api/chat", False),
+        ("app/util.py", 5, "POST /v1/messages", True),  # the helper's own POST, as its first billed call makes it
+    ]
+    claude = next(r for r in routes if r["filename"] == os.path.join("app", "main.py") and r["line"] == 3)
+    assert claude["model"] == "claude-haiku-4-5-20251001" and claude["output_limit"] == 300
+
+
+def test_a_post_of_its_callers_url_is_no_request_alone_nor_when_nothing_says_llm(cli, tmp_path):
+    routes = report(cli, tmp_path, {
+        "app/__init__.py": "",
+        "app/util.py": POST_HELPER,
+        "app/main.py": (
+            "import os\nfrom app.util import http_request\n\n"
+            "http_request(os.environ['HOOK_URL'], {}, {'text': 'deploy done'})\n"  # a webhook: no endpoint, no chat body
+            "http_request(ENDPOINT, {}, payload)\n"
+        ),
+    })
+    assert routes == []
