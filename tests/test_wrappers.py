@@ -435,3 +435,37 @@ def test_a_post_of_its_callers_url_is_no_request_alone_nor_when_nothing_says_llm
         ),
     })
     assert routes == []
+
+
+def test_a_default_given_on_the_way_to_the_call_is_the_value_it_passes(cli, tmp_path):
+    """`if url is None: url = DEFAULT` in the branch of a dispatcher, or a URL rebuilt from
+    itself before the call: the value that reaches the helper's POST."""
+    routes = report(cli, tmp_path, {
+        "app/__init__.py": "",
+        "app/util.py": POST_HELPER,
+        "app/chat.py": (
+            "from app.util import http_request\n\n\n"
+            "def ask_openai(prompt, url=None, model='gpt-4o-mini'):\n"
+            "    if url is None:\n        url = 'https://api.openai.com/v1/chat/completions'\n"
+            "    return http_request(url, {}, {'model': model, 'messages': [{'role': 'user', 'content': prompt}]})\n\n\n"
+            "def ask_gemini(prompt, url=None, model='gemini-2.0-flash'):\n"
+            "    url = f'https://generativelanguage.googleapis.com/v1beta/models/{model}:generateContent'\n"
+            "    return http_request(url, {}, {'contents': [{'parts': [{'text': prompt}]}]})\n\n\n"
+            "def ask(prompt, provider, url=None):\n"
+            "    if provider == 'vllm':\n"
+            "        if url is None:\n            url = 'http://localhost:8000/v1/chat/completions'\n"
+            "        return ask_openai(prompt, url)\n"  # 19: a local server unless the user says otherwise
+            "    if provider == 'gemini':\n        return ask_gemini(prompt, url)\n"  # 21
+            "    if provider == 'other':\n        if prompt:\n            url = 'https://billing.example.com/v1/charges'\n"
+            "        return ask_openai(prompt, url)\n"  # 25: changed on the way, not known: the body says chat
+            "    return ask_openai(prompt, url)\n"  # 26
+        ),
+    })
+    got = {r["line"]: (r["api"], r["billed"]) for r in routes if r["filename"] == os.path.join("app", "chat.py") and r["line"] > 10}
+    assert got == {
+        12: ("POST :generateContent", True),
+        19: ("POST /chat/completions", False),
+        21: ("POST :generateContent", True),
+        25: ("POST /chat/completions", True),
+        26: ("POST /chat/completions", True),
+    }

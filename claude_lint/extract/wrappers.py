@@ -126,6 +126,26 @@ def _bind_params(value: object, function: str, bound: Dict[str, object], budget:
     return value
 
 
+def _none_default(stmt: ast.stmt, name: str) -> Optional[ast.expr]:
+    """DEFAULT of `if name is None: name = DEFAULT` (the idiom of a default that is not a constant)."""
+    if not isinstance(stmt, ast.If) or stmt.orelse or len(stmt.body) != 1:
+        return None
+    test, body = stmt.test, stmt.body[0]
+    if not (isinstance(test, ast.Compare) and isinstance(test.left, ast.Name) and test.left.id == name and len(test.ops) == 1
+            and isinstance(test.ops[0], ast.Is) and isinstance(test.comparators[0], ast.Constant) and test.comparators[0].value is None):
+        return None
+    if isinstance(body, ast.Assign) and len(body.targets) == 1 and isinstance(body.targets[0], ast.Name) and body.targets[0].id == name:
+        return body.value
+    return None
+
+
+def _assigns(stmt: ast.stmt, name: str) -> bool:
+    for n in ast.walk(stmt):
+        if isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, ast.Store):
+            return True
+    return False
+
+
 def _holds(value: ast.expr, node: ast.AST) -> bool:
     """Is `node` the value itself, or one of the values it may take (`a or B()`, `A() if c else B()`)?"""
     if value is node:
@@ -969,7 +989,10 @@ class Finder:
             if isinstance(a, ast.Starred):
                 star = True
                 break
-            args.append(ev.value(a, scope))
+            value = ev.value(a, scope)
+            if type(value) is Unknown and isinstance(a, ast.Name) and d is not None:
+                value = self._defaulted(a, node, d) or value
+            args.append(value)
             arg_nodes.append(a)
         histories: List[Tuple[str, History]] = []
         if self.history is not None:
@@ -1002,6 +1025,51 @@ class Finder:
             output_limit_nearby=self._limits > len(OUTPUT_LIMIT.findall(own)),
             reference=reference is not None,
         )
+
+    def _defaulted(self, name: ast.Name, call: ast.Call, d: Scope) -> Optional[object]:
+        """A name given a default on the way to a call, `if url is None: url = DEFAULT`
+        in a block the call sits in (a dispatcher's branch, a function's top): a parameter
+        is then the caller's value or that default; another name, that default (the other
+        value is not known here: a CLI option, a setting)."""
+        row = call.lineno
+        found: Optional[ast.expr] = None
+        overwritten = False  # found is the name's own value, not a default of the parameter
+        block: List[ast.stmt] = list(d.node.body)
+        for _ in range(16):
+            inner: List[ast.stmt] = []
+            for stmt in block:
+                if stmt.lineno > row:
+                    break
+                end = getattr(stmt, "end_lineno", stmt.lineno) or stmt.lineno
+                if end < row:
+                    default = _none_default(stmt, name.id)
+                    if default is not None:
+                        if found is None or overwritten:
+                            found, overwritten = default, False
+                    elif isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name) and stmt.targets[0].id == name.id:
+                        found, overwritten = stmt.value, True  # `url = f"{base}/chat/completions"`: what the call sends
+                    elif _assigns(stmt, name.id):
+                        found = None  # changed some other way on the way: not known here
+                        overwritten = True
+                    continue
+                for field in ("body", "orelse", "finalbody", "handlers"):
+                    for sub in getattr(stmt, field, ()) or ():
+                        if isinstance(sub, ast.ExceptHandler):
+                            inner.extend(sub.body)
+                        elif isinstance(sub, ast.stmt):
+                            inner.append(sub)
+                break
+            if not inner:
+                break
+            block = inner
+        if found is None:
+            return None
+        value = self.ev.value(found, d)
+        if type(value) is Unknown:
+            return None
+        if not overwritten and name.id in d.params and self.ev.find(name.id, d) is d:
+            return Param(d.name, name.id, value, self.ev.loc(name))
+        return value
 
     def _passes_on(self, record: CallRecord, d: Scope, inv: Invocation, target: Optional[str], reference: Optional[Tuple[int, str]]) -> bool:
         """Does a call in function d hand d's parameters (or its object, or its closure) on?"""
