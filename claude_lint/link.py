@@ -126,6 +126,7 @@ class Project:
         self._mros: Dict[Tuple[str, str], List[Tuple[str, str, bool]]] = {}
         self._subs: Optional[Dict[Tuple[str, str], List[Tuple[str, str]]]] = None
         self._posts: Dict[Loc, CallSite] = {}  # a helper's POST made a request by a call of it
+        self._retrying = False
 
     def add(self, facts: FileFacts) -> None:
         self._facts[os.path.realpath(facts.abspath)] = facts
@@ -208,15 +209,29 @@ class Project:
         caller's place and context."""
         out: List[CallSite] = []
         seen = set()
+        unmade: List[Tuple[Invocation, str]] = []  # calls that made no request (yet)
         for path in list(self._tables):
             for table in list(self._tables[path].values()):
                 for inv in table.invocations:
-                    for site in self._sites(inv, path):
+                    sites = self._sites(inv, path)
+                    if not sites:
+                        unmade.append((inv, path))
+                    for site in sites:
                         key = (site.loc, site.via, site.api)
                         if key not in seen:
                             seen.add(key)
                             out.append(site)
         if self._posts:
+            # A helper calling itself with its own URL (a retry) makes the request its callers
+            # make: known once they are all seen.
+            self._retrying = True
+            for inv, path in unmade:
+                for site in self._sites(inv, path) if any(p.path == inv.path for p in self._posts) else ():
+                    key = (site.loc, site.via, site.api)
+                    if key not in seen:
+                        seen.add(key)
+                        out.append(site)
+            self._retrying = False
             reached = Counter(loc for site in out for loc in (site.via, *site.also))
             out.extend(replace(post, reached=reached[loc]) for loc, post in self._posts.items())
         return out
@@ -297,11 +312,15 @@ class Project:
         helper's own POST is listed once too, as the first such call makes it."""
         from claude_lint.extract import http
 
-        url = self.resolve(_substitute(req.pending[0], path, env, budget))
+        passed = _substitute(req.pending[0], path, env, budget)
+        url = self.resolve(passed)
         headers = self.resolve(_substitute(req.pending[1], path, env, budget)) if req.pending[1] is not None else None
         body = kwargs.entries[0][1] if len(kwargs.entries) == 1 and kwargs.entries[0][0] is None else kwargs
         found = http.classify(url, self.resolve(body), headers)
         if found is None:
+            known = self._posts.get(req.loc)
+            if self._retrying and known is not None and isinstance(passed, Param) and passed.function == req.function:
+                return replace(known, kwargs=kwargs)  # its own URL passed back to it: its callers' request
             return None
         api, provider, roles, local = found
         made = dict(api=api, provider=provider, roles=roles, local=local or req.local, pending=None)

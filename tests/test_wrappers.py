@@ -383,7 +383,10 @@ def test_a_dispatcher_call_is_one_call_site(cli, tmp_path):
 POST_HELPER = (
     "import requests\n\n\n"
     "def http_request(url, headers, json_data, retry=0):\n"
-    "    return requests.post(url, headers=headers, json=json_data, timeout=60)\n"  # 5
+    "    response = requests.post(url, headers=headers, json=json_data, timeout=60)\n"  # 5
+    "    if response.status_code == 429 and retry < 3:\n"
+    "        return http_request(url, headers, json_data, retry + 1)\n"  # 7: the same request again
+    "    return response\n"
 )
 
 
@@ -419,6 +422,7 @@ def test_a_helper_posting_its_callers_url_and_body_is_requested_by_its_callers(c
         ("app/main.py", 4, "POST :generateContent", True),
         ("app/main.py", 5, "POST /api/chat", False),
         ("app/util.py", 5, "POST /v1/messages", True),  # the helper's own POST, as its first billed call makes it
+        ("app/util.py", 7, "POST /v1/messages", True),
     ]
     claude = next(r for r in routes if r["filename"] == os.path.join("app", "main.py") and r["line"] == 3)
     assert claude["model"] == "claude-haiku-4-5-20251001" and claude["output_limit"] == 300
