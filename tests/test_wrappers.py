@@ -462,7 +462,11 @@ def test_a_default_given_on_the_way_to_the_call_is_the_value_it_passes(cli, tmp_
             "    if provider == 'gemini':\n        return ask_gemini(prompt, url)\n"  # 21
             "    if provider == 'other':\n        if prompt:\n            url = 'https://billing.example.com/v1/charges'\n"
             "        return ask_openai(prompt, url)\n"  # 25: changed on the way, not known: the body says chat
-            "    return ask_openai(prompt, url)\n"  # 26
+            "    return ask_openai(prompt, url)\n\n\n"  # 26
+            "def ask_either(prompt, url=None, local=False):\n"
+            "    if local:\n        url = 'http://localhost:8000/v1/chat/completions'\n"
+            "    else:\n        return ask_openai(prompt, url)\n"  # 33: the `if` branch is not on its way
+            "    for _ in range(2):\n        ask_openai(prompt, url)\n        url = None\n"  # 35: changed in the loop around it
         ),
     })
     got = {r["line"]: (r["api"], r["billed"]) for r in routes if r["filename"] == os.path.join("app", "chat.py") and r["line"] > 10}
@@ -472,4 +476,6 @@ def test_a_default_given_on_the_way_to_the_call_is_the_value_it_passes(cli, tmp_
         21: ("POST :generateContent", True),
         25: ("POST /chat/completions", True),
         26: ("POST /chat/completions", True),
+        33: ("POST /chat/completions", True),
+        35: ("POST /chat/completions", True),
     }

@@ -139,9 +139,12 @@ def _none_default(stmt: ast.stmt, name: str) -> Optional[ast.expr]:
     return None
 
 
-def _assigns(stmt: ast.stmt, name: str) -> bool:
+def _assigns(stmt: ast.stmt, name: str, budget: List[int]) -> bool:
     for n in ast.walk(stmt):
-        if isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, ast.Store):
+        budget[0] -= 1
+        if budget[0] <= 0:
+            return True  # not known: as if changed
+        if type(n) is ast.Name and n.id == name and isinstance(n.ctx, ast.Store):
             return True
     return False
 
@@ -1034,10 +1037,14 @@ class Finder:
         row = call.lineno
         found: Optional[ast.expr] = None
         overwritten = False  # found is the name's own value, not a default of the parameter
+        budget = [MAX_VALUE_NODES]  # nodes looked at on the way
         block: List[ast.stmt] = list(d.node.body)
         for _ in range(16):
             inner: List[ast.stmt] = []
             for stmt in block:
+                budget[0] -= 1
+                if budget[0] <= 0:
+                    return None
                 if stmt.lineno > row:
                     break
                 end = getattr(stmt, "end_lineno", stmt.lineno) or stmt.lineno
@@ -1048,16 +1055,18 @@ class Finder:
                             found, overwritten = default, False
                     elif isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name) and stmt.targets[0].id == name.id:
                         found, overwritten = stmt.value, True  # `url = f"{base}/chat/completions"`: what the call sends
-                    elif _assigns(stmt, name.id):
+                    elif _assigns(stmt, name.id, budget):
                         found = None  # changed some other way on the way: not known here
                         overwritten = True
+                    if budget[0] <= 0:
+                        return None  # a long way to the call: not followed
                     continue
-                for field in ("body", "orelse", "finalbody", "handlers"):
-                    for sub in getattr(stmt, field, ()) or ():
-                        if isinstance(sub, ast.ExceptHandler):
-                            inner.extend(sub.body)
-                        elif isinstance(sub, ast.stmt):
-                            inner.append(sub)
+                if isinstance(stmt, (ast.For, ast.AsyncFor, ast.While)) and _assigns(stmt, name.id, budget):
+                    return None  # changed in the loop around the call: a later turn sends another value
+                # the one block of the statement the call sits in (an `if`'s body or its `else`)
+                blocks = [getattr(stmt, f, None) or [] for f in ("body", "orelse", "finalbody")]
+                blocks += [h.body for h in getattr(stmt, "handlers", None) or []]
+                inner = next((b for b in blocks if any(isinstance(x, ast.stmt) and x.lineno <= row <= (getattr(x, "end_lineno", x.lineno) or x.lineno) for x in b)), [])
                 break
             if not inner:
                 break
