@@ -479,3 +479,17 @@ def test_a_default_given_on_the_way_to_the_call_is_the_value_it_passes(cli, tmp_
         33: ("POST /chat/completions", True),
         35: ("POST /chat/completions", True),
     }
+
+
+def test_a_method_handed_to_a_class_is_a_handler_not_a_call(cli, tmp_path):
+    """`CommandHandler("chat", self.prompt)` keeps the method to be called by events: no call
+    site there (the events are not seen), while a helper that runs what it is handed is one."""
+    routes = report(cli, tmp_path, CLIENT_CLASS + (
+        "\n\nclass Bot:\n    def __init__(self):\n        self.llm = LLMClient()\n\n"
+        "    def prompt(self, update, context):\n        return self.llm.chat([{'role': 'user', 'content': update}])\n\n"
+        "    def run(self, app):\n"
+        "        app.add_handler(CommandHandler('chat', self.prompt))\n"  # 23
+        "        app.add_handler(MessageHandler(TEXT, self.prompt))\n"  # 24
+        "        return with_retry(self.prompt, 'hello', None)\n"  # 25
+    ))
+    assert sorted(r["line"] for r in routes if r["via"]) == [20, 25]  # 20: the handler's own call of the client

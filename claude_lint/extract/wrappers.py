@@ -916,6 +916,8 @@ class Finder:
             if task:
                 yield task, (None if last_id in TASK_CALLS else (-1, "map"))
         known = last_id in RUNS_WITH_ARGS or last_id in RUNS_PER_ITEM or last_id in APPLY
+        if not known and last_id[:1].isupper():
+            return  # handed to a class (`CommandHandler("chat", self.prompt)`): kept to be called later, by events
         for i, arg in enumerate(node.args[:4]):
             # A function handed to another call is run by it: `executor.submit(f, x)`,
             # `df.col.apply(f)`, a project's `call_with_retry(f, *args)`.
