@@ -50,6 +50,7 @@ class Row:
     cell: Optional[int] = None  # notebook cell of the call
     via: Optional[Loc] = None  # a call of a project wrapper: the request inside it
     reached: int = 0  # a request inside a wrapper: the calls of the wrapper listed as routes of their own
+    also: Tuple[Loc, ...] = ()  # a call of a wrapper: the other requests it may make
     billed: bool = True  # False: a local server (Ollama, LM Studio, localhost)
 
     @property
@@ -158,6 +159,7 @@ def build(calls: List[Call], diagnostics: List[Diagnostic], catalog: Catalog, fi
             cell=site.loc.cell,
             via=site.via,
             reached=site.reached,
+            also=site.also,
             billed=not site.local,
         )
         # Rows repeat from cell to cell of a notebook: a place is its cell too.
@@ -326,6 +328,7 @@ def as_dict(audit: Audit) -> Dict[str, object]:
                 "route": r.route, "filename": r.path, "line": r.line, "cell": r.cell, "provider": r.provider, "api": r.api, "billed": r.billed, "model": r.model,
                 "via": None if r.via is None else {"filename": r.via.path, "line": r.via.row, "cell": r.via.cell},
                 "reached_through": r.reached,
+                "also_via": [{"filename": a.path, "line": a.row, "cell": a.cell} for a in r.also],
                 "output_limit": r.cost.output_limit, "output_limit_source": r.cost.limit_source, "system_tokens": r.system_tokens,
                 "prompt_tokens": r.cost.prompt_tokens, "cached_tokens": r.cost.cached_tokens, "cached": r.cached, "context": r.context,
                 "cost_usd": {"input": usd(r.cost.input_usd), "cached_input": usd(r.cost.cached_usd), "output": usd(r.cost.output_usd), "total": usd(r.cost.total)},

@@ -348,7 +348,7 @@ class Linter:
             if facts.wrappers is not None:
                 self.project.add_table(facts.abspath, facts.wrappers, "callers")
         derived = self.project.wrapper_calls()
-        reached = Counter(site.via for site in derived)
+        reached = Counter(loc for site in derived for loc in (site.via, *site.also))
         sites = [replace(site, reached=reached[site.loc]) if site.loc in reached else site for facts in all_facts for site in facts.calls]
         contexts = [(rule, Context(_LazyCatalog(self), {**rule.options, **self.settings.options_for(rule.code)}, self.package_of, self.sources)) for rule in self.rules]
         # Linking and the rules run under the same per-file limit as extraction: each
@@ -370,7 +370,7 @@ class Linter:
             try:
                 with limit:
                     call = self.project.resolve_call(site)
-                    places = (call.site.loc,) if call.site.via is None else (call.site.loc, call.site.via)
+                    places = (call.site.loc,) if call.site.via is None else (call.site.loc, call.site.via, *call.site.also)
                     reported: List[Diagnostic] = []
                     # A local server (Ollama, LM Studio, localhost): nothing is billed, nothing to say about cost.
                     for rule, ctx in contexts if not call.site.local else ():

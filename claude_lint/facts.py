@@ -205,6 +205,14 @@ class CallSite:
     via: Optional[Loc] = None
     fixed: bool = True
     reached: int = 0  # a request inside a wrapper: how many recognised calls of the wrapper reach it
+    # A call of a wrapper that may make several requests (a dispatcher over providers, a
+    # factory of several chat models): one call site, judged as the request at `via`; the
+    # other requests it may make are named here (related locations), not sites of their own.
+    also: Tuple[Loc, ...] = ()
+    # A POST whose URL and body are its function's parameters (`def http_request(url,
+    # headers, body)`): (url, headers) as values. No request by itself (never in a file's
+    # calls); a call of the function that passes an LLM endpoint or a chat body makes it one.
+    pending: Optional[Tuple[object, object]] = None
     local: bool = False  # the endpoint is a server on the user's machine (Ollama, LM Studio, localhost): never billed
     retry: Optional[Retry] = None  # an error handler reissues this request with no attempt bound
     awaited_in_loop: bool = False  # `await`ed right where it is, inside `loop`: one request at a time

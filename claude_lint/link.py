@@ -10,6 +10,7 @@ import inspect
 import os
 import re
 import textwrap
+from collections import Counter
 from dataclasses import dataclass, replace
 from typing import Callable, Dict, Iterator, List, Optional, Tuple
 
@@ -124,6 +125,8 @@ class Project:
         self._callees: Dict[Tuple[Callee, str], List[Tuple[str, Wrapper, bool]]] = {}
         self._mros: Dict[Tuple[str, str], List[Tuple[str, str, bool]]] = {}
         self._subs: Optional[Dict[Tuple[str, str], List[Tuple[str, str]]]] = None
+        self._posts: Dict[Loc, CallSite] = {}  # a helper's POST made a request by a call of it
+        self._retrying = False
 
     def add(self, facts: FileFacts) -> None:
         self._facts[os.path.realpath(facts.abspath)] = facts
@@ -206,14 +209,31 @@ class Project:
         caller's place and context."""
         out: List[CallSite] = []
         seen = set()
+        unmade: List[Tuple[Invocation, str]] = []  # calls that made no request (yet)
         for path in list(self._tables):
             for table in list(self._tables[path].values()):
                 for inv in table.invocations:
-                    for site in self._sites(inv, path):
+                    sites = self._sites(inv, path)
+                    if not sites:
+                        unmade.append((inv, path))
+                    for site in sites:
                         key = (site.loc, site.via, site.api)
                         if key not in seen:
                             seen.add(key)
                             out.append(site)
+        if self._posts:
+            # A helper calling itself with its own URL (a retry) makes the request its callers
+            # make: known once they are all seen.
+            self._retrying = True
+            for inv, path in unmade:
+                for site in self._sites(inv, path) if any(p.path == inv.path for p in self._posts) else ():
+                    key = (site.loc, site.via, site.api)
+                    if key not in seen:
+                        seen.add(key)
+                        out.append(site)
+            self._retrying = False
+            reached = Counter(loc for site in out for loc in (site.via, *site.also))
+            out.extend(replace(post, reached=reached[loc]) for loc, post in self._posts.items())
         return out
 
     def _sites(self, inv: Invocation, path: str) -> List[CallSite]:
@@ -241,7 +261,16 @@ class Project:
             )
             if len(sites) >= MAX_REACHED:
                 break
-        return sites
+        if len(sites) < 2:
+            return sites
+        # One call is one call site, whatever number of requests the wrapper may make: the
+        # first billed one stands for the call, the others are named beside it.
+        first = next((s for s in sites if not s.local), sites[0])
+        others: List[Loc] = []
+        for s in sites:
+            if s.via != first.via and s.via not in others:
+                others.append(s.via)
+        return [replace(first, also=tuple(others))]
 
     def _reach(self, inv: Invocation, path: str, env: dict, depth: int, seen: frozenset, steps: List[int]):
         """(request, its arguments bound, history, fixed) for each request a call reaches.
@@ -261,6 +290,11 @@ class Project:
                 budget = [MAX_BOUND_NODES]
                 for i, req in enumerate(wrapper.requests):
                     kwargs = _substitute(req.kwargs, wpath, inner, budget)
+                    if req.pending is not None:
+                        req = self._bound_post(req, kwargs, wpath, inner, budget)
+                        if req is None:
+                            continue  # this call passes no LLM endpoint, nor a chat body
+                        kwargs = req.kwargs
                     param = wrapper.messages[i] if i < len(wrapper.messages) else None
                     history = frame[2].get(param) if param is not None else None
                     if history is not None and param in frame[1]:
@@ -271,6 +305,29 @@ class Project:
                     yield req, kwargs, history or req.history, not _spreads_param(req.kwargs)
                 for forward in self._index(wpath).forwards.get(wrapper.name, ()):
                     yield from self._reach(forward, wpath, inner, depth + 1, seen | {key}, steps)
+
+    def _bound_post(self, req: CallSite, kwargs: Mapping, path: str, env: dict, budget: List[int]) -> Optional[CallSite]:
+        """A helper's POST of the URL and body its caller passes (`CallSite.pending`), as
+        the request the caller's values make it, or None when they make it none. The
+        helper's own POST is listed once too, as the first such call makes it."""
+        from claude_lint.extract import http
+
+        passed = _substitute(req.pending[0], path, env, budget)
+        url = self.resolve(passed)
+        headers = self.resolve(_substitute(req.pending[1], path, env, budget)) if req.pending[1] is not None else None
+        body = kwargs.entries[0][1] if len(kwargs.entries) == 1 and kwargs.entries[0][0] is None else kwargs
+        found = http.classify(url, self.resolve(body), headers)
+        if found is None:
+            known = self._posts.get(req.loc)
+            if self._retrying and known is not None and isinstance(passed, Param) and passed.function == req.function:
+                return replace(known, kwargs=kwargs)  # its own URL passed back to it: its callers' request
+            return None
+        api, provider, roles, local = found
+        made = dict(api=api, provider=provider, roles=roles, local=local or req.local, pending=None)
+        known = self._posts.get(req.loc)
+        if known is None or (known.local and not local):
+            self._posts[req.loc] = replace(req, **made)
+        return replace(req, kwargs=body if isinstance(body, Mapping) else kwargs, **made)
 
     def _bind(self, sig: Signature, inv: Invocation, bound: bool, env: dict, path: str):
         """The caller's arguments bound to a wrapper's parameters by its signature: values,

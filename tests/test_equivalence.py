@@ -113,7 +113,7 @@ EDGES = {
     ),
     "edges/post_other.py": (
         "import requests\n\n\ndef notify(data):\n    return requests.post('https://hooks.example.com/x', json={'model': 'm', 'messages': data, 'max_tokens': 20000})\n\n\n"
-        "def forward(url, body):\n    return requests.post(url, json=body)\n"
+        "class Hook:\n    def forward(self, url, body):\n        return requests.post(url, json=body)\n"
     ),
     "edges/local.py": (
         "from openai import OpenAI\n\nc = OpenAI(base_url='http://localhost:11434/v1')\n"
@@ -191,6 +191,9 @@ def test_the_edges_fire_where_they_should(tmp_path):
                    for _, path in found)
     # POSTs that are no LLM request are judged before their file is parsed
     assert not prefilter.worth_parsing(EDGES["edges/post_other.py"].encode())
+    # A function POSTing the URL and body it is given is a request where a caller passes an
+    # LLM endpoint: its file is parsed (an HTTP client class's method is not).
+    assert prefilter.worth_parsing(b"import requests\n\n\ndef forward(url, body):\n    return requests.post(url, json=body)\n")
     assert prefilter.worth_parsing(EDGES["edges/url_attribute.py"].encode())
     # A one-word chain is parsed only where it is written as an attribute or imported by name.
     assert not prefilter.needs_parse(EDGES["edges/litellm_words.py"].encode())

@@ -295,3 +295,201 @@ def test_a_caller_linted_on_its_own_reaches_the_wrapper_module(cli, tmp_path):
         done = cli("check", *args, "--no-cache", "--exit-zero", "--select", "CL007", "--output-format", "json", input=stdin)
         found = json.loads(done.stdout)
         assert [(d["code"], d["location"]["row"]) for d in found] == [("CL007", 3)], done.stderr.decode()
+
+
+KEPT_MODELS = (
+    "from langchain_openai import ChatOpenAI\nfrom langchain_anthropic import ChatAnthropic\n\n\n"
+    "class AI:\n"
+    "    def __init__(self, model_name='gpt-4o'):\n"
+    "        self.model_name = model_name\n"
+    "        self.llm = self._create_chat_model(model_name)\n"  # 8: a factory called: no request
+    "        self.fast = ChatOpenAI(model='gpt-4o-mini', max_tokens=200)\n"  # 9
+    "        self.parser = Parser()\n\n"
+    "    def _create_chat_model(self, name):\n"
+    "        if 'claude' in name:\n"
+    "            return ChatAnthropic(model=name, max_tokens=4096)\n"  # 14
+    "        return ChatOpenAI(model=name, max_tokens=1000)\n\n"  # 15
+    "    def next(self, messages):\n"
+    "        return self.llm.invoke(messages)\n\n"
+    "    def label(self, text):\n"
+    "        return self.fast.with_structured_output(dict).invoke(text)\n\n"
+    "    def parse(self, text):\n"
+    "        return self.parser.invoke(text)\n\n\n"
+    "shared = ChatOpenAI(model='gpt-4o', max_tokens=300)\n\n\n"  # 27
+    "def ask(question):\n"
+    "    chain = PROMPT | shared\n"
+    "    return chain.invoke({'question': question})\n\n\n"
+    "def warm_up():\n"
+    "    return shared.invoke('ping')\n"
+)
+
+
+def test_a_chat_model_kept_or_made_by_a_factory_is_requested_where_invoked(cli, tmp_path):
+    routes = report(cli, tmp_path, {
+        "app/__init__.py": "",
+        "app/ai.py": KEPT_MODELS,
+        "app/main.py": (
+            "from app.ai import AI, ask\n\nai = AI('claude-sonnet-4-6')\n"
+            "ai.next([{'role': 'user', 'content': 'hi'}])\nai.label('x')\nai.parse('y')\nask('why?')\n"
+            "with AI() as scoped:\n    scoped.label('z')\n"
+        ),
+    })
+    main = [r for r in routes if r["filename"] == os.path.join("app", "main.py")]
+    # one route per call: the factory's two chat models are one call site naming the other
+    assert sorted((r["line"], r["via"]["line"], [a["line"] for a in r["also_via"]]) for r in main) == [(4, 14, [15]), (5, 9, []), (7, 27, []), (9, 9, [])]
+    ai = {r["line"] for r in routes if r["filename"] == os.path.join("app", "ai.py")}
+    # the constructors are sites; the factory's call in __init__ (8), the parser (24) and an
+    # invocation that reads nothing of its function's inputs (36) are not
+    assert ai == {9, 14, 15, 27}
+    inner = {r["line"]: r["reached_through"] for r in routes if r["filename"] == os.path.join("app", "ai.py")}
+    assert inner[14] == inner[15] == 1 and inner[9] == 2
+
+
+def test_a_factory_binds_the_parameters_of_the_model_it_makes(cli, tmp_path):
+    """`self.llm = self._make(api_key, model)`: the constructor's `model=model` is the
+    factory's argument, so a deprecated default written in `__init__` is known there."""
+    write_project(tmp_path, {
+        "app/__init__.py": "",
+        "app/scorer.py": (
+            "from langchain_openai import ChatOpenAI\n\n\nclass Scorer:\n"
+            "    def __init__(self, api_key, model='gpt-4o-mini'):\n"
+            "        self.llm = self._make(api_key, model)\n\n"
+            "    def _make(self, api_key, model):\n        return ChatOpenAI(api_key=api_key, model=model, max_tokens=100)\n\n"
+            "    def score(self, text):\n        return self.llm.invoke(text)\n"
+        ),
+        "app/main.py": "from app.scorer import Scorer\n\nScorer('k').score('x')\n",
+    })
+    found = check(cli, "--select", "CL007")
+    assert [(Path(d["filename"]).name, d["location"]["row"]) for d in found] == [("scorer.py", 9)]
+    assert "gpt-4o-mini" in found[0]["message"]
+
+
+def test_a_dispatcher_call_is_one_call_site(cli, tmp_path):
+    routes = report(cli, tmp_path, (
+        "import anthropic\nimport openai\n\n\n"
+        "def ask_claude(prompt):\n"
+        "    return anthropic.Anthropic().messages.create(model='claude-haiku-4-5', max_tokens=300, messages=[{'role': 'user', 'content': prompt}])\n\n\n"
+        "def ask_gpt(prompt):\n"
+        "    return openai.OpenAI().chat.completions.create(model='gpt-4o-mini', max_tokens=300, messages=[{'role': 'user', 'content': prompt}])\n\n\n"
+        "def ask(prompt, provider='anthropic'):\n"
+        "    if provider == 'anthropic':\n        return ask_claude(prompt)\n    return ask_gpt(prompt)\n\n\n"
+        "ask('hi')\nask('hello', provider='openai')\n"
+    ))
+    callers = [(r["line"], r["via"]["line"], [a["line"] for a in r["also_via"]]) for r in routes if r["via"] and r["line"] >= 19]
+    assert sorted(callers) == [(19, 6, [10]), (20, 6, [10])]
+    assert {r["line"]: r["reached_through"] for r in routes if not r["via"]} == {6: 3, 10: 3}
+
+
+POST_HELPER = (
+    "import requests\n\n\n"
+    "def http_request(url, headers, json_data, retry=0):\n"
+    "    response = requests.post(url, headers=headers, json=json_data, timeout=60)\n"  # 5
+    "    if response.status_code == 429 and retry < 3:\n"
+    "        return http_request(url, headers, json_data, retry + 1)\n"  # 7: the same request again
+    "    return response\n"
+)
+
+
+def test_a_helper_posting_its_callers_url_and_body_is_requested_by_its_callers(cli, tmp_path):
+    routes = report(cli, tmp_path, {
+        "app/__init__.py": "",
+        "app/util.py": POST_HELPER,
+        "app/claude.py": (
+            "from app.util import http_request\n\n\n"
+            "def ask_claude(prompt, model='claude-haiku-4-5', url=None):\n"
+            "    if url is None:\n        url = 'https://api.anthropic.com/v1/messages'\n"
+            "    body = {'model': model, 'max_tokens': 300, 'messages': [{'role': 'user', 'content': prompt}]}\n"
+            "    return http_request(url, {'x-api-key': 'k', 'anthropic-version': '2023-06-01'}, body)\n"  # 8
+        ),
+        "app/gemini.py": (
+            "from app.util import http_request\n\n\n"
+            "def ask_gemini(prompt, model='gemini-2.0-flash'):\n"
+            "    endpoint = f'https://generativelanguage.googleapis.com/v1beta/models/{model}:generateContent'\n"
+            "    return http_request(endpoint, {}, {'contents': [{'parts': [{'text': prompt}]}]})\n"  # 6
+        ),
+        "app/local.py": "from app.util import http_request\n\n\ndef ask_local(prompt):\n"
+        "    return http_request('http://localhost:11434/api/chat', {}, {'model': 'llama3', 'messages': [{'role': 'user', 'content': prompt}]})\n",  # 5
+        # the same helper posting to a service that is no LLM API: no request
+        "app/billing.py": "from app.util import http_request\n\n\ndef charge(amount):\n    return http_request('https://billing.example.com/v1/charges', {}, {'amount': amount})\n",
+        "app/main.py": "from app import claude, gemini, local, billing\n\nclaude.ask_claude('hi')\ngemini.ask_gemini('hi')\nlocal.ask_local('hi')\nbilling.charge(3)\n",
+    })
+    got = sorted((r["filename"].replace(os.sep, "/"), r["line"], r["api"], r["billed"]) for r in routes)
+    assert got == [
+        ("app/claude.py", 8, "POST /v1/messages", True),
+        ("app/gemini.py", 6, "POST :generateContent", True),
+        ("app/local.py", 5, "POST /api/chat", False),
+        ("app/main.py", 3, "POST /v1/messages", True),
+        ("app/main.py", 4, "POST :generateContent", True),
+        ("app/main.py", 5, "POST /api/chat", False),
+        ("app/util.py", 5, "POST /v1/messages", True),  # the helper's own POST, as its first billed call makes it
+        ("app/util.py", 7, "POST /v1/messages", True),
+    ]
+    claude = next(r for r in routes if r["filename"] == os.path.join("app", "main.py") and r["line"] == 3)
+    assert claude["model"] == "claude-haiku-4-5-20251001" and claude["output_limit"] == 300
+
+
+def test_a_post_of_its_callers_url_is_no_request_alone_nor_when_nothing_says_llm(cli, tmp_path):
+    routes = report(cli, tmp_path, {
+        "app/__init__.py": "",
+        "app/util.py": POST_HELPER,
+        "app/main.py": (
+            "import os\nfrom app.util import http_request\n\n"
+            "http_request(os.environ['HOOK_URL'], {}, {'text': 'deploy done'})\n"  # a webhook: no endpoint, no chat body
+            "http_request(ENDPOINT, {}, payload)\n"
+        ),
+    })
+    assert routes == []
+
+
+def test_a_default_given_on_the_way_to_the_call_is_the_value_it_passes(cli, tmp_path):
+    """`if url is None: url = DEFAULT` in the branch of a dispatcher, or a URL rebuilt from
+    itself before the call: the value that reaches the helper's POST."""
+    routes = report(cli, tmp_path, {
+        "app/__init__.py": "",
+        "app/util.py": POST_HELPER,
+        "app/chat.py": (
+            "from app.util import http_request\n\n\n"
+            "def ask_openai(prompt, url=None, model='gpt-4o-mini'):\n"
+            "    if url is None:\n        url = 'https://api.openai.com/v1/chat/completions'\n"
+            "    return http_request(url, {}, {'model': model, 'messages': [{'role': 'user', 'content': prompt}]})\n\n\n"
+            "def ask_gemini(prompt, url=None, model='gemini-2.0-flash'):\n"
+            "    url = f'https://generativelanguage.googleapis.com/v1beta/models/{model}:generateContent'\n"
+            "    return http_request(url, {}, {'contents': [{'parts': [{'text': prompt}]}]})\n\n\n"
+            "def ask(prompt, provider, url=None):\n"
+            "    if provider == 'vllm':\n"
+            "        if url is None:\n            url = 'http://localhost:8000/v1/chat/completions'\n"
+            "        return ask_openai(prompt, url)\n"  # 19: a local server unless the user says otherwise
+            "    if provider == 'gemini':\n        return ask_gemini(prompt, url)\n"  # 21
+            "    if provider == 'other':\n        if prompt:\n            url = 'https://billing.example.com/v1/charges'\n"
+            "        return ask_openai(prompt, url)\n"  # 25: changed on the way, not known: the body says chat
+            "    return ask_openai(prompt, url)\n\n\n"  # 26
+            "def ask_either(prompt, url=None, local=False):\n"
+            "    if local:\n        url = 'http://localhost:8000/v1/chat/completions'\n"
+            "    else:\n        return ask_openai(prompt, url)\n"  # 33: the `if` branch is not on its way
+            "    for _ in range(2):\n        ask_openai(prompt, url)\n        url = None\n"  # 35: changed in the loop around it
+        ),
+    })
+    got = {r["line"]: (r["api"], r["billed"]) for r in routes if r["filename"] == os.path.join("app", "chat.py") and r["line"] > 10}
+    assert got == {
+        12: ("POST :generateContent", True),
+        19: ("POST /chat/completions", False),
+        21: ("POST :generateContent", True),
+        25: ("POST /chat/completions", True),
+        26: ("POST /chat/completions", True),
+        33: ("POST /chat/completions", True),
+        35: ("POST /chat/completions", True),
+    }
+
+
+def test_a_method_handed_to_a_class_is_a_handler_not_a_call(cli, tmp_path):
+    """`CommandHandler("chat", self.prompt)` keeps the method to be called by events: no call
+    site there (the events are not seen), while a helper that runs what it is handed is one."""
+    routes = report(cli, tmp_path, CLIENT_CLASS + (
+        "\n\nclass Bot:\n    def __init__(self):\n        self.llm = LLMClient()\n\n"
+        "    def prompt(self, update, context):\n        return self.llm.chat([{'role': 'user', 'content': update}])\n\n"
+        "    def run(self, app):\n"
+        "        app.add_handler(CommandHandler('chat', self.prompt))\n"  # 23
+        "        app.add_handler(MessageHandler(TEXT, self.prompt))\n"  # 24
+        "        return with_retry(self.prompt, 'hello', None)\n"  # 25
+    ))
+    assert sorted(r["line"] for r in routes if r["via"]) == [20, 25]  # 20: the handler's own call of the client

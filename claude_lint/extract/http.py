@@ -16,7 +16,7 @@ from typing import List, Optional, Tuple
 
 from claude_lint.extract import clients, sdk
 from claude_lint.extract.scopes import CallRecord, Scope, keyword, positional
-from claude_lint.facts import CallSite, Mapping, Text
+from claude_lint.facts import CallSite, Mapping, Param, Text
 
 _UNSEEN = "unseen"
 
@@ -38,7 +38,7 @@ def sites(ex, record: CallRecord, call: ast.Call, receiver: Optional[ast.expr], 
     body = clients.decoded(ev, body_expr, scope)
     if endpoint == _UNSEEN:
         if not (isinstance(body, Mapping) and all(k in _keys(body) for k in sdk.HTTP_BODY_PROOF)):
-            return []
+            return _pass_through(ex, record, call, url_expr, body)
         headers = clients.decoded(ev, keyword(call, "headers"), scope) if keyword(call, "headers") is not None else None
         if isinstance(headers, Mapping) and any(h in (k.lower() for k in _keys(headers)) for h in sdk.ANTHROPIC_HEADERS):
             api, provider, roles = "POST /v1/messages", "anthropic", sdk.ANTHROPIC_ROLES
@@ -65,6 +65,56 @@ def sites(ex, record: CallRecord, call: ast.Call, receiver: Optional[ast.expr], 
     timeout = any(k.arg == "timeout" for k in call.keywords)
     facts = ex.site_facts(record, shape, provider, kwargs, timeout, local)
     return [CallSite(loc=ev.loc(record.node), kwargs=kwargs, **facts)]
+
+
+def _pass_through(ex, record: CallRecord, call: ast.Call, url_expr, body) -> List[CallSite]:
+    """A helper function that POSTs the URL and body its caller passes: a request only
+    where a call of it passes an LLM endpoint or a chat body (see `classify`). A method is
+    left out: a class whose method POSTs what it is given is an HTTP client, not a helper
+    of LLM calls."""
+    ev, scope = ex.ev, record.scope
+    if url_expr is None or not isinstance(body, Param) or scope.kind != "function" or scope.self_name is not None:
+        return []
+    url = ev.value(url_expr, scope)
+    if not isinstance(url, Param) or url.function != scope.name or body.function != scope.name:
+        return []
+    headers_expr = keyword(call, "headers")
+    headers = clients.decoded(ev, headers_expr, scope) if headers_expr is not None else None
+    shape = sdk.MethodShape((), "POST", ("http",), sdk.OPENAI_CHAT_ROLES)
+    kwargs = Mapping(((None, body),), body.loc, True)
+    timeout = any(k.arg == "timeout" for k in call.keywords)
+    facts = ex.site_facts(record, shape, "http", kwargs, timeout, False)
+    return [CallSite(loc=ev.loc(record.node), kwargs=kwargs, pending=(url, headers), **facts)]
+
+
+def classify(url: object, body: object, headers: object):
+    """(api, provider, roles, local) of a POST whose values a caller has bound: as `sites`
+    judges one, from the URL when it is seen, else from the body and headers; None: no LLM
+    request (a URL seen to be another, or a body that is no chat request)."""
+    text = "".join(p if isinstance(p, str) else "\0" for p in url.parts) if isinstance(url, Text) else None
+    found = None
+    if text is not None:
+        path = text.split("?", 1)[0].rstrip("/")
+        # The endpoint's own end may follow a run-time part (`{base}chat/completions`,
+        # `models/{model}:generateContent`): a run-time part may end with a slash.
+        for candidate in (path, path.replace("\0", "/")):
+            found = next(((api, provider, roles) for pattern, api, provider, roles in sdk.HTTP_ENDPOINTS if pattern.search(candidate)), None)
+            if found is not None:
+                break
+        if found is None and path and "\0" not in path[path.rfind("/") + 1:]:
+            return None  # a URL seen, and no LLM endpoint
+    if found is None:
+        if not (isinstance(body, Mapping) and all(k in _keys(body) for k in sdk.HTTP_BODY_PROOF)):
+            return None
+        if isinstance(headers, Mapping) and any(h in (k.lower() for k in _keys(headers)) for h in sdk.ANTHROPIC_HEADERS):
+            found = "POST /v1/messages", "anthropic", sdk.ANTHROPIC_ROLES
+        elif any(k in _keys(body) for k in sdk.OLLAMA_BODY_KEYS):
+            found = "POST /api/chat", "ollama", sdk.OLLAMA_ROLES
+        else:
+            found = "POST /chat/completions", "openai", sdk.OPENAI_CHAT_ROLES
+    api, provider, roles = found
+    local = provider in sdk.LOCAL_PROVIDERS or (text is not None and sdk.local_evidence([text]))
+    return api, provider, roles, local
 
 
 def _keys(mapping: Mapping) -> Tuple[str, ...]:

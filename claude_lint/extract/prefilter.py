@@ -284,7 +284,14 @@ def _byte_test(data: bytes, posts: bool) -> bool:
     groups = t.chain_groups.get(b"", ()) + tuple(g for r in roots for g in t.chain_groups.get(r, ()))
     chains = sorted(set(_present(groups, has)))
     # A chain whose shapes need a hint (a raw POST: an endpoint path, a chat body) counts only with one.
-    chains = [i for i in chains if t.chains[i] not in t.hint_bytes or any(all(has(h) for h in group) for group in t.hint_bytes[t.chains[i]])]
+    through: List[bool] = []
+
+    def passes_through() -> bool:  # a helper POSTing its caller's URL and body: its callers say
+        if not through:
+            through.append(_posts_pass_through(data))
+        return through[0]
+
+    chains = [i for i in chains if t.chains[i] not in t.hint_bytes or any(all(has(h) for h in group) for group in t.hint_bytes[t.chains[i]]) or passes_through()]
     extra = any(s in data for s in t.extra)
     if not chains and not extra:
         return False
@@ -335,6 +342,27 @@ def _posts_may_call(data: bytes, t: _Table) -> bool:
         if _may_post(call, needs, keys):
             return True
     return False
+
+
+def _posts_pass_through(data: bytes) -> bool:
+    """Does a `post(` call send the URL and body of the function around it (extract/http.py's
+    pending POST, a request where a caller passes an LLM endpoint)?"""
+    for at, end in _words(data, b"post"):
+        m = _CALL_AFTER.match(data, end)
+        if m is None:
+            continue
+        call = _call_at(data, m.end() - 1)
+        if call is not None and _passes_through(call, lambda name: name in _enclosing_params(data, at)):
+            return True
+    return False
+
+
+def _passes_through(call: ast.Call, is_param: Callable[[str], bool]) -> bool:
+    """A POST of the URL and body the function around it is given, in a function that is
+    no method (extract/http.py leaves an HTTP client class's methods out)."""
+    url = call.args[0] if call.args and not isinstance(call.args[0], ast.Starred) else next((k.value for k in call.keywords if k.arg == "url"), None)
+    body = next((k.value for k in call.keywords if k.arg in ("json", "data")), None)
+    return isinstance(url, ast.Name) and isinstance(body, ast.Name) and is_param(url.id) and is_param(body.id) and not is_param("self") and not is_param("cls")
 
 
 def _call_at(data: bytes, open_at: int) -> "ast.Call | None":
@@ -845,6 +873,8 @@ def _may_post(call: ast.Call, body_keywords: Tuple[str, ...], keys: _Keys) -> bo
     body = next((k.value for k in call.keywords if k.arg in body_keywords), None)
     if body is None:
         return False  # extract/http.py reads only a body passed by name
+    if _passes_through(call, lambda name: keys.is_param(name, call)):
+        return True  # a helper POSTing its caller's URL and body
     url = call.args[0] if call.args and not isinstance(call.args[0], ast.Starred) else next((k.value for k in call.keywords if k.arg == "url"), None)
     tail = _url_tail(url)
     if tail is not None:

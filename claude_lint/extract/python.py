@@ -103,7 +103,7 @@ class _Extraction:
         found = []
         for record in self.c.calls:
             sites = self.call_sites(record)
-            calls.extend(sites)
+            calls.extend(s for s in sites if s.pending is None)  # a pending POST is its callers' request
             if sites:
                 found.append((record, sites))
         from claude_lint.extract import wrappers  # here: wrappers imports this module

@@ -28,6 +28,7 @@ from __future__ import annotations
 import ast
 import json
 import re
+from dataclasses import replace
 from typing import Dict, FrozenSet, Iterable, Iterator, List, Optional, Set, Tuple
 
 from claude_lint.extract import loops
@@ -65,6 +66,10 @@ APPLY = frozenset({"apply", "progress_apply", "parallel_apply", "swifter_apply",
 # f(x); `f.map(xs)` calls it once per item.
 TASK_CALLS = frozenset({"call", "remote", "local", "spawn", "delay", "aio"})
 TASK_MAPS = frozenset({"map", "starmap"})
+# The methods through which a LangChain chat model (or a runnable built on it) makes its
+# request, and those that return a runnable still bound to the same model.
+MODEL_INVOKES = frozenset({"invoke", "ainvoke", "stream", "astream", "batch", "abatch", "predict", "apredict", "predict_messages", "generate", "agenerate"})
+MODEL_THROUGH = frozenset({"with_structured_output", "bind", "bind_tools", "with_retry", "with_config", "with_fallbacks"})
 OUTPUT_LIMIT = re.compile(r"""\b(?:max_tokens|max_completion_tokens|max_output_tokens|maxTokens)\b(?:\s*=(?!=)|["']\s*:)""")
 
 
@@ -99,6 +104,62 @@ def params_in(values: Iterable[object]) -> Iterator[Param]:
             stack.append(v.inner)  # type: ignore[attr-defined]
 
 
+def _bind_params(value: object, function: str, bound: Dict[str, object], budget: List[int]) -> object:
+    """`value` with the parameters of `function` replaced by the values bound to them
+    (bounded: past the budget a value is kept as it is)."""
+    budget[0] -= 1
+    if budget[0] < 0:
+        return value
+    kind = type(value)
+    if kind is Param:
+        if value.function == function and value.name in bound:  # type: ignore[attr-defined]
+            return bound[value.name]  # type: ignore[attr-defined]
+        return value
+    if kind is Mapping:
+        return replace(value, entries=tuple((k, _bind_params(v, function, bound, budget)) for k, v in value.entries))  # type: ignore[attr-defined]
+    if kind is Text:
+        return replace(value, parts=tuple(p if isinstance(p, str) else _bind_params(p, function, bound, budget) for p in value.parts))  # type: ignore[attr-defined]
+    if kind is Seq:
+        return replace(value, items=tuple(_bind_params(v, function, bound, budget) for v in value.items))  # type: ignore[attr-defined]
+    if kind is Transform:
+        return replace(value, inner=_bind_params(value.inner, function, bound, budget))  # type: ignore[attr-defined]
+    return value
+
+
+def _none_default(stmt: ast.stmt, name: str) -> Optional[ast.expr]:
+    """DEFAULT of `if name is None: name = DEFAULT` (the idiom of a default that is not a constant)."""
+    if not isinstance(stmt, ast.If) or stmt.orelse or len(stmt.body) != 1:
+        return None
+    test, body = stmt.test, stmt.body[0]
+    if not (isinstance(test, ast.Compare) and isinstance(test.left, ast.Name) and test.left.id == name and len(test.ops) == 1
+            and isinstance(test.ops[0], ast.Is) and isinstance(test.comparators[0], ast.Constant) and test.comparators[0].value is None):
+        return None
+    if isinstance(body, ast.Assign) and len(body.targets) == 1 and isinstance(body.targets[0], ast.Name) and body.targets[0].id == name:
+        return body.value
+    return None
+
+
+def _assigns(stmt: ast.stmt, name: str, budget: List[int]) -> bool:
+    for n in ast.walk(stmt):
+        budget[0] -= 1
+        if budget[0] <= 0:
+            return True  # not known: as if changed
+        if type(n) is ast.Name and n.id == name and isinstance(n.ctx, ast.Store):
+            return True
+    return False
+
+
+def _holds(value: ast.expr, node: ast.AST) -> bool:
+    """Is `node` the value itself, or one of the values it may take (`a or B()`, `A() if c else B()`)?"""
+    if value is node:
+        return True
+    if isinstance(value, ast.BoolOp):
+        return any(_holds(v, node) for v in value.values)
+    if isinstance(value, ast.IfExp):
+        return _holds(value.body, node) or _holds(value.orelse, node)
+    return False
+
+
 def last(dotted: str) -> str:
     return dotted.rsplit(".", 1)[-1]
 
@@ -113,8 +174,21 @@ def summarise(ex, found: List[Tuple[CallRecord, List[CallSite]]]) -> Optional[Wr
         return None
     finder = Finder(ex.path, ex.abspath, ex.text, ex.c, ex.ev, ex.history)
     requests: Dict[Scope, List[Tuple[CallSite, Optional[str]]]] = {}
+    held: Dict[Tuple[str, str], List[CallSite]] = {}  # where a chat model is kept -> its constructors
+    factories: Dict[str, List[CallSite]] = {}  # function -> the chat models it returns
     for record, sites in found:
         d = finder.enclosing_def(record.scope)
+        if any(site.provider == "langchain" for site in sites):
+            # A chat model makes its request where it is invoked: a function that returns it
+            # (a factory) or keeps it (`self.llm = ChatOpenAI(...)`, a module-level model)
+            # requests nothing; the functions that invoke it do.
+            kept = finder.kept_as(record, d)
+            if kept is not None:
+                if kept[0] == "factory":
+                    factories.setdefault(kept[1], []).extend(sites)
+                else:
+                    held.setdefault(kept, []).extend(sites)
+                continue
         if d is None:
             continue
         owners = finder.owners(d)
@@ -127,6 +201,9 @@ def summarise(ex, found: List[Tuple[CallRecord, List[CallSite]]]) -> Optional[Wr
         for site in sites:
             if uses or any(p.function in owners for p in params_in([site.kwargs])):
                 requests.setdefault(d, []).append((site, finder.messages_param(record, site, owners)))
+    if held or factories:
+        for d, site, messages in finder.invoked_models(held, factories):
+            requests.setdefault(d, []).append((site, messages))
     if not requests:
         return None
     return finder.table(requests, None, frozenset())
@@ -439,6 +516,125 @@ class Finder:
                 return self._list_param(expr.func.value, scope, owners, depth + 1)
         return None  # a slice or anything else: a window, not the whole list
 
+    # --- chat models kept and invoked elsewhere ---
+
+    def kept_as(self, record: CallRecord, d: Optional[Scope]) -> Optional[Tuple[str, str]]:
+        """Where a chat model built by this call is kept rather than invoked: ("factory",
+        function) when the function returns it, (class, attribute) when a method stores it
+        on its object, ("", name) when a module-level name holds it."""
+        node = record.node
+        if d is None:
+            if record.scope is not self.c.module:
+                return None
+            for name, bound in self.c.module.assigns.items():
+                if len(bound) == 1 and isinstance(bound[0], ast.expr) and _holds(bound[0], node):
+                    return "", name
+            return None
+        for value in d.returns:
+            if _holds(value, node):
+                return "factory", d.name
+            if isinstance(value, ast.Name):
+                bound = d.assigns.get(value.id, [])
+                if len(bound) == 1 and isinstance(bound[0], ast.expr) and _holds(bound[0], node):
+                    return "factory", d.name
+        klass = d.klass
+        if klass is not None and d.self_name is not None:
+            for attr, entries in klass.self_attrs.items():
+                if any(isinstance(value, ast.expr) and _holds(value, node) for value, _, _ in entries):
+                    return klass.name, attr
+        return None
+
+    def invoked_models(self, held: Dict[Tuple[str, str], List[CallSite]], factories: Dict[str, List[CallSite]]) -> Iterator[Tuple[Scope, CallSite, Optional[str]]]:
+        """(function, chat model, messages parameter) for each function of the file that
+        invokes a chat model kept on its object or at module level, or made by a factory
+        of the file (`self.llm = self._make_llm()` ... `self.llm.invoke(messages)`)."""
+        held = {k: list(v) for k, v in held.items()}
+        for klass in self.klasses.values():
+            for attr, entries in klass.self_attrs.items():
+                for value, method, _ in entries:
+                    made = self._factory_of(value, method, factories)
+                    if made:
+                        held.setdefault((klass.name, attr), []).extend(made)
+        for name, bound in self.c.module.assigns.items():
+            if len(bound) == 1 and isinstance(bound[0], ast.expr):
+                made = self._factory_of(bound[0], self.c.module, factories)
+                if made:
+                    held.setdefault(("", name), []).extend(made)
+        if not held:
+            return
+        for record in self.c.calls:
+            func = record.node.func
+            if isinstance(func, ast.Attribute) and func.attr in MODEL_INVOKES:
+                key = self._model_key(func.value, record.scope, 0)
+            elif isinstance(func, (ast.Attribute, ast.Name)):
+                key = self._model_key(func, record.scope, 6)  # the model called: `self.llm([...])`
+            else:
+                continue
+            if key is None or key not in held:
+                continue
+            d = self.enclosing_def(record.scope)
+            if d is None or (not key[0] and d.self_name is None and not self.reads_params(record.node, record.scope, d)):
+                continue  # a module-level model invoked with nothing from the function's inputs
+            first = record.node.args[0] if record.node.args and not isinstance(record.node.args[0], ast.Starred) else None
+            messages = self._list_param(first, record.scope, self.owners(d), 0) if first is not None else None
+            for site in held[key][:MAX_CLASSES]:
+                yield d, site, messages
+
+    def _factory_of(self, value: object, scope: Scope, factories: Dict[str, List[CallSite]]) -> List[CallSite]:
+        if not isinstance(value, ast.Call):
+            return []
+        func = value.func
+        name = None
+        if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and scope.self_name == func.value.id and scope.klass is not None:
+            name = f"{scope.klass.name}.{func.attr}"
+        elif isinstance(func, ast.Name):
+            owner = self.ev.find(func.id, scope)
+            if owner is not None and self._bound_as(owner, func.id, "def"):
+                name = self._qualified(owner, func.id)
+        made = factories.get(name, []) if name is not None else []
+        d = self.defs.get(name) if made else None
+        if d is None:
+            return made
+        # The factory's parameters are what this call passes (`self._make_llm(api_key, model)`).
+        sig = self.signature(d)
+        bound: Dict[str, object] = {}
+        for i, a in enumerate(value.args[:len(sig.params)]):
+            if isinstance(a, ast.Starred):
+                break
+            bound[sig.params[i]] = self.ev.value(a, scope)
+        for k in value.keywords:
+            if k.arg is not None:
+                bound[k.arg] = self.ev.value(k.value, scope)
+        if not bound:
+            return made
+        budget = [MAX_VALUE_NODES]
+        return [replace(site, kwargs=_bind_params(site.kwargs, d.name, bound, budget)) for site in made]
+
+    def _model_key(self, expr: ast.expr, scope: Scope, depth: int) -> Optional[Tuple[str, str]]:
+        """Where the chat model an expression invokes is kept, seen through runnables built
+        on it (`self.llm.with_structured_output(X)`, `prompt | self.llm | parser`)."""
+        if depth > 6:
+            return None
+        if isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute) and expr.func.attr in MODEL_THROUGH:
+            return self._model_key(expr.func.value, scope, depth + 1)
+        if isinstance(expr, ast.BinOp) and isinstance(expr.op, ast.BitOr):
+            return self._model_key(expr.left, scope, depth + 1) or self._model_key(expr.right, scope, depth + 1)
+        if isinstance(expr, ast.Attribute) and isinstance(expr.value, ast.Name):
+            me = self._self_of(scope)
+            if me is not None and expr.value.id == me[0]:
+                return me[1].name, expr.attr
+            return None
+        if isinstance(expr, ast.Name):
+            owner = self.ev.find(expr.id, scope)
+            if owner is None:
+                return None
+            if owner is self.c.module:
+                return "", expr.id
+            bound = owner.assigns.get(expr.id, [])
+            if len(bound) == 1 and isinstance(bound[0], ast.expr) and owner.kind == "function":
+                return self._model_key(bound[0], owner, depth + 1)
+        return None
+
     # --- callees ---
 
     def _self_of(self, scope: Scope) -> Optional[Tuple[str, Scope]]:
@@ -553,6 +749,9 @@ class Finder:
             for b in owner.assigns.get(expr.id, []):
                 if isinstance(b, ast.expr):
                     out.extend(self.classes_of(b, owner, depth + 1))
+                elif isinstance(b, tuple) and len(b) == 2 and b[0] == "with" and isinstance(b[1], ast.Call):
+                    # `with Scorer(...) as scorer`: a context manager's `__enter__` returns itself, by convention
+                    out.extend(self.classes_of(b[1], owner, depth + 1))
             ann = owner.annotations.get(expr.id)
             if ann is not None:
                 out.extend(self.annotation_classes(ann, owner))
@@ -717,6 +916,8 @@ class Finder:
             if task:
                 yield task, (None if last_id in TASK_CALLS else (-1, "map"))
         known = last_id in RUNS_WITH_ARGS or last_id in RUNS_PER_ITEM or last_id in APPLY
+        if not known and last_id[:1].isupper():
+            return  # handed to a class (`CommandHandler("chat", self.prompt)`): kept to be called later, by events
         for i, arg in enumerate(node.args[:4]):
             # A function handed to another call is run by it: `executor.submit(f, x)`,
             # `df.col.apply(f)`, a project's `call_with_retry(f, *args)`.
@@ -793,7 +994,10 @@ class Finder:
             if isinstance(a, ast.Starred):
                 star = True
                 break
-            args.append(ev.value(a, scope))
+            value = ev.value(a, scope)
+            if type(value) is Unknown and isinstance(a, ast.Name) and d is not None:
+                value = self._defaulted(a, node, d) or value
+            args.append(value)
             arg_nodes.append(a)
         histories: List[Tuple[str, History]] = []
         if self.history is not None:
@@ -826,6 +1030,57 @@ class Finder:
             output_limit_nearby=self._limits > len(OUTPUT_LIMIT.findall(own)),
             reference=reference is not None,
         )
+
+    def _defaulted(self, name: ast.Name, call: ast.Call, d: Scope) -> Optional[object]:
+        """A name given a default on the way to a call, `if url is None: url = DEFAULT`
+        in a block the call sits in (a dispatcher's branch, a function's top): a parameter
+        is then the caller's value or that default; another name, that default (the other
+        value is not known here: a CLI option, a setting)."""
+        row = call.lineno
+        found: Optional[ast.expr] = None
+        overwritten = False  # found is the name's own value, not a default of the parameter
+        budget = [MAX_VALUE_NODES]  # nodes looked at on the way
+        block: List[ast.stmt] = list(d.node.body)
+        for _ in range(16):
+            inner: List[ast.stmt] = []
+            for stmt in block:
+                budget[0] -= 1
+                if budget[0] <= 0:
+                    return None
+                if stmt.lineno > row:
+                    break
+                end = getattr(stmt, "end_lineno", stmt.lineno) or stmt.lineno
+                if end < row:
+                    default = _none_default(stmt, name.id)
+                    if default is not None:
+                        if found is None or overwritten:
+                            found, overwritten = default, False
+                    elif isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name) and stmt.targets[0].id == name.id:
+                        found, overwritten = stmt.value, True  # `url = f"{base}/chat/completions"`: what the call sends
+                    elif _assigns(stmt, name.id, budget):
+                        found = None  # changed some other way on the way: not known here
+                        overwritten = True
+                    if budget[0] <= 0:
+                        return None  # a long way to the call: not followed
+                    continue
+                if isinstance(stmt, (ast.For, ast.AsyncFor, ast.While)) and _assigns(stmt, name.id, budget):
+                    return None  # changed in the loop around the call: a later turn sends another value
+                # the one block of the statement the call sits in (an `if`'s body or its `else`)
+                blocks = [getattr(stmt, f, None) or [] for f in ("body", "orelse", "finalbody")]
+                blocks += [h.body for h in getattr(stmt, "handlers", None) or []]
+                inner = next((b for b in blocks if any(isinstance(x, ast.stmt) and x.lineno <= row <= (getattr(x, "end_lineno", x.lineno) or x.lineno) for x in b)), [])
+                break
+            if not inner:
+                break
+            block = inner
+        if found is None:
+            return None
+        value = self.ev.value(found, d)
+        if type(value) is Unknown:
+            return None
+        if not overwritten and name.id in d.params and self.ev.find(name.id, d) is d:
+            return Param(d.name, name.id, value, self.ev.loc(name))
+        return value
 
     def _passes_on(self, record: CallRecord, d: Scope, inv: Invocation, target: Optional[str], reference: Optional[Tuple[int, str]]) -> bool:
         """Does a call in function d hand d's parameters (or its object, or its closure) on?"""
