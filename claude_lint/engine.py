@@ -170,7 +170,10 @@ class Linter:
         if folder not in self._real_folders:  # one lstat per folder, one per file
             self._real_folders[folder] = self._real_folder(folder)
         try:
-            linked = stat.S_ISLNK(os.lstat(source.abspath).st_mode)
+            seen = os.lstat(source.abspath)
+            linked = stat.S_ISLNK(seen.st_mode)
+            if not linked:  # no symlink: its lstat is its stat, which `gather` then need not take
+                self.stats.setdefault(source.abspath, seen)
         except OSError:
             linked = False
         real = os.path.realpath(source.abspath) if linked else os.path.join(self._real_folders[folder], name)
@@ -481,10 +484,12 @@ def gather(linter: Linter, sources: Sequence[SourceFile], cache: Optional[FactsC
         if refused is not None:
             out[i] = refused
             continue
-        try:
-            st = linter.stats[source.abspath] = os.stat(source.abspath)
-        except OSError:
-            st = None
+        st = linter.stats.get(source.abspath)  # taken by `escapes` just now
+        if st is None:
+            try:
+                st = linter.stats[source.abspath] = os.stat(source.abspath)
+            except OSError:
+                st = None
         if st is None or not stat.S_ISREG(st.st_mode):
             out[i] = linter.facts_for(source)  # reports why it cannot be read (a pipe would block an open)
             continue

@@ -127,16 +127,25 @@ class Project:
         self._subs: Optional[Dict[Tuple[str, str], List[Tuple[str, str]]]] = None
         self._posts: Dict[Loc, CallSite] = {}  # a helper's POST made a request by a call of it
         self._retrying = False
+        self._reals: Dict[str, str] = {}  # path -> os.path.realpath(path), once per run
+
+    def _real(self, path: str) -> str:
+        """os.path.realpath, once per path and run: it lstats every component of the path,
+        and the same files are looked up again for every call and every wrapper."""
+        found = self._reals.get(path)
+        if found is None:
+            found = self._reals[path] = os.path.realpath(path)
+        return found
 
     def add(self, facts: FileFacts) -> None:
-        self._facts[os.path.realpath(facts.abspath)] = facts
+        self._facts[self._real(facts.abspath)] = facts
         if facts.wrappers is not None:
             self.add_table(facts.abspath, facts.wrappers)
 
     def add_table(self, abspath: str, table: WrapperTable, phase: str = "facts") -> None:
         """A file's wrapper table: from its facts, or ("callers") from the second phase,
         which replaces the one an earlier round found."""
-        key = os.path.realpath(abspath)
+        key = self._real(abspath)
         self._tables.setdefault(key, {})[phase] = table
         self._indexes.pop(key, None)
         self._callees.clear()
@@ -152,12 +161,12 @@ class Project:
         if path in self._covered:
             return True
         if self._covered_real is None:  # a symlinked path: resolved once, only when asked
-            self._covered_real = {os.path.realpath(p) for p in self._covered}
+            self._covered_real = {self._real(p) for p in self._covered}
         return path in self._covered_real
 
     def reaches(self, abspath: str, table: WrapperTable) -> List[str]:
         """The functions of a table that reach a request (through the calls they make)."""
-        path = os.path.realpath(abspath)
+        path = self._real(abspath)
         out = []
         for w in table.functions:
             if w.requests:
@@ -170,19 +179,19 @@ class Project:
         return out
 
     def facts(self, abspath: str) -> Optional[FileFacts]:
-        key = os.path.realpath(abspath)
+        key = self._real(abspath)
         if key not in self._facts:
             self._facts[key] = self._load(key) if self.inside(key) else None
         return self._facts[key]
 
     def loaded(self, abspath: str) -> Optional[FileFacts]:
         """The facts of a file already added or loaded, without loading it."""
-        return self._facts.get(os.path.realpath(abspath))
+        return self._facts.get(self._real(abspath))
 
     def inside(self, path: str) -> bool:
         found = self._inside.get(path)
         if found is None:
-            real = os.path.realpath(path)
+            real = self._real(path)
             found = self._inside[path] = real == self.root or real.startswith(self.root + os.sep)
         return found
 
@@ -426,7 +435,7 @@ class Project:
         return found
 
     def _resolve_now(self, callee: Callee, from_path: str, depth: int) -> List[Tuple[str, Wrapper, bool]]:
-        path = os.path.realpath(from_path)
+        path = self._real(from_path)
         if callee.local:
             if not callee.method:
                 found = self._index(path).function(callee.target, callee.where)
@@ -444,7 +453,7 @@ class Project:
             if found_path is None:
                 continue
             names = rest[cut:] + tail
-            return self._in_module(os.path.realpath(found_path), names, callee.bound if callee.method else None, depth)
+            return self._in_module(self._real(found_path), names, callee.bound if callee.method else None, depth)
         return []
 
     def _in_module(self, path: str, names: List[str], bound: Optional[bool], depth: int) -> List[Tuple[str, Wrapper, bool]]:
@@ -561,7 +570,7 @@ class Project:
         path = self.module_path(module, from_path)
         if path is None:
             return None
-        path = os.path.realpath(path)
+        path = self._real(path)
         if name in self._index(path).classes:
             return path, name
         target = self._imported(path, name)
@@ -701,7 +710,7 @@ class Project:
             d = os.path.dirname(from_path)
             while self.inside(d):
                 bases.append(d)
-                if os.path.realpath(d) == self.root:
+                if self._real(d) == self.root:
                     break
                 d = os.path.dirname(d)
         for base in bases:
@@ -746,7 +755,7 @@ class Project:
             else:
                 candidates += [os.path.join(os.path.dirname(read.from_path), rel), os.path.join(os.getcwd(), rel), os.path.join(self.root, rel)]
         for candidate in candidates:
-            real = os.path.realpath(candidate)
+            real = self._real(candidate)
             if real in self._files:
                 return self._files[real]
             if not os.path.isfile(real):

@@ -197,3 +197,24 @@ def test_corrected_entries_through_cl007(project):
     assert "was retired on 2026-11-30" in sonnet.message and sonnet.severity == "error" and "claude-sonnet-5-5" in sonnet.message
     assert "2027-01-14" in gpt.message and gpt.severity == ("warning" if today < datetime.date(2027, 1, 14) else "error")
     assert "the anthropic Python SDK 2.13.0 to 2.15.0" in opus.message
+
+
+def test_compiled_catalogue_is_the_parsed_one(tmp_path, monkeypatch):
+    """load() keeps the built catalogue in the user's cache folder and reads it back at the
+    next start; a damaged file there is parsed again from models.toml and replaced."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    with open(catalog.DATA, "rb") as fh:
+        parsed = catalog._parse(fh.read())
+    catalog.load.cache_clear()
+    try:
+        assert catalog.load() == parsed  # built, then written
+        (written,) = (tmp_path / "claude-lint" / "catalogue").glob("*.pickle")
+        assert catalog._read_compiled(str(written)) == parsed
+        catalog.load.cache_clear()
+        assert catalog.load() == parsed  # read back
+        written.write_bytes(b"not a pickle")
+        catalog.load.cache_clear()
+        assert catalog.load() == parsed
+        assert catalog._read_compiled(str(written)) == parsed  # replaced
+    finally:
+        catalog.load.cache_clear()

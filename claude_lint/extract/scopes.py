@@ -47,37 +47,41 @@ class Collector:
         # Values stored into an object by key or attribute (`st.session_state["client"] = ...`,
         # `cfg.model = ...`): "st.session_state.client" -> [(value, scope)].
         self.stores: Dict[str, List[Tuple[ast.expr, Scope]]] = {}
+        # Plain functions, called with the collector: bound methods here would make a
+        # reference cycle (collector -> table -> method -> collector) that keeps the whole
+        # tree alive until the cyclic collector runs, instead of freeing it with the file.
+        cls = type(self)
         self._handlers = {
-            ast.ClassDef: self._class,
-            ast.FunctionDef: self._function,
-            ast.AsyncFunctionDef: self._function,
-            ast.Lambda: self._lambda,
-            ast.ListComp: self._comprehension,
-            ast.SetComp: self._comprehension,
-            ast.DictComp: self._comprehension,
-            ast.GeneratorExp: self._comprehension,
-            ast.For: self._for,
-            ast.AsyncFor: self._for,
-            ast.While: self._while,
-            ast.With: self._with,
-            ast.AsyncWith: self._with,
-            ast.ExceptHandler: self._except,
-            ast.Assign: self._assign,
-            ast.AnnAssign: self._ann_assign,
-            ast.AugAssign: self._aug_assign,
-            ast.NamedExpr: self._walrus,
-            ast.Delete: self._delete,
-            ast.Global: self._global,
-            ast.Nonlocal: self._global,
-            ast.Import: self._import,
-            ast.ImportFrom: self._import_from,
-            ast.Call: self._call,
+            ast.ClassDef: cls._class,
+            ast.FunctionDef: cls._function,
+            ast.AsyncFunctionDef: cls._function,
+            ast.Lambda: cls._lambda,
+            ast.ListComp: cls._comprehension,
+            ast.SetComp: cls._comprehension,
+            ast.DictComp: cls._comprehension,
+            ast.GeneratorExp: cls._comprehension,
+            ast.For: cls._for,
+            ast.AsyncFor: cls._for,
+            ast.While: cls._while,
+            ast.With: cls._with,
+            ast.AsyncWith: cls._with,
+            ast.ExceptHandler: cls._except,
+            ast.Assign: cls._assign,
+            ast.AnnAssign: cls._ann_assign,
+            ast.AugAssign: cls._aug_assign,
+            ast.NamedExpr: cls._walrus,
+            ast.Delete: cls._delete,
+            ast.Global: cls._global,
+            ast.Nonlocal: cls._global,
+            ast.Import: cls._import,
+            ast.ImportFrom: cls._import_from,
+            ast.Call: cls._call,
         }
         for kind in _SIMPLE_STATEMENTS:
-            self._handlers[kind] = self._simple
-        self._handlers[ast.Return] = self._return
+            self._handlers[kind] = cls._simple
+        self._handlers[ast.Return] = cls._return
         for kind in _BLOCK_STATEMENTS:
-            self._handlers[kind] = self._block
+            self._handlers[kind] = cls._block
 
     def collect(self, tree: ast.Module) -> "Collector":
         self._children(tree)
@@ -90,7 +94,7 @@ class Collector:
         if handler is None:
             self._children(node)
         else:
-            handler(node)
+            handler(self, node)
 
     def _children(self, node: ast.AST) -> None:
         AST = ast.AST
