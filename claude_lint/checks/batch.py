@@ -5,17 +5,12 @@ from typing import Iterator
 from claude_lint.checks.base import Context, Rule, money
 from claude_lint.diagnostics import Diagnostic
 from claude_lint.estimate import estimate
+from claude_lint.extract.sdk import api_facts
 from claude_lint.facts import Lit
 from claude_lint.link import Call
 
 HEAD = "import anthropic\nclient = anthropic.Anthropic()\n"
 CREATE = 'client.messages.create(model="claude-sonnet-4-6", max_tokens=500, messages={msgs})'
-BATCH_APIS = {
-    ("anthropic", "messages.create"): "the Message Batches API (client.messages.batches.create)",
-    ("anthropic", "beta.messages.create"): "the Message Batches API (client.beta.messages.batches.create)",
-    ("openai", "chat.completions.create"): "the OpenAI Batch API (client.batches.create)",
-    ("openai", "responses.create"): "the OpenAI Batch API (client.batches.create)",
-}
 DISCOUNT = 0.5
 
 
@@ -145,7 +140,8 @@ class BatchCandidate(Rule):
 
     def check_call(self, call: Call, ctx: Context) -> Iterator[Diagnostic]:
         site = call.site
-        target = BATCH_APIS.get((site.provider, site.api))
+        shape = api_facts(site.provider, site.api)
+        target = shape.batch_api_for(site.provider) if shape is not None else None
         sequential = site.awaited_in_loop and site.via is None  # awaited one by one: no concurrency to keep
         if target is None or site.loop is None or not site.loop_independent or (site.in_async and not sequential) or site.streaming or site.loc.cell is not None:
             return

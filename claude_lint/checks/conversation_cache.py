@@ -8,6 +8,7 @@ from claude_lint.catalog import Model
 from claude_lint.checks.base import Context, Rule, money, tokens
 from claude_lint.checks.system_cache import LONG_SYSTEM, _has_cache_control, _request_cached, _system_text
 from claude_lint.diagnostics import Diagnostic
+from claude_lint.extract.sdk import PROVIDER_FACTS, provider_facts
 from claude_lint.facts import Lit, Mapping, Seq, Text
 from claude_lint.link import Call
 
@@ -25,9 +26,8 @@ def loop(call: str) -> str:
     return LOOP.replace("{call}", call)
 
 
-# Platforms where the request's top-level cache_control (automatic caching) is refused.
-NO_AUTOMATIC = frozenset({"bedrock", "vertex"})
-CLAUDE = frozenset({"anthropic"}) | NO_AUTOMATIC
+# Claude's platforms: caching is what cache_control blocks mark.
+CLAUDE = frozenset(name for name, facts in PROVIDER_FACTS.items() if facts.prefix_cache == "breakpoints")
 
 
 def static_text(value: object, depth: int = 0) -> str:
@@ -178,7 +178,7 @@ class ConversationUncached(Rule):
         arg = call.arg("messages")
         saving, cost = _estimate(model, fixed, per_turn, turns, minimum)
         history = site.history
-        if site.provider in NO_AUTOMATIC:
+        if not provider_facts(site.provider).request_cache_control:
             how = (f"{site.provider.capitalize()} has no top-level automatic caching: put "
                    "\"cache_control\": {\"type\": \"ephemeral\"} on the last content block of the last message "
                    "(cachePoint on Bedrock Converse) before each request")

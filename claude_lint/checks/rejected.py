@@ -4,6 +4,7 @@ from typing import Iterator, Optional
 
 from claude_lint.checks.base import Context, Rule
 from claude_lint.diagnostics import Diagnostic
+from claude_lint.extract.sdk import api_facts
 from claude_lint.facts import Lit, Mapping, Text
 from claude_lint.link import Arg, Call
 
@@ -34,16 +35,6 @@ REMOVED = {
         ("openai",), "openai.Completion was removed in openai 1.0: openai>=1.0 raises APIRemovedInV1 before any request",
         "AsyncOpenAI().chat.completions.create(...)"),
 }
-# Anthropic Messages requests: `max_tokens` is required (the SDK refuses the call, the API answers 400).
-MESSAGES_APIS = frozenset({
-    "messages.create", "messages.stream", "messages.parse", "beta.messages.create", "beta.messages.stream",
-    "beta.messages.parse", "POST /v1/messages",
-})
-# OpenAI requests whose `max_tokens` an o-series model refuses (LiteLLM and LangChain rename it themselves).
-OPENAI_CHAT_APIS = frozenset({
-    "chat.completions.create", "chat.completions.parse", "chat.completions.stream", "beta.chat.completions.parse",
-    "beta.chat.completions.stream", "POST /chat/completions",
-})
 SAMPLING_DEFAULTS = {"temperature": 1.0, "top_p": 1.0, "top_k": None}
 
 
@@ -134,7 +125,8 @@ class RequestRejected(Rule):
         if removed is not None and site.provider in removed[0]:
             yield self.diagnostic(site.via or site.loc, f"{site.api.split(' (')[0]}: {removed[1]}. Call {removed[2]}.")
             return
-        if site.provider in _CLAUDE and site.api in MESSAGES_APIS and call.value("max_tokens") is None:
+        shape = api_facts(site.provider, site.api)
+        if shape is not None and shape.cap == "required" and call.value("max_tokens") is None:
             yield self.diagnostic(
                 call.request_loc(),
                 "This Anthropic Messages request has no max_tokens: the parameter is required, so the SDK refuses the call "
@@ -160,7 +152,7 @@ class RequestRejected(Rule):
                 f"(per {source}). Use thinking={{\"type\": \"adaptive\"}} (and the effort setting) instead.",
             )
         limit = call.args.get("max_tokens")
-        if "max_tokens" in model.rejects and site.provider == "openai" and site.api in OPENAI_CHAT_APIS and limit is not None:
+        if "max_tokens" in model.rejects and shape is not None and shape.alias_refused == "max_tokens" and limit is not None:
             yield self.diagnostic(
                 limit.at,
                 f"{model.id} does not take `max_tokens` on chat completions: the request fails with a 400 "

@@ -4,13 +4,11 @@ from typing import Iterator
 
 from claude_lint.checks.base import Context, Rule, tokens
 from claude_lint.diagnostics import Diagnostic, Fix
+from claude_lint.extract.sdk import api_facts
 from claude_lint.facts import Lit
 from claude_lint.link import Call
 
 HEAD = "import anthropic\nclient = anthropic.Anthropic()\n"
-# The Anthropic SDK's _calculate_nonstreaming_timeout: 3600 s * max_tokens / 128,000 > 600 s.
-SDK_LIMIT = 21_334
-CHECKED_APIS = ("messages.create", "beta.messages.create")
 
 
 class StreamRequired(Rule):
@@ -72,7 +70,8 @@ class StreamRequired(Rule):
 
     def check_call(self, call: Call, ctx: Context) -> Iterator[Diagnostic]:
         site = call.site
-        if site.api not in CHECKED_APIS or site.provider not in ("anthropic", "bedrock", "vertex") or site.streaming:
+        shape = api_facts(site.provider, site.api)
+        if shape is None or not shape.nonstreaming_limit or site.streaming:
             return
         limit = call.int_value("max_tokens")
         if limit is None or call.open or site.client_timeout is not False:
@@ -84,7 +83,7 @@ class StreamRequired(Rule):
             return
         model = ctx.model(call)
         cap = model.nonstreaming_max if model is not None else None
-        if limit >= SDK_LIMIT:
+        if limit >= shape.nonstreaming_limit:
             # Integer arithmetic: a 400-digit max_tokens is too large for a float.
             seconds = (3600 * limit + 64_000) // 128_000
             why = f"3600 s x {tokens(limit)} / 128,000 = {seconds:,} s exceeds the SDK's 600 s default timeout"

@@ -6,6 +6,7 @@ from claude_lint import tokens as tok
 from claude_lint.checks import examples as ex
 from claude_lint.checks.base import Context, Rule, money, tokens
 from claude_lint.diagnostics import Diagnostic
+from claude_lint.extract.sdk import provider_facts
 from claude_lint.facts import Lit, Mapping, Seq, Text, Unknown
 from claude_lint.link import Call
 
@@ -162,8 +163,8 @@ class UncachedSystemPrompt(Rule):
     ]
 
     def check_call(self, call: Call, ctx: Context) -> Iterator[Diagnostic]:
-        if call.site.provider == "openai":
-            return  # OpenAI caches long prompt prefixes automatically; there is no cache_control to add
+        if provider_facts(call.site.provider).prefix_cache == "automatic":
+            return  # the provider caches long prompt prefixes itself; there is no cache_control to add
         arg = call.arg("system")
         if arg is None:
             return

@@ -9,7 +9,7 @@ import ast
 from typing import Dict, Optional, Tuple
 
 from claude_lint.bounds import MAX_PATH_SEGMENTS, TOO_LARGE, Sizes
-from claude_lint.extract import moves, templates
+from claude_lint.extract import moves, sdk, templates
 from claude_lint.extract.positions import Positions
 from claude_lint.extract.scopes import Binding, Scope, Unpacked, keyword, positional
 from claude_lint.facts import (
@@ -30,8 +30,7 @@ MAX_DEPTH = 40
 STRIP_METHODS = frozenset({"strip", "lstrip", "rstrip"})
 DEDENT_FUNCTIONS = {"textwrap.dedent": "dedent", "inspect.cleandoc": "cleandoc"}
 PATH_CLASSES = frozenset({"pathlib.Path", "pathlib.PurePath", "pathlib.PosixPath"})
-# Typed request helpers that are plain dicts at run time.
-DICT_LIKE_CALLS = frozenset({"dict", "Request", "MessageCreateParamsNonStreaming", "MessageCreateParams", "GenerateContentConfig", "GenerationConfig"})
+DICT_LIKE_CALLS = sdk.DICT_LIKE_CALLS
 
 
 _NUMBERS = (int, float)
