@@ -15,6 +15,7 @@ from claude_lint.catalog import Catalog
 from claude_lint.checks.base import money
 from claude_lint.diagnostics import Diagnostic
 from claude_lint.estimate import BATCH_DISCOUNT, CallCost, estimate
+from claude_lint.extract.sdk import api_facts
 from claude_lint.facts import Loc, Unknown
 from claude_lint.link import Call
 from claude_lint.report import printable, shown_path
@@ -136,7 +137,8 @@ def build(calls: List[Call], diagnostics: List[Diagnostic], catalog: Catalog, fi
             limit = f"none ({cost.output_limit:,} max)"
         system = call.value("system")
         cached = "yes" if cost.cached_tokens else ("?" if isinstance(system, Unknown) else "no" if system is not None else "-")
-        if site.api.endswith("batches.create"):
+        shape = api_facts(site.provider, site.api)
+        if shape is not None and shape.batch_job:
             context = "batch"
         elif site.loop is not None:
             context = f"loop L{site.loop.row}" + (" (independent)" if site.loop_independent else "")

@@ -166,3 +166,14 @@ def test_rule_codes_and_names_are_unique():
     assert len(set(codes)) == len(codes), sorted(c for c in codes if codes.count(c) > 1)
     assert len(set(names)) == len(names), sorted(n for n in names if names.count(n) > 1)
     assert all(r.code and r.name for r in rules)
+
+
+# What of the extractors the rules and fix builders may read: the SDK table (data only).
+SDK_TABLE = ("claude_lint.extract", "claude_lint.extract.sdk", "claude_lint.extract.sdk_roles", "claude_lint.extract.endpoints")
+
+
+def test_rules_read_only_the_sdk_table_of_the_extractors():
+    graph = _graph()
+    wrong = sorted(f"{m} -> {t}" for m in graph if _under(m, ("claude_lint.checks", "claude_lint.fixes"))
+                   for t in graph[m] if _under(t, ("claude_lint.extract",)) and t not in SDK_TABLE)
+    assert not wrong, wrong

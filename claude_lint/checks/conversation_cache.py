@@ -8,7 +8,7 @@ from claude_lint.catalog import Model
 from claude_lint.checks.base import Context, Rule, money, tokens
 from claude_lint.checks.system_cache import LONG_SYSTEM, _has_cache_control, _request_cached, _system_text
 from claude_lint.diagnostics import Diagnostic
-from claude_lint.extract.sdk import PROVIDER_FACTS, provider_facts
+from claude_lint.extract.sdk import CACHE_CONTROL_PROVIDERS, provider_facts
 from claude_lint.facts import Lit, Mapping, Seq, Text
 from claude_lint.link import Call
 
@@ -26,8 +26,7 @@ def loop(call: str) -> str:
     return LOOP.replace("{call}", call)
 
 
-# Claude's platforms: caching is what cache_control blocks mark.
-CLAUDE = frozenset(name for name, facts in PROVIDER_FACTS.items() if facts.prefix_cache == "breakpoints")
+CLAUDE = CACHE_CONTROL_PROVIDERS
 
 
 def static_text(value: object, depth: int = 0) -> str:

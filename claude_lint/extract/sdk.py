@@ -172,6 +172,8 @@ PROVIDER_FACTS: Dict[str, ProviderFacts] = {
     "langchain": ProviderFacts(uncapped_is_maximum=True),
 }
 NO_PROVIDER_FACTS = ProviderFacts()
+# Claude's platforms: a prompt is cached where `cache_control` blocks mark it.
+CACHE_CONTROL_PROVIDERS = frozenset(name for name, facts in PROVIDER_FACTS.items() if facts.prefix_cache == "breakpoints")
 
 
 def provider_facts(provider: str) -> ProviderFacts:
