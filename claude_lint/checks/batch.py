@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from claude_lint.checks.base import Context, Rule, money
+from claude_lint.checks.base import Context, Invalid, Rule, money
 from claude_lint.diagnostics import Diagnostic
 from claude_lint.estimate import estimate
 from claude_lint.extract.sdk import api_facts
@@ -63,12 +63,16 @@ class BatchCandidate(Rule):
     name = "batch-candidate"
     summary = "independent requests in a loop that the Batch API would bill at half price"
     fires = [
-        HEAD + "for doc in docs:\n    " + CREATE.format(msgs='[{"role": "user", "content": doc}]') + "\n",
+        Invalid(HEAD + "for doc in docs:\n    " + CREATE.format(msgs='[{"role": "user", "content": doc}]') + "\n", row=4,
+                message="called once per item of the loop at line 3, and the requests do not depend on each other. "
+                "Send them through the Message Batches API (client.messages.batches.create)"),
         HEAD + "results = [" + CREATE.format(msgs='[{"role": "user", "content": f"Summarise: {t}"}]') + " for t in texts]\n",
         # the message list is built fresh inside the loop
         HEAD + "def run(rows):\n    out = []\n    for row in rows:\n        msgs = [{'role': 'user', 'content': row['text']}]\n"
         "        out.append(" + CREATE.format(msgs="msgs") + ")\n    return out\n",
-        'from openai import OpenAI\nclient = OpenAI()\nfor q in questions:\n    client.chat.completions.create(model="gpt-4o", max_completion_tokens=200, messages=[{"role": "user", "content": q}])\n',
+        Invalid('from openai import OpenAI\nclient = OpenAI()\nfor q in questions:\n'
+                '    client.chat.completions.create(model="gpt-4o", max_completion_tokens=200, messages=[{"role": "user", "content": q}])\n',
+                row=4, message="Send them through the OpenAI Batch API (client.batches.create)"),
     ]
     silent = [
         # a chain: the previous answer feeds the next request

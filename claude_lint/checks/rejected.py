@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Iterator, Optional
 
-from claude_lint.checks.base import Context, Rule
+from claude_lint.checks.base import Context, Invalid, Rule
 from claude_lint.diagnostics import Diagnostic
 from claude_lint.extract.sdk import api_facts
 from claude_lint.facts import Lit, Mapping, Text
@@ -81,16 +81,19 @@ class RequestRejected(Rule):
     summary = "request the API rejects: a parameter the model refuses, or a removed API"
     severity = "error"
     fires = [
-        HEAD + f'client.messages.create(model="claude-opus-4-7", max_tokens=500, temperature=0.2, messages={MSGS})\n',
+        Invalid(HEAD + f'client.messages.create(model="claude-opus-4-7", max_tokens=500, temperature=0.2, messages={MSGS})\n',
+                row=3, message="claude-opus-4-7 rejects `temperature` set to a non-default value: the request fails with a 400"),
         HEAD + f'client.messages.create(model="claude-sonnet-5", max_tokens=8000, messages={MSGS},\n'
         '    thinking={"type": "enabled", "budget_tokens": 4000})\n',
-        'from openai import OpenAI\nOpenAI().chat.completions.create(model="o3-mini", max_tokens=2000, messages=[])\n',
+        Invalid('from openai import OpenAI\nOpenAI().chat.completions.create(model="o3-mini", max_tokens=2000, messages=[])\n',
+                row=2, message="Rename it to max_completion_tokens"),
         # removed APIs
         'import openai\nopenai.ChatCompletion.create(model="gpt-4", messages=[{"role": "user", "content": "hi"}])\n',
         HEAD + 'client.completions.create(model="claude-2", max_tokens_to_sample=300, prompt="\\n\\nHuman: hi\\n\\nAssistant:")\n',
         HEAD + f'client.beta.prompt_caching.messages.create(model="claude-3-5-sonnet-20241022", max_tokens=500, messages={MSGS})\n',
         # a required parameter missing
-        HEAD + f'client.messages.create(model="claude-sonnet-4-6", messages={MSGS})\n',
+        Invalid(HEAD + f'client.messages.create(model="claude-sonnet-4-6", messages={MSGS})\n',
+                row=3, message="This Anthropic Messages request has no max_tokens"),
         # through a wrapper whose default the caller keeps
         HEAD + "def ask(q, temperature=0.3):\n"
         '    return client.messages.create(model="claude-opus-4-8", max_tokens=500, temperature=temperature,\n'

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from claude_lint.checks.base import Context, Rule, tokens
+from claude_lint.checks.base import Context, Invalid, Rule, tokens
 from claude_lint.diagnostics import Diagnostic, Fix
 from claude_lint.extract.sdk import api_facts
 from claude_lint.facts import Lit
@@ -50,10 +50,13 @@ class StreamRequired(Rule):
     summary = "non-streaming call the Anthropic SDK refuses for its max_tokens"
     severity = "error"
     fires = [
-        HEAD + 'client.messages.create(model="claude-sonnet-4-6", max_tokens=32000, messages=[])\n',
+        Invalid(HEAD + 'client.messages.create(model="claude-sonnet-4-6", max_tokens=32000, messages=[])\n', row=3,
+                message="Non-streaming call with max_tokens=32,000: the Anthropic SDK raises `Streaming is required` before sending it "
+                "(3600 s x 32,000 / 128,000 = 900 s exceeds the SDK's 600 s default timeout)"),
         # above Opus 4's non-streaming cap
-        "from anthropic import Anthropic\nclient = Anthropic(max_retries=3)\n"
-        'client.messages.create(model="claude-opus-4-20250514", max_tokens=10000, messages=[])\n',
+        Invalid("from anthropic import Anthropic\nclient = Anthropic(max_retries=3)\n"
+                'client.messages.create(model="claude-opus-4-20250514", max_tokens=10000, messages=[])\n',
+                row=3, message="it is above claude-opus-4-20250514's non-streaming limit of 8,192"),
     ]
     silent = [
         HEAD + 'client.messages.create(model="claude-sonnet-4-6", max_tokens=32000, stream=True, messages=[])\n',
