@@ -29,6 +29,10 @@ MAX_RUN_CHARS = 200_000_000
 
 TOO_LARGE = "too large"
 
+# Bytes of one source file read (from disk, standard input or an editor's buffer): a
+# larger one is skipped with a CL902. Hand-written code is far smaller; this is generated data.
+MAX_FILE_BYTES = 5_000_000
+
 
 class Sizes:
     """(nodes, characters) of values, memoised by object. The memo keeps each measured

@@ -40,7 +40,7 @@ from typing import Callable, Dict, Optional, Tuple
 
 from claude_lint import __version__, safeio
 from claude_lint import facts as facts_mod
-from claude_lint.facts import FileFacts
+from claude_lint.facts import FILE_TIMEOUT, FileFacts
 
 CACHE_DIR = ".claude-lint-cache"
 FORMAT = 2  # 2: sealed (MAGIC + HMAC + pickle)
@@ -416,7 +416,7 @@ class FactsCache:
         return found if isinstance(found, FileFacts) else None
 
     def store(self, full: bool, abspath: str, st: os.stat_result, hashed: bytes, facts: FileFacts) -> None:
-        if facts.internal_error or any(e.code == "CL904" for e in facts.errors):
+        if facts.internal_error or any(e.code == FILE_TIMEOUT for e in facts.errors):
             return  # a bug or a time-out says nothing lasting about the file
         bare = FileFacts(facts.path, facts.abspath, facts.module, facts.kind, parsed=False)
         try:
@@ -520,7 +520,7 @@ def read_entries(path: str) -> Dict:
 def cached_loader(cache: FactsCache, load: Callable[[str], Optional[FileFacts]], root: str) -> Callable[[str], Optional[FileFacts]]:
     """link's loader for modules a value resolves into, behind the same cache."""
     from claude_lint.discover import display
-    from claude_lint.engine import MAX_FILE_BYTES
+    from claude_lint.bounds import MAX_FILE_BYTES
     from claude_lint.extract import module_name
 
     def cached(abspath: str) -> Optional[FileFacts]:

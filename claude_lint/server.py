@@ -212,7 +212,7 @@ def lint_text(path: str, text: str, folders: Sequence[str] = (), max_context: in
     from claude_lint import config
     from claude_lint.checks import by_code
     from claude_lint.engine import MAX_FILE_BYTES, lint
-    from claude_lint.facts import FileError, Loc
+    from claude_lint.facts import UNREADABLE_FILE, FileError, Loc
 
     try:
         settings = config.load(os.path.dirname(path) or ".")
@@ -247,8 +247,8 @@ def lint_text(path: str, text: str, folders: Sequence[str] = (), max_context: in
                 f"unpaired UTF-16 surrogate U+{ord(text[first]):04X} in the buffer{more}: no UTF-8 file can hold it; "
                 "the rest was linted with U+FFFD in its place"
             )
-            if "CL902" in config.selected(settings):
-                extra.append(replace(by_code()["CL902"].from_error(FileError("CL902", message, Loc(path, row, col, row, col + 1))), severity="warning"))
+            if UNREADABLE_FILE in config.selected(settings):
+                extra.append(replace(by_code()[UNREADABLE_FILE].from_error(FileError(UNREADABLE_FILE, message, Loc(path, row, col, row, col + 1))), severity="warning"))
             notes.append((logging.WARNING, f"{path}:{row}:{col}: {message}"))
             data = surrogate.sub("\ufffd", text).encode("utf-8")
     limit = max_context if root is not None else 0
