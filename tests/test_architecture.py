@@ -18,7 +18,7 @@ LOWER = ("claude_lint.fixes", "claude_lint.extract", "claude_lint.checks")
 # reads settings), the output formats, and the commands built on the engine.
 UPPER = (
     "claude_lint.cli", "claude_lint.fix_command", "claude_lint.engine", "claude_lint.config",
-    "claude_lint.discover", "claude_lint.report", "claude_lint.server", "claude_lint.pool",
+    "claude_lint.discover", "claude_lint.report", "claude_lint.server", "claude_lint.server_connection", "claude_lint.server_paths", "claude_lint.pool",
     "claude_lint.cache", "claude_lint.fix", "claude_lint.noqa_add", "claude_lint.audit",
     "claude_lint.audit_html", "claude_lint.costdiff", "claude_lint.usage", "claude_lint.usage_report",
     "claude_lint.docs",
