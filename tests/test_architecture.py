@@ -173,3 +173,19 @@ def test_rules_read_only_the_sdk_table_of_the_extractors():
     wrong = sorted(f"{m} -> {t}" for m in graph if _under(m, ("claude_lint.checks", "claude_lint.fixes"))
                    for t in graph[m] if _under(t, ("claude_lint.extract",)) and t not in SDK_TABLE)
     assert not wrong, wrong
+
+
+MAX_MODULE_LINES = 450
+# Modules still longer, each being changed by other work during issue 17 (split them when
+# that work is merged; the test fails when one of these gets short enough: delete it here).
+KNOWN_LARGE = {"claude_lint.catalog", "claude_lint.engine", "claude_lint.link", "claude_lint.extract.python", "claude_lint.extract.wrappers"}
+
+
+def test_no_module_over_the_line_limit_but_the_known_ones():
+    sizes = {}
+    for module, path in _modules().items():
+        with open(path, encoding="utf-8") as fh:
+            sizes[module] = sum(1 for _ in fh)
+    large = {m for m, n in sizes.items() if n > MAX_MODULE_LINES}
+    assert not large - KNOWN_LARGE, sorted((m, sizes[m]) for m in large - KNOWN_LARGE)
+    assert not KNOWN_LARGE - large, f"no longer over {MAX_MODULE_LINES} lines, delete from KNOWN_LARGE: {sorted(KNOWN_LARGE - large)}"
