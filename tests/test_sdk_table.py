@@ -27,8 +27,8 @@ def test_one_shape_per_provider_and_api_or_the_same_facts():
     for shape in _shapes():
         for provider in shape.providers:
             first = seen.setdefault((provider, shape.api), shape)
-            assert (first.cap, first.batch_api, first.batch_job, first.nonstreaming_limit, first.alias_refused) == (
-                shape.cap, shape.batch_api, shape.batch_job, shape.nonstreaming_limit, shape.alias_refused), (provider, shape.api)
+            assert (first.cap, first.batch_api, first.batch_job, first.nonstreaming_limit, first.alias_refused, first.removed) == (
+                shape.cap, shape.batch_api, shape.batch_job, shape.nonstreaming_limit, shape.alias_refused, shape.removed), (provider, shape.api)
 
 
 def test_facts_read_by_the_rules():
@@ -43,3 +43,6 @@ def test_facts_read_by_the_rules():
     assert sdk.provider_facts("openai").prefix_cache == "automatic"
     assert not sdk.provider_facts("bedrock").request_cache_control
     assert sdk.CACHE_CONTROL_PROVIDERS == {"anthropic", "bedrock", "vertex"}
+    # Text Completions are gone from the anthropic SDK, still served (as legacy) by OpenAI's
+    assert sdk.api_facts("vertex", "completions.create (legacy)").removed
+    assert not sdk.api_facts("openai", "completions.create (legacy)").removed

@@ -10,31 +10,6 @@ from claude_lint.link import Arg, Call
 
 HEAD = "import anthropic\nclient = anthropic.Anthropic()\n"
 MSGS = '[{"role": "user", "content": "hi"}]'
-# Removed SDK surfaces, by the api name extraction gives them: (provider family, why, what to call).
-_CLAUDE = ("anthropic", "bedrock", "vertex")
-REMOVED = {
-    "beta.prompt_caching.messages.create (removed)": (
-        _CLAUDE, "client.beta.prompt_caching was removed when prompt caching became generally available: the call raises "
-        "AttributeError before any request is sent", "client.messages.create with the same arguments (cache_control works there)"),
-    "beta.prompt_caching.messages.stream (removed)": (
-        _CLAUDE, "client.beta.prompt_caching was removed when prompt caching became generally available: the call raises "
-        "AttributeError before any request is sent", "client.messages.stream with the same arguments"),
-    "completions.create (legacy)": (
-        _CLAUDE, "Anthropic's Text Completions API (completions.create with prompt=) is gone from the anthropic SDK 1.x and 2.x, "
-        "and no current model accepts it", "client.messages.create(model=..., max_tokens=..., messages=[...])"),
-    "ChatCompletion.create (openai<1.0)": (
-        ("openai",), "openai.ChatCompletion was removed in openai 1.0: openai>=1.0 raises APIRemovedInV1 before any request, "
-        "and a pin below 1.0 gets no fixes", "OpenAI().chat.completions.create(...)"),
-    "ChatCompletion.acreate (openai<1.0)": (
-        ("openai",), "openai.ChatCompletion was removed in openai 1.0: openai>=1.0 raises APIRemovedInV1 before any request, "
-        "and a pin below 1.0 gets no fixes", "await AsyncOpenAI().chat.completions.create(...)"),
-    "Completion.create (openai<1.0)": (
-        ("openai",), "openai.Completion was removed in openai 1.0: openai>=1.0 raises APIRemovedInV1 before any request",
-        "OpenAI().chat.completions.create(...) (or OpenAI().completions.create for a completion model)"),
-    "Completion.acreate (openai<1.0)": (
-        ("openai",), "openai.Completion was removed in openai 1.0: openai>=1.0 raises APIRemovedInV1 before any request",
-        "AsyncOpenAI().chat.completions.create(...)"),
-}
 SAMPLING_DEFAULTS = {"temperature": 1.0, "top_p": 1.0, "top_k": None}
 
 
@@ -124,11 +99,11 @@ class RequestRejected(Rule):
 
     def check_call(self, call: Call, ctx: Context) -> Iterator[Diagnostic]:
         site = call.site
-        removed = REMOVED.get(site.api)
-        if removed is not None and site.provider in removed[0]:
-            yield self.diagnostic(site.via or site.loc, f"{site.api.split(' (')[0]}: {removed[1]}. Call {removed[2]}.")
-            return
         shape = api_facts(site.provider, site.api)
+        if shape is not None and shape.removed:
+            why, instead = shape.removed
+            yield self.diagnostic(site.via or site.loc, f"{site.api.split(' (')[0]}: {why}. Call {instead}.")
+            return
         if shape is not None and shape.cap == "required" and call.value("max_tokens") is None:
             yield self.diagnostic(
                 call.request_loc(),

@@ -138,6 +138,9 @@ class MethodShape:
     # - alias_refused: an output-cap keyword the API still takes but newer models refuse
     #   (`max_tokens` on OpenAI chat completions: o-series models need max_completion_tokens).
     alias_refused: str = ""
+    # - removed: (why the call fails before any request is sent, what to call instead) for
+    #   a surface gone from the SDK.
+    removed: Tuple[str, str] = ()
 
     @property
     def output_limit_keyword(self) -> str:
@@ -197,6 +200,8 @@ ANTHROPIC_NONSTREAMING_LIMIT = 21_334
 _MESSAGES = dict(cap="required")
 _BATCHABLE = dict(cap="required", nonstreaming_limit=ANTHROPIC_NONSTREAMING_LIMIT)
 _OPENAI_BATCH = "the OpenAI Batch API (client.batches.create)"
+_PROMPT_CACHING_GONE = ("client.beta.prompt_caching was removed when prompt caching became generally available: the call raises "
+                        "AttributeError before any request is sent")
 _UNCAPPED = dict(cap="maximum")
 _CHAT = dict(cap="maximum", alias_refused="max_tokens")
 _RESPONSES = dict(cap="maximum", limit_keyword="max_output_tokens")
@@ -215,10 +220,14 @@ METHODS: Tuple[MethodShape, ...] = (
     MethodShape(("messages", "batches", "create"), "messages.batches.create", _ANTHROPIC_FAMILY, ANTHROPIC_ROLES, batch=True, batch_job=True, **_C),
     MethodShape(("beta", "messages", "batches", "create"), "beta.messages.batches.create", _ANTHROPIC_FAMILY, ANTHROPIC_ROLES, batch=True, batch_job=True, **_C),
     # Removed: the prompt-caching beta surface (caching is generally available on messages).
-    MethodShape(("beta", "prompt_caching", "messages", "create"), "beta.prompt_caching.messages.create (removed)", _ANTHROPIC_FAMILY, ANTHROPIC_ROLES, **_C),
-    MethodShape(("beta", "prompt_caching", "messages", "stream"), "beta.prompt_caching.messages.stream (removed)", _ANTHROPIC_FAMILY, ANTHROPIC_ROLES, streaming=True, **_C),
+    MethodShape(("beta", "prompt_caching", "messages", "create"), "beta.prompt_caching.messages.create (removed)", _ANTHROPIC_FAMILY, ANTHROPIC_ROLES, **_C,
+                removed=(_PROMPT_CACHING_GONE, "client.messages.create with the same arguments (cache_control works there)")),
+    MethodShape(("beta", "prompt_caching", "messages", "stream"), "beta.prompt_caching.messages.stream (removed)", _ANTHROPIC_FAMILY, ANTHROPIC_ROLES, streaming=True, **_C,
+                removed=(_PROMPT_CACHING_GONE, "client.messages.stream with the same arguments")),
     # Text Completions: retired by Anthropic (every current model rejects it), legacy at OpenAI.
-    MethodShape(("completions", "create"), "completions.create (legacy)", _ANTHROPIC_FAMILY, LEGACY_ANTHROPIC_ROLES),
+    MethodShape(("completions", "create"), "completions.create (legacy)", _ANTHROPIC_FAMILY, LEGACY_ANTHROPIC_ROLES,
+                removed=("Anthropic's Text Completions API (completions.create with prompt=) is gone from the anthropic SDK 1.x and 2.x, "
+                         "and no current model accepts it", "client.messages.create(model=..., max_tokens=..., messages=[...])")),
     MethodShape(("completions", "create"), "completions.create (legacy)", ("openai",), LEGACY_OPENAI_ROLES),
     MethodShape(("chat", "completions", "create"), "chat.completions.create", ("openai",), OPENAI_CHAT_ROLES, **_C, **_CHAT,
                 batch_api=(("openai", _OPENAI_BATCH),)),
@@ -276,6 +285,9 @@ _LC_BEDROCK_CONVERSE = MethodShape((), "ChatBedrockConverse", ("langchain",), LA
 _LC_BEDROCK_LLM = MethodShape((), "Bedrock (LLM)", ("langchain",), LANGCHAIN_BEDROCK_ROLES)
 _LC_OLLAMA = MethodShape((), "ChatOllama", ("ollama",), LANGCHAIN_ANY_ROLES)
 _OPENAI_LEGACY = dict(providers=("openai",), roles=OPENAI_CHAT_ROLES)
+_CHAT_COMPLETION_GONE = ("openai.ChatCompletion was removed in openai 1.0: openai>=1.0 raises APIRemovedInV1 before any request, "
+                         "and a pin below 1.0 gets no fixes")
+_COMPLETION_GONE = "openai.Completion was removed in openai 1.0: openai>=1.0 raises APIRemovedInV1 before any request"
 FUNCTIONS: Dict[str, MethodShape] = {
     "litellm.completion": MethodShape((), "completion", **_LITELLM_FN),
     "litellm.acompletion": MethodShape((), "acompletion", **_LITELLM_FN),
@@ -316,10 +328,14 @@ FUNCTIONS: Dict[str, MethodShape] = {
     "langchain_ollama.ChatOllama": _LC_OLLAMA,
     "langchain_community.chat_models.ChatOllama": _LC_OLLAMA,
     # openai < 1.0: removed from the SDK (openai>=1.0 raises APIRemovedInV1 before sending).
-    "openai.ChatCompletion.create": MethodShape((), "ChatCompletion.create (openai<1.0)", **_OPENAI_LEGACY),
-    "openai.ChatCompletion.acreate": MethodShape((), "ChatCompletion.acreate (openai<1.0)", **_OPENAI_LEGACY),
-    "openai.Completion.create": MethodShape((), "Completion.create (openai<1.0)", providers=("openai",), roles=LEGACY_OPENAI_ROLES),
-    "openai.Completion.acreate": MethodShape((), "Completion.acreate (openai<1.0)", providers=("openai",), roles=LEGACY_OPENAI_ROLES),
+    "openai.ChatCompletion.create": MethodShape((), "ChatCompletion.create (openai<1.0)", **_OPENAI_LEGACY,
+                                                removed=(_CHAT_COMPLETION_GONE, "OpenAI().chat.completions.create(...)")),
+    "openai.ChatCompletion.acreate": MethodShape((), "ChatCompletion.acreate (openai<1.0)", **_OPENAI_LEGACY,
+                                                 removed=(_CHAT_COMPLETION_GONE, "await AsyncOpenAI().chat.completions.create(...)")),
+    "openai.Completion.create": MethodShape((), "Completion.create (openai<1.0)", providers=("openai",), roles=LEGACY_OPENAI_ROLES, removed=(
+        _COMPLETION_GONE, "OpenAI().chat.completions.create(...) (or OpenAI().completions.create for a completion model)")),
+    "openai.Completion.acreate": MethodShape((), "Completion.acreate (openai<1.0)", providers=("openai",), roles=LEGACY_OPENAI_ROLES,
+                                             removed=(_COMPLETION_GONE, "AsyncOpenAI().chat.completions.create(...)")),
     "ollama.chat": MethodShape((), "chat", ("ollama",), OLLAMA_ROLES),
     "ollama.generate": MethodShape((), "generate", ("ollama",), OLLAMA_ROLES),
     "requests.post": MethodShape((), "POST", ("http",), (), **_HTTP),
@@ -340,7 +356,7 @@ METHODS_LONGEST_FIRST = tuple(sorted(METHODS, key=lambda m: -len(m.chain)))
 ENDPOINT_SHAPES: Tuple[MethodShape, ...] = (
     MethodShape((), "POST /v1/messages", ("anthropic",), ANTHROPIC_ROLES, **_MESSAGES),
     MethodShape((), "POST /chat/completions", ("openai",), OPENAI_CHAT_ROLES, **_CHAT),
-    MethodShape((), "POST /v1/responses", ("openai",), OPENAI_RESPONSES_ROLES, **_UNCAPPED),
+    MethodShape((), "POST /v1/responses", ("openai",), OPENAI_RESPONSES_ROLES, **_RESPONSES),
 )
 
 
