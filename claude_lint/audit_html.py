@@ -7,7 +7,7 @@ from html import escape
 from typing import List
 
 from claude_lint import __version__
-from claude_lint.audit import COLUMNS, Audit, cells, plural
+from claude_lint.audit_rows import COLUMNS, Audit, cells, plural
 from claude_lint.checks.base import money
 
 COLOURS = (("input", "#4e79a7", "Input"), ("cached", "#59a14f", "Cached input"), ("output", "#e15759", "Output (worst case)"))

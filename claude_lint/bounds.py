@@ -29,6 +29,15 @@ MAX_RUN_CHARS = 200_000_000
 
 TOO_LARGE = "too large"
 
+# Nesting followed when evaluating one expression (names through names, calls in calls):
+# real request arguments are a few levels deep; past this the value is Unknown rather
+# than a RecursionError on generated or hostile code.
+MAX_EXPRESSION_DEPTH = 40
+
+# Bytes of one source file read (from disk, standard input or an editor's buffer): a
+# larger one is skipped with a CL902. Hand-written code is far smaller; this is generated data.
+MAX_FILE_BYTES = 5_000_000
+
 
 class Sizes:
     """(nodes, characters) of values, memoised by object. The memo keeps each measured

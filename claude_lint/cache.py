@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import hmac
 import io
 import os
 import pickle
@@ -40,13 +39,12 @@ from typing import Callable, Dict, Optional, Tuple
 
 from claude_lint import __version__, safeio
 from claude_lint import facts as facts_mod
-from claude_lint.facts import FileFacts
+from claude_lint.cache_folder import Folder, open_folder
+from claude_lint.cache_seal import seal, secret, unseal, user_cache_folder  # noqa: F401  (user_cache_folder: cache.* for the tests)
+from claude_lint.facts import FILE_TIMEOUT, FileFacts
 
 CACHE_DIR = ".claude-lint-cache"
 FORMAT = 2  # 2: sealed (MAGIC + HMAC + pickle)
-MAGIC = b"CLFACTS2"  # then the 32-byte seal, then the pickle
-MAX_CACHE_BYTES = 256_000_000
-KEY_BYTES = 32
 _UNPARSED = b"\x00"  # entry blob for facts the pre-filter left unparsed: NUL + kind
 # Settings that only choose files or judge facts: changing them keeps the facts valid.
 NOT_EXTRACTION = frozenset(
@@ -123,233 +121,6 @@ def _from_command_line(settings) -> bool:
     return "cache_dir" in dict(getattr(settings, "cli", ()) or ())
 
 
-# --- the seal's key, outside the project ----------------------------------------------
-
-
-def user_cache_folder() -> Optional[str]:
-    """The user's own cache folder for claude-lint ($XDG_CACHE_HOME/claude-lint)."""
-    xdg = os.environ.get("XDG_CACHE_HOME", "")
-    if os.path.isabs(xdg):
-        base = xdg
-    elif os.name == "nt" and os.environ.get("LOCALAPPDATA"):
-        base = os.environ["LOCALAPPDATA"]
-    else:
-        home = os.path.expanduser("~")
-        if not os.path.isabs(home):
-            return None
-        base = os.path.join(home, ".cache")
-    return os.path.join(base, "claude-lint")
-
-
-_secret: Dict[str, Optional[bytes]] = {}
-
-
-def secret() -> Optional[bytes]:
-    """This user's key for sealing caches, created on first use; None when it cannot be
-    read or made (then nothing is cached: an unsealed cache would be forgeable)."""
-    folder = user_cache_folder()
-    if folder is None:
-        return None
-    if folder not in _secret:
-        _secret[folder] = _read_or_make_key(folder)
-    return _secret[folder]
-
-
-def _read_key(path: str) -> Optional[bytes]:
-    try:
-        fd = safeio.open_regular(path, follow=False)
-    except OSError:
-        return None
-    try:
-        st = os.fstat(fd)
-        if hasattr(os, "geteuid") and (st.st_uid != os.geteuid() or st.st_mode & 0o077):
-            return None  # another user's, or readable by others: not a secret
-        data = safeio.read_fd(fd, KEY_BYTES, path)
-    except OSError:
-        return None
-    finally:
-        os.close(fd)
-    return data if len(data) == KEY_BYTES else None
-
-
-def _read_or_make_key(folder: str) -> Optional[bytes]:
-    path = os.path.join(folder, "key")
-    found = _read_key(path)
-    if found is not None or os.path.lexists(path):
-        return found
-    try:
-        os.makedirs(folder, mode=0o700, exist_ok=True)
-        tmp = os.path.join(folder, f".key-{os.getpid()}-{os.urandom(4).hex()}")
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600)
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(os.urandom(KEY_BYTES))
-                fh.flush()
-                os.fsync(fh.fileno())
-            try:
-                os.link(tmp, path)  # never replaces a key another run made meanwhile
-            except FileExistsError:
-                pass
-            except OSError:
-                if not os.path.lexists(path):
-                    os.replace(tmp, path)
-        finally:
-            try:
-                os.unlink(tmp)
-            except OSError:
-                pass
-    except OSError:
-        return None
-    return _read_key(path)
-
-
-def _seal(key: bytes, name: str, payload: bytes) -> bytes:
-    return hmac.new(key, b"claude-lint facts cache\0" + name.encode("utf-8", "surrogatepass") + b"\0" + payload, hashlib.sha256).digest()
-
-
-def seal(key: bytes, name: str, payload: bytes) -> bytes:
-    """The bytes of a cache file named `name` holding `payload`."""
-    return MAGIC + _seal(key, name, payload) + payload
-
-
-def unseal(key: bytes, name: str, data: bytes) -> Optional[bytes]:
-    """The payload of a cache file, or None when its seal is not ours."""
-    head = len(MAGIC) + hashlib.sha256().digest_size
-    if len(data) < head or not data.startswith(MAGIC):
-        return None
-    payload = data[head:]
-    return payload if hmac.compare_digest(data[len(MAGIC):head], _seal(key, name, payload)) else None
-
-
-# --- the folder, never through a symlink ----------------------------------------------
-
-_DIR_FLAGS = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_CLOEXEC", 0)
-_AT = all(f in os.supports_dir_fd for f in (os.open, os.mkdir, os.unlink, os.rename, os.stat))
-
-
-def _open_folder(root: str, folder: str, confined: bool, create: bool) -> Optional[int]:
-    """A descriptor of the cache folder, or None. `confined`: `folder` must be inside
-    `root` and is reached from it one name at a time, each opened with O_NOFOLLOW."""
-    if not confined:
-        try:
-            if create:
-                os.makedirs(folder, exist_ok=True)
-            return os.open(folder, _DIR_FLAGS)
-        except OSError:
-            return None
-    rel = os.path.relpath(os.path.normpath(folder), os.path.normpath(root))
-    parts = [p for p in rel.split(os.sep) if p not in ("", os.curdir)]
-    if rel == os.pardir or rel.startswith(os.pardir + os.sep) or os.path.isabs(rel) or not parts:
-        return None
-    if not _AT:  # no *at() calls (Windows): test every component, then use paths
-        probe = root
-        for part in parts:
-            probe = os.path.join(probe, part)
-            if os.path.islink(probe) or (os.path.lexists(probe) and not os.path.isdir(probe)):
-                return None
-            if not os.path.lexists(probe):
-                if not create:
-                    return None
-                try:
-                    os.mkdir(probe)
-                except OSError:
-                    return None
-        return -1
-    try:
-        fd = os.open(root, _DIR_FLAGS)
-    except OSError:
-        return None
-    try:
-        for part in parts:
-            try:
-                nxt = os.open(part, _DIR_FLAGS | getattr(os, "O_NOFOLLOW", 0), dir_fd=fd)
-            except FileNotFoundError:
-                if not create:
-                    raise
-                os.mkdir(part, 0o777, dir_fd=fd)
-                nxt = os.open(part, _DIR_FLAGS | getattr(os, "O_NOFOLLOW", 0), dir_fd=fd)
-            os.close(fd)
-            fd = nxt
-    except OSError:  # a symlink (ELOOP), a file where a folder should be, no permission
-        os.close(fd)
-        return None
-    return fd
-
-
-_TEMP_PREFIX = ".tmp-"
-
-
-class _Folder:
-    """File operations inside an opened cache folder: by descriptor where the platform
-    has the *at() calls, so that nothing swapped in later redirects them."""
-
-    def __init__(self, path: str, fd: int):
-        self.path = path
-        self.fd = fd
-
-    def close(self) -> None:
-        if self.fd >= 0:
-            os.close(self.fd)
-
-    def _at(self, name: str) -> Tuple[str, Dict[str, int]]:
-        if self.fd >= 0:
-            return name, {"dir_fd": self.fd}
-        return os.path.join(self.path, name), {}
-
-    def read(self, name: str) -> bytes:
-        path, kw = self._at(name)
-        return safeio.read_regular(path, MAX_CACHE_BYTES, follow=False, **kw)
-
-    def exists(self, name: str) -> bool:
-        path, kw = self._at(name)
-        try:
-            os.stat(path, follow_symlinks=False, **kw)
-            return True
-        except OSError:
-            return False
-
-    def remove_stale_temps(self) -> None:
-        """Temp files of a run killed while saving: ours, regular, a minute old at least."""
-        import time
-
-        try:
-            names = os.listdir(self.fd if self.fd >= 0 else self.path)
-        except (OSError, TypeError):
-            return
-        for name in names:
-            if not name.startswith(_TEMP_PREFIX):
-                continue
-            path, kw = self._at(name)
-            try:
-                st = os.stat(path, follow_symlinks=False, **kw)
-                if stat.S_ISREG(st.st_mode) and time.time() - st.st_mtime > 60 and (not hasattr(os, "geteuid") or st.st_uid == os.geteuid()):
-                    os.unlink(path, **kw)
-            except OSError:
-                continue
-
-    def write(self, name: str, data: bytes) -> None:
-        """Atomically: a new temp file (never an existing name, never through a link),
-        fsync, rename over `name`."""
-        tmp = f"{_TEMP_PREFIX}{os.getpid()}-{os.urandom(6).hex()}"
-        tmp_path, kw = self._at(tmp)
-        fd = os.open(tmp_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0), 0o600, **kw)
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
-                fh.flush()
-                os.fsync(fh.fileno())
-            if self.fd >= 0:
-                os.replace(tmp, name, src_dir_fd=self.fd, dst_dir_fd=self.fd)
-            else:
-                os.replace(tmp_path, os.path.join(self.path, name))
-        except BaseException:
-            try:
-                os.unlink(tmp_path, **kw)
-            except OSError:
-                pass
-            raise
-
-
 class FactsCache:
     def __init__(self, folder: str, key: str, *, root: Optional[str] = None, confined: bool = True, secret: Optional[bytes] = None):
         self.folder = folder
@@ -363,10 +134,10 @@ class FactsCache:
         self.touched: set = set()
         if secret is None:
             return
-        fd = _open_folder(self.root, folder, confined, create=False)
+        fd = open_folder(self.root, folder, confined, create=False)
         if fd is None:
             return
-        where = _Folder(folder, fd)
+        where = Folder(folder, fd)
         try:
             payload = unseal(secret, self.name, where.read(self.name))
             loaded = _loads(payload) if payload is not None else None
@@ -416,7 +187,7 @@ class FactsCache:
         return found if isinstance(found, FileFacts) else None
 
     def store(self, full: bool, abspath: str, st: os.stat_result, hashed: bytes, facts: FileFacts) -> None:
-        if facts.internal_error or any(e.code == "CL904" for e in facts.errors):
+        if facts.internal_error or any(e.code == FILE_TIMEOUT for e in facts.errors):
             return  # a bug or a time-out says nothing lasting about the file
         bare = FileFacts(facts.path, facts.abspath, facts.module, facts.kind, parsed=False)
         try:
@@ -486,10 +257,10 @@ class FactsCache:
         # Entries of files that are gone (deleted, renamed) are dropped, not carried forever.
         for key in [k for k in self.entries if k not in self.touched and not os.path.exists(k[1])]:
             del self.entries[key]
-        fd = _open_folder(self.root, self.folder, self.confined, create=True)
+        fd = open_folder(self.root, self.folder, self.confined, create=True)
         if fd is None:
             return
-        where = _Folder(self.folder, fd)
+        where = Folder(self.folder, fd)
         try:
             if not where.exists(".gitignore"):
                 where.write(".gitignore", b"# Created by claude-lint: the cache ignores itself.\n*\n")
@@ -520,7 +291,7 @@ def read_entries(path: str) -> Dict:
 def cached_loader(cache: FactsCache, load: Callable[[str], Optional[FileFacts]], root: str) -> Callable[[str], Optional[FileFacts]]:
     """link's loader for modules a value resolves into, behind the same cache."""
     from claude_lint.discover import display
-    from claude_lint.engine import MAX_FILE_BYTES
+    from claude_lint.bounds import MAX_FILE_BYTES
     from claude_lint.extract import module_name
 
     def cached(abspath: str) -> Optional[FileFacts]:

@@ -15,7 +15,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Callable, Dict, Iterator, List, Optional, Sequence, Tuple
 
 from claude_lint.config import Settings
-from claude_lint.kinds import SUFFIX_KINDS, kind_of  # noqa: F401 (the names discovery has always offered)
+from claude_lint.kinds import SUFFIX_KINDS, display, kind_of  # noqa: F401 (the names discovery has always offered)
 
 if TYPE_CHECKING:
     from claude_lint.gitignore import GitIgnore
@@ -127,14 +127,6 @@ class _GitIgnores:
                 probe = parent
             self.chains[folder] = chain
         return self.chains[folder]
-
-
-def display(abspath: str) -> str:
-    try:
-        rel = os.path.relpath(abspath)
-    except ValueError:
-        return abspath
-    return abspath if rel.startswith("..") else rel
 
 
 def discover(paths: Sequence[str], settings: Settings, limit: Optional[int] = None, folders: Optional[Dict[str, tuple]] = None) -> Tuple[List[SourceFile], List[str]]:

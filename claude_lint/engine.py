@@ -32,7 +32,7 @@ from claude_lint.timeout import DEFAULT_SECONDS, FileTimeout, paused, time_limit
 if TYPE_CHECKING:
     from claude_lint.cache import FactsCache
 
-MAX_FILE_BYTES = 5_000_000
+from claude_lint.bounds import MAX_FILE_BYTES  # noqa: E402  (read as engine.MAX_FILE_BYTES by the commands)
 
 # Context files' facts a long-lived caller (the language server) keeps: room for several
 # projects at the server's context cap. An LRU smaller than one project would miss on

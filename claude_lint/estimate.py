@@ -11,6 +11,7 @@ from typing import List, Optional
 
 from claude_lint import tokens as tok
 from claude_lint.catalog import Catalog, Model
+from claude_lint.extract.sdk import api_facts, provider_facts
 from claude_lint.facts import Lit, Mapping, Seq, Text
 from claude_lint.link import Call
 
@@ -92,7 +93,7 @@ def output_limit(call: Call, model: Optional[Model]):
     limit = call.int_value("max_tokens")
     if limit is not None:
         return limit, "explicit"
-    if call.value("max_tokens") is None and call.site.provider in ("openai", "litellm", "langchain") and model is not None and model.max_output:
+    if call.value("max_tokens") is None and provider_facts(call.site.provider).uncapped_is_maximum and model is not None and model.max_output:
         return model.max_output, "model maximum"
     return None, "unknown"
 
@@ -127,7 +128,8 @@ def estimate(call: Call, catalog: Catalog, calls: int = 1000, fill: float = 1.0)
         cached = 0  # below the minimum nothing is cached
     limit, source = output_limit(call, model)
     input_usd = cached_usd = output_usd = None
-    scale = BATCH_DISCOUNT if call.site.api.endswith("batches.create") else 1.0
+    shape = api_facts(call.site.provider, call.site.api)
+    scale = BATCH_DISCOUNT if shape is not None and shape.batch_job else 1.0
     if model is not None and model.input is not None:
         input_usd = (prompt - cached) * model.input * calls / 1e6 * scale
         if cached:

@@ -296,7 +296,7 @@ def groups(paths: Sequence[str], settings: Settings) -> List[Tuple[Settings, Lis
 def fix_paths(paths: Sequence[str], settings: Settings, diagnostics: Sequence[Diagnostic], unsafe: bool, write: bool) -> Outcome:
     """Fix (or, with write=False, diff) every file that has an applicable fix."""
     from claude_lint import safeio
-    from claude_lint.engine import MAX_FILE_BYTES
+    from claude_lint.bounds import MAX_FILE_BYTES
 
     outcome = Outcome()
     wanted = {os.path.abspath(d.loc.path) for d in diagnostics if applicable(d.fix, unsafe)}

@@ -1,9 +1,19 @@
-"""Which kind of file a path is, by its suffix: a leaf module, so that the fix builders
-and the report formats can ask without importing file discovery (and its settings)."""
+"""Which kind of file a path is, by its suffix, and how a path is shown: a leaf module,
+so that linking, the fix builders and the report formats can ask without importing file
+discovery (and its settings)."""
 from __future__ import annotations
 
 import os
 from typing import Dict, Optional
+
+def display(abspath: str) -> str:
+    """The path as the user sees it: relative to the working folder when it is inside it."""
+    try:
+        rel = os.path.relpath(abspath)
+    except ValueError:
+        return abspath
+    return abspath if rel.startswith("..") else rel
+
 
 # suffix -> kind. Other extractors register their suffixes here.
 SUFFIX_KINDS: Dict[str, str] = {".py": "python"}

@@ -36,6 +36,7 @@ from claude_lint.facts import (
     Wrapper,
     WrapperTable,
 )
+from claude_lint.kinds import display
 
 MAX_DEPTH = 30
 MAX_WRAPPER_DEPTH = 4  # wrappers calling wrappers, followed from one call
@@ -777,7 +778,7 @@ class Project:
                 return Unknown(TOO_LARGE, read.loc)
             self.reads[real] = ""
             rows = content.count("\n") + 1
-            self._files[real] = Text((content,), Loc(_display(real), 1, 1, rows, 1))
+            self._files[real] = Text((content,), Loc(display(real), 1, 1, rows, 1))
             return self._files[real]
         return Unknown("prompt file not found", read.loc)
 
@@ -911,14 +912,6 @@ def _from_placeholders(text: str, dynamics: List[Dynamic]) -> Tuple[object, ...]
     if buf:
         parts.append("".join(buf))
     return tuple(parts)
-
-
-def _display(path: str) -> str:
-    try:
-        rel = os.path.relpath(path)
-    except ValueError:
-        return path
-    return path if rel.startswith("..") else rel
 
 
 class _ModuleImports:

@@ -188,9 +188,9 @@ def _in_pool(linter, jobs, n: int, results: List[object]) -> None:
 
 
 def _lost(linter, source, stuck: bool):
-    from claude_lint.facts import FileError, FileFacts, Loc
+    from claude_lint.facts import FILE_TIMEOUT, FileError, FileFacts, Loc
 
     why = (f"analysis was still running {GRACE_SECONDS:g} s past twice the time limit (in code the limit cannot interrupt) and was stopped"
            if stuck else "the process analysing it died (out of memory, or killed)")
-    error = FileError("CL904", f"{why}; file not linted", Loc(source.path, 1, 1, 1, 1))
+    error = FileError(FILE_TIMEOUT, f"{why}; file not linted", Loc(source.path, 1, 1, 1, 1))
     return FileFacts(source.path, source.abspath, None, source.kind, errors=(error,))

@@ -13,6 +13,7 @@ import pytest
 from claude_lint import cache as cache_mod
 from claude_lint import pool
 from claude_lint.checks import all_rules
+from claude_lint.checks.base import example_source
 from claude_lint.config import Settings
 from claude_lint.engine import lint
 from claude_lint.extract import prefilter
@@ -128,7 +129,7 @@ def _examples():
     for rule in all_rules():
         for expect, examples in (("fires", rule.fires), ("silent", rule.silent)):
             for i, example in enumerate(examples):
-                yield f"{rule.code}-{expect}-{i}", example
+                yield f"{rule.code}-{expect}-{i}", example_source(example)
 
 
 EXAMPLES = list(_examples())

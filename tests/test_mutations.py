@@ -18,6 +18,7 @@ from typing import Callable, Dict, List, Tuple
 import pytest
 
 from claude_lint.checks import all_rules
+from claude_lint.checks.base import example_source
 
 from conftest import FIXTURES
 from reliability import Tally, damaged, snapshot
@@ -30,7 +31,7 @@ def _examples() -> List[Tuple[str, Dict[str, bytes]]]:
     out = []
     for rule in all_rules():
         for kind in ("fires", "silent"):
-            for i, example in enumerate(getattr(rule, kind)):
+            for i, example in enumerate(map(example_source, getattr(rule, kind))):
                 files = example if isinstance(example, dict) else {"example.py": example}
                 out.append((f"{rule.code}-{kind}-{i}", {k: v if isinstance(v, bytes) else v.encode("utf-8") for k, v in files.items()}))
     if FIXTURES.is_dir():

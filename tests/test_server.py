@@ -157,10 +157,11 @@ async def test_noqa_goes_after_a_multiline_string(client: LanguageClient, tmp_pa
 def _fixable_example(probe_dir: Path):
     """A rule's own `fires` example whose finding carries fix edits, if any rule has one."""
     from claude_lint.checks import all_rules
+    from claude_lint.checks.base import example_source
     from conftest import lint_tree, write_project
 
     for rule in all_rules():
-        for i, example in enumerate(rule.fires):
+        for i, example in enumerate(map(example_source, rule.fires)):
             if not isinstance(example, str):
                 continue
             where = probe_dir / f"{rule.code}-{i}"

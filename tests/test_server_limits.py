@@ -272,7 +272,7 @@ def test_malformed_frames_are_skipped_not_waited_on(tmp_path):
 
 
 def test_a_frame_that_stops_half_way_is_dropped(tmp_path):
-    launcher = "import sys; from claude_lint import server; server.FRAME_IDLE_SECONDS = 0.5; sys.exit(server.main())"
+    launcher = "import sys; from claude_lint import server, server_connection; server_connection.FRAME_IDLE_SECONDS = 0.5; sys.exit(server.main())"
     client = start(tmp_path, root_uri=tmp_path.as_uri(), command=[sys.executable, "-c", launcher])
     try:
         client.raw(b'{"jsonrpc": "2.0", "id": 1', header=b"Content-Length: 5000\r\n\r\n")

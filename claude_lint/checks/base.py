@@ -19,6 +19,24 @@ Example = Union[str, Dict[str, str]]
 
 
 @dataclass(frozen=True)
+class Invalid:
+    """A `fires` example that also says what its finding must be (Fixit's `Invalid`):
+    a fragment of the message (the money, the keyword it names), the row, and the text
+    after the finding's fix (`expected_replacement`). What is left empty is not checked."""
+
+    code: Example
+    message: str = ""
+    row: int = 0  # 1-based row of the finding
+    expected_replacement: Optional[str] = None  # the file's text once the fix is applied
+    path: str = "example.py"  # the file the finding is in, for a project example
+
+
+def example_source(example: Union[Example, Invalid]) -> Example:
+    """The source (or the project) of an example, stated or not."""
+    return example.code if isinstance(example, Invalid) else example
+
+
+@dataclass(frozen=True)
 class Context:
     catalog: Catalog
     options: Dict[str, object]
@@ -42,7 +60,7 @@ class Rule:
     summary = ""
     severity = "warning"
     options: Dict[str, object] = {}
-    fires: Sequence[Example] = ()
+    fires: Sequence[Union[Example, Invalid]] = ()
     silent: Sequence[Example] = ()
     # A preview rule is off by default: `--select ALL` or its own code turns it on. A rule
     # ships as preview while its precision on the real-world corpus is below 0.90, or has

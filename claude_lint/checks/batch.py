@@ -2,20 +2,15 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from claude_lint.checks.base import Context, Rule, money
+from claude_lint.checks.base import Context, Invalid, Rule, money
 from claude_lint.diagnostics import Diagnostic
 from claude_lint.estimate import estimate
+from claude_lint.extract.sdk import api_facts
 from claude_lint.facts import Lit
 from claude_lint.link import Call
 
 HEAD = "import anthropic\nclient = anthropic.Anthropic()\n"
 CREATE = 'client.messages.create(model="claude-sonnet-4-6", max_tokens=500, messages={msgs})'
-BATCH_APIS = {
-    ("anthropic", "messages.create"): "the Message Batches API (client.messages.batches.create)",
-    ("anthropic", "beta.messages.create"): "the Message Batches API (client.beta.messages.batches.create)",
-    ("openai", "chat.completions.create"): "the OpenAI Batch API (client.batches.create)",
-    ("openai", "responses.create"): "the OpenAI Batch API (client.batches.create)",
-}
 DISCOUNT = 0.5
 
 
@@ -68,12 +63,16 @@ class BatchCandidate(Rule):
     name = "batch-candidate"
     summary = "independent requests in a loop that the Batch API would bill at half price"
     fires = [
-        HEAD + "for doc in docs:\n    " + CREATE.format(msgs='[{"role": "user", "content": doc}]') + "\n",
+        Invalid(HEAD + "for doc in docs:\n    " + CREATE.format(msgs='[{"role": "user", "content": doc}]') + "\n", row=4,
+                message="called once per item of the loop at line 3, and the requests do not depend on each other. "
+                "Send them through the Message Batches API (client.messages.batches.create)"),
         HEAD + "results = [" + CREATE.format(msgs='[{"role": "user", "content": f"Summarise: {t}"}]') + " for t in texts]\n",
         # the message list is built fresh inside the loop
         HEAD + "def run(rows):\n    out = []\n    for row in rows:\n        msgs = [{'role': 'user', 'content': row['text']}]\n"
         "        out.append(" + CREATE.format(msgs="msgs") + ")\n    return out\n",
-        'from openai import OpenAI\nclient = OpenAI()\nfor q in questions:\n    client.chat.completions.create(model="gpt-4o", max_completion_tokens=200, messages=[{"role": "user", "content": q}])\n',
+        Invalid('from openai import OpenAI\nclient = OpenAI()\nfor q in questions:\n'
+                '    client.chat.completions.create(model="gpt-4o", max_completion_tokens=200, messages=[{"role": "user", "content": q}])\n',
+                row=4, message="Send them through the OpenAI Batch API (client.batches.create)"),
     ]
     silent = [
         # a chain: the previous answer feeds the next request
@@ -145,7 +144,8 @@ class BatchCandidate(Rule):
 
     def check_call(self, call: Call, ctx: Context) -> Iterator[Diagnostic]:
         site = call.site
-        target = BATCH_APIS.get((site.provider, site.api))
+        shape = api_facts(site.provider, site.api)
+        target = shape.batch_api_for(site.provider) if shape is not None else None
         sequential = site.awaited_in_loop and site.via is None  # awaited one by one: no concurrency to keep
         if target is None or site.loop is None or not site.loop_independent or (site.in_async and not sequential) or site.streaming or site.loc.cell is not None:
             return

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Iterator, List, Optional, Tuple
 
-from claude_lint.checks.base import Context, Rule, tokens
+from claude_lint.checks.base import Context, Invalid, Rule, tokens
 from claude_lint.checks.conversation_cache import CLAUDE, count, static_text
 from claude_lint.diagnostics import Diagnostic
 from claude_lint.estimate import CACHE_KEYS
@@ -147,8 +147,9 @@ class CacheBreakpointIneffective(Rule):
     preview_reason = "no judged finding on the real-world corpus yet (its labelled cases are per-call content in a cached block, not judged by this version)"
     fires = [
         # a short system prompt marked for caching: below the minimum, nothing is cached
-        HEAD + 'client.messages.create(model="claude-sonnet-4-6", max_tokens=300, messages=[{"role": "user", "content": q}],\n'
-        f'    system=[{{"type": "text", "text": "You are a terse assistant.", {MARK}}}])\n',
+        Invalid(HEAD + 'client.messages.create(model="claude-sonnet-4-6", max_tokens=300, messages=[{"role": "user", "content": q}],\n'
+                f'    system=[{{"type": "text", "text": "You are a terse assistant.", {MARK}}}])\n',
+                row=4, message="ends a prefix of ~6 tokens, below the 2,048 that claude-sonnet-4-6 caches"),
         # five breakpoints: a 400
         HEAD + f"LONG = {LONG!r}\n"
         "client.messages.create(model='claude-sonnet-4-6', max_tokens=300, system=[\n"

@@ -4,7 +4,7 @@ import re
 from typing import Iterator, List, Optional, Tuple
 
 from claude_lint import tokens as tok
-from claude_lint.checks.base import Context, Rule, money, tokens
+from claude_lint.checks.base import Context, Invalid, Rule, money, tokens
 from claude_lint.diagnostics import Diagnostic
 from claude_lint.estimate import CACHE_KEYS, estimate
 from claude_lint.facts import Dynamic, Lit, Mapping, Seq, Text
@@ -81,9 +81,12 @@ class CachePrefixDynamic(Rule):
     summary = "per-request value inside a cached prompt prefix"
     options = {"unknown-model-minimum": 1024}
     fires = [
-        HEAD + f"RULES = {RULES!r}\n"
-        'client.messages.create(model="claude-sonnet-4-6", max_tokens=500, messages=[],\n'
-        '    system=[{"type": "text", "text": f"Now: {datetime.datetime.now()}\\n{RULES}", "cache_control": {"type": "ephemeral"}}])\n',
+        Invalid(HEAD + f"RULES = {RULES!r}\n"
+                'client.messages.create(model="claude-sonnet-4-6", max_tokens=500, messages=[],\n'
+                '    system=[{"type": "text", "text": f"Now: {datetime.datetime.now()}\\n{RULES}", "cache_control": {"type": "ephemeral"}}])\n',
+                row=5, message="`datetime.datetime.now()` changes on every request and sits in the system prompt block that carries "
+                "the cache breakpoint, so the prefix never matches the cache: every call pays a cache write (1.25x input) instead "
+                "of a read (0.1x or less), about $11.90 per 1,000 calls"),
         # before the breakpoint, in an earlier block
         HEAD + f"RULES = {RULES!r}\n"
         'client.messages.create(model="claude-sonnet-4-6", max_tokens=500, messages=[],\n'

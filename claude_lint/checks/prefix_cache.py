@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Iterator, Optional, Tuple
 
-from claude_lint.checks.base import Context, Rule, money, tokens
+from claude_lint.checks.base import Context, Invalid, Rule, money, tokens
 from claude_lint.checks.conversation_cache import CLAUDE, count, static_text
 from claude_lint.checks.system_cache import LONG_SYSTEM, _has_cache_control, _request_cached, _system_text
 from claude_lint.diagnostics import Diagnostic
@@ -11,6 +11,12 @@ from claude_lint.link import Call
 
 HEAD = "import anthropic\nclient = anthropic.Anthropic()\n"
 RUBRIC = "Grade the answer against this rubric. A score of 5 means complete and correct. " * 120
+GRADER = (
+    HEAD + f"RUBRIC = {RUBRIC!r}\n"
+    "def grade(answer):\n"
+    '    return client.messages.create(model="claude-sonnet-4-6", max_tokens=300,\n'
+    '        messages=[{"role": "user", "content": f"{RUBRIC}\\n\\nAnswer to grade:\\n{answer}"}])\n'
+)
 TOOL_DOC = "Search the knowledge base by keyword and return the best matching passages with their ids. " * 60
 
 
@@ -108,10 +114,11 @@ class PromptPrefixUncached(Rule):
     preview_reason = "real-world corpus: 4 judged findings, all right (precision 1.00), fewer than the 15 needed to leave preview"
     fires = [
         # a rubric constant at the head of an f-string user turn (a model-graded eval)
-        HEAD + f"RUBRIC = {RUBRIC!r}\n"
-        "def grade(answer):\n"
-        '    return client.messages.create(model="claude-sonnet-4-6", max_tokens=300,\n'
-        '        messages=[{"role": "user", "content": f"{RUBRIC}\\n\\nAnswer to grade:\\n{answer}"}])\n',
+        Invalid(GRADER, row=6, message="caching saves about $6.71 per 1,000 calls ($7.47 ->",
+                expected_replacement=GRADER.replace(
+                    '"content": f"{RUBRIC}\\n\\nAnswer to grade:\\n{answer}"',
+                    '"content": [{"type": "text", "text": f"{RUBRIC}\\n\\nAnswer to grade:\\n", "cache_control": {"type": "ephemeral"}}, '
+                    '{"type": "text", "text": f"{answer}"}]')),
         # long tool definitions resent each request
         HEAD + "TOOLS = [\n"
         + "".join(f"    {{'name': 'search_{i}', 'description': {TOOL_DOC!r}, 'input_schema': {{'type': 'object', 'properties': {{'q': {{'type': 'string'}}}}}}}},\n" for i in range(3))

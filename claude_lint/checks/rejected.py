@@ -2,48 +2,14 @@ from __future__ import annotations
 
 from typing import Iterator, Optional
 
-from claude_lint.checks.base import Context, Rule
+from claude_lint.checks.base import Context, Invalid, Rule
 from claude_lint.diagnostics import Diagnostic
+from claude_lint.extract.sdk import api_facts
 from claude_lint.facts import Lit, Mapping, Text
 from claude_lint.link import Arg, Call
 
 HEAD = "import anthropic\nclient = anthropic.Anthropic()\n"
 MSGS = '[{"role": "user", "content": "hi"}]'
-# Removed SDK surfaces, by the api name extraction gives them: (provider family, why, what to call).
-_CLAUDE = ("anthropic", "bedrock", "vertex")
-REMOVED = {
-    "beta.prompt_caching.messages.create (removed)": (
-        _CLAUDE, "client.beta.prompt_caching was removed when prompt caching became generally available: the call raises "
-        "AttributeError before any request is sent", "client.messages.create with the same arguments (cache_control works there)"),
-    "beta.prompt_caching.messages.stream (removed)": (
-        _CLAUDE, "client.beta.prompt_caching was removed when prompt caching became generally available: the call raises "
-        "AttributeError before any request is sent", "client.messages.stream with the same arguments"),
-    "completions.create (legacy)": (
-        _CLAUDE, "Anthropic's Text Completions API (completions.create with prompt=) is gone from the anthropic SDK 1.x and 2.x, "
-        "and no current model accepts it", "client.messages.create(model=..., max_tokens=..., messages=[...])"),
-    "ChatCompletion.create (openai<1.0)": (
-        ("openai",), "openai.ChatCompletion was removed in openai 1.0: openai>=1.0 raises APIRemovedInV1 before any request, "
-        "and a pin below 1.0 gets no fixes", "OpenAI().chat.completions.create(...)"),
-    "ChatCompletion.acreate (openai<1.0)": (
-        ("openai",), "openai.ChatCompletion was removed in openai 1.0: openai>=1.0 raises APIRemovedInV1 before any request, "
-        "and a pin below 1.0 gets no fixes", "await AsyncOpenAI().chat.completions.create(...)"),
-    "Completion.create (openai<1.0)": (
-        ("openai",), "openai.Completion was removed in openai 1.0: openai>=1.0 raises APIRemovedInV1 before any request",
-        "OpenAI().chat.completions.create(...) (or OpenAI().completions.create for a completion model)"),
-    "Completion.acreate (openai<1.0)": (
-        ("openai",), "openai.Completion was removed in openai 1.0: openai>=1.0 raises APIRemovedInV1 before any request",
-        "AsyncOpenAI().chat.completions.create(...)"),
-}
-# Anthropic Messages requests: `max_tokens` is required (the SDK refuses the call, the API answers 400).
-MESSAGES_APIS = frozenset({
-    "messages.create", "messages.stream", "messages.parse", "beta.messages.create", "beta.messages.stream",
-    "beta.messages.parse", "POST /v1/messages",
-})
-# OpenAI requests whose `max_tokens` an o-series model refuses (LiteLLM and LangChain rename it themselves).
-OPENAI_CHAT_APIS = frozenset({
-    "chat.completions.create", "chat.completions.parse", "chat.completions.stream", "beta.chat.completions.parse",
-    "beta.chat.completions.stream", "POST /chat/completions",
-})
 SAMPLING_DEFAULTS = {"temperature": 1.0, "top_p": 1.0, "top_k": None}
 
 
@@ -90,16 +56,19 @@ class RequestRejected(Rule):
     summary = "request the API rejects: a parameter the model refuses, or a removed API"
     severity = "error"
     fires = [
-        HEAD + f'client.messages.create(model="claude-opus-4-7", max_tokens=500, temperature=0.2, messages={MSGS})\n',
+        Invalid(HEAD + f'client.messages.create(model="claude-opus-4-7", max_tokens=500, temperature=0.2, messages={MSGS})\n',
+                row=3, message="claude-opus-4-7 rejects `temperature` set to a non-default value: the request fails with a 400"),
         HEAD + f'client.messages.create(model="claude-sonnet-5", max_tokens=8000, messages={MSGS},\n'
         '    thinking={"type": "enabled", "budget_tokens": 4000})\n',
-        'from openai import OpenAI\nOpenAI().chat.completions.create(model="o3-mini", max_tokens=2000, messages=[])\n',
+        Invalid('from openai import OpenAI\nOpenAI().chat.completions.create(model="o3-mini", max_tokens=2000, messages=[])\n',
+                row=2, message="Rename it to max_completion_tokens"),
         # removed APIs
         'import openai\nopenai.ChatCompletion.create(model="gpt-4", messages=[{"role": "user", "content": "hi"}])\n',
         HEAD + 'client.completions.create(model="claude-2", max_tokens_to_sample=300, prompt="\\n\\nHuman: hi\\n\\nAssistant:")\n',
         HEAD + f'client.beta.prompt_caching.messages.create(model="claude-3-5-sonnet-20241022", max_tokens=500, messages={MSGS})\n',
         # a required parameter missing
-        HEAD + f'client.messages.create(model="claude-sonnet-4-6", messages={MSGS})\n',
+        Invalid(HEAD + f'client.messages.create(model="claude-sonnet-4-6", messages={MSGS})\n',
+                row=3, message="This Anthropic Messages request has no max_tokens"),
         # through a wrapper whose default the caller keeps
         HEAD + "def ask(q, temperature=0.3):\n"
         '    return client.messages.create(model="claude-opus-4-8", max_tokens=500, temperature=temperature,\n'
@@ -130,11 +99,12 @@ class RequestRejected(Rule):
 
     def check_call(self, call: Call, ctx: Context) -> Iterator[Diagnostic]:
         site = call.site
-        removed = REMOVED.get(site.api)
-        if removed is not None and site.provider in removed[0]:
-            yield self.diagnostic(site.via or site.loc, f"{site.api.split(' (')[0]}: {removed[1]}. Call {removed[2]}.")
+        shape = api_facts(site.provider, site.api)
+        if shape is not None and shape.removed:
+            why, instead = shape.removed
+            yield self.diagnostic(site.via or site.loc, f"{site.api.split(' (')[0]}: {why}. Call {instead}.")
             return
-        if site.provider in _CLAUDE and site.api in MESSAGES_APIS and call.value("max_tokens") is None:
+        if shape is not None and shape.cap == "required" and call.value("max_tokens") is None:
             yield self.diagnostic(
                 call.request_loc(),
                 "This Anthropic Messages request has no max_tokens: the parameter is required, so the SDK refuses the call "
@@ -160,7 +130,7 @@ class RequestRejected(Rule):
                 f"(per {source}). Use thinking={{\"type\": \"adaptive\"}} (and the effort setting) instead.",
             )
         limit = call.args.get("max_tokens")
-        if "max_tokens" in model.rejects and site.provider == "openai" and site.api in OPENAI_CHAT_APIS and limit is not None:
+        if "max_tokens" in model.rejects and shape is not None and shape.alias_refused == "max_tokens" and limit is not None:
             yield self.diagnostic(
                 limit.at,
                 f"{model.id} does not take `max_tokens` on chat completions: the request fails with a 400 "

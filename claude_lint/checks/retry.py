@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from claude_lint.checks.base import Context, Rule
+from claude_lint.checks.base import Context, Invalid, Rule
 from claude_lint.diagnostics import Diagnostic
 from claude_lint.link import Call
 
@@ -58,9 +58,10 @@ class RetryUnbounded(Rule):
         "        except anthropic.InternalServerError:\n            sleep(5)\n            return self._api_call(messages)\n"
         "        except anthropic.RateLimitError:\n            sleep(600)\n            return self._api_call(messages)\n",
         # a flag loop that only success clears (smol-ai's generate_response shape)
-        HEAD + "def generate(messages):\n    keep_trying = True\n    while keep_trying:\n        try:\n"
-        "            response = " + REQUEST + "\n            keep_trying = False\n        except Exception as e:\n"
-        "            print('Failed, retrying', e)\n            sleep(30)\n    return response\n",
+        Invalid(HEAD + "def generate(messages):\n    keep_trying = True\n    while keep_trying:\n        try:\n"
+                "            response = " + REQUEST + "\n            keep_trying = False\n        except Exception as e:\n"
+                "            print('Failed, retrying', e)\n            sleep(30)\n    return response\n",
+                row=8, message="The handler `except Exception` at line 10 goes round the loop again with nothing counting the attempts"),
         # while True with a return on success and continue in the handler
         HEAD + "def ask(messages):\n    while True:\n        try:\n            return " + REQUEST + "\n"
         "        except Exception:\n            sleep(1)\n            continue\n",

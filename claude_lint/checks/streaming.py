@@ -2,15 +2,13 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from claude_lint.checks.base import Context, Rule, tokens
+from claude_lint.checks.base import Context, Invalid, Rule, tokens
 from claude_lint.diagnostics import Diagnostic, Fix
+from claude_lint.extract.sdk import api_facts
 from claude_lint.facts import Lit
 from claude_lint.link import Call
 
 HEAD = "import anthropic\nclient = anthropic.Anthropic()\n"
-# The Anthropic SDK's _calculate_nonstreaming_timeout: 3600 s * max_tokens / 128,000 > 600 s.
-SDK_LIMIT = 21_334
-CHECKED_APIS = ("messages.create", "beta.messages.create")
 
 
 class StreamRequired(Rule):
@@ -52,10 +50,13 @@ class StreamRequired(Rule):
     summary = "non-streaming call the Anthropic SDK refuses for its max_tokens"
     severity = "error"
     fires = [
-        HEAD + 'client.messages.create(model="claude-sonnet-4-6", max_tokens=32000, messages=[])\n',
+        Invalid(HEAD + 'client.messages.create(model="claude-sonnet-4-6", max_tokens=32000, messages=[])\n', row=3,
+                message="Non-streaming call with max_tokens=32,000: the Anthropic SDK raises `Streaming is required` before sending it "
+                "(3600 s x 32,000 / 128,000 = 900 s exceeds the SDK's 600 s default timeout)"),
         # above Opus 4's non-streaming cap
-        "from anthropic import Anthropic\nclient = Anthropic(max_retries=3)\n"
-        'client.messages.create(model="claude-opus-4-20250514", max_tokens=10000, messages=[])\n',
+        Invalid("from anthropic import Anthropic\nclient = Anthropic(max_retries=3)\n"
+                'client.messages.create(model="claude-opus-4-20250514", max_tokens=10000, messages=[])\n',
+                row=3, message="it is above claude-opus-4-20250514's non-streaming limit of 8,192"),
     ]
     silent = [
         HEAD + 'client.messages.create(model="claude-sonnet-4-6", max_tokens=32000, stream=True, messages=[])\n',
@@ -72,7 +73,8 @@ class StreamRequired(Rule):
 
     def check_call(self, call: Call, ctx: Context) -> Iterator[Diagnostic]:
         site = call.site
-        if site.api not in CHECKED_APIS or site.provider not in ("anthropic", "bedrock", "vertex") or site.streaming:
+        shape = api_facts(site.provider, site.api)
+        if shape is None or not shape.nonstreaming_limit or site.streaming:
             return
         limit = call.int_value("max_tokens")
         if limit is None or call.open or site.client_timeout is not False:
@@ -84,7 +86,7 @@ class StreamRequired(Rule):
             return
         model = ctx.model(call)
         cap = model.nonstreaming_max if model is not None else None
-        if limit >= SDK_LIMIT:
+        if limit >= shape.nonstreaming_limit:
             # Integer arithmetic: a 400-digit max_tokens is too large for a float.
             seconds = (3600 * limit + 64_000) // 128_000
             why = f"3600 s x {tokens(limit)} / 128,000 = {seconds:,} s exceeds the SDK's 600 s default timeout"

@@ -4,12 +4,18 @@ from typing import Iterator, Optional
 
 from claude_lint import tokens as tok
 from claude_lint.checks import examples as ex
-from claude_lint.checks.base import Context, Rule, money, tokens
+from claude_lint.checks.base import Context, Invalid, Rule, money, tokens
 from claude_lint.diagnostics import Diagnostic
+from claude_lint.extract.sdk import provider_facts
 from claude_lint.facts import Lit, Mapping, Seq, Text, Unknown
 from claude_lint.link import Call
 
 LONG_SYSTEM = "You are a meticulous support agent for Acme billing. " * 500
+INLINE = (
+    "import anthropic\nclient = anthropic.Anthropic()\n"
+    f"SYSTEM = {LONG_SYSTEM!r}\n"
+    'client.messages.create(model="claude-sonnet-4-6", max_tokens=512, system=SYSTEM, messages=[{"role": "user", "content": "hi"}])\n'
+)
 
 
 class UncachedSystemPrompt(Rule):
@@ -62,9 +68,8 @@ class UncachedSystemPrompt(Rule):
     summary = "long system prompt sent without prompt caching"
     options = {"unknown-model-minimum": 1024}
     fires = [
-        "import anthropic\nclient = anthropic.Anthropic()\n"
-        f"SYSTEM = {LONG_SYSTEM!r}\n"
-        'client.messages.create(model="claude-sonnet-4-6", max_tokens=512, system=SYSTEM, messages=[{"role": "user", "content": "hi"}])\n',
+        Invalid(INLINE, row=4, message="caching saves about $17.06 per 1,000 calls ($18.98 -> $1.92",
+                expected_replacement=INLINE.replace("system=SYSTEM,", 'system=[{"type": "text", "text": SYSTEM, "cache_control": {"type": "ephemeral"}}],')),
         # read from a prompt file next to the code, through a dedent and an f-string
         {
             "prompts/support.txt": LONG_SYSTEM,
@@ -162,8 +167,8 @@ class UncachedSystemPrompt(Rule):
     ]
 
     def check_call(self, call: Call, ctx: Context) -> Iterator[Diagnostic]:
-        if call.site.provider == "openai":
-            return  # OpenAI caches long prompt prefixes automatically; there is no cache_control to add
+        if provider_facts(call.site.provider).prefix_cache == "automatic":
+            return  # the provider caches long prompt prefixes itself; there is no cache_control to add
         arg = call.arg("system")
         if arg is None:
             return

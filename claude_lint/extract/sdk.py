@@ -7,9 +7,8 @@ matches). `roles` says which keyword holds what a rule needs, in order of prefer
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
-from typing import Dict, Tuple
+from typing import Dict, Optional, Tuple
 
 # Client classes by qualified name -> provider.
 CLIENT_CLASSES: Dict[str, str] = {
@@ -94,179 +93,9 @@ CLIENT_FACTORIES: Dict[Tuple[str, str], str] = {
     ("boto3.session.Session.client", "bedrock-runtime"): "bedrock",
 }
 
-ANTHROPIC_ROLES: Tuple[Tuple[str, Tuple[str, ...]], ...] = (
-    ("model", ("model",)),
-    ("max_tokens", ("max_tokens",)),
-    ("system", ("system",)),
-    ("messages", ("messages",)),
-    ("tools", ("tools",)),
-    ("stream", ("stream",)),
-    ("cache_control", ("cache_control",)),
-    ("thinking", ("thinking",)),
-    ("timeout", ("timeout",)),
-)
-
-
-OPENAI_LIMIT = ("max_completion_tokens", "max_tokens", "max_output_tokens")
-
-OPENAI_CHAT_ROLES: Tuple[Tuple[str, Tuple[str, ...]], ...] = (
-    ("model", ("model",)),
-    ("max_tokens", OPENAI_LIMIT),
-    ("messages", ("messages",)),
-    ("tools", ("tools",)),
-    ("stream", ("stream",)),
-    ("timeout", ("timeout",)),
-    ("n", ("n",)),
-)
-
-OPENAI_RESPONSES_ROLES: Tuple[Tuple[str, Tuple[str, ...]], ...] = (
-    ("model", ("model",)),
-    ("max_tokens", OPENAI_LIMIT),
-    ("system", ("instructions",)),
-    ("messages", ("input",)),
-    ("tools", ("tools",)),
-    ("stream", ("stream",)),
-    ("timeout", ("timeout",)),
-)
-
-LITELLM_ROLES: Tuple[Tuple[str, Tuple[str, ...]], ...] = (
-    ("model", ("model",)),
-    ("max_tokens", ("max_completion_tokens", "max_tokens")),
-    ("messages", ("messages",)),
-    ("tools", ("tools",)),
-    ("stream", ("stream",)),
-    ("timeout", ("timeout",)),
-    ("cache_control", ("cache_control_injection_points",)),
-)
-
-LANGCHAIN_ANTHROPIC_ROLES: Tuple[Tuple[str, Tuple[str, ...]], ...] = (
-    ("model", ("model", "model_name")),
-    ("max_tokens", ("max_tokens", "max_tokens_to_sample")),
-    ("stream", ("streaming",)),
-    ("timeout", ("timeout", "default_request_timeout")),
-)
-
-LANGCHAIN_OPENAI_ROLES: Tuple[Tuple[str, Tuple[str, ...]], ...] = (
-    ("model", ("model", "model_name")),
-    ("max_tokens", ("max_completion_tokens", "max_tokens")),
-    ("stream", ("streaming",)),
-    ("timeout", ("timeout", "request_timeout")),
-)
-
-LANGCHAIN_ANY_ROLES: Tuple[Tuple[str, Tuple[str, ...]], ...] = (
-    ("model", ("model", "model_name")),
-    ("max_tokens", ("max_tokens", "max_completion_tokens", "max_output_tokens")),
-    ("stream", ("streaming",)),
-    ("timeout", ("timeout",)),
-)
-
-LANGCHAIN_BEDROCK_ROLES: Tuple[Tuple[str, Tuple[str, ...]], ...] = (
-    ("model", ("model_id", "model")),
-    ("max_tokens", ("model_kwargs.max_tokens", "model_kwargs.max_tokens_to_sample")),
-    ("stream", ("streaming",)),
-)
-
-LANGCHAIN_BEDROCK_CONVERSE_ROLES: Tuple[Tuple[str, Tuple[str, ...]], ...] = (
-    ("model", ("model", "model_id")),
-    ("max_tokens", ("max_tokens",)),
-)
-
-# Dotted keyword names reach inside an argument: "body.max_tokens" is the `max_tokens`
-# key of the `body` argument (JSON-decoded when it was built with json.dumps).
-BEDROCK_INVOKE_ROLES: Tuple[Tuple[str, Tuple[str, ...]], ...] = (
-    ("model", ("modelId",)),
-    ("max_tokens", ("body.max_tokens",)),
-    ("system", ("body.system",)),
-    ("messages", ("body.messages",)),
-    ("tools", ("body.tools",)),
-    ("temperature", ("body.temperature",)),
-    ("top_p", ("body.top_p",)),
-    ("top_k", ("body.top_k",)),
-    ("thinking", ("body.thinking",)),
-)
-
-BEDROCK_CONVERSE_ROLES: Tuple[Tuple[str, Tuple[str, ...]], ...] = (
-    ("model", ("modelId",)),
-    ("max_tokens", ("inferenceConfig.maxTokens",)),
-    ("system", ("system",)),
-    ("messages", ("messages",)),
-    ("tools", ("toolConfig.tools",)),
-)
-
-
-# Dead or legacy APIs: only what no rule misreads (a request there fails or is billed
-# differently); the api name says which, so that a rule can report it.
-LEGACY_ANTHROPIC_ROLES: Tuple[Tuple[str, Tuple[str, ...]], ...] = (
-    ("model", ("model",)),
-    ("max_tokens", ("max_tokens_to_sample",)),
-    ("stream", ("stream",)),
-)
-
-LEGACY_OPENAI_ROLES: Tuple[Tuple[str, Tuple[str, ...]], ...] = (
-    ("model", ("model",)),
-    ("max_tokens", ("max_tokens",)),
-    ("stream", ("stream",)),
-)
-
-OPENAI_ASSISTANT_RUN_ROLES: Tuple[Tuple[str, Tuple[str, ...]], ...] = (
-    ("model", ("model",)),
-    ("max_tokens", ("max_completion_tokens",)),
-    ("system", ("instructions",)),
-    ("tools", ("tools",)),
-    ("stream", ("stream",)),
-)
-
-# An OpenAI batch job: the requests are in an uploaded JSONL file, not in the call.
-OPENAI_BATCH_ROLES: Tuple[Tuple[str, Tuple[str, ...]], ...] = ()
-
-# google-genai (`client.models.generate_content`) and the older google-generativeai /
-# Vertex AI `GenerativeModel(...).generate_content`: the limit sits in the config object.
-GOOGLE_GENAI_ROLES: Tuple[Tuple[str, Tuple[str, ...]], ...] = (
-    ("model", ("model",)),
-    ("max_tokens", ("config.max_output_tokens",)),
-    ("system", ("config.system_instruction",)),
-    ("messages", ("contents",)),
-    ("tools", ("config.tools",)),
-)
-
-GOOGLE_MODEL_ROLES: Tuple[Tuple[str, Tuple[str, ...]], ...] = (
-    ("model", ("model_name",)),
-    ("max_tokens", ("generation_config.max_output_tokens",)),
-    ("system", ("system_instruction",)),
-    ("messages", ("contents",)),
-    ("tools", ("tools",)),
-)
-
-# A chat session's request: its own arguments, then those the session was made with
-# (`client.chats.create(model=..., config=...)`, `GenerativeModel(...).start_chat()`).
-GOOGLE_CHAT_ROLES: Tuple[Tuple[str, Tuple[str, ...]], ...] = (
-    ("model", ("model", "model_name")),
-    ("max_tokens", ("config.max_output_tokens", "generation_config.max_output_tokens")),
-    ("system", ("config.system_instruction", "system_instruction")),
-    ("messages", ("message",)),
-)
-
-GOOGLE_BATCH_ROLES: Tuple[Tuple[str, Tuple[str, ...]], ...] = (("model", ("model",)),)
-
-COHERE_ROLES: Tuple[Tuple[str, Tuple[str, ...]], ...] = (
-    ("model", ("model",)),
-    ("max_tokens", ("max_tokens",)),
-    ("system", ("preamble",)),
-    ("messages", ("messages",)),
-    ("tools", ("tools",)),
-)
-
-MISTRAL_ROLES: Tuple[Tuple[str, Tuple[str, ...]], ...] = (
-    ("model", ("model",)),
-    ("max_tokens", ("max_tokens",)),
-    ("messages", ("messages",)),
-    ("tools", ("tools",)),
-)
-
-OLLAMA_ROLES: Tuple[Tuple[str, Tuple[str, ...]], ...] = (
-    ("model", ("model",)),
-    ("messages", ("messages",)),
-    ("stream", ("stream",)),
+from claude_lint.extract.sdk_roles import *  # noqa: F401,F403  (the roles are part of the table)
+from claude_lint.extract.endpoints import (  # noqa: F401  (read as sdk.* by the extractors)
+    ANTHROPIC_HEADERS, HTTP_BODY_PROOF, HTTP_ENDPOINTS, OLLAMA_BODY_KEYS, local_evidence,
 )
 
 
@@ -290,6 +119,68 @@ class MethodShape:
     # to be worth parsing (besides its chain); and keywords one of which the call must carry.
     hints: Tuple[Tuple[bytes, ...], ...] = ()
     needs: Tuple[str, ...] = ()
+    # What the rules know of the API behind the shape (read through `api_facts`):
+    # - cap: what a request without an output cap does. "required": it is refused (the SDK
+    #   raises, the API answers 400); "maximum": each answer may run to the model's maximum
+    #   output; "" not said (a default applies, or the shape makes no request of its own).
+    cap: str = ""
+    # - limit_keyword: the output-cap keyword a message tells the user to pass, when it is
+    #   not the first keyword of the "max_tokens" role (e.g. `max_output_tokens` on responses).
+    limit_keyword: str = ""
+    # - batch_api: provider -> the batch API the same requests can be sent through at half
+    #   price, as a message names it.
+    batch_api: Tuple[Tuple[str, str], ...] = ()
+    # - batch_job: the call submits a batch job, whose requests are billed at the batch discount.
+    batch_job: bool = False
+    # - nonstreaming_limit: the SDK refuses the call unless it streams when max_tokens is at
+    #   least this (0: no such limit).
+    nonstreaming_limit: int = 0
+    # - alias_refused: an output-cap keyword the API still takes but newer models refuse
+    #   (`max_tokens` on OpenAI chat completions: o-series models need max_completion_tokens).
+    alias_refused: str = ""
+    # - removed: (why the call fails before any request is sent, what to call instead) for
+    #   a surface gone from the SDK.
+    removed: Tuple[str, str] = ()
+
+    @property
+    def output_limit_keyword(self) -> str:
+        if self.limit_keyword:
+            return self.limit_keyword
+        keywords = dict(self.roles).get("max_tokens", ())
+        return keywords[0].rsplit(".", 1)[-1] if keywords else ""  # the name inside a config object
+
+    def batch_api_for(self, provider: str) -> Optional[str]:
+        return dict(self.batch_api).get(provider)
+
+
+@dataclass(frozen=True)
+class ProviderFacts:
+    """What a provider's API does whatever method is called."""
+    # "automatic": the provider caches long prompt prefixes by itself (nothing to mark);
+    # "breakpoints": only what `cache_control` blocks mark is cached; "": not known.
+    prefix_cache: str = ""
+    # The request's top-level `cache_control` (automatic caching of the conversation) is
+    # accepted; Bedrock and Vertex AI refuse it.
+    request_cache_control: bool = False
+    # A request with no output cap may be billed up to the model's maximum output.
+    uncapped_is_maximum: bool = False
+
+
+PROVIDER_FACTS: Dict[str, ProviderFacts] = {
+    "anthropic": ProviderFacts(prefix_cache="breakpoints", request_cache_control=True),
+    "bedrock": ProviderFacts(prefix_cache="breakpoints"),
+    "vertex": ProviderFacts(prefix_cache="breakpoints"),
+    "openai": ProviderFacts(prefix_cache="automatic", uncapped_is_maximum=True),
+    "litellm": ProviderFacts(uncapped_is_maximum=True),
+    "langchain": ProviderFacts(uncapped_is_maximum=True),
+}
+NO_PROVIDER_FACTS = ProviderFacts()
+# Claude's platforms: a prompt is cached where `cache_control` blocks mark it.
+CACHE_CONTROL_PROVIDERS = frozenset(name for name, facts in PROVIDER_FACTS.items() if facts.prefix_cache == "breakpoints")
+
+
+def provider_facts(provider: str) -> ProviderFacts:
+    return PROVIDER_FACTS.get(provider, NO_PROVIDER_FACTS)
 
 
 # A raw POST is an LLM request only with a JSON body, sent to an endpoint path the file
@@ -304,47 +195,65 @@ _HTTP = dict(
 )
 
 _ANTHROPIC_FAMILY = ("anthropic", "bedrock", "vertex")
+# The Anthropic SDK's _calculate_nonstreaming_timeout: 3600 s * max_tokens / 128,000 > 600 s.
+ANTHROPIC_NONSTREAMING_LIMIT = 21_334
+_MESSAGES = dict(cap="required")
+_BATCHABLE = dict(cap="required", nonstreaming_limit=ANTHROPIC_NONSTREAMING_LIMIT)
+_OPENAI_BATCH = "the OpenAI Batch API (client.batches.create)"
+_PROMPT_CACHING_GONE = ("client.beta.prompt_caching was removed when prompt caching became generally available: the call raises "
+                        "AttributeError before any request is sent")
+_UNCAPPED = dict(cap="maximum")
+_CHAT = dict(cap="maximum", alias_refused="max_tokens")
+_RESPONSES = dict(cap="maximum", limit_keyword="max_output_tokens")
 _A = dict(untyped="keywords")  # `messages.*` is also Django's and many ORMs': keywords prove it
 _C = dict(untyped="chain")
 
 METHODS: Tuple[MethodShape, ...] = (
-    MethodShape(("messages", "create"), "messages.create", _ANTHROPIC_FAMILY, ANTHROPIC_ROLES, **_A),
-    MethodShape(("messages", "stream"), "messages.stream", _ANTHROPIC_FAMILY, ANTHROPIC_ROLES, streaming=True, **_A),
-    MethodShape(("messages", "parse"), "messages.parse", _ANTHROPIC_FAMILY, ANTHROPIC_ROLES, **_A),
-    MethodShape(("beta", "messages", "create"), "beta.messages.create", _ANTHROPIC_FAMILY, ANTHROPIC_ROLES, **_C),
-    MethodShape(("beta", "messages", "stream"), "beta.messages.stream", _ANTHROPIC_FAMILY, ANTHROPIC_ROLES, streaming=True, **_C),
-    MethodShape(("beta", "messages", "parse"), "beta.messages.parse", _ANTHROPIC_FAMILY, ANTHROPIC_ROLES, **_C),
-    MethodShape(("messages", "batches", "create"), "messages.batches.create", _ANTHROPIC_FAMILY, ANTHROPIC_ROLES, batch=True, **_C),
-    MethodShape(("beta", "messages", "batches", "create"), "beta.messages.batches.create", _ANTHROPIC_FAMILY, ANTHROPIC_ROLES, batch=True, **_C),
+    MethodShape(("messages", "create"), "messages.create", _ANTHROPIC_FAMILY, ANTHROPIC_ROLES, **_A, **_BATCHABLE,
+                batch_api=(("anthropic", "the Message Batches API (client.messages.batches.create)"),)),
+    MethodShape(("messages", "stream"), "messages.stream", _ANTHROPIC_FAMILY, ANTHROPIC_ROLES, streaming=True, **_A, **_MESSAGES),
+    MethodShape(("messages", "parse"), "messages.parse", _ANTHROPIC_FAMILY, ANTHROPIC_ROLES, **_A, **_MESSAGES),
+    MethodShape(("beta", "messages", "create"), "beta.messages.create", _ANTHROPIC_FAMILY, ANTHROPIC_ROLES, **_C, **_BATCHABLE,
+                batch_api=(("anthropic", "the Message Batches API (client.beta.messages.batches.create)"),)),
+    MethodShape(("beta", "messages", "stream"), "beta.messages.stream", _ANTHROPIC_FAMILY, ANTHROPIC_ROLES, streaming=True, **_C, **_MESSAGES),
+    MethodShape(("beta", "messages", "parse"), "beta.messages.parse", _ANTHROPIC_FAMILY, ANTHROPIC_ROLES, **_C, **_MESSAGES),
+    MethodShape(("messages", "batches", "create"), "messages.batches.create", _ANTHROPIC_FAMILY, ANTHROPIC_ROLES, batch=True, batch_job=True, **_C),
+    MethodShape(("beta", "messages", "batches", "create"), "beta.messages.batches.create", _ANTHROPIC_FAMILY, ANTHROPIC_ROLES, batch=True, batch_job=True, **_C),
     # Removed: the prompt-caching beta surface (caching is generally available on messages).
-    MethodShape(("beta", "prompt_caching", "messages", "create"), "beta.prompt_caching.messages.create (removed)", _ANTHROPIC_FAMILY, ANTHROPIC_ROLES, **_C),
-    MethodShape(("beta", "prompt_caching", "messages", "stream"), "beta.prompt_caching.messages.stream (removed)", _ANTHROPIC_FAMILY, ANTHROPIC_ROLES, streaming=True, **_C),
+    MethodShape(("beta", "prompt_caching", "messages", "create"), "beta.prompt_caching.messages.create (removed)", _ANTHROPIC_FAMILY, ANTHROPIC_ROLES, **_C,
+                removed=(_PROMPT_CACHING_GONE, "client.messages.create with the same arguments (cache_control works there)")),
+    MethodShape(("beta", "prompt_caching", "messages", "stream"), "beta.prompt_caching.messages.stream (removed)", _ANTHROPIC_FAMILY, ANTHROPIC_ROLES, streaming=True, **_C,
+                removed=(_PROMPT_CACHING_GONE, "client.messages.stream with the same arguments")),
     # Text Completions: retired by Anthropic (every current model rejects it), legacy at OpenAI.
-    MethodShape(("completions", "create"), "completions.create (legacy)", _ANTHROPIC_FAMILY, LEGACY_ANTHROPIC_ROLES),
+    MethodShape(("completions", "create"), "completions.create (legacy)", _ANTHROPIC_FAMILY, LEGACY_ANTHROPIC_ROLES,
+                removed=("Anthropic's Text Completions API (completions.create with prompt=) is gone from the anthropic SDK 1.x and 2.x, "
+                         "and no current model accepts it", "client.messages.create(model=..., max_tokens=..., messages=[...])")),
     MethodShape(("completions", "create"), "completions.create (legacy)", ("openai",), LEGACY_OPENAI_ROLES),
-    MethodShape(("chat", "completions", "create"), "chat.completions.create", ("openai",), OPENAI_CHAT_ROLES, **_C),
-    MethodShape(("chat", "completions", "parse"), "chat.completions.parse", ("openai",), OPENAI_CHAT_ROLES, **_C),
-    MethodShape(("chat", "completions", "stream"), "chat.completions.stream", ("openai",), OPENAI_CHAT_ROLES, streaming=True, **_C),
-    MethodShape(("beta", "chat", "completions", "parse"), "beta.chat.completions.parse", ("openai",), OPENAI_CHAT_ROLES, **_C),
-    MethodShape(("beta", "chat", "completions", "stream"), "beta.chat.completions.stream", ("openai",), OPENAI_CHAT_ROLES, streaming=True, **_C),
-    MethodShape(("responses", "create"), "responses.create", ("openai",), OPENAI_RESPONSES_ROLES),
-    MethodShape(("responses", "stream"), "responses.stream", ("openai",), OPENAI_RESPONSES_ROLES, streaming=True),
-    MethodShape(("responses", "parse"), "responses.parse", ("openai",), OPENAI_RESPONSES_ROLES),
+    MethodShape(("chat", "completions", "create"), "chat.completions.create", ("openai",), OPENAI_CHAT_ROLES, **_C, **_CHAT,
+                batch_api=(("openai", _OPENAI_BATCH),)),
+    MethodShape(("chat", "completions", "parse"), "chat.completions.parse", ("openai",), OPENAI_CHAT_ROLES, **_C, **_CHAT),
+    MethodShape(("chat", "completions", "stream"), "chat.completions.stream", ("openai",), OPENAI_CHAT_ROLES, streaming=True, **_C, **_CHAT),
+    MethodShape(("beta", "chat", "completions", "parse"), "beta.chat.completions.parse", ("openai",), OPENAI_CHAT_ROLES, **_C, **_CHAT),
+    MethodShape(("beta", "chat", "completions", "stream"), "beta.chat.completions.stream", ("openai",), OPENAI_CHAT_ROLES, streaming=True, **_C, **_CHAT),
+    MethodShape(("responses", "create"), "responses.create", ("openai",), OPENAI_RESPONSES_ROLES, **_RESPONSES,
+                batch_api=(("openai", _OPENAI_BATCH),)),
+    MethodShape(("responses", "stream"), "responses.stream", ("openai",), OPENAI_RESPONSES_ROLES, streaming=True, **_RESPONSES),
+    MethodShape(("responses", "parse"), "responses.parse", ("openai",), OPENAI_RESPONSES_ROLES, **_RESPONSES),
     # Assistants: a run is the billed request (the thread's messages are only stored).
     MethodShape(("beta", "threads", "runs", "create"), "beta.threads.runs.create", ("openai",), OPENAI_ASSISTANT_RUN_ROLES, **_C),
     MethodShape(("beta", "threads", "runs", "create_and_poll"), "beta.threads.runs.create_and_poll", ("openai",), OPENAI_ASSISTANT_RUN_ROLES, **_C),
     MethodShape(("beta", "threads", "runs", "stream"), "beta.threads.runs.stream", ("openai",), OPENAI_ASSISTANT_RUN_ROLES, streaming=True, **_C),
     MethodShape(("beta", "threads", "create_and_run"), "beta.threads.create_and_run", ("openai",), OPENAI_ASSISTANT_RUN_ROLES, **_C),
-    MethodShape(("batches", "create"), "batches.create", ("openai",), OPENAI_BATCH_ROLES),
-    MethodShape(("completion",), "router.completion", ("litellm",), LITELLM_ROLES, no_request=("mock_response",)),
-    MethodShape(("acompletion",), "router.acompletion", ("litellm",), LITELLM_ROLES, no_request=("mock_response",)),
+    MethodShape(("batches", "create"), "batches.create", ("openai",), OPENAI_BATCH_ROLES, batch_job=True),
+    MethodShape(("completion",), "router.completion", ("litellm",), LITELLM_ROLES, no_request=("mock_response",), **_UNCAPPED, limit_keyword="max_tokens"),
+    MethodShape(("acompletion",), "router.acompletion", ("litellm",), LITELLM_ROLES, no_request=("mock_response",), **_UNCAPPED, limit_keyword="max_tokens"),
     MethodShape(("invoke_model",), "invoke_model", ("bedrock",), BEDROCK_INVOKE_ROLES),
     MethodShape(("invoke_model_with_response_stream",), "invoke_model_with_response_stream", ("bedrock",), BEDROCK_INVOKE_ROLES, streaming=True),
     MethodShape(("converse",), "converse", ("bedrock",), BEDROCK_CONVERSE_ROLES),
     MethodShape(("converse_stream",), "converse_stream", ("bedrock",), BEDROCK_CONVERSE_ROLES, streaming=True),
     MethodShape(("models", "generate_content"), "models.generate_content", ("google",), GOOGLE_GENAI_ROLES, **_C),
     MethodShape(("models", "generate_content_stream"), "models.generate_content_stream", ("google",), GOOGLE_GENAI_ROLES, streaming=True, **_C),
-    MethodShape(("batches", "create"), "batches.create", ("google",), GOOGLE_BATCH_ROLES),
+    MethodShape(("batches", "create"), "batches.create", ("google",), GOOGLE_BATCH_ROLES, batch_job=True),
     MethodShape(("generate_content",), "generate_content", ("google",), GOOGLE_MODEL_ROLES, positional=("contents",)),
     MethodShape(("generate_content_async",), "generate_content_async", ("google",), GOOGLE_MODEL_ROLES, positional=("contents",)),
     MethodShape(("send_message",), "send_message", ("google",), GOOGLE_CHAT_ROLES, positional=("message",)),
@@ -363,9 +272,11 @@ METHODS: Tuple[MethodShape, ...] = (
 
 # Module functions and constructors, by qualified name: the call itself is the shape.
 # `mock_response=` makes LiteLLM answer locally: nothing is billed.
-_LITELLM_FN = dict(providers=("litellm",), roles=LITELLM_ROLES, positional=("model", "messages"), no_request=("mock_response",))
-_CHAT_ANTHROPIC = MethodShape((), "ChatAnthropic", ("langchain",), LANGCHAIN_ANTHROPIC_ROLES)
-_CHAT_OPENAI = MethodShape((), "ChatOpenAI", ("langchain",), LANGCHAIN_OPENAI_ROLES)
+_LITELLM_FN = dict(providers=("litellm",), roles=LITELLM_ROLES, positional=("model", "messages"), no_request=("mock_response",),
+                   cap="maximum", limit_keyword="max_tokens")
+_CHAT_ANTHROPIC = MethodShape((), "ChatAnthropic", ("langchain",), LANGCHAIN_ANTHROPIC_ROLES, **_UNCAPPED)
+_CHAT_OPENAI = MethodShape((), "ChatOpenAI", ("langchain",), LANGCHAIN_OPENAI_ROLES, **_UNCAPPED, limit_keyword="max_tokens")
+_AZURE_CHAT_OPENAI = MethodShape((), "AzureChatOpenAI", ("langchain",), LANGCHAIN_OPENAI_ROLES, **_UNCAPPED)
 # LangChain's completion LLM `OpenAI(...)`: max_tokens defaults to 256, so no cap is not "no cap".
 _LC_OPENAI_LLM = MethodShape((), "OpenAI (LLM)", ("langchain",), LANGCHAIN_OPENAI_ROLES)
 _LC_ANY = dict(providers=("langchain",), roles=LANGCHAIN_ANY_ROLES)
@@ -374,6 +285,9 @@ _LC_BEDROCK_CONVERSE = MethodShape((), "ChatBedrockConverse", ("langchain",), LA
 _LC_BEDROCK_LLM = MethodShape((), "Bedrock (LLM)", ("langchain",), LANGCHAIN_BEDROCK_ROLES)
 _LC_OLLAMA = MethodShape((), "ChatOllama", ("ollama",), LANGCHAIN_ANY_ROLES)
 _OPENAI_LEGACY = dict(providers=("openai",), roles=OPENAI_CHAT_ROLES)
+_CHAT_COMPLETION_GONE = ("openai.ChatCompletion was removed in openai 1.0: openai>=1.0 raises APIRemovedInV1 before any request, "
+                         "and a pin below 1.0 gets no fixes")
+_COMPLETION_GONE = "openai.Completion was removed in openai 1.0: openai>=1.0 raises APIRemovedInV1 before any request"
 FUNCTIONS: Dict[str, MethodShape] = {
     "litellm.completion": MethodShape((), "completion", **_LITELLM_FN),
     "litellm.acompletion": MethodShape((), "acompletion", **_LITELLM_FN),
@@ -384,18 +298,18 @@ FUNCTIONS: Dict[str, MethodShape] = {
     "langchain.chat_models.ChatAnthropic": _CHAT_ANTHROPIC,  # langchain < 0.1
     "langchain_community.chat_models.ChatAnthropic": _CHAT_ANTHROPIC,
     "langchain_openai.ChatOpenAI": _CHAT_OPENAI,
-    "langchain_openai.AzureChatOpenAI": MethodShape((), "AzureChatOpenAI", ("langchain",), LANGCHAIN_OPENAI_ROLES),
+    "langchain_openai.AzureChatOpenAI": _AZURE_CHAT_OPENAI,
     "langchain_openai.chat_models.ChatOpenAI": _CHAT_OPENAI,
     "langchain.chat_models.ChatOpenAI": _CHAT_OPENAI,  # langchain < 0.1
     "langchain_community.chat_models.ChatOpenAI": _CHAT_OPENAI,
-    "langchain.chat_models.AzureChatOpenAI": MethodShape((), "AzureChatOpenAI", ("langchain",), LANGCHAIN_OPENAI_ROLES),
+    "langchain.chat_models.AzureChatOpenAI": _AZURE_CHAT_OPENAI,
     "langchain_openai.OpenAI": _LC_OPENAI_LLM,
     "langchain_openai.llms.OpenAI": _LC_OPENAI_LLM,
     "langchain.llms.OpenAI": _LC_OPENAI_LLM,
     "langchain.llms.openai.OpenAI": _LC_OPENAI_LLM,
     "langchain_community.llms.OpenAI": _LC_OPENAI_LLM,
-    "langchain.chat_models.init_chat_model": MethodShape((), "init_chat_model", ("langchain",), LANGCHAIN_ANY_ROLES, positional=("model",)),
-    "langchain.chat_models.base.init_chat_model": MethodShape((), "init_chat_model", ("langchain",), LANGCHAIN_ANY_ROLES, positional=("model",)),
+    "langchain.chat_models.init_chat_model": MethodShape((), "init_chat_model", ("langchain",), LANGCHAIN_ANY_ROLES, positional=("model",), **_UNCAPPED, limit_keyword="max_tokens"),
+    "langchain.chat_models.base.init_chat_model": MethodShape((), "init_chat_model", ("langchain",), LANGCHAIN_ANY_ROLES, positional=("model",), **_UNCAPPED, limit_keyword="max_tokens"),
     "langchain_aws.ChatBedrock": _LC_BEDROCK,
     "langchain_aws.chat_models.ChatBedrock": _LC_BEDROCK,
     "langchain_community.chat_models.BedrockChat": _LC_BEDROCK,
@@ -414,15 +328,23 @@ FUNCTIONS: Dict[str, MethodShape] = {
     "langchain_ollama.ChatOllama": _LC_OLLAMA,
     "langchain_community.chat_models.ChatOllama": _LC_OLLAMA,
     # openai < 1.0: removed from the SDK (openai>=1.0 raises APIRemovedInV1 before sending).
-    "openai.ChatCompletion.create": MethodShape((), "ChatCompletion.create (openai<1.0)", **_OPENAI_LEGACY),
-    "openai.ChatCompletion.acreate": MethodShape((), "ChatCompletion.acreate (openai<1.0)", **_OPENAI_LEGACY),
-    "openai.Completion.create": MethodShape((), "Completion.create (openai<1.0)", providers=("openai",), roles=LEGACY_OPENAI_ROLES),
-    "openai.Completion.acreate": MethodShape((), "Completion.acreate (openai<1.0)", providers=("openai",), roles=LEGACY_OPENAI_ROLES),
+    "openai.ChatCompletion.create": MethodShape((), "ChatCompletion.create (openai<1.0)", **_OPENAI_LEGACY,
+                                                removed=(_CHAT_COMPLETION_GONE, "OpenAI().chat.completions.create(...)")),
+    "openai.ChatCompletion.acreate": MethodShape((), "ChatCompletion.acreate (openai<1.0)", **_OPENAI_LEGACY,
+                                                 removed=(_CHAT_COMPLETION_GONE, "await AsyncOpenAI().chat.completions.create(...)")),
+    "openai.Completion.create": MethodShape((), "Completion.create (openai<1.0)", providers=("openai",), roles=LEGACY_OPENAI_ROLES, removed=(
+        _COMPLETION_GONE, "OpenAI().chat.completions.create(...) (or OpenAI().completions.create for a completion model)")),
+    "openai.Completion.acreate": MethodShape((), "Completion.acreate (openai<1.0)", providers=("openai",), roles=LEGACY_OPENAI_ROLES,
+                                             removed=(_COMPLETION_GONE, "AsyncOpenAI().chat.completions.create(...)")),
     "ollama.chat": MethodShape((), "chat", ("ollama",), OLLAMA_ROLES),
     "ollama.generate": MethodShape((), "generate", ("ollama",), OLLAMA_ROLES),
     "requests.post": MethodShape((), "POST", ("http",), (), **_HTTP),
     "httpx.post": MethodShape((), "POST", ("http",), (), **_HTTP),
 }
+
+# Request-config constructors whose keywords are read as a dict's keys (typed request
+# helpers that are plain dicts at run time, and Google's config objects).
+DICT_LIKE_CALLS = frozenset({"dict", "Request", "MessageCreateParamsNonStreaming", "MessageCreateParams", "GenerateContentConfig", "GenerationConfig"})
 
 # Calls that run another callable with the arguments that follow it: the callable is
 # the request (`await asyncio.to_thread(client.models.generate_content, model=...)`).
@@ -430,43 +352,29 @@ CALL_THROUGH = frozenset({"asyncio.to_thread"})
 
 METHODS_LONGEST_FIRST = tuple(sorted(METHODS, key=lambda m: -len(m.chain)))
 
-# --- endpoints ----------------------------------------------------------------------------
-
-# A server on the user's machine: a loopback or Docker-host address, or the default port of
-# Ollama (11434) or LM Studio (1234). Port 4000 is LiteLLM's proxy, which forwards to billed APIs.
-_LOCAL_HOST = re.compile(r"(?i)(?:^|[/@\s\0\"'])(?:localhost|127\.\d+\.\d+\.\d+|0\.0\.0\.0|\[::1\]|host\.docker\.internal)(?::(\d+))?(?![\w.-])")
-_LOCAL_PORT = re.compile(r":(?:11434|1234)(?!\d)")
-# Names of local inference servers, as a config key, an environment variable or a URL says them.
-_LOCAL_NAME = re.compile(r"(?i)ollama|lm_?studio|lm-studio|vllm|llama[_.-]?cpp|localai")
-_PROXY_PORTS = frozenset({"4000"})
-
-
-def local_evidence(texts) -> bool:
-    """Do these texts (an endpoint's value or source) name a server on the user's machine?"""
-    for text in texts:
-        for m in _LOCAL_HOST.finditer(text):
-            if m.group(1) not in _PROXY_PORTS:
-                return True
-        if _LOCAL_PORT.search(text) or _LOCAL_NAME.search(text):
-            return True
-    return False
-
-
-# LLM endpoints by the end of their path, for raw HTTP requests: (pattern, api, provider, roles).
-HTTP_ENDPOINTS: Tuple[Tuple["re.Pattern[str]", str, str, Tuple[Tuple[str, Tuple[str, ...]], ...]], ...] = (
-    (re.compile(r"/v1/messages$"), "POST /v1/messages", "anthropic", ANTHROPIC_ROLES),
-    (re.compile(r"/chat/completions$"), "POST /chat/completions", "openai", OPENAI_CHAT_ROLES),
-    (re.compile(r"/v1/responses$"), "POST /v1/responses", "openai", OPENAI_RESPONSES_ROLES),
-    (re.compile(r"/v1/completions$"), "POST /v1/completions (legacy)", "openai", LEGACY_OPENAI_ROLES),
-    (re.compile(r"/api/(?:chat|generate)$"), "POST /api/chat", "ollama", OLLAMA_ROLES),
-    (re.compile(r":(?:stream)?[gG]enerateContent$"), "POST :generateContent", "google", ()),
+# The same APIs reached by a raw HTTP POST (extract/http.py names them by endpoint).
+ENDPOINT_SHAPES: Tuple[MethodShape, ...] = (
+    MethodShape((), "POST /v1/messages", ("anthropic",), ANTHROPIC_ROLES, **_MESSAGES),
+    MethodShape((), "POST /chat/completions", ("openai",), OPENAI_CHAT_ROLES, **_CHAT),
+    MethodShape((), "POST /v1/responses", ("openai",), OPENAI_RESPONSES_ROLES, **_RESPONSES),
 )
-# A JSON body with these keys is a chat request wherever it is sent (the URL unseen).
-HTTP_BODY_PROOF = ("model", "messages")
-# Headers only the Anthropic API reads.
-ANTHROPIC_HEADERS = ("anthropic-version", "x-api-key")
-# Body keys of Ollama's own chat API (`/api/chat`: model parameters under "options").
-OLLAMA_BODY_KEYS = ("options", "keep_alive")
+
+
+def _by_api() -> Dict[Tuple[str, str], MethodShape]:
+    found: Dict[Tuple[str, str], MethodShape] = {}
+    for shape in (*METHODS, *FUNCTIONS.values(), *ENDPOINT_SHAPES):
+        for provider in shape.providers:
+            found.setdefault((provider, shape.api), shape)
+    return found
+
+
+_BY_API = _by_api()
+
+
+def api_facts(provider: str, api: str) -> Optional[MethodShape]:
+    """The shape a call site was recognised by (its `provider` and `api`), for the rules to
+    read what the API does; None for a request from a config or prompt file."""
+    return _BY_API.get((provider, api))
 
 # Keywords that together prove an Anthropic messages call when the receiver's type is
 # not known statically (a client passed in as a parameter, or imported from another

@@ -8,13 +8,13 @@ from __future__ import annotations
 import ast
 from typing import Dict, Optional, Tuple
 
-from claude_lint.bounds import MAX_PATH_SEGMENTS, TOO_LARGE, Sizes
-from claude_lint.extract import moves, templates
+from claude_lint.bounds import MAX_EXPRESSION_DEPTH, TOO_LARGE, Sizes
+from claude_lint.extract import moves, sdk, templates
 from claude_lint.extract.positions import Positions
-from claude_lint.extract.scopes import Binding, Scope, Unpacked, keyword, positional
+from claude_lint.extract.scopes import Binding, Scope, Unpacked, positional
+from claude_lint.extract.value_files import FileValues
+from claude_lint.extract.value_text import NUMBERS, TextValues
 from claude_lint.facts import (
-    Dynamic,
-    FileRead,
     Lit,
     Loc,
     Mapping,
@@ -26,18 +26,12 @@ from claude_lint.facts import (
     Unknown,
 )
 
-MAX_DEPTH = 40
+MAX_DEPTH = MAX_EXPRESSION_DEPTH
 STRIP_METHODS = frozenset({"strip", "lstrip", "rstrip"})
 DEDENT_FUNCTIONS = {"textwrap.dedent": "dedent", "inspect.cleandoc": "cleandoc"}
-PATH_CLASSES = frozenset({"pathlib.Path", "pathlib.PurePath", "pathlib.PosixPath"})
-# Typed request helpers that are plain dicts at run time.
-DICT_LIKE_CALLS = frozenset({"dict", "Request", "MessageCreateParamsNonStreaming", "MessageCreateParams", "GenerateContentConfig", "GenerationConfig"})
 
 
-_NUMBERS = (int, float)
-
-
-class Evaluator:
+class Evaluator(TextValues, FileValues):
     def __init__(self, path: str, abspath: str, module: Scope, positions: Positions):
         self.path = path
         self.abspath = abspath
@@ -114,7 +108,7 @@ class Evaluator:
             return Unknown("bytes" if isinstance(v, bytes) else type(v).__name__, loc)
         if kind is ast.UnaryOp and isinstance(node.op, ast.USub) and isinstance(node.operand, ast.Constant):
             v = node.operand.value
-            if isinstance(v, _NUMBERS) and not isinstance(v, bool):
+            if isinstance(v, NUMBERS) and not isinstance(v, bool):
                 return Lit(-v, loc)
         if kind is ast.Name:
             return self.name(node.id, scope, depth, loc)
@@ -247,78 +241,6 @@ class Evaluator:
 
     # --- strings -----------------------------------------------------------------------
 
-    def text(self, node: ast.expr, scope: Scope, depth: int) -> object:
-        """A string literal or f-string (implicit concatenation is already one node)."""
-        loc = self.loc(node)
-        if isinstance(node, ast.Constant):
-            if isinstance(node.value, str):
-                return Text((node.value,), loc)
-            return Unknown("bytes" if isinstance(node.value, bytes) else "literal", loc)
-        assert isinstance(node, ast.JoinedStr)
-        parts = []
-        for piece in node.values:
-            if isinstance(piece, ast.Constant):
-                parts.append(piece.value)
-            else:
-                parts.extend(self._field(piece, scope, depth))
-        return Text(tuple(parts), loc)
-
-    def _field(self, piece: ast.FormattedValue, scope: Scope, depth: int) -> Tuple[object, ...]:
-        # A format spec stays in the source (`now():%Y-%m-%d`): it tells a daily value from a per-request one.
-        source = self._field_source(piece.value)
-        if piece.format_spec is not None:
-            if piece.conversion != -1:
-                source += "!" + chr(piece.conversion)
-            source += ":" + "".join(
-                p.value if isinstance(p, ast.Constant) else "{" + self._field_source(p.value) + "}" for p in piece.format_spec.values
-            )
-        dynamic = Dynamic(source, self.loc(piece.value))
-        if piece.conversion != -1 or piece.format_spec is not None:
-            return (dynamic,)
-        inner = self.value(piece.value, scope, depth + 1)
-        if isinstance(inner, Text):
-            return inner.parts
-        if isinstance(inner, Lit):
-            return (str(inner.value),)
-        if isinstance(inner, (Ref, FileRead, Param, Transform)):
-            return (inner,)
-        return (dynamic,)
-
-    def _field_source(self, node: ast.expr) -> str:
-        """The source of an f-string's expression. Before Python 3.12 these positions come
-        from a second parse and have been wrong in corner cases: checked, else unparsed."""
-        code = self.code_for(node)
-        try:
-            again = ast.parse("(" + code + "\n)", mode="eval").body
-            if ast.dump(again) == ast.dump(node):
-                return code
-        except (SyntaxError, ValueError, RecursionError, MemoryError):
-            pass
-        return ast.unparse(node)
-
-    def binary(self, node: ast.BinOp, scope: Scope, depth: int) -> object:
-        loc = self.loc(node)
-        if not isinstance(node.op, ast.Add):
-            return Unknown("operator", loc)
-        left = self.value(node.left, scope, depth + 1)
-        right = self.value(node.right, scope, depth + 1)
-        if isinstance(left, Lit) and isinstance(right, Lit) and isinstance(left.value, _NUMBERS) and isinstance(right.value, _NUMBERS):
-            return Lit(left.value + right.value, loc)
-        if isinstance(left, Text) or isinstance(right, Text):
-            return Text(self._as_parts(left, node.left) + self._as_parts(right, node.right), loc)
-        if isinstance(left, (Ref, FileRead, Param, Transform)) and isinstance(right, (Ref, FileRead, Param, Transform)):
-            return Text((left, right), loc)
-        return Unknown("expression", loc)
-
-    def _as_parts(self, value: object, node: ast.expr) -> Tuple[object, ...]:
-        if isinstance(value, Text):
-            return value.parts
-        if isinstance(value, (Ref, FileRead, Param, Transform)):
-            return (value,)
-        return (Dynamic(self.code_for(node), self.loc(node)),)
-
-    # --- containers --------------------------------------------------------------------
-
     def mapping(self, node: ast.Dict, scope: Scope, depth: int) -> Mapping:
         entries = []
         key_locs = []
@@ -362,7 +284,7 @@ class Evaluator:
         if qual in DEDENT_FUNCTIONS and args:
             return Transform(DEDENT_FUNCTIONS[qual], self.value(args[0], scope, depth + 1), loc)
         short = qual.rsplit(".", 1)[-1] if qual else (func.id if isinstance(func, ast.Name) else "")
-        if short in DICT_LIKE_CALLS and (qual in ("", "dict") or "anthropic" in qual or short != "dict"):
+        if short in sdk.DICT_LIKE_CALLS and (qual in ("", "dict") or "anthropic" in qual or short != "dict"):
             if isinstance(func, ast.Name) and func.id == "dict" and self.find("dict", scope) is not None:
                 return Unknown("call", loc)
             if not node.args:
@@ -404,147 +326,4 @@ class Evaluator:
             owner = self.find(func.value.id, scope)
             if owner is not None and func.value.id in owner.imports and func.value.id not in owner.assigns:
                 return owner.imports[func.value.id], func.attr
-        return None
-
-    def _replace(self, receiver: ast.expr, node: ast.Call, scope: Scope, depth: int, loc) -> Optional[Text]:
-        """`TEMPLATE.replace("{{request}}", request)`: a template filled by hand. The text
-        before the first placeholder stays fixed, which is what a cache prefix needs."""
-        if len(node.args) != 2 or node.keywords or not (isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str)):
-            return None
-        old = node.args[0].value
-        inner = self.value(receiver, scope, depth + 1)
-        if not old or not isinstance(inner, Text) or not inner.is_folded:
-            return None  # a part still to resolve may hold the placeholder: where the fixed text ends is unknown
-        new = self.value(node.args[1], scope, depth + 1)
-        if isinstance(new, Text) and new.is_folded and not new.dynamic_parts:
-            filler: object = new.literal
-        else:
-            filler = Dynamic(self.code_for(node.args[1]), self.loc(node.args[1]))
-        parts = []
-        for part in inner.parts:
-            if isinstance(part, str):
-                pieces = part.split(old)
-                for i, piece in enumerate(pieces):
-                    if i:
-                        parts.append(filler)
-                    parts.append(piece)
-            else:
-                parts.append(part)
-        return Text(tuple(p for p in parts if p != ""), loc)
-
-    def _join(self, sep_node, items_node, scope: Scope, depth: int, loc) -> object:
-        sep = self.value(sep_node, scope, depth + 1)
-        items = self.value(items_node, scope, depth + 1)
-        if not (isinstance(sep, Text) and sep.is_folded and not sep.dynamic_parts and isinstance(items, Seq)):
-            return Unknown("join", loc)
-        parts: list = []
-        separator = sep.literal  # once: each `.literal` of a many-part text is a new string
-        for i, item in enumerate(items.items):
-            if i:
-                parts.append(separator)
-            if isinstance(item, Text):
-                parts.extend(item.parts)
-            elif isinstance(item, (Ref, FileRead, Param, Transform)):
-                parts.append(item)
-            else:
-                parts.append(Dynamic("<item>", getattr(item, "loc", None)))
-        return Text(tuple(parts), loc)
-
-    # --- files ---------------------------------------------------------------------------
-
-    def file_read(self, receiver: ast.expr, method: str, scope: Scope, depth: int, loc) -> object:
-        if method == "read":
-            opened = receiver
-            if isinstance(receiver, ast.Name):
-                owner = self.find(receiver.id, scope)
-                bound = owner.assigns.get(receiver.id, []) if owner is not None else []
-                if len(bound) == 1 and isinstance(bound[0], tuple) and bound[0][0] == "with":
-                    opened = bound[0][1]
-                elif len(bound) == 1 and isinstance(bound[0], ast.Call):
-                    opened = bound[0]
-                else:
-                    return Unknown("read of an unknown file", loc)
-            if isinstance(opened, ast.Call) and (
-                (isinstance(opened.func, ast.Name) and opened.func.id == "open" and self.qualname(opened.func, scope) is None)
-                or self.qualname(opened.func, scope) in ("io.open", "codecs.open")
-            ):
-                args = positional(opened)
-                file = args[0] if args else keyword(opened, "file")
-                if file is None:
-                    return Unknown("open()", loc)
-                mode = args[1] if len(args) > 1 else keyword(opened, "mode")
-                if mode is not None and "b" in self.code_for(mode):
-                    return Unknown("binary read", loc)
-                path = self.path_of(file, scope, depth + 1)
-                return path if path is None else FileRead(path[0], path[1], self.abspath, loc)
-            return Unknown("read", loc)
-        path = self.path_of(receiver, scope, depth + 1)
-        if path is None:
-            return Unknown("path", loc)
-        return FileRead(path[0], path[1], self.abspath, loc)
-
-    def path_of(self, node: ast.expr, scope: Scope, depth: int) -> Optional[Tuple[Tuple[str, ...], str]]:
-        """A path expression as (segments, anchor); None when it is not static."""
-        key = (id(node), id(scope))
-        if key in self._paths:
-            return self._paths[key]  # type: ignore[return-value]
-        if depth > MAX_DEPTH:
-            return None
-        found = self._path_of(node, scope, depth)
-        if found is not None and len(found[0]) > MAX_PATH_SEGMENTS:
-            found = None  # `P2 = P1 / P1` doubles per line
-        self._paths[key] = found
-        return found
-
-    def _path_of(self, node: ast.expr, scope: Scope, depth: int) -> Optional[Tuple[Tuple[str, ...], str]]:
-        if isinstance(node, ast.Name):
-            if node.id == "__file__":
-                return (("<file>",), "file")
-            owner = self.find(node.id, scope)
-            bound = owner.assigns.get(node.id, []) if owner is not None else []
-            if len(bound) == 1 and isinstance(bound[0], ast.expr):
-                return self.path_of(bound[0], owner, depth + 1)
-            return None
-        if isinstance(node, ast.Constant) and isinstance(node.value, str):
-            return (tuple(node.value.split("/")), "cwd")
-        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Div):
-            left = self.path_of(node.left, scope, depth + 1)
-            right = self.path_of(node.right, scope, depth + 1)
-            if left is None or right is None or right[1] != "cwd":
-                return None
-            return (left[0] + right[0], left[1])
-        if isinstance(node, ast.Attribute) and node.attr == "parent":
-            inner = self.path_of(node.value, scope, depth + 1)
-            return None if inner is None else (inner[0] + ("..",), inner[1])
-        if isinstance(node, ast.Call):
-            qual = self.qualname(node.func, scope) or ""
-            args = positional(node)
-            if qual in templates.RESOURCE_FILES:
-                return templates.package_path(self, node, scope, depth)
-            if qual in PATH_CLASSES or qual in ("os.path.join",):
-                pieces = [self.path_of(a, scope, depth + 1) for a in args]
-                if not pieces or any(p is None for p in pieces) or any(p[1] != "cwd" for p in pieces[1:]):
-                    return None
-                return (tuple(s for p in pieces for s in p[0]), pieces[0][1])
-            if qual in ("os.path.dirname",) and len(args) == 1:
-                inner = self.path_of(args[0], scope, depth + 1)
-                return None if inner is None else (inner[0] + ("..",), inner[1])
-            if qual in ("os.path.abspath", "os.path.realpath") and len(args) == 1:
-                return self.path_of(args[0], scope, depth + 1)
-            if isinstance(node.func, ast.Attribute):
-                method = node.func.attr
-                if method in ("resolve", "absolute", "expanduser") and not args:
-                    return self.path_of(node.func.value, scope, depth + 1)
-                if method == "joinpath":
-                    base = self.path_of(node.func.value, scope, depth + 1)
-                    pieces = [self.path_of(a, scope, depth + 1) for a in args]
-                    if base is None or any(p is None or p[1] != "cwd" for p in pieces):
-                        return None
-                    return (base[0] + tuple(s for p in pieces for s in p[0]), base[1])
-                if method == "with_name" and len(args) == 1:
-                    base = self.path_of(node.func.value, scope, depth + 1)
-                    name = self.path_of(args[0], scope, depth + 1)
-                    if base is None or name is None:
-                        return None
-                    return (base[0] + ("..",) + name[0], base[1])
         return None

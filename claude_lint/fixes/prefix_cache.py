@@ -18,10 +18,11 @@ from typing import Optional
 import libcst as cst
 
 from claude_lint.diagnostics import Edit, Fix
+from claude_lint.extract.sdk import CACHE_CONTROL_PROVIDERS
 from claude_lint.facts import Dynamic, Mapping, Text
 from claude_lint.fixes import Sources, keyword_value, quote_of, source
 
-PROVIDERS = frozenset({"anthropic", "bedrock", "vertex"})
+PROVIDERS = CACHE_CONTROL_PROVIDERS
 
 
 def build(call, message: Mapping, sources: Optional[Sources] = None) -> Optional[Fix]:

@@ -18,12 +18,13 @@ from typing import Optional
 import libcst as cst
 
 from claude_lint.diagnostics import Edit, Fix
+from claude_lint.extract.sdk import CACHE_CONTROL_PROVIDERS
 from claude_lint.facts import Loc, Param, Seq, Text
 from claude_lint.fixes import Region, Sources, argument_loc, keyword_value, quote_of, region, source, text_at
 from claude_lint.text import line_starts, newline_of
 
 # Providers whose `system` parameter takes content blocks with cache_control.
-PROVIDERS = frozenset({"anthropic", "bedrock", "vertex"})
+PROVIDERS = CACHE_CONTROL_PROVIDERS
 
 
 def build(call, arg, sources: Optional[Sources] = None) -> Optional[Fix]:

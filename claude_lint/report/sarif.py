@@ -49,7 +49,7 @@ class Lines:
     def line(self, path: str, row: int) -> str:
         if path not in self.files:
             from claude_lint import safeio
-            from claude_lint.engine import MAX_FILE_BYTES
+            from claude_lint.bounds import MAX_FILE_BYTES
 
             try:  # the flagged file may be a FIFO or a device (its CL902): never block on it
                 self.files[path] = safeio.read_regular(path, MAX_FILE_BYTES).decode("utf-8", "replace").splitlines()

@@ -1,0 +1,44 @@
+"""Where a request goes: a server on the user's machine (never billed), and the LLM
+endpoints a raw HTTP request is recognised by."""
+from __future__ import annotations
+
+import re
+from typing import Tuple
+
+from claude_lint.extract.sdk_roles import ANTHROPIC_ROLES, LEGACY_OPENAI_ROLES, OLLAMA_ROLES, OPENAI_CHAT_ROLES, OPENAI_RESPONSES_ROLES
+
+# A server on the user's machine: a loopback or Docker-host address, or the default port of
+# Ollama (11434) or LM Studio (1234). Port 4000 is LiteLLM's proxy, which forwards to billed APIs.
+_LOCAL_HOST = re.compile(r"(?i)(?:^|[/@\s\0\"'])(?:localhost|127\.\d+\.\d+\.\d+|0\.0\.0\.0|\[::1\]|host\.docker\.internal)(?::(\d+))?(?![\w.-])")
+_LOCAL_PORT = re.compile(r":(?:11434|1234)(?!\d)")
+# Names of local inference servers, as a config key, an environment variable or a URL says them.
+_LOCAL_NAME = re.compile(r"(?i)ollama|lm_?studio|lm-studio|vllm|llama[_.-]?cpp|localai")
+_PROXY_PORTS = frozenset({"4000"})
+
+
+def local_evidence(texts) -> bool:
+    """Do these texts (an endpoint's value or source) name a server on the user's machine?"""
+    for text in texts:
+        for m in _LOCAL_HOST.finditer(text):
+            if m.group(1) not in _PROXY_PORTS:
+                return True
+        if _LOCAL_PORT.search(text) or _LOCAL_NAME.search(text):
+            return True
+    return False
+
+
+# LLM endpoints by the end of their path, for raw HTTP requests: (pattern, api, provider, roles).
+HTTP_ENDPOINTS: Tuple[Tuple["re.Pattern[str]", str, str, Tuple[Tuple[str, Tuple[str, ...]], ...]], ...] = (
+    (re.compile(r"/v1/messages$"), "POST /v1/messages", "anthropic", ANTHROPIC_ROLES),
+    (re.compile(r"/chat/completions$"), "POST /chat/completions", "openai", OPENAI_CHAT_ROLES),
+    (re.compile(r"/v1/responses$"), "POST /v1/responses", "openai", OPENAI_RESPONSES_ROLES),
+    (re.compile(r"/v1/completions$"), "POST /v1/completions (legacy)", "openai", LEGACY_OPENAI_ROLES),
+    (re.compile(r"/api/(?:chat|generate)$"), "POST /api/chat", "ollama", OLLAMA_ROLES),
+    (re.compile(r":(?:stream)?[gG]enerateContent$"), "POST :generateContent", "google", ()),
+)
+# A JSON body with these keys is a chat request wherever it is sent (the URL unseen).
+HTTP_BODY_PROOF = ("model", "messages")
+# Headers only the Anthropic API reads.
+ANTHROPIC_HEADERS = ("anthropic-version", "x-api-key")
+# Body keys of Ollama's own chat API (`/api/chat`: model parameters under "options").
+OLLAMA_BODY_KEYS = ("options", "keep_alive")

@@ -1,0 +1,95 @@
+"""Step 3 of the pre-filter (see prefilter.py), for the engine's second phase: `names_in`,
+on a file's bytes, says which of the project's wrappers it imports and uses."""
+from __future__ import annotations
+
+import re
+from typing import Dict, Optional, Set, Tuple
+from claude_lint.extract.prefilter_table import _called_attribute, _dot_before, _word_at, _words
+
+
+# An import statement: `from MODULE import NAMES` or `import NAMES`, with parentheses,
+# backslash continuations and `as` aliases; read loosely (one inside a string counts too).
+_IMPORT_STATEMENT = re.compile(
+    rb"(?:from[ \t]+([\w.]+)[ \t]+)?import(?:[ \t]|\\\r?\n|\\\r)*(?:\(([^)]*)\)|((?:[ \t\w.,*]|\\\r?\n|\\\r)*))"
+)
+_IDENTIFIER = re.compile(rb"[^\W\d]\w*")
+
+
+def imported_words(data: bytes) -> Tuple[Set[bytes], Dict[bytes, int]]:
+    """The words of the file's import statements: module path pieces, and the names
+    imported with how often the statements name each."""
+    modules: Set[bytes] = set()
+    names: Dict[bytes, int] = {}
+    at = data.find(b"import")
+    while at >= 0:
+        if _word_at(data, at, at + 6):
+            start = data.rfind(b"from", max(0, at - 200), at)
+            m = None
+            if start >= 0 and _word_at(data, start, start + 4):
+                m = _IMPORT_STATEMENT.match(data, start)
+                if m is not None and m.end() < at:
+                    m = None
+            if m is None:
+                m = _IMPORT_STATEMENT.match(data, at)
+            if m is not None:
+                source, grouped, plain = m.groups()
+                listed = _IDENTIFIER.findall(grouped or plain or b"")
+                if source:
+                    modules.update(_IDENTIFIER.findall(source))
+                else:  # `import a.b as c`: modules, and the names they bind
+                    modules.update(listed)
+                for word in listed:
+                    names[word] = names.get(word, 0) + 1
+        at = data.find(b"import", at + 6)
+    return modules, names
+
+
+_ENCODED: list = []  # [(the `wanted` last asked about, its names and modules as bytes)]
+
+
+def _encoded(wanted: dict) -> tuple:
+    """(name, (modules, methods), name as bytes, modules as bytes) per wanted name, encoded
+    once for the thousands of files asked about the same names (the engine asks every file
+    of a round with one dict)."""
+    if _ENCODED and _ENCODED[0][0] is wanted:
+        return _ENCODED[0][1]
+    table = tuple(
+        (name, (modules, methods), name.encode("utf-8", "surrogatepass"), frozenset(m.encode("utf-8", "surrogatepass") for m in modules))
+        for name, (modules, methods) in wanted.items()
+    )
+    _ENCODED[:] = [(wanted, table)]
+    return table
+
+
+def names_in(data: bytes, wanted: dict, words: Optional[Tuple[Set[bytes], Dict[bytes, int]]] = None) -> Set[str]:
+    """Which of the project's wrappers a file may call from another module. `wanted`: name
+    -> (the module path it is imported by, the wrapper methods when it is a class or an
+    instance). A function: imported by name and used besides (`from app.llm import ask`
+    ... `ask`), or called as an attribute of a module of its path the file imports
+    (`import app.llm as llm` ... `llm.ask(`). A class or an instance: named so, and one of
+    its wrapper methods reached as an attribute (`.chat`). A necessary condition, read
+    loosely (`words`: the file's `imported_words`, when known): a scan for `import`, then
+    a search for the few names the file imports."""
+    if words is None:
+        if b"import" not in data:
+            return set()
+        words = imported_words(data)
+    modules_in, names_in_file = words
+    found = set()
+    for name, (modules, methods), raw, module_bytes in _encoded(wanted):
+        listed = names_in_file.get(raw, 0)
+        if listed:
+            named = sum(1 for _ in _words(data, raw)) > listed
+        else:
+            named = not (module_bytes.isdisjoint(modules_in) and module_bytes.isdisjoint(names_in_file)) and raw in data and (
+                _called_attribute(data, raw) if not methods else any(True for _ in _words(data, raw))
+            )
+        if named and methods and "__call__" not in methods:
+            # a method reached as an attribute: called, or handed over (`submit(obj.chat, x)`);
+            # or a subclass defined here, whose own calls the next round looks for
+            named = any(m.encode() in data and any(_dot_before(data, at) for at, _ in _words(data, m.encode())) for m in methods) or (
+                b"class" in data and re.search(rb"\bclass\s+\w+\s*\([^)]*\b" + re.escape(raw) + rb"\b", data) is not None
+            )
+        if named:
+            found.add(name)
+    return found

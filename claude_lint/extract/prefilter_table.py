@@ -1,0 +1,267 @@
+"""What the pre-filter's three steps share (see prefilter.py): the byte patterns and
+word groups derived from the SDK table on first use, and the byte-level word tests."""
+from __future__ import annotations
+
+import ast
+import re
+from functools import lru_cache
+from typing import Callable, FrozenSet, Iterator, NamedTuple, Pattern, Tuple
+
+from claude_lint.extract import sdk
+
+# Links the extractor leaves out of a chain (python.CHAIN_SKIP): kept in step by a test.
+_SKIPPED_LINKS = frozenset({"with_raw_response", "with_streaming_response"})
+_WORD = re.compile(r"\w+")
+_WORDCHAR = re.compile(rb"\w")
+
+
+class _Table(NamedTuple):
+    names: Tuple[bytes, ...]  # module names: one must occur in the file
+    chains: Tuple[Tuple[bytes, ...], ...]  # every word of one must occur in the file
+    extra: Tuple[bytes, ...]  # hand-written hints no chain implies: any one lets a file through
+    methods: FrozenSet[Tuple[str, ...]]  # method chains (receiver proven by class or keywords)
+    functions: FrozenSet[Tuple[str, ...]]  # function names (recognised by qualified name)
+    lengths: Tuple[int, ...]
+    classes: FrozenSet[str]  # last component of each client class or client factory
+    positional: dict  # method chain -> keyword names its positional arguments take
+    function_words: FrozenSet[str]  # last component of each function's qualified name
+    proof: FrozenSet[str]  # keywords that prove an untyped receiver
+    proof_bytes: Tuple[Tuple[bytes, Pattern[bytes]], ...]  # keyword, and it written as `keyword=`
+    chain_words: Tuple[Tuple[bytes, ...], ...]  # per chain, longest (rarest) word first
+    extra_words: FrozenSet[str]
+    distinct: FrozenSet[Tuple[str, ...]]  # method chains that prove a call on any receiver (no import needed)
+    through: FrozenSet[str]  # last word of a function that calls its first argument (asyncio.to_thread)
+    distinct_chains: Tuple[Tuple[bytes, ...], ...]  # the distinct chains, as bytes
+    distinct_groups: tuple  # the distinct chains grouped by their rarest word (see _present)
+    chain_groups: dict  # root module (b"" for any file) -> the chains grouped by their rarest word
+    hint_bytes: dict  # chain (bytes) -> groups of bytes, all of one the file must hold (every shape of the chain has hints)
+    roots: dict  # chain (bytes) -> root modules one of which the file imports (chains with no untyped proof)
+    root_names: dict  # the same, as str
+    module_clients: FrozenSet[str]  # modules that are a client themselves (`openai.chat...`)
+    function_roots: dict  # first word of a module function's chain -> the root modules it comes from
+    needs: dict  # chain -> keywords one of which a call must carry (every shape of the chain needs one)
+    needs_bytes: dict  # the same, keyed by the chain as bytes
+
+
+# Between two tokens of one expression: whitespace, comments, continuations; brackets
+# too (a parenthesised receiver; extra files let through are harmless).
+# A comment must run to its line's end: one way to match it, so no backtracking blow-up.
+_GAP = rb"(?:[\s()\\]|#[^\r\n]*(?![^\r\n]))*"
+
+
+# From the end of a called name to its argument list: whitespace, comments, continuations
+# and closing parentheses (`(client.messages.create)(`), then the opening one.
+_CALL_GAP = rb"(?:[\s)\\]|#[^\r\n]*(?![^\r\n]))*\("
+_CALL_AFTER = re.compile(_CALL_GAP)
+
+
+@lru_cache(maxsize=None)
+def _chain_re(chain: Tuple[bytes, ...], loose: bool = False) -> Pattern[bytes]:
+    """Compiled on first use: a run over one file compiles only the chains it writes.
+    `loose`: the chain may also be taken as a value rather than called (see _CHAIN_END)."""
+    skipped = rb"(?:\." + _GAP + rb"(?:" + b"|".join(re.escape(w.encode()) for w in sorted(_SKIPPED_LINKS)) + rb")\b" + _GAP + rb")*"
+    parts = [re.escape(chain[0]) + rb"\b" + _GAP]
+    for word in chain[1:]:
+        parts.append(skipped + rb"\." + _GAP + re.escape(word) + rb"\b")
+        parts.append(_GAP if word is not chain[-1] else _CHAIN_END if loose else _CALL_GAP)
+    return re.compile(b"".join(parts))
+
+
+# After a distinctive chain: called, or taken as a value (an alias `create =
+# client.chat.completions.create`, a callable handed to `asyncio.to_thread`): anything but
+# a further attribute. Other chains must be called: their words are common.
+_CHAIN_END = rb"(?:" + _CALL_GAP + rb"|(?!" + _GAP + rb"\.))"
+
+
+def _root(qualified: str) -> str:
+    return qualified.split(".")[0]
+
+
+@lru_cache(maxsize=1)
+def _table() -> _Table:
+    functions = dict(getattr(sdk, "FUNCTIONS", {}) or {})
+    clients = dict(getattr(sdk, "CLIENT_CLASSES", {}) or {})
+    modules = set(getattr(sdk, "SDK_MODULES", ()))
+    modules.update(_root(q) for q in clients)
+    modules.update(_root(q) for q in functions)
+    names = {m.encode() for m in modules if m}
+    names.update(n for n in getattr(sdk, "PREFILTER_NAMES", ()) if n)
+    methods = frozenset(tuple(shape.chain) for shape in getattr(sdk, "METHODS", ()))
+    distinct = {tuple(shape.chain) for shape in getattr(sdk, "METHODS", ()) if getattr(shape, "untyped", "") == "chain"}
+    shapes = [(tuple(shape.chain), shape) for shape in getattr(sdk, "METHODS", ())]
+    shapes += [(_function_chain(q), shape) for q, shape in functions.items()]
+    roots = _roots(functions, shapes)
+    function_tails = frozenset(_function_chain(q) for q in functions)
+    chains = {tuple(w.encode() for w in chain) for chain in methods | function_tails}
+    words = {w for chain in chains for w in chain}
+    extra = tuple(s for s in getattr(sdk, "PREFILTER_SHAPES", ()) if s not in words)
+    proof = frozenset(getattr(sdk, "UNTYPED_RECEIVER_PROOF", ()))
+    # A proof keyword passed positionally is not written `keyword=`: then only the word is required.
+    positional_proof = any(proof.intersection(getattr(shape, "positional", ())) for shape in getattr(sdk, "METHODS", ()))
+    return _Table(
+        names=tuple(sorted(names)),
+        chains=tuple(sorted(chains)),
+        extra=extra,
+        methods=methods,
+        functions=function_tails,
+        lengths=tuple(sorted({len(c) for c in methods | function_tails})),
+        classes=frozenset(q.rsplit(".", 1)[-1] for q in list(clients) + [q for q, _ in getattr(sdk, "CLIENT_FACTORIES", {})]),
+        positional={tuple(shape.chain): tuple(getattr(shape, "positional", ())) for shape in getattr(sdk, "METHODS", ())},
+        # (a function whose calls must carry a keyword is judged at its calls, not by its name)
+        function_words=frozenset(c[0] for c in function_tails if c not in _by_chain(shapes, "needs")),
+        proof=frozenset(getattr(sdk, "UNTYPED_RECEIVER_PROOF", ())),
+        # written `keyword=`, or as the key of a `**params` dict literal
+        proof_bytes=tuple((k.encode(), re.compile(re.escape(k.encode()) + (rb"" if positional_proof else rb"\b" + _GAP + rb"=(?!=)") + rb"|[\"']" + re.escape(k.encode()) + rb"[\"']\s*:"))
+                          for k in getattr(sdk, "UNTYPED_RECEIVER_PROOF", ())),
+        chain_words=tuple(tuple(sorted(chain, key=len, reverse=True)) for chain in sorted(chains)),
+        extra_words=frozenset(s.decode("ascii", "ignore") for s in extra),
+        distinct=frozenset(distinct),
+        through=frozenset(q.rsplit(".", 1)[-1] for q in getattr(sdk, "CALL_THROUGH", ())),
+        distinct_chains=tuple(tuple(w.encode() for w in c) for c in sorted(distinct)),
+        distinct_groups=_groups(sorted(distinct), [_anchored(c, distinct) for c in sorted(distinct)])[b""],
+        hint_bytes={tuple(w.encode() for w in c): h for c, h in _by_chain(shapes, "hints").items()},
+        needs_bytes={tuple(w.encode() for w in c): k for c, k in _by_chain(shapes, "needs").items()},
+        roots=roots,
+        root_names={tuple(w.decode() for w in c): frozenset(r.decode() for r in rs) for c, rs in roots.items()},
+        module_clients=frozenset(_root(q) for q in getattr(sdk, "MODULE_CLIENTS", {})),
+        function_roots=_function_roots(functions),
+        chain_groups=_groups(sorted(chains), [tuple(sorted(c, key=len, reverse=True)) for c in sorted(chains)], lambda c: roots.get(c)),
+        needs=_by_chain(shapes, "needs"),
+    )
+
+
+def _function_roots(functions: dict) -> dict:
+    out: dict = {}
+    for q in functions:
+        word = _function_chain(q)[0]
+        out[word] = out.get(word, frozenset()) | {_root(q)}
+    return out
+
+
+def _function_chain(qualified: str) -> Tuple[str, ...]:
+    """The words a call of a module function is written with: its name, or from the class it
+    is a method of (`openai.ChatCompletion.create` -> ChatCompletion.create: `create` alone
+    is in every ORM)."""
+    parts = qualified.split(".")
+    for i in range(1, len(parts) - 1):
+        if parts[i][:1].isupper():
+            return tuple(parts[i:])
+    return (parts[-1],)
+
+
+def _anchored(chain: Tuple[str, ...], chains) -> Tuple[bytes, ...]:
+    """The chain's words, the one most chains share first (`completions` for every
+    `chat.completions.*`): a file without it is cleared of all of them in one search."""
+    shared = {w: sum(1 for c in chains if w in c) for w in chain}
+    first = max(chain, key=lambda w: (shared[w], len(w)))
+    return (first.encode(),) + tuple(w.encode() for w in sorted(chain, key=len, reverse=True) if w != first)
+
+
+def _roots(functions: dict, shapes) -> dict:
+    """chain -> the root modules one of which a file must name for the chain to count: a
+    module function's own; for a method whose client must be seen (no untyped proof),
+    those of its providers' client classes."""
+    providers: dict = {}
+    for q, provider in list(getattr(sdk, "CLIENT_CLASSES", {}).items()) + [(q, p) for (q, _), p in getattr(sdk, "CLIENT_FACTORIES", {}).items()]:
+        providers.setdefault(provider, set()).add(_root(q))
+    for q, provider in getattr(sdk, "MODULE_CLIENTS", {}).items():
+        providers.setdefault(provider, set()).add(_root(q))
+    out: dict = {}
+    untyped = {chain for chain, shape in shapes if getattr(shape, "untyped", "")}
+    for chain, shape in shapes:
+        if chain in untyped:
+            continue
+        named = {_root(q) for q, s in functions.items() if s is shape and _function_chain(q) == chain}
+        if not named:
+            for p in shape.providers:
+                named |= providers.get(p, {p})
+        key = tuple(w.encode() for w in chain)
+        out[key] = tuple(sorted(set(out.get(key, ())) | {r.encode() for r in named}))
+    return out
+
+
+def _by_chain(shapes, field: str) -> dict:
+    """chain -> the union of a field over its shapes, when every shape of the chain sets it."""
+    out: dict = {}
+    empty = set()
+    for chain, shape in shapes:
+        value = tuple(getattr(shape, field, ()) or ())
+        if not value:
+            empty.add(chain)
+        out[chain] = out.get(chain, ()) + value
+    return {c: v for c, v in out.items() if c not in empty}
+
+
+def _passes_through(call: ast.Call, is_param: Callable[[str], bool]) -> bool:
+    """A POST of the URL and body the function around it is given, in a function that is
+    no method (extract/http.py leaves an HTTP client class's methods out)."""
+    url = call.args[0] if call.args and not isinstance(call.args[0], ast.Starred) else next((k.value for k in call.keywords if k.arg == "url"), None)
+    body = next((k.value for k in call.keywords if k.arg in ("json", "data")), None)
+    return isinstance(url, ast.Name) and isinstance(body, ast.Name) and is_param(url.id) and is_param(body.id) and not is_param("self") and not is_param("cls")
+
+
+def _word_at(data: bytes, at: int, end: int) -> bool:
+    return (at == 0 or not _WORDCHAR.match(data, at - 1)) and not _WORDCHAR.match(data, end)
+
+
+def _words(data: bytes, word: bytes) -> Iterator[Tuple[int, int]]:
+    """Where `word` stands as a whole word: (start, end) of each occurrence."""
+    at = data.find(word)
+    while at >= 0:
+        end = at + len(word)
+        if _word_at(data, at, end):
+            yield at, end
+        at = data.find(word, end)
+
+
+_GAP_BYTES = frozenset(b" \t\x0b\x0c\\()")
+_NEWLINES = frozenset(b"\r\n")
+
+
+def _called_attribute(data: bytes, word: bytes) -> bool:
+    """`word` called as an attribute: a dot before it and an opening parenthesis after it,
+    with only a gap (_GAP) between (`(litellm.completion)(` too), or ending its line, as
+    the value of an alias (`completion = litellm.completion`) called later."""
+    for at, end in _words(data, word):
+        if _CALL_AFTER.match(data, end) is not None and _dot_before(data, at):
+            return True
+        if _LINE_END.match(data, end) is not None:
+            line = max(data.rfind(b"\n", 0, at), data.rfind(b"\r", 0, at)) + 1
+            if _ALIASED.match(data, line, at):  # `completion = litellm.completion`
+                return True
+    return False
+
+
+_LINE_END = re.compile(rb"[ \t]*(?:#[^\r\n]*)?(?:[\r\n;]|\Z)")
+_ALIASED = re.compile(rb"[ \t]*[\w.]+[ \t]*=[ \t]*[\w.]+\.\Z")
+
+
+def _dot_before(data: bytes, at: int) -> bool:
+    i = at - 1
+    while i >= 0:
+        c = data[i]
+        if c in _NEWLINES:
+            # The line before may end in a comment: continue from the comment's `#`
+            # (a `#` inside a string only lets an extra file through).
+            line_start = max(data.rfind(b"\n", 0, i), data.rfind(b"\r", 0, i)) + 1
+            comment = data.find(b"#", line_start, i)
+            i = (comment if comment >= 0 else i) - 1
+        elif c in _GAP_BYTES:
+            i -= 1
+        else:
+            return c == 0x2E  # "."
+    return False
+
+
+# Before `import` on its line (or after a `;`): nothing, or `from <module>`.
+
+
+def _groups(chains, words_of, root_of=None) -> dict:
+    """root (b"" for none) -> ((rarest word, ((chain index, other words), ...)), ...)."""
+    out: dict = {}
+    for i, chain in enumerate(chains):
+        words = words_of[i]
+        for root in (root_of(chain) if root_of else None) or (b"",):
+            by_word = out.setdefault(root, {})
+            by_word.setdefault(words[0], []).append((i, words[1:]))
+    return {root: tuple((w, tuple(m)) for w, m in by_word.items()) for root, by_word in out.items()}

@@ -1,0 +1,181 @@
+"""Which keyword of each SDK's request carries what a rule needs (the roles of
+`sdk.MethodShape`), in order of preference: role -> keyword names. A dotted name reaches
+inside an argument (`"config.max_output_tokens"`)."""
+from __future__ import annotations
+
+from typing import Tuple
+
+ANTHROPIC_ROLES: Tuple[Tuple[str, Tuple[str, ...]], ...] = (
+    ("model", ("model",)),
+    ("max_tokens", ("max_tokens",)),
+    ("system", ("system",)),
+    ("messages", ("messages",)),
+    ("tools", ("tools",)),
+    ("stream", ("stream",)),
+    ("cache_control", ("cache_control",)),
+    ("thinking", ("thinking",)),
+    ("timeout", ("timeout",)),
+)
+
+
+OPENAI_LIMIT = ("max_completion_tokens", "max_tokens", "max_output_tokens")
+
+OPENAI_CHAT_ROLES: Tuple[Tuple[str, Tuple[str, ...]], ...] = (
+    ("model", ("model",)),
+    ("max_tokens", OPENAI_LIMIT),
+    ("messages", ("messages",)),
+    ("tools", ("tools",)),
+    ("stream", ("stream",)),
+    ("timeout", ("timeout",)),
+    ("n", ("n",)),
+)
+
+OPENAI_RESPONSES_ROLES: Tuple[Tuple[str, Tuple[str, ...]], ...] = (
+    ("model", ("model",)),
+    ("max_tokens", OPENAI_LIMIT),
+    ("system", ("instructions",)),
+    ("messages", ("input",)),
+    ("tools", ("tools",)),
+    ("stream", ("stream",)),
+    ("timeout", ("timeout",)),
+)
+
+LITELLM_ROLES: Tuple[Tuple[str, Tuple[str, ...]], ...] = (
+    ("model", ("model",)),
+    ("max_tokens", ("max_completion_tokens", "max_tokens")),
+    ("messages", ("messages",)),
+    ("tools", ("tools",)),
+    ("stream", ("stream",)),
+    ("timeout", ("timeout",)),
+    ("cache_control", ("cache_control_injection_points",)),
+)
+
+LANGCHAIN_ANTHROPIC_ROLES: Tuple[Tuple[str, Tuple[str, ...]], ...] = (
+    ("model", ("model", "model_name")),
+    ("max_tokens", ("max_tokens", "max_tokens_to_sample")),
+    ("stream", ("streaming",)),
+    ("timeout", ("timeout", "default_request_timeout")),
+)
+
+LANGCHAIN_OPENAI_ROLES: Tuple[Tuple[str, Tuple[str, ...]], ...] = (
+    ("model", ("model", "model_name")),
+    ("max_tokens", ("max_completion_tokens", "max_tokens")),
+    ("stream", ("streaming",)),
+    ("timeout", ("timeout", "request_timeout")),
+)
+
+LANGCHAIN_ANY_ROLES: Tuple[Tuple[str, Tuple[str, ...]], ...] = (
+    ("model", ("model", "model_name")),
+    ("max_tokens", ("max_tokens", "max_completion_tokens", "max_output_tokens")),
+    ("stream", ("streaming",)),
+    ("timeout", ("timeout",)),
+)
+
+LANGCHAIN_BEDROCK_ROLES: Tuple[Tuple[str, Tuple[str, ...]], ...] = (
+    ("model", ("model_id", "model")),
+    ("max_tokens", ("model_kwargs.max_tokens", "model_kwargs.max_tokens_to_sample")),
+    ("stream", ("streaming",)),
+)
+
+LANGCHAIN_BEDROCK_CONVERSE_ROLES: Tuple[Tuple[str, Tuple[str, ...]], ...] = (
+    ("model", ("model", "model_id")),
+    ("max_tokens", ("max_tokens",)),
+)
+
+# Dotted keyword names reach inside an argument: "body.max_tokens" is the `max_tokens`
+# key of the `body` argument (JSON-decoded when it was built with json.dumps).
+BEDROCK_INVOKE_ROLES: Tuple[Tuple[str, Tuple[str, ...]], ...] = (
+    ("model", ("modelId",)),
+    ("max_tokens", ("body.max_tokens",)),
+    ("system", ("body.system",)),
+    ("messages", ("body.messages",)),
+    ("tools", ("body.tools",)),
+    ("temperature", ("body.temperature",)),
+    ("top_p", ("body.top_p",)),
+    ("top_k", ("body.top_k",)),
+    ("thinking", ("body.thinking",)),
+)
+
+BEDROCK_CONVERSE_ROLES: Tuple[Tuple[str, Tuple[str, ...]], ...] = (
+    ("model", ("modelId",)),
+    ("max_tokens", ("inferenceConfig.maxTokens",)),
+    ("system", ("system",)),
+    ("messages", ("messages",)),
+    ("tools", ("toolConfig.tools",)),
+)
+
+
+# Dead or legacy APIs: only what no rule misreads (a request there fails or is billed
+# differently); the api name says which, so that a rule can report it.
+LEGACY_ANTHROPIC_ROLES: Tuple[Tuple[str, Tuple[str, ...]], ...] = (
+    ("model", ("model",)),
+    ("max_tokens", ("max_tokens_to_sample",)),
+    ("stream", ("stream",)),
+)
+
+LEGACY_OPENAI_ROLES: Tuple[Tuple[str, Tuple[str, ...]], ...] = (
+    ("model", ("model",)),
+    ("max_tokens", ("max_tokens",)),
+    ("stream", ("stream",)),
+)
+
+OPENAI_ASSISTANT_RUN_ROLES: Tuple[Tuple[str, Tuple[str, ...]], ...] = (
+    ("model", ("model",)),
+    ("max_tokens", ("max_completion_tokens",)),
+    ("system", ("instructions",)),
+    ("tools", ("tools",)),
+    ("stream", ("stream",)),
+)
+
+# An OpenAI batch job: the requests are in an uploaded JSONL file, not in the call.
+OPENAI_BATCH_ROLES: Tuple[Tuple[str, Tuple[str, ...]], ...] = ()
+
+# google-genai (`client.models.generate_content`) and the older google-generativeai /
+# Vertex AI `GenerativeModel(...).generate_content`: the limit sits in the config object.
+GOOGLE_GENAI_ROLES: Tuple[Tuple[str, Tuple[str, ...]], ...] = (
+    ("model", ("model",)),
+    ("max_tokens", ("config.max_output_tokens",)),
+    ("system", ("config.system_instruction",)),
+    ("messages", ("contents",)),
+    ("tools", ("config.tools",)),
+)
+
+GOOGLE_MODEL_ROLES: Tuple[Tuple[str, Tuple[str, ...]], ...] = (
+    ("model", ("model_name",)),
+    ("max_tokens", ("generation_config.max_output_tokens",)),
+    ("system", ("system_instruction",)),
+    ("messages", ("contents",)),
+    ("tools", ("tools",)),
+)
+
+# A chat session's request: its own arguments, then those the session was made with
+# (`client.chats.create(model=..., config=...)`, `GenerativeModel(...).start_chat()`).
+GOOGLE_CHAT_ROLES: Tuple[Tuple[str, Tuple[str, ...]], ...] = (
+    ("model", ("model", "model_name")),
+    ("max_tokens", ("config.max_output_tokens", "generation_config.max_output_tokens")),
+    ("system", ("config.system_instruction", "system_instruction")),
+    ("messages", ("message",)),
+)
+
+GOOGLE_BATCH_ROLES: Tuple[Tuple[str, Tuple[str, ...]], ...] = (("model", ("model",)),)
+
+COHERE_ROLES: Tuple[Tuple[str, Tuple[str, ...]], ...] = (
+    ("model", ("model",)),
+    ("max_tokens", ("max_tokens",)),
+    ("system", ("preamble",)),
+    ("messages", ("messages",)),
+    ("tools", ("tools",)),
+)
+
+MISTRAL_ROLES: Tuple[Tuple[str, Tuple[str, ...]], ...] = (
+    ("model", ("model",)),
+    ("max_tokens", ("max_tokens",)),
+    ("messages", ("messages",)),
+    ("tools", ("tools",)),
+)
+
+OLLAMA_ROLES: Tuple[Tuple[str, Tuple[str, ...]], ...] = (
+    ("model", ("model",)),
+    ("messages", ("messages",)),
+    ("stream", ("stream",)),
+)

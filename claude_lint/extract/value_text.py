@@ -1,0 +1,130 @@
+"""Text built from expressions (f-strings, concatenation, `str.join`, `str.replace`),
+one responsibility of `values.Evaluator` (a mixin: `self` is the evaluator)."""
+from __future__ import annotations
+
+import ast
+from typing import Optional, Tuple
+
+from claude_lint.extract.scopes import Scope
+from claude_lint.facts import Dynamic, FileRead, Lit, Param, Ref, Seq, Text, Transform, Unknown
+
+NUMBERS = (int, float)
+
+class TextValues:
+    def text(self, node: ast.expr, scope: Scope, depth: int) -> object:
+        """A string literal or f-string (implicit concatenation is already one node)."""
+        loc = self.loc(node)
+        if isinstance(node, ast.Constant):
+            if isinstance(node.value, str):
+                return Text((node.value,), loc)
+            return Unknown("bytes" if isinstance(node.value, bytes) else "literal", loc)
+        assert isinstance(node, ast.JoinedStr)
+        parts = []
+        for piece in node.values:
+            if isinstance(piece, ast.Constant):
+                parts.append(piece.value)
+            else:
+                parts.extend(self._field(piece, scope, depth))
+        return Text(tuple(parts), loc)
+
+    def _field(self, piece: ast.FormattedValue, scope: Scope, depth: int) -> Tuple[object, ...]:
+        # A format spec stays in the source (`now():%Y-%m-%d`): it tells a daily value from a per-request one.
+        source = self._field_source(piece.value)
+        if piece.format_spec is not None:
+            if piece.conversion != -1:
+                source += "!" + chr(piece.conversion)
+            source += ":" + "".join(
+                p.value if isinstance(p, ast.Constant) else "{" + self._field_source(p.value) + "}" for p in piece.format_spec.values
+            )
+        dynamic = Dynamic(source, self.loc(piece.value))
+        if piece.conversion != -1 or piece.format_spec is not None:
+            return (dynamic,)
+        inner = self.value(piece.value, scope, depth + 1)
+        if isinstance(inner, Text):
+            return inner.parts
+        if isinstance(inner, Lit):
+            return (str(inner.value),)
+        if isinstance(inner, (Ref, FileRead, Param, Transform)):
+            return (inner,)
+        return (dynamic,)
+
+    def _field_source(self, node: ast.expr) -> str:
+        """The source of an f-string's expression. Before Python 3.12 these positions come
+        from a second parse and have been wrong in corner cases: checked, else unparsed."""
+        code = self.code_for(node)
+        try:
+            again = ast.parse("(" + code + "\n)", mode="eval").body
+            if ast.dump(again) == ast.dump(node):
+                return code
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            pass
+        return ast.unparse(node)
+
+    def binary(self, node: ast.BinOp, scope: Scope, depth: int) -> object:
+        loc = self.loc(node)
+        if not isinstance(node.op, ast.Add):
+            return Unknown("operator", loc)
+        left = self.value(node.left, scope, depth + 1)
+        right = self.value(node.right, scope, depth + 1)
+        if isinstance(left, Lit) and isinstance(right, Lit) and isinstance(left.value, NUMBERS) and isinstance(right.value, NUMBERS):
+            return Lit(left.value + right.value, loc)
+        if isinstance(left, Text) or isinstance(right, Text):
+            return Text(self._as_parts(left, node.left) + self._as_parts(right, node.right), loc)
+        if isinstance(left, (Ref, FileRead, Param, Transform)) and isinstance(right, (Ref, FileRead, Param, Transform)):
+            return Text((left, right), loc)
+        return Unknown("expression", loc)
+
+    def _as_parts(self, value: object, node: ast.expr) -> Tuple[object, ...]:
+        if isinstance(value, Text):
+            return value.parts
+        if isinstance(value, (Ref, FileRead, Param, Transform)):
+            return (value,)
+        return (Dynamic(self.code_for(node), self.loc(node)),)
+
+    # --- containers --------------------------------------------------------------------
+
+    def _replace(self, receiver: ast.expr, node: ast.Call, scope: Scope, depth: int, loc) -> Optional[Text]:
+        """`TEMPLATE.replace("{{request}}", request)`: a template filled by hand. The text
+        before the first placeholder stays fixed, which is what a cache prefix needs."""
+        if len(node.args) != 2 or node.keywords or not (isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str)):
+            return None
+        old = node.args[0].value
+        inner = self.value(receiver, scope, depth + 1)
+        if not old or not isinstance(inner, Text) or not inner.is_folded:
+            return None  # a part still to resolve may hold the placeholder: where the fixed text ends is unknown
+        new = self.value(node.args[1], scope, depth + 1)
+        if isinstance(new, Text) and new.is_folded and not new.dynamic_parts:
+            filler: object = new.literal
+        else:
+            filler = Dynamic(self.code_for(node.args[1]), self.loc(node.args[1]))
+        parts = []
+        for part in inner.parts:
+            if isinstance(part, str):
+                pieces = part.split(old)
+                for i, piece in enumerate(pieces):
+                    if i:
+                        parts.append(filler)
+                    parts.append(piece)
+            else:
+                parts.append(part)
+        return Text(tuple(p for p in parts if p != ""), loc)
+
+    def _join(self, sep_node, items_node, scope: Scope, depth: int, loc) -> object:
+        sep = self.value(sep_node, scope, depth + 1)
+        items = self.value(items_node, scope, depth + 1)
+        if not (isinstance(sep, Text) and sep.is_folded and not sep.dynamic_parts and isinstance(items, Seq)):
+            return Unknown("join", loc)
+        parts: list = []
+        separator = sep.literal  # once: each `.literal` of a many-part text is a new string
+        for i, item in enumerate(items.items):
+            if i:
+                parts.append(separator)
+            if isinstance(item, Text):
+                parts.extend(item.parts)
+            elif isinstance(item, (Ref, FileRead, Param, Transform)):
+                parts.append(item)
+            else:
+                parts.append(Dynamic("<item>", getattr(item, "loc", None)))
+        return Text(tuple(parts), loc)
+
+    # --- files ---------------------------------------------------------------------------
