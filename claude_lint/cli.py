@@ -222,7 +222,7 @@ def _rule(args) -> int:
 
     if args.all or not args.code:
         for r in all_rules():
-            print(f"{r.code}  {r.name:<28} {r.summary}")
+            print(f"{r.code}  {r.name:<28} {r.summary}{' (preview)' if r.preview else ''}")
         return EXIT_CLEAN
     found = by_name_or_code(args.code)
     if found is None:

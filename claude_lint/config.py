@@ -327,28 +327,35 @@ def check_selectors(values: List[str], key: str, where: str) -> List[str]:
     out = []
     for v in values:
         sel = v.strip().upper()
-        if sel == "ALL":
-            sel = "CL"
-        if not any(code.startswith(sel) for code in codes):
+        if not any(covers(sel, code) for code in codes):
             raise ConfigError(f"{where}: `{key}`: unknown rule selector `{v}`")
         out.append(sel)
     return out
 
 
+def covers(selector: str, code: str) -> bool:
+    """Does a selector (a code, a prefix of codes, or ALL) name this rule code?"""
+    return selector == "ALL" or code.startswith(selector)
+
+
 def selected(settings: Settings) -> List[str]:
-    """Rule codes enabled after select, extend-select and ignore (longest prefix wins, as in ruff)."""
+    """Rule codes enabled after select, extend-select and ignore (longest prefix wins, as in
+    ruff; ALL is the shortest). A preview rule is enabled only by ALL or by its own code:
+    a prefix (`CL`, the default) leaves it off."""
     from claude_lint.checks import all_rules
 
     enabled = []
     for rule in all_rules():
-        best = ("", False)
+        best = ("", False, False)  # (selector, selected, may enable a preview rule)
         for sel in settings.select + settings.extend_select:
-            if rule.code.startswith(sel) and len(sel) >= len(best[0]):
-                best = (sel, True)
+            length = 0 if sel == "ALL" else len(sel)
+            if covers(sel, rule.code) and length >= len(best[0]):
+                best = ("" if sel == "ALL" else sel, True, sel in ("ALL", rule.code))
         for sel in settings.ignore:
-            if rule.code.startswith(sel) and len(sel) >= len(best[0]):
-                best = (sel, False)
-        if best[1] and best[0]:
+            length = 0 if sel == "ALL" else len(sel)
+            if covers(sel, rule.code) and length >= len(best[0]):
+                best = ("" if sel == "ALL" else sel, False, False)
+        if best[1] and (not getattr(rule, "preview", False) or best[2]):
             enabled.append(rule.code)
     return enabled
 

@@ -16,12 +16,14 @@ def page(rule: Rule) -> str:
     head = f"# {rule.code} {rule.name}\n\n{rule.summary[:1].upper()}{rule.summary[1:]}.\n\n"
     default = "error" if rule.severity == "error" else "warning"
     tail = f"\n\nSeverity: {default}. Suppress with `# noqa: {rule.code}` on any line of the flagged statement.\n"
+    if rule.preview:
+        tail += f"\nPreview: off by default; `--select ALL` or `--select {rule.code}` turns it on. {rule.preview_reason}\n"
     return head + doc + tail
 
 
 def index() -> str:
     rows = ["# Rules\n", "| Code | Name | What it flags |", "| --- | --- | --- |"]
-    rows += [f"| [{r.code}]({r.code}.md) | {r.name} | {r.summary} |" for r in all_rules()]
+    rows += [f"| [{r.code}]({r.code}.md) | {r.name} | {r.summary}{' (preview)' if r.preview else ''} |" for r in all_rules()]
     return "\n".join(rows) + "\n"
 
 

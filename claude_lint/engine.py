@@ -382,7 +382,7 @@ class Linter:
             facts = loaded or facts
         rel = os.path.relpath(os.path.abspath(loc.path), self.root).replace(os.sep, "/")
         for glob, codes in self.settings.per_file_ignores:
-            if (fnmatch.fnmatch(rel, glob) or fnmatch.fnmatch(os.path.basename(rel), glob)) and any(code.startswith(c) for c in codes):
+            if (fnmatch.fnmatch(rel, glob) or fnmatch.fnmatch(os.path.basename(rel), glob)) and any(config_mod.covers(c, code) for c in codes):
                 return True
         if facts is None or not facts.noqa:
             return False
@@ -559,7 +559,9 @@ def _lint_group(settings: Settings, sources: List[SourceFile], stdin: Optional[T
     if context:
         # the rest of the project was read for its facts only: report on the files given
         named = {s.abspath for s in sources}
-        diagnostics = [d for d in diagnostics if os.path.abspath(d.loc.path) in named]
+        # A finding reported where a value is written (a model ID in a config module) is
+        # kept when one of the requests it names is in a file given.
+        diagnostics = [d for d in diagnostics if any(os.path.abspath(loc.path) in named for loc in (d.loc, *d.related))]
         calls = [c for c in calls if os.path.abspath(c.site.loc.path) in named]
     return Result(diagnostics, len(sources), [], calls, linter.internal_errors, dict(linter.project.reads), skipped)
 

@@ -50,3 +50,28 @@ def test_retirement_dates_compare_with_today():
     for bad in ("", "soon", "2020-1-5", "2020-01-05T00:00", "２０２０-01-05", "2020-01-05\n"):
         with pytest.raises(CatalogError):
             load().with_extra([{"id": "claude-sonnet-4-6", "retires": bad}])
+
+
+def test_retired_id_reported_once_where_written(tmp_path):
+    """CL007 lands on the line that writes the ID, once, with every request it reaches as a related location."""
+    head = "import anthropic\nclient = anthropic.Anthropic()\nfrom config import Config\n"
+    call = "client.messages.create(model=Config.MODEL, max_tokens=300, messages=[])\n"
+    write_project(tmp_path, {"config.py": 'class Config:\n    MODEL = "claude-3-opus-20240229"\n', "a.py": head + call, "b.py": head + call + call})
+    found = [d for d in lint_tree(tmp_path, select=("CL007",)).diagnostics]
+    assert len(found) == 1, found
+    assert found[0].loc.path.endswith("config.py") and found[0].loc.row == 2
+    assert sorted({(r.path.rsplit("/", 1)[-1], r.row) for r in found[0].related}) == [("a.py", 4), ("b.py", 4), ("b.py", 5)]
+
+
+def test_preview_rule_needs_all_or_its_own_code(monkeypatch):
+    from claude_lint import config
+    from claude_lint.checks import all_rules
+
+    rule = next(r for r in all_rules() if r.code == "CL001")
+    monkeypatch.setattr(type(rule), "preview", True)
+    pick = lambda **kw: "CL001" in config.selected(config.Settings(root=".", **{k: tuple(v) for k, v in kw.items()}))
+    assert not pick()
+    assert not pick(select=["CL00"])
+    assert pick(select=["ALL"])
+    assert pick(extend_select=["CL001"])
+    assert not pick(select=["ALL"], ignore=["CL001"])

@@ -117,6 +117,16 @@ class _Extraction:
                 value = self.ev.name(name, self.c.module, 0, None)
                 if not isinstance(value, Unknown):
                     constants.append((name, value))
+        # A module-level class's attributes (`class Config: MODEL = "..."`), as "Config.MODEL":
+        # another module's `Config.MODEL` resolves to them.
+        for klass in self.c.scopes_by_node.values():
+            if klass.kind != "class" or klass.parent is not self.c.module:
+                continue
+            for name, bound in klass.assigns.items():
+                if len(bound) == 1 and not isinstance(bound[0], (Binding, tuple)):
+                    value = self.ev.name(name, klass, 0, None)
+                    if not isinstance(value, Unknown):
+                        constants.append((f"{klass.name.rsplit('.', 1)[-1]}.{name}", value))
         noqa = _noqa_comments(self.text)
         return FileFacts(
             self.path,
