@@ -164,8 +164,21 @@ class History:
     """Proof that the messages list of a call grows without bound."""
 
     name: str  # the list as written, e.g. "history" or "self.messages"
-    kind: str  # "loop" | "attribute" | "module"
+    kind: str  # "loop" | "attribute" | "module": how long it lives (one loop, the object, the process)
     append: Loc  # where it grows
+    # What bounds the growth, "" when nothing does: a loop's step cap (`range(10)`, `while
+    # step < n`, a `break` on a counter) or its items. An attribute or a module list lives
+    # as long as the object or the process and has no bound of its own.
+    bound: str = ""
+
+
+@dataclass(frozen=True)
+class AnswerUse:
+    """Something the code does with a request's answer: evidence of how long it can be."""
+
+    kind: str  # "number" | "bool" | "label" | "structured" (JSON, YAML, a literal) | "file"
+    how: str  # as a message says it: "parsed with int()", "compared with 'yes'"
+    loc: Loc
 
 
 @dataclass(frozen=True)
@@ -194,6 +207,7 @@ class CallSite:
     fixed: bool = True
     reached: int = 0  # a request inside a wrapper: how many recognised calls of the wrapper reach it
     local: bool = False  # the endpoint is a server on the user's machine (Ollama, LM Studio, localhost): never billed
+    answer: Tuple[AnswerUse, ...] = ()  # what the code around the request does with its answer (its own function)
 
     def keywords(self, role: str) -> Tuple[str, ...]:
         for r, names in self.roles:

@@ -75,3 +75,13 @@ def test_preview_rule_needs_all_or_its_own_code(monkeypatch):
     assert pick(select=["ALL"])
     assert pick(extend_select=["CL001"])
     assert not pick(select=["ALL"], ignore=["CL001"])
+
+
+def test_max_tokens_threshold_mode_is_opt_in(tmp_path):
+    """CL001 `mode = "threshold"` keeps the fixed review threshold: a large limit with no evidence is reported."""
+    write_project(tmp_path, {
+        "app.py": 'import anthropic\nclient = anthropic.Anthropic()\nclient.messages.create(model="claude-sonnet-4-6", max_tokens=8192, messages=[])\n',
+    })
+    threshold = (("CL001", (("mode", "threshold"),)),)
+    assert [d.code for d in lint_tree(tmp_path, select=("CL001",), rule_options=threshold).diagnostics] == ["CL001"]
+    assert lint_tree(tmp_path, select=("CL001",)).diagnostics == []

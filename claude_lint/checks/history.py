@@ -14,8 +14,12 @@ class UnboundedHistory(Rule):
     """## What it does
     Flags a messages list that grows every turn and is sent whole on every call, with
     no window, `pop`, `del`, `clear`, reassignment or trimming call anywhere on its
-    path: a list appended to inside a loop, or kept on `self` or at module level and
-    appended to in a method.
+    path, and that outlives any bound: kept on `self` or at module level and appended
+    to in a method, or appended inside a loop with no bound (`while True`, a loop over
+    `sys.stdin` or `iter(input, ...)`). A loop with a step cap (`for step in range(10)`,
+    `while step < max_steps` with the counter stepped, a `break` on a counter) or one
+    turn per item of a collection ends the growth: an agent's tool loop capped at ten
+    steps is not reported.
 
     ## Why is this bad?
     Every call pays for the whole conversation so far. With turns of similar size,
@@ -109,6 +113,23 @@ class UnboundedHistory(Rule):
         + "\n",
     ]
 
+    AGENT = ("messages = [{'role': 'user', 'content': task}]\nLOOP\n    reply = " + CREATE.format(msgs="messages")
+             + "\n    messages.append({'role': 'assistant', 'content': reply.content})\n    messages.append({'role': 'user', 'content': run_tools(reply)})\nAFTER")
+    fires = [
+        *fires,
+        # a REPL over standard input runs as long as someone types
+        HEAD + "import sys\n" + AGENT.replace("LOOP", "for line in sys.stdin:").replace("AFTER", ""),
+    ]
+    silent = [
+        *silent,
+        # an agent's tool loop capped at 10 steps
+        HEAD + AGENT.replace("LOOP", "for step in range(10):").replace("AFTER", "    if reply.stop_reason != 'tool_use':\n        break\n"),
+        # a step counter caps a while loop
+        HEAD + "step = 0\n" + AGENT.replace("LOOP", "while step < max_steps:").replace("AFTER", "    step += 1\n"),
+        # `while True` with a break on a counter
+        HEAD + "step = 0\n" + AGENT.replace("LOOP", "while True:").replace("AFTER", "    step += 1\n    if step >= 10:\n        break\n"),
+    ]
+
     # Through a project's wrapper: the list the caller passes is what grows.
     ASK = "def ask(messages, model='claude-sonnet-4-6'):\n    return " + CREATE.format(msgs="messages") + "\n"
     fires = [
@@ -136,15 +157,16 @@ class UnboundedHistory(Rule):
 
     def check_call(self, call: Call, ctx: Context) -> Iterator[Diagnostic]:
         history = call.site.history
-        if history is None:
-            return
+        if history is None or history.bound:
+            return  # an agent's step cap (`range(10)`) or a loop over items ends the growth
         arg = call.arg("messages")
         where = {"loop": "inside the loop", "attribute": "in a method", "module": "at module level"}[history.kind]
         yield self.diagnostic(
             arg.at if arg is not None else call.site.loc,
             f"`{history.name}` grows every turn (appended {where} at line {history.append.row}) and is sent whole on every call, "
-            f"so input cost grows with the square of the conversation length. Send a window (messages={history.name}[-20:]), "
-            "summarise old turns, or trim to a token budget.",
+            f"so input cost grows with the square of the conversation length, for as long as the {'loop runs' if history.kind == 'loop' else 'object lives' if history.kind == 'attribute' else 'process lives'}. "
+            f"Send a window that keeps the first (task) message and starts on a user turn, never between a tool_use and its tool_result "
+            f"(messages=[{history.name}[0], *{history.name}[-20:]] adjusted to that), summarise old turns, or trim to a token budget.",
             # No automatic rewrite: how many turns to keep is the author's decision.
             fix=Fix(f"Send a window: messages={history.name}[-20:]", "display-only"),
         )

@@ -10,7 +10,7 @@ import tokenize
 import warnings
 from typing import List, Optional, Tuple
 
-from claude_lint.extract import clients, http, loops, moves, prefilter, sdk
+from claude_lint.extract import clients, evidence, http, loops, moves, prefilter, sdk
 from claude_lint.extract.positions import Positions
 from claude_lint.extract.scopes import Binding, CallRecord, Collector, Scope, keyword, positional, store_key
 from claude_lint.extract.values import Evaluator
@@ -96,6 +96,7 @@ class _Extraction:
         self.ev = Evaluator(path, abspath, collector.module, positions)
         self.ev.all_scopes = tuple(collector.scopes_by_node.values())
         self._limits: Optional[int] = None
+        self._answer_index: dict = {}  # a function's (or the module's) uses of names, indexed once for all its requests
 
     def _scopes(self) -> List[Scope]:
         return [self.c.module, *self.c.scopes_by_node.values()]
@@ -288,6 +289,7 @@ class _Extraction:
             client_timeout=client_timeout,
             output_limit_nearby=self._output_limits() > len(OUTPUT_LIMIT_SET.findall(own)),
             local=local,
+            answer=evidence.answer_uses(node, _body_of(scope), self.ev.loc, self._answer_index),
         )
 
     def _output_limits(self) -> int:
@@ -613,7 +615,7 @@ class _Extraction:
                 reset = any(e.kind == "reassign" and loop in e.loops for e in events)
                 trimmed = any(e.kind in ("trim", "escape") for e in events)
                 if grows and not reset and not trimmed:
-                    return History(name, "loop", self.ev.loc(grows[0].node))
+                    return History(name, "loop", self.ev.loc(grows[0].node), loops.bound(loop))
                 return None
             if owner.kind == "module" and scope is not owner:
                 # Growth at import time (building few-shot examples) happens once, not per call.
@@ -652,6 +654,14 @@ class _Extraction:
             if any(start <= row <= end for row in rows):
                 ranges.append((start, end))
         return tuple(ranges)
+
+
+def _body_of(scope: Scope):
+    """The code a request's answer may be used in: its function's, or the module's (a script,
+    a notebook); a comprehension or lambda reads its enclosing function."""
+    while scope is not None and scope.kind not in ("function", "module"):
+        scope = scope.parent
+    return None if scope is None else scope.node
 
 
 def _keywords(node: ast.Call, shape) -> Tuple[str, ...]:
