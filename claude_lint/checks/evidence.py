@@ -22,19 +22,23 @@ SHORT_PROMPT = re.compile(
     r"\b(?:classify|categori[sz]e)\b(?=[^.\n]{0,80}\b(?:into|as|one of|the following|categor|label)\b)"
     r"|\b(?:answer|respond|reply)(?: only)?(?: with)?(?: only)? (?:a )?(?:yes or no|yes/no|true or false|\"?yes\"? or \"?no\"?)\b"
     r"|\b(?:answer|respond|reply)(?: only)? (?:with |in )?(?:only )?(?:one|a single) (?:word|label|number|digit|letter|character)\b"
-    r"|\b(?:respond|reply|answer)(?: only)? with (?:only )?(?:the|a|one) (?:label|category|number|numeric digit|digit|letter|score)\b"
-    r"|\b(?:only|just) (?:respond|reply|answer|return|output) (?:with )?(?:the|a|one) (?:label|category|categories|number|numeric digit|digit|letter|score|word)\b"
+    r"|\b(?:respond|reply|answer)(?: only)? with (?:only )?(?:the|a|one)(?: \w+){0,2}? (?:label|labels|category|categories|number|numeric digit|digit|letter|score)\b"
+    r"|\b(?:only|just) (?:respond|reply|answer|return|output) (?:with )?(?:the|a|one)(?: \w+){0,2}? (?:label|labels|category|categories|number|numeric digit|digit|letter|score|word)\b"
     r"|\breturn only the (?:label|category|number|name|score)\b"
     r"|\boutput only the (?:label|category|number|score)\b"
     r"|\b(?:single|one) (?:word|character|digit|integer) (?:answer|response|only)\b",
     re.IGNORECASE,
 )
 SENTENCE_PROMPT = re.compile(r"\b(?:in|with|using) (?:one|a single) sentence\b|\bone-sentence (?:answer|summary|reply)\b", re.IGNORECASE)
-# Work whose answer is long by nature: code or files, a rewrite, a transcription, a translation, a report.
+# Work whose answer is long by nature: code or files, a rewrite, a transcription, a translation, a
+# report, or reasoning written out before a short verdict.
 LONG_PROMPT = re.compile(
     r"\b(?:write|generate|create|implement|produce|output|return|give)\b[^.\n]{0,60}\b(?:code|script|program|function|class|module|files?|html|css|markdown|document|essay|article|report|story|chapter|tests?|patch|diff)\b"
     r"|\b(?:rewrite|refactor|transcri(?:be|ption)|translat(?:e|ion))\b"
     r"|\b(?:full|complete|entire|whole) (?:code|file|document|text|content)\b"
+    # reasoning asked for before the answer: the label comes last, after a chain of thought
+    r"|\bthink (?:step[- ]by[- ]step|through|it through|carefully)\b|<thinking>|<scratchpad>|\bstep[- ]by[- ]step\b"
+    r"|\bexplain (?:your|the) (?:reasoning|answer|choice)\b|\b(?:show|give) your (?:reasoning|work)\b"
     r"|```",
     re.IGNORECASE,
 )
@@ -85,8 +89,9 @@ def _long(call: Call) -> Optional[str]:
 
 def _short(call: Call) -> Optional[Short]:
     uses = call.site.answer
-    # A parsed JSON or YAML answer says nothing of its size (a plan, a file list): not evidence.
-    for kind in ("number", "bool", "label"):
+    # The whole answer parsed as JSON or YAML is a structured object: short next to a
+    # document, yet a plan or a file list can run long, so it needs the most room.
+    for kind in ("number", "bool", "label", "structured"):
         for u in uses:
             if u.kind == kind:
                 return Short(f"the answer is {u.how} (line {u.loc.row})", NEEDS[kind], u.loc)

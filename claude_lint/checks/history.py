@@ -10,12 +10,15 @@ HEAD = "import anthropic\nclient = anthropic.Anthropic()\n"
 CREATE = 'client.messages.create(model="claude-sonnet-4-6", max_tokens=500, messages={msgs})'
 
 
+_LIFETIME = {"loop": "loop runs", "attribute": "object lives", "module": "process lives", "session": "user's session lives"}
+
+
 class UnboundedHistory(Rule):
     """## What it does
     Flags a messages list that grows every turn and is sent whole on every call, with
     no window, `pop`, `del`, `clear`, reassignment or trimming call anywhere on its
-    path, and that outlives any bound: kept on `self` or at module level and appended
-    to in a method, or appended inside a loop with no bound (`while True`, a loop over
+    path, and that outlives any bound: kept in Streamlit's `st.session_state`, kept on
+    `self` or at module level and appended to in a method, or appended inside a loop with no bound (`while True`, a loop over
     `sys.stdin` or `iter(input, ...)`). A loop with a step cap (`for step in range(10)`,
     `while step < max_steps` with the counter stepped, a `break` on a counter) or one
     turn per item of a collection ends the growth: an agent's tool loop capped at ten
@@ -120,8 +123,24 @@ class UnboundedHistory(Rule):
         # a REPL over standard input runs as long as someone types
         HEAD + "import sys\n" + AGENT.replace("LOOP", "for line in sys.stdin:").replace("AFTER", ""),
     ]
+    ST = ("import streamlit as st\nfrom openai import OpenAI\nclient = OpenAI()\n"
+          "if 'messages' not in st.session_state:\n    st.session_state['messages'] = []\n"
+          "if prompt := st.chat_input():\n    st.session_state.messages.append({'role': 'user', 'content': prompt})\n"
+          "    r = client.chat.completions.create(model='gpt-4o', max_tokens=500, messages=SENT)\n"
+          "    st.session_state.messages.append({'role': 'assistant', 'content': r.choices[0].message.content})\n")
+    fires = [
+        *fires,
+        # kept in Streamlit's session state: every rerun resends the whole chat
+        ST.replace("SENT", "st.session_state.messages"),
+        # through a name bound to the session list
+        ST.replace("SENT", "history").replace("if prompt", "history = st.session_state.messages\nif prompt"),
+    ]
     silent = [
         *silent,
+        # the session list is sent through a window
+        ST.replace("SENT", "st.session_state.messages[-20:]"),
+        # trimmed in place after each turn
+        ST.replace("SENT", "st.session_state.messages") + "    st.session_state.messages = st.session_state.messages[-20:]\n",
         # an agent's tool loop capped at 10 steps
         HEAD + AGENT.replace("LOOP", "for step in range(10):").replace("AFTER", "    if reply.stop_reason != 'tool_use':\n        break\n"),
         # a step counter caps a while loop
@@ -160,11 +179,11 @@ class UnboundedHistory(Rule):
         if history is None or history.bound:
             return  # an agent's step cap (`range(10)`) or a loop over items ends the growth
         arg = call.arg("messages")
-        where = {"loop": "inside the loop", "attribute": "in a method", "module": "at module level"}[history.kind]
+        where = {"loop": "inside the loop", "attribute": "in a method", "module": "at module level", "session": "on every turn of the session"}[history.kind]
         yield self.diagnostic(
             arg.at if arg is not None else call.site.loc,
             f"`{history.name}` grows every turn (appended {where} at line {history.append.row}) and is sent whole on every call, "
-            f"so input cost grows with the square of the conversation length, for as long as the {'loop runs' if history.kind == 'loop' else 'object lives' if history.kind == 'attribute' else 'process lives'}. "
+            f"so input cost grows with the square of the conversation length, for as long as the {_LIFETIME[history.kind]}. "
             f"Send a window that keeps the first (task) message and starts on a user turn, never between a tool_use and its tool_result "
             f"(messages=[{history.name}[0], *{history.name}[-20:]] adjusted to that), summarise old turns, or trim to a token budget.",
             # No automatic rewrite: how many turns to keep is the author's decision.

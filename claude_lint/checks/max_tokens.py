@@ -17,15 +17,17 @@ class OversizedMaxTokens(Rule):
     code proves far too large:
 
     - the limit is at or above the model's maximum output, so it guards nothing (above
-      it, the API rejects the request); or
+      it, the API rejects the request), unless the answer is long by nature (below); or
     - the answer is short by the evidence of the call and the limit is several times
       what that answer needs: the answer is parsed with `int()`/`float()`/`bool()`,
-      compared with a label (`answer == "yes"`, `answer in ("A", "B")`); a tool call is forced (`tool_choice`) whose schema is a few short
+      compared with a label (`answer == "yes"`, `answer in ("A", "B")`), parsed whole as
+      JSON or YAML; a tool call is forced (`tool_choice`) whose schema is a few short
       fields; or the prompt asks for a short answer ("answer yes or no", "one word",
       "in one sentence", "classify ... into", "return only the label").
 
-    A JSON or YAML parse alone is not evidence (the object may be a plan or a list of
-    files), nor is a check of a field beside the text (`stop_reason`, a block's `type`).
+    The whole answer parsed as JSON or YAML counts as a small object (about 256 tokens);
+    a JSON object found inside a longer answer (a regex match, a split) does not, nor
+    does a check of a field beside the text (`stop_reason`, a block's `type`).
     It stays silent where the answer is long by nature or unknown: a prompt that asks
     for code, files, a rewrite, a transcription or a translation, an answer written to
     a file, or no evidence at all. A model-maximum limit on such a call is intended.
@@ -88,18 +90,28 @@ class OversizedMaxTokens(Rule):
             "app.py": "import anthropic\nfrom settings import MAX_OUTPUT\n\nPARAMS = {\"model\": \"claude-opus-4-6\", \"max_tokens\": MAX_OUTPUT}\n"
             "client = anthropic.Anthropic()\nclient.messages.create(**PARAMS, system=\"Answer only with yes or no.\", messages=[])\n",
         },
+        # the whole answer parsed as JSON, 16 times what a small object needs
+        "import json\nfrom openai import OpenAI\nr = OpenAI().chat.completions.create(model=\"gpt-4o\", max_tokens=4096, messages=[])\n"
+        "verdict = json.loads(r.choices[0].message.content.strip())\n",
         # a forced tool call whose schema is one enum and one number
         'import anthropic\nclient = anthropic.Anthropic()\nclient.messages.create(model="claude-sonnet-4-6", max_tokens=4096, messages=[],\n'
         '    tools=[{"name": "grade", "input_schema": {"type": "object", "properties": {"grade": {"type": "string", "enum": ["A", "B", "C"]},'
         ' "confidence": {"type": "number"}}}}],\n    tool_choice={"type": "tool", "name": "grade"})\n',
         # equal to the model's maximum output, nothing says the answer is long
         'import anthropic\nanthropic.AsyncAnthropic().messages.create(model="claude-haiku-4-5", max_tokens=64000, messages=[])\n',
+        # a forced small tool call at the maximum of an old model: the evidence decides, not the maximum
+        'import anthropic\nclient = anthropic.Anthropic()\nclient.messages.create(model="claude-3-haiku-20240307", max_tokens=4096, messages=[],\n'
+        '    tools=[{"name": "sentiment", "input_schema": {"type": "object", "properties": {"positive": {"type": "number"}, "negative": {"type": "number"}}}}],\n'
+        '    tool_choice={"type": "tool", "name": "sentiment"})\n',
         # above the model's maximum: the API rejects it
         'import anthropic\nanthropic.Anthropic().messages.create(model="claude-3-5-sonnet-20240620", max_tokens=8192, messages=[])\n',
     ]
     silent = [
         'import anthropic\nclient = anthropic.Anthropic()\nr = client.messages.create(model="claude-sonnet-4-6", max_tokens=64, messages=[])\n'
         "score = int(r.content[0].text)\n",
+        # the model's maximum for a document translation: long by nature
+        'import anthropic\nanthropic.Anthropic().messages.create(model="claude-3-5-sonnet-20240620", max_tokens=4096,\n'
+        '    system="Translate the whole document into French.", messages=[])\n',
         # no evidence of the answer's size: a large limit is not by itself a finding
         'import anthropic\nclient = anthropic.Anthropic()\nclient.messages.create(model="claude-sonnet-4-6", max_tokens=8192, messages=[])\n',
         # code generation: the model's maximum is intended
@@ -108,12 +120,21 @@ class OversizedMaxTokens(Rule):
         # the answer is a file: long by nature, even with a JSON step elsewhere
         'import anthropic\nclient = anthropic.Anthropic()\nr = client.messages.create(model="claude-sonnet-4-6", max_tokens=64000, messages=[])\n'
         'with open("out.md", "w") as f:\n    f.write(r.content[0].text)\n',
-        # a parsed JSON answer may be a plan or a file list: its size is not evidenced
-        "import json\nfrom openai import OpenAI\nr = OpenAI().chat.completions.create(model=\"gpt-4o\", max_tokens=4096, messages=[])\n"
+        # a parsed JSON answer needs room (a small object, about 256 tokens): 1,024 is not far above
+        "import json\nfrom openai import OpenAI\nr = OpenAI().chat.completions.create(model=\"gpt-4o\", max_tokens=1024, messages=[])\n"
         "plan = json.loads(r.choices[0].message.content)\n",
+        # a JSON object found inside a longer answer says nothing of the answer's length
+        "import json, re\nfrom openai import OpenAI\nr = OpenAI().chat.completions.create(model=\"gpt-4o\", max_tokens=4096, messages=[])\n"
+        "text = r.choices[0].message.content\nfound = re.search(r'{.*}', text, re.DOTALL)\nquery = json.loads(found.group())['q']\n",
         # a field beside the text is not the answer: an agent loop checks the stop reason
         'import anthropic\nclient = anthropic.Anthropic()\nr = client.messages.create(model="claude-sonnet-4-6", max_tokens=8192, messages=[])\n'
         'if r.stop_reason == "tool_use":\n    pass\nfor block in r.content:\n    if block.type == "text":\n        print(block.text)\n',
+        # reasoning is asked for before the label
+        'import anthropic\nclient = anthropic.Anthropic()\nclient.messages.create(model="claude-sonnet-4-6", max_tokens=1000, messages=[],\n'
+        '    system="Think step by step in <thinking> tags, then classify the text into one of: ALLOW, BLOCK.")\n',
+        # unwrapping a code fence is not a label check
+        'import anthropic\nclient = anthropic.Anthropic()\nr = client.messages.create(model="claude-sonnet-4-6", max_tokens=4096, messages=[])\n'
+        'text = r.content[0].text\nif text.startswith("```"):\n    text = text.strip("`")\n',
         # a search inside the answer is not a label
         'import anthropic\nclient = anthropic.Anthropic()\nr = client.messages.create(model="claude-sonnet-4-6", max_tokens=8192, messages=[])\n'
         'if "ERROR" in r.content[0].text:\n    print(r.content[0].text)\n',

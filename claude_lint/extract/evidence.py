@@ -9,13 +9,15 @@ the answer is bound to, and never guesses past what is written.
 from __future__ import annotations
 
 import ast
+import re
 from typing import Dict, List, Optional, Set, Tuple
 
 from claude_lint.facts import AnswerUse
 
 MAX_NODES = 20000  # nodes of one function or module indexed: a generated file is not read whole
 MAX_ROUNDS = 4  # hops from the response to the text it holds (resp -> text -> clean)
-MAX_LABEL_CHARS = 40  # a string compared with the answer is a label when it is this short
+MAX_LABEL_CHARS = 40
+LABEL = re.compile(r"^\w[\w .:/-]*$")  # a string compared with the answer is a label when it is this short
 
 NUMBER = {"int": "number", "float": "number", "bool": "bool", "Decimal": "number"}
 STRUCTURED = {"loads", "literal_eval", "safe_load", "model_validate_json", "parse_raw", "from_json"}
@@ -24,6 +26,7 @@ LABEL_METHODS = {"startswith", "endswith"}
 TEXT_METHODS = {"strip", "lstrip", "rstrip", "lower", "upper", "casefold", "removeprefix", "removesuffix", "replace"}
 BESIDE_TEXT = {"name", "type", "id", "stop_reason", "finish_reason", "role", "usage", "input", "arguments", "tool_calls",
                "function", "status", "processing_status", "model", "stop_sequence", "tool_use_id", "index"}
+WHOLE_METHODS = TEXT_METHODS | {"json", "model_dump", "to_dict", "dict", "text"}
 TEXT_FIELDS = {"text", "content", "output_text", "completion", "generated_text"}
 
 
@@ -72,7 +75,7 @@ def answer_uses(request: ast.Call, root: Optional[ast.AST], loc_of, cache: Dict[
         for names, value, line in index.assigns:
             if line < start or names <= held.keys():
                 continue
-            if _holds(value, request, held, line) and not _beside_text(value):
+            if _flows(value, request, held, line) and not _beside_text(value):
                 for name in names - held.keys():
                     held[name] = (line, _rebound(index, name, line))
                 grew = True
@@ -91,10 +94,10 @@ def answer_uses(request: ast.Call, root: Optional[ast.AST], loc_of, cache: Dict[
             args = args[:1]  # f.write(text): the text is the first argument
         elif what == "label" and isinstance(call.func, ast.Attribute):
             args = [call.func.value]  # answer.startswith("yes"): the answer is the receiver
-        if any(_is_text(a, request, held) and _holds(a, request, held, call.lineno) for a in args):
+        if any(_is_text(a, request, held) and _flows(a, request, held, call.lineno) for a in args):
             uses.append(AnswerUse(what, how, loc_of(call)))
     for cmp in index.compares:
-        if _is_text(cmp.left, request, held) and _holds(cmp.left, request, held, cmp.lineno) and _label_compare(cmp):
+        if _is_text(cmp.left, request, held) and _flows(cmp.left, request, held, cmp.lineno) and _label_compare(cmp):
             uses.append(AnswerUse("label", "compared with " + _labels(cmp), loc_of(cmp)))
     return tuple(u for u in uses if u.loc is not None)[:8]
 
@@ -127,14 +130,28 @@ def _beside_text(value: ast.AST) -> bool:
     return False
 
 
-def _holds(expr: ast.AST, request: ast.Call, held: Dict[str, Tuple[int, int]], line: int) -> bool:
-    for node in ast.walk(expr):
-        if node is request:
-            return True
-        if isinstance(node, ast.Name) and node.id in held:
-            first, until = held[node.id]
-            if first <= line < until:
-                return True
+def _flows(expr: ast.AST, request: ast.Call, held: Dict[str, Tuple[int, int]], line: int) -> bool:
+    """Is `expr` the whole answer, reached by attribute, index, `await` or a method that keeps
+    the text whole (`.strip()`, `.json()`)? A regex match, a split or any other call takes a
+    part of it: a JSON object found inside a long answer says nothing of the answer's length."""
+    while True:
+        if isinstance(expr, ast.Await):
+            expr = expr.value
+        elif isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute) and expr.func.attr in WHOLE_METHODS:
+            expr = expr.func.value
+        elif isinstance(expr, ast.Call) and isinstance(expr.func, ast.Name) and expr.func.id == "str" and len(expr.args) == 1:
+            expr = expr.args[0]
+        elif isinstance(expr, (ast.Attribute, ast.Subscript)):
+            expr = expr.value
+        elif isinstance(expr, ast.IfExp):
+            return _flows(expr.body, request, held, line) or _flows(expr.orelse, request, held, line)
+        else:
+            break
+    if expr is request:
+        return True
+    if isinstance(expr, ast.Name) and expr.id in held:
+        first, until = held[expr.id]
+        return first <= line < until
     return False
 
 
@@ -159,8 +176,10 @@ def _call_use(call: ast.Call) -> Optional[Tuple[str, str]]:
 
 
 def _short_strings(node: ast.AST) -> bool:
+    """Labels: short words (`"yes"`, `"BLOCK"`, `"A"`), not markup (a check for a code fence
+    or a leading `{` is how long answers are unwrapped)."""
     if isinstance(node, ast.Constant):
-        return isinstance(node.value, str) and 0 < len(node.value) <= MAX_LABEL_CHARS
+        return isinstance(node.value, str) and 0 < len(node.value) <= MAX_LABEL_CHARS and bool(LABEL.match(node.value))
     if isinstance(node, (ast.Tuple, ast.List, ast.Set)):
         return bool(node.elts) and all(_short_strings(e) for e in node.elts)
     return False

@@ -20,7 +20,8 @@ NOQA = re.compile(r"#\s*noqa(?::\s*(?P<codes>[A-Z]+[0-9]+(?:[\s,]+[A-Z]+[0-9]+)*
 CHAIN_SKIP = frozenset({"with_raw_response", "with_streaming_response"})
 MAX_CLIENT_DEPTH = 8  # hops followed from a receiver back to its client's construction
 MAX_ALIAS_BINDINGS = 8  # bindings of one name read when following a client or an alias
-MAX_BATCH_ITEMS = 200  # requests of one batch read as call sites
+MAX_BATCH_ITEMS = 200
+MAX_SESSION_NODES = 50000  # nodes of one file read for edits of st.session_state lists  # requests of one batch read as call sites
 # An output limit set as a keyword or dict key (`.bind(max_tokens=...)`), not in a comment.
 OUTPUT_LIMIT_SET = re.compile(r"""\b(?:max_tokens|max_completion_tokens|max_output_tokens|maxTokens)\b(?:\s*=(?!=)|["']\s*:)""")
 
@@ -96,7 +97,8 @@ class _Extraction:
         self.ev = Evaluator(path, abspath, collector.module, positions)
         self.ev.all_scopes = tuple(collector.scopes_by_node.values())
         self._limits: Optional[int] = None
-        self._answer_index: dict = {}  # a function's (or the module's) uses of names, indexed once for all its requests
+        self._answer_index: dict = {}
+        self._sessions: Optional[dict] = None  # a function's (or the module's) uses of names, indexed once for all its requests
 
     def _scopes(self) -> List[Scope]:
         return [self.c.module, *self.c.scopes_by_node.values()]
@@ -598,7 +600,12 @@ class _Extraction:
         node = record.node
         expr = keyword(call, "messages") if expr is None else expr
         if expr is None:
-            return None
+            # `llm.invoke(st.session_state.messages)`: a chat model's input is its first argument
+            first = call.args[0] if call.args and not isinstance(call.args[0], ast.Starred) else None
+            return self.session_history(first, scope) if first is not None else None
+        session = self.session_history(expr, scope)
+        if session is not None:
+            return session
         if isinstance(expr, ast.Name):
             owner = self.ev.find(expr.id, scope)
             if owner is None or expr.id in owner.imports:
@@ -637,6 +644,80 @@ class _Extraction:
             if grows and not trimmed:
                 return History(f"{scope.self_name}.{attr}", "attribute", self.ev.loc(grows[0].node))
         return None
+
+    # --- histories kept in a session store -------------------------------------------------
+
+    def session_history(self, expr: ast.expr, scope: Scope) -> Optional[History]:
+        """A list kept in Streamlit's `st.session_state` (or a name bound to it), appended to
+        and never trimmed: it lives as long as the user's session, every rerun of the script
+        resends it. Seeding it with a literal list (`if "messages" not in st.session_state`,
+        a "clear chat" button) is no bound: between resets it grows with every turn."""
+        key = self._session_key(expr, scope)
+        if key is None and isinstance(expr, ast.Name):
+            owner = self.ev.find(expr.id, scope)
+            bound = owner.assigns.get(expr.id, []) if owner is not None else []
+            if len(bound) == 1 and isinstance(bound[0], ast.expr):
+                key = self._session_key(bound[0], owner)
+        if key is None:
+            return None
+        grows, trims = self._session_edits().get(key, ([], []))
+        if not grows or trims:
+            return None
+        return History(f"st.session_state.{key}", "session", self.ev.loc(grows[0]))
+
+    def _session_key(self, expr, scope: Scope) -> Optional[str]:
+        if isinstance(expr, ast.Attribute):
+            base, key = expr.value, expr.attr
+        elif isinstance(expr, ast.Subscript) and isinstance(expr.slice, ast.Constant) and isinstance(expr.slice.value, str):
+            base, key = expr.value, expr.slice.value
+        else:
+            return None
+        return key if self.ev.qualname(base, scope) == "streamlit.session_state" else None
+
+    def _session_edits(self) -> dict:
+        """key -> (nodes that grow it, nodes that trim it), over the whole file, once."""
+        if self._sessions is not None:
+            return self._sessions
+        self._sessions = {}
+        module = self.c.module
+        if "session_state" not in self.text or module.node is None:
+            return self._sessions
+        aliases = {}  # a name bound to one session list (`messages = st.session_state.messages`)
+        for sc in self._scopes():
+            for name, bound in sc.assigns.items():
+                if len(bound) == 1 and isinstance(bound[0], ast.expr):
+                    key = self._session_key(bound[0], sc)
+                    if key is not None:
+                        aliases[name] = key
+
+        def key_of(target) -> Optional[str]:
+            # `st` is imported at module level: a use inside a function resolves there too
+            return aliases.get(target.id) if isinstance(target, ast.Name) else self._session_key(target, module)
+
+        def add(key: Optional[str], node, grows: bool) -> None:
+            if key is not None:
+                self._sessions.setdefault(key, ([], []))[0 if grows else 1].append(node)
+
+        for seen, node in enumerate(ast.walk(module.node)):
+            if seen > MAX_SESSION_NODES:
+                break
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+                if node.func.attr in ("append", "extend", "insert"):
+                    add(key_of(node.func.value), node, True)
+                elif node.func.attr in ("pop", "clear", "remove"):
+                    add(key_of(node.func.value), node, False)
+            elif isinstance(node, ast.AugAssign):
+                add(key_of(node.target), node, True)
+            elif isinstance(node, ast.Delete):
+                for target in node.targets:
+                    add(key_of(target.value) if isinstance(target, ast.Subscript) else None, node, False)
+            elif isinstance(node, ast.Assign):
+                for target in node.targets:
+                    if isinstance(target, ast.Subscript) and isinstance(target.slice, ast.Slice):
+                        add(key_of(target.value), node, False)  # `history[:] = history[-20:]`
+                    elif not isinstance(node.value, (ast.List, ast.ListComp)) and self._session_key(node.value, module) is None:
+                        add(key_of(target), node, False)  # reassigned from a window or a helper
+        return self._sessions
 
     def statement_ranges(self, rows: set) -> Tuple[Tuple[int, int], ...]:
         """Row ranges of the statements a noqa row sits in: a simple statement's rows, a
