@@ -85,3 +85,12 @@ def test_max_tokens_threshold_mode_is_opt_in(tmp_path):
     threshold = (("CL001", (("mode", "threshold"),)),)
     assert [d.code for d in lint_tree(tmp_path, select=("CL001",), rule_options=threshold).diagnostics] == ["CL001"]
     assert lint_tree(tmp_path, select=("CL001",)).diagnostics == []
+
+
+def test_output_limit_message_names_the_evidence(tmp_path):
+    """CL010 proposes a cap from the call's own evidence: an answer read as a number needs a few tokens."""
+    write_project(tmp_path, 'from openai import OpenAI\nr = OpenAI().chat.completions.create(model="gpt-4o", messages=[])\n'
+                            'n = int(r.choices[0].message.content)\n')
+    [found] = lint_tree(tmp_path, select=("CL010",)).diagnostics
+    assert "parsed with int() (line 3)" in found.message and "max_completion_tokens=32" in found.message, found.message
+    assert "worst case" in found.message

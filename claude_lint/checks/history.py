@@ -10,14 +10,15 @@ HEAD = "import anthropic\nclient = anthropic.Anthropic()\n"
 CREATE = 'client.messages.create(model="claude-sonnet-4-6", max_tokens=500, messages={msgs})'
 
 
-_LIFETIME = {"loop": "loop runs", "attribute": "object lives", "module": "process lives", "session": "user's session lives"}
+_LIFETIME = {"loop": "loop runs", "attribute": "object lives", "module": "process lives", "session": "user's session lives", "store": "process lives"}
 
 
 class UnboundedHistory(Rule):
     """## What it does
     Flags a messages list that grows every turn and is sent whole on every call, with
     no window, `pop`, `del`, `clear`, reassignment or trimming call anywhere on its
-    path, and that outlives any bound: kept in Streamlit's `st.session_state`, kept on
+    path, and that outlives any bound: kept in Streamlit's `st.session_state` or in a
+    module-level dict keyed by user or channel (a bot's per-user histories), kept on
     `self` or at module level and appended to in a method, or appended inside a loop with no bound (`while True`, a loop over
     `sys.stdin` or `iter(input, ...)`). A loop with a step cap (`for step in range(10)`,
     `while step < max_steps` with the counter stepped, a `break` on a counter) or one
@@ -54,6 +55,8 @@ class UnboundedHistory(Rule):
     code = "CL004"
     name = "history-unbounded"
     summary = "conversation history that grows every turn, never trimmed"
+    preview = True
+    preview_reason = "Measured on the real-world corpus (eval/realworld, 36 repositories): 2 of 2 findings right but recall 0.05 (2 of 43); too few findings (under 15) to know its precision."
     fires = [
         # a module-level history appended per call
         HEAD
@@ -135,8 +138,20 @@ class UnboundedHistory(Rule):
         # through a name bound to the session list
         ST.replace("SENT", "history").replace("if prompt", "history = st.session_state.messages\nif prompt"),
     ]
+    BOT = ("import anthropic\nfrom collections import defaultdict\nclient = anthropic.AsyncAnthropic()\nhistories = defaultdict(list)\n\n"
+           "async def on_message(message):\n    history = histories[message.author.id]\n"
+           "    histories[message.author.id].append({'role': 'user', 'content': message.content})\n"
+           "    reply = await client.messages.create(model='claude-sonnet-4-6', max_tokens=500, messages=histories[message.author.id])\n"
+           "    histories[message.author.id].append({'role': 'assistant', 'content': reply.content})\n")
+    fires = [
+        *fires,
+        # a bot's per-user histories in a module-level dict: they live as long as the process
+        BOT,
+    ]
     silent = [
         *silent,
+        # the bot trims each user's history
+        BOT + "    histories[message.author.id] = histories[message.author.id][-20:]\n",
         # the session list is sent through a window
         ST.replace("SENT", "st.session_state.messages[-20:]"),
         # trimmed in place after each turn
@@ -179,7 +194,7 @@ class UnboundedHistory(Rule):
         if history is None or history.bound:
             return  # an agent's step cap (`range(10)`) or a loop over items ends the growth
         arg = call.arg("messages")
-        where = {"loop": "inside the loop", "attribute": "in a method", "module": "at module level", "session": "on every turn of the session"}[history.kind]
+        where = {"loop": "inside the loop", "attribute": "in a method", "module": "at module level", "session": "on every turn of the session", "store": "per user in a module-level store"}[history.kind]
         yield self.diagnostic(
             arg.at if arg is not None else call.site.loc,
             f"`{history.name}` grows every turn (appended {where} at line {history.append.row}) and is sent whole on every call, "

@@ -76,6 +76,8 @@ class OversizedMaxTokens(Rule):
     summary = "max_tokens far above what a call needs"
     options = {"mode": "evidence", "warn-at": 4096, "suggested": 1024, "factor": 8}
     option_choices = {"mode": ("evidence", "threshold")}
+    preview = True
+    preview_reason = "Measured on the real-world corpus (eval/realworld, 36 repositories): precision 0.58 (7 of 12 findings right; the rest a model-maximum limit on open-ended or code-generating calls whose prompt is not readable)."
     fires = [
         # the answer is parsed as a number
         'import anthropic\nclient = anthropic.Anthropic()\nr = client.messages.create(model="claude-sonnet-4-6", max_tokens=4096, messages=[])\n'

@@ -663,16 +663,31 @@ class _Extraction:
         grows, trims = self._session_edits().get(key, ([], []))
         if not grows or trims:
             return None
-        return History(f"st.session_state.{key}", "session", self.ev.loc(grows[0]))
+        return History(key, "session" if key.startswith("st.") else "store", self.ev.loc(grows[0]))
 
     def _session_key(self, expr, scope: Scope) -> Optional[str]:
+        """`st.session_state.messages` -> "st.session_state.messages"; `histories[user_id]`, a
+        module-level dict of per-user (per-channel) lists -> "histories[...]"."""
         if isinstance(expr, ast.Attribute):
             base, key = expr.value, expr.attr
         elif isinstance(expr, ast.Subscript) and isinstance(expr.slice, ast.Constant) and isinstance(expr.slice.value, str):
             base, key = expr.value, expr.slice.value
+        elif isinstance(expr, ast.Subscript) and isinstance(expr.value, ast.Name) and not isinstance(expr.slice, ast.Slice):
+            return f"{expr.value.id}[...]" if self._module_dict(expr.value.id) else None
         else:
             return None
-        return key if self.ev.qualname(base, scope) == "streamlit.session_state" else None
+        return f"st.session_state.{key}" if self.ev.qualname(base, scope) == "streamlit.session_state" else None
+
+    def _module_dict(self, name: str) -> bool:
+        """A dict bound once at module level (`{}`, `dict()`, `defaultdict(list)`): a store that lives
+        as long as the process, whose entries a bot or a server keys by user or channel."""
+        bound = self.c.module.assigns.get(name, [])
+        if len(bound) != 1:
+            return False
+        value = bound[0]
+        if isinstance(value, ast.Dict):
+            return not value.keys
+        return isinstance(value, ast.Call) and (self.ev.qualname(value.func, self.c.module) or "").rsplit(".", 1)[-1] in ("dict", "defaultdict")
 
     def _session_edits(self) -> dict:
         """key -> (nodes that grow it, nodes that trim it), over the whole file, once."""
@@ -680,7 +695,7 @@ class _Extraction:
             return self._sessions
         self._sessions = {}
         module = self.c.module
-        if "session_state" not in self.text or module.node is None:
+        if module.node is None:
             return self._sessions
         aliases = {}  # a name bound to one session list (`messages = st.session_state.messages`)
         for sc in self._scopes():
@@ -704,13 +719,18 @@ class _Extraction:
             if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
                 if node.func.attr in ("append", "extend", "insert"):
                     add(key_of(node.func.value), node, True)
-                elif node.func.attr in ("pop", "clear", "remove"):
+                elif node.func.attr in ("pop", "clear", "remove", "popitem"):
                     add(key_of(node.func.value), node, False)
+                    owner = node.func.value
+                    if isinstance(owner, ast.Name) and self._module_dict(owner.id):
+                        add(f"{owner.id}[...]", node, False)  # an entry dropped: the store is bounded
             elif isinstance(node, ast.AugAssign):
                 add(key_of(node.target), node, True)
             elif isinstance(node, ast.Delete):
                 for target in node.targets:
-                    add(key_of(target.value) if isinstance(target, ast.Subscript) else None, node, False)
+                    if isinstance(target, ast.Subscript):
+                        add(key_of(target.value), node, False)
+                        add(key_of(target), node, False)  # `del histories[user_id]`
             elif isinstance(node, ast.Assign):
                 for target in node.targets:
                     if isinstance(target, ast.Subscript) and isinstance(target.slice, ast.Slice):
