@@ -24,8 +24,9 @@ def pytest_unconfigure(config):
     shutil.rmtree(_USER_CACHE, ignore_errors=True)
 
 
-def write_project(root: Path, example) -> Path:
-    """Write an example (a source, or {name: content}) under root; return the first file."""
+def write_project(root: Path, example, suite: bool = True) -> Path:
+    """Write an example (a source, or {name: content}) under root; return the first file.
+    `suite=False`: no SUITE_CONFIG, the rules' own defaults (a rule's examples)."""
     files = example if isinstance(example, dict) else {"example.py": example}
     first = None
     for name, content in files.items():
@@ -36,11 +37,42 @@ def write_project(root: Path, example) -> Path:
         else:
             path.write_text(content, encoding="utf-8")
         first = first or path
-    (root / "pyproject.toml").write_text("[project]\nname = 'example'\n")
+    (root / "pyproject.toml").write_text("[project]\nname = 'example'\n" + (SUITE_CONFIG if suite else ""))
     return first
 
 
+# Most tests use a CL001 finding (max_tokens=8192 with no evidence of the answer's size) as
+# the canary of "a finding", and were written when CL001, CL003, CL004 and CL009 were on by
+# default. Those rules are preview now (issue 15) and CL001 judges from evidence; the
+# projects these fixtures write opt in to the earlier behaviour, as a user can. The tests
+# of the preview selection and of the evidence pass their own settings.
+PREVIEW = ("CL001", "CL003", "CL004", "CL009")
+SUITE_CONFIG = ('\n[tool.claude-lint]\nextend-select = ["CL001", "CL003", "CL004", "CL009"]\n'
+                '\n[tool.claude-lint.CL001]\nmode = "threshold"\n')
+
+
+def suite_config(cwd: Path, top: Path) -> None:
+    """Give a test project with no config of its own the suite's (SUITE_CONFIG), in a
+    claude-lint.toml where a pyproject.toml would be: a project marker is not moved."""
+    here = cwd.resolve()
+    top = top.resolve()
+    while True:
+        for name in ("claude-lint.toml", ".claude-lint.toml", "pyproject.toml"):
+            if (here / name).is_file():
+                return
+        if here == top or here.parent == here or top not in here.parents:
+            break
+        here = here.parent
+    if any((cwd / m).exists() for m in (".git", "setup.py", "setup.cfg")) or not cwd.is_dir():
+        return
+    (cwd / "claude-lint.toml").write_text(SUITE_CONFIG.replace("[tool.claude-lint.CL001]", "[CL001]").replace("[tool.claude-lint]", ""))
+
+
 def lint_tree(root: Path, **settings):
+    if "select" not in settings and "extend_select" not in settings:
+        settings["extend_select"] = PREVIEW
+        if not any(code == "CL001" for code, _ in settings.get("rule_options", ())):
+            settings["rule_options"] = tuple(settings.get("rule_options", ())) + (("CL001", (("mode", "threshold"),)),)
     cwd = os.getcwd()
     os.chdir(root)
     try:
@@ -68,6 +100,7 @@ def claude_lint_command():
 @pytest.fixture
 def cli(tmp_path):
     def run(*args, cwd=None, input=None):
+        suite_config(Path(cwd or tmp_path), tmp_path)
         return subprocess.run(
             [claude_lint_command(), *args], cwd=cwd or tmp_path, input=input, capture_output=True, timeout=120
         )

@@ -23,7 +23,7 @@ def test_every_rule_has_examples_both_ways():
 
 @pytest.mark.parametrize("rule, example, expect", CASES)
 def test_rule_example(tmp_path, rule, example, expect):
-    write_project(tmp_path, example)
+    write_project(tmp_path, example, suite=False)
     # A rule may need options to fire at all (CL904: a tiny time limit); silent examples use the defaults.
     options = getattr(rule, "example_options", None) if expect == "fires" else None
     extra = {"rule_options": ((rule.code, tuple(options.items())),)} if options else {}
@@ -56,7 +56,7 @@ def test_retired_id_reported_once_where_written(tmp_path):
     """CL007 lands on the line that writes the ID, once, with every request it reaches as a related location."""
     head = "import anthropic\nclient = anthropic.Anthropic()\nfrom config import Config\n"
     call = "client.messages.create(model=Config.MODEL, max_tokens=300, messages=[])\n"
-    write_project(tmp_path, {"config.py": 'class Config:\n    MODEL = "claude-3-opus-20240229"\n', "a.py": head + call, "b.py": head + call + call})
+    write_project(tmp_path, suite=False, example={"config.py": 'class Config:\n    MODEL = "claude-3-opus-20240229"\n', "a.py": head + call, "b.py": head + call + call})
     found = [d for d in lint_tree(tmp_path, select=("CL007",)).diagnostics]
     assert len(found) == 1, found
     assert found[0].loc.path.endswith("config.py") and found[0].loc.row == 2
@@ -79,7 +79,7 @@ def test_preview_rule_needs_all_or_its_own_code(monkeypatch):
 
 def test_max_tokens_threshold_mode_is_opt_in(tmp_path):
     """CL001 `mode = "threshold"` keeps the fixed review threshold: a large limit with no evidence is reported."""
-    write_project(tmp_path, {
+    write_project(tmp_path, suite=False, example={
         "app.py": 'import anthropic\nclient = anthropic.Anthropic()\nclient.messages.create(model="claude-sonnet-4-6", max_tokens=8192, messages=[])\n',
     })
     threshold = (("CL001", (("mode", "threshold"),)),)
@@ -89,7 +89,7 @@ def test_max_tokens_threshold_mode_is_opt_in(tmp_path):
 
 def test_output_limit_message_names_the_evidence(tmp_path):
     """CL010 proposes a cap from the call's own evidence: an answer read as a number needs a few tokens."""
-    write_project(tmp_path, 'from openai import OpenAI\nr = OpenAI().chat.completions.create(model="gpt-4o", messages=[])\n'
+    write_project(tmp_path, suite=False, example='from openai import OpenAI\nr = OpenAI().chat.completions.create(model="gpt-4o", messages=[])\n'
                             'n = int(r.choices[0].message.content)\n')
     [found] = lint_tree(tmp_path, select=("CL010",)).diagnostics
     assert "parsed with int() (line 3)" in found.message and "max_completion_tokens=32" in found.message, found.message

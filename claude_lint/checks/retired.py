@@ -218,7 +218,10 @@ def _family(catalog, bare: str):
     key = bare.strip().lower()
     m = _SNAPSHOT.match(key)
     if m and m.group("base") != key:
-        base = catalog.lookup(m.group("base"))
+        name = m.group("base")
+        if name == "gpt-4" and key.endswith("-preview"):
+            name = "gpt-4-turbo"  # gpt-4-1106-preview, gpt-4-0125-preview: the GPT-4 Turbo previews
+        base = catalog.lookup(name)
         if base is not None and base.provider == "openai":
             return base, f" (a version of {base.id})"
     key = _OLD_SPELLING.sub("-", key)

@@ -31,12 +31,13 @@ TEXT_FIELDS = {"text", "content", "output_text", "completion", "generated_text"}
 
 
 class _Index:
-    """One pass over a scope's body: the bindings, calls and comparisons in it."""
+    """One pass over a scope's body: the bindings, and the calls and comparisons that could be
+    a use of an answer, each with the roots its value is reached from (a name, or the node of
+    a call), so that a request is matched against a few candidates, not every node again."""
 
     def __init__(self, root: ast.AST):
-        self.assigns: List[Tuple[Set[str], ast.AST, int]] = []  # (names bound, value, line)
-        self.calls: List[ast.Call] = []
-        self.compares: List[ast.Compare] = []
+        self.assigns: List[Tuple[Set[str], ast.AST, int, Set[object]]] = []  # (names bound, value, line, roots)
+        self.uses: List[Tuple[str, str, ast.AST, List[ast.AST], Set[object]]] = []  # (kind, how, node, args, roots)
         seen = 0
         for node in ast.walk(root):
             seen += 1
@@ -44,21 +45,28 @@ class _Index:
                 break
             if isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)) and node.value is not None:
                 targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-                names = {n.id for t in targets for n in ast.walk(t) if isinstance(n, ast.Name)}
-                if names:
-                    self.assigns.append((names, node.value, node.lineno))
+                self._bind(targets, node.value, node.lineno)
             elif isinstance(node, (ast.For, ast.AsyncFor)):
-                names = {n.id for n in ast.walk(node.target) if isinstance(n, ast.Name)}
-                if names:  # `for chunk in stream:` the chunks are the answer
-                    self.assigns.append((names, node.iter, node.lineno))
+                self._bind([node.target], node.iter, node.lineno)  # `for chunk in stream:` the chunks are the answer
             elif isinstance(node, ast.withitem) and node.optional_vars is not None:
-                names = {n.id for n in ast.walk(node.optional_vars) if isinstance(n, ast.Name)}
-                if names:
-                    self.assigns.append((names, node.context_expr, getattr(node.context_expr, "lineno", 0)))
+                self._bind([node.optional_vars], node.context_expr, getattr(node.context_expr, "lineno", 0))
             elif isinstance(node, ast.Call):
-                self.calls.append(node)
-            elif isinstance(node, ast.Compare):
-                self.compares.append(node)
+                kind = _call_use(node)
+                if kind is None:
+                    continue
+                args = list(node.args) + [k.value for k in node.keywords]
+                if kind[0] == "file" and isinstance(node.func, ast.Attribute):
+                    args = args[:1]  # f.write(text): the text is the first argument
+                elif kind[0] == "label" and isinstance(node.func, ast.Attribute):
+                    args = [node.func.value]  # answer.startswith("yes"): the answer is the receiver
+                self.uses.append((kind[0], kind[1], node, args, set().union(*(_roots(a) for a in args)) if args else set()))
+            elif isinstance(node, ast.Compare) and _label_compare(node):
+                self.uses.append(("label", "compared with " + _labels(node), node, [node.left], _roots(node.left)))
+
+    def _bind(self, targets, value: ast.AST, line: int) -> None:
+        names = {n.id for t in targets for n in ast.walk(t) if isinstance(n, ast.Name)}
+        if names:
+            self.assigns.append((names, value, line, _roots(value)))
 
 
 def answer_uses(request: ast.Call, root: Optional[ast.AST], loc_of, cache: Dict[int, _Index]) -> Tuple[AnswerUse, ...]:
@@ -70,36 +78,49 @@ def answer_uses(request: ast.Call, root: Optional[ast.AST], loc_of, cache: Dict[
         index = cache[id(root)] = _Index(root)
     start = getattr(request, "lineno", 0)
     held: Dict[str, Tuple[int, int]] = {}  # name -> (first line it holds the answer, line it is rebound)
+    sources: Set[object] = {id(request)}
     for _ in range(MAX_ROUNDS):
         grew = False
-        for names, value, line in index.assigns:
-            if line < start or names <= held.keys():
+        for names, value, line, roots in index.assigns:
+            if line < start or not roots & sources or names <= held.keys():
                 continue
             if _flows(value, request, held, line) and not _beside_text(value):
                 for name in names - held.keys():
                     held[name] = (line, _rebound(index, name, line))
+                    sources.add(name)
                 grew = True
         if not grew:
             break
     uses: List[AnswerUse] = []
-    for call in index.calls:
-        if call is request:
+    for what, how, node, args, roots in index.uses:
+        if node is request or not roots & sources:
             continue
-        kind = _call_use(call)
-        if kind is None:
-            continue
-        what, how = kind
-        args = list(call.args) + [k.value for k in call.keywords]
-        if what == "file" and isinstance(call.func, ast.Attribute):
-            args = args[:1]  # f.write(text): the text is the first argument
-        elif what == "label" and isinstance(call.func, ast.Attribute):
-            args = [call.func.value]  # answer.startswith("yes"): the answer is the receiver
-        if any(_is_text(a, request, held) and _flows(a, request, held, call.lineno) for a in args):
-            uses.append(AnswerUse(what, how, loc_of(call)))
-    for cmp in index.compares:
-        if _is_text(cmp.left, request, held) and _flows(cmp.left, request, held, cmp.lineno) and _label_compare(cmp):
-            uses.append(AnswerUse("label", "compared with " + _labels(cmp), loc_of(cmp)))
-    return tuple(u for u in uses if u.loc is not None)[:8]
+        if any(_is_text(a, request, held) and _flows(a, request, held, node.lineno) for a in args):
+            uses.append(AnswerUse(what, how, loc_of(node)))
+            if len(uses) >= 8:
+                break
+    return tuple(u for u in uses if u.loc is not None)
+
+
+def _roots(expr: ast.AST) -> Set[object]:
+    """Where a value is reached from along its spine (as `_flows` follows it): a name, or the
+    id of the call (a request) it starts at."""
+    while True:
+        if isinstance(expr, ast.Await):
+            expr = expr.value
+        elif isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute) and expr.func.attr in WHOLE_METHODS:
+            expr = expr.func.value
+        elif isinstance(expr, ast.Call) and isinstance(expr.func, ast.Name) and expr.func.id == "str" and len(expr.args) == 1:
+            expr = expr.args[0]
+        elif isinstance(expr, (ast.Attribute, ast.Subscript)):
+            expr = expr.value
+        elif isinstance(expr, ast.IfExp):
+            return _roots(expr.body) | _roots(expr.orelse)
+        else:
+            break
+    if isinstance(expr, ast.Name):
+        return {expr.id}
+    return {id(expr)} if isinstance(expr, ast.Call) else set()
 
 
 def _is_text(expr: ast.AST, request: ast.Call, held: Dict[str, Tuple[int, int]]) -> bool:
@@ -156,7 +177,7 @@ def _flows(expr: ast.AST, request: ast.Call, held: Dict[str, Tuple[int, int]], l
 
 
 def _rebound(index: _Index, name: str, after: int) -> int:
-    later = [line for names, _, line in index.assigns if name in names and line > after]
+    later = [line for names, _, line, _ in index.assigns if name in names and line > after]
     return min(later) if later else 1 << 30
 
 
