@@ -37,7 +37,8 @@ def write_project(root: Path, example, suite: bool = True) -> Path:
         else:
             path.write_text(content, encoding="utf-8")
         first = first or path
-    (root / "pyproject.toml").write_text("[project]\nname = 'example'\n" + (SUITE_CONFIG if suite else ""))
+    # Only CL001's mode: a selection here would add to a test's explicit `select`.
+    (root / "pyproject.toml").write_text("[project]\nname = 'example'\n" + (SUITE_CL001 if suite else ""))
     return first
 
 
@@ -47,8 +48,21 @@ def write_project(root: Path, example, suite: bool = True) -> Path:
 # projects these fixtures write opt in to the earlier behaviour, as a user can. The tests
 # of the preview selection and of the evidence pass their own settings.
 PREVIEW = ("CL001", "CL003", "CL004", "CL009")
-SUITE_CONFIG = ('\n[tool.claude-lint]\nextend-select = ["CL001", "CL003", "CL004", "CL009"]\n'
-                '\n[tool.claude-lint.CL001]\nmode = "threshold"\n')
+SUITE_CL001 = '\n[tool.claude-lint.CL001]\nmode = "threshold"\n'
+# `select`, not `extend-select`: a test's own --select replaces it, as it replaced the default.
+SUITE_CONFIG = '\n[tool.claude-lint]\nselect = ["CL", "CL001", "CL003", "CL004", "CL009"]\n' + SUITE_CL001
+
+
+def with_suite(config: str) -> str:
+    """A test's own pyproject.toml text with SUITE_CONFIG merged in (unless it selects rules
+    itself or sets CL001's options: then the test means its own selection)."""
+    if "[tool.claude-lint]" not in config:
+        return config + SUITE_CONFIG
+    if "select" not in config:
+        config = config.replace("[tool.claude-lint]\n", '[tool.claude-lint]\nselect = ["CL", "CL001", "CL003", "CL004", "CL009"]\n', 1)
+    if "[tool.claude-lint.CL001]" not in config:
+        config += '\n[tool.claude-lint.CL001]\nmode = "threshold"\n'
+    return config
 
 
 def suite_config(cwd: Path, top: Path) -> None:
@@ -68,11 +82,12 @@ def suite_config(cwd: Path, top: Path) -> None:
     (cwd / "claude-lint.toml").write_text(SUITE_CONFIG.replace("[tool.claude-lint.CL001]", "[CL001]").replace("[tool.claude-lint]", ""))
 
 
-def lint_tree(root: Path, **settings):
-    if "select" not in settings and "extend_select" not in settings:
-        settings["extend_select"] = PREVIEW
-        if not any(code == "CL001" for code, _ in settings.get("rule_options", ())):
-            settings["rule_options"] = tuple(settings.get("rule_options", ())) + (("CL001", (("mode", "threshold"),)),)
+def lint_tree(root: Path, suite: bool = True, **settings):
+    """Lint root as the engine does; `suite=False`: the rules' own defaults, not SUITE_CONFIG's."""
+    if suite and "select" not in settings:
+        settings["select"] = ("CL",) + PREVIEW
+    if suite and not any(code == "CL001" for code, _ in settings.get("rule_options", ())):
+        settings["rule_options"] = tuple(settings.get("rule_options", ())) + (("CL001", (("mode", "threshold"),)),)
     cwd = os.getcwd()
     os.chdir(root)
     try:

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import claude_lint_command
+from conftest import claude_lint_command, with_suite
 
 TIMEOUT = 60
 HEAD = "import anthropic\nclient = anthropic.Anthropic()\n"
@@ -77,7 +77,7 @@ def run_peak(args, cwd, *, input=None, env=None):
 def project(root: Path, files: dict, config: str = "[project]\nname = 'p'\n") -> Path:
     root.mkdir(parents=True, exist_ok=True)
     if config is not None:
-        (root / "pyproject.toml").write_text(config)
+        (root / "pyproject.toml").write_text(with_suite(config))
     for name, content in files.items():
         path = root / name
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -137,6 +137,9 @@ class OversizedMaxTokens(Rule):
         # unwrapping a code fence is not a label check
         'import anthropic\nclient = anthropic.Anthropic()\nr = client.messages.create(model="claude-sonnet-4-6", max_tokens=4096, messages=[])\n'
         'text = r.content[0].text\nif text.startswith("```"):\n    text = text.strip("`")\n',
+        # a raw POST's JSON is the API's envelope, not a short answer
+        'import requests, json\nr = requests.post("https://api.openai.com/v1/chat/completions",\n'
+        '    json={"model": "gpt-4o", "max_tokens": 4096, "messages": []})\ndata = json.loads(r.text)\n',
         # a search inside the answer is not a label
         'import anthropic\nclient = anthropic.Anthropic()\nr = client.messages.create(model="claude-sonnet-4-6", max_tokens=8192, messages=[])\n'
         'if "ERROR" in r.content[0].text:\n    print(r.content[0].text)\n',

@@ -69,8 +69,10 @@ class _Index:
             self.assigns.append((names, value, line, _roots(value)))
 
 
-def answer_uses(request: ast.Call, root: Optional[ast.AST], loc_of, cache: Dict[int, _Index]) -> Tuple[AnswerUse, ...]:
-    """What is done with the answer of `request` inside `root` (its function or module)."""
+def answer_uses(request: ast.Call, root: Optional[ast.AST], loc_of, cache: Dict[int, _Index], envelope: bool = False) -> Tuple[AnswerUse, ...]:
+    """What is done with the answer of `request` inside `root` (its function or module).
+    `envelope`: the request returns the API's JSON envelope (a raw HTTP POST), whose parse
+    says nothing of the answer inside it."""
     if root is None:
         return ()
     index = cache.get(id(root))
@@ -93,7 +95,7 @@ def answer_uses(request: ast.Call, root: Optional[ast.AST], loc_of, cache: Dict[
             break
     uses: List[AnswerUse] = []
     for what, how, node, args, roots in index.uses:
-        if node is request or not roots & sources:
+        if node is request or not roots & sources or (envelope and what == "structured"):
             continue
         if any(_is_text(a, request, held) and _flows(a, request, held, node.lineno) for a in args):
             uses.append(AnswerUse(what, how, loc_of(node)))

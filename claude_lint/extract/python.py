@@ -291,7 +291,8 @@ class _Extraction:
             client_timeout=client_timeout,
             output_limit_nearby=self._output_limits() > len(OUTPUT_LIMIT_SET.findall(own)),
             local=local,
-            answer=evidence.answer_uses(node, _body_of(scope), self.ev.loc, self._answer_index),
+            # a raw POST's body parsed as JSON is the API's envelope, not the answer
+            answer=evidence.answer_uses(node, _body_of(scope), self.ev.loc, self._answer_index, envelope=shape.api.startswith("POST ")),
         )
 
     def _output_limits(self) -> int:
