@@ -26,7 +26,7 @@ def pytest_unconfigure(config):
 
 def write_project(root: Path, example, suite: bool = True) -> Path:
     """Write an example (a source, or {name: content}) under root; return the first file.
-    `suite=False`: no SUITE_CONFIG, the rules' own defaults (a rule's examples)."""
+    `suite` is accepted for symmetry with lint_tree, whose `suite=False` means the rules' own defaults."""
     files = example if isinstance(example, dict) else {"example.py": example}
     first = None
     for name, content in files.items():
@@ -37,8 +37,9 @@ def write_project(root: Path, example, suite: bool = True) -> Path:
         else:
             path.write_text(content, encoding="utf-8")
         first = first or path
-    # Only CL001's mode: a selection here would add to a test's explicit `select`.
-    (root / "pyproject.toml").write_text("[project]\nname = 'example'\n" + (SUITE_CL001 if suite else ""))
+    # No [tool.claude-lint] here: a config section would govern the files in place of the
+    # settings lint_tree passes. lint_tree and the cli fixture add the suite's settings.
+    (root / "pyproject.toml").write_text("[project]\nname = 'example'\n")
     return first
 
 
@@ -50,7 +51,7 @@ def write_project(root: Path, example, suite: bool = True) -> Path:
 PREVIEW = ("CL001", "CL003", "CL004", "CL009")
 SUITE_CL001 = '\n[tool.claude-lint.CL001]\nmode = "threshold"\n'
 # `select`, not `extend-select`: a test's own --select replaces it, as it replaced the default.
-SUITE_CONFIG = '\n[tool.claude-lint]\nselect = ["CL", "CL001", "CL003", "CL004", "CL009"]\n' + SUITE_CL001
+SUITE_CONFIG = '\n[tool.claude-lint]\nselect = ["ALL"]\n' + SUITE_CL001
 
 
 def with_suite(config: str) -> str:
@@ -59,9 +60,11 @@ def with_suite(config: str) -> str:
     if "[tool.claude-lint]" not in config:
         return config + SUITE_CONFIG
     if "select" not in config:
-        config = config.replace("[tool.claude-lint]\n", '[tool.claude-lint]\nselect = ["CL", "CL001", "CL003", "CL004", "CL009"]\n', 1)
+        config = config.replace("[tool.claude-lint]\n", '[tool.claude-lint]\nselect = ["ALL"]\n', 1)
     if "[tool.claude-lint.CL001]" not in config:
         config += '\n[tool.claude-lint.CL001]\nmode = "threshold"\n'
+    elif "mode" not in config:
+        config = config.replace("[tool.claude-lint.CL001]\n", '[tool.claude-lint.CL001]\nmode = "threshold"\n', 1)
     return config
 
 
@@ -73,6 +76,11 @@ def suite_config(cwd: Path, top: Path) -> None:
     while True:
         for name in ("claude-lint.toml", ".claude-lint.toml", "pyproject.toml"):
             if (here / name).is_file():
+                if name == "pyproject.toml" and (here == top or top in here.parents):
+                    text = (here / name).read_text()
+                    merged = with_suite(text)
+                    if merged != text:
+                        (here / name).write_text(merged)
                 return
         if here == top or here.parent == here or top not in here.parents:
             break
@@ -85,7 +93,7 @@ def suite_config(cwd: Path, top: Path) -> None:
 def lint_tree(root: Path, suite: bool = True, **settings):
     """Lint root as the engine does; `suite=False`: the rules' own defaults, not SUITE_CONFIG's."""
     if suite and "select" not in settings:
-        settings["select"] = ("CL",) + PREVIEW
+        settings["select"] = ("ALL",)
     if suite and not any(code == "CL001" for code, _ in settings.get("rule_options", ())):
         settings["rule_options"] = tuple(settings.get("rule_options", ())) + (("CL001", (("mode", "threshold"),)),)
     cwd = os.getcwd()
