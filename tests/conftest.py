@@ -57,9 +57,12 @@ SUITE_CONFIG = '\n[tool.claude-lint]\nselect = ["ALL"]\n' + SUITE_CL001
 def with_suite(config: str) -> str:
     """A test's own pyproject.toml text with SUITE_CONFIG merged in (unless it selects rules
     itself or sets CL001's options: then the test means its own selection)."""
-    if "[tool.claude-lint]" not in config:
+    if "[tool.claude-lint]" not in config and "[tool.claude-lint." not in config:
         return config + SUITE_CONFIG
-    if "select" not in config:
+    if "[tool.claude-lint]" not in config:
+        # Only a rule's table: a second [tool.claude-lint.CL001] would be a TOML error.
+        config += '\n[tool.claude-lint]\nselect = ["ALL"]\n'
+    elif "select" not in config:
         config = config.replace("[tool.claude-lint]\n", '[tool.claude-lint]\nselect = ["ALL"]\n', 1)
     if "[tool.claude-lint.CL001]" not in config:
         config += '\n[tool.claude-lint.CL001]\nmode = "threshold"\n'
