@@ -13,6 +13,12 @@ from claude_lint.config import Settings
 from claude_lint.engine import lint
 
 FIXTURES = Path(__file__).parent / "fixtures"
+# A light task (a yes/no prompt) on the top-tier model of fixtures/integrations/app/bot.py, to append to it:
+# what CL003 (issue 15) reports where no call of the project uses a cheaper tier.
+LIGHT_TASK = (
+    "\n\ndef is_urgent(text):\n    return client.messages.create(\n        model=\"claude-opus-4-6\",\n        max_tokens=300,\n"
+    "        system=\"Answer only with yes or no.\",\n        messages=[{\"role\": \"user\", \"content\": text}],\n    )\n"
+)
 
 # The facts cache's key lives in the user's cache folder: the tests (and every CLI they
 # run, which inherits the environment) use a folder of their own, not the real one.
