@@ -225,6 +225,12 @@ def _rule_options(rule, value: dict, where: str) -> Dict[str, object]:
         default = rule.options[name]
         if isinstance(default, float) and type(v) is int and abs(v) <= MAX_OPTION_FLOAT:
             v = float(v)  # `seconds = 30` for a float option
+        if isinstance(default, str):
+            choices = getattr(rule, "option_choices", {}).get(name, ())
+            if type(v) is not str or (choices and v not in choices):
+                raise ConfigError(f"{where}: `{rule.code}.{name}` must be one of {', '.join(map(repr, choices))}, got {_short(v)}")
+            out[name] = v
+            continue
         if type(v) is not type(default) or (isinstance(v, (int, float)) and v < 0):
             raise ConfigError(f"{where}: `{rule.code}.{name}` must be a non-negative {type(default).__name__}, got {_short(v)}")
         bound = MAX_OPTION_FLOAT if isinstance(v, float) else MAX_OPTION_INT

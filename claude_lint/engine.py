@@ -625,7 +625,9 @@ def _lint_group(settings: Settings, sources: List[SourceFile], stdin: Optional[T
     if context:
         # the rest of the project was read for its facts only: report on the files given
         named = {s.abspath for s in sources}
-        diagnostics = [d for d in diagnostics if os.path.abspath(d.loc.path) in named]
+        # A finding reported where a value is written (a model ID in a config module) is
+        # kept when one of the requests it names is in a file given.
+        diagnostics = [d for d in diagnostics if any(os.path.abspath(loc.path) in named for loc in (d.loc, *d.related))]
         calls = [c for c in calls if os.path.abspath(c.site.loc.path) in named]
     return Result(diagnostics, len(sources), [], calls, linter.internal_errors, dict(linter.project.reads), skipped, linter.sources if stdin is not None else {})
 

@@ -164,11 +164,15 @@ class History:
     """Proof that the messages list of a call grows without bound."""
 
     name: str  # the list as written, e.g. "history" or "self.messages"
-    kind: str  # "loop" | "attribute" | "module"
+    kind: str  # "loop" | "attribute" | "module": how long it lives (one loop, the object, the process)
     append: Loc  # where it grows
     # What the list holds before it grows (its one assignment, e.g. the task message an
     # agent starts from), when known: its fixed head is resent, and cacheable, every step.
     seed: Optional[object] = None
+    # What bounds the growth, "" when nothing does: a loop's step cap (`range(10)`, `while
+    # step < n`, a `break` on a counter) or its items. An attribute or a module list lives
+    # as long as the object or the process and has no bound of its own.
+    bound: str = ""
 
 
 @dataclass(frozen=True)
@@ -178,6 +182,15 @@ class Retry:
     kind: str  # "recursion" (the handler calls the enclosing function) | "loop" (a while loop goes round again)
     handler: Loc  # the except clause
     caught: str  # what it catches, as written ("RateLimitError", "Exception", "any exception")
+
+
+@dataclass(frozen=True)
+class AnswerUse:
+    """Something the code does with a request's answer: evidence of how long it can be."""
+
+    kind: str  # "number" | "bool" | "label" | "structured" (JSON, YAML, a literal) | "file"
+    how: str  # as a message says it: "parsed with int()", "compared with 'yes'"
+    loc: Loc
 
 
 @dataclass(frozen=True)
@@ -217,6 +230,7 @@ class CallSite:
     retry: Optional[Retry] = None  # an error handler reissues this request with no attempt bound
     awaited_in_loop: bool = False  # `await`ed right where it is, inside `loop`: one request at a time
     loop_names: Tuple[str, ...] = ()  # names `loop` gives a new value each iteration (its targets, its counters)
+    answer: Tuple[AnswerUse, ...] = ()  # what the code around the request does with its answer (its own function)
 
     def keywords(self, role: str) -> Tuple[str, ...]:
         for r, names in self.roles:

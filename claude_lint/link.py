@@ -667,6 +667,11 @@ class Project:
 
     def _ref(self, ref: Ref, depth: int) -> object:
         path = self.module_path(ref.module, ref.from_path)
+        if path is None and "." in ref.module.strip("."):
+            # `from config import Config` then `Config.MODEL`: an attribute of a class of that module
+            module, _, klass = ref.module.rpartition(".")
+            if self.module_path(module, ref.from_path) is not None:
+                return self._ref(Ref(module, f"{klass}.{ref.name}", ref.from_path, ref.loc), depth + 1)
         if path is None:
             return Unknown(f"module {ref.module} is not in the project", ref.loc)
         key = (path, ref.name)

@@ -13,6 +13,12 @@ from claude_lint.config import Settings
 from claude_lint.engine import lint
 
 FIXTURES = Path(__file__).parent / "fixtures"
+# A light task (a yes/no prompt) on the top-tier model of fixtures/integrations/app/bot.py, to append to it:
+# what CL003 (issue 15) reports where no call of the project uses a cheaper tier.
+LIGHT_TASK = (
+    "\n\ndef is_urgent(text):\n    return client.messages.create(\n        model=\"claude-opus-4-6\",\n        max_tokens=300,\n"
+    "        system=\"Answer only with yes or no.\",\n        messages=[{\"role\": \"user\", \"content\": text}],\n    )\n"
+)
 
 # The facts cache's key lives in the user's cache folder: the tests (and every CLI they
 # run, which inherits the environment) use a folder of their own, not the real one.
@@ -24,8 +30,9 @@ def pytest_unconfigure(config):
     shutil.rmtree(_USER_CACHE, ignore_errors=True)
 
 
-def write_project(root: Path, example) -> Path:
-    """Write an example (a source, or {name: content}) under root; return the first file."""
+def write_project(root: Path, example, suite: bool = True) -> Path:
+    """Write an example (a source, or {name: content}) under root; return the first file.
+    `suite` is accepted for symmetry with lint_tree, whose `suite=False` means the rules' own defaults."""
     files = example if isinstance(example, dict) else {"example.py": example}
     first = None
     for name, content in files.items():
@@ -36,11 +43,68 @@ def write_project(root: Path, example) -> Path:
         else:
             path.write_text(content, encoding="utf-8")
         first = first or path
+    # No [tool.claude-lint] here: a config section would govern the files in place of the
+    # settings lint_tree passes. lint_tree and the cli fixture add the suite's settings.
     (root / "pyproject.toml").write_text("[project]\nname = 'example'\n")
     return first
 
 
-def lint_tree(root: Path, **settings):
+# Most tests use a CL001 finding (max_tokens=8192 with no evidence of the answer's size) as
+# the canary of "a finding", and were written when CL001, CL003, CL004 and CL009 were on by
+# default. Those rules are preview now (issue 15) and CL001 judges from evidence; the
+# projects these fixtures write opt in to the earlier behaviour, as a user can. The tests
+# of the preview selection and of the evidence pass their own settings.
+PREVIEW = ("CL001", "CL003", "CL004", "CL009")
+SUITE_CL001 = '\n[tool.claude-lint.CL001]\nmode = "threshold"\n'
+# `select`, not `extend-select`: a test's own --select replaces it, as it replaced the default.
+SUITE_CONFIG = '\n[tool.claude-lint]\nselect = ["ALL"]\n' + SUITE_CL001
+
+
+def with_suite(config: str) -> str:
+    """A test's own pyproject.toml text with SUITE_CONFIG merged in (unless it selects rules
+    itself or sets CL001's options: then the test means its own selection)."""
+    if "[tool.claude-lint]" not in config and "[tool.claude-lint." not in config:
+        return config + SUITE_CONFIG
+    if "[tool.claude-lint]" not in config:
+        # Only a rule's table: a second [tool.claude-lint.CL001] would be a TOML error.
+        config += '\n[tool.claude-lint]\nselect = ["ALL"]\n'
+    elif "select" not in config:
+        config = config.replace("[tool.claude-lint]\n", '[tool.claude-lint]\nselect = ["ALL"]\n', 1)
+    if "[tool.claude-lint.CL001]" not in config:
+        config += '\n[tool.claude-lint.CL001]\nmode = "threshold"\n'
+    elif "mode" not in config:
+        config = config.replace("[tool.claude-lint.CL001]\n", '[tool.claude-lint.CL001]\nmode = "threshold"\n', 1)
+    return config
+
+
+def suite_config(cwd: Path, top: Path) -> None:
+    """Give a test project with no config of its own the suite's (SUITE_CONFIG), in a
+    claude-lint.toml where a pyproject.toml would be: a project marker is not moved."""
+    here = cwd.resolve()
+    top = top.resolve()
+    while True:
+        for name in ("claude-lint.toml", ".claude-lint.toml", "pyproject.toml"):
+            if (here / name).is_file():
+                if name == "pyproject.toml" and (here == top or top in here.parents):
+                    text = (here / name).read_text()
+                    merged = with_suite(text)
+                    if merged != text:
+                        (here / name).write_text(merged)
+                return
+        if here == top or here.parent == here or top not in here.parents:
+            break
+        here = here.parent
+    if any((cwd / m).exists() for m in (".git", "setup.py", "setup.cfg")) or not cwd.is_dir():
+        return
+    (cwd / "claude-lint.toml").write_text(SUITE_CONFIG.replace("[tool.claude-lint.CL001]", "[CL001]").replace("[tool.claude-lint]", ""))
+
+
+def lint_tree(root: Path, suite: bool = True, **settings):
+    """Lint root as the engine does; `suite=False`: the rules' own defaults, not SUITE_CONFIG's."""
+    if suite and "select" not in settings:
+        settings["select"] = ("ALL",)
+    if suite and not any(code == "CL001" for code, _ in settings.get("rule_options", ())):
+        settings["rule_options"] = tuple(settings.get("rule_options", ())) + (("CL001", (("mode", "threshold"),)),)
     cwd = os.getcwd()
     os.chdir(root)
     try:
@@ -68,6 +132,7 @@ def claude_lint_command():
 @pytest.fixture
 def cli(tmp_path):
     def run(*args, cwd=None, input=None):
+        suite_config(Path(cwd or tmp_path), tmp_path)
         return subprocess.run(
             [claude_lint_command(), *args], cwd=cwd or tmp_path, input=input, capture_output=True, timeout=120
         )

@@ -14,7 +14,7 @@ SUPPORT = (ROOT / "tests/fixtures/sdks/anthropic/prompts/support.txt").read_text
 
 
 def report(cli, *args):
-    proc = cli("report", "tests/fixtures", *args, cwd=ROOT)
+    proc = cli("report", "tests/fixtures", "--config", "tests/data/suite-claude-lint.toml", *args, cwd=ROOT)
     assert proc.returncode == 0, proc.stderr.decode()
     return proc.stdout.decode()
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 
-from conftest import claude_lint_command
+from conftest import claude_lint_command, with_suite
 from reliability import Tally, damaged, snapshot
 
 CALL = "client.messages.create(model='claude-sonnet-4-5', max_tokens=16000, messages=[])\n"
@@ -58,7 +58,7 @@ def check(tmp_path, cli, tally):
         root = tmp_path / "proj"
         root.mkdir(exist_ok=True)
         if config is not None:
-            (root / "pyproject.toml").write_text(config)
+            (root / "pyproject.toml").write_text(with_suite(config))
         if good:
             (root / "good.py").write_text(GOOD)
         for name, content in files.items():

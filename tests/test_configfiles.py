@@ -39,10 +39,14 @@ def test_litellm_limit_at_the_value_and_env_values_unknown(project):
 
 
 def test_litellm_sites_count_with_code_for_single_model(project):
-    call = 'anthropic.Anthropic().messages.create(model="claude-opus-4-6", max_tokens=300, messages=[])\n'
+    # CL003 judges a light task (here a yes/no prompt) on a top-tier model where no call uses a cheaper tier (issue 15)
+    call = 'anthropic.Anthropic().messages.create(model="claude-opus-4-6", max_tokens=300, system="Answer only with yes or no.", messages=[])\n'
     result = project({"app.py": "import anthropic\n" + call, "proxy.yaml": litellm("anthropic/claude-opus-4-6", "anthropic/claude-opus-4-6")}, select=("CL003",))
     assert found(result) == [("CL003", "app.py", 2, 45)]
-    assert "All 3 LLM call sites" in result.diagnostics[0].message
+    assert "no call in the project uses a cheaper tier" in result.diagnostics[0].message
+    # a route of the proxy to a cheaper tier counts as a call on it
+    result = project({"app.py": "import anthropic\n" + call, "proxy.yaml": litellm("anthropic/claude-opus-4-6", "anthropic/claude-haiku-4-5")}, select=("CL003",))
+    assert found(result) == []
     # a wildcard route means any model: the rule cannot know and stays silent
     result = project({"app.py": "import anthropic\n" + call, "proxy.yaml": litellm("anthropic/claude-opus-4-6", "anthropic/*")}, select=("CL003",))
     assert found(result) == []

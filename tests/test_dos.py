@@ -27,9 +27,14 @@ def _cap() -> None:
     resource.setrlimit(resource.RLIMIT_AS, (MEMORY_CAP, MEMORY_CAP))
 
 
+# The findings these tests follow are CL001's (a limit at the model's maximum), a preview
+# rule: every project here selects it, as a user can.
+PYPROJECT = "[project]\nname = 'hostile'\n[tool.claude-lint]\nextend-select = ['CL001']\n"
+
+
 def project(root: Path, files: Dict[str, str]) -> Path:
     root.mkdir(parents=True, exist_ok=True)
-    (root / "pyproject.toml").write_text("[project]\nname = 'hostile'\n")
+    (root / "pyproject.toml").write_text(PYPROJECT)
     for name, text in files.items():
         (root / name).parent.mkdir(parents=True, exist_ok=True)
         (root / name).write_text(text)
@@ -164,7 +169,7 @@ def test_gitignore_glob_does_not_backtrack(tmp_path):
         "sub/" + "a" * 60 + "b/x.py": LIMIT_AT_MAXIMUM,
         "sub/" + "a" * 60 + "/x.py": LIMIT_AT_MAXIMUM,  # this one matches: ignored
     }
-    files["pyproject.toml"] = "[project]\nname = 'hostile'\n[tool.claude-lint]\nextend-exclude = ['" + "a" + "*a" * 16 + "']\n"
+    files["pyproject.toml"] = PYPROJECT + "extend-exclude = ['" + "a" + "*a" * 16 + "']\n"
     found = attack(tmp_path, files)
     assert sorted({(f["filename"], f["code"]) for f in found if f["code"] == "CL001"}) == [
         ("a" * 60 + "b.py", "CL001"), ("sub/" + "a" * 60 + "b/x.py", "CL001")], found
@@ -206,7 +211,7 @@ def test_linking_and_rules_are_under_the_time_limit(tmp_path):
     """A file whose linking or whose rules overrun is a CL904 (they ran unlimited
     before); the other files are linted as usual."""
     files = {
-        "pyproject.toml": "[project]\nname = 'hostile'\n[tool.claude-lint.CL904]\nseconds = 2\n",
+        "pyproject.toml": PYPROJECT + "[tool.claude-lint.CL904]\nseconds = 2\n",
         "slow.txt": "a prompt",
         "slow_link.py": HEAD + "P = open('slow.txt').read()\n" + CALL.format(kw="system=P", messages="[]"),
         "slow_rule.py": LIMIT_AT_MAXIMUM,
@@ -252,7 +257,7 @@ def test_a_dead_worker_costs_only_its_file(tmp_path):
     worker is killed); a worker over its memory allowance reports a CL904 instead of
     growing; every other file is linted."""
     files = {name: LIMIT_AT_MAXIMUM for name in ("die.py", "hog.py", "stuck.py", "ok1.py", "ok2.py", "ok3.py")}
-    files["pyproject.toml"] = "[project]\nname = 'hostile'\n[tool.claude-lint.CL904]\nseconds = 2\n"
+    files["pyproject.toml"] = PYPROJECT + "[tool.claude-lint.CL904]\nseconds = 2\n"
     root = project(tmp_path / "p", {**files, "control.py": CONTROL})
     proc = subprocess.run([sys.executable, "-c", DYING], cwd=root, capture_output=True, timeout=HANG_SECONDS, preexec_fn=_cap)
     if proc.returncode == 99:

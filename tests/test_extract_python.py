@@ -283,7 +283,10 @@ def test_dataclass_defaults_and_arguments(project):
            "def ask(m):\n    s = Settings()\n    return c.messages.create(model=s.model, max_tokens=s.limit, messages=m)\n\n"
            "def ask2(m):\n    s = Settings(model='claude-sonnet-4-6', limit=9000)\n    return c.messages.create(model=s.model, max_tokens=s.limit, messages=m)\n")
     result = project(src, select=("CL001", "CL007"))
-    assert sorted((d.code, d.loc.row) for d in result.diagnostics) == [("CL001", 16), ("CL007", 12)]
+    assert sorted((d.code, d.loc.row) for d in result.diagnostics) == [("CL001", 16), ("CL007", 7)]
+    # CL007 lands where the ID is written (issue 15); the request it reaches is ask's, not ask2's
+    [retired] = [d for d in result.diagnostics if d.code == "CL007"]
+    assert {r.row for r in retired.related} == {12}
 
 
 def test_a_plain_class_instance_is_not_read_as_a_dataclass(project):
@@ -305,7 +308,9 @@ def test_notebook_name_takes_the_value_bound_before_the_call(project):
                    "MODEL = 'claude-sonnet-4-6'",
                    "c.messages.create(model=MODEL, max_tokens=100, messages=[])")
     result = project({"nb.ipynb": nb}, select=("CL007",))
-    assert [(d.code, d.loc.cell) for d in result.diagnostics] == [("CL007", 2)]
+    # CL007 lands where the ID is written, cell 1 (issue 15); the request it reaches is cell 2's, not cell 4's
+    assert [(d.code, d.loc.cell) for d in result.diagnostics] == [("CL007", 1)]
+    assert {r.cell for r in result.diagnostics[0].related} == {2}
 
 
 def test_a_script_name_bound_twice_stays_unknown(project):

@@ -21,6 +21,7 @@ from claude_lint.checks import all_rules
 from claude_lint.checks.base import example_source
 
 from conftest import FIXTURES
+from conftest import with_suite
 from reliability import Tally, damaged, snapshot
 
 PER_FILE = int(os.environ.get("CLAUDE_LINT_MUTATIONS", "12"))
@@ -178,7 +179,8 @@ def test_mutants_through_the_real_cli(tmp_path, cli, tally):
                 target.parent.mkdir(parents=True, exist_ok=True)
                 target.write_bytes(mutate(data, rng))
                 n += 1
-    (root / "pyproject.toml").write_text("[project]\nname = 'example'\n")
+    # The suite's settings written before the snapshot: the cli fixture then has nothing to add.
+    (root / "pyproject.toml").write_text(with_suite("[project]\nname = 'example'\n"))
     before = snapshot(root)
     proc = cli("check", "--output-format", "json", ".", cwd=root)
     tally.tried += n

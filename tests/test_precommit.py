@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES
+from conftest import FIXTURES, LIGHT_TASK
 
 pytest.importorskip("pre_commit")
 
@@ -81,9 +81,15 @@ def run_pre_commit(repo: Path, home: Path, *args: str) -> subprocess.CompletedPr
     )
 
 
-BOT = (FIXTURES / "integrations" / "app" / "bot.py").read_text()
+# bot.py plus a light task on its top-tier model: alone it is a CL003 finding (issue 15); with clean.py, not.
+BOT = (FIXTURES / "integrations" / "app" / "bot.py").read_text() + LIGHT_TASK
 CLEAN = (FIXTURES / "integrations" / "app" / "clean.py").read_text()
-PYPROJECT = "[project]\nname = 'consumer'\n"
+# The consumer opts in to CL001 (fixed-threshold mode: bot.py's 16000 is then reported) and
+# CL003, both preview rules, as a user would: the hook runs with the project's own selection.
+PYPROJECT = (
+    "[project]\nname = 'consumer'\n\n[tool.claude-lint]\nextend-select = ['CL001', 'CL003']\n"
+    '\n[tool.claude-lint.CL001]\nmode = "threshold"\n'
+)
 
 
 def test_hook_fails_on_a_bad_file_with_our_diagnostic(tmp_path, hook_repo, pre_commit_home):

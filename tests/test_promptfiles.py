@@ -39,13 +39,19 @@ def test_prompty_2_model_id_and_options(project):
     assert "claude-opus-4-6" in result.diagnostics[0].message
 
 
-def test_prompt_files_count_as_call_sites_for_single_model(project):
+def test_prompt_files_count_as_call_sites_for_single_model(project, tmp_path):
+    # CL003 names a light task (a yes/no prompt) on a top-tier model only where no call, a prompt file's included, uses a cheaper tier
+    light = 'import anthropic\nanthropic.Anthropic().messages.create(model="claude-opus-4-6", max_tokens=300, system="Answer only with yes or no.", messages=[])\n'
     result = project({
+        "app.py": light,
         "a.prompt": dotprompt("vertexai/claude-opus-4-6", 300),
         "b.prompty": "---\nmodel: claude-opus-4-6\n---\nsystem:\nAnswer briefly.\n",
     }, select=("CL003",))
-    assert found(result) == [("CL003", "a.prompt", 2, 8)]
-    assert "All 2 LLM call sites use claude-opus-4-6" in result.diagnostics[0].message
+    assert found(result) == [("CL003", "app.py", 2, 45)]
+    assert "no call in the project uses a cheaper tier" in result.diagnostics[0].message
+    for i, cheaper in enumerate(({"a.prompt": dotprompt("vertexai/claude-haiku-4-5", 300)}, {"b.prompty": "---\nmodel: claude-haiku-4-5\n---\nsystem:\nAnswer briefly.\n"})):
+        write_project(tmp_path / str(i), {"app.py": light, **cheaper})
+        assert found(lint_tree(tmp_path / str(i), select=("CL003",))) == [], cheaper
 
 
 def test_model_from_the_environment_keeps_single_model_silent(project):

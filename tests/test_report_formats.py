@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES
+from conftest import FIXTURES, LIGHT_TASK
 
 jsonschema = pytest.importorskip("jsonschema")
 
@@ -194,8 +194,10 @@ def test_diff_base_outside_a_repository_is_a_usage_error(cli, tmp_path):
 
 
 def test_named_file_sees_the_rest_of_the_project(cli, repo):
-    # bot.py alone uses one top-tier model twice; clean.py routes to a small model, so the
-    # project is not single-model: naming bot.py alone (as pre-commit does) must agree.
+    # bot.py alone sends a light task (a yes/no prompt) to a top-tier model; clean.py routes to a
+    # small model, so CL003 has nothing to say: naming bot.py alone (as pre-commit does) must agree.
+    with (repo / "app" / "bot.py").open("a") as bot:
+        bot.write(LIGHT_TASK)
     whole = cli("check", ".", "--select", "CL003", cwd=repo)
     named = cli("check", "app/bot.py", "--select", "CL003", cwd=repo)
     assert whole.returncode == 0 and named.returncode == 0, named.stdout

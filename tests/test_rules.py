@@ -24,11 +24,11 @@ def test_every_rule_has_examples_both_ways():
 
 @pytest.mark.parametrize("rule, example, expect", CASES)
 def test_rule_example(tmp_path, rule, example, expect):
-    write_project(tmp_path, example_source(example))
+    write_project(tmp_path, example_source(example), suite=False)
     # A rule may need options to fire at all (CL904: a tiny time limit); silent examples use the defaults.
     options = getattr(rule, "example_options", None) if expect == "fires" else None
     extra = {"rule_options": ((rule.code, tuple(options.items())),)} if options else {}
-    result = lint_tree(tmp_path, select=(rule.code,), **extra)
+    result = lint_tree(tmp_path, suite=False, select=(rule.code,), **extra)
     codes = [d.code for d in result.diagnostics]
     if expect == "fires":
         assert rule.code in codes, f"{rule.code} did not fire on:\n{example}"
@@ -83,3 +83,47 @@ def test_retirement_dates_compare_with_today():
     for bad in ("", "soon", "2020-1-5", "2020-01-05T00:00", "２０２０-01-05", "2020-01-05\n"):
         with pytest.raises(CatalogError):
             load().with_extra([{"id": "claude-sonnet-4-6", "retires": bad}])
+
+
+def test_retired_id_reported_once_where_written(tmp_path):
+    """CL007 lands on the line that writes the ID, once, with every request it reaches as a related location."""
+    head = "import anthropic\nclient = anthropic.Anthropic()\nfrom config import Config\n"
+    call = "client.messages.create(model=Config.MODEL, max_tokens=300, messages=[])\n"
+    write_project(tmp_path, suite=False, example={"config.py": 'class Config:\n    MODEL = "claude-3-opus-20240229"\n', "a.py": head + call, "b.py": head + call + call})
+    found = [d for d in lint_tree(tmp_path, suite=False, select=("CL007",)).diagnostics]
+    assert len(found) == 1, found
+    assert found[0].loc.path.endswith("config.py") and found[0].loc.row == 2
+    assert sorted({(r.path.rsplit("/", 1)[-1], r.row) for r in found[0].related}) == [("a.py", 4), ("b.py", 4), ("b.py", 5)]
+
+
+def test_preview_rule_needs_all_or_its_own_code(monkeypatch):
+    from claude_lint import config
+    from claude_lint.checks import all_rules
+
+    rule = next(r for r in all_rules() if r.code == "CL001")
+    monkeypatch.setattr(type(rule), "preview", True)
+    pick = lambda **kw: "CL001" in config.selected(config.Settings(root=".", **{k: tuple(v) for k, v in kw.items()}))
+    assert not pick()
+    assert not pick(select=["CL00"])
+    assert pick(select=["ALL"])
+    assert pick(extend_select=["CL001"])
+    assert not pick(select=["ALL"], ignore=["CL001"])
+
+
+def test_max_tokens_threshold_mode_is_opt_in(tmp_path):
+    """CL001 `mode = "threshold"` keeps the fixed review threshold: a large limit with no evidence is reported."""
+    write_project(tmp_path, suite=False, example={
+        "app.py": 'import anthropic\nclient = anthropic.Anthropic()\nclient.messages.create(model="claude-sonnet-4-6", max_tokens=8192, messages=[])\n',
+    })
+    threshold = (("CL001", (("mode", "threshold"),)),)
+    assert [d.code for d in lint_tree(tmp_path, suite=False, select=("CL001",), rule_options=threshold).diagnostics] == ["CL001"]
+    assert lint_tree(tmp_path, suite=False, select=("CL001",)).diagnostics == []
+
+
+def test_output_limit_message_names_the_evidence(tmp_path):
+    """CL010 proposes a cap from the call's own evidence: an answer read as a number needs a few tokens."""
+    write_project(tmp_path, suite=False, example='from openai import OpenAI\nr = OpenAI().chat.completions.create(model="gpt-4o", messages=[])\n'
+                            'n = int(r.choices[0].message.content)\n')
+    [found] = lint_tree(tmp_path, suite=False, select=("CL010",)).diagnostics
+    assert "parsed with int() (line 3)" in found.message and "max_completion_tokens=32" in found.message, found.message
+    assert "worst case" in found.message

@@ -29,7 +29,8 @@ EXPECTED = {
         {("langchain", "ChatAnthropic"), ("langchain", "ChatOpenAI"), ("langchain", "init_chat_model")},
     ),
     "bedrock": (
-        {(12, "CL001"), (15, "CL003"), (22, "CL001")},
+        # no CL003: nothing shows a light task (issue 15)
+        {(12, "CL001"), (22, "CL001")},
         {("bedrock", "invoke_model"), ("bedrock", "converse")},
     ),
     "google": (
@@ -118,9 +119,12 @@ def test_retired_model_from_another_module_has_no_fix_at_the_call(project):
         "settings.py": 'MODEL = "claude-3-opus-20240229"\n',
         "app.py": "import anthropic\nfrom settings import MODEL\nc = anthropic.Anthropic()\nc.messages.create(model=MODEL, max_tokens=10, messages=[])\n",
     }, select=("CL007",))
+    # CL007 lands where the ID is written (issue 15), with the call as a related location: its
+    # fix edits the string in settings.py, never the call in app.py (which names no model ID).
     (d,) = result.diagnostics
-    assert d.loc.path == "app.py" and d.fix is None
-    assert "settings.py:1" in d.message
+    assert (d.loc.path, d.loc.row) == ("settings.py", 1)
+    assert {(r.path, r.row) for r in d.related} == {("app.py", 4)}
+    assert [(e.row, e.end_row) for e in d.fix.edits] == [(1, 1)] and f"Use {d.fix.edits[0].content} instead" in d.message
 
 
 def test_local_servers_are_recognised_and_never_billed(tmp_path):

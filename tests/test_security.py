@@ -87,10 +87,15 @@ def run_watched(tmp_path: Path, args, cwd: Path, module: bool = False, stdin=Non
     return proc, events
 
 
+# The findings these tests follow: CL001 (a 16000 with no evidence: its threshold mode), CL003
+# and CL004, preview rules, selected as a user can.
+PYPROJECT = "[project]\nname = 'p'\n[tool.claude-lint]\nextend-select = ['CL001', 'CL003', 'CL004']\n[tool.claude-lint.CL001]\nmode = 'threshold'\n"
+
+
 def make_project(root: Path) -> Path:
     """A project where every core rule fires, with a prompt file read from disk."""
     root.mkdir(parents=True, exist_ok=True)
-    (root / "pyproject.toml").write_text("[project]\nname = 'p'\n")
+    (root / "pyproject.toml").write_text(PYPROJECT)
     (root / "prompts").mkdir(exist_ok=True)
     (root / "prompts" / "system.txt").write_text(LONG_SYSTEM)
     (root / "app.py").write_text(
@@ -100,7 +105,8 @@ def make_project(root: Path) -> Path:
         "while True:\n"
         "    history.append({'role': 'user', 'content': input()})\n"
         "    r = client.messages.create(model='claude-sonnet-4-6', max_tokens=16000, system=SYSTEM, messages=history)\n"
-        "client.messages.create(model='claude-sonnet-4-6', max_tokens=100, messages=[])\n"
+        # a light task on a model above the cheapest tier, none cheaper in the project: CL003
+        "client.messages.create(model='claude-sonnet-4-6', max_tokens=100, system='Answer only with yes or no.', messages=[])\n"
     )
     return root
 
@@ -162,7 +168,7 @@ def _planted(root: Path) -> None:
         "__import__('os').system('touch MARKER')\n"
         "eval(open('constants.py').read())\n"
     )
-    (root / "pyproject.toml").write_text("[project]\nname = 'p'\n")
+    (root / "pyproject.toml").write_text(PYPROJECT)
 
 
 @pytest.mark.parametrize("how", ["console-script", "python-m"])

@@ -26,11 +26,14 @@ def ask(q):
         messages=[{"role": "user", "content": q}],
     )
 '''
+# The workspace selects CL001 (a preview rule) in its fixed-threshold mode, as a user can:
+# BAD's 16000 with no evidence of the answer's size is then the finding these tests follow.
+CONFIG = "[tool.claude-lint]\nselect = ['CL001']\n\n[tool.claude-lint.CL001]\nmode = \"threshold\"\n"
 
 
 @pytest_lsp.fixture(config=ClientServerConfig(server_command=[claude_lint_command(), "server"]))
 async def client(lsp_client: LanguageClient, tmp_path):
-    (tmp_path / "pyproject.toml").write_text("[tool.claude-lint]\nselect = ['CL001']\n")
+    (tmp_path / "pyproject.toml").write_text(CONFIG)
     await lsp_client.initialize_session(
         types.InitializeParams(
             capabilities=pytest_lsp.client_capabilities("visual-studio-code"),
@@ -205,7 +208,7 @@ async def test_a_configuration_error_is_shown_not_crashed_on(client: LanguageCli
     [d] = await _wait_for(client, uri, lambda d: len(d) == 1)
     assert "unknown key `selectt`" in d.message and d.severity == types.DiagnosticSeverity.Error
     # fixed on disk: the next lint picks the corrected configuration up
-    (tmp_path / "pyproject.toml").write_text("[tool.claude-lint]\nselect = ['CL001']\n")
+    (tmp_path / "pyproject.toml").write_text(CONFIG)
     client.text_document_did_save(types.DidSaveTextDocumentParams(text_document=types.TextDocumentIdentifier(uri=uri)))
     [d] = await _wait_for(client, uri, lambda d: len(d) == 1 and d[0].code == "CL001")
 

@@ -18,7 +18,7 @@ import pytest
 
 pytest.importorskip("pygls", reason="the server needs the `lsp` extra")
 
-from test_server_robustness import BAD, RawClient  # noqa: E402
+from test_server_robustness import BAD, THRESHOLD, RawClient  # noqa: E402
 
 # Recorded by the server's process (a sitecustomize on PYTHONPATH): every folder listed,
 # and, with CLAUDE_LINT_TEST_SLOW, a lint of a buffer holding SLOW-LINT that sleeps, so
@@ -129,13 +129,17 @@ def memory_cap(megabytes: int):
 def test_never_walks_the_filesystem_root_or_the_home_folder(tmp_path):
     home = tmp_path / "home"
     (home / ".git").mkdir(parents=True)  # a marker in ~ (a dotfiles repository) would make ~ the project
+    # A config in ~ too, selecting every rule: only with a project-wide rule (CL003, a preview
+    # rule) is a project's context read at all, and BAD is a CL001 finding in threshold mode.
+    (home / "claude-lint.toml").write_text("select = ['ALL']\n" + THRESHOLD.replace("tool.claude-lint.", ""))
     proj = home / "proj"
     (proj / "pkg").mkdir(parents=True)
     (proj / "pkg" / "other.py").write_text(BAD)
     client = start(proj, root_uri=proj.as_uri(), env=watched_env(tmp_path, HOME=str(home)))
     try:
-        # `file:///x.py`: no file, no marker, no workspace folder: the root was `/`.
-        open_doc(client, "file:///x.py", BAD)
+        # `file:///x.py`: no file, no marker, no workspace folder: the root was `/`. No config
+        # either, so the default rules: a retired model ID (CL007) is its finding.
+        open_doc(client, "file:///x.py", BAD.replace("claude-sonnet-4-6", "claude-3-opus-20240229"))
         seen = until(client, published("file:///x.py", bool))
         # Under the workspace folder, whose nearest marker is ~: the folder is the project.
         inside = (proj / "bot.py").as_uri()
@@ -155,7 +159,8 @@ def test_never_walks_the_filesystem_root_or_the_home_folder(tmp_path):
 
 
 def test_project_context_is_capped_and_said_once(tmp_path):
-    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'p'\n")
+    # every rule: the context is read only for a project-wide rule (CL003, a preview rule)
+    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'p'\n[tool.claude-lint]\nselect = ['ALL']\n" + THRESHOLD)
     for i in range(6):
         (tmp_path / f"mod_{i}.py").write_text(f"X = {i}\n")
     client = start(tmp_path, root_uri=tmp_path.as_uri(), options={"maxContextFiles": 3})
@@ -177,7 +182,7 @@ def test_project_context_is_capped_and_said_once(tmp_path):
 
 
 def _slow_lint(tmp_path: Path, **kwargs) -> RawClient:
-    (tmp_path / "pyproject.toml").write_text("[tool.claude-lint]\nselect = ['CL001']\n")
+    (tmp_path / "pyproject.toml").write_text("[tool.claude-lint]\nselect = ['CL001']\n" + THRESHOLD)
     client = start(tmp_path, root_uri=tmp_path.as_uri(), env=watched_env(tmp_path, CLAUDE_LINT_TEST_SLOW="1"), **kwargs)
     open_doc(client, (tmp_path / "bot.py").as_uri(), BAD + "# SLOW-LINT\n")
     end = time.monotonic() + 30
@@ -216,7 +221,7 @@ def test_exits_when_the_client_process_dies(tmp_path):
 
 
 def test_lone_surrogate_is_reported_and_the_rest_linted(tmp_path):
-    (tmp_path / "pyproject.toml").write_text("[tool.claude-lint]\nselect = ['CL001', 'CL9']\n")
+    (tmp_path / "pyproject.toml").write_text("[tool.claude-lint]\nselect = ['CL001', 'CL9']\n" + THRESHOLD)
     client = start(tmp_path, root_uri=tmp_path.as_uri())
     try:
         uri = (tmp_path / "bot.py").as_uri()
@@ -292,7 +297,7 @@ def _rss_kb(pid: int) -> int:
 
 @pytest.mark.skipif(not os.path.exists("/proc/self/status"), reason="reads the server's RSS from /proc")
 def test_memory_plateaus_over_many_edits(tmp_path):
-    (tmp_path / "pyproject.toml").write_text("[tool.claude-lint]\nselect = ['CL001']\n")
+    (tmp_path / "pyproject.toml").write_text("[tool.claude-lint]\nselect = ['CL001']\n" + THRESHOLD)
     # A debounce longer than the test: no lint runs, so what grows is the protocol's own.
     client = start(tmp_path, root_uri=tmp_path.as_uri(), options={"debounceMs": 60_000}, preexec_fn=memory_cap(1500))
     try:
@@ -383,7 +388,7 @@ def test_context_cache_evicts_the_least_recently_used(tmp_path):
 
 
 def test_buffer_over_5_mb_is_cl902_and_oversized_messages_are_skipped(tmp_path):
-    (tmp_path / "pyproject.toml").write_text("[tool.claude-lint]\nselect = ['CL001', 'CL9']\n")
+    (tmp_path / "pyproject.toml").write_text("[tool.claude-lint]\nselect = ['CL001', 'CL9']\n" + THRESHOLD)
     client = start(tmp_path, root_uri=tmp_path.as_uri(), preexec_fn=memory_cap(1500))
     try:
         big = (tmp_path / "big.py").as_uri()
@@ -412,7 +417,7 @@ def test_engine_refuses_more_than_5_mb_given_in_memory():
 def test_paths_with_escaped_characters_are_linted(tmp_path):
     folder = tmp_path / "my project"
     folder.mkdir()
-    (folder / "pyproject.toml").write_text("[tool.claude-lint]\nselect = ['CL001']\n")
+    (folder / "pyproject.toml").write_text("[tool.claude-lint]\nselect = ['CL001']\n" + THRESHOLD)
     client = start(folder, root_uri=folder.as_uri())
     try:
         uri = (folder / "bot #1.py").as_uri()  # file:///…/my%20project/bot%20%231.py

@@ -21,6 +21,9 @@ from conftest import claude_lint_command  # noqa: E402
 from test_security import WATCH  # noqa: E402
 
 BAD = "import anthropic\nclient = anthropic.Anthropic()\nclient.messages.create(model='claude-sonnet-4-6', max_tokens=16000, messages=[])\n"
+# BAD (16000, no evidence of the answer's size) is a CL001 finding only in the rule's fixed-threshold
+# mode: the workspaces below select CL001, a preview rule, and that mode, as a user can.
+THRESHOLD = '\n[tool.claude-lint.CL001]\nmode = "threshold"\n'
 
 
 class RawClient:
@@ -108,7 +111,7 @@ class RawClient:
 
 @pytest.fixture
 def server(tmp_path):
-    (tmp_path / "pyproject.toml").write_text("[tool.claude-lint]\nselect = ['CL001', 'CL9']\n")
+    (tmp_path / "pyproject.toml").write_text("[tool.claude-lint]\nselect = ['CL001', 'CL9']\n" + THRESHOLD)
     client = RawClient(tmp_path)
     rid = client.send("initialize", {"processId": os.getpid(), "rootUri": tmp_path.as_uri(), "capabilities": {}, "initializationOptions": {"debounceMs": 10}})
     assert "capabilities" in client.response(rid)["result"]
@@ -196,7 +199,7 @@ def test_server_makes_no_network_access(tmp_path):
     log = watch / "events.jsonl"
     (tmp_path / "proj").mkdir()
     root = tmp_path / "proj"
-    (root / "pyproject.toml").write_text("[project]\nname = 'p'\n")
+    (root / "pyproject.toml").write_text("[project]\nname = 'p'\n[tool.claude-lint]\nextend-select = ['CL001']\n" + THRESHOLD)
     client = RawClient(root, env={**os.environ, "PYTHONPATH": str(watch), "CLAUDE_LINT_WATCH_LOG": str(log)})
     rid = client.send("initialize", {"processId": os.getpid(), "rootUri": root.as_uri(), "capabilities": {}})
     client.response(rid)

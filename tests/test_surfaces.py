@@ -257,7 +257,10 @@ def test_cl007_names_the_cell_where_the_id_is_set(cli, tmp_path):
         "client.messages.create(model=MODEL, max_tokens=300, messages=[])",
     )})
     out = cli("check", "nb.ipynb", "--select", "CL007").stdout.decode()
-    assert "The ID is set at nb.ipynb:cell 1:3." in out
+    # CL007 lands where the ID is set (issue 15): its position names the cell; the request is a related location
+    assert out.startswith("nb.ipynb:cell 1:3:9: CL007 Model claude-3-opus-20240229"), out
+    [found] = json.loads(cli("check", "nb.ipynb", "--select", "CL007", "--output-format", "json").stdout)
+    assert {(r["cell"], r["location"]["row"]) for r in found["related"]} == {(2, 1)}
     assert not re.search(r"\b[A-Z]{2,}[-0-9]*\b \d{4}-\d\d-\d\d", out)  # no internal source keys with dates
 
 
@@ -361,8 +364,9 @@ vim.defer_fn(poll, 100)
 """)
     project = tmp_path / "project"
     project.mkdir()
+    # a retired model ID: CL007, on by default, is the one finding the editor must show
     write(project, {"bot.py": 'import anthropic\nclient = anthropic.Anthropic()\n'
-                              'client.messages.create(model="claude-sonnet-4-6", max_tokens=16000, messages=[])\n'})
+                              'client.messages.create(model="claude-3-opus-20240229", max_tokens=300, messages=[])\n'})
     env = dict(os.environ, PATH=os.path.dirname(sys.executable) + os.pathsep + os.environ.get("PATH", ""), HOME=str(tmp_path))
     subprocess.run([shutil.which("nvim"), "--headless", "-u", str(tmp_path / "init.lua"), "bot.py"], cwd=project, env=env, timeout=90,
                    capture_output=True)

@@ -134,13 +134,12 @@ def test_finding_lands_where_the_value_is_written_once(cli, tmp_path):
     write_project(tmp_path, HEAD + ASK.replace("claude-sonnet-4-6", "claude-3-opus-20240229") + "\nask('a')\nask('b')\nask('c', model='claude-3-5-sonnet-20241022')\n")
     found = check(cli, "--select", "CL007")
     rows = sorted((d["location"]["row"], d["location"]["column"]) for d in found)
-    # the wrapper's keyword (its default's place is named in the message), once for its two
-    # calls and its own request; the caller's own argument
-    assert rows == [(7, 41), (11, 16)]
-    default = next(d for d in found if d["location"]["row"] == 7)
-    assert "set at example.py:6" in default["message"]
+    # where the default is written (issue 15: once per written ID), naming the wrapper's request
+    # and its two calls as related places; the caller's own argument
+    assert rows == [(6, 23), (11, 16)]
+    default = next(d for d in found if d["location"]["row"] == 6)
     related = {(r["location"]["row"], r["cell"]) for r in default["related"]}
-    assert {(9, None), (10, None)} <= related
+    assert {(7, None), (9, None), (10, None)} <= related
     passed = next(d for d in found if d["location"]["row"] == 11)
     assert {r["location"]["row"] for r in passed["related"]} == {11, 7}  # the call, and the request it reaches
 

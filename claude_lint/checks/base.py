@@ -8,7 +8,7 @@ dict of file names to contents for a project of several files.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Callable, Dict, Iterator, List, Mapping, Optional, Sequence, Union
+from typing import Callable, Dict, Iterator, List, Mapping, Optional, Sequence, Tuple, Union
 
 from claude_lint.catalog import Catalog, Model
 from claude_lint.diagnostics import Diagnostic, Fix
@@ -74,8 +74,9 @@ class Rule:
     def check_project(self, calls: List[Call], ctx: Context) -> Iterator[Diagnostic]:
         return iter(())
 
-    def diagnostic(self, loc: Loc, message: str, *, severity: Optional[str] = None, cost: Optional[float] = None, fix: Optional[Fix] = None) -> Diagnostic:
-        return Diagnostic(self.code, self.name, message, loc, severity or self.severity, fix, cost)
+    def diagnostic(self, loc: Loc, message: str, *, severity: Optional[str] = None, cost: Optional[float] = None, fix: Optional[Fix] = None,
+                   related: Tuple[Loc, ...] = ()) -> Diagnostic:
+        return Diagnostic(self.code, self.name, message, loc, severity or self.severity, fix, cost, related)
 
 
 class FileRule(Rule):

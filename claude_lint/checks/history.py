@@ -10,12 +10,20 @@ HEAD = "import anthropic\nclient = anthropic.Anthropic()\n"
 CREATE = 'client.messages.create(model="claude-sonnet-4-6", max_tokens=500, messages={msgs})'
 
 
+_LIFETIME = {"loop": "loop runs", "attribute": "object lives", "module": "process lives", "session": "user's session lives", "store": "process lives"}
+
+
 class UnboundedHistory(Rule):
     """## What it does
     Flags a messages list that grows every turn and is sent whole on every call, with
     no window, `pop`, `del`, `clear`, reassignment or trimming call anywhere on its
-    path: a list appended to inside a loop, or kept on `self` or at module level and
-    appended to in a method.
+    path, and that outlives any bound: kept in Streamlit's `st.session_state` or in a
+    module-level dict keyed by user or channel (a bot's per-user histories), kept on
+    `self` or at module level and appended to in a method, or appended inside a loop with no bound (`while True`, a loop over
+    `sys.stdin` or `iter(input, ...)`). A loop with a step cap (`for step in range(10)`,
+    `while step < max_steps` with the counter stepped, a `break` on a counter) or one
+    turn per item of a collection ends the growth: an agent's tool loop capped at ten
+    steps is not reported.
 
     ## Why is this bad?
     Every call pays for the whole conversation so far. With turns of similar size,
@@ -47,6 +55,8 @@ class UnboundedHistory(Rule):
     code = "CL004"
     name = "history-unbounded"
     summary = "conversation history that grows every turn, never trimmed"
+    preview = True
+    preview_reason = "Measured on the real-world corpus (eval/realworld, 36 repositories): 2 of 2 findings right but recall 0.05 (2 of 43); too few findings (under 15) to know its precision."
     fires = [
         # a module-level history appended per call
         HEAD
@@ -109,6 +119,51 @@ class UnboundedHistory(Rule):
         + "\n",
     ]
 
+    AGENT = ("messages = [{'role': 'user', 'content': task}]\nLOOP\n    reply = " + CREATE.format(msgs="messages")
+             + "\n    messages.append({'role': 'assistant', 'content': reply.content})\n    messages.append({'role': 'user', 'content': run_tools(reply)})\nAFTER")
+    fires = [
+        *fires,
+        # a REPL over standard input runs as long as someone types
+        HEAD + "import sys\n" + AGENT.replace("LOOP", "for line in sys.stdin:").replace("AFTER", ""),
+    ]
+    ST = ("import streamlit as st\nfrom openai import OpenAI\nclient = OpenAI()\n"
+          "if 'messages' not in st.session_state:\n    st.session_state['messages'] = []\n"
+          "if prompt := st.chat_input():\n    st.session_state.messages.append({'role': 'user', 'content': prompt})\n"
+          "    r = client.chat.completions.create(model='gpt-4o', max_tokens=500, messages=SENT)\n"
+          "    st.session_state.messages.append({'role': 'assistant', 'content': r.choices[0].message.content})\n")
+    fires = [
+        *fires,
+        # kept in Streamlit's session state: every rerun resends the whole chat
+        ST.replace("SENT", "st.session_state.messages"),
+        # through a name bound to the session list
+        ST.replace("SENT", "history").replace("if prompt", "history = st.session_state.messages\nif prompt"),
+    ]
+    BOT = ("import anthropic\nfrom collections import defaultdict\nclient = anthropic.AsyncAnthropic()\nhistories = defaultdict(list)\n\n"
+           "async def on_message(message):\n    history = histories[message.author.id]\n"
+           "    histories[message.author.id].append({'role': 'user', 'content': message.content})\n"
+           "    reply = await client.messages.create(model='claude-sonnet-4-6', max_tokens=500, messages=histories[message.author.id])\n"
+           "    histories[message.author.id].append({'role': 'assistant', 'content': reply.content})\n")
+    fires = [
+        *fires,
+        # a bot's per-user histories in a module-level dict: they live as long as the process
+        BOT,
+    ]
+    silent = [
+        *silent,
+        # the bot trims each user's history
+        BOT + "    histories[message.author.id] = histories[message.author.id][-20:]\n",
+        # the session list is sent through a window
+        ST.replace("SENT", "st.session_state.messages[-20:]"),
+        # trimmed in place after each turn
+        ST.replace("SENT", "st.session_state.messages") + "    st.session_state.messages = st.session_state.messages[-20:]\n",
+        # an agent's tool loop capped at 10 steps
+        HEAD + AGENT.replace("LOOP", "for step in range(10):").replace("AFTER", "    if reply.stop_reason != 'tool_use':\n        break\n"),
+        # a step counter caps a while loop
+        HEAD + "step = 0\n" + AGENT.replace("LOOP", "while step < max_steps:").replace("AFTER", "    step += 1\n"),
+        # `while True` with a break on a counter
+        HEAD + "step = 0\n" + AGENT.replace("LOOP", "while True:").replace("AFTER", "    step += 1\n    if step >= 10:\n        break\n"),
+    ]
+
     # Through a project's wrapper: the list the caller passes is what grows.
     ASK = "def ask(messages, model='claude-sonnet-4-6'):\n    return " + CREATE.format(msgs="messages") + "\n"
     fires = [
@@ -136,15 +191,16 @@ class UnboundedHistory(Rule):
 
     def check_call(self, call: Call, ctx: Context) -> Iterator[Diagnostic]:
         history = call.site.history
-        if history is None:
-            return
+        if history is None or history.bound:
+            return  # an agent's step cap (`range(10)`) or a loop over items ends the growth
         arg = call.arg("messages")
-        where = {"loop": "inside the loop", "attribute": "in a method", "module": "at module level"}[history.kind]
+        where = {"loop": "inside the loop", "attribute": "in a method", "module": "at module level", "session": "on every turn of the session", "store": "per user in a module-level store"}[history.kind]
         yield self.diagnostic(
             arg.at if arg is not None else call.site.loc,
             f"`{history.name}` grows every turn (appended {where} at line {history.append.row}) and is sent whole on every call, "
-            f"so input cost grows with the square of the conversation length. Send a window (messages={history.name}[-20:]), "
-            "summarise old turns, or trim to a token budget.",
+            f"so input cost grows with the square of the conversation length, for as long as the {_LIFETIME[history.kind]}. "
+            f"Send a window that keeps the first (task) message and starts on a user turn, never between a tool_use and its tool_result "
+            f"(messages=[{history.name}[0], *{history.name}[-20:]] adjusted to that), summarise old turns, or trim to a token budget.",
             # No automatic rewrite: how many turns to keep is the author's decision.
             fix=Fix(f"Send a window: messages={history.name}[-20:]", "display-only"),
         )

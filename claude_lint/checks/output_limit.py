@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
+from claude_lint.checks import evidence as ev
 from claude_lint.checks.base import Context, Rule, money, per_mtok, tokens
 from claude_lint.diagnostics import Diagnostic
 from claude_lint.link import Call
@@ -118,8 +119,15 @@ class OutputLimitMissing(Rule):
         loc = arg.at if arg is not None else site.loc
         if site.reached or (site.via is not None and site.fixed):
             loc = call.request_loc()  # missing in a wrapper's request: said once, there, for all its calls
+        found = ev.of(call)
+        if found.short is not None:
+            advice = f"The answer is short ({found.short.what}): pass {names}={ev.suggested(found.short.needs)}."
+        elif found.long is not None:
+            advice = f"The answer is long by nature ({found.long}): pass {names}=<a cap above its longest expected length>."
+        else:
+            advice = f"Pass {names}=<the smallest limit the answer needs>."
         yield self.diagnostic(
             loc,
-            f"{site.api} sets no output cap, so every call may be billed{worst or ' up to the model maximum'}.{note} Pass {names}=<the smallest limit the answer needs>.",
+            f"{site.api} sets no output cap, so every call may be billed{worst or ' up to the model maximum'}.{note} {advice}",
             cost=cost,
         )

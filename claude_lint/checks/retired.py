@@ -2,12 +2,12 @@ from __future__ import annotations
 
 import datetime
 import re
-from typing import Iterator, Optional
+from typing import Iterator, Optional, Tuple
 
 from claude_lint.catalog import PLATFORMS, platform_of
 from claude_lint.checks.base import Context, Rule
 from claude_lint.diagnostics import Diagnostic, Edit, Fix
-from claude_lint.facts import Text
+from claude_lint.facts import Loc, Text
 from claude_lint.link import Call
 
 HEAD = "import anthropic\nclient = anthropic.Anthropic()\n"
@@ -82,6 +82,15 @@ class RetiredModel(Rule):
         'client.converse(modelId="eu.anthropic.claude-haiku-4-5-20251001-v1:0", messages=[], inferenceConfig={"maxTokens": 300})\n',
         # OpenAI
         'from openai import OpenAI\nOpenAI().chat.completions.create(model="gpt-4", messages=[], max_tokens=100)\n',
+        # an OpenAI snapshot or context variant is retired no later than its model
+        'from openai import OpenAI\nOpenAI().chat.completions.create(model="gpt-3.5-turbo-16k-0613", messages=[], max_tokens=100)\n',
+        # the Anthropic SDK's old spelling of a retired major version
+        HEAD + CALL.format(model="claude-v1"),
+        # written once in a config class, reported there (the request is a related location)
+        {
+            "config.py": 'class Config:\n    MODEL = "claude-3-opus-20240229"\n',
+            "app.py": HEAD + "from config import Config\n" + 'client.messages.create(model=Config.MODEL, max_tokens=300, messages=[])\n',
+        },
     ]
     silent = [
         HEAD + CALL.format(model="claude-sonnet-4-6"),
@@ -94,6 +103,8 @@ class RetiredModel(Rule):
         HEAD + 'NOTE = "claude-3-opus-20240229 was great"\n' + CALL.format(model="claude-haiku-4-5"),
         # run-time model: nothing to judge
         "import os\n" + HEAD + 'client.messages.create(model=os.environ["MODEL"], max_tokens=300, messages=[])\n',
+        # a dated snapshot of a model that is active with no retirement date: nothing certain
+        'from openai import OpenAI\nOpenAI().chat.completions.create(model="gpt-5.4-2026-03-05", messages=[], max_tokens=100)\n',
     ]
 
     # Through a project's wrapper: reported where the ID is written, the wrapper's default
@@ -120,12 +131,20 @@ class RetiredModel(Rule):
         arg = call.arg("model")
         if raw is None or arg is None:
             return
-        platform = platform_of(raw, call.site.provider)
+        at, related = _written(arg)
+        yield from self.judge(raw, call.site.provider, arg.value, at, related, ctx)
+
+    def judge(self, raw: str, provider: Optional[str], value: object, at: Loc, related: Tuple[Loc, ...], ctx: Context) -> Iterator[Diagnostic]:
+        """The finding, if any, on one model ID written at `at` (`value`: the literal, for the fix)."""
+        platform = platform_of(raw, provider)
         bare = _PREFIX.sub("", raw)
         model = ctx.catalog.lookup(bare)
+        kin = ""
+        if model is None and platform is None:
+            model, kin = _family(ctx.catalog, bare)
         if model is None:
             if platform is None:  # a platform's ID spellings differ: no typo guess there
-                yield from self._typo(call, bare, raw, arg, ctx)
+                yield from self._typo(bare, raw, value, at, related, ctx)
             return
         life = model.lifecycle if platform is None else model.on(platform)
         if life is None:
@@ -136,13 +155,11 @@ class RetiredModel(Rule):
         window = int(ctx.option("warn-days"))
         if state == "active" and (days is None or days > window):
             return
-        shown = bare if platform is None else raw
+        if kin and state != "retired" and life.retires is None:
+            return  # a relative of a deprecated model with no date: nothing certain to say
+        shown = (bare if platform is None else raw) + kin
         where = "" if platform is None else f" on {PLATFORMS[platform.split('-')[0]]}" + (f" ({platform.split('-', 1)[1]} profiles)" if "-" in platform else "")
         successor = f" Use {life.successor} instead." if life.successor else ""
-        loc = getattr(arg.value, "loc", None)
-        if loc is not None and (loc.path, loc.cell, loc.row) != (arg.at.path, arg.at.cell, arg.at.row):
-            cell = f"cell {loc.cell}:" if loc.cell is not None else ""  # as the text output names a notebook's places
-            successor += f" The ID is set at {loc.path}:{cell}{loc.row}."
         first_party = ""
         if platform is not None and model.lifecycle.state(today) != "retired":
             api = "the Claude API" if model.provider == "anthropic" else "the first-party API"
@@ -151,21 +168,24 @@ class RetiredModel(Rule):
         source = f" (source: {cited})" if cited else ""
         fix = None
         if life.successor and platform is None:
-            fix = _fix(arg.value, arg.at, raw, bare, life.successor, f"Replace {bare} with {life.successor}")
+            fix = _fix(value, at, raw, bare, life.successor, f"Replace {bare} with {life.successor}")
         if state == "retired":
             when = f" on {life.retires}" if life.retires else ""
-            yield self.diagnostic(arg.at, f"Model {shown} was retired{where}{when}{first_party}: every request to it fails.{successor}{source}", fix=fix)
+            if kin:
+                when = f" by {life.retires}" if life.retires else ""
+            yield self.diagnostic(at, f"Model {shown} was retired{where}{when}{first_party}: every request to it fails.{successor}{source}", fix=fix, related=related)
             return
         if life.retires is None:
             when = "is deprecated"
         else:
             left = "today" if days == 0 else f"in {days} day{'s' if days != 1 else ''}"
-            when = f"{'is deprecated and ' if state == 'deprecated' else ''}will be retired{where} on {life.retires} ({left})"
+            by = "at the latest on" if kin else "on"
+            when = f"{'is deprecated and ' if state == 'deprecated' else ''}will be retired{where} {by} {life.retires} ({left})"
         yield self.diagnostic(
-            arg.at, f"Model {shown} {when}{first_party}; requests fail after that date.{successor}{source}", severity="warning", fix=fix
+            at, f"Model {shown} {when}{first_party}; requests fail after that date.{successor}{source}", severity="warning", fix=fix, related=related
         )
 
-    def _typo(self, call: Call, bare: str, raw: str, arg, ctx: Context) -> Iterator[Diagnostic]:
+    def _typo(self, bare: str, raw: str, value: object, at: Loc, related: Tuple[Loc, ...], ctx: Context) -> Iterator[Diagnostic]:
         if not _LOOKS_LIKE_MODEL.match(bare.lower()):
             return
         known = sorted({k for m in ctx.catalog.models.values() for k in (m.id, *m.aliases)})
@@ -177,10 +197,53 @@ class RetiredModel(Rule):
             return
         best = close[0]
         yield self.diagnostic(
-            arg.at,
+            at,
             f"Unknown model ID {bare!r} looks like a typo of {best!r}: the API rejects unknown models. Use {best}.",
-            fix=_fix(arg.value, arg.at, raw, bare, best, f"Replace {bare} with {best}"),
+            fix=_fix(value, at, raw, bare, best, f"Replace {bare} with {best}"),
+            related=related,
         )
+
+
+# An OpenAI snapshot or context variant of a catalogued model: `gpt-4-0613`, `gpt-4o-2024-05-13`,
+# `gpt-3.5-turbo-16k-0613`, `gpt-4-1106-preview`. A snapshot is retired no later than its model.
+_SNAPSHOT = re.compile(r"^(?P<base>(?:gpt|o\d)[-.a-z0-9]*?)(?:-(?:16k|32k))?(?:-(?:\d{4}|\d{4}-\d{2}-\d{2}))?(?:-preview)?$")
+# The Anthropic SDK's old spellings: `claude-v1`, `claude-instant-v1.2` for claude-1, claude-instant-1.2.
+_OLD_SPELLING = re.compile(r"-v(?=\d)")
+
+
+def _family(catalog, bare: str):
+    """A catalogued model whose lifecycle an unknown ID shares, and how it is related: an
+    OpenAI snapshot of a known model, or an undated major version (`claude-2`, `claude-v1`)
+    every catalogued member of which is retired. (None, "") when there is none."""
+    key = bare.strip().lower()
+    m = _SNAPSHOT.match(key)
+    if m and m.group("base") != key:
+        name = m.group("base")
+        if name == "gpt-4" and key.endswith("-preview"):
+            name = "gpt-4-turbo"  # gpt-4-1106-preview, gpt-4-0125-preview: the GPT-4 Turbo previews
+        base = catalog.lookup(name)
+        if base is not None and base.provider == "openai":
+            return base, f" (a version of {base.id})"
+    key = _OLD_SPELLING.sub("-", key)
+    if re.fullmatch(r"claude(?:-instant)?-\d(?:\.\d)?", key):
+        exact = catalog.lookup(key)
+        if exact is not None:
+            return exact, f" ({exact.id})"
+        members = [mm for mm in catalog.models.values() if mm.id.startswith(key + ".") or mm.id.startswith(key + "-")]
+        if members and all(mm.status == "retired" and mm.retires for mm in members):
+            last = max(members, key=lambda mm: mm.retires)
+            return last, f" (every {key}.x model is retired)"
+    return None, ""
+
+
+def _written(arg) -> Tuple[Loc, Tuple[Loc, ...]]:
+    """Where a finding about a model ID goes: where the ID is written (a constant, a wrapper's
+    default, a config module), once for every request it reaches; the request's own keyword
+    is then a related location (the engine adds the call sites)."""
+    loc = getattr(arg.value, "loc", None)
+    if loc is None or (loc.path, loc.cell, loc.row, loc.col) == (arg.at.path, arg.at.cell, arg.at.row, arg.at.col):
+        return arg.at, ()
+    return loc, (arg.at,)
 
 
 def _fix(value: object, at, raw: str, bare: str, new: str, message: str) -> Optional[Fix]:

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Dict, Iterator, List
 
+from claude_lint.checks import evidence as ev
 from claude_lint.checks import examples as ex
 from claude_lint.checks.base import Context, Rule, per_mtok
 from claude_lint.diagnostics import Diagnostic
@@ -10,104 +11,92 @@ from claude_lint.link import Call
 CALL = 'client.messages.create(model="{model}", max_tokens=300, messages=[{{"role": "user", "content": q}}])\n'
 
 
+TIERS = {"small": 0, "mid": 1, "top": 2}
+HEAD = "import anthropic\nclient = anthropic.Anthropic()\n\n"
+LIGHT = ("def classify(q):\n    return client.messages.create(model=\"{model}\", max_tokens=300, messages=[{{\"role\": \"user\", \"content\": q}}],\n"
+         "        system=\"Classify the ticket into one of: billing, bug, other. Return only the label.\")\n")
+HEAVY = "def answer(q):\n    return " + CALL
+
+
 class SingleModel(Rule):
     """## What it does
-    Flags a project whose every LLM call site uses one and the same model, when that
-    model is not of the cheapest tier. Reported once, at the first call site.
+    Flags a light-task call (its own code shows the answer is short: parsed as a number
+    or compared with a label, a forced small tool call, a prompt that asks for a label,
+    "yes or no" or one word; the evidence of CL001) on a model that is not of the
+    cheapest tier, in a project (a package of a monorepo) where no call uses a cheaper
+    tier. Reported once, at the first such call, naming it and the evidence.
 
     ## Why is this bad?
     Most applications mix heavy tasks (reasoning, long answers) with light ones
-    (classifying, extracting, routing, short replies). Sending them all to a
-    mid or top tier model pays its price for work a small model does as well, at a
-    fraction of the cost. Routing light tasks to a cheaper model is often the single
-    largest saving available.
+    (classifying, extracting, routing, short replies). Sending the light ones to a mid
+    or top tier model pays its price for work a small model does as well, at a fraction
+    of the cost. Routing light tasks to a cheaper model is often the single largest
+    saving available.
 
-    In a monorepo, each package (the nearest folder with a `pyproject.toml`, `setup.py`
-    or `setup.cfg`) is judged on its own call sites.
-
-    The rule only speaks when every call site's model is known statically: one call
-    whose model comes from the environment or a function argument may already be the
-    router, so the rule stays silent.
+    The rule never claims that every call uses one model: it names the light call. It
+    stays silent when any call's model is unknown (read from the environment or an
+    argument: it may already be the router), when a call already uses a cheaper tier,
+    and when no call's code shows a light task.
 
     ## Example
     ```python
-    def classify(q): return client.messages.create(model="claude-opus-4-6", ...)
+    def classify(q): return client.messages.create(model="claude-opus-4-6", system="... Return only the label.", ...)
     def answer(q): return client.messages.create(model="claude-opus-4-6", ...)
     ```
 
     ## Use instead
     ```python
-    def classify(q): return client.messages.create(model="claude-haiku-4-5", ...)
+    def classify(q): return client.messages.create(model="claude-haiku-4-5", system="... Return only the label.", ...)
     def answer(q): return client.messages.create(model="claude-opus-4-6", ...)
     ```
 
     ## Options
-    - `min-call-sites` (int, 2): the fewest call sites that make a pattern.
+    - `min-call-sites` (int, 1): the fewest call sites a package needs to be judged.
     """
 
     code = "CL003"
     name = "single-model"
-    summary = "one non-cheap model for every call"
-    options = {"min-call-sites": 2}
+    summary = "light tasks on a non-cheap model, no cheaper tier used"
+    options = {"min-call-sites": 1}
+    preview = True
+    preview_reason = "Measured on the real-world corpus (eval/realworld, 36 repositories): no finding to judge yet (0 of 2 fire labels found), too few to know its precision."
     fires = [
+        HEAD + LIGHT.format(model="claude-opus-4-6") + HEAVY.format(model="claude-opus-4-6"),
+        # the answer is read as a number
+        HEAD + "def score(q):\n    r = " + CALL.format(model="claude-sonnet-4-6").rstrip("\n") + "\n    return int(r.content[0].text)\n",
         # in a monorepo each package is judged on its own: billing routes nothing, search does
         {
             "billing/pyproject.toml": "[project]\nname = 'billing'\n",
-            "billing/app.py": "import anthropic\nclient = anthropic.Anthropic()\n\ndef classify(q):\n    return "
-            + CALL.format(model="claude-opus-4-6") + "\ndef answer(q):\n    return " + CALL.format(model="claude-opus-4-6"),
+            "billing/app.py": HEAD + LIGHT.format(model="claude-opus-4-6") + HEAVY.format(model="claude-opus-4-6"),
             "search/pyproject.toml": "[project]\nname = 'search'\n",
-            "search/app.py": "import anthropic\nclient = anthropic.Anthropic()\n\ndef rank(q):\n    return "
-            + CALL.format(model="claude-haiku-4-5") + "\ndef answer(q):\n    return " + CALL.format(model="claude-opus-4-6"),
+            "search/app.py": HEAD + LIGHT.format(model="claude-haiku-4-5") + HEAVY.format(model="claude-opus-4-6"),
         },
-        "import anthropic\nclient = anthropic.Anthropic()\n\ndef classify(q):\n    return "
-        + CALL.format(model="claude-opus-4-6")
-        + "\ndef answer(q):\n    return "
-        + CALL.format(model="claude-opus-4-6"),
     ]
     silent = [
-        # one call site in each package of a monorepo is not a pattern in either
-        {
-            "billing/pyproject.toml": "[project]\nname = 'billing'\n",
-            "billing/app.py": "import anthropic\nclient = anthropic.Anthropic()\n\ndef a(q):\n    return " + CALL.format(model="claude-opus-4-6"),
-            "search/pyproject.toml": "[project]\nname = 'search'\n",
-            "search/app.py": "import anthropic\nclient = anthropic.Anthropic()\n\ndef b(q):\n    return " + CALL.format(model="claude-opus-4-6"),
-        },
-        # already routed
-        "import anthropic\nclient = anthropic.Anthropic()\n\ndef classify(q):\n    return "
-        + CALL.format(model="claude-haiku-4-5")
-        + "\ndef answer(q):\n    return "
-        + CALL.format(model="claude-opus-4-6"),
-        # the cheapest tier everywhere
-        "import anthropic\nclient = anthropic.Anthropic()\n\ndef a(q):\n    return "
-        + CALL.format(model="claude-haiku-4-5")
-        + "\ndef b(q):\n    return "
-        + CALL.format(model="claude-haiku-4-5"),
+        # already routed: the light task on the cheapest tier
+        HEAD + LIGHT.format(model="claude-haiku-4-5") + HEAVY.format(model="claude-opus-4-6"),
+        # one model everywhere, but no call shows a light task
+        HEAD + HEAVY.format(model="claude-opus-4-6") + "\n" + HEAVY.replace("answer", "draft").format(model="claude-opus-4-6"),
+        # a cheaper tier is used elsewhere in the project (another provider counts too)
+        HEAD + LIGHT.format(model="claude-sonnet-4-6")
+        + "from openai import OpenAI\n\ndef route(q):\n    return OpenAI().chat.completions.create(model=\"gpt-4o-mini\", max_tokens=50, messages=[])\n",
         # one model is chosen at run time: it may be the router
-        "import os, anthropic\nclient = anthropic.Anthropic()\n\ndef a(q):\n    return "
-        + CALL.format(model="claude-opus-4-6")
-        + '\ndef b(q):\n    return client.messages.create(model=os.environ["MODEL"], max_tokens=300, messages=[])\n',
-        # a single call site is not a pattern
-        "import anthropic\nclient = anthropic.Anthropic()\n" + CALL.format(model="claude-opus-4-6"),
+        "import os\n" + HEAD + LIGHT.format(model="claude-opus-4-6")
+        + 'def b(q):\n    return client.messages.create(model=os.environ["MODEL"], max_tokens=300, messages=[])\n',
+        # the cheapest tier everywhere
+        HEAD + LIGHT.format(model="claude-haiku-4-5") + HEAVY.format(model="claude-haiku-4-5"),
     ]
     # call sites in code and in config files count together
-    fires = [
-        *fires,
-        {
-            "app.py": "import anthropic\nclient = anthropic.Anthropic()\n\ndef answer(q):\n    return " + CALL.format(model="claude-opus-4-6"),
-            "proxy/config.yaml": ex.litellm("anthropic/claude-opus-4-6"),
-            "prompts/classify.prompt": ex.dotprompt("vertexai/claude-opus-4-6", 200),
-        },
-    ]
     silent = [
         *silent,
-        # the prompt file routes classification to a small model
+        # the prompt file routes work to a small model
         {
-            "app.py": "import anthropic\nclient = anthropic.Anthropic()\n\ndef answer(q):\n    return " + CALL.format(model="claude-opus-4-6"),
+            "app.py": HEAD + LIGHT.format(model="claude-opus-4-6"),
             "prompts/classify.prompt": ex.dotprompt("anthropic/claude-haiku-4-5", 200),
         },
         # the proxy picks the model from the environment: it may be the router
         {
-            "app.py": "import anthropic\nclient = anthropic.Anthropic()\n\ndef answer(q):\n    return " + CALL.format(model="claude-opus-4-6"),
+            "app.py": HEAD + LIGHT.format(model="claude-opus-4-6"),
             "proxy/config.yaml": ex.litellm("os.environ/PROXY_MODEL"),
         },
     ]
@@ -117,18 +106,18 @@ class SingleModel(Rule):
            "    return client.messages.create(model=model, max_tokens=300, messages=[{'role': 'user', 'content': q}])\n")
     fires = [
         *fires,
-        {"app/llm.py": ASK, "app/main.py": "from app.llm import ask\n\ndef label(t):\n    return ask(t)\n\ndef answer(t):\n    return ask(t)\n"},
+        {"app/llm.py": ASK, "app/main.py": "from app.llm import ask\n\ndef label(t):\n    return ask('Answer yes or no: is this spam? ' + t)\n\ndef answer(t):\n    return ask(t)\n"},
     ]
     silent = [
         *silent,
         # one call routes to a small model: the wrapper's default is not the whole story
-        {"app/llm.py": ASK, "app/main.py": "from app.llm import ask\n\ndef label(t):\n    return ask(t, model='claude-haiku-4-5')\n\ndef answer(t):\n    return ask(t)\n"},
+        {"app/llm.py": ASK, "app/main.py": "from app.llm import ask\n\ndef label(t):\n    return ask('Answer yes or no: is this spam? ' + t, model='claude-haiku-4-5')\n\ndef answer(t):\n    return ask(t)\n"},
     ]
 
     def check_project(self, calls: List[Call], ctx: Context) -> Iterator[Diagnostic]:
         packages: Dict[str, List[Call]] = {}
         for call in calls:
-            if call.site.reached:
+            if call.site.reached or call.site.local:
                 continue  # a request inside a wrapper: its calls, each with its own model, count instead
             packages.setdefault(ctx.package_of(call.site.path), []).append(call)
         for package_calls in packages.values():
@@ -137,29 +126,36 @@ class SingleModel(Rule):
     def _check_package(self, calls: List[Call], ctx: Context) -> Iterator[Diagnostic]:
         if len(calls) < int(ctx.option("min-call-sites")):
             return
-        ids = set()
+        models = []
         for call in calls:
             model = ctx.model(call)
-            if model is None:
+            if model is None or model.tier not in TIERS:
                 return  # unknown or run-time model: it may be the routing we would ask for
-            ids.add(model.id)
-        if len(ids) != 1:
+            models.append(model)
+        lowest = min(TIERS[m.tier] for m in models)
+        light = []
+        for call, model in zip(calls, models):
+            if TIERS[model.tier] > 0 and TIERS[model.tier] == lowest:
+                short = ev.of(call).short
+                if short is not None:
+                    light.append((call, model, short))
+        if not light:
             return
-        model = ctx.model(calls[0])
-        assert model is not None
-        if model.tier == "small":
-            return
-        first = min(calls, key=lambda c: (c.site.loc.path, c.site.loc.cell or 0, c.site.loc.row, c.site.loc.col))
-        arg = first.arg("model")
+        light.sort(key=lambda t: (t[0].site.loc.path, t[0].site.loc.cell or 0, t[0].site.loc.row, t[0].site.loc.col))
+        call, model, short = light[0]
+        arg = call.arg("model")
         cheap = ctx.catalog.cheapest(model.provider)
         suggestion = ""
-        if cheap is not None and cheap.output and model.output:
+        if cheap is not None and cheap.output and model.output and cheap.tier == "small":
             suggestion = (
-                f"; a small-tier model such as {cheap.id} ({per_mtok(cheap.input)} in, {per_mtok(cheap.output)} out) "
-                f"costs {model.output / cheap.output:.0f}x less per output token"
+                f" A small-tier model such as {cheap.id} ({per_mtok(cheap.input)} in, {per_mtok(cheap.output)} out) "
+                f"costs {model.output / cheap.output:.0f}x less per output token."
             )
+        others = f" ({len(light) - 1} more light call{'s' if len(light) > 2 else ''} likewise)" if len(light) > 1 else ""
+        loc = call.site.loc
         yield self.diagnostic(
-            arg.at if arg is not None else first.site.loc,
-            f"All {len(calls)} LLM call sites use {model.id} ({model.tier} tier, {per_mtok(model.input)} in, {per_mtok(model.output)} out)"
-            f"{suggestion}. Route light tasks (classify, extract, short replies) to a cheaper model.",
+            arg.at if arg is not None else loc,
+            f"A light task on {model.id} ({model.tier} tier, {per_mtok(model.input)} in, {per_mtok(model.output)} out) at {loc.path}:{loc.row}: "
+            f"{short.what}{others}, and no call in the project uses a cheaper tier.{suggestion} Route light tasks to it.",
+            related=tuple(c.site.loc for c, _, _ in light[1:8]),
         )

@@ -196,3 +196,45 @@ def _base_name(node: ast.expr) -> Optional[str]:
     while isinstance(node, (ast.Attribute, ast.Subscript)):
         node = node.value
     return node.id if isinstance(node, ast.Name) else None
+
+
+def bound(loop: ast.AST) -> str:
+    """What bounds a loop's number of turns, as a message says it; "" when nothing does.
+
+    `for step in range(n)` runs n times (whatever n is, unless it is infinite); a `for`
+    over a collection runs once per item; `while step < n` with the counter stepped in
+    the loop, or a `break`, `raise` or `return` under a test of such a counter, is a step cap. `while True`,
+    `while running`, a loop over `sys.stdin` or `iter(input, ...)` has no bound: it runs
+    as long as someone types or a server lives."""
+    if isinstance(loop, (ast.For, ast.AsyncFor)):
+        it = loop.iter
+        if isinstance(it, ast.Call) and isinstance(it.func, ast.Name) and it.func.id == "range":
+            if any(_infinite(a) for a in it.args):
+                return ""
+            return f"range({ast.unparse(it.args[-1] if len(it.args) == 1 else it.args[1])[:40]})" if it.args else ""
+        text = ast.unparse(it)
+        if "stdin" in text or (isinstance(it, ast.Call) and isinstance(it.func, ast.Name) and it.func.id == "iter") or "count(" in text:
+            return ""
+        return f"one turn per item of {text[:40]}"
+    if isinstance(loop, ast.While):
+        stepped = _stepped(loop)
+        if isinstance(loop.test, ast.Compare) and _names(loop.test) & stepped and not any(_infinite(c) for c in loop.test.comparators):
+            return f"while {ast.unparse(loop.test)[:40]}"
+        for node in ast.walk(loop):
+            if isinstance(node, ast.If) and _names(node.test) & stepped and any(isinstance(s, (ast.Break, ast.Raise, ast.Return)) for s in node.body):
+                return f"stops when {ast.unparse(node.test)[:40]}"
+    return ""
+
+
+def _stepped(loop: ast.AST) -> set:
+    """Names counted up or down inside the loop (`step += 1`)."""
+    return {n.target.id for n in ast.walk(loop) if isinstance(n, ast.AugAssign) and isinstance(n.target, ast.Name)}
+
+
+def _names(node: ast.AST) -> set:
+    return {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
+
+
+def _infinite(node: ast.AST) -> bool:
+    text = ast.unparse(node).replace(" ", "").lower()
+    return "inf" in text and ("float(" in text or "math.inf" in text or text == "inf")

@@ -8,7 +8,7 @@ import sys
 import warnings
 from typing import List, Optional, Tuple
 
-from claude_lint.extract import clients, http, loops, moves, prefilter, retries, sdk
+from claude_lint.extract import clients, evidence, http, loops, moves, prefilter, retries, sdk
 from claude_lint.extract.positions import Positions
 from claude_lint.extract.scopes import Binding, CallRecord, Collector, Scope, keyword, positional, store_key
 from claude_lint.extract.values import Evaluator
@@ -17,7 +17,8 @@ from claude_lint.facts import CallSite, Dynamic, FileError, FileFacts, FileRead,
 CHAIN_SKIP = frozenset({"with_raw_response", "with_streaming_response"})
 MAX_CLIENT_DEPTH = 8  # hops followed from a receiver back to its client's construction
 MAX_ALIAS_BINDINGS = 8  # bindings of one name read when following a client or an alias
-MAX_BATCH_ITEMS = 200  # requests of one batch read as call sites
+MAX_BATCH_ITEMS = 200
+MAX_SESSION_NODES = 50000  # nodes of one file read for edits of st.session_state lists  # requests of one batch read as call sites
 # An output limit set as a keyword or dict key (`.bind(max_tokens=...)`), not in a comment.
 OUTPUT_LIMIT_SET = re.compile(r"""\b(?:max_tokens|max_completion_tokens|max_output_tokens|maxTokens)\b(?:\s*=(?!=)|["']\s*:)""")
 
@@ -95,6 +96,9 @@ class _Extraction:
         self._limits: Optional[int] = None
         self._parents: dict = {}  # function node id -> its child-to-parent map, built once for the retry search
 
+        self._answer_index: dict = {}
+        self._sessions: Optional[dict] = None  # a function's (or the module's) uses of names, indexed once for all its requests
+
     def _scopes(self) -> List[Scope]:
         return [self.c.module, *self.c.scopes_by_node.values()]
 
@@ -116,6 +120,17 @@ class _Extraction:
                 if not isinstance(value, Unknown):
                     constants.append((name, value))
         constants.extend(self.returned_texts())
+
+        # A module-level class's attributes (`class Config: MODEL = "..."`), as "Config.MODEL":
+        # another module's `Config.MODEL` resolves to them.
+        for klass in self.c.scopes_by_node.values():
+            if klass.kind != "class" or klass.parent is not self.c.module:
+                continue
+            for name, bound in klass.assigns.items():
+                if len(bound) == 1 and not isinstance(bound[0], (Binding, tuple)):
+                    value = self.ev.name(name, klass, 0, None)
+                    if not isinstance(value, Unknown):
+                        constants.append((f"{klass.name.rsplit('.', 1)[-1]}.{name}", value))
         noqa = _noqa_comments(self.text)
         return FileFacts(
             self.path,
@@ -280,6 +295,9 @@ class _Extraction:
             retry=self._retry(node, scope),
             awaited_in_loop=bool(record.loops) and loops.awaited_in(node, record.loops[-1]),
             loop_names=loops.per_iteration(record.loops[-1]) if record.loops else (),
+
+            # a raw POST's body parsed as JSON is the API's envelope, not the answer
+            answer=evidence.answer_uses(node, _body_of(scope), self.ev.loc, self._answer_index, envelope=shape.api.startswith("POST ")),
         )
 
     def returned_texts(self) -> List[Tuple[str, object]]:
@@ -621,7 +639,12 @@ class _Extraction:
         if expr is None:
             expr = self._spread_messages(call, scope)
         if expr is None:
-            return None
+            # `llm.invoke(st.session_state.messages)`: a chat model's input is its first argument
+            first = call.args[0] if call.args and not isinstance(call.args[0], ast.Starred) else None
+            return self.session_history(first, scope) if first is not None else None
+        session = self.session_history(expr, scope)
+        if session is not None:
+            return session
         if isinstance(expr, ast.Name):
             owner = self.ev.find(expr.id, scope)
             if owner is None or expr.id in owner.imports:
@@ -638,7 +661,7 @@ class _Extraction:
                 reset = any(e.kind == "reassign" and loop in e.loops for e in events)
                 trimmed = any(e.kind in ("trim", "escape") for e in events)
                 if grows and not reset and not trimmed:
-                    return History(name, "loop", self.ev.loc(grows[0].node), self._seed(owner.assigns.get(expr.id, []), owner))
+                    return History(name, "loop", self.ev.loc(grows[0].node), self._seed(owner.assigns.get(expr.id, []), owner), bound=loops.bound(loop))
                 return None
             if owner.kind == "module" and scope is not owner:
                 # Growth at import time (building few-shot examples) happens once, not per call.
@@ -679,6 +702,100 @@ class _Extraction:
             return self.ev.value(bound[0], owner)
         return None
 
+    # --- histories kept in a session store -------------------------------------------------
+
+    def session_history(self, expr: ast.expr, scope: Scope) -> Optional[History]:
+        """A list kept in Streamlit's `st.session_state` (or a name bound to it), appended to
+        and never trimmed: it lives as long as the user's session, every rerun of the script
+        resends it. Seeding it with a literal list (`if "messages" not in st.session_state`,
+        a "clear chat" button) is no bound: between resets it grows with every turn."""
+        key = self._session_key(expr, scope)
+        if key is None and isinstance(expr, ast.Name):
+            owner = self.ev.find(expr.id, scope)
+            bound = owner.assigns.get(expr.id, []) if owner is not None else []
+            if len(bound) == 1 and isinstance(bound[0], ast.expr):
+                key = self._session_key(bound[0], owner)
+        if key is None:
+            return None
+        grows, trims = self._session_edits().get(key, ([], []))
+        if not grows or trims:
+            return None
+        return History(key, "session" if key.startswith("st.") else "store", self.ev.loc(grows[0]))
+
+    def _session_key(self, expr, scope: Scope) -> Optional[str]:
+        """`st.session_state.messages` -> "st.session_state.messages"; `histories[user_id]`, a
+        module-level dict of per-user (per-channel) lists -> "histories[...]"."""
+        if isinstance(expr, ast.Attribute):
+            base, key = expr.value, expr.attr
+        elif isinstance(expr, ast.Subscript) and isinstance(expr.slice, ast.Constant) and isinstance(expr.slice.value, str):
+            base, key = expr.value, expr.slice.value
+        elif isinstance(expr, ast.Subscript) and isinstance(expr.value, ast.Name) and not isinstance(expr.slice, ast.Slice):
+            return f"{expr.value.id}[...]" if self._module_dict(expr.value.id) else None
+        else:
+            return None
+        return f"st.session_state.{key}" if self.ev.qualname(base, scope) == "streamlit.session_state" else None
+
+    def _module_dict(self, name: str) -> bool:
+        """A dict bound once at module level (`{}`, `dict()`, `defaultdict(list)`): a store that lives
+        as long as the process, whose entries a bot or a server keys by user or channel."""
+        bound = self.c.module.assigns.get(name, [])
+        if len(bound) != 1:
+            return False
+        value = bound[0]
+        if isinstance(value, ast.Dict):
+            return not value.keys
+        return isinstance(value, ast.Call) and (self.ev.qualname(value.func, self.c.module) or "").rsplit(".", 1)[-1] in ("dict", "defaultdict")
+
+    def _session_edits(self) -> dict:
+        """key -> (nodes that grow it, nodes that trim it), over the whole file, once."""
+        if self._sessions is not None:
+            return self._sessions
+        self._sessions = {}
+        module = self.c.module
+        if module.node is None:
+            return self._sessions
+        aliases = {}  # a name bound to one session list (`messages = st.session_state.messages`)
+        for sc in self._scopes():
+            for name, bound in sc.assigns.items():
+                if len(bound) == 1 and isinstance(bound[0], ast.expr):
+                    key = self._session_key(bound[0], sc)
+                    if key is not None:
+                        aliases[name] = key
+
+        def key_of(target) -> Optional[str]:
+            # `st` is imported at module level: a use inside a function resolves there too
+            return aliases.get(target.id) if isinstance(target, ast.Name) else self._session_key(target, module)
+
+        def add(key: Optional[str], node, grows: bool) -> None:
+            if key is not None:
+                self._sessions.setdefault(key, ([], []))[0 if grows else 1].append(node)
+
+        for seen, node in enumerate(ast.walk(module.node)):
+            if seen > MAX_SESSION_NODES:
+                break
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+                if node.func.attr in ("append", "extend", "insert"):
+                    add(key_of(node.func.value), node, True)
+                elif node.func.attr in ("pop", "clear", "remove", "popitem"):
+                    add(key_of(node.func.value), node, False)
+                    owner = node.func.value
+                    if isinstance(owner, ast.Name) and self._module_dict(owner.id):
+                        add(f"{owner.id}[...]", node, False)  # an entry dropped: the store is bounded
+            elif isinstance(node, ast.AugAssign):
+                add(key_of(node.target), node, True)
+            elif isinstance(node, ast.Delete):
+                for target in node.targets:
+                    if isinstance(target, ast.Subscript):
+                        add(key_of(target.value), node, False)
+                        add(key_of(target), node, False)  # `del histories[user_id]`
+            elif isinstance(node, ast.Assign):
+                for target in node.targets:
+                    if isinstance(target, ast.Subscript) and isinstance(target.slice, ast.Slice):
+                        add(key_of(target.value), node, False)  # `history[:] = history[-20:]`
+                    elif not isinstance(node.value, (ast.List, ast.ListComp)) and self._session_key(node.value, module) is None:
+                        add(key_of(target), node, False)  # reassigned from a window or a helper
+        return self._sessions
+
     def statement_ranges(self, rows: set) -> Tuple[Tuple[int, int], ...]:
         """Row ranges of the statements a noqa row sits in: a simple statement's rows, a
         compound statement's header rows (up to its indented body)."""
@@ -712,6 +829,13 @@ def _builds_text(expr: ast.expr, scope: Scope) -> bool:
     if isinstance(expr, ast.Name):
         return expr.id not in scope.assigns and expr.id not in scope.params
     return isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute) and expr.func.attr in _TEXT_METHODS
+
+def _body_of(scope: Scope):
+    """The code a request's answer may be used in: its function's, or the module's (a script,
+    a notebook); a comprehension or lambda reads its enclosing function."""
+    while scope is not None and scope.kind not in ("function", "module"):
+        scope = scope.parent
+    return None if scope is None else scope.node
 
 
 def _keywords(node: ast.Call, shape) -> Tuple[str, ...]:

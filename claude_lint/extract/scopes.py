@@ -84,6 +84,7 @@ class Collector:
             self._handlers[kind] = cls._block
 
     def collect(self, tree: ast.Module) -> "Collector":
+        self.module.node = tree  # a script's or notebook's requests are used in the module's own code
         self._children(tree)
         return self
 
