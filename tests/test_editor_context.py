@@ -3,16 +3,19 @@ the project comes from the facts cache when it is warm, with the same findings."
 from __future__ import annotations
 
 import os
+import subprocess
 
 from claude_lint.engine import ContextCache
+from conftest import claude_lint_command
 
-# Two files of one project with one non-cheap model: CL003 judges the buffer with the other file.
+# Two files of one project with one non-cheap model: CL003 (a light task, a yes/no answer, on a
+# model above the cheapest tier, with no cheaper call in the project) judges the buffer with the other file.
 OTHER = 'import anthropic\nclient = anthropic.Anthropic()\n\ndef summarise(t):\n    return client.messages.create(model="claude-opus-4-1", max_tokens=300, messages=[{"role": "user", "content": t}])\n'
-BUFFER = 'import anthropic\nclient = anthropic.Anthropic()\n\ndef classify(q):\n    return client.messages.create(model="claude-opus-4-1", max_tokens=10, messages=[{"role": "user", "content": q}])\n'
+BUFFER = 'import anthropic\nclient = anthropic.Anthropic()\n\ndef classify(q):\n    return client.messages.create(model="claude-opus-4-1", max_tokens=10, system="Answer only with yes or no.", messages=[{"role": "user", "content": q}])\n'
 
 
 def _project(tmp_path):
-    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'p'\n")
+    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'p'\n\n[tool.claude-lint]\nextend-select = ['CL003']  # a preview rule\n")
     (tmp_path / "other.py").write_text(OTHER)
     (tmp_path / "app.py").write_text("# the version on disk differs from the buffer\n")
     return tmp_path
@@ -35,9 +38,11 @@ def test_stdin_reads_the_rest_of_the_project_from_the_cache_with_the_same_findin
     assert (False, str(project / "app.py")) not in entries and (False, str(project / "other.py")) in entries
 
 
-def test_stdin_outside_a_project_leaves_no_cache_folder(cli, tmp_path):
+def test_stdin_outside_a_project_leaves_no_cache_folder(tmp_path):
     (tmp_path / "other.py").write_text(OTHER)
-    out = cli("check", "--stdin-filename", "app.py", "-", cwd=tmp_path, input=BUFFER.encode())
+    # the real command, not the `cli` fixture: that one writes the suite's config, which makes a project
+    out = subprocess.run([claude_lint_command(), "check", "--stdin-filename", "app.py", "-"], cwd=tmp_path, input=BUFFER.encode(),
+                         capture_output=True, timeout=120)
     assert out.returncode == 1
     assert not (tmp_path / ".claude-lint-cache").exists()
 
