@@ -372,16 +372,11 @@ def _compiled_path(raw: bytes) -> Optional[str]:
     import hashlib
     import sys
 
-    xdg = os.environ.get("XDG_CACHE_HOME", "")
-    if os.path.isabs(xdg):
-        base = xdg
-    elif os.name == "nt" and os.environ.get("LOCALAPPDATA"):
-        base = os.environ["LOCALAPPDATA"]
-    else:
-        home = os.path.expanduser("~")
-        if not os.path.isabs(home):
-            return None
-        base = os.path.join(home, ".cache")
+    from claude_lint.cache_seal import user_cache_folder
+
+    folder = user_cache_folder()
+    if folder is None:
+        return None
     try:
         with open(__file__, "rb") as fh:  # this code builds the objects: a change of it is a new catalogue
             code = fh.read()
@@ -390,7 +385,7 @@ def _compiled_path(raw: bytes) -> Optional[str]:
     key = hashlib.blake2b(digest_size=16)
     for part in (raw, code, DATA.encode("utf-8", "surrogatepass"), sys.version.encode()):
         key.update(len(part).to_bytes(8, "little") + part)
-    return os.path.join(base, "claude-lint", COMPILED_FOLDER, key.hexdigest() + ".pickle")
+    return os.path.join(folder, COMPILED_FOLDER, key.hexdigest() + ".pickle")
 
 
 def _read_compiled(path: str) -> Optional[Catalog]:

@@ -6,7 +6,7 @@ from typing import Iterator, Optional, Tuple
 from claude_lint import tokens as tok
 from claude_lint.catalog import Model
 from claude_lint.checks.base import Context, Invalid, Rule, money, tokens
-from claude_lint.checks.system_cache import LONG_SYSTEM, _has_cache_control, _request_cached, _system_text
+from claude_lint.checks.system_cache import LONG_SYSTEM, _system_text, breakpoint_anywhere, cache_minimum
 from claude_lint.diagnostics import Diagnostic
 from claude_lint.extract.sdk import CACHE_CONTROL_PROVIDERS, provider_facts
 from claude_lint.facts import Lit, Mapping, Seq, Text
@@ -166,13 +166,11 @@ class ConversationUncached(Rule):
         site = call.site
         if site.history is None or site.provider not in CLAUDE or site.local:
             return
+        if breakpoint_anywhere(call):
+            return
         system = call.value("system")
-        if system is not None and _has_cache_control(system):
-            return
-        if _request_cached(call):
-            return
         model = ctx.model(call)
-        minimum = (model.min_cacheable if model is not None else None) or int(ctx.option("unknown-model-minimum"))
+        minimum = cache_minimum(model, ctx)
         turns = max(2, int(ctx.option("turns")))
         per_turn = max(1, int(ctx.option("turn-tokens")))
         fixed = count((_system_text(system) if system is not None else None) or "", model, ctx) + count(static_text(call.value("tools")), model, ctx)

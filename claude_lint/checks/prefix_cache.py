@@ -4,7 +4,7 @@ from typing import Iterator, Optional, Tuple
 
 from claude_lint.checks.base import Context, Invalid, Rule, money, tokens
 from claude_lint.checks.conversation_cache import CLAUDE, count, static_text
-from claude_lint.checks.system_cache import LONG_SYSTEM, _has_cache_control, _request_cached, _system_text
+from claude_lint.checks.system_cache import LONG_SYSTEM, _system_text, breakpoint_anywhere, cache_minimum
 from claude_lint.diagnostics import Diagnostic
 from claude_lint.facts import Lit, Mapping, Seq, Text
 from claude_lint.link import Call
@@ -175,13 +175,11 @@ class PromptPrefixUncached(Rule):
         site = call.site
         if site.provider not in CLAUDE or site.local:
             return
+        if breakpoint_anywhere(call):
+            return
         system = call.value("system")
-        if system is not None and _has_cache_control(system):
-            return
-        if _request_cached(call):
-            return
         model = ctx.model(call)
-        minimum = (model.min_cacheable if model is not None else None) or int(ctx.option("unknown-model-minimum"))
+        minimum = cache_minimum(model, ctx)
         system_text = _system_text(system) if system is not None else None
         system_tokens = count(system_text or "", model, ctx)
         if system_tokens >= minimum:

@@ -267,3 +267,16 @@ def _request_cached(call: Call) -> bool:
         if _unseen(value) and call.site.cache_control_nearby:
             return True
     return False
+
+
+def breakpoint_anywhere(call: Call) -> bool:
+    """A `cache_control` breakpoint on the system prompt or anywhere in the request: the
+    author has placed one, so the rules about uncached prefixes say nothing."""
+    system = call.value("system")
+    return (system is not None and _has_cache_control(system)) or _request_cached(call)
+
+
+def cache_minimum(model, ctx: Context) -> int:
+    """The shortest prefix the model caches: the catalogue's, else the rule's option for unknown models."""
+    return (model.min_cacheable if model is not None else None) or int(ctx.option("unknown-model-minimum"))
+
