@@ -17,7 +17,7 @@ LOWER = ("claude_lint.fixes", "claude_lint.extract", "claude_lint.checks")
 # ... the command line, the engine, the configuration loader (and file discovery, which
 # reads settings), the output formats, and the commands built on the engine.
 UPPER = (
-    "claude_lint.cli", "claude_lint.fix_command", "claude_lint.engine", "claude_lint.config",
+    "claude_lint.cli", "claude_lint.fix_command", "claude_lint.engine", "claude_lint.linter", "claude_lint.gather", "claude_lint.context_files", "claude_lint.config",
     "claude_lint.discover", "claude_lint.report", "claude_lint.server", "claude_lint.server_connection", "claude_lint.server_paths", "claude_lint.pool",
     "claude_lint.cache", "claude_lint.fix", "claude_lint.noqa_add", "claude_lint.audit",
     "claude_lint.audit_html", "claude_lint.costdiff", "claude_lint.usage", "claude_lint.usage_report",
@@ -178,7 +178,7 @@ def test_rules_read_only_the_sdk_table_of_the_extractors():
 MAX_MODULE_LINES = 450
 # Modules still longer, each being changed by other work during issue 17 (split them when
 # that work is merged; the test fails when one of these gets short enough: delete it here).
-KNOWN_LARGE = {"claude_lint.catalog", "claude_lint.engine", "claude_lint.extract.python"}
+KNOWN_LARGE = {"claude_lint.catalog", "claude_lint.extract.python"}
 
 
 def test_no_module_over_the_line_limit_but_the_known_ones():
