@@ -14,6 +14,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Dict, List, Optional, Sequence, Tuple
 
 from claude_lint import catalog as catalog_mod
+from claude_lint import catalog_files
 from claude_lint import config as config_mod
 from claude_lint import suppress
 from claude_lint.bounds import MAX_FILE_BYTES
@@ -92,7 +93,7 @@ class Linter:
         """Loaded on first use: a run that finds no call never reads models.toml."""
         if self._catalog is None:
             with paused():  # loaded once per run: not the time of the file that first needs it
-                self._catalog = catalog_mod.configured(self.settings)
+                self._catalog = catalog_files.configured(self.settings)
         return self._catalog
 
     def _load_other(self, abspath: str) -> Optional[FileFacts]:
