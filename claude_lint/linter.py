@@ -25,7 +25,7 @@ from claude_lint.diagnostics import Diagnostic
 from claude_lint.discover import SourceFile, display
 from claude_lint.extract import extract_source, module_name, wants
 from claude_lint.extract.prefilter import needs_parse
-from claude_lint.facts import FileError, FileFacts, Loc
+from claude_lint.facts import FILE_TIMEOUT, UNREADABLE_FILE, FileError, FileFacts, Loc
 from claude_lint.link import Call, Project
 from claude_lint.source_read import read_source
 from claude_lint.timeout import DEFAULT_SECONDS, FileTimeout, paused, time_limit
@@ -75,7 +75,7 @@ class Linter:
         rules = by_code()
         self.rules = [rules[c] for c in self.codes if c in rules]
         self.project = Project(self.root, self._load_other)
-        self.seconds = float(settings.options_for("CL904").get("seconds", DEFAULT_SECONDS))
+        self.seconds = float(settings.options_for(FILE_TIMEOUT).get("seconds", DEFAULT_SECONDS))
         self.internal_errors: List[str] = []
         self._packages: Dict[str, str] = {}
         self._real_folders: Dict[str, str] = {}
@@ -132,7 +132,7 @@ class Linter:
             self._real_root = os.path.realpath(self.root)
         if real == self._real_root or real.startswith(self._real_root.rstrip(os.sep) + os.sep):
             return None
-        error = FileError("CL902", "a symlink to a file outside the project root; not read", Loc(source.path, 1, 1, 1, 1))
+        error = FileError(UNREADABLE_FILE, "a symlink to a file outside the project root; not read", Loc(source.path, 1, 1, 1, 1))
         return FileFacts(source.path, source.abspath, None, source.kind, errors=(error,))
 
     def _real_folder(self, folder: str) -> str:
@@ -282,14 +282,14 @@ class Linter:
 
     def _timeout_error(self, path: str) -> FileError:
         return FileError(
-            "CL904",
+            FILE_TIMEOUT,
             f"analysis took longer than {self.seconds:g} s; file not linted "
             "(raise `seconds` under [tool.claude-lint.CL904] if the file is legitimately this large)",
             Loc(path, 1, 1, 1, 1),
         )
 
     def _memory_error(self, path: str) -> FileError:
-        return FileError("CL904", "analysis needed more memory than claude-lint allows itself; file not linted", Loc(path, 1, 1, 1, 1))
+        return FileError(FILE_TIMEOUT, "analysis needed more memory than claude-lint allows itself; file not linted", Loc(path, 1, 1, 1, 1))
 
     def run(self, all_facts: Sequence[FileFacts], callers: Sequence[FileFacts] = ()) -> List[Diagnostic]:
         """callers: the second phase's facts (calls of the project's wrappers in files that

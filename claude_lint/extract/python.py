@@ -14,7 +14,7 @@ from claude_lint.extract.python_clients import ClientFinder
 from claude_lint.extract.python_history import HistoryFinder
 from claude_lint.extract.scopes import Binding, CallRecord, Collector, Scope, keyword, positional
 from claude_lint.extract.values import Evaluator
-from claude_lint.facts import CallSite, Dynamic, FileError, FileFacts, FileRead, Loc, Mapping, Ref, Seq, Text, Transform, Unknown
+from claude_lint.facts import SYNTAX_ERROR, CallSite, Dynamic, FileError, FileFacts, FileRead, Loc, Mapping, Ref, Seq, Text, Transform, Unknown
 
 # CHAIN_SKIP is read from here by the pre-filter's table.
 __all__ = ["CHAIN_SKIP", "extract", "parse"]
@@ -42,7 +42,7 @@ def extract(text: str, path: str, abspath: str, module: Optional[str], calls_onl
     except RecursionError:
         # Valid, but nested deeper than the tree walk can follow (e.g. a `+` chain of
         # hundreds of strings): report it rather than crash the run.
-        return FileFacts(path, abspath, module, "python", errors=(FileError("CL901", "file nests too deeply to analyse", Loc(path, 1, 1, 1, 1)),))
+        return FileFacts(path, abspath, module, "python", errors=(FileError(SYNTAX_ERROR, "file nests too deeply to analyse", Loc(path, 1, 1, 1, 1)),))
 
 
 def parse(text: str, path: str) -> "ast.Module | FileError":
@@ -57,11 +57,11 @@ def parse(text: str, path: str) -> "ast.Module | FileError":
         message = f"SyntaxError: {err.msg or 'invalid syntax'}"
         if not _NESTING_REFUSED.search(message) and _newer_syntax(text):
             message += f" (this is Python {sys.version_info[0]}.{sys.version_info[1]}; the file needs a newer Python: run claude-lint with the Python the code is written for)"
-        return FileError("CL901", message, Loc(path, row, col, row, col))
+        return FileError(SYNTAX_ERROR, message, Loc(path, row, col, row, col))
     except (RecursionError, MemoryError):
-        return FileError("CL901", "SyntaxError: too deeply nested to parse", Loc(path, 1, 1, 1, 1))
+        return FileError(SYNTAX_ERROR, "SyntaxError: too deeply nested to parse", Loc(path, 1, 1, 1, 1))
     except ValueError as err:  # NUL bytes (Python < 3.12)
-        return FileError("CL901", f"SyntaxError: {err}", Loc(path, 1, 1, 1, 1))
+        return FileError(SYNTAX_ERROR, f"SyntaxError: {err}", Loc(path, 1, 1, 1, 1))
 
 
 # CPython refuses deep nesting cleanly; libcst's native parser overflows the C stack
