@@ -250,7 +250,7 @@ class Linter:
 
     def callers_for(self, source: SourceFile, names: frozenset, local: frozenset, methods: frozenset, cache: Optional[FactsCache], given: Optional[Dict[str, bytes]] = None) -> Optional[FileFacts]:
         """The file's calls of other files' wrappers it names (parsed; cached by content and names)."""
-        from claude_lint.extract import wrappers
+        from claude_lint.extract import callers
 
         st, data = self._bytes(source, given)
         if data is None:
@@ -270,7 +270,7 @@ class Linter:
                 text, error, _ = read_source(source.abspath, source.path, data)
                 found = None
                 if text is not None:
-                    found = wrappers.callers(text, source.path, source.abspath, module_name(source.abspath, self.root), source.kind, names, local, methods)
+                    found = callers.callers(text, source.path, source.abspath, module_name(source.abspath, self.root), source.kind, names, local, methods)
         except FileTimeout:
             return None
         except Exception as exc:  # a bug of ours: report it, lint the other files
