@@ -17,7 +17,7 @@ from claude_lint.facts import Dynamic, FileRead, Mapping, Param, Ref, Seq, Text,
 # literal (a few-shot list of a hundred messages is a few thousand), and what one rule
 # may walk per argument without being noticed.
 MAX_VALUE_NODES = 100_000
-# Characters in one value: the largest prompt file linking reads (link.MAX_PROMPT_BYTES),
+# Characters in one value: the largest prompt file linking reads (link_values.MAX_PROMPT_BYTES),
 # about 250,000 tokens, more than any model's context window takes in one system prompt.
 MAX_TEXT_CHARS = 1_000_000
 # Path pieces in one path expression: far deeper than any file system allows.

@@ -206,11 +206,11 @@ def _report(args) -> int:
 def _models(args) -> int:
     import datetime
 
-    from claude_lint import catalog, config, modelinfo
+    from claude_lint import catalog, catalog_files, config, modelinfo
 
     try:
         settings = config.load(".", args.config)
-        cat = catalog.configured(settings)
+        cat = catalog_files.configured(settings)
     except (config.ConfigError, catalog.CatalogError) as exc:
         sys.stderr.write(f"claude-lint: error: {exc}\n")
         return EXIT_ERROR

@@ -304,7 +304,7 @@ def _typed(key: str, value, kind: str, where: str):
 def _models_file(key: str, value, where: str) -> str:
     """The price file's absolute path: relative to the config file, inside the project
     (after symlinks), read and checked now so that a mistake is exit 2 naming it."""
-    from claude_lint import catalog
+    from claude_lint import catalog, catalog_files
 
     if not isinstance(value, str) or not value.strip() or "\0" in value:
         raise ConfigError(f"{where}: `{key}` must be a path to a .toml or .json file, got {value!r}")
@@ -317,9 +317,9 @@ def _models_file(key: str, value, where: str) -> str:
         inside = False
     if not inside:
         raise ConfigError(f"{where}: `{key}` = {value!r} is outside the project ({root}); the price file must be inside it")
-    shown = catalog.shown_path(path, root)
+    shown = catalog_files.shown_path(path, root)
     try:
-        found = catalog.read_models_file(path, shown)
+        found = catalog_files.read_models_file(path, shown)
         catalog.load().with_extra(found.entries, shown, found.sources)
     except catalog.CatalogError as exc:
         raise ConfigError(f"{where}: `{key}`: {exc}") from exc

@@ -47,7 +47,7 @@ def test_a_litellm_price_file_overrides_a_price_in_report(cli, tmp_path):
 
 
 def test_litellm_entries_map_to_the_catalogue(tmp_path):
-    from claude_lint.catalog import configured
+    from claude_lint.catalog_files import configured
 
     write(tmp_path, {"prices.json": LITELLM, "pyproject.toml": '[tool.claude-lint]\nmodels-file = "prices.json"\n'})
     cat = configured(config.load(str(tmp_path)))
@@ -66,7 +66,7 @@ def test_toml_price_file_adds_and_overrides_and_the_config_has_the_last_word(pro
         "pyproject.toml": '[tool.claude-lint]\nmodels-file = "prices.toml"\n[[tool.claude-lint.models]]\nid = "claude-sonnet-4-6"\noutput = 11.0\n',
     })
     settings = config.load(str(tmp_path))
-    from claude_lint.catalog import configured
+    from claude_lint.catalog_files import configured
 
     cat = configured(settings)
     assert (cat.lookup("claude-sonnet-4-6").input, cat.lookup("claude-sonnet-4-6").output) == (2.4, 11.0)

@@ -303,6 +303,9 @@ def test_memory_plateaus_over_many_edits(tmp_path):
     try:
         uri = (tmp_path / "bot.py").as_uri()
         open_doc(client, uri, BAD)
+        # The open lints once: measured from after it, or its own memory (a few MB, landing
+        # whenever that lint ends) counts as the edits' growth.
+        until(client, lambda m: m.get("method") == "textDocument/publishDiagnostics")
         version = 1
 
         def edits(n):
@@ -341,7 +344,7 @@ class _CountingLinter:
 
 
 def test_context_cache_does_not_clear_past_10000_files(tmp_path):
-    from claude_lint import engine
+    from claude_lint import context_files
     from claude_lint.discover import SourceFile
 
     real = tmp_path / "m.py"
@@ -350,19 +353,19 @@ def test_context_cache_does_not_clear_past_10000_files(tmp_path):
     # files takes seconds on some filesystems.
     sources = [SourceFile(f"pkg{i}/m.py", str(real), "python") for i in range(10_050)]
     linter = _CountingLinter(tmp_path)
-    cache = getattr(engine, "ContextCache", dict)()
+    cache = getattr(context_files, "ContextCache", dict)()
     for source in sources:
-        engine._context_facts(linter, source, cache)
+        context_files._context_facts(linter, source, cache)
     assert linter.parsed == len(sources)
     linter.parsed = 0
     for source in sources:  # the next lint, nothing changed on disk
-        engine._context_facts(linter, source, cache)
+        context_files._context_facts(linter, source, cache)
     assert linter.parsed == 0  # was ~10,000: the cache was cleared whole past 10,000 entries
 
 
 def test_context_cache_evicts_the_least_recently_used(tmp_path):
     from claude_lint.discover import SourceFile
-    from claude_lint.engine import ContextCache, _context_facts
+    from claude_lint.context_files import ContextCache, _context_facts
 
     sources = []
     for i in range(150):

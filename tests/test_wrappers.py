@@ -11,7 +11,7 @@ import pytest
 
 from claude_lint import engine
 from claude_lint.checks import examples as ex
-from claude_lint.extract import prefilter, wrappers
+from claude_lint.extract import callers, prefilter, wrappers
 
 from conftest import lint_tree, write_project
 
@@ -184,13 +184,13 @@ def test_second_phase_skips_files_that_cannot_call_and_is_cached(tmp_path, monke
     files["app/docs.py"] = "# ask() lives in app.llm\nfrom app import db\n"
     write_project(tmp_path, files)
     seen = []
-    real = wrappers.callers
+    real = callers.callers
 
     def counting(text, path, *args, **kwargs):
         seen.append(path)
         return real(text, path, *args, **kwargs)
 
-    monkeypatch.setattr(wrappers, "callers", counting)
+    monkeypatch.setattr(callers, "callers", counting)
     first = lint_tree(tmp_path)
     assert seen == [os.path.join("app", "main.py")]  # neither the look-alikes nor a mention
     assert any(c.site.via is not None for c in first.calls)

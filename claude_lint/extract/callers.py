@@ -1,0 +1,96 @@
+"""Phase 2 of the wrapper passes (see `wrappers`): in a file that names a wrapper of
+another file, the calls that may reach one and the functions passing their parameters on
+to those. It parses the file as the Python (or notebook) extractor does, so it sits above
+them: `wrappers` itself, which `python` calls in phase 1, imports neither."""
+from __future__ import annotations
+
+import ast
+import json
+from typing import FrozenSet, List, Optional, Set, Tuple
+
+from claude_lint.extract.scopes import Collector
+from claude_lint.extract.wrapper_finder import Finder
+from claude_lint.extract.wrapper_shapes import Everything
+from claude_lint.facts import FileFacts
+
+
+def _names_used(tree: ast.AST, wanted: Set[str]) -> bool:
+    """Does the file use one of these names (as a name or an attribute)? A call of a
+    wrapper, a function handed over, a dict of them all do."""
+    for node in ast.walk(tree):
+        kind = type(node)
+        if kind is ast.Name:
+            if node.id in wanted:  # type: ignore[attr-defined]
+                return True
+        elif kind is ast.Attribute:
+            if node.attr in wanted:  # type: ignore[attr-defined]
+                return True
+    return False
+
+
+def callers(text: str, path: str, abspath: str, module: Optional[str], kind: str, names: FrozenSet[str], local: FrozenSet[str], methods: FrozenSet[str] = frozenset()) -> Optional[FileFacts]:
+    """Phase 2: the calls of other files' wrappers (`names`: the wrappers' names this file
+    mentions) and the functions passing their parameters on to them. `local`: the file's
+    own wrappers from phase 1, whose calls phase 1 has. The facts come back unparsed
+    (constants are not read here) with the table, noqa comments and notebook cells."""
+    from claude_lint.extract import python
+    from claude_lint.extract.positions import Positions
+
+    mapper = None
+    cells: Tuple[Tuple[int, int], ...] = ()
+    code = text
+    if kind == "notebook":
+        joined = _notebook_code(text)
+        if joined is None:
+            return None
+        code, starts, lines = joined
+        from claude_lint.extract import notebook
+
+        mapper = notebook._Mapper(path, starts, lines)
+        cells = tuple(starts)
+    if code.startswith("\ufeff"):
+        code = code[1:]
+    tree = python.parse(code, path)
+    if not isinstance(tree, ast.Module):
+        return None
+    try:
+        if not isinstance(names, Everything) and not _names_used(tree, set(names) | set(methods)):
+            return None  # named in an import or a comment only: no scopes to build
+        collector = Collector().collect(tree)
+        ex = python._Extraction(code, path, abspath, module, Positions(path, code), collector)
+        finder = Finder(path, abspath, code, collector, ex.ev, ex.history)
+        table = finder.table({}, names, local, methods)
+    except RecursionError:
+        return None
+    if table is None:
+        return None
+    if mapper is not None:
+        table = mapper.remap(table)
+    return FileFacts(path, abspath, module, kind, cells=cells, parsed=False, wrappers=table)
+
+
+def _notebook_code(text: str):
+    """A notebook's code cells joined as the notebook extractor joins them."""
+    from claude_lint.extract import notebook
+
+    try:
+        nb = json.loads(text)
+    except ValueError:
+        return None
+    if not isinstance(nb, dict) or not isinstance(nb.get("cells"), list) or not notebook._is_python(nb.get("metadata")):
+        return None
+    lines: List[str] = []
+    starts: List[Tuple[int, int]] = []
+    for number, cell in enumerate(nb["cells"], 1):
+        if not isinstance(cell, dict) or cell.get("cell_type") != "code":
+            continue
+        source = cell.get("source", "")
+        if isinstance(source, list):
+            source = "".join(s for s in source if isinstance(s, str))
+        if not isinstance(source, str):
+            continue
+        starts.append((len(lines) + 1, number))
+        lines.extend(notebook.clean_cell(source.replace("\r\n", "\n")))
+    if not starts:
+        return None
+    return notebook._SURROGATE.sub("\ufffd", "\n".join(lines) + "\n"), starts, lines

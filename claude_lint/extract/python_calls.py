@@ -1,0 +1,131 @@
+"""What the Python extractor's parts share: its bounds, a call's SDK shapes by its method
+chain, and small tests of scopes and expressions (text built, a property, noqa comments)."""
+from __future__ import annotations
+
+import ast
+import re
+from typing import List, Optional, Tuple
+
+from claude_lint.extract import sdk
+from claude_lint.extract.scopes import Scope, keyword, positional
+from claude_lint.extract.values import Evaluator
+from claude_lint.facts import Noqa
+
+
+CHAIN_SKIP = frozenset({"with_raw_response", "with_streaming_response"})
+MAX_CLIENT_DEPTH = 8  # hops followed from a receiver back to its client's construction
+MAX_ALIAS_BINDINGS = 8  # bindings of one name read when following a client or an alias
+MAX_BATCH_ITEMS = 200
+MAX_SESSION_NODES = 50000  # nodes of one file read for edits of st.session_state lists  # requests of one batch read as call sites
+# An output limit set as a keyword or dict key (`.bind(max_tokens=...)`), not in a comment.
+OUTPUT_LIMIT_SET = re.compile(r"""\b(?:max_tokens|max_completion_tokens|max_output_tokens|maxTokens)\b(?:\s*=(?!=)|["']\s*:)""")
+
+
+# String methods whose result is still the text they are called on (or files read as text).
+_TEXT_METHODS = frozenset({"format", "strip", "lstrip", "rstrip", "replace", "join", "read_text", "read", "dedent", "cleandoc", "render"})
+
+
+def _builds_text(expr: ast.expr, scope: Scope) -> bool:
+    """A return that visibly makes text: a string, an f-string, a `+`, a text method, or a
+    module-level name. A local variable is not followed: building its value may mean
+    evaluating the whole function, for every function of every file."""
+    if isinstance(expr, ast.Constant):
+        return isinstance(expr.value, str)
+    if isinstance(expr, (ast.JoinedStr, ast.BinOp)):
+        return True
+    if isinstance(expr, ast.Name):
+        return expr.id not in scope.assigns and expr.id not in scope.params
+    return isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute) and expr.func.attr in _TEXT_METHODS
+
+def _body_of(scope: Scope):
+    """The code a request's answer may be used in: its function's, or the module's (a script,
+    a notebook); a comprehension or lambda reads its enclosing function."""
+    while scope is not None and scope.kind not in ("function", "module"):
+        scope = scope.parent
+    return None if scope is None else scope.node
+
+
+def _keywords(node: ast.Call, shape) -> Tuple[str, ...]:
+    """The names shape_kwargs will give the arguments (keys of spreads are never final)."""
+    named = tuple(getattr(shape, "positional", ()))[: len(positional(node))]
+    return named + tuple(k.arg for k in node.keywords if k.arg is not None)
+
+
+def _decompose(func: ast.expr):
+    """`client.with_options(x=1).messages.create` -> (["messages", "create"], client, [options call])."""
+    chain: List[str] = []
+    options = []
+    node = func
+    while True:
+        if isinstance(node, ast.Attribute):
+            if node.attr not in CHAIN_SKIP:
+                chain.append(node.attr)
+            node = node.value
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "with_options":
+            options.append(node)
+            node = node.func.value
+        else:
+            break
+    chain.reverse()
+    if not chain:
+        return chain, None, options
+    if isinstance(node, (ast.Name, ast.Call, ast.Subscript)):
+        # `self.client.messages.create`: the attribute hop stays part of the client chain.
+        return chain, node, options
+    return chain, None, options
+
+
+def _shapes_for(chain) -> Tuple[sdk.MethodShape, ...]:
+    """The shapes whose method chain ends `chain`, of the longest such chain."""
+    for n in _LENGTHS:
+        if n and len(chain) >= n:
+            found = _BY_CHAIN.get(tuple(chain[-n:]))
+            if found:
+                return found
+    return ()
+
+
+_BY_CHAIN: dict = {}
+for _shape in sdk.METHODS:
+    _BY_CHAIN.setdefault(_shape.chain, ())
+    _BY_CHAIN[_shape.chain] += (_shape,)
+_LENGTHS = sorted({len(c) for c in _BY_CHAIN}, reverse=True)
+
+
+def _one(providers: set, strict: bool = False) -> Optional[str]:
+    """The one provider among those found (None: not a client we know); with `strict`, one
+    binding that is not a known client makes the name unknown too (a name rebound to
+    something else may be anything)."""
+    providers = set(providers)
+    if not strict:
+        providers.discard(None)
+    return providers.pop() if len(providers) == 1 else None
+
+
+def _is_property(node) -> bool:
+    for d in getattr(node, "decorator_list", ()):
+        name = d.attr if isinstance(d, ast.Attribute) else d.id if isinstance(d, ast.Name) else ""
+        if name in ("property", "cached_property"):
+            return True
+    return False
+
+
+def options_entries(ev: Evaluator, options, scope: Scope):
+    for call in reversed(options):
+        for kw in call.keywords:
+            if kw.arg == "timeout":
+                yield ("timeout", ev.value(kw.value, scope))
+
+
+def _bounded_deque(bindings, ev: Evaluator, scope: Scope) -> bool:
+    for b in bindings:
+        if isinstance(b, ast.Call) and (ev.qualname(b.func, scope) or "").endswith("deque"):
+            if keyword(b, "maxlen") is not None or len(b.args) >= 2:
+                return True
+    return False
+
+
+def _noqa_comments(text: str) -> Tuple[Noqa, ...]:
+    from claude_lint import noqa
+
+    return tuple(Noqa(row, codes) for row, codes in noqa.line_noqa(text))

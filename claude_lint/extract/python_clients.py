@@ -1,0 +1,228 @@
+"""Which client a request's receiver is: its provider, its request defaults and whether it
+is a local server, followed back to the client's construction (an attribute, a factory,
+a dict of clients, an annotation)."""
+from __future__ import annotations
+
+import ast
+import dataclasses
+import re
+from typing import List, Optional, Tuple
+
+from claude_lint.extract import clients, moves, sdk
+from claude_lint.extract.python_calls import MAX_CLIENT_DEPTH, MAX_ALIAS_BINDINGS, _decompose, _one, _is_property
+from claude_lint.extract.scopes import Binding, Scope, keyword, positional, store_key
+from claude_lint.facts import Mapping
+
+
+class ClientFinder:
+    """Which client a receiver is. A mixin of `python._Extraction`."""
+
+    # --- which client a receiver is -----------------------------------------------------
+
+    def client_provider(self, receiver: Optional[ast.expr], client_chain: List[str], scope: Scope, depth: int = 0) -> Optional[str]:
+        """The provider of the client `receiver.<client_chain>`; None when it is not seen."""
+        if receiver is None or depth > MAX_CLIENT_DEPTH:
+            return None
+        if not client_chain:
+            return self._value_provider(receiver, scope, depth)
+        klass = self._self_class(receiver, scope)
+        if len(client_chain) == 1 and klass is not None:
+            return self._self_attr_provider(klass, client_chain[0], depth)
+        key = store_key(receiver)
+        if key is not None:
+            stored = self.c.stores.get(".".join([key, *client_chain]), [])
+            return _one({self._value_provider(v, s, depth + 1) for v, s in stored[:MAX_ALIAS_BINDINGS]})
+        return None
+
+    def request_defaults(self, shape, receiver, client_chain: List[str], scope: Scope) -> Optional[Mapping]:
+        """The arguments a client object fixes for its requests (`sdk.REQUEST_DEFAULTS`), as a
+        spread before the call's own: `GenerativeModel("gemini-pro", generation_config=...)`."""
+        if receiver is None:
+            return None
+        built = self.constructions(receiver, client_chain, scope, defaults=True)
+        if len(built) != 1:
+            return None
+        call, owner = built[0]
+        names = sdk.REQUEST_DEFAULTS.get(self.ev.qualname(call.func, owner) or ".".join(_decompose(call.func)[0][-3:]))
+        if names is None:
+            names = sdk.REQUEST_DEFAULTS.get(".".join(_decompose(call.func)[0][-2:]))
+        if names is None:
+            return None
+        return self.shape_kwargs(dataclasses.replace(shape, positional=names), call, owner)
+
+    def local_client(self, receiver: ast.expr, client_chain: List[str], scope: Scope) -> bool:
+        """Is every construction seen of this client pointed at a server on the user's machine?"""
+        built = self.constructions(receiver, client_chain, scope)
+        return bool(built) and all(clients.local_endpoint(self.ev, call, owner) for call, owner in built)
+
+    def constructions(self, receiver, client_chain: List[str], scope: Scope, depth: int = 0, defaults: bool = False) -> List[Tuple[ast.Call, Scope]]:
+        """The constructor calls (of a client class) a receiver may have come from; with
+        `defaults`, a chat session's creation (`client.chats.create(...)`) counts as one."""
+        if receiver is None or depth > MAX_CLIENT_DEPTH:
+            return []
+        if client_chain:
+            klass = self._self_class(receiver, scope)
+            if len(client_chain) == 1 and klass is not None:
+                out = []
+                for value, method, _ in klass.self_attrs.get(client_chain[0], [])[:MAX_ALIAS_BINDINGS]:
+                    out += self.constructions(value, [], method, depth + 1, defaults)
+                prop = self._method(klass, client_chain[0])
+                if prop is not None and _is_property(prop.node):
+                    for r in prop.returns[:MAX_ALIAS_BINDINGS]:
+                        out += self.constructions(r, [], prop, depth + 1, defaults)
+                return out
+            key = store_key(receiver)
+            stored = self.c.stores.get(".".join([key, *client_chain]), []) if key is not None else []
+            return [c for v, s in stored[:MAX_ALIAS_BINDINGS] for c in self.constructions(v, [], s, depth + 1, defaults)]
+        expr = receiver
+        if isinstance(expr, tuple):
+            return self.constructions(expr[1], [], scope, depth + 1, defaults) if expr[0] == "with" else []
+        if isinstance(expr, ast.Call):
+            qual = self.ev.qualname(expr.func, scope) or ""
+            if qual in sdk.CLIENT_CLASSES:
+                return [(expr, scope)]
+            if qual in sdk.CLIENT_WRAPPERS:
+                args = positional(expr)
+                return self.constructions(args[0], [], scope, depth + 1, defaults) if args else []
+            if qual:
+                return []
+            chain, inner, _ = _decompose(expr.func)
+            if defaults and (".".join(chain[-2:]) in sdk.REQUEST_DEFAULTS or ".".join(chain[-3:]) in sdk.REQUEST_DEFAULTS):
+                return [(expr, scope)]
+            for deriving in sdk.CLIENT_DERIVING:
+                if inner is not None and tuple(chain[-len(deriving):]) == deriving:
+                    return self.constructions(inner, chain[: -len(deriving)], scope, depth + 1, defaults)
+            factory = self._factory(expr.func, scope)
+            if factory is not None:
+                return [c for r in factory.returns[:MAX_ALIAS_BINDINGS] for c in self.constructions(r, [], factory, depth + 1, defaults)]
+            return []
+        if isinstance(expr, ast.Name):
+            owner = self.ev.find(expr.id, scope)
+            if owner is None or expr.id in owner.params:
+                return []
+            return [c for b in owner.assigns.get(expr.id, [])[:MAX_ALIAS_BINDINGS] for c in self.constructions(b, [], owner, depth + 1, defaults)]
+        if isinstance(expr, ast.Attribute):
+            return self.constructions(expr.value, [expr.attr], scope, depth + 1, defaults)
+        if isinstance(expr, (ast.BoolOp, ast.IfExp)):
+            values = expr.values if isinstance(expr, ast.BoolOp) else [expr.body, expr.orelse]
+            return [c for v in values for c in self.constructions(v, [], scope, depth + 1, defaults)]
+        if isinstance(expr, ast.Await):
+            return self.constructions(expr.value, [], scope, depth + 1, defaults)
+        return []
+
+    def _self_class(self, receiver, scope: Scope) -> Optional[Scope]:
+        """The class of `self` (a method's first parameter, also seen from a function nested in the method)."""
+        if not isinstance(receiver, ast.Name):
+            return None
+        owner = self.ev.find(receiver.id, scope)
+        if owner is not None and owner.self_name == receiver.id and receiver.id not in owner.assigns:
+            return owner.klass
+        return None
+
+    def _self_attr_provider(self, klass: Scope, attr: str, depth: int) -> Optional[str]:
+        """`self.client`: what the class assigns to it, its annotation, or a property of that name."""
+        assigned = klass.self_attrs.get(attr, [])
+        providers = {self._value_provider(v, m, depth + 1) for v, m, _ in assigned[:MAX_ALIAS_BINDINGS]}
+        if attr in klass.annotations:
+            providers.add(self._annotation_provider(klass.annotations[attr], klass))
+        prop = self._method(klass, attr)
+        if prop is not None and _is_property(prop.node):
+            providers.update(self._value_provider(r, prop, depth + 1) for r in prop.returns[:MAX_ALIAS_BINDINGS])
+        return _one(providers)
+
+    def _value_provider(self, expr, scope: Scope, depth: int) -> Optional[str]:
+        if expr is None or isinstance(expr, Binding) or depth > MAX_CLIENT_DEPTH:
+            return None
+        if isinstance(expr, tuple):
+            # `with Client() as client` / `async with httpx.AsyncClient() as client`
+            return self._value_provider(expr[1], scope, depth + 1) if expr[0] == "with" else None
+        if isinstance(expr, ast.Call):
+            return self._call_provider(expr, scope, depth)
+        if isinstance(expr, ast.Name):
+            owner = self.ev.find(expr.id, scope)
+            if owner is None:
+                return None
+            if expr.id in owner.params:
+                ann = owner.annotations.get(expr.id)
+                return self._annotation_provider(ann, owner) if ann is not None else None
+            if expr.id in owner.imports and expr.id not in owner.assigns:
+                return sdk.MODULE_CLIENTS.get(owner.imports[expr.id])
+            bound = owner.assigns.get(expr.id, [])
+            return _one({self._value_provider(b, owner, depth + 1) for b in bound[:MAX_ALIAS_BINDINGS]}, strict=True)
+        if isinstance(expr, ast.Attribute):
+            return self.client_provider(expr.value, [expr.attr], scope, depth + 1)
+        if isinstance(expr, ast.BoolOp):
+            # `client or Anthropic()`
+            return _one({self._value_provider(v, scope, depth + 1) for v in expr.values})
+        if isinstance(expr, ast.IfExp):
+            return _one({self._value_provider(v, scope, depth + 1) for v in (expr.body, expr.orelse)})
+        if isinstance(expr, ast.Await):
+            return self._value_provider(expr.value, scope, depth + 1)
+        if isinstance(expr, ast.Subscript):
+            return self._item_provider(expr, scope, depth)
+        return None
+
+    def _call_provider(self, expr: ast.Call, scope: Scope, depth: int) -> Optional[str]:
+        func = expr.func
+        qual = self.ev.qualname(func, scope) or clients.factory_qualname(self.ev, func, scope)
+        service = clients.service_name(expr)
+        if service is not None and (qual, service) in sdk.CLIENT_FACTORIES:
+            return sdk.CLIENT_FACTORIES[(qual, service)]
+        if qual in sdk.CLIENT_CLASSES:
+            return sdk.CLIENT_CLASSES[qual]
+        if qual in sdk.CLIENT_WRAPPERS:
+            args = positional(expr)
+            wrapped = args[0] if args else keyword(expr, "client")
+            return self._value_provider(wrapped, scope, depth + 1) if wrapped is not None else None
+        if qual:
+            return None  # a library's function: not a client we know
+        chain, receiver, _ = _decompose(func)
+        for deriving in sdk.CLIENT_DERIVING:
+            n = len(deriving)
+            if tuple(chain[-n:]) == deriving and receiver is not None:
+                # a re-optioned client or a chat session: the same provider's requests
+                return self.client_provider(receiver, chain[:-n], scope, depth + 1)
+        factory = self._factory(func, scope)
+        if factory is not None:
+            # a project function that builds the client: `def get_client(): return Anthropic(...)`
+            return _one({self._value_provider(r, factory, depth + 1) for r in factory.returns[:MAX_ALIAS_BINDINGS]})
+        return None
+
+    def _item_provider(self, expr: ast.Subscript, scope: Scope, depth: int) -> Optional[str]:
+        """`clients["claude"]`, `st.session_state["client"]`: a stored client."""
+        key = store_key(expr)
+        stored = self.c.stores.get(key, []) if key is not None else []
+        if stored:
+            return _one({self._value_provider(v, s, depth + 1) for v, s in stored[:MAX_ALIAS_BINDINGS]})
+        if isinstance(expr.value, ast.Name):
+            owner = self.ev.find(expr.value.id, scope)
+            bound = owner.assigns.get(expr.value.id, []) if owner is not None else []
+            if len(bound) == 1 and isinstance(bound[0], ast.Dict):
+                values = bound[0].values
+                if isinstance(expr.slice, ast.Constant):
+                    values = [v for k, v in zip(bound[0].keys, bound[0].values) if isinstance(k, ast.Constant) and k.value == expr.slice.value]
+                return _one({self._value_provider(v, owner, depth + 1) for v in values[:MAX_ALIAS_BINDINGS]}, strict=True)
+        return None
+
+    def _factory(self, func: ast.expr, scope: Scope) -> Optional[Scope]:
+        """The project function (of this file) a call runs: `make_client()`, `self._new_client()`."""
+        return moves.function_scope(self.ev, func, scope)
+
+    def _method(self, klass: Scope, name: str) -> Optional[Scope]:
+        return moves.child(self.ev, klass, name, "function")
+
+    def _annotation_provider(self, ann: ast.expr, scope: Scope, depth: int = 0) -> Optional[str]:
+        if depth > 4:
+            return None
+        if isinstance(ann, ast.Constant) and isinstance(ann.value, str):
+            try:
+                ann = ast.parse(ann.value.strip(), mode="eval").body
+            except (SyntaxError, ValueError, RecursionError, MemoryError):  # not an expression: not a client annotation
+                return None
+        if isinstance(ann, ast.BinOp) and isinstance(ann.op, ast.BitOr):
+            # `Anthropic | None`
+            return _one({self._annotation_provider(a, scope, depth + 1) for a in (ann.left, ann.right)})
+        if isinstance(ann, ast.Subscript) and (self.ev.qualname(ann.value, scope) or "").rsplit(".", 1)[-1] in ("Optional", "Union"):
+            items = ann.slice.elts if isinstance(ann.slice, ast.Tuple) else [ann.slice]
+            return _one({self._annotation_provider(a, scope, depth + 1) for a in items})
+        return sdk.CLIENT_CLASSES.get(self.ev.qualname(ann, scope) or "")

@@ -1,0 +1,247 @@
+"""What a call names statically: a function of the file or an imported one, a method through
+`self`/`super()`, a class, or a receiver whose class is known (an attribute set from a
+constructor, an annotated parameter, a module-level instance)."""
+from __future__ import annotations
+
+import ast
+from typing import FrozenSet, List, Optional, Set, Tuple
+
+from claude_lint.extract.scopes import Scope
+from claude_lint.extract.wrapper_shapes import MAX_CLASSES, last
+from claude_lint.facts import Callee
+
+
+class CalleeFinder:
+    """What a call may reach: functions, methods, classes. A mixin of `Finder`."""
+
+    # --- callees ---
+
+    def callees(self, func: ast.expr, scope: Scope, called: bool = True, depth: int = 0) -> Tuple[Callee, ...]:
+        """What calling `func` may reach. called=False: `func` is handed to a call, not called
+        (an object handed over is no call of its `__call__`)."""
+        if depth > 4:
+            return ()
+        if isinstance(func, ast.Name):
+            owner = self.ev.find(func.id, scope)
+            if owner is None:
+                return ()
+            if func.id in owner.imports and func.id not in owner.assigns:
+                target = owner.imports[func.id]
+                return (Callee(target, False),) if "." in target.strip(".") else ()
+            if self._bound_as(owner, func.id, "def") and owner.kind != "class":
+                qual = self._qualified(owner, func.id)
+                chosen = self._def_for(qual, func.lineno, scope)
+                where = self.ev.loc(chosen.node) if chosen is not None and len(self.defs_by_name.get(qual, ())) > 1 else None
+                return (Callee(qual, True, where=where),)
+            bound = owner.assigns.get(func.id, [])
+            if len(bound) == 1 and isinstance(bound[0], ast.Name):  # `fn = ask`
+                return self.callees(bound[0], owner, called, depth + 1)
+            if len(bound) == 1 and isinstance(bound[0], ast.Subscript) and isinstance(bound[0].value, ast.Name):
+                # `fn = PROVIDERS[name]` over a dict of functions: any of them
+                table_owner = self.ev.find(bound[0].value.id, owner)
+                table = table_owner.assigns.get(bound[0].value.id, []) if table_owner is not None else []
+                if len(table) == 1 and isinstance(table[0], ast.Dict):
+                    found: List[Callee] = []
+                    for v in table[0].values:
+                        if isinstance(v, (ast.Name, ast.Attribute)):
+                            found.extend(self.callees(v, table_owner, False, depth + 1))
+                    if found:
+                        return tuple(found[:MAX_CLASSES])
+            if called and func.id not in owner.params or called and owner.annotations.get(func.id) is not None:
+                return tuple(Callee(k.target, k.local, "__call__") for k in self.classes_of(func, scope, 0))
+            return ()
+        if not isinstance(func, ast.Attribute):
+            return ()
+        method, base = func.attr, func.value
+        if isinstance(base, ast.Call) and isinstance(base.func, ast.Name) and base.func.id == "super" and self.ev.find("super", scope) is None:
+            me = self._self_of(scope)
+            return (Callee(me[1].name, True, method, True, True),) if me is not None else ()
+        if isinstance(base, ast.Name):
+            me = self._self_of(scope)
+            owner = self.ev.find(base.id, scope)
+            if owner is None:
+                return ()
+            if me is not None and base.id == me[0] and owner.kind == "function" and owner.self_name == base.id:
+                return (Callee(me[1].name, True, method, True),)
+            if base.id in owner.imports and base.id not in owner.assigns:
+                # a module's function, or a method of an imported class or instance: link tells
+                return (Callee(f"{owner.imports[base.id]}.{method}", False),)
+            if self._bound_as(owner, base.id, "class"):
+                return (Callee(self._qualified(owner, base.id), True, method, False),)
+        found = tuple(Callee(k.target, k.local, method) for k in self.classes_of(base, scope, 0))
+        if called and not found and isinstance(base, ast.Name):
+            me = self._self_of(scope)
+            if me is not None and base.id == me[0] and method not in self._methods.get(me[1].name, ()):
+                # `self.llm(...)`: an object kept on self, called
+                return tuple(Callee(k.target, k.local, "__call__") for k in self.classes_of(func, scope, 0))
+        return found
+
+    def classes_of(self, expr: ast.expr, scope: Scope, depth: int) -> List[Callee]:
+        """The classes an object may be an instance of, as references (no method)."""
+        if depth > 6:
+            return []
+        out: List[Callee] = []
+        if isinstance(expr, ast.Call):
+            out = self.class_ref(expr.func, scope)
+            if not out and isinstance(expr.func, ast.Name):
+                out = self._made_by(expr.func, scope, depth)
+        elif isinstance(expr, ast.Name):
+            owner = self.ev.find(expr.id, scope)
+            if owner is None:
+                return []
+            if expr.id in owner.imports and expr.id not in owner.assigns:
+                target = owner.imports[expr.id]
+                return [Callee(target, False)] if "." in target.strip(".") else []  # an instance of another module
+            if expr.id in owner.params:
+                ann = owner.annotations.get(expr.id)
+                return self.annotation_classes(ann, owner.parent or owner) if ann is not None else []
+            for b in owner.assigns.get(expr.id, []):
+                if isinstance(b, ast.expr):
+                    out.extend(self.classes_of(b, owner, depth + 1))
+                elif isinstance(b, tuple) and len(b) == 2 and b[0] == "with" and isinstance(b[1], ast.Call):
+                    # `with Scorer(...) as scorer`: a context manager's `__enter__` returns itself, by convention
+                    out.extend(self.classes_of(b[1], owner, depth + 1))
+            ann = owner.annotations.get(expr.id)
+            if ann is not None:
+                out.extend(self.annotation_classes(ann, owner))
+        elif isinstance(expr, ast.Attribute):
+            base = expr.value
+            me = self._self_of(scope)
+            if isinstance(base, ast.Name) and me is not None and base.id == me[0]:
+                klass = me[1]
+                for value, method, _ in klass.self_attrs.get(expr.attr, []):
+                    if isinstance(value, ast.expr):
+                        out.extend(self.classes_of(value, method, depth + 1))
+                ann = klass.annotations.get(expr.attr)
+                if ann is not None:
+                    out.extend(self.annotation_classes(ann, klass.parent or klass))
+            elif isinstance(base, ast.Name):
+                owner = self.ev.find(base.id, scope)
+                if owner is not None and base.id in owner.imports and base.id not in owner.assigns:
+                    out = [Callee(f"{owner.imports[base.id]}.{expr.attr}", False)]
+        elif isinstance(expr, ast.BoolOp):
+            for v in expr.values:
+                out.extend(self.classes_of(v, scope, depth + 1))
+        elif isinstance(expr, ast.IfExp):
+            out = self.classes_of(expr.body, scope, depth + 1) + self.classes_of(expr.orelse, scope, depth + 1)
+        elif isinstance(expr, ast.Subscript) and isinstance(expr.value, ast.Name):
+            # `model = mapping[key]` over a dict of instances: any of them
+            owner = self.ev.find(expr.value.id, scope)
+            bound = owner.assigns.get(expr.value.id, []) if owner is not None else []
+            if len(bound) == 1 and isinstance(bound[0], ast.Dict):
+                for v in bound[0].values:
+                    out.extend(self.classes_of(v, owner, depth + 1))
+        elif isinstance(expr, ast.Await):
+            return []
+        unique: List[Callee] = []
+        for k in out:
+            if k not in unique:
+                unique.append(k)
+        return unique[:MAX_CLASSES]
+
+    def _made_by(self, func: ast.Name, scope: Scope, depth: int) -> List[Callee]:
+        """The classes a function of this file returns instances of (a factory)."""
+        owner = self.ev.find(func.id, scope)
+        if owner is None or not self._bound_as(owner, func.id, "def"):
+            return []
+        d = self.defs.get(self._qualified(owner, func.id))
+        if d is None:
+            return []
+        out: List[Callee] = []
+        stack = list(reversed(d.node.body))
+        while stack and len(out) < MAX_CLASSES:
+            n = stack.pop()
+            if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+                continue
+            if isinstance(n, ast.Return) and n.value is not None:
+                out.extend(self.classes_of(n.value, d, depth + 1))
+            stack.extend(reversed(list(ast.iter_child_nodes(n))))
+        return out
+
+    def class_ref(self, expr: ast.expr, scope: Scope) -> List[Callee]:
+        """A class named by an expression (a constructor's callee, a base, an annotation)."""
+        if isinstance(expr, ast.Name):
+            owner = self.ev.find(expr.id, scope)
+            if owner is None:
+                return []
+            if expr.id in owner.imports and expr.id not in owner.assigns:
+                target = owner.imports[expr.id]
+                return [Callee(target, False)] if "." in target.strip(".") else []
+            if self._bound_as(owner, expr.id, "class"):
+                return [Callee(self._qualified(owner, expr.id), True)]
+            return []
+        if isinstance(expr, ast.Attribute) and isinstance(expr.value, ast.Name):
+            owner = self.ev.find(expr.value.id, scope)
+            if owner is not None and expr.value.id in owner.imports and expr.value.id not in owner.assigns:
+                return [Callee(f"{owner.imports[expr.value.id]}.{expr.attr}", False)]
+        return []
+
+    def annotation_classes(self, ann: ast.expr, scope: Scope) -> List[Callee]:
+        if isinstance(ann, ast.Constant) and isinstance(ann.value, str):
+            try:
+                ann = ast.parse(ann.value.strip(), mode="eval").body
+            except (SyntaxError, ValueError, RecursionError, MemoryError):
+                return []
+        if isinstance(ann, ast.Subscript):  # Optional[X], Union[X, None]
+            inner = ann.slice
+            items = inner.elts if isinstance(inner, ast.Tuple) else [inner]
+            return [k for item in items for k in self.annotation_classes(item, scope)][:MAX_CLASSES]
+        if isinstance(ann, ast.BinOp) and isinstance(ann.op, ast.BitOr):  # X | None
+            return (self.annotation_classes(ann.left, scope) + self.annotation_classes(ann.right, scope))[:MAX_CLASSES]
+        return self.class_ref(ann, scope)
+
+    # --- the file's classes, resolved locally where they can be ---
+
+    def bases(self, klass: str) -> Tuple[Callee, ...]:
+        if klass not in self._bases:
+            k = self.klasses.get(klass)
+            found: List[Callee] = []
+            if k is not None:
+                for b in k.node.bases:
+                    found.extend(self.class_ref(b, k.parent or k))
+            self._bases[klass] = tuple(found)
+        return self._bases[klass]
+
+    def local_def(self, callee: Callee) -> Optional[Scope]:
+        """The def of this file a callee reaches, or None (not of this file, or unknown here)."""
+        if not callee.local:
+            return None
+        if not callee.method:
+            if callee.where is not None:
+                return next((s for s in self.defs_by_name.get(callee.target, ()) if self.ev.loc(s.node) == callee.where), None)
+            return self.defs.get(callee.target)
+        order = [callee.target]
+        seen: Set[str] = set()
+        while order and len(seen) < 8:
+            k = order.pop(0)
+            if k in seen:
+                continue
+            seen.add(k)
+            if not (callee.bases_only and k == callee.target) and callee.method in self._methods.get(k, ()):
+                return self.defs.get(f"{k}.{callee.method}")
+            for b in self.bases(k):
+                if not b.local:
+                    return None  # another file's class may define it: link looks
+                order.append(b.target)
+        return None
+
+    def mentions(self, callees: Tuple[Callee, ...], names: FrozenSet[str]) -> bool:
+        for c in callees:
+            if not c.local:
+                pieces = c.target.strip(".").split(".")
+                if any(p in names for p in pieces[-2:]):
+                    return True
+            elif c.method:
+                seen: Set[str] = set()
+                order = [c.target]
+                while order and len(seen) < 8:
+                    k = order.pop()
+                    if k in seen:
+                        continue
+                    seen.add(k)
+                    for b in self.bases(k):
+                        if b.local:
+                            order.append(b.target)
+                        elif last(b.target) in names:
+                            return True
+        return False

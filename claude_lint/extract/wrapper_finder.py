@@ -1,0 +1,262 @@
+"""The finder of one file's wrappers: which functions make a request with their parameters'
+values, their signatures, and the table of them (`WrapperTable`). Finding callees, calls
+and chat models are its mixins."""
+from __future__ import annotations
+
+import ast
+from typing import Dict, FrozenSet, List, Optional, Set, Tuple
+
+from claude_lint.extract.scopes import CallRecord, Collector, Scope, keyword
+from claude_lint.extract.wrapper_callees import CalleeFinder
+from claude_lint.extract.wrapper_invocations import InvocationFinder
+from claude_lint.extract.wrapper_models import ModelFinder
+from claude_lint.extract.wrapper_shapes import MAX_DEPTH, MAX_INVOCATIONS, FUNCTION_NODES, Everything, EVERYTHING, last
+from claude_lint.facts import CallSite, Callee, ClassInfo, Invocation, Param, Signature, Wrapper, WrapperTable
+
+
+class Finder(CalleeFinder, InvocationFinder, ModelFinder):
+    def __init__(self, path: str, abspath: str, text: str, collector: Collector, ev, history=None):
+        self.path = path
+        self.abspath = abspath
+        self.text = text
+        self.c = collector
+        self.ev = ev
+        self.history = history  # (call node, scope, record, expr) -> Optional[History]
+        self.cache_control = "cache_control" in text
+        self._limits: Optional[int] = None
+        scopes = list(collector.scopes_by_node.values())
+        functions = sorted((s for s in scopes if s.kind == "function" and isinstance(s.node, FUNCTION_NODES)), key=lambda s: (s.node.lineno, s.node.col_offset))
+        self.defs_by_name: Dict[str, List[Scope]] = {}
+        for s in functions:
+            self.defs_by_name.setdefault(s.name, []).append(s)
+        self.defs: Dict[str, Scope] = {name: found[-1] for name, found in self.defs_by_name.items()}
+        self.klasses: Dict[str, Scope] = {s.name: s for s in scopes if s.kind == "class"}
+        self._methods: Dict[str, Set[str]] = {}
+        for name, s in self.defs.items():
+            if s.parent is not None and s.parent.kind == "class":
+                self._methods.setdefault(s.parent.name, set()).add(last(name))
+        self._bases: Dict[str, Tuple[Callee, ...]] = {}
+        self._taint: Dict[str, Set[str]] = {}
+        self._growing: Optional[Set[tuple]] = None
+
+    # --- scopes and signatures ---
+
+    def enclosing_def(self, scope: Optional[Scope]) -> Optional[Scope]:
+        """The function a call is written in: lambdas and comprehensions are seen through."""
+        s = scope
+        while s is not None:
+            if s.kind == "function" and isinstance(s.node, FUNCTION_NODES):
+                return s
+            if s.kind in ("module", "class"):
+                return None
+            s = s.parent
+        return None
+
+    def owners(self, d: Scope) -> Set[str]:
+        """d and the functions around it: a closure's values may be their parameters."""
+        names = set()
+        s: Optional[Scope] = d
+        while s is not None:
+            if s.kind == "function":
+                names.add(s.name)
+            s = s.parent
+        return names
+
+    def reads_params(self, node: ast.AST, scope: Scope, d: Scope) -> bool:
+        """Does an expression read a parameter of d (or of a function around it), directly or
+        through d's local names? Read from the syntax, so a parameter reassigned or a list
+        built over several statements still counts (values.py gives those up)."""
+        tainted = self._tainted(d)
+        owners = self.owners(d)
+        for n in ast.walk(node):
+            if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load):
+                owner = self.ev.find(n.id, scope)
+                if owner is None:
+                    continue
+                if (owner is d or (owner.kind == "comprehension" and self.enclosing_def(owner) is d)) and n.id in tainted:
+                    return True
+                if owner.kind == "function" and owner.name in owners and n.id in owner.params:
+                    return True
+        return False
+
+    def reads_any_param(self, d: Scope) -> bool:
+        params = set(d.params) - {d.self_name}
+        return any(isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load) and n.id in params for stmt in d.node.body for n in ast.walk(stmt))
+
+    def _tainted(self, d: Scope) -> Set[str]:
+        """d's names whose value may come from its parameters (flow-insensitive)."""
+        if d.name in self._taint:
+            return self._taint[d.name]
+        sources: Dict[str, List[ast.AST]] = {}
+        for n in ast.walk(d.node):
+            if isinstance(n, (ast.Assign, ast.AnnAssign, ast.AugAssign, ast.NamedExpr)):
+                value = n.value
+                targets = n.targets if isinstance(n, ast.Assign) else [n.target]
+            elif isinstance(n, (ast.For, ast.AsyncFor, ast.comprehension)):
+                value, targets = n.iter, [n.target]
+            elif isinstance(n, ast.withitem) and n.optional_vars is not None:
+                value, targets = n.context_expr, [n.optional_vars]
+            elif isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and isinstance(n.func.value, ast.Name):
+                # `messages.append(prompt)`: the list now holds the parameter
+                value, targets = n, [n.func.value]
+            else:
+                continue
+            if value is None:
+                continue
+            for t in targets:
+                for name in ast.walk(t):
+                    if isinstance(name, ast.Name):
+                        sources.setdefault(name.id, []).append(value)
+        tainted: Set[str] = set(d.params)
+        reads = {name: {x.id for v in values for x in ast.walk(v) if isinstance(x, ast.Name)} for name, values in sources.items()}
+        grew = True
+        while grew:
+            grew = False
+            for name, read in reads.items():
+                if name not in tainted and read & tainted:
+                    tainted.add(name)
+                    grew = True
+        self._taint[d.name] = tainted
+        return tainted
+
+    def signature(self, d: Scope) -> Signature:
+        args = d.node.args
+        ordered = [a.arg for a in list(args.posonlyargs) + list(args.args)]
+        receiver = d.self_name
+        if receiver is not None and ordered and ordered[0] == receiver:
+            ordered = ordered[1:]
+        classmethod = any(isinstance(x, ast.Name) and x.id == "classmethod" for x in d.node.decorator_list)
+        return Signature(
+            tuple(ordered),
+            tuple(a.arg for a in args.kwonlyargs),
+            args.vararg.arg if args.vararg is not None else None,
+            args.kwarg.arg if args.kwarg is not None else None,
+            receiver,
+            classmethod,
+        )
+
+    def messages_param(self, record: CallRecord, site: CallSite, owners: Set[str]) -> Optional[str]:
+        """The parameter a request's messages list is (or is built from, whole): a growing
+        list the caller passes there is resent by every call."""
+        for name in site.keywords("messages"):
+            value = site.kwargs.get(name)
+            if isinstance(value, Param) and value.function in owners:
+                return value.name
+            expr = keyword(record.node, name)
+            if expr is not None:
+                found = self._list_param(expr, record.scope, owners, 0)
+                if found is not None:
+                    return found
+        return None
+
+    def _list_param(self, expr: ast.expr, scope: Scope, owners: Set[str], depth: int) -> Optional[str]:
+        if depth > 6:
+            return None
+        if isinstance(expr, ast.Name):
+            owner = self.ev.find(expr.id, scope)
+            if owner is None:
+                return None
+            if expr.id in owner.params and owner.name in owners:
+                return expr.id
+            bound = owner.assigns.get(expr.id, [])
+            if len(bound) == 1 and isinstance(bound[0], ast.expr):
+                return self._list_param(bound[0], owner, owners, depth + 1)
+            return None
+        if isinstance(expr, ast.List):
+            for el in expr.elts:
+                if isinstance(el, ast.Starred):
+                    found = self._list_param(el.value, scope, owners, depth + 1)
+                    if found is not None:
+                        return found
+            return None
+        if isinstance(expr, ast.BinOp) and isinstance(expr.op, ast.Add):
+            return self._list_param(expr.left, scope, owners, depth + 1) or self._list_param(expr.right, scope, owners, depth + 1)
+        if isinstance(expr, ast.Call) and not expr.keywords:
+            if isinstance(expr.func, ast.Name) and expr.func.id == "list" and len(expr.args) == 1:
+                return self._list_param(expr.args[0], scope, owners, depth + 1)
+            if isinstance(expr.func, ast.Attribute) and expr.func.attr == "copy" and not expr.args:
+                return self._list_param(expr.func.value, scope, owners, depth + 1)
+        return None  # a slice or anything else: a window, not the whole list
+
+    # --- the table ---
+
+    def table(self, requests: Dict[Scope, List[Tuple[CallSite, Optional[str]]]], names: Optional[FrozenSet[str]], local: FrozenSet[str], methods: FrozenSet[str] = frozenset()) -> Optional[WrapperTable]:
+        """requests: the wrappers that make requests (phase 1); names: None in phase 1, else
+        the other files' wrapper names this file mentions; local: this file's phase-1
+        wrappers; methods: the other files' wrapper method names."""
+        known: Set[Scope] = set(requests)
+        wanted: Set[str] = EVERYTHING if isinstance(names, Everything) else {last(d.name) for d in known} | set(names or ()) | set(methods)  # type: ignore[assignment]
+        local_calls: List[Tuple[CallRecord, Tuple[Callee, ...], Scope, Optional[Tuple[int, str]]]] = []
+        foreign: List[Tuple[CallRecord, Tuple[Callee, ...], Optional[Tuple[int, str]]]] = []
+        seen: Set[Tuple[int, Optional[Tuple[int, str]]]] = set()
+        built: Dict[Tuple[int, Optional[Tuple[int, str]]], Invocation] = {}
+
+        def inv(record, callees, reference) -> Invocation:
+            key = (id(record), reference)
+            if key not in built:
+                built[key] = self.invocation(record, callees, reference)
+            return built[key]
+
+        def scan() -> None:
+            for record in self.c.calls:
+                for callees, reference in self.called(record, wanted):
+                    key = (id(record), reference)
+                    if key in seen:
+                        continue
+                    seen.add(key)
+                    target = next((t for t in (self.local_def(c) for c in callees) if t is not None), None)
+                    if target is not None:
+                        if target.name not in local:
+                            local_calls.append((record, callees, target, reference))
+                    elif names is not None and self.mentions(callees, names):
+                        foreign.append((record, callees, reference))
+
+        scan()
+        for record, callees, reference in foreign:
+            d = self.enclosing_def(record.scope)
+            if d is not None and d.name not in local and self._passes_on(record, d, inv(record, callees, reference), None, reference):
+                known.add(d)
+        for _ in range(MAX_DEPTH):
+            more = {last(d.name) for d in known} - wanted
+            if more:  # calls of the functions just found to be wrappers
+                wanted |= more
+                scan()
+            grew = False
+            for record, callees, target, reference in local_calls:
+                if target not in known:
+                    continue
+                d = self.enclosing_def(record.scope)
+                if d is None or d in known or d.name in local:
+                    continue
+                if self._passes_on(record, d, inv(record, callees, reference), target.name, reference):
+                    known.add(d)
+                    grew = True
+            if not grew and not ({last(d.name) for d in known} - wanted):
+                break
+        more = {last(d.name) for d in known} - wanted
+        if more:  # the calls of the last level found
+            wanted |= more
+            scan()
+        invocations = [inv(record, callees, reference) for record, callees, reference in foreign]
+        invocations += [inv(record, callees, reference) for record, callees, target, reference in local_calls if target in known]
+        if not known and not invocations and not (names and any(last(b.target) in names for c in self.klasses for b in self.bases(c))):
+            return None  # (a subclass of another file's wrapper class is kept: its calls are looked for next)
+        functions = []
+        for d in sorted(known, key=lambda d: (d.node.lineno, d.node.col_offset)):
+            own = requests.get(d, [])
+            functions.append(Wrapper(d.name, self.signature(d), self.ev.loc(d.node), tuple(site for site, _ in own), tuple(m for _, m in own)))
+        invocations.sort(key=lambda v: (v.loc.row, v.loc.col) if v.loc is not None else (0, 0))
+        return WrapperTable(tuple(functions), tuple(invocations[:MAX_INVOCATIONS]), self.class_table(), self.instances())
+
+    def class_table(self) -> Tuple[ClassInfo, ...]:
+        return tuple(ClassInfo(name, self.bases(name), tuple(sorted(self._methods.get(name, ())))) for name in sorted(self.klasses))
+
+    def instances(self) -> Tuple[Tuple[str, Tuple[Callee, ...]], ...]:
+        module = self.c.module
+        out = []
+        for name, bound in module.assigns.items():
+            if len(bound) == 1 and isinstance(bound[0], ast.Call):
+                ks = self.classes_of(bound[0], module, 0)
+                if ks:
+                    out.append((name, tuple(ks)))
+        return tuple(sorted(out, key=lambda x: x[0]))

@@ -1,0 +1,221 @@
+"""The calls of wrappers in a file, directly or through a call that runs a function handed to
+it, each as an `Invocation`: its callees, arguments, and whether it passes its own
+function's parameters on."""
+from __future__ import annotations
+
+import ast
+from typing import Iterator, List, Optional, Set, Tuple
+
+from claude_lint.extract import loops
+from claude_lint.extract.scopes import CallRecord, Scope
+from claude_lint.extract.wrapper_shapes import MAX_VALUE_NODES, RUNS_WITH_ARGS, RUNS_PER_ITEM, APPLY, TASK_CALLS, TASK_MAPS, OUTPUT_LIMIT, params_in, none_default, assigns_name
+from claude_lint.facts import Callee, History, Invocation, Mapping, Param, Unknown
+
+
+class InvocationFinder:
+    """The calls of wrappers and how they bind. A mixin of `Finder`."""
+
+    # --- calls ---
+
+    def called(self, record: CallRecord, wanted: Set[str]) -> Iterator[Tuple[Tuple[Callee, ...], Optional[Tuple[int, str]]]]:
+        """The callees of a call, and of functions handed to a call that runs them:
+        (callees, None) or (callees, (argument index, how the call runs it)). Only names
+        in `wanted` are followed (a wrapper, a method name of one), besides names bound to
+        one indirectly (`fn = PROVIDERS[name]`, an instance called): most calls cost a set look-up."""
+        node = record.node
+        func = node.func
+        last_id = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+        if last_id in wanted or self._indirect(func, record.scope, wanted):
+            callees = self.callees(func, record.scope)
+            if callees:
+                yield callees, None
+        elif (last_id in TASK_CALLS or last_id in TASK_MAPS) and isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id in wanted:
+            task = self.callees(func.value, record.scope, False)
+            if task:
+                yield task, (None if last_id in TASK_CALLS else (-1, "map"))
+        known = last_id in RUNS_WITH_ARGS or last_id in RUNS_PER_ITEM or last_id in APPLY
+        if not known and last_id[:1].isupper():
+            return  # handed to a class (`CommandHandler("chat", self.prompt)`): kept to be called later, by events
+        for i, arg in enumerate(node.args[:4]):
+            # A function handed to another call is run by it: `executor.submit(f, x)`,
+            # `df.col.apply(f)`, a project's `call_with_retry(f, *args)`.
+            if isinstance(arg, ast.Name):
+                if arg.id not in wanted and not self._indirect(arg, record.scope, wanted, called=False):
+                    continue
+            elif isinstance(arg, ast.Attribute):
+                if arg.attr not in wanted or not (known or self._on_self(arg, record.scope)):
+                    continue
+            else:
+                continue
+            handed = self.callees(arg, record.scope, False)
+            if handed:
+                yield handed, (i, last_id if known else "")
+
+    def _indirect(self, func: ast.expr, scope: Scope, wanted: Set[str], called: bool = True) -> bool:
+        """A name bound to a function indirectly: an alias, an entry of a dict of functions,
+        or (called) an object whose class may have a wrapper `__call__`."""
+        if isinstance(func, ast.Attribute):
+            return called and "__call__" in wanted and self._on_self(func, scope)
+        if not isinstance(func, ast.Name):
+            return False
+        owner = self.ev.find(func.id, scope)
+        bound = owner.assigns.get(func.id, []) if owner is not None else []
+        if len(bound) != 1:
+            return False
+        if isinstance(bound[0], (ast.Name, ast.Subscript)):
+            return True
+        return called and "__call__" in wanted and isinstance(bound[0], ast.Call)
+
+    def _grows(self, expr: ast.expr) -> bool:
+        """Is this a list the file grows somewhere (a cheap test before the history's own)?"""
+        if self._growing is None:
+            self._growing = {e.key for e in self.c.events if e.kind == "grow"}
+        if isinstance(expr, ast.Name):
+            return ("name", expr.id) in self._growing
+        return isinstance(expr, ast.Attribute) and isinstance(expr.value, ast.Name) and ("self", expr.attr) in self._growing
+
+    def _on_self(self, expr: ast.Attribute, scope: Scope) -> bool:
+        me = self._self_of(scope)
+        return me is not None and isinstance(expr.value, ast.Name) and expr.value.id == me[0]
+
+    def invocation(self, record: CallRecord, callees: Tuple[Callee, ...], reference: Optional[Tuple[int, str]]) -> Invocation:
+        node, scope = record.node, record.scope
+        ev = self.ev
+        loc = ev.loc(node)
+        d = self.enclosing_def(scope)
+        loop_node = record.loops[-1] if record.loops else None
+        loop = ev.loc(loop_node) if loop_node is not None else None
+        independent = loop_node is not None and loops.independent(node, loop_node, scope)
+        star = False
+        args: List[object] = []
+        arg_nodes: List[ast.expr] = []
+        positional = node.args
+        kwargs = ev.kwargs(node, scope, 0, loc)
+        if reference is not None and reference[0] < 0:  # `task.map(items, **kw)`: once per item
+            positional = []
+            args.append(Unknown("an item of the collection", loc))
+            arg_nodes.append(node.args[0] if node.args else node)
+            loop, independent = loc, True
+        elif reference is not None:
+            index, runner = reference
+            if runner in RUNS_WITH_ARGS or not runner:
+                positional = node.args[index + 1:]
+            else:
+                positional = []
+                args.append(Unknown("an item of the collection", loc))
+                arg_nodes.append(node.args[index])
+                if runner not in APPLY:
+                    kwargs = Mapping((), loc)
+                if loop_node is None or runner in APPLY or (isinstance(node.func, ast.Name) and runner == "map"):
+                    loop, independent = loc, True  # one request per item, none reading another's answer
+        for a in positional:
+            if isinstance(a, ast.Starred):
+                star = True
+                break
+            value = ev.value(a, scope)
+            if type(value) is Unknown and isinstance(a, ast.Name) and d is not None:
+                value = self._defaulted(a, node, d) or value
+            args.append(value)
+            arg_nodes.append(a)
+        histories: List[Tuple[str, History]] = []
+        if self.history is not None:
+            for i, a in enumerate(arg_nodes):
+                if self._grows(a) and not (reference is not None and i == 0 and reference[1] and reference[1] not in RUNS_WITH_ARGS):
+                    h = self.history(node, scope, record, a)
+                    if h is not None:
+                        histories.append((str(i), h))
+            for k in node.keywords:
+                if k.arg is not None and self._grows(k.value):
+                    h = self.history(node, scope, record, k.value)
+                    if h is not None:
+                        histories.append((k.arg, h))
+        if self._limits is None:
+            self._limits = len(OUTPUT_LIMIT.findall(self.text))
+        own = ev.code_for(node)
+        return Invocation(
+            path=self.path,
+            loc=loc,
+            callees=callees,
+            args=tuple(args),
+            kwargs=kwargs,
+            function=d.name if d is not None else None,
+            star=star,
+            loop=loop,
+            loop_independent=independent,
+            in_async=loops.enclosing_async(scope),
+            histories=tuple(histories),
+            cache_control_nearby=self.cache_control,
+            output_limit_nearby=self._limits > len(OUTPUT_LIMIT.findall(own)),
+            reference=reference is not None,
+        )
+
+    def _defaulted(self, name: ast.Name, call: ast.Call, d: Scope) -> Optional[object]:
+        """A name given a default on the way to a call, `if url is None: url = DEFAULT`
+        in a block the call sits in (a dispatcher's branch, a function's top): a parameter
+        is then the caller's value or that default; another name, that default (the other
+        value is not known here: a CLI option, a setting)."""
+        row = call.lineno
+        found: Optional[ast.expr] = None
+        overwritten = False  # found is the name's own value, not a default of the parameter
+        budget = [MAX_VALUE_NODES]  # nodes looked at on the way
+        block: List[ast.stmt] = list(d.node.body)
+        for _ in range(16):
+            inner: List[ast.stmt] = []
+            for stmt in block:
+                budget[0] -= 1
+                if budget[0] <= 0:
+                    return None
+                if stmt.lineno > row:
+                    break
+                end = getattr(stmt, "end_lineno", stmt.lineno) or stmt.lineno
+                if end < row:
+                    default = none_default(stmt, name.id)
+                    if default is not None:
+                        if found is None or overwritten:
+                            found, overwritten = default, False
+                    elif isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name) and stmt.targets[0].id == name.id:
+                        found, overwritten = stmt.value, True  # `url = f"{base}/chat/completions"`: what the call sends
+                    elif assigns_name(stmt, name.id, budget):
+                        found = None  # changed some other way on the way: not known here
+                        overwritten = True
+                    if budget[0] <= 0:
+                        return None  # a long way to the call: not followed
+                    continue
+                if isinstance(stmt, (ast.For, ast.AsyncFor, ast.While)) and assigns_name(stmt, name.id, budget):
+                    return None  # changed in the loop around the call: a later turn sends another value
+                # the one block of the statement the call sits in (an `if`'s body or its `else`)
+                blocks = [getattr(stmt, f, None) or [] for f in ("body", "orelse", "finalbody")]
+                blocks += [h.body for h in getattr(stmt, "handlers", None) or []]
+                inner = next((b for b in blocks if any(isinstance(x, ast.stmt) and x.lineno <= row <= (getattr(x, "end_lineno", x.lineno) or x.lineno) for x in b)), [])
+                break
+            if not inner:
+                break
+            block = inner
+        if found is None:
+            return None
+        value = self.ev.value(found, d)
+        if type(value) is Unknown:
+            return None
+        if not overwritten and name.id in d.params and self.ev.find(name.id, d) is d:
+            return Param(d.name, name.id, value, self.ev.loc(name))
+        return value
+
+    def _passes_on(self, record: CallRecord, d: Scope, inv: Invocation, target: Optional[str], reference: Optional[Tuple[int, str]]) -> bool:
+        """Does a call in function d hand d's parameters (or its object, or its closure) on?"""
+        if target is not None and target.startswith(d.name + "."):
+            return True  # a closure of d: it reads d's parameters
+        func = record.node.args[reference[0]] if reference is not None and reference[0] >= 0 else record.node.func
+        if d.self_name is not None and isinstance(func, ast.Attribute):
+            base = func.value
+            while isinstance(base, ast.Attribute):  # `self.llm.chat(...)`: the object's own state
+                base = base.value
+            if isinstance(base, ast.Name) and base.id == d.self_name:
+                return True
+            if isinstance(base, ast.Call) and isinstance(base.func, ast.Name) and base.func.id == "super":
+                return True
+        owners = self.owners(d)
+        if any(p.function in owners for p in params_in(list(inv.args) + [inv.kwargs])):
+            return True
+        node = record.node
+        passed = node.args[reference[0] + 1:] if reference is not None and reference[0] >= 0 else node.args
+        return any(self.reads_params(a, record.scope, d) for a in list(passed) + [k.value for k in node.keywords])

@@ -1,0 +1,166 @@
+"""Where a chat model built by a call is kept (a factory's return, an attribute of an object,
+a module-level name) and the functions that invoke it, which make its request."""
+from __future__ import annotations
+
+import ast
+from dataclasses import replace
+from typing import Dict, Iterator, List, Optional, Tuple
+
+from claude_lint.extract.scopes import Binding, CallRecord, Scope
+from claude_lint.extract.wrapper_shapes import MAX_CLASSES, MAX_VALUE_NODES, MODEL_INVOKES, MODEL_THROUGH, bind_params, holds
+from claude_lint.facts import CallSite
+
+
+class ModelFinder:
+    """Chat models (LangChain) kept in one place and invoked in another. A mixin of `Finder`."""
+
+    # --- chat models kept and invoked elsewhere ---
+
+    def kept_as(self, record: CallRecord, d: Optional[Scope]) -> Optional[Tuple[str, str]]:
+        """Where a chat model built by this call is kept rather than invoked: ("factory",
+        function) when the function returns it, (class, attribute) when a method stores it
+        on its object, ("", name) when a module-level name holds it."""
+        node = record.node
+        if d is None:
+            if record.scope is not self.c.module:
+                return None
+            for name, bound in self.c.module.assigns.items():
+                if len(bound) == 1 and isinstance(bound[0], ast.expr) and holds(bound[0], node):
+                    return "", name
+            return None
+        for value in d.returns:
+            if holds(value, node):
+                return "factory", d.name
+            if isinstance(value, ast.Name):
+                bound = d.assigns.get(value.id, [])
+                if len(bound) == 1 and isinstance(bound[0], ast.expr) and holds(bound[0], node):
+                    return "factory", d.name
+        klass = d.klass
+        if klass is not None and d.self_name is not None:
+            for attr, entries in klass.self_attrs.items():
+                if any(isinstance(value, ast.expr) and holds(value, node) for value, _, _ in entries):
+                    return klass.name, attr
+        return None
+
+    def invoked_models(self, held: Dict[Tuple[str, str], List[CallSite]], factories: Dict[str, List[CallSite]]) -> Iterator[Tuple[Scope, CallSite, Optional[str]]]:
+        """(function, chat model, messages parameter) for each function of the file that
+        invokes a chat model kept on its object or at module level, or made by a factory
+        of the file (`self.llm = self._make_llm()` ... `self.llm.invoke(messages)`)."""
+        held = {k: list(v) for k, v in held.items()}
+        for klass in self.klasses.values():
+            for attr, entries in klass.self_attrs.items():
+                for value, method, _ in entries:
+                    made = self._factory_of(value, method, factories)
+                    if made:
+                        held.setdefault((klass.name, attr), []).extend(made)
+        for name, bound in self.c.module.assigns.items():
+            if len(bound) == 1 and isinstance(bound[0], ast.expr):
+                made = self._factory_of(bound[0], self.c.module, factories)
+                if made:
+                    held.setdefault(("", name), []).extend(made)
+        if not held:
+            return
+        for record in self.c.calls:
+            func = record.node.func
+            if isinstance(func, ast.Attribute) and func.attr in MODEL_INVOKES:
+                key = self._model_key(func.value, record.scope, 0)
+            elif isinstance(func, (ast.Attribute, ast.Name)):
+                key = self._model_key(func, record.scope, 6)  # the model called: `self.llm([...])`
+            else:
+                continue
+            if key is None or key not in held:
+                continue
+            d = self.enclosing_def(record.scope)
+            if d is None or (not key[0] and d.self_name is None and not self.reads_params(record.node, record.scope, d)):
+                continue  # a module-level model invoked with nothing from the function's inputs
+            first = record.node.args[0] if record.node.args and not isinstance(record.node.args[0], ast.Starred) else None
+            messages = self._list_param(first, record.scope, self.owners(d), 0) if first is not None else None
+            for site in held[key][:MAX_CLASSES]:
+                yield d, site, messages
+
+    def _factory_of(self, value: object, scope: Scope, factories: Dict[str, List[CallSite]]) -> List[CallSite]:
+        if not isinstance(value, ast.Call):
+            return []
+        func = value.func
+        name = None
+        if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and scope.self_name == func.value.id and scope.klass is not None:
+            name = f"{scope.klass.name}.{func.attr}"
+        elif isinstance(func, ast.Name):
+            owner = self.ev.find(func.id, scope)
+            if owner is not None and self._bound_as(owner, func.id, "def"):
+                name = self._qualified(owner, func.id)
+        made = factories.get(name, []) if name is not None else []
+        d = self.defs.get(name) if made else None
+        if d is None:
+            return made
+        # The factory's parameters are what this call passes (`self._make_llm(api_key, model)`).
+        sig = self.signature(d)
+        bound: Dict[str, object] = {}
+        for i, a in enumerate(value.args[:len(sig.params)]):
+            if isinstance(a, ast.Starred):
+                break
+            bound[sig.params[i]] = self.ev.value(a, scope)
+        for k in value.keywords:
+            if k.arg is not None:
+                bound[k.arg] = self.ev.value(k.value, scope)
+        if not bound:
+            return made
+        budget = [MAX_VALUE_NODES]
+        return [replace(site, kwargs=bind_params(site.kwargs, d.name, bound, budget)) for site in made]
+
+    def _model_key(self, expr: ast.expr, scope: Scope, depth: int) -> Optional[Tuple[str, str]]:
+        """Where the chat model an expression invokes is kept, seen through runnables built
+        on it (`self.llm.with_structured_output(X)`, `prompt | self.llm | parser`)."""
+        if depth > 6:
+            return None
+        if isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute) and expr.func.attr in MODEL_THROUGH:
+            return self._model_key(expr.func.value, scope, depth + 1)
+        if isinstance(expr, ast.BinOp) and isinstance(expr.op, ast.BitOr):
+            return self._model_key(expr.left, scope, depth + 1) or self._model_key(expr.right, scope, depth + 1)
+        if isinstance(expr, ast.Attribute) and isinstance(expr.value, ast.Name):
+            me = self._self_of(scope)
+            if me is not None and expr.value.id == me[0]:
+                return me[1].name, expr.attr
+            return None
+        if isinstance(expr, ast.Name):
+            owner = self.ev.find(expr.id, scope)
+            if owner is None:
+                return None
+            if owner is self.c.module:
+                return "", expr.id
+            bound = owner.assigns.get(expr.id, [])
+            if len(bound) == 1 and isinstance(bound[0], ast.expr) and owner.kind == "function":
+                return self._model_key(bound[0], owner, depth + 1)
+        return None
+
+    # --- callees ---
+
+    def _self_of(self, scope: Scope) -> Optional[Tuple[str, Scope]]:
+        """The method whose object `self` is here: a function nested in a method (a route
+        handler defined in it, a callback) sees the method's `self`."""
+        d = self.enclosing_def(scope)
+        while d is not None and d.self_name is None and d.parent is not None:
+            d = self.enclosing_def(d.parent)
+        if d is None or d.self_name is None or d.klass is None:
+            return None
+        return d.self_name, d.klass
+
+    def _qualified(self, owner: Scope, name: str) -> str:
+        return f"{owner.name}.{name}" if owner.name and owner.kind != "comprehension" else name
+
+    def _bound_as(self, owner: Scope, name: str, what: str) -> bool:
+        bound = owner.assigns.get(name, [])
+        if what == "def":  # redefined (a notebook's next version): the call picks its def
+            return bool(bound) and all(isinstance(b, Binding) and b.what == "def" for b in bound)
+        return len(bound) == 1 and isinstance(bound[0], Binding) and bound[0].what == what
+
+    def _def_for(self, qual: str, row: int, scope: Scope) -> Optional[Scope]:
+        """The def a call reaches: code at module level runs after the defs above it; a
+        function's body runs later, after every def."""
+        found = self.defs_by_name.get(qual)
+        if not found:
+            return None
+        if len(found) > 1 and self.enclosing_def(scope) is None:
+            before = [s for s in found if s.node.lineno < row]
+            return before[-1] if before else found[-1]
+        return found[-1]

@@ -1,0 +1,124 @@
+"""What the wrapper finder and its two passes share: their bounds, the call shapes that run
+a function handed to them (executors, pandas, task objects, LangChain runnables), and
+the walks over a value's parameters."""
+from __future__ import annotations
+
+import ast
+import re
+from dataclasses import replace
+from typing import Dict, Iterable, Iterator, List, Optional
+
+from claude_lint.facts import Mapping, Param, Seq, Text, Transform
+
+
+MAX_DEPTH = 4  # levels of wrappers calling wrappers, here and in link
+MAX_CLASSES = 8  # candidate classes of one receiver
+MAX_VALUE_NODES = 2000  # nodes of a value searched for a parameter
+MAX_INVOCATIONS = 2000  # calls of wrappers kept per file
+FUNCTION_NODES = (ast.FunctionDef, ast.AsyncFunctionDef)
+# Calls that run a function handed to them with the arguments after it.
+RUNS_WITH_ARGS = frozenset({"submit", "to_thread", "run_in_executor", "apply_async", "run_sync"})
+# Calls that run it once per item of a collection (the item is its first argument); the
+# pandas ones pass their other keywords on to it.
+RUNS_PER_ITEM = frozenset({"map", "imap", "imap_unordered"})
+APPLY = frozenset({"apply", "progress_apply", "parallel_apply", "swifter_apply", "applymap"})
+# A decorated function run through its task object (Modal, Celery, Ray): `f.remote(x)` calls
+# f(x); `f.map(xs)` calls it once per item.
+TASK_CALLS = frozenset({"call", "remote", "local", "spawn", "delay", "aio"})
+TASK_MAPS = frozenset({"map", "starmap"})
+# The methods through which a LangChain chat model (or a runnable built on it) makes its
+# request, and those that return a runnable still bound to the same model.
+MODEL_INVOKES = frozenset({"invoke", "ainvoke", "stream", "astream", "batch", "abatch", "predict", "apredict", "predict_messages", "generate", "agenerate"})
+MODEL_THROUGH = frozenset({"with_structured_output", "bind", "bind_tools", "with_retry", "with_config", "with_fallbacks"})
+OUTPUT_LIMIT = re.compile(r"""\b(?:max_tokens|max_completion_tokens|max_output_tokens|maxTokens)\b(?:\s*=(?!=)|["']\s*:)""")
+
+
+class Everything(frozenset):
+    """Every name: a file linted on its own, without the rest of the project to say which of
+    its calls reach a wrapper (link loads the modules it imports when asked)."""
+
+    def __contains__(self, item: object) -> bool:
+        return True
+
+
+EVERYTHING = Everything()
+
+
+def params_in(values: Iterable[object]) -> Iterator[Param]:
+    """The parameters a value is built from (bounded walk)."""
+    stack = list(values)
+    seen = 0
+    while stack and seen < MAX_VALUE_NODES:
+        v = stack.pop()
+        seen += 1
+        kind = type(v)
+        if kind is Param:
+            yield v  # type: ignore[misc]
+        elif kind is Text:
+            stack.extend(p for p in v.parts if not isinstance(p, str))  # type: ignore[attr-defined]
+        elif kind is Seq:
+            stack.extend(v.items)  # type: ignore[attr-defined]
+        elif kind is Mapping:
+            stack.extend(x for _, x in v.entries)  # type: ignore[attr-defined]
+        elif kind is Transform:
+            stack.append(v.inner)  # type: ignore[attr-defined]
+
+
+def bind_params(value: object, function: str, bound: Dict[str, object], budget: List[int]) -> object:
+    """`value` with the parameters of `function` replaced by the values bound to them
+    (bounded: past the budget a value is kept as it is)."""
+    budget[0] -= 1
+    if budget[0] < 0:
+        return value
+    kind = type(value)
+    if kind is Param:
+        if value.function == function and value.name in bound:  # type: ignore[attr-defined]
+            return bound[value.name]  # type: ignore[attr-defined]
+        return value
+    if kind is Mapping:
+        return replace(value, entries=tuple((k, bind_params(v, function, bound, budget)) for k, v in value.entries))  # type: ignore[attr-defined]
+    if kind is Text:
+        return replace(value, parts=tuple(p if isinstance(p, str) else bind_params(p, function, bound, budget) for p in value.parts))  # type: ignore[attr-defined]
+    if kind is Seq:
+        return replace(value, items=tuple(bind_params(v, function, bound, budget) for v in value.items))  # type: ignore[attr-defined]
+    if kind is Transform:
+        return replace(value, inner=bind_params(value.inner, function, bound, budget))  # type: ignore[attr-defined]
+    return value
+
+
+def none_default(stmt: ast.stmt, name: str) -> Optional[ast.expr]:
+    """DEFAULT of `if name is None: name = DEFAULT` (the idiom of a default that is not a constant)."""
+    if not isinstance(stmt, ast.If) or stmt.orelse or len(stmt.body) != 1:
+        return None
+    test, body = stmt.test, stmt.body[0]
+    if not (isinstance(test, ast.Compare) and isinstance(test.left, ast.Name) and test.left.id == name and len(test.ops) == 1
+            and isinstance(test.ops[0], ast.Is) and isinstance(test.comparators[0], ast.Constant) and test.comparators[0].value is None):
+        return None
+    if isinstance(body, ast.Assign) and len(body.targets) == 1 and isinstance(body.targets[0], ast.Name) and body.targets[0].id == name:
+        return body.value
+    return None
+
+
+def assigns_name(stmt: ast.stmt, name: str, budget: List[int]) -> bool:
+    for n in ast.walk(stmt):
+        budget[0] -= 1
+        if budget[0] <= 0:
+            return True  # not known: as if changed
+        if type(n) is ast.Name and n.id == name and isinstance(n.ctx, ast.Store):
+            return True
+    return False
+
+
+def holds(value: ast.expr, node: ast.AST) -> bool:
+    """Is `node` the value itself, or one of the values it may take (`a or B()`, `A() if c else B()`)?"""
+    if value is node:
+        return True
+    if isinstance(value, ast.BoolOp):
+        return any(holds(v, node) for v in value.values)
+    if isinstance(value, ast.IfExp):
+        return holds(value.body, node) or holds(value.orelse, node)
+    return False
+
+
+def last(dotted: str) -> str:
+    return dotted.rsplit(".", 1)[-1]

@@ -1,0 +1,181 @@
+"""Facts for the files of a lint: the first phase (from the cache, the pre-filter or
+extracted, in a process pool when many) and the second (the calls of the project's
+wrappers made in other files, round by round up to the wrapper depth)."""
+from __future__ import annotations
+
+import os
+import stat
+from dataclasses import replace
+from typing import TYPE_CHECKING, Dict, List, Optional, Sequence, Tuple
+
+from claude_lint import safeio
+from claude_lint.bounds import MAX_FILE_BYTES
+from claude_lint.discover import SourceFile
+from claude_lint.extract import module_name, wants
+from claude_lint.facts import FileFacts
+from claude_lint.linter import Linter, names_key
+
+if TYPE_CHECKING:
+    from claude_lint.cache import FactsCache
+
+
+def gather(linter: Linter, sources: Sequence[SourceFile], cache: Optional[FactsCache], pool_allowed: bool = True) -> List[FileFacts]:
+    """Facts for every source, in order: from the cache, from the pre-filter, or extracted
+    (in a process pool when there are many files to parse and `pool_allowed`)."""
+    from claude_lint import pool
+
+    if cache is not None:
+        from claude_lint.cache import digest
+    out: List[Optional[FileFacts]] = [None] * len(sources)
+    jobs: List[Tuple[int, object, Optional[bytes]]] = []
+    stats: Dict[int, Tuple[os.stat_result, bytes]] = {}
+    for i, source in enumerate(sources):
+        refused = linter.escapes(source)
+        if refused is not None:
+            out[i] = refused
+            continue
+        st = linter.stats.get(source.abspath)  # taken by `escapes` just now
+        if st is None:
+            try:
+                st = linter.stats[source.abspath] = os.stat(source.abspath)
+            except OSError:
+                st = None
+        if st is None or not stat.S_ISREG(st.st_mode):
+            out[i] = linter.facts_for(source)  # reports why it cannot be read (a pipe would block an open)
+            continue
+        if not wants(source.kind, source.abspath, linter.settings, MAX_FILE_BYTES):
+            out[i] = linter.facts_for(source)  # a kind's own cheap test says: not worth reading
+            continue
+        if cache is not None:
+            # The module name follows from the path and the root, and the root is in the key.
+            hit = cache.by_stat(False, source.abspath, st, source.path, None)
+            if hit is not None:
+                out[i] = hit
+                continue
+        module = module_name(source.abspath, linter.root)
+        data: Optional[bytes] = None
+        if st.st_size <= MAX_FILE_BYTES:
+            try:
+                data = safeio.read_regular(source.abspath, MAX_FILE_BYTES)
+            except OSError:  # swapped for a pipe since the stat, grown, gone: facts_for says why
+                data = None
+        if data is None:
+            out[i] = linter.facts_for(source)
+            continue
+        hashed = b""
+        if cache is not None:
+            hashed = digest(data)
+            hit = cache.by_content(False, source.abspath, st, hashed, source.path, module)
+            if hit is not None:
+                out[i] = hit
+                continue
+        stats[i] = (st, hashed)
+        cheap = linter.triage(source, data)  # unreadable, or no call per the byte test
+        if cheap is not None:
+            out[i] = cheap
+        else:
+            jobs.append((i, source, data))
+    for (i, _, _), found in zip(jobs, pool.extract_all(linter, [(s, d) for _, s, d in jobs], pool_allowed)):
+        out[i] = found
+    if cache is not None:
+        for i, (st, hashed) in stats.items():
+            cache.store(False, sources[i].abspath, st, hashed, out[i])
+    return out  # type: ignore[return-value]
+
+
+def wrapper_callers(linter: Linter, sources: Sequence[SourceFile], all_facts: Sequence[FileFacts], cache: Optional[FactsCache], given: Optional[Dict[str, bytes]] = None, alone: bool = False) -> List[FileFacts]:
+    """The second phase: the calls of the project's wrappers made in other files. A file is
+    tested first, on its bytes (no parse), for an import of a wrapper or of its module, so
+    a file that cannot call one costs a read. A function found here passing its parameters
+    on to a wrapper is a wrapper too once link sees it reach a request; it is looked for in
+    the next round, up to the wrapper depth. given: the bytes of files not read from disk.
+    alone: the files were named without the rest of the project (none of it is read): each
+    is parsed for every call that may reach another module, and link reads those modules."""
+    from claude_lint.extract import sdk, wrappers
+
+    project = linter.project
+    found: Dict[str, FileFacts] = {}
+    for f in all_facts:
+        if f.wrappers is not None and f.parsed and not f.errors:
+            project.add(f)
+            found[f.abspath] = f
+    if alone:
+        named: List[FileFacts] = []
+        for source in sources:
+            if source.kind in ("python", "notebook"):
+                local = found[source.abspath].wrappers if source.abspath in found else None
+                own = frozenset(w.name for w in local.functions) if local is not None else frozenset()
+                facts = linter.callers_for(source, wrappers.EVERYTHING, own, wrappers.EVERYTHING, cache, given)
+                if facts is not None and facts.wrappers is not None:
+                    named.append(facts)
+        return named
+    if not found:
+        return []
+    project.cover(s.abspath for s in sources)
+    sdk_dirs: Dict[str, bool] = {"": False}
+    for module in sdk.SDK_MODULES:
+        sdk_dirs[module.split(".")[0]] = True
+    readable = [s for s in sources if s.kind in ("python", "notebook")]
+    results: Dict[str, FileFacts] = {}
+    present: Dict[str, set] = {}
+    asked: Dict[str, set] = {}  # name -> modules already asked about
+    confirmed: Dict[str, FileFacts] = dict(found)
+    for _ in range(wrappers.MAX_DEPTH):
+        # Notebooks are never imported: their wrappers are called in the notebook (phase 1).
+        # Nor is an SDK's own source looked into (a vendored litellm): the SDK tables model
+        # its entry points, and its internal calls are not the project's requests.
+        importable = [f for f in confirmed.values() if f.module and not _in_sdk(f.abspath, sdk_dirs, linter.root)]
+        wanted: Dict[str, set] = {}
+        kinds: Dict[str, set] = {}
+        for f, names in zip(importable, wrappers.exported([f.wrappers for f in importable])):  # type: ignore[misc]
+            path = f.module.split(".")  # type: ignore[union-attr]
+            for name, methods in names.items():
+                kinds.setdefault(name, set()).update(methods)
+                for stem in path:  # a package re-exporting it: `import app` ... `app.ask(`
+                    if (stem, methods) not in asked.get(name, ()):
+                        wanted.setdefault(name, set()).add(stem)
+        if not wanted:
+            break
+        for name, stems in wanted.items():
+            asked.setdefault(name, set()).update((stem, frozenset(kinds[name])) for stem in stems)
+        asking = {n: (frozenset(m), frozenset(kinds[n])) for n, m in wanted.items()}
+        key = names_key(f"{n}:{','.join(sorted(m))}:{','.join(sorted(k))}" for n, (m, k) in asking.items())
+        hits = []
+        for source in readable:
+            names = linter.names_present(source, asking, key, cache, given)
+            if names:
+                present.setdefault(source.abspath, set()).update(names)
+                hits.append(source)
+        methods = frozenset(wrappers.methods_of(f.wrappers for f in confirmed.values()))  # type: ignore[misc]
+        for source in hits:
+            local = found[source.abspath].wrappers if source.abspath in found else None
+            own = frozenset(w.name for w in local.functions) if local is not None else frozenset()
+            facts = linter.callers_for(source, frozenset(present[source.abspath]), own, methods, cache, given)
+            if facts is not None and facts.wrappers is not None:
+                results[source.abspath] = facts
+                project.add_table(source.abspath, facts.wrappers, "callers")
+        # Only functions that do reach a request are wrappers worth looking for elsewhere.
+        # (A subclass of a wrapper class, found here, is kept for its name.)
+        for path, facts in results.items():
+            table = facts.wrappers
+            if table is not None:
+                real = set(project.reaches(path, table))
+                kept = replace(table, functions=tuple(w for w in table.functions if w.name in real))
+                confirmed[path + "\0callers"] = replace(facts, wrappers=kept)
+    return list(results.values())
+
+
+def _in_sdk(abspath: str, known: Dict[str, bool], root: str) -> bool:
+    """Is a file part of an SDK's package: a folder above it, below the root, that is a
+    package (it holds `__init__.py`) named as an SDK module (a vendored `litellm/`)?"""
+    folder = os.path.dirname(abspath)
+    for _ in range(64):
+        if len(folder) <= len(root) or not folder.startswith(root):
+            return False
+        if known.get(os.path.basename(folder)) and os.path.isfile(os.path.join(folder, "__init__.py")):
+            return True
+        parent = os.path.dirname(folder)
+        if parent == folder:
+            return False
+        folder = parent
+    return False

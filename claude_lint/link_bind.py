@@ -1,0 +1,72 @@
+"""Binding a call's arguments to a wrapper's parameters: a wrapper's value with its
+parameters replaced by what the call passes, and where each keyword is written."""
+from __future__ import annotations
+
+from typing import Dict, List, Optional
+
+from claude_lint.facts import History, Loc, Mapping, Param, Seq, Text, Transform, Unknown
+
+
+def _entry_locs(kwargs: Mapping, fallback: Loc) -> Dict[str, Loc]:
+    """Where each keyword is written at the call; keys from a spread point at the spread."""
+    out: Dict[str, Loc] = {}
+    for key, value in kwargs.entries:
+        loc = getattr(value, "loc", None) or fallback
+        if key is not None:
+            out[key] = kwargs.loc_of(key) or loc
+        elif isinstance(value, Mapping):
+            for inner_key, inner_loc in _entry_locs(value, loc).items():
+                out[inner_key] = inner_loc
+    return out
+
+
+
+def _substitute(value: object, path: str, env: dict, budget: List[int]) -> object:
+    """A wrapper's value with its parameters replaced by what the call binds them to.
+    path: the file the value was written in (its parameters are named by function)."""
+    budget[0] -= 1
+    if budget[0] < 0:
+        return Unknown("too large to bind", getattr(value, "loc", None))
+    kind = type(value)
+    if kind is Param:
+        frame = env.get((path, value.function))  # type: ignore[attr-defined]
+        if frame is not None and value.name in frame[0]:  # type: ignore[attr-defined]
+            return frame[0][value.name]  # type: ignore[attr-defined]
+        return value
+    if kind is Text:
+        parts = tuple(p if isinstance(p, str) else _substitute(p, path, env, budget) for p in value.parts)  # type: ignore[attr-defined]
+        return value if parts == value.parts else Text(parts, value.loc)  # type: ignore[attr-defined]
+    if kind is Seq:
+        items = tuple(_substitute(i, path, env, budget) for i in value.items)  # type: ignore[attr-defined]
+        return Seq(items, value.loc)  # type: ignore[attr-defined]
+    if kind is Mapping:
+        entries = []
+        key_locs = list(value.key_locs)  # type: ignore[attr-defined]
+        for k, v in value.entries:  # type: ignore[attr-defined]
+            new = _substitute(v, path, env, budget)
+            if k is not None and type(v) is Param and new is not v:
+                # The deciding value is the caller's argument: the keyword is written there.
+                at = env[(path, v.function)][1].get(v.name)
+                key_locs = [(kk, ll) for kk, ll in key_locs if kk != k]
+                if at is not None:
+                    key_locs.append((k, at))
+            entries.append((k, new))
+        return Mapping(tuple(entries), value.loc, value.open, tuple(key_locs))  # type: ignore[attr-defined]
+    if kind is Transform:
+        return Transform(value.op, _substitute(value.inner, path, env, budget), value.loc)  # type: ignore[attr-defined]
+    return value
+
+
+def _passed_history(value: object, path: str, env: dict) -> Optional[History]:
+    """A parameter passed on whole, bound by an outer call to a growing list."""
+    if isinstance(value, Param):
+        frame = env.get((path, value.function))
+        if frame is not None:
+            return frame[2].get(value.name)
+    return None
+
+
+def _spreads_param(kwargs: Mapping) -> bool:
+    """Does a request spread a parameter (`**kwargs` passed through)? Then the caller's
+    keywords reach it."""
+    return any(k is None and isinstance(v, Param) for k, v in kwargs.entries)

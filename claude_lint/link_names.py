@@ -1,0 +1,283 @@
+"""Which wrapper a call reaches: names looked up in a file's wrapper tables, through
+imports, re-exports, classes, their bases and subclasses. A mixin of `link.Project`,
+which holds the caches it reads and fills."""
+from __future__ import annotations
+
+import os
+from typing import Dict, List, Optional, Tuple
+
+from claude_lint.facts import Callee, Invocation, Loc, Wrapper, WrapperTable
+from claude_lint.link_values import MAX_PROMPT_BYTES
+
+MAX_WRAPPER_DEPTH = 4  # wrappers calling wrappers, followed from one call
+MAX_REACHED = 16  # requests one call of a wrapper may reach (a dispatcher over providers)
+
+
+class NameResolver:
+    """`Project._resolve` and the class lookups it needs."""
+
+    def _index(self, path: str) -> "_Index":
+        if path not in self._indexes:
+            tables = list(self._tables.get(path, {}).values())
+            if not tables and not self._is_covered(path):
+                # A module outside the files linted (one file named): its table, parsed whole.
+                # A file linted without a table has no wrapper: it made no request (phase 1)
+                # and calls none of another file (phase 2).
+                facts = self.facts(path)
+                tables = [facts.wrappers] if facts is not None and facts.wrappers is not None else []
+            self._indexes[path] = _Index(tables)
+        return self._indexes[path]
+
+    def _resolve(self, callee: Callee, from_path: str, depth: int) -> List[Tuple[str, Wrapper, bool]]:
+        """The wrappers a callee reaches: (file, wrapper, receiver bound)."""
+        if depth > MAX_WRAPPER_DEPTH:
+            return []
+        key = (callee, from_path)
+        if depth == 0 and key in self._callees:
+            return self._callees[key]
+        found = self._resolve_now(callee, from_path, depth)
+        if depth == 0:
+            self._callees[key] = found
+        return found
+
+    def _resolve_now(self, callee: Callee, from_path: str, depth: int) -> List[Tuple[str, Wrapper, bool]]:
+        path = self._real(from_path)
+        if callee.local:
+            if not callee.method:
+                found = self._index(path).function(callee.target, callee.where)
+                return [(path, found, False)] if found is not None else []
+            return self._method(path, callee.target, callee.method, callee.bound, callee.bases_only, depth)
+        dots = len(callee.target) - len(callee.target.lstrip("."))
+        rest = callee.target[dots:].split(".") if callee.target[dots:] else []
+        tail = [callee.method] if callee.method else []
+        # The longest module prefix that is a file of the project; one or two names inside it.
+        for cut in range(len(rest) - 1, max(len(rest) - 3, -1), -1):
+            if cut == 0 and not dots:
+                break
+            module = "." * dots + ".".join(rest[:cut])
+            found_path = self.module_path(module, from_path)
+            if found_path is None:
+                continue
+            names = rest[cut:] + tail
+            return self._in_module(self._real(found_path), names, callee.bound if callee.method else None, depth)
+        return []
+
+    def _in_module(self, path: str, names: List[str], bound: Optional[bool], depth: int) -> List[Tuple[str, Wrapper, bool]]:
+        index = self._index(path)
+        first = names[0]
+        if len(names) == 1:
+            found = index.function(first)
+            if found is not None:
+                return [(path, found, False)]
+        elif len(names) == 2:
+            if first in index.classes:
+                return self._method(path, first, names[1], bool(bound), False, depth)
+            if first in index.instances:
+                out: List[Tuple[str, Wrapper, bool]] = []
+                for k in index.instances[first]:
+                    out.extend(self._resolve(Callee(k.target, k.local, names[1], True), path, depth + 1))
+                return out
+        else:
+            return []
+        target = self._imported(path, first)
+        if target is not None and "." in target.strip("."):  # re-exported: `from .llm import ask` in a package
+            dotted = ".".join([target] + names[1:-1]) if len(names) > 1 else target
+            method = names[-1] if len(names) > 1 else ""
+            return self._resolve(Callee(dotted, False, method, bool(bound) if method else True), path, depth + 1)
+        if len(names) == 2 and (path, first) in self._subclass_index():
+            # a class of a file without a table (an abstract base): its subclasses may override
+            return self._method(path, first, names[1], bool(bound), False, depth)
+        return []
+
+    def _method(self, path: str, klass: str, method: str, bound: bool, bases_only: bool, depth: int) -> List[Tuple[str, Wrapper, bool]]:
+        for cpath, cname, first in self._mro(path, klass, depth):
+            if bases_only and first:
+                continue
+            index = self._index(cpath)
+            found = index.function(f"{cname}.{method}")
+            if found is not None:
+                return [(cpath, found, bound)]
+            info = index.classes.get(cname)
+            if info is not None and method in info.methods:
+                break  # defined there, and it is no wrapper (an abstract method, say)
+        if bases_only or not bound:
+            return []
+        # Called through a base: an instance of a subclass whose method is a wrapper may be
+        # the receiver (a provider interface, a parameter annotated with the base).
+        out: List[Tuple[str, Wrapper, bool]] = []
+        for cpath, cname in self._subclasses(path, klass):
+            found = self._index(cpath).function(f"{cname}.{method}")
+            if found is not None:
+                out.append((cpath, found, bound))
+        return out
+
+    def _subclasses(self, path: str, klass: str) -> List[Tuple[str, str]]:
+        index = self._subclass_index()
+        out: List[Tuple[str, str]] = []
+        stack = list(index.get((path, klass), ()))
+        while stack and len(out) < MAX_REACHED:
+            found = stack.pop(0)
+            if found in out:
+                continue
+            out.append(found)
+            stack.extend(index.get(found, ()))
+        return out
+
+    def _subclass_index(self) -> Dict[Tuple[str, str], List[Tuple[str, str]]]:
+        """(file, class) -> the classes of the tables that name it as a base."""
+        if self._subs is None:
+            self._subs = {}
+            for path in list(self._tables):
+                for info in self._index(path).classes.values():
+                    for base in info.bases:  # type: ignore[attr-defined]
+                        where = (path, base.target) if base.local else self._class(base.target, path, 1, guess=True)
+                        if where is not None:
+                            self._subs.setdefault(where, []).append((path, info.name))  # type: ignore[attr-defined]
+        return self._subs
+
+    def _mro(self, path: str, klass: str, depth: int) -> List[Tuple[str, str, bool]]:
+        """A class and its bases, depth first (an approximation of Python's order)."""
+        if (path, klass) not in self._mros:
+            self._mros[(path, klass)] = self._mro_now(path, klass, depth)
+        return self._mros[(path, klass)]
+
+    def _mro_now(self, path: str, klass: str, depth: int) -> List[Tuple[str, str, bool]]:
+        out: List[Tuple[str, str, bool]] = []
+        stack = [(path, klass)]
+        seen = set()
+        while stack and len(out) < 8:
+            cpath, cname = stack.pop()
+            if (cpath, cname) in seen:
+                continue
+            seen.add((cpath, cname))
+            out.append((cpath, cname, not out))
+            info = self._index(cpath).classes.get(cname)
+            if info is None:
+                continue
+            found = []
+            for base in info.bases:
+                if base.local:
+                    found.append((cpath, base.target))
+                else:
+                    where = self._class(base.target, cpath, depth + 1)
+                    if where is not None:
+                        found.append(where)
+            stack.extend(reversed(found))
+        return out
+
+    def _class(self, dotted: str, from_path: str, depth: int, guess: bool = False) -> Optional[Tuple[str, str]]:
+        """The file and qualified name of an imported class (guess: the module that the
+        import names, when the class is not among its known classes)."""
+        if depth > MAX_WRAPPER_DEPTH:
+            return None
+        module, _, name = dotted.rpartition(".")
+        if not module.strip("."):
+            return None
+        path = self.module_path(module, from_path)
+        if path is None:
+            return None
+        path = self._real(path)
+        if name in self._index(path).classes:
+            return path, name
+        target = self._imported(path, name)
+        if target is not None and "." in target.strip("."):
+            return self._class(target, path, depth + 1, guess)
+        return (path, name) if guess else None
+
+    def _imported(self, path: str, name: str) -> Optional[str]:
+        """What a module-level name of a file is imported from (a re-export), read from its
+        import statements only: most files asked about were never parsed, and need not be."""
+        facts = self._facts.get(path)
+        if facts is not None and facts.parsed:
+            return facts.imported(name)
+        if path not in self._imports:
+            self._imports[path] = _ModuleImports(path) if self.inside(path) else None
+        found = self._imports[path]
+        return found.get(name) if found is not None else None
+
+
+class _ModuleImports:
+    """A file's module-level imports (local name -> "module.name"), parsed only when a name
+    asked about is among the names its import statements list (most are not)."""
+
+    def __init__(self, path: str):
+        from claude_lint.extract.prefilter import imported_words
+
+        self.path = path
+        self.table: Optional[Dict[str, str]] = None
+        try:
+            if os.path.getsize(path) > MAX_PROMPT_BYTES * 5:
+                self.data = b""
+            else:
+                with open(path, "rb") as fh:
+                    self.data = fh.read()
+        except OSError:
+            self.data = b""
+        self.names = imported_words(self.data)[1] if b"import" in self.data else set()
+
+    def get(self, name: str) -> Optional[str]:
+        if name.encode("utf-8", "surrogatepass") not in self.names:
+            return None
+        if self.table is None:
+            self.table = self._parse()
+        return self.table.get(name)
+
+    def _parse(self) -> Dict[str, str]:
+        import ast
+
+        try:
+            tree = ast.parse(self.data)
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            return {}
+        self.data = b""
+        out: Dict[str, str] = {}
+        stack = list(reversed(tree.body))
+        while stack:  # module level: `try: from .x import y` and `if TYPE_CHECKING:` blocks too
+            node = stack.pop()
+            if isinstance(node, (ast.If, ast.Try, ast.With)) or type(node).__name__ == "TryStar":
+                for block in ("body", "orelse", "finalbody"):
+                    stack.extend(reversed(getattr(node, block, [])))
+                for handler in getattr(node, "handlers", []):
+                    stack.extend(reversed(handler.body))
+                continue
+            if isinstance(node, ast.ImportFrom):
+                module = "." * (node.level or 0) + (node.module or "")
+                sep = "" if module.endswith(".") else "."
+                for alias in node.names:
+                    if alias.name != "*":
+                        out[alias.asname or alias.name] = f"{module}{sep}{alias.name}"
+            elif isinstance(node, ast.Import):
+                for alias in node.names:
+                    out[alias.asname or alias.name.split(".")[0]] = alias.name if alias.asname else alias.name.split(".")[0]
+        return out
+
+
+class _Index:
+    """One file's wrappers, forwards (calls of wrappers by the function they are written
+    in), classes and module-level instances, from its wrapper tables."""
+
+    def __init__(self, tables: List[WrapperTable]):  # noqa: D107
+        self.by_name: Dict[str, List[Wrapper]] = {}
+        self.forwards: Dict[Optional[str], List[Invocation]] = {}
+        self.classes: Dict[str, object] = {}
+        self.instances: Dict[str, Tuple[Callee, ...]] = {}
+        for table in tables:
+            for w in table.functions:
+                self.by_name.setdefault(w.name, []).append(w)
+            for inv in table.invocations:
+                if inv.function is not None:
+                    self.forwards.setdefault(inv.function, []).append(inv)
+            for info in table.classes:
+                self.classes.setdefault(info.name, info)
+            for name, ks in table.instances:
+                self.instances.setdefault(name, ks)
+
+    def function(self, name: str, where: Optional[Loc] = None) -> Optional[Wrapper]:
+        """A wrapper by name; `where` picks one def of a name defined more than once (the last by default)."""
+        found = self.by_name.get(name)
+        if not found:
+            return None
+        if where is not None:
+            return next((w for w in found if w.loc == where), None)
+        return found[-1]
+

@@ -1,0 +1,441 @@
+"""One project's linter: the facts of each file (read, triaged by the pre-filter, extracted
+within its time and memory bounds), the second phase's calls of wrappers per file, and
+the rules run over the linked calls with suppressions applied."""
+from __future__ import annotations
+
+import fnmatch
+import gc
+import os
+import stat
+import time
+import warnings
+from collections import Counter
+from dataclasses import replace
+from typing import TYPE_CHECKING, Dict, List, Optional, Sequence, Tuple
+
+from claude_lint import catalog as catalog_mod
+from claude_lint import catalog_files
+from claude_lint import config as config_mod
+from claude_lint import suppress
+from claude_lint.bounds import MAX_FILE_BYTES
+from claude_lint.checks import by_code
+from claude_lint.checks.base import Context
+from claude_lint.config import Settings, package_root, selected
+from claude_lint.diagnostics import Diagnostic
+from claude_lint.discover import SourceFile, display
+from claude_lint.extract import extract_source, module_name, wants
+from claude_lint.extract.prefilter import needs_parse
+from claude_lint.facts import FILE_TIMEOUT, UNREADABLE_FILE, FileError, FileFacts, Loc
+from claude_lint.link import Call, Project
+from claude_lint.source_read import read_source
+from claude_lint.timeout import DEFAULT_SECONDS, FileTimeout, paused, time_limit
+
+if TYPE_CHECKING:
+    from claude_lint.cache import FactsCache
+
+
+# The linted code's strings are decoded and parsed here (literal_eval, ast, libcst): their
+# invalid escapes would print Python's warnings on the CLI's or the server's stderr.
+for _category in (DeprecationWarning, SyntaxWarning):
+    warnings.filterwarnings("ignore", message="invalid (octal )?escape sequence", category=_category)
+
+
+class _NoCollection:
+    """The cyclic garbage collector held off while one file is parsed and walked, then
+    run over the young objects only. `compile` builds a tree of hundreds of thousands of
+    nodes, all alive until the walk ends: with the collector on, each batch of them is
+    traversed again and again and promoted into the old generation, which then triggers
+    full collections (a third of the parse's time on the heavy corpus). A tree holds no
+    reference cycles, so it is freed by reference counting when the file is done; the
+    few cycles the walk makes are freed by the collection of the young generation after
+    each file, which keeps memory bounded per file."""
+
+    __slots__ = ("held",)
+
+    def __enter__(self):
+        self.held = gc.isenabled()
+        if self.held:
+            gc.disable()
+        return self
+
+    def __exit__(self, *exc):
+        if self.held:
+            gc.enable()
+            gc.collect(0)
+        return False
+
+
+class Linter:
+    def __init__(self, settings: Settings, prefilter: bool = True):
+        self.settings = settings
+        self.prefilter = prefilter  # False: parse every file (tests prove it changes nothing)
+        self.root = os.path.abspath(settings.root)
+        self._catalog: Optional[catalog_mod.Catalog] = None
+        self.codes = selected(settings)
+        rules = by_code()
+        self.rules = [rules[c] for c in self.codes if c in rules]
+        self.project = Project(self.root, self._load_other)
+        self.seconds = float(settings.options_for(FILE_TIMEOUT).get("seconds", DEFAULT_SECONDS))
+        self.internal_errors: List[str] = []
+        self._packages: Dict[str, str] = {}
+        self._real_folders: Dict[str, str] = {}
+        self._real_root: Optional[str] = None
+        self._callers: Dict[str, FileFacts] = {}
+        self._imported_words: Dict[str, tuple] = {}  # the second phase's rounds read each file's imports once
+        # Text linted from memory (a buffer, standard input), by absolute path: the rule
+        # context's `sources`, so that fixes are built against the text that was linted.
+        self.sources: Dict[str, str] = {}
+        self._spelled: Dict[str, tuple] = {}  # names key -> the names as bytes
+        self.stats: Dict[str, os.stat_result] = {}  # taken by this run's first look at a file, for its later ones
+
+    @property
+    def catalog(self) -> catalog_mod.Catalog:
+        """Loaded on first use: a run that finds no call never reads models.toml."""
+        if self._catalog is None:
+            with paused():  # loaded once per run: not the time of the file that first needs it
+                self._catalog = catalog_files.configured(self.settings)
+        return self._catalog
+
+    def _load_other(self, abspath: str) -> Optional[FileFacts]:
+        """A module some value resolves into: parsed whatever the pre-filter says."""
+        try:
+            with _NoCollection(), time_limit(self.seconds):
+                text, error, _ = read_source(abspath, display(abspath))
+                if text is None:
+                    return None
+                return extract_source(text, display(abspath), abspath, "python", module_name(abspath, self.root), prefilter=False)
+        except (FileTimeout, MemoryError):
+            return None  # its values stay unknown; the file itself gets its CL904 when it is linted
+        except Exception as exc:  # a bug of ours: report it, lint the other files
+            self.internal_errors.append(f"{display(abspath)}: {type(exc).__name__}: {exc}")
+            return None
+
+    def escapes(self, source: SourceFile) -> Optional[FileFacts]:
+        """The CL902 of a file inside the root that is a symlink (or under a symlinked
+        folder) leading outside it: a repository must not make us read, and quote in our
+        output, a file elsewhere on the machine. None for every other file."""
+        prefix = self.root.rstrip(os.sep) + os.sep
+        if not source.abspath.startswith(prefix):
+            return None  # named outside the project by the user: theirs to lint
+        folder, name = os.path.split(source.abspath)
+        if folder not in self._real_folders:  # one lstat per folder, one per file
+            self._real_folders[folder] = self._real_folder(folder)
+        try:
+            seen = os.lstat(source.abspath)
+            linked = stat.S_ISLNK(seen.st_mode)
+            if not linked:  # no symlink: its lstat is its stat, which `gather` then need not take
+                self.stats.setdefault(source.abspath, seen)
+        except OSError:
+            linked = False
+        real = os.path.realpath(source.abspath) if linked else os.path.join(self._real_folders[folder], name)
+        if self._real_root is None:
+            self._real_root = os.path.realpath(self.root)
+        if real == self._real_root or real.startswith(self._real_root.rstrip(os.sep) + os.sep):
+            return None
+        error = FileError(UNREADABLE_FILE, "a symlink to a file outside the project root; not read", Loc(source.path, 1, 1, 1, 1))
+        return FileFacts(source.path, source.abspath, None, source.kind, errors=(error,))
+
+    def _real_folder(self, folder: str) -> str:
+        """os.path.realpath(folder), from its parent's when that is known and the folder is
+        no symlink: realpath alone would lstat every component of every folder again."""
+        parent, name = os.path.split(folder)
+        known = self._real_folders.get(parent)
+        if known is None and name and len(parent) > len(self.root) and parent.startswith(self.root):
+            known = self._real_folders[parent] = self._real_folder(parent)  # depth: the folder's below the root
+        if known is None or not name:
+            return os.path.realpath(folder)
+        try:
+            if stat.S_ISLNK(os.lstat(folder).st_mode):
+                return os.path.realpath(folder)
+        except OSError:
+            return os.path.realpath(folder)
+        return os.path.join(known, name)
+
+    def facts_for(self, source: SourceFile, data: Optional[bytes] = None, triaged: bool = False) -> FileFacts:
+        """triaged: `triage` already said this file needs a parse."""
+        if data is None:
+            refused = self.escapes(source)
+            if refused is not None:
+                return refused
+        if data is None and not wants(source.kind, source.abspath, self.settings, MAX_FILE_BYTES) and not _special(source):
+            return FileFacts(source.path, source.abspath, None, source.kind, parsed=False)
+        try:
+            with _NoCollection(), time_limit(self.seconds):
+                return self._facts_for(source, data, triaged)
+        except FileTimeout:
+            return FileFacts(source.path, source.abspath, None, source.kind, errors=(self._timeout_error(source.path),))
+        except MemoryError:
+            return FileFacts(source.path, source.abspath, None, source.kind, errors=(self._memory_error(source.path),))
+        except Exception as exc:  # a bug of ours: report it (from a pool worker too), lint the other files
+            return FileFacts(source.path, source.abspath, None, source.kind, internal_error=f"{type(exc).__name__}: {exc}")
+
+    def _facts_for(self, source: SourceFile, data: Optional[bytes], triaged: bool) -> FileFacts:
+        if not triaged:
+            cheap = self.triage(source, data)
+            if cheap is not None:
+                return cheap
+        text, error, _ = read_source(source.abspath, source.path, data)
+        if data is not None and text is not None and source.kind in ("python", "notebook"):
+            self.sources[source.abspath] = text
+        if error is not None:
+            return FileFacts(source.path, source.abspath, None, source.kind, errors=(error,))
+        module = module_name(source.abspath, self.root)
+        if self.prefilter and source.kind == "python":
+            from claude_lint.extract import python
+
+            facts = python.extract(text, source.path, source.abspath, module, calls_only=True)
+        else:
+            facts = extract_source(text, source.path, source.abspath, source.kind, module, prefilter=self.prefilter, settings=self.settings)
+        return suppress.with_comments(facts, text)  # noqa comments of YAML, TOML, front matter; file-level ones
+
+    def triage(self, source: SourceFile, data: Optional[bytes] = None) -> Optional[FileFacts]:
+        """The facts of a file that needs no parse (unreadable, or no LLM call per the
+        pre-filter's byte test), cheaply; None when it must be parsed (the pre-filter's
+        tree test then runs on the parse the extractor uses)."""
+        text, error, raw = read_source(source.abspath, source.path, data)
+        if error is not None:
+            return FileFacts(source.path, source.abspath, None, source.kind, errors=(error,))
+        if not (self.prefilter and source.kind == "python"):
+            return None
+        # The byte patterns are ASCII and Python source encodings are ASCII-compatible:
+        # the raw bytes answer as the text would.
+        if needs_parse(raw):
+            return None
+        return FileFacts(source.path, source.abspath, module_name(source.abspath, self.root), "python", parsed=False)
+
+    # --- the second phase: calls of the project's wrappers ---------------------------
+
+    def _bytes(self, source: SourceFile, given: Optional[Dict[str, bytes]]) -> Tuple[Optional[os.stat_result], Optional[bytes]]:
+        if given is not None and source.abspath in given:
+            return None, given[source.abspath]
+        try:
+            st = os.stat(source.abspath)
+            if not stat.S_ISREG(st.st_mode) or st.st_size > MAX_FILE_BYTES:
+                return None, None
+            with open(source.abspath, "rb") as fh:
+                return st, fh.read(MAX_FILE_BYTES + 1)
+        except OSError:
+            return None, None
+
+    def names_present(self, source: SourceFile, wanted: Dict[str, frozenset], key: str, cache: Optional[FactsCache], given: Optional[Dict[str, bytes]] = None) -> set:
+        """Which of the project's wrappers (name -> their modules) the file may call from
+        another module (a byte test, cached by stat; `key` names `wanted`)."""
+        from claude_lint.extract.prefilter import imported_words, names_in
+
+        st = None
+        if cache is not None and (given is None or source.abspath not in given):
+            st = self.stats.get(source.abspath)
+            try:
+                st = st or os.stat(source.abspath)
+            except OSError:
+                return set()
+            found = cache.presence(source.abspath, st, key)
+            if found is not None:
+                return set(found)
+        st2, data = self._bytes(source, given)
+        if data is None:
+            return set()
+        spelled = self._spelled.get(key)
+        if spelled is None:
+            spelled = self._spelled[key] = tuple(name.encode("utf-8", "surrogatepass") for name in wanted)
+        if not any(word in data for word in spelled):
+            result: set = set()  # names_in finds none of them without their bytes: its import scan is not paid
+        else:
+            if source.abspath not in self._imported_words:
+                self._imported_words[source.abspath] = imported_words(data) if b"import" in data else (set(), {})
+            result = names_in(data, wanted, self._imported_words[source.abspath])
+        if cache is not None and st2 is not None:
+            cache.store_presence(source.abspath, st2, key, result)
+        return result
+
+    def callers_for(self, source: SourceFile, names: frozenset, local: frozenset, methods: frozenset, cache: Optional[FactsCache], given: Optional[Dict[str, bytes]] = None) -> Optional[FileFacts]:
+        """The file's calls of other files' wrappers it names (parsed; cached by content and names)."""
+        from claude_lint.extract import callers
+
+        st, data = self._bytes(source, given)
+        if data is None:
+            return None
+        key = ""
+        hashed = b""
+        if cache is not None and st is not None:
+            from claude_lint.cache import digest
+
+            key = names_key(names) + names_key(local) + names_key(methods)
+            hashed = digest(data)
+            hit, found = cache.callers(source.abspath, st, hashed, key)
+            if hit:
+                return found
+        try:
+            with _NoCollection(), time_limit(self.seconds):
+                text, error, _ = read_source(source.abspath, source.path, data)
+                found = None
+                if text is not None:
+                    found = callers.callers(text, source.path, source.abspath, module_name(source.abspath, self.root), source.kind, names, local, methods)
+        except FileTimeout:
+            return None
+        except Exception as exc:  # a bug of ours: report it, lint the other files
+            self.internal_errors.append(f"{source.path}: {type(exc).__name__}: {exc}")
+            return None
+        if cache is not None and st is not None:
+            cache.store_callers(source.abspath, st, hashed, key, found)
+        return found
+
+    def _timeout_error(self, path: str) -> FileError:
+        return FileError(
+            FILE_TIMEOUT,
+            f"analysis took longer than {self.seconds:g} s; file not linted "
+            "(raise `seconds` under [tool.claude-lint.CL904] if the file is legitimately this large)",
+            Loc(path, 1, 1, 1, 1),
+        )
+
+    def _memory_error(self, path: str) -> FileError:
+        return FileError(FILE_TIMEOUT, "analysis needed more memory than claude-lint allows itself; file not linted", Loc(path, 1, 1, 1, 1))
+
+    def run(self, all_facts: Sequence[FileFacts], callers: Sequence[FileFacts] = ()) -> List[Diagnostic]:
+        """callers: the second phase's facts (calls of the project's wrappers in files that
+        name another file's wrapper), see `wrapper_callers`."""
+        self.internal_errors.extend(f"{f.path}: {f.internal_error}" for f in all_facts if f.internal_error)
+        for facts in all_facts:
+            if facts.parsed and not facts.errors:
+                self.project.add(facts)
+        for facts in callers:
+            if facts.wrappers is not None:
+                self.project.add_table(facts.abspath, facts.wrappers, "callers")
+        derived = self.project.wrapper_calls()
+        reached = Counter(loc for site in derived for loc in (site.via, *site.also))
+        sites = [replace(site, reached=reached[site.loc]) if site.loc in reached else site for facts in all_facts for site in facts.calls]
+        contexts = [(rule, Context(_LazyCatalog(self), {**rule.options, **self.settings.options_for(rule.code)}, self.package_of, self.sources)) for rule in self.rules]
+        # Linking and the rules run under the same per-file limit as extraction: each
+        # file has `seconds` for all its calls, and one that runs out is a CL904 with
+        # none of its findings (its calls are left out of the project rules too). A call
+        # of a wrapper is the caller's file's.
+        left: Dict[str, float] = {}  # seconds each file has left (paused loads not counted)
+        overrun: Dict[str, FileError] = {}
+        calls: List[Call] = []
+        by_call: List[Tuple[Call, List[Diagnostic]]] = []
+        for site in sites + derived:
+            path = site.loc.path
+            if path in overrun:
+                continue
+            if self.seconds > 0 and left.get(path, self.seconds) <= 0:
+                overrun[path] = self._timeout_error(path)
+                continue
+            limit = time_limit(left.get(path, self.seconds) if self.seconds > 0 else None)
+            try:
+                with limit:
+                    call = self.project.resolve_call(site)
+                    places = (call.site.loc,) if call.site.via is None else (call.site.loc, call.site.via, *call.site.also)
+                    reported: List[Diagnostic] = []
+                    # A local server (Ollama, LM Studio, localhost): nothing is billed, nothing to say about cost.
+                    for rule, ctx in contexts if not call.site.local else ():
+                        for d in self._checked(rule, rule.check_call, call, ctx, path):
+                            # A finding reported where a value is defined can be silenced at the call too;
+                            # one through a wrapper names both the caller and the request it reaches.
+                            others = tuple(p for p in places if p != d.loc and p not in d.related)
+                            reported.append(replace(d, related=d.related + others) if others else d)
+            except FileTimeout:
+                overrun[path] = self._timeout_error(path)
+                continue
+            except MemoryError:
+                overrun[path] = self._memory_error(path)
+                continue
+            finally:
+                if limit.entry is not None:  # its deadline moved on by the time spent paused
+                    left[path] = limit.entry.deadline - time.monotonic()
+            calls.append(call)
+            by_call.append((call, reported))
+        calls = [c for c in calls if c.site.loc.path not in overrun]
+        self.calls = calls
+        found: List[Diagnostic] = [d for call, reported in by_call if call.site.loc.path not in overrun for d in reported]
+        for rule, ctx in contexts:
+            found.extend(self._checked(rule, rule.check_project, calls, ctx, "project"))
+        errors = [error for facts in all_facts for error in facts.errors] + list(overrun.values())
+        for error in errors:
+            if error.code in self.codes:
+                found.append(by_code()[error.code].from_error(error))
+        by_path = {f.path: f for f in all_facts}
+        self._callers = {f.path: f for f in callers}
+        kept: Dict[tuple, Diagnostic] = {}
+        for d in found:
+            if any(self._suppressed(d.code, loc, by_path.get(loc.path)) for loc in (d.loc, *d.related)):
+                continue
+            # One finding per place: the calls of a wrapper that share a deciding value (a
+            # default, a keyword the wrapper fixes) give one finding there, naming them all.
+            key = (d.code, d.loc.path, d.loc.cell, d.loc.row, d.loc.col)
+            first = kept.get(key)
+            if first is None:
+                kept[key] = d
+            else:
+                more = tuple(r for r in d.related if r not in first.related and r != first.loc)
+                if more:
+                    kept[key] = replace(first, related=first.related + more)
+        return sorted(kept.values(), key=Diagnostic.sort_key)
+
+    def package_of(self, path: str) -> str:
+        return package_root(path, self.root, self._packages)
+
+    def _checked(self, rule, check, subject, ctx: Context, where: str) -> List[Diagnostic]:
+        try:
+            return list(check(subject, ctx))
+        except MemoryError:
+            raise  # not a bug: the file's CL904
+        except Exception as exc:  # a bug of ours: report it, keep the other findings
+            self.internal_errors.append(f"{where}: {rule.code}: {type(exc).__name__}: {exc}")
+            return []
+
+    def _suppressed(self, code: str, loc: Loc, facts: Optional[FileFacts]) -> bool:
+        if facts is not None and not facts.parsed:
+            # Skipped by the pre-filter, so no noqa facts; if a value resolved into it, link parsed it
+            # whole; a call of a wrapper found by the second phase has it parsed whole now.
+            loaded = self.project.loaded(facts.abspath)
+            if loaded is None and facts.path in self._callers:
+                loaded = self.project.facts(facts.abspath)
+            facts = loaded or facts
+        rel = os.path.relpath(os.path.abspath(loc.path), self.root).replace(os.sep, "/")
+        for glob, codes in self.settings.per_file_ignores:
+            if (fnmatch.fnmatch(rel, glob) or fnmatch.fnmatch(os.path.basename(rel), glob)) and any(config_mod.covers(c, code) for c in codes):
+                return True
+        if facts is None or not facts.noqa:
+            return False
+        row = loc.row
+        if loc.cell is not None:  # notebook: noqa rows are rows of the joined code cells
+            row = next((first + row - 1 for first, number in facts.cells if number == loc.cell), row)
+        rows = {row}
+        for start, end in facts.statements:
+            if start <= row <= end:
+                rows.update(range(start, end + 1))
+        for noqa in facts.noqa:
+            if (noqa.row in rows or noqa.row == suppress.WHOLE_FILE) and (noqa.codes is None or code in noqa.codes):
+                return True
+        return False
+
+
+class _LazyCatalog:
+    """The linter's catalogue, read on first use: a run that finds no call never reads models.toml."""
+
+    def __init__(self, linter: Linter):
+        self._linter = linter
+
+    def __getattr__(self, name: str):
+        return getattr(self._linter.catalog, name)
+
+
+def _special(source: SourceFile) -> bool:
+    """A FIFO, socket or device with a linted suffix: reported (CL902), never opened for a
+    sniff. Markdown is never read, so never reported."""
+    if source.kind == "text":
+        return False
+    try:
+        return not stat.S_ISREG(os.stat(source.abspath).st_mode)
+    except OSError:
+        return False
+
+
+def names_key(names) -> str:
+    from claude_lint.extract import wrappers
+
+    if isinstance(names, type(wrappers.EVERYTHING)):
+        return "*"
+    import hashlib  # here: a run over one file names no wrappers, and never loads OpenSSL
+
+    return hashlib.blake2b("\0".join(sorted(names)).encode("utf-8", "surrogatepass"), digest_size=8).hexdigest()

@@ -1,0 +1,44 @@
+"""Reading a file to lint: its bytes, bounded and only from a regular file, decoded as
+Python decodes source; or the CL902 error that says why it has none."""
+from __future__ import annotations
+
+import codecs
+import io
+import tokenize
+from typing import Optional, Tuple
+
+from claude_lint import safeio
+from claude_lint.bounds import MAX_FILE_BYTES
+from claude_lint.facts import UNREADABLE_FILE, FileError, Loc
+
+
+def read_source(abspath: str, shown: str, data: Optional[bytes] = None) -> Tuple[Optional[str], Optional[FileError], bytes]:
+    """The decoded text of a file, or the CL902 error that says why it has none."""
+    here = Loc(shown, 1, 1, 1, 1)
+    too_large = FileError(UNREADABLE_FILE, f"file is larger than {MAX_FILE_BYTES // 1_000_000} MB; skipped", here)
+    if data is None:
+        try:
+            # Open first, then check what was opened: a FIFO or a device (`x.py -> /dev/zero`)
+            # would block or never end.
+            data = safeio.read_regular(abspath, MAX_FILE_BYTES)
+        except safeio.NotRegular:
+            return None, FileError(UNREADABLE_FILE, "not a regular file (a pipe, socket or device); not linted", here), b""
+        except safeio.TooLarge:
+            return None, too_large, b""
+        except OSError as exc:
+            return None, FileError(UNREADABLE_FILE, f"cannot read file: {exc.strerror or exc}", here), b""
+    elif len(data) > MAX_FILE_BYTES:  # standard input, an editor's buffer: the same cap as a file
+        return None, too_large, b""
+    if data[:4] in (codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE) or data[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
+        return None, FileError(UNREADABLE_FILE, "UTF-16/UTF-32 encoded; Python source must be UTF-8 (or declare an ASCII-compatible coding); not linted", here), data
+    if b"\x00" in data:
+        return None, FileError(UNREADABLE_FILE, "binary file (contains NUL bytes); not linted", here), data
+    try:
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+        text = data.decode(encoding)
+    except (SyntaxError, LookupError, UnicodeDecodeError) as exc:
+        reason = exc.reason if isinstance(exc, UnicodeDecodeError) else str(exc)
+        return None, FileError(UNREADABLE_FILE, f"cannot decode file: {reason}", here), data
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    return text, None, data
