@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import ast
 import json
-from typing import FrozenSet, List, Optional, Set, Tuple
+from typing import FrozenSet, Optional, Set, Tuple
 
 from claude_lint.extract.scopes import Collector
 from claude_lint.extract.wrapper_finder import Finder
@@ -79,18 +79,7 @@ def _notebook_code(text: str):
         return None
     if not isinstance(nb, dict) or not isinstance(nb.get("cells"), list) or not notebook._is_python(nb.get("metadata")):
         return None
-    lines: List[str] = []
-    starts: List[Tuple[int, int]] = []
-    for number, cell in enumerate(nb["cells"], 1):
-        if not isinstance(cell, dict) or cell.get("cell_type") != "code":
-            continue
-        source = cell.get("source", "")
-        if isinstance(source, list):
-            source = "".join(s for s in source if isinstance(s, str))
-        if not isinstance(source, str):
-            continue
-        starts.append((len(lines) + 1, number))
-        lines.extend(notebook.clean_cell(source.replace("\r\n", "\n")))
+    lines, starts = notebook.code_cells(nb["cells"])
     if not starts:
         return None
     return notebook._SURROGATE.sub("\ufffd", "\n".join(lines) + "\n"), starts, lines

@@ -104,9 +104,10 @@ def answer_uses(request: ast.Call, root: Optional[ast.AST], loc_of, cache: Dict[
     return tuple(u for u in uses if u.loc is not None)
 
 
-def _roots(expr: ast.AST) -> Set[object]:
-    """Where a value is reached from along its spine (as `_flows` follows it): a name, or the
-    id of the call (a request) it starts at."""
+def _whole_of(expr: ast.AST) -> ast.AST:
+    """What `expr` is taken from, following the spine that keeps the answer whole (attribute,
+    index, `await`, `str()`, a method of WHOLE_METHODS); a conditional is returned as it is,
+    each branch being a spine of its own."""
     while True:
         if isinstance(expr, ast.Await):
             expr = expr.value
@@ -116,10 +117,16 @@ def _roots(expr: ast.AST) -> Set[object]:
             expr = expr.args[0]
         elif isinstance(expr, (ast.Attribute, ast.Subscript)):
             expr = expr.value
-        elif isinstance(expr, ast.IfExp):
-            return _roots(expr.body) | _roots(expr.orelse)
         else:
-            break
+            return expr
+
+
+def _roots(expr: ast.AST) -> Set[object]:
+    """Where a value is reached from along its spine (as `_flows` follows it): a name, or the
+    id of the call (a request) it starts at."""
+    expr = _whole_of(expr)
+    if isinstance(expr, ast.IfExp):
+        return _roots(expr.body) | _roots(expr.orelse)
     if isinstance(expr, ast.Name):
         return {expr.id}
     return {id(expr)} if isinstance(expr, ast.Call) else set()
@@ -157,19 +164,9 @@ def _flows(expr: ast.AST, request: ast.Call, held: Dict[str, Tuple[int, int]], l
     """Is `expr` the whole answer, reached by attribute, index, `await` or a method that keeps
     the text whole (`.strip()`, `.json()`)? A regex match, a split or any other call takes a
     part of it: a JSON object found inside a long answer says nothing of the answer's length."""
-    while True:
-        if isinstance(expr, ast.Await):
-            expr = expr.value
-        elif isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute) and expr.func.attr in WHOLE_METHODS:
-            expr = expr.func.value
-        elif isinstance(expr, ast.Call) and isinstance(expr.func, ast.Name) and expr.func.id == "str" and len(expr.args) == 1:
-            expr = expr.args[0]
-        elif isinstance(expr, (ast.Attribute, ast.Subscript)):
-            expr = expr.value
-        elif isinstance(expr, ast.IfExp):
-            return _flows(expr.body, request, held, line) or _flows(expr.orelse, request, held, line)
-        else:
-            break
+    expr = _whole_of(expr)
+    if isinstance(expr, ast.IfExp):
+        return _flows(expr.body, request, held, line) or _flows(expr.orelse, request, held, line)
     if expr is request:
         return True
     if isinstance(expr, ast.Name) and expr.id in held:

@@ -50,18 +50,7 @@ def extract(text: str, path: str, abspath: str, module: Optional[str], prefilter
         return broken("notebook has no `cells` list")
     if not _is_python(nb.get("metadata")):
         return FileFacts(path, abspath, None, "notebook", parsed=False)
-    lines: List[str] = []
-    starts: List[Tuple[int, int]] = []
-    for number, cell in enumerate(cells, 1):
-        if not isinstance(cell, dict) or cell.get("cell_type") != "code":
-            continue
-        source = cell.get("source", "")
-        if isinstance(source, list):
-            source = "".join(s for s in source if isinstance(s, str))
-        if not isinstance(source, str):
-            continue
-        starts.append((len(lines) + 1, number))
-        lines.extend(clean_cell(source.replace("\r\n", "\n")))
+    lines, starts = code_cells(cells)
     code = _SURROGATE.sub("\ufffd", "\n".join(lines) + "\n")  # from JSON escapes; one char for one keeps columns
     if not starts or (prefilter and not needs_parse(code.encode("utf-8", "surrogatepass"))):
         return FileFacts(path, abspath, None, "notebook", parsed=False, cells=tuple(starts))
@@ -76,6 +65,23 @@ def extract(text: str, path: str, abspath: str, module: Optional[str], prefilter
         cells=tuple(starts),
         wrappers=to_cell.remap(facts.wrappers),
     )
+
+
+def code_cells(cells: list) -> Tuple[List[str], List[Tuple[int, int]]]:
+    """The code cells' cleaned lines, joined, and where each cell starts: (first line, cell number)."""
+    lines: List[str] = []
+    starts: List[Tuple[int, int]] = []
+    for number, cell in enumerate(cells, 1):
+        if not isinstance(cell, dict) or cell.get("cell_type") != "code":
+            continue
+        source = cell.get("source", "")
+        if isinstance(source, list):
+            source = "".join(s for s in source if isinstance(s, str))
+        if not isinstance(source, str):
+            continue
+        starts.append((len(lines) + 1, number))
+        lines.extend(clean_cell(source.replace("\r\n", "\n")))
+    return lines, starts
 
 
 def _is_python(metadata) -> bool:
