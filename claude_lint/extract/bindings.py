@@ -48,6 +48,9 @@ class Scope:
     # In-place edits of a dict bound to a name, in source order: (kind, node), kind "set"
     # (`d[k] = v`: node is the Assign's (target, value)), "update", "setdefault", "pop", "del", "other".
     edits: Dict[str, List[Tuple[str, object]]] = field(default_factory=dict)
+    # A `try` statement among its own statements: without one no request in it is retried
+    # from a handler, and the retry search (a parent map of the function) is skipped.
+    has_try: bool = False
 
     def bind(self, name: str, value: object) -> None:
         self.assigns.setdefault(name, []).append(value)

@@ -9,6 +9,7 @@ import json
 from typing import FrozenSet, Optional, Set, Tuple
 
 from claude_lint.extract.scopes import Collector
+from claude_lint.extract.walk import walk
 from claude_lint.extract.wrapper_finder import Finder
 from claude_lint.extract.wrapper_shapes import Everything
 from claude_lint.facts import FileFacts
@@ -17,7 +18,7 @@ from claude_lint.facts import FileFacts
 def _names_used(tree: ast.AST, wanted: Set[str]) -> bool:
     """Does the file use one of these names (as a name or an attribute)? A call of a
     wrapper, a function handed over, a dict of them all do."""
-    for node in ast.walk(tree):
+    for node in walk(tree):
         kind = type(node)
         if kind is ast.Name:
             if node.id in wanted:  # type: ignore[attr-defined]

@@ -12,6 +12,7 @@ import ast
 from claude_lint.extract import sdk
 from claude_lint.extract.scopes import Scope, has_star, positional
 from claude_lint.extract.values import Evaluator
+from claude_lint.extract.walk import child_nodes
 
 
 def decoded(ev: Evaluator, expr: ast.expr, scope: Scope, depth: int = 0) -> object:
@@ -122,7 +123,7 @@ def _names_in(expr: ast.expr):
             found += 1
             yield node
             continue
-        stack.extend(ast.iter_child_nodes(node))
+        stack.extend(child_nodes(node))
 
 
 def _bindings(ev: Evaluator, expr: ast.expr, scope: Scope):

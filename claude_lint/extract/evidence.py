@@ -12,6 +12,7 @@ import ast
 import re
 from typing import Dict, List, Optional, Set, Tuple
 
+from claude_lint.extract.walk import walk
 from claude_lint.facts import AnswerUse
 
 MAX_NODES = 20000  # nodes of one function or module indexed: a generated file is not read whole
@@ -39,7 +40,7 @@ class _Index:
         self.assigns: List[Tuple[Set[str], ast.AST, int, Set[object]]] = []  # (names bound, value, line, roots)
         self.uses: List[Tuple[str, str, ast.AST, List[ast.AST], Set[object]]] = []  # (kind, how, node, args, roots)
         seen = 0
-        for node in ast.walk(root):
+        for node in walk(root):
             seen += 1
             if seen > MAX_NODES:
                 break
@@ -64,7 +65,7 @@ class _Index:
                 self.uses.append(("label", "compared with " + _labels(node), node, [node.left], _roots(node.left)))
 
     def _bind(self, targets, value: ast.AST, line: int) -> None:
-        names = {n.id for t in targets for n in ast.walk(t) if isinstance(n, ast.Name)}
+        names = {n.id for t in targets for n in walk(t) if isinstance(n, ast.Name)}
         if names:
             self.assigns.append((names, value, line, _roots(value)))
 

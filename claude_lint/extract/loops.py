@@ -10,6 +10,7 @@ import ast
 from typing import Dict, List, Optional, Set, Tuple
 
 from claude_lint.extract.scopes import MUTATE_METHODS, Scope, argument_values
+from claude_lint.extract.walk import child_nodes, walk
 
 _COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
 _FOR = (ast.For, ast.AsyncFor)
@@ -63,7 +64,7 @@ def awaited_in(call: ast.Call, loop: ast.AST) -> bool:
             return True
         if node is not loop and isinstance(node, _NESTED_SCOPES):
             continue
-        stack.extend(ast.iter_child_nodes(node))
+        stack.extend(child_nodes(node))
     return False
 
 
@@ -80,9 +81,9 @@ def per_iteration(loop: ast.AST) -> Tuple[str, ...]:
             names.add(node.target.id)
         elif isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
             target = node.targets[0].id
-            if isinstance(node.value, ast.BinOp) and any(isinstance(n, ast.Name) and n.id == target for n in ast.walk(node.value)):
+            if isinstance(node.value, ast.BinOp) and any(isinstance(n, ast.Name) and n.id == target for n in walk(node.value)):
                 names.add(target)
-        stack.extend(ast.iter_child_nodes(node))
+        stack.extend(child_nodes(node))
     return tuple(sorted(names))
 
 
@@ -125,7 +126,7 @@ def _target_names(target: ast.expr) -> Set[str]:
 
 def _names_read(nodes) -> Set[str]:
     """The variables an expression reads (attribute and keyword names are not variables)."""
-    return {n.id for node in nodes for n in ast.walk(node) if isinstance(n, ast.Name)}
+    return {n.id for node in nodes for n in walk(node) if isinstance(n, ast.Name)}
 
 
 class _LoopBody:
@@ -173,7 +174,7 @@ class _LoopBody:
                     if base is not None:
                         self.stored.add(base)
                         self.grown.add(base)
-            stack.extend(ast.iter_child_nodes(node))
+            stack.extend(child_nodes(node))
 
     def _bind(self, target: ast.expr, value: Optional[ast.AST]) -> None:
         if isinstance(target, ast.Name):
@@ -220,7 +221,7 @@ def bound(loop: ast.AST) -> str:
         stepped = _stepped(loop)
         if isinstance(loop.test, ast.Compare) and _names(loop.test) & stepped and not any(_infinite(c) for c in loop.test.comparators):
             return f"while {ast.unparse(loop.test)[:40]}"
-        for node in ast.walk(loop):
+        for node in walk(loop):
             if isinstance(node, ast.If) and _names(node.test) & stepped and any(isinstance(s, (ast.Break, ast.Raise, ast.Return)) for s in node.body):
                 return f"stops when {ast.unparse(node.test)[:40]}"
     return ""
@@ -228,11 +229,11 @@ def bound(loop: ast.AST) -> str:
 
 def _stepped(loop: ast.AST) -> set:
     """Names counted up or down inside the loop (`step += 1`)."""
-    return {n.target.id for n in ast.walk(loop) if isinstance(n, ast.AugAssign) and isinstance(n.target, ast.Name)}
+    return {n.target.id for n in walk(loop) if isinstance(n, ast.AugAssign) and isinstance(n.target, ast.Name)}
 
 
 def _names(node: ast.AST) -> set:
-    return {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
+    return {n.id for n in walk(node) if isinstance(n, ast.Name)}
 
 
 def _infinite(node: ast.AST) -> bool:

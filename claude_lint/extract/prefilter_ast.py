@@ -7,6 +7,7 @@ from typing import List, Set, Tuple
 
 from claude_lint.extract import sdk
 from claude_lint.extract.prefilter_table import _SKIPPED_LINKS, _WORD, _passes_through, _table
+from claude_lint.extract.walk import walk
 
 
 def may_call(tree: ast.Module) -> bool:
@@ -376,13 +377,13 @@ def _annotation_words(annotation, names: Set[str]) -> None:
     """Words of string annotations (`client: "anthropic.Anthropic"`); the rest are nodes."""
     if annotation is None:
         return
-    for node in ast.walk(annotation):
+    for node in walk(annotation):
         if isinstance(node, ast.Constant) and isinstance(node.value, str):
             names.update(_WORD.findall(node.value))
 
 
 def _nodes(tree: ast.AST):
-    """ast.walk, without its per-field generator overhead."""
+    """ast.walk in depth-first order, without its per-field generator overhead."""
     stack: List[ast.AST] = [tree]
     AST = ast.AST
     while stack:

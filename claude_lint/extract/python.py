@@ -319,7 +319,7 @@ class _Extraction(ClientFinder, HistoryFinder):
     def _retry(self, node: ast.AST, scope: Scope):
         while scope is not None and scope.kind == "comprehension":
             scope = scope.parent
-        if scope is None or scope.kind != "function" or scope.node is None:
+        if scope is None or scope.kind != "function" or scope.node is None or not scope.has_try:
             return None
         parents = self._parents.get(id(scope.node), False)
         if parents is False:

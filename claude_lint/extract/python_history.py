@@ -8,6 +8,7 @@ from typing import Optional
 from claude_lint.extract import loops
 from claude_lint.extract.python_calls import MAX_SESSION_NODES, _bounded_deque
 from claude_lint.extract.scopes import CallRecord, Scope, keyword
+from claude_lint.extract.walk import walk
 from claude_lint.facts import History
 
 
@@ -155,7 +156,7 @@ class HistoryFinder:
             if key is not None:
                 self._sessions.setdefault(key, ([], []))[0 if grows else 1].append(node)
 
-        for seen, node in enumerate(ast.walk(module.node)):
+        for seen, node in enumerate(walk(module.node)):
             if seen > MAX_SESSION_NODES:
                 break
             if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):

@@ -13,6 +13,7 @@ import ast
 import re
 from typing import Dict, Optional
 
+from claude_lint.extract.walk import child_nodes, walk
 from claude_lint.facts import Retry
 
 # Keyword names that carry an attempt count through a recursive retry.
@@ -22,8 +23,8 @@ MAX_FUNCTION_NODES = 20_000  # a larger function is not searched (bounded work p
 
 def parents_of(function: ast.AST) -> Optional[Dict[int, ast.AST]]:
     parents: Dict[int, ast.AST] = {}
-    for node in ast.walk(function):
-        for child in ast.iter_child_nodes(node):
+    for node in walk(function):
+        for child in child_nodes(node):
             parents[id(child)] = node
         if len(parents) > MAX_FUNCTION_NODES:
             return None
@@ -55,7 +56,7 @@ def _caught(handler: ast.ExceptHandler) -> str:
 def _recursion(handler: ast.ExceptHandler, name: Optional[str]) -> bool:
     if not name:
         return False
-    for node in ast.walk(handler):
+    for node in walk(handler):
         if not isinstance(node, ast.Call):
             continue
         func = node.func
@@ -83,22 +84,22 @@ def _enclosing_while(node: ast.AST, parents: Dict[int, ast.AST], function: ast.A
 
 def _loops_again(handler: ast.ExceptHandler, attempt: ast.Try, loop: ast.While) -> bool:
     """The handler goes round the loop again, success leaves it, and nothing counts."""
-    if any(isinstance(n, (ast.Raise, ast.Break, ast.Return)) or _exits(n) for n in ast.walk(handler)):
+    if any(isinstance(n, (ast.Raise, ast.Break, ast.Return)) or _exits(n) for n in walk(handler)):
         return False
     test = loop.test
     flag = test.id if isinstance(test, ast.Name) else None
     if not (isinstance(test, ast.Constant) and test.value is True) and flag is None:
         return False  # a loop condition that compares something may well be the bound
     success = list(attempt.body) + list(attempt.orelse)
-    leaves = any(isinstance(n, (ast.Break, ast.Return)) for s in success for n in ast.walk(s))
+    leaves = any(isinstance(n, (ast.Break, ast.Return)) for s in success for n in walk(s))
     if flag is not None:
-        leaves = leaves or any(_assigns(n, flag) for s in success for n in ast.walk(s))
-        if any(_assigns(n, flag) for n in ast.walk(handler)):
+        leaves = leaves or any(_assigns(n, flag) for s in success for n in walk(s))
+        if any(_assigns(n, flag) for n in walk(handler)):
             return False  # the handler may stop the loop
     if not leaves:
         return False  # not a retry: the loop goes on after a success too (polling, a worker)
-    counters = {n.target.id for n in ast.walk(loop) if isinstance(n, ast.AugAssign) and isinstance(n.target, ast.Name)}
-    compared = {n.id for c in ast.walk(loop) if isinstance(c, ast.Compare) for n in ast.walk(c) if isinstance(n, ast.Name)}
+    counters = {n.target.id for n in walk(loop) if isinstance(n, ast.AugAssign) and isinstance(n.target, ast.Name)}
+    compared = {n.id for c in walk(loop) if isinstance(c, ast.Compare) for n in walk(c) if isinstance(n, ast.Name)}
     return not (counters & compared)
 
 

@@ -203,6 +203,8 @@ class Collector:
         self._simple(node)
 
     def _block(self, node: ast.stmt) -> None:
+        if not isinstance(node, ast.If):
+            self.scope.has_try = True
         self.statements.append((node, node.body))
         self._children(node)
 

@@ -7,6 +7,7 @@ import ast
 from typing import FrozenSet, List, Optional, Set, Tuple
 
 from claude_lint.extract.scopes import Scope
+from claude_lint.extract.walk import child_nodes
 from claude_lint.extract.wrapper_shapes import MAX_CLASSES, last
 from claude_lint.facts import Callee
 
@@ -155,7 +156,7 @@ class CalleeFinder:
                 continue
             if isinstance(n, ast.Return) and n.value is not None:
                 out.extend(self.classes_of(n.value, d, depth + 1))
-            stack.extend(reversed(list(ast.iter_child_nodes(n))))
+            stack.extend(reversed(list(child_nodes(n))))
         return out
 
     def class_ref(self, expr: ast.expr, scope: Scope) -> List[Callee]:

@@ -7,6 +7,7 @@ import ast
 from typing import Dict, FrozenSet, List, Optional, Set, Tuple
 
 from claude_lint.extract.scopes import CallRecord, Collector, Scope, keyword
+from claude_lint.extract.walk import walk
 from claude_lint.extract.wrapper_callees import CalleeFinder
 from claude_lint.extract.wrapper_invocations import InvocationFinder
 from claude_lint.extract.wrapper_models import ModelFinder
@@ -68,7 +69,7 @@ class Finder(CalleeFinder, InvocationFinder, ModelFinder):
         built over several statements still counts (values.py gives those up)."""
         tainted = self._tainted(d)
         owners = self.owners(d)
-        for n in ast.walk(node):
+        for n in walk(node):
             if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load):
                 owner = self.ev.find(n.id, scope)
                 if owner is None:
@@ -81,14 +82,14 @@ class Finder(CalleeFinder, InvocationFinder, ModelFinder):
 
     def reads_any_param(self, d: Scope) -> bool:
         params = set(d.params) - {d.self_name}
-        return any(isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load) and n.id in params for stmt in d.node.body for n in ast.walk(stmt))
+        return any(isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load) and n.id in params for stmt in d.node.body for n in walk(stmt))
 
     def _tainted(self, d: Scope) -> Set[str]:
         """d's names whose value may come from its parameters (flow-insensitive)."""
         if d.name in self._taint:
             return self._taint[d.name]
         sources: Dict[str, List[ast.AST]] = {}
-        for n in ast.walk(d.node):
+        for n in walk(d.node):
             if isinstance(n, (ast.Assign, ast.AnnAssign, ast.AugAssign, ast.NamedExpr)):
                 value = n.value
                 targets = n.targets if isinstance(n, ast.Assign) else [n.target]
@@ -104,11 +105,11 @@ class Finder(CalleeFinder, InvocationFinder, ModelFinder):
             if value is None:
                 continue
             for t in targets:
-                for name in ast.walk(t):
+                for name in walk(t):
                     if isinstance(name, ast.Name):
                         sources.setdefault(name.id, []).append(value)
         tainted: Set[str] = set(d.params)
-        reads = {name: {x.id for v in values for x in ast.walk(v) if isinstance(x, ast.Name)} for name, values in sources.items()}
+        reads = {name: {x.id for v in values for x in walk(v) if isinstance(x, ast.Name)} for name, values in sources.items()}
         grew = True
         while grew:
             grew = False

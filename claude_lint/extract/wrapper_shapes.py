@@ -8,6 +8,7 @@ import re
 from dataclasses import replace
 from typing import Dict, Iterable, Iterator, List, Optional
 
+from claude_lint.extract.walk import walk
 from claude_lint.facts import Mapping, Param, Seq, Text, Transform
 
 
@@ -100,7 +101,7 @@ def none_default(stmt: ast.stmt, name: str) -> Optional[ast.expr]:
 
 
 def assigns_name(stmt: ast.stmt, name: str, budget: List[int]) -> bool:
-    for n in ast.walk(stmt):
+    for n in walk(stmt):
         budget[0] -= 1
         if budget[0] <= 0:
             return True  # not known: as if changed
