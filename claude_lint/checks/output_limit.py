@@ -5,21 +5,10 @@ from typing import Iterator
 from claude_lint.checks import evidence as ev
 from claude_lint.checks.base import Context, Rule, money, per_mtok, tokens
 from claude_lint.diagnostics import Diagnostic
+from claude_lint.extract.sdk import api_facts
 from claude_lint.link import Call
 
-PROVIDERS = ("openai", "litellm", "langchain")
-# Calls in code only: a config file's entry (a LiteLLM proxy model_list, a .prompty) sets
-# defaults, and the requests made through it may carry their own cap.
-CODE_APIS = frozenset({
-    "chat.completions.create", "chat.completions.parse", "beta.chat.completions.parse", "responses.create", "responses.stream",
-    "chat.completions.stream", "beta.chat.completions.stream", "responses.parse",
-    "POST /chat/completions", "POST /v1/responses",  # the same APIs through a raw HTTP client
-    "completion", "acompletion", "router.completion", "router.acompletion",
-    "ChatAnthropic", "ChatOpenAI", "AzureChatOpenAI", "init_chat_model",
-})
 LANGCHAIN_ANTHROPIC_0X_DEFAULT = 1024
-PREFERRED = {"responses.create": "max_output_tokens", "init_chat_model": "max_tokens", "ChatOpenAI": "max_tokens",
-             "completion": "max_tokens", "acompletion": "max_tokens", "router.completion": "max_tokens", "router.acompletion": "max_tokens"}
 
 
 class OutputLimitMissing(Rule):
@@ -98,12 +87,15 @@ class OutputLimitMissing(Rule):
 
     def check_call(self, call: Call, ctx: Context) -> Iterator[Diagnostic]:
         site = call.site
-        if site.provider not in PROVIDERS or site.api not in CODE_APIS or call.value("max_tokens") is not None:
+        # Only what the SDK table says may run to the model's maximum: a config file's entry (a
+        # LiteLLM proxy model_list, a .prompty) has no shape and sets defaults requests may override.
+        shape = api_facts(site.provider, site.api)
+        if shape is None or shape.cap != "maximum" or call.value("max_tokens") is not None:
             return
         if site.provider == "langchain" and site.output_limit_nearby:
             return
         model = ctx.model(call)
-        names = PREFERRED.get(site.api) or site.keywords("max_tokens")[0]
+        names = shape.output_limit_keyword
         worst = ""
         cost = None
         if model is not None and model.max_output:
