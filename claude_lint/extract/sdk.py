@@ -239,11 +239,13 @@ METHODS: Tuple[MethodShape, ...] = (
                 batch_api=(("openai", _OPENAI_BATCH),)),
     MethodShape(("responses", "stream"), "responses.stream", ("openai",), OPENAI_RESPONSES_ROLES, streaming=True, **_RESPONSES),
     MethodShape(("responses", "parse"), "responses.parse", ("openai",), OPENAI_RESPONSES_ROLES, **_RESPONSES),
-    # Assistants: a run is the billed request (the thread's messages are only stored).
-    MethodShape(("beta", "threads", "runs", "create"), "beta.threads.runs.create", ("openai",), OPENAI_ASSISTANT_RUN_ROLES, **_C),
-    MethodShape(("beta", "threads", "runs", "create_and_poll"), "beta.threads.runs.create_and_poll", ("openai",), OPENAI_ASSISTANT_RUN_ROLES, **_C),
-    MethodShape(("beta", "threads", "runs", "stream"), "beta.threads.runs.stream", ("openai",), OPENAI_ASSISTANT_RUN_ROLES, streaming=True, **_C),
-    MethodShape(("beta", "threads", "create_and_run"), "beta.threads.create_and_run", ("openai",), OPENAI_ASSISTANT_RUN_ROLES, **_C),
+    # Assistants: a run is the billed request (the thread's messages are only stored). Only the
+    # run takes a cap (max_completion_tokens; an assistant has none): without it the run's
+    # completions may run to the model's maximum.
+    MethodShape(("beta", "threads", "runs", "create"), "beta.threads.runs.create", ("openai",), OPENAI_ASSISTANT_RUN_ROLES, **_C, **_UNCAPPED),
+    MethodShape(("beta", "threads", "runs", "create_and_poll"), "beta.threads.runs.create_and_poll", ("openai",), OPENAI_ASSISTANT_RUN_ROLES, **_C, **_UNCAPPED),
+    MethodShape(("beta", "threads", "runs", "stream"), "beta.threads.runs.stream", ("openai",), OPENAI_ASSISTANT_RUN_ROLES, streaming=True, **_C, **_UNCAPPED),
+    MethodShape(("beta", "threads", "create_and_run"), "beta.threads.create_and_run", ("openai",), OPENAI_ASSISTANT_RUN_ROLES, **_C, **_UNCAPPED),
     MethodShape(("batches", "create"), "batches.create", ("openai",), OPENAI_BATCH_ROLES, batch_job=True),
     MethodShape(("completion",), "router.completion", ("litellm",), LITELLM_ROLES, no_request=("mock_response",), **_UNCAPPED, limit_keyword="max_tokens"),
     MethodShape(("acompletion",), "router.acompletion", ("litellm",), LITELLM_ROLES, no_request=("mock_response",), **_UNCAPPED, limit_keyword="max_tokens"),
@@ -284,7 +286,9 @@ _LC_BEDROCK = MethodShape((), "ChatBedrock", ("langchain",), LANGCHAIN_BEDROCK_R
 _LC_BEDROCK_CONVERSE = MethodShape((), "ChatBedrockConverse", ("langchain",), LANGCHAIN_BEDROCK_CONVERSE_ROLES)
 _LC_BEDROCK_LLM = MethodShape((), "Bedrock (LLM)", ("langchain",), LANGCHAIN_BEDROCK_ROLES)
 _LC_OLLAMA = MethodShape((), "ChatOllama", ("ollama",), LANGCHAIN_ANY_ROLES)
-_OPENAI_LEGACY = dict(providers=("openai",), roles=OPENAI_CHAT_ROLES)
+# openai<1.0's ChatCompletion sends no max_tokens unless given: the answer may run to the model's
+# maximum (its Completion defaults to 16 tokens, so it is not uncapped).
+_OPENAI_LEGACY = dict(providers=("openai",), roles=OPENAI_CHAT_ROLES, cap="maximum", limit_keyword="max_tokens")
 _CHAT_COMPLETION_GONE = ("openai.ChatCompletion was removed in openai 1.0: openai>=1.0 raises APIRemovedInV1 before any request, "
                          "and a pin below 1.0 gets no fixes")
 _COMPLETION_GONE = "openai.Completion was removed in openai 1.0: openai>=1.0 raises APIRemovedInV1 before any request"
@@ -320,7 +324,8 @@ FUNCTIONS: Dict[str, MethodShape] = {
     "langchain.llms.bedrock.Bedrock": _LC_BEDROCK_LLM,
     "langchain_community.llms.Bedrock": _LC_BEDROCK_LLM,
     "langchain_aws.BedrockLLM": _LC_BEDROCK_LLM,
-    "langchain_xai.ChatXAI": MethodShape((), "ChatXAI", **_LC_ANY),
+    # langchain-xai's ChatXAI is langchain-openai's BaseChatOpenAI: no max_tokens unless given.
+    "langchain_xai.ChatXAI": MethodShape((), "ChatXAI", **_LC_ANY, **_UNCAPPED, limit_keyword="max_tokens"),
     "langchain_groq.ChatGroq": MethodShape((), "ChatGroq", **_LC_ANY),
     "langchain_mistralai.ChatMistralAI": MethodShape((), "ChatMistralAI", **_LC_ANY),
     "langchain_google_genai.ChatGoogleGenerativeAI": MethodShape((), "ChatGoogleGenerativeAI", **_LC_ANY),
