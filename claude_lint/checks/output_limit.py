@@ -3,18 +3,24 @@ from __future__ import annotations
 from typing import Iterator
 
 from claude_lint.checks import evidence as ev
-from claude_lint.checks.base import Context, Rule, money, per_mtok, tokens
+from claude_lint.checks.base import Context, Invalid, Rule, money, per_mtok, tokens
 from claude_lint.diagnostics import Diagnostic
 from claude_lint.extract.sdk import api_facts
 from claude_lint.link import Call
 
 LANGCHAIN_ANTHROPIC_0X_DEFAULT = 1024
+OPENAI = "from openai import OpenAI\nclient = OpenAI()\n"
 
 
 class OutputLimitMissing(Rule):
     """## What it does
-    Flags an OpenAI, LiteLLM or LangChain call (or chat-model constructor) that sets
-    no output cap: no `max_completion_tokens`, `max_tokens` or `max_output_tokens`.
+    Flags a request (or LangChain chat-model constructor) to an API that, without a cap,
+    may answer up to the model's maximum output, when it sets none: OpenAI chat
+    completions and responses (also through a raw HTTP POST, and openai<1.0's
+    `ChatCompletion`), Assistants runs (`max_completion_tokens`), LiteLLM, and LangChain's
+    `ChatOpenAI`, `AzureChatOpenAI`, `ChatXAI`, `ChatAnthropic` and `init_chat_model`.
+    Which APIs these are, and which keyword to pass, is the SDK table's (`cap`,
+    `output_limit_keyword`).
 
     ## Why is this bad?
     With no cap, the model may write up to its maximum output on every call, and you
@@ -24,10 +30,13 @@ class OutputLimitMissing(Rule):
     upgrade silently lifts the cap.
 
     Only calls in code are judged: an entry of a config file (a LiteLLM proxy
-    `model_list`) sets defaults that requests may override. The rule stays silent
-    when an unresolved `**kwargs` could carry the cap, and, for
-    LangChain constructors, when the file sets an output limit elsewhere (for
-    example through `.bind(max_tokens=...)` or at `invoke`).
+    `model_list`) sets defaults that requests may override. A cap inside `extra_body`
+    or a chat model's `model_kwargs` counts. The rule stays silent for a local server,
+    when an unresolved `**kwargs` could carry the cap, and, for LangChain constructors,
+    when the file sets an output limit outside its requests (`.bind(max_tokens=...)`,
+    an `invoke` keyword, `llm.max_tokens = ...`); a limit written in another request, or
+    passed to the file's own function (`self._trim(text, max_tokens=...)`), is not one.
+    A chat model's finding is on its constructor and names the places it is invoked.
 
     ## Example
     ```python
@@ -85,6 +94,57 @@ class OutputLimitMissing(Rule):
         "ask('a', max_completion_tokens=200)\n",
     ]
 
+    # The shapes of issue 15's real code, each with its silent counterpart.
+    fires = [
+        *fires,
+        Invalid(OPENAI + 'client.chat.completions.create(model="gpt-4o", messages=[])\n', row=3,
+                message="up to gpt-4o's maximum of 16,384 tokens (worst case $0.16 per call at $10/MTok). Pass max_completion_tokens="),
+        # the Responses API's own keyword, as the SDK table has it for every Responses shape
+        Invalid(OPENAI + 'with client.responses.stream(model="gpt-5.4", input="hi") as stream:\n    pass\n', row=3,
+                message="Pass max_output_tokens="),
+        # openai<1.0 (a project pinned below 1.0): no max_tokens means the model's maximum
+        Invalid('import openai\nopenai.ChatCompletion.create(model="gpt-4", messages=[])\n', row=2,
+                message="Pass max_tokens=<the smallest limit the answer needs>"),
+        # an Assistants run: the run is the billed request, and only it takes a cap
+        Invalid(OPENAI + 'run = client.beta.threads.runs.create(thread_id="t", assistant_id="a")\n', row=3,
+                message="beta.threads.runs.create sets no output cap"),
+        # a chat model kept on the object and invoked in another method: said at the constructor
+        Invalid('from langchain_openai import ChatOpenAI\n\nclass Scorer:\n    def __init__(self):\n'
+                '        self.llm = ChatOpenAI(model="gpt-4o", temperature=0)\n\n    def score(self, text):\n'
+                '        return self.llm.invoke(text)\n\nScorer().score("a sheet")\n', row=5, message="ChatOpenAI sets no output cap"),
+        # one branch of a factory is capped, the default one is not: the other's limit is its own
+        Invalid('from langchain_openai import ChatOpenAI\n\ndef make(model, vision):\n    if vision:\n'
+                '        return ChatOpenAI(model=model, max_tokens=4096)\n    return ChatOpenAI(model=model)\n', row=6,
+                message="Pass max_tokens="),
+        # a budget passed to the file's own function is not the chat model's cap
+        'from langchain_openai import ChatOpenAI\nllm = ChatOpenAI(model="gpt-4o")\n\ndef shorten(text, max_tokens):\n'
+        '    return text[:max_tokens * 4]\n\ndef answer(text):\n    return llm.invoke(shorten(text, max_tokens=1000))\n',
+        'from langchain_openai import AzureChatOpenAI\nllm = AzureChatOpenAI(deployment_name="gpt-4o", streaming=True)\n',
+        'from langchain_xai import ChatXAI\nllm = ChatXAI(model="grok-3")\n',
+        # a model_kwargs that carries no cap
+        'from langchain_openai import ChatOpenAI\nllm = ChatOpenAI(model="gpt-4o", model_kwargs={"response_format": {"type": "text"}})\n',
+    ]
+    silent = [
+        *silent,
+        # a cap in extra_body is sent in the request body; in model_kwargs, with every request
+        OPENAI + 'client.chat.completions.create(model="gpt-4o", messages=[], extra_body={"max_tokens": 300})\n',
+        'from langchain_openai import ChatOpenAI\nllm = ChatOpenAI(model="gpt-4o", model_kwargs={"max_tokens": 300})\n',
+        # set on the model, or at invoke, elsewhere in the file
+        'from langchain_openai import ChatOpenAI\nllm = ChatOpenAI(model="gpt-4o")\nllm.max_tokens = 300\n',
+        'from langchain_openai import ChatOpenAI\nllm = ChatOpenAI(model="gpt-4o")\nprint(llm.invoke("hi", max_tokens=200))\n',
+        # capped, or not uncapped by default (openai<1.0's text Completion defaults to 16 tokens)
+        'import openai\nopenai.ChatCompletion.create(model="gpt-4", messages=[], max_tokens=300)\n',
+        'import openai\nopenai.Completion.create(model="davinci-002", prompt="Say hi")\n',
+        OPENAI + 'client.beta.threads.runs.create(thread_id="t", assistant_id="a", max_completion_tokens=500)\n',
+        'from langchain_xai import ChatXAI\nllm = ChatXAI(model="grok-3", max_tokens=300)\n',
+        # local servers bill nothing, whatever the API
+        'from openai import OpenAI\nclient = OpenAI(base_url="http://localhost:1234/v1")\n'
+        'client.beta.threads.runs.create(thread_id="t", assistant_id="a")\n',
+        'from langchain_openai import ChatOpenAI\nllm = ChatOpenAI(model="llama3", base_url="http://localhost:8000/v1")\n',
+        # LangChain's completion LLM OpenAI(...) defaults to 256 tokens
+        'from langchain_openai import OpenAI\nllm = OpenAI(model="gpt-3.5-turbo-instruct")\n',
+    ]
+
     def check_call(self, call: Call, ctx: Context) -> Iterator[Diagnostic]:
         site = call.site
         # Only what the SDK table says may run to the model's maximum: a config file's entry (a
@@ -105,6 +165,8 @@ class OutputLimitMissing(Rule):
                 cost = per_call * 1000
                 worst += f" (worst case {money(per_call)} per call at {per_mtok(model.output)})"
         note = ""
+        if shape.removed:
+            note = " (It runs only where the SDK is pinned to a version that still has it; CL014 reports the removal.)"
         if site.api == "ChatAnthropic":
             note = f" langchain-anthropic 1.x fills an omitted max_tokens with the model maximum; 0.3.x used {LANGCHAIN_ANTHROPIC_0X_DEFAULT:,}."
         arg = call.arg("model")
