@@ -6,9 +6,11 @@ from claude_lint.checks import evidence as ev
 from claude_lint.checks.base import Context, Invalid, Rule, money, per_mtok, tokens
 from claude_lint.diagnostics import Diagnostic
 from claude_lint.extract.sdk import api_facts
+from claude_lint.facts import FileRead, Mapping, Param, Ref, Seq, Transform, Unknown
 from claude_lint.link import Call
 
 LANGCHAIN_ANTHROPIC_0X_DEFAULT = 1024
+MAX_HOLDER_DEPTH = 4  # model_list -> deployment -> litellm_params -> cap, and one more
 OPENAI = "from openai import OpenAI\nclient = OpenAI()\n"
 
 
@@ -30,8 +32,9 @@ class OutputLimitMissing(Rule):
     upgrade silently lifts the cap.
 
     Only calls in code are judged: an entry of a config file (a LiteLLM proxy
-    `model_list`) sets defaults that requests may override. A cap inside `extra_body`
-    or a chat model's `model_kwargs` counts. The rule stays silent for a local server,
+    `model_list`) sets defaults that requests may override. A cap inside `extra_body`,
+    a chat model's `model_kwargs`, or a LiteLLM Router's deployments (`model_list`,
+    `default_litellm_params`) counts, and so do deployments the Router reads from a file. The rule stays silent for a local server,
     when an unresolved `**kwargs` could carry the cap, and, for LangChain constructors,
     when the file sets an output limit outside its requests (`.bind(max_tokens=...)`,
     an `invoke` keyword, `llm.max_tokens = ...`); a limit written in another request, or
@@ -121,6 +124,9 @@ class OutputLimitMissing(Rule):
         '    return text[:max_tokens * 4]\n\ndef answer(text):\n    return llm.invoke(shorten(text, max_tokens=1000))\n',
         'from langchain_openai import AzureChatOpenAI\nllm = AzureChatOpenAI(deployment_name="gpt-4o", streaming=True)\n',
         'from langchain_xai import ChatXAI\nllm = ChatXAI(model="grok-3")\n',
+        # a LiteLLM Router whose deployments set no cap either
+        'from litellm import Router\nrouter = Router(model_list=[{"model_name": "main", "litellm_params": {"model": "gpt-4o"}}])\n'
+        'router.completion(model="main", messages=[])\n',
         # a model_kwargs that carries no cap
         'from langchain_openai import ChatOpenAI\nllm = ChatOpenAI(model="gpt-4o", model_kwargs={"response_format": {"type": "text"}})\n',
     ]
@@ -141,6 +147,11 @@ class OutputLimitMissing(Rule):
         'from openai import OpenAI\nclient = OpenAI(base_url="http://localhost:1234/v1")\n'
         'client.beta.threads.runs.create(thread_id="t", assistant_id="a")\n',
         'from langchain_openai import ChatOpenAI\nllm = ChatOpenAI(model="llama3", base_url="http://localhost:8000/v1")\n',
+        # a Router's deployment (or its defaults) caps the requests; deployments read from a file may
+        'from litellm import Router\nrouter = Router(model_list=[{"model_name": "main", "litellm_params": {"model": "gpt-4o", "max_tokens": 500}}])\n'
+        'router.completion(model="main", messages=[])\n',
+        'import yaml\nfrom litellm import Router\nrouter = Router(model_list=yaml.safe_load(open("router.yaml"))["model_list"])\n'
+        'router.completion(model="main", messages=[])\n',
         # LangChain's completion LLM OpenAI(...) defaults to 256 tokens
         'from langchain_openai import OpenAI\nllm = OpenAI(model="gpt-3.5-turbo-instruct")\n',
     ]
@@ -151,6 +162,9 @@ class OutputLimitMissing(Rule):
         # LiteLLM proxy model_list, a .prompty) has no shape and sets defaults requests may override.
         shape = api_facts(site.provider, site.api)
         if shape is None or shape.cap != "maximum" or call.value("max_tokens") is not None:
+            return
+        caps = {name.rsplit(".", 1)[-1] for name in site.keywords("max_tokens")}
+        if any(_may_hold_cap(call.args[name].value, caps) for name in shape.limit_holders if name in call.args):
             return
         if site.provider == "langchain" and site.output_limit_nearby:
             return
@@ -185,3 +199,15 @@ class OutputLimitMissing(Rule):
             f"{site.api} sets no output cap, so every call may be billed{worst or ' up to the model maximum'}.{note} {advice}",
             cost=cost,
         )
+
+
+def _may_hold_cap(value, caps, depth: int = 0) -> bool:
+    """A cap (a key in `caps`) written somewhere inside a value (a Router's deployment
+    settings), or a value not fully known that might hold one."""
+    if depth > MAX_HOLDER_DEPTH:
+        return True
+    if isinstance(value, Mapping):
+        return value.open or any(key is None or key in caps or _may_hold_cap(v, caps, depth + 1) for key, v in value.entries)
+    if isinstance(value, Seq):
+        return any(_may_hold_cap(item, caps, depth + 1) for item in value.items)
+    return isinstance(value, (Unknown, Ref, Param, FileRead, Transform))
