@@ -60,11 +60,13 @@ class OutputLimitMissing(Rule):
     fires = [
         'from openai import OpenAI\nclient = OpenAI()\nclient.chat.completions.create(model="gpt-4o", messages=[])\n',
         'from openai import OpenAI\nOpenAI().responses.create(model="gpt-5.4", input="hi")\n',
-        'import litellm\nlitellm.completion(model="anthropic/claude-sonnet-4-6", messages=[])\n',
+        Invalid('import litellm\nlitellm.completion(model="anthropic/claude-sonnet-4-6", messages=[])\n', row=2,
+                message="completion sets no output cap, so every call may be billed up to claude-sonnet-4-6's maximum"),
         'from langchain_anthropic import ChatAnthropic\nllm = ChatAnthropic(model="claude-sonnet-4-6")\n',
         'from langchain.chat_models import init_chat_model\nllm = init_chat_model("openai:gpt-4o")\n',
         # a raw POST to the Chat Completions endpoint: its JSON body is the request
-        'import requests\nrequests.post("https://api.openai.com/v1/chat/completions", json={"model": "gpt-4o", "messages": []})\n',
+        Invalid('import requests\nrequests.post("https://api.openai.com/v1/chat/completions", json={"model": "gpt-4o", "messages": []})\n',
+                row=2, message="POST /chat/completions sets no output cap"),
     ]
     silent = [
         'from openai import OpenAI\nOpenAI().chat.completions.create(model="gpt-4o", messages=[], max_completion_tokens=500)\n',
