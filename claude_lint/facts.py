@@ -211,7 +211,7 @@ class CallSite:
     loop_independent: bool = False  # `loop` runs over a collection whose item feeds the request, nothing carried over
     in_async: bool = False  # the enclosing function is `async def`
     client_timeout: Optional[bool] = None  # client built with (True) / without (False) a timeout; None: not seen
-    output_limit_nearby: bool = False  # the file names an output-limit keyword outside this call
+    output_limit_nearby: bool = False  # the file sets an output limit outside its requests (python_calls.free_limits)
     # A call of a project wrapper: `loc` is the caller's call, `via` the request inside the
     # wrapper it reaches; `fixed` says no caller keyword can reach the request (no `**kwargs`
     # passed through), so a keyword missing there is missing at `via`.

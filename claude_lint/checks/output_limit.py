@@ -3,29 +3,26 @@ from __future__ import annotations
 from typing import Iterator
 
 from claude_lint.checks import evidence as ev
-from claude_lint.checks.base import Context, Rule, money, per_mtok, tokens
+from claude_lint.checks.base import Context, Invalid, Rule, money, per_mtok, tokens
 from claude_lint.diagnostics import Diagnostic
+from claude_lint.extract.sdk import api_facts
+from claude_lint.facts import FileRead, Mapping, Param, Ref, Seq, Transform, Unknown
 from claude_lint.link import Call
 
-PROVIDERS = ("openai", "litellm", "langchain")
-# Calls in code only: a config file's entry (a LiteLLM proxy model_list, a .prompty) sets
-# defaults, and the requests made through it may carry their own cap.
-CODE_APIS = frozenset({
-    "chat.completions.create", "chat.completions.parse", "beta.chat.completions.parse", "responses.create", "responses.stream",
-    "chat.completions.stream", "beta.chat.completions.stream", "responses.parse",
-    "POST /chat/completions", "POST /v1/responses",  # the same APIs through a raw HTTP client
-    "completion", "acompletion", "router.completion", "router.acompletion",
-    "ChatAnthropic", "ChatOpenAI", "AzureChatOpenAI", "init_chat_model",
-})
 LANGCHAIN_ANTHROPIC_0X_DEFAULT = 1024
-PREFERRED = {"responses.create": "max_output_tokens", "init_chat_model": "max_tokens", "ChatOpenAI": "max_tokens",
-             "completion": "max_tokens", "acompletion": "max_tokens", "router.completion": "max_tokens", "router.acompletion": "max_tokens"}
+MAX_HOLDER_DEPTH = 4  # model_list -> deployment -> litellm_params -> cap, and one more
+OPENAI = "from openai import OpenAI\nclient = OpenAI()\n"
 
 
 class OutputLimitMissing(Rule):
     """## What it does
-    Flags an OpenAI, LiteLLM or LangChain call (or chat-model constructor) that sets
-    no output cap: no `max_completion_tokens`, `max_tokens` or `max_output_tokens`.
+    Flags a request (or LangChain chat-model constructor) to an API that, without a cap,
+    may answer up to the model's maximum output, when it sets none: OpenAI chat
+    completions and responses (also through a raw HTTP POST, and openai<1.0's
+    `ChatCompletion`), Assistants runs (`max_completion_tokens`), LiteLLM, and LangChain's
+    `ChatOpenAI`, `AzureChatOpenAI`, `ChatXAI`, `ChatAnthropic` and `init_chat_model`.
+    Which APIs these are, and which keyword to pass, is the SDK table's (`cap`,
+    `output_limit_keyword`).
 
     ## Why is this bad?
     With no cap, the model may write up to its maximum output on every call, and you
@@ -35,10 +32,14 @@ class OutputLimitMissing(Rule):
     upgrade silently lifts the cap.
 
     Only calls in code are judged: an entry of a config file (a LiteLLM proxy
-    `model_list`) sets defaults that requests may override. The rule stays silent
-    when an unresolved `**kwargs` could carry the cap, and, for
-    LangChain constructors, when the file sets an output limit elsewhere (for
-    example through `.bind(max_tokens=...)` or at `invoke`).
+    `model_list`) sets defaults that requests may override. A cap inside `extra_body`,
+    a chat model's `model_kwargs`, or a LiteLLM Router's deployments (`model_list`,
+    `default_litellm_params`) counts, and so do deployments the Router reads from a file. The rule stays silent for a local server,
+    when an unresolved `**kwargs` could carry the cap, and, for LangChain constructors,
+    when the file sets an output limit outside its requests (`.bind(max_tokens=...)`,
+    an `invoke` keyword, `llm.max_tokens = ...`); a limit written in another request, or
+    passed to the file's own function (`self._trim(text, max_tokens=...)`), is not one.
+    A chat model's finding is on its constructor and names the places it is invoked.
 
     ## Example
     ```python
@@ -59,11 +60,13 @@ class OutputLimitMissing(Rule):
     fires = [
         'from openai import OpenAI\nclient = OpenAI()\nclient.chat.completions.create(model="gpt-4o", messages=[])\n',
         'from openai import OpenAI\nOpenAI().responses.create(model="gpt-5.4", input="hi")\n',
-        'import litellm\nlitellm.completion(model="anthropic/claude-sonnet-4-6", messages=[])\n',
+        Invalid('import litellm\nlitellm.completion(model="anthropic/claude-sonnet-4-6", messages=[])\n', row=2,
+                message="completion sets no output cap, so every call may be billed up to claude-sonnet-4-6's maximum"),
         'from langchain_anthropic import ChatAnthropic\nllm = ChatAnthropic(model="claude-sonnet-4-6")\n',
         'from langchain.chat_models import init_chat_model\nllm = init_chat_model("openai:gpt-4o")\n',
         # a raw POST to the Chat Completions endpoint: its JSON body is the request
-        'import requests\nrequests.post("https://api.openai.com/v1/chat/completions", json={"model": "gpt-4o", "messages": []})\n',
+        Invalid('import requests\nrequests.post("https://api.openai.com/v1/chat/completions", json={"model": "gpt-4o", "messages": []})\n',
+                row=2, message="POST /chat/completions sets no output cap"),
     ]
     silent = [
         'from openai import OpenAI\nOpenAI().chat.completions.create(model="gpt-4o", messages=[], max_completion_tokens=500)\n',
@@ -96,14 +99,79 @@ class OutputLimitMissing(Rule):
         "ask('a', max_completion_tokens=200)\n",
     ]
 
+    # The shapes of issue 15's real code, each with its silent counterpart.
+    fires = [
+        *fires,
+        Invalid(OPENAI + 'client.chat.completions.create(model="gpt-4o", messages=[])\n', row=3,
+                message="up to gpt-4o's maximum of 16,384 tokens (worst case $0.16 per call at $10/MTok). Pass max_completion_tokens="),
+        # the Responses API's own keyword, as the SDK table has it for every Responses shape
+        Invalid(OPENAI + 'with client.responses.stream(model="gpt-5.4", input="hi") as stream:\n    pass\n', row=3,
+                message="Pass max_output_tokens="),
+        # openai<1.0 (a project pinned below 1.0): no max_tokens means the model's maximum
+        Invalid('import openai\nopenai.ChatCompletion.create(model="gpt-4", messages=[])\n', row=2,
+                message="Pass max_tokens=<the smallest limit the answer needs>"),
+        # an Assistants run: the run is the billed request, and only it takes a cap
+        Invalid(OPENAI + 'run = client.beta.threads.runs.create(thread_id="t", assistant_id="a")\n', row=3,
+                message="beta.threads.runs.create sets no output cap"),
+        # a chat model kept on the object and invoked in another method: said at the constructor
+        Invalid('from langchain_openai import ChatOpenAI\n\nclass Scorer:\n    def __init__(self):\n'
+                '        self.llm = ChatOpenAI(model="gpt-4o", temperature=0)\n\n    def score(self, text):\n'
+                '        return self.llm.invoke(text)\n\nScorer().score("a sheet")\n', row=5, message="ChatOpenAI sets no output cap"),
+        # one branch of a factory is capped, the default one is not: the other's limit is its own
+        Invalid('from langchain_openai import ChatOpenAI\n\ndef make(model, vision):\n    if vision:\n'
+                '        return ChatOpenAI(model=model, max_tokens=4096)\n    return ChatOpenAI(model=model)\n', row=6,
+                message="Pass max_tokens="),
+        # a budget passed to the file's own function is not the chat model's cap
+        'from langchain_openai import ChatOpenAI\nllm = ChatOpenAI(model="gpt-4o")\n\ndef shorten(text, max_tokens):\n'
+        '    return text[:max_tokens * 4]\n\ndef answer(text):\n    return llm.invoke(shorten(text, max_tokens=1000))\n',
+        'from langchain_openai import AzureChatOpenAI\nllm = AzureChatOpenAI(deployment_name="gpt-4o", streaming=True)\n',
+        'from langchain_xai import ChatXAI\nllm = ChatXAI(model="grok-3")\n',
+        # a LiteLLM Router whose deployments set no cap either
+        'from litellm import Router\nrouter = Router(model_list=[{"model_name": "main", "litellm_params": {"model": "gpt-4o"}}])\n'
+        'router.completion(model="main", messages=[])\n',
+        # a model_kwargs that carries no cap
+        'from langchain_openai import ChatOpenAI\nllm = ChatOpenAI(model="gpt-4o", model_kwargs={"response_format": {"type": "text"}})\n',
+    ]
+    silent = [
+        *silent,
+        # a cap in extra_body is sent in the request body; in model_kwargs, with every request
+        OPENAI + 'client.chat.completions.create(model="gpt-4o", messages=[], extra_body={"max_tokens": 300})\n',
+        'from langchain_openai import ChatOpenAI\nllm = ChatOpenAI(model="gpt-4o", model_kwargs={"max_tokens": 300})\n',
+        # set on the model, or at invoke, elsewhere in the file
+        'from langchain_openai import ChatOpenAI\nllm = ChatOpenAI(model="gpt-4o")\nllm.max_tokens = 300\n',
+        'from langchain_openai import ChatOpenAI\nllm = ChatOpenAI(model="gpt-4o")\nprint(llm.invoke("hi", max_tokens=200))\n',
+        # capped, or not uncapped by default (openai<1.0's text Completion defaults to 16 tokens)
+        'import openai\nopenai.ChatCompletion.create(model="gpt-4", messages=[], max_tokens=300)\n',
+        'import openai\nopenai.Completion.create(model="davinci-002", prompt="Say hi")\n',
+        OPENAI + 'client.beta.threads.runs.create(thread_id="t", assistant_id="a", max_completion_tokens=500)\n',
+        'from langchain_xai import ChatXAI\nllm = ChatXAI(model="grok-3", max_tokens=300)\n',
+        # local servers bill nothing, whatever the API
+        'from openai import OpenAI\nclient = OpenAI(base_url="http://localhost:1234/v1")\n'
+        'client.beta.threads.runs.create(thread_id="t", assistant_id="a")\n',
+        'from langchain_openai import ChatOpenAI\nllm = ChatOpenAI(model="llama3", base_url="http://localhost:8000/v1")\n',
+        # a Router's deployment (or its defaults) caps the requests; deployments read from a file may
+        'from litellm import Router\nrouter = Router(model_list=[{"model_name": "main", "litellm_params": {"model": "gpt-4o", "max_tokens": 500}}])\n'
+        'router.completion(model="main", messages=[])\n',
+        'import yaml\nfrom litellm import Router\nrouter = Router(model_list=yaml.safe_load(open("router.yaml"))["model_list"])\n'
+        'router.completion(model="main", messages=[])\n',
+        # LangChain's completion LLM OpenAI(...) defaults to 256 tokens
+        'from langchain_openai import OpenAI\nllm = OpenAI(model="gpt-3.5-turbo-instruct")\n',
+    ]
+
     def check_call(self, call: Call, ctx: Context) -> Iterator[Diagnostic]:
         site = call.site
-        if site.provider not in PROVIDERS or site.api not in CODE_APIS or call.value("max_tokens") is not None:
+        # Only what the SDK table says may run to the model's maximum: a config file's entry (a
+        # LiteLLM proxy model_list, a .prompty) has no shape and sets defaults requests may override.
+        shape = api_facts(site.provider, site.api)
+        if shape is None or shape.cap != "maximum" or call.value("max_tokens") is not None:
+            return
+        caps = {name.rsplit(".", 1)[-1] for name in site.keywords("max_tokens")}
+        if any(_may_hold_cap(call.args[name].value, caps) for name in shape.limit_holders if name in call.args):
             return
         if site.provider == "langchain" and site.output_limit_nearby:
             return
         model = ctx.model(call)
-        names = PREFERRED.get(site.api) or site.keywords("max_tokens")[0]
+        names = shape.output_limit_keyword
         worst = ""
         cost = None
         if model is not None and model.max_output:
@@ -113,6 +181,8 @@ class OutputLimitMissing(Rule):
                 cost = per_call * 1000
                 worst += f" (worst case {money(per_call)} per call at {per_mtok(model.output)})"
         note = ""
+        if shape.removed:
+            note = " (It runs only where the SDK is pinned to a version that still has it; CL014 reports the removal.)"
         if site.api == "ChatAnthropic":
             note = f" langchain-anthropic 1.x fills an omitted max_tokens with the model maximum; 0.3.x used {LANGCHAIN_ANTHROPIC_0X_DEFAULT:,}."
         arg = call.arg("model")
@@ -131,3 +201,15 @@ class OutputLimitMissing(Rule):
             f"{site.api} sets no output cap, so every call may be billed{worst or ' up to the model maximum'}.{note} {advice}",
             cost=cost,
         )
+
+
+def _may_hold_cap(value, caps, depth: int = 0) -> bool:
+    """A cap (a key in `caps`) written somewhere inside a value (a Router's deployment
+    settings), or a value not fully known that might hold one."""
+    if depth > MAX_HOLDER_DEPTH:
+        return True
+    if isinstance(value, Mapping):
+        return value.open or any(key is None or key in caps or _may_hold_cap(v, caps, depth + 1) for key, v in value.entries)
+    if isinstance(value, Seq):
+        return any(_may_hold_cap(item, caps, depth + 1) for item in value.items)
+    return isinstance(value, (Unknown, Ref, Param, FileRead, Transform))

@@ -5,11 +5,12 @@ import ast
 import re
 import sys
 import warnings
+from dataclasses import replace
 from typing import List, Optional, Tuple
 
 from claude_lint.extract import clients, evidence, http, loops, moves, prefilter, retries, sdk
 from claude_lint.extract.positions import Positions
-from claude_lint.extract.python_calls import CHAIN_SKIP, MAX_ALIAS_BINDINGS, MAX_BATCH_ITEMS, OUTPUT_LIMIT_SET, _builds_text, _body_of, _keywords, _decompose, _shapes_for, options_entries, _noqa_comments
+from claude_lint.extract.python_calls import CHAIN_SKIP, MAX_ALIAS_BINDINGS, MAX_BATCH_ITEMS, OUTPUT_LIMIT_SET, _builds_text, free_limits, _body_of, _keywords, _decompose, _shapes_for, options_entries, _noqa_comments
 from claude_lint.extract.python_clients import ClientFinder
 from claude_lint.extract.python_history import HistoryFinder
 from claude_lint.extract.scopes import Binding, CallRecord, Collector, Scope, keyword, positional
@@ -100,13 +101,16 @@ class _Extraction(ClientFinder, HistoryFinder):
         return [self.c.module, *self.c.scopes_by_node.values()]
 
     def facts(self) -> FileFacts:
-        calls: List[CallSite] = []
         found = []
         for record in self.c.calls:
             sites = self.call_sites(record)
-            calls.extend(s for s in sites if s.pending is None)  # a pending POST is its callers' request
             if sites:
                 found.append((record, sites))
+        if self._output_limits():
+            functions = [s.node for s in self.c.scopes_by_node.values() if s.kind == "function" and isinstance(s.node, (ast.FunctionDef, ast.AsyncFunctionDef))]
+            nearby = bool(free_limits(self.text, self.positions, [r.node for r, _ in found], self.c.calls, functions))
+            found = [(r, [replace(s, output_limit_nearby=nearby) for s in sites]) for r, sites in found]
+        calls = [s for _, sites in found for s in sites if s.pending is None]  # a pending POST is its callers' request
         from claude_lint.extract import wrappers  # here: wrappers imports this module
 
         table = wrappers.summarise(self, found)
@@ -274,7 +278,6 @@ class _Extraction(ClientFinder, HistoryFinder):
 
     def site_facts(self, record: CallRecord, shape, provider: str, kwargs: Mapping, client_timeout: Optional[bool], local: bool = False) -> dict:
         node, scope = record.node, record.scope
-        own = self.ev.code_for(node)
         return dict(
             path=self.path,
             provider=provider,
@@ -287,7 +290,6 @@ class _Extraction(ClientFinder, HistoryFinder):
             loop_independent=bool(record.loops) and loops.independent(node, record.loops[-1], scope),
             in_async=loops.enclosing_async(scope),
             client_timeout=client_timeout,
-            output_limit_nearby=self._output_limits() > len(OUTPUT_LIMIT_SET.findall(own)),
             local=local,
             retry=self._retry(node, scope),
             awaited_in_loop=bool(record.loops) and loops.awaited_in(node, record.loops[-1]),

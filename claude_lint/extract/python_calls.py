@@ -20,6 +20,36 @@ MAX_SESSION_NODES = 50000  # nodes of one file read for edits of st.session_stat
 # An output limit set as a keyword or dict key (`.bind(max_tokens=...)`), not in a comment.
 OUTPUT_LIMIT_SET = re.compile(r"""\b(?:max_tokens|max_completion_tokens|max_output_tokens|maxTokens)\b(?:\s*=(?!=)|["']\s*:)""")
 
+_LIMIT_NAMES = frozenset({"max_tokens", "max_completion_tokens", "max_output_tokens", "maxTokens"})
+
+
+def free_limits(text: str, positions, requests, records, functions) -> List[int]:
+    """Where the file sets an output limit that a request written without one may still
+    receive (a `.bind(max_tokens=...)`, an `invoke` keyword, an attribute, a settings dict):
+    the offsets of the limits outside every request (`requests`: their call nodes), since a
+    limit inside one caps that request only, and outside the keywords and parameters of the
+    file's own functions (`self._trim(text, max_tokens=...)` is that function's budget; what
+    it passes on to a request is seen where it does)."""
+    matches = [m.start() for m in OUTPUT_LIMIT_SET.finditer(text)]
+    if not matches:
+        return []
+    own = {f.name for f in functions}
+
+    def span(node: ast.AST) -> Tuple[int, int]:
+        return positions.offset(node.lineno, node.col_offset), positions.offset(node.end_lineno, node.end_col_offset)
+
+    spans = [span(n) for n in requests]
+    for f in functions:
+        args = f.args
+        spans.extend(span(a) for a in (*args.posonlyargs, *args.args, *args.kwonlyargs) if a.arg in _LIMIT_NAMES)
+    for record in records:
+        func = record.node.func
+        name = func.id if isinstance(func, ast.Name) else func.attr if (
+            isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id in ("self", "cls")) else None
+        if name in own:
+            spans.extend(span(k) for k in record.node.keywords if k.arg in _LIMIT_NAMES)
+    return [at for at in matches if not any(a <= at < b for a, b in spans)]
+
 
 # String methods whose result is still the text they are called on (or files read as text).
 _TEXT_METHODS = frozenset({"format", "strip", "lstrip", "rstrip", "replace", "join", "read_text", "read", "dedent", "cleandoc", "render"})

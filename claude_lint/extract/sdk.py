@@ -80,6 +80,9 @@ REQUEST_DEFAULTS: Dict[str, Tuple[str, ...]] = {
     "vertexai.preview.generative_models.GenerativeModel": ("model_name",),
     "chats.create": (),
     "aio.chats.create": (),
+    # A LiteLLM Router's deployments (model_list) and defaults are its requests' settings.
+    "litellm.Router": (),
+    "litellm.router.Router": (),
 }
 
 # Methods of a client that return an object making the same provider's requests: a chat
@@ -124,6 +127,9 @@ class MethodShape:
     #   raises, the API answers 400); "maximum": each answer may run to the model's maximum
     #   output; "" not said (a default applies, or the shape makes no request of its own).
     cap: str = ""
+    # - limit_holders: arguments (the client's, for a LiteLLM Router) whose entries may carry
+    #   the output cap of a request: a cap anywhere inside them, or a value not fully known, is one.
+    limit_holders: Tuple[str, ...] = ()
     # - limit_keyword: the output-cap keyword a message tells the user to pass, when it is
     #   not the first keyword of the "max_tokens" role (e.g. `max_output_tokens` on responses).
     limit_keyword: str = ""
@@ -205,6 +211,7 @@ _PROMPT_CACHING_GONE = ("client.beta.prompt_caching was removed when prompt cach
 _UNCAPPED = dict(cap="maximum")
 _CHAT = dict(cap="maximum", alias_refused="max_tokens")
 _RESPONSES = dict(cap="maximum", limit_keyword="max_output_tokens")
+_ROUTER = dict(cap="maximum", limit_keyword="max_tokens", limit_holders=("model_list", "default_litellm_params"))
 _A = dict(untyped="keywords")  # `messages.*` is also Django's and many ORMs': keywords prove it
 _C = dict(untyped="chain")
 
@@ -239,14 +246,16 @@ METHODS: Tuple[MethodShape, ...] = (
                 batch_api=(("openai", _OPENAI_BATCH),)),
     MethodShape(("responses", "stream"), "responses.stream", ("openai",), OPENAI_RESPONSES_ROLES, streaming=True, **_RESPONSES),
     MethodShape(("responses", "parse"), "responses.parse", ("openai",), OPENAI_RESPONSES_ROLES, **_RESPONSES),
-    # Assistants: a run is the billed request (the thread's messages are only stored).
-    MethodShape(("beta", "threads", "runs", "create"), "beta.threads.runs.create", ("openai",), OPENAI_ASSISTANT_RUN_ROLES, **_C),
-    MethodShape(("beta", "threads", "runs", "create_and_poll"), "beta.threads.runs.create_and_poll", ("openai",), OPENAI_ASSISTANT_RUN_ROLES, **_C),
-    MethodShape(("beta", "threads", "runs", "stream"), "beta.threads.runs.stream", ("openai",), OPENAI_ASSISTANT_RUN_ROLES, streaming=True, **_C),
-    MethodShape(("beta", "threads", "create_and_run"), "beta.threads.create_and_run", ("openai",), OPENAI_ASSISTANT_RUN_ROLES, **_C),
+    # Assistants: a run is the billed request (the thread's messages are only stored). Only the
+    # run takes a cap (max_completion_tokens; an assistant has none): without it the run's
+    # completions may run to the model's maximum.
+    MethodShape(("beta", "threads", "runs", "create"), "beta.threads.runs.create", ("openai",), OPENAI_ASSISTANT_RUN_ROLES, **_C, **_UNCAPPED),
+    MethodShape(("beta", "threads", "runs", "create_and_poll"), "beta.threads.runs.create_and_poll", ("openai",), OPENAI_ASSISTANT_RUN_ROLES, **_C, **_UNCAPPED),
+    MethodShape(("beta", "threads", "runs", "stream"), "beta.threads.runs.stream", ("openai",), OPENAI_ASSISTANT_RUN_ROLES, streaming=True, **_C, **_UNCAPPED),
+    MethodShape(("beta", "threads", "create_and_run"), "beta.threads.create_and_run", ("openai",), OPENAI_ASSISTANT_RUN_ROLES, **_C, **_UNCAPPED),
     MethodShape(("batches", "create"), "batches.create", ("openai",), OPENAI_BATCH_ROLES, batch_job=True),
-    MethodShape(("completion",), "router.completion", ("litellm",), LITELLM_ROLES, no_request=("mock_response",), **_UNCAPPED, limit_keyword="max_tokens"),
-    MethodShape(("acompletion",), "router.acompletion", ("litellm",), LITELLM_ROLES, no_request=("mock_response",), **_UNCAPPED, limit_keyword="max_tokens"),
+    MethodShape(("completion",), "router.completion", ("litellm",), LITELLM_ROLES, no_request=("mock_response",), **_ROUTER),
+    MethodShape(("acompletion",), "router.acompletion", ("litellm",), LITELLM_ROLES, no_request=("mock_response",), **_ROUTER),
     MethodShape(("invoke_model",), "invoke_model", ("bedrock",), BEDROCK_INVOKE_ROLES),
     MethodShape(("invoke_model_with_response_stream",), "invoke_model_with_response_stream", ("bedrock",), BEDROCK_INVOKE_ROLES, streaming=True),
     MethodShape(("converse",), "converse", ("bedrock",), BEDROCK_CONVERSE_ROLES),
@@ -284,7 +293,9 @@ _LC_BEDROCK = MethodShape((), "ChatBedrock", ("langchain",), LANGCHAIN_BEDROCK_R
 _LC_BEDROCK_CONVERSE = MethodShape((), "ChatBedrockConverse", ("langchain",), LANGCHAIN_BEDROCK_CONVERSE_ROLES)
 _LC_BEDROCK_LLM = MethodShape((), "Bedrock (LLM)", ("langchain",), LANGCHAIN_BEDROCK_ROLES)
 _LC_OLLAMA = MethodShape((), "ChatOllama", ("ollama",), LANGCHAIN_ANY_ROLES)
-_OPENAI_LEGACY = dict(providers=("openai",), roles=OPENAI_CHAT_ROLES)
+# openai<1.0's ChatCompletion sends no max_tokens unless given: the answer may run to the model's
+# maximum (its Completion defaults to 16 tokens, so it is not uncapped).
+_OPENAI_LEGACY = dict(providers=("openai",), roles=OPENAI_CHAT_ROLES, cap="maximum", limit_keyword="max_tokens")
 _CHAT_COMPLETION_GONE = ("openai.ChatCompletion was removed in openai 1.0: openai>=1.0 raises APIRemovedInV1 before any request, "
                          "and a pin below 1.0 gets no fixes")
 _COMPLETION_GONE = "openai.Completion was removed in openai 1.0: openai>=1.0 raises APIRemovedInV1 before any request"
@@ -320,7 +331,8 @@ FUNCTIONS: Dict[str, MethodShape] = {
     "langchain.llms.bedrock.Bedrock": _LC_BEDROCK_LLM,
     "langchain_community.llms.Bedrock": _LC_BEDROCK_LLM,
     "langchain_aws.BedrockLLM": _LC_BEDROCK_LLM,
-    "langchain_xai.ChatXAI": MethodShape((), "ChatXAI", **_LC_ANY),
+    # langchain-xai's ChatXAI is langchain-openai's BaseChatOpenAI: no max_tokens unless given.
+    "langchain_xai.ChatXAI": MethodShape((), "ChatXAI", **_LC_ANY, **_UNCAPPED, limit_keyword="max_tokens"),
     "langchain_groq.ChatGroq": MethodShape((), "ChatGroq", **_LC_ANY),
     "langchain_mistralai.ChatMistralAI": MethodShape((), "ChatMistralAI", **_LC_ANY),
     "langchain_google_genai.ChatGoogleGenerativeAI": MethodShape((), "ChatGoogleGenerativeAI", **_LC_ANY),

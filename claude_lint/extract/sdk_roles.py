@@ -18,7 +18,9 @@ ANTHROPIC_ROLES: Tuple[Tuple[str, Tuple[str, ...]], ...] = (
 )
 
 
-OPENAI_LIMIT = ("max_completion_tokens", "max_tokens", "max_output_tokens")
+# `extra_body` is merged into the request's JSON: a cap there caps the request.
+OPENAI_LIMIT = ("max_completion_tokens", "max_tokens", "max_output_tokens",
+                "extra_body.max_completion_tokens", "extra_body.max_tokens", "extra_body.max_output_tokens")
 
 OPENAI_CHAT_ROLES: Tuple[Tuple[str, Tuple[str, ...]], ...] = (
     ("model", ("model",)),
@@ -57,16 +59,17 @@ LANGCHAIN_ANTHROPIC_ROLES: Tuple[Tuple[str, Tuple[str, ...]], ...] = (
     ("timeout", ("timeout", "default_request_timeout")),
 )
 
+# `model_kwargs` are sent with every request of the chat model: a cap there caps them.
 LANGCHAIN_OPENAI_ROLES: Tuple[Tuple[str, Tuple[str, ...]], ...] = (
     ("model", ("model", "model_name")),
-    ("max_tokens", ("max_completion_tokens", "max_tokens")),
+    ("max_tokens", ("max_completion_tokens", "max_tokens", "model_kwargs.max_completion_tokens", "model_kwargs.max_tokens")),
     ("stream", ("streaming",)),
     ("timeout", ("timeout", "request_timeout")),
 )
 
 LANGCHAIN_ANY_ROLES: Tuple[Tuple[str, Tuple[str, ...]], ...] = (
     ("model", ("model", "model_name")),
-    ("max_tokens", ("max_tokens", "max_completion_tokens", "max_output_tokens")),
+    ("max_tokens", ("max_tokens", "max_completion_tokens", "max_output_tokens", "model_kwargs.max_tokens", "model_kwargs.max_completion_tokens")),
     ("stream", ("streaming",)),
     ("timeout", ("timeout",)),
 )

@@ -24,7 +24,8 @@ class Finder(CalleeFinder, InvocationFinder, ModelFinder):
         self.ev = ev
         self.history = history  # (call node, scope, record, expr) -> Optional[History]
         self.cache_control = "cache_control" in text
-        self._limits: Optional[int] = None
+        self._limits: Optional[List[int]] = None  # offsets of output limits no request of the file sets (python_calls.free_limits)
+        self.requests: List[ast.Call] = []  # the file's recognised requests, when known (phase 1)
         scopes = list(collector.scopes_by_node.values())
         functions = sorted((s for s in scopes if s.kind == "function" and isinstance(s.node, FUNCTION_NODES)), key=lambda s: (s.node.lineno, s.node.col_offset))
         self.defs_by_name: Dict[str, List[Scope]] = {}

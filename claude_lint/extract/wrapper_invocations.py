@@ -7,6 +7,7 @@ import ast
 from typing import Iterator, List, Optional, Set, Tuple
 
 from claude_lint.extract import loops
+from claude_lint.extract.python_calls import free_limits
 from claude_lint.extract.scopes import CallRecord, Scope
 from claude_lint.extract.wrapper_shapes import MAX_VALUE_NODES, RUNS_WITH_ARGS, RUNS_PER_ITEM, APPLY, TASK_CALLS, TASK_MAPS, OUTPUT_LIMIT, params_in, none_default, assigns_name
 from claude_lint.facts import Callee, History, Invocation, Mapping, Param, Unknown
@@ -130,8 +131,9 @@ class InvocationFinder:
                     if h is not None:
                         histories.append((k.arg, h))
         if self._limits is None:
-            self._limits = len(OUTPUT_LIMIT.findall(self.text))
-        own = ev.code_for(node)
+            functions = [f.node for f in self.c.scopes_by_node.values() if f.kind == "function" and isinstance(f.node, (ast.FunctionDef, ast.AsyncFunctionDef))]
+            self._limits = free_limits(self.text, ev.positions, self.requests, self.c.calls, functions) if OUTPUT_LIMIT.search(self.text) else []
+        start, end = ev.positions.offset(node.lineno, node.col_offset), ev.positions.offset(node.end_lineno, node.end_col_offset)
         return Invocation(
             path=self.path,
             loc=loc,
@@ -145,7 +147,7 @@ class InvocationFinder:
             in_async=loops.enclosing_async(scope),
             histories=tuple(histories),
             cache_control_nearby=self.cache_control,
-            output_limit_nearby=self._limits > len(OUTPUT_LIMIT.findall(own)),
+            output_limit_nearby=any(not start <= at < end for at in self._limits),
             reference=reference is not None,
         )
 

@@ -44,6 +44,7 @@ def summarise(ex, found: List[Tuple[CallRecord, List[CallSite]]]) -> Optional[Wr
     if not found:
         return None
     finder = Finder(ex.path, ex.abspath, ex.text, ex.c, ex.ev, ex.history)
+    finder.requests = [record.node for record, _ in found]
     requests: Dict[Scope, List[Tuple[CallSite, Optional[str]]]] = {}
     held: Dict[Tuple[str, str], List[CallSite]] = {}  # where a chat model is kept -> its constructors
     factories: Dict[str, List[CallSite]] = {}  # function -> the chat models it returns
