@@ -98,6 +98,16 @@ class _JSON:
     def ws(self, i: int) -> int:
         return _WS.match(self.s, i).end()
 
+    def _after_item(self, i: int, close: str) -> Tuple[bool, int]:
+        """After an item of an object or array: (True, past `close`) at its end, else (False, past the comma)."""
+        i = self.ws(i)
+        ch = self.s[i : i + 1]
+        if ch == close:
+            return True, i + 1
+        if ch != ",":
+            self.fail("expecting ',' delimiter", i)
+        return False, i + 1
+
     def node(self, i: int, depth: int) -> Tuple[Node, int]:
         self.count += 1
         if depth > 200 or self.count > MAX_NODES * 5:
@@ -120,13 +130,9 @@ class _JSON:
                     self.fail("expecting ':' delimiter", i)
                 value, i = self.node(i + 1, depth + 1)
                 entries.append((key_node.value, key_node, value))
-                i = self.ws(i)
-                ch = self.s[i : i + 1]
-                if ch == "}":
-                    return self._made("map", entries, start, i + 1), i + 1
-                if ch != ",":
-                    self.fail("expecting ',' delimiter", i)
-                i += 1
+                closed, i = self._after_item(i, "}")
+                if closed:
+                    return self._made("map", entries, start, i), i
         if ch == "[":
             items = []
             i = self.ws(i + 1)
@@ -135,13 +141,9 @@ class _JSON:
             while True:
                 value, i = self.node(i, depth + 1)
                 items.append(value)
-                i = self.ws(i)
-                ch = self.s[i : i + 1]
-                if ch == "]":
-                    return self._made("seq", items, start, i + 1), i + 1
-                if ch != ",":
-                    self.fail("expecting ',' delimiter", i)
-                i += 1
+                closed, i = self._after_item(i, "]")
+                if closed:
+                    return self._made("seq", items, start, i), i
         if ch == '"':
             return self.string(i)
         for word, value in (("true", True), ("false", False), ("null", None)):
