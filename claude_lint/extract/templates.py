@@ -128,10 +128,9 @@ def _loader_folder(ev, env: ast.expr, scope, depth: int) -> Path:
     if found is None or found[2] not in ENVIRONMENTS:
         return None
     env, scope, _ = found
-    found = _bound_call(ev, _keyword(env, "loader"), scope)
-    if found is None:
+    loader, scope, qual = _bound_call(ev, _keyword(env, "loader"), scope) or (None, scope, "")
+    if loader is None:
         return None
-    loader, scope, qual = found
     args = _positional(loader)
     if qual in FS_LOADERS:
         where = _argument(loader, 0, "searchpath")
