@@ -81,7 +81,7 @@ def build(calls: List[Call], diagnostics: List[Diagnostic], catalog: Catalog, fi
         model = cost.model
         if cost.cached_tokens and model is not None and any(f.code == "CL006" for f in row.findings):
             # A per-request value in the cached prefix: every call writes, none reads.
-            write = model.cache_write if model.cache_write is not None else (model.input or 0.0)
+            write = model.cache_prices()[0] or 0.0
             row.cost = replace(cost, cached_usd=cost.cached_tokens * write * per_route / 1e6)
         rows.append(row)
     rows.sort(key=lambda r: (-r.total, r.path, r.line))

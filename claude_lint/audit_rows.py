@@ -80,16 +80,12 @@ class Audit:
         known = self.known_total
         total = "unknown" if known is None else money(known)
         saving = "unknown" if known is None else money(self.saving)
-        notes = []
         unpriced = sum(1 for r in self.rows if not r.fails and r.cost.total is None)
-        failing = sum(1 for r in self.rows if r.fails and r.failure != "rejected")
-        rejected = sum(1 for r in self.rows if r.fails and r.failure == "rejected")
-        if unpriced:
-            notes.append(f"{plural(unpriced, 'route')} with no known price (model or output limit unknown) not counted.")
-        if failing:
-            notes.append(f"{plural(failing, 'route')} on a retired model: every request fails (CL007), so {'it is' if failing == 1 else 'they are'} not priced.")
-        if rejected:
-            notes.append(f"{plural(rejected, 'route')} the API refuses: every request fails (CL014), so {'it is' if rejected == 1 else 'they are'} not priced.")
+        notes = [f"{plural(unpriced, 'route')} with no known price (model or output limit unknown) not counted."] if unpriced else []
+        for refused, why, code in ((False, "on a retired model", "CL007"), (True, "the API refuses", "CL014")):
+            failing = sum(1 for r in self.rows if r.fails and (r.failure == "rejected") == refused)
+            if failing:
+                notes.append(f"{plural(failing, 'route')} {why}: every request fails ({code}), so {'it is' if failing == 1 else 'they are'} not priced.")
         return total, saving, notes
 
     def assumptions(self) -> List[str]:

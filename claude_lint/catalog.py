@@ -92,6 +92,12 @@ class Model:
         """On the first-party API (Claude API, OpenAI API)."""
         return Lifecycle(self.status, self.retires, self.successor, self.lifecycle_source or self.source)
 
+    def cache_prices(self) -> Tuple[Optional[float], Optional[float]]:
+        """(write, read) in USD per million tokens, each the input price where the catalogue
+        has none: a cached prefix is then billed as plain input."""
+        return (self.cache_write if self.cache_write is not None else self.input,
+                self.cache_read if self.cache_read is not None else self.input)
+
     def on(self, platform: str) -> Optional[Lifecycle]:
         """The lifecycle on a platform (`bedrock-eu` falls back to `bedrock`), None when not recorded."""
         found = dict(self.platforms)

@@ -68,13 +68,18 @@ def _read_models_file(path: str, shown: str, mtime_ns: int, size: int) -> Models
     return _read_litellm(data, shown)
 
 
+def _utf8(data: bytes, shown: str) -> str:
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise CatalogError(f"{shown}: not UTF-8 text ({exc.reason})") from None
+
+
 def _read_toml(data: bytes, shown: str) -> ModelsFile:
     from claude_lint import toml
 
     try:
-        doc = toml.loads(data.decode("utf-8"))
-    except UnicodeDecodeError as exc:
-        raise CatalogError(f"{shown}: not UTF-8 text ({exc.reason})") from None
+        doc = toml.loads(_utf8(data, shown))
     except toml.TOMLDecodeError as exc:
         raise CatalogError(f"{shown}: not valid TOML: {exc}") from None
     unknown = set(doc) - {"models", "sources"}
@@ -97,9 +102,7 @@ def _read_litellm(data: bytes, shown: str) -> ModelsFile:
     import json
 
     try:
-        doc = json.loads(data.decode("utf-8"))
-    except UnicodeDecodeError as exc:
-        raise CatalogError(f"{shown}: not UTF-8 text ({exc.reason})") from None
+        doc = json.loads(_utf8(data, shown))
     except json.JSONDecodeError as exc:
         raise CatalogError(f"{shown}: not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})") from None
     except RecursionError:

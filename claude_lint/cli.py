@@ -140,24 +140,21 @@ def main(argv: Optional[List[str]] = None) -> int:
     return EXIT_ERROR
 
 
-def _positive_int(value: str) -> int:
-    try:
-        n = int(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {value!r}") from None
-    if n < 1:
-        raise argparse.ArgumentTypeError("must be at least 1")
-    return n
+def _number(convert, expected: str, within, bounds: str):
+    """An argparse type: `convert` the text, then check it is `within` its bounds."""
+    def parse(value: str):
+        try:
+            n = convert(value)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected {expected}, got {value!r}") from None
+        if not within(n):
+            raise argparse.ArgumentTypeError(bounds)
+        return n
+    return parse
 
 
-def _fill(value: str) -> float:
-    try:
-        f = float(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number between 0 and 1, got {value!r}") from None
-    if not 0 <= f <= 1:
-        raise argparse.ArgumentTypeError("must be between 0 and 1")
-    return f
+_positive_int = _number(int, "a whole number", lambda n: n >= 1, "must be at least 1")
+_fill = _number(float, "a number between 0 and 1", lambda f: 0 <= f <= 1, "must be between 0 and 1")
 
 
 def _report(args) -> int:

@@ -160,6 +160,10 @@ def _pct(d: Diff) -> str:
     return f"{p:+.1f}%"
 
 
+def _unchanged(d: Diff) -> str:
+    return f"{_sites(sum(1 for c in d.changes if c.status == 'unchanged'))} unchanged."
+
+
 def _budget_line(d: Diff) -> Optional[str]:
     if d.budget is None:
         return None
@@ -185,8 +189,7 @@ def render_table(d: Diff) -> str:
                 out += _wrap("; ".join(c.reasons), "      ", "      ")
     else:
         out.append("  No call site was added, removed or changed.")
-    same = sum(1 for c in d.changes if c.status == "unchanged")
-    out += ["", f"{_sites(same)} unchanged."]
+    out += ["", _unchanged(d)]
     line = _budget_line(d)
     if line:
         out += [line]
@@ -207,8 +210,7 @@ def render_markdown(d: Diff) -> str:
             out.append(f"| {c.status} | `{esc(c.route)}:{c.line}` | {_side(c, False)} | {_side(c, True)} | {_signed(c.delta)} | {esc('; '.join(c.reasons))} |")
     else:
         out.append("No call site was added, removed or changed.")
-    same = sum(1 for c in d.changes if c.status == "unchanged")
-    out += ["", f"{_sites(same)} unchanged."]
+    out += ["", _unchanged(d)]
     line = _budget_line(d)
     if line:
         out += ["", ("**" + line + "**") if d.exceeded else line]

@@ -133,8 +133,7 @@ def estimate(call: Call, catalog: Catalog, calls: int = 1000, fill: float = 1.0)
     if model is not None and model.input is not None:
         input_usd = (prompt - cached) * model.input * calls / 1e6 * scale
         if cached:
-            write = model.cache_write if model.cache_write is not None else model.input
-            read = model.cache_read if model.cache_read is not None else model.input
+            write, read = model.cache_prices()
             cached_usd = cached * (write + read * (calls - 1)) / 1e6 * scale
     if model is not None and model.output is not None and limit is not None:
         output_usd = min(limit, MAX_PRICED_TOKENS) * fill * model.output * calls / 1e6 * scale

@@ -86,6 +86,15 @@ class Seq:
     loc: Optional[Loc] = None
 
 
+def _last(pairs, key: str):
+    """The value of the last pair with this key: a later key overrides an earlier one, as in a dict."""
+    found = None
+    for k, v in pairs:
+        if k == key:
+            found = v
+    return found
+
+
 @dataclass(frozen=True)
 class Mapping:
     """A dict literal or dict(...) call, with `**spread` entries kept in order.
@@ -100,18 +109,10 @@ class Mapping:
     key_locs: Tuple[Tuple[str, Loc], ...] = ()  # where each key's value is written
 
     def loc_of(self, key: str) -> Optional[Loc]:
-        found = None
-        for k, loc in self.key_locs:
-            if k == key:
-                found = loc
-        return found
+        return _last(self.key_locs, key)
 
     def get(self, key: str) -> Optional[object]:
-        found = None
-        for k, v in self.entries:
-            if k == key:
-                found = v
-        return found
+        return _last(self.entries, key)
 
     def keys(self) -> Tuple[str, ...]:
         return tuple(k for k, _ in self.entries if k is not None)

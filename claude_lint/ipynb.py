@@ -304,12 +304,7 @@ def _cell_spans(raw: str, cell: Cell, text: str, encode) -> List[Tuple[int, int,
         head, tail = "".join(old[:p]), "".join(old[len(old) - s:]) if s else ""
         middle = text[len(head): len(text) - len(tail)]
         wanted = old[:p] + ([middle] if middle else []) + old[len(old) - s:]
-    p = 0
-    while p < min(len(old), len(wanted)) and old[p] == wanted[p]:
-        p += 1
-    s = 0
-    while s < min(len(old), len(wanted)) - p and old[len(old) - 1 - s] == wanted[len(wanted) - 1 - s]:
-        s += 1
+    p, s = _common_ends(old, wanted)
     before, after = cell.pieces[p: len(old) - s], wanted[p: len(wanted) - s]
     if len(before) == len(after):
         return [span for piece, new in zip(before, after) for span in _splice(raw, piece, new, encode)]
@@ -333,6 +328,18 @@ def _cell_spans(raw: str, cell: Cell, text: str, encode) -> List[Tuple[int, int,
     return [(before[0].start, before[-1].end, "")]
 
 
+def _common_ends(old: Sequence, new: Sequence) -> Tuple[int, int]:
+    """How many items two sequences share at their start, then at their end (apart from the start)."""
+    shorter = min(len(old), len(new))
+    p = 0
+    while p < shorter and old[p] == new[p]:
+        p += 1
+    s = 0
+    while s < shorter - p and old[len(old) - 1 - s] == new[len(new) - 1 - s]:
+        s += 1
+    return p, s
+
+
 def _separator(raw: str, cell: Cell) -> str:
     """What stands between two strings of this list: copied from the file."""
     if len(cell.pieces) >= 2:
@@ -350,12 +357,7 @@ def _splice(raw: str, piece: Piece, new: str, encode) -> List[Tuple[int, int, st
     spans = _char_spans(raw, piece)
     if len(spans) != len(old):
         return [(piece.start, piece.end, encode(new))]
-    a = 0
-    while a < min(len(old), len(new)) and old[a] == new[a]:
-        a += 1
-    z = 0
-    while z < min(len(old), len(new)) - a and old[len(old) - 1 - z] == new[len(new) - 1 - z]:
-        z += 1
+    a, z = _common_ends(old, new)
     start = spans[a][0] if a < len(spans) else piece.end - 1
     end = spans[len(old) - z - 1][1] if len(old) - z > a else start
     return [(start, end, encode(new[a: len(new) - z])[1:-1])]

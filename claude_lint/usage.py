@@ -141,8 +141,7 @@ def price(rec: Record, model: Optional[Model], batch: bool = False) -> Optional[
         return rec.cost
     if model is None or model.input is None or model.output is None:
         return None
-    read = model.cache_read if model.cache_read is not None else model.input
-    write = model.cache_write if model.cache_write is not None else model.input
+    write, read = model.cache_prices()
     usd = (rec.uncached * model.input + rec.cache_read * read + rec.cache_write * write
            + rec.cache_write_1h * model.input * ONE_HOUR_WRITE + rec.output * model.output) / 1e6
     return usd * (BATCH if (rec.batch or batch) else 1.0)

@@ -5,6 +5,7 @@ top of a module: it runs all the same."""
 from __future__ import annotations
 
 import ast
+import re
 import os
 from typing import Dict, List, Set
 
@@ -157,7 +158,8 @@ def test_rule_codes_and_names_are_unique():
     names = [r.name for r in rules]
     assert len(set(codes)) == len(codes), sorted(c for c in codes if codes.count(c) > 1)
     assert len(set(names)) == len(names), sorted(n for n in names if names.count(n) > 1)
-    assert all(r.code and r.name for r in rules)
+    assert all(re.fullmatch(r"CL\d{3}", r.code) for r in rules), [r.code for r in rules]
+    assert all(re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)+", r.name) for r in rules), [r.name for r in rules]
 
 
 # What of the extractors the rules and fix builders may read: the SDK table (data only).

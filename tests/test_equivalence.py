@@ -269,12 +269,6 @@ def test_no_cache_writes_nothing_and_cache_dir_moves_it(tmp_path, cli):
     assert bad.returncode == 2 and b"cache-dir" in bad.stderr
 
 
-def test_prefilter_follows_the_extractor():
-    from claude_lint.extract import python
-
-    assert prefilter._SKIPPED_LINKS == python.CHAIN_SKIP
-
-
 def test_entries_of_deleted_files_are_dropped(tmp_path):
     root = _project(tmp_path, {"a.py": EDGES["edges/untyped.py"], "b.py": EDGES["edges/no_import.py"]})
     _findings(root)

@@ -44,14 +44,9 @@ def edited(ev, value: object, edits, scope: Scope, depth: int, loc: Optional[Loc
                 return Unknown("changed in place under a key not known statically", loc)
             entries.append((key, ev.value(new, scope, depth + 1)))
             _note(ev, key_locs, key, new)
-        elif kind == "del":
-            key = _key(ev, node.slice, scope, depth)
-            if key is None:
-                return Unknown("an entry not known statically is removed", loc)
-            entries.append((key, Unknown(f"{key} may be removed", ev.loc(node))))
-        elif kind == "pop":
-            args = positional(node)
-            key = _key(ev, args[0], scope, depth) if args else None
+        elif kind in ("del", "pop"):
+            removed = node.slice if kind == "del" else next(iter(positional(node)), None)
+            key = _key(ev, removed, scope, depth) if removed is not None else None
             if key is None:
                 return Unknown("an entry not known statically is removed", loc)
             entries.append((key, Unknown(f"{key} may be removed", ev.loc(node))))

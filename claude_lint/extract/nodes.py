@@ -98,19 +98,15 @@ class _JSON:
     def ws(self, i: int) -> int:
         return _WS.match(self.s, i).end()
 
-    def node(self, i: int, depth: int) -> Tuple[Node, int]:
-        self.count += 1
-        if depth > 200 or self.count > MAX_NODES * 5:
-            self.fail("document is too deeply nested", i)
-        i = self.ws(i)
-        ch = self.s[i : i + 1]
-        start = i
-        if ch == "{":
-            entries = []
-            i = self.ws(i + 1)
-            if self.s[i : i + 1] == "}":
-                return self._made("map", entries, start, i + 1), i + 1
-            while True:
+    def _container(self, start: int, depth: int) -> Tuple[Node, int]:
+        """An object (a map of (key, key node, value) entries) or an array (a seq), from its opening bracket."""
+        kind, close = ("map", "}") if self.s[start] == "{" else ("seq", "]")
+        items: list = []
+        i = self.ws(start + 1)
+        if self.s[i : i + 1] == close:
+            return self._made(kind, items, start, i + 1), i + 1
+        while True:
+            if kind == "map":
                 i = self.ws(i)
                 if self.s[i : i + 1] != '"':
                     self.fail("expecting a property name in double quotes", i)
@@ -119,29 +115,27 @@ class _JSON:
                 if self.s[i : i + 1] != ":":
                     self.fail("expecting ':' delimiter", i)
                 value, i = self.node(i + 1, depth + 1)
-                entries.append((key_node.value, key_node, value))
-                i = self.ws(i)
-                ch = self.s[i : i + 1]
-                if ch == "}":
-                    return self._made("map", entries, start, i + 1), i + 1
-                if ch != ",":
-                    self.fail("expecting ',' delimiter", i)
-                i += 1
-        if ch == "[":
-            items = []
-            i = self.ws(i + 1)
-            if self.s[i : i + 1] == "]":
-                return self._made("seq", items, start, i + 1), i + 1
-            while True:
+                items.append((key_node.value, key_node, value))
+            else:
                 value, i = self.node(i, depth + 1)
                 items.append(value)
-                i = self.ws(i)
-                ch = self.s[i : i + 1]
-                if ch == "]":
-                    return self._made("seq", items, start, i + 1), i + 1
-                if ch != ",":
-                    self.fail("expecting ',' delimiter", i)
-                i += 1
+            i = self.ws(i)
+            ch = self.s[i : i + 1]
+            if ch == close:
+                return self._made(kind, items, start, i + 1), i + 1
+            if ch != ",":
+                self.fail("expecting ',' delimiter", i)
+            i += 1
+
+    def node(self, i: int, depth: int) -> Tuple[Node, int]:
+        self.count += 1
+        if depth > 200 or self.count > MAX_NODES * 5:
+            self.fail("document is too deeply nested", i)
+        i = self.ws(i)
+        ch = self.s[i : i + 1]
+        start = i
+        if ch == "{" or ch == "[":
+            return self._container(i, depth)
         if ch == '"':
             return self.string(i)
         for word, value in (("true", True), ("false", False), ("null", None)):

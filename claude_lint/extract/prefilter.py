@@ -51,9 +51,8 @@ from typing import Callable, FrozenSet, Iterator, List, Pattern, Set, Tuple
 
 from claude_lint.extract.prefilter_ast import _may_post, may_call  # noqa: F401  (may_call: prefilter.* for the extractor)
 from claude_lint.extract.prefilter_names import imported_words, names_in  # noqa: F401  (prefilter.* for the engine and link)
-from claude_lint.extract.prefilter_table import (  # noqa: F401  (_SKIPPED_LINKS: prefilter.* for a test)
+from claude_lint.extract.prefilter_table import (
     _CALL_AFTER,
-    _SKIPPED_LINKS,
     _Table,
     _called_attribute,
     _chain_re,

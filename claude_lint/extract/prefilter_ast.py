@@ -6,7 +6,8 @@ import ast
 from typing import List, Set, Tuple
 
 from claude_lint.extract import sdk
-from claude_lint.extract.prefilter_table import _SKIPPED_LINKS, _WORD, _passes_through, _table
+from claude_lint.extract.chains import method_chain
+from claude_lint.extract.prefilter_table import _WORD, _passes_through, _table
 from claude_lint.extract.walk import walk
 
 
@@ -399,18 +400,7 @@ def _nodes(tree: ast.AST):
 
 def _chain(func: ast.expr) -> List[str]:
     """`client.with_options(x=1).messages.create` -> ["client", "messages", "create"]."""
-    chain = []
-    node = func
-    while True:
-        if isinstance(node, ast.Attribute):
-            if node.attr not in _SKIPPED_LINKS:
-                chain.append(node.attr)
-            node = node.value
-        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "with_options":
-            node = node.func.value
-        else:
-            break
-    if isinstance(node, ast.Name):
-        chain.append(node.id)
-    chain.reverse()
+    chain, root = method_chain(func)
+    if isinstance(root, ast.Name):
+        chain.insert(0, root.id)
     return chain

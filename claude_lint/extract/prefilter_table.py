@@ -8,9 +8,8 @@ from functools import lru_cache
 from typing import Callable, FrozenSet, Iterator, NamedTuple, Pattern, Tuple
 
 from claude_lint.extract import sdk
+from claude_lint.extract.chains import CHAIN_SKIP
 
-# Links the extractor leaves out of a chain (python.CHAIN_SKIP): kept in step by a test.
-_SKIPPED_LINKS = frozenset({"with_raw_response", "with_streaming_response"})
 _WORD = re.compile(r"\w+")
 _WORDCHAR = re.compile(rb"\w")
 
@@ -59,7 +58,7 @@ _CALL_AFTER = re.compile(_CALL_GAP)
 def _chain_re(chain: Tuple[bytes, ...], loose: bool = False) -> Pattern[bytes]:
     """Compiled on first use: a run over one file compiles only the chains it writes.
     `loose`: the chain may also be taken as a value rather than called (see _CHAIN_END)."""
-    skipped = rb"(?:\." + _GAP + rb"(?:" + b"|".join(re.escape(w.encode()) for w in sorted(_SKIPPED_LINKS)) + rb")\b" + _GAP + rb")*"
+    skipped = rb"(?:\." + _GAP + rb"(?:" + b"|".join(re.escape(w.encode()) for w in sorted(CHAIN_SKIP)) + rb")\b" + _GAP + rb")*"
     parts = [re.escape(chain[0]) + rb"\b" + _GAP]
     for word in chain[1:]:
         parts.append(skipped + rb"\." + _GAP + re.escape(word) + rb"\b")

@@ -10,15 +10,14 @@ from typing import List, Optional, Tuple
 
 from claude_lint.extract import clients, evidence, http, loops, moves, prefilter, retries, sdk
 from claude_lint.extract.positions import Positions
-from claude_lint.extract.python_calls import CHAIN_SKIP, MAX_ALIAS_BINDINGS, MAX_BATCH_ITEMS, OUTPUT_LIMIT_SET, _builds_text, free_limits, _body_of, _keywords, _decompose, _shapes_for, options_entries, _noqa_comments
+from claude_lint.extract.python_calls import MAX_ALIAS_BINDINGS, MAX_BATCH_ITEMS, OUTPUT_LIMIT_SET, _builds_text, free_limits, _body_of, _keywords, _decompose, _shapes_for, options_entries, _noqa_comments
 from claude_lint.extract.python_clients import ClientFinder
 from claude_lint.extract.python_history import HistoryFinder
 from claude_lint.extract.scopes import Binding, CallRecord, Collector, Scope, keyword, positional
 from claude_lint.extract.values import Evaluator
 from claude_lint.facts import SYNTAX_ERROR, CallSite, Dynamic, FileError, FileFacts, FileRead, Loc, Mapping, Ref, Seq, Text, Transform, Unknown
 
-# CHAIN_SKIP is read from here by the pre-filter's table.
-__all__ = ["CHAIN_SKIP", "extract", "parse"]
+__all__ = ["extract", "parse"]
 
 
 def extract(text: str, path: str, abspath: str, module: Optional[str], calls_only: bool = False) -> FileFacts:

@@ -7,12 +7,12 @@ import re
 from typing import List, Optional, Tuple
 
 from claude_lint.extract import sdk
+from claude_lint.extract.chains import method_chain
 from claude_lint.extract.scopes import Scope, keyword, positional
 from claude_lint.extract.values import Evaluator
 from claude_lint.facts import Noqa
 
 
-CHAIN_SKIP = frozenset({"with_raw_response", "with_streaming_response"})
 MAX_CLIENT_DEPTH = 8  # hops followed from a receiver back to its client's construction
 MAX_ALIAS_BINDINGS = 8  # bindings of one name read when following a client or an alias
 MAX_BATCH_ITEMS = 200
@@ -83,25 +83,11 @@ def _keywords(node: ast.Call, shape) -> Tuple[str, ...]:
 
 def _decompose(func: ast.expr):
     """`client.with_options(x=1).messages.create` -> (["messages", "create"], client, [options call])."""
-    chain: List[str] = []
-    options = []
-    node = func
-    while True:
-        if isinstance(node, ast.Attribute):
-            if node.attr not in CHAIN_SKIP:
-                chain.append(node.attr)
-            node = node.value
-        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "with_options":
-            options.append(node)
-            node = node.func.value
-        else:
-            break
-    chain.reverse()
-    if not chain:
-        return chain, None, options
-    if isinstance(node, (ast.Name, ast.Call, ast.Subscript)):
+    options: List[ast.Call] = []
+    chain, root = method_chain(func, options)
+    if chain and isinstance(root, (ast.Name, ast.Call, ast.Subscript)):
         # `self.client.messages.create`: the attribute hop stays part of the client chain.
-        return chain, node, options
+        return chain, root, options
     return chain, None, options
 
 

@@ -80,17 +80,28 @@ def _bound(ev, node: ast.expr, scope):
     return node, scope
 
 
-def template_of(ev, node: ast.expr, scope, depth: int) -> Optional[object]:
-    """The source text of a Jinja template object, as a value (Text, FileRead, ...)."""
-    if depth > 20:
+def _bound_call(ev, node: Optional[ast.expr], scope) -> Optional[Tuple[ast.Call, object, str]]:
+    """The call a name is bound to (or the node itself), its scope and its qualified name
+    ("" when not known); None when it is not a call."""
+    if node is None:
         return None
     node, scope = _bound(ev, node, scope)
     if not isinstance(node, ast.Call):
         return None
-    qual = ev.qualname(node.func, scope) or ""
+    return node, scope, ev.qualname(node.func, scope) or ""
+
+
+def template_of(ev, node: ast.expr, scope, depth: int) -> Optional[object]:
+    """The source text of a Jinja template object, as a value (Text, FileRead, ...)."""
+    if depth > 20:
+        return None
+    found = _bound_call(ev, node, scope)
+    if found is None:
+        return None
+    node, scope, qual = found
     args = _positional(node)
     if qual in TEMPLATES:
-        source = args[0] if args else _keyword(node, "source")
+        source = _argument(node, 0, "source")
         return ev.value(source, scope, depth + 1) if source is not None else None
     if not isinstance(node.func, ast.Attribute):
         return None
@@ -106,17 +117,23 @@ def template_of(ev, node: ast.expr, scope, depth: int) -> Optional[object]:
     return None
 
 
+def _argument(call: ast.Call, index: int, name: str) -> Optional[ast.expr]:
+    """The argument at `index`, or the keyword `name` when fewer are given by position."""
+    args = _positional(call)
+    return args[index] if len(args) > index else _keyword(call, name)
+
+
 def _loader_folder(ev, env: ast.expr, scope, depth: int) -> Path:
-    env, scope = _bound(ev, env, scope)
-    if not isinstance(env, ast.Call) or (ev.qualname(env.func, scope) or "") not in ENVIRONMENTS:
+    found = _bound_call(ev, env, scope)
+    if found is None or found[2] not in ENVIRONMENTS:
         return None
-    loader, scope = _bound(ev, _keyword(env, "loader"), scope) if _keyword(env, "loader") is not None else (None, scope)
-    if not isinstance(loader, ast.Call):
+    env, scope, _ = found
+    loader, scope, qual = _bound_call(ev, _keyword(env, "loader"), scope) or (None, scope, "")
+    if loader is None:
         return None
-    qual = ev.qualname(loader.func, scope) or ""
     args = _positional(loader)
     if qual in FS_LOADERS:
-        where = args[0] if args else _keyword(loader, "searchpath")
+        where = _argument(loader, 0, "searchpath")
         if isinstance(where, (ast.List, ast.Tuple)):
             if len(where.elts) != 1:
                 return None  # several folders: which one holds the template is a run-time question
@@ -124,7 +141,7 @@ def _loader_folder(ev, env: ast.expr, scope, depth: int) -> Path:
         return ev.path_of(where, scope, depth + 1) if where is not None else None
     if qual in PACKAGE_LOADERS and args:
         package = _package(ev, args[0], scope)
-        sub = args[1] if len(args) > 1 else _keyword(loader, "package_path")
+        sub = _argument(loader, 1, "package_path")
         inner = ev.path_of(sub, scope, depth + 1) if sub is not None else (("templates",), "cwd")
         if package is None or inner is None:
             return None

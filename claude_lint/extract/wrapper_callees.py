@@ -90,9 +90,8 @@ class CalleeFinder:
             owner = self.ev.find(expr.id, scope)
             if owner is None:
                 return []
-            if expr.id in owner.imports and expr.id not in owner.assigns:
-                target = owner.imports[expr.id]
-                return [Callee(target, False)] if "." in target.strip(".") else []  # an instance of another module
+            if _imported_only(owner, expr.id):
+                return _imported_class(owner, expr.id)  # an instance of another module
             if expr.id in owner.params:
                 ann = owner.annotations.get(expr.id)
                 return self.annotation_classes(ann, owner.parent or owner) if ann is not None else []
@@ -165,9 +164,8 @@ class CalleeFinder:
             owner = self.ev.find(expr.id, scope)
             if owner is None:
                 return []
-            if expr.id in owner.imports and expr.id not in owner.assigns:
-                target = owner.imports[expr.id]
-                return [Callee(target, False)] if "." in target.strip(".") else []
+            if _imported_only(owner, expr.id):
+                return _imported_class(owner, expr.id)
             if self._bound_as(owner, expr.id, "class"):
                 return [Callee(self._qualified(owner, expr.id), True)]
             return []
@@ -246,3 +244,13 @@ class CalleeFinder:
                         elif last(b.target) in names:
                             return True
         return False
+
+
+def _imported_only(owner: Scope, name: str) -> bool:
+    return name in owner.imports and name not in owner.assigns
+
+
+def _imported_class(owner: Scope, name: str) -> List[Callee]:
+    """What an imported name may be a class of: another module's `module.Class`, never a bare module."""
+    target = owner.imports[name]
+    return [Callee(target, False)] if "." in target.strip(".") else []
