@@ -4,7 +4,8 @@ from typing import Iterator, Optional, Tuple
 
 from claude_lint.checks.base import Context, Invalid, Rule, money, tokens
 from claude_lint.checks.conversation_cache import CLAUDE, count, static_text
-from claude_lint.checks.system_cache import LONG_SYSTEM, _system_text, breakpoint_anywhere, cache_minimum
+from claude_lint.checks.cache_marks import breakpoint_anywhere, cache_minimum
+from claude_lint.checks.system_cache import LONG_SYSTEM, _system_text
 from claude_lint.diagnostics import Diagnostic
 from claude_lint.facts import Lit, Mapping, Seq, Text
 from claude_lint.link import Call
