@@ -39,6 +39,13 @@ class BatchCandidate(Rule):
     xs]`), which waits for each answer before sending the next. Nor are notebook
     cells: a notebook is run by a person waiting for the output.
 
+    Nor dispatch loops (`for step in plan: if step["action"] == "search": ... elif
+    ...`: an agent running the few, ordered steps a plan lists), requests handed to a
+    thread pool (`executor.submit`: concurrent, for latency), or any request in an
+    interactive program: a file that reads what a person types in a loop (a REPL), or
+    a UI or web handler module (Streamlit, Gradio, Discord, Telegram, Slack, route
+    decorators). Someone waits for each of those answers.
+
     Writing each answer back into what the loop iterates (`df.at[i, "answer"] = ...`
     in `for i, row in df.iterrows()`) is not a chain: the loop's rows were taken
     before the first request. Growing it (`append`) is.
@@ -96,6 +103,19 @@ class BatchCandidate(Rule):
         "    return await asyncio.gather(*[" + CREATE.format(msgs='[{"role": "user", "content": d}]') + " for d in docs])\n",
         # a work queue: each answer may add items the loop will reach
         HEAD + "for url in urls:\n    r = " + CREATE.format(msgs='[{"role": "user", "content": url}]') + "\n    urls.extend(parse(r))\n",
+        # a dispatch loop: an agent runs the actions a plan lists, each by its kind
+        HEAD + "def act(plan):\n    for step in plan:\n        kind = step['function']\n        if kind == 'search':\n"
+        "            " + CREATE.format(msgs="[{'role': 'user', 'content': step['query']}]") + "\n"
+        "        elif kind == 'report':\n            " + CREATE.format(msgs="[{'role': 'user', 'content': step['text']}]") + "\n",
+        # an interactive program: the user waits for every edit the loop makes
+        HEAD + "def apply_edits(files):\n    return [" + CREATE.format(msgs="[{'role': 'user', 'content': f}]") + " for f in files]\n\n"
+        "while True:\n    command = input('> ')\n    if command == 'edit':\n        apply_edits(FILES)\n",
+        # a web handler: one page view's requests
+        HEAD + "from flask import Flask\napp = Flask(__name__)\n\n@app.route('/translate')\ndef translate():\n"
+        "    return [" + CREATE.format(msgs="[{'role': 'user', 'content': p}]") + " for p in PARAGRAPHS]\n",
+        # handed to a thread pool: concurrent, written for latency
+        HEAD + "import concurrent.futures\ndef judge(path):\n    return " + CREATE.format(msgs="[{'role': 'user', 'content': path}]") + "\n"
+        "def run(paths):\n    with concurrent.futures.ThreadPoolExecutor() as ex:\n        return {ex.submit(judge, p): p for p in paths}\n",
         # already streaming: someone is waiting for the answer
         HEAD + "for doc in docs:\n    client.messages.create(model='claude-sonnet-4-6', max_tokens=500, stream=True, messages=[{'role': 'user', 'content': doc}])\n",
     ]
@@ -150,7 +170,7 @@ class BatchCandidate(Rule):
         shape = api_facts(site.provider, site.api)
         target = shape.batch_api_for(site.provider) if shape is not None else None
         sequential = site.awaited_in_loop and site.via is None  # awaited one by one: no concurrency to keep
-        if target is None or site.loop is None or not site.loop_independent or (site.in_async and not sequential) or site.streaming or site.loc.cell is not None:
+        if target is None or site.loop is None or not site.loop_independent or (site.in_async and not sequential) or site.streaming or site.interactive or site.loc.cell is not None:
             return
         stream = call.value("stream")
         if stream is not None and not (isinstance(stream, Lit) and stream.value is False):

@@ -23,6 +23,7 @@ class Finder(CalleeFinder, InvocationFinder, ModelFinder):
         self.ev = ev
         self.history = history  # (call node, scope, record, expr) -> Optional[History]
         self.cache_control = "cache_control" in text
+        self._serves: Optional[bool] = None
         self._limits: Optional[int] = None
         scopes = list(collector.scopes_by_node.values())
         functions = sorted((s for s in scopes if s.kind == "function" and isinstance(s.node, FUNCTION_NODES)), key=lambda s: (s.node.lineno, s.node.col_offset))
