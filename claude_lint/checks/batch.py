@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
+from claude_lint.checks import examples as ex
 from claude_lint.checks.base import Context, Invalid, Rule, money
 from claude_lint.diagnostics import Diagnostic
 from claude_lint.estimate import estimate
@@ -36,8 +37,10 @@ class BatchCandidate(Rule):
     `async def` functions are not reported either: concurrent code (`asyncio.gather`)
     is usually written for latency, which a batch cannot give; except a request
     awaited right inside the loop (`for x in xs: await f(x)`, `[await f(x) for x in
-    xs]`), which waits for each answer before sending the next. Nor are notebook
-    cells: a notebook is run by a person waiting for the output.
+    xs]`), which waits for each answer before sending the next. A notebook cell that loops
+    over a dataset (labelling a DataFrame's rows, grading eval items) is reported
+    like a script: the person who runs it waits for the whole loop, not for one
+    answer.
 
     Nor dispatch loops (`for step in plan: if step["action"] == "search": ... elif
     ...`: an agent running the few, ordered steps a plan lists), requests handed to a
@@ -103,6 +106,8 @@ class BatchCandidate(Rule):
         "    return await asyncio.gather(*[" + CREATE.format(msgs='[{"role": "user", "content": d}]') + " for d in docs])\n",
         # a work queue: each answer may add items the loop will reach
         HEAD + "for url in urls:\n    r = " + CREATE.format(msgs='[{"role": "user", "content": url}]') + "\n    urls.extend(parse(r))\n",
+        # the prompt grows across iterations: each request carries the ones before
+        HEAD + "prompt = ''\nfor doc in docs:\n    prompt += doc\n    " + CREATE.format(msgs="[{'role': 'user', 'content': prompt}]") + "\n",
         # a dispatch loop: an agent runs the actions a plan lists, each by its kind
         HEAD + "def act(plan):\n    for step in plan:\n        kind = step['function']\n        if kind == 'search':\n"
         "            " + CREATE.format(msgs="[{'role': 'user', 'content': step['query']}]") + "\n"
@@ -130,6 +135,31 @@ class BatchCandidate(Rule):
         "        r = await " + CREATE.format(msgs='[{"role": "user", "content": essay}]') + "\n        out.append(r)\n    return out\n",
         "import anthropic\nclient = anthropic.AsyncAnthropic()\n\nasync def grade(essays):\n"
         "    return [await " + CREATE.format(msgs='[{"role": "user", "content": e}]') + " for e in essays]\n",
+    ]
+
+    fires = [
+        *fires,
+        # the prompt is built afresh from each row, then extended with few-shot examples
+        HEAD + "for index, row in df.iterrows():\n    prompt = 'Context: {}\\n'.format(row['text'])\n"
+        "    for j in range(2):\n        prompt += 'Q: ' + df.question[j] + '\\n'\n    prompt += row['query']\n"
+        "    " + CREATE.format(msgs="[{'role': 'user', 'content': prompt}]") + "\n",
+        # a small client object built per item in the loop, then asked
+        "import anthropic\n\nclass Api:\n    def __init__(self, prompt):\n        self.prompt = prompt\n        self.client = anthropic.Anthropic()\n\n"
+        "    def ask(self, max_tokens):\n        return self.client.messages.create(model='claude-sonnet-4-6', max_tokens=max_tokens, "
+        "messages=[{'role': 'user', 'content': self.prompt}])\n\n"
+        "def predict(rows):\n    out = []\n    for row in rows:\n        api = Api(row['story'])\n        out.append(api.ask(max_tokens=400))\n    return out\n",
+        # a notebook cell labelling a DataFrame's rows, one request per row
+        {"label.ipynb": ex.notebook(
+            "import anthropic, pandas as pd\nclient = anthropic.Anthropic()\ndf = pd.read_csv('tweets.csv')",
+            "md:## Label every tweet",
+            "labels = [" + CREATE.format(msgs="[{'role': 'user', 'content': t}]") + " for t in df['text']]")},
+    ]
+    silent = [
+        *silent,
+        # a notebook cell that asks a few different questions in turn: no item feeds the request
+        {"demo.ipynb": ex.notebook(
+            "import anthropic\nclient = anthropic.Anthropic()",
+            "for attempt in range(3):\n    " + CREATE.format(msgs="[{'role': 'user', 'content': 'Tell me a joke'}]"))},
     ]
 
     # Through a project's wrapper: the caller's loop is judged, at the caller.
@@ -170,7 +200,7 @@ class BatchCandidate(Rule):
         shape = api_facts(site.provider, site.api)
         target = shape.batch_api_for(site.provider) if shape is not None else None
         sequential = site.awaited_in_loop and site.via is None  # awaited one by one: no concurrency to keep
-        if target is None or site.loop is None or not site.loop_independent or (site.in_async and not sequential) or site.streaming or site.interactive or site.loc.cell is not None:
+        if target is None or site.loop is None or not site.loop_independent or (site.in_async and not sequential) or site.streaming or site.interactive:
             return
         stream = call.value("stream")
         if stream is not None and not (isinstance(stream, Lit) and stream.value is False):

@@ -46,6 +46,9 @@ def independent(call: ast.Call, loop: ast.AST, scope: Scope) -> bool:
         return False  # fallback chains (`break` on success) and interactive loops
     targets = _loop_targets(loop)
     reads = _names_read(argument_values(call))
+    receiver = _base_name(call.func.value) if isinstance(call.func, ast.Attribute) else None
+    if receiver is not None and receiver in walker.bound:
+        reads.add(receiver)  # an object built in the loop from the item (`api = Client(prompt); api.ask()`)
     seen: Set[str] = set()
     pending = list(reads)
     # What the loop iterates is read once, before its first item: writing results back into
@@ -66,12 +69,29 @@ def independent(call: ast.Call, loop: ast.AST, scope: Scope) -> bool:
     for name in seen:
         if name in iterated and name not in walker.grown and name not in walker.augmented and name not in walker.bound:
             continue
+        if name not in walker.stored and _reset_each_time(loop, name):
+            continue  # built afresh at the top of each iteration, then extended (`p = f(row)`, `p += ...`)
         if name in walker.stored or name in walker.augmented:
             return False  # a result stored, appended or accumulated and read again
         if name in walker.bound and name not in targets and not isinstance(loop, _COMPREHENSIONS):
             if len(scope.assigns.get(name, [])) > walker.count.get(name, 0):
                 return False  # bound before the loop and rebound inside it: carried over
     return True
+
+
+def _reset_each_time(loop: ast.AST, name: str) -> bool:
+    """The first statement of the loop body that uses `name` is a plain assignment of a
+    value not read from `name` itself: whatever `+=` follows starts again each time round."""
+    for statement in getattr(loop, "body", ()):
+        uses = [n for n in ast.walk(statement) if isinstance(n, ast.Name) and n.id == name]
+        if not uses:
+            continue
+        if not any(isinstance(n.ctx, ast.Store) for n in uses):
+            return False  # read before it is written: the value comes from the iteration before
+        return (isinstance(statement, ast.Assign) and len(statement.targets) == 1
+                and isinstance(statement.targets[0], ast.Name) and statement.targets[0].id == name
+                and name not in _names_read([statement.value]))
+    return False
 
 
 def _dispatched(call: ast.Call, loop: ast.AST, targets: Set[str], walker: "_LoopBody") -> bool:
