@@ -142,6 +142,14 @@ class PromptPrefixUncached(Rule):
         '        reply = client.messages.create(model="claude-sonnet-4-6", max_tokens=1024, messages=messages)\n'
         "        messages.append({'role': 'assistant', 'content': reply.content})\n",
     ]
+    fires = [
+        *fires,
+        # the rubric reaches the request through a project wrapper: reported at the caller, which writes the prefix
+        Invalid({"llm.py": HEAD + "def ask(prompt):\n"
+                 '    return client.messages.create(model="claude-sonnet-4-6", max_tokens=300, messages=[{"role": "user", "content": prompt}])\n',
+                 "grade.py": "from llm import ask\n" + f"RUBRIC = {RUBRIC!r}\n" + "def grade_all(answers):\n    return [ask(f'{RUBRIC}\\n{a}') for a in answers]\n"},
+                path="grade.py", row=4, message="fixed head of the user turn ~2,485"),
+    ]
     silent = [
         # the placeholder comes first: what follows it is not a fixed prefix
         HEAD + f"AGENT_PROMPT = {('<request>{{user_request}}</request>' + RUBRIC)!r}\n"
@@ -212,8 +220,9 @@ class PromptPrefixUncached(Rule):
             saving = f"; at best (1,000 calls within the 5-minute TTL) caching saves about {money(cost)} per 1,000 calls ({money(uncached)} -> {money(cached)})"
         arg = call.arg("messages") if head_tokens else call.arg("tools")
         where_model = model.id if model is not None else "an unknown model (configured minimum)"
+        # Through a wrapper, the caller's call is the place: its argument or its use of the wrapper sends the prefix.
         yield self.diagnostic(
-            arg.at if arg is not None else site.loc,
+            site.loc if site.via is not None else arg.at if arg is not None else site.loc,
             f"A fixed prefix of ~{tokens(total)} tokens ({', '.join(parts)}; cacheable from {tokens(minimum)} on {where_model}) "
             f"is sent on every request with no cache breakpoint{saving}. {where}.",
             cost=cost,
