@@ -108,6 +108,12 @@ class BatchCandidate(Rule):
         HEAD + "for url in urls:\n    r = " + CREATE.format(msgs='[{"role": "user", "content": url}]') + "\n    urls.extend(parse(r))\n",
         # the prompt grows across iterations: each request carries the ones before
         HEAD + "prompt = ''\nfor doc in docs:\n    prompt += doc\n    " + CREATE.format(msgs="[{'role': 'user', 'content': prompt}]") + "\n",
+        # a whole job run per configuration (`job.run()`): its own loop is where requests are made
+        HEAD + "class Job:\n    def __init__(self, model):\n        self.model = model\n    def run(self):\n"
+        "        summary = ''\n        for r in ROWS:\n"
+        "            summary = client.messages.create(model=self.model, max_tokens=300, messages=[{'role': 'user', 'content': summary + r}])\n"
+        "        return summary\n\n"
+        "def compare():\n    for m in ['claude-haiku-4-5', 'claude-sonnet-4-6']:\n        job = Job(m)\n        job.run()\n",
         # a dispatch loop: an agent runs the actions a plan lists, each by its kind
         HEAD + "def act(plan):\n    for step in plan:\n        kind = step['function']\n        if kind == 'search':\n"
         "            " + CREATE.format(msgs="[{'role': 'user', 'content': step['query']}]") + "\n"

@@ -47,8 +47,10 @@ def independent(call: ast.Call, loop: ast.AST, scope: Scope) -> bool:
     targets = _loop_targets(loop)
     reads = _names_read(argument_values(call))
     receiver = _base_name(call.func.value) if isinstance(call.func, ast.Attribute) else None
-    if receiver is not None and receiver in walker.bound:
-        reads.add(receiver)  # an object built in the loop from the item (`api = Client(prompt); api.ask()`)
+    if receiver is not None and receiver in walker.bound and (call.args or call.keywords):
+        # An object built in the loop from the item, then asked (`api = Client(prompt); api.ask(max_tokens=400)`).
+        # Not a bare `job.run()`: that runs a whole job configured by the item, whose own loops are judged where they are.
+        reads.add(receiver)
     seen: Set[str] = set()
     pending = list(reads)
     # What the loop iterates is read once, before its first item: writing results back into
