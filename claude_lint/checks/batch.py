@@ -49,6 +49,9 @@ class BatchCandidate(Rule):
     a UI or web handler module (Streamlit, Gradio, Discord, Telegram, Slack, route
     decorators). Someone waits for each of those answers.
 
+    Nor a trial on the first few items of a dataset (`texts[:20]`, `df.head(10)`, up
+    to 50): the author reads those answers before running the rest.
+
     Writing each answer back into what the loop iterates (`df.at[i, "answer"] = ...`
     in `for i, row in df.iterrows()`) is not a chain: the loop's rows were taken
     before the first request. Growing it (`append`) is.
@@ -106,6 +109,9 @@ class BatchCandidate(Rule):
         "    return await asyncio.gather(*[" + CREATE.format(msgs='[{"role": "user", "content": d}]') + " for d in docs])\n",
         # a work queue: each answer may add items the loop will reach
         HEAD + "for url in urls:\n    r = " + CREATE.format(msgs='[{"role": "user", "content": url}]') + "\n    urls.extend(parse(r))\n",
+        # a trial on the first few rows: the author reads them before running the rest
+        HEAD + "for i, row in df.head(20).iterrows():\n    " + CREATE.format(msgs="[{'role': 'user', 'content': row['text']}]") + "\n",
+        HEAD + "for text in tickets.text[:20]:\n    " + CREATE.format(msgs="[{'role': 'user', 'content': text}]") + "\n",
         # the prompt grows across iterations: each request carries the ones before
         HEAD + "prompt = ''\nfor doc in docs:\n    prompt += doc\n    " + CREATE.format(msgs="[{'role': 'user', 'content': prompt}]") + "\n",
         # a whole job run per configuration (`job.run()`): its own loop is where requests are made

@@ -66,6 +66,8 @@ def independent(call: ast.Call, loop: ast.AST, scope: Scope) -> bool:
             pending.extend(_names_read([expr]) - seen)
     if not (seen & targets):
         return False  # the loop repeats one request (retries, sampling), not one per item
+    if _sample(loop):
+        return False  # a trial on the first few items (`texts[:20]`): someone waits to read them, then runs the rest
     if _dispatched(call, loop, targets, walker):
         return False  # the loop runs the steps a plan lists, each by its kind: not one request per data item
     for name in seen:
@@ -79,6 +81,27 @@ def independent(call: ast.Call, loop: ast.AST, scope: Scope) -> bool:
             if len(scope.assigns.get(name, [])) > walker.count.get(name, 0):
                 return False  # bound before the loop and rebound inside it: carried over
     return True
+
+
+SAMPLE = 50  # a loop over at most this many leading items of a collection is a trial run
+
+
+def _sample(loop: ast.AST) -> bool:
+    """The loop runs over a small leading slice of a collection (`xs[:20]`, `df.head(10)`)."""
+    it = loop.iter if isinstance(loop, _FOR) else (loop.generators[0].iter if getattr(loop, "generators", None) else None)
+    for _ in range(4):  # through `enumerate(...)`, `tqdm(...)`, `.iterrows()`, `.tolist()`
+        if isinstance(it, ast.Call) and isinstance(it.func, ast.Name) and it.func.id in ("enumerate", "tqdm", "list") and it.args:
+            it = it.args[0]
+        elif isinstance(it, ast.Call) and isinstance(it.func, ast.Attribute) and it.func.attr in ("iterrows", "itertuples", "items", "tolist"):
+            it = it.func.value
+        else:
+            break
+    bound = None
+    if isinstance(it, ast.Subscript) and isinstance(it.slice, ast.Slice) and it.slice.lower is None and it.slice.step is None:
+        bound = it.slice.upper
+    elif isinstance(it, ast.Call) and isinstance(it.func, ast.Attribute) and it.func.attr == "head" and it.args:
+        bound = it.args[0]
+    return isinstance(bound, ast.Constant) and type(bound.value) is int and 0 < bound.value <= SAMPLE
 
 
 def _reset_each_time(loop: ast.AST, name: str) -> bool:
