@@ -161,10 +161,11 @@ class BatchCandidate(Rule):
         "messages=[{'role': 'user', 'content': self.prompt}])\n\n"
         "def predict(rows):\n    out = []\n    for row in rows:\n        api = Api(row['story'])\n        out.append(api.ask(max_tokens=400))\n    return out\n",
         # a notebook cell labelling a DataFrame's rows, one request per row
-        {"label.ipynb": ex.notebook(
+        Invalid({"label.ipynb": ex.notebook(
             "import anthropic, pandas as pd\nclient = anthropic.Anthropic()\ndf = pd.read_csv('tweets.csv')",
             "md:## Label every tweet",
             "labels = [" + CREATE.format(msgs="[{'role': 'user', 'content': t}]") + " for t in df['text']]")},
+            path="label.ipynb", row=1, message="that saves about $3.75 per 1,000 requests ($7.50 -> $3.75)"),
     ]
     silent = [
         *silent,
