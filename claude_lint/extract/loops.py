@@ -20,7 +20,7 @@ _INTERACTIVE = frozenset({"input", "getpass", "prompt"})
 # A program that answers a person: a loop that reads what they type (a REPL), or a UI or
 # web framework's page or handler. Its requests are waited for, whatever loop they sit in.
 _LOOP_STATEMENT = re.compile(r"^[ \t]*while\b", re.MULTILINE)
-_READS_A_PERSON = re.compile(r"(?<![\w.])(?:input|prompt)\(|\.ask\(|console\.input\(")
+_READS_A_PERSON = re.compile(r"(?<![\w.])(?:input|getpass)\(|\b(?:Prompt|Confirm|IntPrompt)\.ask\(|console\.input\(|\bPromptSession\b|from prompt_toolkit\b")
 _SERVES_A_PERSON = re.compile(
     r"^[ \t]*(?:import|from)[ \t]+(?:streamlit|gradio|chainlit|discord|telegram|slack_bolt)\b"
     r"|^[ \t]*@[\w.]+\.(?:route|get|post|put|websocket|message|command|event|on_message)\(",
