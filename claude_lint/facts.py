@@ -231,6 +231,7 @@ class CallSite:
     retry: Optional[Retry] = None  # an error handler reissues this request with no attempt bound
     awaited_in_loop: bool = False  # `await`ed right where it is, inside `loop`: one request at a time
     loop_names: Tuple[str, ...] = ()  # names `loop` gives a new value each iteration (its targets, its counters)
+    interactive: bool = False  # the file answers a person (a read-eval loop, a UI or web handler): each answer is waited for
     answer: Tuple[AnswerUse, ...] = ()  # what the code around the request does with its answer (its own function)
 
     def keywords(self, role: str) -> Tuple[str, ...]:
@@ -344,6 +345,7 @@ class Invocation:
     cache_control_nearby: bool = False
     output_limit_nearby: bool = False
     reference: bool = False  # the function is passed, not called (`executor.submit(f, x)`)
+    interactive: bool = False  # as CallSite.interactive, for the caller's file
 
 
 @dataclass(frozen=True)

@@ -251,6 +251,7 @@ class Project(NameResolver, ValueResolver):
                     history=history,
                     cache_control_nearby=inv.cache_control_nearby or req.cache_control_nearby,
                     loop_independent=inv.loop_independent,
+                    interactive=inv.interactive,
                     in_async=inv.in_async,
                     output_limit_nearby=inv.output_limit_nearby or req.output_limit_nearby,
                     via=req.via or req.loc,

@@ -1,33 +1,27 @@
 from __future__ import annotations
 
-from typing import Iterator, List, Optional, Tuple
+from typing import Dict, Iterator, List, Optional, Set, Tuple
 
-from claude_lint.checks.base import Context, Invalid, Rule, tokens
+from claude_lint.checks.base import Context, Invalid, Rule, money, tokens
+from claude_lint.checks.cache_marks import Block, as_written, automatic, blocks, cache_minimum
+from claude_lint.checks.cache_prefix import per_iteration, per_request
 from claude_lint.checks.conversation_cache import CLAUDE, count, static_text
 from claude_lint.diagnostics import Diagnostic
-from claude_lint.estimate import CACHE_KEYS
-from claude_lint.facts import Lit, Loc, Mapping, Param, Seq, Text, Transform
+from claude_lint.facts import Dynamic, Lit, Loc, Mapping, Param, Seq, Text, Transform
 from claude_lint.link import Call
 
 HEAD = "import anthropic\nclient = anthropic.Anthropic()\n"
 MARK = '"cache_control": {"type": "ephemeral"}'
 LONG = "Follow the Acme support policy in every answer. " * 300
+ROLE_SHOWN = {"tools": "tool definitions", "system": "system prompt", "messages": "messages"}
+PER_CALL = (
+    HEAD + f"RULES = {LONG!r}\n"
+    "def review(code):\n"
+    '    return client.messages.create(model="claude-sonnet-4-6", max_tokens=800,\n'
+    f'        system=[{{"type": "text", "text": f"{{RULES}}\\n<code>{{code}}</code>", {MARK}}}],\n'
+    "        messages=[{'role': 'user', 'content': 'Review the code.'}])\n"
+)
 MAX_BREAKPOINTS = 4  # DOCS-PC: at most 4 cache_control markers per request; the top-level one takes a slot
-
-
-class Block:
-    """One prompt block in cache order: its literal text as sent, whether all of it is
-    known, and whether it carries a breakpoint (where)."""
-
-    def __init__(self, text: str, known: bool, mark: Optional[Loc]):
-        self.text, self.known, self.mark = text, known, mark
-
-
-def _marked(value: Mapping) -> Optional[Loc]:
-    for key, item in value.entries:
-        if key in CACHE_KEYS and not (isinstance(item, Lit) and item.value is None):
-            return value.loc_of(key) or value.loc
-    return None
 
 
 def _known(value: object, depth: int = 0) -> bool:
@@ -44,63 +38,67 @@ def _known(value: object, depth: int = 0) -> bool:
     return False
 
 
-def blocks(call: Call) -> Tuple[List[Block], bool]:
-    """The request's blocks (tools, system, messages), and whether every list was seen."""
-    out: List[Block] = []
-    seen = True
-    for role in ("tools", "system", "messages"):
-        value = call.value(role)
-        if value is None:
-            continue
-        if isinstance(value, Text):
-            out.append(Block(value.literal, _known(value), None))
-            continue
-        if not isinstance(value, Seq):
-            seen = False
-            continue
-        for item in value.items:
-            if role == "messages" and isinstance(item, Mapping):
-                content = item.get("content")
-                inner = content.items if isinstance(content, Seq) else (content,)
-                for block in inner:
-                    out.append(_block(block))
-                if item.open:
-                    seen = False
-            else:
-                out.append(_block(item))
-    return out, seen
+def _shown(block: Block) -> str:
+    """The block's literal text as the cache counts it (a tool: its JSON)."""
+    text = block.text
+    if text is not None:
+        return text.literal
+    return static_text(block.value) if isinstance(block.value, Mapping) else ""
 
 
-def _block(value: object) -> Block:
-    if isinstance(value, Mapping):
-        text = value.get("text")
-        shown = text.literal if isinstance(text, Text) else static_text(value)
-        return Block(shown, _known(value), _marked(value))
+def _params(value: object, depth: int = 0) -> Set[str]:
+    """The enclosing function's parameters a value is made of, as written: each call passes its own."""
+    if depth > 12:
+        return set()
+    if isinstance(value, Param):
+        return {value.name}
     if isinstance(value, Text):
-        return Block(value.literal, _known(value), None)
-    return Block("", False, None)
+        return set().union(*(_params(p, depth + 1) for p in value.parts if not isinstance(p, str)))
+    if isinstance(value, Seq):
+        return set().union(*(_params(i, depth + 1) for i in value.items))
+    if isinstance(value, Mapping):
+        return set().union(*(_params(v, depth + 1) for _, v in value.entries))
+    if isinstance(value, Transform):
+        return _params(value.inner, depth + 1)
+    return set()
 
 
 def _parameter_inside(call: Call) -> bool:
     """A function parameter in the prompt as written: its default is what we see, not what callers pass."""
-    for role in ("tools", "system", "messages"):
-        for name in call.site.keywords(role):
-            if _has_param(call.site.kwargs.get(name), 0):
+    written = as_written(call)
+    return any(_params(written(role)) for role in ("tools", "system", "messages"))
+
+
+def per_call_prefix(request: Call) -> Optional[Tuple[List[str], bool]]:
+    """The parameters of the request's function written before its last breakpoint (on
+    the tools or the system prompt), when that cached write can only be read by a call
+    that repeats the whole request: the same parameters are sent again after the
+    breakpoint (True), or nothing after it changes between calls (False). None otherwise.
+
+    A breakpoint on a message is left alone: the next turn of a conversation reads it."""
+    written, _ = blocks(request, as_written(request))
+    marks = [i for i, b in enumerate(written) if b.mark is not None]
+    if not marks or automatic(request) or written[marks[-1]].role == "messages":
+        return None
+    last = marks[-1]
+    before = set().union(*(_params(b.value) for b in written[: last + 1]))
+    if not before:
+        return None
+    if before & set().union(*(_params(b.value) for b in written[last + 1:])):
+        return sorted(before), True
+    resolved, seen = blocks(request)
+    if seen and len(resolved) == len(written) and all(_known(b.value) for b in resolved[last + 1:]):
+        return sorted(before), False
+    return None
+
+
+def _cl006_reports(call: Call, prefix: List[Block]) -> bool:
+    """CL006 names a per-request or per-iteration value in this prefix: one problem, one finding."""
+    for block in prefix:
+        text = block.text
+        for part in text.parts if text is not None else ():
+            if isinstance(part, Dynamic) and (per_request(part) or per_iteration(part, call)):
                 return True
-    return False
-
-
-def _has_param(value: object, depth: int) -> bool:
-    if depth > 12 or isinstance(value, Param):
-        return depth <= 12
-    if isinstance(value, Text):
-        return any(_has_param(p, depth + 1) for p in value.parts if not isinstance(p, str))
-    if isinstance(value, Seq):
-        return any(_has_param(i, depth + 1) for i in value.items)
-    if isinstance(value, Mapping):
-        return any(_has_param(v, depth + 1) for _, v in value.entries)
-    if isinstance(value, Transform):
-        return _has_param(value.inner, depth + 1)
     return False
 
 
@@ -114,12 +112,21 @@ class CacheBreakpointIneffective(Rule):
       literal text below the model's minimum cacheable length: the API caches
       nothing and says nothing (`cache_creation_input_tokens` stays 0).
 
+    - a breakpoint on the tools or the system prompt after content each call passes in
+      (a parameter of the function that makes the request, or of a wrapper its callers
+      fill), when nothing after the breakpoint changes between calls or the same
+      content is sent again after it: each call writes a cache entry that only an
+      identical request would read.
+
     A per-request value (a timestamp, a UUID) inside the cached prefix is CL006's
     finding, not this rule's.
 
     ## Why is this bad?
     A fifth breakpoint makes every request fail. A breakpoint below the minimum looks
     like caching in the code and in review, while every call pays full input price.
+    A breakpoint after per-call content makes every call pay the cache write (1.25x
+    input) on the whole prefix and never the read (0.1x); the message gives that extra
+    cost per 1,000 calls.
 
     Only prefixes made entirely of text known statically are judged: a run-time part
     (a file, a document) could make the prefix long enough.
@@ -144,8 +151,21 @@ class CacheBreakpointIneffective(Rule):
     summary = "cache breakpoint that caches nothing, or one too many"
     options = {"unknown-model-minimum": 1024}
     preview = True
-    preview_reason = "no judged finding on the real-world corpus yet (its labelled cases are per-call content in a cached block, not judged by this version)"
+    preview_reason = ("real-world corpus: 7 judged findings, all right (precision 1.00), all the per-call case in one repository; "
+                      "fewer than the 15 needed to leave preview")
     fires = [
+        # the code to review is written into the cached system block; the user turn never changes
+        Invalid(PER_CALL, row=6, message="comes after content each call passes in (`code`), and nothing after it changes between calls: "
+                "every call writes a new cache entry that no later call reads; it pays the write (1.25x input) on the ~3,456 fixed tokens "
+                "and never the read: with the per-call content after the breakpoint, caching saves about $11.91 per 1,000 calls"),
+        # a wrapper's parameters, filled by its callers, before the breakpoint and again in the user turn
+        Invalid({"llm.py": HEAD + f"RULES = {LONG!r}\n"
+                 "def analyse(code, output):\n"
+                 f'    system = [{{"type": "text", "text": f"{{RULES}}\\nCode:\\n{{code}}\\nOutput:\\n{{output}}", {MARK}}}]\n'
+                 "    return client.messages.create(model='claude-sonnet-4-6', max_tokens=500, system=system,\n"
+                 "        messages=[{'role': 'user', 'content': f'Analyse this run.\\n{code}\\n{output}'}])\n",
+                 "jobs.py": "from llm import analyse\n\ndef report(runs):\n    return [analyse(run.code, run.stdout) for run in runs]\n"},
+                path="jobs.py", row=4, message="and the same values are sent again after it"),
         # a short system prompt marked for caching: below the minimum, nothing is cached
         Invalid(HEAD + 'client.messages.create(model="claude-sonnet-4-6", max_tokens=300, messages=[{"role": "user", "content": q}],\n'
                 f'    system=[{{"type": "text", "text": "You are a terse assistant.", {MARK}}}])\n',
@@ -162,6 +182,24 @@ class CacheBreakpointIneffective(Rule):
         + "], messages=[{'role': 'user', 'content': q}])\n",
     ]
     silent = [
+        # the cached block is what callers pass as the system prompt; the question comes after it
+        HEAD + "def ask(system_prompt, question):\n"
+        f'    return client.messages.create(model="claude-sonnet-4-6", max_tokens=300, system=[{{"type": "text", "text": system_prompt, {MARK}}}],\n'
+        "        messages=[{'role': 'user', 'content': question}])\n",
+        # a breakpoint on the newest message: the next turn of the conversation reads it
+        HEAD + "def turn(history, text):\n"
+        f"    messages = history + [{{'role': 'user', 'content': [{{'type': 'text', 'text': text, {MARK}}}]}}]\n"
+        "    return client.messages.create(model='claude-sonnet-4-6', max_tokens=300, messages=messages)\n",
+        # a timestamp in the cached block is CL006's finding: one problem, one finding
+        HEAD + "import datetime\n" + f"RULES = {LONG!r}\n"
+        "def review(code):\n"
+        f'    return client.messages.create(model="claude-sonnet-4-6", max_tokens=300, system=[{{"type": "text", "text": f"{{RULES}} {{datetime.datetime.now()}} {{code}}", {MARK}}}],\n'
+        "        messages=[{'role': 'user', 'content': 'Review it.'}])\n",
+        # per-call content after the breakpoint only: the right layout
+        HEAD + f"RULES = {LONG!r}\n"
+        "def review(code):\n"
+        f'    return client.messages.create(model="claude-sonnet-4-6", max_tokens=300, system=[{{"type": "text", "text": RULES, {MARK}}}],\n'
+        "        messages=[{'role': 'user', 'content': code}])\n",
         # a long prefix: cached
         HEAD + f"LONG = {LONG!r}\n"
         f'client.messages.create(model="claude-sonnet-4-6", max_tokens=300, messages=[], system=[{{"type": "text", "text": LONG, {MARK}}}])\n',
@@ -191,27 +229,26 @@ class CacheBreakpointIneffective(Rule):
             return
         found, seen = blocks(call)
         marks = [i for i, b in enumerate(found) if b.mark is not None]
-        top = call.value("cache_control")
-        automatic = top is not None and not (isinstance(top, Lit) and top.value is None)
-        total = len(marks) + (1 if automatic else 0)
+        top = automatic(call)
+        total = len(marks) + (1 if top else 0)
         if total > MAX_BREAKPOINTS:
-            extra = " (the top-level cache_control counts as one)" if automatic else ""
+            extra = " (the top-level cache_control counts as one)" if top else ""
             yield self.diagnostic(
-                found[marks[MAX_BREAKPOINTS if not automatic else MAX_BREAKPOINTS - 1]].mark or site.loc,
+                found[marks[MAX_BREAKPOINTS if not top else MAX_BREAKPOINTS - 1]].mark or site.loc,
                 f"{total} cache breakpoints in one request{extra}: the API accepts at most {MAX_BREAKPOINTS} and answers 400, so "
                 "the request fails every time. Keep the last breakpoint of each stable part (tools, system, conversation).",
                 severity="error",
             )
             return
-        if not marks or automatic or not seen:
+        if not marks or top or not seen:
             return  # unseen blocks may hold a later breakpoint that ends a longer prefix
         last = marks[-1]
         prefix = found[: last + 1]
-        if not all(b.known for b in prefix) or _parameter_inside(call):
+        if not all(_known(b.value) for b in prefix) or _parameter_inside(call):
             return  # a run-time part (or a caller's argument in place of a default) may make the prefix long enough
         model = ctx.model(call)
-        minimum = (model.min_cacheable if model is not None else None) or int(ctx.option("unknown-model-minimum"))
-        size = count("\n".join(b.text for b in prefix), model, ctx)
+        minimum = cache_minimum(model, ctx)
+        size = count("\n".join(_shown(b) for b in prefix), model, ctx)
         if size >= minimum:
             return
         where = model.id if model is not None else "an unknown model (configured minimum)"
@@ -220,4 +257,51 @@ class CacheBreakpointIneffective(Rule):
             f"This cache breakpoint ends a prefix of ~{tokens(size)} tokens, below the {tokens(minimum)} that {where} caches: "
             "the API caches nothing and reports no error, so every call pays full input price. Drop the breakpoint, or place it "
             "after enough fixed text to reach the minimum.",
+        )
+
+    def check_project(self, calls: List[Call], ctx: Context) -> Iterator[Diagnostic]:
+        """A breakpoint after content each call brings (the request's parameters, or a
+        wrapper's, filled by its callers): judged on the request as its function writes
+        it, so that every call reaching it through the wrapper is judged alike."""
+        requests: Dict[Loc, Call] = {c.site.loc: c for c in calls if c.site.via is None}
+        for call in calls:
+            site = call.site
+            if site.provider not in CLAUDE or site.local or call.open:
+                continue
+            request = call if site.via is None else requests.get(site.via)
+            if request is None:
+                continue
+            judged = per_call_prefix(request)
+            if judged is None:
+                continue
+            names, repeated = judged
+            found, _ = blocks(call)
+            marks = [i for i, b in enumerate(found) if b.mark is not None]
+            if not marks:
+                continue
+            prefix = found[: marks[-1] + 1]
+            if all(_known(b.value) for b in prefix) or _cl006_reports(call, prefix):
+                continue  # the caller passes fixed text, or CL006 already names the changing value
+            yield self._per_call(call, prefix, names, repeated, ctx)
+
+    def _per_call(self, call: Call, prefix: List[Block], names: List[str], repeated: bool, ctx: Context) -> Diagnostic:
+        site = call.site
+        model = ctx.model(call)
+        size = count("\n".join(_shown(b) for b in prefix), model, ctx)
+        cost, waste = None, ""
+        if model is not None and model.input and model.cache_write and model.cache_read is not None:
+            cost = 999 * size * (model.cache_write - model.cache_read) / 1e6
+            waste = (f"; it pays the write ({model.cache_write / model.input:.2f}x input) on the ~{tokens(size)} fixed tokens "
+                     f"and never the read: with the per-call content after the breakpoint, caching saves about {money(cost)} per 1,000 calls")
+        shown = ", ".join(f"`{n}`" for n in names[:4]) + (" ..." if len(names) > 4 else "")
+        why = ("the same values are sent again after it" if repeated
+               else "nothing after it changes between calls")
+        marked = prefix[-1].mark
+        return self.diagnostic(
+            marked if site.via is None and marked is not None else site.loc,
+            f"The cache breakpoint on the {ROLE_SHOWN[prefix[-1].role]} comes after content each call passes in ({shown}), and {why}: "
+            f"every call writes a new cache entry that no later call reads{waste}. Put the fixed instructions in the cached "
+            "block and move the per-call content after the breakpoint (into the user message).",
+            cost=cost,
+            related=(site.via,) if site.via is not None else (),
         )

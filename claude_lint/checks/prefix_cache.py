@@ -4,7 +4,8 @@ from typing import Iterator, Optional, Tuple
 
 from claude_lint.checks.base import Context, Invalid, Rule, money, tokens
 from claude_lint.checks.conversation_cache import CLAUDE, count, static_text
-from claude_lint.checks.system_cache import LONG_SYSTEM, _system_text, breakpoint_anywhere, cache_minimum
+from claude_lint.checks.cache_marks import breakpoint_anywhere, cache_minimum
+from claude_lint.checks.system_cache import LONG_SYSTEM, _system_text
 from claude_lint.diagnostics import Diagnostic
 from claude_lint.facts import Lit, Mapping, Seq, Text
 from claude_lint.link import Call
@@ -111,7 +112,7 @@ class PromptPrefixUncached(Rule):
     summary = "long fixed user-turn prefix or tool definitions sent without prompt caching"
     options = {"unknown-model-minimum": 1024}
     preview = True
-    preview_reason = "real-world corpus: 4 judged findings, all right (precision 1.00), fewer than the 15 needed to leave preview"
+    preview_reason = "real-world corpus: 5 judged findings, all right (precision 1.00), fewer than the 15 needed to leave preview"
     fires = [
         # a rubric constant at the head of an f-string user turn (a model-graded eval)
         Invalid(GRADER, row=6, message="caching saves about $6.71 per 1,000 calls ($7.47 ->",
@@ -140,6 +141,14 @@ class PromptPrefixUncached(Rule):
         "    for _ in range(10):\n"
         '        reply = client.messages.create(model="claude-sonnet-4-6", max_tokens=1024, messages=messages)\n'
         "        messages.append({'role': 'assistant', 'content': reply.content})\n",
+    ]
+    fires = [
+        *fires,
+        # the rubric reaches the request through a project wrapper: reported at the caller, which writes the prefix
+        Invalid({"llm.py": HEAD + "def ask(prompt):\n"
+                 '    return client.messages.create(model="claude-sonnet-4-6", max_tokens=300, messages=[{"role": "user", "content": prompt}])\n',
+                 "grade.py": "from llm import ask\n" + f"RUBRIC = {RUBRIC!r}\n" + "def grade_all(answers):\n    return [ask(f'{RUBRIC}\\n{a}') for a in answers]\n"},
+                path="grade.py", row=4, message="fixed head of the user turn ~2,485"),
     ]
     silent = [
         # the placeholder comes first: what follows it is not a fixed prefix
@@ -211,8 +220,9 @@ class PromptPrefixUncached(Rule):
             saving = f"; at best (1,000 calls within the 5-minute TTL) caching saves about {money(cost)} per 1,000 calls ({money(uncached)} -> {money(cached)})"
         arg = call.arg("messages") if head_tokens else call.arg("tools")
         where_model = model.id if model is not None else "an unknown model (configured minimum)"
+        # Through a wrapper, the caller's call is the place: its argument or its use of the wrapper sends the prefix.
         yield self.diagnostic(
-            arg.at if arg is not None else site.loc,
+            site.loc if site.via is not None else arg.at if arg is not None else site.loc,
             f"A fixed prefix of ~{tokens(total)} tokens ({', '.join(parts)}; cacheable from {tokens(minimum)} on {where_model}) "
             f"is sent on every request with no cache breakpoint{saving}. {where}.",
             cost=cost,

@@ -7,6 +7,7 @@ flows into it and nothing it reads is carried from one iteration to the next.
 from __future__ import annotations
 
 import ast
+import re
 from typing import Dict, List, Optional, Set, Tuple
 
 from claude_lint.extract.scopes import MUTATE_METHODS, Scope, argument_values
@@ -17,6 +18,24 @@ _FOR = (ast.For, ast.AsyncFor)
 _NESTED_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
 # Calls that make a loop interactive or paced by a person: never a batch.
 _INTERACTIVE = frozenset({"input", "getpass", "prompt"})
+# A program that answers a person: a loop that reads what they type (a REPL), or a UI or
+# web framework's page or handler. Its requests are waited for, whatever loop they sit in.
+_LOOP_STATEMENT = re.compile(r"^[ \t]*while\b", re.MULTILINE)
+_READS_A_PERSON = re.compile(r"(?<![\w.])(?:input|getpass)\(|\b(?:Prompt|Confirm|IntPrompt)\.ask\(|console\.input\(|\bPromptSession\b|from prompt_toolkit\b")
+_SERVES_A_PERSON = re.compile(
+    r"^[ \t]*(?:import|from)[ \t]+(?:streamlit|gradio|chainlit|discord|telegram|slack_bolt)\b"
+    r"|^[ \t]*@[\w.]+\.(?:route|get|post|put|websocket|message|command|event|on_message)\(",
+    re.MULTILINE,
+)
+
+
+def serves_a_person(text: str) -> bool:
+    """The file is an interactive program (a read-eval loop on what a person types) or a
+    UI/web handler module: someone waits for each answer, so nothing in it is a batch job.
+    A text test, once per file, like `cache_control_nearby`."""
+    if _SERVES_A_PERSON.search(text):
+        return True
+    return bool(_LOOP_STATEMENT.search(text)) and bool(_READS_A_PERSON.search(text))
 
 
 def independent(call: ast.Call, loop: ast.AST, scope: Scope) -> bool:
@@ -28,6 +47,11 @@ def independent(call: ast.Call, loop: ast.AST, scope: Scope) -> bool:
         return False  # fallback chains (`break` on success) and interactive loops
     targets = _loop_targets(loop)
     reads = _names_read(argument_values(call))
+    receiver = _base_name(call.func.value) if isinstance(call.func, ast.Attribute) else None
+    if receiver is not None and receiver in walker.bound and (call.args or call.keywords):
+        # An object built in the loop from the item, then asked (`api = Client(prompt); api.ask(max_tokens=400)`).
+        # Not a bare `job.run()`: that runs a whole job configured by the item, whose own loops are judged where they are.
+        reads.add(receiver)
     seen: Set[str] = set()
     pending = list(reads)
     # What the loop iterates is read once, before its first item: writing results back into
@@ -43,15 +67,111 @@ def independent(call: ast.Call, loop: ast.AST, scope: Scope) -> bool:
             pending.extend(_names_read([expr]) - seen)
     if not (seen & targets):
         return False  # the loop repeats one request (retries, sampling), not one per item
+    if _sample(loop):
+        return False  # a trial on the first few items (`texts[:20]`): someone waits to read them, then runs the rest
+    if _dispatched(call, loop, targets, walker):
+        return False  # the loop runs the steps a plan lists, each by its kind: not one request per data item
     for name in seen:
         if name in iterated and name not in walker.grown and name not in walker.augmented and name not in walker.bound:
             continue
+        if name not in walker.stored and _reset_each_time(loop, name):
+            continue  # built afresh at the top of each iteration, then extended (`p = f(row)`, `p += ...`)
         if name in walker.stored or name in walker.augmented:
             return False  # a result stored, appended or accumulated and read again
         if name in walker.bound and name not in targets and not isinstance(loop, _COMPREHENSIONS):
             if len(scope.assigns.get(name, [])) > walker.count.get(name, 0):
                 return False  # bound before the loop and rebound inside it: carried over
     return True
+
+
+SAMPLE = 50  # a loop over at most this many leading items of a collection is a trial run
+
+
+def _sample(loop: ast.AST) -> bool:
+    """The loop runs over a small leading slice of a collection (`xs[:20]`, `df.head(10)`)."""
+    it = loop.iter if isinstance(loop, _FOR) else (loop.generators[0].iter if getattr(loop, "generators", None) else None)
+    for _ in range(4):  # through `enumerate(...)`, `tqdm(...)`, `.iterrows()`, `.tolist()`
+        if isinstance(it, ast.Call) and isinstance(it.func, ast.Name) and it.func.id in ("enumerate", "tqdm", "list") and it.args:
+            it = it.args[0]
+        elif isinstance(it, ast.Call) and isinstance(it.func, ast.Attribute) and it.func.attr in ("iterrows", "itertuples", "items", "tolist"):
+            it = it.func.value
+        else:
+            break
+    bound = None
+    if isinstance(it, ast.Subscript) and isinstance(it.slice, ast.Slice) and it.slice.lower is None and it.slice.step is None:
+        bound = it.slice.upper
+    elif isinstance(it, ast.Call) and isinstance(it.func, ast.Attribute) and it.func.attr == "head" and it.args:
+        bound = it.args[0]
+    return isinstance(bound, ast.Constant) and type(bound.value) is int and 0 < bound.value <= SAMPLE
+
+
+def _reset_each_time(loop: ast.AST, name: str) -> bool:
+    """The first statement of the loop body that uses `name` is a plain assignment of a
+    value not read from `name` itself: whatever `+=` follows starts again each time round."""
+    for statement in getattr(loop, "body", ()):
+        uses = [n for n in ast.walk(statement) if isinstance(n, ast.Name) and n.id == name]
+        if not uses:
+            continue
+        if not any(isinstance(n.ctx, ast.Store) for n in uses):
+            return False  # read before it is written: the value comes from the iteration before
+        return (isinstance(statement, ast.Assign) and len(statement.targets) == 1
+                and isinstance(statement.targets[0], ast.Name) and statement.targets[0].id == name
+                and name not in _names_read([statement.value]))
+    return False
+
+
+def _dispatched(call: ast.Call, loop: ast.AST, targets: Set[str], walker: "_LoopBody") -> bool:
+    """The request sits in a branch of an `if`/`elif` chain that picks what to do by the
+    item's kind (`if step["action"] == "search": ... elif ...`): a dispatcher, e.g. an
+    agent running its planned actions, whose steps are few, different and ordered."""
+    item = set(targets)
+    changed = True
+    while changed:  # names the loop derives from its item (`action = step["action"]`)
+        changed = False
+        for name, exprs in walker.bound.items():
+            if name not in item and any(_names_read([e]) & item for e in exprs):
+                item.add(name)
+                changed = True
+    for test in _chain_tests_around(call, loop):
+        if _names_read([test]) & item and _compares_with_text(test):
+            return True
+    return False
+
+
+def _chain_tests_around(call: ast.Call, loop: ast.AST) -> List[ast.expr]:
+    """The tests of the `if`/`elif` chains (two tests or more) the call is nested in, inside the loop."""
+    stack: List[Tuple[ast.AST, Tuple[ast.expr, ...], bool]] = [(loop, (), False)]
+    while stack:
+        node, tests, is_elif = stack.pop()
+        if node is call:
+            return list(tests)
+        if node is not loop and isinstance(node, _NESTED_SCOPES):
+            continue
+        if isinstance(node, ast.If):
+            has_elif = len(node.orelse) == 1 and isinstance(node.orelse[0], ast.If)
+            inner = tests + (node.test,) if has_elif or is_elif else tests
+            stack.append((node.test, tests, False))
+            stack.extend((c, inner, False) for c in node.body)
+            if has_elif:
+                stack.append((node.orelse[0], inner, True))
+            else:
+                stack.extend((c, inner, False) for c in node.orelse)
+            continue
+        stack.extend((c, tests, False) for c in ast.iter_child_nodes(node))
+    return []
+
+
+def _compares_with_text(test: ast.expr) -> bool:
+    """`kind == "search"`, `kind in ("a", "b")`: a test of a value against literal words."""
+    for node in ast.walk(test):
+        if isinstance(node, ast.Compare) and any(isinstance(op, (ast.Eq, ast.NotEq, ast.In)) for op in node.ops):
+            for side in (node.left, *node.comparators):
+                if isinstance(side, ast.Constant) and isinstance(side.value, str):
+                    return True
+                if isinstance(side, (ast.Tuple, ast.List, ast.Set)) and side.elts and all(
+                        isinstance(e, ast.Constant) and isinstance(e.value, str) for e in side.elts):
+                    return True
+    return False
 
 
 def awaited_in(call: ast.Call, loop: ast.AST) -> bool:

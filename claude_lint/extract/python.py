@@ -91,6 +91,7 @@ class _Extraction(ClientFinder, HistoryFinder):
         self.ev = Evaluator(path, abspath, collector.module, positions)
         self.ev.all_scopes = tuple(collector.scopes_by_node.values())
         self._limits: Optional[int] = None
+        self._serves: Optional[bool] = None
         self._parents: dict = {}  # function node id -> its child-to-parent map, built once for the retry search
 
         self._answer_index: dict = {}
@@ -286,6 +287,7 @@ class _Extraction(ClientFinder, HistoryFinder):
             streaming=shape.streaming,
             loop=self.ev.loc(record.loops[-1]) if record.loops else None,
             cache_control_nearby="cache_control" in self.text,
+            interactive=self._interactive(),
             loop_independent=bool(record.loops) and loops.independent(node, record.loops[-1], scope),
             in_async=loops.enclosing_async(scope),
             client_timeout=client_timeout,
@@ -328,6 +330,11 @@ class _Extraction(ClientFinder, HistoryFinder):
         if parents is None:
             return None
         return retries.unbounded_retry(node, scope.node, parents, self.ev.loc)
+
+    def _interactive(self) -> bool:
+        if self._serves is None:  # once per file, like _output_limits
+            self._serves = loops.serves_a_person(self.text)
+        return self._serves
 
     def _output_limits(self) -> int:
         # Once per file, not per call: a generated file of thousands of calls would scan itself thousands of times.

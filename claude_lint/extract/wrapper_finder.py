@@ -24,6 +24,7 @@ class Finder(CalleeFinder, InvocationFinder, ModelFinder):
         self.ev = ev
         self.history = history  # (call node, scope, record, expr) -> Optional[History]
         self.cache_control = "cache_control" in text
+        self._serves: Optional[bool] = None
         self._limits: Optional[List[int]] = None  # offsets of output limits no request of the file sets (python_calls.free_limits)
         self.requests: List[ast.Call] = []  # the file's recognised requests, when known (phase 1)
         scopes = list(collector.scopes_by_node.values())

@@ -79,6 +79,11 @@ class InvocationFinder:
         me = self._self_of(scope)
         return me is not None and isinstance(expr.value, ast.Name) and expr.value.id == me[0]
 
+    def serves_a_person(self) -> bool:
+        if self._serves is None:  # once per file
+            self._serves = loops.serves_a_person(self.text)
+        return self._serves
+
     def invocation(self, record: CallRecord, callees: Tuple[Callee, ...], reference: Optional[Tuple[int, str]]) -> Invocation:
         node, scope = record.node, record.scope
         ev = self.ev
@@ -101,6 +106,8 @@ class InvocationFinder:
             index, runner = reference
             if runner in RUNS_WITH_ARGS or not runner:
                 positional = node.args[index + 1:]
+                if runner in RUNS_WITH_ARGS:
+                    independent = False  # handed to a pool or a thread: run concurrently, written for latency (as asyncio.gather)
             else:
                 positional = []
                 args.append(Unknown("an item of the collection", loc))
@@ -147,6 +154,7 @@ class InvocationFinder:
             in_async=loops.enclosing_async(scope),
             histories=tuple(histories),
             cache_control_nearby=self.cache_control,
+            interactive=self.serves_a_person(),
             output_limit_nearby=any(not start <= at < end for at in self._limits),
             reference=reference is not None,
         )

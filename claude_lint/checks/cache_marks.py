@@ -1,0 +1,148 @@
+"""Where a request's cache breakpoints are: the one reading of `cache_control` marks the
+caching rules share (CL012, CL013; CL002's module keeps its own copy until its owner
+moves it here: `breakpoint_anywhere` and `cache_minimum` are drop-in replacements for
+its `breakpoint_anywhere`, `_request_cached`, `_has_cache_control` and `cache_minimum`).
+
+A breakpoint is a `cache_control` (Claude API) or `cachePoint` (Bedrock Converse) key
+whose value is not `None`, on a block, or the request's top-level `cache_control`
+(automatic caching)."""
+from __future__ import annotations
+
+from typing import Callable, List, Optional, Tuple
+
+from claude_lint.checks.base import Context
+from claude_lint.estimate import CACHE_KEYS
+from claude_lint.facts import Lit, Loc, Mapping, Seq, Text, Unknown
+from claude_lint.link import Call
+
+MAX_DEPTH = 12  # nesting followed into blocks and schemas (bounds.py's spirit: a deep value is not a prompt)
+
+
+def is_mark(key: Optional[str], value: object) -> bool:
+    return key in CACHE_KEYS and not (isinstance(value, Lit) and value.value is None)
+
+
+def mark_of(block: Mapping) -> Optional[Loc]:
+    """Where the breakpoint on this block is written, or None when it carries none."""
+    for key, item in block.entries:
+        if is_mark(key, item):
+            return block.loc_of(key) or block.loc
+    return None
+
+
+def marked_inside(value: object, depth: int = 0) -> bool:
+    """A breakpoint anywhere inside a value, or a part we cannot see into (which may hold one)."""
+    if depth > MAX_DEPTH:
+        return True
+    if isinstance(value, Mapping):
+        if value.open:
+            return True
+        return any(is_mark(key, item) or marked_inside(item, depth + 1) for key, item in value.entries)
+    if isinstance(value, Seq):
+        return any(marked_inside(i, depth + 1) for i in value.items)
+    return False
+
+
+def unseen(value: object, depth: int = 0) -> bool:
+    """A value that could hide a breakpoint we cannot see."""
+    if depth > MAX_DEPTH or isinstance(value, Unknown):
+        return True
+    if isinstance(value, Seq):
+        return any(unseen(i, depth + 1) for i in value.items)
+    if isinstance(value, Mapping):
+        return value.open or any(unseen(v, depth + 1) for _, v in value.entries)
+    return False
+
+
+def automatic(call: Call) -> bool:
+    """The request's top-level `cache_control`: the API places the breakpoint itself."""
+    top = call.value("cache_control")
+    return top is not None and is_mark("cache_control", top)
+
+
+def breakpoint_anywhere(call: Call) -> bool:
+    """A breakpoint on the system prompt, a tool, a message or the request, or a part of
+    the request we cannot see that may hold one: the author has placed one (or may
+    have), so the rules about uncached prefixes say nothing."""
+    if call.open or automatic(call):
+        return True
+    system = call.value("system")
+    if system is not None and marked_inside(system):
+        return True
+    for role in ("tools", "messages"):
+        value = call.value(role)
+        if value is None:
+            continue
+        if marked_inside(value) or (unseen(value) and call.site.cache_control_nearby):
+            return True
+    return False
+
+
+def cache_minimum(model, ctx: Context) -> int:
+    """The shortest prefix the model caches: the catalogue's, else the rule's option for unknown models."""
+    return (model.min_cacheable if model is not None else None) or int(ctx.option("unknown-model-minimum"))
+
+
+class Block:
+    """One prompt block in cache order (tools, system, messages): where it is (`role`),
+    the value as resolved, and where its breakpoint is written (None: it has none)."""
+
+    def __init__(self, role: str, value: object, mark: Optional[Loc]):
+        self.role, self.value, self.mark = role, value, mark
+
+    @property
+    def text(self) -> Optional[Text]:
+        """The block's text (a string, or a text block's `text`), None for other blocks (a tool, an image)."""
+        if isinstance(self.value, Text):
+            return self.value
+        if isinstance(self.value, Mapping):
+            text = self.value.get("text")
+            return text if isinstance(text, Text) else None
+        return None
+
+
+def blocks(call: Call, value_of: Optional[Callable[[str], object]] = None) -> Tuple[List[Block], bool]:
+    """The request's blocks in the order the cache reads them, and whether every list was
+    seen whole (a run-time list or an open message may hold more blocks and breakpoints).
+    `value_of`: another reading of a role than the resolved one (`as_written`)."""
+    out: List[Block] = []
+    seen = True
+    for role in ("tools", "system", "messages"):
+        value = (value_of or call.value)(role)
+        if value is None:
+            continue
+        if isinstance(value, Text):
+            out.append(Block(role, value, None))
+            continue
+        if not isinstance(value, Seq):
+            seen = False
+            continue
+        for item in value.items:
+            if role == "messages" and isinstance(item, Mapping):
+                content = item.get("content")
+                for block in content.items if isinstance(content, Seq) else (content,):
+                    out.append(_block(role, block))
+                if item.open:
+                    seen = False
+            else:
+                out.append(_block(role, item))
+    return out, seen
+
+
+def _block(role: str, value: object) -> Block:
+    return Block(role, value, mark_of(value) if isinstance(value, Mapping) else None)
+
+
+def as_written(call: Call) -> Callable[[str], object]:
+    """A role's value as the request's own code writes it, before the linker resolves it:
+    a parameter of the enclosing function is still a `Param` there (for a request reached
+    through a wrapper, the caller's arguments are already in its place)."""
+
+    def value_of(role: str) -> object:
+        for name in call.site.keywords(role):
+            value = call.site.kwargs.get(name)
+            if value is not None:
+                return value
+        return None
+
+    return value_of
