@@ -15,7 +15,7 @@ import textwrap
 from typing import Callable, Dict, Iterator, List, Optional, Tuple
 
 from claude_lint.bounds import MAX_RUN_CHARS, MAX_TEXT_CHARS, MAX_VALUE_NODES, TOO_LARGE
-from claude_lint.facts import Dynamic, FileRead, Lit, Loc, Mapping, Param, Ref, Seq, Text, Transform, Unknown
+from claude_lint.facts import Dynamic, FileRead, Lit, Loc, Mapping, OneOf, Param, Ref, Seq, Text, Transform, Unknown
 from claude_lint.kinds import display
 
 MAX_DEPTH = 30
@@ -31,6 +31,8 @@ class ValueResolver:
     """`Project.resolve` and what it needs: module files, prompt files, transforms."""
 
     def resolve(self, value: object, depth: int = 0) -> object:
+        if isinstance(value, OneOf) and value.options and depth <= MAX_DEPTH:
+            return OneOf(value.why, value.loc, tuple(self.resolve(o, depth + 1) for o in value.options))
         if isinstance(value, (Lit, Dynamic, Unknown)) or value is None:
             return value
         found = self._resolved.get(id(value))

@@ -5,9 +5,9 @@ import re
 from typing import Iterator, Optional, Tuple
 
 from claude_lint.catalog import PLATFORMS, platform_of
-from claude_lint.checks.base import Context, Rule
+from claude_lint.checks.base import Context, Invalid, Rule
 from claude_lint.diagnostics import Diagnostic, Edit, Fix
-from claude_lint.facts import Loc, Text
+from claude_lint.facts import Loc, OneOf, Param, Text
 from claude_lint.link import Call
 
 HEAD = "import anthropic\nclient = anthropic.Anthropic()\n"
@@ -126,16 +126,60 @@ class RetiredModel(Rule):
         },
     ]
 
+    # A model chosen at run time with written fallbacks or choices: each written one may be sent.
+    fires = [
+        *fires,
+        # the default of an environment variable (reported on the default, the request related)
+        Invalid("import os\n" + HEAD + "MODEL = os.getenv('CLAUDE_MODEL', 'claude-3-opus-20240229')\n"
+                'client.messages.create(model=MODEL, max_tokens=300, messages=[])\n', row=4, message="claude-3-opus-20240229 was retired",
+                expected_replacement="import os\n" + HEAD + "MODEL = os.getenv('CLAUDE_MODEL', 'claude-opus-4-8')\n"
+                'client.messages.create(model=MODEL, max_tokens=300, messages=[])\n'),
+        # a parameter defaulted in the body (`if model is None: model = ...`)
+        Invalid(HEAD + "def ask(q, model=None):\n    if model is None:\n        model = 'claude-3-5-sonnet-20240620'\n"
+                "    return client.messages.create(model=model, max_tokens=300, messages=[{'role': 'user', 'content': q}])\n",
+                row=5, message="Model claude-3-5-sonnet-20240620 was retired"),
+        # `a or b`, `a if c else b`, `config.get(key, default)`, `random.choice([...])`
+        HEAD + "def ask(q, model):\n    return client.messages.create(model=model or 'claude-3-opus-20240229', max_tokens=300, messages=[])\n",
+        HEAD + "def ask(q, fast):\n    return client.messages.create(model='claude-haiku-4-5' if fast else 'claude-3-opus-20240229', max_tokens=300, messages=[])\n",
+        HEAD + "def ask(q, config):\n    return client.messages.create(model=config.get('model', 'claude-3-opus-20240229'), max_tokens=300, messages=[])\n",
+        "import random\nfrom openai import OpenAI\nclient = OpenAI()\ndef ask(q, model):\n    if model == 'gpt-3.5-random':\n"
+        "        model = random.choice(['gpt-3.5-turbo-0613', 'gpt-5.4'])\n    return client.chat.completions.create(model=model, max_tokens=100, messages=[])\n",
+    ]
+    silent = [
+        *silent,
+        # the written fallback is current
+        "import os\n" + HEAD + "MODEL = os.getenv('CLAUDE_MODEL', 'claude-sonnet-4-6')\nclient.messages.create(model=MODEL, max_tokens=300, messages=[])\n",
+        # an environment default that no request reads
+        "import os\n" + HEAD + "LEGACY = os.getenv('LEGACY_MODEL', 'claude-3-opus-20240229')\nclient.messages.create(model='claude-sonnet-4-6', max_tokens=300, messages=[])\n",
+        # one of several values that is not a known ID is no typo guess: the code may map it first
+        HEAD + "def ask(q, model):\n    return client.messages.create(model=model or 'claude-sonet-4-6', max_tokens=300, messages=[])\n",
+        # a wrapper's default every call overrides: a default no call uses
+        HEAD + ASK.format(model="claude-3-opus-20240229") + "\nask('a', model='claude-sonnet-4-6')\nask('b', model='claude-haiku-4-5')\n",
+    ]
+
     def check_call(self, call: Call, ctx: Context) -> Iterator[Diagnostic]:
         raw = call.model_id()
         arg = call.arg("model")
+        if arg is not None and isinstance(arg.value, OneOf):
+            # A run-time model with written fallbacks or choices: each one the code may send.
+            for option in _written_options(arg.value):
+                at = option.loc or arg.at
+                related = () if at == arg.at else (arg.at,)
+                yield from self.judge(option.literal, call.site.provider, option, at, related, ctx, guess=False)
+            return
         if raw is None or arg is None:
+            return
+        if call.site.reached and any(isinstance(call.site.kwargs.get(k), Param) for k in call.site.keywords("model")):
+            # A wrapper's default, inside the wrapper: each recognised call of it is judged with
+            # the model it passes, so a default every caller overrides is a default no call uses.
             return
         at, related = _written(arg)
         yield from self.judge(raw, call.site.provider, arg.value, at, related, ctx)
 
-    def judge(self, raw: str, provider: Optional[str], value: object, at: Loc, related: Tuple[Loc, ...], ctx: Context) -> Iterator[Diagnostic]:
-        """The finding, if any, on one model ID written at `at` (`value`: the literal, for the fix)."""
+    def judge(self, raw: str, provider: Optional[str], value: object, at: Loc, related: Tuple[Loc, ...], ctx: Context, guess: bool = True) -> Iterator[Diagnostic]:
+        """The finding, if any, on one model ID written at `at` (`value`: the literal, for the fix).
+        guess: report an unknown ID that looks like a typo (not for one of several possible values,
+        which may be a name the code maps to a model before sending it)."""
         platform = platform_of(raw, provider)
         bare = _PREFIX.sub("", raw)
         model = ctx.catalog.lookup(bare)
@@ -143,7 +187,7 @@ class RetiredModel(Rule):
         if model is None and platform is None:
             model, kin = _family(ctx.catalog, bare)
         if model is None:
-            if platform is None:  # a platform's ID spellings differ: no typo guess there
+            if platform is None and guess:  # a platform's ID spellings differ: no typo guess there
                 yield from self._typo(bare, raw, value, at, related, ctx)
             return
         life = model.lifecycle if platform is None else model.on(platform)
@@ -234,6 +278,15 @@ def _family(catalog, bare: str):
             last = max(members, key=lambda mm: mm.retires)
             return last, f" (every {key}.x model is retired)"
     return None, ""
+
+
+def _written_options(value: OneOf, depth: int = 0) -> Iterator[Text]:
+    """The literal model IDs among a run-time value's possible values, nested ones included."""
+    for option in value.options:
+        if isinstance(option, OneOf) and depth < 4:
+            yield from _written_options(option, depth + 1)
+        elif isinstance(option, Text) and option.is_folded and not option.dynamic_parts and option.literal.strip():
+            yield option
 
 
 def _written(arg) -> Tuple[Loc, Tuple[Loc, ...]]:

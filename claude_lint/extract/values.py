@@ -18,6 +18,7 @@ from claude_lint.facts import (
     Lit,
     Loc,
     Mapping,
+    OneOf,
     Param,
     Ref,
     Seq,
@@ -27,6 +28,8 @@ from claude_lint.facts import (
 )
 
 MAX_DEPTH = MAX_EXPRESSION_DEPTH
+MAX_OPTIONS = 8  # the values a OneOf lists: a name bound in many places is only a run-time value
+DEFAULT_GETTERS = frozenset({"os.getenv", "os.environ.get"})
 STRIP_METHODS = frozenset({"strip", "lstrip", "rstrip"})
 DEDENT_FUNCTIONS = {"textwrap.dedent": "dedent", "inspect.cleandoc": "cleandoc"}
 
@@ -128,6 +131,10 @@ class Evaluator(TextValues, FileValues):
             return Seq(tuple(items), loc)
         if kind is ast.Call:
             return self.call(node, scope, depth)
+        if kind is ast.BoolOp and isinstance(node.op, ast.Or):
+            return OneOf("or", loc, tuple(self.value(v, scope, depth + 1) for v in node.values[:MAX_OPTIONS]))
+        if kind is ast.IfExp:
+            return OneOf("if", loc, (self.value(node.body, scope, depth + 1), self.value(node.orelse, scope, depth + 1)))
         if kind is ast.Attribute:
             return self.attribute(node, scope, depth)
         if kind is ast.Subscript:
@@ -157,7 +164,9 @@ class Evaluator(TextValues, FileValues):
         bindings = owner.assigns.get(name, [])
         if name in owner.params:
             if bindings:
-                return Unknown(f"parameter {name} is reassigned", loc)
+                default = owner.params[name]
+                first = (self.value(default, owner.parent or owner, depth + 1),) if default is not None else ()
+                return self._one_of(f"parameter {name} is reassigned", name, owner, bindings, depth, loc, first)
             default = owner.params[name]
             dv = self.value(default, owner.parent or owner, depth + 1) if default is not None else None
             return Param(owner.name, name, dv, loc)
@@ -170,7 +179,7 @@ class Evaluator(TextValues, FileValues):
         if not unpacked and (len(bindings) != 1 or isinstance(bindings[0], Binding) or isinstance(bindings[0], tuple)):
             if len(bindings) == 1 and isinstance(bindings[0], tuple):
                 return Unknown(f"{name} is bound by with", loc)
-            return Unknown(f"{name} is bound more than once", loc)
+            return self._one_of(f"{name} is bound more than once", name, owner, bindings, depth, loc)
         mutated = ("name", name) in owner.mutated
         if mutated and not moves.dict_edits_only(owner.edits.get(name, ())):
             return Unknown(f"{name} is changed in place", loc)
@@ -191,6 +200,19 @@ class Evaluator(TextValues, FileValues):
             self._active.discard(key)
         self._memo[key] = result
         return result
+
+    def _one_of(self, why: str, name: str, owner: Scope, bindings, depth: int, loc: Optional[Loc], first: tuple = ()) -> object:
+        """A name bound in several places: any of the values written there (a binding by a loop,
+        `with` or unpacking adds no option; the value stays a run-time one all the same)."""
+        key = (id(owner), name)
+        if key in self._active:
+            return Unknown("circular", loc)
+        self._active.add(key)
+        try:
+            written = [b for b in bindings if isinstance(b, ast.expr)][:MAX_OPTIONS]
+            return OneOf(why, loc, first + tuple(self.value(b, owner, depth + 1) for b in written))
+        finally:
+            self._active.discard(key)
 
     def attribute(self, node: ast.Attribute, scope: Scope, depth: int) -> object:
         loc = self.loc(node)
@@ -289,6 +311,9 @@ class Evaluator(TextValues, FileValues):
                 return Unknown("call", loc)
             if not node.args:
                 return self.kwargs(node, scope, depth, loc)
+        fallback = self._fallback(node, qual, scope, depth, loc)
+        if fallback is not None:
+            return fallback
         hooked = templates.call(self, node, scope, depth, qual)  # package resources, Jinja templates
         if hooked is not None:
             return hooked
@@ -314,6 +339,23 @@ class Evaluator(TextValues, FileValues):
             # A function of another module: `link` finds what it returns (its `name()` constant).
             return Ref(imported[0], imported[1] + "()", self.abspath, loc)
         return Unknown("call", loc)
+
+    def _fallback(self, node: ast.Call, qual: str, scope: Scope, depth: int, loc: Optional[Loc]) -> Optional[OneOf]:
+        """A run-time value with a written fallback or written choices: `os.getenv(k, "x")`,
+        `config.get("model", "x")`, `random.choice([...])`."""
+        func = node.func
+        if qual == "random.choice" and len(node.args) == 1 and not node.keywords:
+            items = self.value(node.args[0], scope, depth + 1)
+            return OneOf("random.choice", loc, items.items[:MAX_OPTIONS]) if isinstance(items, Seq) else None
+        getter = qual in DEFAULT_GETTERS or (not qual and isinstance(func, ast.Attribute) and func.attr == "get")
+        if not getter or not node.args or not isinstance(node.args[0], ast.Constant) or not isinstance(node.args[0].value, str):
+            return None
+        default = node.args[1] if len(node.args) == 2 and not node.keywords else None
+        if default is None and len(node.args) == 1 and len(node.keywords) == 1 and node.keywords[0].arg == "default":
+            default = node.keywords[0].value
+        if default is None:
+            return None
+        return OneOf(f"{node.args[0].value} read at run time", loc, (self.value(default, scope, depth + 1),))
 
     def _imported_function(self, func: ast.expr, scope: Scope) -> Optional[Tuple[str, str]]:
         if isinstance(func, ast.Name):
