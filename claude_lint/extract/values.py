@@ -202,15 +202,24 @@ class Evaluator(TextValues, FileValues):
         return result
 
     def _one_of(self, why: str, name: str, owner: Scope, bindings, depth: int, loc: Optional[Loc], first: tuple = ()) -> object:
-        """A name bound in several places: any of the values written there (a binding by a loop,
-        `with` or unpacking adds no option; the value stays a run-time one all the same)."""
+        """A name bound in several places: any of the values that may reach a use of it. A
+        binding at the top of the scope's body replaces every earlier one (and a parameter's
+        default); a binding by a loop, `with` or unpacking adds no option."""
+        body = getattr(owner.node, "body", None)
+        if not isinstance(body, list):
+            return Unknown(why, loc)
         key = (id(owner), name)
         if key in self._active:
             return Unknown("circular", loc)
+        straight = {id(stmt.value) for stmt in body if isinstance(stmt, (ast.Assign, ast.AnnAssign)) and stmt.value is not None}
+        written = sorted((b for b in bindings if isinstance(b, ast.expr)), key=lambda b: (b.lineno, b.col_offset))
+        for i in range(len(written) - 1, -1, -1):
+            if id(written[i]) in straight:
+                written, first = written[i:], ()
+                break
         self._active.add(key)
         try:
-            written = [b for b in bindings if isinstance(b, ast.expr)][:MAX_OPTIONS]
-            return OneOf(why, loc, first + tuple(self.value(b, owner, depth + 1) for b in written))
+            return OneOf(why, loc, first + tuple(self.value(b, owner, depth + 1) for b in written[:MAX_OPTIONS]))
         finally:
             self._active.discard(key)
 
