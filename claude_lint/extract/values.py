@@ -204,7 +204,8 @@ class Evaluator(TextValues, FileValues):
     def _one_of(self, why: str, name: str, owner: Scope, bindings, depth: int, loc: Optional[Loc], first: tuple = ()) -> object:
         """A name bound in several places: any of the values that may reach a use of it. A
         binding at the top of the scope's body replaces every earlier one (and a parameter's
-        default); a binding by a loop, `with` or unpacking adds no option."""
+        default) unless it is computed from the name itself; a binding by a loop, `with` or
+        unpacking adds no option."""
         body = getattr(owner.node, "body", None)
         if not isinstance(body, list):
             return Unknown(why, loc)
@@ -214,7 +215,9 @@ class Evaluator(TextValues, FileValues):
         straight = {id(stmt.value) for stmt in body if isinstance(stmt, (ast.Assign, ast.AnnAssign)) and stmt.value is not None}
         written = sorted((b for b in bindings if isinstance(b, ast.expr)), key=lambda b: (b.lineno, b.col_offset))
         for i in range(len(written) - 1, -1, -1):
-            if id(written[i]) in straight:
+            # `model = model.replace(".", "")` derives from the earlier values: it replaces none
+            derived = any(isinstance(n, ast.Name) and n.id == name for n in ast.walk(written[i]))
+            if id(written[i]) in straight and not derived:
                 written, first = written[i:], ()
                 break
         self._active.add(key)
