@@ -5,6 +5,7 @@ import ast
 import re
 import sys
 import warnings
+from dataclasses import replace
 from typing import List, Optional, Tuple
 
 from claude_lint.extract import clients, evidence, http, loops, moves, prefilter, retries, sdk
@@ -96,6 +97,20 @@ class _Extraction(ClientFinder, HistoryFinder):
         self._answer_index: dict = {}
         self._sessions: Optional[dict] = None  # a function's (or the module's) uses of names, indexed once for all its requests
 
+    def _cache_control_outside(self, found) -> bool:
+        """Does the file mention cache_control outside the requests' own call expressions?"""
+        total = self.text.count("cache_control")
+        if total == 0:
+            return False
+        inside, last_end = 0, (0, 0)
+        for record, sites in sorted(found, key=lambda f: (f[0].node.lineno, f[0].node.col_offset)):
+            node = record.node
+            if not any(s.pending is None for s in sites) or (node.lineno, node.col_offset) < last_end:
+                continue  # a helper's POST, or a request inside another's arguments (counted there)
+            last_end = (node.end_lineno or node.lineno, node.end_col_offset or 0)
+            inside += self.ev.code_for(node).count("cache_control")
+        return total > inside
+
     def _scopes(self) -> List[Scope]:
         return [self.c.module, *self.c.scopes_by_node.values()]
 
@@ -110,6 +125,10 @@ class _Extraction(ClientFinder, HistoryFinder):
         from claude_lint.extract import wrappers  # here: wrappers imports this module
 
         table = wrappers.summarise(self, found)
+        if calls and not self._cache_control_outside(found):
+            # Every mention is inside a request's own arguments, seen in its values: none can
+            # reach another request's messages or tools unseen.
+            calls = [replace(site, cache_control_nearby=False) for site in calls]
         constants = []
         for name, bound in self.c.module.assigns.items():
             if len(bound) == 1 and not isinstance(bound[0], (Binding, tuple)):
