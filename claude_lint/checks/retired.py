@@ -31,7 +31,12 @@ class RetiredModel(Rule):
     misspelt ID fails the same way. Each finding names the catalogue's successor and
     the source (with its date) the lifecycle data comes from.
 
-    Only strings passed as the model of a recognised call are judged. Bedrock, Vertex
+    Only strings passed as the model of a recognised call are judged, where they are
+    written: a constant, a wrapper's default (unless every call of the wrapper passes
+    its own model), or one of the written values of a model chosen at run time (the
+    default of `os.getenv("MODEL", "...")` or `config.get("model", "...")`, either side
+    of `a or b` and `a if c else b`, the items of `random.choice([...])`, a parameter
+    defaulted in the body with `if model is None: model = "..."`). Bedrock, Vertex
     and Microsoft Foundry retire models on their own dates, sometimes earlier than the
     first-party API: a platform ID (`anthropic.claude-haiku-4-5-20251001-v1:0`,
     `eu.anthropic....`, `claude-haiku-4-5@20251001`, LiteLLM's `bedrock/`, `vertex_ai/`
