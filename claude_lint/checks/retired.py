@@ -36,7 +36,8 @@ class RetiredModel(Rule):
     its own model), or one of the written values of a model chosen at run time (the
     default of `os.getenv("MODEL", "...")` or `config.get("model", "...")`, either side
     of `a or b` and `a if c else b`, the items of `random.choice([...])`, a parameter
-    defaulted in the body with `if model is None: model = "..."`). Bedrock, Vertex
+    defaulted in the body with `if model is None: model = "..."`, the default and
+    `choices` of an argparse `--model` read as `args.model`, a `typer.Option` default). Bedrock, Vertex
     and Microsoft Foundry retire models on their own dates, sometimes earlier than the
     first-party API: a platform ID (`anthropic.claude-haiku-4-5-20251001-v1:0`,
     `eu.anthropic....`, `claude-haiku-4-5@20251001`, LiteLLM's `bedrock/`, `vertex_ai/`
@@ -150,8 +151,22 @@ class RetiredModel(Rule):
         "import random\nfrom openai import OpenAI\nclient = OpenAI()\ndef ask(q, model):\n    if model == 'gpt-3.5-random':\n"
         "        model = random.choice(['gpt-3.5-turbo-0613', 'gpt-5.4'])\n    return client.chat.completions.create(model=model, max_tokens=100, messages=[])\n",
     ]
+    fires = [
+        *fires,
+        # the default of the command line's --model, read as args.model (argparse) or a typer option
+        "import argparse\nfrom openai import OpenAI\nclient = OpenAI()\n"
+        "def main(args):\n    client.chat.completions.create(model=args.model, messages=[], max_tokens=100)\n"
+        "if __name__ == '__main__':\n    parser = argparse.ArgumentParser()\n"
+        "    parser.add_argument('--model', default='gpt-4-0613')\n    main(parser.parse_args())\n",
+        "import typer\nfrom openai import OpenAI\nclient = OpenAI()\n"
+        "def main(model: str = typer.Option('gpt-4-0613', '--model')):\n    client.chat.completions.create(model=model, messages=[], max_tokens=100)\n",
+    ]
     silent = [
         *silent,
+        # another option's default: args.model is whatever the user passes
+        "import argparse\nfrom openai import OpenAI\nclient = OpenAI()\nparser = argparse.ArgumentParser()\n"
+        "parser.add_argument('--judge-model', default='gpt-4-0613')\nargs = parser.parse_args()\n"
+        "client.chat.completions.create(model=args.model, messages=[], max_tokens=100)\n",
         # the written fallback is current
         "import os\n" + HEAD + "MODEL = os.getenv('CLAUDE_MODEL', 'claude-sonnet-4-6')\nclient.messages.create(model=MODEL, max_tokens=300, messages=[])\n",
         # an environment default that no request reads

@@ -247,7 +247,45 @@ class Evaluator(TextValues, FileValues):
                     field = moves.instance_field(self, bindings[0], node.attr, owner, depth + 1, loc)
                     if field is not None:
                         return field
+            option = self._cli_option(node.attr, depth, loc)
+            if option is not None:
+                return option
         return Unknown("attribute", loc)
+
+    _cli: Optional[Dict[str, Tuple[object, ...]]] = None
+
+    def _cli_option(self, attr: str, depth: int, loc: Optional[Loc]) -> Optional[OneOf]:
+        """`args.model` in a file that defines `--model` with argparse: what the user passes,
+        else its written default, one of its written `choices`."""
+        if self._cli is None:
+            self._cli = {}
+            module = self.module_scope.node
+            if "add_argument" in self.positions.text and module is not None:
+                for node in ast.walk(module):
+                    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "add_argument":
+                        self._note_cli_option(node, depth)
+        written = self._cli.get(attr)
+        return OneOf(f"--{attr} given on the command line", loc, written) if written else None
+
+    def _note_cli_option(self, node: ast.Call, depth: int) -> None:
+        flags = [a.value for a in node.args if isinstance(a, ast.Constant) and isinstance(a.value, str)]
+        keywords = {k.arg: k.value for k in node.keywords if k.arg}
+        dest = keywords.get("dest")
+        if isinstance(dest, ast.Constant) and isinstance(dest.value, str):
+            name = dest.value
+        else:
+            long = [f for f in flags if f.startswith("--")]
+            name = (long[0] if long else flags[0] if flags else "").lstrip("-").replace("-", "_")
+        if not name.isidentifier():
+            return
+        written = []
+        if "default" in keywords:
+            written.append(self.value(keywords["default"], self.module_scope, depth + 1))
+        choices = self.value(keywords["choices"], self.module_scope, depth + 1) if "choices" in keywords else None
+        if isinstance(choices, Seq):
+            written.extend(choices.items[:MAX_OPTIONS])
+        if written:
+            self._cli[name] = tuple(written)
 
     def _class_scope(self, owner: Scope, name: str) -> Optional[Scope]:
         for child in self._children(owner):
@@ -356,6 +394,8 @@ class Evaluator(TextValues, FileValues):
         """A run-time value with a written fallback or written choices: `os.getenv(k, "x")`,
         `config.get("model", "x")`, `random.choice([...])`."""
         func = node.func
+        if qual in ("typer.Option", "typer.Argument") and node.args and not isinstance(node.args[0], ast.Starred):
+            return OneOf("given on the command line", loc, (self.value(node.args[0], scope, depth + 1),))
         if qual == "random.choice" and len(node.args) == 1 and not node.keywords:
             items = self.value(node.args[0], scope, depth + 1)
             return OneOf("random.choice", loc, items.items[:MAX_OPTIONS]) if isinstance(items, Seq) else None
