@@ -161,6 +161,13 @@ class RetiredModel(Rule):
         "import typer\nfrom openai import OpenAI\nclient = OpenAI()\n"
         "def main(model: str = typer.Option('gpt-4-0613', '--model')):\n    client.chat.completions.create(model=model, messages=[], max_tokens=100)\n",
     ]
+    fires = [
+        *fires,
+        # a constructor's default kept in `self`: the calls of the method do not bind it
+        HEAD + "class LLM:\n    def __init__(self, model='claude-3-opus-20240229'):\n        self.model = model\n"
+        "    def ask(self, q, model=None):\n        return client.messages.create(model=self.model, max_tokens=300, messages=[])\n\n"
+        "LLM().ask('a', model='claude-sonnet-4-6')\n",
+    ]
     silent = [
         *silent,
         # another option's default: args.model is whatever the user passes
@@ -189,9 +196,11 @@ class RetiredModel(Rule):
             return
         if raw is None or arg is None:
             return
-        if call.site.reached and any(isinstance(call.site.kwargs.get(k), Param) for k in call.site.keywords("model")):
+        if call.site.reached and any(_own_parameter(call.site.kwargs.get(k), call.site.function) for k in call.site.keywords("model")):
             # A wrapper's default, inside the wrapper: each recognised call of it is judged with
             # the model it passes, so a default every caller overrides is a default no call uses.
+            # (A default of another function, a constructor's kept in `self`, is not bound by
+            # those calls: it is judged here.)
             return
         at, related = _written(arg)
         yield from self.judge(raw, call.site.provider, arg.value, at, related, ctx)
@@ -298,6 +307,10 @@ def _family(catalog, bare: str):
             last = max(members, key=lambda mm: mm.retires)
             return last, f" (every {key}.x model is retired)"
     return None, ""
+
+
+def _own_parameter(value: object, function: Optional[str]) -> bool:
+    return isinstance(value, Param) and function is not None and value.function == function
 
 
 def _written_options(value: OneOf, depth: int = 0) -> Iterator[Text]:
