@@ -37,7 +37,8 @@ class RetiredModel(Rule):
     default of `os.getenv("MODEL", "...")` or `config.get("model", "...")`, either side
     of `a or b` and `a if c else b`, the items of `random.choice([...])`, a parameter
     defaulted in the body with `if model is None: model = "..."`, the default and
-    `choices` of an argparse `--model` read as `args.model`, a `typer.Option` default). Bedrock, Vertex
+    `choices` of an argparse `--model` read as `args.model`, a `typer.Option` default,
+    the values of a table of the code looked up by a run-time key). Bedrock, Vertex
     and Microsoft Foundry retire models on their own dates, sometimes earlier than the
     first-party API: a platform ID (`anthropic.claude-haiku-4-5-20251001-v1:0`,
     `eu.anthropic....`, `claude-haiku-4-5@20251001`, LiteLLM's `bedrock/`, `vertex_ai/`
@@ -168,8 +169,25 @@ class RetiredModel(Rule):
         "    def ask(self, q, model=None):\n        return client.messages.create(model=self.model, max_tokens=300, messages=[])\n\n"
         "LLM().ask('a', model='claude-sonnet-4-6')\n",
     ]
+    fires = [
+        *fires,
+        # a model table looked up by a run-time key: a menu whose selection is sent
+        Invalid(HEAD + "TIERS = {'fast': 'claude-3-haiku-20240307', 'smart': 'claude-sonnet-4-6'}\n"
+                "def ask(q, tier):\n    return client.messages.create(model=TIERS[tier], max_tokens=300, messages=[])\n",
+                row=3, message="Model claude-3-haiku-20240307 was retired"),
+        HEAD + "MODELS = {'anthropic': ['claude-3-haiku-20240307', 'claude-sonnet-4-6'], 'premium': ['claude-opus-4-8']}\n"
+        "def ask(q, provider, model=None):\n    model = model or MODELS[provider][0]\n"
+        "    return client.messages.create(model=model, max_tokens=300, messages=[])\n",
+    ]
     silent = [
         *silent,
+        # only each provider's first model is sent; a retired second one is never chosen here
+        HEAD + "MODELS = {'anthropic': ['claude-sonnet-4-6', 'claude-3-haiku-20240307']}\n"
+        "def ask(q, provider, model=None):\n    model = model or MODELS[provider][0]\n"
+        "    return client.messages.create(model=model, max_tokens=300, messages=[])\n",
+        # a price table keyed by model IDs is no menu: nothing from it is sent as a model
+        HEAD + "PRICES = {'claude-3-haiku-20240307': 0.25, 'claude-sonnet-4-6': 3.0}\n"
+        "def ask(q, model):\n    cost = PRICES[model]\n    return client.messages.create(model='claude-sonnet-4-6', max_tokens=300, messages=[])\n",
         # another option's default: args.model is whatever the user passes
         "import argparse\nfrom openai import OpenAI\nclient = OpenAI()\nparser = argparse.ArgumentParser()\n"
         "parser.add_argument('--judge-model', default='gpt-4-0613')\nargs = parser.parse_args()\n"

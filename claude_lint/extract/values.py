@@ -29,6 +29,7 @@ from claude_lint.facts import (
 
 MAX_DEPTH = MAX_EXPRESSION_DEPTH
 MAX_OPTIONS = 8  # the values a OneOf lists: a name bound in many places is only a run-time value
+MAX_TABLE = 32  # a bigger table looked up by a run-time key is not read as a list of options
 DEFAULT_GETTERS = frozenset({"os.getenv", "os.environ.get"})
 STRIP_METHODS = frozenset({"strip", "lstrip", "rstrip"})
 DEDENT_FUNCTIONS = {"textwrap.dedent": "dedent", "inspect.cleandoc": "cleandoc"}
@@ -147,6 +148,14 @@ class Evaluator(TextValues, FileValues):
                     items = self.value(node.value, scope, depth + 1)
                     if isinstance(items, Seq) and -len(items.items) <= key.value < len(items.items):
                         return items.items[key.value]
+                    if isinstance(items, OneOf):  # `TABLE[provider][0]`: that item of each
+                        picked = tuple(o.items[key.value] for o in items.options if isinstance(o, Seq) and -len(o.items) <= key.value < len(o.items))
+                        return OneOf(items.why, loc, picked) if picked else Unknown("subscript", loc)
+                elif isinstance(key, (Unknown, Param)) or (isinstance(key, Text) and key.dynamic_parts):
+                    # a table of this code looked up by a run-time key: one of its values
+                    table = self.value(node.value, scope, depth + 1)
+                    if isinstance(table, Mapping) and not table.open and 0 < len(table.entries) <= MAX_TABLE:
+                        return OneOf("looked up by a run-time key", loc, tuple(v for k, v in table.entries if k is not None))
             return Unknown("subscript", loc)
         return Unknown(kind.__name__, loc)
 
