@@ -179,8 +179,17 @@ class RetiredModel(Rule):
         "def ask(q, provider, model=None):\n    model = model or MODELS[provider][0]\n"
         "    return client.messages.create(model=model, max_tokens=300, messages=[])\n",
     ]
+    fires = [
+        *fires,
+        # a request dict whose model an unknown update may override: the written one is sent otherwise
+        HEAD + "def ask(q, extra):\n    params = {'model': 'claude-3-opus-20240229', 'max_tokens': 300, 'messages': []}\n"
+        "    params.update(extra)\n    return client.messages.create(**params)\n",
+    ]
     silent = [
         *silent,
+        # the update sets the model: the written one is never sent
+        HEAD + "def ask(q, extra):\n    params = {'model': 'claude-3-opus-20240229', 'max_tokens': 300, 'messages': []}\n"
+        "    params.update(model='claude-sonnet-4-6')\n    return client.messages.create(**params)\n",
         # only each provider's first model is sent; a retired second one is never chosen here
         HEAD + "MODELS = {'anthropic': ['claude-sonnet-4-6', 'claude-3-haiku-20240307']}\n"
         "def ask(q, provider, model=None):\n    model = model or MODELS[provider][0]\n"
