@@ -75,11 +75,13 @@ class RetiredModel(Rule):
     severity = "error"
     options = {"typo-cutoff": 0.9, "warn-days": 90}
     fires = [
-        HEAD + CALL.format(model="claude-3-5-sonnet-20241022"),
+        Invalid(HEAD + CALL.format(model="claude-3-5-sonnet-20241022"), row=3, message="Model claude-3-5-sonnet-20241022 was retired on 2025-10-28",
+                expected_replacement=HEAD + CALL.format(model="claude-sonnet-5-5")),
         # deprecated: warning with the retirement date
-        HEAD + CALL.format(model="claude-opus-4-5"),
+        Invalid(HEAD + CALL.format(model="claude-opus-4-5"), row=3, message="is deprecated and will be retired on 2027-01-22"),
         # a typo of a known ID
-        HEAD + CALL.format(model="claude-sonet-4-6"),
+        Invalid(HEAD + CALL.format(model="claude-sonet-4-6"), row=3, message="looks like a typo of 'claude-sonnet-4-6'",
+                expected_replacement=HEAD + CALL.format(model="claude-sonnet-4-6")),
         # through LiteLLM, provider prefix kept
         'import litellm\nlitellm.completion(model="anthropic/claude-3-opus-20240229", messages=[], max_tokens=100)\n',
         # Vertex retired Claude Opus 4.5 on 2026-11-24, before the Claude API does
@@ -90,14 +92,15 @@ class RetiredModel(Rule):
         # OpenAI
         'from openai import OpenAI\nOpenAI().chat.completions.create(model="gpt-4", messages=[], max_tokens=100)\n',
         # an OpenAI snapshot or context variant is retired no later than its model
-        'from openai import OpenAI\nOpenAI().chat.completions.create(model="gpt-3.5-turbo-16k-0613", messages=[], max_tokens=100)\n',
+        Invalid('from openai import OpenAI\nOpenAI().chat.completions.create(model="gpt-3.5-turbo-16k-0613", messages=[], max_tokens=100)\n',
+                row=2, message="gpt-3.5-turbo-16k-0613 (a version of gpt-3.5-turbo) was retired"),
         # the Anthropic SDK's old spelling of a retired major version
         HEAD + CALL.format(model="claude-v1"),
         # written once in a config class, reported there (the request is a related location)
-        {
+        Invalid({
             "config.py": 'class Config:\n    MODEL = "claude-3-opus-20240229"\n',
             "app.py": HEAD + "from config import Config\n" + 'client.messages.create(model=Config.MODEL, max_tokens=300, messages=[])\n',
-        },
+        }, path="config.py", row=2, message="Model claude-3-opus-20240229 was retired"),
     ]
     silent = [
         HEAD + CALL.format(model="claude-sonnet-4-6"),
@@ -119,7 +122,8 @@ class RetiredModel(Rule):
     ASK = "def ask(q, model='{model}'):\n    return client.messages.create(model=model, max_tokens=300, messages=[{{'role': 'user', 'content': q}}])\n"
     fires = [
         *fires,
-        HEAD + ASK.format(model="claude-3-opus-20240229") + "\nask('a')\nask('b')\n",
+        Invalid(HEAD + ASK.format(model="claude-3-opus-20240229") + "\nask('a')\nask('b')\n", row=3, message="Model claude-3-opus-20240229 was retired",
+                expected_replacement=HEAD + ASK.format(model="claude-opus-4-8") + "\nask('a')\nask('b')\n"),
         {
             "app/llm.py": HEAD + ASK.format(model="claude-sonnet-4-6"),
             "app/main.py": "from app.llm import ask\n\nask('summarise this', model='claude-3-5-sonnet-20241022')\n",
