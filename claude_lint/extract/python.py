@@ -10,7 +10,7 @@ from typing import List, Optional, Tuple
 
 from claude_lint.extract import clients, evidence, http, loops, moves, prefilter, retries, sdk
 from claude_lint.extract.positions import Positions
-from claude_lint.extract.python_calls import CHAIN_SKIP, MAX_ALIAS_BINDINGS, MAX_BATCH_ITEMS, OUTPUT_LIMIT_SET, _builds_text, _body_of, _keywords, _decompose, _shapes_for, options_entries, _noqa_comments
+from claude_lint.extract.python_calls import CHAIN_SKIP, cache_control_outside, MAX_ALIAS_BINDINGS, MAX_BATCH_ITEMS, OUTPUT_LIMIT_SET, _builds_text, _body_of, _keywords, _decompose, _shapes_for, options_entries, _noqa_comments
 from claude_lint.extract.python_clients import ClientFinder
 from claude_lint.extract.python_history import HistoryFinder
 from claude_lint.extract.scopes import Binding, CallRecord, Collector, Scope, keyword, positional
@@ -97,20 +97,6 @@ class _Extraction(ClientFinder, HistoryFinder):
         self._answer_index: dict = {}
         self._sessions: Optional[dict] = None  # a function's (or the module's) uses of names, indexed once for all its requests
 
-    def _cache_control_outside(self, found) -> bool:
-        """Does the file mention cache_control outside the requests' own call expressions?"""
-        total = self.text.count("cache_control")
-        if total == 0:
-            return False
-        inside, last_end = 0, (0, 0)
-        for record, sites in sorted(found, key=lambda f: (f[0].node.lineno, f[0].node.col_offset)):
-            node = record.node
-            if not any(s.pending is None for s in sites) or (node.lineno, node.col_offset) < last_end:
-                continue  # a helper's POST, or a request inside another's arguments (counted there)
-            last_end = (node.end_lineno or node.lineno, node.end_col_offset or 0)
-            inside += self.ev.code_for(node).count("cache_control")
-        return total > inside
-
     def _scopes(self) -> List[Scope]:
         return [self.c.module, *self.c.scopes_by_node.values()]
 
@@ -125,7 +111,7 @@ class _Extraction(ClientFinder, HistoryFinder):
         from claude_lint.extract import wrappers  # here: wrappers imports this module
 
         table = wrappers.summarise(self, found)
-        if calls and not self._cache_control_outside(found):
+        if calls and not cache_control_outside(self.text, found, self.ev.code_for):
             # Every mention is inside a request's own arguments, seen in its values: none can
             # reach another request's messages or tools unseen.
             calls = [replace(site, cache_control_nearby=False) for site in calls]
