@@ -154,6 +154,17 @@ class Unknown:
     loc: Optional[Loc] = None
 
 
+@dataclass(frozen=True)
+class OneOf(Unknown):
+    """A run-time value whose possible values are partly written: the fallback of `a or "x"`,
+    `os.getenv(k, "x")` or `.get(k, "x")`, the branches of `x if c else y`, the items of
+    `random.choice([...])`, every value a name (or a reassigned parameter) is bound to.
+    Unknown to every rule (it is one), but a rule that judges each possible value on its
+    own (a retired model ID: the code may send it) reads `options`."""
+
+    options: Tuple[object, ...] = ()
+
+
 Value = Union[Lit, Text, Transform, Seq, Mapping, Ref, FileRead, Param, Unknown, Dynamic]
 
 

@@ -15,7 +15,7 @@ import textwrap
 from typing import Callable, Dict, Iterator, List, Optional, Tuple
 
 from claude_lint.bounds import MAX_RUN_CHARS, MAX_TEXT_CHARS, MAX_VALUE_NODES, TOO_LARGE
-from claude_lint.facts import Dynamic, FileRead, Lit, Loc, Mapping, Param, Ref, Seq, Text, Transform, Unknown
+from claude_lint.facts import Dynamic, FileRead, Lit, Loc, Mapping, OneOf, Param, Ref, Seq, Text, Transform, Unknown
 from claude_lint.kinds import display
 
 MAX_DEPTH = 30
@@ -27,10 +27,17 @@ _PLACEHOLDER_BASE = 0xF0000  # supplementary private use area: never in real pro
 _PLACEHOLDERS = 0x110000 - _PLACEHOLDER_BASE  # chr() ends at U+10FFFF
 
 
+def _overridable(value: object) -> OneOf:
+    options = value.options if isinstance(value, OneOf) else () if isinstance(value, Unknown) else (value,)
+    return OneOf("may be overridden by **spread", getattr(value, "loc", None), options)
+
+
 class ValueResolver:
     """`Project.resolve` and what it needs: module files, prompt files, transforms."""
 
     def resolve(self, value: object, depth: int = 0) -> object:
+        if isinstance(value, OneOf) and value.options and depth <= MAX_DEPTH:
+            return OneOf(value.why, value.loc, tuple(self.resolve(o, depth + 1) for o in value.options))
         if isinstance(value, (Lit, Dynamic, Unknown)) or value is None:
             return value
         found = self._resolved.get(id(value))
@@ -98,8 +105,9 @@ class ValueResolver:
                 entries.update((k, v) for k, v in spread.entries if k not in final)
                 is_open = is_open or spread.open
             else:
-                # Keys written before an unknown spread may be overridden by it.
-                entries = {k: v if k in final else Unknown("may be overridden by **spread", getattr(v, "loc", None)) for k, v in entries.items()}
+                # Keys written before an unknown spread may be overridden by it: the written
+                # value, or another (a OneOf: unknown to every rule but one judging each value).
+                entries = {k: v if k in final else _overridable(v) for k, v in entries.items()}
                 is_open = True
         return Mapping(tuple(entries.items()), value.loc, is_open)
 

@@ -5,9 +5,9 @@ import re
 from typing import Iterator, Optional, Tuple
 
 from claude_lint.catalog import PLATFORMS, platform_of
-from claude_lint.checks.base import Context, Rule
+from claude_lint.checks.base import Context, Invalid, Rule
 from claude_lint.diagnostics import Diagnostic, Edit, Fix
-from claude_lint.facts import Loc, Text
+from claude_lint.facts import Loc, OneOf, Param, Text
 from claude_lint.link import Call
 
 HEAD = "import anthropic\nclient = anthropic.Anthropic()\n"
@@ -31,7 +31,14 @@ class RetiredModel(Rule):
     misspelt ID fails the same way. Each finding names the catalogue's successor and
     the source (with its date) the lifecycle data comes from.
 
-    Only strings passed as the model of a recognised call are judged. Bedrock, Vertex
+    Only strings passed as the model of a recognised call are judged, where they are
+    written: a constant, a wrapper's default (unless every call of the wrapper passes
+    its own model), or one of the written values of a model chosen at run time (the
+    default of `os.getenv("MODEL", "...")` or `config.get("model", "...")`, either side
+    of `a or b` and `a if c else b`, the items of `random.choice([...])`, a parameter
+    defaulted in the body with `if model is None: model = "..."`, the default and
+    `choices` of an argparse `--model` read as `args.model`, a `typer.Option` default,
+    the values of a table of the code looked up by a run-time key). Bedrock, Vertex
     and Microsoft Foundry retire models on their own dates, sometimes earlier than the
     first-party API: a platform ID (`anthropic.claude-haiku-4-5-20251001-v1:0`,
     `eu.anthropic....`, `claude-haiku-4-5@20251001`, LiteLLM's `bedrock/`, `vertex_ai/`
@@ -68,11 +75,13 @@ class RetiredModel(Rule):
     severity = "error"
     options = {"typo-cutoff": 0.9, "warn-days": 90}
     fires = [
-        HEAD + CALL.format(model="claude-3-5-sonnet-20241022"),
+        Invalid(HEAD + CALL.format(model="claude-3-5-sonnet-20241022"), row=3, message="Model claude-3-5-sonnet-20241022 was retired on 2025-10-28",
+                expected_replacement=HEAD + CALL.format(model="claude-sonnet-5-5")),
         # deprecated: warning with the retirement date
-        HEAD + CALL.format(model="claude-opus-4-5"),
+        Invalid(HEAD + CALL.format(model="claude-opus-4-5"), row=3, message="is deprecated and will be retired on 2027-01-22"),
         # a typo of a known ID
-        HEAD + CALL.format(model="claude-sonet-4-6"),
+        Invalid(HEAD + CALL.format(model="claude-sonet-4-6"), row=3, message="looks like a typo of 'claude-sonnet-4-6'",
+                expected_replacement=HEAD + CALL.format(model="claude-sonnet-4-6")),
         # through LiteLLM, provider prefix kept
         'import litellm\nlitellm.completion(model="anthropic/claude-3-opus-20240229", messages=[], max_tokens=100)\n',
         # Vertex retired Claude Opus 4.5 on 2026-11-24, before the Claude API does
@@ -83,14 +92,15 @@ class RetiredModel(Rule):
         # OpenAI
         'from openai import OpenAI\nOpenAI().chat.completions.create(model="gpt-4", messages=[], max_tokens=100)\n',
         # an OpenAI snapshot or context variant is retired no later than its model
-        'from openai import OpenAI\nOpenAI().chat.completions.create(model="gpt-3.5-turbo-16k-0613", messages=[], max_tokens=100)\n',
+        Invalid('from openai import OpenAI\nOpenAI().chat.completions.create(model="gpt-3.5-turbo-16k-0613", messages=[], max_tokens=100)\n',
+                row=2, message="gpt-3.5-turbo-16k-0613 (a version of gpt-3.5-turbo) was retired"),
         # the Anthropic SDK's old spelling of a retired major version
         HEAD + CALL.format(model="claude-v1"),
         # written once in a config class, reported there (the request is a related location)
-        {
+        Invalid({
             "config.py": 'class Config:\n    MODEL = "claude-3-opus-20240229"\n',
             "app.py": HEAD + "from config import Config\n" + 'client.messages.create(model=Config.MODEL, max_tokens=300, messages=[])\n',
-        },
+        }, path="config.py", row=2, message="Model claude-3-opus-20240229 was retired"),
     ]
     silent = [
         HEAD + CALL.format(model="claude-sonnet-4-6"),
@@ -112,7 +122,8 @@ class RetiredModel(Rule):
     ASK = "def ask(q, model='{model}'):\n    return client.messages.create(model=model, max_tokens=300, messages=[{{'role': 'user', 'content': q}}])\n"
     fires = [
         *fires,
-        HEAD + ASK.format(model="claude-3-opus-20240229") + "\nask('a')\nask('b')\n",
+        Invalid(HEAD + ASK.format(model="claude-3-opus-20240229") + "\nask('a')\nask('b')\n", row=3, message="Model claude-3-opus-20240229 was retired",
+                expected_replacement=HEAD + ASK.format(model="claude-opus-4-8") + "\nask('a')\nask('b')\n"),
         {
             "app/llm.py": HEAD + ASK.format(model="claude-sonnet-4-6"),
             "app/main.py": "from app.llm import ask\n\nask('summarise this', model='claude-3-5-sonnet-20241022')\n",
@@ -126,16 +137,109 @@ class RetiredModel(Rule):
         },
     ]
 
+    # A model chosen at run time with written fallbacks or choices: each written one may be sent.
+    fires = [
+        *fires,
+        # the default of an environment variable (reported on the default, the request related)
+        Invalid("import os\n" + HEAD + "MODEL = os.getenv('CLAUDE_MODEL', 'claude-3-opus-20240229')\n"
+                'client.messages.create(model=MODEL, max_tokens=300, messages=[])\n', row=4, message="claude-3-opus-20240229 was retired",
+                expected_replacement="import os\n" + HEAD + "MODEL = os.getenv('CLAUDE_MODEL', 'claude-opus-4-8')\n"
+                'client.messages.create(model=MODEL, max_tokens=300, messages=[])\n'),
+        # a parameter defaulted in the body (`if model is None: model = ...`)
+        Invalid(HEAD + "def ask(q, model=None):\n    if model is None:\n        model = 'claude-3-5-sonnet-20240620'\n"
+                "    return client.messages.create(model=model, max_tokens=300, messages=[{'role': 'user', 'content': q}])\n",
+                row=5, message="Model claude-3-5-sonnet-20240620 was retired"),
+        # `a or b`, `a if c else b`, `config.get(key, default)`, `random.choice([...])`
+        HEAD + "def ask(q, model):\n    return client.messages.create(model=model or 'claude-3-opus-20240229', max_tokens=300, messages=[])\n",
+        HEAD + "def ask(q, fast):\n    return client.messages.create(model='claude-haiku-4-5' if fast else 'claude-3-opus-20240229', max_tokens=300, messages=[])\n",
+        HEAD + "def ask(q, config):\n    return client.messages.create(model=config.get('model', 'claude-3-opus-20240229'), max_tokens=300, messages=[])\n",
+        "import random\nfrom openai import OpenAI\nclient = OpenAI()\ndef ask(q, model):\n    if model == 'gpt-3.5-random':\n"
+        "        model = random.choice(['gpt-3.5-turbo-0613', 'gpt-5.4'])\n    return client.chat.completions.create(model=model, max_tokens=100, messages=[])\n",
+    ]
+    fires = [
+        *fires,
+        # the default of the command line's --model, read as args.model (argparse) or a typer option
+        "import argparse\nfrom openai import OpenAI\nclient = OpenAI()\n"
+        "def main(args):\n    client.chat.completions.create(model=args.model, messages=[], max_tokens=100)\n"
+        "if __name__ == '__main__':\n    parser = argparse.ArgumentParser()\n"
+        "    parser.add_argument('--model', default='gpt-4-0613')\n    main(parser.parse_args())\n",
+        "import typer\nfrom openai import OpenAI\nclient = OpenAI()\n"
+        "def main(model: str = typer.Option('gpt-4-0613', '--model')):\n    client.chat.completions.create(model=model, messages=[], max_tokens=100)\n",
+    ]
+    fires = [
+        *fires,
+        # a constructor's default kept in `self`: the calls of the method do not bind it
+        HEAD + "class LLM:\n    def __init__(self, model='claude-3-opus-20240229'):\n        self.model = model\n"
+        "    def ask(self, q, model=None):\n        return client.messages.create(model=self.model, max_tokens=300, messages=[])\n\n"
+        "LLM().ask('a', model='claude-sonnet-4-6')\n",
+    ]
+    fires = [
+        *fires,
+        # a model table looked up by a run-time key: a menu whose selection is sent
+        Invalid(HEAD + "TIERS = {'fast': 'claude-3-haiku-20240307', 'smart': 'claude-sonnet-4-6'}\n"
+                "def ask(q, tier):\n    return client.messages.create(model=TIERS[tier], max_tokens=300, messages=[])\n",
+                row=3, message="Model claude-3-haiku-20240307 was retired"),
+        HEAD + "MODELS = {'anthropic': ['claude-3-haiku-20240307', 'claude-sonnet-4-6'], 'premium': ['claude-opus-4-8']}\n"
+        "def ask(q, provider, model=None):\n    model = model or MODELS[provider][0]\n"
+        "    return client.messages.create(model=model, max_tokens=300, messages=[])\n",
+    ]
+    fires = [
+        *fires,
+        # a request dict whose model an unknown update may override: the written one is sent otherwise
+        HEAD + "def ask(q, extra):\n    params = {'model': 'claude-3-opus-20240229', 'max_tokens': 300, 'messages': []}\n"
+        "    params.update(extra)\n    return client.messages.create(**params)\n",
+    ]
+    silent = [
+        *silent,
+        # the update sets the model: the written one is never sent
+        HEAD + "def ask(q, extra):\n    params = {'model': 'claude-3-opus-20240229', 'max_tokens': 300, 'messages': []}\n"
+        "    params.update(model='claude-sonnet-4-6')\n    return client.messages.create(**params)\n",
+        # only each provider's first model is sent; a retired second one is never chosen here
+        HEAD + "MODELS = {'anthropic': ['claude-sonnet-4-6', 'claude-3-haiku-20240307']}\n"
+        "def ask(q, provider, model=None):\n    model = model or MODELS[provider][0]\n"
+        "    return client.messages.create(model=model, max_tokens=300, messages=[])\n",
+        # a price table keyed by model IDs is no menu: nothing from it is sent as a model
+        HEAD + "PRICES = {'claude-3-haiku-20240307': 0.25, 'claude-sonnet-4-6': 3.0}\n"
+        "def ask(q, model):\n    cost = PRICES[model]\n    return client.messages.create(model='claude-sonnet-4-6', max_tokens=300, messages=[])\n",
+        # another option's default: args.model is whatever the user passes
+        "import argparse\nfrom openai import OpenAI\nclient = OpenAI()\nparser = argparse.ArgumentParser()\n"
+        "parser.add_argument('--judge-model', default='gpt-4-0613')\nargs = parser.parse_args()\n"
+        "client.chat.completions.create(model=args.model, messages=[], max_tokens=100)\n",
+        # the written fallback is current
+        "import os\n" + HEAD + "MODEL = os.getenv('CLAUDE_MODEL', 'claude-sonnet-4-6')\nclient.messages.create(model=MODEL, max_tokens=300, messages=[])\n",
+        # an environment default that no request reads
+        "import os\n" + HEAD + "LEGACY = os.getenv('LEGACY_MODEL', 'claude-3-opus-20240229')\nclient.messages.create(model='claude-sonnet-4-6', max_tokens=300, messages=[])\n",
+        # one of several values that is not a known ID is no typo guess: the code may map it first
+        HEAD + "def ask(q, model):\n    return client.messages.create(model=model or 'claude-sonet-4-6', max_tokens=300, messages=[])\n",
+        # a wrapper's default every call overrides: a default no call uses
+        HEAD + ASK.format(model="claude-3-opus-20240229") + "\nask('a', model='claude-sonnet-4-6')\nask('b', model='claude-haiku-4-5')\n",
+    ]
+
     def check_call(self, call: Call, ctx: Context) -> Iterator[Diagnostic]:
         raw = call.model_id()
         arg = call.arg("model")
+        if arg is not None and isinstance(arg.value, OneOf):
+            # A run-time model with written fallbacks or choices: each one the code may send.
+            for option in _written_options(arg.value):
+                at = option.loc or arg.at
+                related = () if at == arg.at else (arg.at,)
+                yield from self.judge(option.literal, call.site.provider, option, at, related, ctx, guess=False)
+            return
         if raw is None or arg is None:
+            return
+        if call.site.reached and any(_own_parameter(call.site.kwargs.get(k), call.site.function) for k in call.site.keywords("model")):
+            # A wrapper's default, inside the wrapper: each recognised call of it is judged with
+            # the model it passes, so a default every caller overrides is a default no call uses.
+            # (A default of another function, a constructor's kept in `self`, is not bound by
+            # those calls: it is judged here.)
             return
         at, related = _written(arg)
         yield from self.judge(raw, call.site.provider, arg.value, at, related, ctx)
 
-    def judge(self, raw: str, provider: Optional[str], value: object, at: Loc, related: Tuple[Loc, ...], ctx: Context) -> Iterator[Diagnostic]:
-        """The finding, if any, on one model ID written at `at` (`value`: the literal, for the fix)."""
+    def judge(self, raw: str, provider: Optional[str], value: object, at: Loc, related: Tuple[Loc, ...], ctx: Context, guess: bool = True) -> Iterator[Diagnostic]:
+        """The finding, if any, on one model ID written at `at` (`value`: the literal, for the fix).
+        guess: report an unknown ID that looks like a typo (not for one of several possible values,
+        which may be a name the code maps to a model before sending it)."""
         platform = platform_of(raw, provider)
         bare = _PREFIX.sub("", raw)
         model = ctx.catalog.lookup(bare)
@@ -143,7 +247,7 @@ class RetiredModel(Rule):
         if model is None and platform is None:
             model, kin = _family(ctx.catalog, bare)
         if model is None:
-            if platform is None:  # a platform's ID spellings differ: no typo guess there
+            if platform is None and guess:  # a platform's ID spellings differ: no typo guess there
                 yield from self._typo(bare, raw, value, at, related, ctx)
             return
         life = model.lifecycle if platform is None else model.on(platform)
@@ -234,6 +338,19 @@ def _family(catalog, bare: str):
             last = max(members, key=lambda mm: mm.retires)
             return last, f" (every {key}.x model is retired)"
     return None, ""
+
+
+def _own_parameter(value: object, function: Optional[str]) -> bool:
+    return isinstance(value, Param) and function is not None and value.function == function
+
+
+def _written_options(value: OneOf, depth: int = 0) -> Iterator[Text]:
+    """The literal model IDs among a run-time value's possible values, nested ones included."""
+    for option in value.options:
+        if isinstance(option, OneOf) and depth < 4:
+            yield from _written_options(option, depth + 1)
+        elif isinstance(option, Text) and option.is_folded and not option.dynamic_parts and option.literal.strip():
+            yield option
 
 
 def _written(arg) -> Tuple[Loc, Tuple[Loc, ...]]:

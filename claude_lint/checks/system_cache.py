@@ -7,7 +7,7 @@ from claude_lint.checks import examples as ex
 from claude_lint.checks.base import Context, Invalid, Rule, money, tokens
 from claude_lint.diagnostics import Diagnostic
 from claude_lint.extract.sdk import provider_facts
-from claude_lint.facts import Lit, Mapping, Seq, Text, Unknown
+from claude_lint.facts import Lit, Mapping, OneOf, Seq, Text, Unknown
 from claude_lint.link import Call
 
 LONG_SYSTEM = "You are a meticulous support agent for Acme billing. " * 500
@@ -166,6 +166,45 @@ class UncachedSystemPrompt(Rule):
         },
     ]
 
+    # a system prompt built by a helper with several returns (a mode switch), each of which
+    # starts with the same long fixed text
+    MODES = (
+        "import anthropic\nclient = anthropic.Anthropic()\n"
+        f"BASE = {LONG_SYSTEM!r}\n"
+        "def system_prompt(automode, step):\n"
+        "    if automode:\n"
+        "        return BASE + f\"\\nYou are on step {step}.\"\n"
+        "    return BASE\n"
+        "def reply(q, automode, step):\n"
+        '    return client.messages.create(model="claude-sonnet-4-6", max_tokens=300, system=system_prompt(automode, step),\n'
+        '                                  messages=[{"role": "user", "content": q}])\n'
+    )
+    fires = [*fires, Invalid(MODES, row=9, message="is sent without cache_control")]  # no fix: the helper's value is not one text
+    # The file marks another request's system prompt: a mark inside that request's own
+    # arguments cannot reach this request's run-time messages.
+    NEIGHBOUR = (
+        "import anthropic\nclient = anthropic.Anthropic()\n"
+        f"SYSTEM = {LONG_SYSTEM!r}\n"
+        "def plan(history):\n"
+        '    return client.messages.create(model="claude-sonnet-4-6", max_tokens=300, messages=history,\n'
+        '        system=[{"type": "text", "text": SYSTEM, "cache_control": {"type": "ephemeral"}}])\n'
+        "def check(history):\n"
+        '    return client.messages.create(model="claude-sonnet-4-6", max_tokens=300, system=SYSTEM, messages=history)\n'
+    )
+    fires = [*fires, Invalid(NEIGHBOUR, row=8)]
+    silent = [
+        *silent,
+        # a mark written outside every request may be in the run-time messages: not reported
+        NEIGHBOUR.replace("def check(history):\n", "MARK = {'cache_control': {'type': 'ephemeral'}}\ndef check(history):\n"),
+    ]
+    silent = [
+        *silent,
+        # one of the returns is short: not every request sends a cacheable prompt
+        MODES.replace("    return BASE\n", "    return 'You are terse.'\n"),
+        # one of the returns is already cached
+        MODES.replace("    return BASE\n", "    return [{'type': 'text', 'text': BASE, 'cache_control': {'type': 'ephemeral'}}]\n"),
+    ]
+
     def check_call(self, call: Call, ctx: Context) -> Iterator[Diagnostic]:
         if provider_facts(call.site.provider).prefix_cache == "automatic":
             return  # the provider caches long prompt prefixes itself; there is no cache_control to add
@@ -208,8 +247,12 @@ def _fix(call: Call, arg, ctx: Context):
     return system_cache.build(call, arg, ctx.sources)
 
 
-def _system_text(value: object) -> Optional[str]:
-    """The literal text of a system prompt: a string, or the text blocks of a list."""
+def _system_text(value: object, depth: int = 0) -> Optional[str]:
+    """The literal text of a system prompt: a string, or the text blocks of a list; for one
+    of several values (a helper with several returns), the least literal text any of them has."""
+    if isinstance(value, OneOf) and value.options and depth < 4:
+        texts = [_system_text(o, depth + 1) for o in value.options]
+        return None if any(t is None for t in texts) else min(texts, key=len)
     if isinstance(value, Text):
         return value.literal
     if isinstance(value, Seq):
@@ -227,6 +270,8 @@ def _has_cache_control(value: object, depth: int = 0) -> bool:
     """A cache_control key anywhere inside a value, or a value we cannot see into."""
     if depth > 12:
         return True
+    if isinstance(value, OneOf):
+        return any(_has_cache_control(o, depth + 1) for o in value.options)
     if isinstance(value, Mapping):
         if value.open:
             return True

@@ -11,11 +11,12 @@ import ast
 from typing import Dict, List, Optional, Tuple
 
 from claude_lint.extract.scopes import Binding, Scope, Unpacked, has_star, keyword, positional
-from claude_lint.facts import Loc, Mapping, Param, Seq, Text, Transform, Unknown
+from claude_lint.facts import Loc, Mapping, OneOf, Param, Seq, Text, Transform, Unknown
 
 MAX_DEPTH = 40  # as values.MAX_DEPTH: the Evaluator's depth carries through
 MAX_SUBSTITUTE = 2000  # values visited when a helper's parameters are replaced by a caller's arguments
 MAX_HELPER_DEPTH = 3  # helpers followed inside helpers
+MAX_RETURNS = 8  # a helper with more returns than this is a run-time value, not a list of options
 
 _EDITS = frozenset({"set", "update", "setdefault", "pop", "del"})
 
@@ -131,11 +132,12 @@ def _children(ev) -> Dict[int, List[Scope]]:
 
 def returned(ev, call: ast.Call, scope: Scope, depth: int) -> Optional[object]:
     """What a helper of this file returns to this call, with its parameters bound to the
-    call's arguments; None when the call is not to such a helper (one `return`)."""
+    call's arguments (a OneOf when it has several `return`s); None when the call is not to
+    such a helper."""
     if depth > MAX_DEPTH or getattr(ev, "_helper_depth", 0) >= MAX_HELPER_DEPTH:
         return None
     fn = function_scope(ev, call.func, scope)
-    if fn is None or len(fn.returns) != 1 or not isinstance(fn.node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+    if fn is None or not fn.returns or len(fn.returns) > MAX_RETURNS or not isinstance(fn.node, (ast.FunctionDef, ast.AsyncFunctionDef)):
         return None
     key = (id(fn), "<return>")
     if key in ev._active:
@@ -143,9 +145,10 @@ def returned(ev, call: ast.Call, scope: Scope, depth: int) -> Optional[object]:
     ev._active.add(key)
     ev._helper_depth = getattr(ev, "_helper_depth", 0) + 1
     try:
-        value = ev.value(fn.returns[0], fn, depth + 1)
         bound = _arguments(ev, call, fn, scope, depth)
-        return _substitute(value, fn.name, bound, [0])
+        values = tuple(_substitute(ev.value(r, fn, depth + 1), fn.name, bound, [0]) for r in fn.returns)
+        # Several returns: the value is one of them, known only at run time.
+        return values[0] if len(values) == 1 else OneOf(f"one of the {len(values)} returns of {fn.name}", ev.loc(call), values)
     finally:
         ev._helper_depth -= 1
         ev._active.discard(key)
@@ -185,6 +188,8 @@ def _substitute(value: object, function: str, bound: Optional[Dict[str, object]]
         return Text(tuple(p if isinstance(p, str) else _substitute(p, function, bound, seen) for p in value.parts), value.loc)
     if isinstance(value, Transform):
         return Transform(value.op, _substitute(value.inner, function, bound, seen), value.loc)
+    if isinstance(value, OneOf):
+        return OneOf(value.why, value.loc, tuple(_substitute(o, function, bound, seen) for o in value.options))
     return value
 
 

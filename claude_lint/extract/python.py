@@ -10,7 +10,7 @@ from typing import List, Optional, Tuple
 
 from claude_lint.extract import clients, evidence, http, loops, moves, prefilter, retries, sdk
 from claude_lint.extract.positions import Positions
-from claude_lint.extract.python_calls import MAX_ALIAS_BINDINGS, MAX_BATCH_ITEMS, OUTPUT_LIMIT_SET, _builds_text, free_limits, _body_of, _keywords, _decompose, _shapes_for, options_entries, _noqa_comments
+from claude_lint.extract.python_calls import cache_control_outside, MAX_ALIAS_BINDINGS, MAX_BATCH_ITEMS, OUTPUT_LIMIT_SET, _builds_text, free_limits, _body_of, _keywords, _decompose, _shapes_for, options_entries, _noqa_comments
 from claude_lint.extract.python_clients import ClientFinder
 from claude_lint.extract.python_history import HistoryFinder
 from claude_lint.extract.scopes import Binding, CallRecord, Collector, Scope, keyword, positional
@@ -114,6 +114,10 @@ class _Extraction(ClientFinder, HistoryFinder):
         from claude_lint.extract import wrappers  # here: wrappers imports this module
 
         table = wrappers.summarise(self, found)
+        if calls and not cache_control_outside(self.text, found, self.ev.code_for):
+            # Every mention is inside a request's own arguments, seen in its values: none can
+            # reach another request's messages or tools unseen.
+            calls = [replace(site, cache_control_nearby=False) for site in calls]
         constants = []
         for name, bound in self.c.module.assigns.items():
             if len(bound) == 1 and not isinstance(bound[0], (Binding, tuple)):

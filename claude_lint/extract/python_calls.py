@@ -145,3 +145,19 @@ def _noqa_comments(text: str) -> Tuple[Noqa, ...]:
     from claude_lint import noqa
 
     return tuple(Noqa(row, codes) for row, codes in noqa.line_noqa(text))
+
+
+def cache_control_outside(text: str, found, code_for) -> bool:
+    """Does a file mention cache_control outside its requests' own call expressions?
+    found: (record, its call sites) per recognised call; code_for: a node's source."""
+    total = text.count("cache_control")
+    if total == 0:
+        return False
+    inside, last_end = 0, (0, 0)
+    for record, sites in sorted(found, key=lambda f: (f[0].node.lineno, f[0].node.col_offset)):
+        node = record.node
+        if not any(s.pending is None for s in sites) or (node.lineno, node.col_offset) < last_end:
+            continue  # a helper's POST, or a request inside another's arguments (counted there)
+        last_end = (node.end_lineno or node.lineno, node.end_col_offset or 0)
+        inside += code_for(node).count("cache_control")
+    return total > inside

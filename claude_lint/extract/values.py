@@ -18,6 +18,7 @@ from claude_lint.facts import (
     Lit,
     Loc,
     Mapping,
+    OneOf,
     Param,
     Ref,
     Seq,
@@ -27,6 +28,9 @@ from claude_lint.facts import (
 )
 
 MAX_DEPTH = MAX_EXPRESSION_DEPTH
+MAX_OPTIONS = 8  # the values a OneOf lists: a name bound in many places is only a run-time value
+MAX_TABLE = 32  # a bigger table looked up by a run-time key is not read as a list of options
+DEFAULT_GETTERS = frozenset({"os.getenv", "os.environ.get"})
 STRIP_METHODS = frozenset({"strip", "lstrip", "rstrip"})
 DEDENT_FUNCTIONS = {"textwrap.dedent": "dedent", "inspect.cleandoc": "cleandoc"}
 
@@ -128,6 +132,10 @@ class Evaluator(TextValues, FileValues):
             return Seq(tuple(items), loc)
         if kind is ast.Call:
             return self.call(node, scope, depth)
+        if kind is ast.BoolOp and isinstance(node.op, ast.Or):
+            return OneOf("or", loc, tuple(self.value(v, scope, depth + 1) for v in node.values[:MAX_OPTIONS]))
+        if kind is ast.IfExp:
+            return OneOf("if", loc, (self.value(node.body, scope, depth + 1), self.value(node.orelse, scope, depth + 1)))
         if kind is ast.Attribute:
             return self.attribute(node, scope, depth)
         if kind is ast.Subscript:
@@ -140,6 +148,14 @@ class Evaluator(TextValues, FileValues):
                     items = self.value(node.value, scope, depth + 1)
                     if isinstance(items, Seq) and -len(items.items) <= key.value < len(items.items):
                         return items.items[key.value]
+                    if isinstance(items, OneOf):  # `TABLE[provider][0]`: that item of each
+                        picked = tuple(o.items[key.value] for o in items.options if isinstance(o, Seq) and -len(o.items) <= key.value < len(o.items))
+                        return OneOf(items.why, loc, picked) if picked else Unknown("subscript", loc)
+                elif isinstance(key, (Unknown, Param)) or (isinstance(key, Text) and key.dynamic_parts):
+                    # a table of this code looked up by a run-time key: one of its values
+                    table = self.value(node.value, scope, depth + 1)
+                    if isinstance(table, Mapping) and not table.open and 0 < len(table.entries) <= MAX_TABLE:
+                        return OneOf("looked up by a run-time key", loc, tuple(v for k, v in table.entries if k is not None))
             return Unknown("subscript", loc)
         return Unknown(kind.__name__, loc)
 
@@ -157,7 +173,9 @@ class Evaluator(TextValues, FileValues):
         bindings = owner.assigns.get(name, [])
         if name in owner.params:
             if bindings:
-                return Unknown(f"parameter {name} is reassigned", loc)
+                default = owner.params[name]
+                first = (self.value(default, owner.parent or owner, depth + 1),) if default is not None else ()
+                return self._one_of(f"parameter {name} is reassigned", name, owner, bindings, depth, loc, first)
             default = owner.params[name]
             dv = self.value(default, owner.parent or owner, depth + 1) if default is not None else None
             return Param(owner.name, name, dv, loc)
@@ -170,7 +188,7 @@ class Evaluator(TextValues, FileValues):
         if not unpacked and (len(bindings) != 1 or isinstance(bindings[0], Binding) or isinstance(bindings[0], tuple)):
             if len(bindings) == 1 and isinstance(bindings[0], tuple):
                 return Unknown(f"{name} is bound by with", loc)
-            return Unknown(f"{name} is bound more than once", loc)
+            return self._one_of(f"{name} is bound more than once", name, owner, bindings, depth, loc)
         mutated = ("name", name) in owner.mutated
         if mutated and not moves.dict_edits_only(owner.edits.get(name, ())):
             return Unknown(f"{name} is changed in place", loc)
@@ -191,6 +209,31 @@ class Evaluator(TextValues, FileValues):
             self._active.discard(key)
         self._memo[key] = result
         return result
+
+    def _one_of(self, why: str, name: str, owner: Scope, bindings, depth: int, loc: Optional[Loc], first: tuple = ()) -> object:
+        """A name bound in several places: any of the values that may reach a use of it. A
+        binding at the top of the scope's body replaces every earlier one (and a parameter's
+        default) unless it is computed from the name itself; a binding by a loop, `with` or
+        unpacking adds no option."""
+        body = getattr(owner.node, "body", None)
+        if not isinstance(body, list):
+            return Unknown(why, loc)
+        key = (id(owner), name)
+        if key in self._active:
+            return Unknown("circular", loc)
+        straight = {id(stmt.value) for stmt in body if isinstance(stmt, (ast.Assign, ast.AnnAssign)) and stmt.value is not None}
+        written = sorted((b for b in bindings if isinstance(b, ast.expr)), key=lambda b: (b.lineno, b.col_offset))
+        for i in range(len(written) - 1, -1, -1):
+            # `model = model.replace(".", "")` derives from the earlier values: it replaces none
+            derived = any(isinstance(n, ast.Name) and n.id == name for n in ast.walk(written[i]))
+            if id(written[i]) in straight and not derived:
+                written, first = written[i:], ()
+                break
+        self._active.add(key)
+        try:
+            return OneOf(why, loc, first + tuple(self.value(b, owner, depth + 1) for b in written[:MAX_OPTIONS]))
+        finally:
+            self._active.discard(key)
 
     def attribute(self, node: ast.Attribute, scope: Scope, depth: int) -> object:
         loc = self.loc(node)
@@ -213,7 +256,45 @@ class Evaluator(TextValues, FileValues):
                     field = moves.instance_field(self, bindings[0], node.attr, owner, depth + 1, loc)
                     if field is not None:
                         return field
+            option = self._cli_option(node.attr, depth, loc)
+            if option is not None:
+                return option
         return Unknown("attribute", loc)
+
+    _cli: Optional[Dict[str, Tuple[object, ...]]] = None
+
+    def _cli_option(self, attr: str, depth: int, loc: Optional[Loc]) -> Optional[OneOf]:
+        """`args.model` in a file that defines `--model` with argparse: what the user passes,
+        else its written default, one of its written `choices`."""
+        if self._cli is None:
+            self._cli = {}
+            module = self.module_scope.node
+            if "add_argument" in self.positions.text and module is not None:
+                for node in ast.walk(module):
+                    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "add_argument":
+                        self._note_cli_option(node, depth)
+        written = self._cli.get(attr)
+        return OneOf(f"--{attr} given on the command line", loc, written) if written else None
+
+    def _note_cli_option(self, node: ast.Call, depth: int) -> None:
+        flags = [a.value for a in node.args if isinstance(a, ast.Constant) and isinstance(a.value, str)]
+        keywords = {k.arg: k.value for k in node.keywords if k.arg}
+        dest = keywords.get("dest")
+        if isinstance(dest, ast.Constant) and isinstance(dest.value, str):
+            name = dest.value
+        else:
+            long = [f for f in flags if f.startswith("--")]
+            name = (long[0] if long else flags[0] if flags else "").lstrip("-").replace("-", "_")
+        if not name.isidentifier():
+            return
+        written = []
+        if "default" in keywords:
+            written.append(self.value(keywords["default"], self.module_scope, depth + 1))
+        choices = self.value(keywords["choices"], self.module_scope, depth + 1) if "choices" in keywords else None
+        if isinstance(choices, Seq):
+            written.extend(choices.items[:MAX_OPTIONS])
+        if written:
+            self._cli[name] = tuple(written)
 
     def _class_scope(self, owner: Scope, name: str) -> Optional[Scope]:
         for child in self._children(owner):
@@ -289,6 +370,9 @@ class Evaluator(TextValues, FileValues):
                 return Unknown("call", loc)
             if not node.args:
                 return self.kwargs(node, scope, depth, loc)
+        fallback = self._fallback(node, qual, scope, depth, loc)
+        if fallback is not None:
+            return fallback
         hooked = templates.call(self, node, scope, depth, qual)  # package resources, Jinja templates
         if hooked is not None:
             return hooked
@@ -314,6 +398,25 @@ class Evaluator(TextValues, FileValues):
             # A function of another module: `link` finds what it returns (its `name()` constant).
             return Ref(imported[0], imported[1] + "()", self.abspath, loc)
         return Unknown("call", loc)
+
+    def _fallback(self, node: ast.Call, qual: str, scope: Scope, depth: int, loc: Optional[Loc]) -> Optional[OneOf]:
+        """A run-time value with a written fallback or written choices: `os.getenv(k, "x")`,
+        `config.get("model", "x")`, `random.choice([...])`."""
+        func = node.func
+        if qual in ("typer.Option", "typer.Argument") and node.args and not isinstance(node.args[0], ast.Starred):
+            return OneOf("given on the command line", loc, (self.value(node.args[0], scope, depth + 1),))
+        if qual == "random.choice" and len(node.args) == 1 and not node.keywords:
+            items = self.value(node.args[0], scope, depth + 1)
+            return OneOf("random.choice", loc, items.items[:MAX_OPTIONS]) if isinstance(items, Seq) else None
+        getter = qual in DEFAULT_GETTERS or (not qual and isinstance(func, ast.Attribute) and func.attr == "get")
+        if not getter or not node.args or not isinstance(node.args[0], ast.Constant) or not isinstance(node.args[0].value, str):
+            return None
+        default = node.args[1] if len(node.args) == 2 and not node.keywords else None
+        if default is None and len(node.args) == 1 and len(node.keywords) == 1 and node.keywords[0].arg == "default":
+            default = node.keywords[0].value
+        if default is None:
+            return None
+        return OneOf(f"{node.args[0].value} read at run time", loc, (self.value(default, scope, depth + 1),))
 
     def _imported_function(self, func: ast.expr, scope: Scope) -> Optional[Tuple[str, str]]:
         if isinstance(func, ast.Name):

@@ -121,7 +121,7 @@ class InvocationFinder:
                 star = True
                 break
             value = ev.value(a, scope)
-            if type(value) is Unknown and isinstance(a, ast.Name) and d is not None:
+            if isinstance(value, Unknown) and isinstance(a, ast.Name) and d is not None:
                 value = self._defaulted(a, node, d) or value
             args.append(value)
             arg_nodes.append(a)
@@ -204,7 +204,7 @@ class InvocationFinder:
         if found is None:
             return None
         value = self.ev.value(found, d)
-        if type(value) is Unknown:
+        if isinstance(value, Unknown):  # a OneOf too: only a value known here is passed
             return None
         if not overwritten and name.id in d.params and self.ev.find(name.id, d) is d:
             return Param(d.name, name.id, value, self.ev.loc(name))
