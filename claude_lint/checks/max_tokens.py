@@ -22,22 +22,34 @@ class OversizedMaxTokens(Rule):
     Flags an output limit (`max_tokens`, `max_completion_tokens`) that the call's own
     code proves far too large:
 
-    - the limit is at or above the model's maximum output, so it guards nothing (above
-      it, the API rejects the request), unless the answer is long by nature (below); or
+    - the limit is above the model's maximum output: the API rejects the request. A
+      family ID (`claude-3-5-sonnet`) is judged against the largest maximum of the
+      snapshots it may name, an ID the catalogue lacks (`claude-2`) against the largest
+      of its provider's models: above that, no model of them accepts it;
     - the answer is short by the evidence of the call and the limit is several times
       what that answer needs: the answer is parsed with `int()`/`float()`/`bool()`,
       compared with a label (`answer == "yes"`, `answer in ("A", "B")`), parsed whole as
       JSON or YAML; a tool call is forced (`tool_choice`) whose schema is a few short
       fields; or the prompt asks for a short answer ("answer yes or no", "one word",
-      "in one sentence", "classify ... into", "return only the label").
+      "in one sentence", "classify ... into", "return only the label");
+    - the limit is the model's maximum output (it guards nothing) and the answer is
+      known not to be a document: short as above, or a call of one named tool (forced,
+      or the prompt asks for it: "Use the print_summary tool"), a structured object.
 
+    A limit at the model's maximum is not by itself a finding: code generators, file
+    rewriters and open-ended agents set it on purpose, and the call rarely says so where
+    the limit is written (a chat-model object, a prompt built elsewhere).
     The whole answer parsed as JSON or YAML counts as a small object (about 256 tokens);
     a JSON object found inside a longer answer (a regex match, a split) does not, nor
     does a check of a field beside the text (`stop_reason`, a block's `type`).
     It stays silent where the answer is long by nature or unknown: a prompt that asks
     for code, files, a rewrite, a transcription or a translation, an answer written to
-    a file, or no evidence at all. A model-maximum limit on such a call is intended.
-    The message names the evidence and proposes a limit derived from it.
+    a file, or no evidence at all.
+    The message names the keyword as written (`max_output_tokens`, `max_tokens_to_sample`),
+    the evidence, the worst case (every answer running to the limit) next to what an
+    answer of the evidenced size costs, and proposes a limit derived from the evidence
+    (twice what the answer needs, rounded up); above the maximum with no evidence, the
+    maximum itself.
 
     ## Why is this bad?
     Output tokens cost about five times as much as input tokens, and `max_tokens` is the
