@@ -337,7 +337,7 @@ class OversizedMaxTokens(Rule):
             f"{keyword}={limit}{_origin(arg)} {reason}{price}. {advice}",
             cost=cost,
             severity="error" if above else None,
-            fix=_fix(call, arg, proposed, limit, ctx.sources),
+            fix=_fix(call, arg, proposed, limit, ctx.sources, keyword),
         )
 
 
@@ -385,10 +385,10 @@ def _keyword(call: Call) -> str:
     return shape.output_limit_keyword if shape is not None and shape.output_limit_keyword else "max_tokens"
 
 
-def _fix(call: Call, arg, proposed: int, limit: int, sources):
+def _fix(call: Call, arg, proposed: int, limit: int, sources, keyword: str):
     from claude_lint.fixes import max_tokens
 
-    return max_tokens.build(call, arg, proposed, limit, sources)
+    return max_tokens.build(call, arg, proposed, limit, sources, keyword)
 
 
 def _origin(arg) -> str:
