@@ -49,6 +49,7 @@ LONG_PROMPT = re.compile(
     r"|```",
     re.IGNORECASE,
 )
+OPTIONAL_BEFORE = re.compile(r"\b(?:may|can|could|might|free to|able to|if you need to|when needed,?)\s+$", re.IGNORECASE)
 MAX_PROMPT_CHARS = 6000  # a long prompt describes more than one small task; its tail is not read
 MAX_TOOL_FIELDS = 6  # a forced tool whose schema has at most this many scalar fields answers in a few tokens
 # Tokens an answer needs, generously (a label with a stray word, a small object with its keys).
@@ -162,7 +163,9 @@ def _called_tool(call: Call) -> Optional[Tuple[str, str, Mapping]]:
         return (forced, "forced by tool_choice", specs[forced]) if forced in specs else None
     prompt = _prompt(call)[:MAX_PROMPT_CHARS]
     for name, spec in specs.items():
-        if re.search(rf"\buse (?:the )?`?{re.escape(name)}`? (?:tool|function)\b", prompt, re.IGNORECASE):
+        m = re.search(rf"\b(?:use|using|call|calling) (?:the )?`?{re.escape(name)}`? (?:tool|function)\b", prompt, re.IGNORECASE)
+        # "You may use the search tool": offered, not asked for; the answer may be text.
+        if m and not OPTIONAL_BEFORE.search(prompt[max(0, m.start() - 20):m.start()]):
             return name, "the prompt asks for it", spec
     return None
 

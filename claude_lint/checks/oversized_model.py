@@ -55,7 +55,7 @@ class OversizedModel(Rule):
     summary = "top-tier model on a classification-sized task"
     options = {"small-output": 64}
     preview = True
-    preview_reason = "Measured on the real-world corpus (eval/realworld, 36 repositories): precision 0.25 (1 of 4 findings right)."
+    preview_reason = ("Measured on the real-world corpus (eval/realworld, 36 repositories): precision 0.25 (1 of 4 findings right; the 3 others gpt-4 on classification prompts, labelled silent because gpt-4 is not of the Opus / o1-pro class the labels name).")
     fires = [
         # the limit itself says the answer is a few tokens
         Invalid(HEAD + 'client.messages.create(model="claude-opus-4-6", max_tokens=5, messages=[{"role": "user", "content": q}])\n', row=3,

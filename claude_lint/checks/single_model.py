@@ -63,7 +63,7 @@ class SingleModel(Rule):
     summary = "light tasks on a non-cheap model, no cheaper tier used"
     options = {"min-call-sites": 1}
     preview = True
-    preview_reason = "Measured on the real-world corpus (eval/realworld, 36 repositories): no finding to judge yet (0 of 2 fire labels found), too few to know its precision."
+    preview_reason = ("Measured on the real-world corpus (eval/realworld, 36 repositories): 1 finding, right (1 of 2 fire labels found), too few to know its precision.")
     fires = [
         Invalid(HEAD + LIGHT.format(model="claude-opus-4-6") + HEAVY.format(model="claude-opus-4-6"), row=5,
                 message='A light task on claude-opus-4-6 (top tier, $5/MTok in, $25/MTok out) at example.py:5: the prompt asks for a short answer '
