@@ -165,9 +165,9 @@ def test_gitignore_glob_does_not_backtrack(tmp_path):
     regex backtracked for minutes. Exclude globs (fnmatch) are checked the same way."""
     files = {
         ".gitignore": "a" + "*a" * 16 + "\n/sub/" + "*a" * 16 + "/x\n",
-        "a" * 60 + "b.py": LIMIT_AT_MAXIMUM,
-        "sub/" + "a" * 60 + "b/x.py": LIMIT_AT_MAXIMUM,
-        "sub/" + "a" * 60 + "/x.py": LIMIT_AT_MAXIMUM,  # this one matches: ignored
+        "a" * 60 + "b.py": LIMIT_ABOVE_MAXIMUM,
+        "sub/" + "a" * 60 + "b/x.py": LIMIT_ABOVE_MAXIMUM,
+        "sub/" + "a" * 60 + "/x.py": LIMIT_ABOVE_MAXIMUM,  # this one matches: ignored
     }
     files["pyproject.toml"] = PYPROJECT + "extend-exclude = ['" + "a" + "*a" * 16 + "']\n"
     found = attack(tmp_path, files)
@@ -175,7 +175,7 @@ def test_gitignore_glob_does_not_backtrack(tmp_path):
         ("a" * 60 + "b.py", "CL001"), ("sub/" + "a" * 60 + "b/x.py", "CL001")], found
 
 
-LIMIT_AT_MAXIMUM = HEAD + "client.messages.create(model='claude-haiku-4-5', max_tokens=64000, messages=[])\n"  # CL001
+LIMIT_ABOVE_MAXIMUM = HEAD + "client.messages.create(model='claude-haiku-4-5', max_tokens=100000, messages=[])\n"  # CL001 (above the model's maximum)
 
 
 # --- 5. linking and rules under the per-file time limit ----------------------------------------------
@@ -214,7 +214,7 @@ def test_linking_and_rules_are_under_the_time_limit(tmp_path):
         "pyproject.toml": PYPROJECT + "[tool.claude-lint.CL904]\nseconds = 2\n",
         "slow.txt": "a prompt",
         "slow_link.py": HEAD + "P = open('slow.txt').read()\n" + CALL.format(kw="system=P", messages="[]"),
-        "slow_rule.py": LIMIT_AT_MAXIMUM,
+        "slow_rule.py": LIMIT_ABOVE_MAXIMUM,
     }
     root = project(tmp_path / "p", {**files, "control.py": CONTROL})
     proc = subprocess.run([sys.executable, "-c", SPIN], cwd=root, capture_output=True, timeout=HANG_SECONDS, preexec_fn=_cap)
@@ -256,7 +256,7 @@ def test_a_dead_worker_costs_only_its_file(tmp_path):
     kill the parent); so is a file stuck in one native call past twice the limit (its
     worker is killed); a worker over its memory allowance reports a CL904 instead of
     growing; every other file is linted."""
-    files = {name: LIMIT_AT_MAXIMUM for name in ("die.py", "hog.py", "stuck.py", "ok1.py", "ok2.py", "ok3.py")}
+    files = {name: LIMIT_ABOVE_MAXIMUM for name in ("die.py", "hog.py", "stuck.py", "ok1.py", "ok2.py", "ok3.py")}
     files["pyproject.toml"] = PYPROJECT + "[tool.claude-lint.CL904]\nseconds = 2\n"
     root = project(tmp_path / "p", {**files, "control.py": CONTROL})
     proc = subprocess.run([sys.executable, "-c", DYING], cwd=root, capture_output=True, timeout=HANG_SECONDS, preexec_fn=_cap)
@@ -288,7 +288,7 @@ raise SystemExit(cli.main(["check", "--no-cache", "--output-format", "json", "."
 def test_the_cli_caps_its_own_memory(tmp_path):
     """Without a pool (a small project, the usual hostile one) files are analysed in the
     CLI's own process: past its address-space cap a file is a CL904, and the run goes on."""
-    root = project(tmp_path / "p", {"hog.py": LIMIT_AT_MAXIMUM, "ok.py": LIMIT_AT_MAXIMUM, "control.py": CONTROL})
+    root = project(tmp_path / "p", {"hog.py": LIMIT_ABOVE_MAXIMUM, "ok.py": LIMIT_ABOVE_MAXIMUM, "control.py": CONTROL})
     proc = subprocess.run([sys.executable, "-c", MAIN_HOG], cwd=root, capture_output=True, timeout=HANG_SECONDS, preexec_fn=_cap,
                           env={**os.environ, "CLAUDE_LINT_NO_POOL": "1"})
     found = findings(proc)

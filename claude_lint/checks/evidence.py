@@ -1,16 +1,23 @@
 """What a request's own code says about the length of its answer (CL001, CL003, CL009, CL010).
 
 Short: the answer is parsed as a number, a boolean, a label or a small structured object;
-a tool call with a small schema is forced; the prompt asks for a short answer. Long: the
+a tool call with a small schema is forced; the prompt asks for a short answer. Bounded:
+the answer is a call of one named tool (forced, or the prompt asks for it) whose schema is
+not small: a structured object, not a document, yet with no size the code pins. Long: the
 prompt asks for code, a file, a rewrite, a transcription or a translation, or the answer
 is written to a file. Long wins: a prompt that asks to "classify, then write the fix" is
-not a classification. Unknown (neither) is not evidence of anything.
+not a classification. Unknown (none of these) is not evidence of anything.
+
+`light` is the subset a rule may call a light task (CL003, CL009): a number, a boolean, a
+label, a forced small tool call, a prompt asking for a label. A parsed JSON object and a
+one-sentence answer are short, yet the work behind them may not be light (a plan, a summary
+of a long document).
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Optional
+from typing import Optional, Tuple
 
 from claude_lint.estimate import texts
 from claude_lint.facts import Lit, Loc, Mapping, Seq, Text
@@ -42,10 +49,12 @@ LONG_PROMPT = re.compile(
     r"|```",
     re.IGNORECASE,
 )
+OPTIONAL_BEFORE = re.compile(r"\b(?:may|can|could|might|free to|able to|if you need to|when needed,?)\s+$", re.IGNORECASE)
 MAX_PROMPT_CHARS = 6000  # a long prompt describes more than one small task; its tail is not read
 MAX_TOOL_FIELDS = 6  # a forced tool whose schema has at most this many scalar fields answers in a few tokens
 # Tokens an answer needs, generously (a label with a stray word, a small object with its keys).
-NEEDS = {"number": 16, "bool": 16, "label": 16, "prompt-label": 16, "sentence": 64, "structured": 256, "tool": 256}
+NEEDS = {"number": 16, "bool": 16, "label": 16, "prompt-label": 16, "sentence": 64, "structured": 256, "tool": 256, "any-tool": 512}
+LIGHT_KINDS = frozenset({"number", "bool", "label", "prompt-label", "tool"})
 
 
 @dataclass(frozen=True)
@@ -53,17 +62,30 @@ class Short:
     what: str  # the evidence, as the message says it
     needs: int  # tokens that answer needs, generously
     at: Optional[Loc] = None  # where the evidence is written, when not at the request
+    kind: str = ""  # a key of NEEDS
+
+    @property
+    def light(self) -> bool:
+        return self.kind in LIGHT_KINDS
 
 
 @dataclass(frozen=True)
 class Evidence:
     short: Optional[Short]
     long: Optional[str]  # why the answer is long by nature
+    bounded: Optional[Short] = None  # a structured answer of no pinned size (a named tool's call)
+
+    @property
+    def light(self) -> Optional[Short]:
+        return self.short if self.short is not None and self.short.light else None
 
 
 def of(call: Call) -> Evidence:
     long = _long(call)
-    return Evidence(None if long else _short(call), long)
+    if long:
+        return Evidence(None, long)
+    short = _short(call)
+    return Evidence(short, None, None if short else _any_tool(call))
 
 
 def _prompt(call: Call) -> str:
@@ -94,56 +116,88 @@ def _short(call: Call) -> Optional[Short]:
     for kind in ("number", "bool", "label", "structured"):
         for u in uses:
             if u.kind == kind:
-                return Short(f"the answer is {u.how} (line {u.loc.row})", NEEDS[kind], u.loc)
-    tool = _forced_tool(call)
-    if tool:
-        return Short(tool, NEEDS["tool"])
+                return Short(f"the answer is {u.how} (line {u.loc.row})", NEEDS[kind], u.loc, kind)
+    tool = _called_tool(call)
+    if tool is not None:
+        name, how, spec = tool
+        fields = _short_fields(spec)
+        if fields:
+            return Short(f"the answer is a call of the tool {name!r} ({how}), whose schema is {fields} short field{'s' if fields != 1 else ''}",
+                         NEEDS["tool"], kind="tool")
     prompt = _prompt(call)
     if prompt and len(prompt) <= MAX_PROMPT_CHARS:
         m = SHORT_PROMPT.search(prompt)
         if m:
-            return Short(f'the prompt asks for a short answer ("{_quote(prompt, m)}")', NEEDS["prompt-label"])
+            return Short(f'the prompt asks for a short answer ("{_quote(prompt, m)}")', NEEDS["prompt-label"], kind="prompt-label")
         m = SENTENCE_PROMPT.search(prompt)
         if m:
-            return Short(f'the prompt asks for one sentence ("{_quote(prompt, m)}")', NEEDS["sentence"])
+            return Short(f'the prompt asks for one sentence ("{_quote(prompt, m)}")', NEEDS["sentence"], kind="sentence")
     return None
 
 
-def _forced_tool(call: Call) -> Optional[str]:
-    """A tool call is forced (`tool_choice` names one tool) and its schema is a few scalar fields."""
-    choice = call.args.get("tool_choice")
-    name = None
-    if choice is not None and isinstance(choice.value, Mapping):
-        kind = _lit(choice.value.get("type"))
-        if kind == "tool":
-            name = _lit(choice.value.get("name"))
-        elif kind == "function":
-            fn = choice.value.get("function")
-            name = _lit(fn.get("name")) if isinstance(fn, Mapping) else None
-    if not name:
+def _any_tool(call: Call) -> Optional[Short]:
+    """The answer is a call of one named tool whose schema is not small: an object of the
+    schema's fields (a few paragraphs at most), not a document."""
+    tool = _called_tool(call)
+    if tool is None:
         return None
+    name, how, _ = tool
+    return Short(f"the answer is a call of the tool {name!r} ({how}): a structured object, not a document", NEEDS["any-tool"], kind="any-tool")
+
+
+def _called_tool(call: Call) -> Optional[Tuple[str, str, Mapping]]:
+    """(name, how we know, spec) of the tool the answer is a call of: `tool_choice` forces it,
+    or the prompt asks for it by name ("Use the print_summary tool.") among the tools given."""
     tools = call.value("tools")
     if not isinstance(tools, Seq):
         return None
+    specs = {}
     for tool in tools.items:
-        if not isinstance(tool, Mapping):
-            continue
-        spec = tool.get("function") if isinstance(tool.get("function"), Mapping) else tool
-        if _lit(spec.get("name")) != name:
-            continue
-        schema = spec.get("input_schema") or spec.get("parameters")
-        props = schema.get("properties") if isinstance(schema, Mapping) else None
-        if not isinstance(props, Mapping) or props.open or not props.keys() or len(props.keys()) > MAX_TOOL_FIELDS:
-            return None
-        for key in props.keys():
-            field = props.get(key)
-            kind = _lit(field.get("type")) if isinstance(field, Mapping) else None
-            if kind not in ("string", "integer", "number", "boolean"):
-                return None
-            if kind == "string" and not isinstance(field.get("enum"), Seq):
-                return None  # free text may be long
-        return f"a call of the tool {name!r} is forced and its schema is {len(props.keys())} short field{'s' if len(props.keys()) != 1 else ''}"
+        if isinstance(tool, Mapping):
+            spec = tool.get("function") if isinstance(tool.get("function"), Mapping) else tool
+            name = _lit(spec.get("name"))
+            if name:
+                specs[name] = spec
+    forced = _forced_name(call)
+    if forced:
+        return (forced, "forced by tool_choice", specs[forced]) if forced in specs else None
+    prompt = _prompt(call)[:MAX_PROMPT_CHARS]
+    for name, spec in specs.items():
+        m = re.search(rf"\b(?:use|using|call|calling) (?:the )?`?{re.escape(name)}`? (?:tool|function)\b", prompt, re.IGNORECASE)
+        # "You may use the search tool": offered, not asked for; the answer may be text.
+        if m and not OPTIONAL_BEFORE.search(prompt[max(0, m.start() - 20):m.start()]):
+            return name, "the prompt asks for it", spec
     return None
+
+
+def _forced_name(call: Call) -> Optional[str]:
+    choice = call.args.get("tool_choice")
+    if choice is None or not isinstance(choice.value, Mapping):
+        return None
+    kind = _lit(choice.value.get("type"))
+    if kind == "tool":
+        return _lit(choice.value.get("name"))
+    if kind == "function":
+        fn = choice.value.get("function")
+        return _lit(fn.get("name")) if isinstance(fn, Mapping) else None
+    return None
+
+
+def _short_fields(spec: Mapping) -> int:
+    """How many fields the tool's schema has when each is a number, a boolean or an enum
+    (a few tokens each); 0 when any may be free text, a list or an object."""
+    schema = spec.get("input_schema") or spec.get("parameters")
+    props = schema.get("properties") if isinstance(schema, Mapping) else None
+    if not isinstance(props, Mapping) or props.open or not props.keys() or len(props.keys()) > MAX_TOOL_FIELDS:
+        return 0
+    for key in props.keys():
+        field = props.get(key)
+        kind = _lit(field.get("type")) if isinstance(field, Mapping) else None
+        if kind not in ("string", "integer", "number", "boolean"):
+            return 0
+        if kind == "string" and not isinstance(field.get("enum"), Seq):
+            return 0  # free text may be long
+    return len(props.keys())
 
 
 def _lit(value) -> Optional[str]:

@@ -4,8 +4,9 @@ from typing import Dict, Iterator, List
 
 from claude_lint.checks import evidence as ev
 from claude_lint.checks import examples as ex
-from claude_lint.checks.base import Context, Rule, per_mtok
+from claude_lint.checks.base import Context, Invalid, Rule, per_mtok
 from claude_lint.diagnostics import Diagnostic
+from claude_lint.facts import Loc
 from claude_lint.link import Call
 
 CALL = 'client.messages.create(model="{model}", max_tokens=300, messages=[{{"role": "user", "content": q}}])\n'
@@ -20,11 +21,14 @@ HEAVY = "def answer(q):\n    return " + CALL
 
 class SingleModel(Rule):
     """## What it does
-    Flags a light-task call (its own code shows the answer is short: parsed as a number
-    or compared with a label, a forced small tool call, a prompt that asks for a label,
-    "yes or no" or one word; the evidence of CL001) on a model that is not of the
-    cheapest tier, in a project (a package of a monorepo) where no call uses a cheaper
-    tier. Reported once, at the first such call, naming it and the evidence.
+    Flags a light-task call (its own code shows the answer is short: parsed as a number,
+    a boolean or a whole small JSON object, compared with a label, a forced small tool
+    call, a prompt that asks for a label, "yes or no", one word or one sentence; the
+    evidence of CL001) on a model that is not of the cheapest tier, in a project (a
+    package of a monorepo) where no call uses a cheaper tier. Reported once, where the
+    first such call's model ID is written (the constant or default to change; the
+    call's `model` argument when it is written there), naming the call and its
+    evidence; the other light calls are related locations.
 
     ## Why is this bad?
     Most applications mix heavy tasks (reasoning, long answers) with light ones
@@ -59,9 +63,17 @@ class SingleModel(Rule):
     summary = "light tasks on a non-cheap model, no cheaper tier used"
     options = {"min-call-sites": 1}
     preview = True
-    preview_reason = "Measured on the real-world corpus (eval/realworld, 36 repositories): no finding to judge yet (0 of 2 fire labels found), too few to know its precision."
+    preview_reason = ("Measured on the real-world corpus (eval/realworld, 36 repositories): 1 finding, right (1 of 2 fire labels found), too few to know its precision.")
     fires = [
-        HEAD + LIGHT.format(model="claude-opus-4-6") + HEAVY.format(model="claude-opus-4-6"),
+        Invalid(HEAD + LIGHT.format(model="claude-opus-4-6") + HEAVY.format(model="claude-opus-4-6"), row=5,
+                message='A light task on claude-opus-4-6 (top tier, $5/MTok in, $25/MTok out) at example.py:5: the prompt asks for a short answer '
+                        '("Classify the ticket into one of: billing, bug, other."), and no call in the project uses a cheaper tier.'),
+        # the model chosen in a constant; the answer parsed as JSON after a rebinding on one branch only
+        Invalid(HEAD + 'CHECKER = "claude-sonnet-4-6"\n\ndef decide(results):\n'
+                '    r = client.messages.create(model=CHECKER, max_tokens=1000, messages=[{"role": "user", "content": results}])\n'
+                "    text = r.content[0].text.strip()\n    if isinstance(text, list):\n        text = ' '.join(text)\n"
+                "    import json\n    return json.loads(text)\n\n" + HEAVY.format(model="claude-sonnet-4-6"), row=4,
+                message="A light task on claude-sonnet-4-6 (mid tier, $3/MTok in, $15/MTok out) at example.py:7: the answer is parsed with json.loads() (line 12)"),
         # the answer is read as a number
         HEAD + "def score(q):\n    r = " + CALL.format(model="claude-sonnet-4-6").rstrip("\n") + "\n    return int(r.content[0].text)\n",
         # in a monorepo each package is judged on its own: billing routes nothing, search does
@@ -143,7 +155,6 @@ class SingleModel(Rule):
             return
         light.sort(key=lambda t: (t[0].site.loc.path, t[0].site.loc.cell or 0, t[0].site.loc.row, t[0].site.loc.col))
         call, model, short = light[0]
-        arg = call.arg("model")
         cheap = ctx.catalog.cheapest(model.provider)
         suggestion = ""
         if cheap is not None and cheap.output and model.output and cheap.tier == "small":
@@ -154,8 +165,18 @@ class SingleModel(Rule):
         others = f" ({len(light) - 1} more light call{'s' if len(light) > 2 else ''} likewise)" if len(light) > 1 else ""
         loc = call.site.loc
         yield self.diagnostic(
-            arg.at if arg is not None else loc,
+            _where_chosen(call),
             f"A light task on {model.id} ({model.tier} tier, {per_mtok(model.input)} in, {per_mtok(model.output)} out) at {loc.path}:{loc.row}: "
             f"{short.what}{others}, and no call in the project uses a cheaper tier.{suggestion} Route light tasks to it.",
             related=tuple(c.site.loc for c, _, _ in light[1:8]),
         )
+
+
+def _where_chosen(call: Call) -> Loc:
+    """Where the light call's model is chosen: where its ID is written (a constant, a default),
+    else the call's `model` argument, else the call."""
+    arg = call.arg("model")
+    written = getattr(arg.value, "loc", None) if arg is not None else None
+    if written is not None:
+        return written
+    return arg.at if arg is not None else call.site.loc

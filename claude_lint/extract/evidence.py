@@ -38,12 +38,17 @@ class _Index:
 
     def __init__(self, root: ast.AST):
         self.assigns: List[Tuple[Set[str], ast.AST, int, Set[object]]] = []  # (names bound, value, line, roots)
+        # Statements run only on one branch of an `if`: a rebinding there leaves the name
+        # holding the answer on the other path (`if isinstance(text, list): text = ...`).
+        self.branch_lines: Set[int] = set()
         self.uses: List[Tuple[str, str, ast.AST, List[ast.AST], Set[object]]] = []  # (kind, how, node, args, roots)
         seen = 0
         for node in walk(root):
             seen += 1
             if seen > MAX_NODES:
                 break
+            if isinstance(node, ast.If):
+                self.branch_lines.update(stmt.lineno for stmt in node.body + node.orelse if isinstance(stmt, (ast.Assign, ast.AnnAssign)))
             if isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)) and node.value is not None:
                 targets = node.targets if isinstance(node, ast.Assign) else [node.target]
                 self._bind(targets, node.value, node.lineno)
@@ -177,7 +182,7 @@ def _flows(expr: ast.AST, request: ast.Call, held: Dict[str, Tuple[int, int]], l
 
 
 def _rebound(index: _Index, name: str, after: int) -> int:
-    later = [line for names, _, line, _ in index.assigns if name in names and line > after]
+    later = [line for names, _, line, _ in index.assigns if name in names and line > after and line not in index.branch_lines]
     return min(later) if later else 1 << 30
 
 

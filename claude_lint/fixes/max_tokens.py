@@ -21,7 +21,7 @@ from claude_lint.fixes import Sources, written_at
 _INTEGER = re.compile(r"[0-9](?:_?[0-9])*|0[xX](?:_?[0-9a-fA-F])+|0[oO](?:_?[0-7])+|0[bB](?:_?[01])+")
 
 
-def build(call, arg, suggested: int, limit: int, sources: Optional[Sources] = None) -> Optional[Fix]:
+def build(call, arg, suggested: int, limit: int, sources: Optional[Sources] = None, keyword: str = "max_tokens") -> Optional[Fix]:
     if call.value("thinking") is not None or suggested >= limit or suggested < 1:
         return None
     value = arg.value
@@ -32,7 +32,7 @@ def build(call, arg, suggested: int, limit: int, sources: Optional[Sources] = No
     if written is None or _INTEGER.fullmatch(written) is None or _value(written) != limit:
         return None  # not the integer the facts say (the file changed since it was linted)
     where = "" if (loc.row, loc.col) == (arg.at.row, arg.at.col) else f" (at line {loc.row})"
-    return Fix(f"Lower max_tokens to {suggested}{where}", "unsafe", (Edit(str(suggested), loc.row, loc.col, loc.end_row, loc.end_col),))
+    return Fix(f"Lower {keyword} to {suggested}{where}", "unsafe", (Edit(str(suggested), loc.row, loc.col, loc.end_row, loc.end_col),))
 
 
 def _value(literal: str) -> Optional[int]:
