@@ -5,8 +5,9 @@ from __future__ import annotations
 import ast
 from typing import Optional
 
-from claude_lint.extract import loops
+from claude_lint.extract import loops, retries
 from claude_lint.extract.python_calls import MAX_SESSION_NODES, _bounded_deque
+from claude_lint.extract.bindings import Binding
 from claude_lint.extract.scopes import CallRecord, Scope, keyword
 from claude_lint.facts import History
 
@@ -31,7 +32,7 @@ class HistoryFinder:
         if session is not None:
             return session
         if isinstance(expr, ast.Name):
-            owner = self.ev.find(expr.id, scope)
+            owner = self._owner(expr.id, scope)
             if owner is None or expr.id in owner.imports:
                 return None
             key, name = ("name", expr.id), expr.id
@@ -39,20 +40,22 @@ class HistoryFinder:
                 return None
             if _bounded_deque(owner.assigns.get(expr.id, []), self.ev, owner):
                 return None
-            events = [e for e in self.c.events if e.key == key and self.ev.find(expr.id, e.scope) is owner and e.node is not node]
+            events = [e for e in self.c.events if e.key == key and self._owner(expr.id, e.scope) is owner and e.node is not node]
+            edits = [(e, self._edit(e)) for e in events]
             if record.loops and (owner is scope or owner.kind == "module" and scope.kind == "module"):
                 loop = record.loops[-1]
-                grows = [e for e in events if e.kind == "grow" and loop in e.loops]
-                reset = any(e.kind == "reassign" and loop in e.loops for e in events)
-                trimmed = any(e.kind in ("trim", "escape") for e in events)
-                if grows and not reset and not trimmed:
+                grows = [e for e, k in edits if k == "grow" and loop in e.loops]
+                # Rebuilt inside the loop (each turn starts afresh) or trimmed anywhere: bounded.
+                # A reset a user asks for (`if text == "reset": history = []`) is no bound.
+                rebuilt = any(k == "reset" and loop in e.loops and not self._user_reset(e) for e, k in edits)
+                trimmed = any(k == "trim" for _, k in edits)
+                if grows and not rebuilt and not trimmed:
                     return History(name, "loop", self.ev.loc(grows[0].node), self._seed(owner.assigns.get(expr.id, []), owner), bound=loops.bound(loop))
                 return None
             if owner.kind == "module" and scope is not owner:
                 # Growth at import time (building few-shot examples) happens once, not per call.
-                grows = [e for e in events if e.kind == "grow" and e.scope.kind != "module"]
-                later = [e for e in events if e.kind in ("trim", "escape") or (e.kind == "reassign" and e.scope is not owner)]
-                if grows and not later and len(owner.assigns.get(expr.id, [])) == 1:
+                grows = [e for e, k in edits if k == "grow" and e.scope.kind != "module"]
+                if grows and len(owner.assigns.get(expr.id, [])) == 1 and not self._bounded(edits, {e.scope for e in grows} | {scope}, owner):
                     return History(name, "module", self.ev.loc(grows[0].node), self._seed(owner.assigns.get(expr.id, []), owner))
             return None
         if isinstance(expr, ast.Attribute) and isinstance(expr.value, ast.Name) and expr.value.id == scope.self_name and scope.klass is not None:
@@ -60,14 +63,102 @@ class HistoryFinder:
             methods = {s for s in self._scopes() if s.klass is klass}
             events = [e for e in self.c.events if e.key == ("self", attr) and e.scope in methods and e.node is not node]
             # Seeding the list in __init__ happens once per object, not per call.
-            grows = [e for e in events if e.kind == "grow" and not e.scope.name.endswith(".__init__")]
-            trimmed = [e for e in events if e.kind in ("trim", "escape") or (e.kind == "reassign" and not e.scope.name.endswith(".__init__"))]
+            edits = [(e, self._edit(e)) for e in events if not e.scope.name.endswith(".__init__")]
+            grows = [e for e, k in edits if k == "grow"]
             assigned = klass.self_attrs.get(attr, [])
             if any(_bounded_deque([v], self.ev, m) for v, m, _ in assigned):
                 return None
-            if grows and not trimmed:
+            if grows and not self._bounded(edits, {e.scope for e in grows} | {scope}, None):
                 return History(f"{scope.self_name}.{attr}", "attribute", self.ev.loc(grows[0].node))
         return None
+
+    def _owner(self, name: str, scope: Scope) -> Optional[Scope]:
+        """The scope that binds `name`; a function that declares it `global` edits the module's."""
+        owner = self.ev.find(name, scope)
+        if owner is not None and owner.kind == "function" and any(isinstance(b, Binding) and b.what == "global" for b in owner.assigns.get(name, [])):
+            return self.c.module
+        return owner
+
+    # --- what an edit of a growing list does ------------------------------------------------
+
+    def _bounded(self, edits, turn_scopes, owner: Optional[Scope]) -> bool:
+        """Does anything bound a list that lives across calls? A trim anywhere does; so does a
+        reset on the path of every turn (a function that grows or sends the list starts it
+        afresh) unless a user asks for it. A reset elsewhere (a `reset()` method, a "clear"
+        command) empties it now and then: between two resets it grows every turn."""
+        for e, kind in edits:
+            if kind == "trim":
+                return True
+            if kind == "reset" and e.scope is not owner and e.scope in turn_scopes and not self._user_reset(e):
+                return True
+            if kind == "reset" and e.scope not in turn_scopes and self._size_guarded(e):
+                return True  # `if tokens > LIMIT: self.messages = []`: a crude bound, still a bound
+        return False
+
+    def _edit(self, e) -> str:
+        """What an edit does to the list: "grow", "undo" (drops what this turn added: a
+        `pop()`, a `[:-1]`, a `pop` in an `except` after a failed request), "reset" (a fresh
+        list: `[]`, a literal, `clear()`, a call that builds one) or "trim" (a window, a helper
+        handed the list, anything we cannot read: it may bound the list)."""
+        node = e.node
+        if e.kind == "grow":
+            return "grow"
+        if e.kind == "escape":
+            return "trim"
+        if e.kind == "trim":
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+                if node.func.attr == "clear":
+                    return "reset"
+                if node.func.attr == "pop" and (not node.args or _minus_one(node.args[0]) or self._in_except(e)):
+                    return "undo"
+            if isinstance(node, ast.Delete) and all(isinstance(t, ast.Subscript) and _minus_one(t.slice) for t in node.targets):
+                return "undo"
+            return "trim"
+        value = e.value
+        if not isinstance(value, ast.expr):
+            return "trim"
+        mine = _mentions(value, e.key, e.scope.self_name)
+        if mine:
+            if isinstance(value, ast.BinOp) and isinstance(value.op, ast.Add) and (_is_list(value.left, e.key, e.scope.self_name) or _is_list(value.right, e.key, e.scope.self_name)):
+                return "grow"  # `history = history + [turn]` grows it; it is no trim
+            if isinstance(value, ast.List) and any(isinstance(el, ast.Starred) and _is_list(el.value, e.key, e.scope.self_name) for el in value.elts):
+                return "grow"
+            if isinstance(value, ast.Subscript) and _is_list(value.value, e.key, e.scope.self_name) and isinstance(value.slice, ast.Slice):
+                sl = value.slice
+                if sl.lower is None and sl.step is None and sl.upper is not None and _minus_one(sl.upper):
+                    return "undo"
+            return "trim"
+        if isinstance(value, (ast.List, ast.Tuple, ast.ListComp)) or isinstance(value, ast.Call):
+            return "reset"
+        return "trim"
+
+    def _ancestors(self, e) -> list:
+        """The statements between the edit and its function (or module), innermost last."""
+        root = e.scope.node if e.scope.node is not None else self.c.module.node
+        if root is None:
+            return []
+        # The map the retry search builds per function (python._Extraction._retry), shared.
+        parents = self._parents.get(id(root), False)
+        if parents is False:
+            parents = self._parents[id(root)] = retries.parents_of(root)
+        if parents is None:
+            return []
+        chain, at = [], e.node
+        while id(at) in parents and at is not root and len(chain) < 200:
+            at = parents[id(at)]
+            chain.append(at)
+        return chain[::-1]
+
+    def _in_except(self, e) -> bool:
+        return any(isinstance(a, ast.ExceptHandler) for a in self._ancestors(e))
+
+    def _user_reset(self, e) -> bool:
+        """A reset under a test of a command the user typed (`if text == "reset"`,
+        `if cmd in ("/clear", "/new")`, `text.startswith("/reset")`)."""
+        return any(isinstance(a, ast.If) and _command_test(a.test) for a in self._ancestors(e)) and not self._size_guarded(e)
+
+    def _size_guarded(self, e) -> bool:
+        return any(isinstance(a, (ast.If, ast.While)) and _size_test(a.test) for a in self._ancestors(e))
 
     def _spread_messages(self, call: ast.Call, scope: Scope) -> Optional[ast.expr]:
         """`create(**args)` where `args` is one dict literal of this scope: its "messages" value."""
@@ -180,3 +271,46 @@ class HistoryFinder:
                     elif not isinstance(node.value, (ast.List, ast.ListComp)) and self._session_key(node.value, module) is None:
                         add(key_of(target), node, False)  # reassigned from a window or a helper
         return self._sessions
+
+
+def _list_ref(node: ast.expr, key: tuple, self_name: Optional[str]) -> bool:
+    if key[0] == "name":
+        return isinstance(node, ast.Name) and node.id == key[1]
+    return isinstance(node, ast.Attribute) and node.attr == key[1] and isinstance(node.value, ast.Name) and node.value.id == self_name
+
+
+_is_list = _list_ref
+
+
+def _mentions(value: ast.expr, key: tuple, self_name: Optional[str]) -> bool:
+    return any(_list_ref(n, key, self_name) for n in ast.walk(value) if isinstance(n, (ast.Name, ast.Attribute)))
+
+
+def _minus_one(node) -> bool:
+    return isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub) and isinstance(node.operand, ast.Constant) and node.operand.value == 1
+
+
+def _command_test(test: ast.expr) -> bool:
+    """A comparison with a short literal word, or a `startswith` of one: a typed command."""
+    for n in ast.walk(test):
+        if isinstance(n, ast.Compare) and any(isinstance(c, (ast.Constant, ast.Tuple, ast.List, ast.Set)) for c in n.comparators):
+            words = [c for c in ast.walk(n) if isinstance(c, ast.Constant) and isinstance(c.value, str)]
+            if words and all(len(w.value) <= 24 for w in words):
+                return True
+        if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr == "startswith":
+            return True
+    return False
+
+
+_SIZE_WORDS = ("token", "len", "size", "count", "limit", "max")
+
+
+def _size_test(test: ast.expr) -> bool:
+    """A test of the list's length or of tokens spent: what decides a reset is the size."""
+    for n in ast.walk(test):
+        if isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id == "len":
+            return True
+        word = n.id if isinstance(n, ast.Name) else n.attr if isinstance(n, ast.Attribute) else ""
+        if any(w in word.lower() for w in _SIZE_WORDS):
+            return True
+    return False

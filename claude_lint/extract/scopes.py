@@ -224,7 +224,7 @@ class Collector:
     def _bind_target(self, target: ast.expr, value: object, scope: Scope) -> None:
         if isinstance(target, ast.Name):
             scope.bind(target.id, value)
-            self._event(("name", target.id), "reassign", target)
+            self._event(("name", target.id), "reassign", target, value)
         elif isinstance(target, (ast.Tuple, ast.List)):
             plain = isinstance(value, ast.expr) and not any(isinstance(el, ast.Starred) for el in target.elts)
             for i, el in enumerate(target.elts):
@@ -237,7 +237,7 @@ class Collector:
                 method, klass = self.scope, self.scope.klass
                 assert klass is not None
                 klass.self_attrs.setdefault(attr, []).append((value, method, method.name))
-                self._event(("self", attr), "reassign", target)
+                self._event(("self", attr), "reassign", target, value)
             else:
                 self._store(target, value)
         elif isinstance(target, ast.Subscript):
@@ -375,8 +375,8 @@ class Collector:
             return ("self", attr)
         return None
 
-    def _event(self, key: tuple, kind: str, node: ast.AST) -> None:
-        self.events.append(Event(key, kind, node, tuple(self.loops), self.scope))
+    def _event(self, key: tuple, kind: str, node: ast.AST, value: object = None) -> None:
+        self.events.append(Event(key, kind, node, tuple(self.loops), self.scope, value))
 
 
 def _params(scope: Scope, args: ast.arguments) -> List[ast.arg]:
