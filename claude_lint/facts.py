@@ -173,6 +173,9 @@ class History:
     # step < n`, a `break` on a counter) or its items. An attribute or a module list lives
     # as long as the object or the process and has no bound of its own.
     bound: str = ""
+    # The code puts a cache breakpoint into the list (a `cache_control` in what it appends, or
+    # written on one of its messages): its requests may be cached though no breakpoint shows.
+    marked: bool = False
 
 
 @dataclass(frozen=True)

@@ -6,10 +6,10 @@ from typing import Iterator, Optional, Tuple
 from claude_lint import tokens as tok
 from claude_lint.catalog import Model
 from claude_lint.checks.base import Context, Invalid, Rule, money, tokens
-from claude_lint.checks.system_cache import LONG_SYSTEM, _system_text, breakpoint_anywhere, cache_minimum
+from claude_lint.checks.system_cache import LONG_SYSTEM, _has_cache_control, _system_text, _unseen, cache_minimum
 from claude_lint.diagnostics import Diagnostic
 from claude_lint.extract.sdk import CACHE_CONTROL_PROVIDERS, provider_facts
-from claude_lint.facts import Lit, Mapping, Seq, Text
+from claude_lint.facts import History, Lit, Mapping, Seq, Text
 from claude_lint.link import Call
 
 HEAD = "import anthropic\nclient = anthropic.Anthropic()\n"
@@ -166,7 +166,7 @@ class ConversationUncached(Rule):
         site = call.site
         if site.history is None or site.provider not in CLAUDE or site.local:
             return
-        if breakpoint_anywhere(call):
+        if _breakpoint(call, site.history):
             return
         system = call.value("system")
         model = ctx.model(call)
@@ -194,6 +194,26 @@ class ConversationUncached(Rule):
             cost=cost,
             fix=fix,
         )
+
+
+def _breakpoint(call: Call, history: History) -> bool:
+    """A breakpoint in the request, or one it may carry unseen. The messages are the growing
+    list, whose every edit the extractor read: a breakpoint there is one the code writes into
+    it (`History.marked`), not any `cache_control` elsewhere in the file."""
+    if call.open:
+        return True
+    top = call.value("cache_control")
+    if top is not None and not (isinstance(top, Lit) and top.value is None):
+        return True
+    for role in ("system", "tools", "messages"):
+        value = call.value(role)
+        if value is None:
+            continue
+        if _has_cache_control(value):
+            return True
+        if _unseen(value) and (history.marked if role == "messages" else call.site.cache_control_nearby):
+            return True
+    return False
 
 
 def _estimate(model: Optional[Model], fixed: int, per_turn: int, turns: int, minimum: int) -> Tuple[str, Optional[float]]:

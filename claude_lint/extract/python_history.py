@@ -31,6 +31,9 @@ class HistoryFinder:
         session = self.session_history(expr, scope)
         if session is not None:
             return session
+        source = self._source(expr, scope, 0)
+        if source is not None and source is not expr:
+            return self.history(call, scope, record, source)
         if isinstance(expr, ast.Name):
             owner = self._owner(expr.id, scope)
             if owner is None or expr.id in owner.imports:
@@ -50,13 +53,14 @@ class HistoryFinder:
                 rebuilt = any(k == "reset" and loop in e.loops and not self._user_reset(e) for e, k in edits)
                 trimmed = any(k == "trim" for _, k in edits)
                 if grows and not rebuilt and not trimmed:
-                    return History(name, "loop", self.ev.loc(grows[0].node), self._seed(owner.assigns.get(expr.id, []), owner), bound=loops.bound(loop))
+                    return History(name, "loop", self.ev.loc(grows[0].node), self._seed(owner.assigns.get(expr.id, []), owner), bound=loops.bound(loop),
+                                   marked=self._marked(name, grows, scope))
                 return None
             if owner.kind == "module" and scope is not owner:
                 # Growth at import time (building few-shot examples) happens once, not per call.
                 grows = [e for e, k in edits if k == "grow" and e.scope.kind != "module"]
                 if grows and len(owner.assigns.get(expr.id, [])) == 1 and not self._bounded(edits, {e.scope for e in grows} | {scope}, owner):
-                    return History(name, "module", self.ev.loc(grows[0].node), self._seed(owner.assigns.get(expr.id, []), owner))
+                    return History(name, "module", self.ev.loc(grows[0].node), self._seed(owner.assigns.get(expr.id, []), owner), marked=self._marked(name, grows, scope))
             return None
         if isinstance(expr, ast.Attribute) and isinstance(expr.value, ast.Name) and expr.value.id == scope.self_name and scope.klass is not None:
             klass, attr = scope.klass, expr.attr
@@ -69,8 +73,96 @@ class HistoryFinder:
             if any(_bounded_deque([v], self.ev, m) for v, m, _ in assigned):
                 return None
             if grows and not self._bounded(edits, {e.scope for e in grows} | {scope}, None):
-                return History(f"{scope.self_name}.{attr}", "attribute", self.ev.loc(grows[0].node))
+                return History(f"{scope.self_name}.{attr}", "attribute", self.ev.loc(grows[0].node), marked=self._marked(f"{scope.self_name}.{attr}", grows, scope))
         return None
+
+    def _source(self, expr: ast.expr, scope: Scope, depth: int) -> Optional[ast.expr]:
+        """The growing list a request's list is a whole copy of: `[system] + history`,
+        `[*self.messages, turn]`, `list(history)`, `[m for m in history]`, a local list
+        appended to in a loop over it, or a name bound to one of those. None for a window
+        (`history[-20:]`) or a helper's result, which may trim it."""
+        if depth > 5:
+            return None
+        key = self._key(expr, scope)
+        grown = key is not None and (key, self._holder(key, scope)) in self._grown()
+        if grown:
+            # a local copy refilled each call from a growing list stands for that list
+            copied = self._copied(expr, scope, depth) if isinstance(expr, ast.Name) else None
+            return copied if copied is not None else expr
+        if isinstance(expr, ast.BinOp) and isinstance(expr.op, ast.Add):
+            return self._source(expr.left, scope, depth + 1) or self._source(expr.right, scope, depth + 1)
+        if isinstance(expr, ast.List):
+            for el in expr.elts:
+                found = self._source(el.value, scope, depth + 1) if isinstance(el, ast.Starred) else None
+                if found is not None:
+                    return found
+            return None
+        if isinstance(expr, ast.Call) and len(expr.args) == 1 and not expr.keywords:
+            name = expr.func.attr if isinstance(expr.func, ast.Attribute) else expr.func.id if isinstance(expr.func, ast.Name) else ""
+            if name in ("list", "deepcopy"):
+                return self._source(expr.args[0], scope, depth + 1)
+        if isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute) and expr.func.attr == "copy" and not expr.args:
+            return self._source(expr.func.value, scope, depth + 1)
+        if isinstance(expr, ast.ListComp) and len(expr.generators) == 1 and not expr.generators[0].ifs:
+            inner = self.c.scopes_by_node.get(expr)
+            return self._source(expr.generators[0].iter, inner.parent if inner is not None and inner.parent is not None else scope, depth + 1)
+        if isinstance(expr, ast.Name):
+            return self._copied(expr, scope, depth)
+        return None
+
+    def _copied(self, expr: ast.Name, scope: Scope, depth: int) -> Optional[ast.expr]:
+        """A function's local name bound (each time) to a whole copy of a growing list."""
+        owner = self.ev.find(expr.id, scope)
+        bound = owner.assigns.get(expr.id, []) if owner is not None and owner.kind == "function" else []
+        if not bound or len(bound) > 3 or not all(isinstance(b, ast.expr) for b in bound):
+            return None
+        found = None
+        for b in bound:
+            if isinstance(b, ast.List) and not b.elts:
+                b_source = self._filled_from(expr.id, owner, depth)
+            else:
+                b_source = self._source(b, owner, depth + 1)
+            if b_source is None:
+                return None
+            if found is not None and ast.dump(found) != ast.dump(b_source):
+                return None
+            found = b_source
+        return found
+
+    def _filled_from(self, name: str, owner: Scope, depth: int) -> Optional[ast.expr]:
+        """`filtered = []` then `for m in history: filtered.append(...)`: a copy of `history`."""
+        found = None
+        for e in self.c.events:
+            if e.key != ("name", name) or e.scope is not owner or e.kind == "escape":
+                continue
+            if e.kind == "reassign" and isinstance(e.value, ast.List) and not e.value.elts:
+                continue  # the `[]` it starts from
+            loop = e.loops[-1] if e.loops else None
+            if e.kind != "grow" or not isinstance(loop, (ast.For, ast.AsyncFor)):
+                return None
+            source = self._source(loop.iter, owner, depth + 1)
+            if source is None:
+                return None
+            found = source
+        return found
+
+    def _key(self, expr: ast.expr, scope: Scope) -> Optional[tuple]:
+        if isinstance(expr, ast.Name):
+            return ("name", expr.id)
+        if isinstance(expr, ast.Attribute) and isinstance(expr.value, ast.Name) and expr.value.id == scope.self_name and scope.klass is not None:
+            return ("self", expr.attr)
+        return None
+
+    def _holder(self, key: tuple, scope: Scope) -> int:
+        """Who holds the list a key names from `scope`: the binding scope of a name, the class of an attribute."""
+        holder = self._owner(key[1], scope) if key[0] == "name" else scope.klass
+        return id(holder)
+
+    def _grown(self) -> set:
+        """(key, holder) of every list the file grows."""
+        if self._grown_keys is None:
+            self._grown_keys = {(e.key, self._holder(e.key, e.scope)) for e in self.c.events if e.kind == "grow"}
+        return self._grown_keys
 
     def _owner(self, name: str, scope: Scope) -> Optional[Scope]:
         """The scope that binds `name`; a function that declares it `global` edits the module's."""
@@ -78,6 +170,23 @@ class HistoryFinder:
         if owner is not None and owner.kind == "function" and any(isinstance(b, Binding) and b.what == "global" for b in owner.assigns.get(name, [])):
             return self.c.module
         return owner
+
+    def _marked(self, name: str, grows, scope: Scope) -> bool:
+        """Does the code put a cache breakpoint into the list: in a message it appends, or on
+        a line of a function that grows or sends it that names the list and `cache_control`?"""
+        lines = self.text.splitlines()
+        spans = [(e.node.lineno, e.node.end_lineno) for e in grows if hasattr(e.node, "lineno")]
+        for sc in {e.scope for e in grows} | {scope}:
+            if sc.node is not None and sc.kind == "function":
+                spans.append((sc.node.lineno, sc.node.end_lineno))
+        for seen, (first, last) in enumerate(spans):
+            if seen > 64:
+                return True  # too much to read: a breakpoint may be there
+            for row in range(first - 1, min(last or first, len(lines), first + 2000)):
+                line = lines[row]
+                if ("cache_control" in line or "cachePoint" in line) and (name in line or any(first <= e.node.lineno <= row + 1 <= (e.node.end_lineno or 0) for e in grows if hasattr(e.node, "lineno"))):
+                    return True
+        return False
 
     # --- what an edit of a growing list does ------------------------------------------------
 
@@ -117,6 +226,10 @@ class HistoryFinder:
         value = e.value
         if not isinstance(value, ast.expr):
             return "trim"
+        if isinstance(value, (ast.BinOp, ast.List)):
+            source = self._source(value, e.scope, 0)
+            if source is not None and self._key(source, e.scope) == e.key:
+                return "grow"  # `history = messages + [answer]`, `messages` a copy of `history` plus this turn
         mine = _mentions(value, e.key, e.scope.self_name)
         if mine:
             if isinstance(value, ast.BinOp) and isinstance(value.op, ast.Add) and (_is_list(value.left, e.key, e.scope.self_name) or _is_list(value.right, e.key, e.scope.self_name)):
