@@ -52,7 +52,7 @@ class HistoryFinder:
                 # A reset a user asks for (`if text == "reset": history = []`) is no bound.
                 rebuilt = any(k == "reset" and loop in e.loops and not self._user_reset(e) for e, k in edits)
                 trimmed = any(k == "trim" for _, k in edits)
-                if grows and not rebuilt and not trimmed:
+                if grows and not rebuilt and not trimmed and not self._first_turn(node, scope, name):
                     return History(name, "loop", self.ev.loc(grows[0].node), self._seed(owner.assigns.get(expr.id, []), owner), bound=loops.bound(loop),
                                    marked=self._marked(name, grows, scope))
                 return None
@@ -113,7 +113,7 @@ class HistoryFinder:
     def _copied(self, expr: ast.Name, scope: Scope, depth: int) -> Optional[ast.expr]:
         """A function's local name bound (each time) to a whole copy of a growing list."""
         owner = self.ev.find(expr.id, scope)
-        bound = owner.assigns.get(expr.id, []) if owner is not None and owner.kind == "function" else []
+        bound = owner.assigns.get(expr.id, []) if owner is not None and owner.kind in ("function", "module") else []
         if not bound or len(bound) > 3 or not all(isinstance(b, ast.expr) for b in bound):
             return None
         found = None
@@ -213,7 +213,7 @@ class HistoryFinder:
         if e.kind == "grow":
             return "grow"
         if e.kind == "escape":
-            return "trim"
+            return "read" if _observer(node) else "trim"
         if e.kind == "trim":
             if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
                 if node.func.attr == "clear":
@@ -261,6 +261,15 @@ class HistoryFinder:
             at = parents[id(at)]
             chain.append(at)
         return chain[::-1]
+
+    def _first_turn(self, node: ast.AST, scope: Scope, name: str) -> bool:
+        """The request is made only while the list is still empty (`if not history:`): it
+        sends nothing that grew."""
+        holder = _Edit(node, scope)
+        for a in self._ancestors(holder):
+            if isinstance(a, ast.If) and _empty_test(a.test, name) and _within(node, a.body):
+                return True
+        return False
 
     def _in_except(self, e) -> bool:
         return any(isinstance(a, ast.ExceptHandler) for a in self._ancestors(e))
@@ -415,6 +424,18 @@ def _command_test(test: ast.expr) -> bool:
     return False
 
 
+# Functions handed the list to look at it (log, save, show, count, a listener's `on_...`), not to trim it.
+_OBSERVERS = ("print", "log", "debug", "info", "warn", "dump", "save", "write", "display", "render", "show", "emit", "count", "format", "serial", "json", "persist", "store", "export", "notify", "callback", "update_ui", "echo")
+
+
+def _observer(call) -> bool:
+    if not isinstance(call, ast.Call):
+        return False
+    name = call.func.attr if isinstance(call.func, ast.Attribute) else call.func.id if isinstance(call.func, ast.Name) else ""
+    name = name.lower()
+    return name.startswith("on_") or any(word in name for word in _OBSERVERS)
+
+
 _SIZE_WORDS = ("token", "len", "size", "count", "limit", "max")
 
 
@@ -427,3 +448,64 @@ def _size_test(test: ast.expr) -> bool:
         if any(w in word.lower() for w in _SIZE_WORDS):
             return True
     return False
+
+
+def joined_param(call: ast.Call, scope: Scope, ev, owners, roles) -> Optional[str]:
+    """The parameter whose items a request joins into its text (`"\\n".join(previous_results)`
+    in the user turn or the system prompt, through local names): a history kept as joined
+    text. A growing list the caller passes there is resent whole by every call."""
+    budget = [200]
+
+    def find(expr: ast.expr, sc: Scope, depth: int) -> Optional[str]:
+        if depth > 4:
+            return None
+        for n in ast.walk(expr):
+            budget[0] -= 1
+            if budget[0] < 0:
+                return None
+            if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr == "join" and len(n.args) == 1:
+                it = n.args[0]
+                if isinstance(it, (ast.GeneratorExp, ast.ListComp)) and len(it.generators) == 1 and not it.generators[0].ifs:
+                    it = it.generators[0].iter
+                if isinstance(it, ast.Name):
+                    owner = ev.find(it.id, sc)
+                    if owner is not None and it.id in owner.params and owner.name in owners:
+                        return it.id
+            elif isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load):
+                owner = ev.find(n.id, sc)
+                bound = owner.assigns.get(n.id, []) if owner is not None and owner.kind == "function" else []
+                if len(bound) == 1 and isinstance(bound[0], ast.expr):
+                    found = find(bound[0], owner, depth + 1)
+                    if found is not None:
+                        return found
+        return None
+
+    for name in roles:
+        expr = keyword(call, name)
+        if expr is not None:
+            found = find(expr, scope, 0)
+            if found is not None:
+                return found
+    return None
+
+
+class _Edit:
+    """A node and its scope, as `_ancestors` reads an event."""
+
+    def __init__(self, node: ast.AST, scope: Scope):
+        self.node, self.scope = node, scope
+
+
+def _empty_test(test: ast.expr, name: str) -> bool:
+    """`not history`, `len(history) == 0`."""
+    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        return isinstance(test.operand, ast.Name) and test.operand.id == name
+    if isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], ast.Eq):
+        left, right = test.left, test.comparators[0]
+        return (isinstance(left, ast.Call) and isinstance(left.func, ast.Name) and left.func.id == "len" and len(left.args) == 1
+                and isinstance(left.args[0], ast.Name) and left.args[0].id == name and isinstance(right, ast.Constant) and right.value == 0)
+    return False
+
+
+def _within(node: ast.AST, body) -> bool:
+    return any(node is n for stmt in body for n in ast.walk(stmt))

@@ -6,6 +6,7 @@ from __future__ import annotations
 import ast
 from typing import Dict, FrozenSet, List, Optional, Set, Tuple
 
+from claude_lint.extract.python_history import joined_param
 from claude_lint.extract.scopes import CallRecord, Collector, Scope, keyword
 from claude_lint.extract.wrapper_callees import CalleeFinder
 from claude_lint.extract.wrapper_invocations import InvocationFinder
@@ -147,7 +148,7 @@ class Finder(CalleeFinder, InvocationFinder, ModelFinder):
                 found = self._list_param(expr, record.scope, owners, 0)
                 if found is not None:
                     return found
-        return None
+        return joined_param(record.node, record.scope, self.ev, owners, (*site.keywords("messages"), *site.keywords("system")))
 
     def _list_param(self, expr: ast.expr, scope: Scope, owners: Set[str], depth: int) -> Optional[str]:
         if depth > 6:
