@@ -8,6 +8,7 @@ from typing import Optional
 from claude_lint.extract import loops, retries
 from claude_lint.extract.python_calls import MAX_SESSION_NODES, _bounded_deque
 from claude_lint.extract.bindings import Binding
+from claude_lint.extract.history_edits import Edit, command_test, empty_test, list_ref, mentions, minus_one, observer, size_test, within
 from claude_lint.extract.scopes import CallRecord, Scope, keyword
 from claude_lint.facts import History
 
@@ -213,14 +214,14 @@ class HistoryFinder:
         if e.kind == "grow":
             return "grow"
         if e.kind == "escape":
-            return "read" if _observer(node) else "trim"
+            return "read" if observer(node) else "trim"
         if e.kind == "trim":
             if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
                 if node.func.attr == "clear":
                     return "reset"
-                if node.func.attr == "pop" and (not node.args or _minus_one(node.args[0]) or self._in_except(e)):
+                if node.func.attr == "pop" and (not node.args or minus_one(node.args[0]) or self._in_except(e)):
                     return "undo"
-            if isinstance(node, ast.Delete) and all(isinstance(t, ast.Subscript) and _minus_one(t.slice) for t in node.targets):
+            if isinstance(node, ast.Delete) and all(isinstance(t, ast.Subscript) and minus_one(t.slice) for t in node.targets):
                 return "undo"
             return "trim"
         value = e.value
@@ -230,15 +231,15 @@ class HistoryFinder:
             source = self._source(value, e.scope, 0)
             if source is not None and self._key(source, e.scope) == e.key:
                 return "grow"  # `history = messages + [answer]`, `messages` a copy of `history` plus this turn
-        mine = _mentions(value, e.key, e.scope.self_name)
+        mine = mentions(value, e.key, e.scope.self_name)
         if mine:
-            if isinstance(value, ast.BinOp) and isinstance(value.op, ast.Add) and (_is_list(value.left, e.key, e.scope.self_name) or _is_list(value.right, e.key, e.scope.self_name)):
+            if isinstance(value, ast.BinOp) and isinstance(value.op, ast.Add) and (list_ref(value.left, e.key, e.scope.self_name) or list_ref(value.right, e.key, e.scope.self_name)):
                 return "grow"  # `history = history + [turn]` grows it; it is no trim
-            if isinstance(value, ast.List) and any(isinstance(el, ast.Starred) and _is_list(el.value, e.key, e.scope.self_name) for el in value.elts):
+            if isinstance(value, ast.List) and any(isinstance(el, ast.Starred) and list_ref(el.value, e.key, e.scope.self_name) for el in value.elts):
                 return "grow"
-            if isinstance(value, ast.Subscript) and _is_list(value.value, e.key, e.scope.self_name) and isinstance(value.slice, ast.Slice):
+            if isinstance(value, ast.Subscript) and list_ref(value.value, e.key, e.scope.self_name) and isinstance(value.slice, ast.Slice):
                 sl = value.slice
-                if sl.lower is None and sl.step is None and sl.upper is not None and _minus_one(sl.upper):
+                if sl.lower is None and sl.step is None and sl.upper is not None and minus_one(sl.upper):
                     return "undo"
             return "trim"
         if isinstance(value, (ast.List, ast.Tuple, ast.ListComp)) or isinstance(value, ast.Call):
@@ -265,9 +266,9 @@ class HistoryFinder:
     def _first_turn(self, node: ast.AST, scope: Scope, name: str) -> bool:
         """The request is made only while the list is still empty (`if not history:`): it
         sends nothing that grew."""
-        holder = _Edit(node, scope)
+        holder = Edit(node, scope)
         for a in self._ancestors(holder):
-            if isinstance(a, ast.If) and _empty_test(a.test, name) and _within(node, a.body):
+            if isinstance(a, ast.If) and empty_test(a.test, name) and within(node, a.body):
                 return True
         return False
 
@@ -277,10 +278,10 @@ class HistoryFinder:
     def _user_reset(self, e) -> bool:
         """A reset under a test of a command the user typed (`if text == "reset"`,
         `if cmd in ("/clear", "/new")`, `text.startswith("/reset")`)."""
-        return any(isinstance(a, ast.If) and _command_test(a.test) for a in self._ancestors(e)) and not self._size_guarded(e)
+        return any(isinstance(a, ast.If) and command_test(a.test) for a in self._ancestors(e)) and not self._size_guarded(e)
 
     def _size_guarded(self, e) -> bool:
-        return any(isinstance(a, (ast.If, ast.While)) and _size_test(a.test) for a in self._ancestors(e))
+        return any(isinstance(a, (ast.If, ast.While)) and size_test(a.test) for a in self._ancestors(e))
 
     def _spread_messages(self, call: ast.Call, scope: Scope) -> Optional[ast.expr]:
         """`create(**args)` where `args` is one dict literal of this scope: its "messages" value."""
@@ -394,118 +395,3 @@ class HistoryFinder:
                         add(key_of(target), node, False)  # reassigned from a window or a helper
         return self._sessions
 
-
-def _list_ref(node: ast.expr, key: tuple, self_name: Optional[str]) -> bool:
-    if key[0] == "name":
-        return isinstance(node, ast.Name) and node.id == key[1]
-    return isinstance(node, ast.Attribute) and node.attr == key[1] and isinstance(node.value, ast.Name) and node.value.id == self_name
-
-
-_is_list = _list_ref
-
-
-def _mentions(value: ast.expr, key: tuple, self_name: Optional[str]) -> bool:
-    return any(_list_ref(n, key, self_name) for n in ast.walk(value) if isinstance(n, (ast.Name, ast.Attribute)))
-
-
-def _minus_one(node) -> bool:
-    return isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub) and isinstance(node.operand, ast.Constant) and node.operand.value == 1
-
-
-def _command_test(test: ast.expr) -> bool:
-    """A comparison with a short literal word, or a `startswith` of one: a typed command."""
-    for n in ast.walk(test):
-        if isinstance(n, ast.Compare) and any(isinstance(c, (ast.Constant, ast.Tuple, ast.List, ast.Set)) for c in n.comparators):
-            words = [c for c in ast.walk(n) if isinstance(c, ast.Constant) and isinstance(c.value, str)]
-            if words and all(len(w.value) <= 24 for w in words):
-                return True
-        if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr == "startswith":
-            return True
-    return False
-
-
-# Functions handed the list to look at it (log, save, show, count, a listener's `on_...`), not to trim it.
-_OBSERVERS = ("print", "log", "debug", "info", "warn", "dump", "save", "write", "display", "render", "show", "emit", "count", "format", "serial", "json", "persist", "store", "export", "notify", "callback", "update_ui", "echo")
-
-
-def _observer(call) -> bool:
-    if not isinstance(call, ast.Call):
-        return False
-    name = call.func.attr if isinstance(call.func, ast.Attribute) else call.func.id if isinstance(call.func, ast.Name) else ""
-    name = name.lower()
-    return name.startswith("on_") or any(word in name for word in _OBSERVERS)
-
-
-_SIZE_WORDS = ("token", "len", "size", "count", "limit", "max")
-
-
-def _size_test(test: ast.expr) -> bool:
-    """A test of the list's length or of tokens spent: what decides a reset is the size."""
-    for n in ast.walk(test):
-        if isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id == "len":
-            return True
-        word = n.id if isinstance(n, ast.Name) else n.attr if isinstance(n, ast.Attribute) else ""
-        if any(w in word.lower() for w in _SIZE_WORDS):
-            return True
-    return False
-
-
-def joined_param(call: ast.Call, scope: Scope, ev, owners, roles) -> Optional[str]:
-    """The parameter whose items a request joins into its text (`"\\n".join(previous_results)`
-    in the user turn or the system prompt, through local names): a history kept as joined
-    text. A growing list the caller passes there is resent whole by every call."""
-    budget = [200]
-
-    def find(expr: ast.expr, sc: Scope, depth: int) -> Optional[str]:
-        if depth > 4:
-            return None
-        for n in ast.walk(expr):
-            budget[0] -= 1
-            if budget[0] < 0:
-                return None
-            if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr == "join" and len(n.args) == 1:
-                it = n.args[0]
-                if isinstance(it, (ast.GeneratorExp, ast.ListComp)) and len(it.generators) == 1 and not it.generators[0].ifs:
-                    it = it.generators[0].iter
-                if isinstance(it, ast.Name):
-                    owner = ev.find(it.id, sc)
-                    if owner is not None and it.id in owner.params and owner.name in owners:
-                        return it.id
-            elif isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load):
-                owner = ev.find(n.id, sc)
-                bound = owner.assigns.get(n.id, []) if owner is not None and owner.kind == "function" else []
-                if len(bound) == 1 and isinstance(bound[0], ast.expr):
-                    found = find(bound[0], owner, depth + 1)
-                    if found is not None:
-                        return found
-        return None
-
-    for name in roles:
-        expr = keyword(call, name)
-        if expr is not None:
-            found = find(expr, scope, 0)
-            if found is not None:
-                return found
-    return None
-
-
-class _Edit:
-    """A node and its scope, as `_ancestors` reads an event."""
-
-    def __init__(self, node: ast.AST, scope: Scope):
-        self.node, self.scope = node, scope
-
-
-def _empty_test(test: ast.expr, name: str) -> bool:
-    """`not history`, `len(history) == 0`."""
-    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
-        return isinstance(test.operand, ast.Name) and test.operand.id == name
-    if isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], ast.Eq):
-        left, right = test.left, test.comparators[0]
-        return (isinstance(left, ast.Call) and isinstance(left.func, ast.Name) and left.func.id == "len" and len(left.args) == 1
-                and isinstance(left.args[0], ast.Name) and left.args[0].id == name and isinstance(right, ast.Constant) and right.value == 0)
-    return False
-
-
-def _within(node: ast.AST, body) -> bool:
-    return any(node is n for stmt in body for n in ast.walk(stmt))

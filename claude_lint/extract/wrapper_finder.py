@@ -6,7 +6,7 @@ from __future__ import annotations
 import ast
 from typing import Dict, FrozenSet, List, Optional, Set, Tuple
 
-from claude_lint.extract.python_history import joined_param
+from claude_lint.extract.history_edits import joined_param
 from claude_lint.extract.scopes import CallRecord, Collector, Scope, keyword
 from claude_lint.extract.wrapper_callees import CalleeFinder
 from claude_lint.extract.wrapper_invocations import InvocationFinder
