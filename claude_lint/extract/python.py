@@ -94,6 +94,7 @@ class _Extraction(ClientFinder, HistoryFinder):
         self._parents: dict = {}  # function node id -> its child-to-parent map, built once for the retry search
 
         self._answer_index: dict = {}
+        self._request: Optional[ast.Call] = None  # the request whose history is being judged
         self._grown_keys: Optional[set] = None  # the lists the file grows somewhere, for the history's cheap test
         self._sessions: Optional[dict] = None  # a function's (or the module's) uses of names, indexed once for all its requests
 

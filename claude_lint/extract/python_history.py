@@ -22,6 +22,7 @@ class HistoryFinder:
         """`call`: the request (`record.node`, or the SDK call a `to_thread(...)` wraps);
         `expr`: a list handed to it other than its `messages=` (an argument of a wrapper call)."""
         node = record.node
+        self._request = node if isinstance(node, ast.Call) else None
         expr = keyword(call, "messages") if expr is None else expr
         if expr is None:
             expr = self._spread_messages(call, scope)
@@ -52,7 +53,8 @@ class HistoryFinder:
                 # Rebuilt inside the loop (each turn starts afresh) or trimmed anywhere: bounded.
                 # A reset a user asks for (`if text == "reset": history = []`) is no bound.
                 rebuilt = any(k == "reset" and loop in e.loops and not self._user_reset(e) for e, k in edits)
-                trimmed = any(k == "trim" for _, k in edits)
+                # A trim before or after the loop in this function runs once; it bounds no turn.
+                trimmed = any(k == "trim" and (loop in e.loops or e.scope is not scope) for e, k in edits)
                 if grows and not rebuilt and not trimmed and not self._first_turn(node, scope, name):
                     return History(name, "loop", self.ev.loc(grows[0].node), self._seed(owner.assigns.get(expr.id, []), owner), bound=loops.bound(loop),
                                    marked=self._marked(name, grows, scope))
@@ -214,7 +216,9 @@ class HistoryFinder:
         if e.kind == "grow":
             return "grow"
         if e.kind == "escape":
-            return "read" if observer(node) else "trim"
+            if observer(node) or self._same_request(node):
+                return "read"  # looked at, or sent again by the same request function
+            return "trim"
         if e.kind == "trim":
             if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
                 if node.func.attr == "clear":
@@ -232,6 +236,8 @@ class HistoryFinder:
             if source is not None and self._key(source, e.scope) == e.key:
                 return "grow"  # `history = messages + [answer]`, `messages` a copy of `history` plus this turn
         mine = mentions(value, e.key, e.scope.self_name)
+        if mine and self._same_request(value):
+            return "grow"  # `messages = ai.next(messages, text)`: the request returns the conversation with its answer
         if mine:
             if isinstance(value, ast.BinOp) and isinstance(value.op, ast.Add) and (list_ref(value.left, e.key, e.scope.self_name) or list_ref(value.right, e.key, e.scope.self_name)):
                 return "grow"  # `history = history + [turn]` grows it; it is no trim
@@ -245,6 +251,9 @@ class HistoryFinder:
         if isinstance(value, (ast.List, ast.Tuple, ast.ListComp)) or isinstance(value, ast.Call):
             return "reset"
         return "trim"
+
+    def _same_request(self, node) -> bool:
+        return isinstance(node, ast.Call) and self._request is not None and ast.dump(node.func) == ast.dump(self._request.func)
 
     def _ancestors(self, e) -> list:
         """The statements between the edit and its function (or module), innermost last."""
