@@ -164,7 +164,9 @@ class History:
     """Proof that the messages list of a call grows without bound."""
 
     name: str  # the list as written, e.g. "history" or "self.messages"
-    kind: str  # "loop" | "attribute" | "module": how long it lives (one loop, the object, the process)
+    # how long it lives: "loop" (one loop), "attribute" (the object), "module" (the process),
+    # "session" (Streamlit's session), "store" (a module-level dict per user), "memory" (a LangChain memory)
+    kind: str
     append: Loc  # where it grows
     # What the list holds before it grows (its one assignment, e.g. the task message an
     # agent starts from), when known: its fixed head is resent, and cacheable, every step.

@@ -211,7 +211,10 @@ def _breakpoint(call: Call, history: History) -> bool:
             continue
         if _has_cache_control(value):
             return True
-        if _unseen(value) and (history.marked if role == "messages" else call.site.cache_control_nearby):
+        # Through a wrapper, the wrapper's own code may mark the list it is handed (a helper
+        # putting cache_control on the last turns): its file's mentions count there.
+        marked = history.marked or (call.site.via is not None and call.site.cache_control_nearby)
+        if _unseen(value) and (marked if role == "messages" else call.site.cache_control_nearby):
             return True
     return False
 

@@ -10,7 +10,9 @@ HEAD = "import anthropic\nclient = anthropic.Anthropic()\n"
 CREATE = 'client.messages.create(model="claude-sonnet-4-6", max_tokens=500, messages={msgs})'
 
 
-_LIFETIME = {"loop": "loop runs", "attribute": "object lives", "module": "process lives", "session": "user's session lives", "store": "process lives"}
+_LIFETIME = {"loop": "loop runs", "attribute": "object lives", "module": "process lives", "session": "user's session lives", "store": "process lives", "memory": "memory lives (the user's session, or the process)"}
+_WHERE = {"loop": "kept across the turns of a loop with no bound", "attribute": "kept on a long-lived object", "module": "kept at module level",
+          "session": "kept in the user's session", "store": "kept per user in a module-level store", "memory": "kept in a LangChain memory"}
 
 
 class UnboundedHistory(Rule):
@@ -194,13 +196,21 @@ class UnboundedHistory(Rule):
         if history is None or history.bound:
             return  # an agent's step cap (`range(10)`) or a loop over items ends the growth
         arg = call.arg("messages")
-        where = {"loop": "inside the loop", "attribute": "in a method", "module": "at module level", "session": "on every turn of the session", "store": "per user in a module-level store"}[history.kind]
+        name, row = history.name, history.append.row
+        if history.kind == "memory":
+            # a LangChain memory: the window is the memory's
+            where, advice = (f"a LangChain memory with no window, built at line {row}",
+                             "Keep a window (ConversationBufferWindowMemory(k=20), trim_messages before the model) or summarise old turns.")
+            fix = Fix("Use a windowed memory: ConversationBufferWindowMemory(k=20)", "display-only")
+        else:
+            where = f"{_WHERE[history.kind]}, appended at line {row}"
+            advice = (f"Send a window that keeps the first (task) message and starts on a user turn, never between a tool_use and its tool_result "
+                      f"(messages=[{name}[0], *{name}[-20:]] adjusted to that), summarise old turns, or trim to a token budget.")
+            # No automatic rewrite: how many turns to keep is the author's decision.
+            fix = Fix(f"Send a window: messages={name}[-20:]", "display-only")
         yield self.diagnostic(
             arg.at if arg is not None else call.site.loc,
-            f"`{history.name}` grows every turn (appended {where} at line {history.append.row}) and is sent whole on every call, "
-            f"so input cost grows with the square of the conversation length, for as long as the {_LIFETIME[history.kind]}. "
-            f"Send a window that keeps the first (task) message and starts on a user turn, never between a tool_use and its tool_result "
-            f"(messages=[{history.name}[0], *{history.name}[-20:]] adjusted to that), summarise old turns, or trim to a token budget.",
-            # No automatic rewrite: how many turns to keep is the author's decision.
-            fix=Fix(f"Send a window: messages={history.name}[-20:]", "display-only"),
+            f"`{name}` grows every turn ({where}) and is sent whole on every call, "
+            f"so input cost grows with the square of the conversation length, for as long as the {_LIFETIME[history.kind]}. {advice}",
+            fix=fix,
         )

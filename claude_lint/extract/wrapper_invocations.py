@@ -81,6 +81,8 @@ class InvocationFinder:
             bound = owner.assigns.get(expr.id, []) if owner is not None else []
             return len(bound) == 1 and isinstance(bound[0], (ast.ListComp, ast.BinOp, ast.List, ast.Call)) and any(
                 isinstance(n, ast.Name) and ("name", n.id) in self._growing for n in ast.walk(bound[0]))
+        if isinstance(expr, (ast.Attribute, ast.Subscript)) and isinstance(expr.value, ast.Attribute) and expr.value.attr == "session_state":
+            return True  # `st.session_state.messages`: the history finder judges session lists itself
         return isinstance(expr, ast.Attribute) and isinstance(expr.value, ast.Name) and ("self", expr.attr) in self._growing
 
     def _on_self(self, expr: ast.Attribute, scope: Scope) -> bool:
