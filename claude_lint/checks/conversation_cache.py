@@ -162,6 +162,28 @@ class ConversationUncached(Rule):
         + loop('client.messages.create(model="claude-sonnet-4-6", max_tokens=500, system=[{"type": "text", "text": SYSTEM, "cache_control": {"type": "ephemeral"}}], messages=messages)'),
     ]
 
+    # The growth evidence is CL004's (extract/python_history.py): a reset the user asks for
+    # does not stop the growth; a breakpoint counts when the code writes it into the list.
+    ASSISTANT = (HEAD + TOOLS + "SUMMARY = [{'type': 'text', 'text': 'Summarise.', 'cache_control': {'type': 'ephemeral'}}]\n\n"
+                 "class Assistant:\n    def __init__(self):\n        self.history = []\n\n    def reset(self):\n        self.history = []\n\n"
+                 "    def chat(self, text):\n        self.history.append({'role': 'user', 'content': text})\n"
+                 "        reply = client.messages.create(model='claude-sonnet-4-6', max_tokens=1024, tools=TOOLS, messages=self.history)\n"
+                 "        self.history.append({'role': 'assistant', 'content': reply.content})\n        return reply\n")
+    fires = [
+        *fires,
+        # claude-engineer's Assistant: a `reset()` method, and a cache_control elsewhere in the file on another request
+        Invalid(ASSISTANT, row=15, message="`self.history` grows each turn (appended at line 14) and is resent whole with no cache breakpoint"),
+    ]
+    silent = [
+        *silent,
+        # the code marks the newest turn for caching as it appends it
+        ASSISTANT.replace("self.history.append({'role': 'user', 'content': text})",
+                          "self.history.append({'role': 'user', 'content': [{'type': 'text', 'text': text, 'cache_control': {'type': 'ephemeral'}}]})"),
+        # rebuilt from the task each call: nothing grows across turns
+        HEAD + TOOLS + "def solve(task):\n    messages = [{'role': 'user', 'content': task}]\n    messages.append({'role': 'user', 'content': 'Think step by step.'})\n"
+        "    return " + CREATE + "\n",
+    ]
+
     def check_call(self, call: Call, ctx: Context) -> Iterator[Diagnostic]:
         site = call.site
         if site.history is None or site.provider not in CLAUDE or site.local:

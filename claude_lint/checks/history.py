@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from claude_lint.checks.base import Context, Rule
+from claude_lint.checks.base import Context, Invalid, Rule
 from claude_lint.diagnostics import Diagnostic, Fix
 from claude_lint.link import Call
 
@@ -113,12 +113,6 @@ class UnboundedHistory(Rule):
         + "from collections import deque\nhistory = deque(maxlen=20)\nwhile True:\n    history.append({'role': 'user', 'content': input()})\n    "
         + CREATE.format(msgs="list(history)")
         + "\n",
-        # a reset method bounds the attribute
-        HEAD
-        + "class Chat:\n    def __init__(self):\n        self.messages = []\n    def reset(self):\n        self.messages = []\n"
-        "    def send(self, text):\n        self.messages.append({'role': 'user', 'content': text})\n        return "
-        + CREATE.format(msgs="self.messages")
-        + "\n",
     ]
 
     AGENT = ("messages = [{'role': 'user', 'content': task}]\nLOOP\n    reply = " + CREATE.format(msgs="messages")
@@ -189,6 +183,84 @@ class UnboundedHistory(Rule):
         "\nhistory = []\nwhile True:\n    history.append({'role': 'user', 'content': input()})\n    ask(history)\n",
         # a fresh list per call
         HEAD + ASK + "\nfor q in questions:\n    ask([{'role': 'user', 'content': q}])\n",
+    ]
+
+    # Lifetimes the issue names (issue 15, item 2): a reset a user asks for is no bound, nor a
+    # `pop` undoing a failed turn, nor `history = history + [turn]`; a trim on the turn's path is.
+    RESET = (HEAD + "class Chat:\n    def __init__(self):\n        self.messages = []\n\n    def reset(self):\n        self.messages = []\n\n"
+             "    def send(self, text):\n        self.messages.append({'role': 'user', 'content': text})\n        reply = "
+             + CREATE.format(msgs="self.messages") + "\n        self.messages.append({'role': 'assistant', 'content': reply.content})\n        return reply\n")
+    REPL = (HEAD + "history = []\nwhile True:\n    text = input()\n    if text == 'reset':\n        history = []\n        continue\n"
+            "    history = history + [{'role': 'user', 'content': text}]\n    try:\n        reply = " + CREATE.format(msgs="history")
+            + "\n    except anthropic.APIError:\n        history.pop()\n        continue\n    history.append({'role': 'assistant', 'content': reply.content})\n")
+    fires = [
+        *fires,
+        # a `reset()` method the user calls now and then: between resets the list grows every turn
+        Invalid(RESET, row=12, message="`self.messages` grows every turn (kept on a long-lived object, appended at line 11)"),
+        # a REPL with a "reset" command, `history = history + [...]`, and a `pop()` undoing a failed request
+        Invalid(REPL, row=11, message="`history` grows every turn (kept across the turns of a loop with no bound, appended at line 9)"),
+        # a module-level list reset only by a `global` helper, sent as a copy (`[SYSTEM] + HISTORY`)
+        Invalid(HEAD + "HISTORY = []\n\ndef reset_conversation():\n    global HISTORY\n    HISTORY = []\n\n"
+                "def chat(text):\n    HISTORY.append({'role': 'user', 'content': text})\n    messages = [{'role': 'user', 'content': 'You are terse.'}] + HISTORY\n"
+                "    reply = " + CREATE.format(msgs="messages") + "\n    HISTORY.append({'role': 'assistant', 'content': reply.content})\n",
+                row=12, message="`HISTORY` grows every turn (kept at module level, appended at line 10)"),
+        # the history kept as joined text: a wrapper joins the caller's growing results into its prompt
+        Invalid(HEAD + "def orchestrate(objective, previous_results):\n    done = '\\n'.join(previous_results)\n    reply = "
+                + CREATE.format(msgs="[{'role': 'user', 'content': f'{objective}\\n\\nDone so far:\\n{done}'}]")
+                + "\n    return reply.content[0].text\n\nresults = []\nwhile True:\n    results.append(orchestrate('write a book', results))\n",
+                row=10, message="`results` grows every turn"),
+        # the request returns the conversation with its answer, rebound each turn of a REPL
+        HEAD + "def next_turn(messages, text):\n    messages = messages + [{'role': 'user', 'content': text}]\n    reply = "
+        + CREATE.format(msgs="messages") + "\n    return messages + [{'role': 'assistant', 'content': reply.content}]\n\n"
+        "messages = []\nwhile True:\n    messages = next_turn(messages, input())\n",
+    ]
+    LC = ("import streamlit as st\nfrom langchain_openai import ChatOpenAI\n")
+    MEMORY = ("from langchain_anthropic import ChatAnthropic\nfrom langchain.chains import ConversationChain\nfrom langchain.memory import MEMORY_CLASS\n"
+              "memory = MEMORY_CLASS(ARGS)\nchain = ConversationChain(llm=ChatAnthropic(model='claude-sonnet-4-6', max_tokens=500), memory=memory)\n"
+              "while True:\n    print(chain.invoke({'input': input()}))\n")
+    fires = [
+        *fires,
+        # a chat model invoked on Streamlit's session list (LangChain)
+        Invalid(LC + "if 'messages' not in st.session_state:\n    st.session_state['messages'] = []\nif prompt := st.chat_input():\n"
+                "    st.session_state.messages.append(('user', prompt))\n    llm = ChatOpenAI(model='gpt-4o', max_tokens=500)\n"
+                "    reply = llm.invoke(st.session_state.messages)\n    st.session_state.messages.append(('assistant', reply.content))\n",
+                row=7, message="`st.session_state.messages` grows every turn (kept in the user's session, appended at line 6)"),
+        # a LangChain memory with no window, kept for the whole program
+        Invalid(MEMORY.replace("MEMORY_CLASS", "ConversationBufferMemory").replace("ARGS", ""), row=5,
+                message="`memory` grows every turn (a LangChain memory with no window, built at line 4)"),
+        # RunnableWithMessageHistory over Streamlit's session history, no trimmer
+        LC + "from langchain_community.chat_message_histories import StreamlitChatMessageHistory\n"
+        "from langchain_core.runnables.history import RunnableWithMessageHistory\nmsgs = StreamlitChatMessageHistory()\n"
+        "chain = PROMPT | ChatOpenAI(model='gpt-4o', max_tokens=500)\n"
+        "with_history = RunnableWithMessageHistory(chain, lambda session_id: msgs, input_messages_key='question', history_messages_key='history')\n"
+        "if prompt := st.chat_input():\n    with_history.invoke({'question': prompt}, {'configurable': {'session_id': 'any'}})\n",
+    ]
+    silent = [
+        *silent,
+        # started afresh on every call: the reset is on the turn's own path
+        HEAD + "class Job:\n    def __init__(self):\n        self.messages = []\n\n    def ask(self, text):\n"
+        "        self.messages = [{'role': 'user', 'content': 'Be terse.'}]\n        self.messages.append({'role': 'user', 'content': text})\n"
+        "        return " + CREATE.format(msgs="self.messages") + "\n",
+        # emptied when it grows past a token budget: a crude bound, still a bound
+        RESET.replace("        self.messages.append({'role': 'user', 'content': text})\n",
+                      "        self.messages.append({'role': 'user', 'content': text})\n        if count_tokens(self.messages) > 50_000:\n            self.messages = []\n"),
+        # the REPL windows what it sends
+        REPL.replace("messages=history)", "messages=history[-20:])"),
+        # a `pop(0)` in the loop drops the oldest turn: a window
+        REPL.replace("    try:\n", "    if len(history) > 20:\n        history.pop(0)\n    try:\n"),
+        # only the first turn, while the list is still empty, makes this request
+        HEAD + "results = []\nwhile True:\n    if not results:\n        reply = " + CREATE.format(msgs="results")
+        + "\n    results.append({'role': 'user', 'content': input()})\n",
+        # a windowed memory
+        MEMORY.replace("MEMORY_CLASS", "ConversationBufferWindowMemory").replace("ARGS", "k=5"),
+        # a memory built per request: nothing outlives the call
+        "from langchain_anthropic import ChatAnthropic\nfrom langchain.chains import ConversationChain\nfrom langchain.memory import ConversationBufferMemory\n"
+        "llm = ChatAnthropic(model='claude-sonnet-4-6', max_tokens=500)\n\ndef answer(question):\n    memory = ConversationBufferMemory()\n"
+        "    return ConversationChain(llm=llm, memory=memory).invoke({'input': question})\n",
+        # a Streamlit script reruns its module every turn: a module-level memory starts empty each time
+        LC + "from langchain.chains import ConversationChain\nfrom langchain.memory import ConversationBufferMemory\nmemory = ConversationBufferMemory()\n"
+        "chain = ConversationChain(llm=ChatOpenAI(model='gpt-4o', max_tokens=500), memory=memory)\n"
+        "if prompt := st.chat_input():\n    st.write(chain.invoke({'input': prompt}))\n",
     ]
 
     def check_call(self, call: Call, ctx: Context) -> Iterator[Diagnostic]:
