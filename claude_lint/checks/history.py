@@ -263,6 +263,21 @@ class UnboundedHistory(Rule):
         "if prompt := st.chat_input():\n    st.write(chain.invoke({'input': prompt}))\n",
     ]
 
+    MEMO = (HEAD + "EDIT_MEMORY = []\n\ndef edit(path, instructions):\n    notes = '\\n'.join(f'Edit: {m}' for m in JOINED)\n"
+            "    reply = client.messages.create(model='claude-sonnet-4-6', max_tokens=500, system=f'Earlier edits:\\n{notes}',\n"
+            "                                   messages=[{'role': 'user', 'content': instructions}])\n"
+            "    EDIT_MEMORY.append(reply.content[0].text)\n")
+    fires = [
+        *fires,
+        # a module-level log of earlier answers joined into the system prompt of every call
+        Invalid(MEMO.replace("JOINED", "EDIT_MEMORY"), row=8, message="`EDIT_MEMORY` grows every turn (kept at module level, appended at line 9)"),
+    ]
+    silent = [
+        *silent,
+        # only the latest five are joined in
+        MEMO.replace("JOINED", "EDIT_MEMORY[-5:]"),
+    ]
+
     def check_call(self, call: Call, ctx: Context) -> Iterator[Diagnostic]:
         history = call.site.history
         if history is None or history.bound:

@@ -64,39 +64,44 @@ def joined_param(call: ast.Call, scope: Scope, ev, owners, roles) -> Optional[st
     """The parameter whose items a request joins into its text (`"\\n".join(previous_results)`
     in the user turn or the system prompt, through local names): a history kept as joined
     text. A growing list the caller passes there is resent whole by every call."""
+    for it, sc in joined_lists(call, scope, ev, roles):
+        if isinstance(it, ast.Name):
+            owner = ev.find(it.id, sc)
+            if owner is not None and it.id in owner.params and owner.name in owners:
+                return it.id
+    return None
+
+
+def joined_lists(call: ast.Call, scope: Scope, ev, roles):
+    """(list expression, its scope) for each list a request joins into the text of its
+    `roles` (`"\\n".join(results)`, `"".join(f"..." for m in self.memory)`, through local names)."""
     budget = [200]
 
-    def find(expr: ast.expr, sc: Scope, depth: int) -> Optional[str]:
+    def find(expr: ast.expr, sc: Scope, depth: int):
         if depth > 4:
-            return None
+            return
         for n in ast.walk(expr):
             budget[0] -= 1
             if budget[0] < 0:
-                return None
+                return
             if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr == "join" and len(n.args) == 1:
                 it = n.args[0]
                 if isinstance(it, (ast.GeneratorExp, ast.ListComp)) and len(it.generators) == 1 and not it.generators[0].ifs:
                     it = it.generators[0].iter
-                if isinstance(it, ast.Name):
-                    owner = ev.find(it.id, sc)
-                    if owner is not None and it.id in owner.params and owner.name in owners:
-                        return it.id
+                    if isinstance(it, ast.Call) and isinstance(it.func, ast.Name) and it.func.id == "enumerate" and len(it.args) == 1:
+                        it = it.args[0]
+                if isinstance(it, (ast.Name, ast.Attribute)):
+                    yield it, sc
             elif isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load):
                 owner = ev.find(n.id, sc)
                 bound = owner.assigns.get(n.id, []) if owner is not None and owner.kind == "function" else []
                 if len(bound) == 1 and isinstance(bound[0], ast.expr):
-                    found = find(bound[0], owner, depth + 1)
-                    if found is not None:
-                        return found
-        return None
+                    yield from find(bound[0], owner, depth + 1)
 
     for name in roles:
         expr = keyword(call, name)
         if expr is not None:
-            found = find(expr, scope, 0)
-            if found is not None:
-                return found
-    return None
+            yield from find(expr, scope, 0)
 
 
 class Edit:

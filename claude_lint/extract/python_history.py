@@ -8,7 +8,7 @@ from typing import Optional
 from claude_lint.extract import loops, retries
 from claude_lint.extract.python_calls import MAX_SESSION_NODES, _bounded_deque
 from claude_lint.extract.bindings import Binding
-from claude_lint.extract.history_edits import Edit, command_test, empty_test, list_ref, mentions, minus_one, observer, size_test, within
+from claude_lint.extract.history_edits import Edit, command_test, joined_lists, empty_test, list_ref, mentions, minus_one, observer, size_test, within
 from claude_lint.extract.scopes import CallRecord, Scope, keyword
 from claude_lint.facts import History
 
@@ -36,6 +36,13 @@ class HistoryFinder:
         source = self._source(expr, scope, 0)
         if source is not None and source is not expr:
             return self.history(call, scope, record, source)
+        if expr is keyword(call, "messages"):
+            # a history kept as joined text in the prompt or the system prompt
+            for listed, sc in joined_lists(call, scope, self.ev, ("messages", "system")):
+                if sc is scope and self._key(listed, scope) is not None and (self._key(listed, scope), self._holder(self._key(listed, scope), scope)) in self._grown():
+                    found = self.history(call, scope, record, listed)
+                    if found is not None:
+                        return found
         if isinstance(expr, ast.Name):
             owner = self._owner(expr.id, scope)
             if owner is None or expr.id in owner.imports:
