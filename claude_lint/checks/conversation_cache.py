@@ -51,11 +51,13 @@ def count(text: str, model: Optional[Model], ctx: Context) -> int:
 
 class ConversationUncached(Rule):
     """## What it does
-    Flags a Claude request (Claude API, Bedrock, Vertex) whose messages list grows
-    across turns or agent steps (appended to in a loop, on `self`, or at module level)
-    and is resent whole on every request, with no cache breakpoint anywhere in it: no
-    `cache_control` on a system block, tool or message, and no top-level
-    `cache_control`.
+    Flags a Claude request (Claude API, Bedrock, Vertex) whose conversation grows
+    across turns or agent steps and is resent whole on every request, with no cache
+    breakpoint anywhere in it: no `cache_control` on a system block, tool or message, and
+    no top-level `cache_control`. "Grows across turns" is CL004's evidence (a list
+    appended in a loop, on a long-lived object, at module level, in a session store,
+    or joined into the prompt), bounded or not: a capped agent loop still resends its
+    growing prefix at every step. A list rebuilt on every call does not grow.
 
     ## Why is this bad?
     Turn N re-sends turns 1 to N-1 at the full input price. With a breakpoint on the
@@ -70,8 +72,10 @@ class ConversationUncached(Rule):
 
     Not reported for OpenAI (it caches long prefixes automatically), nor when that
     assumed conversation stays under the model's minimum cacheable length (nothing
-    would be cached), nor when the list or the request may carry a breakpoint we
-    cannot see.
+    would be cached), nor when the request may carry a breakpoint we cannot see (the
+    code writes `cache_control` into the list it grows, a wrapper's file marks the
+    list it is handed, or a system prompt or tools we cannot read sit in a file that
+    uses `cache_control`).
 
     ## Example
     ```python

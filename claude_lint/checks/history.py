@@ -17,15 +17,25 @@ _WHERE = {"loop": "kept across the turns of a loop with no bound", "attribute": 
 
 class UnboundedHistory(Rule):
     """## What it does
-    Flags a messages list that grows every turn and is sent whole on every call, with
-    no window, `pop`, `del`, `clear`, reassignment or trimming call anywhere on its
-    path, and that outlives any bound: kept in Streamlit's `st.session_state` or in a
-    module-level dict keyed by user or channel (a bot's per-user histories), kept on
-    `self` or at module level and appended to in a method, or appended inside a loop with no bound (`while True`, a loop over
-    `sys.stdin` or `iter(input, ...)`). A loop with a step cap (`for step in range(10)`,
-    `while step < max_steps` with the counter stepped, a `break` on a counter) or one
-    turn per item of a collection ends the growth: an agent's tool loop capped at ten
-    steps is not reported.
+    Flags a conversation that grows every turn and is sent whole on every call, with
+    nothing on the turns' path that bounds it, for as long as it lives: a messages list
+    (or a whole copy of it, `[system] + history`), or a history kept as joined text in
+    the prompt or the system prompt. It lives across turns when it is kept in
+    Streamlit's `st.session_state`, in a module-level dict keyed by user or channel, on a
+    long-lived object (`self.messages`), at module level, in a LangChain memory without
+    a window (`ConversationBufferMemory`, `RunnableWithMessageHistory` with no trimmer),
+    or when it is appended in a loop with no bound (`while True`, a loop over
+    `sys.stdin`, an `input()` REPL). A chat model's `invoke`, an agent's `run` or a
+    project's wrapper handed such a list counts the same.
+
+    What bounds it: a window sent or kept (a slice, `deque(maxlen=...)`, `pop(0)`), a
+    helper handed the list (it may trim or summarise it), a reset on every turn's path
+    (the list rebuilt per call), a reset when it grows past a size or token budget, and
+    a loop with a step cap (`for step in range(10)`, `while step < max_steps`, a `break`
+    on a counter) or one turn per item: an agent's tool loop capped at ten steps is not
+    reported. What does not: a `reset()` method or a "reset" command the user may type
+    (between two resets it grows every turn), `history = history + [turn]`, a `pop()`
+    undoing a failed request, a request made only while the list is still empty.
 
     ## Why is this bad?
     Every call pays for the whole conversation so far. With turns of similar size,
