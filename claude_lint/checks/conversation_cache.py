@@ -188,16 +188,40 @@ class ConversationUncached(Rule):
         "    return " + CREATE + "\n",
     ]
 
+    CONVERSE = ("import boto3\nbedrock = boto3.client('bedrock-runtime')\nmessages = []\nwhile True:\n"
+                "    messages.append({'role': 'user', 'content': [{'text': input()}]})\n"
+                "    reply = bedrock.converse(modelId=MODEL, messages=messages)\n    messages.append(reply['output']['message'])\n")
+    fires = [
+        *fires,
+        # Bedrock Converse with a Claude model: the message says where the breakpoint goes
+        Invalid(CONVERSE.replace("MODEL", "'anthropic.claude-sonnet-4-5-20250929-v1:0'"), row=6, message="cachePoint on Bedrock Converse"),
+    ]
+    silent = [
+        *silent,
+        # the same API serving another vendor's model: no cache breakpoints to add
+        CONVERSE.replace("MODEL", "'meta.llama3-70b-instruct-v1:0'"),
+        # an agent loop capped at three steps: three short turns stay under the 1,024-token minimum
+        HEAD + "messages = [{'role': 'user', 'content': task}]\nfor step in range(3):\n    reply = "
+        "client.messages.create(model='claude-sonnet-4-6', max_tokens=300, messages=messages)\n"
+        "    messages.append({'role': 'assistant', 'content': reply.content})\n    messages.append({'role': 'user', 'content': 'go on'})\n",
+    ]
+
     def check_call(self, call: Call, ctx: Context) -> Iterator[Diagnostic]:
         site = call.site
         if site.history is None or site.provider not in CLAUDE or site.local:
             return
         if _breakpoint(call, site.history):
             return
+        model_id = (call.model_id() or "").lower()
+        if site.api in _ANY_MODEL_APIS and "claude" not in model_id and "anthropic" not in model_id:
+            return  # boto3's Bedrock API serves every vendor's models; only Claude's take cache breakpoints here
         system = call.value("system")
         model = ctx.model(call)
         minimum = cache_minimum(model, ctx)
         turns = max(2, int(ctx.option("turns")))
+        cap = _step_cap(site.history.bound)
+        if cap is not None:
+            turns = max(1, min(turns, cap))  # `for step in range(3)`: the conversation never gets longer
         per_turn = max(1, int(ctx.option("turn-tokens")))
         fixed = count((_system_text(system) if system is not None else None) or "", model, ctx) + count(static_text(call.value("tools")), model, ctx)
         if fixed + turns * per_turn < minimum:
@@ -220,6 +244,17 @@ class ConversationUncached(Rule):
             cost=cost,
             fix=fix,
         )
+
+
+# Requests of boto3's bedrock-runtime, whose model may be any vendor's.
+_ANY_MODEL_APIS = frozenset({"invoke_model", "invoke_model_with_response_stream", "converse", "converse_stream"})
+
+
+def _step_cap(bound: str) -> Optional[int]:
+    """A loop's literal step cap (`range(3)`, as `History.bound` says it), else None."""
+    if bound.startswith("range(") and bound.endswith(")") and bound[6:-1].strip().isdigit():
+        return int(bound[6:-1])
+    return None
 
 
 def _breakpoint(call: Call, history: History) -> bool:
