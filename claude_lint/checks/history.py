@@ -162,6 +162,8 @@ class UnboundedHistory(Rule):
         ST.replace("SENT", "st.session_state.messages[-20:]"),
         # trimmed in place after each turn
         ST.replace("SENT", "st.session_state.messages") + "    st.session_state.messages = st.session_state.messages[-20:]\n",
+        # handed to a helper after each turn: it may trim or summarise the list in place
+        ST.replace("SENT", "st.session_state.messages") + "    compact_history(st.session_state.messages)\n",
         # an agent's tool loop capped at 10 steps
         HEAD + AGENT.replace("LOOP", "for step in range(10):").replace("AFTER", "    if reply.stop_reason != 'tool_use':\n        break\n"),
         # a step counter caps a while loop

@@ -12,7 +12,7 @@ from claude_lint.extract.bindings import Binding
 from claude_lint.extract.history_edits import Edit, command_test, empty_test, joined_lists, list_ref, mentions, minus_one, observer, size_test, within
 from claude_lint.extract.history_models import ModelHistory
 from claude_lint.extract.python_calls import MAX_SESSION_NODES, _bounded_deque
-from claude_lint.extract.scopes import CallRecord, Scope, keyword
+from claude_lint.extract.scopes import PURE_CALLS, CallRecord, Scope, argument_values, keyword
 from claude_lint.facts import History
 
 
@@ -335,7 +335,9 @@ class HistoryFinder(ModelHistory):
                 key = self._session_key(bound[0], owner)
         if key is None:
             return None
-        grows, trims = self._session_edits().get(key, ([], []))
+        grows, trims, handed = self._session_edits().get(key, ([], [], []))
+        request = self._request
+        trims = trims + [h for h in handed if h is not request and not self._same_request(h) and not any(h is t for t in trims)]
         # `st.session_state.messages = await sampling_loop(messages=st.session_state.messages)`:
         # rebound to the conversation the request returns, grown by its answer; no trim.
         regrown = [t for t in trims if isinstance(t, ast.Assign) and self._same_request(t.value.value if isinstance(t.value, ast.Await) else t.value)]
@@ -388,13 +390,16 @@ class HistoryFinder(ModelHistory):
             # `st` is imported at module level: a use inside a function resolves there too
             return aliases.get(target.id) if isinstance(target, ast.Name) else self._session_key(target, module)
 
-        def add(key: Optional[str], node, grows: bool) -> None:
+        def add(key: Optional[str], node, grows) -> None:
             if key is not None:
-                self._sessions.setdefault(key, ([], []))[0 if grows else 1].append(node)
+                self._sessions.setdefault(key, ([], [], []))[{True: 0, False: 1, None: 2}[grows]].append(node)
 
         for seen, node in enumerate(ast.walk(module.node)):
             if seen > MAX_SESSION_NODES:
                 break
+            if isinstance(node, ast.Call) and not observer(node) and not (isinstance(node.func, ast.Name) and node.func.id in PURE_CALLS):
+                for value in argument_values(node):
+                    add(key_of(value) if isinstance(value, (ast.Name, ast.Attribute, ast.Subscript)) else None, node, None)  # handed on: may be trimmed there
             if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
                 if node.func.attr in ("append", "extend", "insert"):
                     add(key_of(node.func.value), node, True)
