@@ -290,6 +290,20 @@ class UnboundedHistory(Rule):
         MEMO.replace("JOINED", "EDIT_MEMORY[-5:]"),
     ]
 
+    fires = [
+        *fires,
+        # the reset runs when the user types "reset" (claude-engineer's Assistant.chat)
+        RESET.replace("    def send(self, text):\n", "    def send(self, text):\n        if text == 'reset':\n            return self.reset()\n"),
+    ]
+    silent = [
+        *silent,
+        # the reset runs at the start of every call: the list is rebuilt per turn
+        RESET.replace("    def send(self, text):\n", "    def send(self, text):\n        self.reset()\n"),
+        # a log of answers joined into one summary request after the work: sent once
+        HEAD + "RESULTS = []\n\ndef work(item):\n    RESULTS.append(item.upper())\n\ndef summary():\n    done = '\\n'.join(RESULTS)\n    return "
+        + CREATE.format(msgs="[{'role': 'user', 'content': f'Summarise:\\n{done}'}]") + "\n",
+    ]
+
     def check_call(self, call: Call, ctx: Context) -> Iterator[Diagnostic]:
         history = call.site.history
         if history is None or history.bound:

@@ -7,16 +7,16 @@ from __future__ import annotations
 import ast
 from typing import Optional
 
-from claude_lint.extract import loops, retries
+from claude_lint.extract import loops
 from claude_lint.extract.bindings import Binding
-from claude_lint.extract.history_edits import Edit, command_test, empty_test, joined_lists, list_ref, mentions, minus_one, observer, size_test, within
+from claude_lint.extract.history_edits import EditJudge, joined_lists, observer, spans
 from claude_lint.extract.history_models import ModelHistory
 from claude_lint.extract.python_calls import MAX_SESSION_NODES, _bounded_deque
 from claude_lint.extract.scopes import PURE_CALLS, CallRecord, Scope, argument_values, keyword
 from claude_lint.facts import History
 
 
-class HistoryFinder(ModelHistory):
+class HistoryFinder(ModelHistory, EditJudge):
     """A request's conversation history. A mixin of `python._Extraction`."""
 
     # --- conversation history -------------------------------------------------------------
@@ -44,7 +44,9 @@ class HistoryFinder(ModelHistory):
             for listed, sc in joined_lists(call, scope, self.ev, ("messages", "system")):
                 if sc is scope and self._key(listed, scope) is not None and (self._key(listed, scope), self._holder(self._key(listed, scope), scope)) in self._grown():
                     found = self.history(call, scope, record, listed)
-                    if found is not None:
+                    # A log joined into one final request (a summary after the work) is sent
+                    # once: the text is resent only when the request grows it or runs in its loop.
+                    if found is not None and (found.kind == "loop" or spans(scope.node, found.append.row)):
                         return found
         if isinstance(expr, ast.Name):
             owner = self._owner(expr.id, scope)
@@ -200,107 +202,6 @@ class HistoryFinder(ModelHistory):
                 if ("cache_control" in line or "cachePoint" in line) and (name in line or any(first <= e.node.lineno <= row + 1 <= (e.node.end_lineno or 0) for e in grows if hasattr(e.node, "lineno"))):
                     return True
         return False
-
-    # --- what an edit of a growing list does ------------------------------------------------
-
-    def _bounded(self, edits, turn_scopes, owner: Optional[Scope]) -> bool:
-        """Does anything bound a list that lives across calls? A trim anywhere does; so does a
-        reset on the path of every turn (a function that grows or sends the list starts it
-        afresh) unless a user asks for it. A reset elsewhere (a `reset()` method, a "clear"
-        command) empties it now and then: between two resets it grows every turn."""
-        for e, kind in edits:
-            if kind == "trim":
-                return True
-            if kind == "reset" and e.scope is not owner and e.scope in turn_scopes and not self._user_reset(e):
-                return True
-            if kind == "reset" and e.scope not in turn_scopes and self._size_guarded(e):
-                return True  # `if tokens > LIMIT: self.messages = []`: a crude bound, still a bound
-        return False
-
-    def _edit(self, e) -> str:
-        """What an edit does to the list: "grow", "undo" (drops what this turn added: a
-        `pop()`, a `[:-1]`, a `pop` in an `except` after a failed request), "reset" (a fresh
-        list: `[]`, a literal, `clear()`, a call that builds one) or "trim" (a window, a helper
-        handed the list, anything we cannot read: it may bound the list)."""
-        node = e.node
-        if e.kind == "grow":
-            return "grow"
-        if e.kind == "escape":
-            if observer(node) or self._same_request(node):
-                return "read"  # looked at, or sent again by the same request function
-            return "trim"
-        if e.kind == "trim":
-            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
-                if node.func.attr == "clear":
-                    return "reset"
-                if node.func.attr == "pop" and (not node.args or minus_one(node.args[0]) or self._in_except(e)):
-                    return "undo"
-            if isinstance(node, ast.Delete) and all(isinstance(t, ast.Subscript) and minus_one(t.slice) for t in node.targets):
-                return "undo"
-            return "trim"
-        value = e.value
-        if not isinstance(value, ast.expr):
-            return "trim"
-        if isinstance(value, (ast.BinOp, ast.List)):
-            source = self._source(value, e.scope, 0)
-            if source is not None and self._key(source, e.scope) == e.key:
-                return "grow"  # `history = messages + [answer]`, `messages` a copy of `history` plus this turn
-        mine = mentions(value, e.key, e.scope.self_name)
-        if mine and self._same_request(value):
-            return "grow"  # `messages = ai.next(messages, text)`: the request returns the conversation with its answer
-        if mine:
-            if isinstance(value, ast.BinOp) and isinstance(value.op, ast.Add) and (list_ref(value.left, e.key, e.scope.self_name) or list_ref(value.right, e.key, e.scope.self_name)):
-                return "grow"  # `history = history + [turn]` grows it; it is no trim
-            if isinstance(value, ast.List) and any(isinstance(el, ast.Starred) and list_ref(el.value, e.key, e.scope.self_name) for el in value.elts):
-                return "grow"
-            if isinstance(value, ast.Subscript) and list_ref(value.value, e.key, e.scope.self_name) and isinstance(value.slice, ast.Slice):
-                sl = value.slice
-                if sl.lower is None and sl.step is None and sl.upper is not None and minus_one(sl.upper):
-                    return "undo"
-            return "trim"
-        if isinstance(value, (ast.List, ast.Tuple, ast.ListComp)) or isinstance(value, ast.Call):
-            return "reset"
-        return "trim"
-
-    def _same_request(self, node) -> bool:
-        return isinstance(node, ast.Call) and self._request is not None and ast.dump(node.func) == ast.dump(self._request.func)
-
-    def _ancestors(self, e) -> list:
-        """The statements between the edit and its function (or module), innermost last."""
-        root = e.scope.node if e.scope.node is not None else self.c.module.node
-        if root is None:
-            return []
-        # The map the retry search builds per function (python._Extraction._retry), shared.
-        parents = self._parents.get(id(root), False)
-        if parents is False:
-            parents = self._parents[id(root)] = retries.parents_of(root)
-        if parents is None:
-            return []
-        chain, at = [], e.node
-        while id(at) in parents and at is not root and len(chain) < 200:
-            at = parents[id(at)]
-            chain.append(at)
-        return chain[::-1]
-
-    def _first_turn(self, node: ast.AST, scope: Scope, name: str) -> bool:
-        """The request is made only while the list is still empty (`if not history:`): it
-        sends nothing that grew."""
-        holder = Edit(node, scope)
-        for a in self._ancestors(holder):
-            if isinstance(a, ast.If) and empty_test(a.test, name) and within(node, a.body):
-                return True
-        return False
-
-    def _in_except(self, e) -> bool:
-        return any(isinstance(a, ast.ExceptHandler) for a in self._ancestors(e))
-
-    def _user_reset(self, e) -> bool:
-        """A reset under a test of a command the user typed (`if text == "reset"`,
-        `if cmd in ("/clear", "/new")`, `text.startswith("/reset")`)."""
-        return any(isinstance(a, ast.If) and command_test(a.test) for a in self._ancestors(e)) and not self._size_guarded(e)
-
-    def _size_guarded(self, e) -> bool:
-        return any(isinstance(a, (ast.If, ast.While)) and size_test(a.test) for a in self._ancestors(e))
 
     def _spread_messages(self, call: ast.Call, scope: Scope) -> Optional[ast.expr]:
         """`create(**args)` where `args` is one dict literal of this scope: its "messages" value."""
