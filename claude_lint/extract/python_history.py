@@ -131,6 +131,8 @@ class HistoryFinder(ModelHistory, EditJudge):
         bound = owner.assigns.get(expr.id, []) if owner is not None and owner.kind in ("function", "module") else []
         if not bound or len(bound) > 3 or not all(isinstance(b, ast.expr) for b in bound):
             return None
+        if owner.kind == "module" and not any(e.key == ("name", expr.id) and e.scope is owner and e.loops for e in self.c.events if e.kind == "reassign"):
+            return None  # a module-level copy made once, at import, is a snapshot; one remade each turn of a loop is not
         found = None
         for b in bound:
             if isinstance(b, ast.List) and not b.elts:
