@@ -304,6 +304,20 @@ class UnboundedHistory(Rule):
         + CREATE.format(msgs="[{'role': 'user', 'content': f'Summarise:\\n{done}'}]") + "\n",
     ]
 
+    fires = [
+        *fires,
+        # gpt-cli's session: `self.messages = self.messages + [...]`, undone by `[:-1]`, reset by a
+        # ":clear" command, sent through a provider that `cast`s the list it is handed
+        {
+            "cli/provider.py": "from typing import Any, cast\nfrom openai import OpenAI\nclient = OpenAI()\n\n"
+            "def complete(messages):\n    return client.responses.create(model='gpt-5.4', max_output_tokens=800, input=cast(Any, messages))\n",
+            "cli/session.py": "from cli.provider import complete\n\nclass Session:\n    def __init__(self):\n        self.messages = []\n\n"
+            "    def clear(self):\n        self.messages = []\n\n    def rerun(self):\n        self.messages = self.messages[:-1]\n\n"
+            "    def turn(self, text):\n        self.messages = self.messages + [{'role': 'user', 'content': text}]\n"
+            "        answer = complete(self.messages)\n        self.messages = self.messages + [{'role': 'assistant', 'content': answer.output_text}]\n",
+        },
+    ]
+
     def check_call(self, call: Call, ctx: Context) -> Iterator[Diagnostic]:
         history = call.site.history
         if history is None or history.bound:

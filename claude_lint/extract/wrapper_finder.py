@@ -175,6 +175,8 @@ class Finder(CalleeFinder, InvocationFinder, ModelFinder):
         if isinstance(expr, ast.Call) and not expr.keywords:
             if isinstance(expr.func, ast.Name) and expr.func.id == "list" and len(expr.args) == 1:
                 return self._list_param(expr.args[0], scope, owners, depth + 1)
+            if (expr.func.id if isinstance(expr.func, ast.Name) else expr.func.attr if isinstance(expr.func, ast.Attribute) else "") == "cast" and len(expr.args) == 2:
+                return self._list_param(expr.args[1], scope, owners, depth + 1)  # `typing.cast(T, messages)` is the list itself
             if isinstance(expr.func, ast.Attribute) and expr.func.attr == "copy" and not expr.args:
                 return self._list_param(expr.func.value, scope, owners, depth + 1)
         return None  # a slice or anything else: a window, not the whole list
