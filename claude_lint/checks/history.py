@@ -318,6 +318,12 @@ class UnboundedHistory(Rule):
         },
     ]
 
+    silent = [
+        *silent,
+        # emptied whenever the model finishes a task: the model ends each conversation, not a user
+        RESET.replace("        return reply\n", "        if reply.stop_reason == 'end_turn':\n            self.reset()\n        return reply\n"),
+    ]
+
     def check_call(self, call: Call, ctx: Context) -> Iterator[Diagnostic]:
         history = call.site.history
         if history is None or history.bound:

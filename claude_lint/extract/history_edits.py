@@ -25,15 +25,25 @@ def minus_one(node) -> bool:
 
 
 def command_test(test: ast.expr) -> bool:
-    """A comparison with a short literal word, or a `startswith` of one: a typed command."""
+    """A comparison of what the user typed with a short literal word, or a `startswith` of
+    one: a typed command (`text == "reset"`, `cmd.lower() in ("/clear", "/new")`). A test
+    of a response's field (`reply.stop_reason == "end_turn"`) is no command: the model, not
+    the user, decides it, on every task."""
     for n in ast.walk(test):
-        if isinstance(n, ast.Compare) and any(isinstance(c, (ast.Constant, ast.Tuple, ast.List, ast.Set)) for c in n.comparators):
+        if isinstance(n, ast.Compare) and _typed(n.left) and any(isinstance(c, (ast.Constant, ast.Tuple, ast.List, ast.Set)) for c in n.comparators):
             words = [c for c in ast.walk(n) if isinstance(c, ast.Constant) and isinstance(c.value, str)]
             if words and all(len(w.value) <= 24 for w in words):
                 return True
-        if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr == "startswith":
+        if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr == "startswith" and _typed(n.func.value):
             return True
     return False
+
+
+def _typed(expr: ast.expr) -> bool:
+    """A name, or string methods called on one (`user_input.strip().lower()`)."""
+    while isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute) and expr.func.attr in ("lower", "strip", "casefold", "upper", "rstrip", "lstrip"):
+        expr = expr.func.value
+    return isinstance(expr, ast.Name)
 
 
 # Functions handed the list to look at it (log, save, show, count, a listener's `on_...`), not to trim it.
