@@ -176,7 +176,9 @@ class History:
     """Proof that the messages list of a call grows without bound."""
 
     name: str  # the list as written, e.g. "history" or "self.messages"
-    kind: str  # "loop" | "attribute" | "module": how long it lives (one loop, the object, the process)
+    # how long it lives: "loop" (one loop), "attribute" (the object), "module" (the process),
+    # "session" (Streamlit's session), "store" (a module-level dict per user), "memory" (a LangChain memory)
+    kind: str
     append: Loc  # where it grows
     # What the list holds before it grows (its one assignment, e.g. the task message an
     # agent starts from), when known: its fixed head is resent, and cacheable, every step.
@@ -185,6 +187,9 @@ class History:
     # step < n`, a `break` on a counter) or its items. An attribute or a module list lives
     # as long as the object or the process and has no bound of its own.
     bound: str = ""
+    # The code puts a cache breakpoint into the list (a `cache_control` in what it appends, or
+    # written on one of its messages): its requests may be cached though no breakpoint shows.
+    marked: bool = False
 
 
 @dataclass(frozen=True)

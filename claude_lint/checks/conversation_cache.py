@@ -6,10 +6,10 @@ from typing import Iterator, Optional, Tuple
 from claude_lint import tokens as tok
 from claude_lint.catalog import Model
 from claude_lint.checks.base import Context, Invalid, Rule, money, tokens
-from claude_lint.checks.system_cache import LONG_SYSTEM, _system_text, breakpoint_anywhere, cache_minimum
+from claude_lint.checks.system_cache import LONG_SYSTEM, _has_cache_control, _system_text, _unseen, cache_minimum
 from claude_lint.diagnostics import Diagnostic
 from claude_lint.extract.sdk import CACHE_CONTROL_PROVIDERS, provider_facts
-from claude_lint.facts import Lit, Mapping, Seq, Text
+from claude_lint.facts import History, Lit, Mapping, Seq, Text
 from claude_lint.link import Call
 
 HEAD = "import anthropic\nclient = anthropic.Anthropic()\n"
@@ -51,11 +51,13 @@ def count(text: str, model: Optional[Model], ctx: Context) -> int:
 
 class ConversationUncached(Rule):
     """## What it does
-    Flags a Claude request (Claude API, Bedrock, Vertex) whose messages list grows
-    across turns or agent steps (appended to in a loop, on `self`, or at module level)
-    and is resent whole on every request, with no cache breakpoint anywhere in it: no
-    `cache_control` on a system block, tool or message, and no top-level
-    `cache_control`.
+    Flags a Claude request (Claude API, Bedrock, Vertex) whose conversation grows
+    across turns or agent steps and is resent whole on every request, with no cache
+    breakpoint anywhere in it: no `cache_control` on a system block, tool or message, and
+    no top-level `cache_control`. "Grows across turns" is CL004's evidence (a list
+    appended in a loop, on a long-lived object, at module level, in a session store,
+    or joined into the prompt), bounded or not: a capped agent loop still resends its
+    growing prefix at every step. A list rebuilt on every call does not grow.
 
     ## Why is this bad?
     Turn N re-sends turns 1 to N-1 at the full input price. With a breakpoint on the
@@ -70,8 +72,10 @@ class ConversationUncached(Rule):
 
     Not reported for OpenAI (it caches long prefixes automatically), nor when that
     assumed conversation stays under the model's minimum cacheable length (nothing
-    would be cached), nor when the list or the request may carry a breakpoint we
-    cannot see.
+    would be cached), nor when the request may carry a breakpoint we cannot see (the
+    code writes `cache_control` into the list it grows, a wrapper's file marks the
+    list it is handed, or a system prompt or tools we cannot read sit in a file that
+    uses `cache_control`).
 
     ## Example
     ```python
@@ -115,7 +119,7 @@ class ConversationUncached(Rule):
     summary = "growing conversation resent every turn with no cache breakpoint"
     options = {"turns": 10, "turn-tokens": 300, "unknown-model-minimum": 1024}
     preview = True
-    preview_reason = "real-world corpus: 7 judged findings, all right (precision 1.00), fewer than the 15 needed to leave preview"
+    preview_reason = "real-world corpus: 10 judged findings, all right (precision 1.00, recall 0.74), fewer than the 15 needed to leave preview"
     CREATE = 'client.messages.create(model="claude-sonnet-4-6", max_tokens=2048, tools=TOOLS, messages=messages)'
     TOOLS = "TOOLS = [{'name': 'bash', 'description': 'Run a shell command', 'input_schema': {'type': 'object'}}]\n"
     fires = [
@@ -162,16 +166,62 @@ class ConversationUncached(Rule):
         + loop('client.messages.create(model="claude-sonnet-4-6", max_tokens=500, system=[{"type": "text", "text": SYSTEM, "cache_control": {"type": "ephemeral"}}], messages=messages)'),
     ]
 
+    # The growth evidence is CL004's (extract/python_history.py): a reset the user asks for
+    # does not stop the growth; a breakpoint counts when the code writes it into the list.
+    ASSISTANT = (HEAD + TOOLS + "SUMMARY = [{'type': 'text', 'text': 'Summarise.', 'cache_control': {'type': 'ephemeral'}}]\n\n"
+                 "class Assistant:\n    def __init__(self):\n        self.history = []\n\n    def reset(self):\n        self.history = []\n\n"
+                 "    def chat(self, text):\n        self.history.append({'role': 'user', 'content': text})\n"
+                 "        reply = client.messages.create(model='claude-sonnet-4-6', max_tokens=1024, tools=TOOLS, messages=self.history)\n"
+                 "        self.history.append({'role': 'assistant', 'content': reply.content})\n        return reply\n")
+    fires = [
+        *fires,
+        # claude-engineer's Assistant: a `reset()` method, and a cache_control elsewhere in the file on another request
+        Invalid(ASSISTANT, row=15, message="`self.history` grows each turn (appended at line 14) and is resent whole with no cache breakpoint"),
+    ]
+    silent = [
+        *silent,
+        # the code marks the newest turn for caching as it appends it
+        ASSISTANT.replace("self.history.append({'role': 'user', 'content': text})",
+                          "self.history.append({'role': 'user', 'content': [{'type': 'text', 'text': text, 'cache_control': {'type': 'ephemeral'}}]})"),
+        # rebuilt from the task each call: nothing grows across turns
+        HEAD + TOOLS + "def solve(task):\n    messages = [{'role': 'user', 'content': task}]\n    messages.append({'role': 'user', 'content': 'Think step by step.'})\n"
+        "    return " + CREATE + "\n",
+    ]
+
+    CONVERSE = ("import boto3\nbedrock = boto3.client('bedrock-runtime')\nmessages = []\nwhile True:\n"
+                "    messages.append({'role': 'user', 'content': [{'text': input()}]})\n"
+                "    reply = bedrock.converse(modelId=MODEL, messages=messages)\n    messages.append(reply['output']['message'])\n")
+    fires = [
+        *fires,
+        # Bedrock Converse with a Claude model: the message says where the breakpoint goes
+        Invalid(CONVERSE.replace("MODEL", "'anthropic.claude-sonnet-4-5-20250929-v1:0'"), row=6, message="cachePoint on Bedrock Converse"),
+    ]
+    silent = [
+        *silent,
+        # the same API serving another vendor's model: no cache breakpoints to add
+        CONVERSE.replace("MODEL", "'meta.llama3-70b-instruct-v1:0'"),
+        # an agent loop capped at three steps: three short turns stay under the 1,024-token minimum
+        HEAD + "messages = [{'role': 'user', 'content': task}]\nfor step in range(3):\n    reply = "
+        "client.messages.create(model='claude-sonnet-4-6', max_tokens=300, messages=messages)\n"
+        "    messages.append({'role': 'assistant', 'content': reply.content})\n    messages.append({'role': 'user', 'content': 'go on'})\n",
+    ]
+
     def check_call(self, call: Call, ctx: Context) -> Iterator[Diagnostic]:
         site = call.site
         if site.history is None or site.provider not in CLAUDE or site.local:
             return
-        if breakpoint_anywhere(call):
+        if _breakpoint(call, site.history):
             return
+        model_id = (call.model_id() or "").lower()
+        if site.api in _ANY_MODEL_APIS and "claude" not in model_id and "anthropic" not in model_id:
+            return  # boto3's Bedrock API serves every vendor's models; only Claude's take cache breakpoints here
         system = call.value("system")
         model = ctx.model(call)
         minimum = cache_minimum(model, ctx)
         turns = max(2, int(ctx.option("turns")))
+        cap = _step_cap(site.history.bound)
+        if cap is not None:
+            turns = max(1, min(turns, cap))  # `for step in range(3)`: the conversation never gets longer
         per_turn = max(1, int(ctx.option("turn-tokens")))
         fixed = count((_system_text(system) if system is not None else None) or "", model, ctx) + count(static_text(call.value("tools")), model, ctx)
         if fixed + turns * per_turn < minimum:
@@ -194,6 +244,40 @@ class ConversationUncached(Rule):
             cost=cost,
             fix=fix,
         )
+
+
+# Requests of boto3's bedrock-runtime, whose model may be any vendor's.
+_ANY_MODEL_APIS = frozenset({"invoke_model", "invoke_model_with_response_stream", "converse", "converse_stream"})
+
+
+def _step_cap(bound: str) -> Optional[int]:
+    """A loop's literal step cap (`range(3)`, as `History.bound` says it), else None."""
+    if bound.startswith("range(") and bound.endswith(")") and bound[6:-1].strip().isdigit():
+        return int(bound[6:-1])
+    return None
+
+
+def _breakpoint(call: Call, history: History) -> bool:
+    """A breakpoint in the request, or one it may carry unseen. The messages are the growing
+    list, whose every edit the extractor read: a breakpoint there is one the code writes into
+    it (`History.marked`), not any `cache_control` elsewhere in the file."""
+    if call.open:
+        return True
+    top = call.value("cache_control")
+    if top is not None and not (isinstance(top, Lit) and top.value is None):
+        return True
+    for role in ("system", "tools", "messages"):
+        value = call.value(role)
+        if value is None:
+            continue
+        if _has_cache_control(value):
+            return True
+        # Through a wrapper, the wrapper's own code may mark the list it is handed (a helper
+        # putting cache_control on the last turns): its file's mentions count there.
+        marked = history.marked or (call.site.via is not None and call.site.cache_control_nearby)
+        if _unseen(value) and (marked if role == "messages" else call.site.cache_control_nearby):
+            return True
+    return False
 
 
 def _estimate(model: Optional[Model], fixed: int, per_turn: int, turns: int, minimum: int) -> Tuple[str, Optional[float]]:

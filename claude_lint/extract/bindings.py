@@ -72,6 +72,7 @@ class Event:
     node: ast.AST
     loops: Tuple[ast.AST, ...]
     scope: Scope
+    value: object = None  # a "reassign": the value bound (an expr, or a Binding), read by the history's judgement
 
 
 @dataclass

@@ -95,6 +95,8 @@ class _Extraction(ClientFinder, HistoryFinder):
         self._parents: dict = {}  # function node id -> its child-to-parent map, built once for the retry search
 
         self._answer_index: dict = {}
+        self._request: Optional[ast.Call] = None  # the request whose history is being judged
+        self._grown_keys: Optional[set] = None  # the lists the file grows somewhere, for the history's cheap test
         self._sessions: Optional[dict] = None  # a function's (or the module's) uses of names, indexed once for all its requests
 
     def _scopes(self) -> List[Scope]:
@@ -223,7 +225,8 @@ class _Extraction(ClientFinder, HistoryFinder):
             return []
         provider = fshape.providers[0]
         local = provider in sdk.LOCAL_PROVIDERS or clients.local_endpoint(self.ev, call, scope)
-        return [CallSite(loc=self.ev.loc(record.node), kwargs=kwargs, **self.site_facts(record, fshape, provider, kwargs, None, local))]
+        history = self.history(call, scope, record) or (self.model_history(record) if provider == "langchain" else None)
+        return [CallSite(loc=self.ev.loc(record.node), kwargs=kwargs, history=history, **self.site_facts(record, fshape, provider, kwargs, None, local))]
 
     def method_sites(self, record: CallRecord, call: ast.Call, chain, receiver, options, rscope: Scope) -> Optional[List[CallSite]]:
         """The sites of a method call; None when no shape has its chain (another reading may)."""

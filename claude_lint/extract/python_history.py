@@ -1,18 +1,23 @@
-"""A request's conversation history: the list passed as its messages, how it grows (in a
-loop, across Streamlit reruns through st.session_state) and whether it is windowed."""
+"""A request's conversation history: the list passed as its messages (or a whole copy of
+it, or a list joined into its text), how long it lives (a loop, an object, the module, a
+Streamlit session, a per-user store) and whether anything on the turns' path bounds it.
+What each edit does is judged in `history_edits`; LangChain models in `history_models`."""
 from __future__ import annotations
 
 import ast
 from typing import Optional
 
 from claude_lint.extract import loops
+from claude_lint.extract.bindings import Binding
+from claude_lint.extract.history_edits import EditJudge, joined_lists, observer, spans
+from claude_lint.extract.history_models import ModelHistory
 from claude_lint.extract.python_calls import MAX_SESSION_NODES, _bounded_deque
-from claude_lint.extract.scopes import CallRecord, Scope, keyword
+from claude_lint.extract.scopes import PURE_CALLS, CallRecord, Scope, argument_values, keyword
 from claude_lint.extract.walk import walk
 from claude_lint.facts import History
 
 
-class HistoryFinder:
+class HistoryFinder(ModelHistory, EditJudge):
     """A request's conversation history. A mixin of `python._Extraction`."""
 
     # --- conversation history -------------------------------------------------------------
@@ -21,6 +26,7 @@ class HistoryFinder:
         """`call`: the request (`record.node`, or the SDK call a `to_thread(...)` wraps);
         `expr`: a list handed to it other than its `messages=` (an argument of a wrapper call)."""
         node = record.node
+        self._request = node if isinstance(node, ast.Call) else None
         expr = keyword(call, "messages") if expr is None else expr
         if expr is None:
             expr = self._spread_messages(call, scope)
@@ -31,8 +37,20 @@ class HistoryFinder:
         session = self.session_history(expr, scope)
         if session is not None:
             return session
+        source = self._source(expr, scope, 0)
+        if source is not None and source is not expr:
+            return self.history(call, scope, record, source)
+        if expr is keyword(call, "messages"):
+            # a history kept as joined text in the prompt or the system prompt
+            for listed, sc in joined_lists(call, scope, self.ev, ("messages", "system")):
+                if sc is scope and self._key(listed, scope) is not None and (self._key(listed, scope), self._holder(self._key(listed, scope), scope)) in self._grown():
+                    found = self.history(call, scope, record, listed)
+                    # A log joined into one final request (a summary after the work) is sent
+                    # once: the text is resent only when the request grows it or runs in its loop.
+                    if found is not None and (found.kind == "loop" or spans(scope.node, found.append.row)):
+                        return found
         if isinstance(expr, ast.Name):
-            owner = self.ev.find(expr.id, scope)
+            owner = self._owner(expr.id, scope)
             if owner is None or expr.id in owner.imports:
                 return None
             key, name = ("name", expr.id), expr.id
@@ -40,35 +58,153 @@ class HistoryFinder:
                 return None
             if _bounded_deque(owner.assigns.get(expr.id, []), self.ev, owner):
                 return None
-            events = [e for e in self.c.events if e.key == key and self.ev.find(expr.id, e.scope) is owner and e.node is not node]
+            events = [e for e in self.c.events if e.key == key and self._owner(expr.id, e.scope) is owner and e.node is not node]
+            edits = [(e, self._edit(e)) for e in events]
             if record.loops and (owner is scope or owner.kind == "module" and scope.kind == "module"):
                 loop = record.loops[-1]
-                grows = [e for e in events if e.kind == "grow" and loop in e.loops]
-                reset = any(e.kind == "reassign" and loop in e.loops for e in events)
-                trimmed = any(e.kind in ("trim", "escape") for e in events)
-                if grows and not reset and not trimmed:
-                    return History(name, "loop", self.ev.loc(grows[0].node), self._seed(owner.assigns.get(expr.id, []), owner), bound=loops.bound(loop))
+                grows = [e for e, k in edits if k == "grow" and loop in e.loops]
+                # Rebuilt inside the loop (each turn starts afresh) or trimmed anywhere: bounded.
+                # A reset a user asks for (`if text == "reset": history = []`) is no bound.
+                rebuilt = any(k == "reset" and loop in e.loops and not self._user_reset(e) for e, k in edits)
+                # A trim before or after the loop in this function runs once; it bounds no turn.
+                trimmed = any(k == "trim" and (loop in e.loops or e.scope is not scope) for e, k in edits)
+                if grows and not rebuilt and not trimmed and not self._first_turn(node, scope, name):
+                    return History(name, "loop", self.ev.loc(grows[0].node), self._seed(owner.assigns.get(expr.id, []), owner), bound=loops.bound(loop),
+                                   marked=self._marked(name, grows, scope))
                 return None
             if owner.kind == "module" and scope is not owner:
                 # Growth at import time (building few-shot examples) happens once, not per call.
-                grows = [e for e in events if e.kind == "grow" and e.scope.kind != "module"]
-                later = [e for e in events if e.kind in ("trim", "escape") or (e.kind == "reassign" and e.scope is not owner)]
-                if grows and not later and len(owner.assigns.get(expr.id, [])) == 1:
-                    return History(name, "module", self.ev.loc(grows[0].node), self._seed(owner.assigns.get(expr.id, []), owner))
+                grows = [e for e, k in edits if k == "grow" and e.scope.kind != "module"]
+                if grows and len(owner.assigns.get(expr.id, [])) == 1 and not self._bounded(edits, {e.scope for e in grows} | {scope}, owner):
+                    return History(name, "module", self.ev.loc(grows[0].node), self._seed(owner.assigns.get(expr.id, []), owner), marked=self._marked(name, grows, scope))
             return None
         if isinstance(expr, ast.Attribute) and isinstance(expr.value, ast.Name) and expr.value.id == scope.self_name and scope.klass is not None:
             klass, attr = scope.klass, expr.attr
             methods = {s for s in self._scopes() if s.klass is klass}
             events = [e for e in self.c.events if e.key == ("self", attr) and e.scope in methods and e.node is not node]
             # Seeding the list in __init__ happens once per object, not per call.
-            grows = [e for e in events if e.kind == "grow" and not e.scope.name.endswith(".__init__")]
-            trimmed = [e for e in events if e.kind in ("trim", "escape") or (e.kind == "reassign" and not e.scope.name.endswith(".__init__"))]
+            edits = [(e, self._edit(e)) for e in events if not e.scope.name.endswith(".__init__")]
+            grows = [e for e, k in edits if k == "grow"]
             assigned = klass.self_attrs.get(attr, [])
             if any(_bounded_deque([v], self.ev, m) for v, m, _ in assigned):
                 return None
-            if grows and not trimmed:
-                return History(f"{scope.self_name}.{attr}", "attribute", self.ev.loc(grows[0].node))
+            if grows and not self._bounded(edits, {e.scope for e in grows} | {scope}, None):
+                return History(f"{scope.self_name}.{attr}", "attribute", self.ev.loc(grows[0].node), marked=self._marked(f"{scope.self_name}.{attr}", grows, scope))
         return None
+
+    def _source(self, expr: ast.expr, scope: Scope, depth: int) -> Optional[ast.expr]:
+        """The growing list a request's list is a whole copy of: `[system] + history`,
+        `[*self.messages, turn]`, `list(history)`, `[m for m in history]`, a local list
+        appended to in a loop over it, or a name bound to one of those. None for a window
+        (`history[-20:]`) or a helper's result, which may trim it."""
+        if depth > 5:
+            return None
+        key = self._key(expr, scope)
+        grown = key is not None and (key, self._holder(key, scope)) in self._grown()
+        if grown:
+            # a local copy refilled each call from a growing list stands for that list
+            copied = self._copied(expr, scope, depth) if isinstance(expr, ast.Name) else None
+            return copied if copied is not None else expr
+        if isinstance(expr, ast.BinOp) and isinstance(expr.op, ast.Add):
+            return self._source(expr.left, scope, depth + 1) or self._source(expr.right, scope, depth + 1)
+        if isinstance(expr, ast.List):
+            for el in expr.elts:
+                found = self._source(el.value, scope, depth + 1) if isinstance(el, ast.Starred) else None
+                if found is not None:
+                    return found
+            return None
+        if isinstance(expr, ast.Call) and len(expr.args) == 1 and not expr.keywords:
+            name = expr.func.attr if isinstance(expr.func, ast.Attribute) else expr.func.id if isinstance(expr.func, ast.Name) else ""
+            if name in ("list", "deepcopy"):
+                return self._source(expr.args[0], scope, depth + 1)
+        if isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute) and expr.func.attr == "copy" and not expr.args:
+            return self._source(expr.func.value, scope, depth + 1)
+        if isinstance(expr, ast.ListComp) and len(expr.generators) == 1 and not expr.generators[0].ifs:
+            inner = self.c.scopes_by_node.get(expr)
+            return self._source(expr.generators[0].iter, inner.parent if inner is not None and inner.parent is not None else scope, depth + 1)
+        if isinstance(expr, ast.Name):
+            return self._copied(expr, scope, depth)
+        return None
+
+    def _copied(self, expr: ast.Name, scope: Scope, depth: int) -> Optional[ast.expr]:
+        """A function's local name bound (each time) to a whole copy of a growing list."""
+        owner = self.ev.find(expr.id, scope)
+        bound = owner.assigns.get(expr.id, []) if owner is not None and owner.kind in ("function", "module") else []
+        if not bound or len(bound) > 3 or not all(isinstance(b, ast.expr) for b in bound):
+            return None
+        if owner.kind == "module" and not any(e.key == ("name", expr.id) and e.scope is owner and e.loops for e in self.c.events if e.kind == "reassign"):
+            return None  # a module-level copy made once, at import, is a snapshot; one remade each turn of a loop is not
+        found = None
+        for b in bound:
+            if isinstance(b, ast.List) and not b.elts:
+                b_source = self._filled_from(expr.id, owner, depth)
+            else:
+                b_source = self._source(b, owner, depth + 1)
+            if b_source is None:
+                return None
+            if found is not None and ast.dump(found) != ast.dump(b_source):
+                return None
+            found = b_source
+        return found
+
+    def _filled_from(self, name: str, owner: Scope, depth: int) -> Optional[ast.expr]:
+        """`filtered = []` then `for m in history: filtered.append(...)`: a copy of `history`."""
+        found = None
+        for e in self.c.events:
+            if e.key != ("name", name) or e.scope is not owner or e.kind == "escape":
+                continue
+            if e.kind == "reassign" and isinstance(e.value, ast.List) and not e.value.elts:
+                continue  # the `[]` it starts from
+            loop = e.loops[-1] if e.loops else None
+            if e.kind != "grow" or not isinstance(loop, (ast.For, ast.AsyncFor)):
+                return None
+            source = self._source(loop.iter, owner, depth + 1)
+            if source is None:
+                return None
+            found = source
+        return found
+
+    def _key(self, expr: ast.expr, scope: Scope) -> Optional[tuple]:
+        if isinstance(expr, ast.Name):
+            return ("name", expr.id)
+        if isinstance(expr, ast.Attribute) and isinstance(expr.value, ast.Name) and expr.value.id == scope.self_name and scope.klass is not None:
+            return ("self", expr.attr)
+        return None
+
+    def _holder(self, key: tuple, scope: Scope) -> int:
+        """Who holds the list a key names from `scope`: the binding scope of a name, the class of an attribute."""
+        holder = self._owner(key[1], scope) if key[0] == "name" else scope.klass
+        return id(holder)
+
+    def _grown(self) -> set:
+        """(key, holder) of every list the file grows."""
+        if self._grown_keys is None:
+            self._grown_keys = {(e.key, self._holder(e.key, e.scope)) for e in self.c.events if e.kind == "grow"}
+        return self._grown_keys
+
+    def _owner(self, name: str, scope: Scope) -> Optional[Scope]:
+        """The scope that binds `name`; a function that declares it `global` edits the module's."""
+        owner = self.ev.find(name, scope)
+        if owner is not None and owner.kind == "function" and any(isinstance(b, Binding) and b.what == "global" for b in owner.assigns.get(name, [])):
+            return self.c.module
+        return owner
+
+    def _marked(self, name: str, grows, scope: Scope) -> bool:
+        """Does the code put a cache breakpoint into the list: in a message it appends, or on
+        a line of a function that grows or sends it that names the list and `cache_control`?"""
+        lines = self.text.splitlines()
+        spans = [(e.node.lineno, e.node.end_lineno) for e in grows if hasattr(e.node, "lineno")]
+        for sc in {e.scope for e in grows} | {scope}:
+            if sc.node is not None and sc.kind == "function":
+                spans.append((sc.node.lineno, sc.node.end_lineno))
+        for seen, (first, last) in enumerate(spans):
+            if seen > 64:
+                return True  # too much to read: a breakpoint may be there
+            for row in range(first - 1, min(last or first, len(lines), first + 2000)):
+                line = lines[row]
+                if ("cache_control" in line or "cachePoint" in line) and (name in line or any(first <= e.node.lineno <= row + 1 <= (e.node.end_lineno or 0) for e in grows if hasattr(e.node, "lineno"))):
+                    return True
+        return False
 
     def _spread_messages(self, call: ast.Call, scope: Scope) -> Optional[ast.expr]:
         """`create(**args)` where `args` is one dict literal of this scope: its "messages" value."""
@@ -103,7 +239,13 @@ class HistoryFinder:
                 key = self._session_key(bound[0], owner)
         if key is None:
             return None
-        grows, trims = self._session_edits().get(key, ([], []))
+        grows, trims, handed = self._session_edits().get(key, ([], [], []))
+        request = self._request
+        trims = trims + [h for h in handed if h is not request and not self._same_request(h) and not any(h is t for t in trims)]
+        # `st.session_state.messages = await sampling_loop(messages=st.session_state.messages)`:
+        # rebound to the conversation the request returns, grown by its answer; no trim.
+        regrown = [t for t in trims if isinstance(t, ast.Assign) and self._same_request(t.value.value if isinstance(t.value, ast.Await) else t.value)]
+        grows, trims = grows + regrown, [t for t in trims if not any(t is r for r in regrown)]
         if not grows or trims:
             return None
         return History(key, "session" if key.startswith("st.") else "store", self.ev.loc(grows[0]))
@@ -152,13 +294,16 @@ class HistoryFinder:
             # `st` is imported at module level: a use inside a function resolves there too
             return aliases.get(target.id) if isinstance(target, ast.Name) else self._session_key(target, module)
 
-        def add(key: Optional[str], node, grows: bool) -> None:
+        def add(key: Optional[str], node, grows) -> None:
             if key is not None:
-                self._sessions.setdefault(key, ([], []))[0 if grows else 1].append(node)
+                self._sessions.setdefault(key, ([], [], []))[{True: 0, False: 1, None: 2}[grows]].append(node)
 
         for seen, node in enumerate(walk(module.node)):
             if seen > MAX_SESSION_NODES:
                 break
+            if isinstance(node, ast.Call) and not observer(node) and not (isinstance(node.func, ast.Name) and node.func.id in PURE_CALLS):
+                for value in argument_values(node):
+                    add(key_of(value) if isinstance(value, (ast.Name, ast.Attribute, ast.Subscript)) else None, node, None)  # handed on: may be trimmed there
             if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
                 if node.func.attr in ("append", "extend", "insert"):
                     add(key_of(node.func.value), node, True)
@@ -181,3 +326,4 @@ class HistoryFinder:
                     elif not isinstance(node.value, (ast.List, ast.ListComp)) and self._session_key(node.value, module) is None:
                         add(key_of(target), node, False)  # reassigned from a window or a helper
         return self._sessions
+

@@ -226,7 +226,7 @@ class Collector:
     def _bind_target(self, target: ast.expr, value: object, scope: Scope) -> None:
         if isinstance(target, ast.Name):
             scope.bind(target.id, value)
-            self._event(("name", target.id), "reassign", target)
+            self._event(("name", target.id), "grow" if _regrows(value, target) else "reassign", target, value)
         elif isinstance(target, (ast.Tuple, ast.List)):
             plain = isinstance(value, ast.expr) and not any(isinstance(el, ast.Starred) for el in target.elts)
             for i, el in enumerate(target.elts):
@@ -239,7 +239,7 @@ class Collector:
                 method, klass = self.scope, self.scope.klass
                 assert klass is not None
                 klass.self_attrs.setdefault(attr, []).append((value, method, method.name))
-                self._event(("self", attr), "reassign", target)
+                self._event(("self", attr), "grow" if _regrows(value, target) else "reassign", target, value)
             else:
                 self._store(target, value)
         elif isinstance(target, ast.Subscript):
@@ -377,8 +377,23 @@ class Collector:
             return ("self", attr)
         return None
 
-    def _event(self, key: tuple, kind: str, node: ast.AST) -> None:
-        self.events.append(Event(key, kind, node, tuple(self.loops), self.scope))
+    def _event(self, key: tuple, kind: str, node: ast.AST, value: object = None) -> None:
+        self.events.append(Event(key, kind, node, tuple(self.loops), self.scope, value))
+
+
+def _regrows(value: object, target: ast.expr) -> bool:
+    """`history = history + [turn]`, `self.messages = [*self.messages, turn]`: the list
+    rebound to itself plus more grows; it is neither a trim nor a fresh list."""
+    if not isinstance(value, ast.expr):
+        return False
+    same = ast.dump(target, annotate_fields=False).replace("Store()", "Load()")
+    if isinstance(value, ast.BinOp) and isinstance(value.op, ast.Add):
+        sides = (value.left, value.right)
+    elif isinstance(value, ast.List):
+        sides = tuple(el.value for el in value.elts if isinstance(el, ast.Starred))
+    else:
+        return False
+    return any(ast.dump(side, annotate_fields=False) == same for side in sides)
 
 
 def _params(scope: Scope, args: ast.arguments) -> List[ast.arg]:

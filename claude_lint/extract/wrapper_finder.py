@@ -6,6 +6,7 @@ from __future__ import annotations
 import ast
 from typing import Dict, FrozenSet, List, Optional, Set, Tuple
 
+from claude_lint.extract.history_edits import joined_param
 from claude_lint.extract.scopes import CallRecord, Collector, Scope, keyword
 from claude_lint.extract.walk import walk
 from claude_lint.extract.wrapper_callees import CalleeFinder
@@ -150,7 +151,7 @@ class Finder(CalleeFinder, InvocationFinder, ModelFinder):
                 found = self._list_param(expr, record.scope, owners, 0)
                 if found is not None:
                     return found
-        return None
+        return joined_param(record.node, record.scope, self.ev, owners, (*site.keywords("messages"), *site.keywords("system")))
 
     def _list_param(self, expr: ast.expr, scope: Scope, owners: Set[str], depth: int) -> Optional[str]:
         if depth > 6:
@@ -177,6 +178,8 @@ class Finder(CalleeFinder, InvocationFinder, ModelFinder):
         if isinstance(expr, ast.Call) and not expr.keywords:
             if isinstance(expr.func, ast.Name) and expr.func.id == "list" and len(expr.args) == 1:
                 return self._list_param(expr.args[0], scope, owners, depth + 1)
+            if (expr.func.id if isinstance(expr.func, ast.Name) else expr.func.attr if isinstance(expr.func, ast.Attribute) else "") == "cast" and len(expr.args) == 2:
+                return self._list_param(expr.args[1], scope, owners, depth + 1)  # `typing.cast(T, messages)` is the list itself
             if isinstance(expr.func, ast.Attribute) and expr.func.attr == "copy" and not expr.args:
                 return self._list_param(expr.func.value, scope, owners, depth + 1)
         return None  # a slice or anything else: a window, not the whole list

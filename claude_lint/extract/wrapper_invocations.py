@@ -67,12 +67,23 @@ class InvocationFinder:
             return True
         return called and "__call__" in wanted and isinstance(bound[0], ast.Call)
 
-    def _grows(self, expr: ast.expr) -> bool:
+    def _grows(self, expr: ast.expr, scope: Optional[Scope] = None) -> bool:
         """Is this a list the file grows somewhere (a cheap test before the history's own)?"""
         if self._growing is None:
-            self._growing = {e.key for e in self.c.events if e.kind == "grow"}
+            # grown in place, or rebound to what a call handed it returns (`messages = ai.next(messages, text)`)
+            self._growing = {e.key for e in self.c.events if e.kind == "grow" or (
+                e.kind == "reassign" and isinstance(e.value, ast.Call) and e.key[0] == "name"
+                and any(isinstance(a, ast.Name) and a.id == e.key[1] for a in e.value.args))}
         if isinstance(expr, ast.Name):
-            return ("name", expr.id) in self._growing
+            if ("name", expr.id) in self._growing:
+                return True
+            # `previous = [r for _, r in exchanges]`: a copy of a growing list, made each turn
+            owner = self.ev.find(expr.id, scope) if scope is not None else None
+            bound = owner.assigns.get(expr.id, []) if owner is not None else []
+            return len(bound) == 1 and isinstance(bound[0], (ast.ListComp, ast.BinOp, ast.List, ast.Call)) and any(
+                isinstance(n, ast.Name) and ("name", n.id) in self._growing for n in ast.walk(bound[0]))
+        if isinstance(expr, (ast.Attribute, ast.Subscript)) and isinstance(expr.value, ast.Attribute) and expr.value.attr == "session_state":
+            return True  # `st.session_state.messages`: the history finder judges session lists itself
         return isinstance(expr, ast.Attribute) and isinstance(expr.value, ast.Name) and ("self", expr.attr) in self._growing
 
     def _on_self(self, expr: ast.Attribute, scope: Scope) -> bool:
@@ -128,12 +139,12 @@ class InvocationFinder:
         histories: List[Tuple[str, History]] = []
         if self.history is not None:
             for i, a in enumerate(arg_nodes):
-                if self._grows(a) and not (reference is not None and i == 0 and reference[1] and reference[1] not in RUNS_WITH_ARGS):
+                if self._grows(a, scope) and not (reference is not None and i == 0 and reference[1] and reference[1] not in RUNS_WITH_ARGS):
                     h = self.history(node, scope, record, a)
                     if h is not None:
                         histories.append((str(i), h))
             for k in node.keywords:
-                if k.arg is not None and self._grows(k.value):
+                if k.arg is not None and self._grows(k.value, scope):
                     h = self.history(node, scope, record, k.value)
                     if h is not None:
                         histories.append((k.arg, h))

@@ -1,0 +1,264 @@
+"""What an edit of a conversation list does to its growth, read from the syntax alone
+(`EditJudge`, a mixin of `python_history.HistoryFinder`): a trim, a reset on every turn's
+path or one a user asks for, a `pop` undoing a failed turn, a call that only looks at the
+list. Also the lists a request joins into its text (a history kept as joined text), which
+the wrapper finder reads too."""
+from __future__ import annotations
+
+import ast
+from typing import Optional
+
+from claude_lint.extract import retries
+from claude_lint.extract.scopes import Scope, keyword
+def list_ref(node: ast.expr, key: tuple, self_name: Optional[str]) -> bool:
+    if key[0] == "name":
+        return isinstance(node, ast.Name) and node.id == key[1]
+    return isinstance(node, ast.Attribute) and node.attr == key[1] and isinstance(node.value, ast.Name) and node.value.id == self_name
+
+
+def mentions(value: ast.expr, key: tuple, self_name: Optional[str]) -> bool:
+    return any(list_ref(n, key, self_name) for n in ast.walk(value) if isinstance(n, (ast.Name, ast.Attribute)))
+
+
+def minus_one(node) -> bool:
+    return isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub) and isinstance(node.operand, ast.Constant) and node.operand.value == 1
+
+
+def command_test(test: ast.expr) -> bool:
+    """A comparison of what the user typed with a short literal word, or a `startswith` of
+    one: a typed command (`text == "reset"`, `cmd.lower() in ("/clear", "/new")`). A test
+    of a response's field (`reply.stop_reason == "end_turn"`) is no command: the model, not
+    the user, decides it, on every task."""
+    for n in ast.walk(test):
+        if isinstance(n, ast.Compare) and _typed(n.left) and any(isinstance(c, (ast.Constant, ast.Tuple, ast.List, ast.Set)) for c in n.comparators):
+            words = [c for c in ast.walk(n) if isinstance(c, ast.Constant) and isinstance(c.value, str)]
+            if words and all(len(w.value) <= 24 for w in words):
+                return True
+        if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr == "startswith" and _typed(n.func.value):
+            return True
+    return False
+
+
+def _typed(expr: ast.expr) -> bool:
+    """A name, or string methods called on one (`user_input.strip().lower()`)."""
+    while isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute) and expr.func.attr in ("lower", "strip", "casefold", "upper", "rstrip", "lstrip"):
+        expr = expr.func.value
+    return isinstance(expr, ast.Name)
+
+
+# Functions handed the list to look at it (log, save, show, count, a listener's `on_...`), not to trim it.
+_OBSERVERS = ("print", "log", "debug", "info", "warn", "dump", "save", "write", "display", "render", "show", "emit", "count", "format", "serial", "json", "persist", "store", "export", "notify", "callback", "update_ui", "echo")
+
+
+def observer(call) -> bool:
+    if not isinstance(call, ast.Call):
+        return False
+    name = call.func.attr if isinstance(call.func, ast.Attribute) else call.func.id if isinstance(call.func, ast.Name) else ""
+    name = name.lower()
+    return name.startswith("on_") or any(word in name for word in _OBSERVERS)
+
+
+_SIZE_WORDS = ("token", "len", "size", "count", "limit", "max")
+
+
+def size_test(test: ast.expr) -> bool:
+    """A test of the list's length or of tokens spent: what decides a reset is the size."""
+    for n in ast.walk(test):
+        if isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id == "len":
+            return True
+        word = n.id if isinstance(n, ast.Name) else n.attr if isinstance(n, ast.Attribute) else ""
+        if any(w in word.lower() for w in _SIZE_WORDS):
+            return True
+    return False
+
+
+def joined_param(call: ast.Call, scope: Scope, ev, owners, roles) -> Optional[str]:
+    """The parameter whose items a request joins into its text (`"\\n".join(previous_results)`
+    in the user turn or the system prompt, through local names): a history kept as joined
+    text. A growing list the caller passes there is resent whole by every call."""
+    for it, sc in joined_lists(call, scope, ev, roles):
+        if isinstance(it, ast.Name):
+            owner = ev.find(it.id, sc)
+            if owner is not None and it.id in owner.params and owner.name in owners:
+                return it.id
+    return None
+
+
+def joined_lists(call: ast.Call, scope: Scope, ev, roles):
+    """(list expression, its scope) for each list a request joins into the text of its
+    `roles` (`"\\n".join(results)`, `"".join(f"..." for m in self.memory)`, through local names)."""
+    budget = [200]
+
+    def find(expr: ast.expr, sc: Scope, depth: int):
+        if depth > 4:
+            return
+        for n in ast.walk(expr):
+            budget[0] -= 1
+            if budget[0] < 0:
+                return
+            if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr == "join" and len(n.args) == 1:
+                it = n.args[0]
+                if isinstance(it, (ast.GeneratorExp, ast.ListComp)) and len(it.generators) == 1 and not it.generators[0].ifs:
+                    it = it.generators[0].iter
+                    if isinstance(it, ast.Call) and isinstance(it.func, ast.Name) and it.func.id == "enumerate" and len(it.args) == 1:
+                        it = it.args[0]
+                if isinstance(it, (ast.Name, ast.Attribute)):
+                    yield it, sc
+            elif isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load):
+                owner = ev.find(n.id, sc)
+                bound = owner.assigns.get(n.id, []) if owner is not None and owner.kind == "function" else []
+                if len(bound) == 1 and isinstance(bound[0], ast.expr):
+                    yield from find(bound[0], owner, depth + 1)
+
+    for name in roles:
+        expr = keyword(call, name)
+        if expr is not None:
+            yield from find(expr, scope, 0)
+
+
+class Edit:
+    """A node and its scope, as `_ancestors` reads an event."""
+
+    def __init__(self, node: ast.AST, scope: Scope):
+        self.node, self.scope = node, scope
+
+
+def empty_test(test: ast.expr, name: str) -> bool:
+    """`not history`, `len(history) == 0`."""
+    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        return isinstance(test.operand, ast.Name) and test.operand.id == name
+    if isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], ast.Eq):
+        left, right = test.left, test.comparators[0]
+        return (isinstance(left, ast.Call) and isinstance(left.func, ast.Name) and left.func.id == "len" and len(left.args) == 1
+                and isinstance(left.args[0], ast.Name) and left.args[0].id == name and isinstance(right, ast.Constant) and right.value == 0)
+    return False
+
+
+def within(node: ast.AST, body) -> bool:
+    return any(node is n for stmt in body for n in ast.walk(stmt))
+
+
+class EditJudge:
+    """What the edits of a growing list do to it. A mixin of `python_history.HistoryFinder`."""
+
+    def _bounded(self, edits, turn_scopes, owner: Optional[Scope]) -> bool:
+        """Does anything bound a list that lives across calls? A trim anywhere does; so does a
+        reset on the path of every turn (a function that grows or sends the list starts it
+        afresh) unless a user asks for it. A reset elsewhere (a `reset()` method, a "clear"
+        command) empties it now and then: between two resets it grows every turn."""
+        for e, kind in edits:
+            if kind == "trim":
+                return True
+            if kind == "reset" and e.scope is not owner and e.scope in turn_scopes and not self._user_reset(e):
+                return True
+            if kind == "reset" and e.scope not in turn_scopes and self._called_each_turn(e.scope, turn_scopes):
+                return True  # `def ask(self, q): self.reset(); ...`: the reset runs on every turn
+            if kind == "reset" and e.scope not in turn_scopes and self._size_guarded(e):
+                return True  # `if tokens > LIMIT: self.messages = []`: a crude bound, still a bound
+        return False
+
+    def _called_each_turn(self, reset: Scope, turn_scopes) -> bool:
+        """Is the function that resets the list called, other than on a typed command, by a
+        function that grows or sends it?"""
+        name = reset.name.rsplit(".", 1)[-1]
+        if reset.kind != "function" or not name:
+            return False
+        for sc in turn_scopes:
+            if sc.node is None or sc.kind != "function":
+                continue
+            for seen, n in enumerate(ast.walk(sc.node)):
+                if seen > 5000:
+                    return True  # too large to read: assume it may
+                if isinstance(n, ast.Call) and (isinstance(n.func, ast.Attribute) and n.func.attr == name or isinstance(n.func, ast.Name) and n.func.id == name):
+                    if not any(isinstance(a, ast.If) and command_test(a.test) for a in self._ancestors(Edit(n, sc))):
+                        return True
+        return False
+
+    def _edit(self, e) -> str:
+        """What an edit does to the list: "grow", "undo" (drops what this turn added: a
+        `pop()`, a `[:-1]`, a `pop` in an `except` after a failed request), "reset" (a fresh
+        list: `[]`, a literal, `clear()`, a call that builds one) or "trim" (a window, a helper
+        handed the list, anything we cannot read: it may bound the list)."""
+        node = e.node
+        if e.kind == "grow":
+            return "grow"
+        if e.kind == "escape":
+            if observer(node) or self._same_request(node):
+                return "read"  # looked at, or sent again by the same request function
+            return "trim"
+        if e.kind == "trim":
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+                if node.func.attr == "clear":
+                    return "reset"
+                if node.func.attr == "pop" and (not node.args or minus_one(node.args[0]) or self._in_except(e)):
+                    return "undo"
+            if isinstance(node, ast.Delete) and all(isinstance(t, ast.Subscript) and minus_one(t.slice) for t in node.targets):
+                return "undo"
+            return "trim"
+        value = e.value
+        if not isinstance(value, ast.expr):
+            return "trim"
+        if isinstance(value, (ast.BinOp, ast.List)):
+            source = self._source(value, e.scope, 0)
+            if source is not None and self._key(source, e.scope) == e.key:
+                return "grow"  # `history = messages + [answer]`, `messages` a copy of `history` plus this turn
+        mine = mentions(value, e.key, e.scope.self_name)
+        if mine and self._same_request(value):
+            return "grow"  # `messages = ai.next(messages, text)`: the request returns the conversation with its answer
+        if mine:
+            if isinstance(value, ast.BinOp) and isinstance(value.op, ast.Add) and (list_ref(value.left, e.key, e.scope.self_name) or list_ref(value.right, e.key, e.scope.self_name)):
+                return "grow"  # `history = history + [turn]` grows it; it is no trim
+            if isinstance(value, ast.List) and any(isinstance(el, ast.Starred) and list_ref(el.value, e.key, e.scope.self_name) for el in value.elts):
+                return "grow"
+            if isinstance(value, ast.Subscript) and list_ref(value.value, e.key, e.scope.self_name) and isinstance(value.slice, ast.Slice):
+                sl = value.slice
+                if sl.lower is None and sl.step is None and sl.upper is not None and minus_one(sl.upper):
+                    return "undo"
+            return "trim"
+        if isinstance(value, (ast.List, ast.Tuple, ast.ListComp)) or isinstance(value, ast.Call):
+            return "reset"
+        return "trim"
+
+    def _same_request(self, node) -> bool:
+        return isinstance(node, ast.Call) and self._request is not None and ast.dump(node.func) == ast.dump(self._request.func)
+
+    def _ancestors(self, e) -> list:
+        """The statements between the edit and its function (or module), innermost last."""
+        root = e.scope.node if e.scope.node is not None else self.c.module.node
+        if root is None:
+            return []
+        # The map the retry search builds per function (python._Extraction._retry), shared.
+        parents = self._parents.get(id(root), False)
+        if parents is False:
+            parents = self._parents[id(root)] = retries.parents_of(root)
+        if parents is None:
+            return []
+        chain, at = [], e.node
+        while id(at) in parents and at is not root and len(chain) < 200:
+            at = parents[id(at)]
+            chain.append(at)
+        return chain[::-1]
+
+    def _first_turn(self, node: ast.AST, scope: Scope, name: str) -> bool:
+        """The request is made only while the list is still empty (`if not history:`): it
+        sends nothing that grew."""
+        holder = Edit(node, scope)
+        for a in self._ancestors(holder):
+            if isinstance(a, ast.If) and empty_test(a.test, name) and within(node, a.body):
+                return True
+        return False
+
+    def _in_except(self, e) -> bool:
+        return any(isinstance(a, ast.ExceptHandler) for a in self._ancestors(e))
+
+    def _user_reset(self, e) -> bool:
+        """A reset under a test of a command the user typed (`if text == "reset"`,
+        `if cmd in ("/clear", "/new")`, `text.startswith("/reset")`)."""
+        return any(isinstance(a, ast.If) and command_test(a.test) for a in self._ancestors(e)) and not self._size_guarded(e)
+
+    def _size_guarded(self, e) -> bool:
+        return any(isinstance(a, (ast.If, ast.While)) and size_test(a.test) for a in self._ancestors(e))
+
+
+def spans(node, row: int) -> bool:
+    return node is not None and hasattr(node, "lineno") and node.lineno <= row <= (node.end_lineno or node.lineno)
