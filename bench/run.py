@@ -53,7 +53,11 @@ TARGETS = (
     ("heavy_rss", "heavy peak memory", 200.0, "MB"),
     ("stdin_warm", "`--stdin-filename` in the heavy project, cache warm", 150.0, "ms"),
     ("server_edit", "language server re-lint per edit in the heavy project (debounce 0)", 50.0, "ms"),
+    ("growth_4x", "heavy cold at 4x copies: CPU per copy", 1.15, "per copy"),
 )
+# Linear growth: the heavy corpus copied this many times into one folder, linted cold.
+GROWTH_COPIES = (1, 2, 4)
+GROWTH_DIR_NAME = ".heavy-copies"
 # The heavy corpus as a project (hard links to its files and a pyproject.toml at its root),
 # where an editor lints one file: the file `--stdin-filename` reads, a real module with calls.
 PROJECT_DIR_NAME = ".heavy-project"
@@ -62,6 +66,8 @@ DEFAULT_REALWORLD = Path.home() / ".cache" / "claude-lint-realworld"
 
 
 def target_text(limit: float, unit: str) -> str:
+    if unit == "per copy":
+        return f"<= {limit:g}x the CPU of 1 copy"
     return f"<= {limit:g}x ruff cold" if unit == "x" else f"< {limit:g} {unit}"
 
 
@@ -497,6 +503,41 @@ def make_project(heavy: Path, corpora: Path) -> Path:
     return project
 
 
+def bench_growth(heavy: Path, corpora: Path, cl: ClaudeLint, copies: Sequence[int], runs: int,
+                 timeout: float, errors: list[str]) -> dict[int, dict]:
+    """claude-lint cold (`--no-cache`) on the heavy corpus copied 1, 2, 4 times (hard links,
+    one folder per copy) into one folder: CPU (median of `runs`) and peak memory (the
+    largest of the runs) per size. Linear growth is CPU per copy staying at 1 copy's."""
+    found: dict[int, dict] = {}
+    folder = corpora / GROWTH_DIR_NAME
+
+    def link(src: str, dst: str) -> None:
+        try:
+            os.link(src, dst)
+        except OSError:
+            shutil.copy2(src, dst)
+
+    try:
+        for n in copies:
+            shutil.rmtree(folder, ignore_errors=True)
+            for k in range(n):
+                shutil.copytree(heavy, folder / f"copy{k + 1}", copy_function=link,
+                                ignore=shutil.ignore_patterns(CACHE_DIR_NAME))
+            samples, peaks = [], []
+            for _ in range(runs):
+                before = _children_cpu()
+                mem = measure_memory(cl.cold(".", folder), folder, timeout)
+                samples.append(Sample(mem["seconds"], mem["rc"], _children_cpu() - before))
+                peaks.append(max(mem["ru_maxrss_mb"], mem["tree_peak_mb"] or 0.0))
+                if mem["rc"] != 0:
+                    errors.append(f"growth {n}x: exit {mem['rc']}")
+            found[n] = {"series": Series(samples), "peak_mb": max(peaks)}
+            log(f"growth {n}x: CPU median {found[n]['series'].cpu_median:.2f} s, peak {max(peaks):.0f} MB")
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    return found
+
+
 def bench_stdin(project: Path, cl: ClaudeLint, runs: int, timeout: float,
                 errors: list[str]) -> dict[str, Series]:
     """One buffer linted as an editor lints it on save (`--stdin-filename`), inside the
@@ -630,6 +671,8 @@ def render(ctx: dict) -> str:
     for key, label, limit, unit in TARGETS:
         r = res[key]
         fmt = (lambda mb: f"{mb:.0f} MB") if unit == "MB" else fmt_s
+        if unit == "per copy":  # claude-lint's column: the CPU per copy relative to one copy's
+            fmt = (lambda x: "n/a" if x is None else f"{x:.2f}x")
         cells = [fmt(r["cl"]), fmt(r["ruff"]), _ratio_text(r["cl"], r["ruff"])]
         lines.append(f"| {label} | {' | '.join(cells)} | {target_text(limit, unit)} "
                      f"| {r['verdict']} |")
@@ -666,6 +709,21 @@ def render(ctx: dict) -> str:
         for kind, s in server.items():
             lines.append(f"| language server, {kind} | {fmt_s(s.median)} | n/a |")
     lines.append("")
+    growth = ctx.get("growth") or {}
+    if growth:
+        base = growth.get(1)
+        lines += ["## Growth (the heavy corpus copied into one folder, linted cold)", "",
+                  ("Each copy is the whole heavy corpus under its own folder (hard links). Linear "
+                   "growth: CPU per copy stays at one copy's; peak memory is the larger of the "
+                   "largest process's RSS and the process tree's PSS."), "",
+                  "| copies | wall median | CPU median | CPU per copy vs 1 copy | peak memory |",
+                  "| ---: | ---: | ---: | ---: | ---: |"]
+        for n, g in sorted(growth.items()):
+            s = g["series"]
+            per = (s.cpu_median / n / base["series"].cpu_median) if base and base["series"].cpu_median else None
+            lines.append(f"| {n} | {fmt_s(s.median)} | {fmt_s(s.cpu_median)} | "
+                         f"{'n/a' if per is None else f'{per:.2f}x'} | {g['peak_mb']:.0f} MB |")
+        lines.append("")
     rss = ctx["rss"]
     tree = "n/a" if rss["tree_peak_mb"] is None else f"{rss['tree_peak_mb']:.0f} MB"
     lines += [
@@ -712,7 +770,7 @@ def _ratio_text(a: float | None, b: float | None) -> str:
     return f"{r:.2f}x" if r is not None else "n/a"
 
 
-def evaluate(series: dict[str, dict[str, Series]], rss: dict, ruff_rss: dict) -> dict:
+def evaluate(series: dict[str, dict[str, Series]], rss: dict, ruff_rss: dict, growth: dict | None = None) -> dict:
     """Medians, ratios and verdicts; a target whose runs failed is failed."""
     res = {}
     for name in CORPORA:
@@ -736,6 +794,13 @@ def evaluate(series: dict[str, dict[str, Series]], rss: dict, ruff_rss: dict) ->
     res["heavy_rss"] = {"cl": peak, "value": peak,
                         "ruff": max(ruff_rss["ru_maxrss_mb"], ruff_rss["tree_peak_mb"] or 0.0),
                         "crashed": rss["rc"] != 0}
+    growth = growth or {}
+    top = max(growth) if growth else None
+    per = None
+    if top and top > 1 and 1 in growth and growth[1]["series"].cpu_median:
+        per = growth[top]["series"].cpu_median / top / growth[1]["series"].cpu_median
+    res["growth_4x"] = {"cl": per, "ruff": None, "value": per,
+                        "crashed": any(g["series"].failures for g in growth.values())}
     for key, _label, limit, unit in TARGETS:
         r = res[key]
         r["verdict"] = verdict(r["value"], limit, strict=unit != "x", crashed=r["crashed"])
@@ -769,6 +834,11 @@ def main(argv: list[str] | None = None) -> int:
                         help="a Python with pytest-lsp (the test extra) to drive the language server (default: this one)")
     parser.add_argument("--server-changes", type=int, default=10,
                         help="edits timed per language-server run (default 10)")
+    parser.add_argument("--copies", default=",".join(map(str, GROWTH_COPIES)),
+                        help="copies of the heavy corpus linted cold for the growth case, comma-separated "
+                        "(default 1,2,4; empty: not measured)")
+    parser.add_argument("--growth-runs", type=int, default=1,
+                        help="cold runs per size of the growth case (default 1)")
     args = parser.parse_args(argv)
     if args.runs < 1 or args.single_runs < 1:
         parser.error("--runs and --single-runs must be at least 1")
@@ -827,6 +897,11 @@ def main(argv: list[str] | None = None) -> int:
     else:
         notes.append(f"real-world corpus not measured: {realworld} is not a folder")
 
+    copies = sorted({int(c) for c in args.copies.split(",") if c.strip()})
+    growth = bench_growth(roots["heavy"], corpora, cl, copies, max(1, args.growth_runs), args.timeout, errors) if copies else {}
+    if not copies:
+        notes.append("growth not measured (--copies empty)")
+
     log("heavy: peak memory")
     rss = measure_memory(cl.cold(".", roots["heavy"]), roots["heavy"], args.timeout)
     ruff_rss = measure_memory(ruff_cmd(ruff, "."), roots["heavy"], args.timeout)
@@ -843,7 +918,7 @@ def main(argv: list[str] | None = None) -> int:
         "cold_mode": cold_mode, "ruff_version": tool_version(ruff),
         "git_head": git_head(), "runs": args.runs, "single_runs": args.single_runs,
         "manifest": manifest, "ruff_counts": ruff_counts, "series": series,
-        "rss": rss, "results": evaluate(series, rss, ruff_rss), "notes": notes,
+        "rss": rss, "results": evaluate(series, rss, ruff_rss, growth), "notes": notes, "growth": growth,
     }
     report = render(ctx)
     args.output.write_text(report, encoding="utf-8")

@@ -3,8 +3,6 @@ cache folder, so that a cache committed to a repository cannot carry a valid sea
 (see cache.py for why)."""
 from __future__ import annotations
 
-import hashlib
-import hmac
 import os
 from typing import Dict, Optional
 
@@ -12,6 +10,7 @@ from claude_lint import safeio
 
 MAGIC = b"CLFACTS2"  # a cache file starts with it, then the 32-byte seal, then the pickle
 KEY_BYTES = 32
+SEAL_BYTES = 32  # an HMAC-SHA256
 
 
 def user_cache_folder() -> Optional[str]:
@@ -92,6 +91,9 @@ def _read_or_make_key(folder: str) -> Optional[bytes]:
 
 
 def _seal(key: bytes, name: str, payload: bytes) -> bytes:
+    import hashlib  # here: start-up reads the user's cache folder from this module, and a run
+    import hmac  # without the facts cache (one file, --no-cache) never loads OpenSSL
+
     return hmac.new(key, b"claude-lint facts cache\0" + name.encode("utf-8", "surrogatepass") + b"\0" + payload, hashlib.sha256).digest()
 
 
@@ -102,7 +104,9 @@ def seal(key: bytes, name: str, payload: bytes) -> bytes:
 
 def unseal(key: bytes, name: str, data: bytes) -> Optional[bytes]:
     """The payload of a cache file, or None when its seal is not ours."""
-    head = len(MAGIC) + hashlib.sha256().digest_size
+    import hmac
+
+    head = len(MAGIC) + SEAL_BYTES
     if len(data) < head or not data.startswith(MAGIC):
         return None
     payload = data[head:]

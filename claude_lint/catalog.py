@@ -376,8 +376,12 @@ COMPILED_FOLDER = "catalogue"
 
 
 def _compiled_path(raw: bytes) -> Optional[str]:
-    import hashlib
     import sys
+
+    try:
+        from _blake2 import blake2b  # hashlib's own, without hashlib loading OpenSSL (a one-file run needs no other hash)
+    except ImportError:
+        from hashlib import blake2b
 
     from claude_lint.cache_seal import user_cache_folder
 
@@ -389,7 +393,7 @@ def _compiled_path(raw: bytes) -> Optional[str]:
             code = fh.read()
     except OSError:
         return None
-    key = hashlib.blake2b(digest_size=16)
+    key = blake2b(digest_size=16)
     for part in (raw, code, DATA.encode("utf-8", "surrogatepass"), sys.version.encode()):
         key.update(len(part).to_bytes(8, "little") + part)
     return os.path.join(folder, COMPILED_FOLDER, key.hexdigest() + ".pickle")

@@ -111,22 +111,30 @@ class _GitIgnores:
         return False
 
     def _specs_above(self, folder: str) -> List[Tuple[str, "GitIgnore"]]:
-        """The .gitignore specs from `folder` up to the root, nearest first; once per folder."""
-        if folder not in self.chains:
-            chain = []
-            probe = folder
-            while True:
-                spec = self._spec(probe)
-                if spec is not None:
-                    chain.append((probe, spec))
-                if probe == self.root or not probe.startswith(self.root):
-                    break
-                parent = os.path.dirname(probe)
-                if parent == probe:
-                    break
-                probe = parent
-            self.chains[folder] = chain
-        return self.chains[folder]
+        """The .gitignore specs from `folder` up to the root, nearest first; once per folder,
+        from its parent's (a walk asks for the parent first)."""
+        chain = self.chains.get(folder)
+        if chain is not None:
+            return chain
+        probes = []
+        probe = folder
+        above: List[Tuple[str, "GitIgnore"]] = []
+        while True:
+            probes.append(probe)
+            if probe == self.root or not probe.startswith(self.root):
+                break
+            parent = os.path.dirname(probe)
+            if parent == probe:
+                break
+            if parent in self.chains:
+                above = self.chains[parent]
+                break
+            probe = parent
+        for probe in reversed(probes):
+            spec = self._spec(probe)
+            above = [(probe, spec), *above] if spec is not None else above
+            self.chains[probe] = above
+        return above
 
 
 def discover(paths: Sequence[str], settings: Settings, limit: Optional[int] = None, folders: Optional[Dict[str, tuple]] = None) -> Tuple[List[SourceFile], List[str]]:
@@ -147,6 +155,8 @@ def discover(paths: Sequence[str], settings: Settings, limit: Optional[int] = No
         rel = os.path.relpath(abspath, root)
         return abspath if rel.startswith("..") else rel.replace(os.sep, "/")
 
+    excluded = _matcher(patterns)  # on POSIX normcase is the identity: the walk calls it directly
+
     def skip(abspath: str, is_dir: bool, parents: bool = False) -> bool:
         return _excluded(rel_of(abspath), os.path.basename(abspath), patterns) or git.ignored(abspath, is_dir, parents)
 
@@ -162,7 +172,7 @@ def discover(paths: Sequence[str], settings: Settings, limit: Optional[int] = No
         if not os.path.isdir(abspath):
             missing.append(given)
             continue
-        for sf in _walk(abspath, skip, git, folders):
+        for sf in _walk(abspath, skip, git, folders, excluded if os.name == "posix" else None, root_prefix):
             files.setdefault(sf.abspath, sf)
             if limit is not None and len(files) > limit:
                 break
@@ -180,26 +190,66 @@ def stamp(path: str) -> Optional[tuple]:
     return (st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino)
 
 
-def _walk(top: str, skip, git: _GitIgnores, folders: Optional[Dict[str, tuple]] = None) -> Iterator[SourceFile]:
+def _walk(top: str, skip, git: _GitIgnores, folders: Optional[Dict[str, tuple]] = None, excluded: Optional[Callable[[str, str], bool]] = None, root_prefix: str = "") -> Iterator[SourceFile]:
+    """os.walk's order (top-down, folders sorted, files sorted by name) and its choices (a
+    symlinked folder is listed but never entered, so a symlink loop cannot loop; a folder
+    that cannot be listed is passed over), from one scandir per folder: each entry's type
+    comes from the listing, and the settings' tests run per entry only where they can say
+    something (no .gitignore above a folder: no gitignore test for its entries)."""
     cwd = os.getcwd()
-    cwd_prefix = cwd.rstrip(os.sep) + os.sep  # os.walk of an absolute top yields normalised folders
-    # followlinks=False: a symlinked folder is never entered, so a symlink loop cannot loop.
-    for folder, dirs, names in os.walk(top, followlinks=False):
+    cwd_prefix = cwd.rstrip(os.sep) + os.sep  # an absolute top gives normalised folders
+    stack = [top]
+    while stack:
+        folder = stack.pop()
+        dirs: List[Tuple[str, bool]] = []
+        names: List[str] = []
+        try:
+            with os.scandir(folder) as listing:
+                for entry in listing:
+                    try:
+                        is_dir = entry.is_dir()
+                    except OSError:
+                        is_dir = False
+                    if is_dir:
+                        try:
+                            linked = entry.is_symlink()
+                        except OSError:
+                            linked = False
+                        dirs.append((entry.name, linked))
+                    else:
+                        names.append(entry.name)
+        except OSError:
+            continue
         if folders is not None:
             folders[folder] = stamp(folder)
             if ".gitignore" in names:
                 path = os.path.join(folder, ".gitignore")
                 folders[path] = stamp(path)
         git.listed(folder, names)
-        dirs[:] = sorted(d for d in dirs if not skip(os.path.join(folder, d), True))
+        chain = git._specs_above(folder) if git.enabled else ()
+        rel_folder: Optional[str] = None  # None: outside the root, where rel_of decides per path
+        if excluded is not None and not chain:
+            if folder + os.sep == root_prefix:
+                rel_folder = ""
+            elif folder.startswith(root_prefix):
+                rel_folder = folder[len(root_prefix):].replace(os.sep, "/") + "/"
+        join = os.path.join
+
+        def skipped(name: str, is_dir: bool) -> bool:
+            if rel_folder is None:
+                return skip(join(folder, name), is_dir)
+            return excluded(name, rel_folder + name)  # type: ignore[misc]
+
+        entered = sorted(d for d, _ in dirs if not skipped(d, True))
+        linked_dirs = {d for d, linked in dirs if linked}
+        stack.extend(join(folder, d) for d in reversed(entered) if d not in linked_dirs)
         shown = "." if folder == cwd else folder[len(cwd_prefix):] if folder.startswith(cwd_prefix) else display(folder)
         for name in sorted(names):
-            path = os.path.join(folder, name)
             kind = kind_of(name)
-            if kind is None or skip(path, False):
+            if kind is None or skipped(name, False):
                 continue
             # display(path), from the folder's: one relpath per folder instead of one per file.
-            yield SourceFile(name if shown == "." else os.path.join(shown, name), path, kind)
+            yield SourceFile(name if shown == "." else join(shown, name), join(folder, name), kind)
 
 
 def kept_by(source: SourceFile, settings: Settings) -> bool:

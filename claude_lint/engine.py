@@ -81,8 +81,12 @@ def by_config(sources: Sequence[SourceFile], settings: Settings) -> List[Tuple[S
     memo: Dict[str, Optional[str]] = {}
     loaded: Dict[str, Settings] = {}
     groups: Dict[int, Tuple[Settings, List[SourceFile]]] = {}
+    by_folder: Dict[str, Settings] = {}  # the files of one folder share their settings
     for source in sources:
-        governing = config_mod.governing(settings, os.path.dirname(source.abspath), memo, loaded)
+        folder = os.path.dirname(source.abspath)
+        governing = by_folder.get(folder)
+        if governing is None:
+            governing = by_folder[folder] = config_mod.governing(settings, folder, memo, loaded)
         if governing is not settings and not kept_by(source, governing):
             continue
         groups.setdefault(id(governing), (governing, []))[1].append(source)

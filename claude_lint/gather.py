@@ -91,14 +91,16 @@ def wrapper_callers(linter: Linter, sources: Sequence[SourceFile], all_facts: Se
     the next round, up to the wrapper depth. given: the bytes of files not read from disk.
     alone: the files were named without the rest of the project (none of it is read): each
     is parsed for every call that may reach another module, and link reads those modules."""
-    from claude_lint.extract import sdk, wrappers
-
     project = linter.project
     found: Dict[str, FileFacts] = {}
     for f in all_facts:
         if f.wrappers is not None and f.parsed and not f.errors:
             project.add(f)
             found[f.abspath] = f
+    if not found and not alone:
+        return []  # before the imports: a project without wrappers (most of a plain one) never loads the wrapper finder
+    from claude_lint.extract import sdk, wrappers
+
     if alone:
         named: List[FileFacts] = []
         for source in sources:

@@ -24,7 +24,6 @@ from claude_lint.config import Settings, package_root, selected
 from claude_lint.diagnostics import Diagnostic
 from claude_lint.discover import SourceFile, display
 from claude_lint.extract import extract_source, module_name, wants
-from claude_lint.extract.prefilter import needs_parse
 from claude_lint.facts import FILE_TIMEOUT, UNREADABLE_FILE, FileError, FileFacts, Loc
 from claude_lint.link import Call, Project
 from claude_lint.source_read import read_source
@@ -197,6 +196,8 @@ class Linter:
             return FileFacts(source.path, source.abspath, None, source.kind, errors=(error,))
         if not (self.prefilter and source.kind == "python"):
             return None
+        from claude_lint.extract.prefilter import needs_parse  # here: a run whose facts all come from the cache never builds its tables
+
         # The byte patterns are ASCII and Python source encodings are ASCII-compatible:
         # the raw bytes answer as the text would.
         if needs_parse(raw):

@@ -211,7 +211,10 @@ class _Keys:
                             self._local(fn, name, (), bound=True)
                         else:
                             self._local(fn, name, (), opaque=True, bound=True, dict_like=True)
-            for name in node._fields:
+            fields = _CHILD_FIELDS.get(kind)
+            if fields is None:
+                fields = _CHILD_FIELDS[kind] = tuple(f for f in kind._fields if f not in _LEAF_FIELDS)
+            for name in fields:
                 value = getattr(node, name, None)
                 if isinstance(value, list):
                     stack.extend((v, inner) for v in value if isinstance(v, AST))
@@ -376,21 +379,37 @@ def _endpoint_path(url: str) -> bool:
 
 def _annotation_words(annotation, names: Set[str]) -> None:
     """Words of string annotations (`client: "anthropic.Anthropic"`); the rest are nodes."""
-    if annotation is None:
+    kind = type(annotation)
+    if annotation is None or kind is ast.Name:  # most annotations: no string in them
+        return
+    if kind is ast.Constant:
+        if isinstance(annotation.value, str):
+            names.update(_WORD.findall(annotation.value))
         return
     for node in walk(annotation):
         if isinstance(node, ast.Constant) and isinstance(node.value, str):
             names.update(_WORD.findall(node.value))
 
 
+# Fields that hold only leaf nodes no test here looks at: expression contexts (`Load`, a
+# third of a tree's nodes) and operators.
+_LEAF_FIELDS = frozenset({"ctx", "op", "ops"})
+_CHILD_FIELDS: dict = {}  # node type -> its fields less those
+
+
 def _nodes(tree: ast.AST):
-    """ast.walk in depth-first order, without its per-field generator overhead."""
+    """ast.walk in depth-first order, without its per-field generator overhead, nor the leaves above."""
     stack: List[ast.AST] = [tree]
     AST = ast.AST
+    child_fields = _CHILD_FIELDS
     while stack:
         node = stack.pop()
         yield node
-        for name in node._fields:
+        kind = type(node)
+        fields = child_fields.get(kind)
+        if fields is None:
+            fields = child_fields[kind] = tuple(f for f in kind._fields if f not in _LEAF_FIELDS)
+        for name in fields:
             value = getattr(node, name, None)
             if isinstance(value, list):
                 stack.extend(v for v in value if isinstance(v, AST))

@@ -1,0 +1,109 @@
+"""A new process's start-up: the compiled methods of the dataclasses, kept between runs.
+
+`@dataclass` writes each class's `__init__`, `__eq__`, `__hash__`, `__repr__` ... as
+source text and compiles it when the class is created: with about fifty classes (the
+facts, the settings, the rules' records) that was a fifth of the imports of a one-file
+run (pre-commit, on save). The text is the same from run to run, so the code objects
+compiled from it are kept (marshalled) in the user's cache folder, the folder of the
+built catalogue and of the facts cache's key: only ever read from there, never from a
+project. A run whose classes are all found compiles nothing and writes nothing.
+
+The hook is a module-level `exec` in `dataclasses`, which shadows the builtin for that
+module only: every Python since 3.7 compiles the generated text through that one call,
+so nothing else of `dataclasses` is copied or depends on its private helpers. The code
+object is what `exec` would have compiled from the same text (same file name, mode and
+no inherited future flags), so the classes are the same.
+"""
+from __future__ import annotations
+
+import os
+import sys
+
+FOLDER = "startup"
+MAX_ENTRIES = 4096  # past this (many versions' texts), a save keeps only the texts of its own run
+
+_codes: dict = {}
+_used: set = set()
+_missed = [False]
+_path = [None]
+
+
+def install() -> None:
+    """Hook `dataclasses` before any class of ours is made; a no-op the second time, or
+    when there is no user cache folder."""
+    import dataclasses
+
+    if getattr(dataclasses, "exec", None) is _exec:
+        return
+    path = _cache_path()
+    if path is None:
+        return
+    _path[0] = path
+    _codes.update(_read(path))
+    dataclasses.exec = _exec  # type: ignore[attr-defined]
+    import atexit
+
+    atexit.register(save)
+
+
+def _exec(source, globals=None, locals=None):
+    if isinstance(source, str):
+        code = _codes.get(source)
+        if code is None:
+            code = _codes[source] = compile(source, "<string>", "exec", dont_inherit=True)
+            _missed[0] = True
+        _used.add(source)
+        source = code
+    exec(source, globals, locals)
+
+
+def _cache_path():
+    from claude_lint.cache_seal import user_cache_folder
+
+    folder = user_cache_folder()
+    if folder is None:
+        return None
+    # Code objects and marshal's format belong to one Python build.
+    return os.path.join(folder, FOLDER, f"dataclasses-{sys.implementation.cache_tag}-{sys.hexversion:x}.marshal")
+
+
+def _read(path: str) -> dict:
+    import marshal
+
+    try:
+        with open(path, "rb") as fh:
+            st = os.fstat(fh.fileno())
+            if hasattr(os, "geteuid") and (st.st_uid != os.geteuid() or st.st_mode & 0o022):
+                return {}  # code that someone else could have written is not run
+            found = marshal.load(fh)
+    except Exception:  # absent, unreadable, truncated, another build's: compiled again
+        return {}
+    if not isinstance(found, dict):
+        return {}
+    code_type = type(_read.__code__)
+    return {k: v for k, v in found.items() if isinstance(k, str) and isinstance(v, code_type)}
+
+
+def save() -> None:
+    """Written whole under a temporary name, then renamed (runs in parallel see the old
+    file or a new one), and only when this run compiled a text the file lacked."""
+    path = _path[0]
+    if path is None or not _missed[0]:
+        return
+    import marshal
+
+    kept = _codes if len(_codes) <= MAX_ENTRIES else {k: v for k, v in _codes.items() if k in _used}
+    folder = os.path.dirname(path)
+    temporary = f"{path}.{os.getpid()}.tmp"
+    try:
+        os.makedirs(folder, mode=0o700, exist_ok=True)
+        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600)
+        with os.fdopen(fd, "wb") as fh:
+            marshal.dump(kept, fh)
+        os.replace(temporary, path)
+        _missed[0] = False
+    except (OSError, ValueError):  # a read-only home: the next run compiles again
+        try:
+            os.unlink(temporary)
+        except OSError:
+            pass

@@ -1,0 +1,67 @@
+"""The dataclasses' compiled methods kept between runs (claude_lint/startup.py)."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+# A new process: what it compiled, and the classes it made behaving as dataclasses do.
+PROBE = """
+import json, sys
+import claude_lint.facts as facts
+from claude_lint import startup
+from dataclasses import replace, fields
+loc = facts.Loc("a.py", 1, 2, 3, 4)
+print(json.dumps({
+    "compiled": startup._missed[0],
+    "hooked": startup._path[0] is not None,
+    "repr": repr(loc),
+    "eq": loc == facts.Loc("a.py", 1, 2, 3, 4) and loc != replace(loc, row=9),
+    "hash": hash(loc) == hash(facts.Loc("a.py", 1, 2, 3, 4)),
+    "fields": [f.name for f in fields(facts.Loc)],
+}))
+"""
+
+
+def _probe(cache_home):
+    env = dict(os.environ, XDG_CACHE_HOME=str(cache_home))
+    proc = subprocess.run([sys.executable, "-c", PROBE], env=env, capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    return json.loads(proc.stdout)
+
+
+def _cache_files(cache_home):
+    folder = cache_home / "claude-lint" / "startup"
+    return sorted(folder.iterdir()) if folder.exists() else []
+
+
+def test_the_second_run_compiles_nothing_and_makes_the_same_classes(tmp_path):
+    first = _probe(tmp_path)
+    assert first["hooked"] and first["compiled"]
+    [kept] = _cache_files(tmp_path)
+    assert kept.stat().st_mode & 0o077 == 0
+    second = _probe(tmp_path)
+    assert not second["compiled"]
+    assert {k: v for k, v in second.items() if k != "compiled"} == {k: v for k, v in first.items() if k != "compiled"}
+    assert second["repr"] == "Loc(path='a.py', row=1, col=2, end_row=3, end_col=4, cell=None)"
+    assert second["eq"] and second["hash"]
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid"), reason="ownership and modes are POSIX's")
+def test_a_file_others_could_write_is_not_run(tmp_path):
+    _probe(tmp_path)
+    [kept] = _cache_files(tmp_path)
+    kept.chmod(0o666)
+    assert _probe(tmp_path)["compiled"]  # not read: compiled again (and written anew, private)
+
+
+def test_a_damaged_file_is_compiled_again(tmp_path):
+    _probe(tmp_path)
+    [kept] = _cache_files(tmp_path)
+    kept.write_bytes(b"\x00garbage")
+    again = _probe(tmp_path)
+    assert again["compiled"] and again["eq"]
+    assert not _probe(tmp_path)["compiled"]
