@@ -7,7 +7,7 @@ import sys
 import warnings
 from typing import List, Optional, Tuple
 
-from claude_lint.extract import clients, evidence, http, loops, moves, prefilter, retries, sdk
+from claude_lint.extract import clients, evidence, http, loops, moves, passed_models, prefilter, retries, sdk
 from claude_lint.extract.positions import Positions
 from claude_lint.extract.python_calls import CHAIN_SKIP, MAX_ALIAS_BINDINGS, MAX_BATCH_ITEMS, OUTPUT_LIMIT_SET, _builds_text, _body_of, _keywords, _decompose, _shapes_for, options_entries, _noqa_comments
 from claude_lint.extract.python_clients import ClientFinder
@@ -93,6 +93,7 @@ class _Extraction(ClientFinder, HistoryFinder):
         self._limits: Optional[int] = None
         self._parents: dict = {}  # function node id -> its child-to-parent map, built once for the retry search
 
+        self.langchain: Optional[bool] = None  # the file imports LangChain (passed_models), once asked
         self._answer_index: dict = {}
         self._sessions: Optional[dict] = None  # a function's (or the module's) uses of names, indexed once for all its requests
 
@@ -160,7 +161,7 @@ class _Extraction(ClientFinder, HistoryFinder):
             found = self.method_sites(record, call, chain, receiver, options, rscope)
             if found is not None:
                 return found
-        return []
+        return passed_models.sites(self, record)
 
     def _called_through(self, node: ast.Call, scope: Scope) -> Optional[ast.Call]:
         """`asyncio.to_thread(client.models.generate_content, model=...)` as the call it makes."""
