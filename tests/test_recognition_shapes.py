@@ -153,3 +153,19 @@ def test_wrapper_chains_six_levels_deep(cli, tmp_path):
     found = routes(cli, tmp_path, files)
     assert at(found, "app/main.py") == [(3, 7)]
     assert all(at(found, f"app/{name}.py") == [(5, 7)] for name in levels[1:])
+
+
+def test_a_client_proven_by_a_sibling_call_of_the_same_function(cli, tmp_path):
+    found = routes(cli, tmp_path, (
+        "async def turn(cog, params, betas):\n"
+        "    if betas:\n"
+        "        return await cog.client.beta.messages.create(**params, betas=betas)\n"
+        "    return await cog.client.messages.create(**params)\n\n\n"
+        "async def other(cog, store, params):\n"
+        "    await cog.client.beta.messages.create(**params, betas=['x'])\n"
+        "    return await store.messages.create(**params)\n\n\n"
+        "async def elsewhere(cog, params):\n"
+        "    return await cog.client.messages.create(**params)\n"
+    ))
+    # line 9: another object; line 13: another function, where nothing proves the client
+    assert at(found, "example.py") == [(3, None), (4, None), (8, None)]
