@@ -144,9 +144,9 @@ class CalleeFinder:
         instance after its class (`ai_caller` for an `AICaller`, `llm_client` for an
         `LLMClient`): a class of this file, or a wrapper class of another file this file is
         scanned for (`foreign_classes`; link finds it by its name)."""
+        if "_" not in param.strip("_"):
+            return []  # `client`, `llm`: one word says too little to tell a class by
         key = param.replace("_", "").lower()
-        if len(key) < 4:
-            return []  # `ai`, `llm`: too short to tell a class by
         for name in self.klasses:
             if "." not in name and name.replace("_", "").lower() == key:
                 return [Callee(name, True)]

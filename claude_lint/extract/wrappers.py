@@ -148,7 +148,10 @@ def exported(tables: Iterable[WrapperTable]) -> List[Dict[str, FrozenSet[str]]]:
                 names[c.name] = frozenset(classes[c.name])
                 # An instance passed in as an unannotated parameter named after its class
                 # (`ai_caller` for an `AICaller`) reaches it too: the file never names the class.
-                names.setdefault(snake_case(c.name), frozenset(classes[c.name]))
+                # A one-word name (`client` for a `Client`) says too little to scan files for.
+                alias = snake_case(c.name)
+                if "_" in alias:
+                    names.setdefault(alias, frozenset(classes[c.name]))
                 for b in c.bases:  # a base in a file without a table: named here
                     if classes.get(last(b.target)) and not b.local:
                         names.setdefault(last(b.target), frozenset(classes[last(b.target)]))
