@@ -47,9 +47,10 @@ def sites(ex, record: CallRecord) -> List[CallSite]:
     func = node.func
     if not isinstance(func, ast.Attribute) or func.attr not in RUNNABLE_CALLS:
         return []
-    if ex.langchain is None:
-        ex.langchain = imports_langchain(ex.c.module, ex.c.scopes_by_node.values())
-    if not ex.langchain:
+    langchain = getattr(ex, "_imports_langchain", None)  # asked once per file, kept on its extraction
+    if langchain is None:
+        langchain = ex._imports_langchain = imports_langchain(ex.c.module, ex.c.scopes_by_node.values())
+    if not langchain:
         return []
     d = _enclosing_def(record.scope)
     if d is None or _model_param(ex, func.value, record.scope, d, 0) is None:

@@ -93,7 +93,6 @@ class _Extraction(ClientFinder, HistoryFinder):
         self._limits: Optional[int] = None
         self._parents: dict = {}  # function node id -> its child-to-parent map, built once for the retry search
 
-        self.langchain: Optional[bool] = None  # the file imports LangChain (passed_models), once asked
         self._answer_index: dict = {}
         self._sessions: Optional[dict] = None  # a function's (or the module's) uses of names, indexed once for all its requests
 
