@@ -115,6 +115,7 @@ class Project(NameResolver, ValueResolver):
         self._callees: Dict[Tuple[Callee, str], List[Tuple[str, Wrapper, bool]]] = {}
         self._mros: Dict[Tuple[str, str], List[Tuple[str, str, bool]]] = {}
         self._subs: Optional[Dict[Tuple[str, str], List[Tuple[str, str]]]] = None
+        self._by_class_name: Optional[Dict[str, List[Tuple[str, str]]]] = None  # link_names._classes_named
         self._posts: Dict[Loc, CallSite] = {}  # a helper's POST made a request by a call of it
         self._retrying = False
         self._reals: Dict[str, str] = {}  # path -> os.path.realpath(path), once per run
@@ -141,6 +142,7 @@ class Project(NameResolver, ValueResolver):
         self._callees.clear()
         self._mros.clear()
         self._subs = None
+        self._by_class_name = None
 
     def cover(self, abspaths) -> None:
         """Files whose wrapper tables, if any, the run has (the others are loaded when asked)."""

@@ -9,7 +9,7 @@ from typing import Dict, List, Optional, Tuple
 from claude_lint.facts import Callee, Invocation, Loc, Wrapper, WrapperTable
 from claude_lint.link_values import MAX_PROMPT_BYTES
 
-MAX_WRAPPER_DEPTH = 4  # wrappers calling wrappers, followed from one call
+MAX_WRAPPER_DEPTH = 6  # wrappers calling wrappers, followed from one call (as wrapper_shapes.MAX_DEPTH)
 MAX_REACHED = 16  # requests one call of a wrapper may reach (a dispatcher over providers)
 
 
@@ -47,6 +47,13 @@ class NameResolver:
                 found = self._index(path).function(callee.target, callee.where)
                 return [(path, found, False)] if found is not None else []
             return self._method(path, callee.target, callee.method, callee.bound, callee.bases_only, depth)
+        if callee.method and "." not in callee.target:
+            # A receiver known by the name of its class only (a parameter named after it):
+            # the project's classes of that name, spelled with or without underscores.
+            out: List[Tuple[str, Wrapper, bool]] = []
+            for cpath, cname in self._classes_named(callee.target.replace("_", "").lower()):
+                out.extend(self._method(cpath, cname, callee.method, callee.bound, False, depth))
+            return out[:MAX_REACHED]
         dots = len(callee.target) - len(callee.target.lstrip("."))
         rest = callee.target[dots:].split(".") if callee.target[dots:] else []
         tail = [callee.method] if callee.method else []
@@ -110,6 +117,17 @@ class NameResolver:
             if found is not None:
                 out.append((cpath, found, bound))
         return out
+
+    def _classes_named(self, key: str) -> List[Tuple[str, str]]:
+        """(file, class) of the tables' module-level classes whose name, lower case and
+        without underscores, is `key` (an index built once per run)."""
+        if self._by_class_name is None:
+            self._by_class_name = {}
+            for path in list(self._tables):
+                for name in self._index(path).classes:
+                    if "." not in name:
+                        self._by_class_name.setdefault(name.replace("_", "").lower(), []).append((path, name))
+        return self._by_class_name.get(key, [])[:MAX_REACHED]
 
     def _subclasses(self, path: str, klass: str) -> List[Tuple[str, str]]:
         index = self._subclass_index()

@@ -90,9 +90,15 @@ _TRIAGED: dict = {}
 _MAX_TRIAGED = 100_000
 
 
+# A runnable invoked in a file that imports LangChain: maybe a chat model passed in (passed_models).
+_RUNNABLE_CALL = re.compile(rb"\.a?(?:invoke|stream|batch)\s*\(")
+
+
 def _byte_test(data: bytes, posts: bool) -> bool:
     t = _table()
     seen: dict = {}
+    if b"langchain" in data and _RUNNABLE_CALL.search(data) is not None:
+        return True
 
     def has(word: bytes) -> bool:
         if word not in seen:

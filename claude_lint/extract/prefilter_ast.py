@@ -7,6 +7,7 @@ from typing import List, Set, Tuple
 
 from claude_lint.extract import sdk
 from claude_lint.extract.chains import method_chain
+from claude_lint.extract.passed_models import RUNNABLE_CALLS
 from claude_lint.extract.prefilter_table import _WORD, _passes_through, _table
 from claude_lint.extract.walk import walk
 
@@ -27,6 +28,7 @@ def may_call(tree: ast.Module) -> bool:
     aliases: Set[str] = set()  # names a method or function of the table is assigned to
     called: Set[str] = set()  # names (or last attributes) the file calls
     imported: Set[str] = _top_imports(tree)  # known first, so that most files stop at their first call
+    runnable = False
     for node in _nodes(tree):
         kind = type(node)
         if kind is ast.Call or kind is ast.Assign:
@@ -41,6 +43,8 @@ def may_call(tree: ast.Module) -> bool:
                     called.add(func.id)
                 elif type(func) is ast.Attribute:
                     called.add(func.attr)
+                    if func.attr in RUNNABLE_CALLS:
+                        runnable = True  # a chat model passed in, if the file imports LangChain
                 chain = _chain(func)
                 args = -1
                 if chain and chain[-1] in t.through and node.args:
@@ -95,6 +99,8 @@ def may_call(tree: ast.Module) -> bool:
             _annotation_words(node.returns, names)
     if not aliases.isdisjoint(called):
         return True  # the alias is called (its client is judged when the file is walked)
+    if runnable and any(m.startswith("langchain") for m in imported):
+        return True
     if not functions_of.isdisjoint(imported):
         return True
     clients = clients_of.intersection(imported)

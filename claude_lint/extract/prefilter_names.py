@@ -86,10 +86,12 @@ def names_in(data: bytes, wanted: dict, words: Optional[Tuple[Set[bytes], Dict[b
             )
         if named and methods and "__call__" not in methods:
             # a method reached as an attribute: called, or handed over (`submit(obj.chat, x)`);
-            # or a subclass defined here, whose own calls the next round looks for
+            # or a subclass defined here, whose own calls the next round looks for; or an
+            # instance a factory returns (`return OpenAIProvider()`), whose callers the next
+            # round looks for through the factory's name
             named = any(m.encode() in data and any(_dot_before(data, at) for at, _ in _words(data, m.encode())) for m in methods) or (
                 b"class" in data and re.search(rb"\bclass\s+\w+\s*\([^)]*\b" + re.escape(raw) + rb"\b", data) is not None
-            )
+            ) or (b"return" in data and re.search(rb"\breturn\s+" + re.escape(raw) + rb"\s*\(", data) is not None)
         if named:
             found.add(name)
     return found

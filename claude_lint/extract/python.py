@@ -8,7 +8,7 @@ import warnings
 from dataclasses import replace
 from typing import List, Optional, Tuple
 
-from claude_lint.extract import clients, evidence, http, loops, moves, prefilter, retries, sdk
+from claude_lint.extract import clients, evidence, http, loops, moves, passed_models, prefilter, retries, sdk
 from claude_lint.extract.positions import Positions
 from claude_lint.extract.python_calls import cache_control_outside, MAX_ALIAS_BINDINGS, MAX_BATCH_ITEMS, OUTPUT_LIMIT_SET, _builds_text, free_limits, _body_of, _keywords, _decompose, _shapes_for, options_entries, _noqa_comments
 from claude_lint.extract.python_clients import ClientFinder
@@ -170,7 +170,7 @@ class _Extraction(ClientFinder, HistoryFinder):
             found = self.method_sites(record, call, chain, receiver, options, rscope)
             if found is not None:
                 return found
-        return []
+        return passed_models.sites(self, record)
 
     def _called_through(self, node: ast.Call, scope: Scope) -> Optional[ast.Call]:
         """`asyncio.to_thread(client.models.generate_content, model=...)` as the call it makes."""

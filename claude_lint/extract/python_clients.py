@@ -9,7 +9,7 @@ import re
 from typing import List, Optional, Tuple
 
 from claude_lint.extract import clients, moves, sdk
-from claude_lint.extract.python_calls import MAX_CLIENT_DEPTH, MAX_ALIAS_BINDINGS, _decompose, _one, _is_property
+from claude_lint.extract.python_calls import MAX_CLIENT_DEPTH, MAX_ALIAS_BINDINGS, _decompose, _one, _is_property, _shapes_for
 from claude_lint.extract.scopes import Binding, Scope, keyword, positional, store_key
 from claude_lint.facts import Mapping
 
@@ -31,8 +31,28 @@ class ClientFinder:
         key = store_key(receiver)
         if key is not None:
             stored = self.c.stores.get(".".join([key, *client_chain]), [])
-            return _one({self._value_provider(v, s, depth + 1) for v, s in stored[:MAX_ALIAS_BINDINGS]})
-        return None
+            found = _one({self._value_provider(v, s, depth + 1) for v, s in stored[:MAX_ALIAS_BINDINGS]})
+            if found is not None or depth:
+                return found
+        return self._sibling_provider(receiver, client_chain, scope) if depth == 0 else None
+
+    def _sibling_provider(self, receiver: ast.expr, client_chain: List[str], scope: Scope) -> Optional[str]:
+        """The provider a call of the same function proves for the same client expression
+        with a chain no other library has (`cog.client.beta.messages.create(...)` beside
+        `cog.client.messages.create(**params)`): one object, one client. Indexed once per file."""
+        if self._proven is None:
+            self._proven = {}
+            for record in self.c.calls:
+                chain, other, _ = _decompose(record.node.func)
+                shapes = _shapes_for(chain)
+                if other is None or not shapes or shapes[0].untyped != "chain":
+                    continue
+                where = (id(_function_scope(record.scope)), ast.dump(other), tuple(chain[: len(chain) - len(shapes[0].chain)]))
+                self._proven.setdefault(where, set()).add(shapes[0].providers[0])
+        found = self._proven.get((id(_function_scope(scope)), ast.dump(receiver), tuple(client_chain)), set())
+        return next(iter(found)) if len(found) == 1 else None
+
+    _proven: Optional[dict] = None
 
     def request_defaults(self, shape, receiver, client_chain: List[str], scope: Scope) -> Optional[Mapping]:
         """The arguments a client object fixes for its requests (`sdk.REQUEST_DEFAULTS`), as a
@@ -226,3 +246,11 @@ class ClientFinder:
             items = ann.slice.elts if isinstance(ann.slice, ast.Tuple) else [ann.slice]
             return _one({self._annotation_provider(a, scope, depth + 1) for a in items})
         return sdk.CLIENT_CLASSES.get(self.ev.qualname(ann, scope) or "")
+
+
+def _function_scope(scope: Optional[Scope]) -> Optional[Scope]:
+    """The function (or module) a scope's code runs in: comprehensions and lambdas seen through."""
+    s = scope
+    while s is not None and s.kind not in ("function", "module", "class"):
+        s = s.parent
+    return s

@@ -94,7 +94,7 @@ class CalleeFinder:
                 return _imported_class(owner, expr.id)  # an instance of another module
             if expr.id in owner.params:
                 ann = owner.annotations.get(expr.id)
-                return self.annotation_classes(ann, owner.parent or owner) if ann is not None else []
+                return self.annotation_classes(ann, owner.parent or owner) if ann is not None else self.named_like(expr.id)
             for b in owner.assigns.get(expr.id, []):
                 if isinstance(b, ast.expr):
                     out.extend(self.classes_of(b, owner, depth + 1))
@@ -138,6 +138,24 @@ class CalleeFinder:
             if k not in unique:
                 unique.append(k)
         return unique[:MAX_CLASSES]
+
+    def named_like(self, param: str) -> List[Callee]:
+        """The class an unannotated parameter is named after, by the convention that names an
+        instance after its class (`ai_caller` for an `AICaller`, `llm_client` for an
+        `LLMClient`): a class of this file, or a wrapper class of another file this file is
+        scanned for (`foreign_classes`; link finds it by its name)."""
+        if "_" not in param.strip("_"):
+            return []  # `client`, `llm`: one word says too little to tell a class by
+        key = param.replace("_", "").lower()
+        for name in self.klasses:
+            if "." not in name and name.replace("_", "").lower() == key:
+                return [Callee(name, True)]
+        for name in self.foreign_classes:
+            if name.replace("_", "").lower() == key:
+                return [Callee(name, False)]  # a dotless target: link looks the class up by name
+        return []
+
+    foreign_classes: FrozenSet[str] = frozenset()  # other files' wrapper classes and their instance names (phase 2 sets it)
 
     def _made_by(self, func: ast.Name, scope: Scope, depth: int) -> List[Callee]:
         """The classes a function of this file returns instances of (a factory)."""

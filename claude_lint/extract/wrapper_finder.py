@@ -7,12 +7,12 @@ import ast
 from typing import Dict, FrozenSet, List, Optional, Set, Tuple
 
 from claude_lint.extract.history_edits import joined_param
-from claude_lint.extract.scopes import CallRecord, Collector, Scope, keyword
+from claude_lint.extract.scopes import Binding, CallRecord, Collector, Scope, keyword
 from claude_lint.extract.walk import walk
 from claude_lint.extract.wrapper_callees import CalleeFinder
 from claude_lint.extract.wrapper_invocations import InvocationFinder
 from claude_lint.extract.wrapper_models import ModelFinder
-from claude_lint.extract.wrapper_shapes import MAX_DEPTH, MAX_INVOCATIONS, FUNCTION_NODES, Everything, EVERYTHING, last
+from claude_lint.extract.wrapper_shapes import MAX_CLASSES, MAX_DEPTH, MAX_INVOCATIONS, FUNCTION_NODES, Everything, EVERYTHING, last
 from claude_lint.facts import CallSite, Callee, ClassInfo, Invocation, Param, Signature, Wrapper, WrapperTable
 
 
@@ -191,6 +191,9 @@ class Finder(CalleeFinder, InvocationFinder, ModelFinder):
         the other files' wrapper names this file mentions; local: this file's phase-1
         wrappers; methods: the other files' wrapper method names."""
         known: Set[Scope] = set(requests)
+        if names and not isinstance(names, Everything):
+            # other files' wrapper classes, for a parameter named after one (`named_like`)
+            self.foreign_classes = frozenset(n for n in names if "." not in n)
         wanted: Set[str] = EVERYTHING if isinstance(names, Everything) else {last(d.name) for d in known} | set(names or ()) | set(methods)  # type: ignore[assignment]
         local_calls: List[Tuple[CallRecord, Tuple[Callee, ...], Scope, Optional[Tuple[int, str]]]] = []
         foreign: List[Tuple[CallRecord, Tuple[Callee, ...], Optional[Tuple[int, str]]]] = []
@@ -229,7 +232,7 @@ class Finder(CalleeFinder, InvocationFinder, ModelFinder):
                 scan()
             grew = False
             for record, callees, target, reference in local_calls:
-                if target not in known:
+                if target not in known and not self._overridden(target, known):
                     continue
                 d = self.enclosing_def(record.scope)
                 if d is None or d in known or d.name in local:
@@ -244,25 +247,80 @@ class Finder(CalleeFinder, InvocationFinder, ModelFinder):
             wanted |= more
             scan()
         invocations = [inv(record, callees, reference) for record, callees, reference in foreign]
-        invocations += [inv(record, callees, reference) for record, callees, target, reference in local_calls if target in known]
-        if not known and not invocations and not (names and any(last(b.target) in names for c in self.klasses for b in self.bases(c))):
-            return None  # (a subclass of another file's wrapper class is kept: its calls are looked for next)
+        invocations += [inv(record, callees, reference) for record, callees, target, reference in local_calls if target in known or self._overridden(target, known)]
+        instances = self.instances()
+        if not known and not invocations and not (names and (
+            any(last(b.target) in names for c in self.klasses for b in self.bases(c))
+            or any(last(k.target) in names for _, ks in instances for k in ks)
+        )):
+            # (kept: a subclass of another file's wrapper class, or a factory of instances of
+            # one, whose calls are looked for next)
+            return None
         functions = []
         for d in sorted(known, key=lambda d: (d.node.lineno, d.node.col_offset)):
             own = requests.get(d, [])
             functions.append(Wrapper(d.name, self.signature(d), self.ev.loc(d.node), tuple(site for site, _ in own), tuple(m for _, m in own)))
         invocations.sort(key=lambda v: (v.loc.row, v.loc.col) if v.loc is not None else (0, 0))
-        return WrapperTable(tuple(functions), tuple(invocations[:MAX_INVOCATIONS]), self.class_table(), self.instances())
+        return WrapperTable(tuple(functions), tuple(invocations[:MAX_INVOCATIONS]), self.class_table(), instances)
+
+    def _overridden(self, target: Scope, known: Set[Scope]) -> bool:
+        """Is `target` a method (`Base._chat`) that a wrapper of a subclass of this file
+        overrides? A call of it through `self` in the base (a template method) then reaches
+        the wrapper when the object is an instance of that subclass; link finds which."""
+        klass = target.parent.name if target.parent is not None and target.parent.kind == "class" else None
+        if klass is None:
+            return False
+        method = last(target.name)
+        for d in known:
+            owner = d.parent.name if d.parent is not None and d.parent.kind == "class" else None
+            if owner is None or owner == klass or last(d.name) != method:
+                continue
+            order, seen = [owner], set()
+            while order and len(seen) < 8:
+                k = order.pop()
+                if k in seen:
+                    continue
+                seen.add(k)
+                for b in self.bases(k):
+                    if b.local and b.target == klass:
+                        return True
+                    if b.local:
+                        order.append(b.target)
+        return False
 
     def class_table(self) -> Tuple[ClassInfo, ...]:
         return tuple(ClassInfo(name, self.bases(name), tuple(sorted(self._methods.get(name, ())))) for name in sorted(self.klasses))
 
     def instances(self) -> Tuple[Tuple[str, Tuple[Callee, ...]], ...]:
+        """Module-level names whose value is an instance of known classes: an object built at
+        module level, or a factory function (`def get_llm(cfg): return LLMProvider(**cfg)`),
+        whose calls are instances too: `get_llm(cfg).generate(...)` reaches the class's method
+        as `llm.generate(...)` does (link looks both up the same way)."""
         module = self.c.module
         out = []
         for name, bound in module.assigns.items():
-            if len(bound) == 1 and isinstance(bound[0], ast.Call):
+            if len(bound) != 1:
+                continue
+            if isinstance(bound[0], ast.Call):
                 ks = self.classes_of(bound[0], module, 0)
-                if ks:
-                    out.append((name, tuple(ks)))
+            elif isinstance(bound[0], Binding) and bound[0].what == "def":
+                ks = self._factory_classes(self.defs.get(name))
+            else:
+                continue
+            if ks:
+                out.append((name, tuple(ks)))
         return tuple(sorted(out, key=lambda x: x[0]))
+
+    def _factory_classes(self, d: Optional[Scope]) -> List[Callee]:
+        """The classes a module-level function returns instances of: its return statements,
+        else its return annotation (`-> BaseLLM`). Read from the returns the scope pass
+        collected: no walk of the body."""
+        if d is None or d.parent is not self.c.module:
+            return []
+        out: List[Callee] = []
+        for value in d.returns:
+            if isinstance(value, ast.expr):
+                out.extend(k for k in self.classes_of(value, d, 1) if k not in out)
+        if not out and d.node.returns is not None:
+            out = self.annotation_classes(d.node.returns, self.c.module)
+        return out[:MAX_CLASSES]

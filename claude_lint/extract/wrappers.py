@@ -25,14 +25,16 @@ wrapper handed to a call that runs it (`executor.submit(f, x)`, `df.col.apply(f)
 """
 from __future__ import annotations
 
+import re
 from typing import Dict, FrozenSet, Iterable, List, Optional, Set, Tuple
 
+from claude_lint.extract import passed_models
 from claude_lint.extract.scopes import CallRecord, Scope
 from claude_lint.extract.wrapper_finder import Finder
 from claude_lint.extract.wrapper_shapes import EVERYTHING, MAX_DEPTH, last, params_in
 from claude_lint.facts import CallSite, WrapperTable
 
-__all__ = ["EVERYTHING", "MAX_DEPTH", "Finder", "exported", "methods_of", "params_in", "summarise"]
+__all__ = ["EVERYTHING", "MAX_DEPTH", "Finder", "exported", "methods_of", "params_in", "snake_case", "summarise"]
 
 
 # --- the two passes ----------------------------------------------------------------------
@@ -50,7 +52,7 @@ def summarise(ex, found: List[Tuple[CallRecord, List[CallSite]]]) -> Optional[Wr
     factories: Dict[str, List[CallSite]] = {}  # function -> the chat models it returns
     for record, sites in found:
         d = finder.enclosing_def(record.scope)
-        if any(site.provider == "langchain" for site in sites):
+        if any(_built_model(site) for site in sites):
             # A chat model makes its request where it is invoked: a function that returns it
             # (a factory) or keeps it (`self.llm = ChatOpenAI(...)`, a module-level model)
             # requests nothing; the functions that invoke it do.
@@ -67,8 +69,10 @@ def summarise(ex, found: List[Tuple[CallRecord, List[CallSite]]]) -> Optional[Wr
         # A method's object is its parameter too: its state (a client, a history) is the caller's.
         # A chat model built here (LangChain) makes its request when the function invokes it:
         # the parameters it reads anywhere are the request's.
-        uses = d.self_name is not None or finder.reads_params(record.node, record.scope, d)
-        if not uses and any(site.provider == "langchain" for site in sites):
+        # A function without parameters (`def create_batch(): ...`) is its request: each call
+        # of it makes that request, in the caller's context.
+        uses = d.self_name is not None or not d.params or finder.reads_params(record.node, record.scope, d)
+        if not uses and any(_built_model(site) for site in sites):
             uses = finder.reads_any_param(d)
         for site in sites:
             if uses or any(p.function in owners for p in params_in([site.kwargs])):
@@ -79,6 +83,19 @@ def summarise(ex, found: List[Tuple[CallRecord, List[CallSite]]]) -> Optional[Wr
     if not requests:
         return None
     return finder.table(requests, None, frozenset())
+
+
+def snake_case(klass: str) -> str:
+    """`AICaller` -> `ai_caller`, `LLMClient` -> `llm_client`: how an instance is named after its class."""
+    return "_".join(w.lower() for w in _CAMEL_WORD.findall(klass)) or klass.lower()
+
+
+_CAMEL_WORD = re.compile(r"[A-Z]+(?=[A-Z][a-z]|[0-9_]|$)|[A-Z]?[a-z]+|[0-9]+")
+
+
+def _built_model(site: CallSite) -> bool:
+    """A chat model's constructor (not the invoke of a model passed in, which is its request)."""
+    return site.provider == "langchain" and site.api != passed_models.SHAPE.api
 
 
 def methods_of(tables: Iterable[WrapperTable]) -> Set[str]:
@@ -130,6 +147,12 @@ def exported(tables: Iterable[WrapperTable]) -> List[Dict[str, FrozenSet[str]]]:
         for c in t.classes:
             if c.name in classes:
                 names[c.name] = frozenset(classes[c.name])
+                # An instance passed in as an unannotated parameter named after its class
+                # (`ai_caller` for an `AICaller`) reaches it too: the file never names the class.
+                # A one-word name (`client` for a `Client`) says too little to scan files for.
+                alias = snake_case(c.name)
+                if "_" in alias:
+                    names.setdefault(alias, frozenset(classes[c.name]))
                 for b in c.bases:  # a base in a file without a table: named here
                     if classes.get(last(b.target)) and not b.local:
                         names.setdefault(last(b.target), frozenset(classes[last(b.target)]))

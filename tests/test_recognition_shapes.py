@@ -1,0 +1,171 @@
+"""Request shapes of real code that recognition missed (issue 14, the round after the
+36-repository corpus): a provider built by a factory function, an object handed in as a
+parameter named after its class, a function without parameters that is its request, a
+base class's template method reaching a subclass's request, a LangChain chat model passed
+in, and wrapper chains six levels deep. Each shape is shown recognised, and its look-alikes
+silent, through the real CLI (`report --format json` lists every recognised request)."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from conftest import write_project
+
+PROVIDER = (
+    "from litellm import completion\n\n\n"
+    "class LLMProvider:\n"
+    "    def __init__(self, model: str, max_tokens: int = 8192):\n"
+    "        self.model = model\n        self.max_tokens = max_tokens\n\n"
+    "    def generate(self, prompt):\n"
+    "        return completion(model=self.model, max_tokens=self.max_tokens, messages=[{'role': 'user', 'content': prompt}])\n\n"
+    "    def describe(self):\n        return self.model\n\n\n"
+    "def get_llm_provider(config) -> LLMProvider:\n"
+    "    return LLMProvider(**config)\n\n\n"
+    "def get_settings(config):\n    return dict(config)\n"
+)
+
+
+def routes(cli, tmp_path: Path, example) -> list:
+    write_project(tmp_path, example)
+    done = cli("report", ".", "--format", "json")
+    assert done.returncode == 0, done.stderr.decode()
+    return sorted((r["filename"], r["line"], (r["via"] or {}).get("line")) for r in json.loads(done.stdout)["routes"])
+
+
+def at(found: list, filename: str) -> list:
+    return [(line, via) for name, line, via in found if name == filename]
+
+
+def test_an_instance_made_by_a_factory_function_and_a_parameter_named_after_its_class(cli, tmp_path):
+    found = routes(cli, tmp_path, {
+        "app/__init__.py": "",
+        "app/provider.py": PROVIDER,
+        # the factory is in the class's own file; `llm` is what it returns
+        "app/runner.py": (
+            "from app.provider import get_llm_provider, get_settings\n\n\n"
+            "def run_task(config, prompt):\n    llm = get_llm_provider(config)\n    return llm.generate(prompt)\n\n\n"
+            "def inline(config, prompt):\n    return get_llm_provider(config).generate(prompt)\n\n\n"
+            "def not_a_request(config):\n    return get_llm_provider(config).describe()\n\n\n"
+            "def not_a_provider(config, prompt):\n    return get_settings(config).get(prompt)\n"
+        ),
+        # an instance handed in, unannotated, named after its class (`llm_provider` for an LLMProvider)
+        "app/settings.py": "STYLE = 'brief'\n",
+        "app/steps.py": (
+            "from app.settings import STYLE\n\n\n"
+            "def summarise(text, llm_provider):\n    return llm_provider.generate(f'Summarise: {text}')\n\n\n"
+            "def other_name(text, engine):\n    return engine.generate(text)\n\n\n"
+            "def not_a_wrapper_method(llm_provider):\n    return llm_provider.describe()\n"
+        ),
+        "app/main.py": "from app.provider import LLMProvider\nfrom app.steps import summarise\n\nsummarise('a long text', LLMProvider('claude-haiku-4-5'))\n",
+    })
+    assert at(found, "app/runner.py") == [(6, 10), (10, 10)]  # run_task, inline; not describe(), not a dict's get()
+    assert at(found, "app/steps.py") == [(5, 10)]  # not `engine` (no name to tell its class by), not describe()
+    assert at(found, "app/main.py") == [(4, 10)]
+
+
+def test_a_provider_returned_by_a_factory_that_imports_it_in_its_body(cli, tmp_path):
+    found = routes(cli, tmp_path, {
+        "providers/__init__.py": (
+            "import os\n\n\ndef get_provider():\n    name = os.getenv('LLM_PROVIDER', 'openai')\n"
+            "    if name == 'openai':\n        from .openai_provider import OpenAIProvider\n        return OpenAIProvider()\n"
+            "    from .echo import Echo\n    return Echo()\n"
+        ),
+        "providers/openai_provider.py": (
+            "from openai import AsyncOpenAI\n\n\nclass OpenAIProvider:\n    def __init__(self):\n        self.client = AsyncOpenAI()\n\n"
+            "    async def chat(self, messages):\n"
+            "        return await self.client.chat.completions.create(model='gpt-4o-mini', max_tokens=500, messages=messages)\n"
+        ),
+        "providers/echo.py": "class Echo:\n    async def chat(self, messages):\n        return messages[-1]\n",
+        "app/router.py": (
+            "from providers import get_provider\n\n\nasync def ask(messages):\n    provider = get_provider()\n    return await provider.chat(messages)\n\n\n"
+            "async def status():\n    provider = get_provider()\n    return await provider.health()\n"
+        ),
+    })
+    assert at(found, "app/router.py") == [(6, 9)]  # provider.health() is no request
+
+
+def test_a_function_without_parameters_is_its_request(cli, tmp_path):
+    found = routes(cli, tmp_path, (
+        "import anthropic\n\nclient = anthropic.Anthropic()\nMODEL = 'claude-haiku-4-5'\n\n\n"
+        "def create_batch():\n"
+        "    return client.messages.batches.create(requests=[{'custom_id': 'a', 'params': {'model': MODEL, 'max_tokens': 100, 'messages': []}}])\n\n\n"
+        "def main(argv):\n    return client.messages.create(model=MODEL, max_tokens=100, messages=[{'role': 'user', 'content': 'hi'}])\n\n\n"
+        "batch_id = create_batch().id\nmain(['--verbose'])\n"
+    ))
+    # create_batch() is a call site; main(argv) reads nothing of its parameter: its request is its own
+    assert at(found, "example.py") == [(8, None), (12, None), (15, 8)]
+
+
+def test_a_base_class_template_method_reaches_the_subclass_request(cli, tmp_path):
+    found = routes(cli, tmp_path, (
+        "from google import genai\n\n\n"
+        "class Base:\n"
+        "    def prompt_rung(self, prompt, model):\n        return self._chat_completion(prompt, model)\n\n"
+        "    def label(self, prompt):\n        return self._format(prompt)\n\n"
+        "    def _chat_completion(self, prompt, model):\n        raise NotImplementedError\n\n"
+        "    def _format(self, prompt):\n        return prompt.strip()\n\n\n"
+        "class Gemini(Base):\n"
+        "    def __init__(self):\n        self.client = genai.Client()\n\n"
+        "    def _chat_completion(self, prompt, model):\n"
+        "        return self.client.models.generate_content(model=model, contents=prompt)\n\n"
+        "    def rungs(self, prompt, model='gemini-2.5-flash'):\n"
+        "        return [\n"
+        "            lambda: self.prompt_rung(prompt, model),\n"
+        "            lambda: self.label(prompt),\n"
+        "        ]\n"
+    ))
+    # Base.prompt_rung's call of the overridden method, and the lambda calling prompt_rung; not label()
+    assert at(found, "example.py") == [(6, 23), (23, None), (27, 23)]
+
+
+def test_a_langchain_chat_model_passed_in(cli, tmp_path):
+    found = routes(cli, tmp_path, {
+        "agent.py": (
+            "from langchain_core.prompts import PromptTemplate\nfrom langchain_core.language_models import BaseChatModel\n"
+            "from langchain_anthropic import ChatAnthropic\n\n"
+            "PROMPT = PromptTemplate.from_template('Answer in 4-5 sentences: {question}')\n\n\n"
+            "def llm_chain(llm_model, question, prompt, parser):\n"
+            "    chain = prompt | llm_model | parser\n    return chain.invoke({'question': question})\n\n\n"
+            "def structured(model: BaseChatModel, question):\n    return model.with_structured_output(dict).invoke(question)\n\n\n"
+            "def retrieve(retriever, question):\n    return retriever.invoke(question)\n\n\n"
+            "def typed_retriever(llm: 'VectorStoreRetriever', question):\n    return llm.invoke(question)\n\n\n"
+            "def rebound(question, llm=None):\n"
+            "    llm = llm or ChatAnthropic(model='claude-haiku-4-5', max_tokens=300)\n    return llm.invoke(question)\n"
+        ),
+        "run.py": "from agent import llm_chain, PROMPT\n\nfor q in ['Why?', 'How?']:\n    llm_chain(MODELS['haiku'], q, PROMPT, None)\n",
+        # the same names without LangChain: a scikit-learn-like model, a task runner
+        "plain.py": "def score(model, rows):\n    return model.predict(rows)\n\n\ndef run(llm, job):\n    return llm.invoke(job)\n",
+    })
+    assert at(found, "agent.py") == [(10, None), (14, None), (26, None)]  # the chain, the structured model; rebound: its constructor
+    assert at(found, "run.py") == [(4, 10)]
+    assert at(found, "plain.py") == []
+
+
+def test_wrapper_chains_six_levels_deep(cli, tmp_path):
+    levels = ["ask", "step1", "step2", "step3", "step4", "step5"]
+    files = {"app/__init__.py": "", "app/ask.py": (
+        "import anthropic\n\nclient = anthropic.Anthropic()\n\n\n"
+        "def ask(prompt):\n    return client.messages.create(model='claude-haiku-4-5', max_tokens=200, messages=[{'role': 'user', 'content': prompt}])\n"
+    )}
+    for lower, upper in zip(levels, levels[1:]):
+        files[f"app/{upper}.py"] = f"from app.{lower} import {lower}\n\n\ndef {upper}(text):\n    return {lower}(text)\n"
+    files["app/main.py"] = "from app.step5 import step5\n\nstep5('hello')\n"
+    found = routes(cli, tmp_path, files)
+    assert at(found, "app/main.py") == [(3, 7)]
+    assert all(at(found, f"app/{name}.py") == [(5, 7)] for name in levels[1:])
+
+
+def test_a_client_proven_by_a_sibling_call_of_the_same_function(cli, tmp_path):
+    found = routes(cli, tmp_path, (
+        "async def turn(cog, params, betas):\n"
+        "    if betas:\n"
+        "        return await cog.client.beta.messages.create(**params, betas=betas)\n"
+        "    return await cog.client.messages.create(**params)\n\n\n"
+        "async def other(cog, store, params):\n"
+        "    await cog.client.beta.messages.create(**params, betas=['x'])\n"
+        "    return await store.messages.create(**params)\n\n\n"
+        "async def elsewhere(cog, params):\n"
+        "    return await cog.client.messages.create(**params)\n"
+    ))
+    # line 9: another object; line 13: another function, where nothing proves the client
+    assert at(found, "example.py") == [(3, None), (4, None), (8, None)]
