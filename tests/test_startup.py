@@ -65,3 +65,16 @@ def test_a_damaged_file_is_compiled_again(tmp_path):
     again = _probe(tmp_path)
     assert again["compiled"] and again["eq"]
     assert not _probe(tmp_path)["compiled"]
+
+
+def test_only_our_own_classes_are_kept(tmp_path):
+    # A class of another module (libcst's hundreds, when a fix loads it) is compiled as
+    # usual and never written: every later run would read it for nothing.
+    _probe(tmp_path)
+    [kept] = _cache_files(tmp_path)
+    size = kept.stat().st_size
+    env = dict(os.environ, XDG_CACHE_HOME=str(tmp_path))
+    other = "import claude_lint, dataclasses\n@dataclasses.dataclass\nclass Other:\n    name_only_here_12345: int = 0\nprint(Other())"
+    proc = subprocess.run([sys.executable, "-c", other], env=env, capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0 and "Other(name_only_here_12345=0)" in proc.stdout, proc.stderr
+    assert kept.stat().st_size == size and b"name_only_here_12345" not in kept.read_bytes()
