@@ -14,10 +14,7 @@ from typing import Iterator, List
 _AST = ast.AST
 
 
-def child_nodes(node: ast.AST) -> List[ast.AST]:
-    """The direct children of `node`, in `ast.iter_child_nodes` order."""
-    children: List[ast.AST] = []
-    append = children.append
+def _add_children(node: ast.AST, append) -> None:
     for name in node._fields:
         value = getattr(node, name, None)
         if isinstance(value, _AST):
@@ -26,6 +23,12 @@ def child_nodes(node: ast.AST) -> List[ast.AST]:
             for item in value:
                 if isinstance(item, _AST):
                     append(item)
+
+
+def child_nodes(node: ast.AST) -> List[ast.AST]:
+    """The direct children of `node`, in `ast.iter_child_nodes` order."""
+    children: List[ast.AST] = []
+    _add_children(node, children.append)
     return children
 
 
@@ -35,12 +38,5 @@ def walk(node: ast.AST) -> Iterator[ast.AST]:
     pop, append = todo.popleft, todo.append
     while todo:
         node = pop()
-        for name in node._fields:
-            value = getattr(node, name, None)
-            if isinstance(value, _AST):
-                append(value)
-            elif value.__class__ is list:
-                for item in value:
-                    if isinstance(item, _AST):
-                        append(item)
+        _add_children(node, append)
         yield node

@@ -248,20 +248,24 @@ class CalleeFinder:
                 pieces = c.target.strip(".").split(".")
                 if any(p in names for p in pieces[-2:]):
                     return True
-            elif c.method:
-                seen: Set[str] = set()
-                order = [c.target]
-                while order and len(seen) < 8:
-                    k = order.pop()
-                    if k in seen:
-                        continue
-                    seen.add(k)
-                    for b in self.bases(k):
-                        if b.local:
-                            order.append(b.target)
-                        elif last(b.target) in names:
-                            return True
+            elif c.method and any(not b.local and last(b.target) in names for b in self.ancestry(c.target)):
+                return True
         return False
+
+    def ancestry(self, klass: str):
+        """The bases of a class and of its ancestors defined here (8 classes at most: a
+        hostile file may declare a cycle or a very deep chain)."""
+        seen: Set[str] = set()
+        order = [klass]
+        while order and len(seen) < 8:
+            k = order.pop()
+            if k in seen:
+                continue
+            seen.add(k)
+            for b in self.bases(k):
+                yield b
+                if b.local:
+                    order.append(b.target)
 
 
 def _imported_only(owner: Scope, name: str) -> bool:

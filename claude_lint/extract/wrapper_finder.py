@@ -275,17 +275,8 @@ class Finder(CalleeFinder, InvocationFinder, ModelFinder):
             owner = d.parent.name if d.parent is not None and d.parent.kind == "class" else None
             if owner is None or owner == klass or last(d.name) != method:
                 continue
-            order, seen = [owner], set()
-            while order and len(seen) < 8:
-                k = order.pop()
-                if k in seen:
-                    continue
-                seen.add(k)
-                for b in self.bases(k):
-                    if b.local and b.target == klass:
-                        return True
-                    if b.local:
-                        order.append(b.target)
+            if any(b.local and b.target == klass for b in self.ancestry(owner)):
+                return True
         return False
 
     def class_table(self) -> Tuple[ClassInfo, ...]:
