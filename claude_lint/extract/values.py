@@ -240,6 +240,11 @@ class Evaluator(TextValues, FileValues):
         base = node.value
         if isinstance(base, ast.Name) and scope.self_name == base.id and scope.klass is not None:
             return self.self_attr(node.attr, scope.klass, depth, loc)
+        if (isinstance(base, ast.Attribute) and isinstance(base.value, ast.Name) and scope.self_name == base.value.id
+                and scope.klass is not None):
+            held = self._held_field(base.attr, node.attr, scope.klass, depth, loc)
+            if held is not None:
+                return held
         if isinstance(base, ast.Name):
             owner = self.find(base.id, scope)
             if owner is not None and base.id in owner.imports and base.id not in owner.assigns:
@@ -315,10 +320,65 @@ class Evaluator(TextValues, FileValues):
             value, method, _ = assigned[0]
             if isinstance(value, (Binding, tuple)):
                 return Unknown(f"self.{attr} is bound indirectly", loc)
-            return self.value(value, method, depth + 1)
+            kept = self.value(value, method, depth + 1)
+            if isinstance(value, ast.Name) and isinstance(kept, Param) and method.name.rsplit(".", 1)[-1] == "__init__":
+                return self._constructed(kept, value.id, klass, method, depth, loc)
+            return kept
         if not assigned and attr in klass.assigns:
             return self.name(attr, klass, depth + 1, loc)
         return Unknown(f"self.{attr} is assigned more than once", loc)
+
+    all_calls: tuple = ()
+
+    def _constructed(self, kept: Param, param: str, klass: Scope, init: Scope, depth: int, loc: Optional[Loc]) -> object:
+        """A constructor's parameter kept in `self`: what the constructions of the class in this
+        file pass for it, and its default when one of them passes nothing. With no construction
+        in sight (or one that passes a spread), the parameter as it is: its default is judged."""
+        short = klass.name.rsplit(".", 1)[-1]
+        built = [r for r in self.all_calls if isinstance(r.node.func, ast.Name) and r.node.func.id == short]
+        node = init.node
+        built = [r for r in built if self.find(short, r.scope) is klass.parent]
+        if not built or not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            return kept
+        plain = [a.arg for a in (*node.args.posonlyargs, *node.args.args)][1:]
+        index = plain.index(param) if param in plain else None
+        options = []
+        omitted = False
+        for record in built[:MAX_OPTIONS]:
+            call = record.node
+            if any(isinstance(a, ast.Starred) for a in call.args) or any(k.arg is None for k in call.keywords):
+                return kept
+            passed = next((k.value for k in call.keywords if k.arg == param), None)
+            if passed is None and index is not None and index < len(call.args):
+                passed = call.args[index]
+            if passed is None:
+                omitted = True
+            else:
+                options.append(self.value(passed, record.scope, depth + 1))
+        if omitted and kept.default is not None:
+            options.insert(0, kept.default)
+        return OneOf(f"{param} passed to {short}()", loc, tuple(options))
+
+    def _held_field(self, attr: str, field: str, klass: Scope, depth: int, loc: Optional[Loc]) -> Optional[object]:
+        """`self.config.model` where `self.config = config or ModelConfig()` (or the parameter's
+        default is `ModelConfig()`) and ModelConfig is a dataclass of this file: the field of each
+        instance the code builds is what the attribute may hold. One built instance is certain;
+        beside a value from elsewhere (the caller's `config`) it is one option of a run-time value.
+        None when the attribute holds no instance built here."""
+        assigned = klass.self_attrs.get(attr, [])
+        if len(assigned) != 1 or ("self", attr) in {m for s in self._children(klass) for m in s.mutated}:
+            return None
+        value, method, _ = assigned[0]
+        if not isinstance(value, ast.expr):
+            return None
+        built = [c for c in _alternatives(value, method.node) if isinstance(c, ast.Call)]
+        options = [moves.instance_field(self, c, field, method, depth + 1, loc) for c in built[:MAX_OPTIONS]]
+        options = [o for o in options if o is not None]
+        if not options:
+            return None
+        if len(options) == 1 and value is built[0]:
+            return options[0]
+        return OneOf(f"self.{attr} may be built elsewhere", loc, tuple(options))
 
     # --- strings -----------------------------------------------------------------------
 
@@ -430,3 +490,25 @@ class Evaluator(TextValues, FileValues):
             if owner is not None and func.value.id in owner.imports and func.value.id not in owner.assigns:
                 return owner.imports[func.value.id], func.attr
         return None
+
+
+def _alternatives(expr: ast.expr, function: object, depth: int = 0):
+    """The expressions a value may come from: either side of `a or b` and `a if c else b`, and the
+    default of a parameter of `function` named there."""
+    if depth > 4:
+        return
+    if isinstance(expr, ast.BoolOp) and isinstance(expr.op, ast.Or):
+        for v in expr.values:
+            yield from _alternatives(v, function, depth + 1)
+    elif isinstance(expr, ast.IfExp):
+        yield from _alternatives(expr.body, function, depth + 1)
+        yield from _alternatives(expr.orelse, function, depth + 1)
+    elif isinstance(expr, ast.Name) and isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        a = function.args
+        plain = [*a.posonlyargs, *a.args]
+        pairs = list(zip(plain[len(plain) - len(a.defaults):], a.defaults)) + [(k, d) for k, d in zip(a.kwonlyargs, a.kw_defaults) if d is not None]
+        for arg, default in pairs:
+            if arg.arg == expr.id:
+                yield from _alternatives(default, None, depth + 1)
+    else:
+        yield expr
