@@ -11,7 +11,7 @@ from typing import Dict, Optional, Tuple
 from claude_lint.bounds import MAX_EXPRESSION_DEPTH, TOO_LARGE, Sizes
 from claude_lint.extract import moves, sdk, templates
 from claude_lint.extract.positions import Positions
-from claude_lint.extract.scopes import Binding, Scope, Unpacked, positional
+from claude_lint.extract.scopes import Binding, Looped, Scope, Unpacked, positional
 from claude_lint.extract.value_files import FileValues
 from claude_lint.extract.value_text import NUMBERS, TextValues
 from claude_lint.facts import (
@@ -28,6 +28,8 @@ from claude_lint.facts import (
 )
 
 MAX_DEPTH = MAX_EXPRESSION_DEPTH
+# Calls that yield the items of their first argument unchanged, in some order (a progress bar).
+SAME_ITEMS = frozenset({"tqdm", "tqdm.tqdm", "tqdm.auto.tqdm", "tqdm.notebook.tqdm", "sorted", "reversed", "list", "tuple"})
 MAX_OPTIONS = 8  # the values a OneOf lists: a name bound in many places is only a run-time value
 MAX_TABLE = 32  # a bigger table looked up by a run-time key is not read as a list of options
 DEFAULT_GETTERS = frozenset({"os.getenv", "os.environ.get"})
@@ -184,6 +186,11 @@ class Evaluator(TextValues, FileValues):
             before = moves.last_before(bindings, loc)
             if before is not None:
                 return self.value(before, owner, depth + 1)
+        if len(bindings) == 1 and isinstance(bindings[0], Looped):
+            # each item of a written list is the value in its turn: any of them reaches the use
+            items = self.value(self._same_items(bindings[0].iterable, owner), owner, depth + 1)
+            if isinstance(items, Seq) and items.items:
+                return OneOf(f"{name} runs over a list", loc, items.items[:MAX_OPTIONS])
         unpacked = len(bindings) == 1 and isinstance(bindings[0], Unpacked)
         if not unpacked and (len(bindings) != 1 or isinstance(bindings[0], Binding) or isinstance(bindings[0], tuple)):
             if len(bindings) == 1 and isinstance(bindings[0], tuple):
@@ -209,6 +216,17 @@ class Evaluator(TextValues, FileValues):
             self._active.discard(key)
         self._memo[key] = result
         return result
+
+    def _same_items(self, iterable: ast.expr, scope: Scope) -> ast.expr:
+        """The collection a loop runs over, through a call that yields its items unchanged
+        (`tqdm([...])`, `sorted([...])`)."""
+        for _ in range(3):
+            if not (isinstance(iterable, ast.Call) and iterable.args and not isinstance(iterable.args[0], ast.Starred)):
+                break
+            if (self.qualname(iterable.func, scope) or "") not in SAME_ITEMS:
+                break
+            iterable = iterable.args[0]
+        return iterable
 
     def _one_of(self, why: str, name: str, owner: Scope, bindings, depth: int, loc: Optional[Loc], first: tuple = ()) -> object:
         """A name bound in several places: any of the values that may reach a use of it. A
