@@ -9,7 +9,7 @@ import ast
 from typing import Dict, Optional, Tuple
 
 from claude_lint.bounds import MAX_EXPRESSION_DEPTH, TOO_LARGE, Sizes
-from claude_lint.extract import moves, sdk, templates
+from claude_lint.extract import kept_values, moves, sdk, templates
 from claude_lint.extract.positions import Positions
 from claude_lint.extract.scopes import Binding, Looped, Scope, Unpacked, positional
 from claude_lint.extract.value_files import FileValues
@@ -28,8 +28,6 @@ from claude_lint.facts import (
 )
 
 MAX_DEPTH = MAX_EXPRESSION_DEPTH
-# Calls that yield the items of their first argument unchanged, in some order (a progress bar).
-SAME_ITEMS = frozenset({"tqdm", "tqdm.tqdm", "tqdm.auto.tqdm", "tqdm.notebook.tqdm", "sorted", "reversed", "list", "tuple"})
 MAX_OPTIONS = 8  # the values a OneOf lists: a name bound in many places is only a run-time value
 MAX_TABLE = 32  # a bigger table looked up by a run-time key is not read as a list of options
 DEFAULT_GETTERS = frozenset({"os.getenv", "os.environ.get"})
@@ -188,7 +186,7 @@ class Evaluator(TextValues, FileValues):
                 return self.value(before, owner, depth + 1)
         if len(bindings) == 1 and isinstance(bindings[0], Looped):
             # each item of a written list is the value in its turn: any of them reaches the use
-            items = self.value(self._same_items(bindings[0].iterable, owner), owner, depth + 1)
+            items = self.value(kept_values.same_items(self, bindings[0].iterable, owner), owner, depth + 1)
             if isinstance(items, Seq) and items.items:
                 return OneOf(f"{name} runs over a list", loc, items.items[:MAX_OPTIONS])
         unpacked = len(bindings) == 1 and isinstance(bindings[0], Unpacked)
@@ -216,17 +214,6 @@ class Evaluator(TextValues, FileValues):
             self._active.discard(key)
         self._memo[key] = result
         return result
-
-    def _same_items(self, iterable: ast.expr, scope: Scope) -> ast.expr:
-        """The collection a loop runs over, through a call that yields its items unchanged
-        (`tqdm([...])`, `sorted([...])`)."""
-        for _ in range(3):
-            if not (isinstance(iterable, ast.Call) and iterable.args and not isinstance(iterable.args[0], ast.Starred)):
-                break
-            if (self.qualname(iterable.func, scope) or "") not in SAME_ITEMS:
-                break
-            iterable = iterable.args[0]
-        return iterable
 
     def _one_of(self, why: str, name: str, owner: Scope, bindings, depth: int, loc: Optional[Loc], first: tuple = ()) -> object:
         """A name bound in several places: any of the values that may reach a use of it. A
@@ -260,7 +247,7 @@ class Evaluator(TextValues, FileValues):
             return self.self_attr(node.attr, scope.klass, depth, loc)
         if (isinstance(base, ast.Attribute) and isinstance(base.value, ast.Name) and scope.self_name == base.value.id
                 and scope.klass is not None):
-            held = self._held_field(base.attr, node.attr, scope.klass, depth, loc)
+            held = kept_values.held_field(self, base.attr, node.attr, scope.klass, depth, loc)
             if held is not None:
                 return held
         if isinstance(base, ast.Name):
@@ -340,63 +327,13 @@ class Evaluator(TextValues, FileValues):
                 return Unknown(f"self.{attr} is bound indirectly", loc)
             kept = self.value(value, method, depth + 1)
             if isinstance(value, ast.Name) and isinstance(kept, Param) and method.name.rsplit(".", 1)[-1] == "__init__":
-                return self._constructed(kept, value.id, klass, method, depth, loc)
+                return kept_values.constructed(self, kept, value.id, klass, method, depth, loc)
             return kept
         if not assigned and attr in klass.assigns:
             return self.name(attr, klass, depth + 1, loc)
         return Unknown(f"self.{attr} is assigned more than once", loc)
 
     all_calls: tuple = ()
-
-    def _constructed(self, kept: Param, param: str, klass: Scope, init: Scope, depth: int, loc: Optional[Loc]) -> object:
-        """A constructor's parameter kept in `self`: what the constructions of the class in this
-        file pass for it, and its default when one of them passes nothing. With no construction
-        in sight (or one that passes a spread), the parameter as it is: its default is judged."""
-        short = klass.name.rsplit(".", 1)[-1]
-        built = [r for r in self.all_calls if isinstance(r.node.func, ast.Name) and r.node.func.id == short]
-        node = init.node
-        built = [r for r in built if self.find(short, r.scope) is klass.parent]
-        if not built or not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            return kept
-        plain = [a.arg for a in (*node.args.posonlyargs, *node.args.args)][1:]
-        index = plain.index(param) if param in plain else None
-        options = []
-        omitted = False
-        for record in built[:MAX_OPTIONS]:
-            call = record.node
-            if any(isinstance(a, ast.Starred) for a in call.args) or any(k.arg is None for k in call.keywords):
-                return kept
-            passed = next((k.value for k in call.keywords if k.arg == param), None)
-            if passed is None and index is not None and index < len(call.args):
-                passed = call.args[index]
-            if passed is None:
-                omitted = True
-            else:
-                options.append(self.value(passed, record.scope, depth + 1))
-        if omitted and kept.default is not None:
-            options.insert(0, kept.default)
-        return OneOf(f"{param} passed to {short}()", loc, tuple(options))
-
-    def _held_field(self, attr: str, field: str, klass: Scope, depth: int, loc: Optional[Loc]) -> Optional[object]:
-        """`self.config.model` where `self.config = config or ModelConfig()` (or the parameter's
-        default is `ModelConfig()`) and ModelConfig is a dataclass of this file: the field of each
-        instance the code builds is what the attribute may hold. One built instance is certain;
-        beside a value from elsewhere (the caller's `config`) it is one option of a run-time value.
-        None when the attribute holds no instance built here."""
-        assigned = klass.self_attrs.get(attr, [])
-        if len(assigned) != 1 or ("self", attr) in {m for s in self._children(klass) for m in s.mutated}:
-            return None
-        value, method, _ = assigned[0]
-        if not isinstance(value, ast.expr):
-            return None
-        built = [c for c in _alternatives(value, method.node) if isinstance(c, ast.Call)]
-        options = [moves.instance_field(self, c, field, method, depth + 1, loc) for c in built[:MAX_OPTIONS]]
-        options = [o for o in options if o is not None]
-        if not options:
-            return None
-        if len(options) == 1 and value is built[0]:
-            return options[0]
-        return OneOf(f"self.{attr} may be built elsewhere", loc, tuple(options))
 
     # --- strings -----------------------------------------------------------------------
 
@@ -509,24 +446,3 @@ class Evaluator(TextValues, FileValues):
                 return owner.imports[func.value.id], func.attr
         return None
 
-
-def _alternatives(expr: ast.expr, function: object, depth: int = 0):
-    """The expressions a value may come from: either side of `a or b` and `a if c else b`, and the
-    default of a parameter of `function` named there."""
-    if depth > 4:
-        return
-    if isinstance(expr, ast.BoolOp) and isinstance(expr.op, ast.Or):
-        for v in expr.values:
-            yield from _alternatives(v, function, depth + 1)
-    elif isinstance(expr, ast.IfExp):
-        yield from _alternatives(expr.body, function, depth + 1)
-        yield from _alternatives(expr.orelse, function, depth + 1)
-    elif isinstance(expr, ast.Name) and isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
-        a = function.args
-        plain = [*a.posonlyargs, *a.args]
-        pairs = list(zip(plain[len(plain) - len(a.defaults):], a.defaults)) + [(k, d) for k, d in zip(a.kwonlyargs, a.kw_defaults) if d is not None]
-        for arg, default in pairs:
-            if arg.arg == expr.id:
-                yield from _alternatives(default, None, depth + 1)
-    else:
-        yield expr
