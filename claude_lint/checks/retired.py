@@ -190,6 +190,8 @@ class RetiredModel(Rule):
         # a construction passes a retired model: reported where it is passed
         Invalid(HEAD + KEPT + "LLM('claude-sonnet-4-6').ask('a')\nLLM(model='claude-3-haiku-20240307').ask('b')\n", row=10,
                 message="Model claude-3-haiku-20240307 was retired"),
+        # a copy the class makes of itself passes its state on: the default is still what is sent
+        Invalid(HEAD + KEPT + "    def clone(self):\n        return LLM(model=self.model)\n", row=4, message="Model claude-3-opus-20240229 was retired"),
         # a dataclass default held in `self` when the caller passes no config
         Invalid(HEAD + CONFIG.format(held="config or ModelConfig()"), row=6, message="Model claude-3-opus-20240229 was retired"),
     ]

@@ -5,10 +5,10 @@ runs over. Functions of an `Evaluator` (`ev`), kept apart from it for its size."
 from __future__ import annotations
 
 import ast
-from typing import Iterator, Optional
+from typing import Dict, Iterator, List, Optional
 
 from claude_lint.extract import moves
-from claude_lint.extract.scopes import Scope
+from claude_lint.extract.scopes import CallRecord, Scope
 from claude_lint.facts import Loc, OneOf, Param
 
 MAX_OPTIONS = 8  # as values.MAX_OPTIONS: the values a OneOf lists
@@ -23,7 +23,8 @@ def constructed(ev, kept: Param, param: str, klass: Scope, init: Scope, depth: i
     a construction in another module binds it (link: `Invocation.built`)."""
     short = klass.name.rsplit(".", 1)[-1]
     node = init.node
-    built = [r for r in ev.all_calls if isinstance(r.node.func, ast.Name) and r.node.func.id == short and ev.find(short, r.scope) is klass.parent]
+    # A construction inside the class's own methods (`LLM(model=self.model)`) passes its state on: it decides nothing.
+    built = [r for r in _calls_of(ev).get(short, ()) if ev.find(short, r.scope) is klass.parent and not _within(r.scope, klass)]
     if not built or not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
         return kept
     plain = [a.arg for a in (*node.args.posonlyargs, *node.args.args)][1:]
@@ -44,6 +45,28 @@ def constructed(ev, kept: Param, param: str, klass: Scope, init: Scope, depth: i
     if omitted and kept.default is not None:
         options.insert(0, kept.default)
     return OneOf(f"{param} passed to {short}()", loc, tuple(options))
+
+
+def _calls_of(ev) -> Dict[str, List[CallRecord]]:
+    """The file's calls of a plain name, by name: indexed once per file, for every attribute read."""
+    index = getattr(ev, "_calls_by_name", None)
+    if index is None:
+        index = {}
+        for record in ev.all_calls:
+            if isinstance(record.node.func, ast.Name):
+                index.setdefault(record.node.func.id, []).append(record)
+        ev._calls_by_name = index
+    return index
+
+
+def _within(scope: Optional[Scope], klass: Scope) -> bool:
+    for _ in range(32):
+        if scope is None:
+            return False
+        if scope is klass:
+            return True
+        scope = scope.parent
+    return False
 
 
 def held_field(ev, attr: str, field: str, klass: Scope, depth: int, loc: Optional[Loc]) -> Optional[object]:
