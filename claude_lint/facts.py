@@ -362,6 +362,7 @@ class Invocation:
     output_limit_nearby: bool = False
     reference: bool = False  # the function is passed, not called (`executor.submit(f, x)`)
     interactive: bool = False  # as CallSite.interactive, for the caller's file
+    built: Optional[Mapping] = None  # `x = K(model=...)` then `x.method()`: the keywords K was built with (K.__init__'s)
 
 
 @dataclass(frozen=True)

@@ -289,6 +289,12 @@ class Project(NameResolver, ValueResolver):
                 frame = self._bind(wrapper.signature, inv, bound, env, path)
                 inner = dict(env)
                 inner[key] = frame
+                if inv.built is not None and wrapper.signature.receiver is not None and "." in wrapper.name:
+                    # The object the method runs on was built here: what its constructor keeps in `self`.
+                    made = _substitute(inv.built, path, env, [MAX_BOUND_NODES])
+                    if isinstance(made, Mapping):
+                        init = (wpath, wrapper.name.rsplit(".", 1)[0] + ".__init__")
+                        inner.setdefault(init, ({k: v for k, v in made.entries if k is not None}, dict(made.key_locs), {}))
                 budget = [MAX_BOUND_NODES]
                 for i, req in enumerate(wrapper.requests):
                     kwargs = _substitute(req.kwargs, wpath, inner, budget)

@@ -38,7 +38,12 @@ class RetiredModel(Rule):
     of `a or b` and `a if c else b`, the items of `random.choice([...])`, a parameter
     defaulted in the body with `if model is None: model = "..."`, the default and
     `choices` of an argparse `--model` read as `args.model`, a `typer.Option` default,
-    the values of a table of the code looked up by a run-time key). Bedrock, Vertex
+    the values of a table of the code looked up by a run-time key, a model kept in
+    `self` by a constructor: what the file's constructions of the class pass, and the
+    default when one passes nothing or none is in sight, a dataclass default held
+    as `self.config = config or ModelConfig()`, the model an object was built with
+    in another module (`ai = AICaller(model="...")` then `ai.call_model(...)`), each
+    item of a written list a loop runs over). Bedrock, Vertex
     and Microsoft Foundry retire models on their own dates, sometimes earlier than the
     first-party API: a platform ID (`anthropic.claude-haiku-4-5-20251001-v1:0`,
     `eu.anthropic....`, `claude-haiku-4-5@20251001`, LiteLLM's `bedrock/`, `vertex_ai/`
@@ -172,6 +177,58 @@ class RetiredModel(Rule):
         HEAD + "class LLM:\n    def __init__(self, model='claude-3-opus-20240229'):\n        self.model = model\n"
         "    def ask(self, q, model=None):\n        return client.messages.create(model=self.model, max_tokens=300, messages=[])\n\n"
         "LLM().ask('a', model='claude-sonnet-4-6')\n",
+    ]
+    # A model kept in an object's state: what the visible constructions pass, else the default.
+    KEPT = ("class LLM:\n    def __init__(self, model='claude-3-opus-20240229'):\n        self.model = model\n"
+            "    def ask(self, q):\n        return client.messages.create(model=self.model, max_tokens=300, messages=[])\n\n")
+    CONFIG = ("from dataclasses import dataclass\n@dataclass\nclass ModelConfig:\n    model: str = 'claude-3-opus-20240229'\n"
+              "class Agent:\n    def __init__(self, config=None):\n        self.config = {held}\n"
+              "    def params(self):\n        return {{'model': self.config.model, 'max_tokens': 300, 'messages': []}}\n"
+              "    def run(self):\n        return client.messages.create(**self.params())\n")
+    fires = [
+        *fires,
+        # a construction passes a retired model: reported where it is passed
+        Invalid(HEAD + KEPT + "LLM('claude-sonnet-4-6').ask('a')\nLLM(model='claude-3-haiku-20240307').ask('b')\n", row=10,
+                message="Model claude-3-haiku-20240307 was retired"),
+        # a copy the class makes of itself passes its state on: the default is still what is sent
+        Invalid(HEAD + KEPT + "    def clone(self):\n        return LLM(model=self.model)\n", row=4, message="Model claude-3-opus-20240229 was retired"),
+        # a dataclass default held in `self` when the caller passes no config
+        Invalid(HEAD + CONFIG.format(held="config or ModelConfig()"), row=6, message="Model claude-3-opus-20240229 was retired"),
+    ]
+    CALLER = ("from openai import OpenAI\n\nclass AICaller:\n    def __init__(self, model='gpt-5.4'):\n        self.model = model\n"
+              "        self.client = OpenAI()\n    def call_model(self, prompt):\n"
+              "        return self.client.chat.completions.create(model=self.model, messages=[{'role': 'user', 'content': prompt}], max_tokens=100)\n")
+    fires = [
+        *fires,
+        # built in another module with a retired model, then asked: reported where the model is passed
+        Invalid({
+            "app/caller.py": CALLER,
+            "app/main.py": "from app.caller import AICaller\n\ndef run(prompt):\n    ai = AICaller(model='gpt-4-0613')\n    return ai.call_model(prompt)\n",
+        }, path="app/main.py", row=4, message="Model gpt-4-0613 (a version of gpt-4) was retired"),
+        # a loop over written models (through a progress bar): each one is sent in its turn
+        Invalid("from tqdm import tqdm\nfrom openai import OpenAI\nclient = OpenAI()\nfor model in tqdm(['gpt-5.4', 'gpt-4-0613']):\n"
+                "    client.chat.completions.create(model=model, messages=[], max_tokens=100)\n", row=4, message="gpt-4-0613 (a version of gpt-4) was retired"),
+    ]
+    silent = [
+        *silent,
+        # built elsewhere with a current model, or with the caller's own
+        {
+            "app/caller.py": CALLER,
+            "app/main.py": "from app.caller import AICaller\n\ndef run(prompt, model):\n    ai = AICaller(model=model)\n"
+                           "    AICaller(model='gpt-5.4-mini').call_model(prompt)\n    return ai.call_model(prompt)\n",
+        },
+        # a loop over current models
+        "from openai import OpenAI\nclient = OpenAI()\nfor model in ['gpt-5.4', 'gpt-5.4-mini']:\n"
+        "    client.chat.completions.create(model=model, messages=[], max_tokens=100)\n",
+    ]
+    silent = [
+        *silent,
+        # every construction passes its own current model: the default is never sent
+        HEAD + KEPT + "LLM('claude-sonnet-4-6').ask('a')\nLLM(model='claude-haiku-4-5').ask('b')\n",
+        # the config comes from elsewhere: which model it holds is not seen here
+        HEAD + CONFIG.format(held="config"),
+        # the instance built here sets its own model
+        HEAD + CONFIG.format(held="config or ModelConfig(model='claude-sonnet-4-6')"),
     ]
     fires = [
         *fires,

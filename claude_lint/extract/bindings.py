@@ -21,6 +21,14 @@ class Binding:
         self.what = what
 
 
+class Looped(Binding):
+    """A plain name a `for` loop binds: `for model in ["a", "b"]` takes each item of `iterable` in turn."""
+
+    def __init__(self, iterable: ast.expr):
+        super().__init__("for")
+        self.iterable = iterable
+
+
 class Unpacked(Binding):
     """One name of a tuple assignment: `headers, payload = build(...)` binds `payload` to item 1."""
 

@@ -89,7 +89,7 @@ class _Extraction(ClientFinder, HistoryFinder):
         self.positions = positions
         self.c = collector
         self.ev = Evaluator(path, abspath, collector.module, positions)
-        self.ev.all_scopes = tuple(collector.scopes_by_node.values())
+        self.ev.all_scopes, self.ev.all_calls = tuple(collector.scopes_by_node.values()), tuple(collector.calls)
         self._limits: Optional[int] = None
         self._serves: Optional[bool] = None
         self._parents: dict = {}  # function node id -> its child-to-parent map, built once for the retry search

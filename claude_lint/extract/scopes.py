@@ -16,7 +16,7 @@ import ast
 # The records, and the argument helpers every extractor uses, named here as before.
 from claude_lint.extract.arguments import argument_values, has_star, keyword, positional, store_key  # noqa: F401
 from claude_lint.extract.bindings import (  # noqa: F401
-    GROW_METHODS, MUTATE_METHODS, PURE_CALLS, TRIM_METHODS, Binding, CallRecord, Event, Scope, Unpacked,
+    GROW_METHODS, MUTATE_METHODS, PURE_CALLS, TRIM_METHODS, Binding, CallRecord, Event, Looped, Scope, Unpacked,
 )
 
 MAX_EDITS = 64  # in-place edits of one dict followed; more make it unknown
@@ -181,7 +181,7 @@ class Collector:
     # --- loops and statements -------------------------------------------------------
 
     def _for(self, node) -> None:
-        self._bind_target(node.target, Binding("for"), self.scope)
+        self._bind_target(node.target, Looped(node.iter) if isinstance(node.target, ast.Name) else Binding("for"), self.scope)
         self.statements.append((node, node.body))
         self.loops.append(node)
         self._children(node)

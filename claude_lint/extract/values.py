@@ -9,9 +9,9 @@ import ast
 from typing import Dict, Optional, Tuple
 
 from claude_lint.bounds import MAX_EXPRESSION_DEPTH, TOO_LARGE, Sizes
-from claude_lint.extract import moves, sdk, templates
+from claude_lint.extract import kept_values, moves, sdk, templates
 from claude_lint.extract.positions import Positions
-from claude_lint.extract.scopes import Binding, Scope, Unpacked, positional
+from claude_lint.extract.scopes import Binding, Looped, Scope, Unpacked, positional
 from claude_lint.extract.value_files import FileValues
 from claude_lint.extract.value_text import NUMBERS, TextValues
 from claude_lint.facts import (
@@ -184,6 +184,11 @@ class Evaluator(TextValues, FileValues):
             before = moves.last_before(bindings, loc)
             if before is not None:
                 return self.value(before, owner, depth + 1)
+        if len(bindings) == 1 and isinstance(bindings[0], Looped):
+            # each item of a written list is the value in its turn: any of them reaches the use
+            items = self.value(kept_values.same_items(self, bindings[0].iterable, owner), owner, depth + 1)
+            if isinstance(items, Seq) and items.items:
+                return OneOf(f"{name} runs over a list", loc, items.items[:MAX_OPTIONS])
         unpacked = len(bindings) == 1 and isinstance(bindings[0], Unpacked)
         if not unpacked and (len(bindings) != 1 or isinstance(bindings[0], Binding) or isinstance(bindings[0], tuple)):
             if len(bindings) == 1 and isinstance(bindings[0], tuple):
@@ -240,6 +245,11 @@ class Evaluator(TextValues, FileValues):
         base = node.value
         if isinstance(base, ast.Name) and scope.self_name == base.id and scope.klass is not None:
             return self.self_attr(node.attr, scope.klass, depth, loc)
+        if (isinstance(base, ast.Attribute) and isinstance(base.value, ast.Name) and scope.self_name == base.value.id
+                and scope.klass is not None):
+            held = kept_values.held_field(self, base.attr, node.attr, scope.klass, depth, loc)
+            if held is not None:
+                return held
         if isinstance(base, ast.Name):
             owner = self.find(base.id, scope)
             if owner is not None and base.id in owner.imports and base.id not in owner.assigns:
@@ -315,10 +325,15 @@ class Evaluator(TextValues, FileValues):
             value, method, _ = assigned[0]
             if isinstance(value, (Binding, tuple)):
                 return Unknown(f"self.{attr} is bound indirectly", loc)
-            return self.value(value, method, depth + 1)
+            kept = self.value(value, method, depth + 1)
+            if isinstance(value, ast.Name) and isinstance(kept, Param) and method.name.rsplit(".", 1)[-1] == "__init__":
+                return kept_values.constructed(self, kept, value.id, klass, method, depth, loc)
+            return kept
         if not assigned and attr in klass.assigns:
             return self.name(attr, klass, depth + 1, loc)
         return Unknown(f"self.{attr} is assigned more than once", loc)
+
+    all_calls: tuple = ()
 
     # --- strings -----------------------------------------------------------------------
 
@@ -430,3 +445,4 @@ class Evaluator(TextValues, FileValues):
             if owner is not None and func.value.id in owner.imports and func.value.id not in owner.assigns:
                 return owner.imports[func.value.id], func.attr
         return None
+

@@ -168,7 +168,25 @@ class InvocationFinder:
             interactive=self.serves_a_person(),
             output_limit_nearby=any(not start <= at < end for at in self._limits),
             reference=reference is not None,
+            built=self._built_with(node, scope, callees) if reference is None else None,
         )
+
+    def _built_with(self, node: ast.Call, scope: Scope, callees: Tuple[Callee, ...]) -> Optional[Mapping]:
+        """`ai = AICaller(model="gpt-4o")` then `ai.call_model(...)`: the keywords the receiver
+        was built with, which its constructor keeps in `self` for the method's request. Only a
+        name bound once, to a call of a class, with no `**spread`."""
+        func = node.func
+        if not (isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name)) or not any(c.method for c in callees):
+            return None
+        owner = self.ev.find(func.value.id, scope)
+        bound = owner.assigns.get(func.value.id, []) if owner is not None else []
+        if len(bound) != 1 or not isinstance(bound[0], ast.Call):
+            return None
+        made = bound[0]
+        name = made.func.attr if isinstance(made.func, ast.Attribute) else made.func.id if isinstance(made.func, ast.Name) else ""
+        if not name[:1].isupper() or not made.keywords or any(k.arg is None for k in made.keywords):
+            return None
+        return self.ev.kwargs(made, owner, 0, self.ev.loc(made))
 
     def _defaulted(self, name: ast.Name, call: ast.Call, d: Scope) -> Optional[object]:
         """A name given a default on the way to a call, `if url is None: url = DEFAULT`
