@@ -29,6 +29,9 @@ MAX_RUN_CHARS = 200_000_000
 
 TOO_LARGE = "too large"
 
+# The values one run-time value (a OneOf) lists: a name bound in many places is only a
+# run-time value, and each option is judged where it is written.
+MAX_OPTIONS = 8
 # Nesting followed when evaluating one expression (names through names, calls in calls):
 # real request arguments are a few levels deep; past this the value is Unknown rather
 # than a RecursionError on generated or hostile code.

@@ -7,11 +7,11 @@ from __future__ import annotations
 import ast
 from typing import Dict, Iterator, List, Optional
 
+from claude_lint.bounds import MAX_OPTIONS
 from claude_lint.extract import moves
 from claude_lint.extract.scopes import CallRecord, Scope
 from claude_lint.facts import Loc, OneOf, Param
 
-MAX_OPTIONS = 8  # as values.MAX_OPTIONS: the values a OneOf lists
 # Calls that yield the items of their first argument unchanged, in some order (a progress bar).
 SAME_ITEMS = frozenset({"tqdm", "tqdm.tqdm", "tqdm.auto.tqdm", "tqdm.notebook.tqdm", "sorted", "reversed", "list", "tuple"})
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import ast
 from typing import Dict, Optional, Tuple
 
-from claude_lint.bounds import MAX_EXPRESSION_DEPTH, TOO_LARGE, Sizes
+from claude_lint.bounds import MAX_EXPRESSION_DEPTH, MAX_OPTIONS, TOO_LARGE, Sizes
 from claude_lint.extract import kept_values, moves, sdk, templates
 from claude_lint.extract.positions import Positions
 from claude_lint.extract.scopes import Binding, Looped, Scope, Unpacked, positional
@@ -28,7 +28,6 @@ from claude_lint.facts import (
 )
 
 MAX_DEPTH = MAX_EXPRESSION_DEPTH
-MAX_OPTIONS = 8  # the values a OneOf lists: a name bound in many places is only a run-time value
 MAX_TABLE = 32  # a bigger table looked up by a run-time key is not read as a list of options
 DEFAULT_GETTERS = frozenset({"os.getenv", "os.environ.get"})
 STRIP_METHODS = frozenset({"strip", "lstrip", "rstrip"})
