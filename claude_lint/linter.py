@@ -64,6 +64,9 @@ class _NoCollection:
         return False
 
 
+MAX_NAMES_SEARCHED = 48  # names_present: past this, a file's imports are read rather than each name searched in its bytes
+
+
 class Linter:
     def __init__(self, settings: Settings, prefilter: bool = True):
         self.settings = settings
@@ -84,7 +87,7 @@ class Linter:
         # Text linted from memory (a buffer, standard input), by absolute path: the rule
         # context's `sources`, so that fixes are built against the text that was linted.
         self.sources: Dict[str, str] = {}
-        self._spelled: Dict[str, dict] = {}  # names key -> the names (as bytes) by the import words that may bring them
+        self._spelled: Dict[str, tuple] = {}  # names key -> the names as bytes, and by the import words that may bring them
         self.stats: Dict[str, os.stat_result] = {}  # taken by this run's first look at a file, for its later ones
 
     @property
@@ -233,21 +236,27 @@ class Linter:
             found = cache.presence(source.abspath, st, key)
             if found is not None:
                 return set(found)
-        by_word = self._spelled.get(key)
-        if by_word is None:
-            by_word = self._spelled[key] = import_index(wanted)
+        known = self._spelled.get(key)
+        if known is None:
+            known = self._spelled[key] = (tuple(name.encode("utf-8", "surrogatepass") for name in wanted), import_index(wanted))
+        spelled, by_word = known
         words = self._imported_words.get(source.abspath)
         if words is not None and cache is None and not any(word in by_word for word in (*words[0], *words[1])):
             return set()  # a later round: the imports an earlier one read bring none of these names, nothing to store
         st2, data = self._bytes(source, given)
         if data is None:
             return set()
-        if words is None:
-            words = self._imported_words[source.abspath] = imported_words(data) if b"import" in data else (set(), {})
-        # names_in finds a name only when the file imports it or a module of its path: the
-        # file's import words pick the few names to test out of the round's hundreds.
-        among = {raw for word in (*words[0], *words[1]) for raw in by_word.get(word, ())}
-        result: set = names_in(data, wanted, words, among) if among else set()
+        result: set = set()
+        # names_in finds a name only when the file holds its bytes, and imports it or a
+        # module of its path. A few names: a byte search each spares most files the read of
+        # their imports; hundreds (a project of many wrappers): reading the imports once
+        # is cheaper, and they pick the few names worth a test.
+        if words is not None or len(spelled) > MAX_NAMES_SEARCHED or any(word in data for word in spelled):
+            if words is None:
+                words = self._imported_words[source.abspath] = imported_words(data) if b"import" in data else (set(), {})
+            among = {raw for word in (*words[0], *words[1]) for raw in by_word.get(word, ())}
+            if among:
+                result = names_in(data, wanted, words, among)
         if cache is not None and st2 is not None:
             cache.store_presence(source.abspath, st2, key, result)
         return result
