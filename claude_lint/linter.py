@@ -64,9 +64,6 @@ class _NoCollection:
         return False
 
 
-MAX_NAMES_SEARCHED = 48  # names_present: past this, a file's imports are read rather than each name searched in its bytes
-
-
 class Linter:
     def __init__(self, settings: Settings, prefilter: bool = True):
         self.settings = settings
@@ -224,7 +221,7 @@ class Linter:
     def names_present(self, source: SourceFile, wanted: Dict[str, frozenset], key: str, cache: Optional[FactsCache], given: Optional[Dict[str, bytes]] = None) -> set:
         """Which of the project's wrappers (name -> their modules) the file may call from
         another module (a byte test, cached by stat; `key` names `wanted`)."""
-        from claude_lint.extract.prefilter import import_index, imported_words, names_in
+        from claude_lint.extract.prefilter import import_index, names_imported
 
         st = None
         if cache is not None and (given is None or source.abspath not in given):
@@ -236,27 +233,18 @@ class Linter:
             found = cache.presence(source.abspath, st, key)
             if found is not None:
                 return set(found)
-        known = self._spelled.get(key)
-        if known is None:
-            known = self._spelled[key] = (tuple(name.encode("utf-8", "surrogatepass") for name in wanted), import_index(wanted))
-        spelled, by_word = known
+        index = self._spelled.get(key)
+        if index is None:
+            index = self._spelled[key] = import_index(wanted)
         words = self._imported_words.get(source.abspath)
-        if words is not None and cache is None and not any(word in by_word for word in (*words[0], *words[1])):
+        if words is not None and cache is None and not any(word in index[1] for word in (*words[0], *words[1])):
             return set()  # a later round: the imports an earlier one read bring none of these names, nothing to store
         st2, data = self._bytes(source, given)
         if data is None:
             return set()
-        result: set = set()
-        # names_in finds a name only when the file holds its bytes, and imports it or a
-        # module of its path. A few names: a byte search each spares most files the read of
-        # their imports; hundreds (a project of many wrappers): reading the imports once
-        # is cheaper, and they pick the few names worth a test.
-        if words is not None or len(spelled) > MAX_NAMES_SEARCHED or any(word in data for word in spelled):
-            if words is None:
-                words = self._imported_words[source.abspath] = imported_words(data) if b"import" in data else (set(), {})
-            among = {raw for word in (*words[0], *words[1]) for raw in by_word.get(word, ())}
-            if among:
-                result = names_in(data, wanted, words, among)
+        words, result = names_imported(data, wanted, index, words)
+        if words is not None:
+            self._imported_words[source.abspath] = words
         if cache is not None and st2 is not None:
             cache.store_presence(source.abspath, st2, key, result)
         return result

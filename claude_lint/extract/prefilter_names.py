@@ -61,16 +61,35 @@ def _encoded(wanted: dict) -> tuple:
     return table
 
 
-def import_index(wanted: dict) -> Dict[bytes, Set[bytes]]:
-    """For `names_in`'s `among`: each wanted name (as bytes) under the import words that
-    make it a candidate there, its own name and the modules of its path."""
+MAX_NAMES_SEARCHED = 48  # past this, a file's imports are read rather than each name searched in its bytes
+
+
+def import_index(wanted: dict) -> Tuple[Tuple[bytes, ...], Dict[bytes, Set[bytes]]]:
+    """The wanted names as bytes, and for `names_in`'s `among` each of them under the
+    import words that make it a candidate: its own name and the modules of its path."""
     index: Dict[bytes, Set[bytes]] = {}
     for name, (modules, _) in wanted.items():
         raw = name.encode("utf-8", "surrogatepass")
         index.setdefault(raw, set()).add(raw)
         for module in modules:
             index.setdefault(module.encode("utf-8", "surrogatepass"), set()).add(raw)
-    return index
+    return tuple(name.encode("utf-8", "surrogatepass") for name in wanted), index
+
+
+def names_imported(data: bytes, wanted: dict, index: tuple, words: Optional[tuple]) -> Tuple[Optional[tuple], Set[str]]:
+    """`names_in` of the wanted names (`index`: their `import_index`) the file may hold,
+    and the file's `imported_words` when known or read here (None when not read).
+    names_in finds a name only when the file holds its bytes, and imports it or a module
+    of its path. A few names: a byte search each spares most files the read of their
+    imports; hundreds (a project of many wrappers): reading the imports once is cheaper,
+    and they pick the few names worth a test."""
+    spelled, by_word = index
+    if words is None and len(spelled) <= MAX_NAMES_SEARCHED and not any(word in data for word in spelled):
+        return None, set()
+    if words is None:
+        words = imported_words(data) if b"import" in data else (set(), {})
+    among = {raw for word in (*words[0], *words[1]) for raw in by_word.get(word, ())}
+    return words, (names_in(data, wanted, words, among) if among else set())
 
 
 _BY_RAW: list = []  # [(the table last indexed, its rows by name as bytes)]
