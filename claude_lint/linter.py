@@ -84,7 +84,7 @@ class Linter:
         # Text linted from memory (a buffer, standard input), by absolute path: the rule
         # context's `sources`, so that fixes are built against the text that was linted.
         self.sources: Dict[str, str] = {}
-        self._spelled: Dict[str, tuple] = {}  # names key -> the names as bytes
+        self._spelled: Dict[str, tuple] = {}  # names key -> the names as bytes, and by the import words that may bring them
         self.stats: Dict[str, os.stat_result] = {}  # taken by this run's first look at a file, for its later ones
 
     @property
@@ -221,7 +221,7 @@ class Linter:
     def names_present(self, source: SourceFile, wanted: Dict[str, frozenset], key: str, cache: Optional[FactsCache], given: Optional[Dict[str, bytes]] = None) -> set:
         """Which of the project's wrappers (name -> their modules) the file may call from
         another module (a byte test, cached by stat; `key` names `wanted`)."""
-        from claude_lint.extract.prefilter import imported_words, names_in
+        from claude_lint.extract.prefilter import import_index, names_imported
 
         st = None
         if cache is not None and (given is None or source.abspath not in given):
@@ -233,18 +233,18 @@ class Linter:
             found = cache.presence(source.abspath, st, key)
             if found is not None:
                 return set(found)
+        index = self._spelled.get(key)
+        if index is None:
+            index = self._spelled[key] = import_index(wanted)
+        words = self._imported_words.get(source.abspath)
+        if words is not None and cache is None and not any(word in index[1] for word in (*words[0], *words[1])):
+            return set()  # a later round: the imports an earlier one read bring none of these names, nothing to store
         st2, data = self._bytes(source, given)
         if data is None:
             return set()
-        spelled = self._spelled.get(key)
-        if spelled is None:
-            spelled = self._spelled[key] = tuple(name.encode("utf-8", "surrogatepass") for name in wanted)
-        if not any(word in data for word in spelled):
-            result: set = set()  # names_in finds none of them without their bytes: its import scan is not paid
-        else:
-            if source.abspath not in self._imported_words:
-                self._imported_words[source.abspath] = imported_words(data) if b"import" in data else (set(), {})
-            result = names_in(data, wanted, self._imported_words[source.abspath])
+        words, result = names_imported(data, wanted, index, words)
+        if words is not None:
+            self._imported_words[source.abspath] = words
         if cache is not None and st2 is not None:
             cache.store_presence(source.abspath, st2, key, result)
         return result

@@ -78,7 +78,9 @@ def _read(path: str) -> dict:
             st = os.fstat(fh.fileno())
             if hasattr(os, "geteuid") and (st.st_uid != os.geteuid() or st.st_mode & 0o022):
                 return {}  # code that someone else could have written is not run
-            found = marshal.load(fh)
+            # One read, then loads: `marshal.load` on a file reads object by object
+            # (13 ms for this file, against 2 ms).
+            found = marshal.loads(fh.read())
     except Exception:  # absent, unreadable, truncated, another build's: compiled again
         return {}
     if not isinstance(found, dict):

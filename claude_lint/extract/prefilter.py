@@ -50,7 +50,7 @@ from functools import lru_cache
 from typing import Callable, FrozenSet, Iterator, List, Pattern, Set, Tuple
 
 from claude_lint.extract.prefilter_ast import _may_post, may_call  # noqa: F401  (may_call: prefilter.* for the extractor)
-from claude_lint.extract.prefilter_names import imported_words, names_in  # noqa: F401  (prefilter.* for the engine and link)
+from claude_lint.extract.prefilter_names import import_index, imported_words, names_imported, names_in  # noqa: F401  (prefilter.* for the engine and link)
 from claude_lint.extract.prefilter_table import (
     _CALL_AFTER,
     _Table,

@@ -3,7 +3,7 @@ on a file's bytes, says which of the project's wrappers it imports and uses."""
 from __future__ import annotations
 
 import re
-from typing import Dict, Optional, Set, Tuple
+from typing import Dict, Optional, Sequence, Set, Tuple
 from claude_lint.extract.prefilter_table import _called_attribute, _dot_before, _word_at, _words
 
 
@@ -61,7 +61,49 @@ def _encoded(wanted: dict) -> tuple:
     return table
 
 
-def names_in(data: bytes, wanted: dict, words: Optional[Tuple[Set[bytes], Dict[bytes, int]]] = None) -> Set[str]:
+MAX_NAMES_SEARCHED = 48  # past this, a file's imports are read rather than each name searched in its bytes
+
+
+def import_index(wanted: dict) -> Tuple[Tuple[bytes, ...], Dict[bytes, Set[bytes]]]:
+    """The wanted names as bytes, and for `names_in`'s `among` each of them under the
+    import words that make it a candidate: its own name and the modules of its path."""
+    index: Dict[bytes, Set[bytes]] = {}
+    for name, (modules, _) in wanted.items():
+        raw = name.encode("utf-8", "surrogatepass")
+        index.setdefault(raw, set()).add(raw)
+        for module in modules:
+            index.setdefault(module.encode("utf-8", "surrogatepass"), set()).add(raw)
+    return tuple(name.encode("utf-8", "surrogatepass") for name in wanted), index
+
+
+def names_imported(data: bytes, wanted: dict, index: tuple, words: Optional[tuple]) -> Tuple[Optional[tuple], Set[str]]:
+    """`names_in` of the wanted names (`index`: their `import_index`) the file may hold,
+    and the file's `imported_words` when known or read here (None when not read).
+    names_in finds a name only when the file holds its bytes, and imports it or a module
+    of its path. A few names: a byte search each spares most files the read of their
+    imports; hundreds (a project of many wrappers): reading the imports once is cheaper,
+    and they pick the few names worth a test."""
+    spelled, by_word = index
+    if words is None and len(spelled) <= MAX_NAMES_SEARCHED and not any(word in data for word in spelled):
+        return None, set()
+    if words is None:
+        words = imported_words(data) if b"import" in data else (set(), {})
+    among = {raw for word in (*words[0], *words[1]) for raw in by_word.get(word, ())}
+    return words, (names_in(data, wanted, words, among) if among else set())
+
+
+_BY_RAW: list = []  # [(the table last indexed, its rows by name as bytes)]
+
+
+def _by_raw(table: tuple) -> dict:
+    if _BY_RAW and _BY_RAW[0][0] is table:
+        return _BY_RAW[0][1]
+    index = {row[2]: row for row in table}
+    _BY_RAW[:] = [(table, index)]
+    return index
+
+
+def names_in(data: bytes, wanted: dict, words: Optional[Tuple[Set[bytes], Dict[bytes, int]]] = None, among: Optional[Sequence[bytes]] = None) -> Set[str]:
     """Which of the project's wrappers a file may call from another module. `wanted`: name
     -> (the module path it is imported by, the wrapper methods when it is a class or an
     instance). A function: imported by name and used besides (`from app.llm import ask`
@@ -69,14 +111,20 @@ def names_in(data: bytes, wanted: dict, words: Optional[Tuple[Set[bytes], Dict[b
     (`import app.llm as llm` ... `llm.ask(`). A class or an instance: named so, and one of
     its wrapper methods reached as an attribute (`.chat`). A necessary condition, read
     loosely (`words`: the file's `imported_words`, when known): a scan for `import`, then
-    a search for the few names the file imports."""
+    a search for the few names the file imports. `among`: the names (as bytes) worth a
+    test, when the caller has picked them with `import_index` (a round asks about
+    hundreds of names, a file imports a few)."""
     if words is None:
         if b"import" not in data:
             return set()
         words = imported_words(data)
     modules_in, names_in_file = words
     found = set()
-    for name, (modules, methods), raw, module_bytes in _encoded(wanted):
+    table = _encoded(wanted)
+    if among is not None:
+        by_raw = _by_raw(table)
+        table = tuple(by_raw[raw] for raw in among if raw in by_raw)
+    for name, (modules, methods), raw, module_bytes in table:
         listed = names_in_file.get(raw, 0)
         if listed:
             named = sum(1 for _ in _words(data, raw)) > listed
