@@ -20,7 +20,7 @@ import os
 import sys
 
 FOLDER = "startup"
-MAX_ENTRIES = 4096  # past this (many versions' texts), a save keeps only the texts of its own run
+MAX_ENTRIES = 1024  # past this (about four versions of our own classes), a save keeps only the texts of its own run
 
 _codes: dict = {}
 _used: set = set()
