@@ -60,6 +60,16 @@ SUITE_CL001 = '\n[tool.claude-lint.CL001]\nmode = "threshold"\n'
 SUITE_CONFIG = '\n[tool.claude-lint]\nselect = ["ALL"]\n' + SUITE_CL001
 
 
+def report_routes(cli, root: Path, example) -> list:
+    """The routes `report --format json` lists for an example written under root."""
+    import json
+
+    write_project(root, example)
+    done = cli("report", ".", "--format", "json")
+    assert done.returncode == 0, done.stderr.decode()
+    return json.loads(done.stdout)["routes"]
+
+
 def with_suite(config: str) -> str:
     """A test's own pyproject.toml text with SUITE_CONFIG merged in (unless it selects rules
     itself or sets CL001's options: then the test means its own selection)."""

@@ -6,10 +6,9 @@ in, and wrapper chains six levels deep. Each shape is shown recognised, and its 
 silent, through the real CLI (`report --format json` lists every recognised request)."""
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
-from conftest import write_project
+from conftest import report_routes
 
 PROVIDER = (
     "from litellm import completion\n\n\n"
@@ -26,10 +25,7 @@ PROVIDER = (
 
 
 def routes(cli, tmp_path: Path, example) -> list:
-    write_project(tmp_path, example)
-    done = cli("report", ".", "--format", "json")
-    assert done.returncode == 0, done.stderr.decode()
-    return sorted((r["filename"], r["line"], (r["via"] or {}).get("line")) for r in json.loads(done.stdout)["routes"])
+    return sorted((r["filename"], r["line"], (r["via"] or {}).get("line")) for r in report_routes(cli, tmp_path, example))
 
 
 def at(found: list, filename: str) -> list:

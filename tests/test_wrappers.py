@@ -13,7 +13,7 @@ from claude_lint import engine
 from claude_lint.checks import examples as ex
 from claude_lint.extract import callers, prefilter, wrappers
 
-from conftest import lint_tree, write_project
+from conftest import lint_tree, report_routes, write_project
 
 HEAD = "import anthropic\n\nclient = anthropic.Anthropic()\n\n\n"
 ASK = (
@@ -27,11 +27,7 @@ CLIENT_CLASS = (
 )
 
 
-def report(cli, tmp_path: Path, example) -> list:
-    write_project(tmp_path, example)
-    done = cli("report", ".", "--format", "json")
-    assert done.returncode == 0, done.stderr.decode()
-    return json.loads(done.stdout)["routes"]
+report = report_routes
 
 
 def routes_at(routes, filename: str):
