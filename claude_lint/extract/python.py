@@ -10,7 +10,7 @@ from typing import List, Optional, Tuple
 
 from claude_lint.extract import clients, evidence, http, loops, moves, passed_models, prefilter, retries, sdk
 from claude_lint.extract.positions import Positions
-from claude_lint.extract.python_calls import cache_control_outside, MAX_ALIAS_BINDINGS, MAX_BATCH_ITEMS, OUTPUT_LIMIT_SET, _builds_text, free_limits, _body_of, _keywords, _decompose, _shapes_for, options_entries, _noqa_comments
+from claude_lint.extract.python_calls import cache_control_outside, MAX_ALIAS_BINDINGS, MAX_BATCH_ITEMS, _builds_text, free_limits, _body_of, _keywords, _decompose, _shapes_for, options_entries, _noqa_comments
 from claude_lint.extract.python_clients import ClientFinder
 from claude_lint.extract.python_history import HistoryFinder
 from claude_lint.extract.scopes import Binding, CallRecord, Collector, Scope, keyword, positional
@@ -90,7 +90,6 @@ class _Extraction(ClientFinder, HistoryFinder):
         self.c = collector
         self.ev = Evaluator(path, abspath, collector.module, positions)
         self.ev.all_scopes, self.ev.all_calls = tuple(collector.scopes_by_node.values()), tuple(collector.calls)
-        self._limits: Optional[int] = None
         self._serves: Optional[bool] = None
         self._parents: dict = {}  # function node id -> its child-to-parent map, built once for the retry search
 
@@ -108,10 +107,8 @@ class _Extraction(ClientFinder, HistoryFinder):
             sites = self.call_sites(record)
             if sites:
                 found.append((record, sites))
-        if self._output_limits():
-            functions = [s.node for s in self.c.scopes_by_node.values() if s.kind == "function" and isinstance(s.node, (ast.FunctionDef, ast.AsyncFunctionDef))]
-            nearby = bool(free_limits(self.text, self.positions, [r.node for r, _ in found], self.c.calls, functions))
-            found = [(r, [replace(s, output_limit_nearby=nearby) for s in sites]) for r, sites in found]
+        if found and free_limits(self.text, self.positions, [r.node for r, _ in found], self.c.calls, self.c.scopes_by_node.values()):
+            found = [(r, [replace(s, output_limit_nearby=True) for s in sites]) for r, sites in found]
         calls = [s for _, sites in found for s in sites if s.pending is None]  # a pending POST is its callers' request
         from claude_lint.extract import wrappers  # here: wrappers imports this module
 
@@ -339,15 +336,9 @@ class _Extraction(ClientFinder, HistoryFinder):
         return retries.unbounded_retry(node, scope.node, parents, self.ev.loc)
 
     def _interactive(self) -> bool:
-        if self._serves is None:  # once per file, like _output_limits
+        if self._serves is None:  # once per file, not per call
             self._serves = loops.serves_a_person(self.text)
         return self._serves
-
-    def _output_limits(self) -> int:
-        # Once per file, not per call: a generated file of thousands of calls would scan itself thousands of times.
-        if self._limits is None:
-            self._limits = len(OUTPUT_LIMIT_SET.findall(self.text))
-        return self._limits
 
     def shape_kwargs(self, shape, node: ast.Call, scope: Scope) -> Mapping:
         """Keyword arguments, with positional ones named by the shape and dotted roles reached into."""

@@ -23,7 +23,7 @@ OUTPUT_LIMIT_SET = re.compile(r"""\b(?:max_tokens|max_completion_tokens|max_outp
 _LIMIT_NAMES = frozenset({"max_tokens", "max_completion_tokens", "max_output_tokens", "maxTokens"})
 
 
-def free_limits(text: str, positions, requests, records, functions) -> List[int]:
+def free_limits(text: str, positions, requests, records, scopes) -> List[int]:
     """Where the file sets an output limit that a request written without one may still
     receive (a `.bind(max_tokens=...)`, an `invoke` keyword, an attribute, a settings dict):
     the offsets of the limits outside every request (`requests`: their call nodes), since a
@@ -33,6 +33,7 @@ def free_limits(text: str, positions, requests, records, functions) -> List[int]
     matches = [m.start() for m in OUTPUT_LIMIT_SET.finditer(text)]
     if not matches:
         return []
+    functions = [s.node for s in scopes if s.kind == "function" and isinstance(s.node, (ast.FunctionDef, ast.AsyncFunctionDef))]
     own = {f.name for f in functions}
 
     def span(node: ast.AST) -> Tuple[int, int]:

@@ -9,7 +9,7 @@ from typing import Iterator, List, Optional, Set, Tuple
 from claude_lint.extract import loops
 from claude_lint.extract.python_calls import free_limits
 from claude_lint.extract.scopes import CallRecord, Scope
-from claude_lint.extract.wrapper_shapes import MAX_VALUE_NODES, RUNS_WITH_ARGS, RUNS_PER_ITEM, APPLY, TASK_CALLS, TASK_MAPS, OUTPUT_LIMIT, params_in, none_default, assigns_name
+from claude_lint.extract.wrapper_shapes import MAX_VALUE_NODES, RUNS_WITH_ARGS, RUNS_PER_ITEM, APPLY, TASK_CALLS, TASK_MAPS, params_in, none_default, assigns_name
 from claude_lint.facts import Callee, History, Invocation, Mapping, Param, Unknown
 
 
@@ -149,8 +149,7 @@ class InvocationFinder:
                     if h is not None:
                         histories.append((k.arg, h))
         if self._limits is None:
-            functions = [f.node for f in self.c.scopes_by_node.values() if f.kind == "function" and isinstance(f.node, (ast.FunctionDef, ast.AsyncFunctionDef))]
-            self._limits = free_limits(self.text, ev.positions, self.requests, self.c.calls, functions) if OUTPUT_LIMIT.search(self.text) else []
+            self._limits = free_limits(self.text, ev.positions, self.requests, self.c.calls, self.c.scopes_by_node.values())
         start, end = ev.positions.offset(node.lineno, node.col_offset), ev.positions.offset(node.end_lineno, node.end_col_offset)
         return Invocation(
             path=self.path,

@@ -4,7 +4,6 @@ the walks over a value's parameters."""
 from __future__ import annotations
 
 import ast
-import re
 from dataclasses import replace
 from typing import Dict, Iterable, Iterator, List, Optional
 
@@ -31,7 +30,6 @@ TASK_MAPS = frozenset({"map", "starmap"})
 # request, and those that return a runnable still bound to the same model.
 MODEL_INVOKES = frozenset({"invoke", "ainvoke", "stream", "astream", "batch", "abatch", "predict", "apredict", "predict_messages", "generate", "agenerate"})
 MODEL_THROUGH = frozenset({"with_structured_output", "bind", "bind_tools", "with_retry", "with_config", "with_fallbacks"})
-OUTPUT_LIMIT = re.compile(r"""\b(?:max_tokens|max_completion_tokens|max_output_tokens|maxTokens)\b(?:\s*=(?!=)|["']\s*:)""")
 
 
 class Everything(frozenset):
