@@ -1,7 +1,8 @@
 """Where a request's cache breakpoints are: the one reading of `cache_control` marks the
-caching rules share (CL012, CL013; CL002's module keeps its own copy until its owner
-moves it here: `breakpoint_anywhere` and `cache_minimum` are drop-in replacements for
-its `breakpoint_anywhere`, `_request_cached`, `_has_cache_control` and `cache_minimum`).
+caching rules share (CL012, CL013; CL002 and CL011 share `is_mark` and `cache_minimum`).
+`system_cache.py` still walks values with its own `_has_cache_control` and `_unseen`: they
+differ from `marked_inside` and `unseen` here in two ways, so they are not drop-in: they
+look into each option of a run-time value (`OneOf`), and `_unseen` has no depth bound.
 
 A breakpoint is a `cache_control` (Claude API) or `cachePoint` (Bedrock Converse) key
 whose value is not `None`, on a block, or the request's top-level `cache_control`

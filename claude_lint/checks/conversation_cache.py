@@ -6,7 +6,8 @@ from typing import Iterator, Optional, Tuple
 from claude_lint import tokens as tok
 from claude_lint.catalog import Model
 from claude_lint.checks.base import Context, Invalid, Rule, money, tokens
-from claude_lint.checks.system_cache import LONG_SYSTEM, _has_cache_control, _system_text, _unseen, cache_minimum
+from claude_lint.checks.cache_marks import cache_minimum
+from claude_lint.checks.system_cache import LONG_SYSTEM, _has_cache_control, _system_text, _unseen
 from claude_lint.diagnostics import Diagnostic
 from claude_lint.extract.sdk import CACHE_CONTROL_PROVIDERS, provider_facts
 from claude_lint.facts import History, Lit, Mapping, Seq, Text

@@ -5,6 +5,7 @@ from typing import Iterator, Optional
 from claude_lint import tokens as tok
 from claude_lint.checks import examples as ex
 from claude_lint.checks.base import Context, Invalid, Rule, money, tokens
+from claude_lint.checks.cache_marks import is_mark
 from claude_lint.diagnostics import Diagnostic
 from claude_lint.extract.sdk import provider_facts
 from claude_lint.facts import Lit, Mapping, OneOf, Seq, Text, Unknown
@@ -276,7 +277,7 @@ def _has_cache_control(value: object, depth: int = 0) -> bool:
         if value.open:
             return True
         for key, item in value.entries:
-            if key in ("cache_control", "cachePoint") and not (isinstance(item, Lit) and item.value is None):
+            if is_mark(key, item):
                 return True
             if _has_cache_control(item, depth + 1):
                 return True
@@ -319,9 +320,3 @@ def breakpoint_anywhere(call: Call) -> bool:
     author has placed one, so the rules about uncached prefixes say nothing."""
     system = call.value("system")
     return (system is not None and _has_cache_control(system)) or _request_cached(call)
-
-
-def cache_minimum(model, ctx: Context) -> int:
-    """The shortest prefix the model caches: the catalogue's, else the rule's option for unknown models."""
-    return (model.min_cacheable if model is not None else None) or int(ctx.option("unknown-model-minimum"))
-
