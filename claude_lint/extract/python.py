@@ -91,6 +91,7 @@ class _Extraction(ClientFinder, HistoryFinder):
         self.ev = Evaluator(path, abspath, collector.module, positions)
         self.ev.all_scopes, self.ev.all_calls = tuple(collector.scopes_by_node.values()), tuple(collector.calls)
         self._serves: Optional[bool] = None
+        self.limits_outside: List[int] = []  # offsets of output limits no request of the file sets (free_limits)
         self._parents: dict = {}  # function node id -> its child-to-parent map, built once for the retry search
 
         self._answer_index: dict = {}
@@ -107,7 +108,9 @@ class _Extraction(ClientFinder, HistoryFinder):
             sites = self.call_sites(record)
             if sites:
                 found.append((record, sites))
-        if found and free_limits(self.text, self.positions, [r.node for r, _ in found], self.c.calls, self.c.scopes_by_node.values()):
+        if found:
+            self.limits_outside = free_limits(self.text, self.positions, [r.node for r, _ in found], self.c.calls, self.c.scopes_by_node.values())
+        if self.limits_outside:
             found = [(r, [replace(s, output_limit_nearby=True) for s in sites]) for r, sites in found]
         calls = [s for _, sites in found for s in sites if s.pending is None]  # a pending POST is its callers' request
         from claude_lint.extract import wrappers  # here: wrappers imports this module

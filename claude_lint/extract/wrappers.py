@@ -47,6 +47,8 @@ def summarise(ex, found: List[Tuple[CallRecord, List[CallSite]]]) -> Optional[Wr
         return None
     finder = Finder(ex.path, ex.abspath, ex.text, ex.c, ex.ev, ex.history)
     finder.requests = [record.node for record, _ in found]
+    # What the extraction already read from the same text for the same requests: not again.
+    finder._limits, finder._serves = ex.limits_outside, ex._serves
     requests: Dict[Scope, List[Tuple[CallSite, Optional[str]]]] = {}
     held: Dict[Tuple[str, str], List[CallSite]] = {}  # where a chat model is kept -> its constructors
     factories: Dict[str, List[CallSite]] = {}  # function -> the chat models it returns
