@@ -244,6 +244,7 @@ class CallSite:
     # calls); a call of the function that passes an LLM endpoint or a chat body makes it one.
     pending: Optional[Tuple[object, object]] = None
     local: bool = False  # the endpoint is a server on the user's machine (Ollama, LM Studio, localhost): never billed
+    gateway: Optional[str] = None  # a third-party service the request is seen to go to (OpenRouter, Groq): its own model IDs and dates
     retry: Optional[Retry] = None  # an error handler reissues this request with no attempt bound
     awaited_in_loop: bool = False  # `await`ed right where it is, inside `loop`: one request at a time
     loop_names: Tuple[str, ...] = ()  # names `loop` gives a new value each iteration (its targets, its counters)

@@ -157,6 +157,8 @@ class RetiredModel(Rule):
         # `a or b`, `a if c else b`, `config.get(key, default)`, `random.choice([...])`
         HEAD + "def ask(q, model):\n    return client.messages.create(model=model or 'claude-3-opus-20240229', max_tokens=300, messages=[])\n",
         HEAD + "def ask(q, fast):\n    return client.messages.create(model='claude-haiku-4-5' if fast else 'claude-3-opus-20240229', max_tokens=300, messages=[])\n",
+        # a condition that is no attribute guard: either side may be sent
+        HEAD + "def ask(bot):\n    return client.messages.create(model=bot.model if hasattr(bot, 'fast') else 'claude-3-opus-20240229', max_tokens=300, messages=[])\n",
         HEAD + "def ask(q, config):\n    return client.messages.create(model=config.get('model', 'claude-3-opus-20240229'), max_tokens=300, messages=[])\n",
         "import random\nfrom openai import OpenAI\nclient = OpenAI()\ndef ask(q, model):\n    if model == 'gpt-3.5-random':\n"
         "        model = random.choice(['gpt-3.5-turbo-0613', 'gpt-5.4'])\n    return client.chat.completions.create(model=model, max_tokens=100, messages=[])\n",
@@ -262,6 +264,10 @@ class RetiredModel(Rule):
         "import argparse\nfrom openai import OpenAI\nclient = OpenAI()\nparser = argparse.ArgumentParser()\n"
         "parser.add_argument('--judge-model', default='gpt-4-0613')\nargs = parser.parse_args()\n"
         "client.chat.completions.create(model=args.model, messages=[], max_tokens=100)\n",
+        # a fallback only for an attribute never set (`hasattr`): the object's own model is sent
+        HEAD + "class Bot:\n    def __init__(self, model):\n        self.model = model\n"
+        "    def ask(self):\n        model = self.model if hasattr(self, 'model') else 'claude-3-opus-20240229'\n"
+        "        return client.messages.create(model=model, max_tokens=300, messages=[])\n",
         # the written fallback is current
         "import os\n" + HEAD + "MODEL = os.getenv('CLAUDE_MODEL', 'claude-sonnet-4-6')\nclient.messages.create(model=MODEL, max_tokens=300, messages=[])\n",
         # an environment default that no request reads
@@ -272,7 +278,37 @@ class RetiredModel(Rule):
         HEAD + ASK.format(model="claude-3-opus-20240229") + "\nask('a', model='claude-sonnet-4-6')\nask('b', model='claude-haiku-4-5')\n",
     ]
 
+    # A third-party service (OpenRouter, Groq, Together AI) serves models under its own IDs and
+    # keeps its own dates: the provider's retirement is not the service's.
+    GATEWAY = ("import httpx\nURL = 'https://openrouter.ai/api/v1/chat/completions'\n"
+               "def chat(messages):\n    return httpx.post(URL, json={{'model': {model}, 'messages': messages, 'max_tokens': 300}})\n")
+    fires = [
+        *fires,
+        # the provider's own host, or a proxy that forwards to it: the provider's dates apply
+        "import httpx\ndef chat(messages):\n    return httpx.post('https://api.openai.com/v1/chat/completions', "
+        "json={'model': 'gpt-4', 'messages': messages, 'max_tokens': 300})\n",
+        'from openai import OpenAI\nclient = OpenAI(base_url="http://litellm-proxy:4000")\n'
+        'client.chat.completions.create(model="gpt-4-0613", messages=[], max_tokens=100)\n',
+    ]
+    silent = [
+        *silent,
+        # a raw POST to OpenRouter, the model an environment default
+        "import os\n" + GATEWAY.format(model="os.getenv('MODEL', 'gpt-4')"),
+        # an OpenAI client pointed at OpenRouter, or the Groq SDK
+        'from openai import OpenAI\nclient = OpenAI(base_url="https://openrouter.ai/api/v1")\n'
+        'client.chat.completions.create(model="gpt-4-0613", messages=[], max_tokens=100)\n',
+        'import os\nfrom openai import OpenAI\nclient = OpenAI(base_url=os.environ["OPENROUTER_BASE_URL"])\n'
+        'client.chat.completions.create(model="gpt-3.5-turbo", messages=[], max_tokens=100)\n',
+        'from groq import Groq\nGroq().chat.completions.create(model="gpt-3.5-turbo", messages=[], max_tokens=100)\n',
+        # a module named for the gateway posts to an endpoint from its configuration
+        {"bridge_openrouter.py": "import random, requests\ndef ask(endpoint, model, messages):\n    if model == 'gpt-3.5-random':\n"
+                                 "        model = random.choice(['gpt-3.5-turbo', 'gpt-3.5-turbo-0613'])\n"
+                                 "    return requests.post(endpoint, json={'model': model, 'messages': messages, 'max_tokens': 300})\n"},
+    ]
+
     def check_call(self, call: Call, ctx: Context) -> Iterator[Diagnostic]:
+        if call.site.gateway is not None:
+            return  # the service's own catalogue decides (see GATEWAY)
         raw = call.model_id()
         arg = call.arg("model")
         if arg is not None and isinstance(arg.value, OneOf):
