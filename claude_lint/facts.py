@@ -76,6 +76,9 @@ class Transform:
     op: str  # "dedent" | "strip" | "lstrip" | "rstrip" | "cleandoc"
     inner: object
     loc: Optional[Loc] = None
+    # "format": the run-time value each keyword gives a `{name}` field, as a Dynamic (what
+    # is passed, and where): `.format(now=datetime.now())` fills `{now}` with `datetime.now()`.
+    fields: Tuple[Tuple[str, object], ...] = ()
 
 
 @dataclass(frozen=True)

@@ -138,6 +138,25 @@ class CachePrefixDynamic(Rule):
         '        system=[{"type": "text", "text": f"Policy for {user_name}\\n{RULES}", "cache_control": {"type": "ephemeral"}}])\n',
     ]
 
+    # A template filled by `.format(...)`: a field is what its keyword passes, not its name.
+    TEMPLATE = f"TEMPLATE = 'Current time: {{now}}\\n' + {RULES!r}\n"
+    FORMATTED = ('client.messages.create(model="claude-sonnet-4-6", max_tokens=500, messages=[{{"role": "user", "content": "next"}}],\n'
+                 '    system=[{{"type": "text", "text": TEMPLATE.format(now={value}), "cache_control": {{"type": "ephemeral"}}}}])\n')
+    fires = [
+        *fires,
+        Invalid(HEAD + TEMPLATE + FORMATTED.format(value="datetime.datetime.now().isoformat()"), row=5,
+                message="`datetime.datetime.now().isoformat()` changes on every request"),
+        # the loop's counter passed to the template
+        Invalid(HEAD + TEMPLATE + "for step in range(25):\n    " + FORMATTED.format(value="step").replace("\n    system", "\n        system"),
+                row=6, message="`step` changes on every iteration of the loop at line 4"),
+    ]
+    silent = [
+        *silent,
+        # the field is named `now`, but its keyword passes a date, or a value fixed for the run
+        HEAD + TEMPLATE + FORMATTED.format(value="datetime.date.today()"),
+        HEAD + TEMPLATE + "VERSION = '2.1'\n" + FORMATTED.format(value="VERSION"),
+    ]
+
     def check_call(self, call: Call, ctx: Context) -> Iterator[Diagnostic]:
         blocks = _blocks(call)
         marks = [i for i, (_, cached) in enumerate(blocks) if cached]

@@ -15,6 +15,7 @@ from claude_lint.extract.scopes import Binding, Looped, Scope, Unpacked, positio
 from claude_lint.extract.value_files import FileValues
 from claude_lint.extract.value_text import NUMBERS, TextValues
 from claude_lint.facts import (
+    Dynamic,
     Lit,
     Loc,
     Mapping,
@@ -399,7 +400,8 @@ class Evaluator(TextValues, FileValues):
             if method in STRIP_METHODS and not node.args and not node.keywords:
                 return Transform(method, self.value(func.value, scope, depth + 1), loc)
             if method == "format":
-                return Transform("format", self.value(func.value, scope, depth + 1), loc)
+                fields = tuple((k.arg, Dynamic(self._field_source(k.value), self.loc(k.value))) for k in node.keywords[:MAX_OPTIONS] if k.arg is not None)
+                return Transform("format", self.value(func.value, scope, depth + 1), loc, fields)
             if method == "replace":
                 replaced = self._replace(func.value, node, scope, depth, loc)
                 if replaced is not None:
