@@ -51,7 +51,9 @@ class CachePrefixDynamic(Rule):
     the user message) keeps the prefix stable.
 
     A value the request's loop changes on each iteration (the loop's item, a step
-    counter: `f"Step {i} of {n}"`) busts the prefix the same way.
+    counter: `f"Step {i} of {n}"`) busts the prefix the same way. A template filled by
+    `.format(...)` is judged by what each keyword passes (`TEMPLATE.format(now=today)` is
+    a date), not by the field's name.
 
     Values are followed across modules: `f"Today is {datetime.now():%Y-%m-%d}. {RULES}"`
     is seen even when `RULES` lives elsewhere. Dynamic content after the last

@@ -42,6 +42,10 @@ class OutputLimitMissing(Rule):
     an `invoke` keyword, `llm.max_tokens = ...`); a limit written in another request, or
     passed to the file's own function (`self._trim(text, max_tokens=...)`), is not one.
     A chat model's finding is on its constructor and names the places it is invoked.
+    It stays silent, too, for an inference host of open models (Groq, Together AI,
+    Fireworks AI, DeepInfra) serving a model the catalogue does not know: with no known
+    maximum or price the bill cannot be sized. A catalogued model there, and any request
+    through OpenRouter (which resells the providers' models at their prices), is judged.
 
     ## Example
     ```python

@@ -43,7 +43,14 @@ class RetiredModel(Rule):
     default when one passes nothing or none is in sight, a dataclass default held
     as `self.config = config or ModelConfig()`, the model an object was built with
     in another module (`ai = AICaller(model="...")` then `ai.call_model(...)`), each
-    item of a written list a loop runs over). Bedrock, Vertex
+    item of a written list a loop runs over). A fallback only for an attribute never set
+    (`self.model if hasattr(self, "model") else "..."`) is not a value the code sends.
+    A request to a third-party service that serves many vendors' models under its own IDs
+    and dates (OpenRouter, Groq, Together AI, Fireworks AI, DeepInfra: seen from the host
+    written, the names of the endpoint's configuration, the service's own SDK, or, for a
+    raw POST to a configured URL, a module or class named for the service) is not judged: the provider's retirement is not the
+    service's. A proxy that forwards to the provider (a LiteLLM proxy) is no such service.
+    Bedrock, Vertex
     and Microsoft Foundry retire models on their own dates, sometimes earlier than the
     first-party API: a platform ID (`anthropic.claude-haiku-4-5-20251001-v1:0`,
     `eu.anthropic....`, `claude-haiku-4-5@20251001`, LiteLLM's `bedrock/`, `vertex_ai/`
