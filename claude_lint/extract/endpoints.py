@@ -35,7 +35,7 @@ def local_evidence(texts) -> bool:
 _GATEWAY_HOST = (
     (re.compile(r"(?i)openrouter"), "OpenRouter"),
     (re.compile(r"(?i)api\.groq\.com|(?<![a-z])groq(?![a-z])"), "Groq"),
-    (re.compile(r"(?i)api\.together\.(?:xyz|ai)|together_?ai|togetherai"), "Together AI"),
+    (re.compile(r"(?i)api\.together\.(?:xyz|ai)|(?<![a-z])together(?:_?ai)?(?![a-z])"), "Together AI"),
     (re.compile(r"(?i)deepinfra"), "DeepInfra"),
     (re.compile(r"(?i)api\.fireworks\.ai|fireworks_?ai"), "Fireworks AI"),
 )
