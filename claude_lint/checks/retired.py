@@ -6,6 +6,7 @@ from typing import Iterator, Optional, Tuple
 
 from claude_lint.catalog import PLATFORMS, platform_of
 from claude_lint.checks.base import Context, Invalid, Rule
+from claude_lint.checks.model_ids import family, written_options
 from claude_lint.diagnostics import Diagnostic, Edit, Fix
 from claude_lint.facts import Loc, OneOf, Param, Text
 from claude_lint.link import Call
@@ -320,7 +321,7 @@ class RetiredModel(Rule):
         arg = call.arg("model")
         if arg is not None and isinstance(arg.value, OneOf):
             # A run-time model with written fallbacks or choices: each one the code may send.
-            for option in _written_options(arg.value):
+            for option in written_options(arg.value):
                 at = option.loc or arg.at
                 related = () if at == arg.at else (arg.at,)
                 yield from self.judge(option.literal, call.site.provider, option, at, related, ctx, guess=False)
@@ -345,7 +346,7 @@ class RetiredModel(Rule):
         model = ctx.catalog.lookup(bare)
         kin = ""
         if model is None and platform is None:
-            model, kin = _family(ctx.catalog, bare)
+            model, kin = family(ctx.catalog, bare)
         if model is None:
             if platform is None and guess:  # a platform's ID spellings differ: no typo guess there
                 yield from self._typo(bare, raw, value, at, related, ctx)
@@ -408,49 +409,8 @@ class RetiredModel(Rule):
         )
 
 
-# An OpenAI snapshot or context variant of a catalogued model: `gpt-4-0613`, `gpt-4o-2024-05-13`,
-# `gpt-3.5-turbo-16k-0613`, `gpt-4-1106-preview`. A snapshot is retired no later than its model.
-_SNAPSHOT = re.compile(r"^(?P<base>(?:gpt|o\d)[-.a-z0-9]*?)(?:-(?:16k|32k))?(?:-(?:\d{4}|\d{4}-\d{2}-\d{2}))?(?:-preview)?$")
-# The Anthropic SDK's old spellings: `claude-v1`, `claude-instant-v1.2` for claude-1, claude-instant-1.2.
-_OLD_SPELLING = re.compile(r"-v(?=\d)")
-
-
-def _family(catalog, bare: str):
-    """A catalogued model whose lifecycle an unknown ID shares, and how it is related: an
-    OpenAI snapshot of a known model, or an undated major version (`claude-2`, `claude-v1`)
-    every catalogued member of which is retired. (None, "") when there is none."""
-    key = bare.strip().lower()
-    m = _SNAPSHOT.match(key)
-    if m and m.group("base") != key:
-        name = m.group("base")
-        if name == "gpt-4" and key.endswith("-preview"):
-            name = "gpt-4-turbo"  # gpt-4-1106-preview, gpt-4-0125-preview: the GPT-4 Turbo previews
-        base = catalog.lookup(name)
-        if base is not None and base.provider == "openai":
-            return base, f" (a version of {base.id})"
-    key = _OLD_SPELLING.sub("-", key)
-    if re.fullmatch(r"claude(?:-instant)?-\d(?:\.\d)?", key):
-        exact = catalog.lookup(key)
-        if exact is not None:
-            return exact, f" ({exact.id})"
-        members = [mm for mm in catalog.models.values() if mm.id.startswith(key + ".") or mm.id.startswith(key + "-")]
-        if members and all(mm.status == "retired" and mm.retires for mm in members):
-            last = max(members, key=lambda mm: mm.retires)
-            return last, f" (every {key}.x model is retired)"
-    return None, ""
-
-
 def _own_parameter(value: object, function: Optional[str]) -> bool:
     return isinstance(value, Param) and function is not None and value.function == function
-
-
-def _written_options(value: OneOf, depth: int = 0) -> Iterator[Text]:
-    """The literal model IDs among a run-time value's possible values, nested ones included."""
-    for option in value.options:
-        if isinstance(option, OneOf) and depth < 4:
-            yield from _written_options(option, depth + 1)
-        elif isinstance(option, Text) and option.is_folded and not option.dynamic_parts and option.literal.strip():
-            yield option
 
 
 def _written(arg) -> Tuple[Loc, Tuple[Loc, ...]]:

@@ -3,7 +3,7 @@ endpoints a raw HTTP request is recognised by."""
 from __future__ import annotations
 
 import re
-from typing import Optional, Tuple
+from typing import Tuple
 
 from claude_lint.extract.sdk_roles import ANTHROPIC_ROLES, LEGACY_OPENAI_ROLES, OLLAMA_ROLES, OPENAI_CHAT_ROLES, OPENAI_RESPONSES_ROLES
 
@@ -25,32 +25,6 @@ def local_evidence(texts) -> bool:
         if _LOCAL_PORT.search(text) or _LOCAL_NAME.search(text):
             return True
     return False
-
-
-# Third-party services that serve many vendors' models under their own IDs, prices and
-# dates (a first-party model's retirement is not theirs), by their API host or their name
-# in a config key, an environment variable, a class or a module (`OPENROUTER_API_KEY`,
-# `bridge_openrouter.py`). A LiteLLM proxy or a company's gateway forwards to the provider:
-# not one of these.
-_GATEWAY_HOST = (
-    (re.compile(r"(?i)openrouter"), "OpenRouter"),
-    (re.compile(r"(?i)api\.groq\.com|(?<![a-z])groq(?![a-z])"), "Groq"),
-    (re.compile(r"(?i)api\.together\.(?:xyz|ai)|(?<![a-z])together(?:_?ai)?(?![a-z])"), "Together AI"),
-    (re.compile(r"(?i)deepinfra"), "DeepInfra"),
-    (re.compile(r"(?i)api\.fireworks\.ai|fireworks_?ai"), "Fireworks AI"),
-)
-# OpenAI-compatible SDKs of such services: their client is the service.
-GATEWAY_SDKS = {"groq": "Groq", "together": "Together AI", "fireworks": "Fireworks AI"}
-
-
-def gateway_evidence(texts) -> Optional[str]:
-    """The third-party service these texts (an endpoint's value or source, the names around a
-    request) name, if any."""
-    for text in texts:
-        for pattern, name in _GATEWAY_HOST:
-            if pattern.search(text):
-                return name
-    return None
 
 
 # LLM endpoints by the end of their path, for raw HTTP requests: (pattern, api, provider, roles).

@@ -15,8 +15,7 @@ import os
 import re
 from typing import List, Optional, Tuple
 
-from claude_lint.extract import clients, sdk
-from claude_lint.extract.endpoints import gateway_evidence
+from claude_lint.extract import clients, gateways, sdk
 from claude_lint.extract.scopes import CallRecord, Scope, keyword, positional
 from claude_lint.facts import CallSite, Mapping, Param, Text
 
@@ -65,7 +64,7 @@ def sites(ex, record: CallRecord, call: ast.Call, receiver: Optional[ast.expr], 
     local = provider in sdk.LOCAL_PROVIDERS or sdk.local_evidence(texts)
     # A host written says where the request goes; otherwise the names around it may (a
     # module or class named for the service it posts to: `bridge_openrouter.py`).
-    gateway = gateway_evidence(texts if len(texts) == 1 and url is not None and _HOST_SEEN.match(url) else texts + [os.path.basename(ex.path)])
+    gateway = gateways.named(texts if len(texts) == 1 and url is not None and _HOST_SEEN.match(url) else texts + [os.path.basename(ex.path)])
     shape = sdk.MethodShape((), api, (provider,), roles)
     timeout = any(k.arg == "timeout" for k in call.keywords)
     facts = ex.site_facts(record, shape, provider, kwargs, timeout, local, gateway)

@@ -8,8 +8,7 @@ import warnings
 from dataclasses import replace
 from typing import List, Optional, Tuple
 
-from claude_lint.extract import clients, evidence, http, loops, moves, passed_models, prefilter, retries, sdk
-from claude_lint.extract.endpoints import GATEWAY_SDKS, gateway_evidence
+from claude_lint.extract import clients, evidence, gateways, http, loops, moves, passed_models, prefilter, retries, sdk
 from claude_lint.extract.positions import Positions
 from claude_lint.extract.python_calls import cache_control_outside, MAX_ALIAS_BINDINGS, MAX_BATCH_ITEMS, _builds_text, free_limits, _body_of, _keywords, _decompose, _shapes_for, options_entries, _noqa_comments
 from claude_lint.extract.python_clients import ClientFinder
@@ -227,24 +226,8 @@ class _Extraction(ClientFinder, HistoryFinder):
         provider = fshape.providers[0]
         local = provider in sdk.LOCAL_PROVIDERS or clients.local_endpoint(self.ev, call, scope)
         history = self.history(call, scope, record) or (self.model_history(record) if provider == "langchain" else None)
-        gateway = self.gateway_of_endpoint(call, scope)
+        gateway = gateways.of_constructor(self.ev, call, scope)
         return [CallSite(loc=self.ev.loc(record.node), kwargs=kwargs, history=history, **self.site_facts(record, fshape, provider, kwargs, None, local, gateway))]
-
-    def gateway_of_endpoint(self, call: ast.Call, scope: Scope) -> Optional[str]:
-        """The third-party service a client constructor (or a request that takes its own
-        endpoint, `litellm.completion(api_base=...)`) points at: its endpoint keywords, or the
-        SDK it belongs to (`groq.Groq`)."""
-        qual = self.ev.qualname(call.func, scope) or ""
-        if qual.split(".")[0] in GATEWAY_SDKS and qual in sdk.CLIENT_CLASSES:
-            return GATEWAY_SDKS[qual.split(".")[0]]
-        texts = [t for k in call.keywords if k.arg in clients.ENDPOINT_KEYWORDS for t in clients.endpoint_texts(self.ev, k.value, scope)]
-        return gateway_evidence(texts)
-
-    def gateway_client(self, receiver, client_chain, scope: Scope) -> Optional[str]:
-        """The third-party service every construction seen of this client points at."""
-        built = self.constructions(receiver, client_chain, scope)
-        found = {self.gateway_of_endpoint(call, owner) for call, owner in built}
-        return found.pop() if len(found) == 1 else None
 
     def method_sites(self, record: CallRecord, call: ast.Call, chain, receiver, options, rscope: Scope) -> Optional[List[CallSite]]:
         """The sites of a method call; None when no shape has its chain (another reading may)."""
@@ -275,7 +258,7 @@ class _Extraction(ClientFinder, HistoryFinder):
             return []
         local = provider in sdk.LOCAL_PROVIDERS or self.local_client(receiver, client_chain, rscope)
         base = self.site_facts(record, shape, provider, kwargs, clients.client_timeout(self.ev, receiver, client_chain, rscope, options), local,
-                               self.gateway_client(receiver, client_chain, rscope))
+                               gateways.of_client(self, receiver, client_chain, rscope))
         if shape.batch:
             return self.batch_requests(kwargs, base, self.ev.loc(record.node), self.batch_items(keyword(call, "requests"), scope))
         history = self.history(call, scope, record)

@@ -134,12 +134,9 @@ class Evaluator(TextValues, FileValues):
             return self.call(node, scope, depth)
         if kind is ast.BoolOp and isinstance(node.op, ast.Or):
             return OneOf("or", loc, tuple(self.value(v, scope, depth + 1) for v in node.values[:MAX_OPTIONS]))
-        if kind is ast.IfExp:
-            if _attribute_guard(node):
-                # `x.a if hasattr(x, "a") else d`: d stands in only for an attribute never set,
-                # not a value the code chooses to send.
-                return OneOf("if hasattr", loc, (self.value(node.body, scope, depth + 1),))
-            return OneOf("if", loc, (self.value(node.body, scope, depth + 1), self.value(node.orelse, scope, depth + 1)))
+        if kind is ast.IfExp:  # `x.a if hasattr(x, "a") else d`: d only stands in for an attribute never set
+            body = self.value(node.body, scope, depth + 1)
+            return OneOf("if hasattr", loc, (body,)) if kept_values.attribute_guard(node) else OneOf("if", loc, (body, self.value(node.orelse, scope, depth + 1)))
         if kind is ast.Attribute:
             return self.attribute(node, scope, depth)
         if kind is ast.Subscript:
@@ -450,12 +447,3 @@ class Evaluator(TextValues, FileValues):
             if owner is not None and func.value.id in owner.imports and func.value.id not in owner.assigns:
                 return owner.imports[func.value.id], func.attr
         return None
-
-
-
-def _attribute_guard(node: ast.IfExp) -> bool:
-    """`x.a if hasattr(x, "a") else ...`: the test only asks whether the body's attribute exists."""
-    test, body = node.test, node.body
-    return (isinstance(test, ast.Call) and isinstance(test.func, ast.Name) and test.func.id == "hasattr" and len(test.args) == 2
-            and not test.keywords and isinstance(test.args[1], ast.Constant) and isinstance(body, ast.Attribute)
-            and body.attr == test.args[1].value and ast.dump(body.value) == ast.dump(test.args[0]))
