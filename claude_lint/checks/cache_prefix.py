@@ -148,6 +148,9 @@ class CachePrefixDynamic(Rule):
         *fires,
         Invalid(HEAD + TEMPLATE + FORMATTED.format(value="datetime.datetime.now().isoformat()"), row=5,
                 message="`datetime.datetime.now().isoformat()` changes on every request"),
+        # passed through a name assigned once
+        Invalid(HEAD + TEMPLATE + "stamp = datetime.datetime.now().isoformat()\n" + FORMATTED.format(value="stamp"), row=4,
+                message="`datetime.datetime.now().isoformat()` changes on every request"),
         # the loop's counter passed to the template
         Invalid(HEAD + TEMPLATE + "for step in range(25):\n    " + FORMATTED.format(value="step").replace("\n    system", "\n        system"),
                 row=6, message="`step` changes on every iteration of the loop at line 4"),
@@ -157,6 +160,7 @@ class CachePrefixDynamic(Rule):
         # the field is named `now`, but its keyword passes a date, or a value fixed for the run
         HEAD + TEMPLATE + FORMATTED.format(value="datetime.date.today()"),
         HEAD + TEMPLATE + "VERSION = '2.1'\n" + FORMATTED.format(value="VERSION"),
+        HEAD + TEMPLATE + "stamp = datetime.date.today().isoformat()\n" + FORMATTED.format(value="stamp"),
     ]
 
     def check_call(self, call: Call, ctx: Context) -> Iterator[Diagnostic]:
