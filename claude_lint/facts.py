@@ -76,6 +76,9 @@ class Transform:
     op: str  # "dedent" | "strip" | "lstrip" | "rstrip" | "cleandoc"
     inner: object
     loc: Optional[Loc] = None
+    # "format": the run-time value each keyword gives a `{name}` field, as a Dynamic (what
+    # is passed, and where): `.format(now=datetime.now())` fills `{now}` with `datetime.now()`.
+    fields: Tuple[Tuple[str, object], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -244,6 +247,7 @@ class CallSite:
     # calls); a call of the function that passes an LLM endpoint or a chat body makes it one.
     pending: Optional[Tuple[object, object]] = None
     local: bool = False  # the endpoint is a server on the user's machine (Ollama, LM Studio, localhost): never billed
+    gateway: Optional[str] = None  # a third-party service the request is seen to go to (OpenRouter, Groq): its own model IDs and dates
     retry: Optional[Retry] = None  # an error handler reissues this request with no attempt bound
     awaited_in_loop: bool = False  # `await`ed right where it is, inside `loop`: one request at a time
     loop_names: Tuple[str, ...] = ()  # names `loop` gives a new value each iteration (its targets, its counters)

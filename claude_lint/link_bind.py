@@ -2,6 +2,7 @@
 parameters replaced by what the call passes, and where each keyword is written."""
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Dict, List, Optional
 
 from claude_lint.facts import History, Loc, Mapping, Param, Seq, Text, Transform, Unknown
@@ -53,7 +54,7 @@ def _substitute(value: object, path: str, env: dict, budget: List[int]) -> objec
             entries.append((k, new))
         return Mapping(tuple(entries), value.loc, value.open, tuple(key_locs))  # type: ignore[attr-defined]
     if kind is Transform:
-        return Transform(value.op, _substitute(value.inner, path, env, budget), value.loc)  # type: ignore[attr-defined]
+        return replace(value, inner=_substitute(value.inner, path, env, budget))  # type: ignore[arg-type]
     return value
 
 

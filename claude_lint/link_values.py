@@ -256,7 +256,10 @@ class ValueResolver:
             elif value.op == "jinja":
                 text = _sub_spans(text, _jinja_tags(text), lambda tag: "" if tag.startswith("{#") else _placeholder(len(dynamics), dynamics, Dynamic(tag)))
             elif value.op == "format":
-                text = _FORMAT_FIELD.sub(lambda m: _placeholder(len(dynamics), dynamics, Dynamic(m.group(0))), text)
+                fields = dict(value.fields)
+                # A field a keyword fills is that keyword's value (still run-time text: its
+                # source and place); any other stays the field itself.
+                text = _FORMAT_FIELD.sub(lambda m: _placeholder(len(dynamics), dynamics, fields.get(m.group(0)[1:-1].strip()) or Dynamic(m.group(0))), text)
                 text = text.replace("{{", "{").replace("}}", "}")
         except _OutOfPlaceholders:
             return Unknown(TOO_LARGE, value.loc)

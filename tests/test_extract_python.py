@@ -337,3 +337,40 @@ def test_batch_of_unseen_requests_is_one_site(project):
     result = project(HEAD + "def submit(reqs):\n    return c.messages.batches.create(requests=reqs)\n", select=("CL001",))
     [call] = result.calls
     assert call.open and call.site.api == "messages.batches.create"
+
+
+# --- issue 15: where a request goes, and what a template's fields hold ---
+
+@pytest.mark.parametrize(
+    "source, gateway",
+    [
+        ("from openai import OpenAI\nc = OpenAI(base_url='https://openrouter.ai/api/v1')\nc.chat.completions.create(model='gpt-4o', messages=[])\n", "OpenRouter"),
+        ("import os\nfrom openai import OpenAI\nc = OpenAI(base_url=os.getenv('TOGETHER_BASE_URL'))\nc.chat.completions.create(model='m', messages=[])\n", "Together AI"),
+        ("from groq import Groq\nGroq().chat.completions.create(model='llama3-8b-8192', messages=[])\n", "Groq"),
+        ("import httpx\nhttpx.post('https://api.groq.com/openai/v1/chat/completions', json={'model': 'm', 'messages': []})\n", "Groq"),
+        # the host written decides, whatever the code around it is called
+        ("import httpx\ndef openrouter_fallback(m):\n    return httpx.post('https://api.openai.com/v1/chat/completions', json={'model': m, 'messages': []})\n", None),
+        ("from openai import OpenAI\nOpenAI().chat.completions.create(model='gpt-4o', messages=[])\n", None),
+        ("from openai import OpenAI\nc = OpenAI(base_url='http://litellm-proxy:4000')\nc.chat.completions.create(model='gpt-4o', messages=[])\n", None),
+    ],
+)
+def test_gateway_of_a_request(project, source, gateway):
+    [call] = project(source, select=("CL010",)).calls
+    assert call.site.gateway == gateway
+
+
+def test_format_keywords_fill_their_fields(project):
+    source = ("import anthropic, datetime\nc = anthropic.Anthropic()\nT = 'At {now}, as {who}: {rest}'\n"
+              "c.messages.create(model='claude-sonnet-4-6', max_tokens=10, messages=[], system=T.format(now=datetime.date.today(), who=name))\n")
+    [call] = project(source, select=("CL006",)).calls
+    system = call.value("system")
+    assert isinstance(system, Text) and system.literal == "At , as : "
+    assert [p.source for p in system.dynamic_parts] == ["datetime.date.today()", "name", "{rest}"]
+    assert system.dynamic_parts[0].loc.row == 4
+
+
+def test_hasattr_fallback_is_no_option(project):
+    source = ("import anthropic\nc = anthropic.Anthropic()\nclass B:\n    def ask(self):\n"
+              "        return c.messages.create(model=self.model if hasattr(self, 'model') else 'claude-3-opus-20240229', max_tokens=9, messages=[])\n")
+    [call] = project(source, select=("CL007",)).calls
+    assert "claude-3-opus-20240229" not in repr(call.value("model"))

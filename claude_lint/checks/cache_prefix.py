@@ -51,7 +51,9 @@ class CachePrefixDynamic(Rule):
     the user message) keeps the prefix stable.
 
     A value the request's loop changes on each iteration (the loop's item, a step
-    counter: `f"Step {i} of {n}"`) busts the prefix the same way.
+    counter: `f"Step {i} of {n}"`) busts the prefix the same way. A template filled by
+    `.format(...)` is judged by what each keyword passes (`TEMPLATE.format(now=today)` is
+    a date), not by the field's name.
 
     Values are followed across modules: `f"Today is {datetime.now():%Y-%m-%d}. {RULES}"`
     is seen even when `RULES` lives elsewhere. Dynamic content after the last
@@ -136,6 +138,29 @@ class CachePrefixDynamic(Rule):
         HEAD + f"RULES = {RULES!r}\n"
         'def ask(user_name):\n    return client.messages.create(model="claude-sonnet-4-6", max_tokens=500, messages=[],\n'
         '        system=[{"type": "text", "text": f"Policy for {user_name}\\n{RULES}", "cache_control": {"type": "ephemeral"}}])\n',
+    ]
+
+    # A template filled by `.format(...)`: a field is what its keyword passes, not its name.
+    TEMPLATE = f"TEMPLATE = 'Current time: {{now}}\\n' + {RULES!r}\n"
+    FORMATTED = ('client.messages.create(model="claude-sonnet-4-6", max_tokens=500, messages=[{{"role": "user", "content": "next"}}],\n'
+                 '    system=[{{"type": "text", "text": TEMPLATE.format(now={value}), "cache_control": {{"type": "ephemeral"}}}}])\n')
+    fires = [
+        *fires,
+        Invalid(HEAD + TEMPLATE + FORMATTED.format(value="datetime.datetime.now().isoformat()"), row=5,
+                message="`datetime.datetime.now().isoformat()` changes on every request"),
+        # passed through a name assigned once
+        Invalid(HEAD + TEMPLATE + "stamp = datetime.datetime.now().isoformat()\n" + FORMATTED.format(value="stamp"), row=4,
+                message="`datetime.datetime.now().isoformat()` changes on every request"),
+        # the loop's counter passed to the template
+        Invalid(HEAD + TEMPLATE + "for step in range(25):\n    " + FORMATTED.format(value="step").replace("\n    system", "\n        system"),
+                row=6, message="`step` changes on every iteration of the loop at line 4"),
+    ]
+    silent = [
+        *silent,
+        # the field is named `now`, but its keyword passes a date, or a value fixed for the run
+        HEAD + TEMPLATE + FORMATTED.format(value="datetime.date.today()"),
+        HEAD + TEMPLATE + "VERSION = '2.1'\n" + FORMATTED.format(value="VERSION"),
+        HEAD + TEMPLATE + "stamp = datetime.date.today().isoformat()\n" + FORMATTED.format(value="stamp"),
     ]
 
     def check_call(self, call: Call, ctx: Context) -> Iterator[Diagnostic]:

@@ -12,6 +12,8 @@ from claude_lint.link import Call
 LANGCHAIN_ANTHROPIC_0X_DEFAULT = 1024
 MAX_HOLDER_DEPTH = 4  # model_list -> deployment -> litellm_params -> cap, and one more
 OPENAI = "from openai import OpenAI\nclient = OpenAI()\n"
+# Services that resell the providers' own models at the providers' prices (not inference hosts of open models).
+RESELLERS = frozenset({"OpenRouter"})
 
 
 class OutputLimitMissing(Rule):
@@ -40,6 +42,10 @@ class OutputLimitMissing(Rule):
     an `invoke` keyword, `llm.max_tokens = ...`); a limit written in another request, or
     passed to the file's own function (`self._trim(text, max_tokens=...)`), is not one.
     A chat model's finding is on its constructor and names the places it is invoked.
+    It stays silent, too, for an inference host of open models (Groq, Together AI,
+    Fireworks AI, DeepInfra) serving a model the catalogue does not know: with no known
+    maximum or price the bill cannot be sized. A catalogued model there, and any request
+    through OpenRouter (which resells the providers' models at their prices), is judged.
 
     ## Example
     ```python
@@ -158,6 +164,32 @@ class OutputLimitMissing(Rule):
         'from langchain_openai import OpenAI\nllm = OpenAI(model="gpt-3.5-turbo-instruct")\n',
     ]
 
+    # An inference host (Groq, Together AI, Fireworks AI, DeepInfra) serving a model the
+    # catalogue does not know (an open model, at a fraction of a frontier model's price): its
+    # maximum output and price are unknown, so an uncapped call cannot be sized. A catalogued
+    # model there is judged as any other; so is any request through a reseller of the
+    # providers' own models at their prices (OpenRouter, `RESELLERS`).
+    fires = [
+        *fires,
+        Invalid('from openai import OpenAI\nclient = OpenAI(base_url="https://openrouter.ai/api/v1")\n'
+                'client.chat.completions.create(model="gpt-4o", messages=[])\n', row=3, message="up to gpt-4o's maximum of 16,384 tokens"),
+    ]
+    silent = [
+        *silent,
+        'from groq import Groq\nclient = Groq()\nclient.chat.completions.create(model="llama3-8b-8192", messages=[])\n',
+        "import httpx\ndef chat(model, messages):\n    return httpx.post('https://api.together.xyz/v1/chat/completions', "
+        "json={'model': model, 'messages': messages})\n",
+    ]
+    fires = [
+        *fires,
+        # OpenRouter resells the providers' models at their prices: unknown model or not
+        "import httpx\ndef chat(model, messages):\n    return httpx.post('https://openrouter.ai/api/v1/chat/completions', "
+        "json={'model': model, 'messages': messages})\n",
+        # the same request to OpenAI itself: the model is unknown, the API's maximum is the cap
+        "import httpx\ndef chat(model, messages):\n    return httpx.post('https://api.openai.com/v1/chat/completions', "
+        "json={'model': model, 'messages': messages})\n",
+    ]
+
     def check_call(self, call: Call, ctx: Context) -> Iterator[Diagnostic]:
         site = call.site
         # Only what the SDK table says may run to the model's maximum: a config file's entry (a
@@ -171,6 +203,8 @@ class OutputLimitMissing(Rule):
         if site.provider == "langchain" and site.output_limit_nearby:
             return
         model = ctx.model(call)
+        if model is None and site.gateway is not None and site.gateway not in RESELLERS:
+            return  # an inference host's own model (see the examples): no maximum or price to size the bill by
         names = shape.output_limit_keyword
         worst = ""
         cost = None

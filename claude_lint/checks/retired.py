@@ -6,6 +6,7 @@ from typing import Iterator, Optional, Tuple
 
 from claude_lint.catalog import PLATFORMS, platform_of
 from claude_lint.checks.base import Context, Invalid, Rule
+from claude_lint.checks.model_ids import family, written_options
 from claude_lint.diagnostics import Diagnostic, Edit, Fix
 from claude_lint.facts import Loc, OneOf, Param, Text
 from claude_lint.link import Call
@@ -43,7 +44,14 @@ class RetiredModel(Rule):
     default when one passes nothing or none is in sight, a dataclass default held
     as `self.config = config or ModelConfig()`, the model an object was built with
     in another module (`ai = AICaller(model="...")` then `ai.call_model(...)`), each
-    item of a written list a loop runs over). Bedrock, Vertex
+    item of a written list a loop runs over). A fallback only for an attribute never set
+    (`self.model if hasattr(self, "model") else "..."`) is not a value the code sends.
+    A request to a third-party service that serves many vendors' models under its own IDs
+    and dates (OpenRouter, Groq, Together AI, Fireworks AI, DeepInfra: seen from the host
+    written, the names of the endpoint's configuration, the service's own SDK, or, for a
+    raw POST to a configured URL, a module or class named for the service) is not judged: the provider's retirement is not the
+    service's. A proxy that forwards to the provider (a LiteLLM proxy) is no such service.
+    Bedrock, Vertex
     and Microsoft Foundry retire models on their own dates, sometimes earlier than the
     first-party API: a platform ID (`anthropic.claude-haiku-4-5-20251001-v1:0`,
     `eu.anthropic....`, `claude-haiku-4-5@20251001`, LiteLLM's `bedrock/`, `vertex_ai/`
@@ -157,6 +165,8 @@ class RetiredModel(Rule):
         # `a or b`, `a if c else b`, `config.get(key, default)`, `random.choice([...])`
         HEAD + "def ask(q, model):\n    return client.messages.create(model=model or 'claude-3-opus-20240229', max_tokens=300, messages=[])\n",
         HEAD + "def ask(q, fast):\n    return client.messages.create(model='claude-haiku-4-5' if fast else 'claude-3-opus-20240229', max_tokens=300, messages=[])\n",
+        # a condition that is no attribute guard: either side may be sent
+        HEAD + "def ask(bot):\n    return client.messages.create(model=bot.model if hasattr(bot, 'fast') else 'claude-3-opus-20240229', max_tokens=300, messages=[])\n",
         HEAD + "def ask(q, config):\n    return client.messages.create(model=config.get('model', 'claude-3-opus-20240229'), max_tokens=300, messages=[])\n",
         "import random\nfrom openai import OpenAI\nclient = OpenAI()\ndef ask(q, model):\n    if model == 'gpt-3.5-random':\n"
         "        model = random.choice(['gpt-3.5-turbo-0613', 'gpt-5.4'])\n    return client.chat.completions.create(model=model, max_tokens=100, messages=[])\n",
@@ -262,6 +272,10 @@ class RetiredModel(Rule):
         "import argparse\nfrom openai import OpenAI\nclient = OpenAI()\nparser = argparse.ArgumentParser()\n"
         "parser.add_argument('--judge-model', default='gpt-4-0613')\nargs = parser.parse_args()\n"
         "client.chat.completions.create(model=args.model, messages=[], max_tokens=100)\n",
+        # a fallback only for an attribute never set (`hasattr`): the object's own model is sent
+        HEAD + "class Bot:\n    def __init__(self, model):\n        self.model = model\n"
+        "    def ask(self):\n        model = self.model if hasattr(self, 'model') else 'claude-3-opus-20240229'\n"
+        "        return client.messages.create(model=model, max_tokens=300, messages=[])\n",
         # the written fallback is current
         "import os\n" + HEAD + "MODEL = os.getenv('CLAUDE_MODEL', 'claude-sonnet-4-6')\nclient.messages.create(model=MODEL, max_tokens=300, messages=[])\n",
         # an environment default that no request reads
@@ -272,12 +286,42 @@ class RetiredModel(Rule):
         HEAD + ASK.format(model="claude-3-opus-20240229") + "\nask('a', model='claude-sonnet-4-6')\nask('b', model='claude-haiku-4-5')\n",
     ]
 
+    # A third-party service (OpenRouter, Groq, Together AI) serves models under its own IDs and
+    # keeps its own dates: the provider's retirement is not the service's.
+    GATEWAY = ("import httpx\nURL = 'https://openrouter.ai/api/v1/chat/completions'\n"
+               "def chat(messages):\n    return httpx.post(URL, json={{'model': {model}, 'messages': messages, 'max_tokens': 300}})\n")
+    fires = [
+        *fires,
+        # the provider's own host, or a proxy that forwards to it: the provider's dates apply
+        "import httpx\ndef chat(messages):\n    return httpx.post('https://api.openai.com/v1/chat/completions', "
+        "json={'model': 'gpt-4', 'messages': messages, 'max_tokens': 300})\n",
+        'from openai import OpenAI\nclient = OpenAI(base_url="http://litellm-proxy:4000")\n'
+        'client.chat.completions.create(model="gpt-4-0613", messages=[], max_tokens=100)\n',
+    ]
+    silent = [
+        *silent,
+        # a raw POST to OpenRouter, the model an environment default
+        "import os\n" + GATEWAY.format(model="os.getenv('MODEL', 'gpt-4')"),
+        # an OpenAI client pointed at OpenRouter, or the Groq SDK
+        'from openai import OpenAI\nclient = OpenAI(base_url="https://openrouter.ai/api/v1")\n'
+        'client.chat.completions.create(model="gpt-4-0613", messages=[], max_tokens=100)\n',
+        'import os\nfrom openai import OpenAI\nclient = OpenAI(base_url=os.environ["OPENROUTER_BASE_URL"])\n'
+        'client.chat.completions.create(model="gpt-3.5-turbo", messages=[], max_tokens=100)\n',
+        'from groq import Groq\nGroq().chat.completions.create(model="gpt-3.5-turbo", messages=[], max_tokens=100)\n',
+        # a module named for the gateway posts to an endpoint from its configuration
+        {"bridge_openrouter.py": "import random, requests\ndef ask(endpoint, model, messages):\n    if model == 'gpt-3.5-random':\n"
+                                 "        model = random.choice(['gpt-3.5-turbo', 'gpt-3.5-turbo-0613'])\n"
+                                 "    return requests.post(endpoint, json={'model': model, 'messages': messages, 'max_tokens': 300})\n"},
+    ]
+
     def check_call(self, call: Call, ctx: Context) -> Iterator[Diagnostic]:
+        if call.site.gateway is not None:
+            return  # the service's own catalogue decides (see GATEWAY)
         raw = call.model_id()
         arg = call.arg("model")
         if arg is not None and isinstance(arg.value, OneOf):
             # A run-time model with written fallbacks or choices: each one the code may send.
-            for option in _written_options(arg.value):
+            for option in written_options(arg.value):
                 at = option.loc or arg.at
                 related = () if at == arg.at else (arg.at,)
                 yield from self.judge(option.literal, call.site.provider, option, at, related, ctx, guess=False)
@@ -302,7 +346,7 @@ class RetiredModel(Rule):
         model = ctx.catalog.lookup(bare)
         kin = ""
         if model is None and platform is None:
-            model, kin = _family(ctx.catalog, bare)
+            model, kin = family(ctx.catalog, bare)
         if model is None:
             if platform is None and guess:  # a platform's ID spellings differ: no typo guess there
                 yield from self._typo(bare, raw, value, at, related, ctx)
@@ -365,49 +409,8 @@ class RetiredModel(Rule):
         )
 
 
-# An OpenAI snapshot or context variant of a catalogued model: `gpt-4-0613`, `gpt-4o-2024-05-13`,
-# `gpt-3.5-turbo-16k-0613`, `gpt-4-1106-preview`. A snapshot is retired no later than its model.
-_SNAPSHOT = re.compile(r"^(?P<base>(?:gpt|o\d)[-.a-z0-9]*?)(?:-(?:16k|32k))?(?:-(?:\d{4}|\d{4}-\d{2}-\d{2}))?(?:-preview)?$")
-# The Anthropic SDK's old spellings: `claude-v1`, `claude-instant-v1.2` for claude-1, claude-instant-1.2.
-_OLD_SPELLING = re.compile(r"-v(?=\d)")
-
-
-def _family(catalog, bare: str):
-    """A catalogued model whose lifecycle an unknown ID shares, and how it is related: an
-    OpenAI snapshot of a known model, or an undated major version (`claude-2`, `claude-v1`)
-    every catalogued member of which is retired. (None, "") when there is none."""
-    key = bare.strip().lower()
-    m = _SNAPSHOT.match(key)
-    if m and m.group("base") != key:
-        name = m.group("base")
-        if name == "gpt-4" and key.endswith("-preview"):
-            name = "gpt-4-turbo"  # gpt-4-1106-preview, gpt-4-0125-preview: the GPT-4 Turbo previews
-        base = catalog.lookup(name)
-        if base is not None and base.provider == "openai":
-            return base, f" (a version of {base.id})"
-    key = _OLD_SPELLING.sub("-", key)
-    if re.fullmatch(r"claude(?:-instant)?-\d(?:\.\d)?", key):
-        exact = catalog.lookup(key)
-        if exact is not None:
-            return exact, f" ({exact.id})"
-        members = [mm for mm in catalog.models.values() if mm.id.startswith(key + ".") or mm.id.startswith(key + "-")]
-        if members and all(mm.status == "retired" and mm.retires for mm in members):
-            last = max(members, key=lambda mm: mm.retires)
-            return last, f" (every {key}.x model is retired)"
-    return None, ""
-
-
 def _own_parameter(value: object, function: Optional[str]) -> bool:
     return isinstance(value, Param) and function is not None and value.function == function
-
-
-def _written_options(value: OneOf, depth: int = 0) -> Iterator[Text]:
-    """The literal model IDs among a run-time value's possible values, nested ones included."""
-    for option in value.options:
-        if isinstance(option, OneOf) and depth < 4:
-            yield from _written_options(option, depth + 1)
-        elif isinstance(option, Text) and option.is_folded and not option.dynamic_parts and option.literal.strip():
-            yield option
 
 
 def _written(arg) -> Tuple[Loc, Tuple[Loc, ...]]:

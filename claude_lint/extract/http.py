@@ -11,10 +11,11 @@ is seen and is no LLM endpoint makes it no request, whatever its body. The JSON 
 from __future__ import annotations
 
 import ast
+import os
 import re
 from typing import List, Optional, Tuple
 
-from claude_lint.extract import clients, sdk
+from claude_lint.extract import clients, gateways, sdk
 from claude_lint.extract.scopes import CallRecord, Scope, keyword, positional
 from claude_lint.facts import CallSite, Mapping, Param, Text
 
@@ -61,9 +62,12 @@ def sites(ex, record: CallRecord, call: ast.Call, receiver: Optional[ast.expr], 
     else:
         kwargs = Mapping(((None, body),), getattr(body, "loc", None), True)
     local = provider in sdk.LOCAL_PROVIDERS or sdk.local_evidence(texts)
+    # A host written says where the request goes; otherwise the names around it may (a
+    # module or class named for the service it posts to: `bridge_openrouter.py`).
+    gateway = gateways.named(texts if len(texts) == 1 and url is not None and _HOST_SEEN.match(url) else texts + [os.path.basename(ex.path)])
     shape = sdk.MethodShape((), api, (provider,), roles)
     timeout = any(k.arg == "timeout" for k in call.keywords)
-    facts = ex.site_facts(record, shape, provider, kwargs, timeout, local)
+    facts = ex.site_facts(record, shape, provider, kwargs, timeout, local, gateway)
     return [CallSite(loc=ev.loc(record.node), kwargs=kwargs, **facts)]
 
 

@@ -123,3 +123,11 @@ def _alternatives(expr: ast.expr, function: object, depth: int = 0) -> Iterator[
                 yield from _alternatives(default, None, depth + 1)
     else:
         yield expr
+
+
+def attribute_guard(node: ast.IfExp) -> bool:
+    """`x.a if hasattr(x, "a") else ...`: the test only asks whether the body's attribute exists."""
+    test, body = node.test, node.body
+    return (isinstance(test, ast.Call) and isinstance(test.func, ast.Name) and test.func.id == "hasattr" and len(test.args) == 2
+            and not test.keywords and isinstance(test.args[1], ast.Constant) and isinstance(body, ast.Attribute)
+            and body.attr == test.args[1].value and ast.dump(body.value) == ast.dump(test.args[0]))

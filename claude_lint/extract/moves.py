@@ -8,6 +8,7 @@ by the Evaluator's depth and by the sizes below; anything not followed stays Unk
 from __future__ import annotations
 
 import ast
+from dataclasses import replace
 from typing import Dict, List, Optional, Tuple
 
 from claude_lint.extract.scopes import Binding, Scope, Unpacked, has_star, keyword, positional
@@ -187,7 +188,7 @@ def _substitute(value: object, function: str, bound: Optional[Dict[str, object]]
     if isinstance(value, Text) and not value.is_folded:
         return Text(tuple(p if isinstance(p, str) else _substitute(p, function, bound, seen) for p in value.parts), value.loc)
     if isinstance(value, Transform):
-        return Transform(value.op, _substitute(value.inner, function, bound, seen), value.loc)
+        return replace(value, inner=_substitute(value.inner, function, bound, seen))
     if isinstance(value, OneOf):
         return OneOf(value.why, value.loc, tuple(_substitute(o, function, bound, seen) for o in value.options))
     return value

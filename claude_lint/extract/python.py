@@ -8,7 +8,7 @@ import warnings
 from dataclasses import replace
 from typing import List, Optional, Tuple
 
-from claude_lint.extract import clients, evidence, http, loops, moves, passed_models, prefilter, retries, sdk
+from claude_lint.extract import clients, evidence, gateways, http, loops, moves, passed_models, prefilter, retries, sdk
 from claude_lint.extract.positions import Positions
 from claude_lint.extract.python_calls import cache_control_outside, MAX_ALIAS_BINDINGS, MAX_BATCH_ITEMS, _builds_text, free_limits, _body_of, _keywords, _decompose, _shapes_for, options_entries, _noqa_comments
 from claude_lint.extract.python_clients import ClientFinder
@@ -226,7 +226,8 @@ class _Extraction(ClientFinder, HistoryFinder):
         provider = fshape.providers[0]
         local = provider in sdk.LOCAL_PROVIDERS or clients.local_endpoint(self.ev, call, scope)
         history = self.history(call, scope, record) or (self.model_history(record) if provider == "langchain" else None)
-        return [CallSite(loc=self.ev.loc(record.node), kwargs=kwargs, history=history, **self.site_facts(record, fshape, provider, kwargs, None, local))]
+        gateway = gateways.of_constructor(self.ev, call, scope)
+        return [CallSite(loc=self.ev.loc(record.node), kwargs=kwargs, history=history, **self.site_facts(record, fshape, provider, kwargs, None, local, gateway))]
 
     def method_sites(self, record: CallRecord, call: ast.Call, chain, receiver, options, rscope: Scope) -> Optional[List[CallSite]]:
         """The sites of a method call; None when no shape has its chain (another reading may)."""
@@ -256,7 +257,8 @@ class _Extraction(ClientFinder, HistoryFinder):
         if any(k in kwargs.keys() for k in shape.no_request):
             return []
         local = provider in sdk.LOCAL_PROVIDERS or self.local_client(receiver, client_chain, rscope)
-        base = self.site_facts(record, shape, provider, kwargs, clients.client_timeout(self.ev, receiver, client_chain, rscope, options), local)
+        base = self.site_facts(record, shape, provider, kwargs, clients.client_timeout(self.ev, receiver, client_chain, rscope, options), local,
+                               gateways.of_client(self, receiver, client_chain, rscope))
         if shape.batch:
             return self.batch_requests(kwargs, base, self.ev.loc(record.node), self.batch_items(keyword(call, "requests"), scope))
         history = self.history(call, scope, record)
@@ -283,7 +285,8 @@ class _Extraction(ClientFinder, HistoryFinder):
             return shape.providers[0], kwargs
         return None, None
 
-    def site_facts(self, record: CallRecord, shape, provider: str, kwargs: Mapping, client_timeout: Optional[bool], local: bool = False) -> dict:
+    def site_facts(self, record: CallRecord, shape, provider: str, kwargs: Mapping, client_timeout: Optional[bool], local: bool = False,
+                   gateway: Optional[str] = None) -> dict:
         node, scope = record.node, record.scope
         return dict(
             path=self.path,
@@ -299,6 +302,7 @@ class _Extraction(ClientFinder, HistoryFinder):
             in_async=loops.enclosing_async(scope),
             client_timeout=client_timeout,
             local=local,
+            gateway=gateway,
             retry=self._retry(node, scope),
             awaited_in_loop=bool(record.loops) and loops.awaited_in(node, record.loops[-1]),
             loop_names=loops.per_iteration(record.loops[-1]) if record.loops else (),

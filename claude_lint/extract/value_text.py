@@ -9,6 +9,7 @@ from claude_lint.extract.scopes import Scope
 from claude_lint.facts import Dynamic, FileRead, Lit, Param, Ref, Seq, Text, Transform, Unknown
 
 NUMBERS = (int, float)
+MAX_FIELD_SOURCE = 200  # a longer expression (a whole prompt) names a format field by the name it is bound to
 
 class TextValues:
     def text(self, node: ast.expr, scope: Scope, depth: int) -> object:
@@ -47,6 +48,16 @@ class TextValues:
         if isinstance(inner, (Ref, FileRead, Param, Transform)):
             return (inner,)
         return (dynamic,)
+
+    def format_field(self, expr: ast.expr, scope: Scope) -> Dynamic:
+        """What a `.format(name=expr)` keyword puts in its field: run-time text named by its
+        source, a name assigned once by the (short) expression it is assigned (`stamp = now()`)."""
+        if isinstance(expr, ast.Name):
+            owner = self.find(expr.id, scope)
+            bound = owner.assigns.get(expr.id, []) if owner is not None and expr.id not in owner.params else []
+            if len(bound) == 1 and isinstance(bound[0], ast.expr) and len(self.code_for(bound[0])) <= MAX_FIELD_SOURCE:
+                expr = bound[0]
+        return Dynamic(self._field_source(expr), self.loc(expr))
 
     def _field_source(self, node: ast.expr) -> str:
         """The source of an f-string's expression. Before Python 3.12 these positions come

@@ -133,8 +133,9 @@ class Evaluator(TextValues, FileValues):
             return self.call(node, scope, depth)
         if kind is ast.BoolOp and isinstance(node.op, ast.Or):
             return OneOf("or", loc, tuple(self.value(v, scope, depth + 1) for v in node.values[:MAX_OPTIONS]))
-        if kind is ast.IfExp:
-            return OneOf("if", loc, (self.value(node.body, scope, depth + 1), self.value(node.orelse, scope, depth + 1)))
+        if kind is ast.IfExp:  # `x.a if hasattr(x, "a") else d`: d only stands in for an attribute never set
+            body = self.value(node.body, scope, depth + 1)
+            return OneOf("if hasattr", loc, (body,)) if kept_values.attribute_guard(node) else OneOf("if", loc, (body, self.value(node.orelse, scope, depth + 1)))
         if kind is ast.Attribute:
             return self.attribute(node, scope, depth)
         if kind is ast.Subscript:
@@ -395,7 +396,8 @@ class Evaluator(TextValues, FileValues):
             if method in STRIP_METHODS and not node.args and not node.keywords:
                 return Transform(method, self.value(func.value, scope, depth + 1), loc)
             if method == "format":
-                return Transform("format", self.value(func.value, scope, depth + 1), loc)
+                fields = tuple((k.arg, self.format_field(k.value, scope)) for k in node.keywords[:MAX_OPTIONS] if k.arg is not None)
+                return Transform("format", self.value(func.value, scope, depth + 1), loc, fields)
             if method == "replace":
                 replaced = self._replace(func.value, node, scope, depth, loc)
                 if replaced is not None:
@@ -444,4 +446,3 @@ class Evaluator(TextValues, FileValues):
             if owner is not None and func.value.id in owner.imports and func.value.id not in owner.assigns:
                 return owner.imports[func.value.id], func.attr
         return None
-

@@ -1,0 +1,49 @@
+"""Model IDs as CL007 reads them: the catalogued model an unknown ID belongs to (an OpenAI
+snapshot, an old spelling of a Claude major version), and the written IDs among a run-time
+model's possible values."""
+from __future__ import annotations
+
+import re
+from typing import Iterator
+
+from claude_lint.facts import OneOf, Text
+
+# An OpenAI snapshot or context variant of a catalogued model: `gpt-4-0613`, `gpt-4o-2024-05-13`,
+# `gpt-3.5-turbo-16k-0613`, `gpt-4-1106-preview`. A snapshot is retired no later than its model.
+_SNAPSHOT = re.compile(r"^(?P<base>(?:gpt|o\d)[-.a-z0-9]*?)(?:-(?:16k|32k))?(?:-(?:\d{4}|\d{4}-\d{2}-\d{2}))?(?:-preview)?$")
+# The Anthropic SDK's old spellings: `claude-v1`, `claude-instant-v1.2` for claude-1, claude-instant-1.2.
+_OLD_SPELLING = re.compile(r"-v(?=\d)")
+
+
+def family(catalog, bare: str):
+    """A catalogued model whose lifecycle an unknown ID shares, and how it is related: an
+    OpenAI snapshot of a known model, or an undated major version (`claude-2`, `claude-v1`)
+    every catalogued member of which is retired. (None, "") when there is none."""
+    key = bare.strip().lower()
+    m = _SNAPSHOT.match(key)
+    if m and m.group("base") != key:
+        name = m.group("base")
+        if name == "gpt-4" and key.endswith("-preview"):
+            name = "gpt-4-turbo"  # gpt-4-1106-preview, gpt-4-0125-preview: the GPT-4 Turbo previews
+        base = catalog.lookup(name)
+        if base is not None and base.provider == "openai":
+            return base, f" (a version of {base.id})"
+    key = _OLD_SPELLING.sub("-", key)
+    if re.fullmatch(r"claude(?:-instant)?-\d(?:\.\d)?", key):
+        exact = catalog.lookup(key)
+        if exact is not None:
+            return exact, f" ({exact.id})"
+        members = [mm for mm in catalog.models.values() if mm.id.startswith(key + ".") or mm.id.startswith(key + "-")]
+        if members and all(mm.status == "retired" and mm.retires for mm in members):
+            last = max(members, key=lambda mm: mm.retires)
+            return last, f" (every {key}.x model is retired)"
+    return None, ""
+
+
+def written_options(value: OneOf, depth: int = 0) -> Iterator[Text]:
+    """The literal model IDs among a run-time value's possible values, nested ones included."""
+    for option in value.options:
+        if isinstance(option, OneOf) and depth < 4:
+            yield from written_options(option, depth + 1)
+        elif isinstance(option, Text) and option.is_folded and not option.dynamic_parts and option.literal.strip():
+            yield option

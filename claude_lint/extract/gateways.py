@@ -1,0 +1,51 @@
+"""Third-party services a request is seen to go to: they serve many vendors' models under
+their own IDs, prices and dates, so a first-party model's lifecycle is not theirs
+(`facts.CallSite.gateway`).
+
+Seen from the host written, the names of an endpoint's configuration (`OPENROUTER_API_KEY`,
+`TOGETHER_BASE_URL`), the service's own SDK, or, for a raw POST to a configured URL, the
+module or class it is made in (`bridge_openrouter.py`). A LiteLLM proxy or a company's
+gateway forwards to the provider: not one of these.
+"""
+from __future__ import annotations
+
+import ast
+import re
+from typing import Optional
+
+from claude_lint.extract import clients, sdk
+
+_NAMED = (
+    (re.compile(r"(?i)openrouter"), "OpenRouter"),
+    (re.compile(r"(?i)api\.groq\.com|(?<![a-z])groq(?![a-z])"), "Groq"),
+    (re.compile(r"(?i)api\.together\.(?:xyz|ai)|(?<![a-z])together(?:_?ai)?(?![a-z])"), "Together AI"),
+    (re.compile(r"(?i)deepinfra"), "DeepInfra"),
+    (re.compile(r"(?i)api\.fireworks\.ai|fireworks_?ai"), "Fireworks AI"),
+)
+# OpenAI-compatible SDKs of such services (their packages): their client is the service.
+SDKS = {"groq": "Groq", "together": "Together AI", "fireworks": "Fireworks AI"}
+
+
+def named(texts) -> Optional[str]:
+    """The service these texts (an endpoint's value or source, the names around a request) name."""
+    for text in texts:
+        for pattern, name in _NAMED:
+            if pattern.search(text):
+                return name
+    return None
+
+
+def of_constructor(ev, call: ast.Call, scope) -> Optional[str]:
+    """The service a client constructor (or a request that takes its own endpoint,
+    `litellm.completion(api_base=...)`) points at: its endpoint keywords, or its SDK."""
+    qual = ev.qualname(call.func, scope) or ""
+    package = qual.split(".")[0]
+    if package in SDKS and qual in sdk.CLIENT_CLASSES:
+        return SDKS[package]
+    return named([t for k in call.keywords if k.arg in clients.ENDPOINT_KEYWORDS for t in clients.endpoint_texts(ev, k.value, scope)])
+
+
+def of_client(finder, receiver, client_chain, scope) -> Optional[str]:
+    """The service every construction seen of a client points at (`finder`: the file's client finder)."""
+    found = {of_constructor(finder.ev, call, owner) for call, owner in finder.constructions(receiver, client_chain, scope)}
+    return found.pop() if len(found) == 1 else None
