@@ -419,9 +419,7 @@ def _write_compiled(path: str, catalog: Catalog) -> None:
     temporary = f"{path}.{os.getpid()}.tmp"
     try:
         os.makedirs(folder, mode=0o700, exist_ok=True)
-        for name in os.listdir(folder):  # catalogues of earlier versions
-            if name.endswith(".pickle") and name != os.path.basename(path):
-                os.unlink(os.path.join(folder, name))
+        _prune(folder, os.path.basename(path))
         with open(temporary, "wb") as fh:
             pickle.dump(catalog, fh, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(temporary, path)
@@ -430,6 +428,33 @@ def _write_compiled(path: str, catalog: Catalog) -> None:
             os.unlink(temporary)
         except OSError:
             pass
+
+
+# Catalogues of other installs are kept (a few, recent ones): each install (a project's
+# venv, pre-commit's, an editor's) has its own, and deleting every other one made two
+# installs used in turn parse models.toml again at each start, each deleting the other's.
+KEEP_COMPILED = 16
+KEEP_COMPILED_DAYS = 30
+
+
+def _prune(folder: str, own: str) -> None:
+    import time
+
+    found = []
+    for name in os.listdir(folder):
+        if name.endswith(".pickle") and name != own:
+            try:
+                found.append((os.stat(os.path.join(folder, name)).st_mtime, name))
+            except OSError:
+                continue
+    found.sort(reverse=True)
+    too_old = time.time() - KEEP_COMPILED_DAYS * 86400
+    for i, (mtime, name) in enumerate(found):
+        if i >= KEEP_COMPILED - 1 or mtime < too_old:
+            try:
+                os.unlink(os.path.join(folder, name))
+            except OSError:
+                pass
 
 
 def _parse(raw: bytes) -> Catalog:
