@@ -4,7 +4,7 @@ import os
 
 import pytest
 
-from claude_lint import catalog
+from claude_lint import catalog, catalog_compiled
 from claude_lint.catalog import TIER_ORDER, load
 
 
@@ -209,13 +209,13 @@ def test_compiled_catalogue_is_the_parsed_one(tmp_path, monkeypatch):
     try:
         assert catalog.load() == parsed  # built, then written
         (written,) = (tmp_path / "claude-lint" / "catalogue").glob("*.pickle")
-        assert catalog._read_compiled(str(written)) == parsed
+        assert catalog_compiled.read(str(written), catalog.Catalog) == parsed
         catalog.load.cache_clear()
         assert catalog.load() == parsed  # read back
         written.write_bytes(b"not a pickle")
         catalog.load.cache_clear()
         assert catalog.load() == parsed
-        assert catalog._read_compiled(str(written)) == parsed  # replaced
+        assert catalog_compiled.read(str(written), catalog.Catalog) == parsed  # replaced
     finally:
         catalog.load.cache_clear()
 
@@ -233,7 +233,7 @@ def test_compiled_catalogues_of_other_installs_are_kept(tmp_path, monkeypatch):
     other.write_bytes(b"x")
     stale = folder / "stale-install.pickle"
     stale.write_bytes(b"x")
-    old = time.time() - (catalog.KEEP_COMPILED_DAYS + 1) * 86400
+    old = time.time() - (catalog_compiled.KEEP_DAYS + 1) * 86400
     os.utime(stale, (old, old))
     catalog.load.cache_clear()
     try:

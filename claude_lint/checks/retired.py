@@ -9,12 +9,13 @@ from claude_lint.checks.base import Context, Invalid, Rule
 from claude_lint.diagnostics import Diagnostic, Edit, Fix
 from claude_lint.facts import Loc, OneOf, Param, Text
 from claude_lint.link import Call
+from claude_lint.patterns import lazy
 
 HEAD = "import anthropic\nclient = anthropic.Anthropic()\n"
 CALL = 'client.messages.create(model="{model}", max_tokens=300, messages=[])\n'
 # A platform prefix the fix keeps: LiteLLM's "anthropic/", init_chat_model's "anthropic:".
-_PREFIX = re.compile(r"^(?:anthropic|openai)[/:]")
-_LOOKS_LIKE_MODEL = re.compile(r"^(?:claude|gpt|o\d)[-.a-z0-9]*$")
+_PREFIX = lazy(r"^(?:anthropic|openai)[/:]")
+_LOOKS_LIKE_MODEL = lazy(r"^(?:claude|gpt|o\d)[-.a-z0-9]*$")
 
 
 class RetiredModel(Rule):
@@ -367,9 +368,9 @@ class RetiredModel(Rule):
 
 # An OpenAI snapshot or context variant of a catalogued model: `gpt-4-0613`, `gpt-4o-2024-05-13`,
 # `gpt-3.5-turbo-16k-0613`, `gpt-4-1106-preview`. A snapshot is retired no later than its model.
-_SNAPSHOT = re.compile(r"^(?P<base>(?:gpt|o\d)[-.a-z0-9]*?)(?:-(?:16k|32k))?(?:-(?:\d{4}|\d{4}-\d{2}-\d{2}))?(?:-preview)?$")
+_SNAPSHOT = lazy(r"^(?P<base>(?:gpt|o\d)[-.a-z0-9]*?)(?:-(?:16k|32k))?(?:-(?:\d{4}|\d{4}-\d{2}-\d{2}))?(?:-preview)?$")
 # The Anthropic SDK's old spellings: `claude-v1`, `claude-instant-v1.2` for claude-1, claude-instant-1.2.
-_OLD_SPELLING = re.compile(r"-v(?=\d)")
+_OLD_SPELLING = lazy(r"-v(?=\d)")
 
 
 def _family(catalog, bare: str):
