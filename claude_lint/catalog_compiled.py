@@ -44,13 +44,20 @@ def path(raw: bytes, data: str, builder: str) -> Optional[str]:
 
 def read(where: str, kind: type) -> Optional[object]:
     """The catalogue kept at `where` if it is one (of the class `kind`), else None."""
+    import gc
     import pickle
 
+    collecting = gc.isenabled()
+    gc.disable()  # the objects loaded live as long as the process: frozen, never looked at by the collector
     try:
         with open(where, "rb") as fh:
             found = pickle.load(fh)
     except Exception:  # absent, unreadable, truncated: parsed from the TOML again
         return None
+    finally:
+        if collecting:
+            gc.freeze()
+            gc.enable()
     return found if isinstance(found, kind) else None
 
 
