@@ -11,7 +11,6 @@ from __future__ import annotations
 import inspect
 import os
 import re
-import textwrap
 from typing import Callable, Dict, Iterator, List, Optional, Tuple
 
 from claude_lint.bounds import MAX_RUN_CHARS, MAX_TEXT_CHARS, MAX_VALUE_NODES, TOO_LARGE
@@ -248,6 +247,8 @@ class ValueResolver:
             if not self._spend(len(text)):
                 return Unknown(TOO_LARGE, value.loc)
             if value.op == "dedent":
+                import textwrap  # here: its patterns compile at import, and most runs dedent nothing
+
                 text = textwrap.dedent(text)
             elif value.op == "cleandoc":
                 text = inspect.cleandoc(text)
