@@ -21,7 +21,7 @@ from claude_lint.facts import FileFacts, Noqa
 from claude_lint.noqa import FILE_NOQA, NOQA, WHOLE_FILE, codes_of
 from claude_lint.patterns import lazy
 
-_ANY = re.compile("noqa", re.IGNORECASE)
+_ANY = lazy("noqa", re.IGNORECASE)
 
 
 def with_comments(facts: FileFacts, text: Optional[str]) -> FileFacts:

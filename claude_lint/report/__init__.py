@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import importlib
 import math
-import re
 import sys
 from typing import Callable, Optional
 
