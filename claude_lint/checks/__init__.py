@@ -57,7 +57,10 @@ def by_code(codes: Optional[Iterable[str]] = None) -> Dict[str, Rule]:
 
 
 def is_preview(code: str) -> bool:
-    return RULES[code][2]
+    """The rule class's own flag once its module is loaded (the registry mirrors it,
+    tests/test_rule_registry.py), the registry's before."""
+    rule = _made.get(code)
+    return bool(rule.preview) if rule is not None else RULES[code][2]
 
 
 def by_name_or_code(key: str):
