@@ -15,31 +15,32 @@ from __future__ import annotations
 import datetime
 import math
 import os
-import re
 import stat
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Dict, Iterable, Optional, Sequence, Tuple
 
+from claude_lint.patterns import lazy
+
 
 DATA = os.path.join(os.path.dirname(os.path.abspath(__file__)), "models.toml")
 
-_PREFIX = re.compile(r"^(?:(?:anthropic|bedrock|vertex_ai|azure_ai|openai|azure|litellm_proxy)[/:])+(?:(?:converse|invoke)/)?")  # ":" is init_chat_model's provider:model
-_REGION = re.compile(r"^(?:us|eu|apac|jp|au|global|us-gov)\.")
-_BEDROCK = re.compile(r"^anthropic\.(?P<id>.+?)(?:-v\d+(?::\d+)?)?$")
-_VERTEX = re.compile(r"^(?P<id>claude-[^@]+)@(?P<tag>.+)$")
+_PREFIX = lazy(r"^(?:(?:anthropic|bedrock|vertex_ai|azure_ai|openai|azure|litellm_proxy)[/:])+(?:(?:converse|invoke)/)?")  # ":" is init_chat_model's provider:model
+_REGION = lazy(r"^(?:us|eu|apac|jp|au|global|us-gov)\.")
+_BEDROCK = lazy(r"^anthropic\.(?P<id>.+?)(?:-v\d+(?::\d+)?)?$")
+_VERTEX = lazy(r"^(?P<id>claude-[^@]+)@(?P<tag>.+)$")
 # LiteLLM's platform prefixes; `azure_ai/` is Microsoft Foundry (`azure/` is Azure OpenAI, not covered).
-_LITELLM_PLATFORM = re.compile(r"^(?:litellm_proxy/)?(?P<p>bedrock|vertex_ai|azure_ai)/(?:(?:converse|invoke)/)?")
-_BEDROCK_ID = re.compile(r"^(?:(?P<region>us|eu|apac|jp|au|global|us-gov)\.)?anthropic\.")
-_FIRST_PARTY = re.compile(r"^(?:anthropic|openai)/")
+_LITELLM_PLATFORM = lazy(r"^(?:litellm_proxy/)?(?P<p>bedrock|vertex_ai|azure_ai)/(?:(?:converse|invoke)/)?")
+_BEDROCK_ID = lazy(r"^(?:(?P<region>us|eu|apac|jp|au|global|us-gov)\.)?anthropic\.")
+_FIRST_PARTY = lazy(r"^(?:anthropic|openai)/")
 
 PLATFORMS = {"bedrock": "Amazon Bedrock", "vertex": "Google Vertex AI", "foundry": "Microsoft Foundry"}
-_PLATFORM_KEY = re.compile(r"^(?:bedrock(?:-(?:us|eu|apac|jp|au|global|us-gov))?|vertex|foundry)$")
+_PLATFORM_KEY = lazy(r"^(?:bedrock(?:-(?:us|eu|apac|jp|au|global|us-gov))?|vertex|foundry)$")
 STATUSES = ("active", "deprecated", "retired")
 MAX_FILE_BYTES = 20_000_000  # LiteLLM's whole price list is about 1.5 MB
-_ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+_ISO_DATE = lazy(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 # Texts of a user's file reach the terminal (findings, `claude-lint models`): no escape sequences.
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_CONTROL = lazy(r"[\x00-\x1f\x7f-\x9f]")
 
 
 @dataclass(frozen=True)
@@ -358,78 +359,16 @@ def _merge(base: Model, raw: dict, where: str, tokenizers: Dict[str, float]) -> 
 def load() -> Catalog:
     with open(DATA, "rb") as fh:
         raw = fh.read()
-    compiled = _compiled_path(raw)
-    found = _read_compiled(compiled) if compiled is not None else None
+    from claude_lint import catalog_compiled
+
+    compiled = catalog_compiled.path(raw, DATA, __file__)
+    found = catalog_compiled.read(compiled, Catalog) if compiled is not None else None
     if found is not None:
         return found
     catalog = _parse(raw)
     if compiled is not None:
-        _write_compiled(compiled, catalog)
+        catalog_compiled.write(compiled, catalog)
     return catalog
-
-
-# The built catalogue, pickled in the user's cache folder (the folder of the facts
-# cache's key, see cache.user_cache_folder) under a name that hashes what it was built
-# from: parsing models.toml was a third of a one-file run (pre-commit, on save). Only
-# ever read from that folder, which is the user's own, never from a project.
-COMPILED_FOLDER = "catalogue"
-
-
-def _compiled_path(raw: bytes) -> Optional[str]:
-    import sys
-
-    try:
-        from _blake2 import blake2b  # hashlib's own, without hashlib loading OpenSSL (a one-file run needs no other hash)
-    except ImportError:
-        from hashlib import blake2b
-
-    from claude_lint.cache_seal import user_cache_folder
-
-    folder = user_cache_folder()
-    if folder is None:
-        return None
-    try:
-        with open(__file__, "rb") as fh:  # this code builds the objects: a change of it is a new catalogue
-            code = fh.read()
-    except OSError:
-        return None
-    key = blake2b(digest_size=16)
-    for part in (raw, code, DATA.encode("utf-8", "surrogatepass"), sys.version.encode()):
-        key.update(len(part).to_bytes(8, "little") + part)
-    return os.path.join(folder, COMPILED_FOLDER, key.hexdigest() + ".pickle")
-
-
-def _read_compiled(path: str) -> Optional[Catalog]:
-    import pickle
-
-    try:
-        with open(path, "rb") as fh:
-            found = pickle.load(fh)
-    except Exception:  # absent, unreadable, truncated: parsed from the TOML again
-        return None
-    return found if isinstance(found, Catalog) else None
-
-
-def _write_compiled(path: str, catalog: Catalog) -> None:
-    """Written whole under a temporary name, then renamed: a run reading it at the same
-    time sees the old file or the new one."""
-    import pickle
-
-    folder = os.path.dirname(path)
-    temporary = f"{path}.{os.getpid()}.tmp"
-    try:
-        os.makedirs(folder, mode=0o700, exist_ok=True)
-        for name in os.listdir(folder):  # catalogues of earlier versions
-            if name.endswith(".pickle") and name != os.path.basename(path):
-                os.unlink(os.path.join(folder, name))
-        with open(temporary, "wb") as fh:
-            pickle.dump(catalog, fh, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(temporary, path)
-    except (OSError, pickle.PicklingError):  # a read-only home: the next run parses again
-        try:
-            os.unlink(temporary)
-        except OSError:
-            pass
 
 
 def _parse(raw: bytes) -> Catalog:

@@ -182,16 +182,15 @@ def _too_big(exc: BaseException) -> str:
 
 
 def apply_table(settings: Settings, table: dict, where: str) -> Settings:
-    from claude_lint.checks import by_code
+    from claude_lint.checks import RULES, by_code
 
     if not isinstance(table, dict):
         raise ConfigError(f"{where}: [tool.claude-lint] must be a table")
-    rules = by_code()
     changes: Dict[str, object] = {}
     options: Dict[str, Dict[str, object]] = {}
     for key, value in table.items():
-        if key.upper() in rules and isinstance(value, dict):
-            options[key.upper()] = _rule_options(rules[key.upper()], value, where)
+        if key.upper() in RULES and isinstance(value, dict):
+            options[key.upper()] = _rule_options(by_code([key.upper()])[key.upper()], value, where)
             continue
         if key not in KEYS:
             raise ConfigError(f"{where}: unknown key `{key}` in [tool.claude-lint]")
@@ -327,9 +326,9 @@ def _models_file(key: str, value, where: str) -> str:
 
 
 def check_selectors(values: List[str], key: str, where: str) -> List[str]:
-    from claude_lint.checks import all_rules
+    from claude_lint.checks import RULES
 
-    codes = [r.code for r in all_rules()]
+    codes = sorted(RULES)
     out = []
     for v in values:
         sel = v.strip().upper()
@@ -348,21 +347,21 @@ def selected(settings: Settings) -> List[str]:
     """Rule codes enabled after select, extend-select and ignore (longest prefix wins, as in
     ruff; ALL is the shortest). A preview rule is enabled only by ALL or by its own code:
     a prefix (`CL`, the default) leaves it off."""
-    from claude_lint.checks import all_rules
+    from claude_lint.checks import RULES, is_preview
 
     enabled = []
-    for rule in all_rules():
+    for code in sorted(RULES):
         best = ("", False, False)  # (selector, selected, may enable a preview rule)
         for sel in settings.select + settings.extend_select:
             length = 0 if sel == "ALL" else len(sel)
-            if covers(sel, rule.code) and length >= len(best[0]):
-                best = ("" if sel == "ALL" else sel, True, sel in ("ALL", rule.code))
+            if covers(sel, code) and length >= len(best[0]):
+                best = ("" if sel == "ALL" else sel, True, sel in ("ALL", code))
         for sel in settings.ignore:
             length = 0 if sel == "ALL" else len(sel)
-            if covers(sel, rule.code) and length >= len(best[0]):
+            if covers(sel, code) and length >= len(best[0]):
                 best = ("" if sel == "ALL" else sel, False, False)
-        if best[1] and (not getattr(rule, "preview", False) or best[2]):
-            enabled.append(rule.code)
+        if best[1] and (not is_preview(code) or best[2]):
+            enabled.append(code)
     return enabled
 
 

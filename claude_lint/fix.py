@@ -151,8 +151,9 @@ def per_call(settings: Settings) -> Settings:
     from claude_lint.checks.base import Rule
     from claude_lint.config import selected
 
-    rules = by_code()
-    codes = tuple(c for c in selected(settings) if c in rules and type(rules[c]).check_project is Rule.check_project)
+    enabled = selected(settings)
+    rules = by_code(enabled)
+    codes = tuple(c for c in enabled if c in rules and type(rules[c]).check_project is Rule.check_project)
     return replace(settings, select=codes, extend_select=(), ignore=())
 
 

@@ -10,19 +10,18 @@ from __future__ import annotations
 
 import inspect
 import os
-import re
-import textwrap
 from typing import Callable, Dict, Iterator, List, Optional, Tuple
 
 from claude_lint.bounds import MAX_RUN_CHARS, MAX_TEXT_CHARS, MAX_VALUE_NODES, TOO_LARGE
 from claude_lint.facts import Dynamic, FileRead, Lit, Loc, Mapping, OneOf, Param, Ref, Seq, Text, Transform, Unknown
 from claude_lint.kinds import display
+from claude_lint.patterns import lazy
 
 MAX_DEPTH = 30
 MAX_PROMPT_BYTES = MAX_TEXT_CHARS  # a prompt file is one value's text
 # Jinja expressions, statements and comments: (opener, closer), found by `_jinja_tags`.
 _JINJA = (("{{", "}}"), ("{%", "%}"), ("{#", "#}"))
-_FORMAT_FIELD = re.compile(r"(?<!\{)\{[^{}]*\}(?!\})")  # `[^{}]*` stops at the next brace: linear
+_FORMAT_FIELD = lazy(r"(?<!\{)\{[^{}]*\}(?!\})")  # `[^{}]*` stops at the next brace: linear
 _PLACEHOLDER_BASE = 0xF0000  # supplementary private use area: never in real prompts
 _PLACEHOLDERS = 0x110000 - _PLACEHOLDER_BASE  # chr() ends at U+10FFFF
 
@@ -248,6 +247,8 @@ class ValueResolver:
             if not self._spend(len(text)):
                 return Unknown(TOO_LARGE, value.loc)
             if value.op == "dedent":
+                import textwrap  # here: its patterns compile at import, and most runs dedent nothing
+
                 text = textwrap.dedent(text)
             elif value.op == "cleandoc":
                 text = inspect.cleandoc(text)

@@ -71,7 +71,7 @@ class Linter:
         self.root = os.path.abspath(settings.root)
         self._catalog: Optional[catalog_mod.Catalog] = None
         self.codes = selected(settings)
-        rules = by_code()
+        rules = by_code(self.codes)
         self.rules = [rules[c] for c in self.codes if c in rules]
         self.project = Project(self.root, self._load_other)
         self.seconds = float(settings.options_for(FILE_TIMEOUT).get("seconds", DEFAULT_SECONDS))
@@ -353,7 +353,7 @@ class Linter:
         errors = [error for facts in all_facts for error in facts.errors] + list(overrun.values())
         for error in errors:
             if error.code in self.codes:
-                found.append(by_code()[error.code].from_error(error))
+                found.append(by_code(self.codes)[error.code].from_error(error))
         by_path = {f.path: f for f in all_facts}
         self._callers = {f.path: f for f in callers}
         kept: Dict[tuple, Diagnostic] = {}

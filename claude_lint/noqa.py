@@ -14,18 +14,20 @@ import re
 from dataclasses import dataclass
 from typing import Dict, Iterable, Iterator, List, Optional, Set, Tuple
 
+from claude_lint.patterns import lazy
+
 CODES = r"[A-Z]+[0-9]+(?:[\s,]+[A-Z]+[0-9]+)*"
 # A line's noqa: `# noqa` (every code) or `# noqa: CODE, CODE`, anywhere in a comment.
-NOQA = re.compile(r"#\s*noqa(?::\s*(?P<codes>" + CODES + "))?", re.IGNORECASE)
+NOQA = lazy(r"#\s*noqa(?::\s*(?P<codes>" + CODES + "))?", re.IGNORECASE)
 # A file's noqa (ruff's `# ruff: noqa`): a comment of its own.
-FILE_NOQA = re.compile(r"#\s*claude-lint:\s*noqa(?::\s*(?P<codes>" + CODES + r"))?\s*$", re.IGNORECASE)
+FILE_NOQA = lazy(r"#\s*claude-lint:\s*noqa(?::\s*(?P<codes>" + CODES + r"))?\s*$", re.IGNORECASE)
 WHOLE_FILE = 0  # the row of a Noqa that silences the whole file
 
 # Python's comments and string literals, and what lies between them. A string prefix
 # (r, b, f, ...) is skipped as plain text: it changes nothing about where a string ends
 # (a backslash escapes the quote in raw strings too). An unterminated single-quoted string
 # leaves its quote as plain text, as the tokenizer's error token does.
-_LEXEMES = re.compile(
+_LEXEMES = lazy(
     r"""(?P<comment>\#[^\r\n]*)"""
     r'''|(?P<string>"""(?:[^"\\]|\\.|"(?!""))*(?:"""|\Z)'''
     r"""|'''(?:[^'\\]|\\.|'(?!''))*(?:'''|\Z)"""

@@ -173,7 +173,7 @@ def lint_text(path: str, text: str, folders: Sequence[str] = (), max_context: in
                 "the rest was linted with U+FFFD in its place"
             )
             if UNREADABLE_FILE in config.selected(settings):
-                extra.append(replace(by_code()[UNREADABLE_FILE].from_error(FileError(UNREADABLE_FILE, message, Loc(path, row, col, row, col + 1))), severity="warning"))
+                extra.append(replace(by_code([UNREADABLE_FILE])[UNREADABLE_FILE].from_error(FileError(UNREADABLE_FILE, message, Loc(path, row, col, row, col + 1))), severity="warning"))
             notes.append((logging.WARNING, f"{path}:{row}:{col}: {message}"))
             data = surrogate.sub("\ufffd", text).encode("utf-8")
     limit = max_context if root is not None else 0

@@ -31,6 +31,23 @@ _path = [None]
 def install() -> None:
     """Hook `dataclasses` before any class of ours is made; a no-op the second time, or
     when there is no user cache folder."""
+    import gc
+
+    # What this loads (dataclasses with inspect, typing, the kept code objects) lives as
+    # long as the process: the cyclic collector's passes over it, a dozen in a new
+    # process, found nothing to free. Frozen (never looked at again) once loaded: merely
+    # holding the collector off would leave it all to the next pass.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        _install()
+    finally:
+        if collecting:
+            gc.freeze()
+            gc.enable()
+
+
+def _install() -> None:
     import dataclasses
 
     if getattr(dataclasses, "exec", None) is _exec:

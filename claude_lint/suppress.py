@@ -19,8 +19,9 @@ from typing import Iterator, List, Optional, Tuple
 
 from claude_lint.facts import FileFacts, Noqa
 from claude_lint.noqa import FILE_NOQA, NOQA, WHOLE_FILE, codes_of
+from claude_lint.patterns import lazy
 
-_ANY = re.compile("noqa", re.IGNORECASE)
+_ANY = lazy("noqa", re.IGNORECASE)
 
 
 def with_comments(facts: FileFacts, text: Optional[str]) -> FileFacts:
@@ -72,7 +73,7 @@ def _python(text: str) -> Iterator[Tuple[int, str]]:
     return ((row, comment) for row, _, comment in noqa.comments(text))
 
 
-_BLOCK_SCALAR = re.compile(r"(?:^|[:\-]\s+|^\s*-\s+)[|>][0-9+\-]*\s*(?:#.*)?$")
+_BLOCK_SCALAR = lazy(r"(?:^|[:\-]\s+|^\s*-\s+)[|>][0-9+\-]*\s*(?:#.*)?$")
 
 
 def _yaml(lines: List[str]) -> Iterator[Tuple[int, str]]:

@@ -5,11 +5,12 @@ column) in characters becomes a string index. Used by the extractors, the fix bu
 from __future__ import annotations
 
 import io
-import re
 import tokenize
 from typing import Iterable, List, Mapping, Optional, Sequence, Tuple
 
-LINE_BREAK = re.compile(r"\r\n|\r|\n")
+from claude_lint.patterns import lazy
+
+LINE_BREAK = lazy(r"\r\n|\r|\n")
 
 
 def line_starts(text: str) -> List[int]:

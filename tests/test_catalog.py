@@ -4,7 +4,7 @@ import os
 
 import pytest
 
-from claude_lint import catalog
+from claude_lint import catalog, catalog_compiled
 from claude_lint.catalog import TIER_ORDER, load
 
 
@@ -209,12 +209,36 @@ def test_compiled_catalogue_is_the_parsed_one(tmp_path, monkeypatch):
     try:
         assert catalog.load() == parsed  # built, then written
         (written,) = (tmp_path / "claude-lint" / "catalogue").glob("*.pickle")
-        assert catalog._read_compiled(str(written)) == parsed
+        assert catalog_compiled.read(str(written), catalog.Catalog) == parsed
         catalog.load.cache_clear()
         assert catalog.load() == parsed  # read back
         written.write_bytes(b"not a pickle")
         catalog.load.cache_clear()
         assert catalog.load() == parsed
-        assert catalog._read_compiled(str(written)) == parsed  # replaced
+        assert catalog_compiled.read(str(written), catalog.Catalog) == parsed  # replaced
     finally:
         catalog.load.cache_clear()
+
+
+def test_compiled_catalogues_of_other_installs_are_kept(tmp_path, monkeypatch):
+    """Two installs used in turn each keep their compiled catalogue; only old or surplus
+    ones are removed when a new one is written."""
+    import os
+    import time
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    folder = tmp_path / "claude-lint" / "catalogue"
+    folder.mkdir(parents=True)
+    other = folder / "another-install.pickle"
+    other.write_bytes(b"x")
+    stale = folder / "stale-install.pickle"
+    stale.write_bytes(b"x")
+    old = time.time() - (catalog_compiled.KEEP_DAYS + 1) * 86400
+    os.utime(stale, (old, old))
+    catalog.load.cache_clear()
+    try:
+        catalog.load()
+    finally:
+        catalog.load.cache_clear()
+    names = sorted(p.name for p in folder.glob("*.pickle"))
+    assert "another-install.pickle" in names and "stale-install.pickle" not in names and len(names) == 2

@@ -9,20 +9,21 @@ from claude_lint.diagnostics import Diagnostic
 from claude_lint.estimate import CACHE_KEYS, estimate
 from claude_lint.facts import Dynamic, Lit, Mapping, Seq, Text
 from claude_lint.link import Call
+from claude_lint.patterns import lazy
 
 HEAD = "import anthropic, datetime, uuid\nclient = anthropic.Anthropic()\n"
 RULES = "Follow the Acme support policy in every answer. " * 300
 # Per-request values by the code that produces them. Names are matched whole, so a
 # field `{now}` counts (it almost always holds datetime.now()) but `{known}` does not.
-PER_REQUEST = re.compile(
+PER_REQUEST = lazy(
     r"\b(?:now|utcnow|time|time_ns|monotonic|perf_counter|uuid[14]?|random|randint|token_hex|token_urlsafe|"
     r"timestamp|request_id|req_id|trace_id|nonce)\b",
     re.IGNORECASE,
 )
 # A date changes once a day: one extra cache write a day, not a miss on every request.
-_DAILY = re.compile(r"\btoday\b|\.date\(\)")
-_FORMAT = re.compile(r"""(?:strftime\(\s*[rbuf]*["']|\):)(?P<fmt>[^"'}]*)""")
-_TIME_DIRECTIVE = re.compile(r"%-?[HIMSfpXcTsRkl]")
+_DAILY = lazy(r"\btoday\b|\.date\(\)")
+_FORMAT = lazy(r"""(?:strftime\(\s*[rbuf]*["']|\):)(?P<fmt>[^"'}]*)""")
+_TIME_DIRECTIVE = lazy(r"%-?[HIMSfpXcTsRkl]")
 
 
 def per_request(part: Dynamic) -> bool:
@@ -254,7 +255,7 @@ def _dynamic(text: Text, call: Call) -> List[Dynamic]:
     return [p for p in text.parts if isinstance(p, Dynamic) and (per_request(p) or per_iteration(p, call))]
 
 
-_NAME = re.compile(r"[A-Za-z_]\w*")
+_NAME = lazy(r"[A-Za-z_]\w*")
 
 
 def per_iteration(part: Dynamic, call: Call) -> bool:

@@ -22,10 +22,11 @@ from typing import Optional, Tuple
 from claude_lint.estimate import texts
 from claude_lint.facts import Lit, Loc, Mapping, Seq, Text
 from claude_lint.link import Call
+from claude_lint.patterns import lazy
 
 # Instructions that pin the answer to a label, a word, a number or a sentence. Each
 # phrase is an instruction, not a topic ("classifiers" is a topic).
-SHORT_PROMPT = re.compile(
+SHORT_PROMPT = lazy(
     r"\b(?:classify|categori[sz]e)\b(?=[^.\n]{0,80}\b(?:into|as|one of|the following|categor|label)\b)"
     r"|\b(?:answer|respond|reply)(?: only)?(?: with)?(?: only)? (?:a )?(?:yes or no|yes/no|true or false|\"?yes\"? or \"?no\"?)\b"
     r"|\b(?:answer|respond|reply)(?: only)? (?:with |in )?(?:only )?(?:one|a single) (?:word|label|number|digit|letter|character)\b"
@@ -36,10 +37,10 @@ SHORT_PROMPT = re.compile(
     r"|\b(?:single|one) (?:word|character|digit|integer) (?:answer|response|only)\b",
     re.IGNORECASE,
 )
-SENTENCE_PROMPT = re.compile(r"\b(?:in|with|using) (?:one|a single) sentence\b|\bone-sentence (?:answer|summary|reply)\b", re.IGNORECASE)
+SENTENCE_PROMPT = lazy(r"\b(?:in|with|using) (?:one|a single) sentence\b|\bone-sentence (?:answer|summary|reply)\b", re.IGNORECASE)
 # Work whose answer is long by nature: code or files, a rewrite, a transcription, a translation, a
 # report, or reasoning written out before a short verdict.
-LONG_PROMPT = re.compile(
+LONG_PROMPT = lazy(
     r"\b(?:write|generate|create|implement|produce|output|return|give)\b[^.\n]{0,60}\b(?:code|script|program|function|class|module|files?|html|css|markdown|document|essay|article|report|story|chapter|tests?|patch|diff)\b"
     r"|\b(?:rewrite|refactor|transcri(?:be|ption)|translat(?:e|ion))\b"
     r"|\b(?:full|complete|entire|whole) (?:code|file|document|text|content)\b"
@@ -49,7 +50,7 @@ LONG_PROMPT = re.compile(
     r"|```",
     re.IGNORECASE,
 )
-OPTIONAL_BEFORE = re.compile(r"\b(?:may|can|could|might|free to|able to|if you need to|when needed,?)\s+$", re.IGNORECASE)
+OPTIONAL_BEFORE = lazy(r"\b(?:may|can|could|might|free to|able to|if you need to|when needed,?)\s+$", re.IGNORECASE)
 MAX_PROMPT_CHARS = 6000  # a long prompt describes more than one small task; its tail is not read
 MAX_TOOL_FIELDS = 6  # a forced tool whose schema has at most this many scalar fields answers in a few tokens
 # Tokens an answer needs, generously (a label with a stray word, a small object with its keys).

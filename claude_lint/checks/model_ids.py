@@ -7,12 +7,13 @@ import re
 from typing import Iterator
 
 from claude_lint.facts import OneOf, Text
+from claude_lint.patterns import lazy
 
 # An OpenAI snapshot or context variant of a catalogued model: `gpt-4-0613`, `gpt-4o-2024-05-13`,
 # `gpt-3.5-turbo-16k-0613`, `gpt-4-1106-preview`. A snapshot is retired no later than its model.
-_SNAPSHOT = re.compile(r"^(?P<base>(?:gpt|o\d)[-.a-z0-9]*?)(?:-(?:16k|32k))?(?:-(?:\d{4}|\d{4}-\d{2}-\d{2}))?(?:-preview)?$")
+_SNAPSHOT = lazy(r"^(?P<base>(?:gpt|o\d)[-.a-z0-9]*?)(?:-(?:16k|32k))?(?:-(?:\d{4}|\d{4}-\d{2}-\d{2}))?(?:-preview)?$")
 # The Anthropic SDK's old spellings: `claude-v1`, `claude-instant-v1.2` for claude-1, claude-instant-1.2.
-_OLD_SPELLING = re.compile(r"-v(?=\d)")
+_OLD_SPELLING = lazy(r"-v(?=\d)")
 
 
 def family(catalog, bare: str):

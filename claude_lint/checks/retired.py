@@ -10,12 +10,13 @@ from claude_lint.checks.model_ids import family, written_options
 from claude_lint.diagnostics import Diagnostic, Edit, Fix
 from claude_lint.facts import Loc, OneOf, Param, Text
 from claude_lint.link import Call
+from claude_lint.patterns import lazy
 
 HEAD = "import anthropic\nclient = anthropic.Anthropic()\n"
 CALL = 'client.messages.create(model="{model}", max_tokens=300, messages=[])\n'
 # A platform prefix the fix keeps: LiteLLM's "anthropic/", init_chat_model's "anthropic:".
-_PREFIX = re.compile(r"^(?:anthropic|openai)[/:]")
-_LOOKS_LIKE_MODEL = re.compile(r"^(?:claude|gpt|o\d)[-.a-z0-9]*$")
+_PREFIX = lazy(r"^(?:anthropic|openai)[/:]")
+_LOOKS_LIKE_MODEL = lazy(r"^(?:claude|gpt|o\d)[-.a-z0-9]*$")
 
 
 class RetiredModel(Rule):

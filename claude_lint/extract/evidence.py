@@ -9,16 +9,16 @@ the answer is bound to, and never guesses past what is written.
 from __future__ import annotations
 
 import ast
-import re
 from typing import Dict, List, Optional, Set, Tuple
 
 from claude_lint.extract.walk import walk
 from claude_lint.facts import AnswerUse
+from claude_lint.patterns import lazy
 
 MAX_NODES = 20000  # nodes of one function or module indexed: a generated file is not read whole
 MAX_ROUNDS = 4  # hops from the response to the text it holds (resp -> text -> clean)
 MAX_LABEL_CHARS = 40
-LABEL = re.compile(r"^\w[\w .:/-]*$")  # a string compared with the answer is a label when it is this short
+LABEL = lazy(r"^\w[\w .:/-]*$")  # a string compared with the answer is a label when it is this short
 
 NUMBER = {"int": "number", "float": "number", "bool": "bool", "Decimal": "number"}
 STRUCTURED = {"loads", "literal_eval", "safe_load", "model_validate_json", "parse_raw", "from_json"}

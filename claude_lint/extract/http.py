@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import ast
 import os
-import re
 from typing import List, Optional, Tuple
 
 from claude_lint.extract import clients, gateways, sdk
 from claude_lint.extract.scopes import CallRecord, Scope, keyword, positional
 from claude_lint.facts import CallSite, Mapping, Param, Text
+from claude_lint.patterns import lazy
 
 _UNSEEN = "unseen"
 
@@ -129,7 +129,7 @@ def _keys(mapping: Mapping) -> Tuple[str, ...]:
     return tuple(keys)
 
 
-_HOST_SEEN = re.compile(r"(?i)https?://[^/\0]+(?:[/?]|$)")
+_HOST_SEEN = lazy(r"(?i)https?://[^/\0]+(?:[/?]|$)")
 
 
 def _url_text(ev, url_expr, scope: Scope) -> Optional[str]:

@@ -12,6 +12,7 @@ from typing import Dict, List, Optional, Set, Tuple
 
 from claude_lint.extract.scopes import MUTATE_METHODS, Scope, argument_values
 from claude_lint.extract.walk import child_nodes, walk
+from claude_lint.patterns import lazy
 
 _COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
 _FOR = (ast.For, ast.AsyncFor)
@@ -20,9 +21,9 @@ _NESTED_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambd
 _INTERACTIVE = frozenset({"input", "getpass", "prompt"})
 # A program that answers a person: a loop that reads what they type (a REPL), or a UI or
 # web framework's page or handler. Its requests are waited for, whatever loop they sit in.
-_LOOP_STATEMENT = re.compile(r"^[ \t]*while\b", re.MULTILINE)
-_READS_A_PERSON = re.compile(r"(?<![\w.])(?:input|getpass)\(|\b(?:Prompt|Confirm|IntPrompt)\.ask\(|console\.input\(|\bPromptSession\b|from prompt_toolkit\b")
-_SERVES_A_PERSON = re.compile(
+_LOOP_STATEMENT = lazy(r"^[ \t]*while\b", re.MULTILINE)
+_READS_A_PERSON = lazy(r"(?<![\w.])(?:input|getpass)\(|\b(?:Prompt|Confirm|IntPrompt)\.ask\(|console\.input\(|\bPromptSession\b|from prompt_toolkit\b")
+_SERVES_A_PERSON = lazy(
     r"^[ \t]*(?:import|from)[ \t]+(?:streamlit|gradio|chainlit|discord|telegram|slack_bolt)\b"
     r"|^[ \t]*@[\w.]+\.(?:route|get|post|put|websocket|message|command|event|on_message)\(",
     re.MULTILINE,

@@ -16,6 +16,7 @@ from claude_lint.extract.python_history import HistoryFinder
 from claude_lint.extract.scopes import Binding, CallRecord, Collector, Scope, keyword, positional
 from claude_lint.extract.values import Evaluator
 from claude_lint.facts import SYNTAX_ERROR, CallSite, Dynamic, FileError, FileFacts, FileRead, Loc, Mapping, Ref, Seq, Text, Transform, Unknown
+from claude_lint.patterns import lazy
 
 __all__ = ["extract", "parse"]
 
@@ -66,7 +67,7 @@ def parse(text: str, path: str) -> "ast.Module | FileError":
 
 # CPython refuses deep nesting cleanly; libcst's native parser overflows the C stack
 # on it (a segfault), so such a file never reaches libcst.
-_NESTING_REFUSED = re.compile(r"nested|too complex|recursion", re.IGNORECASE)
+_NESTING_REFUSED = lazy(r"nested|too complex|recursion", re.IGNORECASE)
 
 
 def _newer_syntax(text: str) -> bool:

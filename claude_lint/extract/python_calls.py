@@ -3,7 +3,6 @@ chain, and small tests of scopes and expressions (text built, a property, noqa c
 from __future__ import annotations
 
 import ast
-import re
 from typing import List, Optional, Tuple
 
 from claude_lint.extract import sdk
@@ -11,6 +10,7 @@ from claude_lint.extract.chains import method_chain
 from claude_lint.extract.scopes import Scope, keyword, positional
 from claude_lint.extract.values import Evaluator
 from claude_lint.facts import Noqa
+from claude_lint.patterns import lazy
 
 
 MAX_CLIENT_DEPTH = 8  # hops followed from a receiver back to its client's construction
@@ -18,7 +18,7 @@ MAX_ALIAS_BINDINGS = 8  # bindings of one name read when following a client or a
 MAX_BATCH_ITEMS = 200
 MAX_SESSION_NODES = 50000  # nodes of one file read for edits of st.session_state lists  # requests of one batch read as call sites
 # An output limit set as a keyword or dict key (`.bind(max_tokens=...)`), not in a comment.
-OUTPUT_LIMIT_SET = re.compile(r"""\b(?:max_tokens|max_completion_tokens|max_output_tokens|maxTokens)\b(?:\s*=(?!=)|["']\s*:)""")
+OUTPUT_LIMIT_SET = lazy(r"""\b(?:max_tokens|max_completion_tokens|max_output_tokens|maxTokens)\b(?:\s*=(?!=)|["']\s*:)""")
 
 _LIMIT_NAMES = frozenset({"max_tokens", "max_completion_tokens", "max_output_tokens", "maxTokens"})
 

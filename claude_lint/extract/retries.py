@@ -15,9 +15,10 @@ from typing import Dict, Optional
 
 from claude_lint.extract.walk import child_nodes, walk
 from claude_lint.facts import Retry
+from claude_lint.patterns import lazy
 
 # Keyword names that carry an attempt count through a recursive retry.
-_COUNT_WORDS = re.compile(r"retr|attempt|tries|depth|count|remaining|max_|left", re.IGNORECASE)
+_COUNT_WORDS = lazy(r"retr|attempt|tries|depth|count|remaining|max_|left", re.IGNORECASE)
 MAX_FUNCTION_NODES = 20_000  # a larger function is not searched (bounded work per call)
 
 

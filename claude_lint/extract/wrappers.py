@@ -25,7 +25,6 @@ wrapper handed to a call that runs it (`executor.submit(f, x)`, `df.col.apply(f)
 """
 from __future__ import annotations
 
-import re
 from typing import Dict, FrozenSet, Iterable, List, Optional, Set, Tuple
 
 from claude_lint.extract import passed_models
@@ -33,6 +32,7 @@ from claude_lint.extract.scopes import CallRecord, Scope
 from claude_lint.extract.wrapper_finder import Finder
 from claude_lint.extract.wrapper_shapes import EVERYTHING, MAX_DEPTH, last, params_in
 from claude_lint.facts import CallSite, WrapperTable
+from claude_lint.patterns import lazy
 
 __all__ = ["EVERYTHING", "MAX_DEPTH", "Finder", "exported", "methods_of", "params_in", "snake_case", "summarise"]
 
@@ -92,7 +92,7 @@ def snake_case(klass: str) -> str:
     return "_".join(w.lower() for w in _CAMEL_WORD.findall(klass)) or klass.lower()
 
 
-_CAMEL_WORD = re.compile(r"[A-Z]+(?=[A-Z][a-z]|[0-9_]|$)|[A-Z]?[a-z]+|[0-9]+")
+_CAMEL_WORD = lazy(r"[A-Z]+(?=[A-Z][a-z]|[0-9_]|$)|[A-Z]?[a-z]+|[0-9]+")
 
 
 def _built_model(site: CallSite) -> bool:

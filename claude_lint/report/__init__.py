@@ -12,16 +12,17 @@ from __future__ import annotations
 
 import importlib
 import math
-import re
 import sys
 from typing import Callable, Optional
+
+from claude_lint.patterns import lazy
 
 FORMATS = ("text", "concise", "json", "grouped", "github", "gitlab", "junit", "sarif")
 
 # C0, DEL and C1 controls, bidirectional marks and overrides, line/paragraph separators, lone surrogates
-_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
-_SURROGATE = re.compile("[\ud800-\udfff]")
-_CI_MARKER = re.compile(r"##(vso)?\[")
+_UNSAFE = lazy("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+_SURROGATE = lazy("[\ud800-\udfff]")
+_CI_MARKER = lazy(r"##(vso)?\[")
 _NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
 
@@ -54,7 +55,7 @@ def unsurrogate(text: str) -> str:
     return _SURROGATE.sub(_escape, text) if _SURROGATE.search(text) else text
 
 
-_JSON_UNSAFE = re.compile("[\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]|##(?:vso)?\\[")
+_JSON_UNSAFE = lazy("[\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]|##(?:vso)?\\[")
 
 
 def _clean(value):

@@ -1,0 +1,103 @@
+"""The built catalogue, pickled in the user's cache folder (the folder of the facts
+cache's key, see cache_seal.user_cache_folder) under a name that hashes what it was built
+from: parsing models.toml was a third of a one-file run (pre-commit, on save). Only ever
+read from that folder, which is the user's own, never from a project.
+
+Each install (a project's venv, pre-commit's, an editor's) has its own catalogue there,
+and the others' are kept, a few recent ones: deleting every other one made two installs
+used in turn parse models.toml again at each start, each deleting the other's."""
+from __future__ import annotations
+
+import os
+from typing import Optional
+
+FOLDER = "catalogue"
+KEEP = 16  # catalogues in the folder, this one's included
+KEEP_DAYS = 30  # one not rewritten for longer is removed when another is written
+
+
+def path(raw: bytes, data: str, builder: str) -> Optional[str]:
+    """Where the catalogue built from `raw` (the bytes of `data`, models.toml) by the code
+    in the file `builder` is kept, or None."""
+    import sys
+
+    try:
+        from _blake2 import blake2b  # hashlib's own, without hashlib loading OpenSSL (a one-file run needs no other hash)
+    except ImportError:
+        from hashlib import blake2b
+
+    from claude_lint.cache_seal import user_cache_folder
+
+    folder = user_cache_folder()
+    if folder is None:
+        return None
+    try:
+        with open(builder, "rb") as fh:  # the code that builds the objects: a change of it is a new catalogue
+            code = fh.read()
+    except OSError:
+        return None
+    key = blake2b(digest_size=16)
+    for part in (raw, code, data.encode("utf-8", "surrogatepass"), sys.version.encode()):
+        key.update(len(part).to_bytes(8, "little") + part)
+    return os.path.join(folder, FOLDER, key.hexdigest() + ".pickle")
+
+
+def read(where: str, kind: type) -> Optional[object]:
+    """The catalogue kept at `where` if it is one (of the class `kind`), else None."""
+    import gc
+    import pickle
+
+    collecting = gc.isenabled()
+    gc.disable()  # the objects loaded live as long as the process: frozen, never looked at by the collector
+    try:
+        with open(where, "rb") as fh:
+            found = pickle.load(fh)
+    except Exception:  # absent, unreadable, truncated: parsed from the TOML again
+        return None
+    finally:
+        if collecting:
+            gc.freeze()
+            gc.enable()
+    return found if isinstance(found, kind) else None
+
+
+def write(where: str, built: object) -> None:
+    """Written whole under a temporary name, then renamed: a run reading it at the same
+    time sees the old file or the new one."""
+    import pickle
+
+    folder = os.path.dirname(where)
+    temporary = f"{where}.{os.getpid()}.tmp"
+    try:
+        os.makedirs(folder, mode=0o700, exist_ok=True)
+        with open(temporary, "wb") as fh:
+            pickle.dump(built, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(temporary, where)
+    except (OSError, pickle.PicklingError):  # a read-only home: the next run parses again
+        try:
+            os.unlink(temporary)
+        except OSError:
+            pass
+        return
+    _prune(folder, os.path.basename(where))
+
+
+def _prune(folder: str, own: str) -> None:
+    """Keep the KEEP - 1 newest other catalogues under KEEP_DAYS old."""
+    import time
+
+    found = []
+    try:
+        for name in os.listdir(folder):
+            if name.endswith(".pickle") and name != own:
+                found.append((os.stat(os.path.join(folder, name)).st_mtime, name))
+    except OSError:  # another run removed one meanwhile: pruned at the next write
+        return
+    found.sort(reverse=True)
+    too_old = time.time() - KEEP_DAYS * 86400
+    for i, (mtime, name) in enumerate(found):
+        if i >= KEEP - 1 or mtime < too_old:
+            try:
+                os.unlink(os.path.join(folder, name))
+            except OSError:
+                pass
