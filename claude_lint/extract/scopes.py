@@ -88,6 +88,15 @@ class Collector:
         self._children(tree)
         return self
 
+    def release(self) -> None:
+        """The file is done: break the one reference cycle the scopes make (a class's
+        `self_attrs` name its methods, whose parent is the class), so that the tree is
+        freed by reference counting as soon as the extraction lets go of it, instead of
+        waiting for the cyclic collector, which must then traverse every node of it."""
+        for scope in self.scopes_by_node.values():
+            if scope.self_attrs:
+                scope.self_attrs = {}
+
     # --- the walk ---------------------------------------------------------------------
 
     def visit(self, node: ast.AST) -> None:
