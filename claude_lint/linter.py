@@ -6,6 +6,7 @@ from __future__ import annotations
 import fnmatch
 import gc
 import os
+import re
 import stat
 import time
 import warnings
@@ -81,6 +82,9 @@ class Linter:
         self._real_root: Optional[str] = None
         self._callers: Dict[str, FileFacts] = {}
         self._imported_words: Dict[str, tuple] = {}  # the second phase's rounds read each file's imports once
+        # abspath -> ((bytes, names, local, methods), answer): the second phase's last
+        # question to each file, which a later round often asks again unchanged.
+        self._last_asked: Dict[str, tuple] = {}
         # Text linted from memory (a buffer, standard input), by absolute path: the rule
         # context's `sources`, so that fixes are built against the text that was linted.
         self.sources: Dict[str, str] = {}
@@ -256,6 +260,11 @@ class Linter:
         st, data = self._bytes(source, given)
         if data is None:
             return None
+        methods = _spelled_in(methods, data, source.kind)
+        asked = (data, names, local, methods)
+        last = self._last_asked.get(source.abspath)
+        if last is not None and last[0] == asked:
+            return last[1]  # an earlier round asked the same: the same answer
         key = ""
         hashed = b""
         if cache is not None and st is not None:
@@ -265,6 +274,7 @@ class Linter:
             hashed = digest(data)
             hit, found = cache.callers(source.abspath, st, hashed, key)
             if hit:
+                self._last_asked[source.abspath] = (asked, found)
                 return found
         try:
             with _NoCollection(), time_limit(self.seconds):
@@ -279,7 +289,12 @@ class Linter:
             return None
         if cache is not None and st is not None:
             cache.store_callers(source.abspath, st, hashed, key, found)
+        self._last_asked[source.abspath] = (asked, found)
         return found
+
+    def forget_reads(self) -> None:
+        """The second phase is over: its questions are not asked again."""
+        self._last_asked.clear()
 
     def _timeout_error(self, path: str) -> FileError:
         return FileError(
@@ -430,6 +445,22 @@ def _special(source: SourceFile) -> bool:
         return not stat.S_ISREG(os.stat(source.abspath).st_mode)
     except OSError:
         return False
+
+
+_IDENTIFIER = re.compile(rb"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def _spelled_in(methods: frozenset, data: bytes, kind: str) -> frozenset:
+    """The wrapper method names a Python file can call: those spelled in it (and
+    `__call__`, which a call of an instance reaches unspelled). The phase-2 finder tests
+    the method names only against names in the code, so the rest change nothing, and
+    each round's new methods of other files mostly do not concern a given file: without
+    them its question is often the last round's. Only for ASCII source, where a name in
+    the tree is spelled as written (Python normalises non-ASCII names)."""
+    if kind != "python" or not methods or type(methods) is not frozenset or not data.isascii():  # (not EVERYTHING)
+        return methods
+    words = set(_IDENTIFIER.findall(data))
+    return frozenset(m for m in methods if m == "__call__" or m.encode("ascii", "replace") in words)
 
 
 def names_key(names) -> str:
