@@ -13,7 +13,8 @@ from claude_lint.bounds import MAX_FILE_BYTES
 from claude_lint.discover import SourceFile
 from claude_lint.extract import module_name, wants
 from claude_lint.facts import FileFacts
-from claude_lint.linter import Linter, names_key
+from claude_lint.caller_questions import names_key
+from claude_lint.linter import Linter
 
 if TYPE_CHECKING:
     from claude_lint.cache import FactsCache

@@ -6,7 +6,6 @@ from __future__ import annotations
 import fnmatch
 import gc
 import os
-import re
 import stat
 import time
 import warnings
@@ -19,6 +18,7 @@ from claude_lint import catalog_files
 from claude_lint import config as config_mod
 from claude_lint import suppress
 from claude_lint.bounds import MAX_FILE_BYTES
+from claude_lint.caller_questions import names_key, spelled_in
 from claude_lint.checks import by_code
 from claude_lint.checks.base import Context
 from claude_lint.config import Settings, package_root, selected
@@ -260,7 +260,7 @@ class Linter:
         st, data = self._bytes(source, given)
         if data is None:
             return None
-        methods = _spelled_in(methods, data, source.kind)
+        methods = spelled_in(methods, data, source.kind)
         asked = (data, names, local, methods)
         last = self._last_asked.get(source.abspath)
         if last is not None and last[0] == asked:
@@ -445,29 +445,3 @@ def _special(source: SourceFile) -> bool:
         return not stat.S_ISREG(os.stat(source.abspath).st_mode)
     except OSError:
         return False
-
-
-_IDENTIFIER = re.compile(rb"[A-Za-z_][A-Za-z0-9_]*")
-
-
-def _spelled_in(methods: frozenset, data: bytes, kind: str) -> frozenset:
-    """The wrapper method names a Python file can call: those spelled in it (and
-    `__call__`, which a call of an instance reaches unspelled). The phase-2 finder tests
-    the method names only against names in the code, so the rest change nothing, and
-    each round's new methods of other files mostly do not concern a given file: without
-    them its question is often the last round's. Only for ASCII source, where a name in
-    the tree is spelled as written (Python normalises non-ASCII names)."""
-    if kind != "python" or not methods or type(methods) is not frozenset or not data.isascii():  # (not EVERYTHING)
-        return methods
-    words = set(_IDENTIFIER.findall(data))
-    return frozenset(m for m in methods if m == "__call__" or m.encode("ascii", "replace") in words)
-
-
-def names_key(names) -> str:
-    from claude_lint.extract import wrappers
-
-    if isinstance(names, type(wrappers.EVERYTHING)):
-        return "*"
-    import hashlib  # here: a run over one file names no wrappers, and never loads OpenSSL
-
-    return hashlib.blake2b("\0".join(sorted(names)).encode("utf-8", "surrogatepass"), digest_size=8).hexdigest()

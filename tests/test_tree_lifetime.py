@@ -2,14 +2,14 @@
 reference cycle that holds it would leave every node to the cyclic collector, which the
 engine runs after each file and which must then traverse them all (issue 20: a fifth of
 heavy's collection time went there). And the second phase's question to a file names
-only the wrapper methods the file spells (Linter's _spelled_in): the others cannot
+only the wrapper methods the file spells (caller_questions.spelled_in): the others cannot
 change its answer, and leaving them out lets an unchanged question be answered once."""
 import ast
 import gc
 import textwrap
 
 from claude_lint.extract import callers, python
-from claude_lint.linter import _spelled_in
+from claude_lint.caller_questions import spelled_in
 
 # A class keeping state on self (its scope's self_attrs name the method scopes, whose
 # parent is the class), and a request joining a list into its system text (history_edits).
@@ -72,10 +72,10 @@ def test_a_phase_two_read_leaves_no_tree_in_a_cycle():
 
 def test_methods_a_file_does_not_spell_are_left_out_of_its_question():
     data = b"from app import Chat\n\ndef run(chat: Chat):\n    return chat.ask('x')\n"
-    assert _spelled_in(frozenset({"ask", "summarise", "as", "__call__"}), data, "python") == frozenset({"ask", "__call__"})
+    assert spelled_in(frozenset({"ask", "summarise", "as", "__call__"}), data, "python") == frozenset({"ask", "__call__"})
     # a name only part of a longer word is not spelled (`ask` in `task`)
-    assert _spelled_in(frozenset({"ask"}), b"task = 1\n", "python") == frozenset()
+    assert spelled_in(frozenset({"ask"}), b"task = 1\n", "python") == frozenset()
     # non-ASCII source (Python normalises such names) and notebooks (JSON escapes) ask everything
     every = frozenset({"ask", "summarise"})
-    assert _spelled_in(every, "é = 1\n".encode(), "python") is every
-    assert _spelled_in(every, b'{"cells": []}', "notebook") is every
+    assert spelled_in(every, "é = 1\n".encode(), "python") is every
+    assert spelled_in(every, b'{"cells": []}', "notebook") is every
