@@ -13,7 +13,8 @@ from claude_lint.bounds import MAX_FILE_BYTES
 from claude_lint.discover import SourceFile
 from claude_lint.extract import module_name, wants
 from claude_lint.facts import FileFacts
-from claude_lint.linter import Linter, names_key
+from claude_lint.caller_questions import names_key
+from claude_lint.linter import Linter
 
 if TYPE_CHECKING:
     from claude_lint.cache import FactsCache
@@ -114,6 +115,23 @@ def wrapper_callers(linter: Linter, sources: Sequence[SourceFile], all_facts: Se
     if not found:
         return []
     project.cover(s.abspath for s in sources)
+    import gc
+
+    # What phase 1 built lives on to the end of the run: the cyclic collector need not
+    # walk it again at each full collection of this phase (which keeps trees between
+    # rounds, see Linter._keep_read). Collected again afterwards (a server lints on).
+    gc.freeze()
+    try:
+        return _rounds(linter, project, found, sources, cache, given)
+    finally:
+        linter.forget_reads()
+        gc.unfreeze()
+
+
+def _rounds(linter: Linter, project, found: Dict[str, FileFacts], sources: Sequence[SourceFile], cache: Optional[FactsCache], given: Optional[Dict[str, bytes]]) -> List[FileFacts]:
+    """wrapper_callers' rounds, up to the wrapper depth."""
+    from claude_lint.extract import sdk, wrappers
+
     sdk_dirs: Dict[str, bool] = {"": False}
     for module in sdk.SDK_MODULES:
         sdk_dirs[module.split(".")[0]] = True

@@ -18,6 +18,7 @@ from claude_lint import catalog_files
 from claude_lint import config as config_mod
 from claude_lint import suppress
 from claude_lint.bounds import MAX_FILE_BYTES
+from claude_lint.caller_questions import names_key, spelled_in
 from claude_lint.checks import by_code
 from claude_lint.checks.base import Context
 from claude_lint.config import Settings, package_root, selected
@@ -81,6 +82,9 @@ class Linter:
         self._real_root: Optional[str] = None
         self._callers: Dict[str, FileFacts] = {}
         self._imported_words: Dict[str, tuple] = {}  # the second phase's rounds read each file's imports once
+        # abspath -> ((bytes, names, local, methods), answer): the second phase's last
+        # question to each file, which a later round often asks again unchanged.
+        self._last_asked: Dict[str, tuple] = {}
         # Text linted from memory (a buffer, standard input), by absolute path: the rule
         # context's `sources`, so that fixes are built against the text that was linted.
         self.sources: Dict[str, str] = {}
@@ -256,6 +260,11 @@ class Linter:
         st, data = self._bytes(source, given)
         if data is None:
             return None
+        methods = spelled_in(methods, data, source.kind)
+        asked = (data, names, local, methods)
+        last = self._last_asked.get(source.abspath)
+        if last is not None and last[0] == asked:
+            return last[1]  # an earlier round asked the same: the same answer
         key = ""
         hashed = b""
         if cache is not None and st is not None:
@@ -265,6 +274,7 @@ class Linter:
             hashed = digest(data)
             hit, found = cache.callers(source.abspath, st, hashed, key)
             if hit:
+                self._last_asked[source.abspath] = (asked, found)
                 return found
         try:
             with _NoCollection(), time_limit(self.seconds):
@@ -279,7 +289,12 @@ class Linter:
             return None
         if cache is not None and st is not None:
             cache.store_callers(source.abspath, st, hashed, key, found)
+        self._last_asked[source.abspath] = (asked, found)
         return found
+
+    def forget_reads(self) -> None:
+        """The second phase is over: its questions are not asked again."""
+        self._last_asked.clear()
 
     def _timeout_error(self, path: str) -> FileError:
         return FileError(
@@ -430,13 +445,3 @@ def _special(source: SourceFile) -> bool:
         return not stat.S_ISREG(os.stat(source.abspath).st_mode)
     except OSError:
         return False
-
-
-def names_key(names) -> str:
-    from claude_lint.extract import wrappers
-
-    if isinstance(names, type(wrappers.EVERYTHING)):
-        return "*"
-    import hashlib  # here: a run over one file names no wrappers, and never loads OpenSSL
-
-    return hashlib.blake2b("\0".join(sorted(names)).encode("utf-8", "surrogatepass"), digest_size=8).hexdigest()

@@ -61,6 +61,7 @@ def callers(text: str, path: str, abspath: str, module: Optional[str], kind: str
         ex = python._Extraction(code, path, abspath, module, Positions(path, code), collector)
         finder = Finder(path, abspath, code, collector, ex.ev, ex.history)
         table = finder.table({}, names, local, methods)
+        collector.release()  # the tree freed now, by reference counting
     except RecursionError:
         return None
     if table is None:

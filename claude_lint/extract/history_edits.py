@@ -6,7 +6,7 @@ the wrapper finder reads too."""
 from __future__ import annotations
 
 import ast
-from typing import Optional
+from typing import List, Optional
 
 from claude_lint.extract import retries
 from claude_lint.extract.scopes import Scope, keyword
@@ -88,32 +88,35 @@ def joined_lists(call: ast.Call, scope: Scope, ev, roles):
     """(list expression, its scope) for each list a request joins into the text of its
     `roles` (`"\\n".join(results)`, `"".join(f"..." for m in self.memory)`, through local names)."""
     budget = [200]
-
-    def find(expr: ast.expr, sc: Scope, depth: int):
-        if depth > 4:
-            return
-        for n in ast.walk(expr):
-            budget[0] -= 1
-            if budget[0] < 0:
-                return
-            if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr == "join" and len(n.args) == 1:
-                it = n.args[0]
-                if isinstance(it, (ast.GeneratorExp, ast.ListComp)) and len(it.generators) == 1 and not it.generators[0].ifs:
-                    it = it.generators[0].iter
-                    if isinstance(it, ast.Call) and isinstance(it.func, ast.Name) and it.func.id == "enumerate" and len(it.args) == 1:
-                        it = it.args[0]
-                if isinstance(it, (ast.Name, ast.Attribute)):
-                    yield it, sc
-            elif isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load):
-                owner = ev.find(n.id, sc)
-                bound = owner.assigns.get(n.id, []) if owner is not None and owner.kind == "function" else []
-                if len(bound) == 1 and isinstance(bound[0], ast.expr):
-                    yield from find(bound[0], owner, depth + 1)
-
     for name in roles:
         expr = keyword(call, name)
         if expr is not None:
-            yield from find(expr, scope, 0)
+            yield from _joined_in(expr, scope, 0, ev, budget)
+
+
+def _joined_in(expr: ast.expr, sc: Scope, depth: int, ev, budget: List[int]):
+    """joined_lists' search of one argument. (Not a closure: a recursive one is a reference
+    cycle through its own cell that would keep the evaluator, and the whole tree, alive
+    until the cyclic collector runs.)"""
+    if depth > 4:
+        return
+    for n in ast.walk(expr):
+        budget[0] -= 1
+        if budget[0] < 0:
+            return
+        if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr == "join" and len(n.args) == 1:
+            it = n.args[0]
+            if isinstance(it, (ast.GeneratorExp, ast.ListComp)) and len(it.generators) == 1 and not it.generators[0].ifs:
+                it = it.generators[0].iter
+                if isinstance(it, ast.Call) and isinstance(it.func, ast.Name) and it.func.id == "enumerate" and len(it.args) == 1:
+                    it = it.args[0]
+            if isinstance(it, (ast.Name, ast.Attribute)):
+                yield it, sc
+        elif isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load):
+            owner = ev.find(n.id, sc)
+            bound = owner.assigns.get(n.id, []) if owner is not None and owner.kind == "function" else []
+            if len(bound) == 1 and isinstance(bound[0], ast.expr):
+                yield from _joined_in(bound[0], owner, depth + 1, ev, budget)
 
 
 class Edit:

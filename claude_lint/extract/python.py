@@ -34,8 +34,9 @@ def extract(text: str, path: str, abspath: str, module: Optional[str], calls_onl
         return FileFacts(path, abspath, module, "python", errors=(tree,))
     if calls_only and not prefilter.may_call(tree):
         return FileFacts(path, abspath, module, "python", parsed=False)
+    collector = Collector()
     try:
-        collector = Collector().collect(tree)
+        collector.collect(tree)
         extraction = _Extraction(text, path, abspath, module, Positions(path, text), collector)
         if calls_only and not any(extraction.call_sites(record) for record in collector.calls):
             return FileFacts(path, abspath, module, "python", parsed=False)
@@ -44,6 +45,8 @@ def extract(text: str, path: str, abspath: str, module: Optional[str], calls_onl
         # Valid, but nested deeper than the tree walk can follow (e.g. a `+` chain of
         # hundreds of strings): report it rather than crash the run.
         return FileFacts(path, abspath, module, "python", errors=(FileError(SYNTAX_ERROR, "file nests too deeply to analyse", Loc(path, 1, 1, 1, 1)),))
+    finally:
+        collector.release()  # the tree freed now, by reference counting
 
 
 def parse(text: str, path: str) -> "ast.Module | FileError":

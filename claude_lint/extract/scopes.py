@@ -88,6 +88,15 @@ class Collector:
         self._children(tree)
         return self
 
+    def release(self) -> None:
+        """The file is done: break the one reference cycle the scopes make (a class's
+        `self_attrs` name its methods, whose parent is the class), so that the tree is
+        freed by reference counting as soon as the extraction lets go of it, instead of
+        waiting for the cyclic collector, which must then traverse every node of it."""
+        for scope in self.scopes_by_node.values():
+            if scope.self_attrs:
+                scope.self_attrs = {}
+
     # --- the walk ---------------------------------------------------------------------
 
     def visit(self, node: ast.AST) -> None:
@@ -386,13 +395,16 @@ def _regrows(value: object, target: ast.expr) -> bool:
     rebound to itself plus more grows; it is neither a trim nor a fresh list."""
     if not isinstance(value, ast.expr):
         return False
-    same = ast.dump(target, annotate_fields=False).replace("Store()", "Load()")
     if isinstance(value, ast.BinOp) and isinstance(value.op, ast.Add):
         sides = (value.left, value.right)
     elif isinstance(value, ast.List):
         sides = tuple(el.value for el in value.elts if isinstance(el, ast.Starred))
     else:
         return False
+    if not sides:
+        return False
+    # dumped only for an assignment of that shape: ast.dump is costly, and every assignment comes here
+    same = ast.dump(target, annotate_fields=False).replace("Store()", "Load()")
     return any(ast.dump(side, annotate_fields=False) == same for side in sides)
 
 
