@@ -7,7 +7,7 @@ from claude_lint.checks.conversation_cache import CLAUDE, count, static_text
 from claude_lint.checks.cache_marks import breakpoint_anywhere, cache_minimum
 from claude_lint.checks.system_cache import LONG_SYSTEM, _system_text
 from claude_lint.diagnostics import Diagnostic
-from claude_lint.facts import Lit, Mapping, Seq, Text
+from claude_lint.facts import Lit, Mapping, OneOf, Seq, Text
 from claude_lint.link import Call
 
 HEAD = "import anthropic\nclient = anthropic.Anthropic()\n"
@@ -150,7 +150,24 @@ class PromptPrefixUncached(Rule):
                  "grade.py": "from llm import ask\n" + f"RUBRIC = {RUBRIC!r}\n" + "def grade_all(answers):\n    return [ask(f'{RUBRIC}\\n{a}') for a in answers]\n"},
                 path="grade.py", row=4, message="fixed head of the user turn ~2,485"),
     ]
+    LONG_TOOLS = ("TOOLS = [\n" + "".join(
+        f"    {{'name': 'search_{i}', 'description': {TOOL_DOC!r}, 'input_schema': {{'type': 'object', 'properties': {{'q': {{'type': 'string'}}}}}}}},\n"
+        for i in range(3)) + "]\n")
+    fires = [
+        *fires,
+        # the system prompt carries the agent's step counter: only a breakpoint on the tools is ever read
+        Invalid(HEAD + LONG_TOOLS + f"BASE = {LONG_SYSTEM!r}\n"
+                "def step(messages, i):\n"
+                '    return client.messages.create(model="claude-sonnet-4-6", max_tokens=500, tools=TOOLS,\n'
+                '        system=BASE + f"\\nIteration {i} of 25", messages=messages)\n',
+                message="The system prompt changes between calls, so put"),
+    ]
     silent = [
+        # the system prompt changes per call and the tools are short: no prefix repeats long enough
+        HEAD + f"RUBRIC = {RUBRIC!r}\n"
+        "def grade(answer, today):\n"
+        '    return client.messages.create(model="claude-sonnet-4-6", max_tokens=300, system=f"Today is {today}.",\n'
+        '        messages=[{"role": "user", "content": f"{RUBRIC}\\n\\nAnswer to grade:\\n{answer}"}])\n',
         # the placeholder comes first: what follows it is not a fixed prefix
         HEAD + f"AGENT_PROMPT = {('<request>{{user_request}}</request>' + RUBRIC)!r}\n"
         "def run(request):\n"
@@ -191,12 +208,19 @@ class PromptPrefixUncached(Rule):
         minimum = cache_minimum(model, ctx)
         system_text = _system_text(system) if system is not None else None
         system_tokens = count(system_text or "", model, ctx)
-        if system_tokens >= minimum:
-            return  # CL002 reports it, and its breakpoint would cache the tools too
         tools = call.value("tools")
         tool_tokens = count(static_text(tools), model, ctx) if isinstance(tools, Seq) else 0
-        # A growing conversation starts from its seed: the task message an agent begins with is resent every step.
-        head, message = user_head(call.value("messages") if site.history is None else site.history.seed)
+        if _varies(system):
+            # The system text changes between calls: the prefix that repeats ends with the tools,
+            # and only a breakpoint on the last tool is ever read (CL002 reports the system prompt).
+            if tool_tokens < minimum:
+                return
+            system_tokens, head, message = 0, "", None
+        elif system_tokens >= minimum:
+            return  # CL002 reports it, and its breakpoint would cache the tools too
+        else:
+            # A growing conversation starts from its seed: the task message an agent begins with is resent every step.
+            head, message = user_head(call.value("messages") if site.history is None else site.history.seed)
         head_tokens = count(head, model, ctx)
         total = tool_tokens + system_tokens + head_tokens
         if total < minimum or (tool_tokens < minimum and head_tokens == 0 and tool_tokens + system_tokens < minimum):
@@ -210,6 +234,8 @@ class PromptPrefixUncached(Rule):
             parts.append(f"fixed head of the user turn ~{tokens(head_tokens)}")
         if head_tokens:
             where = "Send the fixed head of the user turn as its own text block with \"cache_control\": {\"type\": \"ephemeral\"}, followed by the part that changes"
+        elif _varies(system) and system is not None:
+            where = "The system prompt changes between calls, so put \"cache_control\": {\"type\": \"ephemeral\"} on the last tool"
         else:
             where = "Put \"cache_control\": {\"type\": \"ephemeral\"} on the last tool (or on the system prompt)"
         saving, cost = "", None
@@ -228,6 +254,20 @@ class PromptPrefixUncached(Rule):
             cost=cost,
             fix=_fix(call, message, ctx) if head_tokens and message is not None else None,
         )
+
+
+def _varies(value: object, depth: int = 0) -> bool:
+    """A system prompt whose text changes between calls: a run-time part in its text (an
+    iteration counter, a date, the caller's data), in any of the values it may take."""
+    if depth > 4:
+        return False
+    if isinstance(value, OneOf):
+        return any(_varies(o, depth + 1) for o in value.options)
+    if isinstance(value, Text):
+        return bool(value.dynamic_parts)
+    if isinstance(value, Seq):
+        return any(_varies(b.get("text") if isinstance(b, Mapping) else b, depth + 1) for b in value.items)
+    return False
 
 
 def _fix(call: Call, message: Mapping, ctx: Context):
