@@ -3,7 +3,7 @@ from __future__ import annotations
 from typing import Dict, Iterator, List, Optional, Set, Tuple
 
 from claude_lint.checks.base import Context, Invalid, Rule, money, tokens
-from claude_lint.checks.cache_marks import Block, as_written, automatic, blocks, cache_minimum
+from claude_lint.checks.cache_marks import TOOL_PROMPT_MOST, Block, as_written, automatic, blocks, cache_minimum
 from claude_lint.checks.cache_prefix import per_iteration, per_request
 from claude_lint.checks.conversation_cache import CLAUDE, count, static_text
 from claude_lint.diagnostics import Diagnostic
@@ -38,6 +38,10 @@ def _known(value: object, depth: int = 0) -> bool:
     return False
 
 
+def _within(loc: Optional[Loc], span: Loc) -> bool:
+    return loc is not None and loc.path == span.path and span.row <= loc.row <= (span.end_row or span.row)
+
+
 def _shown(block: Block) -> str:
     """The block's literal text as the cache counts it (a tool: its JSON)."""
     text = block.text
@@ -59,14 +63,22 @@ def _params(value: object, depth: int = 0) -> Set[str]:
     if isinstance(value, Mapping):
         return set().union(*(_params(v, depth + 1) for _, v in value.entries))
     if isinstance(value, Transform):
+        # A request body's key (boto3's `body.system`): only that entry is sent there.
+        if value.op.startswith("getitem:") and isinstance(value.inner, Mapping):
+            found = value.inner.get(value.op[len("getitem:"):])
+            if found is not None:
+                return _params(found, depth + 1)
         return _params(value.inner, depth + 1)
     return set()
 
 
-def _parameter_inside(call: Call) -> bool:
-    """A function parameter in the prompt as written: its default is what we see, not what callers pass."""
+def _parameter_inside(call: Call, last_role: str) -> bool:
+    """A function parameter in the prefix as written (the roles up to the one holding the last
+    breakpoint): its default is what we see, not what callers pass. A parameter after the
+    breakpoint (the user's question) does not change the prefix's size."""
     written = as_written(call)
-    return any(_params(written(role)) for role in ("tools", "system", "messages"))
+    roles = ("tools", "system", "messages")
+    return any(_params(written(role)) for role in roles[: roles.index(last_role) + 1])
 
 
 def per_call_prefix(request: Call) -> Optional[Tuple[List[str], bool]]:
@@ -129,7 +141,13 @@ class CacheBreakpointIneffective(Rule):
     cost per 1,000 calls.
 
     Only prefixes made entirely of text known statically are judged: a run-time part
-    (a file, a document) could make the prefix long enough.
+    (a file, a document) could make the prefix long enough. The marks are read wherever
+    the code writes them: a helper that builds the cached block, a block or a `**kwargs`
+    dict filled in after it is built, a boto3 `invoke_model` body or a Converse
+    `cachePoint`, on the Claude API, Bedrock and Vertex. A mark written outside the
+    request (a helper) is reported at the request, which names the model. When the
+    request sends tools, the tool-use system prompt the API adds (up to 530 tokens) is
+    counted in the prefix's favour.
 
     ## Example
     ```python
@@ -223,6 +241,51 @@ class CacheBreakpointIneffective(Rule):
         "from openai import OpenAI\nOpenAI().chat.completions.create(model='gpt-5.4', messages=[{'role': 'user', 'content': 'hi'}])\n",
     ]
 
+    SHORT_BLOCK = f'[{{"type": "text", "text": "You are a terse assistant.", {MARK}}}]'
+    ASK = "def ask(q):\n    return client.messages.create(model='claude-sonnet-4-6', max_tokens=300, system=SYSTEM, messages=[{'role': 'user', 'content': q}])\n"
+    fires = [
+        *fires,
+        # the block is built by a helper: reported at the request, naming the helper's line
+        Invalid(HEAD + f"def cached(text):\n    return [{{'type': 'text', 'text': text, {MARK}}}]\n\n"
+                "def ask(q):\n    return client.messages.create(model='claude-sonnet-4-6', max_tokens=300,\n"
+                "        system=cached('You are a terse assistant.'), messages=[{'role': 'user', 'content': q}])\n",
+                row=8, message="ends a prefix of ~6 tokens"),
+        # a breakpoint on a short tool list
+        HEAD + f"TOOLS = [{{'name': 'add', 'description': 'Add two numbers', 'input_schema': {{'type': 'object'}}, {MARK}}}]\n"
+        "def ask(q):\n    return client.messages.create(model='claude-sonnet-4-6', max_tokens=300, tools=TOOLS, messages=[{'role': 'user', 'content': q}])\n",
+        # the mark added to a block after it is built
+        HEAD + "def ask(q):\n    block = {'type': 'text', 'text': 'You are a terse assistant.'}\n    block['cache_control'] = {'type': 'ephemeral'}\n"
+        "    return client.messages.create(model='claude-sonnet-4-6', max_tokens=300, system=[block], messages=[{'role': 'user', 'content': q}])\n",
+        # Bedrock's invoke_model: the body dict, serialised
+        "import json, boto3\nrt = boto3.client('bedrock-runtime')\ndef ask(q):\n"
+        f"    body = {{'anthropic_version': 'bedrock-2023-05-31', 'max_tokens': 300, 'system': {SHORT_BLOCK}, 'messages': [{{'role': 'user', 'content': q}}]}}\n"
+        "    return rt.invoke_model(modelId='anthropic.claude-sonnet-4-5-20250929-v1:0', body=json.dumps(body))\n",
+        # Bedrock Converse's cachePoint block
+        "import boto3\nrt = boto3.client('bedrock-runtime')\ndef ask(q):\n"
+        "    return rt.converse(modelId='anthropic.claude-sonnet-4-5-20250929-v1:0', system=[{'text': 'Be terse.'}, {'cachePoint': {'type': 'default'}}],\n"
+        "                       messages=[{'role': 'user', 'content': [{'text': q}]}])\n",
+        # the model is a parameter whose default is a module constant
+        HEAD + "MODEL = 'claude-sonnet-4-6'\ndef ask(q, model=MODEL):\n"
+        f"    return client.messages.create(model=model, max_tokens=300, system={SHORT_BLOCK}, messages=[{{'role': 'user', 'content': q}}])\n",
+        # the request's arguments gathered in a dict, the system added to it later
+        HEAD + "def ask(q):\n    kwargs = dict(model='claude-sonnet-4-6', max_tokens=300, messages=[{'role': 'user', 'content': q}])\n"
+        f"    kwargs['system'] = {SHORT_BLOCK}\n    return client.messages.create(**kwargs)\n",
+    ]
+    silent = [
+        *silent,
+        # the helper marks a long block
+        HEAD + f"LONG = {LONG!r}\ndef cached(text):\n    return [{{'type': 'text', 'text': text, {MARK}}}]\n"
+        "def ask(q):\n    return client.messages.create(model='claude-sonnet-4-6', max_tokens=300, system=cached(LONG), messages=[{'role': 'user', 'content': q}])\n",
+        # Bedrock with a long system prompt
+        "import json, boto3\nrt = boto3.client('bedrock-runtime')\n" + f"LONG = {LONG!r}\n" + "def ask(q):\n"
+        f"    body = {{'max_tokens': 300, 'system': [{{'type': 'text', 'text': LONG, {MARK}}}], 'messages': [{{'role': 'user', 'content': q}}]}}\n"
+        "    return rt.invoke_model(modelId='anthropic.claude-sonnet-4-5-20250929-v1:0', body=json.dumps(body))\n",
+        # tools near the minimum: the tool-use system prompt the API adds may carry them over it
+        HEAD + "TOOLS = [" + ", ".join(f"{{'name': 'tool_{i}', 'description': {('Look up a record by its id and return it. ' * 6)!r}, 'input_schema': {{'type': 'object'}}}}" for i in range(8))
+        + f", {{'name': 'last', 'description': 'Last.', 'input_schema': {{'type': 'object'}}, {MARK}}}]\n"
+        "def ask(q):\n    return client.messages.create(model='claude-sonnet-4-5', max_tokens=300, tools=TOOLS, messages=[{'role': 'user', 'content': q}])\n",
+    ]
+
     def check_call(self, call: Call, ctx: Context) -> Iterator[Diagnostic]:
         site = call.site
         if site.provider not in CLAUDE or site.local or call.open:
@@ -244,19 +307,26 @@ class CacheBreakpointIneffective(Rule):
             return  # unseen blocks may hold a later breakpoint that ends a longer prefix
         last = marks[-1]
         prefix = found[: last + 1]
-        if not all(_known(b.value) for b in prefix) or _parameter_inside(call):
+        if not all(_known(b.value) for b in prefix) or _parameter_inside(call, found[last].role):
             return  # a run-time part (or a caller's argument in place of a default) may make the prefix long enough
         model = ctx.model(call)
         minimum = cache_minimum(model, ctx)
         size = count("\n".join(_shown(b) for b in prefix), model, ctx)
-        if size >= minimum:
+        if size + (TOOL_PROMPT_MOST if call.value("tools") is not None else 0) >= minimum:
             return
         where = model.id if model is not None else "an unknown model (configured minimum)"
+        mark = found[last].mark
+        # A breakpoint written in a helper or a constant: reported at the request that sends it,
+        # naming where it is written (one helper may serve requests on different models).
+        inside = _within(mark, site.via or site.loc)
+        arg = call.arg(found[last].role)
+        at = mark if inside else arg.at if site.via is None and arg is not None and _within(arg.at, site.loc) else site.loc
         yield self.diagnostic(
-            found[last].mark or site.loc,
+            at,
             f"This cache breakpoint ends a prefix of ~{tokens(size)} tokens, below the {tokens(minimum)} that {where} caches: "
             "the API caches nothing and reports no error, so every call pays full input price. Drop the breakpoint, or place it "
             "after enough fixed text to reach the minimum.",
+            related=(mark,) if mark is not None and not inside else (),
         )
 
     def check_project(self, calls: List[Call], ctx: Context) -> Iterator[Diagnostic]:

@@ -16,6 +16,12 @@ from claude_lint.estimate import CACHE_KEYS
 from claude_lint.facts import Lit, Loc, Mapping, Seq, Text, Unknown
 from claude_lint.link import Call
 
+# When a request carries tools, the API adds a tool-use system prompt of its own to the
+# prefix: 159 to 530 tokens by model and tool_choice (Anthropic's "tool use pricing and
+# tokens" page). A rule that wants a prefix long enough counts the least; one that wants it
+# too short counts the most.
+TOOL_PROMPT_LEAST = 159
+TOOL_PROMPT_MOST = 530
 MAX_DEPTH = 12  # nesting followed into blocks and schemas (bounds.py's spirit: a deep value is not a prompt)
 
 
