@@ -4,7 +4,7 @@ from typing import Iterator, Optional, Tuple
 
 from claude_lint.checks.base import Context, Invalid, Rule, money, tokens
 from claude_lint.checks.conversation_cache import CLAUDE, count, static_text
-from claude_lint.checks.cache_marks import breakpoint_anywhere, cache_minimum
+from claude_lint.checks.cache_marks import TOOL_PROMPT_LEAST, breakpoint_anywhere, cache_minimum
 from claude_lint.checks.system_cache import LONG_SYSTEM, _system_text
 from claude_lint.diagnostics import Diagnostic
 from claude_lint.facts import Lit, Mapping, OneOf, Seq, Text
@@ -67,7 +67,10 @@ class PromptPrefixUncached(Rule):
 
     The fixed prefix counted is the one the API caches: tools, then the system
     prompt, then the fixed head of the user turn. A system prompt long enough on its
-    own is left to CL002.
+    own is left to CL002. A system prompt that changes between calls (a step counter,
+    a date) ends the repeated prefix at the tools: then only long tools are reported,
+    and the breakpoint goes on the last tool. Tools long enough on their own count the
+    tool-use system prompt the API adds with them (at least 159 tokens).
 
     ## Why is this bad?
     Every call pays full input price for the same tokens. A cache read costs a tenth
@@ -162,7 +165,18 @@ class PromptPrefixUncached(Rule):
                 '        system=BASE + f"\\nIteration {i} of 25", messages=messages)\n',
                 message="The system prompt changes between calls, so put"),
     ]
+    fires = [
+        *fires,
+        # tools a little under the minimum by their own text: the API's tool-use prompt carries them over it
+        Invalid(HEAD + "TOOLS = [" + ", ".join(f"{{'name': 'tool_{i}', 'description': {('Look up a record by its id and return it. ' * 6)!r}, 'input_schema': {{'type': 'object'}}}}" for i in range(9)) + "]\n"
+                "def ask(q):\n    return client.messages.create(model='claude-sonnet-4-5', max_tokens=300, tools=TOOLS, messages=[{'role': 'user', 'content': q}])\n",
+                message="with the API's tool-use prompt"),
+    ]
     silent = [
+        # short tools and a short fixed head: the sum passes the minimum only with the tool-use prompt, too close to call
+        HEAD + "TOOLS = [" + ", ".join(f"{{'name': 'tool_{i}', 'description': {('Look up a record by its id and return it. ' * 6)!r}, 'input_schema': {{'type': 'object'}}}}" for i in range(7)) + "]\n"
+        + f"HEAD = {('Grade the answer against this rubric. A score of 5 means complete and correct. ' * 10)!r}\n"
+        "def ask(q):\n    return client.messages.create(model='claude-sonnet-4-5', max_tokens=300, tools=TOOLS, messages=[{'role': 'user', 'content': HEAD + q}])\n",
         # the system prompt changes per call and the tools are short: no prefix repeats long enough
         HEAD + f"RUBRIC = {RUBRIC!r}\n"
         "def grade(answer, today):\n"
@@ -210,6 +224,11 @@ class PromptPrefixUncached(Rule):
         system_tokens = count(system_text or "", model, ctx)
         tools = call.value("tools")
         tool_tokens = count(static_text(tools), model, ctx) if isinstance(tools, Seq) else 0
+        # The API adds a tool-use system prompt of its own with the tools: counted when the tools
+        # alone are judged, not to tip a sum of parts each under the minimum (a reviewer's call).
+        with_prompt = tool_tokens + TOOL_PROMPT_LEAST if tool_tokens else 0
+        if with_prompt >= minimum:
+            tool_tokens = with_prompt
         if _varies(system):
             # The system text changes between calls: the prefix that repeats ends with the tools,
             # and only a breakpoint on the last tool is ever read (CL002 reports the system prompt).
@@ -227,7 +246,7 @@ class PromptPrefixUncached(Rule):
             return
         parts = []
         if tool_tokens:
-            parts.append(f"tool definitions ~{tokens(tool_tokens)}")
+            parts.append(f"tool definitions ~{tokens(tool_tokens)}" + (" with the API's tool-use prompt" if tool_tokens == with_prompt else ""))
         if system_tokens:
             parts.append(f"system prompt ~{tokens(system_tokens)}")
         if head_tokens:
