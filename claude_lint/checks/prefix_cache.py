@@ -22,23 +22,50 @@ TOOL_DOC = "Search the knowledge base by keyword and return the best matching pa
 
 
 def user_head(messages: object) -> Tuple[str, Optional[Mapping]]:
-    """The fixed text at the head of the first user message, and that message.
+    """The fixed text at the head of the conversation sent, and the first user message when
+    that text lies in it alone (what `--fix` may split).
 
     Only literal text before the first run-time part counts: what follows changes per
-    call, and a cache prefix ends where the text first differs."""
+    call, and a cache prefix ends where the text first differs. Fixed example turns (few-
+    shot user/assistant pairs written out) count whole, up to the first message that is
+    not all literal."""
     if not isinstance(messages, Seq) or not messages.items:
         return "", None
     first = messages.items[0]
     if not isinstance(first, Mapping) or not _is(first.get("role"), "user"):
         return "", None
-    content = first.get("content")
+    heads = []
+    for item in messages.items[:MAX_FIXED_TURNS]:
+        head, whole = _message_head(item)
+        heads.append(head)
+        if not whole:
+            break
+    if not heads[0]:
+        return "", None
+    return "\n".join(h for h in heads if h), first if len([h for h in heads if h]) == 1 else None
+
+
+MAX_FIXED_TURNS = 40  # few-shot turns followed before the run-time part (bounds.py's spirit)
+
+
+def _message_head(message: object) -> Tuple[str, bool]:
+    """A message's literal head, and whether the message is literal to its end."""
+    if not isinstance(message, Mapping) or message.open:
+        return "", False
+    content = message.get("content")
     if isinstance(content, Text):
-        return _literal_head(content), first
+        return _literal_head(content), not content.dynamic_parts
     if isinstance(content, Seq) and content.items:
-        block = content.items[0]
-        if isinstance(block, Mapping) and isinstance(block.get("text"), Text):
-            return _literal_head(block.get("text")), first
-    return "", None
+        pieces = []
+        for block in content.items:
+            text = block.get("text") if isinstance(block, Mapping) else None
+            if not isinstance(text, Text) or (isinstance(block, Mapping) and block.open):
+                return "\n".join(pieces), False
+            pieces.append(_literal_head(text))
+            if text.dynamic_parts:
+                return "\n".join(pieces), False
+        return "\n".join(pieces), True
+    return "", False
 
 
 def _literal_head(text: Text) -> str:
@@ -172,7 +199,25 @@ class PromptPrefixUncached(Rule):
                 "def ask(q):\n    return client.messages.create(model='claude-sonnet-4-5', max_tokens=300, tools=TOOLS, messages=[{'role': 'user', 'content': q}])\n",
                 message="with the API's tool-use prompt"),
     ]
+    FEW_SHOT = ("EXAMPLES = [\n" + "".join(
+        f"    {{'role': 'user', 'content': {('Classify this support ticket by urgency and product area. Ticket: the export to CSV fails on large files. ' * 3)!r}}},\n"
+        f"    {{'role': 'assistant', 'content': 'urgency: high; area: export'}},\n" for _ in range(12)) + "]\n")
+    fires = [
+        *fires,
+        # few-shot example turns written out, then the ticket: the examples are the fixed prefix
+        Invalid(HEAD + FEW_SHOT + "def classify(ticket):\n"
+                "    return client.messages.create(model='claude-sonnet-4-5', max_tokens=50,\n"
+                "        messages=EXAMPLES + [{'role': 'user', 'content': ticket}])\n",
+                message="fixed example turns ~"),
+    ]
     silent = [
+        # the same examples after the ticket: the prefix changes with every call
+        HEAD + FEW_SHOT + "def classify(ticket):\n"
+        "    return client.messages.create(model='claude-sonnet-4-5', max_tokens=50,\n"
+        "        messages=[{'role': 'user', 'content': ticket}] + EXAMPLES)\n",
+        # two short example turns
+        HEAD + "EXAMPLES = [{'role': 'user', 'content': 'Ticket: login fails'}, {'role': 'assistant', 'content': 'urgency: high'}]\n"
+        "def classify(ticket):\n    return client.messages.create(model='claude-sonnet-4-5', max_tokens=50, messages=EXAMPLES + [{'role': 'user', 'content': ticket}])\n",
         # short tools and a short fixed head: the sum passes the minimum only with the tool-use prompt, too close to call
         HEAD + "TOOLS = [" + ", ".join(f"{{'name': 'tool_{i}', 'description': {('Look up a record by its id and return it. ' * 6)!r}, 'input_schema': {{'type': 'object'}}}}" for i in range(7)) + "]\n"
         + f"HEAD = {('Grade the answer against this rubric. A score of 5 means complete and correct. ' * 10)!r}\n"
@@ -249,9 +294,12 @@ class PromptPrefixUncached(Rule):
             parts.append(f"tool definitions ~{tokens(tool_tokens)}" + (" with the API's tool-use prompt" if tool_tokens == with_prompt else ""))
         if system_tokens:
             parts.append(f"system prompt ~{tokens(system_tokens)}")
+        several = head_tokens and message is None  # fixed example turns before the one that changes
         if head_tokens:
-            parts.append(f"fixed head of the user turn ~{tokens(head_tokens)}")
-        if head_tokens:
+            parts.append(f"fixed {'example turns' if several else 'head of the user turn'} ~{tokens(head_tokens)}")
+        if several:
+            where = "Put \"cache_control\": {\"type\": \"ephemeral\"} on the last fixed example turn (a text block), before the part that changes"
+        elif head_tokens:
             where = "Send the fixed head of the user turn as its own text block with \"cache_control\": {\"type\": \"ephemeral\"}, followed by the part that changes"
         elif _varies(system) and system is not None:
             where = "The system prompt changes between calls, so put \"cache_control\": {\"type\": \"ephemeral\"} on the last tool"
