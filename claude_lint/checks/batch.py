@@ -52,6 +52,11 @@ class BatchCandidate(Rule):
     Nor a trial on the first few items of a dataset (`texts[:20]`, `df.head(10)`, up
     to 50): the author reads those answers before running the rest.
 
+    A function run once per item by pandas (`df.text.apply(f)`, `progress_apply`, a
+    lambda written in place) or by the builtin `map` is such a loop; an executor's or a
+    pool's `map` is not (concurrent, for latency). Gemini's `generate_content` has a
+    Batch Mode at half price too.
+
     Writing each answer back into what the loop iterates (`df.at[i, "answer"] = ...`
     in `for i, row in df.iterrows()`) is not a chain: the loop's rows were taken
     before the first request. Growing it (`append`) is.
@@ -173,6 +178,31 @@ class BatchCandidate(Rule):
         {"demo.ipynb": ex.notebook(
             "import anthropic\nclient = anthropic.Anthropic()",
             "for attempt in range(3):\n    " + CREATE.format(msgs="[{'role': 'user', 'content': 'Tell me a joke'}]"))},
+    ]
+
+    ASK_ONE = "def ask(t):\n    return " + CREATE.format(msgs="[{'role': 'user', 'content': t}]") + ".content[0].text\n"
+    fires = [
+        *fires,
+        # pandas: a lambda run once per row (apply, tqdm's progress_apply), and the builtin map
+        HEAD + "import pandas as pd\ndf = pd.read_csv('reviews.csv')\n"
+        "df['label'] = df['text'].apply(lambda t: " + CREATE.format(msgs="[{'role': 'user', 'content': t}]") + ".content[0].text)\n",
+        HEAD + ASK_ONE + "from tqdm import tqdm\ntqdm.pandas()\ndf['label'] = df.progress_apply(lambda row: ask(row['text']), axis=1)\n",
+        HEAD + "labels = list(map(lambda t: " + CREATE.format(msgs="[{'role': 'user', 'content': t}]") + ", texts))\n",
+        # the Gemini API has a Batch Mode at half price too
+        Invalid("import google.generativeai as genai\nmodel = genai.GenerativeModel('gemini-2.5-flash')\n"
+                "for index, row in df.iterrows():\n    answers.append(model.generate_content(f\"Question: {row['question']}\").text)\n",
+                row=4, message="Send them through the Gemini API's Batch Mode"),
+    ]
+    silent = [
+        *silent,
+        # an executor's map runs the lambda concurrently: written for latency
+        HEAD + "from concurrent.futures import ThreadPoolExecutor\nwith ThreadPoolExecutor(8) as ex:\n"
+        "    out = list(ex.map(lambda t: " + CREATE.format(msgs="[{'role': 'user', 'content': t}]") + ", texts))\n",
+        # a Streamlit page imported on one line with others: someone waits for the labels
+        "import anthropic, streamlit as st\nclient = anthropic.Anthropic()\nif st.button('Label'):\n"
+        "    df['label'] = df['text'].apply(lambda t: " + CREATE.format(msgs="[{'role': 'user', 'content': t}]") + ")\n",
+        # a lambda kept as a callback, not run per item
+        HEAD + "handler = lambda t: " + CREATE.format(msgs="[{'role': 'user', 'content': t}]") + "\nregister(handler)\n",
     ]
 
     # Through a project's wrapper: the caller's loop is judged, at the caller.
