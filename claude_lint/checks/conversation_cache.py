@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Iterator, Optional, Tuple
 
 from claude_lint import tokens as tok
@@ -70,6 +71,9 @@ class ConversationUncached(Rule):
     tokens (both options), on top of the fixed prefix (system prompt and tools, counted
     offline from their literal text). The money is per 1,000 requests, spread over
     such conversations, with every turn within the cache's 5-minute lifetime.
+
+    A loop capped by a literal (`for step in range(3)`, `while step < 3`) shortens the
+    assumed conversation to its cap.
 
     Not reported for OpenAI (it caches long prefixes automatically), nor when that
     assumed conversation stays under the model's minimum cacheable length (nothing
@@ -179,6 +183,13 @@ class ConversationUncached(Rule):
         # claude-engineer's Assistant: a `reset()` method, and a cache_control elsewhere in the file on another request
         Invalid(ASSISTANT, row=15, message="`self.history` grows each turn (appended at line 14) and is resent whole with no cache breakpoint"),
     ]
+    fires = [
+        *fires,
+        # a counter caps the loop, but at forty steps: the conversation grows past the minimum
+        HEAD + "messages = [{'role': 'user', 'content': task}]\nstep = 0\nwhile step < 40:\n    reply = "
+        "client.messages.create(model='claude-sonnet-4-6', max_tokens=300, messages=messages)\n"
+        "    messages.append({'role': 'assistant', 'content': reply.content})\n    messages.append({'role': 'user', 'content': 'go on'})\n    step += 1\n",
+    ]
     silent = [
         *silent,
         # the code marks the newest turn for caching as it appends it
@@ -201,6 +212,10 @@ class ConversationUncached(Rule):
         *silent,
         # the same API serving another vendor's model: no cache breakpoints to add
         CONVERSE.replace("MODEL", "'meta.llama3-70b-instruct-v1:0'"),
+        # a counter caps the loop at three steps: three short turns stay under the minimum
+        HEAD + "messages = [{'role': 'user', 'content': task}]\nstep = 0\nwhile step < 3:\n    reply = "
+        "client.messages.create(model='claude-sonnet-4-6', max_tokens=300, messages=messages)\n"
+        "    messages.append({'role': 'assistant', 'content': reply.content})\n    messages.append({'role': 'user', 'content': 'go on'})\n    step += 1\n",
         # an agent loop capped at three steps: three short turns stay under the 1,024-token minimum
         HEAD + "messages = [{'role': 'user', 'content': task}]\nfor step in range(3):\n    reply = "
         "client.messages.create(model='claude-sonnet-4-6', max_tokens=300, messages=messages)\n"
@@ -252,10 +267,18 @@ _ANY_MODEL_APIS = frozenset({"invoke_model", "invoke_model_with_response_stream"
 
 
 def _step_cap(bound: str) -> Optional[int]:
-    """A loop's literal step cap (`range(3)`, as `History.bound` says it), else None."""
+    """A loop's literal step cap, as `History.bound` says it (`range(3)`, `while step < 3`,
+    `stops when step >= 3`), else None."""
     if bound.startswith("range(") and bound.endswith(")") and bound[6:-1].strip().isdigit():
         return int(bound[6:-1])
+    match = _COUNTER_CAP.fullmatch(bound)
+    if match is not None:
+        return int(match.group(2)) + (1 if match.group(1) in ("<=", ">") else 0)
     return None
+
+
+# `while step < 3`, `stops when step >= 3`: a counter compared with a literal (counted from 0).
+_COUNTER_CAP = re.compile(r"(?:while|stops when) \w+ (<|<=|>=|>|==) (\d{1,4})")
 
 
 def _breakpoint(call: Call, history: History) -> bool:
