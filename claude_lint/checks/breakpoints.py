@@ -3,9 +3,9 @@ from __future__ import annotations
 from typing import Dict, Iterator, List, Optional, Set, Tuple
 
 from claude_lint.checks.base import Context, Invalid, Rule, money, tokens
-from claude_lint.checks.cache_marks import TOOL_PROMPT_MOST, Block, as_written, automatic, blocks, cache_minimum
+from claude_lint.checks.cache_marks import TOOL_PROMPT_MOST, Block, as_written, automatic, blocks, cache_minimum, claude_caching
 from claude_lint.checks.cache_prefix import per_iteration, per_request
-from claude_lint.checks.conversation_cache import CLAUDE, count, static_text
+from claude_lint.checks.conversation_cache import count, static_text
 from claude_lint.diagnostics import Diagnostic
 from claude_lint.facts import Dynamic, Lit, Loc, Mapping, Param, Seq, Text, Transform
 from claude_lint.link import Call
@@ -72,13 +72,17 @@ def _params(value: object, depth: int = 0) -> Set[str]:
     return set()
 
 
-def _parameter_inside(call: Call, last_role: str) -> bool:
-    """A function parameter in the prefix as written (the roles up to the one holding the last
+def _parameter_inside(call: Call, last: int, found: List[Block]) -> bool:
+    """A function parameter in the prefix as written (up to the block holding the last
     breakpoint): its default is what we see, not what callers pass. A parameter after the
     breakpoint (the user's question) does not change the prefix's size."""
-    written = as_written(call)
+    written, _ = blocks(call, as_written(call))
+    if len(written) == len(found):
+        return any(_params(b.value) for b in written[: last + 1])
+    # Written otherwise than resolved (a helper's blocks): the roles up to the breakpoint's.
+    value_of = as_written(call)
     roles = ("tools", "system", "messages")
-    return any(_params(written(role)) for role in roles[: roles.index(last_role) + 1])
+    return any(_params(value_of(role)) for role in roles[: roles.index(found[last].role) + 1])
 
 
 def per_call_prefix(request: Call) -> Optional[Tuple[List[str], bool]]:
@@ -144,7 +148,8 @@ class CacheBreakpointIneffective(Rule):
     (a file, a document) could make the prefix long enough. The marks are read wherever
     the code writes them: a helper that builds the cached block, a block or a `**kwargs`
     dict filled in after it is built, a boto3 `invoke_model` body or a Converse
-    `cachePoint`, on the Claude API, Bedrock and Vertex. A mark written outside the
+    `cachePoint`, on the Claude API, Bedrock and Vertex, and in OpenAI-style content
+    parts sent by LiteLLM to a Claude model. A mark written outside the
     request (a helper) is reported at the request, which names the model. When the
     request sends tools, the tool-use system prompt the API adds (up to 530 tokens) is
     counted in the prefix's favour.
@@ -271,8 +276,17 @@ class CacheBreakpointIneffective(Rule):
         HEAD + "def ask(q):\n    kwargs = dict(model='claude-sonnet-4-6', max_tokens=300, messages=[{'role': 'user', 'content': q}])\n"
         f"    kwargs['system'] = {SHORT_BLOCK}\n    return client.messages.create(**kwargs)\n",
     ]
+    fires = [
+        *fires,
+        # LiteLLM to Claude: a short system message marked in OpenAI-style content parts
+        "import litellm\ndef ask(q):\n    return litellm.completion(model='anthropic/claude-sonnet-4-5', max_tokens=300, messages=[\n"
+        f"        {{'role': 'system', 'content': {SHORT_BLOCK}}}, {{'role': 'user', 'content': q}}])\n",
+    ]
     silent = [
         *silent,
+        # the same through LiteLLM to an OpenAI model: no breakpoints there
+        "import litellm\ndef ask(q):\n    return litellm.completion(model='gpt-4o', max_tokens=300, messages=[\n"
+        f"        {{'role': 'system', 'content': {SHORT_BLOCK}}}, {{'role': 'user', 'content': q}}])\n",
         # the helper marks a long block
         HEAD + f"LONG = {LONG!r}\ndef cached(text):\n    return [{{'type': 'text', 'text': text, {MARK}}}]\n"
         "def ask(q):\n    return client.messages.create(model='claude-sonnet-4-6', max_tokens=300, system=cached(LONG), messages=[{'role': 'user', 'content': q}])\n",
@@ -288,7 +302,7 @@ class CacheBreakpointIneffective(Rule):
 
     def check_call(self, call: Call, ctx: Context) -> Iterator[Diagnostic]:
         site = call.site
-        if site.provider not in CLAUDE or site.local or call.open:
+        if site.local or call.open or not claude_caching(call, ctx.model(call)):
             return
         found, seen = blocks(call)
         marks = [i for i, b in enumerate(found) if b.mark is not None]
@@ -307,7 +321,7 @@ class CacheBreakpointIneffective(Rule):
             return  # unseen blocks may hold a later breakpoint that ends a longer prefix
         last = marks[-1]
         prefix = found[: last + 1]
-        if not all(_known(b.value) for b in prefix) or _parameter_inside(call, found[last].role):
+        if not all(_known(b.value) for b in prefix) or _parameter_inside(call, last, found):
             return  # a run-time part (or a caller's argument in place of a default) may make the prefix long enough
         model = ctx.model(call)
         minimum = cache_minimum(model, ctx)
@@ -336,7 +350,7 @@ class CacheBreakpointIneffective(Rule):
         requests: Dict[Loc, Call] = {c.site.loc: c for c in calls if c.site.via is None}
         for call in calls:
             site = call.site
-            if site.provider not in CLAUDE or site.local or call.open:
+            if site.local or call.open or not claude_caching(call, ctx.model(call)):
                 continue
             request = call if site.via is None else requests.get(site.via)
             if request is None:

@@ -13,6 +13,7 @@ from typing import Callable, List, Optional, Tuple
 
 from claude_lint.checks.base import Context
 from claude_lint.estimate import CACHE_KEYS
+from claude_lint.extract.sdk import CACHE_CONTROL_PROVIDERS
 from claude_lint.facts import Lit, Loc, Mapping, Seq, Text, Unknown
 from claude_lint.link import Call
 
@@ -62,9 +63,23 @@ def unseen(value: object, depth: int = 0) -> bool:
 
 
 def automatic(call: Call) -> bool:
-    """The request's top-level `cache_control`: the API places the breakpoint itself."""
+    """The request's top-level `cache_control`: the API places the breakpoint itself; or
+    LiteLLM's `cache_control_injection_points`, which has LiteLLM place them."""
     top = call.value("cache_control")
+    if call.site.provider == "litellm" and call.site.kwargs.get("cache_control_injection_points") is not None:
+        return True
     return top is not None and is_mark("cache_control", top)
+
+
+def claude_caching(call: Call, model) -> bool:
+    """A request whose prompt is cached only where breakpoints mark it: Claude's platforms,
+    or LiteLLM's own functions sending to a Claude model (it passes `cache_control` blocks
+    through). A LiteLLM Router's deployments, and their caching settings, live elsewhere."""
+    site = call.site
+    if site.provider in CACHE_CONTROL_PROVIDERS:
+        return True
+    return (site.provider == "litellm" and not site.api.startswith("router.")
+            and model is not None and model.provider == "anthropic")
 
 
 def breakpoint_anywhere(call: Call) -> bool:

@@ -7,7 +7,7 @@ from typing import Iterator, Optional, Tuple
 from claude_lint import tokens as tok
 from claude_lint.catalog import Model
 from claude_lint.checks.base import Context, Invalid, Rule, money, tokens
-from claude_lint.checks.cache_marks import cache_minimum
+from claude_lint.checks.cache_marks import automatic, cache_minimum, claude_caching
 from claude_lint.checks.system_cache import LONG_SYSTEM, _has_cache_control, _system_text, _unseen
 from claude_lint.diagnostics import Diagnostic
 from claude_lint.extract.sdk import CACHE_CONTROL_PROVIDERS, provider_facts
@@ -53,12 +53,13 @@ def count(text: str, model: Optional[Model], ctx: Context) -> int:
 
 class ConversationUncached(Rule):
     """## What it does
-    Flags a Claude request (Claude API, Bedrock, Vertex) whose conversation grows
+    Flags a Claude request (Claude API, Bedrock, Vertex, or LiteLLM's `completion` to a
+    Claude model, which passes `cache_control` blocks through) whose conversation grows
     across turns or agent steps and is resent whole on every request, with no cache
-    breakpoint anywhere in it: no `cache_control` on a system block, tool or message, and
-    no top-level `cache_control`. "Grows across turns" is CL004's evidence (a list
-    appended in a loop, on a long-lived object, at module level, in a session store,
-    or joined into the prompt), bounded or not: a capped agent loop still resends its
+    breakpoint anywhere in it: no `cache_control` on a system block, tool or message, no
+    top-level `cache_control`, and no LiteLLM `cache_control_injection_points`. "Grows
+    across turns" is CL004's evidence (a list appended in a loop, on a long-lived
+    object, at module level, in a session store, or joined into the prompt), bounded or not: a capped agent loop still resends its
     growing prefix at every step. A list rebuilt on every call does not grow.
 
     ## Why is this bad?
@@ -190,8 +191,21 @@ class ConversationUncached(Rule):
         "client.messages.create(model='claude-sonnet-4-6', max_tokens=300, messages=messages)\n"
         "    messages.append({'role': 'assistant', 'content': reply.content})\n    messages.append({'role': 'user', 'content': 'go on'})\n    step += 1\n",
     ]
+    LITELLM = ("import litellm\nhistory = []\nwhile True:\n    history.append({'role': 'user', 'content': input()})\n"
+               "    r = litellm.completion(model=MODEL, max_tokens=500, messages=history)\n"
+               "    history.append({'role': 'assistant', 'content': r.choices[0].message.content})\n")
+    fires = [
+        *fires,
+        # LiteLLM sending to Claude: it passes cache_control blocks through, and has no automatic caching to switch on
+        Invalid(LITELLM.replace("MODEL", "'anthropic/claude-sonnet-4-5'"), row=5, message="LiteLLM has no top-level automatic caching"),
+    ]
     silent = [
         *silent,
+        # LiteLLM sending to OpenAI, which caches by itself
+        LITELLM.replace("MODEL", "'gpt-4o'"),
+        # LiteLLM told where to put the breakpoints
+        LITELLM.replace("MODEL", "'anthropic/claude-sonnet-4-5'").replace(
+            "max_tokens=500,", "max_tokens=500, cache_control_injection_points=[{'location': 'message', 'index': -1}],"),
         # the code marks the newest turn for caching as it appends it
         ASSISTANT.replace("self.history.append({'role': 'user', 'content': text})",
                           "self.history.append({'role': 'user', 'content': [{'type': 'text', 'text': text, 'cache_control': {'type': 'ephemeral'}}]})"),
@@ -224,9 +238,9 @@ class ConversationUncached(Rule):
 
     def check_call(self, call: Call, ctx: Context) -> Iterator[Diagnostic]:
         site = call.site
-        if site.history is None or site.provider not in CLAUDE or site.local:
+        if site.history is None or site.local or not claude_caching(call, ctx.model(call)):
             return
-        if _breakpoint(call, site.history):
+        if _breakpoint(call, site.history) or automatic(call):
             return
         model_id = (call.model_id() or "").lower()
         if site.api in _ANY_MODEL_APIS and "claude" not in model_id and "anthropic" not in model_id:
@@ -246,7 +260,7 @@ class ConversationUncached(Rule):
         saving, cost = _estimate(model, fixed, per_turn, turns, minimum)
         history = site.history
         if not provider_facts(site.provider).request_cache_control:
-            how = (f"{site.provider.capitalize()} has no top-level automatic caching: put "
+            how = (f"{PLATFORM.get(site.provider, site.provider)} has no top-level automatic caching: put "
                    "\"cache_control\": {\"type\": \"ephemeral\"} on the last content block of the last message "
                    "(cachePoint on Bedrock Converse) before each request")
             fix = None
@@ -261,6 +275,8 @@ class ConversationUncached(Rule):
             fix=fix,
         )
 
+
+PLATFORM = {"bedrock": "Bedrock", "vertex": "Vertex", "litellm": "LiteLLM"}
 
 # Requests of boto3's bedrock-runtime, whose model may be any vendor's.
 _ANY_MODEL_APIS = frozenset({"invoke_model", "invoke_model_with_response_stream", "converse", "converse_stream"})

@@ -3,8 +3,8 @@ from __future__ import annotations
 from typing import Iterator, Optional, Tuple
 
 from claude_lint.checks.base import Context, Invalid, Rule, money, tokens
-from claude_lint.checks.conversation_cache import CLAUDE, count, static_text
-from claude_lint.checks.cache_marks import TOOL_PROMPT_LEAST, breakpoint_anywhere, cache_minimum
+from claude_lint.checks.conversation_cache import count, static_text
+from claude_lint.checks.cache_marks import TOOL_PROMPT_LEAST, breakpoint_anywhere, cache_minimum, claude_caching
 from claude_lint.checks.system_cache import LONG_SYSTEM, _system_text
 from claude_lint.diagnostics import Diagnostic
 from claude_lint.facts import Lit, Mapping, OneOf, Seq, Text
@@ -84,8 +84,9 @@ def _is(value: object, word: str) -> bool:
 class PromptPrefixUncached(Rule):
     """## What it does
     Flags fixed text of at least the model's minimum cacheable length sent on every
-    Claude request (Claude API, Bedrock, Vertex) with no cache breakpoint anywhere in
-    the request, where CL002 (system prompt only) does not look:
+    Claude request (Claude API, Bedrock, Vertex, LiteLLM to a Claude model) with no
+    cache breakpoint anywhere in the request, where CL002 (system prompt only) does not
+    look:
 
     - instructions, a rubric or few-shot examples at the head of the first user
       message (a literal, a constant, an f-string or template whose fixed head is
@@ -258,7 +259,7 @@ class PromptPrefixUncached(Rule):
 
     def check_call(self, call: Call, ctx: Context) -> Iterator[Diagnostic]:
         site = call.site
-        if site.provider not in CLAUDE or site.local:
+        if site.local or not claude_caching(call, ctx.model(call)):
             return
         if breakpoint_anywhere(call):
             return
