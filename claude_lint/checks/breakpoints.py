@@ -91,21 +91,43 @@ def per_call_prefix(request: Call) -> Optional[Tuple[List[str], bool]]:
     that repeats the whole request: the same parameters are sent again after the
     breakpoint (True), or nothing after it changes between calls (False). None otherwise.
 
-    A breakpoint on a message is left alone: the next turn of a conversation reads it."""
+    A breakpoint on a message is left alone (the next turn of a conversation reads it),
+    unless the request is a single exchange: its messages written out in the call, no
+    conversation kept, and the marked block of the last message holds the parameter."""
     written, _ = blocks(request, as_written(request))
     marks = [i for i, b in enumerate(written) if b.mark is not None]
-    if not marks or automatic(request) or written[marks[-1]].role == "messages":
+    if not marks or automatic(request):
         return None
     last = marks[-1]
+    if written[last].role == "messages" and not _single_exchange(request, len(written) - last, written[last]):
+        return None
     before = set().union(*(_params(b.value) for b in written[: last + 1]))
     if not before:
         return None
     if before & set().union(*(_params(b.value) for b in written[last + 1:])):
         return sorted(before), True
+    if written[last].role == "messages":  # the blocks after it are the rest of the last message, as written
+        return (sorted(before), False) if all(_known(b.value) for b in written[last + 1:]) else None
     resolved, seen = blocks(request)
     if seen and len(resolved) == len(written) and all(_known(b.value) for b in resolved[last + 1:]):
         return sorted(before), False
     return None
+
+
+def _single_exchange(request: Call, from_end: int, marked: Block) -> bool:
+    """The mark is in the last message of a list written out in the request (no history
+    handed in or kept), on a block made of the function's parameters: nothing will send
+    this prefix again but an identical call."""
+    if request.site.history is not None or not _params(marked.value):
+        return False
+    messages = as_written(request)("messages")
+    if not isinstance(messages, Seq) or not messages.items:
+        return False
+    if not all(isinstance(m, Mapping) and not m.open and isinstance(m.get("role"), Text) for m in messages.items):
+        return False
+    content = messages.items[-1].get("content")
+    in_last = len(content.items) if isinstance(content, Seq) else 1
+    return from_end <= in_last
 
 
 def _cl006_reports(call: Call, prefix: List[Block]) -> bool:
@@ -132,7 +154,9 @@ class CacheBreakpointIneffective(Rule):
       (a parameter of the function that makes the request, or of a wrapper its callers
       fill), when nothing after the breakpoint changes between calls or the same
       content is sent again after it: each call writes a cache entry that only an
-      identical request would read.
+      identical request would read. The same for a breakpoint on the caller's content in
+      the last message of a single exchange (messages written out in the request, no
+      conversation kept or handed in).
 
     A per-request value (a timestamp, a UUID) inside the cached prefix is CL006's
     finding, not this rule's.
@@ -282,8 +306,28 @@ class CacheBreakpointIneffective(Rule):
         "import litellm\ndef ask(q):\n    return litellm.completion(model='anthropic/claude-sonnet-4-5', max_tokens=300, messages=[\n"
         f"        {{'role': 'system', 'content': {SHORT_BLOCK}}}, {{'role': 'user', 'content': q}}])\n",
     ]
+    fires = [
+        *fires,
+        # a single exchange whose user turn, the caller's question, is marked: no later call sends it again
+        Invalid(HEAD + "def answer(question):\n"
+                "    return client.messages.create(model='claude-sonnet-4-6', max_tokens=300, system='Answer briefly.',\n"
+                f"        messages=[{{'role': 'user', 'content': [{{'type': 'text', 'text': f'Question: {{question}}', {MARK}}}]}}])\n",
+                row=5, message="The cache breakpoint on the messages comes after content each call passes in (`question`)"),
+    ]
     silent = [
         *silent,
+        # the document is marked and the question follows: later questions on the same document read it
+        HEAD + "def answer(document, question):\n"
+        "    return client.messages.create(model='claude-sonnet-4-6', max_tokens=300, messages=[{'role': 'user', 'content': [\n"
+        f"        {{'type': 'text', 'text': document, {MARK}}}, {{'type': 'text', 'text': question}}]}}])\n",
+        # the caller hands the conversation in: the next turn reads the marked one
+        HEAD + "def turn(history, text):\n"
+        f"    return client.messages.create(model='claude-sonnet-4-6', max_tokens=300, messages=history + [{{'role': 'user', 'content': [{{'type': 'text', 'text': text, {MARK}}}]}}])\n",
+        # a conversation kept by the loop: the next turn reads the marked one
+        HEAD + "messages = []\nwhile True:\n"
+        f"    messages.append({{'role': 'user', 'content': [{{'type': 'text', 'text': input(), {MARK}}}]}})\n"
+        "    r = client.messages.create(model='claude-sonnet-4-6', max_tokens=300, messages=messages)\n"
+        "    messages.append({'role': 'assistant', 'content': r.content})\n",
         # the same through LiteLLM to an OpenAI model: no breakpoints there
         "import litellm\ndef ask(q):\n    return litellm.completion(model='gpt-4o', max_tokens=300, messages=[\n"
         f"        {{'role': 'system', 'content': {SHORT_BLOCK}}}, {{'role': 'user', 'content': q}}])\n",
