@@ -114,6 +114,15 @@ def per_call_prefix(request: Call) -> Optional[Tuple[List[str], bool]]:
     return None
 
 
+def _unmarked_history(call: Call) -> bool:
+    """Only the messages are unseen, and they are a conversation whose every edit the
+    extractor read without a breakpoint written into it: no later breakpoint hides there."""
+    history = call.site.history
+    if history is None or history.marked or call.site.via is not None:
+        return False
+    return all(isinstance(call.value(role), (Seq, Text, type(None))) for role in ("tools", "system"))
+
+
 def _single_exchange(request: Call, from_end: int, marked: Block) -> bool:
     """The mark is in the last message of a list written out in the request (no history
     handed in or kept), on a block made of the function's parameters: nothing will send
@@ -314,8 +323,18 @@ class CacheBreakpointIneffective(Rule):
                 f"        messages=[{{'role': 'user', 'content': [{{'type': 'text', 'text': f'Question: {{question}}', {MARK}}}]}}])\n",
                 row=5, message="The cache breakpoint on the messages comes after content each call passes in (`question`)"),
     ]
+    CHAT = (HEAD + "messages = []\nwhile True:\n    messages.append({'role': 'user', 'content': USER})\n"
+            "    r = client.messages.create(model='claude-sonnet-4-6', max_tokens=300, messages=messages,\n"
+            f"        system={SHORT_BLOCK})\n    messages.append({{'role': 'assistant', 'content': r.content}})\n")
+    fires = [
+        *fires,
+        # a chat loop whose only mark is on a short system prompt: the growing conversation is never cached
+        Invalid(CHAT.replace("USER", "input()"), row=7, message="(here: on the last message of the growing `messages`)"),
+    ]
     silent = [
         *silent,
+        # the same loop marks each new turn: those breakpoints end a long prefix
+        CHAT.replace("USER", f"[{{'type': 'text', 'text': input(), {MARK}}}]"),
         # the document is marked and the question follows: later questions on the same document read it
         HEAD + "def answer(document, question):\n"
         "    return client.messages.create(model='claude-sonnet-4-6', max_tokens=300, messages=[{'role': 'user', 'content': [\n"
@@ -361,7 +380,7 @@ class CacheBreakpointIneffective(Rule):
                 severity="error",
             )
             return
-        if not marks or top or not seen:
+        if not marks or top or not (seen or _unmarked_history(call)):
             return  # unseen blocks may hold a later breakpoint that ends a longer prefix
         last = marks[-1]
         prefix = found[: last + 1]
@@ -383,7 +402,8 @@ class CacheBreakpointIneffective(Rule):
             at,
             f"This cache breakpoint ends a prefix of ~{tokens(size)} tokens, below the {tokens(minimum)} that {where} caches: "
             "the API caches nothing and reports no error, so every call pays full input price. Drop the breakpoint, or place it "
-            "after enough fixed text to reach the minimum.",
+            "after enough fixed text to reach the minimum"
+            + (f" (here: on the last message of the growing `{site.history.name}`)" if site.history is not None else "") + ".",
             related=(mark,) if mark is not None and not inside else (),
         )
 
