@@ -255,6 +255,7 @@ class Project(NameResolver, ValueResolver):
                     loop_independent=inv.loop_independent,
                     interactive=inv.interactive,
                     in_async=inv.in_async,
+                    awaited_in_loop=inv.awaited_in_loop,
                     output_limit_nearby=inv.output_limit_nearby or req.output_limit_nearby,
                     via=req.via or req.loc,
                     fixed=fixed and req.fixed,

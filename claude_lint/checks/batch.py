@@ -37,7 +37,8 @@ class BatchCandidate(Rule):
     `async def` functions are not reported either: concurrent code (`asyncio.gather`)
     is usually written for latency, which a batch cannot give; except a request
     awaited right inside the loop (`for x in xs: await f(x)`, `[await f(x) for x in
-    xs]`), which waits for each answer before sending the next. A notebook cell that loops
+    xs]`, `f` the request or a project's async function reaching it), which waits for
+    each answer before sending the next. A notebook cell that loops
     over a dataset (labelling a DataFrame's rows, grading eval items) is reported
     like a script: the person who runs it waits for the whole loop, not for one
     answer.
@@ -228,8 +229,19 @@ class BatchCandidate(Rule):
         "class Job:\n    def __init__(self, llm=None):\n        self.llm = llm or LLM()\n\n"
         "    def run(self, rows):\n        return [self.llm.ask(row['text']) for row in rows]\n",
     ]
+    ASYNC_WRAPPER = ("import anthropic, asyncio\nclient = anthropic.AsyncAnthropic()\n\nasync def ask(text):\n"
+                     "    r = await client.messages.create(model='claude-sonnet-4-6', max_tokens=50, messages=[{'role': 'user', 'content': text}])\n"
+                     "    return r.content[0].text\n\n")
+    fires = [
+        *fires,
+        # an async wrapper awaited one item at a time: sequential, as a direct await in the loop
+        Invalid(ASYNC_WRAPPER + "async def main(texts):\n    out = []\n    for t in texts:\n        out.append(await ask(t))\n    return out\n",
+                row=11, message="called once per item of the loop at line 10"),
+    ]
     silent = [
         *silent,
+        # the same wrapper gathered: concurrent, written for latency
+        ASYNC_WRAPPER + "async def main(texts):\n    return await asyncio.gather(*[ask(t) for t in texts])\n",
         # the wrapper called once: its own body has no loop
         WRAPPER + "\nsummarise(open('report.txt').read())\n",
         # a chain through the wrapper: each request reads the previous answer
@@ -242,7 +254,7 @@ class BatchCandidate(Rule):
         site = call.site
         shape = api_facts(site.provider, site.api)
         target = shape.batch_api_for(site.provider) if shape is not None else None
-        sequential = site.awaited_in_loop and site.via is None  # awaited one by one: no concurrency to keep
+        sequential = site.awaited_in_loop  # awaited one by one (the request, or the wrapper reaching it): no concurrency to keep
         if target is None or site.loop is None or not site.loop_independent or (site.in_async and not sequential) or site.streaming or site.interactive:
             return
         stream = call.value("stream")
