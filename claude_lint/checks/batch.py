@@ -242,6 +242,10 @@ class BatchCandidate(Rule):
         *silent,
         # the same wrapper gathered: concurrent, written for latency
         ASYNC_WRAPPER + "async def main(texts):\n    return await asyncio.gather(*[ask(t) for t in texts])\n",
+        # an async job awaited per configuration: its own loop over the items is where requests are made
+        ASYNC_WRAPPER + "async def evaluate(model, items):\n    return await asyncio.gather(*[ask(i) for i in items])\n\n"
+        "async def grid(models, items):\n    for m in models:\n        await evaluate(m, items)\n",
+        ASYNC_WRAPPER + "async def main(texts):\n    return await asyncio.gather(*[ask(t) for t in texts])\n",
         # the wrapper called once: its own body has no loop
         WRAPPER + "\nsummarise(open('report.txt').read())\n",
         # a chain through the wrapper: each request reads the previous answer
