@@ -3,7 +3,9 @@ from __future__ import annotations
 from typing import Dict, Iterator, List, Optional, Set, Tuple
 
 from claude_lint.checks.base import Context, Invalid, Rule, money, tokens
-from claude_lint.checks.cache_marks import TOOL_PROMPT_MOST, Block, as_written, automatic, blocks, cache_minimum, claude_caching
+from claude_lint.checks.cache_marks import (
+    TOOL_PROMPT_MOST, Block, as_written, automatic, blocks, cache_minimum, claude_caching, unmarked_history, within,
+)
 from claude_lint.checks.cache_prefix import per_iteration, per_request
 from claude_lint.checks.conversation_cache import count, static_text
 from claude_lint.diagnostics import Diagnostic
@@ -36,10 +38,6 @@ def _known(value: object, depth: int = 0) -> bool:
     if isinstance(value, Mapping):
         return not value.open and all(k is not None and _known(v, depth + 1) for k, v in value.entries)
     return False
-
-
-def _within(loc: Optional[Loc], span: Loc) -> bool:
-    return loc is not None and loc.path == span.path and span.row <= loc.row <= (span.end_row or span.row)
 
 
 def _shown(block: Block) -> str:
@@ -112,15 +110,6 @@ def per_call_prefix(request: Call) -> Optional[Tuple[List[str], bool]]:
     if seen and len(resolved) == len(written) and all(_known(b.value) for b in resolved[last + 1:]):
         return sorted(before), False
     return None
-
-
-def _unmarked_history(call: Call) -> bool:
-    """Only the messages are unseen, and they are a conversation whose every edit the
-    extractor read without a breakpoint written into it: no later breakpoint hides there."""
-    history = call.site.history
-    if history is None or history.marked or call.site.via is not None:
-        return False
-    return all(isinstance(call.value(role), (Seq, Text, type(None))) for role in ("tools", "system"))
 
 
 def _single_exchange(request: Call, from_end: int, marked: Block) -> bool:
@@ -380,7 +369,7 @@ class CacheBreakpointIneffective(Rule):
                 severity="error",
             )
             return
-        if not marks or top or not (seen or _unmarked_history(call)):
+        if not marks or top or not (seen or unmarked_history(call)):
             return  # unseen blocks may hold a later breakpoint that ends a longer prefix
         last = marks[-1]
         prefix = found[: last + 1]
@@ -395,9 +384,9 @@ class CacheBreakpointIneffective(Rule):
         mark = found[last].mark
         # A breakpoint written in a helper or a constant: reported at the request that sends it,
         # naming where it is written (one helper may serve requests on different models).
-        inside = _within(mark, site.via or site.loc)
+        inside = within(mark, site.via or site.loc)
         arg = call.arg(found[last].role)
-        at = mark if inside else arg.at if site.via is None and arg is not None and _within(arg.at, site.loc) else site.loc
+        at = mark if inside else arg.at if site.via is None and arg is not None and within(arg.at, site.loc) else site.loc
         yield self.diagnostic(
             at,
             f"This cache breakpoint ends a prefix of ~{tokens(size)} tokens, below the {tokens(minimum)} that {where} caches: "

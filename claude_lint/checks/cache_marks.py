@@ -168,3 +168,17 @@ def as_written(call: Call) -> Callable[[str], object]:
         return None
 
     return value_of
+
+
+def within(loc: Optional[Loc], span: Loc) -> bool:
+    """A location inside a span's rows (a mark written in the request's own lines)."""
+    return loc is not None and loc.path == span.path and span.row <= loc.row <= (span.end_row or span.row)
+
+
+def unmarked_history(call: Call) -> bool:
+    """Only the messages are unseen, and they are a conversation whose every edit the
+    extractor read without a breakpoint written into it: no later breakpoint hides there."""
+    history = call.site.history
+    if history is None or history.marked or call.site.via is not None:
+        return False
+    return all(isinstance(call.value(role), (Seq, Text, type(None))) for role in ("tools", "system"))
