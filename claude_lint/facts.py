@@ -361,6 +361,7 @@ class Invocation:
     loop: Optional[Loc] = None
     loop_independent: bool = False
     in_async: bool = False
+    awaited_in_loop: bool = False  # `for x in xs: await wrapper(x)`: one at a time, as CallSite's
     histories: Tuple[Tuple[str, History], ...] = ()  # argument ("0", "1", or a keyword) -> a growing list passed there
     cache_control_nearby: bool = False
     output_limit_nearby: bool = False

@@ -255,6 +255,9 @@ class Project(NameResolver, ValueResolver):
                     loop_independent=inv.loop_independent,
                     interactive=inv.interactive,
                     in_async=inv.in_async,
+                    # awaited per item, the function awaited making the request itself (one request per
+                    # call, not a whole job run per configuration whose own loops make them)
+                    awaited_in_loop=inv.awaited_in_loop and req.loop is None and _makes_it(inv, req),
                     output_limit_nearby=inv.output_limit_nearby or req.output_limit_nearby,
                     via=req.via or req.loc,
                     fixed=fixed and req.fixed,
@@ -408,3 +411,9 @@ class Project(NameResolver, ValueResolver):
         if sig.varkw is not None:
             values[sig.varkw] = Mapping(tuple(extra), kwargs.loc, is_open, tuple(extra_locs))
         return values, locs, found
+
+
+def _makes_it(inv: Invocation, req: CallSite) -> bool:
+    """The function an invocation calls is the one whose body makes the request."""
+    name = req.function.rsplit(".", 1)[-1] if req.function else ""
+    return bool(name) and any((c.method or c.target.rsplit(".", 1)[-1]) == name for c in inv.callees)

@@ -37,7 +37,8 @@ class BatchCandidate(Rule):
     `async def` functions are not reported either: concurrent code (`asyncio.gather`)
     is usually written for latency, which a batch cannot give; except a request
     awaited right inside the loop (`for x in xs: await f(x)`, `[await f(x) for x in
-    xs]`), which waits for each answer before sending the next. A notebook cell that loops
+    xs]`, `f` the request or a project's async function reaching it), which waits for
+    each answer before sending the next. A notebook cell that loops
     over a dataset (labelling a DataFrame's rows, grading eval items) is reported
     like a script: the person who runs it waits for the whole loop, not for one
     answer.
@@ -51,6 +52,11 @@ class BatchCandidate(Rule):
 
     Nor a trial on the first few items of a dataset (`texts[:20]`, `df.head(10)`, up
     to 50): the author reads those answers before running the rest.
+
+    A function run once per item by pandas (`df.text.apply(f)`, `progress_apply`, a
+    lambda written in place) or by the builtin `map` is such a loop; an executor's or a
+    pool's `map` is not (concurrent, for latency). Gemini's `generate_content` has a
+    Batch Mode at half price too.
 
     Writing each answer back into what the loop iterates (`df.at[i, "answer"] = ...`
     in `for i, row in df.iterrows()`) is not a chain: the loop's rows were taken
@@ -76,8 +82,8 @@ class BatchCandidate(Rule):
     name = "batch-candidate"
     summary = "independent requests in a loop that the Batch API would bill at half price"
     preview = True
-    preview_reason = ("Measured on the real-world corpus (eval/realworld, 36 repositories): precision 0.97 (28 of 29 findings right, "
-                      "1 debatable), recall 0.65; not yet measured on the held-out set.")
+    preview_reason = ("Measured on the real-world corpus (eval/realworld, 40 repositories): precision 0.97 (34 of 35 findings right, "
+                      "1 debatable), recall 0.79; the held-out set scores it lower.")
     fires = [
         Invalid(HEAD + "for doc in docs:\n    " + CREATE.format(msgs='[{"role": "user", "content": doc}]') + "\n", row=4,
                 message="called once per item of the loop at line 3, and the requests do not depend on each other. "
@@ -175,6 +181,31 @@ class BatchCandidate(Rule):
             "for attempt in range(3):\n    " + CREATE.format(msgs="[{'role': 'user', 'content': 'Tell me a joke'}]"))},
     ]
 
+    ASK_ONE = "def ask(t):\n    return " + CREATE.format(msgs="[{'role': 'user', 'content': t}]") + ".content[0].text\n"
+    fires = [
+        *fires,
+        # pandas: a lambda run once per row (apply, tqdm's progress_apply), and the builtin map
+        HEAD + "import pandas as pd\ndf = pd.read_csv('reviews.csv')\n"
+        "df['label'] = df['text'].apply(lambda t: " + CREATE.format(msgs="[{'role': 'user', 'content': t}]") + ".content[0].text)\n",
+        HEAD + ASK_ONE + "from tqdm import tqdm\ntqdm.pandas()\ndf['label'] = df.progress_apply(lambda row: ask(row['text']), axis=1)\n",
+        HEAD + "labels = list(map(lambda t: " + CREATE.format(msgs="[{'role': 'user', 'content': t}]") + ", texts))\n",
+        # the Gemini API has a Batch Mode at half price too
+        Invalid("import google.generativeai as genai\nmodel = genai.GenerativeModel('gemini-2.5-flash')\n"
+                "for index, row in df.iterrows():\n    answers.append(model.generate_content(f\"Question: {row['question']}\").text)\n",
+                row=4, message="Send them through the Gemini API's Batch Mode"),
+    ]
+    silent = [
+        *silent,
+        # an executor's map runs the lambda concurrently: written for latency
+        HEAD + "from concurrent.futures import ThreadPoolExecutor\nwith ThreadPoolExecutor(8) as ex:\n"
+        "    out = list(ex.map(lambda t: " + CREATE.format(msgs="[{'role': 'user', 'content': t}]") + ", texts))\n",
+        # a Streamlit page imported on one line with others: someone waits for the labels
+        "import anthropic, streamlit as st\nclient = anthropic.Anthropic()\nif st.button('Label'):\n"
+        "    df['label'] = df['text'].apply(lambda t: " + CREATE.format(msgs="[{'role': 'user', 'content': t}]") + ")\n",
+        # a lambda kept as a callback, not run per item
+        HEAD + "handler = lambda t: " + CREATE.format(msgs="[{'role': 'user', 'content': t}]") + "\nregister(handler)\n",
+    ]
+
     # Through a project's wrapper: the caller's loop is judged, at the caller.
     WRAPPER = (
         "import anthropic\nclient = anthropic.Anthropic()\n\n"
@@ -198,8 +229,23 @@ class BatchCandidate(Rule):
         "class Job:\n    def __init__(self, llm=None):\n        self.llm = llm or LLM()\n\n"
         "    def run(self, rows):\n        return [self.llm.ask(row['text']) for row in rows]\n",
     ]
+    ASYNC_WRAPPER = ("import anthropic, asyncio\nclient = anthropic.AsyncAnthropic()\n\nasync def ask(text):\n"
+                     "    r = await client.messages.create(model='claude-sonnet-4-6', max_tokens=50, messages=[{'role': 'user', 'content': text}])\n"
+                     "    return r.content[0].text\n\n")
+    fires = [
+        *fires,
+        # an async wrapper awaited one item at a time: sequential, as a direct await in the loop
+        Invalid(ASYNC_WRAPPER + "async def main(texts):\n    out = []\n    for t in texts:\n        out.append(await ask(t))\n    return out\n",
+                row=11, message="called once per item of the loop at line 10"),
+    ]
     silent = [
         *silent,
+        # the same wrapper gathered: concurrent, written for latency
+        ASYNC_WRAPPER + "async def main(texts):\n    return await asyncio.gather(*[ask(t) for t in texts])\n",
+        # an async job awaited per configuration: its own loop over the items is where requests are made
+        ASYNC_WRAPPER + "async def evaluate(model, items):\n    return await asyncio.gather(*[ask(i) for i in items])\n\n"
+        "async def grid(models, items):\n    for m in models:\n        await evaluate(m, items)\n",
+        ASYNC_WRAPPER + "async def main(texts):\n    return await asyncio.gather(*[ask(t) for t in texts])\n",
         # the wrapper called once: its own body has no loop
         WRAPPER + "\nsummarise(open('report.txt').read())\n",
         # a chain through the wrapper: each request reads the previous answer
@@ -212,7 +258,7 @@ class BatchCandidate(Rule):
         site = call.site
         shape = api_facts(site.provider, site.api)
         target = shape.batch_api_for(site.provider) if shape is not None else None
-        sequential = site.awaited_in_loop and site.via is None  # awaited one by one: no concurrency to keep
+        sequential = site.awaited_in_loop  # awaited one by one (the request, or the wrapper reaching it): no concurrency to keep
         if target is None or site.loop is None or not site.loop_independent or (site.in_async and not sequential) or site.streaming or site.interactive:
             return
         stream = call.value("stream")

@@ -3,9 +3,11 @@ from __future__ import annotations
 from typing import Dict, Iterator, List, Optional, Set, Tuple
 
 from claude_lint.checks.base import Context, Invalid, Rule, money, tokens
-from claude_lint.checks.cache_marks import Block, as_written, automatic, blocks, cache_minimum
+from claude_lint.checks.cache_marks import (
+    TOOL_PROMPT_MOST, Block, as_written, automatic, blocks, cache_minimum, claude_caching, unmarked_history, within,
+)
 from claude_lint.checks.cache_prefix import per_iteration, per_request
-from claude_lint.checks.conversation_cache import CLAUDE, count, static_text
+from claude_lint.checks.conversation_cache import count, static_text
 from claude_lint.diagnostics import Diagnostic
 from claude_lint.facts import Dynamic, Lit, Loc, Mapping, Param, Seq, Text, Transform
 from claude_lint.link import Call
@@ -59,14 +61,26 @@ def _params(value: object, depth: int = 0) -> Set[str]:
     if isinstance(value, Mapping):
         return set().union(*(_params(v, depth + 1) for _, v in value.entries))
     if isinstance(value, Transform):
+        # A request body's key (boto3's `body.system`): only that entry is sent there.
+        if value.op.startswith("getitem:") and isinstance(value.inner, Mapping):
+            found = value.inner.get(value.op[len("getitem:"):])
+            if found is not None:
+                return _params(found, depth + 1)
         return _params(value.inner, depth + 1)
     return set()
 
 
-def _parameter_inside(call: Call) -> bool:
-    """A function parameter in the prompt as written: its default is what we see, not what callers pass."""
-    written = as_written(call)
-    return any(_params(written(role)) for role in ("tools", "system", "messages"))
+def _parameter_inside(call: Call, last: int, found: List[Block]) -> bool:
+    """A function parameter in the prefix as written (up to the block holding the last
+    breakpoint): its default is what we see, not what callers pass. A parameter after the
+    breakpoint (the user's question) does not change the prefix's size."""
+    written, _ = blocks(call, as_written(call))
+    if len(written) == len(found):
+        return any(_params(b.value) for b in written[: last + 1])
+    # Written otherwise than resolved (a helper's blocks): the roles up to the breakpoint's.
+    value_of = as_written(call)
+    roles = ("tools", "system", "messages")
+    return any(_params(value_of(role)) for role in roles[: roles.index(found[last].role) + 1])
 
 
 def per_call_prefix(request: Call) -> Optional[Tuple[List[str], bool]]:
@@ -75,21 +89,43 @@ def per_call_prefix(request: Call) -> Optional[Tuple[List[str], bool]]:
     that repeats the whole request: the same parameters are sent again after the
     breakpoint (True), or nothing after it changes between calls (False). None otherwise.
 
-    A breakpoint on a message is left alone: the next turn of a conversation reads it."""
+    A breakpoint on a message is left alone (the next turn of a conversation reads it),
+    unless the request is a single exchange: its messages written out in the call, no
+    conversation kept, and the marked block of the last message holds the parameter."""
     written, _ = blocks(request, as_written(request))
     marks = [i for i, b in enumerate(written) if b.mark is not None]
-    if not marks or automatic(request) or written[marks[-1]].role == "messages":
+    if not marks or automatic(request):
         return None
     last = marks[-1]
+    if written[last].role == "messages" and not _single_exchange(request, len(written) - last, written[last]):
+        return None
     before = set().union(*(_params(b.value) for b in written[: last + 1]))
     if not before:
         return None
     if before & set().union(*(_params(b.value) for b in written[last + 1:])):
         return sorted(before), True
+    if written[last].role == "messages":  # the blocks after it are the rest of the last message, as written
+        return (sorted(before), False) if all(_known(b.value) for b in written[last + 1:]) else None
     resolved, seen = blocks(request)
     if seen and len(resolved) == len(written) and all(_known(b.value) for b in resolved[last + 1:]):
         return sorted(before), False
     return None
+
+
+def _single_exchange(request: Call, from_end: int, marked: Block) -> bool:
+    """The mark is in the last message of a list written out in the request (no history
+    handed in or kept), on a block made of the function's parameters: nothing will send
+    this prefix again but an identical call."""
+    if request.site.history is not None or not _params(marked.value):
+        return False
+    messages = as_written(request)("messages")
+    if not isinstance(messages, Seq) or not messages.items:
+        return False
+    if not all(isinstance(m, Mapping) and not m.open and isinstance(m.get("role"), Text) for m in messages.items):
+        return False
+    content = messages.items[-1].get("content")
+    in_last = len(content.items) if isinstance(content, Seq) else 1
+    return from_end <= in_last
 
 
 def _cl006_reports(call: Call, prefix: List[Block]) -> bool:
@@ -116,7 +152,9 @@ class CacheBreakpointIneffective(Rule):
       (a parameter of the function that makes the request, or of a wrapper its callers
       fill), when nothing after the breakpoint changes between calls or the same
       content is sent again after it: each call writes a cache entry that only an
-      identical request would read.
+      identical request would read. The same for a breakpoint on the caller's content in
+      the last message of a single exchange (messages written out in the request, no
+      conversation kept or handed in).
 
     A per-request value (a timestamp, a UUID) inside the cached prefix is CL006's
     finding, not this rule's.
@@ -129,7 +167,14 @@ class CacheBreakpointIneffective(Rule):
     cost per 1,000 calls.
 
     Only prefixes made entirely of text known statically are judged: a run-time part
-    (a file, a document) could make the prefix long enough.
+    (a file, a document) could make the prefix long enough. The marks are read wherever
+    the code writes them: a helper that builds the cached block, a block or a `**kwargs`
+    dict filled in after it is built, a boto3 `invoke_model` body or a Converse
+    `cachePoint`, on the Claude API, Bedrock and Vertex, and in OpenAI-style content
+    parts sent by LiteLLM to a Claude model. A mark written outside the
+    request (a helper) is reported at the request, which names the model. When the
+    request sends tools, the tool-use system prompt the API adds (up to 530 tokens) is
+    counted in the prefix's favour.
 
     ## Example
     ```python
@@ -223,9 +268,93 @@ class CacheBreakpointIneffective(Rule):
         "from openai import OpenAI\nOpenAI().chat.completions.create(model='gpt-5.4', messages=[{'role': 'user', 'content': 'hi'}])\n",
     ]
 
+    SHORT_BLOCK = f'[{{"type": "text", "text": "You are a terse assistant.", {MARK}}}]'
+    ASK = "def ask(q):\n    return client.messages.create(model='claude-sonnet-4-6', max_tokens=300, system=SYSTEM, messages=[{'role': 'user', 'content': q}])\n"
+    fires = [
+        *fires,
+        # the block is built by a helper: reported at the request, naming the helper's line
+        Invalid(HEAD + f"def cached(text):\n    return [{{'type': 'text', 'text': text, {MARK}}}]\n\n"
+                "def ask(q):\n    return client.messages.create(model='claude-sonnet-4-6', max_tokens=300,\n"
+                "        system=cached('You are a terse assistant.'), messages=[{'role': 'user', 'content': q}])\n",
+                row=8, message="ends a prefix of ~6 tokens"),
+        # a breakpoint on a short tool list
+        HEAD + f"TOOLS = [{{'name': 'add', 'description': 'Add two numbers', 'input_schema': {{'type': 'object'}}, {MARK}}}]\n"
+        "def ask(q):\n    return client.messages.create(model='claude-sonnet-4-6', max_tokens=300, tools=TOOLS, messages=[{'role': 'user', 'content': q}])\n",
+        # the mark added to a block after it is built
+        HEAD + "def ask(q):\n    block = {'type': 'text', 'text': 'You are a terse assistant.'}\n    block['cache_control'] = {'type': 'ephemeral'}\n"
+        "    return client.messages.create(model='claude-sonnet-4-6', max_tokens=300, system=[block], messages=[{'role': 'user', 'content': q}])\n",
+        # Bedrock's invoke_model: the body dict, serialised
+        "import json, boto3\nrt = boto3.client('bedrock-runtime')\ndef ask(q):\n"
+        f"    body = {{'anthropic_version': 'bedrock-2023-05-31', 'max_tokens': 300, 'system': {SHORT_BLOCK}, 'messages': [{{'role': 'user', 'content': q}}]}}\n"
+        "    return rt.invoke_model(modelId='anthropic.claude-sonnet-4-5-20250929-v1:0', body=json.dumps(body))\n",
+        # Bedrock Converse's cachePoint block
+        "import boto3\nrt = boto3.client('bedrock-runtime')\ndef ask(q):\n"
+        "    return rt.converse(modelId='anthropic.claude-sonnet-4-5-20250929-v1:0', system=[{'text': 'Be terse.'}, {'cachePoint': {'type': 'default'}}],\n"
+        "                       messages=[{'role': 'user', 'content': [{'text': q}]}])\n",
+        # the model is a parameter whose default is a module constant
+        HEAD + "MODEL = 'claude-sonnet-4-6'\ndef ask(q, model=MODEL):\n"
+        f"    return client.messages.create(model=model, max_tokens=300, system={SHORT_BLOCK}, messages=[{{'role': 'user', 'content': q}}])\n",
+        # the request's arguments gathered in a dict, the system added to it later
+        HEAD + "def ask(q):\n    kwargs = dict(model='claude-sonnet-4-6', max_tokens=300, messages=[{'role': 'user', 'content': q}])\n"
+        f"    kwargs['system'] = {SHORT_BLOCK}\n    return client.messages.create(**kwargs)\n",
+    ]
+    fires = [
+        *fires,
+        # LiteLLM to Claude: a short system message marked in OpenAI-style content parts
+        "import litellm\ndef ask(q):\n    return litellm.completion(model='anthropic/claude-sonnet-4-5', max_tokens=300, messages=[\n"
+        f"        {{'role': 'system', 'content': {SHORT_BLOCK}}}, {{'role': 'user', 'content': q}}])\n",
+    ]
+    fires = [
+        *fires,
+        # a single exchange whose user turn, the caller's question, is marked: no later call sends it again
+        Invalid(HEAD + "def answer(question):\n"
+                "    return client.messages.create(model='claude-sonnet-4-6', max_tokens=300, system='Answer briefly.',\n"
+                f"        messages=[{{'role': 'user', 'content': [{{'type': 'text', 'text': f'Question: {{question}}', {MARK}}}]}}])\n",
+                row=5, message="The cache breakpoint on the messages comes after content each call passes in (`question`)"),
+    ]
+    CHAT = (HEAD + "messages = []\nwhile True:\n    messages.append({'role': 'user', 'content': USER})\n"
+            "    r = client.messages.create(model='claude-sonnet-4-6', max_tokens=300, messages=messages,\n"
+            f"        system={SHORT_BLOCK})\n    messages.append({{'role': 'assistant', 'content': r.content}})\n")
+    fires = [
+        *fires,
+        # a chat loop whose only mark is on a short system prompt: the growing conversation is never cached
+        Invalid(CHAT.replace("USER", "input()"), row=7, message="(here: on the last message of the growing `messages`)"),
+    ]
+    silent = [
+        *silent,
+        # the same loop marks each new turn: those breakpoints end a long prefix
+        CHAT.replace("USER", f"[{{'type': 'text', 'text': input(), {MARK}}}]"),
+        # the document is marked and the question follows: later questions on the same document read it
+        HEAD + "def answer(document, question):\n"
+        "    return client.messages.create(model='claude-sonnet-4-6', max_tokens=300, messages=[{'role': 'user', 'content': [\n"
+        f"        {{'type': 'text', 'text': document, {MARK}}}, {{'type': 'text', 'text': question}}]}}])\n",
+        # the caller hands the conversation in: the next turn reads the marked one
+        HEAD + "def turn(history, text):\n"
+        f"    return client.messages.create(model='claude-sonnet-4-6', max_tokens=300, messages=history + [{{'role': 'user', 'content': [{{'type': 'text', 'text': text, {MARK}}}]}}])\n",
+        # a conversation kept by the loop: the next turn reads the marked one
+        HEAD + "messages = []\nwhile True:\n"
+        f"    messages.append({{'role': 'user', 'content': [{{'type': 'text', 'text': input(), {MARK}}}]}})\n"
+        "    r = client.messages.create(model='claude-sonnet-4-6', max_tokens=300, messages=messages)\n"
+        "    messages.append({'role': 'assistant', 'content': r.content})\n",
+        # the same through LiteLLM to an OpenAI model: no breakpoints there
+        "import litellm\ndef ask(q):\n    return litellm.completion(model='gpt-4o', max_tokens=300, messages=[\n"
+        f"        {{'role': 'system', 'content': {SHORT_BLOCK}}}, {{'role': 'user', 'content': q}}])\n",
+        # the helper marks a long block
+        HEAD + f"LONG = {LONG!r}\ndef cached(text):\n    return [{{'type': 'text', 'text': text, {MARK}}}]\n"
+        "def ask(q):\n    return client.messages.create(model='claude-sonnet-4-6', max_tokens=300, system=cached(LONG), messages=[{'role': 'user', 'content': q}])\n",
+        # Bedrock with a long system prompt
+        "import json, boto3\nrt = boto3.client('bedrock-runtime')\n" + f"LONG = {LONG!r}\n" + "def ask(q):\n"
+        f"    body = {{'max_tokens': 300, 'system': [{{'type': 'text', 'text': LONG, {MARK}}}], 'messages': [{{'role': 'user', 'content': q}}]}}\n"
+        "    return rt.invoke_model(modelId='anthropic.claude-sonnet-4-5-20250929-v1:0', body=json.dumps(body))\n",
+        # tools near the minimum: the tool-use system prompt the API adds may carry them over it
+        HEAD + "TOOLS = [" + ", ".join(f"{{'name': 'tool_{i}', 'description': {('Look up a record by its id and return it. ' * 6)!r}, 'input_schema': {{'type': 'object'}}}}" for i in range(8))
+        + f", {{'name': 'last', 'description': 'Last.', 'input_schema': {{'type': 'object'}}, {MARK}}}]\n"
+        "def ask(q):\n    return client.messages.create(model='claude-sonnet-4-5', max_tokens=300, tools=TOOLS, messages=[{'role': 'user', 'content': q}])\n",
+    ]
+
     def check_call(self, call: Call, ctx: Context) -> Iterator[Diagnostic]:
         site = call.site
-        if site.provider not in CLAUDE or site.local or call.open:
+        if site.local or call.open or not claude_caching(call, ctx.model(call)):
             return
         found, seen = blocks(call)
         marks = [i for i, b in enumerate(found) if b.mark is not None]
@@ -240,23 +369,31 @@ class CacheBreakpointIneffective(Rule):
                 severity="error",
             )
             return
-        if not marks or top or not seen:
+        if not marks or top or not (seen or unmarked_history(call)):
             return  # unseen blocks may hold a later breakpoint that ends a longer prefix
         last = marks[-1]
         prefix = found[: last + 1]
-        if not all(_known(b.value) for b in prefix) or _parameter_inside(call):
+        if not all(_known(b.value) for b in prefix) or _parameter_inside(call, last, found):
             return  # a run-time part (or a caller's argument in place of a default) may make the prefix long enough
         model = ctx.model(call)
         minimum = cache_minimum(model, ctx)
         size = count("\n".join(_shown(b) for b in prefix), model, ctx)
-        if size >= minimum:
+        if size + (TOOL_PROMPT_MOST if call.value("tools") is not None else 0) >= minimum:
             return
         where = model.id if model is not None else "an unknown model (configured minimum)"
+        mark = found[last].mark
+        # A breakpoint written in a helper or a constant: reported at the request that sends it,
+        # naming where it is written (one helper may serve requests on different models).
+        inside = within(mark, site.via or site.loc)
+        arg = call.arg(found[last].role)
+        at = mark if inside else arg.at if site.via is None and arg is not None and within(arg.at, site.loc) else site.loc
         yield self.diagnostic(
-            found[last].mark or site.loc,
+            at,
             f"This cache breakpoint ends a prefix of ~{tokens(size)} tokens, below the {tokens(minimum)} that {where} caches: "
             "the API caches nothing and reports no error, so every call pays full input price. Drop the breakpoint, or place it "
-            "after enough fixed text to reach the minimum.",
+            "after enough fixed text to reach the minimum"
+            + (f" (here: on the last message of the growing `{site.history.name}`)" if site.history is not None else "") + ".",
+            related=(mark,) if mark is not None and not inside else (),
         )
 
     def check_project(self, calls: List[Call], ctx: Context) -> Iterator[Diagnostic]:
@@ -266,7 +403,7 @@ class CacheBreakpointIneffective(Rule):
         requests: Dict[Loc, Call] = {c.site.loc: c for c in calls if c.site.via is None}
         for call in calls:
             site = call.site
-            if site.provider not in CLAUDE or site.local or call.open:
+            if site.local or call.open or not claude_caching(call, ctx.model(call)):
                 continue
             request = call if site.via is None else requests.get(site.via)
             if request is None:

@@ -13,9 +13,16 @@ from typing import Callable, List, Optional, Tuple
 
 from claude_lint.checks.base import Context
 from claude_lint.estimate import CACHE_KEYS
+from claude_lint.extract.sdk import CACHE_CONTROL_PROVIDERS
 from claude_lint.facts import Lit, Loc, Mapping, Seq, Text, Unknown
 from claude_lint.link import Call
 
+# When a request carries tools, the API adds a tool-use system prompt of its own to the
+# prefix: 159 to 530 tokens by model and tool_choice (Anthropic's "tool use pricing and
+# tokens" page). A rule that wants a prefix long enough counts the least; one that wants it
+# too short counts the most.
+TOOL_PROMPT_LEAST = 159
+TOOL_PROMPT_MOST = 530
 MAX_DEPTH = 12  # nesting followed into blocks and schemas (bounds.py's spirit: a deep value is not a prompt)
 
 
@@ -56,9 +63,23 @@ def unseen(value: object, depth: int = 0) -> bool:
 
 
 def automatic(call: Call) -> bool:
-    """The request's top-level `cache_control`: the API places the breakpoint itself."""
+    """The request's top-level `cache_control`: the API places the breakpoint itself; or
+    LiteLLM's `cache_control_injection_points`, which has LiteLLM place them."""
     top = call.value("cache_control")
+    if call.site.provider == "litellm" and call.site.kwargs.get("cache_control_injection_points") is not None:
+        return True
     return top is not None and is_mark("cache_control", top)
+
+
+def claude_caching(call: Call, model) -> bool:
+    """A request whose prompt is cached only where breakpoints mark it: Claude's platforms,
+    or LiteLLM's own functions sending to a Claude model (it passes `cache_control` blocks
+    through). A LiteLLM Router's deployments, and their caching settings, live elsewhere."""
+    site = call.site
+    if site.provider in CACHE_CONTROL_PROVIDERS:
+        return True
+    return (site.provider == "litellm" and not site.api.startswith("router.")
+            and model is not None and model.provider == "anthropic")
 
 
 def breakpoint_anywhere(call: Call) -> bool:
@@ -147,3 +168,17 @@ def as_written(call: Call) -> Callable[[str], object]:
         return None
 
     return value_of
+
+
+def within(loc: Optional[Loc], span: Loc) -> bool:
+    """A location inside a span's rows (a mark written in the request's own lines)."""
+    return loc is not None and loc.path == span.path and span.row <= loc.row <= (span.end_row or span.row)
+
+
+def unmarked_history(call: Call) -> bool:
+    """Only the messages are unseen, and they are a conversation whose every edit the
+    extractor read without a breakpoint written into it: no later breakpoint hides there."""
+    history = call.site.history
+    if history is None or history.marked or call.site.via is not None:
+        return False
+    return all(isinstance(call.value(role), (Seq, Text, type(None))) for role in ("tools", "system"))

@@ -1,12 +1,13 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Iterator, Optional, Tuple
 
 from claude_lint import tokens as tok
 from claude_lint.catalog import Model
 from claude_lint.checks.base import Context, Invalid, Rule, money, tokens
-from claude_lint.checks.cache_marks import cache_minimum
+from claude_lint.checks.cache_marks import automatic, cache_minimum, claude_caching
 from claude_lint.checks.system_cache import LONG_SYSTEM, _has_cache_control, _system_text, _unseen
 from claude_lint.diagnostics import Diagnostic
 from claude_lint.extract.sdk import CACHE_CONTROL_PROVIDERS, provider_facts
@@ -52,12 +53,13 @@ def count(text: str, model: Optional[Model], ctx: Context) -> int:
 
 class ConversationUncached(Rule):
     """## What it does
-    Flags a Claude request (Claude API, Bedrock, Vertex) whose conversation grows
+    Flags a Claude request (Claude API, Bedrock, Vertex, or LiteLLM's `completion` to a
+    Claude model, which passes `cache_control` blocks through) whose conversation grows
     across turns or agent steps and is resent whole on every request, with no cache
-    breakpoint anywhere in it: no `cache_control` on a system block, tool or message, and
-    no top-level `cache_control`. "Grows across turns" is CL004's evidence (a list
-    appended in a loop, on a long-lived object, at module level, in a session store,
-    or joined into the prompt), bounded or not: a capped agent loop still resends its
+    breakpoint anywhere in it: no `cache_control` on a system block, tool or message, no
+    top-level `cache_control`, and no LiteLLM `cache_control_injection_points`. "Grows
+    across turns" is CL004's evidence (a list appended in a loop, on a long-lived
+    object, at module level, in a session store, or joined into the prompt), bounded or not: a capped agent loop still resends its
     growing prefix at every step. A list rebuilt on every call does not grow.
 
     ## Why is this bad?
@@ -70,6 +72,9 @@ class ConversationUncached(Rule):
     tokens (both options), on top of the fixed prefix (system prompt and tools, counted
     offline from their literal text). The money is per 1,000 requests, spread over
     such conversations, with every turn within the cache's 5-minute lifetime.
+
+    A loop capped by a literal (`for step in range(3)`, `while step < 3`) shortens the
+    assumed conversation to its cap.
 
     Not reported for OpenAI (it caches long prefixes automatically), nor when that
     assumed conversation stays under the model's minimum cacheable length (nothing
@@ -120,7 +125,7 @@ class ConversationUncached(Rule):
     summary = "growing conversation resent every turn with no cache breakpoint"
     options = {"turns": 10, "turn-tokens": 300, "unknown-model-minimum": 1024}
     preview = True
-    preview_reason = "real-world corpus: 10 judged findings, all right (precision 1.00, recall 0.74), fewer than the 15 needed to leave preview"
+    preview_reason = "real-world corpus: 11 judged findings, all right (precision 1.00, recall 0.78), fewer than the 15 needed to leave preview"
     CREATE = 'client.messages.create(model="claude-sonnet-4-6", max_tokens=2048, tools=TOOLS, messages=messages)'
     TOOLS = "TOOLS = [{'name': 'bash', 'description': 'Run a shell command', 'input_schema': {'type': 'object'}}]\n"
     fires = [
@@ -179,8 +184,28 @@ class ConversationUncached(Rule):
         # claude-engineer's Assistant: a `reset()` method, and a cache_control elsewhere in the file on another request
         Invalid(ASSISTANT, row=15, message="`self.history` grows each turn (appended at line 14) and is resent whole with no cache breakpoint"),
     ]
+    fires = [
+        *fires,
+        # a counter caps the loop, but at forty steps: the conversation grows past the minimum
+        HEAD + "messages = [{'role': 'user', 'content': task}]\nstep = 0\nwhile step < 40:\n    reply = "
+        "client.messages.create(model='claude-sonnet-4-6', max_tokens=300, messages=messages)\n"
+        "    messages.append({'role': 'assistant', 'content': reply.content})\n    messages.append({'role': 'user', 'content': 'go on'})\n    step += 1\n",
+    ]
+    LITELLM = ("import litellm\nhistory = []\nwhile True:\n    history.append({'role': 'user', 'content': input()})\n"
+               "    r = litellm.completion(model=MODEL, max_tokens=500, messages=history)\n"
+               "    history.append({'role': 'assistant', 'content': r.choices[0].message.content})\n")
+    fires = [
+        *fires,
+        # LiteLLM sending to Claude: it passes cache_control blocks through, and has no automatic caching to switch on
+        Invalid(LITELLM.replace("MODEL", "'anthropic/claude-sonnet-4-5'"), row=5, message="LiteLLM has no top-level automatic caching"),
+    ]
     silent = [
         *silent,
+        # LiteLLM sending to OpenAI, which caches by itself
+        LITELLM.replace("MODEL", "'gpt-4o'"),
+        # LiteLLM told where to put the breakpoints
+        LITELLM.replace("MODEL", "'anthropic/claude-sonnet-4-5'").replace(
+            "max_tokens=500,", "max_tokens=500, cache_control_injection_points=[{'location': 'message', 'index': -1}],"),
         # the code marks the newest turn for caching as it appends it
         ASSISTANT.replace("self.history.append({'role': 'user', 'content': text})",
                           "self.history.append({'role': 'user', 'content': [{'type': 'text', 'text': text, 'cache_control': {'type': 'ephemeral'}}]})"),
@@ -201,6 +226,10 @@ class ConversationUncached(Rule):
         *silent,
         # the same API serving another vendor's model: no cache breakpoints to add
         CONVERSE.replace("MODEL", "'meta.llama3-70b-instruct-v1:0'"),
+        # a counter caps the loop at three steps: three short turns stay under the minimum
+        HEAD + "messages = [{'role': 'user', 'content': task}]\nstep = 0\nwhile step < 3:\n    reply = "
+        "client.messages.create(model='claude-sonnet-4-6', max_tokens=300, messages=messages)\n"
+        "    messages.append({'role': 'assistant', 'content': reply.content})\n    messages.append({'role': 'user', 'content': 'go on'})\n    step += 1\n",
         # an agent loop capped at three steps: three short turns stay under the 1,024-token minimum
         HEAD + "messages = [{'role': 'user', 'content': task}]\nfor step in range(3):\n    reply = "
         "client.messages.create(model='claude-sonnet-4-6', max_tokens=300, messages=messages)\n"
@@ -209,9 +238,9 @@ class ConversationUncached(Rule):
 
     def check_call(self, call: Call, ctx: Context) -> Iterator[Diagnostic]:
         site = call.site
-        if site.history is None or site.provider not in CLAUDE or site.local:
+        if site.history is None or site.local or not claude_caching(call, ctx.model(call)):
             return
-        if _breakpoint(call, site.history):
+        if _breakpoint(call, site.history) or automatic(call):
             return
         model_id = (call.model_id() or "").lower()
         if site.api in _ANY_MODEL_APIS and "claude" not in model_id and "anthropic" not in model_id:
@@ -231,7 +260,7 @@ class ConversationUncached(Rule):
         saving, cost = _estimate(model, fixed, per_turn, turns, minimum)
         history = site.history
         if not provider_facts(site.provider).request_cache_control:
-            how = (f"{site.provider.capitalize()} has no top-level automatic caching: put "
+            how = (f"{PLATFORM.get(site.provider, site.provider)} has no top-level automatic caching: put "
                    "\"cache_control\": {\"type\": \"ephemeral\"} on the last content block of the last message "
                    "(cachePoint on Bedrock Converse) before each request")
             fix = None
@@ -247,15 +276,25 @@ class ConversationUncached(Rule):
         )
 
 
+PLATFORM = {"bedrock": "Bedrock", "vertex": "Vertex", "litellm": "LiteLLM"}
+
 # Requests of boto3's bedrock-runtime, whose model may be any vendor's.
 _ANY_MODEL_APIS = frozenset({"invoke_model", "invoke_model_with_response_stream", "converse", "converse_stream"})
 
 
 def _step_cap(bound: str) -> Optional[int]:
-    """A loop's literal step cap (`range(3)`, as `History.bound` says it), else None."""
+    """A loop's literal step cap, as `History.bound` says it (`range(3)`, `while step < 3`,
+    `stops when step >= 3`), else None."""
     if bound.startswith("range(") and bound.endswith(")") and bound[6:-1].strip().isdigit():
         return int(bound[6:-1])
+    match = _COUNTER_CAP.fullmatch(bound)
+    if match is not None:
+        return int(match.group(2)) + (1 if match.group(1) in ("<=", ">") else 0)
     return None
+
+
+# `while step < 3`, `stops when step >= 3`: a counter compared with a literal (counted from 0).
+_COUNTER_CAP = re.compile(r"(?:while|stops when) \w+ (<|<=|>=|>|==) (\d{1,4})")
 
 
 def _breakpoint(call: Call, history: History) -> bool:

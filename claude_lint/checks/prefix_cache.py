@@ -3,11 +3,11 @@ from __future__ import annotations
 from typing import Iterator, Optional, Tuple
 
 from claude_lint.checks.base import Context, Invalid, Rule, money, tokens
-from claude_lint.checks.conversation_cache import CLAUDE, count, static_text
-from claude_lint.checks.cache_marks import breakpoint_anywhere, cache_minimum
+from claude_lint.checks.conversation_cache import count, static_text
+from claude_lint.checks.cache_marks import TOOL_PROMPT_LEAST, breakpoint_anywhere, cache_minimum, claude_caching
 from claude_lint.checks.system_cache import LONG_SYSTEM, _system_text
 from claude_lint.diagnostics import Diagnostic
-from claude_lint.facts import Lit, Mapping, Seq, Text
+from claude_lint.facts import Lit, Mapping, OneOf, Seq, Text
 from claude_lint.link import Call
 
 HEAD = "import anthropic\nclient = anthropic.Anthropic()\n"
@@ -22,23 +22,50 @@ TOOL_DOC = "Search the knowledge base by keyword and return the best matching pa
 
 
 def user_head(messages: object) -> Tuple[str, Optional[Mapping]]:
-    """The fixed text at the head of the first user message, and that message.
+    """The fixed text at the head of the conversation sent, and the first user message when
+    that text lies in it alone (what `--fix` may split).
 
     Only literal text before the first run-time part counts: what follows changes per
-    call, and a cache prefix ends where the text first differs."""
+    call, and a cache prefix ends where the text first differs. Fixed example turns (few-
+    shot user/assistant pairs written out) count whole, up to the first message that is
+    not all literal."""
     if not isinstance(messages, Seq) or not messages.items:
         return "", None
     first = messages.items[0]
     if not isinstance(first, Mapping) or not _is(first.get("role"), "user"):
         return "", None
-    content = first.get("content")
+    heads = []
+    for item in messages.items[:MAX_FIXED_TURNS]:
+        head, whole = _message_head(item)
+        heads.append(head)
+        if not whole:
+            break
+    if not heads[0]:
+        return "", None
+    return "\n".join(h for h in heads if h), first if len([h for h in heads if h]) == 1 else None
+
+
+MAX_FIXED_TURNS = 40  # few-shot turns followed before the run-time part (bounds.py's spirit)
+
+
+def _message_head(message: object) -> Tuple[str, bool]:
+    """A message's literal head, and whether the message is literal to its end."""
+    if not isinstance(message, Mapping) or message.open:
+        return "", False
+    content = message.get("content")
     if isinstance(content, Text):
-        return _literal_head(content), first
+        return _literal_head(content), not content.dynamic_parts
     if isinstance(content, Seq) and content.items:
-        block = content.items[0]
-        if isinstance(block, Mapping) and isinstance(block.get("text"), Text):
-            return _literal_head(block.get("text")), first
-    return "", None
+        pieces = []
+        for block in content.items:
+            text = block.get("text") if isinstance(block, Mapping) else None
+            if not isinstance(text, Text) or (isinstance(block, Mapping) and block.open):
+                return "\n".join(pieces), False
+            pieces.append(_literal_head(text))
+            if text.dynamic_parts:
+                return "\n".join(pieces), False
+        return "\n".join(pieces), True
+    return "", False
 
 
 def _literal_head(text: Text) -> str:
@@ -57,8 +84,9 @@ def _is(value: object, word: str) -> bool:
 class PromptPrefixUncached(Rule):
     """## What it does
     Flags fixed text of at least the model's minimum cacheable length sent on every
-    Claude request (Claude API, Bedrock, Vertex) with no cache breakpoint anywhere in
-    the request, where CL002 (system prompt only) does not look:
+    Claude request (Claude API, Bedrock, Vertex, LiteLLM to a Claude model) with no
+    cache breakpoint anywhere in the request, where CL002 (system prompt only) does not
+    look:
 
     - instructions, a rubric or few-shot examples at the head of the first user
       message (a literal, a constant, an f-string or template whose fixed head is
@@ -67,7 +95,10 @@ class PromptPrefixUncached(Rule):
 
     The fixed prefix counted is the one the API caches: tools, then the system
     prompt, then the fixed head of the user turn. A system prompt long enough on its
-    own is left to CL002.
+    own is left to CL002. A system prompt that changes between calls (a step counter,
+    a date) ends the repeated prefix at the tools: then only long tools are reported,
+    and the breakpoint goes on the last tool. Tools long enough on their own count the
+    tool-use system prompt the API adds with them (at least 159 tokens).
 
     ## Why is this bad?
     Every call pays full input price for the same tokens. A cache read costs a tenth
@@ -112,7 +143,7 @@ class PromptPrefixUncached(Rule):
     summary = "long fixed user-turn prefix or tool definitions sent without prompt caching"
     options = {"unknown-model-minimum": 1024}
     preview = True
-    preview_reason = "real-world corpus: 5 judged findings, all right (precision 1.00), fewer than the 15 needed to leave preview"
+    preview_reason = "real-world corpus: 11 judged findings, all right (precision 1.00, recall 0.50), fewer than the 15 needed to leave preview"
     fires = [
         # a rubric constant at the head of an f-string user turn (a model-graded eval)
         Invalid(GRADER, row=6, message="caching saves about $6.71 per 1,000 calls ($7.47 ->",
@@ -150,7 +181,53 @@ class PromptPrefixUncached(Rule):
                  "grade.py": "from llm import ask\n" + f"RUBRIC = {RUBRIC!r}\n" + "def grade_all(answers):\n    return [ask(f'{RUBRIC}\\n{a}') for a in answers]\n"},
                 path="grade.py", row=4, message="fixed head of the user turn ~2,485"),
     ]
+    LONG_TOOLS = ("TOOLS = [\n" + "".join(
+        f"    {{'name': 'search_{i}', 'description': {TOOL_DOC!r}, 'input_schema': {{'type': 'object', 'properties': {{'q': {{'type': 'string'}}}}}}}},\n"
+        for i in range(3)) + "]\n")
+    fires = [
+        *fires,
+        # the system prompt carries the agent's step counter: only a breakpoint on the tools is ever read
+        Invalid(HEAD + LONG_TOOLS + f"BASE = {LONG_SYSTEM!r}\n"
+                "def step(messages, i):\n"
+                '    return client.messages.create(model="claude-sonnet-4-6", max_tokens=500, tools=TOOLS,\n'
+                '        system=BASE + f"\\nIteration {i} of 25", messages=messages)\n',
+                message="The system prompt changes between calls, so put"),
+    ]
+    fires = [
+        *fires,
+        # tools a little under the minimum by their own text: the API's tool-use prompt carries them over it
+        Invalid(HEAD + "TOOLS = [" + ", ".join(f"{{'name': 'tool_{i}', 'description': {('Look up a record by its id and return it. ' * 6)!r}, 'input_schema': {{'type': 'object'}}}}" for i in range(9)) + "]\n"
+                "def ask(q):\n    return client.messages.create(model='claude-sonnet-4-5', max_tokens=300, tools=TOOLS, messages=[{'role': 'user', 'content': q}])\n",
+                message="with the API's tool-use prompt"),
+    ]
+    FEW_SHOT = ("EXAMPLES = [\n" + "".join(
+        f"    {{'role': 'user', 'content': {('Classify this support ticket by urgency and product area. Ticket: the export to CSV fails on large files. ' * 3)!r}}},\n"
+        f"    {{'role': 'assistant', 'content': 'urgency: high; area: export'}},\n" for _ in range(12)) + "]\n")
+    fires = [
+        *fires,
+        # few-shot example turns written out, then the ticket: the examples are the fixed prefix
+        Invalid(HEAD + FEW_SHOT + "def classify(ticket):\n"
+                "    return client.messages.create(model='claude-sonnet-4-5', max_tokens=50,\n"
+                "        messages=EXAMPLES + [{'role': 'user', 'content': ticket}])\n",
+                message="fixed example turns ~"),
+    ]
     silent = [
+        # the same examples after the ticket: the prefix changes with every call
+        HEAD + FEW_SHOT + "def classify(ticket):\n"
+        "    return client.messages.create(model='claude-sonnet-4-5', max_tokens=50,\n"
+        "        messages=[{'role': 'user', 'content': ticket}] + EXAMPLES)\n",
+        # two short example turns
+        HEAD + "EXAMPLES = [{'role': 'user', 'content': 'Ticket: login fails'}, {'role': 'assistant', 'content': 'urgency: high'}]\n"
+        "def classify(ticket):\n    return client.messages.create(model='claude-sonnet-4-5', max_tokens=50, messages=EXAMPLES + [{'role': 'user', 'content': ticket}])\n",
+        # short tools and a short fixed head: the sum passes the minimum only with the tool-use prompt, too close to call
+        HEAD + "TOOLS = [" + ", ".join(f"{{'name': 'tool_{i}', 'description': {('Look up a record by its id and return it. ' * 6)!r}, 'input_schema': {{'type': 'object'}}}}" for i in range(7)) + "]\n"
+        + f"HEAD = {('Grade the answer against this rubric. A score of 5 means complete and correct. ' * 10)!r}\n"
+        "def ask(q):\n    return client.messages.create(model='claude-sonnet-4-5', max_tokens=300, tools=TOOLS, messages=[{'role': 'user', 'content': HEAD + q}])\n",
+        # the system prompt changes per call and the tools are short: no prefix repeats long enough
+        HEAD + f"RUBRIC = {RUBRIC!r}\n"
+        "def grade(answer, today):\n"
+        '    return client.messages.create(model="claude-sonnet-4-6", max_tokens=300, system=f"Today is {today}.",\n'
+        '        messages=[{"role": "user", "content": f"{RUBRIC}\\n\\nAnswer to grade:\\n{answer}"}])\n',
         # the placeholder comes first: what follows it is not a fixed prefix
         HEAD + f"AGENT_PROMPT = {('<request>{{user_request}}</request>' + RUBRIC)!r}\n"
         "def run(request):\n"
@@ -182,7 +259,7 @@ class PromptPrefixUncached(Rule):
 
     def check_call(self, call: Call, ctx: Context) -> Iterator[Diagnostic]:
         site = call.site
-        if site.provider not in CLAUDE or site.local:
+        if site.local or not claude_caching(call, ctx.model(call)):
             return
         if breakpoint_anywhere(call):
             return
@@ -191,25 +268,42 @@ class PromptPrefixUncached(Rule):
         minimum = cache_minimum(model, ctx)
         system_text = _system_text(system) if system is not None else None
         system_tokens = count(system_text or "", model, ctx)
-        if system_tokens >= minimum:
-            return  # CL002 reports it, and its breakpoint would cache the tools too
         tools = call.value("tools")
         tool_tokens = count(static_text(tools), model, ctx) if isinstance(tools, Seq) else 0
-        # A growing conversation starts from its seed: the task message an agent begins with is resent every step.
-        head, message = user_head(call.value("messages") if site.history is None else site.history.seed)
+        # The API adds a tool-use system prompt of its own with the tools: counted when the tools
+        # alone are judged, not to tip a sum of parts each under the minimum (a reviewer's call).
+        with_prompt = tool_tokens + TOOL_PROMPT_LEAST if tool_tokens else 0
+        if with_prompt >= minimum:
+            tool_tokens = with_prompt
+        if _varies(system):
+            # The system text changes between calls: the prefix that repeats ends with the tools,
+            # and only a breakpoint on the last tool is ever read (CL002 reports the system prompt).
+            if tool_tokens < minimum:
+                return
+            system_tokens, head, message = 0, "", None
+        elif system_tokens >= minimum:
+            return  # CL002 reports it, and its breakpoint would cache the tools too
+        else:
+            # A growing conversation starts from its seed: the task message an agent begins with is resent every step.
+            head, message = user_head(call.value("messages") if site.history is None else site.history.seed)
         head_tokens = count(head, model, ctx)
         total = tool_tokens + system_tokens + head_tokens
         if total < minimum or (tool_tokens < minimum and head_tokens == 0 and tool_tokens + system_tokens < minimum):
             return
         parts = []
         if tool_tokens:
-            parts.append(f"tool definitions ~{tokens(tool_tokens)}")
+            parts.append(f"tool definitions ~{tokens(tool_tokens)}" + (" with the API's tool-use prompt" if tool_tokens == with_prompt else ""))
         if system_tokens:
             parts.append(f"system prompt ~{tokens(system_tokens)}")
+        several = head_tokens and message is None  # fixed example turns before the one that changes
         if head_tokens:
-            parts.append(f"fixed head of the user turn ~{tokens(head_tokens)}")
-        if head_tokens:
+            parts.append(f"fixed {'example turns' if several else 'head of the user turn'} ~{tokens(head_tokens)}")
+        if several:
+            where = "Put \"cache_control\": {\"type\": \"ephemeral\"} on the last fixed example turn (a text block), before the part that changes"
+        elif head_tokens:
             where = "Send the fixed head of the user turn as its own text block with \"cache_control\": {\"type\": \"ephemeral\"}, followed by the part that changes"
+        elif _varies(system) and system is not None:
+            where = "The system prompt changes between calls, so put \"cache_control\": {\"type\": \"ephemeral\"} on the last tool"
         else:
             where = "Put \"cache_control\": {\"type\": \"ephemeral\"} on the last tool (or on the system prompt)"
         saving, cost = "", None
@@ -228,6 +322,20 @@ class PromptPrefixUncached(Rule):
             cost=cost,
             fix=_fix(call, message, ctx) if head_tokens and message is not None else None,
         )
+
+
+def _varies(value: object, depth: int = 0) -> bool:
+    """A system prompt whose text changes between calls: a run-time part in its text (an
+    iteration counter, a date, the caller's data), in any of the values it may take."""
+    if depth > 4:
+        return False
+    if isinstance(value, OneOf):
+        return any(_varies(o, depth + 1) for o in value.options)
+    if isinstance(value, Text):
+        return bool(value.dynamic_parts)
+    if isinstance(value, Seq):
+        return any(_varies(b.get("text") if isinstance(b, Mapping) else b, depth + 1) for b in value.items)
+    return False
 
 
 def _fix(call: Call, message: Mapping, ctx: Context):

@@ -24,7 +24,7 @@ _INTERACTIVE = frozenset({"input", "getpass", "prompt"})
 _LOOP_STATEMENT = lazy(r"^[ \t]*while\b", re.MULTILINE)
 _READS_A_PERSON = lazy(r"(?<![\w.])(?:input|getpass)\(|\b(?:Prompt|Confirm|IntPrompt)\.ask\(|console\.input\(|\bPromptSession\b|from prompt_toolkit\b")
 _SERVES_A_PERSON = lazy(
-    r"^[ \t]*(?:import|from)[ \t]+(?:streamlit|gradio|chainlit|discord|telegram|slack_bolt)\b"
+    r"^[ \t]*(?:import|from)[ \t]+(?:[\w.]+(?:[ \t]+as[ \t]+\w+)?[ \t]*,[ \t]*)*(?:streamlit|gradio|chainlit|discord|telegram|slack_bolt)\b"
     r"|^[ \t]*@[\w.]+\.(?:route|get|post|put|websocket|message|command|event|on_message)\(",
     re.MULTILINE,
 )
@@ -109,7 +109,8 @@ def _sample(loop: ast.AST) -> bool:
 def _reset_each_time(loop: ast.AST, name: str) -> bool:
     """The first statement of the loop body that uses `name` is a plain assignment of a
     value not read from `name` itself: whatever `+=` follows starts again each time round."""
-    for statement in getattr(loop, "body", ()):
+    body = getattr(loop, "body", ())
+    for statement in body if isinstance(body, list) else ():  # a lambda's body is one expression
         uses = [n for n in ast.walk(statement) if isinstance(n, ast.Name) and n.id == name]
         if not uses:
             continue
@@ -227,6 +228,8 @@ def _loop_targets(loop: ast.AST) -> Set[str]:
     found: Set[str] = set()
     if isinstance(loop, _FOR):
         found |= _target_names(loop.target)
+    if isinstance(loop, ast.Lambda):  # a lambda run once per item: its parameters are the item
+        found |= {a.arg for a in loop.args.posonlyargs + loop.args.args}
     for generator in getattr(loop, "generators", ()):
         found |= _target_names(generator.target)
     return found

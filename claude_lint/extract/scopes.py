@@ -9,7 +9,7 @@ not.
 """
 from __future__ import annotations
 
-from typing import Dict, List, Optional, Tuple
+from typing import Dict, List, Optional, Set, Tuple
 
 import ast
 
@@ -21,6 +21,10 @@ from claude_lint.extract.bindings import (  # noqa: F401
 
 MAX_EDITS = 64  # in-place edits of one dict followed; more make it unknown
 DICT_EDITS = frozenset({"update", "setdefault", "pop"})
+# Calls that run a function handed to them once per item (pandas' apply and its progress bars, map):
+# as wrapper_shapes.APPLY and RUNS_PER_ITEM, for a lambda written in place.
+# The builtin `map` only: an executor's or a pool's `.map` runs them concurrently, for latency.
+PER_ITEM_RUNNERS = frozenset({"apply", "progress_apply", "parallel_apply", "swifter_apply", "applymap"})
 MAX_STORES = 2000  # distinct keys kept per file: a generated file may store into thousands
 
 _SIMPLE_STATEMENTS = (
@@ -44,6 +48,9 @@ class Collector:
         self.events: List[Event] = []
         self.statements: List[Tuple[ast.stmt, Optional[List[ast.stmt]]]] = []  # (stmt, body) for noqa ranges
         self.scopes_by_node: Dict[ast.AST, Scope] = {}
+        # Lambdas handed to a call that runs them once per item (`df.text.apply(lambda t: ...)`):
+        # their body is a loop's body.
+        self._per_item: Set[int] = set()
         # Values stored into an object by key or attribute (`st.session_state["client"] = ...`,
         # `cfg.model = ...`): "st.session_state.client" -> [(value, scope)].
         self.stores: Dict[str, List[Tuple[ast.expr, Scope]]] = {}
@@ -172,6 +179,8 @@ class Collector:
 
     def _lambda(self, node: ast.Lambda) -> None:
         scope = self._push("function", "<lambda>", node)
+        if id(node) in self._per_item:
+            self.loops = list(self.loop_stack[-1]) + [node]
         _params(scope, node.args)
         scope.returns.append(node.body)
         self._children(node.args)
@@ -334,6 +343,9 @@ class Collector:
     def _call(self, node: ast.Call) -> None:
         self.calls.append(CallRecord(node, self.scope, tuple(self.loops)))
         func = node.func
+        runner = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+        if runner in PER_ITEM_RUNNERS and isinstance(func, ast.Attribute) or runner == "map" and isinstance(func, ast.Name):
+            self._per_item.update(id(a) for a in node.args[:2] if isinstance(a, ast.Lambda))
         if isinstance(func, ast.Attribute):
             key = self._list_key(func.value)
             if key is not None and func.attr in MUTATE_METHODS:

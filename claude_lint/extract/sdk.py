@@ -206,6 +206,8 @@ ANTHROPIC_NONSTREAMING_LIMIT = 21_334
 _MESSAGES = dict(cap="required")
 _BATCHABLE = dict(cap="required", nonstreaming_limit=ANTHROPIC_NONSTREAMING_LIMIT)
 _OPENAI_BATCH = "the OpenAI Batch API (client.batches.create)"
+# Gemini API Batch Mode (Google, 2025-07-07): half the standard price, results within 24 h.
+_GEMINI_BATCH = "the Gemini API's Batch Mode (client.batches.create in google-genai)"
 _PROMPT_CACHING_GONE = ("client.beta.prompt_caching was removed when prompt caching became generally available: the call raises "
                         "AttributeError before any request is sent")
 _UNCAPPED = dict(cap="maximum")
@@ -260,10 +262,12 @@ METHODS: Tuple[MethodShape, ...] = (
     MethodShape(("invoke_model_with_response_stream",), "invoke_model_with_response_stream", ("bedrock",), BEDROCK_INVOKE_ROLES, streaming=True),
     MethodShape(("converse",), "converse", ("bedrock",), BEDROCK_CONVERSE_ROLES),
     MethodShape(("converse_stream",), "converse_stream", ("bedrock",), BEDROCK_CONVERSE_ROLES, streaming=True),
-    MethodShape(("models", "generate_content"), "models.generate_content", ("google",), GOOGLE_GENAI_ROLES, **_C),
+    MethodShape(("models", "generate_content"), "models.generate_content", ("google",), GOOGLE_GENAI_ROLES, **_C,
+                batch_api=(("google", _GEMINI_BATCH),)),
     MethodShape(("models", "generate_content_stream"), "models.generate_content_stream", ("google",), GOOGLE_GENAI_ROLES, streaming=True, **_C),
     MethodShape(("batches", "create"), "batches.create", ("google",), GOOGLE_BATCH_ROLES, batch_job=True),
-    MethodShape(("generate_content",), "generate_content", ("google",), GOOGLE_MODEL_ROLES, positional=("contents",)),
+    MethodShape(("generate_content",), "generate_content", ("google",), GOOGLE_MODEL_ROLES, positional=("contents",),
+                batch_api=(("google", _GEMINI_BATCH),)),
     MethodShape(("generate_content_async",), "generate_content_async", ("google",), GOOGLE_MODEL_ROLES, positional=("contents",)),
     MethodShape(("send_message",), "send_message", ("google",), GOOGLE_CHAT_ROLES, positional=("message",)),
     MethodShape(("send_message_stream",), "send_message_stream", ("google",), GOOGLE_CHAT_ROLES, streaming=True, positional=("message",)),

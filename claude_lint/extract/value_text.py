@@ -81,6 +81,9 @@ class TextValues:
             return Lit(left.value + right.value, loc)
         if isinstance(left, Text) or isinstance(right, Text):
             return Text(self._as_parts(left, node.left) + self._as_parts(right, node.right), loc)
+        if isinstance(left, Seq) and isinstance(right, Seq):
+            # `FEW_SHOT + [{"role": "user", "content": q}]`: fixed example turns, then the question
+            return Seq(left.items + right.items, loc)
         if isinstance(left, (Ref, FileRead, Param, Transform)) and isinstance(right, (Ref, FileRead, Param, Transform)):
             return Text((left, right), loc)
         return Unknown("expression", loc)

@@ -162,6 +162,7 @@ class InvocationFinder:
             loop=loop,
             loop_independent=independent,
             in_async=loops.enclosing_async(scope),
+            awaited_in_loop=loop_node is not None and reference is None and loops.awaited_in(node, loop_node),
             histories=tuple(histories),
             cache_control_nearby=self.cache_control,
             interactive=self.serves_a_person(),
