@@ -36,8 +36,7 @@ def extract(text: str, path: str, abspath: str, module: Optional[str], calls_onl
         return FileFacts(path, abspath, module, "python", parsed=False)
     collector = Collector()
     try:
-        collector.collect(tree)
-        extraction = _Extraction(text, path, abspath, module, Positions(path, text), collector)
+        extraction = _Extraction(text, path, abspath, module, Positions(path, text), collector.collect(tree))
         if calls_only and not any(extraction.call_sites(record) for record in collector.calls):
             return FileFacts(path, abspath, module, "python", parsed=False)
         return extraction.facts()
@@ -230,8 +229,8 @@ class _Extraction(ClientFinder, HistoryFinder):
         provider = fshape.providers[0]
         local = provider in sdk.LOCAL_PROVIDERS or clients.local_endpoint(self.ev, call, scope)
         history = self.history(call, scope, record) or (self.model_history(record) if provider == "langchain" else None)
-        gateway = gateways.of_constructor(self.ev, call, scope)
-        return [CallSite(loc=self.ev.loc(record.node), kwargs=kwargs, history=history, **self.site_facts(record, fshape, provider, kwargs, None, local, gateway))]
+        facts = self.site_facts(record, fshape, provider, kwargs, None, local, gateways.of_constructor(self.ev, call, scope))
+        return [CallSite(loc=self.ev.loc(record.node), kwargs=kwargs, history=history, **facts)]
 
     def method_sites(self, record: CallRecord, call: ast.Call, chain, receiver, options, rscope: Scope) -> Optional[List[CallSite]]:
         """The sites of a method call; None when no shape has its chain (another reading may)."""
@@ -289,8 +288,7 @@ class _Extraction(ClientFinder, HistoryFinder):
             return shape.providers[0], kwargs
         return None, None
 
-    def site_facts(self, record: CallRecord, shape, provider: str, kwargs: Mapping, client_timeout: Optional[bool], local: bool = False,
-                   gateway: Optional[str] = None) -> dict:
+    def site_facts(self, record: CallRecord, shape, provider: str, kwargs: Mapping, client_timeout: Optional[bool], local=False, gateway=None) -> dict:
         node, scope = record.node, record.scope
         return dict(
             path=self.path,
