@@ -12,10 +12,10 @@ from __future__ import annotations
 from typing import Callable, List, Optional, Tuple
 
 from claude_lint.checks.base import Context
-from claude_lint.estimate import CACHE_KEYS
 from claude_lint.facts import Lit, Loc, Mapping, Seq, Text, Unknown
 from claude_lint.link import Call
 
+CACHE_KEYS = ("cache_control", "cachePoint")  # the Claude API's, Bedrock Converse's
 MAX_DEPTH = 12  # nesting followed into blocks and schemas (bounds.py's spirit: a deep value is not a prompt)
 
 
