@@ -13,9 +13,11 @@ from typing import Dict, List, Optional
 
 from claude_lint.audit_rows import COLUMNS, Audit, Finding, Row, cells, plural  # noqa: F401  (read as audit.* by the reports)
 from claude_lint.catalog import Catalog
-from claude_lint.checks.base import money
+from claude_lint.checks.base import Context, money
+from claude_lint.checks.breakpoints import CacheBreakpointIneffective
+from claude_lint.cost import rewritten_usd
 from claude_lint.diagnostics import Diagnostic
-from claude_lint.estimate import BATCH_DISCOUNT, estimate
+from claude_lint.estimate import AS_MARKED, BATCH_DISCOUNT, CACHES_NOTHING, UNREAD, estimate
 from claude_lint.extract.sdk import api_facts
 from claude_lint.facts import Unknown
 from claude_lint.link import Call
@@ -27,9 +29,10 @@ SUGGESTED_LIMIT = 1024  # CL001's default suggestion, used to price its saving
 
 def build(calls: List[Call], diagnostics: List[Diagnostic], catalog: Catalog, files: int, per_route: int = 1000, fill: float = 1.0) -> Audit:
     rows = []
+    verdicts = breakpoint_verdicts(calls, catalog)
     for call in calls:
         site = call.site
-        cost = estimate(call, catalog, per_route, fill)
+        cost = estimate(call, catalog, per_route, fill, verdicts.get(id(call), AS_MARKED))
         if site.local:
             cost = replace(cost, input_usd=None, cached_usd=None, output_usd=None)  # a local server bills nothing
         model = cost.model.id if cost.model is not None else (call.model_id() or "?")
@@ -40,7 +43,7 @@ def build(calls: List[Call], diagnostics: List[Diagnostic], catalog: Catalog, fi
         else:
             limit = f"none ({cost.output_limit:,} max)"
         system = call.value("system")
-        cached = "yes" if cost.cached_tokens else ("?" if isinstance(system, Unknown) else "no" if system is not None else "-")
+        cached = "unread" if cost.unread else "yes" if cost.cached_tokens else ("?" if isinstance(system, Unknown) else "no" if system is not None else "-")
         shape = api_facts(site.provider, site.api)
         if shape is not None and shape.batch_job:
             context = "batch"
@@ -82,10 +85,37 @@ def build(calls: List[Call], diagnostics: List[Diagnostic], catalog: Catalog, fi
         if cost.cached_tokens and model is not None and any(f.code == "CL006" for f in row.findings):
             # A per-request value in the cached prefix: every call writes, none reads.
             write = model.cache_prices()[0] or 0.0
-            row.cost = replace(cost, cached_usd=cost.cached_tokens * write * per_route / 1e6)
+            row.cost = replace(cost, cached_usd=rewritten_usd(cost.cached_tokens, write, per_route), unread=True)
+            row.cached = "unread"
         rows.append(row)
     rows.sort(key=lambda r: (-r.total, r.path, r.line))
     return Audit(rows, per_route, fill, files, catalog.overrides)
+
+
+def breakpoint_verdicts(calls: List[Call], catalog: Catalog) -> Dict[int, str]:
+    """What CL013 says of each call's cache breakpoints (by `id` of the call), selected or
+    not: the report prices a breakpoint as the rule judges it, so that a route the rule
+    says caches nothing is never shown as cached. Its options at their defaults."""
+    rule = CacheBreakpointIneffective()
+    ctx = Context(catalog, dict(rule.options))
+    requests = {c.site.loc: c for c in calls if c.site.via is None}
+    verdicts: Dict[int, str] = {}
+    for call in calls:
+        if call.site.local:
+            continue
+        if any(d.severity != "error" for d in rule.check_call(call, ctx)):
+            verdicts[id(call)] = CACHES_NOTHING  # the last breakpoint ends a prefix below the minimum
+            continue
+        # The per-call judgement reads the request as its function writes it: through a
+        # wrapper, the wrapper's own call; only the finding on this call counts.
+        via = call.site.via
+        request = requests.get(via) if via is not None else None
+        if via is not None and request is None:
+            continue
+        judged = [call] if request is None else [call, request]
+        if any(d.related == ((via,) if via is not None else ()) for d in rule.check_project(judged, ctx)):
+            verdicts[id(call)] = UNREAD
+    return verdicts
 
 
 # Findings whose error means no request of the route is answered (nor billed), and the word for it.

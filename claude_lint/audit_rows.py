@@ -96,7 +96,9 @@ class Audit:
             + (f"; the prices in {' and '.join(self.price_files)} override them" if self.price_files else ""),
             "input counts only the prompt text readable statically (system, tools, literal messages), so it is a lower bound",
             "prompt text under 2 KB is priced at 4 bytes per token; longer text is counted with tiktoken (cl100k) times the model's tokenizer ratio",
-            "a cached prefix is written once and read on every other call (all calls within the cache TTL)",
+            "a cached prefix is written once and read on every other call (all calls within the cache TTL), unless CL013 "
+            "judges its breakpoint ineffective: below the model's minimum nothing is cached; after content each call passes in "
+            "(or, CL006, a per-request value) every call writes it and none reads it (`unread`)",
             "requests of a Batch API job (context `batch`) at 50% of the list price",
             "a call of a project wrapper is a route of its own (`via` names the request it reaches); "
             "a request inside a wrapper whose calls are routes is not counted again in the total",

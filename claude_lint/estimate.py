@@ -9,14 +9,21 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import List, Optional
 
+from claude_lint import cost
 from claude_lint import tokens as tok
 from claude_lint.catalog import Catalog, Model
+from claude_lint.checks.cache_marks import automatic, blocks
 from claude_lint.extract.sdk import api_facts, provider_facts
-from claude_lint.facts import Lit, Mapping, Seq, Text
 from claude_lint.link import Call
+from claude_lint.prompt_text import system_text, texts
 
-CACHE_KEYS = ("cache_control", "cachePoint")
 BATCH_DISCOUNT = 0.5  # Message Batches / Batch API: half price on input and output
+
+# What CL013 concludes of a request's cache breakpoints (`estimate(..., breakpoints=)`;
+# the report asks the rule, `audit.breakpoint_verdicts`):
+AS_MARKED = "as marked"  # they cache the prefix they end, when it reaches the model's minimum
+CACHES_NOTHING = "caches nothing"  # the prefix the last one ends is literal text below the minimum
+UNREAD = "unread"  # it comes after content each call passes in: every call writes it, none reads it
 
 
 @dataclass(frozen=True)
@@ -30,8 +37,9 @@ class CallCost:
     calls: int
     fill: float
     input_usd: Optional[float]  # uncached input over `calls` calls
-    cached_usd: Optional[float]  # cached prefix: one write, then reads
+    cached_usd: Optional[float]  # cached prefix: one write, then reads (or a write on every call when unread)
     output_usd: Optional[float]  # output at limit * fill
+    unread: bool = False  # the cached prefix is written by every call and read by none (CL013)
 
     @property
     def total(self) -> Optional[float]:
@@ -39,37 +47,6 @@ class CallCost:
         if all(p is None for p in parts):
             return None
         return sum(p for p in parts if p is not None)
-
-
-def texts(value: object, depth: int = 0) -> List[str]:
-    """Every literal text inside a value: strings, and text/content of blocks and messages."""
-    if depth > 12:
-        return []
-    if isinstance(value, Text):
-        return [value.literal]
-    if isinstance(value, Seq):
-        return [t for item in value.items for t in texts(item, depth + 1)]
-    if isinstance(value, Mapping):
-        out: List[str] = []
-        for key, item in value.entries:
-            if key in ("text", "content", "description", "instructions") or (key is None):
-                out.extend(texts(item, depth + 1))
-        return out
-    return []
-
-
-def has_breakpoint(value: object, depth: int = 0) -> bool:
-    if depth > 12:
-        return False
-    if isinstance(value, Mapping):
-        for key, item in value.entries:
-            if key in CACHE_KEYS and not (isinstance(item, Lit) and item.value is None):
-                return True
-            if has_breakpoint(item, depth + 1):
-                return True
-    if isinstance(value, Seq):
-        return any(has_breakpoint(i, depth + 1) for i in value.items)
-    return False
 
 
 # Below this size a prompt is priced at BYTES_PER_TOKEN without loading the tokenizer
@@ -103,38 +80,38 @@ def output_limit(call: Call, model: Optional[Model]):
 MAX_PRICED_TOKENS = 10 ** 12
 
 
-def estimate(call: Call, catalog: Catalog, calls: int = 1000, fill: float = 1.0) -> CallCost:
+def estimate(call: Call, catalog: Catalog, calls: int = 1000, fill: float = 1.0, breakpoints: str = AS_MARKED) -> CallCost:
     model_id = call.model_id()
     model = catalog.lookup(model_id) if model_id else None
     ratio = catalog.token_ratio(model)
     system = call.value("system")
     tools = call.value("tools")
     messages = call.value("messages")
-    system_tokens = count(texts(system), ratio)
+    system_tokens = count([system_text(system) or ""], ratio)
     tool_tokens = count(texts(tools), ratio)
     message_tokens = count(texts(messages), ratio)
     prompt = system_tokens + tool_tokens + message_tokens
-    top = call.value("cache_control")
-    automatic = top is not None and not (isinstance(top, Lit) and top.value is None)
+    marked = {block.role for block in blocks(call)[0] if block.mark is not None}
     cached = 0
-    if automatic or has_breakpoint(messages):
+    if breakpoints == CACHES_NOTHING:
+        pass
+    elif automatic(call) or "messages" in marked or "system" in marked:
         cached = system_tokens + tool_tokens
-    elif has_breakpoint(system):
-        cached = system_tokens + tool_tokens
-    elif has_breakpoint(tools):
+    elif "tools" in marked:
         cached = tool_tokens
     minimum = (model.min_cacheable if model is not None else None) or 1024
     if cached < minimum:
         cached = 0  # below the minimum nothing is cached
+    unread = bool(cached) and breakpoints == UNREAD
     limit, source = output_limit(call, model)
     input_usd = cached_usd = output_usd = None
     shape = api_facts(call.site.provider, call.site.api)
     scale = BATCH_DISCOUNT if shape is not None and shape.batch_job else 1.0
     if model is not None and model.input is not None:
-        input_usd = (prompt - cached) * model.input * calls / 1e6 * scale
+        input_usd = cost.plain_usd(prompt - cached, model.input, calls) * scale
         if cached:
             write, read = model.cache_prices()
-            cached_usd = cached * (write + read * (calls - 1)) / 1e6 * scale
+            cached_usd = (cost.rewritten_usd(cached, write, calls) if unread else cost.cached_usd(cached, write, read, calls)) * scale
     if model is not None and model.output is not None and limit is not None:
         output_usd = min(limit, MAX_PRICED_TOKENS) * fill * model.output * calls / 1e6 * scale
-    return CallCost(model, system_tokens, prompt, cached, limit, source, calls, fill, input_usd, cached_usd, output_usd)
+    return CallCost(model, system_tokens, prompt, cached, limit, source, calls, fill, input_usd, cached_usd, output_usd, unread)

@@ -145,3 +145,45 @@ def test_a_rejected_request_fails_and_is_not_priced(cli, tmp_path):
     assert [f["code"] for f in row["findings"]] == ["CL014"]
     text = cli("report", ".", cwd=tmp_path).stdout.decode()
     assert "fails (rejected)" in text and "every request fails (CL014)" in text
+
+
+def test_a_breakpoint_cl013_judges_ineffective_is_not_priced_as_cached(cli, tmp_path):
+    """The report prices a cache breakpoint as CL013 judges it (the rule's own judgement,
+    asked whether the rule is selected or not): claude-sonnet-4-6 ($3 in, $3.75 write, $0.30 read, cacheable from 2,048 tokens)."""
+    long = "Follow the Acme support policy in every answer. " * 300
+    (tmp_path / "pyproject.toml").write_text("[project]\n")
+    (tmp_path / "short.py").write_text(
+        # the breakpoint ends a prefix of a few tokens: the long block after it is never cached
+        "import anthropic\nclient = anthropic.Anthropic()\n" + f"LONG = {long!r}\n"
+        "client.messages.create(model='claude-sonnet-4-6', max_tokens=300, messages=[{'role': 'user', 'content': q}],\n"
+        "    system=[{'type': 'text', 'text': 'You are terse.', 'cache_control': {'type': 'ephemeral'}}, {'type': 'text', 'text': LONG}])\n"
+    )
+    (tmp_path / "percall.py").write_text(
+        # the code under review is written before the breakpoint: every call writes, none reads
+        "import anthropic\nclient = anthropic.Anthropic()\n" + f"RULES = {long!r}\n"
+        "def review(code):\n"
+        "    return client.messages.create(model='claude-sonnet-4-6', max_tokens=300,\n"
+        "        system=[{'type': 'text', 'text': f'{RULES}<code>{code}</code>', 'cache_control': {'type': 'ephemeral'}}],\n"
+        "        messages=[{'role': 'user', 'content': 'Review the code.'}])\n"
+    )
+    (tmp_path / "good.py").write_text(
+        "import anthropic\nclient = anthropic.Anthropic()\n" + f"RULES = {long!r}\n"
+        "def review(code):\n"
+        "    return client.messages.create(model='claude-sonnet-4-6', max_tokens=300,\n"
+        "        system=[{'type': 'text', 'text': RULES, 'cache_control': {'type': 'ephemeral'}}],\n"
+        "        messages=[{'role': 'user', 'content': code}])\n"
+    )
+    proc = cli("report", ".", "--format", "json", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr.decode()
+    by = {r["filename"]: r for r in json.loads(proc.stdout)["routes"]}
+    short, percall, good = by["short.py"], by["percall.py"], by["good.py"]
+    assert [f["code"] for f in short["findings"]] == ["CL013"] and [f["code"] for f in percall["findings"]] == ["CL013"]
+    # Below the minimum: nothing cached, the whole prompt at the input price.
+    assert short["cached"] == "no" and short["cached_tokens"] == 0 and short["cost_usd"]["cached_input"] is None
+    assert short["cost_usd"]["input"] == pytest.approx(short["prompt_tokens"] * 3.0 * 1000 / 1e6)
+    # After per-call content: the prefix is written by each of the 1,000 calls and read by none.
+    n = percall["cached_tokens"]
+    assert percall["cached"] == "unread" and n > 2048
+    assert percall["cost_usd"]["cached_input"] == pytest.approx(n * 3.75 * 1000 / 1e6)
+    # The right layout: one write, 999 reads.
+    assert good["cached"] == "yes" and good["cost_usd"]["cached_input"] == pytest.approx(good["cached_tokens"] * (3.75 + 0.30 * 999) / 1e6)

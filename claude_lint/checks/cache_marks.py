@@ -12,10 +12,11 @@ from __future__ import annotations
 from typing import Callable, List, Optional, Tuple
 
 from claude_lint.checks.base import Context
-from claude_lint.estimate import CACHE_KEYS
 from claude_lint.extract.sdk import CACHE_CONTROL_PROVIDERS
 from claude_lint.facts import Lit, Loc, Mapping, Seq, Text, Unknown
 from claude_lint.link import Call
+
+CACHE_KEYS = ("cache_control", "cachePoint")  # the Claude API's, Bedrock Converse's
 
 # When a request carries tools, the API adds a tool-use system prompt of its own to the
 # prefix: 159 to 530 tokens by model and tool_choice (Anthropic's "tool use pricing and

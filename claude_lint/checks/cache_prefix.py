@@ -6,7 +6,8 @@ from typing import Iterator, List, Optional, Tuple
 from claude_lint import tokens as tok
 from claude_lint.checks.base import Context, Invalid, Rule, money, tokens
 from claude_lint.diagnostics import Diagnostic
-from claude_lint.estimate import CACHE_KEYS, estimate
+from claude_lint.checks.cache_marks import CACHE_KEYS
+from claude_lint.estimate import estimate
 from claude_lint.facts import Dynamic, Lit, Mapping, Seq, Text
 from claude_lint.link import Call
 from claude_lint.patterns import lazy

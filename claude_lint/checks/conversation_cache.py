@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import json
 import re
 from typing import Iterator, Optional, Tuple
 
@@ -8,11 +7,12 @@ from claude_lint import tokens as tok
 from claude_lint.catalog import Model
 from claude_lint.checks.base import Context, Invalid, Rule, money, tokens
 from claude_lint.checks.cache_marks import automatic, cache_minimum, claude_caching
-from claude_lint.checks.system_cache import LONG_SYSTEM, _has_cache_control, _system_text, _unseen
+from claude_lint.checks.system_cache import LONG_SYSTEM, _has_cache_control, _unseen
 from claude_lint.diagnostics import Diagnostic
 from claude_lint.extract.sdk import CACHE_CONTROL_PROVIDERS, provider_facts
-from claude_lint.facts import History, Lit, Mapping, Seq, Text
+from claude_lint.facts import History, Lit
 from claude_lint.link import Call
+from claude_lint.prompt_text import static_text, system_text as _system_text
 
 HEAD = "import anthropic\nclient = anthropic.Anthropic()\n"
 LOOP = (
@@ -29,22 +29,6 @@ def loop(call: str) -> str:
 
 
 CLAUDE = CACHE_CONTROL_PROVIDERS
-
-
-def static_text(value: object, depth: int = 0) -> str:
-    """The literal text a value sends, as the JSON the request carries (tool schemas are
-    mostly punctuation and keys): run-time parts count as nothing."""
-    if depth > 12:
-        return ""
-    if isinstance(value, Text):
-        return json.dumps(value.literal)
-    if isinstance(value, Lit):
-        return json.dumps(value.value)
-    if isinstance(value, Seq):
-        return "[" + ", ".join(static_text(i, depth + 1) for i in value.items) + "]"
-    if isinstance(value, Mapping):
-        return "{" + ", ".join(f"{json.dumps(k)}: {static_text(v, depth + 1)}" for k, v in value.entries if k) + "}"
-    return ""
 
 
 def count(text: str, model: Optional[Model], ctx: Context) -> int:

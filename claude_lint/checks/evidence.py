@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass
 from typing import Optional, Tuple
 
-from claude_lint.estimate import texts
+from claude_lint.prompt_text import texts
 from claude_lint.facts import Lit, Loc, Mapping, Seq, Text
 from claude_lint.link import Call
 from claude_lint.patterns import lazy

@@ -5,9 +5,11 @@ from typing import Iterator, Optional, Tuple
 from claude_lint.checks.base import Context, Invalid, Rule, money, tokens
 from claude_lint.checks.conversation_cache import count, static_text
 from claude_lint.checks.cache_marks import TOOL_PROMPT_LEAST, breakpoint_anywhere, cache_minimum, claude_caching
-from claude_lint.checks.system_cache import LONG_SYSTEM, _system_text
+from claude_lint.checks.system_cache import LONG_SYSTEM
+from claude_lint.prompt_text import system_text as _system_text
+from claude_lint.cost import cache_saving
 from claude_lint.diagnostics import Diagnostic
-from claude_lint.facts import Lit, Mapping, OneOf, Seq, Text
+from claude_lint.facts import Mapping, OneOf, Seq, Text
 from claude_lint.link import Call
 
 HEAD = "import anthropic\nclient = anthropic.Anthropic()\n"
@@ -307,9 +309,9 @@ class PromptPrefixUncached(Rule):
         else:
             where = "Put \"cache_control\": {\"type\": \"ephemeral\"} on the last tool (or on the system prompt)"
         saving, cost = "", None
-        if model is not None and model.input and model.cache_read is not None and model.cache_write:
-            uncached = 1000 * total * model.input / 1e6
-            cached = (total * model.cache_write + 999 * total * model.cache_read) / 1e6
+        prices = cache_saving(total, model)
+        if prices is not None:
+            uncached, cached = prices
             cost = uncached - cached
             saving = f"; at best (1,000 calls within the 5-minute TTL) caching saves about {money(cost)} per 1,000 calls ({money(uncached)} -> {money(cached)})"
         arg = call.arg("messages") if head_tokens else call.arg("tools")

@@ -1,15 +1,17 @@
 from __future__ import annotations
 
-from typing import Iterator, Optional
+from typing import Iterator
 
 from claude_lint import tokens as tok
 from claude_lint.checks import examples as ex
 from claude_lint.checks.base import Context, Invalid, Rule, money, tokens
 from claude_lint.checks.cache_marks import is_mark
+from claude_lint.cost import cache_saving
 from claude_lint.diagnostics import Diagnostic
 from claude_lint.extract.sdk import provider_facts
-from claude_lint.facts import Lit, Mapping, OneOf, Seq, Text, Unknown
+from claude_lint.facts import Lit, Mapping, OneOf, Seq, Unknown
 from claude_lint.link import Call
+from claude_lint.prompt_text import system_text
 
 LONG_SYSTEM = "You are a meticulous support agent for Acme billing. " * 500
 INLINE = (
@@ -212,7 +214,7 @@ class UncachedSystemPrompt(Rule):
         arg = call.arg("system")
         if arg is None:
             return
-        text = _system_text(arg.value)
+        text = system_text(arg.value)
         if text is None or _has_cache_control(arg.value):
             return
         if _request_cached(call):
@@ -228,9 +230,9 @@ class UncachedSystemPrompt(Rule):
         where = model.id if model is not None else "an unknown model (configured minimum)"
         saving = ""
         cost = None
-        if model is not None and model.input and model.cache_read is not None and model.cache_write:
-            uncached = 1000 * estimate * model.input / 1e6
-            cached = (estimate * model.cache_write + 999 * estimate * model.cache_read) / 1e6
+        prices = cache_saving(estimate, model)
+        if prices is not None:
+            uncached, cached = prices
             cost = uncached - cached
             saving = f"; caching saves about {money(cost)} per 1,000 calls ({money(uncached)} -> {money(cached)}, if calls come within the 5-minute TTL)"
         yield self.diagnostic(
@@ -246,25 +248,6 @@ def _fix(call: Call, arg, ctx: Context):
     from claude_lint.fixes import system_cache
 
     return system_cache.build(call, arg, ctx.sources)
-
-
-def _system_text(value: object, depth: int = 0) -> Optional[str]:
-    """The literal text of a system prompt: a string, or the text blocks of a list; for one
-    of several values (a helper with several returns), the least literal text any of them has."""
-    if isinstance(value, OneOf) and value.options and depth < 4:
-        texts = [_system_text(o, depth + 1) for o in value.options]
-        return None if any(t is None for t in texts) else min(texts, key=len)
-    if isinstance(value, Text):
-        return value.literal
-    if isinstance(value, Seq):
-        pieces = []
-        for block in value.items:
-            if isinstance(block, Mapping) and isinstance(block.get("text"), Text):
-                pieces.append(block.get("text").literal)
-            elif isinstance(block, Text):
-                pieces.append(block.literal)
-        return "\n".join(pieces) if pieces else None
-    return None
 
 
 def _has_cache_control(value: object, depth: int = 0) -> bool:

@@ -171,17 +171,22 @@ class _Keys:
 
     def _read(self) -> None:
         self._keys = set()
-        AST = ast.AST
-        stack = [(self.tree, None)]
-        while stack:
-            node, fn = stack.pop()
+        stack: List[ast.AST] = []
+        # The function the node is in (None: the module) and the walk's stack length when
+        # that function was yielded: its subtree is what the walk yields while the stack is
+        # no shorter (`_nodes`). `outer`: the same for the functions around it.
+        fn, start = None, 0
+        outer: list = []
+        for node in _nodes(self.tree, stack):
+            while len(stack) < start:
+                fn, start = outer.pop()
             kind = type(node)
             if kind is ast.FunctionDef or kind is ast.AsyncFunctionDef or kind is ast.Lambda:
                 a = node.args
                 self.params[id(node)] = {x.arg for x in a.posonlyargs + a.args + a.kwonlyargs} | {x.arg for x in (a.vararg, a.kwarg) if x}
-                inner = node
-            else:
-                inner = fn
+                outer.append((fn, start))
+                fn, start = node, len(stack)
+                continue  # nothing else here reads a function's own node
             if kind is ast.Dict:
                 self._keys.update(_dict_keys(node))
             elif kind is ast.Constant:
@@ -217,15 +222,6 @@ class _Keys:
                             self._local(fn, name, (), bound=True)
                         else:
                             self._local(fn, name, (), opaque=True, bound=True, dict_like=True)
-            fields = _CHILD_FIELDS.get(kind)
-            if fields is None:
-                fields = _CHILD_FIELDS[kind] = tuple(f for f in kind._fields if f not in _LEAF_FIELDS)
-            for name in fields:
-                value = getattr(node, name, None)
-                if isinstance(value, list):
-                    stack.extend((v, inner) for v in value if isinstance(v, AST))
-                elif isinstance(value, AST):
-                    stack.append((value, inner))
 
     def _local(self, fn, name: str, keys, opaque: bool = False, bound: bool = False, dict_like: bool = False) -> None:
         """Note what the function `fn` does with `name`: keys it writes into it; whether it
@@ -403,9 +399,15 @@ _LEAF_FIELDS = frozenset({"ctx", "op", "ops"})
 _CHILD_FIELDS: dict = {}  # node type -> its fields less those
 
 
-def _nodes(tree: ast.AST):
-    """ast.walk in depth-first order, without its per-field generator overhead, nor the leaves above."""
-    stack: List[ast.AST] = [tree]
+def _nodes(tree: ast.AST, stack: "List[ast.AST] | None" = None):
+    """ast.walk in depth-first order, without its per-field generator overhead, nor the
+    leaves above. `stack`: a list for the walk to keep the nodes still to visit in, for a
+    caller that needs to know where a subtree ends (`_Keys._read`, the one child loop for
+    both walks): a node's subtree is yielded right after it, and ends at the first node
+    yielded while the stack is shorter than it was when that node was yielded."""
+    if stack is None:
+        stack = []
+    stack.append(tree)
     AST = ast.AST
     child_fields = _CHILD_FIELDS
     while stack:

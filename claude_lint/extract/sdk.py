@@ -147,6 +147,10 @@ class MethodShape:
     # - removed: (why the call fails before any request is sent, what to call instead) for
     #   a surface gone from the SDK.
     removed: Tuple[str, str] = ()
+    # - cache_control_keyword: the SDK method passes a top-level `cache_control` keyword
+    #   (automatic caching) on to the request: CL011's fix adds it here, where the provider
+    #   takes it (`ProviderFacts.request_cache_control`).
+    cache_control_keyword: bool = False
 
     @property
     def output_limit_keyword(self) -> str:
@@ -218,13 +222,13 @@ _A = dict(untyped="keywords")  # `messages.*` is also Django's and many ORMs': k
 _C = dict(untyped="chain")
 
 METHODS: Tuple[MethodShape, ...] = (
-    MethodShape(("messages", "create"), "messages.create", _ANTHROPIC_FAMILY, ANTHROPIC_ROLES, **_A, **_BATCHABLE,
+    MethodShape(("messages", "create"), "messages.create", _ANTHROPIC_FAMILY, ANTHROPIC_ROLES, cache_control_keyword=True, **_A, **_BATCHABLE,
                 batch_api=(("anthropic", "the Message Batches API (client.messages.batches.create)"),)),
-    MethodShape(("messages", "stream"), "messages.stream", _ANTHROPIC_FAMILY, ANTHROPIC_ROLES, streaming=True, **_A, **_MESSAGES),
+    MethodShape(("messages", "stream"), "messages.stream", _ANTHROPIC_FAMILY, ANTHROPIC_ROLES, cache_control_keyword=True, streaming=True, **_A, **_MESSAGES),
     MethodShape(("messages", "parse"), "messages.parse", _ANTHROPIC_FAMILY, ANTHROPIC_ROLES, **_A, **_MESSAGES),
-    MethodShape(("beta", "messages", "create"), "beta.messages.create", _ANTHROPIC_FAMILY, ANTHROPIC_ROLES, **_C, **_BATCHABLE,
+    MethodShape(("beta", "messages", "create"), "beta.messages.create", _ANTHROPIC_FAMILY, ANTHROPIC_ROLES, cache_control_keyword=True, **_C, **_BATCHABLE,
                 batch_api=(("anthropic", "the Message Batches API (client.beta.messages.batches.create)"),)),
-    MethodShape(("beta", "messages", "stream"), "beta.messages.stream", _ANTHROPIC_FAMILY, ANTHROPIC_ROLES, streaming=True, **_C, **_MESSAGES),
+    MethodShape(("beta", "messages", "stream"), "beta.messages.stream", _ANTHROPIC_FAMILY, ANTHROPIC_ROLES, cache_control_keyword=True, streaming=True, **_C, **_MESSAGES),
     MethodShape(("beta", "messages", "parse"), "beta.messages.parse", _ANTHROPIC_FAMILY, ANTHROPIC_ROLES, **_C, **_MESSAGES),
     MethodShape(("messages", "batches", "create"), "messages.batches.create", _ANTHROPIC_FAMILY, ANTHROPIC_ROLES, batch=True, batch_job=True, **_C),
     MethodShape(("beta", "messages", "batches", "create"), "beta.messages.batches.create", _ANTHROPIC_FAMILY, ANTHROPIC_ROLES, batch=True, batch_job=True, **_C),

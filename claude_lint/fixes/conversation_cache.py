@@ -15,14 +15,14 @@ from typing import Optional
 import libcst as cst
 
 from claude_lint.diagnostics import Edit, Fix
+from claude_lint.extract.sdk import api_facts, provider_facts
 from claude_lint.fixes import Sources, newline_of, quote_of, region, source
-
-APIS = frozenset({"messages.create", "messages.stream", "beta.messages.create", "beta.messages.stream"})
 
 
 def build(call, sources: Optional[Sources] = None) -> Optional[Fix]:
     site = call.site
-    if site.provider != "anthropic" or site.via is not None or site.api not in APIS:
+    shape = api_facts(site.provider, site.api)
+    if site.via is not None or shape is None or not shape.cache_control_keyword or not provider_facts(site.provider).request_cache_control:
         return None
     text = source(site.loc.path, site.loc.cell, sources)
     found = region(site.loc, text)

@@ -1,0 +1,70 @@
+"""The literal text a request's prompt values send, read the same way by the rules
+(CL002, CL011, CL012, CL013) and by `estimate` (`claude-lint report`), so that a token
+count in a finding and in the report cannot drift apart.
+
+Only what is known statically counts: run-time parts (`Dynamic`, `Unknown`) are
+nothing, so every count made from these is a lower bound.
+"""
+from __future__ import annotations
+
+import json
+from typing import List, Optional
+
+from claude_lint.facts import Lit, Mapping, OneOf, Seq, Text
+
+MAX_DEPTH = 12  # nesting followed into blocks and schemas (a deeper value is not a prompt)
+MAX_OPTIONS_DEPTH = 4  # run-time choices (`OneOf`) followed inside each other
+
+
+def system_text(value: object, depth: int = 0) -> Optional[str]:
+    """The literal text of a system prompt: a string, or the text blocks of a list; for one
+    of several values (a helper with several returns), the least literal text any of them
+    has. None when no literal text is known."""
+    if isinstance(value, OneOf) and value.options and depth < MAX_OPTIONS_DEPTH:
+        found = [system_text(o, depth + 1) for o in value.options]
+        return None if any(t is None for t in found) else min(found, key=len)
+    if isinstance(value, Text):
+        return value.literal
+    if isinstance(value, Seq):
+        pieces = []
+        for block in value.items:
+            if isinstance(block, Mapping) and isinstance(block.get("text"), Text):
+                pieces.append(block.get("text").literal)
+            elif isinstance(block, Text):
+                pieces.append(block.literal)
+        return "\n".join(pieces) if pieces else None
+    return None
+
+
+def static_text(value: object, depth: int = 0) -> str:
+    """The literal text a value sends, as the JSON the request carries (tool schemas are
+    mostly punctuation and keys): run-time parts count as nothing."""
+    if depth > MAX_DEPTH:
+        return ""
+    if isinstance(value, Text):
+        return json.dumps(value.literal)
+    if isinstance(value, Lit):
+        return json.dumps(value.value)
+    if isinstance(value, Seq):
+        return "[" + ", ".join(static_text(i, depth + 1) for i in value.items) + "]"
+    if isinstance(value, Mapping):
+        return "{" + ", ".join(f"{json.dumps(k)}: {static_text(v, depth + 1)}" for k, v in value.entries if k) + "}"
+    return ""
+
+
+def texts(value: object, depth: int = 0) -> List[str]:
+    """Every literal text inside a value (messages, tools, a prompt): strings, and the
+    text, content, description and instructions of blocks and messages; no JSON keys."""
+    if depth > MAX_DEPTH:
+        return []
+    if isinstance(value, Text):
+        return [value.literal]
+    if isinstance(value, Seq):
+        return [t for item in value.items for t in texts(item, depth + 1)]
+    if isinstance(value, Mapping):
+        out: List[str] = []
+        for key, item in value.entries:
+            if key in ("text", "content", "description", "instructions") or (key is None):
+                out.extend(texts(item, depth + 1))
+        return out
+    return []
