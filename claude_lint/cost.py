@@ -34,3 +34,19 @@ def cache_saving(tokens: int, model: Optional[Model], calls: int = 1000) -> Opti
     if model is None or not model.input or model.cache_read is None or not model.cache_write:
         return None
     return plain_usd(tokens, model.input, calls), cached_usd(tokens, model.cache_write, model.cache_read, calls)
+
+
+def unread_cache_usd(tokens: int, model: Optional[Model], calls: int = 1000) -> Optional[float]:
+    """What a prefix that every call writes to the cache and no call reads wastes over `calls`
+    calls against one write and `calls - 1` reads (CL006, CL013); None without the prices."""
+    if model is None or not model.cache_write or model.cache_read is None:
+        return None
+    return (calls - 1) * tokens * (model.cache_write - model.cache_read) / 1e6
+
+
+def lost_reads_usd(tokens: int, model: Optional[Model], calls: int = 1000) -> Optional[float]:
+    """What `tokens` that could be read from the cache cost at the input price instead over
+    `calls` calls, the first being a write either way (CL006); None without the prices."""
+    if model is None or model.input is None or model.cache_read is None:
+        return None
+    return (calls - 1) * tokens * (model.input - model.cache_read) / 1e6

@@ -8,6 +8,7 @@ from claude_lint.checks.cache_marks import (
 )
 from claude_lint.checks.cache_prefix import per_iteration, per_request
 from claude_lint.checks.conversation_cache import count, static_text
+from claude_lint.cost import unread_cache_usd
 from claude_lint.diagnostics import Diagnostic
 from claude_lint.facts import Dynamic, Lit, Loc, Mapping, Param, Seq, Text, Transform
 from claude_lint.link import Call
@@ -425,9 +426,8 @@ class CacheBreakpointIneffective(Rule):
         site = call.site
         model = ctx.model(call)
         size = count("\n".join(_shown(b) for b in prefix), model, ctx)
-        cost, waste = None, ""
-        if model is not None and model.input and model.cache_write and model.cache_read is not None:
-            cost = 999 * size * (model.cache_write - model.cache_read) / 1e6
+        cost, waste = (unread_cache_usd(size, model) if model is not None and model.input else None), ""
+        if cost is not None:
             waste = (f"; it pays the write ({model.cache_write / model.input:.2f}x input) on the ~{tokens(size)} fixed tokens "
                      f"and never the read: with the per-call content after the breakpoint, caching saves about {money(cost)} per 1,000 calls")
         shown = ", ".join(f"`{n}`" for n in names[:4]) + (" ..." if len(names) > 4 else "")

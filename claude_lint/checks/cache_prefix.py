@@ -7,6 +7,7 @@ from claude_lint import tokens as tok
 from claude_lint.checks.base import Context, Invalid, Rule, money, tokens
 from claude_lint.diagnostics import Diagnostic
 from claude_lint.checks.cache_marks import CACHE_KEYS
+from claude_lint.cost import lost_reads_usd, unread_cache_usd
 from claude_lint.estimate import estimate
 from claude_lint.facts import Dynamic, Lit, Mapping, Seq, Text
 from claude_lint.link import Call
@@ -178,9 +179,7 @@ class CachePrefixDynamic(Rule):
                 last = max(last, max((i for i, (b, _) in enumerate(blocks) if b[0] != "messages"), default=-1))
             cost = estimate(call, ctx.catalog)
             model = cost.model
-            usd = None
-            if model is not None and cost.cached_tokens and model.cache_write is not None and model.cache_read is not None:
-                usd = cost.cached_tokens * (model.cache_write - model.cache_read) * 999 / 1e6
+            usd = unread_cache_usd(cost.cached_tokens, model) if cost.cached_tokens else None
             for i in range(last + 1):
                 where, text = blocks[i][0]
                 for part in _dynamic(text, call):
@@ -200,9 +199,7 @@ class CachePrefixDynamic(Rule):
                     return
                 after = int(tok.count(rest) * ratio)
                 if after >= minimum:
-                    usd = None
-                    if model is not None and model.input is not None and model.cache_read is not None:
-                        usd = after * (model.input - model.cache_read) * 999 / 1e6
+                    usd = lost_reads_usd(after, model)
                     yield self._report(call, part, f"at the start of the system prompt, ahead of ~{tokens(after)} cacheable tokens", usd)
                 return
 
