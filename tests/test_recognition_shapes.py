@@ -165,3 +165,62 @@ def test_a_client_proven_by_a_sibling_call_of_the_same_function(cli, tmp_path):
     ))
     # line 9: another object; line 13: another function, where nothing proves the client
     assert at(found, "example.py") == [(3, None), (4, None), (8, None)]
+
+
+PORTS = (
+    "from typing import Protocol\n\n\n"
+    "class LLMClient(Protocol):\n"
+    "    async def summarize(self, text: str, style: str) -> str:\n        ...\n\n\n"
+    "class Cache(Protocol):\n"
+    "    async def get(self, key: str) -> str:\n        ...\n\n\n"
+    "class Scorer(Protocol):\n"
+    "    def summarize(self, text: str, style: str) -> str:\n        ...\n\n"
+    "    def calibrate(self) -> None:\n        ...\n"
+)
+
+
+def test_a_protocol_implemented_without_subclassing_reaches_the_adapter(cli, tmp_path):
+    found = routes(cli, tmp_path, {
+        "app/__init__.py": "",
+        "app/ports/__init__.py": "from .llm import LLMClient, Cache, Scorer\n",
+        "app/ports/llm.py": PORTS,
+        # the adapter never names the Protocol: it only has the method
+        "app/infra/__init__.py": "",
+        "app/infra/openai_client.py": (
+            "from openai import AsyncOpenAI\n\n\nclass OpenAIClient:\n"
+            "    def __init__(self):\n        self.client = AsyncOpenAI()\n\n"
+            "    async def summarize(self, text, style):\n"
+            "        r = await self.client.chat.completions.create(model='gpt-4o-mini', max_tokens=400, messages=[{'role': 'user', 'content': style + text}])\n"
+            "        return r.choices[0].message.content\n\n"
+            "    async def get(self, key):\n        return key\n"
+        ),
+        "app/usecase.py": (
+            "from app.ports import LLMClient, Cache, Scorer\n\n\n"
+            "class Summarize:\n"
+            "    def __init__(self, llm_client: LLMClient, cache: Cache):\n        self.llm_client = llm_client\n        self.cache = cache\n\n"
+            "    async def run(self, text, style):\n"
+            "        hit = await self.cache.get(text)\n"
+            "        return hit or await self.llm_client.summarize(text, style)\n\n\n"
+            "def score(scorer: Scorer, text):\n    return scorer.summarize(text, 'short')\n"
+        ),
+    })
+    # the Protocol's one implementation makes the request; Cache.get's look-alike (`get` is no
+    # request of the adapter) and Scorer (its `calibrate` is no method of the adapter) stay silent
+    assert at(found, "app/usecase.py") == [(11, 9)]
+
+
+def test_a_protocol_without_an_implementing_request_class_is_no_request(cli, tmp_path):
+    found = routes(cli, tmp_path, {
+        "app/__init__.py": "",
+        "app/ports.py": PORTS,
+        "app/llm.py": (
+            "import anthropic\n\nclient = anthropic.Anthropic()\n\n\n"
+            "def ask(prompt):\n    return client.messages.create(model='claude-haiku-4-5', max_tokens=200, messages=[{'role': 'user', 'content': prompt}])\n"
+        ),
+        "app/local.py": "class Echo:\n    async def summarize(self, text, style):\n        return text[:100]\n",
+        "app/usecase.py": (
+            "from app.ports import LLMClient\n\n\n"
+            "async def run(llm_client: LLMClient, text):\n    return await llm_client.summarize(text, 'brief')\n"
+        ),
+    })
+    assert at(found, "app/usecase.py") == []

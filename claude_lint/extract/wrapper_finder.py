@@ -12,7 +12,7 @@ from claude_lint.extract.walk import walk
 from claude_lint.extract.wrapper_callees import CalleeFinder
 from claude_lint.extract.wrapper_invocations import InvocationFinder
 from claude_lint.extract.wrapper_models import ModelFinder
-from claude_lint.extract.wrapper_shapes import MAX_CLASSES, MAX_DEPTH, MAX_INVOCATIONS, FUNCTION_NODES, Everything, EVERYTHING, last
+from claude_lint.extract.wrapper_shapes import MAX_CLASSES, MAX_DEPTH, MAX_INVOCATIONS, FUNCTION_NODES, Everything, EVERYTHING, last, protocol_methods
 from claude_lint.facts import CallSite, Callee, ClassInfo, Invocation, Param, Signature, Wrapper, WrapperTable
 
 
@@ -252,9 +252,10 @@ class Finder(CalleeFinder, InvocationFinder, ModelFinder):
         if not known and not invocations and not (names and (
             any(last(b.target) in names for c in self.klasses for b in self.bases(c))
             or any(last(k.target) in names for _, ks in instances for k in ks)
-        )):
+        )) and not (methods and any(protocol_methods(info) & methods for info in self.class_table())):
             # (kept: a subclass of another file's wrapper class, or a factory of instances of
-            # one, whose calls are looked for next)
+            # one, whose calls are looked for next; a Protocol declaring a wrapper method's
+            # name, whose implementations link and the next round look for)
             return None
         functions = []
         for d in sorted(known, key=lambda d: (d.node.lineno, d.node.col_offset)):

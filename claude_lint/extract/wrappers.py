@@ -31,7 +31,7 @@ from typing import Dict, FrozenSet, Iterable, List, Optional, Set, Tuple
 from claude_lint.extract import passed_models
 from claude_lint.extract.scopes import CallRecord, Scope
 from claude_lint.extract.wrapper_finder import Finder
-from claude_lint.extract.wrapper_shapes import EVERYTHING, MAX_DEPTH, last, params_in
+from claude_lint.extract.wrapper_shapes import EVERYTHING, MAX_DEPTH, last, params_in, protocol_methods
 from claude_lint.facts import CallSite, WrapperTable
 
 __all__ = ["EVERYTHING", "MAX_DEPTH", "Finder", "exported", "methods_of", "params_in", "snake_case", "summarise"]
@@ -145,8 +145,20 @@ def exported(tables: Iterable[WrapperTable]) -> List[Dict[str, FrozenSet[str]]]:
                         grew = True
         if not grew:
             break
+    defined: Dict[str, Set[str]] = {}  # class -> the methods it has (for a Protocol's implementations)
+    for t in tables:
+        for c in t.classes:
+            if "." not in c.name:
+                defined.setdefault(c.name, set()).update(c.methods)
     for t, names in zip(tables, out):
         for c in t.classes:
+            interface = protocol_methods(c) if "." not in c.name else frozenset()
+            if interface:
+                # A Protocol some wrapper class implements (all its methods, without naming
+                # it): a receiver annotated with the Protocol may be that class.
+                reached = set().union(*(wrapped & interface for k, wrapped in classes.items() if k != c.name and interface <= (defined.get(k, set()) | wrapped)))
+                if reached:
+                    names[c.name] = frozenset(reached)
             if c.name in classes:
                 names[c.name] = frozenset(classes[c.name])
                 # An instance passed in as an unannotated parameter named after its class
@@ -162,4 +174,12 @@ def exported(tables: Iterable[WrapperTable]) -> List[Dict[str, FrozenSet[str]]]:
             methods = set().union(*(classes.get(last(k.target), set()) for k in ks))
             if methods:
                 names[name] = frozenset(methods)
+        own = set().union(*(classes.get(c.name, set()) for c in t.classes if "." not in c.name)) if t.classes else set()
+        if own:
+            # A file defining a Protocol (which names no wrapper: it declares methods) is read
+            # for its classes, so that the next round knows which Protocols a wrapper class implements.
+            names.setdefault(PROTOCOL, frozenset(own))
     return out
+
+
+PROTOCOL = "Protocol"  # not a wrapper's name: what a file defining a typing.Protocol holds
