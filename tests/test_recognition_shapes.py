@@ -224,3 +224,55 @@ def test_a_protocol_without_an_implementing_request_class_is_no_request(cli, tmp
         ),
     })
     assert at(found, "app/usecase.py") == []
+
+
+BASE_TRANSLATOR = (
+    "from abc import ABC, abstractmethod\n\n\n"
+    "class BaseTranslator(ABC):\n"
+    "    def __init__(self, key, language):\n        self.key = key\n        self.language = language\n\n"
+    "    def translate(self, text):\n        return self._complete(f'Translate into {self.language}: {text}')\n\n"
+    "    def name(self):\n        return type(self).__name__\n\n"
+    "    @abstractmethod\n    def _complete(self, prompt):\n        ...\n"
+)
+
+
+def test_a_base_class_of_another_file_template_method_reaches_the_subclass_request(cli, tmp_path):
+    found = routes(cli, tmp_path, {
+        "book/__init__.py": "",
+        "book/base.py": BASE_TRANSLATOR,
+        "book/claude.py": (
+            "import anthropic\n\nfrom book.base import BaseTranslator\n\n\n"
+            "class ClaudeTranslator(BaseTranslator):\n"
+            "    def __init__(self, key, language):\n        super().__init__(key, language)\n        self.client = anthropic.Anthropic(api_key=key)\n\n"
+            "    def _complete(self, prompt):\n"
+            "        return self.client.messages.create(model='claude-haiku-4-5', max_tokens=2000, messages=[{'role': 'user', 'content': prompt}])\n\n"
+            "    def rungs(self, text):\n        return [lambda: self.translate(text), lambda: self.name()]\n"
+        ),
+        "book/cli.py": (
+            "from book.claude import ClaudeTranslator\n\n\n"
+            "def main(key, paragraphs):\n    t = ClaudeTranslator(key, 'French')\n"
+            "    for p in paragraphs:\n        print(t.translate(p))\n    print(t.name())\n"
+        ),
+    })
+    assert at(found, "book/base.py") == [(10, 12)]  # the template method's call of the overridden method
+    assert at(found, "book/claude.py") == [(12, None), (15, 12)]  # not name()
+    assert at(found, "book/cli.py") == [(7, 12)]  # not name()
+
+
+def test_a_base_class_of_another_file_makes_the_request_for_its_subclasses(cli, tmp_path):
+    found = routes(cli, tmp_path, {
+        "llm/__init__.py": "",
+        "llm/base.py": (
+            "from openai import OpenAI\n\n\nclass BaseAgent:\n    model = 'gpt-4o-mini'\n\n"
+            "    def __init__(self):\n        self.client = OpenAI()\n\n"
+            "    def ask(self, prompt):\n"
+            "        return self.client.chat.completions.create(model=self.model, max_tokens=300, messages=[{'role': 'user', 'content': prompt}])\n\n"
+            "    def reset(self):\n        self.history = []\n"
+        ),
+        "llm/critic.py": (
+            "from llm.base import BaseAgent\n\n\nclass Critic(BaseAgent):\n    model = 'gpt-4o'\n\n"
+            "    def review(self, code):\n        return self.ask(f'Review: {code}')\n\n\n"
+            "def run(code):\n    critic = Critic()\n    critic.reset()\n    return critic.ask(code)\n"
+        ),
+    })
+    assert at(found, "llm/critic.py") == [(8, 11), (14, 11)]  # not reset()

@@ -61,6 +61,7 @@ def _encoded(wanted: dict) -> tuple:
     return table
 
 
+DEFINED = b"class "  # a wanted name so spelled asks for the file defining the class (wrappers.DEFINED)
 MAX_NAMES_SEARCHED = 48  # past this, a file's imports are read rather than each name searched in its bytes
 
 
@@ -71,6 +72,8 @@ def import_index(wanted: dict) -> Tuple[Tuple[bytes, ...], Dict[bytes, Set[bytes
     for name, (modules, _) in wanted.items():
         raw = name.encode("utf-8", "surrogatepass")
         index.setdefault(raw, set()).add(raw)
+        if raw.startswith(DEFINED):
+            index.setdefault(DEFINED, set()).add(raw)  # looked for in the bytes, not the imports
         for module in modules:
             index.setdefault(module.encode("utf-8", "surrogatepass"), set()).add(raw)
     return tuple(name.encode("utf-8", "surrogatepass") for name in wanted), index
@@ -89,6 +92,8 @@ def names_imported(data: bytes, wanted: dict, index: tuple, words: Optional[tupl
     if words is None:
         words = imported_words(data) if b"import" in data else (set(), {})
     among = {raw for word in (*words[0], *words[1]) for raw in by_word.get(word, ())}
+    if b"class" in data:
+        among.update(raw for raw in by_word.get(DEFINED, ()) if raw in data)
     return words, (names_in(data, wanted, words, among) if among else set())
 
 
@@ -125,6 +130,13 @@ def names_in(data: bytes, wanted: dict, words: Optional[Tuple[Set[bytes], Dict[b
         by_raw = _by_raw(table)
         table = tuple(by_raw[raw] for raw in among if raw in by_raw)
     for name, (modules, methods), raw, module_bytes in table:
+        if raw.startswith(DEFINED):
+            # the file defining another file's base class, and reaching one of the methods a
+            # subclass's wrapper overrides (`self._complete(`): a template method
+            if re.search(rb"\b" + re.escape(raw) + rb"\s*[(:]", data) is not None and any(
+                    m.encode() in data and any(_dot_before(data, at) for at, _ in _words(data, m.encode())) for m in methods):
+                found.add(name)
+            continue
         listed = names_in_file.get(raw, 0)
         if listed:
             named = sum(1 for _ in _words(data, raw)) > listed

@@ -119,6 +119,7 @@ def holds(value: ast.expr, node: ast.AST) -> bool:
     return False
 
 
+DEFINED = "class "  # + a class name: asks the wrapper rounds for the file defining that class (prefilter_names.DEFINED)
 PROTOCOL_BASES = frozenset({"typing.Protocol", "typing_extensions.Protocol"})
 
 

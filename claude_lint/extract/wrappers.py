@@ -31,7 +31,7 @@ from typing import Dict, FrozenSet, Iterable, List, Optional, Set, Tuple
 from claude_lint.extract import passed_models
 from claude_lint.extract.scopes import CallRecord, Scope
 from claude_lint.extract.wrapper_finder import Finder
-from claude_lint.extract.wrapper_shapes import EVERYTHING, MAX_DEPTH, last, params_in, protocol_methods
+from claude_lint.extract.wrapper_shapes import DEFINED, EVERYTHING, MAX_DEPTH, last, params_in, protocol_methods
 from claude_lint.facts import CallSite, WrapperTable
 
 __all__ = ["EVERYTHING", "MAX_DEPTH", "Finder", "exported", "methods_of", "params_in", "snake_case", "summarise"]
@@ -115,6 +115,7 @@ def exported(tables: Iterable[WrapperTable]) -> List[Dict[str, FrozenSet[str]]]:
     tables = list(tables)
     out: List[Dict[str, FrozenSet[str]]] = []
     classes: Dict[str, Set[str]] = {}
+    private: Dict[str, Set[str]] = {}  # class -> its private wrapper methods (a base's template method calls them)
     for t in tables:
         names: Dict[str, FrozenSet[str]] = {}
         top = {c.name for c in t.classes if "." not in c.name}
@@ -125,6 +126,8 @@ def exported(tables: Iterable[WrapperTable]) -> List[Dict[str, FrozenSet[str]]]:
                     names[head] = frozenset()
             elif head in top and "." not in rest and (not rest.startswith("_") or rest == "__call__"):
                 classes.setdefault(head, set()).add(rest)
+            elif head in top and "." not in rest:
+                private.setdefault(head, set()).add(rest)
         out.append(names)
     for _ in range(MAX_DEPTH):
         grew = False
@@ -170,6 +173,15 @@ def exported(tables: Iterable[WrapperTable]) -> List[Dict[str, FrozenSet[str]]]:
                 for b in c.bases:  # a base in a file without a table: named here
                     if classes.get(last(b.target)) and not b.local:
                         names.setdefault(last(b.target), frozenset(classes[last(b.target)]))
+            if "." not in c.name and (c.name in classes or c.name in private):
+                # A base of another file: its file is read (it defines the class, and imports
+                # nothing of this one) for a template method calling a method this class's
+                # wrapper overrides, private ones too (`self._complete(...)`).
+                mine = frozenset(classes.get(c.name, set()) | private.get(c.name, set()))
+                for b in c.bases:
+                    if not b.local and "." in b.target.strip("."):
+                        key = DEFINED + last(b.target)
+                        names[key] = names.get(key, frozenset()) | mine
         for name, ks in t.instances:
             methods = set().union(*(classes.get(last(k.target), set()) for k in ks))
             if methods:
