@@ -276,3 +276,26 @@ def test_a_base_class_of_another_file_makes_the_request_for_its_subclasses(cli, 
         ),
     })
     assert at(found, "llm/critic.py") == [(8, 11), (14, 11)]  # not reset()
+
+
+def test_urllib_posts_the_request_it_is_handed(cli, tmp_path):
+    found = report_routes(cli, tmp_path, (
+        "import json\nimport os\nimport urllib.request\n\nBASE = os.getenv('OPENAI_BASE', 'https://api.openai.com/v1')\n\n\n"
+        "def ask(prompt):\n"
+        "    body = json.dumps({'model': 'gpt-4o-mini', 'max_tokens': 50, 'messages': [{'role': 'user', 'content': prompt}]}).encode()\n"
+        "    req = urllib.request.Request(f'{BASE}/chat/completions', data=body, headers={'Content-Type': 'application/json'})\n"
+        "    with urllib.request.urlopen(req) as resp:\n        return json.load(resp)\n\n\n"
+        "def inline(prompt):\n"
+        "    return urllib.request.urlopen(urllib.request.Request('https://api.anthropic.com/v1/messages', json.dumps({'model': 'claude-haiku-4-5', 'max_tokens': 50, 'messages': []}).encode()))\n\n\n"
+        "def local(prompt):\n"
+        "    req = urllib.request.Request('http://localhost:11434/v1/chat/completions', data=json.dumps({'model': 'llama3', 'messages': []}).encode())\n"
+        "    return urllib.request.urlopen(req)\n\n\n"
+        "def webhook(text):\n"
+        "    req = urllib.request.Request('https://hooks.slack.com/services/x', data=json.dumps({'text': text, 'model': 'a', 'messages': []}).encode())\n"
+        "    return urllib.request.urlopen(req)\n\n\n"
+        "def page(url):\n    return urllib.request.urlopen(url).read()\n"
+    ))
+    got = sorted((r["line"], r["api"], r["billed"], r["model"]) for r in found)
+    # the webhook: a URL that is seen and is no LLM endpoint; page(): a GET of a URL
+    assert got == [(11, "POST /chat/completions", True, "gpt-4o-mini"), (16, "POST /v1/messages", True, "claude-haiku-4-5-20251001"),
+                   (21, "POST /chat/completions", False, "llama3")]

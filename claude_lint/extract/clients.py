@@ -24,6 +24,8 @@ def decoded(ev: Evaluator, expr: ast.expr, scope: Scope, depth: int = 0) -> obje
             return decoded(ev, bound[0], owner, depth + 1)
     if isinstance(expr, ast.Call) and ev.qualname(expr.func, scope) == "json.dumps" and positional(expr):
         return ev.value(positional(expr)[0], scope)
+    if isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute) and expr.func.attr == "encode" and depth < 4:
+        return decoded(ev, expr.func.value, scope, depth + 1)  # `json.dumps(body).encode()`: urllib sends bytes
     return ev.value(expr, scope)
 
 

@@ -24,6 +24,10 @@ _UNSEEN = "unseen"
 def sites(ex, record: CallRecord, call: ast.Call, receiver: Optional[ast.expr], client_chain: List[str], rscope: Scope) -> List[CallSite]:
     """`ex` is the file's python._Extraction (its evaluator, and how clients are followed)."""
     ev, scope = ex.ev, record.scope
+    if ev.qualname(call.func, scope) == URLOPEN:
+        call = _urllib_request(ev, call, scope)
+        if call is None:
+            return []
     body_expr = keyword(call, "json")
     if body_expr is None:
         body_expr = keyword(call, "data")
@@ -65,6 +69,33 @@ def sites(ex, record: CallRecord, call: ast.Call, receiver: Optional[ast.expr], 
     timeout = any(k.arg == "timeout" for k in call.keywords)
     facts = ex.site_facts(record, shape, provider, kwargs, timeout, local)
     return [CallSite(loc=ev.loc(record.node), kwargs=kwargs, **facts)]
+
+
+URLOPEN = "urllib.request.urlopen"
+
+
+def _urllib_request(ev, call: ast.Call, scope: Scope) -> Optional[ast.Call]:
+    """`urlopen(urllib.request.Request(url, data=body))`, or the Request bound to a name
+    first: the Request is what carries the URL and the body (the request is sent where
+    urlopen is called). None when urlopen is handed no Request it can see."""
+    args = positional(call)
+    if not args:
+        return None
+    req = args[0]
+    if isinstance(req, ast.Name):
+        owner = ev.find(req.id, scope)
+        bound = owner.assigns.get(req.id, []) if owner is not None else []
+        if len(bound) != 1 or not isinstance(bound[0], ast.Call):
+            return None
+        req, scope = bound[0], owner
+    if not isinstance(req, ast.Call) or ev.qualname(req.func, scope) not in ("urllib.request.Request", "urllib2.Request"):
+        return None
+    if keyword(req, "data") is None and len(positional(req)) < 2:
+        return None
+    if keyword(req, "data") is not None or keyword(call, "data") is not None:
+        return req
+    # `Request(url, body)`: the body is its second positional argument
+    return ast.Call(func=req.func, args=[req.args[0]], keywords=[ast.keyword(arg="data", value=req.args[1])])
 
 
 def _pass_through(ex, record: CallRecord, call: ast.Call, url_expr, body) -> List[CallSite]:

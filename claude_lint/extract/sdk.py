@@ -352,6 +352,8 @@ FUNCTIONS: Dict[str, MethodShape] = {
     "ollama.generate": MethodShape((), "generate", ("ollama",), OLLAMA_ROLES),
     "requests.post": MethodShape((), "POST", ("http",), (), **_HTTP),
     "httpx.post": MethodShape((), "POST", ("http",), (), **_HTTP),
+    # urllib's POST: the URL and body are the Request's it is handed (extract/http.py)
+    "urllib.request.urlopen": MethodShape((), "POST", ("http",), (), http=True, hints=_HTTP["hints"]),
 }
 
 # Request-config constructors whose keywords are read as a dict's keys (typed request
