@@ -299,3 +299,24 @@ def test_urllib_posts_the_request_it_is_handed(cli, tmp_path):
     # the webhook: a URL that is seen and is no LLM endpoint; page(): a GET of a URL
     assert got == [(11, "POST /chat/completions", True, "gpt-4o-mini"), (16, "POST /v1/messages", True, "claude-haiku-4-5-20251001"),
                    (21, "POST /chat/completions", False, "llama3")]
+
+
+def test_llamaindex_and_chatlitellm_model_objects_are_their_constructors(cli, tmp_path):
+    found = report_routes(cli, tmp_path, (
+        "from llama_index.core import Settings, VectorStoreIndex\n"
+        "from llama_index.llms.openai import OpenAI\nfrom llama_index.llms.anthropic import Anthropic\n"
+        "from llama_index.llms.ollama import Ollama\nfrom llama_index.llms.openai_like import OpenAILike\n"
+        "from llama_index.embeddings.openai import OpenAIEmbedding\nfrom langchain_community.chat_models import ChatLiteLLM\n\n"
+        "Settings.llm = OpenAI(model='gpt-4o-mini', max_tokens=512)\n"
+        "Settings.embed_model = OpenAIEmbedding(model='text-embedding-3-small')\n"
+        "judge = Anthropic(model='claude-haiku-4-5', max_tokens=256)\n"
+        "local = Ollama(model='llama3', request_timeout=60)\n"
+        "lm_studio = OpenAILike(model='qwen', api_base='http://localhost:1234/v1')\n"
+        "router = ChatLiteLLM(model='gpt-4o-mini', max_tokens=300)\n"
+        "index = VectorStoreIndex.from_documents([])\n"
+        "print(judge.complete('Is this relevant? yes or no'))\n"
+    ))
+    got = sorted((r["line"], r["api"], r["billed"]) for r in found)
+    # the embedding model and the index are no chat requests; the two local servers are unbilled
+    assert got == [(9, "OpenAI (LlamaIndex)", True), (11, "Anthropic (LlamaIndex)", True), (12, "Ollama (LlamaIndex)", False),
+                   (13, "OpenAILike (LlamaIndex)", False), (14, "ChatLiteLLM", True)]

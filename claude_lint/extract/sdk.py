@@ -339,6 +339,18 @@ FUNCTIONS: Dict[str, MethodShape] = {
     "langchain_google_vertexai.ChatVertexAI": MethodShape((), "ChatVertexAI", **_LC_ANY),
     "langchain_ollama.ChatOllama": _LC_OLLAMA,
     "langchain_community.chat_models.ChatOllama": _LC_OLLAMA,
+    "langchain_litellm.ChatLiteLLM": MethodShape((), "ChatLiteLLM", **_LC_ANY),
+    "langchain_community.chat_models.ChatLiteLLM": MethodShape((), "ChatLiteLLM", **_LC_ANY),
+    # LlamaIndex's LLM objects: the constructor is where model and limits are written (its
+    # complete/chat calls send them). No cap facts: their defaults differ by class and version.
+    **{f"llama_index.llms.{module}{cls}": MethodShape((), f"{cls.lstrip('.')} (LlamaIndex)", **_LC_ANY) for module, cls in (
+        ("openai.", "OpenAI"), ("anthropic.", "Anthropic"), ("azure_openai.", "AzureOpenAI"), ("gemini.", "Gemini"),
+        ("google_genai.", "GoogleGenAI"), ("vertex.", "Vertex"), ("bedrock.", "Bedrock"), ("bedrock_converse.", "BedrockConverse"),
+        ("litellm.", "LiteLLM"), ("groq.", "Groq"), ("mistralai.", "MistralAI"), ("openrouter.", "OpenRouter"), ("openai_like.", "OpenAILike"),
+        ("", "OpenAI"), ("", "Anthropic"), ("", "AzureOpenAI"), ("", "Gemini"),  # llama_index < 0.10
+    )},
+    "llama_index.llms.ollama.Ollama": MethodShape((), "Ollama (LlamaIndex)", ("ollama",), LANGCHAIN_ANY_ROLES),
+    "llama_index.llms.Ollama": MethodShape((), "Ollama (LlamaIndex)", ("ollama",), LANGCHAIN_ANY_ROLES),
     # openai < 1.0: removed from the SDK (openai>=1.0 raises APIRemovedInV1 before sending).
     "openai.ChatCompletion.create": MethodShape((), "ChatCompletion.create (openai<1.0)", **_OPENAI_LEGACY,
                                                 removed=(_CHAT_COMPLETION_GONE, "OpenAI().chat.completions.create(...)")),
