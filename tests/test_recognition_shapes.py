@@ -320,3 +320,20 @@ def test_llamaindex_and_chatlitellm_model_objects_are_their_constructors(cli, tm
     # the embedding model and the index are no chat requests; the two local servers are unbilled
     assert got == [(9, "OpenAI (LlamaIndex)", True), (11, "Anthropic (LlamaIndex)", True), (12, "Ollama (LlamaIndex)", False),
                    (13, "OpenAILike (LlamaIndex)", False), (14, "ChatLiteLLM", True)]
+
+
+def test_a_post_to_a_base_url_read_elsewhere_joined_with_the_end_of_an_endpoint(cli, tmp_path):
+    found = report_routes(cli, tmp_path, {
+        "settings.py": "import os\n\nANTHROPIC_API = os.getenv('ANTHROPIC_BASE', 'https://api.anthropic.com/v1')\nCHAT_API = os.environ['GATEWAY']\nSLACK_API = 'https://slack.com/api'\n",
+        "client.py": (
+            "import requests\n\nfrom settings import ANTHROPIC_API, CHAT_API, SLACK_API\n\n\n"
+            "def claude(prompt):\n"
+            "    return requests.post(f'{ANTHROPIC_API}/messages', json={'model': 'claude-haiku-4-5', 'max_tokens': 100, 'messages': [{'role': 'user', 'content': prompt}]})\n\n\n"
+            "def gateway(messages):\n    return requests.post(CHAT_API + '/completions', json={'model': 'gpt-4o-mini', 'messages': messages})\n\n\n"
+            "def notify(text):\n    return requests.post(f'{CHAT_API}/messages', json={'channel': 'ops', 'text': text})\n\n\n"
+            "def legacy(prompt):\n    return requests.post(f'{CHAT_API}/completions', json={'model': 'davinci', 'prompt': prompt})\n"
+        ),
+    })
+    got = sorted((r["filename"], r["line"], r["api"]) for r in found)
+    # notify: no chat body behind a base read at run time; legacy: no messages to prove it a chat request
+    assert got == [("client.py", 7, "POST /v1/messages"), ("client.py", 11, "POST /chat/completions")]

@@ -40,6 +40,10 @@ def sites(ex, record: CallRecord, call: ast.Call, receiver: Optional[ast.expr], 
     if endpoint is None:
         return []  # a URL we can read, and not an LLM API's
     body = clients.decoded(ev, body_expr, scope)
+    if endpoint is not _UNSEEN and endpoint[0] == _PARTIAL:
+        if not (isinstance(body, Mapping) and all(k in _keys(body) for k in sdk.HTTP_BODY_PROOF)):
+            return []
+        endpoint = endpoint[1:]
     if endpoint == _UNSEEN:
         if not (isinstance(body, Mapping) and all(k in _keys(body) for k in sdk.HTTP_BODY_PROOF)):
             return _pass_through(ex, record, call, url_expr, body)
@@ -129,7 +133,7 @@ def classify(url: object, body: object, headers: object):
         # The endpoint's own end may follow a run-time part (`{base}chat/completions`,
         # `models/{model}:generateContent`): a run-time part may end with a slash.
         for candidate in (path, path.replace("\0", "/")):
-            found = next(((api, provider, roles) for pattern, api, provider, roles in sdk.HTTP_ENDPOINTS if pattern.search(candidate)), None)
+            found = next(((api, provider, roles) for pattern, api, provider, roles in _FULL_ENDPOINTS if pattern.search(candidate)), None)
             if found is not None:
                 break
         if found is None and path and "\0" not in path[path.rfind("/") + 1:]:
@@ -177,15 +181,24 @@ def _endpoint(ev, url_expr, scope: Scope, bases: List[str]):
     path = url.split("?", 1)[0].rstrip("/")
     if "\0" in path[path.rfind("/") + 1:] or not path:
         return _UNSEEN  # the last segment is written at run time
-    for pattern, api, provider, roles in sdk.HTTP_ENDPOINTS:
+    for pattern, api, provider, roles in _FULL_ENDPOINTS:
         if pattern.search(path):
             return api, provider, roles
     for base in bases:
         joined = base.rstrip("/") + "/" + path.lstrip("/")
-        for pattern, api, provider, roles in sdk.HTTP_ENDPOINTS:
+        for pattern, api, provider, roles in _FULL_ENDPOINTS:
             if pattern.search(joined):
                 return api, provider, roles
+    for pattern, api, provider, roles in sdk.PARTIAL_ENDPOINTS if "\0" in path else ():
+        if pattern.search(path):
+            # `f"{BASE}/messages"` with the base read at run time (or from another module):
+            # the path written is the end of an LLM endpoint's; the body must prove it.
+            return _PARTIAL, api, provider, roles
     return None
+
+
+_FULL_ENDPOINTS = tuple(e for e in sdk.HTTP_ENDPOINTS if e not in sdk.PARTIAL_ENDPOINTS)
+_PARTIAL = "partial"
 
 
 def _base_urls(ex, receiver, client_chain: List[str], scope: Scope) -> List[str]:

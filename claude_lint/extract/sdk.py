@@ -98,7 +98,7 @@ CLIENT_FACTORIES: Dict[Tuple[str, str], str] = {
 
 from claude_lint.extract.sdk_roles import *  # noqa: F401,F403  (the roles are part of the table)
 from claude_lint.extract.endpoints import (  # noqa: F401  (read as sdk.* by the extractors)
-    ANTHROPIC_HEADERS, HTTP_BODY_PROOF, HTTP_ENDPOINTS, OLLAMA_BODY_KEYS, local_evidence,
+    ANTHROPIC_HEADERS, HTTP_BODY_PROOF, HTTP_ENDPOINTS, OLLAMA_BODY_KEYS, PARTIAL_ENDPOINTS, local_evidence,
 )
 
 
