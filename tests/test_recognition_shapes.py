@@ -337,3 +337,30 @@ def test_a_post_to_a_base_url_read_elsewhere_joined_with_the_end_of_an_endpoint(
     got = sorted((r["filename"], r["line"], r["api"]) for r in found)
     # notify: no chat body behind a base read at run time; legacy: no messages to prove it a chat request
     assert got == [("client.py", 7, "POST /v1/messages"), ("client.py", 11, "POST /chat/completions")]
+
+
+def test_instances_reached_through_a_loop_over_them_and_through_a_lazy_property(cli, tmp_path):
+    found = routes(cli, tmp_path, {
+        "agents/__init__.py": "",
+        "agents/base.py": (
+            "from openai import OpenAI\n\nclient = OpenAI()\n\n\nclass Agent:\n"
+            "    def __init__(self, role, model='gpt-4o-mini'):\n        self.role = role\n        self.model = model\n\n"
+            "    def run(self, task):\n"
+            "        return client.chat.completions.create(model=self.model, max_tokens=500, messages=[{'role': 'system', 'content': self.role}, {'role': 'user', 'content': task}])\n\n"
+            "    def describe(self):\n        return self.role\n"
+        ),
+        "agents/crew.py": (
+            "from agents.base import Agent\n\n\n"
+            "def work(task):\n    crew = [Agent('planner'), Agent('coder', 'gpt-4o')]\n    for agent in crew:\n        task = agent.run(task)\n"
+            "    for agent in crew:\n        print(agent.describe())\n    return task\n\n\n"
+            "def by_name(task):\n    team = {'a': Agent('reviewer')}\n    return [member.run(task) for member in team.values()]\n\n\n"
+            "def names(task):\n    for name in ['planner', 'coder']:\n        print(name.run)\n\n\n"
+            "class Service:\n    def __init__(self):\n        self._agent = None\n\n"
+            "    @property\n    def agent(self):\n        if self._agent is None:\n            self._agent = Agent('helper')\n        return self._agent\n\n"
+            "    @property\n    def label(self):\n        return 'service'\n\n"
+            "    def handle(self, text):\n        return self.agent.run(text)\n\n"
+            "    def name(self):\n        return self.agent.describe()\n"
+        ),
+    })
+    # not describe(), not a loop over strings
+    assert at(found, "agents/crew.py") == [(7, 12), (15, 12), (38, 12)]
