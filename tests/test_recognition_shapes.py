@@ -364,3 +364,14 @@ def test_instances_reached_through_a_loop_over_them_and_through_a_lazy_property(
     })
     # not describe(), not a loop over strings
     assert at(found, "agents/crew.py") == [(7, 12), (15, 12), (38, 12)]
+
+
+def test_a_model_named_with_a_local_servers_prefix_is_never_billed(cli, tmp_path):
+    found = report_routes(cli, tmp_path, (
+        "import litellm\nfrom langchain.chat_models import init_chat_model\n\nLOCAL = 'ollama/llama3'\n\n\n"
+        "def local(prompt):\n    return litellm.completion(model='ollama/llama3', messages=[{'role': 'user', 'content': prompt}])\n\n\n"
+        "def named(prompt):\n    return litellm.completion(model=LOCAL, messages=[])\n\n\n"
+        "def billed(prompt):\n    return litellm.completion(model='openrouter/meta-llama/llama-3-70b', messages=[])\n\n\n"
+        "chat = init_chat_model('ollama:llama3')\nclaude = init_chat_model('anthropic:claude-haiku-4-5', max_tokens=100)\n"
+    ))
+    assert sorted((r["line"], r["billed"]) for r in found) == [(8, False), (12, False), (16, True), (19, False), (20, True)]

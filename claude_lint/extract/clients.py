@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import List, Optional
 
 import ast
+import re
 
 from claude_lint.extract import sdk
 from claude_lint.extract.scopes import Scope, has_star, positional
@@ -91,8 +92,20 @@ def service_name(call: ast.Call) -> Optional[str]:
 ENDPOINT_KEYWORDS = ("base_url", "api_base", "openai_api_base", "azure_endpoint", "endpoint", "host", "ollama_base_url")
 
 
+# A model named with a local server's provider prefix (LiteLLM's `ollama/llama3`,
+# init_chat_model's `ollama:llama3`): the request goes to that server (localhost by default).
+_LOCAL_MODEL = re.compile(r"(?i)^(?:ollama(?:_chat)?|lm_studio|llamafile|hosted_vllm|vllm)[/:]")
+
+
 def local_endpoint(ev: Evaluator, call: ast.Call, scope: Scope) -> bool:
-    """Does this constructor point its client at a server on the user's machine?"""
+    """Does this call point its client at a server on the user's machine (or name a model
+    served there)?"""
+    models = [k.value for k in call.keywords if k.arg in ("model", "model_name", "model_id")] + positional(call)[:1]
+    for m in models:
+        value = ev.value(m, scope)
+        head = value.parts[0] if hasattr(value, "parts") and value.parts else None
+        if isinstance(head, str) and _LOCAL_MODEL.match(head):
+            return True
     exprs = [k.value for k in call.keywords if k.arg in ENDPOINT_KEYWORDS]
     if sdk.CLIENT_CLASSES.get(ev.qualname(call.func, scope) or "") in sdk.LOCAL_PROVIDERS and positional(call):
         exprs.append(positional(call)[0])  # ollama.Client("http://...")
