@@ -375,3 +375,19 @@ def test_a_model_named_with_a_local_servers_prefix_is_never_billed(cli, tmp_path
         "chat = init_chat_model('ollama:llama3')\nclaude = init_chat_model('anthropic:claude-haiku-4-5', max_tokens=100)\n"
     ))
     assert sorted((r["line"], r["billed"]) for r in found) == [(8, False), (12, False), (16, True), (19, False), (20, True)]
+
+
+def test_other_frameworks_model_objects_are_their_constructors(cli, tmp_path):
+    found = report_routes(cli, tmp_path, (
+        "import dspy\nfrom pydantic_ai import Agent\nfrom crewai import LLM, Crew\n"
+        "from smolagents import LiteLLMModel, OpenAIServerModel, CodeAgent\n\n"
+        "lm = dspy.LM('openai/gpt-4o-mini', max_tokens=1000)\n"
+        "agent = Agent('anthropic:claude-haiku-4-5', system_prompt='Be brief')\n"
+        "writer = LLM(model='gpt-4o', max_tokens=2000)\n"
+        "model = LiteLLMModel(model_id='anthropic/claude-3-5-sonnet-latest')\n"
+        "local = OpenAIServerModel(model_id='qwen', api_base='http://localhost:8000/v1')\n"
+        "qa = dspy.Predict('question -> answer')\ncoder = CodeAgent(tools=[], model=model)\ncrew = Crew(agents=[], tasks=[])\n"
+        "print(agent.run_sync('hi'))\n"
+    ))
+    # dspy.Predict, CodeAgent and Crew run the model objects: no model written there
+    assert sorted((r["line"], r["billed"]) for r in found) == [(6, True), (7, True), (8, True), (9, True), (10, False)]

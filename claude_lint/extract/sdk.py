@@ -293,6 +293,11 @@ _LC_BEDROCK = MethodShape((), "ChatBedrock", ("langchain",), LANGCHAIN_BEDROCK_R
 _LC_BEDROCK_CONVERSE = MethodShape((), "ChatBedrockConverse", ("langchain",), LANGCHAIN_BEDROCK_CONVERSE_ROLES)
 _LC_BEDROCK_LLM = MethodShape((), "Bedrock (LLM)", ("langchain",), LANGCHAIN_BEDROCK_ROLES)
 _LC_OLLAMA = MethodShape((), "ChatOllama", ("ollama",), LANGCHAIN_ANY_ROLES)
+_MODEL_OBJECT_ROLES = (
+    ("model", ("model", "model_id", "model_name")),
+    ("max_tokens", ("max_tokens", "max_completion_tokens", "max_output_tokens", "max_new_tokens")),
+    ("timeout", ("timeout",)),
+)
 # openai<1.0's ChatCompletion sends no max_tokens unless given: the answer may run to the model's
 # maximum (its Completion defaults to 16 tokens, so it is not uncapped).
 _OPENAI_LEGACY = dict(providers=("openai",), roles=OPENAI_CHAT_ROLES, cap="maximum", limit_keyword="max_tokens")
@@ -349,6 +354,23 @@ FUNCTIONS: Dict[str, MethodShape] = {
         ("litellm.", "LiteLLM"), ("groq.", "Groq"), ("mistralai.", "MistralAI"), ("openrouter.", "OpenRouter"), ("openai_like.", "OpenAILike"),
         ("", "OpenAI"), ("", "Anthropic"), ("", "AzureOpenAI"), ("", "Gemini"),  # llama_index < 0.10
     )},
+    # Other frameworks' model objects, written like a LangChain chat model (model and limits at
+    # the constructor, requests where it runs). No cap facts: their defaults are their own.
+    **{q: MethodShape((), api, ("langchain",), _MODEL_OBJECT_ROLES, positional=("model",)) for q, api in (
+        ("pydantic_ai.Agent", "Agent (pydantic-ai)"), ("dspy.LM", "LM (DSPy)"), ("dspy.OpenAI", "OpenAI (DSPy)"), ("dspy.Claude", "Claude (DSPy)"),
+        ("crewai.LLM", "LLM (CrewAI)"), ("smolagents.LiteLLMModel", "LiteLLMModel (smolagents)"), ("smolagents.OpenAIServerModel", "OpenAIServerModel (smolagents)"),
+        ("autogen_ext.models.openai.OpenAIChatCompletionClient", "OpenAIChatCompletionClient (AutoGen)"),
+        ("autogen_ext.models.anthropic.AnthropicChatCompletionClient", "AnthropicChatCompletionClient (AutoGen)"),
+        ("haystack.components.generators.OpenAIGenerator", "OpenAIGenerator (Haystack)"),
+        ("haystack.components.generators.chat.OpenAIChatGenerator", "OpenAIChatGenerator (Haystack)"),
+        ("langchain_google_genai.GoogleGenerativeAI", "GoogleGenerativeAI"), ("langchain_google_vertexai.VertexAI", "VertexAI"),
+        ("langchain_deepseek.ChatDeepSeek", "ChatDeepSeek"), ("langchain_together.ChatTogether", "ChatTogether"),
+        ("langchain_fireworks.ChatFireworks", "ChatFireworks"), ("langchain_cohere.ChatCohere", "ChatCohere"),
+        ("langchain_community.chat_models.ChatPerplexity", "ChatPerplexity"), ("langchain_openai.AzureOpenAI", "AzureOpenAI (LLM)"),
+        ("langchain_anthropic.AnthropicLLM", "AnthropicLLM"), ("langchain.llms.Anthropic", "Anthropic (LLM)"), ("langchain_community.llms.Anthropic", "Anthropic (LLM)"),
+    )},
+    "langchain_community.chat_models.AzureChatOpenAI": _AZURE_CHAT_OPENAI,
+    "langchain_community.chat_models.ChatVertexAI": MethodShape((), "ChatVertexAI", **_LC_ANY),
     "llama_index.llms.ollama.Ollama": MethodShape((), "Ollama (LlamaIndex)", ("ollama",), LANGCHAIN_ANY_ROLES),
     "llama_index.llms.Ollama": MethodShape((), "Ollama (LlamaIndex)", ("ollama",), LANGCHAIN_ANY_ROLES),
     # openai < 1.0: removed from the SDK (openai>=1.0 raises APIRemovedInV1 before sending).
