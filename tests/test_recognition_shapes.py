@@ -391,3 +391,14 @@ def test_other_frameworks_model_objects_are_their_constructors(cli, tmp_path):
     ))
     # dspy.Predict, CodeAgent and Crew run the model objects: no model written there
     assert sorted((r["line"], r["billed"]) for r in found) == [(6, True), (7, True), (8, True), (9, True), (10, False)]
+
+
+def test_a_gemini_chat_session_started_on_a_model_bound_first(cli, tmp_path):
+    found = report_routes(cli, tmp_path, (
+        "import google.generativeai as genai\n\n\n"
+        "def ask(prompt):\n    model = genai.GenerativeModel('gemini-1.5-flash')\n    chat = model.start_chat(history=[])\n"
+        "    return chat.send_message(prompt).text\n\n\n"
+        "def game(prompt, engine):\n    session = engine.start_chat()\n    return session.send_message(prompt)\n"
+    ))
+    # `engine` is nothing known: its session is no Gemini chat
+    assert sorted((r["line"], r["api"], r["model"]) for r in found) == [(7, "send_message", "gemini-1.5-flash")]
