@@ -85,6 +85,10 @@ class NameResolver:
                 for k in index.instances[first]:
                     out.extend(self._resolve(Callee(k.target, k.local, names[1], True), path, depth + 1))
                 return out
+        elif len(names) == 3 and first in index.classes and names[1] in index.classes[first].methods:  # type: ignore[attr-defined]
+            # `Client.from_config(cfg).ask(...)`: a class's own constructor method (a
+            # classmethod returning `cls(...)`, by convention) made the receiver
+            return self._method(path, first, names[2], bool(bound), False, depth)
         else:
             return []
         target = self._imported(path, first)

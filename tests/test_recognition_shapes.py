@@ -402,3 +402,39 @@ def test_a_gemini_chat_session_started_on_a_model_bound_first(cli, tmp_path):
     ))
     # `engine` is nothing known: its session is no Gemini chat
     assert sorted((r["line"], r["api"], r["model"]) for r in found) == [(7, "send_message", "gemini-1.5-flash")]
+
+
+def test_a_wrapper_class_imported_under_another_name_made_by_a_classmethod_or_another_files_factory(cli, tmp_path):
+    found = routes(cli, tmp_path, {
+        "app/__init__.py": "",
+        "app/provider.py": PROVIDER + (
+            "\n\nclass Settings:\n    @classmethod\n    def load(cls):\n        return cls()\n\n    def generate(self, prompt):\n        return prompt\n"
+        ),
+        # a module-level instance made by the provider file's factory, imported elsewhere
+        "app/shared.py": "from app.provider import get_llm_provider, get_settings\n\nllm = get_llm_provider({'model': 'gpt-4o-mini'})\nsettings = get_settings({})\n",
+        "app/use.py": (
+            "from app.provider import LLMProvider as Model, Settings as Conf\nfrom app.shared import llm, settings\n\n\n"
+            "def aliased(text):\n    return Model('gpt-4o').generate(text)\n\n\n"
+            "def shared(text):\n    return llm.generate(text)\n\n\n"
+            "def not_shared(text):\n    return settings.generate(text)\n\n\n"
+            "def described():\n    return Model('gpt-4o').describe()\n\n\n"
+            "def conf(text):\n    return Conf.load().generate(text)\n\n\n"
+            "class Brief(Model):\n    def generate(self, prompt):\n        return super().generate('Be brief. ' + prompt)\n"
+        ),
+    })
+    # not settings (a dict), describe(), nor Settings.generate (no request)
+    assert at(found, "app/use.py") == [(6, 10), (10, 10), (27, 10)]
+
+
+def test_a_classmethod_constructor_of_a_wrapper_class(cli, tmp_path):
+    found = routes(cli, tmp_path, {
+        "app/__init__.py": "",
+        "app/client.py": (
+            "import anthropic\n\n\nclass Claude:\n    def __init__(self, model):\n        self.model = model\n        self.client = anthropic.Anthropic()\n\n"
+            "    @classmethod\n    def from_env(cls):\n        return cls('claude-haiku-4-5')\n\n"
+            "    def ask(self, prompt):\n"
+            "        return self.client.messages.create(model=self.model, max_tokens=100, messages=[{'role': 'user', 'content': prompt}])\n"
+        ),
+        "app/main.py": "from app.client import Claude\n\nprint(Claude.from_env().ask('hi'))\nprint(Claude.missing().ask('hi'))\n",
+    })
+    assert at(found, "app/main.py") == [(3, 14)]  # not a method the class does not define

@@ -139,7 +139,8 @@ def names_in(data: bytes, wanted: dict, words: Optional[Tuple[Set[bytes], Dict[b
             continue
         listed = names_in_file.get(raw, 0)
         if listed:
-            named = sum(1 for _ in _words(data, raw)) > listed
+            # used besides its imports, or imported under another name (`import X as Y`)
+            named = sum(1 for _ in _words(data, raw)) > listed or re.search(rb"\b" + re.escape(raw) + rb"\s+as\s+\w", data) is not None
         else:
             named = not (module_bytes.isdisjoint(modules_in) and module_bytes.isdisjoint(names_in_file)) and raw in data and (
                 _called_attribute(data, raw) if not methods else any(True for _ in _words(data, raw))
@@ -151,7 +152,9 @@ def names_in(data: bytes, wanted: dict, words: Optional[Tuple[Set[bytes], Dict[b
             # round looks for through the factory's name
             named = any(m.encode() in data and any(_dot_before(data, at) for at, _ in _words(data, m.encode())) for m in methods) or (
                 b"class" in data and re.search(rb"\bclass\s+\w+\s*\([^)]*\b" + re.escape(raw) + rb"\b", data) is not None
-            ) or (b"return" in data and re.search(rb"\breturn\s+" + re.escape(raw) + rb"\s*\(", data) is not None)
+            ) or (b"return" in data and re.search(rb"\breturn\s+" + re.escape(raw) + rb"\s*\(", data) is not None) or (
+                # a module-level instance made here (`llm = create_llm(cfg)`), imported by the next round's callers
+                re.search(rb"(?m)^\w+\s*(?::[^=\n]*)?=\s*" + re.escape(raw) + rb"\s*\(", data) is not None)
         if named:
             found.add(name)
     return found

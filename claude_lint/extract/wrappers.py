@@ -148,6 +148,10 @@ def exported(tables: Iterable[WrapperTable]) -> List[Dict[str, FrozenSet[str]]]:
                         grew = True
         if not grew:
             break
+    made: Dict[str, Set[str]] = {}  # module-level instance or factory -> the classes it is (or returns) instances of
+    for t in tables:
+        for name, ks in t.instances:
+            made.setdefault(name, set()).update(last(k.target) for k in ks)
     defined: Dict[str, Set[str]] = {}  # class -> the methods it has (for a Protocol's implementations)
     for t in tables:
         for c in t.classes:
@@ -183,7 +187,10 @@ def exported(tables: Iterable[WrapperTable]) -> List[Dict[str, FrozenSet[str]]]:
                         key = DEFINED + last(b.target)
                         names[key] = names.get(key, frozenset()) | mine
         for name, ks in t.instances:
-            methods = set().union(*(classes.get(last(k.target), set()) for k in ks))
+            targets = {last(k.target) for k in ks}
+            # an instance made by another file's factory (`llm = create_llm(cfg)`): its classes
+            targets.update(*(made.get(x, set()) for x in list(targets)))
+            methods = set().union(*(classes.get(x, set()) for x in targets))
             if methods:
                 names[name] = frozenset(methods)
         own = set().union(*(classes.get(c.name, set()) for c in t.classes if "." not in c.name)) if t.classes else set()
