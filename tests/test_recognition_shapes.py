@@ -438,3 +438,18 @@ def test_a_classmethod_constructor_of_a_wrapper_class(cli, tmp_path):
         "app/main.py": "from app.client import Claude\n\nprint(Claude.from_env().ask('hi'))\nprint(Claude.missing().ask('hi'))\n",
     })
     assert at(found, "app/main.py") == [(3, 14)]  # not a method the class does not define
+
+
+def test_http_calls_that_name_the_method_first(cli, tmp_path):
+    found = report_routes(cli, tmp_path, (
+        "import httpx\nimport requests\n\nBASE = 'https://api.openai.com/v1'\n\n\n"
+        "async def stream_chat(messages):\n    async with httpx.AsyncClient() as client:\n"
+        "        async with client.stream('POST', f'{BASE}/chat/completions', json={'model': 'gpt-4o', 'messages': messages, 'stream': True}) as r:\n"
+        "            async for line in r.aiter_lines():\n                yield line\n\n\n"
+        "def plain(messages):\n    return requests.request('POST', 'https://api.anthropic.com/v1/messages', json={'model': 'claude-haiku-4-5', 'max_tokens': 5, 'messages': messages})\n\n\n"
+        "def models():\n    return requests.request('GET', f'{BASE}/models', json={'model': 'x', 'messages': []})\n\n\n"
+        "def verb(method, messages):\n    return httpx.request(method, f'{BASE}/chat/completions', json={'model': 'gpt-4o', 'messages': messages})\n\n\n"
+        "def other(llm, messages):\n    return llm.stream('POST', json={'model': 'gpt-4o', 'messages': messages})\n"
+    ))
+    # a GET, a method not written, and a `stream` of an object that is no HTTP client are no requests
+    assert sorted((r["line"], r["api"]) for r in found) == [(9, "POST /chat/completions"), (15, "POST /v1/messages")]

@@ -34,6 +34,12 @@ def sites(ex, record: CallRecord, call: ast.Call, receiver: Optional[ast.expr], 
     if body_expr is None:
         return []
     args = positional(call)
+    if _called_name(call.func) in METHOD_FIRST:
+        # `client.stream("POST", url, json=...)`: a POST only when the method written says so
+        method = args[0] if args else keyword(call, "method")
+        if not (isinstance(method, ast.Constant) and isinstance(method.value, str) and method.value.upper() == "POST"):
+            return []
+        args = args[1:]
     url_expr = args[0] if args else keyword(call, "url")
     base_texts = _base_urls(ex, receiver, client_chain, rscope)
     endpoint = _endpoint(ev, url_expr, scope, base_texts)
@@ -76,6 +82,11 @@ def sites(ex, record: CallRecord, call: ast.Call, receiver: Optional[ast.expr], 
 
 
 URLOPEN = "urllib.request.urlopen"
+METHOD_FIRST = frozenset({"stream", "request"})  # HTTP calls whose first argument is the method
+
+
+def _called_name(func: ast.expr) -> str:
+    return func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
 
 
 def _urllib_request(ev, call: ast.Call, scope: Scope) -> Optional[ast.Call]:

@@ -199,6 +199,7 @@ _HTTP = dict(
                 for end in (b'"', b"'", b"?"))
     + ((b'"messages"', b'"model"'), (b"'messages'", b"'model'"), (b"messages=", b"model=", b"dict("), (b"messages=", b"model=", b"update(")),
 )
+_HTTP_METHOD_FIRST = dict(http=True, hints=_HTTP["hints"])
 
 _ANTHROPIC_FAMILY = ("anthropic", "bedrock", "vertex")
 # The Anthropic SDK's _calculate_nonstreaming_timeout: 3600 s * max_tokens / 128,000 > 600 s.
@@ -277,6 +278,11 @@ METHODS: Tuple[MethodShape, ...] = (
     MethodShape(("chat",), "chat", ("ollama",), OLLAMA_ROLES),
     MethodShape(("generate",), "generate", ("ollama",), OLLAMA_ROLES),
     MethodShape(("post",), "POST", ("http",), (), **_HTTP),
+    # `client.stream("POST", url, json=...)`, `session.request("POST", ...)`: the method first
+    # (extract/http.py reads the URL after it). No `needs`: the pre-filter's POST test reads
+    # the first argument as the URL.
+    MethodShape(("stream",), "POST", ("http",), (), **_HTTP_METHOD_FIRST),
+    MethodShape(("request",), "POST", ("http",), (), **_HTTP_METHOD_FIRST),
 )
 
 # Module functions and constructors, by qualified name: the call itself is the shape.
@@ -386,6 +392,9 @@ FUNCTIONS: Dict[str, MethodShape] = {
     "ollama.generate": MethodShape((), "generate", ("ollama",), OLLAMA_ROLES),
     "requests.post": MethodShape((), "POST", ("http",), (), **_HTTP),
     "httpx.post": MethodShape((), "POST", ("http",), (), **_HTTP),
+    "requests.request": MethodShape((), "POST", ("http",), (), **_HTTP_METHOD_FIRST),
+    "httpx.request": MethodShape((), "POST", ("http",), (), **_HTTP_METHOD_FIRST),
+    "httpx.stream": MethodShape((), "POST", ("http",), (), **_HTTP_METHOD_FIRST),
     # urllib's POST: the URL and body are the Request's it is handed (extract/http.py)
     "urllib.request.urlopen": MethodShape((), "POST", ("http",), (), http=True, hints=_HTTP["hints"]),
 }
