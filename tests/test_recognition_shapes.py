@@ -453,3 +453,23 @@ def test_http_calls_that_name_the_method_first(cli, tmp_path):
     ))
     # a GET, a method not written, and a `stream` of an object that is no HTTP client are no requests
     assert sorted((r["line"], r["api"]) for r in found) == [(9, "POST /chat/completions"), (15, "POST /v1/messages")]
+
+
+def test_a_registry_of_providers_instances_or_classes_in_a_dict(cli, tmp_path):
+    found = routes(cli, tmp_path, {
+        "app/__init__.py": "",
+        "app/provider.py": PROVIDER + "\n\nclass Echo:\n    def generate(self, prompt):\n        return prompt\n",
+        "app/router.py": (
+            "from app.provider import LLMProvider, Echo\n\n\n"
+            "class Router:\n    def __init__(self):\n"
+            "        self.providers = {'claude': LLMProvider('claude-haiku-4-5'), 'echo': Echo()}\n        self.fallbacks = {'echo': Echo()}\n\n"
+            "    def ask(self, name, prompt):\n        return self.providers[name].generate(prompt)\n\n"
+            "    def ask_or_none(self, name, prompt):\n        provider = self.providers.get(name)\n        return provider.generate(prompt)\n\n"
+            "    def echo(self, prompt):\n        return self.fallbacks['echo'].generate(prompt)\n\n\n"
+            "REGISTRY = {'claude': LLMProvider, 'echo': Echo}\nNAMES = {'claude': 'Claude'}\n\n\n"
+            "def build(name, prompt):\n    provider_class = REGISTRY.get(name, Echo)\n    return provider_class('claude-haiku-4-5').generate(prompt)\n\n\n"
+            "def label(name, prompt):\n    return NAMES[name].generate(prompt)\n"
+        ),
+    })
+    # not a dict of Echo objects only, nor a dict of strings
+    assert at(found, "app/router.py") == [(10, 10), (14, 10), (26, 10)]

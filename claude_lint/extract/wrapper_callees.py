@@ -87,6 +87,19 @@ class CalleeFinder:
             out = self.class_ref(expr.func, scope)
             if not out and isinstance(expr.func, ast.Name):
                 out = self._made_by(expr.func, scope, depth)
+            if not out:
+                # an entry of a dict of instances (`self.providers.get(name)`), or an
+                # instance of an entry of a dict of classes (`REGISTRY[name]()`, `cls()`)
+                entries = self._entries(expr, scope)
+                if entries:
+                    out = [k for v, s in entries for k in self.classes_of(v, s, depth + 1)]
+                else:
+                    made = expr.func
+                    if isinstance(made, ast.Name):
+                        owner = self.ev.find(made.id, scope)
+                        bound = owner.assigns.get(made.id, []) if owner is not None else []
+                        made, scope = (bound[0], owner) if len(bound) == 1 and isinstance(bound[0], ast.expr) else (None, scope)
+                    out = [k for v, s in (self._entries(made, scope) if made is not None else []) for k in self.class_ref(v, s)]
         elif isinstance(expr, ast.Name):
             owner = self.ev.find(expr.id, scope)
             if owner is None:
@@ -135,13 +148,10 @@ class CalleeFinder:
                 out.extend(self.classes_of(v, scope, depth + 1))
         elif isinstance(expr, ast.IfExp):
             out = self.classes_of(expr.body, scope, depth + 1) + self.classes_of(expr.orelse, scope, depth + 1)
-        elif isinstance(expr, ast.Subscript) and isinstance(expr.value, ast.Name):
-            # `model = mapping[key]` over a dict of instances: any of them
-            owner = self.ev.find(expr.value.id, scope)
-            bound = owner.assigns.get(expr.value.id, []) if owner is not None else []
-            if len(bound) == 1 and isinstance(bound[0], ast.Dict):
-                for v in bound[0].values:
-                    out.extend(self.classes_of(v, owner, depth + 1))
+        elif isinstance(expr, ast.Subscript):
+            # `model = mapping[key]`, `self.providers[name]` over a dict of instances: any of them
+            for v, s in self._entries(expr, scope):
+                out.extend(self.classes_of(v, s, depth + 1))
         elif isinstance(expr, ast.Await):
             return []
         unique: List[Callee] = []
@@ -149,6 +159,34 @@ class CalleeFinder:
             if k not in unique:
                 unique.append(k)
         return unique[:MAX_CLASSES]
+
+    def _entries(self, expr: ast.expr, scope: Scope) -> List[Tuple[ast.expr, Scope]]:
+        """The values (and their scope) an entry of a dict written in the file may be:
+        `table[key]` or `table.get(key, default)`, the table a name or a `self.` attribute
+        bound once to a dict literal."""
+        if isinstance(expr, ast.Subscript):
+            table = expr.value
+            extra: List[ast.expr] = []
+        elif isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute) and expr.func.attr == "get" and 1 <= len(expr.args) <= 2:
+            table = expr.func.value
+            extra = list(expr.args[1:])
+        else:
+            return []
+        bound: list = []
+        owner: Optional[Scope] = None
+        if isinstance(table, ast.Name):
+            owner = self.ev.find(table.id, scope)
+            bound = owner.assigns.get(table.id, []) if owner is not None else []
+        elif isinstance(table, ast.Attribute) and isinstance(table.value, ast.Name):
+            me = self._self_of(scope)
+            if me is not None and table.value.id == me[0]:
+                found = me[1].self_attrs.get(table.attr, [])
+                bound = [value for value, _, _ in found]
+                owner = found[0][1] if len(found) == 1 else None
+        if len(bound) != 1 or not isinstance(bound[0], ast.Dict) or owner is None:
+            return []
+        values = [(v, owner) for v in bound[0].values[:MAX_CLASSES] if v is not None]
+        return values + [(v, scope) for v in extra]
 
     def _item_classes(self, iterable: ast.expr, scope: Scope, depth: int) -> List[Callee]:
         """The classes of the items of a collection written in the file: a list, tuple or
