@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from conftest import report_routes
 
 PROVIDER = (
@@ -179,11 +181,12 @@ PORTS = (
 )
 
 
-def test_a_protocol_implemented_without_subclassing_reaches_the_adapter(cli, tmp_path):
+@pytest.mark.parametrize("ports", [PORTS, PORTS.replace("from typing import Protocol", "import typing").replace("(Protocol)", "(typing.Protocol)")])
+def test_a_protocol_implemented_without_subclassing_reaches_the_adapter(cli, tmp_path, ports):
     found = routes(cli, tmp_path, {
         "app/__init__.py": "",
         "app/ports/__init__.py": "from .llm import LLMClient, Cache, Scorer\n",
-        "app/ports/llm.py": PORTS,
+        "app/ports/llm.py": ports,
         # the adapter never names the Protocol: it only has the method
         "app/infra/__init__.py": "",
         "app/infra/openai_client.py": (

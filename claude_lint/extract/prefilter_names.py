@@ -61,6 +61,7 @@ def _encoded(wanted: dict) -> tuple:
     return table
 
 
+PROTOCOL = b"Protocol"  # the name wrappers.PROTOCOL asks for
 DEFINED = b"class "  # a wanted name so spelled asks for the file defining the class (wrappers.DEFINED)
 MAX_NAMES_SEARCHED = 48  # past this, a file's imports are read rather than each name searched in its bytes
 
@@ -74,6 +75,9 @@ def import_index(wanted: dict) -> Tuple[Tuple[bytes, ...], Dict[bytes, Set[bytes
         index.setdefault(raw, set()).add(raw)
         if raw.startswith(DEFINED):
             index.setdefault(DEFINED, set()).add(raw)  # looked for in the bytes, not the imports
+        if raw == PROTOCOL:  # `import typing` ... `class Port(typing.Protocol)`
+            for module in (b"typing", b"typing_extensions"):
+                index.setdefault(module, set()).add(raw)
         for module in modules:
             index.setdefault(module.encode("utf-8", "surrogatepass"), set()).add(raw)
     return tuple(name.encode("utf-8", "surrogatepass") for name in wanted), index
@@ -135,6 +139,11 @@ def names_in(data: bytes, wanted: dict, words: Optional[Tuple[Set[bytes], Dict[b
             # subclass's wrapper overrides (`self._complete(`): a template method
             if re.search(rb"\b" + re.escape(raw) + rb"\s*[(:]", data) is not None and any(
                     m.encode() in data and any(_dot_before(data, at) for at, _ in _words(data, m.encode())) for m in methods):
+                found.add(name)
+            continue
+        if raw == PROTOCOL:
+            # a file defining a Protocol class (wrappers.PROTOCOL): read for its methods
+            if re.search(rb"\bclass\s+\w+\s*\([^)]*\bProtocol\b", data) is not None:
                 found.add(name)
             continue
         listed = names_in_file.get(raw, 0)
