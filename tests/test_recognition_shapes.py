@@ -181,7 +181,7 @@ PORTS = (
 )
 
 
-@pytest.mark.parametrize("ports", [PORTS, PORTS.replace("from typing import Protocol", "import typing").replace("(Protocol)", "(typing.Protocol)")])
+@pytest.mark.parametrize("ports", [PORTS, PORTS.replace("from typing import Protocol", "from typing_extensions import Protocol")])
 def test_a_protocol_implemented_without_subclassing_reaches_the_adapter(cli, tmp_path, ports):
     found = routes(cli, tmp_path, {
         "app/__init__.py": "",

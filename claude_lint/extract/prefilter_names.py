@@ -75,9 +75,6 @@ def import_index(wanted: dict) -> Tuple[Tuple[bytes, ...], Dict[bytes, Set[bytes
         index.setdefault(raw, set()).add(raw)
         if raw.startswith(DEFINED):
             index.setdefault(DEFINED, set()).add(raw)  # looked for in the bytes, not the imports
-        if raw == PROTOCOL:  # `import typing` ... `class Port(typing.Protocol)`
-            for module in (b"typing", b"typing_extensions"):
-                index.setdefault(module, set()).add(raw)
         for module in modules:
             index.setdefault(module.encode("utf-8", "surrogatepass"), set()).add(raw)
     return tuple(name.encode("utf-8", "surrogatepass") for name in wanted), index
@@ -91,13 +88,18 @@ def names_imported(data: bytes, wanted: dict, index: tuple, words: Optional[tupl
     imports; hundreds (a project of many wrappers): reading the imports once is cheaper,
     and they pick the few names worth a test."""
     spelled, by_word = index
-    if words is None and len(spelled) <= MAX_NAMES_SEARCHED and not any(word in data for word in spelled):
+    # A Protocol file is read only when it declares a wrapper method's name (an SDK defines hundreds).
+    protocol = PROTOCOL in by_word and PROTOCOL in data and any(
+        b"def " + m.encode() in data for m in wanted.get(PROTOCOL.decode(), ((), ()))[1])
+    if words is None and len(spelled) <= MAX_NAMES_SEARCHED and not any(word in data for word in spelled if word != PROTOCOL) and not protocol:
         return None, set()
     if words is None:
         words = imported_words(data) if b"import" in data else (set(), {})
     among = {raw for word in (*words[0], *words[1]) for raw in by_word.get(word, ())}
     if b"class" in data:
         among.update(raw for raw in by_word.get(DEFINED, ()) if raw in data)
+    if not protocol:
+        among.discard(PROTOCOL)
     return words, (names_in(data, wanted, words, among) if among else set())
 
 
@@ -143,7 +145,10 @@ def names_in(data: bytes, wanted: dict, words: Optional[Tuple[Set[bytes], Dict[b
             continue
         if raw == PROTOCOL:
             # a file defining a Protocol class (wrappers.PROTOCOL): read for its methods
-            if re.search(rb"\bclass\s+\w+\s*\([^)]*\bProtocol\b", data) is not None:
+            # (and declaring one of the wrapper methods: a project of many Protocols, an SDK's
+            # own source, is not read whole)
+            if re.search(rb"\bclass\s+\w+\s*\([^)]*\bProtocol\b", data) is not None and any(
+                    re.search(rb"\bdef\s+" + re.escape(m.encode()) + rb"\s*\(", data) is not None for m in methods):
                 found.add(name)
             continue
         listed = names_in_file.get(raw, 0)
