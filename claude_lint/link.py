@@ -116,6 +116,7 @@ class Project(NameResolver, ValueResolver):
         self._mros: Dict[Tuple[str, str], List[Tuple[str, str, bool]]] = {}
         self._subs: Optional[Dict[Tuple[str, str], List[Tuple[str, str]]]] = None
         self._by_class_name: Optional[Dict[str, List[Tuple[str, str]]]] = None  # link_names._classes_named
+        self._by_wrapper_method: Optional[Dict[str, List[Tuple[str, str, frozenset]]]] = None  # link_names._implementations
         self._posts: Dict[Loc, CallSite] = {}  # a helper's POST made a request by a call of it
         self._retrying = False
         self._reals: Dict[str, str] = {}  # path -> os.path.realpath(path), once per run
@@ -143,6 +144,7 @@ class Project(NameResolver, ValueResolver):
         self._mros.clear()
         self._subs = None
         self._by_class_name = None
+        self._by_wrapper_method = None
 
     def cover(self, abspaths) -> None:
         """Files whose wrapper tables, if any, the run has (the others are loaded when asked)."""

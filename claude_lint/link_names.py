@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 from typing import Dict, List, Optional, Tuple
 
+from claude_lint.extract.wrapper_shapes import protocol_methods
 from claude_lint.facts import Callee, Invocation, Loc, Wrapper, WrapperTable
 from claude_lint.link_values import MAX_PROMPT_BYTES
 
@@ -84,6 +85,10 @@ class NameResolver:
                 for k in index.instances[first]:
                     out.extend(self._resolve(Callee(k.target, k.local, names[1], True), path, depth + 1))
                 return out
+        elif len(names) == 3 and first in index.classes and names[1] in index.classes[first].methods:  # type: ignore[attr-defined]
+            # `Client.from_config(cfg).ask(...)`: a class's own constructor method (a
+            # classmethod returning `cls(...)`, by convention) made the receiver
+            return self._method(path, first, names[2], bool(bound), False, depth)
         else:
             return []
         target = self._imported(path, first)
@@ -116,7 +121,32 @@ class NameResolver:
             found = self._index(cpath).function(f"{cname}.{method}")
             if found is not None:
                 out.append((cpath, found, bound))
-        return out
+        info = self._index(path).classes.get(klass)
+        interface = protocol_methods(info) if info is not None and not out else frozenset()
+        if method in interface:
+            # A typing.Protocol: the classes that have all its methods implement it without
+            # naming it; those whose method makes a request are what the call may reach.
+            for cpath, cname, has in self._implementations(method):
+                if interface <= has and (cpath, cname) != (path, klass):
+                    found = self._index(cpath).function(f"{cname}.{method}")
+                    if found is not None:
+                        out.append((cpath, found, bound))
+        return out[:MAX_REACHED]
+
+    def _implementations(self, method: str) -> List[Tuple[str, str, frozenset]]:
+        """(file, class, its methods) of the tables' module-level classes with a wrapper
+        method of this name (an index built once per run)."""
+        if self._by_wrapper_method is None:
+            self._by_wrapper_method = {}
+            for path in list(self._tables):
+                index = self._index(path)
+                for name, info in index.classes.items():
+                    if "." in name:
+                        continue
+                    for m in info.methods:  # type: ignore[attr-defined]
+                        if index.function(f"{name}.{m}") is not None:
+                            self._by_wrapper_method.setdefault(m, []).append((path, name, frozenset(info.methods)))  # type: ignore[attr-defined]
+        return self._by_wrapper_method.get(method, [])[:MAX_REACHED]
 
     def _classes_named(self, key: str) -> List[Tuple[str, str]]:
         """(file, class) of the tables' module-level classes whose name, lower case and

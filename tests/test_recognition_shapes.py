@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from conftest import report_routes
 
 PROVIDER = (
@@ -165,3 +167,312 @@ def test_a_client_proven_by_a_sibling_call_of_the_same_function(cli, tmp_path):
     ))
     # line 9: another object; line 13: another function, where nothing proves the client
     assert at(found, "example.py") == [(3, None), (4, None), (8, None)]
+
+
+PORTS = (
+    "from typing import Protocol\n\n\n"
+    "class LLMClient(Protocol):\n"
+    "    async def summarize(self, text: str, style: str) -> str:\n        ...\n\n\n"
+    "class Cache(Protocol):\n"
+    "    async def get(self, key: str) -> str:\n        ...\n\n\n"
+    "class Scorer(Protocol):\n"
+    "    def summarize(self, text: str, style: str) -> str:\n        ...\n\n"
+    "    def calibrate(self) -> None:\n        ...\n"
+)
+
+
+@pytest.mark.parametrize("ports", [PORTS, PORTS.replace("from typing import Protocol", "from typing_extensions import Protocol")])
+def test_a_protocol_implemented_without_subclassing_reaches_the_adapter(cli, tmp_path, ports):
+    found = routes(cli, tmp_path, {
+        "app/__init__.py": "",
+        "app/ports/__init__.py": "from .llm import LLMClient, Cache, Scorer\n",
+        "app/ports/llm.py": ports,
+        # the adapter never names the Protocol: it only has the method
+        "app/infra/__init__.py": "",
+        "app/infra/openai_client.py": (
+            "from openai import AsyncOpenAI\n\n\nclass OpenAIClient:\n"
+            "    def __init__(self):\n        self.client = AsyncOpenAI()\n\n"
+            "    async def summarize(self, text, style):\n"
+            "        r = await self.client.chat.completions.create(model='gpt-4o-mini', max_tokens=400, messages=[{'role': 'user', 'content': style + text}])\n"
+            "        return r.choices[0].message.content\n\n"
+            "    async def get(self, key):\n        return key\n"
+        ),
+        "app/usecase.py": (
+            "from app.ports import LLMClient, Cache, Scorer\n\n\n"
+            "class Summarize:\n"
+            "    def __init__(self, llm_client: LLMClient, cache: Cache):\n        self.llm_client = llm_client\n        self.cache = cache\n\n"
+            "    async def run(self, text, style):\n"
+            "        hit = await self.cache.get(text)\n"
+            "        return hit or await self.llm_client.summarize(text, style)\n\n\n"
+            "def score(scorer: Scorer, text):\n    return scorer.summarize(text, 'short')\n"
+        ),
+    })
+    # the Protocol's one implementation makes the request; Cache.get's look-alike (`get` is no
+    # request of the adapter) and Scorer (its `calibrate` is no method of the adapter) stay silent
+    assert at(found, "app/usecase.py") == [(11, 9)]
+
+
+def test_a_protocol_without_an_implementing_request_class_is_no_request(cli, tmp_path):
+    found = routes(cli, tmp_path, {
+        "app/__init__.py": "",
+        "app/ports.py": PORTS,
+        "app/llm.py": (
+            "import anthropic\n\nclient = anthropic.Anthropic()\n\n\n"
+            "def ask(prompt):\n    return client.messages.create(model='claude-haiku-4-5', max_tokens=200, messages=[{'role': 'user', 'content': prompt}])\n"
+        ),
+        "app/local.py": "class Echo:\n    async def summarize(self, text, style):\n        return text[:100]\n",
+        "app/usecase.py": (
+            "from app.ports import LLMClient\n\n\n"
+            "async def run(llm_client: LLMClient, text):\n    return await llm_client.summarize(text, 'brief')\n"
+        ),
+    })
+    assert at(found, "app/usecase.py") == []
+
+
+BASE_TRANSLATOR = (
+    "from abc import ABC, abstractmethod\n\n\n"
+    "class BaseTranslator(ABC):\n"
+    "    def __init__(self, key, language):\n        self.key = key\n        self.language = language\n\n"
+    "    def translate(self, text):\n        return self._complete(f'Translate into {self.language}: {text}')\n\n"
+    "    def name(self):\n        return type(self).__name__\n\n"
+    "    @abstractmethod\n    def _complete(self, prompt):\n        ...\n"
+)
+
+
+def test_a_base_class_of_another_file_template_method_reaches_the_subclass_request(cli, tmp_path):
+    found = routes(cli, tmp_path, {
+        "book/__init__.py": "",
+        "book/base.py": BASE_TRANSLATOR,
+        "book/claude.py": (
+            "import anthropic\n\nfrom book.base import BaseTranslator\n\n\n"
+            "class ClaudeTranslator(BaseTranslator):\n"
+            "    def __init__(self, key, language):\n        super().__init__(key, language)\n        self.client = anthropic.Anthropic(api_key=key)\n\n"
+            "    def _complete(self, prompt):\n"
+            "        return self.client.messages.create(model='claude-haiku-4-5', max_tokens=2000, messages=[{'role': 'user', 'content': prompt}])\n\n"
+            "    def rungs(self, text):\n        return [lambda: self.translate(text), lambda: self.name()]\n"
+        ),
+        "book/cli.py": (
+            "from book.claude import ClaudeTranslator\n\n\n"
+            "def main(key, paragraphs):\n    t = ClaudeTranslator(key, 'French')\n"
+            "    for p in paragraphs:\n        print(t.translate(p))\n    print(t.name())\n"
+        ),
+    })
+    assert at(found, "book/base.py") == [(10, 12)]  # the template method's call of the overridden method
+    assert at(found, "book/claude.py") == [(12, None), (15, 12)]  # not name()
+    assert at(found, "book/cli.py") == [(7, 12)]  # not name()
+
+
+def test_a_base_class_of_another_file_makes_the_request_for_its_subclasses(cli, tmp_path):
+    found = routes(cli, tmp_path, {
+        "llm/__init__.py": "",
+        "llm/base.py": (
+            "from openai import OpenAI\n\n\nclass BaseAgent:\n    model = 'gpt-4o-mini'\n\n"
+            "    def __init__(self):\n        self.client = OpenAI()\n\n"
+            "    def ask(self, prompt):\n"
+            "        return self.client.chat.completions.create(model=self.model, max_tokens=300, messages=[{'role': 'user', 'content': prompt}])\n\n"
+            "    def reset(self):\n        self.history = []\n"
+        ),
+        "llm/critic.py": (
+            "from llm.base import BaseAgent\n\n\nclass Critic(BaseAgent):\n    model = 'gpt-4o'\n\n"
+            "    def review(self, code):\n        return self.ask(f'Review: {code}')\n\n\n"
+            "def run(code):\n    critic = Critic()\n    critic.reset()\n    return critic.ask(code)\n"
+        ),
+    })
+    assert at(found, "llm/critic.py") == [(8, 11), (14, 11)]  # not reset()
+
+
+def test_urllib_posts_the_request_it_is_handed(cli, tmp_path):
+    found = report_routes(cli, tmp_path, (
+        "import json\nimport os\nimport urllib.request\n\nBASE = os.getenv('OPENAI_BASE', 'https://api.openai.com/v1')\n\n\n"
+        "def ask(prompt):\n"
+        "    body = json.dumps({'model': 'gpt-4o-mini', 'max_tokens': 50, 'messages': [{'role': 'user', 'content': prompt}]}).encode()\n"
+        "    req = urllib.request.Request(f'{BASE}/chat/completions', data=body, headers={'Content-Type': 'application/json'})\n"
+        "    with urllib.request.urlopen(req) as resp:\n        return json.load(resp)\n\n\n"
+        "def inline(prompt):\n"
+        "    return urllib.request.urlopen(urllib.request.Request('https://api.anthropic.com/v1/messages', json.dumps({'model': 'claude-haiku-4-5', 'max_tokens': 50, 'messages': []}).encode()))\n\n\n"
+        "def local(prompt):\n"
+        "    req = urllib.request.Request('http://localhost:11434/v1/chat/completions', data=json.dumps({'model': 'llama3', 'messages': []}).encode())\n"
+        "    return urllib.request.urlopen(req)\n\n\n"
+        "def webhook(text):\n"
+        "    req = urllib.request.Request('https://hooks.slack.com/services/x', data=json.dumps({'text': text, 'model': 'a', 'messages': []}).encode())\n"
+        "    return urllib.request.urlopen(req)\n\n\n"
+        "def page(url):\n    return urllib.request.urlopen(url).read()\n"
+    ))
+    got = sorted((r["line"], r["api"], r["billed"], r["model"]) for r in found)
+    # the webhook: a URL that is seen and is no LLM endpoint; page(): a GET of a URL
+    assert got == [(11, "POST /chat/completions", True, "gpt-4o-mini"), (16, "POST /v1/messages", True, "claude-haiku-4-5-20251001"),
+                   (21, "POST /chat/completions", False, "llama3")]
+
+
+def test_llamaindex_and_chatlitellm_model_objects_are_their_constructors(cli, tmp_path):
+    found = report_routes(cli, tmp_path, (
+        "from llama_index.core import Settings, VectorStoreIndex\n"
+        "from llama_index.llms.openai import OpenAI\nfrom llama_index.llms.anthropic import Anthropic\n"
+        "from llama_index.llms.ollama import Ollama\nfrom llama_index.llms.openai_like import OpenAILike\n"
+        "from llama_index.embeddings.openai import OpenAIEmbedding\nfrom langchain_community.chat_models import ChatLiteLLM\n\n"
+        "Settings.llm = OpenAI(model='gpt-4o-mini', max_tokens=512)\n"
+        "Settings.embed_model = OpenAIEmbedding(model='text-embedding-3-small')\n"
+        "judge = Anthropic(model='claude-haiku-4-5', max_tokens=256)\n"
+        "local = Ollama(model='llama3', request_timeout=60)\n"
+        "lm_studio = OpenAILike(model='qwen', api_base='http://localhost:1234/v1')\n"
+        "router = ChatLiteLLM(model='gpt-4o-mini', max_tokens=300)\n"
+        "index = VectorStoreIndex.from_documents([])\n"
+        "print(judge.complete('Is this relevant? yes or no'))\n"
+    ))
+    got = sorted((r["line"], r["api"], r["billed"]) for r in found)
+    # the embedding model and the index are no chat requests; the two local servers are unbilled
+    assert got == [(9, "OpenAI (LlamaIndex)", True), (11, "Anthropic (LlamaIndex)", True), (12, "Ollama (LlamaIndex)", False),
+                   (13, "OpenAILike (LlamaIndex)", False), (14, "ChatLiteLLM", True)]
+
+
+def test_a_post_to_a_base_url_read_elsewhere_joined_with_the_end_of_an_endpoint(cli, tmp_path):
+    found = report_routes(cli, tmp_path, {
+        "settings.py": "import os\n\nANTHROPIC_API = os.getenv('ANTHROPIC_BASE', 'https://api.anthropic.com/v1')\nCHAT_API = os.environ['GATEWAY']\nSLACK_API = 'https://slack.com/api'\n",
+        "client.py": (
+            "import requests\n\nfrom settings import ANTHROPIC_API, CHAT_API, SLACK_API\n\n\n"
+            "def claude(prompt):\n"
+            "    return requests.post(f'{ANTHROPIC_API}/messages', json={'model': 'claude-haiku-4-5', 'max_tokens': 100, 'messages': [{'role': 'user', 'content': prompt}]})\n\n\n"
+            "def gateway(messages):\n    return requests.post(CHAT_API + '/completions', json={'model': 'gpt-4o-mini', 'messages': messages})\n\n\n"
+            "def notify(text):\n    return requests.post(f'{CHAT_API}/messages', json={'channel': 'ops', 'text': text})\n\n\n"
+            "def legacy(prompt):\n    return requests.post(f'{CHAT_API}/completions', json={'model': 'davinci', 'prompt': prompt})\n"
+        ),
+    })
+    got = sorted((r["filename"], r["line"], r["api"]) for r in found)
+    # notify: no chat body behind a base read at run time; legacy: no messages to prove it a chat request
+    assert got == [("client.py", 7, "POST /v1/messages"), ("client.py", 11, "POST /chat/completions")]
+
+
+def test_instances_reached_through_a_loop_over_them_and_through_a_lazy_property(cli, tmp_path):
+    found = routes(cli, tmp_path, {
+        "agents/__init__.py": "",
+        "agents/base.py": (
+            "from openai import OpenAI\n\nclient = OpenAI()\n\n\nclass Agent:\n"
+            "    def __init__(self, role, model='gpt-4o-mini'):\n        self.role = role\n        self.model = model\n\n"
+            "    def run(self, task):\n"
+            "        return client.chat.completions.create(model=self.model, max_tokens=500, messages=[{'role': 'system', 'content': self.role}, {'role': 'user', 'content': task}])\n\n"
+            "    def describe(self):\n        return self.role\n"
+        ),
+        "agents/crew.py": (
+            "from agents.base import Agent\n\n\n"
+            "def work(task):\n    crew = [Agent('planner'), Agent('coder', 'gpt-4o')]\n    for agent in crew:\n        task = agent.run(task)\n"
+            "    for agent in crew:\n        print(agent.describe())\n    return task\n\n\n"
+            "def by_name(task):\n    team = {'a': Agent('reviewer')}\n    return [member.run(task) for member in team.values()]\n\n\n"
+            "def names(task):\n    for name in ['planner', 'coder']:\n        print(name.run)\n\n\n"
+            "class Service:\n    def __init__(self):\n        self._agent = None\n\n"
+            "    @property\n    def agent(self):\n        if self._agent is None:\n            self._agent = Agent('helper')\n        return self._agent\n\n"
+            "    @property\n    def label(self):\n        return 'service'\n\n"
+            "    def handle(self, text):\n        return self.agent.run(text)\n\n"
+            "    def name(self):\n        return self.agent.describe()\n"
+        ),
+    })
+    # not describe(), not a loop over strings
+    assert at(found, "agents/crew.py") == [(7, 12), (15, 12), (38, 12)]
+
+
+def test_a_model_named_with_a_local_servers_prefix_is_never_billed(cli, tmp_path):
+    found = report_routes(cli, tmp_path, (
+        "import litellm\nfrom langchain.chat_models import init_chat_model\n\nLOCAL = 'ollama/llama3'\n\n\n"
+        "def local(prompt):\n    return litellm.completion(model='ollama/llama3', messages=[{'role': 'user', 'content': prompt}])\n\n\n"
+        "def named(prompt):\n    return litellm.completion(model=LOCAL, messages=[])\n\n\n"
+        "def billed(prompt):\n    return litellm.completion(model='openrouter/meta-llama/llama-3-70b', messages=[])\n\n\n"
+        "chat = init_chat_model('ollama:llama3')\nclaude = init_chat_model('anthropic:claude-haiku-4-5', max_tokens=100)\n"
+    ))
+    assert sorted((r["line"], r["billed"]) for r in found) == [(8, False), (12, False), (16, True), (19, False), (20, True)]
+
+
+def test_other_frameworks_model_objects_are_their_constructors(cli, tmp_path):
+    found = report_routes(cli, tmp_path, (
+        "import dspy\nfrom pydantic_ai import Agent\nfrom crewai import LLM, Crew\n"
+        "from smolagents import LiteLLMModel, OpenAIServerModel, CodeAgent\n\n"
+        "lm = dspy.LM('openai/gpt-4o-mini', max_tokens=1000)\n"
+        "agent = Agent('anthropic:claude-haiku-4-5', system_prompt='Be brief')\n"
+        "writer = LLM(model='gpt-4o', max_tokens=2000)\n"
+        "model = LiteLLMModel(model_id='anthropic/claude-3-5-sonnet-latest')\n"
+        "local = OpenAIServerModel(model_id='qwen', api_base='http://localhost:8000/v1')\n"
+        "qa = dspy.Predict('question -> answer')\ncoder = CodeAgent(tools=[], model=model)\ncrew = Crew(agents=[], tasks=[])\n"
+        "print(agent.run_sync('hi'))\n"
+    ))
+    # dspy.Predict, CodeAgent and Crew run the model objects: no model written there
+    assert sorted((r["line"], r["billed"]) for r in found) == [(6, True), (7, True), (8, True), (9, True), (10, False)]
+
+
+def test_a_gemini_chat_session_started_on_a_model_bound_first(cli, tmp_path):
+    found = report_routes(cli, tmp_path, (
+        "import google.generativeai as genai\n\n\n"
+        "def ask(prompt):\n    model = genai.GenerativeModel('gemini-1.5-flash')\n    chat = model.start_chat(history=[])\n"
+        "    return chat.send_message(prompt).text\n\n\n"
+        "def game(prompt, engine):\n    session = engine.start_chat()\n    return session.send_message(prompt)\n"
+    ))
+    # `engine` is nothing known: its session is no Gemini chat
+    assert sorted((r["line"], r["api"], r["model"]) for r in found) == [(7, "send_message", "gemini-1.5-flash")]
+
+
+def test_a_wrapper_class_imported_under_another_name_made_by_a_classmethod_or_another_files_factory(cli, tmp_path):
+    found = routes(cli, tmp_path, {
+        "app/__init__.py": "",
+        "app/provider.py": PROVIDER + (
+            "\n\nclass Settings:\n    @classmethod\n    def load(cls):\n        return cls()\n\n    def generate(self, prompt):\n        return prompt\n"
+        ),
+        # a module-level instance made by the provider file's factory, imported elsewhere
+        "app/shared.py": "from app.provider import get_llm_provider, get_settings\n\nllm = get_llm_provider({'model': 'gpt-4o-mini'})\nsettings = get_settings({})\n",
+        "app/use.py": (
+            "from app.provider import LLMProvider as Model, Settings as Conf\nfrom app.shared import llm, settings\n\n\n"
+            "def aliased(text):\n    return Model('gpt-4o').generate(text)\n\n\n"
+            "def shared(text):\n    return llm.generate(text)\n\n\n"
+            "def not_shared(text):\n    return settings.generate(text)\n\n\n"
+            "def described():\n    return Model('gpt-4o').describe()\n\n\n"
+            "def conf(text):\n    return Conf.load().generate(text)\n\n\n"
+            "class Brief(Model):\n    def generate(self, prompt):\n        return super().generate('Be brief. ' + prompt)\n"
+        ),
+    })
+    # not settings (a dict), describe(), nor Settings.generate (no request)
+    assert at(found, "app/use.py") == [(6, 10), (10, 10), (27, 10)]
+
+
+def test_a_classmethod_constructor_of_a_wrapper_class(cli, tmp_path):
+    found = routes(cli, tmp_path, {
+        "app/__init__.py": "",
+        "app/client.py": (
+            "import anthropic\n\n\nclass Claude:\n    def __init__(self, model):\n        self.model = model\n        self.client = anthropic.Anthropic()\n\n"
+            "    @classmethod\n    def from_env(cls):\n        return cls('claude-haiku-4-5')\n\n"
+            "    def ask(self, prompt):\n"
+            "        return self.client.messages.create(model=self.model, max_tokens=100, messages=[{'role': 'user', 'content': prompt}])\n"
+        ),
+        "app/main.py": "from app.client import Claude\n\nprint(Claude.from_env().ask('hi'))\nprint(Claude.missing().ask('hi'))\n",
+    })
+    assert at(found, "app/main.py") == [(3, 14)]  # not a method the class does not define
+
+
+def test_http_calls_that_name_the_method_first(cli, tmp_path):
+    found = report_routes(cli, tmp_path, (
+        "import httpx\nimport requests\n\nBASE = 'https://api.openai.com/v1'\n\n\n"
+        "async def stream_chat(messages):\n    async with httpx.AsyncClient() as client:\n"
+        "        async with client.stream('POST', f'{BASE}/chat/completions', json={'model': 'gpt-4o', 'messages': messages, 'stream': True}) as r:\n"
+        "            async for line in r.aiter_lines():\n                yield line\n\n\n"
+        "def plain(messages):\n    return requests.request('POST', 'https://api.anthropic.com/v1/messages', json={'model': 'claude-haiku-4-5', 'max_tokens': 5, 'messages': messages})\n\n\n"
+        "def models():\n    return requests.request('GET', f'{BASE}/models', json={'model': 'x', 'messages': []})\n\n\n"
+        "def verb(method, messages):\n    return httpx.request(method, f'{BASE}/chat/completions', json={'model': 'gpt-4o', 'messages': messages})\n\n\n"
+        "def other(llm, messages):\n    return llm.stream('POST', json={'model': 'gpt-4o', 'messages': messages})\n"
+    ))
+    # a GET, a method not written, and a `stream` of an object that is no HTTP client are no requests
+    assert sorted((r["line"], r["api"]) for r in found) == [(9, "POST /chat/completions"), (15, "POST /v1/messages")]
+
+
+def test_a_registry_of_providers_instances_or_classes_in_a_dict(cli, tmp_path):
+    found = routes(cli, tmp_path, {
+        "app/__init__.py": "",
+        "app/provider.py": PROVIDER + "\n\nclass Echo:\n    def generate(self, prompt):\n        return prompt\n",
+        "app/router.py": (
+            "from app.provider import LLMProvider, Echo\n\n\n"
+            "class Router:\n    def __init__(self):\n"
+            "        self.providers = {'claude': LLMProvider('claude-haiku-4-5'), 'echo': Echo()}\n        self.fallbacks = {'echo': Echo()}\n\n"
+            "    def ask(self, name, prompt):\n        return self.providers[name].generate(prompt)\n\n"
+            "    def ask_or_none(self, name, prompt):\n        provider = self.providers.get(name)\n        return provider.generate(prompt)\n\n"
+            "    def echo(self, prompt):\n        return self.fallbacks['echo'].generate(prompt)\n\n\n"
+            "REGISTRY = {'claude': LLMProvider, 'echo': Echo}\nNAMES = {'claude': 'Claude'}\n\n\n"
+            "def build(name, prompt):\n    provider_class = REGISTRY.get(name, Echo)\n    return provider_class('claude-haiku-4-5').generate(prompt)\n\n\n"
+            "def label(name, prompt):\n    return NAMES[name].generate(prompt)\n"
+        ),
+    })
+    # not a dict of Echo objects only, nor a dict of strings
+    assert at(found, "app/router.py") == [(10, 10), (14, 10), (26, 10)]

@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import List, Optional
 
 import ast
+import re
 
 from claude_lint.extract import sdk
 from claude_lint.extract.scopes import Scope, has_star, positional
@@ -24,6 +25,8 @@ def decoded(ev: Evaluator, expr: ast.expr, scope: Scope, depth: int = 0) -> obje
             return decoded(ev, bound[0], owner, depth + 1)
     if isinstance(expr, ast.Call) and ev.qualname(expr.func, scope) == "json.dumps" and positional(expr):
         return ev.value(positional(expr)[0], scope)
+    if isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute) and expr.func.attr == "encode" and depth < 4:
+        return decoded(ev, expr.func.value, scope, depth + 1)  # `json.dumps(body).encode()`: urllib sends bytes
     return ev.value(expr, scope)
 
 
@@ -89,8 +92,20 @@ def service_name(call: ast.Call) -> Optional[str]:
 ENDPOINT_KEYWORDS = ("base_url", "api_base", "openai_api_base", "azure_endpoint", "endpoint", "host", "ollama_base_url")
 
 
+# A model named with a local server's provider prefix (LiteLLM's `ollama/llama3`,
+# init_chat_model's `ollama:llama3`): the request goes to that server (localhost by default).
+_LOCAL_MODEL = re.compile(r"(?i)^(?:ollama(?:_chat)?|lm_studio|llamafile|hosted_vllm|vllm)[/:]")
+
+
 def local_endpoint(ev: Evaluator, call: ast.Call, scope: Scope) -> bool:
-    """Does this constructor point its client at a server on the user's machine?"""
+    """Does this call point its client at a server on the user's machine (or name a model
+    served there)?"""
+    models = [k.value for k in call.keywords if k.arg in ("model", "model_name", "model_id")] + positional(call)[:1]
+    for m in models:
+        value = ev.value(m, scope)
+        head = value.parts[0] if hasattr(value, "parts") and value.parts else None
+        if isinstance(head, str) and _LOCAL_MODEL.match(head):
+            return True
     exprs = [k.value for k in call.keywords if k.arg in ENDPOINT_KEYWORDS]
     if sdk.CLIENT_CLASSES.get(ev.qualname(call.func, scope) or "") in sdk.LOCAL_PROVIDERS and positional(call):
         exprs.append(positional(call)[0])  # ollama.Client("http://...")

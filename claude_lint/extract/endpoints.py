@@ -37,6 +37,14 @@ HTTP_ENDPOINTS: Tuple[Tuple["re.Pattern[str]", str, str, Tuple[Tuple[str, Tuple[
     (re.compile(r"/api/(?:chat|generate)$"), "POST /api/chat", "ollama", OLLAMA_ROLES),
     (re.compile(r":(?:stream)?[gG]enerateContent$"), "POST :generateContent", "google", ()),
 )
+# The end of an endpoint's path after a base URL read at run time (`f"{BASE}/messages"`): a
+# request only when the base is not seen and the body proves it (HTTP_BODY_PROOF). Listed in
+# HTTP_ENDPOINTS too, for the pre-filter, which lets such a POST through to the extractor.
+PARTIAL_ENDPOINTS: Tuple[Tuple["re.Pattern[str]", str, str, Tuple[Tuple[str, Tuple[str, ...]], ...]], ...] = (
+    (re.compile(r"/messages$"), "POST /v1/messages", "anthropic", ANTHROPIC_ROLES),
+    (re.compile(r"/completions$"), "POST /chat/completions", "openai", OPENAI_CHAT_ROLES),
+)
+HTTP_ENDPOINTS = HTTP_ENDPOINTS + PARTIAL_ENDPOINTS
 # A JSON body with these keys is a chat request wherever it is sent (the URL unseen).
 HTTP_BODY_PROOF = ("model", "messages")
 # Headers only the Anthropic API reads.

@@ -25,18 +25,32 @@ _UNSEEN = "unseen"
 def sites(ex, record: CallRecord, call: ast.Call, receiver: Optional[ast.expr], client_chain: List[str], rscope: Scope) -> List[CallSite]:
     """`ex` is the file's python._Extraction (its evaluator, and how clients are followed)."""
     ev, scope = ex.ev, record.scope
+    if ev.qualname(call.func, scope) == URLOPEN:
+        call = _urllib_request(ev, call, scope)
+        if call is None:
+            return []
     body_expr = keyword(call, "json")
     if body_expr is None:
         body_expr = keyword(call, "data")
     if body_expr is None:
         return []
     args = positional(call)
+    if _called_name(call.func) in METHOD_FIRST:
+        # `client.stream("POST", url, json=...)`: a POST only when the method written says so
+        method = args[0] if args else keyword(call, "method")
+        if not (isinstance(method, ast.Constant) and isinstance(method.value, str) and method.value.upper() == "POST"):
+            return []
+        args = args[1:]
     url_expr = args[0] if args else keyword(call, "url")
     base_texts = _base_urls(ex, receiver, client_chain, rscope)
     endpoint = _endpoint(ev, url_expr, scope, base_texts)
     if endpoint is None:
         return []  # a URL we can read, and not an LLM API's
     body = clients.decoded(ev, body_expr, scope)
+    if endpoint is not _UNSEEN and endpoint[0] == _PARTIAL:
+        if not (isinstance(body, Mapping) and all(k in _keys(body) for k in sdk.HTTP_BODY_PROOF)):
+            return []
+        endpoint = endpoint[1:]
     if endpoint == _UNSEEN:
         if not (isinstance(body, Mapping) and all(k in _keys(body) for k in sdk.HTTP_BODY_PROOF)):
             return _pass_through(ex, record, call, url_expr, body)
@@ -71,6 +85,38 @@ def sites(ex, record: CallRecord, call: ast.Call, receiver: Optional[ast.expr], 
     return [CallSite(loc=ev.loc(record.node), kwargs=kwargs, **facts)]
 
 
+URLOPEN = "urllib.request.urlopen"
+METHOD_FIRST = frozenset({"stream", "request"})  # HTTP calls whose first argument is the method
+
+
+def _called_name(func: ast.expr) -> str:
+    return func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+
+
+def _urllib_request(ev, call: ast.Call, scope: Scope) -> Optional[ast.Call]:
+    """`urlopen(urllib.request.Request(url, data=body))`, or the Request bound to a name
+    first: the Request is what carries the URL and the body (the request is sent where
+    urlopen is called). None when urlopen is handed no Request it can see."""
+    args = positional(call)
+    if not args:
+        return None
+    req = args[0]
+    if isinstance(req, ast.Name):
+        owner = ev.find(req.id, scope)
+        bound = owner.assigns.get(req.id, []) if owner is not None else []
+        if len(bound) != 1 or not isinstance(bound[0], ast.Call):
+            return None
+        req, scope = bound[0], owner
+    if not isinstance(req, ast.Call) or ev.qualname(req.func, scope) not in ("urllib.request.Request", "urllib2.Request"):
+        return None
+    if keyword(req, "data") is None and len(positional(req)) < 2:
+        return None
+    if keyword(req, "data") is not None or keyword(call, "data") is not None:
+        return req
+    # `Request(url, body)`: the body is its second positional argument
+    return ast.Call(func=req.func, args=[req.args[0]], keywords=[ast.keyword(arg="data", value=req.args[1])])
+
+
 def _pass_through(ex, record: CallRecord, call: ast.Call, url_expr, body) -> List[CallSite]:
     """A helper function that POSTs the URL and body its caller passes: a request only
     where a call of it passes an LLM endpoint or a chat body (see `classify`). A method is
@@ -102,7 +148,7 @@ def classify(url: object, body: object, headers: object):
         # The endpoint's own end may follow a run-time part (`{base}chat/completions`,
         # `models/{model}:generateContent`): a run-time part may end with a slash.
         for candidate in (path, path.replace("\0", "/")):
-            found = next(((api, provider, roles) for pattern, api, provider, roles in sdk.HTTP_ENDPOINTS if pattern.search(candidate)), None)
+            found = next(((api, provider, roles) for pattern, api, provider, roles in _FULL_ENDPOINTS if pattern.search(candidate)), None)
             if found is not None:
                 break
         if found is None and path and "\0" not in path[path.rfind("/") + 1:]:
@@ -150,15 +196,24 @@ def _endpoint(ev, url_expr, scope: Scope, bases: List[str]):
     path = url.split("?", 1)[0].rstrip("/")
     if "\0" in path[path.rfind("/") + 1:] or not path:
         return _UNSEEN  # the last segment is written at run time
-    for pattern, api, provider, roles in sdk.HTTP_ENDPOINTS:
+    for pattern, api, provider, roles in _FULL_ENDPOINTS:
         if pattern.search(path):
             return api, provider, roles
     for base in bases:
         joined = base.rstrip("/") + "/" + path.lstrip("/")
-        for pattern, api, provider, roles in sdk.HTTP_ENDPOINTS:
+        for pattern, api, provider, roles in _FULL_ENDPOINTS:
             if pattern.search(joined):
                 return api, provider, roles
+    for pattern, api, provider, roles in sdk.PARTIAL_ENDPOINTS if "\0" in path else ():
+        if pattern.search(path):
+            # `f"{BASE}/messages"` with the base read at run time (or from another module):
+            # the path written is the end of an LLM endpoint's; the body must prove it.
+            return _PARTIAL, api, provider, roles
     return None
+
+
+_FULL_ENDPOINTS = tuple(e for e in sdk.HTTP_ENDPOINTS if e not in sdk.PARTIAL_ENDPOINTS)
+_PARTIAL = "partial"
 
 
 def _base_urls(ex, receiver, client_chain: List[str], scope: Scope) -> List[str]:

@@ -61,6 +61,8 @@ def _encoded(wanted: dict) -> tuple:
     return table
 
 
+PROTOCOL = b"Protocol"  # the name wrappers.PROTOCOL asks for
+DEFINED = b"class "  # a wanted name so spelled asks for the file defining the class (wrappers.DEFINED)
 MAX_NAMES_SEARCHED = 48  # past this, a file's imports are read rather than each name searched in its bytes
 
 
@@ -71,6 +73,8 @@ def import_index(wanted: dict) -> Tuple[Tuple[bytes, ...], Dict[bytes, Set[bytes
     for name, (modules, _) in wanted.items():
         raw = name.encode("utf-8", "surrogatepass")
         index.setdefault(raw, set()).add(raw)
+        if raw.startswith(DEFINED):
+            index.setdefault(DEFINED, set()).add(raw)  # looked for in the bytes, not the imports
         for module in modules:
             index.setdefault(module.encode("utf-8", "surrogatepass"), set()).add(raw)
     return tuple(name.encode("utf-8", "surrogatepass") for name in wanted), index
@@ -84,11 +88,18 @@ def names_imported(data: bytes, wanted: dict, index: tuple, words: Optional[tupl
     imports; hundreds (a project of many wrappers): reading the imports once is cheaper,
     and they pick the few names worth a test."""
     spelled, by_word = index
-    if words is None and len(spelled) <= MAX_NAMES_SEARCHED and not any(word in data for word in spelled):
+    # A Protocol file is read only when it declares a wrapper method's name (an SDK defines hundreds).
+    protocol = PROTOCOL in by_word and PROTOCOL in data and any(
+        b"def " + m.encode() in data for m in wanted.get(PROTOCOL.decode(), ((), ()))[1])
+    if words is None and len(spelled) <= MAX_NAMES_SEARCHED and not any(word in data for word in spelled if word != PROTOCOL) and not protocol:
         return None, set()
     if words is None:
         words = imported_words(data) if b"import" in data else (set(), {})
     among = {raw for word in (*words[0], *words[1]) for raw in by_word.get(word, ())}
+    if b"class" in data:
+        among.update(raw for raw in by_word.get(DEFINED, ()) if raw in data)
+    if not protocol:
+        among.discard(PROTOCOL)
     return words, (names_in(data, wanted, words, among) if among else set())
 
 
@@ -125,9 +136,25 @@ def names_in(data: bytes, wanted: dict, words: Optional[Tuple[Set[bytes], Dict[b
         by_raw = _by_raw(table)
         table = tuple(by_raw[raw] for raw in among if raw in by_raw)
     for name, (modules, methods), raw, module_bytes in table:
+        if raw.startswith(DEFINED):
+            # the file defining another file's base class, and reaching one of the methods a
+            # subclass's wrapper overrides (`self._complete(`): a template method
+            if re.search(rb"\b" + re.escape(raw) + rb"\s*[(:]", data) is not None and any(
+                    m.encode() in data and any(_dot_before(data, at) for at, _ in _words(data, m.encode())) for m in methods):
+                found.add(name)
+            continue
+        if raw == PROTOCOL:
+            # a file defining a Protocol class (wrappers.PROTOCOL): read for its methods
+            # (and declaring one of the wrapper methods: a project of many Protocols, an SDK's
+            # own source, is not read whole)
+            if re.search(rb"\bclass\s+\w+\s*\([^)]*\bProtocol\b", data) is not None and any(
+                    re.search(rb"\bdef\s+" + re.escape(m.encode()) + rb"\s*\(", data) is not None for m in methods):
+                found.add(name)
+            continue
         listed = names_in_file.get(raw, 0)
         if listed:
-            named = sum(1 for _ in _words(data, raw)) > listed
+            # used besides its imports, or imported under another name (`import X as Y`)
+            named = sum(1 for _ in _words(data, raw)) > listed or re.search(rb"\b" + re.escape(raw) + rb"\s+as\s+\w", data) is not None
         else:
             named = not (module_bytes.isdisjoint(modules_in) and module_bytes.isdisjoint(names_in_file)) and raw in data and (
                 _called_attribute(data, raw) if not methods else any(True for _ in _words(data, raw))
@@ -139,7 +166,9 @@ def names_in(data: bytes, wanted: dict, words: Optional[Tuple[Set[bytes], Dict[b
             # round looks for through the factory's name
             named = any(m.encode() in data and any(_dot_before(data, at) for at, _ in _words(data, m.encode())) for m in methods) or (
                 b"class" in data and re.search(rb"\bclass\s+\w+\s*\([^)]*\b" + re.escape(raw) + rb"\b", data) is not None
-            ) or (b"return" in data and re.search(rb"\breturn\s+" + re.escape(raw) + rb"\s*\(", data) is not None)
+            ) or (b"return" in data and re.search(rb"\breturn\s+" + re.escape(raw) + rb"\s*\(", data) is not None) or (
+                # a module-level instance made here (`llm = create_llm(cfg)`), imported by the next round's callers
+                re.search(rb"(?m)^\w+\s*(?::[^=\n]*)?=\s*" + re.escape(raw) + rb"\s*\(", data) is not None)
         if named:
             found.add(name)
     return found

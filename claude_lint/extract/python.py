@@ -190,8 +190,8 @@ class _Extraction(ClientFinder, HistoryFinder):
         reached through an alias comes back as ([qualified name], None, [], scope)."""
         chain, receiver, options = _decompose(func)
         yield chain, receiver, options, scope
-        if _shapes_for(chain):
-            return
+        if any(not s.http for s in _shapes_for(chain)):
+            return  # (an HTTP verb's chain, `stream`, may still be an SDK resource's alias's)
         head = func if isinstance(func, ast.Name) else receiver if isinstance(receiver, ast.Name) else None
         if head is None or head.id not in self._alias_names():
             return
@@ -241,13 +241,14 @@ class _Extraction(ClientFinder, HistoryFinder):
         client_chain = chain[: len(chain) - len(shapes[0].chain)]
         provider = self.client_provider(receiver, client_chain, rscope)
         kwargs = None
+        other_reading = None if all(s.http for s in shapes) else []  # `stream`: an HTTP verb, or an SDK alias's (`messages.stream`)
         if provider is None:
             provider, kwargs = self.untyped(shapes, call, scope)
             if provider is None:
-                return []
+                return other_reading
         shape = next((s for s in shapes if provider in s.providers), None)
         if shape is None:
-            return []  # a known client of another kind (an Ollama client's `messages.create`)
+            return other_reading  # a known client of another kind (an Ollama client's `messages.create`)
         if shape.http:
             return http.sites(self, record, call, receiver, client_chain, rscope)
         if kwargs is None:
@@ -308,7 +309,6 @@ class _Extraction(ClientFinder, HistoryFinder):
             retry=self._retry(node, scope),
             awaited_in_loop=bool(record.loops) and loops.awaited_in(node, record.loops[-1]),
             loop_names=loops.per_iteration(record.loops[-1]) if record.loops else (),
-
             # a raw POST's body parsed as JSON is the API's envelope, not the answer
             answer=evidence.answer_uses(node, _body_of(scope), self.ev.loc, self._answer_index, envelope=shape.api.startswith("POST ")),
         )

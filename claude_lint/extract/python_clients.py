@@ -194,14 +194,15 @@ class ClientFinder:
             args = positional(expr)
             wrapped = args[0] if args else keyword(expr, "client")
             return self._value_provider(wrapped, scope, depth + 1) if wrapped is not None else None
-        if qual:
-            return None  # a library's function: not a client we know
         chain, receiver, _ = _decompose(func)
         for deriving in sdk.CLIENT_DERIVING:
             n = len(deriving)
             if tuple(chain[-n:]) == deriving and receiver is not None:
-                # a re-optioned client or a chat session: the same provider's requests
+                # a re-optioned client or a chat session: the same provider's requests (also
+                # `model.start_chat()` on a model bound first, which factory_qualname names)
                 return self.client_provider(receiver, chain[:-n], scope, depth + 1)
+        if qual:
+            return None  # a library's function: not a client we know
         factory = self._factory(func, scope)
         if factory is not None:
             # a project function that builds the client: `def get_client(): return Anthropic(...)`

@@ -98,7 +98,7 @@ CLIENT_FACTORIES: Dict[Tuple[str, str], str] = {
 
 from claude_lint.extract.sdk_roles import *  # noqa: F401,F403  (the roles are part of the table)
 from claude_lint.extract.endpoints import (  # noqa: F401  (read as sdk.* by the extractors)
-    ANTHROPIC_HEADERS, HTTP_BODY_PROOF, HTTP_ENDPOINTS, OLLAMA_BODY_KEYS, local_evidence,
+    ANTHROPIC_HEADERS, HTTP_BODY_PROOF, HTTP_ENDPOINTS, OLLAMA_BODY_KEYS, PARTIAL_ENDPOINTS, local_evidence,
 )
 
 
@@ -203,6 +203,7 @@ _HTTP = dict(
                 for end in (b'"', b"'", b"?"))
     + ((b'"messages"', b'"model"'), (b"'messages'", b"'model'"), (b"messages=", b"model=", b"dict("), (b"messages=", b"model=", b"update(")),
 )
+_HTTP_METHOD_FIRST = dict(http=True, hints=_HTTP["hints"])
 
 _ANTHROPIC_FAMILY = ("anthropic", "bedrock", "vertex")
 # The Anthropic SDK's _calculate_nonstreaming_timeout: 3600 s * max_tokens / 128,000 > 600 s.
@@ -285,6 +286,11 @@ METHODS: Tuple[MethodShape, ...] = (
     MethodShape(("chat",), "chat", ("ollama",), OLLAMA_ROLES),
     MethodShape(("generate",), "generate", ("ollama",), OLLAMA_ROLES),
     MethodShape(("post",), "POST", ("http",), (), **_HTTP),
+    # `client.stream("POST", url, json=...)`, `session.request("POST", ...)`: the method first
+    # (extract/http.py reads the URL after it). No `needs`: the pre-filter's POST test reads
+    # the first argument as the URL.
+    MethodShape(("stream",), "POST", ("http",), (), **_HTTP_METHOD_FIRST),
+    MethodShape(("request",), "POST", ("http",), (), **_HTTP_METHOD_FIRST),
 )
 
 # Module functions and constructors, by qualified name: the call itself is the shape.
@@ -301,6 +307,11 @@ _LC_BEDROCK = MethodShape((), "ChatBedrock", ("langchain",), LANGCHAIN_BEDROCK_R
 _LC_BEDROCK_CONVERSE = MethodShape((), "ChatBedrockConverse", ("langchain",), LANGCHAIN_BEDROCK_CONVERSE_ROLES)
 _LC_BEDROCK_LLM = MethodShape((), "Bedrock (LLM)", ("langchain",), LANGCHAIN_BEDROCK_ROLES)
 _LC_OLLAMA = MethodShape((), "ChatOllama", ("ollama",), LANGCHAIN_ANY_ROLES)
+_MODEL_OBJECT_ROLES = (
+    ("model", ("model", "model_id", "model_name")),
+    ("max_tokens", ("max_tokens", "max_completion_tokens", "max_output_tokens", "max_new_tokens")),
+    ("timeout", ("timeout",)),
+)
 # openai<1.0's ChatCompletion sends no max_tokens unless given: the answer may run to the model's
 # maximum (its Completion defaults to 16 tokens, so it is not uncapped).
 _OPENAI_LEGACY = dict(providers=("openai",), roles=OPENAI_CHAT_ROLES, cap="maximum", limit_keyword="max_tokens")
@@ -347,6 +358,35 @@ FUNCTIONS: Dict[str, MethodShape] = {
     "langchain_google_vertexai.ChatVertexAI": MethodShape((), "ChatVertexAI", **_LC_ANY),
     "langchain_ollama.ChatOllama": _LC_OLLAMA,
     "langchain_community.chat_models.ChatOllama": _LC_OLLAMA,
+    "langchain_litellm.ChatLiteLLM": MethodShape((), "ChatLiteLLM", **_LC_ANY),
+    "langchain_community.chat_models.ChatLiteLLM": MethodShape((), "ChatLiteLLM", **_LC_ANY),
+    # LlamaIndex's LLM objects: the constructor is where model and limits are written (its
+    # complete/chat calls send them). No cap facts: their defaults differ by class and version.
+    **{f"llama_index.llms.{module}{cls}": MethodShape((), f"{cls.lstrip('.')} (LlamaIndex)", **_LC_ANY) for module, cls in (
+        ("openai.", "OpenAI"), ("anthropic.", "Anthropic"), ("azure_openai.", "AzureOpenAI"), ("gemini.", "Gemini"),
+        ("google_genai.", "GoogleGenAI"), ("vertex.", "Vertex"), ("bedrock.", "Bedrock"), ("bedrock_converse.", "BedrockConverse"),
+        ("litellm.", "LiteLLM"), ("groq.", "Groq"), ("mistralai.", "MistralAI"), ("openrouter.", "OpenRouter"), ("openai_like.", "OpenAILike"),
+        ("", "OpenAI"), ("", "Anthropic"), ("", "AzureOpenAI"), ("", "Gemini"),  # llama_index < 0.10
+    )},
+    # Other frameworks' model objects, written like a LangChain chat model (model and limits at
+    # the constructor, requests where it runs). No cap facts: their defaults are their own.
+    **{q: MethodShape((), api, ("langchain",), _MODEL_OBJECT_ROLES, positional=("model",)) for q, api in (
+        ("pydantic_ai.Agent", "Agent (pydantic-ai)"), ("dspy.LM", "LM (DSPy)"), ("dspy.OpenAI", "OpenAI (DSPy)"), ("dspy.Claude", "Claude (DSPy)"),
+        ("crewai.LLM", "LLM (CrewAI)"), ("smolagents.LiteLLMModel", "LiteLLMModel (smolagents)"), ("smolagents.OpenAIServerModel", "OpenAIServerModel (smolagents)"),
+        ("autogen_ext.models.openai.OpenAIChatCompletionClient", "OpenAIChatCompletionClient (AutoGen)"),
+        ("autogen_ext.models.anthropic.AnthropicChatCompletionClient", "AnthropicChatCompletionClient (AutoGen)"),
+        ("haystack.components.generators.OpenAIGenerator", "OpenAIGenerator (Haystack)"),
+        ("haystack.components.generators.chat.OpenAIChatGenerator", "OpenAIChatGenerator (Haystack)"),
+        ("langchain_google_genai.GoogleGenerativeAI", "GoogleGenerativeAI"), ("langchain_google_vertexai.VertexAI", "VertexAI"),
+        ("langchain_deepseek.ChatDeepSeek", "ChatDeepSeek"), ("langchain_together.ChatTogether", "ChatTogether"),
+        ("langchain_fireworks.ChatFireworks", "ChatFireworks"), ("langchain_cohere.ChatCohere", "ChatCohere"),
+        ("langchain_community.chat_models.ChatPerplexity", "ChatPerplexity"), ("langchain_openai.AzureOpenAI", "AzureOpenAI (LLM)"),
+        ("langchain_anthropic.AnthropicLLM", "AnthropicLLM"), ("langchain.llms.Anthropic", "Anthropic (LLM)"), ("langchain_community.llms.Anthropic", "Anthropic (LLM)"),
+    )},
+    "langchain_community.chat_models.AzureChatOpenAI": _AZURE_CHAT_OPENAI,
+    "langchain_community.chat_models.ChatVertexAI": MethodShape((), "ChatVertexAI", **_LC_ANY),
+    "llama_index.llms.ollama.Ollama": MethodShape((), "Ollama (LlamaIndex)", ("ollama",), LANGCHAIN_ANY_ROLES),
+    "llama_index.llms.Ollama": MethodShape((), "Ollama (LlamaIndex)", ("ollama",), LANGCHAIN_ANY_ROLES),
     # openai < 1.0: removed from the SDK (openai>=1.0 raises APIRemovedInV1 before sending).
     "openai.ChatCompletion.create": MethodShape((), "ChatCompletion.create (openai<1.0)", **_OPENAI_LEGACY,
                                                 removed=(_CHAT_COMPLETION_GONE, "OpenAI().chat.completions.create(...)")),
@@ -360,6 +400,11 @@ FUNCTIONS: Dict[str, MethodShape] = {
     "ollama.generate": MethodShape((), "generate", ("ollama",), OLLAMA_ROLES),
     "requests.post": MethodShape((), "POST", ("http",), (), **_HTTP),
     "httpx.post": MethodShape((), "POST", ("http",), (), **_HTTP),
+    "requests.request": MethodShape((), "POST", ("http",), (), **_HTTP_METHOD_FIRST),
+    "httpx.request": MethodShape((), "POST", ("http",), (), **_HTTP_METHOD_FIRST),
+    "httpx.stream": MethodShape((), "POST", ("http",), (), **_HTTP_METHOD_FIRST),
+    # urllib's POST: the URL and body are the Request's it is handed (extract/http.py)
+    "urllib.request.urlopen": MethodShape((), "POST", ("http",), (), http=True, hints=_HTTP["hints"]),
 }
 
 # Request-config constructors whose keywords are read as a dict's keys (typed request

@@ -6,6 +6,7 @@ from __future__ import annotations
 import ast
 from typing import FrozenSet, List, Optional, Set, Tuple
 
+from claude_lint.extract.bindings import Binding, Looped
 from claude_lint.extract.scopes import Scope
 from claude_lint.extract.walk import child_nodes
 from claude_lint.extract.wrapper_shapes import MAX_CLASSES, last
@@ -86,6 +87,19 @@ class CalleeFinder:
             out = self.class_ref(expr.func, scope)
             if not out and isinstance(expr.func, ast.Name):
                 out = self._made_by(expr.func, scope, depth)
+            if not out:
+                # an entry of a dict of instances (`self.providers.get(name)`), or an
+                # instance of an entry of a dict of classes (`REGISTRY[name]()`, `cls()`)
+                entries = self._entries(expr, scope)
+                if entries:
+                    out = [k for v, s in entries for k in self.classes_of(v, s, depth + 1)]
+                else:
+                    made = expr.func
+                    if isinstance(made, ast.Name):
+                        owner = self.ev.find(made.id, scope)
+                        bound = owner.assigns.get(made.id, []) if owner is not None else []
+                        made, scope = (bound[0], owner) if len(bound) == 1 and isinstance(bound[0], ast.expr) else (None, scope)
+                    out = [k for v, s in (self._entries(made, scope) if made is not None else []) for k in self.class_ref(v, s)]
         elif isinstance(expr, ast.Name):
             owner = self.ev.find(expr.id, scope)
             if owner is None:
@@ -98,6 +112,14 @@ class CalleeFinder:
             for b in owner.assigns.get(expr.id, []):
                 if isinstance(b, ast.expr):
                     out.extend(self.classes_of(b, owner, depth + 1))
+                elif isinstance(b, Looped):
+                    # `for agent in agents: agent.run(task)` over a list of instances
+                    out.extend(self._item_classes(b.iterable, owner, depth + 1))
+                elif isinstance(b, Binding) and b.what == "comprehension" and owner.kind == "comprehension":
+                    for i, g in enumerate(getattr(owner.node, "generators", ())):
+                        if isinstance(g.target, ast.Name) and g.target.id == expr.id:
+                            # the first iterable is read in the scope around the comprehension
+                            out.extend(self._item_classes(g.iter, (owner.parent or owner) if i == 0 else owner, depth + 1))
                 elif isinstance(b, tuple) and len(b) == 2 and b[0] == "with" and isinstance(b[1], ast.Call):
                     # `with Scorer(...) as scorer`: a context manager's `__enter__` returns itself, by convention
                     out.extend(self.classes_of(b[1], owner, depth + 1))
@@ -115,6 +137,8 @@ class CalleeFinder:
                 ann = klass.annotations.get(expr.attr)
                 if ann is not None:
                     out.extend(self.annotation_classes(ann, klass.parent or klass))
+                if not out:
+                    out = self._property_classes(klass.name, expr.attr, depth)
             elif isinstance(base, ast.Name):
                 owner = self.ev.find(base.id, scope)
                 if owner is not None and base.id in owner.imports and base.id not in owner.assigns:
@@ -124,13 +148,10 @@ class CalleeFinder:
                 out.extend(self.classes_of(v, scope, depth + 1))
         elif isinstance(expr, ast.IfExp):
             out = self.classes_of(expr.body, scope, depth + 1) + self.classes_of(expr.orelse, scope, depth + 1)
-        elif isinstance(expr, ast.Subscript) and isinstance(expr.value, ast.Name):
-            # `model = mapping[key]` over a dict of instances: any of them
-            owner = self.ev.find(expr.value.id, scope)
-            bound = owner.assigns.get(expr.value.id, []) if owner is not None else []
-            if len(bound) == 1 and isinstance(bound[0], ast.Dict):
-                for v in bound[0].values:
-                    out.extend(self.classes_of(v, owner, depth + 1))
+        elif isinstance(expr, ast.Subscript):
+            # `model = mapping[key]`, `self.providers[name]` over a dict of instances: any of them
+            for v, s in self._entries(expr, scope):
+                out.extend(self.classes_of(v, s, depth + 1))
         elif isinstance(expr, ast.Await):
             return []
         unique: List[Callee] = []
@@ -138,6 +159,73 @@ class CalleeFinder:
             if k not in unique:
                 unique.append(k)
         return unique[:MAX_CLASSES]
+
+    def _entries(self, expr: ast.expr, scope: Scope) -> List[Tuple[ast.expr, Scope]]:
+        """The values (and their scope) an entry of a dict written in the file may be:
+        `table[key]` or `table.get(key, default)`, the table a name or a `self.` attribute
+        bound once to a dict literal."""
+        if isinstance(expr, ast.Subscript):
+            table = expr.value
+            extra: List[ast.expr] = []
+        elif isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute) and expr.func.attr == "get" and 1 <= len(expr.args) <= 2:
+            table = expr.func.value
+            extra = list(expr.args[1:])
+        else:
+            return []
+        bound: list = []
+        owner: Optional[Scope] = None
+        if isinstance(table, ast.Name):
+            owner = self.ev.find(table.id, scope)
+            bound = owner.assigns.get(table.id, []) if owner is not None else []
+        elif isinstance(table, ast.Attribute) and isinstance(table.value, ast.Name):
+            me = self._self_of(scope)
+            if me is not None and table.value.id == me[0]:
+                found = me[1].self_attrs.get(table.attr, [])
+                bound = [value for value, _, _ in found]
+                owner = found[0][1] if len(found) == 1 else None
+        if len(bound) != 1 or not isinstance(bound[0], ast.Dict) or owner is None:
+            return []
+        values = [(v, owner) for v in bound[0].values[:MAX_CLASSES] if v is not None]
+        return values + [(v, scope) for v in extra]
+
+    def _item_classes(self, iterable: ast.expr, scope: Scope, depth: int) -> List[Callee]:
+        """The classes of the items of a collection written in the file: a list, tuple or
+        set of instances, a dict's `.values()`, a comprehension's element, or a name bound
+        once to one of those."""
+        if depth > 6:
+            return []
+        if isinstance(iterable, ast.Call) and isinstance(iterable.func, ast.Attribute) and iterable.func.attr == "values" and not iterable.args:
+            iterable = iterable.func.value
+            if isinstance(iterable, ast.Name):
+                owner = self.ev.find(iterable.id, scope)
+                bound = owner.assigns.get(iterable.id, []) if owner is not None else []
+                if len(bound) == 1 and isinstance(bound[0], ast.Dict):
+                    return [k for v in bound[0].values[:MAX_CLASSES] for k in self.classes_of(v, owner, depth + 1)][:MAX_CLASSES]
+            return []
+        if isinstance(iterable, (ast.List, ast.Tuple, ast.Set)):
+            return [k for e in iterable.elts[:MAX_CLASSES] for k in self.classes_of(e, scope, depth + 1)][:MAX_CLASSES]
+        if isinstance(iterable, (ast.ListComp, ast.GeneratorExp)):
+            inner = self.c.scopes_by_node.get(iterable)
+            return self.classes_of(iterable.elt, inner or scope, depth + 1)
+        if isinstance(iterable, ast.Name):
+            owner = self.ev.find(iterable.id, scope)
+            bound = owner.assigns.get(iterable.id, []) if owner is not None else []
+            if len(bound) == 1 and isinstance(bound[0], ast.expr):
+                return self._item_classes(bound[0], owner, depth + 1)
+        return []
+
+    def _property_classes(self, klass: str, attr: str, depth: int) -> List[Callee]:
+        """`self.llm` where `llm` is a property of the class (a lazy client, often): the
+        classes of what it returns."""
+        d = self.defs.get(f"{klass}.{attr}")
+        if d is None or not any((x.id if isinstance(x, ast.Name) else x.attr if isinstance(x, ast.Attribute) else "") in ("property", "cached_property")
+                                for x in d.node.decorator_list):
+            return []
+        out: List[Callee] = []
+        for value in d.returns:
+            if isinstance(value, ast.expr):
+                out.extend(k for k in self.classes_of(value, d, depth + 1) if k not in out)
+        return out[:MAX_CLASSES]
 
     def named_like(self, param: str) -> List[Callee]:
         """The class an unannotated parameter is named after, by the convention that names an

@@ -12,7 +12,7 @@ from claude_lint.extract.walk import walk
 from claude_lint.extract.wrapper_callees import CalleeFinder
 from claude_lint.extract.wrapper_invocations import InvocationFinder
 from claude_lint.extract.wrapper_models import ModelFinder
-from claude_lint.extract.wrapper_shapes import MAX_CLASSES, MAX_DEPTH, MAX_INVOCATIONS, FUNCTION_NODES, Everything, EVERYTHING, last
+from claude_lint.extract.wrapper_shapes import DEFINED, MAX_CLASSES, MAX_DEPTH, MAX_INVOCATIONS, FUNCTION_NODES, Everything, EVERYTHING, last, protocol_methods
 from claude_lint.facts import CallSite, Callee, ClassInfo, Invocation, Param, Signature, Wrapper, WrapperTable
 
 
@@ -232,7 +232,7 @@ class Finder(CalleeFinder, InvocationFinder, ModelFinder):
                 scan()
             grew = False
             for record, callees, target, reference in local_calls:
-                if target not in known and not self._overridden(target, known):
+                if target not in known and not self._overridden(target, known) and not self._overridden_elsewhere(target, names, methods):
                     continue
                 d = self.enclosing_def(record.scope)
                 if d is None or d in known or d.name in local:
@@ -247,14 +247,16 @@ class Finder(CalleeFinder, InvocationFinder, ModelFinder):
             wanted |= more
             scan()
         invocations = [inv(record, callees, reference) for record, callees, reference in foreign]
-        invocations += [inv(record, callees, reference) for record, callees, target, reference in local_calls if target in known or self._overridden(target, known)]
+        invocations += [inv(record, callees, reference) for record, callees, target, reference in local_calls
+                        if target in known or self._overridden(target, known) or self._overridden_elsewhere(target, names, methods)]
         instances = self.instances()
         if not known and not invocations and not (names and (
             any(last(b.target) in names for c in self.klasses for b in self.bases(c))
             or any(last(k.target) in names for _, ks in instances for k in ks)
-        )):
+        )) and not (methods and any(protocol_methods(info) & methods for info in self.class_table())):
             # (kept: a subclass of another file's wrapper class, or a factory of instances of
-            # one, whose calls are looked for next)
+            # one, whose calls are looked for next; a Protocol declaring a wrapper method's
+            # name, whose implementations link and the next round look for)
             return None
         functions = []
         for d in sorted(known, key=lambda d: (d.node.lineno, d.node.col_offset)):
@@ -278,6 +280,15 @@ class Finder(CalleeFinder, InvocationFinder, ModelFinder):
             if any(b.local and b.target == klass for b in self.ancestry(owner)):
                 return True
         return False
+
+    def _overridden_elsewhere(self, target: Scope, names: Optional[FrozenSet[str]], methods: FrozenSet[str]) -> bool:
+        """Is `target` a method of a class of this file that another file's wrapper class
+        derives from, and one of the names of those wrappers' methods (phase 2 asked for
+        this file as the one defining that class)? A template method calling it through
+        `self` reaches the subclass's request; link finds which subclass."""
+        if not names or isinstance(names, Everything) or target.parent is None or target.parent.kind != "class":
+            return False
+        return DEFINED + target.parent.name in names and last(target.name) in methods
 
     def class_table(self) -> Tuple[ClassInfo, ...]:
         return tuple(ClassInfo(name, self.bases(name), tuple(sorted(self._methods.get(name, ())))) for name in sorted(self.klasses))

@@ -119,5 +119,18 @@ def holds(value: ast.expr, node: ast.AST) -> bool:
     return False
 
 
+DEFINED = "class "  # + a class name: asks the wrapper rounds for the file defining that class (prefilter_names.DEFINED)
+PROTOCOL_BASES = frozenset({"typing.Protocol", "typing_extensions.Protocol"})
+
+
+def protocol_methods(info) -> frozenset:
+    """The methods a `typing.Protocol` class (a `ClassInfo`) declares, its interface; empty
+    when the class is no Protocol. A class implements a Protocol by having its methods,
+    without naming it: an adapter handed in where the Protocol is annotated."""
+    if not any(not b.local and b.target in PROTOCOL_BASES for b in info.bases):
+        return frozenset()
+    return frozenset(m for m in info.methods if not m.startswith("__"))
+
+
 def last(dotted: str) -> str:
     return dotted.rsplit(".", 1)[-1]

@@ -30,7 +30,7 @@ from typing import Dict, FrozenSet, Iterable, List, Optional, Set, Tuple
 from claude_lint.extract import passed_models
 from claude_lint.extract.scopes import CallRecord, Scope
 from claude_lint.extract.wrapper_finder import Finder
-from claude_lint.extract.wrapper_shapes import EVERYTHING, MAX_DEPTH, last, params_in
+from claude_lint.extract.wrapper_shapes import DEFINED, EVERYTHING, MAX_DEPTH, last, params_in, protocol_methods
 from claude_lint.facts import CallSite, WrapperTable
 from claude_lint.patterns import lazy
 
@@ -115,6 +115,7 @@ def exported(tables: Iterable[WrapperTable]) -> List[Dict[str, FrozenSet[str]]]:
     tables = list(tables)
     out: List[Dict[str, FrozenSet[str]]] = []
     classes: Dict[str, Set[str]] = {}
+    private: Dict[str, Set[str]] = {}  # class -> its private wrapper methods (a base's template method calls them)
     for t in tables:
         names: Dict[str, FrozenSet[str]] = {}
         top = {c.name for c in t.classes if "." not in c.name}
@@ -125,6 +126,8 @@ def exported(tables: Iterable[WrapperTable]) -> List[Dict[str, FrozenSet[str]]]:
                     names[head] = frozenset()
             elif head in top and "." not in rest and (not rest.startswith("_") or rest == "__call__"):
                 classes.setdefault(head, set()).add(rest)
+            elif head in top and "." not in rest:
+                private.setdefault(head, set()).add(rest)
         out.append(names)
     for _ in range(MAX_DEPTH):
         grew = False
@@ -145,8 +148,24 @@ def exported(tables: Iterable[WrapperTable]) -> List[Dict[str, FrozenSet[str]]]:
                         grew = True
         if not grew:
             break
+    made: Dict[str, Set[str]] = {}  # module-level instance or factory -> the classes it is (or returns) instances of
+    for t in tables:
+        for name, ks in t.instances:
+            made.setdefault(name, set()).update(last(k.target) for k in ks)
+    defined: Dict[str, Set[str]] = {}  # class -> the methods it has (for a Protocol's implementations)
+    for t in tables:
+        for c in t.classes:
+            if "." not in c.name:
+                defined.setdefault(c.name, set()).update(c.methods)
     for t, names in zip(tables, out):
         for c in t.classes:
+            interface = protocol_methods(c) if "." not in c.name else frozenset()
+            if interface:
+                # A Protocol some wrapper class implements (all its methods, without naming
+                # it): a receiver annotated with the Protocol may be that class.
+                reached = set().union(*(wrapped & interface for k, wrapped in classes.items() if k != c.name and interface <= (defined.get(k, set()) | wrapped)))
+                if reached:
+                    names[c.name] = frozenset(reached)
             if c.name in classes:
                 names[c.name] = frozenset(classes[c.name])
                 # An instance passed in as an unannotated parameter named after its class
@@ -158,8 +177,28 @@ def exported(tables: Iterable[WrapperTable]) -> List[Dict[str, FrozenSet[str]]]:
                 for b in c.bases:  # a base in a file without a table: named here
                     if classes.get(last(b.target)) and not b.local:
                         names.setdefault(last(b.target), frozenset(classes[last(b.target)]))
+            if "." not in c.name and (c.name in classes or c.name in private):
+                # A base of another file: its file is read (it defines the class, and imports
+                # nothing of this one) for a template method calling a method this class's
+                # wrapper overrides, private ones too (`self._complete(...)`).
+                mine = frozenset(classes.get(c.name, set()) | private.get(c.name, set()))
+                for b in c.bases:
+                    if not b.local and "." in b.target.strip("."):
+                        key = DEFINED + last(b.target)
+                        names[key] = names.get(key, frozenset()) | mine
         for name, ks in t.instances:
-            methods = set().union(*(classes.get(last(k.target), set()) for k in ks))
+            targets = {last(k.target) for k in ks}
+            # an instance made by another file's factory (`llm = create_llm(cfg)`): its classes
+            targets.update(*(made.get(x, set()) for x in list(targets)))
+            methods = set().union(*(classes.get(x, set()) for x in targets))
             if methods:
                 names[name] = frozenset(methods)
+        own = set().union(*(classes.get(c.name, set()) for c in t.classes if "." not in c.name)) if t.classes else set()
+        if own:
+            # A file defining a Protocol (which names no wrapper: it declares methods) is read
+            # for its classes, so that the next round knows which Protocols a wrapper class implements.
+            names.setdefault(PROTOCOL, frozenset(own))
     return out
+
+
+PROTOCOL = "Protocol"  # not a wrapper's name: what a file defining a typing.Protocol holds
