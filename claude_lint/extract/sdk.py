@@ -286,9 +286,8 @@ METHODS: Tuple[MethodShape, ...] = (
     MethodShape(("chat",), "chat", ("ollama",), OLLAMA_ROLES),
     MethodShape(("generate",), "generate", ("ollama",), OLLAMA_ROLES),
     MethodShape(("post",), "POST", ("http",), (), **_HTTP),
-    # `client.stream("POST", url, json=...)`, `session.request("POST", ...)`: the method first
-    # (extract/http.py reads the URL after it). No `needs`: the pre-filter's POST test reads
-    # the first argument as the URL.
+    # `client.stream("POST", url, json=...)`, `session.request("POST", ...)`: the method first (http.py reads
+    # the URL after it). No `needs`: the pre-filter's POST test reads the first argument as the URL.
     MethodShape(("stream",), "POST", ("http",), (), **_HTTP_METHOD_FIRST),
     MethodShape(("request",), "POST", ("http",), (), **_HTTP_METHOD_FIRST),
 )
@@ -307,11 +306,6 @@ _LC_BEDROCK = MethodShape((), "ChatBedrock", ("langchain",), LANGCHAIN_BEDROCK_R
 _LC_BEDROCK_CONVERSE = MethodShape((), "ChatBedrockConverse", ("langchain",), LANGCHAIN_BEDROCK_CONVERSE_ROLES)
 _LC_BEDROCK_LLM = MethodShape((), "Bedrock (LLM)", ("langchain",), LANGCHAIN_BEDROCK_ROLES)
 _LC_OLLAMA = MethodShape((), "ChatOllama", ("ollama",), LANGCHAIN_ANY_ROLES)
-_MODEL_OBJECT_ROLES = (
-    ("model", ("model", "model_id", "model_name")),
-    ("max_tokens", ("max_tokens", "max_completion_tokens", "max_output_tokens", "max_new_tokens")),
-    ("timeout", ("timeout",)),
-)
 # openai<1.0's ChatCompletion sends no max_tokens unless given: the answer may run to the model's
 # maximum (its Completion defaults to 16 tokens, so it is not uncapped).
 _OPENAI_LEGACY = dict(providers=("openai",), roles=OPENAI_CHAT_ROLES, cap="maximum", limit_keyword="max_tokens")
@@ -370,7 +364,7 @@ FUNCTIONS: Dict[str, MethodShape] = {
     )},
     # Other frameworks' model objects, written like a LangChain chat model (model and limits at
     # the constructor, requests where it runs). No cap facts: their defaults are their own.
-    **{q: MethodShape((), api, ("langchain",), _MODEL_OBJECT_ROLES, positional=("model",)) for q, api in (
+    **{q: MethodShape((), api, ("langchain",), MODEL_OBJECT_ROLES, positional=("model",)) for q, api in (
         ("pydantic_ai.Agent", "Agent (pydantic-ai)"), ("dspy.LM", "LM (DSPy)"), ("dspy.OpenAI", "OpenAI (DSPy)"), ("dspy.Claude", "Claude (DSPy)"),
         ("crewai.LLM", "LLM (CrewAI)"), ("smolagents.LiteLLMModel", "LiteLLMModel (smolagents)"), ("smolagents.OpenAIServerModel", "OpenAIServerModel (smolagents)"),
         ("autogen_ext.models.openai.OpenAIChatCompletionClient", "OpenAIChatCompletionClient (AutoGen)"),

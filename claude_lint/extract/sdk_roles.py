@@ -67,6 +67,13 @@ LANGCHAIN_OPENAI_ROLES: Tuple[Tuple[str, Tuple[str, ...]], ...] = (
     ("timeout", ("timeout", "request_timeout")),
 )
 
+# Other frameworks' model objects (pydantic-ai, DSPy, CrewAI, smolagents, AutoGen, Haystack):
+# model and limits at the constructor, like a LangChain chat model.
+MODEL_OBJECT_ROLES: Tuple[Tuple[str, Tuple[str, ...]], ...] = (
+    ("model", ("model", "model_id", "model_name")),
+    ("max_tokens", ("max_tokens", "max_completion_tokens", "max_output_tokens", "max_new_tokens")),
+    ("timeout", ("timeout",)),
+)
 LANGCHAIN_ANY_ROLES: Tuple[Tuple[str, Tuple[str, ...]], ...] = (
     ("model", ("model", "model_name")),
     ("max_tokens", ("max_tokens", "max_completion_tokens", "max_output_tokens", "model_kwargs.max_tokens", "model_kwargs.max_completion_tokens")),
