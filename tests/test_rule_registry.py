@@ -1,29 +1,18 @@
-"""The rule registry (checks.RULES) names every rule the modules of checks/ define, with
-its class and preview flag, so that a run can load only the rules it selects."""
-import importlib
-import pkgutil
+"""The rule registry (checks.RULES, generated into checks/registry.py) names every rule the
+modules of checks/ define, with its class and preview flag, so that a run can load only the
+rules it selects."""
 import subprocess
 import sys
 
 import claude_lint.checks as checks
-from claude_lint.checks.base import Rule
+from claude_lint.docs import REGISTRY, defined_rules, registry
 
 
-def _defined():
-    for info in pkgutil.iter_modules(checks.__path__):
-        importlib.import_module(f"claude_lint.checks.{info.name}")
-    found = {}
-    pending = list(Rule.__subclasses__())
-    while pending:
-        cls = pending.pop()
-        pending.extend(cls.__subclasses__())
-        if getattr(cls, "code", "") and cls.__module__.startswith("claude_lint.checks."):
-            found[cls.code] = (cls.__module__.rsplit(".", 1)[1], cls.__name__, bool(cls.preview))
-    return found
-
-
-def test_registry_names_every_rule_module_defines():
-    assert checks.RULES == _defined()
+def test_registry_is_generated_from_the_rule_modules():
+    # A rule module added without `python -m claude_lint.docs` is not in the registry: a run
+    # would never load it.
+    assert REGISTRY.read_text(encoding="utf-8") == registry(), "checks/registry.py is stale: run `python -m claude_lint.docs`"
+    assert {r.code: (type(r).__module__.rsplit(".", 1)[1], type(r).__name__, bool(r.preview)) for r in defined_rules()} == checks.RULES
 
 
 def test_all_rules_are_the_registered_ones_in_code_order():

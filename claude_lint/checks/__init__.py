@@ -1,38 +1,18 @@
-"""Every rule, found by module: adding a rule is adding a module here, and its line in
-RULES (tests/test_rule_registry.py fails until the two agree)."""
+"""Every rule, found by module: adding a rule is adding a module here, then
+`python -m claude_lint.docs`, which writes the registry (`registry.py`) with the pages
+(tests/test_docs.py fails until they agree)."""
 from __future__ import annotations
 
 import importlib
 from typing import Dict, Iterable, List, Optional
 
 from claude_lint.checks.base import FileRule, Rule
-
-# code -> (module, class, preview). A run imports only the modules of the rules it
-# selects: importing all of them (and what they import) was a fifth of a one-file run,
-# for nine preview rules that are off by default. `config.selected` reads the codes and
-# the preview flags from here, without importing a rule.
-RULES: Dict[str, tuple] = {
-    "CL001": ("max_tokens", "OversizedMaxTokens", True),
-    "CL002": ("system_cache", "UncachedSystemPrompt", False),
-    "CL003": ("single_model", "SingleModel", True),
-    "CL004": ("history", "UnboundedHistory", True),
-    "CL005": ("batch", "BatchCandidate", True),
-    "CL006": ("cache_prefix", "CachePrefixDynamic", False),
-    "CL007": ("retired", "RetiredModel", False),
-    "CL008": ("streaming", "StreamRequired", False),
-    "CL009": ("oversized_model", "OversizedModel", True),
-    "CL010": ("output_limit", "OutputLimitMissing", False),
-    "CL011": ("conversation_cache", "ConversationUncached", True),
-    "CL012": ("prefix_cache", "PromptPrefixUncached", True),
-    "CL013": ("breakpoints", "CacheBreakpointIneffective", True),
-    "CL014": ("rejected", "RequestRejected", False),
-    "CL015": ("retry", "RetryUnbounded", False),
-    "CL016": ("sampling", "SamplingBothSet", True),
-    "CL901": ("files", "SyntaxErrorRule", False),
-    "CL902": ("files", "UnreadableFile", False),
-    "CL903": ("config_files", "InvalidInputFile", False),
-    "CL904": ("file_timeout", "FileTimeoutRule", False),
-}
+# RULES, code -> (module, class, preview), is generated from the rule modules by `python -m
+# claude_lint.docs`. A run imports only the modules of the rules it selects: importing all
+# of them (and what they import) was a fifth of a one-file run, for nine preview rules that
+# are off by default. `config.selected` reads the codes and the preview flags from there,
+# without importing a rule.
+from claude_lint.checks.registry import RULES
 
 _made: Dict[str, Rule] = {}  # one instance per code, whoever asks first
 
