@@ -509,7 +509,9 @@ def bench_growth(heavy: Path, corpora: Path, cl: ClaudeLint, copies: Sequence[in
     one folder per copy) into one folder: CPU (median of `runs`) and peak memory (the
     largest of the runs) per size. Linear growth is CPU per copy staying at 1 copy's."""
     found: dict[int, dict] = {}
-    folder = corpora / GROWTH_DIR_NAME
+    # One folder per bench process: two benches on one machine shared `.heavy-copies` and
+    # deleted each other's copies mid-run (a run then failed with exit 1).
+    folder = corpora / f"{GROWTH_DIR_NAME}-{os.getpid()}"
 
     def link(src: str, dst: str) -> None:
         try:
