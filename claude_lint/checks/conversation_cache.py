@@ -198,6 +198,15 @@ class ConversationUncached(Rule):
         "    return " + CREATE + "\n",
     ]
 
+    # A backend's per-thread store on a long-lived object (claude-slack-bot): appended in one method, sent in another.
+    THREADS = (HEAD + TOOLS + "class Backend:\n    def __init__(self):\n        self._sessions = {}\n\n"
+               "    def send(self, sid, text):\n        self._sessions.setdefault(sid, []).append({'role': 'user', 'content': text})\n        return self._turn(sid)\n\n"
+               "    def _turn(self, sid):\n        messages = self._sessions[sid]\n"
+               "        reply = client.messages.create(model='claude-sonnet-4-6', max_tokens=1024, tools=TOOLS, messages=messages)\n"
+               "        messages.append({'role': 'assistant', 'content': reply.content})\n        return reply\n")
+    fires = [*fires, THREADS]
+    silent = [*silent, THREADS.replace("max_tokens=1024,", "max_tokens=1024, cache_control={'type': 'ephemeral'},")]
+
     CONVERSE = ("import boto3\nbedrock = boto3.client('bedrock-runtime')\nmessages = []\nwhile True:\n"
                 "    messages.append({'role': 'user', 'content': [{'text': input()}]})\n"
                 "    reply = bedrock.converse(modelId=MODEL, messages=messages)\n    messages.append(reply['output']['message'])\n")

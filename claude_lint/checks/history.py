@@ -325,6 +325,23 @@ class UnboundedHistory(Rule):
         RESET.replace("        return reply\n", "        if reply.stop_reason == 'end_turn':\n            self.reset()\n        return reply\n"),
     ]
 
+    # A backend object's per-session store (claude-slack-bot's MessagesBackend): the dict lives as
+    # long as the object serving every thread; sibling methods append, another sends.
+    SESSIONS = (HEAD + "class Backend:\n    def __init__(self):\n        self._sessions = {}\n\n    def open(self, sid):\n        self._sessions[sid] = []\n\n"
+                "    def send(self, sid, text):\n        messages = self._sessions[sid]\n        messages.append({'role': 'user', 'content': text})\n"
+                "        return self._turn(sid)\n\n    def _turn(self, sid):\n        messages = self._sessions[sid]\n        reply = "
+                + CREATE.format(msgs="messages") + "\n        messages.append({'role': 'assistant', 'content': reply.content})\n        return reply\n")
+    fires = [*fires, SESSIONS]
+    silent = [
+        *silent,
+        # each session's list trimmed by a helper after the turn
+        SESSIONS.replace("        return reply\n", "        self._sessions[sid] = trim(messages)\n        return reply\n"),
+        # the session is closed (dropped) when its task ends
+        SESSIONS.replace("        return reply\n", "        self._sessions.pop(sid)\n        return reply\n"),
+        # a dict of per-request lists rebuilt on every turn is no store that outlives it
+        SESSIONS.replace("        messages = self._sessions[sid]\n        reply", "        messages = [{'role': 'user', 'content': 'go'}]\n        reply"),
+    ]
+
     def check_call(self, call: Call, ctx: Context) -> Iterator[Diagnostic]:
         history = call.site.history
         if history is None or history.bound:
