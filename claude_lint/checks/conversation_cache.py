@@ -10,7 +10,7 @@ from claude_lint.checks.cache_marks import automatic, cache_minimum, claude_cach
 from claude_lint.checks.system_cache import LONG_SYSTEM, _has_cache_control, _unseen
 from claude_lint.diagnostics import Diagnostic
 from claude_lint.extract.sdk import CACHE_CONTROL_PROVIDERS, provider_facts
-from claude_lint.facts import History, Lit
+from claude_lint.facts import History, Lit, Mapping, Text
 from claude_lint.link import Call
 from claude_lint.prompt_text import static_text, system_text as _system_text
 
@@ -58,7 +58,9 @@ class ConversationUncached(Rule):
     such conversations, with every turn within the cache's 5-minute lifetime.
 
     A loop capped by a literal (`for step in range(3)`, `while step < 3`) shortens the
-    assumed conversation to its cap.
+    assumed conversation to its cap. With thinking on in a tool loop, each step adds
+    at least 1,024 tokens more (the smallest thinking budget): the thinking blocks of a
+    tool-using turn go back with its tool results and are billed as input again.
 
     Not reported for OpenAI (it caches long prefixes automatically), nor when that
     assumed conversation stays under the model's minimum cacheable length (nothing
@@ -229,6 +231,15 @@ class ConversationUncached(Rule):
         "    messages.append({'role': 'assistant', 'content': reply.content})\n    messages.append({'role': 'user', 'content': 'go on'})\n",
     ]
 
+    # A ten-step tool loop on a model caching from 4,096 tokens: short chat turns stay under the
+    # minimum, but with thinking on each step resends the thinking it kept with its tool results.
+    THINK = (HEAD + TOOLS + "messages = [{'role': 'user', 'content': task}]\nfor step in range(10):\n"
+             "    reply = client.messages.create(model='claude-opus-4-5', max_tokens=16000, tools=TOOLS, THINKING messages=messages)\n"
+             "    messages.append({'role': 'assistant', 'content': reply.content})\n"
+             "    messages.append({'role': 'user', 'content': run_tools(reply)})\n")
+    fires = [*fires, THINK.replace("THINKING", "thinking={'type': 'enabled', 'budget_tokens': 10000},")]
+    silent = [*silent, THINK.replace("THINKING", "")]
+
     def check_call(self, call: Call, ctx: Context) -> Iterator[Diagnostic]:
         site = call.site
         if site.history is None or site.local or not claude_caching(call, ctx.model(call)):
@@ -245,7 +256,7 @@ class ConversationUncached(Rule):
         cap = _step_cap(site.history.bound)
         if cap is not None:
             turns = max(1, min(turns, cap))  # `for step in range(3)`: the conversation never gets longer
-        per_turn = max(1, int(ctx.option("turn-tokens")))
+        per_turn = max(1, int(ctx.option("turn-tokens"))) + _kept_thinking(call)
         fixed = count((_system_text(system) if system is not None else None) or "", model, ctx) + count(static_text(call.value("tools")), model, ctx)
         if fixed + turns * per_turn < minimum:
             return
@@ -288,6 +299,22 @@ def _step_cap(bound: str) -> Optional[int]:
 
 # `while step < 3`, `stops when step >= 3`: a counter compared with a literal (counted from 0).
 _COUNTER_CAP = re.compile(r"(?:while|stops when) \w+ (<|<=|>=|>|==) (\d{1,4})")
+
+
+# The smallest `budget_tokens` the API accepts: a step's thinking is counted at no more.
+_THINKING_FLOOR = 1024
+
+
+def _kept_thinking(call: Call) -> int:
+    """Tokens of thinking a step of a tool loop adds to what is resent. With thinking on and
+    tools offered, the thinking blocks of a tool-using turn must go back with its tool
+    results, billed as input on every later step of that turn (newer Opus and Sonnet models
+    keep all earlier turns' thinking too)."""
+    if call.value("tools") is None:
+        return 0
+    thinking = call.value("thinking")
+    kind = thinking.get("type") if isinstance(thinking, Mapping) else None
+    return _THINKING_FLOOR if isinstance(kind, Text) and kind.parts in (("enabled",), ("adaptive",)) else 0
 
 
 def _breakpoint(call: Call, history: History) -> bool:

@@ -22,7 +22,8 @@ class UnboundedHistory(Rule):
     (or a whole copy of it, `[system] + history`), or a history kept as joined text in
     the prompt or the system prompt. It lives across turns when it is kept in
     Streamlit's `st.session_state`, in a module-level dict keyed by user or channel, on a
-    long-lived object (`self.messages`), at module level, in a LangChain memory without
+    long-lived object (`self.messages`, or a dict of per-session lists such as
+    `self._sessions[session_id]` appended in one method and sent in another), at module level, in a LangChain memory without
     a window (`ConversationBufferMemory`, `RunnableWithMessageHistory` with no trimmer),
     or when it is appended in a loop with no bound (`while True`, a loop over
     `sys.stdin`, an `input()` REPL). A chat model's `invoke`, an agent's `run` or a
