@@ -209,6 +209,22 @@ class ConversationUncached(Rule):
     fires = [*fires, THREADS]
     silent = [*silent, THREADS.replace("max_tokens=1024,", "max_tokens=1024, cache_control={'type': 'ephemeral'},")]
 
+    # gpt-cli's provider: the request's arguments filled one key at a time (`kwargs["messages"] =
+    # messages`, the system message lifted out) and spread; the session's list is what grows.
+    PROVIDER = {
+        "cli/provider.py": "import anthropic\n\nclass Provider:\n    def complete(self, messages, args):\n"
+        "        kwargs = {'max_tokens': 4096, 'model': args['model']}\n        if messages and messages[0]['role'] == 'system':\n"
+        "            kwargs['system'] = messages[0]['content']\n            messages = messages[1:]\n        kwargs['messages'] = SENT\n"
+        "        return anthropic.Anthropic().messages.create(**kwargs)\n",
+        "cli/session.py": "from cli.provider import Provider\n\nclass Session:\n    def __init__(self):\n        self.messages = []\n"
+        "        self.provider = Provider()\n\n    def turn(self, text):\n        self.messages = self.messages + [{'role': 'user', 'content': text}]\n"
+        "        answer = self.provider.complete(self.messages, {'model': 'claude-sonnet-4-6'})\n"
+        "        self.messages = self.messages + [{'role': 'assistant', 'content': answer.content}]\n",
+    }
+    fires = [*fires, {k: v.replace("SENT", "messages") for k, v in PROVIDER.items()}]
+    # the provider sends a window of what it is handed
+    silent = [*silent, {k: v.replace("SENT", "messages[-20:]") for k, v in PROVIDER.items()}]
+
     CONVERSE = ("import boto3\nbedrock = boto3.client('bedrock-runtime')\nmessages = []\nwhile True:\n"
                 "    messages.append({'role': 'user', 'content': [{'text': input()}]})\n"
                 "    reply = bedrock.converse(modelId=MODEL, messages=messages)\n    messages.append(reply['output']['message'])\n")
