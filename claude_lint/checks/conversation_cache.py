@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 import re
 from typing import Iterator, Optional, Tuple
 
@@ -225,6 +226,24 @@ class ConversationUncached(Rule):
     # the provider sends a window of what it is handed
     silent = [*silent, {k: v.replace("SENT", "messages[-20:]") for k, v in PROVIDER.items()}]
 
+    # A dispatcher picking a provider by model name (gpt-cli's get_completion_provider): the call is
+    # judged as the OpenAI request, and the Claude provider beside it resends the same growing list.
+    DISPATCH = {
+        "cli/provider.py": PROVIDER["cli/provider.py"].replace("SENT", "messages"),
+        "cli/oai.py": "from openai import OpenAI\n\nclass OAIProvider:\n    def complete(self, messages, args):\n"
+        "        return OpenAI().chat.completions.create(model=args['model'], messages=messages, max_tokens=500)\n",
+        "cli/assistant.py": "from cli.oai import OAIProvider\nfrom cli.provider import Provider\n\ndef provider_for(model):\n"
+        "    if model.startswith('gpt'):\n        return OAIProvider()\n    return Provider()\n\nclass Assistant:\n"
+        "    def complete_chat(self, messages):\n        return provider_for(self.model).complete(messages, {'model': 'claude-sonnet-4-6'})\n",
+        "cli/session.py": "from cli.assistant import Assistant\n\nclass Session:\n    def __init__(self):\n        self.messages = []\n"
+        "        self.assistant = Assistant()\n\n    def turn(self, text):\n        self.messages = self.messages + [{'role': 'user', 'content': text}]\n"
+        "        answer = self.assistant.complete_chat(SENT)\n"
+        "        self.messages = self.messages + [{'role': 'assistant', 'content': answer.content}]\n",
+    }
+    fires = [*fires, {k: v.replace("SENT", "self.messages") for k, v in DISPATCH.items()}]
+    # the session hands on a window
+    silent = [*silent, {k: v.replace("SENT", "self.messages[-20:]") for k, v in DISPATCH.items()}]
+
     CONVERSE = ("import boto3\nbedrock = boto3.client('bedrock-runtime')\nmessages = []\nwhile True:\n"
                 "    messages.append({'role': 'user', 'content': [{'text': input()}]})\n"
                 "    reply = bedrock.converse(modelId=MODEL, messages=messages)\n    messages.append(reply['output']['message'])\n")
@@ -258,9 +277,11 @@ class ConversationUncached(Rule):
 
     def check_call(self, call: Call, ctx: Context) -> Iterator[Diagnostic]:
         site = call.site
-        if site.history is None or site.local or not claude_caching(call, ctx.model(call)):
+        # A dispatcher's call is judged as one of its requests: a Claude one beside it resends the list too.
+        history = site.history or site.passed_history
+        if history is None or site.local or not claude_caching(call, ctx.model(call)):
             return
-        if _breakpoint(call, site.history) or automatic(call):
+        if _breakpoint(call, history) or automatic(call):
             return
         model_id = (call.model_id() or "").lower()
         if site.api in _ANY_MODEL_APIS and "claude" not in model_id and "anthropic" not in model_id:
@@ -269,7 +290,7 @@ class ConversationUncached(Rule):
         model = ctx.model(call)
         minimum = cache_minimum(model, ctx)
         turns = max(2, int(ctx.option("turns")))
-        cap = _step_cap(site.history.bound)
+        cap = _step_cap(history.bound)
         if cap is not None:
             turns = max(1, min(turns, cap))  # `for step in range(3)`: the conversation never gets longer
         per_turn = max(1, int(ctx.option("turn-tokens"))) + _kept_thinking(call)
@@ -278,7 +299,6 @@ class ConversationUncached(Rule):
             return
         arg = call.arg("messages")
         saving, cost = _estimate(model, fixed, per_turn, turns, minimum)
-        history = site.history
         if not provider_facts(site.provider).request_cache_control:
             how = (f"{PLATFORM.get(site.provider, site.provider)} has no top-level automatic caching: put "
                    "\"cache_control\": {\"type\": \"ephemeral\"} on the last content block of the last message "
@@ -289,7 +309,7 @@ class ConversationUncached(Rule):
             fix = _fix(call, ctx)
         yield self.diagnostic(
             arg.at if arg is not None else site.loc,
-            f"`{history.name}` grows each turn (appended at line {history.append.row}) and is resent whole with no cache breakpoint, "
+            f"`{history.name}` grows each turn (appended at {_where(history.append, site.loc)}) and is resent whole with no cache breakpoint, "
             f"so every request pays full input price for the whole conversation so far{saving}. {how}.",
             cost=cost,
             fix=fix,
@@ -300,6 +320,11 @@ PLATFORM = {"bedrock": "Bedrock", "vertex": "Vertex", "litellm": "LiteLLM"}
 
 # Requests of boto3's bedrock-runtime, whose model may be any vendor's.
 _ANY_MODEL_APIS = frozenset({"invoke_model", "invoke_model_with_response_stream", "converse", "converse_stream"})
+
+
+def _where(append, at) -> str:
+    """The line the list grows at, with its file when a caller in another file grows it."""
+    return f"line {append.row}" if append.path == at.path else f"{os.path.basename(append.path)}:{append.row}"
 
 
 def _step_cap(bound: str) -> Optional[int]:
