@@ -242,6 +242,9 @@ class CallSite:
     # factory of several chat models): one call site, judged as the request at `via`; the
     # other requests it may make are named here (related locations), not sites of their own.
     also: Tuple[Loc, ...] = ()
+    # A request inside a wrapper that a caller hands a growing list, where that call is judged
+    # as another of the requests it may make (`also`): the list this request resends too.
+    passed_history: Optional[History] = None
     # A POST whose URL and body are its function's parameters (`def http_request(url,
     # headers, body)`): (url, headers) as values. No request by itself (never in a file's
     # calls); a call of the function that passes an LLM endpoint or a chat body makes it one.

@@ -118,6 +118,7 @@ class Project(NameResolver, ValueResolver):
         self._by_class_name: Optional[Dict[str, List[Tuple[str, str]]]] = None  # link_names._classes_named
         self._by_wrapper_method: Optional[Dict[str, List[Tuple[str, str, frozenset]]]] = None  # link_names._implementations
         self._posts: Dict[Loc, CallSite] = {}  # a helper's POST made a request by a call of it
+        self.passed_histories: Dict[Loc, History] = {}  # a request named only in `also`: a growing list a call hands it
         self._retrying = False
         self._reals: Dict[str, str] = {}  # path -> os.path.realpath(path), once per run
 
@@ -277,6 +278,8 @@ class Project(NameResolver, ValueResolver):
         for s in sites:
             if s.via != first.via and s.via not in others:
                 others.append(s.via)
+                if s.history is not None and s.via is not None:
+                    self.passed_histories.setdefault(s.via, s.history)
         return [replace(first, also=tuple(others))]
 
     def _reach(self, inv: Invocation, path: str, env: dict, depth: int, seen: frozenset, steps: List[int]):

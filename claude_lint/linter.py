@@ -319,7 +319,8 @@ class Linter:
                 self.project.add_table(facts.abspath, facts.wrappers, "callers")
         derived = self.project.wrapper_calls()
         reached = Counter(loc for site in derived for loc in (site.via, *site.also))
-        sites = [replace(site, reached=reached[site.loc]) if site.loc in reached else site for facts in all_facts for site in facts.calls]
+        passed = self.project.passed_histories
+        sites = [replace(site, reached=reached[site.loc], passed_history=passed.get(site.loc)) if site.loc in reached else site for facts in all_facts for site in facts.calls]
         contexts = [(rule, Context(_LazyCatalog(self), {**rule.options, **self.settings.options_for(rule.code)}, self.package_of, self.sources)) for rule in self.rules]
         # Linking and the rules run under the same per-file limit as extraction: each
         # file has `seconds` for all its calls, and one that runs out is a CL904 with

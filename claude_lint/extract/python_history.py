@@ -248,7 +248,8 @@ class HistoryFinder(ModelHistory, EditJudge):
         grows, trims = grows + regrown, [t for t in trims if not any(t is r for r in regrown)]
         if not grows or trims:
             return None
-        return History(key, "session" if key.startswith("st.") else "store", self.ev.loc(grows[0]))
+        kind = "session" if key.startswith("st.") else "attribute" if key.startswith("self.") else "store"
+        return History(key, kind, self.ev.loc(grows[0]))
 
     def _session_key(self, expr, scope: Scope) -> Optional[str]:
         """`st.session_state.messages` -> "st.session_state.messages"; `histories[user_id]`, a
@@ -259,6 +260,8 @@ class HistoryFinder(ModelHistory, EditJudge):
             base, key = expr.value, expr.slice.value
         elif isinstance(expr, ast.Subscript) and isinstance(expr.value, ast.Name) and not isinstance(expr.slice, ast.Slice):
             return f"{expr.value.id}[...]" if self._module_dict(expr.value.id) else None
+        elif isinstance(expr, ast.Subscript) and not isinstance(expr.slice, ast.Slice) and self._object_dict(expr.value):
+            return f"{expr.value.value.id}.{expr.value.attr}[...]"
         else:
             return None
         return f"st.session_state.{key}" if self.ev.qualname(base, scope) == "streamlit.session_state" else None
@@ -273,6 +276,18 @@ class HistoryFinder(ModelHistory, EditJudge):
         if isinstance(value, ast.Dict):
             return not value.keys
         return isinstance(value, ast.Call) and (self.ev.qualname(value.func, self.c.module) or "").rsplit(".", 1)[-1] in ("dict", "defaultdict")
+
+    def _object_dict(self, expr) -> bool:
+        """`self._sessions`, a dict attribute only ever bound to an empty dict: a backend object's
+        store of per-session lists, which lives as long as the object serving the sessions."""
+        if not (isinstance(expr, ast.Attribute) and isinstance(expr.value, ast.Name) and expr.value.id == "self"):
+            return False
+        for klass in self._scopes():
+            bound = klass.self_attrs.get(expr.attr, []) if klass.kind == "class" else []
+            if bound and all(isinstance(v, ast.Dict) and not v.keys or isinstance(v, ast.Call) and not v.args and not v.keywords
+                             and (self.ev.qualname(v.func, m) or "").rsplit(".", 1)[-1] in ("dict", "defaultdict") for v, m, _ in bound):
+                return True
+        return False
 
     def _session_edits(self) -> dict:
         """key -> (nodes that grow it, nodes that trim it), over the whole file, once."""
@@ -312,6 +327,8 @@ class HistoryFinder(ModelHistory, EditJudge):
                     owner = node.func.value
                     if isinstance(owner, ast.Name) and self._module_dict(owner.id):
                         add(f"{owner.id}[...]", node, False)  # an entry dropped: the store is bounded
+                    elif self._object_dict(owner):
+                        add(f"self.{owner.attr}[...]", node, False)
             elif isinstance(node, ast.AugAssign):
                 add(key_of(node.target), node, True)
             elif isinstance(node, ast.Delete):

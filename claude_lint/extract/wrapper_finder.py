@@ -151,7 +151,28 @@ class Finder(CalleeFinder, InvocationFinder, ModelFinder):
                 found = self._list_param(expr, record.scope, owners, 0)
                 if found is not None:
                     return found
+        spread = self._spread_messages_param(record, owners)
+        if spread is not None:
+            return spread
         return joined_param(record.node, record.scope, self.ev, owners, (*site.keywords("messages"), *site.keywords("system")))
+
+    def _spread_messages_param(self, record: CallRecord, owners: Set[str]) -> Optional[str]:
+        """`kwargs["messages"] = messages` then `create(**kwargs)`: a provider filling its
+        request's arguments one key at a time sends the list it was handed."""
+        scope, node = record.scope, record.node
+        if not isinstance(node, ast.Call) or scope.node is None:
+            return None
+        spread = {k.value.id for k in node.keywords if k.arg is None and isinstance(k.value, ast.Name)}
+        if not spread:
+            return None
+        for seen, n in enumerate(ast.walk(scope.node)):
+            if seen > 5000:
+                return None
+            if isinstance(n, ast.Assign) and len(n.targets) == 1 and isinstance(n.targets[0], ast.Subscript):
+                target = n.targets[0]
+                if isinstance(target.value, ast.Name) and target.value.id in spread and isinstance(target.slice, ast.Constant) and target.slice.value == "messages":
+                    return self._list_param(n.value, scope, owners, 0)
+        return None
 
     def _list_param(self, expr: ast.expr, scope: Scope, owners: Set[str], depth: int) -> Optional[str]:
         if depth > 6:
@@ -326,3 +347,4 @@ class Finder(CalleeFinder, InvocationFinder, ModelFinder):
         if not out and d.node.returns is not None:
             out = self.annotation_classes(d.node.returns, self.c.module)
         return out[:MAX_CLASSES]
+
