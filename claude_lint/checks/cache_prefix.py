@@ -9,7 +9,7 @@ from claude_lint.diagnostics import Diagnostic
 from claude_lint.checks.cache_marks import CACHE_KEYS
 from claude_lint.cost import lost_reads_usd, unread_cache_usd
 from claude_lint.estimate import estimate
-from claude_lint.facts import Dynamic, Lit, Mapping, Seq, Text
+from claude_lint.facts import Dynamic, Lit, Mapping, OneOf, Seq, Text
 from claude_lint.link import Call
 from claude_lint.patterns import lazy
 
@@ -166,6 +166,23 @@ class CachePrefixDynamic(Rule):
         HEAD + TEMPLATE + "stamp = datetime.date.today().isoformat()\n" + FORMATTED.format(value="stamp"),
     ]
 
+    # A prompt builder with several returns: whichever it sends lands in the cached block.
+    BUILDER = ("def build_system(verbose):\n    if verbose:\n        return f\"Now: {{{value}}}\\n\" + RULES\n    return RULES\n"
+               'client.messages.create(model="claude-sonnet-4-6", max_tokens=500, messages=[{{"role": "user", "content": "next"}}],\n'
+               '    system=[{{"type": "text", "text": build_system(True), "cache_control": {{"type": "ephemeral"}}}}])\n')
+    fires = [
+        *fires,
+        Invalid(HEAD + f"RULES = {RULES!r}\n" + BUILDER.format(value="datetime.datetime.now():%H:%M"), row=6,
+                message="`datetime.datetime.now():%H:%M` changes on every request and sits in the system prompt block that "
+                "carries the cache breakpoint, so the prefix never matches the cache: every call pays a cache write (1.25x input) "
+                "instead of a read (0.1x or less). Move per-request values"),
+    ]
+    silent = [
+        *silent,
+        # the builder's run-time part is a date: one extra write a day
+        HEAD + f"RULES = {RULES!r}\n" + BUILDER.format(value="datetime.datetime.now():%Y-%m-%d"),
+    ]
+
     def check_call(self, call: Call, ctx: Context) -> Iterator[Diagnostic]:
         blocks = _blocks(call)
         marks = [i for i, (_, cached) in enumerate(blocks) if cached]
@@ -240,13 +257,31 @@ def _blocks(call: Call) -> List[Block]:
 def _block(value: object, where: str) -> Block:
     cached = False
     text: Optional[Text] = None
-    if isinstance(value, Text):
-        text = value
+    if isinstance(value, (Text, OneOf)):
+        text = _any_text(value)
     elif isinstance(value, Mapping):
         cached = any(k in CACHE_KEYS and not (isinstance(v, Lit) and v.value is None) for k, v in value.entries)
-        t = value.get("text")
-        text = t if isinstance(t, Text) else None
+        text = _any_text(value.get("text"))
     return ((where, text if text is not None else Text(())), cached)
+
+
+def _any_text(value: object, depth: int = 0) -> Optional[Text]:
+    """The block's text; for a value with several possible texts (a prompt builder with two
+    returns), the run-time parts of all of them: whichever is sent lands in the same block."""
+    if isinstance(value, Text):
+        return value
+    if not isinstance(value, OneOf) or depth >= 4:
+        return None
+    parts: list = []
+    seen = set()
+    for option in value.options:
+        inner = _any_text(option, depth + 1)
+        for part in inner.parts if inner is not None else ():
+            key = (part.source, part.loc) if isinstance(part, Dynamic) else None
+            if key is None or key not in seen:
+                seen.add(key)
+                parts.append(part)
+    return Text(tuple(parts), value.loc) if parts else None
 
 
 def _dynamic(text: Text, call: Call) -> List[Dynamic]:
