@@ -166,6 +166,15 @@ class CachePrefixDynamic(Rule):
         HEAD + TEMPLATE + "stamp = datetime.date.today().isoformat()\n" + FORMATTED.format(value="stamp"),
     ]
 
+    # A field whose name has an empty default and one real value: the real value is what is sent.
+    OPTIONAL = 'stamp = ""\nif verbose:\n    stamp = {value}\n'
+    fires = [
+        *fires,
+        Invalid(HEAD + TEMPLATE + OPTIONAL.format(value="datetime.datetime.now().isoformat()") + FORMATTED.format(value="stamp"),
+                row=6, message="`datetime.datetime.now().isoformat()` changes on every request"),
+    ]
+    silent = [*silent, HEAD + TEMPLATE + OPTIONAL.format(value="datetime.date.today().isoformat()") + FORMATTED.format(value="stamp")]
+
     # A prompt builder with several returns: whichever it sends lands in the cached block.
     BUILDER = ("def build_system(verbose):\n    if verbose:\n        return f\"Now: {{{value}}}\\n\" + RULES\n    return RULES\n"
                'client.messages.create(model="claude-sonnet-4-6", max_tokens=500, messages=[{{"role": "user", "content": "next"}}],\n'
