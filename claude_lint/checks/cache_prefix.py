@@ -175,6 +175,11 @@ class CachePrefixDynamic(Rule):
     ]
     silent = [*silent, HEAD + TEMPLATE + OPTIONAL.format(value="datetime.date.today().isoformat()") + FORMATTED.format(value="stamp")]
 
+    # the loop's counter in an optional line the template receives
+    COUNTER = 'for step in range(25):\n    info = ""\n    if verbose:\n        info = f"You are on iteration {step} of 25."\n    ' + FORMATTED.replace("\n    system", "\n        system").format(value="info")
+    fires = [*fires, Invalid(HEAD + TEMPLATE + COUNTER, row=7, message="changes on every iteration of the loop at line 4")]
+    silent = [*silent, HEAD + TEMPLATE + COUNTER.replace("{step}", "{user_name}")]
+
     # A prompt builder with several returns: whichever it sends lands in the cached block.
     BUILDER = ("def build_system(verbose):\n    if verbose:\n        return f\"Now: {{{value}}}\\n\" + RULES\n    return RULES\n"
                'client.messages.create(model="claude-sonnet-4-6", max_tokens=500, messages=[{{"role": "user", "content": "next"}}],\n'
@@ -306,8 +311,18 @@ def per_iteration(part: Dynamic, call: Call) -> bool:
     site = call.site
     if site.via is not None or site.loop is None or not site.loop_names:
         return False
-    head = _NAME.match(part.source)
-    return head is not None and head.group(0) in site.loop_names
+    return any(name in site.loop_names for name in _heads(part.source))
+
+
+_F_STRING = lazy(r"""^[rR]?[fF][rR]?["']""")
+_FIELD = lazy(r"(?<!\{)\{([^{}]*)\}(?!\})")  # `{{x}}` is literal text
+
+
+def _heads(source: str) -> List[str]:
+    """The names a value is read from: the head of an expression (`doc.text`), or of each field
+    of an f-string (a name bound to `f"Step {step} of {n}"` reads `step` and `n`)."""
+    fields = [m.group(1).strip() for m in _FIELD.finditer(source)] if _F_STRING.match(source) else [source]
+    return [m.group(0) for m in map(_NAME.match, fields) if m is not None]
 
 
 def _join(value: object) -> Optional[Text]:
