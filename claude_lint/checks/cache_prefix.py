@@ -197,6 +197,16 @@ class CachePrefixDynamic(Rule):
         HEAD + f"RULES = {RULES!r}\n" + BUILDER.format(value="datetime.datetime.now():%Y-%m-%d"),
     ]
 
+    # OpenAI caches long prefixes by itself: a builder's return that opens with the time defeats it
+    OPENAI_BUILDER = ("from openai import OpenAI\nimport datetime, time\n" + f"RULES = {RULES!r}\n"
+                      "def build_instructions(verbose):\n    if verbose:\n        return f\"Now: {{{value}}}\\n\" + RULES\n    return RULES\n"
+                      'OpenAI().responses.create(model="gpt-5.4", max_output_tokens=300, input="hi", instructions=build_instructions(True))\n')
+    fires = [*fires, Invalid(OPENAI_BUILDER.format(value="time.time()"), row=6,
+                             message="`time.time()` changes on every request and sits at the start of the system prompt, ahead of ~3,002 "
+                             "cacheable tokens, so the prefix never matches the cache: every call pays a cache write (1.25x input) instead of "
+                             "a read (0.1x or less), about $6.75 per 1,000 calls")]
+    silent = [*silent, OPENAI_BUILDER.format(value="datetime.date.today()")]
+
     def check_call(self, call: Call, ctx: Context) -> Iterator[Diagnostic]:
         blocks = _blocks(call)
         marks = [i for i, (_, cached) in enumerate(blocks) if cached]
@@ -216,23 +226,27 @@ class CachePrefixDynamic(Rule):
                 for part in _dynamic(text, call):
                     yield self._report(call, part, f"in the {where} before the last cache breakpoint" if i < last else f"in the {where} block that carries the cache breakpoint", usd)
             return
-        system = call.value("system")
-        text = _join(system)
-        if text is None:
-            return
         model = ctx.model(call)
         minimum = (model.min_cacheable if model is not None else None) or int(ctx.option("unknown-model-minimum"))
         ratio = ctx.catalog.token_ratio(model)
+        for text in _system_texts(call.value("system")):
+            found = self._ahead_of_prompt(call, text, model, minimum, ratio)
+            if found is not None:
+                yield found
+                return
+
+    def _ahead_of_prompt(self, call: Call, text: Text, model, minimum: int, ratio: float) -> Optional[Diagnostic]:
         for i, part in enumerate(text.parts):
             if isinstance(part, Dynamic) and (per_request(part) or per_iteration(part, call)):
                 rest = "".join(p for p in text.parts[i + 1:] if isinstance(p, str))
                 if len(rest.encode("utf-8")) * ratio < minimum:
-                    return
+                    return None
                 after = int(tok.count(rest) * ratio)
                 if after >= minimum:
                     usd = lost_reads_usd(after, model)
-                    yield self._report(call, part, f"at the start of the system prompt, ahead of ~{tokens(after)} cacheable tokens", usd)
-                return
+                    return self._report(call, part, f"at the start of the system prompt, ahead of ~{tokens(after)} cacheable tokens", usd)
+                return None
+        return None
 
     def _report(self, call: Call, part: Dynamic, where: str, usd: Optional[float]) -> Diagnostic:
         arg = call.arg("system")
@@ -323,6 +337,15 @@ def _heads(source: str) -> List[str]:
     of an f-string (a name bound to `f"Step {step} of {n}"` reads `step` and `n`)."""
     fields = [m.group(1).strip() for m in _FIELD.finditer(source)] if _F_STRING.match(source) else [source]
     return [m.group(0) for m in map(_NAME.match, fields) if m is not None]
+
+
+def _system_texts(value: object, depth: int = 0) -> List[Text]:
+    """The system prompt as sent; each return of a prompt builder with several on its own,
+    since what matters is what stands ahead of the rest of that same text."""
+    if isinstance(value, OneOf) and depth < 4:
+        return [t for option in value.options for t in _system_texts(option, depth + 1)]
+    text = _join(value)
+    return [text] if text is not None else []
 
 
 def _join(value: object) -> Optional[Text]:
