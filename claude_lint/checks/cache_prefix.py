@@ -56,7 +56,8 @@ class CachePrefixDynamic(Rule):
     A value the request's loop changes on each iteration (the loop's item, a step
     counter: `f"Step {i} of {n}"`) busts the prefix the same way. A template filled by
     `.format(...)` is judged by what each keyword passes (`TEMPLATE.format(now=today)` is
-    a date), not by the field's name.
+    a date), not by the field's name. A prompt builder with several returns is judged
+    by each of them: whichever it sends lands in the same place.
 
     Values are followed across modules: `f"Today is {datetime.now():%Y-%m-%d}. {RULES}"`
     is seen even when `RULES` lives elsewhere. Dynamic content after the last
