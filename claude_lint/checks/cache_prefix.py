@@ -9,7 +9,7 @@ from claude_lint.diagnostics import Diagnostic
 from claude_lint.checks.cache_marks import CACHE_KEYS
 from claude_lint.cost import lost_reads_usd, unread_cache_usd
 from claude_lint.estimate import estimate
-from claude_lint.facts import Dynamic, Lit, Mapping, Seq, Text
+from claude_lint.facts import Dynamic, Lit, Mapping, OneOf, Seq, Text
 from claude_lint.link import Call
 from claude_lint.patterns import lazy
 
@@ -56,7 +56,8 @@ class CachePrefixDynamic(Rule):
     A value the request's loop changes on each iteration (the loop's item, a step
     counter: `f"Step {i} of {n}"`) busts the prefix the same way. A template filled by
     `.format(...)` is judged by what each keyword passes (`TEMPLATE.format(now=today)` is
-    a date), not by the field's name.
+    a date), not by the field's name. A prompt builder with several returns is judged
+    by each of them: whichever it sends lands in the same place.
 
     Values are followed across modules: `f"Today is {datetime.now():%Y-%m-%d}. {RULES}"`
     is seen even when `RULES` lives elsewhere. Dynamic content after the last
@@ -166,6 +167,47 @@ class CachePrefixDynamic(Rule):
         HEAD + TEMPLATE + "stamp = datetime.date.today().isoformat()\n" + FORMATTED.format(value="stamp"),
     ]
 
+    # A field whose name has an empty default and one real value: the real value is what is sent.
+    OPTIONAL = 'stamp = ""\nif verbose:\n    stamp = {value}\n'
+    fires = [
+        *fires,
+        Invalid(HEAD + TEMPLATE + OPTIONAL.format(value="datetime.datetime.now().isoformat()") + FORMATTED.format(value="stamp"),
+                row=6, message="`datetime.datetime.now().isoformat()` changes on every request"),
+    ]
+    silent = [*silent, HEAD + TEMPLATE + OPTIONAL.format(value="datetime.date.today().isoformat()") + FORMATTED.format(value="stamp")]
+
+    # the loop's counter in an optional line the template receives
+    COUNTER = 'for step in range(25):\n    info = ""\n    if verbose:\n        info = f"You are on iteration {step} of 25."\n    ' + FORMATTED.replace("\n    system", "\n        system").format(value="info")
+    fires = [*fires, Invalid(HEAD + TEMPLATE + COUNTER, row=7, message="changes on every iteration of the loop at line 4")]
+    silent = [*silent, HEAD + TEMPLATE + COUNTER.replace("{step}", "{user_name}")]
+
+    # A prompt builder with several returns: whichever it sends lands in the cached block.
+    BUILDER = ("def build_system(verbose):\n    if verbose:\n        return f\"Now: {{{value}}}\\n\" + RULES\n    return RULES\n"
+               'client.messages.create(model="claude-sonnet-4-6", max_tokens=500, messages=[{{"role": "user", "content": "next"}}],\n'
+               '    system=[{{"type": "text", "text": build_system(True), "cache_control": {{"type": "ephemeral"}}}}])\n')
+    fires = [
+        *fires,
+        Invalid(HEAD + f"RULES = {RULES!r}\n" + BUILDER.format(value="datetime.datetime.now():%H:%M"), row=6,
+                message="`datetime.datetime.now():%H:%M` changes on every request and sits in the system prompt block that "
+                "carries the cache breakpoint, so the prefix never matches the cache: every call pays a cache write (1.25x input) "
+                "instead of a read (0.1x or less). Move per-request values"),
+    ]
+    silent = [
+        *silent,
+        # the builder's run-time part is a date: one extra write a day
+        HEAD + f"RULES = {RULES!r}\n" + BUILDER.format(value="datetime.datetime.now():%Y-%m-%d"),
+    ]
+
+    # OpenAI caches long prefixes by itself: a builder's return that opens with the time defeats it
+    OPENAI_BUILDER = ("from openai import OpenAI\nimport datetime, time\n" + f"RULES = {RULES!r}\n"
+                      "def build_instructions(verbose):\n    if verbose:\n        return f\"Now: {{{value}}}\\n\" + RULES\n    return RULES\n"
+                      'OpenAI().responses.create(model="gpt-5.4", max_output_tokens=300, input="hi", instructions=build_instructions(True))\n')
+    fires = [*fires, Invalid(OPENAI_BUILDER.format(value="time.time()"), row=6,
+                             message="`time.time()` changes on every request and sits at the start of the system prompt, ahead of ~3,002 "
+                             "cacheable tokens, so the prefix never matches the cache: every call pays a cache write (1.25x input) instead of "
+                             "a read (0.1x or less), about $6.75 per 1,000 calls")]
+    silent = [*silent, OPENAI_BUILDER.format(value="datetime.date.today()")]
+
     def check_call(self, call: Call, ctx: Context) -> Iterator[Diagnostic]:
         blocks = _blocks(call)
         marks = [i for i, (_, cached) in enumerate(blocks) if cached]
@@ -185,23 +227,27 @@ class CachePrefixDynamic(Rule):
                 for part in _dynamic(text, call):
                     yield self._report(call, part, f"in the {where} before the last cache breakpoint" if i < last else f"in the {where} block that carries the cache breakpoint", usd)
             return
-        system = call.value("system")
-        text = _join(system)
-        if text is None:
-            return
         model = ctx.model(call)
         minimum = (model.min_cacheable if model is not None else None) or int(ctx.option("unknown-model-minimum"))
         ratio = ctx.catalog.token_ratio(model)
+        for text in _system_texts(call.value("system")):
+            found = self._ahead_of_prompt(call, text, model, minimum, ratio)
+            if found is not None:
+                yield found
+                return
+
+    def _ahead_of_prompt(self, call: Call, text: Text, model, minimum: int, ratio: float) -> Optional[Diagnostic]:
         for i, part in enumerate(text.parts):
             if isinstance(part, Dynamic) and (per_request(part) or per_iteration(part, call)):
                 rest = "".join(p for p in text.parts[i + 1:] if isinstance(p, str))
                 if len(rest.encode("utf-8")) * ratio < minimum:
-                    return
+                    return None
                 after = int(tok.count(rest) * ratio)
                 if after >= minimum:
                     usd = lost_reads_usd(after, model)
-                    yield self._report(call, part, f"at the start of the system prompt, ahead of ~{tokens(after)} cacheable tokens", usd)
-                return
+                    return self._report(call, part, f"at the start of the system prompt, ahead of ~{tokens(after)} cacheable tokens", usd)
+                return None
+        return None
 
     def _report(self, call: Call, part: Dynamic, where: str, usd: Optional[float]) -> Diagnostic:
         arg = call.arg("system")
@@ -240,13 +286,31 @@ def _blocks(call: Call) -> List[Block]:
 def _block(value: object, where: str) -> Block:
     cached = False
     text: Optional[Text] = None
-    if isinstance(value, Text):
-        text = value
+    if isinstance(value, (Text, OneOf)):
+        text = _any_text(value)
     elif isinstance(value, Mapping):
         cached = any(k in CACHE_KEYS and not (isinstance(v, Lit) and v.value is None) for k, v in value.entries)
-        t = value.get("text")
-        text = t if isinstance(t, Text) else None
+        text = _any_text(value.get("text"))
     return ((where, text if text is not None else Text(())), cached)
+
+
+def _any_text(value: object, depth: int = 0) -> Optional[Text]:
+    """The block's text; for a value with several possible texts (a prompt builder with two
+    returns), the run-time parts of all of them: whichever is sent lands in the same block."""
+    if isinstance(value, Text):
+        return value
+    if not isinstance(value, OneOf) or depth >= 4:
+        return None
+    parts: list = []
+    seen = set()
+    for option in value.options:
+        inner = _any_text(option, depth + 1)
+        for part in inner.parts if inner is not None else ():
+            key = (part.source, part.loc) if isinstance(part, Dynamic) else None
+            if key is None or key not in seen:
+                seen.add(key)
+                parts.append(part)
+    return Text(tuple(parts), value.loc) if parts else None
 
 
 def _dynamic(text: Text, call: Call) -> List[Dynamic]:
@@ -262,8 +326,27 @@ def per_iteration(part: Dynamic, call: Call) -> bool:
     site = call.site
     if site.via is not None or site.loop is None or not site.loop_names:
         return False
-    head = _NAME.match(part.source)
-    return head is not None and head.group(0) in site.loop_names
+    return any(name in site.loop_names for name in _heads(part.source))
+
+
+_F_STRING = lazy(r"""^[rR]?[fF][rR]?["']""")
+_FIELD = lazy(r"(?<!\{)\{([^{}]*)\}(?!\})")  # `{{x}}` is literal text
+
+
+def _heads(source: str) -> List[str]:
+    """The names a value is read from: the head of an expression (`doc.text`), or of each field
+    of an f-string (a name bound to `f"Step {step} of {n}"` reads `step` and `n`)."""
+    fields = [m.group(1).strip() for m in _FIELD.finditer(source)] if _F_STRING.match(source) else [source]
+    return [m.group(0) for m in map(_NAME.match, fields) if m is not None]
+
+
+def _system_texts(value: object, depth: int = 0) -> List[Text]:
+    """The system prompt as sent; each return of a prompt builder with several on its own,
+    since what matters is what stands ahead of the rest of that same text."""
+    if isinstance(value, OneOf) and depth < 4:
+        return [t for option in value.options for t in _system_texts(option, depth + 1)]
+    text = _join(value)
+    return [text] if text is not None else []
 
 
 def _join(value: object) -> Optional[Text]:

@@ -55,6 +55,8 @@ class TextValues:
         if isinstance(expr, ast.Name):
             owner = self.find(expr.id, scope)
             bound = owner.assigns.get(expr.id, []) if owner is not None and expr.id not in owner.params else []
+            # `stamp = ""` then `if show: stamp = now()`: the empty default adds nothing to the text
+            bound = [b for b in bound if not _empty(b)] if len(bound) > 1 else bound
             if len(bound) == 1 and isinstance(bound[0], ast.expr) and len(self.code_for(bound[0])) <= MAX_FIELD_SOURCE:
                 expr = bound[0]
         return Dynamic(self._field_source(expr), self.loc(expr))
@@ -142,3 +144,7 @@ class TextValues:
         return Text(tuple(parts), loc)
 
     # --- files ---------------------------------------------------------------------------
+
+
+def _empty(value: object) -> bool:
+    return isinstance(value, ast.Constant) and value.value in ("", None)
