@@ -204,8 +204,8 @@ class CachePrefixDynamic(Rule):
                       'OpenAI().responses.create(model="gpt-5.4", max_output_tokens=300, input="hi", instructions=build_instructions(True))\n')
     fires = [*fires, Invalid(OPENAI_BUILDER.format(value="time.time()"), row=6,
                              message="`time.time()` changes on every request and sits at the start of the system prompt, ahead of ~3,002 "
-                             "cacheable tokens, so the prefix never matches the cache: every call pays a cache write (1.25x input) instead of "
-                             "a read (0.1x or less), about $6.75 per 1,000 calls")]
+                             "cacheable tokens, so the prefix never matches the cache: every call pays the full input price instead of a "
+                             "cached read, about $6.75 per 1,000 calls")]
     silent = [*silent, OPENAI_BUILDER.format(value="datetime.date.today()")]
 
     def check_call(self, call: Call, ctx: Context) -> Iterator[Diagnostic]:
@@ -245,18 +245,21 @@ class CachePrefixDynamic(Rule):
                 after = int(tok.count(rest) * ratio)
                 if after >= minimum:
                     usd = lost_reads_usd(after, model)
-                    return self._report(call, part, f"at the start of the system prompt, ahead of ~{tokens(after)} cacheable tokens", usd)
+                    return self._report(call, part, f"at the start of the system prompt, ahead of ~{tokens(after)} cacheable tokens", usd,
+                                        marked=False)
                 return None
         return None
 
-    def _report(self, call: Call, part: Dynamic, where: str, usd: Optional[float]) -> Diagnostic:
+    def _report(self, call: Call, part: Dynamic, where: str, usd: Optional[float], marked: bool = True) -> Diagnostic:
+        """`marked`: a breakpoint is written, so each call pays a cache write; without one (a
+        prefix the provider would cache by itself, or could be marked) the loss is the read."""
         arg = call.arg("system")
         loc = part.loc or (arg.at if arg is not None else call.site.loc)
         when = "on every request" if per_request(part) else f"on every iteration of the loop at line {call.site.loop.row}"
         return self.diagnostic(
             loc,
             f"`{part.source}` changes {when} and sits {where}, so the prefix never matches the cache: every call pays "
-            "a cache write (1.25x input) instead of a read (0.1x or less)"
+            + ("a cache write (1.25x input) instead of a read (0.1x or less)" if marked else "the full input price instead of a cached read")
             + (f", about {money(usd)} per 1,000 calls" if usd else "")
             + ". Move per-request values after the cached part, e.g. into the user message.",
             cost=usd,
