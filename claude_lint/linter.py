@@ -166,10 +166,11 @@ class Linter:
         if self.prefilter and source.kind == "python":
             from claude_lint.extract import python
 
-            keep: Optional[list] = [] if source.abspath == self.keep_parsed else None
-            facts = python.extract(text, source.path, source.abspath, module, calls_only=True, keep=keep)
-            if keep:
-                self._parsed = {source.abspath: keep[0]}
+            scopes = self._held_scopes() if source.abspath == self.keep_parsed else None
+            facts = python.extract(text, source.path, source.abspath, module, calls_only=True, scopes=scopes)
+            # Kept when its walk was whole: not refused by the pre-filter first, not too deep.
+            if scopes is not None and scopes.module.node is not None and not facts.errors:
+                self._parsed = {source.abspath: (text, scopes)}
         else:
             facts = extract_source(text, source.path, source.abspath, source.kind, module, prefilter=self.prefilter, settings=self.settings)
         return suppress.with_comments(facts, text)  # noqa comments of YAML, TOML, front matter; file-level ones
@@ -280,11 +281,19 @@ class Linter:
         """The second phase is over: its questions are not asked again."""
         self._last_asked.clear()
 
+    @staticmethod
+    def _held_scopes():
+        from claude_lint.extract.scopes import Collector
+
+        scopes = Collector()
+        scopes.held = True
+        return scopes
+
     def forget_parsed(self) -> None:
         """The second phase is over: a tree kept for it is freed now, not with the linter."""
-        for _, _, scopes in self._parsed.values():
-            if scopes is not None:
-                scopes.release()
+        for _, scopes in self._parsed.values():
+            scopes.held = False
+            scopes.release()
         self._parsed = {}
 
     def _timeout_error(self, path: str) -> FileError:

@@ -35,8 +35,8 @@ def callers(text: str, path: str, abspath: str, module: Optional[str], kind: str
     mentions) and the functions passing their parameters on to them. `local`: the file's
     own wrappers from phase 1, whose calls phase 1 has. The facts come back unparsed
     (constants are not read here) with the table, noqa comments and notebook cells.
-    parsed: phase 1's (code, tree, scopes or None) of this Python file, used when the
-    code is the same, rather than parsed and walked again (a file linted alone)."""
+    parsed: phase 1's (text, scopes) of this Python file, used when the text is the same
+    rather than parsed and walked again (a file linted alone)."""
     from claude_lint.extract import python
     from claude_lint.extract.positions import Positions
 
@@ -55,8 +55,10 @@ def callers(text: str, path: str, abspath: str, module: Optional[str], kind: str
     if code.startswith("\ufeff"):
         code = code[1:]
     collector: Optional[Collector] = None
-    if parsed is not None and kind == "python" and parsed[0] == code:
-        _, tree, collector = parsed
+    if parsed is not None and kind == "python" and parsed[0] == text:
+        collector = parsed[1]
+        collector.held = False  # released here, as one of its own
+        tree = collector.module.node
     else:
         tree = python.parse(code, path)
     if not isinstance(tree, ast.Module):

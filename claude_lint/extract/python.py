@@ -21,11 +21,10 @@ from claude_lint.patterns import lazy
 __all__ = ["extract", "parse"]
 
 
-def extract(text: str, path: str, abspath: str, module: Optional[str], calls_only: bool = False, keep: Optional[list] = None) -> FileFacts:
+def extract(text: str, path: str, abspath: str, module: Optional[str], calls_only: bool = False, scopes: Optional[Collector] = None) -> FileFacts:
     """calls_only: a file without a recognised call comes back unparsed (its constants are
     read later, only if a value resolves into it); the pre-filter's tree test says first
-    whether the walk can find one. keep: a list the (code, tree, scopes) are added to, for
-    the second phase of a file linted alone (see callers.callers), instead of freed."""
+    whether the walk can find one. scopes: the collector to fill (one held for phase 2)."""
     if text.startswith("\ufeff"):
         text = text[1:]  # a UTF-8 BOM: not part of the code, and not counted in columns
     if calls_only and not prefilter.worth_parsing(text.encode("utf-8", "surrogatepass")):
@@ -34,28 +33,19 @@ def extract(text: str, path: str, abspath: str, module: Optional[str], calls_onl
     if isinstance(tree, FileError):
         return FileFacts(path, abspath, module, "python", errors=(tree,))
     if calls_only and not prefilter.may_call(tree):
-        if keep is not None:
-            keep.append((text, tree, None))
         return FileFacts(path, abspath, module, "python", parsed=False)
-    collector = Collector()
-    kept = False
+    collector = Collector() if scopes is None else scopes
     try:
         extraction = _Extraction(text, path, abspath, module, Positions(path, text), collector.collect(tree))
         if calls_only and not any(extraction.call_sites(record) for record in collector.calls):
-            found = FileFacts(path, abspath, module, "python", parsed=False)
-        else:
-            found = extraction.facts()
-        if keep is not None:  # the scopes are the tree's alone: the extraction above changed none of them
-            keep.append((text, tree, collector))
-            kept = True
-        return found
+            return FileFacts(path, abspath, module, "python", parsed=False)
+        return extraction.facts()
     except RecursionError:
         # Valid, but nested deeper than the tree walk can follow (e.g. a `+` chain of
         # hundreds of strings): report it rather than crash the run.
         return FileFacts(path, abspath, module, "python", errors=(FileError(SYNTAX_ERROR, "file nests too deeply to analyse", Loc(path, 1, 1, 1, 1)),))
     finally:
-        if not kept:
-            collector.release()  # the tree freed now, by reference counting
+        collector.release()  # the tree freed now, by reference counting
 
 
 def parse(text: str, path: str) -> "ast.Module | FileError":
