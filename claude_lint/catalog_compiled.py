@@ -12,13 +12,14 @@ import os
 from typing import Optional
 
 FOLDER = "catalogue"
+PREFILTER_FOLDER = "prefilter"  # the pre-filter's table, kept the same way (its own folder: pruned apart)
 KEEP = 16  # catalogues in the folder, this one's included
 KEEP_DAYS = 30  # one not rewritten for longer is removed when another is written
 
 
-def path(raw: bytes, data: str, builder: str) -> Optional[str]:
+def path(raw: bytes, data: str, builder: str, folder: str = FOLDER) -> Optional[str]:
     """Where the catalogue built from `raw` (the bytes of `data`, models.toml) by the code
-    in the file `builder` is kept, or None."""
+    in the file `builder` is kept (in `folder` of the user's cache folder), or None."""
     import sys
 
     try:
@@ -28,8 +29,8 @@ def path(raw: bytes, data: str, builder: str) -> Optional[str]:
 
     from claude_lint.cache_seal import user_cache_folder
 
-    folder = user_cache_folder()
-    if folder is None:
+    home = user_cache_folder()
+    if home is None:
         return None
     try:
         with open(builder, "rb") as fh:  # the code that builds the objects: a change of it is a new catalogue
@@ -39,7 +40,7 @@ def path(raw: bytes, data: str, builder: str) -> Optional[str]:
     key = blake2b(digest_size=16)
     for part in (raw, code, data.encode("utf-8", "surrogatepass"), sys.version.encode()):
         key.update(len(part).to_bytes(8, "little") + part)
-    return os.path.join(folder, FOLDER, key.hexdigest() + ".pickle")
+    return os.path.join(home, folder, key.hexdigest() + ".pickle")
 
 
 def read(where: str, kind: type) -> Optional[object]:

@@ -50,15 +50,34 @@ def _codes(value: str) -> List[str]:
     return [v.strip() for v in value.split(",") if v.strip()]
 
 
-def build_parser() -> argparse.ArgumentParser:
-    from claude_lint.report import FORMATS
-
+def build_parser(argv: Optional[List[str]] = None) -> argparse.ArgumentParser:
+    """argv: the arguments it will parse. Their command's options are added, not every
+    command's (a one-file run built them all at each start); with no command, all are."""
     parser = _Parser(prog="claude-lint", description="Find the code and config decisions that inflate an LLM API bill.")
     parser.add_argument("--version", action="version", version=f"claude-lint {__version__}")
     # prog given: argparse would build a help formatter to work it out, which imports
     # shutil (and with it bz2, lzma) at every start.
     sub = parser.add_subparsers(dest="command", parser_class=_Parser, prog=parser.prog)
-    check = sub.add_parser("check", help="lint files and folders (default: .)")
+    wanted = argv[0] if argv and argv[0] in _OPTIONS else None
+    for name, help_text in _COMMANDS:
+        command = sub.add_parser(name, help=help_text)
+        if name in _OPTIONS and wanted in (None, name):
+            _OPTIONS[name](command)
+    return parser
+
+
+_COMMANDS = (
+    ("check", "lint files and folders (default: .)"),
+    ("report", "cost audit of every LLM call site (default: .)"),
+    ("models", "show the model catalogue the rules use: prices, limits, lifecycle, sources"),
+    ("rule", "explain a rule"),
+    ("server", "run the language server over stdio (needs the `lsp` extra)"),
+)
+
+
+def _check_options(check: argparse.ArgumentParser) -> None:
+    from claude_lint.report import FORMATS
+
     check.add_argument("paths", nargs="*", default=None, help="files or folders; `-` reads standard input")
     check.add_argument("--select", type=_codes, help="rule codes or prefixes to enable (replaces the config's)")
     check.add_argument("--ignore", type=_codes, help="rule codes or prefixes to disable")
@@ -81,7 +100,9 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--show-fixes", action="store_true", help="list the fixes applied (with --fix) or available")
     check.add_argument("--add-noqa", action="store_true", help="add `# noqa: CODE` to every line with a finding")
     check.add_argument("-v", "--verbose", action="store_true", help="say on stderr which prompt files were read or refused, and why")
-    report = sub.add_parser("report", help="cost audit of every LLM call site (default: .)")
+
+
+def _report_options(report: argparse.ArgumentParser) -> None:
     report.add_argument("paths", nargs="*", default=None, help="files or folders")
     report.add_argument("--format", choices=("table", "markdown", "json", "html"), default="table")
     report.add_argument("--calls-per-route", type=_positive_int, default=1000, help="calls priced per route (default 1000)")
@@ -94,15 +115,20 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--diff-base", metavar="REF", help="the estimated cost of each call site at git REF (its merge base with HEAD) and now")
     report.add_argument("--fail-on-increase", metavar="PERCENT|AMOUNT",
                         help="with --diff-base: exit 1 when the estimate rises by more than this (`10%%`, or USD: `5`, `$5`)")
-    models = sub.add_parser("models", help="show the model catalogue the rules use: prices, limits, lifecycle, sources")
+
+
+def _models_options(models: argparse.ArgumentParser) -> None:
     models.add_argument("pattern", nargs="?", help="a glob (claude-opus-*) or part of a model ID or alias; a platform ID finds its model")
     models.add_argument("--format", choices=("table", "json"), default="table")
     models.add_argument("--config", help="a pyproject.toml or claude-lint.toml to use instead of the nearest one (its models-file and models apply)")
-    rule = sub.add_parser("rule", help="explain a rule")
+
+
+def _rule_options(rule: argparse.ArgumentParser) -> None:
     rule.add_argument("code", nargs="?", help="a rule code (CL001) or name; omit with --all")
     rule.add_argument("--all", action="store_true", help="list every rule")
-    sub.add_parser("server", help="run the language server over stdio (needs the `lsp` extra)")
-    return parser
+
+
+_OPTIONS = {"check": _check_options, "report": _report_options, "models": _models_options, "rule": _rule_options}
 
 
 def main(argv: Optional[List[str]] = None) -> int:
@@ -145,7 +171,9 @@ def _main(argv: Optional[List[str]]) -> int:
     # invalid escapes would print Python's "invalid escape sequence" warnings on our stderr.
     warnings.filterwarnings("ignore", category=SyntaxWarning)
     warnings.filterwarnings("ignore", message="invalid (octal )?escape sequence", category=DeprecationWarning)
-    parser = build_parser()
+    if argv is None:
+        argv = sys.argv[1:]
+    parser = build_parser(argv)
     args = parser.parse_args(argv)
     if args.command != "check":
         _collect_again()

@@ -110,6 +110,8 @@ def _lint_group(settings: Settings, sources: List[SourceFile], stdin: Optional[T
         cache = context_cache.facts_cache(settings, prefilter) if context_cache is not None else cache_mod.FactsCache.open(settings, prefilter)
         linter.project = Project(linter.root, cache_mod.cached_loader(cache, linter._load_other, linter.root))
     given: Optional[Dict[str, bytes]] = None
+    if len(sources) == 1:
+        linter.keep_parsed = sources[0].abspath  # for the second phase (see Linter.keep_parsed)
     if stdin is not None:
         facts = [linter.facts_for(sources[0], stdin[1])]
         given = {sources[0].abspath: stdin[1]}
@@ -125,6 +127,7 @@ def _lint_group(settings: Settings, sources: List[SourceFile], stdin: Optional[T
         context_facts = all_context_facts(linter, context, context_cache, cache)
     alone = bool(sources) and not context and all(s.explicit for s in sources) and len(sources) <= 64
     callers = wrapper_callers(linter, list(sources) + list(context), facts + context_facts, cache, given, alone)
+    linter.forget_parsed()
     diagnostics = linter.run(facts + context_facts, callers)
     if cache is not None:
         cache.save()

@@ -4,7 +4,6 @@ the rules run over the linked calls with suppressions applied."""
 from __future__ import annotations
 
 import fnmatch
-import gc
 import os
 import stat
 import time
@@ -27,6 +26,7 @@ from claude_lint.discover import SourceFile, display
 from claude_lint.extract import extract_source, module_name, wants
 from claude_lint.facts import FILE_TIMEOUT, UNREADABLE_FILE, FileError, FileFacts, Loc
 from claude_lint.link import Call, Project
+from claude_lint.memory import NoCollection
 from claude_lint.source_read import read_source
 from claude_lint.timeout import DEFAULT_SECONDS, FileTimeout, paused, time_limit
 
@@ -38,31 +38,6 @@ if TYPE_CHECKING:
 # invalid escapes would print Python's warnings on the CLI's or the server's stderr.
 for _category in (DeprecationWarning, SyntaxWarning):
     warnings.filterwarnings("ignore", message="invalid (octal )?escape sequence", category=_category)
-
-
-class _NoCollection:
-    """The cyclic garbage collector held off while one file is parsed and walked, then
-    run over the young objects only. `compile` builds a tree of hundreds of thousands of
-    nodes, all alive until the walk ends: with the collector on, each batch of them is
-    traversed again and again and promoted into the old generation, which then triggers
-    full collections (a third of the parse's time on the heavy corpus). A tree holds no
-    reference cycles, so it is freed by reference counting when the file is done; the
-    few cycles the walk makes are freed by the collection of the young generation after
-    each file, which keeps memory bounded per file."""
-
-    __slots__ = ("held",)
-
-    def __enter__(self):
-        self.held = gc.isenabled()
-        if self.held:
-            gc.disable()
-        return self
-
-    def __exit__(self, *exc):
-        if self.held:
-            gc.enable()
-            gc.collect(0)
-        return False
 
 
 class Linter:
@@ -90,6 +65,11 @@ class Linter:
         self.sources: Dict[str, str] = {}
         self._spelled: Dict[str, tuple] = {}  # names key -> the names as bytes, and by the import words that may bring them
         self.stats: Dict[str, os.stat_result] = {}  # taken by this run's first look at a file, for its later ones
+        # A file linted alone (a buffer, one path): phase 1's parse of it, kept for its
+        # second phase, which parsed and walked it again (a tenth of an editor's lint).
+        # One file's at most, taken by its first `callers_for`, dropped by `forget_parsed`.
+        self.keep_parsed: Optional[str] = None
+        self._parsed: Dict[str, tuple] = {}
 
     @property
     def catalog(self) -> catalog_mod.Catalog:
@@ -102,7 +82,7 @@ class Linter:
     def _load_other(self, abspath: str) -> Optional[FileFacts]:
         """A module some value resolves into: parsed whatever the pre-filter says."""
         try:
-            with _NoCollection(), time_limit(self.seconds):
+            with NoCollection(), time_limit(self.seconds):
                 text, error, _ = read_source(abspath, display(abspath))
                 if text is None:
                     return None
@@ -163,7 +143,7 @@ class Linter:
         if data is None and not wants(source.kind, source.abspath, self.settings, MAX_FILE_BYTES) and not _special(source):
             return FileFacts(source.path, source.abspath, None, source.kind, parsed=False)
         try:
-            with _NoCollection(), time_limit(self.seconds):
+            with NoCollection(), time_limit(self.seconds):
                 return self._facts_for(source, data, triaged)
         except FileTimeout:
             return FileFacts(source.path, source.abspath, None, source.kind, errors=(self._timeout_error(source.path),))
@@ -186,7 +166,11 @@ class Linter:
         if self.prefilter and source.kind == "python":
             from claude_lint.extract import python
 
-            facts = python.extract(text, source.path, source.abspath, module, calls_only=True)
+            scopes = self._held_scopes() if source.abspath == self.keep_parsed else None
+            facts = python.extract(text, source.path, source.abspath, module, calls_only=True, scopes=scopes)
+            # Kept when its walk was whole: not refused by the pre-filter first, not too deep.
+            if scopes is not None and scopes.module.node is not None and not facts.errors:
+                self._parsed = {source.abspath: (text, scopes)}
         else:
             facts = extract_source(text, source.path, source.abspath, source.kind, module, prefilter=self.prefilter, settings=self.settings)
         return suppress.with_comments(facts, text)  # noqa comments of YAML, TOML, front matter; file-level ones
@@ -257,6 +241,7 @@ class Linter:
         """The file's calls of other files' wrappers it names (parsed; cached by content and names)."""
         from claude_lint.extract import callers
 
+        parsed = self._parsed.pop(source.abspath, None)
         st, data = self._bytes(source, given)
         if data is None:
             return None
@@ -277,11 +262,11 @@ class Linter:
                 self._last_asked[source.abspath] = (asked, found)
                 return found
         try:
-            with _NoCollection(), time_limit(self.seconds):
+            with NoCollection(), time_limit(self.seconds):
                 text, error, _ = read_source(source.abspath, source.path, data)
                 found = None
                 if text is not None:
-                    found = callers.callers(text, source.path, source.abspath, module_name(source.abspath, self.root), source.kind, names, local, methods)
+                    found = callers.callers(text, source.path, source.abspath, module_name(source.abspath, self.root), source.kind, names, local, methods, parsed)
         except FileTimeout:
             return None
         except Exception as exc:  # a bug of ours: report it, lint the other files
@@ -295,6 +280,21 @@ class Linter:
     def forget_reads(self) -> None:
         """The second phase is over: its questions are not asked again."""
         self._last_asked.clear()
+
+    @staticmethod
+    def _held_scopes():
+        from claude_lint.extract.scopes import Collector
+
+        scopes = Collector()
+        scopes.held = True
+        return scopes
+
+    def forget_parsed(self) -> None:
+        """The second phase is over: a tree kept for it is freed now, not with the linter."""
+        for _, scopes in self._parsed.values():
+            scopes.held = False
+            scopes.release()
+        self._parsed = {}
 
     def _timeout_error(self, path: str) -> FileError:
         return FileError(

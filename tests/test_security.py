@@ -131,13 +131,14 @@ def test_no_subprocess_and_no_reads_outside_the_project(tmp_path):
     assert [e for e in events if e[0] == "exec"] == []
     # Every file opened is in the project, the Python installation, or the watcher itself;
     # and, in the user's cache folder, the key that seals the facts cache (a test below) and
-    # the built catalogue (catalog.load).
+    # the built catalogue (catalog.load) and pre-filter table (prefilter_table._table).
     from claude_lint.cache import user_cache_folder
 
     allowed = [str(root), sys.prefix, sys.base_prefix, str(tmp_path / "watch"), "/dev/", "/proc/", "/sys/", os.path.join(user_cache_folder(), "key"),
                # the key is written through a temporary file beside it when this run is the first to need it
                os.path.join(user_cache_folder(), ".key-"),
                os.path.join(user_cache_folder(), "catalogue") + os.sep,
+               os.path.join(user_cache_folder(), "prefilter") + os.sep,
                os.path.join(user_cache_folder(), "startup") + os.sep]  # the dataclasses' compiled methods (startup.py)
     allowed += [p for p in sys.path if p]
     outside = [p for kind, p in events if kind == "open" and not any(os.path.realpath(p).startswith(os.path.realpath(a)) or p.startswith(a) for a in allowed)]

@@ -29,11 +29,14 @@ def _names_used(tree: ast.AST, wanted: Set[str]) -> bool:
     return False
 
 
-def callers(text: str, path: str, abspath: str, module: Optional[str], kind: str, names: FrozenSet[str], local: FrozenSet[str], methods: FrozenSet[str] = frozenset()) -> Optional[FileFacts]:
+def callers(text: str, path: str, abspath: str, module: Optional[str], kind: str, names: FrozenSet[str], local: FrozenSet[str], methods: FrozenSet[str] = frozenset(),
+            parsed: Optional[tuple] = None) -> Optional[FileFacts]:
     """Phase 2: the calls of other files' wrappers (`names`: the wrappers' names this file
     mentions) and the functions passing their parameters on to them. `local`: the file's
     own wrappers from phase 1, whose calls phase 1 has. The facts come back unparsed
-    (constants are not read here) with the table, noqa comments and notebook cells."""
+    (constants are not read here) with the table, noqa comments and notebook cells.
+    parsed: phase 1's (text, scopes) of this Python file, used when the text is the same
+    rather than parsed and walked again (a file linted alone)."""
     from claude_lint.extract import python
     from claude_lint.extract.positions import Positions
 
@@ -51,13 +54,22 @@ def callers(text: str, path: str, abspath: str, module: Optional[str], kind: str
         cells = tuple(starts)
     if code.startswith("\ufeff"):
         code = code[1:]
-    tree = python.parse(code, path)
+    collector: Optional[Collector] = None
+    if parsed is not None and kind == "python" and parsed[0] == text:
+        collector = parsed[1]
+        collector.held = False  # released here, as one of its own
+        tree = collector.module.node
+    else:
+        tree = python.parse(code, path)
     if not isinstance(tree, ast.Module):
         return None
     try:
         if not isinstance(names, Everything) and not _names_used(tree, set(names) | set(methods)):
+            if collector is not None:
+                collector.release()
             return None  # named in an import or a comment only: no scopes to build
-        collector = Collector().collect(tree)
+        if collector is None:
+            collector = Collector().collect(tree)
         ex = python._Extraction(code, path, abspath, module, Positions(path, code), collector)
         finder = Finder(path, abspath, code, collector, ex.ev, ex.history)
         table = finder.table({}, names, local, methods)

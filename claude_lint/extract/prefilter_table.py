@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 import re
 from functools import lru_cache
-from typing import Callable, FrozenSet, Iterator, NamedTuple, Pattern, Tuple
+from typing import Callable, FrozenSet, Iterator, NamedTuple, Optional, Pattern, Tuple
 
 from claude_lint.extract import sdk
 from claude_lint.extract.chains import CHAIN_SKIP
@@ -78,6 +78,40 @@ def _root(qualified: str) -> str:
 
 @lru_cache(maxsize=1)
 def _table() -> _Table:
+    """As an earlier run built it, when kept (like the catalogue, see catalog_compiled):
+    building it was a tenth of a one-file run (an editor's on save, pre-commit's)."""
+    from claude_lint import catalog_compiled
+
+    where = _kept_at()
+    found = catalog_compiled.read(where, _Table) if where is not None else None
+    if found is not None:
+        return found  # type: ignore[return-value]
+    built = _build()
+    if where is not None:
+        catalog_compiled.write(where, built)
+    return built
+
+
+# The modules the table is built from: a change to any of them is a new table.
+_BUILT_FROM = ("claude_lint.extract.sdk", "claude_lint.extract.sdk_roles", "claude_lint.extract.endpoints", "claude_lint.extract.chains")
+
+
+def _kept_at() -> Optional[str]:
+    import sys
+
+    parts = []
+    for name in _BUILT_FROM:
+        try:
+            with open(sys.modules[name].__file__, "rb") as fh:  # type: ignore[arg-type]
+                parts.append(fh.read())
+        except (KeyError, TypeError, OSError):
+            return None
+    from claude_lint import catalog_compiled
+
+    return catalog_compiled.path(b"\0".join(parts), "pre-filter table", __file__, folder=catalog_compiled.PREFILTER_FOLDER)
+
+
+def _build() -> _Table:
     functions = dict(getattr(sdk, "FUNCTIONS", {}) or {})
     clients = dict(getattr(sdk, "CLIENT_CLASSES", {}) or {})
     modules = set(getattr(sdk, "SDK_MODULES", ()))

@@ -21,10 +21,10 @@ from claude_lint.patterns import lazy
 __all__ = ["extract", "parse"]
 
 
-def extract(text: str, path: str, abspath: str, module: Optional[str], calls_only: bool = False) -> FileFacts:
+def extract(text: str, path: str, abspath: str, module: Optional[str], calls_only: bool = False, scopes: Optional[Collector] = None) -> FileFacts:
     """calls_only: a file without a recognised call comes back unparsed (its constants are
     read later, only if a value resolves into it); the pre-filter's tree test says first
-    whether the walk can find one."""
+    whether the walk can find one. scopes: the collector to fill (one held for phase 2)."""
     if text.startswith("\ufeff"):
         text = text[1:]  # a UTF-8 BOM: not part of the code, and not counted in columns
     if calls_only and not prefilter.worth_parsing(text.encode("utf-8", "surrogatepass")):
@@ -34,7 +34,7 @@ def extract(text: str, path: str, abspath: str, module: Optional[str], calls_onl
         return FileFacts(path, abspath, module, "python", errors=(tree,))
     if calls_only and not prefilter.may_call(tree):
         return FileFacts(path, abspath, module, "python", parsed=False)
-    collector = Collector()
+    collector = Collector() if scopes is None else scopes
     try:
         extraction = _Extraction(text, path, abspath, module, Positions(path, text), collector.collect(tree))
         if calls_only and not any(extraction.call_sites(record) for record in collector.calls):

@@ -48,6 +48,9 @@ class Collector:
         self.events: List[Event] = []
         self.statements: List[Tuple[ast.stmt, Optional[List[ast.stmt]]]] = []  # (stmt, body) for noqa ranges
         self.scopes_by_node: Dict[ast.AST, Scope] = {}
+        # Kept past its file's extraction for the file's second phase (a file linted alone,
+        # see Linter.keep_parsed): `release` then waits until that phase lets it go.
+        self.held = False
         # Lambdas handed to a call that runs them once per item (`df.text.apply(lambda t: ...)`):
         # their body is a loop's body.
         self._per_item: Set[int] = set()
@@ -100,6 +103,8 @@ class Collector:
         `self_attrs` name its methods, whose parent is the class), so that the tree is
         freed by reference counting as soon as the extraction lets go of it, instead of
         waiting for the cyclic collector, which must then traverse every node of it."""
+        if self.held:
+            return
         for scope in self.scopes_by_node.values():
             if scope.self_attrs:
                 scope.self_attrs = {}
