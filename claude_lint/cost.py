@@ -1,7 +1,8 @@
-"""Money: what sending the same prompt tokens many times costs, from the catalogue's
-prices (USD per million tokens). The one place the rules that price caching (CL002,
-CL012) and `estimate` (`claude-lint report`) do these sums, so that the saving a
-finding states and the report's figures cannot drift apart. The order of each sum is
+"""Money: what sending the same prompt tokens many times costs, cached or not, and what an
+answer costs, from the catalogue's prices (USD per million tokens). The one place the
+rules that state money (CL001, CL002, CL006, CL010, CL012, CL013) and `estimate`
+(`claude-lint report`) do these sums, so that the saving a finding states and the
+report's figures cannot drift apart. The order of each sum is
 part of its result (floats): messages that quote it stay as they were.
 """
 from __future__ import annotations
@@ -50,3 +51,8 @@ def lost_reads_usd(tokens: int, model: Optional[Model], calls: int = 1000) -> Op
     if model is None or model.input is None or model.cache_read is None:
         return None
     return (calls - 1) * tokens * (model.input - model.cache_read) / 1e6
+
+
+def output_usd(tokens: int, model: Model) -> float:
+    """`tokens` of output at the model's output price (the caller checks that it has one)."""
+    return tokens * model.output / 1e6

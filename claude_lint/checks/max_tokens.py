@@ -7,6 +7,7 @@ from claude_lint.catalog import Model, normalise
 from claude_lint.checks import evidence as ev
 from claude_lint.checks import examples as ex
 from claude_lint.checks.base import Context, Invalid, Rule, money, per_mtok, tokens
+from claude_lint.cost import output_usd
 from claude_lint.diagnostics import Diagnostic
 from claude_lint.estimate import MAX_PRICED_TOKENS
 from claude_lint.extract import sdk
@@ -326,12 +327,12 @@ class OversizedMaxTokens(Rule):
         price = ""
         cost = None
         if model is not None and model.output is not None:
-            worst = min(limit, model.max_output or limit, MAX_PRICED_TOKENS) * model.output / 1e6
+            worst = output_usd(min(limit, model.max_output or limit, MAX_PRICED_TOKENS), model)
             cost = worst * 1000
             price = (f"; worst case, if every answer runs to the limit, {money(worst)} of output per call "
                      f"({money(cost)} per 1,000 calls) on {model.id} at {per_mtok(model.output)}")
             if needs is not None:
-                price += f", against about {money(needs * model.output / 1e6)} for an answer of that size"
+                price += f", against about {money(output_usd(needs, model))} for an answer of that size"
         if needs is not None:
             advice = f"Set {keyword}={proposed}, room for that answer."
         elif above:

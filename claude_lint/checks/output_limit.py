@@ -4,6 +4,7 @@ from typing import Iterator
 
 from claude_lint.checks import evidence as ev
 from claude_lint.checks.base import Context, Invalid, Rule, money, per_mtok, tokens
+from claude_lint.cost import output_usd
 from claude_lint.diagnostics import Diagnostic
 from claude_lint.extract.sdk import api_facts
 from claude_lint.facts import FileRead, Mapping, Param, Ref, Seq, Transform, Unknown
@@ -211,7 +212,7 @@ class OutputLimitMissing(Rule):
         if model is not None and model.max_output:
             worst = f" up to {model.id}'s maximum of {tokens(model.max_output)} tokens"
             if model.output is not None:
-                per_call = model.max_output * model.output / 1e6
+                per_call = output_usd(model.max_output, model)
                 cost = per_call * 1000
                 worst += f" (worst case {money(per_call)} per call at {per_mtok(model.output)})"
         note = ""
