@@ -6,7 +6,7 @@ from typing import Iterator, List, Optional, Tuple
 from claude_lint import tokens as tok
 from claude_lint.checks.base import Context, Invalid, Rule, money, tokens
 from claude_lint.diagnostics import Diagnostic
-from claude_lint.checks.cache_marks import CACHE_KEYS
+from claude_lint.checks.cache_marks import is_mark
 from claude_lint.cost import lost_reads_usd, unread_cache_usd
 from claude_lint.estimate import estimate
 from claude_lint.facts import Dynamic, Lit, Mapping, OneOf, Seq, Text
@@ -292,7 +292,7 @@ def _block(value: object, where: str) -> Block:
     if isinstance(value, (Text, OneOf)):
         text = _any_text(value)
     elif isinstance(value, Mapping):
-        cached = any(k in CACHE_KEYS and not (isinstance(v, Lit) and v.value is None) for k, v in value.entries)
+        cached = any(is_mark(k, v) for k, v in value.entries)
         text = _any_text(value.get("text"))
     return ((where, text if text is not None else Text(())), cached)
 
