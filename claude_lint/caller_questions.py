@@ -3,11 +3,11 @@ questions are seen to be equal: the cache key of a set of names, and the wrapper
 names a file spells."""
 from __future__ import annotations
 
-import re
+from claude_lint.patterns import lazy
 
 __all__ = ["names_key", "spelled_in"]
 
-_IDENTIFIER = re.compile(rb"[A-Za-z_][A-Za-z0-9_]*")
+_IDENTIFIER = lazy(rb"[A-Za-z_][A-Za-z0-9_]*")
 
 
 def spelled_in(methods: frozenset, data: bytes, kind: str) -> frozenset:

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import os
-import re
 from typing import Iterator, Optional, Tuple
 
 from claude_lint import tokens as tok
@@ -13,6 +12,7 @@ from claude_lint.diagnostics import Diagnostic
 from claude_lint.extract.sdk import CACHE_CONTROL_PROVIDERS, provider_facts
 from claude_lint.facts import History, Lit, Mapping, Text
 from claude_lint.link import Call
+from claude_lint.patterns import lazy
 from claude_lint.prompt_text import static_text, system_text as _system_text
 
 HEAD = "import anthropic\nclient = anthropic.Anthropic()\n"
@@ -340,7 +340,7 @@ def _step_cap(bound: str) -> Optional[int]:
 
 
 # `while step < 3`, `stops when step >= 3`: a counter compared with a literal (counted from 0).
-_COUNTER_CAP = re.compile(r"(?:while|stops when) \w+ (<|<=|>=|>|==) (\d{1,4})")
+_COUNTER_CAP = lazy(r"(?:while|stops when) \w+ (<|<=|>=|>|==) (\d{1,4})")
 
 
 # The smallest `budget_tokens` the API accepts: a step's thinking is counted at no more.

@@ -8,12 +8,12 @@ from __future__ import annotations
 from typing import List, Optional
 
 import ast
-import re
 
 from claude_lint.extract import sdk
 from claude_lint.extract.scopes import Scope, has_star, positional
 from claude_lint.extract.values import Evaluator
 from claude_lint.extract.walk import child_nodes
+from claude_lint.patterns import lazy
 
 
 def decoded(ev: Evaluator, expr: ast.expr, scope: Scope, depth: int = 0) -> object:
@@ -94,7 +94,7 @@ ENDPOINT_KEYWORDS = ("base_url", "api_base", "openai_api_base", "azure_endpoint"
 
 # A model named with a local server's provider prefix (LiteLLM's `ollama/llama3`,
 # init_chat_model's `ollama:llama3`): the request goes to that server (localhost by default).
-_LOCAL_MODEL = re.compile(r"(?i)^(?:ollama(?:_chat)?|lm_studio|llamafile|hosted_vllm|vllm)[/:]")
+_LOCAL_MODEL = lazy(r"(?i)^(?:ollama(?:_chat)?|lm_studio|llamafile|hosted_vllm|vllm)[/:]")
 
 
 def local_endpoint(ev: Evaluator, call: ast.Call, scope: Scope) -> bool:

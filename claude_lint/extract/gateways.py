@@ -10,17 +10,17 @@ gateway forwards to the provider: not one of these.
 from __future__ import annotations
 
 import ast
-import re
 from typing import Optional
 
 from claude_lint.extract import clients, sdk
+from claude_lint.patterns import lazy
 
 _NAMED = (
-    (re.compile(r"(?i)openrouter"), "OpenRouter"),
-    (re.compile(r"(?i)api\.groq\.com|(?<![a-z])groq(?![a-z])"), "Groq"),
-    (re.compile(r"(?i)api\.together\.(?:xyz|ai)|(?<![a-z])together(?:_?ai)?(?![a-z])"), "Together AI"),
-    (re.compile(r"(?i)deepinfra"), "DeepInfra"),
-    (re.compile(r"(?i)api\.fireworks\.ai|fireworks_?ai"), "Fireworks AI"),
+    (lazy(r"(?i)openrouter"), "OpenRouter"),
+    (lazy(r"(?i)api\.groq\.com|(?<![a-z])groq(?![a-z])"), "Groq"),
+    (lazy(r"(?i)api\.together\.(?:xyz|ai)|(?<![a-z])together(?:_?ai)?(?![a-z])"), "Together AI"),
+    (lazy(r"(?i)deepinfra"), "DeepInfra"),
+    (lazy(r"(?i)api\.fireworks\.ai|fireworks_?ai"), "Fireworks AI"),
 )
 # OpenAI-compatible SDKs of such services (their packages): their client is the service.
 SDKS = {"groq": "Groq", "together": "Together AI", "fireworks": "Fireworks AI"}
