@@ -15,6 +15,7 @@ from claude_lint.checks.base import Context
 from claude_lint.extract.sdk import CACHE_CONTROL_PROVIDERS
 from claude_lint.facts import Lit, Loc, Mapping, Seq, Text, Unknown
 from claude_lint.link import Call
+from claude_lint.prompt_text import MAX_DEPTH  # the one bound on nesting followed into blocks and schemas
 
 CACHE_KEYS = ("cache_control", "cachePoint")  # the Claude API's, Bedrock Converse's
 
@@ -24,7 +25,6 @@ CACHE_KEYS = ("cache_control", "cachePoint")  # the Claude API's, Bedrock Conver
 # too short counts the most.
 TOOL_PROMPT_LEAST = 159
 TOOL_PROMPT_MOST = 530
-MAX_DEPTH = 12  # nesting followed into blocks and schemas (bounds.py's spirit: a deep value is not a prompt)
 
 
 def is_mark(key: Optional[str], value: object) -> bool:
