@@ -9,8 +9,14 @@ from pathlib import Path
 
 import pytest
 
-from claude_lint.config import Settings
-from claude_lint.engine import lint
+# The facts cache's key lives in the user's cache folder: the tests (and every CLI they
+# run, which inherits the environment) use a folder of their own, not the real one.
+_USER_CACHE = tempfile.mkdtemp(prefix="claude-lint-user-cache-")
+os.environ["XDG_CACHE_HOME"] = _USER_CACHE
+# Set before claude_lint is imported, so nothing it reads at import time sees the real folder.
+
+from claude_lint.config import Settings  # noqa: E402
+from claude_lint.engine import lint  # noqa: E402
 
 FIXTURES = Path(__file__).parent / "fixtures"
 # A light task (a yes/no prompt) on the top-tier model of fixtures/integrations/app/bot.py, to append to it:
@@ -19,11 +25,6 @@ LIGHT_TASK = (
     "\n\ndef is_urgent(text):\n    return client.messages.create(\n        model=\"claude-opus-4-6\",\n        max_tokens=300,\n"
     "        system=\"Answer only with yes or no.\",\n        messages=[{\"role\": \"user\", \"content\": text}],\n    )\n"
 )
-
-# The facts cache's key lives in the user's cache folder: the tests (and every CLI they
-# run, which inherits the environment) use a folder of their own, not the real one.
-_USER_CACHE = tempfile.mkdtemp(prefix="claude-lint-user-cache-")
-os.environ["XDG_CACHE_HOME"] = _USER_CACHE
 
 
 def pytest_unconfigure(config):
