@@ -7,7 +7,8 @@ from claude_lint.checks.cache_marks import (
     TOOL_PROMPT_MOST, Block, as_written, automatic, blocks, cache_minimum, claude_caching, unmarked_history, within,
 )
 from claude_lint.checks.cache_prefix import per_iteration, per_request
-from claude_lint.checks.conversation_cache import count, static_text
+from claude_lint.checks.cache_marks import count
+from claude_lint.prompt_text import static_text
 from claude_lint.cost import unread_cache_usd
 from claude_lint.diagnostics import Diagnostic
 from claude_lint.facts import Dynamic, Lit, Loc, Mapping, Param, Seq, Text, Transform

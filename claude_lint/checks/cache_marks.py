@@ -9,13 +9,15 @@ whose value is not `None`, on a block, or the request's top-level `cache_control
 (automatic caching)."""
 from __future__ import annotations
 
-from typing import Callable, List, Optional, Tuple
+from typing import Callable, List, NamedTuple, Optional, Tuple
 
+from claude_lint import tokens as tok
 from claude_lint.checks.base import Context
 from claude_lint.extract.sdk import CACHE_CONTROL_PROVIDERS
 from claude_lint.facts import Lit, Loc, Mapping, Seq, Text, Unknown
 from claude_lint.link import Call
 from claude_lint.prompt_text import MAX_DEPTH  # the one bound on nesting followed into blocks and schemas
+from claude_lint.prompt_text import system_text
 
 CACHE_KEYS = ("cache_control", "cachePoint")  # the Claude API's, Bedrock Converse's
 
@@ -104,6 +106,31 @@ def breakpoint_anywhere(call: Call) -> bool:
 def cache_minimum(model, ctx: Context) -> int:
     """The shortest prefix the model caches: the catalogue's, else the rule's option for unknown models."""
     return (model.min_cacheable if model is not None else None) or int(ctx.option("unknown-model-minimum"))
+
+
+def count(text: str, model, ctx: Context) -> int:
+    """Tokens of a literal text as the model counts them (offline count times the model's ratio)."""
+    return int(tok.count(text) * ctx.catalog.token_ratio(model)) if text else 0
+
+
+class Unmarked(NamedTuple):
+    """A Claude request with no breakpoint: what the uncached-prefix rules (CL011, CL012) start from."""
+
+    model: object
+    minimum: int  # the model's minimum cacheable length
+    system: object  # the request's system prompt as resolved (None: none sent)
+    system_tokens: int  # its literal text, counted
+
+
+def unmarked_request(call: Call, ctx: Context, marked: Callable[[Call], bool]) -> Optional[Unmarked]:
+    """The request when it is billed, cached only where breakpoints mark it, and `marked`
+    finds no breakpoint in it (nor one it may carry unseen); else None."""
+    model = ctx.model(call)
+    if call.site.local or not claude_caching(call, model) or marked(call):
+        return None
+    system = call.value("system")
+    text = system_text(system) if system is not None else None
+    return Unmarked(model, cache_minimum(model, ctx), system, count(text or "", model, ctx))
 
 
 class Block:

@@ -3,17 +3,16 @@ from __future__ import annotations
 import os
 from typing import Iterator, Optional, Tuple
 
-from claude_lint import tokens as tok
 from claude_lint.catalog import Model
 from claude_lint.checks.base import Context, Invalid, Rule, money, tokens
-from claude_lint.checks.cache_marks import automatic, cache_minimum, claude_caching
+from claude_lint.checks.cache_marks import automatic, count, unmarked_request
 from claude_lint.checks.system_cache import LONG_SYSTEM, _has_cache_control, _unseen
 from claude_lint.diagnostics import Diagnostic
 from claude_lint.extract.sdk import CACHE_CONTROL_PROVIDERS, provider_facts
 from claude_lint.facts import History, Lit, Mapping, Text
 from claude_lint.link import Call
 from claude_lint.patterns import lazy
-from claude_lint.prompt_text import static_text, system_text as _system_text
+from claude_lint.prompt_text import static_text
 
 HEAD = "import anthropic\nclient = anthropic.Anthropic()\n"
 LOOP = (
@@ -30,10 +29,6 @@ def loop(call: str) -> str:
 
 
 CLAUDE = CACHE_CONTROL_PROVIDERS
-
-
-def count(text: str, model: Optional[Model], ctx: Context) -> int:
-    return int(tok.count(text) * ctx.catalog.token_ratio(model)) if text else 0
 
 
 class ConversationUncached(Rule):
@@ -280,22 +275,19 @@ class ConversationUncached(Rule):
         site = call.site
         # A dispatcher's call is judged as one of its requests: a Claude one beside it resends the list too.
         history = site.history or site.passed_history
-        if history is None or site.local or not claude_caching(call, ctx.model(call)):
-            return
-        if _breakpoint(call, history) or automatic(call):
+        opening = None if history is None else unmarked_request(call, ctx, lambda c: _breakpoint(c, history) or automatic(c))
+        if opening is None:
             return
         model_id = (call.model_id() or "").lower()
         if site.api in _ANY_MODEL_APIS and "claude" not in model_id and "anthropic" not in model_id:
             return  # boto3's Bedrock API serves every vendor's models; only Claude's take cache breakpoints here
-        system = call.value("system")
-        model = ctx.model(call)
-        minimum = cache_minimum(model, ctx)
+        model, minimum = opening.model, opening.minimum
         turns = max(2, int(ctx.option("turns")))
         cap = _step_cap(history.bound)
         if cap is not None:
             turns = max(1, min(turns, cap))  # `for step in range(3)`: the conversation never gets longer
         per_turn = max(1, int(ctx.option("turn-tokens"))) + _kept_thinking(call)
-        fixed = count((_system_text(system) if system is not None else None) or "", model, ctx) + count(static_text(call.value("tools")), model, ctx)
+        fixed = opening.system_tokens + count(static_text(call.value("tools")), model, ctx)
         if fixed + turns * per_turn < minimum:
             return
         arg = call.arg("messages")

@@ -3,10 +3,9 @@ from __future__ import annotations
 from typing import Iterator, Optional, Tuple
 
 from claude_lint.checks.base import Context, Invalid, Rule, money, tokens
-from claude_lint.checks.conversation_cache import count, static_text
-from claude_lint.checks.cache_marks import TOOL_PROMPT_LEAST, breakpoint_anywhere, cache_minimum, claude_caching
+from claude_lint.checks.cache_marks import TOOL_PROMPT_LEAST, breakpoint_anywhere, count, unmarked_request
 from claude_lint.checks.system_cache import LONG_SYSTEM
-from claude_lint.prompt_text import system_text as _system_text
+from claude_lint.prompt_text import static_text
 from claude_lint.cost import cache_saving
 from claude_lint.diagnostics import Diagnostic
 from claude_lint.facts import Mapping, OneOf, Seq, Text
@@ -261,15 +260,10 @@ class PromptPrefixUncached(Rule):
 
     def check_call(self, call: Call, ctx: Context) -> Iterator[Diagnostic]:
         site = call.site
-        if site.local or not claude_caching(call, ctx.model(call)):
+        opening = unmarked_request(call, ctx, breakpoint_anywhere)
+        if opening is None:
             return
-        if breakpoint_anywhere(call):
-            return
-        system = call.value("system")
-        model = ctx.model(call)
-        minimum = cache_minimum(model, ctx)
-        system_text = _system_text(system) if system is not None else None
-        system_tokens = count(system_text or "", model, ctx)
+        model, minimum, system, system_tokens = opening
         tools = call.value("tools")
         tool_tokens = count(static_text(tools), model, ctx) if isinstance(tools, Seq) else 0
         # The API adds a tool-use system prompt of its own with the tools: counted when the tools
