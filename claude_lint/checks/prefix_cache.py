@@ -258,6 +258,25 @@ class PromptPrefixUncached(Rule):
         'client.messages.create(model="claude-sonnet-4-6", max_tokens=300, system=SYSTEM, messages=[{"role": "user", "content": q}])\n',
     ]
 
+    # The rubric filled by `string.Template` or printf-style `%`: the fixed text before the first placeholder is the prefix.
+    FILLED = (HEAD + "from string import Template\n" + f"RUBRIC = {RUBRIC!r}\n" + "PROMPT = Template(RUBRIC + '\\n\\nAnswer to grade:\\n$answer')\n"
+              "def grade(answer):\n    return client.messages.create(model='claude-sonnet-4-6', max_tokens=300, messages=[{'role': 'user', 'content': FILL}])\n")
+    fires = [
+        *fires,
+        Invalid(FILLED.replace("FILL", "PROMPT.substitute(answer=answer)"), row=7, message="fixed head of the user turn ~2,48"),
+        FILLED.replace("FILL", "PROMPT.safe_substitute(answer=answer)"),
+        Invalid(FILLED.replace("FILL", "'%s\\n\\nAnswer to grade:\\n%s' % (RUBRIC, answer)"), row=7, message="fixed head of the user turn ~2,48"),
+        FILLED.replace("FILL", "'%(rubric)s\\nAnswer: %(answer)s' % {'rubric': RUBRIC, 'answer': answer}"),
+    ]
+    silent = [
+        *silent,
+        # the placeholder comes first: the answer opens the prompt
+        FILLED.replace("RUBRIC + '\\n\\nAnswer to grade:\\n$answer'", "'$answer\\n' + RUBRIC").replace("FILL", "PROMPT.substitute(answer=answer)"),
+        FILLED.replace("FILL", "'%s\\n\\n%s' % (answer, RUBRIC)"),
+        # a short instruction filled with `%`
+        FILLED.replace("FILL", "'Summarise: %s' % answer"),
+    ]
+
     def check_call(self, call: Call, ctx: Context) -> Iterator[Diagnostic]:
         site = call.site
         opening = unmarked_request(call, ctx, breakpoint_anywhere)
