@@ -9,12 +9,12 @@ whose value is not `None`, on a block, or the request's top-level `cache_control
 (automatic caching)."""
 from __future__ import annotations
 
-from typing import Callable, List, NamedTuple, Optional, Tuple
+from typing import Callable, List, NamedTuple, Optional, Set, Tuple
 
 from claude_lint import tokens as tok
 from claude_lint.checks.base import Context
 from claude_lint.extract.sdk import CACHE_CONTROL_PROVIDERS
-from claude_lint.facts import Lit, Loc, Mapping, Seq, Text, Unknown
+from claude_lint.facts import Lit, Loc, Mapping, Param, Seq, Text, Transform, Unknown
 from claude_lint.link import Call
 from claude_lint.prompt_text import MAX_DEPTH  # the one bound on nesting followed into blocks and schemas
 from claude_lint.prompt_text import system_text
@@ -210,3 +210,40 @@ def unmarked_history(call: Call) -> bool:
     if history is None or history.marked or call.site.via is not None:
         return False
     return all(isinstance(call.value(role), (Seq, Text, type(None))) for role in ("tools", "system"))
+
+
+def known(value: object, depth: int = 0) -> bool:
+    """A value known whole statically: literal text, numbers, and lists and dicts of them."""
+    if depth > 12:
+        return False
+    if isinstance(value, Text):
+        return all(isinstance(p, str) for p in value.parts)
+    if isinstance(value, Lit):
+        return True
+    if isinstance(value, Seq):
+        return all(known(i, depth + 1) for i in value.items)
+    if isinstance(value, Mapping):
+        return not value.open and all(k is not None and known(v, depth + 1) for k, v in value.entries)
+    return False
+
+
+def params_in(value: object, depth: int = 0) -> Set[str]:
+    """The enclosing function's parameters a value is made of, as written: each call passes its own."""
+    if depth > 12:
+        return set()
+    if isinstance(value, Param):
+        return {value.name}
+    if isinstance(value, Text):
+        return set().union(*(params_in(p, depth + 1) for p in value.parts if not isinstance(p, str)))
+    if isinstance(value, Seq):
+        return set().union(*(params_in(i, depth + 1) for i in value.items))
+    if isinstance(value, Mapping):
+        return set().union(*(params_in(v, depth + 1) for _, v in value.entries))
+    if isinstance(value, Transform):
+        # A request body's key (boto3's `body.system`): only that entry is sent there.
+        if value.op.startswith("getitem:") and isinstance(value.inner, Mapping):
+            found = value.inner.get(value.op[len("getitem:"):])
+            if found is not None:
+                return params_in(found, depth + 1)
+        return params_in(value.inner, depth + 1)
+    return set()

@@ -277,6 +277,12 @@ class PromptPrefixUncached(Rule):
         FILLED.replace("FILL", "'Summarise: %s' % answer"),
     ]
 
+    # The messages list filled by `.append`/`.extend` before the request
+    APPENDED = (HEAD + f"RUBRIC = {RUBRIC!r}\n" + "def grade(answer):\n    messages = []\n    messages.append({'role': 'user', 'content': CONTENT})\n"
+                "    return client.messages.create(model='claude-sonnet-4-6', max_tokens=300, messages=messages)\n")
+    fires = [*fires, Invalid(APPENDED.replace("CONTENT", "RUBRIC + answer"), row=7, message="fixed head of the user turn ~2,48")]
+    silent = [*silent, APPENDED.replace("CONTENT", "answer + RUBRIC")]
+
     def check_call(self, call: Call, ctx: Context) -> Iterator[Diagnostic]:
         site = call.site
         opening = unmarked_request(call, ctx, breakpoint_anywhere)
