@@ -85,6 +85,15 @@ def claude_caching(call: Call, model) -> bool:
             and model is not None and model.provider == "anthropic")
 
 
+def langchain_claude(call: Call, model) -> bool:
+    """A LangChain `ChatAnthropic` model: the messages it is invoked with take `cache_control`
+    on their content blocks (or in `additional_kwargs`), but the model's site does not show
+    them, so only a rule that needs no message text (a growing conversation) judges it."""
+    site = call.site
+    return (site.provider == "langchain" and site.api == "ChatAnthropic"
+            and model is not None and model.provider == "anthropic")
+
+
 def breakpoint_anywhere(call: Call) -> bool:
     """A breakpoint on the system prompt, a tool, a message or the request, or a part of
     the request we cannot see that may hold one: the author has placed one (or may
@@ -122,11 +131,12 @@ class Unmarked(NamedTuple):
     system_tokens: int  # its literal text, counted
 
 
-def unmarked_request(call: Call, ctx: Context, marked: Callable[[Call], bool]) -> Optional[Unmarked]:
+def unmarked_request(call: Call, ctx: Context, marked: Callable[[Call], bool], langchain: bool = False) -> Optional[Unmarked]:
     """The request when it is billed, cached only where breakpoints mark it, and `marked`
-    finds no breakpoint in it (nor one it may carry unseen); else None."""
+    finds no breakpoint in it (nor one it may carry unseen); else None. `langchain`: a
+    LangChain `ChatAnthropic` model counts too."""
     model = ctx.model(call)
-    if call.site.local or not claude_caching(call, model) or marked(call):
+    if call.site.local or not (claude_caching(call, model) or langchain and langchain_claude(call, model)) or marked(call):
         return None
     system = call.value("system")
     text = system_text(system) if system is not None else None
