@@ -135,7 +135,8 @@ class CacheBreakpointIneffective(Rule):
     Only prefixes made entirely of text known statically are judged: a run-time part
     (a file, a document) could make the prefix long enough. The marks are read wherever
     the code writes them: a helper that builds the cached block, a block or a `**kwargs`
-    dict filled in after it is built, a boto3 `invoke_model` body or a Converse
+    dict filled in after it is built, a list of blocks or messages filled by
+    `.append`/`.extend` before the request, text filled by `%` or `string.Template`, a boto3 `invoke_model` body or a Converse
     `cachePoint`, on the Claude API, Bedrock and Vertex, and in OpenAI-style content
     parts sent by LiteLLM to a Claude model. A mark written outside the
     request (a helper) is reported at the request, which names the model. When the
@@ -339,6 +340,10 @@ class CacheBreakpointIneffective(Rule):
     ]
     fires = [
         *fires,
+        # five marked blocks appended to the system list: a 400
+        HEAD + f"LONG = {LONG!r}\ndef ask(q):\n    system = []\n"
+        + "".join(f"    system.append({{'type': 'text', 'text': LONG, {MARK}}})\n" for _ in range(5))
+        + "    return client.messages.create(model='claude-sonnet-4-6', max_tokens=300, system=system, messages=[{'role': 'user', 'content': q}])\n",
         # the question filled into the cached block by `%`, and sent again after it
         Invalid(FILLED.replace("SYSTEM", "system_blocks('Context: %s' % q)"), row=6, message="comes after content each call passes in (`q`)"),
     ]

@@ -90,8 +90,10 @@ class PromptPrefixUncached(Rule):
     look:
 
     - instructions, a rubric or few-shot examples at the head of the first user
-      message (a literal, a constant, an f-string or template whose fixed head is
-      long, a prompt file read at run time), before the part that changes per call;
+      message (a literal, a constant, an f-string, `%` format, `str.join` of fixed
+      parts, or a template, Jinja or `string.Template`, whose fixed head is long, a
+      prompt file read at run time), before the part that changes per call, in a
+      messages list written in the request or filled by `.append`/`.extend` before it;
     - long tool definitions (their names, descriptions and schemas).
 
     The fixed prefix counted is the one the API caches: tools, then the system
@@ -280,7 +282,14 @@ class PromptPrefixUncached(Rule):
     # The messages list filled by `.append`/`.extend` before the request
     APPENDED = (HEAD + f"RUBRIC = {RUBRIC!r}\n" + "def grade(answer):\n    messages = []\n    messages.append({'role': 'user', 'content': CONTENT})\n"
                 "    return client.messages.create(model='claude-sonnet-4-6', max_tokens=300, messages=messages)\n")
-    fires = [*fires, Invalid(APPENDED.replace("CONTENT", "RUBRIC + answer"), row=7, message="fixed head of the user turn ~2,48")]
+    fires = [
+        *fires,
+        Invalid(APPENDED.replace("CONTENT", "RUBRIC + answer"), row=7, message="fixed head of the user turn ~2,48"),
+        # the prompt joined from parts a helper appends, the fixed ones first
+        HEAD + f"RUBRIC = {RUBRIC!r}\n" + "def build(answer):\n    parts = []\n    parts.append(RUBRIC)\n    parts.append('Answer: ' + answer)\n"
+        "    return '\\n'.join(parts)\n\ndef grade(answer):\n"
+        "    return client.messages.create(model='claude-sonnet-4-6', max_tokens=300, messages=[{'role': 'user', 'content': build(answer)}])\n",
+    ]
     silent = [*silent, APPENDED.replace("CONTENT", "answer + RUBRIC")]
 
     def check_call(self, call: Call, ctx: Context) -> Iterator[Diagnostic]:
