@@ -4,7 +4,7 @@ from typing import Dict, Iterator, List, Optional, Tuple
 
 from claude_lint.checks.base import Context, Invalid, Rule, money, tokens
 from claude_lint.checks.cache_marks import (
-    TOOL_PROMPT_MOST, Block, as_written, automatic, blocks, cache_minimum, claude_caching, known, params_in, unmarked_history, within,
+    TOOL_PROMPT_MOST, Block, as_written, automatic, blocks, cache_minimum, claude_caching, known, langchain_claude, params_in, unmarked_history, within,
 )
 from claude_lint.checks.cache_prefix import per_iteration, per_request
 from claude_lint.checks.cache_marks import count
@@ -137,8 +137,9 @@ class CacheBreakpointIneffective(Rule):
     the code writes them: a helper that builds the cached block, a block or a `**kwargs`
     dict filled in after it is built, a list of blocks or messages filled by
     `.append`/`.extend` before the request, text filled by `%` or `string.Template`, a boto3 `invoke_model` body or a Converse
-    `cachePoint`, on the Claude API, Bedrock and Vertex, and in OpenAI-style content
-    parts sent by LiteLLM to a Claude model. A mark written outside the
+    `cachePoint`, on the Claude API, Bedrock and Vertex, in OpenAI-style content
+    parts sent by LiteLLM to a Claude model, and in the messages a LangChain
+    `ChatAnthropic` model is invoked with (content blocks, `additional_kwargs`). A mark written outside the
     request (a helper) is reported at the request, which names the model. When the
     request sends tools, the tool-use system prompt the API adds (up to 530 tokens) is
     counted in the prefix's favour.
@@ -348,9 +349,17 @@ class CacheBreakpointIneffective(Rule):
         Invalid(FILLED.replace("SYSTEM", "system_blocks('Context: %s' % q)"), row=6, message="comes after content each call passes in (`q`)"),
     ]
 
+    # LangChain's ChatAnthropic invoked once with messages written out: their content blocks and `additional_kwargs` carry the marks.
+    LC = ("from langchain_anthropic import ChatAnthropic\nfrom langchain_core.messages import HumanMessage, SystemMessage\n" + f"LONG = {LONG!r}\n"
+          "llm = ChatAnthropic(model='claude-sonnet-4-6', max_tokens=300)\n\ndef ask(q):\n    return llm.invoke([SYSTEM, HumanMessage(content=q)])\n")
+    fires = [*fires, Invalid(LC.replace("SYSTEM", f"SystemMessage(content=[{{'type': 'text', 'text': 'You are terse.', {MARK}}}])"), row=4, message="ends a prefix of ~4 tokens"),
+             LC.replace("SYSTEM", f"SystemMessage(content='You are terse.', additional_kwargs={{{MARK}}})")]
+    silent = [*silent, LC.replace("SYSTEM", f"SystemMessage(content=[{{'type': 'text', 'text': LONG, {MARK}}}])"),
+              LC.replace("SYSTEM", f"SystemMessage(content=LONG, additional_kwargs={{{MARK}}})")]
+
     def check_call(self, call: Call, ctx: Context) -> Iterator[Diagnostic]:
         site = call.site
-        if site.local or call.open or not claude_caching(call, ctx.model(call)):
+        if site.local or call.open or not (claude_caching(call, ctx.model(call)) or langchain_claude(call, ctx.model(call))):
             return
         found, seen = blocks(call)
         marks = [i for i, b in enumerate(found) if b.mark is not None]
@@ -399,7 +408,7 @@ class CacheBreakpointIneffective(Rule):
         requests: Dict[Loc, Call] = {c.site.loc: c for c in calls if c.site.via is None}
         for call in calls:
             site = call.site
-            if site.local or call.open or not claude_caching(call, ctx.model(call)):
+            if site.local or call.open or not (claude_caching(call, ctx.model(call)) or langchain_claude(call, ctx.model(call))):
                 continue
             request = call if site.via is None else requests.get(site.via)
             if request is None:

@@ -85,7 +85,8 @@ def _is(value: object, word: str) -> bool:
 class PromptPrefixUncached(Rule):
     """## What it does
     Flags fixed text of at least the model's minimum cacheable length sent on every
-    Claude request (Claude API, Bedrock, Vertex, LiteLLM to a Claude model) with no
+    Claude request (Claude API, Bedrock, Vertex, LiteLLM to a Claude model, a LangChain
+    `ChatAnthropic` model invoked once with messages written out) with no
     cache breakpoint anywhere in the request, where CL002 (system prompt only) does not
     look:
 
@@ -292,9 +293,15 @@ class PromptPrefixUncached(Rule):
     ]
     silent = [*silent, APPENDED.replace("CONTENT", "answer + RUBRIC")]
 
+    # LangChain's ChatAnthropic invoked once with the rubric at the head of the human message
+    LC = ("from langchain_anthropic import ChatAnthropic\nfrom langchain_core.messages import HumanMessage\n" + f"RUBRIC = {RUBRIC!r}\n"
+          "llm = ChatAnthropic(model='claude-sonnet-4-6', max_tokens=300)\n\ndef grade(answer):\n    return llm.invoke([HumanMessage(content=CONTENT)])\n")
+    fires = [*fires, Invalid(LC.replace("CONTENT", "RUBRIC + answer"), row=7, message="fixed head of the user turn ~2,48")]
+    silent = [*silent, LC.replace("CONTENT", "[{'type': 'text', 'text': RUBRIC, 'cache_control': {'type': 'ephemeral'}}, {'type': 'text', 'text': answer}]")]
+
     def check_call(self, call: Call, ctx: Context) -> Iterator[Diagnostic]:
         site = call.site
-        opening = unmarked_request(call, ctx, breakpoint_anywhere)
+        opening = unmarked_request(call, ctx, breakpoint_anywhere, langchain=True)
         if opening is None:
             return
         model, minimum, system, system_tokens = opening
