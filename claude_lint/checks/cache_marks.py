@@ -100,6 +100,8 @@ def breakpoint_anywhere(call: Call) -> bool:
     have), so the rules about uncached prefixes say nothing."""
     if call.open or automatic(call):
         return True
+    if call.site.provider == "langchain" and (call.site.cache_control_nearby or "model_kwargs" in call.site.kwargs.keys()):
+        return True  # a chat model bound with cache settings, or marks placed where its site does not show
     system = call.value("system")
     if system is not None and marked_inside(system):
         return True

@@ -297,7 +297,9 @@ class PromptPrefixUncached(Rule):
     LC = ("from langchain_anthropic import ChatAnthropic\nfrom langchain_core.messages import HumanMessage\n" + f"RUBRIC = {RUBRIC!r}\n"
           "llm = ChatAnthropic(model='claude-sonnet-4-6', max_tokens=300)\n\ndef grade(answer):\n    return llm.invoke([HumanMessage(content=CONTENT)])\n")
     fires = [*fires, Invalid(LC.replace("CONTENT", "RUBRIC + answer"), row=7, message="fixed head of the user turn ~2,48")]
-    silent = [*silent, LC.replace("CONTENT", "[{'type': 'text', 'text': RUBRIC, 'cache_control': {'type': 'ephemeral'}}, {'type': 'text', 'text': answer}]")]
+    silent = [*silent, LC.replace("CONTENT", "[{'type': 'text', 'text': RUBRIC, 'cache_control': {'type': 'ephemeral'}}, {'type': 'text', 'text': answer}]"),
+              # the model is bound with request settings of its own (which may turn caching on)
+              LC.replace("CONTENT", "RUBRIC + answer").replace("max_tokens=300)", "max_tokens=300, model_kwargs={'cache_control': {'type': 'ephemeral'}})")]
 
     def check_call(self, call: Call, ctx: Context) -> Iterator[Diagnostic]:
         site = call.site
