@@ -354,7 +354,9 @@ class CacheBreakpointIneffective(Rule):
           "llm = ChatAnthropic(model='claude-sonnet-4-6', max_tokens=300)\n\ndef ask(q):\n    return llm.invoke([SYSTEM, HumanMessage(content=q)])\n")
     fires = [*fires, Invalid(LC.replace("SYSTEM", f"SystemMessage(content=[{{'type': 'text', 'text': 'You are terse.', {MARK}}}])"), row=4, message="ends a prefix of ~4 tokens"),
              LC.replace("SYSTEM", f"SystemMessage(content='You are terse.', additional_kwargs={{{MARK}}})")]
-    silent = [*silent, LC.replace("SYSTEM", f"SystemMessage(content=[{{'type': 'text', 'text': LONG, {MARK}}}])"),
+    # tools bound to the model come first in the prefix, unseen; a long marked system message
+    silent = [*silent, LC.replace("SYSTEM", f"SystemMessage(content=[{{'type': 'text', 'text': 'You are terse.', {MARK}}}])").replace("max_tokens=300)", "max_tokens=300).bind_tools(TOOLS)"),
+              LC.replace("SYSTEM", f"SystemMessage(content=[{{'type': 'text', 'text': LONG, {MARK}}}])"),
               LC.replace("SYSTEM", f"SystemMessage(content=LONG, additional_kwargs={{{MARK}}})")]
 
     def check_call(self, call: Call, ctx: Context) -> Iterator[Diagnostic]:

@@ -47,6 +47,8 @@ class ModelHistory:
             return site
         scope = record.scope
         name = self._bound_to(record.node, scope)
+        if name is not None and scope.assigns.get(name) != [record.node]:
+            return site  # a chain or a model with tools bound (`.bind_tools(...)`): more is sent than its invoke shows
         invokes = [] if name is None else [
             other for other in self.c.calls[:MAX_SESSION_NODES]
             if isinstance(other.node.func, ast.Attribute) and other.node.func.attr in _INVOKES
