@@ -1,5 +1,7 @@
 """Where a request's cache breakpoints are: the one reading of `cache_control` marks the
-caching rules share (CL012, CL013; CL002 and CL011 share `is_mark` and `cache_minimum`).
+caching rules share (CL012, CL013; CL002 and CL011 share `is_mark` and `cache_minimum`),
+and the opening CL011 and CL012 share (`unmarked_request`: a billed Claude request with
+no breakpoint, its model, minimum and system tokens).
 `system_cache.py` still walks values with its own `_has_cache_control` and `_unseen`: they
 differ from `marked_inside` and `unseen` here in two ways, so they are not drop-in: they
 look into each option of a run-time value (`OneOf`), and `_unseen` has no depth bound.
