@@ -291,7 +291,10 @@ class PromptPrefixUncached(Rule):
         "    return '\\n'.join(parts)\n\ndef grade(answer):\n"
         "    return client.messages.create(model='claude-sonnet-4-6', max_tokens=300, messages=[{'role': 'user', 'content': build(answer)}])\n",
     ]
-    silent = [*silent, APPENDED.replace("CONTENT", "answer + RUBRIC")]
+    silent = [*silent, APPENDED.replace("CONTENT", "answer + RUBRIC"),
+              # the appended message's fixed block is marked afterwards, by subscript
+              APPENDED.replace("CONTENT", "[{'type': 'text', 'text': RUBRIC}, {'type': 'text', 'text': answer}]").replace(
+                  "    return", "    messages[-1]['content'][0]['cache_control'] = {'type': 'ephemeral'}\n    return")]
 
     # LangChain's ChatAnthropic invoked once with the rubric at the head of the human message
     LC = ("from langchain_anthropic import ChatAnthropic\nfrom langchain_core.messages import HumanMessage\n" + f"RUBRIC = {RUBRIC!r}\n"
