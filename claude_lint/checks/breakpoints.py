@@ -1,16 +1,17 @@
 from __future__ import annotations
 
-from typing import Dict, Iterator, List, Optional, Set, Tuple
+from typing import Dict, Iterator, List, Optional, Tuple
 
 from claude_lint.checks.base import Context, Invalid, Rule, money, tokens
 from claude_lint.checks.cache_marks import (
-    TOOL_PROMPT_MOST, Block, as_written, automatic, blocks, cache_minimum, claude_caching, unmarked_history, within,
+    TOOL_PROMPT_MOST, Block, as_written, automatic, blocks, cache_minimum, claude_caching, known, langchain_claude, params_in, unmarked_history, within,
 )
 from claude_lint.checks.cache_prefix import per_iteration, per_request
-from claude_lint.checks.conversation_cache import count, static_text
+from claude_lint.checks.cache_marks import count
+from claude_lint.prompt_text import static_text
 from claude_lint.cost import unread_cache_usd
 from claude_lint.diagnostics import Diagnostic
-from claude_lint.facts import Dynamic, Lit, Loc, Mapping, Param, Seq, Text, Transform
+from claude_lint.facts import Dynamic, Loc, Mapping, Seq, Text
 from claude_lint.link import Call
 
 HEAD = "import anthropic\nclient = anthropic.Anthropic()\n"
@@ -27,20 +28,6 @@ PER_CALL = (
 MAX_BREAKPOINTS = 4  # DOCS-PC: at most 4 cache_control markers per request; the top-level one takes a slot
 
 
-def _known(value: object, depth: int = 0) -> bool:
-    if depth > 12:
-        return False
-    if isinstance(value, Text):
-        return all(isinstance(p, str) for p in value.parts)
-    if isinstance(value, Lit):
-        return True
-    if isinstance(value, Seq):
-        return all(_known(i, depth + 1) for i in value.items)
-    if isinstance(value, Mapping):
-        return not value.open and all(k is not None and _known(v, depth + 1) for k, v in value.entries)
-    return False
-
-
 def _shown(block: Block) -> str:
     """The block's literal text as the cache counts it (a tool: its JSON)."""
     text = block.text
@@ -49,39 +36,17 @@ def _shown(block: Block) -> str:
     return static_text(block.value) if isinstance(block.value, Mapping) else ""
 
 
-def _params(value: object, depth: int = 0) -> Set[str]:
-    """The enclosing function's parameters a value is made of, as written: each call passes its own."""
-    if depth > 12:
-        return set()
-    if isinstance(value, Param):
-        return {value.name}
-    if isinstance(value, Text):
-        return set().union(*(_params(p, depth + 1) for p in value.parts if not isinstance(p, str)))
-    if isinstance(value, Seq):
-        return set().union(*(_params(i, depth + 1) for i in value.items))
-    if isinstance(value, Mapping):
-        return set().union(*(_params(v, depth + 1) for _, v in value.entries))
-    if isinstance(value, Transform):
-        # A request body's key (boto3's `body.system`): only that entry is sent there.
-        if value.op.startswith("getitem:") and isinstance(value.inner, Mapping):
-            found = value.inner.get(value.op[len("getitem:"):])
-            if found is not None:
-                return _params(found, depth + 1)
-        return _params(value.inner, depth + 1)
-    return set()
-
-
 def _parameter_inside(call: Call, last: int, found: List[Block]) -> bool:
     """A function parameter in the prefix as written (up to the block holding the last
     breakpoint): its default is what we see, not what callers pass. A parameter after the
     breakpoint (the user's question) does not change the prefix's size."""
     written, _ = blocks(call, as_written(call))
     if len(written) == len(found):
-        return any(_params(b.value) for b in written[: last + 1])
+        return any(params_in(b.value) for b in written[: last + 1])
     # Written otherwise than resolved (a helper's blocks): the roles up to the breakpoint's.
     value_of = as_written(call)
     roles = ("tools", "system", "messages")
-    return any(_params(value_of(role)) for role in roles[: roles.index(found[last].role) + 1])
+    return any(params_in(value_of(role)) for role in roles[: roles.index(found[last].role) + 1])
 
 
 def per_call_prefix(request: Call) -> Optional[Tuple[List[str], bool]]:
@@ -100,15 +65,15 @@ def per_call_prefix(request: Call) -> Optional[Tuple[List[str], bool]]:
     last = marks[-1]
     if written[last].role == "messages" and not _single_exchange(request, len(written) - last, written[last]):
         return None
-    before = set().union(*(_params(b.value) for b in written[: last + 1]))
+    before = set().union(*(params_in(b.value) for b in written[: last + 1]))
     if not before:
         return None
-    if before & set().union(*(_params(b.value) for b in written[last + 1:])):
+    if before & set().union(*(params_in(b.value) for b in written[last + 1:])):
         return sorted(before), True
     if written[last].role == "messages":  # the blocks after it are the rest of the last message, as written
-        return (sorted(before), False) if all(_known(b.value) for b in written[last + 1:]) else None
+        return (sorted(before), False) if all(known(b.value) for b in written[last + 1:]) else None
     resolved, seen = blocks(request)
-    if seen and len(resolved) == len(written) and all(_known(b.value) for b in resolved[last + 1:]):
+    if seen and len(resolved) == len(written) and all(known(b.value) for b in resolved[last + 1:]):
         return sorted(before), False
     return None
 
@@ -117,7 +82,7 @@ def _single_exchange(request: Call, from_end: int, marked: Block) -> bool:
     """The mark is in the last message of a list written out in the request (no history
     handed in or kept), on a block made of the function's parameters: nothing will send
     this prefix again but an identical call."""
-    if request.site.history is not None or not _params(marked.value):
+    if request.site.history is not None or not params_in(marked.value):
         return False
     messages = as_written(request)("messages")
     if not isinstance(messages, Seq) or not messages.items:
@@ -170,9 +135,11 @@ class CacheBreakpointIneffective(Rule):
     Only prefixes made entirely of text known statically are judged: a run-time part
     (a file, a document) could make the prefix long enough. The marks are read wherever
     the code writes them: a helper that builds the cached block, a block or a `**kwargs`
-    dict filled in after it is built, a boto3 `invoke_model` body or a Converse
-    `cachePoint`, on the Claude API, Bedrock and Vertex, and in OpenAI-style content
-    parts sent by LiteLLM to a Claude model. A mark written outside the
+    dict filled in after it is built, a list of blocks or messages filled by
+    `.append`/`.extend` before the request, text filled by `%` or `string.Template`, a boto3 `invoke_model` body or a Converse
+    `cachePoint`, on the Claude API, Bedrock and Vertex, in OpenAI-style content
+    parts sent by LiteLLM to a Claude model, and in the messages a LangChain
+    `ChatAnthropic` model is invoked with (content blocks, `additional_kwargs`). A mark written outside the
     request (a helper) is reported at the request, which names the model. When the
     request sends tools, the tool-use system prompt the API adds (up to 530 tokens) is
     counted in the prefix's favour.
@@ -353,9 +320,48 @@ class CacheBreakpointIneffective(Rule):
         "def ask(q):\n    return client.messages.create(model='claude-sonnet-4-5', max_tokens=300, tools=TOOLS, messages=[{'role': 'user', 'content': q}])\n",
     ]
 
+    # The request's lists filled before it is sent (`.append`/`.extend`, in the function or a helper), and text filled by `%`.
+    FILLED = (HEAD + f"LONG = {LONG!r}\n" + "def system_blocks(text):\n    blocks = []\n    blocks.append({'type': 'text', 'text': text, 'cache_control': {'type': 'ephemeral'}})\n"
+              "    return blocks\n\ndef ask(q):\n    messages = []\n    messages.extend([{'role': 'user', 'content': q}])\n"
+              "    return client.messages.create(model='claude-sonnet-4-6', max_tokens=300, system=SYSTEM, messages=messages)\n")
+    fires = [
+        *fires,
+        Invalid(FILLED.replace("SYSTEM", "system_blocks('You are terse.')"), row=12, message="ends a prefix of ~4 tokens"),
+        FILLED.replace("SYSTEM", "system_blocks('You answer for %s.' % 'Acme')"),
+        Invalid(HEAD + "def ask(q):\n    messages = []\n"
+                f"    messages.append({{'role': 'user', 'content': [{{'type': 'text', 'text': 'Be terse.', {MARK}}}, {{'type': 'text', 'text': q}}]}})\n"
+                "    return client.messages.create(model='claude-sonnet-4-6', max_tokens=300, messages=messages)\n",
+                row=6, message="ends a prefix of ~3 tokens"),
+    ]
+    silent = [
+        *silent,
+        # the helper's block holds the long rules
+        FILLED.replace("SYSTEM", "system_blocks(LONG)"),
+        FILLED.replace("SYSTEM", "system_blocks('%s\\nYou answer for Acme.' % LONG)"),
+    ]
+    fires = [
+        *fires,
+        # five marked blocks appended to the system list: a 400
+        HEAD + f"LONG = {LONG!r}\ndef ask(q):\n    system = []\n"
+        + "".join(f"    system.append({{'type': 'text', 'text': LONG, {MARK}}})\n" for _ in range(5))
+        + "    return client.messages.create(model='claude-sonnet-4-6', max_tokens=300, system=system, messages=[{'role': 'user', 'content': q}])\n",
+        # the question filled into the cached block by `%`, and sent again after it
+        Invalid(FILLED.replace("SYSTEM", "system_blocks('Context: %s' % q)"), row=6, message="comes after content each call passes in (`q`)"),
+    ]
+
+    # LangChain's ChatAnthropic invoked once with messages written out: their content blocks and `additional_kwargs` carry the marks.
+    LC = ("from langchain_anthropic import ChatAnthropic\nfrom langchain_core.messages import HumanMessage, SystemMessage\n" + f"LONG = {LONG!r}\n"
+          "llm = ChatAnthropic(model='claude-sonnet-4-6', max_tokens=300)\n\ndef ask(q):\n    return llm.invoke([SYSTEM, HumanMessage(content=q)])\n")
+    fires = [*fires, Invalid(LC.replace("SYSTEM", f"SystemMessage(content=[{{'type': 'text', 'text': 'You are terse.', {MARK}}}])"), row=4, message="ends a prefix of ~4 tokens"),
+             LC.replace("SYSTEM", f"SystemMessage(content='You are terse.', additional_kwargs={{{MARK}}})")]
+    # tools bound to the model come first in the prefix, unseen; a long marked system message
+    silent = [*silent, LC.replace("SYSTEM", f"SystemMessage(content=[{{'type': 'text', 'text': 'You are terse.', {MARK}}}])").replace("max_tokens=300)", "max_tokens=300).bind_tools(TOOLS)"),
+              LC.replace("SYSTEM", f"SystemMessage(content=[{{'type': 'text', 'text': LONG, {MARK}}}])"),
+              LC.replace("SYSTEM", f"SystemMessage(content=LONG, additional_kwargs={{{MARK}}})")]
+
     def check_call(self, call: Call, ctx: Context) -> Iterator[Diagnostic]:
         site = call.site
-        if site.local or call.open or not claude_caching(call, ctx.model(call)):
+        if site.local or call.open or not (claude_caching(call, ctx.model(call)) or langchain_claude(call, ctx.model(call))):
             return
         found, seen = blocks(call)
         marks = [i for i, b in enumerate(found) if b.mark is not None]
@@ -374,7 +380,7 @@ class CacheBreakpointIneffective(Rule):
             return  # unseen blocks may hold a later breakpoint that ends a longer prefix
         last = marks[-1]
         prefix = found[: last + 1]
-        if not all(_known(b.value) for b in prefix) or _parameter_inside(call, last, found):
+        if not all(known(b.value) for b in prefix) or _parameter_inside(call, last, found):
             return  # a run-time part (or a caller's argument in place of a default) may make the prefix long enough
         model = ctx.model(call)
         minimum = cache_minimum(model, ctx)
@@ -404,7 +410,7 @@ class CacheBreakpointIneffective(Rule):
         requests: Dict[Loc, Call] = {c.site.loc: c for c in calls if c.site.via is None}
         for call in calls:
             site = call.site
-            if site.local or call.open or not claude_caching(call, ctx.model(call)):
+            if site.local or call.open or not (claude_caching(call, ctx.model(call)) or langchain_claude(call, ctx.model(call))):
                 continue
             request = call if site.via is None else requests.get(site.via)
             if request is None:
@@ -418,7 +424,7 @@ class CacheBreakpointIneffective(Rule):
             if not marks:
                 continue
             prefix = found[: marks[-1] + 1]
-            if all(_known(b.value) for b in prefix) or _cl006_reports(call, prefix):
+            if all(known(b.value) for b in prefix) or _cl006_reports(call, prefix):
                 continue  # the caller passes fixed text, or CL006 already names the changing value
             yield self._per_call(call, prefix, names, repeated, ctx)
 

@@ -1,5 +1,7 @@
 """Where a request's cache breakpoints are: the one reading of `cache_control` marks the
-caching rules share (CL012, CL013; CL002 and CL011 share `is_mark` and `cache_minimum`).
+caching rules share (CL012, CL013; CL002 and CL011 share `is_mark` and `cache_minimum`),
+and the opening CL011 and CL012 share (`unmarked_request`: a billed Claude request with
+no breakpoint, its model, minimum and system tokens).
 `system_cache.py` still walks values with its own `_has_cache_control` and `_unseen`: they
 differ from `marked_inside` and `unseen` here in two ways, so they are not drop-in: they
 look into each option of a run-time value (`OneOf`), and `_unseen` has no depth bound.
@@ -9,13 +11,15 @@ whose value is not `None`, on a block, or the request's top-level `cache_control
 (automatic caching)."""
 from __future__ import annotations
 
-from typing import Callable, List, Optional, Tuple
+from typing import Callable, List, NamedTuple, Optional, Set, Tuple
 
+from claude_lint import tokens as tok
 from claude_lint.checks.base import Context
 from claude_lint.extract.sdk import CACHE_CONTROL_PROVIDERS
-from claude_lint.facts import Lit, Loc, Mapping, Seq, Text, Unknown
+from claude_lint.facts import Lit, Loc, Mapping, Param, Seq, Text, Transform, Unknown
 from claude_lint.link import Call
 from claude_lint.prompt_text import MAX_DEPTH  # the one bound on nesting followed into blocks and schemas
+from claude_lint.prompt_text import system_text
 
 CACHE_KEYS = ("cache_control", "cachePoint")  # the Claude API's, Bedrock Converse's
 
@@ -83,12 +87,23 @@ def claude_caching(call: Call, model) -> bool:
             and model is not None and model.provider == "anthropic")
 
 
+def langchain_claude(call: Call, model) -> bool:
+    """A LangChain `ChatAnthropic` model: the messages it is invoked with take `cache_control`
+    on their content blocks (or in `additional_kwargs`), but the model's site does not show
+    them, so only a rule that needs no message text (a growing conversation) judges it."""
+    site = call.site
+    return (site.provider == "langchain" and site.api == "ChatAnthropic"
+            and model is not None and model.provider == "anthropic")
+
+
 def breakpoint_anywhere(call: Call) -> bool:
     """A breakpoint on the system prompt, a tool, a message or the request, or a part of
     the request we cannot see that may hold one: the author has placed one (or may
     have), so the rules about uncached prefixes say nothing."""
     if call.open or automatic(call):
         return True
+    if call.site.provider == "langchain" and (call.site.cache_control_nearby or "model_kwargs" in call.site.kwargs.keys()):
+        return True  # a chat model bound with cache settings, or marks placed where its site does not show
     system = call.value("system")
     if system is not None and marked_inside(system):
         return True
@@ -104,6 +119,32 @@ def breakpoint_anywhere(call: Call) -> bool:
 def cache_minimum(model, ctx: Context) -> int:
     """The shortest prefix the model caches: the catalogue's, else the rule's option for unknown models."""
     return (model.min_cacheable if model is not None else None) or int(ctx.option("unknown-model-minimum"))
+
+
+def count(text: str, model, ctx: Context) -> int:
+    """Tokens of a literal text as the model counts them (offline count times the model's ratio)."""
+    return int(tok.count(text) * ctx.catalog.token_ratio(model)) if text else 0
+
+
+class Unmarked(NamedTuple):
+    """A Claude request with no breakpoint: what the uncached-prefix rules (CL011, CL012) start from."""
+
+    model: object
+    minimum: int  # the model's minimum cacheable length
+    system: object  # the request's system prompt as resolved (None: none sent)
+    system_tokens: int  # its literal text, counted
+
+
+def unmarked_request(call: Call, ctx: Context, marked: Callable[[Call], bool], langchain: bool = False) -> Optional[Unmarked]:
+    """The request when it is billed, cached only where breakpoints mark it, and `marked`
+    finds no breakpoint in it (nor one it may carry unseen); else None. `langchain`: a
+    LangChain `ChatAnthropic` model counts too."""
+    model = ctx.model(call)
+    if call.site.local or not (claude_caching(call, model) or langchain and langchain_claude(call, model)) or marked(call):
+        return None
+    system = call.value("system")
+    text = system_text(system) if system is not None else None
+    return Unmarked(model, cache_minimum(model, ctx), system, count(text or "", model, ctx))
 
 
 class Block:
@@ -183,3 +224,40 @@ def unmarked_history(call: Call) -> bool:
     if history is None or history.marked or call.site.via is not None:
         return False
     return all(isinstance(call.value(role), (Seq, Text, type(None))) for role in ("tools", "system"))
+
+
+def known(value: object, depth: int = 0) -> bool:
+    """A value known whole statically: literal text, numbers, and lists and dicts of them."""
+    if depth > 12:
+        return False
+    if isinstance(value, Text):
+        return all(isinstance(p, str) for p in value.parts)
+    if isinstance(value, Lit):
+        return True
+    if isinstance(value, Seq):
+        return all(known(i, depth + 1) for i in value.items)
+    if isinstance(value, Mapping):
+        return not value.open and all(k is not None and known(v, depth + 1) for k, v in value.entries)
+    return False
+
+
+def params_in(value: object, depth: int = 0) -> Set[str]:
+    """The enclosing function's parameters a value is made of, as written: each call passes its own."""
+    if depth > 12:
+        return set()
+    if isinstance(value, Param):
+        return {value.name}
+    if isinstance(value, Text):
+        return set().union(*(params_in(p, depth + 1) for p in value.parts if not isinstance(p, str)))
+    if isinstance(value, Seq):
+        return set().union(*(params_in(i, depth + 1) for i in value.items))
+    if isinstance(value, Mapping):
+        return set().union(*(params_in(v, depth + 1) for _, v in value.entries))
+    if isinstance(value, Transform):
+        # A request body's key (boto3's `body.system`): only that entry is sent there.
+        if value.op.startswith("getitem:") and isinstance(value.inner, Mapping):
+            found = value.inner.get(value.op[len("getitem:"):])
+            if found is not None:
+                return params_in(found, depth + 1)
+        return params_in(value.inner, depth + 1)
+    return set()

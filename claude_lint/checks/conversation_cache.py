@@ -3,17 +3,16 @@ from __future__ import annotations
 import os
 from typing import Iterator, Optional, Tuple
 
-from claude_lint import tokens as tok
 from claude_lint.catalog import Model
 from claude_lint.checks.base import Context, Invalid, Rule, money, tokens
-from claude_lint.checks.cache_marks import automatic, cache_minimum, claude_caching
+from claude_lint.checks.cache_marks import automatic, count, unmarked_request
 from claude_lint.checks.system_cache import LONG_SYSTEM, _has_cache_control, _unseen
 from claude_lint.diagnostics import Diagnostic
 from claude_lint.extract.sdk import CACHE_CONTROL_PROVIDERS, provider_facts
 from claude_lint.facts import History, Lit, Mapping, Text
 from claude_lint.link import Call
 from claude_lint.patterns import lazy
-from claude_lint.prompt_text import static_text, system_text as _system_text
+from claude_lint.prompt_text import static_text
 
 HEAD = "import anthropic\nclient = anthropic.Anthropic()\n"
 LOOP = (
@@ -32,14 +31,11 @@ def loop(call: str) -> str:
 CLAUDE = CACHE_CONTROL_PROVIDERS
 
 
-def count(text: str, model: Optional[Model], ctx: Context) -> int:
-    return int(tok.count(text) * ctx.catalog.token_ratio(model)) if text else 0
-
-
 class ConversationUncached(Rule):
     """## What it does
-    Flags a Claude request (Claude API, Bedrock, Vertex, or LiteLLM's `completion` to a
-    Claude model, which passes `cache_control` blocks through) whose conversation grows
+    Flags a Claude request (Claude API, Bedrock, Vertex, LiteLLM's `completion` to a
+    Claude model, which passes `cache_control` blocks through, or a LangChain
+    `ChatAnthropic` model invoked with the list) whose conversation grows
     across turns or agent steps and is resent whole on every request, with no cache
     breakpoint anywhere in it: no `cache_control` on a system block, tool or message, no
     top-level `cache_control`, and no LiteLLM `cache_control_injection_points`. "Grows
@@ -68,7 +64,8 @@ class ConversationUncached(Rule):
     would be cached), nor when the request may carry a breakpoint we cannot see (the
     code writes `cache_control` into the list it grows, a wrapper's file marks the
     list it is handed, or a system prompt or tools we cannot read sit in a file that
-    uses `cache_control`).
+    uses `cache_control`; for LangChain, whose messages the model's site does not show,
+    any `cache_control` or `model_kwargs` in the file).
 
     ## Example
     ```python
@@ -276,31 +273,47 @@ class ConversationUncached(Rule):
     fires = [*fires, THINK.replace("THINKING", "thinking={'type': 'enabled', 'budget_tokens': 10000},")]
     silent = [*silent, THINK.replace("THINKING", "")]
 
+    # LangChain's ChatAnthropic invoked with a growing list: reported at the model, which names the model.
+    CHAT_MODEL = ("from langchain_anthropic import ChatAnthropic\nfrom langchain_core.messages import AIMessage, HumanMessage\n"
+                  "llm = ChatAnthropic(model=MODEL, max_tokens=1024)\nmessages = []\nwhile True:\n    messages.append(HumanMessage(content=TURN))\n"
+                  "    reply = llm.invoke(messages)\n    messages.append(AIMessage(content=reply.content))\n")
+    fires = [*fires, Invalid(CHAT_MODEL.replace("MODEL", "'claude-sonnet-4-6'").replace("TURN", "input()"), row=3, message="Mark the newest message for caching before each invoke")]
+    silent = [
+        *silent,
+        # the newest turn is marked as a content block with cache_control
+        CHAT_MODEL.replace("MODEL", "'claude-sonnet-4-6'").replace("TURN", "[{'type': 'text', 'text': input(), 'cache_control': {'type': 'ephemeral'}}]"),
+        # an OpenAI chat model caches by itself
+        CHAT_MODEL.replace("langchain_anthropic import ChatAnthropic", "langchain_openai import ChatOpenAI").replace("ChatAnthropic(", "ChatOpenAI(")
+        .replace("MODEL", "'gpt-4o'").replace("TURN", "input()"),
+    ]
+
     def check_call(self, call: Call, ctx: Context) -> Iterator[Diagnostic]:
         site = call.site
         # A dispatcher's call is judged as one of its requests: a Claude one beside it resends the list too.
         history = site.history or site.passed_history
-        if history is None or site.local or not claude_caching(call, ctx.model(call)):
-            return
-        if _breakpoint(call, history) or automatic(call):
+        opening = None if history is None else unmarked_request(call, ctx, lambda c: _breakpoint(c, history) or automatic(c), langchain=True)
+        if opening is None:
             return
         model_id = (call.model_id() or "").lower()
         if site.api in _ANY_MODEL_APIS and "claude" not in model_id and "anthropic" not in model_id:
             return  # boto3's Bedrock API serves every vendor's models; only Claude's take cache breakpoints here
-        system = call.value("system")
-        model = ctx.model(call)
-        minimum = cache_minimum(model, ctx)
+        model, minimum = opening.model, opening.minimum
         turns = max(2, int(ctx.option("turns")))
         cap = _step_cap(history.bound)
         if cap is not None:
             turns = max(1, min(turns, cap))  # `for step in range(3)`: the conversation never gets longer
         per_turn = max(1, int(ctx.option("turn-tokens"))) + _kept_thinking(call)
-        fixed = count((_system_text(system) if system is not None else None) or "", model, ctx) + count(static_text(call.value("tools")), model, ctx)
+        fixed = opening.system_tokens + count(static_text(call.value("tools")), model, ctx)
         if fixed + turns * per_turn < minimum:
             return
         arg = call.arg("messages")
         saving, cost = _estimate(model, fixed, per_turn, turns, minimum)
-        if not provider_facts(site.provider).request_cache_control:
+        if site.provider == "langchain":
+            how = ("Mark the newest message for caching before each invoke: its content as blocks, the last one with "
+                   "\"cache_control\": {\"type\": \"ephemeral\"} (HumanMessage(content=[{\"type\": \"text\", \"text\": ..., "
+                   "\"cache_control\": {\"type\": \"ephemeral\"}}]))")
+            fix = None
+        elif not provider_facts(site.provider).request_cache_control:
             how = (f"{PLATFORM.get(site.provider, site.provider)} has no top-level automatic caching: put "
                    "\"cache_control\": {\"type\": \"ephemeral\"} on the last content block of the last message "
                    "(cachePoint on Bedrock Converse) before each request")
@@ -317,7 +330,7 @@ class ConversationUncached(Rule):
         )
 
 
-PLATFORM = {"bedrock": "Bedrock", "vertex": "Vertex", "litellm": "LiteLLM"}
+PLATFORM = {"bedrock": "Bedrock", "vertex": "Vertex", "litellm": "LiteLLM", "langchain": "LangChain's ChatAnthropic"}
 
 # Requests of boto3's bedrock-runtime, whose model may be any vendor's.
 _ANY_MODEL_APIS = frozenset({"invoke_model", "invoke_model_with_response_stream", "converse", "converse_stream"})
@@ -365,6 +378,10 @@ def _breakpoint(call: Call, history: History) -> bool:
     it (`History.marked`), not any `cache_control` elsewhere in the file."""
     if call.open:
         return True
+    if call.site.provider == "langchain":
+        # The messages a LangChain model is invoked with are not on its site: any mention of
+        # `cache_control` in the file (a content block, `additional_kwargs`, `model_kwargs`) may mark them.
+        return call.site.cache_control_nearby or history.marked or "model_kwargs" in call.site.kwargs.keys()
     top = call.value("cache_control")
     if top is not None and not (isinstance(top, Lit) and top.value is None):
         return True

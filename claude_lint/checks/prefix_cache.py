@@ -3,10 +3,9 @@ from __future__ import annotations
 from typing import Iterator, Optional, Tuple
 
 from claude_lint.checks.base import Context, Invalid, Rule, money, tokens
-from claude_lint.checks.conversation_cache import count, static_text
-from claude_lint.checks.cache_marks import TOOL_PROMPT_LEAST, breakpoint_anywhere, cache_minimum, claude_caching
+from claude_lint.checks.cache_marks import TOOL_PROMPT_LEAST, breakpoint_anywhere, count, unmarked_request
 from claude_lint.checks.system_cache import LONG_SYSTEM
-from claude_lint.prompt_text import system_text as _system_text
+from claude_lint.prompt_text import static_text
 from claude_lint.cost import cache_saving
 from claude_lint.diagnostics import Diagnostic
 from claude_lint.facts import Mapping, OneOf, Seq, Text
@@ -86,13 +85,16 @@ def _is(value: object, word: str) -> bool:
 class PromptPrefixUncached(Rule):
     """## What it does
     Flags fixed text of at least the model's minimum cacheable length sent on every
-    Claude request (Claude API, Bedrock, Vertex, LiteLLM to a Claude model) with no
+    Claude request (Claude API, Bedrock, Vertex, LiteLLM to a Claude model, a LangChain
+    `ChatAnthropic` model invoked once with messages written out) with no
     cache breakpoint anywhere in the request, where CL002 (system prompt only) does not
     look:
 
     - instructions, a rubric or few-shot examples at the head of the first user
-      message (a literal, a constant, an f-string or template whose fixed head is
-      long, a prompt file read at run time), before the part that changes per call;
+      message (a literal, a constant, an f-string, `%` format, `str.join` of fixed
+      parts, or a template, Jinja or `string.Template`, whose fixed head is long, a
+      prompt file read at run time), before the part that changes per call, in a
+      messages list written in the request or filled by `.append`/`.extend` before it;
     - long tool definitions (their names, descriptions and schemas).
 
     The fixed prefix counted is the one the API caches: tools, then the system
@@ -259,17 +261,55 @@ class PromptPrefixUncached(Rule):
         'client.messages.create(model="claude-sonnet-4-6", max_tokens=300, system=SYSTEM, messages=[{"role": "user", "content": q}])\n',
     ]
 
+    # The rubric filled by `string.Template` or printf-style `%`: the fixed text before the first placeholder is the prefix.
+    FILLED = (HEAD + "from string import Template\n" + f"RUBRIC = {RUBRIC!r}\n" + "PROMPT = Template(RUBRIC + '\\n\\nAnswer to grade:\\n$answer')\n"
+              "def grade(answer):\n    return client.messages.create(model='claude-sonnet-4-6', max_tokens=300, messages=[{'role': 'user', 'content': FILL}])\n")
+    fires = [
+        *fires,
+        Invalid(FILLED.replace("FILL", "PROMPT.substitute(answer=answer)"), row=7, message="fixed head of the user turn ~2,48"),
+        FILLED.replace("FILL", "PROMPT.safe_substitute(answer=answer)"),
+        Invalid(FILLED.replace("FILL", "'%s\\n\\nAnswer to grade:\\n%s' % (RUBRIC, answer)"), row=7, message="fixed head of the user turn ~2,48"),
+        FILLED.replace("FILL", "'%(rubric)s\\nAnswer: %(answer)s' % {'rubric': RUBRIC, 'answer': answer}"),
+    ]
+    silent = [
+        *silent,
+        # the placeholder comes first: the answer opens the prompt
+        FILLED.replace("RUBRIC + '\\n\\nAnswer to grade:\\n$answer'", "'$answer\\n' + RUBRIC").replace("FILL", "PROMPT.substitute(answer=answer)"),
+        FILLED.replace("FILL", "'%s\\n\\n%s' % (answer, RUBRIC)"),
+        # a short instruction filled with `%`
+        FILLED.replace("FILL", "'Summarise: %s' % answer"),
+    ]
+
+    # The messages list filled by `.append`/`.extend` before the request
+    APPENDED = (HEAD + f"RUBRIC = {RUBRIC!r}\n" + "def grade(answer):\n    messages = []\n    messages.append({'role': 'user', 'content': CONTENT})\n"
+                "    return client.messages.create(model='claude-sonnet-4-6', max_tokens=300, messages=messages)\n")
+    fires = [
+        *fires,
+        Invalid(APPENDED.replace("CONTENT", "RUBRIC + answer"), row=7, message="fixed head of the user turn ~2,48"),
+        # the prompt joined from parts a helper appends, the fixed ones first
+        HEAD + f"RUBRIC = {RUBRIC!r}\n" + "def build(answer):\n    parts = []\n    parts.append(RUBRIC)\n    parts.append('Answer: ' + answer)\n"
+        "    return '\\n'.join(parts)\n\ndef grade(answer):\n"
+        "    return client.messages.create(model='claude-sonnet-4-6', max_tokens=300, messages=[{'role': 'user', 'content': build(answer)}])\n",
+    ]
+    silent = [*silent, APPENDED.replace("CONTENT", "answer + RUBRIC"),
+              # the appended message's fixed block is marked afterwards, by subscript
+              APPENDED.replace("CONTENT", "[{'type': 'text', 'text': RUBRIC}, {'type': 'text', 'text': answer}]").replace(
+                  "    return", "    messages[-1]['content'][0]['cache_control'] = {'type': 'ephemeral'}\n    return")]
+
+    # LangChain's ChatAnthropic invoked once with the rubric at the head of the human message
+    LC = ("from langchain_anthropic import ChatAnthropic\nfrom langchain_core.messages import HumanMessage\n" + f"RUBRIC = {RUBRIC!r}\n"
+          "llm = ChatAnthropic(model='claude-sonnet-4-6', max_tokens=300)\n\ndef grade(answer):\n    return llm.invoke([HumanMessage(content=CONTENT)])\n")
+    fires = [*fires, Invalid(LC.replace("CONTENT", "RUBRIC + answer"), row=7, message="fixed head of the user turn ~2,48")]
+    silent = [*silent, LC.replace("CONTENT", "[{'type': 'text', 'text': RUBRIC, 'cache_control': {'type': 'ephemeral'}}, {'type': 'text', 'text': answer}]"),
+              # the model is bound with request settings of its own (which may turn caching on)
+              LC.replace("CONTENT", "RUBRIC + answer").replace("max_tokens=300)", "max_tokens=300, model_kwargs={'cache_control': {'type': 'ephemeral'}})")]
+
     def check_call(self, call: Call, ctx: Context) -> Iterator[Diagnostic]:
         site = call.site
-        if site.local or not claude_caching(call, ctx.model(call)):
+        opening = unmarked_request(call, ctx, breakpoint_anywhere, langchain=True)
+        if opening is None:
             return
-        if breakpoint_anywhere(call):
-            return
-        system = call.value("system")
-        model = ctx.model(call)
-        minimum = cache_minimum(model, ctx)
-        system_text = _system_text(system) if system is not None else None
-        system_tokens = count(system_text or "", model, ctx)
+        model, minimum, system, system_tokens = opening
         tools = call.value("tools")
         tool_tokens = count(static_text(tools), model, ctx) if isinstance(tools, Seq) else 0
         # The API adds a tool-use system prompt of its own with the tools: counted when the tools

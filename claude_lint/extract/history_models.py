@@ -1,14 +1,16 @@
 """A LangChain chat model's conversation: the list its `invoke` (or an agent's `run`) is
-handed, or a conversation memory without a window kept across turns. A mixin of
-`python_history.HistoryFinder`."""
+handed, or a conversation memory without a window kept across turns; and the messages
+a `ChatAnthropic` model is invoked with, as the Claude API's (where its breakpoints are).
+A mixin of `python_history.HistoryFinder`."""
 from __future__ import annotations
 
 import ast
+from dataclasses import replace
 from typing import Optional
 
 from claude_lint.extract.python_calls import MAX_SESSION_NODES
-from claude_lint.extract.scopes import CallRecord, Scope
-from claude_lint.facts import History
+from claude_lint.extract.scopes import CallRecord, Scope, keyword
+from claude_lint.facts import CallSite, History, Mapping, Seq, Text, Unknown
 
 
 class ModelHistory:
@@ -35,6 +37,64 @@ class ModelHistory:
                 if found is not None:
                     return found
         return None
+
+    def with_invoked_messages(self, record: CallRecord, site: CallSite) -> CallSite:
+        """A `ChatAnthropic` model invoked once in its file with a list written there
+        (`llm.invoke([SystemMessage(content=[...]), HumanMessage(content=q)])`): the site
+        carries that list as its `messages`, LangChain's messages read as the Claude API's
+        dicts. Any other model, or several invokes, is left as it is (the messages unseen)."""
+        if site.api != "ChatAnthropic":
+            return site
+        scope = record.scope
+        name = self._bound_to(record.node, scope)
+        if name is not None and scope.assigns.get(name) != [record.node]:
+            return site  # a chain or a model with tools bound (`.bind_tools(...)`): more is sent than its invoke shows
+        invokes = [] if name is None else [
+            other for other in self.c.calls[:MAX_SESSION_NODES]
+            if isinstance(other.node.func, ast.Attribute) and other.node.func.attr in _INVOKES
+            and isinstance(other.node.func.value, ast.Name) and other.node.func.value.id == name
+            and self.ev.find(name, other.scope) is scope]
+        if len(invokes) != 1 or not invokes[0].node.args or isinstance(invokes[0].node.args[0], ast.Starred):
+            return site
+        arg, where = invokes[0].node.args[0], invokes[0].scope
+        if isinstance(arg, ast.Name):
+            owner = self.ev.find(arg.id, where)
+            bound = owner.assigns.get(arg.id, []) if owner is not None else []
+            if len(bound) != 1 or ("name", arg.id) in owner.mutated:
+                return site
+            arg, where = bound[0], owner
+        if not isinstance(arg, ast.List) or len(arg.elts) > _MAX_MESSAGES:
+            return site
+        messages = Seq(tuple(self._message(el, where) for el in arg.elts), self.ev.loc(arg))
+        at = self.ev.loc(invokes[0].node.args[0])
+        kwargs = Mapping(site.kwargs.entries + (("messages", messages),), site.kwargs.loc, site.kwargs.open,
+                         site.kwargs.key_locs + ((("messages", at),) if at is not None else ()))
+        return replace(site, kwargs=kwargs, roles=site.roles + (("messages", ("messages",)),))
+
+    def _message(self, node: ast.expr, scope: Scope) -> object:
+        """One LangChain message as the Claude API's dict: `SystemMessage(content=...)`,
+        `HumanMessage(...)`, `AIMessage(...)`, a `("system", text)` tuple, or a dict. A
+        message's `additional_kwargs={"cache_control": ...}` marks its last content block."""
+        role, content, extra = None, None, None
+        if isinstance(node, ast.Call):
+            func = node.func
+            kind = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+            role = _MESSAGE_ROLES.get(kind)
+            content = keyword(node, "content") or (node.args[0] if node.args and not isinstance(node.args[0], ast.Starred) else None)
+            extra = keyword(node, "additional_kwargs")
+        elif isinstance(node, ast.Tuple) and len(node.elts) == 2 and isinstance(node.elts[0], ast.Constant):
+            role, content = _TUPLE_ROLES.get(node.elts[0].value), node.elts[1]
+        else:
+            return self.ev.value(node, scope)
+        loc = self.ev.loc(node)
+        if role is None or content is None:
+            return Unknown("a message not known statically", loc)
+        value = self.ev.value(content, scope)
+        options = self.ev.value(extra, scope) if extra is not None else None
+        mark = options.get("cache_control") if isinstance(options, Mapping) else None
+        if mark is not None:
+            value = _marked_last(value, mark, self.ev.loc(extra), loc)
+        return Mapping((("role", Text((role,), loc)), ("content", value)), loc)
 
     def _bound_to(self, node: ast.AST, scope: Scope) -> Optional[str]:
         """The name a value holding `node` is bound to in `scope` (`llm = ChatOpenAI(...)`, `chain = prompt | ChatOpenAI(...)`)."""
@@ -72,6 +132,24 @@ class ModelHistory:
         return None
 
 
+def _marked_last(content: object, mark: object, at, loc) -> object:
+    """A message's content with the breakpoint `additional_kwargs` gives it on its last block
+    (langchain-anthropic puts it there), a plain text becoming one text block."""
+    def marked(block: Mapping) -> Mapping:
+        return Mapping(block.entries + (("cache_control", mark),), block.loc, block.open, block.key_locs + ((("cache_control", at),) if at else ()))
+
+    if isinstance(content, Seq) and content.items and isinstance(content.items[-1], Mapping):
+        return Seq(content.items[:-1] + (marked(content.items[-1]),), content.loc)
+    if isinstance(content, Text):
+        return Seq((marked(Mapping((("type", Text(("text",), loc)), ("text", content)), loc)),), loc)
+    return content
+
+
+# LangChain's message classes and tuple roles, as the Claude API's roles.
+_MESSAGE_ROLES = {"SystemMessage": "system", "HumanMessage": "user", "AIMessage": "assistant"}
+_TUPLE_ROLES = {"system": "system", "human": "user", "user": "user", "ai": "assistant", "assistant": "assistant"}
+_INVOKES = frozenset({"invoke", "ainvoke", "stream", "astream"})
+_MAX_MESSAGES = 64  # messages of one written list read; a longer one stays unseen
 # What runs a chat model or an agent on an input.
 _RUNS = frozenset({"invoke", "ainvoke", "stream", "astream", "run", "arun", "predict_messages"})
 # A window, a token budget or a summary somewhere in the file bounds a LangChain memory.

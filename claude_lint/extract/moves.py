@@ -20,6 +20,8 @@ MAX_HELPER_DEPTH = 3  # helpers followed inside helpers
 MAX_RETURNS = 8  # a helper with more returns than this is a run-time value, not a list of options
 
 _EDITS = frozenset({"set", "update", "setdefault", "pop", "del"})
+_LIST_EDITS = frozenset({"append", "extend"})
+MAX_LIST_ITEMS = 256  # items of a list filled in place; more make it unknown
 
 
 # --- a dict edited in place ---------------------------------------------------------------
@@ -30,9 +32,17 @@ def dict_edits_only(edits) -> bool:
     return bool(edits) and all(kind in _EDITS for kind, _ in edits)
 
 
+def list_edits_only(edits) -> bool:
+    """Is every in-place change of the name an `append` or `extend` (outside a loop)?"""
+    return bool(edits) and all(kind in _LIST_EDITS for kind, _ in edits)
+
+
 def edited(ev, value: object, edits, scope: Scope, depth: int, loc: Optional[Loc]) -> object:
     """A dict after its in-place edits, applied in source order wherever they sit (a
-    conditional `params["system"] = s` counts as made: the linter reads code, not runs)."""
+    conditional `params["system"] = s` counts as made: the linter reads code, not runs);
+    a list after its appends and extends, the same way."""
+    if isinstance(value, Seq) and list_edits_only(edits):
+        return _filled(ev, value, edits, scope, depth, loc)
     if not isinstance(value, Mapping):
         return Unknown("changed in place", loc)
     entries = list(value.entries)
@@ -80,6 +90,23 @@ def edited(ev, value: object, edits, scope: Scope, depth: int, loc: Optional[Loc
                     entries.append((kw.arg, ev.value(kw.value, scope, depth + 1)))
                     _note(ev, key_locs, kw.arg, kw.value)
     return Mapping(tuple(entries), value.loc, is_open, tuple(key_locs))
+
+
+def _filled(ev, value: Seq, edits, scope: Scope, depth: int, loc: Optional[Loc]) -> object:
+    """`messages = []`, then `messages.append({...})` and `messages.extend([...])`: the items in order."""
+    items = list(value.items)
+    for kind, node in edits:
+        args = positional(node)
+        if len(args) != 1 or node.keywords or len(items) > MAX_LIST_ITEMS:
+            return Unknown("changed in place", loc)
+        added = ev.value(args[0], scope, depth + 1)
+        if kind == "append":
+            items.append(added)
+        elif isinstance(added, Seq):
+            items.extend(added.items)
+        else:
+            return Unknown("extended with a list not known statically", loc)
+    return Seq(tuple(items), value.loc)
 
 
 def _key(ev, node: ast.expr, scope: Scope, depth: int) -> Optional[str]:

@@ -230,7 +230,7 @@ class _Extraction(ClientFinder, HistoryFinder):
         local = provider in sdk.LOCAL_PROVIDERS or clients.local_endpoint(self.ev, call, scope)
         history = self.history(call, scope, record) or (self.model_history(record) if provider == "langchain" else None)
         facts = self.site_facts(record, fshape, provider, kwargs, None, local, gateways.of_constructor(self.ev, call, scope))
-        return [CallSite(loc=self.ev.loc(record.node), kwargs=kwargs, history=history, **facts)]
+        return [self.with_invoked_messages(record, CallSite(loc=self.ev.loc(record.node), kwargs=kwargs, history=history, **facts))]
 
     def method_sites(self, record: CallRecord, call: ast.Call, chain, receiver, options, rscope: Scope) -> Optional[List[CallSite]]:
         """The sites of a method call; None when no shape has its chain (another reading may)."""

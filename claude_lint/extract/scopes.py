@@ -21,6 +21,7 @@ from claude_lint.extract.bindings import (  # noqa: F401
 
 MAX_EDITS = 64  # in-place edits of one dict followed; more make it unknown
 DICT_EDITS = frozenset({"update", "setdefault", "pop"})
+LIST_EDITS = frozenset({"append", "extend"})
 # Calls that run a function handed to them once per item (pandas' apply and its progress bars, map):
 # as wrapper_shapes.APPLY and RUNS_PER_ITEM, for a lambda written in place.
 # The builtin `map` only: an executor's or a pool's `.map` runs them concurrently, for latency.
@@ -356,7 +357,10 @@ class Collector:
             if key is not None and func.attr in MUTATE_METHODS:
                 self.scope.mutated.add(key)
                 if key[0] == "name":
-                    self._edit(key[1], func.attr if func.attr in DICT_EDITS else "other", node)
+                    # A list filled before its request (`.append`/`.extend` outside any loop) is followed;
+                    # one filled in a loop is a conversation, judged by the history finder.
+                    listed = func.attr in LIST_EDITS and not self.loops
+                    self._edit(key[1], func.attr if func.attr in DICT_EDITS or listed else "other", node)
                 if func.attr in GROW_METHODS:
                     self._event(key, "grow", node)
                 elif func.attr in TRIM_METHODS:

@@ -7,6 +7,10 @@
   `PackageLoader(pkg, "templates")`, `Template(open(...).read()).render(...)` and
   `env.from_string(s).render(...)` become Transform("jinja", text): link counts the
   literal text and turns `{{ ... }}` / `{% ... %}` into dynamic parts.
+- `string.Template(s).substitute(...)` / `.safe_substitute(...)` and `s % args` (printf-style
+  formatting) become Text: the fixed text stays, each `$name` / `%s` becomes the value it
+  is filled with (a `%s` of text is that text) or a run-time part. Only a template whose
+  text is known in this file is read (its placeholders must be found before link).
 
 Everything else is None: the caller goes on as before.
 """
@@ -17,7 +21,8 @@ from typing import Optional, Tuple
 import ast
 
 from claude_lint.extract.scopes import keyword as _keyword, positional as _positional
-from claude_lint.facts import FileRead, Transform
+from claude_lint.facts import Dynamic, FileRead, Lit, Param, Ref, Text, Transform
+from claude_lint.patterns import lazy
 
 RESOURCE_FILES = frozenset({"importlib.resources.files", "importlib_resources.files"})
 RESOURCE_READ_TEXT = frozenset({"importlib.resources.read_text", "importlib_resources.read_text"})
@@ -28,6 +33,13 @@ ENVIRONMENTS = frozenset({
 TEMPLATES = frozenset({"jinja2.Template", "jinja2.environment.Template"})
 FS_LOADERS = frozenset({"jinja2.FileSystemLoader", "jinja2.loaders.FileSystemLoader"})
 PACKAGE_LOADERS = frozenset({"jinja2.PackageLoader", "jinja2.loaders.PackageLoader"})
+STRING_TEMPLATES = frozenset({"string.Template"})
+SUBSTITUTE = ("substitute", "safe_substitute")
+# `$$`, `$name`, `${name}` (string.Template's default pattern).
+_DOLLAR = lazy(r"\$(?:(\$)|([_a-zA-Z][_a-zA-Z0-9]*)|\{([_a-zA-Z][_a-zA-Z0-9]*)\})")
+# `%%`, `%s`, `%(name)s`, `%-10.2f`: printf-style conversions.
+_PERCENT = lazy(r"%(?:(%)|(?:\(([^()]*)\))?([#0 +-]*(?:\*|\d+)?(?:\.(?:\*|\d+))?[hlL]?)([diouxXeEfFgGcrsa]))")
+MAX_FILLS = 64  # placeholders filled with their values; more are run-time parts
 
 Path = Optional[Tuple[Tuple[str, ...], str]]
 
@@ -47,7 +59,93 @@ def call(ev, node: ast.Call, scope, depth: int, qual: str) -> Optional[object]:
         template = template_of(ev, func.value, scope, depth + 1)
         if template is not None:
             return Transform("jinja", template, loc)
+    if isinstance(func, ast.Attribute) and func.attr in SUBSTITUTE:
+        return _substituted(ev, node, scope, depth)
     return None
+
+
+def _substituted(ev, node: ast.Call, scope, depth: int) -> Optional[Text]:
+    """`Template(PROMPT).substitute(answer=a)`: the template's text with each `$name` filled."""
+    found = _bound_call(ev, node.func.value, scope)
+    if found is None or found[2] not in STRING_TEMPLATES:
+        return None
+    template, where, _ = found
+    source = _argument(template, 0, "template")
+    text = ev.value(source, where, depth + 1) if source is not None else None
+    if not isinstance(text, Text) or not text.is_folded:
+        return None
+    fills = {k.arg: k.value for k in node.keywords if k.arg is not None}
+    budget = [MAX_FILLS]
+
+    def fill(match) -> tuple:
+        if match.group(1):
+            return ("$",)
+        name = match.group(2) or match.group(3)
+        given = fills.get(name)
+        return _inline(ev, given, scope, depth, budget) if given is not None else (Dynamic("$" + name, ev.loc(node)),)
+
+    return Text(_split(text, _DOLLAR, fill), ev.loc(node))
+
+
+def percent(ev, node: ast.BinOp, scope, depth: int) -> Optional[Text]:
+    """`FORMAT % (a, b)`, `FORMAT % a`, `FORMAT % {"k": v}`: printf-style text. A value fills
+    its `%s` (text stays text); any other conversion, or a value not matched, is run-time."""
+    text = ev.value(node.left, scope, depth + 1)
+    if not isinstance(text, Text) or not text.is_folded:
+        return None
+    right = node.right
+    values = list(right.elts) if isinstance(right, ast.Tuple) and not any(isinstance(e, ast.Starred) for e in right.elts) else None
+    named = ({k.value: v for k, v in zip(right.keys, right.values) if isinstance(k, ast.Constant) and isinstance(k.value, str)}
+             if isinstance(right, ast.Dict) else {})
+    single = right if values is None and not isinstance(right, ast.Dict) else None
+    budget, at = [MAX_FILLS], [0]
+
+    def fill(match) -> tuple:
+        if match.group(1):
+            return ("%",)
+        name, spec, kind = match.group(2), match.group(3), match.group(4)
+        if name is not None:
+            given = named.get(name)
+        elif values is not None:
+            given = values[at[0]] if at[0] < len(values) else None
+            at[0] += 1
+        else:
+            given = single
+        if given is None or spec or kind != "s":
+            return (Dynamic(ev.code_for(given) if given is not None else match.group(0), ev.loc(given if given is not None else node)),)
+        return _inline(ev, given, scope, depth, budget)
+
+    return Text(_split(text, _PERCENT, fill), ev.loc(node))
+
+
+def _split(text: Text, pattern, fill) -> tuple:
+    """The text's parts with each placeholder in a literal part replaced by what `fill` gives."""
+    parts: list = []
+    for part in text.parts:
+        if not isinstance(part, str):
+            parts.append(part)
+            continue
+        start = 0
+        for match in pattern.finditer(part):
+            parts.append(part[start:match.start()])
+            parts.extend(fill(match))
+            start = match.end()
+        parts.append(part[start:])
+    return tuple(p for p in parts if p != "")
+
+
+def _inline(ev, expr: ast.expr, scope, depth: int, budget: list) -> tuple:
+    """What a value puts in the text, as an f-string field without a format would: its text,
+    a number's digits, a value link resolves, else a run-time part named by its source."""
+    budget[0] -= 1
+    inner = ev.value(expr, scope, depth + 1) if budget[0] >= 0 else None
+    if isinstance(inner, Text):
+        return inner.parts
+    if isinstance(inner, Lit):
+        return (str(inner.value),)
+    if isinstance(inner, (Ref, FileRead, Param, Transform)):
+        return (inner,)
+    return (Dynamic(ev.code_for(expr), ev.loc(expr)),)
 
 
 def package_path(ev, node: ast.Call, scope, depth: int) -> Path:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 from typing import Optional, Tuple
 
+from claude_lint.extract import templates
 from claude_lint.extract.scopes import Scope
 from claude_lint.facts import Dynamic, FileRead, Lit, Param, Ref, Seq, Text, Transform, Unknown
 
@@ -75,6 +76,8 @@ class TextValues:
 
     def binary(self, node: ast.BinOp, scope: Scope, depth: int) -> object:
         loc = self.loc(node)
+        if isinstance(node.op, ast.Mod):  # printf-style formatting: templates.py reads it
+            return templates.percent(self, node, scope, depth) or Unknown("operator", loc)
         if not isinstance(node.op, ast.Add):
             return Unknown("operator", loc)
         left = self.value(node.left, scope, depth + 1)

@@ -195,7 +195,7 @@ class Evaluator(TextValues, FileValues):
                 return Unknown(f"{name} is bound by with", loc)
             return self._one_of(f"{name} is bound more than once", name, owner, bindings, depth, loc)
         mutated = ("name", name) in owner.mutated
-        if mutated and not moves.dict_edits_only(owner.edits.get(name, ())):
+        if mutated and not moves.dict_edits_only(owner.edits.get(name, ())) and not moves.list_edits_only(owner.edits.get(name, ())):
             return Unknown(f"{name} is changed in place", loc)
         key = (id(owner), name)
         if key in self._memo:
