@@ -180,7 +180,11 @@ class Positions:
         return line, column, end_line, end_column
 
 
-_POSITIONS: Dict[str, Positions] = {}
+# abspath -> (what identifies the text scanned, its positions). A process that lints the
+# same notebook again after an edit (a report per run, an editor buffer) must not read the
+# new findings against the old text: an entry counts only while that text is the same.
+_POSITIONS: Dict[str, Tuple[object, Positions]] = {}
+_MAX_POSITIONS = 256
 
 
 def raw_region(loc, sources: Optional[Dict[str, str]] = None) -> Optional[Tuple[int, int, int, int]]:
@@ -192,14 +196,30 @@ def raw_region(loc, sources: Optional[Dict[str, str]] = None) -> Optional[Tuple[
     import os
 
     key = os.path.abspath(loc.path)
-    if key not in _POSITIONS:
-        from claude_lint.text import linted
+    # An in-memory buffer is its own identity; a file on disk is known by its stat, so that
+    # a report of many findings reads it once, and again only after it changed.
+    text = sources.get(key) if sources is not None else None
+    stamp = text if text is not None else _stat(key)
+    cached = _POSITIONS.get(key)
+    if cached is None or stamp is None or cached[0] != stamp:
+        if text is None:
+            from claude_lint.text import linted
 
-        text = linted(loc.path, sources)  # what was linted: an in-memory buffer, else the file
-        if len(_POSITIONS) > 256:
+            text = linted(loc.path)
+        if len(_POSITIONS) >= _MAX_POSITIONS:
             _POSITIONS.clear()
-        _POSITIONS[key] = Positions(text or "")
-    return _POSITIONS[key].region(loc.cell, loc.row, loc.col, loc.end_row, loc.end_col)
+        cached = _POSITIONS[key] = (stamp, Positions(text or ""))
+    return cached[1].region(loc.cell, loc.row, loc.col, loc.end_row, loc.end_col)
+
+
+def _stat(abspath: str) -> Optional[Tuple[int, int, int]]:
+    import os
+
+    try:
+        found = os.stat(abspath)
+    except OSError:
+        return None
+    return found.st_mtime_ns, found.st_size, found.st_ino
 
 
 def shown(loc, sources: Optional[Dict[str, str]] = None) -> Tuple[int, int, int, int]:

@@ -109,3 +109,34 @@ def test_notebook_from_standard_input(cli, tmp_path):
     source = (MIXED / "notebooks" / "explore.ipynb").read_bytes()
     run = cli("check", "--select", "CL001", "-", "--stdin-filename", "notebooks/explore.ipynb", input=source)
     assert run.stdout.decode().startswith("notebooks/explore.ipynb:cell 4:6:20: CL001")
+
+
+def test_an_edited_notebook_is_shown_at_its_new_positions(tmp_path, monkeypatch):
+    """One process lints a notebook, the notebook changes, the process lints it again (an
+    editor buffer, a watch loop): the raw JSON positions the CI formats show are the new
+    text's, from disk and from memory alike."""
+    from claude_lint.config import Settings
+    from claude_lint.engine import lint
+    from claude_lint.ipynb import shown
+
+    call = 'client.messages.create(model="claude-sonnet-4-6", max_tokens=64000, messages=[])'
+    first = notebook("import anthropic\nclient = anthropic.Anthropic()", call)
+    # the same call three rows lower in its cell, and an extra cell before it
+    edited = notebook("md:# Notes", "import anthropic\nclient = anthropic.Anthropic()", "x = 1\ny = 2\nz = 3\n" + call)
+
+    def raw_row(text: str) -> int:
+        return next(i for i, line in enumerate(text.splitlines(), 1) if "max_tokens=64000" in line)
+
+    def rows(result) -> list:
+        return [shown(d.loc, result.sources)[0] for d in result.diagnostics if d.code == "CL001"]
+
+    monkeypatch.chdir(tmp_path)  # a report is rendered where the lint ran: paths are shown relative to it
+    path = tmp_path / "explore.ipynb"
+    for text in (first, edited, first):
+        path.write_text(text)
+        assert rows(lint_tree(tmp_path, select=("CL001",))) == [raw_row(text)]
+    path.write_text(first)  # on disk: the first text; linted: the buffer
+    settings = Settings(root=str(tmp_path), select=("CL001",), rule_options=(("CL001", (("mode", "threshold"),)),))
+    for text in (edited, first, edited):
+        result = lint([], settings, stdin=(str(path), text.encode()))
+        assert rows(result) == [raw_row(text)]

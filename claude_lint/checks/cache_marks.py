@@ -1,10 +1,7 @@
 """Where a request's cache breakpoints are: the one reading of `cache_control` marks the
-caching rules share (CL012, CL013; CL002 and CL011 share `is_mark` and `cache_minimum`),
+caching rules share (CL002, CL011, CL012, CL013 and `estimate`),
 and the opening CL011 and CL012 share (`unmarked_request`: a billed Claude request with
 no breakpoint, its model, minimum and system tokens).
-`system_cache.py` still walks values with its own `_has_cache_control` and `_unseen`: they
-differ from `marked_inside` and `unseen` here in two ways, so they are not drop-in: they
-look into each option of a run-time value (`OneOf`), and `_unseen` has no depth bound.
 
 A breakpoint is a `cache_control` (Claude API) or `cachePoint` (Bedrock Converse) key
 whose value is not `None`, on a block, or the request's top-level `cache_control`
@@ -16,7 +13,7 @@ from typing import Callable, List, NamedTuple, Optional, Set, Tuple
 from claude_lint import tokens as tok
 from claude_lint.checks.base import Context
 from claude_lint.extract.sdk import CACHE_CONTROL_PROVIDERS
-from claude_lint.facts import Lit, Loc, Mapping, Param, Seq, Text, Transform, Unknown
+from claude_lint.facts import Lit, Loc, Mapping, OneOf, Param, Seq, Text, Transform, Unknown
 from claude_lint.link import Call
 from claude_lint.prompt_text import MAX_DEPTH  # the one bound on nesting followed into blocks and schemas
 from claude_lint.prompt_text import system_text
@@ -44,9 +41,14 @@ def mark_of(block: Mapping) -> Optional[Loc]:
 
 
 def marked_inside(value: object, depth: int = 0) -> bool:
-    """A breakpoint anywhere inside a value, or a part we cannot see into (which may hold one)."""
+    """A breakpoint anywhere inside a value, or a part we cannot see into (which may hold one).
+    A run-time choice (`OneOf`) is marked when any value it may take is: the author placed a
+    breakpoint on that path (a prompt builder whose other return is left unmarked is a
+    choice, not an oversight we can name)."""
     if depth > MAX_DEPTH:
         return True
+    if isinstance(value, OneOf):
+        return any(marked_inside(o, depth + 1) for o in value.options)
     if isinstance(value, Mapping):
         if value.open:
             return True

@@ -208,6 +208,36 @@ class CachePrefixDynamic(Rule):
                              "cached read, about $6.75 per 1,000 calls")]
     silent = [*silent, OPENAI_BUILDER.format(value="datetime.date.today()")]
 
+    # The system text a helper builds, with the clock at its head: a method of the agent's
+    # class, or a function of another module, whose return the cached block carries.
+    IDENTITY = (HEAD + f"RULES = {RULES!r}\n"
+                "class Agent:\n    def identity(self):\n"
+                "        return f\"## Current Time\\n{{{value}}}\\n\\n\" + RULES\n"
+                "    def step(self, history):\n"
+                '        return client.messages.create(model="claude-sonnet-4-6", max_tokens=500, messages=history,\n'
+                '            system=[{{"type": "text", "text": self.identity(), "cache_control": {{"type": "ephemeral"}}}}])\n')
+    PROMPTS = ("import datetime\n" + f"RULES = {RULES!r}\n"
+               "STARTED = datetime.datetime.now().isoformat()\n"
+               "def build_system_prompt(user):\n    return f\"{{{value}}}\\n{{RULES}}\\nThe customer is {{user}}.\"\n")
+    APP = ("import anthropic\nfrom bot.prompts import build_system_prompt\n\n"
+           "def reply(user, q):\n"
+           '    return anthropic.Anthropic().messages.create(model="claude-sonnet-4-6", max_tokens=300, messages=[{"role": "user", "content": q}],\n'
+           '        system=[{"type": "text", "text": build_system_prompt(user), "cache_control": {"type": "ephemeral"}}])\n')
+    fires = [
+        *fires,
+        Invalid(IDENTITY.format(value="datetime.datetime.now():%Y-%m-%d %H:%M"), row=6,
+                message="`datetime.datetime.now():%Y-%m-%d %H:%M` changes on every request and sits in the system prompt block that carries the cache breakpoint"),
+        Invalid({"bot/__init__.py": "", "bot/prompts.py": PROMPTS.format(value="datetime.datetime.now().isoformat()"), "bot/app.py": APP},
+                path="bot/prompts.py", row=5, message="`datetime.datetime.now().isoformat()` changes on every request"),
+    ]
+    silent = [
+        *silent,
+        # the helper's clock formatted to the day, or a value fixed when the process starts
+        IDENTITY.format(value="datetime.datetime.now():%Y-%m-%d"),
+        {"bot/__init__.py": "", "bot/prompts.py": PROMPTS.format(value="STARTED"), "bot/app.py": APP},
+        {"bot/__init__.py": "", "bot/prompts.py": PROMPTS.format(value="datetime.date.today()"), "bot/app.py": APP},
+    ]
+
     def check_call(self, call: Call, ctx: Context) -> Iterator[Diagnostic]:
         blocks = _blocks(call)
         marks = [i for i, (_, cached) in enumerate(blocks) if cached]

@@ -5,8 +5,8 @@ from typing import Iterator, Optional, Tuple
 
 from claude_lint.catalog import Model
 from claude_lint.checks.base import Context, Invalid, Rule, money, tokens
-from claude_lint.checks.cache_marks import automatic, count, unmarked_request
-from claude_lint.checks.system_cache import LONG_SYSTEM, _has_cache_control, _unseen
+from claude_lint.checks.cache_marks import automatic, count, marked_inside, unmarked_request, unseen
+from claude_lint.checks.system_cache import LONG_SYSTEM
 from claude_lint.diagnostics import Diagnostic
 from claude_lint.extract.sdk import CACHE_CONTROL_PROVIDERS, provider_facts
 from claude_lint.facts import History, Lit, Mapping, Text
@@ -389,12 +389,12 @@ def _breakpoint(call: Call, history: History) -> bool:
         value = call.value(role)
         if value is None:
             continue
-        if _has_cache_control(value):
+        if marked_inside(value):
             return True
         # Through a wrapper, the wrapper's own code may mark the list it is handed (a helper
         # putting cache_control on the last turns): its file's mentions count there.
         marked = history.marked or (call.site.via is not None and call.site.cache_control_nearby)
-        if _unseen(value) and (marked if role == "messages" else call.site.cache_control_nearby):
+        if unseen(value) and (marked if role == "messages" else call.site.cache_control_nearby):
             return True
     return False
 

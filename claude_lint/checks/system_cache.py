@@ -5,11 +5,10 @@ from typing import Iterator
 from claude_lint import tokens as tok
 from claude_lint.checks import examples as ex
 from claude_lint.checks.base import Context, Invalid, Rule, money, tokens
-from claude_lint.checks.cache_marks import is_mark
+from claude_lint.checks.cache_marks import breakpoint_anywhere, cache_minimum
 from claude_lint.cost import cache_saving
 from claude_lint.diagnostics import Diagnostic
 from claude_lint.extract.sdk import provider_facts
-from claude_lint.facts import Lit, Mapping, OneOf, Seq, Unknown
 from claude_lint.link import Call
 from claude_lint.prompt_text import system_text
 
@@ -215,12 +214,10 @@ class UncachedSystemPrompt(Rule):
         if arg is None:
             return
         text = system_text(arg.value)
-        if text is None or _has_cache_control(arg.value):
-            return
-        if _request_cached(call):
+        if text is None or breakpoint_anywhere(call):
             return
         model = ctx.model(call)
-        minimum = (model.min_cacheable if model is not None else None) or int(ctx.option("unknown-model-minimum"))
+        minimum = cache_minimum(model, ctx)
         ratio = ctx.catalog.token_ratio(model)
         if len(text.encode("utf-8")) * ratio < minimum:
             return  # a token is at least one byte: it cannot reach the minimum
@@ -248,58 +245,3 @@ def _fix(call: Call, arg, ctx: Context):
     from claude_lint.fixes import system_cache
 
     return system_cache.build(call, arg, ctx.sources)
-
-
-def _has_cache_control(value: object, depth: int = 0) -> bool:
-    """A cache_control key anywhere inside a value, or a value we cannot see into."""
-    if depth > 12:
-        return True
-    if isinstance(value, OneOf):
-        return any(_has_cache_control(o, depth + 1) for o in value.options)
-    if isinstance(value, Mapping):
-        if value.open:
-            return True
-        for key, item in value.entries:
-            if is_mark(key, item):
-                return True
-            if _has_cache_control(item, depth + 1):
-                return True
-        return False
-    if isinstance(value, Seq):
-        return any(_has_cache_control(i, depth + 1) for i in value.items)
-    return False
-
-
-def _unseen(value: object) -> bool:
-    """True when a value could hide a cache breakpoint we cannot see."""
-    if isinstance(value, Unknown):
-        return True
-    if isinstance(value, Seq):
-        return any(_unseen(i) for i in value.items)
-    if isinstance(value, Mapping):
-        return value.open or any(_unseen(v) for _, v in value.entries)
-    return False
-
-
-def _request_cached(call: Call) -> bool:
-    if call.open:
-        return True
-    top = call.value("cache_control")
-    if top is not None and not (isinstance(top, Lit) and top.value is None):
-        return True
-    for role in ("tools", "messages"):
-        value = call.value(role)
-        if value is None:
-            continue
-        if _has_cache_control(value):
-            return True
-        if _unseen(value) and call.site.cache_control_nearby:
-            return True
-    return False
-
-
-def breakpoint_anywhere(call: Call) -> bool:
-    """A `cache_control` breakpoint on the system prompt or anywhere in the request: the
-    author has placed one, so the rules about uncached prefixes say nothing."""
-    system = call.value("system")
-    return (system is not None and _has_cache_control(system)) or _request_cached(call)
