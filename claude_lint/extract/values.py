@@ -9,7 +9,7 @@ import ast
 from typing import Dict, Optional, Tuple
 
 from claude_lint.bounds import MAX_EXPRESSION_DEPTH, MAX_OPTIONS, TOO_LARGE, Sizes
-from claude_lint.extract import kept_values, moves, sdk, templates
+from claude_lint.extract import config_values, kept_values, moves, sdk, templates
 from claude_lint.extract.positions import Positions
 from claude_lint.extract.scopes import Binding, Looped, Scope, Unpacked, positional
 from claude_lint.extract.value_files import FileValues
@@ -266,12 +266,13 @@ class Evaluator(TextValues, FileValues):
                     field = moves.instance_field(self, bindings[0], node.attr, owner, depth + 1, loc)
                     if field is not None:
                         return field
+                handed = config_values.handed_field(self, base.id, node.attr, owner, depth, loc)  # `settings: Settings`
+                if handed is not None:
+                    return handed
             option = self._cli_option(node.attr, depth, loc)
             if option is not None:
                 return option
         return Unknown("attribute", loc)
-
-    _cli: Optional[Dict[str, Tuple[object, ...]]] = None
 
     def _cli_option(self, attr: str, depth: int, loc: Optional[Loc]) -> Optional[OneOf]:
         """`args.model` in a file that defines `--model` with argparse: what the user passes,
@@ -316,6 +317,7 @@ class Evaluator(TextValues, FileValues):
         return [s for s in self.all_scopes if s.parent is scope]
 
     all_scopes: Tuple[Scope, ...] = ()
+    _cli: Optional[Dict[str, Tuple[object, ...]]] = None
 
     def self_attr(self, attr: str, klass: Scope, depth: int, loc: Optional[Loc]) -> object:
         assigned = klass.self_attrs.get(attr, [])
@@ -415,9 +417,9 @@ class Evaluator(TextValues, FileValues):
             return Ref(imported[0], imported[1] + "()", self.abspath, loc)
         return Unknown("call", loc)
 
-    def _fallback(self, node: ast.Call, qual: str, scope: Scope, depth: int, loc: Optional[Loc]) -> Optional[OneOf]:
+    def _fallback(self, node: ast.Call, qual: str, scope: Scope, depth: int, loc: Optional[Loc]) -> Optional[object]:
         """A run-time value with a written fallback or written choices: `os.getenv(k, "x")`,
-        `config.get("model", "x")`, `random.choice([...])`."""
+        `config.get("model", "x")`, `random.choice([...])`, `TABLE.get(tier, "x")`; a field's declared default."""
         func = node.func
         if qual in ("typer.Option", "typer.Argument") and node.args and not isinstance(node.args[0], ast.Starred):
             return OneOf("given on the command line", loc, (self.value(node.args[0], scope, depth + 1),))
@@ -426,7 +428,7 @@ class Evaluator(TextValues, FileValues):
             return OneOf("random.choice", loc, items.items[:MAX_OPTIONS]) if isinstance(items, Seq) else None
         getter = qual in DEFAULT_GETTERS or (not qual and isinstance(func, ast.Attribute) and func.attr == "get")
         if not getter or not node.args or not isinstance(node.args[0], ast.Constant) or not isinstance(node.args[0].value, str):
-            return None
+            return config_values.looked_up(self, node, scope, depth, loc) if getter and not qual else config_values.field_default(self, node, qual, scope, depth)
         default = node.args[1] if len(node.args) == 2 and not node.keywords else None
         if default is None and len(node.args) == 1 and len(node.keywords) == 1 and node.keywords[0].arg == "default":
             default = node.keywords[0].value
