@@ -18,6 +18,7 @@ from claude_lint.kinds import display
 from claude_lint.patterns import lazy
 
 MAX_DEPTH = 30
+MAX_MERGED = 8  # dicts a `**spread` may be one of, merged key by key
 MAX_PROMPT_BYTES = MAX_TEXT_CHARS  # a prompt file is one value's text
 # Jinja expressions, statements and comments: (opener, closer), found by `_jinja_tags`.
 _JINJA = (("{{", "}}"), ("{%", "%}"), ("{#", "#}"))
@@ -99,7 +100,7 @@ class ValueResolver:
             if key is not None:
                 entries[key] = self.resolve(item, depth + 1)
                 continue
-            spread = self.resolve(item, depth + 1)
+            spread = _merged(self.resolve(item, depth + 1))
             if isinstance(spread, Mapping):
                 entries.update((k, v) for k, v in spread.entries if k not in final)
                 is_open = is_open or spread.open
@@ -270,6 +271,33 @@ class ValueResolver:
         """Count characters about to be created; False once the run's budget is spent."""
         self.spent += chars
         return self.spent <= MAX_RUN_CHARS
+
+
+def _merged(spread: object) -> object:
+    """A `**kwargs` whose dict is one of several written dicts (`kwargs = {...}` bound in two
+    branches): one dict whose every key holds what any of them gives it, a OneOf where they
+    differ or where some dict lacks the key (so the key may be absent: unknown to the rules)."""
+    if not isinstance(spread, OneOf) or not 1 < len(spread.options) <= MAX_MERGED or not all(isinstance(o, Mapping) for o in spread.options):
+        return spread
+    keys: Dict[str, List[object]] = {}
+    for option in spread.options:
+        for key, item in option.entries:
+            if key is None:
+                return spread
+            keys.setdefault(key, []).append(item)
+    entries = []
+    for key, items in keys.items():
+        whole = len(items) == len(spread.options)
+        same = whole and all(_same(i, items[0]) for i in items[1:])
+        entries.append((key, items[0] if same else OneOf(f"{key} differs between the dicts spread", spread.loc, tuple(items))))
+    return Mapping(tuple(entries), spread.loc, any(o.open for o in spread.options))
+
+
+def _same(a: object, b: object) -> bool:
+    """The same value written twice (`"max_tokens": 4096` in both branches): equal but for where."""
+    if isinstance(a, (Lit, Text)) and type(a) is type(b):
+        return (a.value if isinstance(a, Lit) else a.parts) == (b.value if isinstance(b, Lit) else b.parts)
+    return a == b
 
 
 def _source_of(part: object) -> str:
