@@ -13,6 +13,7 @@ import os
 from typing import Callable, Dict, Iterator, List, Optional, Tuple
 
 from claude_lint.bounds import MAX_RUN_CHARS, MAX_TEXT_CHARS, MAX_VALUE_NODES, TOO_LARGE
+from claude_lint.extract import config_values
 from claude_lint.facts import Dynamic, FileRead, Lit, Loc, Mapping, OneOf, Param, Ref, Seq, Text, Transform, Unknown
 from claude_lint.kinds import display
 from claude_lint.patterns import lazy
@@ -241,6 +242,8 @@ class ValueResolver:
                 if found is not None:
                     return found
             return Unknown("subscript", value.loc)
+        if value.op.startswith(config_values.INI_OPTION):
+            return _ini_option(value, inner)
         if not isinstance(inner, Text):
             return Unknown(f"{value.op} of an unknown value", value.loc)
         try:
@@ -271,6 +274,18 @@ class ValueResolver:
         """Count characters about to be created; False once the run's budget is spent."""
         self.spent += chars
         return self.spent <= MAX_RUN_CHARS
+
+
+def _ini_option(value: Transform, inner: object) -> object:
+    """An option of an INI file the code reads with configparser, where it is written there."""
+    section, _, option = value.op[len(config_values.INI_OPTION):].partition(config_values.INI_SEPARATOR)
+    if not isinstance(inner, Text) or not inner.is_folded or inner.loc is None:
+        return Unknown("INI file not read", value.loc)
+    found = config_values.ini_value(inner.literal, section, option)
+    if found is None:
+        return Unknown(f"{section}.{option} is not in {inner.loc.path}", value.loc)
+    row, col, text = found
+    return Text((text,), Loc(inner.loc.path, row, col, row, col + len(text)))
 
 
 def _merged(spread: object) -> object:

@@ -49,8 +49,11 @@ class RetiredModel(Rule):
     item of a written list a loop runs over, the field default of a settings object a
     function is handed (`def run(settings: Settings)`, a dataclass or pydantic field,
     `Field(default="...")` too), the values of a table looked up with `.get(tier, "...")`
-    by a run-time key, in the module or through another module's helper, and either of
-    the request dicts written in two branches and spread into the call). A fallback only for an attribute never set
+    by a run-time key, in the module or through another module's helper, either of
+    the request dicts written in two branches and spread into the call, any of the
+    values an attribute is assigned in several places, and an option of an INI file the
+    code reads with configparser, `config.get("Section", "KEY")` or
+    `config["Section"]["KEY"]`: the finding is then on the file's line). A fallback only for an attribute never set
     (`self.model if hasattr(self, "model") else "..."`) is not a value the code sends.
     A request to a third-party service that serves many vendors' models under its own IDs
     and dates (OpenRouter, Groq, Together AI, Fireworks AI, DeepInfra: seen from the host

@@ -82,3 +82,27 @@ CONFIG_SILENT = [
     {"app/__init__.py": "", "app/models.py": TIERS.format(haiku="claude-3-haiku-20240307", key="'sonnet'"), "app/agent.py": AGENT},
     BRANCHES.format(fast="claude-haiku-4-5"),
 ]
+
+# An INI file read by configparser: the finding is where the ID is written in it.
+INI = "[OpenAI]\nOPENAI_API_BASE = https://api.openai.com/v1\nCHATGPT_MODEL = {model}\nLEGACY_MODEL = gpt-3.5-turbo-0301\n\n[Azure]\nCHATGPT_MODEL =\n"
+READER = ("import configparser\nimport openai\n\nclass Reader:\n    def __init__(self, azure=False):\n"
+          "        self.config = configparser.ConfigParser()\n        self.config.read('apikey.ini')\n"
+          "        self.model = self.config.get('OpenAI', 'CHATGPT_MODEL')\n        if azure:\n"
+          "            self.model = self.config.get('Azure', 'CHATGPT_MODEL')\n\n    def summary(self, text):\n"
+          "        return openai.ChatCompletion.create(model=self.model, messages=[{'role': 'user', 'content': text}], max_tokens=500)\n")
+SCRIPT = ("import configparser\nfrom openai import OpenAI\n\nconfig = configparser.ConfigParser()\nconfig.read('settings.ini')\n"
+          "MODEL = config['OpenAI']['{key}']\nOpenAI().chat.completions.create(model=MODEL, messages=[], max_tokens=100)\n")
+CONFIG_FIRES += [
+    Invalid({"apikey.ini": INI.format(model="gpt-3.5-turbo-0301"), "reader.py": READER}, path="apikey.ini", row=3,
+            message="Model gpt-3.5-turbo-0301 (a version of gpt-3.5-turbo) was retired"),
+    Invalid({"settings.ini": INI.format(model="gpt-3.5-turbo-0301"), "run.py": SCRIPT.format(key="chatgpt_model")}, path="settings.ini", row=3,
+            message="was retired"),
+]
+CONFIG_SILENT += [
+    # the retired ID is the value of another option than the one the request reads
+    {"apikey.ini": INI.format(model="gpt-5.4"), "reader.py": READER},
+    {"settings.ini": INI.format(model="gpt-5.4"), "run.py": SCRIPT.format(key="CHATGPT_MODEL")},
+    # a dict's .get(key, default) is no INI read: the second argument is the default, not an option
+    "from openai import OpenAI\n\ndef ask(config):\n"
+    "    return OpenAI().chat.completions.create(model=config.get('model', 'gpt-5.4'), messages=[], max_tokens=100)\n",
+]

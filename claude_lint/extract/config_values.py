@@ -9,11 +9,32 @@ from typing import Optional
 
 from claude_lint.extract.arguments import positional
 from claude_lint.extract.bindings import Binding, Scope
-from claude_lint.facts import Loc, Mapping, OneOf, Param, Ref, Text, Unknown
+from claude_lint.facts import FileRead, Loc, Mapping, OneOf, Param, Ref, Text, Transform, Unknown
 
 # Field declarations whose default is the value an instance holds unless it is built with another.
 FIELD_CALLS = frozenset({"pydantic.Field", "pydantic.fields.Field", "dataclasses.field", "attr.ib", "attrs.field"})
 MAX_TABLE = 32  # as values.MAX_TABLE: a bigger table is a run-time value, not a list of options
+DEFAULT_GETTERS = frozenset({"os.getenv", "os.environ.get"})
+
+
+def getter(ev, node: ast.Call, qual: str, scope: Scope, depth: int, loc: Optional[Loc]) -> Optional[object]:
+    """A value read at run time with what the code writes of it: `os.getenv(k, "x")` and
+    `config.get("model", "x")` (the fallback), an INI file's option, a table looked up by a
+    run-time key, a field's declared default. None when the call is none of these."""
+    func = node.func
+    is_getter = qual in DEFAULT_GETTERS or (not qual and isinstance(func, ast.Attribute) and func.attr == "get")
+    if not is_getter or not node.args or not isinstance(node.args[0], ast.Constant) or not isinstance(node.args[0].value, str):
+        return looked_up(ev, node, scope, depth, loc) if is_getter and not qual else field_default(ev, node, qual, scope, depth)
+    if not qual:
+        option = ini_option(ev, node, scope, depth, loc)
+        if option is not None:
+            return option
+    default = node.args[1] if len(node.args) == 2 and not node.keywords else None
+    if default is None and len(node.args) == 1 and len(node.keywords) == 1 and node.keywords[0].arg == "default":
+        default = node.keywords[0].value
+    if default is None:
+        return None
+    return OneOf(f"{node.args[0].value} read at run time", loc, (ev.value(default, scope, depth + 1),))
 
 
 def field_default(ev, node: ast.Call, qual: str, scope: Scope, depth: int) -> Optional[object]:
@@ -98,3 +119,97 @@ def is_lookup(expr: ast.expr) -> bool:
     (another module's `get_model(tier)` reads its options as the helper's constant `name()`)."""
     return (isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute) and expr.func.attr == "get"
             and isinstance(expr.func.value, ast.Name) and 1 <= len(expr.args) <= 2 and not expr.keywords)
+
+
+# --- an INI file read by configparser ------------------------------------------------------
+
+CONFIG_PARSERS = frozenset({"configparser.ConfigParser", "configparser.RawConfigParser", "configparser.SafeConfigParser"})
+INI_OPTION = "ini:"  # a Transform's op: "ini:" + section + INI_SEPARATOR + option, on the file's text
+INI_SEPARATOR = "\x1f"
+
+
+def ini_option(ev, node: ast.Call, scope: Scope, depth: int, loc: Optional[Loc]) -> Optional[object]:
+    """`config.get("Section", "KEY")` on a `configparser.ConfigParser` of this file that reads a
+    written path (`config.read("apikey.ini")`): that option's value in that file, found by link
+    (with `fallback=`, one of the two). Unknown when the file read is not written here; None when
+    the receiver is no parser (a dict's `.get(key, default)` is read elsewhere)."""
+    func = node.func
+    args = positional(node)
+    if not (isinstance(func, ast.Attribute) and func.attr == "get" and len(args) == 2 == len(node.args)
+            and all(isinstance(a, ast.Constant) and isinstance(a.value, str) for a in args)):
+        return None
+    receiver = func.value
+    if not _is_parser(ev, receiver, scope):
+        return None
+    path = _read_path(ev, receiver, scope, depth)
+    if path is None:
+        value: object = Unknown("an INI file not written here", loc)
+    else:
+        value = Transform(INI_OPTION + args[0].value + INI_SEPARATOR + args[1].value, FileRead(path[0], path[1], ev.abspath, loc), loc)
+    fallback = next((k.value for k in node.keywords if k.arg == "fallback"), None)
+    return value if fallback is None else OneOf(f"{args[1].value} may be missing", loc, (value, ev.value(fallback, scope, depth + 1)))
+
+
+def ini_subscript(ev, node: ast.Subscript, scope: Scope, depth: int, loc: Optional[Loc]) -> Optional[object]:
+    """`config["Section"]["KEY"]` on a ConfigParser of this file: as `config.get("Section", "KEY")`."""
+    outer = node.value
+    keys = (getattr(outer, "slice", None), node.slice)
+    if not isinstance(outer, ast.Subscript) or not all(isinstance(k, ast.Constant) and isinstance(k.value, str) for k in keys):
+        return None
+    if not _is_parser(ev, outer.value, scope):
+        return None
+    path = _read_path(ev, outer.value, scope, depth)
+    if path is None:
+        return Unknown("an INI file not written here", loc)
+    return Transform(INI_OPTION + keys[0].value + INI_SEPARATOR + keys[1].value, FileRead(path[0], path[1], ev.abspath, loc), loc)
+
+
+def _is_parser(ev, receiver: ast.expr, scope: Scope) -> bool:
+    """`config` or `self.config` bound (once) to a ConfigParser()."""
+    if isinstance(receiver, ast.Name):
+        owner = ev.find(receiver.id, scope)
+        bound = [(b, owner) for b in owner.assigns.get(receiver.id, [])] if owner is not None else []
+    elif isinstance(receiver, ast.Attribute) and isinstance(receiver.value, ast.Name) and scope.self_name == receiver.value.id and scope.klass is not None:
+        bound = [(b, method) for b, method, _ in scope.klass.self_attrs.get(receiver.attr, [])]
+    else:
+        return False
+    return len(bound) == 1 and isinstance(bound[0][0], ast.Call) and ev.qualname(bound[0][0].func, bound[0][1]) in CONFIG_PARSERS
+
+
+def _read_path(ev, receiver: ast.expr, scope: Scope, depth: int):
+    """The one written path the parser reads (`config.read("apikey.ini")`), as (segments, anchor)."""
+    shape = ast.dump(receiver)
+    paths = set()
+    for record in ev.all_calls:
+        call = record.node
+        if isinstance(call.func, ast.Attribute) and call.func.attr == "read" and len(call.args) == 1 and ast.dump(call.func.value) == shape:
+            paths.add(ev.path_of(call.args[0], record.scope, depth + 1))
+    return paths.pop() if len(paths) == 1 else None
+
+
+def ini_value(text: str, section: str, option: str):
+    """(row, column, value) of an option in an INI text, as configparser reads it: sections by
+    name, options case-insensitive, `=` or `:`, the DEFAULT section behind every other. None
+    when it is absent, continued on further lines, or interpolated."""
+    found = {}
+    current = None
+    key = option.strip().lower()
+    lines = text.splitlines()
+    for row, line in enumerate(lines, 1):
+        stripped = line.strip()
+        if not stripped or stripped[0] in "#;":
+            continue
+        if stripped.startswith("[") and stripped.endswith("]"):
+            current = stripped[1:-1]
+            continue
+        if line[:1].isspace() or current not in (section, "DEFAULT"):
+            continue
+        cut = min((i for i in (line.find("="), line.find(":")) if i >= 0), default=-1)
+        if cut < 0 or line[:cut].strip().lower() != key:
+            continue
+        value = line[cut + 1:].strip()
+        following = lines[row] if row < len(lines) else ""
+        if "%(" in value or (following[:1].isspace() and following.strip()):
+            return None
+        found.setdefault(current, (row, line.index(value, cut + 1) + 1 if value else cut + 2, value))
+    return found.get(section) or found.get("DEFAULT")

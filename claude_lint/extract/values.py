@@ -29,7 +29,6 @@ from claude_lint.facts import (
 
 MAX_DEPTH = MAX_EXPRESSION_DEPTH
 MAX_TABLE = 32  # a bigger table looked up by a run-time key is not read as a list of options
-DEFAULT_GETTERS = frozenset({"os.getenv", "os.environ.get"})
 STRIP_METHODS = frozenset({"strip", "lstrip", "rstrip"})
 DEDENT_FUNCTIONS = {"textwrap.dedent": "dedent", "inspect.cleandoc": "cleandoc"}
 
@@ -139,6 +138,9 @@ class Evaluator(TextValues, FileValues):
         if kind is ast.Attribute:
             return self.attribute(node, scope, depth)
         if kind is ast.Subscript:
+            option = config_values.ini_subscript(self, node, scope, depth, loc)  # `config["Section"]["KEY"]`
+            if option is not None:
+                return option
             if not isinstance(node.slice, (ast.Slice, ast.Tuple)):
                 key = self.value(node.slice, scope, depth + 1)
                 if isinstance(key, Text) and key.is_folded and not key.dynamic_parts:
@@ -333,7 +335,7 @@ class Evaluator(TextValues, FileValues):
             return kept
         if not assigned and attr in klass.assigns:
             return self.name(attr, klass, depth + 1, loc)
-        return Unknown(f"self.{attr} is assigned more than once", loc)
+        return kept_values.assigned_often(self, attr, assigned, klass, depth, loc)
 
     all_calls: tuple = ()
 
@@ -420,21 +422,12 @@ class Evaluator(TextValues, FileValues):
     def _fallback(self, node: ast.Call, qual: str, scope: Scope, depth: int, loc: Optional[Loc]) -> Optional[object]:
         """A run-time value with a written fallback or written choices: `os.getenv(k, "x")`,
         `config.get("model", "x")`, `random.choice([...])`, `TABLE.get(tier, "x")`; a field's declared default."""
-        func = node.func
         if qual in ("typer.Option", "typer.Argument") and node.args and not isinstance(node.args[0], ast.Starred):
             return OneOf("given on the command line", loc, (self.value(node.args[0], scope, depth + 1),))
         if qual == "random.choice" and len(node.args) == 1 and not node.keywords:
             items = self.value(node.args[0], scope, depth + 1)
             return OneOf("random.choice", loc, items.items[:MAX_OPTIONS]) if isinstance(items, Seq) else None
-        getter = qual in DEFAULT_GETTERS or (not qual and isinstance(func, ast.Attribute) and func.attr == "get")
-        if not getter or not node.args or not isinstance(node.args[0], ast.Constant) or not isinstance(node.args[0].value, str):
-            return config_values.looked_up(self, node, scope, depth, loc) if getter and not qual else config_values.field_default(self, node, qual, scope, depth)
-        default = node.args[1] if len(node.args) == 2 and not node.keywords else None
-        if default is None and len(node.args) == 1 and len(node.keywords) == 1 and node.keywords[0].arg == "default":
-            default = node.keywords[0].value
-        if default is None:
-            return None
-        return OneOf(f"{node.args[0].value} read at run time", loc, (self.value(default, scope, depth + 1),))
+        return config_values.getter(self, node, qual, scope, depth, loc)
 
     def _imported_function(self, func: ast.expr, scope: Scope) -> Optional[Tuple[str, str]]:
         if isinstance(func, ast.Name):
