@@ -51,7 +51,9 @@ class RetiredModel(Rule):
     `Field(default="...")` too), the values of a table looked up with `.get(tier, "...")`
     by a run-time key, in the module or through another module's helper, either of
     the request dicts written in two branches and spread into the call, any of the
-    values an attribute is assigned in several places, and an option of an INI file the
+    values an attribute is assigned in several places, any value a Streamlit app keeps in
+    `st.session_state` under the key read (assigned, or the options of a widget keyed to
+    it), and an option of an INI file the
     code reads with configparser, `config.get("Section", "KEY")` or
     `config["Section"]["KEY"]`: the finding is then on the file's line). A fallback only for an attribute never set
     (`self.model if hasattr(self, "model") else "..."`) is not a value the code sends.

@@ -106,3 +106,20 @@ CONFIG_SILENT += [
     "from openai import OpenAI\n\ndef ask(config):\n"
     "    return OpenAI().chat.completions.create(model=config.get('model', 'gpt-5.4'), messages=[], max_tokens=100)\n",
 ]
+
+# A Streamlit app keeps the model in st.session_state: any value the file puts there may be sent.
+STREAMLIT = ("import anthropic\nimport streamlit as st\n\nDEFAULTS = {{\n    Provider.ANTHROPIC: '{default}',\n    Provider.VERTEX: 'claude-sonnet-4-6@default',\n}}\n\n"
+             "def reset(provider):\n    st.session_state.model = DEFAULTS[cast(Provider, provider)]\n\n"
+             "st.sidebar.selectbox('Model', ['claude-sonnet-4-6', '{menu}'], key='{key}')\n"
+             "if 'model' not in st.session_state:\n    reset(st.session_state.provider)\n"
+             "anthropic.Anthropic().messages.create(model=st.session_state.model, max_tokens=500, messages=[])\n")
+CONFIG_FIRES += [
+    Invalid(STREAMLIT.format(default="claude-sonnet-4-20250514", menu="claude-haiku-4-5", key="model"), row=5,
+            message="Model claude-sonnet-4-20250514 was retired"),
+    Invalid(STREAMLIT.format(default="claude-sonnet-4-6", menu="claude-3-haiku-20240307", key="model"), row=12,
+            message="Model claude-3-haiku-20240307 was retired"),
+]
+CONFIG_SILENT += [
+    # the menu is keyed to another value of the session: its retired option is not the model sent
+    STREAMLIT.format(default="claude-sonnet-4-6", menu="claude-3-haiku-20240307", key="judge_model"),
+]

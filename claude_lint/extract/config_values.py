@@ -13,7 +13,7 @@ from claude_lint.facts import FileRead, Loc, Mapping, OneOf, Param, Ref, Text, T
 
 # Field declarations whose default is the value an instance holds unless it is built with another.
 FIELD_CALLS = frozenset({"pydantic.Field", "pydantic.fields.Field", "dataclasses.field", "attr.ib", "attrs.field"})
-MAX_TABLE = 32  # as values.MAX_TABLE: a bigger table is a run-time value, not a list of options
+MAX_TABLE = 32  # a bigger table looked up by a run-time key is a run-time value, not a list of options
 DEFAULT_GETTERS = frozenset({"os.getenv", "os.environ.get"})
 
 
@@ -102,16 +102,40 @@ def looked_up(ev, node: ast.Call, scope: Scope, depth: int, loc: Optional[Loc]) 
     args = positional(node)
     if not (isinstance(func, ast.Attribute) and func.attr == "get" and 1 <= len(args) <= 2 and len(args) == len(node.args) and not node.keywords):
         return None
-    key = ev.value(args[0], scope, depth + 1)
-    if not (isinstance(key, (Unknown, Param)) or (isinstance(key, Text) and key.dynamic_parts)):
+    if not run_time_key(ev.value(args[0], scope, depth + 1)):
         return None  # a written key: `_fallback` reads `config.get("model", "x")`
-    table = ev.value(func.value, scope, depth + 1)
-    if not isinstance(table, Mapping) or table.open or not 0 < len(table.entries) <= MAX_TABLE:
+    options = table_options(ev, func.value, scope, depth)
+    if not options:
         return None
-    options = tuple(v for k, v in table.entries if k is not None)
     if len(args) == 2:
         options += (ev.value(args[1], scope, depth + 1),)
     return OneOf("looked up by a run-time key", loc, options)
+
+
+def run_time_key(key: object) -> bool:
+    """A key known only at run time: unknown, a parameter, text with run-time parts, or what a
+    function returns (`TABLE[cast(Provider, p)]`)."""
+    return (isinstance(key, (Unknown, Param)) or (isinstance(key, Text) and bool(key.dynamic_parts))
+            or (isinstance(key, Ref) and key.name.endswith("()")))
+
+
+def table_options(ev, table: ast.expr, scope: Scope, depth: int) -> tuple:
+    """The values of a written table looked up by a run-time key: a dict of this code (its keys
+    may be run-time values too, `{Provider.ANTHROPIC: "..."}`), without `**spreads`. () when
+    it is none, or too big to be a list of options."""
+    value = ev.value(table, scope, depth + 1)
+    if isinstance(value, Mapping) and not value.open and 0 < len(value.entries) <= MAX_TABLE:
+        return tuple(v for k, v in value.entries if k is not None)
+    written, where = table, scope
+    if isinstance(table, ast.Name):
+        owner = ev.find(table.id, scope)
+        bound = owner.assigns.get(table.id, []) if owner is not None else []
+        if len(bound) != 1 or ("name", table.id) in owner.mutated:
+            return ()
+        written, where = bound[0], owner
+    if not isinstance(written, ast.Dict) or not 0 < len(written.keys) <= MAX_TABLE or any(k is None for k in written.keys):
+        return ()
+    return tuple(ev.value(v, where, depth + 1) for v in written.values)
 
 
 def is_lookup(expr: ast.expr) -> bool:

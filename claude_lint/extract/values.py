@@ -9,7 +9,7 @@ import ast
 from typing import Dict, Optional, Tuple
 
 from claude_lint.bounds import MAX_EXPRESSION_DEPTH, MAX_OPTIONS, TOO_LARGE, Sizes
-from claude_lint.extract import config_values, kept_values, moves, sdk, templates
+from claude_lint.extract import config_values, kept_values, moves, sdk, session_values, templates
 from claude_lint.extract.positions import Positions
 from claude_lint.extract.scopes import Binding, Looped, Scope, Unpacked, positional
 from claude_lint.extract.value_files import FileValues
@@ -28,7 +28,6 @@ from claude_lint.facts import (
 )
 
 MAX_DEPTH = MAX_EXPRESSION_DEPTH
-MAX_TABLE = 32  # a bigger table looked up by a run-time key is not read as a list of options
 STRIP_METHODS = frozenset({"strip", "lstrip", "rstrip"})
 DEDENT_FUNCTIONS = {"textwrap.dedent": "dedent", "inspect.cleandoc": "cleandoc"}
 
@@ -153,12 +152,12 @@ class Evaluator(TextValues, FileValues):
                     if isinstance(items, OneOf):  # `TABLE[provider][0]`: that item of each
                         picked = tuple(o.items[key.value] for o in items.options if isinstance(o, Seq) and -len(o.items) <= key.value < len(o.items))
                         return OneOf(items.why, loc, picked) if picked else Unknown("subscript", loc)
-                elif isinstance(key, (Unknown, Param)) or (isinstance(key, Text) and key.dynamic_parts):
-                    # a table of this code looked up by a run-time key: one of its values
-                    table = self.value(node.value, scope, depth + 1)
-                    if isinstance(table, Mapping) and not table.open and 0 < len(table.entries) <= MAX_TABLE:
-                        return OneOf("looked up by a run-time key", loc, tuple(v for k, v in table.entries if k is not None))
-            return Unknown("subscript", loc)
+                elif config_values.run_time_key(key):
+                    options = config_values.table_options(self, node.value, scope, depth)  # a table of this code: one of its values
+                    if options:
+                        return OneOf("looked up by a run-time key", loc, options)
+            found = session_values.kept(self, node, scope, depth, loc)  # `st.session_state["model"]`
+            return Unknown("subscript", loc) if found is None else found
         return Unknown(kind.__name__, loc)
 
     def name(self, name: str, scope: Scope, depth: int, loc: Optional[Loc]) -> object:
@@ -274,7 +273,8 @@ class Evaluator(TextValues, FileValues):
             option = self._cli_option(node.attr, depth, loc)
             if option is not None:
                 return option
-        return Unknown("attribute", loc)
+        found = session_values.kept(self, node, scope, depth, loc)  # `st.session_state.model`
+        return Unknown("attribute", loc) if found is None else found
 
     def _cli_option(self, attr: str, depth: int, loc: Optional[Loc]) -> Optional[OneOf]:
         """`args.model` in a file that defines `--model` with argparse: what the user passes,
