@@ -37,18 +37,22 @@ class ValueResolver:
     """`Project.resolve` and what it needs: module files, prompt files, transforms."""
 
     def resolve(self, value: object, depth: int = 0) -> object:
-        if isinstance(value, OneOf) and value.options and depth <= MAX_DEPTH:
-            return OneOf(value.why, value.loc, tuple(self.resolve(o, depth + 1) for o in value.options))
-        if isinstance(value, (Lit, Dynamic, Unknown)) or value is None:
+        choice = isinstance(value, OneOf) and bool(value.options) and depth <= MAX_DEPTH
+        if not choice and (isinstance(value, (Lit, Dynamic, Unknown)) or value is None):
             return value
+        # Resolved once each, a OneOf too: options shared between several OneOfs (a value kept
+        # under a key that others copy) would otherwise be resolved once per path to them.
         found = self._resolved.get(id(value))
         if found is not None and found[0] is value:
             return found[1]
-        if depth > MAX_DEPTH:
+        if choice:
+            result: object = OneOf(value.why, value.loc, tuple(self.resolve(o, depth + 1) for o in value.options))
+        elif depth > MAX_DEPTH:
             return Unknown("too deep")
-        result = self._resolve_value(value, depth)
-        if self.sizes.too_large(result):
-            result = Unknown(TOO_LARGE, getattr(value, "loc", None))
+        else:
+            result = self._resolve_value(value, depth)
+            if self.sizes.too_large(result):
+                result = Unknown(TOO_LARGE, getattr(value, "loc", None))
         self._resolved[id(value)] = (value, result)
         return result
 
@@ -243,7 +247,11 @@ class ValueResolver:
                     return found
             return Unknown("subscript", value.loc)
         if value.op.startswith(config_values.INI_OPTION):
-            return _ini_option(value, inner)
+            found = self.__dict__.setdefault("_ini", {})  # a file's option read in many places is looked up once
+            key = (getattr(inner, "loc", None), value.op)
+            if key not in found:
+                found[key] = _ini_option(value, inner)
+            return found[key]
         if not isinstance(inner, Text):
             return Unknown(f"{value.op} of an unknown value", value.loc)
         try:

@@ -202,12 +202,14 @@ def _is_parser(ev, receiver: ast.expr, scope: Scope) -> bool:
 
 def _read_path(ev, receiver: ast.expr, scope: Scope, depth: int):
     """The one written path the parser reads (`config.read("apikey.ini")`), as (segments, anchor)."""
-    shape = ast.dump(receiver)
-    paths = set()
-    for record in ev.all_calls:
-        call = record.node
-        if isinstance(call.func, ast.Attribute) and call.func.attr == "read" and len(call.args) == 1 and ast.dump(call.func.value) == shape:
-            paths.add(ev.path_of(call.args[0], record.scope, depth + 1))
+    reads = getattr(ev, "_ini_reads", None)
+    if reads is None:  # the file's `x.read(path)` calls by receiver, indexed once
+        reads = ev._ini_reads = {}
+        for record in ev.all_calls:
+            call = record.node
+            if isinstance(call.func, ast.Attribute) and call.func.attr == "read" and len(call.args) == 1 and not call.keywords:
+                reads.setdefault(ast.dump(call.func.value), []).append((call.args[0], record.scope))
+    paths = {ev.path_of(path, where, depth + 1) for path, where in reads.get(ast.dump(receiver), ())[:MAX_TABLE]}
     return paths.pop() if len(paths) == 1 else None
 
 
