@@ -197,7 +197,13 @@ class OutputLimitMissing(Rule):
     BRANCHES = (OPENAI + "if USE_PROXY:\n    extra = {{'timeout': 30{proxy}}}\nelse:\n    extra = {{'timeout': 60}}\n"
                 "def ask(messages):\n    return client.chat.completions.create(model='gpt-4o', messages=messages, **extra)\n")
     fires = [*fires, Invalid(BRANCHES.format(proxy=""), row=8, message="chat.completions.create sets no output cap")]
-    silent = [*silent, BRANCHES.format(proxy=", 'max_completion_tokens': 500")]
+    silent = [
+        *silent,
+        BRANCHES.format(proxy=", 'max_completion_tokens': 500"),
+        # either dict is then updated with options read elsewhere, which may carry the cap
+        BRANCHES.format(proxy="").replace("def ask", "extra.update(load_options())\ndef ask"),
+        BRANCHES.format(proxy="").replace("def ask", "extra['max_tokens'] = CAP\ndef ask"),
+    ]
 
     def check_call(self, call: Call, ctx: Context) -> Iterator[Diagnostic]:
         site = call.site

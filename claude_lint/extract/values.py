@@ -194,7 +194,8 @@ class Evaluator(TextValues, FileValues):
         if not unpacked and (len(bindings) != 1 or isinstance(bindings[0], Binding) or isinstance(bindings[0], tuple)):
             if len(bindings) == 1 and isinstance(bindings[0], tuple):
                 return Unknown(f"{name} is bound by with", loc)
-            return self._one_of(f"{name} is bound more than once", name, owner, bindings, depth, loc)
+            found = self._one_of(f"{name} is bound more than once", name, owner, bindings, depth, loc)
+            return kept_values.edited_options(self, found, name, owner, depth, loc)  # `kwargs.update(extra)` after either branch
         mutated = ("name", name) in owner.mutated
         if mutated and not moves.dict_edits_only(owner.edits.get(name, ())):
             return Unknown(f"{name} is changed in place", loc)
