@@ -136,12 +136,13 @@ class ValueResolver:
             result: object = Unknown(f"{ref.module}.{ref.name} is not a constant", ref.loc)
             if facts is not None and not facts.errors:
                 found = facts.constant(ref.name)
-                target = facts.imported(ref.name)
+                called = "()" if ref.name.endswith("()") else ""  # a function re-exported by a package's __init__
+                target = facts.imported(ref.name[: len(ref.name) - len(called)])
                 if found is not None:
                     result = self.resolve(found, depth + 1)
                 elif target is not None and "." in target.strip("."):
                     module, _, name = target.rpartition(".")
-                    result = self.resolve(Ref(module, name, facts.abspath, ref.loc), depth + 1)
+                    result = self.resolve(Ref(module, name + called, facts.abspath, ref.loc), depth + 1)
         finally:
             self._active.discard(key)
         self._memo[key] = result

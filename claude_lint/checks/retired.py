@@ -49,7 +49,8 @@ class RetiredModel(Rule):
     item of a written list a loop runs over, the field default of a settings object a
     function is handed (`def run(settings: Settings)`, a dataclass or pydantic field,
     `Field(default="...")` too), the values of a table looked up with `.get(tier, "...")`
-    by a run-time key, in the module or through another module's helper, either of
+    or `[provider]` by a run-time key, in the module or through another module's helper
+    (also one a package re-exports), either of
     the request dicts written in two branches and spread into the call, any of the
     values an attribute is assigned in several places, any value a Streamlit app keeps in
     `st.session_state` under the key read (assigned, or the options of a widget keyed to

@@ -123,3 +123,18 @@ CONFIG_SILENT += [
     # the menu is keyed to another value of the session: its retired option is not the model sent
     STREAMLIT.format(default="claude-sonnet-4-6", menu="claude-3-haiku-20240307", key="judge_model"),
 ]
+
+# A helper that returns a table's entry for a run-time key, re-exported by its package.
+PROVIDERS = ("DEFAULT_MODELS = {\n    Provider.ANTHROPIC: '{anthropic}',\n    Provider.OPENAI: 'gpt-5.4',\n}\n\n"
+             "def default_model(provider):\n    return DEFAULT_MODELS[provider]\n")
+GATEWAY_CORE = (HEAD + "from app import default_model\n\nclass Core:\n    def __init__(self, provider):\n"
+                "        self.model = default_model(provider)\n\n    def run(self, messages):\n"
+                "        return client.messages.create(model=self.model, max_tokens=500, messages=messages)\n")
+CONFIG_FIRES += [
+    Invalid({"app/__init__.py": "from app.config import default_model\n", "app/config.py": PROVIDERS.replace("{anthropic}", "claude-sonnet-4-20250514"),
+             "app/core.py": GATEWAY_CORE}, path="app/config.py", row=2, message="Model claude-sonnet-4-20250514 was retired"),
+]
+CONFIG_SILENT += [
+    {"app/__init__.py": "from app.config import default_model\n", "app/config.py": PROVIDERS.replace("{anthropic}", "claude-sonnet-4-6"),
+     "app/core.py": GATEWAY_CORE},
+]

@@ -139,8 +139,11 @@ def table_options(ev, table: ast.expr, scope: Scope, depth: int) -> tuple:
 
 
 def is_lookup(expr: ast.expr) -> bool:
-    """`return TABLE.get(tier, "x")`: a helper that picks a model from a table of its module
-    (another module's `get_model(tier)` reads its options as the helper's constant `name()`)."""
+    """`return TABLE.get(tier, "x")` or `return TABLE[provider]`: a helper that picks a model
+    from a table of its module by a run-time key (another module's `get_model(tier)` reads its
+    options as the helper's constant `name()`)."""
+    if isinstance(expr, ast.Subscript):
+        return isinstance(expr.value, ast.Name) and not isinstance(expr.slice, (ast.Constant, ast.Slice, ast.Tuple))
     return (isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute) and expr.func.attr == "get"
             and isinstance(expr.func.value, ast.Name) and 1 <= len(expr.args) <= 2 and not expr.keywords)
 
