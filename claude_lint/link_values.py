@@ -13,11 +13,13 @@ import os
 from typing import Callable, Dict, Iterator, List, Optional, Tuple
 
 from claude_lint.bounds import MAX_RUN_CHARS, MAX_TEXT_CHARS, MAX_VALUE_NODES, TOO_LARGE
+from claude_lint.extract import config_values
 from claude_lint.facts import Dynamic, FileRead, Lit, Loc, Mapping, OneOf, Param, Ref, Seq, Text, Transform, Unknown
 from claude_lint.kinds import display
 from claude_lint.patterns import lazy
 
 MAX_DEPTH = 30
+MAX_MERGED = 8  # dicts a `**spread` may be one of, merged key by key
 MAX_PROMPT_BYTES = MAX_TEXT_CHARS  # a prompt file is one value's text
 # Jinja expressions, statements and comments: (opener, closer), found by `_jinja_tags`.
 _JINJA = (("{{", "}}"), ("{%", "%}"), ("{#", "#}"))
@@ -35,18 +37,22 @@ class ValueResolver:
     """`Project.resolve` and what it needs: module files, prompt files, transforms."""
 
     def resolve(self, value: object, depth: int = 0) -> object:
-        if isinstance(value, OneOf) and value.options and depth <= MAX_DEPTH:
-            return OneOf(value.why, value.loc, tuple(self.resolve(o, depth + 1) for o in value.options))
-        if isinstance(value, (Lit, Dynamic, Unknown)) or value is None:
+        choice = isinstance(value, OneOf) and bool(value.options) and depth <= MAX_DEPTH
+        if not choice and (isinstance(value, (Lit, Dynamic, Unknown)) or value is None):
             return value
+        # Resolved once each, a OneOf too: options shared between several OneOfs (a value kept
+        # under a key that others copy) would otherwise be resolved once per path to them.
         found = self._resolved.get(id(value))
         if found is not None and found[0] is value:
             return found[1]
-        if depth > MAX_DEPTH:
+        if choice:
+            result: object = OneOf(value.why, value.loc, tuple(self.resolve(o, depth + 1) for o in value.options))
+        elif depth > MAX_DEPTH:
             return Unknown("too deep")
-        result = self._resolve_value(value, depth)
-        if self.sizes.too_large(result):
-            result = Unknown(TOO_LARGE, getattr(value, "loc", None))
+        else:
+            result = self._resolve_value(value, depth)
+            if self.sizes.too_large(result):
+                result = Unknown(TOO_LARGE, getattr(value, "loc", None))
         self._resolved[id(value)] = (value, result)
         return result
 
@@ -99,7 +105,7 @@ class ValueResolver:
             if key is not None:
                 entries[key] = self.resolve(item, depth + 1)
                 continue
-            spread = self.resolve(item, depth + 1)
+            spread = _merged(self.resolve(item, depth + 1))
             if isinstance(spread, Mapping):
                 entries.update((k, v) for k, v in spread.entries if k not in final)
                 is_open = is_open or spread.open
@@ -130,12 +136,13 @@ class ValueResolver:
             result: object = Unknown(f"{ref.module}.{ref.name} is not a constant", ref.loc)
             if facts is not None and not facts.errors:
                 found = facts.constant(ref.name)
-                target = facts.imported(ref.name)
+                called = "()" if ref.name.endswith("()") else ""  # a function re-exported by a package's __init__
+                target = facts.imported(ref.name[: len(ref.name) - len(called)])
                 if found is not None:
                     result = self.resolve(found, depth + 1)
                 elif target is not None and "." in target.strip("."):
                     module, _, name = target.rpartition(".")
-                    result = self.resolve(Ref(module, name, facts.abspath, ref.loc), depth + 1)
+                    result = self.resolve(Ref(module, name + called, facts.abspath, ref.loc), depth + 1)
         finally:
             self._active.discard(key)
         self._memo[key] = result
@@ -240,6 +247,12 @@ class ValueResolver:
                 if found is not None:
                     return found
             return Unknown("subscript", value.loc)
+        if value.op.startswith(config_values.INI_OPTION):
+            found = self.__dict__.setdefault("_ini", {})  # a file's option read in many places is looked up once
+            key = (getattr(inner, "loc", None), value.op)
+            if key not in found:
+                found[key] = _ini_option(value, inner)
+            return found[key]
         if not isinstance(inner, Text):
             return Unknown(f"{value.op} of an unknown value", value.loc)
         try:
@@ -270,6 +283,45 @@ class ValueResolver:
         """Count characters about to be created; False once the run's budget is spent."""
         self.spent += chars
         return self.spent <= MAX_RUN_CHARS
+
+
+def _ini_option(value: Transform, inner: object) -> object:
+    """An option of an INI file the code reads with configparser, where it is written there."""
+    section, _, option = value.op[len(config_values.INI_OPTION):].partition(config_values.INI_SEPARATOR)
+    if not isinstance(inner, Text) or not inner.is_folded or inner.loc is None:
+        return Unknown("INI file not read", value.loc)
+    found = config_values.ini_value(inner.literal, section, option)
+    if found is None:
+        return Unknown(f"{section}.{option} is not in {inner.loc.path}", value.loc)
+    row, col, text = found
+    return Text((text,), Loc(inner.loc.path, row, col, row, col + len(text)))
+
+
+def _merged(spread: object) -> object:
+    """A `**kwargs` whose dict is one of several written dicts (`kwargs = {...}` bound in two
+    branches): one dict whose every key holds what any of them gives it, a OneOf where they
+    differ or where some dict lacks the key (so the key may be absent: unknown to the rules)."""
+    if not isinstance(spread, OneOf) or not 1 < len(spread.options) <= MAX_MERGED or not all(isinstance(o, Mapping) for o in spread.options):
+        return spread
+    keys: Dict[str, List[object]] = {}
+    for option in spread.options:
+        for key, item in option.entries:
+            if key is None:
+                return spread
+            keys.setdefault(key, []).append(item)
+    entries = []
+    for key, items in keys.items():
+        whole = len(items) == len(spread.options)
+        same = whole and all(_same(i, items[0]) for i in items[1:])
+        entries.append((key, items[0] if same else OneOf(f"{key} differs between the dicts spread", spread.loc, tuple(items))))
+    return Mapping(tuple(entries), spread.loc, any(o.open for o in spread.options))
+
+
+def _same(a: object, b: object) -> bool:
+    """The same value written twice (`"max_tokens": 4096` in both branches): equal but for where."""
+    if isinstance(a, (Lit, Text)) and type(a) is type(b):
+        return (a.value if isinstance(a, Lit) else a.parts) == (b.value if isinstance(b, Lit) else b.parts)
+    return a == b
 
 
 def _source_of(part: object) -> str:

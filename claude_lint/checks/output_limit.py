@@ -38,7 +38,8 @@ class OutputLimitMissing(Rule):
     `model_list`) sets defaults that requests may override. A cap inside `extra_body`,
     a chat model's `model_kwargs`, or a LiteLLM Router's deployments (`model_list`,
     `default_litellm_params`) counts, and so do deployments the Router reads from a file. The rule stays silent for a local server,
-    when an unresolved `**kwargs` could carry the cap, and, for LangChain constructors,
+    when an unresolved `**kwargs` could carry the cap (one that is any of several written
+    dicts carries it only if each of them does), and, for LangChain constructors,
     when the file sets an output limit outside its requests (`.bind(max_tokens=...)`,
     an `invoke` keyword, `llm.max_tokens = ...`); a limit written in another request, or
     passed to the file's own function (`self._trim(text, max_tokens=...)`), is not one.
@@ -189,6 +190,19 @@ class OutputLimitMissing(Rule):
         # the same request to OpenAI itself: the model is unknown, the API's maximum is the cap
         "import httpx\ndef chat(model, messages):\n    return httpx.post('https://api.openai.com/v1/chat/completions', "
         "json={'model': model, 'messages': messages})\n",
+    ]
+
+    # The request's keywords are one of the dicts written in two branches (an SDK's options or
+    # LiteLLM's): capped only when every one of them carries the cap.
+    BRANCHES = (OPENAI + "if USE_PROXY:\n    extra = {{'timeout': 30{proxy}}}\nelse:\n    extra = {{'timeout': 60}}\n"
+                "def ask(messages):\n    return client.chat.completions.create(model='gpt-4o', messages=messages, **extra)\n")
+    fires = [*fires, Invalid(BRANCHES.format(proxy=""), row=8, message="chat.completions.create sets no output cap")]
+    silent = [
+        *silent,
+        BRANCHES.format(proxy=", 'max_completion_tokens': 500"),
+        # either dict is then updated with options read elsewhere, which may carry the cap
+        BRANCHES.format(proxy="").replace("def ask", "extra.update(load_options())\ndef ask"),
+        BRANCHES.format(proxy="").replace("def ask", "extra['max_tokens'] = CAP\ndef ask"),
     ]
 
     def check_call(self, call: Call, ctx: Context) -> Iterator[Diagnostic]:

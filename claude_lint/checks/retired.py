@@ -5,6 +5,7 @@ import re
 from typing import Iterator, Optional, Tuple
 
 from claude_lint.catalog import PLATFORMS, platform_of
+from claude_lint.checks import retired_examples as shapes
 from claude_lint.checks.base import Context, Invalid, Rule
 from claude_lint.checks.model_ids import family, written_options
 from claude_lint.diagnostics import Diagnostic, Edit, Fix
@@ -45,7 +46,17 @@ class RetiredModel(Rule):
     default when one passes nothing or none is in sight, a dataclass default held
     as `self.config = config or ModelConfig()`, the model an object was built with
     in another module (`ai = AICaller(model="...")` then `ai.call_model(...)`), each
-    item of a written list a loop runs over). A fallback only for an attribute never set
+    item of a written list a loop runs over, the field default of a settings object a
+    function is handed (`def run(settings: Settings)`, a dataclass or pydantic field,
+    `Field(default="...")` too), the values of a table looked up with `.get(tier, "...")`
+    or `[provider]` by a run-time key, in the module or through another module's helper
+    (also one a package re-exports), either of
+    the request dicts written in two branches and spread into the call, any of the
+    values an attribute is assigned in several places, any value a Streamlit app keeps in
+    `st.session_state` under the key read (assigned, or the options of a widget keyed to
+    it), and an option of an INI file the
+    code reads with configparser, `config.get("Section", "KEY")` or
+    `config["Section"]["KEY"]`: the finding is then on the file's line). A fallback only for an attribute never set
     (`self.model if hasattr(self, "model") else "..."`) is not a value the code sends.
     A request to a third-party service that serves many vendors' models under its own IDs
     and dates (OpenRouter, Groq, Together AI, Fireworks AI, DeepInfra: seen from the host
@@ -287,33 +298,8 @@ class RetiredModel(Rule):
         HEAD + ASK.format(model="claude-3-opus-20240229") + "\nask('a', model='claude-sonnet-4-6')\nask('b', model='claude-haiku-4-5')\n",
     ]
 
-    # A third-party service (OpenRouter, Groq, Together AI) serves models under its own IDs and
-    # keeps its own dates: the provider's retirement is not the service's.
-    GATEWAY = ("import httpx\nURL = 'https://openrouter.ai/api/v1/chat/completions'\n"
-               "def chat(messages):\n    return httpx.post(URL, json={{'model': {model}, 'messages': messages, 'max_tokens': 300}})\n")
-    fires = [
-        *fires,
-        # the provider's own host, or a proxy that forwards to it: the provider's dates apply
-        "import httpx\ndef chat(messages):\n    return httpx.post('https://api.openai.com/v1/chat/completions', "
-        "json={'model': 'gpt-4', 'messages': messages, 'max_tokens': 300})\n",
-        'from openai import OpenAI\nclient = OpenAI(base_url="http://litellm-proxy:4000")\n'
-        'client.chat.completions.create(model="gpt-4-0613", messages=[], max_tokens=100)\n',
-    ]
-    silent = [
-        *silent,
-        # a raw POST to OpenRouter, the model an environment default
-        "import os\n" + GATEWAY.format(model="os.getenv('MODEL', 'gpt-4')"),
-        # an OpenAI client pointed at OpenRouter, or the Groq SDK
-        'from openai import OpenAI\nclient = OpenAI(base_url="https://openrouter.ai/api/v1")\n'
-        'client.chat.completions.create(model="gpt-4-0613", messages=[], max_tokens=100)\n',
-        'import os\nfrom openai import OpenAI\nclient = OpenAI(base_url=os.environ["OPENROUTER_BASE_URL"])\n'
-        'client.chat.completions.create(model="gpt-3.5-turbo", messages=[], max_tokens=100)\n',
-        'from groq import Groq\nGroq().chat.completions.create(model="gpt-3.5-turbo", messages=[], max_tokens=100)\n',
-        # a module named for the gateway posts to an endpoint from its configuration
-        {"bridge_openrouter.py": "import random, requests\ndef ask(endpoint, model, messages):\n    if model == 'gpt-3.5-random':\n"
-                                 "        model = random.choice(['gpt-3.5-turbo', 'gpt-3.5-turbo-0613'])\n"
-                                 "    return requests.post(endpoint, json={'model': model, 'messages': messages, 'max_tokens': 300})\n"},
-    ]
+    fires = [*fires, *shapes.GATEWAY_FIRES, *shapes.CONFIG_FIRES]
+    silent = [*silent, *shapes.GATEWAY_SILENT, *shapes.CONFIG_SILENT]
 
     def check_call(self, call: Call, ctx: Context) -> Iterator[Diagnostic]:
         if call.site.gateway is not None:

@@ -9,8 +9,8 @@ from typing import Dict, Iterator, List, Optional
 
 from claude_lint.bounds import MAX_OPTIONS
 from claude_lint.extract import moves
-from claude_lint.extract.scopes import CallRecord, Scope
-from claude_lint.facts import Loc, OneOf, Param
+from claude_lint.extract.scopes import Binding, CallRecord, Scope
+from claude_lint.facts import Loc, Mapping, OneOf, Param, Unknown
 
 # Calls that yield the items of their first argument unchanged, in some order (a progress bar).
 SAME_ITEMS = frozenset({"tqdm", "tqdm.tqdm", "tqdm.auto.tqdm", "tqdm.notebook.tqdm", "sorted", "reversed", "list", "tuple"})
@@ -45,6 +45,34 @@ def constructed(ev, kept: Param, param: str, klass: Scope, init: Scope, depth: i
     if omitted and kept.default is not None:
         options.insert(0, kept.default)
     return OneOf(f"{param} passed to {short}()", loc, tuple(options))
+
+
+def assigned_often(ev, attr: str, assigned, klass: Scope, depth: int, loc: Optional[Loc]) -> object:
+    """`self.model` assigned in several places (a default in `__init__`, a branch's override):
+    any of the written values may reach a use, as for a name bound more than once."""
+    why = f"self.{attr} is assigned more than once"
+    if len(assigned) < 2 or len(assigned) > MAX_OPTIONS or attr in klass.assigns or any(isinstance(v, (Binding, tuple)) for v, _, _ in assigned):
+        return Unknown(why, loc)
+    key = ("self", id(klass), attr)
+    if key in ev._active:
+        return Unknown("circular", loc)  # `self.x = self.x + [...]`
+    ev._active.add(key)
+    try:
+        return OneOf(why, loc, tuple(ev.value(value, method, depth + 1) for value, method, _ in assigned))
+    finally:
+        ev._active.discard(key)
+
+
+def edited_options(ev, found: object, name: str, owner: Scope, depth: int, loc: Optional[Loc]) -> object:
+    """A name bound more than once and changed in place (`kwargs.update(extra)` after either
+    branch's dict): each written dict as the edits leave it, so a key an edit may set is not
+    read as missing; unknown when an edit cannot be applied to a dict."""
+    if ("name", name) not in owner.mutated or not isinstance(found, OneOf) or not any(isinstance(o, Mapping) for o in found.options):
+        return found
+    edits = owner.edits.get(name, ())
+    if not moves.dict_edits_only(edits):
+        return Unknown(f"{name} is changed in place", loc)
+    return OneOf(found.why, found.loc, tuple(moves.edited(ev, o, edits, owner, depth + 1, loc) if isinstance(o, Mapping) else o for o in found.options))
 
 
 def _calls_of(ev) -> Dict[str, List[CallRecord]]:

@@ -9,7 +9,7 @@ import ast
 from typing import Dict, Optional, Tuple
 
 from claude_lint.bounds import MAX_EXPRESSION_DEPTH, MAX_OPTIONS, TOO_LARGE, Sizes
-from claude_lint.extract import kept_values, moves, sdk, templates
+from claude_lint.extract import config_values, kept_values, moves, sdk, session_values, templates
 from claude_lint.extract.positions import Positions
 from claude_lint.extract.scopes import Binding, Looped, Scope, Unpacked, positional
 from claude_lint.extract.value_files import FileValues
@@ -28,8 +28,6 @@ from claude_lint.facts import (
 )
 
 MAX_DEPTH = MAX_EXPRESSION_DEPTH
-MAX_TABLE = 32  # a bigger table looked up by a run-time key is not read as a list of options
-DEFAULT_GETTERS = frozenset({"os.getenv", "os.environ.get"})
 STRIP_METHODS = frozenset({"strip", "lstrip", "rstrip"})
 DEDENT_FUNCTIONS = {"textwrap.dedent": "dedent", "inspect.cleandoc": "cleandoc"}
 
@@ -139,6 +137,9 @@ class Evaluator(TextValues, FileValues):
         if kind is ast.Attribute:
             return self.attribute(node, scope, depth)
         if kind is ast.Subscript:
+            option = config_values.ini_subscript(self, node, scope, depth, loc)  # `config["Section"]["KEY"]`
+            if option is not None:
+                return option
             if not isinstance(node.slice, (ast.Slice, ast.Tuple)):
                 key = self.value(node.slice, scope, depth + 1)
                 if isinstance(key, Text) and key.is_folded and not key.dynamic_parts:
@@ -151,12 +152,12 @@ class Evaluator(TextValues, FileValues):
                     if isinstance(items, OneOf):  # `TABLE[provider][0]`: that item of each
                         picked = tuple(o.items[key.value] for o in items.options if isinstance(o, Seq) and -len(o.items) <= key.value < len(o.items))
                         return OneOf(items.why, loc, picked) if picked else Unknown("subscript", loc)
-                elif isinstance(key, (Unknown, Param)) or (isinstance(key, Text) and key.dynamic_parts):
-                    # a table of this code looked up by a run-time key: one of its values
-                    table = self.value(node.value, scope, depth + 1)
-                    if isinstance(table, Mapping) and not table.open and 0 < len(table.entries) <= MAX_TABLE:
-                        return OneOf("looked up by a run-time key", loc, tuple(v for k, v in table.entries if k is not None))
-            return Unknown("subscript", loc)
+                elif config_values.run_time_key(key):
+                    options = config_values.table_options(self, node.value, scope, depth)  # a table of this code: one of its values
+                    if options:
+                        return OneOf("looked up by a run-time key", loc, options)
+            found = session_values.kept(self, node, scope, depth, loc)  # `st.session_state["model"]`
+            return Unknown("subscript", loc) if found is None else found
         return Unknown(kind.__name__, loc)
 
     def name(self, name: str, scope: Scope, depth: int, loc: Optional[Loc]) -> object:
@@ -193,7 +194,8 @@ class Evaluator(TextValues, FileValues):
         if not unpacked and (len(bindings) != 1 or isinstance(bindings[0], Binding) or isinstance(bindings[0], tuple)):
             if len(bindings) == 1 and isinstance(bindings[0], tuple):
                 return Unknown(f"{name} is bound by with", loc)
-            return self._one_of(f"{name} is bound more than once", name, owner, bindings, depth, loc)
+            found = self._one_of(f"{name} is bound more than once", name, owner, bindings, depth, loc)
+            return kept_values.edited_options(self, found, name, owner, depth, loc)  # `kwargs.update(extra)` after either branch
         mutated = ("name", name) in owner.mutated
         if mutated and not moves.dict_edits_only(owner.edits.get(name, ())) and not moves.list_edits_only(owner.edits.get(name, ())):
             return Unknown(f"{name} is changed in place", loc)
@@ -266,12 +268,14 @@ class Evaluator(TextValues, FileValues):
                     field = moves.instance_field(self, bindings[0], node.attr, owner, depth + 1, loc)
                     if field is not None:
                         return field
+                handed = config_values.handed_field(self, base.id, node.attr, owner, depth, loc)  # `settings: Settings`
+                if handed is not None:
+                    return handed
             option = self._cli_option(node.attr, depth, loc)
             if option is not None:
                 return option
-        return Unknown("attribute", loc)
-
-    _cli: Optional[Dict[str, Tuple[object, ...]]] = None
+        found = session_values.kept(self, node, scope, depth, loc)  # `st.session_state.model`
+        return Unknown("attribute", loc) if found is None else found
 
     def _cli_option(self, attr: str, depth: int, loc: Optional[Loc]) -> Optional[OneOf]:
         """`args.model` in a file that defines `--model` with argparse: what the user passes,
@@ -316,6 +320,7 @@ class Evaluator(TextValues, FileValues):
         return [s for s in self.all_scopes if s.parent is scope]
 
     all_scopes: Tuple[Scope, ...] = ()
+    _cli: Optional[Dict[str, Tuple[object, ...]]] = None
 
     def self_attr(self, attr: str, klass: Scope, depth: int, loc: Optional[Loc]) -> object:
         assigned = klass.self_attrs.get(attr, [])
@@ -331,7 +336,7 @@ class Evaluator(TextValues, FileValues):
             return kept
         if not assigned and attr in klass.assigns:
             return self.name(attr, klass, depth + 1, loc)
-        return Unknown(f"self.{attr} is assigned more than once", loc)
+        return kept_values.assigned_often(self, attr, assigned, klass, depth, loc)
 
     all_calls: tuple = ()
 
@@ -415,24 +420,15 @@ class Evaluator(TextValues, FileValues):
             return Ref(imported[0], imported[1] + "()", self.abspath, loc)
         return Unknown("call", loc)
 
-    def _fallback(self, node: ast.Call, qual: str, scope: Scope, depth: int, loc: Optional[Loc]) -> Optional[OneOf]:
+    def _fallback(self, node: ast.Call, qual: str, scope: Scope, depth: int, loc: Optional[Loc]) -> Optional[object]:
         """A run-time value with a written fallback or written choices: `os.getenv(k, "x")`,
-        `config.get("model", "x")`, `random.choice([...])`."""
-        func = node.func
+        `config.get("model", "x")`, `random.choice([...])`, `TABLE.get(tier, "x")`; a field's declared default."""
         if qual in ("typer.Option", "typer.Argument") and node.args and not isinstance(node.args[0], ast.Starred):
             return OneOf("given on the command line", loc, (self.value(node.args[0], scope, depth + 1),))
         if qual == "random.choice" and len(node.args) == 1 and not node.keywords:
             items = self.value(node.args[0], scope, depth + 1)
             return OneOf("random.choice", loc, items.items[:MAX_OPTIONS]) if isinstance(items, Seq) else None
-        getter = qual in DEFAULT_GETTERS or (not qual and isinstance(func, ast.Attribute) and func.attr == "get")
-        if not getter or not node.args or not isinstance(node.args[0], ast.Constant) or not isinstance(node.args[0].value, str):
-            return None
-        default = node.args[1] if len(node.args) == 2 and not node.keywords else None
-        if default is None and len(node.args) == 1 and len(node.keywords) == 1 and node.keywords[0].arg == "default":
-            default = node.keywords[0].value
-        if default is None:
-            return None
-        return OneOf(f"{node.args[0].value} read at run time", loc, (self.value(default, scope, depth + 1),))
+        return config_values.getter(self, node, qual, scope, depth, loc)
 
     def _imported_function(self, func: ast.expr, scope: Scope) -> Optional[Tuple[str, str]]:
         if isinstance(func, ast.Name):

@@ -1,0 +1,140 @@
+"""CL007's examples for where a model ID reaches a request from: a third-party service's
+catalogue (not judged), and a configuration object or table (a settings object's field
+default, a table looked up by a run-time key, one of several request dicts). Kept apart
+from the rule module for its size; the rule lists them in its `fires` and `silent`."""
+from __future__ import annotations
+
+from claude_lint.checks.base import Invalid
+
+HEAD = "import anthropic\nclient = anthropic.Anthropic()\n"
+
+# A third-party service (OpenRouter, Groq, Together AI) serves models under its own IDs and
+# keeps its own dates: the provider's retirement is not the service's.
+GATEWAY = ("import httpx\nURL = 'https://openrouter.ai/api/v1/chat/completions'\n"
+           "def chat(messages):\n    return httpx.post(URL, json={{'model': {model}, 'messages': messages, 'max_tokens': 300}})\n")
+GATEWAY_FIRES = [
+    # the provider's own host, or a proxy that forwards to it: the provider's dates apply
+    "import httpx\ndef chat(messages):\n    return httpx.post('https://api.openai.com/v1/chat/completions', "
+    "json={'model': 'gpt-4', 'messages': messages, 'max_tokens': 300})\n",
+    'from openai import OpenAI\nclient = OpenAI(base_url="http://litellm-proxy:4000")\n'
+    'client.chat.completions.create(model="gpt-4-0613", messages=[], max_tokens=100)\n',
+]
+GATEWAY_SILENT = [
+    # a raw POST to OpenRouter, the model an environment default
+    "import os\n" + GATEWAY.format(model="os.getenv('MODEL', 'gpt-4')"),
+    # an OpenAI client pointed at OpenRouter, or the Groq SDK
+    'from openai import OpenAI\nclient = OpenAI(base_url="https://openrouter.ai/api/v1")\n'
+    'client.chat.completions.create(model="gpt-4-0613", messages=[], max_tokens=100)\n',
+    'import os\nfrom openai import OpenAI\nclient = OpenAI(base_url=os.environ["OPENROUTER_BASE_URL"])\n'
+    'client.chat.completions.create(model="gpt-3.5-turbo", messages=[], max_tokens=100)\n',
+    'from groq import Groq\nGroq().chat.completions.create(model="gpt-3.5-turbo", messages=[], max_tokens=100)\n',
+    # a module named for the gateway posts to an endpoint from its configuration
+    {"bridge_openrouter.py": "import random, requests\ndef ask(endpoint, model, messages):\n    if model == 'gpt-3.5-random':\n"
+                             "        model = random.choice(['gpt-3.5-turbo', 'gpt-3.5-turbo-0613'])\n"
+                             "    return requests.post(endpoint, json={'model': model, 'messages': messages, 'max_tokens': 300})\n"},
+]
+
+
+# A settings object handed to the function that sends the request: its class's field default
+# is what the object holds unless it was built with another (pydantic `BaseSettings`, a dataclass).
+SETTINGS = ("from pydantic import Field\nfrom pydantic_settings import BaseSettings\n\n"
+            "class Settings(BaseSettings):\n    api_key: str = Field(..., description='key')\n"
+            "    model: str = Field(\n        default='{model}',\n        description='the extraction model',\n    )\n"
+            "    judge_model: str = '{judge}'\n")
+EXTRACTOR = (HEAD + "from app.config import Settings\n\n"
+             "def extract(settings: Settings, prompt):\n"
+             "    return client.messages.create(model=settings.model, max_tokens=1000, messages=[{'role': 'user', 'content': prompt}])\n\n"
+             "def extract_all(settings: 'Settings', prompts):\n"
+             "    return client.messages.create(model=settings.model, max_tokens=4000, messages=[])\n")
+DATACLASS = ("from dataclasses import dataclass, field\nfrom openai import OpenAI\nclient = OpenAI()\n\n"
+             "@dataclass\nclass ModelConfig:\n    model_name: str = {model}\n\n"
+             "def ask(config: {annotation}, prompt):\n"
+             "    return client.chat.completions.create(model=config.model_name, messages=[], max_tokens=100)\n")
+# A tier table looked up with `.get(tier, fallback)`, in the module or through a helper of another one.
+TIERS = ("CLAUDE_MODELS = {{\n    'haiku': '{haiku}',\n    'sonnet': 'claude-sonnet-4-6',\n}}\n\n"
+         "def model_for(tier: str) -> str:\n    return CLAUDE_MODELS.get({key}, CLAUDE_MODELS['sonnet'])\n")
+AGENT = (HEAD + "from app.models import model_for\n\n"
+         "def run(question, tier: str = 'sonnet'):\n    model = model_for(tier)\n"
+         "    return client.messages.create(model=model, max_tokens=1000, messages=[{'role': 'user', 'content': question}])\n")
+# The request's keywords are one of two dicts written in two branches, spread into the call.
+BRANCHES = (HEAD + "def ask(question, fast):\n    if fast:\n"
+            "        kwargs = {{'model': '{fast}', 'max_tokens': 300, 'messages': []}}\n"
+            "    else:\n        kwargs = {{'model': 'claude-sonnet-4-6', 'max_tokens': 300, 'messages': []}}\n"
+            "    return client.messages.create(**kwargs)\n")
+
+CONFIG_FIRES = [
+    Invalid({"app/__init__.py": "", "app/config.py": SETTINGS.format(model="claude-3-opus-20240229", judge="claude-sonnet-4-6"),
+             "app/extract.py": EXTRACTOR}, path="app/config.py", row=7, message="Model claude-3-opus-20240229 was retired"),
+    Invalid(DATACLASS.format(model="'gpt-4-0613'", annotation="ModelConfig"), row=7, message="gpt-4-0613 (a version of gpt-4) was retired"),
+    DATACLASS.format(model="field(default='gpt-4-0613')", annotation="Optional['ModelConfig']").replace("\n\n@", "\nfrom typing import Optional\n\n@", 1),
+    Invalid({"app/__init__.py": "", "app/models.py": TIERS.format(haiku="claude-3-haiku-20240307", key="tier.lower()"), "app/agent.py": AGENT},
+            path="app/models.py", row=2, message="Model claude-3-haiku-20240307 was retired"),
+    Invalid(BRANCHES.format(fast="claude-3-haiku-20240307"), row=5, message="Model claude-3-haiku-20240307 was retired"),
+]
+CONFIG_SILENT = [
+    # the retired ID is the default of another field, which no request reads
+    {"app/__init__.py": "", "app/config.py": SETTINGS.format(model="claude-sonnet-4-6", judge="claude-3-opus-20240229"), "app/extract.py": EXTRACTOR},
+    # the settings object is replaced before use: its class's default is not what is sent
+    {"app/__init__.py": "", "app/config.py": SETTINGS.format(model="claude-3-opus-20240229", judge="claude-sonnet-4-6"),
+     "app/extract.py": EXTRACTOR.replace("def extract(settings: Settings, prompt):\n", "def extract(settings: Settings, prompt):\n    settings = load()\n")
+     .replace("def extract_all(settings: 'Settings', prompts):\n    return client.messages.create(model=settings.model", "def extract_all(prompts):\n    return client.messages.create(model='claude-sonnet-4-6'")},
+    # a written key picks one entry: the retired one is never looked up
+    {"app/__init__.py": "", "app/models.py": TIERS.format(haiku="claude-3-haiku-20240307", key="'sonnet'"), "app/agent.py": AGENT},
+    BRANCHES.format(fast="claude-haiku-4-5"),
+]
+
+# An INI file read by configparser: the finding is where the ID is written in it.
+INI = "[OpenAI]\nOPENAI_API_BASE = https://api.openai.com/v1\nCHATGPT_MODEL = {model}\nLEGACY_MODEL = gpt-3.5-turbo-0301\n\n[Azure]\nCHATGPT_MODEL =\n"
+READER = ("import configparser\nimport openai\n\nclass Reader:\n    def __init__(self, azure=False):\n"
+          "        self.config = configparser.ConfigParser()\n        self.config.read('apikey.ini')\n"
+          "        self.model = self.config.get('OpenAI', 'CHATGPT_MODEL')\n        if azure:\n"
+          "            self.model = self.config.get('Azure', 'CHATGPT_MODEL')\n\n    def summary(self, text):\n"
+          "        return openai.ChatCompletion.create(model=self.model, messages=[{'role': 'user', 'content': text}], max_tokens=500)\n")
+SCRIPT = ("import configparser\nfrom openai import OpenAI\n\nconfig = configparser.ConfigParser()\nconfig.read('settings.ini')\n"
+          "MODEL = config['OpenAI']['{key}']\nOpenAI().chat.completions.create(model=MODEL, messages=[], max_tokens=100)\n")
+CONFIG_FIRES += [
+    Invalid({"apikey.ini": INI.format(model="gpt-3.5-turbo-0301"), "reader.py": READER}, path="apikey.ini", row=3,
+            message="Model gpt-3.5-turbo-0301 (a version of gpt-3.5-turbo) was retired"),
+    Invalid({"settings.ini": INI.format(model="gpt-3.5-turbo-0301"), "run.py": SCRIPT.format(key="chatgpt_model")}, path="settings.ini", row=3,
+            message="was retired"),
+]
+CONFIG_SILENT += [
+    # the retired ID is the value of another option than the one the request reads
+    {"apikey.ini": INI.format(model="gpt-5.4"), "reader.py": READER},
+    {"settings.ini": INI.format(model="gpt-5.4"), "run.py": SCRIPT.format(key="CHATGPT_MODEL")},
+    # a dict's .get(key, default) is no INI read: the second argument is the default, not an option
+    "from openai import OpenAI\n\ndef ask(config):\n"
+    "    return OpenAI().chat.completions.create(model=config.get('model', 'gpt-5.4'), messages=[], max_tokens=100)\n",
+]
+
+# A Streamlit app keeps the model in st.session_state: any value the file puts there may be sent.
+STREAMLIT = ("import anthropic\nimport streamlit as st\n\nDEFAULTS = {{\n    Provider.ANTHROPIC: '{default}',\n    Provider.VERTEX: 'claude-sonnet-4-6@default',\n}}\n\n"
+             "def reset(provider):\n    st.session_state.model = DEFAULTS[cast(Provider, provider)]\n\n"
+             "st.sidebar.selectbox('Model', ['claude-sonnet-4-6', '{menu}'], key='{key}')\n"
+             "if 'model' not in st.session_state:\n    reset(st.session_state.provider)\n"
+             "anthropic.Anthropic().messages.create(model=st.session_state.model, max_tokens=500, messages=[])\n")
+CONFIG_FIRES += [
+    Invalid(STREAMLIT.format(default="claude-sonnet-4-20250514", menu="claude-haiku-4-5", key="model"), row=5,
+            message="Model claude-sonnet-4-20250514 was retired"),
+    Invalid(STREAMLIT.format(default="claude-sonnet-4-6", menu="claude-3-haiku-20240307", key="model"), row=12,
+            message="Model claude-3-haiku-20240307 was retired"),
+]
+CONFIG_SILENT += [
+    # the menu is keyed to another value of the session: its retired option is not the model sent
+    STREAMLIT.format(default="claude-sonnet-4-6", menu="claude-3-haiku-20240307", key="judge_model"),
+]
+
+# A helper that returns a table's entry for a run-time key, re-exported by its package.
+PROVIDERS = ("DEFAULT_MODELS = {\n    Provider.ANTHROPIC: '{anthropic}',\n    Provider.OPENAI: 'gpt-5.4',\n}\n\n"
+             "def default_model(provider):\n    return DEFAULT_MODELS[provider]\n")
+GATEWAY_CORE = (HEAD + "from app import default_model\n\nclass Core:\n    def __init__(self, provider):\n"
+                "        self.model = default_model(provider)\n\n    def run(self, messages):\n"
+                "        return client.messages.create(model=self.model, max_tokens=500, messages=messages)\n")
+CONFIG_FIRES += [
+    Invalid({"app/__init__.py": "from app.config import default_model\n", "app/config.py": PROVIDERS.replace("{anthropic}", "claude-sonnet-4-20250514"),
+             "app/core.py": GATEWAY_CORE}, path="app/config.py", row=2, message="Model claude-sonnet-4-20250514 was retired"),
+]
+CONFIG_SILENT += [
+    {"app/__init__.py": "from app.config import default_model\n", "app/config.py": PROVIDERS.replace("{anthropic}", "claude-sonnet-4-6"),
+     "app/core.py": GATEWAY_CORE},
+]

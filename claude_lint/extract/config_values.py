@@ -1,0 +1,244 @@
+"""Values read from a configuration object or table: the field of a settings object a
+function is handed (`def run(settings: Settings)` then `settings.model`), a dataclass or
+pydantic field written as `Field(default=...)`, and a table looked up with `.get(key, d)`
+by a run-time key. Functions of an `Evaluator` (`ev`), kept apart from it for its size."""
+from __future__ import annotations
+
+import ast
+from typing import Optional
+
+from claude_lint.extract.arguments import positional
+from claude_lint.extract.bindings import Binding, Scope
+from claude_lint.facts import FileRead, Loc, Mapping, OneOf, Param, Ref, Text, Transform, Unknown
+
+# Field declarations whose default is the value an instance holds unless it is built with another.
+FIELD_CALLS = frozenset({"pydantic.Field", "pydantic.fields.Field", "dataclasses.field", "attr.ib", "attrs.field"})
+MAX_TABLE = 32  # a bigger table looked up by a run-time key is a run-time value, not a list of options
+DEFAULT_GETTERS = frozenset({"os.getenv", "os.environ.get"})
+
+
+def getter(ev, node: ast.Call, qual: str, scope: Scope, depth: int, loc: Optional[Loc]) -> Optional[object]:
+    """A value read at run time with what the code writes of it: `os.getenv(k, "x")` and
+    `config.get("model", "x")` (the fallback), an INI file's option, a table looked up by a
+    run-time key, a field's declared default. None when the call is none of these."""
+    func = node.func
+    is_getter = qual in DEFAULT_GETTERS or (not qual and isinstance(func, ast.Attribute) and func.attr == "get")
+    if not is_getter or not node.args or not isinstance(node.args[0], ast.Constant) or not isinstance(node.args[0].value, str):
+        return looked_up(ev, node, scope, depth, loc) if is_getter and not qual else field_default(ev, node, qual, scope, depth)
+    if not qual:
+        option = ini_option(ev, node, scope, depth, loc)
+        if option is not None:
+            return option
+    default = node.args[1] if len(node.args) == 2 and not node.keywords else None
+    if default is None and len(node.args) == 1 and len(node.keywords) == 1 and node.keywords[0].arg == "default":
+        default = node.keywords[0].value
+    if default is None:
+        return None
+    return OneOf(f"{node.args[0].value} read at run time", loc, (ev.value(default, scope, depth + 1),))
+
+
+def field_default(ev, node: ast.Call, qual: str, scope: Scope, depth: int) -> Optional[object]:
+    """`Field(default="x")`, `Field("x")`, `field(default="x")`: the default an instance holds.
+    None for a required field (`Field(...)`) or one built by a factory."""
+    if qual not in FIELD_CALLS:
+        return None
+    default = next((k.value for k in node.keywords if k.arg == "default"), None)
+    args = positional(node)
+    if default is None and args and qual.startswith("pydantic"):
+        default = args[0]  # pydantic's first positional argument is the default
+    if default is None or (isinstance(default, ast.Constant) and default.value is Ellipsis):
+        return None
+    return ev.value(default, scope, depth + 1)
+
+
+def handed_field(ev, name: str, attr: str, owner: Scope, depth: int, loc: Optional[Loc]) -> Optional[OneOf]:
+    """`settings.model` where `settings` is a parameter annotated with a class (`Settings`, of
+    this module or imported): the class's default for the field is what a caller's instance
+    holds unless it was built with another, so it is one written option of a run-time value.
+    None when the parameter is rebound, unannotated, or the class has no such default here."""
+    if name not in owner.params or owner.assigns.get(name):
+        return None
+    annotation = _class_named(owner.annotations.get(name))
+    if annotation is None:
+        return None
+    home = ev.find(annotation, owner)
+    if home is None:
+        return None
+    why = f"{name}.{attr} of the {annotation} passed in"
+    if annotation in home.imports and annotation not in home.assigns:
+        target = home.imports[annotation]
+        module, _, klass = target.rpartition(".")
+        if not module or module.endswith("."):
+            return None
+        # `from .config import Settings`: link reads the class attribute "Settings.model" there.
+        return OneOf(why, loc, (Ref(module, f"{klass}.{attr}", ev.abspath, loc),))
+    bound = home.assigns.get(annotation, [])
+    if len(bound) != 1 or not (isinstance(bound[0], Binding) and bound[0].what == "class"):
+        return None
+    klass_scope = next((s for s in ev.all_scopes if s.parent is home and s.kind == "class" and s.name.rsplit(".", 1)[-1] == annotation), None)
+    if klass_scope is None or attr not in klass_scope.assigns:
+        return None
+    return OneOf(why, loc, (ev.name(attr, klass_scope, depth + 1, loc),))
+
+
+def _class_named(annotation: Optional[ast.expr]) -> Optional[str]:
+    """The class an annotation names: `Settings`, `"Settings"`, `Optional[Settings]`, `Settings | None`."""
+    if isinstance(annotation, ast.Constant) and isinstance(annotation.value, str) and annotation.value.isidentifier():
+        return annotation.value
+    if isinstance(annotation, ast.Subscript) and isinstance(annotation.value, ast.Name) and annotation.value.id == "Optional":
+        return _class_named(annotation.slice)
+    if isinstance(annotation, ast.BinOp) and isinstance(annotation.op, ast.BitOr):
+        sides = [s for s in (annotation.left, annotation.right) if not (isinstance(s, ast.Constant) and s.value is None)]
+        return _class_named(sides[0]) if len(sides) == 1 else None
+    if isinstance(annotation, ast.Name) and annotation.id[:1].isupper():
+        return annotation.id
+    return None
+
+
+def looked_up(ev, node: ast.Call, scope: Scope, depth: int, loc: Optional[Loc]) -> Optional[OneOf]:
+    """`TABLE.get(tier, fallback)` with a run-time key on a written table: any of its values,
+    or the fallback (`.get(tier)` alone may also give None, which sends no model)."""
+    func = node.func
+    args = positional(node)
+    if not (isinstance(func, ast.Attribute) and func.attr == "get" and 1 <= len(args) <= 2 and len(args) == len(node.args) and not node.keywords):
+        return None
+    if not run_time_key(ev.value(args[0], scope, depth + 1)):
+        return None  # a written key: `_fallback` reads `config.get("model", "x")`
+    options = table_options(ev, func.value, scope, depth)
+    if not options:
+        return None
+    if len(args) == 2:
+        options += (ev.value(args[1], scope, depth + 1),)
+    return OneOf("looked up by a run-time key", loc, options)
+
+
+def run_time_key(key: object) -> bool:
+    """A key known only at run time: unknown, a parameter, text with run-time parts, or what a
+    function returns (`TABLE[cast(Provider, p)]`)."""
+    return (isinstance(key, (Unknown, Param)) or (isinstance(key, Text) and bool(key.dynamic_parts))
+            or (isinstance(key, Ref) and key.name.endswith("()")))
+
+
+def table_options(ev, table: ast.expr, scope: Scope, depth: int) -> tuple:
+    """The values of a written table looked up by a run-time key: a dict of this code (its keys
+    may be run-time values too, `{Provider.ANTHROPIC: "..."}`), without `**spreads`. () when
+    it is none, or too big to be a list of options."""
+    value = ev.value(table, scope, depth + 1)
+    if isinstance(value, Mapping) and not value.open and 0 < len(value.entries) <= MAX_TABLE:
+        return tuple(v for k, v in value.entries if k is not None)
+    written, where = table, scope
+    if isinstance(table, ast.Name):
+        owner = ev.find(table.id, scope)
+        bound = owner.assigns.get(table.id, []) if owner is not None else []
+        if len(bound) != 1 or ("name", table.id) in owner.mutated:
+            return ()
+        written, where = bound[0], owner
+    if not isinstance(written, ast.Dict) or not 0 < len(written.keys) <= MAX_TABLE or any(k is None for k in written.keys):
+        return ()
+    return tuple(ev.value(v, where, depth + 1) for v in written.values)
+
+
+def is_lookup(expr: ast.expr) -> bool:
+    """`return TABLE.get(tier, "x")` or `return TABLE[provider]`: a helper that picks a model
+    from a table of its module by a run-time key (another module's `get_model(tier)` reads its
+    options as the helper's constant `name()`)."""
+    if isinstance(expr, ast.Subscript):
+        return isinstance(expr.value, ast.Name) and not isinstance(expr.slice, (ast.Constant, ast.Slice, ast.Tuple))
+    return (isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute) and expr.func.attr == "get"
+            and isinstance(expr.func.value, ast.Name) and 1 <= len(expr.args) <= 2 and not expr.keywords)
+
+
+# --- an INI file read by configparser ------------------------------------------------------
+
+CONFIG_PARSERS = frozenset({"configparser.ConfigParser", "configparser.RawConfigParser", "configparser.SafeConfigParser"})
+INI_OPTION = "ini:"  # a Transform's op: "ini:" + section + INI_SEPARATOR + option, on the file's text
+INI_SEPARATOR = "\x1f"
+
+
+def ini_option(ev, node: ast.Call, scope: Scope, depth: int, loc: Optional[Loc]) -> Optional[object]:
+    """`config.get("Section", "KEY")` on a `configparser.ConfigParser` of this file that reads a
+    written path (`config.read("apikey.ini")`): that option's value in that file, found by link
+    (with `fallback=`, one of the two). Unknown when the file read is not written here; None when
+    the receiver is no parser (a dict's `.get(key, default)` is read elsewhere)."""
+    func = node.func
+    args = positional(node)
+    if not (isinstance(func, ast.Attribute) and func.attr == "get" and len(args) == 2 == len(node.args)
+            and all(isinstance(a, ast.Constant) and isinstance(a.value, str) for a in args)):
+        return None
+    receiver = func.value
+    if not _is_parser(ev, receiver, scope):
+        return None
+    path = _read_path(ev, receiver, scope, depth)
+    if path is None:
+        value: object = Unknown("an INI file not written here", loc)
+    else:
+        value = Transform(INI_OPTION + args[0].value + INI_SEPARATOR + args[1].value, FileRead(path[0], path[1], ev.abspath, loc), loc)
+    fallback = next((k.value for k in node.keywords if k.arg == "fallback"), None)
+    return value if fallback is None else OneOf(f"{args[1].value} may be missing", loc, (value, ev.value(fallback, scope, depth + 1)))
+
+
+def ini_subscript(ev, node: ast.Subscript, scope: Scope, depth: int, loc: Optional[Loc]) -> Optional[object]:
+    """`config["Section"]["KEY"]` on a ConfigParser of this file: as `config.get("Section", "KEY")`."""
+    outer = node.value
+    keys = (getattr(outer, "slice", None), node.slice)
+    if not isinstance(outer, ast.Subscript) or not all(isinstance(k, ast.Constant) and isinstance(k.value, str) for k in keys):
+        return None
+    if not _is_parser(ev, outer.value, scope):
+        return None
+    path = _read_path(ev, outer.value, scope, depth)
+    if path is None:
+        return Unknown("an INI file not written here", loc)
+    return Transform(INI_OPTION + keys[0].value + INI_SEPARATOR + keys[1].value, FileRead(path[0], path[1], ev.abspath, loc), loc)
+
+
+def _is_parser(ev, receiver: ast.expr, scope: Scope) -> bool:
+    """`config` or `self.config` bound (once) to a ConfigParser()."""
+    if isinstance(receiver, ast.Name):
+        owner = ev.find(receiver.id, scope)
+        bound = [(b, owner) for b in owner.assigns.get(receiver.id, [])] if owner is not None else []
+    elif isinstance(receiver, ast.Attribute) and isinstance(receiver.value, ast.Name) and scope.self_name == receiver.value.id and scope.klass is not None:
+        bound = [(b, method) for b, method, _ in scope.klass.self_attrs.get(receiver.attr, [])]
+    else:
+        return False
+    return len(bound) == 1 and isinstance(bound[0][0], ast.Call) and ev.qualname(bound[0][0].func, bound[0][1]) in CONFIG_PARSERS
+
+
+def _read_path(ev, receiver: ast.expr, scope: Scope, depth: int):
+    """The one written path the parser reads (`config.read("apikey.ini")`), as (segments, anchor)."""
+    reads = getattr(ev, "_ini_reads", None)
+    if reads is None:  # the file's `x.read(path)` calls by receiver, indexed once
+        reads = ev._ini_reads = {}
+        for record in ev.all_calls:
+            call = record.node
+            if isinstance(call.func, ast.Attribute) and call.func.attr == "read" and len(call.args) == 1 and not call.keywords:
+                reads.setdefault(ast.dump(call.func.value), []).append((call.args[0], record.scope))
+    paths = {ev.path_of(path, where, depth + 1) for path, where in reads.get(ast.dump(receiver), ())[:MAX_TABLE]}
+    return paths.pop() if len(paths) == 1 else None
+
+
+def ini_value(text: str, section: str, option: str):
+    """(row, column, value) of an option in an INI text, as configparser reads it: sections by
+    name, options case-insensitive, `=` or `:`, the DEFAULT section behind every other. None
+    when it is absent, continued on further lines, or interpolated."""
+    found = {}
+    current = None
+    key = option.strip().lower()
+    lines = text.splitlines()
+    for row, line in enumerate(lines, 1):
+        stripped = line.strip()
+        if not stripped or stripped[0] in "#;":
+            continue
+        if stripped.startswith("[") and stripped.endswith("]"):
+            current = stripped[1:-1]
+            continue
+        if line[:1].isspace() or current not in (section, "DEFAULT"):
+            continue
+        cut = min((i for i in (line.find("="), line.find(":")) if i >= 0), default=-1)
+        if cut < 0 or line[:cut].strip().lower() != key:
+            continue
+        value = line[cut + 1:].strip()
+        following = lines[row] if row < len(lines) else ""
+        if "%(" in value or (following[:1].isspace() and following.strip()):
+            return None
+        found.setdefault(current, (row, line.index(value, cut + 1) + 1 if value else cut + 2, value))
+    return found.get(section) or found.get("DEFAULT")
