@@ -29,7 +29,6 @@ A repository is not trusted with the cache either:
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import io
 import os
 import pickle
@@ -40,11 +39,11 @@ from typing import Callable, Dict, Optional, Tuple
 from claude_lint import __version__, safeio
 from claude_lint import facts as facts_mod
 from claude_lint.cache_folder import Folder, open_folder
-from claude_lint.cache_seal import seal, secret, unseal, user_cache_folder  # noqa: F401  (user_cache_folder: cache.* for the tests)
+from claude_lint.cache_seal import blake2b, seal, secret, unseal, user_cache_folder  # noqa: F401  (user_cache_folder: cache.* for the tests)
 from claude_lint.facts import FILE_TIMEOUT, FileFacts
 
 CACHE_DIR = ".claude-lint-cache"
-FORMAT = 2  # 2: sealed (MAGIC + HMAC + pickle)
+FORMAT = 3  # 2: sealed (MAGIC + HMAC + pickle); 3: sealed with keyed BLAKE2b
 _UNPARSED = b"\x00"  # entry blob for facts the pre-filter left unparsed: NUL + kind
 # Settings that only choose files or judge facts: changing them keeps the facts valid.
 NOT_EXTRACTION = frozenset(
@@ -74,7 +73,7 @@ def _loads(blob: bytes):
 
 
 def digest(data: bytes) -> bytes:
-    return hashlib.blake2b(data, digest_size=16).digest()
+    return blake2b(data, digest_size=16).digest()
 
 
 _FINGERPRINT: list = []
@@ -109,7 +108,7 @@ def file_for(settings, prefilter: bool) -> str:
 def _key(settings, prefilter: bool) -> str:
     relevant = [(f.name, repr(getattr(settings, f.name))) for f in dataclasses.fields(settings) if f.name not in NOT_EXTRACTION]
     text = repr((_fingerprint(), relevant, os.path.abspath(settings.root), prefilter))
-    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=12).hexdigest()
+    return blake2b(text.encode("utf-8", "surrogatepass"), digest_size=12).hexdigest()
 
 
 def folder_for(settings) -> str:

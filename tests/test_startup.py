@@ -78,3 +78,24 @@ def test_only_our_own_classes_are_kept(tmp_path):
     proc = subprocess.run([sys.executable, "-c", other], env=env, capture_output=True, text=True, timeout=60)
     assert proc.returncode == 0 and "Other(name_only_here_12345=0)" in proc.stdout, proc.stderr
     assert kept.stat().st_size == size and b"name_only_here_12345" not in kept.read_bytes()
+
+
+def test_each_install_has_its_own_file_and_old_ones_are_pruned(tmp_path):
+    # Other installs' files (another venv, another version) are neither read nor grown by
+    # this one's runs; past KEEP files the oldest go when this install writes its own.
+    from claude_lint import startup
+
+    folder = tmp_path / "claude-lint" / "startup"
+    folder.mkdir(parents=True)
+    for i in range(startup.KEEP + 4):
+        other = folder / f"dataclasses-other-install-{i:02d}.marshal"
+        other.write_bytes(b"not ours")
+        os.utime(other, (1000 + i, 1000 + i))
+    assert _probe(tmp_path)["compiled"]
+    kept = _cache_files(tmp_path)
+    assert len(kept) == startup.KEEP
+    ours = [p for p in kept if "other-install" not in p.name]
+    assert len(ours) == 1 and os.path.dirname(startup.__file__) not in ours[0].name
+    # the newest others stay
+    assert {p.name for p in kept if p not in ours} == {f"dataclasses-other-install-{i:02d}.marshal" for i in range(5, startup.KEEP + 4)}
+    assert not _probe(tmp_path)["compiled"]
