@@ -72,6 +72,24 @@ def _loads(blob: bytes):
     return _DataOnly(io.BytesIO(blob)).load()
 
 
+_BARE: dict = {}
+_new = object.__new__
+
+
+def _unparsed(path: str, abspath: str, module: Optional[str], kind: str) -> FileFacts:
+    """FileFacts(path, abspath, module, kind, parsed=False), the facts of a file the
+    pre-filter passed over: a warm run makes one per such file (most of a project), and a
+    frozen dataclass's __init__ sets each of its fourteen fields through
+    object.__setattr__. The other fields are copied from one made by __init__."""
+    if not _BARE:
+        _BARE.update(vars(FileFacts("", "", None, "", parsed=False)))
+    found = _new(FileFacts)
+    fields = found.__dict__
+    fields.update(_BARE)
+    fields.update(path=path, abspath=abspath, module=module, kind=kind)
+    return found
+
+
 def digest(data: bytes) -> bytes:
     return blake2b(data, digest_size=16).digest()
 
@@ -179,7 +197,7 @@ class FactsCache:
                 return None  # linted from another folder: paths in the facts would differ
             module = mod
             if blob[:1] == _UNPARSED:  # most entries: a few bytes instead of a pickled FileFacts
-                return FileFacts(path, abspath, module, blob[1:].decode("ascii"), parsed=False)
+                return _unparsed(path, abspath, module, blob[1:].decode("ascii"))
             found = _loads(blob)
         except Exception:  # a corrupt entry is a miss
             return None
