@@ -176,16 +176,24 @@ _STANDARD = frozenset({"argparse", "gettext", "locale", "json.decoder", "json.en
 
 
 def _ours(frame) -> bool:
-    """Is the pattern compiled for a module of ours: `re.compile` or `re.search` called
-    from one, or a pattern of ours unpickled (a few frames up from the compiler)?"""
-    for _ in range(5):
-        if frame is None:
-            return False
-        name = str(frame.f_globals.get("__name__", ""))
-        if name.startswith("claude_lint") or name in _STANDARD:
-            return True
-        frame = frame.f_back
-    return False
+    """Is the pattern one of a fixed set of ours: written in a module (compiled as it is
+    imported, or at its first use through `patterns.lazy`), or unpickled from a table of
+    ours (`pickle` calls `re._compile` itself)? `frame` is `re._compile`'s. A pattern made
+    at run time from the linted code (a wrapper's name) is not kept: the file would grow
+    with every project, and be written again at the end of every run."""
+    caller = frame.f_back
+    if caller is None:
+        return False
+    name = str(caller.f_globals.get("__name__", ""))
+    if name != "re":
+        return name.startswith("claude_lint")  # from C: an unpickled pattern
+    caller = caller.f_back  # re.compile, re.search ...: whoever called them
+    if caller is None:
+        return False
+    name = str(caller.f_globals.get("__name__", ""))
+    if name == "claude_lint.patterns":
+        return True
+    return caller.f_code.co_name == "<module>" and (name.startswith("claude_lint") or name in _STANDARD)
 
 
 def save() -> None:
