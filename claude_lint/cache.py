@@ -29,7 +29,6 @@ A repository is not trusted with the cache either:
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import io
 import os
 import pickle
@@ -40,11 +39,11 @@ from typing import Callable, Dict, Optional, Tuple
 from claude_lint import __version__, safeio
 from claude_lint import facts as facts_mod
 from claude_lint.cache_folder import Folder, open_folder
-from claude_lint.cache_seal import seal, secret, unseal, user_cache_folder  # noqa: F401  (user_cache_folder: cache.* for the tests)
+from claude_lint.cache_seal import blake2b, seal, secret, unseal, user_cache_folder  # noqa: F401  (user_cache_folder: cache.* for the tests)
 from claude_lint.facts import FILE_TIMEOUT, FileFacts
 
 CACHE_DIR = ".claude-lint-cache"
-FORMAT = 2  # 2: sealed (MAGIC + HMAC + pickle)
+FORMAT = 3  # 2: sealed (MAGIC + HMAC + pickle); 3: sealed with keyed BLAKE2b
 _UNPARSED = b"\x00"  # entry blob for facts the pre-filter left unparsed: NUL + kind
 # Settings that only choose files or judge facts: changing them keeps the facts valid.
 NOT_EXTRACTION = frozenset(
@@ -73,8 +72,26 @@ def _loads(blob: bytes):
     return _DataOnly(io.BytesIO(blob)).load()
 
 
+_BARE: dict = {}
+_new = object.__new__
+
+
+def _unparsed(path: str, abspath: str, module: Optional[str], kind: str) -> FileFacts:
+    """FileFacts(path, abspath, module, kind, parsed=False), the facts of a file the
+    pre-filter passed over: a warm run makes one per such file (most of a project), and a
+    frozen dataclass's __init__ sets each of its fourteen fields through
+    object.__setattr__. The other fields are copied from one made by __init__."""
+    if not _BARE:
+        _BARE.update(vars(FileFacts("", "", None, "", parsed=False)))
+    found = _new(FileFacts)
+    fields = found.__dict__
+    fields.update(_BARE)
+    fields.update(path=path, abspath=abspath, module=module, kind=kind)
+    return found
+
+
 def digest(data: bytes) -> bytes:
-    return hashlib.blake2b(data, digest_size=16).digest()
+    return blake2b(data, digest_size=16).digest()
 
 
 _FINGERPRINT: list = []
@@ -109,7 +126,7 @@ def file_for(settings, prefilter: bool) -> str:
 def _key(settings, prefilter: bool) -> str:
     relevant = [(f.name, repr(getattr(settings, f.name))) for f in dataclasses.fields(settings) if f.name not in NOT_EXTRACTION]
     text = repr((_fingerprint(), relevant, os.path.abspath(settings.root), prefilter))
-    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=12).hexdigest()
+    return blake2b(text.encode("utf-8", "surrogatepass"), digest_size=12).hexdigest()
 
 
 def folder_for(settings) -> str:
@@ -180,7 +197,7 @@ class FactsCache:
                 return None  # linted from another folder: paths in the facts would differ
             module = mod
             if blob[:1] == _UNPARSED:  # most entries: a few bytes instead of a pickled FileFacts
-                return FileFacts(path, abspath, module, blob[1:].decode("ascii"), parsed=False)
+                return _unparsed(path, abspath, module, blob[1:].decode("ascii"))
             found = _loads(blob)
         except Exception:  # a corrupt entry is a miss
             return None

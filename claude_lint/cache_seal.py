@@ -8,9 +8,16 @@ from typing import Dict, Optional
 
 from claude_lint import safeio
 
-MAGIC = b"CLFACTS2"  # a cache file starts with it, then the 32-byte seal, then the pickle
+try:  # hashlib's own BLAKE2 and hmac's own constant-time test, without their modules (see _seal)
+    from _blake2 import blake2b
+    from _operator import _compare_digest as compare_digest
+except ImportError:  # another Python than CPython
+    from hashlib import blake2b  # type: ignore[assignment]
+    from hmac import compare_digest  # type: ignore[assignment]
+
+MAGIC = b"CLFACTS3"  # a cache file starts with it, then the 32-byte seal, then the pickle (2: HMAC-SHA256)
 KEY_BYTES = 32
-SEAL_BYTES = 32  # an HMAC-SHA256
+SEAL_BYTES = 32  # a keyed BLAKE2b
 
 
 def user_cache_folder() -> Optional[str]:
@@ -91,10 +98,14 @@ def _read_or_make_key(folder: str) -> Optional[bytes]:
 
 
 def _seal(key: bytes, name: str, payload: bytes) -> bytes:
-    import hashlib  # here: start-up reads the user's cache folder from this module, and a run
-    import hmac  # without the facts cache (one file, --no-cache) never loads OpenSSL
-
-    return hmac.new(key, b"claude-lint facts cache\0" + name.encode("utf-8", "surrogatepass") + b"\0" + payload, hashlib.sha256).digest()
+    # Keyed BLAKE2b is a MAC by design (RFC 7693), and its module is hashlib's own without
+    # hashlib: importing hashlib (and hmac with it) loads OpenSSL, which cost a warm run more
+    # than hashing its whole cache file. The name is hashed in, so a file renamed to another
+    # key's name does not verify.
+    mac = blake2b(key=key, digest_size=SEAL_BYTES, person=b"claude-lint seal")
+    mac.update(name.encode("utf-8", "surrogatepass") + b"\0")
+    mac.update(payload)
+    return mac.digest()
 
 
 def seal(key: bytes, name: str, payload: bytes) -> bytes:
@@ -104,10 +115,8 @@ def seal(key: bytes, name: str, payload: bytes) -> bytes:
 
 def unseal(key: bytes, name: str, data: bytes) -> Optional[bytes]:
     """The payload of a cache file, or None when its seal is not ours."""
-    import hmac
-
     head = len(MAGIC) + SEAL_BYTES
     if len(data) < head or not data.startswith(MAGIC):
         return None
     payload = data[head:]
-    return payload if hmac.compare_digest(data[len(MAGIC):head], _seal(key, name, payload)) else None
+    return payload if compare_digest(data[len(MAGIC):head], _seal(key, name, payload)) else None

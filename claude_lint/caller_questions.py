@@ -28,6 +28,6 @@ def names_key(names) -> str:
 
     if isinstance(names, type(wrappers.EVERYTHING)):
         return "*"
-    import hashlib  # here: a run over one file names no wrappers, and never loads OpenSSL
+    from claude_lint.cache_seal import blake2b  # hashlib's BLAKE2 without hashlib, which loads OpenSSL
 
-    return hashlib.blake2b("\0".join(sorted(names)).encode("utf-8", "surrogatepass"), digest_size=8).hexdigest()
+    return blake2b("\0".join(sorted(names)).encode("utf-8", "surrogatepass"), digest_size=8).hexdigest()

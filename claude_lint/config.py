@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, replace
+from stat import S_ISREG
 from typing import Dict, List, Optional, Tuple
 
 CONFIG_FILES = ("claude-lint.toml", ".claude-lint.toml", "pyproject.toml")
@@ -119,14 +120,28 @@ def find_config(start: str) -> Optional[str]:
     if os.path.isfile(here):
         here = os.path.dirname(here)
     while True:
-        for name in CONFIG_FILES:
-            path = os.path.join(here, name)
-            if os.path.isfile(path) and (name != "pyproject.toml" or _has_section(path)):
-                return path
+        path = _config_in(here)
+        if path is not None:
+            return path
         parent = os.path.dirname(here)
         if parent == here:
             return None
         here = parent
+
+
+def _config_in(folder: str) -> Optional[str]:
+    """The config file of this very folder, if any: os.path.isfile of each name, by one
+    stat each (a warm run asks it of every folder of the project, through `governing`)."""
+    at = folder if folder.endswith(os.sep) else folder + os.sep
+    for name in CONFIG_FILES:
+        path = at + name
+        try:
+            mode = os.stat(path).st_mode
+        except (OSError, ValueError):
+            continue
+        if S_ISREG(mode) and (name != "pyproject.toml" or _has_section(path)):
+            return path
+    return None
 
 
 MAX_CONFIG_BYTES = 5_000_000
@@ -415,10 +430,7 @@ def _nearest_config(folder: str, memo: Dict[str, Optional[str]]) -> Optional[str
     found: Optional[str] = None
     while probe not in memo:
         seen.append(probe)
-        found = next(
-            (p for p in (os.path.join(probe, n) for n in CONFIG_FILES) if os.path.isfile(p) and (not p.endswith("pyproject.toml") or _has_section(p))),
-            None,
-        )
+        found = _config_in(probe)
         if found is not None:
             break
         parent = os.path.dirname(probe)

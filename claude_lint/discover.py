@@ -244,12 +244,38 @@ def _walk(top: str, skip, git: _GitIgnores, folders: Optional[Dict[str, tuple]] 
         linked_dirs = {d for d, linked in dirs if linked}
         stack.extend(join(folder, d) for d in reversed(entered) if d not in linked_dirs)
         shown = "." if folder == cwd else folder[len(cwd_prefix):] if folder.startswith(cwd_prefix) else display(folder)
+        # os.path.join(folder, name) and display(path) from the folder's, by concatenation:
+        # one join, splitext and relpath per file were most of a warm run's walk.
+        at = folder if folder.endswith(os.sep) else folder + os.sep
+        shown_at = "" if shown == "." else shown if shown.endswith(os.sep) else shown + os.sep
         for name in sorted(names):
-            kind = kind_of(name)
+            kind = _kind_of_name(name)
             if kind is None or skipped(name, False):
                 continue
-            # display(path), from the folder's: one relpath per folder instead of one per file.
-            yield SourceFile(name if shown == "." else join(shown, name), join(folder, name), kind)
+            yield _source_file(shown_at + name, at + name, kind)
+
+
+def _kind_of_name(name: str) -> Optional[str]:
+    """kinds.kind_of for a bare file name (no folder), as os.path.splitext reads its
+    suffix: after the last dot, when something other than dots comes before it."""
+    dot = name.rfind(".")
+    if dot <= 0:
+        return None
+    kind = SUFFIX_KINDS.get(name[dot:].lower())
+    if kind is not None and not name[:dot].strip("."):
+        return None  # `.py`, `..py`: a hidden name without a suffix
+    return kind
+
+
+_new = object.__new__
+
+
+def _source_file(path: str, abspath: str, kind: str) -> SourceFile:
+    """SourceFile(path, abspath, kind) without a frozen dataclass's __init__, which sets
+    each field through object.__setattr__: a walk makes one per file of the project."""
+    found = _new(SourceFile)
+    found.__dict__.update(path=path, abspath=abspath, kind=kind, explicit=False)
+    return found
 
 
 def kept_by(source: SourceFile, settings: Settings) -> bool:

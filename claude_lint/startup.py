@@ -20,7 +20,8 @@ import os
 import sys
 
 FOLDER = "startup"
-MAX_ENTRIES = 1024  # past this (about four versions of our own classes), a save keeps only the texts of its own run
+MAX_ENTRIES = 640  # past this (two versions of our own classes and patterns), a save keeps only what its own run used
+KEEP = 16  # files in the folder, one per install (a project's venv, pre-commit's, an editor's)
 
 _codes: dict = {}
 _used: set = set()
@@ -58,6 +59,7 @@ def _install() -> None:
     _path[0] = path
     _codes.update(_read(path))
     dataclasses.exec = _exec  # type: ignore[attr-defined]
+    _hook_regexes()
     import atexit
 
     atexit.register(save)
@@ -83,8 +85,14 @@ def _cache_path():
     folder = user_cache_folder()
     if folder is None:
         return None
-    # Code objects and marshal's format belong to one Python build.
-    return os.path.join(folder, FOLDER, f"dataclasses-{sys.implementation.cache_tag}-{sys.hexversion:x}.marshal")
+    # Code objects and marshal's format belong to one Python build; the texts, to one
+    # install of claude-lint. One file for every install made each run read every other
+    # install's texts too (550 KB, 443 texts of which a run uses 48: 2.5 ms of each start).
+    from claude_lint.cache_seal import blake2b
+
+    here = os.path.dirname(os.path.abspath(__file__)).encode("utf-8", "surrogatepass")
+    install = blake2b(here, digest_size=8).hexdigest()
+    return os.path.join(folder, FOLDER, f"dataclasses-{sys.implementation.cache_tag}-{sys.hexversion:x}-{install}.marshal")
 
 
 def _read(path: str) -> dict:
@@ -103,7 +111,89 @@ def _read(path: str) -> dict:
     if not isinstance(found, dict):
         return {}
     code_type = type(_read.__code__)
-    return {k: v for k, v in found.items() if isinstance(k, str) and isinstance(v, code_type)}
+    return {k: v for k, v in found.items() if (isinstance(k, str) and isinstance(v, code_type)) or _is_regex_entry(k, v)}
+
+
+# --- regular expressions ------------------------------------------------------------------
+# A new process compiled about fifty patterns of ours (the pre-filter's, the rules' and
+# the extractors' at first use): `re` parses each and turns it into the code of its
+# matching engine in Python, a twentieth of a one-file run. That code depends only on the
+# pattern, the flags and the Python build (the file's name holds the build), so it is kept
+# here with the dataclasses' methods and handed to `_sre.compile`, which checks it, as
+# `re` itself does. Only patterns compiled from our own modules are kept.
+
+_REGEX = "re"
+
+
+def _is_regex_entry(key, value) -> bool:
+    return (isinstance(key, tuple) and len(key) == 3 and key[0] == _REGEX and isinstance(key[1], (str, bytes)) and isinstance(key[2], int)
+            and isinstance(value, tuple) and len(value) == 5 and isinstance(value[0], int) and isinstance(value[1], list)
+            and isinstance(value[2], int) and isinstance(value[3], dict) and isinstance(value[4], tuple))
+
+
+def _hook_regexes() -> None:
+    import re
+
+    compiler = getattr(re, "_compiler", None)  # 3.11 on; before, the compiler was sre_compile
+    if compiler is None or getattr(compiler.compile, "_kept", False) or not all(
+            hasattr(compiler, name) for name in ("_code", "_parser", "_sre", "SRE_FLAG_DEBUG")):
+        return
+    original = compiler.compile
+    parse, code_of, make = compiler._parser.parse, compiler._code, compiler._sre.compile
+    skipped = compiler.SRE_FLAG_DEBUG | re.LOCALE
+
+    def compile(p, flags=0):
+        if not isinstance(p, (str, bytes)) or flags & skipped or not _ours(sys._getframe(1)):
+            return original(p, flags)
+        key = (_REGEX, p, int(flags))  # str and bytes patterns never compare equal; a RegexFlag is no int to marshal
+        kept = _codes.get(key)
+        if kept is None:
+            # what compiler.compile does, its pieces kept
+            parsed = parse(p, flags)
+            groupindex = dict(parsed.state.groupdict)
+            indexgroup = [None] * parsed.state.groups
+            for name, i in groupindex.items():
+                indexgroup[i] = name
+            code = [int(op) for op in code_of(parsed, flags)]  # its opcodes are named ints, which marshal refuses
+            kept = (int(flags | parsed.state.flags), code, parsed.state.groups - 1, groupindex, tuple(indexgroup))
+            _codes[key] = kept
+            _missed[0] = True
+        _used.add(key)
+        try:
+            return make(p, kept[0], kept[1], kept[2], dict(kept[3]), kept[4])
+        except Exception:  # code `_sre` refuses (a damaged file): compiled as usual
+            _codes.pop(key, None)
+            return original(p, flags)
+
+    compile._kept = True  # type: ignore[attr-defined]
+    compile._original = original  # type: ignore[attr-defined]
+    compiler.compile = compile
+
+
+# Modules of the standard library that every run imports, and that compile patterns as
+# they are imported: kept too (a library's, loaded by a fix, would only grow the file).
+_STANDARD = frozenset({"argparse", "gettext", "locale", "json.decoder", "json.encoder", "json.scanner", "pickle", "tokenize"})
+
+
+def _ours(frame) -> bool:
+    """Is the pattern one of a fixed set of ours: written in a module (compiled as it is
+    imported, or at its first use through `patterns.lazy`), or unpickled from a table of
+    ours (`pickle` calls `re._compile` itself)? `frame` is `re._compile`'s. A pattern made
+    at run time from the linted code (a wrapper's name) is not kept: the file would grow
+    with every project, and be written again at the end of every run."""
+    caller = frame.f_back
+    if caller is None:
+        return False
+    name = str(caller.f_globals.get("__name__", ""))
+    if name != "re":
+        return name.startswith("claude_lint")  # from C: an unpickled pattern
+    caller = caller.f_back  # re.compile, re.search ...: whoever called them
+    if caller is None:
+        return False
+    name = str(caller.f_globals.get("__name__", ""))
+    if name == "claude_lint.patterns":
+        return True
+    return caller.f_code.co_name == "<module>" and (name.startswith("claude_lint") or name in _STANDARD)
 
 
 def save() -> None:
@@ -127,5 +217,24 @@ def save() -> None:
     except (OSError, ValueError):  # a read-only home: the next run compiles again
         try:
             os.unlink(temporary)
+        except OSError:
+            pass
+        return
+    _prune(folder, os.path.basename(path))
+
+
+def _prune(folder: str, own: str) -> None:
+    """Keep the KEEP - 1 most recently written files of other installs (and Pythons)."""
+    found = []
+    try:
+        for name in os.listdir(folder):
+            if name.endswith(".marshal") and name != own:
+                found.append((os.stat(os.path.join(folder, name)).st_mtime, name))
+    except OSError:  # another run removed one meanwhile: pruned at the next write
+        return
+    found.sort(reverse=True)
+    for _, name in found[KEEP - 1:]:
+        try:
+            os.unlink(os.path.join(folder, name))
         except OSError:
             pass

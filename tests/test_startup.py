@@ -78,3 +78,79 @@ def test_only_our_own_classes_are_kept(tmp_path):
     proc = subprocess.run([sys.executable, "-c", other], env=env, capture_output=True, text=True, timeout=60)
     assert proc.returncode == 0 and "Other(name_only_here_12345=0)" in proc.stdout, proc.stderr
     assert kept.stat().st_size == size and b"name_only_here_12345" not in kept.read_bytes()
+
+
+def test_each_install_has_its_own_file_and_old_ones_are_pruned(tmp_path):
+    # Other installs' files (another venv, another version) are neither read nor grown by
+    # this one's runs; past KEEP files the oldest go when this install writes its own.
+    from claude_lint import startup
+
+    folder = tmp_path / "claude-lint" / "startup"
+    folder.mkdir(parents=True)
+    for i in range(startup.KEEP + 4):
+        other = folder / f"dataclasses-other-install-{i:02d}.marshal"
+        other.write_bytes(b"not ours")
+        os.utime(other, (1000 + i, 1000 + i))
+    assert _probe(tmp_path)["compiled"]
+    kept = _cache_files(tmp_path)
+    assert len(kept) == startup.KEEP
+    ours = [p for p in kept if "other-install" not in p.name]
+    assert len(ours) == 1 and os.path.dirname(startup.__file__) not in ours[0].name
+    # the newest others stay
+    assert {p.name for p in kept if p not in ours} == {f"dataclasses-other-install-{i:02d}.marshal" for i in range(5, startup.KEEP + 4)}
+    assert not _probe(tmp_path)["compiled"]
+
+
+# Patterns of ours compiled in a new process, each compared with what `re`'s own compiler
+# makes of it: Pattern equality compares the engine's code, not only the text.
+REGEX_PROBE = """
+import json, re, sys
+import claude_lint
+from claude_lint import startup, patterns
+compiler = re._compiler
+plain = compiler.compile._original  # the hook is installed (else this fails)
+texts = [(r"(?P<name>[A-Za-z_]\\w*)\\s*=\\s*(\\d+)", 0), (rb"\\bmessages\\.create\\(", 0), (r"^claude-[a-z]+-\\d", re.I | re.M), (r"[\\u2028\\u2029]", 0)]
+made = [patterns.lazy(p, f) for p, f in texts]
+same = []
+for lazy, (p, f) in zip(made, texts):
+    lazy.search(p[:0])  # compiles it
+    compiled = re.compile(p, f)
+    same.append(compiled == plain(p, f) and compiled.groupindex == plain(p, f).groupindex and compiled.groups == plain(p, f).groups)
+outside = re.compile("only_outside_[0-9]+")  # this probe is not a module of ours
+# A module of ours: its module-level pattern is kept, one a function makes from the linted
+# code (a wrapper's name) is not (every project would grow the file).
+exec("STATIC = re.compile('written_in_the_module_[0-9]+')\\ndef make(name):\\n    return re.compile(name + '_made_at_run_time')\\n",
+     mod := {"__name__": "claude_lint.probe_module", "re": re})
+mod["make"]("wrapper")
+print(json.dumps({"compiled": startup._missed[0], "same": same, "kept": sorted(k[1] if isinstance(k[1], str) else k[1].decode() for k in startup._codes if isinstance(k, tuple))}))
+"""
+
+
+def _regex_probe(cache_home):
+    env = dict(os.environ, XDG_CACHE_HOME=str(cache_home))
+    proc = subprocess.run([sys.executable, "-c", REGEX_PROBE], env=env, capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    return json.loads(proc.stdout)
+
+
+def test_patterns_are_kept_and_compile_to_the_same_code(tmp_path):
+    first = _regex_probe(tmp_path)
+    assert first["compiled"] and all(first["same"]) and len(first["same"]) == 4
+    assert not any("only_outside" in k or "made_at_run_time" in k for k in first["kept"])
+    assert any("written_in_the_module" in k for k in first["kept"])
+    second = _regex_probe(tmp_path)
+    assert not second["compiled"] and all(second["same"])
+
+
+def test_damaged_pattern_code_is_compiled_again(tmp_path):
+    import marshal
+
+    _regex_probe(tmp_path)
+    [kept] = _cache_files(tmp_path)
+    table = marshal.loads(kept.read_bytes())
+    for key, value in list(table.items()):
+        if isinstance(key, tuple):
+            table[key] = (value[0], [9999] * len(value[1]), *value[2:])  # code `_sre` must refuse
+    kept.write_bytes(marshal.dumps(table))
+    again = _regex_probe(tmp_path)
+    assert all(again["same"])
