@@ -19,7 +19,7 @@ A repository is not trusted with the cache either:
   symlink (a committed `.claude-lint-cache -> ../elsewhere` would make `check` write
   there), and a `cache-dir` from the project's config must lie inside the project
   (config.py); only `--cache-dir` on the command line may point elsewhere.
-- Each cache file is sealed with an HMAC whose key lives outside the project, created
+- Each cache file is sealed with a keyed BLAKE2b MAC whose key lives outside the project, created
   once (mode 0600) in the user's cache folder (`$XDG_CACHE_HOME/claude-lint/key`). A
   cache committed to a repository cannot carry a valid seal, so it is ignored: otherwise
   entries forged for files of the same size and mtime would hide their findings.

@@ -1,4 +1,4 @@
-"""The facts cache's seal: an HMAC whose key lives outside the project, in the user's
+"""The facts cache's seal: a keyed BLAKE2b MAC whose key lives outside the project, in the user's
 cache folder, so that a cache committed to a repository cannot carry a valid seal
 (see cache.py for why)."""
 from __future__ import annotations
