@@ -120,6 +120,23 @@ EDGES = {
         "from openai import OpenAI\n\nc = OpenAI(base_url='http://localhost:11434/v1')\n"
         "c.chat.completions.create(model='claude-3-opus-20240229', max_tokens=90000, messages=[])\n"
     ),
+    # The byte test reads past comments and plain strings (prefilter_code): a call written
+    # only there is no call, but one in an f-string's field, or after strings that hold
+    # quotes, hashes, escapes and continued lines, is.
+    "edges/docstring_only.py": (
+        '"""Wraps the SDK.\n\n    from litellm import completion\n    completion(model="x", max_tokens=1)\n"""\n'
+        "import litellm  # litellm.completion(model=m, max_tokens=1) is called by our callers\n\nMODEL = 'litellm.completion(model)'\n"
+        "NOTE = 'see client.chat.completions.create(model=m)'\n"
+    ),
+    "edges/fstring_call.py": (
+        "import litellm\n\n"
+        "print(f\"{litellm.completion(model='claude-sonnet-4-6', messages=[], max_tokens=30000)}\")\n"
+    ),
+    "edges/after_strings.py": (
+        "import litellm\n\nA = '#' + \"it's\" + r'\\\\' + 'a\\'b' + '''x'y\"z''' + \"\"\"q\\\"\"\"\" + 'con\\\ntinued'  # '\"\n"
+        "B = f'{A!r:>{10}}' + f\"{{litellm.completion()}}\"\n"
+        "litellm.completion(model='claude-sonnet-4-6', messages=[], max_tokens=30000)\n"
+    ),
 }
 
 
@@ -188,12 +205,14 @@ def test_the_edges_fire_where_they_should(tmp_path):
     found = {(code, loc.path) for code, loc, *_ in _findings(root, no_cache=True)}
     for path in ("continued.py", "untyped.py", "aliased.py", "latin1.py", "no_import.py", "gaps.py", "litellm_alias.py", "bedrock.py",
                  "litellm_imported.py", "litellm_attribute.py", "paren_call.py", "distinct_no_import.py", "alias_method.py",
-                 "alias_function.py", "to_thread.py", "spread_proof.py", "raw_http.py", "url_attribute.py"):
+                 "alias_function.py", "to_thread.py", "spread_proof.py", "raw_http.py", "url_attribute.py", "fstring_call.py",
+                 "after_strings.py"):
         assert ("CL001", os.path.join("edges", path)) in found
     assert ("CL001", os.path.join("edges", "uses_limits.py")) in found  # values from a module the pre-filter skips
     assert ("CL901", os.path.join("edges", "broken_llm.py")) in found
     assert ("CL902", os.path.join("edges", "binary.py")) in found
-    assert not any(path.endswith(("lookalike.py", "mention.py", "broken_plain.py", "litellm_words.py", "dotted_words.py", "local.py", "post_other.py"))
+    assert not any(path.endswith(("lookalike.py", "mention.py", "broken_plain.py", "litellm_words.py", "dotted_words.py", "local.py", "post_other.py",
+                                  "docstring_only.py"))
                    for _, path in found)
     # POSTs that are no LLM request are judged before their file is parsed
     assert not prefilter.worth_parsing(EDGES["edges/post_other.py"].encode())
@@ -207,6 +226,14 @@ def test_the_edges_fire_where_they_should(tmp_path):
     assert prefilter.needs_parse(EDGES["edges/paren_call.py"].encode())
     assert prefilter.needs_parse(EDGES["edges/litellm_imported.py"].encode())
     assert prefilter.needs_parse(EDGES["edges/litellm_attribute.py"].encode())
+    # A call written only in a docstring, a comment or a plain string: the file is not parsed.
+    assert not prefilter.needs_parse(EDGES["edges/docstring_only.py"].encode())
+    assert prefilter.needs_parse(EDGES["edges/fstring_call.py"].encode())
+    assert prefilter.needs_parse(EDGES["edges/after_strings.py"].encode())
+    # Where the reading is unsure, the rest of the file counts as code: a string left open,
+    # an f-string that Python 3.12 may end later (a quote of its own kind inside a field).
+    assert prefilter.needs_parse(b"import litellm\nx = 'open\n'''litellm.completion(m)'''\n")
+    assert prefilter.needs_parse(b'import litellm\nx = f"{d["k"]} "litellm.completion(m)""\n')
 
 
 def test_pool_is_used_and_keeps_order(tmp_path, monkeypatch):
