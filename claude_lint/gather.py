@@ -28,9 +28,11 @@ def gather(linter: Linter, sources: Sequence[SourceFile], cache: Optional[FactsC
     if cache is not None:
         from claude_lint.cache import digest
     out: List[Optional[FileFacts]] = [None] * len(sources)
-    jobs: List[Tuple[int, object, Optional[bytes]]] = []
+    jobs: List[int] = []  # the sources to parse, as the extraction holds them
+    extraction = pool.Extraction(linter, pool_allowed)  # parses them (in a pool) while the triage goes on
     stats: Dict[int, Tuple[os.stat_result, bytes]] = {}
     for i, source in enumerate(sources):
+        extraction.poll()
         refused = linter.escapes(source)
         if refused is not None:
             out[i] = refused
@@ -75,8 +77,9 @@ def gather(linter: Linter, sources: Sequence[SourceFile], cache: Optional[FactsC
         if cheap is not None:
             out[i] = cheap
         else:
-            jobs.append((i, source, data))
-    for (i, _, _), found in zip(jobs, pool.extract_all(linter, [(s, d) for _, s, d in jobs], pool_allowed)):
+            jobs.append(i)
+            extraction.add(source, data)
+    for i, found in zip(jobs, extraction.finish()):
         out[i] = found
     if cache is not None:
         for i, (st, hashed) in stats.items():
