@@ -124,6 +124,7 @@ EDGES = {
     # only there is no call, but one in an f-string's field, or after strings that hold
     # quotes, hashes, escapes and continued lines, is.
     "edges/docstring_only.py": (
+        "KEY = 'a{b'.split(\"{\")[0].rstrip(\"?\")  # a name ending in t or f before a quote: no f-string\n"
         '"""Wraps the SDK.\n\n    from litellm import completion\n    completion(model="x", max_tokens=1)\n"""\n'
         "import litellm  # litellm.completion(model=m, max_tokens=1) is called by our callers\n\nMODEL = 'litellm.completion(model)'\n"
         "NOTE = 'see client.chat.completions.create(model=m)'\n"

@@ -15,6 +15,7 @@ import re
 from typing import Iterator, List, Tuple
 
 _TEMPLATE_PREFIX = frozenset(b"fFtT")
+_LETTERS = frozenset(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
 _LITERAL_BRACE = re.compile(rb"\{\{|\}\}|[{}]")
 # In a replacement field: braces, and the strings whose braces do not count.
 _FIELD_TOKEN = re.compile(rb"[{}]|'(?:\\.|[^'\\\r\n])*'|\"(?:\\.|[^\"\\\r\n])*\"|['\"#]")
@@ -66,7 +67,7 @@ def _blanks(data: bytes) -> Iterator[Tuple[int, int]]:
             if close < 0:
                 return  # a string left open: unreadable from here on
             end = close + len(closing)
-            if any(c in _TEMPLATE_PREFIX for c in data[max(0, start - 2):start]):
+            if _template(data, start):
                 if not _whole_template(data[body:close]):
                     return  # maybe ended early by a quote inside a field (Python 3.12): unreadable
             elif close > body:
@@ -76,6 +77,16 @@ def _blanks(data: bytes) -> Iterator[Tuple[int, int]]:
         for c, at in found.items():
             if 0 <= at < end:
                 found[c] = data.find(c, end)
+
+
+def _template(data: bytes, quote: int) -> bool:
+    """Is the literal opening at `quote` an f-string or a t-string: its prefix (the one or two
+    letters right before it, no more) holds an f or a t? (`split("{")` has none: the `t`
+    is its name's; `if"{x}"` is read as one, which only keeps a plain string as code.)"""
+    start = quote
+    while start > 0 and quote - start < 3 and data[start - 1] in _LETTERS:
+        start -= 1
+    return quote - start <= 2 and any(c in _TEMPLATE_PREFIX for c in data[start:quote])
 
 
 def _line_end(data: bytes, at: int) -> int:
