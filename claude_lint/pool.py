@@ -129,6 +129,14 @@ class Extraction:
                 self.results[i] = self.linter.facts_for(source, data, triaged=True)  # the triage said: parse it
         return self.results
 
+    def abandon(self) -> None:
+        """The gather failed: its workers are stopped now, not left waiting for jobs."""
+        global _linter
+        for w in self.workers:
+            w.stop(kill=True)
+        self.workers = []
+        _linter = None
+
     def _start(self, n: int) -> None:
         import multiprocessing
 

@@ -250,6 +250,34 @@ def test_pool_is_used_and_keeps_order(tmp_path, monkeypatch):
     assert [c for c, *_ in serial].count("CL001") == 12
 
 
+def test_a_gather_that_fails_stops_the_workers_it_started(tmp_path, monkeypatch):
+    """The pool starts while the triage goes on (pool.Extraction): a triage that raises
+    must not leave its workers waiting for jobs (in a language server, for good)."""
+    import multiprocessing
+
+    if pool.workers_for([(None, b"x" * pool.MIN_BYTES)] * pool.MIN_FILES) < 2:
+        pytest.skip("one core, or no fork: the pool never starts here")
+    monkeypatch.setattr(pool, "MIN_FILES", 2)
+    monkeypatch.setattr(pool, "MIN_BYTES", 0)
+    files = {f"pkg/m{i:02d}.py": EDGES["edges/untyped.py"] for i in range(6)}
+    root = _project(tmp_path, files)
+    from claude_lint import linter as linter_mod
+
+    seen = []
+    inner = linter_mod.Linter.escapes
+
+    def failing(self, source):
+        seen.append(source)
+        if len(seen) == 5:  # after the pool started, at the second job
+            raise RuntimeError("a bug in the triage")
+        return inner(self, source)
+
+    monkeypatch.setattr(linter_mod.Linter, "escapes", failing)
+    with pytest.raises(RuntimeError):
+        _findings(root, no_cache=True)
+    assert multiprocessing.active_children() == []
+
+
 def test_cache_ignores_itself_and_survives_corruption(tmp_path):
     root = _project(tmp_path, None)
     baseline = _findings(root, no_cache=True)
