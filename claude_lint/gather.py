@@ -28,55 +28,62 @@ def gather(linter: Linter, sources: Sequence[SourceFile], cache: Optional[FactsC
     if cache is not None:
         from claude_lint.cache import digest
     out: List[Optional[FileFacts]] = [None] * len(sources)
-    jobs: List[Tuple[int, object, Optional[bytes]]] = []
+    jobs: List[int] = []  # the sources to parse, as the extraction holds them
+    extraction = pool.Extraction(linter, pool_allowed)  # parses them (in a pool) while the triage goes on
     stats: Dict[int, Tuple[os.stat_result, bytes]] = {}
-    for i, source in enumerate(sources):
-        refused = linter.escapes(source)
-        if refused is not None:
-            out[i] = refused
-            continue
-        st = linter.stats.get(source.abspath)  # taken by `escapes` just now
-        if st is None:
-            try:
-                st = linter.stats[source.abspath] = os.stat(source.abspath)
-            except OSError:
-                st = None
-        if st is None or not stat.S_ISREG(st.st_mode):
-            out[i] = linter.facts_for(source)  # reports why it cannot be read (a pipe would block an open)
-            continue
-        if not wants(source.kind, source.abspath, linter.settings, MAX_FILE_BYTES):
-            out[i] = linter.facts_for(source)  # a kind's own cheap test says: not worth reading
-            continue
-        if cache is not None:
-            # The module name follows from the path and the root, and the root is in the key.
-            hit = cache.by_stat(False, source.abspath, st, source.path, None)
-            if hit is not None:
-                out[i] = hit
+    try:
+        for i, source in enumerate(sources):
+            extraction.poll()
+            refused = linter.escapes(source)
+            if refused is not None:
+                out[i] = refused
                 continue
-        module = module_name(source.abspath, linter.root)
-        data: Optional[bytes] = None
-        if st.st_size <= MAX_FILE_BYTES:
-            try:
-                data = safeio.read_regular(source.abspath, MAX_FILE_BYTES)
-            except OSError:  # swapped for a pipe since the stat, grown, gone: facts_for says why
-                data = None
-        if data is None:
-            out[i] = linter.facts_for(source)
-            continue
-        hashed = b""
-        if cache is not None:
-            hashed = digest(data)
-            hit = cache.by_content(False, source.abspath, st, hashed, source.path, module)
-            if hit is not None:
-                out[i] = hit
+            st = linter.stats.get(source.abspath)  # taken by `escapes` just now
+            if st is None:
+                try:
+                    st = linter.stats[source.abspath] = os.stat(source.abspath)
+                except OSError:
+                    st = None
+            if st is None or not stat.S_ISREG(st.st_mode):
+                out[i] = linter.facts_for(source)  # reports why it cannot be read (a pipe would block an open)
                 continue
-        stats[i] = (st, hashed)
-        cheap = linter.triage(source, data)  # unreadable, or no call per the byte test
-        if cheap is not None:
-            out[i] = cheap
-        else:
-            jobs.append((i, source, data))
-    for (i, _, _), found in zip(jobs, pool.extract_all(linter, [(s, d) for _, s, d in jobs], pool_allowed)):
+            if not wants(source.kind, source.abspath, linter.settings, MAX_FILE_BYTES):
+                out[i] = linter.facts_for(source)  # a kind's own cheap test says: not worth reading
+                continue
+            if cache is not None:
+                # The module name follows from the path and the root, and the root is in the key.
+                hit = cache.by_stat(False, source.abspath, st, source.path, None)
+                if hit is not None:
+                    out[i] = hit
+                    continue
+            module = module_name(source.abspath, linter.root)
+            data: Optional[bytes] = None
+            if st.st_size <= MAX_FILE_BYTES:
+                try:
+                    data = safeio.read_regular(source.abspath, MAX_FILE_BYTES)
+                except OSError:  # swapped for a pipe since the stat, grown, gone: facts_for says why
+                    data = None
+            if data is None:
+                out[i] = linter.facts_for(source)
+                continue
+            hashed = b""
+            if cache is not None:
+                hashed = digest(data)
+                hit = cache.by_content(False, source.abspath, st, hashed, source.path, module)
+                if hit is not None:
+                    out[i] = hit
+                    continue
+            stats[i] = (st, hashed)
+            cheap = linter.triage(source, data)  # unreadable, or no call per the byte test
+            if cheap is not None:
+                out[i] = cheap
+            else:
+                jobs.append(i)
+                extraction.add(source, data)
+    except BaseException:
+        extraction.abandon()  # workers started for this gather do not outlive it
+        raise
+    for i, found in zip(jobs, extraction.finish()):
         out[i] = found
     if cache is not None:
         for i, (st, hashed) in stats.items():
@@ -100,7 +107,7 @@ def wrapper_callers(linter: Linter, sources: Sequence[SourceFile], all_facts: Se
             found[f.abspath] = f
     if not found and not alone:
         return []  # before the imports: a project without wrappers (most of a plain one) never loads the wrapper finder
-    from claude_lint.extract import sdk, wrappers
+    from claude_lint.extract import wrappers
 
     if alone:
         named: List[FileFacts] = []

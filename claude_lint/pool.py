@@ -33,7 +33,6 @@ WORKER_MEMORY = 4_000_000_000
 GRACE_SECONDS = 10.0
 
 _linter = None  # set in the parent before fork; workers inherit it
-_jobs: Sequence[Tuple[object, Optional[bytes]]] = ()
 
 
 def workers_for(jobs: Sequence[Tuple[object, Optional[bytes]]]) -> int:
@@ -74,30 +73,145 @@ def extract_all(linter, jobs: List[Tuple[object, Optional[bytes]]], allowed: boo
     """`linter.facts_for(source, data)` for every job (files the byte test let through: the
     parse and the extractor's walk run here), in the jobs' order. allowed: False keeps
     the work in this process."""
-    n = workers_for(jobs) if allowed else 1
-    results: List[object] = [None] * len(jobs)
-    if n > 1:
+    extraction = Extraction(linter, allowed)
+    for source, data in jobs:
+        extraction.add(source, data)
+    return extraction.finish()
+
+
+class Extraction:
+    """The jobs of one `gather`, handed in as its triage finds them: the pool starts as
+    soon as there is enough work for one, and its workers parse while this process reads
+    and triages the rest (the triage was a third of a heavy cold run, with the other
+    core idle). `finish` waits for the rest and gives the facts in the jobs' order."""
+
+    def __init__(self, linter, allowed: bool = True):
+        self.linter = linter
+        self.jobs: List[Tuple[object, Optional[bytes]]] = []
+        self.results: List[object] = []
+        self.todo: List[int] = []  # jobs no worker has been given
+        self.workers: List[_Worker] = []
+        self.decided = not allowed  # whether to use a pool is decided once, when there is enough work
+        self.size = 0
+        self.stuck_after: Optional[float] = linter.seconds * 2 + GRACE_SECONDS if linter.seconds > 0 else None
+
+    def add(self, source, data: Optional[bytes]) -> None:
+        self.todo.append(len(self.jobs))
+        self.jobs.append((source, data))
+        self.results.append(None)
+        self.size += len(data or b"")
+        if not self.decided and len(self.jobs) >= MIN_FILES and self.size >= MIN_BYTES:
+            self.decided = True
+            n = workers_for(self.jobs)
+            if n > 1:
+                self._start(n)
+        self.poll()
+
+    def poll(self) -> None:
+        """Give idle workers a job and take what they finished, without waiting."""
+        if self.workers:
+            self._pump(0)
+
+    def finish(self) -> List[object]:
+        # Largest files first, so no worker is left parsing a big file alone at the end.
+        self.todo.sort(key=lambda i: len(self.jobs[i][1] or b""), reverse=True)
         try:
-            _in_pool(linter, jobs, n, results)
-        except Exception:  # the pool could not start or broke: what it did not finish is done here
-            pass
-    for i, (source, data) in enumerate(jobs):
-        if results[i] is None:
-            results[i] = linter.facts_for(source, data, triaged=True)  # the parent's triage said: parse it
-    return results
+            while self.workers and self._pump(1.0):
+                pass
+        finally:
+            for w in self.workers:
+                w.stop()
+            self.workers = []
+        global _linter
+        _linter = None
+        for i, (source, data) in enumerate(self.jobs):
+            if self.results[i] is None:
+                self.results[i] = self.linter.facts_for(source, data, triaged=True)  # the triage said: parse it
+        return self.results
+
+    def abandon(self) -> None:
+        """The gather failed: its workers are stopped now, not left waiting for jobs."""
+        global _linter
+        for w in self.workers:
+            w.stop(kill=True)
+        self.workers = []
+        _linter = None
+
+    def _start(self, n: int) -> None:
+        import multiprocessing
+
+        global _linter
+        _linter = self.linter
+        ctx = multiprocessing.get_context("fork")
+        try:
+            for _ in range(n):
+                self.workers.append(_Worker(ctx, n))
+        except Exception:  # the pool could not start: what it does not do is done here
+            for w in self.workers:
+                w.stop(kill=True)
+            self.workers = []
+
+    def _pump(self, timeout: float) -> bool:
+        """One exchange with the workers; False when none is busy and nothing is left to give."""
+        from multiprocessing.connection import wait
+
+        from claude_lint.extract import prefilter
+
+        for w in list(self.workers):
+            if w.index is None and self.todo:
+                index = self.todo[0]
+                source, data = self.jobs[index]
+                try:
+                    # what the triage found (see prefilter.worth_parsing): the worker was forked before it
+                    w.give(index, (index, source, data, prefilter._TRIAGED.get(hash(data)) if data is not None else None))
+                    self.todo.pop(0)
+                except OSError:  # died between two files: nothing of it is lost
+                    w.stop(kill=True)
+                    self.workers.remove(w)
+                except Exception:  # a job that cannot be sent: done here
+                    self.todo.pop(0)
+        busy = [w for w in self.workers if w.index is not None]
+        if not busy:
+            return False
+        ready = wait([w.conn for w in busy] + [w.process.sentinel for w in busy], timeout=timeout)
+        for w in busy:
+            index = w.index
+            assert index is not None
+            if w.conn in ready:
+                try:
+                    got, facts = w.conn.recv()
+                except (EOFError, OSError):
+                    got = None  # died on it
+                except Exception:  # sent but unreadable here: left to this process
+                    got, facts = index, None
+                if got == index:
+                    self.results[index], w.index = facts, None
+                    continue
+            elif w.process.sentinel not in ready and (self.stuck_after is None or time.monotonic() - w.since < self.stuck_after):
+                continue
+            # Died on this file (killed, out of memory) or stuck in it: the file is
+            # reported, never run again; the worker is gone.
+            stuck = w.conn not in ready and w.process.sentinel not in ready
+            self.results[index] = _lost(self.linter, self.jobs[index][0], stuck)
+            w.stop(kill=True)
+            self.workers.remove(w)
+        return True
 
 
 def _serve(conn, workers: int) -> None:
-    """A worker's loop: an index in, (index, facts) out, until None."""
+    """A worker's loop: a job in, (index, facts) out, until None."""
+    from claude_lint.extract import prefilter
     from claude_lint.memory import limit_address_space
 
     limit_address_space(WORKER_MEMORY, workers)
     try:
         while True:
-            index = conn.recv()
-            if index is None:
+            job = conn.recv()
+            if job is None:
                 return
-            source, data = _jobs[index]
+            index, source, data, triaged = job
+            if triaged is not None and len(prefilter._TRIAGED) < prefilter._MAX_TRIAGED:
+                prefilter._TRIAGED[hash(data)] = triaged
             conn.send((index, _linter.facts_for(source, data, triaged=True)))
     except BaseException:  # noqa: BLE001 - out of memory sending, Ctrl-C, the parent gone
         # Quietly: the parent reports the file it was on; a traceback would land on the
@@ -114,8 +228,8 @@ class _Worker:
         self.index: Optional[int] = None  # the job it is on
         self.since = 0.0
 
-    def give(self, index: int) -> None:
-        self.conn.send(index)  # OSError when it is gone: the job was not given
+    def give(self, index: int, job: tuple) -> None:
+        self.conn.send(job)  # OSError when it is gone: the job was not given
         self.index, self.since = index, time.monotonic()
 
     def stop(self, kill: bool = False) -> None:
@@ -131,60 +245,6 @@ class _Worker:
             self.process.kill()
             self.process.join(1.0)
         self.conn.close()
-
-
-def _in_pool(linter, jobs, n: int, results: List[object]) -> None:
-    import multiprocessing
-    from multiprocessing.connection import wait
-
-    global _linter, _jobs
-    _linter, _jobs = linter, jobs
-    # Largest files first, so no worker is left parsing a big file alone at the end.
-    todo = sorted(range(len(jobs)), key=lambda i: len(jobs[i][1] or b""))
-    stuck_after = linter.seconds * 2 + GRACE_SECONDS if linter.seconds > 0 else None
-    ctx = multiprocessing.get_context("fork")
-    workers: List[_Worker] = []
-    try:
-        for _ in range(n):
-            workers.append(_Worker(ctx, n))
-        while workers:
-            for w in list(workers):
-                if w.index is None and todo:
-                    try:
-                        w.give(todo[-1])
-                        todo.pop()
-                    except OSError:  # died between two files: nothing of it is lost
-                        w.stop(kill=True)
-                        workers.remove(w)
-            busy = [w for w in workers if w.index is not None]
-            if not busy:
-                break
-            ready = wait([w.conn for w in busy] + [w.process.sentinel for w in busy], timeout=1.0)
-            for w in busy:
-                index = w.index
-                assert index is not None
-                if w.conn in ready:
-                    try:
-                        got, facts = w.conn.recv()
-                    except (EOFError, OSError):
-                        got = None  # died on it
-                    except Exception:  # sent but unreadable here: left to this process
-                        got, facts = index, None
-                    if got == index:
-                        results[index], w.index = facts, None
-                        continue
-                elif w.process.sentinel not in ready and (stuck_after is None or time.monotonic() - w.since < stuck_after):
-                    continue
-                # Died on this file (killed, out of memory) or stuck in it: the file is
-                # reported, never run again; the worker is gone.
-                stuck = w.conn not in ready and w.process.sentinel not in ready
-                results[index] = _lost(linter, jobs[index][0], stuck)
-                w.stop(kill=True)
-                workers.remove(w)
-    finally:
-        for w in workers:
-            w.stop()
-        _linter, _jobs = None, ()
 
 
 def _lost(linter, source, stuck: bool):

@@ -120,6 +120,24 @@ EDGES = {
         "from openai import OpenAI\n\nc = OpenAI(base_url='http://localhost:11434/v1')\n"
         "c.chat.completions.create(model='claude-3-opus-20240229', max_tokens=90000, messages=[])\n"
     ),
+    # The byte test reads past comments and plain strings (prefilter_code): a call written
+    # only there is no call, but one in an f-string's field, or after strings that hold
+    # quotes, hashes, escapes and continued lines, is.
+    "edges/docstring_only.py": (
+        "KEY = 'a{b'.split(\"{\")[0].rstrip(\"?\")  # a name ending in t or f before a quote: no f-string\n"
+        '"""Wraps the SDK.\n\n    from litellm import completion\n    completion(model="x", max_tokens=1)\n"""\n'
+        "import litellm  # litellm.completion(model=m, max_tokens=1) is called by our callers\n\nMODEL = 'litellm.completion(model)'\n"
+        "NOTE = 'see client.chat.completions.create(model=m)'\n"
+    ),
+    "edges/fstring_call.py": (
+        "import litellm\n\n"
+        "print(f\"{litellm.completion(model='claude-sonnet-4-6', messages=[], max_tokens=30000)}\")\n"
+    ),
+    "edges/after_strings.py": (
+        "import litellm\n\nA = '#' + \"it's\" + r'\\\\' + 'a\\'b' + '''x'y\"z''' + \"\"\"q\\\"\"\"\" + 'con\\\ntinued'  # '\"\n"
+        "B = f'{A!r:>{10}}' + f\"{{litellm.completion()}}\"\n"
+        "litellm.completion(model='claude-sonnet-4-6', messages=[], max_tokens=30000)\n"
+    ),
 }
 
 
@@ -188,12 +206,14 @@ def test_the_edges_fire_where_they_should(tmp_path):
     found = {(code, loc.path) for code, loc, *_ in _findings(root, no_cache=True)}
     for path in ("continued.py", "untyped.py", "aliased.py", "latin1.py", "no_import.py", "gaps.py", "litellm_alias.py", "bedrock.py",
                  "litellm_imported.py", "litellm_attribute.py", "paren_call.py", "distinct_no_import.py", "alias_method.py",
-                 "alias_function.py", "to_thread.py", "spread_proof.py", "raw_http.py", "url_attribute.py"):
+                 "alias_function.py", "to_thread.py", "spread_proof.py", "raw_http.py", "url_attribute.py", "fstring_call.py",
+                 "after_strings.py"):
         assert ("CL001", os.path.join("edges", path)) in found
     assert ("CL001", os.path.join("edges", "uses_limits.py")) in found  # values from a module the pre-filter skips
     assert ("CL901", os.path.join("edges", "broken_llm.py")) in found
     assert ("CL902", os.path.join("edges", "binary.py")) in found
-    assert not any(path.endswith(("lookalike.py", "mention.py", "broken_plain.py", "litellm_words.py", "dotted_words.py", "local.py", "post_other.py"))
+    assert not any(path.endswith(("lookalike.py", "mention.py", "broken_plain.py", "litellm_words.py", "dotted_words.py", "local.py", "post_other.py",
+                                  "docstring_only.py"))
                    for _, path in found)
     # POSTs that are no LLM request are judged before their file is parsed
     assert not prefilter.worth_parsing(EDGES["edges/post_other.py"].encode())
@@ -207,6 +227,14 @@ def test_the_edges_fire_where_they_should(tmp_path):
     assert prefilter.needs_parse(EDGES["edges/paren_call.py"].encode())
     assert prefilter.needs_parse(EDGES["edges/litellm_imported.py"].encode())
     assert prefilter.needs_parse(EDGES["edges/litellm_attribute.py"].encode())
+    # A call written only in a docstring, a comment or a plain string: the file is not parsed.
+    assert not prefilter.needs_parse(EDGES["edges/docstring_only.py"].encode())
+    assert prefilter.needs_parse(EDGES["edges/fstring_call.py"].encode())
+    assert prefilter.needs_parse(EDGES["edges/after_strings.py"].encode())
+    # Where the reading is unsure, the rest of the file counts as code: a string left open,
+    # an f-string that Python 3.12 may end later (a quote of its own kind inside a field).
+    assert prefilter.needs_parse(b"import litellm\nx = 'open\n'''litellm.completion(m)'''\n")
+    assert prefilter.needs_parse(b'import litellm\nx = f"{d["k"]} "litellm.completion(m)""\n')
 
 
 def test_pool_is_used_and_keeps_order(tmp_path, monkeypatch):
@@ -220,6 +248,34 @@ def test_pool_is_used_and_keeps_order(tmp_path, monkeypatch):
     assert _findings(root, no_cache=True) == serial
     assert [loc.path for _, loc, *_ in serial] == sorted(loc.path for _, loc, *_ in serial)
     assert [c for c, *_ in serial].count("CL001") == 12
+
+
+def test_a_gather_that_fails_stops_the_workers_it_started(tmp_path, monkeypatch):
+    """The pool starts while the triage goes on (pool.Extraction): a triage that raises
+    must not leave its workers waiting for jobs (in a language server, for good)."""
+    import multiprocessing
+
+    if pool.workers_for([(None, b"x" * pool.MIN_BYTES)] * pool.MIN_FILES) < 2:
+        pytest.skip("one core, or no fork: the pool never starts here")
+    monkeypatch.setattr(pool, "MIN_FILES", 2)
+    monkeypatch.setattr(pool, "MIN_BYTES", 0)
+    files = {f"pkg/m{i:02d}.py": EDGES["edges/untyped.py"] for i in range(6)}
+    root = _project(tmp_path, files)
+    from claude_lint import linter as linter_mod
+
+    seen = []
+    inner = linter_mod.Linter.escapes
+
+    def failing(self, source):
+        seen.append(source)
+        if len(seen) == 5:  # after the pool started, at the second job
+            raise RuntimeError("a bug in the triage")
+        return inner(self, source)
+
+    monkeypatch.setattr(linter_mod.Linter, "escapes", failing)
+    with pytest.raises(RuntimeError):
+        _findings(root, no_cache=True)
+    assert multiprocessing.active_children() == []
 
 
 def test_cache_ignores_itself_and_survives_corruption(tmp_path):

@@ -49,6 +49,7 @@ import re
 from functools import lru_cache
 from typing import Callable, FrozenSet, Iterator, List, Pattern, Set, Tuple
 
+from claude_lint.extract.prefilter_code import CodeReader
 from claude_lint.extract.prefilter_ast import _may_post, may_call  # noqa: F401  (may_call: prefilter.* for the extractor)
 from claude_lint.extract.prefilter_names import import_index, imported_words, names_imported, names_in  # noqa: F401  (prefilter.* for the engine and link)
 from claude_lint.extract.prefilter_table import (
@@ -97,7 +98,14 @@ _RUNNABLE_CALL = re.compile(rb"\.a?(?:invoke|stream|batch)\s*\(")
 def _byte_test(data: bytes, posts: bool) -> bool:
     t = _table()
     seen: dict = {}
-    if b"langchain" in data and _RUNNABLE_CALL.search(data) is not None:
+    reader: List[CodeReader] = []
+
+    def in_code(at: int) -> bool:  # not in a comment or a plain string: asked last, of the few places still in
+        if not reader:
+            reader.append(CodeReader(data))
+        return reader[0].in_code(at)
+
+    if b"langchain" in data and _search_code(_RUNNABLE_CALL, data, in_code):
         return True
 
     def has(word: bytes) -> bool:
@@ -113,7 +121,7 @@ def _byte_test(data: bytes, posts: bool) -> bool:
     imports = not roots.isdisjoint(t.names)
     # A distinctive chain (`chat.completions.create`) proves a call wherever its client comes from.
     distinct = [c for c in _present(t.distinct_groups, has)]
-    if distinct and any(_chain_re(t.distinct_chains[i], True).search(data) is not None for i in distinct):
+    if distinct and any(_search_code(_chain_re(t.distinct_chains[i], True), data, in_code) for i in distinct):
         return True
     if not (proof or imports):
         return False
@@ -133,16 +141,16 @@ def _byte_test(data: bytes, posts: bool) -> bool:
     extra = any(s in data for s in t.extra)
     if not chains and not extra:
         return False
-    imported: List[bytes] = []
+    imported: List[List[Tuple[int, bytes]]] = []
 
-    def imported_names() -> bytes:
+    def imported_names() -> List[Tuple[int, bytes]]:
         if not imported:
             imported.append(_imported_names(data))
         return imported[0]
 
     # A method handed to `asyncio.to_thread(client.messages.create, ...)` is not called where written.
     through = any(has(w.encode()) for w in t.through)
-    written = [i for i in chains if _written_as_chain(data, t.chains[i], imported_names, through)]
+    written = [i for i in chains if _written_as_chain(data, t.chains[i], imported_names, through, in_code)]
     if not extra and not written:
         return False
     only_posts = not extra and all(t.chains[i] in t.needs_bytes for i in written)
@@ -299,7 +307,8 @@ def _present(groups, has) -> Iterator[int]:
                     yield i
 
 
-def _written_as_chain(data: bytes, chain: Tuple[bytes, ...], imported: Callable[[], bytes], loose: bool = False) -> bool:
+def _written_as_chain(data: bytes, chain: Tuple[bytes, ...], imported: Callable[[], List[Tuple[int, bytes]]], loose: bool = False,
+                      in_code: Callable[[int], bool] = lambda at: True) -> bool:
     """A chain's words joined by dots, with only whitespace, comments, continuations,
     brackets or skipped links between them, and called. `with_options(...)` may sit
     inside a chain with any arguments: a file that writes it is only held to the words.
@@ -308,12 +317,25 @@ def _written_as_chain(data: bytes, chain: Tuple[bytes, ...], imported: Callable[
     A one-word chain is a method (`x.converse(`) or a function the extractor knows by its
     qualified name, reached as an attribute (`litellm.completion(`) or imported by name:
     so it is written after a dot or in an import statement. The word alone says little:
-    in litellm it is in most files (`"completion"`, `completion_tokens`)."""
-    if loose and _through_re(chain).search(data) is not None:
+    in litellm it is in most files (`"completion"`, `completion_tokens`). in_code: whether
+    an offset is in the code, not in a comment or a plain string (a docstring's example)."""
+    if loose and _search_code(_through_re(chain), data, in_code):
         return True
     if len(chain) == 1:
-        return _called_attribute(data, chain[0]) or any(_words(imported(), chain[0]))
-    return b"with_options" in data or _chain_re(chain).search(data) is not None
+        # (an import in a docstring's example imports nothing)
+        return _called_attribute(data, chain[0], in_code) or any(any(_words(names, chain[0])) and in_code(at) for at, names in imported())
+    return any(in_code(at) for at, _ in _words(data, b"with_options")) or _search_code(_chain_re(chain), data, in_code)
+
+
+def _search_code(pattern: Pattern[bytes], data: bytes, in_code: Callable[[int], bool]) -> bool:
+    """Does `pattern` match somewhere starting in the code (not in a comment or a plain
+    string)? Every start is tried, overlapping ones too."""
+    m = pattern.search(data)
+    while m is not None:
+        if in_code(m.start()):
+            return True
+        m = pattern.search(data, m.start() + 1)
+    return False
 
 
 @lru_cache(maxsize=None)
@@ -359,13 +381,13 @@ def _import_roots(data: bytes) -> FrozenSet[bytes]:
 _IMPORTED_NAMES = re.compile(rb"import(?:[ \t]|\\\r?\n|\\\r)*(?:\(([^)]*)\)|((?:[ \t\w.,*]|\\\r?\n|\\\r)*))")
 
 
-def _imported_names(data: bytes) -> bytes:
-    """Every name list of the file's import statements, joined by newlines."""
+def _imported_names(data: bytes) -> List[Tuple[int, bytes]]:
+    """Every name list of the file's import statements, with where its `import` is."""
     spans = []
     at = data.find(b"import")
     while at >= 0:
         m = _IMPORTED_NAMES.match(data, at) if _word_at(data, at, at + 6) else None
         if m is not None:
-            spans.append(m.group(1) if m.group(1) is not None else m.group(2))
+            spans.append((at, m.group(1) if m.group(1) is not None else m.group(2)))
         at = data.find(b"import", at + 6)
-    return b"\n".join(spans)
+    return spans

@@ -251,16 +251,18 @@ _GAP_BYTES = frozenset(b" \t\x0b\x0c\\()")
 _NEWLINES = frozenset(b"\r\n")
 
 
-def _called_attribute(data: bytes, word: bytes) -> bool:
+def _called_attribute(data: bytes, word: bytes, in_code: Callable[[int], bool] = lambda at: True) -> bool:
     """`word` called as an attribute: a dot before it and an opening parenthesis after it,
     with only a gap (_GAP) between (`(litellm.completion)(` too), or ending its line, as
-    the value of an alias (`completion = litellm.completion`) called later."""
+    the value of an alias (`completion = litellm.completion`) called later. in_code: see
+    prefilter._written_as_chain."""
     for at, end in _words(data, word):
         if _CALL_AFTER.match(data, end) is not None and _dot_before(data, at):
-            return True
-        if _LINE_END.match(data, end) is not None:
+            if in_code(at):
+                return True
+        elif _LINE_END.match(data, end) is not None:
             line = max(data.rfind(b"\n", 0, at), data.rfind(b"\r", 0, at)) + 1
-            if _ALIASED.match(data, line, at):  # `completion = litellm.completion`
+            if _ALIASED.match(data, line, at) and in_code(at):  # `completion = litellm.completion`
                 return True
     return False
 

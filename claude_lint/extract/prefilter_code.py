@@ -1,0 +1,143 @@
+"""Which offsets of a Python file's bytes are code, for the byte pre-filter's last word
+(prefilter.py): in litellm, two thirds of the files the byte test let through to the
+parser without a call wrote their only call chain in a docstring or a comment (`Router
+passes ... to litellm.completion()`), and a parse of them costs more than the test.
+
+Only text no call can be written in is left out: a comment, and the inside of a string
+literal without an f or t prefix (an f-string's replacement fields are code: it counts
+whole). Whatever cannot be read for certain (a string left open, an f-string whose end
+depends on Python 3.12's nested quotes) ends the reading: the rest of the file counts as
+code, which can only let a file through, never hold one back."""
+from __future__ import annotations
+
+import bisect
+import re
+from typing import Iterator, List, Tuple
+
+_TEMPLATE_PREFIX = frozenset(b"fFtT")
+_LETTERS = frozenset(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
+_LITERAL_BRACE = re.compile(rb"\{\{|\}\}|[{}]")
+# In a replacement field: braces, and the strings whose braces do not count.
+_FIELD_TOKEN = re.compile(rb"[{}]|'(?:\\.|[^'\\\r\n])*'|\"(?:\\.|[^\"\\\r\n])*\"|['\"#]")
+_HASH = 0x23
+
+
+class CodeReader:
+    """Is an offset of the file in its code? Read as far as asked only: the byte test asks
+    about the few places a chain is written, and stops at the first in code."""
+
+    def __init__(self, data: bytes):
+        self._blanks = _blanks(data)
+        self._starts: List[int] = []
+        self._ends: List[int] = []
+        self._read_to = 0  # every blank before this offset is known
+        self._size = len(data)
+
+    def in_code(self, at: int) -> bool:
+        while self._read_to <= at:
+            span = next(self._blanks, None)
+            if span is None:
+                self._read_to = self._size + 1
+                break
+            self._starts.append(span[0])
+            self._ends.append(span[1])
+            self._read_to = span[1]
+        i = bisect.bisect_right(self._starts, at) - 1
+        return i < 0 or at >= self._ends[i]
+
+
+def _blanks(data: bytes) -> Iterator[Tuple[int, int]]:
+    """The spans that are not code, in order: a comment's text after its `#`, a plain string's text
+    inside its quotes. Read with bytes.find (a regex scan for the three characters costs
+    several times more). Ends early where the reading is unsure (see the module doc)."""
+    size = len(data)
+    found = {c: data.find(c) for c in (b"#", b'"', b"'")}
+    while True:
+        start = min((at for at in found.values() if at >= 0), default=-1)
+        if start < 0:
+            return
+        if data[start] == _HASH:
+            end = _line_end(data, start)
+            yield start + 1, end
+        else:
+            quote = data[start:start + 1]
+            closing = quote * 3 if data.startswith(quote * 3, start) else quote
+            body = start + len(closing)
+            close = _closing(data, body, closing)
+            if close < 0:
+                return  # a string left open: unreadable from here on
+            end = close + len(closing)
+            if _template(data, start):
+                if not _whole_template(data[body:close]):
+                    return  # maybe ended early by a quote inside a field (Python 3.12): unreadable
+            elif close > body:
+                yield body, close
+        if end >= size:
+            return
+        for c, at in found.items():
+            if 0 <= at < end:
+                found[c] = data.find(c, end)
+
+
+def _template(data: bytes, quote: int) -> bool:
+    """Is the literal opening at `quote` an f-string or a t-string: its prefix (the one or two
+    letters right before it, no more) holds an f or a t? (`split("{")` has none: the `t`
+    is its name's; `if"{x}"` is read as one, which only keeps a plain string as code.)"""
+    start = quote
+    while start > 0 and quote - start < 3 and data[start - 1] in _LETTERS:
+        start -= 1
+    return quote - start <= 2 and any(c in _TEMPLATE_PREFIX for c in data[start:quote])
+
+
+def _line_end(data: bytes, at: int) -> int:
+    ends = [e for e in (data.find(b"\n", at), data.find(b"\r", at)) if e >= 0]
+    return min(ends) if ends else len(data)
+
+
+def _closing(data: bytes, at: int, closing: bytes) -> int:
+    """Where the literal whose text starts at `at` closes (-1: it does not). A backslash
+    escapes the byte after it, raw strings included (`r"\\"` is not closed by its quote)."""
+    single = len(closing) == 1
+    while True:
+        close = data.find(closing, at)
+        if close < 0:
+            return -1
+        escape = data.find(b"\\", at, close)
+        if single:
+            line = _line_end(data, at)
+            if line < close and (escape < 0 or escape > line):
+                return -1  # the line ends first: an unterminated string
+        if escape < 0:
+            return close
+        at = escape + (3 if data.startswith(b"\r\n", escape + 1) else 2)
+
+
+def _whole_template(body: bytes) -> bool:
+    """Is this f-string body complete: every replacement field closed, no quote or comment
+    left open in one? (If the literal ended at a quote inside a field, a field is open.)"""
+    if b"{" not in body and b"}" not in body:
+        return True
+    depth = 0
+    at = 0
+    while True:
+        if depth == 0:  # literal text: quotes are text here, doubled braces are braces
+            m = _LITERAL_BRACE.search(body, at)
+            if m is None:
+                return True
+            if m.group(0) == b"}":
+                return False  # a lone `}` in the text: not a body Python accepts
+            at = m.end()
+            if m.group(0) == b"{":
+                depth = 1
+            continue
+        m = _FIELD_TOKEN.search(body, at)
+        if m is None:
+            return False  # a field left open
+        token = m.group(0)
+        if token == b"{":
+            depth += 1
+        elif token == b"}":
+            depth -= 1
+        elif len(token) == 1:
+            return False  # a quote or a comment left open inside a field
+        at = m.end()
