@@ -476,3 +476,103 @@ def test_a_registry_of_providers_instances_or_classes_in_a_dict(cli, tmp_path):
     })
     # not a dict of Echo objects only, nor a dict of strings
     assert at(found, "app/router.py") == [(10, 10), (14, 10), (26, 10)]
+
+
+def test_a_function_picked_from_a_dict_of_functions_is_called(cli, tmp_path):
+    found = routes(cli, tmp_path, (
+        "from anthropic import Anthropic\n\nclient = Anthropic()\n\n\n"
+        "def summarise(text):\n"
+        "    return client.messages.create(model='claude-haiku-4-5', max_tokens=300, messages=[{'role': 'user', 'content': text}])\n\n\n"
+        "def shout(text):\n    return text.upper()\n\n\n"
+        "HANDLERS = {'summarise': summarise, 'shout': shout}\n"
+        "REGISTRY = {'summarise': {'func': summarise, 'help': 'Summarise a text'}}\n"
+        "FORMATTERS = {'shout': shout}\n\n\n"
+        "def dispatch(kind, text):\n    return HANDLERS[kind](text)\n\n\n"
+        "def dispatch_entry(kind, text):\n    return REGISTRY[kind]['func'](text)\n\n\n"
+        "def dispatch_get(kind, text):\n    return HANDLERS.get(kind)(text)\n\n\n"
+        "def fmt(kind, text):\n    return FORMATTERS[kind](text)\n\n\n"
+        "def main(text):\n    dispatch('summarise', text)\n    fmt('shout', text)\n"
+    ))
+    # a dict of functions, a field of a dict of entries, `.get`; the caller of a dispatch too;
+    # not a dict whose functions make no request
+    assert at(found, "example.py") == [(7, None), (20, 7), (24, 7), (28, 7), (36, 7)]
+
+
+def test_a_function_run_in_a_thread_pool_or_an_executor(cli, tmp_path):
+    found = routes(cli, tmp_path, (
+        "import asyncio\n\nfrom anthropic import Anthropic\nfrom starlette.concurrency import run_in_threadpool\n\nclient = Anthropic()\n\n\n"
+        "def ask(text):\n"
+        "    return client.messages.create(model='claude-haiku-4-5', max_tokens=300, messages=[{'role': 'user', 'content': text}])\n\n\n"
+        "def tidy(text):\n    return text.strip()\n\n\n"
+        "async def a(text):\n    return await run_in_threadpool(ask, text)\n\n\n"
+        "async def b(text):\n    loop = asyncio.get_running_loop()\n    return await loop.run_in_executor(None, ask, text)\n\n\n"
+        "async def c(text):\n    return await asyncio.to_thread(ask, text)\n\n\n"
+        "async def d(text):\n    return await asyncio.to_thread(tidy, text)\n"
+    ))
+    assert at(found, "example.py") == [(10, None), (18, 10), (23, 10), (27, 10)]  # not tidy()
+
+
+def test_a_bedrock_client_from_a_session_made_inline_or_named_by_keyword(cli, tmp_path):
+    found = report_routes(cli, tmp_path, (
+        "import boto3\n\n\n"
+        "def handler(event, context):\n"
+        "    client = boto3.Session(profile_name='x').client('bedrock-runtime')\n"
+        "    return client.converse(modelId='anthropic.claude-3-haiku-20240307-v1:0', messages=[], inferenceConfig={'maxTokens': 100})\n\n\n"
+        "def by_keyword(event, context):\n"
+        "    client = boto3.Session().client(service_name='bedrock-runtime', region_name='us-east-1')\n"
+        "    return client.converse(modelId='anthropic.claude-3-haiku-20240307-v1:0', messages=[], inferenceConfig={'maxTokens': 100})\n\n\n"
+        "def other_service(event, context):\n"
+        "    client = boto3.Session().client(service_name='bedrock-agent-runtime')\n"
+        "    return client.converse(modelId='anthropic.claude-3-haiku-20240307-v1:0', messages=[], inferenceConfig={'maxTokens': 100})\n"
+    ))
+    # not another service's client
+    assert sorted((r["line"], r["api"]) for r in found) == [(6, "converse"), (11, "converse")]
+
+
+def test_a_client_handed_to_a_handler_class_constructor(cli, tmp_path):
+    found = routes(cli, tmp_path, (
+        "import boto3\n\n\n"
+        "class Handler:\n"
+        "    def __init__(self, client, table=None):\n        self.client = client\n        self.table = table\n\n"
+        "    def handle(self, text):\n"
+        "        return self.client.converse(modelId='anthropic.claude-3-haiku-20240307-v1:0', messages=[{'role': 'user', 'content': [{'text': text}]}], inferenceConfig={'maxTokens': 100})\n\n\n"
+        "class Archiver:\n"
+        "    def __init__(self, client):\n        self.client = client\n\n"
+        "    def handle(self, text):\n"
+        "        return self.client.converse(modelId='x', messages=[], inferenceConfig={'maxTokens': 100})\n\n\n"
+        "handler = Handler(boto3.client('bedrock-runtime'))\n"
+        "archiver = Archiver(boto3.client('s3'))\n\n\n"
+        "def lambda_handler(event, context):\n    archiver.handle(event['body'])\n    return handler.handle(event['body'])\n"
+    ))
+    # the client handed to Handler is Bedrock Runtime's; Archiver is handed an S3 client
+    assert at(found, "example.py") == [(10, None), (27, 10)]
+
+
+BACKENDS = (
+    "import httpx\n\n\n"
+    "class Backend:\n"
+    "    def _post_url(self):\n        raise NotImplementedError\n\n"
+    "    async def _post(self, payload):\n        url = self._post_url()\n"
+    "        async with httpx.AsyncClient() as client:\n            response = await client.post(url, json=payload)\n"
+    "        return response.json()\n\n"
+    "    async def query(self, messages):\n        return await self._post({'model': self.model, 'max_tokens': 4000, 'messages': messages})\n\n\n"
+    "class AnthropicBackend(Backend):\n    model = 'claude-haiku-4-5'\n\n"
+    "    def _post_url(self):\n        return 'https://api.anthropic.com/v1/messages'\n\n\n"
+    "class Gateway(AnthropicBackend):\n    def __init__(self, base):\n        self.base = base\n\n"
+    "    def _post_url(self):\n        return f'{self.base}/chat/completions'\n\n\n"
+    "class Sink:\n"
+    "    def _post_url(self):\n        raise NotImplementedError\n\n"
+    "    def send(self, payload):\n        return httpx.post(self._post_url(), json=payload)\n\n\n"
+    "class SlackSink(Sink):\n"
+    "    def _post_url(self):\n        return 'https://hooks.slack.com/services/x'\n\n\n"
+    "class Own:\n"
+    "    def _url(self):\n        return 'https://api.openai.com/v1/chat/completions'\n\n"
+    "    def send(self, payload):\n        return httpx.post(self._url(), json=payload)\n"
+)
+
+
+def test_a_post_to_the_url_a_method_or_a_subclass_override_returns(cli, tmp_path):
+    found = routes(cli, tmp_path, BACKENDS)
+    # the base posting to the URL its subclasses' hook returns, its caller; the class's own
+    # URL method; not a sink whose only override returns a webhook's URL
+    assert at(found, "example.py") == [(11, None), (15, 11), (51, None)]

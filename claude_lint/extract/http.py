@@ -14,7 +14,7 @@ import ast
 import os
 from typing import List, Optional, Tuple
 
-from claude_lint.extract import clients, gateways, sdk
+from claude_lint.extract import clients, gateways, moves, sdk
 from claude_lint.extract.scopes import CallRecord, Scope, keyword, positional
 from claude_lint.facts import CallSite, Mapping, Param, Text
 from claude_lint.patterns import lazy
@@ -44,6 +44,12 @@ def sites(ex, record: CallRecord, call: ast.Call, receiver: Optional[ast.expr], 
     url_expr = args[0] if args else keyword(call, "url")
     base_texts = _base_urls(ex, receiver, client_chain, rscope)
     endpoint = _endpoint(ev, url_expr, scope, base_texts)
+    overridden = _overriding_urls(ex, url_expr, scope) if endpoint is None or endpoint is _UNSEEN else []
+    for text in overridden:
+        found = _endpoint_of_text(text, base_texts)
+        if found is not None and found is not _UNSEEN and found[0] != _PARTIAL:
+            endpoint, base_texts = found, base_texts + [text]
+            break
     if endpoint is None:
         return []  # a URL we can read, and not an LLM API's
     body = clients.decoded(ev, body_expr, scope)
@@ -193,6 +199,10 @@ def _endpoint(ev, url_expr, scope: Scope, bases: List[str]):
     url = _url_text(ev, url_expr, scope)
     if url is None:
         return _UNSEEN
+    return _endpoint_of_text(url, bases)
+
+
+def _endpoint_of_text(url: str, bases: List[str]):
     path = url.split("?", 1)[0].rstrip("/")
     if "\0" in path[path.rfind("/") + 1:] or not path:
         return _UNSEEN  # the last segment is written at run time
@@ -210,6 +220,59 @@ def _endpoint(ev, url_expr, scope: Scope, bases: List[str]):
             # the path written is the end of an LLM endpoint's; the body must prove it.
             return _PARTIAL, api, provider, roles
     return None
+
+
+MAX_OVERRIDES = 8  # subclasses' overrides of a URL method read for one POST
+
+
+def _overriding_urls(ex, url_expr, scope: Scope) -> List[str]:
+    """The URLs a method of the POST's own class returns, when the URL is `self.m()` (or a
+    name bound once to it), in the class and in the file's subclasses that override it: a
+    base class posting to `self._post_url()`, an abstract hook each backend overrides with
+    its own endpoint. Text with run-time parts as NUL; only the seen ones."""
+    ev = ex.ev
+    if isinstance(url_expr, ast.Name):
+        owner = ev.find(url_expr.id, scope)
+        bound = owner.assigns.get(url_expr.id, []) if owner is not None else []
+        if len(bound) != 1 or not isinstance(bound[0], ast.Call):
+            return []
+        url_expr, scope = bound[0], owner
+    if not isinstance(url_expr, ast.Call) or not isinstance(url_expr.func, ast.Attribute):
+        return []
+    receiver = url_expr.func.value
+    klass = scope.klass if isinstance(receiver, ast.Name) and receiver.id == scope.self_name else None
+    if klass is None:
+        return []
+    method = url_expr.func.attr
+    out: List[str] = []
+    for holder in [klass] + _subclasses_in_file(ex, klass):
+        defined = moves.child(ev, holder, method, "function")
+        for returned in (defined.returns if defined is not None else ())[:MAX_OVERRIDES]:
+            value = ev.value(returned, defined) if isinstance(returned, ast.expr) else None
+            if isinstance(value, Text):
+                out.append("".join(p if isinstance(p, str) else "\0" for p in value.parts))
+        if len(out) >= MAX_OVERRIDES:
+            break
+    return out
+
+
+def _subclasses_in_file(ex, klass: Scope) -> List[Scope]:
+    """The classes of the file deriving from `klass`, directly or through one another (by name)."""
+    names = {klass.name.rsplit(".", 1)[-1]}
+    out: List[Scope] = []
+    classes = [s for s in ex.c.scopes_by_node.values() if s.kind == "class" and s is not klass]
+    grew = True
+    while grew and len(out) < MAX_OVERRIDES:
+        grew = False
+        for s in classes:
+            if s in out or not isinstance(s.node, ast.ClassDef):
+                continue
+            bases = {b.id if isinstance(b, ast.Name) else b.attr if isinstance(b, ast.Attribute) else "" for b in s.node.bases}
+            if bases & names:
+                out.append(s)
+                names.add(s.name.rsplit(".", 1)[-1])
+                grew = True
+    return out[:MAX_OVERRIDES]
 
 
 _FULL_ENDPOINTS = tuple(e for e in sdk.HTTP_ENDPOINTS if e not in sdk.PARTIAL_ENDPOINTS)

@@ -57,6 +57,8 @@ class InvocationFinder:
         or (called) an object whose class may have a wrapper `__call__`."""
         if isinstance(func, ast.Attribute):
             return called and "__call__" in wanted and self._on_self(func, scope)
+        if called and (isinstance(func, ast.Subscript) or isinstance(func, ast.Call) and isinstance(func.func, ast.Attribute) and func.func.attr == "get"):
+            return True  # a function picked from a dict of them (`HANDLERS[kind](text)`)
         if not isinstance(func, ast.Name):
             return False
         owner = self.ev.find(func.id, scope)
