@@ -282,14 +282,16 @@ class Project(NameResolver, ValueResolver):
                     self.passed_histories.setdefault(s.via, s.history)
         return [replace(first, also=tuple(others))]
 
-    def _reach(self, inv: Invocation, path: str, env: dict, depth: int, seen: frozenset, steps: List[int]):
+    def _reach(self, inv: Invocation, path: str, env: dict, depth: int, seen: frozenset, steps: List[int], receiver: Optional[Tuple[str, str]] = None):
         """(request, its arguments bound, history, fixed) for each request a call reaches.
         env: (file, function) -> (bindings, where each is written, histories) of the
-        wrappers entered on the way, whose parameters the values below may still name."""
+        wrappers entered on the way, whose parameters the values below may still name.
+        receiver: (file, class) of the object the methods entered run on, when known."""
         if depth > MAX_WRAPPER_DEPTH:
             return
         for callee in inv.callees:
-            for wpath, wrapper, bound in self._resolve(callee, path, 0):
+            found, on = self._dispatched(callee, path, receiver)
+            for wpath, wrapper, bound in found:
                 key = (wpath, wrapper.name)
                 if key in seen or steps[0] >= MAX_STEPS:
                     continue
@@ -320,7 +322,21 @@ class Project(NameResolver, ValueResolver):
                         kwargs = replace(kwargs, key_locs=tuple((k, l) for k, l in kwargs.key_locs if k not in names) + tuple((k, at) for k in sorted(names)))
                     yield req, kwargs, history or req.history, not _spreads_param(req.kwargs)
                 for forward in self._index(wpath).forwards.get(wrapper.name, ()):
-                    yield from self._reach(forward, wpath, inner, depth + 1, seen | {key}, steps)
+                    yield from self._reach(forward, wpath, inner, depth + 1, seen | {key}, steps, on)
+
+    def _dispatched(self, callee: Callee, path: str, receiver: Optional[Tuple[str, str]]) -> Tuple[List[Tuple[str, Wrapper, bool]], Optional[Tuple[str, str]]]:
+        """The wrappers a callee reaches, and the class of the object they run on. A call
+        through `self` in a method entered for an object of a known class (a base's template
+        method, run for a subclass) is looked up on that class first: it reaches that
+        subclass's override, not every subclass's."""
+        self_call = callee.local and bool(callee.method) and callee.bound and not callee.bases_only
+        if not self_call:
+            return self._resolve(callee, path, 0), None
+        if receiver is not None and (path, callee.target) != receiver:
+            if any((p, n) == (path, callee.target) for p, n, _ in self._mro(receiver[0], receiver[1], 0)):
+                found = self._method(receiver[0], receiver[1], callee.method, True, False, 0)
+                return (found or self._resolve(callee, path, 0)), receiver
+        return self._resolve(callee, path, 0), (path, callee.target)
 
     def _bound_post(self, req: CallSite, kwargs: Mapping, path: str, env: dict, budget: List[int]) -> Optional[CallSite]:
         """A helper's POST of the URL and body its caller passes (`CallSite.pending`), as

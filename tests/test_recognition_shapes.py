@@ -576,3 +576,28 @@ def test_a_post_to_the_url_a_method_or_a_subclass_override_returns(cli, tmp_path
     # the base posting to the URL its subclasses' hook returns, its caller; the class's own
     # URL method; not a sink whose only override returns a webhook's URL
     assert at(found, "example.py") == [(11, None), (15, 11), (51, None)]
+
+
+def test_a_template_method_run_for_a_subclass_reaches_that_subclass_override(cli, tmp_path):
+    found = routes(cli, tmp_path, {
+        "book/__init__.py": "",
+        "book/base.py": BASE_TRANSLATOR,
+        "book/claude.py": (
+            "import anthropic\n\nfrom book.base import BaseTranslator\n\n\n"
+            "class ClaudeTranslator(BaseTranslator):\n"
+            "    def __init__(self, key, language):\n        super().__init__(key, language)\n        self.client = anthropic.Anthropic(api_key=key)\n\n"
+            "    def _complete(self, prompt):\n"
+            "        return self.client.messages.create(model='claude-haiku-4-5', max_tokens=2000, messages=[{'role': 'user', 'content': prompt}])\n"
+        ),
+        "book/gemini.py": (
+            "from google import genai\n\nfrom book.base import BaseTranslator\n\n\n"
+            "class GeminiTranslator(BaseTranslator):\n    MODEL = 'gemini-2.5-flash'\n\n"
+            "    def __init__(self, key, language):\n        super().__init__(key, language)\n        self.client = genai.Client(api_key=key)\n\n"
+            "    def _complete(self, prompt):\n"
+            "        return self.client.models.generate_content(model='gemini-2.5-flash', contents=prompt)\n\n"
+            "    def rungs(self, text):\n        return [lambda: self.translate(text)]\n"
+        ),
+    })
+    # the lambda runs BaseTranslator.translate on a GeminiTranslator: its own _complete (14),
+    # not ClaudeTranslator's (12), which the base's call alone may reach
+    assert at(found, "book/gemini.py") == [(14, None), (17, 14)]
