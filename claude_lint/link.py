@@ -324,20 +324,6 @@ class Project(NameResolver, ValueResolver):
                 for forward in self._index(wpath).forwards.get(wrapper.name, ()):
                     yield from self._reach(forward, wpath, inner, depth + 1, seen | {key}, steps, on)
 
-    def _dispatched(self, callee: Callee, path: str, receiver: Optional[Tuple[str, str]]) -> Tuple[List[Tuple[str, Wrapper, bool]], Optional[Tuple[str, str]]]:
-        """The wrappers a callee reaches, and the class of the object they run on. A call
-        through `self` in a method entered for an object of a known class (a base's template
-        method, run for a subclass) is looked up on that class first: it reaches that
-        subclass's override, not every subclass's."""
-        self_call = callee.local and bool(callee.method) and callee.bound and not callee.bases_only
-        if not self_call:
-            return self._resolve(callee, path, 0), None
-        if receiver is not None and (path, callee.target) != receiver:
-            if any((p, n) == (path, callee.target) for p, n, _ in self._mro(receiver[0], receiver[1], 0)):
-                found = self._method(receiver[0], receiver[1], callee.method, True, False, 0)
-                return (found or self._resolve(callee, path, 0)), receiver
-        return self._resolve(callee, path, 0), (path, callee.target)
-
     def _bound_post(self, req: CallSite, kwargs: Mapping, path: str, env: dict, budget: List[int]) -> Optional[CallSite]:
         """A helper's POST of the URL and body its caller passes (`CallSite.pending`), as
         the request the caller's values make it, or None when they make it none. The
@@ -349,6 +335,9 @@ class Project(NameResolver, ValueResolver):
         headers = self.resolve(_substitute(req.pending[1], path, env, budget)) if req.pending[1] is not None else None
         body = kwargs.entries[0][1] if len(kwargs.entries) == 1 and kwargs.entries[0][0] is None else kwargs
         found = http.classify(url, self.resolve(body), headers)
+        if found is None and len(req.pending) > 2:
+            # `self._post_url()` of a base class: the URL a subclass's override returns
+            found = next(filter(None, (http.classify(Text((u,)), body, headers) for u in self._hook_urls(path, *req.pending[2]))), None)
         if found is None:
             known = self._posts.get(req.loc)
             if self._retrying and known is not None and isinstance(passed, Param) and passed.function == req.function:

@@ -601,3 +601,34 @@ def test_a_template_method_run_for_a_subclass_reaches_that_subclass_override(cli
     # the lambda runs BaseTranslator.translate on a GeminiTranslator: its own _complete (14),
     # not ClaudeTranslator's (12), which the base's call alone may reach
     assert at(found, "book/gemini.py") == [(14, None), (17, 14)]
+
+
+def test_a_base_class_post_to_the_url_hook_a_subclass_of_another_file_overrides(cli, tmp_path):
+    found = routes(cli, tmp_path, {
+        "models/__init__.py": "",
+        "models/base.py": (
+            "import httpx\n\n\n"
+            "class BaseModel:\n"
+            "    def _post_url(self):\n        raise NotImplementedError\n\n"
+            "    def _build_payload(self, messages):\n        raise NotImplementedError\n\n"
+            "    async def _post_with_retries(self, payload):\n        url = self._post_url()\n"
+            "        async with httpx.AsyncClient() as client:\n            response = await client.post(url, json=payload)\n"
+            "        return response.json()\n\n"
+            "    async def query(self, messages):\n        return await self._post_with_retries(self._build_payload(messages))\n\n\n"
+            "class Sink:\n"
+            "    def _endpoint(self):\n        raise NotImplementedError\n\n"
+            "    def send(self, payload):\n        return httpx.post(self._endpoint(), json=payload)\n"
+        ),
+        "models/anthropic_model.py": (
+            "from pydantic import BaseModel as Settings\n\nfrom models.base import BaseModel, Sink\n\n\n"
+            "class AnthropicConfig(Settings):\n    anthropic_endpoint: str = 'https://api.anthropic.com/v1/messages'\n\n\n"
+            "class AnthropicModel(BaseModel):\n"
+            "    def _post_url(self):\n        return self.config.anthropic_endpoint\n\n"
+            "    def _build_payload(self, messages):\n        return {'model': 'claude-haiku-4-5', 'max_tokens': 4000, 'messages': messages}\n\n\n"
+            "class SlackSink(Sink):\n"
+            "    def _endpoint(self):\n        return 'https://hooks.slack.com/services/x'\n"
+        ),
+    })
+    # the POST its subclass's hook sends to the Messages API, and its caller; not the sink
+    # whose subclass returns a webhook's URL
+    assert at(found, "models/base.py") == [(14, None), (18, 14)]

@@ -59,6 +59,10 @@ def sites(ex, record: CallRecord, call: ast.Call, receiver: Optional[ast.expr], 
         endpoint = endpoint[1:]
     if endpoint == _UNSEEN:
         if not (isinstance(body, Mapping) and all(k in _keys(body) for k in sdk.HTTP_BODY_PROOF)):
+            if not overridden:
+                hooked = _hook_post(ex, record, call, url_expr, body)
+                if hooked:
+                    return hooked
             return _pass_through(ex, record, call, url_expr, body)
         headers = clients.decoded(ev, keyword(call, "headers"), scope) if keyword(call, "headers") is not None else None
         if isinstance(headers, Mapping) and any(h in (k.lower() for k in _keys(headers)) for h in sdk.ANTHROPIC_HEADERS):
@@ -141,6 +145,79 @@ def _pass_through(ex, record: CallRecord, call: ast.Call, url_expr, body) -> Lis
     timeout = any(k.arg == "timeout" for k in call.keywords)
     facts = ex.site_facts(record, shape, "http", kwargs, timeout, False)
     return [CallSite(loc=ev.loc(record.node), kwargs=kwargs, pending=(url, headers), **facts)]
+
+
+def _hook_post(ex, record: CallRecord, call: ast.Call, url_expr, body) -> List[CallSite]:
+    """A method POSTing the body it is given to the URL a method of its class returns, when
+    neither the class nor a subclass of this file says which (an abstract `_post_url` each
+    backend of another file overrides): pending, like `_pass_through`, with the class and the
+    method; link reads the URL the subclasses' overrides return (`ClassInfo.urls`)."""
+    ev, scope = ex.ev, record.scope
+    hook = _url_hook(ev, url_expr, scope)
+    if hook is None or not isinstance(body, Param) or body.function != scope.name:
+        return []
+    klass, method = hook
+    headers_expr = keyword(call, "headers")
+    headers = clients.decoded(ev, headers_expr, scope) if headers_expr is not None else None
+    shape = sdk.MethodShape((), "POST", ("http",), sdk.OPENAI_CHAT_ROLES)
+    kwargs = Mapping(((None, body),), body.loc, True)
+    timeout = any(k.arg == "timeout" for k in call.keywords)
+    facts = ex.site_facts(record, shape, "http", kwargs, timeout, False)
+    url = ev.value(url_expr, scope)
+    return [CallSite(loc=ev.loc(record.node), kwargs=kwargs, pending=(url, headers, (klass.name, method)), **facts)]
+
+
+def _url_hook(ev, url_expr, scope: Scope) -> Optional[Tuple[Scope, str]]:
+    """(class, method) when a URL is `self.m()`, or a name bound once to it."""
+    if isinstance(url_expr, ast.Name):
+        owner = ev.find(url_expr.id, scope)
+        bound = owner.assigns.get(url_expr.id, []) if owner is not None else []
+        if len(bound) != 1 or not isinstance(bound[0], ast.Call):
+            return None
+        url_expr, scope = bound[0], owner
+    if not isinstance(url_expr, ast.Call) or not isinstance(url_expr.func, ast.Attribute):
+        return None
+    receiver = url_expr.func.value
+    if not (isinstance(receiver, ast.Name) and receiver.id == scope.self_name and scope.klass is not None):
+        return None
+    return scope.klass, url_expr.func.attr
+
+
+_URL_METHOD = lazy(r"(?i)url|endpoint")
+
+
+def returned_urls(ev, klass: Scope, methods) -> Tuple[Tuple[str, str], ...]:
+    """(method, URL) for a class's methods named for a URL (`_post_url`, `endpoint`) that take
+    no argument and return a URL seen (run-time parts as NUL): what an override hands a base
+    class's POST (`_hook_post`). A field of a config object (`self.config.endpoint`) is read
+    as the default a class of this file declares for it, when one class alone declares it."""
+    out = []
+    for method in methods:
+        if not _URL_METHOD.search(method):
+            continue
+        defined = moves.child(ev, klass, method, "function")
+        node = defined.node if defined is not None else None
+        if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) or len(node.args.args) != 1 or len(defined.returns) != 1:
+            continue
+        returned = defined.returns[0]
+        if not isinstance(returned, ast.expr):
+            continue
+        value = ev.value(returned, defined)
+        if not isinstance(value, Text) and isinstance(returned, ast.Attribute) and isinstance(returned.value, ast.Attribute):
+            value = _declared_default(ev, returned.attr)
+        if isinstance(value, Text):
+            text = "".join(p if isinstance(p, str) else "\0" for p in value.parts)
+            if _HOST_SEEN.match(text) or "/" in text:
+                out.append((method, text))
+    return tuple(out)
+
+
+def _declared_default(ev, field: str) -> Optional[object]:
+    """The default the one class of the file that declares `field` gives it (a settings model)."""
+    found = [s for s in ev.all_scopes if s.kind == "class" and field in s.assigns]
+    if len(found) != 1 or len(found[0].assigns[field]) != 1:
+        return None
+    return ev.name(field, found[0], 1, None)
 
 
 def classify(url: object, body: object, headers: object):

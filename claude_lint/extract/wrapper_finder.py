@@ -6,6 +6,7 @@ from __future__ import annotations
 import ast
 from typing import Dict, FrozenSet, List, Optional, Set, Tuple
 
+from claude_lint.extract import http
 from claude_lint.extract.history_edits import joined_param
 from claude_lint.extract.scopes import Binding, CallRecord, Collector, Scope, keyword
 from claude_lint.extract.walk import walk
@@ -312,7 +313,21 @@ class Finder(CalleeFinder, InvocationFinder, ModelFinder):
         return DEFINED + target.parent.name in names and last(target.name) in methods
 
     def class_table(self) -> Tuple[ClassInfo, ...]:
-        return tuple(ClassInfo(name, self.bases(name), tuple(sorted(self._methods.get(name, ())))) for name in sorted(self.klasses))
+        if self._class_infos is None:
+            self._class_infos = self._classes()
+        return self._class_infos
+
+    _class_infos: Optional[Tuple[ClassInfo, ...]] = None
+
+    def _classes(self) -> Tuple[ClassInfo, ...]:
+        out = []
+        for name in sorted(self.klasses):
+            methods = tuple(sorted(self._methods.get(name, ())))
+            bases = self.bases(name)
+            # a subclass's URL methods: what it hands a base's POST to `self._post_url()`
+            urls = http.returned_urls(self.ev, self.klasses[name], methods) if bases else ()
+            out.append(ClassInfo(name, bases, methods, urls))
+        return tuple(out)
 
     def instances(self) -> Tuple[Tuple[str, Tuple[Callee, ...]], ...]:
         """Module-level names whose value is an instance of known classes: an object built at
