@@ -632,3 +632,23 @@ def test_a_base_class_post_to_the_url_hook_a_subclass_of_another_file_overrides(
     # the POST its subclass's hook sends to the Messages API, and its caller; not the sink
     # whose subclass returns a webhook's URL
     assert at(found, "models/base.py") == [(14, None), (18, 14)]
+
+
+def test_a_helper_posting_the_body_it_is_handed_to_a_url_read_at_run_time(cli, tmp_path):
+    found = routes(cli, tmp_path, {
+        "llm.py": (
+            "import os\n\nimport requests\n\nurl = os.environ['LLM_URL_BASE']\n\n\n"
+            "def gen_payload(max_token, msg):\n"
+            "    payload = {'model': 'mistral-7b-instruct', 'max_tokens': max_token, 'messages': msg}\n    return payload\n\n\n"
+            "def gen_event(text):\n    return {'channel': 'ops', 'text': text}\n\n\n"
+            "def call_LLM(payload):\n    return requests.request('POST', url, json=payload).json()\n"
+        ),
+        "server.py": (
+            "from llm import call_LLM, gen_event, gen_payload\n\n\n"
+            "def elaborate(msg):\n    return call_LLM(gen_payload(2048, msg))\n\n\n"
+            "def notify(text):\n    return call_LLM(gen_event(text))\n"
+        ),
+    })
+    # a chat body built by another module's function makes the POST a request; an event does not
+    assert at(found, "llm.py") == [(18, None)]
+    assert at(found, "server.py") == [(5, 18)]

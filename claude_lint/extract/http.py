@@ -128,15 +128,17 @@ def _urllib_request(ev, call: ast.Call, scope: Scope) -> Optional[ast.Call]:
 
 
 def _pass_through(ex, record: CallRecord, call: ast.Call, url_expr, body) -> List[CallSite]:
-    """A helper function that POSTs the URL and body its caller passes: a request only
-    where a call of it passes an LLM endpoint or a chat body (see `classify`). A method is
+    """A helper function that POSTs the body its caller passes, to the URL it passes too or
+    to one read at run time: a request only where a call of it passes an LLM endpoint or a
+    chat body (see `classify`). A method is
     left out: a class whose method POSTs what it is given is an HTTP client, not a helper
     of LLM calls."""
     ev, scope = ex.ev, record.scope
     if url_expr is None or not isinstance(body, Param) or scope.kind != "function" or scope.self_name is not None:
         return []
     url = ev.value(url_expr, scope)
-    if not isinstance(url, Param) or url.function != scope.name or body.function != scope.name:
+    # the URL passed too, or read at run time (`os.environ["LLM_URL"]`): the body decides
+    if isinstance(url, Param) and url.function != scope.name or body.function != scope.name:
         return []
     headers_expr = keyword(call, "headers")
     headers = clients.decoded(ev, headers_expr, scope) if headers_expr is not None else None
