@@ -652,3 +652,22 @@ def test_a_helper_posting_the_body_it_is_handed_to_a_url_read_at_run_time(cli, t
     # a chat body built by another module's function makes the POST a request; an event does not
     assert at(found, "llm.py") == [(18, None)]
     assert at(found, "server.py") == [(5, 18)]
+
+
+def test_strands_model_providers_are_their_constructors(cli, tmp_path):
+    found = report_routes(cli, tmp_path, {
+        "agent.py": (
+            "from strands import Agent\nfrom strands.models import BedrockModel\nfrom strands.models.anthropic import AnthropicModel\n"
+            "from strands.models.openai import OpenAIModel\nfrom strands.models.ollama import OllamaModel\n\n"
+            "nova = BedrockModel(model_id='us.amazon.nova-pro-v1:0', max_tokens=2000)\n"
+            "claude = AnthropicModel(model_id='claude-haiku-4-5', max_tokens=1028, client_args={'api_key': 'k'})\n"
+            "gpt = OpenAIModel(model_id='gpt-4o', params={'max_tokens': 1000})\n"
+            "local = OllamaModel(host='http://localhost:11434', model_id='llama3')\n"
+            "agent = Agent(model=nova, tools=[])\nprint(agent('hi'))\n"
+        ),
+        "own.py": "class BedrockModel:\n    def __init__(self, model_id):\n        self.model_id = model_id\n\n\nm = BedrockModel(model_id='x')\n",
+    })
+    # the Agent runs the model object (no model written there); a project's own BedrockModel is none
+    assert sorted((r["filename"], r["line"], r["api"], r["billed"]) for r in found) == [
+        ("agent.py", 7, "BedrockModel (Strands)", True), ("agent.py", 8, "AnthropicModel (Strands)", True),
+        ("agent.py", 9, "OpenAIModel (Strands)", True), ("agent.py", 10, "OllamaModel (Strands)", False)]
