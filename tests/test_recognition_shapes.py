@@ -671,3 +671,43 @@ def test_strands_model_providers_are_their_constructors(cli, tmp_path):
     assert sorted((r["filename"], r["line"], r["api"], r["billed"]) for r in found) == [
         ("agent.py", 7, "BedrockModel (Strands)", True), ("agent.py", 8, "AnthropicModel (Strands)", True),
         ("agent.py", 9, "OpenAIModel (Strands)", True), ("agent.py", 10, "OllamaModel (Strands)", False)]
+
+
+def test_a_messages_request_posted_to_a_proxy_path_read_at_run_time(cli, tmp_path):
+    found = report_routes(cli, tmp_path, (
+        "import os\n\nimport httpx\n\nBASE = os.environ['PROXY_URL'].rstrip('/') + '/'\n\n\n"
+        "async def create(model, messages, max_tokens=4096):\n"
+        "    headers = {'x-api-key': os.environ['KEY'], 'Content-Type': 'application/json'}\n"
+        "    data = {'model': model, 'messages': messages, 'max_tokens': max_tokens}\n"
+        "    async with httpx.AsyncClient() as client:\n        return await client.post(BASE + 'create', headers=headers, json=data)\n\n\n"
+        "async def log(model, messages):\n"
+        "    data = {'model': model, 'messages': messages, 'max_tokens': 1}\n"
+        "    async with httpx.AsyncClient() as client:\n        return await client.post(BASE + 'log', headers={'Authorization': 'x'}, json=data)\n"
+    ))
+    # the Anthropic API's own headers say what the proxy's path is; a log POST of the same body says nothing
+    assert sorted((r["line"], r["api"]) for r in found) == [(12, "POST /v1/messages")]
+
+
+def test_a_factory_instantiating_a_class_picked_from_a_registry_of_another_file(cli, tmp_path):
+    found = routes(cli, tmp_path, {
+        "srv/__init__.py": "",
+        "srv/anthropic_handler.py": (
+            "from anthropic import AsyncAnthropic\n\n\nclass AnthropicHandler:\n"
+            "    def __init__(self, provider, model):\n        self.model = model\n        self.client = AsyncAnthropic()\n\n"
+            "    async def execute(self, messages, max_tokens=4096):\n"
+            "        return await self.client.messages.create(model=self.model, max_tokens=max_tokens, messages=messages)\n\n"
+            "    def describe(self):\n        return self.model\n"
+        ),
+        "srv/registry.py": (
+            "from typing import Dict, Type\n\nfrom srv.anthropic_handler import AnthropicHandler\n\n"
+            "HANDLERS: Dict[str, Type[AnthropicHandler]] = {\n    'anthropic': AnthropicHandler,\n    'bedrock': AnthropicHandler,\n}\n\n\n"
+            "def get_handler(provider, model, **kwargs):\n    handler_class = HANDLERS.get(provider)\n"
+            "    return handler_class(**{'provider': provider, 'model': model, **kwargs})\n"
+        ),
+        "srv/loop.py": (
+            "from srv.registry import get_handler\n\n\n"
+            "async def sampling_loop(provider, model, messages):\n    handler = get_handler(provider, model)\n"
+            "    print(handler.describe())\n    return await handler.execute(messages=messages)\n"
+        ),
+    })
+    assert at(found, "srv/loop.py") == [(7, 10)]  # not describe()

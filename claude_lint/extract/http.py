@@ -50,9 +50,11 @@ def sites(ex, record: CallRecord, call: ast.Call, receiver: Optional[ast.expr], 
         if found is not None and found is not _UNSEEN and found[0] != _PARTIAL:
             endpoint, base_texts = found, base_texts + [text]
             break
+    body = clients.decoded(ev, body_expr, scope)
+    if endpoint is None and _proxied_messages(ev, call, url_expr, scope, body):
+        endpoint = ("POST /v1/messages", "anthropic", sdk.ANTHROPIC_ROLES)
     if endpoint is None:
         return []  # a URL we can read, and not an LLM API's
-    body = clients.decoded(ev, body_expr, scope)
     if endpoint is not _UNSEEN and endpoint[0] == _PARTIAL:
         if not (isinstance(body, Mapping) and all(k in _keys(body) for k in sdk.HTTP_BODY_PROOF)):
             return []
@@ -147,6 +149,18 @@ def _pass_through(ex, record: CallRecord, call: ast.Call, url_expr, body) -> Lis
     timeout = any(k.arg == "timeout" for k in call.keywords)
     facts = ex.site_facts(record, shape, "http", kwargs, timeout, False)
     return [CallSite(loc=ev.loc(record.node), kwargs=kwargs, pending=(url, headers), **facts)]
+
+
+def _proxied_messages(ev, call: ast.Call, url_expr, scope: Scope, body) -> bool:
+    """A Messages request sent to a proxy of its own path (`self.base_url + "create"`, the
+    host read at run time): a body with the request's keys and the Anthropic API's own
+    headers say what it is, where the URL's end does not."""
+    url = _url_text(ev, url_expr, scope)
+    if url is None or not url.startswith("\0") or not (isinstance(body, Mapping) and all(k in _keys(body) for k in (*sdk.HTTP_BODY_PROOF, "max_tokens"))):
+        return False
+    headers_expr = keyword(call, "headers")
+    headers = clients.decoded(ev, headers_expr, scope) if headers_expr is not None else None
+    return isinstance(headers, Mapping) and any(h in (k.lower() for k in _keys(headers)) for h in sdk.ANTHROPIC_HEADERS)
 
 
 def _hook_post(ex, record: CallRecord, call: ast.Call, url_expr, body) -> List[CallSite]:
