@@ -711,3 +711,36 @@ def test_a_factory_instantiating_a_class_picked_from_a_registry_of_another_file(
         ),
     })
     assert at(found, "srv/loop.py") == [(7, 10)]  # not describe()
+
+
+def test_a_function_a_thread_runs_with_its_args(cli, tmp_path):
+    found = routes(cli, tmp_path, (
+        "from queue import Queue\nfrom threading import Thread\n\nimport boto3\n\nbedrock = boto3.client('bedrock-runtime')\n\n\n"
+        "def ask(prompt, model):\n"
+        "    return bedrock.converse(modelId=model, messages=[{'role': 'user', 'content': [{'text': prompt}]}], inferenceConfig={'maxTokens': 500})\n\n\n"
+        "def worker(q, results):\n    while not q.empty():\n        i, prompt, model = q.get()\n        results[i] = ask(prompt, model)\n        q.task_done()\n\n\n"
+        "def tidy(q, results):\n    while not q.empty():\n        i, text = q.get()\n        results[i] = text.strip()\n\n\n"
+        "def ask_threaded(prompts, model='anthropic.claude-3-haiku-20240307-v1:0'):\n    q = Queue()\n    results = [None] * len(prompts)\n"
+        "    for i, p in enumerate(prompts):\n        q.put((i, p, model))\n"
+        "    for _ in range(4):\n        Thread(target=worker, args=(q, results), daemon=True).start()\n    q.join()\n    return results\n\n\n"
+        "def tidy_threaded(texts):\n    q = Queue()\n    results = [None] * len(texts)\n    for i, t in enumerate(texts):\n        q.put((i, t))\n"
+        "    Thread(target=tidy, args=(q, results)).start()\n    return results\n\n\n"
+        "print(ask_threaded(['one', 'two']))\nprint(tidy_threaded([' a ']))\n"
+    ))
+    # the thread's worker, the function starting the threads, its caller; not a thread tidying text
+    assert at(found, "example.py") == [(10, None), (16, 10), (32, 10), (46, 10)]
+
+
+def test_an_object_called_and_made_again_in_another_cell(cli, tmp_path):
+    found = routes(cli, tmp_path, (
+        "import boto3\n\nbedrock = boto3.client('bedrock-runtime')\n\n\n"
+        "class Agent:\n    def __init__(self, model):\n        self.model = model\n        self.messages = []\n\n"
+        "    def __call__(self, message):\n        self.messages.append({'role': 'user', 'content': [{'text': message}]})\n"
+        "        return bedrock.converse(modelId=self.model, messages=self.messages, inferenceConfig={'maxTokens': 500})\n\n\n"
+        "class Echo:\n    def __call__(self, message):\n        return message\n\n\n"
+        "abot = Agent('anthropic.claude-3-haiku-20240307-v1:0')\nabot('How much does a poodle weigh?')\n"
+        "abot = Agent('anthropic.claude-3-haiku-20240307-v1:0')\nabot('And a collie?')\n"
+        "echo = Echo()\necho('x')\necho = Echo()\necho('y')\n"
+    ))
+    # both calls of the Agent, made twice; not the Echo, made twice too
+    assert at(found, "example.py") == [(13, None), (22, 13), (24, 13)]

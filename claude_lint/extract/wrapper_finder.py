@@ -13,7 +13,7 @@ from claude_lint.extract.walk import walk
 from claude_lint.extract.wrapper_callees import CalleeFinder
 from claude_lint.extract.wrapper_invocations import InvocationFinder
 from claude_lint.extract.wrapper_models import ModelFinder
-from claude_lint.extract.wrapper_shapes import DEFINED, MAX_CLASSES, MAX_DEPTH, MAX_INVOCATIONS, FUNCTION_NODES, Everything, EVERYTHING, last, protocol_methods
+from claude_lint.extract.wrapper_shapes import DEFINED, MAX_CLASSES, submitted, MAX_DEPTH, MAX_INVOCATIONS, FUNCTION_NODES, Everything, EVERYTHING, last, protocol_methods
 from claude_lint.facts import CallSite, Callee, ClassInfo, Invocation, Param, Signature, Wrapper, WrapperTable
 
 
@@ -43,6 +43,7 @@ class Finder(CalleeFinder, InvocationFinder, ModelFinder):
         self._bases: Dict[str, Tuple[Callee, ...]] = {}
         self._taint: Dict[str, Set[str]] = {}
         self._growing: Optional[Set[tuple]] = None
+        self._submitted: Dict[int, CallRecord] = {}
 
     # --- scopes and signatures ---
 
@@ -230,6 +231,8 @@ class Finder(CalleeFinder, InvocationFinder, ModelFinder):
 
         def scan() -> None:
             for record in self.c.calls:
+                if record.node.keywords:  # `Thread(target=f, args=(x,))` runs f(x): read once, as `submit(f, x)`
+                    record = self._submitted.setdefault(id(record), submitted(record))
                 for callees, reference in self.called(record, wanted):
                     key = (id(record), reference)
                     if key in seen:
