@@ -744,3 +744,20 @@ def test_an_object_called_and_made_again_in_another_cell(cli, tmp_path):
     ))
     # both calls of the Agent, made twice; not the Echo, made twice too
     assert at(found, "example.py") == [(13, None), (22, 13), (24, 13)]
+
+
+def test_a_post_to_a_url_method_the_class_implements_itself_is_no_hook(cli, tmp_path):
+    found = routes(cli, tmp_path, {
+        "api/__init__.py": "",
+        "api/base.py": (
+            "import httpx\n\n\nclass Client:\n"
+            "    def _post_url(self):\n        return self.settings.url\n\n"
+            "    def send(self, payload):\n        return httpx.post(self._post_url(), json=payload)\n"
+        ),
+        "api/chat.py": (
+            "from api.base import Client\n\n\nclass ChatClient(Client):\n"
+            "    def _post_url(self):\n        return 'https://api.openai.com/v1/chat/completions'\n"
+        ),
+    })
+    # a concrete URL method of its own: an HTTP client, no backend hook (and no chat body seen)
+    assert at(found, "api/base.py") == []

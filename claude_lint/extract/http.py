@@ -173,6 +173,8 @@ def _hook_post(ex, record: CallRecord, call: ast.Call, url_expr, body) -> List[C
     if hook is None or not isinstance(body, Param) or body.function != scope.name:
         return []
     klass, method = hook
+    if not _URL_METHOD.search(method) or not _abstract(moves.child(ev, klass, method, "function")):
+        return []  # a URL method the class itself implements: an HTTP client's, not a backend hook
     headers_expr = keyword(call, "headers")
     headers = clients.decoded(ev, headers_expr, scope) if headers_expr is not None else None
     shape = sdk.MethodShape((), "POST", ("http",), sdk.OPENAI_CHAT_ROLES)
@@ -200,6 +202,23 @@ def _url_hook(ev, url_expr, scope: Scope) -> Optional[Tuple[Scope, str]]:
 
 
 _URL_METHOD = lazy(r"(?i)url|endpoint")
+
+
+def _abstract(defined: Optional[Scope]) -> bool:
+    """A method left to subclasses: `@abstractmethod`, or a body that only raises
+    NotImplementedError, passes or is `...` (a docstring aside)."""
+    node = defined.node if defined is not None else None
+    if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return False
+    if any((d.attr if isinstance(d, ast.Attribute) else d.id if isinstance(d, ast.Name) else "") == "abstractmethod" for d in node.decorator_list):
+        return True
+    for stmt in node.body:
+        if isinstance(stmt, ast.Pass) or isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant):
+            continue
+        if isinstance(stmt, ast.Raise) and stmt.exc is not None and "NotImplementedError" in ast.dump(stmt.exc):
+            continue
+        return False
+    return True
 
 
 def returned_urls(ev, klass: Scope, methods) -> Tuple[Tuple[str, str], ...]:
