@@ -387,6 +387,7 @@ class ClassInfo:
     name: str  # qualified name in its file
     bases: Tuple[Callee, ...]  # each base as a class reference (no method)
     methods: Tuple[str, ...]  # the methods it defines (a method it defines hides its bases' one)
+    urls: Tuple[Tuple[str, str], ...] = ()  # method -> the URL it returns (an override of a base's POST URL hook)
 
 
 @dataclass(frozen=True)

@@ -282,14 +282,16 @@ class Project(NameResolver, ValueResolver):
                     self.passed_histories.setdefault(s.via, s.history)
         return [replace(first, also=tuple(others))]
 
-    def _reach(self, inv: Invocation, path: str, env: dict, depth: int, seen: frozenset, steps: List[int]):
+    def _reach(self, inv: Invocation, path: str, env: dict, depth: int, seen: frozenset, steps: List[int], receiver: Optional[Tuple[str, str]] = None):
         """(request, its arguments bound, history, fixed) for each request a call reaches.
         env: (file, function) -> (bindings, where each is written, histories) of the
-        wrappers entered on the way, whose parameters the values below may still name."""
+        wrappers entered on the way, whose parameters the values below may still name.
+        receiver: (file, class) of the object the methods entered run on, when known."""
         if depth > MAX_WRAPPER_DEPTH:
             return
         for callee in inv.callees:
-            for wpath, wrapper, bound in self._resolve(callee, path, 0):
+            found, on = self._dispatched(callee, path, receiver)
+            for wpath, wrapper, bound in found:
                 key = (wpath, wrapper.name)
                 if key in seen or steps[0] >= MAX_STEPS:
                     continue
@@ -320,7 +322,7 @@ class Project(NameResolver, ValueResolver):
                         kwargs = replace(kwargs, key_locs=tuple((k, l) for k, l in kwargs.key_locs if k not in names) + tuple((k, at) for k in sorted(names)))
                     yield req, kwargs, history or req.history, not _spreads_param(req.kwargs)
                 for forward in self._index(wpath).forwards.get(wrapper.name, ()):
-                    yield from self._reach(forward, wpath, inner, depth + 1, seen | {key}, steps)
+                    yield from self._reach(forward, wpath, inner, depth + 1, seen | {key}, steps, on)
 
     def _bound_post(self, req: CallSite, kwargs: Mapping, path: str, env: dict, budget: List[int]) -> Optional[CallSite]:
         """A helper's POST of the URL and body its caller passes (`CallSite.pending`), as
@@ -333,6 +335,9 @@ class Project(NameResolver, ValueResolver):
         headers = self.resolve(_substitute(req.pending[1], path, env, budget)) if req.pending[1] is not None else None
         body = kwargs.entries[0][1] if len(kwargs.entries) == 1 and kwargs.entries[0][0] is None else kwargs
         found = http.classify(url, self.resolve(body), headers)
+        if found is None and len(req.pending) > 2:
+            # `self._post_url()` of a base class: the URL a subclass's override returns
+            found = next(filter(None, (http.classify(Text((u,)), body, headers) for u in self._hook_urls(path, *req.pending[2]))), None)
         if found is None:
             known = self._posts.get(req.loc)
             if self._retrying and known is not None and isinstance(passed, Param) and passed.function == req.function:

@@ -133,6 +133,29 @@ class NameResolver:
                         out.append((cpath, found, bound))
         return out[:MAX_REACHED]
 
+    def _dispatched(self, callee: Callee, path: str, receiver: Optional[Tuple[str, str]]) -> Tuple[List[Tuple[str, Wrapper, bool]], Optional[Tuple[str, str]]]:
+        """The wrappers a callee reaches, and the class of the object they run on. A call
+        through `self` in a method entered for an object of a known class (a base's template
+        method, run for a subclass) is looked up on that class first: it reaches that
+        subclass's override, not every subclass's."""
+        self_call = callee.local and bool(callee.method) and callee.bound and not callee.bases_only
+        if not self_call:
+            return self._resolve(callee, path, 0), None
+        if receiver is not None and (path, callee.target) != receiver:
+            if any((p, n) == (path, callee.target) for p, n, _ in self._mro(receiver[0], receiver[1], 0)):
+                found = self._method(receiver[0], receiver[1], callee.method, True, False, 0)
+                return (found or self._resolve(callee, path, 0)), receiver
+        return self._resolve(callee, path, 0), (path, callee.target)
+
+    def _hook_urls(self, path: str, klass: str, method: str) -> List[str]:
+        """The URLs the subclasses of a class (of any file with a table) return from their
+        override of one of its methods, the URL a base's POST asks `self` for."""
+        out: List[str] = []
+        for cpath, cname in self._subclasses(self._real(path), klass):
+            info = self._index(cpath).classes.get(cname)
+            out.extend(u for m, u in getattr(info, "urls", ()) if m == method)
+        return out
+
     def _implementations(self, method: str) -> List[Tuple[str, str, frozenset]]:
         """(file, class, its methods) of the tables' module-level classes with a wrapper
         method of this name (an index built once per run)."""

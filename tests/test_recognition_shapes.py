@@ -476,3 +476,288 @@ def test_a_registry_of_providers_instances_or_classes_in_a_dict(cli, tmp_path):
     })
     # not a dict of Echo objects only, nor a dict of strings
     assert at(found, "app/router.py") == [(10, 10), (14, 10), (26, 10)]
+
+
+def test_a_function_picked_from_a_dict_of_functions_is_called(cli, tmp_path):
+    found = routes(cli, tmp_path, (
+        "from anthropic import Anthropic\n\nclient = Anthropic()\n\n\n"
+        "def summarise(text):\n"
+        "    return client.messages.create(model='claude-haiku-4-5', max_tokens=300, messages=[{'role': 'user', 'content': text}])\n\n\n"
+        "def shout(text):\n    return text.upper()\n\n\n"
+        "HANDLERS = {'summarise': summarise, 'shout': shout}\n"
+        "REGISTRY = {'summarise': {'func': summarise, 'help': 'Summarise a text'}}\n"
+        "FORMATTERS = {'shout': shout}\n\n\n"
+        "def dispatch(kind, text):\n    return HANDLERS[kind](text)\n\n\n"
+        "def dispatch_entry(kind, text):\n    return REGISTRY[kind]['func'](text)\n\n\n"
+        "def dispatch_get(kind, text):\n    return HANDLERS.get(kind)(text)\n\n\n"
+        "def fmt(kind, text):\n    return FORMATTERS[kind](text)\n\n\n"
+        "def main(text):\n    dispatch('summarise', text)\n    fmt('shout', text)\n"
+    ))
+    # a dict of functions, a field of a dict of entries, `.get`; the caller of a dispatch too;
+    # not a dict whose functions make no request
+    assert at(found, "example.py") == [(7, None), (20, 7), (24, 7), (28, 7), (36, 7)]
+
+
+def test_a_function_run_in_a_thread_pool_or_an_executor(cli, tmp_path):
+    found = routes(cli, tmp_path, (
+        "import asyncio\n\nfrom anthropic import Anthropic\nfrom starlette.concurrency import run_in_threadpool\n\nclient = Anthropic()\n\n\n"
+        "def ask(text):\n"
+        "    return client.messages.create(model='claude-haiku-4-5', max_tokens=300, messages=[{'role': 'user', 'content': text}])\n\n\n"
+        "def tidy(text):\n    return text.strip()\n\n\n"
+        "async def a(text):\n    return await run_in_threadpool(ask, text)\n\n\n"
+        "async def b(text):\n    loop = asyncio.get_running_loop()\n    return await loop.run_in_executor(None, ask, text)\n\n\n"
+        "async def c(text):\n    return await asyncio.to_thread(ask, text)\n\n\n"
+        "async def d(text):\n    return await asyncio.to_thread(tidy, text)\n"
+    ))
+    assert at(found, "example.py") == [(10, None), (18, 10), (23, 10), (27, 10)]  # not tidy()
+
+
+def test_a_bedrock_client_from_a_session_made_inline_or_named_by_keyword(cli, tmp_path):
+    found = report_routes(cli, tmp_path, (
+        "import boto3\n\n\n"
+        "def handler(event, context):\n"
+        "    client = boto3.Session(profile_name='x').client('bedrock-runtime')\n"
+        "    return client.converse(modelId='anthropic.claude-3-haiku-20240307-v1:0', messages=[], inferenceConfig={'maxTokens': 100})\n\n\n"
+        "def by_keyword(event, context):\n"
+        "    client = boto3.Session().client(service_name='bedrock-runtime', region_name='us-east-1')\n"
+        "    return client.converse(modelId='anthropic.claude-3-haiku-20240307-v1:0', messages=[], inferenceConfig={'maxTokens': 100})\n\n\n"
+        "def other_service(event, context):\n"
+        "    client = boto3.Session().client(service_name='bedrock-agent-runtime')\n"
+        "    return client.converse(modelId='anthropic.claude-3-haiku-20240307-v1:0', messages=[], inferenceConfig={'maxTokens': 100})\n"
+    ))
+    # not another service's client
+    assert sorted((r["line"], r["api"]) for r in found) == [(6, "converse"), (11, "converse")]
+
+
+def test_a_client_handed_to_a_handler_class_constructor(cli, tmp_path):
+    found = routes(cli, tmp_path, (
+        "import boto3\n\n\n"
+        "class Handler:\n"
+        "    def __init__(self, client, table=None):\n        self.client = client\n        self.table = table\n\n"
+        "    def handle(self, text):\n"
+        "        return self.client.converse(modelId='anthropic.claude-3-haiku-20240307-v1:0', messages=[{'role': 'user', 'content': [{'text': text}]}], inferenceConfig={'maxTokens': 100})\n\n\n"
+        "class Archiver:\n"
+        "    def __init__(self, client):\n        self.client = client\n\n"
+        "    def handle(self, text):\n"
+        "        return self.client.converse(modelId='x', messages=[], inferenceConfig={'maxTokens': 100})\n\n\n"
+        "handler = Handler(boto3.client('bedrock-runtime'))\n"
+        "archiver = Archiver(boto3.client('s3'))\n\n\n"
+        "def lambda_handler(event, context):\n    archiver.handle(event['body'])\n    return handler.handle(event['body'])\n"
+    ))
+    # the client handed to Handler is Bedrock Runtime's; Archiver is handed an S3 client
+    assert at(found, "example.py") == [(10, None), (27, 10)]
+
+
+BACKENDS = (
+    "import httpx\n\n\n"
+    "class Backend:\n"
+    "    def _post_url(self):\n        raise NotImplementedError\n\n"
+    "    async def _post(self, payload):\n        url = self._post_url()\n"
+    "        async with httpx.AsyncClient() as client:\n            response = await client.post(url, json=payload)\n"
+    "        return response.json()\n\n"
+    "    async def query(self, messages):\n        return await self._post({'model': self.model, 'max_tokens': 4000, 'messages': messages})\n\n\n"
+    "class AnthropicBackend(Backend):\n    model = 'claude-haiku-4-5'\n\n"
+    "    def _post_url(self):\n        return 'https://api.anthropic.com/v1/messages'\n\n\n"
+    "class Gateway(AnthropicBackend):\n    def __init__(self, base):\n        self.base = base\n\n"
+    "    def _post_url(self):\n        return f'{self.base}/chat/completions'\n\n\n"
+    "class Sink:\n"
+    "    def _post_url(self):\n        raise NotImplementedError\n\n"
+    "    def send(self, payload):\n        return httpx.post(self._post_url(), json=payload)\n\n\n"
+    "class SlackSink(Sink):\n"
+    "    def _post_url(self):\n        return 'https://hooks.slack.com/services/x'\n\n\n"
+    "class Own:\n"
+    "    def _url(self):\n        return 'https://api.openai.com/v1/chat/completions'\n\n"
+    "    def send(self, payload):\n        return httpx.post(self._url(), json=payload)\n"
+)
+
+
+def test_a_post_to_the_url_a_method_or_a_subclass_override_returns(cli, tmp_path):
+    found = routes(cli, tmp_path, BACKENDS)
+    # the base posting to the URL its subclasses' hook returns, its caller; the class's own
+    # URL method; not a sink whose only override returns a webhook's URL
+    assert at(found, "example.py") == [(11, None), (15, 11), (51, None)]
+
+
+def test_a_template_method_run_for_a_subclass_reaches_that_subclass_override(cli, tmp_path):
+    found = routes(cli, tmp_path, {
+        "book/__init__.py": "",
+        "book/base.py": BASE_TRANSLATOR,
+        "book/claude.py": (
+            "import anthropic\n\nfrom book.base import BaseTranslator\n\n\n"
+            "class ClaudeTranslator(BaseTranslator):\n"
+            "    def __init__(self, key, language):\n        super().__init__(key, language)\n        self.client = anthropic.Anthropic(api_key=key)\n\n"
+            "    def _complete(self, prompt):\n"
+            "        return self.client.messages.create(model='claude-haiku-4-5', max_tokens=2000, messages=[{'role': 'user', 'content': prompt}])\n"
+        ),
+        "book/gemini.py": (
+            "from google import genai\n\nfrom book.base import BaseTranslator\n\n\n"
+            "class GeminiTranslator(BaseTranslator):\n    MODEL = 'gemini-2.5-flash'\n\n"
+            "    def __init__(self, key, language):\n        super().__init__(key, language)\n        self.client = genai.Client(api_key=key)\n\n"
+            "    def _complete(self, prompt):\n"
+            "        return self.client.models.generate_content(model='gemini-2.5-flash', contents=prompt)\n\n"
+            "    def rungs(self, text):\n        return [lambda: self.translate(text)]\n"
+        ),
+    })
+    # the lambda runs BaseTranslator.translate on a GeminiTranslator: its own _complete (14),
+    # not ClaudeTranslator's (12), which the base's call alone may reach
+    assert at(found, "book/gemini.py") == [(14, None), (17, 14)]
+
+
+def test_a_base_class_post_to_the_url_hook_a_subclass_of_another_file_overrides(cli, tmp_path):
+    found = routes(cli, tmp_path, {
+        "models/__init__.py": "",
+        "models/base.py": (
+            "import httpx\n\n\n"
+            "class BaseModel:\n"
+            "    def _post_url(self):\n        raise NotImplementedError\n\n"
+            "    def _build_payload(self, messages):\n        raise NotImplementedError\n\n"
+            "    async def _post_with_retries(self, payload):\n        url = self._post_url()\n"
+            "        async with httpx.AsyncClient() as client:\n            response = await client.post(url, json=payload)\n"
+            "        return response.json()\n\n"
+            "    async def query(self, messages):\n        return await self._post_with_retries(self._build_payload(messages))\n\n\n"
+            "class Sink:\n"
+            "    def _endpoint(self):\n        raise NotImplementedError\n\n"
+            "    def send(self, payload):\n        return httpx.post(self._endpoint(), json=payload)\n"
+        ),
+        "models/anthropic_model.py": (
+            "from pydantic import BaseModel as Settings\n\nfrom models.base import BaseModel, Sink\n\n\n"
+            "class AnthropicConfig(Settings):\n    anthropic_endpoint: str = 'https://api.anthropic.com/v1/messages'\n\n\n"
+            "class AnthropicModel(BaseModel):\n"
+            "    def _post_url(self):\n        return self.config.anthropic_endpoint\n\n"
+            "    def _build_payload(self, messages):\n        return {'model': 'claude-haiku-4-5', 'max_tokens': 4000, 'messages': messages}\n\n\n"
+            "class SlackSink(Sink):\n"
+            "    def _endpoint(self):\n        return 'https://hooks.slack.com/services/x'\n"
+        ),
+    })
+    # the POST its subclass's hook sends to the Messages API, and its caller; not the sink
+    # whose subclass returns a webhook's URL
+    assert at(found, "models/base.py") == [(14, None), (18, 14)]
+
+
+def test_a_helper_posting_the_body_it_is_handed_to_a_url_read_at_run_time(cli, tmp_path):
+    found = routes(cli, tmp_path, {
+        "llm.py": (
+            "import os\n\nimport requests\n\nurl = os.environ['LLM_URL_BASE']\n\n\n"
+            "def gen_payload(max_token, msg):\n"
+            "    payload = {'model': 'mistral-7b-instruct', 'max_tokens': max_token, 'messages': msg}\n    return payload\n\n\n"
+            "def gen_event(text):\n    return {'channel': 'ops', 'text': text}\n\n\n"
+            "def call_LLM(payload):\n    return requests.request('POST', url, json=payload).json()\n"
+        ),
+        "server.py": (
+            "from llm import call_LLM, gen_event, gen_payload\n\n\n"
+            "def elaborate(msg):\n    return call_LLM(gen_payload(2048, msg))\n\n\n"
+            "def notify(text):\n    return call_LLM(gen_event(text))\n"
+        ),
+    })
+    # a chat body built by another module's function makes the POST a request; an event does not
+    assert at(found, "llm.py") == [(18, None)]
+    assert at(found, "server.py") == [(5, 18)]
+
+
+def test_strands_model_providers_are_their_constructors(cli, tmp_path):
+    found = report_routes(cli, tmp_path, {
+        "agent.py": (
+            "from strands import Agent\nfrom strands.models import BedrockModel\nfrom strands.models.anthropic import AnthropicModel\n"
+            "from strands.models.openai import OpenAIModel\nfrom strands.models.ollama import OllamaModel\n\n"
+            "nova = BedrockModel(model_id='us.amazon.nova-pro-v1:0', max_tokens=2000)\n"
+            "claude = AnthropicModel(model_id='claude-haiku-4-5', max_tokens=1028, client_args={'api_key': 'k'})\n"
+            "gpt = OpenAIModel(model_id='gpt-4o', params={'max_tokens': 1000})\n"
+            "local = OllamaModel(host='http://localhost:11434', model_id='llama3')\n"
+            "agent = Agent(model=nova, tools=[])\nprint(agent('hi'))\n"
+        ),
+        "own.py": "class BedrockModel:\n    def __init__(self, model_id):\n        self.model_id = model_id\n\n\nm = BedrockModel(model_id='x')\n",
+    })
+    # the Agent runs the model object (no model written there); a project's own BedrockModel is none
+    assert sorted((r["filename"], r["line"], r["api"], r["billed"]) for r in found) == [
+        ("agent.py", 7, "BedrockModel (Strands)", True), ("agent.py", 8, "AnthropicModel (Strands)", True),
+        ("agent.py", 9, "OpenAIModel (Strands)", True), ("agent.py", 10, "OllamaModel (Strands)", False)]
+
+
+def test_a_messages_request_posted_to_a_proxy_path_read_at_run_time(cli, tmp_path):
+    found = report_routes(cli, tmp_path, (
+        "import os\n\nimport httpx\n\nBASE = os.environ['PROXY_URL'].rstrip('/') + '/'\n\n\n"
+        "async def create(model, messages, max_tokens=4096):\n"
+        "    headers = {'x-api-key': os.environ['KEY'], 'Content-Type': 'application/json'}\n"
+        "    data = {'model': model, 'messages': messages, 'max_tokens': max_tokens}\n"
+        "    async with httpx.AsyncClient() as client:\n        return await client.post(BASE + 'create', headers=headers, json=data)\n\n\n"
+        "async def log(model, messages):\n"
+        "    data = {'model': model, 'messages': messages, 'max_tokens': 1}\n"
+        "    async with httpx.AsyncClient() as client:\n        return await client.post(BASE + 'log', headers={'Authorization': 'x'}, json=data)\n"
+    ))
+    # the Anthropic API's own headers say what the proxy's path is; a log POST of the same body says nothing
+    assert sorted((r["line"], r["api"]) for r in found) == [(12, "POST /v1/messages")]
+
+
+def test_a_factory_instantiating_a_class_picked_from_a_registry_of_another_file(cli, tmp_path):
+    found = routes(cli, tmp_path, {
+        "srv/__init__.py": "",
+        "srv/anthropic_handler.py": (
+            "from anthropic import AsyncAnthropic\n\n\nclass AnthropicHandler:\n"
+            "    def __init__(self, provider, model):\n        self.model = model\n        self.client = AsyncAnthropic()\n\n"
+            "    async def execute(self, messages, max_tokens=4096):\n"
+            "        return await self.client.messages.create(model=self.model, max_tokens=max_tokens, messages=messages)\n\n"
+            "    def describe(self):\n        return self.model\n"
+        ),
+        "srv/registry.py": (
+            "from typing import Dict, Type\n\nfrom srv.anthropic_handler import AnthropicHandler\n\n"
+            "HANDLERS: Dict[str, Type[AnthropicHandler]] = {\n    'anthropic': AnthropicHandler,\n    'bedrock': AnthropicHandler,\n}\n\n\n"
+            "def get_handler(provider, model, **kwargs):\n    handler_class = HANDLERS.get(provider)\n"
+            "    return handler_class(**{'provider': provider, 'model': model, **kwargs})\n"
+        ),
+        "srv/loop.py": (
+            "from srv.registry import get_handler\n\n\n"
+            "async def sampling_loop(provider, model, messages):\n    handler = get_handler(provider, model)\n"
+            "    print(handler.describe())\n    return await handler.execute(messages=messages)\n"
+        ),
+    })
+    assert at(found, "srv/loop.py") == [(7, 10)]  # not describe()
+
+
+def test_a_function_a_thread_runs_with_its_args(cli, tmp_path):
+    found = routes(cli, tmp_path, (
+        "from queue import Queue\nfrom threading import Thread\n\nimport boto3\n\nbedrock = boto3.client('bedrock-runtime')\n\n\n"
+        "def ask(prompt, model):\n"
+        "    return bedrock.converse(modelId=model, messages=[{'role': 'user', 'content': [{'text': prompt}]}], inferenceConfig={'maxTokens': 500})\n\n\n"
+        "def worker(q, results):\n    while not q.empty():\n        i, prompt, model = q.get()\n        results[i] = ask(prompt, model)\n        q.task_done()\n\n\n"
+        "def tidy(q, results):\n    while not q.empty():\n        i, text = q.get()\n        results[i] = text.strip()\n\n\n"
+        "def ask_threaded(prompts, model='anthropic.claude-3-haiku-20240307-v1:0'):\n    q = Queue()\n    results = [None] * len(prompts)\n"
+        "    for i, p in enumerate(prompts):\n        q.put((i, p, model))\n"
+        "    for _ in range(4):\n        Thread(target=worker, args=(q, results), daemon=True).start()\n    q.join()\n    return results\n\n\n"
+        "def tidy_threaded(texts):\n    q = Queue()\n    results = [None] * len(texts)\n    for i, t in enumerate(texts):\n        q.put((i, t))\n"
+        "    Thread(target=tidy, args=(q, results)).start()\n    return results\n\n\n"
+        "print(ask_threaded(['one', 'two']))\nprint(tidy_threaded([' a ']))\n"
+    ))
+    # the thread's worker, the function starting the threads, its caller; not a thread tidying text
+    assert at(found, "example.py") == [(10, None), (16, 10), (32, 10), (46, 10)]
+
+
+def test_an_object_called_and_made_again_in_another_cell(cli, tmp_path):
+    found = routes(cli, tmp_path, (
+        "import boto3\n\nbedrock = boto3.client('bedrock-runtime')\n\n\n"
+        "class Agent:\n    def __init__(self, model):\n        self.model = model\n        self.messages = []\n\n"
+        "    def __call__(self, message):\n        self.messages.append({'role': 'user', 'content': [{'text': message}]})\n"
+        "        return bedrock.converse(modelId=self.model, messages=self.messages, inferenceConfig={'maxTokens': 500})\n\n\n"
+        "class Echo:\n    def __call__(self, message):\n        return message\n\n\n"
+        "abot = Agent('anthropic.claude-3-haiku-20240307-v1:0')\nabot('How much does a poodle weigh?')\n"
+        "abot = Agent('anthropic.claude-3-haiku-20240307-v1:0')\nabot('And a collie?')\n"
+        "echo = Echo()\necho('x')\necho = Echo()\necho('y')\n"
+    ))
+    # both calls of the Agent, made twice; not the Echo, made twice too
+    assert at(found, "example.py") == [(13, None), (22, 13), (24, 13)]
+
+
+def test_a_post_to_a_url_method_the_class_implements_itself_is_no_hook(cli, tmp_path):
+    found = routes(cli, tmp_path, {
+        "api/__init__.py": "",
+        "api/base.py": (
+            "import httpx\n\n\nclass Client:\n"
+            "    def _post_url(self):\n        return self.settings.url\n\n"
+            "    def send(self, payload):\n        return httpx.post(self._post_url(), json=payload)\n"
+        ),
+        "api/chat.py": (
+            "from api.base import Client\n\n\nclass ChatClient(Client):\n"
+            "    def _post_url(self):\n        return 'https://api.openai.com/v1/chat/completions'\n"
+        ),
+    })
+    # a concrete URL method of its own: an HTTP client, no backend hook (and no chat body seen)
+    assert at(found, "api/base.py") == []

@@ -66,7 +66,11 @@ def client_timeout(ev: Evaluator, receiver, client_chain: List[str], scope: Scop
 
 
 def factory_qualname(ev: Evaluator, func: ast.expr, scope: Scope) -> str:
-    """`session.client` where `session = boto3.Session()` -> "boto3.Session.client"."""
+    """`session.client` where `session = boto3.Session()` -> "boto3.Session.client"; so is
+    `boto3.Session(profile_name=p).client`, the session made inline."""
+    if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Call):
+        base = ev.qualname(func.value.func, scope)
+        return f"{base}.{func.attr}" if base else ""
     if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name):
         owner = ev.find(func.value.id, scope)
         bound = owner.assigns.get(func.value.id, []) if owner is not None else []

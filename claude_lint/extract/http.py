@@ -14,7 +14,7 @@ import ast
 import os
 from typing import List, Optional, Tuple
 
-from claude_lint.extract import clients, gateways, sdk
+from claude_lint.extract import clients, gateways, moves, sdk
 from claude_lint.extract.scopes import CallRecord, Scope, keyword, positional
 from claude_lint.facts import CallSite, Mapping, Param, Text
 from claude_lint.patterns import lazy
@@ -44,15 +44,27 @@ def sites(ex, record: CallRecord, call: ast.Call, receiver: Optional[ast.expr], 
     url_expr = args[0] if args else keyword(call, "url")
     base_texts = _base_urls(ex, receiver, client_chain, rscope)
     endpoint = _endpoint(ev, url_expr, scope, base_texts)
+    overridden = _overriding_urls(ex, url_expr, scope) if endpoint is None or endpoint is _UNSEEN else []
+    for text in overridden:
+        found = _endpoint_of_text(text, base_texts)
+        if found is not None and found is not _UNSEEN and found[0] != _PARTIAL:
+            endpoint, base_texts = found, base_texts + [text]
+            break
+    body = clients.decoded(ev, body_expr, scope)
+    if endpoint is None and _proxied_messages(ev, call, url_expr, scope, body):
+        endpoint = ("POST /v1/messages", "anthropic", sdk.ANTHROPIC_ROLES)
     if endpoint is None:
         return []  # a URL we can read, and not an LLM API's
-    body = clients.decoded(ev, body_expr, scope)
     if endpoint is not _UNSEEN and endpoint[0] == _PARTIAL:
         if not (isinstance(body, Mapping) and all(k in _keys(body) for k in sdk.HTTP_BODY_PROOF)):
             return []
         endpoint = endpoint[1:]
     if endpoint == _UNSEEN:
         if not (isinstance(body, Mapping) and all(k in _keys(body) for k in sdk.HTTP_BODY_PROOF)):
+            if not overridden:
+                hooked = _hook_post(ex, record, call, url_expr, body)
+                if hooked:
+                    return hooked
             return _pass_through(ex, record, call, url_expr, body)
         headers = clients.decoded(ev, keyword(call, "headers"), scope) if keyword(call, "headers") is not None else None
         if isinstance(headers, Mapping) and any(h in (k.lower() for k in _keys(headers)) for h in sdk.ANTHROPIC_HEADERS):
@@ -118,15 +130,17 @@ def _urllib_request(ev, call: ast.Call, scope: Scope) -> Optional[ast.Call]:
 
 
 def _pass_through(ex, record: CallRecord, call: ast.Call, url_expr, body) -> List[CallSite]:
-    """A helper function that POSTs the URL and body its caller passes: a request only
-    where a call of it passes an LLM endpoint or a chat body (see `classify`). A method is
+    """A helper function that POSTs the body its caller passes, to the URL it passes too or
+    to one read at run time: a request only where a call of it passes an LLM endpoint or a
+    chat body (see `classify`). A method is
     left out: a class whose method POSTs what it is given is an HTTP client, not a helper
     of LLM calls."""
     ev, scope = ex.ev, record.scope
     if url_expr is None or not isinstance(body, Param) or scope.kind != "function" or scope.self_name is not None:
         return []
     url = ev.value(url_expr, scope)
-    if not isinstance(url, Param) or url.function != scope.name or body.function != scope.name:
+    # the URL passed too, or read at run time (`os.environ["LLM_URL"]`): the body decides
+    if isinstance(url, Param) and url.function != scope.name or body.function != scope.name:
         return []
     headers_expr = keyword(call, "headers")
     headers = clients.decoded(ev, headers_expr, scope) if headers_expr is not None else None
@@ -135,6 +149,110 @@ def _pass_through(ex, record: CallRecord, call: ast.Call, url_expr, body) -> Lis
     timeout = any(k.arg == "timeout" for k in call.keywords)
     facts = ex.site_facts(record, shape, "http", kwargs, timeout, False)
     return [CallSite(loc=ev.loc(record.node), kwargs=kwargs, pending=(url, headers), **facts)]
+
+
+def _proxied_messages(ev, call: ast.Call, url_expr, scope: Scope, body) -> bool:
+    """A Messages request sent to a proxy of its own path (`self.base_url + "create"`, the
+    host read at run time): a body with the request's keys and the Anthropic API's own
+    headers say what it is, where the URL's end does not."""
+    url = _url_text(ev, url_expr, scope)
+    if url is None or not url.startswith("\0") or not (isinstance(body, Mapping) and all(k in _keys(body) for k in (*sdk.HTTP_BODY_PROOF, "max_tokens"))):
+        return False
+    headers_expr = keyword(call, "headers")
+    headers = clients.decoded(ev, headers_expr, scope) if headers_expr is not None else None
+    return isinstance(headers, Mapping) and any(h in (k.lower() for k in _keys(headers)) for h in sdk.ANTHROPIC_HEADERS)
+
+
+def _hook_post(ex, record: CallRecord, call: ast.Call, url_expr, body) -> List[CallSite]:
+    """A method POSTing the body it is given to the URL a method of its class returns, when
+    neither the class nor a subclass of this file says which (an abstract `_post_url` each
+    backend of another file overrides): pending, like `_pass_through`, with the class and the
+    method; link reads the URL the subclasses' overrides return (`ClassInfo.urls`)."""
+    ev, scope = ex.ev, record.scope
+    hook = _url_hook(ev, url_expr, scope)
+    if hook is None or not isinstance(body, Param) or body.function != scope.name:
+        return []
+    klass, method = hook
+    if not _URL_METHOD.search(method) or not _abstract(moves.child(ev, klass, method, "function")):
+        return []  # a URL method the class itself implements: an HTTP client's, not a backend hook
+    headers_expr = keyword(call, "headers")
+    headers = clients.decoded(ev, headers_expr, scope) if headers_expr is not None else None
+    shape = sdk.MethodShape((), "POST", ("http",), sdk.OPENAI_CHAT_ROLES)
+    kwargs = Mapping(((None, body),), body.loc, True)
+    timeout = any(k.arg == "timeout" for k in call.keywords)
+    facts = ex.site_facts(record, shape, "http", kwargs, timeout, False)
+    url = ev.value(url_expr, scope)
+    return [CallSite(loc=ev.loc(record.node), kwargs=kwargs, pending=(url, headers, (klass.name, method)), **facts)]
+
+
+def _url_hook(ev, url_expr, scope: Scope) -> Optional[Tuple[Scope, str]]:
+    """(class, method) when a URL is `self.m()`, or a name bound once to it."""
+    if isinstance(url_expr, ast.Name):
+        owner = ev.find(url_expr.id, scope)
+        bound = owner.assigns.get(url_expr.id, []) if owner is not None else []
+        if len(bound) != 1 or not isinstance(bound[0], ast.Call):
+            return None
+        url_expr, scope = bound[0], owner
+    if not isinstance(url_expr, ast.Call) or not isinstance(url_expr.func, ast.Attribute):
+        return None
+    receiver = url_expr.func.value
+    if not (isinstance(receiver, ast.Name) and receiver.id == scope.self_name and scope.klass is not None):
+        return None
+    return scope.klass, url_expr.func.attr
+
+
+_URL_METHOD = lazy(r"(?i)url|endpoint")
+
+
+def _abstract(defined: Optional[Scope]) -> bool:
+    """A method left to subclasses: `@abstractmethod`, or a body that only raises
+    NotImplementedError, passes or is `...` (a docstring aside)."""
+    node = defined.node if defined is not None else None
+    if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return False
+    if any((d.attr if isinstance(d, ast.Attribute) else d.id if isinstance(d, ast.Name) else "") == "abstractmethod" for d in node.decorator_list):
+        return True
+    for stmt in node.body:
+        if isinstance(stmt, ast.Pass) or isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant):
+            continue
+        if isinstance(stmt, ast.Raise) and stmt.exc is not None and "NotImplementedError" in ast.dump(stmt.exc):
+            continue
+        return False
+    return True
+
+
+def returned_urls(ev, klass: Scope, methods) -> Tuple[Tuple[str, str], ...]:
+    """(method, URL) for a class's methods named for a URL (`_post_url`, `endpoint`) that take
+    no argument and return a URL seen (run-time parts as NUL): what an override hands a base
+    class's POST (`_hook_post`). A field of a config object (`self.config.endpoint`) is read
+    as the default a class of this file declares for it, when one class alone declares it."""
+    out = []
+    for method in methods:
+        if not _URL_METHOD.search(method):
+            continue
+        defined = moves.child(ev, klass, method, "function")
+        node = defined.node if defined is not None else None
+        if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) or len(node.args.args) != 1 or len(defined.returns) != 1:
+            continue
+        returned = defined.returns[0]
+        if not isinstance(returned, ast.expr):
+            continue
+        value = ev.value(returned, defined)
+        if not isinstance(value, Text) and isinstance(returned, ast.Attribute) and isinstance(returned.value, ast.Attribute):
+            value = _declared_default(ev, returned.attr)
+        if isinstance(value, Text):
+            text = "".join(p if isinstance(p, str) else "\0" for p in value.parts)
+            if _HOST_SEEN.match(text) or "/" in text:
+                out.append((method, text))
+    return tuple(out)
+
+
+def _declared_default(ev, field: str) -> Optional[object]:
+    """The default the one class of the file that declares `field` gives it (a settings model)."""
+    found = [s for s in ev.all_scopes if s.kind == "class" and field in s.assigns]
+    if len(found) != 1 or len(found[0].assigns[field]) != 1:
+        return None
+    return ev.name(field, found[0], 1, None)
 
 
 def classify(url: object, body: object, headers: object):
@@ -193,6 +311,10 @@ def _endpoint(ev, url_expr, scope: Scope, bases: List[str]):
     url = _url_text(ev, url_expr, scope)
     if url is None:
         return _UNSEEN
+    return _endpoint_of_text(url, bases)
+
+
+def _endpoint_of_text(url: str, bases: List[str]):
     path = url.split("?", 1)[0].rstrip("/")
     if "\0" in path[path.rfind("/") + 1:] or not path:
         return _UNSEEN  # the last segment is written at run time
@@ -210,6 +332,59 @@ def _endpoint(ev, url_expr, scope: Scope, bases: List[str]):
             # the path written is the end of an LLM endpoint's; the body must prove it.
             return _PARTIAL, api, provider, roles
     return None
+
+
+MAX_OVERRIDES = 8  # subclasses' overrides of a URL method read for one POST
+
+
+def _overriding_urls(ex, url_expr, scope: Scope) -> List[str]:
+    """The URLs a method of the POST's own class returns, when the URL is `self.m()` (or a
+    name bound once to it), in the class and in the file's subclasses that override it: a
+    base class posting to `self._post_url()`, an abstract hook each backend overrides with
+    its own endpoint. Text with run-time parts as NUL; only the seen ones."""
+    ev = ex.ev
+    if isinstance(url_expr, ast.Name):
+        owner = ev.find(url_expr.id, scope)
+        bound = owner.assigns.get(url_expr.id, []) if owner is not None else []
+        if len(bound) != 1 or not isinstance(bound[0], ast.Call):
+            return []
+        url_expr, scope = bound[0], owner
+    if not isinstance(url_expr, ast.Call) or not isinstance(url_expr.func, ast.Attribute):
+        return []
+    receiver = url_expr.func.value
+    klass = scope.klass if isinstance(receiver, ast.Name) and receiver.id == scope.self_name else None
+    if klass is None:
+        return []
+    method = url_expr.func.attr
+    out: List[str] = []
+    for holder in [klass] + _subclasses_in_file(ex, klass):
+        defined = moves.child(ev, holder, method, "function")
+        for returned in (defined.returns if defined is not None else ())[:MAX_OVERRIDES]:
+            value = ev.value(returned, defined) if isinstance(returned, ast.expr) else None
+            if isinstance(value, Text):
+                out.append("".join(p if isinstance(p, str) else "\0" for p in value.parts))
+        if len(out) >= MAX_OVERRIDES:
+            break
+    return out
+
+
+def _subclasses_in_file(ex, klass: Scope) -> List[Scope]:
+    """The classes of the file deriving from `klass`, directly or through one another (by name)."""
+    names = {klass.name.rsplit(".", 1)[-1]}
+    out: List[Scope] = []
+    classes = [s for s in ex.c.scopes_by_node.values() if s.kind == "class" and s is not klass]
+    grew = True
+    while grew and len(out) < MAX_OVERRIDES:
+        grew = False
+        for s in classes:
+            if s in out or not isinstance(s.node, ast.ClassDef):
+                continue
+            bases = {b.id if isinstance(b, ast.Name) else b.attr if isinstance(b, ast.Attribute) else "" for b in s.node.bases}
+            if bases & names:
+                out.append(s)
+                names.add(s.name.rsplit(".", 1)[-1])
+                grew = True
+    return out[:MAX_OVERRIDES]
 
 
 _FULL_ENDPOINTS = tuple(e for e in sdk.HTTP_ENDPOINTS if e not in sdk.PARTIAL_ENDPOINTS)

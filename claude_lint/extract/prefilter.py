@@ -198,7 +198,7 @@ def _posts_pass_through(data: bytes) -> bool:
         if m is None:
             continue
         call = _call_at(data, m.end() - 1)
-        if call is not None and _passes_through(call, lambda name: name in _enclosing_params(data, at)):
+        if call is not None and _passes_through(call, lambda name: name in _enclosing_params(data, at), data):
             return True
     return False
 

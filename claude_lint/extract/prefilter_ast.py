@@ -280,7 +280,7 @@ def _may_post(call: ast.Call, body_keywords: Tuple[str, ...], keys: _Keys) -> bo
     body = next((k.value for k in call.keywords if k.arg in body_keywords), None)
     if body is None:
         return False  # extract/http.py reads only a body passed by name
-    if _passes_through(call, lambda name: keys.is_param(name, call)):
+    if _passes_through(call, lambda name: keys.is_param(name, call), getattr(keys, "data", None)):
         return True  # a helper POSTing its caller's URL and body
     url = call.args[0] if call.args and not isinstance(call.args[0], ast.Starred) else next((k.value for k in call.keywords if k.arg == "url"), None)
     tail = _url_tail(url)

@@ -168,7 +168,10 @@ def names_in(data: bytes, wanted: dict, words: Optional[Tuple[Set[bytes], Dict[b
                 b"class" in data and re.search(rb"\bclass\s+\w+\s*\([^)]*\b" + re.escape(raw) + rb"\b", data) is not None
             ) or (b"return" in data and re.search(rb"\breturn\s+" + re.escape(raw) + rb"\s*\(", data) is not None) or (
                 # a module-level instance made here (`llm = create_llm(cfg)`), imported by the next round's callers
-                re.search(rb"(?m)^\w+\s*(?::[^=\n]*)?=\s*" + re.escape(raw) + rb"\s*\(", data) is not None)
+                re.search(rb"(?m)^\w+\s*(?::[^=\n]*)?=\s*" + re.escape(raw) + rb"\s*\(", data) is not None) or (
+                # a registry of classes (`{"anthropic": AnthropicHandler}`, `Provider.ANTHROPIC: ...`)
+                # a factory here instantiates (not an annotation: `llm: AnthropicHandler,`)
+                re.search(rb"(?:[\"']|\w\.\w+)\s*:\s*" + re.escape(raw) + rb"\s*[,}]", data) is not None)
         if named:
             found.add(name)
     return found

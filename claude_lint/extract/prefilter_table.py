@@ -225,12 +225,20 @@ def _by_chain(shapes, field: str) -> dict:
     return {c: v for c, v in out.items() if c not in empty}
 
 
-def _passes_through(call: ast.Call, is_param: Callable[[str], bool]) -> bool:
+def _passes_through(call: ast.Call, is_param: Callable[[str], bool], data: Optional[bytes] = None) -> bool:
     """A POST of the URL and body the function around it is given, in a function that is
-    no method (extract/http.py leaves an HTTP client class's methods out)."""
+    no method (extract/http.py leaves an HTTP client class's methods out); or, in a method,
+    of the body it is given to the URL a method of its class returns (`self._post_url()`, or
+    a name bound to it, which `data`, the file's bytes when known, must show)."""
     url = call.args[0] if call.args and not isinstance(call.args[0], ast.Starred) else next((k.value for k in call.keywords if k.arg == "url"), None)
     body = next((k.value for k in call.keywords if k.arg in ("json", "data")), None)
-    return isinstance(url, ast.Name) and isinstance(body, ast.Name) and is_param(url.id) and is_param(body.id) and not is_param("self") and not is_param("cls")
+    if not (isinstance(body, ast.Name) and is_param(body.id)):
+        return False
+    if is_param("self"):
+        if isinstance(url, ast.Call) and isinstance(url.func, ast.Attribute) and isinstance(url.func.value, ast.Name) and url.func.value.id == "self":
+            return True
+        return isinstance(url, ast.Name) and not is_param(url.id) and (data is None or re.search(rb"\b" + url.id.encode() + rb"\s*=\s*self\.\w+\(", data) is not None)
+    return isinstance(url, ast.Name) and is_param(url.id) and not is_param("cls")
 
 
 def _word_at(data: bytes, at: int, end: int) -> bool:

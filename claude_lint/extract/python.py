@@ -10,7 +10,7 @@ from typing import List, Optional, Tuple
 
 from claude_lint.extract import clients, config_values, evidence, gateways, http, loops, moves, passed_models, prefilter, retries, sdk
 from claude_lint.extract.positions import Positions
-from claude_lint.extract.python_calls import cache_control_outside, MAX_ALIAS_BINDINGS, MAX_BATCH_ITEMS, _builds_text, free_limits, _body_of, _keywords, _decompose, _shapes_for, options_entries, _noqa_comments
+from claude_lint.extract.python_calls import cache_control_outside, MAX_ALIAS_BINDINGS, MAX_BATCH_ITEMS, _builds_text, _builds_body, free_limits, _body_of, _keywords, _decompose, _shapes_for, options_entries, _noqa_comments
 from claude_lint.extract.python_clients import ClientFinder
 from claude_lint.extract.python_history import HistoryFinder
 from claude_lint.extract.scopes import Binding, CallRecord, Collector, Scope, keyword, positional
@@ -323,12 +323,12 @@ class _Extraction(ClientFinder, HistoryFinder):
             if scope.parent is not self.c.module or not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) or len(scope.returns) != 1:
                 continue
             lookup = config_values.is_lookup(expr := scope.returns[0])
-            if not (lookup or _builds_text(expr, scope)):
+            if not (lookup or _builds_text(expr, scope) or _builds_body(expr, scope)):
                 continue
             params = [a.arg for a in node.args.posonlyargs + node.args.args + node.args.kwonlyargs]
             bound = {name: Dynamic(name) for name in params}
             value = moves._substitute(self.ev.value(expr, scope), scope.name, bound, [0])
-            if isinstance(value, (Text, Transform, FileRead, Ref)) or (lookup and isinstance(value, OneOf)):
+            if isinstance(value, (Text, Transform, FileRead, Ref, Mapping)) or (lookup and isinstance(value, OneOf)):
                 out.append((f"{node.name}()", value))
         return out
 

@@ -68,6 +68,19 @@ def _builds_text(expr: ast.expr, scope: Scope) -> bool:
         return expr.id not in scope.assigns and expr.id not in scope.params
     return isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute) and expr.func.attr in _TEXT_METHODS
 
+def _builds_body(expr: ast.expr, scope: Scope) -> bool:
+    """A return that visibly makes a chat request's JSON body: a dict literal, or a local
+    name bound once to one, that writes every key of `sdk.HTTP_BODY_PROOF` (`gen_payload()`
+    of another module, handed to a helper that POSTs it)."""
+    if isinstance(expr, ast.Name) and expr.id not in scope.params:
+        bound = scope.assigns.get(expr.id, [])
+        expr = bound[0] if len(bound) == 1 and isinstance(bound[0], ast.expr) else expr
+    if not isinstance(expr, ast.Dict):
+        return False
+    keys = {k.value for k in expr.keys if isinstance(k, ast.Constant)}
+    return all(k in keys for k in sdk.HTTP_BODY_PROOF)
+
+
 def _body_of(scope: Scope):
     """The code a request's answer may be used in: its function's, or the module's (a script,
     a notebook); a comprehension or lambda reads its enclosing function."""

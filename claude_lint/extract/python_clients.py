@@ -8,7 +8,7 @@ import dataclasses
 import re
 from typing import List, Optional, Tuple
 
-from claude_lint.extract import clients, moves, sdk
+from claude_lint.extract import clients, kept_values, moves, sdk
 from claude_lint.extract.python_calls import MAX_CLIENT_DEPTH, MAX_ALIAS_BINDINGS, _decompose, _one, _is_property, _shapes_for
 from claude_lint.extract.scopes import Binding, Scope, keyword, positional, store_key
 from claude_lint.facts import Mapping
@@ -164,7 +164,7 @@ class ClientFinder:
                 return None
             if expr.id in owner.params:
                 ann = owner.annotations.get(expr.id)
-                return self._annotation_provider(ann, owner) if ann is not None else None
+                return self._annotation_provider(ann, owner) if ann is not None else self._passed_to_constructor(expr.id, owner, depth)
             if expr.id in owner.imports and expr.id not in owner.assigns:
                 return sdk.MODULE_CLIENTS.get(owner.imports[expr.id])
             bound = owner.assigns.get(expr.id, [])
@@ -208,6 +208,28 @@ class ClientFinder:
             # a project function that builds the client: `def get_client(): return Anthropic(...)`
             return _one({self._value_provider(r, factory, depth + 1) for r in factory.returns[:MAX_ALIAS_BINDINGS]})
         return None
+
+    def _passed_to_constructor(self, param: str, init: Scope, depth: int) -> Optional[str]:
+        """A client handed to a class's constructor (`Handler(boto3.client("bedrock-runtime"))`,
+        `Agent(client=Anthropic())`): the provider every construction of the class in this
+        file passes for that parameter. None when a construction passes nothing we know."""
+        klass = init.klass
+        node = init.node
+        if klass is None or not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) or node.name != "__init__":
+            return None
+        plain = [a.arg for a in (*node.args.posonlyargs, *node.args.args)][1:]
+        index = plain.index(param) if param in plain else None
+        short = klass.name.rsplit(".", 1)[-1]
+        providers = set()
+        for record in kept_values._calls_of(self.ev).get(short, ())[:MAX_ALIAS_BINDINGS]:
+            call = record.node
+            if self.ev.find(short, record.scope) is not klass.parent:
+                continue
+            passed = keyword(call, param)
+            if passed is None and index is not None and index < len(call.args) and not any(isinstance(a, ast.Starred) for a in call.args[:index + 1]):
+                passed = call.args[index]
+            providers.add(self._value_provider(passed, record.scope, depth + 1) if passed is not None else None)
+        return _one(providers, strict=True) if providers else None
 
     def _item_provider(self, expr: ast.Subscript, scope: Scope, depth: int) -> Optional[str]:
         """`clients["claude"]`, `st.session_state["client"]`: a stored client."""

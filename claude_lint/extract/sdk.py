@@ -66,10 +66,8 @@ LOCAL_PROVIDERS = frozenset({"ollama"})
 MODULE_CLIENTS: Dict[str, str] = {"openai": "openai"}
 
 # Functions that return the client they are given, wrapped: its provider is the argument's.
-CLIENT_WRAPPERS = frozenset({
-    "instructor.from_anthropic", "instructor.from_openai", "instructor.patch", "instructor.apatch",
-    "langsmith.wrappers.wrap_openai", "langsmith.wrappers.wrap_anthropic",
-})
+CLIENT_WRAPPERS = frozenset({"instructor.from_anthropic", "instructor.from_openai", "instructor.patch", "instructor.apatch",
+                             "langsmith.wrappers.wrap_openai", "langsmith.wrappers.wrap_anthropic"})
 
 # Objects whose construction fixes arguments of every request made through them:
 # qualified name of a class, or method chain of a client, -> names of its positional arguments.
@@ -376,7 +374,8 @@ FUNCTIONS: Dict[str, MethodShape] = {
         ("langchain_fireworks.ChatFireworks", "ChatFireworks"), ("langchain_cohere.ChatCohere", "ChatCohere"),
         ("langchain_community.chat_models.ChatPerplexity", "ChatPerplexity"), ("langchain_openai.AzureOpenAI", "AzureOpenAI (LLM)"),
         ("langchain_anthropic.AnthropicLLM", "AnthropicLLM"), ("langchain.llms.Anthropic", "Anthropic (LLM)"), ("langchain_community.llms.Anthropic", "Anthropic (LLM)"),
-    )},
+        *((f"strands.models.{m}", f"{m.rsplit('.', 1)[-1]} (Strands)") for m in ("BedrockModel", "bedrock.BedrockModel", "anthropic.AnthropicModel", "openai.OpenAIModel", "litellm.LiteLLMModel")),
+    )}, "strands.models.ollama.OllamaModel": MethodShape((), "OllamaModel (Strands)", ("ollama",), MODEL_OBJECT_ROLES),
     "langchain_community.chat_models.AzureChatOpenAI": _AZURE_CHAT_OPENAI,
     "langchain_community.chat_models.ChatVertexAI": MethodShape((), "ChatVertexAI", **_LC_ANY),
     "llama_index.llms.ollama.Ollama": MethodShape((), "Ollama (LlamaIndex)", ("ollama",), LANGCHAIN_ANY_ROLES),

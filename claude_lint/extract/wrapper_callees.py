@@ -52,6 +52,13 @@ class CalleeFinder:
             if called and func.id not in owner.params or called and owner.annotations.get(func.id) is not None:
                 return tuple(Callee(k.target, k.local, "__call__") for k in self.classes_of(func, scope, 0))
             return ()
+        if isinstance(func, ast.Subscript) or (isinstance(func, ast.Call) and isinstance(func.func, ast.Attribute) and func.func.attr == "get"):
+            # `HANDLERS[kind](text)`, `REGISTRY[kind]["func"](text)`: any function of the table
+            found: List[Callee] = []
+            for v, s in self._dispatched(func, scope, 0):
+                if isinstance(v, (ast.Name, ast.Attribute)):
+                    found.extend(self.callees(v, s, False, depth + 1))
+            return tuple(found[:MAX_CLASSES])
         if not isinstance(func, ast.Attribute):
             return ()
         method, base = func.attr, func.value
@@ -187,6 +194,20 @@ class CalleeFinder:
             return []
         values = [(v, owner) for v in bound[0].values[:MAX_CLASSES] if v is not None]
         return values + [(v, scope) for v in extra]
+
+    def _dispatched(self, expr: ast.expr, scope: Scope, depth: int) -> List[Tuple[ast.expr, Scope]]:
+        """The entries a dispatch through a dict written in the file may pick: `table[key]`,
+        `table.get(key)`, or a field of an entry of a dict of dicts (`table[key]["func"]`)."""
+        if depth > 2:
+            return []
+        entries = self._entries(expr, scope)
+        if entries or not isinstance(expr, ast.Subscript) or not isinstance(expr.slice, ast.Constant):
+            return entries
+        out: List[Tuple[ast.expr, Scope]] = []
+        for row, s in self._dispatched(expr.value, scope, depth + 1):
+            if isinstance(row, ast.Dict):
+                out.extend((v, s) for k, v in zip(row.keys, row.values) if isinstance(k, ast.Constant) and k.value == expr.slice.value)
+        return out[:MAX_CLASSES]
 
     def _item_classes(self, iterable: ast.expr, scope: Scope, depth: int) -> List[Callee]:
         """The classes of the items of a collection written in the file: a list, tuple or

@@ -6,13 +6,14 @@ from __future__ import annotations
 import ast
 from typing import Dict, FrozenSet, List, Optional, Set, Tuple
 
+from claude_lint.extract import http
 from claude_lint.extract.history_edits import joined_param
 from claude_lint.extract.scopes import Binding, CallRecord, Collector, Scope, keyword
 from claude_lint.extract.walk import walk
 from claude_lint.extract.wrapper_callees import CalleeFinder
 from claude_lint.extract.wrapper_invocations import InvocationFinder
 from claude_lint.extract.wrapper_models import ModelFinder
-from claude_lint.extract.wrapper_shapes import DEFINED, MAX_CLASSES, MAX_DEPTH, MAX_INVOCATIONS, FUNCTION_NODES, Everything, EVERYTHING, last, protocol_methods
+from claude_lint.extract.wrapper_shapes import DEFINED, MAX_CLASSES, submitted, MAX_DEPTH, MAX_INVOCATIONS, FUNCTION_NODES, Everything, EVERYTHING, last, protocol_methods
 from claude_lint.facts import CallSite, Callee, ClassInfo, Invocation, Param, Signature, Wrapper, WrapperTable
 
 
@@ -42,6 +43,7 @@ class Finder(CalleeFinder, InvocationFinder, ModelFinder):
         self._bases: Dict[str, Tuple[Callee, ...]] = {}
         self._taint: Dict[str, Set[str]] = {}
         self._growing: Optional[Set[tuple]] = None
+        self._submitted: Dict[int, CallRecord] = {}
 
     # --- scopes and signatures ---
 
@@ -229,6 +231,8 @@ class Finder(CalleeFinder, InvocationFinder, ModelFinder):
 
         def scan() -> None:
             for record in self.c.calls:
+                if record.node.keywords:  # `Thread(target=f, args=(x,))` runs f(x): read once, as `submit(f, x)`
+                    record = self._submitted.setdefault(id(record), submitted(record))
                 for callees, reference in self.called(record, wanted):
                     key = (id(record), reference)
                     if key in seen:
@@ -312,7 +316,21 @@ class Finder(CalleeFinder, InvocationFinder, ModelFinder):
         return DEFINED + target.parent.name in names and last(target.name) in methods
 
     def class_table(self) -> Tuple[ClassInfo, ...]:
-        return tuple(ClassInfo(name, self.bases(name), tuple(sorted(self._methods.get(name, ())))) for name in sorted(self.klasses))
+        if self._class_infos is None:
+            self._class_infos = self._classes()
+        return self._class_infos
+
+    _class_infos: Optional[Tuple[ClassInfo, ...]] = None
+
+    def _classes(self) -> Tuple[ClassInfo, ...]:
+        out = []
+        for name in sorted(self.klasses):
+            methods = tuple(sorted(self._methods.get(name, ())))
+            bases = self.bases(name)
+            # a subclass's URL methods: what it hands a base's POST to `self._post_url()`
+            urls = http.returned_urls(self.ev, self.klasses[name], methods) if bases else ()
+            out.append(ClassInfo(name, bases, methods, urls))
+        return tuple(out)
 
     def instances(self) -> Tuple[Tuple[str, Tuple[Callee, ...]], ...]:
         """Module-level names whose value is an instance of known classes: an object built at

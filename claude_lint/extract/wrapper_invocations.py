@@ -9,7 +9,7 @@ from typing import Iterator, List, Optional, Set, Tuple
 from claude_lint.extract import loops
 from claude_lint.extract.python_calls import free_limits
 from claude_lint.extract.scopes import CallRecord, Scope
-from claude_lint.extract.wrapper_shapes import MAX_VALUE_NODES, RUNS_WITH_ARGS, RUNS_PER_ITEM, APPLY, TASK_CALLS, TASK_MAPS, params_in, none_default, assigns_name
+from claude_lint.extract.wrapper_shapes import MAX_CLASSES, MAX_VALUE_NODES, RUNS_WITH_ARGS, RUNS_PER_ITEM, APPLY, TASK_CALLS, TASK_MAPS, params_in, none_default, assigns_name
 from claude_lint.facts import Callee, History, Invocation, Mapping, Param, Unknown
 
 
@@ -57,15 +57,17 @@ class InvocationFinder:
         or (called) an object whose class may have a wrapper `__call__`."""
         if isinstance(func, ast.Attribute):
             return called and "__call__" in wanted and self._on_self(func, scope)
+        if called and (isinstance(func, ast.Subscript) or isinstance(func, ast.Call) and isinstance(func.func, ast.Attribute) and func.func.attr == "get"):
+            return True  # a function picked from a dict of them (`HANDLERS[kind](text)`)
         if not isinstance(func, ast.Name):
             return False
         owner = self.ev.find(func.id, scope)
         bound = owner.assigns.get(func.id, []) if owner is not None else []
+        if called and "__call__" in wanted and bound and all(isinstance(b, ast.Call) for b in bound[:MAX_CLASSES]):
+            return True  # an object called, made again (`abot = Agent(...)` in two notebook cells)
         if len(bound) != 1:
             return False
-        if isinstance(bound[0], (ast.Name, ast.Subscript)):
-            return True
-        return called and "__call__" in wanted and isinstance(bound[0], ast.Call)
+        return isinstance(bound[0], (ast.Name, ast.Subscript))
 
     def _grows(self, expr: ast.expr, scope: Optional[Scope] = None) -> bool:
         """Is this a list the file grows somewhere (a cheap test before the history's own)?"""

@@ -134,3 +134,26 @@ def protocol_methods(info) -> frozenset:
 
 def last(dotted: str) -> str:
     return dotted.rsplit(".", 1)[-1]
+
+
+THREAD_CLASSES = frozenset({"Thread", "Process"})  # run `target` with `args`, as `executor.submit(target, *args)`
+
+
+def submitted(record):
+    """`Thread(target=f, args=(a, b))` (or a `Process`) read as `submit(f, a, b)`: the thread
+    runs f with those arguments, concurrently, as a pool runs what is submitted to it. The
+    record itself for any other call, or when the arguments are not written as a tuple."""
+    node = record.node
+    func = node.func
+    if (func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else "") not in THREAD_CLASSES:
+        return record
+    target = next((k.value for k in node.keywords if k.arg == "target"), None)
+    args = next((k.value for k in node.keywords if k.arg == "args"), None)
+    if not isinstance(target, (ast.Name, ast.Attribute)) or not (args is None or isinstance(args, (ast.Tuple, ast.List))):
+        return record
+    items = list(args.elts) if args is not None else []
+    if any(isinstance(a, ast.Starred) for a in items):
+        return record
+    call = ast.copy_location(ast.Call(func=ast.Name(id="submit", ctx=ast.Load()), args=[target, *items], keywords=[]), node)
+    return type(record)(call, record.scope, record.loops)
+
