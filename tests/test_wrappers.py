@@ -212,6 +212,16 @@ def test_names_in_reads_imports_not_mentions():
     assert prefilter.names_in(b"from . import (llm,\n  other)\nllm.ask(q)\n", wanted) == {"ask"}
 
 
+def test_names_in_a_name_imported_from_another_package_is_not_the_wrapper():
+    # A project's wrapper class named like a library's (Webwright's `BaseModel`): every file
+    # importing pydantic's `BaseModel` and calling some `.query(` is not one of its callers.
+    wanted = {"BaseModel": (frozenset({"webwright", "models", "base"}), frozenset({"query"}))}
+    assert prefilter.names_in(b"from pydantic import BaseModel\nclass A(BaseModel): pass\nA().query(x)\n", wanted) == set()
+    assert prefilter.names_in(b"from webwright.models.base import BaseModel\nclass A(BaseModel): pass\nA().query(x)\n", wanted) == {"BaseModel"}
+    assert prefilter.names_in(b"from .base import BaseModel\nm: BaseModel = make()\nm.query(x)\n", wanted) == {"BaseModel"}
+    assert prefilter.names_in(b"from .. import BaseModel\nm: BaseModel = make()\nm.query(x)\n", wanted) == {"BaseModel"}  # a bare relative import names no module
+
+
 def test_bad_wrapper_code_gives_no_traceback(tmp_path):
     write_project(tmp_path, {
         "a.py": HEAD + "def ask(*args, **kwargs):\n    return client.messages.create(*args, **kwargs)\n\nask(**{'model': 1}, max_tokens=None)\nask(*[1, 2])\n",

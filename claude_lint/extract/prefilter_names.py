@@ -35,7 +35,7 @@ def imported_words(data: bytes) -> Tuple[Set[bytes], Dict[bytes, int]]:
                 source, grouped, plain = m.groups()
                 listed = _IDENTIFIER.findall(grouped or plain or b"")
                 if source:
-                    modules.update(_IDENTIFIER.findall(source))
+                    modules.update(_IDENTIFIER.findall(source) or (RELATIVE,))
                 else:  # `import a.b as c`: modules, and the names they bind
                     modules.update(listed)
                 for word in listed:
@@ -61,6 +61,7 @@ def _encoded(wanted: dict) -> tuple:
     return table
 
 
+RELATIVE = b"."  # the module word of `from . import x` / `from .. import x`, which names no module
 PROTOCOL = b"Protocol"  # the name wrappers.PROTOCOL asks for
 DEFINED = b"class "  # a wanted name so spelled asks for the file defining the class (wrappers.DEFINED)
 MAX_NAMES_SEARCHED = 48  # past this, a file's imports are read rather than each name searched in its bytes
@@ -153,8 +154,11 @@ def names_in(data: bytes, wanted: dict, words: Optional[Tuple[Set[bytes], Dict[b
             continue
         listed = names_in_file.get(raw, 0)
         if listed:
-            # used besides its imports, or imported under another name (`import X as Y`)
-            named = sum(1 for _ in _words(data, raw)) > listed or re.search(rb"\b" + re.escape(raw) + rb"\s+as\s+\w", data) is not None
+            # used besides its imports, or imported under another name (`import X as Y`);
+            # and imported from a module of its path (or a bare relative `from .. import`):
+            # a wrapper class named `BaseModel` is not every pydantic model's
+            named = (RELATIVE in modules_in or not module_bytes.isdisjoint(modules_in)) and (
+                sum(1 for _ in _words(data, raw)) > listed or re.search(rb"\b" + re.escape(raw) + rb"\s+as\s+\w", data) is not None)
         else:
             named = not (module_bytes.isdisjoint(modules_in) and module_bytes.isdisjoint(names_in_file)) and raw in data and (
                 _called_attribute(data, raw) if not methods else any(True for _ in _words(data, raw))
