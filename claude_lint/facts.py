@@ -371,6 +371,10 @@ class Invocation:
     reference: bool = False  # the function is passed, not called (`executor.submit(f, x)`)
     interactive: bool = False  # as CallSite.interactive, for the caller's file
     built: Optional[Mapping] = None  # `x = K(model=...)` then `x.method()`: the keywords K was built with (K.__init__'s)
+    loop_names: Tuple[str, ...] = ()  # as CallSite's: the names `loop` gives a new value each iteration
+    # argument ("0", "1", or a keyword) -> its code, for an argument only known at run time
+    # (`step + 1`, `datetime.now()`): what the text it is bound into says it is
+    sources: Tuple[Tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)

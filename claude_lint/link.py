@@ -253,6 +253,7 @@ class Project(NameResolver, ValueResolver):
                     function=inv.function,
                     kwargs=kwargs,
                     loop=inv.loop,
+                    loop_names=inv.loop_names,
                     history=history,
                     cache_control_nearby=inv.cache_control_nearby or req.cache_control_nearby,
                     loop_independent=inv.loop_independent,
@@ -373,6 +374,8 @@ class Project(NameResolver, ValueResolver):
         values: Dict[str, object] = {}
         locs: Dict[str, Loc] = {}
         found: Dict[str, History] = {}
+        code = dict(inv.sources)
+        sources: Dict[str, str] = {}
         for i, name in enumerate(params):
             j = i + shift
             if j >= len(args):
@@ -380,6 +383,8 @@ class Project(NameResolver, ValueResolver):
                     values[name] = Unknown("may come from a *args argument", inv.loc)
                 continue
             values[name] = args[j]
+            if str(j) in code:
+                sources[name] = code[str(j)]
             loc = getattr(args[j], "loc", None)
             if loc is not None:
                 locs[name] = loc
@@ -405,6 +410,8 @@ class Project(NameResolver, ValueResolver):
                 is_open = is_open or spread.open
             elif key in named:
                 values[key] = value
+                if key in code:
+                    sources[key] = code[key]
                 loc = kwargs.loc_of(key) or getattr(value, "loc", None)
                 if loc is not None:
                     locs[key] = loc
@@ -420,7 +427,7 @@ class Project(NameResolver, ValueResolver):
                 values.setdefault(name, Unknown("may come from an unresolved **spread", inv.loc))
         if sig.varkw is not None:
             values[sig.varkw] = Mapping(tuple(extra), kwargs.loc, is_open, tuple(extra_locs))
-        return values, locs, found
+        return values, locs, found, sources
 
 
 def _makes_it(inv: Invocation, req: CallSite) -> bool:

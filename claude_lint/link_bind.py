@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Dict, List, Optional
 
-from claude_lint.facts import History, Loc, Mapping, Param, Seq, Text, Transform, Unknown
+from claude_lint.facts import Dynamic, History, Loc, Mapping, OneOf, Param, Seq, Text, Transform, Unknown
 
 
 def _entry_locs(kwargs: Mapping, fallback: Loc) -> Dict[str, Loc]:
@@ -35,7 +35,7 @@ def _substitute(value: object, path: str, env: dict, budget: List[int]) -> objec
             return frame[0][value.name]  # type: ignore[attr-defined]
         return value
     if kind is Text:
-        parts = tuple(p if isinstance(p, str) else _substitute(p, path, env, budget) for p in value.parts)  # type: ignore[attr-defined]
+        parts = tuple(p if isinstance(p, str) else _part(p, path, env, budget) for p in value.parts)  # type: ignore[attr-defined]
         return value if parts == value.parts else Text(parts, value.loc)  # type: ignore[attr-defined]
     if kind is Seq:
         items = tuple(_substitute(i, path, env, budget) for i in value.items)  # type: ignore[attr-defined]
@@ -53,9 +53,25 @@ def _substitute(value: object, path: str, env: dict, budget: List[int]) -> objec
                     key_locs.append((k, at))
             entries.append((k, new))
         return Mapping(tuple(entries), value.loc, value.open, tuple(key_locs))  # type: ignore[attr-defined]
+    if kind is OneOf:
+        # a helper's several returns, any of which the call may send: each with the arguments bound
+        return OneOf(value.why, value.loc, tuple(_substitute(o, path, env, budget) for o in value.options))  # type: ignore[attr-defined]
     if kind is Transform:
-        return replace(value, inner=_substitute(value.inner, path, env, budget))  # type: ignore[arg-type]
+        fields = tuple((k, _part(v, path, env, budget)) for k, v in value.fields)  # type: ignore[attr-defined]
+        return replace(value, inner=_substitute(value.inner, path, env, budget), fields=fields)  # type: ignore[arg-type]
     return value
+
+
+def _part(part: object, path: str, env: dict, budget: List[int]) -> object:
+    """A text's part with the call's arguments bound: an argument only known at run time
+    is named by the caller's code (`step + 1`), where it is written."""
+    new = _substitute(part, path, env, budget)
+    if type(part) is Param and isinstance(new, Unknown):
+        frame = env.get((path, part.function))
+        code = frame[3].get(part.name) if frame is not None and len(frame) > 3 else None
+        if code is not None:
+            return Dynamic(code, new.loc)
+    return new
 
 
 def _passed_history(value: object, path: str, env: dict) -> Optional[History]:

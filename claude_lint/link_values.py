@@ -273,11 +273,20 @@ class ValueResolver:
                 fields = dict(value.fields)
                 # A field a keyword fills is that keyword's value (still run-time text: its
                 # source and place); any other stays the field itself.
-                text = _FORMAT_FIELD.sub(lambda m: _placeholder(len(dynamics), dynamics, fields.get(m.group(0)[1:-1].strip()) or Dynamic(m.group(0))), text)
+                filled = {name: self._field(field, depth) for name, field in fields.items()}
+                text = _FORMAT_FIELD.sub(lambda m: _filled(filled.get(m.group(0)[1:-1].strip()), m.group(0), dynamics), text)
                 text = text.replace("{{", "{").replace("}}", "}")
         except _OutOfPlaceholders:
             return Unknown(TOO_LARGE, value.loc)
         return Text(_from_placeholders(text, dynamics), inner.loc)
+
+    def _field(self, field: object, depth: int) -> object:
+        """A `.format` field's value: run-time text (a Dynamic) as it is, a text that read the
+        function's parameters with the call's arguments in their place."""
+        if isinstance(field, Dynamic):
+            return field
+        resolved = self.resolve(field, depth + 1)
+        return str(resolved.value) if isinstance(resolved, Lit) else resolved
 
     def _spend(self, chars: int) -> bool:
         """Count characters about to be created; False once the run's budget is spent."""
@@ -340,6 +349,15 @@ def _source_of(part: object) -> str:
 
 class _OutOfPlaceholders(Exception):
     """More run-time parts than placeholder characters (131,072)."""
+
+
+def _filled(field: object, written: str, dynamics: list) -> str:
+    """What stands in the text for a `{field}`: its text, run-time parts as placeholders."""
+    if isinstance(field, str):
+        return field
+    if isinstance(field, Text):
+        return "".join(p if isinstance(p, str) else _placeholder(len(dynamics), dynamics, p) for p in field.parts)
+    return _placeholder(len(dynamics), dynamics, field if isinstance(field, Dynamic) else Dynamic(written))
 
 
 def _placeholder(index: int, dynamics: list, part: Dynamic) -> str:

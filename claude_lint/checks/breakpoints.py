@@ -177,7 +177,7 @@ class CacheBreakpointIneffective(Rule):
                  f'    system = [{{"type": "text", "text": f"{{RULES}}\\nCode:\\n{{code}}\\nOutput:\\n{{output}}", {MARK}}}]\n'
                  "    return client.messages.create(model='claude-sonnet-4-6', max_tokens=500, system=system,\n"
                  "        messages=[{'role': 'user', 'content': f'Analyse this run.\\n{code}\\n{output}'}])\n",
-                 "jobs.py": "from llm import analyse\n\ndef report(runs):\n    return [analyse(run.code, run.stdout) for run in runs]\n"},
+                 "jobs.py": "from llm import analyse\n\ndef report(run):\n    return analyse(run.code, run.stdout)\n"},  # one run: a loop's item is CL006's
                 path="jobs.py", row=4, message="and the same values are sent again after it"),
         # a short system prompt marked for caching: below the minimum, nothing is cached
         Invalid(HEAD + 'client.messages.create(model="claude-sonnet-4-6", max_tokens=300, messages=[{"role": "user", "content": q}],\n'

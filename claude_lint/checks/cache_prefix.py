@@ -208,6 +208,51 @@ class CachePrefixDynamic(Rule):
                              "cached read, about $6.75 per 1,000 calls")]
     silent = [*silent, OPENAI_BUILDER.format(value="datetime.date.today()")]
 
+    # the clock held in a name first (`now = ...strftime(...)`): judged by what the name holds
+    NAMED = (HEAD + f"RULES = {RULES!r}\n"
+             "def identity():\n    now = datetime.datetime.now().strftime({fmt!r})\n"
+             "    return f\"## Current Time\\n{{now}}\\n\\n\" + RULES\n"
+             'client.messages.create(model="claude-sonnet-4-6", max_tokens=500, messages=[{{"role": "user", "content": "q"}}],\n'
+             '    system=[{{"type": "text", "text": identity(), "cache_control": {{"type": "ephemeral"}}}}])\n')
+    fires = [*fires, Invalid(NAMED.format(fmt="%Y-%m-%d %H:%M (%A)"), row=5,
+                             message="`datetime.datetime.now().strftime('%Y-%m-%d %H:%M (%A)')` changes on every request")]
+    silent = [*silent, NAMED.format(fmt="%Y-%m-%d (%A)")]
+
+    # A wrapper's cached system text with a field its caller fills: the caller's loop counter
+    # or clock, bound through the wrapper's parameters (and a prompt builder's, through a
+    # template's optional line) into the block that carries the breakpoint.
+    WRAPPER = (HEAD + f"RULES = {RULES!r}\n"
+               "def ask(q, step=None, total=None):\n"
+               '    return client.messages.create(model="claude-sonnet-4-6", max_tokens=500, messages=[{{"role": "user", "content": q}}],\n'
+               '        system=[{{"type": "text", "text": f"{{RULES}}\\nYou are on step {{step}} of {{total}}.", "cache_control": {{"type": "ephemeral"}}}}])\n'
+               "def run(goal, questions, persona):\n{caller}")
+    AUTOMODE = (HEAD + f"RULES = {RULES!r}\n" + "AUTOMODE = 'You are in automode.\\n{iteration_info}\\n'\n"
+                "def system_prompt(current=None, most=None):\n"
+                "    info = ''\n    if current is not None:\n        info = f'You are on iteration {current} out of {most}.'\n"
+                "    return RULES + AUTOMODE.format(iteration_info=info)\n"
+                "def chat(q, current_iteration=None, max_iterations=None):\n"
+                '    return client.messages.create(model="claude-sonnet-4-6", max_tokens=500, messages=[{"role": "user", "content": q}],\n'
+                '        system=[{"type": "text", "text": system_prompt(current_iteration, max_iterations), "cache_control": {"type": "ephemeral"}}])\n'
+                "def automode(goal, max_iterations=25):\n    count = 0\n    while count < max_iterations:\n"
+                "        chat(goal, current_iteration=count + 1, max_iterations=max_iterations)\n        count += 1\n")
+    fires = [
+        *fires,
+        Invalid(WRAPPER.format(caller="    for i in range(25):\n        ask(goal, step=i + 1, total=25)\n"), row=9,
+                message="`i + 1` changes on every iteration of the loop at line 8 and sits in the system prompt block that carries the cache breakpoint"),
+        Invalid(WRAPPER.format(caller="    ask(goal, datetime.datetime.now().isoformat())\n"), row=8,
+                message="`datetime.datetime.now().isoformat()` changes on every request"),
+        Invalid(AUTOMODE, row=16, message="`count + 1` changes on every iteration of the loop at line 15"),
+    ]
+    silent = [
+        *silent,
+        # the caller's value stays the same round the loop, is a date, or is fixed
+        WRAPPER.format(caller="    for q in questions:\n        ask(q, step=persona)\n"),
+        WRAPPER.format(caller="    ask(goal, datetime.date.today())\n"),
+        WRAPPER.format(caller="    for q in questions:\n        ask(q, step=1, total=1)\n"),
+        # not in automode: the optional line is never filled
+        AUTOMODE.replace("        chat(goal, current_iteration=count + 1, max_iterations=max_iterations)\n", "        chat(goal)\n"),
+    ]
+
     # The system text a helper builds, with the clock at its head: a method of the agent's
     # class, or a function of another module, whose return the cached block carries.
     IDENTITY = (HEAD + f"RULES = {RULES!r}\n"
@@ -354,12 +399,19 @@ _NAME = lazy(r"[A-Za-z_]\w*")
 
 
 def per_iteration(part: Dynamic, call: Call) -> bool:
-    """A value the request's own loop changes each time round: its item, its counter.
-    Only for a request written in the loop (a wrapper's loop facts describe its body)."""
+    """A value the request's own loop changes each time round: its item, its counter. For a
+    call of a wrapper the loop is the caller's, and only what the caller passes (an argument
+    the linker bound into the wrapper's text, written at the call) is read against it."""
     site = call.site
-    if site.via is not None or site.loop is None or not site.loop_names:
+    if site.loop is None or not site.loop_names:
+        return False
+    if site.via is not None and not _at_call(part.loc, site.loc):
         return False
     return any(name in site.loop_names for name in _heads(part.source))
+
+
+def _at_call(loc, call) -> bool:
+    return loc is not None and loc.path == call.path and call.row <= loc.row <= (call.end_row or call.row)
 
 
 _F_STRING = lazy(r"""^[rR]?[fF][rR]?["']""")

@@ -215,7 +215,8 @@ def _substitute(value: object, function: str, bound: Optional[Dict[str, object]]
     if isinstance(value, Text) and not value.is_folded:
         return Text(tuple(p if isinstance(p, str) else _substitute(p, function, bound, seen) for p in value.parts), value.loc)
     if isinstance(value, Transform):
-        return replace(value, inner=_substitute(value.inner, function, bound, seen))
+        fields = tuple((k, _substitute(v, function, bound, seen)) for k, v in value.fields)
+        return replace(value, inner=_substitute(value.inner, function, bound, seen), fields=fields)
     if isinstance(value, OneOf):
         return OneOf(value.why, value.loc, tuple(_substitute(o, function, bound, seen) for o in value.options))
     return value

@@ -48,19 +48,38 @@ class TextValues:
             return (str(inner.value),)
         if isinstance(inner, (Ref, FileRead, Param, Transform)):
             return (inner,)
+        if isinstance(piece.value, ast.Name):
+            # `now = datetime.now().strftime("%Y-%m-%d")` then `f"{now}"` in a function: named by
+            # what it holds each call (a module's name is bound once per process)
+            bound = self._bound_expr(piece.value, scope, local=True)
+            if bound is not piece.value:
+                return (Dynamic(self._field_source(bound), self.loc(bound)),)
         return (dynamic,)
 
-    def format_field(self, expr: ast.expr, scope: Scope) -> Dynamic:
+    def format_field(self, expr: ast.expr, scope: Scope, depth: int = 0) -> object:
         """What a `.format(name=expr)` keyword puts in its field: run-time text named by its
-        source, a name assigned once by the (short) expression it is assigned (`stamp = now()`)."""
+        source, a name assigned once by the (short) expression it is assigned (`stamp = now()`);
+        a text that reads the function's parameters stays a text (the caller binds them)."""
         if isinstance(expr, ast.Name):
-            owner = self.find(expr.id, scope)
-            bound = owner.assigns.get(expr.id, []) if owner is not None and expr.id not in owner.params else []
-            # `stamp = ""` then `if show: stamp = now()`: the empty default adds nothing to the text
-            bound = [b for b in bound if not _empty(b)] if len(bound) > 1 else bound
-            if len(bound) == 1 and isinstance(bound[0], ast.expr) and len(self.code_for(bound[0])) <= MAX_FIELD_SOURCE:
-                expr = bound[0]
+            expr = self._bound_expr(expr, scope)
+        if isinstance(expr, (ast.JoinedStr, ast.Name)):
+            value = self.value(expr, scope, depth + 1)
+            if isinstance(value, Param) or (isinstance(value, Text) and any(isinstance(p, Param) for p in value.parts)):
+                return value
         return Dynamic(self._field_source(expr), self.loc(expr))
+
+    def _bound_expr(self, name: ast.Name, scope: Scope, local: bool = False) -> ast.expr:
+        """The (short) expression a name assigned once holds, else the name itself.
+        `local`: only a function's own name."""
+        owner = self.find(name.id, scope)
+        if owner is None or name.id in owner.params or (local and owner.kind != "function"):
+            return name
+        bound = owner.assigns.get(name.id, [])
+        # `stamp = ""` then `if show: stamp = now()`: the empty default adds nothing to the text
+        bound = [b for b in bound if not _empty(b)] if len(bound) > 1 else bound
+        if len(bound) == 1 and isinstance(bound[0], ast.expr) and len(self.code_for(bound[0])) <= MAX_FIELD_SOURCE:
+            return bound[0]
+        return name
 
     def _field_source(self, node: ast.expr) -> str:
         """The source of an f-string's expression. Before Python 3.12 these positions come

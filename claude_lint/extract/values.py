@@ -401,7 +401,7 @@ class Evaluator(TextValues, FileValues):
             if method in STRIP_METHODS and not node.args and not node.keywords:
                 return Transform(method, self.value(func.value, scope, depth + 1), loc)
             if method == "format":
-                fields = tuple((k.arg, self.format_field(k.value, scope)) for k in node.keywords[:MAX_OPTIONS] if k.arg is not None)
+                fields = tuple((k.arg, self.format_field(k.value, scope, depth)) for k in node.keywords[:MAX_OPTIONS] if k.arg is not None)
                 return Transform("format", self.value(func.value, scope, depth + 1), loc, fields)
             if method == "replace":
                 replaced = self._replace(func.value, node, scope, depth, loc)

@@ -171,6 +171,8 @@ class InvocationFinder:
             output_limit_nearby=any(not start <= at < end for at in self._limits),
             reference=reference is not None,
             built=self._built_with(node, scope, callees) if reference is None else None,
+            loop_names=loops.per_iteration(loop_node) if loop_node is not None and loop == ev.loc(loop_node) else (),
+            sources=_sources(ev, arg_nodes, args, node, kwargs),
         )
 
     def _built_with(self, node: ast.Call, scope: Scope, callees: Tuple[Callee, ...]) -> Optional[Mapping]:
@@ -260,3 +262,19 @@ class InvocationFinder:
         node = record.node
         passed = node.args[reference[0] + 1:] if reference is not None and reference[0] >= 0 else node.args
         return any(self.reads_params(a, record.scope, d) for a in list(passed) + [k.value for k in node.keywords])
+
+
+MAX_ARGUMENT_SOURCE = 200  # a longer expression is not named in a message
+
+
+def _sources(ev, arg_nodes, args, node: ast.Call, kwargs: Mapping) -> Tuple[Tuple[str, str], ...]:
+    """The code of each argument only known at run time, by position or keyword."""
+    out = []
+    for i, (a, value) in enumerate(zip(arg_nodes, args)):
+        if isinstance(value, Unknown) and not isinstance(a, ast.Starred):
+            out.append((str(i), ev.code_for(a)))
+    unknown = {key for key, value in kwargs.entries if key is not None and isinstance(value, Unknown)}
+    for k in node.keywords:
+        if k.arg in unknown:
+            out.append((k.arg, ev.code_for(k.value)))
+    return tuple((key, code) for key, code in out if len(code) <= MAX_ARGUMENT_SOURCE)
