@@ -39,6 +39,7 @@ def example_source(example: Union[Example, Invalid]) -> Example:
 
 @dataclass(frozen=True)
 class Context:
+    """What a rule reads besides the calls: the catalogue, its options, packages and in-memory sources."""
     catalog: Catalog
     options: Dict[str, object]
     # The package (nearest pyproject.toml / setup.py) a file belongs to: project-wide rules judge each package.
