@@ -45,6 +45,7 @@ _CONTROL = lazy(r"[\x00-\x1f\x7f-\x9f]")
 
 @dataclass(frozen=True)
 class Lifecycle:
+    """A model's status and retirement date, and what replaces it."""
     status: str = "active"
     retires: Optional[str] = None  # ISO date
     successor: Optional[str] = None
@@ -62,6 +63,7 @@ class Lifecycle:
 
 @dataclass(frozen=True)
 class Model:
+    """One model's catalogue entry: provider, family, prices, limits and lifecycle."""
     id: str
     provider: str
     family: str
@@ -123,6 +125,7 @@ class CatalogError(ValueError):
 
 @dataclass
 class Catalog:
+    """The model catalogue of a run: entries by ID, the tokenizer ratios, and where the facts come from."""
     models: Dict[str, Model]
     tokenizers: Dict[str, float]
     sources: Dict[str, str] = field(default_factory=dict)  # source key -> plain words

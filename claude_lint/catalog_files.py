@@ -29,6 +29,7 @@ LITELLM_FIELDS = {
 
 @dataclass(frozen=True)
 class ModelsFile:
+    """A user's price file, read and checked: its entries and their sources."""
     entries: Tuple[dict, ...]  # in our shape, for Catalog.with_extra
     sources: Dict[str, str]
 

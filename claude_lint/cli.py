@@ -31,6 +31,13 @@ class _Parser(argparse.ArgumentParser):
         raise SystemExit(EXIT_ERROR)
 
 
+# argparse asks gettext for each text it builds (usage, help, errors): gettext finds no
+# catalogue for argparse's domain (CPython ships none) but searches the locale folders
+# again at every call, after importing `locale`: 1% of a one-file run for English text.
+argparse._ = lambda message: message  # type: ignore[attr-defined]
+argparse.ngettext = lambda singular, plural, n: singular if n == 1 else plural  # type: ignore[attr-defined]
+
+
 def _terminal_columns() -> int:
     """shutil.get_terminal_size().columns, without importing shutil: $COLUMNS, else the
     terminal of standard output, else 80."""

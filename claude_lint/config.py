@@ -26,6 +26,7 @@ class ConfigError(Exception):
 
 @dataclass(frozen=True)
 class Settings:
+    """A run's settings, from the configuration file and the command line."""
     root: str
     config_path: Optional[str] = None
     select: Tuple[str, ...] = ("CL",)

@@ -25,6 +25,7 @@ class Edit:
 
 @dataclass(frozen=True)
 class Fix:
+    """The edits that fix a finding, and how safe they are to apply."""
     message: str
     applicability: str  # "safe" | "unsafe" | "display-only"
     edits: Tuple[Edit, ...] = ()
@@ -39,6 +40,7 @@ def applicable(fix: Optional[Fix], unsafe: bool) -> bool:
 
 @dataclass(frozen=True)
 class Diagnostic:
+    """One finding: the rule, its message, where, and its fix and cost when it has them."""
     code: str
     name: str
     message: str

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class SourceFile:
+    """A file to lint: its path as shown, its absolute path and kind, and whether it was named."""
     path: str  # as shown to the user
     abspath: str
     kind: str

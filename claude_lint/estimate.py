@@ -28,6 +28,7 @@ UNREAD = "unread"  # it comes after content each call passes in: every call writ
 
 @dataclass(frozen=True)
 class CallCost:
+    """One call site's token counts and what they cost."""
     model: Optional[Model]
     system_tokens: int  # literal system prompt tokens (lower bound)
     prompt_tokens: int  # literal tokens of system, tools and messages (lower bound)

@@ -153,6 +153,7 @@ class Param:
 
 @dataclass(frozen=True)
 class Unknown:
+    """A value the linter cannot know statically, and why."""
     why: str
     loc: Optional[Loc] = None
 
@@ -284,12 +285,14 @@ class FileError:
 
 @dataclass(frozen=True)
 class Noqa:
+    """A noqa comment: its row and the codes it silences."""
     row: int
     codes: Optional[Tuple[str, ...]]  # None: a bare `# noqa` silences every code
 
 
 @dataclass(frozen=True)
 class FileFacts:
+    """What the extractors found in one file: calls, constants, imports, noqa comments, wrappers."""
     path: str  # as given to the user (relative to the working dir when possible)
     abspath: str
     module: Optional[str]
@@ -342,6 +345,7 @@ class Callee:
 
 @dataclass(frozen=True)
 class Signature:
+    """A function's parameters, as a call binds its arguments to them."""
     params: Tuple[str, ...]  # positional-or-keyword parameters in order, the receiver excluded
     kwonly: Tuple[str, ...] = ()
     varargs: Optional[str] = None
@@ -379,6 +383,7 @@ class Invocation:
 
 @dataclass(frozen=True)
 class Wrapper:
+    """A project function that makes requests: its signature and the requests in its body."""
     name: str  # qualified name in its file ("ask", "LLMClient.chat", "outer.inner")
     signature: Signature
     loc: Loc  # the def
@@ -388,6 +393,7 @@ class Wrapper:
 
 @dataclass(frozen=True)
 class ClassInfo:
+    """A class of a file: its bases and the methods it defines."""
     name: str  # qualified name in its file
     bases: Tuple[Callee, ...]  # each base as a class reference (no method)
     methods: Tuple[str, ...]  # the methods it defines (a method it defines hides its bases' one)

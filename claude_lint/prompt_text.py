@@ -7,7 +7,6 @@ nothing, so every count made from these is a lower bound.
 """
 from __future__ import annotations
 
-import json
 from typing import List, Optional
 
 from claude_lint.facts import Lit, Mapping, OneOf, Seq, Text
@@ -41,6 +40,8 @@ def static_text(value: object, depth: int = 0) -> str:
     mostly punctuation and keys): run-time parts count as nothing."""
     if depth > MAX_DEPTH:
         return ""
+    import json  # here: a run whose requests carry no tool schema or dict never needs it (1% of a one-file run)
+
     if isinstance(value, Text):
         return json.dumps(value.literal)
     if isinstance(value, Lit):

@@ -49,17 +49,18 @@ def install() -> None:
 
 
 def _install() -> None:
-    import dataclasses
-
-    if getattr(dataclasses, "exec", None) is _exec:
+    if _path[0] is not None:
         return
     path = _cache_path()
     if path is None:
         return
     _path[0] = path
     _codes.update(_read(path))
-    dataclasses.exec = _exec  # type: ignore[attr-defined]
+    # Before `dataclasses`, whose import (through inspect) compiles tokenize's patterns.
     _hook_regexes()
+    import dataclasses
+
+    dataclasses.exec = _exec  # type: ignore[attr-defined]
     import atexit
 
     atexit.register(save)
@@ -172,7 +173,10 @@ def _hook_regexes() -> None:
 
 # Modules of the standard library that every run imports, and that compile patterns as
 # they are imported: kept too (a library's, loaded by a fix, would only grow the file).
-_STANDARD = frozenset({"argparse", "gettext", "locale", "json.decoder", "json.encoder", "json.scanner", "pickle", "tokenize"})
+_STANDARD = frozenset({"argparse", "dataclasses", "gettext", "locale", "json.decoder", "json.encoder", "json.scanner", "pickle", "tokenize"})
+# argparse compiles its patterns as it parses (from the parser's own options, never from
+# the values given): a fixed set for our parsers.
+_STANDARD_ANYWHERE = frozenset({"argparse"})
 
 
 def _ours(frame) -> bool:
@@ -193,7 +197,12 @@ def _ours(frame) -> bool:
     name = str(caller.f_globals.get("__name__", ""))
     if name == "claude_lint.patterns":
         return True
-    return caller.f_code.co_name == "<module>" and (name.startswith("claude_lint") or name in _STANDARD)
+    if name in _STANDARD_ANYWHERE:
+        return True
+    code = caller.f_code.co_name
+    if code == "<listcomp>" and caller.f_back is not None:  # a comprehension at module level (pickle's `__all__`)
+        code = caller.f_back.f_code.co_name
+    return code == "<module>" and (name.startswith("claude_lint") or name in _STANDARD)
 
 
 def save() -> None:

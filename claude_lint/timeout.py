@@ -25,7 +25,10 @@ import os
 import sys
 import threading
 import time
-from queue import Empty, SimpleQueue
+try:  # the C queue itself: `queue` adds the Python-level queues (and heapq) a run never uses
+    from _queue import Empty, SimpleQueue
+except ImportError:  # a Python without it
+    from queue import Empty, SimpleQueue  # type: ignore[assignment]
 from typing import Dict, List, Optional
 
 DEFAULT_SECONDS = 10.0

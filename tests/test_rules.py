@@ -68,6 +68,30 @@ def test_stated_examples_state_something():
                 assert example.message or example.row or example.expected_replacement is not None, rule.code
 
 
+# A lint run of every rule (and every other file format) in a new process, then what it built.
+LINT_RUN = """
+import sys
+from claude_lint.checks import base
+from claude_lint.cli import main
+main(["check", "--select", "ALL", "--no-cache", "--exit-zero", "--quiet", sys.argv[1]])
+print(len(base._built), "claude_lint.checks.examples" in sys.modules, "claude_lint.checks.retired_examples" in sys.modules)
+"""
+
+
+def test_a_lint_run_builds_no_example(tmp_path):
+    """The examples are built when `fires` or `silent` is read (the tests), never by a lint
+    run: built at import, they were a tenth of a one-file run."""
+    import subprocess
+    import sys
+
+    (tmp_path / "app.py").write_text("import anthropic\nanthropic.Anthropic().messages.create(model='claude-3-opus-20240229', messages=[])\n")
+    proc = subprocess.run([sys.executable, "-c", LINT_RUN, str(tmp_path)], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.split()[-3:] == ["0", "False", "False"], proc.stdout
+    for rule in all_rules():
+        assert "fires" not in vars(type(rule)) and "silent" not in vars(type(rule)), f"{rule.code} builds its examples at import: move them into its examples()"
+
+
 def test_retirement_dates_compare_with_today():
     import datetime
 

@@ -18,13 +18,6 @@ HEAD = "import anthropic\nclient = anthropic.Anthropic()\n"
 MARK = '"cache_control": {"type": "ephemeral"}'
 LONG = "Follow the Acme support policy in every answer. " * 300
 ROLE_SHOWN = {"tools": "tool definitions", "system": "system prompt", "messages": "messages"}
-PER_CALL = (
-    HEAD + f"RULES = {LONG!r}\n"
-    "def review(code):\n"
-    '    return client.messages.create(model="claude-sonnet-4-6", max_tokens=800,\n'
-    f'        system=[{{"type": "text", "text": f"{{RULES}}\\n<code>{{code}}</code>", {MARK}}}],\n'
-    "        messages=[{'role': 'user', 'content': 'Review the code.'}])\n"
-)
 MAX_BREAKPOINTS = 4  # DOCS-PC: at most 4 cache_control markers per request; the top-level one takes a slot
 
 
@@ -166,198 +159,205 @@ class CacheBreakpointIneffective(Rule):
     preview = True
     preview_reason = ("real-world corpus: 7 judged findings, all right (precision 1.00), all the per-call case in one repository; "
                       "fewer than the 15 needed to leave preview")
-    fires = [
-        # the code to review is written into the cached system block; the user turn never changes
-        Invalid(PER_CALL, row=6, message="comes after content each call passes in (`code`), and nothing after it changes between calls: "
-                "every call writes a new cache entry that no later call reads; it pays the write (1.25x input) on the ~3,456 fixed tokens "
-                "and never the read: with the per-call content after the breakpoint, caching saves about $11.91 per 1,000 calls"),
-        # a wrapper's parameters, filled by its callers, before the breakpoint and again in the user turn
-        Invalid({"llm.py": HEAD + f"RULES = {LONG!r}\n"
-                 "def analyse(code, output):\n"
-                 f'    system = [{{"type": "text", "text": f"{{RULES}}\\nCode:\\n{{code}}\\nOutput:\\n{{output}}", {MARK}}}]\n'
-                 "    return client.messages.create(model='claude-sonnet-4-6', max_tokens=500, system=system,\n"
-                 "        messages=[{'role': 'user', 'content': f'Analyse this run.\\n{code}\\n{output}'}])\n",
-                 "jobs.py": "from llm import analyse\n\ndef report(run):\n    return analyse(run.code, run.stdout)\n"},  # one run: a loop's item is CL006's
-                path="jobs.py", row=4, message="and the same values are sent again after it"),
-        # a short system prompt marked for caching: below the minimum, nothing is cached
-        Invalid(HEAD + 'client.messages.create(model="claude-sonnet-4-6", max_tokens=300, messages=[{"role": "user", "content": q}],\n'
-                f'    system=[{{"type": "text", "text": "You are a terse assistant.", {MARK}}}])\n',
-                row=4, message="ends a prefix of ~6 tokens, below the 2,048 that claude-sonnet-4-6 caches"),
-        # five breakpoints: a 400
-        HEAD + f"LONG = {LONG!r}\n"
-        "client.messages.create(model='claude-sonnet-4-6', max_tokens=300, system=[\n"
-        + "".join(f'    {{"type": "text", "text": LONG, {MARK}}},\n' for _ in range(5))
-        + "], messages=[{'role': 'user', 'content': q}])\n",
-        # four explicit ones plus the top-level one
-        HEAD + f"LONG = {LONG!r}\n"
-        "client.messages.create(model='claude-sonnet-4-6', max_tokens=300, cache_control={'type': 'ephemeral'}, system=[\n"
-        + "".join(f'    {{"type": "text", "text": LONG, {MARK}}},\n' for _ in range(4))
-        + "], messages=[{'role': 'user', 'content': q}])\n",
-    ]
-    silent = [
-        # the cached block is what callers pass as the system prompt; the question comes after it
-        HEAD + "def ask(system_prompt, question):\n"
-        f'    return client.messages.create(model="claude-sonnet-4-6", max_tokens=300, system=[{{"type": "text", "text": system_prompt, {MARK}}}],\n'
-        "        messages=[{'role': 'user', 'content': question}])\n",
-        # a breakpoint on the newest message: the next turn of the conversation reads it
-        HEAD + "def turn(history, text):\n"
-        f"    messages = history + [{{'role': 'user', 'content': [{{'type': 'text', 'text': text, {MARK}}}]}}]\n"
-        "    return client.messages.create(model='claude-sonnet-4-6', max_tokens=300, messages=messages)\n",
-        # a timestamp in the cached block is CL006's finding: one problem, one finding
-        HEAD + "import datetime\n" + f"RULES = {LONG!r}\n"
-        "def review(code):\n"
-        f'    return client.messages.create(model="claude-sonnet-4-6", max_tokens=300, system=[{{"type": "text", "text": f"{{RULES}} {{datetime.datetime.now()}} {{code}}", {MARK}}}],\n'
-        "        messages=[{'role': 'user', 'content': 'Review it.'}])\n",
-        # per-call content after the breakpoint only: the right layout
-        HEAD + f"RULES = {LONG!r}\n"
-        "def review(code):\n"
-        f'    return client.messages.create(model="claude-sonnet-4-6", max_tokens=300, system=[{{"type": "text", "text": RULES, {MARK}}}],\n'
-        "        messages=[{'role': 'user', 'content': code}])\n",
-        # a long prefix: cached
-        HEAD + f"LONG = {LONG!r}\n"
-        f'client.messages.create(model="claude-sonnet-4-6", max_tokens=300, messages=[], system=[{{"type": "text", "text": LONG, {MARK}}}])\n',
-        # the prefix holds run-time text that may be long
-        HEAD + "def ask(doc, q):\n    return client.messages.create(model='claude-sonnet-4-6', max_tokens=300, messages=[{'role': 'user', 'content': q}],\n"
-        f'        system=[{{"type": "text", "text": f"Answer from this document: {{doc}}", {MARK}}}])\n',
-        # four breakpoints: the maximum
-        HEAD + f"LONG = {LONG!r}\n"
-        "client.messages.create(model='claude-sonnet-4-6', max_tokens=300, system=[\n"
-        + "".join(f'    {{"type": "text", "text": LONG, {MARK}}},\n' for _ in range(4))
-        + "], messages=[{'role': 'user', 'content': q}])\n",
-        # a short first breakpoint is fine when the last one reaches the minimum
-        HEAD + f"LONG = {LONG!r}\n"
-        "client.messages.create(model='claude-sonnet-4-6', max_tokens=300, messages=[], system=[\n"
-        f'    {{"type": "text", "text": "You are terse.", {MARK}}},\n    {{"type": "text", "text": LONG, {MARK}}}])\n',
-        # a function parameter: its empty default is not what callers pass
-        HEAD + "async def cached_call(system_prompt='', messages=()):\n"
-        "    system = [{'type': 'text', 'text': system_prompt, 'cache_control': {'type': 'ephemeral'}}]\n"
-        "    return client.messages.create(model='claude-sonnet-4-6', max_tokens=300, system=system, messages=[{'role': 'user', 'content': 'hi'}])\n",
-        # OpenAI has no breakpoints
-        "from openai import OpenAI\nOpenAI().chat.completions.create(model='gpt-5.4', messages=[{'role': 'user', 'content': 'hi'}])\n",
-    ]
 
-    SHORT_BLOCK = f'[{{"type": "text", "text": "You are a terse assistant.", {MARK}}}]'
-    ASK = "def ask(q):\n    return client.messages.create(model='claude-sonnet-4-6', max_tokens=300, system=SYSTEM, messages=[{'role': 'user', 'content': q}])\n"
-    fires = [
-        *fires,
-        # the block is built by a helper: reported at the request, naming the helper's line
-        Invalid(HEAD + f"def cached(text):\n    return [{{'type': 'text', 'text': text, {MARK}}}]\n\n"
-                "def ask(q):\n    return client.messages.create(model='claude-sonnet-4-6', max_tokens=300,\n"
-                "        system=cached('You are a terse assistant.'), messages=[{'role': 'user', 'content': q}])\n",
-                row=8, message="ends a prefix of ~6 tokens"),
-        # a breakpoint on a short tool list
-        HEAD + f"TOOLS = [{{'name': 'add', 'description': 'Add two numbers', 'input_schema': {{'type': 'object'}}, {MARK}}}]\n"
-        "def ask(q):\n    return client.messages.create(model='claude-sonnet-4-6', max_tokens=300, tools=TOOLS, messages=[{'role': 'user', 'content': q}])\n",
-        # the mark added to a block after it is built
-        HEAD + "def ask(q):\n    block = {'type': 'text', 'text': 'You are a terse assistant.'}\n    block['cache_control'] = {'type': 'ephemeral'}\n"
-        "    return client.messages.create(model='claude-sonnet-4-6', max_tokens=300, system=[block], messages=[{'role': 'user', 'content': q}])\n",
-        # Bedrock's invoke_model: the body dict, serialised
-        "import json, boto3\nrt = boto3.client('bedrock-runtime')\ndef ask(q):\n"
-        f"    body = {{'anthropic_version': 'bedrock-2023-05-31', 'max_tokens': 300, 'system': {SHORT_BLOCK}, 'messages': [{{'role': 'user', 'content': q}}]}}\n"
-        "    return rt.invoke_model(modelId='anthropic.claude-sonnet-4-5-20250929-v1:0', body=json.dumps(body))\n",
-        # Bedrock Converse's cachePoint block
-        "import boto3\nrt = boto3.client('bedrock-runtime')\ndef ask(q):\n"
-        "    return rt.converse(modelId='anthropic.claude-sonnet-4-5-20250929-v1:0', system=[{'text': 'Be terse.'}, {'cachePoint': {'type': 'default'}}],\n"
-        "                       messages=[{'role': 'user', 'content': [{'text': q}]}])\n",
-        # the model is a parameter whose default is a module constant
-        HEAD + "MODEL = 'claude-sonnet-4-6'\ndef ask(q, model=MODEL):\n"
-        f"    return client.messages.create(model=model, max_tokens=300, system={SHORT_BLOCK}, messages=[{{'role': 'user', 'content': q}}])\n",
-        # the request's arguments gathered in a dict, the system added to it later
-        HEAD + "def ask(q):\n    kwargs = dict(model='claude-sonnet-4-6', max_tokens=300, messages=[{'role': 'user', 'content': q}])\n"
-        f"    kwargs['system'] = {SHORT_BLOCK}\n    return client.messages.create(**kwargs)\n",
-    ]
-    fires = [
-        *fires,
-        # LiteLLM to Claude: a short system message marked in OpenAI-style content parts
-        "import litellm\ndef ask(q):\n    return litellm.completion(model='anthropic/claude-sonnet-4-5', max_tokens=300, messages=[\n"
-        f"        {{'role': 'system', 'content': {SHORT_BLOCK}}}, {{'role': 'user', 'content': q}}])\n",
-    ]
-    fires = [
-        *fires,
-        # a single exchange whose user turn, the caller's question, is marked: no later call sends it again
-        Invalid(HEAD + "def answer(question):\n"
-                "    return client.messages.create(model='claude-sonnet-4-6', max_tokens=300, system='Answer briefly.',\n"
-                f"        messages=[{{'role': 'user', 'content': [{{'type': 'text', 'text': f'Question: {{question}}', {MARK}}}]}}])\n",
-                row=5, message="The cache breakpoint on the messages comes after content each call passes in (`question`)"),
-    ]
-    CHAT = (HEAD + "messages = []\nwhile True:\n    messages.append({'role': 'user', 'content': USER})\n"
-            "    r = client.messages.create(model='claude-sonnet-4-6', max_tokens=300, messages=messages,\n"
-            f"        system={SHORT_BLOCK})\n    messages.append({{'role': 'assistant', 'content': r.content}})\n")
-    fires = [
-        *fires,
-        # a chat loop whose only mark is on a short system prompt: the growing conversation is never cached
-        Invalid(CHAT.replace("USER", "input()"), row=7, message="(here: on the last message of the growing `messages`)"),
-    ]
-    silent = [
-        *silent,
-        # the same loop marks each new turn: those breakpoints end a long prefix
-        CHAT.replace("USER", f"[{{'type': 'text', 'text': input(), {MARK}}}]"),
-        # the document is marked and the question follows: later questions on the same document read it
-        HEAD + "def answer(document, question):\n"
-        "    return client.messages.create(model='claude-sonnet-4-6', max_tokens=300, messages=[{'role': 'user', 'content': [\n"
-        f"        {{'type': 'text', 'text': document, {MARK}}}, {{'type': 'text', 'text': question}}]}}])\n",
-        # the caller hands the conversation in: the next turn reads the marked one
-        HEAD + "def turn(history, text):\n"
-        f"    return client.messages.create(model='claude-sonnet-4-6', max_tokens=300, messages=history + [{{'role': 'user', 'content': [{{'type': 'text', 'text': text, {MARK}}}]}}])\n",
-        # a conversation kept by the loop: the next turn reads the marked one
-        HEAD + "messages = []\nwhile True:\n"
-        f"    messages.append({{'role': 'user', 'content': [{{'type': 'text', 'text': input(), {MARK}}}]}})\n"
-        "    r = client.messages.create(model='claude-sonnet-4-6', max_tokens=300, messages=messages)\n"
-        "    messages.append({'role': 'assistant', 'content': r.content})\n",
-        # the same through LiteLLM to an OpenAI model: no breakpoints there
-        "import litellm\ndef ask(q):\n    return litellm.completion(model='gpt-4o', max_tokens=300, messages=[\n"
-        f"        {{'role': 'system', 'content': {SHORT_BLOCK}}}, {{'role': 'user', 'content': q}}])\n",
-        # the helper marks a long block
-        HEAD + f"LONG = {LONG!r}\ndef cached(text):\n    return [{{'type': 'text', 'text': text, {MARK}}}]\n"
-        "def ask(q):\n    return client.messages.create(model='claude-sonnet-4-6', max_tokens=300, system=cached(LONG), messages=[{'role': 'user', 'content': q}])\n",
-        # Bedrock with a long system prompt
-        "import json, boto3\nrt = boto3.client('bedrock-runtime')\n" + f"LONG = {LONG!r}\n" + "def ask(q):\n"
-        f"    body = {{'max_tokens': 300, 'system': [{{'type': 'text', 'text': LONG, {MARK}}}], 'messages': [{{'role': 'user', 'content': q}}]}}\n"
-        "    return rt.invoke_model(modelId='anthropic.claude-sonnet-4-5-20250929-v1:0', body=json.dumps(body))\n",
-        # tools near the minimum: the tool-use system prompt the API adds may carry them over it
-        HEAD + "TOOLS = [" + ", ".join(f"{{'name': 'tool_{i}', 'description': {('Look up a record by its id and return it. ' * 6)!r}, 'input_schema': {{'type': 'object'}}}}" for i in range(8))
-        + f", {{'name': 'last', 'description': 'Last.', 'input_schema': {{'type': 'object'}}, {MARK}}}]\n"
-        "def ask(q):\n    return client.messages.create(model='claude-sonnet-4-5', max_tokens=300, tools=TOOLS, messages=[{'role': 'user', 'content': q}])\n",
-    ]
+    @staticmethod
+    def examples():
+        PER_CALL = (HEAD + f"RULES = {LONG!r}\n" "def review(code):\n"
+                    '    return client.messages.create(model="claude-sonnet-4-6", max_tokens=800,\n'
+                    f'        system=[{{"type": "text", "text": f"{{RULES}}\\n<code>{{code}}</code>", {MARK}}}],\n'
+                    "        messages=[{'role': 'user', 'content': 'Review the code.'}])\n")
+        fires = [
+            # the code to review is written into the cached system block; the user turn never changes
+            Invalid(PER_CALL, row=6, message="comes after content each call passes in (`code`), and nothing after it changes between calls: "
+                    "every call writes a new cache entry that no later call reads; it pays the write (1.25x input) on the ~3,456 fixed tokens "
+                    "and never the read: with the per-call content after the breakpoint, caching saves about $11.91 per 1,000 calls"),
+            # a wrapper's parameters, filled by its callers, before the breakpoint and again in the user turn
+            Invalid({"llm.py": HEAD + f"RULES = {LONG!r}\n"
+                     "def analyse(code, output):\n"
+                     f'    system = [{{"type": "text", "text": f"{{RULES}}\\nCode:\\n{{code}}\\nOutput:\\n{{output}}", {MARK}}}]\n'
+                     "    return client.messages.create(model='claude-sonnet-4-6', max_tokens=500, system=system,\n"
+                     "        messages=[{'role': 'user', 'content': f'Analyse this run.\\n{code}\\n{output}'}])\n",
+                     "jobs.py": "from llm import analyse\n\ndef report(run):\n    return analyse(run.code, run.stdout)\n"},  # one run: a loop's item is CL006's
+                    path="jobs.py", row=4, message="and the same values are sent again after it"),
+            # a short system prompt marked for caching: below the minimum, nothing is cached
+            Invalid(HEAD + 'client.messages.create(model="claude-sonnet-4-6", max_tokens=300, messages=[{"role": "user", "content": q}],\n'
+                    f'    system=[{{"type": "text", "text": "You are a terse assistant.", {MARK}}}])\n',
+                    row=4, message="ends a prefix of ~6 tokens, below the 2,048 that claude-sonnet-4-6 caches"),
+            # five breakpoints: a 400
+            HEAD + f"LONG = {LONG!r}\n"
+            "client.messages.create(model='claude-sonnet-4-6', max_tokens=300, system=[\n"
+            + "".join(f'    {{"type": "text", "text": LONG, {MARK}}},\n' for _ in range(5))
+            + "], messages=[{'role': 'user', 'content': q}])\n",
+            # four explicit ones plus the top-level one
+            HEAD + f"LONG = {LONG!r}\n"
+            "client.messages.create(model='claude-sonnet-4-6', max_tokens=300, cache_control={'type': 'ephemeral'}, system=[\n"
+            + "".join(f'    {{"type": "text", "text": LONG, {MARK}}},\n' for _ in range(4))
+            + "], messages=[{'role': 'user', 'content': q}])\n",
+        ]
+        silent = [
+            # the cached block is what callers pass as the system prompt; the question comes after it
+            HEAD + "def ask(system_prompt, question):\n"
+            f'    return client.messages.create(model="claude-sonnet-4-6", max_tokens=300, system=[{{"type": "text", "text": system_prompt, {MARK}}}],\n'
+            "        messages=[{'role': 'user', 'content': question}])\n",
+            # a breakpoint on the newest message: the next turn of the conversation reads it
+            HEAD + "def turn(history, text):\n"
+            f"    messages = history + [{{'role': 'user', 'content': [{{'type': 'text', 'text': text, {MARK}}}]}}]\n"
+            "    return client.messages.create(model='claude-sonnet-4-6', max_tokens=300, messages=messages)\n",
+            # a timestamp in the cached block is CL006's finding: one problem, one finding
+            HEAD + "import datetime\n" + f"RULES = {LONG!r}\n"
+            "def review(code):\n"
+            f'    return client.messages.create(model="claude-sonnet-4-6", max_tokens=300, system=[{{"type": "text", "text": f"{{RULES}} {{datetime.datetime.now()}} {{code}}", {MARK}}}],\n'
+            "        messages=[{'role': 'user', 'content': 'Review it.'}])\n",
+            # per-call content after the breakpoint only: the right layout
+            HEAD + f"RULES = {LONG!r}\n"
+            "def review(code):\n"
+            f'    return client.messages.create(model="claude-sonnet-4-6", max_tokens=300, system=[{{"type": "text", "text": RULES, {MARK}}}],\n'
+            "        messages=[{'role': 'user', 'content': code}])\n",
+            # a long prefix: cached
+            HEAD + f"LONG = {LONG!r}\n"
+            f'client.messages.create(model="claude-sonnet-4-6", max_tokens=300, messages=[], system=[{{"type": "text", "text": LONG, {MARK}}}])\n',
+            # the prefix holds run-time text that may be long
+            HEAD + "def ask(doc, q):\n    return client.messages.create(model='claude-sonnet-4-6', max_tokens=300, messages=[{'role': 'user', 'content': q}],\n"
+            f'        system=[{{"type": "text", "text": f"Answer from this document: {{doc}}", {MARK}}}])\n',
+            # four breakpoints: the maximum
+            HEAD + f"LONG = {LONG!r}\n"
+            "client.messages.create(model='claude-sonnet-4-6', max_tokens=300, system=[\n"
+            + "".join(f'    {{"type": "text", "text": LONG, {MARK}}},\n' for _ in range(4))
+            + "], messages=[{'role': 'user', 'content': q}])\n",
+            # a short first breakpoint is fine when the last one reaches the minimum
+            HEAD + f"LONG = {LONG!r}\n"
+            "client.messages.create(model='claude-sonnet-4-6', max_tokens=300, messages=[], system=[\n"
+            f'    {{"type": "text", "text": "You are terse.", {MARK}}},\n    {{"type": "text", "text": LONG, {MARK}}}])\n',
+            # a function parameter: its empty default is not what callers pass
+            HEAD + "async def cached_call(system_prompt='', messages=()):\n"
+            "    system = [{'type': 'text', 'text': system_prompt, 'cache_control': {'type': 'ephemeral'}}]\n"
+            "    return client.messages.create(model='claude-sonnet-4-6', max_tokens=300, system=system, messages=[{'role': 'user', 'content': 'hi'}])\n",
+            # OpenAI has no breakpoints
+            "from openai import OpenAI\nOpenAI().chat.completions.create(model='gpt-5.4', messages=[{'role': 'user', 'content': 'hi'}])\n",
+        ]
 
-    # The request's lists filled before it is sent (`.append`/`.extend`, in the function or a helper), and text filled by `%`.
-    FILLED = (HEAD + f"LONG = {LONG!r}\n" + "def system_blocks(text):\n    blocks = []\n    blocks.append({'type': 'text', 'text': text, 'cache_control': {'type': 'ephemeral'}})\n"
-              "    return blocks\n\ndef ask(q):\n    messages = []\n    messages.extend([{'role': 'user', 'content': q}])\n"
-              "    return client.messages.create(model='claude-sonnet-4-6', max_tokens=300, system=SYSTEM, messages=messages)\n")
-    fires = [
-        *fires,
-        Invalid(FILLED.replace("SYSTEM", "system_blocks('You are terse.')"), row=12, message="ends a prefix of ~4 tokens"),
-        FILLED.replace("SYSTEM", "system_blocks('You answer for %s.' % 'Acme')"),
-        Invalid(HEAD + "def ask(q):\n    messages = []\n"
-                f"    messages.append({{'role': 'user', 'content': [{{'type': 'text', 'text': 'Be terse.', {MARK}}}, {{'type': 'text', 'text': q}}]}})\n"
-                "    return client.messages.create(model='claude-sonnet-4-6', max_tokens=300, messages=messages)\n",
-                row=6, message="ends a prefix of ~3 tokens"),
-    ]
-    silent = [
-        *silent,
-        # the helper's block holds the long rules
-        FILLED.replace("SYSTEM", "system_blocks(LONG)"),
-        FILLED.replace("SYSTEM", "system_blocks('%s\\nYou answer for Acme.' % LONG)"),
-    ]
-    fires = [
-        *fires,
-        # five marked blocks appended to the system list: a 400
-        HEAD + f"LONG = {LONG!r}\ndef ask(q):\n    system = []\n"
-        + "".join(f"    system.append({{'type': 'text', 'text': LONG, {MARK}}})\n" for _ in range(5))
-        + "    return client.messages.create(model='claude-sonnet-4-6', max_tokens=300, system=system, messages=[{'role': 'user', 'content': q}])\n",
-        # the question filled into the cached block by `%`, and sent again after it
-        Invalid(FILLED.replace("SYSTEM", "system_blocks('Context: %s' % q)"), row=6, message="comes after content each call passes in (`q`)"),
-    ]
+        SHORT_BLOCK = f'[{{"type": "text", "text": "You are a terse assistant.", {MARK}}}]'
+        ASK = "def ask(q):\n    return client.messages.create(model='claude-sonnet-4-6', max_tokens=300, system=SYSTEM, messages=[{'role': 'user', 'content': q}])\n"
+        fires = [
+            *fires,
+            # the block is built by a helper: reported at the request, naming the helper's line
+            Invalid(HEAD + f"def cached(text):\n    return [{{'type': 'text', 'text': text, {MARK}}}]\n\n"
+                    "def ask(q):\n    return client.messages.create(model='claude-sonnet-4-6', max_tokens=300,\n"
+                    "        system=cached('You are a terse assistant.'), messages=[{'role': 'user', 'content': q}])\n",
+                    row=8, message="ends a prefix of ~6 tokens"),
+            # a breakpoint on a short tool list
+            HEAD + f"TOOLS = [{{'name': 'add', 'description': 'Add two numbers', 'input_schema': {{'type': 'object'}}, {MARK}}}]\n"
+            "def ask(q):\n    return client.messages.create(model='claude-sonnet-4-6', max_tokens=300, tools=TOOLS, messages=[{'role': 'user', 'content': q}])\n",
+            # the mark added to a block after it is built
+            HEAD + "def ask(q):\n    block = {'type': 'text', 'text': 'You are a terse assistant.'}\n    block['cache_control'] = {'type': 'ephemeral'}\n"
+            "    return client.messages.create(model='claude-sonnet-4-6', max_tokens=300, system=[block], messages=[{'role': 'user', 'content': q}])\n",
+            # Bedrock's invoke_model: the body dict, serialised
+            "import json, boto3\nrt = boto3.client('bedrock-runtime')\ndef ask(q):\n"
+            f"    body = {{'anthropic_version': 'bedrock-2023-05-31', 'max_tokens': 300, 'system': {SHORT_BLOCK}, 'messages': [{{'role': 'user', 'content': q}}]}}\n"
+            "    return rt.invoke_model(modelId='anthropic.claude-sonnet-4-5-20250929-v1:0', body=json.dumps(body))\n",
+            # Bedrock Converse's cachePoint block
+            "import boto3\nrt = boto3.client('bedrock-runtime')\ndef ask(q):\n"
+            "    return rt.converse(modelId='anthropic.claude-sonnet-4-5-20250929-v1:0', system=[{'text': 'Be terse.'}, {'cachePoint': {'type': 'default'}}],\n"
+            "                       messages=[{'role': 'user', 'content': [{'text': q}]}])\n",
+            # the model is a parameter whose default is a module constant
+            HEAD + "MODEL = 'claude-sonnet-4-6'\ndef ask(q, model=MODEL):\n"
+            f"    return client.messages.create(model=model, max_tokens=300, system={SHORT_BLOCK}, messages=[{{'role': 'user', 'content': q}}])\n",
+            # the request's arguments gathered in a dict, the system added to it later
+            HEAD + "def ask(q):\n    kwargs = dict(model='claude-sonnet-4-6', max_tokens=300, messages=[{'role': 'user', 'content': q}])\n"
+            f"    kwargs['system'] = {SHORT_BLOCK}\n    return client.messages.create(**kwargs)\n",
+        ]
+        fires = [
+            *fires,
+            # LiteLLM to Claude: a short system message marked in OpenAI-style content parts
+            "import litellm\ndef ask(q):\n    return litellm.completion(model='anthropic/claude-sonnet-4-5', max_tokens=300, messages=[\n"
+            f"        {{'role': 'system', 'content': {SHORT_BLOCK}}}, {{'role': 'user', 'content': q}}])\n",
+        ]
+        fires = [
+            *fires,
+            # a single exchange whose user turn, the caller's question, is marked: no later call sends it again
+            Invalid(HEAD + "def answer(question):\n"
+                    "    return client.messages.create(model='claude-sonnet-4-6', max_tokens=300, system='Answer briefly.',\n"
+                    f"        messages=[{{'role': 'user', 'content': [{{'type': 'text', 'text': f'Question: {{question}}', {MARK}}}]}}])\n",
+                    row=5, message="The cache breakpoint on the messages comes after content each call passes in (`question`)"),
+        ]
+        CHAT = (HEAD + "messages = []\nwhile True:\n    messages.append({'role': 'user', 'content': USER})\n"
+                "    r = client.messages.create(model='claude-sonnet-4-6', max_tokens=300, messages=messages,\n"
+                f"        system={SHORT_BLOCK})\n    messages.append({{'role': 'assistant', 'content': r.content}})\n")
+        fires = [
+            *fires,
+            # a chat loop whose only mark is on a short system prompt: the growing conversation is never cached
+            Invalid(CHAT.replace("USER", "input()"), row=7, message="(here: on the last message of the growing `messages`)"),
+        ]
+        silent = [
+            *silent,
+            # the same loop marks each new turn: those breakpoints end a long prefix
+            CHAT.replace("USER", f"[{{'type': 'text', 'text': input(), {MARK}}}]"),
+            # the document is marked and the question follows: later questions on the same document read it
+            HEAD + "def answer(document, question):\n"
+            "    return client.messages.create(model='claude-sonnet-4-6', max_tokens=300, messages=[{'role': 'user', 'content': [\n"
+            f"        {{'type': 'text', 'text': document, {MARK}}}, {{'type': 'text', 'text': question}}]}}])\n",
+            # the caller hands the conversation in: the next turn reads the marked one
+            HEAD + "def turn(history, text):\n"
+            f"    return client.messages.create(model='claude-sonnet-4-6', max_tokens=300, messages=history + [{{'role': 'user', 'content': [{{'type': 'text', 'text': text, {MARK}}}]}}])\n",
+            # a conversation kept by the loop: the next turn reads the marked one
+            HEAD + "messages = []\nwhile True:\n"
+            f"    messages.append({{'role': 'user', 'content': [{{'type': 'text', 'text': input(), {MARK}}}]}})\n"
+            "    r = client.messages.create(model='claude-sonnet-4-6', max_tokens=300, messages=messages)\n"
+            "    messages.append({'role': 'assistant', 'content': r.content})\n",
+            # the same through LiteLLM to an OpenAI model: no breakpoints there
+            "import litellm\ndef ask(q):\n    return litellm.completion(model='gpt-4o', max_tokens=300, messages=[\n"
+            f"        {{'role': 'system', 'content': {SHORT_BLOCK}}}, {{'role': 'user', 'content': q}}])\n",
+            # the helper marks a long block
+            HEAD + f"LONG = {LONG!r}\ndef cached(text):\n    return [{{'type': 'text', 'text': text, {MARK}}}]\n"
+            "def ask(q):\n    return client.messages.create(model='claude-sonnet-4-6', max_tokens=300, system=cached(LONG), messages=[{'role': 'user', 'content': q}])\n",
+            # Bedrock with a long system prompt
+            "import json, boto3\nrt = boto3.client('bedrock-runtime')\n" + f"LONG = {LONG!r}\n" + "def ask(q):\n"
+            f"    body = {{'max_tokens': 300, 'system': [{{'type': 'text', 'text': LONG, {MARK}}}], 'messages': [{{'role': 'user', 'content': q}}]}}\n"
+            "    return rt.invoke_model(modelId='anthropic.claude-sonnet-4-5-20250929-v1:0', body=json.dumps(body))\n",
+            # tools near the minimum: the tool-use system prompt the API adds may carry them over it
+            HEAD + "TOOLS = [" + ", ".join(f"{{'name': 'tool_{i}', 'description': {('Look up a record by its id and return it. ' * 6)!r}, 'input_schema': {{'type': 'object'}}}}" for i in range(8))
+            + f", {{'name': 'last', 'description': 'Last.', 'input_schema': {{'type': 'object'}}, {MARK}}}]\n"
+            "def ask(q):\n    return client.messages.create(model='claude-sonnet-4-5', max_tokens=300, tools=TOOLS, messages=[{'role': 'user', 'content': q}])\n",
+        ]
+        # The request's lists filled before it is sent (`.append`/`.extend`, in the function or a helper), and text filled by `%`.
+        FILLED = (HEAD + f"LONG = {LONG!r}\n" + "def system_blocks(text):\n    blocks = []\n    blocks.append({'type': 'text', 'text': text, 'cache_control': {'type': 'ephemeral'}})\n"
+                  "    return blocks\n\ndef ask(q):\n    messages = []\n    messages.extend([{'role': 'user', 'content': q}])\n"
+                  "    return client.messages.create(model='claude-sonnet-4-6', max_tokens=300, system=SYSTEM, messages=messages)\n")
+        fires = [
+            *fires,
+            Invalid(FILLED.replace("SYSTEM", "system_blocks('You are terse.')"), row=12, message="ends a prefix of ~4 tokens"),
+            FILLED.replace("SYSTEM", "system_blocks('You answer for %s.' % 'Acme')"),
+            Invalid(HEAD + "def ask(q):\n    messages = []\n"
+                    f"    messages.append({{'role': 'user', 'content': [{{'type': 'text', 'text': 'Be terse.', {MARK}}}, {{'type': 'text', 'text': q}}]}})\n"
+                    "    return client.messages.create(model='claude-sonnet-4-6', max_tokens=300, messages=messages)\n",
+                    row=6, message="ends a prefix of ~3 tokens"),
+        ]
+        silent = [
+            *silent,
+            # the helper's block holds the long rules
+            FILLED.replace("SYSTEM", "system_blocks(LONG)"),
+            FILLED.replace("SYSTEM", "system_blocks('%s\\nYou answer for Acme.' % LONG)"),
+        ]
+        fires = [
+            *fires,
+            # five marked blocks appended to the system list: a 400
+            HEAD + f"LONG = {LONG!r}\ndef ask(q):\n    system = []\n"
+            + "".join(f"    system.append({{'type': 'text', 'text': LONG, {MARK}}})\n" for _ in range(5))
+            + "    return client.messages.create(model='claude-sonnet-4-6', max_tokens=300, system=system, messages=[{'role': 'user', 'content': q}])\n",
+            # the question filled into the cached block by `%`, and sent again after it
+            Invalid(FILLED.replace("SYSTEM", "system_blocks('Context: %s' % q)"), row=6, message="comes after content each call passes in (`q`)"),
+        ]
 
-    # LangChain's ChatAnthropic invoked once with messages written out: their content blocks and `additional_kwargs` carry the marks.
-    LC = ("from langchain_anthropic import ChatAnthropic\nfrom langchain_core.messages import HumanMessage, SystemMessage\n" + f"LONG = {LONG!r}\n"
-          "llm = ChatAnthropic(model='claude-sonnet-4-6', max_tokens=300)\n\ndef ask(q):\n    return llm.invoke([SYSTEM, HumanMessage(content=q)])\n")
-    fires = [*fires, Invalid(LC.replace("SYSTEM", f"SystemMessage(content=[{{'type': 'text', 'text': 'You are terse.', {MARK}}}])"), row=4, message="ends a prefix of ~4 tokens"),
-             LC.replace("SYSTEM", f"SystemMessage(content='You are terse.', additional_kwargs={{{MARK}}})")]
-    # tools bound to the model come first in the prefix, unseen; a long marked system message
-    silent = [*silent, LC.replace("SYSTEM", f"SystemMessage(content=[{{'type': 'text', 'text': 'You are terse.', {MARK}}}])").replace("max_tokens=300)", "max_tokens=300).bind_tools(TOOLS)"),
-              LC.replace("SYSTEM", f"SystemMessage(content=[{{'type': 'text', 'text': LONG, {MARK}}}])"),
-              LC.replace("SYSTEM", f"SystemMessage(content=LONG, additional_kwargs={{{MARK}}})")]
+        # LangChain's ChatAnthropic invoked once with messages written out: their content blocks and `additional_kwargs` carry the marks.
+        LC = ("from langchain_anthropic import ChatAnthropic\nfrom langchain_core.messages import HumanMessage, SystemMessage\n" + f"LONG = {LONG!r}\n"
+              "llm = ChatAnthropic(model='claude-sonnet-4-6', max_tokens=300)\n\ndef ask(q):\n    return llm.invoke([SYSTEM, HumanMessage(content=q)])\n")
+        fires = [*fires, Invalid(LC.replace("SYSTEM", f"SystemMessage(content=[{{'type': 'text', 'text': 'You are terse.', {MARK}}}])"), row=4, message="ends a prefix of ~4 tokens"),
+                 LC.replace("SYSTEM", f"SystemMessage(content='You are terse.', additional_kwargs={{{MARK}}})")]
+        # tools bound to the model come first in the prefix, unseen; a long marked system message
+        silent = [*silent, LC.replace("SYSTEM", f"SystemMessage(content=[{{'type': 'text', 'text': 'You are terse.', {MARK}}}])").replace("max_tokens=300)", "max_tokens=300).bind_tools(TOOLS)"),
+                  LC.replace("SYSTEM", f"SystemMessage(content=[{{'type': 'text', 'text': LONG, {MARK}}}])"),
+                  LC.replace("SYSTEM", f"SystemMessage(content=LONG, additional_kwargs={{{MARK}}})")]
+        return fires, silent
 
     def check_call(self, call: Call, ctx: Context) -> Iterator[Diagnostic]:
         site = call.site

@@ -86,202 +86,203 @@ class CachePrefixDynamic(Rule):
     name = "cache-prefix-dynamic"
     summary = "per-request value inside a cached prompt prefix"
     options = {"unknown-model-minimum": 1024}
-    fires = [
-        Invalid(HEAD + f"RULES = {RULES!r}\n"
-                'client.messages.create(model="claude-sonnet-4-6", max_tokens=500, messages=[],\n'
-                '    system=[{"type": "text", "text": f"Now: {datetime.datetime.now()}\\n{RULES}", "cache_control": {"type": "ephemeral"}}])\n',
-                row=5, message="`datetime.datetime.now()` changes on every request and sits in the system prompt block that carries "
-                "the cache breakpoint, so the prefix never matches the cache: every call pays a cache write (1.25x input) instead "
-                "of a read (0.1x or less), about $11.90 per 1,000 calls"),
-        # before the breakpoint, in an earlier block
-        HEAD + f"RULES = {RULES!r}\n"
-        'client.messages.create(model="claude-sonnet-4-6", max_tokens=500, messages=[],\n'
-        '    system=[{"type": "text", "text": f"Request {uuid.uuid4()}"}, {"type": "text", "text": RULES, "cache_control": {"type": "ephemeral"}}])\n',
-        # at the start of a long, uncached system prompt (resolved from another module)
-        {
-            "rules.py": f"RULES = {RULES!r}\n",
-            "bot.py": "from openai import OpenAI\nimport time\nfrom rules import RULES\n"
-            'OpenAI().responses.create(model="gpt-5.4", max_output_tokens=300, input="hi",\n'
-            '    instructions=f"Timestamp: {time.time()}\\n{RULES}")\n',
-        },
-    ]
-    fires = [
-        *fires,
-        # an agent's step counter inside the cached system block
-        HEAD + f"RULES = {RULES!r}\n"
-        "for step in range(25):\n"
-        '    client.messages.create(model="claude-sonnet-4-6", max_tokens=500, messages=[{"role": "user", "content": "next"}],\n'
-        '        system=[{"type": "text", "text": f"{RULES}\\nYou are on iteration {step} of 25.", "cache_control": {"type": "ephemeral"}}])\n',
-        # the loop's document inside the cached block: each write is never read
-        HEAD + f"RULES = {RULES!r}\n"
-        "for doc in docs:\n"
-        '    client.messages.create(model="claude-sonnet-4-6", max_tokens=500, messages=[{"role": "user", "content": "Summarise it."}],\n'
-        '        system=[{"type": "text", "text": f"{RULES}\\n<doc>{doc}</doc>", "cache_control": {"type": "ephemeral"}}])\n',
-    ]
-    silent = [
-        # the loop's item after the breakpoint, in the user turn: the prefix stays stable
-        HEAD + f"RULES = {RULES!r}\n"
-        "for doc in docs:\n"
-        '    client.messages.create(model="claude-sonnet-4-6", max_tokens=500, messages=[{"role": "user", "content": f"Summarise: {doc}"}],\n'
-        '        system=[{"type": "text", "text": RULES, "cache_control": {"type": "ephemeral"}}])\n',
-        # after the last breakpoint: fine
-        HEAD + f"RULES = {RULES!r}\n"
-        'client.messages.create(model="claude-sonnet-4-6", max_tokens=500,\n'
-        '    system=[{"type": "text", "text": RULES, "cache_control": {"type": "ephemeral"}}],\n'
-        '    messages=[{"role": "user", "content": f"Now: {datetime.datetime.now()}. Question?"}])\n',
-        # at the end of an uncached system prompt: the prefix stays stable
-        HEAD + f"RULES = {RULES!r}\n"
-        'client.messages.create(model="claude-sonnet-4-6", max_tokens=500, messages=[], system=f"{RULES}\\nNow: {datetime.datetime.now()}")\n',
-        # short prompt: nothing to cache anyway
-        HEAD + 'client.messages.create(model="claude-sonnet-4-6", max_tokens=500, messages=[], system=f"Now: {datetime.datetime.now()}")\n',
-        # a date changes once a day: one extra write a day, not a miss per request
-        HEAD + f"RULES = {RULES!r}\n"
-        'client.messages.create(model="claude-sonnet-4-6", max_tokens=500, messages=[],\n'
-        '    system=[{"type": "text", "text": f"Today is {datetime.date.today()}. Now: {datetime.datetime.now():%Y-%m-%d}\\n{RULES}", "cache_control": {"type": "ephemeral"}}])\n',
-        # a value that is not per request
-        HEAD + f"RULES = {RULES!r}\n"
-        'def ask(user_name):\n    return client.messages.create(model="claude-sonnet-4-6", max_tokens=500, messages=[],\n'
-        '        system=[{"type": "text", "text": f"Policy for {user_name}\\n{RULES}", "cache_control": {"type": "ephemeral"}}])\n',
-    ]
 
-    # A template filled by `.format(...)`: a field is what its keyword passes, not its name.
-    TEMPLATE = f"TEMPLATE = 'Current time: {{now}}\\n' + {RULES!r}\n"
-    FORMATTED = ('client.messages.create(model="claude-sonnet-4-6", max_tokens=500, messages=[{{"role": "user", "content": "next"}}],\n'
-                 '    system=[{{"type": "text", "text": TEMPLATE.format(now={value}), "cache_control": {{"type": "ephemeral"}}}}])\n')
-    fires = [
-        *fires,
-        Invalid(HEAD + TEMPLATE + FORMATTED.format(value="datetime.datetime.now().isoformat()"), row=5,
-                message="`datetime.datetime.now().isoformat()` changes on every request"),
-        # passed through a name assigned once
-        Invalid(HEAD + TEMPLATE + "stamp = datetime.datetime.now().isoformat()\n" + FORMATTED.format(value="stamp"), row=4,
-                message="`datetime.datetime.now().isoformat()` changes on every request"),
-        # the loop's counter passed to the template
-        Invalid(HEAD + TEMPLATE + "for step in range(25):\n    " + FORMATTED.format(value="step").replace("\n    system", "\n        system"),
-                row=6, message="`step` changes on every iteration of the loop at line 4"),
-    ]
-    silent = [
-        *silent,
-        # the field is named `now`, but its keyword passes a date, or a value fixed for the run
-        HEAD + TEMPLATE + FORMATTED.format(value="datetime.date.today()"),
-        HEAD + TEMPLATE + "VERSION = '2.1'\n" + FORMATTED.format(value="VERSION"),
-        HEAD + TEMPLATE + "stamp = datetime.date.today().isoformat()\n" + FORMATTED.format(value="stamp"),
-    ]
+    @staticmethod
+    def examples():
+        fires = [
+            Invalid(HEAD + f"RULES = {RULES!r}\n"
+                    'client.messages.create(model="claude-sonnet-4-6", max_tokens=500, messages=[],\n'
+                    '    system=[{"type": "text", "text": f"Now: {datetime.datetime.now()}\\n{RULES}", "cache_control": {"type": "ephemeral"}}])\n',
+                    row=5, message="`datetime.datetime.now()` changes on every request and sits in the system prompt block that carries "
+                    "the cache breakpoint, so the prefix never matches the cache: every call pays a cache write (1.25x input) instead "
+                    "of a read (0.1x or less), about $11.90 per 1,000 calls"),
+            # before the breakpoint, in an earlier block
+            HEAD + f"RULES = {RULES!r}\n"
+            'client.messages.create(model="claude-sonnet-4-6", max_tokens=500, messages=[],\n'
+            '    system=[{"type": "text", "text": f"Request {uuid.uuid4()}"}, {"type": "text", "text": RULES, "cache_control": {"type": "ephemeral"}}])\n',
+            # at the start of a long, uncached system prompt (resolved from another module)
+            {
+                "rules.py": f"RULES = {RULES!r}\n",
+                "bot.py": "from openai import OpenAI\nimport time\nfrom rules import RULES\n"
+                'OpenAI().responses.create(model="gpt-5.4", max_output_tokens=300, input="hi",\n'
+                '    instructions=f"Timestamp: {time.time()}\\n{RULES}")\n',
+            },
+        ]
+        fires = [
+            *fires,
+            # an agent's step counter inside the cached system block
+            HEAD + f"RULES = {RULES!r}\n"
+            "for step in range(25):\n"
+            '    client.messages.create(model="claude-sonnet-4-6", max_tokens=500, messages=[{"role": "user", "content": "next"}],\n'
+            '        system=[{"type": "text", "text": f"{RULES}\\nYou are on iteration {step} of 25.", "cache_control": {"type": "ephemeral"}}])\n',
+            # the loop's document inside the cached block: each write is never read
+            HEAD + f"RULES = {RULES!r}\n"
+            "for doc in docs:\n"
+            '    client.messages.create(model="claude-sonnet-4-6", max_tokens=500, messages=[{"role": "user", "content": "Summarise it."}],\n'
+            '        system=[{"type": "text", "text": f"{RULES}\\n<doc>{doc}</doc>", "cache_control": {"type": "ephemeral"}}])\n',
+        ]
+        silent = [
+            # the loop's item after the breakpoint, in the user turn: the prefix stays stable
+            HEAD + f"RULES = {RULES!r}\n"
+            "for doc in docs:\n"
+            '    client.messages.create(model="claude-sonnet-4-6", max_tokens=500, messages=[{"role": "user", "content": f"Summarise: {doc}"}],\n'
+            '        system=[{"type": "text", "text": RULES, "cache_control": {"type": "ephemeral"}}])\n',
+            # after the last breakpoint: fine
+            HEAD + f"RULES = {RULES!r}\n"
+            'client.messages.create(model="claude-sonnet-4-6", max_tokens=500,\n'
+            '    system=[{"type": "text", "text": RULES, "cache_control": {"type": "ephemeral"}}],\n'
+            '    messages=[{"role": "user", "content": f"Now: {datetime.datetime.now()}. Question?"}])\n',
+            # at the end of an uncached system prompt: the prefix stays stable
+            HEAD + f"RULES = {RULES!r}\n"
+            'client.messages.create(model="claude-sonnet-4-6", max_tokens=500, messages=[], system=f"{RULES}\\nNow: {datetime.datetime.now()}")\n',
+            # short prompt: nothing to cache anyway
+            HEAD + 'client.messages.create(model="claude-sonnet-4-6", max_tokens=500, messages=[], system=f"Now: {datetime.datetime.now()}")\n',
+            # a date changes once a day: one extra write a day, not a miss per request
+            HEAD + f"RULES = {RULES!r}\n"
+            'client.messages.create(model="claude-sonnet-4-6", max_tokens=500, messages=[],\n'
+            '    system=[{"type": "text", "text": f"Today is {datetime.date.today()}. Now: {datetime.datetime.now():%Y-%m-%d}\\n{RULES}", "cache_control": {"type": "ephemeral"}}])\n',
+            # a value that is not per request
+            HEAD + f"RULES = {RULES!r}\n"
+            'def ask(user_name):\n    return client.messages.create(model="claude-sonnet-4-6", max_tokens=500, messages=[],\n'
+            '        system=[{"type": "text", "text": f"Policy for {user_name}\\n{RULES}", "cache_control": {"type": "ephemeral"}}])\n',
+        ]
 
-    # A field whose name has an empty default and one real value: the real value is what is sent.
-    OPTIONAL = 'stamp = ""\nif verbose:\n    stamp = {value}\n'
-    fires = [
-        *fires,
-        Invalid(HEAD + TEMPLATE + OPTIONAL.format(value="datetime.datetime.now().isoformat()") + FORMATTED.format(value="stamp"),
-                row=6, message="`datetime.datetime.now().isoformat()` changes on every request"),
-    ]
-    silent = [*silent, HEAD + TEMPLATE + OPTIONAL.format(value="datetime.date.today().isoformat()") + FORMATTED.format(value="stamp")]
+        # A template filled by `.format(...)`: a field is what its keyword passes, not its name.
+        TEMPLATE = f"TEMPLATE = 'Current time: {{now}}\\n' + {RULES!r}\n"
+        FORMATTED = ('client.messages.create(model="claude-sonnet-4-6", max_tokens=500, messages=[{{"role": "user", "content": "next"}}],\n'
+                     '    system=[{{"type": "text", "text": TEMPLATE.format(now={value}), "cache_control": {{"type": "ephemeral"}}}}])\n')
+        fires = [
+            *fires,
+            Invalid(HEAD + TEMPLATE + FORMATTED.format(value="datetime.datetime.now().isoformat()"), row=5,
+                    message="`datetime.datetime.now().isoformat()` changes on every request"),
+            # passed through a name assigned once
+            Invalid(HEAD + TEMPLATE + "stamp = datetime.datetime.now().isoformat()\n" + FORMATTED.format(value="stamp"), row=4,
+                    message="`datetime.datetime.now().isoformat()` changes on every request"),
+            # the loop's counter passed to the template
+            Invalid(HEAD + TEMPLATE + "for step in range(25):\n    " + FORMATTED.format(value="step").replace("\n    system", "\n        system"),
+                    row=6, message="`step` changes on every iteration of the loop at line 4"),
+        ]
+        silent = [
+            *silent,
+            # the field is named `now`, but its keyword passes a date, or a value fixed for the run
+            HEAD + TEMPLATE + FORMATTED.format(value="datetime.date.today()"),
+            HEAD + TEMPLATE + "VERSION = '2.1'\n" + FORMATTED.format(value="VERSION"),
+            HEAD + TEMPLATE + "stamp = datetime.date.today().isoformat()\n" + FORMATTED.format(value="stamp"),
+        ]
 
-    # the loop's counter in an optional line the template receives
-    COUNTER = 'for step in range(25):\n    info = ""\n    if verbose:\n        info = f"You are on iteration {step} of 25."\n    ' + FORMATTED.replace("\n    system", "\n        system").format(value="info")
-    fires = [*fires, Invalid(HEAD + TEMPLATE + COUNTER, row=7, message="changes on every iteration of the loop at line 4")]
-    silent = [*silent, HEAD + TEMPLATE + COUNTER.replace("{step}", "{user_name}")]
+        # A field whose name has an empty default and one real value: the real value is what is sent.
+        OPTIONAL = 'stamp = ""\nif verbose:\n    stamp = {value}\n'
+        fires = [
+            *fires,
+            Invalid(HEAD + TEMPLATE + OPTIONAL.format(value="datetime.datetime.now().isoformat()") + FORMATTED.format(value="stamp"),
+                    row=6, message="`datetime.datetime.now().isoformat()` changes on every request"),
+        ]
+        silent = [*silent, HEAD + TEMPLATE + OPTIONAL.format(value="datetime.date.today().isoformat()") + FORMATTED.format(value="stamp")]
 
-    # A prompt builder with several returns: whichever it sends lands in the cached block.
-    BUILDER = ("def build_system(verbose):\n    if verbose:\n        return f\"Now: {{{value}}}\\n\" + RULES\n    return RULES\n"
-               'client.messages.create(model="claude-sonnet-4-6", max_tokens=500, messages=[{{"role": "user", "content": "next"}}],\n'
-               '    system=[{{"type": "text", "text": build_system(True), "cache_control": {{"type": "ephemeral"}}}}])\n')
-    fires = [
-        *fires,
-        Invalid(HEAD + f"RULES = {RULES!r}\n" + BUILDER.format(value="datetime.datetime.now():%H:%M"), row=6,
-                message="`datetime.datetime.now():%H:%M` changes on every request and sits in the system prompt block that "
-                "carries the cache breakpoint, so the prefix never matches the cache: every call pays a cache write (1.25x input) "
-                "instead of a read (0.1x or less). Move per-request values"),
-    ]
-    silent = [
-        *silent,
-        # the builder's run-time part is a date: one extra write a day
-        HEAD + f"RULES = {RULES!r}\n" + BUILDER.format(value="datetime.datetime.now():%Y-%m-%d"),
-    ]
+        # the loop's counter in an optional line the template receives
+        COUNTER = 'for step in range(25):\n    info = ""\n    if verbose:\n        info = f"You are on iteration {step} of 25."\n    ' + FORMATTED.replace("\n    system", "\n        system").format(value="info")
+        fires = [*fires, Invalid(HEAD + TEMPLATE + COUNTER, row=7, message="changes on every iteration of the loop at line 4")]
+        silent = [*silent, HEAD + TEMPLATE + COUNTER.replace("{step}", "{user_name}")]
 
-    # OpenAI caches long prefixes by itself: a builder's return that opens with the time defeats it
-    OPENAI_BUILDER = ("from openai import OpenAI\nimport datetime, time\n" + f"RULES = {RULES!r}\n"
-                      "def build_instructions(verbose):\n    if verbose:\n        return f\"Now: {{{value}}}\\n\" + RULES\n    return RULES\n"
-                      'OpenAI().responses.create(model="gpt-5.4", max_output_tokens=300, input="hi", instructions=build_instructions(True))\n')
-    fires = [*fires, Invalid(OPENAI_BUILDER.format(value="time.time()"), row=6,
-                             message="`time.time()` changes on every request and sits at the start of the system prompt, ahead of ~3,002 "
-                             "cacheable tokens, so the prefix never matches the cache: every call pays the full input price instead of a "
-                             "cached read, about $6.75 per 1,000 calls")]
-    silent = [*silent, OPENAI_BUILDER.format(value="datetime.date.today()")]
+        # A prompt builder with several returns: whichever it sends lands in the cached block.
+        BUILDER = ("def build_system(verbose):\n    if verbose:\n        return f\"Now: {{{value}}}\\n\" + RULES\n    return RULES\n"
+                   'client.messages.create(model="claude-sonnet-4-6", max_tokens=500, messages=[{{"role": "user", "content": "next"}}],\n'
+                   '    system=[{{"type": "text", "text": build_system(True), "cache_control": {{"type": "ephemeral"}}}}])\n')
+        fires = [
+            *fires,
+            Invalid(HEAD + f"RULES = {RULES!r}\n" + BUILDER.format(value="datetime.datetime.now():%H:%M"), row=6,
+                    message="`datetime.datetime.now():%H:%M` changes on every request and sits in the system prompt block that "
+                    "carries the cache breakpoint, so the prefix never matches the cache: every call pays a cache write (1.25x input) "
+                    "instead of a read (0.1x or less). Move per-request values"),
+        ]
+        silent = [
+            *silent,
+            # the builder's run-time part is a date: one extra write a day
+            HEAD + f"RULES = {RULES!r}\n" + BUILDER.format(value="datetime.datetime.now():%Y-%m-%d"),
+        ]
 
-    # the clock held in a name first (`now = ...strftime(...)`): judged by what the name holds
-    NAMED = (HEAD + f"RULES = {RULES!r}\n"
-             "def identity():\n    now = datetime.datetime.now().strftime({fmt!r})\n"
-             "    return f\"## Current Time\\n{{now}}\\n\\n\" + RULES\n"
-             'client.messages.create(model="claude-sonnet-4-6", max_tokens=500, messages=[{{"role": "user", "content": "q"}}],\n'
-             '    system=[{{"type": "text", "text": identity(), "cache_control": {{"type": "ephemeral"}}}}])\n')
-    fires = [*fires, Invalid(NAMED.format(fmt="%Y-%m-%d %H:%M (%A)"), row=5,
-                             message="`datetime.datetime.now().strftime('%Y-%m-%d %H:%M (%A)')` changes on every request")]
-    silent = [*silent, NAMED.format(fmt="%Y-%m-%d (%A)")]
+        # OpenAI caches long prefixes by itself: a builder's return that opens with the time defeats it
+        OPENAI_BUILDER = ("from openai import OpenAI\nimport datetime, time\n" + f"RULES = {RULES!r}\n"
+                          "def build_instructions(verbose):\n    if verbose:\n        return f\"Now: {{{value}}}\\n\" + RULES\n    return RULES\n"
+                          'OpenAI().responses.create(model="gpt-5.4", max_output_tokens=300, input="hi", instructions=build_instructions(True))\n')
+        fires = [*fires, Invalid(OPENAI_BUILDER.format(value="time.time()"), row=6,
+                                 message="`time.time()` changes on every request and sits at the start of the system prompt, ahead of ~3,002 "
+                                 "cacheable tokens, so the prefix never matches the cache: every call pays the full input price instead of a "
+                                 "cached read, about $6.75 per 1,000 calls")]
+        silent = [*silent, OPENAI_BUILDER.format(value="datetime.date.today()")]
 
-    # A wrapper's cached system text with a field its caller fills: the caller's loop counter
-    # or clock, bound through the wrapper's parameters (and a prompt builder's, through a
-    # template's optional line) into the block that carries the breakpoint.
-    WRAPPER = (HEAD + f"RULES = {RULES!r}\n"
-               "def ask(q, step=None, total=None):\n"
-               '    return client.messages.create(model="claude-sonnet-4-6", max_tokens=500, messages=[{{"role": "user", "content": q}}],\n'
-               '        system=[{{"type": "text", "text": f"{{RULES}}\\nYou are on step {{step}} of {{total}}.", "cache_control": {{"type": "ephemeral"}}}}])\n'
-               "def run(goal, questions, persona):\n{caller}")
-    AUTOMODE = (HEAD + f"RULES = {RULES!r}\n" + "AUTOMODE = 'You are in automode.\\n{iteration_info}\\n'\n"
-                "def system_prompt(current=None, most=None):\n"
-                "    info = ''\n    if current is not None:\n        info = f'You are on iteration {current} out of {most}.'\n"
-                "    return RULES + AUTOMODE.format(iteration_info=info)\n"
-                "def chat(q, current_iteration=None, max_iterations=None):\n"
-                '    return client.messages.create(model="claude-sonnet-4-6", max_tokens=500, messages=[{"role": "user", "content": q}],\n'
-                '        system=[{"type": "text", "text": system_prompt(current_iteration, max_iterations), "cache_control": {"type": "ephemeral"}}])\n'
-                "def automode(goal, max_iterations=25):\n    count = 0\n    while count < max_iterations:\n"
-                "        chat(goal, current_iteration=count + 1, max_iterations=max_iterations)\n        count += 1\n")
-    fires = [
-        *fires,
-        Invalid(WRAPPER.format(caller="    for i in range(25):\n        ask(goal, step=i + 1, total=25)\n"), row=9,
-                message="`i + 1` changes on every iteration of the loop at line 8 and sits in the system prompt block that carries the cache breakpoint"),
-        Invalid(WRAPPER.format(caller="    ask(goal, datetime.datetime.now().isoformat())\n"), row=8,
-                message="`datetime.datetime.now().isoformat()` changes on every request"),
-        Invalid(AUTOMODE, row=16, message="`count + 1` changes on every iteration of the loop at line 15"),
-    ]
-    silent = [
-        *silent,
-        # the caller's value stays the same round the loop, is a date, or is fixed
-        WRAPPER.format(caller="    for q in questions:\n        ask(q, step=persona)\n"),
-        WRAPPER.format(caller="    ask(goal, datetime.date.today())\n"),
-        WRAPPER.format(caller="    for q in questions:\n        ask(q, step=1, total=1)\n"),
-        # not in automode: the optional line is never filled
-        AUTOMODE.replace("        chat(goal, current_iteration=count + 1, max_iterations=max_iterations)\n", "        chat(goal)\n"),
-    ]
+        # the clock held in a name first (`now = ...strftime(...)`): judged by what the name holds
+        NAMED = (HEAD + f"RULES = {RULES!r}\n"
+                 "def identity():\n    now = datetime.datetime.now().strftime({fmt!r})\n"
+                 "    return f\"## Current Time\\n{{now}}\\n\\n\" + RULES\n"
+                 'client.messages.create(model="claude-sonnet-4-6", max_tokens=500, messages=[{{"role": "user", "content": "q"}}],\n'
+                 '    system=[{{"type": "text", "text": identity(), "cache_control": {{"type": "ephemeral"}}}}])\n')
+        fires = [*fires, Invalid(NAMED.format(fmt="%Y-%m-%d %H:%M (%A)"), row=5,
+                                 message="`datetime.datetime.now().strftime('%Y-%m-%d %H:%M (%A)')` changes on every request")]
+        silent = [*silent, NAMED.format(fmt="%Y-%m-%d (%A)")]
 
-    # The system text a helper builds, with the clock at its head: a method of the agent's
-    # class, or a function of another module, whose return the cached block carries.
-    IDENTITY = (HEAD + f"RULES = {RULES!r}\n"
-                "class Agent:\n    def identity(self):\n"
-                "        return f\"## Current Time\\n{{{value}}}\\n\\n\" + RULES\n"
-                "    def step(self, history):\n"
-                '        return client.messages.create(model="claude-sonnet-4-6", max_tokens=500, messages=history,\n'
-                '            system=[{{"type": "text", "text": self.identity(), "cache_control": {{"type": "ephemeral"}}}}])\n')
-    PROMPTS = ("import datetime\n" + f"RULES = {RULES!r}\n"
-               "STARTED = datetime.datetime.now().isoformat()\n"
-               "def build_system_prompt(user):\n    return f\"{{{value}}}\\n{{RULES}}\\nThe customer is {{user}}.\"\n")
-    APP = ("import anthropic\nfrom bot.prompts import build_system_prompt\n\n"
-           "def reply(user, q):\n"
-           '    return anthropic.Anthropic().messages.create(model="claude-sonnet-4-6", max_tokens=300, messages=[{"role": "user", "content": q}],\n'
-           '        system=[{"type": "text", "text": build_system_prompt(user), "cache_control": {"type": "ephemeral"}}])\n')
-    fires = [
-        *fires,
-        Invalid(IDENTITY.format(value="datetime.datetime.now():%Y-%m-%d %H:%M"), row=6,
-                message="`datetime.datetime.now():%Y-%m-%d %H:%M` changes on every request and sits in the system prompt block that carries the cache breakpoint"),
-        Invalid({"bot/__init__.py": "", "bot/prompts.py": PROMPTS.format(value="datetime.datetime.now().isoformat()"), "bot/app.py": APP},
-                path="bot/prompts.py", row=5, message="`datetime.datetime.now().isoformat()` changes on every request"),
-    ]
-    silent = [
-        *silent,
-        # the helper's clock formatted to the day, or a value fixed when the process starts
-        IDENTITY.format(value="datetime.datetime.now():%Y-%m-%d"),
-        {"bot/__init__.py": "", "bot/prompts.py": PROMPTS.format(value="STARTED"), "bot/app.py": APP},
-        {"bot/__init__.py": "", "bot/prompts.py": PROMPTS.format(value="datetime.date.today()"), "bot/app.py": APP},
-    ]
+        # A wrapper's cached system text with a field its caller fills: the caller's loop counter
+        # or clock, bound through the wrapper's parameters (and a prompt builder's, through a
+        # template's optional line) into the block that carries the breakpoint.
+        WRAPPER = (HEAD + f"RULES = {RULES!r}\n"
+                   "def ask(q, step=None, total=None):\n"
+                   '    return client.messages.create(model="claude-sonnet-4-6", max_tokens=500, messages=[{{"role": "user", "content": q}}],\n'
+                   '        system=[{{"type": "text", "text": f"{{RULES}}\\nYou are on step {{step}} of {{total}}.", "cache_control": {{"type": "ephemeral"}}}}])\n'
+                   "def run(goal, questions, persona):\n{caller}")
+        AUTOMODE = (HEAD + f"RULES = {RULES!r}\n" + "AUTOMODE = 'You are in automode.\\n{iteration_info}\\n'\n"
+                    "def system_prompt(current=None, most=None):\n"
+                    "    info = ''\n    if current is not None:\n        info = f'You are on iteration {current} out of {most}.'\n"
+                    "    return RULES + AUTOMODE.format(iteration_info=info)\n"
+                    "def chat(q, current_iteration=None, max_iterations=None):\n"
+                    '    return client.messages.create(model="claude-sonnet-4-6", max_tokens=500, messages=[{"role": "user", "content": q}],\n'
+                    '        system=[{"type": "text", "text": system_prompt(current_iteration, max_iterations), "cache_control": {"type": "ephemeral"}}])\n'
+                    "def automode(goal, max_iterations=25):\n    count = 0\n    while count < max_iterations:\n"
+                    "        chat(goal, current_iteration=count + 1, max_iterations=max_iterations)\n        count += 1\n")
+        fires = [*fires,
+            Invalid(WRAPPER.format(caller="    for i in range(25):\n        ask(goal, step=i + 1, total=25)\n"), row=9,
+                    message="`i + 1` changes on every iteration of the loop at line 8 and sits in the system prompt block that carries the cache breakpoint"),
+            Invalid(WRAPPER.format(caller="    ask(goal, datetime.datetime.now().isoformat())\n"), row=8,
+                    message="`datetime.datetime.now().isoformat()` changes on every request"),
+            Invalid(AUTOMODE, row=16, message="`count + 1` changes on every iteration of the loop at line 15"),
+        ]
+        silent = [*silent,  # the caller's value stays the same round the loop, is a date, or is fixed
+            WRAPPER.format(caller="    for q in questions:\n        ask(q, step=persona)\n"),
+            WRAPPER.format(caller="    ask(goal, datetime.date.today())\n"),
+            WRAPPER.format(caller="    for q in questions:\n        ask(q, step=1, total=1)\n"),
+            # not in automode: the optional line is never filled
+            AUTOMODE.replace("        chat(goal, current_iteration=count + 1, max_iterations=max_iterations)\n", "        chat(goal)\n"),
+        ]
+
+        # The system text a helper builds, with the clock at its head: a method of the agent's
+        # class, or a function of another module, whose return the cached block carries.
+        IDENTITY = (HEAD + f"RULES = {RULES!r}\n"
+                    "class Agent:\n    def identity(self):\n"
+                    "        return f\"## Current Time\\n{{{value}}}\\n\\n\" + RULES\n"
+                    "    def step(self, history):\n"
+                    '        return client.messages.create(model="claude-sonnet-4-6", max_tokens=500, messages=history,\n'
+                    '            system=[{{"type": "text", "text": self.identity(), "cache_control": {{"type": "ephemeral"}}}}])\n')
+        PROMPTS = ("import datetime\n" + f"RULES = {RULES!r}\n"
+                   "STARTED = datetime.datetime.now().isoformat()\n"
+                   "def build_system_prompt(user):\n    return f\"{{{value}}}\\n{{RULES}}\\nThe customer is {{user}}.\"\n")
+        APP = ("import anthropic\nfrom bot.prompts import build_system_prompt\n\n"
+               "def reply(user, q):\n"
+               '    return anthropic.Anthropic().messages.create(model="claude-sonnet-4-6", max_tokens=300, messages=[{"role": "user", "content": q}],\n'
+               '        system=[{"type": "text", "text": build_system_prompt(user), "cache_control": {"type": "ephemeral"}}])\n')
+        fires = [
+            *fires,
+            Invalid(IDENTITY.format(value="datetime.datetime.now():%Y-%m-%d %H:%M"), row=6,
+                    message="`datetime.datetime.now():%Y-%m-%d %H:%M` changes on every request and sits in the system prompt block that carries the cache breakpoint"),
+            Invalid({"bot/__init__.py": "", "bot/prompts.py": PROMPTS.format(value="datetime.datetime.now().isoformat()"), "bot/app.py": APP},
+                    path="bot/prompts.py", row=5, message="`datetime.datetime.now().isoformat()` changes on every request"),
+        ]
+        silent = [
+            *silent,
+            # the helper's clock formatted to the day, or a value fixed when the process starts
+            IDENTITY.format(value="datetime.datetime.now():%Y-%m-%d"),
+            {"bot/__init__.py": "", "bot/prompts.py": PROMPTS.format(value="STARTED"), "bot/app.py": APP},
+            {"bot/__init__.py": "", "bot/prompts.py": PROMPTS.format(value="datetime.date.today()"), "bot/app.py": APP},
+        ]
+        return fires, silent
 
     def check_call(self, call: Call, ctx: Context) -> Iterator[Diagnostic]:
         blocks = _blocks(call)

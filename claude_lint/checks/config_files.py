@@ -39,18 +39,22 @@ class InvalidInputFile(FileRule):
     name = "invalid-input-file"
     summary = "a notebook, prompt file or model config that cannot be parsed"
     severity = "error"
-    fires = [
-        {"proxy/config.yaml": _LITELLM_BROKEN},
-        {"analysis.ipynb": '{"cells": [{"cell_type": "code", "source": ["import anthropic\\n"]}\n'},
-        {"old.ipynb": '{"nbformat": 3, "nbformat_minor": 0, "worksheets": [{"cells": []}], "metadata": {}}\n'},
-        {"prompts/support.prompty": "---\nname: Support\nmodel:\n  parameters: {max_tokens: 300\n---\nsystem:\nYou help.\n"},
-        {"prompts/greet.prompt": "---\nmodel: googleai/gemini-2.5-flash\nconfig:\n  maxOutputTokens: 200\n"},
-        {"batch/requests.jsonl": '{"custom_id": "a", "params": {"model": "claude-haiku-4-5", "max_tokens": 100, "messages": []}}\n{"custom_id": "b", "params": \n'},
-    ]
-    silent = [
-        # a YAML file that is not a model config is never parsed, broken or not
-        {"deploy/values.yaml": "image: {{ .Values.image }}\n  broken: [\n"},
-        {"data/rows.jsonl": '{"text": "not a batch request"\n'},
-        {"prompts/plain.prompt": "Summarise the text below in three bullet points.\n\n{{text}}\n"},
-        {"analysis.ipynb": '{"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": []}\n'},
-    ]
+
+    @staticmethod
+    def examples():
+        fires = [
+            {"proxy/config.yaml": _LITELLM_BROKEN},
+            {"analysis.ipynb": '{"cells": [{"cell_type": "code", "source": ["import anthropic\\n"]}\n'},
+            {"old.ipynb": '{"nbformat": 3, "nbformat_minor": 0, "worksheets": [{"cells": []}], "metadata": {}}\n'},
+            {"prompts/support.prompty": "---\nname: Support\nmodel:\n  parameters: {max_tokens: 300\n---\nsystem:\nYou help.\n"},
+            {"prompts/greet.prompt": "---\nmodel: googleai/gemini-2.5-flash\nconfig:\n  maxOutputTokens: 200\n"},
+            {"batch/requests.jsonl": '{"custom_id": "a", "params": {"model": "claude-haiku-4-5", "max_tokens": 100, "messages": []}}\n{"custom_id": "b", "params": \n'},
+        ]
+        silent = [
+            # a YAML file that is not a model config is never parsed, broken or not
+            {"deploy/values.yaml": "image: {{ .Values.image }}\n  broken: [\n"},
+            {"data/rows.jsonl": '{"text": "not a batch request"\n'},
+            {"prompts/plain.prompt": "Summarise the text below in three bullet points.\n\n{{text}}\n"},
+            {"analysis.ipynb": '{"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": []}\n'},
+        ]
+        return fires, silent

@@ -111,181 +111,185 @@ class ConversationUncached(Rule):
     preview = True
     preview_reason = ("real-world corpus (48 repositories): 15 judged findings, all right (precision 1.00), recall 0.85 (23 of 27); "
                       "the held-out set is not yet re-measured")
-    CREATE = 'client.messages.create(model="claude-sonnet-4-6", max_tokens=2048, tools=TOOLS, messages=messages)'
-    TOOLS = "TOOLS = [{'name': 'bash', 'description': 'Run a shell command', 'input_schema': {'type': 'object'}}]\n"
-    fires = [
-        # an agent loop: tool results appended each step, the whole list resent
-        Invalid(HEAD + TOOLS + loop(CREATE), row=6, message="`messages` grows each turn (appended at line 7) and is resent whole with no cache breakpoint, "
-                "so every request pays full input price for the whole conversation so far (~16,810 input tokens over a 10-turn "
-                "conversation of 300-token turns after a ~31-token fixed prefix: $0.05 uncached vs $0.03 cached per conversation, "
-                "about $1.74 saved per 1,000 requests)",
-                expected_replacement=HEAD + TOOLS + loop(CREATE[:-1] + ', cache_control={"type": "ephemeral"})')),
-        # a chat kept on the instance (claude-engineer's Assistant.conversation_history shape)
-        HEAD + "class Assistant:\n    def __init__(self):\n        self.conversation_history = []\n\n"
-        "    def chat(self, text):\n        self.conversation_history.append({'role': 'user', 'content': text})\n"
-        "        reply = client.messages.create(model='claude-sonnet-4-6', max_tokens=1024, system='Be helpful.',\n"
-        "                                       messages=self.conversation_history)\n"
-        "        self.conversation_history.append({'role': 'assistant', 'content': reply.content})\n        return reply\n",
-        # Bedrock: no automatic caching there, the message says to mark the last block
-        "from anthropic import AnthropicBedrock\nclient = AnthropicBedrock()\n" + TOOLS
-        + loop('client.messages.create(model="anthropic.claude-sonnet-4-5-20250929-v1:0", max_tokens=2048, messages=messages)'),
-        # a module-level history grown by a REPL function, through a project wrapper
-        HEAD + "HISTORY = []\n\ndef ask(messages):\n    return client.messages.create(model='claude-sonnet-4-6', max_tokens=800, messages=messages)\n\n"
-        "def turn(text):\n    HISTORY.append({'role': 'user', 'content': text})\n    reply = ask(HISTORY)\n"
-        "    HISTORY.append({'role': 'assistant', 'content': reply.content[0].text})\n",
-        # the request's arguments gathered in a dict and spread into the call
-        HEAD + "def agent(task):\n    messages = [{'role': 'user', 'content': task}]\n"
-        "    args = {'model': 'claude-sonnet-4-6', 'max_tokens': 4096, 'messages': messages}\n"
-        "    while True:\n        reply = client.messages.create(**args)\n"
-        "        messages.append({'role': 'assistant', 'content': reply.content})\n",
-    ]
-    silent = [
-        # automatic caching at the top level
-        HEAD + TOOLS + loop(CREATE[:-1] + ', cache_control={"type": "ephemeral"})'),
-        # a breakpoint on the tools caches their prefix (the author chose where)
-        HEAD + "TOOLS = [{'name': 'bash', 'description': 'Run', 'input_schema': {'type': 'object'}, 'cache_control': {'type': 'ephemeral'}}]\n"
-        + loop(CREATE),
-        # OpenAI caches long prefixes by itself
-        "from openai import OpenAI\nclient = OpenAI()\n"
-        + loop('client.chat.completions.create(model="gpt-5.4", messages=messages)'),
-        # a fresh list per request: nothing is resent
-        HEAD + "for doc in docs:\n    messages = [{'role': 'user', 'content': doc}]\n    " + CREATE + "\n",
-        # a short chat on a model that caches only from 4,096 tokens: ten turns stay under it
-        HEAD + loop('client.messages.create(model="claude-haiku-4-5", max_tokens=300, messages=messages)'),
-        # the system prompt is cached: the growing part is not, but the author placed a breakpoint
-        HEAD + f"SYSTEM = {LONG_SYSTEM!r}\n"
-        + loop('client.messages.create(model="claude-sonnet-4-6", max_tokens=500, system=[{"type": "text", "text": SYSTEM, "cache_control": {"type": "ephemeral"}}], messages=messages)'),
-    ]
 
-    # The growth evidence is CL004's (extract/python_history.py): a reset the user asks for
-    # does not stop the growth; a breakpoint counts when the code writes it into the list.
-    ASSISTANT = (HEAD + TOOLS + "SUMMARY = [{'type': 'text', 'text': 'Summarise.', 'cache_control': {'type': 'ephemeral'}}]\n\n"
-                 "class Assistant:\n    def __init__(self):\n        self.history = []\n\n    def reset(self):\n        self.history = []\n\n"
-                 "    def chat(self, text):\n        self.history.append({'role': 'user', 'content': text})\n"
-                 "        reply = client.messages.create(model='claude-sonnet-4-6', max_tokens=1024, tools=TOOLS, messages=self.history)\n"
-                 "        self.history.append({'role': 'assistant', 'content': reply.content})\n        return reply\n")
-    fires = [
-        *fires,
-        # claude-engineer's Assistant: a `reset()` method, and a cache_control elsewhere in the file on another request
-        Invalid(ASSISTANT, row=15, message="`self.history` grows each turn (appended at line 14) and is resent whole with no cache breakpoint"),
-    ]
-    fires = [
-        *fires,
-        # a counter caps the loop, but at forty steps: the conversation grows past the minimum
-        HEAD + "messages = [{'role': 'user', 'content': task}]\nstep = 0\nwhile step < 40:\n    reply = "
-        "client.messages.create(model='claude-sonnet-4-6', max_tokens=300, messages=messages)\n"
-        "    messages.append({'role': 'assistant', 'content': reply.content})\n    messages.append({'role': 'user', 'content': 'go on'})\n    step += 1\n",
-    ]
-    LITELLM = ("import litellm\nhistory = []\nwhile True:\n    history.append({'role': 'user', 'content': input()})\n"
-               "    r = litellm.completion(model=MODEL, max_tokens=500, messages=history)\n"
-               "    history.append({'role': 'assistant', 'content': r.choices[0].message.content})\n")
-    fires = [
-        *fires,
-        # LiteLLM sending to Claude: it passes cache_control blocks through, and has no automatic caching to switch on
-        Invalid(LITELLM.replace("MODEL", "'anthropic/claude-sonnet-4-5'"), row=5, message="LiteLLM has no top-level automatic caching"),
-    ]
-    silent = [
-        *silent,
-        # LiteLLM sending to OpenAI, which caches by itself
-        LITELLM.replace("MODEL", "'gpt-4o'"),
-        # LiteLLM told where to put the breakpoints
-        LITELLM.replace("MODEL", "'anthropic/claude-sonnet-4-5'").replace(
-            "max_tokens=500,", "max_tokens=500, cache_control_injection_points=[{'location': 'message', 'index': -1}],"),
-        # the code marks the newest turn for caching as it appends it
-        ASSISTANT.replace("self.history.append({'role': 'user', 'content': text})",
-                          "self.history.append({'role': 'user', 'content': [{'type': 'text', 'text': text, 'cache_control': {'type': 'ephemeral'}}]})"),
-        # rebuilt from the task each call: nothing grows across turns
-        HEAD + TOOLS + "def solve(task):\n    messages = [{'role': 'user', 'content': task}]\n    messages.append({'role': 'user', 'content': 'Think step by step.'})\n"
-        "    return " + CREATE + "\n",
-    ]
+    @staticmethod
+    def examples():
+        CREATE = 'client.messages.create(model="claude-sonnet-4-6", max_tokens=2048, tools=TOOLS, messages=messages)'
+        TOOLS = "TOOLS = [{'name': 'bash', 'description': 'Run a shell command', 'input_schema': {'type': 'object'}}]\n"
+        fires = [
+            # an agent loop: tool results appended each step, the whole list resent
+            Invalid(HEAD + TOOLS + loop(CREATE), row=6, message="`messages` grows each turn (appended at line 7) and is resent whole with no cache breakpoint, "
+                    "so every request pays full input price for the whole conversation so far (~16,810 input tokens over a 10-turn "
+                    "conversation of 300-token turns after a ~31-token fixed prefix: $0.05 uncached vs $0.03 cached per conversation, "
+                    "about $1.74 saved per 1,000 requests)",
+                    expected_replacement=HEAD + TOOLS + loop(CREATE[:-1] + ', cache_control={"type": "ephemeral"})')),
+            # a chat kept on the instance (claude-engineer's Assistant.conversation_history shape)
+            HEAD + "class Assistant:\n    def __init__(self):\n        self.conversation_history = []\n\n"
+            "    def chat(self, text):\n        self.conversation_history.append({'role': 'user', 'content': text})\n"
+            "        reply = client.messages.create(model='claude-sonnet-4-6', max_tokens=1024, system='Be helpful.',\n"
+            "                                       messages=self.conversation_history)\n"
+            "        self.conversation_history.append({'role': 'assistant', 'content': reply.content})\n        return reply\n",
+            # Bedrock: no automatic caching there, the message says to mark the last block
+            "from anthropic import AnthropicBedrock\nclient = AnthropicBedrock()\n" + TOOLS
+            + loop('client.messages.create(model="anthropic.claude-sonnet-4-5-20250929-v1:0", max_tokens=2048, messages=messages)'),
+            # a module-level history grown by a REPL function, through a project wrapper
+            HEAD + "HISTORY = []\n\ndef ask(messages):\n    return client.messages.create(model='claude-sonnet-4-6', max_tokens=800, messages=messages)\n\n"
+            "def turn(text):\n    HISTORY.append({'role': 'user', 'content': text})\n    reply = ask(HISTORY)\n"
+            "    HISTORY.append({'role': 'assistant', 'content': reply.content[0].text})\n",
+            # the request's arguments gathered in a dict and spread into the call
+            HEAD + "def agent(task):\n    messages = [{'role': 'user', 'content': task}]\n"
+            "    args = {'model': 'claude-sonnet-4-6', 'max_tokens': 4096, 'messages': messages}\n"
+            "    while True:\n        reply = client.messages.create(**args)\n"
+            "        messages.append({'role': 'assistant', 'content': reply.content})\n",
+        ]
+        silent = [
+            # automatic caching at the top level
+            HEAD + TOOLS + loop(CREATE[:-1] + ', cache_control={"type": "ephemeral"})'),
+            # a breakpoint on the tools caches their prefix (the author chose where)
+            HEAD + "TOOLS = [{'name': 'bash', 'description': 'Run', 'input_schema': {'type': 'object'}, 'cache_control': {'type': 'ephemeral'}}]\n"
+            + loop(CREATE),
+            # OpenAI caches long prefixes by itself
+            "from openai import OpenAI\nclient = OpenAI()\n"
+            + loop('client.chat.completions.create(model="gpt-5.4", messages=messages)'),
+            # a fresh list per request: nothing is resent
+            HEAD + "for doc in docs:\n    messages = [{'role': 'user', 'content': doc}]\n    " + CREATE + "\n",
+            # a short chat on a model that caches only from 4,096 tokens: ten turns stay under it
+            HEAD + loop('client.messages.create(model="claude-haiku-4-5", max_tokens=300, messages=messages)'),
+            # the system prompt is cached: the growing part is not, but the author placed a breakpoint
+            HEAD + f"SYSTEM = {LONG_SYSTEM!r}\n"
+            + loop('client.messages.create(model="claude-sonnet-4-6", max_tokens=500, system=[{"type": "text", "text": SYSTEM, "cache_control": {"type": "ephemeral"}}], messages=messages)'),
+        ]
 
-    # A backend's per-thread store on a long-lived object (claude-slack-bot): appended in one method, sent in another.
-    THREADS = (HEAD + TOOLS + "class Backend:\n    def __init__(self):\n        self._sessions = {}\n\n"
-               "    def send(self, sid, text):\n        self._sessions.setdefault(sid, []).append({'role': 'user', 'content': text})\n        return self._turn(sid)\n\n"
-               "    def _turn(self, sid):\n        messages = self._sessions[sid]\n"
-               "        reply = client.messages.create(model='claude-sonnet-4-6', max_tokens=1024, tools=TOOLS, messages=messages)\n"
-               "        messages.append({'role': 'assistant', 'content': reply.content})\n        return reply\n")
-    fires = [*fires, THREADS]
-    silent = [*silent, THREADS.replace("max_tokens=1024,", "max_tokens=1024, cache_control={'type': 'ephemeral'},")]
+        # The growth evidence is CL004's (extract/python_history.py): a reset the user asks for
+        # does not stop the growth; a breakpoint counts when the code writes it into the list.
+        ASSISTANT = (HEAD + TOOLS + "SUMMARY = [{'type': 'text', 'text': 'Summarise.', 'cache_control': {'type': 'ephemeral'}}]\n\n"
+                     "class Assistant:\n    def __init__(self):\n        self.history = []\n\n    def reset(self):\n        self.history = []\n\n"
+                     "    def chat(self, text):\n        self.history.append({'role': 'user', 'content': text})\n"
+                     "        reply = client.messages.create(model='claude-sonnet-4-6', max_tokens=1024, tools=TOOLS, messages=self.history)\n"
+                     "        self.history.append({'role': 'assistant', 'content': reply.content})\n        return reply\n")
+        fires = [
+            *fires,
+            # claude-engineer's Assistant: a `reset()` method, and a cache_control elsewhere in the file on another request
+            Invalid(ASSISTANT, row=15, message="`self.history` grows each turn (appended at line 14) and is resent whole with no cache breakpoint"),
+        ]
+        fires = [
+            *fires,
+            # a counter caps the loop, but at forty steps: the conversation grows past the minimum
+            HEAD + "messages = [{'role': 'user', 'content': task}]\nstep = 0\nwhile step < 40:\n    reply = "
+            "client.messages.create(model='claude-sonnet-4-6', max_tokens=300, messages=messages)\n"
+            "    messages.append({'role': 'assistant', 'content': reply.content})\n    messages.append({'role': 'user', 'content': 'go on'})\n    step += 1\n",
+        ]
+        LITELLM = ("import litellm\nhistory = []\nwhile True:\n    history.append({'role': 'user', 'content': input()})\n"
+                   "    r = litellm.completion(model=MODEL, max_tokens=500, messages=history)\n"
+                   "    history.append({'role': 'assistant', 'content': r.choices[0].message.content})\n")
+        fires = [
+            *fires,
+            # LiteLLM sending to Claude: it passes cache_control blocks through, and has no automatic caching to switch on
+            Invalid(LITELLM.replace("MODEL", "'anthropic/claude-sonnet-4-5'"), row=5, message="LiteLLM has no top-level automatic caching"),
+        ]
+        silent = [
+            *silent,
+            # LiteLLM sending to OpenAI, which caches by itself
+            LITELLM.replace("MODEL", "'gpt-4o'"),
+            # LiteLLM told where to put the breakpoints
+            LITELLM.replace("MODEL", "'anthropic/claude-sonnet-4-5'").replace(
+                "max_tokens=500,", "max_tokens=500, cache_control_injection_points=[{'location': 'message', 'index': -1}],"),
+            # the code marks the newest turn for caching as it appends it
+            ASSISTANT.replace("self.history.append({'role': 'user', 'content': text})",
+                              "self.history.append({'role': 'user', 'content': [{'type': 'text', 'text': text, 'cache_control': {'type': 'ephemeral'}}]})"),
+            # rebuilt from the task each call: nothing grows across turns
+            HEAD + TOOLS + "def solve(task):\n    messages = [{'role': 'user', 'content': task}]\n    messages.append({'role': 'user', 'content': 'Think step by step.'})\n"
+            "    return " + CREATE + "\n",
+        ]
 
-    # gpt-cli's provider: the request's arguments filled one key at a time (`kwargs["messages"] =
-    # messages`, the system message lifted out) and spread; the session's list is what grows.
-    PROVIDER = {
-        "cli/provider.py": "import anthropic\n\nclass Provider:\n    def complete(self, messages, args):\n"
-        "        kwargs = {'max_tokens': 4096, 'model': args['model']}\n        if messages and messages[0]['role'] == 'system':\n"
-        "            kwargs['system'] = messages[0]['content']\n            messages = messages[1:]\n        kwargs['messages'] = SENT\n"
-        "        return anthropic.Anthropic().messages.create(**kwargs)\n",
-        "cli/session.py": "from cli.provider import Provider\n\nclass Session:\n    def __init__(self):\n        self.messages = []\n"
-        "        self.provider = Provider()\n\n    def turn(self, text):\n        self.messages = self.messages + [{'role': 'user', 'content': text}]\n"
-        "        answer = self.provider.complete(self.messages, {'model': 'claude-sonnet-4-6'})\n"
-        "        self.messages = self.messages + [{'role': 'assistant', 'content': answer.content}]\n",
-    }
-    fires = [*fires, {k: v.replace("SENT", "messages") for k, v in PROVIDER.items()}]
-    # the provider sends a window of what it is handed
-    silent = [*silent, {k: v.replace("SENT", "messages[-20:]") for k, v in PROVIDER.items()}]
+        # A backend's per-thread store on a long-lived object (claude-slack-bot): appended in one method, sent in another.
+        THREADS = (HEAD + TOOLS + "class Backend:\n    def __init__(self):\n        self._sessions = {}\n\n"
+                   "    def send(self, sid, text):\n        self._sessions.setdefault(sid, []).append({'role': 'user', 'content': text})\n        return self._turn(sid)\n\n"
+                   "    def _turn(self, sid):\n        messages = self._sessions[sid]\n"
+                   "        reply = client.messages.create(model='claude-sonnet-4-6', max_tokens=1024, tools=TOOLS, messages=messages)\n"
+                   "        messages.append({'role': 'assistant', 'content': reply.content})\n        return reply\n")
+        fires = [*fires, THREADS]
+        silent = [*silent, THREADS.replace("max_tokens=1024,", "max_tokens=1024, cache_control={'type': 'ephemeral'},")]
 
-    # A dispatcher picking a provider by model name (gpt-cli's get_completion_provider): the call is
-    # judged as the OpenAI request, and the Claude provider beside it resends the same growing list.
-    DISPATCH = {
-        "cli/provider.py": PROVIDER["cli/provider.py"].replace("SENT", "messages"),
-        "cli/oai.py": "from openai import OpenAI\n\nclass OAIProvider:\n    def complete(self, messages, args):\n"
-        "        return OpenAI().chat.completions.create(model=args['model'], messages=messages, max_tokens=500)\n",
-        "cli/assistant.py": "from cli.oai import OAIProvider\nfrom cli.provider import Provider\n\ndef provider_for(model):\n"
-        "    if model.startswith('gpt'):\n        return OAIProvider()\n    return Provider()\n\nclass Assistant:\n"
-        "    def complete_chat(self, messages):\n        return provider_for(self.model).complete(messages, {'model': 'claude-sonnet-4-6'})\n",
-        "cli/session.py": "from cli.assistant import Assistant\n\nclass Session:\n    def __init__(self):\n        self.messages = []\n"
-        "        self.assistant = Assistant()\n\n    def turn(self, text):\n        self.messages = self.messages + [{'role': 'user', 'content': text}]\n"
-        "        answer = self.assistant.complete_chat(SENT)\n"
-        "        self.messages = self.messages + [{'role': 'assistant', 'content': answer.content}]\n",
-    }
-    fires = [*fires, {k: v.replace("SENT", "self.messages") for k, v in DISPATCH.items()}]
-    # the session hands on a window
-    silent = [*silent, {k: v.replace("SENT", "self.messages[-20:]") for k, v in DISPATCH.items()}]
+        # gpt-cli's provider: the request's arguments filled one key at a time (`kwargs["messages"] =
+        # messages`, the system message lifted out) and spread; the session's list is what grows.
+        PROVIDER = {
+            "cli/provider.py": "import anthropic\n\nclass Provider:\n    def complete(self, messages, args):\n"
+            "        kwargs = {'max_tokens': 4096, 'model': args['model']}\n        if messages and messages[0]['role'] == 'system':\n"
+            "            kwargs['system'] = messages[0]['content']\n            messages = messages[1:]\n        kwargs['messages'] = SENT\n"
+            "        return anthropic.Anthropic().messages.create(**kwargs)\n",
+            "cli/session.py": "from cli.provider import Provider\n\nclass Session:\n    def __init__(self):\n        self.messages = []\n"
+            "        self.provider = Provider()\n\n    def turn(self, text):\n        self.messages = self.messages + [{'role': 'user', 'content': text}]\n"
+            "        answer = self.provider.complete(self.messages, {'model': 'claude-sonnet-4-6'})\n"
+            "        self.messages = self.messages + [{'role': 'assistant', 'content': answer.content}]\n",
+        }
+        fires = [*fires, {k: v.replace("SENT", "messages") for k, v in PROVIDER.items()}]
+        # the provider sends a window of what it is handed
+        silent = [*silent, {k: v.replace("SENT", "messages[-20:]") for k, v in PROVIDER.items()}]
 
-    CONVERSE = ("import boto3\nbedrock = boto3.client('bedrock-runtime')\nmessages = []\nwhile True:\n"
-                "    messages.append({'role': 'user', 'content': [{'text': input()}]})\n"
-                "    reply = bedrock.converse(modelId=MODEL, messages=messages)\n    messages.append(reply['output']['message'])\n")
-    fires = [
-        *fires,
-        # Bedrock Converse with a Claude model: the message says where the breakpoint goes
-        Invalid(CONVERSE.replace("MODEL", "'anthropic.claude-sonnet-4-5-20250929-v1:0'"), row=6, message="cachePoint on Bedrock Converse"),
-    ]
-    silent = [
-        *silent,
-        # the same API serving another vendor's model: no cache breakpoints to add
-        CONVERSE.replace("MODEL", "'meta.llama3-70b-instruct-v1:0'"),
-        # a counter caps the loop at three steps: three short turns stay under the minimum
-        HEAD + "messages = [{'role': 'user', 'content': task}]\nstep = 0\nwhile step < 3:\n    reply = "
-        "client.messages.create(model='claude-sonnet-4-6', max_tokens=300, messages=messages)\n"
-        "    messages.append({'role': 'assistant', 'content': reply.content})\n    messages.append({'role': 'user', 'content': 'go on'})\n    step += 1\n",
-        # an agent loop capped at three steps: three short turns stay under the 1,024-token minimum
-        HEAD + "messages = [{'role': 'user', 'content': task}]\nfor step in range(3):\n    reply = "
-        "client.messages.create(model='claude-sonnet-4-6', max_tokens=300, messages=messages)\n"
-        "    messages.append({'role': 'assistant', 'content': reply.content})\n    messages.append({'role': 'user', 'content': 'go on'})\n",
-    ]
+        # A dispatcher picking a provider by model name (gpt-cli's get_completion_provider): the call is
+        # judged as the OpenAI request, and the Claude provider beside it resends the same growing list.
+        DISPATCH = {
+            "cli/provider.py": PROVIDER["cli/provider.py"].replace("SENT", "messages"),
+            "cli/oai.py": "from openai import OpenAI\n\nclass OAIProvider:\n    def complete(self, messages, args):\n"
+            "        return OpenAI().chat.completions.create(model=args['model'], messages=messages, max_tokens=500)\n",
+            "cli/assistant.py": "from cli.oai import OAIProvider\nfrom cli.provider import Provider\n\ndef provider_for(model):\n"
+            "    if model.startswith('gpt'):\n        return OAIProvider()\n    return Provider()\n\nclass Assistant:\n"
+            "    def complete_chat(self, messages):\n        return provider_for(self.model).complete(messages, {'model': 'claude-sonnet-4-6'})\n",
+            "cli/session.py": "from cli.assistant import Assistant\n\nclass Session:\n    def __init__(self):\n        self.messages = []\n"
+            "        self.assistant = Assistant()\n\n    def turn(self, text):\n        self.messages = self.messages + [{'role': 'user', 'content': text}]\n"
+            "        answer = self.assistant.complete_chat(SENT)\n"
+            "        self.messages = self.messages + [{'role': 'assistant', 'content': answer.content}]\n",
+        }
+        fires = [*fires, {k: v.replace("SENT", "self.messages") for k, v in DISPATCH.items()}]
+        # the session hands on a window
+        silent = [*silent, {k: v.replace("SENT", "self.messages[-20:]") for k, v in DISPATCH.items()}]
 
-    # A ten-step tool loop on a model caching from 4,096 tokens: short chat turns stay under the
-    # minimum, but with thinking on each step resends the thinking it kept with its tool results.
-    THINK = (HEAD + TOOLS + "messages = [{'role': 'user', 'content': task}]\nfor step in range(10):\n"
-             "    reply = client.messages.create(model='claude-opus-4-5', max_tokens=16000, tools=TOOLS, THINKING messages=messages)\n"
-             "    messages.append({'role': 'assistant', 'content': reply.content})\n"
-             "    messages.append({'role': 'user', 'content': run_tools(reply)})\n")
-    fires = [*fires, THINK.replace("THINKING", "thinking={'type': 'enabled', 'budget_tokens': 10000},")]
-    silent = [*silent, THINK.replace("THINKING", "")]
+        CONVERSE = ("import boto3\nbedrock = boto3.client('bedrock-runtime')\nmessages = []\nwhile True:\n"
+                    "    messages.append({'role': 'user', 'content': [{'text': input()}]})\n"
+                    "    reply = bedrock.converse(modelId=MODEL, messages=messages)\n    messages.append(reply['output']['message'])\n")
+        fires = [
+            *fires,
+            # Bedrock Converse with a Claude model: the message says where the breakpoint goes
+            Invalid(CONVERSE.replace("MODEL", "'anthropic.claude-sonnet-4-5-20250929-v1:0'"), row=6, message="cachePoint on Bedrock Converse"),
+        ]
+        silent = [
+            *silent,
+            # the same API serving another vendor's model: no cache breakpoints to add
+            CONVERSE.replace("MODEL", "'meta.llama3-70b-instruct-v1:0'"),
+            # a counter caps the loop at three steps: three short turns stay under the minimum
+            HEAD + "messages = [{'role': 'user', 'content': task}]\nstep = 0\nwhile step < 3:\n    reply = "
+            "client.messages.create(model='claude-sonnet-4-6', max_tokens=300, messages=messages)\n"
+            "    messages.append({'role': 'assistant', 'content': reply.content})\n    messages.append({'role': 'user', 'content': 'go on'})\n    step += 1\n",
+            # an agent loop capped at three steps: three short turns stay under the 1,024-token minimum
+            HEAD + "messages = [{'role': 'user', 'content': task}]\nfor step in range(3):\n    reply = "
+            "client.messages.create(model='claude-sonnet-4-6', max_tokens=300, messages=messages)\n"
+            "    messages.append({'role': 'assistant', 'content': reply.content})\n    messages.append({'role': 'user', 'content': 'go on'})\n",
+        ]
 
-    # LangChain's ChatAnthropic invoked with a growing list: reported at the model, which names the model.
-    CHAT_MODEL = ("from langchain_anthropic import ChatAnthropic\nfrom langchain_core.messages import AIMessage, HumanMessage\n"
-                  "llm = ChatAnthropic(model=MODEL, max_tokens=1024)\nmessages = []\nwhile True:\n    messages.append(HumanMessage(content=TURN))\n"
-                  "    reply = llm.invoke(messages)\n    messages.append(AIMessage(content=reply.content))\n")
-    fires = [*fires, Invalid(CHAT_MODEL.replace("MODEL", "'claude-sonnet-4-6'").replace("TURN", "input()"), row=3, message="Mark the newest message for caching before each invoke")]
-    silent = [
-        *silent,
-        # the newest turn is marked as a content block with cache_control
-        CHAT_MODEL.replace("MODEL", "'claude-sonnet-4-6'").replace("TURN", "[{'type': 'text', 'text': input(), 'cache_control': {'type': 'ephemeral'}}]"),
-        # an OpenAI chat model caches by itself
-        CHAT_MODEL.replace("langchain_anthropic import ChatAnthropic", "langchain_openai import ChatOpenAI").replace("ChatAnthropic(", "ChatOpenAI(")
-        .replace("MODEL", "'gpt-4o'").replace("TURN", "input()"),
-    ]
+        # A ten-step tool loop on a model caching from 4,096 tokens: short chat turns stay under the
+        # minimum, but with thinking on each step resends the thinking it kept with its tool results.
+        THINK = (HEAD + TOOLS + "messages = [{'role': 'user', 'content': task}]\nfor step in range(10):\n"
+                 "    reply = client.messages.create(model='claude-opus-4-5', max_tokens=16000, tools=TOOLS, THINKING messages=messages)\n"
+                 "    messages.append({'role': 'assistant', 'content': reply.content})\n"
+                 "    messages.append({'role': 'user', 'content': run_tools(reply)})\n")
+        fires = [*fires, THINK.replace("THINKING", "thinking={'type': 'enabled', 'budget_tokens': 10000},")]
+        silent = [*silent, THINK.replace("THINKING", "")]
+
+        # LangChain's ChatAnthropic invoked with a growing list: reported at the model, which names the model.
+        CHAT_MODEL = ("from langchain_anthropic import ChatAnthropic\nfrom langchain_core.messages import AIMessage, HumanMessage\n"
+                      "llm = ChatAnthropic(model=MODEL, max_tokens=1024)\nmessages = []\nwhile True:\n    messages.append(HumanMessage(content=TURN))\n"
+                      "    reply = llm.invoke(messages)\n    messages.append(AIMessage(content=reply.content))\n")
+        fires = [*fires, Invalid(CHAT_MODEL.replace("MODEL", "'claude-sonnet-4-6'").replace("TURN", "input()"), row=3, message="Mark the newest message for caching before each invoke")]
+        silent = [
+            *silent,
+            # the newest turn is marked as a content block with cache_control
+            CHAT_MODEL.replace("MODEL", "'claude-sonnet-4-6'").replace("TURN", "[{'type': 'text', 'text': input(), 'cache_control': {'type': 'ephemeral'}}]"),
+            # an OpenAI chat model caches by itself
+            CHAT_MODEL.replace("langchain_anthropic import ChatAnthropic", "langchain_openai import ChatOpenAI").replace("ChatAnthropic(", "ChatOpenAI(")
+            .replace("MODEL", "'gpt-4o'").replace("TURN", "input()"),
+        ]
+        return fires, silent
 
     def check_call(self, call: Call, ctx: Context) -> Iterator[Diagnostic]:
         site = call.site

@@ -60,6 +60,7 @@ LIGHT_KINDS = frozenset({"number", "bool", "label", "prompt-label", "tool"})
 
 @dataclass(frozen=True)
 class Short:
+    """One piece of evidence that an answer is short, and the tokens it needs."""
     what: str  # the evidence, as the message says it
     needs: int  # tokens that answer needs, generously
     at: Optional[Loc] = None  # where the evidence is written, when not at the request
@@ -72,6 +73,7 @@ class Short:
 
 @dataclass(frozen=True)
 class Evidence:
+    """How the code uses a request's answer: evidence that it is short, or long by nature."""
     short: Optional[Short]
     long: Optional[str]  # why the answer is long by nature
     bounded: Optional[Short] = None  # a structured answer of no pinned size (a named tool's call)

@@ -1,5 +1,5 @@
 """Builders for rule examples in the formats that are not Python: notebooks, prompt
-files, model configs and batch files. Rules list what they build in `fires`/`silent`,
+files, model configs and batch files. Rules list what they build in their `examples()`,
 so the generic rule test runs every format through the real engine.
 """
 from __future__ import annotations

@@ -34,5 +34,9 @@ class FileTimeoutRule(FileRule):
     options = {"seconds": DEFAULT_SECONDS}
     # A timeout can only be shown with a tiny limit; silent examples run with the default.
     example_options = {"seconds": 1e-9}
-    fires = ["import anthropic\nclient = anthropic.Anthropic()\nclient.messages.create(model='claude-haiku-4-5', max_tokens=100, messages=[])\n"]
-    silent = ["import anthropic\nclient = anthropic.Anthropic()\nclient.messages.create(model='claude-haiku-4-5', max_tokens=100, messages=[])\n"]
+
+    @staticmethod
+    def examples():
+        fires = ["import anthropic\nclient = anthropic.Anthropic()\nclient.messages.create(model='claude-haiku-4-5', max_tokens=100, messages=[])\n"]
+        silent = ["import anthropic\nclient = anthropic.Anthropic()\nclient.messages.create(model='claude-haiku-4-5', max_tokens=100, messages=[])\n"]
+        return fires, silent

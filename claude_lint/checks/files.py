@@ -18,8 +18,12 @@ class SyntaxErrorRule(FileRule):
     name = "syntax-error"
     summary = "a file that cannot be parsed"
     severity = "error"
-    fires = ["import anthropic\nclient = anthropic.Anthropic()\nclient.messages.create(model='x',\n"]
-    silent = ["import anthropic\nclient = anthropic.Anthropic()\n"]
+
+    @staticmethod
+    def examples():
+        fires = ["import anthropic\nclient = anthropic.Anthropic()\nclient.messages.create(model='x',\n"]
+        silent = ["import anthropic\nclient = anthropic.Anthropic()\n"]
+        return fires, silent
 
 
 class UnreadableFile(FileRule):
@@ -35,5 +39,9 @@ class UnreadableFile(FileRule):
     name = "unreadable-file"
     summary = "a file that cannot be read as text"
     severity = "error"
-    fires = ["import anthropic\x00\x01\x02 binary"]
-    silent = ["import anthropic\n"]
+
+    @staticmethod
+    def examples():
+        fires = ["import anthropic\x00\x01\x02 binary"]
+        silent = ["import anthropic\n"]
+        return fires, silent

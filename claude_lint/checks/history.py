@@ -71,277 +71,281 @@ class UnboundedHistory(Rule):
     preview = True
     preview_reason = ("Measured on the real-world corpus (eval/realworld, 48 repositories): 23 of 23 findings right (precision 1.00), "
                       "recall 0.76 (34 of 45); the held-out set, on which the earlier version was right on 2 of 5, is not yet re-measured.")
-    fires = [
-        # a module-level history appended per call
-        HEAD
-        + "HISTORY = []\n\ndef chat(text):\n    HISTORY.append({'role': 'user', 'content': text})\n    reply = "
-        + CREATE.format(msgs="HISTORY")
-        + "\n    HISTORY.append({'role': 'assistant', 'content': reply.content})\n    return reply\n",
-        HEAD
-        + "history = []\nwhile True:\n    history.append({'role': 'user', 'content': input()})\n    reply = "
-        + CREATE.format(msgs="history")
-        + "\n    history.append({'role': 'assistant', 'content': reply.content})\n",
-        HEAD
-        + "class Chat:\n    def __init__(self):\n        self.messages = []\n\n    def send(self, text):\n"
-        "        self.messages.append({'role': 'user', 'content': text})\n        reply = "
-        + CREATE.format(msgs="self.messages")
-        + "\n        self.messages.append({'role': 'assistant', 'content': reply.content})\n        return reply\n",
-    ]
-    silent = [
-        # few-shot examples built once at import time, then sent as they are
-        HEAD
-        + "FEW_SHOT = []\nfor q, a in PAIRS:\n    FEW_SHOT.append({'role': 'user', 'content': q})\n"
-        "def ask(q):\n    return "
-        + CREATE.format(msgs="FEW_SHOT")
-        + "\n",
-        # seeded in __init__ only
-        HEAD
-        + "class Job:\n    def __init__(self, task):\n        self.messages = []\n        self.messages.append({'role': 'user', 'content': task})\n"
-        "    def run(self):\n        return "
-        + CREATE.format(msgs="self.messages")
-        + "\n",
-        # a window is sent
-        HEAD
-        + "history = []\nwhile True:\n    history.append({'role': 'user', 'content': input()})\n    reply = "
-        + CREATE.format(msgs="history[-20:]")
-        + "\n",
-        # trimmed in the loop
-        HEAD
-        + "history = []\nwhile True:\n    history.append({'role': 'user', 'content': input()})\n    if len(history) > 20:\n        history.pop(0)\n    reply = "
-        + CREATE.format(msgs="history")
-        + "\n",
-        # rebuilt every iteration
-        HEAD
-        + "for doc in docs:\n    msgs = [{'role': 'user', 'content': doc}]\n    msgs.append({'role': 'user', 'content': 'summarise'})\n    "
-        + CREATE.format(msgs="msgs")
-        + "\n",
-        # reassigned through a trimming helper
-        HEAD
-        + "history = []\nwhile True:\n    history.append({'role': 'user', 'content': input()})\n    history = trim(history)\n    "
-        + CREATE.format(msgs="history")
-        + "\n",
-        # a bounded deque
-        HEAD
-        + "from collections import deque\nhistory = deque(maxlen=20)\nwhile True:\n    history.append({'role': 'user', 'content': input()})\n    "
-        + CREATE.format(msgs="list(history)")
-        + "\n",
-    ]
 
-    AGENT = ("messages = [{'role': 'user', 'content': task}]\nLOOP\n    reply = " + CREATE.format(msgs="messages")
-             + "\n    messages.append({'role': 'assistant', 'content': reply.content})\n    messages.append({'role': 'user', 'content': run_tools(reply)})\nAFTER")
-    fires = [
-        *fires,
-        # a REPL over standard input runs as long as someone types
-        HEAD + "import sys\n" + AGENT.replace("LOOP", "for line in sys.stdin:").replace("AFTER", ""),
-    ]
-    ST = ("import streamlit as st\nfrom openai import OpenAI\nclient = OpenAI()\n"
-          "if 'messages' not in st.session_state:\n    st.session_state['messages'] = []\n"
-          "if prompt := st.chat_input():\n    st.session_state.messages.append({'role': 'user', 'content': prompt})\n"
-          "    r = client.chat.completions.create(model='gpt-4o', max_tokens=500, messages=SENT)\n"
-          "    st.session_state.messages.append({'role': 'assistant', 'content': r.choices[0].message.content})\n")
-    fires = [
-        *fires,
-        # kept in Streamlit's session state: every rerun resends the whole chat
-        ST.replace("SENT", "st.session_state.messages"),
-        # through a name bound to the session list
-        ST.replace("SENT", "history").replace("if prompt", "history = st.session_state.messages\nif prompt"),
-    ]
-    BOT = ("import anthropic\nfrom collections import defaultdict\nclient = anthropic.AsyncAnthropic()\nhistories = defaultdict(list)\n\n"
-           "async def on_message(message):\n    history = histories[message.author.id]\n"
-           "    histories[message.author.id].append({'role': 'user', 'content': message.content})\n"
-           "    reply = await client.messages.create(model='claude-sonnet-4-6', max_tokens=500, messages=histories[message.author.id])\n"
-           "    histories[message.author.id].append({'role': 'assistant', 'content': reply.content})\n")
-    fires = [
-        *fires,
-        # a bot's per-user histories in a module-level dict: they live as long as the process
-        BOT,
-    ]
-    silent = [
-        *silent,
-        # the bot trims each user's history
-        BOT + "    histories[message.author.id] = histories[message.author.id][-20:]\n",
-        # the session list is sent through a window
-        ST.replace("SENT", "st.session_state.messages[-20:]"),
-        # trimmed in place after each turn
-        ST.replace("SENT", "st.session_state.messages") + "    st.session_state.messages = st.session_state.messages[-20:]\n",
-        # handed to a helper after each turn: it may trim or summarise the list in place
-        ST.replace("SENT", "st.session_state.messages") + "    compact_history(st.session_state.messages)\n",
-        # an agent's tool loop capped at 10 steps
-        HEAD + AGENT.replace("LOOP", "for step in range(10):").replace("AFTER", "    if reply.stop_reason != 'tool_use':\n        break\n"),
-        # a step counter caps a while loop
-        HEAD + "step = 0\n" + AGENT.replace("LOOP", "while step < max_steps:").replace("AFTER", "    step += 1\n"),
-        # `while True` with a break on a counter
-        HEAD + "step = 0\n" + AGENT.replace("LOOP", "while True:").replace("AFTER", "    step += 1\n    if step >= 10:\n        break\n"),
-    ]
+    @staticmethod
+    def examples():
+        fires = [
+            # a module-level history appended per call
+            HEAD
+            + "HISTORY = []\n\ndef chat(text):\n    HISTORY.append({'role': 'user', 'content': text})\n    reply = "
+            + CREATE.format(msgs="HISTORY")
+            + "\n    HISTORY.append({'role': 'assistant', 'content': reply.content})\n    return reply\n",
+            HEAD
+            + "history = []\nwhile True:\n    history.append({'role': 'user', 'content': input()})\n    reply = "
+            + CREATE.format(msgs="history")
+            + "\n    history.append({'role': 'assistant', 'content': reply.content})\n",
+            HEAD
+            + "class Chat:\n    def __init__(self):\n        self.messages = []\n\n    def send(self, text):\n"
+            "        self.messages.append({'role': 'user', 'content': text})\n        reply = "
+            + CREATE.format(msgs="self.messages")
+            + "\n        self.messages.append({'role': 'assistant', 'content': reply.content})\n        return reply\n",
+        ]
+        silent = [
+            # few-shot examples built once at import time, then sent as they are
+            HEAD
+            + "FEW_SHOT = []\nfor q, a in PAIRS:\n    FEW_SHOT.append({'role': 'user', 'content': q})\n"
+            "def ask(q):\n    return "
+            + CREATE.format(msgs="FEW_SHOT")
+            + "\n",
+            # seeded in __init__ only
+            HEAD
+            + "class Job:\n    def __init__(self, task):\n        self.messages = []\n        self.messages.append({'role': 'user', 'content': task})\n"
+            "    def run(self):\n        return "
+            + CREATE.format(msgs="self.messages")
+            + "\n",
+            # a window is sent
+            HEAD
+            + "history = []\nwhile True:\n    history.append({'role': 'user', 'content': input()})\n    reply = "
+            + CREATE.format(msgs="history[-20:]")
+            + "\n",
+            # trimmed in the loop
+            HEAD
+            + "history = []\nwhile True:\n    history.append({'role': 'user', 'content': input()})\n    if len(history) > 20:\n        history.pop(0)\n    reply = "
+            + CREATE.format(msgs="history")
+            + "\n",
+            # rebuilt every iteration
+            HEAD
+            + "for doc in docs:\n    msgs = [{'role': 'user', 'content': doc}]\n    msgs.append({'role': 'user', 'content': 'summarise'})\n    "
+            + CREATE.format(msgs="msgs")
+            + "\n",
+            # reassigned through a trimming helper
+            HEAD
+            + "history = []\nwhile True:\n    history.append({'role': 'user', 'content': input()})\n    history = trim(history)\n    "
+            + CREATE.format(msgs="history")
+            + "\n",
+            # a bounded deque
+            HEAD
+            + "from collections import deque\nhistory = deque(maxlen=20)\nwhile True:\n    history.append({'role': 'user', 'content': input()})\n    "
+            + CREATE.format(msgs="list(history)")
+            + "\n",
+        ]
 
-    # Through a project's wrapper: the list the caller passes is what grows.
-    ASK = "def ask(messages, model='claude-sonnet-4-6'):\n    return " + CREATE.format(msgs="messages") + "\n"
-    fires = [
-        *fires,
-        HEAD + ASK + "\nhistory = []\nwhile True:\n    history.append({'role': 'user', 'content': input()})\n"
-        "    reply = ask(history)\n    history.append({'role': 'assistant', 'content': reply.content})\n",
-        # in another module, through a method that builds its request on the caller's list
-        {
-            "bot/llm.py": HEAD + "class Claude:\n    def chat(self, history, system='Be brief.'):\n"
-            "        return client.messages.create(model='claude-sonnet-4-6', max_tokens=500, system=system, messages=[*history])\n",
-            "bot/repl.py": "from bot.llm import Claude\n\nllm = Claude()\nturns = []\nwhile True:\n"
-            "    turns.append({'role': 'user', 'content': input()})\n    turns.append({'role': 'assistant', 'content': llm.chat(turns)})\n",
-        },
-    ]
-    silent = [
-        *silent,
-        # the caller sends a window
-        HEAD + ASK + "\nhistory = []\nwhile True:\n    history.append({'role': 'user', 'content': input()})\n    ask(history[-20:])\n",
-        # the wrapper windows what it is given
-        HEAD + "def ask(messages):\n    return " + CREATE.format(msgs="messages[-10:]") + "\n"
-        "\nhistory = []\nwhile True:\n    history.append({'role': 'user', 'content': input()})\n    ask(history)\n",
-        # a fresh list per call
-        HEAD + ASK + "\nfor q in questions:\n    ask([{'role': 'user', 'content': q}])\n",
-    ]
+        AGENT = ("messages = [{'role': 'user', 'content': task}]\nLOOP\n    reply = " + CREATE.format(msgs="messages")
+                 + "\n    messages.append({'role': 'assistant', 'content': reply.content})\n    messages.append({'role': 'user', 'content': run_tools(reply)})\nAFTER")
+        fires = [
+            *fires,
+            # a REPL over standard input runs as long as someone types
+            HEAD + "import sys\n" + AGENT.replace("LOOP", "for line in sys.stdin:").replace("AFTER", ""),
+        ]
+        ST = ("import streamlit as st\nfrom openai import OpenAI\nclient = OpenAI()\n"
+              "if 'messages' not in st.session_state:\n    st.session_state['messages'] = []\n"
+              "if prompt := st.chat_input():\n    st.session_state.messages.append({'role': 'user', 'content': prompt})\n"
+              "    r = client.chat.completions.create(model='gpt-4o', max_tokens=500, messages=SENT)\n"
+              "    st.session_state.messages.append({'role': 'assistant', 'content': r.choices[0].message.content})\n")
+        fires = [
+            *fires,
+            # kept in Streamlit's session state: every rerun resends the whole chat
+            ST.replace("SENT", "st.session_state.messages"),
+            # through a name bound to the session list
+            ST.replace("SENT", "history").replace("if prompt", "history = st.session_state.messages\nif prompt"),
+        ]
+        BOT = ("import anthropic\nfrom collections import defaultdict\nclient = anthropic.AsyncAnthropic()\nhistories = defaultdict(list)\n\n"
+               "async def on_message(message):\n    history = histories[message.author.id]\n"
+               "    histories[message.author.id].append({'role': 'user', 'content': message.content})\n"
+               "    reply = await client.messages.create(model='claude-sonnet-4-6', max_tokens=500, messages=histories[message.author.id])\n"
+               "    histories[message.author.id].append({'role': 'assistant', 'content': reply.content})\n")
+        fires = [
+            *fires,
+            # a bot's per-user histories in a module-level dict: they live as long as the process
+            BOT,
+        ]
+        silent = [
+            *silent,
+            # the bot trims each user's history
+            BOT + "    histories[message.author.id] = histories[message.author.id][-20:]\n",
+            # the session list is sent through a window
+            ST.replace("SENT", "st.session_state.messages[-20:]"),
+            # trimmed in place after each turn
+            ST.replace("SENT", "st.session_state.messages") + "    st.session_state.messages = st.session_state.messages[-20:]\n",
+            # handed to a helper after each turn: it may trim or summarise the list in place
+            ST.replace("SENT", "st.session_state.messages") + "    compact_history(st.session_state.messages)\n",
+            # an agent's tool loop capped at 10 steps
+            HEAD + AGENT.replace("LOOP", "for step in range(10):").replace("AFTER", "    if reply.stop_reason != 'tool_use':\n        break\n"),
+            # a step counter caps a while loop
+            HEAD + "step = 0\n" + AGENT.replace("LOOP", "while step < max_steps:").replace("AFTER", "    step += 1\n"),
+            # `while True` with a break on a counter
+            HEAD + "step = 0\n" + AGENT.replace("LOOP", "while True:").replace("AFTER", "    step += 1\n    if step >= 10:\n        break\n"),
+        ]
 
-    # Lifetimes the issue names (issue 15, item 2): a reset a user asks for is no bound, nor a
-    # `pop` undoing a failed turn, nor `history = history + [turn]`; a trim on the turn's path is.
-    RESET = (HEAD + "class Chat:\n    def __init__(self):\n        self.messages = []\n\n    def reset(self):\n        self.messages = []\n\n"
-             "    def send(self, text):\n        self.messages.append({'role': 'user', 'content': text})\n        reply = "
-             + CREATE.format(msgs="self.messages") + "\n        self.messages.append({'role': 'assistant', 'content': reply.content})\n        return reply\n")
-    REPL = (HEAD + "history = []\nwhile True:\n    text = input()\n    if text == 'reset':\n        history = []\n        continue\n"
-            "    history = history + [{'role': 'user', 'content': text}]\n    try:\n        reply = " + CREATE.format(msgs="history")
-            + "\n    except anthropic.APIError:\n        history.pop()\n        continue\n    history.append({'role': 'assistant', 'content': reply.content})\n")
-    fires = [
-        *fires,
-        # a `reset()` method the user calls now and then: between resets the list grows every turn
-        Invalid(RESET, row=12, message="`self.messages` grows every turn (kept on a long-lived object, appended at line 11)"),
-        # a REPL with a "reset" command, `history = history + [...]`, and a `pop()` undoing a failed request
-        Invalid(REPL, row=11, message="`history` grows every turn (kept across the turns of a loop with no bound, appended at line 9)"),
-        # a module-level list reset only by a `global` helper, sent as a copy (`[SYSTEM] + HISTORY`)
-        Invalid(HEAD + "HISTORY = []\n\ndef reset_conversation():\n    global HISTORY\n    HISTORY = []\n\n"
-                "def chat(text):\n    HISTORY.append({'role': 'user', 'content': text})\n    messages = [{'role': 'user', 'content': 'You are terse.'}] + HISTORY\n"
-                "    reply = " + CREATE.format(msgs="messages") + "\n    HISTORY.append({'role': 'assistant', 'content': reply.content})\n",
-                row=12, message="`HISTORY` grows every turn (kept at module level, appended at line 10)"),
-        # the history kept as joined text: a wrapper joins the caller's growing results into its prompt
-        Invalid(HEAD + "def orchestrate(objective, previous_results):\n    done = '\\n'.join(previous_results)\n    reply = "
-                + CREATE.format(msgs="[{'role': 'user', 'content': f'{objective}\\n\\nDone so far:\\n{done}'}]")
-                + "\n    return reply.content[0].text\n\nresults = []\nwhile True:\n    results.append(orchestrate('write a book', results))\n",
-                row=10, message="`results` grows every turn"),
-        # the request returns the conversation with its answer, rebound each turn of a REPL
-        HEAD + "def next_turn(messages, text):\n    messages = messages + [{'role': 'user', 'content': text}]\n    reply = "
-        + CREATE.format(msgs="messages") + "\n    return messages + [{'role': 'assistant', 'content': reply.content}]\n\n"
-        "messages = []\nwhile True:\n    messages = next_turn(messages, input())\n",
-    ]
-    LC = ("import streamlit as st\nfrom langchain_openai import ChatOpenAI\n")
-    MEMORY = ("from langchain_anthropic import ChatAnthropic\nfrom langchain.chains import ConversationChain\nfrom langchain.memory import MEMORY_CLASS\n"
-              "memory = MEMORY_CLASS(ARGS)\nchain = ConversationChain(llm=ChatAnthropic(model='claude-sonnet-4-6', max_tokens=500), memory=memory)\n"
-              "while True:\n    print(chain.invoke({'input': input()}))\n")
-    fires = [
-        *fires,
-        # a chat model invoked on Streamlit's session list (LangChain)
-        Invalid(LC + "if 'messages' not in st.session_state:\n    st.session_state['messages'] = []\nif prompt := st.chat_input():\n"
-                "    st.session_state.messages.append(('user', prompt))\n    llm = ChatOpenAI(model='gpt-4o', max_tokens=500)\n"
-                "    reply = llm.invoke(st.session_state.messages)\n    st.session_state.messages.append(('assistant', reply.content))\n",
-                row=7, message="`st.session_state.messages` grows every turn (kept in the user's session, appended at line 6)"),
-        # a LangChain memory with no window, kept for the whole program
-        Invalid(MEMORY.replace("MEMORY_CLASS", "ConversationBufferMemory").replace("ARGS", ""), row=5,
-                message="`memory` grows every turn (a LangChain memory with no window, built at line 4)"),
-        # RunnableWithMessageHistory over Streamlit's session history, no trimmer
-        LC + "from langchain_community.chat_message_histories import StreamlitChatMessageHistory\n"
-        "from langchain_core.runnables.history import RunnableWithMessageHistory\nmsgs = StreamlitChatMessageHistory()\n"
-        "chain = PROMPT | ChatOpenAI(model='gpt-4o', max_tokens=500)\n"
-        "with_history = RunnableWithMessageHistory(chain, lambda session_id: msgs, input_messages_key='question', history_messages_key='history')\n"
-        "if prompt := st.chat_input():\n    with_history.invoke({'question': prompt}, {'configurable': {'session_id': 'any'}})\n",
-    ]
-    silent = [
-        *silent,
-        # started afresh on every call: the reset is on the turn's own path
-        HEAD + "class Job:\n    def __init__(self):\n        self.messages = []\n\n    def ask(self, text):\n"
-        "        self.messages = [{'role': 'user', 'content': 'Be terse.'}]\n        self.messages.append({'role': 'user', 'content': text})\n"
-        "        return " + CREATE.format(msgs="self.messages") + "\n",
-        # emptied when it grows past a token budget: a crude bound, still a bound
-        RESET.replace("        self.messages.append({'role': 'user', 'content': text})\n",
-                      "        self.messages.append({'role': 'user', 'content': text})\n        if count_tokens(self.messages) > 50_000:\n            self.messages = []\n"),
-        # the REPL windows what it sends
-        REPL.replace("messages=history)", "messages=history[-20:])"),
-        # a `pop(0)` in the loop drops the oldest turn: a window
-        REPL.replace("    try:\n", "    if len(history) > 20:\n        history.pop(0)\n    try:\n"),
-        # only the first turn, while the list is still empty, makes this request
-        HEAD + "results = []\nwhile True:\n    if not results:\n        reply = " + CREATE.format(msgs="results")
-        + "\n    results.append({'role': 'user', 'content': input()})\n",
-        # a windowed memory
-        MEMORY.replace("MEMORY_CLASS", "ConversationBufferWindowMemory").replace("ARGS", "k=5"),
-        # a memory built per request: nothing outlives the call
-        "from langchain_anthropic import ChatAnthropic\nfrom langchain.chains import ConversationChain\nfrom langchain.memory import ConversationBufferMemory\n"
-        "llm = ChatAnthropic(model='claude-sonnet-4-6', max_tokens=500)\n\ndef answer(question):\n    memory = ConversationBufferMemory()\n"
-        "    return ConversationChain(llm=llm, memory=memory).invoke({'input': question})\n",
-        # a Streamlit script reruns its module every turn: a module-level memory starts empty each time
-        LC + "from langchain.chains import ConversationChain\nfrom langchain.memory import ConversationBufferMemory\nmemory = ConversationBufferMemory()\n"
-        "chain = ConversationChain(llm=ChatOpenAI(model='gpt-4o', max_tokens=500), memory=memory)\n"
-        "if prompt := st.chat_input():\n    st.write(chain.invoke({'input': prompt}))\n",
-    ]
+        # Through a project's wrapper: the list the caller passes is what grows.
+        ASK = "def ask(messages, model='claude-sonnet-4-6'):\n    return " + CREATE.format(msgs="messages") + "\n"
+        fires = [
+            *fires,
+            HEAD + ASK + "\nhistory = []\nwhile True:\n    history.append({'role': 'user', 'content': input()})\n"
+            "    reply = ask(history)\n    history.append({'role': 'assistant', 'content': reply.content})\n",
+            # in another module, through a method that builds its request on the caller's list
+            {
+                "bot/llm.py": HEAD + "class Claude:\n    def chat(self, history, system='Be brief.'):\n"
+                "        return client.messages.create(model='claude-sonnet-4-6', max_tokens=500, system=system, messages=[*history])\n",
+                "bot/repl.py": "from bot.llm import Claude\n\nllm = Claude()\nturns = []\nwhile True:\n"
+                "    turns.append({'role': 'user', 'content': input()})\n    turns.append({'role': 'assistant', 'content': llm.chat(turns)})\n",
+            },
+        ]
+        silent = [
+            *silent,
+            # the caller sends a window
+            HEAD + ASK + "\nhistory = []\nwhile True:\n    history.append({'role': 'user', 'content': input()})\n    ask(history[-20:])\n",
+            # the wrapper windows what it is given
+            HEAD + "def ask(messages):\n    return " + CREATE.format(msgs="messages[-10:]") + "\n"
+            "\nhistory = []\nwhile True:\n    history.append({'role': 'user', 'content': input()})\n    ask(history)\n",
+            # a fresh list per call
+            HEAD + ASK + "\nfor q in questions:\n    ask([{'role': 'user', 'content': q}])\n",
+        ]
 
-    MEMO = (HEAD + "EDIT_MEMORY = []\n\ndef edit(path, instructions):\n    notes = '\\n'.join(f'Edit: {m}' for m in JOINED)\n"
-            "    reply = client.messages.create(model='claude-sonnet-4-6', max_tokens=500, system=f'Earlier edits:\\n{notes}',\n"
-            "                                   messages=[{'role': 'user', 'content': instructions}])\n"
-            "    EDIT_MEMORY.append(reply.content[0].text)\n")
-    fires = [
-        *fires,
-        # a module-level log of earlier answers joined into the system prompt of every call
-        Invalid(MEMO.replace("JOINED", "EDIT_MEMORY"), row=8, message="`EDIT_MEMORY` grows every turn (kept at module level, appended at line 9)"),
-    ]
-    silent = [
-        *silent,
-        # only the latest five are joined in
-        MEMO.replace("JOINED", "EDIT_MEMORY[-5:]"),
-    ]
+        # Lifetimes the issue names (issue 15, item 2): a reset a user asks for is no bound, nor a
+        # `pop` undoing a failed turn, nor `history = history + [turn]`; a trim on the turn's path is.
+        RESET = (HEAD + "class Chat:\n    def __init__(self):\n        self.messages = []\n\n    def reset(self):\n        self.messages = []\n\n"
+                 "    def send(self, text):\n        self.messages.append({'role': 'user', 'content': text})\n        reply = "
+                 + CREATE.format(msgs="self.messages") + "\n        self.messages.append({'role': 'assistant', 'content': reply.content})\n        return reply\n")
+        REPL = (HEAD + "history = []\nwhile True:\n    text = input()\n    if text == 'reset':\n        history = []\n        continue\n"
+                "    history = history + [{'role': 'user', 'content': text}]\n    try:\n        reply = " + CREATE.format(msgs="history")
+                + "\n    except anthropic.APIError:\n        history.pop()\n        continue\n    history.append({'role': 'assistant', 'content': reply.content})\n")
+        fires = [
+            *fires,
+            # a `reset()` method the user calls now and then: between resets the list grows every turn
+            Invalid(RESET, row=12, message="`self.messages` grows every turn (kept on a long-lived object, appended at line 11)"),
+            # a REPL with a "reset" command, `history = history + [...]`, and a `pop()` undoing a failed request
+            Invalid(REPL, row=11, message="`history` grows every turn (kept across the turns of a loop with no bound, appended at line 9)"),
+            # a module-level list reset only by a `global` helper, sent as a copy (`[SYSTEM] + HISTORY`)
+            Invalid(HEAD + "HISTORY = []\n\ndef reset_conversation():\n    global HISTORY\n    HISTORY = []\n\n"
+                    "def chat(text):\n    HISTORY.append({'role': 'user', 'content': text})\n    messages = [{'role': 'user', 'content': 'You are terse.'}] + HISTORY\n"
+                    "    reply = " + CREATE.format(msgs="messages") + "\n    HISTORY.append({'role': 'assistant', 'content': reply.content})\n",
+                    row=12, message="`HISTORY` grows every turn (kept at module level, appended at line 10)"),
+            # the history kept as joined text: a wrapper joins the caller's growing results into its prompt
+            Invalid(HEAD + "def orchestrate(objective, previous_results):\n    done = '\\n'.join(previous_results)\n    reply = "
+                    + CREATE.format(msgs="[{'role': 'user', 'content': f'{objective}\\n\\nDone so far:\\n{done}'}]")
+                    + "\n    return reply.content[0].text\n\nresults = []\nwhile True:\n    results.append(orchestrate('write a book', results))\n",
+                    row=10, message="`results` grows every turn"),
+            # the request returns the conversation with its answer, rebound each turn of a REPL
+            HEAD + "def next_turn(messages, text):\n    messages = messages + [{'role': 'user', 'content': text}]\n    reply = "
+            + CREATE.format(msgs="messages") + "\n    return messages + [{'role': 'assistant', 'content': reply.content}]\n\n"
+            "messages = []\nwhile True:\n    messages = next_turn(messages, input())\n",
+        ]
+        LC = ("import streamlit as st\nfrom langchain_openai import ChatOpenAI\n")
+        MEMORY = ("from langchain_anthropic import ChatAnthropic\nfrom langchain.chains import ConversationChain\nfrom langchain.memory import MEMORY_CLASS\n"
+                  "memory = MEMORY_CLASS(ARGS)\nchain = ConversationChain(llm=ChatAnthropic(model='claude-sonnet-4-6', max_tokens=500), memory=memory)\n"
+                  "while True:\n    print(chain.invoke({'input': input()}))\n")
+        fires = [
+            *fires,
+            # a chat model invoked on Streamlit's session list (LangChain)
+            Invalid(LC + "if 'messages' not in st.session_state:\n    st.session_state['messages'] = []\nif prompt := st.chat_input():\n"
+                    "    st.session_state.messages.append(('user', prompt))\n    llm = ChatOpenAI(model='gpt-4o', max_tokens=500)\n"
+                    "    reply = llm.invoke(st.session_state.messages)\n    st.session_state.messages.append(('assistant', reply.content))\n",
+                    row=7, message="`st.session_state.messages` grows every turn (kept in the user's session, appended at line 6)"),
+            # a LangChain memory with no window, kept for the whole program
+            Invalid(MEMORY.replace("MEMORY_CLASS", "ConversationBufferMemory").replace("ARGS", ""), row=5,
+                    message="`memory` grows every turn (a LangChain memory with no window, built at line 4)"),
+            # RunnableWithMessageHistory over Streamlit's session history, no trimmer
+            LC + "from langchain_community.chat_message_histories import StreamlitChatMessageHistory\n"
+            "from langchain_core.runnables.history import RunnableWithMessageHistory\nmsgs = StreamlitChatMessageHistory()\n"
+            "chain = PROMPT | ChatOpenAI(model='gpt-4o', max_tokens=500)\n"
+            "with_history = RunnableWithMessageHistory(chain, lambda session_id: msgs, input_messages_key='question', history_messages_key='history')\n"
+            "if prompt := st.chat_input():\n    with_history.invoke({'question': prompt}, {'configurable': {'session_id': 'any'}})\n",
+        ]
+        silent = [
+            *silent,
+            # started afresh on every call: the reset is on the turn's own path
+            HEAD + "class Job:\n    def __init__(self):\n        self.messages = []\n\n    def ask(self, text):\n"
+            "        self.messages = [{'role': 'user', 'content': 'Be terse.'}]\n        self.messages.append({'role': 'user', 'content': text})\n"
+            "        return " + CREATE.format(msgs="self.messages") + "\n",
+            # emptied when it grows past a token budget: a crude bound, still a bound
+            RESET.replace("        self.messages.append({'role': 'user', 'content': text})\n",
+                          "        self.messages.append({'role': 'user', 'content': text})\n        if count_tokens(self.messages) > 50_000:\n            self.messages = []\n"),
+            # the REPL windows what it sends
+            REPL.replace("messages=history)", "messages=history[-20:])"),
+            # a `pop(0)` in the loop drops the oldest turn: a window
+            REPL.replace("    try:\n", "    if len(history) > 20:\n        history.pop(0)\n    try:\n"),
+            # only the first turn, while the list is still empty, makes this request
+            HEAD + "results = []\nwhile True:\n    if not results:\n        reply = " + CREATE.format(msgs="results")
+            + "\n    results.append({'role': 'user', 'content': input()})\n",
+            # a windowed memory
+            MEMORY.replace("MEMORY_CLASS", "ConversationBufferWindowMemory").replace("ARGS", "k=5"),
+            # a memory built per request: nothing outlives the call
+            "from langchain_anthropic import ChatAnthropic\nfrom langchain.chains import ConversationChain\nfrom langchain.memory import ConversationBufferMemory\n"
+            "llm = ChatAnthropic(model='claude-sonnet-4-6', max_tokens=500)\n\ndef answer(question):\n    memory = ConversationBufferMemory()\n"
+            "    return ConversationChain(llm=llm, memory=memory).invoke({'input': question})\n",
+            # a Streamlit script reruns its module every turn: a module-level memory starts empty each time
+            LC + "from langchain.chains import ConversationChain\nfrom langchain.memory import ConversationBufferMemory\nmemory = ConversationBufferMemory()\n"
+            "chain = ConversationChain(llm=ChatOpenAI(model='gpt-4o', max_tokens=500), memory=memory)\n"
+            "if prompt := st.chat_input():\n    st.write(chain.invoke({'input': prompt}))\n",
+        ]
 
-    fires = [
-        *fires,
-        # the reset runs when the user types "reset" (claude-engineer's Assistant.chat)
-        RESET.replace("    def send(self, text):\n", "    def send(self, text):\n        if text == 'reset':\n            return self.reset()\n"),
-    ]
-    silent = [
-        *silent,
-        # the reset runs at the start of every call: the list is rebuilt per turn
-        RESET.replace("    def send(self, text):\n", "    def send(self, text):\n        self.reset()\n"),
-        # a log of answers joined into one summary request after the work: sent once
-        HEAD + "RESULTS = []\n\ndef work(item):\n    RESULTS.append(item.upper())\n\ndef summary():\n    done = '\\n'.join(RESULTS)\n    return "
-        + CREATE.format(msgs="[{'role': 'user', 'content': f'Summarise:\\n{done}'}]") + "\n",
-    ]
+        MEMO = (HEAD + "EDIT_MEMORY = []\n\ndef edit(path, instructions):\n    notes = '\\n'.join(f'Edit: {m}' for m in JOINED)\n"
+                "    reply = client.messages.create(model='claude-sonnet-4-6', max_tokens=500, system=f'Earlier edits:\\n{notes}',\n"
+                "                                   messages=[{'role': 'user', 'content': instructions}])\n"
+                "    EDIT_MEMORY.append(reply.content[0].text)\n")
+        fires = [
+            *fires,
+            # a module-level log of earlier answers joined into the system prompt of every call
+            Invalid(MEMO.replace("JOINED", "EDIT_MEMORY"), row=8, message="`EDIT_MEMORY` grows every turn (kept at module level, appended at line 9)"),
+        ]
+        silent = [
+            *silent,
+            # only the latest five are joined in
+            MEMO.replace("JOINED", "EDIT_MEMORY[-5:]"),
+        ]
 
-    fires = [
-        *fires,
-        # gpt-cli's session: `self.messages = self.messages + [...]`, undone by `[:-1]`, reset by a
-        # ":clear" command, sent through a provider that `cast`s the list it is handed
-        {
-            "cli/provider.py": "from typing import Any, cast\nfrom openai import OpenAI\nclient = OpenAI()\n\n"
-            "def complete(messages):\n    return client.responses.create(model='gpt-5.4', max_output_tokens=800, input=cast(Any, messages))\n",
-            "cli/session.py": "from cli.provider import complete\n\nclass Session:\n    def __init__(self):\n        self.messages = []\n\n"
-            "    def clear(self):\n        self.messages = []\n\n    def rerun(self):\n        self.messages = self.messages[:-1]\n\n"
-            "    def turn(self, text):\n        self.messages = self.messages + [{'role': 'user', 'content': text}]\n"
-            "        answer = complete(self.messages)\n        self.messages = self.messages + [{'role': 'assistant', 'content': answer.output_text}]\n",
-        },
-    ]
+        fires = [
+            *fires,
+            # the reset runs when the user types "reset" (claude-engineer's Assistant.chat)
+            RESET.replace("    def send(self, text):\n", "    def send(self, text):\n        if text == 'reset':\n            return self.reset()\n"),
+        ]
+        silent = [
+            *silent,
+            # the reset runs at the start of every call: the list is rebuilt per turn
+            RESET.replace("    def send(self, text):\n", "    def send(self, text):\n        self.reset()\n"),
+            # a log of answers joined into one summary request after the work: sent once
+            HEAD + "RESULTS = []\n\ndef work(item):\n    RESULTS.append(item.upper())\n\ndef summary():\n    done = '\\n'.join(RESULTS)\n    return "
+            + CREATE.format(msgs="[{'role': 'user', 'content': f'Summarise:\\n{done}'}]") + "\n",
+        ]
 
-    silent = [
-        *silent,
-        # emptied whenever the model finishes a task: the model ends each conversation, not a user
-        RESET.replace("        return reply\n", "        if reply.stop_reason == 'end_turn':\n            self.reset()\n        return reply\n"),
-    ]
+        fires = [
+            *fires,
+            # gpt-cli's session: `self.messages = self.messages + [...]`, undone by `[:-1]`, reset by a
+            # ":clear" command, sent through a provider that `cast`s the list it is handed
+            {
+                "cli/provider.py": "from typing import Any, cast\nfrom openai import OpenAI\nclient = OpenAI()\n\n"
+                "def complete(messages):\n    return client.responses.create(model='gpt-5.4', max_output_tokens=800, input=cast(Any, messages))\n",
+                "cli/session.py": "from cli.provider import complete\n\nclass Session:\n    def __init__(self):\n        self.messages = []\n\n"
+                "    def clear(self):\n        self.messages = []\n\n    def rerun(self):\n        self.messages = self.messages[:-1]\n\n"
+                "    def turn(self, text):\n        self.messages = self.messages + [{'role': 'user', 'content': text}]\n"
+                "        answer = complete(self.messages)\n        self.messages = self.messages + [{'role': 'assistant', 'content': answer.output_text}]\n",
+            },
+        ]
 
-    # A backend object's per-session store (claude-slack-bot's MessagesBackend): the dict lives as
-    # long as the object serving every thread; sibling methods append, another sends.
-    SESSIONS = (HEAD + "class Backend:\n    def __init__(self):\n        self._sessions = {}\n\n    def open(self, sid):\n        self._sessions[sid] = []\n\n"
-                "    def send(self, sid, text):\n        messages = self._sessions[sid]\n        messages.append({'role': 'user', 'content': text})\n"
-                "        return self._turn(sid)\n\n    def _turn(self, sid):\n        messages = self._sessions[sid]\n        reply = "
-                + CREATE.format(msgs="messages") + "\n        messages.append({'role': 'assistant', 'content': reply.content})\n        return reply\n")
-    fires = [*fires, SESSIONS]
-    silent = [
-        *silent,
-        # each session's list trimmed by a helper after the turn
-        SESSIONS.replace("        return reply\n", "        self._sessions[sid] = trim(messages)\n        return reply\n"),
-        # the session is closed (dropped) when its task ends
-        SESSIONS.replace("        return reply\n", "        self._sessions.pop(sid)\n        return reply\n"),
-        # a dict of per-request lists rebuilt on every turn is no store that outlives it
-        SESSIONS.replace("        messages = self._sessions[sid]\n        reply", "        messages = [{'role': 'user', 'content': 'go'}]\n        reply"),
-    ]
+        silent = [
+            *silent,
+            # emptied whenever the model finishes a task: the model ends each conversation, not a user
+            RESET.replace("        return reply\n", "        if reply.stop_reason == 'end_turn':\n            self.reset()\n        return reply\n"),
+        ]
+
+        # A backend object's per-session store (claude-slack-bot's MessagesBackend): the dict lives as
+        # long as the object serving every thread; sibling methods append, another sends.
+        SESSIONS = (HEAD + "class Backend:\n    def __init__(self):\n        self._sessions = {}\n\n    def open(self, sid):\n        self._sessions[sid] = []\n\n"
+                    "    def send(self, sid, text):\n        messages = self._sessions[sid]\n        messages.append({'role': 'user', 'content': text})\n"
+                    "        return self._turn(sid)\n\n    def _turn(self, sid):\n        messages = self._sessions[sid]\n        reply = "
+                    + CREATE.format(msgs="messages") + "\n        messages.append({'role': 'assistant', 'content': reply.content})\n        return reply\n")
+        fires = [*fires, SESSIONS]
+        silent = [
+            *silent,
+            # each session's list trimmed by a helper after the turn
+            SESSIONS.replace("        return reply\n", "        self._sessions[sid] = trim(messages)\n        return reply\n"),
+            # the session is closed (dropped) when its task ends
+            SESSIONS.replace("        return reply\n", "        self._sessions.pop(sid)\n        return reply\n"),
+            # a dict of per-request lists rebuilt on every turn is no store that outlives it
+            SESSIONS.replace("        messages = self._sessions[sid]\n        reply", "        messages = [{'role': 'user', 'content': 'go'}]\n        reply"),
+        ]
+        return fires, silent
 
     def check_call(self, call: Call, ctx: Context) -> Iterator[Diagnostic]:
         history = call.site.history

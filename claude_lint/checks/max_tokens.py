@@ -5,7 +5,6 @@ from typing import Iterator, Optional
 
 from claude_lint.catalog import Model, normalise
 from claude_lint.checks import evidence as ev
-from claude_lint.checks import examples as ex
 from claude_lint.checks.base import Context, Invalid, Rule, money, per_mtok, tokens
 from claude_lint.cost import output_usd
 from claude_lint.diagnostics import Diagnostic
@@ -97,184 +96,190 @@ class OversizedMaxTokens(Rule):
     option_choices = {"mode": ("evidence", "threshold")}
     preview = True
     preview_reason = ("Measured on the real-world corpus (eval/realworld, 36 repositories): precision 1.00 (9 of 9 findings right), recall 0.42 (11 of 26 fire labels); too few findings (under 15) to judge it for the default set.")
-    fires = [
-        # the answer is parsed as a number
-        Invalid(A_HEAD + 'r = client.messages.create(model="claude-sonnet-4-6", max_tokens=4096, messages=[])\n'
-                "score = int(r.content[0].text.strip())\n", row=3,
-                message="max_tokens=4096 but the answer is parsed with int() (line 4): that answer needs about 16 tokens; worst case, "
-                        "if every answer runs to the limit, $0.06 of output per call ($61.44 per 1,000 calls) on claude-sonnet-4-6 at $15/MTok, "
-                        "against about $0.0002 for an answer of that size. Set max_tokens=32, room for that answer.",
-                expected_replacement=A_HEAD + 'r = client.messages.create(model="claude-sonnet-4-6", max_tokens=32, messages=[])\n'
-                "score = int(r.content[0].text.strip())\n"),
-        # compared with a label, through a wrapper's default
-        "from anthropic import Anthropic\nclient = Anthropic()\n\ndef is_spam(q, max_tokens=16000):\n"
-        '    r = client.messages.create(model="claude-sonnet-4-6", max_tokens=max_tokens, messages=[{"role": "user", "content": q}])\n'
-        '    return r.content[0].text.strip().lower() == "yes"\n',
-        # the prompt asks for a short answer; the limit comes from another module through a **params dict
-        Invalid({
-            "settings.py": "MAX_OUTPUT = 2000\n",
-            "app.py": "import anthropic\nfrom settings import MAX_OUTPUT\n\nPARAMS = {\"model\": \"claude-opus-4-6\", \"max_tokens\": MAX_OUTPUT}\n"
-            "client = anthropic.Anthropic()\nclient.messages.create(**PARAMS, system=\"Answer only with yes or no.\", messages=[])\n",
-        }, path="app.py", row=4, message='max_tokens=2000 (from settings.py:1) but the prompt asks for a short answer ("Answer only with yes or no.")'),
-        # the whole answer parsed as JSON, 16 times what a small object needs
-        "import json\nfrom openai import OpenAI\nr = OpenAI().chat.completions.create(model=\"gpt-4o\", max_tokens=4096, messages=[])\n"
-        "verdict = json.loads(r.choices[0].message.content.strip())\n",
-        # parsed as JSON after a rebinding on one branch only: the other path parses the answer itself
-        A_HEAD + 'r = client.messages.create(model="claude-sonnet-4-6", max_tokens=4096, messages=[])\n'
-        "text = r.content[0].text.strip()\nif isinstance(text, list):\n    text = ' '.join(str(t) for t in text)\n"
-        "import json\ndecision = json.loads(text)\n",
-        # a forced tool call whose schema is one enum and one number
-        Invalid(A_HEAD + 'client.messages.create(model="claude-sonnet-4-6", max_tokens=4096, messages=[],\n'
-                '    tools=[{"name": "grade", "input_schema": {"type": "object", "properties": {"grade": {"type": "string", "enum": ["A", "B", "C"]},'
-                ' "confidence": {"type": "number"}}}}],\n    tool_choice={"type": "tool", "name": "grade"})\n', row=3,
-                message="the answer is a call of the tool 'grade' (forced by tool_choice), whose schema is 2 short fields: that answer needs about 256 tokens"),
-        # at the model's maximum, the prompt asks for one named tool: a structured object, not a document
-        Invalid(A_HEAD + 'TOOLS = [{"name": "print_summary", "input_schema": {"type": "object", "properties": {"summary": {"type": "string"}, '
-                '"topics": {"type": "array", "items": {"type": "string"}}}}}]\n'
-                'r = client.messages.create(model="claude-3-haiku-20240307", max_tokens=4096, tools=TOOLS,\n'
-                '    messages=[{"role": "user", "content": f"<article>{article}</article>\\n\\nUse the `print_summary` tool."}])\n', row=4,
-                message="max_tokens=4096 is claude-3-haiku-20240307's maximum output, so the limit guards nothing, and the answer is a call of the "
-                        "tool 'print_summary' (the prompt asks for it): a structured object, not a document; worst case, if every answer runs to the limit, "
-                        "$0.0051 of output per call ($5.12 per 1,000 calls) on claude-3-haiku-20240307 at $1.25/MTok, against about $0.0006 for an "
-                        "answer of that size. Set max_tokens=1024, room for that answer."),
-        # the newest snapshot of a family, above the largest maximum of its snapshots
-        'import anthropic\nanthropic.Anthropic().messages.create(model="claude-3-5-sonnet-latest", max_tokens=16384, messages=[])\n',
-        # a forced small tool call at the maximum of an old model
-        A_HEAD + 'client.messages.create(model="claude-3-haiku-20240307", max_tokens=4096, messages=[],\n'
-        '    tools=[{"name": "sentiment", "input_schema": {"type": "object", "properties": {"positive": {"type": "number"}, "negative": {"type": "number"}}}}],\n'
-        '    tool_choice={"type": "tool", "name": "sentiment"})\n',
-        # above the model's maximum: the API rejects it, whatever the answer
-        Invalid('import anthropic\nanthropic.Anthropic().messages.create(model="claude-3-5-sonnet-20240620", max_tokens=8192, messages=[])\n', row=2,
-                message="max_tokens=8192 is above claude-3-5-sonnet-20240620's maximum output of 4,096, so the API rejects it; worst case",
-                expected_replacement='import anthropic\nanthropic.Anthropic().messages.create(model="claude-3-5-sonnet-20240620", max_tokens=4096, messages=[])\n'),
-        # a family ID (every dated snapshot it may name): above the largest of their maxima
-        Invalid('import litellm\nlitellm.completion(model="anthropic/claude-3-5-sonnet", max_tokens=16384, messages=[])\n', row=2,
-                message="max_tokens=16384 is above every anthropic/claude-3-5-sonnet model's maximum output of 8,192"),
-        # an ID the catalogue lacks, above what any model of its provider accepts; the keyword as written
-        Invalid('import anthropic\nanthropic.Anthropic().completions.create(model="claude-2", max_tokens_to_sample=1_000_000, prompt=p)\n', row=2,
-                message="max_tokens_to_sample=1000000 is above every anthropic model's maximum output of 128,000 (claude-2 is not in the catalogue)"),
-        # Google's keyword, inside the config object, named as written
-        Invalid('from google import genai\nfrom google.genai import types\nr = genai.Client().models.generate_content(model="gemini-2.5-flash", contents=q,\n'
-                '    config=types.GenerateContentConfig(max_output_tokens=8192))\nlabel = r.text.strip() == "SPAM"\n', row=4,
-                message="max_output_tokens=8192 but the answer is compared with 'SPAM'"),
-    ]
-    silent = [
-        A_HEAD + 'r = client.messages.create(model="claude-sonnet-4-6", max_tokens=64, messages=[])\n'
-        "score = int(r.content[0].text)\n",
-        # at the model's maximum with nothing known of the answer: a limit is no evidence of anything
-        'import anthropic\nanthropic.AsyncAnthropic().messages.create(model="claude-haiku-4-5", max_tokens=64000, messages=[])\n',
-        # a chat-model object at its model's maximum: what its calls answer is not known here (a code generator's)
-        'from langchain_openai import ChatOpenAI\nllm = ChatOpenAI(model="gpt-4-turbo", max_tokens=4096, streaming=True)\n',
-        # an orchestrator's open-ended sub-task at the maximum, continued when it is cut short
-        A_HEAD + 'r = client.messages.create(model="claude-3-5-sonnet-20240620", max_tokens=4096,\n'
-        '    messages=[{"role": "user", "content": f"Break the objective into the next sub-task and write a detailed prompt for it: {objective}"}])\n'
-        "text = r.content[0].text\nif r.usage.output_tokens >= 4000:\n    text += more(text)\n",
-        # a tool offered, not asked for: the answer may be text of any length
-        A_HEAD + 'TOOLS = [{"name": "search", "input_schema": {"type": "object", "properties": {"q": {"type": "string"}}}}]\n'
-        'client.messages.create(model="claude-3-haiku-20240307", max_tokens=4096, tools=TOOLS, messages=[],\n'
-        '    system="Answer the question. You may use the search tool when you need facts.")\n',
-        # tools offered to an agent, none asked for: the answer may be text of any length
-        A_HEAD + 'TOOLS = [{"name": "search", "input_schema": {"type": "object", "properties": {"q": {"type": "string"}}}}]\n'
-        'client.messages.create(model="claude-3-haiku-20240307", max_tokens=4096, tools=TOOLS, messages=[{"role": "user", "content": question}])\n',
-        # the model's maximum for a document translation: long by nature
-        'import anthropic\nanthropic.Anthropic().messages.create(model="claude-3-5-sonnet-20240620", max_tokens=4096,\n'
-        '    system="Translate the whole document into French.", messages=[])\n',
-        # no evidence of the answer's size: a large limit is not by itself a finding
-        A_HEAD + 'client.messages.create(model="claude-sonnet-4-6", max_tokens=8192, messages=[])\n',
-        # code generation: the model's maximum is intended
-        'from openai import OpenAI\nOpenAI().chat.completions.create(model="gpt-4-turbo", max_tokens=4096,\n'
-        '    messages=[{"role": "system", "content": "You are a senior engineer. Write the code for every file the user asks for."}])\n',
-        # the answer is a file: long by nature, even with a JSON step elsewhere
-        A_HEAD + 'r = client.messages.create(model="claude-sonnet-4-6", max_tokens=64000, messages=[])\n'
-        'with open("out.md", "w") as f:\n    f.write(r.content[0].text)\n',
-        # a parsed JSON answer needs room (a small object, about 256 tokens): 1,024 is not far above
-        "import json\nfrom openai import OpenAI\nr = OpenAI().chat.completions.create(model=\"gpt-4o\", max_tokens=1024, messages=[])\n"
-        "plan = json.loads(r.choices[0].message.content)\n",
-        # a JSON object found inside a longer answer says nothing of the answer's length
-        "import json, re\nfrom openai import OpenAI\nr = OpenAI().chat.completions.create(model=\"gpt-4o\", max_tokens=4096, messages=[])\n"
-        "text = r.choices[0].message.content\nfound = re.search(r'{.*}', text, re.DOTALL)\nquery = json.loads(found.group())['q']\n",
-        # ... nor after the text itself is rebound to the part a regex found
-        "import json, re\nfrom openai import OpenAI\nr = OpenAI().chat.completions.create(model=\"gpt-4o\", max_tokens=4096, messages=[])\n"
-        "text = r.choices[0].message.content\ntext = re.search(r'{.*}', text, re.DOTALL).group()\nquery = json.loads(text)\n",
-        # a field beside the text is not the answer: an agent loop checks the stop reason
-        A_HEAD + 'r = client.messages.create(model="claude-sonnet-4-6", max_tokens=8192, messages=[])\n'
-        'if r.stop_reason == "tool_use":\n    pass\nfor block in r.content:\n    if block.type == "text":\n        print(block.text)\n',
-        # reasoning is asked for before the label
-        A_HEAD + 'client.messages.create(model="claude-sonnet-4-6", max_tokens=1000, messages=[],\n'
-        '    system="Think step by step in <thinking> tags, then classify the text into one of: ALLOW, BLOCK.")\n',
-        # unwrapping a code fence is not a label check
-        A_HEAD + 'r = client.messages.create(model="claude-sonnet-4-6", max_tokens=4096, messages=[])\n'
-        'text = r.content[0].text\nif text.startswith("```"):\n    text = text.strip("`")\n',
-        # a raw POST's JSON is the API's envelope, not a short answer
-        'import requests, json\nr = requests.post("https://api.openai.com/v1/chat/completions",\n'
-        '    json={"model": "gpt-4o", "max_tokens": 4096, "messages": []})\ndata = json.loads(r.text)\n',
-        # a search inside the answer is not a label
-        A_HEAD + 'r = client.messages.create(model="claude-sonnet-4-6", max_tokens=8192, messages=[])\n'
-        'if "ERROR" in r.content[0].text:\n    print(r.content[0].text)\n',
-        # a local model server bills nothing
-        'from openai import OpenAI\nc = OpenAI(base_url="http://localhost:11434/v1")\n'
-        'r = c.chat.completions.create(model="llama3", max_tokens=4096, messages=[])\nn = int(r.choices[0].message.content)\n',
-        # an ID the catalogue lacks, under what its provider's models accept: nothing is known
-        'import anthropic\nanthropic.Anthropic().completions.create(model="claude-2", max_tokens_to_sample=4000, prompt=p)\n',
-        # not an LLM call: a Django thread's messages
-        "import anthropic\nthread.messages.create(max_tokens=9000, body='hi')\n",
-        # a tokenizer argument of the same name
-        "import anthropic\nfrom tokenizers import Tokenizer\nTokenizer.truncate(text, max_tokens=100000)\n",
-        # unresolvable: stays silent rather than guess
-        "import os, anthropic\nclient = anthropic.Anthropic()\n"
-        'client.messages.create(model="claude-sonnet-4-6", max_tokens=int(os.environ["MAX"]), messages=[])\n',
-        # the thinking budget needs the room
-        A_HEAD + 'r = client.messages.create(model="claude-sonnet-4-6", max_tokens=10100,\n'
-        '    thinking={"type": "enabled", "budget_tokens": 10000}, messages=[])\nn = int(r.content[-1].text)\n',
-    ]
-    # prompts outside .py files: notebooks, prompt files, model configs, batch files
-    fires = [
-        *fires,
-        {"notebooks/explore.ipynb": ex.notebook(
-            "md:# Ticket scores", "%pip install -q anthropic\n!ls data/",
-            "import anthropic\nclient = anthropic.Anthropic()\nclient?",
-            'r = client.messages.create(model="claude-opus-4-6", max_tokens=16000, messages=[])\n%time r.usage',
-            "score = float(r.content[0].text)")},
-        {"prompts/triage.prompty": ex.prompty("gpt-4o", 20000)},
-        {"prompts/summarize.prompt": ex.dotprompt("vertexai/claude-opus-4-6", 200000)},
-        {"proxy/config.yaml": ex.litellm("anthropic/claude-sonnet-4-6", max_tokens=200000)},
-        {"evals/promptfooconfig.yaml": ex.promptfoo("anthropic:messages:claude-sonnet-4-6", 200000)},
-        {"batches/nightly.jsonl": ex.batch(3, model="claude-haiku-4-5", max_tokens=100000)},
-    ]
-    silent = [
-        *silent,
-        # suppressed inside the cell
-        {"explore.ipynb": ex.notebook("import anthropic\nclient = anthropic.Anthropic()",
-                                      'client.messages.create(model="claude-opus-4-6", max_tokens=200000, messages=[])  # noqa: CL001')},
-        {"prompts/triage.prompty": ex.prompty("gpt-4o", 8192)},
-        # at the model's maximum in a config, nothing said of the answers it serves
-        {"prompts/triage.prompty": ex.prompty("gpt-4o", 16384)},
-        {"proxy/config.yaml": ex.litellm("anthropic/claude-sonnet-4-6", max_tokens=128000)},
-        {"batches/nightly.jsonl": ex.batch(3, model="claude-haiku-4-5", max_tokens=64000)},
-        {"prompts/summarize.prompt": ex.dotprompt("googleai/gemini-2.5-flash", 1024)},
-        # the limit comes from the environment at run time
-        {"proxy/config.yaml": ex.litellm("anthropic/claude-sonnet-4-6", max_tokens="os.environ/MAX_TOKENS")},
-        {"batches/nightly.jsonl": ex.batch(3, model="claude-sonnet-4-6", max_tokens=8192)},
-        # a YAML file that is no known config and not named by `prompt-files`: never read
-        {"settings.yaml": "model: claude-sonnet-4-6\nmax_tokens: 200000\n"},
-        # a JSONL data set, not a batch request file
-        {"data/train.jsonl": '{"prompt": "hi", "max_tokens": 200000, "model": "claude-sonnet-4-6"}\n'},
-    ]
 
-    # Through a project's wrapper whose limit the caller passes.
-    LLM = ("import anthropic\n\nclass LLMClient:\n    def __init__(self):\n        self.client = anthropic.Anthropic()\n\n"
-           "    def complete(self, prompt, max_tokens=1024):\n        return self.client.messages.create(model='claude-sonnet-4-6', max_tokens=max_tokens,"
-           " messages=[{'role': 'user', 'content': prompt}])\n\nllm = LLMClient()\n")
-    fires = [
-        *fires,
-        {"app/llm.py": LLM, "app/main.py": "from app.llm import llm\n\nllm.complete('Is this message spam? Answer yes or no.', max_tokens=48000)\n"},
-    ]
-    silent = [
-        *silent,
-        {"app/llm.py": LLM, "app/main.py": "from app.llm import llm\n\nllm.complete('Classify this ticket', max_tokens=200)\n"},
-        # a file rewriter at the model's maximum: long output by nature
-        {"app/llm.py": LLM, "app/main.py": "from app.llm import llm\n\nllm.complete('Rewrite this file with type hints: ' + src, max_tokens=128000)\n"},
-    ]
+    @staticmethod
+    def examples():
+        from claude_lint.checks import examples as ex
+
+        fires = [
+            # the answer is parsed as a number
+            Invalid(A_HEAD + 'r = client.messages.create(model="claude-sonnet-4-6", max_tokens=4096, messages=[])\n'
+                    "score = int(r.content[0].text.strip())\n", row=3,
+                    message="max_tokens=4096 but the answer is parsed with int() (line 4): that answer needs about 16 tokens; worst case, "
+                            "if every answer runs to the limit, $0.06 of output per call ($61.44 per 1,000 calls) on claude-sonnet-4-6 at $15/MTok, "
+                            "against about $0.0002 for an answer of that size. Set max_tokens=32, room for that answer.",
+                    expected_replacement=A_HEAD + 'r = client.messages.create(model="claude-sonnet-4-6", max_tokens=32, messages=[])\n'
+                    "score = int(r.content[0].text.strip())\n"),
+            # compared with a label, through a wrapper's default
+            "from anthropic import Anthropic\nclient = Anthropic()\n\ndef is_spam(q, max_tokens=16000):\n"
+            '    r = client.messages.create(model="claude-sonnet-4-6", max_tokens=max_tokens, messages=[{"role": "user", "content": q}])\n'
+            '    return r.content[0].text.strip().lower() == "yes"\n',
+            # the prompt asks for a short answer; the limit comes from another module through a **params dict
+            Invalid({
+                "settings.py": "MAX_OUTPUT = 2000\n",
+                "app.py": "import anthropic\nfrom settings import MAX_OUTPUT\n\nPARAMS = {\"model\": \"claude-opus-4-6\", \"max_tokens\": MAX_OUTPUT}\n"
+                "client = anthropic.Anthropic()\nclient.messages.create(**PARAMS, system=\"Answer only with yes or no.\", messages=[])\n",
+            }, path="app.py", row=4, message='max_tokens=2000 (from settings.py:1) but the prompt asks for a short answer ("Answer only with yes or no.")'),
+            # the whole answer parsed as JSON, 16 times what a small object needs
+            "import json\nfrom openai import OpenAI\nr = OpenAI().chat.completions.create(model=\"gpt-4o\", max_tokens=4096, messages=[])\n"
+            "verdict = json.loads(r.choices[0].message.content.strip())\n",
+            # parsed as JSON after a rebinding on one branch only: the other path parses the answer itself
+            A_HEAD + 'r = client.messages.create(model="claude-sonnet-4-6", max_tokens=4096, messages=[])\n'
+            "text = r.content[0].text.strip()\nif isinstance(text, list):\n    text = ' '.join(str(t) for t in text)\n"
+            "import json\ndecision = json.loads(text)\n",
+            # a forced tool call whose schema is one enum and one number
+            Invalid(A_HEAD + 'client.messages.create(model="claude-sonnet-4-6", max_tokens=4096, messages=[],\n'
+                    '    tools=[{"name": "grade", "input_schema": {"type": "object", "properties": {"grade": {"type": "string", "enum": ["A", "B", "C"]},'
+                    ' "confidence": {"type": "number"}}}}],\n    tool_choice={"type": "tool", "name": "grade"})\n', row=3,
+                    message="the answer is a call of the tool 'grade' (forced by tool_choice), whose schema is 2 short fields: that answer needs about 256 tokens"),
+            # at the model's maximum, the prompt asks for one named tool: a structured object, not a document
+            Invalid(A_HEAD + 'TOOLS = [{"name": "print_summary", "input_schema": {"type": "object", "properties": {"summary": {"type": "string"}, '
+                    '"topics": {"type": "array", "items": {"type": "string"}}}}}]\n'
+                    'r = client.messages.create(model="claude-3-haiku-20240307", max_tokens=4096, tools=TOOLS,\n'
+                    '    messages=[{"role": "user", "content": f"<article>{article}</article>\\n\\nUse the `print_summary` tool."}])\n', row=4,
+                    message="max_tokens=4096 is claude-3-haiku-20240307's maximum output, so the limit guards nothing, and the answer is a call of the "
+                            "tool 'print_summary' (the prompt asks for it): a structured object, not a document; worst case, if every answer runs to the limit, "
+                            "$0.0051 of output per call ($5.12 per 1,000 calls) on claude-3-haiku-20240307 at $1.25/MTok, against about $0.0006 for an "
+                            "answer of that size. Set max_tokens=1024, room for that answer."),
+            # the newest snapshot of a family, above the largest maximum of its snapshots
+            'import anthropic\nanthropic.Anthropic().messages.create(model="claude-3-5-sonnet-latest", max_tokens=16384, messages=[])\n',
+            # a forced small tool call at the maximum of an old model
+            A_HEAD + 'client.messages.create(model="claude-3-haiku-20240307", max_tokens=4096, messages=[],\n'
+            '    tools=[{"name": "sentiment", "input_schema": {"type": "object", "properties": {"positive": {"type": "number"}, "negative": {"type": "number"}}}}],\n'
+            '    tool_choice={"type": "tool", "name": "sentiment"})\n',
+            # above the model's maximum: the API rejects it, whatever the answer
+            Invalid('import anthropic\nanthropic.Anthropic().messages.create(model="claude-3-5-sonnet-20240620", max_tokens=8192, messages=[])\n', row=2,
+                    message="max_tokens=8192 is above claude-3-5-sonnet-20240620's maximum output of 4,096, so the API rejects it; worst case",
+                    expected_replacement='import anthropic\nanthropic.Anthropic().messages.create(model="claude-3-5-sonnet-20240620", max_tokens=4096, messages=[])\n'),
+            # a family ID (every dated snapshot it may name): above the largest of their maxima
+            Invalid('import litellm\nlitellm.completion(model="anthropic/claude-3-5-sonnet", max_tokens=16384, messages=[])\n', row=2,
+                    message="max_tokens=16384 is above every anthropic/claude-3-5-sonnet model's maximum output of 8,192"),
+            # an ID the catalogue lacks, above what any model of its provider accepts; the keyword as written
+            Invalid('import anthropic\nanthropic.Anthropic().completions.create(model="claude-2", max_tokens_to_sample=1_000_000, prompt=p)\n', row=2,
+                    message="max_tokens_to_sample=1000000 is above every anthropic model's maximum output of 128,000 (claude-2 is not in the catalogue)"),
+            # Google's keyword, inside the config object, named as written
+            Invalid('from google import genai\nfrom google.genai import types\nr = genai.Client().models.generate_content(model="gemini-2.5-flash", contents=q,\n'
+                    '    config=types.GenerateContentConfig(max_output_tokens=8192))\nlabel = r.text.strip() == "SPAM"\n', row=4,
+                    message="max_output_tokens=8192 but the answer is compared with 'SPAM'"),
+        ]
+        silent = [
+            A_HEAD + 'r = client.messages.create(model="claude-sonnet-4-6", max_tokens=64, messages=[])\n'
+            "score = int(r.content[0].text)\n",
+            # at the model's maximum with nothing known of the answer: a limit is no evidence of anything
+            'import anthropic\nanthropic.AsyncAnthropic().messages.create(model="claude-haiku-4-5", max_tokens=64000, messages=[])\n',
+            # a chat-model object at its model's maximum: what its calls answer is not known here (a code generator's)
+            'from langchain_openai import ChatOpenAI\nllm = ChatOpenAI(model="gpt-4-turbo", max_tokens=4096, streaming=True)\n',
+            # an orchestrator's open-ended sub-task at the maximum, continued when it is cut short
+            A_HEAD + 'r = client.messages.create(model="claude-3-5-sonnet-20240620", max_tokens=4096,\n'
+            '    messages=[{"role": "user", "content": f"Break the objective into the next sub-task and write a detailed prompt for it: {objective}"}])\n'
+            "text = r.content[0].text\nif r.usage.output_tokens >= 4000:\n    text += more(text)\n",
+            # a tool offered, not asked for: the answer may be text of any length
+            A_HEAD + 'TOOLS = [{"name": "search", "input_schema": {"type": "object", "properties": {"q": {"type": "string"}}}}]\n'
+            'client.messages.create(model="claude-3-haiku-20240307", max_tokens=4096, tools=TOOLS, messages=[],\n'
+            '    system="Answer the question. You may use the search tool when you need facts.")\n',
+            # tools offered to an agent, none asked for: the answer may be text of any length
+            A_HEAD + 'TOOLS = [{"name": "search", "input_schema": {"type": "object", "properties": {"q": {"type": "string"}}}}]\n'
+            'client.messages.create(model="claude-3-haiku-20240307", max_tokens=4096, tools=TOOLS, messages=[{"role": "user", "content": question}])\n',
+            # the model's maximum for a document translation: long by nature
+            'import anthropic\nanthropic.Anthropic().messages.create(model="claude-3-5-sonnet-20240620", max_tokens=4096,\n'
+            '    system="Translate the whole document into French.", messages=[])\n',
+            # no evidence of the answer's size: a large limit is not by itself a finding
+            A_HEAD + 'client.messages.create(model="claude-sonnet-4-6", max_tokens=8192, messages=[])\n',
+            # code generation: the model's maximum is intended
+            'from openai import OpenAI\nOpenAI().chat.completions.create(model="gpt-4-turbo", max_tokens=4096,\n'
+            '    messages=[{"role": "system", "content": "You are a senior engineer. Write the code for every file the user asks for."}])\n',
+            # the answer is a file: long by nature, even with a JSON step elsewhere
+            A_HEAD + 'r = client.messages.create(model="claude-sonnet-4-6", max_tokens=64000, messages=[])\n'
+            'with open("out.md", "w") as f:\n    f.write(r.content[0].text)\n',
+            # a parsed JSON answer needs room (a small object, about 256 tokens): 1,024 is not far above
+            "import json\nfrom openai import OpenAI\nr = OpenAI().chat.completions.create(model=\"gpt-4o\", max_tokens=1024, messages=[])\n"
+            "plan = json.loads(r.choices[0].message.content)\n",
+            # a JSON object found inside a longer answer says nothing of the answer's length
+            "import json, re\nfrom openai import OpenAI\nr = OpenAI().chat.completions.create(model=\"gpt-4o\", max_tokens=4096, messages=[])\n"
+            "text = r.choices[0].message.content\nfound = re.search(r'{.*}', text, re.DOTALL)\nquery = json.loads(found.group())['q']\n",
+            # ... nor after the text itself is rebound to the part a regex found
+            "import json, re\nfrom openai import OpenAI\nr = OpenAI().chat.completions.create(model=\"gpt-4o\", max_tokens=4096, messages=[])\n"
+            "text = r.choices[0].message.content\ntext = re.search(r'{.*}', text, re.DOTALL).group()\nquery = json.loads(text)\n",
+            # a field beside the text is not the answer: an agent loop checks the stop reason
+            A_HEAD + 'r = client.messages.create(model="claude-sonnet-4-6", max_tokens=8192, messages=[])\n'
+            'if r.stop_reason == "tool_use":\n    pass\nfor block in r.content:\n    if block.type == "text":\n        print(block.text)\n',
+            # reasoning is asked for before the label
+            A_HEAD + 'client.messages.create(model="claude-sonnet-4-6", max_tokens=1000, messages=[],\n'
+            '    system="Think step by step in <thinking> tags, then classify the text into one of: ALLOW, BLOCK.")\n',
+            # unwrapping a code fence is not a label check
+            A_HEAD + 'r = client.messages.create(model="claude-sonnet-4-6", max_tokens=4096, messages=[])\n'
+            'text = r.content[0].text\nif text.startswith("```"):\n    text = text.strip("`")\n',
+            # a raw POST's JSON is the API's envelope, not a short answer
+            'import requests, json\nr = requests.post("https://api.openai.com/v1/chat/completions",\n'
+            '    json={"model": "gpt-4o", "max_tokens": 4096, "messages": []})\ndata = json.loads(r.text)\n',
+            # a search inside the answer is not a label
+            A_HEAD + 'r = client.messages.create(model="claude-sonnet-4-6", max_tokens=8192, messages=[])\n'
+            'if "ERROR" in r.content[0].text:\n    print(r.content[0].text)\n',
+            # a local model server bills nothing
+            'from openai import OpenAI\nc = OpenAI(base_url="http://localhost:11434/v1")\n'
+            'r = c.chat.completions.create(model="llama3", max_tokens=4096, messages=[])\nn = int(r.choices[0].message.content)\n',
+            # an ID the catalogue lacks, under what its provider's models accept: nothing is known
+            'import anthropic\nanthropic.Anthropic().completions.create(model="claude-2", max_tokens_to_sample=4000, prompt=p)\n',
+            # not an LLM call: a Django thread's messages
+            "import anthropic\nthread.messages.create(max_tokens=9000, body='hi')\n",
+            # a tokenizer argument of the same name
+            "import anthropic\nfrom tokenizers import Tokenizer\nTokenizer.truncate(text, max_tokens=100000)\n",
+            # unresolvable: stays silent rather than guess
+            "import os, anthropic\nclient = anthropic.Anthropic()\n"
+            'client.messages.create(model="claude-sonnet-4-6", max_tokens=int(os.environ["MAX"]), messages=[])\n',
+            # the thinking budget needs the room
+            A_HEAD + 'r = client.messages.create(model="claude-sonnet-4-6", max_tokens=10100,\n'
+            '    thinking={"type": "enabled", "budget_tokens": 10000}, messages=[])\nn = int(r.content[-1].text)\n',
+        ]
+        # prompts outside .py files: notebooks, prompt files, model configs, batch files
+        fires = [
+            *fires,
+            {"notebooks/explore.ipynb": ex.notebook(
+                "md:# Ticket scores", "%pip install -q anthropic\n!ls data/",
+                "import anthropic\nclient = anthropic.Anthropic()\nclient?",
+                'r = client.messages.create(model="claude-opus-4-6", max_tokens=16000, messages=[])\n%time r.usage',
+                "score = float(r.content[0].text)")},
+            {"prompts/triage.prompty": ex.prompty("gpt-4o", 20000)},
+            {"prompts/summarize.prompt": ex.dotprompt("vertexai/claude-opus-4-6", 200000)},
+            {"proxy/config.yaml": ex.litellm("anthropic/claude-sonnet-4-6", max_tokens=200000)},
+            {"evals/promptfooconfig.yaml": ex.promptfoo("anthropic:messages:claude-sonnet-4-6", 200000)},
+            {"batches/nightly.jsonl": ex.batch(3, model="claude-haiku-4-5", max_tokens=100000)},
+        ]
+        silent = [
+            *silent,
+            # suppressed inside the cell
+            {"explore.ipynb": ex.notebook("import anthropic\nclient = anthropic.Anthropic()",
+                                          'client.messages.create(model="claude-opus-4-6", max_tokens=200000, messages=[])  # noqa: CL001')},
+            {"prompts/triage.prompty": ex.prompty("gpt-4o", 8192)},
+            # at the model's maximum in a config, nothing said of the answers it serves
+            {"prompts/triage.prompty": ex.prompty("gpt-4o", 16384)},
+            {"proxy/config.yaml": ex.litellm("anthropic/claude-sonnet-4-6", max_tokens=128000)},
+            {"batches/nightly.jsonl": ex.batch(3, model="claude-haiku-4-5", max_tokens=64000)},
+            {"prompts/summarize.prompt": ex.dotprompt("googleai/gemini-2.5-flash", 1024)},
+            # the limit comes from the environment at run time
+            {"proxy/config.yaml": ex.litellm("anthropic/claude-sonnet-4-6", max_tokens="os.environ/MAX_TOKENS")},
+            {"batches/nightly.jsonl": ex.batch(3, model="claude-sonnet-4-6", max_tokens=8192)},
+            # a YAML file that is no known config and not named by `prompt-files`: never read
+            {"settings.yaml": "model: claude-sonnet-4-6\nmax_tokens: 200000\n"},
+            # a JSONL data set, not a batch request file
+            {"data/train.jsonl": '{"prompt": "hi", "max_tokens": 200000, "model": "claude-sonnet-4-6"}\n'},
+        ]
+
+        # Through a project's wrapper whose limit the caller passes.
+        LLM = ("import anthropic\n\nclass LLMClient:\n    def __init__(self):\n        self.client = anthropic.Anthropic()\n\n"
+               "    def complete(self, prompt, max_tokens=1024):\n        return self.client.messages.create(model='claude-sonnet-4-6', max_tokens=max_tokens,"
+               " messages=[{'role': 'user', 'content': prompt}])\n\nllm = LLMClient()\n")
+        fires = [
+            *fires,
+            {"app/llm.py": LLM, "app/main.py": "from app.llm import llm\n\nllm.complete('Is this message spam? Answer yes or no.', max_tokens=48000)\n"},
+        ]
+        silent = [
+            *silent,
+            {"app/llm.py": LLM, "app/main.py": "from app.llm import llm\n\nllm.complete('Classify this ticket', max_tokens=200)\n"},
+            # a file rewriter at the model's maximum: long output by nature
+            {"app/llm.py": LLM, "app/main.py": "from app.llm import llm\n\nllm.complete('Rewrite this file with type hints: ' + src, max_tokens=128000)\n"},
+        ]
+        return fires, silent
 
     def check_call(self, call: Call, ctx: Context) -> Iterator[Diagnostic]:
         limit = call.int_value("max_tokens")

@@ -65,145 +65,149 @@ class OutputLimitMissing(Rule):
     code = "CL010"
     name = "output-limit-missing"
     summary = "OpenAI, LiteLLM or LangChain call without an output cap"
-    fires = [
-        'from openai import OpenAI\nclient = OpenAI()\nclient.chat.completions.create(model="gpt-4o", messages=[])\n',
-        'from openai import OpenAI\nOpenAI().responses.create(model="gpt-5.4", input="hi")\n',
-        Invalid('import litellm\nlitellm.completion(model="anthropic/claude-sonnet-4-6", messages=[])\n', row=2,
-                message="completion sets no output cap, so every call may be billed up to claude-sonnet-4-6's maximum"),
-        'from langchain_anthropic import ChatAnthropic\nllm = ChatAnthropic(model="claude-sonnet-4-6")\n',
-        'from langchain.chat_models import init_chat_model\nllm = init_chat_model("openai:gpt-4o")\n',
-        # a raw POST to the Chat Completions endpoint: its JSON body is the request
-        Invalid('import requests\nrequests.post("https://api.openai.com/v1/chat/completions", json={"model": "gpt-4o", "messages": []})\n',
-                row=2, message="POST /chat/completions sets no output cap"),
-    ]
-    silent = [
-        'from openai import OpenAI\nOpenAI().chat.completions.create(model="gpt-4o", messages=[], max_completion_tokens=500)\n',
-        'from openai import OpenAI\nOpenAI().responses.create(model="gpt-5.4", input="hi", max_output_tokens=500)\n',
-        # **kwargs could carry the cap
-        "from openai import OpenAI\n\ndef ask(**opts):\n    return OpenAI().chat.completions.create(model=\"gpt-4o\", messages=[], **opts)\n",
-        'from langchain_anthropic import ChatAnthropic\nllm = ChatAnthropic(model="claude-sonnet-4-6", max_tokens=1024)\n',
-        # bound later in the same file
-        'from langchain_openai import ChatOpenAI\nllm = ChatOpenAI(model="gpt-4o").bind(max_tokens=200)\n',
-        # a mocked LiteLLM call sends no request
-        'import litellm\nlitellm.completion(model="gpt-4o", messages=[], mock_response="ok")\n',
-        # the Anthropic SDK itself requires max_tokens: not this rule's business
-        'import anthropic\nanthropic.Anthropic().messages.create(model="claude-sonnet-4-6", max_tokens=300, messages=[])\n',
-        'import requests\nrequests.post("https://api.openai.com/v1/chat/completions", json={"model": "gpt-4o", "messages": [], "max_tokens": 300})\n',
-        # a local server bills nothing
-        'from openai import OpenAI\nOpenAI(base_url="http://localhost:11434/v1").chat.completions.create(model="llama3", messages=[])\n',
-    ]
 
-    fires = [
-        *fires,
-        # a wrapper that sets no cap, called from two places: one finding, in the wrapper
-        "from openai import OpenAI\nclient = OpenAI()\n\ndef ask(q, model='gpt-4o'):\n"
-        "    return client.chat.completions.create(model=model, messages=[{'role': 'user', 'content': q}])\n\nask('a')\nask('b', model='gpt-4.1')\n",
-    ]
-    silent = [
-        *silent,
-        # the caller passes the cap through the wrapper's **kwargs
-        "from openai import OpenAI\nclient = OpenAI()\n\ndef ask(q, **opts):\n"
-        "    return client.chat.completions.create(model='gpt-4o', messages=[{'role': 'user', 'content': q}], **opts)\n\n"
-        "ask('a', max_completion_tokens=200)\n",
-    ]
+    @staticmethod
+    def examples():
+        fires = [
+            'from openai import OpenAI\nclient = OpenAI()\nclient.chat.completions.create(model="gpt-4o", messages=[])\n',
+            'from openai import OpenAI\nOpenAI().responses.create(model="gpt-5.4", input="hi")\n',
+            Invalid('import litellm\nlitellm.completion(model="anthropic/claude-sonnet-4-6", messages=[])\n', row=2,
+                    message="completion sets no output cap, so every call may be billed up to claude-sonnet-4-6's maximum"),
+            'from langchain_anthropic import ChatAnthropic\nllm = ChatAnthropic(model="claude-sonnet-4-6")\n',
+            'from langchain.chat_models import init_chat_model\nllm = init_chat_model("openai:gpt-4o")\n',
+            # a raw POST to the Chat Completions endpoint: its JSON body is the request
+            Invalid('import requests\nrequests.post("https://api.openai.com/v1/chat/completions", json={"model": "gpt-4o", "messages": []})\n',
+                    row=2, message="POST /chat/completions sets no output cap"),
+        ]
+        silent = [
+            'from openai import OpenAI\nOpenAI().chat.completions.create(model="gpt-4o", messages=[], max_completion_tokens=500)\n',
+            'from openai import OpenAI\nOpenAI().responses.create(model="gpt-5.4", input="hi", max_output_tokens=500)\n',
+            # **kwargs could carry the cap
+            "from openai import OpenAI\n\ndef ask(**opts):\n    return OpenAI().chat.completions.create(model=\"gpt-4o\", messages=[], **opts)\n",
+            'from langchain_anthropic import ChatAnthropic\nllm = ChatAnthropic(model="claude-sonnet-4-6", max_tokens=1024)\n',
+            # bound later in the same file
+            'from langchain_openai import ChatOpenAI\nllm = ChatOpenAI(model="gpt-4o").bind(max_tokens=200)\n',
+            # a mocked LiteLLM call sends no request
+            'import litellm\nlitellm.completion(model="gpt-4o", messages=[], mock_response="ok")\n',
+            # the Anthropic SDK itself requires max_tokens: not this rule's business
+            'import anthropic\nanthropic.Anthropic().messages.create(model="claude-sonnet-4-6", max_tokens=300, messages=[])\n',
+            'import requests\nrequests.post("https://api.openai.com/v1/chat/completions", json={"model": "gpt-4o", "messages": [], "max_tokens": 300})\n',
+            # a local server bills nothing
+            'from openai import OpenAI\nOpenAI(base_url="http://localhost:11434/v1").chat.completions.create(model="llama3", messages=[])\n',
+        ]
 
-    # The shapes of issue 15's real code, each with its silent counterpart.
-    fires = [
-        *fires,
-        Invalid(OPENAI + 'client.chat.completions.create(model="gpt-4o", messages=[])\n', row=3,
-                message="up to gpt-4o's maximum of 16,384 tokens (worst case $0.16 per call at $10/MTok). Pass max_completion_tokens="),
-        # the Responses API's own keyword, as the SDK table has it for every Responses shape
-        Invalid(OPENAI + 'with client.responses.stream(model="gpt-5.4", input="hi") as stream:\n    pass\n', row=3,
-                message="Pass max_output_tokens="),
-        # openai<1.0 (a project pinned below 1.0): no max_tokens means the model's maximum
-        Invalid('import openai\nopenai.ChatCompletion.create(model="gpt-4", messages=[])\n', row=2,
-                message="Pass max_tokens=<the smallest limit the answer needs>"),
-        # an Assistants run: the run is the billed request, and only it takes a cap
-        Invalid(OPENAI + 'run = client.beta.threads.runs.create(thread_id="t", assistant_id="a")\n', row=3,
-                message="beta.threads.runs.create sets no output cap"),
-        # a chat model kept on the object and invoked in another method: said at the constructor
-        Invalid('from langchain_openai import ChatOpenAI\n\nclass Scorer:\n    def __init__(self):\n'
-                '        self.llm = ChatOpenAI(model="gpt-4o", temperature=0)\n\n    def score(self, text):\n'
-                '        return self.llm.invoke(text)\n\nScorer().score("a sheet")\n', row=5, message="ChatOpenAI sets no output cap"),
-        # one branch of a factory is capped, the default one is not: the other's limit is its own
-        Invalid('from langchain_openai import ChatOpenAI\n\ndef make(model, vision):\n    if vision:\n'
-                '        return ChatOpenAI(model=model, max_tokens=4096)\n    return ChatOpenAI(model=model)\n', row=6,
-                message="Pass max_tokens="),
-        # a budget passed to the file's own function is not the chat model's cap
-        'from langchain_openai import ChatOpenAI\nllm = ChatOpenAI(model="gpt-4o")\n\ndef shorten(text, max_tokens):\n'
-        '    return text[:max_tokens * 4]\n\ndef answer(text):\n    return llm.invoke(shorten(text, max_tokens=1000))\n',
-        'from langchain_openai import AzureChatOpenAI\nllm = AzureChatOpenAI(deployment_name="gpt-4o", streaming=True)\n',
-        'from langchain_xai import ChatXAI\nllm = ChatXAI(model="grok-3")\n',
-        # a LiteLLM Router whose deployments set no cap either
-        'from litellm import Router\nrouter = Router(model_list=[{"model_name": "main", "litellm_params": {"model": "gpt-4o"}}])\n'
-        'router.completion(model="main", messages=[])\n',
-        # a model_kwargs that carries no cap
-        'from langchain_openai import ChatOpenAI\nllm = ChatOpenAI(model="gpt-4o", model_kwargs={"response_format": {"type": "text"}})\n',
-    ]
-    silent = [
-        *silent,
-        # a cap in extra_body is sent in the request body; in model_kwargs, with every request
-        OPENAI + 'client.chat.completions.create(model="gpt-4o", messages=[], extra_body={"max_tokens": 300})\n',
-        'from langchain_openai import ChatOpenAI\nllm = ChatOpenAI(model="gpt-4o", model_kwargs={"max_tokens": 300})\n',
-        # set on the model, or at invoke, elsewhere in the file
-        'from langchain_openai import ChatOpenAI\nllm = ChatOpenAI(model="gpt-4o")\nllm.max_tokens = 300\n',
-        'from langchain_openai import ChatOpenAI\nllm = ChatOpenAI(model="gpt-4o")\nprint(llm.invoke("hi", max_tokens=200))\n',
-        # capped, or not uncapped by default (openai<1.0's text Completion defaults to 16 tokens)
-        'import openai\nopenai.ChatCompletion.create(model="gpt-4", messages=[], max_tokens=300)\n',
-        'import openai\nopenai.Completion.create(model="davinci-002", prompt="Say hi")\n',
-        OPENAI + 'client.beta.threads.runs.create(thread_id="t", assistant_id="a", max_completion_tokens=500)\n',
-        'from langchain_xai import ChatXAI\nllm = ChatXAI(model="grok-3", max_tokens=300)\n',
-        # local servers bill nothing, whatever the API
-        'from openai import OpenAI\nclient = OpenAI(base_url="http://localhost:1234/v1")\n'
-        'client.beta.threads.runs.create(thread_id="t", assistant_id="a")\n',
-        'from langchain_openai import ChatOpenAI\nllm = ChatOpenAI(model="llama3", base_url="http://localhost:8000/v1")\n',
-        # a Router's deployment (or its defaults) caps the requests; deployments read from a file may
-        'from litellm import Router\nrouter = Router(model_list=[{"model_name": "main", "litellm_params": {"model": "gpt-4o", "max_tokens": 500}}])\n'
-        'router.completion(model="main", messages=[])\n',
-        'import yaml\nfrom litellm import Router\nrouter = Router(model_list=yaml.safe_load(open("router.yaml"))["model_list"])\n'
-        'router.completion(model="main", messages=[])\n',
-        # LangChain's completion LLM OpenAI(...) defaults to 256 tokens
-        'from langchain_openai import OpenAI\nllm = OpenAI(model="gpt-3.5-turbo-instruct")\n',
-    ]
+        fires = [
+            *fires,
+            # a wrapper that sets no cap, called from two places: one finding, in the wrapper
+            "from openai import OpenAI\nclient = OpenAI()\n\ndef ask(q, model='gpt-4o'):\n"
+            "    return client.chat.completions.create(model=model, messages=[{'role': 'user', 'content': q}])\n\nask('a')\nask('b', model='gpt-4.1')\n",
+        ]
+        silent = [
+            *silent,
+            # the caller passes the cap through the wrapper's **kwargs
+            "from openai import OpenAI\nclient = OpenAI()\n\ndef ask(q, **opts):\n"
+            "    return client.chat.completions.create(model='gpt-4o', messages=[{'role': 'user', 'content': q}], **opts)\n\n"
+            "ask('a', max_completion_tokens=200)\n",
+        ]
 
-    # An inference host (Groq, Together AI, Fireworks AI, DeepInfra) serving a model the
-    # catalogue does not know (an open model, at a fraction of a frontier model's price): its
-    # maximum output and price are unknown, so an uncapped call cannot be sized. A catalogued
-    # model there is judged as any other; so is any request through a reseller of the
-    # providers' own models at their prices (OpenRouter, `RESELLERS`).
-    fires = [
-        *fires,
-        Invalid('from openai import OpenAI\nclient = OpenAI(base_url="https://openrouter.ai/api/v1")\n'
-                'client.chat.completions.create(model="gpt-4o", messages=[])\n', row=3, message="up to gpt-4o's maximum of 16,384 tokens"),
-    ]
-    silent = [
-        *silent,
-        'from groq import Groq\nclient = Groq()\nclient.chat.completions.create(model="llama3-8b-8192", messages=[])\n',
-        "import httpx\ndef chat(model, messages):\n    return httpx.post('https://api.together.xyz/v1/chat/completions', "
-        "json={'model': model, 'messages': messages})\n",
-    ]
-    fires = [
-        *fires,
-        # OpenRouter resells the providers' models at their prices: unknown model or not
-        "import httpx\ndef chat(model, messages):\n    return httpx.post('https://openrouter.ai/api/v1/chat/completions', "
-        "json={'model': model, 'messages': messages})\n",
-        # the same request to OpenAI itself: the model is unknown, the API's maximum is the cap
-        "import httpx\ndef chat(model, messages):\n    return httpx.post('https://api.openai.com/v1/chat/completions', "
-        "json={'model': model, 'messages': messages})\n",
-    ]
+        # The shapes of issue 15's real code, each with its silent counterpart.
+        fires = [
+            *fires,
+            Invalid(OPENAI + 'client.chat.completions.create(model="gpt-4o", messages=[])\n', row=3,
+                    message="up to gpt-4o's maximum of 16,384 tokens (worst case $0.16 per call at $10/MTok). Pass max_completion_tokens="),
+            # the Responses API's own keyword, as the SDK table has it for every Responses shape
+            Invalid(OPENAI + 'with client.responses.stream(model="gpt-5.4", input="hi") as stream:\n    pass\n', row=3,
+                    message="Pass max_output_tokens="),
+            # openai<1.0 (a project pinned below 1.0): no max_tokens means the model's maximum
+            Invalid('import openai\nopenai.ChatCompletion.create(model="gpt-4", messages=[])\n', row=2,
+                    message="Pass max_tokens=<the smallest limit the answer needs>"),
+            # an Assistants run: the run is the billed request, and only it takes a cap
+            Invalid(OPENAI + 'run = client.beta.threads.runs.create(thread_id="t", assistant_id="a")\n', row=3,
+                    message="beta.threads.runs.create sets no output cap"),
+            # a chat model kept on the object and invoked in another method: said at the constructor
+            Invalid('from langchain_openai import ChatOpenAI\n\nclass Scorer:\n    def __init__(self):\n'
+                    '        self.llm = ChatOpenAI(model="gpt-4o", temperature=0)\n\n    def score(self, text):\n'
+                    '        return self.llm.invoke(text)\n\nScorer().score("a sheet")\n', row=5, message="ChatOpenAI sets no output cap"),
+            # one branch of a factory is capped, the default one is not: the other's limit is its own
+            Invalid('from langchain_openai import ChatOpenAI\n\ndef make(model, vision):\n    if vision:\n'
+                    '        return ChatOpenAI(model=model, max_tokens=4096)\n    return ChatOpenAI(model=model)\n', row=6,
+                    message="Pass max_tokens="),
+            # a budget passed to the file's own function is not the chat model's cap
+            'from langchain_openai import ChatOpenAI\nllm = ChatOpenAI(model="gpt-4o")\n\ndef shorten(text, max_tokens):\n'
+            '    return text[:max_tokens * 4]\n\ndef answer(text):\n    return llm.invoke(shorten(text, max_tokens=1000))\n',
+            'from langchain_openai import AzureChatOpenAI\nllm = AzureChatOpenAI(deployment_name="gpt-4o", streaming=True)\n',
+            'from langchain_xai import ChatXAI\nllm = ChatXAI(model="grok-3")\n',
+            # a LiteLLM Router whose deployments set no cap either
+            'from litellm import Router\nrouter = Router(model_list=[{"model_name": "main", "litellm_params": {"model": "gpt-4o"}}])\n'
+            'router.completion(model="main", messages=[])\n',
+            # a model_kwargs that carries no cap
+            'from langchain_openai import ChatOpenAI\nllm = ChatOpenAI(model="gpt-4o", model_kwargs={"response_format": {"type": "text"}})\n',
+        ]
+        silent = [
+            *silent,
+            # a cap in extra_body is sent in the request body; in model_kwargs, with every request
+            OPENAI + 'client.chat.completions.create(model="gpt-4o", messages=[], extra_body={"max_tokens": 300})\n',
+            'from langchain_openai import ChatOpenAI\nllm = ChatOpenAI(model="gpt-4o", model_kwargs={"max_tokens": 300})\n',
+            # set on the model, or at invoke, elsewhere in the file
+            'from langchain_openai import ChatOpenAI\nllm = ChatOpenAI(model="gpt-4o")\nllm.max_tokens = 300\n',
+            'from langchain_openai import ChatOpenAI\nllm = ChatOpenAI(model="gpt-4o")\nprint(llm.invoke("hi", max_tokens=200))\n',
+            # capped, or not uncapped by default (openai<1.0's text Completion defaults to 16 tokens)
+            'import openai\nopenai.ChatCompletion.create(model="gpt-4", messages=[], max_tokens=300)\n',
+            'import openai\nopenai.Completion.create(model="davinci-002", prompt="Say hi")\n',
+            OPENAI + 'client.beta.threads.runs.create(thread_id="t", assistant_id="a", max_completion_tokens=500)\n',
+            'from langchain_xai import ChatXAI\nllm = ChatXAI(model="grok-3", max_tokens=300)\n',
+            # local servers bill nothing, whatever the API
+            'from openai import OpenAI\nclient = OpenAI(base_url="http://localhost:1234/v1")\n'
+            'client.beta.threads.runs.create(thread_id="t", assistant_id="a")\n',
+            'from langchain_openai import ChatOpenAI\nllm = ChatOpenAI(model="llama3", base_url="http://localhost:8000/v1")\n',
+            # a Router's deployment (or its defaults) caps the requests; deployments read from a file may
+            'from litellm import Router\nrouter = Router(model_list=[{"model_name": "main", "litellm_params": {"model": "gpt-4o", "max_tokens": 500}}])\n'
+            'router.completion(model="main", messages=[])\n',
+            'import yaml\nfrom litellm import Router\nrouter = Router(model_list=yaml.safe_load(open("router.yaml"))["model_list"])\n'
+            'router.completion(model="main", messages=[])\n',
+            # LangChain's completion LLM OpenAI(...) defaults to 256 tokens
+            'from langchain_openai import OpenAI\nllm = OpenAI(model="gpt-3.5-turbo-instruct")\n',
+        ]
 
-    # The request's keywords are one of the dicts written in two branches (an SDK's options or
-    # LiteLLM's): capped only when every one of them carries the cap.
-    BRANCHES = (OPENAI + "if USE_PROXY:\n    extra = {{'timeout': 30{proxy}}}\nelse:\n    extra = {{'timeout': 60}}\n"
-                "def ask(messages):\n    return client.chat.completions.create(model='gpt-4o', messages=messages, **extra)\n")
-    fires = [*fires, Invalid(BRANCHES.format(proxy=""), row=8, message="chat.completions.create sets no output cap")]
-    silent = [
-        *silent,
-        BRANCHES.format(proxy=", 'max_completion_tokens': 500"),
-        # either dict is then updated with options read elsewhere, which may carry the cap
-        BRANCHES.format(proxy="").replace("def ask", "extra.update(load_options())\ndef ask"),
-        BRANCHES.format(proxy="").replace("def ask", "extra['max_tokens'] = CAP\ndef ask"),
-    ]
+        # An inference host (Groq, Together AI, Fireworks AI, DeepInfra) serving a model the
+        # catalogue does not know (an open model, at a fraction of a frontier model's price): its
+        # maximum output and price are unknown, so an uncapped call cannot be sized. A catalogued
+        # model there is judged as any other; so is any request through a reseller of the
+        # providers' own models at their prices (OpenRouter, `RESELLERS`).
+        fires = [
+            *fires,
+            Invalid('from openai import OpenAI\nclient = OpenAI(base_url="https://openrouter.ai/api/v1")\n'
+                    'client.chat.completions.create(model="gpt-4o", messages=[])\n', row=3, message="up to gpt-4o's maximum of 16,384 tokens"),
+        ]
+        silent = [
+            *silent,
+            'from groq import Groq\nclient = Groq()\nclient.chat.completions.create(model="llama3-8b-8192", messages=[])\n',
+            "import httpx\ndef chat(model, messages):\n    return httpx.post('https://api.together.xyz/v1/chat/completions', "
+            "json={'model': model, 'messages': messages})\n",
+        ]
+        fires = [
+            *fires,
+            # OpenRouter resells the providers' models at their prices: unknown model or not
+            "import httpx\ndef chat(model, messages):\n    return httpx.post('https://openrouter.ai/api/v1/chat/completions', "
+            "json={'model': model, 'messages': messages})\n",
+            # the same request to OpenAI itself: the model is unknown, the API's maximum is the cap
+            "import httpx\ndef chat(model, messages):\n    return httpx.post('https://api.openai.com/v1/chat/completions', "
+            "json={'model': model, 'messages': messages})\n",
+        ]
+
+        # The request's keywords are one of the dicts written in two branches (an SDK's options or
+        # LiteLLM's): capped only when every one of them carries the cap.
+        BRANCHES = (OPENAI + "if USE_PROXY:\n    extra = {{'timeout': 30{proxy}}}\nelse:\n    extra = {{'timeout': 60}}\n"
+                    "def ask(messages):\n    return client.chat.completions.create(model='gpt-4o', messages=messages, **extra)\n")
+        fires = [*fires, Invalid(BRANCHES.format(proxy=""), row=8, message="chat.completions.create sets no output cap")]
+        silent = [
+            *silent,
+            BRANCHES.format(proxy=", 'max_completion_tokens': 500"),
+            # either dict is then updated with options read elsewhere, which may carry the cap
+            BRANCHES.format(proxy="").replace("def ask", "extra.update(load_options())\ndef ask"),
+            BRANCHES.format(proxy="").replace("def ask", "extra['max_tokens'] = CAP\ndef ask"),
+        ]
+        return fires, silent
 
     def check_call(self, call: Call, ctx: Context) -> Iterator[Diagnostic]:
         site = call.site

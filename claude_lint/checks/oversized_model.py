@@ -56,45 +56,49 @@ class OversizedModel(Rule):
     options = {"small-output": 64}
     preview = True
     preview_reason = ("Measured on the real-world corpus (eval/realworld, 36 repositories): precision 0.25 (1 of 4 findings right; the 3 others gpt-4 on classification prompts, labelled silent because gpt-4 is not of the Opus / o1-pro class the labels name).")
-    fires = [
-        # the limit itself says the answer is a few tokens
-        Invalid(HEAD + 'client.messages.create(model="claude-opus-4-6", max_tokens=5, messages=[{"role": "user", "content": q}])\n', row=3,
-                message="claude-opus-4-6 is a top-tier model ($5/MTok in, $25/MTok out) on a small task (max_tokens=5). The cheapest tier, "
-                        "claude-haiku-5-5 ($0.1/MTok in, $0.5/MTok out), costs 50x less per output token; on the prompt text known here and "
-                        "answers of about 5 tokens, at least $0.12 less per 1,000 calls."),
-        # the prompt pins the answer to a label
-        Invalid(HEAD + 'client.messages.create(model="claude-opus-4-8", max_tokens=300, messages=[{"role": "user", "content": q}],\n'
-                '    system="Classify the support ticket into one of: billing, bug, feature request. Return only the label.")\n', row=3,
-                message='on a small task (the prompt asks for a short answer ("Classify the support ticket into one of: billing, bug, feature request.")).'),
-        # the answer is parsed as a number, whatever the limit
-        Invalid(HEAD + 'r = client.messages.create(model="claude-opus-4-6", max_tokens=2048, messages=[{"role": "user", "content": q}])\n'
-                "legs = int(r.content[0].text)\n", row=3,
-                message="on a small task (the answer is parsed with int() (line 4))"),
-        'from openai import OpenAI\nOpenAI().chat.completions.create(model="gpt-5.5-pro", max_completion_tokens=20, messages=[])\n',
-    ]
-    silent = [
-        # a small model already
-        HEAD + 'client.messages.create(model="claude-haiku-4-5", max_tokens=5, messages=[])\n',
-        # a mid-tier model is not "oversized" for this rule
-        HEAD + 'client.messages.create(model="claude-sonnet-4-6", max_tokens=5, messages=[])\n',
-        # a real answer is expected
-        HEAD + 'client.messages.create(model="claude-opus-4-6", max_tokens=4000, messages=[],\n'
-        '    system="Classify the bug into one of our categories, then write a detailed fix plan.")\n',
-        # the word appears as a topic, not an instruction
-        HEAD + 'client.messages.create(model="claude-opus-4-6", max_tokens=800, messages=[],\n'
-        '    system="You explain how classifiers work to students.")\n',
-        # max_tokens=0 pre-warms a cache: no output at all
-        HEAD + 'client.messages.create(model="claude-opus-4-6", max_tokens=0, messages=[])\n',
-        # a parsed JSON object is short, but the work behind it (a plan) may not be light
-        HEAD + 'import json\nr = client.messages.create(model="claude-opus-4-6", max_tokens=4096, messages=[{"role": "user", "content": q}])\n'
-        "plan = json.loads(r.content[0].text)\n",
-        # a label asked for after reasoning: the grader's work is not light
-        HEAD + 'client.messages.create(model="claude-opus-4-6", max_tokens=500, messages=[{"role": "user", "content": q}],\n'
-        '    system="Think step by step in <thinking> tags, then answer with one word: CORRECT or INCORRECT.")\n',
-        # a label prompt under a limit for a real answer
-        HEAD + 'client.messages.create(model="claude-opus-4-6", max_tokens=4000, messages=[{"role": "user", "content": q}],\n'
-        '    system="Classify the ticket into one of: billing, bug, other.")\n',
-    ]
+
+    @staticmethod
+    def examples():
+        fires = [
+            # the limit itself says the answer is a few tokens
+            Invalid(HEAD + 'client.messages.create(model="claude-opus-4-6", max_tokens=5, messages=[{"role": "user", "content": q}])\n', row=3,
+                    message="claude-opus-4-6 is a top-tier model ($5/MTok in, $25/MTok out) on a small task (max_tokens=5). The cheapest tier, "
+                            "claude-haiku-5-5 ($0.1/MTok in, $0.5/MTok out), costs 50x less per output token; on the prompt text known here and "
+                            "answers of about 5 tokens, at least $0.12 less per 1,000 calls."),
+            # the prompt pins the answer to a label
+            Invalid(HEAD + 'client.messages.create(model="claude-opus-4-8", max_tokens=300, messages=[{"role": "user", "content": q}],\n'
+                    '    system="Classify the support ticket into one of: billing, bug, feature request. Return only the label.")\n', row=3,
+                    message='on a small task (the prompt asks for a short answer ("Classify the support ticket into one of: billing, bug, feature request.")).'),
+            # the answer is parsed as a number, whatever the limit
+            Invalid(HEAD + 'r = client.messages.create(model="claude-opus-4-6", max_tokens=2048, messages=[{"role": "user", "content": q}])\n'
+                    "legs = int(r.content[0].text)\n", row=3,
+                    message="on a small task (the answer is parsed with int() (line 4))"),
+            'from openai import OpenAI\nOpenAI().chat.completions.create(model="gpt-5.5-pro", max_completion_tokens=20, messages=[])\n',
+        ]
+        silent = [
+            # a small model already
+            HEAD + 'client.messages.create(model="claude-haiku-4-5", max_tokens=5, messages=[])\n',
+            # a mid-tier model is not "oversized" for this rule
+            HEAD + 'client.messages.create(model="claude-sonnet-4-6", max_tokens=5, messages=[])\n',
+            # a real answer is expected
+            HEAD + 'client.messages.create(model="claude-opus-4-6", max_tokens=4000, messages=[],\n'
+            '    system="Classify the bug into one of our categories, then write a detailed fix plan.")\n',
+            # the word appears as a topic, not an instruction
+            HEAD + 'client.messages.create(model="claude-opus-4-6", max_tokens=800, messages=[],\n'
+            '    system="You explain how classifiers work to students.")\n',
+            # max_tokens=0 pre-warms a cache: no output at all
+            HEAD + 'client.messages.create(model="claude-opus-4-6", max_tokens=0, messages=[])\n',
+            # a parsed JSON object is short, but the work behind it (a plan) may not be light
+            HEAD + 'import json\nr = client.messages.create(model="claude-opus-4-6", max_tokens=4096, messages=[{"role": "user", "content": q}])\n'
+            "plan = json.loads(r.content[0].text)\n",
+            # a label asked for after reasoning: the grader's work is not light
+            HEAD + 'client.messages.create(model="claude-opus-4-6", max_tokens=500, messages=[{"role": "user", "content": q}],\n'
+            '    system="Think step by step in <thinking> tags, then answer with one word: CORRECT or INCORRECT.")\n',
+            # a label prompt under a limit for a real answer
+            HEAD + 'client.messages.create(model="claude-opus-4-6", max_tokens=4000, messages=[{"role": "user", "content": q}],\n'
+            '    system="Classify the ticket into one of: billing, bug, other.")\n',
+        ]
+        return fires, silent
 
     def check_call(self, call: Call, ctx: Context) -> Iterator[Diagnostic]:
         model = ctx.model(call)

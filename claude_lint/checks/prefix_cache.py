@@ -13,12 +13,6 @@ from claude_lint.link import Call
 
 HEAD = "import anthropic\nclient = anthropic.Anthropic()\n"
 RUBRIC = "Grade the answer against this rubric. A score of 5 means complete and correct. " * 120
-GRADER = (
-    HEAD + f"RUBRIC = {RUBRIC!r}\n"
-    "def grade(answer):\n"
-    '    return client.messages.create(model="claude-sonnet-4-6", max_tokens=300,\n'
-    '        messages=[{"role": "user", "content": f"{RUBRIC}\\n\\nAnswer to grade:\\n{answer}"}])\n'
-)
 TOOL_DOC = "Search the knowledge base by keyword and return the best matching passages with their ids. " * 60
 
 
@@ -148,161 +142,171 @@ class PromptPrefixUncached(Rule):
     options = {"unknown-model-minimum": 1024}
     preview = True
     preview_reason = "real-world corpus: 11 judged findings, all right (precision 1.00, recall 0.50), fewer than the 15 needed to leave preview"
-    fires = [
-        # a rubric constant at the head of an f-string user turn (a model-graded eval)
-        Invalid(GRADER, row=6, message="caching saves about $6.71 per 1,000 calls ($7.47 ->",
-                expected_replacement=GRADER.replace(
-                    '"content": f"{RUBRIC}\\n\\nAnswer to grade:\\n{answer}"',
-                    '"content": [{"type": "text", "text": f"{RUBRIC}\\n\\nAnswer to grade:\\n", "cache_control": {"type": "ephemeral"}}, '
-                    '{"type": "text", "text": f"{answer}"}]')),
-        # long tool definitions resent each request
-        HEAD + "TOOLS = [\n"
-        + "".join(f"    {{'name': 'search_{i}', 'description': {TOOL_DOC!r}, 'input_schema': {{'type': 'object', 'properties': {{'q': {{'type': 'string'}}}}}}}},\n" for i in range(3))
-        + "]\ndef ask(q):\n"
-        '    return client.messages.create(model="claude-sonnet-4-6", max_tokens=500, tools=TOOLS, messages=[{"role": "user", "content": q}])\n',
-        # the instructions come from a prompt file and the dynamic part follows them
-        {
-            "prompts/extract.md": RUBRIC,
-            "app.py": HEAD + "from pathlib import Path\n"
-            "INSTRUCTIONS = (Path(__file__).parent / 'prompts' / 'extract.md').read_text()\n"
-            "def extract(doc):\n"
-            "    prompt = INSTRUCTIONS + '\\n<doc>\\n' + doc + '\\n</doc>'\n"
-            '    return client.messages.create(model="claude-sonnet-4-6", max_tokens=800, messages=[{"role": "user", "content": prompt}])\n',
-        },
-        # an agent's task prompt filled by hand (str.replace), the first message of a growing conversation
-        HEAD + f"AGENT_PROMPT = {('<purpose>' + RUBRIC + '</purpose><request>{{user_request}}</request>')!r}\n"
-        "def run(request):\n"
-        "    messages = [{'role': 'user', 'content': AGENT_PROMPT.replace('{{user_request}}', request)}]\n"
-        "    for _ in range(10):\n"
-        '        reply = client.messages.create(model="claude-sonnet-4-6", max_tokens=1024, messages=messages)\n'
-        "        messages.append({'role': 'assistant', 'content': reply.content})\n",
-    ]
-    fires = [
-        *fires,
-        # the rubric reaches the request through a project wrapper: reported at the caller, which writes the prefix
-        Invalid({"llm.py": HEAD + "def ask(prompt):\n"
-                 '    return client.messages.create(model="claude-sonnet-4-6", max_tokens=300, messages=[{"role": "user", "content": prompt}])\n',
-                 "grade.py": "from llm import ask\n" + f"RUBRIC = {RUBRIC!r}\n" + "def grade_all(answers):\n    return [ask(f'{RUBRIC}\\n{a}') for a in answers]\n"},
-                path="grade.py", row=4, message="fixed head of the user turn ~2,485"),
-    ]
-    LONG_TOOLS = ("TOOLS = [\n" + "".join(
-        f"    {{'name': 'search_{i}', 'description': {TOOL_DOC!r}, 'input_schema': {{'type': 'object', 'properties': {{'q': {{'type': 'string'}}}}}}}},\n"
-        for i in range(3)) + "]\n")
-    fires = [
-        *fires,
-        # the system prompt carries the agent's step counter: only a breakpoint on the tools is ever read
-        Invalid(HEAD + LONG_TOOLS + f"BASE = {LONG_SYSTEM!r}\n"
-                "def step(messages, i):\n"
-                '    return client.messages.create(model="claude-sonnet-4-6", max_tokens=500, tools=TOOLS,\n'
-                '        system=BASE + f"\\nIteration {i} of 25", messages=messages)\n',
-                message="The system prompt changes between calls, so put"),
-    ]
-    fires = [
-        *fires,
-        # tools a little under the minimum by their own text: the API's tool-use prompt carries them over it
-        Invalid(HEAD + "TOOLS = [" + ", ".join(f"{{'name': 'tool_{i}', 'description': {('Look up a record by its id and return it. ' * 6)!r}, 'input_schema': {{'type': 'object'}}}}" for i in range(9)) + "]\n"
-                "def ask(q):\n    return client.messages.create(model='claude-sonnet-4-5', max_tokens=300, tools=TOOLS, messages=[{'role': 'user', 'content': q}])\n",
-                message="with the API's tool-use prompt"),
-    ]
-    FEW_SHOT = ("EXAMPLES = [\n" + "".join(
-        f"    {{'role': 'user', 'content': {('Classify this support ticket by urgency and product area. Ticket: the export to CSV fails on large files. ' * 3)!r}}},\n"
-        f"    {{'role': 'assistant', 'content': 'urgency: high; area: export'}},\n" for _ in range(12)) + "]\n")
-    fires = [
-        *fires,
-        # few-shot example turns written out, then the ticket: the examples are the fixed prefix
-        Invalid(HEAD + FEW_SHOT + "def classify(ticket):\n"
-                "    return client.messages.create(model='claude-sonnet-4-5', max_tokens=50,\n"
-                "        messages=EXAMPLES + [{'role': 'user', 'content': ticket}])\n",
-                message="fixed example turns ~"),
-    ]
-    silent = [
-        # the same examples after the ticket: the prefix changes with every call
-        HEAD + FEW_SHOT + "def classify(ticket):\n"
-        "    return client.messages.create(model='claude-sonnet-4-5', max_tokens=50,\n"
-        "        messages=[{'role': 'user', 'content': ticket}] + EXAMPLES)\n",
-        # two short example turns
-        HEAD + "EXAMPLES = [{'role': 'user', 'content': 'Ticket: login fails'}, {'role': 'assistant', 'content': 'urgency: high'}]\n"
-        "def classify(ticket):\n    return client.messages.create(model='claude-sonnet-4-5', max_tokens=50, messages=EXAMPLES + [{'role': 'user', 'content': ticket}])\n",
-        # short tools and a short fixed head: the sum passes the minimum only with the tool-use prompt, too close to call
-        HEAD + "TOOLS = [" + ", ".join(f"{{'name': 'tool_{i}', 'description': {('Look up a record by its id and return it. ' * 6)!r}, 'input_schema': {{'type': 'object'}}}}" for i in range(7)) + "]\n"
-        + f"HEAD = {('Grade the answer against this rubric. A score of 5 means complete and correct. ' * 10)!r}\n"
-        "def ask(q):\n    return client.messages.create(model='claude-sonnet-4-5', max_tokens=300, tools=TOOLS, messages=[{'role': 'user', 'content': HEAD + q}])\n",
-        # the system prompt changes per call and the tools are short: no prefix repeats long enough
-        HEAD + f"RUBRIC = {RUBRIC!r}\n"
-        "def grade(answer, today):\n"
-        '    return client.messages.create(model="claude-sonnet-4-6", max_tokens=300, system=f"Today is {today}.",\n'
-        '        messages=[{"role": "user", "content": f"{RUBRIC}\\n\\nAnswer to grade:\\n{answer}"}])\n',
-        # the placeholder comes first: what follows it is not a fixed prefix
-        HEAD + f"AGENT_PROMPT = {('<request>{{user_request}}</request>' + RUBRIC)!r}\n"
-        "def run(request):\n"
-        "    return client.messages.create(model='claude-sonnet-4-6', max_tokens=1024,\n"
-        "        messages=[{'role': 'user', 'content': AGENT_PROMPT.replace('{{user_request}}', request)}])\n",
-        # the fixed part is already its own cached block
-        HEAD + f"RUBRIC = {RUBRIC!r}\n"
-        "def grade(answer):\n"
-        '    return client.messages.create(model="claude-sonnet-4-6", max_tokens=300, messages=[{"role": "user", "content": [\n'
-        '        {"type": "text", "text": RUBRIC, "cache_control": {"type": "ephemeral"}},\n'
-        '        {"type": "text", "text": answer}]}])\n',
-        # the dynamic part comes first: no fixed prefix to cache
-        HEAD + f"RUBRIC = {RUBRIC!r}\n"
-        "def grade(answer):\n"
-        '    return client.messages.create(model="claude-sonnet-4-6", max_tokens=300,\n'
-        '        messages=[{"role": "user", "content": f"Answer: {answer}\\n\\n{RUBRIC}"}])\n',
-        # a short instruction
-        HEAD + 'client.messages.create(model="claude-sonnet-4-6", max_tokens=300, messages=[{"role": "user", "content": f"Summarise: {doc}"}])\n',
-        # tools with a breakpoint on the last one
-        HEAD + f"TOOLS = [{{'name': 'search', 'description': {TOOL_DOC * 3!r}, 'input_schema': {{'type': 'object'}}, 'cache_control': {{'type': 'ephemeral'}}}}]\n"
-        'client.messages.create(model="claude-sonnet-4-6", max_tokens=500, tools=TOOLS, messages=[{"role": "user", "content": q}])\n',
-        # OpenAI caches long prefixes by itself
-        "from openai import OpenAI\n" + f"RUBRIC = {RUBRIC!r}\n"
-        'OpenAI().chat.completions.create(model="gpt-5.4", messages=[{"role": "user", "content": f"{RUBRIC}\\n{answer}"}])\n',
-        # a long system prompt alone is CL002's finding
-        HEAD + f"SYSTEM = {LONG_SYSTEM!r}\n"
-        'client.messages.create(model="claude-sonnet-4-6", max_tokens=300, system=SYSTEM, messages=[{"role": "user", "content": q}])\n',
-    ]
 
-    # The rubric filled by `string.Template` or printf-style `%`: the fixed text before the first placeholder is the prefix.
-    FILLED = (HEAD + "from string import Template\n" + f"RUBRIC = {RUBRIC!r}\n" + "PROMPT = Template(RUBRIC + '\\n\\nAnswer to grade:\\n$answer')\n"
-              "def grade(answer):\n    return client.messages.create(model='claude-sonnet-4-6', max_tokens=300, messages=[{'role': 'user', 'content': FILL}])\n")
-    fires = [
-        *fires,
-        Invalid(FILLED.replace("FILL", "PROMPT.substitute(answer=answer)"), row=7, message="fixed head of the user turn ~2,48"),
-        FILLED.replace("FILL", "PROMPT.safe_substitute(answer=answer)"),
-        Invalid(FILLED.replace("FILL", "'%s\\n\\nAnswer to grade:\\n%s' % (RUBRIC, answer)"), row=7, message="fixed head of the user turn ~2,48"),
-        FILLED.replace("FILL", "'%(rubric)s\\nAnswer: %(answer)s' % {'rubric': RUBRIC, 'answer': answer}"),
-    ]
-    silent = [
-        *silent,
-        # the placeholder comes first: the answer opens the prompt
-        FILLED.replace("RUBRIC + '\\n\\nAnswer to grade:\\n$answer'", "'$answer\\n' + RUBRIC").replace("FILL", "PROMPT.substitute(answer=answer)"),
-        FILLED.replace("FILL", "'%s\\n\\n%s' % (answer, RUBRIC)"),
-        # a short instruction filled with `%`
-        FILLED.replace("FILL", "'Summarise: %s' % answer"),
-    ]
+    @staticmethod
+    def examples():
+        GRADER = (
+            HEAD + f"RUBRIC = {RUBRIC!r}\n"
+            "def grade(answer):\n"
+            '    return client.messages.create(model="claude-sonnet-4-6", max_tokens=300,\n'
+            '        messages=[{"role": "user", "content": f"{RUBRIC}\\n\\nAnswer to grade:\\n{answer}"}])\n'
+        )
+        fires = [
+            # a rubric constant at the head of an f-string user turn (a model-graded eval)
+            Invalid(GRADER, row=6, message="caching saves about $6.71 per 1,000 calls ($7.47 ->",
+                    expected_replacement=GRADER.replace(
+                        '"content": f"{RUBRIC}\\n\\nAnswer to grade:\\n{answer}"',
+                        '"content": [{"type": "text", "text": f"{RUBRIC}\\n\\nAnswer to grade:\\n", "cache_control": {"type": "ephemeral"}}, '
+                        '{"type": "text", "text": f"{answer}"}]')),
+            # long tool definitions resent each request
+            HEAD + "TOOLS = [\n"
+            + "".join(f"    {{'name': 'search_{i}', 'description': {TOOL_DOC!r}, 'input_schema': {{'type': 'object', 'properties': {{'q': {{'type': 'string'}}}}}}}},\n" for i in range(3))
+            + "]\ndef ask(q):\n"
+            '    return client.messages.create(model="claude-sonnet-4-6", max_tokens=500, tools=TOOLS, messages=[{"role": "user", "content": q}])\n',
+            # the instructions come from a prompt file and the dynamic part follows them
+            {
+                "prompts/extract.md": RUBRIC,
+                "app.py": HEAD + "from pathlib import Path\n"
+                "INSTRUCTIONS = (Path(__file__).parent / 'prompts' / 'extract.md').read_text()\n"
+                "def extract(doc):\n"
+                "    prompt = INSTRUCTIONS + '\\n<doc>\\n' + doc + '\\n</doc>'\n"
+                '    return client.messages.create(model="claude-sonnet-4-6", max_tokens=800, messages=[{"role": "user", "content": prompt}])\n',
+            },
+            # an agent's task prompt filled by hand (str.replace), the first message of a growing conversation
+            HEAD + f"AGENT_PROMPT = {('<purpose>' + RUBRIC + '</purpose><request>{{user_request}}</request>')!r}\n"
+            "def run(request):\n"
+            "    messages = [{'role': 'user', 'content': AGENT_PROMPT.replace('{{user_request}}', request)}]\n"
+            "    for _ in range(10):\n"
+            '        reply = client.messages.create(model="claude-sonnet-4-6", max_tokens=1024, messages=messages)\n'
+            "        messages.append({'role': 'assistant', 'content': reply.content})\n",
+        ]
+        fires = [
+            *fires,
+            # the rubric reaches the request through a project wrapper: reported at the caller, which writes the prefix
+            Invalid({"llm.py": HEAD + "def ask(prompt):\n"
+                     '    return client.messages.create(model="claude-sonnet-4-6", max_tokens=300, messages=[{"role": "user", "content": prompt}])\n',
+                     "grade.py": "from llm import ask\n" + f"RUBRIC = {RUBRIC!r}\n" + "def grade_all(answers):\n    return [ask(f'{RUBRIC}\\n{a}') for a in answers]\n"},
+                    path="grade.py", row=4, message="fixed head of the user turn ~2,485"),
+        ]
+        LONG_TOOLS = ("TOOLS = [\n" + "".join(
+            f"    {{'name': 'search_{i}', 'description': {TOOL_DOC!r}, 'input_schema': {{'type': 'object', 'properties': {{'q': {{'type': 'string'}}}}}}}},\n"
+            for i in range(3)) + "]\n")
+        fires = [
+            *fires,
+            # the system prompt carries the agent's step counter: only a breakpoint on the tools is ever read
+            Invalid(HEAD + LONG_TOOLS + f"BASE = {LONG_SYSTEM!r}\n"
+                    "def step(messages, i):\n"
+                    '    return client.messages.create(model="claude-sonnet-4-6", max_tokens=500, tools=TOOLS,\n'
+                    '        system=BASE + f"\\nIteration {i} of 25", messages=messages)\n',
+                    message="The system prompt changes between calls, so put"),
+        ]
+        fires = [
+            *fires,
+            # tools a little under the minimum by their own text: the API's tool-use prompt carries them over it
+            Invalid(HEAD + "TOOLS = [" + ", ".join(f"{{'name': 'tool_{i}', 'description': {('Look up a record by its id and return it. ' * 6)!r}, 'input_schema': {{'type': 'object'}}}}" for i in range(9)) + "]\n"
+                    "def ask(q):\n    return client.messages.create(model='claude-sonnet-4-5', max_tokens=300, tools=TOOLS, messages=[{'role': 'user', 'content': q}])\n",
+                    message="with the API's tool-use prompt"),
+        ]
+        FEW_SHOT = ("EXAMPLES = [\n" + "".join(
+            f"    {{'role': 'user', 'content': {('Classify this support ticket by urgency and product area. Ticket: the export to CSV fails on large files. ' * 3)!r}}},\n"
+            f"    {{'role': 'assistant', 'content': 'urgency: high; area: export'}},\n" for _ in range(12)) + "]\n")
+        fires = [
+            *fires,
+            # few-shot example turns written out, then the ticket: the examples are the fixed prefix
+            Invalid(HEAD + FEW_SHOT + "def classify(ticket):\n"
+                    "    return client.messages.create(model='claude-sonnet-4-5', max_tokens=50,\n"
+                    "        messages=EXAMPLES + [{'role': 'user', 'content': ticket}])\n",
+                    message="fixed example turns ~"),
+        ]
+        silent = [
+            # the same examples after the ticket: the prefix changes with every call
+            HEAD + FEW_SHOT + "def classify(ticket):\n"
+            "    return client.messages.create(model='claude-sonnet-4-5', max_tokens=50,\n"
+            "        messages=[{'role': 'user', 'content': ticket}] + EXAMPLES)\n",
+            # two short example turns
+            HEAD + "EXAMPLES = [{'role': 'user', 'content': 'Ticket: login fails'}, {'role': 'assistant', 'content': 'urgency: high'}]\n"
+            "def classify(ticket):\n    return client.messages.create(model='claude-sonnet-4-5', max_tokens=50, messages=EXAMPLES + [{'role': 'user', 'content': ticket}])\n",
+            # short tools and a short fixed head: the sum passes the minimum only with the tool-use prompt, too close to call
+            HEAD + "TOOLS = [" + ", ".join(f"{{'name': 'tool_{i}', 'description': {('Look up a record by its id and return it. ' * 6)!r}, 'input_schema': {{'type': 'object'}}}}" for i in range(7)) + "]\n"
+            + f"HEAD = {('Grade the answer against this rubric. A score of 5 means complete and correct. ' * 10)!r}\n"
+            "def ask(q):\n    return client.messages.create(model='claude-sonnet-4-5', max_tokens=300, tools=TOOLS, messages=[{'role': 'user', 'content': HEAD + q}])\n",
+            # the system prompt changes per call and the tools are short: no prefix repeats long enough
+            HEAD + f"RUBRIC = {RUBRIC!r}\n"
+            "def grade(answer, today):\n"
+            '    return client.messages.create(model="claude-sonnet-4-6", max_tokens=300, system=f"Today is {today}.",\n'
+            '        messages=[{"role": "user", "content": f"{RUBRIC}\\n\\nAnswer to grade:\\n{answer}"}])\n',
+            # the placeholder comes first: what follows it is not a fixed prefix
+            HEAD + f"AGENT_PROMPT = {('<request>{{user_request}}</request>' + RUBRIC)!r}\n"
+            "def run(request):\n"
+            "    return client.messages.create(model='claude-sonnet-4-6', max_tokens=1024,\n"
+            "        messages=[{'role': 'user', 'content': AGENT_PROMPT.replace('{{user_request}}', request)}])\n",
+            # the fixed part is already its own cached block
+            HEAD + f"RUBRIC = {RUBRIC!r}\n"
+            "def grade(answer):\n"
+            '    return client.messages.create(model="claude-sonnet-4-6", max_tokens=300, messages=[{"role": "user", "content": [\n'
+            '        {"type": "text", "text": RUBRIC, "cache_control": {"type": "ephemeral"}},\n'
+            '        {"type": "text", "text": answer}]}])\n',
+            # the dynamic part comes first: no fixed prefix to cache
+            HEAD + f"RUBRIC = {RUBRIC!r}\n"
+            "def grade(answer):\n"
+            '    return client.messages.create(model="claude-sonnet-4-6", max_tokens=300,\n'
+            '        messages=[{"role": "user", "content": f"Answer: {answer}\\n\\n{RUBRIC}"}])\n',
+            # a short instruction
+            HEAD + 'client.messages.create(model="claude-sonnet-4-6", max_tokens=300, messages=[{"role": "user", "content": f"Summarise: {doc}"}])\n',
+            # tools with a breakpoint on the last one
+            HEAD + f"TOOLS = [{{'name': 'search', 'description': {TOOL_DOC * 3!r}, 'input_schema': {{'type': 'object'}}, 'cache_control': {{'type': 'ephemeral'}}}}]\n"
+            'client.messages.create(model="claude-sonnet-4-6", max_tokens=500, tools=TOOLS, messages=[{"role": "user", "content": q}])\n',
+            # OpenAI caches long prefixes by itself
+            "from openai import OpenAI\n" + f"RUBRIC = {RUBRIC!r}\n"
+            'OpenAI().chat.completions.create(model="gpt-5.4", messages=[{"role": "user", "content": f"{RUBRIC}\\n{answer}"}])\n',
+            # a long system prompt alone is CL002's finding
+            HEAD + f"SYSTEM = {LONG_SYSTEM!r}\n"
+            'client.messages.create(model="claude-sonnet-4-6", max_tokens=300, system=SYSTEM, messages=[{"role": "user", "content": q}])\n',
+        ]
 
-    # The messages list filled by `.append`/`.extend` before the request
-    APPENDED = (HEAD + f"RUBRIC = {RUBRIC!r}\n" + "def grade(answer):\n    messages = []\n    messages.append({'role': 'user', 'content': CONTENT})\n"
-                "    return client.messages.create(model='claude-sonnet-4-6', max_tokens=300, messages=messages)\n")
-    fires = [
-        *fires,
-        Invalid(APPENDED.replace("CONTENT", "RUBRIC + answer"), row=7, message="fixed head of the user turn ~2,48"),
-        # the prompt joined from parts a helper appends, the fixed ones first
-        HEAD + f"RUBRIC = {RUBRIC!r}\n" + "def build(answer):\n    parts = []\n    parts.append(RUBRIC)\n    parts.append('Answer: ' + answer)\n"
-        "    return '\\n'.join(parts)\n\ndef grade(answer):\n"
-        "    return client.messages.create(model='claude-sonnet-4-6', max_tokens=300, messages=[{'role': 'user', 'content': build(answer)}])\n",
-    ]
-    silent = [*silent, APPENDED.replace("CONTENT", "answer + RUBRIC"),
-              # the appended message's fixed block is marked afterwards, by subscript
-              APPENDED.replace("CONTENT", "[{'type': 'text', 'text': RUBRIC}, {'type': 'text', 'text': answer}]").replace(
-                  "    return", "    messages[-1]['content'][0]['cache_control'] = {'type': 'ephemeral'}\n    return")]
+        # The rubric filled by `string.Template` or printf-style `%`: the fixed text before the first placeholder is the prefix.
+        FILLED = (HEAD + "from string import Template\n" + f"RUBRIC = {RUBRIC!r}\n" + "PROMPT = Template(RUBRIC + '\\n\\nAnswer to grade:\\n$answer')\n"
+                  "def grade(answer):\n    return client.messages.create(model='claude-sonnet-4-6', max_tokens=300, messages=[{'role': 'user', 'content': FILL}])\n")
+        fires = [
+            *fires,
+            Invalid(FILLED.replace("FILL", "PROMPT.substitute(answer=answer)"), row=7, message="fixed head of the user turn ~2,48"),
+            FILLED.replace("FILL", "PROMPT.safe_substitute(answer=answer)"),
+            Invalid(FILLED.replace("FILL", "'%s\\n\\nAnswer to grade:\\n%s' % (RUBRIC, answer)"), row=7, message="fixed head of the user turn ~2,48"),
+            FILLED.replace("FILL", "'%(rubric)s\\nAnswer: %(answer)s' % {'rubric': RUBRIC, 'answer': answer}"),
+        ]
+        silent = [
+            *silent,
+            # the placeholder comes first: the answer opens the prompt
+            FILLED.replace("RUBRIC + '\\n\\nAnswer to grade:\\n$answer'", "'$answer\\n' + RUBRIC").replace("FILL", "PROMPT.substitute(answer=answer)"),
+            FILLED.replace("FILL", "'%s\\n\\n%s' % (answer, RUBRIC)"),
+            # a short instruction filled with `%`
+            FILLED.replace("FILL", "'Summarise: %s' % answer"),
+        ]
 
-    # LangChain's ChatAnthropic invoked once with the rubric at the head of the human message
-    LC = ("from langchain_anthropic import ChatAnthropic\nfrom langchain_core.messages import HumanMessage\n" + f"RUBRIC = {RUBRIC!r}\n"
-          "llm = ChatAnthropic(model='claude-sonnet-4-6', max_tokens=300)\n\ndef grade(answer):\n    return llm.invoke([HumanMessage(content=CONTENT)])\n")
-    fires = [*fires, Invalid(LC.replace("CONTENT", "RUBRIC + answer"), row=7, message="fixed head of the user turn ~2,48")]
-    silent = [*silent, LC.replace("CONTENT", "[{'type': 'text', 'text': RUBRIC, 'cache_control': {'type': 'ephemeral'}}, {'type': 'text', 'text': answer}]"),
-              # the model is bound with request settings of its own (which may turn caching on)
-              LC.replace("CONTENT", "RUBRIC + answer").replace("max_tokens=300)", "max_tokens=300, model_kwargs={'cache_control': {'type': 'ephemeral'}})")]
+        # The messages list filled by `.append`/`.extend` before the request
+        APPENDED = (HEAD + f"RUBRIC = {RUBRIC!r}\n" + "def grade(answer):\n    messages = []\n    messages.append({'role': 'user', 'content': CONTENT})\n"
+                    "    return client.messages.create(model='claude-sonnet-4-6', max_tokens=300, messages=messages)\n")
+        fires = [
+            *fires,
+            Invalid(APPENDED.replace("CONTENT", "RUBRIC + answer"), row=7, message="fixed head of the user turn ~2,48"),
+            # the prompt joined from parts a helper appends, the fixed ones first
+            HEAD + f"RUBRIC = {RUBRIC!r}\n" + "def build(answer):\n    parts = []\n    parts.append(RUBRIC)\n    parts.append('Answer: ' + answer)\n"
+            "    return '\\n'.join(parts)\n\ndef grade(answer):\n"
+            "    return client.messages.create(model='claude-sonnet-4-6', max_tokens=300, messages=[{'role': 'user', 'content': build(answer)}])\n",
+        ]
+        silent = [*silent, APPENDED.replace("CONTENT", "answer + RUBRIC"),
+                  # the appended message's fixed block is marked afterwards, by subscript
+                  APPENDED.replace("CONTENT", "[{'type': 'text', 'text': RUBRIC}, {'type': 'text', 'text': answer}]").replace(
+                      "    return", "    messages[-1]['content'][0]['cache_control'] = {'type': 'ephemeral'}\n    return")]
+
+        # LangChain's ChatAnthropic invoked once with the rubric at the head of the human message
+        LC = ("from langchain_anthropic import ChatAnthropic\nfrom langchain_core.messages import HumanMessage\n" + f"RUBRIC = {RUBRIC!r}\n"
+              "llm = ChatAnthropic(model='claude-sonnet-4-6', max_tokens=300)\n\ndef grade(answer):\n    return llm.invoke([HumanMessage(content=CONTENT)])\n")
+        fires = [*fires, Invalid(LC.replace("CONTENT", "RUBRIC + answer"), row=7, message="fixed head of the user turn ~2,48")]
+        silent = [*silent, LC.replace("CONTENT", "[{'type': 'text', 'text': RUBRIC, 'cache_control': {'type': 'ephemeral'}}, {'type': 'text', 'text': answer}]"),
+                  # the model is bound with request settings of its own (which may turn caching on)
+                  LC.replace("CONTENT", "RUBRIC + answer").replace("max_tokens=300)", "max_tokens=300, model_kwargs={'cache_control': {'type': 'ephemeral'}})")]
+        return fires, silent
 
     def check_call(self, call: Call, ctx: Context) -> Iterator[Diagnostic]:
         site = call.site

@@ -55,47 +55,51 @@ class RequestRejected(Rule):
     name = "request-rejected"
     summary = "request the API rejects: a parameter the model refuses, or a removed API"
     severity = "error"
-    fires = [
-        Invalid(HEAD + f'client.messages.create(model="claude-opus-4-7", max_tokens=500, temperature=0.2, messages={MSGS})\n',
-                row=3, message="claude-opus-4-7 rejects `temperature` set to a non-default value: the request fails with a 400"),
-        HEAD + f'client.messages.create(model="claude-sonnet-5", max_tokens=8000, messages={MSGS},\n'
-        '    thinking={"type": "enabled", "budget_tokens": 4000})\n',
-        Invalid('from openai import OpenAI\nOpenAI().chat.completions.create(model="o3-mini", max_tokens=2000, messages=[])\n',
-                row=2, message="Rename it to max_completion_tokens"),
-        # removed APIs
-        'import openai\nopenai.ChatCompletion.create(model="gpt-4", messages=[{"role": "user", "content": "hi"}])\n',
-        HEAD + 'client.completions.create(model="claude-2", max_tokens_to_sample=300, prompt="\\n\\nHuman: hi\\n\\nAssistant:")\n',
-        HEAD + f'client.beta.prompt_caching.messages.create(model="claude-3-5-sonnet-20241022", max_tokens=500, messages={MSGS})\n',
-        # a required parameter missing
-        Invalid(HEAD + f'client.messages.create(model="claude-sonnet-4-6", messages={MSGS})\n',
-                row=3, message="This Anthropic Messages request has no max_tokens"),
-        # through a wrapper whose default the caller keeps
-        HEAD + "def ask(q, temperature=0.3):\n"
-        '    return client.messages.create(model="claude-opus-4-8", max_tokens=500, temperature=temperature,\n'
-        '                                  messages=[{"role": "user", "content": q}])\n\nask("hi")\n',
-    ]
-    silent = [
-        # the model accepts sampling parameters
-        HEAD + f'client.messages.create(model="claude-sonnet-4-6", max_tokens=500, temperature=0.2, messages={MSGS})\n',
-        # the default value is accepted
-        HEAD + f'client.messages.create(model="claude-opus-4-7", max_tokens=500, temperature=1.0, messages={MSGS})\n',
-        # adaptive thinking
-        HEAD + f'client.messages.create(model="claude-opus-4-7", max_tokens=8000, messages={MSGS}, thinking={{"type": "adaptive"}})\n',
-        # a budget on a model that still takes one
-        HEAD + f'client.messages.create(model="claude-sonnet-4-6", max_tokens=8000, messages={MSGS},\n'
-        '    thinking={"type": "enabled", "budget_tokens": 4000})\n',
-        'from openai import OpenAI\nOpenAI().chat.completions.create(model="o3-mini", max_completion_tokens=2000, messages=[])\n',
-        'from openai import OpenAI\nOpenAI().chat.completions.create(model="gpt-4o", max_tokens=2000, messages=[])\n',
-        # LiteLLM renames max_tokens for o-series models itself
-        'import litellm\nlitellm.completion(model="o3-mini", max_tokens=2000, messages=[])\n',
-        # OpenAI's legacy completions endpoint still serves completion models
-        'from openai import OpenAI\nOpenAI().completions.create(model="davinci-002", max_tokens=5, prompt="Say yes")\n',
-        # the batches beta surface still exists
-        HEAD + "client.beta.messages.batches.create(requests=[])\n",
-        # values not seen: the model, the temperature, a spread of parameters
-        HEAD + f'import os\nclient.messages.create(model=os.environ["MODEL"], max_tokens=500, temperature=0.2, messages={MSGS})\n',
-        HEAD + f'def ask(params):\n    return client.messages.create(model="claude-opus-4-7", messages={MSGS}, **params)\n',
-    ]
+
+    @staticmethod
+    def examples():
+        fires = [
+            Invalid(HEAD + f'client.messages.create(model="claude-opus-4-7", max_tokens=500, temperature=0.2, messages={MSGS})\n',
+                    row=3, message="claude-opus-4-7 rejects `temperature` set to a non-default value: the request fails with a 400"),
+            HEAD + f'client.messages.create(model="claude-sonnet-5", max_tokens=8000, messages={MSGS},\n'
+            '    thinking={"type": "enabled", "budget_tokens": 4000})\n',
+            Invalid('from openai import OpenAI\nOpenAI().chat.completions.create(model="o3-mini", max_tokens=2000, messages=[])\n',
+                    row=2, message="Rename it to max_completion_tokens"),
+            # removed APIs
+            'import openai\nopenai.ChatCompletion.create(model="gpt-4", messages=[{"role": "user", "content": "hi"}])\n',
+            HEAD + 'client.completions.create(model="claude-2", max_tokens_to_sample=300, prompt="\\n\\nHuman: hi\\n\\nAssistant:")\n',
+            HEAD + f'client.beta.prompt_caching.messages.create(model="claude-3-5-sonnet-20241022", max_tokens=500, messages={MSGS})\n',
+            # a required parameter missing
+            Invalid(HEAD + f'client.messages.create(model="claude-sonnet-4-6", messages={MSGS})\n',
+                    row=3, message="This Anthropic Messages request has no max_tokens"),
+            # through a wrapper whose default the caller keeps
+            HEAD + "def ask(q, temperature=0.3):\n"
+            '    return client.messages.create(model="claude-opus-4-8", max_tokens=500, temperature=temperature,\n'
+            '                                  messages=[{"role": "user", "content": q}])\n\nask("hi")\n',
+        ]
+        silent = [
+            # the model accepts sampling parameters
+            HEAD + f'client.messages.create(model="claude-sonnet-4-6", max_tokens=500, temperature=0.2, messages={MSGS})\n',
+            # the default value is accepted
+            HEAD + f'client.messages.create(model="claude-opus-4-7", max_tokens=500, temperature=1.0, messages={MSGS})\n',
+            # adaptive thinking
+            HEAD + f'client.messages.create(model="claude-opus-4-7", max_tokens=8000, messages={MSGS}, thinking={{"type": "adaptive"}})\n',
+            # a budget on a model that still takes one
+            HEAD + f'client.messages.create(model="claude-sonnet-4-6", max_tokens=8000, messages={MSGS},\n'
+            '    thinking={"type": "enabled", "budget_tokens": 4000})\n',
+            'from openai import OpenAI\nOpenAI().chat.completions.create(model="o3-mini", max_completion_tokens=2000, messages=[])\n',
+            'from openai import OpenAI\nOpenAI().chat.completions.create(model="gpt-4o", max_tokens=2000, messages=[])\n',
+            # LiteLLM renames max_tokens for o-series models itself
+            'import litellm\nlitellm.completion(model="o3-mini", max_tokens=2000, messages=[])\n',
+            # OpenAI's legacy completions endpoint still serves completion models
+            'from openai import OpenAI\nOpenAI().completions.create(model="davinci-002", max_tokens=5, prompt="Say yes")\n',
+            # the batches beta surface still exists
+            HEAD + "client.beta.messages.batches.create(requests=[])\n",
+            # values not seen: the model, the temperature, a spread of parameters
+            HEAD + f'import os\nclient.messages.create(model=os.environ["MODEL"], max_tokens=500, temperature=0.2, messages={MSGS})\n',
+            HEAD + f'def ask(params):\n    return client.messages.create(model="claude-opus-4-7", messages={MSGS}, **params)\n',
+        ]
+        return fires, silent
 
     def check_call(self, call: Call, ctx: Context) -> Iterator[Diagnostic]:
         site = call.site

@@ -5,7 +5,6 @@ import re
 from typing import Iterator, Optional, Tuple
 
 from claude_lint.catalog import PLATFORMS, platform_of
-from claude_lint.checks import retired_examples as shapes
 from claude_lint.checks.base import Context, Invalid, Rule
 from claude_lint.checks.model_ids import family, written_options
 from claude_lint.diagnostics import Diagnostic, Edit, Fix
@@ -99,207 +98,213 @@ class RetiredModel(Rule):
     summary = "retired, deprecated or misspelt model ID"
     severity = "error"
     options = {"typo-cutoff": 0.9, "warn-days": 90}
-    fires = [
-        Invalid(HEAD + CALL.format(model="claude-3-5-sonnet-20241022"), row=3, message="Model claude-3-5-sonnet-20241022 was retired on 2025-10-28",
-                expected_replacement=HEAD + CALL.format(model="claude-sonnet-5-5")),
-        # deprecated: warning with the retirement date
-        Invalid(HEAD + CALL.format(model="claude-opus-4-5"), row=3, message="is deprecated and will be retired on 2027-01-22"),
-        # a typo of a known ID
-        Invalid(HEAD + CALL.format(model="claude-sonet-4-6"), row=3, message="looks like a typo of 'claude-sonnet-4-6'",
-                expected_replacement=HEAD + CALL.format(model="claude-sonnet-4-6")),
-        # through LiteLLM, provider prefix kept
-        'import litellm\nlitellm.completion(model="anthropic/claude-3-opus-20240229", messages=[], max_tokens=100)\n',
-        # Vertex retired Claude Opus 4.5 on 2026-11-24, before the Claude API does
-        'import litellm\nlitellm.completion(model="vertex_ai/claude-opus-4-5@20251101", messages=[], max_tokens=100)\n',
-        # Bedrock's eu profiles retired Claude Haiku 4.5; the Claude API still serves it
-        "import boto3\nclient = boto3.client('bedrock-runtime')\n"
-        'client.converse(modelId="eu.anthropic.claude-haiku-4-5-20251001-v1:0", messages=[], inferenceConfig={"maxTokens": 300})\n',
-        # OpenAI
-        'from openai import OpenAI\nOpenAI().chat.completions.create(model="gpt-4", messages=[], max_tokens=100)\n',
-        # an OpenAI snapshot or context variant is retired no later than its model
-        Invalid('from openai import OpenAI\nOpenAI().chat.completions.create(model="gpt-3.5-turbo-16k-0613", messages=[], max_tokens=100)\n',
-                row=2, message="gpt-3.5-turbo-16k-0613 (a version of gpt-3.5-turbo) was retired"),
-        # the Anthropic SDK's old spelling of a retired major version
-        HEAD + CALL.format(model="claude-v1"),
-        # written once in a config class, reported there (the request is a related location)
-        Invalid({
-            "config.py": 'class Config:\n    MODEL = "claude-3-opus-20240229"\n',
-            "app.py": HEAD + "from config import Config\n" + 'client.messages.create(model=Config.MODEL, max_tokens=300, messages=[])\n',
-        }, path="config.py", row=2, message="Model claude-3-opus-20240229 was retired"),
-    ]
-    silent = [
-        HEAD + CALL.format(model="claude-sonnet-4-6"),
-        # a newer model the catalogue does not know: version numbers differ, not a typo
-        HEAD + CALL.format(model="claude-sonnet-5-6"),
-        # no Bedrock date is known for Opus 4.1 (retired on the Claude API only)
-        "from anthropic import AnthropicBedrock\nclient = AnthropicBedrock()\n"
-        'client.messages.create(model="anthropic.claude-opus-4-1-20250805-v1:0", max_tokens=300, messages=[])\n',
-        # the same string outside a model argument
-        HEAD + 'NOTE = "claude-3-opus-20240229 was great"\n' + CALL.format(model="claude-haiku-4-5"),
-        # run-time model: nothing to judge
-        "import os\n" + HEAD + 'client.messages.create(model=os.environ["MODEL"], max_tokens=300, messages=[])\n',
-        # a dated snapshot of a model that is active with no retirement date: nothing certain
-        'from openai import OpenAI\nOpenAI().chat.completions.create(model="gpt-5.4-2026-03-05", messages=[], max_tokens=100)\n',
-    ]
 
-    # Through a project's wrapper: reported where the ID is written, the wrapper's default
-    # (once for all its calls) or the caller's argument.
-    ASK = "def ask(q, model='{model}'):\n    return client.messages.create(model=model, max_tokens=300, messages=[{{'role': 'user', 'content': q}}])\n"
-    fires = [
-        *fires,
-        Invalid(HEAD + ASK.format(model="claude-3-opus-20240229") + "\nask('a')\nask('b')\n", row=3, message="Model claude-3-opus-20240229 was retired",
-                expected_replacement=HEAD + ASK.format(model="claude-opus-4-8") + "\nask('a')\nask('b')\n"),
-        {
-            "app/llm.py": HEAD + ASK.format(model="claude-sonnet-4-6"),
-            "app/main.py": "from app.llm import ask\n\nask('summarise this', model='claude-3-5-sonnet-20241022')\n",
-        },
-    ]
-    silent = [
-        *silent,
-        {
-            "app/llm.py": HEAD + "def ask(q, model):\n    return client.messages.create(model=model, max_tokens=300, messages=[])\n",
-            "app/main.py": "from app.llm import ask\n\nask('summarise this', model='claude-sonnet-4-6')\n",
-        },
-    ]
+    @staticmethod
+    def examples():
+        from claude_lint.checks import retired_examples as shapes
 
-    # A model chosen at run time with written fallbacks or choices: each written one may be sent.
-    fires = [
-        *fires,
-        # the default of an environment variable (reported on the default, the request related)
-        Invalid("import os\n" + HEAD + "MODEL = os.getenv('CLAUDE_MODEL', 'claude-3-opus-20240229')\n"
-                'client.messages.create(model=MODEL, max_tokens=300, messages=[])\n', row=4, message="claude-3-opus-20240229 was retired",
-                expected_replacement="import os\n" + HEAD + "MODEL = os.getenv('CLAUDE_MODEL', 'claude-opus-4-8')\n"
-                'client.messages.create(model=MODEL, max_tokens=300, messages=[])\n'),
-        # a parameter defaulted in the body (`if model is None: model = ...`)
-        Invalid(HEAD + "def ask(q, model=None):\n    if model is None:\n        model = 'claude-3-5-sonnet-20240620'\n"
-                "    return client.messages.create(model=model, max_tokens=300, messages=[{'role': 'user', 'content': q}])\n",
-                row=5, message="Model claude-3-5-sonnet-20240620 was retired"),
-        # `a or b`, `a if c else b`, `config.get(key, default)`, `random.choice([...])`
-        HEAD + "def ask(q, model):\n    return client.messages.create(model=model or 'claude-3-opus-20240229', max_tokens=300, messages=[])\n",
-        HEAD + "def ask(q, fast):\n    return client.messages.create(model='claude-haiku-4-5' if fast else 'claude-3-opus-20240229', max_tokens=300, messages=[])\n",
-        # a condition that is no attribute guard: either side may be sent
-        HEAD + "def ask(bot):\n    return client.messages.create(model=bot.model if hasattr(bot, 'fast') else 'claude-3-opus-20240229', max_tokens=300, messages=[])\n",
-        HEAD + "def ask(q, config):\n    return client.messages.create(model=config.get('model', 'claude-3-opus-20240229'), max_tokens=300, messages=[])\n",
-        "import random\nfrom openai import OpenAI\nclient = OpenAI()\ndef ask(q, model):\n    if model == 'gpt-3.5-random':\n"
-        "        model = random.choice(['gpt-3.5-turbo-0613', 'gpt-5.4'])\n    return client.chat.completions.create(model=model, max_tokens=100, messages=[])\n",
-    ]
-    fires = [
-        *fires,
-        # the default of the command line's --model, read as args.model (argparse) or a typer option
-        "import argparse\nfrom openai import OpenAI\nclient = OpenAI()\n"
-        "def main(args):\n    client.chat.completions.create(model=args.model, messages=[], max_tokens=100)\n"
-        "if __name__ == '__main__':\n    parser = argparse.ArgumentParser()\n"
-        "    parser.add_argument('--model', default='gpt-4-0613')\n    main(parser.parse_args())\n",
-        "import typer\nfrom openai import OpenAI\nclient = OpenAI()\n"
-        "def main(model: str = typer.Option('gpt-4-0613', '--model')):\n    client.chat.completions.create(model=model, messages=[], max_tokens=100)\n",
-    ]
-    fires = [
-        *fires,
-        # a constructor's default kept in `self`: the calls of the method do not bind it
-        HEAD + "class LLM:\n    def __init__(self, model='claude-3-opus-20240229'):\n        self.model = model\n"
-        "    def ask(self, q, model=None):\n        return client.messages.create(model=self.model, max_tokens=300, messages=[])\n\n"
-        "LLM().ask('a', model='claude-sonnet-4-6')\n",
-    ]
-    # A model kept in an object's state: what the visible constructions pass, else the default.
-    KEPT = ("class LLM:\n    def __init__(self, model='claude-3-opus-20240229'):\n        self.model = model\n"
-            "    def ask(self, q):\n        return client.messages.create(model=self.model, max_tokens=300, messages=[])\n\n")
-    CONFIG = ("from dataclasses import dataclass\n@dataclass\nclass ModelConfig:\n    model: str = 'claude-3-opus-20240229'\n"
-              "class Agent:\n    def __init__(self, config=None):\n        self.config = {held}\n"
-              "    def params(self):\n        return {{'model': self.config.model, 'max_tokens': 300, 'messages': []}}\n"
-              "    def run(self):\n        return client.messages.create(**self.params())\n")
-    fires = [
-        *fires,
-        # a construction passes a retired model: reported where it is passed
-        Invalid(HEAD + KEPT + "LLM('claude-sonnet-4-6').ask('a')\nLLM(model='claude-3-haiku-20240307').ask('b')\n", row=10,
-                message="Model claude-3-haiku-20240307 was retired"),
-        # a copy the class makes of itself passes its state on: the default is still what is sent
-        Invalid(HEAD + KEPT + "    def clone(self):\n        return LLM(model=self.model)\n", row=4, message="Model claude-3-opus-20240229 was retired"),
-        # a dataclass default held in `self` when the caller passes no config
-        Invalid(HEAD + CONFIG.format(held="config or ModelConfig()"), row=6, message="Model claude-3-opus-20240229 was retired"),
-    ]
-    CALLER = ("from openai import OpenAI\n\nclass AICaller:\n    def __init__(self, model='gpt-5.4'):\n        self.model = model\n"
-              "        self.client = OpenAI()\n    def call_model(self, prompt):\n"
-              "        return self.client.chat.completions.create(model=self.model, messages=[{'role': 'user', 'content': prompt}], max_tokens=100)\n")
-    fires = [
-        *fires,
-        # built in another module with a retired model, then asked: reported where the model is passed
-        Invalid({
-            "app/caller.py": CALLER,
-            "app/main.py": "from app.caller import AICaller\n\ndef run(prompt):\n    ai = AICaller(model='gpt-4-0613')\n    return ai.call_model(prompt)\n",
-        }, path="app/main.py", row=4, message="Model gpt-4-0613 (a version of gpt-4) was retired"),
-        # a loop over written models (through a progress bar): each one is sent in its turn
-        Invalid("from tqdm import tqdm\nfrom openai import OpenAI\nclient = OpenAI()\nfor model in tqdm(['gpt-5.4', 'gpt-4-0613']):\n"
-                "    client.chat.completions.create(model=model, messages=[], max_tokens=100)\n", row=4, message="gpt-4-0613 (a version of gpt-4) was retired"),
-    ]
-    silent = [
-        *silent,
-        # built elsewhere with a current model, or with the caller's own
-        {
-            "app/caller.py": CALLER,
-            "app/main.py": "from app.caller import AICaller\n\ndef run(prompt, model):\n    ai = AICaller(model=model)\n"
-                           "    AICaller(model='gpt-5.4-mini').call_model(prompt)\n    return ai.call_model(prompt)\n",
-        },
-        # a loop over current models
-        "from openai import OpenAI\nclient = OpenAI()\nfor model in ['gpt-5.4', 'gpt-5.4-mini']:\n"
-        "    client.chat.completions.create(model=model, messages=[], max_tokens=100)\n",
-    ]
-    silent = [
-        *silent,
-        # every construction passes its own current model: the default is never sent
-        HEAD + KEPT + "LLM('claude-sonnet-4-6').ask('a')\nLLM(model='claude-haiku-4-5').ask('b')\n",
-        # the config comes from elsewhere: which model it holds is not seen here
-        HEAD + CONFIG.format(held="config"),
-        # the instance built here sets its own model
-        HEAD + CONFIG.format(held="config or ModelConfig(model='claude-sonnet-4-6')"),
-    ]
-    fires = [
-        *fires,
-        # a model table looked up by a run-time key: a menu whose selection is sent
-        Invalid(HEAD + "TIERS = {'fast': 'claude-3-haiku-20240307', 'smart': 'claude-sonnet-4-6'}\n"
-                "def ask(q, tier):\n    return client.messages.create(model=TIERS[tier], max_tokens=300, messages=[])\n",
-                row=3, message="Model claude-3-haiku-20240307 was retired"),
-        HEAD + "MODELS = {'anthropic': ['claude-3-haiku-20240307', 'claude-sonnet-4-6'], 'premium': ['claude-opus-4-8']}\n"
-        "def ask(q, provider, model=None):\n    model = model or MODELS[provider][0]\n"
-        "    return client.messages.create(model=model, max_tokens=300, messages=[])\n",
-    ]
-    fires = [
-        *fires,
-        # a request dict whose model an unknown update may override: the written one is sent otherwise
-        HEAD + "def ask(q, extra):\n    params = {'model': 'claude-3-opus-20240229', 'max_tokens': 300, 'messages': []}\n"
-        "    params.update(extra)\n    return client.messages.create(**params)\n",
-    ]
-    silent = [
-        *silent,
-        # the update sets the model: the written one is never sent
-        HEAD + "def ask(q, extra):\n    params = {'model': 'claude-3-opus-20240229', 'max_tokens': 300, 'messages': []}\n"
-        "    params.update(model='claude-sonnet-4-6')\n    return client.messages.create(**params)\n",
-        # only each provider's first model is sent; a retired second one is never chosen here
-        HEAD + "MODELS = {'anthropic': ['claude-sonnet-4-6', 'claude-3-haiku-20240307']}\n"
-        "def ask(q, provider, model=None):\n    model = model or MODELS[provider][0]\n"
-        "    return client.messages.create(model=model, max_tokens=300, messages=[])\n",
-        # a price table keyed by model IDs is no menu: nothing from it is sent as a model
-        HEAD + "PRICES = {'claude-3-haiku-20240307': 0.25, 'claude-sonnet-4-6': 3.0}\n"
-        "def ask(q, model):\n    cost = PRICES[model]\n    return client.messages.create(model='claude-sonnet-4-6', max_tokens=300, messages=[])\n",
-        # another option's default: args.model is whatever the user passes
-        "import argparse\nfrom openai import OpenAI\nclient = OpenAI()\nparser = argparse.ArgumentParser()\n"
-        "parser.add_argument('--judge-model', default='gpt-4-0613')\nargs = parser.parse_args()\n"
-        "client.chat.completions.create(model=args.model, messages=[], max_tokens=100)\n",
-        # a fallback only for an attribute never set (`hasattr`): the object's own model is sent
-        HEAD + "class Bot:\n    def __init__(self, model):\n        self.model = model\n"
-        "    def ask(self):\n        model = self.model if hasattr(self, 'model') else 'claude-3-opus-20240229'\n"
-        "        return client.messages.create(model=model, max_tokens=300, messages=[])\n",
-        # the written fallback is current
-        "import os\n" + HEAD + "MODEL = os.getenv('CLAUDE_MODEL', 'claude-sonnet-4-6')\nclient.messages.create(model=MODEL, max_tokens=300, messages=[])\n",
-        # an environment default that no request reads
-        "import os\n" + HEAD + "LEGACY = os.getenv('LEGACY_MODEL', 'claude-3-opus-20240229')\nclient.messages.create(model='claude-sonnet-4-6', max_tokens=300, messages=[])\n",
-        # one of several values that is not a known ID is no typo guess: the code may map it first
-        HEAD + "def ask(q, model):\n    return client.messages.create(model=model or 'claude-sonet-4-6', max_tokens=300, messages=[])\n",
-        # a wrapper's default every call overrides: a default no call uses
-        HEAD + ASK.format(model="claude-3-opus-20240229") + "\nask('a', model='claude-sonnet-4-6')\nask('b', model='claude-haiku-4-5')\n",
-    ]
+        fires = [
+            Invalid(HEAD + CALL.format(model="claude-3-5-sonnet-20241022"), row=3, message="Model claude-3-5-sonnet-20241022 was retired on 2025-10-28",
+                    expected_replacement=HEAD + CALL.format(model="claude-sonnet-5-5")),
+            # deprecated: warning with the retirement date
+            Invalid(HEAD + CALL.format(model="claude-opus-4-5"), row=3, message="is deprecated and will be retired on 2027-01-22"),
+            # a typo of a known ID
+            Invalid(HEAD + CALL.format(model="claude-sonet-4-6"), row=3, message="looks like a typo of 'claude-sonnet-4-6'",
+                    expected_replacement=HEAD + CALL.format(model="claude-sonnet-4-6")),
+            # through LiteLLM, provider prefix kept
+            'import litellm\nlitellm.completion(model="anthropic/claude-3-opus-20240229", messages=[], max_tokens=100)\n',
+            # Vertex retired Claude Opus 4.5 on 2026-11-24, before the Claude API does
+            'import litellm\nlitellm.completion(model="vertex_ai/claude-opus-4-5@20251101", messages=[], max_tokens=100)\n',
+            # Bedrock's eu profiles retired Claude Haiku 4.5; the Claude API still serves it
+            "import boto3\nclient = boto3.client('bedrock-runtime')\n"
+            'client.converse(modelId="eu.anthropic.claude-haiku-4-5-20251001-v1:0", messages=[], inferenceConfig={"maxTokens": 300})\n',
+            # OpenAI
+            'from openai import OpenAI\nOpenAI().chat.completions.create(model="gpt-4", messages=[], max_tokens=100)\n',
+            # an OpenAI snapshot or context variant is retired no later than its model
+            Invalid('from openai import OpenAI\nOpenAI().chat.completions.create(model="gpt-3.5-turbo-16k-0613", messages=[], max_tokens=100)\n',
+                    row=2, message="gpt-3.5-turbo-16k-0613 (a version of gpt-3.5-turbo) was retired"),
+            # the Anthropic SDK's old spelling of a retired major version
+            HEAD + CALL.format(model="claude-v1"),
+            # written once in a config class, reported there (the request is a related location)
+            Invalid({
+                "config.py": 'class Config:\n    MODEL = "claude-3-opus-20240229"\n',
+                "app.py": HEAD + "from config import Config\n" + 'client.messages.create(model=Config.MODEL, max_tokens=300, messages=[])\n',
+            }, path="config.py", row=2, message="Model claude-3-opus-20240229 was retired"),
+        ]
+        silent = [
+            HEAD + CALL.format(model="claude-sonnet-4-6"),
+            # a newer model the catalogue does not know: version numbers differ, not a typo
+            HEAD + CALL.format(model="claude-sonnet-5-6"),
+            # no Bedrock date is known for Opus 4.1 (retired on the Claude API only)
+            "from anthropic import AnthropicBedrock\nclient = AnthropicBedrock()\n"
+            'client.messages.create(model="anthropic.claude-opus-4-1-20250805-v1:0", max_tokens=300, messages=[])\n',
+            # the same string outside a model argument
+            HEAD + 'NOTE = "claude-3-opus-20240229 was great"\n' + CALL.format(model="claude-haiku-4-5"),
+            # run-time model: nothing to judge
+            "import os\n" + HEAD + 'client.messages.create(model=os.environ["MODEL"], max_tokens=300, messages=[])\n',
+            # a dated snapshot of a model that is active with no retirement date: nothing certain
+            'from openai import OpenAI\nOpenAI().chat.completions.create(model="gpt-5.4-2026-03-05", messages=[], max_tokens=100)\n',
+        ]
 
-    fires = [*fires, *shapes.GATEWAY_FIRES, *shapes.CONFIG_FIRES]
-    silent = [*silent, *shapes.GATEWAY_SILENT, *shapes.CONFIG_SILENT]
+        # Through a project's wrapper: reported where the ID is written, the wrapper's default
+        # (once for all its calls) or the caller's argument.
+        ASK = "def ask(q, model='{model}'):\n    return client.messages.create(model=model, max_tokens=300, messages=[{{'role': 'user', 'content': q}}])\n"
+        fires = [
+            *fires,
+            Invalid(HEAD + ASK.format(model="claude-3-opus-20240229") + "\nask('a')\nask('b')\n", row=3, message="Model claude-3-opus-20240229 was retired",
+                    expected_replacement=HEAD + ASK.format(model="claude-opus-4-8") + "\nask('a')\nask('b')\n"),
+            {
+                "app/llm.py": HEAD + ASK.format(model="claude-sonnet-4-6"),
+                "app/main.py": "from app.llm import ask\n\nask('summarise this', model='claude-3-5-sonnet-20241022')\n",
+            },
+        ]
+        silent = [
+            *silent,
+            {
+                "app/llm.py": HEAD + "def ask(q, model):\n    return client.messages.create(model=model, max_tokens=300, messages=[])\n",
+                "app/main.py": "from app.llm import ask\n\nask('summarise this', model='claude-sonnet-4-6')\n",
+            },
+        ]
+
+        # A model chosen at run time with written fallbacks or choices: each written one may be sent.
+        fires = [
+            *fires,
+            # the default of an environment variable (reported on the default, the request related)
+            Invalid("import os\n" + HEAD + "MODEL = os.getenv('CLAUDE_MODEL', 'claude-3-opus-20240229')\n"
+                    'client.messages.create(model=MODEL, max_tokens=300, messages=[])\n', row=4, message="claude-3-opus-20240229 was retired",
+                    expected_replacement="import os\n" + HEAD + "MODEL = os.getenv('CLAUDE_MODEL', 'claude-opus-4-8')\n"
+                    'client.messages.create(model=MODEL, max_tokens=300, messages=[])\n'),
+            # a parameter defaulted in the body (`if model is None: model = ...`)
+            Invalid(HEAD + "def ask(q, model=None):\n    if model is None:\n        model = 'claude-3-5-sonnet-20240620'\n"
+                    "    return client.messages.create(model=model, max_tokens=300, messages=[{'role': 'user', 'content': q}])\n",
+                    row=5, message="Model claude-3-5-sonnet-20240620 was retired"),
+            # `a or b`, `a if c else b`, `config.get(key, default)`, `random.choice([...])`
+            HEAD + "def ask(q, model):\n    return client.messages.create(model=model or 'claude-3-opus-20240229', max_tokens=300, messages=[])\n",
+            HEAD + "def ask(q, fast):\n    return client.messages.create(model='claude-haiku-4-5' if fast else 'claude-3-opus-20240229', max_tokens=300, messages=[])\n",
+            # a condition that is no attribute guard: either side may be sent
+            HEAD + "def ask(bot):\n    return client.messages.create(model=bot.model if hasattr(bot, 'fast') else 'claude-3-opus-20240229', max_tokens=300, messages=[])\n",
+            HEAD + "def ask(q, config):\n    return client.messages.create(model=config.get('model', 'claude-3-opus-20240229'), max_tokens=300, messages=[])\n",
+            "import random\nfrom openai import OpenAI\nclient = OpenAI()\ndef ask(q, model):\n    if model == 'gpt-3.5-random':\n"
+            "        model = random.choice(['gpt-3.5-turbo-0613', 'gpt-5.4'])\n    return client.chat.completions.create(model=model, max_tokens=100, messages=[])\n",
+        ]
+        fires = [
+            *fires,
+            # the default of the command line's --model, read as args.model (argparse) or a typer option
+            "import argparse\nfrom openai import OpenAI\nclient = OpenAI()\n"
+            "def main(args):\n    client.chat.completions.create(model=args.model, messages=[], max_tokens=100)\n"
+            "if __name__ == '__main__':\n    parser = argparse.ArgumentParser()\n"
+            "    parser.add_argument('--model', default='gpt-4-0613')\n    main(parser.parse_args())\n",
+            "import typer\nfrom openai import OpenAI\nclient = OpenAI()\n"
+            "def main(model: str = typer.Option('gpt-4-0613', '--model')):\n    client.chat.completions.create(model=model, messages=[], max_tokens=100)\n",
+        ]
+        fires = [
+            *fires,
+            # a constructor's default kept in `self`: the calls of the method do not bind it
+            HEAD + "class LLM:\n    def __init__(self, model='claude-3-opus-20240229'):\n        self.model = model\n"
+            "    def ask(self, q, model=None):\n        return client.messages.create(model=self.model, max_tokens=300, messages=[])\n\n"
+            "LLM().ask('a', model='claude-sonnet-4-6')\n",
+        ]
+        # A model kept in an object's state: what the visible constructions pass, else the default.
+        KEPT = ("class LLM:\n    def __init__(self, model='claude-3-opus-20240229'):\n        self.model = model\n"
+                "    def ask(self, q):\n        return client.messages.create(model=self.model, max_tokens=300, messages=[])\n\n")
+        CONFIG = ("from dataclasses import dataclass\n@dataclass\nclass ModelConfig:\n    model: str = 'claude-3-opus-20240229'\n"
+                  "class Agent:\n    def __init__(self, config=None):\n        self.config = {held}\n"
+                  "    def params(self):\n        return {{'model': self.config.model, 'max_tokens': 300, 'messages': []}}\n"
+                  "    def run(self):\n        return client.messages.create(**self.params())\n")
+        fires = [
+            *fires,
+            # a construction passes a retired model: reported where it is passed
+            Invalid(HEAD + KEPT + "LLM('claude-sonnet-4-6').ask('a')\nLLM(model='claude-3-haiku-20240307').ask('b')\n", row=10,
+                    message="Model claude-3-haiku-20240307 was retired"),
+            # a copy the class makes of itself passes its state on: the default is still what is sent
+            Invalid(HEAD + KEPT + "    def clone(self):\n        return LLM(model=self.model)\n", row=4, message="Model claude-3-opus-20240229 was retired"),
+            # a dataclass default held in `self` when the caller passes no config
+            Invalid(HEAD + CONFIG.format(held="config or ModelConfig()"), row=6, message="Model claude-3-opus-20240229 was retired"),
+        ]
+        CALLER = ("from openai import OpenAI\n\nclass AICaller:\n    def __init__(self, model='gpt-5.4'):\n        self.model = model\n"
+                  "        self.client = OpenAI()\n    def call_model(self, prompt):\n"
+                  "        return self.client.chat.completions.create(model=self.model, messages=[{'role': 'user', 'content': prompt}], max_tokens=100)\n")
+        fires = [
+            *fires,
+            # built in another module with a retired model, then asked: reported where the model is passed
+            Invalid({
+                "app/caller.py": CALLER,
+                "app/main.py": "from app.caller import AICaller\n\ndef run(prompt):\n    ai = AICaller(model='gpt-4-0613')\n    return ai.call_model(prompt)\n",
+            }, path="app/main.py", row=4, message="Model gpt-4-0613 (a version of gpt-4) was retired"),
+            # a loop over written models (through a progress bar): each one is sent in its turn
+            Invalid("from tqdm import tqdm\nfrom openai import OpenAI\nclient = OpenAI()\nfor model in tqdm(['gpt-5.4', 'gpt-4-0613']):\n"
+                    "    client.chat.completions.create(model=model, messages=[], max_tokens=100)\n", row=4, message="gpt-4-0613 (a version of gpt-4) was retired"),
+        ]
+        silent = [
+            *silent,
+            # built elsewhere with a current model, or with the caller's own
+            {
+                "app/caller.py": CALLER,
+                "app/main.py": "from app.caller import AICaller\n\ndef run(prompt, model):\n    ai = AICaller(model=model)\n"
+                               "    AICaller(model='gpt-5.4-mini').call_model(prompt)\n    return ai.call_model(prompt)\n",
+            },
+            # a loop over current models
+            "from openai import OpenAI\nclient = OpenAI()\nfor model in ['gpt-5.4', 'gpt-5.4-mini']:\n"
+            "    client.chat.completions.create(model=model, messages=[], max_tokens=100)\n",
+        ]
+        silent = [
+            *silent,
+            # every construction passes its own current model: the default is never sent
+            HEAD + KEPT + "LLM('claude-sonnet-4-6').ask('a')\nLLM(model='claude-haiku-4-5').ask('b')\n",
+            # the config comes from elsewhere: which model it holds is not seen here
+            HEAD + CONFIG.format(held="config"),
+            # the instance built here sets its own model
+            HEAD + CONFIG.format(held="config or ModelConfig(model='claude-sonnet-4-6')"),
+        ]
+        fires = [
+            *fires,
+            # a model table looked up by a run-time key: a menu whose selection is sent
+            Invalid(HEAD + "TIERS = {'fast': 'claude-3-haiku-20240307', 'smart': 'claude-sonnet-4-6'}\n"
+                    "def ask(q, tier):\n    return client.messages.create(model=TIERS[tier], max_tokens=300, messages=[])\n",
+                    row=3, message="Model claude-3-haiku-20240307 was retired"),
+            HEAD + "MODELS = {'anthropic': ['claude-3-haiku-20240307', 'claude-sonnet-4-6'], 'premium': ['claude-opus-4-8']}\n"
+            "def ask(q, provider, model=None):\n    model = model or MODELS[provider][0]\n"
+            "    return client.messages.create(model=model, max_tokens=300, messages=[])\n",
+        ]
+        fires = [
+            *fires,
+            # a request dict whose model an unknown update may override: the written one is sent otherwise
+            HEAD + "def ask(q, extra):\n    params = {'model': 'claude-3-opus-20240229', 'max_tokens': 300, 'messages': []}\n"
+            "    params.update(extra)\n    return client.messages.create(**params)\n",
+        ]
+        silent = [
+            *silent,
+            # the update sets the model: the written one is never sent
+            HEAD + "def ask(q, extra):\n    params = {'model': 'claude-3-opus-20240229', 'max_tokens': 300, 'messages': []}\n"
+            "    params.update(model='claude-sonnet-4-6')\n    return client.messages.create(**params)\n",
+            # only each provider's first model is sent; a retired second one is never chosen here
+            HEAD + "MODELS = {'anthropic': ['claude-sonnet-4-6', 'claude-3-haiku-20240307']}\n"
+            "def ask(q, provider, model=None):\n    model = model or MODELS[provider][0]\n"
+            "    return client.messages.create(model=model, max_tokens=300, messages=[])\n",
+            # a price table keyed by model IDs is no menu: nothing from it is sent as a model
+            HEAD + "PRICES = {'claude-3-haiku-20240307': 0.25, 'claude-sonnet-4-6': 3.0}\n"
+            "def ask(q, model):\n    cost = PRICES[model]\n    return client.messages.create(model='claude-sonnet-4-6', max_tokens=300, messages=[])\n",
+            # another option's default: args.model is whatever the user passes
+            "import argparse\nfrom openai import OpenAI\nclient = OpenAI()\nparser = argparse.ArgumentParser()\n"
+            "parser.add_argument('--judge-model', default='gpt-4-0613')\nargs = parser.parse_args()\n"
+            "client.chat.completions.create(model=args.model, messages=[], max_tokens=100)\n",
+            # a fallback only for an attribute never set (`hasattr`): the object's own model is sent
+            HEAD + "class Bot:\n    def __init__(self, model):\n        self.model = model\n"
+            "    def ask(self):\n        model = self.model if hasattr(self, 'model') else 'claude-3-opus-20240229'\n"
+            "        return client.messages.create(model=model, max_tokens=300, messages=[])\n",
+            # the written fallback is current
+            "import os\n" + HEAD + "MODEL = os.getenv('CLAUDE_MODEL', 'claude-sonnet-4-6')\nclient.messages.create(model=MODEL, max_tokens=300, messages=[])\n",
+            # an environment default that no request reads
+            "import os\n" + HEAD + "LEGACY = os.getenv('LEGACY_MODEL', 'claude-3-opus-20240229')\nclient.messages.create(model='claude-sonnet-4-6', max_tokens=300, messages=[])\n",
+            # one of several values that is not a known ID is no typo guess: the code may map it first
+            HEAD + "def ask(q, model):\n    return client.messages.create(model=model or 'claude-sonet-4-6', max_tokens=300, messages=[])\n",
+            # a wrapper's default every call overrides: a default no call uses
+            HEAD + ASK.format(model="claude-3-opus-20240229") + "\nask('a', model='claude-sonnet-4-6')\nask('b', model='claude-haiku-4-5')\n",
+        ]
+
+        fires = [*fires, *shapes.GATEWAY_FIRES, *shapes.CONFIG_FIRES]
+        silent = [*silent, *shapes.GATEWAY_SILENT, *shapes.CONFIG_SILENT]
+        return fires, silent
 
     def check_call(self, call: Call, ctx: Context) -> Iterator[Diagnostic]:
         if call.site.gateway is not None:

@@ -1,7 +1,7 @@
 """CL007's examples for where a model ID reaches a request from: a third-party service's
 catalogue (not judged), and a configuration object or table (a settings object's field
 default, a table looked up by a run-time key, one of several request dicts). Kept apart
-from the rule module for its size; the rule lists them in its `fires` and `silent`."""
+from the rule module for its size; the rule's `examples()` imports and lists them."""
 from __future__ import annotations
 
 from claude_lint.checks.base import Invalid

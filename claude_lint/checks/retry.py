@@ -52,37 +52,41 @@ class RetryUnbounded(Rule):
     code = "CL015"
     name = "retry-unbounded"
     summary = "an error handler that reissues the request with no attempt bound"
-    fires = [
-        # recursion from the handler (Sefaria's _api_call shape)
-        HEAD + "class Claude:\n    def _api_call(self, messages):\n        try:\n            return " + REQUEST + "\n"
-        "        except anthropic.InternalServerError:\n            sleep(5)\n            return self._api_call(messages)\n"
-        "        except anthropic.RateLimitError:\n            sleep(600)\n            return self._api_call(messages)\n",
-        # a flag loop that only success clears (smol-ai's generate_response shape)
-        Invalid(HEAD + "def generate(messages):\n    keep_trying = True\n    while keep_trying:\n        try:\n"
-                "            response = " + REQUEST + "\n            keep_trying = False\n        except Exception as e:\n"
-                "            print('Failed, retrying', e)\n            sleep(30)\n    return response\n",
-                row=8, message="The handler `except Exception` at line 10 goes round the loop again with nothing counting the attempts"),
-        # while True with a return on success and continue in the handler
-        HEAD + "def ask(messages):\n    while True:\n        try:\n            return " + REQUEST + "\n"
-        "        except Exception:\n            sleep(1)\n            continue\n",
-    ]
-    silent = [
-        # a counted loop
-        HEAD + "def ask(messages):\n    for attempt in range(5):\n        try:\n            return " + REQUEST + "\n"
-        "        except anthropic.RateLimitError:\n            sleep(2 ** attempt)\n    raise RuntimeError('gave up')\n",
-        # a counter compared in the handler, which raises past the bound
-        HEAD + "def ask(messages):\n    tries = 0\n    while True:\n        try:\n            return " + REQUEST + "\n"
-        "        except Exception:\n            tries += 1\n            if tries > 5:\n                raise\n            sleep(1)\n",
-        # the recursion counts down
-        HEAD + "def ask(messages, retries=3):\n    try:\n        return " + REQUEST + "\n"
-        "    except anthropic.APIError:\n        if not retries:\n            raise\n        return ask(messages, retries - 1)\n",
-        # a polling loop: it goes on after a success too, the handler only logs
-        HEAD + "def worker(queue):\n    while True:\n        messages = queue.get()\n        try:\n            print(" + REQUEST + ")\n"
-        "        except Exception as e:\n            print(e)\n",
-        # the handler gives up
-        HEAD + "def ask(messages):\n    while True:\n        try:\n            return " + REQUEST + "\n"
-        "        except Exception:\n            print('API error')\n            sys.exit(1)\n",
-    ]
+
+    @staticmethod
+    def examples():
+        fires = [
+            # recursion from the handler (Sefaria's _api_call shape)
+            HEAD + "class Claude:\n    def _api_call(self, messages):\n        try:\n            return " + REQUEST + "\n"
+            "        except anthropic.InternalServerError:\n            sleep(5)\n            return self._api_call(messages)\n"
+            "        except anthropic.RateLimitError:\n            sleep(600)\n            return self._api_call(messages)\n",
+            # a flag loop that only success clears (smol-ai's generate_response shape)
+            Invalid(HEAD + "def generate(messages):\n    keep_trying = True\n    while keep_trying:\n        try:\n"
+                    "            response = " + REQUEST + "\n            keep_trying = False\n        except Exception as e:\n"
+                    "            print('Failed, retrying', e)\n            sleep(30)\n    return response\n",
+                    row=8, message="The handler `except Exception` at line 10 goes round the loop again with nothing counting the attempts"),
+            # while True with a return on success and continue in the handler
+            HEAD + "def ask(messages):\n    while True:\n        try:\n            return " + REQUEST + "\n"
+            "        except Exception:\n            sleep(1)\n            continue\n",
+        ]
+        silent = [
+            # a counted loop
+            HEAD + "def ask(messages):\n    for attempt in range(5):\n        try:\n            return " + REQUEST + "\n"
+            "        except anthropic.RateLimitError:\n            sleep(2 ** attempt)\n    raise RuntimeError('gave up')\n",
+            # a counter compared in the handler, which raises past the bound
+            HEAD + "def ask(messages):\n    tries = 0\n    while True:\n        try:\n            return " + REQUEST + "\n"
+            "        except Exception:\n            tries += 1\n            if tries > 5:\n                raise\n            sleep(1)\n",
+            # the recursion counts down
+            HEAD + "def ask(messages, retries=3):\n    try:\n        return " + REQUEST + "\n"
+            "    except anthropic.APIError:\n        if not retries:\n            raise\n        return ask(messages, retries - 1)\n",
+            # a polling loop: it goes on after a success too, the handler only logs
+            HEAD + "def worker(queue):\n    while True:\n        messages = queue.get()\n        try:\n            print(" + REQUEST + ")\n"
+            "        except Exception as e:\n            print(e)\n",
+            # the handler gives up
+            HEAD + "def ask(messages):\n    while True:\n        try:\n            return " + REQUEST + "\n"
+            "        except Exception:\n            print('API error')\n            sys.exit(1)\n",
+        ]
+        return fires, silent
 
     def check_call(self, call: Call, ctx: Context) -> Iterator[Diagnostic]:
         retry = call.site.retry

@@ -48,29 +48,33 @@ class SamplingBothSet(Rule):
     severity = "error"
     preview = True
     preview_reason = "New: no finding on the real-world corpus yet to judge its precision by."
-    fires = [
-        Invalid(HEAD + f'client.messages.create(model="claude-sonnet-4-6", max_tokens=500, temperature=0.7,\n'
-                f'                       top_p=0.9, messages={MSGS})\n',
-                row=4, message="`temperature` and `top_p` are both set: claude-sonnet-4-6 accepts only one of them"),
-        # through LiteLLM and LangChain, which pass both on
-        'import litellm\nlitellm.completion(model="anthropic/claude-haiku-4-5", max_tokens=300, temperature=0.2, top_p=0.95, messages=[])\n',
-        'from langchain_anthropic import ChatAnthropic\nllm = ChatAnthropic(model="claude-opus-4-6", max_tokens=2000, temperature=0.5, top_p=0.9)\n',
-        # a wrapper whose defaults the caller keeps
-        HEAD + "def ask(q, temperature=0.3, top_p=0.8):\n"
-        '    return client.messages.create(model="claude-sonnet-4-6", max_tokens=500, temperature=temperature, top_p=top_p,\n'
-        '                                  messages=[{"role": "user", "content": q}])\n\nask("hi")\n',
-    ]
-    silent = [
-        HEAD + f'client.messages.create(model="claude-sonnet-4-6", max_tokens=500, temperature=0.7, messages={MSGS})\n',
-        HEAD + f'client.messages.create(model="claude-sonnet-4-6", max_tokens=500, top_p=0.9, messages={MSGS})\n',
-        # OpenAI's models take both
-        'from openai import OpenAI\nOpenAI().chat.completions.create(model="gpt-4.1", max_tokens=500, temperature=0.7, top_p=0.9, messages=[])\n',
-        # a model that refuses either one: CL014 reports it
-        HEAD + f'client.messages.create(model="claude-opus-4-7", max_tokens=500, temperature=0.7, top_p=0.9, messages={MSGS})\n',
-        # values not seen: the model, the top_p
-        HEAD + f'import os\nclient.messages.create(model=os.environ["MODEL"], max_tokens=500, temperature=0.7, top_p=0.9, messages={MSGS})\n',
-        HEAD + f'import os\nclient.messages.create(model="claude-sonnet-4-6", max_tokens=500, temperature=0.7, top_p=float(os.environ["P"]), messages={MSGS})\n',
-    ]
+
+    @staticmethod
+    def examples():
+        fires = [
+            Invalid(HEAD + f'client.messages.create(model="claude-sonnet-4-6", max_tokens=500, temperature=0.7,\n'
+                    f'                       top_p=0.9, messages={MSGS})\n',
+                    row=4, message="`temperature` and `top_p` are both set: claude-sonnet-4-6 accepts only one of them"),
+            # through LiteLLM and LangChain, which pass both on
+            'import litellm\nlitellm.completion(model="anthropic/claude-haiku-4-5", max_tokens=300, temperature=0.2, top_p=0.95, messages=[])\n',
+            'from langchain_anthropic import ChatAnthropic\nllm = ChatAnthropic(model="claude-opus-4-6", max_tokens=2000, temperature=0.5, top_p=0.9)\n',
+            # a wrapper whose defaults the caller keeps
+            HEAD + "def ask(q, temperature=0.3, top_p=0.8):\n"
+            '    return client.messages.create(model="claude-sonnet-4-6", max_tokens=500, temperature=temperature, top_p=top_p,\n'
+            '                                  messages=[{"role": "user", "content": q}])\n\nask("hi")\n',
+        ]
+        silent = [
+            HEAD + f'client.messages.create(model="claude-sonnet-4-6", max_tokens=500, temperature=0.7, messages={MSGS})\n',
+            HEAD + f'client.messages.create(model="claude-sonnet-4-6", max_tokens=500, top_p=0.9, messages={MSGS})\n',
+            # OpenAI's models take both
+            'from openai import OpenAI\nOpenAI().chat.completions.create(model="gpt-4.1", max_tokens=500, temperature=0.7, top_p=0.9, messages=[])\n',
+            # a model that refuses either one: CL014 reports it
+            HEAD + f'client.messages.create(model="claude-opus-4-7", max_tokens=500, temperature=0.7, top_p=0.9, messages={MSGS})\n',
+            # values not seen: the model, the top_p
+            HEAD + f'import os\nclient.messages.create(model=os.environ["MODEL"], max_tokens=500, temperature=0.7, top_p=0.9, messages={MSGS})\n',
+            HEAD + f'import os\nclient.messages.create(model="claude-sonnet-4-6", max_tokens=500, temperature=0.7, top_p=float(os.environ["P"]), messages={MSGS})\n',
+        ]
+        return fires, silent
 
     def check_call(self, call: Call, ctx: Context) -> Iterator[Diagnostic]:
         if call.site.local:

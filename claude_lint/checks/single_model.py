@@ -3,7 +3,6 @@ from __future__ import annotations
 from typing import Dict, Iterator, List
 
 from claude_lint.checks import evidence as ev
-from claude_lint.checks import examples as ex
 from claude_lint.checks.base import Context, Invalid, Rule, per_mtok
 from claude_lint.diagnostics import Diagnostic
 from claude_lint.facts import Loc
@@ -64,67 +63,73 @@ class SingleModel(Rule):
     options = {"min-call-sites": 1}
     preview = True
     preview_reason = ("Measured on the real-world corpus (eval/realworld, 36 repositories): 1 finding, right (1 of 2 fire labels found), too few to know its precision.")
-    fires = [
-        Invalid(HEAD + LIGHT.format(model="claude-opus-4-6") + HEAVY.format(model="claude-opus-4-6"), row=5,
-                message='A light task on claude-opus-4-6 (top tier, $5/MTok in, $25/MTok out) at example.py:5: the prompt asks for a short answer '
-                        '("Classify the ticket into one of: billing, bug, other."), and no call in the project uses a cheaper tier.'),
-        # the model chosen in a constant; the answer parsed as JSON after a rebinding on one branch only
-        Invalid(HEAD + 'CHECKER = "claude-sonnet-4-6"\n\ndef decide(results):\n'
-                '    r = client.messages.create(model=CHECKER, max_tokens=1000, messages=[{"role": "user", "content": results}])\n'
-                "    text = r.content[0].text.strip()\n    if isinstance(text, list):\n        text = ' '.join(text)\n"
-                "    import json\n    return json.loads(text)\n\n" + HEAVY.format(model="claude-sonnet-4-6"), row=4,
-                message="A light task on claude-sonnet-4-6 (mid tier, $3/MTok in, $15/MTok out) at example.py:7: the answer is parsed with json.loads() (line 12)"),
-        # the answer is read as a number
-        HEAD + "def score(q):\n    r = " + CALL.format(model="claude-sonnet-4-6").rstrip("\n") + "\n    return int(r.content[0].text)\n",
-        # in a monorepo each package is judged on its own: billing routes nothing, search does
-        {
-            "billing/pyproject.toml": "[project]\nname = 'billing'\n",
-            "billing/app.py": HEAD + LIGHT.format(model="claude-opus-4-6") + HEAVY.format(model="claude-opus-4-6"),
-            "search/pyproject.toml": "[project]\nname = 'search'\n",
-            "search/app.py": HEAD + LIGHT.format(model="claude-haiku-4-5") + HEAVY.format(model="claude-opus-4-6"),
-        },
-    ]
-    silent = [
-        # already routed: the light task on the cheapest tier
-        HEAD + LIGHT.format(model="claude-haiku-4-5") + HEAVY.format(model="claude-opus-4-6"),
-        # one model everywhere, but no call shows a light task
-        HEAD + HEAVY.format(model="claude-opus-4-6") + "\n" + HEAVY.replace("answer", "draft").format(model="claude-opus-4-6"),
-        # a cheaper tier is used elsewhere in the project (another provider counts too)
-        HEAD + LIGHT.format(model="claude-sonnet-4-6")
-        + "from openai import OpenAI\n\ndef route(q):\n    return OpenAI().chat.completions.create(model=\"gpt-4o-mini\", max_tokens=50, messages=[])\n",
-        # one model is chosen at run time: it may be the router
-        "import os\n" + HEAD + LIGHT.format(model="claude-opus-4-6")
-        + 'def b(q):\n    return client.messages.create(model=os.environ["MODEL"], max_tokens=300, messages=[])\n',
-        # the cheapest tier everywhere
-        HEAD + LIGHT.format(model="claude-haiku-4-5") + HEAVY.format(model="claude-haiku-4-5"),
-    ]
-    # call sites in code and in config files count together
-    silent = [
-        *silent,
-        # the prompt file routes work to a small model
-        {
-            "app.py": HEAD + LIGHT.format(model="claude-opus-4-6"),
-            "prompts/classify.prompt": ex.dotprompt("anthropic/claude-haiku-4-5", 200),
-        },
-        # the proxy picks the model from the environment: it may be the router
-        {
-            "app.py": HEAD + LIGHT.format(model="claude-opus-4-6"),
-            "proxy/config.yaml": ex.litellm("os.environ/PROXY_MODEL"),
-        },
-    ]
 
-    # Through a project's wrapper: each call counts with the model it passes.
-    ASK = ("import anthropic\nclient = anthropic.Anthropic()\n\ndef ask(q, model='claude-opus-4-6'):\n"
-           "    return client.messages.create(model=model, max_tokens=300, messages=[{'role': 'user', 'content': q}])\n")
-    fires = [
-        *fires,
-        {"app/llm.py": ASK, "app/main.py": "from app.llm import ask\n\ndef label(t):\n    return ask('Answer yes or no: is this spam? ' + t)\n\ndef answer(t):\n    return ask(t)\n"},
-    ]
-    silent = [
-        *silent,
-        # one call routes to a small model: the wrapper's default is not the whole story
-        {"app/llm.py": ASK, "app/main.py": "from app.llm import ask\n\ndef label(t):\n    return ask('Answer yes or no: is this spam? ' + t, model='claude-haiku-4-5')\n\ndef answer(t):\n    return ask(t)\n"},
-    ]
+    @staticmethod
+    def examples():
+        from claude_lint.checks import examples as ex
+
+        fires = [
+            Invalid(HEAD + LIGHT.format(model="claude-opus-4-6") + HEAVY.format(model="claude-opus-4-6"), row=5,
+                    message='A light task on claude-opus-4-6 (top tier, $5/MTok in, $25/MTok out) at example.py:5: the prompt asks for a short answer '
+                            '("Classify the ticket into one of: billing, bug, other."), and no call in the project uses a cheaper tier.'),
+            # the model chosen in a constant; the answer parsed as JSON after a rebinding on one branch only
+            Invalid(HEAD + 'CHECKER = "claude-sonnet-4-6"\n\ndef decide(results):\n'
+                    '    r = client.messages.create(model=CHECKER, max_tokens=1000, messages=[{"role": "user", "content": results}])\n'
+                    "    text = r.content[0].text.strip()\n    if isinstance(text, list):\n        text = ' '.join(text)\n"
+                    "    import json\n    return json.loads(text)\n\n" + HEAVY.format(model="claude-sonnet-4-6"), row=4,
+                    message="A light task on claude-sonnet-4-6 (mid tier, $3/MTok in, $15/MTok out) at example.py:7: the answer is parsed with json.loads() (line 12)"),
+            # the answer is read as a number
+            HEAD + "def score(q):\n    r = " + CALL.format(model="claude-sonnet-4-6").rstrip("\n") + "\n    return int(r.content[0].text)\n",
+            # in a monorepo each package is judged on its own: billing routes nothing, search does
+            {
+                "billing/pyproject.toml": "[project]\nname = 'billing'\n",
+                "billing/app.py": HEAD + LIGHT.format(model="claude-opus-4-6") + HEAVY.format(model="claude-opus-4-6"),
+                "search/pyproject.toml": "[project]\nname = 'search'\n",
+                "search/app.py": HEAD + LIGHT.format(model="claude-haiku-4-5") + HEAVY.format(model="claude-opus-4-6"),
+            },
+        ]
+        silent = [
+            # already routed: the light task on the cheapest tier
+            HEAD + LIGHT.format(model="claude-haiku-4-5") + HEAVY.format(model="claude-opus-4-6"),
+            # one model everywhere, but no call shows a light task
+            HEAD + HEAVY.format(model="claude-opus-4-6") + "\n" + HEAVY.replace("answer", "draft").format(model="claude-opus-4-6"),
+            # a cheaper tier is used elsewhere in the project (another provider counts too)
+            HEAD + LIGHT.format(model="claude-sonnet-4-6")
+            + "from openai import OpenAI\n\ndef route(q):\n    return OpenAI().chat.completions.create(model=\"gpt-4o-mini\", max_tokens=50, messages=[])\n",
+            # one model is chosen at run time: it may be the router
+            "import os\n" + HEAD + LIGHT.format(model="claude-opus-4-6")
+            + 'def b(q):\n    return client.messages.create(model=os.environ["MODEL"], max_tokens=300, messages=[])\n',
+            # the cheapest tier everywhere
+            HEAD + LIGHT.format(model="claude-haiku-4-5") + HEAVY.format(model="claude-haiku-4-5"),
+        ]
+        # call sites in code and in config files count together
+        silent = [
+            *silent,
+            # the prompt file routes work to a small model
+            {
+                "app.py": HEAD + LIGHT.format(model="claude-opus-4-6"),
+                "prompts/classify.prompt": ex.dotprompt("anthropic/claude-haiku-4-5", 200),
+            },
+            # the proxy picks the model from the environment: it may be the router
+            {
+                "app.py": HEAD + LIGHT.format(model="claude-opus-4-6"),
+                "proxy/config.yaml": ex.litellm("os.environ/PROXY_MODEL"),
+            },
+        ]
+
+        # Through a project's wrapper: each call counts with the model it passes.
+        ASK = ("import anthropic\nclient = anthropic.Anthropic()\n\ndef ask(q, model='claude-opus-4-6'):\n"
+               "    return client.messages.create(model=model, max_tokens=300, messages=[{'role': 'user', 'content': q}])\n")
+        fires = [
+            *fires,
+            {"app/llm.py": ASK, "app/main.py": "from app.llm import ask\n\ndef label(t):\n    return ask('Answer yes or no: is this spam? ' + t)\n\ndef answer(t):\n    return ask(t)\n"},
+        ]
+        silent = [
+            *silent,
+            # one call routes to a small model: the wrapper's default is not the whole story
+            {"app/llm.py": ASK, "app/main.py": "from app.llm import ask\n\ndef label(t):\n    return ask('Answer yes or no: is this spam? ' + t, model='claude-haiku-4-5')\n\ndef answer(t):\n    return ask(t)\n"},
+        ]
+        return fires, silent
 
     def check_project(self, calls: List[Call], ctx: Context) -> Iterator[Diagnostic]:
         packages: Dict[str, List[Call]] = {}

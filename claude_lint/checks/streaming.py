@@ -49,27 +49,31 @@ class StreamRequired(Rule):
     name = "stream-required"
     summary = "non-streaming call the Anthropic SDK refuses for its max_tokens"
     severity = "error"
-    fires = [
-        Invalid(HEAD + 'client.messages.create(model="claude-sonnet-4-6", max_tokens=32000, messages=[])\n', row=3,
-                message="Non-streaming call with max_tokens=32,000: the Anthropic SDK raises `Streaming is required` before sending it "
-                "(3600 s x 32,000 / 128,000 = 900 s exceeds the SDK's 600 s default timeout)"),
-        # above Opus 4's non-streaming cap
-        Invalid("from anthropic import Anthropic\nclient = Anthropic(max_retries=3)\n"
-                'client.messages.create(model="claude-opus-4-20250514", max_tokens=10000, messages=[])\n',
-                row=3, message="it is above claude-opus-4-20250514's non-streaming limit of 8,192"),
-    ]
-    silent = [
-        HEAD + 'client.messages.create(model="claude-sonnet-4-6", max_tokens=32000, stream=True, messages=[])\n',
-        HEAD + 'with client.messages.stream(model="claude-sonnet-4-6", max_tokens=32000, messages=[]) as s:\n    s.get_final_message()\n',
-        HEAD + 'client.messages.create(model="claude-sonnet-4-6", max_tokens=32000, timeout=1800, messages=[])\n',
-        HEAD + 'client.with_options(timeout=1800).messages.create(model="claude-sonnet-4-6", max_tokens=32000, messages=[])\n',
-        "import anthropic\nclient = anthropic.Anthropic(timeout=1800)\n"
-        'client.messages.create(model="claude-sonnet-4-6", max_tokens=32000, messages=[])\n',
-        HEAD + 'client.messages.create(model="claude-sonnet-4-6", max_tokens=21333, messages=[])\n',
-        # the client comes from elsewhere: it may carry a timeout
-        "import anthropic\n\ndef run(client: anthropic.Anthropic):\n"
-        '    return client.messages.create(model="claude-sonnet-4-6", max_tokens=32000, messages=[])\n',
-    ]
+
+    @staticmethod
+    def examples():
+        fires = [
+            Invalid(HEAD + 'client.messages.create(model="claude-sonnet-4-6", max_tokens=32000, messages=[])\n', row=3,
+                    message="Non-streaming call with max_tokens=32,000: the Anthropic SDK raises `Streaming is required` before sending it "
+                    "(3600 s x 32,000 / 128,000 = 900 s exceeds the SDK's 600 s default timeout)"),
+            # above Opus 4's non-streaming cap
+            Invalid("from anthropic import Anthropic\nclient = Anthropic(max_retries=3)\n"
+                    'client.messages.create(model="claude-opus-4-20250514", max_tokens=10000, messages=[])\n',
+                    row=3, message="it is above claude-opus-4-20250514's non-streaming limit of 8,192"),
+        ]
+        silent = [
+            HEAD + 'client.messages.create(model="claude-sonnet-4-6", max_tokens=32000, stream=True, messages=[])\n',
+            HEAD + 'with client.messages.stream(model="claude-sonnet-4-6", max_tokens=32000, messages=[]) as s:\n    s.get_final_message()\n',
+            HEAD + 'client.messages.create(model="claude-sonnet-4-6", max_tokens=32000, timeout=1800, messages=[])\n',
+            HEAD + 'client.with_options(timeout=1800).messages.create(model="claude-sonnet-4-6", max_tokens=32000, messages=[])\n',
+            "import anthropic\nclient = anthropic.Anthropic(timeout=1800)\n"
+            'client.messages.create(model="claude-sonnet-4-6", max_tokens=32000, messages=[])\n',
+            HEAD + 'client.messages.create(model="claude-sonnet-4-6", max_tokens=21333, messages=[])\n',
+            # the client comes from elsewhere: it may carry a timeout
+            "import anthropic\n\ndef run(client: anthropic.Anthropic):\n"
+            '    return client.messages.create(model="claude-sonnet-4-6", max_tokens=32000, messages=[])\n',
+        ]
+        return fires, silent
 
     def check_call(self, call: Call, ctx: Context) -> Iterator[Diagnostic]:
         site = call.site

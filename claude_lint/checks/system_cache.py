@@ -3,7 +3,6 @@ from __future__ import annotations
 from typing import Iterator
 
 from claude_lint import tokens as tok
-from claude_lint.checks import examples as ex
 from claude_lint.checks.base import Context, Invalid, Rule, money, tokens
 from claude_lint.checks.cache_marks import breakpoint_anywhere, cache_minimum
 from claude_lint.cost import cache_saving
@@ -13,11 +12,6 @@ from claude_lint.link import Call
 from claude_lint.prompt_text import system_text
 
 LONG_SYSTEM = "You are a meticulous support agent for Acme billing. " * 500
-INLINE = (
-    "import anthropic\nclient = anthropic.Anthropic()\n"
-    f"SYSTEM = {LONG_SYSTEM!r}\n"
-    'client.messages.create(model="claude-sonnet-4-6", max_tokens=512, system=SYSTEM, messages=[{"role": "user", "content": "hi"}])\n'
-)
 
 
 class UncachedSystemPrompt(Rule):
@@ -69,143 +63,154 @@ class UncachedSystemPrompt(Rule):
     name = "system-prompt-uncached"
     summary = "long system prompt sent without prompt caching"
     options = {"unknown-model-minimum": 1024}
-    fires = [
-        Invalid(INLINE, row=4, message="caching saves about $17.06 per 1,000 calls ($18.98 -> $1.92",
-                expected_replacement=INLINE.replace("system=SYSTEM,", 'system=[{"type": "text", "text": SYSTEM, "cache_control": {"type": "ephemeral"}}],')),
-        # read from a prompt file next to the code, through a dedent and an f-string
-        {
-            "prompts/support.txt": LONG_SYSTEM,
-            "bot.py": "import anthropic\nfrom pathlib import Path\n\nclient = anthropic.Anthropic()\n"
-            'BASE = (Path(__file__).parent / "prompts" / "support.txt").read_text()\n\n'
-            "def reply(user, q):\n"
-            '    system = f"{BASE}\\nThe customer is {user}."\n'
-            '    return client.messages.create(model="claude-haiku-4-5", max_tokens=300, system=system,\n'
-            '                                  messages=[{"role": "user", "content": q}])\n',
-        },
-    ]
-    silent = [
-        # cached on the system block
-        "import anthropic\nclient = anthropic.Anthropic()\n"
-        f"SYSTEM = {LONG_SYSTEM!r}\n"
-        'client.messages.create(model="claude-sonnet-4-6", max_tokens=512,\n'
-        '    system=[{"type": "text", "text": SYSTEM, "cache_control": {"type": "ephemeral"}}], messages=[])\n',
-        # automatic caching at the top level
-        "import anthropic\nclient = anthropic.Anthropic()\n"
-        f"SYSTEM = {LONG_SYSTEM!r}\n"
-        'client.messages.create(model="claude-sonnet-4-6", max_tokens=512, system=SYSTEM, messages=[],\n'
-        '    cache_control={"type": "ephemeral"})\n',
-        # a breakpoint on a later message caches the system prompt too
-        "import anthropic\nclient = anthropic.Anthropic()\n"
-        f"SYSTEM = {LONG_SYSTEM!r}\n"
-        'client.messages.create(model="claude-sonnet-4-6", max_tokens=512, system=SYSTEM,\n'
-        '    messages=[{"role": "user", "content": [{"type": "text", "text": "q", "cache_control": {"type": "ephemeral"}}]}])\n',
-        # too short to be cached at all
-        "import anthropic\nclient = anthropic.Anthropic()\n"
-        'client.messages.create(model="claude-sonnet-4-6", max_tokens=512, system="You are terse.", messages=[])\n',
-        # OpenAI caches prompt prefixes automatically
-        "from openai import OpenAI\n"
-        f"SYSTEM = {LONG_SYSTEM!r}\n"
-        'OpenAI().responses.create(model="gpt-5.4", max_output_tokens=300, instructions=SYSTEM, input="hi")\n',
-        # the prompt is built at run time: nothing to count
-        "import anthropic\nclient = anthropic.Anthropic()\n"
-        'client.messages.create(model="claude-sonnet-4-6", max_tokens=512, system=load_prompt("support"), messages=[])\n',
-    ]
-    # prompts outside .py files and prompt text loaded through resources and templates
-    fires = [
-        *fires,
-        {"batches/nightly.jsonl": ex.batch(2, model="claude-sonnet-4-6", max_tokens=512, system=LONG_SYSTEM)},
-        {"support.ipynb": ex.notebook(
-            "import anthropic\nclient = anthropic.Anthropic()",
-            f"SYSTEM = {LONG_SYSTEM!r}",
-            'client.messages.create(model="claude-sonnet-4-6", max_tokens=512, system=SYSTEM, messages=[])')},
-        {
-            "bot/__init__.py": "",
-            "bot/prompts/support.txt": LONG_SYSTEM,
-            "bot/app.py": "import anthropic\nfrom importlib.resources import files\n\n"
-            'SYSTEM = files("bot").joinpath("prompts/support.txt").read_text(encoding="utf-8")\n'
-            'anthropic.Anthropic().messages.create(model="claude-sonnet-4-6", max_tokens=300, system=SYSTEM, messages=[])\n',
-        },
-        {
-            "templates/support.j2": "Today is {{ today }}.\n" + LONG_SYSTEM + "{% if vip %}Be extra kind.{% endif %}",
-            "app.py": "import anthropic\nfrom jinja2 import Environment, FileSystemLoader\n\n"
-            'env = Environment(loader=FileSystemLoader("templates"))\n'
-            "def reply(q, today):\n"
-            '    system = env.get_template("support.j2").render(today=today)\n'
-            '    return anthropic.Anthropic().messages.create(model="claude-sonnet-4-6", max_tokens=300, system=system, messages=[])\n',
-        },
-    ]
-    # a system prompt returned by a function of another module
-    fires = [
-        *fires,
-        {
-            "bot/__init__.py": "",
-            "bot/prompts.py": f"RULES = {LONG_SYSTEM!r}\n\ndef build_system_prompt(user):\n    return f\"{{RULES}}\\nThe customer is {{user}}.\"\n",
-            "bot/app.py": "import anthropic\nfrom bot.prompts import build_system_prompt\n\n"
-            "def reply(user, q):\n"
-            '    return anthropic.Anthropic().messages.create(model="claude-sonnet-4-6", max_tokens=300,\n'
-            '        system=build_system_prompt(user), messages=[{"role": "user", "content": q}])\n',
-        },
-    ]
-    silent = [
-        *silent,
-        # the function of another module returns what its caller passes: nothing fixed to count
-        {
-            "bot/__init__.py": "",
-            "bot/prompts.py": "def wrap(text):\n    return f\"{text}\\nAnswer briefly.\"\n",
-            "bot/app.py": "import anthropic\nfrom bot import prompts\n\n"
-            "def reply(doc, q):\n"
-            '    return anthropic.Anthropic().messages.create(model="claude-sonnet-4-6", max_tokens=300,\n'
-            '        system=prompts.wrap(doc), messages=[{"role": "user", "content": q}])\n',
-        },
-        {"batches/nightly.jsonl": ex.batch(2, model="claude-sonnet-4-6", max_tokens=512,
-                                           system=[{"type": "text", "text": LONG_SYSTEM, "cache_control": {"type": "ephemeral"}}])},
-        # a template that is mostly run-time content: too little literal text to cache
-        {
-            "templates/short.j2": "{{ long_policy_document }}\nAnswer as {{ persona }}.",
-            "app.py": "import anthropic\nfrom jinja2 import Template\n\n"
-            'system = Template(open("templates/short.j2").read()).render(long_policy_document=doc, persona="Ann")\n'
-            'anthropic.Anthropic().messages.create(model="claude-sonnet-4-6", max_tokens=300, system=system, messages=[])\n',
-        },
-    ]
 
-    # a system prompt built by a helper with several returns (a mode switch), each of which
-    # starts with the same long fixed text
-    MODES = (
-        "import anthropic\nclient = anthropic.Anthropic()\n"
-        f"BASE = {LONG_SYSTEM!r}\n"
-        "def system_prompt(automode, step):\n"
-        "    if automode:\n"
-        "        return BASE + f\"\\nYou are on step {step}.\"\n"
-        "    return BASE\n"
-        "def reply(q, automode, step):\n"
-        '    return client.messages.create(model="claude-sonnet-4-6", max_tokens=300, system=system_prompt(automode, step),\n'
-        '                                  messages=[{"role": "user", "content": q}])\n'
-    )
-    fires = [*fires, Invalid(MODES, row=9, message="is sent without cache_control")]  # no fix: the helper's value is not one text
-    # The file marks another request's system prompt: a mark inside that request's own
-    # arguments cannot reach this request's run-time messages.
-    NEIGHBOUR = (
-        "import anthropic\nclient = anthropic.Anthropic()\n"
-        f"SYSTEM = {LONG_SYSTEM!r}\n"
-        "def plan(history):\n"
-        '    return client.messages.create(model="claude-sonnet-4-6", max_tokens=300, messages=history,\n'
-        '        system=[{"type": "text", "text": SYSTEM, "cache_control": {"type": "ephemeral"}}])\n'
-        "def check(history):\n"
-        '    return client.messages.create(model="claude-sonnet-4-6", max_tokens=300, system=SYSTEM, messages=history)\n'
-    )
-    fires = [*fires, Invalid(NEIGHBOUR, row=8)]
-    silent = [
-        *silent,
-        # a mark written outside every request may be in the run-time messages: not reported
-        NEIGHBOUR.replace("def check(history):\n", "MARK = {'cache_control': {'type': 'ephemeral'}}\ndef check(history):\n"),
-    ]
-    silent = [
-        *silent,
-        # one of the returns is short: not every request sends a cacheable prompt
-        MODES.replace("    return BASE\n", "    return 'You are terse.'\n"),
-        # one of the returns is already cached
-        MODES.replace("    return BASE\n", "    return [{'type': 'text', 'text': BASE, 'cache_control': {'type': 'ephemeral'}}]\n"),
-    ]
+    @staticmethod
+    def examples():
+        from claude_lint.checks import examples as ex
+
+        INLINE = (
+            "import anthropic\nclient = anthropic.Anthropic()\n"
+            f"SYSTEM = {LONG_SYSTEM!r}\n"
+            'client.messages.create(model="claude-sonnet-4-6", max_tokens=512, system=SYSTEM, messages=[{"role": "user", "content": "hi"}])\n'
+        )
+        fires = [
+            Invalid(INLINE, row=4, message="caching saves about $17.06 per 1,000 calls ($18.98 -> $1.92",
+                    expected_replacement=INLINE.replace("system=SYSTEM,", 'system=[{"type": "text", "text": SYSTEM, "cache_control": {"type": "ephemeral"}}],')),
+            # read from a prompt file next to the code, through a dedent and an f-string
+            {
+                "prompts/support.txt": LONG_SYSTEM,
+                "bot.py": "import anthropic\nfrom pathlib import Path\n\nclient = anthropic.Anthropic()\n"
+                'BASE = (Path(__file__).parent / "prompts" / "support.txt").read_text()\n\n'
+                "def reply(user, q):\n"
+                '    system = f"{BASE}\\nThe customer is {user}."\n'
+                '    return client.messages.create(model="claude-haiku-4-5", max_tokens=300, system=system,\n'
+                '                                  messages=[{"role": "user", "content": q}])\n',
+            },
+        ]
+        silent = [
+            # cached on the system block
+            "import anthropic\nclient = anthropic.Anthropic()\n"
+            f"SYSTEM = {LONG_SYSTEM!r}\n"
+            'client.messages.create(model="claude-sonnet-4-6", max_tokens=512,\n'
+            '    system=[{"type": "text", "text": SYSTEM, "cache_control": {"type": "ephemeral"}}], messages=[])\n',
+            # automatic caching at the top level
+            "import anthropic\nclient = anthropic.Anthropic()\n"
+            f"SYSTEM = {LONG_SYSTEM!r}\n"
+            'client.messages.create(model="claude-sonnet-4-6", max_tokens=512, system=SYSTEM, messages=[],\n'
+            '    cache_control={"type": "ephemeral"})\n',
+            # a breakpoint on a later message caches the system prompt too
+            "import anthropic\nclient = anthropic.Anthropic()\n"
+            f"SYSTEM = {LONG_SYSTEM!r}\n"
+            'client.messages.create(model="claude-sonnet-4-6", max_tokens=512, system=SYSTEM,\n'
+            '    messages=[{"role": "user", "content": [{"type": "text", "text": "q", "cache_control": {"type": "ephemeral"}}]}])\n',
+            # too short to be cached at all
+            "import anthropic\nclient = anthropic.Anthropic()\n"
+            'client.messages.create(model="claude-sonnet-4-6", max_tokens=512, system="You are terse.", messages=[])\n',
+            # OpenAI caches prompt prefixes automatically
+            "from openai import OpenAI\n"
+            f"SYSTEM = {LONG_SYSTEM!r}\n"
+            'OpenAI().responses.create(model="gpt-5.4", max_output_tokens=300, instructions=SYSTEM, input="hi")\n',
+            # the prompt is built at run time: nothing to count
+            "import anthropic\nclient = anthropic.Anthropic()\n"
+            'client.messages.create(model="claude-sonnet-4-6", max_tokens=512, system=load_prompt("support"), messages=[])\n',
+        ]
+        # prompts outside .py files and prompt text loaded through resources and templates
+        fires = [
+            *fires,
+            {"batches/nightly.jsonl": ex.batch(2, model="claude-sonnet-4-6", max_tokens=512, system=LONG_SYSTEM)},
+            {"support.ipynb": ex.notebook(
+                "import anthropic\nclient = anthropic.Anthropic()",
+                f"SYSTEM = {LONG_SYSTEM!r}",
+                'client.messages.create(model="claude-sonnet-4-6", max_tokens=512, system=SYSTEM, messages=[])')},
+            {
+                "bot/__init__.py": "",
+                "bot/prompts/support.txt": LONG_SYSTEM,
+                "bot/app.py": "import anthropic\nfrom importlib.resources import files\n\n"
+                'SYSTEM = files("bot").joinpath("prompts/support.txt").read_text(encoding="utf-8")\n'
+                'anthropic.Anthropic().messages.create(model="claude-sonnet-4-6", max_tokens=300, system=SYSTEM, messages=[])\n',
+            },
+            {
+                "templates/support.j2": "Today is {{ today }}.\n" + LONG_SYSTEM + "{% if vip %}Be extra kind.{% endif %}",
+                "app.py": "import anthropic\nfrom jinja2 import Environment, FileSystemLoader\n\n"
+                'env = Environment(loader=FileSystemLoader("templates"))\n'
+                "def reply(q, today):\n"
+                '    system = env.get_template("support.j2").render(today=today)\n'
+                '    return anthropic.Anthropic().messages.create(model="claude-sonnet-4-6", max_tokens=300, system=system, messages=[])\n',
+            },
+        ]
+        # a system prompt returned by a function of another module
+        fires = [
+            *fires,
+            {
+                "bot/__init__.py": "",
+                "bot/prompts.py": f"RULES = {LONG_SYSTEM!r}\n\ndef build_system_prompt(user):\n    return f\"{{RULES}}\\nThe customer is {{user}}.\"\n",
+                "bot/app.py": "import anthropic\nfrom bot.prompts import build_system_prompt\n\n"
+                "def reply(user, q):\n"
+                '    return anthropic.Anthropic().messages.create(model="claude-sonnet-4-6", max_tokens=300,\n'
+                '        system=build_system_prompt(user), messages=[{"role": "user", "content": q}])\n',
+            },
+        ]
+        silent = [
+            *silent,
+            # the function of another module returns what its caller passes: nothing fixed to count
+            {
+                "bot/__init__.py": "",
+                "bot/prompts.py": "def wrap(text):\n    return f\"{text}\\nAnswer briefly.\"\n",
+                "bot/app.py": "import anthropic\nfrom bot import prompts\n\n"
+                "def reply(doc, q):\n"
+                '    return anthropic.Anthropic().messages.create(model="claude-sonnet-4-6", max_tokens=300,\n'
+                '        system=prompts.wrap(doc), messages=[{"role": "user", "content": q}])\n',
+            },
+            {"batches/nightly.jsonl": ex.batch(2, model="claude-sonnet-4-6", max_tokens=512,
+                                               system=[{"type": "text", "text": LONG_SYSTEM, "cache_control": {"type": "ephemeral"}}])},
+            # a template that is mostly run-time content: too little literal text to cache
+            {
+                "templates/short.j2": "{{ long_policy_document }}\nAnswer as {{ persona }}.",
+                "app.py": "import anthropic\nfrom jinja2 import Template\n\n"
+                'system = Template(open("templates/short.j2").read()).render(long_policy_document=doc, persona="Ann")\n'
+                'anthropic.Anthropic().messages.create(model="claude-sonnet-4-6", max_tokens=300, system=system, messages=[])\n',
+            },
+        ]
+
+        # a system prompt built by a helper with several returns (a mode switch), each of which
+        # starts with the same long fixed text
+        MODES = (
+            "import anthropic\nclient = anthropic.Anthropic()\n"
+            f"BASE = {LONG_SYSTEM!r}\n"
+            "def system_prompt(automode, step):\n"
+            "    if automode:\n"
+            "        return BASE + f\"\\nYou are on step {step}.\"\n"
+            "    return BASE\n"
+            "def reply(q, automode, step):\n"
+            '    return client.messages.create(model="claude-sonnet-4-6", max_tokens=300, system=system_prompt(automode, step),\n'
+            '                                  messages=[{"role": "user", "content": q}])\n'
+        )
+        fires = [*fires, Invalid(MODES, row=9, message="is sent without cache_control")]  # no fix: the helper's value is not one text
+        # The file marks another request's system prompt: a mark inside that request's own
+        # arguments cannot reach this request's run-time messages.
+        NEIGHBOUR = (
+            "import anthropic\nclient = anthropic.Anthropic()\n"
+            f"SYSTEM = {LONG_SYSTEM!r}\n"
+            "def plan(history):\n"
+            '    return client.messages.create(model="claude-sonnet-4-6", max_tokens=300, messages=history,\n'
+            '        system=[{"type": "text", "text": SYSTEM, "cache_control": {"type": "ephemeral"}}])\n'
+            "def check(history):\n"
+            '    return client.messages.create(model="claude-sonnet-4-6", max_tokens=300, system=SYSTEM, messages=history)\n'
+        )
+        fires = [*fires, Invalid(NEIGHBOUR, row=8)]
+        silent = [
+            *silent,
+            # a mark written outside every request may be in the run-time messages: not reported
+            NEIGHBOUR.replace("def check(history):\n", "MARK = {'cache_control': {'type': 'ephemeral'}}\ndef check(history):\n"),
+        ]
+        silent = [
+            *silent,
+            # one of the returns is short: not every request sends a cacheable prompt
+            MODES.replace("    return BASE\n", "    return 'You are terse.'\n"),
+            # one of the returns is already cached
+            MODES.replace("    return BASE\n", "    return [{'type': 'text', 'text': BASE, 'cache_control': {'type': 'ephemeral'}}]\n"),
+        ]
+        return fires, silent
 
     def check_call(self, call: Call, ctx: Context) -> Iterator[Diagnostic]:
         if provider_facts(call.site.provider).prefix_cache == "automatic":

@@ -41,6 +41,7 @@ class Unpacked(Binding):
 
 @dataclass(eq=False)
 class Scope:
+    """A module, class, function or comprehension: the names it binds and its parameters."""
     kind: str  # "module" | "class" | "function" | "comprehension"
     name: str  # qualified name ("" for the module)
     parent: Optional["Scope"]
@@ -85,6 +86,7 @@ class Event:
 
 @dataclass
 class CallRecord:
+    """A call seen in the walk, with its scope and the loops around it."""
     node: ast.Call
     scope: Scope
     loops: Tuple[ast.AST, ...]

@@ -5,7 +5,6 @@ them: `wrappers` itself, which `python` calls in phase 1, imports neither."""
 from __future__ import annotations
 
 import ast
-import json
 from typing import FrozenSet, Optional, Set, Tuple
 
 from claude_lint.extract.scopes import Collector
@@ -85,6 +84,8 @@ def callers(text: str, path: str, abspath: str, module: Optional[str], kind: str
 
 def _notebook_code(text: str):
     """A notebook's code cells joined as the notebook extractor joins them."""
+    import json  # here: only a notebook needs it
+
     from claude_lint.extract import notebook
 
     try:

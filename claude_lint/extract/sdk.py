@@ -102,6 +102,7 @@ from claude_lint.extract.endpoints import (  # noqa: F401  (read as sdk.* by the
 
 @dataclass(frozen=True)
 class MethodShape:
+    """One SDK method a request goes through: its chain after the client, roles, and what the API does."""
     chain: Tuple[str, ...]  # attribute names after the client, e.g. ("messages", "create")
     api: str
     providers: Tuple[str, ...]
@@ -128,8 +129,7 @@ class MethodShape:
     # - limit_holders: arguments (the client's, for a LiteLLM Router) whose entries may carry
     #   the output cap of a request: a cap anywhere inside them, or a value not fully known, is one.
     limit_holders: Tuple[str, ...] = ()
-    # - limit_keyword: the output-cap keyword a message tells the user to pass, when it is
-    #   not the first keyword of the "max_tokens" role (e.g. `max_output_tokens` on responses).
+    # - limit_keyword: the output-cap keyword a message tells the user to pass, when it is not the first keyword of the "max_tokens" role (e.g. `max_output_tokens` on responses).
     limit_keyword: str = ""
     # - batch_api: provider -> the batch API the same requests can be sent through at half
     #   price, as a message names it.
