@@ -27,7 +27,10 @@ class UnboundedHistory(Rule):
     a window (`ConversationBufferMemory`, `RunnableWithMessageHistory` with no trimmer),
     or when it is appended in a loop with no bound (`while True`, a loop over
     `sys.stdin`, an `input()` REPL). A chat model's `invoke`, an agent's `run` or a
-    project's wrapper handed such a list counts the same.
+    project's wrapper handed such a list counts the same, also when the wrapper first
+    rebuilds it through a helper that returns a whole copy (`messages =
+    self._collapse(messages)`, merging consecutive messages of a role); a helper
+    returning the last n messages or a new short list is a bound.
 
     What bounds it: a window sent or kept (a slice, `deque(maxlen=...)`, `pop(0)`), a
     helper handed the list (it may trim or summarise it), a reset on every turn's path
