@@ -15,7 +15,7 @@ from claude_lint.extract.wrapper_callees import CalleeFinder
 from claude_lint.extract.wrapper_invocations import InvocationFinder
 from claude_lint.extract.wrapper_models import ModelFinder
 from claude_lint.extract.wrapper_shapes import DEFINED, MAX_CLASSES, submitted, MAX_DEPTH, MAX_INVOCATIONS, FUNCTION_NODES, Everything, EVERYTHING, last, protocol_methods
-from claude_lint.facts import CallSite, Callee, ClassInfo, Invocation, Param, Signature, Wrapper, WrapperTable
+from claude_lint.facts import CallSite, Callee, ClassInfo, Invocation, Mapping, Param, Signature, Wrapper, WrapperTable
 
 
 class Finder(CalleeFinder, InvocationFinder, ModelFinder):
@@ -45,6 +45,7 @@ class Finder(CalleeFinder, InvocationFinder, ModelFinder):
         self._taint: Dict[str, Set[str]] = {}
         self._growing: Optional[Set[tuple]] = None
         self._submitted: Dict[int, CallRecord] = {}
+        self._copies: Dict[Tuple[str, str], bool] = {}  # (helper, parameter) -> returns a whole copy of it
 
     # --- scopes and signatures ---
 
@@ -229,7 +230,12 @@ class Finder(CalleeFinder, InvocationFinder, ModelFinder):
         if d is None or at is None:
             return None
         params = self.signature(d).params
-        return rebuilds_whole(d.node, params[at]) if at < len(params) else None
+        if at >= len(params):
+            return None
+        key = (d.name, params[at])
+        if key not in self._copies:  # judged once per helper: it may be called on every turn's path
+            self._copies[key] = rebuilds_whole(d.node, params[at])
+        return self._copies[key]
 
     def _cut(self, bound: object, owner: Scope, name: str) -> bool:
         """A parameter rebound to less than itself: a slice of it other than its tail past
@@ -257,7 +263,7 @@ class Finder(CalleeFinder, InvocationFinder, ModelFinder):
     def _passes_rebound(self, record: CallRecord, inv: Invocation, reference) -> Invocation:
         """A call handing on a parameter rebound to a whole copy of itself passes the parameter."""
         d = self.enclosing_def(record.scope)
-        if d is None or reference is not None or inv.star or not self.c.scopes_by_node:
+        if d is None or reference is not None or inv.star or not isinstance(inv.kwargs, Mapping):
             return inv
         args = list(inv.args)
         for i, a in enumerate(record.node.args[:len(args)]):
