@@ -245,6 +245,16 @@ class ConversationUncached(Rule):
         # the session hands on a window
         silent = [*silent, {k: v.replace("SENT", "self.messages[-20:]") for k, v in DISPATCH.items()}]
 
+        # gpt-engineer's AI.next: the list handed in is rebuilt whole by a helper of the class before the request.
+        REBUILT = (HEAD + TOOLS + "class AI:\n    def _collapse(self, messages):\n        HELPER\n\n    def next(self, messages):\n"
+                   "        messages = self._collapse(messages)\n        return self._send(messages)\n\n    def _send(self, messages):\n"
+                   "        return " + CREATE + "\n\nai = AI()\nmessages = []\nwhile True:\n    messages.append({'role': 'user', 'content': input()})\n"
+                   "    reply = ai.next(messages)\n    messages.append({'role': 'assistant', 'content': reply.content})\n")
+        fires = [*fires, REBUILT.replace("HELPER", "return [m for m in messages if m['content']]")]
+        # the helper hands back a new one-message list: nothing grows
+        silent = [*silent, REBUILT.replace("HELPER", "return [{'role': 'user', 'content': summarise(messages)}]")]
+
+
         CONVERSE = ("import boto3\nbedrock = boto3.client('bedrock-runtime')\nmessages = []\nwhile True:\n"
                     "    messages.append({'role': 'user', 'content': [{'text': input()}]})\n"
                     "    reply = bedrock.converse(modelId=MODEL, messages=messages)\n    messages.append(reply['output']['message'])\n")

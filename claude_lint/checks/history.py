@@ -27,7 +27,10 @@ class UnboundedHistory(Rule):
     a window (`ConversationBufferMemory`, `RunnableWithMessageHistory` with no trimmer),
     or when it is appended in a loop with no bound (`while True`, a loop over
     `sys.stdin`, an `input()` REPL). A chat model's `invoke`, an agent's `run` or a
-    project's wrapper handed such a list counts the same.
+    project's wrapper handed such a list counts the same, also when the wrapper first
+    rebuilds it through a helper that returns a whole copy (`messages =
+    self._collapse(messages)`, merging consecutive messages of a role); a helper
+    returning the last n messages or a new short list is a bound.
 
     What bounds it: a window sent or kept (a slice, `deque(maxlen=...)`, `pop(0)`), a
     helper handed the list (it may trim or summarise it), a reset on every turn's path
@@ -230,6 +233,37 @@ class UnboundedHistory(Rule):
             HEAD + "def next_turn(messages, text):\n    messages = messages + [{'role': 'user', 'content': text}]\n    reply = "
             + CREATE.format(msgs="messages") + "\n    return messages + [{'role': 'assistant', 'content': reply.content}]\n\n"
             "messages = []\nwhile True:\n    messages = next_turn(messages, input())\n",
+        ]
+        # gpt-engineer's AI.next: the wrapper rebinds the list it is handed through a helper of its class
+        # (consecutive messages of one role merged) before the request: every message is still sent.
+        COLLAPSE = (HEAD + "class AI:\n    def _collapse(self, messages):\n        HELPER\n\n"
+                    "    def _send(self, messages):\n        return " + CREATE.format(msgs="messages") + "\n\n"
+                    "    def next(self, messages, prompt):\n        messages.append({'role': 'user', 'content': prompt})\n"
+                    "        messages = self._collapse(messages)\n        reply = self._send(messages)\n"
+                    "        messages.append({'role': 'assistant', 'content': reply.content})\n        return messages\n\n"
+                    "ai = AI()\nmessages = []\nwhile True:\n    messages = ai.next(messages, input())\n")
+        fires = [
+            *fires,
+            Invalid(COLLAPSE.replace("HELPER", "collapsed = []\n        for m in messages:\n            collapsed.append(dict(m))\n        return collapsed"),
+                    row=23, message="`messages` grows every turn"),
+            COLLAPSE.replace("HELPER", "return [m for m in messages if m['content']]"),
+            # the request written in the wrapper itself, on the helper's copy
+            HEAD + "class AI:\n    def _copy(self, messages):\n        return list(messages)\n\n    def next(self, messages):\n"
+            "        messages = self._copy(messages)\n        return " + CREATE.format(msgs="messages") + "\n\n"
+            "ai = AI()\nhistory = []\nwhile True:\n    history.append({'role': 'user', 'content': input()})\n    ai.next(history)\n",
+        ]
+        silent = [
+            *silent,
+            # the helper keeps the last ten messages: a window
+            COLLAPSE.replace("HELPER", "return messages[-10:]"),
+            # the helper returns a new one-message list (a summary of the conversation)
+            COLLAPSE.replace("HELPER", "return [{'role': 'user', 'content': summarise(messages)}]"),
+            # the helper copies until a count is reached
+            COLLAPSE.replace("HELPER", "kept = []\n        for m in messages:\n            if len(kept) >= 20:\n                break\n"
+                             "            kept.append(m)\n        return kept"),
+            # the wrapper windows its parameter before the request
+            HEAD + "def ask(messages):\n    messages = messages[-10:]\n    return " + CREATE.format(msgs="messages") + "\n\n"
+            "history = []\nwhile True:\n    history.append({'role': 'user', 'content': input()})\n    ask(history)\n",
         ]
         LC = ("import streamlit as st\nfrom langchain_openai import ChatOpenAI\n")
         MEMORY = ("from langchain_anthropic import ChatAnthropic\nfrom langchain.chains import ConversationChain\nfrom langchain.memory import MEMORY_CLASS\n"

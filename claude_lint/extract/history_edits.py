@@ -265,3 +265,91 @@ class EditJudge:
 
 def spans(node, row: int) -> bool:
     return node is not None and hasattr(node, "lineno") and node.lineno <= row <= (node.end_lineno or node.lineno)
+
+
+def whole_tail(expr: ast.expr, param: str) -> bool:
+    """`messages` or `messages[1:]` (the head set apart, the rest kept): every later turn is in it."""
+    if isinstance(expr, ast.Name):
+        return expr.id == param
+    if isinstance(expr, ast.Subscript) and isinstance(expr.value, ast.Name) and expr.value.id == param and isinstance(expr.slice, ast.Slice):
+        s = expr.slice
+        return s.upper is None and s.step is None and (s.lower is None or (isinstance(s.lower, ast.Constant) and isinstance(s.lower.value, int) and s.lower.value >= 0))
+    return False
+
+
+def _copy_of(expr: ast.expr, param: str) -> bool:
+    """`list(messages)`, `messages.copy()`, `messages[:]`, `[*messages]`, `[m for m in messages if ...]`."""
+    if isinstance(expr, ast.Subscript):
+        return whole_tail(expr, param) and expr.slice.lower is None  # type: ignore[attr-defined]
+    if isinstance(expr, ast.Call) and not expr.keywords:
+        if isinstance(expr.func, ast.Name) and expr.func.id == "list" and len(expr.args) == 1:
+            return whole_tail(expr.args[0], param)
+        return isinstance(expr.func, ast.Attribute) and expr.func.attr == "copy" and not expr.args and whole_tail(expr.func.value, param)
+    if isinstance(expr, ast.List):
+        return len(expr.elts) == 1 and isinstance(expr.elts[0], ast.Starred) and whole_tail(expr.elts[0].value, param)
+    if isinstance(expr, ast.ListComp):
+        return whole_tail(expr.generators[0].iter, param)
+    return False
+
+
+def rebuilds_whole(fn: ast.AST, param: str) -> bool:
+    """Does a helper return a new list holding every message of its parameter (a copy, a
+    filter by kind, consecutive messages of one role merged), so that a conversation
+    handed through it grows as it did? Every `return` gives such a copy, or a local list
+    started empty and filled by a loop over the whole parameter that never breaks off,
+    never counts and is never cut. A slice to the last n, a count cap or a new short
+    list is a bound: not a whole copy."""
+    returns: List[ast.expr] = []
+    body = list(ast.iter_child_nodes(fn))
+    nodes: List[ast.AST] = []
+    while body and len(nodes) < 2000:
+        n = body.pop()
+        if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+            continue  # a nested function's returns are not the helper's
+        nodes.append(n)
+        body.extend(ast.iter_child_nodes(n))
+    for n in nodes:
+        if isinstance(n, ast.Return):
+            if n.value is None:
+                return False
+            returns.append(n.value)
+    if not returns:
+        return False
+    if any(isinstance(r, ast.Name) and r.id == param for r in returns):
+        return False  # handed back as it came (perhaps cut in place): not followed
+    built = {r.id for r in returns if isinstance(r, ast.Name)}
+    for r in returns:
+        if isinstance(r, ast.Name):
+            continue  # the parameter itself, or a list built here: judged below
+        if not (_copy_of(r, param) or (isinstance(r, ast.List) and not r.elts)):
+            return False  # `return messages[-10:]`, `return [summary]`
+    for name in built:
+        filled = False
+        for n in nodes:
+            if isinstance(n, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
+                targets = n.targets if isinstance(n, ast.Assign) else [n.target]
+                if any(isinstance(t, ast.Name) and t.id == name for t in targets):
+                    if isinstance(n, ast.AugAssign) or n.value is None:
+                        return False
+                    if not (isinstance(n.value, ast.List) and not n.value.elts) and not _copy_of(n.value, param):
+                        return False  # `out = out[-10:]`, `out = [system]`: cut, or a new short list
+                if any(isinstance(t, ast.Subscript) and isinstance(t.value, ast.Name) and t.value.id == name for t in targets):
+                    return False  # `out[:] = ...`
+            elif isinstance(n, ast.Delete) and mentions_name(n, name):
+                return False
+            elif isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and isinstance(n.func.value, ast.Name) and n.func.value.id == name:
+                if n.func.attr in ("pop", "remove", "clear"):
+                    return False
+            elif isinstance(n, (ast.For, ast.AsyncFor)) and whole_tail(n.iter, param):
+                inner = [x for s in n.body for x in ast.walk(s)]
+                if any(isinstance(x, ast.Break) for x in inner) or any(isinstance(x, ast.Call) and isinstance(x.func, ast.Name) and x.func.id == "len" for x in inner):
+                    return False  # a count or a budget decides what is kept
+                filled = filled or any(isinstance(x, ast.Call) and isinstance(x.func, ast.Attribute) and x.func.attr in ("append", "extend")
+                                       and isinstance(x.func.value, ast.Name) and x.func.value.id == name for x in inner)
+        if not filled:
+            return False
+    return True
+
+
+def mentions_name(node: ast.AST, name: str) -> bool:
+    return any(isinstance(n, ast.Name) and n.id == name for n in ast.walk(node))

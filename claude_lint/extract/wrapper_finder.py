@@ -4,17 +4,18 @@ and chat models are its mixins."""
 from __future__ import annotations
 
 import ast
+from dataclasses import replace
 from typing import Dict, FrozenSet, List, Optional, Set, Tuple
 
 from claude_lint.extract import http
-from claude_lint.extract.history_edits import joined_param
+from claude_lint.extract.history_edits import joined_param, rebuilds_whole, whole_tail
 from claude_lint.extract.scopes import Binding, CallRecord, Collector, Scope, keyword
 from claude_lint.extract.walk import walk
 from claude_lint.extract.wrapper_callees import CalleeFinder
 from claude_lint.extract.wrapper_invocations import InvocationFinder
 from claude_lint.extract.wrapper_models import ModelFinder
 from claude_lint.extract.wrapper_shapes import DEFINED, MAX_CLASSES, submitted, MAX_DEPTH, MAX_INVOCATIONS, FUNCTION_NODES, Everything, EVERYTHING, last, protocol_methods
-from claude_lint.facts import CallSite, Callee, ClassInfo, Invocation, Param, Signature, Wrapper, WrapperTable
+from claude_lint.facts import CallSite, Callee, ClassInfo, Invocation, Mapping, Param, Signature, Wrapper, WrapperTable
 
 
 class Finder(CalleeFinder, InvocationFinder, ModelFinder):
@@ -44,6 +45,7 @@ class Finder(CalleeFinder, InvocationFinder, ModelFinder):
         self._taint: Dict[str, Set[str]] = {}
         self._growing: Optional[Set[tuple]] = None
         self._submitted: Dict[int, CallRecord] = {}
+        self._copies: Dict[Tuple[str, str], bool] = {}  # (helper, parameter) -> returns a whole copy of it
 
     # --- scopes and signatures ---
 
@@ -184,6 +186,8 @@ class Finder(CalleeFinder, InvocationFinder, ModelFinder):
             if owner is None:
                 return None
             if expr.id in owner.params and owner.name in owners:
+                if any(self._cut(b, owner, expr.id) for b in owner.assigns.get(expr.id, [])):
+                    return None  # `messages = messages[-10:]`, `messages = self._window(messages)`: a bound
                 return expr.id
             bound = owner.assigns.get(expr.id, [])
             if len(bound) == 1 and isinstance(bound[0], ast.expr):
@@ -205,7 +209,69 @@ class Finder(CalleeFinder, InvocationFinder, ModelFinder):
                 return self._list_param(expr.args[1], scope, owners, depth + 1)  # `typing.cast(T, messages)` is the list itself
             if isinstance(expr.func, ast.Attribute) and expr.func.attr == "copy" and not expr.args:
                 return self._list_param(expr.func.value, scope, owners, depth + 1)
+            for a in expr.args:  # `self._collapse(messages)`: the project's helper rebuilds the whole list
+                if isinstance(a, ast.Name) and self._helper_copy(expr, scope, a.id):
+                    return self._list_param(a, scope, owners, depth + 1)
         return None  # a slice or anything else: a window, not the whole list
+
+    def _helper_copy(self, call: ast.expr, scope: Scope, name: str) -> Optional[bool]:
+        """`messages = self._collapse_text_messages(messages)`: True when this file's helper
+        returns a new list with every message of the one handed to it (consecutive ones of a
+        role merged, some kinds left out), False when it returns less (a window, a new short
+        list), None when the helper is not this file's or is not handed `name`."""
+        if not isinstance(call, ast.Call) or call.keywords:
+            return None
+        func, d = call.func, None
+        if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id == scope.self_name and scope.klass is not None:
+            d = self.defs.get(f"{scope.klass.name}.{func.attr}")
+        elif isinstance(func, ast.Name):
+            d = self.defs.get(func.id)
+        at = next((i for i, a in enumerate(call.args) if isinstance(a, ast.Name) and a.id == name), None)
+        if d is None or at is None:
+            return None
+        params = self.signature(d).params
+        if at >= len(params):
+            return None
+        key = (d.name, params[at])
+        if key not in self._copies:  # judged once per helper: it may be called on every turn's path
+            self._copies[key] = rebuilds_whole(d.node, params[at])
+        return self._copies[key]
+
+    def _cut(self, bound: object, owner: Scope, name: str) -> bool:
+        """A parameter rebound to less than itself: a slice of it other than its tail past
+        a head, or what a helper of the file that trims it returns."""
+        if isinstance(bound, ast.Subscript) and isinstance(bound.value, ast.Name) and bound.value.id == name and isinstance(bound.slice, ast.Slice):
+            return not whole_tail(bound, name)
+        return isinstance(bound, ast.Call) and self._helper_copy(bound, owner, name) is False
+
+    def rebound_param(self, arg: ast.expr, scope: Scope, d: Scope) -> Optional[Param]:
+        """A parameter handed on after being rebound only to whole copies of itself
+        (`messages = self._collapse_text_messages(messages)`, `messages = list(messages)`):
+        the caller's list, so a history growing there reaches the request."""
+        if not isinstance(arg, ast.Name):
+            return None
+        owner = self.ev.find(arg.id, scope)
+        if owner is None or owner.name not in self.owners(d) or arg.id not in owner.params:
+            return None
+        bound = owner.assigns.get(arg.id, [])
+        if not bound or not all(isinstance(b, ast.expr) and (self._helper_copy(b, owner, arg.id) or self._list_param(b, owner, {owner.name}, 1) == arg.id) for b in bound):
+            return None
+        default = owner.params[arg.id]
+        value = self.ev.value(default, owner.parent or owner) if default is not None else None
+        return Param(owner.name, arg.id, value, self.ev.loc(arg))
+
+    def _passes_rebound(self, record: CallRecord, inv: Invocation, reference) -> Invocation:
+        """A call handing on a parameter rebound to a whole copy of itself passes the parameter."""
+        d = self.enclosing_def(record.scope)
+        if d is None or reference is not None or inv.star or not isinstance(inv.kwargs, Mapping):
+            return inv
+        args = list(inv.args)
+        for i, a in enumerate(record.node.args[:len(args)]):
+            if not isinstance(args[i], Param):
+                args[i] = self.rebound_param(a, record.scope, d) or args[i]
+        entries = tuple((k, self.rebound_param(keyword(record.node, k), record.scope, d) or v) if k is not None and not isinstance(v, Param) and keyword(record.node, k) is not None else (k, v)
+                        for k, v in inv.kwargs.entries)
+        return replace(inv, args=tuple(args), kwargs=replace(inv.kwargs, entries=entries))
 
     # --- the table ---
 
@@ -226,7 +292,7 @@ class Finder(CalleeFinder, InvocationFinder, ModelFinder):
         def inv(record, callees, reference) -> Invocation:
             key = (id(record), reference)
             if key not in built:
-                built[key] = self.invocation(record, callees, reference)
+                built[key] = self._passes_rebound(record, self.invocation(record, callees, reference), reference)
             return built[key]
 
         def scan() -> None:
