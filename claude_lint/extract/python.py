@@ -247,6 +247,8 @@ class _Extraction(ClientFinder, HistoryFinder):
             if provider is None:
                 return other_reading
         shape = next((s for s in shapes if provider in s.providers), None)
+        if shape is None and self.unified_client(receiver, client_chain, rscope):
+            shape = next((s for s in shapes if "openai" in s.providers), None)  # instructor's unified client: OpenAI's shape, another's bill
         if shape is None:
             return other_reading  # a known client of another kind (an Ollama client's `messages.create`)
         if shape.http:
