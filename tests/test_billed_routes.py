@@ -52,6 +52,12 @@ def test_a_server_on_a_private_network_bills_nothing(tmp_path, url, billed):
     assert findings(tmp_path, source) == ([(3, "CL007"), (3, "CL010")] if billed else [])
 
 
+def test_an_attribute_named_local_is_no_host(tmp_path):
+    source = ("from openai import OpenAI\nfrom app.config import settings\nclient = OpenAI(base_url=settings.local)\n"
+              "client.chat.completions.create(model='gpt-4o', messages=[])\n")
+    assert findings(tmp_path, source) == [(4, "CL007"), (4, "CL010")]
+
+
 FROM_PROVIDER = ("import instructor\n\ndef extract(messages, Answer):\n    client = instructor.from_provider({model})\n"
                  "    return client.chat.completions.create(messages=messages, response_model=Answer)\n")
 

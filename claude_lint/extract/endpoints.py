@@ -14,7 +14,8 @@ from claude_lint.patterns import lazy
 # to billed APIs.
 _LOCAL_HOST = lazy(r"(?i)(?:^|[/@\s\0\"'])(?:localhost|127\.\d+\.\d+\.\d+|0\.0\.0\.0|\[::1\]"
                    r"|10\.\d+\.\d+\.\d+|192\.168\.\d+\.\d+|172\.(?:1[6-9]|2\d|3[01])\.\d+\.\d+"
-                   r"|[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:local|internal))(?::(\d+))?(?![\w.-])")
+                   # a host name only after a scheme, a user or a quote: `settings.local` in code is no host
+                   r"|(?<=[/@\"'])[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:local|internal))(?::(\d+))?(?![\w.-])")
 _LOCAL_PORT = lazy(r":(?:11434|1234)(?!\d)")
 # Names of local inference servers, as a config key, an environment variable or a URL says them.
 _LOCAL_NAME = lazy(r"(?i)ollama|lm_?studio|lm-studio|vllm|llama[_.-]?cpp|localai")

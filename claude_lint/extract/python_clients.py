@@ -70,9 +70,16 @@ class ClientFinder:
             return None
         return self.shape_kwargs(dataclasses.replace(shape, positional=names), call, owner)
 
-    def unified_client(self, receiver, client_chain: List[str], scope: Scope) -> bool:
-        """Is the client made from a provider string (`instructor.from_provider`)? Its requests
-        have OpenAI's shape whatever provider serves them."""
+    def client_shape(self, shapes, provider: str, receiver, client_chain: List[str], scope: Scope):
+        """The shape of a request on a client of this provider; None when none of `shapes` is
+        its. A client made from a provider string (`instructor.from_provider`) has OpenAI's
+        request shapes whatever provider serves (and bills) them."""
+        shape = next((s for s in shapes if provider in s.providers), None)
+        if shape is None and self._unified_client(receiver, client_chain, scope):
+            shape = next((s for s in shapes if "openai" in s.providers), None)
+        return shape
+
+    def _unified_client(self, receiver, client_chain: List[str], scope: Scope) -> bool:
         built = self.constructions(receiver, client_chain, scope)
         return bool(built) and all((self.ev.qualname(call.func, owner) or "") in clients.PROVIDER_STRING_FACTORIES for call, owner in built)
 
