@@ -101,6 +101,33 @@ ENDPOINT_KEYWORDS = ("base_url", "api_base", "openai_api_base", "azure_endpoint"
 _LOCAL_MODEL = lazy(r"(?i)^(?:ollama(?:_chat)?|lm_studio|llamafile|hosted_vllm|vllm)[/:]")
 
 
+# Factories whose model string names the provider first: instructor's unified client
+# (`instructor.from_provider("google/gemini-2.5-flash")`) talks to that provider's API, not OpenAI's.
+PROVIDER_STRING_FACTORIES = frozenset({"instructor.from_provider"})
+# Its provider names -> the provider whose API (and bill) the client's requests go to. A name not
+# here (groq, together, openrouter, xai...) is an OpenAI-compatible API.
+PROVIDER_STRING_PROVIDERS = {"openai": "openai", "azure_openai": "openai", "anthropic": "anthropic", "google": "google",
+                             "generative-ai": "google", "vertexai": "google", "ollama": "ollama", "bedrock": "bedrock",
+                             "mistral": "mistral", "cohere": "cohere", "litellm": "litellm"}
+
+
+def model_route(ev: Evaluator, call: ast.Call, scope: Scope) -> Optional[str]:
+    """The provider route a call's written model starts with (`groq` of `"groq/llama3-70b-8192"`), lowercased."""
+    models = [k.value for k in call.keywords if k.arg in ("model", "model_name", "model_id")] + positional(call)[:1]
+    for m in models:
+        value = ev.value(m, scope)
+        head = value.parts[0] if hasattr(value, "parts") and value.parts else None
+        if isinstance(head, str) and "/" in head:
+            return head.split("/", 1)[0].lower()
+    return None
+
+
+def string_provider(ev: Evaluator, call: ast.Call, scope: Scope) -> Optional[str]:
+    """The provider of a client made from a provider string; None when the string is not seen."""
+    route = model_route(ev, call, scope)
+    return None if route is None else PROVIDER_STRING_PROVIDERS.get(route, "openai")
+
+
 def local_endpoint(ev: Evaluator, call: ast.Call, scope: Scope) -> bool:
     """Does this call point its client at a server on the user's machine (or name a model
     served there)?"""

@@ -4,8 +4,9 @@ their own IDs, prices and dates, so a first-party model's lifecycle is not their
 
 Seen from the host written, the names of an endpoint's configuration (`OPENROUTER_API_KEY`,
 `TOGETHER_BASE_URL`), the service's own SDK, or, for a raw POST to a configured URL, the
-module or class it is made in (`bridge_openrouter.py`). A LiteLLM proxy or a company's
-gateway forwards to the provider: not one of these.
+module or class it is made in (`bridge_openrouter.py`), or the provider route a model is
+named with (LiteLLM's `groq/llama3-70b-8192`, instructor's `from_provider("groq/...")`). A
+LiteLLM proxy or a company's gateway forwards to the provider: not one of these.
 """
 from __future__ import annotations
 
@@ -24,6 +25,11 @@ _NAMED = (
 )
 # OpenAI-compatible SDKs of such services (their packages): their client is the service.
 SDKS = {"groq": "Groq", "together": "Together AI", "fireworks": "Fireworks AI"}
+# Provider routes of a model string that send the request to such a service: LiteLLM's
+# prefixes (`together_ai/...`), and instructor's `from_provider` names (`together/...`).
+# Other routes (`gemini/`, `xai/`, `anthropic/`) are the provider's own API.
+ROUTES = {"openrouter": "OpenRouter", "groq": "Groq", "together_ai": "Together AI", "together": "Together AI",
+          "deepinfra": "DeepInfra", "fireworks_ai": "Fireworks AI", "fireworks": "Fireworks AI", "huggingface": "Hugging Face"}
 
 
 def named(texts) -> Optional[str]:
@@ -42,6 +48,10 @@ def of_constructor(ev, call: ast.Call, scope) -> Optional[str]:
     package = qual.split(".")[0]
     if package in SDKS and qual in sdk.CLIENT_CLASSES:
         return SDKS[package]
+    if "litellm" in qual.lower() or qual in clients.PROVIDER_STRING_FACTORIES:
+        route = ROUTES.get(clients.model_route(ev, call, scope) or "")
+        if route is not None:
+            return route
     return named([t for k in call.keywords if k.arg in clients.ENDPOINT_KEYWORDS for t in clients.endpoint_texts(ev, k.value, scope)])
 
 

@@ -246,7 +246,7 @@ class _Extraction(ClientFinder, HistoryFinder):
             provider, kwargs = self.untyped(shapes, call, scope)
             if provider is None:
                 return other_reading
-        shape = next((s for s in shapes if provider in s.providers), None)
+        shape = self.client_shape(shapes, provider, receiver, client_chain, rscope)
         if shape is None:
             return other_reading  # a known client of another kind (an Ollama client's `messages.create`)
         if shape.http:

@@ -70,6 +70,19 @@ class ClientFinder:
             return None
         return self.shape_kwargs(dataclasses.replace(shape, positional=names), call, owner)
 
+    def client_shape(self, shapes, provider: str, receiver, client_chain: List[str], scope: Scope):
+        """The shape of a request on a client of this provider; None when none of `shapes` is
+        its. A client made from a provider string (`instructor.from_provider`) has OpenAI's
+        request shapes whatever provider serves (and bills) them."""
+        shape = next((s for s in shapes if provider in s.providers), None)
+        if shape is None and self._unified_client(receiver, client_chain, scope):
+            shape = next((s for s in shapes if "openai" in s.providers), None)
+        return shape
+
+    def _unified_client(self, receiver, client_chain: List[str], scope: Scope) -> bool:
+        built = self.constructions(receiver, client_chain, scope)
+        return bool(built) and all((self.ev.qualname(call.func, owner) or "") in clients.PROVIDER_STRING_FACTORIES for call, owner in built)
+
     def local_client(self, receiver: ast.expr, client_chain: List[str], scope: Scope) -> bool:
         """Is every construction seen of this client pointed at a server on the user's machine?"""
         built = self.constructions(receiver, client_chain, scope)
@@ -99,7 +112,7 @@ class ClientFinder:
             return self.constructions(expr[1], [], scope, depth + 1, defaults) if expr[0] == "with" else []
         if isinstance(expr, ast.Call):
             qual = self.ev.qualname(expr.func, scope) or ""
-            if qual in sdk.CLIENT_CLASSES:
+            if qual in sdk.CLIENT_CLASSES or qual in clients.PROVIDER_STRING_FACTORIES:
                 return [(expr, scope)]
             if qual in sdk.CLIENT_WRAPPERS:
                 args = positional(expr)
@@ -190,6 +203,8 @@ class ClientFinder:
             return sdk.CLIENT_FACTORIES[(qual, service)]
         if qual in sdk.CLIENT_CLASSES:
             return sdk.CLIENT_CLASSES[qual]
+        if qual in clients.PROVIDER_STRING_FACTORIES:
+            return clients.string_provider(self.ev, expr, scope)
         if qual in sdk.CLIENT_WRAPPERS:
             args = positional(expr)
             wrapped = args[0] if args else keyword(expr, "client")
