@@ -2,7 +2,7 @@
 provider the catalogue describes, so they stay silent where another one serves it. Three
 shapes of real code, each beside look-alikes that keep firing: a LiteLLM provider route on
 the model (`groq/llama3-70b-8192` goes to Groq), a server on a private network (10.x,
-192.168.x, 172.16-31.x, a `.local` or `.internal` host), and instructor's unified client,
+192.168.x, 172.16-31.x, a `.local` host), and instructor's unified client,
 whose provider is the prefix of its model string. Run through the real engine."""
 from __future__ import annotations
 
@@ -40,8 +40,9 @@ def test_a_litellm_route_prefix_is_read_only_on_a_litellm_call(tmp_path):
     ("http://10.0.0.5:8080/v1", False),
     ("http://172.20.0.3:8000/v1", False),
     ("http://gpu-box.local:8000/v1", False),
-    ("https://llm.svc.internal/v1", False),
-    # a public address, a public name, or LiteLLM's proxy port on a private address (it forwards to billed APIs)
+    # a public address, a public name, LiteLLM's proxy port on a private address, or a company's
+    # gateway on an internal name (both forward to billed APIs)
+    ("https://llm-gateway.svc.internal/v1", True),
     ("http://172.32.0.3:8000/v1", True),
     ("http://110.0.0.5:8000/v1", True),
     ("https://api.local-llm.com/v1", True),

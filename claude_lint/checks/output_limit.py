@@ -37,7 +37,8 @@ class OutputLimitMissing(Rule):
     Only calls in code are judged: an entry of a config file (a LiteLLM proxy
     `model_list`) sets defaults that requests may override. A cap inside `extra_body`,
     a chat model's `model_kwargs`, or a LiteLLM Router's deployments (`model_list`,
-    `default_litellm_params`) counts, and so do deployments the Router reads from a file. The rule stays silent for a local server,
+    `default_litellm_params`) counts, and so do deployments the Router reads from a file. The rule stays silent for a local server
+    (loopback, a private-network address, a `.local` host, Ollama's or LM Studio's port),
     when an unresolved `**kwargs` could carry the cap (one that is any of several written
     dicts carries it only if each of them does), and, for LangChain constructors,
     when the file sets an output limit outside its requests (`.bind(max_tokens=...)`,
@@ -45,8 +46,10 @@ class OutputLimitMissing(Rule):
     passed to the file's own function (`self._trim(text, max_tokens=...)`), is not one.
     A chat model's finding is on its constructor and names the places it is invoked.
     It stays silent, too, for an inference host of open models (Groq, Together AI,
-    Fireworks AI, DeepInfra) serving a model the catalogue does not know: with no known
-    maximum or price the bill cannot be sized. A catalogued model there, and any request
+    Fireworks AI, DeepInfra; from the URL, the configuration's names, or LiteLLM's route
+    prefix `groq/...`) serving a model the catalogue does not know: with no known maximum
+    or price the bill cannot be sized. `instructor.from_provider("google/...")` is judged
+    as the provider its prefix names. A catalogued model there, and any request
     through OpenRouter (which resells the providers' models at their prices), is judged.
 
     ## Example

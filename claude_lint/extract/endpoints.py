@@ -9,13 +9,13 @@ from claude_lint.extract.sdk_roles import ANTHROPIC_ROLES, LEGACY_OPENAI_ROLES, 
 from claude_lint.patterns import lazy
 
 # A server on the user's machine or its network: a loopback or Docker-host address, a private
-# network address (10/8, 172.16/12, 192.168/16) or a `.local` (mDNS) / `.internal` host name, or the
-# default port of Ollama (11434) or LM Studio (1234). Port 4000 is LiteLLM's proxy, which forwards
-# to billed APIs.
+# network address (10/8, 172.16/12, 192.168/16) or a `.local` (mDNS) host name, or the default
+# port of Ollama (11434) or LM Studio (1234). Port 4000 is LiteLLM's proxy, which forwards to
+# billed APIs; so, as often as not, does a company's gateway on an `.internal` name: not local.
 _LOCAL_HOST = lazy(r"(?i)(?:^|[/@\s\0\"'])(?:localhost|127\.\d+\.\d+\.\d+|0\.0\.0\.0|\[::1\]"
                    r"|10\.\d+\.\d+\.\d+|192\.168\.\d+\.\d+|172\.(?:1[6-9]|2\d|3[01])\.\d+\.\d+"
                    # a host name only after a scheme, a user or a quote: `settings.local` in code is no host
-                   r"|(?<=[/@\"'])[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:local|internal))(?::(\d+))?(?![\w.-])")
+                   r"|(?<=[/@\"'])[a-z0-9-]+(?:\.[a-z0-9-]+)*\.local)(?::(\d+))?(?![\w.-])")
 _LOCAL_PORT = lazy(r":(?:11434|1234)(?!\d)")
 # Names of local inference servers, as a config key, an environment variable or a URL says them.
 _LOCAL_NAME = lazy(r"(?i)ollama|lm_?studio|lm-studio|vllm|llama[_.-]?cpp|localai")
