@@ -251,6 +251,15 @@ def test_a_word_is_skipped_only_where_a_part_of_it_is_absent():
         assert not prefilter.worth_parsing(body.replace("messages'", "x'").replace('messages"', 'x"').replace("completions?", "x?").encode())
 
 
+def test_comments_and_strings_end_at_each_kind_of_line_end():
+    """The code reader looks for a carriage return only in files that hold one."""
+    comment_only = "import litellm\n# litellm.completion(m)\nx = 'litellm.completion(m)'\n"
+    called = comment_only + "# it's\nlitellm.completion(m)\n"
+    for end in ("\n", "\r\n", "\r"):
+        assert not prefilter.needs_parse(comment_only.replace("\n", end).encode()), repr(end)
+        assert prefilter.needs_parse(called.replace("\n", end).encode()), repr(end)
+
+
 def test_pool_is_used_and_keeps_order(tmp_path, monkeypatch):
     if pool.workers_for([(None, b"x" * pool.MIN_BYTES)] * pool.MIN_FILES) < 2:
         pytest.skip("one core, or no fork: the pool never starts here")
