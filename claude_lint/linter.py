@@ -100,19 +100,21 @@ class Linter:
         prefix = self.root.rstrip(os.sep) + os.sep
         if not source.abspath.startswith(prefix):
             return None  # named outside the project by the user: theirs to lint
-        folder, name = os.path.split(source.abspath)
-        if folder not in self._real_folders:  # one lstat per folder, one per file
-            self._real_folders[folder] = self._real_folder(folder)
-        try:
-            seen = os.lstat(source.abspath)
-            linked = stat.S_ISLNK(seen.st_mode)
-            if not linked:  # no symlink: its lstat is its stat, which `gather` then need not take
-                self.stats.setdefault(source.abspath, seen)
-        except OSError:
-            linked = False
-        real = os.path.realpath(source.abspath) if linked else os.path.join(self._real_folders[folder], name)
         if self._real_root is None:
             self._real_root = os.path.realpath(self.root)
+        real = source.real  # the walk's, when it knows it: no lstat here (gather takes the stat)
+        if real is None:
+            folder, name = os.path.split(source.abspath)
+            if folder not in self._real_folders:  # one lstat per folder, one per file
+                self._real_folders[folder] = self._real_folder(folder)
+            try:
+                seen = os.lstat(source.abspath)
+                linked = stat.S_ISLNK(seen.st_mode)
+                if not linked:  # no symlink: its lstat is its stat, which `gather` then need not take
+                    self.stats.setdefault(source.abspath, seen)
+            except OSError:
+                linked = False
+            real = os.path.realpath(source.abspath) if linked else os.path.join(self._real_folders[folder], name)
         if real == self._real_root or real.startswith(self._real_root.rstrip(os.sep) + os.sep):
             return None
         error = FileError(UNREADABLE_FILE, "a symlink to a file outside the project root; not read", Loc(source.path, 1, 1, 1, 1))
