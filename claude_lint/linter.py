@@ -10,7 +10,7 @@ import time
 import warnings
 from collections import Counter
 from dataclasses import replace
-from typing import TYPE_CHECKING, Dict, List, Optional, Sequence, Tuple
+from typing import TYPE_CHECKING, AbstractSet, Dict, List, Optional, Sequence, Tuple
 
 from claude_lint import catalog as catalog_mod
 from claude_lint import catalog_files
@@ -208,12 +208,9 @@ class Linter:
         except OSError:
             return None, None
 
-    def names_present(self, source: SourceFile, wanted: Dict[str, frozenset], key: str, cache: Optional[FactsCache], given: Optional[Dict[str, bytes]] = None) -> set:
+    def names_present(self, source: SourceFile, wanted: Dict[str, frozenset], key: str, cache: Optional[FactsCache], given: Optional[Dict[str, bytes]] = None) -> AbstractSet[str]:
         """Which of the project's wrappers (name -> their modules) the file may call from
         another module (a byte test, cached by stat; `key` names `wanted`)."""
-        from claude_lint.extract.prefilter import import_index, names_imported
-
-        st = None
         if cache is not None and (given is None or source.abspath not in given):
             st = self.stats.get(source.abspath)
             try:
@@ -222,7 +219,9 @@ class Linter:
                 return set()
             found = cache.presence(source.abspath, st, key)
             if found is not None:
-                return set(found)
+                return found  # a warm run's answer for nearly every file: asked once per file and round
+        from claude_lint.extract.prefilter import import_index, names_imported
+
         index = self._spelled.get(key)
         if index is None:
             index = self._spelled[key] = import_index(wanted)
