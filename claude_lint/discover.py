@@ -10,7 +10,7 @@ from __future__ import annotations
 import fnmatch
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING, Callable, Dict, Iterator, List, Optional, Sequence, Tuple
 
@@ -27,6 +27,10 @@ class SourceFile:
     abspath: str
     kind: str
     explicit: bool = False
+    # Its real path, when the walk that found it knows it for free: a regular entry (no
+    # symlink, by the listing's type) in folders entered from a top whose real path was
+    # taken once. Linter.escapes then needs no lstat of the file nor of its folder.
+    real: Optional[str] = field(default=None, compare=False, repr=False)
 
 
 def _excluded(rel: str, name: str, patterns: Sequence[str]) -> bool:
@@ -199,11 +203,14 @@ def _walk(top: str, skip, git: _GitIgnores, folders: Optional[Dict[str, tuple]] 
     something (no .gitignore above a folder: no gitignore test for its entries)."""
     cwd = os.getcwd()
     cwd_prefix = cwd.rstrip(os.sep) + os.sep  # an absolute top gives normalised folders
-    stack = [top]
+    # Each folder with its real path: a linked folder is never entered, so below the top
+    # a real path is its parent's and its name.
+    stack = [(top, os.path.realpath(top))]
     while stack:
-        folder = stack.pop()
+        folder, real_folder = stack.pop()
         dirs: List[Tuple[str, bool]] = []
         names: List[str] = []
+        linked_names = set()
         try:
             with os.scandir(folder) as listing:
                 for entry in listing:
@@ -219,6 +226,11 @@ def _walk(top: str, skip, git: _GitIgnores, folders: Optional[Dict[str, tuple]] 
                         dirs.append((entry.name, linked))
                     else:
                         names.append(entry.name)
+                        try:
+                            if entry.is_symlink():
+                                linked_names.add(entry.name)
+                        except OSError:
+                            linked_names.add(entry.name)
         except OSError:
             continue
         if folders is not None:
@@ -243,17 +255,18 @@ def _walk(top: str, skip, git: _GitIgnores, folders: Optional[Dict[str, tuple]] 
 
         entered = sorted(d for d, _ in dirs if not skipped(d, True))
         linked_dirs = {d for d, linked in dirs if linked}
-        stack.extend(join(folder, d) for d in reversed(entered) if d not in linked_dirs)
+        stack.extend((join(folder, d), join(real_folder, d)) for d in reversed(entered) if d not in linked_dirs)
         shown = "." if folder == cwd else folder[len(cwd_prefix):] if folder.startswith(cwd_prefix) else display(folder)
         # os.path.join(folder, name) and display(path) from the folder's, by concatenation:
         # one join, splitext and relpath per file were most of a warm run's walk.
         at = folder if folder.endswith(os.sep) else folder + os.sep
         shown_at = "" if shown == "." else shown if shown.endswith(os.sep) else shown + os.sep
+        real_at = real_folder if real_folder.endswith(os.sep) else real_folder + os.sep
         for name in sorted(names):
             kind = _kind_of_name(name)
             if kind is None or skipped(name, False):
                 continue
-            yield _source_file(shown_at + name, at + name, kind)
+            yield _source_file(shown_at + name, at + name, kind, None if name in linked_names else real_at + name)
 
 
 def _kind_of_name(name: str) -> Optional[str]:
@@ -271,11 +284,11 @@ def _kind_of_name(name: str) -> Optional[str]:
 _new = object.__new__
 
 
-def _source_file(path: str, abspath: str, kind: str) -> SourceFile:
-    """SourceFile(path, abspath, kind) without a frozen dataclass's __init__, which sets
+def _source_file(path: str, abspath: str, kind: str, real: Optional[str] = None) -> SourceFile:
+    """SourceFile(path, abspath, kind, real=real) without a frozen dataclass's __init__, which sets
     each field through object.__setattr__: a walk makes one per file of the project."""
     found = _new(SourceFile)
-    found.__dict__.update(path=path, abspath=abspath, kind=kind, explicit=False)
+    found.__dict__.update(path=path, abspath=abspath, kind=kind, explicit=False, real=real)
     return found
 
 

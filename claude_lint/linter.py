@@ -10,7 +10,7 @@ import time
 import warnings
 from collections import Counter
 from dataclasses import replace
-from typing import TYPE_CHECKING, Dict, List, Optional, Sequence, Tuple
+from typing import TYPE_CHECKING, AbstractSet, Dict, List, Optional, Sequence, Tuple
 
 from claude_lint import catalog as catalog_mod
 from claude_lint import catalog_files
@@ -100,19 +100,21 @@ class Linter:
         prefix = self.root.rstrip(os.sep) + os.sep
         if not source.abspath.startswith(prefix):
             return None  # named outside the project by the user: theirs to lint
-        folder, name = os.path.split(source.abspath)
-        if folder not in self._real_folders:  # one lstat per folder, one per file
-            self._real_folders[folder] = self._real_folder(folder)
-        try:
-            seen = os.lstat(source.abspath)
-            linked = stat.S_ISLNK(seen.st_mode)
-            if not linked:  # no symlink: its lstat is its stat, which `gather` then need not take
-                self.stats.setdefault(source.abspath, seen)
-        except OSError:
-            linked = False
-        real = os.path.realpath(source.abspath) if linked else os.path.join(self._real_folders[folder], name)
         if self._real_root is None:
             self._real_root = os.path.realpath(self.root)
+        real = source.real  # the walk's, when it knows it: no lstat here (gather takes the stat)
+        if real is None:
+            folder, name = os.path.split(source.abspath)
+            if folder not in self._real_folders:  # one lstat per folder, one per file
+                self._real_folders[folder] = self._real_folder(folder)
+            try:
+                seen = os.lstat(source.abspath)
+                linked = stat.S_ISLNK(seen.st_mode)
+                if not linked:  # no symlink: its lstat is its stat, which `gather` then need not take
+                    self.stats.setdefault(source.abspath, seen)
+            except OSError:
+                linked = False
+            real = os.path.realpath(source.abspath) if linked else os.path.join(self._real_folders[folder], name)
         if real == self._real_root or real.startswith(self._real_root.rstrip(os.sep) + os.sep):
             return None
         error = FileError(UNREADABLE_FILE, "a symlink to a file outside the project root; not read", Loc(source.path, 1, 1, 1, 1))
@@ -206,12 +208,9 @@ class Linter:
         except OSError:
             return None, None
 
-    def names_present(self, source: SourceFile, wanted: Dict[str, frozenset], key: str, cache: Optional[FactsCache], given: Optional[Dict[str, bytes]] = None) -> set:
+    def names_present(self, source: SourceFile, wanted: Dict[str, frozenset], key: str, cache: Optional[FactsCache], given: Optional[Dict[str, bytes]] = None) -> AbstractSet[str]:
         """Which of the project's wrappers (name -> their modules) the file may call from
         another module (a byte test, cached by stat; `key` names `wanted`)."""
-        from claude_lint.extract.prefilter import import_index, names_imported
-
-        st = None
         if cache is not None and (given is None or source.abspath not in given):
             st = self.stats.get(source.abspath)
             try:
@@ -220,7 +219,9 @@ class Linter:
                 return set()
             found = cache.presence(source.abspath, st, key)
             if found is not None:
-                return set(found)
+                return found  # a warm run's answer for nearly every file: asked once per file and round
+        from claude_lint.extract.prefilter import import_index, names_imported
+
         index = self._spelled.get(key)
         if index is None:
             index = self._spelled[key] = import_index(wanted)

@@ -237,6 +237,29 @@ def test_the_edges_fire_where_they_should(tmp_path):
     assert prefilter.needs_parse(b'import litellm\nx = f"{d["k"]} "litellm.completion(m)""\n')
 
 
+def test_a_word_is_skipped_only_where_a_part_of_it_is_absent():
+    """The byte test skips the search of a word when a word it holds is absent (`models`
+    without `model`, an endpoint's `/messages"` without `/messages`): each way an endpoint
+    is quoted still lets its POST through, and an absent path still holds the file back."""
+    guards = prefilter._guards(prefilter._table())
+    assert guards[b'/messages"'] == (b"/messages", True) and guards[b"models"][0] == b"model"
+    assert all(guard in word for word, (guard, _) in guards.items())
+    for url in ("'https://api.anthropic.com/v1/messages'", '"https://api.anthropic.com/v1/messages"',
+                "'https://x.openai.azure.com/openai/deployments/m/chat/completions?api-version=1'"):
+        body = "import requests\n\n\ndef ask(q):\n    return requests.post(%s, json={'model': 'm', 'max_tokens': 9, 'messages': [q]})\n" % url
+        assert prefilter.worth_parsing(body.encode()), url
+        assert not prefilter.worth_parsing(body.replace("messages'", "x'").replace('messages"', 'x"').replace("completions?", "x?").encode())
+
+
+def test_comments_and_strings_end_at_each_kind_of_line_end():
+    """The code reader looks for a carriage return only in files that hold one."""
+    comment_only = "import litellm\n# litellm.completion(m)\nx = 'litellm.completion(m)'\n"
+    called = comment_only + "# it's\nlitellm.completion(m)\n"
+    for end in ("\n", "\r\n", "\r"):
+        assert not prefilter.needs_parse(comment_only.replace("\n", end).encode()), repr(end)
+        assert prefilter.needs_parse(called.replace("\n", end).encode()), repr(end)
+
+
 def test_pool_is_used_and_keeps_order(tmp_path, monkeypatch):
     if pool.workers_for([(None, b"x" * pool.MIN_BYTES)] * pool.MIN_FILES) < 2:
         pytest.skip("one core, or no fork: the pool never starts here")

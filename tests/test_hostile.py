@@ -212,6 +212,25 @@ def test_a_symlinked_source_outside_the_root_is_not_read(tmp_path):
         assert "outside the project root" in found[str(root / "linked.py")]["message"]
 
 
+
+def test_the_walk_knows_real_paths_through_a_symlinked_root(tmp_path):
+    """The walk hands each regular file its real path (Linter.escapes then takes no lstat):
+    a project opened through a symlink is inside itself; a symlinked file, in a nested
+    folder too, is still judged by where it leads."""
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "secret.py").write_text(HEAD + "client.messages.create(model='claude-SECRET-1234', max_tokens=16000, messages=[])\n")
+    root = project(tmp_path / "proj", {"app.py": GOOD, "pkg/inner.py": GOOD})
+    os.symlink(outside / "secret.py", root / "pkg" / "linked.py")
+    os.symlink(root / "app.py", root / "pkg" / "alias.py")  # a link that stays inside
+    os.symlink(root, tmp_path / "door")
+    for where, given in ((root, "."), (tmp_path / "door", "."), (tmp_path, "door"), (tmp_path, "door/pkg")):
+        proc = run(["check", "--output-format", "json", "--select", "ALL", given], where)
+        assert b"SECRET" not in proc.stdout and b"SECRET" not in proc.stderr
+        refused = [d["filename"] for d in diags(proc) if d["code"] == "CL902"]
+        assert [f.replace(os.sep, "/").endswith("pkg/linked.py") for f in refused] == [True], (given, refused)
+
+
 DEEP = 100_000
 
 

@@ -51,19 +51,20 @@ def _blanks(data: bytes) -> Iterator[Tuple[int, int]]:
     inside its quotes. Read with bytes.find (a regex scan for the three characters costs
     several times more). Ends early where the reading is unsure (see the module doc)."""
     size = len(data)
+    cr = b"\r" in data  # most files have none: then a line ends only at \n (no search to the end for \r)
     found = {c: data.find(c) for c in (b"#", b'"', b"'")}
     while True:
         start = min((at for at in found.values() if at >= 0), default=-1)
         if start < 0:
             return
         if data[start] == _HASH:
-            end = _line_end(data, start)
+            end = _line_end(data, start, cr)
             yield start + 1, end
         else:
             quote = data[start:start + 1]
             closing = quote * 3 if data.startswith(quote * 3, start) else quote
             body = start + len(closing)
-            close = _closing(data, body, closing)
+            close = _closing(data, body, closing, cr)
             if close < 0:
                 return  # a string left open: unreadable from here on
             end = close + len(closing)
@@ -89,12 +90,15 @@ def _template(data: bytes, quote: int) -> bool:
     return quote - start <= 2 and any(c in _TEMPLATE_PREFIX for c in data[start:quote])
 
 
-def _line_end(data: bytes, at: int) -> int:
+def _line_end(data: bytes, at: int, cr: bool = True) -> int:
+    if not cr:
+        end = data.find(b"\n", at)
+        return end if end >= 0 else len(data)
     ends = [e for e in (data.find(b"\n", at), data.find(b"\r", at)) if e >= 0]
     return min(ends) if ends else len(data)
 
 
-def _closing(data: bytes, at: int, closing: bytes) -> int:
+def _closing(data: bytes, at: int, closing: bytes, cr: bool = True) -> int:
     """Where the literal whose text starts at `at` closes (-1: it does not). A backslash
     escapes the byte after it, raw strings included (`r"\\"` is not closed by its quote)."""
     single = len(closing) == 1
@@ -104,7 +108,7 @@ def _closing(data: bytes, at: int, closing: bytes) -> int:
             return -1
         escape = data.find(b"\\", at, close)
         if single:
-            line = _line_end(data, at)
+            line = _line_end(data, at, cr)
             if line < close and (escape < 0 or escape > line):
                 return -1  # the line ends first: an unterminated string
         if escape < 0:

@@ -221,7 +221,10 @@ def _by_chain(shapes, field: str) -> dict:
         value = tuple(getattr(shape, field, ()) or ())
         if not value:
             empty.add(chain)
-        out[chain] = out.get(chain, ()) + value
+        known = out.get(chain, ())
+        # A union, in first-seen order: shapes sharing a chain share their hints, and each
+        # repeat was a repeated search per file (the groups of `post` came out three times).
+        out[chain] = known + tuple(dict.fromkeys(v for v in value if v not in known))
     return {c: v for c, v in out.items() if c not in empty}
 
 
