@@ -142,13 +142,7 @@ def _pass_through(ex, record: CallRecord, call: ast.Call, url_expr, body) -> Lis
     # the URL passed too, or read at run time (`os.environ["LLM_URL"]`): the body decides
     if isinstance(url, Param) and url.function != scope.name or body.function != scope.name:
         return []
-    headers_expr = keyword(call, "headers")
-    headers = clients.decoded(ev, headers_expr, scope) if headers_expr is not None else None
-    shape = sdk.MethodShape((), "POST", ("http",), sdk.OPENAI_CHAT_ROLES)
-    kwargs = Mapping(((None, body),), body.loc, True)
-    timeout = any(k.arg == "timeout" for k in call.keywords)
-    facts = ex.site_facts(record, shape, "http", kwargs, timeout, False)
-    return [CallSite(loc=ev.loc(record.node), kwargs=kwargs, pending=(url, headers), **facts)]
+    return [_pending_post(ex, record, call, body, url)]
 
 
 def _proxied_messages(ev, call: ast.Call, url_expr, scope: Scope, body) -> bool:
@@ -175,14 +169,20 @@ def _hook_post(ex, record: CallRecord, call: ast.Call, url_expr, body) -> List[C
     klass, method = hook
     if not _URL_METHOD.search(method) or not _abstract(moves.child(ev, klass, method, "function")):
         return []  # a URL method the class itself implements: an HTTP client's, not a backend hook
+    return [_pending_post(ex, record, call, body, ev.value(url_expr, scope), (klass.name, method))]
+
+
+def _pending_post(ex, record: CallRecord, call: ast.Call, body: Param, url, *hook) -> CallSite:
+    """A POST of a parameter body, left for link to decide (`CallSite.pending`): the URL (and
+    the class's URL method, for `_hook_post`) and the headers, as the call writes them."""
+    ev, scope = ex.ev, record.scope
     headers_expr = keyword(call, "headers")
     headers = clients.decoded(ev, headers_expr, scope) if headers_expr is not None else None
     shape = sdk.MethodShape((), "POST", ("http",), sdk.OPENAI_CHAT_ROLES)
     kwargs = Mapping(((None, body),), body.loc, True)
     timeout = any(k.arg == "timeout" for k in call.keywords)
     facts = ex.site_facts(record, shape, "http", kwargs, timeout, False)
-    url = ev.value(url_expr, scope)
-    return [CallSite(loc=ev.loc(record.node), kwargs=kwargs, pending=(url, headers, (klass.name, method)), **facts)]
+    return CallSite(loc=ev.loc(record.node), kwargs=kwargs, pending=(url, headers, *hook), **facts)
 
 
 def _url_hook(ev, url_expr, scope: Scope) -> Optional[Tuple[Scope, str]]:

@@ -139,13 +139,20 @@ def _inline(ev, expr: ast.expr, scope, depth: int, budget: list) -> tuple:
     a number's digits, a value link resolves, else a run-time part named by its source."""
     budget[0] -= 1
     inner = ev.value(expr, scope, depth + 1) if budget[0] >= 0 else None
+    parts = inlined(inner)
+    return parts if parts is not None else (Dynamic(ev.code_for(expr), ev.loc(expr)),)
+
+
+def inlined(inner: object) -> Optional[tuple]:
+    """The text parts a value puts in a text as it is (an f-string field, a placeholder): its
+    text, a number's digits, a value link resolves later; None for anything else."""
     if isinstance(inner, Text):
         return inner.parts
     if isinstance(inner, Lit):
         return (str(inner.value),)
     if isinstance(inner, (Ref, FileRead, Param, Transform)):
         return (inner,)
-    return (Dynamic(ev.code_for(expr), ev.loc(expr)),)
+    return None
 
 
 def package_path(ev, node: ast.Call, scope, depth: int) -> Path:

@@ -41,13 +41,9 @@ class TextValues:
         dynamic = Dynamic(source, self.loc(piece.value))
         if piece.conversion != -1 or piece.format_spec is not None:
             return (dynamic,)
-        inner = self.value(piece.value, scope, depth + 1)
-        if isinstance(inner, Text):
-            return inner.parts
-        if isinstance(inner, Lit):
-            return (str(inner.value),)
-        if isinstance(inner, (Ref, FileRead, Param, Transform)):
-            return (inner,)
+        inlined = templates.inlined(self.value(piece.value, scope, depth + 1))
+        if inlined is not None:
+            return inlined
         if isinstance(piece.value, ast.Name):
             # `now = datetime.now().strftime("%Y-%m-%d")` then `f"{now}"` in a function: named by
             # what it holds each call (a module's name is bound once per process)
