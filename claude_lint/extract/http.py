@@ -112,13 +112,9 @@ def _urllib_request(ev, call: ast.Call, scope: Scope) -> Optional[ast.Call]:
     args = positional(call)
     if not args:
         return None
-    req = args[0]
-    if isinstance(req, ast.Name):
-        owner = ev.find(req.id, scope)
-        bound = owner.assigns.get(req.id, []) if owner is not None else []
-        if len(bound) != 1 or not isinstance(bound[0], ast.Call):
-            return None
-        req, scope = bound[0], owner
+    req, scope = _call_or_bound(ev, args[0], scope)
+    if req is None:
+        return None
     if not isinstance(req, ast.Call) or ev.qualname(req.func, scope) not in ("urllib.request.Request", "urllib2.Request"):
         return None
     if keyword(req, "data") is None and len(positional(req)) < 2:
@@ -185,14 +181,23 @@ def _pending_post(ex, record: CallRecord, call: ast.Call, body: Param, url, *hoo
     return CallSite(loc=ev.loc(record.node), kwargs=kwargs, pending=(url, headers, *hook), **facts)
 
 
+def _call_or_bound(ev, expr, scope: Scope) -> Tuple[Optional[ast.expr], Scope]:
+    """The expression, or the one call a name is bound to (with the scope that binds it);
+    (None, scope) for a name bound otherwise."""
+    if not isinstance(expr, ast.Name):
+        return expr, scope
+    owner = ev.find(expr.id, scope)
+    bound = owner.assigns.get(expr.id, []) if owner is not None else []
+    if len(bound) != 1 or not isinstance(bound[0], ast.Call):
+        return None, scope
+    return bound[0], owner
+
+
 def _url_hook(ev, url_expr, scope: Scope) -> Optional[Tuple[Scope, str]]:
     """(class, method) when a URL is `self.m()`, or a name bound once to it."""
-    if isinstance(url_expr, ast.Name):
-        owner = ev.find(url_expr.id, scope)
-        bound = owner.assigns.get(url_expr.id, []) if owner is not None else []
-        if len(bound) != 1 or not isinstance(bound[0], ast.Call):
-            return None
-        url_expr, scope = bound[0], owner
+    url_expr, scope = _call_or_bound(ev, url_expr, scope)
+    if url_expr is None:
+        return None
     if not isinstance(url_expr, ast.Call) or not isinstance(url_expr.func, ast.Attribute):
         return None
     receiver = url_expr.func.value
