@@ -80,25 +80,6 @@ def write(where: str, built: object) -> None:
         except OSError:
             pass
         return
-    _prune(folder, os.path.basename(where))
+    from claude_lint.startup import prune
 
-
-def _prune(folder: str, own: str) -> None:
-    """Keep the KEEP - 1 newest other catalogues under KEEP_DAYS old."""
-    import time
-
-    found = []
-    try:
-        for name in os.listdir(folder):
-            if name.endswith(".pickle") and name != own:
-                found.append((os.stat(os.path.join(folder, name)).st_mtime, name))
-    except OSError:  # another run removed one meanwhile: pruned at the next write
-        return
-    found.sort(reverse=True)
-    too_old = time.time() - KEEP_DAYS * 86400
-    for i, (mtime, name) in enumerate(found):
-        if i >= KEEP - 1 or mtime < too_old:
-            try:
-                os.unlink(os.path.join(folder, name))
-            except OSError:
-                pass
+    prune(folder, os.path.basename(where), ".pickle", KEEP, KEEP_DAYS)

@@ -229,21 +229,29 @@ def save() -> None:
         except OSError:
             pass
         return
-    _prune(folder, os.path.basename(path))
+    prune(folder, os.path.basename(path), ".marshal", KEEP)
 
 
-def _prune(folder: str, own: str) -> None:
-    """Keep the KEEP - 1 most recently written files of other installs (and Pythons)."""
+def prune(folder: str, own: str, suffix: str, keep: int, max_age_days: float | None = None) -> None:
+    """Keep the keep - 1 most recently written other files of the folder ending in suffix
+    (other installs', other Pythons'), and none older than max_age_days. Shared with the
+    built catalogue (`catalog_compiled`)."""
     found = []
     try:
         for name in os.listdir(folder):
-            if name.endswith(".marshal") and name != own:
+            if name.endswith(suffix) and name != own:
                 found.append((os.stat(os.path.join(folder, name)).st_mtime, name))
     except OSError:  # another run removed one meanwhile: pruned at the next write
         return
     found.sort(reverse=True)
-    for _, name in found[KEEP - 1:]:
-        try:
-            os.unlink(os.path.join(folder, name))
-        except OSError:
-            pass
+    too_old = None
+    if max_age_days is not None:
+        import time
+
+        too_old = time.time() - max_age_days * 86400
+    for i, (mtime, name) in enumerate(found):
+        if i >= keep - 1 or (too_old is not None and mtime < too_old):
+            try:
+                os.unlink(os.path.join(folder, name))
+            except OSError:
+                pass
