@@ -22,12 +22,7 @@ def path(raw: bytes, data: str, builder: str, folder: str = FOLDER) -> Optional[
     in the file `builder` is kept (in `folder` of the user's cache folder), or None."""
     import sys
 
-    try:
-        from _blake2 import blake2b  # hashlib's own, without hashlib loading OpenSSL (a one-file run needs no other hash)
-    except ImportError:
-        from hashlib import blake2b
-
-    from claude_lint.cache_seal import user_cache_folder
+    from claude_lint.cache_seal import blake2b, user_cache_folder  # BLAKE2 without hashlib, which loads OpenSSL
 
     home = user_cache_folder()
     if home is None:
@@ -63,22 +58,17 @@ def read(where: str, kind: type) -> Optional[object]:
 
 
 def write(where: str, built: object) -> None:
-    """Written whole under a temporary name, then renamed: a run reading it at the same
-    time sees the old file or the new one."""
+    """Written whole under a temporary name, then renamed (`atomic.replace`): a run reading
+    it at the same time sees the old file or the new one."""
     import pickle
 
+    from claude_lint import atomic
+
     folder = os.path.dirname(where)
-    temporary = f"{where}.{os.getpid()}.tmp"
     try:
         os.makedirs(folder, mode=0o700, exist_ok=True)
-        with open(temporary, "wb") as fh:
-            pickle.dump(built, fh, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(temporary, where)
+        atomic.replace(where, pickle.dumps(built, protocol=pickle.HIGHEST_PROTOCOL), prefix="." + os.path.basename(where) + ".", suffix=".tmp")
     except (OSError, pickle.PicklingError):  # a read-only home: the next run parses again
-        try:
-            os.unlink(temporary)
-        except OSError:
-            pass
         return
     from claude_lint.startup import prune
 

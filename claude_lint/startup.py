@@ -213,21 +213,15 @@ def save() -> None:
         return
     import marshal
 
+    from claude_lint import atomic
+
     kept = _codes if len(_codes) <= MAX_ENTRIES else {k: v for k, v in _codes.items() if k in _used}
     folder = os.path.dirname(path)
-    temporary = f"{path}.{os.getpid()}.tmp"
     try:
         os.makedirs(folder, mode=0o700, exist_ok=True)
-        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600)
-        with os.fdopen(fd, "wb") as fh:
-            marshal.dump(kept, fh)
-        os.replace(temporary, path)
+        atomic.replace(path, marshal.dumps(kept), prefix="." + os.path.basename(path) + ".", suffix=".tmp")
         _missed[0] = False
     except (OSError, ValueError):  # a read-only home: the next run compiles again
-        try:
-            os.unlink(temporary)
-        except OSError:
-            pass
         return
     prune(folder, os.path.basename(path), ".marshal", KEEP)
 
