@@ -230,7 +230,7 @@ def unmarked_history(call: Call) -> bool:
 
 def known(value: object, depth: int = 0) -> bool:
     """A value known whole statically: literal text, numbers, and lists and dicts of them."""
-    if depth > 12:
+    if depth > MAX_DEPTH:
         return False
     if isinstance(value, Text):
         return all(isinstance(p, str) for p in value.parts)
@@ -245,7 +245,7 @@ def known(value: object, depth: int = 0) -> bool:
 
 def params_in(value: object, depth: int = 0) -> Set[str]:
     """The enclosing function's parameters a value is made of, as written: each call passes its own."""
-    if depth > 12:
+    if depth > MAX_DEPTH:
         return set()
     if isinstance(value, Param):
         return {value.name}

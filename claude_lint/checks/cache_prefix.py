@@ -6,12 +6,13 @@ from typing import Iterator, List, Optional, Tuple
 from claude_lint import tokens as tok
 from claude_lint.checks.base import Context, Invalid, Rule, money, tokens
 from claude_lint.diagnostics import Diagnostic
-from claude_lint.checks.cache_marks import is_mark
+from claude_lint.checks.cache_marks import is_mark, within
 from claude_lint.cost import lost_reads_usd, unread_cache_usd
 from claude_lint.estimate import estimate
 from claude_lint.facts import Dynamic, Lit, Mapping, OneOf, Seq, Text
 from claude_lint.link import Call
 from claude_lint.patterns import lazy
+from claude_lint.prompt_text import MAX_OPTIONS_DEPTH
 
 HEAD = "import anthropic, datetime, uuid\nclient = anthropic.Anthropic()\n"
 RULES = "Follow the Acme support policy in every answer. " * 300
@@ -378,7 +379,7 @@ def _any_text(value: object, depth: int = 0) -> Optional[Text]:
     returns), the run-time parts of all of them: whichever is sent lands in the same block."""
     if isinstance(value, Text):
         return value
-    if not isinstance(value, OneOf) or depth >= 4:
+    if not isinstance(value, OneOf) or depth >= MAX_OPTIONS_DEPTH:
         return None
     parts: list = []
     seen = set()
@@ -406,13 +407,9 @@ def per_iteration(part: Dynamic, call: Call) -> bool:
     site = call.site
     if site.loop is None or not site.loop_names:
         return False
-    if site.via is not None and not _at_call(part.loc, site.loc):
+    if site.via is not None and not within(part.loc, site.loc):
         return False
     return any(name in site.loop_names for name in _heads(part.source))
-
-
-def _at_call(loc, call) -> bool:
-    return loc is not None and loc.path == call.path and call.row <= loc.row <= (call.end_row or call.row)
 
 
 _F_STRING = lazy(r"""^[rR]?[fF][rR]?["']""")
@@ -429,7 +426,7 @@ def _heads(source: str) -> List[str]:
 def _system_texts(value: object, depth: int = 0) -> List[Text]:
     """The system prompt as sent; each return of a prompt builder with several on its own,
     since what matters is what stands ahead of the rest of that same text."""
-    if isinstance(value, OneOf) and depth < 4:
+    if isinstance(value, OneOf) and depth < MAX_OPTIONS_DEPTH:
         return [t for option in value.options for t in _system_texts(option, depth + 1)]
     text = _join(value)
     return [text] if text is not None else []

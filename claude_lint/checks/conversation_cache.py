@@ -9,7 +9,7 @@ from claude_lint.checks.cache_marks import automatic, count, marked_inside, unma
 from claude_lint.checks.system_cache import LONG_SYSTEM
 from claude_lint.diagnostics import Diagnostic
 from claude_lint.extract.sdk import CACHE_CONTROL_PROVIDERS, provider_facts
-from claude_lint.facts import History, Lit, Mapping, Text
+from claude_lint.facts import History, Mapping, Text
 from claude_lint.link import Call
 from claude_lint.patterns import lazy
 from claude_lint.prompt_text import static_text
@@ -396,10 +396,7 @@ def _breakpoint(call: Call, history: History) -> bool:
         # The messages a LangChain model is invoked with are not on its site: any mention of
         # `cache_control` in the file (a content block, `additional_kwargs`, `model_kwargs`) may mark them.
         return call.site.cache_control_nearby or history.marked or "model_kwargs" in call.site.kwargs.keys()
-    top = call.value("cache_control")
-    if top is not None and not (isinstance(top, Lit) and top.value is None):
-        return True
-    for role in ("system", "tools", "messages"):
+    for role in ("system", "tools", "messages"):  # the top-level mark is `automatic`, asked beside this
         value = call.value(role)
         if value is None:
             continue

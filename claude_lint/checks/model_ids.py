@@ -8,6 +8,7 @@ from typing import Iterator
 
 from claude_lint.facts import OneOf, Text
 from claude_lint.patterns import lazy
+from claude_lint.prompt_text import MAX_OPTIONS_DEPTH
 
 # An OpenAI snapshot or context variant of a catalogued model: `gpt-4-0613`, `gpt-4o-2024-05-13`,
 # `gpt-3.5-turbo-16k-0613`, `gpt-4-1106-preview`. A snapshot is retired no later than its model.
@@ -44,7 +45,7 @@ def family(catalog, bare: str):
 def written_options(value: OneOf, depth: int = 0) -> Iterator[Text]:
     """The literal model IDs among a run-time value's possible values, nested ones included."""
     for option in value.options:
-        if isinstance(option, OneOf) and depth < 4:
+        if isinstance(option, OneOf) and depth < MAX_OPTIONS_DEPTH:
             yield from written_options(option, depth + 1)
         elif isinstance(option, Text) and option.is_folded and not option.dynamic_parts and option.literal.strip():
             yield option
