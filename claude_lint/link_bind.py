@@ -68,7 +68,7 @@ def _part(part: object, path: str, env: dict, budget: List[int]) -> object:
     new = _substitute(part, path, env, budget)
     if type(part) is Param and isinstance(new, Unknown):
         frame = env.get((path, part.function))
-        code = frame[3].get(part.name) if frame is not None and len(frame) > 3 else None
+        code = frame[3].get(part.name) if frame is not None else None
         if code is not None:
             return Dynamic(code, new.loc)
     return new

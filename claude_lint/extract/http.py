@@ -15,6 +15,7 @@ import os
 from typing import List, Optional, Tuple
 
 from claude_lint.extract import clients, gateways, moves, sdk
+from claude_lint.extract.templates import bound_call
 from claude_lint.extract.scopes import CallRecord, Scope, keyword, positional
 from claude_lint.facts import CallSite, Mapping, Param, Text
 from claude_lint.patterns import lazy
@@ -112,11 +113,10 @@ def _urllib_request(ev, call: ast.Call, scope: Scope) -> Optional[ast.Call]:
     args = positional(call)
     if not args:
         return None
-    req, scope = _call_or_bound(ev, args[0], scope)
-    if req is None:
+    found = bound_call(ev, args[0], scope)
+    if found is None or found[2] not in ("urllib.request.Request", "urllib2.Request"):
         return None
-    if not isinstance(req, ast.Call) or ev.qualname(req.func, scope) not in ("urllib.request.Request", "urllib2.Request"):
-        return None
+    req = found[0]
     if keyword(req, "data") is None and len(positional(req)) < 2:
         return None
     if keyword(req, "data") is not None or keyword(call, "data") is not None:
@@ -181,25 +181,12 @@ def _pending_post(ex, record: CallRecord, call: ast.Call, body: Param, url, *hoo
     return CallSite(loc=ev.loc(record.node), kwargs=kwargs, pending=(url, headers, *hook), **facts)
 
 
-def _call_or_bound(ev, expr, scope: Scope) -> Tuple[Optional[ast.expr], Scope]:
-    """The expression, or the one call a name is bound to (with the scope that binds it);
-    (None, scope) for a name bound otherwise."""
-    if not isinstance(expr, ast.Name):
-        return expr, scope
-    owner = ev.find(expr.id, scope)
-    bound = owner.assigns.get(expr.id, []) if owner is not None else []
-    if len(bound) != 1 or not isinstance(bound[0], ast.Call):
-        return None, scope
-    return bound[0], owner
-
-
 def _url_hook(ev, url_expr, scope: Scope) -> Optional[Tuple[Scope, str]]:
     """(class, method) when a URL is `self.m()`, or a name bound once to it."""
-    url_expr, scope = _call_or_bound(ev, url_expr, scope)
-    if url_expr is None:
+    found = bound_call(ev, url_expr, scope)
+    if found is None or not isinstance(found[0].func, ast.Attribute):
         return None
-    if not isinstance(url_expr, ast.Call) or not isinstance(url_expr.func, ast.Attribute):
-        return None
+    url_expr, scope, _ = found
     receiver = url_expr.func.value
     if not (isinstance(receiver, ast.Name) and receiver.id == scope.self_name and scope.klass is not None):
         return None
@@ -348,26 +335,17 @@ def _overriding_urls(ex, url_expr, scope: Scope) -> List[str]:
     base class posting to `self._post_url()`, an abstract hook each backend overrides with
     its own endpoint. Text with run-time parts as NUL; only the seen ones."""
     ev = ex.ev
-    if isinstance(url_expr, ast.Name):
-        owner = ev.find(url_expr.id, scope)
-        bound = owner.assigns.get(url_expr.id, []) if owner is not None else []
-        if len(bound) != 1 or not isinstance(bound[0], ast.Call):
-            return []
-        url_expr, scope = bound[0], owner
-    if not isinstance(url_expr, ast.Call) or not isinstance(url_expr.func, ast.Attribute):
+    hook = _url_hook(ev, url_expr, scope)
+    if hook is None:
         return []
-    receiver = url_expr.func.value
-    klass = scope.klass if isinstance(receiver, ast.Name) and receiver.id == scope.self_name else None
-    if klass is None:
-        return []
-    method = url_expr.func.attr
+    klass, method = hook
     out: List[str] = []
     for holder in [klass] + _subclasses_in_file(ex, klass):
         defined = moves.child(ev, holder, method, "function")
         for returned in (defined.returns if defined is not None else ())[:MAX_OVERRIDES]:
-            value = ev.value(returned, defined) if isinstance(returned, ast.expr) else None
-            if isinstance(value, Text):
-                out.append("".join(p if isinstance(p, str) else "\0" for p in value.parts))
+            text = _url_text(ev, returned, defined) if isinstance(returned, ast.expr) else None
+            if text is not None:
+                out.append(text)
         if len(out) >= MAX_OVERRIDES:
             break
     return out

@@ -66,7 +66,7 @@ def call(ev, node: ast.Call, scope, depth: int, qual: str) -> Optional[object]:
 
 def _substituted(ev, node: ast.Call, scope, depth: int) -> Optional[Text]:
     """`Template(PROMPT).substitute(answer=a)`: the template's text with each `$name` filled."""
-    found = _bound_call(ev, node.func.value, scope)
+    found = bound_call(ev, node.func.value, scope)
     if found is None or found[2] not in STRING_TEMPLATES:
         return None
     template, where, _ = found
@@ -185,7 +185,7 @@ def _bound(ev, node: ast.expr, scope):
     return node, scope
 
 
-def _bound_call(ev, node: Optional[ast.expr], scope) -> Optional[Tuple[ast.Call, object, str]]:
+def bound_call(ev, node: Optional[ast.expr], scope) -> Optional[Tuple[ast.Call, object, str]]:
     """The call a name is bound to (or the node itself), its scope and its qualified name
     ("" when not known); None when it is not a call."""
     if node is None:
@@ -200,7 +200,7 @@ def template_of(ev, node: ast.expr, scope, depth: int) -> Optional[object]:
     """The source text of a Jinja template object, as a value (Text, FileRead, ...)."""
     if depth > 20:
         return None
-    found = _bound_call(ev, node, scope)
+    found = bound_call(ev, node, scope)
     if found is None:
         return None
     node, scope, qual = found
@@ -229,11 +229,11 @@ def _argument(call: ast.Call, index: int, name: str) -> Optional[ast.expr]:
 
 
 def _loader_folder(ev, env: ast.expr, scope, depth: int) -> Path:
-    found = _bound_call(ev, env, scope)
+    found = bound_call(ev, env, scope)
     if found is None or found[2] not in ENVIRONMENTS:
         return None
     env, scope, _ = found
-    loader, scope, qual = _bound_call(ev, _keyword(env, "loader"), scope) or (None, scope, "")
+    loader, scope, qual = bound_call(ev, _keyword(env, "loader"), scope) or (None, scope, "")
     if loader is None:
         return None
     args = _positional(loader)

@@ -7,6 +7,7 @@ import ast
 from typing import FrozenSet, List, Optional, Set, Tuple
 
 from claude_lint.extract.bindings import Binding, Looped
+from claude_lint.extract.python_calls import _is_property
 from claude_lint.extract.scopes import Scope
 from claude_lint.extract.walk import child_nodes
 from claude_lint.extract.wrapper_shapes import MAX_CLASSES, last
@@ -239,8 +240,7 @@ class CalleeFinder:
         """`self.llm` where `llm` is a property of the class (a lazy client, often): the
         classes of what it returns."""
         d = self.defs.get(f"{klass}.{attr}")
-        if d is None or not any((x.id if isinstance(x, ast.Name) else x.attr if isinstance(x, ast.Attribute) else "") in ("property", "cached_property")
-                                for x in d.node.decorator_list):
+        if d is None or not _is_property(d.node):
             return []
         out: List[Callee] = []
         for value in d.returns:
