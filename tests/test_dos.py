@@ -157,6 +157,16 @@ def test_unclosed_jinja_tags_are_linear(tmp_path):
     assert sorted((f["filename"], f["code"]) for f in found) == [("comment.py", "CL002"), ("expr.py", "CL002"), ("stmt.py", "CL002")], found
 
 
+def test_a_string_of_many_escapes_is_read_once(tmp_path):
+    """The pre-filter reads where each string ends, so that a call written only in a
+    comment or a string is no call: it searched for the closing quote (and a one-line
+    string's line end) again after every backslash, quadratic in the escapes (320 KB: 17 s;
+    these 1.5 MB: minutes). A call in a comment after them is still no request."""
+    triple = HEAD + 'X = """' + "\\n" * 500_000 + '"""\n# client.messages.create(model="claude-haiku-4-5", max_tokens=100)\n'
+    single = HEAD + "Y = '" + "\\t" * 250_000 + "'\n# client.messages.create(model='claude-haiku-4-5', max_tokens=100)\n"
+    assert attack(tmp_path, {"triple.py": triple, "single.py": single}) == []
+
+
 # --- 4. gitignore globs ------------------------------------------------------------------------------
 
 

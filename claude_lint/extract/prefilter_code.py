@@ -102,13 +102,19 @@ def _closing(data: bytes, at: int, closing: bytes, cr: bool = True) -> int:
     """Where the literal whose text starts at `at` closes (-1: it does not). A backslash
     escapes the byte after it, raw strings included (`r"\\"` is not closed by its quote)."""
     single = len(closing) == 1
+    # The next closing quote and line end are searched again only once a backslash has moved
+    # `at` past them: the first match at or after `at` does not change before that, and
+    # searching anew after each escape made a string of many escapes quadratic.
+    close = line = -1
     while True:
-        close = data.find(closing, at)
-        if close < 0:
-            return -1
+        if close < at:
+            close = data.find(closing, at)
+            if close < 0:
+                return -1
         escape = data.find(b"\\", at, close)
         if single:
-            line = _line_end(data, at, cr)
+            if line < at:
+                line = _line_end(data, at, cr)
             if line < close and (escape < 0 or escape > line):
                 return -1  # the line ends first: an unterminated string
         if escape < 0:
