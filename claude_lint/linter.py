@@ -368,9 +368,10 @@ class Linter:
         for rule, ctx in contexts:
             found.extend(self._checked(rule, rule.check_project, calls, ctx, "project"))
         errors = [error for facts in all_facts for error in facts.errors] + list(overrun.values())
+        rules = {rule.code: rule for rule in self.rules}  # by_code(self.codes), once for all the errors
         for error in errors:
             if error.code in self.codes:
-                found.append(by_code(self.codes)[error.code].from_error(error))
+                found.append(rules[error.code].from_error(error))
         by_path = {f.path: f for f in all_facts}
         self._callers = {f.path: f for f in callers}
         kept: Dict[tuple, Diagnostic] = {}
