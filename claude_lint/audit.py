@@ -15,7 +15,6 @@ from claude_lint.audit_rows import COLUMNS, Audit, Finding, Row, cells, plural  
 from claude_lint.catalog import Catalog
 from claude_lint.checks.base import Context, money
 from claude_lint.checks.breakpoints import CacheBreakpointIneffective
-from claude_lint.cost import rewritten_usd
 from claude_lint.diagnostics import Diagnostic
 from claude_lint.estimate import AS_MARKED, BATCH_DISCOUNT, CACHES_NOTHING, UNREAD, estimate
 from claude_lint.extract.sdk import api_facts
@@ -75,17 +74,19 @@ def build(calls: List[Call], diagnostics: List[Diagnostic], catalog: Catalog, fi
         at = {(a.at.path, a.at.cell, a.at.row, a.at.col) for a in call.args.values()}
         if site.via is not None:
             at.add((site.via.path, site.via.cell, site.via.row, site.via.col))
+        here = (site.path, site.loc.cell or None, site.loc.row, site.loc.col)
         for d in diagnostics:
             inside = d.loc.path == site.path and (d.loc.cell or None) == (site.loc.cell or None) and site.loc.row <= d.loc.row <= site.loc.end_row
-            if inside or (d.loc.path, d.loc.cell, d.loc.row, d.loc.col) in at:
+            # A finding written where its value is (a time read two lines above the request)
+            # names the request it reaches among its related places.
+            reaches = any((r.path, r.cell or None, r.row, r.col) == here for r in d.related)
+            if inside or reaches or (d.loc.path, d.loc.cell, d.loc.row, d.loc.col) in at:
                 row.findings.append(Finding(d.code, d.name, printable(d.message), _saving(d, row, per_route, fill)))
                 if d.code in FAILING and d.severity == "error" and not row.fails:
                     row.fails, row.failure = True, FAILING[d.code]
-        model = cost.model
-        if cost.cached_tokens and model is not None and any(f.code == "CL006" for f in row.findings):
+        if cost.cached_tokens and not cost.unread and not site.local and any(f.code == "CL006" for f in row.findings):
             # A per-request value in the cached prefix: every call writes, none reads.
-            write = model.cache_prices()[0] or 0.0
-            row.cost = replace(cost, cached_usd=rewritten_usd(cost.cached_tokens, write, per_route), unread=True)
+            row.cost = estimate(call, catalog, per_route, fill, UNREAD)
             row.cached = "unread"
         rows.append(row)
     rows.sort(key=lambda r: (-r.total, r.path, r.line))
