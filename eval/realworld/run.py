@@ -434,7 +434,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser.add_argument("--show", action="store_true", help="list missed sites, unlabelled routes, findings not right, misses")
     parser.add_argument("--markdown", action="store_true", help="tables in Markdown (for RESULTS.md)")
     parser.add_argument("--set", choices=sorted(SETS), default="main",
-                        help="main: the 48 repositories rules are developed on; heldout: 24 more, labelled apart and scored only to check that changes generalise; all")
+                        help="main: the repositories rules are developed on (manifest set = \"main\"); heldout: 24 more, labelled apart and scored only to check that changes generalise; all")
     args = parser.parse_args(argv)
     repos = load_repos(args.repo, args.set)
     if args.action == "manifest":
