@@ -82,6 +82,10 @@ class RetryUnbounded(Rule):
             # a polling loop: it goes on after a success too, the handler only logs
             HEAD + "def worker(queue):\n    while True:\n        messages = queue.get()\n        try:\n            print(" + REQUEST + ")\n"
             "        except Exception as e:\n            print(e)\n",
+            # the recursive call leaves a required argument out: it raises TypeError in the
+            # handler and sends nothing again (a retry that cannot run is a bug, not a bill)
+            HEAD + "def ask(messages, region):\n    try:\n        return " + REQUEST + "\n"
+            "    except Exception:\n        return ask(messages)\n",
             # the handler gives up
             HEAD + "def ask(messages):\n    while True:\n        try:\n            return " + REQUEST + "\n"
             "        except Exception:\n            print('API error')\n            sys.exit(1)\n",

@@ -5,7 +5,8 @@ function again (recursion), or the request sits in a `while` loop that the succe
 leaves and the handler does not (it sleeps and goes round again). Either is unbounded
 when nothing counts the attempts: no argument of the recursive call changes by
 arithmetic or names an attempt count, no counter of the loop is compared, and the handler
-neither raises, returns nor breaks.
+neither raises, returns nor breaks. A recursive call that cannot bind the function's
+required parameters raises TypeError instead of retrying.
 """
 from __future__ import annotations
 
@@ -39,7 +40,7 @@ def unbounded_retry(call: ast.AST, function: ast.AST, parents: Dict[int, ast.AST
     while node is not None and node is not function:
         if isinstance(node, ast.Try) and any(child is s for s in node.body):
             for handler in node.handlers:
-                if _recursion(handler, name):
+                if _recursion(handler, name, function):
                     return Retry("recursion", loc_of(handler), _caught(handler))
                 loop = _enclosing_while(node, parents, function)
                 if loop is not None and _loops_again(handler, node, loop):
@@ -54,7 +55,7 @@ def _caught(handler: ast.ExceptHandler) -> str:
     return ast.unparse(handler.type) if hasattr(ast, "unparse") else "an exception"
 
 
-def _recursion(handler: ast.ExceptHandler, name: Optional[str]) -> bool:
+def _recursion(handler: ast.ExceptHandler, name: Optional[str], function: ast.AST) -> bool:
     if not name:
         return False
     for node in walk(handler):
@@ -63,13 +64,34 @@ def _recursion(handler: ast.ExceptHandler, name: Optional[str]) -> bool:
         func = node.func
         same = (isinstance(func, ast.Name) and func.id == name) or (
             isinstance(func, ast.Attribute) and func.attr == name and isinstance(func.value, ast.Name) and func.value.id in ("self", "cls"))
-        if not same:
+        if not same or not _binds(function, node):
             continue
         counted = any(isinstance(a, ast.BinOp) for a in node.args) or any(
             isinstance(k.value, ast.BinOp) or (k.arg is not None and _COUNT_WORDS.search(k.arg)) for k in node.keywords)
         if not counted:
             return True
     return False
+
+
+def _binds(function: ast.AST, call: ast.Call) -> bool:
+    """Whether `call` can bind `function`'s parameters: a recursive call that leaves a
+    required parameter out raises TypeError in the handler and never reissues the request."""
+    if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return True
+    if any(isinstance(a, ast.Starred) for a in call.args) or any(k.arg is None for k in call.keywords):
+        return True  # unpacked arguments: their number is not known
+    params = function.args
+    positional = params.posonlyargs + params.args
+    static = any(isinstance(d, ast.Name) and d.id == "staticmethod" for d in function.decorator_list)
+    if isinstance(call.func, ast.Attribute) and positional and not static:
+        positional = positional[1:]  # self or cls, bound by the attribute
+    if len(call.args) > len(positional) and params.vararg is None:
+        return False
+    named = {k.arg for k in call.keywords}
+    required = positional[:len(positional) - len(params.defaults)] if params.defaults else positional
+    if any(i >= len(call.args) and p.arg not in named for i, p in enumerate(required)):
+        return False
+    return all(p.arg in named for p, default in zip(params.kwonlyargs, params.kw_defaults) if default is None)
 
 
 def _enclosing_while(node: ast.AST, parents: Dict[int, ast.AST], function: ast.AST) -> Optional[ast.While]:
