@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Callable, Dict, Iterator, List, Optional, Sequ
 
 from claude_lint.config import Settings
 from claude_lint.kinds import SUFFIX_KINDS, display, kind_of  # noqa: F401 (the names discovery has always offered)
+from claude_lint.run_cache import WATCHED_NAMES as _WATCHED
 
 if TYPE_CHECKING:
     from claude_lint.gitignore import GitIgnore
@@ -145,8 +146,8 @@ class _GitIgnores:
 def discover(paths: Sequence[str], settings: Settings, limit: Optional[int] = None, folders: Optional[Dict[str, tuple]] = None) -> Tuple[List[SourceFile], List[str]]:
     """The files to lint, and the paths given that do not exist; with `limit`, the walk
     stops once it has found more files than that (the caller only needs to know so).
-    folders: filled with the stamp (`stamp`) of each folder walked and of each
-    .gitignore read, so that a caller can tell later whether a walk would find the same."""
+    folders: filled with the stamp (`stamp`) of each folder walked and of the .gitignore
+    and config files in it, so that a caller can tell later whether a walk would find the same."""
     root = os.path.abspath(settings.root)
     root_prefix = root.rstrip(os.sep) + os.sep
     patterns = tuple(settings.exclude) + tuple(settings.extend_exclude)
@@ -235,9 +236,10 @@ def _walk(top: str, skip, git: _GitIgnores, folders: Optional[Dict[str, tuple]] 
             continue
         if folders is not None:
             folders[folder] = stamp(folder)
-            if ".gitignore" in names:
-                path = os.path.join(folder, ".gitignore")
-                folders[path] = stamp(path)
+            for watched in _WATCHED:
+                if watched in names:
+                    path = os.path.join(folder, watched)
+                    folders[path] = stamp(path)
         git.listed(folder, names)
         chain = git._specs_above(folder) if git.enabled else ()
         rel_folder: Optional[str] = None  # None: outside the root, where rel_of decides per path
