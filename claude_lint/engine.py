@@ -34,7 +34,7 @@ class Result:
     reads: Dict[str, str] = field(default_factory=dict)  # prompt files: realpath -> why not read ("" = read)
     context_skipped: bool = False  # the project had more files than context_limit: judged without them
     sources: Dict[str, str] = field(default_factory=dict)  # text linted from memory, by absolute path
-    # False when the run read files it cannot list for run_cache (the project's context).
+    # False when run_cache could not list what the run read (the project's context, files named one by one).
     replayable: bool = True
 
 
@@ -147,7 +147,9 @@ def _lint_group(settings: Settings, sources: List[SourceFile], stdin: Optional[T
         calls = [c for c in calls if os.path.abspath(c.site.loc.path) in named]
     result = Result(diagnostics, len(sources), [], calls, linter.internal_errors, dict(linter.project.reads), skipped, linter.sources if stdin is not None else {})
     if read is not None:
-        result.replayable = not context and not skipped
+        # Files named one by one are linted without a walk: no folder stamp would show a
+        # module or prompt file appearing beside them (and such runs are short anyway).
+        result.replayable = not context and not skipped and not any(s.explicit for s in sources)
         _note_read(read, linter, sources)
     return result
 

@@ -19,19 +19,25 @@ date (CL007 judges retirement dates against it), the working folder, every optio
 the command line and the settings. A stamp taken before the run must equal the one taken
 after it, or nothing is kept (a file written while the run read it).
 
-Not replayed: --fix, --diff, --add-noqa, standard input, --diff-base (git state),
---no-cache, a run with internal errors or missing paths. Limits: at most MAX_PATHS
-paths and MAX_OUTPUT characters per run, at most KEEP kept runs per cache folder (the
-oldest go). Written like the facts cache: sealed with the user's key, atomically, into
-the cache folder only (`cache_folder`).
+Not seen: a module or prompt file the code names in a folder the walk does not enter
+(an excluded or ignored folder, outside the project) that appears after the run while
+nothing walked changes. Files named one by one are linted without a walk, so such runs
+are never kept.
+
+Not kept or replayed: --fix, --diff, --add-noqa, standard input, --diff-base (git
+state), --no-cache, files named one by one, a run with internal errors or missing paths,
+a run that began within RACY_NS of a write to something it read. Limits: at most
+MAX_PATHS paths and MAX_OUTPUT characters per run, at most KEEP kept runs per cache
+folder (the oldest go). Written like the facts cache: sealed with the user's key,
+atomically, into the cache folder only (`cache_folder`).
 """
 from __future__ import annotations
 
 import marshal
 import os
-from array import array
 import sys
 import time
+from array import array
 from typing import Dict, Iterable, List, Optional, Tuple
 
 from claude_lint.cache_folder import Folder, folder_for, from_command_line, open_folder, own_code
