@@ -180,3 +180,9 @@ def test_the_kept_runs_are_bounded(tmp_path):
     assert run_cache.replay(settings, f"{run_cache.PREFIX}00") is None  # the oldest went
     assert run_cache.keep(settings, "run-big", read, "x" * (run_cache.MAX_OUTPUT + 1), "", 0, time.time_ns()) is None
     assert run_cache.replay(settings, "run-big") is None
+
+
+def test_files_named_one_by_one_are_not_kept(tmp_path):
+    _project(tmp_path)
+    _run(tmp_path, "app.py", "pkg/more.py")
+    assert not _kept(tmp_path)
