@@ -14,9 +14,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING, Callable, Dict, Iterator, List, Optional, Sequence, Tuple
 
-from claude_lint.config import Settings
+from claude_lint.config import CONFIG_FILES, Settings
 from claude_lint.kinds import SUFFIX_KINDS, display, kind_of  # noqa: F401 (the names discovery has always offered)
-from claude_lint.run_cache import WATCHED_NAMES as _WATCHED
 
 if TYPE_CHECKING:
     from claude_lint.gitignore import GitIgnore
@@ -185,6 +184,11 @@ def discover(paths: Sequence[str], settings: Settings, limit: Optional[int] = No
         if limit is not None and len(files) > limit:
             break
     return sorted(files.values(), key=lambda f: f.path), missing
+
+
+# A folder's files whose contents (not only their presence) decide what a walk finds or
+# which settings govern it: a caller comparing stamps must see them rewritten.
+_WATCHED = (".gitignore",) + CONFIG_FILES
 
 
 def stamp(path: str) -> Optional[tuple]:

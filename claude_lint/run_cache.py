@@ -42,6 +42,7 @@ from typing import Dict, Iterable, List, Optional, Tuple
 
 from claude_lint.cache_folder import Folder, folder_for, from_command_line, open_folder, own_code
 from claude_lint.cache_seal import blake2b, seal, secret, unseal
+from claude_lint.config import CONFIG_FILES, ROOT_MARKERS
 
 FORMAT = 1
 PREFIX = "run-"
@@ -53,11 +54,10 @@ KEEP = 8
 # "racily clean" entries). Such a run is not kept; the next one is.
 RACY_NS = 2_000_000_000
 # A folder's files whose contents (not only their presence) decide what a walk finds or
-# which settings govern it: a caller comparing stamps must see them rewritten.
-WATCHED_NAMES = (".gitignore", "claude-lint.toml", ".claude-lint.toml", "pyproject.toml")
-
-# Project markers whose presence alone counts (config.ROOT_MARKERS and PACKAGE_MARKERS).
-MARKERS = WATCHED_NAMES + (".git", "setup.py", "setup.cfg")
+# which settings govern it (discover stamps the same ones in the folders it walks).
+WATCHED_NAMES = (".gitignore",) + CONFIG_FILES
+# ... and above the paths, with the project markers, whose presence alone counts.
+MARKERS = WATCHED_NAMES + tuple(m for m in ROOT_MARKERS if m not in WATCHED_NAMES)
 
 Stamp = Optional[Tuple[int, ...]]
 PRESENT: Stamp = (0,)  # a project marker that is there, whatever its contents
