@@ -36,12 +36,14 @@ def own_code() -> str:
 
         here = os.path.dirname(os.path.abspath(__file__))
         parts = [__version__, sys.version]
+        skip = len(here) + 1  # the path below the package (relpath's answer, without its splits: every run takes this)
         for folder, dirs, names in os.walk(here):
             dirs[:] = sorted(d for d in dirs if d != "__pycache__")
             for name in sorted(names):
                 if name.endswith((".py", ".toml")):
-                    st = os.stat(os.path.join(folder, name))
-                    parts.append(f"{os.path.relpath(os.path.join(folder, name), here)}:{st.st_size}:{st.st_mtime_ns}")
+                    path = os.path.join(folder, name)
+                    st = os.stat(path)
+                    parts.append(f"{path[skip:]}:{st.st_size}:{st.st_mtime_ns}")
         _OWN_CODE.append("\n".join(parts))
     return _OWN_CODE[0]
 
