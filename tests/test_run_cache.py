@@ -186,3 +186,14 @@ def test_files_named_one_by_one_are_not_kept(tmp_path):
     _project(tmp_path)
     _run(tmp_path, "app.py", "pkg/more.py")
     assert not _kept(tmp_path)
+
+
+def test_a_replay_gives_the_same_exit_code_and_standard_error(tmp_path):
+    _project(tmp_path)
+    command = [os.path.join(os.path.dirname(sys.executable), "claude-lint"), "check", "-v", "."]
+    first, second = (subprocess.run(command, cwd=tmp_path, capture_output=True, timeout=120) for _ in range(2))
+    assert b"prompt file" in first.stderr and first.returncode == 1
+    assert (second.stdout, second.stderr, second.returncode) == (first.stdout, first.stderr, first.returncode)
+    _mark(tmp_path)
+    marked = subprocess.run(command, cwd=tmp_path, capture_output=True, timeout=120)
+    assert (marked.stdout, marked.stderr, marked.returncode) == (MARK, first.stderr, 1)  # replayed: the kept exit code and standard error
