@@ -33,16 +33,15 @@ import io
 import os
 import pickle
 import stat
-import sys
 from typing import Callable, Dict, Optional, Tuple
 
-from claude_lint import __version__, safeio
+from claude_lint import safeio
 from claude_lint import facts as facts_mod
-from claude_lint.cache_folder import Folder, open_folder
+from claude_lint.cache_folder import CACHE_DIR, Folder, folder_for, open_folder, own_code  # noqa: F401  (CACHE_DIR: cache.* for the tests)
+from claude_lint.cache_folder import from_command_line as _from_command_line
 from claude_lint.cache_seal import blake2b, seal, secret, unseal, user_cache_folder  # noqa: F401  (user_cache_folder: cache.* for the tests)
 from claude_lint.facts import FILE_TIMEOUT, FileFacts
 
-CACHE_DIR = ".claude-lint-cache"
 FORMAT = 3  # 2: sealed (MAGIC + HMAC + pickle); 3: sealed with keyed BLAKE2b
 _UNPARSED = b"\x00"  # entry blob for facts the pre-filter left unparsed: NUL + kind
 # Settings that only choose files or judge facts: changing them keeps the facts valid.
@@ -94,28 +93,9 @@ def digest(data: bytes) -> bytes:
     return blake2b(data, digest_size=16).digest()
 
 
-_FINGERPRINT: list = []
-
-
 def _fingerprint() -> str:
-    """The package's own code: a changed extractor must not read facts an older one wrote.
-    Taken once per process: the code running is the code that was imported (a language
-    server lints many times)."""
-    if not _FINGERPRINT:
-        _FINGERPRINT.append(_walk_own_code())
-    return _FINGERPRINT[0]
-
-
-def _walk_own_code() -> str:
-    here = os.path.dirname(os.path.abspath(__file__))
-    parts = [__version__, str(FORMAT), sys.version]
-    for folder, dirs, names in os.walk(here):
-        dirs[:] = sorted(d for d in dirs if d != "__pycache__")
-        for name in sorted(names):
-            if name.endswith((".py", ".toml")):
-                st = os.stat(os.path.join(folder, name))
-                parts.append(f"{os.path.relpath(os.path.join(folder, name), here)}:{st.st_size}:{st.st_mtime_ns}")
-    return "\n".join(parts)
+    """The package's own code: a changed extractor must not read facts an older one wrote."""
+    return f"{own_code()}\nfacts format {FORMAT}"
 
 
 def file_for(settings, prefilter: bool) -> str:
@@ -127,15 +107,6 @@ def _key(settings, prefilter: bool) -> str:
     relevant = [(f.name, repr(getattr(settings, f.name))) for f in dataclasses.fields(settings) if f.name not in NOT_EXTRACTION]
     text = repr((_fingerprint(), relevant, os.path.abspath(settings.root), prefilter))
     return blake2b(text.encode("utf-8", "surrogatepass"), digest_size=12).hexdigest()
-
-
-def folder_for(settings) -> str:
-    configured = getattr(settings, "cache_dir", None)
-    return os.path.join(os.path.abspath(settings.root), configured or CACHE_DIR)
-
-
-def _from_command_line(settings) -> bool:
-    return "cache_dir" in dict(getattr(settings, "cli", ()) or ())
 
 
 class FactsCache:

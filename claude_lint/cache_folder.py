@@ -9,6 +9,43 @@ from typing import Dict, Optional, Tuple
 from claude_lint import safeio
 
 MAX_CACHE_BYTES = 256_000_000
+CACHE_DIR = ".claude-lint-cache"
+
+
+def folder_for(settings) -> str:
+    configured = getattr(settings, "cache_dir", None)
+    return os.path.join(os.path.abspath(settings.root), configured or CACHE_DIR)
+
+
+def from_command_line(settings) -> bool:
+    """--cache-dir (the only cache folder allowed outside the project)."""
+    return "cache_dir" in dict(getattr(settings, "cli", ()) or ())
+
+
+_OWN_CODE: list = []
+
+
+def own_code() -> str:
+    """The version, the Python and a stamp of each of the package's own source files: what
+    a cache written by other code must not be read by. Taken once per process: the code
+    running is the code that was imported (a language server lints many times)."""
+    if not _OWN_CODE:
+        import sys
+
+        from claude_lint import __version__
+
+        here = os.path.dirname(os.path.abspath(__file__))
+        parts = [__version__, sys.version]
+        skip = len(here) + 1  # the path below the package (relpath's answer, without its splits: every run takes this)
+        for folder, dirs, names in os.walk(here):
+            dirs[:] = sorted(d for d in dirs if d != "__pycache__")
+            for name in sorted(names):
+                if name.endswith((".py", ".toml")):
+                    path = os.path.join(folder, name)
+                    st = os.stat(path)
+                    parts.append(f"{path[skip:]}:{st.st_size}:{st.st_mtime_ns}")
+        _OWN_CODE.append("\n".join(parts))
+    return _OWN_CODE[0]
 
 
 _DIR_FLAGS = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_CLOEXEC", 0)

@@ -5,6 +5,7 @@ import argparse
 import gc
 import os
 import sys
+import time
 import warnings
 from typing import List, Optional
 
@@ -311,8 +312,6 @@ def _rule(args) -> int:
 
 def _check(args) -> int:
     from claude_lint import config
-    from claude_lint.engine import lint
-    from claude_lint.report import renderer
 
     paths = args.paths or ["."]
     stdin = None
@@ -351,7 +350,26 @@ def _check(args) -> int:
     except config.ConfigError as exc:
         sys.stderr.write(f"claude-lint: error: {printable(str(exc))}\n")
         return EXIT_ERROR
+    read = name = None
+    started = 0
+    made_in = None
+    if not (args.fix or args.diff or args.add_noqa or args.diff_base or stdin is not None or settings.no_cache):
+        from claude_lint import run_cache
+
+        name = run_cache.key(vars(args), settings)
+        kept = run_cache.replay(settings, name)
+        if kept is not None:
+            out, err, code = kept
+            sys.stderr.write(err)
+            return code if write_output(args.output_file, out) else EXIT_ERROR
+        made_in = run_cache.prepare(settings)
+        started = time.time_ns()
+        # The working folder: prompt files may be read relative to it, and shown paths are.
+        read = run_cache.above([os.getcwd()], run_cache.above(paths, {}), given=False)
+        read.update((folder, run_cache.stamp(folder)) for folder in run_cache.environment())
     from claude_lint.checks import by_code
+    from claude_lint.engine import lint
+    from claude_lint.report import renderer
 
     by_code(config.selected(settings))  # the rules' modules too (the linter asks for the same ones)
     _collect_again()
@@ -359,7 +377,7 @@ def _check(args) -> int:
         from claude_lint.fix_command import run
 
         return run(args, paths, settings, stdin)
-    result = lint(paths, settings, stdin=stdin)
+    result = lint(paths, settings, stdin=stdin, read=read)
     if args.diff_base:
         from claude_lint import diffbase
 
@@ -368,20 +386,25 @@ def _check(args) -> int:
         except diffbase.DiffBaseError as exc:
             sys.stderr.write(f"claude-lint: error: {printable(str(exc))}\n")
             return EXIT_ERROR
-    for missing in result.missing:
-        sys.stderr.write(f"claude-lint: error: {printable(missing)}: no such file or directory\n")
-    for error in result.internal_errors:
-        sys.stderr.write(f"claude-lint: error: internal error while linting {printable(error)}. This is a bug in claude-lint; please report it.\n")
+    err = "".join(f"claude-lint: error: {printable(missing)}: no such file or directory\n" for missing in result.missing)
+    err += "".join(f"claude-lint: error: internal error while linting {printable(error)}. This is a bug in claude-lint; please report it.\n"
+                   for error in result.internal_errors)
     if args.verbose:
-        for path, why in sorted(result.reads.items()):
-            sys.stderr.write(f"claude-lint: prompt file {printable(path)}: {'read' if not why else 'not read: ' + printable(why)}\n")
+        err += "".join(f"claude-lint: prompt file {printable(path)}: {'read' if not why else 'not read: ' + printable(why)}\n"
+                       for path, why in sorted(result.reads.items()))
+    sys.stderr.write(err)
     output = renderer(args.output_format)(result, {"statistics": args.statistics, "quiet": args.quiet})
     from claude_lint.fix_command import after_check
 
-    if not write_output(args.output_file, output + after_check(args, result)):
-        return EXIT_ERROR
+    output += after_check(args, result)
     if result.missing or result.internal_errors:
+        code = EXIT_ERROR
+    else:
+        code = EXIT_FINDINGS if result.diagnostics and not args.exit_zero else EXIT_CLEAN
+    if read is not None and name is not None and code != EXIT_ERROR and result.replayable:
+        from claude_lint import run_cache
+
+        run_cache.keep(settings, name, read, output, err, code, started, made_in)  # before the output file is written: it may be among them
+    if not write_output(args.output_file, output):
         return EXIT_ERROR
-    if result.diagnostics and not args.exit_zero:
-        return EXIT_FINDINGS
-    return EXIT_CLEAN
+    return code

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING, Callable, Dict, Iterator, List, Optional, Sequence, Tuple
 
-from claude_lint.config import Settings
+from claude_lint.config import CONFIG_FILES, Settings
 from claude_lint.kinds import SUFFIX_KINDS, display, kind_of  # noqa: F401 (the names discovery has always offered)
 
 if TYPE_CHECKING:
@@ -145,8 +145,8 @@ class _GitIgnores:
 def discover(paths: Sequence[str], settings: Settings, limit: Optional[int] = None, folders: Optional[Dict[str, tuple]] = None) -> Tuple[List[SourceFile], List[str]]:
     """The files to lint, and the paths given that do not exist; with `limit`, the walk
     stops once it has found more files than that (the caller only needs to know so).
-    folders: filled with the stamp (`stamp`) of each folder walked and of each
-    .gitignore read, so that a caller can tell later whether a walk would find the same."""
+    folders: filled with the stamp (`stamp`) of each folder walked and of the .gitignore
+    and config files in it, so that a caller can tell later whether a walk would find the same."""
     root = os.path.abspath(settings.root)
     root_prefix = root.rstrip(os.sep) + os.sep
     patterns = tuple(settings.exclude) + tuple(settings.extend_exclude)
@@ -184,6 +184,11 @@ def discover(paths: Sequence[str], settings: Settings, limit: Optional[int] = No
         if limit is not None and len(files) > limit:
             break
     return sorted(files.values(), key=lambda f: f.path), missing
+
+
+# A folder's files whose contents (not only their presence) decide what a walk finds or
+# which settings govern it: a caller comparing stamps must see them rewritten.
+_WATCHED = (".gitignore",) + CONFIG_FILES
 
 
 def stamp(path: str) -> Optional[tuple]:
@@ -235,9 +240,10 @@ def _walk(top: str, skip, git: _GitIgnores, folders: Optional[Dict[str, tuple]] 
             continue
         if folders is not None:
             folders[folder] = stamp(folder)
-            if ".gitignore" in names:
-                path = os.path.join(folder, ".gitignore")
-                folders[path] = stamp(path)
+            for watched in _WATCHED:
+                if watched in names:
+                    path = os.path.join(folder, watched)
+                    folders[path] = stamp(path)
         git.listed(folder, names)
         chain = git._specs_above(folder) if git.enabled else ()
         rel_folder: Optional[str] = None  # None: outside the root, where rel_of decides per path

@@ -34,6 +34,8 @@ class Result:
     reads: Dict[str, str] = field(default_factory=dict)  # prompt files: realpath -> why not read ("" = read)
     context_skipped: bool = False  # the project had more files than context_limit: judged without them
     sources: Dict[str, str] = field(default_factory=dict)  # text linted from memory, by absolute path
+    # False when run_cache could not list what the run read (the project's context, files named one by one).
+    replayable: bool = True
 
 
 def lint(
@@ -43,23 +45,26 @@ def lint(
     context_cache: Optional["ContextCache"] = None,
     prefilter: bool = True,
     context_limit: Optional[int] = None,
+    read: Optional[Dict[str, tuple]] = None,
 ) -> Result:
     """Lint `paths` (or one buffer). Each file is linted with the settings of the nearest
     config above it (ruff's hierarchical configs), whatever the order of the paths; the
     files under one config are linted together, as one project rooted at its folder.
     context_limit: at most this many other files of a project are read for the
     project-wide rules (0: none); a project with more is judged on the files given alone.
+    read: filled with what the run read, for `run_cache` (path -> its stamp before the
+    run read it, `run_cache.LATER` when not taken).
     Raises config.ConfigError for a nested config that cannot be used."""
     if stdin is not None:
         name, _ = stdin
         abspath = os.path.abspath(name)
         source = SourceFile(display(abspath), abspath, _kind(name), explicit=True)
         return _lint_group(settings, [source], stdin, context_cache, prefilter, None, context_limit)
-    sources, missing = discover(paths, settings)
+    sources, missing = discover(paths, settings, folders=read)
     groups = by_config(sources, settings)
     if not groups:
         groups = [(settings, [])]
-    results = [_lint_group(s, group, None, context_cache, prefilter, settings, context_limit) for s, group in groups]
+    results = [_lint_group(s, group, None, context_cache, prefilter, settings, context_limit, read) for s, group in groups]
     if len(results) == 1:
         result = results[0]
     else:
@@ -69,6 +74,7 @@ def lint(
             result.internal_errors += r.internal_errors
             result.reads.update(r.reads)
             result.context_skipped = result.context_skipped or r.context_skipped
+            result.replayable = result.replayable and r.replayable
     result.missing = missing
     return result
 
@@ -94,7 +100,7 @@ def by_config(sources: Sequence[SourceFile], settings: Settings) -> List[Tuple[S
 
 
 def _lint_group(settings: Settings, sources: List[SourceFile], stdin: Optional[Tuple[str, bytes]], context_cache: Optional["ContextCache"],
-                prefilter: bool, run: Optional[Settings], context_limit: Optional[int]) -> Result:
+                prefilter: bool, run: Optional[Settings], context_limit: Optional[int], read: Optional[Dict[str, tuple]] = None) -> Result:
     """`run`: the run's settings (context files governed by a nested config belong to
     that config's project, not to this one)."""
     linter = Linter(settings, prefilter=prefilter)
@@ -139,7 +145,30 @@ def _lint_group(settings: Settings, sources: List[SourceFile], stdin: Optional[T
         # kept when one of the requests it names is in a file given.
         diagnostics = [d for d in diagnostics if any(os.path.abspath(loc.path) in named for loc in (d.loc, *d.related))]
         calls = [c for c in calls if os.path.abspath(c.site.loc.path) in named]
-    return Result(diagnostics, len(sources), [], calls, linter.internal_errors, dict(linter.project.reads), skipped, linter.sources if stdin is not None else {})
+    result = Result(diagnostics, len(sources), [], calls, linter.internal_errors, dict(linter.project.reads), skipped, linter.sources if stdin is not None else {})
+    if read is not None:
+        # Files named one by one are linted without a walk: no folder stamp would show a
+        # module or prompt file appearing beside them (and such runs are short anyway).
+        result.replayable = not context and not skipped and not any(s.explicit for s in sources)
+        _note_read(read, linter, sources)
+    return result
+
+
+def _note_read(read: Dict[str, tuple], linter: Linter, sources: Sequence[SourceFile]) -> None:
+    """What a project's lint read besides the folders walked: the files linted (stamped
+    by their first look), the modules and prompt files the linker read, the settings' files."""
+    from claude_lint.run_cache import LATER
+
+    for source in sources:
+        st = linter.stats.get(source.abspath)
+        read[source.abspath] = (st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino) if st is not None else LATER
+    project = linter.project
+    for table in (project._facts, project._files, project._imports, project.reads):
+        for path in table:
+            read.setdefault(path, LATER)
+    for path in (linter.settings.config_path, linter.settings.models_file):
+        if path:
+            read.setdefault(os.path.abspath(path), LATER)
 
 
 def _kind(name: str) -> str:

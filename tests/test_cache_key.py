@@ -60,10 +60,13 @@ def test_the_key_follows_version_code_extraction_settings_and_root(tmp_path, mon
     assert cache_mod._key(settings, False) != key  # pre-filter off
     assert cache_mod._key(Settings(root=str(tmp_path / "sub")), True) != key
     assert cache_mod._key(Settings(root=str(tmp_path), select=("CL001",)), True) == key  # choosing rules keeps the facts
-    monkeypatch.setattr(cache_mod, "_FINGERPRINT", [])
-    monkeypatch.setattr(cache_mod, "__version__", "99.0.0")
+    import claude_lint
+    from claude_lint import cache_folder
+
+    monkeypatch.setattr(cache_folder, "_OWN_CODE", [])
+    monkeypatch.setattr(claude_lint, "__version__", "99.0.0")
     assert cache_mod._key(settings, True) != key  # a new version of claude-lint
-    monkeypatch.setattr(cache_mod, "_FINGERPRINT", ["another extractor's code"])
+    monkeypatch.setattr(cache_folder, "_OWN_CODE", ["another extractor's code"])
     assert cache_mod._key(settings, True) != key
 
 
