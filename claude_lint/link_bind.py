@@ -70,7 +70,7 @@ def _part(part: object, path: str, env: dict, budget: List[int]) -> object:
         frame = env.get((path, part.function))
         code = frame[3].get(part.name) if frame is not None else None
         if code is not None:
-            return Dynamic(code, new.loc)
+            return Dynamic(code, new.loc, part.loc)
     return new
 
 

@@ -241,10 +241,11 @@ class CachePrefixDynamic(Rule):
                     "        chat(goal, current_iteration=count + 1, max_iterations=max_iterations)\n        count += 1\n")
         fires = [*fires,
             Invalid(WRAPPER.format(caller="    for i in range(25):\n        ask(goal, step=i + 1, total=25)\n"), row=9,
-                    message="`i + 1` changes on every iteration of the loop at line 8 and sits in the system prompt block that carries the cache breakpoint"),
+                    message="`i + 1` changes on every iteration of the loop at line 8 (it enters the prompt at line 6) and sits in the system prompt block that carries the cache breakpoint"),
             Invalid(WRAPPER.format(caller="    ask(goal, datetime.datetime.now().isoformat())\n"), row=8,
                     message="`datetime.datetime.now().isoformat()` changes on every request"),
-            Invalid(AUTOMODE, row=16, message="`count + 1` changes on every iteration of the loop at line 15"),
+            # the finding stays where the counter changes and names the line of the helper that writes it into the prompt
+            Invalid(AUTOMODE, row=16, message="`count + 1` changes on every iteration of the loop at line 15 (it enters the prompt at line 8)"),
         ]
         silent = [*silent,  # the caller's value stays the same round the loop, is a date, or is fixed
             WRAPPER.format(caller="    for q in questions:\n        ask(q, step=persona)\n"),
@@ -333,6 +334,11 @@ class CachePrefixDynamic(Rule):
         arg = call.arg("system")
         loc = part.loc or (arg.at if arg is not None else call.site.loc)
         when = "on every request" if per_request(part) else f"on every iteration of the loop at line {call.site.loop.row}"
+        # A caller's value that a wrapper (or its prompt builder) writes into the text: the
+        # finding stays at the caller, where the value changes, and names where it enters.
+        entered = part.entered if part.entered is not None and part.entered != loc else None
+        if entered is not None:
+            when += f" (it enters the prompt at {'line ' if entered.path == loc.path else entered.path + ':'}{entered.row})"
         return self.diagnostic(
             loc,
             f"`{part.source}` changes {when} and sits {where}, so the prefix never matches the cache: every call pays "
@@ -340,6 +346,7 @@ class CachePrefixDynamic(Rule):
             + (f", about {money(usd)} per 1,000 calls" if usd else "")
             + ". Move per-request values after the cached part, e.g. into the user message.",
             cost=usd,
+            related=(entered,) if entered is not None else (),
         )
 
 
