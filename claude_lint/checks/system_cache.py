@@ -210,6 +210,29 @@ class UncachedSystemPrompt(Rule):
             # one of the returns is already cached
             MODES.replace("    return BASE\n", "    return [{'type': 'text', 'text': BASE, 'cache_control': {'type': 'ephemeral'}}]\n"),
         ]
+        # A system prompt a function returns: a method of the agent's class, and a helper of
+        # another module that joins a list filled by appends, its return kept in a name first.
+        AGENT = ("import anthropic\n" f"RULES = {LONG_SYSTEM!r}\n"
+                 "class Agent:\n    def __init__(self):\n        self.client = anthropic.Anthropic()\n"
+                 "    def system_prompt(self):\n        return RULES\n"
+                 "    def step(self, history):\n"
+                 '        return self.client.messages.create(model="claude-sonnet-4-6", max_tokens=300, system=self.system_prompt(), messages=history)\n')
+        JOINED = {
+            "bot/__init__.py": "",
+            "bot/prompts.py": f"RULES = {LONG_SYSTEM!r}\n\ndef build(user):\n    parts = []\n    parts.append(RULES)\n"
+            "    parts.append(f'The customer is {user}.')\n    return '\\n\\n'.join(parts)\n",
+            "bot/app.py": "import anthropic\nfrom bot.prompts import build\n\ndef reply(user, q):\n    system = build(user)\n"
+            '    return anthropic.Anthropic().messages.create(model="claude-sonnet-4-6", max_tokens=300, system=system,\n'
+            '        messages=[{"role": "user", "content": q}])\n',
+        }
+        fires = [*fires, Invalid(AGENT, row=9, message="System prompt of ~"), Invalid(JOINED, path="bot/app.py", row=6)]
+        silent = [
+            *silent,
+            # the method's return is already a cached block list
+            AGENT.replace("        return RULES\n", "        return [{'type': 'text', 'text': RULES, 'cache_control': {'type': 'ephemeral'}}]\n"),
+            # the helper's list holds only what each call passes: nothing fixed to count
+            {**JOINED, "bot/prompts.py": JOINED["bot/prompts.py"].replace("parts.append(RULES)", "parts.append(user)")},
+        ]
         return fires, silent
 
     def check_call(self, call: Call, ctx: Context) -> Iterator[Diagnostic]:
