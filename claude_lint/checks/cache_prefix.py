@@ -1,12 +1,13 @@
 from __future__ import annotations
 
 import re
-from typing import Iterator, List, Optional, Tuple
+from typing import Iterator, List, Optional
 
 from claude_lint import tokens as tok
 from claude_lint.checks.base import Context, Invalid, Rule, money, tokens
 from claude_lint.diagnostics import Diagnostic
-from claude_lint.checks.cache_marks import is_mark, within
+from claude_lint.checks.cache_marks import blocks as all_blocks
+from claude_lint.checks.cache_marks import within
 from claude_lint.cost import lost_reads_usd, unread_cache_usd
 from claude_lint.estimate import estimate
 from claude_lint.facts import Dynamic, Lit, Mapping, OneOf, Seq, Text
@@ -287,7 +288,7 @@ class CachePrefixDynamic(Rule):
         return fires, silent
 
     def check_call(self, call: Call, ctx: Context) -> Iterator[Diagnostic]:
-        blocks = _blocks(call)
+        blocks = [((_WHERE[b.role], _block_text(b.value)), b.mark is not None) for b in all_blocks(call, whole=True)[0]]
         marks = [i for i, (_, cached) in enumerate(blocks) if cached]
         top = call.value("cache_control")
         automatic = top is not None and not (isinstance(top, Lit) and top.value is None)
@@ -350,35 +351,13 @@ class CachePrefixDynamic(Rule):
         )
 
 
-Block = Tuple[Tuple[str, Text], bool]
+_WHERE = {"tools": "tools", "system": "system prompt", "messages": "messages"}  # as a message names the role
 
 
-def _blocks(call: Call) -> List[Block]:
-    """Prompt blocks in cache order (tools, system, messages): ((where, text), carries a breakpoint)."""
-    out: List[Block] = []
-    for role, where in (("tools", "tools"), ("system", "system prompt"), ("messages", "messages")):
-        value = call.value(role)
-        items = value.items if isinstance(value, Seq) else ((value,) if value is not None else ())
-        for item in items:
-            if role == "messages" and isinstance(item, Mapping):
-                content = item.get("content")
-                inner = content.items if isinstance(content, Seq) else (content,)
-                for block in inner:
-                    out.append(_block(block, where))
-            else:
-                out.append(_block(item, where))
-    return out
-
-
-def _block(value: object, where: str) -> Block:
-    cached = False
-    text: Optional[Text] = None
-    if isinstance(value, (Text, OneOf)):
-        text = _any_text(value)
-    elif isinstance(value, Mapping):
-        cached = any(is_mark(k, v) for k, v in value.entries)
-        text = _any_text(value.get("text"))
-    return ((where, text if text is not None else Text(())), cached)
+def _block_text(value: object) -> Text:
+    """A block's text as CL006 reads it: each return of a prompt builder counts (`_any_text`)."""
+    text = _any_text(value.get("text") if isinstance(value, Mapping) else value)
+    return text if text is not None else Text(())
 
 
 def _any_text(value: object, depth: int = 0) -> Optional[Text]:
