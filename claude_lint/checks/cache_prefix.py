@@ -13,7 +13,7 @@ from claude_lint.estimate import estimate
 from claude_lint.facts import Dynamic, Lit, Mapping, OneOf, Seq, Text
 from claude_lint.link import Call
 from claude_lint.patterns import lazy
-from claude_lint.prompt_text import MAX_OPTIONS_DEPTH
+from claude_lint.prompt_text import MAX_OPTIONS_DEPTH, system_message
 
 HEAD = "import anthropic, datetime, uuid\nclient = anthropic.Anthropic()\n"
 RULES = "Follow the Acme support policy in every answer. " * 300
@@ -44,8 +44,9 @@ class CachePrefixDynamic(Rule):
     """## What it does
     Flags a per-request value (the current time, a UUID, a random number, a request
     ID) inside a cached prompt prefix: before the last `cache_control` breakpoint, in
-    the block that carries it, or near the start of a long system prompt whose
-    remaining text would otherwise be cacheable.
+    the block that carries it, or near the start of a long system prompt (or of the
+    system message that opens an OpenAI-style message list) whose remaining text would
+    otherwise be cacheable.
 
     ## Why is this bad?
     Prompt caching matches prefixes exactly. A timestamp before the breakpoint makes
@@ -91,6 +92,8 @@ class CachePrefixDynamic(Rule):
 
     @staticmethod
     def examples():
+        from claude_lint.checks import cache_prefix_examples as shapes
+
         fires = [
             Invalid(HEAD + f"RULES = {RULES!r}\n"
                     'client.messages.create(model="claude-sonnet-4-6", max_tokens=500, messages=[],\n'
@@ -207,6 +210,7 @@ class CachePrefixDynamic(Rule):
         OPENAI_BUILDER = ("from openai import OpenAI\nimport datetime, time\n" + f"RULES = {RULES!r}\n"
                           "def build_instructions(verbose):\n    if verbose:\n        return f\"Now: {{{value}}}\\n\" + RULES\n    return RULES\n"
                           'OpenAI().responses.create(model="gpt-5.4", max_output_tokens=300, input="hi", instructions=build_instructions(True))\n')
+        fires, silent = [*fires, *shapes.FIRES], [*silent, *shapes.SILENT]  # OpenAI-style system messages, lists filled by appends
         fires = [*fires, Invalid(OPENAI_BUILDER.format(value="time.time()"), row=6,
                                  message="`time.time()` changes on every request and sits at the start of the system prompt, ahead of ~3,002 "
                                  "cacheable tokens, so the prefix never matches the cache: every call pays the full input price instead of a "
@@ -309,7 +313,8 @@ class CachePrefixDynamic(Rule):
         model = ctx.model(call)
         minimum = (model.min_cacheable if model is not None else None) or int(ctx.option("unknown-model-minimum"))
         ratio = ctx.catalog.token_ratio(model)
-        for text in _system_texts(call.value("system")):
+        system = call.value("system")
+        for text in _system_texts(system if system is not None else system_message(call.value("messages"))):
             found = self._ahead_of_prompt(call, text, model, minimum, ratio)
             if found is not None:
                 yield found

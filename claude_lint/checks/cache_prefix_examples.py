@@ -1,0 +1,38 @@
+"""CL006's examples for where real agents keep the system prompt: the first message of an
+OpenAI-style list, and a messages list filled by appends in another function before a
+wrapper sends it. Kept apart from the rule module for its size; the rule's `examples()`
+imports and lists them."""
+from __future__ import annotations
+
+from claude_lint.checks.base import Invalid
+
+RULES = "Follow the Acme support policy in every answer. " * 300
+
+# OpenAI-style requests carry the system prompt as the first message (chat completions, the
+# Responses API's input, LiteLLM): the clock at its head defeats automatic caching too.
+CHAT = ("from openai import OpenAI\nimport datetime, time\n" + f"RULES = {RULES!r}\n"
+        "def ask(q):\n    return OpenAI().chat.completions.create(model=\"gpt-5.4\", max_completion_tokens=300, messages=[\n"
+        '        {{"role": "system", "content": {system}}}, {{"role": "user", "content": q}}])\n')
+
+# An agent's messages list filled by appends in a builder, the system message marked there,
+# sent by a wrapper: the builder's clock (to the minute) sits in the cached system block.
+APPENDED = ("import datetime, litellm\n" + f"RULES = {RULES!r}\n"
+            "def identity():\n    now = datetime.datetime.now().strftime({fmt!r})\n"
+            "    return f'## Current Time\\n{{now}}\\n\\n' + RULES\n"
+            "def build_messages(question):\n    messages = []\n"
+            "    messages.append({{'role': 'system', 'content': [{{'type': 'text', 'text': identity(), 'cache_control': {{'type': 'ephemeral'}}}}]}})\n"
+            "    messages.append({{'role': 'user', 'content': question}})\n    return messages\n"
+            "def chat(messages):\n    return litellm.completion(model='anthropic/claude-sonnet-4-5', max_tokens=300, messages=messages)\n"
+            "def turn(question):\n    return chat(build_messages(question))\n")
+
+FIRES = [
+    Invalid(CHAT.format(system='f"Now: {time.time()}\\n{RULES}"'), row=6,
+            message="`time.time()` changes on every request and sits at the start of the system prompt"),
+    Invalid(APPENDED.format(fmt="%Y-%m-%d %H:%M"), row=4,
+            message="changes on every request and sits in the messages block that carries the cache breakpoint"),
+]
+SILENT = [
+    CHAT.format(system='f"{RULES}\\nNow: {time.time()}"'),  # after the cacheable text: the prefix stays stable
+    CHAT.format(system='f"Now: {time.time()}"'),  # nothing long after it to cache
+    APPENDED.format(fmt="%Y-%m-%d"),  # to the day: one extra write a day
+]
