@@ -57,7 +57,9 @@ class CachePrefixDynamic(Rule):
     the user message) keeps the prefix stable.
 
     A value the request's loop changes on each iteration (the loop's item, a step
-    counter: `f"Step {i} of {n}"`) busts the prefix the same way. A template filled by
+    counter: `f"Step {i} of {n}"`) busts the prefix the same way, also when it reaches
+    the text through a wrapper and its prompt helper (`act(page)` whose helper writes
+    `{state.url}`); the finding names where it enters the prompt. A template filled by
     `.format(...)` is judged by what each keyword passes (`TEMPLATE.format(now=today)` is
     a date), not by the field's name. A prompt builder with several returns is judged
     by each of them: whichever it sends lands in the same place.
