@@ -1,7 +1,7 @@
 """CL006's examples for where real agents keep the system prompt: the first message of an
-OpenAI-style list, and a messages list filled by appends in another function before a
-wrapper sends it. Kept apart from the rule module for its size; the rule's `examples()`
-imports and lists them."""
+OpenAI-style list, a messages list filled by appends in another function or module before
+a wrapper sends it, and an attribute of the state a loop hands an agent step. Kept apart
+from the rule module for its size; the rule's `examples()` imports and lists them."""
 from __future__ import annotations
 
 from claude_lint.checks.base import Invalid
@@ -25,13 +25,34 @@ APPENDED = ("import datetime, litellm\n" + f"RULES = {RULES!r}\n"
             "def chat(messages):\n    return litellm.completion(model='anthropic/claude-sonnet-4-5', max_tokens=300, messages=messages)\n"
             "def turn(question):\n    return chat(build_messages(question))\n")
 
+# An agent step whose helper writes an attribute of the state it is handed (the page the
+# browser is on) into the cached system text, called once per page: each step's prefix is new.
+STATE = ("import anthropic\nclient = anthropic.Anthropic()\n" + f"RULES = {RULES!r}\n"
+         "def instructions(state):\n    return f'{RULES}\\nThe current URL is {state.url}.'\n"
+         "def act(state, history):\n"
+         "    return client.messages.create(model='claude-sonnet-4-6', max_tokens=300, messages=history,\n"
+         "        system=[{'type': 'text', 'text': instructions(state), 'cache_control': {'type': 'ephemeral'}}])\n"
+         "def run(pages, history, settings):\n    for page in pages:\n        act({state}, history)\n")
+
+# The same builder in another module, whose list the agent loop's module sends.
+CONTEXT = APPENDED.split("def chat(")[0]
+LOOP = ("import litellm\nfrom bot.context import build_messages\n"
+        "def chat(messages):\n    return litellm.completion(model='anthropic/claude-sonnet-4-5', max_tokens=300, messages=messages)\n"
+        "def turn(question):\n    messages = build_messages(question)\n    return chat(messages)\n")
+
 FIRES = [
+    Invalid({"bot/__init__.py": "", "bot/context.py": CONTEXT.format(fmt="%H:%M"), "bot/loop.py": LOOP}, path="bot/context.py", row=4,
+            message="changes on every request and sits in the messages block that carries the cache breakpoint"),
+    Invalid(STATE.replace("{state}", "page"), row=11,
+            message="`page.url` changes on every iteration of the loop at line 10 (it enters the prompt at line 5)"),
     Invalid(CHAT.format(system='f"Now: {time.time()}\\n{RULES}"'), row=6,
             message="`time.time()` changes on every request and sits at the start of the system prompt"),
     Invalid(APPENDED.format(fmt="%Y-%m-%d %H:%M"), row=4,
             message="changes on every request and sits in the messages block that carries the cache breakpoint"),
 ]
 SILENT = [
+    {"bot/__init__.py": "", "bot/context.py": CONTEXT.format(fmt="%Y-%m-%d"), "bot/loop.py": LOOP},
+    STATE.replace("{state}", "settings"),  # the same state on every iteration: the prefix repeats
     CHAT.format(system='f"{RULES}\\nNow: {time.time()}"'),  # after the cacheable text: the prefix stays stable
     CHAT.format(system='f"Now: {time.time()}"'),  # nothing long after it to cache
     APPENDED.format(fmt="%Y-%m-%d"),  # to the day: one extra write a day

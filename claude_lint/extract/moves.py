@@ -37,6 +37,16 @@ def list_edits_only(edits) -> bool:
     return bool(edits) and all(kind in _LIST_EDITS for kind, _ in edits)
 
 
+def filled_list(expr: ast.expr, scope: Scope) -> bool:
+    """A return of a local list bound once to a list display and changed only by appends and
+    extends outside loops (`messages = []`, `messages.append(...)`): the list it becomes is
+    known, so another module's request can send it (`returned_texts`)."""
+    if not isinstance(expr, ast.Name) or expr.id in scope.params:
+        return False
+    bound = scope.assigns.get(expr.id, [])
+    return len(bound) == 1 and isinstance(bound[0], ast.List) and list_edits_only(scope.edits.get(expr.id, ()))
+
+
 def edited(ev, value: object, edits, scope: Scope, depth: int, loc: Optional[Loc]) -> object:
     """A dict after its in-place edits, applied in source order wherever they sit (a
     conditional `params["system"] = s` counts as made: the linter reads code, not runs);
