@@ -76,7 +76,7 @@ def _reads_param(part: Dynamic, path: str, env: dict) -> Dynamic:
     if head is None:
         return part
     name = head.group(1)
-    frames = [frame for (where, _), frame in env.items() if where == path and name in frame[3]]
+    frames = [frame for (where, _), frame in env.items() if where == path and len(frame) > 3 and name in frame[3]]
     if len(frames) != 1:
         return part
     code, value = frames[0][3][name], frames[0][0].get(name)

@@ -34,6 +34,14 @@ STATE = ("import anthropic\nclient = anthropic.Anthropic()\n" + f"RULES = {RULES
          "        system=[{'type': 'text', 'text': instructions(state), 'cache_control': {'type': 'ephemeral'}}])\n"
          "def run(pages, history, settings):\n    for page in pages:\n        act({state}, history)\n")
 
+# The step as a method of an agent the caller builds (what its constructor keeps is bound too).
+AGENT = ("import anthropic\n" + f"RULES = {RULES!r}\n"
+         "class Agent:\n    def __init__(self, model):\n        self.model = model\n        self.client = anthropic.Anthropic()\n"
+         "    def act(self, state, history):\n"
+         "        return self.client.messages.create(model=self.model, max_tokens=300, messages=history,\n"
+         "            system=[{'type': 'text', 'text': f'{RULES}\\nThe current URL is {state.url}.', 'cache_control': {'type': 'ephemeral'}}])\n"
+         "def run(pages, history, settings):\n    agent = Agent(model='claude-sonnet-4-6')\n    for page in pages:\n        agent.act({state}, history)\n")
+
 # The same builder in another module, whose list the agent loop's module sends.
 CONTEXT = APPENDED.split("def chat(")[0]
 LOOP = ("import litellm\nfrom bot.context import build_messages\n"
@@ -41,6 +49,7 @@ LOOP = ("import litellm\nfrom bot.context import build_messages\n"
         "def turn(question):\n    messages = build_messages(question)\n    return chat(messages)\n")
 
 FIRES = [
+    Invalid(AGENT.replace("{state}", "page"), row=13, message="`page.url` changes on every iteration of the loop at line 12"),
     Invalid({"bot/__init__.py": "", "bot/context.py": CONTEXT.format(fmt="%H:%M"), "bot/loop.py": LOOP}, path="bot/context.py", row=4,
             message="changes on every request and sits in the messages block that carries the cache breakpoint"),
     Invalid(STATE.replace("{state}", "page"), row=11,
@@ -51,6 +60,7 @@ FIRES = [
             message="changes on every request and sits in the messages block that carries the cache breakpoint"),
 ]
 SILENT = [
+    AGENT.replace("{state}", "settings"),
     {"bot/__init__.py": "", "bot/context.py": CONTEXT.format(fmt="%Y-%m-%d"), "bot/loop.py": LOOP},
     STATE.replace("{state}", "settings"),  # the same state on every iteration: the prefix repeats
     CHAT.format(system='f"{RULES}\\nNow: {time.time()}"'),  # after the cacheable text: the prefix stays stable
