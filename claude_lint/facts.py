@@ -43,6 +43,9 @@ class Dynamic:
 
     source: str  # the expression's code, e.g. "datetime.now()"
     loc: Optional[Loc] = None
+    # A caller's argument bound into a wrapper's text (`link_bind`): where the wrapper's
+    # text reads it, so that a finding at the caller can also point into the prompt.
+    entered: Optional[Loc] = None
 
 
 @dataclass(frozen=True)

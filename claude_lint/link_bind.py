@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Dict, List, Optional
 
+from claude_lint.patterns import lazy
 from claude_lint.facts import Dynamic, History, Loc, Mapping, OneOf, Param, Seq, Text, Transform, Unknown
 
 
@@ -62,15 +63,39 @@ def _substitute(value: object, path: str, env: dict, budget: List[int]) -> objec
     return value
 
 
+_READS_PARAM = lazy(r"([A-Za-z_]\w*)(?=[.\[])")  # `state.url`, `state["url"]`: read from the name `state`
+_DOTTED = lazy(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*")
+
+
+def _reads_param(part: Dynamic, path: str, env: dict) -> Dynamic:
+    """A run-time part that reads an attribute or item of a wrapper's parameter
+    (`state.url`), named by what the caller passes there (`env_state.url`, written at the
+    call): so that CL006 reads it against the caller's loop. Only when one wrapper of the
+    file entered on the way has that parameter, and the caller passes a plain name to it."""
+    head = _READS_PARAM.match(part.source)
+    if head is None:
+        return part
+    name = head.group(1)
+    frames = [frame for (where, _), frame in env.items() if where == path and len(frame) > 3 and name in frame[3]]
+    if len(frames) != 1:
+        return part
+    code, value = frames[0][3][name], frames[0][0].get(name)
+    if not isinstance(value, Unknown) or not _DOTTED.fullmatch(code):
+        return part
+    return Dynamic(code + part.source[len(name):], value.loc, part.loc)
+
+
 def _part(part: object, path: str, env: dict, budget: List[int]) -> object:
     """A text's part with the call's arguments bound: an argument only known at run time
     is named by the caller's code (`step + 1`), where it is written."""
+    if type(part) is Dynamic:
+        return _reads_param(part, path, env)  # type: ignore[arg-type]
     new = _substitute(part, path, env, budget)
     if type(part) is Param and isinstance(new, Unknown):
         frame = env.get((path, part.function))
         code = frame[3].get(part.name) if frame is not None else None
         if code is not None:
-            return Dynamic(code, new.loc)
+            return Dynamic(code, new.loc, part.loc)
     return new
 
 

@@ -35,6 +35,21 @@ def system_text(value: object, depth: int = 0) -> Optional[str]:
     return None
 
 
+SYSTEM_ROLES = ("system", "developer")  # the roles of a message that carries instructions (OpenAI-style lists)
+
+
+def system_message(messages: object) -> Optional[object]:
+    """The content of the system (or developer) message that opens an OpenAI-style message
+    list: where chat completions, the Responses API's `input` and LiteLLM carry the system
+    prompt. None when the list is not known to open with one."""
+    if not isinstance(messages, Seq) or not messages.items or not isinstance(messages.items[0], Mapping):
+        return None
+    role = messages.items[0].get("role")
+    if not isinstance(role, Text) or not all(isinstance(p, str) for p in role.parts) or role.literal not in SYSTEM_ROLES:
+        return None
+    return messages.items[0].get("content")
+
+
 def static_text(value: object, depth: int = 0) -> str:
     """The literal text a value sends, as the JSON the request carries (tool schemas are
     mostly punctuation and keys): run-time parts count as nothing."""

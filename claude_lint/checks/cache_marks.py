@@ -167,10 +167,12 @@ class Block:
         return None
 
 
-def blocks(call: Call, value_of: Optional[Callable[[str], object]] = None) -> Tuple[List[Block], bool]:
+def blocks(call: Call, value_of: Optional[Callable[[str], object]] = None, whole: bool = False) -> Tuple[List[Block], bool]:
     """The request's blocks in the order the cache reads them, and whether every list was
     seen whole (a run-time list or an open message may hold more blocks and breakpoints).
-    `value_of`: another reading of a role than the resolved one (`as_written`)."""
+    `value_of`: another reading of a role than the resolved one (`as_written`).
+    `whole`: a role's value that is not a list (a prompt builder's several returns, a
+    run-time value) is kept as one block, for a rule that reads each possible text."""
     out: List[Block] = []
     seen = True
     for role in ("tools", "system", "messages"):
@@ -182,6 +184,8 @@ def blocks(call: Call, value_of: Optional[Callable[[str], object]] = None) -> Tu
             continue
         if not isinstance(value, Seq):
             seen = False
+            if whole:
+                out.append(_block(role, value))
             continue
         for item in value.items:
             if role == "messages" and isinstance(item, Mapping):

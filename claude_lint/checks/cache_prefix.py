@@ -1,18 +1,19 @@
 from __future__ import annotations
 
 import re
-from typing import Iterator, List, Optional, Tuple
+from typing import Iterator, List, Optional
 
 from claude_lint import tokens as tok
 from claude_lint.checks.base import Context, Invalid, Rule, money, tokens
 from claude_lint.diagnostics import Diagnostic
-from claude_lint.checks.cache_marks import is_mark, within
+from claude_lint.checks.cache_marks import blocks as all_blocks
+from claude_lint.checks.cache_marks import within
 from claude_lint.cost import lost_reads_usd, unread_cache_usd
 from claude_lint.estimate import estimate
 from claude_lint.facts import Dynamic, Lit, Mapping, OneOf, Seq, Text
 from claude_lint.link import Call
 from claude_lint.patterns import lazy
-from claude_lint.prompt_text import MAX_OPTIONS_DEPTH
+from claude_lint.prompt_text import MAX_OPTIONS_DEPTH, system_message
 
 HEAD = "import anthropic, datetime, uuid\nclient = anthropic.Anthropic()\n"
 RULES = "Follow the Acme support policy in every answer. " * 300
@@ -43,8 +44,9 @@ class CachePrefixDynamic(Rule):
     """## What it does
     Flags a per-request value (the current time, a UUID, a random number, a request
     ID) inside a cached prompt prefix: before the last `cache_control` breakpoint, in
-    the block that carries it, or near the start of a long system prompt whose
-    remaining text would otherwise be cacheable.
+    the block that carries it, or near the start of a long system prompt (or of the
+    system message that opens an OpenAI-style message list) whose remaining text would
+    otherwise be cacheable.
 
     ## Why is this bad?
     Prompt caching matches prefixes exactly. A timestamp before the breakpoint makes
@@ -55,7 +57,9 @@ class CachePrefixDynamic(Rule):
     the user message) keeps the prefix stable.
 
     A value the request's loop changes on each iteration (the loop's item, a step
-    counter: `f"Step {i} of {n}"`) busts the prefix the same way. A template filled by
+    counter: `f"Step {i} of {n}"`) busts the prefix the same way, also when it reaches
+    the text through a wrapper and its prompt helper (`act(page)` whose helper writes
+    `{state.url}`); the finding names where it enters the prompt. A template filled by
     `.format(...)` is judged by what each keyword passes (`TEMPLATE.format(now=today)` is
     a date), not by the field's name. A prompt builder with several returns is judged
     by each of them: whichever it sends lands in the same place.
@@ -90,6 +94,8 @@ class CachePrefixDynamic(Rule):
 
     @staticmethod
     def examples():
+        from claude_lint.checks import cache_prefix_examples as shapes
+
         fires = [
             Invalid(HEAD + f"RULES = {RULES!r}\n"
                     'client.messages.create(model="claude-sonnet-4-6", max_tokens=500, messages=[],\n'
@@ -206,6 +212,7 @@ class CachePrefixDynamic(Rule):
         OPENAI_BUILDER = ("from openai import OpenAI\nimport datetime, time\n" + f"RULES = {RULES!r}\n"
                           "def build_instructions(verbose):\n    if verbose:\n        return f\"Now: {{{value}}}\\n\" + RULES\n    return RULES\n"
                           'OpenAI().responses.create(model="gpt-5.4", max_output_tokens=300, input="hi", instructions=build_instructions(True))\n')
+        fires, silent = [*fires, *shapes.FIRES], [*silent, *shapes.SILENT]  # OpenAI-style system messages, lists filled by appends
         fires = [*fires, Invalid(OPENAI_BUILDER.format(value="time.time()"), row=6,
                                  message="`time.time()` changes on every request and sits at the start of the system prompt, ahead of ~3,002 "
                                  "cacheable tokens, so the prefix never matches the cache: every call pays the full input price instead of a "
@@ -241,10 +248,11 @@ class CachePrefixDynamic(Rule):
                     "        chat(goal, current_iteration=count + 1, max_iterations=max_iterations)\n        count += 1\n")
         fires = [*fires,
             Invalid(WRAPPER.format(caller="    for i in range(25):\n        ask(goal, step=i + 1, total=25)\n"), row=9,
-                    message="`i + 1` changes on every iteration of the loop at line 8 and sits in the system prompt block that carries the cache breakpoint"),
+                    message="`i + 1` changes on every iteration of the loop at line 8 (it enters the prompt at line 6) and sits in the system prompt block that carries the cache breakpoint"),
             Invalid(WRAPPER.format(caller="    ask(goal, datetime.datetime.now().isoformat())\n"), row=8,
                     message="`datetime.datetime.now().isoformat()` changes on every request"),
-            Invalid(AUTOMODE, row=16, message="`count + 1` changes on every iteration of the loop at line 15"),
+            # the finding stays where the counter changes and names the line of the helper that writes it into the prompt
+            Invalid(AUTOMODE, row=16, message="`count + 1` changes on every iteration of the loop at line 15 (it enters the prompt at line 8)"),
         ]
         silent = [*silent,  # the caller's value stays the same round the loop, is a date, or is fixed
             WRAPPER.format(caller="    for q in questions:\n        ask(q, step=persona)\n"),
@@ -286,7 +294,7 @@ class CachePrefixDynamic(Rule):
         return fires, silent
 
     def check_call(self, call: Call, ctx: Context) -> Iterator[Diagnostic]:
-        blocks = _blocks(call)
+        blocks = [((_WHERE[b.role], _block_text(b.value)), b.mark is not None) for b in all_blocks(call, whole=True)[0]]
         marks = [i for i, (_, cached) in enumerate(blocks) if cached]
         top = call.value("cache_control")
         automatic = top is not None and not (isinstance(top, Lit) and top.value is None)
@@ -307,7 +315,8 @@ class CachePrefixDynamic(Rule):
         model = ctx.model(call)
         minimum = (model.min_cacheable if model is not None else None) or int(ctx.option("unknown-model-minimum"))
         ratio = ctx.catalog.token_ratio(model)
-        for text in _system_texts(call.value("system")):
+        system = call.value("system")
+        for text in _system_texts(system if system is not None else system_message(call.value("messages"))):
             found = self._ahead_of_prompt(call, text, model, minimum, ratio)
             if found is not None:
                 yield found
@@ -333,6 +342,11 @@ class CachePrefixDynamic(Rule):
         arg = call.arg("system")
         loc = part.loc or (arg.at if arg is not None else call.site.loc)
         when = "on every request" if per_request(part) else f"on every iteration of the loop at line {call.site.loop.row}"
+        # A caller's value that a wrapper (or its prompt builder) writes into the text: the
+        # finding stays at the caller, where the value changes, and names where it enters.
+        entered = part.entered if part.entered is not None and part.entered != loc else None
+        if entered is not None:
+            when += f" (it enters the prompt at {'line ' if entered.path == loc.path else entered.path + ':'}{entered.row})"
         return self.diagnostic(
             loc,
             f"`{part.source}` changes {when} and sits {where}, so the prefix never matches the cache: every call pays "
@@ -340,38 +354,17 @@ class CachePrefixDynamic(Rule):
             + (f", about {money(usd)} per 1,000 calls" if usd else "")
             + ". Move per-request values after the cached part, e.g. into the user message.",
             cost=usd,
+            related=(entered,) if entered is not None else (),
         )
 
 
-Block = Tuple[Tuple[str, Text], bool]
+_WHERE = {"tools": "tools", "system": "system prompt", "messages": "messages"}  # as a message names the role
 
 
-def _blocks(call: Call) -> List[Block]:
-    """Prompt blocks in cache order (tools, system, messages): ((where, text), carries a breakpoint)."""
-    out: List[Block] = []
-    for role, where in (("tools", "tools"), ("system", "system prompt"), ("messages", "messages")):
-        value = call.value(role)
-        items = value.items if isinstance(value, Seq) else ((value,) if value is not None else ())
-        for item in items:
-            if role == "messages" and isinstance(item, Mapping):
-                content = item.get("content")
-                inner = content.items if isinstance(content, Seq) else (content,)
-                for block in inner:
-                    out.append(_block(block, where))
-            else:
-                out.append(_block(item, where))
-    return out
-
-
-def _block(value: object, where: str) -> Block:
-    cached = False
-    text: Optional[Text] = None
-    if isinstance(value, (Text, OneOf)):
-        text = _any_text(value)
-    elif isinstance(value, Mapping):
-        cached = any(is_mark(k, v) for k, v in value.entries)
-        text = _any_text(value.get("text"))
-    return ((where, text if text is not None else Text(())), cached)
+def _block_text(value: object) -> Text:
+    """A block's text as CL006 reads it: each return of a prompt builder counts (`_any_text`)."""
+    text = _any_text(value.get("text") if isinstance(value, Mapping) else value)
+    return text if text is not None else Text(())
 
 
 def _any_text(value: object, depth: int = 0) -> Optional[Text]:

@@ -4,12 +4,12 @@ from typing import Iterator
 
 from claude_lint import tokens as tok
 from claude_lint.checks.base import Context, Invalid, Rule, money, tokens
-from claude_lint.checks.cache_marks import breakpoint_anywhere, cache_minimum
+from claude_lint.checks.cache_marks import breakpoint_anywhere, cache_minimum, claude_caching
 from claude_lint.cost import cache_saving
 from claude_lint.diagnostics import Diagnostic
 from claude_lint.extract.sdk import provider_facts
 from claude_lint.link import Call
-from claude_lint.prompt_text import system_text
+from claude_lint.prompt_text import system_message, system_text
 
 LONG_SYSTEM = "You are a meticulous support agent for Acme billing. " * 500
 
@@ -32,7 +32,9 @@ class UncachedSystemPrompt(Rule):
     constants, other modules, f-strings, `textwrap.dedent`, `.format`, `"".join` and
     files read with `Path(...).read_text()` or `open(...).read()`.
 
-    OpenAI calls are not reported: OpenAI caches long prompt prefixes automatically.
+    Through LiteLLM to a Claude model, the system message that opens `messages` is the
+    system prompt (LiteLLM passes its `cache_control` blocks on). OpenAI calls are not
+    reported: OpenAI caches long prompt prefixes automatically.
 
     ## Example
     ```python
@@ -52,7 +54,8 @@ class UncachedSystemPrompt(Rule):
     `--fix` turns `system=TEXT` into a one-block list with
     `"cache_control": {"type": "ephemeral"}`, keeping TEXT as written, or marks the last
     block of a block list written in the same file. Safe: the API treats both forms
-    alike; only the bill changes. No fix when `system` comes from a `**params` spread.
+    alike; only the bill changes. No fix when `system` comes from a `**params` spread,
+    nor for a LiteLLM system message.
 
     ## Options
     - `unknown-model-minimum` (int, 1024): the minimum cacheable length used when the
@@ -210,15 +213,57 @@ class UncachedSystemPrompt(Rule):
             # one of the returns is already cached
             MODES.replace("    return BASE\n", "    return [{'type': 'text', 'text': BASE, 'cache_control': {'type': 'ephemeral'}}]\n"),
         ]
+        # A system prompt a function returns: a method of the agent's class, and a helper of
+        # another module that joins a list filled by appends, its return kept in a name first.
+        AGENT = ("import anthropic\n" f"RULES = {LONG_SYSTEM!r}\n"
+                 "class Agent:\n    def __init__(self):\n        self.client = anthropic.Anthropic()\n"
+                 "    def system_prompt(self):\n        return RULES\n"
+                 "    def step(self, history):\n"
+                 '        return self.client.messages.create(model="claude-sonnet-4-6", max_tokens=300, system=self.system_prompt(), messages=history)\n')
+        JOINED = {
+            "bot/__init__.py": "",
+            "bot/prompts.py": f"RULES = {LONG_SYSTEM!r}\n\ndef build(user):\n    parts = []\n    parts.append(RULES)\n"
+            "    parts.append(f'The customer is {user}.')\n    return '\\n\\n'.join(parts)\n",
+            "bot/app.py": "import anthropic\nfrom bot.prompts import build\n\ndef reply(user, q):\n    system = build(user)\n"
+            '    return anthropic.Anthropic().messages.create(model="claude-sonnet-4-6", max_tokens=300, system=system,\n'
+            '        messages=[{"role": "user", "content": q}])\n',
+        }
+        fires = [*fires, Invalid(AGENT, row=9, message="System prompt of ~"), Invalid(JOINED, path="bot/app.py", row=6)]
+        silent = [
+            *silent,
+            # the method's return is already a cached block list
+            AGENT.replace("        return RULES\n", "        return [{'type': 'text', 'text': RULES, 'cache_control': {'type': 'ephemeral'}}]\n"),
+            # the helper's list holds only what each call passes: nothing fixed to count
+            {**JOINED, "bot/prompts.py": JOINED["bot/prompts.py"].replace("parts.append(RULES)", "parts.append(user)")},
+        ]
+        # LiteLLM to a Claude model: the system prompt is the message that opens the list
+        LITELLM = ("import litellm\n" f"SYSTEM = {LONG_SYSTEM!r}\n"
+                   "def ask(q):\n    return litellm.completion(model={model!r}, max_tokens=300, messages=[\n"
+                   "        {{'role': 'system', 'content': {content}}}, {{'role': 'user', 'content': q}}])\n")
+        fires = [*fires, Invalid(LITELLM.format(model="anthropic/claude-sonnet-4-5", content="SYSTEM"), row=5,
+                                 message="Make the system message's content a block list with cache_control on its last block")]
+        silent = [
+            *silent,
+            LITELLM.format(model="gpt-5.4", content="SYSTEM"),  # OpenAI caches the prefix itself
+            LITELLM.format(model="anthropic/claude-sonnet-4-5",
+                           content="[{'type': 'text', 'text': SYSTEM, 'cache_control': {'type': 'ephemeral'}}]"),
+        ]
         return fires, silent
 
     def check_call(self, call: Call, ctx: Context) -> Iterator[Diagnostic]:
         if provider_facts(call.site.provider).prefix_cache == "automatic":
             return  # the provider caches long prompt prefixes itself; there is no cache_control to add
         arg = call.arg("system")
-        if arg is None:
-            return
-        text = system_text(arg.value)
+        if arg is not None:
+            value, at = arg.value, arg.at
+        else:
+            # LiteLLM to a Claude model: the system prompt is the message that opens the list
+            listed = call.value("messages")
+            value = system_message(listed) if claude_caching(call, ctx.model(call)) else None
+            if value is None:
+                return
+            at = listed.items[0].loc_of("content") or listed.items[0].loc or call.arg("messages").at  # where the message is written
+        text = system_text(value)
         if text is None or breakpoint_anywhere(call):
             return
         model = ctx.model(call)
@@ -237,12 +282,14 @@ class UncachedSystemPrompt(Rule):
             uncached, cached = prices
             cost = uncached - cached
             saving = f"; caching saves about {money(cost)} per 1,000 calls ({money(uncached)} -> {money(cached)}, if calls come within the 5-minute TTL)"
+        how = ("Pass system as a block list with cache_control on the last block, or set the request's cache_control."
+               if arg is not None else "Make the system message's content a block list with cache_control on its last block.")
         yield self.diagnostic(
-            arg.at,
+            at,
             f"System prompt of ~{tokens(estimate)} tokens (cacheable from {tokens(minimum)} on {where}) is sent without "
-            f"cache_control{saving}. Pass system as a block list with cache_control on the last block, or set the request's cache_control.",
+            f"cache_control{saving}. {how}",
             cost=cost,
-            fix=_fix(call, arg, ctx),
+            fix=_fix(call, arg, ctx) if arg is not None else None,
         )
 
 

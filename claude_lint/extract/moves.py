@@ -37,6 +37,16 @@ def list_edits_only(edits) -> bool:
     return bool(edits) and all(kind in _LIST_EDITS for kind, _ in edits)
 
 
+def filled_list(expr: ast.expr, scope: Scope) -> bool:
+    """A return of a local list bound once to a list display and changed only by appends and
+    extends outside loops (`messages = []`, `messages.append(...)`): the list it becomes is
+    known, so another module's request can send it (`returned_texts`)."""
+    if not isinstance(expr, ast.Name) or expr.id in scope.params:
+        return False
+    bound = scope.assigns.get(expr.id, [])
+    return len(bound) == 1 and isinstance(bound[0], ast.List) and list_edits_only(scope.edits.get(expr.id, ()))
+
+
 def edited(ev, value: object, edits, scope: Scope, depth: int, loc: Optional[Loc]) -> object:
     """A dict after its in-place edits, applied in source order wherever they sit (a
     conditional `params["system"] = s` counts as made: the linter reads code, not runs);
@@ -213,13 +223,23 @@ def _substitute(value: object, function: str, bound: Optional[Dict[str, object]]
     if isinstance(value, Seq):
         return Seq(tuple(_substitute(v, function, bound, seen) for v in value.items), value.loc)
     if isinstance(value, Text) and not value.is_folded:
-        return Text(tuple(p if isinstance(p, str) else _substitute(p, function, bound, seen) for p in value.parts), value.loc)
+        return Text(tuple(p if isinstance(p, str) else _text_part(p, function, bound, seen) for p in value.parts), value.loc)
     if isinstance(value, Transform):
         fields = tuple((k, _substitute(v, function, bound, seen)) for k, v in value.fields)
         return replace(value, inner=_substitute(value.inner, function, bound, seen), fields=fields)
     if isinstance(value, OneOf):
         return OneOf(value.why, value.loc, tuple(_substitute(o, function, bound, seen) for o in value.options))
     return value
+
+
+def _text_part(part: object, function: str, bound: Optional[Dict[str, object]], seen: List[int]) -> object:
+    """A text's part with the helper's parameters replaced. A caller's own parameter passed
+    straight on stays read where the helper's text reads it: that is where its value
+    enters the prompt (CL006 names it when a wrapper's caller binds a loop counter there)."""
+    new = _substitute(part, function, bound, seen)
+    if isinstance(part, Param) and isinstance(new, Param) and new is not part and part.loc is not None:
+        return replace(new, loc=part.loc)
+    return new
 
 
 def unpacked(ev, binding: Unpacked, scope: Scope, depth: int, loc: Optional[Loc]) -> object:

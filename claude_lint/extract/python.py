@@ -323,12 +323,12 @@ class _Extraction(ClientFinder, HistoryFinder):
             if scope.parent is not self.c.module or not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) or len(scope.returns) != 1:
                 continue
             lookup = config_values.is_lookup(expr := scope.returns[0])
-            if not (lookup or _builds_text(expr, scope) or _builds_body(expr, scope)):
+            filled = moves.filled_list(expr, scope)  # a messages list built by appends: CL006 reads its system block
+            if not (lookup or filled or _builds_text(expr, scope) or _builds_body(expr, scope)):
                 continue
-            params = [a.arg for a in node.args.posonlyargs + node.args.args + node.args.kwonlyargs]
-            bound = {name: Dynamic(name) for name in params}
+            bound = {a.arg: Dynamic(a.arg) for a in node.args.posonlyargs + node.args.args + node.args.kwonlyargs}
             value = moves._substitute(self.ev.value(expr, scope), scope.name, bound, [0])
-            if isinstance(value, (Text, Transform, FileRead, Ref, Mapping)) or (lookup and isinstance(value, OneOf)):
+            if isinstance(value, (Text, Transform, FileRead, Ref, Mapping)) or (lookup and isinstance(value, OneOf)) or (filled and isinstance(value, Seq)):
                 out.append((f"{node.name}()", value))
         return out
 

@@ -1,0 +1,69 @@
+"""CL006's examples for where real agents keep the system prompt: the first message of an
+OpenAI-style list, a messages list filled by appends in another function or module before
+a wrapper sends it, and an attribute of the state a loop hands an agent step. Kept apart
+from the rule module for its size; the rule's `examples()` imports and lists them."""
+from __future__ import annotations
+
+from claude_lint.checks.base import Invalid
+
+RULES = "Follow the Acme support policy in every answer. " * 300
+
+# OpenAI-style requests carry the system prompt as the first message (chat completions, the
+# Responses API's input, LiteLLM): the clock at its head defeats automatic caching too.
+CHAT = ("from openai import OpenAI\nimport datetime, time\n" + f"RULES = {RULES!r}\n"
+        "def ask(q):\n    return OpenAI().chat.completions.create(model=\"gpt-5.4\", max_completion_tokens=300, messages=[\n"
+        '        {{"role": "system", "content": {system}}}, {{"role": "user", "content": q}}])\n')
+
+# An agent's messages list filled by appends in a builder, the system message marked there,
+# sent by a wrapper: the builder's clock (to the minute) sits in the cached system block.
+APPENDED = ("import datetime, litellm\n" + f"RULES = {RULES!r}\n"
+            "def identity():\n    now = datetime.datetime.now().strftime({fmt!r})\n"
+            "    return f'## Current Time\\n{{now}}\\n\\n' + RULES\n"
+            "def build_messages(question):\n    messages = []\n"
+            "    messages.append({{'role': 'system', 'content': [{{'type': 'text', 'text': identity(), 'cache_control': {{'type': 'ephemeral'}}}}]}})\n"
+            "    messages.append({{'role': 'user', 'content': question}})\n    return messages\n"
+            "def chat(messages):\n    return litellm.completion(model='anthropic/claude-sonnet-4-5', max_tokens=300, messages=messages)\n"
+            "def turn(question):\n    return chat(build_messages(question))\n")
+
+# An agent step whose helper writes an attribute of the state it is handed (the page the
+# browser is on) into the cached system text, called once per page: each step's prefix is new.
+STATE = ("import anthropic\nclient = anthropic.Anthropic()\n" + f"RULES = {RULES!r}\n"
+         "def instructions(state):\n    return f'{RULES}\\nThe current URL is {state.url}.'\n"
+         "def act(state, history):\n"
+         "    return client.messages.create(model='claude-sonnet-4-6', max_tokens=300, messages=history,\n"
+         "        system=[{'type': 'text', 'text': instructions(state), 'cache_control': {'type': 'ephemeral'}}])\n"
+         "def run(pages, history, settings):\n    for page in pages:\n        act({state}, history)\n")
+
+# The step as a method of an agent the caller builds (what its constructor keeps is bound too).
+AGENT = ("import anthropic\n" + f"RULES = {RULES!r}\n"
+         "class Agent:\n    def __init__(self, model):\n        self.model = model\n        self.client = anthropic.Anthropic()\n"
+         "    def act(self, state, history):\n"
+         "        return self.client.messages.create(model=self.model, max_tokens=300, messages=history,\n"
+         "            system=[{'type': 'text', 'text': f'{RULES}\\nThe current URL is {state.url}.', 'cache_control': {'type': 'ephemeral'}}])\n"
+         "def run(pages, history, settings):\n    agent = Agent(model='claude-sonnet-4-6')\n    for page in pages:\n        agent.act({state}, history)\n")
+
+# The same builder in another module, whose list the agent loop's module sends.
+CONTEXT = APPENDED.split("def chat(")[0]
+LOOP = ("import litellm\nfrom bot.context import build_messages\n"
+        "def chat(messages):\n    return litellm.completion(model='anthropic/claude-sonnet-4-5', max_tokens=300, messages=messages)\n"
+        "def turn(question):\n    messages = build_messages(question)\n    return chat(messages)\n")
+
+FIRES = [
+    Invalid(AGENT.replace("{state}", "page"), row=13, message="`page.url` changes on every iteration of the loop at line 12"),
+    Invalid({"bot/__init__.py": "", "bot/context.py": CONTEXT.format(fmt="%H:%M"), "bot/loop.py": LOOP}, path="bot/context.py", row=4,
+            message="changes on every request and sits in the messages block that carries the cache breakpoint"),
+    Invalid(STATE.replace("{state}", "page"), row=11,
+            message="`page.url` changes on every iteration of the loop at line 10 (it enters the prompt at line 5)"),
+    Invalid(CHAT.format(system='f"Now: {time.time()}\\n{RULES}"'), row=6,
+            message="`time.time()` changes on every request and sits at the start of the system prompt"),
+    Invalid(APPENDED.format(fmt="%Y-%m-%d %H:%M"), row=4,
+            message="changes on every request and sits in the messages block that carries the cache breakpoint"),
+]
+SILENT = [
+    AGENT.replace("{state}", "settings"),
+    {"bot/__init__.py": "", "bot/context.py": CONTEXT.format(fmt="%Y-%m-%d"), "bot/loop.py": LOOP},
+    STATE.replace("{state}", "settings"),  # the same state on every iteration: the prefix repeats
+    CHAT.format(system='f"{RULES}\\nNow: {time.time()}"'),  # after the cacheable text: the prefix stays stable
+    CHAT.format(system='f"Now: {time.time()}"'),  # nothing long after it to cache
+    APPENDED.format(fmt="%Y-%m-%d"),  # to the day: one extra write a day
+]
