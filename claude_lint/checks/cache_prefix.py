@@ -28,11 +28,13 @@ PER_REQUEST = lazy(
 _DAILY = lazy(r"\btoday\b|\.date\(\)")
 _FORMAT = lazy(r"""(?:strftime\(\s*[rbuf]*["']|\):)(?P<fmt>[^"'}]*)""")
 _TIME_DIRECTIVE = lazy(r"%-?[HIMSfpXcTsRkl]")
+# What the clock says about the zone or the calendar, not the moment: the same on every request.
+_CLOCK_ZONE = lazy(r"\.(?:tzinfo|tzname|utcoffset|year|month|weekday|isoweekday)\b(?:\(\))?\)?$")
 
 
 def per_request(part: Dynamic) -> bool:
     source = part.source
-    if not PER_REQUEST.search(source) or _DAILY.search(source):
+    if not PER_REQUEST.search(source) or _DAILY.search(source) or _CLOCK_ZONE.search(source.strip()):
         return False
     fmt = _FORMAT.search(source)
     if fmt is not None and fmt.group("fmt") and not _TIME_DIRECTIVE.search(fmt.group("fmt")):
@@ -68,7 +70,8 @@ class CachePrefixDynamic(Rule):
     is seen even when `RULES` lives elsewhere. Dynamic content after the last
     breakpoint is fine and stays silent; so do values the linter cannot name, and
     dates (`date.today()`, `now():%Y-%m-%d`, `now().date()`): a value that changes
-    once a day costs one extra cache write a day, not a miss on every request.
+    once a day costs one extra cache write a day, not a miss on every request. The
+    clock's zone or calendar (`now.tzinfo`, `now.year`) is the same on every request.
 
     ## Example
     ```python

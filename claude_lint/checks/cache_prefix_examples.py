@@ -66,4 +66,6 @@ SILENT = [
     CHAT.format(system='f"{RULES}\\nNow: {time.time()}"'),  # after the cacheable text: the prefix stays stable
     CHAT.format(system='f"Now: {time.time()}"'),  # nothing long after it to cache
     APPENDED.format(fmt="%Y-%m-%d"),  # to the day: one extra write a day
+    # the clock's time zone (or year) read at request time is the same on every request
+    CHAT.format(system='f"Zone: {datetime.datetime.now().astimezone().tzinfo}\\n{RULES}"'),
 ]
