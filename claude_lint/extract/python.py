@@ -23,8 +23,8 @@ __all__ = ["extract", "parse"]
 
 def extract(text: str, path: str, abspath: str, module: Optional[str], calls_only: bool = False, scopes: Optional[Collector] = None) -> FileFacts:
     """calls_only: a file without a recognised call comes back unparsed (its constants are
-    read later, only if a value resolves into it); the pre-filter's tree test says first
-    whether the walk can find one. scopes: the collector to fill (one held for phase 2)."""
+    read later, only if a value resolves into it). scopes: the collector to fill (one held
+    for phase 2)."""
     if text.startswith("\ufeff"):
         text = text[1:]  # a UTF-8 BOM: not part of the code, and not counted in columns
     if calls_only and not prefilter.worth_parsing(text.encode("utf-8", "surrogatepass")):
@@ -32,8 +32,6 @@ def extract(text: str, path: str, abspath: str, module: Optional[str], calls_onl
     tree = parse(text, path)
     if isinstance(tree, FileError):
         return FileFacts(path, abspath, module, "python", errors=(tree,))
-    if calls_only and not prefilter.may_call(tree):
-        return FileFacts(path, abspath, module, "python", parsed=False)
     collector = Collector() if scopes is None else scopes
     try:
         extraction = _Extraction(text, path, abspath, module, Positions(path, text), collector.collect(tree))
