@@ -6,7 +6,7 @@ import re
 import sys
 import warnings
 from dataclasses import replace
-from typing import List, Optional, Tuple
+from typing import List, Optional, Sequence, Tuple
 
 from claude_lint.extract import clients, config_values, evidence, gateways, http, loops, moves, passed_models, prefilter, retries, sdk
 from claude_lint.extract.positions import Positions
@@ -35,9 +35,15 @@ def extract(text: str, path: str, abspath: str, module: Optional[str], calls_onl
     collector = Collector() if scopes is None else scopes
     try:
         extraction = _Extraction(text, path, abspath, module, Positions(path, text), collector.collect(tree))
-        if calls_only and not any(extraction.call_sites(record) for record in collector.calls):
-            return FileFacts(path, abspath, module, "python", parsed=False)
-        return extraction.facts()
+        known: List[List[CallSite]] = []  # the sites of the first records, up to the first that has any
+        if calls_only:
+            for record in collector.calls:
+                known.append(extraction.call_sites(record))
+                if known[-1]:
+                    break
+            else:
+                return FileFacts(path, abspath, module, "python", parsed=False)
+        return extraction.facts(known)
     except RecursionError:
         # Valid, but nested deeper than the tree walk can follow (e.g. a `+` chain of
         # hundreds of strings): report it rather than crash the run.
@@ -103,10 +109,11 @@ class _Extraction(ClientFinder, HistoryFinder):
     def _scopes(self) -> List[Scope]:
         return [self.c.module, *self.c.scopes_by_node.values()]
 
-    def facts(self) -> FileFacts:
+    def facts(self, known: Sequence[List[CallSite]] = ()) -> FileFacts:
+        """known: the sites of the first records, as `extract` found them looking for one."""
         found = []
-        for record in self.c.calls:
-            sites = self.call_sites(record)
+        for i, record in enumerate(self.c.calls):
+            sites = known[i] if i < len(known) else self.call_sites(record)
             if sites:
                 found.append((record, sites))
         if found:
