@@ -35,6 +35,14 @@ _SIMPLE_STATEMENTS = (
 _BLOCK_STATEMENTS = (ast.If, ast.Try) + ((ast.TryStar,) if hasattr(ast, "TryStar") else ())
 
 
+# Fields that hold only leaves no handler reads: expression contexts (`Load`, on a third
+# of a tree's nodes) and operators. Not visited.
+_LEAF_FIELDS = frozenset({"ctx", "op", "ops"})
+_CHILD_FIELDS: Dict[type, Tuple[str, ...]] = {}  # node type -> its fields less those
+# Nodes with no node inside, which no handler reads (nearly half of a tree's): not visited.
+_LEAVES = frozenset({ast.Name, ast.Constant})
+
+
 class Collector:
     """Walks the tree once, in source order. A scope's own header (decorators, defaults,
     bases, a comprehension's first iterable) is read inside that scope: evaluation only
@@ -122,13 +130,17 @@ class Collector:
     def _children(self, node: ast.AST) -> None:
         AST = ast.AST
         visit = self.visit
-        for name in node._fields:
+        fields = _CHILD_FIELDS.get(type(node))
+        if fields is None:
+            fields = _CHILD_FIELDS[type(node)] = tuple(f for f in node._fields if f not in _LEAF_FIELDS)
+        leaves = _LEAVES
+        for name in fields:
             value = getattr(node, name, None)
-            if isinstance(value, list):
+            if type(value) is list:
                 for item in value:
-                    if isinstance(item, AST):
+                    if type(item) not in leaves and isinstance(item, AST):
                         visit(item)
-            elif isinstance(value, AST):
+            elif type(value) not in leaves and isinstance(value, AST):
                 visit(value)
 
     def _visit_all(self, nodes) -> None:
