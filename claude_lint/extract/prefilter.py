@@ -145,7 +145,14 @@ def _byte_test(data: bytes, posts: bool) -> bool:
 
     # A method handed to `asyncio.to_thread(client.messages.create, ...)` is not called where written.
     through = any(has(w.encode()) for w in t.through)
-    written = [i for i in chains if _written_as_chain(data, t.chains[i], imported_names, through, in_code)]
+    # One written chain that is no raw POST settles it (`only_posts` below is then False):
+    # those are looked for first, and the rest are not looked for after one is found.
+    written = []
+    for i in sorted(chains, key=lambda i: t.chains[i] in t.needs_bytes):
+        if _written_as_chain(data, t.chains[i], imported_names, through, in_code):
+            written.append(i)
+            if t.chains[i] not in t.needs_bytes:
+                break
     if not extra and not written:
         return False
     only_posts = not extra and all(t.chains[i] in t.needs_bytes for i in written)
