@@ -56,7 +56,6 @@ def gather(linter: Linter, sources: Sequence[SourceFile], cache: Optional[FactsC
                 if hit is not None:
                     out[i] = hit
                     continue
-            module = module_name(source.abspath, linter.root)
             data: Optional[bytes] = None
             if st.st_size <= MAX_FILE_BYTES:
                 try:
@@ -69,7 +68,7 @@ def gather(linter: Linter, sources: Sequence[SourceFile], cache: Optional[FactsC
             hashed = b""
             if cache is not None:
                 hashed = digest(data)
-                hit = cache.by_content(False, source.abspath, st, hashed, source.path, module)
+                hit = cache.by_content(False, source.abspath, st, hashed, source.path, module_name(source.abspath, linter.root))
                 if hit is not None:
                     out[i] = hit
                     continue

@@ -27,7 +27,7 @@ from claude_lint.extract import extract_source, module_name, wants
 from claude_lint.facts import FILE_TIMEOUT, UNREADABLE_FILE, FileError, FileFacts, Loc
 from claude_lint.link import Call, Project
 from claude_lint.memory import NoCollection
-from claude_lint.source_read import read_source
+from claude_lint.source_read import plainly_readable, read_source
 from claude_lint.timeout import DEFAULT_SECONDS, FileTimeout, paused, time_limit
 
 if TYPE_CHECKING:
@@ -181,7 +181,10 @@ class Linter:
         """The facts of a file that needs no parse (unreadable, or no LLM call per the
         pre-filter's byte test), cheaply; None when it must be parsed (the pre-filter's
         tree test then runs on the parse the extractor uses)."""
-        text, error, raw = read_source(source.abspath, source.path, data)
+        if data is not None and plainly_readable(data):
+            error, raw = None, data  # (not decoded: the byte test reads the bytes)
+        else:
+            _, error, raw = read_source(source.abspath, source.path, data)
         if error is not None:
             return FileFacts(source.path, source.abspath, None, source.kind, errors=(error,))
         if not (self.prefilter and source.kind == "python"):
