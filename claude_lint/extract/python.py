@@ -6,7 +6,7 @@ import re
 import sys
 import warnings
 from dataclasses import replace
-from typing import List, Optional, Sequence, Tuple
+from typing import List, Optional, Tuple
 
 from claude_lint.extract import clients, config_values, evidence, gateways, http, loops, moves, passed_models, prefilter, retries, sdk
 from claude_lint.extract.positions import Positions
@@ -35,15 +35,8 @@ def extract(text: str, path: str, abspath: str, module: Optional[str], calls_onl
     collector = Collector() if scopes is None else scopes
     try:
         extraction = _Extraction(text, path, abspath, module, Positions(path, text), collector.collect(tree))
-        known: List[List[CallSite]] = []  # the sites of the first records, up to the first that has any
-        if calls_only:
-            for record in collector.calls:
-                known.append(extraction.call_sites(record))
-                if known[-1]:
-                    break
-            else:
-                return FileFacts(path, abspath, module, "python", parsed=False)
-        return extraction.facts(known)
+        facts = extraction.facts(calls_only)
+        return facts if facts is not None else FileFacts(path, abspath, module, "python", parsed=False)
     except RecursionError:
         # Valid, but nested deeper than the tree walk can follow (e.g. a `+` chain of
         # hundreds of strings): report it rather than crash the run.
@@ -109,13 +102,15 @@ class _Extraction(ClientFinder, HistoryFinder):
     def _scopes(self) -> List[Scope]:
         return [self.c.module, *self.c.scopes_by_node.values()]
 
-    def facts(self, known: Sequence[List[CallSite]] = ()) -> FileFacts:
-        """known: the sites of the first records, as `extract` found them looking for one."""
+    def facts(self, calls_only: bool = False) -> Optional[FileFacts]:
+        """None: calls_only, and no recognised call (each record's sites are found once)."""
         found = []
-        for i, record in enumerate(self.c.calls):
-            sites = known[i] if i < len(known) else self.call_sites(record)
+        for record in self.c.calls:
+            sites = self.call_sites(record)
             if sites:
                 found.append((record, sites))
+        if calls_only and not found:
+            return None
         if found:
             self.limits_outside = free_limits(self.text, self.positions, [r.node for r, _ in found], self.c.calls, self.c.scopes_by_node.values())
         if self.limits_outside:

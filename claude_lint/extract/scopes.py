@@ -18,6 +18,7 @@ from claude_lint.extract.arguments import argument_values, has_star, keyword, po
 from claude_lint.extract.bindings import (  # noqa: F401
     GROW_METHODS, MUTATE_METHODS, PURE_CALLS, TRIM_METHODS, Binding, CallRecord, Event, Looped, Scope, Unpacked,
 )
+from claude_lint.extract.walk import CHILD_FIELDS, LEAVES
 
 MAX_EDITS = 64  # in-place edits of one dict followed; more make it unknown
 DICT_EDITS = frozenset({"update", "setdefault", "pop"})
@@ -33,14 +34,6 @@ _SIMPLE_STATEMENTS = (
 )
 # Compound statements whose header rows a noqa comment may sit on.
 _BLOCK_STATEMENTS = (ast.If, ast.Try) + ((ast.TryStar,) if hasattr(ast, "TryStar") else ())
-
-
-# Fields that hold only leaves no handler reads: expression contexts (`Load`, on a third
-# of a tree's nodes) and operators. Not visited.
-_LEAF_FIELDS = frozenset({"ctx", "op", "ops"})
-_CHILD_FIELDS: Dict[type, Tuple[str, ...]] = {}  # node type -> its fields less those
-# Nodes with no node inside, which no handler reads (nearly half of a tree's): not visited.
-_LEAVES = frozenset({ast.Name, ast.Constant})
 
 
 class Collector:
@@ -130,11 +123,8 @@ class Collector:
     def _children(self, node: ast.AST) -> None:
         AST = ast.AST
         visit = self.visit
-        fields = _CHILD_FIELDS.get(type(node))
-        if fields is None:
-            fields = _CHILD_FIELDS[type(node)] = tuple(f for f in node._fields if f not in _LEAF_FIELDS)
-        leaves = _LEAVES
-        for name in fields:
+        leaves = LEAVES  # no handler reads a leaf, nor a context or an operator (walk.CHILD_FIELDS)
+        for name in CHILD_FIELDS[type(node)]:
             value = getattr(node, name, None)
             if type(value) is list:
                 for item in value:
