@@ -62,7 +62,7 @@ def test_the_second_phase_leaves_start_up_frozen_and_the_collector_on(tmp_path):
     try:
         callers = wrapper_callers(linter, sources, facts, None)
         assert [os.path.basename(f.path) for f in callers] == ["app.py"]  # the rounds ran, and found the call
-        assert gc.get_freeze_count() >= frozen
+        assert gc.get_freeze_count() > frozen // 2  # (a frozen object may still be freed by reference counting; an unfreeze gives 0)
         assert gc.isenabled()
     finally:
         if frozen_before == 0:
