@@ -56,7 +56,6 @@ def gather(linter: Linter, sources: Sequence[SourceFile], cache: Optional[FactsC
                 if hit is not None:
                     out[i] = hit
                     continue
-            module = module_name(source.abspath, linter.root)
             data: Optional[bytes] = None
             if st.st_size <= MAX_FILE_BYTES:
                 try:
@@ -69,7 +68,7 @@ def gather(linter: Linter, sources: Sequence[SourceFile], cache: Optional[FactsC
             hashed = b""
             if cache is not None:
                 hashed = digest(data)
-                hit = cache.by_content(False, source.abspath, st, hashed, source.path, module)
+                hit = cache.by_content(False, source.abspath, st, hashed, source.path, module_name(source.abspath, linter.root))
                 if hit is not None:
                     out[i] = hit
                     continue
@@ -124,19 +123,26 @@ def wrapper_callers(linter: Linter, sources: Sequence[SourceFile], all_facts: Se
     project.cover(s.abspath for s in sources)
     import gc
 
-    # What phase 1 built lives on to the end of the run: the cyclic collector need not
-    # walk it again at each full collection of this phase (which keeps trees between
-    # rounds, see Linter._keep_read). Collected again afterwards (a server lints on).
-    gc.freeze()
+    # What phase 1 built lives on to the end of the run: the cyclic collector is held off
+    # for the rounds, so that its full collections do not walk it again and again; each
+    # parsed file's young garbage is collected after it (as `NoCollection` does for a file
+    # of phase 1), which keeps memory bounded per file. (Not gc.freeze: its unfreeze also
+    # thawed what start-up froze for the life of the process, `cli.main`, `startup.install`.)
+    collecting = gc.isenabled()
+    gc.disable()
     try:
-        return _rounds(linter, project, found, sources, cache, given)
+        return _rounds(linter, project, found, sources, cache, given, collecting)
     finally:
         linter.forget_reads()
-        gc.unfreeze()
+        if collecting:
+            gc.enable()
 
 
-def _rounds(linter: Linter, project, found: Dict[str, FileFacts], sources: Sequence[SourceFile], cache: Optional[FactsCache], given: Optional[Dict[str, bytes]]) -> List[FileFacts]:
-    """wrapper_callers' rounds, up to the wrapper depth."""
+def _rounds(linter: Linter, project, found: Dict[str, FileFacts], sources: Sequence[SourceFile], cache: Optional[FactsCache], given: Optional[Dict[str, bytes]], collect: bool = False) -> List[FileFacts]:
+    """wrapper_callers' rounds, up to the wrapper depth. collect: the young generation is
+    collected after each file asked for its calls (the collector is held off meanwhile)."""
+    import gc
+
     from claude_lint.extract import sdk, wrappers
 
     sdk_dirs: Dict[str, bool] = {"": False}
@@ -178,6 +184,8 @@ def _rounds(linter: Linter, project, found: Dict[str, FileFacts], sources: Seque
             local = found[source.abspath].wrappers if source.abspath in found else None
             own = frozenset(w.name for w in local.functions) if local is not None else frozenset()
             facts = linter.callers_for(source, frozenset(present[source.abspath]), own, methods, cache, given)
+            if collect:
+                gc.collect(0)
             if facts is not None and facts.wrappers is not None:
                 results[source.abspath] = facts
                 project.add_table(source.abspath, facts.wrappers, "callers")

@@ -27,7 +27,7 @@ from claude_lint.extract import extract_source, module_name, wants
 from claude_lint.facts import FILE_TIMEOUT, UNREADABLE_FILE, FileError, FileFacts, Loc
 from claude_lint.link import Call, Project
 from claude_lint.memory import NoCollection
-from claude_lint.source_read import read_source
+from claude_lint.source_read import plainly_readable, read_source
 from claude_lint.timeout import DEFAULT_SECONDS, FileTimeout, paused, time_limit
 
 if TYPE_CHECKING:
@@ -57,17 +57,16 @@ class Linter:
         self._real_root: Optional[str] = None
         self._callers: Dict[str, FileFacts] = {}
         self._imported_words: Dict[str, tuple] = {}  # the second phase's rounds read each file's imports once
-        # abspath -> ((bytes, names, local, methods), answer): the second phase's last
-        # question to each file, which a later round often asks again unchanged.
+        # abspath -> ((its stat's identity, or the text given, names, local, methods), answer): the second
+        # phase's last question to each file, which a later round often asks again unchanged (no bytes kept).
         self._last_asked: Dict[str, tuple] = {}
         # Text linted from memory (a buffer, standard input), by absolute path: the rule
         # context's `sources`, so that fixes are built against the text that was linted.
         self.sources: Dict[str, str] = {}
         self._spelled: Dict[str, tuple] = {}  # names key -> the names as bytes, and by the import words that may bring them
         self.stats: Dict[str, os.stat_result] = {}  # taken by this run's first look at a file, for its later ones
-        # A file linted alone (a buffer, one path): phase 1's parse of it, kept for its
-        # second phase, which parsed and walked it again (a tenth of an editor's lint).
-        # One file's at most, taken by its first `callers_for`, dropped by `forget_parsed`.
+        # A file linted alone (a buffer, one path): phase 1's parse of it, kept for its second phase, which parsed
+        # and walked it again (a tenth of an editor's lint). One file's at most, taken by its first `callers_for`, dropped by `forget_parsed`.
         self.keep_parsed: Optional[str] = None
         self._parsed: Dict[str, tuple] = {}
 
@@ -181,7 +180,8 @@ class Linter:
         """The facts of a file that needs no parse (unreadable, or no LLM call per the
         pre-filter's byte test), cheaply; None when it must be parsed (the pre-filter's
         tree test then runs on the parse the extractor uses)."""
-        text, error, raw = read_source(source.abspath, source.path, data)
+        plain = data is not None and plainly_readable(data)  # then not decoded: the byte test reads bytes
+        error, raw = (None, data) if plain else read_source(source.abspath, source.path, data)[1:]
         if error is not None:
             return FileFacts(source.path, source.abspath, None, source.kind, errors=(error,))
         if not (self.prefilter and source.kind == "python"):
@@ -247,7 +247,7 @@ class Linter:
         if data is None:
             return None
         methods = spelled_in(methods, data, source.kind)
-        asked = (data, names, local, methods)
+        asked = (data if st is None else (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns), names, local, methods)
         last = self._last_asked.get(source.abspath)
         if last is not None and last[0] == asked:
             return last[1]  # an earlier round asked the same: the same answer

@@ -20,7 +20,8 @@ from __future__ import annotations
 import os
 import sys
 import time
-from typing import List, Optional, Sequence, Tuple
+from collections import deque
+from typing import Deque, List, Optional, Sequence, Tuple
 
 MIN_FILES = 4
 MIN_BYTES = 256_000
@@ -39,12 +40,12 @@ def workers_for(jobs: Sequence[Tuple[object, Optional[bytes]]]) -> int:
     """How many processes to use for these jobs: 1 means no pool."""
     if len(jobs) < MIN_FILES or sum(len(d or b"") for _, d in jobs) < MIN_BYTES:
         return 1
+    if os.environ.get("CLAUDE_LINT_NO_POOL") or not sys.platform.startswith("linux"):
+        return 1  # (before the import: a run that uses no pool does not import multiprocessing)
     import multiprocessing  # here: most runs never start a pool
 
-    if not sys.platform.startswith("linux") or "fork" not in multiprocessing.get_all_start_methods():
+    if "fork" not in multiprocessing.get_all_start_methods():
         return 1  # spawn would re-import everything per worker: slower than parsing here
-    if os.environ.get("CLAUDE_LINT_NO_POOL"):
-        return 1
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
     return max(1, min(free_cores(cores), len(jobs), MAX_WORKERS))
 
@@ -89,7 +90,7 @@ class Extraction:
         self.linter = linter
         self.jobs: List[Tuple[object, Optional[bytes]]] = []
         self.results: List[object] = []
-        self.todo: List[int] = []  # jobs no worker has been given
+        self.todo: Deque[int] = deque()  # jobs no worker has been given
         self.workers: List[_Worker] = []
         self.decided = not allowed  # whether to use a pool is decided once, when there is enough work
         self.size = 0
@@ -114,7 +115,7 @@ class Extraction:
 
     def finish(self) -> List[object]:
         # Largest files first, so no worker is left parsing a big file alone at the end.
-        self.todo.sort(key=lambda i: len(self.jobs[i][1] or b""), reverse=True)
+        self.todo = deque(sorted(self.todo, key=lambda i: len(self.jobs[i][1] or b""), reverse=True))
         try:
             while self.workers and self._pump(1.0):
                 pass
@@ -164,12 +165,12 @@ class Extraction:
                 try:
                     # what the triage found (see prefilter.worth_parsing): the worker was forked before it
                     w.give(index, (index, source, data, prefilter._TRIAGED.get(hash(data)) if data is not None else None))
-                    self.todo.pop(0)
+                    self.todo.popleft()
                 except OSError:  # died between two files: nothing of it is lost
                     w.stop(kill=True)
                     self.workers.remove(w)
                 except Exception:  # a job that cannot be sent: done here
-                    self.todo.pop(0)
+                    self.todo.popleft()
         busy = [w for w in self.workers if w.index is not None]
         if not busy:
             return False

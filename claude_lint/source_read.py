@@ -42,3 +42,16 @@ def read_source(abspath: str, shown: str, data: Optional[bytes] = None) -> Tuple
     if text.startswith("\ufeff"):
         text = text[1:]
     return text, None, data
+
+
+def plainly_readable(data: bytes) -> bool:
+    """Would `read_source` surely decode these bytes without an error? ASCII (so no BOM),
+    no NUL, within the size cap, and no coding cookie in the first two lines (where
+    `tokenize.detect_encoding` looks): then it decodes them as UTF-8, which cannot fail.
+    Most source files: the pre-filter's triage, which reads the bytes only, then skips the
+    decoding (a tenth of a plain project's cold run). False says nothing: ask read_source."""
+    if len(data) > MAX_FILE_BYTES or not data.isascii() or b"\x00" in data:
+        return False
+    first = data.find(b"\n")
+    second = data.find(b"\n", first + 1) if first >= 0 else -1
+    return b"coding" not in (data if second < 0 else data[:second])

@@ -1,6 +1,7 @@
 """A called expression's method chain, as the SDK table's shapes spell it. The extractor
-(python_calls) and the pre-filter's tree step (prefilter_ast) both read chains through
-here, so that the pre-filter can never pass over a chain the extractor would recognise."""
+(python_calls) reads chains through here, and the pre-filter's byte patterns skip the
+same links (`CHAIN_SKIP`, prefilter_table), so that the pre-filter can never pass over a
+chain the extractor would recognise."""
 from __future__ import annotations
 
 import ast

@@ -6,28 +6,20 @@ absolute import of an SDK module (`import anthropic`, `from anthropic.lib import
 or by the call's own keywords (`sdk.UNTYPED_RECEIVER_PROOF`: `model=` and
 `max_tokens=`, or keys of a `**params` dict), or by a distinctive chain alone (a shape
 marked `untyped="chain"`, such as `chat.completions.create`: no import needed; it may
-be aliased or handed to `asyncio.to_thread` rather than called). Two steps test that
-before the walk is paid:
+be aliased or handed to `asyncio.to_thread` rather than called). `needs_parse` tests that
+on the raw bytes, before the parse and the walk are paid: every word of one chain (a
+one-word chain written after a dot, imported by name, or assigned as an alias), and
+either every proof keyword or an import statement naming an SDK module; a chain made
+only through a client or function of some modules counts only where one of them is
+imported, and a raw POST only with an endpoint path or a chat body's keys in the file.
+A few substring searches and one pass over the imports; most files stop here, unparsed.
+`worth_parsing` adds, where the file is then parsed (a pool worker), a look at each
+`post(` call of a file whose only candidates are raw POSTs (each call's arguments
+parsed alone and judged by prefilter_ast.py). A file that passes is parsed and walked
+by the extractor, which says exactly whether it holds a call.
 
-1. `needs_parse`, on the raw bytes: every word of one chain (a one-word chain written
-   after a dot, imported by name, or assigned as an alias), and either every proof
-   keyword or an import statement naming an SDK module; a chain made only through a
-   client or function of some modules counts only where one of them is imported, and a
-   raw POST only with an endpoint path or a chat body's keys in the file. A few
-   substring searches and one pass over the imports; most files stop here, unparsed.
-   `worth_parsing` adds, where the file is then parsed (a pool worker), a look at each
-   `post(` call of a file whose only candidates are raw POSTs.
-2. `may_call`, on the `ast` tree the extractor then walks: a call whose chain ends with
-   a table chain, and which the extractor could accept: for a method chain, either the
-   call spells out every keyword of `sdk.UNTYPED_RECEIVER_PROOF` or the file imports a
-   module of its client and names one of the client classes (as an identifier, an
-   imported name or inside an annotation), since a receiver's provider is only ever
-   proven through a client class; an alias when it is called; a POST whose URL or body
-   may make it an LLM request.
-
-Both tests are necessary conditions, read more loosely than the extractor reads them, so
-they can only let extra files through, never hold one back: a file that passes is
-walked and judged by the extractor as usual. tests/test_equivalence.py proves that
+The test is a necessary condition, read more loosely than the extractor reads a call, so
+it can only let extra files through, never hold one back. tests/test_equivalence.py proves that
 findings do not change with the pre-filter off. (Two readings are approximate, on code
 no one writes: a raw POST's endpoint path is looked for whole in one string, not split
 across literals; `worth_parsing` finds the function around a `post(` by indentation.)
@@ -35,12 +27,13 @@ across literals; `worth_parsing` finds the function around a `post(` by indentat
 Everything is computed from `sdk` on first use: a new client class, method chain,
 function or module in the table extends the pre-filter with no edit here.
 
-A third test serves the engine's second phase (calls of the project's own wrappers in
+A second test serves the engine's second phase (calls of the project's own wrappers in
 files that name no SDK): `names_in`, on the bytes, says which wrappers a file imports
 and uses; only those files are parsed for their calls.
 
-Step 1 is here; step 2 is prefilter_ast.py, step 3 prefilter_names.py, and what they
-share (the patterns derived from the table, the byte-level word tests) prefilter_table.py.
+The byte test is here, the judgement of a POST's arguments prefilter_ast.py, the
+second phase's test prefilter_names.py, and what they share (the patterns derived from
+the table, the byte-level word tests) prefilter_table.py.
 """
 from __future__ import annotations
 
@@ -50,7 +43,7 @@ from functools import lru_cache
 from typing import Callable, FrozenSet, Iterator, List, Pattern, Set, Tuple
 
 from claude_lint.extract.prefilter_code import CodeReader
-from claude_lint.extract.prefilter_ast import _may_post, may_call  # noqa: F401  (may_call: prefilter.* for the extractor)
+from claude_lint.extract.prefilter_ast import _may_post
 from claude_lint.extract.prefilter_names import import_index, imported_words, names_imported, names_in  # noqa: F401  (prefilter.* for the engine and link)
 from claude_lint.extract.prefilter_table import (
     _CALL_AFTER,
@@ -63,9 +56,6 @@ from claude_lint.extract.prefilter_table import (
     _word_at,
     _words,
 )
-
-# --- step 1: bytes ----------------------------------------------------------------------
-
 
 def needs_parse(data: bytes) -> bool:
     """Could this file hold a call the extractor recognises? False only when it surely cannot."""
@@ -155,7 +145,14 @@ def _byte_test(data: bytes, posts: bool) -> bool:
 
     # A method handed to `asyncio.to_thread(client.messages.create, ...)` is not called where written.
     through = any(has(w.encode()) for w in t.through)
-    written = [i for i in chains if _written_as_chain(data, t.chains[i], imported_names, through, in_code)]
+    # One written chain that is no raw POST settles it (`only_posts` below is then False):
+    # those are looked for first, and the rest are not looked for after one is found.
+    written = []
+    for i in sorted(chains, key=lambda i: t.chains[i] in t.needs_bytes):
+        if _written_as_chain(data, t.chains[i], imported_names, through, in_code):
+            written.append(i)
+            if t.chains[i] not in t.needs_bytes:
+                break
     if not extra and not written:
         return False
     only_posts = not extra and all(t.chains[i] in t.needs_bytes for i in written)

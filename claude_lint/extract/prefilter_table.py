@@ -11,7 +11,6 @@ from claude_lint.extract import sdk
 from claude_lint.extract.chains import CHAIN_SKIP
 
 _WORD = re.compile(r"\w+")
-_WORDCHAR = re.compile(rb"\w")
 
 
 class _Table(NamedTuple):
@@ -244,8 +243,12 @@ def _passes_through(call: ast.Call, is_param: Callable[[str], bool], data: Optio
     return isinstance(url, ast.Name) and is_param(url.id) and not is_param("cls")
 
 
+# The bytes `\w` matches in a bytes pattern: tested by indexing, cheaper than a match call.
+_WORD_BYTES = frozenset(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
+
+
 def _word_at(data: bytes, at: int, end: int) -> bool:
-    return (at == 0 or not _WORDCHAR.match(data, at - 1)) and not _WORDCHAR.match(data, end)
+    return (at == 0 or data[at - 1] not in _WORD_BYTES) and (end >= len(data) or data[end] not in _WORD_BYTES)
 
 
 def _words(data: bytes, word: bytes) -> Iterator[Tuple[int, int]]:

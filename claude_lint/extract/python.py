@@ -23,8 +23,8 @@ __all__ = ["extract", "parse"]
 
 def extract(text: str, path: str, abspath: str, module: Optional[str], calls_only: bool = False, scopes: Optional[Collector] = None) -> FileFacts:
     """calls_only: a file without a recognised call comes back unparsed (its constants are
-    read later, only if a value resolves into it); the pre-filter's tree test says first
-    whether the walk can find one. scopes: the collector to fill (one held for phase 2)."""
+    read later, only if a value resolves into it). scopes: the collector to fill (one held
+    for phase 2)."""
     if text.startswith("\ufeff"):
         text = text[1:]  # a UTF-8 BOM: not part of the code, and not counted in columns
     if calls_only and not prefilter.worth_parsing(text.encode("utf-8", "surrogatepass")):
@@ -32,14 +32,11 @@ def extract(text: str, path: str, abspath: str, module: Optional[str], calls_onl
     tree = parse(text, path)
     if isinstance(tree, FileError):
         return FileFacts(path, abspath, module, "python", errors=(tree,))
-    if calls_only and not prefilter.may_call(tree):
-        return FileFacts(path, abspath, module, "python", parsed=False)
     collector = Collector() if scopes is None else scopes
     try:
         extraction = _Extraction(text, path, abspath, module, Positions(path, text), collector.collect(tree))
-        if calls_only and not any(extraction.call_sites(record) for record in collector.calls):
-            return FileFacts(path, abspath, module, "python", parsed=False)
-        return extraction.facts()
+        facts = extraction.facts(calls_only)
+        return facts if facts is not None else FileFacts(path, abspath, module, "python", parsed=False)
     except RecursionError:
         # Valid, but nested deeper than the tree walk can follow (e.g. a `+` chain of
         # hundreds of strings): report it rather than crash the run.
@@ -105,12 +102,15 @@ class _Extraction(ClientFinder, HistoryFinder):
     def _scopes(self) -> List[Scope]:
         return [self.c.module, *self.c.scopes_by_node.values()]
 
-    def facts(self) -> FileFacts:
+    def facts(self, calls_only: bool = False) -> Optional[FileFacts]:
+        """None: calls_only, and no recognised call (each record's sites are found once)."""
         found = []
         for record in self.c.calls:
             sites = self.call_sites(record)
             if sites:
                 found.append((record, sites))
+        if calls_only and not found:
+            return None
         if found:
             self.limits_outside = free_limits(self.text, self.positions, [r.node for r, _ in found], self.c.calls, self.c.scopes_by_node.values())
         if self.limits_outside:

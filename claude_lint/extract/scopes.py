@@ -18,6 +18,7 @@ from claude_lint.extract.arguments import argument_values, has_star, keyword, po
 from claude_lint.extract.bindings import (  # noqa: F401
     GROW_METHODS, MUTATE_METHODS, PURE_CALLS, TRIM_METHODS, Binding, CallRecord, Event, Looped, Scope, Unpacked,
 )
+from claude_lint.extract.walk import CHILD_FIELDS, LEAVES
 
 MAX_EDITS = 64  # in-place edits of one dict followed; more make it unknown
 DICT_EDITS = frozenset({"update", "setdefault", "pop"})
@@ -122,13 +123,14 @@ class Collector:
     def _children(self, node: ast.AST) -> None:
         AST = ast.AST
         visit = self.visit
-        for name in node._fields:
+        leaves = LEAVES  # no handler reads a leaf, nor a context or an operator (walk.CHILD_FIELDS)
+        for name in CHILD_FIELDS[type(node)]:
             value = getattr(node, name, None)
-            if isinstance(value, list):
+            if type(value) is list:
                 for item in value:
-                    if isinstance(item, AST):
+                    if type(item) not in leaves and isinstance(item, AST):
                         visit(item)
-            elif isinstance(value, AST):
+            elif type(value) not in leaves and isinstance(value, AST):
                 visit(value)
 
     def _visit_all(self, nodes) -> None:

@@ -4,6 +4,10 @@ The extractors walk each function several times (scopes, retries, answer evidenc
 wrapper parameters); the standard walk spends most of its time in two nested generators
 (`iter_fields`, `iter_child_nodes`) per node. Reading `_fields` directly gives the same
 nodes in the same breadth-first order, which callers that stop at the first match rely on.
+
+`CHILD_FIELDS` and `LEAVES` serve a walk that reads no leaf (scopes.Collector): it skips
+the fields that hold only expression contexts (`Load`, on a third of a tree's nodes) or
+operators, and the nodes that hold no node (names and constants, nearly half of them).
 """
 from __future__ import annotations
 
@@ -12,6 +16,18 @@ from collections import deque
 from typing import Iterator, List
 
 _AST = ast.AST
+
+
+class _ChildFields(dict):
+    """node type -> its fields less those that hold only contexts or operators."""
+
+    def __missing__(self, kind: type) -> tuple:
+        fields = self[kind] = tuple(f for f in kind._fields if f not in ("ctx", "op", "ops"))
+        return fields
+
+
+CHILD_FIELDS = _ChildFields()
+LEAVES = frozenset({ast.Name, ast.Constant})
 
 
 def _add_children(node: ast.AST, append) -> None:
