@@ -321,6 +321,9 @@ class Project(NameResolver, ValueResolver):
                         at = frame[1][param]
                         names = set(req.keywords("messages")) & set(kwargs.keys())
                         kwargs = replace(kwargs, key_locs=tuple((k, l) for k, l in kwargs.key_locs if k not in names) + tuple((k, at) for k in sorted(names)))
+                    sent_to = frame[4].get(req.client_param) if req.client_param is not None else None
+                    if sent_to is not None:  # the client the caller passes: a local server's, a gateway's
+                        req = replace(req, local=sent_to[0], gateway=sent_to[1] or req.gateway)
                     yield req, kwargs, history or req.history, not _spreads_param(req.kwargs)
                 for forward in self._index(wpath).forwards.get(wrapper.name, ()):
                     yield from self._reach(forward, wpath, inner, depth + 1, seen | {key}, steps, on)
@@ -358,6 +361,12 @@ class Project(NameResolver, ValueResolver):
         raw = list(inv.args)
         args = [_substitute(a, path, env, budget) for a in raw]
         histories: Dict[str, History] = dict(inv.histories)
+        handed = {key: (local, gateway) for key, local, gateway in inv.clients}
+        for i, a in enumerate(raw):
+            if isinstance(a, Param):  # a client the caller was itself passed
+                frame = env.get((path, a.function))
+                if frame is not None and len(frame) > 4 and a.name in frame[4]:
+                    handed.setdefault(str(i), frame[4][a.name])
         for i, a in enumerate(raw):
             passed = _passed_history(a, path, env)
             if passed is not None:
@@ -376,8 +385,11 @@ class Project(NameResolver, ValueResolver):
         found: Dict[str, History] = {}
         code = dict(inv.sources)
         sources: Dict[str, str] = {}
+        sent_to: Dict[str, Tuple[bool, Optional[str]]] = {}
         for i, name in enumerate(params):
             j = i + shift
+            if str(j) in handed:
+                sent_to[name] = handed[str(j)]
             if j >= len(args):
                 if inv.star:
                     values[name] = Unknown("may come from a *args argument", inv.loc)
@@ -417,6 +429,8 @@ class Project(NameResolver, ValueResolver):
                     locs[key] = loc
                 if key in histories:
                     found[key] = histories[key]
+                if key in handed:
+                    sent_to[key] = handed[key]
             else:
                 extra.append((key, value))
                 loc = kwargs.loc_of(key)
@@ -427,7 +441,7 @@ class Project(NameResolver, ValueResolver):
                 values.setdefault(name, Unknown("may come from an unresolved **spread", inv.loc))
         if sig.varkw is not None:
             values[sig.varkw] = Mapping(tuple(extra), kwargs.loc, is_open, tuple(extra_locs))
-        return values, locs, found, sources
+        return values, locs, found, sources, sent_to
 
 
 def _makes_it(inv: Invocation, req: CallSite) -> bool:

@@ -499,3 +499,39 @@ def test_a_method_handed_to_a_class_is_a_handler_not_a_call(cli, tmp_path):
         "        return with_retry(self.prompt, 'hello', None)\n"  # 25
     ))
     assert sorted(r["line"] for r in routes if r["via"]) == [20, 25]  # 20: the handler's own call of the client
+
+
+CLIENT_PASSED_IN = {
+    "helpers.py": (
+        "def ask(client, question, model='llama3'):\n"
+        "    return client.chat.completions.create(model=model, messages=[{'role': 'user', 'content': question}])\n"
+    ),
+    "main.py": (
+        "import os\n\nfrom openai import OpenAI\n\nfrom helpers import ask\n\n"
+        "ollama = OpenAI(base_url='http://localhost:11434/v1', api_key='ollama')\n"
+        "billed = OpenAI()\n"
+        "either = OpenAI(base_url='http://localhost:8000/v1')\n"
+        "either = OpenAI(base_url=os.environ['API_BASE'])\n\n\n"
+        "def forward(client, question):\n    return ask(client, question)\n\n\n"
+        "class Bot:\n    def __init__(self):\n        self.client = OpenAI(base_url='http://127.0.0.1:1234/v1')\n\n"
+        "    def reply(self, text):\n        return ask(self.client, text)\n\n\n"
+        "ask(ollama, 'a')\n"
+        "ask(client=ollama, question='b')\n"
+        "ask(OpenAI(base_url='http://localhost:11434/v1'), 'c')\n"
+        "forward(ollama, 'd')\n"
+        "ask(billed, 'e', model='gpt-5-mini')\n"
+        "ask(either, 'f')\n"
+        "forward(billed, 'g')\n"
+    ),
+}
+
+
+def test_a_client_passed_in_as_a_parameter_is_the_callers_client(cli, tmp_path):
+    routes = report(cli, tmp_path, CLIENT_PASSED_IN)
+    billed = {r["line"]: r["billed"] for r in routes if r["filename"] == "main.py"}
+    # a local server's client, passed by name, by keyword, built inline, through another
+    # wrapper, kept on `self`: the wrapper's request goes to that server, never billed
+    assert [billed[n] for n in (22, 25, 26, 27, 28)] == [False] * 5
+    # a billed client, a name bound to two clients (one may be billed), a billed client
+    # forwarded, a parameter not known here: billed, as the request inside the wrapper is
+    assert [billed[n] for n in (14, 29, 30, 31)] == [True] * 4

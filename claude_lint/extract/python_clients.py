@@ -19,6 +19,17 @@ class ClientFinder:
 
     # --- which client a receiver is -----------------------------------------------------
 
+    def client_param(self, receiver, client_chain: List[str], scope: Scope) -> Optional[str]:
+        """The parameter of the request's own function that its client is (`def ask(client, q):
+        client.messages.create(...)`), nothing else bound to it there: each caller's client
+        (a local server's, a gateway's) is the one its call sends to."""
+        if client_chain or not isinstance(receiver, ast.Name):
+            return None
+        owner = self.ev.find(receiver.id, scope)
+        if owner is None or owner is not _function_scope(scope) or receiver.id not in owner.params or owner.assigns.get(receiver.id):
+            return None
+        return receiver.id
+
     def client_provider(self, receiver: Optional[ast.expr], client_chain: List[str], scope: Scope, depth: int = 0) -> Optional[str]:
         """The provider of the client `receiver.<client_chain>`; None when it is not seen."""
         if receiver is None or depth > MAX_CLIENT_DEPTH:
