@@ -321,9 +321,7 @@ class Project(NameResolver, ValueResolver):
                         at = frame[1][param]
                         names = set(req.keywords("messages")) & set(kwargs.keys())
                         kwargs = replace(kwargs, key_locs=tuple((k, l) for k, l in kwargs.key_locs if k not in names) + tuple((k, at) for k in sorted(names)))
-                    sent_to = frame[4].get(req.client_param) if req.client_param is not None else None
-                    if sent_to is not None:  # the client the caller passes: a local server's, a gateway's
-                        req = replace(req, local=sent_to[0], gateway=sent_to[1] or req.gateway)
+                    req = self.sent_to(req, kwargs, frame[4])
                     yield req, kwargs, history or req.history, not _spreads_param(req.kwargs)
                 for forward in self._index(wpath).forwards.get(wrapper.name, ()):
                     yield from self._reach(forward, wpath, inner, depth + 1, seen | {key}, steps, on)
@@ -338,10 +336,11 @@ class Project(NameResolver, ValueResolver):
         url = self.resolve(passed)
         headers = self.resolve(_substitute(req.pending[1], path, env, budget)) if req.pending[1] is not None else None
         body = kwargs.entries[0][1] if len(kwargs.entries) == 1 and kwargs.entries[0][0] is None else kwargs
-        found = http.classify(url, self.resolve(body), headers)
+        resolved = self.resolve(body)
+        found = http.classify(url, resolved, headers)
         if found is None and len(req.pending) > 2:
             # `self._post_url()` of a base class: the URL a subclass's override returns
-            found = next(filter(None, (http.classify(Text((u,)), body, headers) for u in self._hook_urls(path, *req.pending[2]))), None)
+            found = next(filter(None, (http.classify(Text((u,)), resolved, headers) for u in self._hook_urls(path, *req.pending[2]))), None)
         if found is None:
             known = self._posts.get(req.loc)
             if self._retrying and known is not None and isinstance(passed, Param) and passed.function == req.function:

@@ -535,3 +535,19 @@ def test_a_client_passed_in_as_a_parameter_is_the_callers_client(cli, tmp_path):
     # a billed client, a name bound to two clients (one may be billed), a billed client
     # forwarded, a parameter not known here: billed, as the request inside the wrapper is
     assert [billed[n] for n in (14, 29, 30, 31)] == [True] * 4
+
+
+def test_a_local_model_route_or_endpoint_passed_into_a_wrapper(cli, tmp_path):
+    routes = report(cli, tmp_path, (
+        "import litellm\n\n\n"
+        "def ask(model, question, api_base=None):\n"
+        "    return litellm.completion(model=model, messages=[{'role': 'user', 'content': question}], api_base=api_base)\n\n\n"
+        "ask('ollama/llama3', 'a')\n"
+        "ask('llama3', 'b', api_base='http://localhost:11434')\n"
+        "ask('gpt-5-mini', 'c')\n"
+        "ask('groq/llama3-8b-8192', 'd', api_base='https://api.example.com/v1')\n"
+    ))
+    billed = {r["line"]: r["billed"] for r in routes}
+    # a local server's route prefix or address given by the caller: local; a billed model,
+    # an inference host's route to a remote address: billed
+    assert [billed[n] for n in (8, 9, 10, 11)] == [False, False, True, True]
