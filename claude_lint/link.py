@@ -33,6 +33,7 @@ from claude_lint.facts import (
 )
 from claude_lint.link_bind import _entry_locs, _passed_history, _spreads_param, _substitute
 from claude_lint.link_names import MAX_REACHED, MAX_WRAPPER_DEPTH, NameResolver, _Index, _ModuleImports
+from claude_lint.link_sent import handed_clients, only_local, sent_to
 from claude_lint.link_values import ValueResolver
 
 MAX_STEPS = 64  # wrappers entered for one call
@@ -118,6 +119,7 @@ class Project(NameResolver, ValueResolver):
         self._by_class_name: Optional[Dict[str, List[Tuple[str, str]]]] = None  # link_names._classes_named
         self._by_wrapper_method: Optional[Dict[str, List[Tuple[str, str, frozenset]]]] = None  # link_names._implementations
         self._posts: Dict[Loc, CallSite] = {}  # a helper's POST made a request by a call of it
+        self._local_only: set = set()  # requests in wrappers every seen call of which goes to a local server
         self.passed_histories: Dict[Loc, History] = {}  # a request named only in `also`: a growing list a call hands it
         self._retrying = False
         self._reals: Dict[str, str] = {}  # path -> os.path.realpath(path), once per run
@@ -193,6 +195,8 @@ class Project(NameResolver, ValueResolver):
     # --- calls -------------------------------------------------------------------------
 
     def resolve_call(self, site: CallSite) -> Call:
+        if site.via is None and site.loc in self._local_only:
+            site = replace(site, local=True)  # its client is its callers', each a local server's
         # Call keywords are final: Python refuses a **spread that repeats one.
         merged = self._mapping(site.kwargs, 0, keywords_final=True)
         args: Dict[str, Arg] = {}
@@ -238,6 +242,7 @@ class Project(NameResolver, ValueResolver):
             self._retrying = False
             reached = Counter(loc for site in out for loc in (site.via, *site.also))
             out.extend(replace(post, reached=reached[loc]) for loc, post in self._posts.items())
+        self._local_only = only_local(out)
         return out
 
     def _sites(self, inv: Invocation, path: str) -> List[CallSite]:
@@ -321,7 +326,7 @@ class Project(NameResolver, ValueResolver):
                         at = frame[1][param]
                         names = set(req.keywords("messages")) & set(kwargs.keys())
                         kwargs = replace(kwargs, key_locs=tuple((k, l) for k, l in kwargs.key_locs if k not in names) + tuple((k, at) for k in sorted(names)))
-                    req = self.sent_to(req, kwargs, frame[4])
+                    req = sent_to(self.resolve, req, kwargs, frame[4])
                     yield req, kwargs, history or req.history, not _spreads_param(req.kwargs)
                 for forward in self._index(wpath).forwards.get(wrapper.name, ()):
                     yield from self._reach(forward, wpath, inner, depth + 1, seen | {key}, steps, on)
@@ -360,12 +365,6 @@ class Project(NameResolver, ValueResolver):
         raw = list(inv.args)
         args = [_substitute(a, path, env, budget) for a in raw]
         histories: Dict[str, History] = dict(inv.histories)
-        handed = {key: (local, gateway) for key, local, gateway in inv.clients}
-        for i, a in enumerate(raw):
-            if isinstance(a, Param):  # a client the caller was itself passed
-                frame = env.get((path, a.function))
-                if frame is not None and len(frame) > 4 and a.name in frame[4]:
-                    handed.setdefault(str(i), frame[4][a.name])
         for i, a in enumerate(raw):
             passed = _passed_history(a, path, env)
             if passed is not None:
@@ -384,11 +383,8 @@ class Project(NameResolver, ValueResolver):
         found: Dict[str, History] = {}
         code = dict(inv.sources)
         sources: Dict[str, str] = {}
-        sent_to: Dict[str, Tuple[bool, Optional[str]]] = {}
         for i, name in enumerate(params):
             j = i + shift
-            if str(j) in handed:
-                sent_to[name] = handed[str(j)]
             if j >= len(args):
                 if inv.star:
                     values[name] = Unknown("may come from a *args argument", inv.loc)
@@ -428,8 +424,6 @@ class Project(NameResolver, ValueResolver):
                     locs[key] = loc
                 if key in histories:
                     found[key] = histories[key]
-                if key in handed:
-                    sent_to[key] = handed[key]
             else:
                 extra.append((key, value))
                 loc = kwargs.loc_of(key)
@@ -440,7 +434,7 @@ class Project(NameResolver, ValueResolver):
                 values.setdefault(name, Unknown("may come from an unresolved **spread", inv.loc))
         if sig.varkw is not None:
             values[sig.varkw] = Mapping(tuple(extra), kwargs.loc, is_open, tuple(extra_locs))
-        return values, locs, found, sources, sent_to
+        return values, locs, found, sources, handed_clients(inv, raw, env, path, params, shift, sig.kwonly)
 
 
 def _makes_it(inv: Invocation, req: CallSite) -> bool:

@@ -10,11 +10,10 @@ from __future__ import annotations
 
 import inspect
 import os
-from dataclasses import replace
 from typing import Callable, Dict, Iterator, List, Optional, Tuple
 
 from claude_lint.bounds import MAX_RUN_CHARS, MAX_TEXT_CHARS, MAX_VALUE_NODES, TOO_LARGE
-from claude_lint.extract import clients, config_values, gateways
+from claude_lint.extract import config_values
 from claude_lint.facts import Dynamic, FileRead, Lit, Loc, Mapping, OneOf, Param, Ref, Seq, Text, Transform, Unknown
 from claude_lint.kinds import display
 from claude_lint.patterns import lazy
@@ -36,21 +35,6 @@ def _overridable(value: object) -> OneOf:
 
 class ValueResolver:
     """`Project.resolve` and what it needs: module files, prompt files, transforms."""
-
-    def sent_to(self, req, kwargs: Mapping, handed: Dict[str, tuple]):
-        """A wrapper's request sent where its caller says: to the client it passes (a local
-        server's, a gateway's: `Invocation.clients`), or by a model route or endpoint passed in
-        (`ask("ollama/llama3")`, `api_base=...`); what the wrapper writes itself was read there."""
-        client = handed.get(req.client_param) if req.client_param is not None else None
-        if client is not None:
-            req = replace(req, local=client[0], gateway=client[1] or req.gateway)
-        own = {k: v for k, v in req.kwargs.entries if k is not None}
-        passed = {k: self.resolve(v) for k, v in kwargs.entries if k is not None and _from_params(own.get(k))}
-        models, endpoints = [passed[k] for k in req.keywords("model") if k in passed], [v for k, v in passed.items() if k in clients.ENDPOINT_KEYWORDS]
-        if req.local or not (models or endpoints):
-            return req
-        local, gateway = gateways.of_values(models[0] if models else None, endpoints, req.provider == "litellm")
-        return replace(req, local=True) if local else replace(req, gateway=req.gateway or gateway)
 
     def resolve(self, value: object, depth: int = 0) -> object:
         choice = isinstance(value, OneOf) and bool(value.options) and depth <= MAX_DEPTH
@@ -441,8 +425,3 @@ def _from_placeholders(text: str, dynamics: List[Dynamic]) -> Tuple[object, ...]
     if buf:
         parts.append("".join(buf))
     return tuple(parts)
-
-
-
-def _from_params(value: object) -> bool:  # a wrapper's value its caller gives: a parameter, or a text holding one
-    return isinstance(value, Param) or isinstance(value, Text) and any(isinstance(p, Param) for p in value.parts)

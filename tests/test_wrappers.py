@@ -551,3 +551,23 @@ def test_a_local_model_route_or_endpoint_passed_into_a_wrapper(cli, tmp_path):
     # a local server's route prefix or address given by the caller: local; a billed model,
     # an inference host's route to a remote address: billed
     assert [billed[n] for n in (8, 9, 10, 11)] == [False, False, True, True]
+
+
+def test_a_request_every_call_of_which_goes_to_a_local_server_is_local(cli, tmp_path):
+    routes = report(cli, tmp_path, (
+        "import litellm\nfrom openai import OpenAI\n\n"
+        "ollama = OpenAI(base_url='http://localhost:11434/v1', api_key='ollama')\n\n\n"
+        "def chat(client, question):\n"
+        "    return client.chat.completions.create(model='llama3', messages=[{'role': 'user', 'content': question}])\n\n\n"
+        "def complete(model, question):\n"
+        "    return litellm.completion(model=model, messages=[{'role': 'user', 'content': question}])\n\n\n"
+        "def mixed(model, question):\n"
+        "    return litellm.completion(model=model, messages=[{'role': 'user', 'content': question}])\n\n\n"
+        "def uncalled(client, question):\n"
+        "    return client.chat.completions.create(model='llama3', messages=[{'role': 'user', 'content': question}])\n\n\n"
+        "chat(ollama, 'a')\ncomplete('ollama/llama3', 'b')\nmixed('ollama/llama3', 'c')\nmixed('gpt-5-mini', 'd')\n"
+    ))
+    billed = {r["line"]: r["billed"] for r in routes if r["via"] is None}
+    # the requests only ever sent to a local server by their callers are local; one a
+    # caller also sends to a billed model, and one no call is seen to reach, stay billed
+    assert billed == {8: False, 12: False, 16: True, 20: True}
