@@ -326,7 +326,7 @@ class Project(NameResolver, ValueResolver):
                         at = frame[1][param]
                         names = set(req.keywords("messages")) & set(kwargs.keys())
                         kwargs = replace(kwargs, key_locs=tuple((k, l) for k, l in kwargs.key_locs if k not in names) + tuple((k, at) for k in sorted(names)))
-                    req = sent_to(self.resolve, req, kwargs, frame[4])
+                    req = sent_to(self.resolve, req, kwargs, frame[0], frame[4])
                     yield req, kwargs, history or req.history, not _spreads_param(req.kwargs)
                 for forward in self._index(wpath).forwards.get(wrapper.name, ()):
                     yield from self._reach(forward, wpath, inner, depth + 1, seen | {key}, steps, on)

@@ -11,10 +11,13 @@ from claude_lint.extract import clients, gateways
 from claude_lint.facts import CallSite, Invocation, Loc, Mapping, Param, Text
 
 
-def sent_to(resolve: Callable[[object], object], req: CallSite, kwargs: Mapping, handed: Dict[str, Tuple[bool, Optional[str]]]) -> CallSite:
+def sent_to(resolve: Callable[[object], object], req: CallSite, kwargs: Mapping, values: Dict[str, object], handed: Dict[str, Tuple[bool, Optional[str]]]) -> CallSite:
     """The request `req` of a wrapper as one call makes it: `kwargs` bound to the caller's
-    values, `handed` the clients the caller passes, by the wrapper's parameter."""
+    values, `values` and `handed` the caller's values and clients by the wrapper's parameter."""
     client = handed.get(req.client_param) if req.client_param is not None else None
+    endpoint = resolve(values.get(req.client_param)) if client is None and req.client_param is not None else None
+    if isinstance(endpoint, Text):  # the caller's endpoint the wrapper builds its client with
+        client = gateways.of_values(None, [endpoint], False)
     if client is not None:
         req = replace(req, local=client[0], gateway=client[1] or req.gateway)
     own = {k: v for k, v in req.kwargs.entries if k is not None}

@@ -571,3 +571,25 @@ def test_a_request_every_call_of_which_goes_to_a_local_server_is_local(cli, tmp_
     # the requests only ever sent to a local server by their callers are local; one a
     # caller also sends to a billed model, and one no call is seen to reach, stay billed
     assert billed == {8: False, 12: False, 16: True, 20: True}
+
+
+def test_a_wrapper_building_its_client_with_the_endpoint_its_caller_passes(cli, tmp_path):
+    routes = report(cli, tmp_path, (
+        "import os\n\nfrom openai import OpenAI\n\n\n"
+        "def ask(question, base_url):\n"
+        "    client = OpenAI(base_url=base_url)\n"
+        "    return client.chat.completions.create(model='llama3', messages=[{'role': 'user', 'content': question}])\n\n\n"
+        "def inline(question, base_url):\n"
+        "    return OpenAI(base_url=base_url).chat.completions.create(model='llama3', messages=[{'role': 'user', 'content': question}])\n\n\n"
+        "def fixed(question, base_url):\n"
+        "    client = OpenAI(base_url='https://api.example.com/v1')\n"
+        "    return client.chat.completions.create(model='llama3', messages=[{'role': 'user', 'content': question}])\n\n\n"
+        "ask('a', 'http://localhost:11434/v1')\n"
+        "ask('b', os.environ['LLM_URL'])\n"
+        "inline('c', base_url='http://127.0.0.1:8000/v1')\n"
+        "fixed('d', 'http://localhost:11434/v1')\n"
+    ))
+    billed = {r["line"]: r["billed"] for r in routes if r["via"] is not None}
+    # a local address the caller passes for the client's endpoint: local; an address read at
+    # run time, or a wrapper whose client does not take the argument: billed
+    assert billed == {20: False, 21: True, 22: False, 23: True}
