@@ -167,6 +167,9 @@ class OneOf(Unknown):
     own (a retired model ID: the code may send it) reads `options`."""
 
     options: Tuple[object, ...] = ()
+    # The constructor parameter kept in `self` whose options these are (its file's constructions):
+    # a call on an object built where its arguments are seen binds it (`Invocation.built`).
+    kept: Optional["Param"] = None
 
 
 Value = Union[Lit, Text, Transform, Seq, Mapping, Ref, FileRead, Param, Unknown, Dynamic]

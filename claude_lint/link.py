@@ -33,7 +33,7 @@ from claude_lint.facts import (
 )
 from claude_lint.link_bind import _entry_locs, _passed_history, _spreads_param, _substitute
 from claude_lint.link_names import MAX_REACHED, MAX_WRAPPER_DEPTH, NameResolver, _Index, _ModuleImports
-from claude_lint.link_sent import handed_clients, only_local, sent_to
+from claude_lint.link_sent import built_choice, handed_clients, only_local, sent_to
 from claude_lint.link_values import ValueResolver
 
 MAX_STEPS = 64  # wrappers entered for one call
@@ -313,7 +313,7 @@ class Project(NameResolver, ValueResolver):
                         inner.setdefault(init, ({k: v for k, v in made.entries if k is not None}, dict(made.key_locs), {}))
                 budget = [MAX_BOUND_NODES]
                 for i, req in enumerate(wrapper.requests):
-                    kwargs = _substitute(req.kwargs, wpath, inner, budget)
+                    kwargs = _substitute(built_choice(req.kwargs, wpath, inner), wpath, inner, budget)
                     if req.pending is not None:
                         req = self._bound_post(req, kwargs, wpath, inner, budget)
                         if req is None:

@@ -8,7 +8,7 @@ from dataclasses import replace
 from typing import Callable, Dict, Iterable, Optional, Set, Tuple
 
 from claude_lint.extract import clients, gateways
-from claude_lint.facts import CallSite, Invocation, Loc, Mapping, Param, Text
+from claude_lint.facts import CallSite, Invocation, Loc, Mapping, OneOf, Param, Text
 
 
 def sent_to(resolve: Callable[[object], object], req: CallSite, kwargs: Mapping, values: Dict[str, object], handed: Dict[str, Tuple[bool, Optional[str]]]) -> CallSite:
@@ -56,3 +56,13 @@ def only_local(derived: Iterable[CallSite]) -> Set[Loc]:
 def _from_params(value: object) -> bool:
     """A wrapper's value its caller gives: a parameter, or a text one is put in."""
     return isinstance(value, Param) or isinstance(value, Text) and any(isinstance(p, Param) for p in value.parts)
+
+
+def built_choice(kwargs: Mapping, path: str, env: dict) -> Mapping:
+    """A request's values kept by its object's constructor, as one construction passed them:
+    for a call on an object built where its arguments are seen (its constructor's frame is
+    in `env`), the kept parameter instead of every construction's choice of its file."""
+    if not any(isinstance(v, OneOf) and v.kept is not None and (path, v.kept.function) in env for _, v in kwargs.entries):
+        return kwargs
+    entries = tuple((k, v.kept if isinstance(v, OneOf) and v.kept is not None and (path, v.kept.function) in env else v) for k, v in kwargs.entries)
+    return replace(kwargs, entries=entries)

@@ -593,3 +593,25 @@ def test_a_wrapper_building_its_client_with_the_endpoint_its_caller_passes(cli, 
     # a local address the caller passes for the client's endpoint: local; an address read at
     # run time, or a wrapper whose client does not take the argument: billed
     assert billed == {20: False, 21: True, 22: False, 23: True}
+
+
+def test_an_object_built_in_the_same_file_binds_what_its_constructor_keeps(cli, tmp_path):
+    routes = report(cli, tmp_path, (
+        "import anthropic\n\n\nclass LLM:\n"
+        "    def __init__(self, model='claude-haiku-4-5', max_tokens=300):\n"
+        "        self.client = anthropic.Anthropic()\n        self.model = model\n        self.max_tokens = max_tokens\n\n"
+        "    def ask(self, prompt):\n"
+        "        return self.client.messages.create(model=self.model, max_tokens=self.max_tokens, messages=[{'role': 'user', 'content': prompt}])\n\n\n"
+        "smart = LLM(model='claude-sonnet-4-6', max_tokens=2000)\nsmart.ask('a')\n"
+        "plain = LLM()\nplain.ask('b')\n"
+        "LLM('claude-opus-4-6').ask('c')\n"
+    ))
+    # each call on an object built here sends what that construction passed (or the
+    # constructor's defaults); the request itself is any of them (unknown to the rules), and
+    # so is a construction whose positional arguments are not read
+    assert routes_at(routes, "example.py") == [
+        (11, "?", None, None),
+        (15, "claude-sonnet-4-6", 2000, 11),
+        (17, "claude-haiku-4-5-20251001", 300, 11),
+        (18, "?", None, 11),
+    ]

@@ -228,7 +228,8 @@ class InvocationFinder:
             return None
         made = bound[0]
         name = made.func.attr if isinstance(made.func, ast.Attribute) else made.func.id if isinstance(made.func, ast.Name) else ""
-        if not name[:1].isupper() or not made.keywords or any(k.arg is None for k in made.keywords):
+        # built with nothing: the constructor's defaults; positional arguments are not read
+        if not name[:1].isupper() or not made.keywords and made.args or any(k.arg is None for k in made.keywords):
             return None
         return self.ev.kwargs(made, owner, 0, self.ev.loc(made))
 
