@@ -615,3 +615,22 @@ def test_an_object_built_in_the_same_file_binds_what_its_constructor_keeps(cli, 
         (17, "claude-haiku-4-5-20251001", 300, 11),
         (18, "?", None, 11),
     ]
+
+
+def test_a_private_function_imported_by_another_module(cli, tmp_path):
+    routes = report(cli, tmp_path, {
+        "src/__init__.py": "",
+        "src/main.py": HEAD + (
+            "def _ai_generate_outline(novel):\n"
+            "    return client.messages.create(model='claude-sonnet-4-6', max_tokens=4000, messages=[{'role': 'user', 'content': novel}])\n\n\n"
+            "def _format_outline(outline):\n    return outline.strip()\n"
+        ),
+        "wizard.py": (
+            "class Wizard:\n    def step(self, novel):\n"
+            "        from src.main import _ai_generate_outline, _format_outline\n\n"
+            "        return _format_outline(_ai_generate_outline(novel))\n"
+        ),
+    })
+    # a private name of several words is looked for where it is imported; the private
+    # helper beside it makes no request
+    assert routes_at(routes, "wizard.py") == [(5, "claude-sonnet-4-6", 4000, 7)]
