@@ -634,3 +634,17 @@ def test_a_private_function_imported_by_another_module(cli, tmp_path):
     # a private name of several words is looked for where it is imported; the private
     # helper beside it makes no request
     assert routes_at(routes, "wizard.py") == [(5, "claude-sonnet-4-6", 4000, 7)]
+
+
+def test_a_module_under_a_source_root_above_the_folder_linted(cli, tmp_path):
+    write_project(tmp_path, {
+        "src/pkg/__init__.py": "",
+        "src/pkg/sub/__init__.py": "",
+        "src/pkg/sub/utils.py": HEAD + ASK,
+        "src/pkg/sub/chat.py": "from pkg.sub.utils import (\n    ask,\n)\n\n\ndef converse(q):\n    return ask(q)\n",
+    })
+    done = cli("report", "src/pkg/sub", "--format", "json")
+    assert done.returncode == 0, done.stderr.decode()
+    found = sorted((r["filename"], r["line"], (r["via"] or {}).get("line")) for r in json.loads(done.stdout)["routes"])
+    # `pkg.sub.utils` is the linted folder's own file, though src/ is above the folder named
+    assert found == [("src/pkg/sub/chat.py", 7, 7), ("src/pkg/sub/utils.py", 7, None)]
