@@ -170,6 +170,9 @@ class OneOf(Unknown):
     own (a retired model ID: the code may send it) reads `options`."""
 
     options: Tuple[object, ...] = ()
+    # The constructor parameter kept in `self` whose options these are (its file's constructions):
+    # a call on an object built where its arguments are seen binds it (`Invocation.built`).
+    kept: Optional["Param"] = None
 
 
 Value = Union[Lit, Text, Transform, Seq, Mapping, Ref, FileRead, Param, Unknown, Dynamic]
@@ -260,6 +263,9 @@ class CallSite:
     loop_names: Tuple[str, ...] = ()  # names `loop` gives a new value each iteration (its targets, its counters)
     interactive: bool = False  # the file answers a person (a read-eval loop, a UI or web handler): each answer is waited for
     answer: Tuple[AnswerUse, ...] = ()  # what the code around the request does with its answer (its own function)
+    # The client the request is made on is this parameter of its function (`def ask(client, q)`):
+    # the endpoint is the caller's client's (`Invocation.clients`), not known here.
+    client_param: Optional[str] = None
 
     def keywords(self, role: str) -> Tuple[str, ...]:
         for r, names in self.roles:
@@ -382,6 +388,9 @@ class Invocation:
     # argument ("0", "1", or a keyword) -> its code, for an argument only known at run time
     # (`step + 1`, `datetime.now()`): what the text it is bound into says it is
     sources: Tuple[Tuple[str, str], ...] = ()
+    # argument ("0", "1", or a keyword) -> (local, gateway) of the SDK client passed there, when
+    # its construction is seen: what a wrapper's request on that parameter is sent to
+    clients: Tuple[Tuple[str, bool, Optional[str]], ...] = ()
 
 
 @dataclass(frozen=True)

@@ -33,6 +33,7 @@ from claude_lint.facts import (
 )
 from claude_lint.link_bind import _entry_locs, _passed_history, _spreads_param, _substitute
 from claude_lint.link_names import MAX_REACHED, MAX_WRAPPER_DEPTH, NameResolver, _Index, _ModuleImports
+from claude_lint.link_sent import built_choice, handed_clients, only_local, sent_to
 from claude_lint.link_values import ValueResolver
 
 MAX_STEPS = 64  # wrappers entered for one call
@@ -118,6 +119,7 @@ class Project(NameResolver, ValueResolver):
         self._by_class_name: Optional[Dict[str, List[Tuple[str, str]]]] = None  # link_names._classes_named
         self._by_wrapper_method: Optional[Dict[str, List[Tuple[str, str, frozenset]]]] = None  # link_names._implementations
         self._posts: Dict[Loc, CallSite] = {}  # a helper's POST made a request by a call of it
+        self._local_only: set = set()  # requests in wrappers every seen call of which goes to a local server
         self.passed_histories: Dict[Loc, History] = {}  # a request named only in `also`: a growing list a call hands it
         self._retrying = False
         self._reals: Dict[str, str] = {}  # path -> os.path.realpath(path), once per run
@@ -193,6 +195,8 @@ class Project(NameResolver, ValueResolver):
     # --- calls -------------------------------------------------------------------------
 
     def resolve_call(self, site: CallSite) -> Call:
+        if site.via is None and site.loc in self._local_only:
+            site = replace(site, local=True)  # its client is its callers', each a local server's
         # Call keywords are final: Python refuses a **spread that repeats one.
         merged = self._mapping(site.kwargs, 0, keywords_final=True)
         args: Dict[str, Arg] = {}
@@ -238,6 +242,7 @@ class Project(NameResolver, ValueResolver):
             self._retrying = False
             reached = Counter(loc for site in out for loc in (site.via, *site.also))
             out.extend(replace(post, reached=reached[loc]) for loc, post in self._posts.items())
+        self._local_only = only_local(out)
         return out
 
     def _sites(self, inv: Invocation, path: str) -> List[CallSite]:
@@ -308,7 +313,7 @@ class Project(NameResolver, ValueResolver):
                         inner.setdefault(init, ({k: v for k, v in made.entries if k is not None}, dict(made.key_locs), {}))
                 budget = [MAX_BOUND_NODES]
                 for i, req in enumerate(wrapper.requests):
-                    kwargs = _substitute(req.kwargs, wpath, inner, budget)
+                    kwargs = _substitute(built_choice(req.kwargs, wpath, inner), wpath, inner, budget)
                     if req.pending is not None:
                         req = self._bound_post(req, kwargs, wpath, inner, budget)
                         if req is None:
@@ -321,6 +326,7 @@ class Project(NameResolver, ValueResolver):
                         at = frame[1][param]
                         names = set(req.keywords("messages")) & set(kwargs.keys())
                         kwargs = replace(kwargs, key_locs=tuple((k, l) for k, l in kwargs.key_locs if k not in names) + tuple((k, at) for k in sorted(names)))
+                    req = sent_to(self.resolve, req, kwargs, frame[0], frame[4])
                     yield req, kwargs, history or req.history, not _spreads_param(req.kwargs)
                 for forward in self._index(wpath).forwards.get(wrapper.name, ()):
                     yield from self._reach(forward, wpath, inner, depth + 1, seen | {key}, steps, on)
@@ -335,10 +341,11 @@ class Project(NameResolver, ValueResolver):
         url = self.resolve(passed)
         headers = self.resolve(_substitute(req.pending[1], path, env, budget)) if req.pending[1] is not None else None
         body = kwargs.entries[0][1] if len(kwargs.entries) == 1 and kwargs.entries[0][0] is None else kwargs
-        found = http.classify(url, self.resolve(body), headers)
+        resolved = self.resolve(body)
+        found = http.classify(url, resolved, headers)
         if found is None and len(req.pending) > 2:
             # `self._post_url()` of a base class: the URL a subclass's override returns
-            found = next(filter(None, (http.classify(Text((u,)), body, headers) for u in self._hook_urls(path, *req.pending[2]))), None)
+            found = next(filter(None, (http.classify(Text((u,)), resolved, headers) for u in self._hook_urls(path, *req.pending[2]))), None)
         if found is None:
             known = self._posts.get(req.loc)
             if self._retrying and known is not None and isinstance(passed, Param) and passed.function == req.function:
@@ -427,7 +434,7 @@ class Project(NameResolver, ValueResolver):
                 values.setdefault(name, Unknown("may come from an unresolved **spread", inv.loc))
         if sig.varkw is not None:
             values[sig.varkw] = Mapping(tuple(extra), kwargs.loc, is_open, tuple(extra_locs))
-        return values, locs, found, sources
+        return values, locs, found, sources, handed_clients(inv, raw, env, path, params, shift, sig.kwonly)
 
 
 def _makes_it(inv: Invocation, req: CallSite) -> bool:

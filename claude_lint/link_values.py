@@ -171,6 +171,11 @@ class ValueResolver:
                 if self._real(d) == self.root:
                     break
                 d = os.path.dirname(d)
+            # a source root above the folder linted (`pkg.sub.utils` from src/pkg/sub/chat.py
+            # when src/pkg/sub is linted): its file is still one of ours
+            for _ in range(len(rest) - 1):
+                d = os.path.dirname(d)
+                bases.append(d)
         for base in bases:
             stem = os.path.join(base, *rest) if rest else base
             for candidate in (stem + ".py", os.path.join(stem, "__init__.py")):
@@ -425,4 +430,3 @@ def _from_placeholders(text: str, dynamics: List[Dynamic]) -> Tuple[object, ...]
     if buf:
         parts.append("".join(buf))
     return tuple(parts)
-

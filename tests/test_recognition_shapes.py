@@ -761,3 +761,38 @@ def test_a_post_to_a_url_method_the_class_implements_itself_is_no_hook(cli, tmp_
     })
     # a concrete URL method of its own: an HTTP client, no backend hook (and no chat body seen)
     assert at(found, "api/base.py") == []
+
+
+def test_a_client_from_a_lazy_getter_method_behind_a_protocol_of_the_callers_file(cli, tmp_path):
+    found = routes(cli, tmp_path, {
+        "dm/__init__.py": "",
+        "dm/claude_client.py": (
+            "import anthropic\n\n\nclass ClaudeClient:\n"
+            "    def __init__(self, api_key):\n        self.client = anthropic.Anthropic(api_key=api_key)\n\n"
+            "    def send_action(self, system_prompt, action):\n"
+            "        return self.client.messages.create(model='claude-haiku-4-5', max_tokens=300, system=system_prompt, "
+            "messages=[{'role': 'user', 'content': action}])\n"
+        ),
+        "dm/service.py": (
+            "import os\nfrom typing import Protocol\n\n\n"
+            "class AIClient(Protocol):\n    def send_action(self, system_prompt: str, action: str):\n        ...\n\n\n"
+            "class Sink(Protocol):\n    def send_action(self, system_prompt: str, action: str):\n        ...\n\n"
+            "    def flush(self):\n        ...\n\n\n"
+            "class Store:\n    def send_action(self, system_prompt, action):\n        return [system_prompt, action]\n\n\n"
+            "class Service:\n"
+            "    def __init__(self, ai_client: AIClient | None = None):\n        self._ai_client = ai_client\n\n"
+            "    def _get_ai_client(self) -> AIClient:\n"
+            "        if self._ai_client is None:\n            from dm.claude_client import ClaudeClient\n\n"
+            "            self._ai_client = ClaudeClient(os.environ['KEY'])\n"
+            "        return self._ai_client\n\n"
+            "    def _get_store(self):\n        return Store()\n\n"
+            "    def check(self, target):\n        ai_client = self._get_ai_client()\n"
+            "        return ai_client.send_action(system_prompt='classify', action=target)\n\n"
+            "    def narrate(self, text):\n        return self._get_ai_client().send_action('narrate', text)\n\n"
+            "    def keep(self, text):\n        return self._get_store().send_action('keep', text)\n\n\n"
+            "def notify(sink: Sink, text):\n    return sink.send_action('note', text)\n"
+        ),
+    })
+    # the getter's client (the Protocol declares the method it runs), through a name and
+    # inline; not a getter's plain object, nor a Protocol no wrapper class implements
+    assert at(found, "dm/service.py") == [(39, 9), (42, 9)]

@@ -499,3 +499,152 @@ def test_a_method_handed_to_a_class_is_a_handler_not_a_call(cli, tmp_path):
         "        return with_retry(self.prompt, 'hello', None)\n"  # 25
     ))
     assert sorted(r["line"] for r in routes if r["via"]) == [20, 25]  # 20: the handler's own call of the client
+
+
+CLIENT_PASSED_IN = {
+    "helpers.py": (
+        "def ask(client, question, model='llama3'):\n"
+        "    return client.chat.completions.create(model=model, messages=[{'role': 'user', 'content': question}])\n"
+    ),
+    "main.py": (
+        "import os\n\nfrom openai import OpenAI\n\nfrom helpers import ask\n\n"
+        "ollama = OpenAI(base_url='http://localhost:11434/v1', api_key='ollama')\n"
+        "billed = OpenAI()\n"
+        "either = OpenAI(base_url='http://localhost:8000/v1')\n"
+        "either = OpenAI(base_url=os.environ['API_BASE'])\n\n\n"
+        "def forward(client, question):\n    return ask(client, question)\n\n\n"
+        "class Bot:\n    def __init__(self):\n        self.client = OpenAI(base_url='http://127.0.0.1:1234/v1')\n\n"
+        "    def reply(self, text):\n        return ask(self.client, text)\n\n\n"
+        "ask(ollama, 'a')\n"
+        "ask(client=ollama, question='b')\n"
+        "ask(OpenAI(base_url='http://localhost:11434/v1'), 'c')\n"
+        "forward(ollama, 'd')\n"
+        "ask(billed, 'e', model='gpt-5-mini')\n"
+        "ask(either, 'f')\n"
+        "forward(billed, 'g')\n"
+    ),
+}
+
+
+def test_a_client_passed_in_as_a_parameter_is_the_callers_client(cli, tmp_path):
+    routes = report(cli, tmp_path, CLIENT_PASSED_IN)
+    billed = {r["line"]: r["billed"] for r in routes if r["filename"] == "main.py"}
+    # a local server's client, passed by name, by keyword, built inline, through another
+    # wrapper, kept on `self`: the wrapper's request goes to that server, never billed
+    assert [billed[n] for n in (22, 25, 26, 27, 28)] == [False] * 5
+    # a billed client, a name bound to two clients (one may be billed), a billed client
+    # forwarded, a parameter not known here: billed, as the request inside the wrapper is
+    assert [billed[n] for n in (14, 29, 30, 31)] == [True] * 4
+
+
+def test_a_local_model_route_or_endpoint_passed_into_a_wrapper(cli, tmp_path):
+    routes = report(cli, tmp_path, (
+        "import litellm\n\n\n"
+        "def ask(model, question, api_base=None):\n"
+        "    return litellm.completion(model=model, messages=[{'role': 'user', 'content': question}], api_base=api_base)\n\n\n"
+        "ask('ollama/llama3', 'a')\n"
+        "ask('llama3', 'b', api_base='http://localhost:11434')\n"
+        "ask('gpt-5-mini', 'c')\n"
+        "ask('groq/llama3-8b-8192', 'd', api_base='https://api.example.com/v1')\n"
+    ))
+    billed = {r["line"]: r["billed"] for r in routes}
+    # a local server's route prefix or address given by the caller: local; a billed model,
+    # an inference host's route to a remote address: billed
+    assert [billed[n] for n in (8, 9, 10, 11)] == [False, False, True, True]
+
+
+def test_a_request_every_call_of_which_goes_to_a_local_server_is_local(cli, tmp_path):
+    routes = report(cli, tmp_path, (
+        "import litellm\nfrom openai import OpenAI\n\n"
+        "ollama = OpenAI(base_url='http://localhost:11434/v1', api_key='ollama')\n\n\n"
+        "def chat(client, question):\n"
+        "    return client.chat.completions.create(model='llama3', messages=[{'role': 'user', 'content': question}])\n\n\n"
+        "def complete(model, question):\n"
+        "    return litellm.completion(model=model, messages=[{'role': 'user', 'content': question}])\n\n\n"
+        "def mixed(model, question):\n"
+        "    return litellm.completion(model=model, messages=[{'role': 'user', 'content': question}])\n\n\n"
+        "def uncalled(client, question):\n"
+        "    return client.chat.completions.create(model='llama3', messages=[{'role': 'user', 'content': question}])\n\n\n"
+        "chat(ollama, 'a')\ncomplete('ollama/llama3', 'b')\nmixed('ollama/llama3', 'c')\nmixed('gpt-5-mini', 'd')\n"
+    ))
+    billed = {r["line"]: r["billed"] for r in routes if r["via"] is None}
+    # the requests only ever sent to a local server by their callers are local; one a
+    # caller also sends to a billed model, and one no call is seen to reach, stay billed
+    assert billed == {8: False, 12: False, 16: True, 20: True}
+
+
+def test_a_wrapper_building_its_client_with_the_endpoint_its_caller_passes(cli, tmp_path):
+    routes = report(cli, tmp_path, (
+        "import os\n\nfrom openai import OpenAI\n\n\n"
+        "def ask(question, base_url):\n"
+        "    client = OpenAI(base_url=base_url)\n"
+        "    return client.chat.completions.create(model='llama3', messages=[{'role': 'user', 'content': question}])\n\n\n"
+        "def inline(question, base_url):\n"
+        "    return OpenAI(base_url=base_url).chat.completions.create(model='llama3', messages=[{'role': 'user', 'content': question}])\n\n\n"
+        "def fixed(question, base_url):\n"
+        "    client = OpenAI(base_url='https://api.example.com/v1')\n"
+        "    return client.chat.completions.create(model='llama3', messages=[{'role': 'user', 'content': question}])\n\n\n"
+        "ask('a', 'http://localhost:11434/v1')\n"
+        "ask('b', os.environ['LLM_URL'])\n"
+        "inline('c', base_url='http://127.0.0.1:8000/v1')\n"
+        "fixed('d', 'http://localhost:11434/v1')\n"
+    ))
+    billed = {r["line"]: r["billed"] for r in routes if r["via"] is not None}
+    # a local address the caller passes for the client's endpoint: local; an address read at
+    # run time, or a wrapper whose client does not take the argument: billed
+    assert billed == {20: False, 21: True, 22: False, 23: True}
+
+
+def test_an_object_built_in_the_same_file_binds_what_its_constructor_keeps(cli, tmp_path):
+    routes = report(cli, tmp_path, (
+        "import anthropic\n\n\nclass LLM:\n"
+        "    def __init__(self, model='claude-haiku-4-5', max_tokens=300):\n"
+        "        self.client = anthropic.Anthropic()\n        self.model = model\n        self.max_tokens = max_tokens\n\n"
+        "    def ask(self, prompt):\n"
+        "        return self.client.messages.create(model=self.model, max_tokens=self.max_tokens, messages=[{'role': 'user', 'content': prompt}])\n\n\n"
+        "smart = LLM(model='claude-sonnet-4-6', max_tokens=2000)\nsmart.ask('a')\n"
+        "plain = LLM()\nplain.ask('b')\n"
+        "LLM('claude-opus-4-6').ask('c')\n"
+    ))
+    # each call on an object built here sends what that construction passed (or the
+    # constructor's defaults); the request itself is any of them (unknown to the rules), and
+    # so is a construction whose positional arguments are not read
+    assert routes_at(routes, "example.py") == [
+        (11, "?", None, None),
+        (15, "claude-sonnet-4-6", 2000, 11),
+        (17, "claude-haiku-4-5-20251001", 300, 11),
+        (18, "?", None, 11),
+    ]
+
+
+def test_a_private_function_imported_by_another_module(cli, tmp_path):
+    routes = report(cli, tmp_path, {
+        "src/__init__.py": "",
+        "src/main.py": HEAD + (
+            "def _ai_generate_outline(novel):\n"
+            "    return client.messages.create(model='claude-sonnet-4-6', max_tokens=4000, messages=[{'role': 'user', 'content': novel}])\n\n\n"
+            "def _format_outline(outline):\n    return outline.strip()\n"
+        ),
+        "wizard.py": (
+            "class Wizard:\n    def step(self, novel):\n"
+            "        from src.main import _ai_generate_outline, _format_outline\n\n"
+            "        return _format_outline(_ai_generate_outline(novel))\n"
+        ),
+    })
+    # a private name of several words is looked for where it is imported; the private
+    # helper beside it makes no request
+    assert routes_at(routes, "wizard.py") == [(5, "claude-sonnet-4-6", 4000, 7)]
+
+
+def test_a_module_under_a_source_root_above_the_folder_linted(cli, tmp_path):
+    write_project(tmp_path, {
+        "src/pkg/__init__.py": "",
+        "src/pkg/sub/__init__.py": "",
+        "src/pkg/sub/utils.py": HEAD + ASK,
+        "src/pkg/sub/chat.py": "from pkg.sub.utils import (\n    ask,\n)\n\n\ndef converse(q):\n    return ask(q)\n",
+    })
+    done = cli("report", "src/pkg/sub", "--format", "json")
+    assert done.returncode == 0, done.stderr.decode()
+    found = sorted((r["filename"], r["line"], (r["via"] or {}).get("line")) for r in json.loads(done.stdout)["routes"])
+    # `pkg.sub.utils` is the linted folder's own file, though src/ is above the folder named
+    assert found == [("src/pkg/sub/chat.py", 7, 7), ("src/pkg/sub/utils.py", 7, None)]

@@ -7,7 +7,7 @@ from claude_lint.checks.base import Context, Invalid, Rule, money, per_mtok, tok
 from claude_lint.cost import output_usd
 from claude_lint.diagnostics import Diagnostic
 from claude_lint.extract.sdk import api_facts
-from claude_lint.facts import FileRead, Mapping, Param, Ref, Seq, Transform, Unknown
+from claude_lint.facts import FileRead, Lit, Mapping, Param, Ref, Seq, Transform, Unknown
 from claude_lint.link import Call
 
 LANGCHAIN_ANTHROPIC_0X_DEFAULT = 1024
@@ -37,8 +37,10 @@ class OutputLimitMissing(Rule):
     Only calls in code are judged: an entry of a config file (a LiteLLM proxy
     `model_list`) sets defaults that requests may override. A cap inside `extra_body`,
     a chat model's `model_kwargs`, or a LiteLLM Router's deployments (`model_list`,
-    `default_litellm_params`) counts, and so do deployments the Router reads from a file. The rule stays silent for a local server
-    (loopback, a private-network address, a `.local` host, Ollama's or LM Studio's port),
+    `default_litellm_params`) counts, and so do deployments the Router reads from a file; `max_tokens=None`
+    (a wrapper's cap parameter its caller leaves at None) sends none. The rule stays silent for a local server
+    (loopback, a private-network address, a `.local` host, Ollama's or LM Studio's port; also the client,
+    model route or endpoint a wrapper's caller passes it),
     when an unresolved `**kwargs` could carry the cap (one that is any of several written
     dicts carries it only if each of them does), and, for LangChain constructors,
     when the file sets an output limit outside its requests (`.bind(max_tokens=...)`,
@@ -111,6 +113,18 @@ class OutputLimitMissing(Rule):
             "from openai import OpenAI\nclient = OpenAI()\n\ndef ask(q, **opts):\n"
             "    return client.chat.completions.create(model='gpt-4o', messages=[{'role': 'user', 'content': q}], **opts)\n\n"
             "ask('a', max_completion_tokens=200)\n",
+        ]
+        # A cap parameter defaulting to None sends no cap unless the caller passes one; a client
+        # handed in by the caller is the caller's (a local server's: nothing billed).
+        CAP_PARAM = (OPENAI + "def ask(q, max_tokens=None):\n"
+                     "    return client.chat.completions.create(model='gpt-4o', messages=[{'role': 'user', 'content': q}], max_tokens=max_tokens)\n\n")
+        fires = [*fires, Invalid(CAP_PARAM + "ask('a', max_tokens=200)\nask('b')\n", row=4, message="sets no output cap")]
+        silent = [
+            *silent,
+            CAP_PARAM + "ask('a', max_tokens=200)\n",
+            "from openai import OpenAI\n\ndef ask(client, q):\n"
+            "    return client.chat.completions.create(model='llama3', messages=[{'role': 'user', 'content': q}])\n\n"
+            "ask(OpenAI(base_url='http://localhost:11434/v1'), 'a')\n",
         ]
 
         # The shapes of issue 15's real code, each with its silent counterpart.
@@ -217,7 +231,8 @@ class OutputLimitMissing(Rule):
         # Only what the SDK table says may run to the model's maximum: a config file's entry (a
         # LiteLLM proxy model_list, a .prompty) has no shape and sets defaults requests may override.
         shape = api_facts(site.provider, site.api)
-        if shape is None or shape.cap != "maximum" or call.value("max_tokens") is not None:
+        cap = call.value("max_tokens")
+        if shape is None or shape.cap != "maximum" or cap is not None and not _sends_none(call, cap):
             return
         caps = {name.rsplit(".", 1)[-1] for name in site.keywords("max_tokens")}
         if any(_may_hold_cap(call.args[name].value, caps) for name in shape.limit_holders if name in call.args):
@@ -257,6 +272,14 @@ class OutputLimitMissing(Rule):
             f"{site.api} sets no output cap, so every call may be billed{worst or ' up to the model maximum'}.{note} {advice}",
             cost=cost,
         )
+
+
+def _sends_none(call: Call, cap: object) -> bool:
+    """`max_tokens=None` sends no cap: written so, or a wrapper's cap parameter left at its
+    None default by this call (in the wrapper's own request, it is its callers' to pass)."""
+    if not (isinstance(cap, Lit) and cap.value is None):
+        return False
+    return call.site.via is not None or not any(isinstance(call.site.kwargs.get(k), Param) for k in call.site.keywords("max_tokens"))
 
 
 def _may_hold_cap(value, caps, depth: int = 0) -> bool:

@@ -98,7 +98,7 @@ ENDPOINT_KEYWORDS = ("base_url", "api_base", "openai_api_base", "azure_endpoint"
 
 # A model named with a local server's provider prefix (LiteLLM's `ollama/llama3`,
 # init_chat_model's `ollama:llama3`): the request goes to that server (localhost by default).
-_LOCAL_MODEL = lazy(r"(?i)^(?:ollama(?:_chat)?|lm_studio|llamafile|hosted_vllm|vllm)[/:]")
+LOCAL_MODEL = lazy(r"(?i)^(?:ollama(?:_chat)?|lm_studio|llamafile|hosted_vllm|vllm)[/:]")
 
 
 # Factories whose model string names the provider first: instructor's unified client
@@ -135,7 +135,7 @@ def local_endpoint(ev: Evaluator, call: ast.Call, scope: Scope) -> bool:
     for m in models:
         value = ev.value(m, scope)
         head = value.parts[0] if hasattr(value, "parts") and value.parts else None
-        if isinstance(head, str) and _LOCAL_MODEL.match(head):
+        if isinstance(head, str) and LOCAL_MODEL.match(head):
             return True
     exprs = [k.value for k in call.keywords if k.arg in ENDPOINT_KEYWORDS]
     if sdk.CLIENT_CLASSES.get(ev.qualname(call.func, scope) or "") in sdk.LOCAL_PROVIDERS and positional(call):

@@ -11,9 +11,10 @@ LiteLLM proxy or a company's gateway forwards to the provider: not one of these.
 from __future__ import annotations
 
 import ast
-from typing import Optional
+from typing import Optional, Tuple
 
 from claude_lint.extract import clients, sdk
+from claude_lint.facts import Text
 from claude_lint.patterns import lazy
 
 _NAMED = (
@@ -59,3 +60,14 @@ def of_client(finder, receiver, client_chain, scope) -> Optional[str]:
     """The service every construction seen of a client points at (`finder`: the file's client finder)."""
     found = {of_constructor(finder.ev, call, owner) for call, owner in finder.constructions(receiver, client_chain, scope)}
     return found.pop() if len(found) == 1 else None
+
+
+def of_values(model: object, endpoints, litellm: bool) -> Tuple[bool, Optional[str]]:
+    """(local, gateway) of a request whose model and endpoint values (`facts.Text`) a
+    caller passed in: a local server's route prefix (`ollama/llama3`) or address, a LiteLLM
+    route to a third-party service (`groq/...`), a gateway's host."""
+    head = model.parts[0] if isinstance(model, Text) and model.parts and isinstance(model.parts[0], str) else ""
+    texts = ["".join(p if isinstance(p, str) else "\0" for p in e.parts) for e in endpoints if isinstance(e, Text)]
+    local = bool(clients.LOCAL_MODEL.match(head)) or sdk.local_evidence(texts)
+    route = ROUTES.get(head.split("/", 1)[0].lower()) if litellm and "/" in head else None
+    return local, route or named(texts)

@@ -44,7 +44,7 @@ def constructed(ev, kept: Param, param: str, klass: Scope, init: Scope, depth: i
             options.append(ev.value(passed, record.scope, depth + 1))
     if omitted and kept.default is not None:
         options.insert(0, kept.default)
-    return OneOf(f"{param} passed to {short}()", loc, tuple(options))
+    return OneOf(f"{param} passed to {short}()", loc, tuple(options), kept=kept)
 
 
 def assigned_often(ev, attr: str, assigned, klass: Scope, depth: int, loc: Optional[Loc]) -> object:

@@ -262,7 +262,7 @@ class _Extraction(ClientFinder, HistoryFinder):
             return []
         local = provider in sdk.LOCAL_PROVIDERS or self.local_client(receiver, client_chain, rscope)
         base = self.site_facts(record, shape, provider, kwargs, clients.client_timeout(self.ev, receiver, client_chain, rscope, options), local,
-                               gateways.of_client(self, receiver, client_chain, rscope))
+                               gateways.of_client(self, receiver, client_chain, rscope), self.client_param(receiver, client_chain, rscope))
         if shape.batch:
             return self.batch_requests(kwargs, base, self.ev.loc(record.node), self.batch_items(keyword(call, "requests"), scope))
         history = self.history(call, scope, record)
@@ -289,7 +289,7 @@ class _Extraction(ClientFinder, HistoryFinder):
             return shape.providers[0], kwargs
         return None, None
 
-    def site_facts(self, record: CallRecord, shape, provider: str, kwargs: Mapping, client_timeout: Optional[bool], local=False, gateway=None) -> dict:
+    def site_facts(self, record: CallRecord, shape, provider: str, kwargs: Mapping, client_timeout: Optional[bool], local=False, gateway=None, client_param=None) -> dict:
         node, scope = record.node, record.scope
         return dict(
             path=self.path,
@@ -305,7 +305,7 @@ class _Extraction(ClientFinder, HistoryFinder):
             in_async=loops.enclosing_async(scope),
             client_timeout=client_timeout,
             local=local,
-            gateway=gateway,
+            gateway=gateway, client_param=client_param,
             retry=self._retry(node, scope),
             awaited_in_loop=bool(record.loops) and loops.awaited_in(node, record.loops[-1]),
             loop_names=loops.per_iteration(record.loops[-1]) if record.loops else (),

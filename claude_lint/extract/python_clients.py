@@ -19,6 +19,24 @@ class ClientFinder:
 
     # --- which client a receiver is -----------------------------------------------------
 
+    def client_param(self, receiver, client_chain: List[str], scope: Scope, depth: int = 0) -> Optional[str]:
+        """The parameter of the request's own function that its client is (`def ask(client, q):
+        client.messages.create(...)`), or the endpoint its client is built with there
+        (`OpenAI(base_url=base_url)`), nothing else bound to it: each caller's client or
+        endpoint (a local server's, a gateway's) is the one its call sends to."""
+        d = _function_scope(scope)
+        if client_chain or d is None or d.kind != "function" or depth > 1:
+            return None
+        if isinstance(receiver, ast.Call) and (self.ev.qualname(receiver.func, scope) or "") in sdk.CLIENT_CLASSES:
+            ends = [k.value for k in receiver.keywords if k.arg in clients.ENDPOINT_KEYWORDS]
+            return self.client_param(ends[0], [], scope, depth + 1) if len(ends) == 1 else None
+        if not isinstance(receiver, ast.Name) or self.ev.find(receiver.id, scope) is not d:
+            return None
+        bound = d.assigns.get(receiver.id)
+        if receiver.id in d.params:
+            return None if bound else receiver.id
+        return self.client_param(bound[0], [], scope, depth) if bound and len(bound) == 1 and isinstance(bound[0], ast.Call) and not depth else None
+
     def client_provider(self, receiver: Optional[ast.expr], client_chain: List[str], scope: Scope, depth: int = 0) -> Optional[str]:
         """The provider of the client `receiver.<client_chain>`; None when it is not seen."""
         if receiver is None or depth > MAX_CLIENT_DEPTH:

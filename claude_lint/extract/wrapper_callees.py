@@ -95,6 +95,9 @@ class CalleeFinder:
             out = self.class_ref(expr.func, scope)
             if not out and isinstance(expr.func, ast.Name):
                 out = self._made_by(expr.func, scope, depth)
+            me = self._self_of(scope) if not out and isinstance(expr.func, ast.Attribute) and isinstance(expr.func.value, ast.Name) else None
+            if me is not None and expr.func.value.id == me[0]:
+                out = self._property_classes(me[1].name, expr.func.attr, depth, called=True)  # `self._get_client()`
             if not out:
                 # an entry of a dict of instances (`self.providers.get(name)`), or an
                 # instance of an entry of a dict of classes (`REGISTRY[name]()`, `cls()`)
@@ -236,11 +239,11 @@ class CalleeFinder:
                 return self._item_classes(bound[0], owner, depth + 1)
         return []
 
-    def _property_classes(self, klass: str, attr: str, depth: int) -> List[Callee]:
-        """`self.llm` where `llm` is a property of the class (a lazy client, often): the
-        classes of what it returns."""
+    def _property_classes(self, klass: str, attr: str, depth: int, called: bool = False) -> List[Callee]:
+        """`self.llm` where `llm` is a property of the class (a lazy client, often), or, called,
+        `self._get_llm()`, a method of it (a lazy getter): the classes of what it returns."""
         d = self.defs.get(f"{klass}.{attr}")
-        if d is None or not _is_property(d.node):
+        if d is None or _is_property(d.node) is called:
             return []
         out: List[Callee] = []
         for value in d.returns:

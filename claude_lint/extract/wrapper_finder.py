@@ -304,7 +304,7 @@ class Finder(CalleeFinder, InvocationFinder, ModelFinder):
                     if key in seen:
                         continue
                     seen.add(key)
-                    target = next((t for t in (self.local_def(c) for c in callees) if t is not None), None)
+                    target = next((t for t in (self.local_def(c) for c in callees) if t is not None and not self._declared(t)), None)
                     if target is not None:
                         if target.name not in local:
                             local_calls.append((record, callees, target, reference))
@@ -380,6 +380,11 @@ class Finder(CalleeFinder, InvocationFinder, ModelFinder):
         if not names or isinstance(names, Everything) or target.parent is None or target.parent.kind != "class":
             return False
         return DEFINED + target.parent.name in names and last(target.name) in methods
+
+    def _declared(self, d: Scope) -> bool:
+        """A method a `typing.Protocol` declares: a call of it runs an implementation's."""
+        klass = d.parent.name if d.parent is not None and d.parent.kind == "class" else None
+        return klass is not None and any(info.name == klass and last(d.name) in protocol_methods(info) for info in self.class_table())
 
     def class_table(self) -> Tuple[ClassInfo, ...]:
         if self._class_infos is None:

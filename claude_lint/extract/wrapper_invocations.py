@@ -6,11 +6,15 @@ from __future__ import annotations
 import ast
 from typing import Iterator, List, Optional, Set, Tuple
 
-from claude_lint.extract import loops
+from claude_lint.extract import clients, gateways, loops, sdk
 from claude_lint.extract.python_calls import free_limits
 from claude_lint.extract.scopes import CallRecord, Scope
 from claude_lint.extract.wrapper_shapes import MAX_CLASSES, MAX_VALUE_NODES, RUNS_WITH_ARGS, RUNS_PER_ITEM, APPLY, TASK_CALLS, TASK_MAPS, params_in, none_default, assigns_name
 from claude_lint.facts import Callee, History, Invocation, Mapping, Param, Unknown
+
+
+MAX_PASSED = 8  # arguments of one call looked at for a client passed in
+MAX_CLIENT_HOPS = 3  # names and attributes followed back to a client's construction
 
 
 class InvocationFinder:
@@ -173,7 +177,43 @@ class InvocationFinder:
             built=self._built_with(node, scope, callees) if reference is None else None,
             loop_names=loops.per_iteration(loop_node) if loop_node is not None and loop == ev.loc(loop_node) else (),
             sources=_sources(ev, arg_nodes, args, node, kwargs),
+            clients=self._passed_clients(arg_nodes, node, scope) if reference is None else (),
         )
+
+    def _passed_clients(self, arg_nodes: List[ast.expr], node: ast.Call, scope: Scope) -> Tuple[Tuple[str, bool, Optional[str]], ...]:
+        """(argument, local, gateway) for each argument that is an SDK client built to reach a
+        local server or a third-party gateway: a wrapper's request on that parameter goes there."""
+        found = [(str(i), a) for i, a in enumerate(arg_nodes)] + [(k.arg, k.value) for k in node.keywords if k.arg is not None]
+        out = []
+        for key, expr in found[:MAX_PASSED]:
+            seen = self._client_sent_to(expr, scope, 0)
+            if seen is not None and (seen[0] or seen[1] is not None):
+                out.append((key, *seen))
+        return tuple(out)
+
+    def _client_sent_to(self, expr: ast.expr, scope: Scope, depth: int) -> Optional[Tuple[bool, Optional[str]]]:
+        """(local, gateway) of the client an expression is, when every construction seen of it
+        agrees: a client class's constructor (instructor's wrapper of one), a name bound to
+        one, or an attribute of `self` kept from one."""
+        if depth > MAX_CLIENT_HOPS:
+            return None
+        if isinstance(expr, ast.Call):
+            qual = self.ev.qualname(expr.func, scope) or ""
+            if qual in sdk.CLIENT_CLASSES:
+                return clients.local_endpoint(self.ev, expr, scope), gateways.of_constructor(self.ev, expr, scope)
+            if qual in sdk.CLIENT_WRAPPERS and expr.args:
+                return self._client_sent_to(expr.args[0], scope, depth + 1)
+            return None
+        values: List[Tuple[object, Scope]] = []
+        if isinstance(expr, ast.Name):
+            owner = self.ev.find(expr.id, scope)
+            if owner is None or expr.id in owner.params:
+                return None
+            values = [(v, owner) for v in owner.assigns.get(expr.id, [])]
+        elif isinstance(expr, ast.Attribute) and self._on_self(expr, scope):
+            values = [(v, method) for v, method, _ in self._self_of(scope)[1].self_attrs.get(expr.attr, [])]
+        seen = {self._client_sent_to(v, s, depth + 1) if isinstance(v, ast.expr) else None for v, s in values[:MAX_CLASSES]}
+        return seen.pop() if len(seen) == 1 else None
 
     def _built_with(self, node: ast.Call, scope: Scope, callees: Tuple[Callee, ...]) -> Optional[Mapping]:
         """`ai = AICaller(model="gpt-4o")` then `ai.call_model(...)`: the keywords the receiver
@@ -188,7 +228,8 @@ class InvocationFinder:
             return None
         made = bound[0]
         name = made.func.attr if isinstance(made.func, ast.Attribute) else made.func.id if isinstance(made.func, ast.Name) else ""
-        if not name[:1].isupper() or not made.keywords or any(k.arg is None for k in made.keywords):
+        # built with nothing: the constructor's defaults; positional arguments are not read
+        if not name[:1].isupper() or not made.keywords and made.args or any(k.arg is None for k in made.keywords):
             return None
         return self.ev.kwargs(made, owner, 0, self.ev.loc(made))
 

@@ -110,8 +110,8 @@ def exported(tables: Iterable[WrapperTable]) -> List[Dict[str, FrozenSet[str]]]:
     """Per table, the names through which another file can reach its wrappers: a
     module-level function (-> no methods), a module-level class with a public wrapper
     method, or a subclass of one, here or in another table, or a module-level instance of
-    such a class (-> its wrapper methods). A private name is not imported elsewhere, by
-    convention: its calls are in its own file (phase 1)."""
+    such a class (-> its wrapper methods). A private one-word name (`_chat`) is not imported
+    elsewhere, by convention: its calls are in its own file (phase 1)."""
     tables = list(tables)
     out: List[Dict[str, FrozenSet[str]]] = []
     classes: Dict[str, Set[str]] = {}
@@ -122,7 +122,10 @@ def exported(tables: Iterable[WrapperTable]) -> List[Dict[str, FrozenSet[str]]]:
         for w in t.functions:
             head, _, rest = w.name.partition(".")
             if not rest:
-                if not head.startswith("_"):
+                # A private name is, by convention, called in its own file (phase 1); one of
+                # several words (`_ai_generate_outline`) is distinctive enough to look for where
+                # a module imports it all the same.
+                if not head.startswith("_") or "_" in head.strip("_"):
                     names[head] = frozenset()
             elif head in top and "." not in rest and (not rest.startswith("_") or rest == "__call__"):
                 classes.setdefault(head, set()).add(rest)

@@ -1,0 +1,68 @@
+"""Where a wrapper's request is sent, from what its callers pass: the client handed in (a
+local server's, a gateway's: `Invocation.clients`), a model route or an endpoint passed as
+an argument (`ask("ollama/llama3")`, `api_base=...`). What the wrapper writes itself was
+read where it is written (`extract/clients.py`, `extract/gateways.py`)."""
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Callable, Dict, Iterable, Optional, Set, Tuple
+
+from claude_lint.extract import clients, gateways
+from claude_lint.facts import CallSite, Invocation, Loc, Mapping, OneOf, Param, Text
+
+
+def sent_to(resolve: Callable[[object], object], req: CallSite, kwargs: Mapping, values: Dict[str, object], handed: Dict[str, Tuple[bool, Optional[str]]]) -> CallSite:
+    """The request `req` of a wrapper as one call makes it: `kwargs` bound to the caller's
+    values, `values` and `handed` the caller's values and clients by the wrapper's parameter."""
+    client = handed.get(req.client_param) if req.client_param is not None else None
+    endpoint = resolve(values.get(req.client_param)) if client is None and req.client_param is not None else None
+    if isinstance(endpoint, Text):  # the caller's endpoint the wrapper builds its client with
+        client = gateways.of_values(None, [endpoint], False)
+    if client is not None:
+        req = replace(req, local=client[0], gateway=client[1] or req.gateway)
+    own = {k: v for k, v in req.kwargs.entries if k is not None}
+    passed = {k: resolve(v) for k, v in kwargs.entries if k is not None and _from_params(own.get(k))}
+    models = [passed[k] for k in req.keywords("model") if k in passed]
+    endpoints = [v for k, v in passed.items() if k in clients.ENDPOINT_KEYWORDS]
+    if req.local or not (models or endpoints):
+        return req
+    local, gateway = gateways.of_values(models[0] if models else None, endpoints, req.provider == "litellm")
+    return replace(req, local=True) if local else replace(req, gateway=req.gateway or gateway)
+
+
+def handed_clients(inv: Invocation, raw, env: dict, path: str, params: Tuple[str, ...], shift: int, kwonly: Tuple[str, ...]) -> Dict[str, Tuple[bool, Optional[str]]]:
+    """(local, gateway) of the clients a call passes, by the wrapper parameter they are bound
+    to (`raw`: its positional values before binding): those built where it is made, and
+    those it was itself handed by its own caller (an argument that is its parameter)."""
+    handed = {key: (local, gateway) for key, local, gateway in inv.clients}
+    for i, a in enumerate(raw):
+        frame = env.get((path, a.function)) if isinstance(a, Param) else None
+        if frame is not None and len(frame) > 4 and a.name in frame[4]:
+            handed.setdefault(str(i), frame[4][a.name])
+    found = {name: handed[str(i + shift)] for i, name in enumerate(params) if str(i + shift) in handed}
+    found.update((name, handed[name]) for name in (*params, *kwonly) if name in handed)
+    return found
+
+
+def only_local(derived: Iterable[CallSite]) -> Set[Loc]:
+    """The requests inside wrappers that every call seen to reach them sends to a local
+    server: the request is that server's too (its client, model route or endpoint is
+    its callers')."""
+    derived = list(derived)
+    billed = {loc for site in derived if not site.local for loc in (site.via, *site.also)}
+    return {site.via for site in derived if site.local and site.via is not None and not site.also} - billed
+
+
+def _from_params(value: object) -> bool:
+    """A wrapper's value its caller gives: a parameter, or a text one is put in."""
+    return isinstance(value, Param) or isinstance(value, Text) and any(isinstance(p, Param) for p in value.parts)
+
+
+def built_choice(kwargs: Mapping, path: str, env: dict) -> Mapping:
+    """A request's values kept by its object's constructor, as one construction passed them:
+    for a call on an object built where its arguments are seen (its constructor's frame is
+    in `env`), the kept parameter instead of every construction's choice of its file."""
+    if not any(isinstance(v, OneOf) and v.kept is not None and (path, v.kept.function) in env for _, v in kwargs.entries):
+        return kwargs
+    entries = tuple((k, v.kept if isinstance(v, OneOf) and v.kept is not None and (path, v.kept.function) in env else v) for k, v in kwargs.entries)
+    return replace(kwargs, entries=entries)
