@@ -10,7 +10,8 @@ HEAD = "import anthropic\nclient = anthropic.Anthropic()\n"
 CREATE = 'client.messages.create(model="claude-sonnet-4-6", max_tokens=500, messages={msgs})'
 
 
-_LIFETIME = {"loop": "loop runs", "attribute": "object lives", "module": "process lives", "session": "user's session lives", "store": "process lives", "memory": "memory lives (the user's session, or the process)"}
+_LIFETIME = {"loop": "loop runs", "attribute": "object lives", "module": "process lives", "session": "user's session lives", "store": "process lives",
+             "memory": "memory lives (the user's session, or the process)", "stored": "store keeps the conversation"}
 _WHERE = {"loop": "kept across the turns of a loop with no bound", "attribute": "kept on a long-lived object", "module": "kept at module level",
           "session": "kept in the user's session", "store": "kept per user in a module-level store", "memory": "kept in a LangChain memory"}
 
@@ -26,13 +27,16 @@ class UnboundedHistory(Rule):
     `self._sessions[session_id]` appended in one method and sent in another), at module level, in a LangChain memory without
     a window (`ConversationBufferMemory`, `RunnableWithMessageHistory` with no trimmer),
     or when it is appended in a loop with no bound (`while True`, a loop over
-    `sys.stdin`, an `input()` REPL). A chat model's `invoke`, an agent's `run` or a
+    `sys.stdin`, an `input()` REPL). It also lives in a database or chat store read whole
+    before each request and written back after it (`get_job_messages` / `add_job_message`
+    in an agent's `while True`, `load_history` then `save_history` in a handler). A chat model's `invoke`, an agent's `run` or a
     project's wrapper handed such a list counts the same, also when the wrapper first
     rebuilds it through a helper that returns a whole copy (`messages =
     self._collapse(messages)`, merging consecutive messages of a role); a helper
     returning the last n messages or a new short list is a bound.
 
-    What bounds it: a window sent or kept (a slice, `deque(maxlen=...)`, `pop(0)`), a
+    What bounds it: a window sent, kept or read from the store (a slice, `deque(maxlen=...)`,
+    `pop(0)`, `limit=20`, `get_recent_messages`), a
     helper handed the list (it may trim or summarise it), a reset on every turn's path
     (the list rebuilt per call), a reset when it grows past a size or token budget, and
     a loop with a step cap (`for step in range(10)`, `while step < max_steps`, a `break`
@@ -379,6 +383,39 @@ class UnboundedHistory(Rule):
             # a dict of per-request lists rebuilt on every turn is no store that outlives it
             SESSIONS.replace("        messages = self._sessions[sid]\n        reply", "        messages = [{'role': 'user', 'content': 'go'}]\n        reply"),
         ]
+
+        # A conversation kept in a database: read whole before each request, the turn written
+        # back after it (legacy-use's sampling loop, vmpilot's per-chat conversation state).
+        LOOP = (HEAD + "def run(db, job_id):\n    while True:\n        rows = db.get_job_messages(job_id)\n"
+                "        messages = [to_param(r) for r in rows]\n        reply = " + CREATE.format(msgs="messages") + "\n"
+                "        db.add_job_message(job_id, {'role': 'assistant', 'content': reply.content})\n"
+                "        if reply.stop_reason == 'end_turn':\n            break\n")
+        TURN = (HEAD + "def handle(chat_id, text):\n    previous, info = get_conversation_state(chat_id)\n    if previous:\n        messages = previous\n"
+                "        messages.append({'role': 'user', 'content': text})\n    else:\n        messages = [{'role': 'user', 'content': text}]\n"
+                "    reply = " + CREATE.format(msgs="messages") + "\n    messages.append({'role': 'assistant', 'content': reply.content})\n"
+                "    save_conversation_state(chat_id, messages, info)\n")
+        fires = [*fires, LOOP, TURN, TURN.replace("get_conversation_state(chat_id)", "store.loadChatHistory(chat_id), None")
+                 .replace("save_conversation_state(chat_id, messages, info)", "store.saveChatHistory(chat_id, messages)")]
+        silent = [
+            *silent,
+            # the store returns a window
+            LOOP.replace("get_job_messages(job_id)", "get_job_messages(job_id, limit=20)"),
+            LOOP.replace("get_job_messages(job_id)", "get_recent_job_messages(job_id)"),
+            # an agent loop bounded by a small constant
+            LOOP.replace("while True:", "for step in range(10):"),
+            # one conversation per item: nothing carries over from one to the next
+            LOOP.replace("def run(db, job_id):\n    while True:", "def run(db, jobs):\n    for job_id in jobs:"),
+            # nothing written back: the conversation read is sent as it is
+            TURN.replace("    save_conversation_state(chat_id, messages, info)\n", ""),
+            # a window of what the store holds is sent
+            TURN.replace("messages=messages", "messages=messages[-20:]"),
+            # an object's accessor, no store key: the object keeps the list (and its class may trim it)
+            TURN.replace("get_conversation_state(chat_id)", "conv.get_messages(), None").replace("save_conversation_state(chat_id, messages, info)", "conv.add_message(reply)"),
+            # the writer is a function of this file, which keeps a window
+            TURN + "\ndef save_conversation_state(chat_id, messages, info):\n    STORE[chat_id] = messages[-20:]\n",
+            # documents, not a conversation
+            LOOP.replace("job_messages", "job_documents").replace("job_message", "job_document"),
+        ]
         return fires, silent
 
     def check_call(self, call: Call, ctx: Context) -> Iterator[Diagnostic]:
@@ -393,7 +430,10 @@ class UnboundedHistory(Rule):
                              "Keep a window (ConversationBufferWindowMemory(k=20), trim_messages before the model) or summarise old turns.")
             fix = Fix("Use a windowed memory: ConversationBufferWindowMemory(k=20)", "display-only")
         else:
-            where = f"{_WHERE[history.kind]}, appended at line {row}"
+            if history.kind == "stored":
+                where = f"read whole by `{history.store[0]}` before the request and written back by `{history.store[1]}` at line {row}"
+            else:
+                where = f"{_WHERE[history.kind]}, appended at line {row}"
             advice = (f"Send a window that keeps the first (task) message and starts on a user turn, never between a tool_use and its tool_result "
                       f"(messages=[{name}[0], *{name}[-20:]] adjusted to that), summarise old turns, or trim to a token budget.")
             # No automatic rewrite: how many turns to keep is the author's decision.

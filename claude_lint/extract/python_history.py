@@ -1,6 +1,6 @@
 """A request's conversation history: the list passed as its messages (or a whole copy of
 it, or a list joined into its text), how long it lives (a loop, an object, the module, a
-Streamlit session, a per-user store) and whether anything on the turns' path bounds it.
+Streamlit session, a per-user store, a database read whole and written back) and whether anything on the turns' path bounds it.
 What each edit does is judged in `history_edits`; LangChain models in `history_models`."""
 from __future__ import annotations
 
@@ -11,13 +11,14 @@ from claude_lint.extract import loops
 from claude_lint.extract.bindings import Binding
 from claude_lint.extract.history_edits import EditJudge, joined_lists, observer, spans
 from claude_lint.extract.history_models import ModelHistory
+from claude_lint.extract.history_stores import StoreHistory
 from claude_lint.extract.python_calls import MAX_SESSION_NODES, _bounded_deque
 from claude_lint.extract.scopes import PURE_CALLS, CallRecord, Scope, argument_values, keyword
 from claude_lint.extract.walk import walk
 from claude_lint.facts import History
 
 
-class HistoryFinder(ModelHistory, EditJudge):
+class HistoryFinder(ModelHistory, StoreHistory, EditJudge):
     """A request's conversation history. A mixin of `python._Extraction`."""
 
     # --- conversation history -------------------------------------------------------------
@@ -40,6 +41,10 @@ class HistoryFinder(ModelHistory, EditJudge):
         source = self._source(expr, scope, 0)
         if source is not None and source is not expr:
             return self.history(call, scope, record, source)
+        if source is None or source is expr:
+            stored = self.stored_history(expr, scope, record)
+            if stored is not None:
+                return stored
         if expr is keyword(call, "messages"):
             # a history kept as joined text in the prompt or the system prompt
             for listed, sc in joined_lists(call, scope, self.ev, ("messages", "system")):
