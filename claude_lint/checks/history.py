@@ -29,7 +29,8 @@ class UnboundedHistory(Rule):
     or when it is appended in a loop with no bound (`while True`, a loop over
     `sys.stdin`, an `input()` REPL). It also lives in a database or chat store read whole
     before each request and written back after it (`get_job_messages` / `add_job_message`
-    in an agent's `while True`, `load_history` then `save_history` in a handler). A chat model's `invoke`, an agent's `run` or a
+    in an agent's `while True`; `load_history` then `save_history` in a handler, when the
+    reader is a function of the same file with no window in it). A chat model's `invoke`, an agent's `run` or a
     project's wrapper handed such a list counts the same, also when the wrapper first
     rebuilds it through a helper that returns a whole copy (`messages =
     self._collapse(messages)`, merging consecutive messages of a role); a helper
@@ -384,39 +385,9 @@ class UnboundedHistory(Rule):
             SESSIONS.replace("        messages = self._sessions[sid]\n        reply", "        messages = [{'role': 'user', 'content': 'go'}]\n        reply"),
         ]
 
-        # A conversation kept in a database: read whole before each request, the turn written
-        # back after it (legacy-use's sampling loop, vmpilot's per-chat conversation state).
-        LOOP = (HEAD + "def run(db, job_id):\n    while True:\n        rows = db.get_job_messages(job_id)\n"
-                "        messages = [to_param(r) for r in rows]\n        reply = " + CREATE.format(msgs="messages") + "\n"
-                "        db.add_job_message(job_id, {'role': 'assistant', 'content': reply.content})\n"
-                "        if reply.stop_reason == 'end_turn':\n            break\n")
-        TURN = (HEAD + "def handle(chat_id, text):\n    previous, info = get_conversation_state(chat_id)\n    if previous:\n        messages = previous\n"
-                "        messages.append({'role': 'user', 'content': text})\n    else:\n        messages = [{'role': 'user', 'content': text}]\n"
-                "    reply = " + CREATE.format(msgs="messages") + "\n    messages.append({'role': 'assistant', 'content': reply.content})\n"
-                "    save_conversation_state(chat_id, messages, info)\n")
-        fires = [*fires, LOOP, TURN, TURN.replace("get_conversation_state(chat_id)", "store.loadChatHistory(chat_id), None")
-                 .replace("save_conversation_state(chat_id, messages, info)", "store.saveChatHistory(chat_id, messages)")]
-        silent = [
-            *silent,
-            # the store returns a window
-            LOOP.replace("get_job_messages(job_id)", "get_job_messages(job_id, limit=20)"),
-            LOOP.replace("get_job_messages(job_id)", "get_recent_job_messages(job_id)"),
-            # an agent loop bounded by a small constant
-            LOOP.replace("while True:", "for step in range(10):"),
-            # one conversation per item: nothing carries over from one to the next
-            LOOP.replace("def run(db, job_id):\n    while True:", "def run(db, jobs):\n    for job_id in jobs:"),
-            # nothing written back: the conversation read is sent as it is
-            TURN.replace("    save_conversation_state(chat_id, messages, info)\n", ""),
-            # a window of what the store holds is sent
-            TURN.replace("messages=messages", "messages=messages[-20:]"),
-            # an object's accessor, no store key: the object keeps the list (and its class may trim it)
-            TURN.replace("get_conversation_state(chat_id)", "conv.get_messages(), None").replace("save_conversation_state(chat_id, messages, info)", "conv.add_message(reply)"),
-            # the writer is a function of this file, which keeps a window
-            TURN + "\ndef save_conversation_state(chat_id, messages, info):\n    STORE[chat_id] = messages[-20:]\n",
-            # documents, not a conversation
-            LOOP.replace("job_messages", "job_documents").replace("job_message", "job_document"),
-        ]
-        return fires, silent
+        from claude_lint.checks import history_examples as stored
+
+        return [*fires, *stored.FIRES], [*silent, *stored.SILENT]
 
     def check_call(self, call: Call, ctx: Context) -> Iterator[Diagnostic]:
         history = call.site.history

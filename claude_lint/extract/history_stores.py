@@ -19,7 +19,7 @@ from claude_lint.facts import History
 # conversation: `get_job_messages`, `load_chat_history`, `fetch_conversation`.
 _READS = frozenset({"get", "load", "fetch", "read", "retrieve", "restore", "select", "query", "find"})
 _WRITES = frozenset({"save", "add", "store", "append", "put", "write", "persist", "set", "update", "insert", "push", "upsert", "record"})
-_TALK = ("message", "history", "conversation", "chat", "transcript", "dialog", "turn")
+_TALK = ("message", "history", "conversation", "convo", "chat", "transcript", "dialog", "turn")
 # A reader named or called for part of the conversation is a window: `get_recent_messages`,
 # `load_history(chat_id, limit=20)`, `fetch_messages(chat_id, 10)`.
 _PARTIAL = frozenset({"recent", "last", "latest", "window", "tail", "top", "summary", "summarized", "trimmed", "first"})
@@ -101,7 +101,7 @@ class StoreHistory:
         writer = self._writer(scope.node, noun, reader.lineno)
         if writer is None or self._defined_here(writer):
             return None
-        return History(label, "stored", self.ev.loc(writer), store=(_name(reader), _name(writer)))
+        return History(label, "stored", self.ev.loc(writer), bound=self._reader_window(reader), store=(_name(reader), _name(writer)))
 
     def _loaded(self, expr: ast.expr, scope: Scope, depth: int, names: List[str], row: int) -> Optional[Tuple[ast.Call, List[str]]]:
         """The store reader a request's list is a whole copy of (through local names, `list()`,
@@ -136,7 +136,10 @@ class StoreHistory:
         if owner is None or owner.kind != "function":
             return None
         found = None
-        for bound in owner.assigns.get(expr.id, []):
+        bindings = owner.assigns.get(expr.id, [])
+        if len(bindings) == 1 and isinstance(bindings[0], ast.List) and not bindings[0].elts:
+            return self._refilled(expr.id, owner, depth, names, row)
+        for bound in bindings:
             if isinstance(bound, Unpacked):
                 pair = bound.value  # `a, b = x, y` binds `a` to `x`; `a, b = load(key)` to part of what it returns
                 bound = pair.elts[bound.index] if isinstance(pair, ast.Tuple) and len(pair.elts) == bound.count else pair
@@ -151,6 +154,30 @@ class StoreHistory:
                 return None  # also bound to something else (a window, a helper's result)
             found = here
         return found
+
+    def _reader_window(self, reader: ast.Call) -> str:
+        """What may bound a conversation a handler reads: a chat store's reader often returns
+        the last n messages (`.limit(20)` in its query), which only its body shows. A reader of
+        this file with no slice or limit in it is whole (""); one elsewhere may keep a window.
+        (An agent loop reloading its job every step needs every step: that shape is not asked.)"""
+        name = _name(reader)
+        defined = [sc for sc in self._scopes() if sc.kind == "function" and sc.node is not None and sc.name.rsplit(".", 1)[-1] == name]
+        if not defined:
+            return f"any window `{name}` keeps (defined elsewhere)"
+        for sc in defined:
+            for seen, node in enumerate(walk(sc.node)):
+                if seen > MAX_STORE_NODES or isinstance(node, ast.Slice) or isinstance(node, ast.Call) and any(w in _name(node).lower() for w in _LIMIT_WORDS):
+                    return f"the window `{name}` keeps"
+        return ""
+
+    def _refilled(self, name: str, owner: Scope, depth: int, names: List[str], row: int):
+        """`messages = []` then `for m in conversation: messages.append(...)`: a copy of `conversation`."""
+        for e in self.c.events:
+            if e.key == ("name", name) and e.scope is owner and e.kind == "grow" and e.loops and isinstance(e.loops[-1], (ast.For, ast.AsyncFor)):
+                found = self._loaded(e.loops[-1].iter, owner, depth + 1, names + [name], min(row, e.loops[-1].lineno))
+                if found is not None:
+                    return found
+        return None
 
     def _defined_here(self, writer: ast.Call) -> bool:
         """Is the writer a function of this file? Then the list it keeps is in the file, where
