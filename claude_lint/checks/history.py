@@ -30,7 +30,9 @@ class UnboundedHistory(Rule):
     `sys.stdin`, an `input()` REPL). It also lives in a database or chat store read whole
     before each request and written back after it (`get_job_messages` / `add_job_message`
     in an agent's `while True`; `load_history` then `save_history` in a handler, when the
-    reader is a function of the same file with no window in it). A chat model's `invoke`, an agent's `run` or a
+    reader is a function of the same file with no window in it), or in a file it is loaded
+    from and dumped back to (`pickle.load` ... `pickle.dump`): every run resumes it, so a
+    step cap bounds one run, not the list. A chat model's `invoke`, an agent's `run` or a
     project's wrapper handed such a list counts the same, also when the wrapper first
     rebuilds it through a helper that returns a whole copy (`messages =
     self._collapse(messages)`, merging consecutive messages of a role); a helper

@@ -21,8 +21,17 @@ TURN = (HEAD + "def handle(chat_id, text):\n    previous, info = get_conversatio
 # return a window (a chat store's `.limit(20)`), which only its body shows.
 READER = "\ndef get_conversation_state(chat_id):\n    return STATES.get(chat_id, ([], None))\n"
 
+# babylm's search: the proposals so far, pickled between runs and joined into every prompt
+RESUMED = (HEAD + "import os, pickle\n\ndef propose(history):\n    notes = '\\n'.join(str(h) for h in history)\n    return "
+           + CREATE.format(msgs="[{'role': 'user', 'content': f'Past proposals:\\n{notes}\\nPropose the next.'}]") + "\n\n"
+           "def main(steps):\n    if os.path.exists('h.pkl'):\n        with open('h.pkl', 'rb') as f:\n            history = pickle.load(f)\n"
+           "    else:\n        history = []\n    for i in range(steps):\n        history.append(propose(history))\n"
+           "        with open('h.pkl', 'wb') as f:\n            pickle.dump(history, f)\n")
+
 FIRES = [
     LOOP,
+    # a step cap bounds one run; every run resumes the list it saved
+    RESUMED,
     TURN + READER,
     # camelCase names, a store object's methods
     TURN.replace("get_conversation_state(chat_id)", "store.loadChatHistory(chat_id), None")
@@ -37,6 +46,8 @@ FIRES = [
 ]
 
 SILENT = [
+    # never saved back: each run starts from the same file and stops at its step cap
+    RESUMED.replace("        with open('h.pkl', 'wb') as f:\n            pickle.dump(history, f)\n", ""),
     # the reader is elsewhere: it may keep a window
     TURN,
     # the reader keeps a window

@@ -27,6 +27,9 @@ _LIMIT_WORDS = ("limit", "last", "window", "max", "top", "recent", "tail", "coun
 # Words that qualify the noun without changing which store it names (`get_all_messages` reads
 # what `add_message` writes).
 _QUALIFIERS = frozenset({"all", "full", "whole", "entire", "previous", "prior", "past", "saved", "stored", "new", "current"})
+# A list read from a file and written back to one (pickle, json, joblib, torch).
+_FILE_LOADS = frozenset({"load"})
+_FILE_DUMPS = frozenset({"dump", "save"})
 MAX_STORE_NODES = 20_000  # the writer's search walks one function or loop at most this far
 
 
@@ -154,6 +157,19 @@ class StoreHistory:
                 return None  # also bound to something else (a window, a helper's result)
             found = here
         return found
+
+    def persisted(self, name: str, owner: Scope) -> Optional[Tuple[ast.Call, ast.Call]]:
+        """(load, dump) when a list is loaded from a file and dumped back to one (`history =
+        pickle.load(f)` ... `pickle.dump(history, f)`): it outlives the run, so a step cap bounds
+        one run, not the conversation, which every run resumes."""
+        loads = [b for b in owner.assigns.get(name, []) if isinstance(b, ast.Call) and _name(b) in _FILE_LOADS]
+        if not loads:
+            return None
+        for r in self.c.calls:
+            node = r.node
+            if _name(node) in _FILE_DUMPS and node.args and isinstance(node.args[0], ast.Name) and node.args[0].id == name and self.ev.find(name, r.scope) is owner:
+                return loads[0], node
+        return None
 
     def _reader_window(self, reader: ast.Call) -> str:
         """What may bound a conversation a handler reads: a chat store's reader often returns

@@ -74,6 +74,10 @@ class HistoryFinder(ModelHistory, StoreHistory, EditJudge):
                 # A trim before or after the loop in this function runs once; it bounds no turn.
                 trimmed = any(k == "trim" and (loop in e.loops or e.scope is not scope) for e, k in edits)
                 if grows and not rebuilt and not trimmed and not self._first_turn(node, scope, name):
+                    kept = self.persisted(name, owner)
+                    if kept is not None:
+                        return History(name, "stored", self.ev.loc(kept[1]), bound="", store=tuple(ast.unparse(c.func)[:40] for c in kept),
+                                       marked=self._marked(name, grows, scope))
                     return History(name, "loop", self.ev.loc(grows[0].node), self._seed(owner.assigns.get(expr.id, []), owner), bound=loops.bound(loop),
                                    marked=self._marked(name, grows, scope))
                 return None
