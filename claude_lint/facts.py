@@ -197,6 +197,9 @@ class History:
     marked: bool = False
     # "stored": the store's reader and writer as the code names them (`get_job_messages`, `add_job_message`)
     store: Tuple[str, ...] = ()
+    # How many messages each turn appends with a breakpoint of their own, when nothing in the file
+    # ever removes one: the breakpoints pile up with the conversation (past 4 the API answers 400).
+    piled_marks: int = 0
 
 
 @dataclass(frozen=True)

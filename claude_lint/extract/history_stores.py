@@ -14,6 +14,7 @@ from claude_lint.extract.bindings import Unpacked
 from claude_lint.extract.scopes import Scope
 from claude_lint.extract.walk import walk
 from claude_lint.facts import History
+from claude_lint.patterns import lazy
 
 # The verb a store's function starts with, and the words of the noun that say it holds a
 # conversation: `get_job_messages`, `load_chat_history`, `fetch_conversation`.
@@ -30,6 +31,8 @@ _QUALIFIERS = frozenset({"all", "full", "whole", "entire", "previous", "prior", 
 # A list read from a file and written back to one (pickle, json, joblib, torch).
 _FILE_LOADS = frozenset({"load"})
 _FILE_DUMPS = frozenset({"dump", "save"})
+# Code that takes a breakpoint off an older message (the usual "mark the last turns only").
+_UNMARKS = lazy(r"(?:\bdel\b|\.pop\(|\.remove\()[^\n]{0,120}cache_control|cache_control['\"]\s*\]\s*=\s*None|cache_control['\"]\s*:\s*None")
 MAX_STORE_NODES = 20_000  # the writer's search walks one function or loop at most this far
 
 
@@ -170,6 +173,16 @@ class StoreHistory:
             if _name(node) in _FILE_DUMPS and node.args and isinstance(node.args[0], ast.Name) and node.args[0].id == name and self.ev.find(name, r.scope) is owner:
                 return loads[0], node
         return None
+
+    def piled_marks(self, grows) -> int:
+        """How many of a turn's appends write a message that carries its own `cache_control`
+        (in the literal appended), when nothing in the file removes a breakpoint (`del`,
+        `pop`, a mark set to None): each turn adds breakpoints and none goes away."""
+        if not grows or _UNMARKS.search(self.text):
+            return 0
+        return sum(1 for e in grows if isinstance(e.node, ast.Call) and any(
+            isinstance(n, ast.Dict) and any(isinstance(k, ast.Constant) and k.value == "cache_control" for k in n.keys)
+            for a in e.node.args for n in walk(a)))
 
     def _reader_window(self, reader: ast.Call) -> str:
         """What may bound a conversation a handler reads: a chat store's reader often returns

@@ -79,13 +79,14 @@ class HistoryFinder(ModelHistory, StoreHistory, EditJudge):
                         return History(name, "stored", self.ev.loc(kept[1]), bound="", store=tuple(ast.unparse(c.func)[:40] for c in kept),
                                        marked=self._marked(name, grows, scope))
                     return History(name, "loop", self.ev.loc(grows[0].node), self._seed(owner.assigns.get(expr.id, []), owner), bound=loops.bound(loop),
-                                   marked=self._marked(name, grows, scope))
+                                   marked=self._marked(name, grows, scope), piled_marks=self.piled_marks(grows))
                 return None
             if owner.kind == "module" and scope is not owner:
                 # Growth at import time (building few-shot examples) happens once, not per call.
                 grows = [e for e, k in edits if k == "grow" and e.scope.kind != "module"]
                 if grows and len(owner.assigns.get(expr.id, [])) == 1 and not self._bounded(edits, {e.scope for e in grows} | {scope}, owner):
-                    return History(name, "module", self.ev.loc(grows[0].node), self._seed(owner.assigns.get(expr.id, []), owner), marked=self._marked(name, grows, scope))
+                    return History(name, "module", self.ev.loc(grows[0].node), self._seed(owner.assigns.get(expr.id, []), owner), marked=self._marked(name, grows, scope),
+                                   piled_marks=self.piled_marks(grows))
             return None
         if isinstance(expr, ast.Attribute) and isinstance(expr.value, ast.Name) and expr.value.id == scope.self_name and scope.klass is not None:
             klass, attr = scope.klass, expr.attr
@@ -98,7 +99,8 @@ class HistoryFinder(ModelHistory, StoreHistory, EditJudge):
             if any(_bounded_deque([v], self.ev, m) for v, m, _ in assigned):
                 return None
             if grows and not self._bounded(edits, {e.scope for e in grows} | {scope}, None):
-                return History(f"{scope.self_name}.{attr}", "attribute", self.ev.loc(grows[0].node), marked=self._marked(f"{scope.self_name}.{attr}", grows, scope))
+                return History(f"{scope.self_name}.{attr}", "attribute", self.ev.loc(grows[0].node), marked=self._marked(f"{scope.self_name}.{attr}", grows, scope),
+                               piled_marks=self.piled_marks(grows))
         return None
 
     def _source(self, expr: ast.expr, scope: Scope, depth: int) -> Optional[ast.expr]:
