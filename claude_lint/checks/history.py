@@ -387,6 +387,13 @@ class UnboundedHistory(Rule):
             SESSIONS.replace("        messages = self._sessions[sid]\n        reply", "        messages = [{'role': 'user', 'content': 'go'}]\n        reply"),
         ]
 
+        # KandDOM's REPL: each request's list is copied message by message from the growing
+        # history, then the new turn appended where the copy starts; a window copied is a bound.
+        COPIED = (HEAD + "history = []\nwhile True:\n    text = input()\n    messages = []\n    for m in history:\n"
+                  "        messages.append({'role': m['role'], 'content': m['text']})\n    messages.append({'role': 'user', 'content': text})\n"
+                  "    reply = " + CREATE.format(msgs="messages") + "\n    history.append({'role': 'user', 'text': text})\n"
+                  "    history.append({'role': 'assistant', 'text': reply.content[0].text})\n")
+        fires, silent = [*fires, COPIED], [*silent, COPIED.replace("for m in history:", "for m in history[-20:]:")]
         from claude_lint.checks import history_examples as stored
 
         return [*fires, *stored.FIRES], [*silent, *stored.SILENT]

@@ -159,13 +159,16 @@ class HistoryFinder(ModelHistory, StoreHistory, EditJudge):
         return found
 
     def _filled_from(self, name: str, owner: Scope, depth: int) -> Optional[ast.expr]:
-        """`filtered = []` then `for m in history: filtered.append(...)`: a copy of `history`."""
+        """`filtered = []` then `for m in history: filtered.append(...)`: a copy of `history`
+        (also with the new turn appended after the copy, where the list was started)."""
         found = None
-        for e in self.c.events:
-            if e.key != ("name", name) or e.scope is not owner or e.kind == "escape":
-                continue
+        events = [e for e in self.c.events if e.key == ("name", name) and e.scope is owner and e.kind != "escape"]
+        starts = {e.loops for e in events if e.kind == "reassign" and isinstance(e.value, ast.List) and not e.value.elts}
+        for e in events:
             if e.kind == "reassign" and isinstance(e.value, ast.List) and not e.value.elts:
                 continue  # the `[]` it starts from
+            if e.kind == "grow" and e.loops in starts:
+                continue  # the turn added after the copy, at the level the list is started
             loop = e.loops[-1] if e.loops else None
             if e.kind != "grow" or not isinstance(loop, (ast.For, ast.AsyncFor)):
                 return None
