@@ -178,7 +178,12 @@ class StoreHistory:
         """How many of a turn's appends write a message that carries its own `cache_control`
         (in the literal appended), when nothing in the file removes a breakpoint (`del`,
         `pop`, a mark set to None): each turn adds breakpoints and none goes away."""
-        if not grows or _UNMARKS.search(self.text):
+        if not grows:
+            return 0
+        unmarks = self.__dict__.get("_unmarks_found")
+        if unmarks is None:  # one search of the file's text, however many requests ask
+            unmarks = self.__dict__["_unmarks_found"] = bool(_UNMARKS.search(self.text))
+        if unmarks:
             return 0
         return sum(1 for e in grows if isinstance(e.node, ast.Call) and any(
             isinstance(n, ast.Dict) and any(isinstance(k, ast.Constant) and k.value == "cache_control" for k in n.keys)
