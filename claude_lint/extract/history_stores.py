@@ -3,7 +3,9 @@ store, a pair of functions such as `get_conversation_state` / `save_conversation
 The code reads the whole conversation back before a request and writes the turn back
 after it, so the history outlives the request as a session list does, though no list of
 the file lives longer than one call (`StoreHistory`, a mixin of
-`python_history.HistoryFinder`)."""
+`python_history.HistoryFinder`). Also what else keeps a growing list past its loop (a
+file it is loaded from and dumped back to) and what a turn's appends put into it
+(breakpoints that pile up, for CL013)."""
 from __future__ import annotations
 
 import ast
