@@ -299,13 +299,9 @@ class ConversationUncached(Rule):
             CHAT_MODEL.replace("langchain_anthropic import ChatAnthropic", "langchain_openai import ChatOpenAI").replace("ChatAnthropic(", "ChatOpenAI(")
             .replace("MODEL", "'gpt-4o'").replace("TURN", "input()"),
         ]
-        # A job's conversation read whole from a database every step and written back (CL004's "stored" history).
-        STORED = (HEAD + "def run(db, job):\n    while True:\n        messages = [to_param(r) for r in db.get_job_messages(job)]\n"
-                  "        reply = client.messages.create(model='claude-sonnet-4-6', max_tokens=1024, messages=messages)\n"
-                  "        db.add_job_message(job, {'role': 'assistant', 'content': reply.content})\n")
-        fires, silent = [*fires, STORED], [*silent, STORED.replace(HEAD, "from openai import OpenAI\nclient = OpenAI()\n").replace(
-            "messages.create(model='claude-sonnet-4-6'", "chat.completions.create(model='gpt-4o'").replace("reply.content", "reply.choices[0].message.content")]
-        return fires, silent
+        from claude_lint.checks import history_examples as stored  # conversations kept in a store (CL004's "stored")
+
+        return [*fires, *stored.CL011_FIRES], [*silent, *stored.CL011_SILENT]
 
     def check_call(self, call: Call, ctx: Context) -> Iterator[Diagnostic]:
         site = call.site

@@ -1,7 +1,7 @@
 """CL004's examples of a conversation kept in a database or chat store: read whole before
 each request, the turn written back after it (an agent's `while True` reloading its job,
 a handler reloading a chat). Kept apart from the rule module for its size; the rule's
-`examples()` imports and lists them. CL011 lists the loop's shape in its own examples."""
+`examples()` imports and lists them, and so does CL011's (`CL011_FIRES`, `CL011_SILENT`)."""
 from __future__ import annotations
 
 HEAD = "import anthropic\nclient = anthropic.Anthropic()\n"
@@ -69,4 +69,18 @@ SILENT = [
     TURN + READER + "\ndef save_conversation_state(chat_id, messages, info):\n    STATES[chat_id] = messages[-20:], info\n",
     # documents, not a conversation
     LOOP.replace("job_messages", "job_documents").replace("job_message", "job_document"),
+]
+
+# CL011 reads the same growth whatever bounds it: a handler whose reader is elsewhere (and may
+# keep a window) still resends a growing prefix; OpenAI caches it by itself.
+OPENAI = ("from openai import OpenAI\nclient = OpenAI()\n", "client.chat.completions.create(model='gpt-4o'", "reply.choices[0].message.content")
+STORED = (HEAD + "def run(db, job):\n    while True:\n        messages = [to_param(r) for r in db.get_job_messages(job)]\n"
+          "        reply = client.messages.create(model='claude-sonnet-4-6', max_tokens=1024, messages=messages)\n"
+          "        db.add_job_message(job, {'role': 'assistant', 'content': reply.content})\n")
+CL011_FIRES = [STORED, TURN.replace("max_tokens=500", "max_tokens=1024")]
+CL011_SILENT = [
+    STORED.replace(HEAD, OPENAI[0]).replace("client.messages.create(model='claude-sonnet-4-6'", OPENAI[1]).replace("reply.content", OPENAI[2]),
+    TURN.replace(HEAD, OPENAI[0]).replace('client.messages.create(model="claude-sonnet-4-6"', OPENAI[1]).replace("reply.content", OPENAI[2]),
+    # the store is asked for a window: the list sent does not grow
+    STORED.replace("get_job_messages(job)", "get_job_messages(job, limit=6)"),
 ]
