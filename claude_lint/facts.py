@@ -187,7 +187,8 @@ class History:
 
     name: str  # the list as written, e.g. "history" or "self.messages"
     # how long it lives: "loop" (one loop), "attribute" (the object), "module" (the process),
-    # "session" (Streamlit's session), "store" (a module-level dict per user), "memory" (a LangChain memory)
+    # "session" (Streamlit's session), "store" (a module-level dict per user), "memory" (a LangChain memory),
+    # "stored" (read whole from a database or chat store before the request and written back)
     kind: str
     append: Loc  # where it grows
     # What the list holds before it grows (its one assignment, e.g. the task message an
@@ -200,6 +201,11 @@ class History:
     # The code puts a cache breakpoint into the list (a `cache_control` in what it appends, or
     # written on one of its messages): its requests may be cached though no breakpoint shows.
     marked: bool = False
+    # "stored": the store's reader and writer as the code names them (`get_job_messages`, `add_job_message`)
+    store: Tuple[str, ...] = ()
+    # How many messages each turn appends with a breakpoint of their own, when nothing in the file
+    # ever removes one: the breakpoints pile up with the conversation (past 4 the API answers 400).
+    piled_marks: int = 0
 
 
 @dataclass(frozen=True)

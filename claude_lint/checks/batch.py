@@ -45,7 +45,8 @@ class BatchCandidate(Rule):
     Nor dispatch loops (`for step in plan: if step["action"] == "search": ... elif
     ...`: an agent running the few, ordered steps a plan lists), requests handed to a
     thread pool (`executor.submit`: concurrent, for latency), or any request in an
-    interactive program: a file that reads what a person types in a loop (a REPL), or
+    interactive program: a file that reads what a person types in a loop (a REPL, or a
+    menu of `questionary`, `inquirer`, click's or typer's prompts), or
     a UI or web handler module (Streamlit, Gradio, Discord, Telegram, Slack, route
     decorators). Someone waits for each of those answers.
 
@@ -137,6 +138,9 @@ class BatchCandidate(Rule):
             # an interactive program: the user waits for every edit the loop makes
             HEAD + "def apply_edits(files):\n    return [" + CREATE.format(msgs="[{'role': 'user', 'content': f}]") + " for f in files]\n\n"
             "while True:\n    command = input('> ')\n    if command == 'edit':\n        apply_edits(FILES)\n",
+            # the same with a questionary menu (core-cartographer's CLI): each result is shown and confirmed
+            HEAD + "import questionary\ndef extract_all(sets):\n    for s in sets:\n        " + CREATE.format(msgs="[{'role': 'user', 'content': s}]")
+            + "\n        questionary.confirm('Save?').ask()\n\nwhile True:\n    if questionary.select('Action', choices=['extract', 'quit']).ask() == 'extract':\n        extract_all(SETS)\n",
             # a web handler: one page view's requests
             HEAD + "from flask import Flask\napp = Flask(__name__)\n\n@app.route('/translate')\ndef translate():\n"
             "    return [" + CREATE.format(msgs="[{'role': 'user', 'content': p}]") + " for p in PARAGRAPHS]\n",

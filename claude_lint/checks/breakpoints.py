@@ -3,11 +3,11 @@ from __future__ import annotations
 from typing import Dict, Iterator, List, Optional, Tuple
 
 from claude_lint.checks.base import Context, Invalid, Rule, money, tokens
+from claude_lint.checks import breakpoint_piles as piles
+from claude_lint.checks.breakpoint_piles import MAX_BREAKPOINTS, piled
 from claude_lint.checks.cache_marks import (
-    TOOL_PROMPT_MOST, Block, as_written, automatic, blocks, cache_minimum, claude_caching, known, langchain_claude, params_in, unmarked_history, within,
-)
+    TOOL_PROMPT_MOST, Block, as_written, automatic, blocks, cache_minimum, claude_caching, count, known, langchain_claude, params_in, unmarked_history, within)
 from claude_lint.checks.cache_prefix import per_iteration, per_request
-from claude_lint.checks.cache_marks import count
 from claude_lint.prompt_text import static_text
 from claude_lint.cost import unread_cache_usd
 from claude_lint.diagnostics import Diagnostic
@@ -18,7 +18,6 @@ HEAD = "import anthropic\nclient = anthropic.Anthropic()\n"
 MARK = '"cache_control": {"type": "ephemeral"}'
 LONG = "Follow the Acme support policy in every answer. " * 300
 ROLE_SHOWN = {"tools": "tool definitions", "system": "system prompt", "messages": "messages"}
-MAX_BREAKPOINTS = 4  # DOCS-PC: at most 4 cache_control markers per request; the top-level one takes a slot
 
 
 def _shown(block: Block) -> str:
@@ -102,11 +101,11 @@ class CacheBreakpointIneffective(Rule):
     Flags `cache_control` breakpoints that cannot work:
 
     - more than 4 in one request (counting the request's top-level `cache_control`,
-      which takes a slot): the API answers 400;
+      which takes a slot), also once a conversation whose every new message carries its
+      own breakpoint, none ever removed, grows past 4 (`checks/breakpoint_piles.py`): a 400;
     - a last breakpoint whose whole prefix (tools, system, messages up to it) is
       literal text below the model's minimum cacheable length: the API caches
       nothing and says nothing (`cache_creation_input_tokens` stays 0).
-
     - a breakpoint on the tools or the system prompt after content each call passes in
       (a parameter of the function that makes the request, or of a wrapper its callers
       fill), when nothing after the breakpoint changes between calls or the same
@@ -238,8 +237,7 @@ class CacheBreakpointIneffective(Rule):
 
         SHORT_BLOCK = f'[{{"type": "text", "text": "You are a terse assistant.", {MARK}}}]'
         ASK = "def ask(q):\n    return client.messages.create(model='claude-sonnet-4-6', max_tokens=300, system=SYSTEM, messages=[{'role': 'user', 'content': q}])\n"
-        fires = [
-            *fires,
+        fires = [*fires,
             # the block is built by a helper: reported at the request, naming the helper's line
             Invalid(HEAD + f"def cached(text):\n    return [{{'type': 'text', 'text': text, {MARK}}}]\n\n"
                     "def ask(q):\n    return client.messages.create(model='claude-sonnet-4-6', max_tokens=300,\n"
@@ -266,14 +264,12 @@ class CacheBreakpointIneffective(Rule):
             HEAD + "def ask(q):\n    kwargs = dict(model='claude-sonnet-4-6', max_tokens=300, messages=[{'role': 'user', 'content': q}])\n"
             f"    kwargs['system'] = {SHORT_BLOCK}\n    return client.messages.create(**kwargs)\n",
         ]
-        fires = [
-            *fires,
+        fires = [*fires,
             # LiteLLM to Claude: a short system message marked in OpenAI-style content parts
             "import litellm\ndef ask(q):\n    return litellm.completion(model='anthropic/claude-sonnet-4-5', max_tokens=300, messages=[\n"
             f"        {{'role': 'system', 'content': {SHORT_BLOCK}}}, {{'role': 'user', 'content': q}}])\n",
         ]
-        fires = [
-            *fires,
+        fires = [*fires,
             # a single exchange whose user turn, the caller's question, is marked: no later call sends it again
             Invalid(HEAD + "def answer(question):\n"
                     "    return client.messages.create(model='claude-sonnet-4-6', max_tokens=300, system='Answer briefly.',\n"
@@ -290,8 +286,8 @@ class CacheBreakpointIneffective(Rule):
         ]
         silent = [
             *silent,
-            # the same loop marks each new turn: those breakpoints end a long prefix
-            CHAT.replace("USER", f"[{{'type': 'text', 'text': input(), {MARK}}}]"),
+            # the same loop, three turns, marks each new one: those breakpoints end a long prefix (never more than 4)
+            CHAT.replace("USER", f"[{{'type': 'text', 'text': input(), {MARK}}}]").replace("while True:", "for turn in range(3):"),
             # the document is marked and the question follows: later questions on the same document read it
             HEAD + "def answer(document, question):\n"
             "    return client.messages.create(model='claude-sonnet-4-6', max_tokens=300, messages=[{'role': 'user', 'content': [\n"
@@ -300,7 +296,7 @@ class CacheBreakpointIneffective(Rule):
             HEAD + "def turn(history, text):\n"
             f"    return client.messages.create(model='claude-sonnet-4-6', max_tokens=300, messages=history + [{{'role': 'user', 'content': [{{'type': 'text', 'text': text, {MARK}}}]}}])\n",
             # a conversation kept by the loop: the next turn reads the marked one
-            HEAD + "messages = []\nwhile True:\n"
+            HEAD + "messages = []\nfor turn in range(4):\n"
             f"    messages.append({{'role': 'user', 'content': [{{'type': 'text', 'text': input(), {MARK}}}]}})\n"
             "    r = client.messages.create(model='claude-sonnet-4-6', max_tokens=300, messages=messages)\n"
             "    messages.append({'role': 'assistant', 'content': r.content})\n",
@@ -357,7 +353,7 @@ class CacheBreakpointIneffective(Rule):
         silent = [*silent, LC.replace("SYSTEM", f"SystemMessage(content=[{{'type': 'text', 'text': 'You are terse.', {MARK}}}])").replace("max_tokens=300)", "max_tokens=300).bind_tools(TOOLS)"),
                   LC.replace("SYSTEM", f"SystemMessage(content=[{{'type': 'text', 'text': LONG, {MARK}}}])"),
                   LC.replace("SYSTEM", f"SystemMessage(content=LONG, additional_kwargs={{{MARK}}})")]
-        return fires, silent
+        return [*fires, *piles.FIRES], [*silent, *piles.SILENT]
 
     def check_call(self, call: Call, ctx: Context) -> Iterator[Diagnostic]:
         site = call.site
@@ -375,6 +371,9 @@ class CacheBreakpointIneffective(Rule):
                 "the request fails every time. Keep the last breakpoint of each stable part (tools, system, conversation).",
                 severity="error",
             )
+            return
+        for where, message in filter(None, [piled(call, found, marks, top)]):
+            yield self.diagnostic(where, message, severity="error")
             return
         if not marks or top or not (seen or unmarked_history(call)):
             return  # unseen blocks may hold a later breakpoint that ends a longer prefix

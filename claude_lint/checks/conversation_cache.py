@@ -40,7 +40,7 @@ class ConversationUncached(Rule):
     breakpoint anywhere in it: no `cache_control` on a system block, tool or message, no
     top-level `cache_control`, and no LiteLLM `cache_control_injection_points`. "Grows
     across turns" is CL004's evidence (a list appended in a loop, on a long-lived
-    object, at module level, in a session store, or joined into the prompt), bounded or not: a capped agent loop still resends its
+    object, at module level, in a session store, in a database read whole and written back, or joined into the prompt), bounded or not: a capped agent loop still resends its
     growing prefix at every step. A list rebuilt on every call does not grow.
 
     ## Why is this bad?
@@ -299,7 +299,9 @@ class ConversationUncached(Rule):
             CHAT_MODEL.replace("langchain_anthropic import ChatAnthropic", "langchain_openai import ChatOpenAI").replace("ChatAnthropic(", "ChatOpenAI(")
             .replace("MODEL", "'gpt-4o'").replace("TURN", "input()"),
         ]
-        return fires, silent
+        from claude_lint.checks import history_examples as stored  # conversations kept in a store (CL004's "stored")
+
+        return [*fires, *stored.CL011_FIRES], [*silent, *stored.CL011_SILENT]
 
     def check_call(self, call: Call, ctx: Context) -> Iterator[Diagnostic]:
         site = call.site
@@ -337,7 +339,7 @@ class ConversationUncached(Rule):
             fix = _fix(call, ctx)
         yield self.diagnostic(
             arg.at if arg is not None else site.loc,
-            f"`{history.name}` grows each turn (appended at {_where(history.append, site.loc)}) and is resent whole with no cache breakpoint, "
+            f"`{history.name}` grows each turn ({_grows_at(history, site.loc)}) and is resent whole with no cache breakpoint, "
             f"so every request pays full input price for the whole conversation so far{saving}. {how}.",
             cost=cost,
             fix=fix,
@@ -348,6 +350,12 @@ PLATFORM = {"bedrock": "Bedrock", "vertex": "Vertex", "litellm": "LiteLLM", "lan
 
 # Requests of boto3's bedrock-runtime, whose model may be any vendor's.
 _ANY_MODEL_APIS = frozenset({"invoke_model", "invoke_model_with_response_stream", "converse", "converse_stream"})
+
+
+def _grows_at(history, at) -> str:
+    if history.kind == "stored":
+        return f"read whole by `{history.store[0]}`, written back by `{history.store[1]}` at {_where(history.append, at)}"
+    return f"appended at {_where(history.append, at)}"
 
 
 def _where(append, at) -> str:

@@ -10,7 +10,8 @@ HEAD = "import anthropic\nclient = anthropic.Anthropic()\n"
 CREATE = 'client.messages.create(model="claude-sonnet-4-6", max_tokens=500, messages={msgs})'
 
 
-_LIFETIME = {"loop": "loop runs", "attribute": "object lives", "module": "process lives", "session": "user's session lives", "store": "process lives", "memory": "memory lives (the user's session, or the process)"}
+_LIFETIME = {"loop": "loop runs", "attribute": "object lives", "module": "process lives", "session": "user's session lives", "store": "process lives",
+             "memory": "memory lives (the user's session, or the process)", "stored": "store keeps the conversation"}
 _WHERE = {"loop": "kept across the turns of a loop with no bound", "attribute": "kept on a long-lived object", "module": "kept at module level",
           "session": "kept in the user's session", "store": "kept per user in a module-level store", "memory": "kept in a LangChain memory"}
 
@@ -26,13 +27,19 @@ class UnboundedHistory(Rule):
     `self._sessions[session_id]` appended in one method and sent in another), at module level, in a LangChain memory without
     a window (`ConversationBufferMemory`, `RunnableWithMessageHistory` with no trimmer),
     or when it is appended in a loop with no bound (`while True`, a loop over
-    `sys.stdin`, an `input()` REPL). A chat model's `invoke`, an agent's `run` or a
+    `sys.stdin`, an `input()` REPL). It also lives in a database or chat store read whole
+    before each request and written back after it (`get_job_messages` / `add_job_message`
+    in an agent's `while True`; `load_history` then `save_history` in a handler, when the
+    reader is a function of the same file with no window in it), or in a file it is loaded
+    from and dumped back to (`pickle.load` ... `pickle.dump`): every run resumes it, so a
+    step cap bounds one run, not the list. A chat model's `invoke`, an agent's `run` or a
     project's wrapper handed such a list counts the same, also when the wrapper first
     rebuilds it through a helper that returns a whole copy (`messages =
     self._collapse(messages)`, merging consecutive messages of a role); a helper
     returning the last n messages or a new short list is a bound.
 
-    What bounds it: a window sent or kept (a slice, `deque(maxlen=...)`, `pop(0)`), a
+    What bounds it: a window sent, kept or read from the store (a slice, `deque(maxlen=...)`,
+    `pop(0)`, `limit=20`, `get_recent_messages`), a
     helper handed the list (it may trim or summarise it), a reset on every turn's path
     (the list rebuilt per call), a reset when it grows past a size or token budget, and
     a loop with a step cap (`for step in range(10)`, `while step < max_steps`, a `break`
@@ -379,7 +386,17 @@ class UnboundedHistory(Rule):
             # a dict of per-request lists rebuilt on every turn is no store that outlives it
             SESSIONS.replace("        messages = self._sessions[sid]\n        reply", "        messages = [{'role': 'user', 'content': 'go'}]\n        reply"),
         ]
-        return fires, silent
+
+        # KandDOM's REPL: each request's list is copied message by message from the growing
+        # history, then the new turn appended where the copy starts; a window copied is a bound.
+        COPIED = (HEAD + "history = []\nwhile True:\n    text = input()\n    messages = []\n    for m in history:\n"
+                  "        messages.append({'role': m['role'], 'content': m['text']})\n    messages.append({'role': 'user', 'content': text})\n"
+                  "    reply = " + CREATE.format(msgs="messages") + "\n    history.append({'role': 'user', 'text': text})\n"
+                  "    history.append({'role': 'assistant', 'text': reply.content[0].text})\n")
+        fires, silent = [*fires, COPIED], [*silent, COPIED.replace("for m in history:", "for m in history[-20:]:")]
+        from claude_lint.checks import history_examples as stored
+
+        return [*fires, *stored.FIRES], [*silent, *stored.SILENT]
 
     def check_call(self, call: Call, ctx: Context) -> Iterator[Diagnostic]:
         history = call.site.history
@@ -393,7 +410,10 @@ class UnboundedHistory(Rule):
                              "Keep a window (ConversationBufferWindowMemory(k=20), trim_messages before the model) or summarise old turns.")
             fix = Fix("Use a windowed memory: ConversationBufferWindowMemory(k=20)", "display-only")
         else:
-            where = f"{_WHERE[history.kind]}, appended at line {row}"
+            if history.kind == "stored":
+                where = f"read whole by `{history.store[0]}` before the request and written back by `{history.store[1]}` at line {row}"
+            else:
+                where = f"{_WHERE[history.kind]}, appended at line {row}"
             advice = (f"Send a window that keeps the first (task) message and starts on a user turn, never between a tool_use and its tool_result "
                       f"(messages=[{name}[0], *{name}[-20:]] adjusted to that), summarise old turns, or trim to a token budget.")
             # No automatic rewrite: how many turns to keep is the author's decision.

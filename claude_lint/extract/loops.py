@@ -22,7 +22,9 @@ _INTERACTIVE = frozenset({"input", "getpass", "prompt"})
 # A program that answers a person: a loop that reads what they type (a REPL), or a UI or
 # web framework's page or handler. Its requests are waited for, whatever loop they sit in.
 _LOOP_STATEMENT = lazy(r"^[ \t]*while\b", re.MULTILINE)
-_READS_A_PERSON = lazy(r"(?<![\w.])(?:input|getpass)\(|\b(?:Prompt|Confirm|IntPrompt)\.ask\(|console\.input\(|\bPromptSession\b|from prompt_toolkit\b")
+# (questionary, inquirer, click's and typer's prompts ask a person too: a menu loop on them is a REPL)
+_READS_A_PERSON = lazy(r"(?<![\w.])(?:input|getpass)\(|\b(?:Prompt|Confirm|IntPrompt)\.ask\(|console\.input\(|\bPromptSession\b|from prompt_toolkit\b"
+                       r"|\b(?:questionary|inquirer)\.\w+\(|\b(?:click|typer)\.(?:prompt|confirm)\(")
 _SERVES_A_PERSON = lazy(
     r"^[ \t]*(?:import|from)[ \t]+(?:[\w.]+(?:[ \t]+as[ \t]+\w+)?[ \t]*,[ \t]*)*(?:streamlit|gradio|chainlit|discord|telegram|slack_bolt)\b"
     r"|^[ \t]*@[\w.]+\.(?:route|get|post|put|websocket|message|command|event|on_message)\(",

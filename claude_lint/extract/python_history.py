@@ -1,6 +1,6 @@
 """A request's conversation history: the list passed as its messages (or a whole copy of
 it, or a list joined into its text), how long it lives (a loop, an object, the module, a
-Streamlit session, a per-user store) and whether anything on the turns' path bounds it.
+Streamlit session, a per-user store, a database read whole and written back) and whether anything on the turns' path bounds it.
 What each edit does is judged in `history_edits`; LangChain models in `history_models`."""
 from __future__ import annotations
 
@@ -11,13 +11,14 @@ from claude_lint.extract import loops
 from claude_lint.extract.bindings import Binding
 from claude_lint.extract.history_edits import EditJudge, joined_lists, observer, spans
 from claude_lint.extract.history_models import ModelHistory
+from claude_lint.extract.history_stores import StoreHistory
 from claude_lint.extract.python_calls import MAX_SESSION_NODES, _bounded_deque
 from claude_lint.extract.scopes import PURE_CALLS, CallRecord, Scope, argument_values, keyword
 from claude_lint.extract.walk import walk
 from claude_lint.facts import History
 
 
-class HistoryFinder(ModelHistory, EditJudge):
+class HistoryFinder(ModelHistory, StoreHistory, EditJudge):
     """A request's conversation history. A mixin of `python._Extraction`."""
 
     # --- conversation history -------------------------------------------------------------
@@ -40,6 +41,10 @@ class HistoryFinder(ModelHistory, EditJudge):
         source = self._source(expr, scope, 0)
         if source is not None and source is not expr:
             return self.history(call, scope, record, source)
+        if source is None or source is expr:
+            stored = self.stored_history(expr, scope, record)
+            if stored is not None:
+                return stored
         if expr is keyword(call, "messages"):
             # a history kept as joined text in the prompt or the system prompt
             for listed, sc in joined_lists(call, scope, self.ev, ("messages", "system")):
@@ -69,14 +74,19 @@ class HistoryFinder(ModelHistory, EditJudge):
                 # A trim before or after the loop in this function runs once; it bounds no turn.
                 trimmed = any(k == "trim" and (loop in e.loops or e.scope is not scope) for e, k in edits)
                 if grows and not rebuilt and not trimmed and not self._first_turn(node, scope, name):
+                    kept = self.persisted(name, owner)
+                    if kept is not None:
+                        return History(name, "stored", self.ev.loc(kept[1]), bound="", store=tuple(ast.unparse(c.func)[:40] for c in kept),
+                                       marked=self._marked(name, grows, scope))
                     return History(name, "loop", self.ev.loc(grows[0].node), self._seed(owner.assigns.get(expr.id, []), owner), bound=loops.bound(loop),
-                                   marked=self._marked(name, grows, scope))
+                                   marked=self._marked(name, grows, scope), piled_marks=self.piled_marks(grows))
                 return None
             if owner.kind == "module" and scope is not owner:
                 # Growth at import time (building few-shot examples) happens once, not per call.
                 grows = [e for e, k in edits if k == "grow" and e.scope.kind != "module"]
                 if grows and len(owner.assigns.get(expr.id, [])) == 1 and not self._bounded(edits, {e.scope for e in grows} | {scope}, owner):
-                    return History(name, "module", self.ev.loc(grows[0].node), self._seed(owner.assigns.get(expr.id, []), owner), marked=self._marked(name, grows, scope))
+                    return History(name, "module", self.ev.loc(grows[0].node), self._seed(owner.assigns.get(expr.id, []), owner), marked=self._marked(name, grows, scope),
+                                   piled_marks=self.piled_marks(grows))
             return None
         if isinstance(expr, ast.Attribute) and isinstance(expr.value, ast.Name) and expr.value.id == scope.self_name and scope.klass is not None:
             klass, attr = scope.klass, expr.attr
@@ -89,7 +99,8 @@ class HistoryFinder(ModelHistory, EditJudge):
             if any(_bounded_deque([v], self.ev, m) for v, m, _ in assigned):
                 return None
             if grows and not self._bounded(edits, {e.scope for e in grows} | {scope}, None):
-                return History(f"{scope.self_name}.{attr}", "attribute", self.ev.loc(grows[0].node), marked=self._marked(f"{scope.self_name}.{attr}", grows, scope))
+                return History(f"{scope.self_name}.{attr}", "attribute", self.ev.loc(grows[0].node), marked=self._marked(f"{scope.self_name}.{attr}", grows, scope),
+                               piled_marks=self.piled_marks(grows))
         return None
 
     def _source(self, expr: ast.expr, scope: Scope, depth: int) -> Optional[ast.expr]:
@@ -148,13 +159,16 @@ class HistoryFinder(ModelHistory, EditJudge):
         return found
 
     def _filled_from(self, name: str, owner: Scope, depth: int) -> Optional[ast.expr]:
-        """`filtered = []` then `for m in history: filtered.append(...)`: a copy of `history`."""
+        """`filtered = []` then `for m in history: filtered.append(...)`: a copy of `history`
+        (also with the new turn appended after the copy, where the list was started)."""
         found = None
-        for e in self.c.events:
-            if e.key != ("name", name) or e.scope is not owner or e.kind == "escape":
-                continue
+        events = [e for e in self.c.events if e.key == ("name", name) and e.scope is owner and e.kind != "escape"]
+        starts = {e.loops for e in events if e.kind == "reassign" and isinstance(e.value, ast.List) and not e.value.elts}
+        for e in events:
             if e.kind == "reassign" and isinstance(e.value, ast.List) and not e.value.elts:
                 continue  # the `[]` it starts from
+            if e.kind == "grow" and e.loops in starts:
+                continue  # the turn added after the copy, at the level the list is started
             loop = e.loops[-1] if e.loops else None
             if e.kind != "grow" or not isinstance(loop, (ast.For, ast.AsyncFor)):
                 return None

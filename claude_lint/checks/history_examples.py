@@ -1,0 +1,86 @@
+"""CL004's examples of a conversation kept in a database or chat store: read whole before
+each request, the turn written back after it (an agent's `while True` reloading its job,
+a handler reloading a chat). Kept apart from the rule module for its size; the rule's
+`examples()` imports and lists them, and so does CL011's (`CL011_FIRES`, `CL011_SILENT`)."""
+from __future__ import annotations
+
+HEAD = "import anthropic\nclient = anthropic.Anthropic()\n"
+CREATE = 'client.messages.create(model="claude-sonnet-4-6", max_tokens=500, messages={msgs})'
+
+# legacy-use's sampling loop: the job's messages reloaded from the database every step
+LOOP = (HEAD + "def run(db, job_id):\n    while True:\n        rows = db.get_job_messages(job_id)\n"
+        "        messages = [to_param(r) for r in rows]\n        reply = " + CREATE.format(msgs="messages") + "\n"
+        "        db.add_job_message(job_id, {'role': 'assistant', 'content': reply.content})\n"
+        "        if reply.stop_reason == 'end_turn':\n            break\n")
+# vmpilot's handler: the chat's state reloaded, the new turn appended, the state saved back
+TURN = (HEAD + "def handle(chat_id, text):\n    previous, info = get_conversation_state(chat_id)\n    if previous:\n        messages = previous\n"
+        "        messages.append({'role': 'user', 'content': text})\n    else:\n        messages = [{'role': 'user', 'content': text}]\n"
+        "    reply = " + CREATE.format(msgs="messages") + "\n    messages.append({'role': 'assistant', 'content': reply.content})\n"
+        "    save_conversation_state(chat_id, messages, info)\n")
+# A handler's reader is judged when it is a function of the same file: one elsewhere may
+# return a window (a chat store's `.limit(20)`), which only its body shows.
+READER = "\ndef get_conversation_state(chat_id):\n    return STATES.get(chat_id, ([], None))\n"
+
+# babylm's search: the proposals so far, pickled between runs and joined into every prompt
+RESUMED = (HEAD + "import os, pickle\n\ndef propose(history):\n    notes = '\\n'.join(str(h) for h in history)\n    return "
+           + CREATE.format(msgs="[{'role': 'user', 'content': f'Past proposals:\\n{notes}\\nPropose the next.'}]") + "\n\n"
+           "def main(steps):\n    if os.path.exists('h.pkl'):\n        with open('h.pkl', 'rb') as f:\n            history = pickle.load(f)\n"
+           "    else:\n        history = []\n    for i in range(steps):\n        history.append(propose(history))\n"
+           "        with open('h.pkl', 'wb') as f:\n            pickle.dump(history, f)\n")
+
+FIRES = [
+    LOOP,
+    # a step cap bounds one run; every run resumes the list it saved
+    RESUMED,
+    TURN + READER,
+    # camelCase names, a store object's methods
+    TURN.replace("get_conversation_state(chat_id)", "store.loadChatHistory(chat_id), None")
+    .replace("save_conversation_state(chat_id, messages, info)", "store.saveChatHistory(chat_id, messages)")
+    + READER.replace("get_conversation_state", "loadChatHistory"),
+    # the conversation copied message by message into the request's list
+    HEAD + "async def on_message(channel_id, text):\n    convo = await storage.get_convo(channel_id)\n    messages = []\n"
+    "    for m in convo:\n        messages.append({'role': m['role'], 'content': m['text']})\n"
+    "    messages.append({'role': 'user', 'content': text})\n    reply = " + CREATE.format(msgs="messages") + "\n"
+    "    await storage.update_convo(channel_id, {'role': 'assistant', 'text': reply.content})\n"
+    "\nclass Storage:\n    async def get_convo(self, channel_id):\n        return [m async for m in self.db.find({'channel': channel_id})]\n",
+]
+
+SILENT = [
+    # never saved back: each run starts from the same file and stops at its step cap
+    RESUMED.replace("        with open('h.pkl', 'wb') as f:\n            pickle.dump(history, f)\n", ""),
+    # the reader is elsewhere: it may keep a window
+    TURN,
+    # the reader keeps a window
+    TURN + "\ndef get_conversation_state(chat_id):\n    return db.find({'chat': chat_id}).limit(20), None\n",
+    # the store is asked for a window
+    LOOP.replace("get_job_messages(job_id)", "get_job_messages(job_id, limit=20)"),
+    LOOP.replace("get_job_messages(job_id)", "get_recent_job_messages(job_id)"),
+    # an agent loop bounded by a small constant
+    LOOP.replace("while True:", "for step in range(10):"),
+    # one conversation per item: nothing carries over from one to the next
+    LOOP.replace("def run(db, job_id):\n    while True:", "def run(db, jobs):\n    for job_id in jobs:"),
+    # nothing written back: the conversation read is sent as it is
+    TURN.replace("    save_conversation_state(chat_id, messages, info)\n", "") + READER,
+    # a window of what the store holds is sent
+    TURN.replace("messages=messages", "messages=messages[-20:]") + READER,
+    # an object's accessor, no store key: the object keeps the list (and its class may trim it)
+    TURN.replace("get_conversation_state(chat_id)", "conv.get_messages(), None").replace("save_conversation_state(chat_id, messages, info)", "conv.add_message(reply)"),
+    # the writer is a function of this file, which keeps a window
+    TURN + READER + "\ndef save_conversation_state(chat_id, messages, info):\n    STATES[chat_id] = messages[-20:], info\n",
+    # documents, not a conversation
+    LOOP.replace("job_messages", "job_documents").replace("job_message", "job_document"),
+]
+
+# CL011 reads the same growth whatever bounds it: a handler whose reader is elsewhere (and may
+# keep a window) still resends a growing prefix; OpenAI caches it by itself.
+OPENAI = ("from openai import OpenAI\nclient = OpenAI()\n", "client.chat.completions.create(model='gpt-4o'", "reply.choices[0].message.content")
+STORED = (HEAD + "def run(db, job):\n    while True:\n        messages = [to_param(r) for r in db.get_job_messages(job)]\n"
+          "        reply = client.messages.create(model='claude-sonnet-4-6', max_tokens=1024, messages=messages)\n"
+          "        db.add_job_message(job, {'role': 'assistant', 'content': reply.content})\n")
+CL011_FIRES = [STORED, TURN.replace("max_tokens=500", "max_tokens=1024")]
+CL011_SILENT = [
+    STORED.replace(HEAD, OPENAI[0]).replace("client.messages.create(model='claude-sonnet-4-6'", OPENAI[1]).replace("reply.content", OPENAI[2]),
+    TURN.replace(HEAD, OPENAI[0]).replace('client.messages.create(model="claude-sonnet-4-6"', OPENAI[1]).replace("reply.content", OPENAI[2]),
+    # the store is asked for a window: the list sent does not grow
+    STORED.replace("get_job_messages(job)", "get_job_messages(job, limit=6)"),
+]

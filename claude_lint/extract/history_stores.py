@@ -1,0 +1,236 @@
+"""A conversation kept in a store outside the program's lists: a database table, a chat
+store, a pair of functions such as `get_conversation_state` / `save_conversation_state`.
+The code reads the whole conversation back before a request and writes the turn back
+after it, so the history outlives the request as a session list does, though no list of
+the file lives longer than one call (`StoreHistory`, a mixin of
+`python_history.HistoryFinder`). Also what else keeps a growing list past its loop (a
+file it is loaded from and dumped back to) and what a turn's appends put into it
+(breakpoints that pile up, for CL013)."""
+from __future__ import annotations
+
+import ast
+from typing import List, Optional, Tuple
+
+from claude_lint.extract import loops
+from claude_lint.extract.bindings import Unpacked
+from claude_lint.extract.scopes import Scope
+from claude_lint.extract.walk import walk
+from claude_lint.facts import History
+from claude_lint.patterns import lazy
+
+# The verb a store's function starts with, and the words of the noun that say it holds a
+# conversation: `get_job_messages`, `load_chat_history`, `fetch_conversation`.
+_READS = frozenset({"get", "load", "fetch", "read", "retrieve", "restore", "select", "query", "find"})
+_WRITES = frozenset({"save", "add", "store", "append", "put", "write", "persist", "set", "update", "insert", "push", "upsert", "record"})
+_TALK = ("message", "history", "conversation", "convo", "chat", "transcript", "dialog", "turn")
+# A reader named or called for part of the conversation is a window: `get_recent_messages`,
+# `load_history(chat_id, limit=20)`, `fetch_messages(chat_id, 10)`.
+_PARTIAL = frozenset({"recent", "last", "latest", "window", "tail", "top", "summary", "summarized", "trimmed", "first"})
+_LIMIT_WORDS = ("limit", "last", "window", "max", "top", "recent", "tail", "count", "size", "page", "since", "after")
+# Words that qualify the noun without changing which store it names (`get_all_messages` reads
+# what `add_message` writes).
+_QUALIFIERS = frozenset({"all", "full", "whole", "entire", "previous", "prior", "past", "saved", "stored", "new", "current"})
+# A list read from a file and written back to one (pickle, json, joblib, torch).
+_FILE_LOADS = frozenset({"load"})
+_FILE_DUMPS = frozenset({"dump", "save"})
+# Code that takes a breakpoint off an older message (the usual "mark the last turns only").
+_UNMARKS = lazy(r"(?:\bdel\b|\.pop\(|\.remove\()[^\n]{0,120}cache_control|cache_control['\"]\s*\]\s*=\s*None|cache_control['\"]\s*:\s*None")
+MAX_STORE_NODES = 20_000  # the writer's search walks one function or loop at most this far
+
+
+def _words(name: str) -> List[str]:
+    """`get_job_messages` and `getJobMessages` -> ["get", "job", "messages"]."""
+    spaced = "".join(f"_{ch.lower()}" if ch.isupper() else ch for ch in name)
+    return [w for w in spaced.split("_") if w]
+
+
+def _store_noun(call: ast.AST, verbs) -> Optional[str]:
+    """The conversation a store function names after its verb, plural or not: `get_job_messages`
+    and `add_job_message` -> "job message"; None for another verb or a noun of no conversation."""
+    if not isinstance(call, ast.Call):
+        return None
+    func = call.func
+    name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+    words = _words(name)
+    if len(words) < 2 or words[0] not in verbs:
+        return None
+    noun = [w[:-1] if w.endswith("s") and len(w) > 3 else w for w in words[1:] if w not in _QUALIFIERS]
+    if not noun or not any(t in w for w in noun for t in _TALK):
+        return None
+    return " ".join(noun)
+
+
+def _whole(reader: ast.Call) -> bool:
+    """Does the reader ask for the whole conversation (no count, no window)?"""
+    func = reader.func
+    name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+    if any(w in _PARTIAL for w in _words(name)):
+        return False
+    if any(isinstance(a, ast.Constant) and isinstance(a.value, int) and not isinstance(a.value, bool) for a in reader.args):
+        return False
+    return not any(k.arg is None or any(w in k.arg.lower() for w in _LIMIT_WORDS) or k.arg.lower() in ("n", "k") for k in reader.keywords)
+
+
+class StoreHistory:
+    """A request's conversation read whole from a store and written back."""
+
+    def stored_history(self, expr: ast.expr, scope: Scope, record) -> Optional[History]:
+        """The history of a request whose list is a whole copy of what a store's reader
+        returns, when the same conversation is written back to the store: in the loop that
+        sends it (an agent's `while True` reloading the job's messages each step), or in the
+        function that reads it after it grew there (a request handler: one call per turn)."""
+        found = self._loaded(expr, scope, 0, [], record.node.lineno)
+        if found is None:
+            return None
+        reader, names = found
+        noun = _store_noun(reader, _READS)
+        # A store is keyed by the conversation (`get_job_messages(job_id)`); an accessor with no
+        # key (`conversation.get_messages()`) is an object's list, whose class may trim it.
+        if noun is None or not (reader.args or reader.keywords) or not _whole(reader):
+            return None
+        if any(e.kind == "trim" and e.key == ("name", n) and e.scope is scope for e in self.c.events for n in names):
+            return None  # `del history[:-20]`, `history.pop(0)`: a window kept on the copy
+        label = ast.unparse(expr)[:60] if not isinstance(expr, ast.Name) else expr.id
+        for loop in reversed(record.loops):
+            # A `for` over items reads one conversation per item; only a loop of steps or turns
+            # reloads the same one.
+            if isinstance(loop, (ast.For, ast.AsyncFor)) and not loops.bound(loop).startswith("range("):
+                continue
+            if not (loop.lineno <= reader.lineno <= (loop.end_lineno or loop.lineno)):
+                continue
+            writer = self._writer(loop, noun, 0)
+            if writer is not None and not self._defined_here(writer):
+                return History(label, "stored", self.ev.loc(writer), bound=loops.bound(loop), store=(_name(reader), _name(writer)))
+        if scope.kind != "function" or scope.node is None:
+            return None
+        grown = any(e.kind == "grow" and e.key == ("name", n) and e.scope is scope for e in self.c.events for n in names)
+        if not grown:
+            return None  # sent as it was read: the turn it adds is not visible here
+        writer = self._writer(scope.node, noun, reader.lineno)
+        if writer is None or self._defined_here(writer):
+            return None
+        return History(label, "stored", self.ev.loc(writer), bound=self._reader_window(reader), store=(_name(reader), _name(writer)))
+
+    def _loaded(self, expr: ast.expr, scope: Scope, depth: int, names: List[str], row: int) -> Optional[Tuple[ast.Call, List[str]]]:
+        """The store reader a request's list is a whole copy of (through local names, `list()`,
+        a comprehension over it, `+ [turn]`, `[*history, turn]`, `await`), and the names on the way.
+        A name's bindings count when written above the request (`row`): the same name may
+        still hold a parameter's value where the request is made before the reload."""
+        if depth > 6:
+            return None
+        if isinstance(expr, ast.Await):
+            return self._loaded(expr.value, scope, depth + 1, names, row)
+        if isinstance(expr, ast.Call):
+            if _store_noun(expr, _READS) is not None:
+                return expr, names
+            name = expr.func.attr if isinstance(expr.func, ast.Attribute) else expr.func.id if isinstance(expr.func, ast.Name) else ""
+            if name in ("list", "deepcopy") and len(expr.args) == 1 and not expr.keywords:
+                return self._loaded(expr.args[0], scope, depth + 1, names, row)
+            if name == "copy" and not expr.args and isinstance(expr.func, ast.Attribute):
+                return self._loaded(expr.func.value, scope, depth + 1, names, row)
+            return None
+        if isinstance(expr, (ast.ListComp, ast.GeneratorExp)) and len(expr.generators) == 1 and not expr.generators[0].ifs:
+            return self._loaded(expr.generators[0].iter, scope, depth + 1, names, row)
+        if isinstance(expr, ast.BinOp) and isinstance(expr.op, ast.Add):
+            return self._loaded(expr.left, scope, depth + 1, names, row) or self._loaded(expr.right, scope, depth + 1, names, row)
+        if isinstance(expr, ast.List):
+            for el in expr.elts:
+                if isinstance(el, ast.Starred):
+                    return self._loaded(el.value, scope, depth + 1, names, row)
+            return None
+        if not isinstance(expr, ast.Name):
+            return None
+        owner = self.ev.find(expr.id, scope)
+        if owner is None or owner.kind != "function":
+            return None
+        found = None
+        bindings = owner.assigns.get(expr.id, [])
+        if len(bindings) == 1 and isinstance(bindings[0], ast.List) and not bindings[0].elts:
+            return self._refilled(expr.id, owner, depth, names, row)
+        for bound in bindings:
+            if isinstance(bound, Unpacked):
+                pair = bound.value  # `a, b = x, y` binds `a` to `x`; `a, b = load(key)` to part of what it returns
+                bound = pair.elts[bound.index] if isinstance(pair, ast.Tuple) and len(pair.elts) == bound.count else pair
+            if isinstance(bound, ast.List) and all(not isinstance(el, ast.Starred) for el in bound.elts):
+                continue  # a fresh conversation started when the store has none
+            if not isinstance(bound, ast.expr):
+                return None
+            if bound.lineno >= row:
+                return None
+            here = self._loaded(bound, owner, depth + 1, names + [expr.id], bound.lineno)
+            if here is None or found is not None and found[0] is not here[0]:
+                return None  # also bound to something else (a window, a helper's result)
+            found = here
+        return found
+
+    def persisted(self, name: str, owner: Scope) -> Optional[Tuple[ast.Call, ast.Call]]:
+        """(load, dump) when a list is loaded from a file and dumped back to one (`history =
+        pickle.load(f)` ... `pickle.dump(history, f)`): it outlives the run, so a step cap bounds
+        one run, not the conversation, which every run resumes."""
+        loads = [b for b in owner.assigns.get(name, []) if isinstance(b, ast.Call) and _name(b) in _FILE_LOADS]
+        if not loads:
+            return None
+        for r in self.c.calls:
+            node = r.node
+            if _name(node) in _FILE_DUMPS and node.args and isinstance(node.args[0], ast.Name) and node.args[0].id == name and self.ev.find(name, r.scope) is owner:
+                return loads[0], node
+        return None
+
+    def piled_marks(self, grows) -> int:
+        """How many of a turn's appends write a message that carries its own `cache_control`
+        (in the literal appended), when nothing in the file removes a breakpoint (`del`,
+        `pop`, a mark set to None): each turn adds breakpoints and none goes away."""
+        if not grows:
+            return 0
+        unmarks = self.__dict__.get("_unmarks_found")
+        if unmarks is None:  # one search of the file's text, however many requests ask
+            unmarks = self.__dict__["_unmarks_found"] = bool(_UNMARKS.search(self.text))
+        if unmarks:
+            return 0
+        return sum(1 for e in grows if isinstance(e.node, ast.Call) and any(
+            isinstance(n, ast.Dict) and any(isinstance(k, ast.Constant) and k.value == "cache_control" for k in n.keys)
+            for a in e.node.args for n in walk(a)))
+
+    def _reader_window(self, reader: ast.Call) -> str:
+        """What may bound a conversation a handler reads: a chat store's reader often returns
+        the last n messages (`.limit(20)` in its query), which only its body shows. A reader of
+        this file with no slice or limit in it is whole (""); one elsewhere may keep a window.
+        (An agent loop reloading its job every step needs every step: that shape is not asked.)"""
+        name = _name(reader)
+        defined = [sc for sc in self._scopes() if sc.kind == "function" and sc.node is not None and sc.name.rsplit(".", 1)[-1] == name]
+        if not defined:
+            return f"any window `{name}` keeps (defined elsewhere)"
+        for sc in defined:
+            for seen, node in enumerate(walk(sc.node)):
+                if seen > MAX_STORE_NODES or isinstance(node, ast.Slice) or isinstance(node, ast.Call) and any(w in _name(node).lower() for w in _LIMIT_WORDS):
+                    return f"the window `{name}` keeps"
+        return ""
+
+    def _refilled(self, name: str, owner: Scope, depth: int, names: List[str], row: int):
+        """`messages = []` then `for m in conversation: messages.append(...)`: a copy of `conversation`."""
+        for e in self.c.events:
+            if e.key == ("name", name) and e.scope is owner and e.kind == "grow" and e.loops and isinstance(e.loops[-1], (ast.For, ast.AsyncFor)):
+                found = self._loaded(e.loops[-1].iter, owner, depth + 1, names + [name], min(row, e.loops[-1].lineno))
+                if found is not None:
+                    return found
+        return None
+
+    def _defined_here(self, writer: ast.Call) -> bool:
+        """Is the writer a function of this file? Then the list it keeps is in the file, where
+        the history's other shapes judge it (and where a trim in the writer shows)."""
+        name = _name(writer)
+        return any(sc.kind == "function" and sc.name.rsplit(".", 1)[-1] == name for sc in self._scopes())
+
+    def _writer(self, root: ast.AST, noun: str, after: int) -> Optional[ast.Call]:
+        """A call under `root`, past row `after`, that writes the same conversation back."""
+        for seen, node in enumerate(walk(root)):
+            if seen > MAX_STORE_NODES:
+                return None
+            if isinstance(node, ast.Call) and node.lineno > after and _store_noun(node, _WRITES) == noun:
+                return node
+        return None
+
+
+def _name(call: ast.Call) -> str:
+    func = call.func
+    return func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
