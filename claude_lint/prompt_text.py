@@ -58,13 +58,13 @@ def static_text(value: object, depth: int = 0) -> str:
     import json  # here: a run whose requests carry no tool schema or dict never needs it (1% of a one-file run)
 
     if isinstance(value, Text):
-        return json.dumps(value.literal)
+        return json.dumps(value.literal, ensure_ascii=False)
     if isinstance(value, Lit):
-        return json.dumps(value.value)
+        return json.dumps(value.value, ensure_ascii=False)
     if isinstance(value, Seq):
         return "[" + ", ".join(static_text(i, depth + 1) for i in value.items) + "]"
     if isinstance(value, Mapping):
-        return "{" + ", ".join(f"{json.dumps(k)}: {static_text(v, depth + 1)}" for k, v in value.entries if k) + "}"
+        return "{" + ", ".join(f"{json.dumps(k, ensure_ascii=False)}: {static_text(v, depth + 1)}" for k, v in value.entries if k) + "}"
     return ""
 
 

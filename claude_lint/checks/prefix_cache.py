@@ -230,6 +230,9 @@ class PromptPrefixUncached(Rule):
             HEAD + "TOOLS = [" + ", ".join(f"{{'name': 'tool_{i}', 'description': {('Look up a record by its id and return it. ' * 6)!r}, 'input_schema': {{'type': 'object'}}}}" for i in range(7)) + "]\n"
             + f"HEAD = {('Grade the answer against this rubric. A score of 5 means complete and correct. ' * 10)!r}\n"
             "def ask(q):\n    return client.messages.create(model='claude-sonnet-4-5', max_tokens=300, tools=TOOLS, messages=[{'role': 'user', 'content': HEAD + q}])\n",
+            # short tools written in Russian: counted as the text the model reads, not as JSON's \\u escapes
+            HEAD + "TOOLS = [" + ", ".join(f"{{'name': 'tool_{i}', 'description': {('Найти запись по её номеру и вернуть её. ' * 3)!r}, 'input_schema': {{'type': 'object'}}}}" for i in range(5)) + "]\n"
+            "def ask(q):\n    return client.messages.create(model='claude-sonnet-4-5', max_tokens=300, tools=TOOLS, messages=[{'role': 'user', 'content': q}])\n",
             # the system prompt changes per call and the tools are short: no prefix repeats long enough
             HEAD + f"RUBRIC = {RUBRIC!r}\n"
             "def grade(answer, today):\n"
