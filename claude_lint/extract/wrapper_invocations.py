@@ -15,6 +15,7 @@ from claude_lint.facts import Callee, History, Invocation, Mapping, Param, Unkno
 
 MAX_PASSED = 8  # arguments of one call looked at for a client passed in
 MAX_CLIENT_HOPS = 3  # names and attributes followed back to a client's construction
+POOL_WORDS = ("executor", "pool")  # a receiver not bound in the file (a parameter, an attribute) named as one
 
 
 class InvocationFinder:
@@ -92,6 +93,28 @@ class InvocationFinder:
             return True  # `st.session_state.messages`: the history finder judges session lists itself
         return isinstance(expr, ast.Attribute) and isinstance(expr.value, ast.Name) and ("self", expr.attr) in self._growing
 
+    def _pool(self, receiver: ast.expr, scope: Scope) -> bool:
+        """Is this an executor or a process/thread pool (`with ThreadPoolExecutor() as ex`,
+        `pool = Pool(4)`, a parameter `executor`)? Its `map` runs concurrently; a pandas
+        column's `map` runs one item after another."""
+        made: List[object] = [receiver]
+        if isinstance(receiver, ast.Name):
+            owner = self.ev.find(receiver.id, scope)
+            made = list(owner.assigns.get(receiver.id, [])[:MAX_CLASSES]) if owner is not None else []
+            if not made:
+                return any(word in receiver.id.lower() for word in POOL_WORDS)
+        elif isinstance(receiver, ast.Attribute) and not isinstance(receiver.value, ast.Call):
+            return any(word in receiver.attr.lower() for word in POOL_WORDS)
+        for value in made:
+            if isinstance(value, tuple) and len(value) == 2 and value[0] == "with":
+                value = value[1]  # `with ThreadPoolExecutor() as ex`
+            if isinstance(value, ast.Call):
+                func = value.func
+                name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+                if name.endswith("Executor") or name.endswith("Pool"):
+                    return True
+        return False
+
     def _on_self(self, expr: ast.Attribute, scope: Scope) -> bool:
         me = self._self_of(scope)
         return me is not None and isinstance(expr.value, ast.Name) and expr.value.id == me[0]
@@ -131,7 +154,9 @@ class InvocationFinder:
                 arg_nodes.append(node.args[index])
                 if runner not in APPLY:
                     kwargs = Mapping((), loc)
-                if loop_node is None or runner in APPLY or (isinstance(node.func, ast.Name) and runner == "map"):
+                if isinstance(node.func, ast.Attribute) and runner in RUNS_PER_ITEM and self._pool(node.func.value, scope):
+                    independent = False  # a pool's map runs them concurrently, written for latency (as `submit`)
+                elif loop_node is None or runner in APPLY or (isinstance(node.func, ast.Name) and runner == "map"):
                     loop, independent = loc, True  # one request per item, none reading another's answer
         for a in positional:
             if isinstance(a, ast.Starred):
