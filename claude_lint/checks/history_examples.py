@@ -28,8 +28,13 @@ RESUMED = (HEAD + "import os, pickle\n\ndef propose(history):\n    notes = '\\n'
            "    else:\n        history = []\n    for i in range(steps):\n        history.append(propose(history))\n"
            "        with open('h.pkl', 'wb') as f:\n            pickle.dump(history, f)\n")
 
+# the same loop handing the reloaded copy to the project's wrapper of the request
+ASK = "def ask(messages):\n    return " + CREATE.format(msgs="messages") + "\n\n"
+WRAPPED = LOOP.replace("reply = " + CREATE.format(msgs="messages"), "reply = ask(messages)").replace(HEAD, HEAD + ASK)
+
 FIRES = [
     LOOP,
+    WRAPPED,
     # a step cap bounds one run; every run resumes the list it saved
     RESUMED,
     TURN + READER,
@@ -55,6 +60,9 @@ SILENT = [
     # the store is asked for a window
     LOOP.replace("get_job_messages(job_id)", "get_job_messages(job_id, limit=20)"),
     LOOP.replace("get_job_messages(job_id)", "get_recent_job_messages(job_id)"),
+    # through the wrapper: a window asked of the store, or a slice of the copy handed down
+    WRAPPED.replace("get_job_messages(job_id)", "get_recent_job_messages(job_id)"),
+    WRAPPED.replace("ask(messages)", "ask(messages[-20:])"),
     # an agent loop bounded by a small constant
     LOOP.replace("while True:", "for step in range(10):"),
     # one conversation per item: nothing carries over from one to the next

@@ -7,6 +7,7 @@ import ast
 from typing import Iterator, List, Optional, Set, Tuple
 
 from claude_lint.extract import clients, gateways, loops, sdk
+from claude_lint.extract.history_stores import reads_store
 from claude_lint.extract.python_calls import free_limits
 from claude_lint.extract.scopes import CallRecord, Scope
 from claude_lint.extract.wrapper_shapes import MAX_CLASSES, MAX_VALUE_NODES, RUNS_WITH_ARGS, RUNS_PER_ITEM, APPLY, TASK_CALLS, TASK_MAPS, params_in, none_default, assigns_name
@@ -87,8 +88,14 @@ class InvocationFinder:
             # `previous = [r for _, r in exchanges]`: a copy of a growing list, made each turn
             owner = self.ev.find(expr.id, scope) if scope is not None else None
             bound = owner.assigns.get(expr.id, []) if owner is not None else []
-            return len(bound) == 1 and isinstance(bound[0], (ast.ListComp, ast.BinOp, ast.List, ast.Call)) and any(
-                isinstance(n, ast.Name) and ("name", n.id) in self._growing for n in ast.walk(bound[0]))
+            if len(bound) != 1 or not isinstance(bound[0], (ast.ListComp, ast.BinOp, ast.List, ast.Call, ast.Await)):
+                return False
+            if any(isinstance(n, ast.Name) and ("name", n.id) in self._growing for n in ast.walk(bound[0])):
+                return True
+            # a copy of what a conversation store returns (`[to_param(m) for m in rows]`, rows read
+            # by `get_job_messages(job_id)`): the history finder judges whether it is written back
+            return reads_store(bound[0]) or any(
+                isinstance(n, ast.Name) and n is not expr and self._store_read(n, owner) for n in ast.walk(bound[0]))
         if isinstance(expr, (ast.Attribute, ast.Subscript)) and isinstance(expr.value, ast.Attribute) and expr.value.attr == "session_state":
             return True  # `st.session_state.messages`: the history finder judges session lists itself
         return isinstance(expr, ast.Attribute) and isinstance(expr.value, ast.Name) and ("self", expr.attr) in self._growing
@@ -114,6 +121,11 @@ class InvocationFinder:
                 if name.endswith("Executor") or name.endswith("Pool"):
                     return True
         return False
+
+    def _store_read(self, name: ast.Name, scope: Optional[Scope]) -> bool:
+        owner = self.ev.find(name.id, scope) if scope is not None else None
+        bound = owner.assigns.get(name.id, []) if owner is not None and owner.kind == "function" else []
+        return len(bound) == 1 and isinstance(bound[0], ast.expr) and reads_store(bound[0])
 
     def _on_self(self, expr: ast.Attribute, scope: Scope) -> bool:
         me = self._self_of(scope)
