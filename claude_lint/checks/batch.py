@@ -215,6 +215,8 @@ class BatchCandidate(Rule):
             "    labels = list(executor.map(ask, texts))\n",
             HEAD + ASK_ONE + "import multiprocessing\npool = multiprocessing.Pool(4)\nlabels = pool.map(ask, texts)\n",
             HEAD + ASK_ONE + "def label_all(texts, executor):\n    return list(executor.map(ask, texts))\n",
+            HEAD + ASK_ONE + "import multiprocessing as mp\nwith mp.get_context('spawn').Pool(4) as workers:\n    labels = workers.map(ask, texts)\n",
+            HEAD + ASK_ONE + "pool = make_pool(8)\nlabels = pool.map(ask, texts)\n",
             # a Streamlit page imported on one line with others: someone waits for the labels
             "import anthropic, streamlit as st\nclient = anthropic.Anthropic()\nif st.button('Label'):\n"
             "    df['label'] = df['text'].apply(lambda t: " + CREATE.format(msgs="[{'role': 'user', 'content': t}]") + ")\n",

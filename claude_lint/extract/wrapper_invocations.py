@@ -108,8 +108,6 @@ class InvocationFinder:
         if isinstance(receiver, ast.Name):
             owner = self.ev.find(receiver.id, scope)
             made = list(owner.assigns.get(receiver.id, [])[:MAX_CLASSES]) if owner is not None else []
-            if not made:
-                return any(word in receiver.id.lower() for word in POOL_WORDS)
         elif isinstance(receiver, ast.Attribute) and not isinstance(receiver.value, ast.Call):
             return any(word in receiver.attr.lower() for word in POOL_WORDS)
         for value in made:
@@ -120,7 +118,8 @@ class InvocationFinder:
                 name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
                 if name.endswith("Executor") or name.endswith("Pool"):
                     return True
-        return False
+        # made by a call of another name (`pool = get_pool()`): the name says what it holds
+        return isinstance(receiver, ast.Name) and any(word in receiver.id.lower() for word in POOL_WORDS)
 
     def _store_read(self, name: ast.Name, scope: Optional[Scope]) -> bool:
         owner = self.ev.find(name.id, scope) if scope is not None else None
