@@ -53,9 +53,10 @@ class BatchCandidate(Rule):
     Nor a trial on the first few items of a dataset (`texts[:20]`, `df.head(10)`, up
     to 50): the author reads those answers before running the rest.
 
-    A function run once per item by pandas (`df.text.apply(f)`, `progress_apply`, a
-    lambda written in place) or by the builtin `map` is such a loop; an executor's or a
-    pool's `map` is not (concurrent, for latency). Gemini's `generate_content` has a
+    A function run once per item by pandas (`df.text.apply(f)`, `df.text.map(f)`,
+    `progress_apply`, a lambda written in place) or by the builtin `map` is such a loop;
+    an executor's or a pool's `map` is not (`with ThreadPoolExecutor() as ex:
+    ex.map(f, xs)`, `Pool(4).map`: concurrent, for latency). Gemini's `generate_content` has a
     Batch Mode at half price too.
 
     Writing each answer back into what the loop iterates (`df.at[i, "answer"] = ...`
@@ -197,6 +198,8 @@ class BatchCandidate(Rule):
             "df['label'] = df['text'].apply(lambda t: " + CREATE.format(msgs="[{'role': 'user', 'content': t}]") + ".content[0].text)\n",
             HEAD + ASK_ONE + "from tqdm import tqdm\ntqdm.pandas()\ndf['label'] = df.progress_apply(lambda row: ask(row['text']), axis=1)\n",
             HEAD + "labels = list(map(lambda t: " + CREATE.format(msgs="[{'role': 'user', 'content': t}]") + ", texts))\n",
+            # a pandas column's map runs a wrapper on one row after another
+            HEAD + ASK_ONE + "import pandas as pd\ndf = pd.read_csv('reviews.csv')\ndf['label'] = df['text'].map(ask)\n",
             # the Gemini API has a Batch Mode at half price too
             Invalid("import google.generativeai as genai\nmodel = genai.GenerativeModel('gemini-2.5-flash')\n"
                     "for index, row in df.iterrows():\n    answers.append(model.generate_content(f\"Question: {row['question']}\").text)\n",
@@ -207,6 +210,13 @@ class BatchCandidate(Rule):
             # an executor's map runs the lambda concurrently: written for latency
             HEAD + "from concurrent.futures import ThreadPoolExecutor\nwith ThreadPoolExecutor(8) as ex:\n"
             "    out = list(ex.map(lambda t: " + CREATE.format(msgs="[{'role': 'user', 'content': t}]") + ", texts))\n",
+            # a wrapper handed to an executor's or a pool's map: concurrent, written for latency
+            HEAD + ASK_ONE + "from concurrent.futures import ThreadPoolExecutor\nwith ThreadPoolExecutor() as executor:\n"
+            "    labels = list(executor.map(ask, texts))\n",
+            HEAD + ASK_ONE + "import multiprocessing\npool = multiprocessing.Pool(4)\nlabels = pool.map(ask, texts)\n",
+            HEAD + ASK_ONE + "def label_all(texts, executor):\n    return list(executor.map(ask, texts))\n",
+            HEAD + ASK_ONE + "import multiprocessing as mp\nwith mp.get_context('spawn').Pool(4) as workers:\n    labels = workers.map(ask, texts)\n",
+            HEAD + ASK_ONE + "pool = make_pool(8)\nlabels = pool.map(ask, texts)\n",
             # a Streamlit page imported on one line with others: someone waits for the labels
             "import anthropic, streamlit as st\nclient = anthropic.Anthropic()\nif st.button('Label'):\n"
             "    df['label'] = df['text'].apply(lambda t: " + CREATE.format(msgs="[{'role': 'user', 'content': t}]") + ")\n",

@@ -28,8 +28,21 @@ RESUMED = (HEAD + "import os, pickle\n\ndef propose(history):\n    notes = '\\n'
            "    else:\n        history = []\n    for i in range(steps):\n        history.append(propose(history))\n"
            "        with open('h.pkl', 'wb') as f:\n            pickle.dump(history, f)\n")
 
+# the same loop handing the reloaded copy to the project's wrapper of the request
+ASK = "def ask(messages):\n    return " + CREATE.format(msgs="messages") + "\n\n"
+WRAPPED = LOOP.replace("reply = " + CREATE.format(msgs="messages"), "reply = ask(messages)").replace(HEAD, HEAD + ASK)
+
+# KandDOM's REPL: the wrapper copies the history it is handed into a new list, turn by turn
+COPIED = (HEAD + "def start_chat(text, previous):\n    messages = []\n    odd = True\n    for m in previous:\n"
+          "        messages.append({'role': 'user' if odd else 'assistant', 'content': m})\n        odd = not odd\n"
+          "    messages.append({'role': 'user', 'content': text})\n    return " + CREATE.format(msgs="messages") + ".content[0].text\n\n"
+          "history = []\nwhile True:\n    question = input('> ')\n    answer = start_chat(question, history)\n"
+          "    history.append(question)\n    history.append(answer)\n")
+
 FIRES = [
     LOOP,
+    WRAPPED,
+    COPIED,
     # a step cap bounds one run; every run resumes the list it saved
     RESUMED,
     TURN + READER,
@@ -55,6 +68,12 @@ SILENT = [
     # the store is asked for a window
     LOOP.replace("get_job_messages(job_id)", "get_job_messages(job_id, limit=20)"),
     LOOP.replace("get_job_messages(job_id)", "get_recent_job_messages(job_id)"),
+    # through the wrapper: a window asked of the store, or a slice of the copy handed down
+    WRAPPED.replace("get_job_messages(job_id)", "get_recent_job_messages(job_id)"),
+    WRAPPED.replace("ask(messages)", "ask(messages[-20:])"),
+    # the wrapper copies a window of what it is handed, or a list of its own
+    COPIED.replace("for m in previous:", "for m in previous[-10:]:"),
+    COPIED.replace("for m in previous:", "for m in ['Hi.', 'Hello, how can I help?']:"),
     # an agent loop bounded by a small constant
     LOOP.replace("while True:", "for step in range(10):"),
     # one conversation per item: nothing carries over from one to the next

@@ -60,6 +60,17 @@ def _store_noun(call: ast.AST, verbs) -> Optional[str]:
     return " ".join(noun)
 
 
+def reads_store(expr: ast.AST, limit: int = 200) -> bool:
+    """Does this value call a conversation store's reader (`get_job_messages(job_id)`)? A
+    cheap test before `stored_history`, for a list handed to a wrapper."""
+    for seen, node in enumerate(ast.walk(expr)):
+        if seen > limit:
+            return False
+        if isinstance(node, ast.Call) and _store_noun(node, _READS) is not None:
+            return True
+    return False
+
+
 def _whole(reader: ast.Call) -> bool:
     """Does the reader ask for the whole conversation (no count, no window)?"""
     func = reader.func

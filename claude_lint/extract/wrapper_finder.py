@@ -190,6 +190,8 @@ class Finder(CalleeFinder, InvocationFinder, ModelFinder):
                     return None  # `messages = messages[-10:]`, `messages = self._window(messages)`: a bound
                 return expr.id
             bound = owner.assigns.get(expr.id, [])
+            if len(bound) == 1 and isinstance(bound[0], ast.List) and not bound[0].elts:
+                return self._filled_from(expr.id, owner, owners, depth)
             if len(bound) == 1 and isinstance(bound[0], ast.expr):
                 return self._list_param(bound[0], owner, owners, depth + 1)
             return None
@@ -213,6 +215,15 @@ class Finder(CalleeFinder, InvocationFinder, ModelFinder):
                 if isinstance(a, ast.Name) and self._helper_copy(expr, scope, a.id):
                     return self._list_param(a, scope, owners, depth + 1)
         return None  # a slice or anything else: a window, not the whole list
+
+    def _filled_from(self, name: str, owner: Scope, owners: Set[str], depth: int) -> Optional[str]:
+        """`messages = []` then `for m in previous: messages.append(...)`: a copy of `previous`
+        (a loop over a slice of it, or one that may `break`, is a window)."""
+        for e in self.c.events:
+            if e.key == ("name", name) and e.scope is owner and e.kind == "grow" and e.loops and isinstance(e.loops[-1], (ast.For, ast.AsyncFor)):
+                if not any(isinstance(n, ast.Break) for n in ast.walk(e.loops[-1])):
+                    return self._list_param(e.loops[-1].iter, owner, owners, depth + 1)
+        return None
 
     def _helper_copy(self, call: ast.expr, scope: Scope, name: str) -> Optional[bool]:
         """`messages = self._collapse_text_messages(messages)`: True when this file's helper

@@ -7,6 +7,7 @@ import ast
 from typing import Iterator, List, Optional, Set, Tuple
 
 from claude_lint.extract import clients, gateways, loops, sdk
+from claude_lint.extract.history_stores import reads_store
 from claude_lint.extract.python_calls import free_limits
 from claude_lint.extract.scopes import CallRecord, Scope
 from claude_lint.extract.wrapper_shapes import MAX_CLASSES, MAX_VALUE_NODES, RUNS_WITH_ARGS, RUNS_PER_ITEM, APPLY, TASK_CALLS, TASK_MAPS, params_in, none_default, assigns_name
@@ -15,6 +16,7 @@ from claude_lint.facts import Callee, History, Invocation, Mapping, Param, Unkno
 
 MAX_PASSED = 8  # arguments of one call looked at for a client passed in
 MAX_CLIENT_HOPS = 3  # names and attributes followed back to a client's construction
+POOL_WORDS = ("executor", "pool")  # a receiver not bound in the file (a parameter, an attribute) named as one
 
 
 class InvocationFinder:
@@ -86,11 +88,43 @@ class InvocationFinder:
             # `previous = [r for _, r in exchanges]`: a copy of a growing list, made each turn
             owner = self.ev.find(expr.id, scope) if scope is not None else None
             bound = owner.assigns.get(expr.id, []) if owner is not None else []
-            return len(bound) == 1 and isinstance(bound[0], (ast.ListComp, ast.BinOp, ast.List, ast.Call)) and any(
-                isinstance(n, ast.Name) and ("name", n.id) in self._growing for n in ast.walk(bound[0]))
+            if len(bound) != 1 or not isinstance(bound[0], (ast.ListComp, ast.BinOp, ast.List, ast.Call, ast.Await)):
+                return False
+            if any(isinstance(n, ast.Name) and ("name", n.id) in self._growing for n in ast.walk(bound[0])):
+                return True
+            # a copy of what a conversation store returns (`[to_param(m) for m in rows]`, rows read
+            # by `get_job_messages(job_id)`): the history finder judges whether it is written back
+            return reads_store(bound[0]) or any(
+                isinstance(n, ast.Name) and n is not expr and self._store_read(n, owner) for n in ast.walk(bound[0]))
         if isinstance(expr, (ast.Attribute, ast.Subscript)) and isinstance(expr.value, ast.Attribute) and expr.value.attr == "session_state":
             return True  # `st.session_state.messages`: the history finder judges session lists itself
         return isinstance(expr, ast.Attribute) and isinstance(expr.value, ast.Name) and ("self", expr.attr) in self._growing
+
+    def _pool(self, receiver: ast.expr, scope: Scope) -> bool:
+        """Is this an executor or a process/thread pool (`with ThreadPoolExecutor() as ex`,
+        `pool = Pool(4)`, a parameter `executor`)? Its `map` runs concurrently; a pandas
+        column's `map` runs one item after another."""
+        made: List[object] = [receiver]
+        if isinstance(receiver, ast.Name):
+            owner = self.ev.find(receiver.id, scope)
+            made = list(owner.assigns.get(receiver.id, [])[:MAX_CLASSES]) if owner is not None else []
+        elif isinstance(receiver, ast.Attribute) and not isinstance(receiver.value, ast.Call):
+            return any(word in receiver.attr.lower() for word in POOL_WORDS)
+        for value in made:
+            if isinstance(value, tuple) and len(value) == 2 and value[0] == "with":
+                value = value[1]  # `with ThreadPoolExecutor() as ex`
+            if isinstance(value, ast.Call):
+                func = value.func
+                name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+                if name.endswith("Executor") or name.endswith("Pool"):
+                    return True
+        # made by a call of another name (`pool = get_pool()`): the name says what it holds
+        return isinstance(receiver, ast.Name) and any(word in receiver.id.lower() for word in POOL_WORDS)
+
+    def _store_read(self, name: ast.Name, scope: Optional[Scope]) -> bool:
+        owner = self.ev.find(name.id, scope) if scope is not None else None
+        bound = owner.assigns.get(name.id, []) if owner is not None and owner.kind == "function" else []
+        return len(bound) == 1 and isinstance(bound[0], ast.expr) and reads_store(bound[0])
 
     def _on_self(self, expr: ast.Attribute, scope: Scope) -> bool:
         me = self._self_of(scope)
@@ -131,7 +165,9 @@ class InvocationFinder:
                 arg_nodes.append(node.args[index])
                 if runner not in APPLY:
                     kwargs = Mapping((), loc)
-                if loop_node is None or runner in APPLY or (isinstance(node.func, ast.Name) and runner == "map"):
+                if isinstance(node.func, ast.Attribute) and runner in RUNS_PER_ITEM and self._pool(node.func.value, scope):
+                    independent = False  # a pool's map runs them concurrently, written for latency (as `submit`)
+                elif loop_node is None or runner in APPLY or (isinstance(node.func, ast.Name) and runner == "map"):
                     loop, independent = loc, True  # one request per item, none reading another's answer
         for a in positional:
             if isinstance(a, ast.Starred):
