@@ -48,7 +48,18 @@ LOOP = ("import litellm\nfrom bot.context import build_messages\n"
         "def chat(messages):\n    return litellm.completion(model='anthropic/claude-sonnet-4-5', max_tokens=300, messages=messages)\n"
         "def turn(question):\n    messages = build_messages(question)\n    return chat(messages)\n")
 
+# The system prompt as a method of a prompts object (`P = Prompts()` in another module or this one).
+PROMPTS = ("import datetime\n" + f"RULES = {RULES!r}\n"
+           "class Prompts:\n    def system(self):\n        return f'Now: {{{now}}}\\n' + RULES\n")
+ASKS = ("import anthropic\nfrom bot.prompts import Prompts\nP = Prompts()\n"
+        "def ask(q):\n    return anthropic.Anthropic().messages.create(model='claude-sonnet-4-6', max_tokens=300, messages=[{'role': 'user', 'content': q}],\n"
+        "        system=[{'type': 'text', 'text': P.system(), 'cache_control': {'type': 'ephemeral'}}])\n")
+
 FIRES = [
+    Invalid({"bot/__init__.py": "", "bot/prompts.py": PROMPTS.format(now="datetime.datetime.now()"), "bot/app.py": ASKS},
+            path="bot/prompts.py", row=5, message="`datetime.datetime.now()` changes on every request"),
+    Invalid("import anthropic\n" + PROMPTS.format(now="datetime.datetime.now()") + ASKS.split("\n", 2)[2], row=6,
+            message="`datetime.datetime.now()` changes on every request"),
     Invalid(AGENT.replace("{state}", "page"), row=13, message="`page.url` changes on every iteration of the loop at line 12"),
     Invalid({"bot/__init__.py": "", "bot/context.py": CONTEXT.format(fmt="%H:%M"), "bot/loop.py": LOOP}, path="bot/context.py", row=4,
             message="changes on every request and sits in the messages block that carries the cache breakpoint"),
@@ -60,6 +71,7 @@ FIRES = [
             message="changes on every request and sits in the messages block that carries the cache breakpoint"),
 ]
 SILENT = [
+    {"bot/__init__.py": "", "bot/prompts.py": PROMPTS.format(now="datetime.date.today()"), "bot/app.py": ASKS},  # a date
     AGENT.replace("{state}", "settings"),
     {"bot/__init__.py": "", "bot/context.py": CONTEXT.format(fmt="%Y-%m-%d"), "bot/loop.py": LOOP},
     STATE.replace("{state}", "settings"),  # the same state on every iteration: the prefix repeats

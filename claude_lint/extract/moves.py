@@ -147,7 +147,25 @@ def function_scope(ev, func: ast.expr, scope: Scope) -> Optional[Scope]:
         return None
     if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id == scope.self_name and scope.klass is not None:
         return child(ev, scope.klass, func.attr, "function")
+    if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name):
+        made = instance_of(ev, func.value.id, scope)
+        if made is not None and made[0] is not None and made[1] not in made[0].imports:
+            klass = child(ev, made[0], made[1], "class")
+            return child(ev, klass, func.attr, "function") if klass is not None else None
     return None
+
+
+def instance_of(ev, name: str, scope: Scope) -> Optional[Tuple[Optional[Scope], str]]:
+    """`P` bound once to `Prompts()`: the scope that names the class and its name, so
+    `P.system()` runs that class's method (the instance's own state is not followed)."""
+    owner = ev.find(name, scope)
+    if owner is None or name in owner.params or name in owner.imports:
+        return None
+    bound = owner.assigns.get(name, [])
+    if len(bound) != 1 or not isinstance(bound[0], ast.Call) or not isinstance(bound[0].func, ast.Name):
+        return None
+    klass_name = bound[0].func.id
+    return ev.find(klass_name, owner), klass_name
 
 
 def child(ev, owner: Scope, name: str, kind: str) -> Optional[Scope]:
