@@ -55,7 +55,21 @@ ASKS = ("import anthropic\nfrom bot.prompts import Prompts\nP = Prompts()\n"
         "def ask(q):\n    return anthropic.Anthropic().messages.create(model='claude-sonnet-4-6', max_tokens=300, messages=[{'role': 'user', 'content': q}],\n"
         "        system=[{'type': 'text', 'text': P.system(), 'cache_control': {'type': 'ephemeral'}}])\n")
 
+# An agent step that calls the model through a helper also used by its trajectory compression
+# (the same request by two routes: the step's own is what each call sends), with the page state
+# fetched anew in the caller's loop.
+TWO_ROUTES = ("import anthropic\nclient = anthropic.Anthropic()\n" + f"RULES = {RULES!r}\n"
+              "def call_model(system_prompt, history):\n"
+              "    return client.messages.create(model='claude-sonnet-4-6', max_tokens=300, messages=history,\n"
+              "        system=[{'type': 'text', 'text': system_prompt, 'cache_control': {'type': 'ephemeral'}}])\n"
+              "def compress(history):\n    return call_model('Summarize the trajectory so far.', history)\n"
+              "def act(state, history):\n    if len(history) > 20:\n        compress(history)\n"
+              "    return call_model(f'{RULES}\\nThe current URL is {state.url}.', history)\n"
+              "async def run(env, history):\n")
+
 FIRES = [
+    Invalid(TWO_ROUTES + "    while True:\n        state = await env.get_state()\n        act(state, history)\n", row=15,
+            message="`state.url` changes on every iteration of the loop at line 14"),
     Invalid({"bot/__init__.py": "", "bot/prompts.py": PROMPTS.format(now="datetime.datetime.now()"), "bot/app.py": ASKS},
             path="bot/prompts.py", row=5, message="`datetime.datetime.now()` changes on every request"),
     Invalid("import anthropic\n" + PROMPTS.format(now="datetime.datetime.now()") + ASKS.split("\n", 2)[2], row=6,
@@ -71,6 +85,8 @@ FIRES = [
             message="changes on every request and sits in the messages block that carries the cache breakpoint"),
 ]
 SILENT = [
+    # the state fetched once, before the loop: every step sends the same prefix
+    TWO_ROUTES + "    state = await env.get_state()\n    while True:\n        act(state, history)\n",
     {"bot/__init__.py": "", "bot/prompts.py": PROMPTS.format(now="datetime.date.today()"), "bot/app.py": ASKS},  # a date
     AGENT.replace("{state}", "settings"),
     {"bot/__init__.py": "", "bot/context.py": CONTEXT.format(fmt="%Y-%m-%d"), "bot/loop.py": LOOP},

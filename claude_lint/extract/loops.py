@@ -193,8 +193,9 @@ def awaited_in(call: ast.Call, loop: ast.AST) -> bool:
 
 
 def per_iteration(loop: ast.AST) -> Tuple[str, ...]:
-    """Names with a new value on each iteration: the loop's targets and its counters
-    (`i += 1`, `step = step + 1`)."""
+    """Names with a new value on each iteration: the loop's targets, its counters
+    (`i += 1`, `step = step + 1`), and what a call in its body fetches anew
+    (`state = await env.get_state()`: a call made each time round is made for a new value)."""
     names = set(_loop_targets(loop))
     stack = [loop]
     while stack:
@@ -205,7 +206,10 @@ def per_iteration(loop: ast.AST) -> Tuple[str, ...]:
             names.add(node.target.id)
         elif isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
             target = node.targets[0].id
+            fetched = node.value.value if isinstance(node.value, ast.Await) else node.value
             if isinstance(node.value, ast.BinOp) and any(isinstance(n, ast.Name) and n.id == target for n in walk(node.value)):
+                names.add(target)
+            elif isinstance(fetched, ast.Call):
                 names.add(target)
         stack.extend(child_nodes(node))
     return tuple(sorted(names))
