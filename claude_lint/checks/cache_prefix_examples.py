@@ -67,7 +67,17 @@ TWO_ROUTES = ("import anthropic\nclient = anthropic.Anthropic()\n" + f"RULES = {
               "    return call_model(f'{RULES}\\nThe current URL is {state.url}.', history)\n"
               "async def run(env, history):\n")
 
+# The request sends a helper's copy of the list (a sanitiser, a marker of breakpoints), each
+# message kept or rebuilt from itself: what the copy holds is the caller's list.
+COPY = ("from openai import OpenAI\nimport time\n" + f"RULES = {RULES!r}\n"
+        "class Bot:\n    @staticmethod\n    def clean(messages):\n        out = []\n        for m in messages:\n"
+        "            if {keep}:\n                out.append({{**m, 'content': [{{'type': 'text', 'text': m['content']}}]}})\n"
+        "            else:\n                out.append({{k: v for k, v in m.items() if k in ('role', 'content')}})\n        return out\n"
+        "    def ask(self, q):\n        messages = [{{'role': 'system', 'content': f'Now: {{time.time()}}\\n{{RULES}}'}}, {{'role': 'user', 'content': q}}]\n"
+        "        return OpenAI().chat.completions.create(model='gpt-5.4', max_completion_tokens=300, messages=self.clean(messages))\n")
+
 FIRES = [
+    Invalid(COPY.format(keep="m['role'] == 'system'"), row=15, message="`time.time()` changes on every request and sits at the start of the system prompt"),
     Invalid(TWO_ROUTES + "    while True:\n        state = await env.get_state()\n        act(state, history)\n", row=15,
             message="`state.url` changes on every iteration of the loop at line 14"),
     Invalid({"bot/__init__.py": "", "bot/prompts.py": PROMPTS.format(now="datetime.datetime.now()"), "bot/app.py": ASKS},
@@ -85,6 +95,8 @@ FIRES = [
             message="changes on every request and sits in the messages block that carries the cache breakpoint"),
 ]
 SILENT = [
+    # the copy drops the system message: what it sends is not the caller's list
+    COPY.format(keep="m['role'] == 'user'").replace("            else:\n", "            elif m['role'] == 'system':\n                continue\n            else:\n"),
     # the state fetched once, before the loop: every step sends the same prefix
     TWO_ROUTES + "    state = await env.get_state()\n    while True:\n        act(state, history)\n",
     {"bot/__init__.py": "", "bot/prompts.py": PROMPTS.format(now="datetime.date.today()"), "bot/app.py": ASKS},  # a date
