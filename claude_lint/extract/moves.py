@@ -147,25 +147,30 @@ def function_scope(ev, func: ast.expr, scope: Scope) -> Optional[Scope]:
         return None
     if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id == scope.self_name and scope.klass is not None:
         return child(ev, scope.klass, func.attr, "function")
-    if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name):
-        made = instance_of(ev, func.value.id, scope)
+    if isinstance(func, ast.Attribute):
+        made = instance_of(ev, func.value, scope)
         if made is not None and made[0] is not None and made[1] not in made[0].imports:
             klass = child(ev, made[0], made[1], "class")
             return child(ev, klass, func.attr, "function") if klass is not None else None
     return None
 
 
-def instance_of(ev, name: str, scope: Scope) -> Optional[Tuple[Optional[Scope], str]]:
-    """`P` bound once to `Prompts()`: the scope that names the class and its name, so
-    `P.system()` runs that class's method (the instance's own state is not followed)."""
-    owner = ev.find(name, scope)
-    if owner is None or name in owner.params or name in owner.imports:
+def instance_of(ev, receiver: ast.expr, scope: Scope) -> Optional[Tuple[Optional[Scope], str]]:
+    """`P` bound once to `Prompts()`, or `self.context` to `ContextBuilder(...)` in one place:
+    the scope that names the class and its name, so `P.system()` runs that class's method
+    (the instance's own state is not followed)."""
+    if isinstance(receiver, ast.Name):
+        owner = ev.find(receiver.id, scope)
+        if owner is None or receiver.id in owner.params or receiver.id in owner.imports:
+            return None
+        bound = [(b, owner) for b in owner.assigns.get(receiver.id, [])]
+    elif isinstance(receiver, ast.Attribute) and isinstance(receiver.value, ast.Name) and receiver.value.id == scope.self_name and scope.klass is not None:
+        bound = [(b, method) for b, method, _ in scope.klass.self_attrs.get(receiver.attr, [])]
+    else:
         return None
-    bound = owner.assigns.get(name, [])
-    if len(bound) != 1 or not isinstance(bound[0], ast.Call) or not isinstance(bound[0].func, ast.Name):
+    if len(bound) != 1 or not isinstance(made := bound[0][0], ast.Call) or not isinstance(made.func, ast.Name):
         return None
-    klass_name = bound[0].func.id
-    return ev.find(klass_name, owner), klass_name
+    return ev.find(made.func.id, bound[0][1]), made.func.id
 
 
 def child(ev, owner: Scope, name: str, kind: str) -> Optional[Scope]:
