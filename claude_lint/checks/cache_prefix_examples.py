@@ -99,6 +99,8 @@ SILENT = [
     COPY.format(keep="m['role'] == 'user'").replace("            else:\n", "            elif m['role'] == 'system':\n                continue\n            else:\n"),
     # the state fetched once, before the loop: every step sends the same prefix
     TWO_ROUTES + "    state = await env.get_state()\n    while True:\n        act(state, history)\n",
+    # looked up by the loop's item: per-call task data in the cached block, CL013's finding
+    TWO_ROUTES + "    for path in env.paths:\n        state = env.pages.get(path)\n        act(state, history)\n",
     {"bot/__init__.py": "", "bot/prompts.py": PROMPTS.format(now="datetime.date.today()"), "bot/app.py": ASKS},  # a date
     AGENT.replace("{state}", "settings"),
     {"bot/__init__.py": "", "bot/context.py": CONTEXT.format(fmt="%Y-%m-%d"), "bot/loop.py": LOOP},

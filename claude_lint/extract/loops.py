@@ -194,7 +194,7 @@ def awaited_in(call: ast.Call, loop: ast.AST) -> bool:
 
 def per_iteration(loop: ast.AST) -> Tuple[str, ...]:
     """Names with a new value on each iteration: the loop's targets, its counters
-    (`i += 1`, `step = step + 1`), and what a call in its body fetches anew
+    (`i += 1`, `step = step + 1`), and what a call without arguments in its body fetches anew
     (`state = await env.get_state()`: a call made each time round is made for a new value)."""
     names = set(_loop_targets(loop))
     stack = [loop]
@@ -209,7 +209,7 @@ def per_iteration(loop: ast.AST) -> Tuple[str, ...]:
             fetched = node.value.value if isinstance(node.value, ast.Await) else node.value
             if isinstance(node.value, ast.BinOp) and any(isinstance(n, ast.Name) and n.id == target for n in walk(node.value)):
                 names.add(target)
-            elif isinstance(fetched, ast.Call):
+            elif isinstance(fetched, ast.Call) and not fetched.args and not fetched.keywords:  # a lookup by the item is task data
                 names.add(target)
         stack.extend(child_nodes(node))
     return tuple(sorted(names))
