@@ -76,7 +76,20 @@ COPY = ("from openai import OpenAI\nimport time\n" + f"RULES = {RULES!r}\n"
         "    def ask(self, q):\n        messages = [{{'role': 'system', 'content': f'Now: {{time.time()}}\\n{{RULES}}'}}, {{'role': 'user', 'content': q}}]\n"
         "        return OpenAI().chat.completions.create(model='gpt-5.4', max_completion_tokens=300, messages=self.clean(messages))\n")
 
+# The builder is a method of an object the agent keeps (`self.context`), and the stored history
+# is spliced in after the system message: the head of the list is still known.
+BUILDER = ("import datetime\n" + f"RULES = {RULES!r}\n"
+           "class ContextBuilder:\n    def build_messages(self, history, question):\n        messages = []\n"
+           "        messages.append({{'role': 'system', 'content': f'Now: {{datetime.datetime.now():{fmt}}}\\n' + RULES}})\n"
+           "        messages.extend(history)\n        messages.append({{'role': 'user', 'content': question}})\n        return messages\n")
+AGENT_LOOP = ("import litellm\nfrom bot.context import ContextBuilder\n"
+              "class Agent:\n    def __init__(self):\n        self.context = ContextBuilder()\n"
+              "    def turn(self, history, question):\n        messages = self.context.build_messages(history, question)\n"
+              "        return litellm.completion(model='anthropic/claude-sonnet-4-5', max_tokens=300, messages=messages)\n")
+
 FIRES = [
+    Invalid({"bot/__init__.py": "", "bot/context.py": BUILDER.format(fmt="%H:%M"), "bot/loop.py": AGENT_LOOP}, path="bot/context.py", row=6,
+            message="changes on every request and sits at the start of the system prompt"),
     Invalid(COPY.format(keep="m['role'] == 'system'"), row=15, message="`time.time()` changes on every request and sits at the start of the system prompt"),
     Invalid(TWO_ROUTES + "    while True:\n        state = await env.get_state()\n        act(state, history)\n", row=15,
             message="`state.url` changes on every iteration of the loop at line 14"),
@@ -95,6 +108,7 @@ FIRES = [
             message="changes on every request and sits in the messages block that carries the cache breakpoint"),
 ]
 SILENT = [
+    {"bot/__init__.py": "", "bot/context.py": BUILDER.format(fmt="%Y-%m-%d"), "bot/loop.py": AGENT_LOOP},  # a date
     # the copy drops the system message: what it sends is not the caller's list
     COPY.format(keep="m['role'] == 'user'").replace("            else:\n", "            elif m['role'] == 'system':\n                continue\n            else:\n"),
     # the state fetched once, before the loop: every step sends the same prefix

@@ -114,8 +114,8 @@ def _filled(ev, value: Seq, edits, scope: Scope, depth: int, loc: Optional[Loc])
             items.append(added)
         elif isinstance(added, Seq):
             items.extend(added.items)
-        else:
-            return Unknown("extended with a list not known statically", loc)
+        else:  # a run-time list (a stored history): the messages before it are still known
+            items.append(Unknown("extended with a list not known statically", loc))
     return Seq(tuple(items), value.loc)
 
 
