@@ -65,7 +65,9 @@ class CachePrefixDynamic(Rule):
     `{state.url}`); the finding names where it enters the prompt. A template filled by
     `.format(...)` is judged by what each keyword passes (`TEMPLATE.format(now=today)` is
     a date), not by the field's name. A prompt builder with several returns is judged
-    by each of them: whichever it sends lands in the same place.
+    by each of them: whichever it sends lands in the same place. A prompt builder may be a
+    method of an object (`P.system()`, `self.context.build_messages(...)`), and a helper
+    that copies the list (a sanitiser) sends the caller's messages.
 
     Values are followed across modules: `f"Today is {datetime.now():%Y-%m-%d}. {RULES}"`
     is seen even when `RULES` lives elsewhere. Dynamic content after the last
