@@ -115,6 +115,7 @@ SILENT = [
     TWO_ROUTES + "    state = await env.get_state()\n    while True:\n        act(state, history)\n",
     # looked up by the loop's item: per-call task data in the cached block, CL013's finding
     TWO_ROUTES + "    for path in env.paths:\n        state = env.pages.get(path)\n        act(state, history)\n",
+    TWO_ROUTES + "    for path in env.paths:\n        with open(path) as f:\n            state = f.read()\n        act(state, history)\n",
     {"bot/__init__.py": "", "bot/prompts.py": PROMPTS.format(now="datetime.date.today()"), "bot/app.py": ASKS},  # a date
     AGENT.replace("{state}", "settings"),
     {"bot/__init__.py": "", "bot/context.py": CONTEXT.format(fmt="%Y-%m-%d"), "bot/loop.py": LOOP},
