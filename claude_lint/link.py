@@ -247,7 +247,9 @@ class Project(NameResolver, ValueResolver):
 
     def _sites(self, inv: Invocation, path: str) -> List[CallSite]:
         sites = []
-        for req, kwargs, history, fixed in self._reach(inv, path, {}, 0, frozenset(), [0]):
+        depths = []
+        for req, kwargs, history, fixed, depth in self._reach(inv, path, {}, 0, frozenset(), [0]):
+            depths.append(depth)
             # The request as the wrapper makes it (its API, provider, client: every fact of it),
             # in the caller's place and context, with the caller's arguments bound.
             sites.append(
@@ -280,6 +282,9 @@ class Project(NameResolver, ValueResolver):
         # One call is one call site, whatever number of requests the wrapper may make: the
         # first billed one stands for the call, the others are named beside it.
         first = next((s for s in sites if not s.local), sites[0])
+        # The same request reached by several routes: the one through fewest wrappers is what the
+        # call sends each time; a deeper one is the wrapper's side path (a compression, a retry).
+        first = sites[min((i for i, s in enumerate(sites) if s.via == first.via), key=depths.__getitem__)]
         others: List[Loc] = []
         for s in sites:
             if s.via != first.via and s.via not in others:
@@ -327,7 +332,7 @@ class Project(NameResolver, ValueResolver):
                         names = set(req.keywords("messages")) & set(kwargs.keys())
                         kwargs = replace(kwargs, key_locs=tuple((k, l) for k, l in kwargs.key_locs if k not in names) + tuple((k, at) for k in sorted(names)))
                     req = sent_to(self.resolve, req, kwargs, frame[0], frame[4])
-                    yield req, kwargs, history or req.history, not _spreads_param(req.kwargs)
+                    yield req, kwargs, history or req.history, not _spreads_param(req.kwargs), depth
                 for forward in self._index(wpath).forwards.get(wrapper.name, ()):
                     yield from self._reach(forward, wpath, inner, depth + 1, seen | {key}, steps, on)
 

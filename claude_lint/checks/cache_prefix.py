@@ -59,12 +59,15 @@ class CachePrefixDynamic(Rule):
     the user message) keeps the prefix stable.
 
     A value the request's loop changes on each iteration (the loop's item, a step
-    counter: `f"Step {i} of {n}"`) busts the prefix the same way, also when it reaches
+    counter: `f"Step {i} of {n}"`, what a call in its body fetches anew:
+    `state = await env.get_state()`) busts the prefix the same way, also when it reaches
     the text through a wrapper and its prompt helper (`act(page)` whose helper writes
     `{state.url}`); the finding names where it enters the prompt. A template filled by
     `.format(...)` is judged by what each keyword passes (`TEMPLATE.format(now=today)` is
     a date), not by the field's name. A prompt builder with several returns is judged
-    by each of them: whichever it sends lands in the same place.
+    by each of them: whichever it sends lands in the same place. A prompt builder may be a
+    method of an object (`P.system()`, `self.context.build_messages(...)`), and a helper
+    that copies the list (a sanitiser) sends the caller's messages.
 
     Values are followed across modules: `f"Today is {datetime.now():%Y-%m-%d}. {RULES}"`
     is seen even when `RULES` lives elsewhere. Dynamic content after the last
@@ -403,7 +406,7 @@ def per_iteration(part: Dynamic, call: Call) -> bool:
     site = call.site
     if site.loop is None or not site.loop_names:
         return False
-    if site.via is not None and not within(part.loc, site.loc):
+    if site.via is not None and not (within(part.loc, site.loc) or within(part.loc, site.loop)):  # the caller's, or fetched in its loop
         return False
     return any(name in site.loop_names for name in _heads(part.source))
 

@@ -48,7 +48,55 @@ LOOP = ("import litellm\nfrom bot.context import build_messages\n"
         "def chat(messages):\n    return litellm.completion(model='anthropic/claude-sonnet-4-5', max_tokens=300, messages=messages)\n"
         "def turn(question):\n    messages = build_messages(question)\n    return chat(messages)\n")
 
+# The system prompt as a method of a prompts object (`P = Prompts()` in another module or this one).
+PROMPTS = ("import datetime\n" + f"RULES = {RULES!r}\n"
+           "class Prompts:\n    def system(self):\n        return f'Now: {{{now}}}\\n' + RULES\n")
+ASKS = ("import anthropic\nfrom bot.prompts import Prompts\nP = Prompts()\n"
+        "def ask(q):\n    return anthropic.Anthropic().messages.create(model='claude-sonnet-4-6', max_tokens=300, messages=[{'role': 'user', 'content': q}],\n"
+        "        system=[{'type': 'text', 'text': P.system(), 'cache_control': {'type': 'ephemeral'}}])\n")
+
+# An agent step that calls the model through a helper also used by its trajectory compression
+# (the same request by two routes: the step's own is what each call sends), with the page state
+# fetched anew in the caller's loop.
+TWO_ROUTES = ("import anthropic\nclient = anthropic.Anthropic()\n" + f"RULES = {RULES!r}\n"
+              "def call_model(system_prompt, history):\n"
+              "    return client.messages.create(model='claude-sonnet-4-6', max_tokens=300, messages=history,\n"
+              "        system=[{'type': 'text', 'text': system_prompt, 'cache_control': {'type': 'ephemeral'}}])\n"
+              "def compress(history):\n    return call_model('Summarize the trajectory so far.', history)\n"
+              "def act(state, history):\n    if len(history) > 20:\n        compress(history)\n"
+              "    return call_model(f'{RULES}\\nThe current URL is {state.url}.', history)\n"
+              "async def run(env, history):\n")
+
+# The request sends a helper's copy of the list (a sanitiser, a marker of breakpoints), each
+# message kept or rebuilt from itself: what the copy holds is the caller's list.
+COPY = ("from openai import OpenAI\nimport time\n" + f"RULES = {RULES!r}\n"
+        "class Bot:\n    @staticmethod\n    def clean(messages):\n        out = []\n        for m in messages:\n"
+        "            if {keep}:\n                out.append({{**m, 'content': [{{'type': 'text', 'text': m['content']}}]}})\n"
+        "            else:\n                out.append({{k: v for k, v in m.items() if k in ('role', 'content')}})\n        return out\n"
+        "    def ask(self, q):\n        messages = [{{'role': 'system', 'content': f'Now: {{time.time()}}\\n{{RULES}}'}}, {{'role': 'user', 'content': q}}]\n"
+        "        return OpenAI().chat.completions.create(model='gpt-5.4', max_completion_tokens=300, messages=self.clean(messages))\n")
+
+# The builder is a method of an object the agent keeps (`self.context`), and the stored history
+# is spliced in after the system message: the head of the list is still known.
+BUILDER = ("import datetime\n" + f"RULES = {RULES!r}\n"
+           "class ContextBuilder:\n    def build_messages(self, history, question):\n        messages = []\n"
+           "        messages.append({{'role': 'system', 'content': f'Now: {{datetime.datetime.now():{fmt}}}\\n' + RULES}})\n"
+           "        messages.extend(history)\n        messages.append({{'role': 'user', 'content': question}})\n        return messages\n")
+AGENT_LOOP = ("import litellm\nfrom bot.context import ContextBuilder\n"
+              "class Agent:\n    def __init__(self):\n        self.context = ContextBuilder()\n"
+              "    def turn(self, history, question):\n        messages = self.context.build_messages(history, question)\n"
+              "        return litellm.completion(model='anthropic/claude-sonnet-4-5', max_tokens=300, messages=messages)\n")
+
 FIRES = [
+    Invalid({"bot/__init__.py": "", "bot/context.py": BUILDER.format(fmt="%H:%M"), "bot/loop.py": AGENT_LOOP}, path="bot/context.py", row=6,
+            message="changes on every request and sits at the start of the system prompt"),
+    Invalid(COPY.format(keep="m['role'] == 'system'"), row=15, message="`time.time()` changes on every request and sits at the start of the system prompt"),
+    Invalid(TWO_ROUTES + "    while True:\n        state = await env.get_state()\n        act(state, history)\n", row=15,
+            message="`state.url` changes on every iteration of the loop at line 14"),
+    Invalid({"bot/__init__.py": "", "bot/prompts.py": PROMPTS.format(now="datetime.datetime.now()"), "bot/app.py": ASKS},
+            path="bot/prompts.py", row=5, message="`datetime.datetime.now()` changes on every request"),
+    Invalid("import anthropic\n" + PROMPTS.format(now="datetime.datetime.now()") + ASKS.split("\n", 2)[2], row=6,
+            message="`datetime.datetime.now()` changes on every request"),
     Invalid(AGENT.replace("{state}", "page"), row=13, message="`page.url` changes on every iteration of the loop at line 12"),
     Invalid({"bot/__init__.py": "", "bot/context.py": CONTEXT.format(fmt="%H:%M"), "bot/loop.py": LOOP}, path="bot/context.py", row=4,
             message="changes on every request and sits in the messages block that carries the cache breakpoint"),
@@ -60,6 +108,15 @@ FIRES = [
             message="changes on every request and sits in the messages block that carries the cache breakpoint"),
 ]
 SILENT = [
+    {"bot/__init__.py": "", "bot/context.py": BUILDER.format(fmt="%Y-%m-%d"), "bot/loop.py": AGENT_LOOP},  # a date
+    # the copy drops the system message: what it sends is not the caller's list
+    COPY.format(keep="m['role'] == 'user'").replace("            else:\n", "            elif m['role'] == 'system':\n                continue\n            else:\n"),
+    # the state fetched once, before the loop: every step sends the same prefix
+    TWO_ROUTES + "    state = await env.get_state()\n    while True:\n        act(state, history)\n",
+    # looked up by the loop's item: per-call task data in the cached block, CL013's finding
+    TWO_ROUTES + "    for path in env.paths:\n        state = env.pages.get(path)\n        act(state, history)\n",
+    TWO_ROUTES + "    for path in env.paths:\n        with open(path) as f:\n            state = f.read()\n        act(state, history)\n",
+    {"bot/__init__.py": "", "bot/prompts.py": PROMPTS.format(now="datetime.date.today()"), "bot/app.py": ASKS},  # a date
     AGENT.replace("{state}", "settings"),
     {"bot/__init__.py": "", "bot/context.py": CONTEXT.format(fmt="%Y-%m-%d"), "bot/loop.py": LOOP},
     STATE.replace("{state}", "settings"),  # the same state on every iteration: the prefix repeats

@@ -153,8 +153,18 @@ class UncachedSystemPrompt(Rule):
                 '        system=build_system_prompt(user), messages=[{"role": "user", "content": q}])\n',
             },
         ]
+        # a method of a prompts object made from another module's class (`P = Prompts()`)
+        OBJECT = ("import anthropic\nfrom bot.prompts import Prompts\nP = Prompts()\n"
+                  'anthropic.Anthropic().messages.create(model="claude-sonnet-4-6", max_tokens=300, system=P.system(), messages=[])\n')
+        PROMPTS = f"class Prompts:\n    def system(self):\n        return {LONG_SYSTEM!r}\n"
+        KEPT = ("import anthropic\nfrom bot.prompts import Prompts\nclass Bot:\n    def __init__(self):\n        self.prompts = Prompts()\n"
+                "    def reply(self, q):\n        return anthropic.Anthropic().messages.create(model=\"claude-sonnet-4-6\", max_tokens=300,\n"
+                '            system=self.prompts.system(), messages=[{"role": "user", "content": q}])\n')  # kept on the object that sends
+        fires = [*fires, {"bot/__init__.py": "", "bot/prompts.py": PROMPTS, "bot/app.py": OBJECT}, {"bot/__init__.py": "", "bot/prompts.py": PROMPTS, "bot/app.py": KEPT}]
         silent = [
             *silent,
+            # the method loads its text at run time: nothing fixed to count
+            {"bot/__init__.py": "", "bot/prompts.py": "class Prompts:\n    def system(self):\n        return load_prompt('support')\n", "bot/app.py": OBJECT},
             # the function of another module returns what its caller passes: nothing fixed to count
             {
                 "bot/__init__.py": "",

@@ -193,9 +193,13 @@ def awaited_in(call: ast.Call, loop: ast.AST) -> bool:
 
 
 def per_iteration(loop: ast.AST) -> Tuple[str, ...]:
-    """Names with a new value on each iteration: the loop's targets and its counters
-    (`i += 1`, `step = step + 1`)."""
+    """Names with a new value on each iteration: the loop's targets, its counters
+    (`i += 1`, `step = step + 1`), and what a call without arguments on an object kept outside
+    the loop fetches anew (`state = await env.get_state()`: made each time round for a new
+    value; `f.read()` of a file the loop opens, or a lookup by the item, is task data)."""
     names = set(_loop_targets(loop))
+    bound: Dict[str, int] = {}  # name -> times the loop's body binds it
+    fetches: Dict[str, ast.Call] = {}
     stack = [loop]
     while stack:
         node = stack.pop()
@@ -205,10 +209,31 @@ def per_iteration(loop: ast.AST) -> Tuple[str, ...]:
             names.add(node.target.id)
         elif isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
             target = node.targets[0].id
+            fetched = node.value.value if isinstance(node.value, ast.Await) else node.value
             if isinstance(node.value, ast.BinOp) and any(isinstance(n, ast.Name) and n.id == target for n in walk(node.value)):
                 names.add(target)
+            elif isinstance(fetched, ast.Call) and not fetched.args and not fetched.keywords:
+                fetches[target] = fetched
+        for target in _bound_by(node):
+            bound[target] = bound.get(target, 0) + 1
         stack.extend(child_nodes(node))
+    for target, call in fetches.items():
+        receiver = call.func
+        while isinstance(receiver, ast.Attribute):
+            receiver = receiver.value
+        if bound.get(target) == 1 and not (isinstance(receiver, ast.Name) and receiver.id in bound):
+            names.add(target)
     return tuple(sorted(names))
+
+
+def _bound_by(node: ast.AST) -> Set[str]:
+    if isinstance(node, ast.Assign):
+        return {n.id for t in node.targets for n in walk(t) if isinstance(n, ast.Name)}
+    if isinstance(node, ast.withitem) and node.optional_vars is not None:
+        return {n.id for n in walk(node.optional_vars) if isinstance(n, ast.Name)}
+    if isinstance(node, (ast.For, ast.AsyncFor)):
+        return {n.id for n in walk(node.target) if isinstance(n, ast.Name)}
+    return set()
 
 
 def enclosing_async(scope: Optional[Scope]) -> bool:

@@ -114,8 +114,8 @@ def _filled(ev, value: Seq, edits, scope: Scope, depth: int, loc: Optional[Loc])
             items.append(added)
         elif isinstance(added, Seq):
             items.extend(added.items)
-        else:
-            return Unknown("extended with a list not known statically", loc)
+        else:  # a run-time list (a stored history): the messages before it are still known
+            items.append(Unknown("extended with a list not known statically", loc))
     return Seq(tuple(items), value.loc)
 
 
@@ -147,7 +147,30 @@ def function_scope(ev, func: ast.expr, scope: Scope) -> Optional[Scope]:
         return None
     if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id == scope.self_name and scope.klass is not None:
         return child(ev, scope.klass, func.attr, "function")
+    if isinstance(func, ast.Attribute):
+        made = instance_of(ev, func.value, scope)
+        if made is not None and made[0] is not None and made[1] not in made[0].imports:
+            klass = child(ev, made[0], made[1], "class")
+            return child(ev, klass, func.attr, "function") if klass is not None else None
     return None
+
+
+def instance_of(ev, receiver: ast.expr, scope: Scope) -> Optional[Tuple[Optional[Scope], str]]:
+    """`P` bound once to `Prompts()`, or `self.context` to `ContextBuilder(...)` in one place:
+    the scope that names the class and its name, so `P.system()` runs that class's method
+    (the instance's own state is not followed)."""
+    if isinstance(receiver, ast.Name):
+        owner = ev.find(receiver.id, scope)
+        if owner is None or receiver.id in owner.params or receiver.id in owner.imports:
+            return None
+        bound = [(b, owner) for b in owner.assigns.get(receiver.id, [])]
+    elif isinstance(receiver, ast.Attribute) and isinstance(receiver.value, ast.Name) and receiver.value.id == scope.self_name and scope.klass is not None:
+        bound = [(b, method) for b, method, _ in scope.klass.self_attrs.get(receiver.attr, [])]
+    else:
+        return None
+    if len(bound) != 1 or not isinstance(made := bound[0][0], ast.Call) or not isinstance(made.func, ast.Name):
+        return None
+    return ev.find(made.func.id, bound[0][1]), made.func.id
 
 
 def child(ev, owner: Scope, name: str, kind: str) -> Optional[Scope]:
@@ -184,12 +207,76 @@ def returned(ev, call: ast.Call, scope: Scope, depth: int) -> Optional[object]:
     ev._helper_depth = getattr(ev, "_helper_depth", 0) + 1
     try:
         bound = _arguments(ev, call, fn, scope, depth)
+        copied = copied_param(fn)
+        if copied is not None and bound is not None and copied in bound:
+            return bound[copied]  # a copy of the caller's list, each item kept or rebuilt from itself
         values = tuple(_substitute(ev.value(r, fn, depth + 1), fn.name, bound, [0]) for r in fn.returns)
         # Several returns: the value is one of them, known only at run time.
         return values[0] if len(values) == 1 else OneOf(f"one of the {len(values)} returns of {fn.name}", ev.loc(call), values)
     finally:
         ev._helper_depth -= 1
         ev._active.discard(key)
+
+
+def copied_param(fn: Scope) -> Optional[str]:
+    """The parameter a helper returns a copy of: `out = []`, then only `out.append(item)` in
+    a `for m in param:` loop, each item `m` itself or rebuilt from it (`{**m, ...}`, `dict(m)`,
+    `{k: v for k, v in m.items() if ...}`). The copy sends what the caller's list holds (a
+    sanitiser, a marker of cache breakpoints), not a new run-time list."""
+    if len(fn.returns) != 1 or not isinstance(out := fn.returns[0], ast.Name) or out.id in fn.params:
+        return None
+    bound, edits = fn.assigns.get(out.id, []), fn.edits.get(out.id, ())
+    appends = all(isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr == "append" for _, n in edits)
+    if len(bound) != 1 or not isinstance(bound[0], ast.List) or bound[0].elts or not edits or not appends:
+        return None
+    loops = [n for n in ast.walk(fn.node) if isinstance(n, (ast.For, ast.AsyncFor)) and isinstance(n.iter, ast.Name) and n.iter.id in fn.params and isinstance(n.target, ast.Name)]
+    if len(loops) != 1:
+        return None
+    loop = loops[0]
+    if not _keeps_each(loop.body, out.id):
+        return None
+    inside = {id(n) for n in ast.walk(loop)}
+    item = loop.target.id
+    for _, node in edits:
+        args = positional(node)
+        if id(node) not in inside or len(args) != 1 or not _rebuilt(args[0], item, fn):
+            return None
+    return loop.iter.id
+
+
+def _keeps_each(body: List[ast.stmt], out: str) -> bool:
+    """Every pass through the loop body appends to `out` before it can skip ahead: no item is dropped."""
+    for stmt in body:
+        if isinstance(stmt, ast.Expr) and isinstance(call := stmt.value, ast.Call) and isinstance(call.func, ast.Attribute) \
+                and call.func.attr == "append" and isinstance(call.func.value, ast.Name) and call.func.value.id == out:
+            return True
+        if isinstance(stmt, ast.If):
+            kept = _keeps_each(stmt.body, out), _keeps_each(stmt.orelse, out)
+            if all(kept):
+                return True
+            if any(not k and _skips(branch) for k, branch in zip(kept, (stmt.body, stmt.orelse))):
+                return False
+        elif _skips([stmt]):
+            return False
+    return False
+
+
+def _skips(body: List[ast.stmt]) -> bool:
+    return any(isinstance(n, (ast.Continue, ast.Break, ast.Return, ast.Raise)) for stmt in body for n in ast.walk(stmt))
+
+
+def _rebuilt(expr: ast.expr, item: str, fn: Scope, names: bool = True) -> bool:
+    if isinstance(expr, ast.Name):
+        bound = fn.assigns.get(expr.id, [])
+        return expr.id == item or (names and bool(bound) and all(isinstance(b, ast.expr) and _rebuilt(b, item, fn, False) for b in bound))
+    if isinstance(expr, ast.Dict):  # `{**m, "content": blocks}`
+        return any(k is None and isinstance(v, ast.Name) and v.id == item for k, v in zip(expr.keys, expr.values))
+    if isinstance(expr, ast.Call) and isinstance(expr.func, ast.Name) and expr.func.id == "dict":  # `dict(m)`
+        return len(expr.args) == 1 and isinstance(expr.args[0], ast.Name) and expr.args[0].id == item
+    if isinstance(expr, ast.DictComp) and len(expr.generators) == 1:  # `{k: v for k, v in m.items() if ...}`
+        it = expr.generators[0].iter
+        return isinstance(it, ast.Call) and isinstance(it.func, ast.Attribute) and it.func.attr == "items" and isinstance(it.func.value, ast.Name) and it.func.value.id == item
+    return False
 
 
 def _arguments(ev, call: ast.Call, fn: Scope, scope: Scope, depth: int) -> Optional[Dict[str, object]]:

@@ -314,22 +314,22 @@ class _Extraction(ClientFinder, HistoryFinder):
         )
 
     def returned_texts(self) -> List[Tuple[str, object]]:
-        """`name()` -> the text a module-level function returns (one `return`), its
-        parameters as run-time text: another module's `system=build_prompt(user)` is a
-        Ref to it. Only returns that build text are evaluated (bounded work per file)."""
+        """`name()` (`Class.name()` for a method) -> the text a module-level function returns (one `return`), its parameters
+        as run-time text: another module's `system=build_prompt(user)` or `P.system()` is a Ref to it (bounded work)."""
         out = []
         for scope in self._scopes():
             node = scope.node
-            if scope.parent is not self.c.module or not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) or len(scope.returns) != 1:
+            owner = scope.parent.parent if scope.parent is not None and scope.parent.kind == "class" else scope.parent
+            if owner is not self.c.module or not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) or len(scope.returns) != 1:
                 continue
             lookup = config_values.is_lookup(expr := scope.returns[0])
             filled = moves.filled_list(expr, scope)  # a messages list built by appends: CL006 reads its system block
             if not (lookup or filled or _builds_text(expr, scope) or _builds_body(expr, scope)):
                 continue
-            bound = {a.arg: Dynamic(a.arg) for a in node.args.posonlyargs + node.args.args + node.args.kwonlyargs}
+            bound = {a.arg: Dynamic(a.arg) for a in node.args.posonlyargs + node.args.args + node.args.kwonlyargs if a.arg != scope.self_name}
             value = moves._substitute(self.ev.value(expr, scope), scope.name, bound, [0])
             if isinstance(value, (Text, Transform, FileRead, Ref, Mapping)) or (lookup and isinstance(value, OneOf)) or (filled and isinstance(value, Seq)):
-                out.append((f"{node.name}()", value))
+                out.append((f"{scope.name}()", value))
         return out
 
     def _retry(self, node: ast.AST, scope: Scope):

@@ -441,4 +441,10 @@ class Evaluator(TextValues, FileValues):
             owner = self.find(func.value.id, scope)
             if owner is not None and func.value.id in owner.imports and func.value.id not in owner.assigns:
                 return owner.imports[func.value.id], func.attr
+        if isinstance(func, ast.Attribute):
+            made = moves.instance_of(self, func.value, scope)  # `P = Prompts()` of another module: its method
+            if made is not None and made[0] is not None and made[1] in made[0].imports and made[1] not in made[0].assigns:
+                module, _, klass = made[0].imports[made[1]].rpartition(".")
+                if module and not module.endswith("."):
+                    return module, f"{klass}.{func.attr}"
         return None
