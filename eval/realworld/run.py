@@ -90,13 +90,20 @@ class Repo:
     project: Dict[str, Tuple[str, str]]
     judgements: Dict[Tuple[str, str, int], Tuple[str, str]] = field(default_factory=dict)
     heldout: bool = False
+    # A precision sample (precision/*.toml): no inventory, only the findings of `rules`,
+    # each judged by reading the code; it scores precision and nothing else.
+    rules: Optional[List[str]] = None
+
+    @property
+    def sample(self) -> bool:
+        return self.rules is not None
 
     @property
     def slug(self) -> str:
         return self.github.replace("/", "__")
 
 
-SETS = {"main": ("inventory",), "heldout": ("heldout",), "all": ("inventory", "heldout")}
+SETS = {"main": ("inventory",), "heldout": ("heldout",), "all": ("inventory", "heldout"), "precision": ("precision",)}
 
 
 def load_repos(only: Optional[str] = None, which: str = "main") -> List[Repo]:
@@ -128,7 +135,11 @@ def load_repos(only: Optional[str] = None, which: str = "main") -> List[Repo]:
             list(data.get("paths", ["."])), list(data.get("exclude", [])), sites, expects, project,
             heldout=os.path.basename(os.path.dirname(path)) == "heldout",
         )
-        judged = os.path.join(HERE, "judgements", os.path.basename(path))
+        if os.path.basename(os.path.dirname(path)) == "precision":
+            repo.rules = list(data["rules"])
+            judged = path
+        else:
+            judged = os.path.join(HERE, "judgements", os.path.basename(path))
         if os.path.exists(judged):
             with open(judged, "rb") as fh:
                 for f in tomllib.load(fh).get("finding", []):
@@ -268,6 +279,8 @@ def score_repo(repo: Repo, root: str, score: Score) -> None:
     report = claude_lint("report", ".", "--format", "json", cwd=root)
     checked = claude_lint("check", ".", "--output-format", "json", "--exit-zero", "--no-cache", "--select", "ALL", cwd=root)
     routes = [(_rel(r["filename"], root), r["line"], _route_cell(r), r) for r in report["routes"]]
+    if repo.sample:
+        routes = []  # no inventory: nothing to say about recognition
     matched_routes = set()
     for site in repo.sites:
         hits = [i for i, (f, line, cell, _) in enumerate(routes) if site.holds(f, line, cell)]
@@ -288,6 +301,8 @@ def score_repo(repo: Repo, root: str, score: Score) -> None:
 
     findings = []
     for d in checked:
+        if repo.sample and d["code"] not in repo.rules:
+            continue  # the sample judges only its own rules
         rel = os.path.relpath(d["filename"], root).replace(os.sep, "/")
         related = [(os.path.relpath(x["filename"], root).replace(os.sep, "/"), x["location"]["row"], x.get("cell")) for x in d.get("related", [])]
         findings.append(Finding(d["code"], rel, d["location"]["row"], d.get("cell"), d["message"], related))
@@ -419,7 +434,7 @@ def write_manifest(repos: List[Repo]) -> None:
             f"category = {json.dumps(r.category)}",
             f"why = {json.dumps(r.why)}",
             f"sites = {len(r.sites)}",
-            f"set = {json.dumps('heldout' if r.heldout else 'main')}",
+            f"set = {json.dumps('precision' if r.sample else 'heldout' if r.heldout else 'main')}",
             "",
         ]
     with open(os.path.join(HERE, "manifest.toml"), "w") as fh:
@@ -434,11 +449,11 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser.add_argument("--show", action="store_true", help="list missed sites, unlabelled routes, findings not right, misses")
     parser.add_argument("--markdown", action="store_true", help="tables in Markdown (for RESULTS.md)")
     parser.add_argument("--set", choices=sorted(SETS), default="main",
-                        help="main: the repositories rules are developed on (manifest set = \"main\"); heldout: 24 more, labelled apart and scored only to check that changes generalise; all")
+                        help="main: the repositories rules are developed on (manifest set = \"main\"); heldout: 24 more, labelled apart and scored only to check that changes generalise; all: both; precision: repositories whose findings of a few rules were judged one by one (precision only)")
     args = parser.parse_args(argv)
     repos = load_repos(args.repo, args.set)
     if args.action == "manifest":
-        write_manifest(load_repos(which="all"))
+        write_manifest(load_repos(which="all") + load_repos(which="precision"))
         return 0
     score = Score()
     missing = []
