@@ -92,13 +92,13 @@ def names_imported(data: bytes, wanted: dict, index: tuple, words: Optional[tupl
     # A Protocol file is read only when it declares a wrapper method's name (an SDK defines hundreds).
     protocol = PROTOCOL in by_word and PROTOCOL in data and any(
         b"def " + m.encode() in data for m in wanted.get(PROTOCOL.decode(), ((), ()))[1])
-    if words is None and len(spelled) <= MAX_NAMES_SEARCHED and not any(word in data for word in spelled if word != PROTOCOL) and not protocol:
+    if words is None and len(spelled) <= MAX_NAMES_SEARCHED and not any(data.find(word) >= 0 for word in spelled if word != PROTOCOL) and not protocol:
         return None, set()
     if words is None:
-        words = imported_words(data) if b"import" in data else (set(), {})
+        words = imported_words(data) if data.find(b"import") >= 0 else (set(), {})
     among = {raw for word in (*words[0], *words[1]) for raw in by_word.get(word, ())}
-    if b"class" in data:
-        among.update(raw for raw in by_word.get(DEFINED, ()) if raw in data)
+    if data.find(b"class") >= 0:  # find, not bytes' `in`, which makes and drops a TypeError first
+        among.update(raw for raw in by_word.get(DEFINED, ()) if data.find(raw) >= 0)
     if not protocol:
         among.discard(PROTOCOL)
     return words, (names_in(data, wanted, words, among) if among else set())
@@ -127,7 +127,7 @@ def names_in(data: bytes, wanted: dict, words: Optional[Tuple[Set[bytes], Dict[b
     test, when the caller has picked them with `import_index` (a round asks about
     hundreds of names, a file imports a few)."""
     if words is None:
-        if b"import" not in data:
+        if data.find(b"import") < 0:
             return set()
         words = imported_words(data)
     modules_in, names_in_file = words
