@@ -141,7 +141,7 @@ def names_in(data: bytes, wanted: dict, words: Optional[Tuple[Set[bytes], Dict[b
             # the file defining another file's base class, and reaching one of the methods a
             # subclass's wrapper overrides (`self._complete(`): a template method
             if re.search(rb"\b" + re.escape(raw) + rb"\s*[(:]", data) is not None and any(
-                    m.encode() in data and any(_dot_before(data, at) for at, _ in _words(data, m.encode())) for m in methods):
+                    data.find(m.encode()) >= 0 and any(_dot_before(data, at) for at, _ in _words(data, m.encode())) for m in methods):
                 found.add(name)
             continue
         if raw == PROTOCOL:
@@ -160,7 +160,7 @@ def names_in(data: bytes, wanted: dict, words: Optional[Tuple[Set[bytes], Dict[b
             named = (RELATIVE in modules_in or not module_bytes.isdisjoint(modules_in)) and (
                 sum(1 for _ in _words(data, raw)) > listed or re.search(rb"\b" + re.escape(raw) + rb"\s+as\s+\w", data) is not None)
         else:
-            named = not (module_bytes.isdisjoint(modules_in) and module_bytes.isdisjoint(names_in_file)) and raw in data and (
+            named = not (module_bytes.isdisjoint(modules_in) and module_bytes.isdisjoint(names_in_file)) and data.find(raw) >= 0 and (
                 _called_attribute(data, raw) if not methods else any(True for _ in _words(data, raw))
             )
         if named and methods and "__call__" not in methods:
@@ -168,9 +168,9 @@ def names_in(data: bytes, wanted: dict, words: Optional[Tuple[Set[bytes], Dict[b
             # or a subclass defined here, whose own calls the next round looks for; or an
             # instance a factory returns (`return OpenAIProvider()`), whose callers the next
             # round looks for through the factory's name
-            named = any(m.encode() in data and any(_dot_before(data, at) for at, _ in _words(data, m.encode())) for m in methods) or (
-                b"class" in data and re.search(rb"\bclass\s+\w+\s*\([^)]*\b" + re.escape(raw) + rb"\b", data) is not None
-            ) or (b"return" in data and re.search(rb"\breturn\s+" + re.escape(raw) + rb"\s*\(", data) is not None) or (
+            named = any(data.find(m.encode()) >= 0 and any(_dot_before(data, at) for at, _ in _words(data, m.encode())) for m in methods) or (
+                data.find(b"class") >= 0 and re.search(rb"\bclass\s+\w+\s*\([^)]*\b" + re.escape(raw) + rb"\b", data) is not None
+            ) or (data.find(b"return") >= 0 and re.search(rb"\breturn\s+" + re.escape(raw) + rb"\s*\(", data) is not None) or (
                 # a module-level instance made here (`llm = create_llm(cfg)`), imported by the next round's callers
                 re.search(rb"(?m)^\w+\s*(?::[^=\n]*)?=\s*" + re.escape(raw) + rb"\s*\(", data) is not None) or (
                 # a registry of classes (`{"anthropic": AnthropicHandler}`, `Provider.ANTHROPIC: ...`)
