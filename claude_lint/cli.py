@@ -159,6 +159,31 @@ def main(argv: Optional[List[str]] = None) -> int:
 _held = [False]
 
 
+def entry() -> None:
+    """The `claude-lint` command (and `python -m claude_lint`): `main`, then out without
+    tearing the interpreter down. Freeing every module, table and fact object one by one
+    at exit was about 0.2 s of CPU after a cold run on a large project (5%), for memory
+    the system takes back whole. The exit handlers run first (start-up's cache file, the
+    pool's); the ordinary exit is kept where a thread of ours is still running (Python
+    joins it first) or the output cannot be flushed (Python reports that)."""
+    code = main()
+    if not (code is None or isinstance(code, int)):
+        sys.exit(code)
+    try:
+        threading = sys.modules.get("threading")
+        if threading is not None and any(not t.daemon and t is not threading.main_thread() for t in threading.enumerate()):
+            raise RuntimeError("a thread to join")
+        import atexit
+
+        atexit._run_exitfuncs()
+        for stream in (sys.stdout, sys.stderr):
+            if stream is not None:
+                stream.flush()
+    except Exception:
+        sys.exit(code)
+    os._exit(code or 0)
+
+
 def _collect_again() -> None:
     """Imports done: frozen (once per process: main may be called again in-process, and
     what is frozen is never freed), and the collector runs again if it ran when main was

@@ -31,7 +31,7 @@ def read_source(abspath: str, shown: str, data: Optional[bytes] = None) -> Tuple
         return None, too_large, b""
     if data[:4] in (codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE) or data[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
         return None, FileError(UNREADABLE_FILE, "UTF-16/UTF-32 encoded; Python source must be UTF-8 (or declare an ASCII-compatible coding); not linted", here), data
-    if b"\x00" in data:
+    if data.find(b"\x00") >= 0:  # see plainly_readable
         return None, FileError(UNREADABLE_FILE, "binary file (contains NUL bytes); not linted", here), data
     try:
         encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
@@ -50,8 +50,10 @@ def plainly_readable(data: bytes) -> bool:
     `tokenize.detect_encoding` looks): then it decodes them as UTF-8, which cannot fail.
     Most source files: the pre-filter's triage, which reads the bytes only, then skips the
     decoding (a tenth of a plain project's cold run). False says nothing: ask read_source."""
-    if len(data) > MAX_FILE_BYTES or not data.isascii() or b"\x00" in data:
+    # bytes.find, not `in`: bytes' `in` first tries its operand as an integer, and makes
+    # and drops a TypeError for a bytes one (more than the search, on most files).
+    if len(data) > MAX_FILE_BYTES or not data.isascii() or data.find(b"\x00") >= 0:
         return False
     first = data.find(b"\n")
     second = data.find(b"\n", first + 1) if first >= 0 else -1
-    return b"coding" not in (data if second < 0 else data[:second])
+    return data.find(b"coding", 0, len(data) if second < 0 else second) < 0

@@ -51,7 +51,7 @@ def _blanks(data: bytes) -> Iterator[Tuple[int, int]]:
     inside its quotes. Read with bytes.find (a regex scan for the three characters costs
     several times more). Ends early where the reading is unsure (see the module doc)."""
     size = len(data)
-    cr = b"\r" in data  # most files have none: then a line ends only at \n (no search to the end for \r)
+    cr = data.find(b"\r") >= 0  # most files have none: then a line ends only at \n (no search to the end for \r)
     found = {c: data.find(c) for c in (b"#", b'"', b"'")}
     while True:
         start = min((at for at in found.values() if at >= 0), default=-1)
@@ -125,7 +125,7 @@ def _closing(data: bytes, at: int, closing: bytes, cr: bool = True) -> int:
 def _whole_template(body: bytes) -> bool:
     """Is this f-string body complete: every replacement field closed, no quote or comment
     left open in one? (If the literal ended at a quote inside a field, a field is open.)"""
-    if b"{" not in body and b"}" not in body:
+    if body.find(b"{") < 0 and body.find(b"}") < 0:  # find, not `in`: see prefilter._byte_test
         return True
     depth = 0
     at = 0

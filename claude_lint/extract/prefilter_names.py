@@ -92,13 +92,13 @@ def names_imported(data: bytes, wanted: dict, index: tuple, words: Optional[tupl
     # A Protocol file is read only when it declares a wrapper method's name (an SDK defines hundreds).
     protocol = PROTOCOL in by_word and PROTOCOL in data and any(
         b"def " + m.encode() in data for m in wanted.get(PROTOCOL.decode(), ((), ()))[1])
-    if words is None and len(spelled) <= MAX_NAMES_SEARCHED and not any(word in data for word in spelled if word != PROTOCOL) and not protocol:
+    if words is None and len(spelled) <= MAX_NAMES_SEARCHED and not any(data.find(word) >= 0 for word in spelled if word != PROTOCOL) and not protocol:
         return None, set()
     if words is None:
-        words = imported_words(data) if b"import" in data else (set(), {})
+        words = imported_words(data) if data.find(b"import") >= 0 else (set(), {})
     among = {raw for word in (*words[0], *words[1]) for raw in by_word.get(word, ())}
-    if b"class" in data:
-        among.update(raw for raw in by_word.get(DEFINED, ()) if raw in data)
+    if data.find(b"class") >= 0:  # find, not bytes' `in`, which makes and drops a TypeError first
+        among.update(raw for raw in by_word.get(DEFINED, ()) if data.find(raw) >= 0)
     if not protocol:
         among.discard(PROTOCOL)
     return words, (names_in(data, wanted, words, among) if among else set())
@@ -127,7 +127,7 @@ def names_in(data: bytes, wanted: dict, words: Optional[Tuple[Set[bytes], Dict[b
     test, when the caller has picked them with `import_index` (a round asks about
     hundreds of names, a file imports a few)."""
     if words is None:
-        if b"import" not in data:
+        if data.find(b"import") < 0:
             return set()
         words = imported_words(data)
     modules_in, names_in_file = words
@@ -141,7 +141,7 @@ def names_in(data: bytes, wanted: dict, words: Optional[Tuple[Set[bytes], Dict[b
             # the file defining another file's base class, and reaching one of the methods a
             # subclass's wrapper overrides (`self._complete(`): a template method
             if re.search(rb"\b" + re.escape(raw) + rb"\s*[(:]", data) is not None and any(
-                    m.encode() in data and any(_dot_before(data, at) for at, _ in _words(data, m.encode())) for m in methods):
+                    data.find(m.encode()) >= 0 and any(_dot_before(data, at) for at, _ in _words(data, m.encode())) for m in methods):
                 found.add(name)
             continue
         if raw == PROTOCOL:
@@ -160,7 +160,7 @@ def names_in(data: bytes, wanted: dict, words: Optional[Tuple[Set[bytes], Dict[b
             named = (RELATIVE in modules_in or not module_bytes.isdisjoint(modules_in)) and (
                 sum(1 for _ in _words(data, raw)) > listed or re.search(rb"\b" + re.escape(raw) + rb"\s+as\s+\w", data) is not None)
         else:
-            named = not (module_bytes.isdisjoint(modules_in) and module_bytes.isdisjoint(names_in_file)) and raw in data and (
+            named = not (module_bytes.isdisjoint(modules_in) and module_bytes.isdisjoint(names_in_file)) and data.find(raw) >= 0 and (
                 _called_attribute(data, raw) if not methods else any(True for _ in _words(data, raw))
             )
         if named and methods and "__call__" not in methods:
@@ -168,9 +168,9 @@ def names_in(data: bytes, wanted: dict, words: Optional[Tuple[Set[bytes], Dict[b
             # or a subclass defined here, whose own calls the next round looks for; or an
             # instance a factory returns (`return OpenAIProvider()`), whose callers the next
             # round looks for through the factory's name
-            named = any(m.encode() in data and any(_dot_before(data, at) for at, _ in _words(data, m.encode())) for m in methods) or (
-                b"class" in data and re.search(rb"\bclass\s+\w+\s*\([^)]*\b" + re.escape(raw) + rb"\b", data) is not None
-            ) or (b"return" in data and re.search(rb"\breturn\s+" + re.escape(raw) + rb"\s*\(", data) is not None) or (
+            named = any(data.find(m.encode()) >= 0 and any(_dot_before(data, at) for at, _ in _words(data, m.encode())) for m in methods) or (
+                data.find(b"class") >= 0 and re.search(rb"\bclass\s+\w+\s*\([^)]*\b" + re.escape(raw) + rb"\b", data) is not None
+            ) or (data.find(b"return") >= 0 and re.search(rb"\breturn\s+" + re.escape(raw) + rb"\s*\(", data) is not None) or (
                 # a module-level instance made here (`llm = create_llm(cfg)`), imported by the next round's callers
                 re.search(rb"(?m)^\w+\s*(?::[^=\n]*)?=\s*" + re.escape(raw) + rb"\s*\(", data) is not None) or (
                 # a registry of classes (`{"anthropic": AnthropicHandler}`, `Provider.ANTHROPIC: ...`)
