@@ -152,7 +152,7 @@ def _has_section(path: str) -> bool:
     from claude_lint import safeio
 
     try:
-        return b"claude-lint" in safeio.read_regular(path, MAX_CONFIG_BYTES)
+        return safeio.read_regular(path, MAX_CONFIG_BYTES).find(b"claude-lint") >= 0
     except OSError:
         return False
 

@@ -284,7 +284,7 @@ class _ModuleImports:
                     self.data = fh.read()
         except OSError:
             self.data = b""
-        self.names = imported_words(self.data)[1] if b"import" in self.data else set()
+        self.names = imported_words(self.data)[1] if self.data.find(b"import") >= 0 else set()
 
     def get(self, name: str) -> Optional[str]:
         if name.encode("utf-8", "surrogatepass") not in self.names:

@@ -23,7 +23,7 @@ HEAD_BYTES = 65536
 
 
 def looks_like_batch(head: bytes) -> bool:
-    return b'"custom_id"' in head and b'"params"' in head
+    return head.find(b'"custom_id"') >= 0 and head.find(b'"params"') >= 0
 
 
 def wants(abspath: str, settings, limit: int) -> bool:
