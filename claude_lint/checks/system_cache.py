@@ -14,11 +14,6 @@ from claude_lint.prompt_text import system_message, system_text
 LONG_SYSTEM = "You are a meticulous support agent for Acme billing. " * 500
 
 
-# An estimate this close above the minimum is too close to call: the offline count is an
-# approximation of the model's tokenizer (a reviewer would not say the prompt is cacheable).
-CLOSE_CALL = 1.05
-
-
 class UncachedSystemPrompt(Rule):
     """## What it does
     Flags a system prompt long enough to be cached (at least the model's minimum
@@ -33,8 +28,7 @@ class UncachedSystemPrompt(Rule):
 
     Tokens are counted offline with tiktoken's cl100k encoding on the literal text
     only (run-time parts count as zero), scaled by the model family's tokenizer ratio
-    from the catalogue, so the estimate is a lower bound; an estimate less than 5% above
-    the minimum is too close to call and stays silent. Text is followed through
+    from the catalogue, so the estimate is a lower bound. Text is followed through
     constants, other modules, f-strings, `textwrap.dedent`, `.format`, `"".join` and
     files read with `Path(...).read_text()` or `open(...).read()`.
 
@@ -97,10 +91,6 @@ class UncachedSystemPrompt(Rule):
             },
         ]
         silent = [
-            # about 1,040 tokens against a 1,024 minimum: within the offline count's error, too close to call
-            "import anthropic\nclient = anthropic.Anthropic()\n"
-            f"SYSTEM = {'You are a meticulous support agent for Acme billing. ' * 82!r}\n"
-            'client.messages.create(model="claude-sonnet-4-5", max_tokens=300, system=SYSTEM, messages=[{"role": "user", "content": q}])\n',
             # cached on the system block
             "import anthropic\nclient = anthropic.Anthropic()\n"
             f"SYSTEM = {LONG_SYSTEM!r}\n"
@@ -292,8 +282,8 @@ class UncachedSystemPrompt(Rule):
         if len(text.encode("utf-8")) * ratio < minimum:
             return  # a token is at least one byte: it cannot reach the minimum
         estimate = int(tok.count(text) * ratio)
-        if estimate < minimum * CLOSE_CALL:
-            return  # within the offline count's error of the minimum: the API may not cache it either
+        if estimate < minimum:
+            return
         where = model.id if model is not None else "an unknown model (configured minimum)"
         saving = ""
         cost = None
