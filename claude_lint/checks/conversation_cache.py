@@ -173,12 +173,14 @@ class ConversationUncached(Rule):
             # claude-engineer's Assistant: a `reset()` method, and a cache_control elsewhere in the file on another request
             Invalid(ASSISTANT, row=15, message="`self.history` grows each turn (appended at line 14) and is resent whole with no cache breakpoint"),
         ]
+        # an agent loop whose counter is compared with a literal cap
+        COUNTED = (HEAD + "messages = [{'role': 'user', 'content': task}]\nstep = 0\nwhile step < STEPS:\n    reply = "
+                   "client.messages.create(model='claude-sonnet-4-6', max_tokens=300, messages=messages)\n"
+                   "    messages.append({'role': 'assistant', 'content': reply.content})\n    messages.append({'role': 'user', 'content': 'go on'})\n    step += 1\n")
         fires = [
             *fires,
             # a counter caps the loop, but at forty steps: the conversation grows past the minimum
-            HEAD + "messages = [{'role': 'user', 'content': task}]\nstep = 0\nwhile step < 40:\n    reply = "
-            "client.messages.create(model='claude-sonnet-4-6', max_tokens=300, messages=messages)\n"
-            "    messages.append({'role': 'assistant', 'content': reply.content})\n    messages.append({'role': 'user', 'content': 'go on'})\n    step += 1\n",
+            COUNTED.replace("STEPS", "40"),
         ]
         LITELLM = ("import litellm\nhistory = []\nwhile True:\n    history.append({'role': 'user', 'content': input()})\n"
                    "    r = litellm.completion(model=MODEL, max_tokens=500, messages=history)\n"
@@ -269,9 +271,7 @@ class ConversationUncached(Rule):
             # the same API serving another vendor's model: no cache breakpoints to add
             CONVERSE.replace("MODEL", "'meta.llama3-70b-instruct-v1:0'"),
             # a counter caps the loop at three steps: three short turns stay under the minimum
-            HEAD + "messages = [{'role': 'user', 'content': task}]\nstep = 0\nwhile step < 3:\n    reply = "
-            "client.messages.create(model='claude-sonnet-4-6', max_tokens=300, messages=messages)\n"
-            "    messages.append({'role': 'assistant', 'content': reply.content})\n    messages.append({'role': 'user', 'content': 'go on'})\n    step += 1\n",
+            COUNTED.replace("STEPS", "3"),
             # an agent loop capped at three steps: three short turns stay under the 1,024-token minimum
             HEAD + "messages = [{'role': 'user', 'content': task}]\nfor step in range(3):\n    reply = "
             "client.messages.create(model='claude-sonnet-4-6', max_tokens=300, messages=messages)\n"
