@@ -11,6 +11,10 @@ from typing import Dict, List, Optional, Tuple
 
 CONFIG_FILES = ("claude-lint.toml", ".claude-lint.toml", "pyproject.toml")
 ROOT_MARKERS = (".git", "pyproject.toml", "setup.py", "setup.cfg", "claude-lint.toml", ".claude-lint.toml")
+# A folder's files whose contents (not only their presence) decide what a walk finds or which
+# settings govern it: whoever compares stamps of a walk (the language server, the run cache)
+# must see them rewritten.
+WATCHED_FILES = (".gitignore",) + CONFIG_FILES
 
 DEFAULT_EXCLUDE = (
     ".bzr", ".direnv", ".eggs", ".git", ".git-rewrite", ".hg", ".ipynb_checkpoints", ".mypy_cache", ".nox",

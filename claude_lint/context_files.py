@@ -43,7 +43,7 @@ class ContextCache(OrderedDict):
         of the last walk (or a .gitignore in it) has changed since: a re-lint on every
         edit would otherwise walk the whole tree each time. The files' own changes are
         seen by their stat, where their facts are read."""
-        from claude_lint.discover import stamp
+        from claude_lint.safeio import stamp
 
         selection = tuple((name, repr(getattr(settings, name, None))) for name in ("exclude", "extend_exclude", "respect_gitignore", "force_exclude"))
         key = (root, os.getcwd(), selection, limit)  # shown paths are relative to the working folder

@@ -14,8 +14,9 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING, Callable, Dict, Iterator, List, Optional, Sequence, Tuple
 
-from claude_lint.config import CONFIG_FILES, Settings
+from claude_lint.config import WATCHED_FILES, Settings
 from claude_lint.kinds import SUFFIX_KINDS, display, kind_of  # noqa: F401 (the names discovery has always offered)
+from claude_lint.safeio import stamp
 
 if TYPE_CHECKING:
     from claude_lint.gitignore import GitIgnore
@@ -186,20 +187,6 @@ def discover(paths: Sequence[str], settings: Settings, limit: Optional[int] = No
     return sorted(files.values(), key=lambda f: f.path), missing
 
 
-# A folder's files whose contents (not only their presence) decide what a walk finds or
-# which settings govern it: a caller comparing stamps must see them rewritten.
-_WATCHED = (".gitignore",) + CONFIG_FILES
-
-
-def stamp(path: str) -> Optional[tuple]:
-    """What changes when a folder gains, loses or renames an entry, or a file is written."""
-    try:
-        st = os.stat(path)
-    except OSError:
-        return None
-    return (st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino)
-
-
 def _walk(top: str, skip, git: _GitIgnores, folders: Optional[Dict[str, tuple]] = None, excluded: Optional[Callable[[str, str], bool]] = None, root_prefix: str = "") -> Iterator[SourceFile]:
     """os.walk's order (top-down, folders sorted, files sorted by name) and its choices (a
     symlinked folder is listed but never entered, so a symlink loop cannot loop; a folder
@@ -240,7 +227,7 @@ def _walk(top: str, skip, git: _GitIgnores, folders: Optional[Dict[str, tuple]] 
             continue
         if folders is not None:
             folders[folder] = stamp(folder)
-            for watched in _WATCHED:
+            for watched in WATCHED_FILES:
                 if watched in names:
                     path = os.path.join(folder, watched)
                     folders[path] = stamp(path)

@@ -158,10 +158,11 @@ def _note_read(read: Dict[str, tuple], linter: Linter, sources: Sequence[SourceF
     """What a project's lint read besides the folders walked: the files linted (stamped
     by their first look), the modules and prompt files the linker read, the settings' files."""
     from claude_lint.run_cache import LATER
+    from claude_lint.safeio import stat_stamp
 
     for source in sources:
         st = linter.stats.get(source.abspath)
-        read[source.abspath] = (st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino) if st is not None else LATER
+        read[source.abspath] = stat_stamp(st) if st is not None else LATER
     project = linter.project
     for table in (project._facts, project._files, project._imports, project.reads):
         for path in table:

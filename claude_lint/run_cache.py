@@ -42,7 +42,8 @@ from typing import Dict, Iterable, List, Optional, Tuple
 
 from claude_lint.cache_folder import Folder, folder_for, from_command_line, open_folder, own_code
 from claude_lint.cache_seal import blake2b, seal, secret, unseal
-from claude_lint.config import CONFIG_FILES, ROOT_MARKERS
+from claude_lint.config import ROOT_MARKERS, WATCHED_FILES
+from claude_lint.safeio import stamp, stat_stamp  # noqa: F401 (stamp: read as run_cache.stamp by the CLI)
 
 FORMAT = 1
 PREFIX = "run-"
@@ -53,25 +54,14 @@ KEEP = 8
 # written this close before a run may be written again, unseen, with the same stamp (git's
 # "racily clean" entries). Such a run is not kept; the next one is.
 RACY_NS = 2_000_000_000
-# A folder's files whose contents (not only their presence) decide what a walk finds or
-# which settings govern it (discover stamps the same ones in the folders it walks).
-WATCHED_NAMES = (".gitignore",) + CONFIG_FILES
-# ... and above the paths, with the project markers, whose presence alone counts.
-MARKERS = WATCHED_NAMES + tuple(m for m in ROOT_MARKERS if m not in WATCHED_NAMES)
+# Above the paths: the files discover stamps in the folders it walks, and the project
+# markers, whose presence alone counts.
+MARKERS = WATCHED_FILES + tuple(m for m in ROOT_MARKERS if m not in WATCHED_FILES)
 
 Stamp = Optional[Tuple[int, ...]]
 PRESENT: Stamp = (0,)  # a project marker that is there, whatever its contents
 LATER: Stamp = ()  # read by the run, stamped only after it
 Replay = Tuple[str, str, int]  # standard output, standard error, exit code
-
-
-def stamp(path: str) -> Stamp:
-    """What changes when a folder gains, loses or renames an entry, or a file is written."""
-    try:
-        st = os.stat(path)
-    except (OSError, ValueError):
-        return None
-    return (st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino)
 
 
 def _stamps(paths: Iterable[str], present: Iterable[str] = ()) -> bytes:
@@ -87,7 +77,7 @@ def _stamps(paths: Iterable[str], present: Iterable[str] = ()) -> bytes:
         except (OSError, ValueError):
             add(_ABSENT)
             continue
-        add((st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino))
+        add(stat_stamp(st))
     for path in present:
         add(_THERE if os.path.lexists(path) else _ABSENT)
     return found.tobytes()
@@ -166,7 +156,7 @@ def above(paths: Iterable[str], found: Dict[str, Stamp], given: bool = True) -> 
             for marker in MARKERS:
                 file = os.path.join(folder, marker)
                 if file not in found:
-                    found[file] = stamp(file) if marker in WATCHED_NAMES else _present(file)
+                    found[file] = stamp(file) if marker in WATCHED_FILES else _present(file)
             parent = os.path.dirname(folder)
             if parent == folder:
                 break

@@ -82,3 +82,16 @@ def read_regular(path: str, limit: int, *, head: bool = False, follow: bool = Tr
         return read_fd(fd, limit, path, head)
     finally:
         os.close(fd)
+
+
+def stat_stamp(st: os.stat_result) -> tuple:
+    """What changes when a folder gains, loses or renames an entry, or a file is written."""
+    return (st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino)
+
+
+def stamp(path: str) -> Optional[tuple]:
+    """`stat_stamp` of a path; None when there is nothing there (or the path cannot be one)."""
+    try:
+        return stat_stamp(os.stat(path))
+    except (OSError, ValueError):
+        return None
