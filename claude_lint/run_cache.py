@@ -43,7 +43,7 @@ from typing import Dict, Iterable, List, Optional, Tuple
 from claude_lint.cache_folder import Folder, folder_for, from_command_line, open_folder, own_code
 from claude_lint.cache_seal import blake2b, seal, secret, unseal
 from claude_lint.config import ROOT_MARKERS, WATCHED_FILES
-from claude_lint.safeio import stamp, stat_stamp  # noqa: F401 (stamp: read as run_cache.stamp by the CLI)
+from claude_lint.safeio import stamp, stat_stamp
 
 FORMAT = 1
 PREFIX = "run-"
