@@ -13,6 +13,12 @@ from typing import List, Optional, Tuple
 CHAIN_SKIP = frozenset({"with_raw_response", "with_streaming_response"})
 
 
+def called_name(func: ast.expr) -> str:
+    """The last name of a called (or decorating) expression: `self.store.get_messages` ->
+    "get_messages", `ask` -> "ask"; "" for anything else (a call's result, a subscript)."""
+    return func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+
+
 def method_chain(func: ast.expr, options: Optional[List[ast.Call]] = None) -> Tuple[List[str], ast.expr]:
     """`client.with_options(x=1).messages.create` -> (["messages", "create"], the `client` node).
     The `with_options(...)` calls passed over are appended to `options` when it is given."""

@@ -11,6 +11,7 @@ from __future__ import annotations
 import ast
 from typing import Dict, List, Optional, Set, Tuple
 
+from claude_lint.extract.chains import called_name
 from claude_lint.extract.walk import walk
 from claude_lint.facts import AnswerUse
 from claude_lint.patterns import lazy
@@ -190,7 +191,7 @@ def _call_use(call: ast.Call) -> Optional[Tuple[str, str]]:
     func = call.func
     if isinstance(func, ast.Name) and func.id in NUMBER:
         return NUMBER[func.id], f"parsed with {func.id}()"
-    name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+    name = called_name(func)
     if name in STRUCTURED:
         owner = func.value.id if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) else ""
         return "structured", f"parsed with {owner + '.' if owner else ''}{name}()"

@@ -9,6 +9,7 @@ import ast
 from typing import List, Optional
 
 from claude_lint.extract import retries
+from claude_lint.extract.chains import called_name
 from claude_lint.extract.scopes import Scope, keyword
 def list_ref(node: ast.expr, key: tuple, self_name: Optional[str]) -> bool:
     if key[0] == "name":
@@ -53,7 +54,7 @@ _OBSERVERS = ("print", "log", "debug", "info", "warn", "dump", "save", "write", 
 def observer(call) -> bool:
     if not isinstance(call, ast.Call):
         return False
-    name = call.func.attr if isinstance(call.func, ast.Attribute) else call.func.id if isinstance(call.func, ast.Name) else ""
+    name = called_name(call.func)
     name = name.lower()
     return name.startswith("on_") or any(word in name for word in _OBSERVERS)
 

@@ -8,6 +8,7 @@ import ast
 from dataclasses import replace
 from typing import Optional
 
+from claude_lint.extract.chains import called_name
 from claude_lint.extract.python_calls import MAX_SESSION_NODES
 from claude_lint.extract.scopes import CallRecord, Scope, keyword
 from claude_lint.facts import CallSite, History, Mapping, Seq, Text, Unknown
@@ -78,7 +79,7 @@ class ModelHistory:
         role, content, extra = None, None, None
         if isinstance(node, ast.Call):
             func = node.func
-            kind = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+            kind = called_name(func)
             role = _MESSAGE_ROLES.get(kind)
             content = keyword(node, "content") or (node.args[0] if node.args and not isinstance(node.args[0], ast.Starred) else None)
             extra = keyword(node, "additional_kwargs")

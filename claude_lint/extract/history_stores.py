@@ -13,6 +13,7 @@ from typing import List, Optional, Tuple
 
 from claude_lint.extract import loops
 from claude_lint.extract.bindings import Unpacked
+from claude_lint.extract.chains import called_name
 from claude_lint.extract.scopes import Scope
 from claude_lint.extract.walk import walk
 from claude_lint.facts import History
@@ -49,9 +50,7 @@ def _store_noun(call: ast.AST, verbs) -> Optional[str]:
     and `add_job_message` -> "job message"; None for another verb or a noun of no conversation."""
     if not isinstance(call, ast.Call):
         return None
-    func = call.func
-    name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
-    words = _words(name)
+    words = _words(called_name(call.func))
     if len(words) < 2 or words[0] not in verbs:
         return None
     noun = [w[:-1] if w.endswith("s") and len(w) > 3 else w for w in words[1:] if w not in _QUALIFIERS]
@@ -73,9 +72,7 @@ def reads_store(expr: ast.AST, limit: int = 200) -> bool:
 
 def _whole(reader: ast.Call) -> bool:
     """Does the reader ask for the whole conversation (no count, no window)?"""
-    func = reader.func
-    name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
-    if any(w in _PARTIAL for w in _words(name)):
+    if any(w in _PARTIAL for w in _words(called_name(reader.func))):
         return False
     if any(isinstance(a, ast.Constant) and isinstance(a.value, int) and not isinstance(a.value, bool) for a in reader.args):
         return False
@@ -111,7 +108,7 @@ class StoreHistory:
                 continue
             writer = self._writer(loop, noun, 0)
             if writer is not None and not self._defined_here(writer):
-                return History(label, "stored", self.ev.loc(writer), bound=loops.bound(loop), store=(_name(reader), _name(writer)))
+                return History(label, "stored", self.ev.loc(writer), bound=loops.bound(loop), store=(called_name(reader.func), called_name(writer.func)))
         if scope.kind != "function" or scope.node is None:
             return None
         grown = any(e.kind == "grow" and e.key == ("name", n) and e.scope is scope for e in self.c.events for n in names)
@@ -120,7 +117,7 @@ class StoreHistory:
         writer = self._writer(scope.node, noun, reader.lineno)
         if writer is None or self._defined_here(writer):
             return None
-        return History(label, "stored", self.ev.loc(writer), bound=self._reader_window(reader), store=(_name(reader), _name(writer)))
+        return History(label, "stored", self.ev.loc(writer), bound=self._reader_window(reader), store=(called_name(reader.func), called_name(writer.func)))
 
     def _loaded(self, expr: ast.expr, scope: Scope, depth: int, names: List[str], row: int) -> Optional[Tuple[ast.Call, List[str]]]:
         """The store reader a request's list is a whole copy of (through local names, `list()`,
@@ -134,7 +131,7 @@ class StoreHistory:
         if isinstance(expr, ast.Call):
             if _store_noun(expr, _READS) is not None:
                 return expr, names
-            name = expr.func.attr if isinstance(expr.func, ast.Attribute) else expr.func.id if isinstance(expr.func, ast.Name) else ""
+            name = called_name(expr.func)
             if name in ("list", "deepcopy") and len(expr.args) == 1 and not expr.keywords:
                 return self._loaded(expr.args[0], scope, depth + 1, names, row)
             if name == "copy" and not expr.args and isinstance(expr.func, ast.Attribute):
@@ -178,12 +175,12 @@ class StoreHistory:
         """(load, dump) when a list is loaded from a file and dumped back to one (`history =
         pickle.load(f)` ... `pickle.dump(history, f)`): it outlives the run, so a step cap bounds
         one run, not the conversation, which every run resumes."""
-        loads = [b for b in owner.assigns.get(name, []) if isinstance(b, ast.Call) and _name(b) in _FILE_LOADS]
+        loads = [b for b in owner.assigns.get(name, []) if isinstance(b, ast.Call) and called_name(b.func) in _FILE_LOADS]
         if not loads:
             return None
         for r in self.c.calls:
             node = r.node
-            if _name(node) in _FILE_DUMPS and node.args and isinstance(node.args[0], ast.Name) and node.args[0].id == name and self.ev.find(name, r.scope) is owner:
+            if called_name(node.func) in _FILE_DUMPS and node.args and isinstance(node.args[0], ast.Name) and node.args[0].id == name and self.ev.find(name, r.scope) is owner:
                 return loads[0], node
         return None
 
@@ -207,13 +204,13 @@ class StoreHistory:
         the last n messages (`.limit(20)` in its query), which only its body shows. A reader of
         this file with no slice or limit in it is whole (""); one elsewhere may keep a window.
         (An agent loop reloading its job every step needs every step: that shape is not asked.)"""
-        name = _name(reader)
+        name = called_name(reader.func)
         defined = [sc for sc in self._scopes() if sc.kind == "function" and sc.node is not None and sc.name.rsplit(".", 1)[-1] == name]
         if not defined:
             return f"any window `{name}` keeps (defined elsewhere)"
         for sc in defined:
             for seen, node in enumerate(walk(sc.node)):
-                if seen > MAX_STORE_NODES or isinstance(node, ast.Slice) or isinstance(node, ast.Call) and any(w in _name(node).lower() for w in _LIMIT_WORDS):
+                if seen > MAX_STORE_NODES or isinstance(node, ast.Slice) or isinstance(node, ast.Call) and any(w in called_name(node.func).lower() for w in _LIMIT_WORDS):
                     return f"the window `{name}` keeps"
         return ""
 
@@ -229,7 +226,7 @@ class StoreHistory:
     def _defined_here(self, writer: ast.Call) -> bool:
         """Is the writer a function of this file? Then the list it keeps is in the file, where
         the history's other shapes judge it (and where a trim in the writer shows)."""
-        name = _name(writer)
+        name = called_name(writer.func)
         return any(sc.kind == "function" and sc.name.rsplit(".", 1)[-1] == name for sc in self._scopes())
 
     def _writer(self, root: ast.AST, noun: str, after: int) -> Optional[ast.Call]:
@@ -241,7 +238,3 @@ class StoreHistory:
                 return node
         return None
 
-
-def _name(call: ast.Call) -> str:
-    func = call.func
-    return func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""

@@ -15,6 +15,7 @@ import os
 from typing import List, Optional, Tuple
 
 from claude_lint.extract import clients, gateways, moves, sdk
+from claude_lint.extract.chains import called_name
 from claude_lint.extract.templates import bound_call
 from claude_lint.extract.scopes import CallRecord, Scope, keyword, positional
 from claude_lint.facts import CallSite, Mapping, Param, Text
@@ -36,7 +37,7 @@ def sites(ex, record: CallRecord, call: ast.Call, receiver: Optional[ast.expr], 
     if body_expr is None:
         return []
     args = positional(call)
-    if _called_name(call.func) in METHOD_FIRST:
+    if called_name(call.func) in METHOD_FIRST:
         # `client.stream("POST", url, json=...)`: a POST only when the method written says so
         method = args[0] if args else keyword(call, "method")
         if not (isinstance(method, ast.Constant) and isinstance(method.value, str) and method.value.upper() == "POST"):
@@ -100,10 +101,6 @@ def sites(ex, record: CallRecord, call: ast.Call, receiver: Optional[ast.expr], 
 
 URLOPEN = "urllib.request.urlopen"
 METHOD_FIRST = frozenset({"stream", "request"})  # HTTP calls whose first argument is the method
-
-
-def _called_name(func: ast.expr) -> str:
-    return func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
 
 
 def _urllib_request(ev, call: ast.Call, scope: Scope) -> Optional[ast.Call]:
@@ -202,7 +199,7 @@ def _abstract(defined: Optional[Scope]) -> bool:
     node = defined.node if defined is not None else None
     if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
         return False
-    if any((d.attr if isinstance(d, ast.Attribute) else d.id if isinstance(d, ast.Name) else "") == "abstractmethod" for d in node.decorator_list):
+    if any(called_name(d) == "abstractmethod" for d in node.decorator_list):
         return True
     for stmt in node.body:
         if isinstance(stmt, ast.Pass) or isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant):

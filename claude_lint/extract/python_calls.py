@@ -6,7 +6,7 @@ import ast
 from typing import List, Optional, Tuple
 
 from claude_lint.extract import sdk
-from claude_lint.extract.chains import method_chain
+from claude_lint.extract.chains import called_name, method_chain
 from claude_lint.extract.scopes import Scope, keyword, positional
 from claude_lint.extract.values import Evaluator
 from claude_lint.facts import Noqa
@@ -134,7 +134,7 @@ def _one(providers: set, strict: bool = False) -> Optional[str]:
 
 def _is_property(node) -> bool:
     for d in getattr(node, "decorator_list", ()):
-        name = d.attr if isinstance(d, ast.Attribute) else d.id if isinstance(d, ast.Name) else ""
+        name = called_name(d)
         if name in ("property", "cached_property"):
             return True
     return False

@@ -9,6 +9,7 @@ from typing import Optional
 
 from claude_lint.extract import loops
 from claude_lint.extract.bindings import Binding
+from claude_lint.extract.chains import called_name
 from claude_lint.extract.history_edits import EditJudge, joined_lists, observer, spans
 from claude_lint.extract.history_models import ModelHistory
 from claude_lint.extract.history_stores import StoreHistory
@@ -125,7 +126,7 @@ class HistoryFinder(ModelHistory, StoreHistory, EditJudge):
                     return found
             return None
         if isinstance(expr, ast.Call) and len(expr.args) == 1 and not expr.keywords:
-            name = expr.func.attr if isinstance(expr.func, ast.Attribute) else expr.func.id if isinstance(expr.func, ast.Name) else ""
+            name = called_name(expr.func)
             if name in ("list", "deepcopy"):
                 return self._source(expr.args[0], scope, depth + 1)
         if isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute) and expr.func.attr == "copy" and not expr.args:

@@ -14,6 +14,7 @@ import ast
 import re
 from typing import Dict, Optional
 
+from claude_lint.extract.chains import called_name
 from claude_lint.extract.walk import child_nodes, walk
 from claude_lint.facts import Retry
 from claude_lint.patterns import lazy
@@ -135,5 +136,5 @@ def _exits(node: ast.AST) -> bool:
     if not isinstance(node, ast.Call):
         return False
     func = node.func
-    name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+    name = called_name(func)
     return name in ("exit", "_exit", "quit")

@@ -18,6 +18,7 @@ from claude_lint.extract.arguments import argument_values, has_star, keyword, po
 from claude_lint.extract.bindings import (  # noqa: F401
     GROW_METHODS, MUTATE_METHODS, PURE_CALLS, TRIM_METHODS, Binding, CallRecord, Event, Looped, Scope, Unpacked,
 )
+from claude_lint.extract.chains import called_name
 from claude_lint.extract.walk import CHILD_FIELDS, LEAVES
 
 MAX_EDITS = 64  # in-place edits of one dict followed; more make it unknown
@@ -351,7 +352,7 @@ class Collector:
     def _call(self, node: ast.Call) -> None:
         self.calls.append(CallRecord(node, self.scope, tuple(self.loops)))
         func = node.func
-        runner = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+        runner = called_name(func)
         if runner in PER_ITEM_RUNNERS and isinstance(func, ast.Attribute) or runner == "map" and isinstance(func, ast.Name):
             self._per_item.update(id(a) for a in node.args[:2] if isinstance(a, ast.Lambda))
         if isinstance(func, ast.Attribute):

@@ -7,6 +7,7 @@ import ast
 from typing import Iterator, List, Optional, Set, Tuple
 
 from claude_lint.extract import clients, gateways, loops, sdk
+from claude_lint.extract.chains import called_name
 from claude_lint.extract.history_stores import reads_store
 from claude_lint.extract.python_calls import free_limits
 from claude_lint.extract.scopes import CallRecord, Scope
@@ -31,7 +32,7 @@ class InvocationFinder:
         one indirectly (`fn = PROVIDERS[name]`, an instance called): most calls cost a set look-up."""
         node = record.node
         func = node.func
-        last_id = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+        last_id = called_name(func)
         if last_id in wanted or self._indirect(func, record.scope, wanted):
             callees = self.callees(func, record.scope)
             if callees:
@@ -115,7 +116,7 @@ class InvocationFinder:
                 value = value[1]  # `with ThreadPoolExecutor() as ex`
             if isinstance(value, ast.Call):
                 func = value.func
-                name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+                name = called_name(func)
                 if name.endswith("Executor") or name.endswith("Pool"):
                     return True
         # made by a call of another name (`pool = get_pool()`): the name says what it holds
@@ -263,7 +264,7 @@ class InvocationFinder:
         if len(bound) != 1 or not isinstance(bound[0], ast.Call):
             return None
         made = bound[0]
-        name = made.func.attr if isinstance(made.func, ast.Attribute) else made.func.id if isinstance(made.func, ast.Name) else ""
+        name = called_name(made.func)
         # built with nothing: the constructor's defaults; positional arguments are not read
         if not name[:1].isupper() or not made.keywords and made.args or any(k.arg is None for k in made.keywords):
             return None

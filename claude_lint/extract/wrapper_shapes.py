@@ -7,6 +7,7 @@ import ast
 from dataclasses import replace
 from typing import Dict, Iterable, Iterator, List, Optional
 
+from claude_lint.extract.chains import called_name
 from claude_lint.extract.walk import walk
 from claude_lint.facts import Mapping, Param, Seq, Text, Transform
 
@@ -145,7 +146,7 @@ def submitted(record):
     record itself for any other call, or when the arguments are not written as a tuple."""
     node = record.node
     func = node.func
-    if (func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else "") not in THREAD_CLASSES:
+    if called_name(func) not in THREAD_CLASSES:
         return record
     target = next((k.value for k in node.keywords if k.arg == "target"), None)
     args = next((k.value for k in node.keywords if k.arg == "args"), None)
