@@ -53,6 +53,7 @@ class Linter:
         self.seconds = float(settings.options_for(FILE_TIMEOUT).get("seconds", DEFAULT_SECONDS))
         self.internal_errors: List[str] = []
         self._packages: Dict[str, str] = {}
+        self._pins = None  # the project's SDK pins, read when a rule first asks
         self._real_folders: Dict[str, str] = {}
         self._real_root: Optional[str] = None
         self._callers: Dict[str, FileFacts] = {}
@@ -322,7 +323,7 @@ class Linter:
         reached = Counter(loc for site in derived for loc in (site.via, *site.also))
         passed = self.project.passed_histories
         sites = [replace(site, reached=reached[site.loc], passed_history=passed.get(site.loc)) if site.loc in reached else site for facts in all_facts for site in facts.calls]
-        contexts = [(rule, Context(_LazyCatalog(self), {**rule.options, **self.settings.options_for(rule.code)}, self.package_of, self.sources)) for rule in self.rules]
+        contexts = [(rule, Context(_LazyCatalog(self), {**rule.options, **self.settings.options_for(rule.code)}, self.package_of, self.sources, self.sdk_below)) for rule in self.rules]
         # Linking and the rules run under the same per-file limit as extraction: each
         # file has `seconds` for all its calls, and one that runs out is a CL904 with
         # none of its findings (its calls are left out of the project rules too). A call
@@ -392,6 +393,18 @@ class Linter:
 
     def package_of(self, path: str) -> str:
         return package_root(path, self.root, self._packages)
+
+    def sdk_below(self, path: str, package: str, release: tuple) -> bool:
+        if self._pins is None:
+            from claude_lint.dependency_pins import Pins
+
+            self._pins = Pins(self.root)
+        return self._pins.below(path, package, release)
+
+    @property
+    def pin_files(self):
+        """The dependency files looked at for SDK pins (the run cache stamps them)."""
+        return self._pins.read if self._pins is not None else {}
 
     def _checked(self, rule, check, subject, ctx: Context, where: str) -> List[Diagnostic]:
         try:
