@@ -10,7 +10,6 @@ declares next to the code: a lock file (exact), else requirements*.txt, pyprojec
 """
 from __future__ import annotations
 
-import json
 import os
 import re
 from typing import Callable, Dict, Iterable, List, Optional, Tuple
@@ -112,6 +111,8 @@ def _canonical(name: str) -> str:
 
 def _from_lock(name: str, text: str, package: str):
     if name == "Pipfile.lock":
+        import json  # here: only a Pipfile lock needs it
+
         data = json.loads(text)
         for section in ("default", "develop"):
             entry = (data.get(section) or {}).get(package)
