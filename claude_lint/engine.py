@@ -164,7 +164,7 @@ def _note_read(read: Dict[str, tuple], linter: Linter, sources: Sequence[SourceF
         st = linter.stats.get(source.abspath)
         read[source.abspath] = stat_stamp(st) if st is not None else LATER
     project = linter.project
-    for table in (project._facts, project._files, project._imports, project.reads):
+    for table in (project._facts, project._files, project._imports, project.reads, linter.pins.read):
         for path in table:
             read.setdefault(path, LATER)
     for path in (linter.settings.config_path, linter.settings.models_file):

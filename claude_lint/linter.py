@@ -21,6 +21,7 @@ from claude_lint.caller_questions import names_key, spelled_in
 from claude_lint.checks import by_code
 from claude_lint.checks.base import Context
 from claude_lint.config import Settings, package_root, selected
+from claude_lint.dependency_pins import Pins
 from claude_lint.diagnostics import Diagnostic
 from claude_lint.discover import SourceFile, display
 from claude_lint.extract import extract_source, module_name, wants
@@ -53,6 +54,7 @@ class Linter:
         self.seconds = float(settings.options_for(FILE_TIMEOUT).get("seconds", DEFAULT_SECONDS))
         self.internal_errors: List[str] = []
         self._packages: Dict[str, str] = {}
+        self.pins = Pins(self.root)  # the project's SDK pins, read when a rule first asks
         self._real_folders: Dict[str, str] = {}
         self._real_root: Optional[str] = None
         self._callers: Dict[str, FileFacts] = {}
@@ -60,8 +62,7 @@ class Linter:
         # abspath -> ((its stat's identity, or the text given, names, local, methods), answer): the second
         # phase's last question to each file, which a later round often asks again unchanged (no bytes kept).
         self._last_asked: Dict[str, tuple] = {}
-        # Text linted from memory (a buffer, standard input), by absolute path: the rule
-        # context's `sources`, so that fixes are built against the text that was linted.
+        # Text linted from memory (a buffer, stdin) by absolute path: fixes are built on the text linted.
         self.sources: Dict[str, str] = {}
         self._spelled: Dict[str, tuple] = {}  # names key -> the names as bytes, and by the import words that may bring them
         self.stats: Dict[str, os.stat_result] = {}  # taken by this run's first look at a file, for its later ones
@@ -188,8 +189,7 @@ class Linter:
             return None
         from claude_lint.extract.prefilter import needs_parse  # here: a run whose facts all come from the cache never builds its tables
 
-        # The byte patterns are ASCII and Python source encodings are ASCII-compatible:
-        # the raw bytes answer as the text would.
+        # ASCII byte patterns on ASCII-compatible source encodings: the bytes answer as the text would.
         if needs_parse(raw):
             return None
         return FileFacts(source.path, source.abspath, module_name(source.abspath, self.root), "python", parsed=False)
@@ -322,7 +322,7 @@ class Linter:
         reached = Counter(loc for site in derived for loc in (site.via, *site.also))
         passed = self.project.passed_histories
         sites = [replace(site, reached=reached[site.loc], passed_history=passed.get(site.loc)) if site.loc in reached else site for facts in all_facts for site in facts.calls]
-        contexts = [(rule, Context(_LazyCatalog(self), {**rule.options, **self.settings.options_for(rule.code)}, self.package_of, self.sources)) for rule in self.rules]
+        contexts = [(rule, Context(_LazyCatalog(self), {**rule.options, **self.settings.options_for(rule.code)}, self.package_of, self.sources, self.pins.below)) for rule in self.rules]
         # Linking and the rules run under the same per-file limit as extraction: each
         # file has `seconds` for all its calls, and one that runs out is a CL904 with
         # none of its findings (its calls are left out of the project rules too). A call

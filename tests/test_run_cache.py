@@ -121,6 +121,18 @@ def test_a_change_runs_the_linter_again(tmp_path, change):
     assert _run(tmp_path, ".") != MARK
 
 
+def test_a_changed_sdk_pin_runs_the_linter_again(tmp_path):
+    # CL008 reads the project's requirements (an SDK older than 0.47 sends long non-streaming requests)
+    _project(tmp_path)
+    _write(tmp_path, {"svc/requirements.txt": "anthropic==0.40.0\n", "svc/long.py": CALL.format(32000)})
+    _age(tmp_path)
+    assert b"CL008" not in _run(tmp_path, ".")
+    _mark(tmp_path)
+    (tmp_path / "svc" / "requirements.txt").write_text("anthropic==0.60.0\n")
+    after = _run(tmp_path, ".")
+    assert after != MARK and b"CL008" in after
+
+
 def test_a_changed_config_runs_the_linter_again(tmp_path):
     _project(tmp_path)
     _run(tmp_path, ".")

@@ -47,6 +47,9 @@ class Context:
     # The text of files linted from memory (standard input, an editor's buffer), by
     # absolute path: fix builders read it instead of the file on disk.
     sources: Mapping[str, str] = field(default_factory=dict)
+    # Whether the project around a file allows only versions of an SDK older than a release
+    # (its lock file or requirements say so): some SDK behaviour a rule states is that recent.
+    sdk_below: Callable[[str, str, tuple], bool] = field(default=lambda path, package, release: False)
 
     def option(self, name: str):
         return self.options[name]

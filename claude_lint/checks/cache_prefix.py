@@ -89,14 +89,14 @@ class CachePrefixDynamic(Rule):
     ```
 
     ## Options
-    - `unknown-model-minimum` (int, 1024): the cacheable length assumed when the model
-      is not known statically.
+    - `unknown-model-minimum` (int, 4096): the cacheable length assumed when the model
+      is not known statically (the largest of a current Claude model).
     """
 
     code = "CL006"
     name = "cache-prefix-dynamic"
     summary = "per-request value inside a cached prompt prefix"
-    options = {"unknown-model-minimum": 1024}
+    options = {"unknown-model-minimum": 4096}
 
     @staticmethod
     def examples():

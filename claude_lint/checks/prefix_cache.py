@@ -132,14 +132,14 @@ class PromptPrefixUncached(Rule):
     helper), nor for tool definitions (which tool to mark is the author's call).
 
     ## Options
-    - `unknown-model-minimum` (int, 1024): the minimum cacheable length used when the
-      model is not known statically.
+    - `unknown-model-minimum` (int, 4096): the minimum cacheable length used when the
+      model is not known statically (the largest of a current Claude model).
     """
 
     code = "CL012"
     name = "prompt-prefix-uncached"
     summary = "long fixed user-turn prefix or tool definitions sent without prompt caching"
-    options = {"unknown-model-minimum": 1024}
+    options = {"unknown-model-minimum": 4096}
     preview = True
     preview_reason = ("Measured on the real-world corpus (eval/realworld, 105 repositories with the held-out set): "
                       "precision 0.92 (11 of 12 right) but recall 0.29 (6 of 21), and fewer than the 15 judged findings "

@@ -9,6 +9,12 @@ from claude_lint.facts import Lit
 from claude_lint.link import Call
 
 HEAD = "import anthropic\nclient = anthropic.Anthropic()\n"
+# The SDK releases that brought each refusal (anthropic-sdk-python): the 10-minute check
+# came with 0.47.0 (b363339, "add claude-3.7 + support for thinking", 2025-02-24), the
+# per-model caps (MODEL_NONSTREAMING_TOKENS) with 0.52.0 (68d8226, "add claude 4 models").
+TIMEOUT_CHECK_SINCE = (0, 47, 0)
+LONG = 'client.messages.create(model="claude-sonnet-4-6", max_tokens=32000, messages=[])\n'
+MODEL_CAPS_SINCE = (0, 52, 0)
 
 
 class StreamRequired(Rule):
@@ -26,7 +32,10 @@ class StreamRequired(Rule):
     The rule stays silent with `stream=True`, `messages.stream(...)`, a `timeout=` on
     the call or in `with_options(...)`, and when the client was built with a timeout;
     also when the client's construction is not visible (a client passed in as a
-    parameter may carry a timeout).
+    parameter may carry a timeout), and when the project pins an SDK older than the
+    refusal (its lock file, requirements, `pyproject.toml` or Pipfile allows only
+    versions before 0.47.0, or before 0.52.0 for the per-model caps): that SDK sends
+    the request.
 
     Fix safety: `--unsafe-fixes` rewrites `x = client.messages.create(...)` (or
     `return ...`, awaited or not) into `with client.messages.stream(...) as stream:` and
@@ -60,6 +69,11 @@ class StreamRequired(Rule):
             Invalid("from anthropic import Anthropic\nclient = Anthropic(max_retries=3)\n"
                     'client.messages.create(model="claude-opus-4-20250514", max_tokens=10000, messages=[])\n',
                     row=3, message="it is above claude-opus-4-20250514's non-streaming limit of 8,192"),
+            # the project pins an SDK that has the check (a lower bound only does not say otherwise)
+            Invalid({"requirements.txt": "anthropic>=0.40\n", "app/example.py": HEAD + LONG}, row=3, path="app/example.py"),
+            Invalid({"uv.lock": '[[package]]\nname = "anthropic"\nversion = "0.118.0"\n', "example.py": HEAD + LONG}, row=3),
+            # 0.48 has the 10-minute check but not yet the per-model caps: the first still holds
+            Invalid({"requirements.txt": "anthropic==0.48.0\n", "example.py": HEAD + LONG}, row=3),
         ]
         silent = [
             HEAD + 'client.messages.create(model="claude-sonnet-4-6", max_tokens=32000, stream=True, messages=[])\n',
@@ -69,6 +83,11 @@ class StreamRequired(Rule):
             "import anthropic\nclient = anthropic.Anthropic(timeout=1800)\n"
             'client.messages.create(model="claude-sonnet-4-6", max_tokens=32000, messages=[])\n',
             HEAD + 'client.messages.create(model="claude-sonnet-4-6", max_tokens=21333, messages=[])\n',
+            # the project pins an SDK older than the refusal (0.47.0; 0.52.0 for the per-model caps): it sends the request
+            {"backend/requirements.txt": "anthropic==0.40.0\n", "backend/gen/example.py": HEAD + LONG},
+            {"svc/pyproject.toml": '[tool.poetry.dependencies]\nanthropic = "^0.42.0"\n', "svc/example.py": HEAD + LONG},
+            {"requirements.txt": "anthropic==0.48.0\n", "example.py": "from anthropic import Anthropic\nclient = Anthropic()\n"
+             'client.messages.create(model="claude-opus-4-20250514", max_tokens=10000, messages=[])\n'},
             # the client comes from elsewhere: it may carry a timeout
             "import anthropic\n\ndef run(client: anthropic.Anthropic):\n"
             '    return client.messages.create(model="claude-sonnet-4-6", max_tokens=32000, messages=[])\n',
@@ -94,10 +113,14 @@ class StreamRequired(Rule):
             # Integer arithmetic: a 400-digit max_tokens is too large for a float.
             seconds = (3600 * limit + 64_000) // 128_000
             why = f"3600 s x {tokens(limit)} / 128,000 = {seconds:,} s exceeds the SDK's 600 s default timeout"
+            since = TIMEOUT_CHECK_SINCE
         elif cap is not None and limit > cap:
             why = f"it is above {model.id}'s non-streaming limit of {tokens(cap)}"
+            since = MODEL_CAPS_SINCE
         else:
             return
+        if ctx.sdk_below(site.loc.path, "anthropic", since):
+            return  # the SDK the project pins predates the refusal: the request is sent
         arg = call.arg("max_tokens")
         from claude_lint.fixes import streaming  # libcst only when a fix is built
 

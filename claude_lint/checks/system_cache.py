@@ -58,14 +58,15 @@ class UncachedSystemPrompt(Rule):
     nor for a LiteLLM system message.
 
     ## Options
-    - `unknown-model-minimum` (int, 1024): the minimum cacheable length used when the
-      model is not known statically.
+    - `unknown-model-minimum` (int, 4096): the minimum cacheable length used when the
+      model is not known statically: the largest minimum of a current Claude model, so
+      an unknown model never makes a prompt look cacheable when it is not.
     """
 
     code = "CL002"
     name = "system-prompt-uncached"
     summary = "long system prompt sent without prompt caching"
-    options = {"unknown-model-minimum": 1024}
+    options = {"unknown-model-minimum": 4096}
 
     @staticmethod
     def examples():
