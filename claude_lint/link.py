@@ -14,23 +14,8 @@ from dataclasses import dataclass, replace
 from typing import Callable, Dict, List, Optional, Tuple
 
 from claude_lint.bounds import Sizes
-from claude_lint.facts import (
-    CallSite,
-    Callee,
-    FileFacts,
-    History,
-    Invocation,
-    Lit,
-    Loc,
-    Mapping,
-    Param,
-    Seq,
-    Signature,
-    Text,
-    Unknown,
-    Wrapper,
-    WrapperTable,
-)
+from claude_lint.facts import (CallSite, Callee, FileFacts, History, Invocation, Lit, Loc, Mapping, OneOf, Param, Seq,
+                               Signature, Text, Unknown, Wrapper, WrapperTable)
 from claude_lint.link_bind import _entry_locs, _passed_history, _spreads_param, _substitute
 from claude_lint.link_names import MAX_REACHED, MAX_WRAPPER_DEPTH, NameResolver, _Index, _ModuleImports
 from claude_lint.link_sent import built_choice, handed_clients, only_local, sent_to
@@ -75,6 +60,15 @@ class Call:
         if isinstance(v, Text) and v.is_folded and not v.dynamic_parts:
             return v.literal
         return None
+
+    def written(self, role: str) -> Tuple[object, Optional[Loc]]:
+        """A role's value, or the default the code writes for a value the run may supply
+        (`data.get("max_tokens", 64000)`, `os.getenv("MODEL", "claude-...")`) and where that
+        default is read (None for a value sent as written): a rule judging it says "by default"."""
+        v = self.value(role)
+        if isinstance(v, OneOf) and v.default and v.options:
+            return v.options[0], v.loc
+        return v, None
 
     def int_value(self, role: str) -> Optional[int]:
         v = self.value(role)

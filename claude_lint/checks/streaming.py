@@ -5,7 +5,7 @@ from typing import Iterator
 from claude_lint.checks.base import Context, Invalid, Rule, tokens
 from claude_lint.diagnostics import Diagnostic, Fix
 from claude_lint.extract.sdk import api_facts
-from claude_lint.facts import Lit
+from claude_lint.facts import Lit, Loc, Text
 from claude_lint.link import Call
 
 HEAD = "import anthropic\nclient = anthropic.Anthropic()\n"
@@ -60,8 +60,20 @@ class StreamRequired(Rule):
             Invalid("from anthropic import Anthropic\nclient = Anthropic(max_retries=3)\n"
                     'client.messages.create(model="claude-opus-4-20250514", max_tokens=10000, messages=[])\n',
                     row=3, message="it is above claude-opus-4-20250514's non-streaming limit of 8,192"),
+            # the default written for a value the request payload or the environment may supply
+            Invalid(HEAD + "def handle(data):\n    max_tokens = data.get('max_tokens', 64000)\n"
+                    '    return client.messages.create(model="claude-sonnet-4-6", max_tokens=max_tokens, messages=[])\n',
+                    row=5, message="max_tokens=64,000 by default (the fallback read at line 4, sent unless the run supplies another value)"),
+            Invalid("import os\n" + HEAD + 'LIMIT = int(os.getenv("MAX_TOKENS", "32000"))\n'
+                    'client.messages.create(model="claude-sonnet-4-6", max_tokens=LIMIT, messages=[])\n', row=5, message="max_tokens=32,000 by default"),
+            Invalid("import os\n" + HEAD + 'client.messages.create(model=os.getenv("MODEL", "claude-opus-4-20250514"), max_tokens=10000, messages=[])\n',
+                    row=4, message="it is above claude-opus-4-20250514's non-streaming limit of 8,192"),
         ]
         silent = [
+            # a default within the limit; a value with no written default; a choice, not a default
+            HEAD + "def handle(data):\n    return client.messages.create(model='claude-sonnet-4-6', max_tokens=int(data.get('max_tokens', 4096)), messages=[])\n",
+            HEAD + "def handle(data):\n    return client.messages.create(model='claude-sonnet-4-6', max_tokens=int(data['max_tokens']), messages=[])\n",
+            HEAD + "def handle(data, big):\n    return client.messages.create(model='claude-sonnet-4-6', max_tokens=64000 if big else 4096, messages=[])\n",
             HEAD + 'client.messages.create(model="claude-sonnet-4-6", max_tokens=32000, stream=True, messages=[])\n',
             HEAD + 'with client.messages.stream(model="claude-sonnet-4-6", max_tokens=32000, messages=[]) as s:\n    s.get_final_message()\n',
             HEAD + 'client.messages.create(model="claude-sonnet-4-6", max_tokens=32000, timeout=1800, messages=[])\n',
@@ -80,7 +92,8 @@ class StreamRequired(Rule):
         shape = api_facts(site.provider, site.api)
         if shape is None or not shape.nonstreaming_limit or site.streaming:
             return
-        limit = call.int_value("max_tokens")
+        written, default_at = call.written("max_tokens")
+        limit = written.value if isinstance(written, Lit) and type(written.value) is int else None
         if limit is None or call.open or site.client_timeout is not False:
             return
         stream = call.value("stream")
@@ -88,7 +101,7 @@ class StreamRequired(Rule):
             return
         if call.value("timeout") is not None:
             return
-        model = ctx.model(call)
+        model = ctx.model(call) or _default_model(call, ctx)
         cap = model.nonstreaming_max if model is not None else None
         if limit >= shape.nonstreaming_limit:
             # Integer arithmetic: a 400-digit max_tokens is too large for a float.
@@ -104,9 +117,24 @@ class StreamRequired(Rule):
         fix = streaming.build(call, ctx.sources) or Fix(
             "Use client.messages.stream(...) and stream.get_final_message(), or pass stream=True or timeout=", "display-only"
         )
+        by_default = "" if default_at is None else f" by default (the fallback {_place(default_at, site.loc)}, sent unless the run supplies another value)"
         yield self.diagnostic(
             arg.at if arg is not None else site.loc,
-            f"Non-streaming call with max_tokens={tokens(limit)}: the Anthropic SDK raises `Streaming is required` before sending it "
+            f"Non-streaming call with max_tokens={tokens(limit)}{by_default}: the Anthropic SDK raises `Streaming is required` before sending it "
             f"({why}). Use messages.stream(...) / stream=True, or pass an explicit timeout=.",
             fix=fix,
         )
+
+
+def _default_model(call: Call, ctx: Context):
+    """The model a request sends by default (`os.getenv("MODEL", "claude-...")`), when the
+    run may choose another: its non-streaming cap holds unless it is overridden."""
+    written, at = call.written("model")
+    if at is None or not isinstance(written, Text) or not written.is_folded or written.dynamic_parts:
+        return None
+    return ctx.catalog.lookup(written.literal)
+
+
+def _place(at: Loc, call_at: Loc) -> str:
+    """Where a default is read, as a message names it: `line 12`, or `config.py:12` in another file."""
+    return f"read at line {at.row}" if at.path == call_at.path else f"read at {at.path}:{at.row}"

@@ -315,7 +315,7 @@ def _substitute(value: object, function: str, bound: Optional[Dict[str, object]]
         fields = tuple((k, _substitute(v, function, bound, seen)) for k, v in value.fields)
         return replace(value, inner=_substitute(value.inner, function, bound, seen), fields=fields)
     if isinstance(value, OneOf):
-        return OneOf(value.why, value.loc, tuple(_substitute(o, function, bound, seen) for o in value.options))
+        return OneOf(value.why, value.loc, tuple(_substitute(o, function, bound, seen) for o in value.options), default=value.default)
     return value
 
 

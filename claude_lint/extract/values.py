@@ -9,7 +9,7 @@ import ast
 from typing import Dict, Optional, Tuple
 
 from claude_lint.bounds import MAX_EXPRESSION_DEPTH, MAX_OPTIONS, TOO_LARGE, Sizes
-from claude_lint.extract import config_values, kept_values, moves, sdk, session_values, templates
+from claude_lint.extract import config_values, defaults, kept_values, moves, sdk, session_values, templates
 from claude_lint.extract.positions import Positions
 from claude_lint.extract.scopes import Binding, Looped, Scope, Unpacked, positional
 from claude_lint.extract.value_files import FileValues
@@ -428,7 +428,7 @@ class Evaluator(TextValues, FileValues):
         if qual == "random.choice" and len(node.args) == 1 and not node.keywords:
             items = self.value(node.args[0], scope, depth + 1)
             return OneOf("random.choice", loc, items.items[:MAX_OPTIONS]) if isinstance(items, Seq) else None
-        return config_values.getter(self, node, qual, scope, depth, loc)
+        return defaults.fallback(self, node, qual, scope, depth, loc)  # `.get(k, d)`, `os.getenv(k, d)`, `int(...)`
 
     def _imported_function(self, func: ast.expr, scope: Scope) -> Optional[Tuple[str, str]]:
         if isinstance(func, ast.Name):
