@@ -173,8 +173,9 @@ class OneOf(Unknown):
     # The constructor parameter kept in `self` whose options these are (its file's constructions):
     # a call on an object built where its arguments are seen binds it (`Invocation.built`).
     kept: Optional["Param"] = None
-    # The one option is the code's written default for a value the run may supply (`.get(k, d)`
-    # on a request payload or settings, `os.getenv(k, d)`): what is sent unless overridden.
+    # The last option is the code's written default for a value the run may supply (`.get(k, d)`
+    # on a request payload or settings, `os.getenv(k, d)`, `os.getenv(k) or d`, an argparse
+    # default): what is sent unless the run gives another; the options before it are unknown.
     default: bool = False
 
 

@@ -66,8 +66,8 @@ class Call:
         (`data.get("max_tokens", 64000)`, `os.getenv("MODEL", "claude-...")`) and where that
         default is read (None for a value sent as written): a rule judging it says "by default"."""
         v = self.value(role)
-        if isinstance(v, OneOf) and v.default and v.options:
-            return v.options[0], v.loc
+        if isinstance(v, OneOf) and v.default and v.options and all(type(o) is Unknown for o in v.options[:-1]):
+            return v.options[-1], v.loc
         return v, None
 
     def int_value(self, role: str) -> Optional[int]:

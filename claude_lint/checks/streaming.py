@@ -68,8 +68,21 @@ class StreamRequired(Rule):
                     'client.messages.create(model="claude-sonnet-4-6", max_tokens=LIMIT, messages=[])\n', row=5, message="max_tokens=32,000 by default"),
             Invalid("import os\n" + HEAD + 'client.messages.create(model=os.getenv("MODEL", "claude-opus-4-20250514"), max_tokens=10000, messages=[])\n',
                     row=4, message="it is above claude-opus-4-20250514's non-streaming limit of 8,192"),
+            Invalid("from flask import request\n" + HEAD + "def process():\n"
+                    '    return client.messages.create(model="claude-sonnet-4-6", max_tokens=request.json.get("max_tokens", 100000), messages=[])\n',
+                    row=5, message="max_tokens=100,000 by default"),
+            Invalid("import argparse\n" + HEAD + "parser = argparse.ArgumentParser()\n"
+                    'parser.add_argument("--max-tokens", type=int, default="64000")\nargs = parser.parse_args()\n'
+                    'client.messages.create(model="claude-sonnet-4-6", max_tokens=args.max_tokens, messages=[])\n',
+                    row=7, message="max_tokens=64,000 by default"),
+            Invalid("import os\n" + HEAD + 'client.messages.create(model="claude-sonnet-4-6", max_tokens=int(os.getenv("MAX_TOKENS") or 64000), messages=[])\n',
+                    row=4, message="max_tokens=64,000 by default"),
         ]
         silent = [
+            # argparse choices: the user picks one of them, none is the default
+            "import argparse\n" + HEAD + "parser = argparse.ArgumentParser()\n"
+            'parser.add_argument("--max-tokens", type=int, choices=[4096, 64000])\nargs = parser.parse_args()\n'
+            'client.messages.create(model="claude-sonnet-4-6", max_tokens=args.max_tokens, messages=[])\n',
             # a default within the limit; a value with no written default; a choice, not a default
             HEAD + "def handle(data):\n    return client.messages.create(model='claude-sonnet-4-6', max_tokens=int(data.get('max_tokens', 4096)), messages=[])\n",
             HEAD + "def handle(data):\n    return client.messages.create(model='claude-sonnet-4-6', max_tokens=int(data['max_tokens']), messages=[])\n",

@@ -1,6 +1,6 @@
 """Values the run may supply, with the default the code writes for them: the fallback of
-`data.get("max_tokens", 64000)` or `os.getenv("MODEL", "claude-...")`, also through
-`int(...)`. The default is what the request carries unless the payload, the environment
+`data.get("max_tokens", 64000)`, `os.getenv("MODEL", "claude-...")` or `os.getenv("MODEL") or
+"claude-..."`, an argparse option's default; also through `int(...)`. The default is what the request carries unless the payload, the environment
 or the settings override it, so a rule may judge it, saying "by default"
 (`OneOf.default`). Functions of an `Evaluator` (`ev`), kept apart from it for its size."""
 from __future__ import annotations
@@ -10,10 +10,15 @@ import math
 from dataclasses import replace
 from typing import Optional
 
+from claude_lint.bounds import MAX_OPTIONS
 from claude_lint.extract import config_values
 from claude_lint.extract.bindings import Scope
-from claude_lint.facts import Lit, Loc, OneOf, Param, Ref, Text, Transform
+from claude_lint.facts import Lit, Loc, OneOf, Param, Ref, Seq, Text, Transform, Unknown
 
+# A web request's payload read with `.get(key, default)`: Flask's `request.json` / `args` /
+# `form` / `values`, Django's `request.GET` / `POST`, Starlette's `request.query_params`. The
+# receiver is an imported object (`from flask import request`), unlike a module's `get` function.
+PAYLOADS = frozenset({"json", "args", "form", "values", "GET", "POST", "query_params"})
 INT_OP = "int"  # a Transform's op: `int(x)` of a value link resolves (another module's constant)
 
 
@@ -24,8 +29,9 @@ def fallback(ev, node: ast.Call, qual: str, scope: Scope, depth: int, loc: Optio
     func = node.func
     if isinstance(func, ast.Name) and func.id == INT_OP and len(node.args) == 1 and not node.keywords and ev.find(INT_OP, scope) is None:
         return _int_of(ev, node.args[0], scope, depth, loc)
-    found = config_values.getter(ev, node, qual, scope, depth, loc)
-    if isinstance(found, OneOf) and len(found.options) == 1 and _written_default(node, qual):
+    payload = qual and isinstance(func, ast.Attribute) and isinstance(func.value, ast.Attribute) and func.value.attr in PAYLOADS
+    found = config_values.getter(ev, node, "" if payload else qual, scope, depth, loc)
+    if isinstance(found, OneOf) and len(found.options) == 1 and _written_default(node, "" if payload else qual):
         return replace(found, default=True)
     return found
 
@@ -64,3 +70,51 @@ def as_int(value: object, loc: Optional[Loc]) -> object:
     if isinstance(value, (Ref, Param)):
         return Transform(INT_OP, value, loc)
     return value
+
+
+def either(ev, node: ast.BoolOp, scope: Scope, depth: int, loc: Optional[Loc]) -> OneOf:
+    """`a or b or "x"`: any operand may be the value; where every operand but the last is only
+    known at run time (`os.getenv("MODEL") or "claude-..."`), the last is the default."""
+    options = tuple(ev.value(v, scope, depth + 1) for v in node.values[:MAX_OPTIONS])
+    last = options[-1] if options else None
+    # `os.getenv("MODEL")` is a Ref until link finds it is no value of the project: `Call.written` checks.
+    default = isinstance(last, (Lit, Text)) and len(options) == len(node.values) and all(type(o) in (Unknown, Ref) for o in options[:-1])
+    return OneOf("or", loc, options, default=default)
+
+
+def cli_option(ev, attr: str, depth: int, loc: Optional[Loc]) -> Optional[OneOf]:
+    """`args.model` in a file that defines `--model` with argparse: what the user passes, else
+    its written default (the default when no `choices` are written), one of its `choices`."""
+    if ev._cli is None:
+        ev._cli = {}
+        module = ev.module_scope.node
+        if "add_argument" in ev.positions.text and module is not None:
+            for node in ast.walk(module):
+                if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "add_argument":
+                    _note_cli_option(ev, node, depth)
+    found = ev._cli.get(attr)
+    return replace(found, loc=loc) if found is not None else None
+
+
+def _note_cli_option(ev, node: ast.Call, depth: int) -> None:
+    flags = [a.value for a in node.args if isinstance(a, ast.Constant) and isinstance(a.value, str)]
+    keywords = {k.arg: k.value for k in node.keywords if k.arg}
+    dest = keywords.get("dest")
+    if isinstance(dest, ast.Constant) and isinstance(dest.value, str):
+        name = dest.value
+    else:
+        long = [f for f in flags if f.startswith("--")]
+        name = (long[0] if long else flags[0] if flags else "").lstrip("-").replace("-", "_")
+    if not name.isidentifier():
+        return
+    written = []
+    if "default" in keywords:
+        default = ev.value(keywords["default"], ev.module_scope, depth + 1)
+        kind = keywords.get("type")
+        # argparse passes a string default through `type`: `default="64000", type=int` is 64000
+        written.append(as_int(default, default.loc) if isinstance(kind, ast.Name) and kind.id == INT_OP and isinstance(default, Text) else default)
+    choices = ev.value(keywords["choices"], ev.module_scope, depth + 1) if "choices" in keywords else None
+    if isinstance(choices, Seq):
+        written.extend(choices.items[:MAX_OPTIONS])
+    if written:
+        ev._cli[name] = OneOf(f"--{name} given on the command line", None, tuple(written), default=len(written) == 1 and "default" in keywords)

@@ -130,7 +130,7 @@ class Evaluator(TextValues, FileValues):
         if kind is ast.Call:
             return self.call(node, scope, depth)
         if kind is ast.BoolOp and isinstance(node.op, ast.Or):
-            return OneOf("or", loc, tuple(self.value(v, scope, depth + 1) for v in node.values[:MAX_OPTIONS]))
+            return defaults.either(self, node, scope, depth, loc)
         if kind is ast.IfExp:  # `x.a if hasattr(x, "a") else d`: d only stands in for an attribute never set
             body = self.value(node.body, scope, depth + 1)
             return OneOf("if hasattr", loc, (body,)) if kept_values.attribute_guard(node) else OneOf("if", loc, (body, self.value(node.orelse, scope, depth + 1)))
@@ -271,44 +271,11 @@ class Evaluator(TextValues, FileValues):
                 handed = config_values.handed_field(self, base.id, node.attr, owner, depth, loc)  # `settings: Settings`
                 if handed is not None:
                     return handed
-            option = self._cli_option(node.attr, depth, loc)
+            option = defaults.cli_option(self, node.attr, depth, loc)
             if option is not None:
                 return option
         found = session_values.kept(self, node, scope, depth, loc)  # `st.session_state.model`
         return Unknown("attribute", loc) if found is None else found
-
-    def _cli_option(self, attr: str, depth: int, loc: Optional[Loc]) -> Optional[OneOf]:
-        """`args.model` in a file that defines `--model` with argparse: what the user passes,
-        else its written default, one of its written `choices`."""
-        if self._cli is None:
-            self._cli = {}
-            module = self.module_scope.node
-            if "add_argument" in self.positions.text and module is not None:
-                for node in ast.walk(module):
-                    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "add_argument":
-                        self._note_cli_option(node, depth)
-        written = self._cli.get(attr)
-        return OneOf(f"--{attr} given on the command line", loc, written) if written else None
-
-    def _note_cli_option(self, node: ast.Call, depth: int) -> None:
-        flags = [a.value for a in node.args if isinstance(a, ast.Constant) and isinstance(a.value, str)]
-        keywords = {k.arg: k.value for k in node.keywords if k.arg}
-        dest = keywords.get("dest")
-        if isinstance(dest, ast.Constant) and isinstance(dest.value, str):
-            name = dest.value
-        else:
-            long = [f for f in flags if f.startswith("--")]
-            name = (long[0] if long else flags[0] if flags else "").lstrip("-").replace("-", "_")
-        if not name.isidentifier():
-            return
-        written = []
-        if "default" in keywords:
-            written.append(self.value(keywords["default"], self.module_scope, depth + 1))
-        choices = self.value(keywords["choices"], self.module_scope, depth + 1) if "choices" in keywords else None
-        if isinstance(choices, Seq):
-            written.extend(choices.items[:MAX_OPTIONS])
-        if written:
-            self._cli[name] = tuple(written)
 
     def _class_scope(self, owner: Scope, name: str) -> Optional[Scope]:
         for child in self._children(owner):
@@ -320,7 +287,7 @@ class Evaluator(TextValues, FileValues):
         return [s for s in self.all_scopes if s.parent is scope]
 
     all_scopes: Tuple[Scope, ...] = ()
-    _cli: Optional[Dict[str, Tuple[object, ...]]] = None
+    _cli: Optional[Dict[str, OneOf]] = None  # argparse options by name (`defaults.cli_option`)
 
     def self_attr(self, attr: str, klass: Scope, depth: int, loc: Optional[Loc]) -> object:
         assigned = klass.self_attrs.get(attr, [])
