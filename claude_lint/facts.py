@@ -253,6 +253,9 @@ class CallSite:
     # wrapper it reaches; `fixed` says no caller keyword can reach the request (no `**kwargs`
     # passed through), so a keyword missing there is missing at `via`.
     via: Optional[Loc] = None
+    # The calls of other wrappers between the caller and `via` (`act(state)` -> `self._call_model(...)`):
+    # the route a caller's value takes into the request, for a finding at the caller to name.
+    through: Tuple[Loc, ...] = ()
     fixed: bool = True
     reached: int = 0  # a request inside a wrapper: how many recognised calls of the wrapper reach it
     # A call of a wrapper that may make several requests (a dispatcher over providers, a

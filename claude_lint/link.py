@@ -242,7 +242,7 @@ class Project(NameResolver, ValueResolver):
     def _sites(self, inv: Invocation, path: str) -> List[CallSite]:
         sites = []
         depths = []
-        for req, kwargs, history, fixed, depth in self._reach(inv, path, {}, 0, frozenset(), [0]):
+        for req, kwargs, history, fixed, depth, route in self._reach(inv, path, {}, 0, frozenset(), [0]):
             depths.append(depth)
             # The request as the wrapper makes it (its API, provider, client: every fact of it),
             # in the caller's place and context, with the caller's arguments bound.
@@ -265,6 +265,7 @@ class Project(NameResolver, ValueResolver):
                     awaited_in_loop=inv.awaited_in_loop and req.loop is None and _makes_it(inv, req),
                     output_limit_nearby=inv.output_limit_nearby or req.output_limit_nearby,
                     via=req.via or req.loc,
+                    through=route,
                     fixed=fixed and req.fixed,
                     reached=0,
                 )
@@ -287,8 +288,9 @@ class Project(NameResolver, ValueResolver):
                     self.passed_histories.setdefault(s.via, s.history)
         return [replace(first, also=tuple(others))]
 
-    def _reach(self, inv: Invocation, path: str, env: dict, depth: int, seen: frozenset, steps: List[int], receiver: Optional[Tuple[str, str]] = None):
-        """(request, its arguments bound, history, fixed) for each request a call reaches.
+    def _reach(self, inv: Invocation, path: str, env: dict, depth: int, seen: frozenset, steps: List[int], receiver: Optional[Tuple[str, str]] = None,
+               route: Tuple[Loc, ...] = ()):
+        """(request, its arguments bound, history, fixed, depth, the wrapper calls on the way) for each request a call reaches.
         env: (file, function) -> (bindings, where each is written, histories) of the
         wrappers entered on the way, whose parameters the values below may still name.
         receiver: (file, class) of the object the methods entered run on, when known."""
@@ -326,9 +328,9 @@ class Project(NameResolver, ValueResolver):
                         names = set(req.keywords("messages")) & set(kwargs.keys())
                         kwargs = replace(kwargs, key_locs=tuple((k, l) for k, l in kwargs.key_locs if k not in names) + tuple((k, at) for k in sorted(names)))
                     req = sent_to(self.resolve, req, kwargs, frame[0], frame[4])
-                    yield req, kwargs, history or req.history, not _spreads_param(req.kwargs), depth
+                    yield req, kwargs, history or req.history, not _spreads_param(req.kwargs), depth, route
                 for forward in self._index(wpath).forwards.get(wrapper.name, ()):
-                    yield from self._reach(forward, wpath, inner, depth + 1, seen | {key}, steps, on)
+                    yield from self._reach(forward, wpath, inner, depth + 1, seen | {key}, steps, on, route + (forward.loc,))
 
     def _bound_post(self, req: CallSite, kwargs: Mapping, path: str, env: dict, budget: List[int]) -> Optional[CallSite]:
         """A helper's POST of the URL and body its caller passes (`CallSite.pending`), as

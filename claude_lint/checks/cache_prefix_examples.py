@@ -87,7 +87,18 @@ AGENT_LOOP = ("import litellm\nfrom bot.context import ContextBuilder\n"
               "    def turn(self, history, question):\n        messages = self.context.build_messages(history, question)\n"
               "        return litellm.completion(model='anthropic/claude-sonnet-4-5', max_tokens=300, messages=messages)\n")
 
+# The step hands the prompt its helper built to a method that marks it for caching: the
+# finding at the caller's loop names the call that carries the prompt (a noqa there holds).
+HANDED = ("import anthropic\nclient = anthropic.Anthropic()\n" + f"RULES = {RULES!r}\n"
+          "def instructions(state):\n    return f'{RULES}\\nThe current URL is {state.url}.'\n"
+          "def call_model(system_prompt, history):\n"
+          "    return client.messages.create(model='claude-sonnet-4-6', max_tokens=300, messages=history,\n"
+          "        system=[{'type': 'text', 'text': system_prompt, 'cache_control': {'type': 'ephemeral'}}])\n"
+          "def act(state, history):\n    system_prompt = instructions(state)\n    return call_model(system_prompt, history){noqa}\n"
+          "async def run(env, history):\n    while True:\n        state = await env.get_state()\n        act(state, history)\n")
+
 FIRES = [
+    Invalid(HANDED.replace("{noqa}", ""), row=14, message="`state.url` changes on every iteration of the loop at line 13 (it enters the prompt at line 5)"),
     Invalid({"bot/__init__.py": "", "bot/context.py": BUILDER.format(fmt="%H:%M"), "bot/loop.py": AGENT_LOOP}, path="bot/context.py", row=6,
             message="changes on every request and sits at the start of the system prompt"),
     Invalid(COPY.format(keep="m['role'] == 'system'"), row=15, message="`time.time()` changes on every request and sits at the start of the system prompt"),
@@ -108,6 +119,7 @@ FIRES = [
             message="changes on every request and sits in the messages block that carries the cache breakpoint"),
 ]
 SILENT = [
+    HANDED.replace("{noqa}", "  # noqa: CL006"),
     {"bot/__init__.py": "", "bot/context.py": BUILDER.format(fmt="%Y-%m-%d"), "bot/loop.py": AGENT_LOOP},  # a date
     # the copy drops the system message: what it sends is not the caller's list
     COPY.format(keep="m['role'] == 'user'").replace("            else:\n", "            elif m['role'] == 'system':\n                continue\n            else:\n"),
