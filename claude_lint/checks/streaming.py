@@ -28,6 +28,12 @@ class StreamRequired(Rule):
     also when the client's construction is not visible (a client passed in as a
     parameter may carry a timeout).
 
+    A limit the run may supply with a default the code writes (`data.get("max_tokens",
+    64000)` on a request payload, `int(os.getenv("MAX_TOKENS", "64000"))`, `os.getenv(...)
+    or 64000`, an argparse option's or a settings class's default) is judged by that
+    default, and the finding says "by default"; so is a model given that way
+    (`os.getenv("MODEL", "claude-opus-4-20250514")`).
+
     Fix safety: `--unsafe-fixes` rewrites `x = client.messages.create(...)` (or
     `return ...`, awaited or not) into `with client.messages.stream(...) as stream:` and
     `x = stream.get_final_message()`, which returns the same `Message`. Elsewhere (the
@@ -63,7 +69,7 @@ class StreamRequired(Rule):
             # the default written for a value the request payload or the environment may supply
             Invalid(HEAD + "def handle(data):\n    max_tokens = data.get('max_tokens', 64000)\n"
                     '    return client.messages.create(model="claude-sonnet-4-6", max_tokens=max_tokens, messages=[])\n',
-                    row=5, message="max_tokens=64,000 by default (the fallback read at line 4, sent unless the run supplies another value)"),
+                    row=5, message="max_tokens=64,000 by default (the default of the value read at line 4, sent unless the run supplies another)"),
             Invalid("import os\n" + HEAD + 'LIMIT = int(os.getenv("MAX_TOKENS", "32000"))\n'
                     'client.messages.create(model="claude-sonnet-4-6", max_tokens=LIMIT, messages=[])\n', row=5, message="max_tokens=32,000 by default"),
             Invalid("import os\n" + HEAD + 'client.messages.create(model=os.getenv("MODEL", "claude-opus-4-20250514"), max_tokens=10000, messages=[])\n',
@@ -77,6 +83,11 @@ class StreamRequired(Rule):
                     row=7, message="max_tokens=64,000 by default"),
             Invalid("import os\n" + HEAD + 'client.messages.create(model="claude-sonnet-4-6", max_tokens=int(os.getenv("MAX_TOKENS") or 64000), messages=[])\n',
                     row=4, message="max_tokens=64,000 by default"),
+            # a settings object's field default, when the function is handed the settings
+            Invalid("from pydantic import BaseModel\n" + HEAD + "class Settings(BaseModel):\n    max_tokens: int = 64000\n"
+                    "def run(settings: Settings):\n"
+                    '    return client.messages.create(model="claude-sonnet-4-6", max_tokens=settings.max_tokens, messages=[])\n',
+                    row=7, message="max_tokens=64,000 by default (the default of the value read at line 7"),
         ]
         silent = [
             # argparse choices: the user picks one of them, none is the default
@@ -130,7 +141,7 @@ class StreamRequired(Rule):
         fix = streaming.build(call, ctx.sources) or Fix(
             "Use client.messages.stream(...) and stream.get_final_message(), or pass stream=True or timeout=", "display-only"
         )
-        by_default = "" if default_at is None else f" by default (the fallback {_place(default_at, site.loc)}, sent unless the run supplies another value)"
+        by_default = "" if default_at is None else f" by default (the default of the value {_place(default_at, site.loc)}, sent unless the run supplies another)"
         yield self.diagnostic(
             arg.at if arg is not None else site.loc,
             f"Non-streaming call with max_tokens={tokens(limit)}{by_default}: the Anthropic SDK raises `Streaming is required` before sending it "

@@ -269,8 +269,8 @@ class Evaluator(TextValues, FileValues):
                     if field is not None:
                         return field
                 handed = config_values.handed_field(self, base.id, node.attr, owner, depth, loc)  # `settings: Settings`
-                if handed is not None:
-                    return handed
+                if handed is not None:  # the class's default: what the instance holds unless its caller sets another
+                    return OneOf(handed.why, handed.loc, handed.options, default=True)
             option = defaults.cli_option(self, node.attr, depth, loc)
             if option is not None:
                 return option
