@@ -13,7 +13,7 @@ import os
 from typing import Callable, Dict, Iterator, List, Optional, Tuple
 
 from claude_lint.bounds import MAX_RUN_CHARS, MAX_TEXT_CHARS, MAX_VALUE_NODES, TOO_LARGE
-from claude_lint.extract import config_values, defaults
+from claude_lint.extract import config_values, defaults, marked_copies
 from claude_lint.facts import Dynamic, FileRead, Lit, Loc, Mapping, OneOf, Param, Ref, Seq, Text, Transform, Unknown
 from claude_lint.kinds import display
 from claude_lint.patterns import lazy
@@ -258,6 +258,9 @@ class ValueResolver:
             if key not in found:
                 found[key] = _ini_option(value, inner)
             return found[key]
+        if value.op.startswith(marked_copies.MARK_OP):
+            found = marked_copies.marked(inner, value.op[len(marked_copies.MARK_OP):], value.loc)
+            return Unknown("a marked copy of an unknown list", value.loc) if found is None else found
         if value.op == defaults.INT_OP:
             converted = defaults.as_int(inner, value.loc)
             return converted if isinstance(converted, Lit) else Unknown("int() of an unknown value", value.loc)

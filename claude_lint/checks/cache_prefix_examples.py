@@ -97,7 +97,22 @@ HANDED = ("import anthropic\nclient = anthropic.Anthropic()\n" + f"RULES = {RULE
           "def act(state, history):\n    system_prompt = instructions(state)\n    return call_model(system_prompt, history){noqa}\n"
           "async def run(env, history):\n    while True:\n        state = await env.get_state()\n        act(state, history)\n")
 
+# A provider's helper copies the list and marks each system message for caching on the way
+# (the system text becomes a block carrying `cache_control`): the caller's clock lands in it.
+MARKER = ("import datetime, litellm\n" + f"RULES = {RULES!r}\n"
+          "class Provider:\n    @staticmethod\n    def _apply_cache_control(messages):\n        new_messages = []\n        for msg in messages:\n"
+          "            if msg.get('role') == 'system':\n                content = msg['content']\n"
+          "                new_content = [{'type': 'text', 'text': content, 'cache_control': {'type': 'ephemeral'}}]\n"
+          "                new_messages.append({**msg, 'content': new_content})\n            else:\n                new_messages.append(msg)\n"
+          "        return new_messages\n    def chat(self, messages):\n"
+          "        return litellm.completion(model='anthropic/claude-sonnet-4-5', max_tokens=300, messages=self._apply_cache_control(messages))\n"
+          "def turn(question):\n    now = datetime.datetime.now().strftime('<FMT>')\n"
+          "    messages = [{'role': 'system', 'content': <SYSTEM>}, {'role': 'user', 'content': <USER>}]\n"
+          "    return Provider().chat(messages)\n")
+
 FIRES = [
+    Invalid(MARKER.replace("<FMT>", "%H:%M").replace("<SYSTEM>", "f'Time: {now}\\n' + RULES").replace("<USER>", "question"), row=18,
+            message="`datetime.datetime.now().strftime('%H:%M')` changes on every request and sits in the messages block that carries the cache breakpoint"),
     Invalid(HANDED.replace("{noqa}", ""), row=14, message="`state.url` changes on every iteration of the loop at line 13 (it enters the prompt at line 5)"),
     Invalid({"bot/__init__.py": "", "bot/context.py": BUILDER.format(fmt="%H:%M"), "bot/loop.py": AGENT_LOOP}, path="bot/context.py", row=6,
             message="changes on every request and sits at the start of the system prompt"),
@@ -119,6 +134,9 @@ FIRES = [
             message="changes on every request and sits in the messages block that carries the cache breakpoint"),
 ]
 SILENT = [
+    MARKER.replace("<FMT>", "%Y-%m-%d").replace("<SYSTEM>", "f'Time: {now}\\n' + RULES").replace("<USER>", "question"),  # a date
+    # the clock in the user turn, after the system breakpoint the copy adds
+    MARKER.replace("<FMT>", "%H:%M").replace("<SYSTEM>", "RULES").replace("<USER>", "f'{now} {question}'"),
     HANDED.replace("{noqa}", "  # noqa: CL006"),
     {"bot/__init__.py": "", "bot/context.py": BUILDER.format(fmt="%Y-%m-%d"), "bot/loop.py": AGENT_LOOP},  # a date
     # the copy drops the system message: what it sends is not the caller's list

@@ -11,6 +11,7 @@ import ast
 from dataclasses import replace
 from typing import Dict, List, Optional, Tuple
 
+from claude_lint.extract import marked_copies
 from claude_lint.extract.scopes import Binding, Scope, Unpacked, has_star, keyword, positional
 from claude_lint.facts import Loc, Mapping, OneOf, Param, Seq, Text, Transform, Unknown
 
@@ -209,7 +210,10 @@ def returned(ev, call: ast.Call, scope: Scope, depth: int) -> Optional[object]:
         bound = _arguments(ev, call, fn, scope, depth)
         copied = copied_param(fn)
         if copied is not None and bound is not None and copied in bound:
-            return bound[copied]  # a copy of the caller's list, each item kept or rebuilt from itself
+            # a copy of the caller's list, each item kept or rebuilt from itself; with the
+            # breakpoints the copy puts on a role's messages (link applies them to the list)
+            role = _marked_role(fn, copied)
+            return bound[copied] if role is None else Transform(marked_copies.MARK_OP + role, bound[copied], ev.loc(call))
         values = tuple(_substitute(ev.value(r, fn, depth + 1), fn.name, bound, [0]) for r in fn.returns)
         # Several returns: the value is one of them, known only at run time.
         return values[0] if len(values) == 1 else OneOf(f"one of the {len(values)} returns of {fn.name}", ev.loc(call), values)
@@ -242,6 +246,11 @@ def copied_param(fn: Scope) -> Optional[str]:
         if id(node) not in inside or len(args) != 1 or not _rebuilt(args[0], item, fn):
             return None
     return loop.iter.id
+
+
+def _marked_role(fn: Scope, param: str) -> Optional[str]:
+    loop = next(n for n in ast.walk(fn.node) if isinstance(n, (ast.For, ast.AsyncFor)) and isinstance(n.iter, ast.Name) and n.iter.id == param)
+    return marked_copies.marked_role(loop, loop.target.id) if isinstance(loop.target, ast.Name) else None
 
 
 def _keeps_each(body: List[ast.stmt], out: str) -> bool:
