@@ -110,7 +110,15 @@ MARKER = ("import datetime, litellm\n" + f"RULES = {RULES!r}\n"
           "    messages = [{'role': 'system', 'content': <SYSTEM>}, {'role': 'user', 'content': <USER>}]\n"
           "    return Provider().chat(messages)\n")
 
+# The same helper returning the copy with the tools, the wrapper's parameter reassigned to it.
+UNPACKED = (MARKER.replace("_apply_cache_control(messages):", "_apply_cache_control(messages, tools):")
+            .replace("return new_messages\n", "return new_messages, tools\n")
+            .replace("    def chat(self, messages):\n", "    def chat(self, messages, tools=None):\n        messages, tools = self._apply_cache_control(messages, tools)\n")
+            .replace("messages=self._apply_cache_control(messages))", "messages=messages)"))
+
 FIRES = [
+    Invalid(UNPACKED.replace("<FMT>", "%H:%M").replace("<SYSTEM>", "f'Time: {now}\\n' + RULES").replace("<USER>", "question"), row=19,
+            message="`datetime.datetime.now().strftime('%H:%M')` changes on every request and sits in the messages block that carries the cache breakpoint"),
     Invalid(MARKER.replace("<FMT>", "%H:%M").replace("<SYSTEM>", "f'Time: {now}\\n' + RULES").replace("<USER>", "question"), row=18,
             message="`datetime.datetime.now().strftime('%H:%M')` changes on every request and sits in the messages block that carries the cache breakpoint"),
     Invalid(HANDED.replace("{noqa}", ""), row=14, message="`state.url` changes on every iteration of the loop at line 13 (it enters the prompt at line 5)"),
@@ -134,6 +142,7 @@ FIRES = [
             message="changes on every request and sits in the messages block that carries the cache breakpoint"),
 ]
 SILENT = [
+    UNPACKED.replace("<FMT>", "%Y-%m-%d").replace("<SYSTEM>", "f'Time: {now}\\n' + RULES").replace("<USER>", "question"),
     MARKER.replace("<FMT>", "%Y-%m-%d").replace("<SYSTEM>", "f'Time: {now}\\n' + RULES").replace("<USER>", "question"),  # a date
     # the clock in the user turn, after the system breakpoint the copy adds
     MARKER.replace("<FMT>", "%H:%M").replace("<SYSTEM>", "RULES").replace("<USER>", "f'{now} {question}'"),

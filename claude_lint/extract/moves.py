@@ -222,12 +222,16 @@ def returned(ev, call: ast.Call, scope: Scope, depth: int) -> Optional[object]:
         ev._active.discard(key)
 
 
-def copied_param(fn: Scope) -> Optional[str]:
+def copied_param(fn: Scope, index: Optional[int] = None) -> Optional[str]:
     """The parameter a helper returns a copy of: `out = []`, then only `out.append(item)` in
     a `for m in param:` loop, each item `m` itself or rebuilt from it (`{**m, ...}`, `dict(m)`,
     `{k: v for k, v in m.items() if ...}`). The copy sends what the caller's list holds (a
-    sanitiser, a marker of cache breakpoints), not a new run-time list."""
-    if len(fn.returns) != 1 or not isinstance(out := fn.returns[0], ast.Name) or out.id in fn.params:
+    sanitiser, a marker of cache breakpoints), not a new run-time list. `index`: the item of
+    a returned tuple (`return out, tools`) the caller unpacks."""
+    out = fn.returns[0] if len(fn.returns) == 1 else None
+    if index is not None:
+        out = out.elts[index] if isinstance(out, ast.Tuple) and index < len(out.elts) else None
+    if not isinstance(out, ast.Name) or out.id in fn.params:
         return None
     bound, edits = fn.assigns.get(out.id, []), fn.edits.get(out.id, ())
     appends = all(isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr == "append" for _, n in edits)
@@ -246,6 +250,33 @@ def copied_param(fn: Scope) -> Optional[str]:
         if id(node) not in inside or len(args) != 1 or not _rebuilt(args[0], item, fn):
             return None
     return loop.iter.id
+
+
+def copied_again(ev, name: str, owner: Scope, bindings: list, loc: Optional[Loc]) -> Optional[object]:
+    """A parameter reassigned once, at the top of its function's body, to a helper's copy of
+    itself: `messages = self._prepare(messages)`, `messages, tools = self._mark(messages, tools)`.
+    What the call sends is the caller's list (the `Param`), as the helper copies (and marks) it.
+    None for any other reassignment."""
+    found = bindings[0] if len(bindings) == 1 else None
+    call, index = (found.value, found.index) if isinstance(found, Unpacked) else (found, None)
+    body = getattr(owner.node, "body", None)
+    if not isinstance(call, ast.Call) or not isinstance(body, list) or not any(isinstance(st, ast.Assign) and st.value is call for st in body):
+        return None
+    fn = function_scope(ev, call.func, owner)
+    if fn is None or not isinstance(fn.node, (ast.FunctionDef, ast.AsyncFunctionDef)) or has_star(call):
+        return None
+    copied = copied_param(fn, index)
+    ordered = [a.arg for a in fn.node.args.posonlyargs + fn.node.args.args]
+    if fn.self_name is not None and isinstance(call.func, ast.Attribute):
+        ordered = ordered[1:]
+    passed = dict(zip(ordered, call.args))
+    passed.update((k.arg, k.value) for k in call.keywords)
+    if copied is None or not (isinstance(passed.get(copied), ast.Name) and passed[copied].id == name):
+        return None
+    default = owner.params[name]
+    param = Param(owner.name, name, ev.value(default, owner.parent or owner) if default is not None else None, loc)
+    role = _marked_role(fn, copied)
+    return param if role is None else Transform(marked_copies.MARK_OP + role, param, ev.loc(call))
 
 
 def _marked_role(fn: Scope, param: str) -> Optional[str]:

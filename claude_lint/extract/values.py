@@ -174,6 +174,9 @@ class Evaluator(TextValues, FileValues):
         bindings = owner.assigns.get(name, [])
         if name in owner.params:
             if bindings:
+                again = moves.copied_again(self, name, owner, bindings, loc)  # `messages = self._prepare(messages)`
+                if again is not None:
+                    return again
                 default = owner.params[name]
                 first = (self.value(default, owner.parent or owner, depth + 1),) if default is not None else ()
                 return self._one_of(f"parameter {name} is reassigned", name, owner, bindings, depth, loc, first)
