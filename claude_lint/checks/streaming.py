@@ -88,6 +88,10 @@ class StreamRequired(Rule):
                     "def run(settings: Settings):\n"
                     '    return client.messages.create(model="claude-sonnet-4-6", max_tokens=settings.max_tokens, messages=[])\n',
                     row=7, message="max_tokens=64,000 by default (the default of the value read at line 7"),
+            # a wrapper's keyword the caller may pass, popped with its default
+            Invalid(HEAD + "def ask(prompt, **kwargs):\n    limit = kwargs.pop('max_tokens', 32000)\n"
+                    '    return client.messages.create(model="claude-sonnet-4-6", max_tokens=limit, messages=[{"role": "user", "content": prompt}])\n',
+                    row=5, message="max_tokens=32,000 by default"),
         ]
         silent = [
             # argparse choices: the user picks one of them, none is the default

@@ -29,6 +29,11 @@ def fallback(ev, node: ast.Call, qual: str, scope: Scope, depth: int, loc: Optio
     func = node.func
     if isinstance(func, ast.Name) and func.id == INT_OP and len(node.args) == 1 and not node.keywords and ev.find(INT_OP, scope) is None:
         return _int_of(ev, node.args[0], scope, depth, loc)
+    if not qual and isinstance(func, ast.Attribute) and func.attr == "pop" and _written_default(node, "", "pop"):
+        # `kwargs.pop("max_tokens", 64000)`: a wrapper's keyword the caller may pass, with its default
+        key = node.args[0].value
+        default = node.args[1] if len(node.args) == 2 else node.keywords[0].value
+        return OneOf(f"{key} read at run time", loc, (ev.value(default, scope, depth + 1),), default=True)
     payload = qual and isinstance(func, ast.Attribute) and isinstance(func.value, ast.Attribute) and func.value.attr in PAYLOADS
     found = config_values.getter(ev, node, "" if payload else qual, scope, depth, loc)
     if isinstance(found, OneOf) and len(found.options) == 1 and _written_default(node, "" if payload else qual):
@@ -36,10 +41,10 @@ def fallback(ev, node: ast.Call, qual: str, scope: Scope, depth: int, loc: Optio
     return found
 
 
-def _written_default(node: ast.Call, qual: str) -> bool:
+def _written_default(node: ast.Call, qual: str, method: str = "get") -> bool:
     """`os.getenv("K", d)`, `os.environ.get("K", d)`, `x.get("k", d)`, `x.get("k", default=d)`."""
     func = node.func
-    if not (qual in config_values.DEFAULT_GETTERS or (not qual and isinstance(func, ast.Attribute) and func.attr == "get")):
+    if not (qual in config_values.DEFAULT_GETTERS or (not qual and isinstance(func, ast.Attribute) and func.attr == method)):
         return False
     key = node.args[0] if node.args else None
     if not (isinstance(key, ast.Constant) and isinstance(key.value, str)):
