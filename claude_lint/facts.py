@@ -173,6 +173,10 @@ class OneOf(Unknown):
     # The constructor parameter kept in `self` whose options these are (its file's constructions):
     # a call on an object built where its arguments are seen binds it (`Invocation.built`).
     kept: Optional["Param"] = None
+    # The last option is the code's written default for a value the run may supply (`.get(k, d)`
+    # on a request payload or settings, `os.getenv(k, d)`, `os.getenv(k) or d`, an argparse
+    # default): what is sent unless the run gives another; the options before it are unknown.
+    default: bool = False
 
 
 Value = Union[Lit, Text, Transform, Seq, Mapping, Ref, FileRead, Param, Unknown, Dynamic]
@@ -249,6 +253,9 @@ class CallSite:
     # wrapper it reaches; `fixed` says no caller keyword can reach the request (no `**kwargs`
     # passed through), so a keyword missing there is missing at `via`.
     via: Optional[Loc] = None
+    # The calls of other wrappers between the caller and `via` (`act(state)` -> `self._call_model(...)`):
+    # the route a caller's value takes into the request, for a finding at the caller to name.
+    through: Tuple[Loc, ...] = ()
     fixed: bool = True
     reached: int = 0  # a request inside a wrapper: how many recognised calls of the wrapper reach it
     # A call of a wrapper that may make several requests (a dispatcher over providers, a

@@ -14,23 +14,8 @@ from dataclasses import dataclass, replace
 from typing import Callable, Dict, List, Optional, Tuple
 
 from claude_lint.bounds import Sizes
-from claude_lint.facts import (
-    CallSite,
-    Callee,
-    FileFacts,
-    History,
-    Invocation,
-    Lit,
-    Loc,
-    Mapping,
-    Param,
-    Seq,
-    Signature,
-    Text,
-    Unknown,
-    Wrapper,
-    WrapperTable,
-)
+from claude_lint.facts import (CallSite, Callee, FileFacts, History, Invocation, Lit, Loc, Mapping, OneOf, Param, Seq,
+                               Signature, Text, Unknown, Wrapper, WrapperTable)
 from claude_lint.link_bind import _entry_locs, _passed_history, _spreads_param, _substitute
 from claude_lint.link_names import MAX_REACHED, MAX_WRAPPER_DEPTH, NameResolver, _Index, _ModuleImports
 from claude_lint.link_sent import built_choice, handed_clients, only_local, sent_to
@@ -75,6 +60,15 @@ class Call:
         if isinstance(v, Text) and v.is_folded and not v.dynamic_parts:
             return v.literal
         return None
+
+    def written(self, role: str) -> Tuple[object, Optional[Loc]]:
+        """A role's value, or the default the code writes for a value the run may supply
+        (`data.get("max_tokens", 64000)`, `os.getenv("MODEL", "claude-...")`) and where that
+        default is read (None for a value sent as written): a rule judging it says "by default"."""
+        v = self.value(role)
+        if isinstance(v, OneOf) and v.default and v.options and all(type(o) is Unknown for o in v.options[:-1]):
+            return v.options[-1], v.loc
+        return v, None
 
     def int_value(self, role: str) -> Optional[int]:
         v = self.value(role)
@@ -248,7 +242,7 @@ class Project(NameResolver, ValueResolver):
     def _sites(self, inv: Invocation, path: str) -> List[CallSite]:
         sites = []
         depths = []
-        for req, kwargs, history, fixed, depth in self._reach(inv, path, {}, 0, frozenset(), [0]):
+        for req, kwargs, history, fixed, depth, route in self._reach(inv, path, {}, 0, frozenset(), [0]):
             depths.append(depth)
             # The request as the wrapper makes it (its API, provider, client: every fact of it),
             # in the caller's place and context, with the caller's arguments bound.
@@ -271,6 +265,7 @@ class Project(NameResolver, ValueResolver):
                     awaited_in_loop=inv.awaited_in_loop and req.loop is None and _makes_it(inv, req),
                     output_limit_nearby=inv.output_limit_nearby or req.output_limit_nearby,
                     via=req.via or req.loc,
+                    through=route,
                     fixed=fixed and req.fixed,
                     reached=0,
                 )
@@ -293,8 +288,9 @@ class Project(NameResolver, ValueResolver):
                     self.passed_histories.setdefault(s.via, s.history)
         return [replace(first, also=tuple(others))]
 
-    def _reach(self, inv: Invocation, path: str, env: dict, depth: int, seen: frozenset, steps: List[int], receiver: Optional[Tuple[str, str]] = None):
-        """(request, its arguments bound, history, fixed) for each request a call reaches.
+    def _reach(self, inv: Invocation, path: str, env: dict, depth: int, seen: frozenset, steps: List[int], receiver: Optional[Tuple[str, str]] = None,
+               route: Tuple[Loc, ...] = ()):
+        """(request, its arguments bound, history, fixed, depth, the wrapper calls on the way) for each request a call reaches.
         env: (file, function) -> (bindings, where each is written, histories) of the
         wrappers entered on the way, whose parameters the values below may still name.
         receiver: (file, class) of the object the methods entered run on, when known."""
@@ -332,9 +328,9 @@ class Project(NameResolver, ValueResolver):
                         names = set(req.keywords("messages")) & set(kwargs.keys())
                         kwargs = replace(kwargs, key_locs=tuple((k, l) for k, l in kwargs.key_locs if k not in names) + tuple((k, at) for k in sorted(names)))
                     req = sent_to(self.resolve, req, kwargs, frame[0], frame[4])
-                    yield req, kwargs, history or req.history, not _spreads_param(req.kwargs), depth
+                    yield req, kwargs, history or req.history, not _spreads_param(req.kwargs), depth, route
                 for forward in self._index(wpath).forwards.get(wrapper.name, ()):
-                    yield from self._reach(forward, wpath, inner, depth + 1, seen | {key}, steps, on)
+                    yield from self._reach(forward, wpath, inner, depth + 1, seen | {key}, steps, on, route + (forward.loc,))
 
     def _bound_post(self, req: CallSite, kwargs: Mapping, path: str, env: dict, budget: List[int]) -> Optional[CallSite]:
         """A helper's POST of the URL and body its caller passes (`CallSite.pending`), as

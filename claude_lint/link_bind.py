@@ -56,7 +56,7 @@ def _substitute(value: object, path: str, env: dict, budget: List[int]) -> objec
         return Mapping(tuple(entries), value.loc, value.open, tuple(key_locs))  # type: ignore[attr-defined]
     if kind is OneOf:
         # a helper's several returns, any of which the call may send: each with the arguments bound
-        return OneOf(value.why, value.loc, tuple(_substitute(o, path, env, budget) for o in value.options))  # type: ignore[attr-defined]
+        return OneOf(value.why, value.loc, tuple(_substitute(o, path, env, budget) for o in value.options), default=value.default)  # type: ignore[attr-defined]
     if kind is Transform:
         fields = tuple((k, _part(v, path, env, budget)) for k, v in value.fields)  # type: ignore[attr-defined]
         return replace(value, inner=_substitute(value.inner, path, env, budget), fields=fields)  # type: ignore[arg-type]

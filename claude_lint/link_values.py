@@ -13,7 +13,7 @@ import os
 from typing import Callable, Dict, Iterator, List, Optional, Tuple
 
 from claude_lint.bounds import MAX_RUN_CHARS, MAX_TEXT_CHARS, MAX_VALUE_NODES, TOO_LARGE
-from claude_lint.extract import config_values
+from claude_lint.extract import config_values, defaults, marked_copies
 from claude_lint.facts import Dynamic, FileRead, Lit, Loc, Mapping, OneOf, Param, Ref, Seq, Text, Transform, Unknown
 from claude_lint.kinds import display
 from claude_lint.patterns import lazy
@@ -46,7 +46,7 @@ class ValueResolver:
         if found is not None and found[0] is value:
             return found[1]
         if choice:
-            result: object = OneOf(value.why, value.loc, tuple(self.resolve(o, depth + 1) for o in value.options))
+            result: object = OneOf(value.why, value.loc, tuple(self.resolve(o, depth + 1) for o in value.options), default=value.default)
         elif depth > MAX_DEPTH:
             return Unknown("too deep")
         else:
@@ -258,6 +258,12 @@ class ValueResolver:
             if key not in found:
                 found[key] = _ini_option(value, inner)
             return found[key]
+        if value.op.startswith(marked_copies.MARK_OP):
+            found = marked_copies.marked(inner, value.op[len(marked_copies.MARK_OP):], value.loc)
+            return Unknown("a marked copy of an unknown list", value.loc) if found is None else found
+        if value.op == defaults.INT_OP:
+            converted = defaults.as_int(inner, value.loc)
+            return converted if isinstance(converted, Lit) else Unknown("int() of an unknown value", value.loc)
         if not isinstance(inner, Text):
             return Unknown(f"{value.op} of an unknown value", value.loc)
         try:

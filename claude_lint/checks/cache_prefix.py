@@ -62,12 +62,14 @@ class CachePrefixDynamic(Rule):
     counter: `f"Step {i} of {n}"`, what a call in its body fetches anew:
     `state = await env.get_state()`) busts the prefix the same way, also when it reaches
     the text through a wrapper and its prompt helper (`act(page)` whose helper writes
-    `{state.url}`); the finding names where it enters the prompt. A template filled by
+    `{state.url}`); the finding names where it enters the prompt and the wrapper calls
+    that carry it to the request (a `# noqa` on any of them holds). A template filled by
     `.format(...)` is judged by what each keyword passes (`TEMPLATE.format(now=today)` is
     a date), not by the field's name. A prompt builder with several returns is judged
     by each of them: whichever it sends lands in the same place. A prompt builder may be a
     method of an object (`P.system()`, `self.context.build_messages(...)`), and a helper
-    that copies the list (a sanitiser) sends the caller's messages.
+    that copies the list (a sanitiser) sends the caller's messages, with the breakpoint
+    it puts on the way (`messages, tools = self._apply_cache_control(messages, tools)`).
 
     Values are followed across modules: `f"Today is {datetime.now():%Y-%m-%d}. {RULES}"`
     is seen even when `RULES` lives elsewhere. Dynamic content after the last
@@ -360,7 +362,8 @@ class CachePrefixDynamic(Rule):
             + (f", about {money(usd)} per 1,000 calls" if usd else "")
             + ". Move per-request values after the cached part, e.g. into the user message.",
             cost=usd,
-            related=(entered,) if entered is not None else (),
+            # where the value changes is far from the request: the wrapper calls that carry the prompt there
+            related=((entered,) if entered is not None else ()) + call.site.through,
         )
 
 

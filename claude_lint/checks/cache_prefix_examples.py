@@ -87,7 +87,41 @@ AGENT_LOOP = ("import litellm\nfrom bot.context import ContextBuilder\n"
               "    def turn(self, history, question):\n        messages = self.context.build_messages(history, question)\n"
               "        return litellm.completion(model='anthropic/claude-sonnet-4-5', max_tokens=300, messages=messages)\n")
 
+# The step hands the prompt its helper built to a method that marks it for caching: the
+# finding at the caller's loop names the call that carries the prompt (a noqa there holds).
+HANDED = ("import anthropic\nclient = anthropic.Anthropic()\n" + f"RULES = {RULES!r}\n"
+          "def instructions(state):\n    return f'{RULES}\\nThe current URL is {state.url}.'\n"
+          "def call_model(system_prompt, history):\n"
+          "    return client.messages.create(model='claude-sonnet-4-6', max_tokens=300, messages=history,\n"
+          "        system=[{'type': 'text', 'text': system_prompt, 'cache_control': {'type': 'ephemeral'}}])\n"
+          "def act(state, history):\n    system_prompt = instructions(state)\n    return call_model(system_prompt, history){noqa}\n"
+          "async def run(env, history):\n    while True:\n        state = await env.get_state()\n        act(state, history)\n")
+
+# A provider's helper copies the list and marks each system message for caching on the way
+# (the system text becomes a block carrying `cache_control`): the caller's clock lands in it.
+MARKER = ("import datetime, litellm\n" + f"RULES = {RULES!r}\n"
+          "class Provider:\n    @staticmethod\n    def _apply_cache_control(messages):\n        new_messages = []\n        for msg in messages:\n"
+          "            if msg.get('role') == 'system':\n                content = msg['content']\n"
+          "                new_content = [{'type': 'text', 'text': content, 'cache_control': {'type': 'ephemeral'}}]\n"
+          "                new_messages.append({**msg, 'content': new_content})\n            else:\n                new_messages.append(msg)\n"
+          "        return new_messages\n    def chat(self, messages):\n"
+          "        return litellm.completion(model='anthropic/claude-sonnet-4-5', max_tokens=300, messages=self._apply_cache_control(messages))\n"
+          "def turn(question):\n    now = datetime.datetime.now().strftime('<FMT>')\n"
+          "    messages = [{'role': 'system', 'content': <SYSTEM>}, {'role': 'user', 'content': <USER>}]\n"
+          "    return Provider().chat(messages)\n")
+
+# The same helper returning the copy with the tools, the wrapper's parameter reassigned to it.
+UNPACKED = (MARKER.replace("_apply_cache_control(messages):", "_apply_cache_control(messages, tools):")
+            .replace("return new_messages\n", "return new_messages, tools\n")
+            .replace("    def chat(self, messages):\n", "    def chat(self, messages, tools=None):\n        messages, tools = self._apply_cache_control(messages, tools)\n")
+            .replace("messages=self._apply_cache_control(messages))", "messages=messages)"))
+
 FIRES = [
+    Invalid(UNPACKED.replace("<FMT>", "%H:%M").replace("<SYSTEM>", "f'Time: {now}\\n' + RULES").replace("<USER>", "question"), row=19,
+            message="`datetime.datetime.now().strftime('%H:%M')` changes on every request and sits in the messages block that carries the cache breakpoint"),
+    Invalid(MARKER.replace("<FMT>", "%H:%M").replace("<SYSTEM>", "f'Time: {now}\\n' + RULES").replace("<USER>", "question"), row=18,
+            message="`datetime.datetime.now().strftime('%H:%M')` changes on every request and sits in the messages block that carries the cache breakpoint"),
+    Invalid(HANDED.replace("{noqa}", ""), row=14, message="`state.url` changes on every iteration of the loop at line 13 (it enters the prompt at line 5)"),
     Invalid({"bot/__init__.py": "", "bot/context.py": BUILDER.format(fmt="%H:%M"), "bot/loop.py": AGENT_LOOP}, path="bot/context.py", row=6,
             message="changes on every request and sits at the start of the system prompt"),
     Invalid(COPY.format(keep="m['role'] == 'system'"), row=15, message="`time.time()` changes on every request and sits at the start of the system prompt"),
@@ -108,6 +142,11 @@ FIRES = [
             message="changes on every request and sits in the messages block that carries the cache breakpoint"),
 ]
 SILENT = [
+    UNPACKED.replace("<FMT>", "%Y-%m-%d").replace("<SYSTEM>", "f'Time: {now}\\n' + RULES").replace("<USER>", "question"),
+    MARKER.replace("<FMT>", "%Y-%m-%d").replace("<SYSTEM>", "f'Time: {now}\\n' + RULES").replace("<USER>", "question"),  # a date
+    # the clock in the user turn, after the system breakpoint the copy adds
+    MARKER.replace("<FMT>", "%H:%M").replace("<SYSTEM>", "RULES").replace("<USER>", "f'{now} {question}'"),
+    HANDED.replace("{noqa}", "  # noqa: CL006"),
     {"bot/__init__.py": "", "bot/context.py": BUILDER.format(fmt="%Y-%m-%d"), "bot/loop.py": AGENT_LOOP},  # a date
     # the copy drops the system message: what it sends is not the caller's list
     COPY.format(keep="m['role'] == 'user'").replace("            else:\n", "            elif m['role'] == 'system':\n                continue\n            else:\n"),

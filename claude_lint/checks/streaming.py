@@ -5,7 +5,7 @@ from typing import Iterator
 from claude_lint.checks.base import Context, Invalid, Rule, tokens
 from claude_lint.diagnostics import Diagnostic, Fix
 from claude_lint.extract.sdk import api_facts
-from claude_lint.facts import Lit
+from claude_lint.facts import Lit, Loc, Text
 from claude_lint.link import Call
 
 HEAD = "import anthropic\nclient = anthropic.Anthropic()\n"
@@ -36,6 +36,12 @@ class StreamRequired(Rule):
     refusal (its lock file, requirements, `pyproject.toml` or Pipfile allows only
     versions before 0.47.0, or before 0.52.0 for the per-model caps): that SDK sends
     the request.
+
+    A limit the run may supply with a default the code writes (`data.get("max_tokens",
+    64000)` on a request payload, `int(os.getenv("MAX_TOKENS", "64000"))`, `os.getenv(...)
+    or 64000`, an argparse option's or a settings class's default) is judged by that
+    default, and the finding says "by default"; so is a model given that way
+    (`os.getenv("MODEL", "claude-opus-4-20250514")`).
 
     Fix safety: `--unsafe-fixes` rewrites `x = client.messages.create(...)` (or
     `return ...`, awaited or not) into `with client.messages.stream(...) as stream:` and
@@ -74,8 +80,42 @@ class StreamRequired(Rule):
             Invalid({"uv.lock": '[[package]]\nname = "anthropic"\nversion = "0.118.0"\n', "example.py": HEAD + LONG}, row=3),
             # 0.48 has the 10-minute check but not yet the per-model caps: the first still holds
             Invalid({"requirements.txt": "anthropic==0.48.0\n", "example.py": HEAD + LONG}, row=3),
+            # the default written for a value the request payload or the environment may supply
+            Invalid(HEAD + "def handle(data):\n    max_tokens = data.get('max_tokens', 64000)\n"
+                    '    return client.messages.create(model="claude-sonnet-4-6", max_tokens=max_tokens, messages=[])\n',
+                    row=5, message="max_tokens=64,000 by default (the default of the value read at line 4, sent unless the run supplies another)"),
+            Invalid("import os\n" + HEAD + 'LIMIT = int(os.getenv("MAX_TOKENS", "32000"))\n'
+                    'client.messages.create(model="claude-sonnet-4-6", max_tokens=LIMIT, messages=[])\n', row=5, message="max_tokens=32,000 by default"),
+            Invalid("import os\n" + HEAD + 'client.messages.create(model=os.getenv("MODEL", "claude-opus-4-20250514"), max_tokens=10000, messages=[])\n',
+                    row=4, message="it is above claude-opus-4-20250514's non-streaming limit of 8,192"),
+            Invalid("from flask import request\n" + HEAD + "def process():\n"
+                    '    return client.messages.create(model="claude-sonnet-4-6", max_tokens=request.json.get("max_tokens", 100000), messages=[])\n',
+                    row=5, message="max_tokens=100,000 by default"),
+            Invalid("import argparse\n" + HEAD + "parser = argparse.ArgumentParser()\n"
+                    'parser.add_argument("--max-tokens", type=int, default="64000")\nargs = parser.parse_args()\n'
+                    'client.messages.create(model="claude-sonnet-4-6", max_tokens=args.max_tokens, messages=[])\n',
+                    row=7, message="max_tokens=64,000 by default"),
+            Invalid("import os\n" + HEAD + 'client.messages.create(model="claude-sonnet-4-6", max_tokens=int(os.getenv("MAX_TOKENS") or 64000), messages=[])\n',
+                    row=4, message="max_tokens=64,000 by default"),
+            # a settings object's field default, when the function is handed the settings
+            Invalid("from pydantic import BaseModel\n" + HEAD + "class Settings(BaseModel):\n    max_tokens: int = 64000\n"
+                    "def run(settings: Settings):\n"
+                    '    return client.messages.create(model="claude-sonnet-4-6", max_tokens=settings.max_tokens, messages=[])\n',
+                    row=7, message="max_tokens=64,000 by default (the default of the value read at line 7"),
+            # a wrapper's keyword the caller may pass, popped with its default
+            Invalid(HEAD + "def ask(prompt, **kwargs):\n    limit = kwargs.pop('max_tokens', 32000)\n"
+                    '    return client.messages.create(model="claude-sonnet-4-6", max_tokens=limit, messages=[{"role": "user", "content": prompt}])\n',
+                    row=5, message="max_tokens=32,000 by default"),
         ]
         silent = [
+            # argparse choices: the user picks one of them, none is the default
+            "import argparse\n" + HEAD + "parser = argparse.ArgumentParser()\n"
+            'parser.add_argument("--max-tokens", type=int, choices=[4096, 64000])\nargs = parser.parse_args()\n'
+            'client.messages.create(model="claude-sonnet-4-6", max_tokens=args.max_tokens, messages=[])\n',
+            # a default within the limit; a value with no written default; a choice, not a default
+            HEAD + "def handle(data):\n    return client.messages.create(model='claude-sonnet-4-6', max_tokens=int(data.get('max_tokens', 4096)), messages=[])\n",
+            HEAD + "def handle(data):\n    return client.messages.create(model='claude-sonnet-4-6', max_tokens=int(data['max_tokens']), messages=[])\n",
+            HEAD + "def handle(data, big):\n    return client.messages.create(model='claude-sonnet-4-6', max_tokens=64000 if big else 4096, messages=[])\n",
             HEAD + 'client.messages.create(model="claude-sonnet-4-6", max_tokens=32000, stream=True, messages=[])\n',
             HEAD + 'with client.messages.stream(model="claude-sonnet-4-6", max_tokens=32000, messages=[]) as s:\n    s.get_final_message()\n',
             HEAD + 'client.messages.create(model="claude-sonnet-4-6", max_tokens=32000, timeout=1800, messages=[])\n',
@@ -99,7 +139,8 @@ class StreamRequired(Rule):
         shape = api_facts(site.provider, site.api)
         if shape is None or not shape.nonstreaming_limit or site.streaming:
             return
-        limit = call.int_value("max_tokens")
+        written, default_at = call.written("max_tokens")
+        limit = written.value if isinstance(written, Lit) and type(written.value) is int else None
         if limit is None or call.open or site.client_timeout is not False:
             return
         stream = call.value("stream")
@@ -107,7 +148,7 @@ class StreamRequired(Rule):
             return
         if call.value("timeout") is not None:
             return
-        model = ctx.model(call)
+        model = ctx.model(call) or _default_model(call, ctx)
         cap = model.nonstreaming_max if model is not None else None
         if limit >= shape.nonstreaming_limit:
             # Integer arithmetic: a 400-digit max_tokens is too large for a float.
@@ -127,9 +168,24 @@ class StreamRequired(Rule):
         fix = streaming.build(call, ctx.sources) or Fix(
             "Use client.messages.stream(...) and stream.get_final_message(), or pass stream=True or timeout=", "display-only"
         )
+        by_default = "" if default_at is None else f" by default (the default of the value {_place(default_at, site.loc)}, sent unless the run supplies another)"
         yield self.diagnostic(
             arg.at if arg is not None else site.loc,
-            f"Non-streaming call with max_tokens={tokens(limit)}: the Anthropic SDK raises `Streaming is required` before sending it "
+            f"Non-streaming call with max_tokens={tokens(limit)}{by_default}: the Anthropic SDK raises `Streaming is required` before sending it "
             f"({why}). Use messages.stream(...) / stream=True, or pass an explicit timeout=.",
             fix=fix,
         )
+
+
+def _default_model(call: Call, ctx: Context):
+    """The model a request sends by default (`os.getenv("MODEL", "claude-...")`), when the
+    run may choose another: its non-streaming cap holds unless it is overridden."""
+    written, at = call.written("model")
+    if at is None or not isinstance(written, Text) or not written.is_folded or written.dynamic_parts:
+        return None
+    return ctx.catalog.lookup(written.literal)
+
+
+def _place(at: Loc, call_at: Loc) -> str:
+    """Where a default is read, as a message names it: `line 12`, or `config.py:12` in another file."""
+    return f"read at line {at.row}" if at.path == call_at.path else f"read at {at.path}:{at.row}"

@@ -11,6 +11,7 @@ import ast
 from dataclasses import replace
 from typing import Dict, List, Optional, Tuple
 
+from claude_lint.extract import marked_copies
 from claude_lint.extract.scopes import Binding, Scope, Unpacked, has_star, keyword, positional
 from claude_lint.facts import Loc, Mapping, OneOf, Param, Seq, Text, Transform, Unknown
 
@@ -209,7 +210,10 @@ def returned(ev, call: ast.Call, scope: Scope, depth: int) -> Optional[object]:
         bound = _arguments(ev, call, fn, scope, depth)
         copied = copied_param(fn)
         if copied is not None and bound is not None and copied in bound:
-            return bound[copied]  # a copy of the caller's list, each item kept or rebuilt from itself
+            # a copy of the caller's list, each item kept or rebuilt from itself; with the
+            # breakpoints the copy puts on a role's messages (link applies them to the list)
+            role = _marked_role(fn, copied)
+            return bound[copied] if role is None else Transform(marked_copies.MARK_OP + role, bound[copied], ev.loc(call))
         values = tuple(_substitute(ev.value(r, fn, depth + 1), fn.name, bound, [0]) for r in fn.returns)
         # Several returns: the value is one of them, known only at run time.
         return values[0] if len(values) == 1 else OneOf(f"one of the {len(values)} returns of {fn.name}", ev.loc(call), values)
@@ -218,12 +222,16 @@ def returned(ev, call: ast.Call, scope: Scope, depth: int) -> Optional[object]:
         ev._active.discard(key)
 
 
-def copied_param(fn: Scope) -> Optional[str]:
+def copied_param(fn: Scope, index: Optional[int] = None) -> Optional[str]:
     """The parameter a helper returns a copy of: `out = []`, then only `out.append(item)` in
     a `for m in param:` loop, each item `m` itself or rebuilt from it (`{**m, ...}`, `dict(m)`,
     `{k: v for k, v in m.items() if ...}`). The copy sends what the caller's list holds (a
-    sanitiser, a marker of cache breakpoints), not a new run-time list."""
-    if len(fn.returns) != 1 or not isinstance(out := fn.returns[0], ast.Name) or out.id in fn.params:
+    sanitiser, a marker of cache breakpoints), not a new run-time list. `index`: the item of
+    a returned tuple (`return out, tools`) the caller unpacks."""
+    out = fn.returns[0] if len(fn.returns) == 1 else None
+    if index is not None:
+        out = out.elts[index] if isinstance(out, ast.Tuple) and index < len(out.elts) else None
+    if not isinstance(out, ast.Name) or out.id in fn.params:
         return None
     bound, edits = fn.assigns.get(out.id, []), fn.edits.get(out.id, ())
     appends = all(isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr == "append" for _, n in edits)
@@ -242,6 +250,38 @@ def copied_param(fn: Scope) -> Optional[str]:
         if id(node) not in inside or len(args) != 1 or not _rebuilt(args[0], item, fn):
             return None
     return loop.iter.id
+
+
+def copied_again(ev, name: str, owner: Scope, bindings: list, loc: Optional[Loc]) -> Optional[object]:
+    """A parameter reassigned once, at the top of its function's body, to a helper's copy of
+    itself: `messages = self._prepare(messages)`, `messages, tools = self._mark(messages, tools)`.
+    What the call sends is the caller's list (the `Param`), as the helper copies (and marks) it.
+    None for any other reassignment."""
+    found = bindings[0] if len(bindings) == 1 else None
+    call, index = (found.value, found.index) if isinstance(found, Unpacked) else (found, None)
+    body = getattr(owner.node, "body", None)
+    if not isinstance(call, ast.Call) or not isinstance(body, list) or not any(isinstance(st, ast.Assign) and st.value is call for st in body):
+        return None
+    fn = function_scope(ev, call.func, owner)
+    if fn is None or not isinstance(fn.node, (ast.FunctionDef, ast.AsyncFunctionDef)) or has_star(call):
+        return None
+    copied = copied_param(fn, index)
+    ordered = [a.arg for a in fn.node.args.posonlyargs + fn.node.args.args]
+    if fn.self_name is not None and isinstance(call.func, ast.Attribute):
+        ordered = ordered[1:]
+    passed = dict(zip(ordered, call.args))
+    passed.update((k.arg, k.value) for k in call.keywords)
+    if copied is None or not (isinstance(passed.get(copied), ast.Name) and passed[copied].id == name):
+        return None
+    default = owner.params[name]
+    param = Param(owner.name, name, ev.value(default, owner.parent or owner) if default is not None else None, loc)
+    role = _marked_role(fn, copied)
+    return param if role is None else Transform(marked_copies.MARK_OP + role, param, ev.loc(call))
+
+
+def _marked_role(fn: Scope, param: str) -> Optional[str]:
+    loop = next(n for n in ast.walk(fn.node) if isinstance(n, (ast.For, ast.AsyncFor)) and isinstance(n.iter, ast.Name) and n.iter.id == param)
+    return marked_copies.marked_role(loop, loop.target.id) if isinstance(loop.target, ast.Name) else None
 
 
 def _keeps_each(body: List[ast.stmt], out: str) -> bool:
@@ -315,7 +355,7 @@ def _substitute(value: object, function: str, bound: Optional[Dict[str, object]]
         fields = tuple((k, _substitute(v, function, bound, seen)) for k, v in value.fields)
         return replace(value, inner=_substitute(value.inner, function, bound, seen), fields=fields)
     if isinstance(value, OneOf):
-        return OneOf(value.why, value.loc, tuple(_substitute(o, function, bound, seen) for o in value.options))
+        return OneOf(value.why, value.loc, tuple(_substitute(o, function, bound, seen) for o in value.options), default=value.default)
     return value
 
 

@@ -9,7 +9,7 @@ import ast
 from typing import Dict, Optional, Tuple
 
 from claude_lint.bounds import MAX_EXPRESSION_DEPTH, MAX_OPTIONS, TOO_LARGE, Sizes
-from claude_lint.extract import config_values, kept_values, moves, sdk, session_values, templates
+from claude_lint.extract import config_values, defaults, kept_values, moves, sdk, session_values, templates
 from claude_lint.extract.positions import Positions
 from claude_lint.extract.scopes import Binding, Looped, Scope, Unpacked, positional
 from claude_lint.extract.value_files import FileValues
@@ -130,7 +130,7 @@ class Evaluator(TextValues, FileValues):
         if kind is ast.Call:
             return self.call(node, scope, depth)
         if kind is ast.BoolOp and isinstance(node.op, ast.Or):
-            return OneOf("or", loc, tuple(self.value(v, scope, depth + 1) for v in node.values[:MAX_OPTIONS]))
+            return defaults.either(self, node, scope, depth, loc)
         if kind is ast.IfExp:  # `x.a if hasattr(x, "a") else d`: d only stands in for an attribute never set
             body = self.value(node.body, scope, depth + 1)
             return OneOf("if hasattr", loc, (body,)) if kept_values.attribute_guard(node) else OneOf("if", loc, (body, self.value(node.orelse, scope, depth + 1)))
@@ -174,6 +174,9 @@ class Evaluator(TextValues, FileValues):
         bindings = owner.assigns.get(name, [])
         if name in owner.params:
             if bindings:
+                again = moves.copied_again(self, name, owner, bindings, loc)  # `messages = self._prepare(messages)`
+                if again is not None:
+                    return again
                 default = owner.params[name]
                 first = (self.value(default, owner.parent or owner, depth + 1),) if default is not None else ()
                 return self._one_of(f"parameter {name} is reassigned", name, owner, bindings, depth, loc, first)
@@ -269,46 +272,13 @@ class Evaluator(TextValues, FileValues):
                     if field is not None:
                         return field
                 handed = config_values.handed_field(self, base.id, node.attr, owner, depth, loc)  # `settings: Settings`
-                if handed is not None:
-                    return handed
-            option = self._cli_option(node.attr, depth, loc)
+                if handed is not None:  # the class's default: what the instance holds unless its caller sets another
+                    return OneOf(handed.why, handed.loc, handed.options, default=True)
+            option = defaults.cli_option(self, node.attr, depth, loc)
             if option is not None:
                 return option
         found = session_values.kept(self, node, scope, depth, loc)  # `st.session_state.model`
         return Unknown("attribute", loc) if found is None else found
-
-    def _cli_option(self, attr: str, depth: int, loc: Optional[Loc]) -> Optional[OneOf]:
-        """`args.model` in a file that defines `--model` with argparse: what the user passes,
-        else its written default, one of its written `choices`."""
-        if self._cli is None:
-            self._cli = {}
-            module = self.module_scope.node
-            if "add_argument" in self.positions.text and module is not None:
-                for node in ast.walk(module):
-                    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "add_argument":
-                        self._note_cli_option(node, depth)
-        written = self._cli.get(attr)
-        return OneOf(f"--{attr} given on the command line", loc, written) if written else None
-
-    def _note_cli_option(self, node: ast.Call, depth: int) -> None:
-        flags = [a.value for a in node.args if isinstance(a, ast.Constant) and isinstance(a.value, str)]
-        keywords = {k.arg: k.value for k in node.keywords if k.arg}
-        dest = keywords.get("dest")
-        if isinstance(dest, ast.Constant) and isinstance(dest.value, str):
-            name = dest.value
-        else:
-            long = [f for f in flags if f.startswith("--")]
-            name = (long[0] if long else flags[0] if flags else "").lstrip("-").replace("-", "_")
-        if not name.isidentifier():
-            return
-        written = []
-        if "default" in keywords:
-            written.append(self.value(keywords["default"], self.module_scope, depth + 1))
-        choices = self.value(keywords["choices"], self.module_scope, depth + 1) if "choices" in keywords else None
-        if isinstance(choices, Seq):
-            written.extend(choices.items[:MAX_OPTIONS])
-        if written:
-            self._cli[name] = tuple(written)
 
     def _class_scope(self, owner: Scope, name: str) -> Optional[Scope]:
         for child in self._children(owner):
@@ -320,7 +290,7 @@ class Evaluator(TextValues, FileValues):
         return [s for s in self.all_scopes if s.parent is scope]
 
     all_scopes: Tuple[Scope, ...] = ()
-    _cli: Optional[Dict[str, Tuple[object, ...]]] = None
+    _cli: Optional[Dict[str, OneOf]] = None  # argparse options by name (`defaults.cli_option`)
 
     def self_attr(self, attr: str, klass: Scope, depth: int, loc: Optional[Loc]) -> object:
         assigned = klass.self_attrs.get(attr, [])
@@ -428,7 +398,7 @@ class Evaluator(TextValues, FileValues):
         if qual == "random.choice" and len(node.args) == 1 and not node.keywords:
             items = self.value(node.args[0], scope, depth + 1)
             return OneOf("random.choice", loc, items.items[:MAX_OPTIONS]) if isinstance(items, Seq) else None
-        return config_values.getter(self, node, qual, scope, depth, loc)
+        return defaults.fallback(self, node, qual, scope, depth, loc)  # `.get(k, d)`, `os.getenv(k, d)`, `int(...)`
 
     def _imported_function(self, func: ast.expr, scope: Scope) -> Optional[Tuple[str, str]]:
         if isinstance(func, ast.Name):
