@@ -7,32 +7,46 @@ nothing, so every count made from these is a lower bound.
 """
 from __future__ import annotations
 
-from typing import List, Optional
+from typing import Callable, List, Optional
 
-from claude_lint.facts import Lit, Mapping, OneOf, Seq, Text
+from claude_lint.facts import Dynamic, Lit, Mapping, OneOf, Seq, Text
 
 MAX_DEPTH = 12  # nesting followed into blocks and schemas (a deeper value is not a prompt)
 MAX_OPTIONS_DEPTH = 4  # run-time choices (`OneOf`) followed inside each other
 
 
-def system_text(value: object, depth: int = 0) -> Optional[str]:
+def system_text(value: object, depth: int = 0, until: Optional[Callable[[Dynamic], bool]] = None) -> Optional[str]:
     """The literal text of a system prompt: a string, or the text blocks of a list; for one
     of several values (a helper with several returns), the least literal text any of them
-    has. None when no literal text is known."""
+    has. None when no literal text is known. `until`: stop at the first run-time part it
+    accepts (what a cache prefix can hold ends at a value that changes per request)."""
     if isinstance(value, OneOf) and value.options and depth < MAX_OPTIONS_DEPTH:
-        found = [system_text(o, depth + 1) for o in value.options]
+        found = [system_text(o, depth + 1, until) for o in value.options]
         return None if any(t is None for t in found) else min(found, key=len)
     if isinstance(value, Text):
-        return value.literal
+        return _literal_until(value, until)
     if isinstance(value, Seq):
         pieces = []
         for block in value.items:
-            if isinstance(block, Mapping) and isinstance(block.get("text"), Text):
-                pieces.append(block.get("text").literal)
-            elif isinstance(block, Text):
-                pieces.append(block.literal)
+            text = block.get("text") if isinstance(block, Mapping) else block
+            if isinstance(text, Text):
+                pieces.append(_literal_until(text, until))
+                if until is not None and len(pieces[-1]) < len(text.literal):
+                    break  # the blocks after a changing one are not a shared prefix either
         return "\n".join(pieces) if pieces else None
     return None
+
+
+def _literal_until(text: Text, until: Optional[Callable[[Dynamic], bool]]) -> str:
+    if until is None:
+        return text.literal
+    pieces = []
+    for part in text.parts:
+        if isinstance(part, str):
+            pieces.append(part)
+        elif isinstance(part, Dynamic) and until(part):
+            return "".join(pieces)
+    return text.literal
 
 
 SYSTEM_ROLES = ("system", "developer")  # the roles of a message that carries instructions (OpenAI-style lists)

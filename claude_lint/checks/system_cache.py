@@ -5,6 +5,7 @@ from typing import Iterator
 from claude_lint import tokens as tok
 from claude_lint.checks.base import Context, Invalid, Rule, money, tokens
 from claude_lint.checks.cache_marks import breakpoint_anywhere, cache_minimum, claude_caching
+from claude_lint.checks.cache_prefix import per_request
 from claude_lint.cost import cache_saving
 from claude_lint.diagnostics import Diagnostic
 from claude_lint.extract.sdk import provider_facts
@@ -90,6 +91,15 @@ class UncachedSystemPrompt(Rule):
                 '    return client.messages.create(model="claude-haiku-4-5", max_tokens=300, system=system,\n'
                 '                                  messages=[{"role": "user", "content": q}])\n',
             },
+            # the long fixed head comes before the per-request part: that head is what to cache (no
+            # automatic fix: marking the whole block would cache the changing part too)
+            Invalid("import anthropic\nfrom datetime import datetime\nclient = anthropic.Anthropic()\n"
+                    f"RULES = {LONG_SYSTEM!r}\n"
+                    "def reply(q):\n"
+                    '    system = f"{RULES}\\nNow: {datetime.now().isoformat()}"\n'
+                    '    return client.messages.create(model="claude-sonnet-4-6", max_tokens=512, system=system, messages=[])\n',
+                    row=7, message="The fixed head of the system prompt (before the part that changes per request) of ~6,3",
+                    expected_replacement=None),
         ]
         silent = [
             # cached on the system block
@@ -117,6 +127,14 @@ class UncachedSystemPrompt(Rule):
             # the prompt is built at run time: nothing to count
             "import anthropic\nclient = anthropic.Anthropic()\n"
             'client.messages.create(model="claude-sonnet-4-6", max_tokens=512, system=load_prompt("support"), messages=[])\n',
+            # a random pick near its start changes the prompt on every request: only the short head
+            # before it could be cached (CL006 reports the value)
+            "import random\nimport anthropic\nclient = anthropic.Anthropic()\n"
+            f"RULES = {LONG_SYSTEM!r}\n"
+            "def persona(info):\n"
+            '    mood = random.choice(["Direct", "Reserved"])\n'
+            '    system = f"Play a buyer of {info}. Personality: {mood}.\\n{RULES}"\n'
+            '    return client.messages.create(model="claude-sonnet-4-6", max_tokens=512, system=system, messages=[])\n',
         ]
         # prompts outside .py files and prompt text loaded through resources and templates
         fires = [
@@ -277,6 +295,18 @@ class UncachedSystemPrompt(Rule):
         text = system_text(value)
         if text is None or breakpoint_anywhere(call):
             return
+        # A cache prefix ends where the prompt changes per request (CL006 reports that value):
+        # only the fixed head before it can be cached, and marking the whole block would not.
+        changing = []
+
+        def per_request_part(part) -> bool:
+            if per_request(part):
+                changing.append(part)
+                return True
+            return False
+
+        text = system_text(value, until=per_request_part) or ""
+        changes = bool(changing)
         model = ctx.model(call)
         minimum = cache_minimum(model, ctx)
         ratio = ctx.catalog.token_ratio(model)
@@ -295,12 +325,16 @@ class UncachedSystemPrompt(Rule):
             saving = f"; caching saves about {money(cost)} per 1,000 calls ({money(uncached)} -> {money(cached)}, if calls come within the 5-minute TTL)"
         how = ("Pass system as a block list with cache_control on the last block, or set the request's cache_control."
                if arg is not None else "Make the system message's content a block list with cache_control on its last block.")
+        what = "System prompt"
+        if changes:
+            what = "The fixed head of the system prompt (before the part that changes per request)"
+            how = "Put that head in its own system block with cache_control, and the changing part after it."
         yield self.diagnostic(
             at,
-            f"System prompt of ~{tokens(estimate)} tokens (cacheable from {tokens(minimum)} on {where}) is sent without "
+            f"{what} of ~{tokens(estimate)} tokens (cacheable from {tokens(minimum)} on {where}) is sent without "
             f"cache_control{saving}. {how}",
             cost=cost,
-            fix=_fix(call, arg, ctx) if arg is not None else None,
+            fix=_fix(call, arg, ctx) if arg is not None and not changes else None,
         )
 
 
