@@ -6,7 +6,7 @@ from typing import Iterator, Optional, Tuple
 
 from claude_lint.catalog import PLATFORMS, platform_of
 from claude_lint.checks.base import Context, Invalid, Rule
-from claude_lint.checks.model_ids import family, written_options
+from claude_lint.checks.model_ids import family, misnamed, written_options
 from claude_lint.diagnostics import Diagnostic, Edit, Fix
 from claude_lint.facts import Loc, OneOf, Param, Text
 from claude_lint.link import Call
@@ -302,8 +302,8 @@ class RetiredModel(Rule):
             HEAD + ASK.format(model="claude-3-opus-20240229") + "\nask('a', model='claude-sonnet-4-6')\nask('b', model='claude-haiku-4-5')\n",
         ]
 
-        fires = [*fires, *shapes.GATEWAY_FIRES, *shapes.CONFIG_FIRES]
-        silent = [*silent, *shapes.GATEWAY_SILENT, *shapes.CONFIG_SILENT]
+        fires = [*fires, *shapes.GATEWAY_FIRES, *shapes.CONFIG_FIRES, *shapes.NAME_FIRES]
+        silent = [*silent, *shapes.GATEWAY_SILENT, *shapes.CONFIG_SILENT, *shapes.NAME_SILENT]
         return fires, silent
 
     def check_call(self, call: Call, ctx: Context) -> Iterator[Diagnostic]:
@@ -340,6 +340,10 @@ class RetiredModel(Rule):
         if model is None and platform is None:
             model, kin = family(ctx.catalog, bare)
         if model is None:
+            wrong = misnamed(ctx.catalog, raw)
+            if wrong is not None:  # certain, unlike a guess: judged among several values too
+                yield self._misnamed(wrong, raw, bare, platform, value, at, related)
+                return
             if platform is None and guess:  # a platform's ID spellings differ: no typo guess there
                 yield from self._typo(bare, raw, value, at, related, ctx)
             return
@@ -381,6 +385,23 @@ class RetiredModel(Rule):
         yield self.diagnostic(
             at, f"Model {shown} {when}{first_party}; requests fail after that date.{successor}{source}", severity="warning", fix=fix, related=related
         )
+
+    def _misnamed(self, wrong, raw: str, bare: str, platform: Optional[str], value: object, at: Loc, related: Tuple[Loc, ...]) -> Diagnostic:
+        right = bare.replace(wrong.wrong, wrong.right, 1)
+        model = wrong.model
+        life = model.lifecycle
+        gone = ""
+        use = right
+        if life.state(datetime.date.today()) == "retired":
+            api = "the Claude API" if model.provider == "anthropic" else "the first-party API"
+            gone = f" {model.id} itself was retired on {api}" + (f" on {life.retires}" if life.retires else "") + "."
+            use = (life.successor or right) if platform is None else right  # a successor's platform ID may differ
+        elif life.state(datetime.date.today()) == "deprecated":
+            gone = f" {model.id} itself is deprecated" + (f" and retires on {life.retires}" if life.retires else "") + "."
+        fix = None
+        if platform is None:
+            fix = _fix(value, at, raw, bare, use, f"Replace {bare} with {use}")
+        return self.diagnostic(at, f"Unknown model ID {bare!r}: {wrong.why}, so the API rejects every request to it.{gone} Use {use}.", fix=fix, related=related)
 
     def _typo(self, bare: str, raw: str, value: object, at: Loc, related: Tuple[Loc, ...], ctx: Context) -> Iterator[Diagnostic]:
         if not _LOOKS_LIKE_MODEL.match(bare.lower()):

@@ -138,3 +138,20 @@ CONFIG_SILENT += [
     {"app/__init__.py": "from app.config import default_model\n", "app/config.py": PROVIDERS.replace("{anthropic}", "claude-sonnet-4-6"),
      "app/core.py": GATEWAY_CORE},
 ]
+
+# A Claude ID that names a known model wrongly: a snapshot date the model never had, or a Claude 4+
+# name in the 3.x word order. Certain (the API answers not_found), so judged among several values too.
+CALL = 'client.messages.create(model="{model}", max_tokens=300, messages=[])\n'
+MENU = "TIERS = {{'fast': 'claude-haiku-4-5', 'smart': '{smart}'}}\ndef ask(q, tier):\n    return client.messages.create(model=TIERS[tier], max_tokens=300, messages=[])\n"
+NAME_FIRES = [
+    Invalid(HEAD + CALL.format(model="claude-4-6-sonnet-latest"), row=3, message="a Claude 4.6 model is named family first (claude-sonnet-4-6)",
+            expected_replacement=HEAD + CALL.format(model="claude-sonnet-4-6")),
+    Invalid(HEAD + MENU.format(smart="claude-opus-4-5-20251124"), row=3, message="claude-opus-4-5 has one snapshot, dated 20251101, not 20251124"),
+    Invalid("from anthropic import AnthropicVertex\nclient = AnthropicVertex()\n" + CALL.format(model="claude-opus-4@20250508"), row=3,
+            message="Use claude-opus-4@20250514"),
+]
+NAME_SILENT = [
+    # a dated snapshot of a model the catalogue does not know yet, or of one whose IDs carry no date
+    HEAD + CALL.format(model="claude-sonnet-5-6-20270301"),
+    HEAD + MENU.format(smart="claude-sonnet-4-6-20260301"),
+]
