@@ -86,6 +86,20 @@ def misnamed(catalog, raw: str) -> Optional[Misnamed]:
     return None
 
 
+def retired_sibling(catalog, model, platform: str, today):
+    """A newer model of the same line (`haiku`, `sonnet`) that `platform` has already retired, when
+    the catalogue has no date of its own for `model` there and the first-party API retired it:
+    a platform that retired Claude Haiku 4.5 serves no Claude 3 Haiku. None otherwise."""
+    if model.lifecycle.state(today) != "retired" or model.retires is None:
+        return None
+    for other in catalog.models.values():
+        life = other.on(platform)
+        if (other.provider == model.provider and other.family == model.family and life is not None and life.state(today) == "retired"
+                and (other.retires is None or other.retires > model.retires)):
+            return other, life
+    return None
+
+
 def written_options(value: OneOf, depth: int = 0) -> Iterator[Text]:
     """The literal model IDs among a run-time value's possible values, nested ones included."""
     for option in value.options:

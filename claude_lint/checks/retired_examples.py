@@ -155,3 +155,61 @@ NAME_SILENT = [
     HEAD + CALL.format(model="claude-sonnet-5-6-20270301"),
     HEAD + MENU.format(smart="claude-sonnet-4-6-20260301"),
 ]
+
+
+# A table of the code looked up by a run-time key (a menu whose selection is sent); a request dict
+# whose model an unknown update may override. Not menus: a price table, another option's default.
+TABLE_FIRES = [
+    # a model table looked up by a run-time key: a menu whose selection is sent
+    Invalid(HEAD + "TIERS = {'fast': 'claude-3-haiku-20240307', 'smart': 'claude-sonnet-4-6'}\n"
+            "def ask(q, tier):\n    return client.messages.create(model=TIERS[tier], max_tokens=300, messages=[])\n",
+            row=3, message="Model claude-3-haiku-20240307 was retired"),
+    HEAD + "MODELS = {'anthropic': ['claude-3-haiku-20240307', 'claude-sonnet-4-6'], 'premium': ['claude-opus-4-8']}\n"
+    "def ask(q, provider, model=None):\n    model = model or MODELS[provider][0]\n"
+    "    return client.messages.create(model=model, max_tokens=300, messages=[])\n",
+    # a request dict whose model an unknown update may override: the written one is sent otherwise
+    HEAD + "def ask(q, extra):\n    params = {'model': 'claude-3-opus-20240229', 'max_tokens': 300, 'messages': []}\n"
+    "    params.update(extra)\n    return client.messages.create(**params)\n",
+]
+TABLE_SILENT = [
+    # the update sets the model: the written one is never sent
+    HEAD + "def ask(q, extra):\n    params = {'model': 'claude-3-opus-20240229', 'max_tokens': 300, 'messages': []}\n"
+    "    params.update(model='claude-sonnet-4-6')\n    return client.messages.create(**params)\n",
+    # only each provider's first model is sent; a retired second one is never chosen here
+    HEAD + "MODELS = {'anthropic': ['claude-sonnet-4-6', 'claude-3-haiku-20240307']}\n"
+    "def ask(q, provider, model=None):\n    model = model or MODELS[provider][0]\n"
+    "    return client.messages.create(model=model, max_tokens=300, messages=[])\n",
+    # a price table keyed by model IDs is no menu: nothing from it is sent as a model
+    HEAD + "PRICES = {'claude-3-haiku-20240307': 0.25, 'claude-sonnet-4-6': 3.0}\n"
+    "def ask(q, model):\n    cost = PRICES[model]\n    return client.messages.create(model='claude-sonnet-4-6', max_tokens=300, messages=[])\n",
+    # another option's default: args.model is whatever the user passes
+    "import argparse\nfrom openai import OpenAI\nclient = OpenAI()\nparser = argparse.ArgumentParser()\n"
+    "parser.add_argument('--judge-model', default='gpt-4-0613')\nargs = parser.parse_args()\n"
+    "client.chat.completions.create(model=args.model, messages=[], max_tokens=100)\n",
+    # a fallback only for an attribute never set (`hasattr`): the object's own model is sent
+    HEAD + "class Bot:\n    def __init__(self, model):\n        self.model = model\n"
+    "    def ask(self):\n        model = self.model if hasattr(self, 'model') else 'claude-3-opus-20240229'\n"
+    "        return client.messages.create(model=model, max_tokens=300, messages=[])\n",
+    # the written fallback is current
+    "import os\n" + HEAD + "MODEL = os.getenv('CLAUDE_MODEL', 'claude-sonnet-4-6')\nclient.messages.create(model=MODEL, max_tokens=300, messages=[])\n",
+    # an environment default that no request reads
+    "import os\n" + HEAD + "LEGACY = os.getenv('LEGACY_MODEL', 'claude-3-opus-20240229')\nclient.messages.create(model='claude-sonnet-4-6', max_tokens=300, messages=[])\n",
+    # one of several values that is not a known ID is no typo guess: the code may map it first
+    HEAD + "def ask(q, model):\n    return client.messages.create(model=model or 'claude-sonet-4-6', max_tokens=300, messages=[])\n",
+]
+
+# A platform ID the catalogue has no date for on that platform: a newer model of the same line the
+# platform has already retired says the older one is gone too (a warning: inferred, not published).
+VERTEX = "from anthropic import AnthropicVertex\nclient = AnthropicVertex()\n"
+PLATFORM_FIRES = [
+    Invalid(VERTEX + CALL.format(model="claude-3-haiku@20240307"), row=3,
+            message="retired the newer claude-haiku-4-5-20251001 on 2026-10-15: requests to it almost certainly fail"),
+]
+PLATFORM_SILENT = [
+    # Anthropic's pricing page says Opus 4.1 is still served on Google Cloud, whatever Vertex did with Opus 4.5
+    VERTEX + CALL.format(model="claude-opus-4-1@20250805"),
+    # no newer Sonnet is known to be retired on Vertex, nor a newer Haiku on Bedrock outside the eu profiles
+    VERTEX + CALL.format(model="claude-3-sonnet@20240229"),
+    "import boto3\nclient = boto3.client('bedrock-runtime')\n"
+    'client.converse(modelId="anthropic.claude-3-haiku-20240307-v1:0", messages=[], inferenceConfig={"maxTokens": 300})\n',
+]
