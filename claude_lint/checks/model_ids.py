@@ -44,7 +44,8 @@ def family(catalog, bare: str):
             name = "gpt-4-turbo"  # gpt-4-1106-preview, gpt-4-0125-preview: the GPT-4 Turbo previews
         base = catalog.lookup(name)
         if base is not None and base.provider == "openai":
-            return base, f" (a version of {base.id})"
+            # A preview came before the model and is not one of its versions: the sources date the model only.
+            return base, f" ({'a preview' if key.endswith('-preview') else 'a version'} of {base.id})"
     key = _OLD_SPELLING.sub("-", key)
     if re.fullmatch(r"claude(?:-instant)?-\d(?:\.\d)?", key):
         exact = catalog.lookup(key)

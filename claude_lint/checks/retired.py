@@ -267,7 +267,7 @@ class RetiredModel(Rule):
             HEAD + ASK.format(model="claude-3-opus-20240229") + "\nask('a', model='claude-sonnet-4-6')\nask('b', model='claude-haiku-4-5')\n",
         ]
 
-        fires = [*fires, *shapes.GATEWAY_FIRES, *shapes.CONFIG_FIRES, *shapes.NAME_FIRES, *shapes.TABLE_FIRES, *shapes.PLATFORM_FIRES]
+        fires = [*fires, *shapes.GATEWAY_FIRES, *shapes.CONFIG_FIRES, *shapes.NAME_FIRES, *shapes.TABLE_FIRES, *shapes.PLATFORM_FIRES, *shapes.PREVIEW_FIRES]
         silent = [*silent, *shapes.GATEWAY_SILENT, *shapes.CONFIG_SILENT, *shapes.NAME_SILENT, *shapes.TABLE_SILENT, *shapes.PLATFORM_SILENT]
         return fires, silent
 
@@ -338,6 +338,10 @@ class RetiredModel(Rule):
         fix = None
         if life.successor and platform is None:
             fix = _fix(value, at, raw, bare, life.successor, f"Replace {bare} with {life.successor}")
+        if state == "retired" and kin.startswith(" (a preview"):
+            yield self.diagnostic(at, f"Model {bare} is a preview of {model.id}, whose retirement date{where} ({life.retires}) has passed; the sources "
+                                      f"give no date for the preview itself: check that it is still served.{successor}{source}", severity="warning", fix=fix, related=related)
+            return
         if state == "retired":
             when = f" on {life.retires}" if life.retires else ""
             if kin:

@@ -213,3 +213,9 @@ PLATFORM_SILENT = [
     "import boto3\nclient = boto3.client('bedrock-runtime')\n"
     'client.converse(modelId="anthropic.claude-3-haiku-20240307-v1:0", messages=[], inferenceConfig={"maxTokens": 300})\n',
 ]
+
+# A preview of a retired OpenAI model: the sources date the model, not the preview (a warning that says so).
+OPENAI = 'from openai import OpenAI\nOpenAI().chat.completions.create(model="{model}", messages=[], max_tokens=100)\n'
+PREVIEW_FIRES = [
+    Invalid(OPENAI.format(model="gpt-4-0125-preview"), row=2, message="is a preview of gpt-4-turbo, whose retirement date (2026-10-23) has passed"),
+]
