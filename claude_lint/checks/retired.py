@@ -42,6 +42,8 @@ class RetiredModel(Rule):
     of `a or b` and `a if c else b`, the items of `random.choice([...])`, a parameter
     defaulted in the body with `if model is None: model = "..."`, the default and
     `choices` of an argparse `--model` read as `args.model`, a `typer.Option` default,
+    each option of a menu a person picks the model from (a Streamlit `selectbox` or `radio`,
+    also over a dict's keys, `click.Choice`, `questionary.select`, a py-cord `discord.Option`),
     the values of a table of the code looked up by a run-time key, a model kept in
     `self` by a constructor: what the file's constructions of the class pass, and the
     default when one passes nothing or none is in sight, a dataclass default held
@@ -267,8 +269,8 @@ class RetiredModel(Rule):
             HEAD + ASK.format(model="claude-3-opus-20240229") + "\nask('a', model='claude-sonnet-4-6')\nask('b', model='claude-haiku-4-5')\n",
         ]
 
-        fires = [*fires, *shapes.GATEWAY_FIRES, *shapes.CONFIG_FIRES, *shapes.NAME_FIRES, *shapes.TABLE_FIRES, *shapes.PLATFORM_FIRES, *shapes.PREVIEW_FIRES]
-        silent = [*silent, *shapes.GATEWAY_SILENT, *shapes.CONFIG_SILENT, *shapes.NAME_SILENT, *shapes.TABLE_SILENT, *shapes.PLATFORM_SILENT]
+        fires = [*fires, *shapes.GATEWAY_FIRES, *shapes.CONFIG_FIRES, *shapes.NAME_FIRES, *shapes.TABLE_FIRES, *shapes.PLATFORM_FIRES, *shapes.PREVIEW_FIRES, *shapes.MENU_FIRES]
+        silent = [*silent, *shapes.GATEWAY_SILENT, *shapes.CONFIG_SILENT, *shapes.NAME_SILENT, *shapes.TABLE_SILENT, *shapes.PLATFORM_SILENT, *shapes.MENU_SILENT]
         return fires, silent
 
     def check_call(self, call: Call, ctx: Context) -> Iterator[Diagnostic]:

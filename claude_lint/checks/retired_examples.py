@@ -219,3 +219,39 @@ OPENAI = 'from openai import OpenAI\nOpenAI().chat.completions.create(model="{mo
 PREVIEW_FIRES = [
     Invalid(OPENAI.format(model="gpt-4-0125-preview"), row=2, message="is a preview of gpt-4-turbo, whose retirement date (2026-10-23) has passed"),
 ]
+
+# A menu a person picks the model from: every option may be sent, so a retired one is reported
+# where it is written (the request is a related location).
+ST = "import anthropic\nimport streamlit as st\nclient = anthropic.Anthropic()\n"
+SENT = "client.messages.create(model=model, max_tokens=300, messages=[])\n"
+DESCRIBED = "MODELS = {{\n    'claude-sonnet-4-6': 'Sonnet 4.6 (balanced)',\n    '{fast}': 'Haiku (fast)',\n}}\n"
+MENU_FIRES = [
+    Invalid(ST + "model = st.selectbox('Model', ['claude-sonnet-4-6', 'claude-3-haiku-20240307'])\n" + SENT, row=4,
+            message="Model claude-3-haiku-20240307 was retired"),
+    # a dict of model IDs to descriptions offered by its keys, in the sidebar
+    Invalid(ST + DESCRIBED.format(fast="claude-3-haiku-20240307")
+            + "with st.sidebar:\n    model = st.radio('Model', options=list(MODELS.keys()), format_func=lambda m: MODELS[m])\n" + SENT,
+            row=6, message="Model claude-3-haiku-20240307 was retired"),
+    # a terminal menu whose choices carry the value sent
+    Invalid("import questionary\nfrom openai import OpenAI\nclient = OpenAI()\n"
+            "model = questionary.select('Model?', choices=[questionary.Choice('New', value='gpt-5.4'), questionary.Choice('Old', value='gpt-4-0613')]).ask()\n"
+            "client.chat.completions.create(model=model, messages=[], max_tokens=100)\n", row=4, message="gpt-4-0613 (a version of gpt-4) was retired"),
+    "import click\nfrom openai import OpenAI\nMODELS = ['gpt-5.4', 'gpt-3.5-turbo-0301']\n"
+    "def main():\n    model = click.prompt('Model', type=click.Choice(MODELS), default='gpt-5.4')\n"
+    "    OpenAI().chat.completions.create(model=model, messages=[], max_tokens=100)\n",
+    # a Discord slash command's option choices (py-cord)
+    "import discord\nimport anthropic\nclient = anthropic.Anthropic()\nbot = discord.Bot()\n@bot.slash_command()\n"
+    "async def chat(ctx, prompt: str, model: str = discord.Option(str, choices=['claude-sonnet-4-6', 'claude-3-opus-20240229'])):\n"
+    "    client.messages.create(model=model, max_tokens=300, messages=[])\n",
+]
+MENU_SILENT = [
+    # every option current
+    ST + DESCRIBED.format(fast="claude-haiku-4-5") + "model = st.selectbox('Model', list(MODELS))\n" + SENT,
+    # another menu's options are not the model sent (a judge picked but only shown, a style)
+    ST + "judge = st.radio('Judge', ['claude-3-haiku-20240307', 'claude-sonnet-4-6'])\n"
+    "model = st.selectbox('Model', ['claude-sonnet-4-6', 'claude-haiku-4-5'])\n"
+    "client.messages.create(model=model, max_tokens=300, messages=[{'role': 'user', 'content': judge}])\n",
+    # a menu of something else whose text merely mentions a model
+    ST + "style = st.selectbox('Style', ['like claude-3-haiku-20240307', 'plain'])\n"
+    "client.messages.create(model='claude-sonnet-4-6', max_tokens=300, messages=[{'role': 'user', 'content': style}])\n",
+]
