@@ -1,5 +1,5 @@
 """Model IDs as CL007 reads them: the catalogued model an unknown ID belongs to (an OpenAI
-snapshot, an old spelling of a Claude major version), a Claude ID that names a known model
+snapshot, an old spelling of a Claude major version, a `-latest` alias), a Claude ID that names a known model
 wrongly (a snapshot date it never had, the 3.x word order on a newer model), and the written
 IDs among a run-time model's possible values."""
 from __future__ import annotations
@@ -34,8 +34,8 @@ class Misnamed(NamedTuple):
 
 def family(catalog, bare: str):
     """A catalogued model whose lifecycle an unknown ID shares, and how it is related: an
-    OpenAI snapshot of a known model, or an undated major version (`claude-2`, `claude-v1`)
-    every catalogued member of which is retired. (None, "") when there is none."""
+    OpenAI snapshot of a known model, a `-latest` alias (`claude-3-5-sonnet-latest`) or an undated
+    major version (`claude-2`, `claude-v1`) every catalogued member of which is retired. (None, "") when there is none."""
     key = bare.strip().lower()
     m = _SNAPSHOT.match(key)
     if m and m.group("base") != key:
@@ -46,6 +46,12 @@ def family(catalog, bare: str):
         if base is not None and base.provider == "openai":
             # A preview came before the model and is not one of its versions: the sources date the model only.
             return base, f" ({'a preview' if key.endswith('-preview') else 'a version'} of {base.id})"
+    if key.endswith("-latest"):
+        # An alias points at a snapshot of its model: when every catalogued snapshot is retired, so is it.
+        stem = key[: -len("-latest")]
+        members = [mm for mm in catalog.models.values() for d in [_DATED.match(mm.id)] if d and d.group("stem") == stem]
+        if members and all(mm.status == "retired" and mm.retires for mm in members):
+            return max(members, key=lambda mm: mm.retires), f" (every {stem} snapshot is retired)"
     key = _OLD_SPELLING.sub("-", key)
     if re.fullmatch(r"claude(?:-instant)?-\d(?:\.\d)?", key):
         exact = catalog.lookup(key)

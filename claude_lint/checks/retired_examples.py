@@ -141,9 +141,12 @@ CONFIG_SILENT += [
 
 # A Claude ID that names a known model wrongly: a snapshot date the model never had, or a Claude 4+
 # name in the 3.x word order. Certain (the API answers not_found), so judged among several values too.
+# An uncatalogued `-latest` alias shares its snapshots' fate.
 CALL = 'client.messages.create(model="{model}", max_tokens=300, messages=[])\n'
 MENU = "TIERS = {{'fast': 'claude-haiku-4-5', 'smart': '{smart}'}}\ndef ask(q, tier):\n    return client.messages.create(model=TIERS[tier], max_tokens=300, messages=[])\n"
 NAME_FIRES = [
+    # a `-latest` alias the catalogue does not list, all of whose model's snapshots are retired
+    Invalid(HEAD + CALL.format(model="claude-3-5-sonnet-latest"), row=3, message="(every claude-3-5-sonnet snapshot is retired) was retired by 2025-10-28"),
     Invalid(HEAD + CALL.format(model="claude-4-6-sonnet-latest"), row=3, message="a Claude 4.6 model is named family first (claude-sonnet-4-6)",
             expected_replacement=HEAD + CALL.format(model="claude-sonnet-4-6")),
     Invalid(HEAD + MENU.format(smart="claude-opus-4-5-20251124"), row=3, message="claude-opus-4-5 has one snapshot, dated 20251101, not 20251124"),
@@ -151,6 +154,8 @@ NAME_FIRES = [
             message="Use claude-opus-4@20250514"),
 ]
 NAME_SILENT = [
+    # a `-latest` alias of a model one of whose snapshots is still served: nothing certain
+    HEAD + CALL.format(model="claude-haiku-4-5-latest"),
     # a dated snapshot of a model the catalogue does not know yet, or of one whose IDs carry no date
     HEAD + CALL.format(model="claude-sonnet-5-6-20270301"),
     HEAD + MENU.format(smart="claude-sonnet-4-6-20260301"),
