@@ -16,8 +16,7 @@ class InvalidInputFile(FileRule):
     diagnostic per file, at the position the parser stopped; the rest of the run goes on.
 
     YAML and JSON files that are none of these are never parsed, so they cannot
-    produce this diagnostic; nor can a YAML file taken for a project's model config
-    only because it names a model ID next to an output limit (it may be a template).
+    produce this diagnostic.
 
     ## Why is this bad?
     The tool that reads the file would fail too, and claude-lint cannot check the
@@ -54,8 +53,6 @@ class InvalidInputFile(FileRule):
         silent = [
             # a YAML file that is not a model config is never parsed, broken or not
             {"deploy/values.yaml": "image: {{ .Values.image }}\n  broken: [\n"},
-            # a YAML file taken for a model config by its keys only (no LiteLLM or promptfoo shape): a template, not an error
-            {"deploy/llm.yaml": "model: gpt-4-0613\nmax_tokens: {{ .Values.maxTokens }\n"},
             {"data/rows.jsonl": '{"text": "not a batch request"\n'},
             {"prompts/plain.prompt": "Summarise the text below in three bullet points.\n\n{{text}}\n"},
             {"analysis.ipynb": '{"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": []}\n'},

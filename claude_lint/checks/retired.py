@@ -59,9 +59,7 @@ class RetiredModel(Rule):
     `st.session_state` under the key read (assigned, or the options of a widget keyed to
     it), and an option of an INI file the
     code reads with configparser, `config.get("Section", "KEY")` or
-    `config["Section"]["KEY"]`: the finding is then on the file's line), and a YAML
-    model config: a LiteLLM or promptfoo config, or a project's own YAML file that names a
-    model ID next to an output limit (`litellm: {model: ..., max_tokens: 8192}`). A fallback only for an attribute never set
+    `config["Section"]["KEY"]`: the finding is then on the file's line). A fallback only for an attribute never set
     (`self.model if hasattr(self, "model") else "..."`) is not a value the code sends.
     A request to a third-party service that serves many vendors' models under its own IDs
     and dates (OpenRouter, Groq, Together AI, Fireworks AI, DeepInfra: seen from the host
@@ -271,8 +269,8 @@ class RetiredModel(Rule):
             HEAD + ASK.format(model="claude-3-opus-20240229") + "\nask('a', model='claude-sonnet-4-6')\nask('b', model='claude-haiku-4-5')\n",
         ]
 
-        fires = [*fires, *shapes.GATEWAY_FIRES, *shapes.CONFIG_FIRES, *shapes.NAME_FIRES, *shapes.TABLE_FIRES, *shapes.PLATFORM_FIRES, *shapes.PREVIEW_FIRES, *shapes.MENU_FIRES, *shapes.YAML_FIRES]
-        silent = [*silent, *shapes.GATEWAY_SILENT, *shapes.CONFIG_SILENT, *shapes.NAME_SILENT, *shapes.TABLE_SILENT, *shapes.PLATFORM_SILENT, *shapes.MENU_SILENT, *shapes.YAML_SILENT]
+        fires = [*fires, *shapes.GATEWAY_FIRES, *shapes.CONFIG_FIRES, *shapes.NAME_FIRES, *shapes.TABLE_FIRES, *shapes.PLATFORM_FIRES, *shapes.PREVIEW_FIRES, *shapes.MENU_FIRES]
+        silent = [*silent, *shapes.GATEWAY_SILENT, *shapes.CONFIG_SILENT, *shapes.NAME_SILENT, *shapes.TABLE_SILENT, *shapes.PLATFORM_SILENT, *shapes.MENU_SILENT]
         return fires, silent
 
     def check_call(self, call: Call, ctx: Context) -> Iterator[Diagnostic]:

@@ -260,16 +260,3 @@ MENU_SILENT = [
     ST + "style = st.selectbox('Style', ['like claude-3-haiku-20240307', 'plain'])\n"
     "client.messages.create(model='claude-sonnet-4-6', max_tokens=300, messages=[{'role': 'user', 'content': style}])\n",
 ]
-
-# A project's own YAML model config: a model ID next to an output limit is a request's settings.
-YAML_FIRES = [
-    Invalid({"config.yaml": "litellm:\n  model: \"claude-3-5-haiku-20241022\"\n  max_tokens: 8192\n  debug_prompt: true\n"},
-            path="config.yaml", row=2, message="Model claude-3-5-haiku-20241022 was retired"),
-]
-YAML_SILENT = [
-    {"config.yaml": "agent:\n  model: claude-sonnet-4-6\n  max_tokens: 1000\n"},
-    # a record of which model produced a result is no request's settings
-    {"results/run1.yaml": "model: gpt-4-0613\naccuracy: 0.81\nsamples: 200\n"},
-    # a template that is not YAML yet is skipped, not reported as broken
-    {"deploy/llm.yaml": "model: gpt-4-0613\nmax_tokens: {{ .Values.maxTokens }\n"},
-]

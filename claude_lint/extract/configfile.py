@@ -3,9 +3,7 @@ YAML / JSON / TOML files named by the `prompt-files` globs.
 
 Only recognised files are read. A LiteLLM config has a top-level `model_list`, a
 promptfoo config top-level `providers` and `prompts`; both are recognised by a byte
-check before anything is parsed, as is a project's own YAML model config: a `model:` whose
-value is a Claude or OpenAI model ID and an output limit in the same file (`litellm: {model:
-claude-..., max_tokens: 8192}`), read as the generic files below. Any other file is read only when a `prompt-files`
+check before anything is parsed. Any other file is read only when a `prompt-files`
 glob names it, and then every mapping holding a `model` next to an output limit
 (`max_tokens`, `max_output_tokens`, `maxOutputTokens`, `maxTokens`) is a call site.
 """
@@ -33,9 +31,6 @@ HEAD_BYTES = 65536
 _LITELLM = re.compile(rb'(?m)^model_list\s*:|"model_list"\s*:')
 _PF_PROVIDERS = re.compile(rb'(?m)^(?:providers|targets)\s*:|"(?:providers|targets)"\s*:')
 _PF_PROMPTS = re.compile(rb'(?m)^prompts\s*:|"prompts"\s*:')
-# A YAML mapping that names an LLM model next to an output limit (a project's own model config).
-_YAML_MODEL = re.compile(rb'(?m)^[ \t]*model[ \t]*:[ \t]*["\']?(?:[\w.-]+[/:])?(?:claude-|gpt-|o\d|anthropic\.)')
-_YAML_LIMIT = re.compile(rb'(?m)^[ \t]*(?:max_tokens|max_output_tokens|maxOutputTokens|maxTokens)[ \t]*:')
 
 # promptfoo provider id prefixes before a model ID (the rest of the id is the model).
 _PROMPTFOO_PREFIXES = (
@@ -67,14 +62,12 @@ def named_by_globs(abspath: str, settings) -> bool:
     return False
 
 
-def recognised(data: bytes, abspath: str = "") -> Optional[str]:
-    """"litellm", "promptfoo" or (a YAML file) "model-config" when the bytes look like one, else None."""
+def recognised(data: bytes) -> Optional[str]:
+    """"litellm" or "promptfoo" when the bytes look like one, else None."""
     if _LITELLM.search(data):
         return "litellm"
     if _PF_PROVIDERS.search(data) and _PF_PROMPTS.search(data):
         return "promptfoo"
-    if abspath.lower().endswith((".yaml", ".yml")) and _YAML_MODEL.search(data) and _YAML_LIMIT.search(data):
-        return "model-config"
     return None
 
 
@@ -99,7 +92,7 @@ def wants(abspath: str, settings, limit: int) -> bool:
         return False
     finally:
         os.close(fd)
-    return recognised(data, abspath) is not None
+    return recognised(data) is not None
 
 
 # --- extraction -------------------------------------------------------------------------
@@ -117,17 +110,14 @@ def parse(text: str, abspath: str, row_offset: int = 0) -> List[Node]:
 
 
 def extract(text: str, path: str, abspath: str, module: Optional[str], prefilter: bool = True, settings=None) -> FileFacts:
-    kind = recognised(text.encode("utf-8", "surrogatepass"), abspath)
-    named = settings is not None and named_by_globs(abspath, settings)
-    generic = named or kind == "model-config"
+    generic = settings is not None and named_by_globs(abspath, settings)
+    kind = recognised(text.encode("utf-8", "surrogatepass"))
     if kind is None and not generic:
         return FileFacts(path, abspath, None, "config", parsed=False)
     what = {"litellm": "invalid LiteLLM config", "promptfoo": "invalid promptfoo config"}.get(kind or "", "invalid config file")
     try:
         docs = parse(text, abspath)
     except ParseError as exc:
-        if kind == "model-config" and not named:  # recognised by a guess: a template or another YAML dialect is no error of its user
-            return FileFacts(path, abspath, None, "config", parsed=False)
         return FileFacts(path, abspath, None, "config", errors=(exc.error(path, what),))
     calls: List[CallSite] = []
     for doc in docs:
