@@ -256,6 +256,10 @@ MENU_SILENT = [
     ST + "judge = st.radio('Judge', ['claude-3-haiku-20240307', 'claude-sonnet-4-6'])\n"
     "model = st.selectbox('Model', ['claude-sonnet-4-6', 'claude-haiku-4-5'])\n"
     "client.messages.create(model=model, max_tokens=300, messages=[{'role': 'user', 'content': judge}])\n",
+    # a list of retired IDs the code checks a choice against is no menu: none of them is sent
+    ST + "RETIRED = ['claude-3-haiku-20240307', 'claude-3-opus-20240229']\n"
+    "model = st.selectbox('Model', ['claude-sonnet-4-6', 'claude-haiku-4-5'])\n"
+    "if model in RETIRED:\n    st.stop()\n" + SENT,
     # a menu of something else whose text merely mentions a model
     ST + "style = st.selectbox('Style', ['like claude-3-haiku-20240307', 'plain'])\n"
     "client.messages.create(model='claude-sonnet-4-6', max_tokens=300, messages=[{'role': 'user', 'content': style}])\n",
