@@ -222,6 +222,9 @@ PLATFORM_SILENT = [
 # A preview of a retired OpenAI model: the sources date the model, not the preview (a warning that says so).
 OPENAI = 'from openai import OpenAI\nOpenAI().chat.completions.create(model="{model}", messages=[], max_tokens=100)\n'
 PREVIEW_FIRES = [
+    # a legacy completions model, shut down in 2024, through LangChain's legacy `OpenAI` LLM
+    Invalid("from langchain.llms import OpenAI\nllm = OpenAI(model_name='text-davinci-003', temperature=0.7)\nprint(llm('Outline a blog post'))\n",
+            row=2, message="Model text-davinci-003 was retired on 2024-01-04"),
     Invalid(OPENAI.format(model="gpt-4-0125-preview"), row=2, message="is a preview of gpt-4-turbo, whose retirement date (2026-10-23) has passed"),
 ]
 
