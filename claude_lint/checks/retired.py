@@ -50,7 +50,8 @@ class RetiredModel(Rule):
     as `self.config = config or ModelConfig()`, the model an object was built with
     in another module (`ai = AICaller(model="...")` then `ai.call_model(...)`), each
     item of a written list a loop runs over, the field default of a settings object a
-    function is handed (`def run(settings: Settings)`, a dataclass or pydantic field,
+    function is handed (`def run(settings: Settings)`) or gets from a function of the file
+    annotated to return it (`conv = self.get(key)`), a dataclass or pydantic field,
     `Field(default="...")` too), the values of a table looked up with `.get(tier, "...")`
     or `[provider]` by a run-time key, in the module or through another module's helper
     (also one a package re-exports), either of
@@ -269,8 +270,8 @@ class RetiredModel(Rule):
             HEAD + ASK.format(model="claude-3-opus-20240229") + "\nask('a', model='claude-sonnet-4-6')\nask('b', model='claude-haiku-4-5')\n",
         ]
 
-        fires = [*fires, *shapes.GATEWAY_FIRES, *shapes.CONFIG_FIRES, *shapes.NAME_FIRES, *shapes.TABLE_FIRES, *shapes.PLATFORM_FIRES, *shapes.PREVIEW_FIRES, *shapes.MENU_FIRES]
-        silent = [*silent, *shapes.GATEWAY_SILENT, *shapes.CONFIG_SILENT, *shapes.NAME_SILENT, *shapes.TABLE_SILENT, *shapes.PLATFORM_SILENT, *shapes.MENU_SILENT]
+        fires = [*fires, *shapes.GATEWAY_FIRES, *shapes.CONFIG_FIRES, *shapes.NAME_FIRES, *shapes.TABLE_FIRES, *shapes.PLATFORM_FIRES, *shapes.PREVIEW_FIRES, *shapes.MENU_FIRES, *shapes.STATE_FIRES]
+        silent = [*silent, *shapes.GATEWAY_SILENT, *shapes.CONFIG_SILENT, *shapes.NAME_SILENT, *shapes.TABLE_SILENT, *shapes.PLATFORM_SILENT, *shapes.MENU_SILENT, *shapes.STATE_SILENT]
         return fires, silent
 
     def check_call(self, call: Call, ctx: Context) -> Iterator[Diagnostic]:

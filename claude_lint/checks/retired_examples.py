@@ -267,3 +267,20 @@ MENU_SILENT = [
     ST + "style = st.selectbox('Style', ['like claude-3-haiku-20240307', 'plain'])\n"
     "client.messages.create(model='claude-sonnet-4-6', max_tokens=300, messages=[{'role': 'user', 'content': style}])\n",
 ]
+
+# An object a function returns (by its return annotation, a dataclass of the file): its field
+# default is what it holds unless it was built with another (a per-conversation state kept in a store).
+STATE = ("from dataclasses import dataclass\n" + HEAD + "\n@dataclass\nclass ConversationState:\n    channel: str\n"
+         "    model: str = 'claude-sonnet-4-20250514'\n\nclass Manager:\n    def __init__(self):\n        self.conversations = {{}}\n"
+         "    def get(self, key) -> ConversationState:\n{body}"
+         "    def reply(self, key, text):\n        conv = self.get(key)\n"
+         "        return client.messages.create(model=conv.model, max_tokens=300, messages=[{{'role': 'user', 'content': text}}])\n")
+STORED = ("        if key not in self.conversations:\n            self.conversations[key] = ConversationState(channel=key)\n"
+          "        return self.conversations[key]\n")
+STATE_FIRES = [
+    Invalid(STATE.format(body=STORED), row=8, message="Model claude-sonnet-4-20250514 was retired"),
+]
+STATE_SILENT = [
+    # every return builds the state with its own model: the default is never what it holds
+    STATE.format(body="        return ConversationState(channel=key, model='claude-sonnet-4-6')\n"),
+]

@@ -119,16 +119,20 @@ def handed_field(ev, name: str, attr: str, owner: Scope, depth: int, loc: Option
     """`settings.model` where `settings` is a parameter annotated with a class (`Settings`, of
     this module or imported): the class's default for the field is what a caller's instance
     holds unless it was built with another, so it is one written option of a run-time value.
-    None when the parameter is rebound, unannotated, or the class has no such default here."""
-    if name not in owner.params or owner.assigns.get(name):
-        return None
-    annotation = _class_named(owner.annotations.get(name))
+    None when the parameter is rebound, unannotated, or the class has no such default here.
+    A name bound once to what a function of this file returns (`conv = self.get(key)`, `def
+    get(self, key) -> ConversationState`) is read the same way, by the return annotation."""
+    if name in owner.params and not owner.assigns.get(name):
+        annotation = _class_named(owner.annotations.get(name))
+        why = f"{name}.{attr} of the {annotation} passed in"
+    else:
+        annotation = _class_returned(ev, name, attr, owner)
+        why = f"{name}.{attr} of the {annotation} returned"
     if annotation is None:
         return None
     home = ev.find(annotation, owner)
     if home is None:
         return None
-    why = f"{name}.{attr} of the {annotation} passed in"
     if annotation in home.imports and annotation not in home.assigns:
         target = home.imports[annotation]
         module, _, klass = target.rpartition(".")
@@ -143,6 +147,37 @@ def handed_field(ev, name: str, attr: str, owner: Scope, depth: int, loc: Option
     if klass_scope is None or attr not in klass_scope.assigns:
         return None
     return OneOf(why, loc, (ev.name(attr, klass_scope, depth + 1, loc),))
+
+
+def _class_returned(ev, name: str, attr: str, owner: Scope) -> Optional[str]:
+    """The class a name holds by the return annotation of the one function of this file whose
+    call it is bound to: `self.get(key)` (a method of the class) or `get_state(key)`. None when
+    every `return` builds the instance with `attr` given: the default is then never what it holds."""
+    if name in owner.params:
+        return None
+    bound = owner.assigns.get(name, [])
+    if len(bound) != 1 or not isinstance(bound[0], ast.Call):
+        return None
+    func = bound[0].func
+    if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id == owner.self_name and owner.klass is not None:
+        parent, called = owner.klass, func.attr
+    elif isinstance(func, ast.Name):
+        parent = ev.find(func.id, owner)
+        found = parent.assigns.get(func.id, []) if parent is not None else []
+        if len(found) != 1 or not (isinstance(found[0], Binding) and found[0].what == "def"):
+            return None
+        called = func.id
+    else:
+        return None
+    defs = [s for s in ev.all_scopes if s.parent is parent and s.kind == "function" and s.name.rsplit(".", 1)[-1] == called]
+    if len(defs) != 1 or not isinstance(defs[0].node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return None
+    klass = _class_named(defs[0].node.returns)
+    built = [r for r in defs[0].returns if isinstance(r, ast.Call) and isinstance(r.func, ast.Name) and r.func.id == klass
+             and (r.args or any(k.arg in (attr, None) for k in r.keywords))]
+    if defs[0].returns and len(built) == len(defs[0].returns):
+        return None
+    return klass
 
 
 def _class_named(annotation: Optional[ast.expr]) -> Optional[str]:
