@@ -6,7 +6,7 @@ from typing import Iterator, Optional, Tuple
 
 from claude_lint.catalog import PLATFORMS, platform_of
 from claude_lint.checks.base import Context, Invalid, Rule
-from claude_lint.checks.model_ids import family, written_options
+from claude_lint.checks.model_ids import family, misnamed, retired_sibling, written_options
 from claude_lint.diagnostics import Diagnostic, Edit, Fix
 from claude_lint.facts import Loc, OneOf, Param, Text
 from claude_lint.link import Call
@@ -25,7 +25,9 @@ class RetiredModel(Rule):
     fails), deprecated (a warning naming the retirement date and the successor), or
     due to retire within `warn-days` (a warning with the date, even before the
     provider marks it deprecated), and an unknown ID that is a near-certain typo of a
-    known one (`claude-sonet-4-6`).
+    known one (`claude-sonet-4-6`), or one that names a known model wrongly: a snapshot date the
+    model never had (`claude-opus-4-5-20251124`, Vertex `claude-opus-4@20250508`) or a Claude 4+
+    name in the 3.x word order (`claude-4-6-sonnet-latest`).
 
     ## Why is this bad?
     A retired model answers every request with an error; a deprecated one will, on a
@@ -40,13 +42,16 @@ class RetiredModel(Rule):
     of `a or b` and `a if c else b`, the items of `random.choice([...])`, a parameter
     defaulted in the body with `if model is None: model = "..."`, the default and
     `choices` of an argparse `--model` read as `args.model`, a `typer.Option` default,
+    each option of a menu a person picks the model from (a Streamlit `selectbox` or `radio`,
+    also over a dict's keys, `click.Choice`, `questionary.select`, a py-cord `discord.Option`),
     the values of a table of the code looked up by a run-time key, a model kept in
     `self` by a constructor: what the file's constructions of the class pass, and the
     default when one passes nothing or none is in sight, a dataclass default held
     as `self.config = config or ModelConfig()`, the model an object was built with
     in another module (`ai = AICaller(model="...")` then `ai.call_model(...)`), each
     item of a written list a loop runs over, the field default of a settings object a
-    function is handed (`def run(settings: Settings)`, a dataclass or pydantic field,
+    function is handed (`def run(settings: Settings)`) or gets from a function of the file
+    annotated to return it (`conv = self.get(key)`), a dataclass or pydantic field,
     `Field(default="...")` too), the values of a table looked up with `.get(tier, "...")`
     or `[provider]` by a run-time key, in the module or through another module's helper
     (also one a package re-exports), either of
@@ -67,8 +72,11 @@ class RetiredModel(Rule):
     first-party API: a platform ID (`anthropic.claude-haiku-4-5-20251001-v1:0`,
     `eu.anthropic....`, `claude-haiku-4-5@20251001`, LiteLLM's `bedrock/`, `vertex_ai/`
     and `azure_ai/` prefixes, or any ID on an `AnthropicBedrock`/`AnthropicVertex`
-    client) is judged by that platform's dates where the catalogue has them, and not
-    judged where it has none. A typo must match a known ID closely (similarity of at
+    client) is judged by that platform's dates where the catalogue has them. Where it has
+    none, a model the first-party API retired is reported (a warning) only when that platform
+    has already retired a newer model of the same line: Vertex retired Claude Haiku 4.5, so
+    `claude-3-haiku@20240307` is gone there too; a model a source says the platform still
+    serves (Opus 4.1 on Bedrock and Vertex) is not. A typo must match a known ID closely (similarity of at
     least `typo-cutoff`) and carry the same version numbers, so a newer model the
     catalogue does not know yet (`claude-sonnet-5-6`) is never reported as a typo.
     `claude-lint models` shows the dates and sources behind every finding.
@@ -256,54 +264,14 @@ class RetiredModel(Rule):
             # the instance built here sets its own model
             HEAD + CONFIG.format(held="config or ModelConfig(model='claude-sonnet-4-6')"),
         ]
-        fires = [
-            *fires,
-            # a model table looked up by a run-time key: a menu whose selection is sent
-            Invalid(HEAD + "TIERS = {'fast': 'claude-3-haiku-20240307', 'smart': 'claude-sonnet-4-6'}\n"
-                    "def ask(q, tier):\n    return client.messages.create(model=TIERS[tier], max_tokens=300, messages=[])\n",
-                    row=3, message="Model claude-3-haiku-20240307 was retired"),
-            HEAD + "MODELS = {'anthropic': ['claude-3-haiku-20240307', 'claude-sonnet-4-6'], 'premium': ['claude-opus-4-8']}\n"
-            "def ask(q, provider, model=None):\n    model = model or MODELS[provider][0]\n"
-            "    return client.messages.create(model=model, max_tokens=300, messages=[])\n",
-        ]
-        fires = [
-            *fires,
-            # a request dict whose model an unknown update may override: the written one is sent otherwise
-            HEAD + "def ask(q, extra):\n    params = {'model': 'claude-3-opus-20240229', 'max_tokens': 300, 'messages': []}\n"
-            "    params.update(extra)\n    return client.messages.create(**params)\n",
-        ]
         silent = [
             *silent,
-            # the update sets the model: the written one is never sent
-            HEAD + "def ask(q, extra):\n    params = {'model': 'claude-3-opus-20240229', 'max_tokens': 300, 'messages': []}\n"
-            "    params.update(model='claude-sonnet-4-6')\n    return client.messages.create(**params)\n",
-            # only each provider's first model is sent; a retired second one is never chosen here
-            HEAD + "MODELS = {'anthropic': ['claude-sonnet-4-6', 'claude-3-haiku-20240307']}\n"
-            "def ask(q, provider, model=None):\n    model = model or MODELS[provider][0]\n"
-            "    return client.messages.create(model=model, max_tokens=300, messages=[])\n",
-            # a price table keyed by model IDs is no menu: nothing from it is sent as a model
-            HEAD + "PRICES = {'claude-3-haiku-20240307': 0.25, 'claude-sonnet-4-6': 3.0}\n"
-            "def ask(q, model):\n    cost = PRICES[model]\n    return client.messages.create(model='claude-sonnet-4-6', max_tokens=300, messages=[])\n",
-            # another option's default: args.model is whatever the user passes
-            "import argparse\nfrom openai import OpenAI\nclient = OpenAI()\nparser = argparse.ArgumentParser()\n"
-            "parser.add_argument('--judge-model', default='gpt-4-0613')\nargs = parser.parse_args()\n"
-            "client.chat.completions.create(model=args.model, messages=[], max_tokens=100)\n",
-            # a fallback only for an attribute never set (`hasattr`): the object's own model is sent
-            HEAD + "class Bot:\n    def __init__(self, model):\n        self.model = model\n"
-            "    def ask(self):\n        model = self.model if hasattr(self, 'model') else 'claude-3-opus-20240229'\n"
-            "        return client.messages.create(model=model, max_tokens=300, messages=[])\n",
-            # the written fallback is current
-            "import os\n" + HEAD + "MODEL = os.getenv('CLAUDE_MODEL', 'claude-sonnet-4-6')\nclient.messages.create(model=MODEL, max_tokens=300, messages=[])\n",
-            # an environment default that no request reads
-            "import os\n" + HEAD + "LEGACY = os.getenv('LEGACY_MODEL', 'claude-3-opus-20240229')\nclient.messages.create(model='claude-sonnet-4-6', max_tokens=300, messages=[])\n",
-            # one of several values that is not a known ID is no typo guess: the code may map it first
-            HEAD + "def ask(q, model):\n    return client.messages.create(model=model or 'claude-sonet-4-6', max_tokens=300, messages=[])\n",
             # a wrapper's default every call overrides: a default no call uses
             HEAD + ASK.format(model="claude-3-opus-20240229") + "\nask('a', model='claude-sonnet-4-6')\nask('b', model='claude-haiku-4-5')\n",
         ]
 
-        fires = [*fires, *shapes.GATEWAY_FIRES, *shapes.CONFIG_FIRES]
-        silent = [*silent, *shapes.GATEWAY_SILENT, *shapes.CONFIG_SILENT]
+        fires = [*fires, *shapes.GATEWAY_FIRES, *shapes.CONFIG_FIRES, *shapes.NAME_FIRES, *shapes.TABLE_FIRES, *shapes.PLATFORM_FIRES, *shapes.PREVIEW_FIRES, *shapes.MENU_FIRES, *shapes.STATE_FIRES]
+        silent = [*silent, *shapes.GATEWAY_SILENT, *shapes.CONFIG_SILENT, *shapes.NAME_SILENT, *shapes.TABLE_SILENT, *shapes.PLATFORM_SILENT, *shapes.MENU_SILENT, *shapes.STATE_SILENT]
         return fires, silent
 
     def check_call(self, call: Call, ctx: Context) -> Iterator[Diagnostic]:
@@ -340,13 +308,20 @@ class RetiredModel(Rule):
         if model is None and platform is None:
             model, kin = family(ctx.catalog, bare)
         if model is None:
+            wrong = misnamed(ctx.catalog, raw)
+            if wrong is not None:  # certain, unlike a guess: judged among several values too
+                yield self._misnamed(wrong, raw, bare, platform, value, at, related)
+                return
             if platform is None and guess:  # a platform's ID spellings differ: no typo guess there
                 yield from self._typo(bare, raw, value, at, related, ctx)
             return
         life = model.lifecycle if platform is None else model.on(platform)
-        if life is None:
-            return  # that platform's dates are not known
         today = datetime.date.today()
+        if life is None:  # that platform's dates are not known: only a newer model's retirement there says something
+            sibling = retired_sibling(ctx.catalog, model, platform, today)
+            if sibling is not None:
+                yield self._after_sibling(raw, model, platform, *sibling, at, related, ctx)
+            return
         state = life.state(today)
         days = life.days_left(today)
         window = int(ctx.option("warn-days"))
@@ -366,6 +341,10 @@ class RetiredModel(Rule):
         fix = None
         if life.successor and platform is None:
             fix = _fix(value, at, raw, bare, life.successor, f"Replace {bare} with {life.successor}")
+        if state == "retired" and kin.startswith(" (a preview"):
+            yield self.diagnostic(at, f"Model {bare} is a preview of {model.id}, whose retirement date{where} ({life.retires}) has passed; the sources "
+                                      f"give no date for the preview itself: check that it is still served.{successor}{source}", severity="warning", fix=fix, related=related)
+            return
         if state == "retired":
             when = f" on {life.retires}" if life.retires else ""
             if kin:
@@ -381,6 +360,32 @@ class RetiredModel(Rule):
         yield self.diagnostic(
             at, f"Model {shown} {when}{first_party}; requests fail after that date.{successor}{source}", severity="warning", fix=fix, related=related
         )
+
+    def _after_sibling(self, raw: str, model, platform: str, newer, life, at: Loc, related: Tuple[Loc, ...], ctx: Context) -> Diagnostic:
+        where = PLATFORMS[platform.split("-")[0]] + (f" ({platform.split('-', 1)[1]} profiles)" if "-" in platform else "")
+        successor = f" Use {life.successor} instead." if life.successor else ""
+        cited = ctx.catalog.cite(life.source + model.lifecycle.source)
+        api = "the Claude API" if model.provider == "anthropic" else "the first-party API"
+        return self.diagnostic(
+            at, f"Model {raw} was retired on {api} on {model.retires}, and {where}, whose own date for it is not known here, retired the newer "
+                f"{newer.id} on {life.retires}: requests to it almost certainly fail.{successor}" + (f" (source: {cited})" if cited else ""), severity="warning", related=related)
+
+    def _misnamed(self, wrong, raw: str, bare: str, platform: Optional[str], value: object, at: Loc, related: Tuple[Loc, ...]) -> Diagnostic:
+        right = bare.replace(wrong.wrong, wrong.right, 1)
+        model = wrong.model
+        life = model.lifecycle
+        gone = ""
+        use = right
+        if life.state(datetime.date.today()) == "retired":
+            api = "the Claude API" if model.provider == "anthropic" else "the first-party API"
+            gone = f" {model.id} itself was retired on {api}" + (f" on {life.retires}" if life.retires else "") + "."
+            use = (life.successor or right) if platform is None else right  # a successor's platform ID may differ
+        elif life.state(datetime.date.today()) == "deprecated":
+            gone = f" {model.id} itself is deprecated" + (f" and retires on {life.retires}" if life.retires else "") + "."
+        fix = None
+        if platform is None:
+            fix = _fix(value, at, raw, bare, use, f"Replace {bare} with {use}")
+        return self.diagnostic(at, f"Unknown model ID {bare!r}: {wrong.why}, so the API rejects every request to it.{gone} Use {use}.", fix=fix, related=related)
 
     def _typo(self, bare: str, raw: str, value: object, at: Loc, related: Tuple[Loc, ...], ctx: Context) -> Iterator[Diagnostic]:
         if not _LOOKS_LIKE_MODEL.match(bare.lower()):

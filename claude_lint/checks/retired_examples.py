@@ -138,3 +138,149 @@ CONFIG_SILENT += [
     {"app/__init__.py": "from app.config import default_model\n", "app/config.py": PROVIDERS.replace("{anthropic}", "claude-sonnet-4-6"),
      "app/core.py": GATEWAY_CORE},
 ]
+
+# A Claude ID that names a known model wrongly: a snapshot date the model never had, or a Claude 4+
+# name in the 3.x word order. Certain (the API answers not_found), so judged among several values too.
+# An uncatalogued `-latest` alias shares its snapshots' fate.
+CALL = 'client.messages.create(model="{model}", max_tokens=300, messages=[])\n'
+MENU = "TIERS = {{'fast': 'claude-haiku-4-5', 'smart': '{smart}'}}\ndef ask(q, tier):\n    return client.messages.create(model=TIERS[tier], max_tokens=300, messages=[])\n"
+NAME_FIRES = [
+    # a `-latest` alias the catalogue does not list, all of whose model's snapshots are retired
+    Invalid(HEAD + CALL.format(model="claude-3-5-sonnet-latest"), row=3, message="(every claude-3-5-sonnet snapshot is retired) was retired by 2025-10-28"),
+    Invalid(HEAD + CALL.format(model="claude-4-6-sonnet-latest"), row=3, message="a Claude 4.6 model is named family first (claude-sonnet-4-6)",
+            expected_replacement=HEAD + CALL.format(model="claude-sonnet-4-6")),
+    Invalid(HEAD + MENU.format(smart="claude-opus-4-5-20251124"), row=3, message="claude-opus-4-5 has one snapshot, dated 20251101, not 20251124"),
+    Invalid("from anthropic import AnthropicVertex\nclient = AnthropicVertex()\n" + CALL.format(model="claude-opus-4@20250508"), row=3,
+            message="Use claude-opus-4@20250514"),
+]
+NAME_SILENT = [
+    # a `-latest` alias of a model one of whose snapshots is still served: nothing certain
+    HEAD + CALL.format(model="claude-haiku-4-5-latest"),
+    # a dated snapshot of a model the catalogue does not know yet, or of one whose IDs carry no date
+    HEAD + CALL.format(model="claude-sonnet-5-6-20270301"),
+    HEAD + MENU.format(smart="claude-sonnet-4-6-20260301"),
+]
+
+
+# A table of the code looked up by a run-time key (a menu whose selection is sent); a request dict
+# whose model an unknown update may override. Not menus: a price table, another option's default.
+TABLE_FIRES = [
+    # a model table looked up by a run-time key: a menu whose selection is sent
+    Invalid(HEAD + "TIERS = {'fast': 'claude-3-haiku-20240307', 'smart': 'claude-sonnet-4-6'}\n"
+            "def ask(q, tier):\n    return client.messages.create(model=TIERS[tier], max_tokens=300, messages=[])\n",
+            row=3, message="Model claude-3-haiku-20240307 was retired"),
+    HEAD + "MODELS = {'anthropic': ['claude-3-haiku-20240307', 'claude-sonnet-4-6'], 'premium': ['claude-opus-4-8']}\n"
+    "def ask(q, provider, model=None):\n    model = model or MODELS[provider][0]\n"
+    "    return client.messages.create(model=model, max_tokens=300, messages=[])\n",
+    # a request dict whose model an unknown update may override: the written one is sent otherwise
+    HEAD + "def ask(q, extra):\n    params = {'model': 'claude-3-opus-20240229', 'max_tokens': 300, 'messages': []}\n"
+    "    params.update(extra)\n    return client.messages.create(**params)\n",
+]
+TABLE_SILENT = [
+    # the update sets the model: the written one is never sent
+    HEAD + "def ask(q, extra):\n    params = {'model': 'claude-3-opus-20240229', 'max_tokens': 300, 'messages': []}\n"
+    "    params.update(model='claude-sonnet-4-6')\n    return client.messages.create(**params)\n",
+    # only each provider's first model is sent; a retired second one is never chosen here
+    HEAD + "MODELS = {'anthropic': ['claude-sonnet-4-6', 'claude-3-haiku-20240307']}\n"
+    "def ask(q, provider, model=None):\n    model = model or MODELS[provider][0]\n"
+    "    return client.messages.create(model=model, max_tokens=300, messages=[])\n",
+    # a price table keyed by model IDs is no menu: nothing from it is sent as a model
+    HEAD + "PRICES = {'claude-3-haiku-20240307': 0.25, 'claude-sonnet-4-6': 3.0}\n"
+    "def ask(q, model):\n    cost = PRICES[model]\n    return client.messages.create(model='claude-sonnet-4-6', max_tokens=300, messages=[])\n",
+    # another option's default: args.model is whatever the user passes
+    "import argparse\nfrom openai import OpenAI\nclient = OpenAI()\nparser = argparse.ArgumentParser()\n"
+    "parser.add_argument('--judge-model', default='gpt-4-0613')\nargs = parser.parse_args()\n"
+    "client.chat.completions.create(model=args.model, messages=[], max_tokens=100)\n",
+    # a fallback only for an attribute never set (`hasattr`): the object's own model is sent
+    HEAD + "class Bot:\n    def __init__(self, model):\n        self.model = model\n"
+    "    def ask(self):\n        model = self.model if hasattr(self, 'model') else 'claude-3-opus-20240229'\n"
+    "        return client.messages.create(model=model, max_tokens=300, messages=[])\n",
+    # the written fallback is current
+    "import os\n" + HEAD + "MODEL = os.getenv('CLAUDE_MODEL', 'claude-sonnet-4-6')\nclient.messages.create(model=MODEL, max_tokens=300, messages=[])\n",
+    # an environment default that no request reads
+    "import os\n" + HEAD + "LEGACY = os.getenv('LEGACY_MODEL', 'claude-3-opus-20240229')\nclient.messages.create(model='claude-sonnet-4-6', max_tokens=300, messages=[])\n",
+    # one of several values that is not a known ID is no typo guess: the code may map it first
+    HEAD + "def ask(q, model):\n    return client.messages.create(model=model or 'claude-sonet-4-6', max_tokens=300, messages=[])\n",
+]
+
+# A platform ID the catalogue has no date for on that platform: a newer model of the same line the
+# platform has already retired says the older one is gone too (a warning: inferred, not published).
+VERTEX = "from anthropic import AnthropicVertex\nclient = AnthropicVertex()\n"
+PLATFORM_FIRES = [
+    Invalid(VERTEX + CALL.format(model="claude-3-haiku@20240307"), row=3,
+            message="retired the newer claude-haiku-4-5-20251001 on 2026-10-15: requests to it almost certainly fail"),
+]
+PLATFORM_SILENT = [
+    # Anthropic's pricing page says Opus 4.1 is still served on Google Cloud, whatever Vertex did with Opus 4.5
+    VERTEX + CALL.format(model="claude-opus-4-1@20250805"),
+    # no newer Sonnet is known to be retired on Vertex, nor a newer Haiku on Bedrock outside the eu profiles
+    VERTEX + CALL.format(model="claude-3-sonnet@20240229"),
+    "import boto3\nclient = boto3.client('bedrock-runtime')\n"
+    'client.converse(modelId="anthropic.claude-3-haiku-20240307-v1:0", messages=[], inferenceConfig={"maxTokens": 300})\n',
+]
+
+# A preview of a retired OpenAI model: the sources date the model, not the preview (a warning that says so).
+OPENAI = 'from openai import OpenAI\nOpenAI().chat.completions.create(model="{model}", messages=[], max_tokens=100)\n'
+PREVIEW_FIRES = [
+    # a legacy completions model, shut down in 2024, through LangChain's legacy `OpenAI` LLM
+    Invalid("from langchain.llms import OpenAI\nllm = OpenAI(model_name='text-davinci-003', temperature=0.7)\nprint(llm('Outline a blog post'))\n",
+            row=2, message="Model text-davinci-003 was retired on 2024-01-04"),
+    Invalid(OPENAI.format(model="gpt-4-0125-preview"), row=2, message="is a preview of gpt-4-turbo, whose retirement date (2026-10-23) has passed"),
+]
+
+# A menu a person picks the model from: every option may be sent, so a retired one is reported
+# where it is written (the request is a related location).
+ST = "import anthropic\nimport streamlit as st\nclient = anthropic.Anthropic()\n"
+SENT = "client.messages.create(model=model, max_tokens=300, messages=[])\n"
+DESCRIBED = "MODELS = {{\n    'claude-sonnet-4-6': 'Sonnet 4.6 (balanced)',\n    '{fast}': 'Haiku (fast)',\n}}\n"
+MENU_FIRES = [
+    Invalid(ST + "model = st.selectbox('Model', ['claude-sonnet-4-6', 'claude-3-haiku-20240307'])\n" + SENT, row=4,
+            message="Model claude-3-haiku-20240307 was retired"),
+    # a dict of model IDs to descriptions offered by its keys, in the sidebar
+    Invalid(ST + DESCRIBED.format(fast="claude-3-haiku-20240307")
+            + "with st.sidebar:\n    model = st.radio('Model', options=list(MODELS.keys()), format_func=lambda m: MODELS[m])\n" + SENT,
+            row=6, message="Model claude-3-haiku-20240307 was retired"),
+    # a terminal menu whose choices carry the value sent
+    Invalid("import questionary\nfrom openai import OpenAI\nclient = OpenAI()\n"
+            "model = questionary.select('Model?', choices=[questionary.Choice('New', value='gpt-5.4'), questionary.Choice('Old', value='gpt-4-0613')]).ask()\n"
+            "client.chat.completions.create(model=model, messages=[], max_tokens=100)\n", row=4, message="gpt-4-0613 (a version of gpt-4) was retired"),
+    "import click\nfrom openai import OpenAI\nMODELS = ['gpt-5.4', 'gpt-3.5-turbo-0301']\n"
+    "def main():\n    model = click.prompt('Model', type=click.Choice(MODELS), default='gpt-5.4')\n"
+    "    OpenAI().chat.completions.create(model=model, messages=[], max_tokens=100)\n",
+    # a Discord slash command's option choices (py-cord)
+    "import discord\nimport anthropic\nclient = anthropic.Anthropic()\nbot = discord.Bot()\n@bot.slash_command()\n"
+    "async def chat(ctx, prompt: str, model: str = discord.Option(str, choices=['claude-sonnet-4-6', 'claude-3-opus-20240229'])):\n"
+    "    client.messages.create(model=model, max_tokens=300, messages=[])\n",
+]
+MENU_SILENT = [
+    # every option current
+    ST + DESCRIBED.format(fast="claude-haiku-4-5") + "model = st.selectbox('Model', list(MODELS))\n" + SENT,
+    # another menu's options are not the model sent (a judge picked but only shown, a style)
+    ST + "judge = st.radio('Judge', ['claude-3-haiku-20240307', 'claude-sonnet-4-6'])\n"
+    "model = st.selectbox('Model', ['claude-sonnet-4-6', 'claude-haiku-4-5'])\n"
+    "client.messages.create(model=model, max_tokens=300, messages=[{'role': 'user', 'content': judge}])\n",
+    # a list of retired IDs the code checks a choice against is no menu: none of them is sent
+    ST + "RETIRED = ['claude-3-haiku-20240307', 'claude-3-opus-20240229']\n"
+    "model = st.selectbox('Model', ['claude-sonnet-4-6', 'claude-haiku-4-5'])\n"
+    "if model in RETIRED:\n    st.stop()\n" + SENT,
+    # a menu of something else whose text merely mentions a model
+    ST + "style = st.selectbox('Style', ['like claude-3-haiku-20240307', 'plain'])\n"
+    "client.messages.create(model='claude-sonnet-4-6', max_tokens=300, messages=[{'role': 'user', 'content': style}])\n",
+]
+
+# An object a function returns (by its return annotation, a dataclass of the file): its field
+# default is what it holds unless it was built with another (a per-conversation state kept in a store).
+STATE = ("from dataclasses import dataclass\n" + HEAD + "\n@dataclass\nclass ConversationState:\n    channel: str\n"
+         "    model: str = 'claude-sonnet-4-20250514'\n\nclass Manager:\n    def __init__(self):\n        self.conversations = {{}}\n"
+         "    def get(self, key) -> ConversationState:\n{body}"
+         "    def reply(self, key, text):\n        conv = self.get(key)\n"
+         "        return client.messages.create(model=conv.model, max_tokens=300, messages=[{{'role': 'user', 'content': text}}])\n")
+STORED = ("        if key not in self.conversations:\n            self.conversations[key] = ConversationState(channel=key)\n"
+          "        return self.conversations[key]\n")
+STATE_FIRES = [
+    Invalid(STATE.format(body=STORED), row=8, message="Model claude-sonnet-4-20250514 was retired"),
+]
+STATE_SILENT = [
+    # every return builds the state with its own model: the default is never what it holds
+    STATE.format(body="        return ConversationState(channel=key, model='claude-sonnet-4-6')\n"),
+]

@@ -1,12 +1,14 @@
 """Values read from a configuration object or table: the field of a settings object a
 function is handed (`def run(settings: Settings)` then `settings.model`), a dataclass or
-pydantic field written as `Field(default=...)`, and a table looked up with `.get(key, d)`
-by a run-time key. Functions of an `Evaluator` (`ev`), kept apart from it for its size."""
+pydantic field written as `Field(default=...)`, a table looked up with `.get(key, d)`
+by a run-time key, and the written options of a menu a person picks from (Streamlit, click,
+questionary, py-cord). Functions of an `Evaluator` (`ev`), kept apart from it for its size."""
 from __future__ import annotations
 
 import ast
 from typing import Optional
 
+from claude_lint.bounds import MAX_OPTIONS
 from claude_lint.extract.arguments import positional
 from claude_lint.extract.bindings import Binding, Scope
 from claude_lint.facts import FileRead, Loc, Mapping, OneOf, Param, Ref, Text, Transform, Unknown
@@ -21,6 +23,9 @@ def getter(ev, node: ast.Call, qual: str, scope: Scope, depth: int, loc: Optiona
     """A value read at run time with what the code writes of it: `os.getenv(k, "x")` and
     `config.get("model", "x")` (the fallback), an INI file's option, a table looked up by a
     run-time key, a field's declared default. None when the call is none of these."""
+    picked = offered(ev, node, qual, scope, depth, loc)
+    if picked is not None:
+        return picked
     func = node.func
     is_getter = qual in DEFAULT_GETTERS or (not qual and isinstance(func, ast.Attribute) and func.attr == "get")
     if not is_getter or not node.args or not isinstance(node.args[0], ast.Constant) or not isinstance(node.args[0].value, str):
@@ -35,6 +40,65 @@ def getter(ev, node: ast.Call, qual: str, scope: Scope, depth: int, loc: Optiona
     if default is None:
         return None
     return OneOf(f"{node.args[0].value} read at run time", loc, (ev.value(default, scope, depth + 1),))
+
+
+# Menus a person picks a value from: the value is any of the written options.
+MENU_WIDGETS = frozenset({"selectbox", "radio", "pills", "segmented_control", "select_slider"})  # streamlit (and st.sidebar)
+MENU_PROMPTS = frozenset({"questionary.select", "questionary.rawselect", "InquirerPy.inquirer.select"})
+CHOICE_TYPES = frozenset({"click.Choice"})
+OPTION_CHOICES = frozenset({"discord.Option", "discord.commands.Option"})  # py-cord's slash-command option
+
+
+def offered(ev, node: ast.Call, qual: str, scope: Scope, depth: int, loc: Optional[Loc]) -> Optional[OneOf]:
+    """The written options of a menu a person picks from: a Streamlit `selectbox` or `radio`
+    (`options=` or the second argument), `click.prompt(type=click.Choice([...]))`,
+    `questionary.select(message, choices=[...]).ask()`, a py-cord `discord.Option(str, choices=[...])`.
+    A choice object (`OptionChoice(name, value=...)`, `Choice(title, value=...)`) offers its value."""
+    options = None
+    if qual.startswith("streamlit.") and qual.rsplit(".", 1)[-1] in MENU_WIDGETS:
+        options = _keyword(node, "options") or (node.args[1] if len(node.args) > 1 else None)
+    elif qual in ("click.prompt", "typer.prompt"):
+        kind = _keyword(node, "type")
+        if isinstance(kind, ast.Call) and ev.qualname(kind.func, scope) in CHOICE_TYPES and kind.args:
+            options = kind.args[0]
+    elif qual in OPTION_CHOICES:
+        options = _keyword(node, "choices")
+    elif isinstance(node.func, ast.Attribute) and node.func.attr in ("ask", "unsafe_ask", "execute") and isinstance(node.func.value, ast.Call):
+        inner = node.func.value
+        if ev.qualname(inner.func, scope) in MENU_PROMPTS:
+            options = _keyword(inner, "choices") or (inner.args[1] if len(inner.args) > 1 else None)
+    written = _written_list(ev, options, scope) if options is not None else None
+    if not written:
+        return None
+    items = tuple(ev.value(_keyword(item, "value") if isinstance(item, ast.Call) and _keyword(item, "value") is not None else item, where, depth + 1)
+                  for item, where in written[:MAX_OPTIONS])
+    return OneOf("picked from a menu", loc, items)
+
+
+def _keyword(node: ast.Call, name: str) -> Optional[ast.expr]:
+    return next((k.value for k in node.keywords if k.arg == name), None)
+
+
+def _written_list(ev, options: ast.expr, scope: Scope):
+    """The items of a written list or tuple, each with the scope it is written in: the literal,
+    or a name bound once to one (a module's `MODELS = [...]`); the keys of a written dict offered
+    as `list(MODELS)`, `MODELS.keys()` (a dict of model IDs to their descriptions)."""
+    while isinstance(options, ast.Call) and not options.keywords and (
+            (isinstance(options.func, ast.Name) and options.func.id in ("list", "tuple", "sorted") and len(options.args) == 1)
+            or (isinstance(options.func, ast.Attribute) and options.func.attr == "keys" and not options.args)):
+        options = options.args[0] if options.args else options.func.value
+    written, where = options, scope
+    if isinstance(options, ast.Name):
+        owner = ev.find(options.id, scope)
+        bound = owner.assigns.get(options.id, []) if owner is not None else []
+        if len(bound) != 1 or ("name", options.id) in owner.mutated:
+            return None
+        written, where = bound[0], owner
+    if isinstance(written, ast.Dict):
+        return None if any(k is None for k in written.keys) else [(key, where) for key in written.keys]
+    if not isinstance(written, (ast.List, ast.Tuple)) or any(isinstance(e, ast.Starred) for e in written.elts):
+        return None
+    return [(item, where) for item in written.elts]
 
 
 def field_default(ev, node: ast.Call, qual: str, scope: Scope, depth: int) -> Optional[object]:
@@ -55,16 +119,20 @@ def handed_field(ev, name: str, attr: str, owner: Scope, depth: int, loc: Option
     """`settings.model` where `settings` is a parameter annotated with a class (`Settings`, of
     this module or imported): the class's default for the field is what a caller's instance
     holds unless it was built with another, so it is one written option of a run-time value.
-    None when the parameter is rebound, unannotated, or the class has no such default here."""
-    if name not in owner.params or owner.assigns.get(name):
-        return None
-    annotation = _class_named(owner.annotations.get(name))
+    None when the parameter is rebound, unannotated, or the class has no such default here.
+    A name bound once to what a function of this file returns (`conv = self.get(key)`, `def
+    get(self, key) -> ConversationState`) is read the same way, by the return annotation."""
+    if name in owner.params and not owner.assigns.get(name):
+        annotation = _class_named(owner.annotations.get(name))
+        why = f"{name}.{attr} of the {annotation} passed in"
+    else:
+        annotation = _class_returned(ev, name, attr, owner)
+        why = f"{name}.{attr} of the {annotation} returned"
     if annotation is None:
         return None
     home = ev.find(annotation, owner)
     if home is None:
         return None
-    why = f"{name}.{attr} of the {annotation} passed in"
     if annotation in home.imports and annotation not in home.assigns:
         target = home.imports[annotation]
         module, _, klass = target.rpartition(".")
@@ -79,6 +147,37 @@ def handed_field(ev, name: str, attr: str, owner: Scope, depth: int, loc: Option
     if klass_scope is None or attr not in klass_scope.assigns:
         return None
     return OneOf(why, loc, (ev.name(attr, klass_scope, depth + 1, loc),))
+
+
+def _class_returned(ev, name: str, attr: str, owner: Scope) -> Optional[str]:
+    """The class a name holds by the return annotation of the one function of this file whose
+    call it is bound to: `self.get(key)` (a method of the class) or `get_state(key)`. None when
+    every `return` builds the instance with `attr` given: the default is then never what it holds."""
+    if name in owner.params:
+        return None
+    bound = owner.assigns.get(name, [])
+    if len(bound) != 1 or not isinstance(bound[0], ast.Call):
+        return None
+    func = bound[0].func
+    if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id == owner.self_name and owner.klass is not None:
+        parent, called = owner.klass, func.attr
+    elif isinstance(func, ast.Name):
+        parent = ev.find(func.id, owner)
+        found = parent.assigns.get(func.id, []) if parent is not None else []
+        if len(found) != 1 or not (isinstance(found[0], Binding) and found[0].what == "def"):
+            return None
+        called = func.id
+    else:
+        return None
+    defs = [s for s in ev.all_scopes if s.parent is parent and s.kind == "function" and s.name.rsplit(".", 1)[-1] == called]
+    if len(defs) != 1 or not isinstance(defs[0].node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return None
+    klass = _class_named(defs[0].node.returns)
+    built = [r for r in defs[0].returns if isinstance(r, ast.Call) and isinstance(r.func, ast.Name) and r.func.id == klass
+             and (r.args or any(k.arg in (attr, None) for k in r.keywords))]
+    if defs[0].returns and len(built) == len(defs[0].returns):
+        return None
+    return klass
 
 
 def _class_named(annotation: Optional[ast.expr]) -> Optional[str]:
