@@ -141,7 +141,17 @@ FIRES = [
     Invalid(APPENDED.format(fmt="%Y-%m-%d %H:%M"), row=4,
             message="changes on every request and sits in the messages block that carries the cache breakpoint"),
 ]
+# A cached block written ahead of the conversation with `+` (`[block] + history`): the clock
+# to the minute in that block busts the prefix like `[block, *history]` does.
+PREPENDED = ("import datetime, anthropic\nclient = anthropic.Anthropic()\n" + f"RULES = {RULES!r}\n"
+             "def turn(history):\n    now = datetime.datetime.now().strftime({fmt!r})\n"
+             "    head = [{{'role': 'user', 'content': [{{'type': 'text', 'text': f'Time: {{now}}\\n' + RULES, 'cache_control': {{'type': 'ephemeral'}}}}]}}]\n"
+             "    return client.messages.create(model='claude-sonnet-4-6', max_tokens=300, messages=head + history)\n")
+FIRES.append(Invalid(PREPENDED.format(fmt="%H:%M"), row=5,
+                     message="changes on every request and sits in the messages block that carries the cache breakpoint"))
+
 SILENT = [
+    PREPENDED.format(fmt="%Y-%m-%d"),  # to the day
     UNPACKED.replace("<FMT>", "%Y-%m-%d").replace("<SYSTEM>", "f'Time: {now}\\n' + RULES").replace("<USER>", "question"),
     MARKER.replace("<FMT>", "%Y-%m-%d").replace("<SYSTEM>", "f'Time: {now}\\n' + RULES").replace("<USER>", "question"),  # a date
     # the clock in the user turn, after the system breakpoint the copy adds

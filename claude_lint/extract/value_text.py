@@ -104,6 +104,10 @@ class TextValues:
         if isinstance(left, Seq) and isinstance(right, Seq):
             # `FEW_SHOT + [{"role": "user", "content": q}]`: fixed example turns, then the question
             return Seq(left.items + right.items, loc)
+        if isinstance(left, Seq) and isinstance(node.right, (ast.Name, ast.Attribute, ast.Call, ast.Subscript)):
+            # `[cached_block] + history`: the fixed head, then messages only known at run time,
+            # as `[cached_block, *history]` reads (a cache prefix is judged on its head)
+            return Seq(left.items + (Unknown("starred", self.loc(node.right)),), loc)
         if isinstance(left, (Ref, FileRead, Param, Transform)) and isinstance(right, (Ref, FileRead, Param, Transform)):
             return Text((left, right), loc)
         return Unknown("expression", loc)
