@@ -9,6 +9,7 @@ import re
 from typing import List, Optional, Tuple
 
 from claude_lint.extract import clients, kept_values, moves, sdk
+from claude_lint.extract.chains import called_name
 from claude_lint.extract.python_calls import MAX_CLIENT_DEPTH, MAX_ALIAS_BINDINGS, _decompose, _one, _is_property, _shapes_for
 from claude_lint.extract.scopes import Binding, Scope, keyword, positional, store_key
 from claude_lint.facts import Mapping
@@ -85,7 +86,10 @@ class ClientFinder:
         if names is None:
             names = sdk.REQUEST_DEFAULTS.get(".".join(_decompose(call.func)[0][-2:]))
         if names is None:
-            return None
+            # a project's `get_model(NAME)`: its argument is the model where the shape names it so
+            names = sdk.MODEL_GETTERS.get(called_name(call.func) or "")
+            if names is None or not set(names) <= set(dict(shape.roles).get("model", ())):
+                return None
         return self.shape_kwargs(dataclasses.replace(shape, positional=names), call, owner)
 
     def client_shape(self, shapes, provider: str, receiver, client_chain: List[str], scope: Scope):
@@ -138,7 +142,8 @@ class ClientFinder:
             if qual:
                 return []
             chain, inner, _ = _decompose(expr.func)
-            if defaults and (".".join(chain[-2:]) in sdk.REQUEST_DEFAULTS or ".".join(chain[-3:]) in sdk.REQUEST_DEFAULTS):
+            if defaults and (".".join(chain[-2:]) in sdk.REQUEST_DEFAULTS or ".".join(chain[-3:]) in sdk.REQUEST_DEFAULTS
+                             or (inner is not None and chain[-1] in sdk.MODEL_GETTERS)):
                 return [(expr, scope)]
             for deriving in sdk.CLIENT_DERIVING:
                 if inner is not None and tuple(chain[-len(deriving):]) == deriving:
@@ -241,6 +246,51 @@ class ClientFinder:
             # a project function that builds the client: `def get_client(): return Anthropic(...)`
             return _one({self._value_provider(r, factory, depth + 1) for r in factory.returns[:MAX_ALIAS_BINDINGS]})
         return None
+
+    def proven_apart(self, shapes, call: ast.Call, receiver, client_chain: List[str], scope: Scope) -> Optional[str]:
+        """The provider of a request whose client is not seen where it is made, proven another
+        way: its keywords in a file that imports the provider's SDK (`MethodShape.proof`), or
+        the client every call of its function in this file passes for the parameter it is."""
+        written = {k.arg for k in call.keywords if k.arg is not None}
+        for shape in shapes:
+            if any(all(k in written for k in group) for group in shape.proof) and self._imports_sdk(shape.providers[0]):
+                return shape.providers[0]
+        param = self.client_param(receiver, client_chain, scope)
+        d = _function_scope(scope)
+        if param is None or d is None or param in d.annotations:
+            return None
+        provider = self._passed_to_function(param, d, 0)
+        return provider if any(provider in s.providers for s in shapes) else None
+
+    def _imports_sdk(self, provider: str) -> bool:
+        roots = {q.split(".")[0] for q, p in (*sdk.CLIENT_CLASSES.items(), *sdk.MODULE_CLIENTS.items()) if p == provider}
+        return any(q.split(".")[0] in roots for s in (self.c.module, *self.c.scopes_by_node.values()) for q in s.imports.values())
+
+    def _passed_to_function(self, param: str, d: Scope, depth: int) -> Optional[str]:
+        """The client every call of a plain function of this file passes for its parameter
+        (`ai_request(bedrock_client, ...)` called with `create_bedrock_client()`, a module-level
+        client, or its caller's own parameter, followed the same way); None when one passes
+        something else, or none is seen."""
+        node = d.node
+        if depth > 3 or d.klass is not None or not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            return None
+        plain = [a.arg for a in (*node.args.posonlyargs, *node.args.args)]
+        index = plain.index(param) if param in plain else None
+        providers = set()
+        for record in kept_values._calls_of(self.ev).get(node.name, ())[:MAX_ALIAS_BINDINGS]:
+            call = record.node
+            if self.ev.find(node.name, record.scope) is not d.parent:
+                continue
+            passed = keyword(call, param)
+            if passed is None and index is not None and index < len(call.args) and not any(isinstance(a, ast.Starred) for a in call.args[:index + 1]):
+                passed = call.args[index]
+            provider = self._value_provider(passed, record.scope, depth + 1) if passed is not None else None
+            if provider is None and isinstance(passed, ast.Name):
+                owner = self.ev.find(passed.id, record.scope)
+                if owner is not None and passed.id in owner.params and passed.id not in owner.assigns and passed.id not in owner.annotations:
+                    provider = self._passed_to_function(passed.id, owner, depth + 1)
+            providers.add(provider)
+        return _one(providers, strict=True) if providers else None
 
     def _passed_to_constructor(self, param: str, init: Scope, depth: int) -> Optional[str]:
         """A client handed to a class's constructor (`Handler(boto3.client("bedrock-runtime"))`,
