@@ -796,3 +796,138 @@ def test_a_client_from_a_lazy_getter_method_behind_a_protocol_of_the_callers_fil
     # the getter's client (the Protocol declares the method it runs), through a name and
     # inline; not a getter's plain object, nor a Protocol no wrapper class implements
     assert at(found, "dm/service.py") == [(39, 9), (42, 9)]
+
+
+def _line(text: str, needle: str) -> int:
+    return text[: text.index(needle)].count("\n") + 1
+
+
+def _sites(cli, tmp_path, example) -> dict:
+    """(file, line) -> (provider, api, model, output limit) of each request site (no wrapper calls)."""
+    return {(r["filename"], r["line"]): (r["provider"], r["api"], r["model"], r["output_limit"])
+            for r in report_routes(cli, tmp_path, example) if not r["via"]}
+
+
+GEMINI_GETTER = (
+    "import google.generativeai as genai\nfrom helpers import create_gemini_client\n\nGEMINI_MODEL = 'gemini-2.5-flash'\n\n\n"
+    "def handler(api_key, content):\n    client = create_gemini_client(api_key)\n    model = client.get_model(GEMINI_MODEL)\n"
+    "    config = {'max_output_tokens': 2048, 'temperature': 0.2}\n"
+    "    return model.generate_content(content, generation_config=config).text\n\n\n"
+    "def moderated(model, content):\n    return model.generate_content(content, safety_settings={'harassment': 'block_none'})\n\n\n"
+    "def unproven(model, content):\n    return model.generate_content(content)\n\n\n"
+    "class Writer:\n    def generate_content(self, content, generation_config=None):\n        return content\n\n"
+    "    def draft(self, content):\n        return self.generate_content(content, generation_config={'max_output_tokens': 10})\n"
+)
+
+
+def test_a_gemini_model_object_from_a_project_getter_proven_by_its_generation_config(cli, tmp_path):
+    found = _sites(cli, tmp_path, {
+        "helpers.py": "def create_gemini_client(api_key):\n    return object()\n",
+        "gem.py": GEMINI_GETTER,
+        # the same calls in a file that imports no Google SDK: another library's generate_content
+        "other.py": GEMINI_GETTER.replace("import google.generativeai as genai\n", ""),
+    })
+    request = ("gem.py", _line(GEMINI_GETTER, "model.generate_content(content, generation_config=config)"))
+    # the getter's argument is the model, the generation_config's cap the output limit
+    assert found[request] == ("google", "generate_content", "gemini-2.5-flash", 2048)
+    assert ("gem.py", _line(GEMINI_GETTER, "model.generate_content(content, safety_settings")) in found
+    # silent: no keyword only Gemini takes; the class's own generate_content; no Google import
+    assert sorted(found) == sorted([request, ("gem.py", _line(GEMINI_GETTER, "model.generate_content(content, safety_settings"))])
+
+
+RESPONSES = (
+    "from openai.types.responses import Response\nfrom app.clients import get_async_client\n\n\n"
+    "async def call_model(model_name, messages, instructions):\n    client = get_async_client()\n"
+    "    response: Response = await client.responses.create(model=model_name, input=messages, instructions=instructions, "
+    "max_output_tokens=900)\n    return response\n\n\n"
+    "async def main():\n    return await call_model('computer-use-preview', [], 'Operate the browser.')\n\n\n"
+    "def record(survey, model, text):\n    return survey.responses.create(model=model, text=text)\n"
+)
+
+
+def test_an_openai_responses_request_on_a_client_from_another_module_proven_by_model_and_input(cli, tmp_path):
+    found = report_routes(cli, tmp_path, {
+        "app/__init__.py": "", "app/clients.py": "def get_async_client():\n    return None\n",
+        "app/agent.py": RESPONSES,
+        # no OpenAI import: a look-alike manager's responses.create(model=..., input=...)
+        "app/forms.py": RESPONSES.replace("from openai.types.responses import Response\n", "Response = dict\n"),
+    })
+    rows = sorted((r["filename"], r["line"], r["model"], r["output_limit"]) for r in found)
+    request = _line(RESPONSES, "client.responses.create")
+    # the request, and the wrapper call that sends computer-use-preview through it; not a
+    # related manager's responses.create without `input`, nor anything in the file with no OpenAI import
+    assert rows == [("app/agent.py", request, "?", 900), ("app/agent.py", _line(RESPONSES, "return await call_model("), "computer-use-preview", 900)]
+    assert {r["api"] for r in found} == {"responses.create"}
+
+
+XAI = (
+    "import os\nfrom xai_sdk import Client\nfrom xai_sdk.chat import system, user\n\n"
+    "xai_client = Client(api_key=os.getenv('XAI_KEY'))\n\n\n"
+    "def grok(prompt, system_prompt):\n    chat = xai_client.chat.create(model='grok-4-latest', max_tokens=1000, temperature=0.7)\n"
+    "    chat.append(system(system_prompt))\n    chat.append(user(prompt))\n    return chat.sample().content\n\n\n"
+    "def post(slack, text):\n    return slack.chat.create(model='grok-4-latest', text=text)\n"
+)
+
+
+def test_an_xai_sdk_chat_is_a_request_where_its_settings_are_written(cli, tmp_path):
+    found = _sites(cli, tmp_path, {"bot.py": XAI})
+    # the chat's settings (sent by its sample()); not another object's chat.create
+    assert found == {("bot.py", _line(XAI, "xai_client.chat.create")): ("xai", "chat.create (xai_sdk)", "grok-4-latest", 1000)}
+
+
+MISTRAL = (
+    "import os\nfrom mistralai.client import MistralClient\nfrom mistralai.models.chat_completion import ChatMessage\n\n"
+    "client = MistralClient(api_key=os.environ['MISTRAL_API_KEY'])\n\n\n"
+    "def ask(prompt, max_tokens=200):\n"
+    "    return client.chat(model='mistral-large-latest', messages=[ChatMessage(role='user', content=prompt)], max_tokens=max_tokens)\n\n\n"
+    "def stream(prompt):\n    return client.chat_stream('open-mistral-7b', [ChatMessage(role='user', content=prompt)], max_tokens=64)\n"
+)
+MISTRAL_CURRENT = (
+    "from mistralai import Mistral\n\n\ndef ask(key, prompt):\n"
+    "    return Mistral(api_key=key).chat.complete(model='mistral-small-latest', messages=[{'role': 'user', 'content': prompt}], max_tokens=300)\n"
+)
+# `mistral` is never imported nor built here: a bare name proves nothing
+MISTRAL_UNSEEN = (
+    "import anthropic\n\n\ndef mistral_call(prompt, max_tokens=200):\n"
+    "    return mistral.chat(model='mistral-large-latest', messages=[ChatMessage(role='user', content=prompt)], max_tokens=max_tokens)\n"
+)
+
+
+def test_mistral_legacy_and_current_clients_and_never_a_bare_name(cli, tmp_path):
+    found = _sites(cli, tmp_path, {"legacy.py": MISTRAL, "current.py": MISTRAL_CURRENT, "unseen.py": MISTRAL_UNSEEN})
+    assert found == {
+        ("legacy.py", _line(MISTRAL, "client.chat(")): ("mistral", "chat (mistralai<1.0)", "mistral-large-latest", 200),
+        ("legacy.py", _line(MISTRAL, "client.chat_stream(")): ("mistral", "chat_stream (mistralai<1.0)", "open-mistral-7b", 64),
+        ("current.py", _line(MISTRAL_CURRENT, ".chat.complete(")): ("mistral", "chat.complete", "mistral-small-latest", 300),
+    }
+
+
+BEDROCK_PASSED = (
+    "import boto3\n\nMODEL_ID = 'us.anthropic.claude-haiku-4-5-20251001-v1:0'\n"
+    "RUNTIME = boto3.client('bedrock-runtime', region_name='us-east-1')\n\n\n"
+    "def create_bedrock_client(region_name):\n    return boto3.client('bedrock-runtime', region_name=region_name)\n\n\n"
+    "def ai_request(bedrock_client, messages, system_prompt):\n"
+    "    return bedrock_client.converse(modelId=MODEL_ID, messages=messages, system=[{'text': system_prompt}], inferenceConfig={'maxTokens': 512})\n\n\n"
+    "def handle_message(client, bedrock_client, text):\n    return ai_request(bedrock_client, [{'role': 'user', 'content': [{'text': text}]}], 'Be brief.')\n\n\n"
+    "def lambda_handler(event, context):\n    bedrock_client = create_bedrock_client('us-east-1')\n"
+    "    return handle_message(None, bedrock_client, event['text'])\n\n\n"
+    "def summarise(runtime, text):\n    return runtime.converse(modelId=MODEL_ID, messages=[{'role': 'user', 'content': [{'text': text}]}])\n\n\n"
+    "summarise(RUNTIME, 'a long text')\n\n\n"
+    "def archive(store, text):\n    return store.converse(modelId=MODEL_ID, messages=[text])\n\n\n"
+    "archive(boto3.client('s3'), 'x')\n\n\n"
+    "def mixed(runtime, text):\n    return runtime.converse(modelId=MODEL_ID, messages=[text])\n\n\n"
+    "mixed(RUNTIME, 'x')\nmixed(object(), 'y')\n"
+)
+
+
+def test_a_bedrock_client_made_by_a_factory_and_passed_in_as_a_parameter(cli, tmp_path):
+    found = _sites(cli, tmp_path, {"worker.py": BEDROCK_PASSED})
+    # through two functions' parameters from a factory's client, and a module-level client;
+    # not where a caller passes an S3 client, nor where one of the callers passes an unknown object
+    assert found == {
+        ("worker.py", _line(BEDROCK_PASSED, "bedrock_client.converse(")): ("bedrock", "converse", MODEL_ID_BEDROCK, 512),
+        ("worker.py", _line(BEDROCK_PASSED, "runtime.converse(modelId=MODEL_ID, messages=[{")): ("bedrock", "converse", MODEL_ID_BEDROCK, None),
+    }
+
+
+MODEL_ID_BEDROCK = "claude-haiku-4-5-20251001"  # the catalogue's name of the Bedrock ID

@@ -252,6 +252,9 @@ class ClientFinder:
         way: its keywords in a file that imports the provider's SDK (`MethodShape.proof`), or
         the client every call of its function in this file passes for the parameter it is."""
         written = {k.arg for k in call.keywords if k.arg is not None}
+        klass = self._self_class(receiver, scope) if not client_chain else None
+        if klass is not None and self._method(klass, shapes[0].chain[-1]) is not None:
+            return None  # the class's own method of that name (a wrapper), not the SDK's
         for shape in shapes:
             if any(all(k in written for k in group) for group in shape.proof) and self._imports_sdk(shape.providers[0]):
                 return shape.providers[0]
