@@ -931,3 +931,18 @@ def test_a_bedrock_client_made_by_a_factory_and_passed_in_as_a_parameter(cli, tm
 
 
 MODEL_ID_BEDROCK = "claude-haiku-4-5-20251001"  # the catalogue's name of the Bedrock ID
+
+
+TOOL_RUNNER = (
+    "import anthropic\nfrom anthropic import beta_tool\n\nclient = anthropic.Anthropic()\n\n\n"
+    "@beta_tool\ndef get_weather(location: str) -> str:\n    \"\"\"The weather at a place.\"\"\"\n    return 'sunny'\n\n\n"
+    "def ask(question):\n    runner = client.beta.messages.tool_runner(model='claude-haiku-4-5', max_tokens=1024, tools=[get_weather], "
+    "messages=[{'role': 'user', 'content': question}])\n    return [message for message in runner]\n\n\n"
+    "def run_tool(agent, name, args):\n    return agent.tool_runner(name, args)\n"
+)
+
+
+def test_the_anthropic_sdks_tool_runner_is_a_request(cli, tmp_path):
+    found = _sites(cli, tmp_path, {"agent.py": TOOL_RUNNER})
+    # its settings are each iteration's request; a project's own tool_runner is no request
+    assert found == {("agent.py", _line(TOOL_RUNNER, "client.beta.messages.tool_runner")): ("anthropic", "beta.messages.tool_runner", "claude-haiku-4-5-20251001", 1024)}

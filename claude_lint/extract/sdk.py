@@ -225,7 +225,7 @@ _CHAT = dict(cap="maximum", alias_refused="max_tokens")
 # `responses.create` is also a Django related manager's: `model=` with `input=` is OpenAI's request.
 _RESPONSES = dict(cap="maximum", limit_keyword="max_output_tokens", proof=(("model", "input"),))
 _ROUTER = dict(cap="maximum", limit_keyword="max_tokens", limit_holders=("model_list", "default_litellm_params"))
-_GEMINI_PROOF = (("generation_config",), ("safety_settings",))
+_GEMINI_PROOF = (("generation_config",), ("safety_settings",))  # keywords only Google's GenerativeModel takes
 _A = dict(untyped="keywords")  # `messages.*` is also Django's and many ORMs': keywords prove it
 _C = dict(untyped="chain")
 
@@ -238,6 +238,8 @@ METHODS: Tuple[MethodShape, ...] = (
                 batch_api=(("anthropic", "the Message Batches API (client.beta.messages.batches.create)"),)),
     MethodShape(("beta", "messages", "stream"), "beta.messages.stream", _ANTHROPIC_FAMILY, ANTHROPIC_ROLES, cache_control_keyword=True, streaming=True, **_C, **_MESSAGES),
     MethodShape(("beta", "messages", "parse"), "beta.messages.parse", _ANTHROPIC_FAMILY, ANTHROPIC_ROLES, **_C, **_MESSAGES),
+    # The SDK's agent loop: one messages request per iteration, until Claude calls no tool (or max_iterations).
+    MethodShape(("beta", "messages", "tool_runner"), "beta.messages.tool_runner", _ANTHROPIC_FAMILY, ANTHROPIC_ROLES, **_C, **_MESSAGES),
     MethodShape(("messages", "batches", "create"), "messages.batches.create", _ANTHROPIC_FAMILY, ANTHROPIC_ROLES, batch=True, batch_job=True, **_C),
     MethodShape(("beta", "messages", "batches", "create"), "beta.messages.batches.create", _ANTHROPIC_FAMILY, ANTHROPIC_ROLES, batch=True, batch_job=True, **_C),
     # Removed: the prompt-caching beta surface (caching is generally available on messages).
@@ -278,7 +280,6 @@ METHODS: Tuple[MethodShape, ...] = (
                 batch_api=(("google", _GEMINI_BATCH),)),
     MethodShape(("models", "generate_content_stream"), "models.generate_content_stream", ("google",), GOOGLE_GENAI_ROLES, streaming=True, **_C),
     MethodShape(("batches", "create"), "batches.create", ("google",), GOOGLE_BATCH_ROLES, batch_job=True),
-    # (only Google's GenerativeModel takes a generation_config or safety_settings)
     MethodShape(("generate_content",), "generate_content", ("google",), GOOGLE_MODEL_ROLES, positional=("contents",), proof=_GEMINI_PROOF,
                 batch_api=(("google", _GEMINI_BATCH),)),
     MethodShape(("generate_content_async",), "generate_content_async", ("google",), GOOGLE_MODEL_ROLES, positional=("contents",), proof=_GEMINI_PROOF),
