@@ -865,14 +865,18 @@ XAI = (
     "xai_client = Client(api_key=os.getenv('XAI_KEY'))\n\n\n"
     "def grok(prompt, system_prompt):\n    chat = xai_client.chat.create(model='grok-4-latest', max_tokens=1000, temperature=0.7)\n"
     "    chat.append(system(system_prompt))\n    chat.append(user(prompt))\n    return chat.sample().content\n\n\n"
-    "def post(slack, text):\n    return slack.chat.create(model='grok-4-latest', text=text)\n"
+    "def post(slack, text):\n    return slack.chat.create(model='grok-4-latest', text=text)\n\n\n"
+    "def on_message(message):\n    return grok(message, 'Answer in one line.')\n"
 )
 
 
 def test_an_xai_sdk_chat_is_a_request_where_its_settings_are_written(cli, tmp_path):
-    found = _sites(cli, tmp_path, {"bot.py": XAI})
-    # the chat's settings (sent by its sample()); not another object's chat.create
-    assert found == {("bot.py", _line(XAI, "xai_client.chat.create")): ("xai", "chat.create (xai_sdk)", "grok-4-latest", 1000)}
+    found = sorted((r["line"], (r["via"] or {}).get("line"), r["api"], r["model"], r["output_limit"]) for r in report_routes(cli, tmp_path, {"bot.py": XAI}))
+    request = _line(XAI, "xai_client.chat.create")
+    # the chat's settings (sent by its sample()), and a call of the function whose parameters
+    # the chat is sent with (appended, not passed to create); not another object's chat.create
+    assert found == [(request, None, "chat.create (xai_sdk)", "grok-4-latest", 1000),
+                     (_line(XAI, "return grok("), request, "chat.create (xai_sdk)", "grok-4-latest", 1000)]
 
 
 MISTRAL = (

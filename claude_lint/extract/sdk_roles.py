@@ -205,6 +205,11 @@ XAI_CHAT_ROLES: Tuple[Tuple[str, Tuple[str, ...]], ...] = (
     ("tools", ("tools",)),
 )
 
+# Requests whose settings are written where a chat object is made and sent by a later call on
+# it (`chat.sample()` after `chat.append(user(prompt))`): like a chat model's constructor, the
+# function's parameters read anywhere are the request's (a wrapper's, extract/wrappers.py).
+SENT_LATER = frozenset({"chat.create (xai_sdk)"})
+
 # A project's getter of a model object by name (`model = client.get_model(NAME)`), on a request
 # already proven by its keywords: the name is the request's model (its keyword, by the getter).
 MODEL_GETTERS = {"get_model": ("model_name",)}
