@@ -270,20 +270,18 @@ class ClientFinder:
         return any(q.split(".")[0] in roots for s in (self.c.module, *self.c.scopes_by_node.values()) for q in s.imports.values())
 
     def _passed_to_function(self, param: str, d: Scope, depth: int) -> Optional[str]:
-        """The client every call of a plain function of this file passes for its parameter
+        """The client every call of a function of this file passes for its parameter
         (`ai_request(bedrock_client, ...)` called with `create_bedrock_client()`, a module-level
-        client, or its caller's own parameter, followed the same way); None when one passes
-        something else, or none is seen."""
+        client, or its caller's own parameter, followed the same way; a method called on
+        `self`); None when one passes something else, or none is seen."""
         node = d.node
-        if depth > 3 or d.klass is not None or not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        if depth > 3 or not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
             return None
-        plain = [a.arg for a in (*node.args.posonlyargs, *node.args.args)]
+        plain = [a.arg for a in (*node.args.posonlyargs, *node.args.args)][1 if d.self_name else 0:]
         index = plain.index(param) if param in plain else None
         providers = set()
-        for record in kept_values._calls_of(self.ev).get(node.name, ())[:MAX_ALIAS_BINDINGS]:
+        for record in self._calls_of_function(d)[:MAX_ALIAS_BINDINGS]:
             call = record.node
-            if self.ev.find(node.name, record.scope) is not d.parent:
-                continue
             passed = keyword(call, param)
             if passed is None and index is not None and index < len(call.args) and not any(isinstance(a, ast.Starred) for a in call.args[:index + 1]):
                 passed = call.args[index]
@@ -294,6 +292,20 @@ class ClientFinder:
                     provider = self._passed_to_function(passed.id, owner, depth + 1)
             providers.add(provider)
         return _one(providers, strict=True) if providers else None
+
+    def _calls_of_function(self, d: Scope) -> list:
+        """The file's calls of a function by its name, or of a method on `self` of its class."""
+        name = d.node.name
+        if d.klass is None:
+            return [r for r in kept_values._calls_of(self.ev).get(name, ()) if self.ev.find(name, r.scope) is d.parent]
+        index = getattr(self.ev, "_calls_by_attribute", None)
+        if index is None:
+            index = {}
+            for record in self.ev.all_calls:
+                if isinstance(record.node.func, ast.Attribute):
+                    index.setdefault(record.node.func.attr, []).append(record)
+            self.ev._calls_by_attribute = index
+        return [r for r in index.get(name, ()) if self._self_class(r.node.func.value, r.scope) is d.klass]
 
     def _passed_to_constructor(self, param: str, init: Scope, depth: int) -> Optional[str]:
         """A client handed to a class's constructor (`Handler(boto3.client("bedrock-runtime"))`,
