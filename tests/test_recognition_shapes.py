@@ -870,13 +870,22 @@ XAI = (
 )
 
 
+XAI_OPENAI = (
+    "import os\nfrom openai import OpenAI\n\ngrok = OpenAI(api_key=os.getenv('XAI_API_KEY'), base_url='https://api.x.ai/v1')\n\n\n"
+    "def ask(q):\n    return grok.chat.completions.create(model='grok-4', max_tokens=400, messages=[{'role': 'user', 'content': q}])\n"
+)
+
+
 def test_an_xai_sdk_chat_is_a_request_where_its_settings_are_written(cli, tmp_path):
-    found = sorted((r["line"], (r["via"] or {}).get("line"), r["api"], r["model"], r["output_limit"]) for r in report_routes(cli, tmp_path, {"bot.py": XAI}))
+    found = sorted((r["filename"], r["line"], (r["via"] or {}).get("line"), r["api"], r["model"], r["output_limit"], r["billed"])
+                   for r in report_routes(cli, tmp_path, {"bot.py": XAI, "compat.py": XAI_OPENAI}))
     request = _line(XAI, "xai_client.chat.create")
     # the chat's settings (sent by its sample()), and a call of the function whose parameters
-    # the chat is sent with (appended, not passed to create); not another object's chat.create
-    assert found == [(request, None, "chat.create (xai_sdk)", "grok-4-latest", 1000),
-                     (_line(XAI, "return grok("), request, "chat.create (xai_sdk)", "grok-4-latest", 1000)]
+    # the chat is sent with (appended, not passed to create); not another object's chat.create;
+    # and xAI's OpenAI-compatible endpoint through the OpenAI SDK
+    assert found == [("bot.py", request, None, "chat.create (xai_sdk)", "grok-4-latest", 1000, True),
+                     ("bot.py", _line(XAI, "return grok("), request, "chat.create (xai_sdk)", "grok-4-latest", 1000, True),
+                     ("compat.py", _line(XAI_OPENAI, "grok.chat"), None, "chat.completions.create", "grok-4", 400, True)]
 
 
 MISTRAL = (
