@@ -965,3 +965,25 @@ def test_the_anthropic_sdks_tool_runner_is_a_request(cli, tmp_path):
     found = _sites(cli, tmp_path, {"agent.py": TOOL_RUNNER})
     # its settings are each iteration's request; a project's own tool_runner is no request
     assert found == {("agent.py", _line(TOOL_RUNNER, "client.beta.messages.tool_runner")): ("anthropic", "beta.messages.tool_runner", "claude-haiku-4-5-20251001", 1024)}
+
+
+MISTRAL_IMPORTED = (
+    "from mistralai import UserMessage\nfrom app.clients import mistral, legacy\n\n\n"
+    "def ask(prompt):\n    return mistral.chat.complete(model='mistral-small-latest', messages=[UserMessage(content=prompt)])\n\n\n"
+    "def old(prompt):\n    return legacy.chat(model='mistral-tiny', messages=[prompt])\n\n\n"
+    "def unproven(prompt):\n    return mistral.chat.complete(prompt)\n"
+)
+
+
+def test_a_mistral_client_built_in_another_module_is_proven_by_its_keywords_where_the_sdk_is_imported(cli, tmp_path):
+    found = _sites(cli, tmp_path, {
+        "app/__init__.py": "", "app/clients.py": "mistral = None\nlegacy = None\n",
+        "app/chat.py": MISTRAL_IMPORTED,
+        # an Ollama client's `chat(model=..., messages=...)` may be the one called: not proven Mistral's
+        "app/local.py": MISTRAL_IMPORTED.replace("from mistralai import UserMessage\n", "from mistralai import UserMessage\nimport ollama\n"),
+    })
+    assert found == {
+        ("app/chat.py", _line(MISTRAL_IMPORTED, "mistral.chat.complete(model")): ("mistral", "chat.complete", "mistral-small-latest", None),
+        ("app/chat.py", _line(MISTRAL_IMPORTED, "legacy.chat(")): ("mistral", "chat (mistralai<1.0)", "mistral-tiny", None),
+        ("app/local.py", _line(MISTRAL_IMPORTED, "mistral.chat.complete(model") + 1): ("mistral", "chat.complete", "mistral-small-latest", None),
+    }

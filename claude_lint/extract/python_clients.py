@@ -255,9 +255,10 @@ class ClientFinder:
         klass = self._self_class(receiver, scope) if not client_chain else None
         if klass is not None and self._method(klass, shapes[0].chain[-1]) is not None:
             return None  # the class's own method of that name (a wrapper), not the SDK's
-        for shape in shapes:
-            if any(all(k in written for k in group) for group in shape.proof) and self._imports_sdk(shape.providers[0]):
-                return shape.providers[0]
+        imported = {s.providers[0] for s in shapes if self._imports_sdk(s.providers[0])}
+        proven = {s.providers[0] for s in shapes if s.providers[0] in imported and any(all(k in written for k in group) for group in s.proof)}
+        if len(imported) == 1 and proven:
+            return proven.pop()  # (a file with an Ollama client too: its `chat` may be that one's)
         param = self.client_param(receiver, client_chain, scope)
         d = _function_scope(scope)
         if param is None or d is None or param in d.annotations:

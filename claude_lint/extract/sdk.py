@@ -225,7 +225,6 @@ _CHAT = dict(cap="maximum", alias_refused="max_tokens")
 # `responses.create` is also a Django related manager's: `model=` with `input=` is OpenAI's request.
 _RESPONSES = dict(cap="maximum", limit_keyword="max_output_tokens", proof=(("model", "input"),))
 _ROUTER = dict(cap="maximum", limit_keyword="max_tokens", limit_holders=("model_list", "default_litellm_params"))
-_GEMINI_PROOF = (("generation_config",), ("safety_settings",))  # keywords only Google's GenerativeModel takes
 _A = dict(untyped="keywords")  # `messages.*` is also Django's and many ORMs': keywords prove it
 _C = dict(untyped="chain")
 
@@ -280,21 +279,21 @@ METHODS: Tuple[MethodShape, ...] = (
                 batch_api=(("google", _GEMINI_BATCH),)),
     MethodShape(("models", "generate_content_stream"), "models.generate_content_stream", ("google",), GOOGLE_GENAI_ROLES, streaming=True, **_C),
     MethodShape(("batches", "create"), "batches.create", ("google",), GOOGLE_BATCH_ROLES, batch_job=True),
-    MethodShape(("generate_content",), "generate_content", ("google",), GOOGLE_MODEL_ROLES, positional=("contents",), proof=_GEMINI_PROOF,
+    MethodShape(("generate_content",), "generate_content", ("google",), GOOGLE_MODEL_ROLES, positional=("contents",), proof=GEMINI_PROOF,
                 batch_api=(("google", _GEMINI_BATCH),)),
-    MethodShape(("generate_content_async",), "generate_content_async", ("google",), GOOGLE_MODEL_ROLES, positional=("contents",), proof=_GEMINI_PROOF),
+    MethodShape(("generate_content_async",), "generate_content_async", ("google",), GOOGLE_MODEL_ROLES, positional=("contents",), proof=GEMINI_PROOF),
     MethodShape(("send_message",), "send_message", ("google",), GOOGLE_CHAT_ROLES, positional=("message",)),
     MethodShape(("send_message_stream",), "send_message_stream", ("google",), GOOGLE_CHAT_ROLES, streaming=True, positional=("message",)),
     MethodShape(("send_message_async",), "send_message_async", ("google",), GOOGLE_CHAT_ROLES, positional=("message",)),
     MethodShape(("chat",), "chat", ("cohere",), COHERE_ROLES),
     MethodShape(("chat_stream",), "chat_stream", ("cohere",), COHERE_ROLES, streaming=True),
-    MethodShape(("chat", "complete"), "chat.complete", ("mistral",), MISTRAL_ROLES),
-    MethodShape(("chat", "complete_async"), "chat.complete_async", ("mistral",), MISTRAL_ROLES),
-    MethodShape(("chat", "stream"), "chat.stream", ("mistral",), MISTRAL_ROLES, streaming=True),
-    MethodShape(("chat", "stream_async"), "chat.stream_async", ("mistral",), MISTRAL_ROLES, streaming=True),
+    MethodShape(("chat", "complete"), "chat.complete", ("mistral",), MISTRAL_ROLES, proof=MISTRAL_PROOF),
+    MethodShape(("chat", "complete_async"), "chat.complete_async", ("mistral",), MISTRAL_ROLES, proof=MISTRAL_PROOF),
+    MethodShape(("chat", "stream"), "chat.stream", ("mistral",), MISTRAL_ROLES, streaming=True, proof=MISTRAL_PROOF),
+    MethodShape(("chat", "stream_async"), "chat.stream_async", ("mistral",), MISTRAL_ROLES, streaming=True, proof=MISTRAL_PROOF),
     MethodShape(("chat",), "chat", ("ollama",), OLLAMA_ROLES),
-    MethodShape(("chat",), "chat (mistralai<1.0)", ("mistral",), MISTRAL_ROLES, positional=("model", "messages")),
-    MethodShape(("chat_stream",), "chat_stream (mistralai<1.0)", ("mistral",), MISTRAL_ROLES, streaming=True, positional=("model", "messages")),
+    MethodShape(("chat",), "chat (mistralai<1.0)", ("mistral",), MISTRAL_ROLES, positional=("model", "messages"), proof=MISTRAL_PROOF),
+    MethodShape(("chat_stream",), "chat_stream (mistralai<1.0)", ("mistral",), MISTRAL_ROLES, streaming=True, positional=("model", "messages"), proof=MISTRAL_PROOF),
     # xai_sdk: the chat's settings, written here and sent by its `sample()` (a chat model's constructor, as it were)
     MethodShape(("chat", "create"), "chat.create (xai_sdk)", ("xai",), XAI_CHAT_ROLES, positional=("model",)),
     MethodShape(("generate",), "generate", ("ollama",), OLLAMA_ROLES),

@@ -197,6 +197,12 @@ OLLAMA_ROLES: Tuple[Tuple[str, Tuple[str, ...]], ...] = (
 # Django's `thread.messages.create` and most look-alikes never carry both.
 UNTYPED_RECEIVER_PROOF = ("model", "max_tokens")
 
+# Keywords proving a shape where its client is not seen, in a file that imports its SDK
+# (`MethodShape.proof`): only Google's GenerativeModel takes a generation_config or safety
+# settings; Mistral's chat with a model and messages (a client built in another module).
+GEMINI_PROOF = (("generation_config",), ("safety_settings",))
+MISTRAL_PROOF = (("model", "messages"),)
+
 # xai_sdk's `client.chat.create(model, ...)`: the request's settings, sent by the chat's `sample()`.
 XAI_CHAT_ROLES: Tuple[Tuple[str, Tuple[str, ...]], ...] = (
     ("model", ("model",)),
