@@ -987,3 +987,26 @@ def test_a_mistral_client_built_in_another_module_is_proven_by_its_keywords_wher
         ("app/chat.py", _line(MISTRAL_IMPORTED, "legacy.chat(")): ("mistral", "chat (mistralai<1.0)", "mistral-tiny", None),
         ("app/local.py", _line(MISTRAL_IMPORTED, "mistral.chat.complete(model") + 1): ("mistral", "chat.complete", "mistral-small-latest", None),
     }
+
+
+BEDROCK_IMPORTED = (
+    "import json\n\nimport boto3\n\nfrom app.aws import runtime\n\n\n"
+    "def ask(question):\n    return runtime.converse(modelId='anthropic.claude-3-haiku-20240307-v1:0', messages=[{'role': 'user', 'content': [{'text': question}]}])\n\n\n"
+    "def summarise(text):\n    body = json.dumps({'anthropic_version': 'bedrock-2023-05-31', 'max_tokens': 300, 'messages': [{'role': 'user', 'content': text}]})\n"
+    "    return runtime.invoke_model(modelId='anthropic.claude-3-haiku-20240307-v1:0', body=body)\n\n\n"
+    "def chat(bot, text):\n    return bot.converse(messages=[text])\n"
+)
+
+
+def test_a_bedrock_runtime_client_from_another_module_is_proven_by_its_model_id(cli, tmp_path):
+    found = _sites(cli, tmp_path, {
+        "app/__init__.py": "", "app/aws.py": "import boto3\n\nruntime = boto3.client('bedrock-runtime')\n",
+        "app/rag.py": BEDROCK_IMPORTED,
+        # no AWS SDK imported: another library's converse(modelId=...)
+        "app/other.py": BEDROCK_IMPORTED.replace("import boto3\n", ""),
+    })
+    # not a converse without a modelId (a chat library's)
+    assert found == {
+        ("app/rag.py", _line(BEDROCK_IMPORTED, "runtime.converse(")): ("bedrock", "converse", "claude-3-haiku-20240307", None),
+        ("app/rag.py", _line(BEDROCK_IMPORTED, "runtime.invoke_model(")): ("bedrock", "invoke_model", "claude-3-haiku-20240307", 300),
+    }

@@ -249,25 +249,53 @@ class ClientFinder:
 
     def proven_apart(self, shapes, call: ast.Call, receiver, client_chain: List[str], scope: Scope) -> Optional[str]:
         """The provider of a request whose client is not seen where it is made, proven another
-        way: its keywords in a file that imports the provider's SDK (`MethodShape.proof`), or
-        the client every call of its function in this file passes for the parameter it is."""
-        written = {k.arg for k in call.keywords if k.arg is not None}
+        way: the client every call of its function in this file passes for the parameter it
+        is (when such a call is seen, it decides), or its keywords in a file that imports the
+        provider's SDK (`MethodShape.proof`)."""
         klass = self._self_class(receiver, scope) if not client_chain else None
         if klass is not None and self._method(klass, shapes[0].chain[-1]) is not None:
             return None  # the class's own method of that name (a wrapper), not the SDK's
-        imported = {s.providers[0] for s in shapes if self._imports_sdk(s.providers[0])}
-        proven = {s.providers[0] for s in shapes if s.providers[0] in imported and any(all(k in written for k in group) for group in s.proof)}
-        if len(imported) == 1 and proven:
-            return proven.pop()  # (a file with an Ollama client too: its `chat` may be that one's)
         param = self.client_param(receiver, client_chain, scope)
         d = _function_scope(scope)
-        if param is None or d is None or param in d.annotations:
-            return None
-        provider = self._passed_to_function(param, d, 0)
-        return provider if any(provider in s.providers for s in shapes) else None
+        if param is not None and d is not None and param not in d.annotations and self._calls_of_function(d):
+            provider = self._passed_to_function(param, d, 0)
+            return provider if any(provider in s.providers for s in shapes) else None
+        written = {k.arg for k in call.keywords if k.arg is not None}
+        imported = {s.providers[0] for s in shapes if self._imports_sdk(s.providers[0])}
+        proven = {s.providers[0] for s in shapes if s.providers[0] in imported and any(all(k in written for k in group) for group in s.proof)}
+        if len(imported) == 1 and proven and not self._made_as_other(receiver, client_chain, scope):
+            return proven.pop()  # (a file with an Ollama client too: its `chat` may be that one's)
+        return None
+
+    def _made_as_other(self, receiver, client_chain: List[str], scope: Scope, depth: int = 0) -> bool:
+        """Is the receiver seen made as something else: by a client factory for another
+        service (`boto3.client("s3")`), or handed to the constructors this file makes of its
+        class (which said it is no client we know)? Then its keywords prove nothing."""
+        if depth > 2:
+            return False
+        klass = self._self_class(receiver, scope)
+        if klass is not None and len(client_chain) == 1:
+            for value, method, _ in klass.self_attrs.get(client_chain[0], [])[:MAX_ALIAS_BINDINGS]:
+                init = isinstance(method.node, (ast.FunctionDef, ast.AsyncFunctionDef)) and method.node.name == "__init__"
+                if isinstance(value, ast.Name) and value.id in method.params and init:
+                    if kept_values._calls_of(self.ev).get(klass.name.rsplit(".", 1)[-1]):
+                        return True
+                elif isinstance(value, ast.expr) and self._made_as_other(value, [], method, depth + 1):
+                    return True
+            return False
+        if client_chain or not isinstance(receiver, ast.Name):
+            return False
+        owner = self.ev.find(receiver.id, scope)
+        factories = {q for q, _ in sdk.CLIENT_FACTORIES}
+        for bound in (owner.assigns.get(receiver.id, []) if owner is not None else [])[:MAX_ALIAS_BINDINGS]:
+            if isinstance(bound, ast.Call) and clients.service_name(bound) is not None and (
+                    self.ev.qualname(bound.func, owner) or clients.factory_qualname(self.ev, bound.func, owner)) in factories:
+                return True
+        return False
 
     def _imports_sdk(self, provider: str) -> bool:
-        roots = {q.split(".")[0] for q, p in (*sdk.CLIENT_CLASSES.items(), *sdk.MODULE_CLIENTS.items()) if p == provider}
+        made = [(q, p) for (q, _), p in sdk.CLIENT_FACTORIES.items()]
+        roots = {q.split(".")[0] for q, p in (*sdk.CLIENT_CLASSES.items(), *sdk.MODULE_CLIENTS.items(), *made) if p == provider}
         return any(q.split(".")[0] in roots for s in (self.c.module, *self.c.scopes_by_node.values()) for q in s.imports.values())
 
     def _passed_to_function(self, param: str, d: Scope, depth: int) -> Optional[str]:

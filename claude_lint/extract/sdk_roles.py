@@ -199,9 +199,11 @@ UNTYPED_RECEIVER_PROOF = ("model", "max_tokens")
 
 # Keywords proving a shape where its client is not seen, in a file that imports its SDK
 # (`MethodShape.proof`): only Google's GenerativeModel takes a generation_config or safety
-# settings; Mistral's chat with a model and messages (a client built in another module).
+# settings; Mistral's chat with a model and messages; Bedrock's with a modelId (a client
+# built in another module).
 GEMINI_PROOF = (("generation_config",), ("safety_settings",))
 MISTRAL_PROOF = (("model", "messages"),)
+BEDROCK_PROOF = (("modelId",),)  # the Bedrock runtime's own spelling
 
 # xai_sdk's `client.chat.create(model, ...)`: the request's settings, sent by the chat's `sample()`.
 XAI_CHAT_ROLES: Tuple[Tuple[str, Tuple[str, ...]], ...] = (
