@@ -1010,3 +1010,20 @@ def test_a_bedrock_runtime_client_from_another_module_is_proven_by_its_model_id(
         ("app/rag.py", _line(BEDROCK_IMPORTED, "runtime.converse(")): ("bedrock", "converse", "claude-3-haiku-20240307", None),
         ("app/rag.py", _line(BEDROCK_IMPORTED, "runtime.invoke_model(")): ("bedrock", "invoke_model", "claude-3-haiku-20240307", 300),
     }
+
+
+GEMINI_FACTORY = (
+    "import google.generativeai as genai\n\nDEFAULT_MODEL = 'gemini-1.5-pro'\n\n\n"
+    "def get_model(name=DEFAULT_MODEL, limit=256):\n    return genai.GenerativeModel(name, generation_config={'max_output_tokens': limit})\n\n\n"
+    "def quick(prompt):\n    return get_model('gemini-2.0-flash', limit=64).generate_content(prompt)\n\n\n"
+    "def default(prompt):\n    model = get_model()\n    return model.generate_content(prompt)\n"
+)
+
+
+def test_a_gemini_model_made_by_a_factory_of_the_file_takes_the_arguments_of_the_call_that_made_it(cli, tmp_path):
+    found = _sites(cli, tmp_path, {"gem.py": GEMINI_FACTORY})
+    # the factory's parameters are what each call of it passes (or their defaults)
+    assert found == {
+        ("gem.py", _line(GEMINI_FACTORY, "get_model('gemini-2.0-flash'")): ("google", "generate_content", "gemini-2.0-flash", 64),
+        ("gem.py", _line(GEMINI_FACTORY, "return model.generate_content")): ("google", "generate_content", "gemini-1.5-pro", 256),
+    }

@@ -90,7 +90,32 @@ class ClientFinder:
             names = sdk.MODEL_GETTERS.get(called_name(call.func) or "")
             if names is None or not set(names) <= set(dict(shape.roles).get("model", ())):
                 return None
-        return self.shape_kwargs(dataclasses.replace(shape, positional=names), call, owner)
+        made = self.shape_kwargs(dataclasses.replace(shape, positional=names), call, owner)
+        return self._bound_by_factory_call(made, owner, receiver, scope)
+
+    def _bound_by_factory_call(self, made: Mapping, factory: Scope, receiver, scope: Scope, depth: int = 0) -> Mapping:
+        """A factory's construction with its parameters replaced by what the call of it that
+        made the receiver passes (`get_model("gemini-2.0-flash").generate_content(...)`, or a
+        name bound once to that call)."""
+        if isinstance(receiver, ast.Name) and depth < 2:
+            owner = self.ev.find(receiver.id, scope)
+            bound = owner.assigns.get(receiver.id, []) if owner is not None and receiver.id not in owner.params else []
+            return self._bound_by_factory_call(made, factory, bound[0], owner, depth + 1) if len(bound) == 1 else made
+        node = factory.node
+        if not isinstance(receiver, ast.Call) or not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) or self._factory(receiver.func, scope) is not factory:
+            return made
+        plain = [a.arg for a in (*node.args.posonlyargs, *node.args.args)][1 if factory.self_name else 0:]
+        if any(isinstance(a, ast.Starred) for a in receiver.args) or any(k.arg is None for k in receiver.keywords):
+            return made
+        passed = {**dict(zip(plain, receiver.args)), **{k.arg: k.value for k in receiver.keywords}}
+        values = {name: self.ev.value(expr, scope) for name, expr in passed.items()}
+        every = [*node.args.posonlyargs, *node.args.args]
+        defaults = {**dict(zip([a.arg for a in every[len(every) - len(node.args.defaults):]], node.args.defaults)),
+                    **{a.arg: d for a, d in zip(node.args.kwonlyargs, node.args.kw_defaults) if d is not None}}
+        for name, expr in defaults.items():
+            if name not in values and factory.parent is not None:
+                values[name] = self.ev.value(expr, factory.parent)
+        return moves._substitute(made, factory.name, values, [0])
 
     def client_shape(self, shapes, provider: str, receiver, client_chain: List[str], scope: Scope):
         """The shape of a request on a client of this provider; None when none of `shapes` is
