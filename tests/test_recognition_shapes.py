@@ -1027,3 +1027,12 @@ def test_a_gemini_model_made_by_a_factory_of_the_file_takes_the_arguments_of_the
         ("gem.py", _line(GEMINI_FACTORY, "get_model('gemini-2.0-flash'")): ("google", "generate_content", "gemini-2.0-flash", 64),
         ("gem.py", _line(GEMINI_FACTORY, "return model.generate_content")): ("google", "generate_content", "gemini-1.5-pro", 256),
     }
+
+
+def test_a_request_in_a_lambda_on_a_client_it_is_handed(cli, tmp_path):
+    source = (
+        "import boto3\n\nask = lambda client, q: client.converse(modelId='anthropic.claude-3-haiku-20240307-v1:0', messages=q)\n"
+        "answer = ask(boto3.client('bedrock-runtime'), [])\n"
+    )
+    # a lambda has no name its calls are found by: its keywords prove the request (and nothing breaks)
+    assert _sites(cli, tmp_path, {"a.py": source}) == {("a.py", 3): ("bedrock", "converse", "claude-3-haiku-20240307", None)}

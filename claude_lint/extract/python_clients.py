@@ -348,7 +348,10 @@ class ClientFinder:
         return _one(providers, strict=True) if providers else None
 
     def _calls_of_function(self, d: Scope) -> list:
-        """The file's calls of a function by its name, or of a method on `self` of its class."""
+        """The file's calls of a function by its name, or of a method on `self` of its class
+        (none for a lambda's: it has no name to be called by)."""
+        if not isinstance(d.node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            return []
         name = d.node.name
         if d.klass is None:
             return [r for r in kept_values._calls_of(self.ev).get(name, ()) if self.ev.find(name, r.scope) is d.parent]
