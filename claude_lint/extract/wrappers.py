@@ -128,7 +128,8 @@ def exported(tables: Iterable[WrapperTable]) -> List[Dict[str, FrozenSet[str]]]:
                 # a module imports it all the same.
                 if not head.startswith("_") or "_" in head.strip("_"):
                     names[head] = frozenset()
-            elif head in top and "." not in rest and (not rest.startswith("_") or rest == "__call__"):
+            elif head in top and "." not in rest and (not rest.startswith("_") or rest == "__call__" or "_" in rest.strip("_")):
+                # (a private method of several words, `_get_answer`, like a function's: worth looking for)
                 classes.setdefault(head, set()).add(rest)
             elif head in top and "." not in rest:
                 private.setdefault(head, set()).add(rest)
