@@ -319,9 +319,13 @@ class ClientFinder:
         return False
 
     def _imports_sdk(self, provider: str) -> bool:
+        if self._imported_roots is None:  # the file's imported top-level modules, once per file
+            self._imported_roots = {q.split(".")[0] for s in (self.c.module, *self.c.scopes_by_node.values()) for q in s.imports.values()}
         made = [(q, p) for (q, _), p in sdk.CLIENT_FACTORIES.items()]
         roots = {q.split(".")[0] for q, p in (*sdk.CLIENT_CLASSES.items(), *sdk.MODULE_CLIENTS.items(), *made) if p == provider}
-        return any(q.split(".")[0] in roots for s in (self.c.module, *self.c.scopes_by_node.values()) for q in s.imports.values())
+        return not roots.isdisjoint(self._imported_roots)
+
+    _imported_roots: Optional[set] = None
 
     def _passed_to_function(self, param: str, d: Scope, depth: int) -> Optional[str]:
         """The client every call of a function of this file passes for its parameter
