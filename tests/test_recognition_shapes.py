@@ -928,8 +928,10 @@ BEDROCK_PASSED = (
     "summarise(RUNTIME, 'a long text')\n\n\n"
     "def archive(store, text):\n    return store.converse(modelId=MODEL_ID, messages=[text])\n\n\n"
     "archive(boto3.client('s3'), 'x')\n\n\n"
-    "def mixed(runtime, text):\n    return runtime.converse(modelId=MODEL_ID, messages=[text])\n\n\n"
+    "def mixed(runtime, text):\n    return runtime.converse(modelId=MODEL_ID, messages=[text, 'mixed'])\n\n\n"
     "mixed(RUNTIME, 'x')\nmixed(object(), 'y')\n\n\n"
+    "def shared(runtime, text):\n    return runtime.converse(modelId=MODEL_ID, messages=[text, 'shared'])\n\n\n"
+    "def on_event(event):\n    from aws_clients import bedrock\n    return shared(bedrock, event['text'])\n\n\n"
     "class Bot:\n    def __init__(self):\n        self.runtime = boto3.client('bedrock-runtime')\n\n"
     "    def _ask(self, runtime, text):\n"
     "        return runtime.converse(modelId=MODEL_ID, messages=[text], inferenceConfig={'maxTokens': 256})\n\n"
@@ -940,12 +942,16 @@ BEDROCK_PASSED = (
 def test_a_bedrock_client_made_by_a_factory_and_passed_in_as_a_parameter(cli, tmp_path):
     found = _sites(cli, tmp_path, {"worker.py": BEDROCK_PASSED})
     # through two functions' parameters from a factory's client, a module-level client, and a method's;
-    # not where a caller passes an S3 client, nor where one of the callers passes an unknown object
+    # not where a caller passes an S3 client
     assert found == {
         ("worker.py", _line(BEDROCK_PASSED, "bedrock_client.converse(")): ("bedrock", "converse", MODEL_ID_BEDROCK, 512),
         ("worker.py", _line(BEDROCK_PASSED, "runtime.converse(modelId=MODEL_ID, messages=[{")): ("bedrock", "converse", MODEL_ID_BEDROCK, None),
         # a method called on `self` with the object's client
         ("worker.py", _line(BEDROCK_PASSED, "runtime.converse(modelId=MODEL_ID, messages=[text], inferenceConfig")): ("bedrock", "converse", MODEL_ID_BEDROCK, 256),
+        # callers that hand a Bedrock client and an unknown object, or a client imported from
+        # another module: the keywords, in a file importing boto3, prove the request
+        ("worker.py", _line(BEDROCK_PASSED, "'mixed'")): ("bedrock", "converse", MODEL_ID_BEDROCK, None),
+        ("worker.py", _line(BEDROCK_PASSED, "'shared'")): ("bedrock", "converse", MODEL_ID_BEDROCK, None),
     }
 
 

@@ -284,7 +284,12 @@ class ClientFinder:
         d = _function_scope(scope)
         if param is not None and d is not None and param not in d.annotations and self._calls_of_function(d):
             provider = self._passed_to_function(param, d, 0)
-            return provider if any(provider in s.providers for s in shapes) else None
+            if any(provider in s.providers for s in shapes):
+                return provider
+            for passed, at in self._passed_args(param, d):
+                other = self._value_provider(passed, at, 1)
+                if (other is not None and not any(other in s.providers for s in shapes)) or self._made_as_other(passed, [], at):
+                    return None  # a caller hands it a client of another kind: its keywords prove nothing
         written = {k.arg for k in call.keywords if k.arg is not None}
         imported = {s.providers[0] for s in shapes if self._imports_sdk(s.providers[0])}
         proven = {s.providers[0] for s in shapes if s.providers[0] in imported and any(all(k in written for k in group) for group in s.proof)}
@@ -308,21 +313,21 @@ class ClientFinder:
                 elif isinstance(value, ast.expr) and self._made_as_other(value, [], method, depth + 1):
                     return True
             return False
-        if client_chain or not isinstance(receiver, ast.Name):
+        if client_chain:
+            return False
+        if isinstance(receiver, ast.Call):
+            made, service = self.ev.qualname(receiver.func, scope) or clients.factory_qualname(self.ev, receiver.func, scope), clients.service_name(receiver)
+            return service is not None and made in {q for q, _ in sdk.CLIENT_FACTORIES} and (made, service) not in sdk.CLIENT_FACTORIES
+        if not isinstance(receiver, ast.Name):
             return False
         owner = self.ev.find(receiver.id, scope)
-        factories = {q for q, _ in sdk.CLIENT_FACTORIES}
-        for bound in (owner.assigns.get(receiver.id, []) if owner is not None else [])[:MAX_ALIAS_BINDINGS]:
-            if isinstance(bound, ast.Call) and clients.service_name(bound) is not None and (
-                    self.ev.qualname(bound.func, owner) or clients.factory_qualname(self.ev, bound.func, owner)) in factories:
-                return True
-        return False
+        return any(self._made_as_other(bound, [], owner, depth + 1) for bound in (owner.assigns.get(receiver.id, []) if owner is not None else [])[:MAX_ALIAS_BINDINGS]
+                   if isinstance(bound, ast.Call))
 
     def _imports_sdk(self, provider: str) -> bool:
         if self._imported_roots is None:  # the file's imported top-level modules, once per file
             self._imported_roots = {q.split(".")[0] for s in (self.c.module, *self.c.scopes_by_node.values()) for q in s.imports.values()}
-        made = [(q, p) for (q, _), p in sdk.CLIENT_FACTORIES.items()]
-        roots = {q.split(".")[0] for q, p in (*sdk.CLIENT_CLASSES.items(), *sdk.MODULE_CLIENTS.items(), *made) if p == provider}
+        roots = {q.split(".")[0] for q, p in (*sdk.CLIENT_CLASSES.items(), *sdk.MODULE_CLIENTS.items(), *((q, p) for (q, _), p in sdk.CLIENT_FACTORIES.items())) if p == provider}
         return not roots.isdisjoint(self._imported_roots)
 
     _imported_roots: Optional[set] = None
@@ -332,28 +337,34 @@ class ClientFinder:
         (`ai_request(bedrock_client, ...)` called with `create_bedrock_client()`, a module-level
         client, or its caller's own parameter, followed the same way; a method called on
         `self`); None when one passes something else, or none is seen."""
-        node = d.node
-        if depth > 3 or not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        if depth > 3:
             return None
-        plain = [a.arg for a in (*node.args.posonlyargs, *node.args.args)][1 if d.self_name else 0:]
-        index = plain.index(param) if param in plain else None
         providers = set()
-        for record in self._calls_of_function(d)[:MAX_ALIAS_BINDINGS]:
-            call = record.node
-            passed = keyword(call, param)
-            if passed is None and index is not None and index < len(call.args) and not any(isinstance(a, ast.Starred) for a in call.args[:index + 1]):
-                passed = call.args[index]
-            provider = self._value_provider(passed, record.scope, depth + 1) if passed is not None else None
+        for passed, at in self._passed_args(param, d):
+            provider = self._value_provider(passed, at, depth + 1) if passed is not None else None
             if provider is None and isinstance(passed, ast.Name):
-                owner = self.ev.find(passed.id, record.scope)
+                owner = self.ev.find(passed.id, at)
                 if owner is not None and passed.id in owner.params and passed.id not in owner.assigns and passed.id not in owner.annotations:
                     provider = self._passed_to_function(passed.id, owner, depth + 1)
             providers.add(provider)
         return _one(providers, strict=True) if providers else None
 
+    def _passed_args(self, param: str, d: Scope):
+        """(argument or None, its scope) for the parameter at each call of the function in this file."""
+        node = d.node
+        if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            return
+        plain = [a.arg for a in (*node.args.posonlyargs, *node.args.args)][1 if d.self_name else 0:]
+        index = plain.index(param) if param in plain else None
+        for record in self._calls_of_function(d)[:MAX_ALIAS_BINDINGS]:
+            call = record.node
+            passed = keyword(call, param)
+            if passed is None and index is not None and index < len(call.args) and not any(isinstance(a, ast.Starred) for a in call.args[:index + 1]):
+                passed = call.args[index]
+            yield passed, record.scope
+
     def _calls_of_function(self, d: Scope) -> list:
-        """The file's calls of a function by its name, or of a method on `self` of its class
-        (none for a lambda's: it has no name to be called by)."""
+        """The file's calls of a function by its name, or of a method on `self` of its class (a lambda has no name)."""
         if not isinstance(d.node, (ast.FunctionDef, ast.AsyncFunctionDef)):
             return []
         name = d.node.name
