@@ -796,3 +796,249 @@ def test_a_client_from_a_lazy_getter_method_behind_a_protocol_of_the_callers_fil
     # the getter's client (the Protocol declares the method it runs), through a name and
     # inline; not a getter's plain object, nor a Protocol no wrapper class implements
     assert at(found, "dm/service.py") == [(39, 9), (42, 9)]
+
+
+def _line(text: str, needle: str) -> int:
+    return text[: text.index(needle)].count("\n") + 1
+
+
+def _sites(cli, tmp_path, example) -> dict:
+    """(file, line) -> (provider, api, model, output limit) of each request site (no wrapper calls)."""
+    return {(r["filename"], r["line"]): (r["provider"], r["api"], r["model"], r["output_limit"])
+            for r in report_routes(cli, tmp_path, example) if not r["via"]}
+
+
+GEMINI_GETTER = (
+    "import google.generativeai as genai\nfrom helpers import create_gemini_client\n\nGEMINI_MODEL = 'gemini-2.5-flash'\n\n\n"
+    "def handler(api_key, content):\n    client = create_gemini_client(api_key)\n    model = client.get_model(GEMINI_MODEL)\n"
+    "    config = {'max_output_tokens': 2048, 'temperature': 0.2}\n"
+    "    return model.generate_content(content, generation_config=config).text\n\n\n"
+    "def moderated(model, content):\n    return model.generate_content(content, safety_settings={'harassment': 'block_none'})\n\n\n"
+    "def unproven(model, content):\n    return model.generate_content(content)\n\n\n"
+    "class Writer:\n    def generate_content(self, content, generation_config=None):\n        return content\n\n"
+    "    def draft(self, content):\n        return self.generate_content(content, generation_config={'max_output_tokens': 10})\n"
+)
+
+
+def test_a_gemini_model_object_from_a_project_getter_proven_by_its_generation_config(cli, tmp_path):
+    found = _sites(cli, tmp_path, {
+        "helpers.py": "def create_gemini_client(api_key):\n    return object()\n",
+        "gem.py": GEMINI_GETTER,
+        # the same calls in a file that imports no Google SDK: another library's generate_content
+        "other.py": GEMINI_GETTER.replace("import google.generativeai as genai\n", ""),
+    })
+    request = ("gem.py", _line(GEMINI_GETTER, "model.generate_content(content, generation_config=config)"))
+    # the getter's argument is the model, the generation_config's cap the output limit
+    assert found[request] == ("google", "generate_content", "gemini-2.5-flash", 2048)
+    assert ("gem.py", _line(GEMINI_GETTER, "model.generate_content(content, safety_settings")) in found
+    # silent: no keyword only Gemini takes; the class's own generate_content; no Google import
+    assert sorted(found) == sorted([request, ("gem.py", _line(GEMINI_GETTER, "model.generate_content(content, safety_settings"))])
+
+
+RESPONSES = (
+    "from openai.types.responses import Response\nfrom app.clients import get_async_client\n\n\n"
+    "async def call_model(model_name, messages, instructions):\n    client = get_async_client()\n"
+    "    response: Response = await client.responses.create(model=model_name, input=messages, instructions=instructions, "
+    "max_output_tokens=900)\n    return response\n\n\n"
+    "async def main():\n    return await call_model('computer-use-preview', [], 'Operate the browser.')\n\n\n"
+    "def record(survey, model, text):\n    return survey.responses.create(model=model, text=text)\n"
+)
+
+
+def test_an_openai_responses_request_on_a_client_from_another_module_proven_by_model_and_input(cli, tmp_path):
+    found = report_routes(cli, tmp_path, {
+        "app/__init__.py": "", "app/clients.py": "def get_async_client():\n    return None\n",
+        "app/agent.py": RESPONSES,
+        # no OpenAI import: a look-alike manager's responses.create(model=..., input=...)
+        "app/forms.py": RESPONSES.replace("from openai.types.responses import Response\n", "Response = dict\n"),
+    })
+    rows = sorted((r["filename"], r["line"], r["model"], r["output_limit"]) for r in found)
+    request = _line(RESPONSES, "client.responses.create")
+    # the request, and the wrapper call that sends computer-use-preview through it; not a
+    # related manager's responses.create without `input`, nor anything in the file with no OpenAI import
+    assert rows == [("app/agent.py", request, "?", 900), ("app/agent.py", _line(RESPONSES, "return await call_model("), "computer-use-preview", 900)]
+    assert {r["api"] for r in found} == {"responses.create"}
+
+
+XAI = (
+    "import os\nfrom xai_sdk import Client\nfrom xai_sdk.chat import system, user\n\n"
+    "xai_client = Client(api_key=os.getenv('XAI_KEY'))\n\n\n"
+    "def grok(prompt, system_prompt):\n    chat = xai_client.chat.create(model='grok-4-latest', max_tokens=1000, temperature=0.7)\n"
+    "    chat.append(system(system_prompt))\n    chat.append(user(prompt))\n    return chat.sample().content\n\n\n"
+    "def post(slack, text):\n    return slack.chat.create(model='grok-4-latest', text=text)\n\n\n"
+    "def on_message(message):\n    return grok(message, 'Answer in one line.')\n"
+)
+
+
+XAI_OPENAI = (
+    "import os\nfrom openai import OpenAI\n\ngrok = OpenAI(api_key=os.getenv('XAI_API_KEY'), base_url='https://api.x.ai/v1')\n\n\n"
+    "def ask(q):\n    return grok.chat.completions.create(model='grok-4', max_tokens=400, messages=[{'role': 'user', 'content': q}])\n"
+)
+
+
+def test_an_xai_sdk_chat_is_a_request_where_its_settings_are_written(cli, tmp_path):
+    found = sorted((r["filename"], r["line"], (r["via"] or {}).get("line"), r["api"], r["model"], r["output_limit"], r["billed"])
+                   for r in report_routes(cli, tmp_path, {"bot.py": XAI, "compat.py": XAI_OPENAI}))
+    request = _line(XAI, "xai_client.chat.create")
+    # the chat's settings (sent by its sample()), and a call of the function whose parameters
+    # the chat is sent with (appended, not passed to create); not another object's chat.create;
+    # and xAI's OpenAI-compatible endpoint through the OpenAI SDK
+    assert found == [("bot.py", request, None, "chat.create (xai_sdk)", "grok-4-latest", 1000, True),
+                     ("bot.py", _line(XAI, "return grok("), request, "chat.create (xai_sdk)", "grok-4-latest", 1000, True),
+                     ("compat.py", _line(XAI_OPENAI, "grok.chat"), None, "chat.completions.create", "grok-4", 400, True)]
+
+
+MISTRAL = (
+    "import os\nfrom mistralai.client import MistralClient\nfrom mistralai.models.chat_completion import ChatMessage\n\n"
+    "client = MistralClient(api_key=os.environ['MISTRAL_API_KEY'])\n\n\n"
+    "def ask(prompt, max_tokens=200):\n"
+    "    return client.chat(model='mistral-large-latest', messages=[ChatMessage(role='user', content=prompt)], max_tokens=max_tokens)\n\n\n"
+    "def stream(prompt):\n    return client.chat_stream('open-mistral-7b', [ChatMessage(role='user', content=prompt)], max_tokens=64)\n"
+)
+MISTRAL_CURRENT = (
+    "from mistralai import Mistral\n\n\ndef ask(key, prompt):\n"
+    "    return Mistral(api_key=key).chat.complete(model='mistral-small-latest', messages=[{'role': 'user', 'content': prompt}], max_tokens=300)\n"
+)
+# `mistral` is never imported nor built here: a bare name proves nothing
+MISTRAL_UNSEEN = (
+    "import anthropic\n\n\ndef mistral_call(prompt, max_tokens=200):\n"
+    "    return mistral.chat(model='mistral-large-latest', messages=[ChatMessage(role='user', content=prompt)], max_tokens=max_tokens)\n"
+)
+
+
+def test_mistral_legacy_and_current_clients_and_never_a_bare_name(cli, tmp_path):
+    found = _sites(cli, tmp_path, {"legacy.py": MISTRAL, "current.py": MISTRAL_CURRENT, "unseen.py": MISTRAL_UNSEEN})
+    assert found == {
+        ("legacy.py", _line(MISTRAL, "client.chat(")): ("mistral", "chat (mistralai<1.0)", "mistral-large-latest", 200),
+        ("legacy.py", _line(MISTRAL, "client.chat_stream(")): ("mistral", "chat_stream (mistralai<1.0)", "open-mistral-7b", 64),
+        ("current.py", _line(MISTRAL_CURRENT, ".chat.complete(")): ("mistral", "chat.complete", "mistral-small-latest", 300),
+    }
+
+
+BEDROCK_PASSED = (
+    "import boto3\n\nMODEL_ID = 'us.anthropic.claude-haiku-4-5-20251001-v1:0'\n"
+    "RUNTIME = boto3.client('bedrock-runtime', region_name='us-east-1')\n\n\n"
+    "def create_bedrock_client(region_name):\n    return boto3.client('bedrock-runtime', region_name=region_name)\n\n\n"
+    "def ai_request(bedrock_client, messages, system_prompt):\n"
+    "    return bedrock_client.converse(modelId=MODEL_ID, messages=messages, system=[{'text': system_prompt}], inferenceConfig={'maxTokens': 512})\n\n\n"
+    "def handle_message(client, bedrock_client, text):\n    return ai_request(bedrock_client, [{'role': 'user', 'content': [{'text': text}]}], 'Be brief.')\n\n\n"
+    "def lambda_handler(event, context):\n    bedrock_client = create_bedrock_client('us-east-1')\n"
+    "    return handle_message(None, bedrock_client, event['text'])\n\n\n"
+    "def summarise(runtime, text):\n    return runtime.converse(modelId=MODEL_ID, messages=[{'role': 'user', 'content': [{'text': text}]}])\n\n\n"
+    "summarise(RUNTIME, 'a long text')\n\n\n"
+    "def archive(store, text):\n    return store.converse(modelId=MODEL_ID, messages=[text])\n\n\n"
+    "archive(boto3.client('s3'), 'x')\n\n\n"
+    "def mixed(runtime, text):\n    return runtime.converse(modelId=MODEL_ID, messages=[text, 'mixed'])\n\n\n"
+    "mixed(RUNTIME, 'x')\nmixed(object(), 'y')\n\n\n"
+    "def shared(runtime, text):\n    return runtime.converse(modelId=MODEL_ID, messages=[text, 'shared'])\n\n\n"
+    "def on_event(event):\n    from aws_clients import bedrock\n    return shared(bedrock, event['text'])\n\n\n"
+    "class Bot:\n    def __init__(self):\n        self.runtime = boto3.client('bedrock-runtime')\n\n"
+    "    def _ask(self, runtime, text):\n"
+    "        return runtime.converse(modelId=MODEL_ID, messages=[text], inferenceConfig={'maxTokens': 256})\n\n"
+    "    def reply(self, text):\n        return self._ask(self.runtime, text)\n"
+)
+
+
+def test_a_bedrock_client_made_by_a_factory_and_passed_in_as_a_parameter(cli, tmp_path):
+    found = _sites(cli, tmp_path, {"worker.py": BEDROCK_PASSED})
+    # through two functions' parameters from a factory's client, a module-level client, and a method's;
+    # not where a caller passes an S3 client
+    assert found == {
+        ("worker.py", _line(BEDROCK_PASSED, "bedrock_client.converse(")): ("bedrock", "converse", MODEL_ID_BEDROCK, 512),
+        ("worker.py", _line(BEDROCK_PASSED, "runtime.converse(modelId=MODEL_ID, messages=[{")): ("bedrock", "converse", MODEL_ID_BEDROCK, None),
+        # a method called on `self` with the object's client
+        ("worker.py", _line(BEDROCK_PASSED, "runtime.converse(modelId=MODEL_ID, messages=[text], inferenceConfig")): ("bedrock", "converse", MODEL_ID_BEDROCK, 256),
+        # callers that hand a Bedrock client and an unknown object, or a client imported from
+        # another module: the keywords, in a file importing boto3, prove the request
+        ("worker.py", _line(BEDROCK_PASSED, "'mixed'")): ("bedrock", "converse", MODEL_ID_BEDROCK, None),
+        ("worker.py", _line(BEDROCK_PASSED, "'shared'")): ("bedrock", "converse", MODEL_ID_BEDROCK, None),
+    }
+
+
+MODEL_ID_BEDROCK = "claude-haiku-4-5-20251001"  # the catalogue's name of the Bedrock ID
+
+
+TOOL_RUNNER = (
+    "import anthropic\nfrom anthropic import beta_tool\n\nclient = anthropic.Anthropic()\n\n\n"
+    "@beta_tool\ndef get_weather(location: str) -> str:\n    \"\"\"The weather at a place.\"\"\"\n    return 'sunny'\n\n\n"
+    "def ask(question):\n    runner = client.beta.messages.tool_runner(model='claude-haiku-4-5', max_tokens=1024, tools=[get_weather], "
+    "messages=[{'role': 'user', 'content': question}])\n    return [message for message in runner]\n\n\n"
+    "def run_tool(agent, name, args):\n    return agent.tool_runner(name, args)\n"
+)
+
+
+def test_the_anthropic_sdks_tool_runner_is_a_request(cli, tmp_path):
+    found = _sites(cli, tmp_path, {"agent.py": TOOL_RUNNER})
+    # its settings are each iteration's request; a project's own tool_runner is no request
+    assert found == {("agent.py", _line(TOOL_RUNNER, "client.beta.messages.tool_runner")): ("anthropic", "beta.messages.tool_runner", "claude-haiku-4-5-20251001", 1024)}
+
+
+MISTRAL_IMPORTED = (
+    "from mistralai import UserMessage\nfrom app.clients import mistral, legacy\n\n\n"
+    "def ask(prompt):\n    return mistral.chat.complete(model='mistral-small-latest', messages=[UserMessage(content=prompt)])\n\n\n"
+    "def old(prompt):\n    return legacy.chat(model='mistral-tiny', messages=[prompt])\n\n\n"
+    "def unproven(prompt):\n    return mistral.chat.complete(prompt)\n"
+)
+
+
+def test_a_mistral_client_built_in_another_module_is_proven_by_its_keywords_where_the_sdk_is_imported(cli, tmp_path):
+    found = _sites(cli, tmp_path, {
+        "app/__init__.py": "", "app/clients.py": "mistral = None\nlegacy = None\n",
+        "app/chat.py": MISTRAL_IMPORTED,
+        # an Ollama client's `chat(model=..., messages=...)` may be the one called: not proven Mistral's
+        "app/local.py": MISTRAL_IMPORTED.replace("from mistralai import UserMessage\n", "from mistralai import UserMessage\nimport ollama\n"),
+    })
+    assert found == {
+        ("app/chat.py", _line(MISTRAL_IMPORTED, "mistral.chat.complete(model")): ("mistral", "chat.complete", "mistral-small-latest", None),
+        ("app/chat.py", _line(MISTRAL_IMPORTED, "legacy.chat(")): ("mistral", "chat (mistralai<1.0)", "mistral-tiny", None),
+        ("app/local.py", _line(MISTRAL_IMPORTED, "mistral.chat.complete(model") + 1): ("mistral", "chat.complete", "mistral-small-latest", None),
+    }
+
+
+BEDROCK_IMPORTED = (
+    "import json\n\nimport boto3\n\nfrom app.aws import runtime\n\n\n"
+    "def ask(question):\n    return runtime.converse(modelId='anthropic.claude-3-haiku-20240307-v1:0', messages=[{'role': 'user', 'content': [{'text': question}]}])\n\n\n"
+    "def summarise(text):\n    body = json.dumps({'anthropic_version': 'bedrock-2023-05-31', 'max_tokens': 300, 'messages': [{'role': 'user', 'content': text}]})\n"
+    "    return runtime.invoke_model(modelId='anthropic.claude-3-haiku-20240307-v1:0', body=body)\n\n\n"
+    "def chat(bot, text):\n    return bot.converse(messages=[text])\n"
+)
+
+
+def test_a_bedrock_runtime_client_from_another_module_is_proven_by_its_model_id(cli, tmp_path):
+    found = _sites(cli, tmp_path, {
+        "app/__init__.py": "", "app/aws.py": "import boto3\n\nruntime = boto3.client('bedrock-runtime')\n",
+        "app/rag.py": BEDROCK_IMPORTED,
+        # no AWS SDK imported: another library's converse(modelId=...)
+        "app/other.py": BEDROCK_IMPORTED.replace("import boto3\n", ""),
+    })
+    # not a converse without a modelId (a chat library's)
+    assert found == {
+        ("app/rag.py", _line(BEDROCK_IMPORTED, "runtime.converse(")): ("bedrock", "converse", "claude-3-haiku-20240307", None),
+        ("app/rag.py", _line(BEDROCK_IMPORTED, "runtime.invoke_model(")): ("bedrock", "invoke_model", "claude-3-haiku-20240307", 300),
+    }
+
+
+GEMINI_FACTORY = (
+    "import google.generativeai as genai\n\nDEFAULT_MODEL = 'gemini-1.5-pro'\n\n\n"
+    "def get_model(name=DEFAULT_MODEL, limit=256):\n    return genai.GenerativeModel(name, generation_config={'max_output_tokens': limit})\n\n\n"
+    "def quick(prompt):\n    return get_model('gemini-2.0-flash', limit=64).generate_content(prompt)\n\n\n"
+    "def default(prompt):\n    model = get_model()\n    return model.generate_content(prompt)\n"
+)
+
+
+def test_a_gemini_model_made_by_a_factory_of_the_file_takes_the_arguments_of_the_call_that_made_it(cli, tmp_path):
+    found = _sites(cli, tmp_path, {"gem.py": GEMINI_FACTORY})
+    # the factory's parameters are what each call of it passes (or their defaults)
+    assert found == {
+        ("gem.py", _line(GEMINI_FACTORY, "get_model('gemini-2.0-flash'")): ("google", "generate_content", "gemini-2.0-flash", 64),
+        ("gem.py", _line(GEMINI_FACTORY, "return model.generate_content")): ("google", "generate_content", "gemini-1.5-pro", 256),
+    }
+
+
+def test_a_request_in_a_lambda_on_a_client_it_is_handed(cli, tmp_path):
+    source = (
+        "import boto3\n\nask = lambda client, q: client.converse(modelId='anthropic.claude-3-haiku-20240307-v1:0', messages=q)\n"
+        "answer = ask(boto3.client('bedrock-runtime'), [])\n"
+    )
+    # a lambda has no name its calls are found by: its keywords prove the request (and nothing breaks)
+    assert _sites(cli, tmp_path, {"a.py": source}) == {("a.py", 3): ("bedrock", "converse", "claude-3-haiku-20240307", None)}

@@ -648,3 +648,24 @@ def test_a_module_under_a_source_root_above_the_folder_linted(cli, tmp_path):
     found = sorted((r["filename"], r["line"], (r["via"] or {}).get("line")) for r in json.loads(done.stdout)["routes"])
     # `pkg.sub.utils` is the linted folder's own file, though src/ is above the folder named
     assert found == [("src/pkg/sub/chat.py", 7, 7), ("src/pkg/sub/utils.py", 7, None)]
+
+
+def test_a_private_method_of_several_words_called_from_another_file(cli, tmp_path):
+    chat = (
+        "import anthropic\n\n\nclass EggChat:\n    def __init__(self):\n        self.client = anthropic.Anthropic()\n\n"
+        "    def _get_answer(self, text):\n"
+        "        return self.client.messages.create(model='claude-haiku-4-5', max_tokens=300, messages=[{'role': 'user', 'content': text}])\n\n"
+        "    def _ask(self, text):\n"
+        "        return self.client.messages.create(model='claude-haiku-4-5', max_tokens=100, messages=[{'role': 'user', 'content': text}])\n"
+    )
+    worker = (
+        "from chat import EggChat\n\n\nclass ChatWorker:\n"
+        "    def __init__(self, eggchat: EggChat, message: str):\n        self.eggchat = eggchat\n        self.message = message\n\n"
+        "    def run(self):\n        return self.eggchat._get_answer(self.message)\n"
+    )
+    quick = worker.replace("ChatWorker", "QuickWorker").replace("_get_answer", "_ask")
+    found = sorted((r["filename"], r["line"], (r["via"] or {}).get("line")) for r in report_routes(
+        cli, tmp_path, {"chat.py": chat, "worker.py": worker, "quick.py": quick}))
+    # `_get_answer` is distinctive enough to look for in other files; a one-word private
+    # `_ask` is, by convention, called in its own file only (that file is not read for it)
+    assert [row for row in found if row[0] != "chat.py"] == [("worker.py", 10, 9)]

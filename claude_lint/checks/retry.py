@@ -89,6 +89,10 @@ class RetryUnbounded(Rule):
             # the handler gives up
             HEAD + "def ask(messages):\n    while True:\n        try:\n            return " + REQUEST + "\n"
             "        except Exception:\n            print('API error')\n            sys.exit(1)\n",
+            # a chat prompt's loop: after an error (or Ctrl+C) it waits for the user's next line
+            HEAD + "def chat(messages):\n    while True:\n        try:\n            line = input('You: ')\n            if line == '/quit':\n"
+            "                break\n            messages.append({'role': 'user', 'content': line})\n            print(" + REQUEST + ")\n"
+            "        except KeyboardInterrupt:\n            continue\n        except Exception as e:\n            print('Error:', e)\n",
         ]
         return fires, silent
 

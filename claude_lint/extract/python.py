@@ -244,7 +244,7 @@ class _Extraction(ClientFinder, HistoryFinder):
         other_reading = None if all(s.http for s in shapes) else []  # `stream`: an HTTP verb, or an SDK alias's (`messages.stream`)
         if provider is None:
             provider, kwargs = self.untyped(shapes, call, scope)
-            if provider is None:
+            if (provider := provider or self.proven_apart(shapes, call, receiver, client_chain, rscope)) is None:
                 return other_reading
         shape = self.client_shape(shapes, provider, receiver, client_chain, rscope)
         if shape is None:

@@ -9,6 +9,7 @@ import re
 from typing import List, Optional, Tuple
 
 from claude_lint.extract import clients, kept_values, moves, sdk
+from claude_lint.extract.chains import called_name
 from claude_lint.extract.python_calls import MAX_CLIENT_DEPTH, MAX_ALIAS_BINDINGS, _decompose, _one, _is_property, _shapes_for
 from claude_lint.extract.scopes import Binding, Scope, keyword, positional, store_key
 from claude_lint.facts import Mapping
@@ -85,8 +86,36 @@ class ClientFinder:
         if names is None:
             names = sdk.REQUEST_DEFAULTS.get(".".join(_decompose(call.func)[0][-2:]))
         if names is None:
-            return None
-        return self.shape_kwargs(dataclasses.replace(shape, positional=names), call, owner)
+            # a project's `get_model(NAME)`: its argument is the model where the shape names it so
+            names = sdk.MODEL_GETTERS.get(called_name(call.func) or "")
+            if names is None or not set(names) <= set(dict(shape.roles).get("model", ())):
+                return None
+        made = self.shape_kwargs(dataclasses.replace(shape, positional=names), call, owner)
+        return self._bound_by_factory_call(made, owner, receiver, scope)
+
+    def _bound_by_factory_call(self, made: Mapping, factory: Scope, receiver, scope: Scope, depth: int = 0) -> Mapping:
+        """A factory's construction with its parameters replaced by what the call of it that
+        made the receiver passes (`get_model("gemini-2.0-flash").generate_content(...)`, or a
+        name bound once to that call)."""
+        if isinstance(receiver, ast.Name) and depth < 2:
+            owner = self.ev.find(receiver.id, scope)
+            bound = owner.assigns.get(receiver.id, []) if owner is not None and receiver.id not in owner.params else []
+            return self._bound_by_factory_call(made, factory, bound[0], owner, depth + 1) if len(bound) == 1 else made
+        node = factory.node
+        if not isinstance(receiver, ast.Call) or not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) or self._factory(receiver.func, scope) is not factory:
+            return made
+        plain = [a.arg for a in (*node.args.posonlyargs, *node.args.args)][1 if factory.self_name else 0:]
+        if any(isinstance(a, ast.Starred) for a in receiver.args) or any(k.arg is None for k in receiver.keywords):
+            return made
+        passed = {**dict(zip(plain, receiver.args)), **{k.arg: k.value for k in receiver.keywords}}
+        values = {name: self.ev.value(expr, scope) for name, expr in passed.items()}
+        every = [*node.args.posonlyargs, *node.args.args]
+        defaults = {**dict(zip([a.arg for a in every[len(every) - len(node.args.defaults):]], node.args.defaults)),
+                    **{a.arg: d for a, d in zip(node.args.kwonlyargs, node.args.kw_defaults) if d is not None}}
+        for name, expr in defaults.items():
+            if name not in values and factory.parent is not None:
+                values[name] = self.ev.value(expr, factory.parent)
+        return moves._substitute(made, factory.name, values, [0])
 
     def client_shape(self, shapes, provider: str, receiver, client_chain: List[str], scope: Scope):
         """The shape of a request on a client of this provider; None when none of `shapes` is
@@ -138,7 +167,8 @@ class ClientFinder:
             if qual:
                 return []
             chain, inner, _ = _decompose(expr.func)
-            if defaults and (".".join(chain[-2:]) in sdk.REQUEST_DEFAULTS or ".".join(chain[-3:]) in sdk.REQUEST_DEFAULTS):
+            if defaults and (".".join(chain[-2:]) in sdk.REQUEST_DEFAULTS or ".".join(chain[-3:]) in sdk.REQUEST_DEFAULTS
+                             or (inner is not None and chain[-1] in sdk.MODEL_GETTERS)):
                 return [(expr, scope)]
             for deriving in sdk.CLIENT_DERIVING:
                 if inner is not None and tuple(chain[-len(deriving):]) == deriving:
@@ -241,6 +271,113 @@ class ClientFinder:
             # a project function that builds the client: `def get_client(): return Anthropic(...)`
             return _one({self._value_provider(r, factory, depth + 1) for r in factory.returns[:MAX_ALIAS_BINDINGS]})
         return None
+
+    def proven_apart(self, shapes, call: ast.Call, receiver, client_chain: List[str], scope: Scope) -> Optional[str]:
+        """The provider of a request whose client is not seen where it is made, proven another
+        way: the client every call of its function in this file passes for the parameter it
+        is (when such a call is seen, it decides), or its keywords in a file that imports the
+        provider's SDK (`MethodShape.proof`)."""
+        klass = self._self_class(receiver, scope) if not client_chain else None
+        if klass is not None and self._method(klass, shapes[0].chain[-1]) is not None:
+            return None  # the class's own method of that name (a wrapper), not the SDK's
+        param = self.client_param(receiver, client_chain, scope)
+        d = _function_scope(scope)
+        if param is not None and d is not None and param not in d.annotations and self._calls_of_function(d):
+            provider = self._passed_to_function(param, d, 0)
+            if any(provider in s.providers for s in shapes):
+                return provider
+            for passed, at in self._passed_args(param, d):
+                other = self._value_provider(passed, at, 1)
+                if (other is not None and not any(other in s.providers for s in shapes)) or self._made_as_other(passed, [], at):
+                    return None  # a caller hands it a client of another kind: its keywords prove nothing
+        written = {k.arg for k in call.keywords if k.arg is not None}
+        imported = {s.providers[0] for s in shapes if self._imports_sdk(s.providers[0])}
+        proven = {s.providers[0] for s in shapes if s.providers[0] in imported and any(all(k in written for k in group) for group in s.proof)}
+        if len(imported) == 1 and proven and not self._made_as_other(receiver, client_chain, scope):
+            return proven.pop()  # (a file with an Ollama client too: its `chat` may be that one's)
+        return None
+
+    def _made_as_other(self, receiver, client_chain: List[str], scope: Scope, depth: int = 0) -> bool:
+        """Is the receiver seen made as something else: by a client factory for another
+        service (`boto3.client("s3")`), or handed to the constructors this file makes of its
+        class (which said it is no client we know)? Then its keywords prove nothing."""
+        if depth > 2:
+            return False
+        klass = self._self_class(receiver, scope)
+        if klass is not None and len(client_chain) == 1:
+            for value, method, _ in klass.self_attrs.get(client_chain[0], [])[:MAX_ALIAS_BINDINGS]:
+                init = isinstance(method.node, (ast.FunctionDef, ast.AsyncFunctionDef)) and method.node.name == "__init__"
+                if isinstance(value, ast.Name) and value.id in method.params and init:
+                    if kept_values._calls_of(self.ev).get(klass.name.rsplit(".", 1)[-1]):
+                        return True
+                elif isinstance(value, ast.expr) and self._made_as_other(value, [], method, depth + 1):
+                    return True
+            return False
+        if client_chain:
+            return False
+        if isinstance(receiver, ast.Call):
+            made, service = self.ev.qualname(receiver.func, scope) or clients.factory_qualname(self.ev, receiver.func, scope), clients.service_name(receiver)
+            return service is not None and made in {q for q, _ in sdk.CLIENT_FACTORIES} and (made, service) not in sdk.CLIENT_FACTORIES
+        if not isinstance(receiver, ast.Name):
+            return False
+        owner = self.ev.find(receiver.id, scope)
+        return any(self._made_as_other(bound, [], owner, depth + 1) for bound in (owner.assigns.get(receiver.id, []) if owner is not None else [])[:MAX_ALIAS_BINDINGS]
+                   if isinstance(bound, ast.Call))
+
+    def _imports_sdk(self, provider: str) -> bool:
+        if self._imported_roots is None:  # the file's imported top-level modules, once per file
+            self._imported_roots = {q.split(".")[0] for s in (self.c.module, *self.c.scopes_by_node.values()) for q in s.imports.values()}
+        roots = {q.split(".")[0] for q, p in (*sdk.CLIENT_CLASSES.items(), *sdk.MODULE_CLIENTS.items(), *((q, p) for (q, _), p in sdk.CLIENT_FACTORIES.items())) if p == provider}
+        return not roots.isdisjoint(self._imported_roots)
+
+    _imported_roots: Optional[set] = None
+
+    def _passed_to_function(self, param: str, d: Scope, depth: int) -> Optional[str]:
+        """The client every call of a function of this file passes for its parameter
+        (`ai_request(bedrock_client, ...)` called with `create_bedrock_client()`, a module-level
+        client, or its caller's own parameter, followed the same way; a method called on
+        `self`); None when one passes something else, or none is seen."""
+        if depth > 3:
+            return None
+        providers = set()
+        for passed, at in self._passed_args(param, d):
+            provider = self._value_provider(passed, at, depth + 1) if passed is not None else None
+            if provider is None and isinstance(passed, ast.Name):
+                owner = self.ev.find(passed.id, at)
+                if owner is not None and passed.id in owner.params and passed.id not in owner.assigns and passed.id not in owner.annotations:
+                    provider = self._passed_to_function(passed.id, owner, depth + 1)
+            providers.add(provider)
+        return _one(providers, strict=True) if providers else None
+
+    def _passed_args(self, param: str, d: Scope):
+        """(argument or None, its scope) for the parameter at each call of the function in this file."""
+        node = d.node
+        if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            return
+        plain = [a.arg for a in (*node.args.posonlyargs, *node.args.args)][1 if d.self_name else 0:]
+        index = plain.index(param) if param in plain else None
+        for record in self._calls_of_function(d)[:MAX_ALIAS_BINDINGS]:
+            call = record.node
+            passed = keyword(call, param)
+            if passed is None and index is not None and index < len(call.args) and not any(isinstance(a, ast.Starred) for a in call.args[:index + 1]):
+                passed = call.args[index]
+            yield passed, record.scope
+
+    def _calls_of_function(self, d: Scope) -> list:
+        """The file's calls of a function by its name, or of a method on `self` of its class (a lambda has no name)."""
+        if not isinstance(d.node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            return []
+        name = d.node.name
+        if d.klass is None:
+            return [r for r in kept_values._calls_of(self.ev).get(name, ()) if self.ev.find(name, r.scope) is d.parent]
+        index = getattr(self.ev, "_calls_by_attribute", None)
+        if index is None:
+            index = {}
+            for record in self.ev.all_calls:
+                if isinstance(record.node.func, ast.Attribute):
+                    index.setdefault(record.node.func.attr, []).append(record)
+            self.ev._calls_by_attribute = index
+        return [r for r in index.get(name, ()) if self._self_class(r.node.func.value, r.scope) is d.klass]
 
     def _passed_to_constructor(self, param: str, init: Scope, depth: int) -> Optional[str]:
         """A client handed to a class's constructor (`Handler(boto3.client("bedrock-runtime"))`,

@@ -110,6 +110,8 @@ def _loops_again(handler: ast.ExceptHandler, attempt: ast.Try, loop: ast.While) 
     """The handler goes round the loop again, success leaves it, and nothing counts."""
     if any(isinstance(n, (ast.Raise, ast.Break, ast.Return)) or _exits(n) for n in walk(handler)):
         return False
+    if any(isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id == "input" for n in walk(loop)):
+        return False  # each round waits for the user (a chat prompt's loop): a new request, not a retry
     test = loop.test
     flag = test.id if isinstance(test, ast.Name) else None
     if not (isinstance(test, ast.Constant) and test.value is True) and flag is None:

@@ -47,6 +47,10 @@ CLIENT_CLASSES: Dict[str, str] = {
     "cohere.AsyncClientV2": "cohere",
     "mistralai.Mistral": "mistral",
     "mistralai.sdk.Mistral": "mistral",
+    "mistralai.client.MistralClient": "mistral",  # mistralai < 1.0
+    "mistralai.async_client.MistralAsyncClient": "mistral",
+    "xai_sdk.Client": "xai",
+    "xai_sdk.AsyncClient": "xai",
     # A local server: recognised, never billed.
     "ollama.Client": "ollama",
     "ollama.AsyncClient": "ollama",
@@ -116,6 +120,9 @@ class MethodShape:
     # the method chain itself is found in no other library, "keywords" when it also
     # carries UNTYPED_RECEIVER_PROOF, "" never. The provider is then `providers[0]`.
     untyped: str = ""
+    # Keyword groups (every keyword of one group) that prove the shape on a receiver not seen in a
+    # file that imports the provider's SDK (which the pre-filter asks of a chain with no `untyped`).
+    proof: Tuple[Tuple[str, ...], ...] = ()
     http: bool = False  # a POST of an HTTP client: a request only when extract/http.py says so
     # For the pre-filter: groups of bytes, a file must hold all of one group for this shape
     # to be worth parsing (besides its chain); and keywords one of which the call must carry.
@@ -215,7 +222,8 @@ _PROMPT_CACHING_GONE = ("client.beta.prompt_caching was removed when prompt cach
                         "AttributeError before any request is sent")
 _UNCAPPED = dict(cap="maximum")
 _CHAT = dict(cap="maximum", alias_refused="max_tokens")
-_RESPONSES = dict(cap="maximum", limit_keyword="max_output_tokens")
+# `responses.create` is also a Django related manager's: `model=` with `input=` is OpenAI's request.
+_RESPONSES = dict(cap="maximum", limit_keyword="max_output_tokens", proof=(("model", "input"),))
 _ROUTER = dict(cap="maximum", limit_keyword="max_tokens", limit_holders=("model_list", "default_litellm_params"))
 _A = dict(untyped="keywords")  # `messages.*` is also Django's and many ORMs': keywords prove it
 _C = dict(untyped="chain")
@@ -229,6 +237,8 @@ METHODS: Tuple[MethodShape, ...] = (
                 batch_api=(("anthropic", "the Message Batches API (client.beta.messages.batches.create)"),)),
     MethodShape(("beta", "messages", "stream"), "beta.messages.stream", _ANTHROPIC_FAMILY, ANTHROPIC_ROLES, cache_control_keyword=True, streaming=True, **_C, **_MESSAGES),
     MethodShape(("beta", "messages", "parse"), "beta.messages.parse", _ANTHROPIC_FAMILY, ANTHROPIC_ROLES, **_C, **_MESSAGES),
+    # The SDK's agent loop: one messages request per iteration, until Claude calls no tool (or max_iterations).
+    MethodShape(("beta", "messages", "tool_runner"), "beta.messages.tool_runner", _ANTHROPIC_FAMILY, ANTHROPIC_ROLES, **_C, **_MESSAGES),
     MethodShape(("messages", "batches", "create"), "messages.batches.create", _ANTHROPIC_FAMILY, ANTHROPIC_ROLES, batch=True, batch_job=True, **_C),
     MethodShape(("beta", "messages", "batches", "create"), "beta.messages.batches.create", _ANTHROPIC_FAMILY, ANTHROPIC_ROLES, batch=True, batch_job=True, **_C),
     # Removed: the prompt-caching beta surface (caching is generally available on messages).
@@ -261,27 +271,31 @@ METHODS: Tuple[MethodShape, ...] = (
     MethodShape(("batches", "create"), "batches.create", ("openai",), OPENAI_BATCH_ROLES, batch_job=True),
     MethodShape(("completion",), "router.completion", ("litellm",), LITELLM_ROLES, no_request=("mock_response",), **_ROUTER),
     MethodShape(("acompletion",), "router.acompletion", ("litellm",), LITELLM_ROLES, no_request=("mock_response",), **_ROUTER),
-    MethodShape(("invoke_model",), "invoke_model", ("bedrock",), BEDROCK_INVOKE_ROLES),
-    MethodShape(("invoke_model_with_response_stream",), "invoke_model_with_response_stream", ("bedrock",), BEDROCK_INVOKE_ROLES, streaming=True),
-    MethodShape(("converse",), "converse", ("bedrock",), BEDROCK_CONVERSE_ROLES),
-    MethodShape(("converse_stream",), "converse_stream", ("bedrock",), BEDROCK_CONVERSE_ROLES, streaming=True),
+    MethodShape(("invoke_model",), "invoke_model", ("bedrock",), BEDROCK_INVOKE_ROLES, proof=BEDROCK_PROOF),
+    MethodShape(("invoke_model_with_response_stream",), "invoke_model_with_response_stream", ("bedrock",), BEDROCK_INVOKE_ROLES, streaming=True, proof=BEDROCK_PROOF),
+    MethodShape(("converse",), "converse", ("bedrock",), BEDROCK_CONVERSE_ROLES, proof=BEDROCK_PROOF),
+    MethodShape(("converse_stream",), "converse_stream", ("bedrock",), BEDROCK_CONVERSE_ROLES, streaming=True, proof=BEDROCK_PROOF),
     MethodShape(("models", "generate_content"), "models.generate_content", ("google",), GOOGLE_GENAI_ROLES, **_C,
                 batch_api=(("google", _GEMINI_BATCH),)),
     MethodShape(("models", "generate_content_stream"), "models.generate_content_stream", ("google",), GOOGLE_GENAI_ROLES, streaming=True, **_C),
     MethodShape(("batches", "create"), "batches.create", ("google",), GOOGLE_BATCH_ROLES, batch_job=True),
-    MethodShape(("generate_content",), "generate_content", ("google",), GOOGLE_MODEL_ROLES, positional=("contents",),
+    MethodShape(("generate_content",), "generate_content", ("google",), GOOGLE_MODEL_ROLES, positional=("contents",), proof=GEMINI_PROOF,
                 batch_api=(("google", _GEMINI_BATCH),)),
-    MethodShape(("generate_content_async",), "generate_content_async", ("google",), GOOGLE_MODEL_ROLES, positional=("contents",)),
+    MethodShape(("generate_content_async",), "generate_content_async", ("google",), GOOGLE_MODEL_ROLES, positional=("contents",), proof=GEMINI_PROOF),
     MethodShape(("send_message",), "send_message", ("google",), GOOGLE_CHAT_ROLES, positional=("message",)),
     MethodShape(("send_message_stream",), "send_message_stream", ("google",), GOOGLE_CHAT_ROLES, streaming=True, positional=("message",)),
     MethodShape(("send_message_async",), "send_message_async", ("google",), GOOGLE_CHAT_ROLES, positional=("message",)),
     MethodShape(("chat",), "chat", ("cohere",), COHERE_ROLES),
     MethodShape(("chat_stream",), "chat_stream", ("cohere",), COHERE_ROLES, streaming=True),
-    MethodShape(("chat", "complete"), "chat.complete", ("mistral",), MISTRAL_ROLES),
-    MethodShape(("chat", "complete_async"), "chat.complete_async", ("mistral",), MISTRAL_ROLES),
-    MethodShape(("chat", "stream"), "chat.stream", ("mistral",), MISTRAL_ROLES, streaming=True),
-    MethodShape(("chat", "stream_async"), "chat.stream_async", ("mistral",), MISTRAL_ROLES, streaming=True),
+    MethodShape(("chat", "complete"), "chat.complete", ("mistral",), MISTRAL_ROLES, proof=MISTRAL_PROOF),
+    MethodShape(("chat", "complete_async"), "chat.complete_async", ("mistral",), MISTRAL_ROLES, proof=MISTRAL_PROOF),
+    MethodShape(("chat", "stream"), "chat.stream", ("mistral",), MISTRAL_ROLES, streaming=True, proof=MISTRAL_PROOF),
+    MethodShape(("chat", "stream_async"), "chat.stream_async", ("mistral",), MISTRAL_ROLES, streaming=True, proof=MISTRAL_PROOF),
     MethodShape(("chat",), "chat", ("ollama",), OLLAMA_ROLES),
+    MethodShape(("chat",), "chat (mistralai<1.0)", ("mistral",), MISTRAL_ROLES, positional=("model", "messages"), proof=MISTRAL_PROOF),
+    MethodShape(("chat_stream",), "chat_stream (mistralai<1.0)", ("mistral",), MISTRAL_ROLES, streaming=True, positional=("model", "messages"), proof=MISTRAL_PROOF),
+    # xai_sdk: the chat's settings, written here and sent by its `sample()` (a chat model's constructor, as it were)
+    MethodShape(("chat", "create"), "chat.create (xai_sdk)", ("xai",), XAI_CHAT_ROLES, positional=("model",)),
     MethodShape(("generate",), "generate", ("ollama",), OLLAMA_ROLES),
     MethodShape(("post",), "POST", ("http",), (), **_HTTP),
     # `client.stream("POST", url, json=...)`, `session.request("POST", ...)`: the method first (http.py reads
@@ -433,17 +447,3 @@ def api_facts(provider: str, api: str) -> Optional[MethodShape]:
     """The shape a call site was recognised by (its `provider` and `api`), for the rules to
     read what the API does; None for a request from a config or prompt file."""
     return _BY_API.get((provider, api))
-
-# Keywords that together prove an Anthropic messages call when the receiver's type is
-# not known statically (a client passed in as a parameter, or imported from another
-# module): `messages.create` with both `model` and `max_tokens` is the Anthropic shape;
-# Django's `thread.messages.create` and most look-alikes never carry both.
-UNTYPED_RECEIVER_PROOF = ("model", "max_tokens")
-
-# Modules whose import makes a file worth parsing (byte-level pre-filter).
-SDK_MODULES: Tuple[str, ...] = ("anthropic", "openai", "litellm", "langchain_anthropic", "langchain_openai", "langchain", "boto3")
-
-# Byte patterns: a file must contain one SDK name (or the untyped-receiver proof) and one
-# call shape to be parsed.
-PREFILTER_NAMES: Tuple[bytes, ...] = tuple(m.encode() for m in SDK_MODULES) + (b"max_tokens",)
-PREFILTER_SHAPES: Tuple[bytes, ...] = (b"messages", b"completion", b"responses", b"ChatAnthropic", b"ChatOpenAI", b"init_chat_model", b"invoke_model", b"converse")

@@ -1,6 +1,7 @@
 """Which keyword of each SDK's request carries what a rule needs (the roles of
 `sdk.MethodShape`), in order of preference: role -> keyword names. A dotted name reaches
-inside an argument (`"config.max_output_tokens"`)."""
+inside an argument (`"config.max_output_tokens"`). Also the words that prove a call a request
+where its client is not seen, and the pre-filter's byte patterns."""
 from __future__ import annotations
 
 from typing import Tuple
@@ -189,3 +190,42 @@ OLLAMA_ROLES: Tuple[Tuple[str, Tuple[str, ...]], ...] = (
     ("messages", ("messages",)),
     ("stream", ("stream",)),
 )
+
+# Keywords that together prove an Anthropic messages call when the receiver's type is
+# not known statically (a client passed in as a parameter, or imported from another
+# module): `messages.create` with both `model` and `max_tokens` is the Anthropic shape;
+# Django's `thread.messages.create` and most look-alikes never carry both.
+UNTYPED_RECEIVER_PROOF = ("model", "max_tokens")
+
+# Keywords proving a shape where its client is not seen, in a file that imports its SDK
+# (`MethodShape.proof`): only Google's GenerativeModel takes a generation_config or safety
+# settings; Mistral's chat with a model and messages; Bedrock's with a modelId (a client
+# built in another module).
+GEMINI_PROOF = (("generation_config",), ("safety_settings",))
+MISTRAL_PROOF = (("model", "messages"),)
+BEDROCK_PROOF = (("modelId",),)  # the Bedrock runtime's own spelling
+
+# xai_sdk's `client.chat.create(model, ...)`: the request's settings, sent by the chat's `sample()`.
+XAI_CHAT_ROLES: Tuple[Tuple[str, Tuple[str, ...]], ...] = (
+    ("model", ("model",)),
+    ("max_tokens", ("max_tokens",)),
+    ("messages", ("messages",)),
+    ("tools", ("tools",)),
+)
+
+# Requests whose settings are written where a chat object is made and sent by a later call on
+# it (`chat.sample()` after `chat.append(user(prompt))`): like a chat model's constructor, the
+# function's parameters read anywhere are the request's (a wrapper's, extract/wrappers.py).
+SENT_LATER = frozenset({"chat.create (xai_sdk)"})
+
+# A project's getter of a model object by name (`model = client.get_model(NAME)`), on a request
+# already proven by its keywords: the name is the request's model (its keyword, by the getter).
+MODEL_GETTERS = {"get_model": ("model_name",)}
+
+# Modules whose import makes a file worth parsing (byte-level pre-filter).
+SDK_MODULES: Tuple[str, ...] = ("anthropic", "openai", "litellm", "langchain_anthropic", "langchain_openai", "langchain", "boto3")
+
+# Byte patterns: a file must contain one SDK name (or the untyped-receiver proof) and one
+# call shape to be parsed.
+PREFILTER_NAMES: Tuple[bytes, ...] = tuple(m.encode() for m in SDK_MODULES) + (b"max_tokens",)
+PREFILTER_SHAPES: Tuple[bytes, ...] = (b"messages", b"completion", b"responses", b"ChatAnthropic", b"ChatOpenAI", b"init_chat_model", b"invoke_model", b"converse")

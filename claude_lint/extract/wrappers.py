@@ -27,7 +27,7 @@ from __future__ import annotations
 
 from typing import Dict, FrozenSet, Iterable, List, Optional, Set, Tuple
 
-from claude_lint.extract import passed_models
+from claude_lint.extract import passed_models, sdk
 from claude_lint.extract.scopes import CallRecord, Scope
 from claude_lint.extract.wrapper_finder import Finder
 from claude_lint.extract.wrapper_shapes import DEFINED, EVERYTHING, MAX_DEPTH, last, params_in, protocol_methods
@@ -96,8 +96,9 @@ _CAMEL_WORD = lazy(r"[A-Z]+(?=[A-Z][a-z]|[0-9_]|$)|[A-Z]?[a-z]+|[0-9]+")
 
 
 def _built_model(site: CallSite) -> bool:
-    """A chat model's constructor (not the invoke of a model passed in, which is its request)."""
-    return site.provider == "langchain" and site.api != passed_models.SHAPE.api
+    """A chat model's constructor (not the invoke of a model passed in, which is its request),
+    or a chat object whose request a later call sends."""
+    return (site.provider == "langchain" and site.api != passed_models.SHAPE.api) or site.api in sdk.SENT_LATER
 
 
 def methods_of(tables: Iterable[WrapperTable]) -> Set[str]:
@@ -127,7 +128,8 @@ def exported(tables: Iterable[WrapperTable]) -> List[Dict[str, FrozenSet[str]]]:
                 # a module imports it all the same.
                 if not head.startswith("_") or "_" in head.strip("_"):
                     names[head] = frozenset()
-            elif head in top and "." not in rest and (not rest.startswith("_") or rest == "__call__"):
+            elif head in top and "." not in rest and (not rest.startswith("_") or rest == "__call__" or "_" in rest.strip("_")):
+                # (a private method of several words, `_get_answer`, like a function's: worth looking for)
                 classes.setdefault(head, set()).add(rest)
             elif head in top and "." not in rest:
                 private.setdefault(head, set()).add(rest)
