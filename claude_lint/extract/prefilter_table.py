@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 import re
 from functools import lru_cache
-from typing import Callable, FrozenSet, Iterator, NamedTuple, Optional, Pattern, Tuple
+from typing import Callable, FrozenSet, Iterator, Optional, Pattern, Tuple
 
 from claude_lint.extract import sdk
 from claude_lint.extract.chains import CHAIN_SKIP
@@ -13,7 +13,11 @@ from claude_lint.extract.chains import CHAIN_SKIP
 _WORD = re.compile(r"\w+")
 
 
-class _Table(NamedTuple):
+class _Table:
+    """What `_build` derives from the SDK table, read by the three steps; kept pickled
+    between runs. (A plain class: making a NamedTuple of its 26 fields cost a new process
+    2 M instructions, a hundredth of a one-file run.)"""
+
     names: Tuple[bytes, ...]  # module names: one must occur in the file
     chains: Tuple[Tuple[bytes, ...], ...]  # every word of one must occur in the file
     extra: Tuple[bytes, ...]  # hand-written hints no chain implies: any one lets a file through
@@ -40,6 +44,19 @@ class _Table(NamedTuple):
     needs: dict  # chain -> keywords one of which a call must carry (every shape of the chain needs one)
     needs_bytes: dict  # the same, keyed by the chain as bytes
     guards: dict  # word -> the word inside it that guards its search (see _guards_of)
+
+    __slots__ = tuple(__annotations__)
+
+    def __init__(self, **fields):
+        for name in self.__slots__:
+            setattr(self, name, fields.pop(name))
+        if fields:
+            raise TypeError(f"no such fields: {sorted(fields)}")
+
+    def __eq__(self, other):
+        return type(other) is _Table and all(getattr(self, name) == getattr(other, name) for name in self.__slots__)
+
+    __hash__ = None  # type: ignore[assignment]
 
 
 # Between two tokens of one expression: whitespace, comments, continuations; brackets
@@ -162,7 +179,8 @@ def _build() -> _Table:
         needs=_by_chain(shapes, "needs"),
         guards={},
     )
-    return table._replace(guards=_guards_of(table))
+    table.guards = _guards_of(table)
+    return table
 
 
 def _guards_of(t: _Table) -> dict:
