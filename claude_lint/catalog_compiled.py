@@ -41,13 +41,17 @@ def path(raw: bytes, data: str, builder: str, folder: str = FOLDER) -> Optional[
 def read(where: str, kind: type) -> Optional[object]:
     """The catalogue kept at `where` if it is one (of the class `kind`), else None."""
     import gc
-    import pickle
+
+    try:  # the C unpickler itself: `pickle` adds the Python pickler, 4 M instructions of a one-file run's import
+        from _pickle import load
+    except ImportError:  # a Python without it
+        from pickle import load
 
     collecting = gc.isenabled()
     gc.disable()  # the objects loaded live as long as the process: frozen, never looked at by the collector
     try:
         with open(where, "rb") as fh:
-            found = pickle.load(fh)
+            found = load(fh)
     except Exception:  # absent, unreadable, truncated: parsed from the TOML again
         return None
     finally:

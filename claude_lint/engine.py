@@ -26,6 +26,8 @@ __all__ = ["MAX_FILE_BYTES", "ContextCache", "Linter", "Result", "by_config", "g
 
 @dataclass
 class Result:
+    """What a lint found, and what it read to find it."""
+
     diagnostics: List[Diagnostic]
     files: int
     missing: List[str] = field(default_factory=list)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 import stat
-from typing import Optional
+from typing import Optional, Tuple
 
 _NONBLOCK = getattr(os, "O_NONBLOCK", 0)
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
@@ -41,20 +41,28 @@ def open_regular(path: str, *, follow: bool = True, dir_fd: Optional[int] = None
 
     follow=False: a symlink as the last component is refused (ELOOP) instead of followed.
     """
+    return _open_regular(path, follow, dir_fd)[0]
+
+
+def _open_regular(path: str, follow: bool, dir_fd: Optional[int]) -> Tuple[int, int]:
+    """open_regular's descriptor, and the file's size its check read."""
     flags = os.O_RDONLY | _NONBLOCK | _CLOEXEC | _BINARY | (0 if follow else _NOFOLLOW)
     fd = os.open(path, flags, dir_fd=dir_fd) if dir_fd is not None else os.open(path, flags)
     try:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
             raise NotRegular(path)
     except BaseException:
         os.close(fd)
         raise
-    return fd
+    return fd, st.st_size
 
 
-def read_fd(fd: int, limit: int, path: str = "", head: bool = False) -> bytes:
-    """At most `limit` bytes of an open regular file; more is TooLarge unless `head`."""
-    size = os.fstat(fd).st_size
+def read_fd(fd: int, limit: int, path: str = "", head: bool = False, size: Optional[int] = None) -> bytes:
+    """At most `limit` bytes of an open regular file; more is TooLarge unless `head`.
+    size: the file's size when the caller has just taken it (one fstat less per file read)."""
+    if size is None:
+        size = os.fstat(fd).st_size
     if size > limit and not head:
         raise TooLarge(path, limit)
     chunks = []
@@ -77,9 +85,9 @@ def read_regular(path: str, limit: int, *, head: bool = False, follow: bool = Tr
     head=True: the first `limit` bytes, whatever the file's size (to sniff a format).
     Raises OSError (NotRegular, TooLarge, or the system's) when the file cannot be read.
     """
-    fd = open_regular(path, follow=follow, dir_fd=dir_fd)
+    fd, size = _open_regular(path, follow, dir_fd)
     try:
-        return read_fd(fd, limit, path, head)
+        return read_fd(fd, limit, path, head, size)
     finally:
         os.close(fd)
 

@@ -3,8 +3,6 @@ Python decodes source; or the CL902 error that says why it has none."""
 from __future__ import annotations
 
 import codecs
-import io
-import tokenize
 from typing import Optional, Tuple
 
 from claude_lint import safeio
@@ -29,10 +27,15 @@ def read_source(abspath: str, shown: str, data: Optional[bytes] = None) -> Tuple
             return None, FileError(UNREADABLE_FILE, f"cannot read file: {exc.strerror or exc}", here), b""
     elif len(data) > MAX_FILE_BYTES:  # standard input, an editor's buffer: the same cap as a file
         return None, too_large, b""
+    if plainly_readable(data):  # what detect_encoding would say (UTF-8), without importing tokenize
+        return data.decode("ascii"), None, data
     if data[:4] in (codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE) or data[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
         return None, FileError(UNREADABLE_FILE, "UTF-16/UTF-32 encoded; Python source must be UTF-8 (or declare an ASCII-compatible coding); not linted", here), data
     if data.find(b"\x00") >= 0:  # see plainly_readable
         return None, FileError(UNREADABLE_FILE, "binary file (contains NUL bytes); not linted", here), data
+    import io
+    import tokenize
+
     try:
         encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
         text = data.decode(encoding)

@@ -13,11 +13,17 @@ module only: every Python since 3.7 compiles the generated text through that one
 so nothing else of `dataclasses` is copied or depends on its private helpers. The code
 object is what `exec` would have compiled from the same text (same file name, mode and
 no inherited future flags), so the classes are the same.
+
+Two more kinds of start-up work are kept or saved here: our regular expressions'
+compiled code (below), and standard modules imported everywhere but rarely used, which
+are run at their first use (`DEFERRED`).
 """
 from __future__ import annotations
 
+import _thread
 import os
 import sys
+import types
 
 FOLDER = "startup"
 MAX_ENTRIES = 640  # past this (two versions of our own classes and patterns), a save keeps only what its own run used
@@ -49,6 +55,8 @@ def install() -> None:
 
 
 def _install() -> None:
+    for name in DEFERRED:
+        _defer(name)
     if _path[0] is not None:
         return
     path = _cache_path()
@@ -64,6 +72,51 @@ def _install() -> None:
     import atexit
 
     atexit.register(save)
+
+
+# --- standard modules run at their first use ---------------------------------------------
+# Modules that every run imports at their top but that a lint uses only on request:
+# `dataclasses` imports `inspect` (and with it dis, tokenize, linecache: 11 M of the 272 M
+# instructions of a one-file run) for a class without a docstring, and `copy` (with weakref)
+# for `asdict`; link_values imports inspect for `cleandoc`. Each is put in sys.modules not
+# yet run, and runs at the first use of one of its names: then it is that module itself.
+
+DEFERRED = ("inspect", "copy")
+_loading_lock = _thread.RLock()
+_loading: set = set()
+
+
+class _Deferred(types.ModuleType):
+    """A module found but not run yet: reading a name it lacks runs it, once, in whichever
+    thread asks first (another waits for it), and makes it an ordinary module."""
+
+    def __getattr__(self, attr):
+        if attr == "__path__":  # the import system asking whether it is a package: it is not
+            raise AttributeError(attr)
+        with _loading_lock:
+            if type(self) is _Deferred and self.__name__ not in _loading:
+                _loading.add(self.__name__)  # a name asked while it runs is missing, as in any module being imported
+                try:
+                    self.__spec__.loader.exec_module(self)
+                finally:
+                    _loading.discard(self.__name__)
+                self.__class__ = types.ModuleType
+        return types.ModuleType.__getattribute__(self, attr)
+
+
+def _defer(name: str) -> None:
+    """Put `name` (a plain module, not a package) in sys.modules, found where an import
+    would find it now, and not run; nothing when it is imported already."""
+    if name in sys.modules:
+        return
+    from importlib.util import find_spec, module_from_spec
+
+    spec = find_spec(name)
+    if spec is None or spec.loader is None or spec.submodule_search_locations is not None:
+        return
+    module = module_from_spec(spec)
+    module.__class__ = _Deferred
+    sys.modules[name] = module
 
 
 def _exec(source, globals=None, locals=None):
@@ -249,3 +302,4 @@ def prune(folder: str, own: str, suffix: str, keep: int, max_age_days: float | N
                 os.unlink(os.path.join(folder, name))
             except OSError:
                 pass
+

@@ -4,8 +4,6 @@ column) in characters becomes a string index. Used by the extractors, the fix bu
 --fix and --add-noqa."""
 from __future__ import annotations
 
-import io
-import tokenize
 from typing import Iterable, List, Mapping, Optional, Sequence, Tuple
 
 from claude_lint.patterns import lazy
@@ -53,6 +51,9 @@ def split_lines(text: str) -> List[str]:
 
 def decode(data: bytes) -> Tuple[str, str]:
     """(text, encoding) as Python reads a file: a UTF-8 BOM makes the encoding utf-8-sig."""
+    import io
+    import tokenize  # here: only the fixes decode, and a lint imports this module
+
     encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
     return data.decode(encoding), encoding
 

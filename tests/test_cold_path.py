@@ -69,3 +69,22 @@ def test_the_second_phase_leaves_start_up_frozen_and_the_collector_on(tmp_path):
             gc.unfreeze()
         if not enabled:
             gc.disable()
+
+
+def test_a_one_file_run_runs_none_of_what_it_does_not_use(tmp_path):
+    """A one-file check (an editor on save, pre-commit) does not run `inspect` (dataclasses
+    and link_values import it), `tokenize` (a file that surely decodes as UTF-8 is not
+    asked its encoding) or `copy`; and it finds what it found with them."""
+    (tmp_path / "one.py").write_text(
+        "import anthropic\n\nclient = anthropic.Anthropic()\n"
+        "client.messages.create(model='claude-3-opus-20240229', max_tokens=4096, messages=[])\n", encoding="utf-8")
+    code = (
+        "import sys, types\nfrom claude_lint.cli import main\n"
+        "code = main(['check', '--no-cache', 'one.py'])\n"
+        "ran = sorted(n for n in ('inspect', 'tokenize', 'copy', 'dis', 'linecache') if type(sys.modules.get(n)) is types.ModuleType)\n"
+        "print('ran:', ran, code)\n"
+    )
+    env = dict(os.environ, XDG_CACHE_HOME=str(tmp_path / "cache"))
+    out = subprocess.run([sys.executable, "-c", code], env=env, cwd=tmp_path, capture_output=True, text=True, check=True, timeout=60)
+    assert "one.py:4:" in out.stdout and "CL007" in out.stdout, out
+    assert out.stdout.strip().endswith("ran: [] 1"), out

@@ -74,7 +74,9 @@ def test_only_our_own_classes_are_kept(tmp_path):
     [kept] = _cache_files(tmp_path)
     size = kept.stat().st_size
     env = dict(os.environ, XDG_CACHE_HOME=str(tmp_path))
-    other = "import claude_lint, dataclasses\n@dataclasses.dataclass\nclass Other:\n    name_only_here_12345: int = 0\nprint(Other())"
+    # (With a docstring: one without makes dataclasses ask inspect for a signature, and
+    # inspect, run there for the first time, compiles tokenize's patterns, which are kept.)
+    other = "import claude_lint, dataclasses\n@dataclasses.dataclass\nclass Other:\n    'doc'\n    name_only_here_12345: int = 0\nprint(Other())"
     proc = subprocess.run([sys.executable, "-c", other], env=env, capture_output=True, text=True, timeout=60)
     assert proc.returncode == 0 and "Other(name_only_here_12345=0)" in proc.stdout, proc.stderr
     assert kept.stat().st_size == size and b"name_only_here_12345" not in kept.read_bytes()
@@ -154,3 +156,40 @@ def test_damaged_pattern_code_is_compiled_again(tmp_path):
     kept.write_bytes(marshal.dumps(table))
     again = _regex_probe(tmp_path)
     assert all(again["same"])
+
+
+# Standard modules put in sys.modules not yet run (startup.DEFERRED): each runs at its
+# first use, from any thread, and is then the ordinary module.
+DEFERRED_PROBE = """
+import json, sys, threading, types
+import claude_lint
+from claude_lint import startup
+before = {name: type(sys.modules.get(name)).__name__ for name in startup.DEFERRED}
+import inspect
+from copy import deepcopy  # `from` reads a name: runs it
+results = []
+def use():
+    results.append(inspect.cleandoc("  a\\n    b"))
+threads = [threading.Thread(target=use) for _ in range(8)]
+for t in threads:
+    t.start()
+for t in threads:
+    t.join()
+print(json.dumps({
+    "before": before,
+    "results": results,
+    "copied": deepcopy([1, [2]]),
+    "same": sys.modules["inspect"] is inspect and type(inspect) is types.ModuleType and inspect.__file__.endswith("inspect.py"),
+    "dis": "dis" in sys.modules,
+}))
+"""
+
+
+def test_deferred_modules_run_at_their_first_use_in_any_thread(tmp_path):
+    env = dict(os.environ, XDG_CACHE_HOME=str(tmp_path))
+    proc = subprocess.run([sys.executable, "-c", DEFERRED_PROBE], env=env, capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    out = json.loads(proc.stdout)
+    assert out["before"] == {"inspect": "_Deferred", "copy": "_Deferred"}
+    assert out["results"] == ["a\nb"] * 8 and out["copied"] == [1, [2]]
+    assert out["same"] and out["dis"]

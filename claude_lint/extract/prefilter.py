@@ -170,32 +170,12 @@ def _byte_test(data: bytes, posts: bool) -> bool:
     return imports or all(rx.search(data) is not None for _, rx in t.proof_bytes)
 
 
-_GUARDS: dict = {}
 _NO_GUARD = (None, False)
 
 
 def _guards(t: _Table) -> dict:
-    """word -> the longest other word the byte test may search that it holds, an endpoint
-    hint's path without its closing quote among them (`/messages` for `/messages"`, `/messages'`
-    and `/messages?`): where that one is absent the word is, unsearched. Built once per table."""
-    found = _GUARDS.get(id(t))
-    if found is None:
-        words = {k for k, _ in t.proof_bytes} | {w for c in t.chains + t.distinct_chains for w in c}
-        words |= {w.encode() for w in t.through}
-        words |= {h for groups in t.hint_bytes.values() for g in groups for h in g}
-        stems = {h[:-1] for h in words if h[-1:] in (b'"', b"'", b"?") and len(h) > 2} - words
-        words |= stems
-        found = {}
-        for word in words:
-            inside = [w for w in words if len(w) < len(word) and w in word]
-            if inside:
-                guard = max(inside, key=lambda w: (len(w), w))
-                # a stem is searched first (one search instead of three); another word only
-                # consulted when already searched (searching it just for this costs more than it saves)
-                found[word] = (guard, guard in stems)
-        _GUARDS.clear()
-        _GUARDS[id(t)] = found
-    return found
+    """word -> the word guarding its search (see prefilter_table._guards_of)."""
+    return t.guards
 
 
 _MAX_CALL_BYTES = 20_000

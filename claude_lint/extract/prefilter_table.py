@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 import re
 from functools import lru_cache
-from typing import Callable, FrozenSet, Iterator, NamedTuple, Optional, Pattern, Tuple
+from typing import Callable, FrozenSet, Iterator, Optional, Pattern, Tuple
 
 from claude_lint.extract import sdk
 from claude_lint.extract.chains import CHAIN_SKIP
@@ -13,7 +13,11 @@ from claude_lint.extract.chains import CHAIN_SKIP
 _WORD = re.compile(r"\w+")
 
 
-class _Table(NamedTuple):
+class _Table:
+    """What `_build` derives from the SDK table, read by the three steps; kept pickled
+    between runs. (A plain class: making a NamedTuple of its 26 fields cost a new process
+    2 M instructions, a hundredth of a one-file run.)"""
+
     names: Tuple[bytes, ...]  # module names: one must occur in the file
     chains: Tuple[Tuple[bytes, ...], ...]  # every word of one must occur in the file
     extra: Tuple[bytes, ...]  # hand-written hints no chain implies: any one lets a file through
@@ -39,6 +43,20 @@ class _Table(NamedTuple):
     function_roots: dict  # first word of a module function's chain -> the root modules it comes from
     needs: dict  # chain -> keywords one of which a call must carry (every shape of the chain needs one)
     needs_bytes: dict  # the same, keyed by the chain as bytes
+    guards: dict  # word -> the word inside it that guards its search (see _guards_of)
+
+    __slots__ = tuple(__annotations__)
+
+    def __init__(self, **fields):
+        for name in self.__slots__:
+            setattr(self, name, fields.pop(name))
+        if fields:
+            raise TypeError(f"no such fields: {sorted(fields)}")
+
+    def __eq__(self, other):
+        return type(other) is _Table and all(getattr(self, name) == getattr(other, name) for name in self.__slots__)
+
+    __hash__ = None  # type: ignore[assignment]
 
 
 # Between two tokens of one expression: whitespace, comments, continuations; brackets
@@ -130,7 +148,7 @@ def _build() -> _Table:
     proof = frozenset(getattr(sdk, "UNTYPED_RECEIVER_PROOF", ()))
     # A proof keyword passed positionally is not written `keyword=`: then only the word is required.
     positional_proof = any(proof.intersection(getattr(shape, "positional", ())) for shape in getattr(sdk, "METHODS", ()))
-    return _Table(
+    table = _Table(
         names=tuple(sorted(names)),
         chains=tuple(sorted(chains)),
         extra=extra,
@@ -159,7 +177,31 @@ def _build() -> _Table:
         function_roots=_function_roots(functions),
         chain_groups=_groups(sorted(chains), [tuple(sorted(c, key=len, reverse=True)) for c in sorted(chains)], lambda c: roots.get(c)),
         needs=_by_chain(shapes, "needs"),
+        guards={},
     )
+    table.guards = _guards_of(table)
+    return table
+
+
+def _guards_of(t: _Table) -> dict:
+    """word -> the longest other word the byte test may search that it holds, an endpoint
+    hint's path without its closing quote among them (`/messages` for `/messages"`, `/messages'`
+    and `/messages?`): where that one is absent the word is, unsearched. Built with the table,
+    and kept with it: comparing every pair of words was a tenth of a one-file run."""
+    words = {k for k, _ in t.proof_bytes} | {w for c in t.chains + t.distinct_chains for w in c}
+    words |= {w.encode() for w in t.through}
+    words |= {h for groups in t.hint_bytes.values() for g in groups for h in g}
+    stems = {h[:-1] for h in words if h[-1:] in (b'"', b"'", b"?") and len(h) > 2} - words
+    words |= stems
+    found = {}
+    for word in words:
+        inside = [w for w in words if len(w) < len(word) and w in word]
+        if inside:
+            guard = max(inside, key=lambda w: (len(w), w))
+            # a stem is searched first (one search instead of three); another word only
+            # consulted when already searched (searching it just for this costs more than it saves)
+            found[word] = (guard, guard in stems)
+    return found
 
 
 def _function_roots(functions: dict) -> dict:
