@@ -127,7 +127,7 @@ class _Extraction(ClientFinder, HistoryFinder):
         for name, bound in self.c.module.assigns.items():
             if len(bound) == 1 and not isinstance(bound[0], (Binding, tuple)):
                 value = self.ev.name(name, self.c.module, 0, None)
-                if not isinstance(value, Unknown):
+                if not isinstance(value, Unknown) or isinstance(value, OneOf) and value.default:  # `os.getenv(k, d)`: d by default
                     constants.append((name, value))
         constants.extend(self.returned_texts())
 
