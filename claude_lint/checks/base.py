@@ -13,7 +13,7 @@ from typing import Callable, Dict, Iterator, List, Mapping, Optional, Sequence, 
 
 from claude_lint.catalog import Catalog, Model
 from claude_lint.diagnostics import Diagnostic, Fix
-from claude_lint.facts import FileError, Loc
+from claude_lint.facts import FileError, Loc, Text
 from claude_lint.link import Call
 
 Example = Union[str, Dict[str, str]]
@@ -57,6 +57,14 @@ class Context:
     def model(self, call: Call) -> Optional[Model]:
         model_id = call.model_id()
         return self.catalog.lookup(model_id) if model_id else None
+
+    def default_model(self, call: Call) -> Optional[Model]:
+        """The model a request sends by default (`os.getenv("MODEL", "claude-...")`), when the
+        run may choose another: what holds for it holds unless the run overrides it."""
+        written, at = call.written("model")
+        if at is None or not isinstance(written, Text) or not written.is_folded or written.dynamic_parts:
+            return None
+        return self.catalog.lookup(written.literal)
 
 
 class _Examples:

@@ -5,7 +5,7 @@ from typing import Iterator
 from claude_lint.checks.base import Context, Invalid, Rule, tokens
 from claude_lint.diagnostics import Diagnostic, Fix
 from claude_lint.extract.sdk import api_facts
-from claude_lint.facts import Lit, Loc, Text
+from claude_lint.facts import Lit, Loc
 from claude_lint.link import Call
 
 HEAD = "import anthropic\nclient = anthropic.Anthropic()\n"
@@ -148,7 +148,7 @@ class StreamRequired(Rule):
             return
         if call.value("timeout") is not None:
             return
-        model = ctx.model(call) or _default_model(call, ctx)
+        model = ctx.model(call) or ctx.default_model(call)
         cap = model.nonstreaming_max if model is not None else None
         if limit >= shape.nonstreaming_limit:
             # Integer arithmetic: a 400-digit max_tokens is too large for a float.
@@ -175,15 +175,6 @@ class StreamRequired(Rule):
             f"({why}). Use messages.stream(...) / stream=True, or pass an explicit timeout=.",
             fix=fix,
         )
-
-
-def _default_model(call: Call, ctx: Context):
-    """The model a request sends by default (`os.getenv("MODEL", "claude-...")`), when the
-    run may choose another: its non-streaming cap holds unless it is overridden."""
-    written, at = call.written("model")
-    if at is None or not isinstance(written, Text) or not written.is_folded or written.dynamic_parts:
-        return None
-    return ctx.catalog.lookup(written.literal)
 
 
 def _place(at: Loc, call_at: Loc) -> str:

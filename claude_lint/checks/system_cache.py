@@ -13,6 +13,7 @@ from claude_lint.link import Call
 from claude_lint.prompt_text import system_message, system_text
 
 LONG_SYSTEM = "You are a meticulous support agent for Acme billing. " * 500
+MID_SYSTEM = "You are a meticulous support agent for Acme billing. " * 250  # between 1,024 and 4,096 tokens
 
 
 class UncachedSystemPrompt(Rule):
@@ -100,8 +101,24 @@ class UncachedSystemPrompt(Rule):
                     '    return client.messages.create(model="claude-sonnet-4-6", max_tokens=512, system=system, messages=[])\n',
                     row=7, message="The fixed head of the system prompt (before the part that changes per request) of ~6,3",
                     expected_replacement=None),
+            # the model the code sends by default (the environment may name another): its minimum
+            Invalid("import os\nimport anthropic\nclient = anthropic.Anthropic()\n"
+                    'MODEL = os.getenv("CLAUDE_MODEL", "claude-sonnet-5")\n'
+                    f"SYSTEM = {MID_SYSTEM!r}\n"
+                    'client.messages.create(model=MODEL, max_tokens=512, system=SYSTEM, messages=[])\n',
+                    row=6, message="on claude-sonnet-5, the model it sends by default)"),
+            # the same default written in another module
+            {"settings.py": 'import os\nMODEL = os.getenv("CLAUDE_MODEL", "claude-sonnet-5")\n',
+             "example.py": "import anthropic\nfrom settings import MODEL\nclient = anthropic.Anthropic()\n"
+             f"SYSTEM = {MID_SYSTEM!r}\n"
+             'client.messages.create(model=MODEL, max_tokens=512, system=SYSTEM, messages=[])\n'},
         ]
         silent = [
+            # the same prompt on a model only the environment names: under the largest minimum
+            "import os\nimport anthropic\nclient = anthropic.Anthropic()\n"
+            'MODEL = os.getenv("CLAUDE_MODEL")\n'
+            f"SYSTEM = {MID_SYSTEM!r}\n"
+            'client.messages.create(model=MODEL, max_tokens=512, system=SYSTEM, messages=[])\n',
             # cached on the system block
             "import anthropic\nclient = anthropic.Anthropic()\n"
             f"SYSTEM = {LONG_SYSTEM!r}\n"
@@ -308,6 +325,8 @@ class UncachedSystemPrompt(Rule):
         text = system_text(value, until=per_request_part) or ""
         changes = bool(changing)
         model = ctx.model(call)
+        by_default = model is None and ctx.default_model(call) is not None
+        model = model or ctx.default_model(call)
         minimum = cache_minimum(model, ctx)
         ratio = ctx.catalog.token_ratio(model)
         if len(text.encode("utf-8")) * ratio < minimum:
@@ -315,7 +334,7 @@ class UncachedSystemPrompt(Rule):
         estimate = int(tok.count(text) * ratio)
         if estimate < minimum:
             return
-        where = model.id if model is not None else "an unknown model (configured minimum)"
+        where = (f"{model.id}, the model it sends by default" if by_default else model.id) if model is not None else "an unknown model (configured minimum)"
         saving = ""
         cost = None
         prices = cache_saving(estimate, model)
