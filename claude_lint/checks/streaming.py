@@ -30,7 +30,8 @@ class StreamRequired(Rule):
     raises the limit. Streaming (or an explicit timeout) is the fix the SDK asks for.
 
     The rule stays silent with `stream=True`, `messages.stream(...)`, a `timeout=` on
-    the call or in `with_options(...)`, and when the client was built with a timeout;
+    the call or in `with_options(...)`, and when the client was built with a timeout
+    (or with an `http_client`, whose timeout the SDK takes);
     also when the client's construction is not visible (a client passed in as a
     parameter may carry a timeout), and when the project pins an SDK older than the
     refusal (its lock file, requirements, `pyproject.toml` or Pipfile allows only
@@ -121,6 +122,9 @@ class StreamRequired(Rule):
             HEAD + 'client.messages.create(model="claude-sonnet-4-6", max_tokens=32000, timeout=1800, messages=[])\n',
             HEAD + 'client.with_options(timeout=1800).messages.create(model="claude-sonnet-4-6", max_tokens=32000, messages=[])\n',
             "import anthropic\nclient = anthropic.Anthropic(timeout=1800)\n"
+            'client.messages.create(model="claude-sonnet-4-6", max_tokens=32000, messages=[])\n',
+            # the SDK takes the timeout of a custom http client (here 600 s, not httpx's default)
+            "import anthropic, httpx\nclient = anthropic.Anthropic(http_client=httpx.Client(timeout=600))\n"
             'client.messages.create(model="claude-sonnet-4-6", max_tokens=32000, messages=[])\n',
             HEAD + 'client.messages.create(model="claude-sonnet-4-6", max_tokens=21333, messages=[])\n',
             # the project pins an SDK older than the refusal (0.47.0; 0.52.0 for the per-model caps): it sends the request

@@ -30,10 +30,15 @@ def decoded(ev: Evaluator, expr: ast.expr, scope: Scope, depth: int = 0) -> obje
     return ev.value(expr, scope)
 
 
+# The SDK takes its timeout from a custom `http_client` whose own timeout is not httpx's
+# default (`httpx.Client(timeout=600)`), so a client given one may well have set it.
+TIMEOUT_KEYWORDS = ("timeout", "http_client")
+
+
 def client_timeout(ev: Evaluator, receiver, client_chain: List[str], scope: Scope, options, depth: int = 0) -> Optional[bool]:
     """Was the client built (or re-optioned) with a timeout? None when its construction is not seen."""
     for call in options or ():
-        if any(k.arg == "timeout" for k in call.keywords):
+        if any(k.arg in TIMEOUT_KEYWORDS for k in call.keywords):
             return True
     if depth > 8:
         return None
@@ -50,7 +55,7 @@ def client_timeout(ev: Evaluator, receiver, client_chain: List[str], scope: Scop
     if isinstance(expr, ast.Call):
         if has_star(expr):
             return None
-        has = any(k.arg == "timeout" for k in expr.keywords)
+        has = any(k.arg in TIMEOUT_KEYWORDS for k in expr.keywords)
         if isinstance(expr.func, ast.Attribute) and expr.func.attr == "with_options":
             return True if has else client_timeout(ev, expr.func.value, [], scope, (), depth + 1)
         return has if sdk.CLIENT_CLASSES.get(ev.qualname(expr.func, scope) or "") else None
