@@ -29,7 +29,7 @@ def _cap() -> None:
 
 # The findings these tests follow are CL001's (a limit at the model's maximum), a preview
 # rule: every project here selects it, as a user can.
-PYPROJECT = "[project]\nname = 'hostile'\n[tool.claude-lint]\nextend-select = ['CL001']\n"
+PYPROJECT = "[project]\nname = 'hostile'\n[tool.claude-lint]\nextend-select = ['CL001', 'CL002']\n"
 
 
 def project(root: Path, files: Dict[str, str]) -> Path:

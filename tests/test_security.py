@@ -89,7 +89,7 @@ def run_watched(tmp_path: Path, args, cwd: Path, module: bool = False, stdin=Non
 
 # The findings these tests follow: CL001 (a 16000 with no evidence: its threshold mode), CL003
 # and CL004, preview rules, selected as a user can.
-PYPROJECT = "[project]\nname = 'p'\n[tool.claude-lint]\nextend-select = ['CL001', 'CL003', 'CL004']\n[tool.claude-lint.CL001]\nmode = 'threshold'\n"
+PYPROJECT = "[project]\nname = 'p'\n[tool.claude-lint]\nextend-select = ['CL001', 'CL002', 'CL003', 'CL004']\n[tool.claude-lint.CL001]\nmode = 'threshold'\n"
 
 
 def make_project(root: Path) -> Path:

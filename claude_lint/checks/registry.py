@@ -3,7 +3,7 @@ from typing import Dict, Tuple
 
 RULES: Dict[str, Tuple[str, str, bool]] = {
     "CL001": ("max_tokens", "OversizedMaxTokens", True),
-    "CL002": ("system_cache", "UncachedSystemPrompt", False),
+    "CL002": ("system_cache", "UncachedSystemPrompt", True),
     "CL003": ("single_model", "SingleModel", True),
     "CL004": ("history", "UnboundedHistory", True),
     "CL005": ("batch", "BatchCandidate", True),

@@ -68,6 +68,10 @@ class UncachedSystemPrompt(Rule):
     code = "CL002"
     name = "system-prompt-uncached"
     summary = "long system prompt sent without prompt caching"
+    preview = True
+    preview_reason = ("Measured on real code (eval/realworld): 21 judged findings (5 on the labelled main set, 16 in "
+                      "precision samples), 18 right, 3 debatable: precision 0.86. The three are estimates within 3% of "
+                      "the model's minimum cacheable length, where the offline token count cannot tell.")
     options = {"unknown-model-minimum": 4096}
 
     @staticmethod
