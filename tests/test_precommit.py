@@ -87,7 +87,7 @@ CLEAN = (FIXTURES / "integrations" / "app" / "clean.py").read_text()
 # The consumer opts in to CL001 (fixed-threshold mode: bot.py's 16000 is then reported) and
 # CL003, both preview rules, as a user would: the hook runs with the project's own selection.
 PYPROJECT = (
-    "[project]\nname = 'consumer'\n\n[tool.claude-lint]\nextend-select = ['CL001', 'CL003']\n"
+    "[project]\nname = 'consumer'\n\n[tool.claude-lint]\nextend-select = ['CL001', 'CL002', 'CL003']\n"
     '\n[tool.claude-lint.CL001]\nmode = "threshold"\n'
 )
 
