@@ -313,9 +313,6 @@ class UncachedSystemPrompt(Rule):
             if value is None:
                 return
             at = listed.items[0].loc_of("content") or listed.items[0].loc or call.arg("messages").at  # where the message is written
-        text = system_text(value)
-        if text is None or breakpoint_anywhere(call):
-            return
         # A cache prefix ends where the prompt changes per request (CL006 reports that value):
         # only the fixed head before it can be cached, and marking the whole block would not.
         changing = []
@@ -326,11 +323,13 @@ class UncachedSystemPrompt(Rule):
                 return True
             return False
 
-        text = system_text(value, until=per_request_part) or ""
+        text = system_text(value, until=per_request_part)
+        if text is None or breakpoint_anywhere(call):
+            return
         changes = bool(changing)
         model = ctx.model(call)
-        by_default = model is None and ctx.default_model(call) is not None
-        model = model or ctx.default_model(call)
+        default = ctx.default_model(call) if model is None else None
+        model = model or default
         minimum = cache_minimum(model, ctx)
         ratio = ctx.catalog.token_ratio(model)
         if len(text.encode("utf-8")) * ratio < minimum:
@@ -338,7 +337,7 @@ class UncachedSystemPrompt(Rule):
         estimate = int(tok.count(text) * ratio)
         if estimate < minimum:
             return
-        where = (f"{model.id}, the model it sends by default" if by_default else model.id) if model is not None else "an unknown model (configured minimum)"
+        where = (f"{model.id}, the model it sends by default" if default else model.id) if model is not None else "an unknown model (configured minimum)"
         saving = ""
         cost = None
         prices = cache_saving(estimate, model)
