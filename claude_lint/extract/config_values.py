@@ -34,12 +34,19 @@ def getter(ev, node: ast.Call, qual: str, scope: Scope, depth: int, loc: Optiona
         option = ini_option(ev, node, scope, depth, loc)
         if option is not None:
             return option
-    default = node.args[1] if len(node.args) == 2 and not node.keywords else None
-    if default is None and len(node.args) == 1 and len(node.keywords) == 1 and node.keywords[0].arg == "default":
-        default = node.keywords[0].value
+    default = default_argument(node)
     if default is None:
         return None
     return OneOf(f"{node.args[0].value} read at run time", loc, (ev.value(default, scope, depth + 1),))
+
+
+def default_argument(node: ast.Call) -> Optional[ast.expr]:
+    """The fallback a `get(key, d)` (or `get(key, default=d)`, `pop(key, d)`) writes; None when it writes none."""
+    if len(node.args) == 2 and not node.keywords:
+        return node.args[1]
+    if len(node.args) == 1 and len(node.keywords) == 1 and node.keywords[0].arg == "default":
+        return node.keywords[0].value
+    return None
 
 
 # Menus a person picks a value from: the value is any of the written options.

@@ -32,7 +32,7 @@ def fallback(ev, node: ast.Call, qual: str, scope: Scope, depth: int, loc: Optio
     if not qual and isinstance(func, ast.Attribute) and func.attr == "pop" and _written_default(node, "", "pop"):
         # `kwargs.pop("max_tokens", 64000)`: a wrapper's keyword the caller may pass, with its default
         key = node.args[0].value
-        default = node.args[1] if len(node.args) == 2 else node.keywords[0].value
+        default = config_values.default_argument(node)
         return OneOf(f"{key} read at run time", loc, (ev.value(default, scope, depth + 1),), default=True)
     payload = qual and isinstance(func, ast.Attribute) and isinstance(func.value, ast.Attribute) and func.value.attr in PAYLOADS
     found = config_values.getter(ev, node, "" if payload else qual, scope, depth, loc)
@@ -49,7 +49,7 @@ def _written_default(node: ast.Call, qual: str, method: str = "get") -> bool:
     key = node.args[0] if node.args else None
     if not (isinstance(key, ast.Constant) and isinstance(key.value, str)):
         return False
-    return len(node.args) == 2 and not node.keywords or len(node.args) == 1 and [k.arg for k in node.keywords] == ["default"]
+    return config_values.default_argument(node) is not None
 
 
 def _int_of(ev, arg: ast.expr, scope: Scope, depth: int, loc: Optional[Loc]) -> Optional[object]:
