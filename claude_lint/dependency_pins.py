@@ -129,26 +129,23 @@ def _from_lock(name: str, text: str, package: str):
 
 
 def _from_manifest(name: str, text: str, package: str):
-    if name == "Pipfile" or name == "pyproject.toml" and "[tool.poetry" in text:
-        from claude_lint.toml import loads
+    if name not in MANIFESTS:
+        specs = list(_requirement_lines(text, package))
+        return ceiling(",".join(specs)) if specs else UNNAMED
+    from claude_lint.toml import loads
 
-        data = loads(text)
-        tables = [data.get("packages", {})] if name == "Pipfile" else [
-            data.get("tool", {}).get("poetry", {}).get("dependencies", {})]
-        for table in tables:
-            for key, spec in (table.items() if isinstance(table, dict) else ()):
-                if _canonical(key) == package:
-                    spec = spec.get("version", "") if isinstance(spec, dict) else spec
-                    return ceiling(spec) if isinstance(spec, str) else None
-    if name == "pyproject.toml":
-        from claude_lint.toml import loads
-
-        strings = loads(text).get("project", {}).get("dependencies", [])
-        for spec in _requirement_lines("\n".join(s for s in strings if isinstance(s, str)), package):
-            return ceiling(spec)
+    data = loads(text)
+    table = data.get("packages", {}) if name == "Pipfile" else data.get("tool", {}).get("poetry", {}).get("dependencies", {})
+    for key, spec in (table.items() if isinstance(table, dict) else ()):
+        if _canonical(key) == package:
+            spec = spec.get("version", "") if isinstance(spec, dict) else spec
+            return ceiling(spec) if isinstance(spec, str) else None
+    if name == "Pipfile":
         return UNNAMED
-    specs = list(_requirement_lines(text, package))
-    return ceiling(",".join(specs)) if specs else UNNAMED
+    strings = data.get("project", {}).get("dependencies", [])  # PEP 621: its first line naming the package
+    for spec in _requirement_lines("\n".join(s for s in strings if isinstance(s, str)), package):
+        return ceiling(spec)
+    return UNNAMED
 
 
 def folder_ceiling(folder: str, package: str, note: Callable[[str], object]):
