@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from claude_lint import tokens
+from conftest import report_routes
 
 ROOT = Path(__file__).resolve().parent.parent
 SUPPORT = (ROOT / "tests/fixtures/sdks/anthropic/prompts/support.txt").read_text()
@@ -194,23 +195,18 @@ def test_findings_written_where_the_value_is_reach_the_routes_they_name(cli, tmp
     above the request) lists the requests it reaches as related places: each of those routes
     carries it. claude-sonnet-4-6: $3.75/MTok cache write; a batch job bills half."""
     long = "Follow the Acme support policy in every answer. " * 300
-    (tmp_path / "pyproject.toml").write_text("[project]\n")
-    (tmp_path / "retired.py").write_text(
-        "import anthropic\nclient = anthropic.Anthropic()\nMODEL = 'claude-3-opus-20240229'\n"
+    routes = report_routes(cli, tmp_path, {
+        "retired.py": "import anthropic\nclient = anthropic.Anthropic()\nMODEL = 'claude-3-opus-20240229'\n"
         "def ask(q):\n"
-        "    return client.messages.create(model=MODEL, max_tokens=300, messages=[{'role': 'user', 'content': q}])\n"
-    )
-    (tmp_path / "job.py").write_text(
-        "import anthropic, datetime\nclient = anthropic.Anthropic()\n" + f"RULES = {long!r}\n"
+        "    return client.messages.create(model=MODEL, max_tokens=300, messages=[{'role': 'user', 'content': q}])\n",
+        "job.py": "import anthropic, datetime\nclient = anthropic.Anthropic()\n" + f"RULES = {long!r}\n"
         "def submit(docs):\n"
         "    now = datetime.datetime.now().isoformat()\n"
         "    return client.messages.batches.create(requests=[{'custom_id': str(i), 'params': {'model': 'claude-sonnet-4-6', 'max_tokens': 300,\n"
         "        'system': [{'type': 'text', 'text': f'Now: {now}. {RULES}', 'cache_control': {'type': 'ephemeral'}}],\n"
-        "        'messages': [{'role': 'user', 'content': d}]}} for i, d in enumerate(docs)])\n"
-    )
-    proc = cli("report", ".", "--format", "json", cwd=tmp_path)
-    assert proc.returncode == 0, proc.stderr.decode()
-    by = {r["filename"]: r for r in json.loads(proc.stdout)["routes"]}
+        "        'messages': [{'role': 'user', 'content': d}]}} for i, d in enumerate(docs)])\n",
+    })
+    by = {r["filename"]: r for r in routes}
     retired, job = by["retired.py"], by["job.py"]
     assert [f["code"] for f in retired["findings"]] == ["CL007"] and retired["fails"] is True and retired["failure"] == "retired"
     assert [f["code"] for f in job["findings"]] == ["CL006"] and job["context"] == "batch"
