@@ -32,6 +32,46 @@ _REQUIREMENT = lazy(r"\s*([A-Za-z0-9][A-Za-z0-9._-]*)\s*(?:\[[^\]]*\])?\s*([^;#]
 _CLAUSE = lazy(r"\s*(===|==|~=|<=|>=|!=|<|>|\^|~)?\s*v?([0-9][0-9A-Za-z.*+!-]*)\s*$")
 
 
+# The release of the Anthropic Python SDK that first accepted each keyword of a request
+# ("": the method itself, i.e. its resource): an older SDK raises TypeError (or, for the
+# resource, AttributeError) before sending, so a request that passes one shows the SDK that
+# runs is at least that release, whatever an older pin says. Source: the keyword-only
+# parameters of `Messages.create` at each release tag of anthropics/anthropic-sdk-python
+# (src/anthropic/resources/messages[/messages].py, resources/beta/messages/messages.py),
+# matching its CHANGELOG.md (0.27.0 tools, 0.36.0 message batches and the messages beta,
+# 0.47.0 "add claude-3.7 + support for thinking", 0.52.0 "add claude 4 models ... MCP connector").
+# Keywords every release since the method's first accepts are left out.
+KEYWORDS_SINCE: Dict[Tuple[str, str], Dict[str, Version]] = {
+    ("anthropic", "messages.create"): {
+        "": (0, 16, 0), "tools": (0, 27, 0), "tool_choice": (0, 27, 0), "thinking": (0, 47, 0), "service_tier": (0, 52, 0),
+        "output_config": (0, 77, 0), "inference_geo": (0, 78, 0), "container": (0, 80, 0), "cache_control": (0, 83, 0),
+    },
+    ("anthropic", "beta.messages.create"): {
+        "": (0, 36, 0), "betas": (0, 36, 0), "thinking": (0, 47, 0), "mcp_servers": (0, 52, 0), "container": (0, 52, 0),
+        "service_tier": (0, 52, 0), "context_management": (0, 69, 0), "output_format": (0, 73, 0), "output_config": (0, 75, 0),
+        "inference_geo": (0, 78, 0), "speed": (0, 79, 0), "cache_control": (0, 83, 0),
+    },
+}
+
+
+def needed_release(package: str, api: str, keywords: Iterable[str]) -> Optional[Tuple[Version, str]]:
+    """The newest SDK release a request's keywords (and its method) need, with the keyword
+    that needs it ("" for the method); None when nothing known needs a release."""
+    table = KEYWORDS_SINCE.get((package, api))
+    if not table:
+        return None
+    best = (table[""], "") if "" in table else None
+    for name in keywords:
+        since = table.get(name)
+        if since is not None and (best is None or since > best[0]):
+            best = (since, name)
+    return best
+
+
+def release_text(release: Version) -> str:
+    return ".".join(map(str, release))
+
+
 def version(text: str) -> Optional[Version]:
     """The release numbers of a version string ("0.40.0rc1" -> (0, 40, 0)); None for a wildcard or junk."""
     parts: List[int] = []

@@ -3,7 +3,7 @@ import json
 
 import pytest
 
-from claude_lint.dependency_pins import Pins, below, ceiling, version
+from claude_lint.dependency_pins import KEYWORDS_SINCE, Pins, below, ceiling, needed_release, version
 
 CHECK = (0, 47, 0)  # the Anthropic SDK refuses long non-streaming requests from here on
 
@@ -23,6 +23,18 @@ def test_version_reads_release_numbers():
     assert version("0.40.0rc1") == (0, 40, 0)
     assert version("1.2.3+local") == (1, 2, 3)
     assert version("*") is None
+
+
+def test_the_newest_release_a_request_needs_names_its_keyword():
+    assert needed_release("anthropic", "messages.create", ["model", "tools", "thinking", "max_tokens"]) == ((0, 47, 0), "thinking")
+    assert needed_release("anthropic", "messages.create", ["model", "max_tokens"]) == ((0, 16, 0), "")
+    assert needed_release("anthropic", "beta.messages.create", ["betas"]) == ((0, 36, 0), "")  # came with the resource
+    assert needed_release("anthropic", "completions.create", ["prompt"]) is None  # not tabled: claims nothing
+
+
+def test_no_keyword_predates_its_method():
+    for table in KEYWORDS_SINCE.values():
+        assert all(since >= table[""] for since in table.values())
 
 
 def _project(tmp_path, files):

@@ -69,7 +69,9 @@ class CachePrefixDynamic(Rule):
     by each of them: whichever it sends lands in the same place. A prompt builder may be a
     method of an object (`P.system()`, `self.context.build_messages(...)`), and a helper
     that copies the list (a sanitiser) sends the caller's messages, with the breakpoint
-    it puts on the way (`messages, tools = self._apply_cache_control(messages, tools)`).
+    it puts on the way (`messages, tools = self._apply_cache_control(messages, tools)`,
+    also when an `if` applies it only where the provider caches), even when a branch
+    appends its cleaned copy of a message and `continue`s.
 
     Values are followed across modules: `f"Today is {datetime.now():%Y-%m-%d}. {RULES}"`
     is seen even when `RULES` lives elsewhere. Dynamic content after the last

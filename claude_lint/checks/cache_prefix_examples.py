@@ -116,7 +116,30 @@ UNPACKED = (MARKER.replace("_apply_cache_control(messages):", "_apply_cache_cont
             .replace("    def chat(self, messages):\n", "    def chat(self, messages, tools=None):\n        messages, tools = self._apply_cache_control(messages, tools)\n")
             .replace("messages=self._apply_cache_control(messages))", "messages=messages)"))
 
+# The provider marks the list only where caching is supported (`if self.caching:`), and a
+# sanitiser that keeps each message (a branch appends its cleaned copy and `continue`s) sends it on.
+MARKED_IF = UNPACKED.replace("        messages, tools = self._apply_cache_control(messages, tools)\n",
+                             "        if self.caching:\n            messages, tools = self._apply_cache_control(messages, tools)\n")
+CLEAN = ("    @staticmethod\n    def _clean(messages):\n        result = []\n        for msg in messages:\n"
+         "            if not msg.get('content'):\n                clean = dict(msg)\n                clean['content'] = '(empty)'\n"
+         "                result.append(clean)\n                continue\n            result.append(msg)\n        return result\n")
+SANITISED = (MARKER.replace("    def chat(self, messages):\n", CLEAN + "    def chat(self, messages):\n")
+             .replace("messages=self._apply_cache_control(messages))", "messages=self._clean(self._apply_cache_control(messages)))"))
+
+
+def _row(source: str, text: str) -> int:
+    return source[: source.index(text)].count("\n") + 1
+
+
+def _clock(source: str, fmt: str) -> str:
+    return source.replace("<FMT>", fmt).replace("<SYSTEM>", "f'Time: {now}\\n' + RULES").replace("<USER>", "question")
+
+
 FIRES = [
+    Invalid(_clock(MARKED_IF, "%H:%M"), row=_row(MARKED_IF, "now = datetime"),
+            message="`datetime.datetime.now().strftime('%H:%M')` changes on every request and sits in the messages block that carries the cache breakpoint"),
+    Invalid(_clock(SANITISED, "%H:%M"), row=_row(SANITISED, "now = datetime"),
+            message="`datetime.datetime.now().strftime('%H:%M')` changes on every request and sits in the messages block that carries the cache breakpoint"),
     Invalid(UNPACKED.replace("<FMT>", "%H:%M").replace("<SYSTEM>", "f'Time: {now}\\n' + RULES").replace("<USER>", "question"), row=19,
             message="`datetime.datetime.now().strftime('%H:%M')` changes on every request and sits in the messages block that carries the cache breakpoint"),
     Invalid(MARKER.replace("<FMT>", "%H:%M").replace("<SYSTEM>", "f'Time: {now}\\n' + RULES").replace("<USER>", "question"), row=18,
@@ -151,6 +174,10 @@ FIRES.append(Invalid(PREPENDED.format(fmt="%H:%M"), row=5,
                      message="changes on every request and sits in the messages block that carries the cache breakpoint"))
 
 SILENT = [
+    _clock(MARKED_IF, "%Y-%m-%d"),  # a date
+    _clock(SANITISED, "%Y-%m-%d"),
+    # a branch that skips ahead without keeping the message drops it: not a copy of the caller's list
+    _clock(SANITISED.replace("                result.append(clean)\n                continue\n", "                continue\n"), "%H:%M"),
     PREPENDED.format(fmt="%Y-%m-%d"),  # to the day
     UNPACKED.replace("<FMT>", "%Y-%m-%d").replace("<SYSTEM>", "f'Time: {now}\\n' + RULES").replace("<USER>", "question"),
     MARKER.replace("<FMT>", "%Y-%m-%d").replace("<SYSTEM>", "f'Time: {now}\\n' + RULES").replace("<USER>", "question"),  # a date

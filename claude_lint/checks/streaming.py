@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from claude_lint.checks.base import Context, Invalid, Rule, tokens
+from claude_lint.dependency_pins import needed_release, release_text
 from claude_lint.diagnostics import Diagnostic, Fix
 from claude_lint.extract.sdk import api_facts
 from claude_lint.facts import Lit, Loc
@@ -36,7 +37,9 @@ class StreamRequired(Rule):
     parameter may carry a timeout), and when the project pins an SDK older than the
     refusal (its lock file, requirements, `pyproject.toml` or Pipfile allows only
     versions before 0.47.0, or before 0.52.0 for the per-model caps): that SDK sends
-    the request.
+    the request. A pin the request itself contradicts does not count: a keyword (or a
+    resource) the pinned SDK lacks (`thinking=` needs 0.47.0, `client.beta.messages` and
+    its `betas=` 0.36.0) would fail there before sending, so the SDK that runs is newer.
 
     A limit the run may supply with a default the code writes (`data.get("max_tokens",
     64000)` on a request payload, `int(os.getenv("MAX_TOKENS", "64000"))`, `os.getenv(...)
@@ -81,6 +84,16 @@ class StreamRequired(Rule):
             Invalid({"uv.lock": '[[package]]\nname = "anthropic"\nversion = "0.118.0"\n', "example.py": HEAD + LONG}, row=3),
             # 0.48 has the 10-minute check but not yet the per-model caps: the first still holds
             Invalid({"requirements.txt": "anthropic==0.48.0\n", "example.py": HEAD + LONG}, row=3),
+            # the pin is older than the refusal, but the request passes a keyword that SDK lacks (even through a
+            # params dict): the SDK that runs is newer than the pin
+            Invalid({"requirements.txt": "anthropic==0.18.0\n", "example.py": HEAD + "def run(budget):\n"
+                     '    params = {"model": "claude-sonnet-4-6", "max_tokens": 64000, "messages": []}\n'
+                     '    if budget:\n        params["thinking"] = {"type": "enabled", "budget_tokens": budget}\n'
+                     "    return client.messages.create(**params)\n"}, row=4,
+                    message="but the request passes `thinking`, which only 0.47.0 and later accept: the SDK that runs is newer than the pin"),
+            Invalid({"api/requirements.txt": "anthropic==0.33.0\n", "api/example.py": HEAD +
+                     'client.beta.messages.create(model="claude-sonnet-4-6", max_tokens=32000, messages=[], betas=["x"])\n'},
+                    row=3, path="api/example.py", message="calls `beta.messages.create`, which only 0.36.0 and later accept"),
             # the default written for a value the request payload or the environment may supply
             Invalid(HEAD + "def handle(data):\n    max_tokens = data.get('max_tokens', 64000)\n"
                     '    return client.messages.create(model="claude-sonnet-4-6", max_tokens=max_tokens, messages=[])\n',
@@ -132,6 +145,11 @@ class StreamRequired(Rule):
             {"svc/pyproject.toml": '[tool.poetry.dependencies]\nanthropic = "^0.42.0"\n', "svc/example.py": HEAD + LONG},
             {"requirements.txt": "anthropic==0.48.0\n", "example.py": "from anthropic import Anthropic\nclient = Anthropic()\n"
              'client.messages.create(model="claude-opus-4-20250514", max_tokens=10000, messages=[])\n'},
+            # keywords the pinned SDK already accepts (tools since 0.27.0) say nothing against the pin
+            {"requirements.txt": "anthropic==0.40.0\n", "example.py": HEAD +
+             'client.messages.create(model="claude-sonnet-4-6", max_tokens=32000, tools=[], tool_choice={"type": "auto"}, messages=[])\n'},
+            {"requirements.txt": "anthropic==0.40.0\n", "example.py": HEAD +
+             'client.beta.messages.create(model="claude-sonnet-4-6", max_tokens=32000, betas=["x"], messages=[])\n'},
             # the client comes from elsewhere: it may carry a timeout
             "import anthropic\n\ndef run(client: anthropic.Anthropic):\n"
             '    return client.messages.create(model="claude-sonnet-4-6", max_tokens=32000, messages=[])\n',
@@ -164,8 +182,15 @@ class StreamRequired(Rule):
             since = MODEL_CAPS_SINCE
         else:
             return
+        pin_note = ""
         if ctx.sdk_below(site.loc.path, "anthropic", since):
-            return  # the SDK the project pins predates the refusal: the request is sent
+            need = needed_release("anthropic", site.api, call.args)
+            if need is None or not ctx.sdk_below(site.loc.path, "anthropic", need[0]):
+                return  # the SDK the project pins predates the refusal: the request is sent
+            # The pinned SDK would refuse the request's own keywords: it is not the SDK that runs.
+            passed = f"passes `{need[1]}`, which" if need[1] else f"calls `{site.api}`, which"
+            pin_note = (f" The project pins an anthropic SDK older than {release_text(since)}, but the request {passed} only "
+                        f"{release_text(need[0])} and later accept: the SDK that runs is newer than the pin.")
         arg = call.arg("max_tokens")
         from claude_lint.fixes import streaming  # libcst only when a fix is built
 
@@ -176,7 +201,7 @@ class StreamRequired(Rule):
         yield self.diagnostic(
             arg.at if arg is not None else site.loc,
             f"Non-streaming call with max_tokens={tokens(limit)}{by_default}: the Anthropic SDK raises `Streaming is required` before sending it "
-            f"({why}). Use messages.stream(...) / stream=True, or pass an explicit timeout=.",
+            f"({why}). Use messages.stream(...) / stream=True, or pass an explicit timeout=.{pin_note}",
             fix=fix,
         )
 

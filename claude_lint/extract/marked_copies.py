@@ -1,13 +1,14 @@
 """A helper that copies a messages list and marks a role's messages for caching on the way
 (`_apply_cache_control(messages)`: each system message's text becomes a block carrying
-`cache_control`). The copy sends the caller's list (`moves.copied_param`) with those
+`cache_control`). The copy sends the caller's list (`copied_param`) with those
 breakpoints, not a list without them: the extractor wraps the caller's value in a
 `Transform(MARK_OP + role)`, and link applies `marked` once the list is known."""
 from __future__ import annotations
 
 import ast
-from typing import Optional
+from typing import List, Optional
 
+from claude_lint.extract.scopes import Scope, positional
 from claude_lint.facts import Loc, Mapping, Seq, Text
 
 MARK_OP = "mark:"  # a Transform's op: MARK_OP + the role whose messages the copy marks
@@ -75,3 +76,85 @@ def marked(messages: object, role: str, loc: Optional[Loc]) -> Optional[Seq]:
             item = Mapping(tuple((k, blocks if k == "content" else v) for k, v in item.entries), item.loc, item.open, item.key_locs)
         items.append(item)
     return Seq(tuple(items), messages.loc)
+
+
+# --- which helper is a copy --------------------------------------------------------------
+
+
+def copied_param(fn: Scope, index: Optional[int] = None) -> Optional[str]:
+    """The parameter a helper returns a copy of: `out = []`, then only `out.append(item)` in
+    a `for m in param:` loop, each item `m` itself or rebuilt from it (`{**m, ...}`, `dict(m)`,
+    `{k: v for k, v in m.items() if ...}`). The copy sends what the caller's list holds (a
+    sanitiser, a marker of cache breakpoints), not a new run-time list. `index`: the item of
+    a returned tuple (`return out, tools`) the caller unpacks."""
+    out = fn.returns[0] if len(fn.returns) == 1 else None
+    if index is not None:
+        out = out.elts[index] if isinstance(out, ast.Tuple) and index < len(out.elts) else None
+    if not isinstance(out, ast.Name) or out.id in fn.params:
+        return None
+    bound, edits = fn.assigns.get(out.id, []), fn.edits.get(out.id, ())
+    appends = all(isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr == "append" for _, n in edits)
+    if len(bound) != 1 or not isinstance(bound[0], ast.List) or bound[0].elts or not edits or not appends:
+        return None
+    loops = [n for n in ast.walk(fn.node) if isinstance(n, (ast.For, ast.AsyncFor)) and isinstance(n.iter, ast.Name) and n.iter.id in fn.params and isinstance(n.target, ast.Name)]
+    if len(loops) != 1:
+        return None
+    loop = loops[0]
+    if not _keeps_each(loop.body, out.id):
+        return None
+    inside = {id(n) for n in ast.walk(loop)}
+    item = loop.target.id
+    for _, node in edits:
+        args = positional(node)
+        if id(node) not in inside or len(args) != 1 or not _rebuilt(args[0], item, fn):
+            return None
+    return loop.iter.id
+
+
+def param_role(fn: Scope, param: str) -> Optional[str]:
+    loop = next(n for n in ast.walk(fn.node) if isinstance(n, (ast.For, ast.AsyncFor)) and isinstance(n.iter, ast.Name) and n.iter.id == param)
+    return marked_role(loop, loop.target.id) if isinstance(loop.target, ast.Name) else None
+
+
+def _keeps_each(body: List[ast.stmt], out: str) -> bool:
+    """Every pass through the loop body appends to `out` before it can skip ahead: no item is dropped."""
+    return _flow(body, out) == _KEPT
+
+
+_KEPT, _DROPPED, _ON = "kept", "dropped", "on"  # a path appended; skipped ahead without; went on without either
+
+
+def _flow(body: List[ast.stmt], out: str) -> str:
+    """How the paths through `body` end for the item: a branch that appends and then skips
+    ahead (`out.append(clean); continue`, a sanitiser's early exit) has kept it."""
+    for stmt in body:
+        if isinstance(stmt, ast.Expr) and isinstance(call := stmt.value, ast.Call) and isinstance(call.func, ast.Attribute) \
+                and call.func.attr == "append" and isinstance(call.func.value, ast.Name) and call.func.value.id == out:
+            return _KEPT
+        if isinstance(stmt, ast.If):
+            ends = _flow(stmt.body, out), _flow(stmt.orelse, out)
+            if _DROPPED in ends:
+                return _DROPPED
+            if ends == (_KEPT, _KEPT):
+                return _KEPT
+        elif _skips([stmt]):
+            return _DROPPED
+    return _ON
+
+
+def _skips(body: List[ast.stmt]) -> bool:
+    return any(isinstance(n, (ast.Continue, ast.Break, ast.Return, ast.Raise)) for stmt in body for n in ast.walk(stmt))
+
+
+def _rebuilt(expr: ast.expr, item: str, fn: Scope, names: bool = True) -> bool:
+    if isinstance(expr, ast.Name):
+        bound = fn.assigns.get(expr.id, [])
+        return expr.id == item or (names and bool(bound) and all(isinstance(b, ast.expr) and _rebuilt(b, item, fn, False) for b in bound))
+    if isinstance(expr, ast.Dict):  # `{**m, "content": blocks}`
+        return any(k is None and isinstance(v, ast.Name) and v.id == item for k, v in zip(expr.keys, expr.values))
+    if isinstance(expr, ast.Call) and isinstance(expr.func, ast.Name) and expr.func.id == "dict":  # `dict(m)`
+        return len(expr.args) == 1 and isinstance(expr.args[0], ast.Name) and expr.args[0].id == item
+    if isinstance(expr, ast.DictComp) and len(expr.generators) == 1:  # `{k: v for k, v in m.items() if ...}`
+        it = expr.generators[0].iter
+        return isinstance(it, ast.Call) and isinstance(it.func, ast.Attribute) and it.func.attr == "items" and isinstance(it.func.value, ast.Name) and it.func.value.id == item
+    return False

@@ -208,11 +208,11 @@ def returned(ev, call: ast.Call, scope: Scope, depth: int) -> Optional[object]:
     ev._helper_depth = getattr(ev, "_helper_depth", 0) + 1
     try:
         bound = _arguments(ev, call, fn, scope, depth)
-        copied = copied_param(fn)
+        copied = marked_copies.copied_param(fn)
         if copied is not None and bound is not None and copied in bound:
             # a copy of the caller's list, each item kept or rebuilt from itself; with the
             # breakpoints the copy puts on a role's messages (link applies them to the list)
-            role = _marked_role(fn, copied)
+            role = marked_copies.param_role(fn, copied)
             return bound[copied] if role is None else Transform(marked_copies.MARK_OP + role, bound[copied], ev.loc(call))
         values = tuple(_substitute(ev.value(r, fn, depth + 1), fn.name, bound, [0]) for r in fn.returns)
         # Several returns: the value is one of them, known only at run time.
@@ -222,50 +222,23 @@ def returned(ev, call: ast.Call, scope: Scope, depth: int) -> Optional[object]:
         ev._active.discard(key)
 
 
-def copied_param(fn: Scope, index: Optional[int] = None) -> Optional[str]:
-    """The parameter a helper returns a copy of: `out = []`, then only `out.append(item)` in
-    a `for m in param:` loop, each item `m` itself or rebuilt from it (`{**m, ...}`, `dict(m)`,
-    `{k: v for k, v in m.items() if ...}`). The copy sends what the caller's list holds (a
-    sanitiser, a marker of cache breakpoints), not a new run-time list. `index`: the item of
-    a returned tuple (`return out, tools`) the caller unpacks."""
-    out = fn.returns[0] if len(fn.returns) == 1 else None
-    if index is not None:
-        out = out.elts[index] if isinstance(out, ast.Tuple) and index < len(out.elts) else None
-    if not isinstance(out, ast.Name) or out.id in fn.params:
-        return None
-    bound, edits = fn.assigns.get(out.id, []), fn.edits.get(out.id, ())
-    appends = all(isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr == "append" for _, n in edits)
-    if len(bound) != 1 or not isinstance(bound[0], ast.List) or bound[0].elts or not edits or not appends:
-        return None
-    loops = [n for n in ast.walk(fn.node) if isinstance(n, (ast.For, ast.AsyncFor)) and isinstance(n.iter, ast.Name) and n.iter.id in fn.params and isinstance(n.target, ast.Name)]
-    if len(loops) != 1:
-        return None
-    loop = loops[0]
-    if not _keeps_each(loop.body, out.id):
-        return None
-    inside = {id(n) for n in ast.walk(loop)}
-    item = loop.target.id
-    for _, node in edits:
-        args = positional(node)
-        if id(node) not in inside or len(args) != 1 or not _rebuilt(args[0], item, fn):
-            return None
-    return loop.iter.id
-
-
 def copied_again(ev, name: str, owner: Scope, bindings: list, loc: Optional[Loc]) -> Optional[object]:
     """A parameter reassigned once, at the top of its function's body, to a helper's copy of
     itself: `messages = self._prepare(messages)`, `messages, tools = self._mark(messages, tools)`.
     What the call sends is the caller's list (the `Param`), as the helper copies (and marks) it.
-    None for any other reassignment."""
+    The reassignment may be all an `if` at the top does (`if self._supports_cache(model): messages,
+    tools = self._apply_cache_control(messages, tools)`): where the provider caches at all, the
+    breakpoints are those the copy puts, which is what the caching rules judge. None for any other
+    reassignment."""
     found = bindings[0] if len(bindings) == 1 else None
     call, index = (found.value, found.index) if isinstance(found, Unpacked) else (found, None)
     body = getattr(owner.node, "body", None)
-    if not isinstance(call, ast.Call) or not isinstance(body, list) or not any(isinstance(st, ast.Assign) and st.value is call for st in body):
+    if not isinstance(call, ast.Call) or not isinstance(body, list) or not any(_reassigns(st, call) for st in body):
         return None
     fn = function_scope(ev, call.func, owner)
     if fn is None or not isinstance(fn.node, (ast.FunctionDef, ast.AsyncFunctionDef)) or has_star(call):
         return None
-    copied = copied_param(fn, index)
+    copied = marked_copies.copied_param(fn, index)
     ordered = [a.arg for a in fn.node.args.posonlyargs + fn.node.args.args]
     if fn.self_name is not None and isinstance(call.func, ast.Attribute):
         ordered = ordered[1:]
@@ -275,48 +248,15 @@ def copied_again(ev, name: str, owner: Scope, bindings: list, loc: Optional[Loc]
         return None
     default = owner.params[name]
     param = Param(owner.name, name, ev.value(default, owner.parent or owner) if default is not None else None, loc)
-    role = _marked_role(fn, copied)
+    role = marked_copies.param_role(fn, copied)
     return param if role is None else Transform(marked_copies.MARK_OP + role, param, ev.loc(call))
 
 
-def _marked_role(fn: Scope, param: str) -> Optional[str]:
-    loop = next(n for n in ast.walk(fn.node) if isinstance(n, (ast.For, ast.AsyncFor)) and isinstance(n.iter, ast.Name) and n.iter.id == param)
-    return marked_copies.marked_role(loop, loop.target.id) if isinstance(loop.target, ast.Name) else None
-
-
-def _keeps_each(body: List[ast.stmt], out: str) -> bool:
-    """Every pass through the loop body appends to `out` before it can skip ahead: no item is dropped."""
-    for stmt in body:
-        if isinstance(stmt, ast.Expr) and isinstance(call := stmt.value, ast.Call) and isinstance(call.func, ast.Attribute) \
-                and call.func.attr == "append" and isinstance(call.func.value, ast.Name) and call.func.value.id == out:
-            return True
-        if isinstance(stmt, ast.If):
-            kept = _keeps_each(stmt.body, out), _keeps_each(stmt.orelse, out)
-            if all(kept):
-                return True
-            if any(not k and _skips(branch) for k, branch in zip(kept, (stmt.body, stmt.orelse))):
-                return False
-        elif _skips([stmt]):
-            return False
-    return False
-
-
-def _skips(body: List[ast.stmt]) -> bool:
-    return any(isinstance(n, (ast.Continue, ast.Break, ast.Return, ast.Raise)) for stmt in body for n in ast.walk(stmt))
-
-
-def _rebuilt(expr: ast.expr, item: str, fn: Scope, names: bool = True) -> bool:
-    if isinstance(expr, ast.Name):
-        bound = fn.assigns.get(expr.id, [])
-        return expr.id == item or (names and bool(bound) and all(isinstance(b, ast.expr) and _rebuilt(b, item, fn, False) for b in bound))
-    if isinstance(expr, ast.Dict):  # `{**m, "content": blocks}`
-        return any(k is None and isinstance(v, ast.Name) and v.id == item for k, v in zip(expr.keys, expr.values))
-    if isinstance(expr, ast.Call) and isinstance(expr.func, ast.Name) and expr.func.id == "dict":  # `dict(m)`
-        return len(expr.args) == 1 and isinstance(expr.args[0], ast.Name) and expr.args[0].id == item
-    if isinstance(expr, ast.DictComp) and len(expr.generators) == 1:  # `{k: v for k, v in m.items() if ...}`
-        it = expr.generators[0].iter
-        return isinstance(it, ast.Call) and isinstance(it.func, ast.Attribute) and it.func.attr == "items" and isinstance(it.func.value, ast.Name) and it.func.value.id == item
-    return False
+def _reassigns(stmt: ast.stmt, call: ast.Call) -> bool:
+    """`x = call` at the top of the body, or as the one statement of an `if` there (no `else`)."""
+    if isinstance(stmt, ast.If) and not stmt.orelse and len(stmt.body) == 1:
+        stmt = stmt.body[0]
+    return isinstance(stmt, ast.Assign) and stmt.value is call
 
 
 def _arguments(ev, call: ast.Call, fn: Scope, scope: Scope, depth: int) -> Optional[Dict[str, object]]:
