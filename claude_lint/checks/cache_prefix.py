@@ -7,7 +7,7 @@ from claude_lint import tokens as tok
 from claude_lint.checks.base import Context, Invalid, Rule, money, tokens
 from claude_lint.diagnostics import Diagnostic
 from claude_lint.checks.cache_marks import blocks as all_blocks
-from claude_lint.checks.cache_marks import within
+from claude_lint.checks.cache_marks import claude_caching, within
 from claude_lint.cost import lost_reads_usd, unread_cache_usd
 from claude_lint.estimate import estimate
 from claude_lint.facts import Dynamic, Lit, Mapping, OneOf, Seq, Text
@@ -55,7 +55,8 @@ class CachePrefixDynamic(Rule):
     every request's prefix new: each call pays the cache write (1.25x input) and never
     gets the read (0.1x or less). Without explicit breakpoints the same value at the
     start of a long system prompt defeats automatic caching (OpenAI caches prompt
-    prefixes of 1,024 tokens or more). Moving the value after the cached part (into
+    prefixes of 1,024 tokens or more). A Claude request with no breakpoint at all
+    caches nothing, so a value there busts nothing: CL002 asks for the breakpoint. Moving the value after the cached part (into
     the user message) keeps the prefix stable.
 
     A value the request's loop changes on each iteration (the loop's item, a step
@@ -152,6 +153,10 @@ class CachePrefixDynamic(Rule):
             # at the end of an uncached system prompt: the prefix stays stable
             HEAD + f"RULES = {RULES!r}\n"
             'client.messages.create(model="claude-sonnet-4-6", max_tokens=500, messages=[], system=f"{RULES}\\nNow: {datetime.datetime.now()}")\n',
+            # a Claude request with no breakpoint at all caches nothing, so the clock at the head
+            # of its long system prompt busts nothing (CL002 asks for the breakpoint)
+            HEAD + f"RULES = {RULES!r}\n"
+            'client.messages.create(model="claude-sonnet-4-6", max_tokens=500, messages=[], system=f"Now: {datetime.datetime.now()}\\n{RULES}")\n',
             # short prompt: nothing to cache anyway
             HEAD + 'client.messages.create(model="claude-sonnet-4-6", max_tokens=500, messages=[], system=f"Now: {datetime.datetime.now()}")\n',
             # a date changes once a day: one extra write a day, not a miss per request
@@ -323,6 +328,10 @@ class CachePrefixDynamic(Rule):
                     yield self._report(call, part, f"in the {where} before the last cache breakpoint" if i < last else f"in the {where} block that carries the cache breakpoint", usd)
             return
         model = ctx.model(call)
+        if claude_caching(call, model) or (model is not None and model.provider == "anthropic"):
+            # Claude caches only where a breakpoint is written: with none, the value busts
+            # nothing (the missing breakpoint is CL002's finding, not this one).
+            return
         minimum = (model.min_cacheable if model is not None else None) or int(ctx.option("unknown-model-minimum"))
         ratio = ctx.catalog.token_ratio(model)
         system = call.value("system")

@@ -82,6 +82,7 @@ BUILDER = ("import datetime\n" + f"RULES = {RULES!r}\n"
            "class ContextBuilder:\n    def build_messages(self, history, question):\n        messages = []\n"
            "        messages.append({{'role': 'system', 'content': f'Now: {{datetime.datetime.now():{fmt}}}\\n' + RULES}})\n"
            "        messages.extend(history)\n        messages.append({{'role': 'user', 'content': question}})\n        return messages\n")
+CLAUDE_VIA_LITELLM = "anthropic/claude-sonnet-4-5"
 AGENT_LOOP = ("import litellm\nfrom bot.context import ContextBuilder\n"
               "class Agent:\n    def __init__(self):\n        self.context = ContextBuilder()\n"
               "    def turn(self, history, question):\n        messages = self.context.build_messages(history, question)\n"
@@ -145,7 +146,8 @@ FIRES = [
     Invalid(MARKER.replace("<FMT>", "%H:%M").replace("<SYSTEM>", "f'Time: {now}\\n' + RULES").replace("<USER>", "question"), row=18,
             message="`datetime.datetime.now().strftime('%H:%M')` changes on every request and sits in the messages block that carries the cache breakpoint"),
     Invalid(HANDED.replace("{noqa}", ""), row=14, message="`state.url` changes on every iteration of the loop at line 13 (it enters the prompt at line 5)"),
-    Invalid({"bot/__init__.py": "", "bot/context.py": BUILDER.format(fmt="%H:%M"), "bot/loop.py": AGENT_LOOP}, path="bot/context.py", row=6,
+    Invalid({"bot/__init__.py": "", "bot/context.py": BUILDER.format(fmt="%H:%M"), "bot/loop.py": AGENT_LOOP.replace(CLAUDE_VIA_LITELLM, "openai/gpt-5.4")},
+            path="bot/context.py", row=6,
             message="changes on every request and sits at the start of the system prompt"),
     Invalid(COPY.format(keep="m['role'] == 'system'"), row=15, message="`time.time()` changes on every request and sits at the start of the system prompt"),
     Invalid(TWO_ROUTES + "    while True:\n        state = await env.get_state()\n        act(state, history)\n", row=15,
@@ -185,6 +187,8 @@ SILENT = [
     MARKER.replace("<FMT>", "%H:%M").replace("<SYSTEM>", "RULES").replace("<USER>", "f'{now} {question}'"),
     HANDED.replace("{noqa}", "  # noqa: CL006"),
     {"bot/__init__.py": "", "bot/context.py": BUILDER.format(fmt="%Y-%m-%d"), "bot/loop.py": AGENT_LOOP},  # a date
+    # to Claude with no breakpoint anywhere: nothing is cached, so the clock busts nothing
+    {"bot/__init__.py": "", "bot/context.py": BUILDER.format(fmt="%H:%M"), "bot/loop.py": AGENT_LOOP},
     # the copy drops the system message: what it sends is not the caller's list
     COPY.format(keep="m['role'] == 'user'").replace("            else:\n", "            elif m['role'] == 'system':\n                continue\n            else:\n"),
     # the state fetched once, before the loop: every step sends the same prefix
