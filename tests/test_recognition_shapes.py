@@ -1042,3 +1042,29 @@ def test_a_request_in_a_lambda_on_a_client_it_is_handed(cli, tmp_path):
     )
     # a lambda has no name its calls are found by: its keywords prove the request (and nothing breaks)
     assert _sites(cli, tmp_path, {"a.py": source}) == {("a.py", 3): ("bedrock", "converse", "claude-3-haiku-20240307", None)}
+
+
+PROVIDER_PACKAGE_CHAT = (
+    "from anthropic import Anthropic\n\nclient = Anthropic()\n\n\n"
+    "def send(prompt, model='claude-haiku-4-5'):\n"
+    "    return client.messages.create(model=model, max_tokens=300, messages=[{'role': 'user', 'content': prompt}])\n"
+)
+
+
+@pytest.mark.parametrize("package, copy_marker, reached", [
+    ("app/providers/anthropic", None, True),  # the project's own package named like the SDK
+    ("src/app/processor/anthropic", None, True),  # inside namespace packages (no __init__.py above)
+    ("third_party/anthropic", None, False),  # a vendoring folder's copy of the SDK
+    ("app/lib/anthropic", "_version.py", False),  # a copy: the SDK's own version module beside __init__.py
+    ("anthropic", None, False),  # a copy at the top of the project, imported as the SDK itself
+])
+def test_a_package_named_like_an_sdk_is_the_projects_unless_it_is_a_copy_of_the_sdk(cli, tmp_path, package, copy_marker, reached):
+    dotted = package.replace("src/", "").replace("/", ".")
+    project = {f"{package}/__init__.py": "", f"{package}/chat.py": PROVIDER_PACKAGE_CHAT,
+               "main.py": f"from {dotted}.chat import send\n\nsend('hello', model='claude-sonnet-4-5')\n"}
+    if package.startswith("app/"):
+        project["app/__init__.py"] = ""
+    if copy_marker:
+        project[f"{package}/{copy_marker}"] = "__version__ = '0.40.0'\n"
+    found = routes(cli, tmp_path, project)
+    assert at(found, "main.py") == ([(3, 7)] if reached else [])
