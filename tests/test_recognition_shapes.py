@@ -1068,3 +1068,44 @@ def test_a_package_named_like_an_sdk_is_the_projects_unless_it_is_a_copy_of_the_
         project[f"{package}/{copy_marker}"] = "__version__ = '0.40.0'\n"
     found = routes(cli, tmp_path, project)
     assert at(found, "main.py") == ([(3, 7)] if reached else [])
+
+
+RUNNER_WRAPPER = (
+    "from anthropic import Anthropic\n\nclient = Anthropic()\n\n\n"
+    "def analyse(case, model='claude-haiku-4-5'):\n"
+    "    return client.messages.create(model=model, max_tokens=300, messages=[{'role': 'user', 'content': case}])\n\n\n"
+    "def describe(case):\n    return str(case)\n"
+)
+RUNNERS = (
+    "import asyncio\nimport functools\nfrom concurrent.futures import ThreadPoolExecutor\n\n"
+    "from analysis import analyse, describe\n\n\n"
+    "async def handler(case):\n"
+    "    loop = asyncio.get_running_loop()\n"
+    "    first = await loop.run_in_executor(None, analyse, case)\n"
+    "    text = await loop.run_in_executor(None, describe, case)\n"  # not a wrapper
+    "    return first, text\n\n\n"
+    "def batch(cases):\n"
+    "    with ThreadPoolExecutor() as pool:\n"
+    "        futures = [pool.submit(analyse, c, model='claude-sonnet-4-5') for c in cases]\n"
+    "    later = functools.partial(analyse, 'a case')\n"
+    "    kept = functools.partial(describe, 'x')\n"
+    "    return futures, later, kept\n"
+)
+# the module's function only handed over, never called in the file
+HANDED_ONLY = (
+    "import asyncio\n\nimport analysis\n\n\n"
+    "async def endpoint(case):\n"
+    "    verdict = await asyncio.to_thread(analysis.analyse, case)\n"
+    "    return verdict, await asyncio.to_thread(analysis.describe, case)\n"
+)
+
+
+def test_a_wrapper_handed_by_reference_to_a_runner_is_called_there(cli, tmp_path):
+    found = routes(cli, tmp_path, {"analysis.py": RUNNER_WRAPPER, "service.py": RUNNERS, "web.py": HANDED_ONLY})
+    request = _line(RUNNER_WRAPPER, "client.messages.create(")
+    expected = [(_line(RUNNERS, marker), request) for marker in ("run_in_executor(None, analyse", "pool.submit(", "partial(analyse")]
+    assert at(found, "service.py") == expected  # not the calls handing over describe()
+    models = {r["line"]: r["model"] for r in report_routes(cli, tmp_path, {}) if r["filename"] == "service.py"}
+    # the partial's later call may pass the model: not the parameter's default
+    assert [models[line] for line, _ in expected] == ["claude-haiku-4-5-20251001", "claude-sonnet-4-5-20250929", "?"]
+    assert at(found, "web.py") == [(_line(HANDED_ONLY, "to_thread(analysis.analyse"), request)]

@@ -104,6 +104,16 @@ def names_imported(data: bytes, wanted: dict, index: tuple, words: Optional[tupl
     return words, (names_in(data, wanted, words, among) if among else set())
 
 
+_HANDED = re.compile(rb"[ \t]*[,)]")  # after an argument: the next one, or the call's end
+
+
+def _handed_attribute(data: bytes, word: bytes) -> bool:
+    """`word` as an attribute handed to a call that runs it (`asyncio.to_thread(llm.ask, x)`,
+    `executor.submit(llm.ask, x)`, `functools.partial(llm.ask, ...)`): a dot before it and an
+    argument's end after it."""
+    return any(_HANDED.match(data, end) is not None and _dot_before(data, at) for at, end in _words(data, word))
+
+
 _BY_RAW: list = []  # [(the table last indexed, its rows by name as bytes)]
 
 
@@ -161,7 +171,7 @@ def names_in(data: bytes, wanted: dict, words: Optional[Tuple[Set[bytes], Dict[b
                 sum(1 for _ in _words(data, raw)) > listed or re.search(rb"\b" + re.escape(raw) + rb"\s+as\s+\w", data) is not None)
         else:
             named = not (module_bytes.isdisjoint(modules_in) and module_bytes.isdisjoint(names_in_file)) and data.find(raw) >= 0 and (
-                _called_attribute(data, raw) if not methods else any(True for _ in _words(data, raw))
+                (_called_attribute(data, raw) or _handed_attribute(data, raw)) if not methods else any(True for _ in _words(data, raw))
             )
         if named and methods and "__call__" not in methods:
             # a method reached as an attribute: called, or handed over (`submit(obj.chat, x)`);

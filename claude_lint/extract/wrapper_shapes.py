@@ -19,6 +19,9 @@ MAX_INVOCATIONS = 2000  # calls of wrappers kept per file
 FUNCTION_NODES = (ast.FunctionDef, ast.AsyncFunctionDef)
 # Calls that run a function handed to them with the arguments after it.
 RUNS_WITH_ARGS = frozenset({"submit", "to_thread", "run_in_executor", "apply_async", "run_sync"})
+# Calls that bind the first arguments of a function handed to them, to be called later with
+# the rest (`functools.partial(ask, model)`): what that later call passes is not known here.
+BINDS_FIRST_ARGS = frozenset({"partial"})
 # Calls that run it once per item of a collection (the item is its first argument); the
 # pandas ones pass their other keywords on to it.
 RUNS_PER_ITEM = frozenset({"map", "imap", "imap_unordered"})
