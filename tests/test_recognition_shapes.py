@@ -1109,3 +1109,38 @@ def test_a_wrapper_handed_by_reference_to_a_runner_is_called_there(cli, tmp_path
     # the partial's later call may pass the model: not the parameter's default
     assert [models[line] for line, _ in expected] == ["claude-haiku-4-5-20251001", "claude-sonnet-4-5-20250929", "?"]
     assert at(found, "web.py") == [(_line(HANDED_ONLY, "to_thread(analysis.analyse"), request)]
+
+
+ROUTER = (
+    "import importlib\n\n\n"
+    "def route(provider, model, text):\n"
+    "    module_name = f'app.providers.{provider}'\n"
+    "    module = importlib.import_module(module_name)\n"
+    "    return module.prompt(text, model)\n\n\n"
+    "def inline(provider, text):\n"
+    "    return importlib.import_module('app.providers.' + provider).prompt(text, 'x')\n\n\n"
+    "def models(provider):\n"
+    "    return importlib.import_module(f'app.providers.{provider}').list_models()\n\n\n"  # not a wrapper
+    "def anywhere(name, text):\n"
+    "    return importlib.import_module(name).prompt(text, 'x')\n"  # no package named: no candidates
+)
+
+
+def test_a_provider_module_chosen_by_name_reaches_each_module_of_the_package_defining_the_function(cli, tmp_path):
+    found = routes(cli, tmp_path, {
+        "app/__init__.py": "", "app/providers/__init__.py": "",
+        "app/providers/anthropic.py": (
+            "from anthropic import Anthropic\n\nclient = Anthropic()\n\n\ndef list_models():\n    return ['claude-haiku-4-5']\n\n\n"
+            "def prompt(text, model):\n    return client.messages.create(model=model, max_tokens=200, messages=[{'role': 'user', 'content': text}])\n"
+        ),
+        "app/providers/openai.py": (
+            "from openai import OpenAI\n\nclient = OpenAI()\n\n\n"
+            "def prompt(text, model):\n    return client.responses.create(model=model, input=text, max_output_tokens=200)\n"
+        ),
+        "app/providers/echo.py": "def prompt(text, model):\n    return text\n",  # defines it, makes no request
+        "app/router.py": ROUTER,
+    })
+    # one route per call, through anthropic.py's request and also openai.py's (not echo's, nor list_models())
+    assert at(found, "app/router.py") == [(_line(ROUTER, "module.prompt("), 11), (_line(ROUTER, "'app.providers.' + provider"), 11)]
+    also = {r["line"]: [(v["filename"], v["line"]) for v in r["also_via"]] for r in report_routes(cli, tmp_path, {}) if r["filename"] == "app/router.py"}
+    assert set(map(tuple, also.values())) == {(("app/providers/openai.py", 7),)}

@@ -22,6 +22,9 @@ RUNS_WITH_ARGS = frozenset({"submit", "to_thread", "run_in_executor", "apply_asy
 # Calls that bind the first arguments of a function handed to them, to be called later with
 # the rest (`functools.partial(ask, model)`): what that later call passes is not known here.
 BINDS_FIRST_ARGS = frozenset({"partial"})
+# The module of a callee's target chosen at run time among a package's modules
+# (`importlib.import_module(f"app.providers.{name}").prompt`): `app.providers.*.prompt`.
+ANY_MODULE = "*"
 # Calls that run it once per item of a collection (the item is its first argument); the
 # pandas ones pass their other keywords on to it.
 RUNS_PER_ITEM = frozenset({"map", "imap", "imap_unordered"})
