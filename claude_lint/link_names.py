@@ -6,11 +6,11 @@ from __future__ import annotations
 import os
 from typing import Dict, List, Optional, Tuple
 
-from claude_lint.extract.wrapper_shapes import ANY_MODULE, protocol_methods
+from claude_lint.extract.wrapper_shapes import ANY_MODULE, MAX_DEPTH, protocol_methods
 from claude_lint.facts import Callee, Invocation, Loc, Wrapper, WrapperTable
 from claude_lint.link_values import MAX_PROMPT_BYTES
 
-MAX_WRAPPER_DEPTH = 6  # wrappers calling wrappers, followed from one call (as wrapper_shapes.MAX_DEPTH)
+MAX_WRAPPER_DEPTH = MAX_DEPTH  # wrappers calling wrappers, followed from one call (as the finder's rounds)
 MAX_REACHED = 16  # requests one call of a wrapper may reach (a dispatcher over providers)
 
 

@@ -2,7 +2,7 @@
 36-repository corpus): a provider built by a factory function, an object handed in as a
 parameter named after its class, a function without parameters that is its request, a
 base class's template method reaching a subclass's request, a LangChain chat model passed
-in, and wrapper chains six levels deep. Each shape is shown recognised, and its look-alikes
+in, and wrapper chains seven levels deep. Each shape is shown recognised, and its look-alikes
 silent, through the real CLI (`report --format json` lists every recognised request)."""
 from __future__ import annotations
 
@@ -139,15 +139,15 @@ def test_a_langchain_chat_model_passed_in(cli, tmp_path):
     assert at(found, "plain.py") == []
 
 
-def test_wrapper_chains_six_levels_deep(cli, tmp_path):
-    levels = ["ask", "step1", "step2", "step3", "step4", "step5"]
+def test_wrapper_chains_seven_levels_deep(cli, tmp_path):
+    levels = ["ask", "step1", "step2", "step3", "step4", "step5", "step6"]
     files = {"app/__init__.py": "", "app/ask.py": (
         "import anthropic\n\nclient = anthropic.Anthropic()\n\n\n"
         "def ask(prompt):\n    return client.messages.create(model='claude-haiku-4-5', max_tokens=200, messages=[{'role': 'user', 'content': prompt}])\n"
     )}
     for lower, upper in zip(levels, levels[1:]):
         files[f"app/{upper}.py"] = f"from app.{lower} import {lower}\n\n\ndef {upper}(text):\n    return {lower}(text)\n"
-    files["app/main.py"] = "from app.step5 import step5\n\nstep5('hello')\n"
+    files["app/main.py"] = "from app.step6 import step6\n\nstep6('hello')\n"
     found = routes(cli, tmp_path, files)
     assert at(found, "app/main.py") == [(3, 7)]
     assert all(at(found, f"app/{name}.py") == [(5, 7)] for name in levels[1:])

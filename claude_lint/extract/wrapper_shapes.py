@@ -12,7 +12,7 @@ from claude_lint.extract.walk import walk
 from claude_lint.facts import Mapping, Param, Seq, Text, Transform
 
 
-MAX_DEPTH = 6  # levels of wrappers calling wrappers, here and in link (real code goes six deep: command -> step -> helper -> runner -> provider method -> request)
+MAX_DEPTH = 7  # levels of wrappers calling wrappers, here and in link (real code goes seven deep: an endpoint -> an eval runner -> its task -> a generator -> an agent -> a provider method -> the request)
 MAX_CLASSES = 8  # candidate classes of one receiver
 MAX_VALUE_NODES = 2000  # nodes of a value searched for a parameter
 MAX_INVOCATIONS = 2000  # calls of wrappers kept per file
