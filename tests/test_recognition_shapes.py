@@ -1144,3 +1144,23 @@ def test_a_provider_module_chosen_by_name_reaches_each_module_of_the_package_def
     assert at(found, "app/router.py") == [(_line(ROUTER, "module.prompt("), 11), (_line(ROUTER, "'app.providers.' + provider"), 11)]
     also = {r["line"]: [(v["filename"], v["line"]) for v in r["also_via"]] for r in report_routes(cli, tmp_path, {}) if r["filename"] == "app/router.py"}
     assert set(map(tuple, also.values())) == {(("app/providers/openai.py", 7),)}
+
+
+BEDROCK_BODY = (
+    "import boto3\n\nfrom app.aws import runtime\n\n\n"
+    "def ask(question):\n"
+    "    body = {'modelId': 'anthropic.claude-3-haiku-20240307-v1:0', 'messages': [{'role': 'user', 'content': [{'text': question}]}]}\n"
+    "    return runtime.converse(**body)\n\n\n"
+    "def ask_with(client, question):\n"
+    "    request = dict(modelId='anthropic.claude-3-haiku-20240307-v1:0', messages=[question])\n"
+    "    return client.converse(**request)\n\n\n"
+    "def chat(bot, options):\n    settings = {'messages': options}\n    return bot.converse(**settings)\n"  # no modelId: another library's
+)
+
+
+def test_a_bedrock_converse_with_its_body_spread_is_proven_by_the_model_id_in_the_body(cli, tmp_path):
+    found = _sites(cli, tmp_path, {
+        "app/__init__.py": "", "app/aws.py": "import boto3\n\nruntime = boto3.client('bedrock-runtime')\n", "app/rag.py": BEDROCK_BODY,
+    })
+    site = ("bedrock", "converse", "claude-3-haiku-20240307", None)
+    assert found == {("app/rag.py", _line(BEDROCK_BODY, "runtime.converse(")): site, ("app/rag.py", _line(BEDROCK_BODY, "client.converse(")): site}
