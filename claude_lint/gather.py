@@ -201,16 +201,23 @@ def _rounds(linter: Linter, project, found: Dict[str, FileFacts], sources: Seque
 
 
 def _in_sdk(abspath: str, known: Dict[str, bool], root: str) -> bool:
-    """Is a file part of an SDK's package: a folder above it, below the root, that is a
-    package (it holds `__init__.py`) named as an SDK module (a vendored `litellm/`)?"""
+    """Is a file part of a copy of an SDK's package (a vendored `litellm/`): a folder above it,
+    below the root, that is a package (it holds `__init__.py`) named as an SDK module, and is
+    a copy of the SDK: it holds a file every release of the SDKs ships beside `__init__.py`
+    (`_version.py`, `py.typed`), or sits in a vendoring folder (`_vendor/`) or at the top of
+    the project. A project's own subpackage so named (`app/providers/anthropic/`, a
+    namespace package's too) is its code, whose requests count."""
     folder = os.path.dirname(abspath)
     for _ in range(64):
         if len(folder) <= len(root) or not folder.startswith(root):
             return False
-        if known.get(os.path.basename(folder)) and os.path.isfile(os.path.join(folder, "__init__.py")):
-            return True
         parent = os.path.dirname(folder)
         if parent == folder:
             return False
+        if known.get(os.path.basename(folder)) and os.path.isfile(os.path.join(folder, "__init__.py")):
+            if parent == root or os.path.basename(parent) in ("_vendor", "vendor", "vendored", "third_party", "site-packages", "dist-packages"):
+                return True
+            if any(os.path.isfile(os.path.join(folder, marker)) for marker in ("_version.py", "version.py", "py.typed")):
+                return True
         folder = parent
     return False

@@ -6,11 +6,11 @@ from __future__ import annotations
 import os
 from typing import Dict, List, Optional, Tuple
 
-from claude_lint.extract.wrapper_shapes import protocol_methods
+from claude_lint.extract.wrapper_shapes import ANY_MODULE, MAX_DEPTH, protocol_methods
 from claude_lint.facts import Callee, Invocation, Loc, Wrapper, WrapperTable
 from claude_lint.link_values import MAX_PROMPT_BYTES
 
-MAX_WRAPPER_DEPTH = 6  # wrappers calling wrappers, followed from one call (as wrapper_shapes.MAX_DEPTH)
+MAX_WRAPPER_DEPTH = MAX_DEPTH  # wrappers calling wrappers, followed from one call (as the finder's rounds)
 MAX_REACHED = 16  # requests one call of a wrapper may reach (a dispatcher over providers)
 
 
@@ -55,6 +55,9 @@ class NameResolver:
             for cpath, cname in self._classes_named(callee.target.replace("_", "").lower()):
                 out.extend(self._method(cpath, cname, callee.method, callee.bound, False, depth))
             return out[:MAX_REACHED]
+        if f".{ANY_MODULE}." in callee.target:
+            package, _, name = callee.target.partition(f".{ANY_MODULE}.")
+            return self._any_module(package, name, from_path, depth)
         dots = len(callee.target) - len(callee.target.lstrip("."))
         rest = callee.target[dots:].split(".") if callee.target[dots:] else []
         tail = [callee.method] if callee.method else []
@@ -69,6 +72,24 @@ class NameResolver:
             names = rest[cut:] + tail
             return self._in_module(self._real(found_path), names, callee.bound if callee.method else None, depth)
         return []
+
+    def _any_module(self, package: str, name: str, from_path: str, depth: int) -> List[Tuple[str, Wrapper, bool]]:
+        """A function of the module chosen at run time among a package's modules (`importlib.
+        import_module(f"app.providers.{provider}").prompt`): each module of the package that
+        defines it as a wrapper (the candidates the run may pick)."""
+        init = self.module_path(package, from_path)
+        if init is not None and os.path.basename(init) == "__init__.py":
+            matches = lambda folder: folder == os.path.dirname(self._real(init))  # noqa: E731
+        else:  # a namespace package: its folder by its dotted path
+            tail = os.sep + package.replace(".", os.sep)
+            matches = lambda folder: folder.endswith(tail)  # noqa: E731
+        out: List[Tuple[str, Wrapper, bool]] = []
+        for path in sorted(self._tables):
+            if matches(os.path.dirname(path)) and os.path.basename(path) != "__init__.py":
+                out.extend(self._in_module(path, [name], None, depth + 1))
+                if len(out) >= MAX_REACHED:
+                    break
+        return out[:MAX_REACHED]
 
     def _in_module(self, path: str, names: List[str], bound: Optional[bool], depth: int) -> List[Tuple[str, Wrapper, bool]]:
         index = self._index(path)

@@ -2,7 +2,7 @@
 36-repository corpus): a provider built by a factory function, an object handed in as a
 parameter named after its class, a function without parameters that is its request, a
 base class's template method reaching a subclass's request, a LangChain chat model passed
-in, and wrapper chains six levels deep. Each shape is shown recognised, and its look-alikes
+in, and wrapper chains seven levels deep. Each shape is shown recognised, and its look-alikes
 silent, through the real CLI (`report --format json` lists every recognised request)."""
 from __future__ import annotations
 
@@ -139,15 +139,15 @@ def test_a_langchain_chat_model_passed_in(cli, tmp_path):
     assert at(found, "plain.py") == []
 
 
-def test_wrapper_chains_six_levels_deep(cli, tmp_path):
-    levels = ["ask", "step1", "step2", "step3", "step4", "step5"]
+def test_wrapper_chains_seven_levels_deep(cli, tmp_path):
+    levels = ["ask", "step1", "step2", "step3", "step4", "step5", "step6"]
     files = {"app/__init__.py": "", "app/ask.py": (
         "import anthropic\n\nclient = anthropic.Anthropic()\n\n\n"
         "def ask(prompt):\n    return client.messages.create(model='claude-haiku-4-5', max_tokens=200, messages=[{'role': 'user', 'content': prompt}])\n"
     )}
     for lower, upper in zip(levels, levels[1:]):
         files[f"app/{upper}.py"] = f"from app.{lower} import {lower}\n\n\ndef {upper}(text):\n    return {lower}(text)\n"
-    files["app/main.py"] = "from app.step5 import step5\n\nstep5('hello')\n"
+    files["app/main.py"] = "from app.step6 import step6\n\nstep6('hello')\n"
     found = routes(cli, tmp_path, files)
     assert at(found, "app/main.py") == [(3, 7)]
     assert all(at(found, f"app/{name}.py") == [(5, 7)] for name in levels[1:])
@@ -1042,3 +1042,125 @@ def test_a_request_in_a_lambda_on_a_client_it_is_handed(cli, tmp_path):
     )
     # a lambda has no name its calls are found by: its keywords prove the request (and nothing breaks)
     assert _sites(cli, tmp_path, {"a.py": source}) == {("a.py", 3): ("bedrock", "converse", "claude-3-haiku-20240307", None)}
+
+
+PROVIDER_PACKAGE_CHAT = (
+    "from anthropic import Anthropic\n\nclient = Anthropic()\n\n\n"
+    "def send(prompt, model='claude-haiku-4-5'):\n"
+    "    return client.messages.create(model=model, max_tokens=300, messages=[{'role': 'user', 'content': prompt}])\n"
+)
+
+
+@pytest.mark.parametrize("package, copy_marker, reached", [
+    ("app/providers/anthropic", None, True),  # the project's own package named like the SDK
+    ("src/app/processor/anthropic", None, True),  # inside namespace packages (no __init__.py above)
+    ("third_party/anthropic", None, False),  # a vendoring folder's copy of the SDK
+    ("app/lib/anthropic", "_version.py", False),  # a copy: the SDK's own version module beside __init__.py
+    ("anthropic", None, False),  # a copy at the top of the project, imported as the SDK itself
+])
+def test_a_package_named_like_an_sdk_is_the_projects_unless_it_is_a_copy_of_the_sdk(cli, tmp_path, package, copy_marker, reached):
+    dotted = package.replace("src/", "").replace("/", ".")
+    project = {f"{package}/__init__.py": "", f"{package}/chat.py": PROVIDER_PACKAGE_CHAT,
+               "main.py": f"from {dotted}.chat import send\n\nsend('hello', model='claude-sonnet-4-5')\n"}
+    if package.startswith("app/"):
+        project["app/__init__.py"] = ""
+    if copy_marker:
+        project[f"{package}/{copy_marker}"] = "__version__ = '0.40.0'\n"
+    found = routes(cli, tmp_path, project)
+    assert at(found, "main.py") == ([(3, 7)] if reached else [])
+
+
+RUNNER_WRAPPER = (
+    "from anthropic import Anthropic\n\nclient = Anthropic()\n\n\n"
+    "def analyse(case, model='claude-haiku-4-5'):\n"
+    "    return client.messages.create(model=model, max_tokens=300, messages=[{'role': 'user', 'content': case}])\n\n\n"
+    "def describe(case):\n    return str(case)\n"
+)
+RUNNERS = (
+    "import asyncio\nimport functools\nfrom concurrent.futures import ThreadPoolExecutor\n\n"
+    "from analysis import analyse, describe\n\n\n"
+    "async def handler(case):\n"
+    "    loop = asyncio.get_running_loop()\n"
+    "    first = await loop.run_in_executor(None, analyse, case)\n"
+    "    text = await loop.run_in_executor(None, describe, case)\n"  # not a wrapper
+    "    return first, text\n\n\n"
+    "def batch(cases):\n"
+    "    with ThreadPoolExecutor() as pool:\n"
+    "        futures = [pool.submit(analyse, c, model='claude-sonnet-4-5') for c in cases]\n"
+    "    later = functools.partial(analyse, 'a case')\n"
+    "    kept = functools.partial(describe, 'x')\n"
+    "    return futures, later, kept\n"
+)
+# the module's function only handed over, never called in the file
+HANDED_ONLY = (
+    "import asyncio\n\nimport analysis\n\n\n"
+    "async def endpoint(case):\n"
+    "    verdict = await asyncio.to_thread(analysis.analyse, case)\n"
+    "    return verdict, await asyncio.to_thread(analysis.describe, case)\n"
+)
+
+
+def test_a_wrapper_handed_by_reference_to_a_runner_is_called_there(cli, tmp_path):
+    found = routes(cli, tmp_path, {"analysis.py": RUNNER_WRAPPER, "service.py": RUNNERS, "web.py": HANDED_ONLY})
+    request = _line(RUNNER_WRAPPER, "client.messages.create(")
+    expected = [(_line(RUNNERS, marker), request) for marker in ("run_in_executor(None, analyse", "pool.submit(", "partial(analyse")]
+    assert at(found, "service.py") == expected  # not the calls handing over describe()
+    models = {r["line"]: r["model"] for r in report_routes(cli, tmp_path, {}) if r["filename"] == "service.py"}
+    # the partial's later call may pass the model: not the parameter's default
+    assert [models[line] for line, _ in expected] == ["claude-haiku-4-5-20251001", "claude-sonnet-4-5-20250929", "?"]
+    assert at(found, "web.py") == [(_line(HANDED_ONLY, "to_thread(analysis.analyse"), request)]
+
+
+ROUTER = (
+    "import importlib\n\n\n"
+    "def route(provider, model, text):\n"
+    "    module_name = f'app.providers.{provider}'\n"
+    "    module = importlib.import_module(module_name)\n"
+    "    return module.prompt(text, model)\n\n\n"
+    "def inline(provider, text):\n"
+    "    return importlib.import_module('app.providers.' + provider).prompt(text, 'x')\n\n\n"
+    "def models(provider):\n"
+    "    return importlib.import_module(f'app.providers.{provider}').list_models()\n\n\n"  # not a wrapper
+    "def anywhere(name, text):\n"
+    "    return importlib.import_module(name).prompt(text, 'x')\n"  # no package named: no candidates
+)
+
+
+def test_a_provider_module_chosen_by_name_reaches_each_module_of_the_package_defining_the_function(cli, tmp_path):
+    found = routes(cli, tmp_path, {
+        "app/__init__.py": "", "app/providers/__init__.py": "",
+        "app/providers/anthropic.py": (
+            "from anthropic import Anthropic\n\nclient = Anthropic()\n\n\ndef list_models():\n    return ['claude-haiku-4-5']\n\n\n"
+            "def prompt(text, model):\n    return client.messages.create(model=model, max_tokens=200, messages=[{'role': 'user', 'content': text}])\n"
+        ),
+        "app/providers/openai.py": (
+            "from openai import OpenAI\n\nclient = OpenAI()\n\n\n"
+            "def prompt(text, model):\n    return client.responses.create(model=model, input=text, max_output_tokens=200)\n"
+        ),
+        "app/providers/echo.py": "def prompt(text, model):\n    return text\n",  # defines it, makes no request
+        "app/router.py": ROUTER,
+    })
+    # one route per call, through anthropic.py's request and also openai.py's (not echo's, nor list_models())
+    assert at(found, "app/router.py") == [(_line(ROUTER, "module.prompt("), 11), (_line(ROUTER, "'app.providers.' + provider"), 11)]
+    also = {r["line"]: [(v["filename"], v["line"]) for v in r["also_via"]] for r in report_routes(cli, tmp_path, {}) if r["filename"] == "app/router.py"}
+    assert set(map(tuple, also.values())) == {(("app/providers/openai.py", 7),)}
+
+
+BEDROCK_BODY = (
+    "import boto3\n\nfrom app.aws import runtime\n\n\n"
+    "def ask(question):\n"
+    "    body = {'modelId': 'anthropic.claude-3-haiku-20240307-v1:0', 'messages': [{'role': 'user', 'content': [{'text': question}]}]}\n"
+    "    return runtime.converse(**body)\n\n\n"
+    "def ask_with(client, question):\n"
+    "    request = dict(modelId='anthropic.claude-3-haiku-20240307-v1:0', messages=[question])\n"
+    "    return client.converse(**request)\n\n\n"
+    "def chat(bot, options):\n    settings = {'messages': options}\n    return bot.converse(**settings)\n"  # no modelId: another library's
+)
+
+
+def test_a_bedrock_converse_with_its_body_spread_is_proven_by_the_model_id_in_the_body(cli, tmp_path):
+    found = _sites(cli, tmp_path, {
+        "app/__init__.py": "", "app/aws.py": "import boto3\n\nruntime = boto3.client('bedrock-runtime')\n", "app/rag.py": BEDROCK_BODY,
+    })
+    site = ("bedrock", "converse", "claude-3-haiku-20240307", None)
+    assert found == {("app/rag.py", _line(BEDROCK_BODY, "runtime.converse(")): site, ("app/rag.py", _line(BEDROCK_BODY, "client.converse(")): site}

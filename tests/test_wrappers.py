@@ -162,15 +162,16 @@ def test_loop_and_history_are_the_callers(cli, tmp_path):
 def test_growth_stays_linear_and_recursion_is_bounded(tmp_path):
     """A chain of wrappers deeper than the bound, mutual recursion and a wide fan-out end,
     and the levels within the bound are followed."""
-    chain = HEAD + ASK + "".join(f"\ndef w{i}(p):\n    return {'ask' if i == 0 else f'w{i - 1}'}(p)\n" for i in range(8))
+    levels = wrappers.MAX_DEPTH + 3
+    chain = HEAD + ASK + "".join(f"\ndef w{i}(p):\n    return {'ask' if i == 0 else f'w{i - 1}'}(p)\n" for i in range(levels))
     chain += "\ndef ping(p):\n    return pong(p)\n\ndef pong(p):\n    return ping(p) or ask(p)\n\nping('x')\n"
-    chain += "".join(f"w{i}('q')\n" for i in range(8))
+    chain += "".join(f"w{i}('q')\n" for i in range(levels))
     write_project(tmp_path, {"deep.py": chain})
     result = lint_tree(tmp_path, select=("CL001",))
     lines = {c.site.loc.row for c in result.calls if c.site.via is not None}
     first_call = chain.count("\n", 0, chain.index("w0('q')")) + 1
     assert {first_call + i for i in range(wrappers.MAX_DEPTH)} <= lines  # w0..w3: within the bound
-    assert not {first_call + i for i in range(wrappers.MAX_DEPTH + 1, 8)} & lines  # beyond it
+    assert not {first_call + i for i in range(wrappers.MAX_DEPTH + 1, levels)} & lines  # beyond it
     assert first_call - 1 in lines  # ping('x') through the mutual recursion
 
 

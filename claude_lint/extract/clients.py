@@ -189,3 +189,21 @@ def _bindings(ev: Evaluator, expr: ast.expr, scope: Scope):
         for value, method, _ in scope.klass.self_attrs.get(expr.attr, [])[:4]:
             if isinstance(value, ast.expr):
                 yield value, method
+
+
+def spread_keys(ev: Evaluator, call: ast.Call, scope: Scope) -> set:
+    """The keys a call's `**spread` of a dict written in its function passes (`body =
+    {"modelId": ..., "messages": ...}` ... `converse(**body)`): its keywords too, for the
+    keywords that prove a request (`MethodShape.proof`)."""
+    keys: set = set()
+    for k in call.keywords:
+        value = k.value if k.arg is None else None
+        if isinstance(value, ast.Name):
+            owner = ev.find(value.id, scope)
+            bound = owner.assigns.get(value.id, []) if owner is not None else []
+            value = bound[0] if len(bound) == 1 else None
+        if isinstance(value, ast.Dict):
+            keys.update(key.value for key in value.keys if isinstance(key, ast.Constant) and isinstance(key.value, str))
+        elif isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and value.func.id == "dict":
+            keys.update(kw.arg for kw in value.keywords if kw.arg is not None)
+    return keys

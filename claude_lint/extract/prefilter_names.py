@@ -99,9 +99,29 @@ def names_imported(data: bytes, wanted: dict, index: tuple, words: Optional[tupl
     among = {raw for word in (*words[0], *words[1]) for raw in by_word.get(word, ())}
     if data.find(b"class") >= 0:  # find, not bytes' `in`, which makes and drops a TypeError first
         among.update(raw for raw in by_word.get(DEFINED, ()) if data.find(raw) >= 0)
+    if data.find(CHOSEN_AT_RUN_TIME) >= 0:  # a module picked by name: its wrappers are imported by no statement
+        among.update(raw for raw in spelled if data.find(raw) >= 0)
     if not protocol:
         among.discard(PROTOCOL)
     return words, (names_in(data, wanted, words, among) if among else set())
+
+
+CHOSEN_AT_RUN_TIME = b"import_module"  # `importlib.import_module(f"app.providers.{name}")`
+
+
+def _chosen_at_run_time(data: bytes, modules: frozenset) -> bool:
+    """Does the file import a module by a name it builds, naming a module of the wrapper's path?"""
+    return data.find(CHOSEN_AT_RUN_TIME) >= 0 and any(data.find(m) >= 0 for m in modules)
+
+
+_HANDED = re.compile(rb"[ \t]*[,)]")  # after an argument: the next one, or the call's end
+
+
+def _handed_attribute(data: bytes, word: bytes) -> bool:
+    """`word` as an attribute handed to a call that runs it (`asyncio.to_thread(llm.ask, x)`,
+    `executor.submit(llm.ask, x)`, `functools.partial(llm.ask, ...)`): a dot before it and an
+    argument's end after it."""
+    return any(_HANDED.match(data, end) is not None and _dot_before(data, at) for at, end in _words(data, word))
 
 
 _BY_RAW: list = []  # [(the table last indexed, its rows by name as bytes)]
@@ -160,8 +180,8 @@ def names_in(data: bytes, wanted: dict, words: Optional[Tuple[Set[bytes], Dict[b
             named = (RELATIVE in modules_in or not module_bytes.isdisjoint(modules_in)) and (
                 sum(1 for _ in _words(data, raw)) > listed or re.search(rb"\b" + re.escape(raw) + rb"\s+as\s+\w", data) is not None)
         else:
-            named = not (module_bytes.isdisjoint(modules_in) and module_bytes.isdisjoint(names_in_file)) and data.find(raw) >= 0 and (
-                _called_attribute(data, raw) if not methods else any(True for _ in _words(data, raw))
+            named = not (module_bytes.isdisjoint(modules_in) and module_bytes.isdisjoint(names_in_file) and not _chosen_at_run_time(data, module_bytes)) and data.find(raw) >= 0 and (
+                (_called_attribute(data, raw) or _handed_attribute(data, raw)) if not methods else any(True for _ in _words(data, raw))
             )
         if named and methods and "__call__" not in methods:
             # a method reached as an attribute: called, or handed over (`submit(obj.chat, x)`);

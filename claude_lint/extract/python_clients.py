@@ -290,7 +290,7 @@ class ClientFinder:
                 other = self._value_provider(passed, at, 1)
                 if (other is not None and not any(other in s.providers for s in shapes)) or self._made_as_other(passed, [], at):
                     return None  # a caller hands it a client of another kind: its keywords prove nothing
-        written = {k.arg for k in call.keywords if k.arg is not None}
+        written = {k.arg for k in call.keywords if k.arg is not None} | clients.spread_keys(self.ev, call, scope)
         imported = {s.providers[0] for s in shapes if self._imports_sdk(s.providers[0])}
         proven = {s.providers[0] for s in shapes if s.providers[0] in imported and any(all(k in written for k in group) for group in s.proof)}
         if len(imported) == 1 and proven and not self._made_as_other(receiver, client_chain, scope):

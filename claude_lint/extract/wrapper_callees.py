@@ -10,7 +10,7 @@ from claude_lint.extract.bindings import Binding, Looped
 from claude_lint.extract.python_calls import _is_property
 from claude_lint.extract.scopes import Scope
 from claude_lint.extract.walk import child_nodes
-from claude_lint.extract.wrapper_shapes import MAX_CLASSES, last
+from claude_lint.extract.wrapper_shapes import ANY_MODULE, MAX_CLASSES, last
 from claude_lint.facts import Callee
 
 
@@ -66,6 +66,10 @@ class CalleeFinder:
         if isinstance(base, ast.Call) and isinstance(base.func, ast.Name) and base.func.id == "super" and self.ev.find("super", scope) is None:
             me = self._self_of(scope)
             return (Callee(me[1].name, True, method, True, True),) if me is not None else ()
+        if isinstance(base, ast.Call):
+            package = self._module_chosen(base, scope)
+            if package is not None:  # `importlib.import_module(f"app.providers.{name}").prompt(...)`
+                return (Callee(f"{package}.{ANY_MODULE}.{method}", False),)
         if isinstance(base, ast.Name):
             me = self._self_of(scope)
             owner = self.ev.find(base.id, scope)
@@ -78,6 +82,9 @@ class CalleeFinder:
                 return (Callee(f"{owner.imports[base.id]}.{method}", False),)
             if self._bound_as(owner, base.id, "class"):
                 return (Callee(self._qualified(owner, base.id), True, method, False),)
+            package = self._imported_by_name(owner, base.id)
+            if package is not None:
+                return (Callee(f"{package}.{ANY_MODULE}.{method}", False),)
         found = tuple(Callee(k.target, k.local, method) for k in self.classes_of(base, scope, 0))
         if called and not found and isinstance(base, ast.Name):
             me = self._self_of(scope)
@@ -85,6 +92,33 @@ class CalleeFinder:
                 # `self.llm(...)`: an object kept on self, called
                 return tuple(Callee(k.target, k.local, "__call__") for k in self.classes_of(func, scope, 0))
         return found
+
+    def _imported_by_name(self, owner: Scope, name: str) -> Optional[str]:
+        """The package whose module a name holds when the module is chosen at run time
+        (`mod = importlib.import_module(f"app.providers.{name}")`): any module of it (link
+        takes those defining the function called)."""
+        bound = owner.assigns.get(name, [])
+        return self._module_chosen(bound[0], owner) if len(bound) == 1 and isinstance(bound[0], ast.Call) else None
+
+    def _module_chosen(self, call: ast.Call, scope: Scope) -> Optional[str]:
+        if not call.args or self.ev.qualname(call.func, scope) != "importlib.import_module":
+            return None
+        spelled = call.args[0]
+        if isinstance(spelled, ast.Name):  # `module_name = f"..."` first
+            owner = self.ev.find(spelled.id, scope)
+            written = owner.assigns.get(spelled.id, []) if owner is not None else []
+            spelled = written[0] if len(written) == 1 else None
+        head = None
+        if isinstance(spelled, ast.JoinedStr) and len(spelled.values) == 2 and isinstance(spelled.values[1], ast.FormattedValue):
+            head = spelled.values[0]
+        elif isinstance(spelled, ast.BinOp) and isinstance(spelled.op, ast.Add):
+            head = spelled.left
+        if not (isinstance(head, ast.Constant) and isinstance(head.value, str)):
+            return None
+        package = head.value
+        if not package.endswith(".") or package.startswith(".") or not all(part.isidentifier() for part in package[:-1].split(".")):
+            return None
+        return package[:-1]
 
     def classes_of(self, expr: ast.expr, scope: Scope, depth: int) -> List[Callee]:
         """The classes an object may be an instance of, as references (no method)."""

@@ -11,7 +11,7 @@ from claude_lint.extract.chains import called_name
 from claude_lint.extract.history_stores import reads_store
 from claude_lint.extract.python_calls import free_limits
 from claude_lint.extract.scopes import CallRecord, Scope
-from claude_lint.extract.wrapper_shapes import MAX_CLASSES, MAX_VALUE_NODES, RUNS_WITH_ARGS, RUNS_PER_ITEM, APPLY, TASK_CALLS, TASK_MAPS, params_in, none_default, assigns_name
+from claude_lint.extract.wrapper_shapes import MAX_CLASSES, MAX_VALUE_NODES, BINDS_FIRST_ARGS, RUNS_WITH_ARGS, RUNS_PER_ITEM, APPLY, TASK_CALLS, TASK_MAPS, params_in, none_default, assigns_name
 from claude_lint.facts import Callee, History, Invocation, Mapping, Param, Unknown
 
 
@@ -41,7 +41,7 @@ class InvocationFinder:
             task = self.callees(func.value, record.scope, False)
             if task:
                 yield task, (None if last_id in TASK_CALLS else (-1, "map"))
-        known = last_id in RUNS_WITH_ARGS or last_id in RUNS_PER_ITEM or last_id in APPLY
+        known = last_id in RUNS_WITH_ARGS or last_id in RUNS_PER_ITEM or last_id in APPLY or last_id in BINDS_FIRST_ARGS
         if not known and last_id[:1].isupper():
             return  # handed to a class (`CommandHandler("chat", self.prompt)`): kept to be called later, by events
         for i, arg in enumerate(node.args[:4]):
@@ -156,8 +156,10 @@ class InvocationFinder:
             loop, independent = loc, True
         elif reference is not None:
             index, runner = reference
-            if runner in RUNS_WITH_ARGS or not runner:
+            if runner in RUNS_WITH_ARGS or runner in BINDS_FIRST_ARGS or not runner:
                 positional = node.args[index + 1:]
+                if runner in BINDS_FIRST_ARGS:  # the later call's arguments: any parameter not bound here
+                    kwargs = Mapping(kwargs.entries + ((None, Unknown("passed where the partial is called", loc)),), kwargs.loc, True, kwargs.key_locs)
                 if runner in RUNS_WITH_ARGS:
                     independent = False  # handed to a pool or a thread: run concurrently, written for latency (as asyncio.gather)
             else:
@@ -179,6 +181,8 @@ class InvocationFinder:
                 value = self._defaulted(a, node, d) or value
             args.append(value)
             arg_nodes.append(a)
+        if reference is not None and reference[1] in BINDS_FIRST_ARGS:
+            star = True
         histories: List[Tuple[str, History]] = []
         if self.history is not None:
             for i, a in enumerate(arg_nodes):

@@ -12,13 +12,19 @@ from claude_lint.extract.walk import walk
 from claude_lint.facts import Mapping, Param, Seq, Text, Transform
 
 
-MAX_DEPTH = 6  # levels of wrappers calling wrappers, here and in link (real code goes six deep: command -> step -> helper -> runner -> provider method -> request)
+MAX_DEPTH = 7  # levels of wrappers calling wrappers, here and in link (real code goes seven deep: an endpoint -> an eval runner -> its task -> a generator -> an agent -> a provider method -> the request)
 MAX_CLASSES = 8  # candidate classes of one receiver
 MAX_VALUE_NODES = 2000  # nodes of a value searched for a parameter
 MAX_INVOCATIONS = 2000  # calls of wrappers kept per file
 FUNCTION_NODES = (ast.FunctionDef, ast.AsyncFunctionDef)
 # Calls that run a function handed to them with the arguments after it.
 RUNS_WITH_ARGS = frozenset({"submit", "to_thread", "run_in_executor", "apply_async", "run_sync"})
+# Calls that bind the first arguments of a function handed to them, to be called later with
+# the rest (`functools.partial(ask, model)`): what that later call passes is not known here.
+BINDS_FIRST_ARGS = frozenset({"partial"})
+# The module of a callee's target chosen at run time among a package's modules
+# (`importlib.import_module(f"app.providers.{name}").prompt`): `app.providers.*.prompt`.
+ANY_MODULE = "*"
 # Calls that run it once per item of a collection (the item is its first argument); the
 # pandas ones pass their other keywords on to it.
 RUNS_PER_ITEM = frozenset({"map", "imap", "imap_unordered"})
