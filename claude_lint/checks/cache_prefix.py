@@ -153,10 +153,6 @@ class CachePrefixDynamic(Rule):
             # at the end of an uncached system prompt: the prefix stays stable
             HEAD + f"RULES = {RULES!r}\n"
             'client.messages.create(model="claude-sonnet-4-6", max_tokens=500, messages=[], system=f"{RULES}\\nNow: {datetime.datetime.now()}")\n',
-            # a Claude request with no breakpoint at all caches nothing, so the clock at the head
-            # of its long system prompt busts nothing (CL002 asks for the breakpoint)
-            HEAD + f"RULES = {RULES!r}\n"
-            'client.messages.create(model="claude-sonnet-4-6", max_tokens=500, messages=[], system=f"Now: {datetime.datetime.now()}\\n{RULES}")\n',
             # short prompt: nothing to cache anyway
             HEAD + 'client.messages.create(model="claude-sonnet-4-6", max_tokens=500, messages=[], system=f"Now: {datetime.datetime.now()}")\n',
             # a date changes once a day: one extra write a day, not a miss per request
@@ -223,16 +219,7 @@ class CachePrefixDynamic(Rule):
             HEAD + f"RULES = {RULES!r}\n" + BUILDER.format(value="datetime.datetime.now():%Y-%m-%d"),
         ]
 
-        # OpenAI caches long prefixes by itself: a builder's return that opens with the time defeats it
-        OPENAI_BUILDER = ("from openai import OpenAI\nimport datetime, time\n" + f"RULES = {RULES!r}\n"
-                          "def build_instructions(verbose):\n    if verbose:\n        return f\"Now: {{{value}}}\\n\" + RULES\n    return RULES\n"
-                          'OpenAI().responses.create(model="gpt-5.4", max_output_tokens=300, input="hi", instructions=build_instructions(True))\n')
         fires, silent = [*fires, *shapes.FIRES], [*silent, *shapes.SILENT]  # OpenAI-style system messages, lists filled by appends
-        fires = [*fires, Invalid(OPENAI_BUILDER.format(value="time.time()"), row=6,
-                                 message="`time.time()` changes on every request and sits at the start of the system prompt, ahead of ~3,002 "
-                                 "cacheable tokens, so the prefix never matches the cache: every call pays the full input price instead of a "
-                                 "cached read, about $6.75 per 1,000 calls")]
-        silent = [*silent, OPENAI_BUILDER.format(value="datetime.date.today()")]
 
         # the clock held in a name first (`now = ...strftime(...)`): judged by what the name holds
         NAMED = (HEAD + f"RULES = {RULES!r}\n"

@@ -202,7 +202,21 @@ SILENT = [
     STATE.replace("{state}", "settings"),  # the same state on every iteration: the prefix repeats
     CHAT.format(system='f"{RULES}\\nNow: {time.time()}"'),  # after the cacheable text: the prefix stays stable
     CHAT.format(system='f"Now: {time.time()}"'),  # nothing long after it to cache
+    # a Claude request with no breakpoint at all caches nothing: the clock at the head of its
+    # long system prompt busts nothing (CL002 asks for the breakpoint)
+    "import anthropic, time\n" + f"RULES = {RULES!r}\n"
+    'anthropic.Anthropic().messages.create(model="claude-sonnet-4-6", max_tokens=500, messages=[], system=f"Now: {time.time()}\\n{RULES}")\n',
     APPENDED.format(fmt="%Y-%m-%d"),  # to the day: one extra write a day
     # the clock's time zone (or year) read at request time is the same on every request
     CHAT.format(system='f"Zone: {datetime.datetime.now().astimezone().tzinfo}\\n{RULES}"'),
 ]
+
+# OpenAI caches long prefixes by itself: a builder's return that opens with the time defeats it
+OPENAI_BUILDER = ("from openai import OpenAI\nimport datetime, time\n" + f"RULES = {RULES!r}\n"
+                  "def build_instructions(verbose):\n    if verbose:\n        return f\"Now: {{{value}}}\\n\" + RULES\n    return RULES\n"
+                  'OpenAI().responses.create(model="gpt-5.4", max_output_tokens=300, input="hi", instructions=build_instructions(True))\n')
+FIRES.append(Invalid(OPENAI_BUILDER.format(value="time.time()"), row=6,
+                     message="`time.time()` changes on every request and sits at the start of the system prompt, ahead of ~3,002 "
+                     "cacheable tokens, so the prefix never matches the cache: every call pays the full input price instead of a "
+                     "cached read, about $6.75 per 1,000 calls"))
+SILENT.append(OPENAI_BUILDER.format(value="datetime.date.today()"))
