@@ -300,9 +300,9 @@ class ConversationUncached(Rule):
             CHAT_MODEL.replace("langchain_anthropic import ChatAnthropic", "langchain_openai import ChatOpenAI").replace("ChatAnthropic(", "ChatOpenAI(")
             .replace("MODEL", "'gpt-4o'").replace("TURN", "input()"),
         ]
-        from claude_lint.checks import history_examples as stored  # conversations kept in a store (CL004's "stored")
+        from claude_lint.checks import conversation_examples as handed, history_examples as stored  # CL004's "stored"
 
-        return [*fires, *stored.CL011_FIRES], [*silent, *stored.CL011_SILENT]
+        return [*fires, *stored.CL011_FIRES, *handed.FIRES], [*silent, *stored.CL011_SILENT, *handed.SILENT]
 
     def check_call(self, call: Call, ctx: Context) -> Iterator[Diagnostic]:
         site = call.site
@@ -354,6 +354,8 @@ _ANY_MODEL_APIS = frozenset({"invoke_model", "invoke_model_with_response_stream"
 
 
 def _grows_at(history, at) -> str:
+    if history.kind == "handed":
+        return f"the caller's list, appended after the request at {_where(history.append, at)}"
     if history.kind == "stored":
         return f"read whole by `{history.store[0]}`, written back by `{history.store[1]}` at {_where(history.append, at)}"
     return f"appended at {_where(history.append, at)}"

@@ -19,6 +19,10 @@ from claude_lint.extract.walk import walk
 from claude_lint.facts import History
 
 
+# `History.bound` of a list handed in by the caller: its bound, if any, is in the caller's code.
+HANDED = "the caller's"
+
+
 class HistoryFinder(ModelHistory, StoreHistory, EditJudge):
     """A request's conversation history. A mixin of `python._Extraction`."""
 
@@ -81,14 +85,14 @@ class HistoryFinder(ModelHistory, StoreHistory, EditJudge):
                                        marked=self._marked(name, grows, scope))
                     return History(name, "loop", self.ev.loc(grows[0].node), self._seed(owner.assigns.get(expr.id, []), owner), bound=loops.bound(loop),
                                    marked=self._marked(name, grows, scope), piled_marks=self.piled_marks(grows))
-                return None
+                return self._handed(expr, owner, node) if owner is scope else None
             if owner.kind == "module" and scope is not owner:
                 # Growth at import time (building few-shot examples) happens once, not per call.
                 grows = [e for e, k in edits if k == "grow" and e.scope.kind != "module"]
                 if grows and len(owner.assigns.get(expr.id, [])) == 1 and not self._bounded(edits, {e.scope for e in grows} | {scope}, owner):
                     return History(name, "module", self.ev.loc(grows[0].node), self._seed(owner.assigns.get(expr.id, []), owner), marked=self._marked(name, grows, scope),
                                    piled_marks=self.piled_marks(grows))
-            return None
+            return self._handed(expr, owner, node) if owner is scope else None
         if isinstance(expr, ast.Attribute) and isinstance(expr.value, ast.Name) and expr.value.id == scope.self_name and scope.klass is not None:
             klass, attr = scope.klass, expr.attr
             methods = {s for s in self._scopes() if s.klass is klass}
@@ -103,6 +107,22 @@ class HistoryFinder(ModelHistory, StoreHistory, EditJudge):
                 return History(f"{scope.self_name}.{attr}", "attribute", self.ev.loc(grows[0].node), marked=self._marked(f"{scope.self_name}.{attr}", grows, scope),
                                piled_marks=self.piled_marks(grows))
         return None
+
+    def _handed(self, expr: ast.Name, owner: Scope, request: ast.AST) -> Optional[History]:
+        """A list the function is handed (a parameter, never rebound) and appends to after
+        its request: the answer, the tool results. That list is the caller's conversation,
+        kept for its next call, which resends it grown. How long it lives and what bounds it
+        are the caller's business, which `bound` says (CL004 judges the caller's list there)."""
+        end = getattr(request, "end_lineno", None)
+        if owner.kind != "function" or expr.id not in owner.params or expr.id == owner.self_name or end is None:
+            return None
+        events = [e for e in self.c.events if e.key == ("name", expr.id) and e.scope is owner]
+        if any(e.kind == "reassign" for e in events):
+            return None  # rebound to a list of its own: what it appends stays here
+        after = [e for e in events if e.kind == "grow" and getattr(e.node, "lineno", 0) > end]
+        if not after:
+            return None
+        return History(expr.id, "handed", self.ev.loc(after[0].node), bound=HANDED, marked=self._marked(expr.id, after, owner))
 
     def _source(self, expr: ast.expr, scope: Scope, depth: int) -> Optional[ast.expr]:
         """The growing list a request's list is a whole copy of: `[system] + history`,
