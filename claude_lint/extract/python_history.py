@@ -125,7 +125,8 @@ class HistoryFinder(ModelHistory, StoreHistory, EditJudge):
         return History(expr.id, "handed", self.ev.loc(after[0].node), bound=HANDED, marked=self._marked(expr.id, after, owner))
 
     def _source(self, expr: ast.expr, scope: Scope, depth: int) -> Optional[ast.expr]:
-        """The growing list a request's list is a whole copy of: `[system] + history`,
+        """The growing list a request's list is a whole copy of (or all of it past its first
+        few messages, `history[1:]`): `[system] + history`,
         `[*self.messages, turn]`, `list(history)`, `[m for m in history]`, a local list
         appended to in a loop over it, or a name bound to one of those. None for a window
         (`history[-20:]`) or a helper's result, which may trim it."""
@@ -145,6 +146,8 @@ class HistoryFinder(ModelHistory, StoreHistory, EditJudge):
                 if found is not None:
                     return found
             return None
+        if isinstance(expr, ast.Subscript) and _past_head(expr.slice):
+            return self._source(expr.value, scope, depth + 1)  # `messages[1:]`: all but the system message kept apart
         if isinstance(expr, ast.Call) and len(expr.args) == 1 and not expr.keywords:
             name = called_name(expr.func)
             if name in ("list", "deepcopy"):
@@ -379,3 +382,10 @@ class HistoryFinder(ModelHistory, StoreHistory, EditJudge):
                         add(key_of(target), node, False)  # reassigned from a window or a helper
         return self._sessions
 
+
+def _past_head(part: ast.expr) -> bool:
+    """`[1:]`, `[2:]`: a slice that leaves out a fixed head of at most a few messages (a system
+    message sent apart) and keeps everything after it, however long it grows. A window
+    (`[-20:]`) or a cut (`[:n]`) is a bound."""
+    return (isinstance(part, ast.Slice) and part.upper is None and part.step is None and isinstance(part.lower, ast.Constant)
+            and type(part.lower.value) is int and 0 <= part.lower.value <= 3)
