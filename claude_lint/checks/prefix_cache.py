@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import os
 from typing import Iterator, Optional, Tuple
 
 from claude_lint.checks.base import Context, Invalid, Rule, money, tokens
@@ -49,9 +48,6 @@ def _message_head(message: object) -> Tuple[str, bool]:
     if not isinstance(message, Mapping) or message.open:
         return "", False
     content = message.get("content")
-    if isinstance(content, OneOf) and content.options and all(isinstance(o, Text) for o in content.options):
-        # The turn is written several ways (a branch adds the replied-to message): the head they all share.
-        return os.path.commonprefix([_literal_head(o) for o in content.options]), False
     if isinstance(content, Text):
         return _literal_head(content), not content.dynamic_parts
     if isinstance(content, Seq) and content.items:
@@ -91,9 +87,8 @@ class PromptPrefixUncached(Rule):
     - instructions, a rubric or few-shot examples at the head of the first user
       message (a literal, a constant, an f-string, `%` format, `str.join` of fixed
       parts, or a template, Jinja or `string.Template`, whose fixed head is long, a
-      prompt file read at run time; for a turn written several ways, the head all of
-      them share), before the part that changes per call, in a messages list written
-      in the request or filled by `.append`/`.extend` before it;
+      prompt file read at run time), before the part that changes per call, in a
+      messages list written in the request or filled by `.append`/`.extend` before it;
     - long tool definitions (their names, descriptions and schemas).
 
     The fixed prefix counted is the one the API caches: tools, then the system
@@ -308,14 +303,6 @@ class PromptPrefixUncached(Rule):
                   # the appended message's fixed block is marked afterwards, by subscript
                   APPENDED.replace("CONTENT", "[{'type': 'text', 'text': RUBRIC}, {'type': 'text', 'text': answer}]").replace(
                       "    return", "    messages[-1]['content'][0]['cache_control'] = {'type': 'ephemeral'}\n    return")]
-
-        # The user turn written two ways (apegenius: with or without the replied-to message): the head both share is fixed.
-        BRANCHES = (HEAD + f"RUBRIC = {RUBRIC!r}\n" + "def grade(answer, previous=None):\n    content = f'{RUBRIC}\\n\\nAnswer to grade:\\n{answer}'\n"
-                    "    if previous:\n        content = SECOND\n"
-                    "    return client.messages.create(model='claude-sonnet-4-6', max_tokens=300, messages=[{'role': 'user', 'content': content}])\n")
-        fires = [*fires, Invalid(BRANCHES.replace("SECOND", "f'{RUBRIC}\\n\\nEarlier answer:\\n{previous}\\n\\nAnswer to grade:\\n{answer}'"),
-                                 row=8, message="fixed head of the user turn ~2,48")]
-        silent = [*silent, BRANCHES.replace("SECOND", "f'Earlier answer:\\n{previous}\\n\\n{RUBRIC}\\n\\nAnswer to grade:\\n{answer}'")]
 
         # LangChain's ChatAnthropic invoked once with the rubric at the head of the human message
         LC = ("from langchain_anthropic import ChatAnthropic\nfrom langchain_core.messages import HumanMessage\n" + f"RUBRIC = {RUBRIC!r}\n"
