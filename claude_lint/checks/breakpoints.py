@@ -3,7 +3,7 @@ from __future__ import annotations
 from typing import Dict, Iterator, List, Optional, Tuple
 
 from claude_lint.checks.base import Context, Invalid, Rule, money, tokens
-from claude_lint.checks import breakpoint_piles as piles
+from claude_lint.checks import breakpoint_callers as callers, breakpoint_piles as piles
 from claude_lint.checks.breakpoint_piles import MAX_BREAKPOINTS, piled
 from claude_lint.checks.cache_marks import (
     TOOL_PROMPT_MOST, Block, as_written, automatic, blocks, cache_minimum, claude_caching, count, known, langchain_claude, params_in, unmarked_history, within)
@@ -128,12 +128,12 @@ class CacheBreakpointIneffective(Rule):
     (a file, a document) could make the prefix long enough. The marks are read wherever
     the code writes them: a helper that builds the cached block, a block or a `**kwargs`
     dict filled in after it is built, a list of blocks or messages filled by
-    `.append`/`.extend` before the request, text filled by `%` or `string.Template`, a boto3 `invoke_model` body or a Converse
-    `cachePoint`, on the Claude API, Bedrock and Vertex, in OpenAI-style content
-    parts sent by LiteLLM to a Claude model, and in the messages a LangChain
-    `ChatAnthropic` model is invoked with (content blocks, `additional_kwargs`). A mark written outside the
-    request (a helper) is reported at the request, which names the model. When the
-    request sends tools, the tool-use system prompt the API adds (up to 530 tokens) is
+    `.append`/`.extend` before the request, text filled by `%` or `string.Template`, a boto3 `invoke_model` body or a
+    Converse `cachePoint`, on the Claude API, Bedrock and Vertex, in OpenAI-style content parts sent by LiteLLM to a
+    Claude model, and in the messages a LangChain `ChatAnthropic` model is invoked with (content blocks,
+    `additional_kwargs`). A mark written outside the request (a helper) is reported at the request, which names the
+    model; a wrapper's mark on text its callers pass, at the caller whose text is short (other callers may pass
+    enough). When the request sends tools, the tool-use system prompt the API adds (up to 530 tokens) is
     counted in the prefix's favour.
 
     ## Example
@@ -354,7 +354,7 @@ class CacheBreakpointIneffective(Rule):
         silent = [*silent, LC.replace("SYSTEM", f"SystemMessage(content=[{{'type': 'text', 'text': 'You are terse.', {MARK}}}])").replace("max_tokens=300)", "max_tokens=300).bind_tools(TOOLS)"),
                   LC.replace("SYSTEM", f"SystemMessage(content=[{{'type': 'text', 'text': LONG, {MARK}}}])"),
                   LC.replace("SYSTEM", f"SystemMessage(content=LONG, additional_kwargs={{{MARK}}})")]
-        return [*fires, *piles.FIRES], [*silent, *piles.SILENT]
+        return [*fires, *piles.FIRES, *callers.examples()[0]], [*silent, *piles.SILENT, *callers.examples()[1]]
 
     def check_call(self, call: Call, ctx: Context) -> Iterator[Diagnostic]:
         site = call.site
@@ -389,9 +389,9 @@ class CacheBreakpointIneffective(Rule):
             return
         where = model.id if model is not None else "an unknown model (configured minimum)"
         mark = found[last].mark
-        # A breakpoint written in a helper or a constant: reported at the request that sends it,
-        # naming where it is written (one helper may serve requests on different models).
-        inside = within(mark, site.via or site.loc)
+        # A breakpoint written in a helper or a constant: reported at the request that sends it, naming where it is
+        # written (one helper may serve requests on different models); one on text a caller passes: at that caller.
+        inside = within(mark, site.via or site.loc) and not callers.passed_in(call, found[last])
         arg = call.arg(found[last].role)
         at = mark if inside else arg.at if site.via is None and arg is not None and within(arg.at, site.loc) else site.loc
         yield self.diagnostic(

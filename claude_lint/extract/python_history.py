@@ -19,6 +19,10 @@ from claude_lint.extract.walk import walk
 from claude_lint.facts import History
 
 
+# `History.bound` of a list handed in by the caller: its bound, if any, is in the caller's code.
+HANDED = "the caller's"
+
+
 class HistoryFinder(ModelHistory, StoreHistory, EditJudge):
     """A request's conversation history. A mixin of `python._Extraction`."""
 
@@ -81,14 +85,14 @@ class HistoryFinder(ModelHistory, StoreHistory, EditJudge):
                                        marked=self._marked(name, grows, scope))
                     return History(name, "loop", self.ev.loc(grows[0].node), self._seed(owner.assigns.get(expr.id, []), owner), bound=loops.bound(loop),
                                    marked=self._marked(name, grows, scope), piled_marks=self.piled_marks(grows))
-                return None
+                return self._handed(expr, owner, node) if owner is scope else None
             if owner.kind == "module" and scope is not owner:
                 # Growth at import time (building few-shot examples) happens once, not per call.
                 grows = [e for e, k in edits if k == "grow" and e.scope.kind != "module"]
                 if grows and len(owner.assigns.get(expr.id, [])) == 1 and not self._bounded(edits, {e.scope for e in grows} | {scope}, owner):
                     return History(name, "module", self.ev.loc(grows[0].node), self._seed(owner.assigns.get(expr.id, []), owner), marked=self._marked(name, grows, scope),
                                    piled_marks=self.piled_marks(grows))
-            return None
+            return self._handed(expr, owner, node) if owner is scope else None
         if isinstance(expr, ast.Attribute) and isinstance(expr.value, ast.Name) and expr.value.id == scope.self_name and scope.klass is not None:
             klass, attr = scope.klass, expr.attr
             methods = {s for s in self._scopes() if s.klass is klass}
@@ -104,8 +108,25 @@ class HistoryFinder(ModelHistory, StoreHistory, EditJudge):
                                piled_marks=self.piled_marks(grows))
         return None
 
+    def _handed(self, expr: ast.Name, owner: Scope, request: ast.AST) -> Optional[History]:
+        """A list the function is handed (a parameter, never rebound) and appends to after
+        its request: the answer, the tool results. That list is the caller's conversation,
+        kept for its next call, which resends it grown. How long it lives and what bounds it
+        are the caller's business, which `bound` says (CL004 judges the caller's list there)."""
+        end = getattr(request, "end_lineno", None)
+        if owner.kind != "function" or expr.id not in owner.params or expr.id == owner.self_name or end is None:
+            return None
+        events = [e for e in self.c.events if e.key == ("name", expr.id) and e.scope is owner]
+        if any(e.kind == "reassign" for e in events):
+            return None  # rebound to a list of its own: what it appends stays here
+        after = [e for e in events if e.kind == "grow" and getattr(e.node, "lineno", 0) > end]
+        if not after:
+            return None
+        return History(expr.id, "handed", self.ev.loc(after[0].node), bound=HANDED, marked=self._marked(expr.id, after, owner))
+
     def _source(self, expr: ast.expr, scope: Scope, depth: int) -> Optional[ast.expr]:
-        """The growing list a request's list is a whole copy of: `[system] + history`,
+        """The growing list a request's list is a whole copy of (or all of it past its first
+        few messages, `history[1:]`): `[system] + history`,
         `[*self.messages, turn]`, `list(history)`, `[m for m in history]`, a local list
         appended to in a loop over it, or a name bound to one of those. None for a window
         (`history[-20:]`) or a helper's result, which may trim it."""
@@ -125,6 +146,8 @@ class HistoryFinder(ModelHistory, StoreHistory, EditJudge):
                 if found is not None:
                     return found
             return None
+        if isinstance(expr, ast.Subscript) and _past_head(expr.slice):
+            return self._source(expr.value, scope, depth + 1)  # `messages[1:]`: all but the system message kept apart
         if isinstance(expr, ast.Call) and len(expr.args) == 1 and not expr.keywords:
             name = called_name(expr.func)
             if name in ("list", "deepcopy"):
@@ -359,3 +382,10 @@ class HistoryFinder(ModelHistory, StoreHistory, EditJudge):
                         add(key_of(target), node, False)  # reassigned from a window or a helper
         return self._sessions
 
+
+def _past_head(part: ast.expr) -> bool:
+    """`[1:]`, `[2:]`: a slice that leaves out a fixed head of at most a few messages (a system
+    message sent apart) and keeps everything after it, however long it grows. A window
+    (`[-20:]`) or a cut (`[:n]`) is a bound."""
+    return (isinstance(part, ast.Slice) and part.upper is None and part.step is None and isinstance(part.lower, ast.Constant)
+            and type(part.lower.value) is int and 0 <= part.lower.value <= 3)

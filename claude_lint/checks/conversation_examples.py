@@ -1,0 +1,49 @@
+"""CL011's examples of a conversation handed in by the caller (a function appends the answer,
+and the tool results, to the list it was handed, after its request, so the caller's next
+call resends it grown) and of one sent past its system message (`messages[1:]`). Kept apart from the rule module for its size; the rule's `examples()`
+imports and lists them."""
+from __future__ import annotations
+
+from claude_lint.checks.base import Invalid
+
+HEAD = "import anthropic\nclient = anthropic.Anthropic()\n"
+CREATE = "client.messages.create(model='claude-sonnet-4-6', max_tokens=1024, messages=history)"
+
+# a chat turn: the user's text and the answer both go into the caller's list
+CHAT = (HEAD + "def chat(history, text):\n    history.append({'role': 'user', 'content': text})\n"
+        "    reply = " + CREATE + "\n"
+        "    history.append({'role': 'assistant', 'content': reply.content})\n    return reply\n")
+
+# gitauto's agent step: the request through the project's wrapper, then the answer and the
+# tool results appended to the conversation the agent loop (elsewhere) hands in each step
+ASK = "def ask(messages):\n    return client.messages.create(model='claude-sonnet-4-6', max_tokens=1024, messages=messages)\n\n"
+STEP = (HEAD + ASK + "def step(messages):\n    reply = ask(messages)\n"
+        "    messages.append({'role': 'assistant', 'content': reply.content})\n"
+        "    messages.append({'role': 'user', 'content': run_tools(reply)})\n    return messages\n")
+
+# the system message kept at the head of the list and sent apart: `messages[1:]` is the rest, however long
+SPLIT = (HEAD + "messages = [{'role': 'system', 'content': 'You are terse.'}]\nwhile True:\n"
+         "    messages.append({'role': 'user', 'content': input()})\n"
+         "    reply = client.messages.create(model='claude-sonnet-4-6', max_tokens=1024, system=messages[0]['content'], messages=messages[1:])\n"
+         "    messages.append({'role': 'assistant', 'content': reply.content})\n")
+
+FIRES = [
+    Invalid(SPLIT, row=6, message="`messages` grows each turn (appended at line 5)"),
+    Invalid(CHAT, row=5, message="`history` grows each turn (the caller's list, appended after the request at line 6)"),
+    Invalid(STEP, row=7, message="`messages` grows each turn (the caller's list, appended after the request at line 8)"),
+]
+SILENT = [
+    # a window of the last messages: what is sent stops growing
+    SPLIT.replace("messages=messages[1:])", "messages=messages[-20:])"),
+    # only the new turn is added before the request: nothing shows the caller keeps the list
+    CHAT.replace("    history.append({'role': 'assistant', 'content': reply.content})\n", ""),
+    # the function works on its own copy: what it appends never reaches the caller
+    CHAT.replace("def chat(history, text):\n", "def chat(history, text):\n    history = list(history)\n"),
+    # the answer goes into a log, not into the list sent
+    CHAT.replace("    history.append({'role': 'assistant'", "    log.append({'role': 'assistant'"),
+    # a breakpoint moves with the conversation already
+    CHAT.replace("messages=history)", "messages=history, cache_control={'type': 'ephemeral'})"),
+    # OpenAI caches long prefixes by itself
+    STEP.replace(HEAD, "from openai import OpenAI\nclient = OpenAI()\n").replace(
+        "client.messages.create(model='claude-sonnet-4-6', max_tokens=1024,", "client.chat.completions.create(model='gpt-5.4',"),
+]
