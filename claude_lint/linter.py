@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, AbstractSet, Dict, List, Optional, Sequence, T
 from claude_lint import catalog as catalog_mod
 from claude_lint import catalog_files
 from claude_lint import config as config_mod
-from claude_lint import suppress
+from claude_lint import safeio, suppress
 from claude_lint.bounds import MAX_FILE_BYTES
 from claude_lint.caller_questions import names_key, spelled_in
 from claude_lint.checks import by_code
@@ -203,9 +203,9 @@ class Linter:
             st = os.stat(source.abspath)
             if not stat.S_ISREG(st.st_mode) or st.st_size > MAX_FILE_BYTES:
                 return None, None
-            with open(source.abspath, "rb") as fh:
-                return st, fh.read(MAX_FILE_BYTES + 1)
-        except OSError:
+            # Not `open().read(MAX_FILE_BYTES + 1)`: a 5 MB buffer per file read, in every round.
+            return st, safeio.read_regular(source.abspath, MAX_FILE_BYTES)
+        except OSError:  # gone, swapped for a pipe, or grown past the cap since the stat
             return None, None
 
     def names_present(self, source: SourceFile, wanted: Dict[str, frozenset], key: str, cache: Optional[FactsCache], given: Optional[Dict[str, bytes]] = None) -> AbstractSet[str]:

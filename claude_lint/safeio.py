@@ -67,12 +67,17 @@ def read_fd(fd: int, limit: int, path: str = "", head: bool = False, size: Optio
         raise TooLarge(path, limit)
     chunks = []
     left = limit + (0 if head else 1)  # one more than allowed: a file that grew is caught
+    # The first read asks for the size the stat gave and one byte more (os.read allocates
+    # what it is asked for: a 1 MB buffer per small file cost more than reading it); what
+    # comes after (the end, or bytes the file grew by) in small reads.
+    ask = min(left, size + 1)
     while left > 0:
-        chunk = os.read(fd, min(left, 1 << 20))
+        chunk = os.read(fd, ask)
         if not chunk:
             break
         chunks.append(chunk)
         left -= len(chunk)
+        ask = min(left, 1 << 16)
     data = b"".join(chunks)
     if len(data) > limit:
         raise TooLarge(path, limit)
