@@ -58,7 +58,9 @@ def _install() -> None:
     if _path[0] is None:
         path = _cache_path()
         if path is not None:
-            _modules_from(path)
+            from claude_lint import startup_modules
+
+            startup_modules.install(path, _Deferred)
     for name in DEFERRED:
         _defer(name)
     if _path[0] is not None or path is None:
@@ -265,7 +267,11 @@ def save() -> None:
     path = _path[0]
     if path is None:
         return
-    _save_modules(path)
+    from claude_lint import startup_modules
+
+    written = startup_modules.save()
+    if written is not None:
+        prune(os.path.dirname(written), os.path.basename(written), ".modules", KEEP)
     if not _missed[0]:
         return
     import marshal
@@ -308,154 +314,3 @@ def prune(folder: str, own: str, suffix: str, keep: int, max_age_days: float | N
                 pass
 
 
-
-# --- the modules' code, from one file ------------------------------------------------------
-# Finding and loading a module through the import system's own finders is about 0.2 M
-# instructions before its code runs (the path entries searched, the .pyc opened, read and
-# checked): with the hundred modules of ours and the fifty standard ones a one-file run
-# imports, a tenth of it. Their code is kept in one file beside the dataclasses' (each
-# module marshalled on its own: a run unmarshals only what it imports), and served by a
-# finder ahead of the others when its source file has the size and time it had when kept,
-# which is what the .pyc beside it was checked against. A module it lacks or finds changed
-# is imported as usual, and kept at exit.
-
-MAX_MODULES = 600  # past this (every command's modules, twice over), a save keeps only what its own run imported
-_modules: dict = {}  # name -> (source path, .pyc path, is a package, st_mtime_ns, st_size, marshalled code)
-_loaded: dict = {}  # name -> its code, unmarshalled by the finder for the loader
-_served: set = set()
-_modules_path = [None]
-
-
-def _modules_from(path: str) -> None:
-    folder, name = os.path.split(path)
-    where = os.path.join(folder, "modules" + name[len("dataclasses"):-len(".marshal")] + ".modules")
-    _modules_path[0] = where
-    _standard[0] = os.path.dirname(os.__file__) + os.sep
-    found = _read_modules(where)
-    _modules.update(found)
-    sys.meta_path.insert(0, _KeptModules)
-
-
-def _read_modules(where: str) -> dict:
-    import marshal
-
-    try:
-        with open(where, "rb") as fh:
-            st = os.fstat(fh.fileno())
-            if hasattr(os, "geteuid") and (st.st_uid != os.geteuid() or st.st_mode & 0o022):
-                return {}  # code that someone else could have written is not run
-            found = marshal.loads(fh.read())
-    except Exception:  # absent, unreadable, truncated, another build's: imported as usual
-        return {}
-    if not isinstance(found, dict):
-        return {}
-    return {k: v for k, v in found.items() if isinstance(k, str) and isinstance(v, tuple) and len(v) == 6 and isinstance(v[0], str)
-            and isinstance(v[1], str) and type(v[2]) is bool and type(v[3]) is int and type(v[4]) is int and type(v[5]) is bytes}
-
-
-class _KeptModules:
-    """The finder and loader of the kept modules."""
-
-    @staticmethod
-    def find_spec(name, path=None, target=None):
-        entry = _modules.get(name)
-        if entry is None or target is not None:
-            return None
-        source, cached, package, mtime, size, code = entry
-        try:
-            st = os.stat(source)
-        except OSError:
-            return None
-        if st.st_mtime_ns != mtime or st.st_size != size:
-            return None
-        import marshal
-
-        try:
-            code = marshal.loads(code)
-        except Exception:
-            return None
-        if not isinstance(code, _CODE_TYPE):
-            return None
-        spec = _ModuleSpec(name, _KeptModules, origin=source, is_package=package)
-        spec.has_location = True
-        spec.cached = cached
-        if package:
-            spec.submodule_search_locations = [os.path.dirname(source)]
-        _loaded[name] = code
-        _served.add(name)
-        return spec
-
-    @staticmethod
-    def create_module(spec):
-        return None
-
-    @staticmethod
-    def exec_module(module):
-        exec(_KeptModules.get_code(module.__spec__.name), module.__dict__)
-
-    @staticmethod
-    def get_code(name):
-        code = _loaded.pop(name, None)
-        if code is None:  # asked again (runpy, a reload): the source as it is now
-            with open(_modules[name][0], "rb") as fh:
-                code = compile(fh.read(), _modules[name][0], "exec", dont_inherit=True)
-        return code
-
-    @staticmethod
-    def is_package(name):
-        return _modules[name][2]
-
-    @staticmethod
-    def get_source(name):
-        with open(_modules[name][0], encoding="utf-8") as fh:
-            return fh.read()
-
-
-_CODE_TYPE = type(_KeptModules.find_spec.__code__)
-_ModuleSpec = sys.modules["_frozen_importlib"].ModuleSpec  # imported by nothing: the finder must import nothing
-_standard = [None]
-
-
-def _keepable(name: str, module) -> bool:
-    spec = getattr(module, "__spec__", None)
-    if spec is None or not isinstance(spec.origin, str) or not spec.origin.endswith(".py") or not hasattr(spec.loader, "get_code"):
-        return False
-    if name == "claude_lint" or name.startswith("claude_lint."):
-        return True
-    # The standard library's own modules (a library's, loaded by a fix, would only grow the file).
-    return _standard[0] is not None and spec.origin.startswith(_standard[0]) and "-packages" not in spec.origin
-
-
-def _save_modules(path: str) -> None:
-    where = _modules_path[0]
-    if where is None:
-        return
-    new = {}
-    for name, module in list(sys.modules.items()):
-        if name in _served or type(module) is _Deferred or not _keepable(name, module):
-            continue
-        spec = module.__spec__
-        try:
-            st = os.stat(spec.origin)
-            kept = _modules.get(name)
-            if kept is not None and kept[3] == st.st_mtime_ns and kept[4] == st.st_size:
-                continue  # imported before the finder was in place (this package, what start-up needs)
-            code = spec.loader.get_code(name)
-        except Exception:
-            continue
-        if isinstance(code, _CODE_TYPE):
-            new[name] = (spec.origin, spec.cached or "", spec.submodule_search_locations is not None, st.st_mtime_ns, st.st_size, code)
-    if not new:
-        return
-    import marshal
-
-    from claude_lint import atomic
-
-    kept = _modules if len(_modules) + len(new) <= MAX_MODULES else {k: v for k, v in _modules.items() if k in _served}
-    kept.update((name, entry[:5] + (marshal.dumps(entry[5]),)) for name, entry in new.items())
-    try:
-        os.makedirs(os.path.dirname(where), mode=0o700, exist_ok=True)
-        atomic.replace(where, marshal.dumps(kept), prefix="." + os.path.basename(where) + ".", suffix=".tmp")
-    except (OSError, ValueError):  # a read-only home: imported as usual next time
-        return
-    prune(os.path.dirname(where), os.path.basename(where), ".modules", KEEP)

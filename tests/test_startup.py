@@ -199,8 +199,8 @@ def test_deferred_modules_run_at_their_first_use_in_any_thread(tmp_path):
 MODULES_PROBE = """
 import json, sys
 import claude_lint.facts as facts
-from claude_lint import startup
-print(json.dumps({"served": sorted(startup._served), "file": facts.__file__, "marker": getattr(facts, "STALE_MARKER", None),
+from claude_lint import startup_modules
+print(json.dumps({"served": sorted(startup_modules._served), "file": facts.__file__, "marker": getattr(facts, "STALE_MARKER", None),
                   "loader": type(facts.__spec__.loader).__name__ if not isinstance(facts.__spec__.loader, type) else facts.__spec__.loader.__name__}))
 """
 
