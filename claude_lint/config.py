@@ -1,13 +1,14 @@
 """Settings: `[tool.claude-lint]` in the nearest pyproject.toml (or claude-lint.toml),
 merged with the command line into one frozen Settings. A bad key or value is a
-ConfigError naming it, never a traceback.
-"""
+ConfigError naming it, never a traceback."""
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from stat import S_ISREG
 from typing import Dict, List, Optional, Tuple
+
+from claude_lint.records import frozen
 
 CONFIG_FILES = ("claude-lint.toml", ".claude-lint.toml", "pyproject.toml")
 ROOT_MARKERS = (".git", "pyproject.toml", "setup.py", "setup.cfg", "claude-lint.toml", ".claude-lint.toml")
@@ -28,7 +29,7 @@ class ConfigError(Exception):
     pass
 
 
-@dataclass(frozen=True)
+@frozen
 class Settings:
     """A run's settings, from the configuration file and the command line."""
     root: str

@@ -136,6 +136,11 @@ def _exec(source, globals=None, locals=None):
     exec(source, globals, locals)
 
 
+def run_kept(source: str, globals: dict, locals: dict) -> None:
+    """`exec` of generated source whose code is kept as the dataclasses' is (`records`)."""
+    _exec(source, globals, locals)
+
+
 def _cache_path():
     from claude_lint.cache_seal import user_cache_folder
 
