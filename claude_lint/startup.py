@@ -234,7 +234,7 @@ def _hook_regexes() -> None:
 
 # Modules of the standard library that every run imports, and that compile patterns as
 # they are imported: kept too (a library's, loaded by a fix, would only grow the file).
-_STANDARD = frozenset({"argparse", "dataclasses", "gettext", "locale", "json.decoder", "json.encoder", "json.scanner", "pickle", "tokenize"})
+_STANDARD = frozenset({"argparse", "dataclasses", "gettext", "locale", "json.decoder", "json.encoder", "json.scanner", "pickle", "tokenize", "tomllib._re"})
 # argparse compiles its patterns as it parses (from the parser's own options, never from
 # the values given): a fixed set for our parsers.
 _STANDARD_ANYWHERE = frozenset({"argparse"})
