@@ -174,11 +174,11 @@ def load(start: str, explicit: Optional[str] = None) -> Settings:
 
 def load_file(path: str) -> Settings:
     """The settings of one config file, its folder being the project root."""
-    from claude_lint import safeio, toml
+    from claude_lint import config_cache, safeio
 
-    try:
-        data = toml.loads(safeio.read_regular(path, MAX_CONFIG_BYTES).decode("utf-8"))
-    except (OSError, toml.TOMLDecodeError, UnicodeDecodeError) as exc:
+    try:  # (tomllib, kept by the file's bytes: config_cache)
+        data = config_cache.parsed(safeio.read_regular(path, MAX_CONFIG_BYTES))
+    except (OSError, config_cache.decode_error(), UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: cannot read config: {exc}") from exc
     except (RecursionError, MemoryError, ValueError) as exc:
         # tomllib recurses per nesting level and converts integers with int(): a 500-deep
