@@ -8,17 +8,23 @@ module marshalled on its own: a run unmarshals only what it imports), and served
 finder ahead of the others when its source file has the size and time it had when kept,
 which is what the .pyc beside it was checked against. A module it lacks or finds changed
 is imported as usual, and kept at exit. Only ever read from the user's cache folder, and
-only a file this user alone can write.
+only a file this user alone can write. The file is an index, then the modules' code: a run
+reads the index and, for each module it imports, that module's bytes alone (reading the
+whole file, every command's modules, into memory cost more in page faults than it saved).
 """
 import os
 import sys
 
 
 MAX_MODULES = 600  # past this (every command's modules, twice over), a save keeps only what its own run imported
-_modules: dict = {}  # name -> (source path, .pyc path, is a package, st_mtime_ns, st_size, marshalled code)
+MAGIC = b"CLMODS1\n"
+# name -> (source path, .pyc path, is a package, st_mtime_ns, st_size, offset, length): the
+# module's marshalled code is `length` bytes at `offset` past the index in the file `_file`
+_modules: dict = {}
 _loaded: dict = {}  # name -> its code, unmarshalled by the finder for the loader
 _served: set = set()
 _modules_path = [None]
+_file = [None]  # the kept file, open for the run
 
 
 def install(path: str, unrun: type) -> None:
@@ -29,26 +35,50 @@ def install(path: str, unrun: type) -> None:
     where = os.path.join(folder, "modules" + name[len("dataclasses"):-len(".marshal")] + ".modules")
     _modules_path[0] = where
     _standard[0] = os.path.dirname(os.__file__) + os.sep
-    found = _read_modules(where)
-    _modules.update(found)
+    _modules.update(_read_index(where))
     sys.meta_path.insert(0, _KeptModules)
 
 
-def _read_modules(where: str) -> dict:
+def _read_index(where: str) -> dict:
     import marshal
 
     try:
-        with open(where, "rb") as fh:
-            st = os.fstat(fh.fileno())
-            if hasattr(os, "geteuid") and (st.st_uid != os.geteuid() or st.st_mode & 0o022):
-                return {}  # code that someone else could have written is not run
-            found = marshal.loads(fh.read())
-    except Exception:  # absent, unreadable, truncated, another build's: imported as usual
+        fh = open(where, "rb", buffering=0)
+    except OSError:
+        return {}
+    try:
+        st = os.fstat(fh.fileno())
+        if hasattr(os, "geteuid") and (st.st_uid != os.geteuid() or st.st_mode & 0o022):
+            raise ValueError("code that someone else could have written is not run")
+        head = fh.read(len(MAGIC) + 8)
+        if len(head) != len(MAGIC) + 8 or not head.startswith(MAGIC):
+            raise ValueError("not ours")
+        size = int.from_bytes(head[len(MAGIC):], "little")
+        index = fh.read(size)
+        found = marshal.loads(index) if len(index) == size else None
+    except Exception:  # unreadable, truncated, another build's: imported as usual
+        fh.close()
         return {}
     if not isinstance(found, dict):
+        fh.close()
         return {}
-    return {k: v for k, v in found.items() if isinstance(k, str) and isinstance(v, tuple) and len(v) == 6 and isinstance(v[0], str)
-            and isinstance(v[1], str) and type(v[2]) is bool and type(v[3]) is int and type(v[4]) is int and type(v[5]) is bytes}
+    _file[0] = (fh, len(MAGIC) + 8 + size)
+    return {k: v for k, v in found.items() if isinstance(k, str) and isinstance(v, tuple) and len(v) == 7 and isinstance(v[0], str)
+            and isinstance(v[1], str) and type(v[2]) is bool and all(type(n) is int for n in v[3:])}
+
+
+def _code_bytes(entry) -> bytes:
+    """The marshalled code of an index entry, read from the kept file."""
+    fh, start = _file[0]
+    offset, length = start + entry[5], entry[6]
+    if hasattr(os, "pread"):
+        found = os.pread(fh.fileno(), length, offset)
+    else:  # (the finder runs under the import lock: nothing else moves the position meanwhile)
+        fh.seek(offset)
+        found = fh.read(length)
+    if len(found) != length:
+        raise ValueError("truncated")
+    return found
 
 
 class _KeptModules:
@@ -59,7 +89,7 @@ class _KeptModules:
         entry = _modules.get(name)
         if entry is None or target is not None:
             return None
-        source, cached, package, mtime, size, code = entry
+        source, cached, package, mtime, size = entry[:5]
         try:
             st = os.stat(source)
         except OSError:
@@ -69,7 +99,7 @@ class _KeptModules:
         import marshal
 
         try:
-            code = marshal.loads(code)
+            code = marshal.loads(_code_bytes(entry))
         except Exception:
             return None
         if not isinstance(code, _CODE_TYPE):
@@ -152,11 +182,26 @@ def save():
 
     from claude_lint import atomic
 
-    kept = _modules if len(_modules) + len(new) <= MAX_MODULES else {k: v for k, v in _modules.items() if k in _served}
-    kept.update((name, entry[:5] + (marshal.dumps(entry[5]),)) for name, entry in new.items())
+    index, blobs, offset = {}, [], 0
+    for name, entry in _modules.items():
+        if name in new or (len(_modules) + len(new) > MAX_MODULES and name not in _served):
+            continue
+        try:
+            blob = _code_bytes(entry)
+        except (OSError, ValueError):
+            continue
+        index[name] = entry[:5] + (offset, len(blob))
+        blobs.append(blob)
+        offset += len(blob)
+    for name, entry in new.items():
+        blob = marshal.dumps(entry[5])
+        index[name] = entry[:5] + (offset, len(blob))
+        blobs.append(blob)
+        offset += len(blob)
+    head = marshal.dumps(index)
     try:
         os.makedirs(os.path.dirname(where), mode=0o700, exist_ok=True)
-        atomic.replace(where, marshal.dumps(kept), prefix="." + os.path.basename(where) + ".", suffix=".tmp")
+        atomic.replace(where, b"".join([MAGIC, len(head).to_bytes(8, "little"), head, *blobs]), prefix="." + os.path.basename(where) + ".", suffix=".tmp")
     except (OSError, ValueError):  # a read-only home: imported as usual next time
         return None
     return where

@@ -229,6 +229,33 @@ def test_the_second_run_imports_our_modules_from_the_kept_file(tmp_path):
     assert second["file"] == first["file"] == facts.__file__
 
 
+def _modules_table(path):
+    """The kept file as name -> (source, .pyc, package, mtime, size, marshalled code)."""
+    import marshal
+
+    from claude_lint.startup_modules import MAGIC
+
+    data = path.read_bytes()
+    size = int.from_bytes(data[len(MAGIC):len(MAGIC) + 8], "little")
+    start = len(MAGIC) + 8 + size
+    index = marshal.loads(data[len(MAGIC) + 8:start])
+    return {name: e[:5] + (data[start + e[5]:start + e[5] + e[6]],) for name, e in index.items()}
+
+
+def _write_modules_table(path, table):
+    import marshal
+
+    from claude_lint.startup_modules import MAGIC
+
+    index, blobs, offset = {}, [], 0
+    for name, entry in table.items():
+        index[name] = entry[:5] + (offset, len(entry[5]))
+        blobs.append(entry[5])
+        offset += len(entry[5])
+    head = marshal.dumps(index)
+    path.write_bytes(MAGIC + len(head).to_bytes(8, "little") + head + b"".join(blobs))
+
+
 def test_a_kept_module_whose_source_changed_is_imported_from_its_source(tmp_path):
     # The kept code says STALE_MARKER; its source file's time no longer matches (as after
     # an edit or a reinstall): the module comes from its source, and is kept anew.
@@ -236,16 +263,20 @@ def test_a_kept_module_whose_source_changed_is_imported_from_its_source(tmp_path
 
     _modules_probe(tmp_path)
     kept = _modules_file(tmp_path)
-    table = marshal.loads(kept.read_bytes())
+    table = _modules_table(kept)
     source, cached, package, mtime, size, _ = table["claude_lint.facts"]
     stale = marshal.dumps(compile("STALE_MARKER = 1\n", source, "exec"))
     table["claude_lint.facts"] = (source, cached, package, mtime - 1, size, stale)
-    kept.write_bytes(marshal.dumps(table))
+    _write_modules_table(kept, table)
     again = _modules_probe(tmp_path)
     assert again["marker"] is None and "claude_lint.facts" not in again["served"]
-    assert marshal.loads(kept.read_bytes())["claude_lint.facts"][3] == mtime
+    assert _modules_table(kept)["claude_lint.facts"][3] == mtime
+    assert "claude_lint.facts" in _modules_probe(tmp_path)["served"]
     # Same time and size but code others could have written: not run either.
     table["claude_lint.facts"] = (source, cached, package, mtime, size, stale)
-    kept.write_bytes(marshal.dumps(table))
+    _write_modules_table(kept, table)
     kept.chmod(0o666)
     assert _modules_probe(tmp_path)["marker"] is None
+    # A damaged file: everything imported as usual.
+    kept.write_bytes(b"\x00garbage")
+    assert _modules_probe(tmp_path)["served"] == []
