@@ -21,6 +21,7 @@ from functools import lru_cache
 from typing import Dict, Iterable, Optional, Sequence, Tuple
 
 from claude_lint.patterns import lazy
+from claude_lint.records import frozen
 
 
 DATA = os.path.join(os.path.dirname(os.path.abspath(__file__)), "models.toml")
@@ -43,7 +44,7 @@ _ISO_DATE = lazy(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 _CONTROL = lazy(r"[\x00-\x1f\x7f-\x9f]")
 
 
-@dataclass(frozen=True)
+@frozen
 class Lifecycle:
     """A model's status and retirement date, and what replaces it."""
     status: str = "active"
@@ -61,7 +62,7 @@ class Lifecycle:
         return None if self.retires is None else (datetime.date.fromisoformat(self.retires) - today).days
 
 
-@dataclass(frozen=True)
+@frozen
 class Model:
     """One model's catalogue entry: provider, family, prices, limits and lifecycle."""
     id: str

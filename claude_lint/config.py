@@ -1,13 +1,14 @@
 """Settings: `[tool.claude-lint]` in the nearest pyproject.toml (or claude-lint.toml),
 merged with the command line into one frozen Settings. A bad key or value is a
-ConfigError naming it, never a traceback.
-"""
+ConfigError naming it, never a traceback."""
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from stat import S_ISREG
 from typing import Dict, List, Optional, Tuple
+
+from claude_lint.records import frozen
 
 CONFIG_FILES = ("claude-lint.toml", ".claude-lint.toml", "pyproject.toml")
 ROOT_MARKERS = (".git", "pyproject.toml", "setup.py", "setup.cfg", "claude-lint.toml", ".claude-lint.toml")
@@ -28,7 +29,7 @@ class ConfigError(Exception):
     pass
 
 
-@dataclass(frozen=True)
+@frozen
 class Settings:
     """A run's settings, from the configuration file and the command line."""
     root: str
@@ -173,11 +174,11 @@ def load(start: str, explicit: Optional[str] = None) -> Settings:
 
 def load_file(path: str) -> Settings:
     """The settings of one config file, its folder being the project root."""
-    from claude_lint import safeio, toml
+    from claude_lint import config_cache, safeio
 
-    try:
-        data = toml.loads(safeio.read_regular(path, MAX_CONFIG_BYTES).decode("utf-8"))
-    except (OSError, toml.TOMLDecodeError, UnicodeDecodeError) as exc:
+    try:  # (tomllib, kept by the file's bytes: config_cache)
+        data = config_cache.parsed(safeio.read_regular(path, MAX_CONFIG_BYTES))
+    except (OSError, config_cache.decode_error(), UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: cannot read config: {exc}") from exc
     except (RecursionError, MemoryError, ValueError) as exc:
         # tomllib recurses per nesting level and converts integers with int(): a 500-deep

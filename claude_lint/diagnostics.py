@@ -1,10 +1,10 @@
 """What a rule reports."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Optional, Tuple
 
 from claude_lint.facts import Loc
+from claude_lint.records import frozen
 
 # The rule pages have no public web address yet, and a link to a page that does not exist is
 # worse than none: outputs that can carry text (SARIF `help`) carry the page itself, and
@@ -12,7 +12,7 @@ from claude_lint.facts import Loc
 DOCS_URL: Optional[str] = None
 
 
-@dataclass(frozen=True)
+@frozen
 class Edit:
     """Replace the text between two positions (1-based rows and columns) with `content`."""
 
@@ -23,7 +23,7 @@ class Edit:
     end_col: int
 
 
-@dataclass(frozen=True)
+@frozen
 class Fix:
     """The edits that fix a finding, and how safe they are to apply."""
     message: str
@@ -38,7 +38,7 @@ def applicable(fix: Optional[Fix], unsafe: bool) -> bool:
     return fix.applicability == "safe" or (unsafe and fix.applicability == "unsafe")
 
 
-@dataclass(frozen=True)
+@frozen
 class Diagnostic:
     """One finding: the rule, its message, where, and its fix and cost when it has them."""
     code: str
@@ -48,7 +48,7 @@ class Diagnostic:
     severity: str = "warning"  # "error" | "warning"
     fix: Optional[Fix] = None
     cost: Optional[float] = None  # estimated USD at stake per 1,000 calls, when known
-    related: Tuple[Loc, ...] = field(default=())
+    related: Tuple[Loc, ...] = ()
 
     @property
     def url(self) -> Optional[str]:

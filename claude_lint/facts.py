@@ -7,11 +7,12 @@ parameter), or `Unknown`. Rules stay silent on `Unknown`.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Optional, Tuple, Union
 
+from claude_lint.records import frozen
 
-@dataclass(frozen=True)
+
+@frozen
 class Loc:
     """A region of a file. Rows and columns are 1-based; the end is exclusive."""
 
@@ -29,7 +30,7 @@ class Loc:
 # --- values -----------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@frozen
 class Lit:
     """A literal number, bool or None."""
 
@@ -37,7 +38,7 @@ class Lit:
     loc: Optional[Loc] = None
 
 
-@dataclass(frozen=True)
+@frozen
 class Dynamic:
     """Text only known at run time (an f-string field, a call result inside text)."""
 
@@ -48,7 +49,7 @@ class Dynamic:
     entered: Optional[Loc] = None
 
 
-@dataclass(frozen=True)
+@frozen
 class Text:
     """A string folded from literal pieces and run-time pieces.
 
@@ -72,7 +73,7 @@ class Text:
         return all(isinstance(p, (str, Dynamic)) for p in self.parts)
 
 
-@dataclass(frozen=True)
+@frozen
 class Transform:
     """A string method applied to a value not yet folded: dedent, strip, ..."""
 
@@ -84,7 +85,7 @@ class Transform:
     fields: Tuple[Tuple[str, object], ...] = ()
 
 
-@dataclass(frozen=True)
+@frozen
 class Seq:
     """A list or tuple literal."""
 
@@ -101,7 +102,7 @@ def _last(pairs, key: str):
     return found
 
 
-@dataclass(frozen=True)
+@frozen
 class Mapping:
     """A dict literal or dict(...) call, with `**spread` entries kept in order.
 
@@ -124,7 +125,7 @@ class Mapping:
         return tuple(k for k, _ in self.entries if k is not None)
 
 
-@dataclass(frozen=True)
+@frozen
 class Ref:
     """A module-level name of another module of the project, resolved by `link`."""
 
@@ -134,7 +135,7 @@ class Ref:
     loc: Optional[Loc] = None
 
 
-@dataclass(frozen=True)
+@frozen
 class FileRead:
     """The text of a file read at run time: Path(...).read_text(), open(...).read()."""
 
@@ -144,7 +145,7 @@ class FileRead:
     loc: Optional[Loc] = None
 
 
-@dataclass(frozen=True)
+@frozen
 class Param:
     """A function parameter; its value is the default, when there is one."""
 
@@ -154,14 +155,14 @@ class Param:
     loc: Optional[Loc] = None
 
 
-@dataclass(frozen=True)
+@frozen
 class Unknown:
     """A value the linter cannot know statically, and why."""
     why: str
     loc: Optional[Loc] = None
 
 
-@dataclass(frozen=True)
+@frozen
 class OneOf(Unknown):
     """A run-time value whose possible values are partly written: the fallback of `a or "x"`,
     `os.getenv(k, "x")` or `.get(k, "x")`, the branches of `x if c else y`, the items of
@@ -185,7 +186,7 @@ Value = Union[Lit, Text, Transform, Seq, Mapping, Ref, FileRead, Param, Unknown,
 # --- call sites -------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@frozen
 class History:
     """Proof that the messages list of a call grows without bound."""
 
@@ -212,7 +213,7 @@ class History:
     piled_marks: int = 0
 
 
-@dataclass(frozen=True)
+@frozen
 class Retry:
     """An `except` handler that sends the same request again, with nothing counting the attempts."""
 
@@ -221,7 +222,7 @@ class Retry:
     caught: str  # what it catches, as written ("RateLimitError", "Exception", "any exception")
 
 
-@dataclass(frozen=True)
+@frozen
 class AnswerUse:
     """Something the code does with a request's answer: evidence of how long it can be."""
 
@@ -230,7 +231,7 @@ class AnswerUse:
     loc: Loc
 
 
-@dataclass(frozen=True)
+@frozen
 class CallSite:
     """One LLM API call (or one request of a batch), with its arguments as Values."""
 
@@ -296,7 +297,7 @@ FILE_TIMEOUT = "CL904"  # analysis ran out of its time or memory
 FILE_ERROR_CODES = frozenset({SYNTAX_ERROR, UNREADABLE_FILE, INVALID_INPUT_FILE, FILE_TIMEOUT})
 
 
-@dataclass(frozen=True)
+@frozen
 class FileError:
     """A file that could not be read or parsed: one CL9xx diagnostic."""
 
@@ -305,14 +306,14 @@ class FileError:
     loc: Loc
 
 
-@dataclass(frozen=True)
+@frozen
 class Noqa:
     """A noqa comment: its row and the codes it silences."""
     row: int
     codes: Optional[Tuple[str, ...]]  # None: a bare `# noqa` silences every code
 
 
-@dataclass(frozen=True)
+@frozen
 class FileFacts:
     """What the extractors found in one file: calls, constants, imports, noqa comments, wrappers."""
     path: str  # as given to the user (relative to the working dir when possible)
@@ -349,7 +350,7 @@ class FileFacts:
 # per-file fact; `link` binds each call's arguments to its parameters.
 
 
-@dataclass(frozen=True)
+@frozen
 class Callee:
     """What a call may reach: a function, or a method looked up on a class and its bases.
 
@@ -365,7 +366,7 @@ class Callee:
     where: Optional[Loc] = None  # a function of the file defined more than once (a notebook): which def
 
 
-@dataclass(frozen=True)
+@frozen
 class Signature:
     """A function's parameters, as a call binds its arguments to them."""
     params: Tuple[str, ...]  # positional-or-keyword parameters in order, the receiver excluded
@@ -376,7 +377,7 @@ class Signature:
     classmethod: bool = False  # `cls` is bound through the class too (`K.m(x)`)
 
 
-@dataclass(frozen=True)
+@frozen
 class Invocation:
     """A call of a (possible) project wrapper, with the caller's arguments and context."""
 
@@ -406,7 +407,7 @@ class Invocation:
     clients: Tuple[Tuple[str, bool, Optional[str]], ...] = ()
 
 
-@dataclass(frozen=True)
+@frozen
 class Wrapper:
     """A project function that makes requests: its signature and the requests in its body."""
     name: str  # qualified name in its file ("ask", "LLMClient.chat", "outer.inner")
@@ -416,7 +417,7 @@ class Wrapper:
     messages: Tuple[Optional[str], ...] = ()  # per request: the parameter its messages list is, when it is one
 
 
-@dataclass(frozen=True)
+@frozen
 class ClassInfo:
     """A class of a file: its bases and the methods it defines."""
     name: str  # qualified name in its file
@@ -425,7 +426,7 @@ class ClassInfo:
     urls: Tuple[Tuple[str, str], ...] = ()  # method -> the URL it returns (an override of a base's POST URL hook)
 
 
-@dataclass(frozen=True)
+@frozen
 class WrapperTable:
     """One file's wrappers, the calls of wrappers it makes, and what finding a method needs."""
 

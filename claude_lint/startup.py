@@ -55,12 +55,15 @@ def install() -> None:
 
 
 def _install() -> None:
+    if _path[0] is None:
+        path = _cache_path()
+        if path is not None:
+            from claude_lint import startup_modules
+
+            startup_modules.install(path, _Deferred)
     for name in DEFERRED:
         _defer(name)
-    if _path[0] is not None:
-        return
-    path = _cache_path()
-    if path is None:
+    if _path[0] is not None or path is None:
         return
     _path[0] = path
     _codes.update(_read(path))
@@ -131,6 +134,11 @@ def _exec(source, globals=None, locals=None):
         _used.add(source)
         source = code
     exec(source, globals, locals)
+
+
+def run_kept(source: str, globals: dict, locals: dict) -> None:
+    """`exec` of generated source whose code is kept as the dataclasses' is (`records`)."""
+    _exec(source, globals, locals)
 
 
 def _cache_path():
@@ -226,7 +234,7 @@ def _hook_regexes() -> None:
 
 # Modules of the standard library that every run imports, and that compile patterns as
 # they are imported: kept too (a library's, loaded by a fix, would only grow the file).
-_STANDARD = frozenset({"argparse", "dataclasses", "gettext", "locale", "json.decoder", "json.encoder", "json.scanner", "pickle", "tokenize"})
+_STANDARD = frozenset({"argparse", "dataclasses", "gettext", "locale", "json.decoder", "json.encoder", "json.scanner", "pickle", "tokenize", "tomllib._re"})
 # argparse compiles its patterns as it parses (from the parser's own options, never from
 # the values given): a fixed set for our parsers.
 _STANDARD_ANYWHERE = frozenset({"argparse"})
@@ -262,7 +270,14 @@ def save() -> None:
     """Written whole under a temporary name, then renamed (runs in parallel see the old
     file or a new one), and only when this run compiled a text the file lacked."""
     path = _path[0]
-    if path is None or not _missed[0]:
+    if path is None:
+        return
+    from claude_lint import startup_modules
+
+    written = startup_modules.save()
+    if written is not None:
+        prune(os.path.dirname(written), os.path.basename(written), ".modules", KEEP)
+    if not _missed[0]:
         return
     import marshal
 
@@ -302,4 +317,5 @@ def prune(folder: str, own: str, suffix: str, keep: int, max_age_days: float | N
                 os.unlink(os.path.join(folder, name))
             except OSError:
                 pass
+
 

@@ -35,7 +35,7 @@ def _probe(cache_home):
 
 def _cache_files(cache_home):
     folder = cache_home / "claude-lint" / "startup"
-    return sorted(folder.iterdir()) if folder.exists() else []
+    return sorted(p for p in folder.iterdir() if p.suffix == ".marshal") if folder.exists() else []  # (.modules: the modules' code)
 
 
 def test_the_second_run_compiles_nothing_and_makes_the_same_classes(tmp_path):
@@ -193,3 +193,90 @@ def test_deferred_modules_run_at_their_first_use_in_any_thread(tmp_path):
     assert out["before"] == {"inspect": "_Deferred", "copy": "_Deferred"}
     assert out["results"] == ["a\nb"] * 8 and out["copied"] == [1, [2]]
     assert out["same"] and out["dis"]
+
+
+# Our modules' code kept in one file and served ahead of the import system's own finders.
+MODULES_PROBE = """
+import json, sys
+import claude_lint.facts as facts
+from claude_lint import startup_modules
+print(json.dumps({"served": sorted(startup_modules._served), "file": facts.__file__, "marker": getattr(facts, "STALE_MARKER", None),
+                  "loader": type(facts.__spec__.loader).__name__ if not isinstance(facts.__spec__.loader, type) else facts.__spec__.loader.__name__}))
+"""
+
+
+def _modules_probe(cache_home):
+    env = dict(os.environ, XDG_CACHE_HOME=str(cache_home))
+    proc = subprocess.run([sys.executable, "-c", MODULES_PROBE], env=env, capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    return json.loads(proc.stdout)
+
+
+def _modules_file(cache_home):
+    [found] = (cache_home / "claude-lint" / "startup").glob("*.modules")
+    return found
+
+
+def test_the_second_run_imports_our_modules_from_the_kept_file(tmp_path):
+    import claude_lint.facts as facts
+
+    first = _modules_probe(tmp_path)
+    assert "claude_lint.facts" not in first["served"]
+    kept = _modules_file(tmp_path)
+    assert kept.stat().st_mode & 0o077 == 0
+    second = _modules_probe(tmp_path)
+    assert "claude_lint.facts" in second["served"] and second["loader"] == "_KeptModules"
+    assert second["file"] == first["file"] == facts.__file__
+
+
+def _modules_table(path):
+    """The kept file as name -> (source, .pyc, package, mtime, size, marshalled code)."""
+    import marshal
+
+    from claude_lint.startup_modules import MAGIC
+
+    data = path.read_bytes()
+    size = int.from_bytes(data[len(MAGIC):len(MAGIC) + 8], "little")
+    start = len(MAGIC) + 8 + size
+    index = marshal.loads(data[len(MAGIC) + 8:start])
+    return {name: e[:5] + (data[start + e[5]:start + e[5] + e[6]],) for name, e in index.items()}
+
+
+def _write_modules_table(path, table):
+    import marshal
+
+    from claude_lint.startup_modules import MAGIC
+
+    index, blobs, offset = {}, [], 0
+    for name, entry in table.items():
+        index[name] = entry[:5] + (offset, len(entry[5]))
+        blobs.append(entry[5])
+        offset += len(entry[5])
+    head = marshal.dumps(index)
+    path.write_bytes(MAGIC + len(head).to_bytes(8, "little") + head + b"".join(blobs))
+
+
+def test_a_kept_module_whose_source_changed_is_imported_from_its_source(tmp_path):
+    # The kept code says STALE_MARKER; its source file's time no longer matches (as after
+    # an edit or a reinstall): the module comes from its source, and is kept anew.
+    import marshal
+
+    _modules_probe(tmp_path)
+    kept = _modules_file(tmp_path)
+    table = _modules_table(kept)
+    source, cached, package, mtime, size, _ = table["claude_lint.facts"]
+    stale = marshal.dumps(compile("STALE_MARKER = 1\n", source, "exec"))
+    table["claude_lint.facts"] = (source, cached, package, mtime - 1, size, stale)
+    _write_modules_table(kept, table)
+    again = _modules_probe(tmp_path)
+    assert again["marker"] is None and "claude_lint.facts" not in again["served"]
+    assert _modules_table(kept)["claude_lint.facts"][3] == mtime
+    assert "claude_lint.facts" in _modules_probe(tmp_path)["served"]
+    # Same time and size but code others could have written: not run either.
+    table["claude_lint.facts"] = (source, cached, package, mtime, size, stale)
+    _write_modules_table(kept, table)
+    kept.chmod(0o666)
+    assert _modules_probe(tmp_path)["marker"] is None
+    # A damaged file: everything imported as usual.
+    kept.write_bytes(b"\x00garbage")
+    assert _modules_probe(tmp_path)["served"] == []
