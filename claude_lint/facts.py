@@ -193,7 +193,8 @@ class History:
     name: str  # the list as written, e.g. "history" or "self.messages"
     # how long it lives: "loop" (one loop), "attribute" (the object), "module" (the process),
     # "session" (Streamlit's session), "store" (a module-level dict per user), "memory" (a LangChain memory),
-    # "stored" (read whole from a database or chat store before the request and written back)
+    # "stored" (read whole from a database or chat store before the request and written back),
+    # "handed" (a list the function is handed and appends to after its request: the caller's to bound)
     kind: str
     append: Loc  # where it grows
     # What the list holds before it grows (its one assignment, e.g. the task message an
