@@ -311,6 +311,14 @@ class PromptPrefixUncached(Rule):
         silent = [*silent, LC.replace("CONTENT", "[{'type': 'text', 'text': RUBRIC, 'cache_control': {'type': 'ephemeral'}}, {'type': 'text', 'text': answer}]"),
                   # the model is bound with request settings of its own (which may turn caching on)
                   LC.replace("CONTENT", "RUBRIC + answer").replace("max_tokens=300)", "max_tokens=300, model_kwargs={'cache_control': {'type': 'ephemeral'}})")]
+
+        # A console export: the whole few-shot conversation written out, sent once from the module's
+        # top level; nothing sends it again, so no breakpoint would be read. In a function it repeats.
+        EXPORT = (HEAD + "message = client.messages.create(model='claude-sonnet-4-6', max_tokens=300, messages=[\n"
+                  f"    {{'role': 'user', 'content': [{{'type': 'text', 'text': {RUBRIC!r}}}]}},\n"
+                  "    {'role': 'assistant', 'content': 'Understood.'}, {'role': 'user', 'content': 'Grade the essay above.'}])\n")
+        silent = [*silent, EXPORT]
+        fires = [*fires, Invalid(EXPORT.replace("message = client", "def grade():\n    return client"), row=4, message="fixed example turns")]
         return fires, silent
 
     def check_call(self, call: Call, ctx: Context) -> Iterator[Diagnostic]:
@@ -319,6 +327,8 @@ class PromptPrefixUncached(Rule):
         if opening is None:
             return
         model, minimum, system, system_tokens = opening
+        if _one_off(call, system):
+            return
         tools = call.value("tools")
         tool_tokens = count(static_text(tools), model, ctx) if isinstance(tools, Seq) else 0
         # The API adds a tool-use system prompt of its own with the tools: counted when the tools
@@ -373,6 +383,19 @@ class PromptPrefixUncached(Rule):
             cost=cost,
             fix=_fix(call, message, ctx) if head_tokens and message is not None else None,
         )
+
+
+def _one_off(call: Call, system: object) -> bool:
+    """A request written out whole at a module's top level (a console export, a one-shot
+    script): no loop, function, wrapper or conversation sends it again, and nothing in it
+    changes, so there is no second request within the cache's lifetime to read a breakpoint."""
+    site = call.site
+    if site.function is not None or site.loop is not None or site.via is not None or site.history is not None or site.interactive:
+        return False
+    messages = call.value("messages")
+    if not isinstance(messages, Seq) or not messages.items or _varies(system):
+        return False
+    return all(_message_head(item)[1] for item in messages.items)
 
 
 def _varies(value: object, depth: int = 0) -> bool:
