@@ -304,6 +304,19 @@ class PromptPrefixUncached(Rule):
                   APPENDED.replace("CONTENT", "[{'type': 'text', 'text': RUBRIC}, {'type': 'text', 'text': answer}]").replace(
                       "    return", "    messages[-1]['content'][0]['cache_control'] = {'type': 'ephemeral'}\n    return")]
 
+        # The instructions appended first, then one block per page appended in a loop: the head stays known
+        PAGES = (HEAD + f"RUBRIC = {RUBRIC!r}\n" + "def extract(pages):\n    content = []\n    FIRST\n    for page in pages:\n"
+                 "        content.append({'type': 'image', 'source': {'type': 'base64', 'media_type': 'image/png', 'data': page}})\n    LAST\n"
+                 "    return client.messages.create(model='claude-sonnet-4-6', max_tokens=300, messages=[{'role': 'user', 'content': content}])\n")
+        fires = [*fires, Invalid(PAGES.replace("FIRST", "content.append({'type': 'text', 'text': RUBRIC})").replace("    LAST\n", ""),
+                                 row=9, message="fixed head of the user turn ~2,48")]
+        silent = [*silent,
+                  # the pages come first and the instructions after them: no fixed head
+                  PAGES.replace("    FIRST\n", "").replace("LAST", "content.append({'type': 'text', 'text': RUBRIC})"),
+                  # each page is put first: the list's head is a page
+                  PAGES.replace("FIRST", "content.append({'type': 'text', 'text': RUBRIC})").replace("    LAST\n", "").replace(
+                      "content.append({'type': 'image'", "content.insert(0, {'type': 'image'").replace("'data': page}})", "'data': page}})")]
+
         # LangChain's ChatAnthropic invoked once with the rubric at the head of the human message
         LC = ("from langchain_anthropic import ChatAnthropic\nfrom langchain_core.messages import HumanMessage\n" + f"RUBRIC = {RUBRIC!r}\n"
               "llm = ChatAnthropic(model='claude-sonnet-4-6', max_tokens=300)\n\ndef grade(answer):\n    return llm.invoke([HumanMessage(content=CONTENT)])\n")

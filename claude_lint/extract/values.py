@@ -200,7 +200,7 @@ class Evaluator(TextValues, FileValues):
             found = self._one_of(f"{name} is bound more than once", name, owner, bindings, depth, loc)
             return kept_values.edited_options(self, found, name, owner, depth, loc)  # `kwargs.update(extra)` after either branch
         mutated = ("name", name) in owner.mutated
-        if mutated and not moves.dict_edits_only(owner.edits.get(name, ())) and not moves.list_edits_only(owner.edits.get(name, ())):
+        if mutated and not moves.dict_edits_only(owner.edits.get(name, ())) and not moves.list_fills_only(owner.edits.get(name, ())):
             return Unknown(f"{name} is changed in place", loc)
         key = (id(owner), name)
         if key in self._memo:
