@@ -117,10 +117,14 @@ def edited(ev, value: object, edits, scope: Scope, depth: int, loc: Optional[Loc
 def _filled(ev, value: Seq, edits, scope: Scope, depth: int, loc: Optional[Loc]) -> object:
     """`messages = []`, then `messages.append({...})` and `messages.extend([...])`: the items in order.
     From the first append in a loop on, the rest is one run-time item: the items before it are
-    still the list's known head (a fixed instruction block, then the pages appended per item)."""
+    still the list's known head (a fixed instruction block, then the pages appended per item).
+    A list filled only in a loop has no known head: it stays unknown, as a list of one unknown
+    message would read as a conversation of one turn, with no breakpoint of its own."""
     items = list(value.items)
     for kind, node in edits:
         if _filled_in_loop(kind, node):
+            if not items:
+                return Unknown("filled in a loop", loc)
             items.append(Unknown("filled in a loop", ev.loc(node)))
             break
         args = positional(node)
