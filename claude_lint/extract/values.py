@@ -13,7 +13,7 @@ from claude_lint.extract import config_values, defaults, kept_values, moves, sdk
 from claude_lint.extract.positions import Positions
 from claude_lint.extract.scopes import Binding, Looped, Scope, Unpacked, positional
 from claude_lint.extract.value_files import FileValues
-from claude_lint.extract.value_text import NUMBERS, TextValues
+from claude_lint.extract.value_text import NUMBERS, TextValues, spread_items
 from claude_lint.facts import (
     Lit,
     Loc,
@@ -134,7 +134,8 @@ class Evaluator(TextValues, FileValues):
             items = []
             for el in node.elts:
                 if isinstance(el, ast.Starred):
-                    items.append(Unknown("starred", self.loc(el)))
+                    spread = self.value(el.value, scope, depth + 1) if isinstance(el.value, ast.Name) else None
+                    items.append(spread_items(spread, self.loc(el)))
                 else:
                     items.append(self.value(el, scope, depth + 1))
             return Seq(tuple(items), loc)
