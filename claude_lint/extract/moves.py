@@ -12,6 +12,7 @@ from dataclasses import replace
 from typing import Dict, List, Optional, Tuple
 
 from claude_lint.extract import marked_copies
+from claude_lint.extract.model_guards import guarded
 from claude_lint.extract.scopes import Binding, Scope, Unpacked, has_star, keyword, positional
 from claude_lint.facts import Loc, Mapping, OneOf, Param, Seq, Text, Transform, Unknown
 
@@ -76,7 +77,7 @@ def edited(ev, value: object, edits, scope: Scope, depth: int, loc: Optional[Loc
             key = _key(ev, target.slice, scope, depth)
             if key is None:
                 return Unknown("changed in place under a key not known statically", loc)
-            entries.append((key, ev.value(new, scope, depth + 1)))
+            entries.append((key, guarded(ev, target, value, ev.value(new, scope, depth + 1), scope, depth)))
             _note(ev, key_locs, key, new)
         elif kind in ("del", "pop"):
             removed = node.slice if kind == "del" else next(iter(positional(node)), None)
