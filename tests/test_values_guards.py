@@ -22,6 +22,8 @@ def rejected(project, guard: str, model: str):
 @pytest.mark.parametrize("guard, model", [
     ("'opus-4-7' not in model", "claude-opus-4-7"),  # the model the guard leaves out
     ("'opus-4-7' in model", "claude-sonnet-4-6"),  # a model that accepts it anyway
+    ("not model.startswith('claude-opus-4-7')", "claude-opus-4-7"),
+    ("not ('opus-4-7' in model)", "claude-opus-4-7"),
 ])
 def test_a_set_guarded_by_the_model_is_not_sent_to_the_models_it_excludes(project, guard, model):
     assert rejected(project, guard, model) == []
@@ -30,6 +32,8 @@ def test_a_set_guarded_by_the_model_is_not_sent_to_the_models_it_excludes(projec
 @pytest.mark.parametrize("guard, model", [
     ("'opus-4-7' in model", "claude-opus-4-7"),  # sent to exactly the model that rejects it
     ("'sonnet' not in model", "claude-opus-4-7"),  # the guard lets this model through
+    ("model.startswith('claude-opus-4-7')", "claude-opus-4-7"),
+    ("not model.startswith('claude-sonnet')", "claude-opus-4-7"),
     ("temperature != 1.0", "claude-opus-4-7"),  # a condition on something else: counted as made
 ])
 def test_a_set_the_guard_lets_through_is_reported(project, guard, model):

@@ -13,23 +13,30 @@ from claude_lint.facts import Mapping, Param, Text, Transform, Unknown
 MAX_GUARDED = 256  # item assignments under an `if` indexed per function
 
 
-GUARD_OP = "unless-model:"  # a Transform's op: GUARD_OP + "in"/"not in" + ":" + the text the model is tested for
+GUARD_OP = "unless-model:"  # a Transform's op: GUARD_OP + how ("in", "starts", "not in", "not starts") + ":" + the text
 
 
 def guarded(ev, target: ast.expr, request: Mapping, value: object, scope: Scope, depth: int) -> object:
-    """`if "opus-4-7" not in model: kwargs["temperature"] = t`, where the dict's own "model"
-    is `model`: the key is set for some models only, which link decides once the model is
-    bound. Any other condition leaves the set counted as made."""
+    """`if "opus-4-7" not in model: kwargs["temperature"] = t` (or `if not model.startswith(...)`),
+    where the dict's own "model" is `model`: the key is set for some models only, which link
+    decides once the model is bound. Any other condition leaves the set counted as made."""
     test, negated = _guards(ev, scope).get(id(target), (None, False))
-    if not (isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], (ast.In, ast.NotIn))
-            and isinstance(test.left, ast.Constant) and isinstance(test.left.value, str) and isinstance(test.comparators[0], ast.Name)):
+    while isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        test, negated = test.operand, not negated
+    if (isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], (ast.In, ast.NotIn))
+            and isinstance(test.left, ast.Constant) and isinstance(test.comparators[0], ast.Name)):
+        how, needle, name = "in", test.left.value, test.comparators[0]
+        negated = negated != isinstance(test.ops[0], ast.NotIn)
+    elif (isinstance(test, ast.Call) and isinstance(test.func, ast.Attribute) and test.func.attr == "startswith" and isinstance(test.func.value, ast.Name)
+            and len(test.args) == 1 and not test.keywords and isinstance(test.args[0], ast.Constant)):
+        how, needle, name = "starts", test.args[0].value, test.func.value
+    else:
         return value
-    model = ev.value(test.comparators[0], scope, depth + 1)
+    model = ev.value(name, scope, depth + 1)
     sent = request.get("model")
-    if not (model == sent or isinstance(model, Param) and isinstance(sent, Param) and (model.function, model.name) == (sent.function, sent.name)):
+    if not isinstance(needle, str) or not (model == sent or isinstance(model, Param) and isinstance(sent, Param) and (model.function, model.name) == (sent.function, sent.name)):
         return value
-    sent_when = "in" if isinstance(test.ops[0], ast.In) != negated else "not in"
-    return Transform(f"{GUARD_OP}{sent_when}:{test.left.value}", value, getattr(value, "loc", None), (("model", model),))
+    return Transform(f"{GUARD_OP}{'not ' if negated else ''}{how}:{needle}", value, getattr(value, "loc", None), (("model", model),))
 
 
 def _guards(ev, scope: Scope) -> Dict[int, Tuple[ast.expr, bool]]:
@@ -61,8 +68,9 @@ def settled(value: Transform, inner: object, resolve) -> Optional[object]:
         return Unknown("starred", value.loc)
     if not value.op.startswith(GUARD_OP):
         return None
-    sent_when, _, needle = value.op[len(GUARD_OP):].partition(":")
+    how, _, needle = value.op[len(GUARD_OP):].partition(":")
     model = resolve(dict(value.fields).get("model"))
     if not (isinstance(model, Text) and model.is_folded and not model.dynamic_parts):
         return inner  # the model is not known: the set counts as made
-    return inner if (needle in model.literal) == (sent_when == "in") else Unknown(f"not sent to {model.literal}", value.loc)
+    holds = model.literal.startswith(needle) if how.endswith("starts") else needle in model.literal
+    return inner if holds != how.startswith("not ") else Unknown(f"not sent to {model.literal}", value.loc)
