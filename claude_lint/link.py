@@ -16,7 +16,7 @@ from typing import Callable, Dict, List, Optional, Tuple
 from claude_lint.bounds import Sizes
 from claude_lint.facts import (CallSite, Callee, FileFacts, History, Invocation, Lit, Loc, Mapping, OneOf, Param, Seq,
                                Signature, Text, Unknown, Wrapper, WrapperTable)
-from claude_lint.link_bind import _entry_locs, _passed_history, _spreads_param, _substitute
+from claude_lint.link_bind import _entry_locs, _passed_history, _raw_kwarg, _spread_at, _spreads_param, _substitute
 from claude_lint.link_names import MAX_REACHED, MAX_WRAPPER_DEPTH, NameResolver, _Index, _ModuleImports
 from claude_lint.link_sent import built_choice, handed_clients, only_local, sent_to
 from claude_lint.link_values import ValueResolver
@@ -393,7 +393,7 @@ class Project(NameResolver, ValueResolver):
             values[name] = args[j]
             if str(j) in code:
                 sources[name] = code[str(j)]
-            loc = getattr(args[j], "loc", None)
+            loc = _spread_at(raw[j], path, env) or getattr(args[j], "loc", None)  # a conversation spread: the caller's
             if loc is not None:
                 locs[name] = loc
             if str(j) in histories:
@@ -420,7 +420,7 @@ class Project(NameResolver, ValueResolver):
                 values[key] = value
                 if key in code:
                     sources[key] = code[key]
-                loc = kwargs.loc_of(key) or getattr(value, "loc", None)
+                loc = _spread_at(_raw_kwarg(inv.kwargs, key), path, env) or kwargs.loc_of(key) or getattr(value, "loc", None)
                 if loc is not None:
                     locs[key] = loc
                 if key in histories:

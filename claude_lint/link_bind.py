@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Dict, List, Optional
 
+from claude_lint.extract.value_text import ITEMS_OP
 from claude_lint.patterns import lazy
 from claude_lint.facts import Dynamic, History, Loc, Mapping, OneOf, Param, Seq, Text, Transform, Unknown
 
@@ -100,12 +101,28 @@ def _part(part: object, path: str, env: dict, budget: List[int]) -> object:
 
 
 def _passed_history(value: object, path: str, env: dict) -> Optional[History]:
-    """A parameter passed on whole, bound by an outer call to a growing list."""
+    """A parameter passed on whole, bound by an outer call to a growing list, or spread whole
+    into the list passed on (`[system] + messages`): the next call resends it all the same."""
+    if type(value) is Seq:
+        spread = [i.inner for i in value.items if type(i) is Transform and i.op == ITEMS_OP]  # type: ignore[attr-defined]
+        return _passed_history(spread[0], path, env) if len(spread) == 1 else None
     if isinstance(value, Param):
         frame = env.get((path, value.function))
         if frame is not None:
             return frame[2].get(value.name)
     return None
+
+
+def _spread_at(value: object, path: str, env: dict) -> Optional[Loc]:
+    """Where the caller writes the growing list a wrapper spreads whole into the list it passes
+    on (`[system] + messages`): the conversation is the caller's, and is reported there."""
+    spread = [i.inner for i in value.items if type(i) is Transform and i.op == ITEMS_OP] if type(value) is Seq else []  # type: ignore[attr-defined]
+    frame = env.get((path, spread[0].function)) if len(spread) == 1 and type(spread[0]) is Param else None
+    return frame[1].get(spread[0].name) if frame is not None and spread[0].name in frame[2] else None
+
+
+def _raw_kwarg(kwargs: Mapping, key: str) -> object:
+    return next((v for k, v in kwargs.entries if k == key), None)
 
 
 def _spreads_param(kwargs: Mapping) -> bool:

@@ -13,7 +13,7 @@ import os
 from typing import Callable, Dict, Iterator, List, Optional, Tuple
 
 from claude_lint.bounds import MAX_RUN_CHARS, MAX_TEXT_CHARS, MAX_VALUE_NODES, TOO_LARGE
-from claude_lint.extract import config_values, defaults, marked_copies
+from claude_lint.extract import config_values, defaults, marked_copies, model_guards, value_files
 from claude_lint.facts import Dynamic, FileRead, Lit, Loc, Mapping, OneOf, Param, Ref, Seq, Text, Transform, Unknown
 from claude_lint.kinds import display
 from claude_lint.patterns import lazy
@@ -261,6 +261,11 @@ class ValueResolver:
         if value.op.startswith(marked_copies.MARK_OP):
             found = marked_copies.marked(inner, value.op[len(marked_copies.MARK_OP):], value.loc)
             return Unknown("a marked copy of an unknown list", value.loc) if found is None else found
+        if value.op.startswith(value_files.READ_OP):
+            return self._read_passed(value, inner)
+        found = model_guards.settled(value, inner, lambda v: self.resolve(v, depth + 1))  # a spread list, a set for some models
+        if found is not None:
+            return found
         if value.op == defaults.INT_OP:
             converted = defaults.as_int(inner, value.loc)
             return converted if isinstance(converted, Lit) else Unknown("int() of an unknown value", value.loc)
@@ -290,6 +295,13 @@ class ValueResolver:
         except _OutOfPlaceholders:
             return Unknown(TOO_LARGE, value.loc)
         return Text(_from_placeholders(text, dynamics), inner.loc)
+
+    def _read_passed(self, value: Transform, path: object) -> object:
+        """A helper's read of the file its caller names: a written path, or the written default of a run-time option."""
+        path = path.options[-1] if isinstance(path, OneOf) and path.default and path.options else path
+        if not (isinstance(path, Text) and path.is_folded and not path.dynamic_parts and path.literal):
+            return Unknown("read of a file not known statically", value.loc)
+        return self._file(FileRead(tuple(path.literal.split("/")), "cwd", value.op[len(value_files.READ_OP):], value.loc))
 
     def _field(self, field: object, depth: int) -> object:
         """A `.format` field's value: run-time text (a Dynamic) as it is, a text that read the

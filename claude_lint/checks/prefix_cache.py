@@ -304,6 +304,38 @@ class PromptPrefixUncached(Rule):
                   APPENDED.replace("CONTENT", "[{'type': 'text', 'text': RUBRIC}, {'type': 'text', 'text': answer}]").replace(
                       "    return", "    messages[-1]['content'][0]['cache_control'] = {'type': 'ephemeral'}\n    return")]
 
+        # The instructions appended first, then one block per page appended in a loop: the head stays known
+        PAGES = (HEAD + f"RUBRIC = {RUBRIC!r}\n" + "def extract(pages):\n    content = []\n    FIRST\n    for page in pages:\n"
+                 "        content.append({'type': 'image', 'source': {'type': 'base64', 'media_type': 'image/png', 'data': page}})\n    LAST\n"
+                 "    return client.messages.create(model='claude-sonnet-4-6', max_tokens=300, messages=[{'role': 'user', 'content': content}])\n")
+        fires = [*fires, Invalid(PAGES.replace("FIRST", "content.append({'type': 'text', 'text': RUBRIC})").replace("    LAST\n", ""),
+                                 row=9, message="fixed head of the user turn ~2,48")]
+        silent = [*silent,
+                  # the pages come first and the instructions after them: no fixed head
+                  PAGES.replace("    FIRST\n", "").replace("LAST", "content.append({'type': 'text', 'text': RUBRIC})"),
+                  # each page is put first: the list's head is a page
+                  PAGES.replace("FIRST", "content.append({'type': 'text', 'text': RUBRIC})").replace("    LAST\n", "").replace(
+                      "content.append({'type': 'image'", "content.insert(0, {'type': 'image'").replace("'data': page}})", "'data': page}})")]
+
+        # A knowledge base read from a file: by a helper the caller hands the path (a written one,
+        # or argparse's default), or into a module-level name first bound to a placeholder
+        KB = {"knowledge-base.txt": RUBRIC, "ask.py": HEAD + "import argparse\n"
+              "def load(path):\n    with open(path, encoding='utf-8') as f:\n        return f.read()\n"
+              "def main():\n    parser = argparse.ArgumentParser()\n    parser.add_argument('-f', '--file', default='knowledge-base.txt')\n"
+              "    args = parser.parse_args()\n    kb = load(PATH)\n"
+              "    return client.messages.create(model='claude-sonnet-4-6', max_tokens=300, messages=[{'role': 'user', 'content': f'{kb}\\nQuestion: {input()}'}])\n"}
+        MODULE_KB = {"knowledge-base.txt": RUBRIC, "bot.py": HEAD + "kb = ''\nwith open('knowledge-base.txt', encoding='utf-8') as f:\n    kb = f.read()\n"
+                     "def answer(q):\n    return client.messages.create(model='claude-sonnet-4-6', max_tokens=300, messages=[{'role': 'user', 'content': kb + q}])\n"}
+        fires = [*fires,
+                 Invalid({**KB, "ask.py": KB["ask.py"].replace("PATH", "args.file")}, path="ask.py", row=12, message="fixed head of the user turn ~2,48"),
+                 Invalid({**KB, "ask.py": KB["ask.py"].replace("PATH", "'knowledge-base.txt'")}, path="ask.py", row=12, message="fixed head of the user turn ~2,48"),
+                 Invalid(MODULE_KB, path="bot.py", row=7, message="fixed head of the user turn ~2,48")]
+        silent = [*silent,
+                  # the path is typed in at run time
+                  {**KB, "ask.py": KB["ask.py"].replace("PATH", "input()")},
+                  # the file is read only on a condition: the placeholder may be what is sent
+                  {**MODULE_KB, "bot.py": MODULE_KB["bot.py"].replace("with open(", "if USE_KB:\n  with open(").replace("    kb = f.read()", "      kb = f.read()")}]
+
         # LangChain's ChatAnthropic invoked once with the rubric at the head of the human message
         LC = ("from langchain_anthropic import ChatAnthropic\nfrom langchain_core.messages import HumanMessage\n" + f"RUBRIC = {RUBRIC!r}\n"
               "llm = ChatAnthropic(model='claude-sonnet-4-6', max_tokens=300)\n\ndef grade(answer):\n    return llm.invoke([HumanMessage(content=CONTENT)])\n")

@@ -12,6 +12,7 @@ from dataclasses import replace
 from typing import Dict, List, Optional, Tuple
 
 from claude_lint.extract import marked_copies
+from claude_lint.extract.model_guards import guarded
 from claude_lint.extract.scopes import Binding, Scope, Unpacked, has_star, keyword, positional
 from claude_lint.facts import Loc, Mapping, OneOf, Param, Seq, Text, Transform, Unknown
 
@@ -38,6 +39,17 @@ def list_edits_only(edits) -> bool:
     return bool(edits) and all(kind in _LIST_EDITS for kind, _ in edits)
 
 
+def list_fills_only(edits) -> bool:
+    """Is every in-place change of the name an `append` or `extend`, some perhaps in a loop?"""
+    return bool(edits) and all(kind in _LIST_EDITS or _filled_in_loop(kind, node) for kind, node in edits)
+
+
+def _filled_in_loop(kind: str, node: object) -> bool:
+    """An `append`/`extend` in a loop (scopes records it as a change it does not follow): how
+    many items it adds, and which, is known only at run time."""
+    return kind == "other" and isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in _LIST_EDITS
+
+
 def filled_list(expr: ast.expr, scope: Scope) -> bool:
     """A return of a local list bound once to a list display and changed only by appends and
     extends outside loops (`messages = []`, `messages.append(...)`): the list it becomes is
@@ -52,7 +64,7 @@ def edited(ev, value: object, edits, scope: Scope, depth: int, loc: Optional[Loc
     """A dict after its in-place edits, applied in source order wherever they sit (a
     conditional `params["system"] = s` counts as made: the linter reads code, not runs);
     a list after its appends and extends, the same way."""
-    if isinstance(value, Seq) and list_edits_only(edits):
+    if isinstance(value, Seq) and list_fills_only(edits):
         return _filled(ev, value, edits, scope, depth, loc)
     if not isinstance(value, Mapping):
         return Unknown("changed in place", loc)
@@ -65,7 +77,7 @@ def edited(ev, value: object, edits, scope: Scope, depth: int, loc: Optional[Loc
             key = _key(ev, target.slice, scope, depth)
             if key is None:
                 return Unknown("changed in place under a key not known statically", loc)
-            entries.append((key, ev.value(new, scope, depth + 1)))
+            entries.append((key, guarded(ev, target, value, ev.value(new, scope, depth + 1), scope, depth)))
             _note(ev, key_locs, key, new)
         elif kind in ("del", "pop"):
             removed = node.slice if kind == "del" else next(iter(positional(node)), None)
@@ -104,9 +116,18 @@ def edited(ev, value: object, edits, scope: Scope, depth: int, loc: Optional[Loc
 
 
 def _filled(ev, value: Seq, edits, scope: Scope, depth: int, loc: Optional[Loc]) -> object:
-    """`messages = []`, then `messages.append({...})` and `messages.extend([...])`: the items in order."""
+    """`messages = []`, then `messages.append({...})` and `messages.extend([...])`: the items in order.
+    From the first append in a loop on, the rest is one run-time item: the items before it are
+    still the list's known head (a fixed instruction block, then the pages appended per item).
+    A list filled only in a loop has no known head: it stays unknown, as a list of one unknown
+    message would read as a conversation of one turn, with no breakpoint of its own."""
     items = list(value.items)
     for kind, node in edits:
+        if _filled_in_loop(kind, node):
+            if not items:
+                return Unknown("filled in a loop", loc)
+            items.append(Unknown("filled in a loop", ev.loc(node)))
+            break
         args = positional(node)
         if len(args) != 1 or node.keywords or len(items) > MAX_LIST_ITEMS:
             return Unknown("changed in place", loc)

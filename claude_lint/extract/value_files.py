@@ -9,9 +9,12 @@ from typing import Optional, Tuple
 from claude_lint.bounds import MAX_EXPRESSION_DEPTH, MAX_PATH_SEGMENTS
 from claude_lint.extract import templates
 from claude_lint.extract.scopes import Scope, keyword, positional
-from claude_lint.facts import FileRead, Unknown
+from claude_lint.facts import FileRead, Param, Text, Transform, Unknown
 
 PATH_CLASSES = frozenset({"pathlib.Path", "pathlib.PurePath", "pathlib.PosixPath"})
+# A Transform's op: READ_OP + the reading file, on the path a helper's parameter names
+# (`def load(path): with open(path) as f: return f.read()`): its caller's argument says which file.
+READ_OP = "read:"
 
 class FileValues:
     def file_read(self, receiver: ast.expr, method: str, scope: Scope, depth: int, loc) -> object:
@@ -38,12 +41,22 @@ class FileValues:
                 if mode is not None and "b" in self.code_for(mode):
                     return Unknown("binary read", loc)
                 path = self.path_of(file, scope, depth + 1)
-                return path if path is None else FileRead(path[0], path[1], self.abspath, loc)
+                if path is None:
+                    return self._read_of_param(file, scope, depth, loc)
+                return FileRead(path[0], path[1], self.abspath, loc)
             return Unknown("read", loc)
         path = self.path_of(receiver, scope, depth + 1)
         if path is None:
             return Unknown("path", loc)
         return FileRead(path[0], path[1], self.abspath, loc)
+
+    def _read_of_param(self, file: ast.expr, scope: Scope, depth: int, loc) -> object:
+        """`open(path)` of the function's own parameter: read once the call's argument is bound."""
+        if isinstance(file, ast.Name):
+            param = self.value(file, scope, depth + 1)
+            if isinstance(param, Param) and param.name == file.id:
+                return Transform(READ_OP + self.abspath, param, loc)
+        return Unknown("read of a file not known statically", loc)
 
     def path_of(self, node: ast.expr, scope: Scope, depth: int) -> Optional[Tuple[Tuple[str, ...], str]]:
         """A path expression as (segments, anchor); None when it is not static."""

@@ -12,6 +12,17 @@ from claude_lint.facts import Dynamic, FileRead, Lit, Param, Ref, Seq, Text, Tra
 NUMBERS = (int, float)
 MAX_FIELD_SOURCE = 200  # a longer expression (a whole prompt) names a format field by the name it is bound to
 
+# A Transform's op: the items of a function's parameter spread whole into a list (`[system] +
+# messages`, `[system, *messages]`). Resolved, it is one run-time item, as any spread list is;
+# link passes the conversation the caller binds to the parameter on to the next call (CL011).
+ITEMS_OP = "items"
+
+
+def spread_items(value: object, loc) -> object:
+    """The run-time item standing for a list spread into another."""
+    return Transform(ITEMS_OP, value, loc) if isinstance(value, Param) else Unknown("starred", loc)
+
+
 class TextValues:
     def text(self, node: ast.expr, scope: Scope, depth: int) -> object:
         """A string literal or f-string (implicit concatenation is already one node)."""
@@ -107,7 +118,7 @@ class TextValues:
         if isinstance(left, Seq) and isinstance(node.right, (ast.Name, ast.Attribute, ast.Call, ast.Subscript)):
             # `[cached_block] + history`: the fixed head, then messages only known at run time,
             # as `[cached_block, *history]` reads (a cache prefix is judged on its head)
-            return Seq(left.items + (Unknown("starred", self.loc(node.right)),), loc)
+            return Seq(left.items + (spread_items(right, self.loc(node.right)),), loc)
         if isinstance(left, (Ref, FileRead, Param, Transform)) and isinstance(right, (Ref, FileRead, Param, Transform)):
             return Text((left, right), loc)
         return Unknown("expression", loc)

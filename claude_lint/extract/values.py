@@ -13,7 +13,7 @@ from claude_lint.extract import config_values, defaults, kept_values, moves, sdk
 from claude_lint.extract.positions import Positions
 from claude_lint.extract.scopes import Binding, Looped, Scope, Unpacked, positional
 from claude_lint.extract.value_files import FileValues
-from claude_lint.extract.value_text import NUMBERS, TextValues
+from claude_lint.extract.value_text import NUMBERS, TextValues, spread_items
 from claude_lint.facts import (
     Lit,
     Loc,
@@ -30,6 +30,17 @@ from claude_lint.facts import (
 MAX_DEPTH = MAX_EXPRESSION_DEPTH
 STRIP_METHODS = frozenset({"strip", "lstrip", "rstrip"})
 DEDENT_FUNCTIONS = {"textwrap.dedent": "dedent", "inspect.cleandoc": "cleandoc"}
+
+
+def _read_later(scope: Scope, owner: Scope) -> bool:
+    """Is a module's name read inside a function, which runs once the module's body has?"""
+    if owner.kind != "module":
+        return False
+    while scope is not None and scope is not owner:
+        if scope.kind == "function":
+            return True
+        scope = scope.parent
+    return False
 
 
 class Evaluator(TextValues, FileValues):
@@ -123,7 +134,8 @@ class Evaluator(TextValues, FileValues):
             items = []
             for el in node.elts:
                 if isinstance(el, ast.Starred):
-                    items.append(Unknown("starred", self.loc(el)))
+                    spread = self.value(el.value, scope, depth + 1) if isinstance(el.value, ast.Name) else None
+                    items.append(spread_items(spread, self.loc(el)))
                 else:
                     items.append(self.value(el, scope, depth + 1))
             return Seq(tuple(items), loc)
@@ -197,10 +209,10 @@ class Evaluator(TextValues, FileValues):
         if not unpacked and (len(bindings) != 1 or isinstance(bindings[0], Binding) or isinstance(bindings[0], tuple)):
             if len(bindings) == 1 and isinstance(bindings[0], tuple):
                 return Unknown(f"{name} is bound by with", loc)
-            found = self._one_of(f"{name} is bound more than once", name, owner, bindings, depth, loc)
+            found = self._one_of(f"{name} is bound more than once", name, owner, bindings, depth, loc, later=_read_later(scope, owner))
             return kept_values.edited_options(self, found, name, owner, depth, loc)  # `kwargs.update(extra)` after either branch
         mutated = ("name", name) in owner.mutated
-        if mutated and not moves.dict_edits_only(owner.edits.get(name, ())) and not moves.list_edits_only(owner.edits.get(name, ())):
+        if mutated and not moves.dict_edits_only(owner.edits.get(name, ())) and not moves.list_fills_only(owner.edits.get(name, ())):
             return Unknown(f"{name} is changed in place", loc)
         key = (id(owner), name)
         if key in self._memo:
@@ -220,18 +232,22 @@ class Evaluator(TextValues, FileValues):
         self._memo[key] = result
         return result
 
-    def _one_of(self, why: str, name: str, owner: Scope, bindings, depth: int, loc: Optional[Loc], first: tuple = ()) -> object:
+    def _one_of(self, why: str, name: str, owner: Scope, bindings, depth: int, loc: Optional[Loc], first: tuple = (),
+                later: bool = False) -> object:
         """A name bound in several places: any of the values that may reach a use of it. A
-        binding at the top of the scope's body replaces every earlier one (and a parameter's
-        default) unless it is computed from the name itself; a binding by a loop, `with` or
-        unpacking adds no option."""
+        binding at the top of the scope's body (or of a `with` block there) replaces every
+        earlier one (and a parameter's default) unless it is computed from the name itself; a
+        binding by a loop, `with` or unpacking adds no option. later: the use runs after the
+        scope's body (a module's name read in a function): when nothing follows that binding,
+        its value is the one read (`kb = ''`, then `with open(f) as fh: kb = fh.read()`)."""
         body = getattr(owner.node, "body", None)
         if not isinstance(body, list):
             return Unknown(why, loc)
         key = (id(owner), name)
         if key in self._active:
             return Unknown("circular", loc)
-        straight = {id(stmt.value) for stmt in body if isinstance(stmt, (ast.Assign, ast.AnnAssign)) and stmt.value is not None}
+        top = [inner for stmt in body for inner in (stmt.body if isinstance(stmt, (ast.With, ast.AsyncWith)) else (stmt,))]
+        straight = {id(stmt.value) for stmt in top if isinstance(stmt, (ast.Assign, ast.AnnAssign)) and stmt.value is not None}
         written = sorted((b for b in bindings if isinstance(b, ast.expr)), key=lambda b: (b.lineno, b.col_offset))
         for i in range(len(written) - 1, -1, -1):
             # `model = model.replace(".", "")` derives from the earlier values: it replaces none
@@ -241,6 +257,9 @@ class Evaluator(TextValues, FileValues):
                 break
         self._active.add(key)
         try:
+            if later and not first and len(written) == 1 and len(bindings) == len(
+                    [b for b in bindings if isinstance(b, ast.expr)]) and ("name", name) not in owner.mutated and id(written[0]) in straight:
+                return self.value(written[0], owner, depth + 1)
             return OneOf(why, loc, first + tuple(self.value(b, owner, depth + 1) for b in written[:MAX_OPTIONS]))
         finally:
             self._active.discard(key)
