@@ -722,3 +722,27 @@ def test_a_turn_added_to_a_growing_attribute_reaches_the_request_through_forward
     })
     found = sorted((d["filename"].rsplit(os.sep, 1)[-1], d["location"]["row"]) for d in check(cli, "--select", "CL011"))
     assert found == [("chat.py", 10), ("chat.py", 27)]  # where each list is written: not Examples, Windowed, Recent
+
+
+def test_a_growing_list_extended_in_the_call_of_a_wrapper(cli, tmp_path):
+    turn = "{'role': 'user', 'content': text}"
+    write_project(tmp_path, {
+        "app/__init__.py": "",
+        "app/providers.py": PROVIDERS,
+        "app/bot.py": (
+            "from app.providers import ask, ask_recent\n\nEXAMPLES = [{'role': 'system', 'content': 'Be terse.'}]\n\n\n"
+            "class Bot:\n    def __init__(self):\n        self.history = []\n\n"
+            "    def run(self):\n        while True:\n            text = input()\n"
+            f"            reply = ask(self.history + [{turn}])\n"
+            "            self.history += [{'role': 'assistant', 'content': reply}]\n\n\n"
+            "def chat():\n    turns = []\n    while True:\n        text = input()\n"
+            f"        turns.append(ask([*EXAMPLES, *turns, {turn}]))\n\n\n"
+            # silent: a list never grown, and a growing one whose window is sent
+            "def once():\n    while True:\n        text = input()\n"
+            f"        print(ask([*EXAMPLES, {turn}]))\n\n\n"
+            "def recent():\n    turns = []\n    while True:\n        text = input()\n"
+            f"        turns.append(ask_recent([*EXAMPLES, *turns, {turn}]))\n"
+        ),
+    })
+    found = sorted((d["filename"].rsplit(os.sep, 1)[-1], d["location"]["row"]) for d in check(cli, "--select", "CL011"))
+    assert found == [("bot.py", 13), ("bot.py", 21)]  # Bot.run, chat: not once, recent

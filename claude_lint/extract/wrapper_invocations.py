@@ -77,7 +77,7 @@ class InvocationFinder:
             return False
         return isinstance(bound[0], (ast.Name, ast.Subscript))
 
-    def _grows(self, expr: ast.expr, scope: Optional[Scope] = None) -> bool:
+    def _grows(self, expr: ast.expr, scope: Optional[Scope] = None, depth: int = 0) -> bool:
         """Is this a list the file grows somewhere (a cheap test before the history's own)?"""
         if self._growing is None:
             # grown in place, or rebound to what a call handed it returns (`messages = ai.next(messages, text)`)
@@ -98,6 +98,10 @@ class InvocationFinder:
             # by `get_job_messages(job_id)`): the history finder judges whether it is written back
             return reads_store(bound[0]) or any(
                 isinstance(n, ast.Name) and n is not expr and self._store_read(n, owner) for n in ast.walk(bound[0]))
+        if depth < MAX_CLIENT_HOPS and isinstance(expr, ast.BinOp) and isinstance(expr.op, ast.Add):  # `ask(self.history + [turn])`
+            return self._grows(expr.left, scope, depth + 1) or self._grows(expr.right, scope, depth + 1)
+        if depth < MAX_CLIENT_HOPS and isinstance(expr, ast.List):  # `ask([system, *history])`
+            return any(isinstance(e, ast.Starred) and self._grows(e.value, scope, depth + 1) for e in expr.elts[:MAX_PASSED])
         if isinstance(expr, (ast.Attribute, ast.Subscript)) and isinstance(expr.value, ast.Attribute) and expr.value.attr == "session_state":
             return True  # `st.session_state.messages`: the history finder judges session lists itself
         return isinstance(expr, ast.Attribute) and isinstance(expr.value, ast.Name) and ("self", expr.attr) in self._growing
