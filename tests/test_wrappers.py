@@ -670,3 +670,79 @@ def test_a_private_method_of_several_words_called_from_another_file(cli, tmp_pat
     # `_get_answer` is distinctive enough to look for in other files; a one-word private
     # `_ask` is, by convention, called in its own file only (that file is not read for it)
     assert [row for row in found if row[0] != "chat.py"] == [("worker.py", 10, 9)]
+
+
+PROVIDERS = (
+    "import anthropic\n\nclient = anthropic.Anthropic()\n\n\n"
+    "class Provider:\n"
+    "    def make_request(self, messages):\n"
+    "        system = messages[0]['content']\n"
+    "        messages = messages[1:]\n"
+    "        return client.messages.create(model='claude-sonnet-4-6', max_tokens=800, system=system, messages=messages)\n\n\n"
+    "class Manager:\n"
+    "    def __init__(self):\n        self.provider = Provider()\n\n"
+    "    def process(self, system, messages):\n"
+    "        combined = [{'role': 'system', 'content': system}] + messages\n"
+    "        return self.provider.make_request(combined)\n\n"
+    "    def windowed(self, system, messages):\n"
+    "        combined = [{'role': 'system', 'content': system}] + messages[-10:]\n"
+    "        return self.provider.make_request(combined)\n\n\n"
+    "def ask(messages):\n"
+    "    return client.messages.create(model='claude-sonnet-4-6', max_tokens=800, system=messages[0]['content'], messages=messages[1:])\n\n\n"
+    "def ask_recent(messages):\n"
+    "    return client.messages.create(model='claude-sonnet-4-6', max_tokens=800, system=messages[0]['content'], messages=messages[-6:])\n"
+)
+
+
+def chat_class(name: str, kept: str, grows: bool, call: str) -> str:
+    return (
+        f"class {name}:\n    def __init__(self):\n        self.pm = Manager()\n        self.{kept} = []\n\n"
+        f"    def answer(self, text):\n        message_list = self.{kept} + [{{'role': 'user', 'content': text}}]\n        return {call}\n\n"
+        "    def run(self):\n        while True:\n            text = input()\n            reply = self.answer(text)\n"
+        + (f"            self.{kept}.append({{'role': 'user', 'content': text}})\n            self.{kept}.append({{'role': 'assistant', 'content': reply}})\n" if grows else "            print(reply)\n")
+        + "\n\n"
+    )
+
+
+def test_a_turn_added_to_a_growing_attribute_reaches_the_request_through_forwarding_wrappers(cli, tmp_path):
+    # eigengen: `message_list = self.messages + [turn]` handed to a manager that puts a system
+    # head before it (`combined = [system] + messages`) for a provider that sends `messages[1:]`
+    write_project(tmp_path, {
+        "app/__init__.py": "",
+        "app/providers.py": PROVIDERS,
+        "app/chat.py": (
+            "from app.providers import Manager, ask, ask_recent\n\n\n"
+            + chat_class("Chat", "messages", True, "self.pm.process('Be terse.', message_list)")
+            + chat_class("Direct", "history", True, "ask(message_list)")
+            # silent: a list kept on the object but never grown; a window on the way; a window sent
+            + chat_class("Examples", "examples", False, "self.pm.process('Be terse.', message_list)")
+            + chat_class("Windowed", "turns", True, "self.pm.windowed('Be terse.', message_list)")
+            + chat_class("Recent", "recent", True, "ask_recent(message_list)")
+        ),
+    })
+    found = sorted((d["filename"].rsplit(os.sep, 1)[-1], d["location"]["row"]) for d in check(cli, "--select", "CL011"))
+    assert found == [("chat.py", 10), ("chat.py", 27)]  # where each list is written: not Examples, Windowed, Recent
+
+
+def test_a_growing_list_extended_in_the_call_of_a_wrapper(cli, tmp_path):
+    turn = "{'role': 'user', 'content': text}"
+    write_project(tmp_path, {
+        "app/__init__.py": "",
+        "app/providers.py": PROVIDERS,
+        "app/bot.py": (
+            "from app.providers import ask, ask_recent\n\nEXAMPLES = [{'role': 'system', 'content': 'Be terse.'}]\n\n\n"
+            "class Bot:\n    def __init__(self):\n        self.history = []\n\n"
+            "    def run(self):\n        while True:\n            text = input()\n"
+            f"            reply = ask(self.history + [{turn}])\n"
+            "            self.history += [{'role': 'assistant', 'content': reply}]\n\n\n"
+            "def chat():\n    turns = []\n    while True:\n        text = input()\n"
+            f"        turns.append(ask([*EXAMPLES, *turns, {turn}]))\n\n\n"
+            # silent: a list never grown, and a growing one whose window is sent
+            "def once():\n    while True:\n        text = input()\n"
+            f"        print(ask([*EXAMPLES, {turn}]))\n\n\n"
+            "def recent():\n    turns = []\n    while True:\n        text = input()\n"
+            f"        turns.append(ask_recent([*EXAMPLES, *turns, {turn}]))\n"
+        ),
+    })
+    found = sorted((d["filename"].rsplit(os.sep, 1)[-1], d["location"]["row"]) for d in check(cli, "--select", "CL011"))
+    assert found == [("bot.py", 13), ("bot.py", 21)]  # Bot.run, chat: not once, recent

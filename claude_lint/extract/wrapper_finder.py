@@ -9,6 +9,7 @@ from typing import Dict, FrozenSet, List, Optional, Set, Tuple
 
 from claude_lint.extract import http
 from claude_lint.extract.history_edits import joined_param, rebuilds_whole, whole_tail
+from claude_lint.extract.python_history import _past_head
 from claude_lint.extract.scopes import Binding, CallRecord, Collector, Scope, keyword
 from claude_lint.extract.walk import walk
 from claude_lint.extract.wrapper_callees import CalleeFinder
@@ -214,7 +215,9 @@ class Finder(CalleeFinder, InvocationFinder, ModelFinder):
             for a in expr.args:  # `self._collapse(messages)`: the project's helper rebuilds the whole list
                 if isinstance(a, ast.Name) and self._helper_copy(expr, scope, a.id):
                     return self._list_param(a, scope, owners, depth + 1)
-        return None  # a slice or anything else: a window, not the whole list
+        if isinstance(expr, ast.Subscript) and _past_head(expr.slice):
+            return self._list_param(expr.value, scope, owners, depth + 1)  # `messages[1:]`: all but a system head sent apart
+        return None  # another slice or anything else: a window, not the whole list
 
     def _filled_from(self, name: str, owner: Scope, owners: Set[str], depth: int) -> Optional[str]:
         """`messages = []` then `for m in previous: messages.append(...)`: a copy of `previous`
@@ -254,35 +257,6 @@ class Finder(CalleeFinder, InvocationFinder, ModelFinder):
         if isinstance(bound, ast.Subscript) and isinstance(bound.value, ast.Name) and bound.value.id == name and isinstance(bound.slice, ast.Slice):
             return not whole_tail(bound, name)
         return isinstance(bound, ast.Call) and self._helper_copy(bound, owner, name) is False
-
-    def rebound_param(self, arg: ast.expr, scope: Scope, d: Scope) -> Optional[Param]:
-        """A parameter handed on after being rebound only to whole copies of itself
-        (`messages = self._collapse_text_messages(messages)`, `messages = list(messages)`):
-        the caller's list, so a history growing there reaches the request."""
-        if not isinstance(arg, ast.Name):
-            return None
-        owner = self.ev.find(arg.id, scope)
-        if owner is None or owner.name not in self.owners(d) or arg.id not in owner.params:
-            return None
-        bound = owner.assigns.get(arg.id, [])
-        if not bound or not all(isinstance(b, ast.expr) and (self._helper_copy(b, owner, arg.id) or self._list_param(b, owner, {owner.name}, 1) == arg.id) for b in bound):
-            return None
-        default = owner.params[arg.id]
-        value = self.ev.value(default, owner.parent or owner) if default is not None else None
-        return Param(owner.name, arg.id, value, self.ev.loc(arg))
-
-    def _passes_rebound(self, record: CallRecord, inv: Invocation, reference) -> Invocation:
-        """A call handing on a parameter rebound to a whole copy of itself passes the parameter."""
-        d = self.enclosing_def(record.scope)
-        if d is None or reference is not None or inv.star or not isinstance(inv.kwargs, Mapping):
-            return inv
-        args = list(inv.args)
-        for i, a in enumerate(record.node.args[:len(args)]):
-            if not isinstance(args[i], Param):
-                args[i] = self.rebound_param(a, record.scope, d) or args[i]
-        entries = tuple((k, self.rebound_param(keyword(record.node, k), record.scope, d) or v) if k is not None and not isinstance(v, Param) and keyword(record.node, k) is not None else (k, v)
-                        for k, v in inv.kwargs.entries)
-        return replace(inv, args=tuple(args), kwargs=replace(inv.kwargs, entries=entries))
 
     # --- the table ---
 

@@ -4,13 +4,14 @@ function's parameters on."""
 from __future__ import annotations
 
 import ast
+from dataclasses import replace
 from typing import Iterator, List, Optional, Set, Tuple
 
 from claude_lint.extract import clients, gateways, loops, sdk
 from claude_lint.extract.chains import called_name
 from claude_lint.extract.history_stores import reads_store
 from claude_lint.extract.python_calls import free_limits
-from claude_lint.extract.scopes import CallRecord, Scope
+from claude_lint.extract.scopes import CallRecord, Scope, keyword
 from claude_lint.extract.wrapper_shapes import MAX_CLASSES, MAX_VALUE_NODES, BINDS_FIRST_ARGS, RUNS_WITH_ARGS, RUNS_PER_ITEM, APPLY, TASK_CALLS, TASK_MAPS, params_in, none_default, assigns_name
 from claude_lint.facts import Callee, History, Invocation, Mapping, Param, Unknown
 
@@ -76,7 +77,7 @@ class InvocationFinder:
             return False
         return isinstance(bound[0], (ast.Name, ast.Subscript))
 
-    def _grows(self, expr: ast.expr, scope: Optional[Scope] = None) -> bool:
+    def _grows(self, expr: ast.expr, scope: Optional[Scope] = None, depth: int = 0) -> bool:
         """Is this a list the file grows somewhere (a cheap test before the history's own)?"""
         if self._growing is None:
             # grown in place, or rebound to what a call handed it returns (`messages = ai.next(messages, text)`)
@@ -91,15 +92,24 @@ class InvocationFinder:
             bound = owner.assigns.get(expr.id, []) if owner is not None else []
             if len(bound) != 1 or not isinstance(bound[0], (ast.ListComp, ast.BinOp, ast.List, ast.Call, ast.Await)):
                 return False
-            if any(isinstance(n, ast.Name) and ("name", n.id) in self._growing for n in ast.walk(bound[0])):
-                return True
+            if any(isinstance(n, ast.Name) and ("name", n.id) in self._growing or self._grown_attribute(n, owner) for n in ast.walk(bound[0])):
+                return True  # `message_list = self.messages + [turn]`: the object's history and this turn
             # a copy of what a conversation store returns (`[to_param(m) for m in rows]`, rows read
             # by `get_job_messages(job_id)`): the history finder judges whether it is written back
             return reads_store(bound[0]) or any(
                 isinstance(n, ast.Name) and n is not expr and self._store_read(n, owner) for n in ast.walk(bound[0]))
+        if depth < MAX_CLIENT_HOPS and isinstance(expr, ast.BinOp) and isinstance(expr.op, ast.Add):  # `ask(self.history + [turn])`
+            return self._grows(expr.left, scope, depth + 1) or self._grows(expr.right, scope, depth + 1)
+        if depth < MAX_CLIENT_HOPS and isinstance(expr, ast.List):  # `ask([system, *history])`
+            return any(isinstance(e, ast.Starred) and self._grows(e.value, scope, depth + 1) for e in expr.elts[:MAX_PASSED])
         if isinstance(expr, (ast.Attribute, ast.Subscript)) and isinstance(expr.value, ast.Attribute) and expr.value.attr == "session_state":
             return True  # `st.session_state.messages`: the history finder judges session lists itself
         return isinstance(expr, ast.Attribute) and isinstance(expr.value, ast.Name) and ("self", expr.attr) in self._growing
+
+    def _grown_attribute(self, node: ast.AST, scope: Scope) -> bool:
+        """`self.messages` where the file grows the object's `messages`."""
+        return (isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and ("self", node.attr) in self._growing
+                and node.value.id == scope.self_name)
 
     def _pool(self, receiver: ast.expr, scope: Scope) -> bool:
         """Is this an executor or a process/thread pool (`with ThreadPoolExecutor() as ex`,
@@ -220,6 +230,41 @@ class InvocationFinder:
             sources=_sources(ev, arg_nodes, args, node, kwargs),
             clients=self._passed_clients(arg_nodes, node, scope) if reference is None else (),
         )
+
+    def rebound_param(self, arg: Optional[ast.expr], scope: Scope, d: Scope) -> Optional[Param]:
+        """A parameter handed on after being rebound only to whole copies of itself
+        (`messages = self._collapse_text_messages(messages)`, `messages = list(messages)`), or
+        a name bound once to the whole parameter after a head (`combined = [system] + messages`):
+        the caller's list, so a history growing there reaches the request."""
+        if not isinstance(arg, ast.Name):
+            return None
+        owner = self.ev.find(arg.id, scope)
+        if owner is None or owner.name not in self.owners(d):
+            return None
+        bound = owner.assigns.get(arg.id, [])
+        name: Optional[str] = arg.id
+        if arg.id not in owner.params:
+            name = self._list_param(bound[0], owner, {owner.name}, 1) if len(bound) == 1 and isinstance(bound[0], ast.expr) else None
+            if name is None or name not in owner.params:
+                return None
+        elif not bound or not all(isinstance(b, ast.expr) and (self._helper_copy(b, owner, arg.id) or self._list_param(b, owner, {owner.name}, 1) == arg.id) for b in bound):
+            return None
+        default = owner.params[name]
+        value = self.ev.value(default, owner.parent or owner) if default is not None else None
+        return Param(owner.name, name, value, self.ev.loc(arg))
+
+    def _passes_rebound(self, record: CallRecord, inv: Invocation, reference) -> Invocation:
+        """A call handing on a parameter rebound to a whole copy of itself passes the parameter."""
+        d = self.enclosing_def(record.scope)
+        if d is None or reference is not None or inv.star or not isinstance(inv.kwargs, Mapping):
+            return inv
+        args = list(inv.args)
+        for i, a in enumerate(record.node.args[:len(args)]):
+            if not isinstance(args[i], Param):
+                args[i] = self.rebound_param(a, record.scope, d) or args[i]
+        entries = tuple((k, self.rebound_param(keyword(record.node, k), record.scope, d) or v) if k is not None and not isinstance(v, Param) and keyword(record.node, k) is not None else (k, v)
+                        for k, v in inv.kwargs.entries)
+        return replace(inv, args=tuple(args), kwargs=replace(inv.kwargs, entries=entries))
 
     def _passed_clients(self, arg_nodes: List[ast.expr], node: ast.Call, scope: Scope) -> Tuple[Tuple[str, bool, Optional[str]], ...]:
         """(argument, local, gateway) for each argument that is an SDK client built to reach a
