@@ -25,3 +25,15 @@ def test_every_rule_doc_follows_the_ruff_order():
         assert heads == ["## What it does", "## Why is this bad?"], rule.code
         if rule.code < "CL900":
             assert doc.index("## Example") < doc.index("## Use instead"), rule.code
+
+
+def test_no_document_keeps_merge_conflict_markers():
+    # a conflicted merge of the module map once committed its markers; nothing else reads the prose
+    root = README.parent
+    marked = [
+        f"{path.relative_to(root)}:{row}"
+        for path in [README, *sorted((root / "docs").rglob("*.md")), *sorted(PAGES.glob("*.md"))]
+        for row, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if line.startswith(("<<<<<<< ", ">>>>>>> ")) or line == "======="
+    ]
+    assert not marked, marked
