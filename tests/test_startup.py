@@ -26,9 +26,9 @@ print(json.dumps({
 """
 
 
-def _probe(cache_home):
+def _probe(cache_home, probe=PROBE):
     env = dict(os.environ, XDG_CACHE_HOME=str(cache_home))
-    proc = subprocess.run([sys.executable, "-c", PROBE], env=env, capture_output=True, text=True, timeout=60)
+    proc = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True, timeout=60)
     assert proc.returncode == 0, proc.stderr
     return json.loads(proc.stdout)
 
@@ -206,10 +206,7 @@ print(json.dumps({"served": sorted(startup_modules._served), "file": facts.__fil
 
 
 def _modules_probe(cache_home):
-    env = dict(os.environ, XDG_CACHE_HOME=str(cache_home))
-    proc = subprocess.run([sys.executable, "-c", MODULES_PROBE], env=env, capture_output=True, text=True, timeout=60)
-    assert proc.returncode == 0, proc.stderr
-    return json.loads(proc.stdout)
+    return _probe(cache_home, MODULES_PROBE)
 
 
 def _modules_file(cache_home):
