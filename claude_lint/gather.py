@@ -39,21 +39,6 @@ def gather(linter: Linter, sources: Sequence[SourceFile], cache: Optional[FactsC
                 out[i] = refused
                 continue
             st = linter.stats.get(source.abspath)  # taken by `escapes` just now
-            if st is None and cache is None and linter.settings.no_cache and source.kind == "python":
-                # A cold run keeps no stat (no cache key, no run to replay): the read's own
-                # fstat refuses what is not a regular file, and `facts_for` says why.
-                try:
-                    data = safeio.read_regular(source.abspath, MAX_FILE_BYTES)
-                except OSError:
-                    out[i] = linter.facts_for(source)
-                    continue
-                cheap = linter.triage(source, data)
-                if cheap is not None:
-                    out[i] = cheap
-                else:
-                    jobs.append(i)
-                    extraction.add(source, data)
-                continue
             if st is None:
                 try:
                     st = linter.stats[source.abspath] = os.stat(source.abspath)
