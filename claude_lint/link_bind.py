@@ -104,8 +104,8 @@ def _passed_history(value: object, path: str, env: dict) -> Optional[History]:
     """A parameter passed on whole, bound by an outer call to a growing list, or spread whole
     into the list passed on (`[system] + messages`): the next call resends it all the same."""
     if type(value) is Seq:
-        spread = [i.inner for i in value.items if type(i) is Transform and i.op == ITEMS_OP]  # type: ignore[attr-defined]
-        return _passed_history(spread[0], path, env) if len(spread) == 1 else None
+        spread = _spread_whole(value)
+        return _passed_history(spread, path, env) if spread is not None else None
     if isinstance(value, Param):
         frame = env.get((path, value.function))
         if frame is not None:
@@ -116,9 +116,15 @@ def _passed_history(value: object, path: str, env: dict) -> Optional[History]:
 def _spread_at(value: object, path: str, env: dict) -> Optional[Loc]:
     """Where the caller writes the growing list a wrapper spreads whole into the list it passes
     on (`[system] + messages`): the conversation is the caller's, and is reported there."""
-    spread = [i.inner for i in value.items if type(i) is Transform and i.op == ITEMS_OP] if type(value) is Seq else []  # type: ignore[attr-defined]
-    frame = env.get((path, spread[0].function)) if len(spread) == 1 and type(spread[0]) is Param else None
-    return frame[1].get(spread[0].name) if frame is not None and spread[0].name in frame[2] else None
+    spread = _spread_whole(value) if type(value) is Seq else None
+    frame = env.get((path, spread.function)) if type(spread) is Param else None
+    return frame[1].get(spread.name) if frame is not None and spread.name in frame[2] else None
+
+
+def _spread_whole(value: Seq) -> Optional[object]:
+    """The one value a list spreads whole into itself (`[system, *messages]`), if exactly one."""
+    spread = [i.inner for i in value.items if type(i) is Transform and i.op == ITEMS_OP]  # type: ignore[attr-defined]
+    return spread[0] if len(spread) == 1 else None
 
 
 def _raw_kwarg(kwargs: Mapping, key: str) -> object:
