@@ -50,10 +50,11 @@ def _path(raw: bytes):
 def _read(where: str):
     import marshal
 
+    from claude_lint.startup_modules import written_by_this_user_alone
+
     try:
         with open(where, "rb") as fh:
-            st = os.fstat(fh.fileno())
-            if hasattr(os, "geteuid") and (st.st_uid != os.geteuid() or st.st_mode & 0o022):
+            if not written_by_this_user_alone(os.fstat(fh.fileno())):
                 return None
             found = marshal.loads(fh.read())
     except Exception:  # absent, unreadable, damaged: parsed again

@@ -39,6 +39,12 @@ def install(path: str, unrun: type) -> None:
     sys.meta_path.insert(0, _KeptModules)
 
 
+def written_by_this_user_alone(st: os.stat_result) -> bool:
+    """A kept file whose code or data a run uses (start-up's, a config's parsed document):
+    owned by this user and writable by no one else."""
+    return not hasattr(os, "geteuid") or (st.st_uid == os.geteuid() and not st.st_mode & 0o022)
+
+
 def _read_index(where: str) -> dict:
     import marshal
 
@@ -48,7 +54,7 @@ def _read_index(where: str) -> dict:
         return {}
     try:
         st = os.fstat(fh.fileno())
-        if hasattr(os, "geteuid") and (st.st_uid != os.geteuid() or st.st_mode & 0o022):
+        if not written_by_this_user_alone(st):
             raise ValueError("code that someone else could have written is not run")
         head = fh.read(len(MAGIC) + 8)
         if len(head) != len(MAGIC) + 8 or not head.startswith(MAGIC):
