@@ -95,8 +95,11 @@ class PromptPrefixUncached(Rule):
     The fixed prefix counted is the one the API caches: tools, then the system
     prompt, then the fixed head of the user turn. A system prompt long enough on its
     own is left to CL002. A system prompt that changes between calls (a step counter,
-    a date) ends the repeated prefix at the tools: then only long tools are reported,
-    and the breakpoint goes on the last tool. Tools long enough on their own count the
+    a date), or one built at run time that the linter cannot read, ends the repeated
+    prefix at the tools: then only long tools are reported, and the breakpoint goes on
+    the last tool. Through project wrappers, the finding is where the prefix is decided:
+    at the request when the wrapper writes it all (its callers are related locations),
+    else at the outermost call that passes part of it (the caller's, usually). Tools long enough on their own count the
     tool-use system prompt the API adds with them (at least 159 tokens).
 
     ## Why is this bad?
