@@ -40,3 +40,18 @@ def test_callers_that_write_their_own_prefix_keep_their_findings(tmp_path):
                "def grade_strict(a):\n    return ask(RUBRIC + 'Be strict.', a)\n")
     found = _found(tmp_path, {"llm.py": llm, "grade.py": callers})
     assert sorted((d.loc.path.rsplit("/", 1)[-1], d.loc.row) for d in found) == [("grade.py", 4), ("grade.py", 6)]
+
+
+def test_tools_before_a_changing_system_are_one_finding_whatever_system_each_caller_passes(tmp_path):
+    """Only the tools repeat when the system prompt carries the step: the callers' own system
+    prefixes do not decide the finding, so it is one, at the request's tools."""
+    session = (prefix_place.HEAD + prefix_place.TOOLS + "def exchange(prefix, step, text):\n"
+               "    return client.messages.create(model='claude-sonnet-4-6', max_tokens=500, tools=TOOLS,\n"
+               "        system=f'{prefix}\\nCycle {step}', messages=[{'role': 'user', 'content': text}])\n")
+    callers = ("from session import exchange\ndef a(qs):\n    return [exchange('You are A.', i, q) for i, q in enumerate(qs)]\n"
+               "def b(qs):\n    return [exchange('You are B.', i, q) for i, q in enumerate(qs)]\n")
+    found = _found(tmp_path, {"session.py": session, "chat.py": callers})
+    assert len(found) == 1, found
+    assert found[0].loc.path.endswith("session.py") and found[0].loc.row == 9
+    assert {("chat.py", 3), ("chat.py", 5)} <= set(_places(found[0]))
+    assert "on the last tool" in found[0].message

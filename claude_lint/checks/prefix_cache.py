@@ -420,7 +420,7 @@ class PromptPrefixUncached(Rule):
         where_model = model.id if model is not None else "an unknown model (configured minimum)"
         # Through a wrapper, the outermost call that passes a value deciding the prefix is the place (the caller's
         # own, usually); when the wrapper decides it all, the request is, and the engine names every caller there.
-        place = 0 if site.via is None or site.history is not None else deciding_place(call, DECIDING if head_tokens else DECIDING[:3])
+        place = 0 if site.via is None or site.history is not None else deciding_place(call, DECIDING if head_tokens else DECIDING[:2 + (system_tokens > 0)])
         at = (arg.at if arg is not None else site.loc) if place is None or site.via is None else site.loc if place == 0 else site.through[place - 1]
         yield self.diagnostic(
             at,
