@@ -46,7 +46,7 @@ def deciding_place(call: Call, roles: Tuple[str, ...] = DECIDING) -> Optional[in
 def _written_by(loc: Loc, route: Tuple[Loc, ...], via: Loc) -> Optional[int]:
     for index in range(len(route) - 1, -1, -1):  # the innermost call whose lines hold it
         span = route[index]
-        if loc.path == span.path and span.row <= loc.row <= (span.end_row or span.row):
+        if loc.path == span.path and loc.cell == span.cell and span.row <= loc.row <= (span.end_row or span.row):
             return index
     for index, span in enumerate(route):  # a constant or local of a caller's own file
         if loc.path == span.path and span.path != via.path:
