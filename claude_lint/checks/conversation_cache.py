@@ -6,10 +6,11 @@ from typing import Iterator, Optional, Tuple
 from claude_lint.catalog import Model
 from claude_lint.checks.base import Context, Invalid, Rule, money, tokens
 from claude_lint.checks.cache_marks import automatic, count, marked_inside, unmarked_request, unseen
+from claude_lint.checks.conversation_turns import kept_thinking, rebuilt_each_turn
 from claude_lint.checks.system_cache import LONG_SYSTEM
 from claude_lint.diagnostics import Diagnostic
 from claude_lint.extract.sdk import CACHE_CONTROL_PROVIDERS, provider_facts
-from claude_lint.facts import History, Mapping, Text
+from claude_lint.facts import History
 from claude_lint.link import Call
 from claude_lint.patterns import lazy
 from claude_lint.prompt_text import static_text
@@ -63,7 +64,11 @@ class ConversationUncached(Rule):
 
     Not reported for OpenAI (it caches long prefixes automatically), nor when that
     assumed conversation stays under the model's minimum cacheable length (nothing
-    would be cached), nor when the request may carry a breakpoint we cannot see (the
+    would be cached), nor when the system prompt ahead of the list is rebuilt for each
+    request with content of its own (documents retrieved for the question, the time to the
+    minute: written in the request or in the loop around it), since then no breakpoint on
+    the conversation is ever read; a system prompt fixed for the session (the user's name,
+    settings loaded before the loop, the date) is no reason for silence. Nor when the request may carry a breakpoint we cannot see (the
     code writes `cache_control` into the list it grows, a wrapper's file marks the
     list it is handed, or a system prompt or tools we cannot read sit in a file that
     uses `cache_control`; for LangChain, whose messages the model's site does not show,
@@ -302,16 +307,18 @@ class ConversationUncached(Rule):
             CHAT_MODEL.replace("langchain_anthropic import ChatAnthropic", "langchain_openai import ChatOpenAI").replace("ChatAnthropic(", "ChatOpenAI(")
             .replace("MODEL", "'gpt-4o'").replace("TURN", "input()"),
         ]
-        from claude_lint.checks import conversation_examples as handed, history_examples as stored  # CL004's "stored"
+        from claude_lint.checks import conversation_examples as handed, conversation_turns, history_examples as stored  # CL004's "stored"
 
-        return [*fires, *stored.CL011_FIRES, *handed.FIRES], [*silent, *stored.CL011_SILENT, *handed.SILENT]
+        turned = conversation_turns.examples()
+        return [*fires, *stored.CL011_FIRES, *handed.FIRES, *turned[0]], [*silent, *stored.CL011_SILENT, *handed.SILENT, *turned[1]]
 
     def check_call(self, call: Call, ctx: Context) -> Iterator[Diagnostic]:
         site = call.site
         # A dispatcher's call is judged as one of its requests: a Claude one beside it resends the list too.
         history = site.history or site.passed_history
         opening = None if history is None else unmarked_request(call, ctx, lambda c: _breakpoint(c, history) or automatic(c), langchain=True)
-        if opening is None:
+        # A system prompt rebuilt with each turn's content ahead of the list: no breakpoint on it is ever read.
+        if opening is None or rebuilt_each_turn(call) is not None:
             return
         model_id = (call.model_id() or "").lower()
         if site.api in _ANY_MODEL_APIS and "claude" not in model_id and "anthropic" not in model_id:
@@ -321,7 +328,7 @@ class ConversationUncached(Rule):
         cap = _step_cap(history.bound)
         if cap is not None:
             turns = max(1, min(turns, cap))  # `for step in range(3)`: the conversation never gets longer
-        per_turn = max(1, int(ctx.option("turn-tokens"))) + _kept_thinking(call)
+        per_turn = max(1, int(ctx.option("turn-tokens"))) + kept_thinking(call)
         fixed = opening.system_tokens + count(static_text(call.value("tools")), model, ctx)
         if fixed + turns * per_turn < minimum:
             return
@@ -381,22 +388,6 @@ def _step_cap(bound: str) -> Optional[int]:
 
 # `while step < 3`, `stops when step >= 3`: a counter compared with a literal (counted from 0).
 _COUNTER_CAP = lazy(r"(?:while|stops when) \w+ (<|<=|>=|>|==) (\d{1,4})")
-
-
-# The smallest `budget_tokens` the API accepts: a step's thinking is counted at no more.
-_THINKING_FLOOR = 1024
-
-
-def _kept_thinking(call: Call) -> int:
-    """Tokens of thinking a step of a tool loop adds to what is resent. With thinking on and
-    tools offered, the thinking blocks of a tool-using turn must go back with its tool
-    results, billed as input on every later step of that turn (newer Opus and Sonnet models
-    keep all earlier turns' thinking too)."""
-    if call.value("tools") is None:
-        return 0
-    thinking = call.value("thinking")
-    kind = thinking.get("type") if isinstance(thinking, Mapping) else None
-    return _THINKING_FLOOR if isinstance(kind, Text) and kind.parts in (("enabled",), ("adaptive",)) else 0
 
 
 def _breakpoint(call: Call, history: History) -> bool:

@@ -4,11 +4,12 @@ from typing import Iterator, Optional, Tuple
 
 from claude_lint.checks.base import Context, Invalid, Rule, money, tokens
 from claude_lint.checks.cache_marks import TOOL_PROMPT_LEAST, breakpoint_anywhere, count, unmarked_request
+from claude_lint.checks.prefix_place import DECIDING, deciding_place, varies
 from claude_lint.checks.system_cache import LONG_SYSTEM
-from claude_lint.prompt_text import static_text
+from claude_lint.prompt_text import static_text, system_text
 from claude_lint.cost import cache_saving
 from claude_lint.diagnostics import Diagnostic
-from claude_lint.facts import Mapping, OneOf, Seq, Text
+from claude_lint.facts import Mapping, Seq, Text
 from claude_lint.link import Call
 
 HEAD = "import anthropic\nclient = anthropic.Anthropic()\n"
@@ -94,8 +95,11 @@ class PromptPrefixUncached(Rule):
     The fixed prefix counted is the one the API caches: tools, then the system
     prompt, then the fixed head of the user turn. A system prompt long enough on its
     own is left to CL002. A system prompt that changes between calls (a step counter,
-    a date) ends the repeated prefix at the tools: then only long tools are reported,
-    and the breakpoint goes on the last tool. Tools long enough on their own count the
+    a date), or one built at run time that the linter cannot read, ends the repeated
+    prefix at the tools: then only long tools are reported, and the breakpoint goes on
+    the last tool. Through project wrappers, the finding is where the prefix is decided:
+    at the request when the wrapper writes it all (its callers are related locations),
+    else at the outermost call that passes part of it (the caller's, usually). Tools long enough on their own count the
     tool-use system prompt the API adds with them (at least 159 tokens).
 
     ## Why is this bad?
@@ -351,7 +355,10 @@ class PromptPrefixUncached(Rule):
                   "    {'role': 'assistant', 'content': 'Understood.'}, {'role': 'user', 'content': 'Grade the essay above.'}])\n")
         silent = [*silent, EXPORT]
         fires = [*fires, Invalid(EXPORT.replace("message = client", "def grade():\n    return client"), row=4, message="fixed example turns")]
-        return fires, silent
+        from claude_lint.checks import prefix_place
+
+        placed = prefix_place.examples()
+        return [*fires, *placed[0]], [*silent, *placed[1]]
 
     def check_call(self, call: Call, ctx: Context) -> Iterator[Diagnostic]:
         site = call.site
@@ -368,7 +375,9 @@ class PromptPrefixUncached(Rule):
         with_prompt = tool_tokens + TOOL_PROMPT_LEAST if tool_tokens else 0
         if with_prompt >= minimum:
             tool_tokens = with_prompt
-        if _varies(system):
+        # A system prompt built at run time (a helper's return not read): it may change per call.
+        unread = system is not None and system_text(system) is None
+        if varies(system) or unread:
             # The system text changes between calls: the prefix that repeats ends with the tools,
             # and only a breakpoint on the last tool is ever read (CL002 reports the system prompt).
             if tool_tokens < minimum:
@@ -395,8 +404,10 @@ class PromptPrefixUncached(Rule):
             where = "Put \"cache_control\": {\"type\": \"ephemeral\"} on the last fixed example turn (a text block), before the part that changes"
         elif head_tokens:
             where = "Send the fixed head of the user turn as its own text block with \"cache_control\": {\"type\": \"ephemeral\"}, followed by the part that changes"
-        elif _varies(system) and system is not None:
+        elif varies(system) and system is not None:
             where = "The system prompt changes between calls, so put \"cache_control\": {\"type\": \"ephemeral\"} on the last tool"
+        elif unread:
+            where = "The system prompt is built at run time and may change between calls, so put \"cache_control\": {\"type\": \"ephemeral\"} on the last tool"
         else:
             where = "Put \"cache_control\": {\"type\": \"ephemeral\"} on the last tool (or on the system prompt)"
         saving, cost = "", None
@@ -407,9 +418,12 @@ class PromptPrefixUncached(Rule):
             saving = f"; at best (1,000 calls within the 5-minute TTL) caching saves about {money(cost)} per 1,000 calls ({money(uncached)} -> {money(cached)})"
         arg = call.arg("messages") if head_tokens else call.arg("tools")
         where_model = model.id if model is not None else "an unknown model (configured minimum)"
-        # Through a wrapper, the caller's call is the place: its argument or its use of the wrapper sends the prefix.
+        # Through a wrapper, the outermost call that passes a value deciding the prefix is the place (the caller's
+        # own, usually); when the wrapper decides it all, the request is, and the engine names every caller there.
+        place = 0 if site.via is None or site.history is not None else deciding_place(call, DECIDING if head_tokens else DECIDING[:2 + (system_tokens > 0)])
+        at = (arg.at if arg is not None else site.loc) if place is None or site.via is None else site.loc if place == 0 else site.through[place - 1]
         yield self.diagnostic(
-            site.loc if site.via is not None else arg.at if arg is not None else site.loc,
+            at,
             f"A fixed prefix of ~{tokens(total)} tokens ({', '.join(parts)}; cacheable from {tokens(minimum)} on {where_model}) "
             f"is sent on every request with no cache breakpoint{saving}. {where}.",
             cost=cost,
@@ -425,23 +439,9 @@ def _one_off(call: Call, system: object) -> bool:
     if site.function is not None or site.loop is not None or site.via is not None or site.history is not None or site.interactive:
         return False
     messages = call.value("messages")
-    if not isinstance(messages, Seq) or not messages.items or _varies(system):
+    if not isinstance(messages, Seq) or not messages.items or varies(system):
         return False
     return all(_message_head(item)[1] for item in messages.items)
-
-
-def _varies(value: object, depth: int = 0) -> bool:
-    """A system prompt whose text changes between calls: a run-time part in its text (an
-    iteration counter, a date, the caller's data), in any of the values it may take."""
-    if depth > 4:
-        return False
-    if isinstance(value, OneOf):
-        return any(_varies(o, depth + 1) for o in value.options)
-    if isinstance(value, Text):
-        return bool(value.dynamic_parts)
-    if isinstance(value, Seq):
-        return any(_varies(b.get("text") if isinstance(b, Mapping) else b, depth + 1) for b in value.items)
-    return False
 
 
 def _fix(call: Call, message: Mapping, ctx: Context):
