@@ -7,6 +7,7 @@ import ast
 from typing import FrozenSet, List, Optional, Set, Tuple
 
 from claude_lint.extract.bindings import Binding, Looped
+from claude_lint.extract.loop_items import LoopedItem, looped_values
 from claude_lint.extract.python_calls import _is_property
 from claude_lint.extract.scopes import Scope
 from claude_lint.extract.walk import child_nodes
@@ -50,6 +51,17 @@ class CalleeFinder:
                             found.extend(self.callees(v, table_owner, False, depth + 1))
                     if found:
                         return tuple(found[:MAX_CLASSES])
+            if len(bound) == 1 and isinstance(bound[0], ast.Subscript):
+                # `func = SUMMARIZERS[key]["func"]`: a field of an entry of a dict of dicts
+                found = [k for v, s in self._dispatched(bound[0], owner, 0) if isinstance(v, (ast.Name, ast.Attribute))
+                         for k in self.callees(v, s, False, depth + 1)]
+                if found:
+                    return tuple(found[:MAX_CLASSES])
+            looped = self.looped_functions(bound, owner)
+            if looped:  # `for n, stage in [(1, self.a), (2, self.b)]: stage()`: any listed function
+                found = [k for v, s in looped for k in self.callees(v, s, False, depth + 1)]
+                if found:
+                    return tuple(found[:MAX_CLASSES])
             if called and func.id not in owner.params or called and owner.annotations.get(func.id) is not None:
                 return tuple(Callee(k.target, k.local, "__call__") for k in self.classes_of(func, scope, 0))
             return ()
@@ -92,6 +104,20 @@ class CalleeFinder:
                 # `self.llm(...)`: an object kept on self, called
                 return tuple(Callee(k.target, k.local, "__call__") for k in self.classes_of(func, scope, 0))
         return found
+
+    def looped_functions(self, bound: list, owner: Scope) -> List[Tuple[ast.expr, Scope]]:
+        """The functions or methods (names, attributes) a loop's name may hold: the items of a
+        collection written in the file; [] unless every item is one."""
+        if len(bound) != 1 or not isinstance(bound[0], (Looped, LoopedItem)):
+            return []
+        items = looped_values(bound[0], owner, self.ev.find, self._self_attr_values)
+        return items if items and all(isinstance(v, (ast.Name, ast.Attribute)) for v, _ in items) else []
+
+    def _self_attr_values(self, attr: ast.Attribute, scope: Scope) -> Optional[List[Tuple[ast.expr, Scope]]]:
+        me = self._self_of(scope)
+        if me is None or not isinstance(attr.value, ast.Name) or attr.value.id != me[0]:
+            return None
+        return [(v, method) for v, method, _ in me[1].self_attrs.get(attr.attr, []) if isinstance(v, ast.expr)]
 
     def _imported_by_name(self, owner: Scope, name: str) -> Optional[str]:
         """The package whose module a name holds when the module is chosen at run time

@@ -18,7 +18,10 @@ MAX_VALUE_NODES = 2000  # nodes of a value searched for a parameter
 MAX_INVOCATIONS = 2000  # calls of wrappers kept per file
 FUNCTION_NODES = (ast.FunctionDef, ast.AsyncFunctionDef)
 # Calls that run a function handed to them with the arguments after it.
-RUNS_WITH_ARGS = frozenset({"submit", "to_thread", "run_in_executor", "apply_async", "run_sync"})
+RUNS_WITH_ARGS = frozenset({"submit", "to_thread", "run_in_executor", "apply_async", "run_sync", "run_in_threadpool"})
+# Calls that keep a function handed to them with its arguments and run it later, once: a job
+# queue (rq's `queue.enqueue(f, x)`), a web framework's background task (`tasks.add_task(f, x)`).
+RUNS_LATER = frozenset({"enqueue", "add_task"})
 # Calls that bind the first arguments of a function handed to them, to be called later with
 # the rest (`functools.partial(ask, model)`): what that later call passes is not known here.
 BINDS_FIRST_ARGS = frozenset({"partial"})
