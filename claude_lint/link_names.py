@@ -106,6 +106,13 @@ class NameResolver:
                 for k in index.instances[first]:
                     out.extend(self._resolve(Callee(k.target, k.local, names[1], True), path, depth + 1))
                 return out
+        elif len(names) == 3 and (first in index.classes or first in index.instances) and self._made_by_method(path, index, first, names[1]):
+            # `Models.create(name).generate(...)`, `config.get_model().generate(...)`: what
+            # the class's (or the instance's class's) factory method returns
+            out = []
+            for k in self._made_by_method(path, index, first, names[1]):
+                out.extend(self._resolve(Callee(k.target, k.local, names[2], True), path, depth + 1))
+            return out[:MAX_REACHED]
         elif len(names) == 3 and first in index.classes and names[1] in index.classes[first].methods:  # type: ignore[attr-defined]
             # `Client.from_config(cfg).ask(...)`: a class's own constructor method (a
             # classmethod returning `cls(...)`, by convention) made the receiver
@@ -121,6 +128,14 @@ class NameResolver:
             # a class of a file without a table (an abstract base): its subclasses may override
             return self._method(path, first, names[1], bool(bound), False, depth)
         return []
+
+    def _made_by_method(self, path: str, index: "_Index", first: str, method: str) -> Tuple[Callee, ...]:
+        """The classes `first.method(...)` returns instances of: a factory method of the
+        class `first`, or of the class of `first`, a module-level instance of this file."""
+        if first in index.classes:
+            return index.instances.get(f"{first}.{method}", ())
+        return tuple(x for k in index.instances.get(first, ())[:MAX_REACHED] if k.local
+                     for x in index.instances.get(f"{k.target}.{method}", ()))
 
     def _method(self, path: str, klass: str, method: str, bound: bool, bases_only: bool, depth: int) -> List[Tuple[str, Wrapper, bool]]:
         for cpath, cname, first in self._mro(path, klass, depth):

@@ -91,3 +91,21 @@ def looped_values(binding: object, scope: Scope, find: Finder, self_attr: SelfAt
         else:
             return []  # an element not written as a tuple of that size: not known
     return out
+
+
+class LoopCallees:
+    """The functions a loop's name may be, for `CalleeFinder` (a mixin of it)."""
+
+    def looped_functions(self, bound: list, owner: Scope) -> List[Tuple[ast.expr, Scope]]:
+        """The functions or methods (names, attributes) a loop's name may hold: the items of a
+        collection written in the file; [] unless every item is one."""
+        if len(bound) != 1 or not isinstance(bound[0], (Looped, LoopedItem)):
+            return []
+        items = looped_values(bound[0], owner, self.ev.find, self._self_attr_values)  # type: ignore[attr-defined]
+        return items if items and all(isinstance(v, (ast.Name, ast.Attribute)) for v, _ in items) else []
+
+    def _self_attr_values(self, attr: ast.Attribute, scope: Scope) -> Optional[List[Tuple[ast.expr, Scope]]]:
+        me = self._self_of(scope)  # type: ignore[attr-defined]
+        if me is None or not isinstance(attr.value, ast.Name) or attr.value.id != me[0]:
+            return None
+        return [(v, method) for v, method, _ in me[1].self_attrs.get(attr.attr, []) if isinstance(v, ast.expr)]

@@ -7,7 +7,7 @@ import ast
 from typing import FrozenSet, List, Optional, Set, Tuple
 
 from claude_lint.extract.bindings import Binding, Looped
-from claude_lint.extract.loop_items import LoopedItem, looped_values
+from claude_lint.extract.loop_items import LoopCallees
 from claude_lint.extract.python_calls import _is_property
 from claude_lint.extract.scopes import Scope
 from claude_lint.extract.walk import child_nodes
@@ -15,7 +15,7 @@ from claude_lint.extract.wrapper_shapes import ANY_MODULE, MAX_CLASSES, last
 from claude_lint.facts import Callee
 
 
-class CalleeFinder:
+class CalleeFinder(LoopCallees):
     """What a call may reach: functions, methods, classes. A mixin of `Finder`."""
 
     # --- callees ---
@@ -105,20 +105,6 @@ class CalleeFinder:
                 return tuple(Callee(k.target, k.local, "__call__") for k in self.classes_of(func, scope, 0))
         return found
 
-    def looped_functions(self, bound: list, owner: Scope) -> List[Tuple[ast.expr, Scope]]:
-        """The functions or methods (names, attributes) a loop's name may hold: the items of a
-        collection written in the file; [] unless every item is one."""
-        if len(bound) != 1 or not isinstance(bound[0], (Looped, LoopedItem)):
-            return []
-        items = looped_values(bound[0], owner, self.ev.find, self._self_attr_values)
-        return items if items and all(isinstance(v, (ast.Name, ast.Attribute)) for v, _ in items) else []
-
-    def _self_attr_values(self, attr: ast.Attribute, scope: Scope) -> Optional[List[Tuple[ast.expr, Scope]]]:
-        me = self._self_of(scope)
-        if me is None or not isinstance(attr.value, ast.Name) or attr.value.id != me[0]:
-            return None
-        return [(v, method) for v, method, _ in me[1].self_attrs.get(attr.attr, []) if isinstance(v, ast.expr)]
-
     def _imported_by_name(self, owner: Scope, name: str) -> Optional[str]:
         """The package whose module a name holds when the module is chosen at run time
         (`mod = importlib.import_module(f"app.providers.{name}")`): any module of it (link
@@ -158,6 +144,8 @@ class CalleeFinder:
             me = self._self_of(scope) if not out and isinstance(expr.func, ast.Attribute) and isinstance(expr.func.value, ast.Name) else None
             if me is not None and expr.func.value.id == me[0]:
                 out = self._property_classes(me[1].name, expr.func.attr, depth, called=True)  # `self._get_client()`
+            if not out and isinstance(expr.func, ast.Attribute) and not isinstance(expr.func.value, ast.Call):
+                out = self._returned_by_method(expr.func, scope, depth)  # `config.get_model()`, `cfg = Config(); cfg.get_model()`
             if not out:
                 # an entry of a dict of instances (`self.providers.get(name)`), or an
                 # instance of an entry of a dict of classes (`REGISTRY[name]()`, `cls()`)
@@ -271,6 +259,23 @@ class CalleeFinder:
         for row, s in self._dispatched(expr.value, scope, depth + 1):
             if isinstance(row, ast.Dict):
                 out.extend((v, s) for k, v in zip(row.keys, row.values) if isinstance(k, ast.Constant) and k.value == expr.slice.value)
+        return out[:MAX_CLASSES]
+
+    def _returned_by_method(self, func: ast.Attribute, scope: Scope, depth: int) -> List[Callee]:
+        """The classes a factory method returns instances of, called on a receiver whose class
+        is known: this file's class's returns; another file's, a reference link looks up in
+        that file's factories (`WrapperTable.instances`, `Class.method`)."""
+        base = func.value
+        if isinstance(base, ast.Name) and (self._self_of(scope) or ("",))[0] == base.id:
+            return []  # through self: `_property_classes`
+        out: List[Callee] = []
+        for k in self.classes_of(base, scope, depth + 1)[:MAX_CLASSES]:
+            if k.method:
+                continue
+            if k.local:
+                out.extend(x for x in self._property_classes(k.target, func.attr, depth + 1, called=True) if x not in out)
+            elif "." in k.target.strip("."):
+                out.append(Callee(f"{k.target}.{func.attr}", False))
         return out[:MAX_CLASSES]
 
     def _item_classes(self, iterable: ast.expr, scope: Scope, depth: int) -> List[Callee]:

@@ -406,13 +406,22 @@ class Finder(CalleeFinder, InvocationFinder, ModelFinder):
                 continue
             if ks:
                 out.append((name, tuple(ks)))
+        for name in self.klasses:
+            # a module-level class's factory methods (`Config.get_model`, `Models.create`): what
+            # they return, as a function factory's (link looks up `Class.method(...).m(...)`)
+            if "." in name:
+                continue
+            for method in self._methods.get(name, ()):
+                ks = self._factory_classes(self.defs.get(f"{name}.{method}"), self.klasses[name])
+                if ks:
+                    out.append((f"{name}.{method}", tuple(ks)))
         return tuple(sorted(out, key=lambda x: x[0]))
 
-    def _factory_classes(self, d: Optional[Scope]) -> List[Callee]:
-        """The classes a module-level function returns instances of: its return statements,
-        else its return annotation (`-> BaseLLM`). Read from the returns the scope pass
-        collected: no walk of the body."""
-        if d is None or d.parent is not self.c.module:
+    def _factory_classes(self, d: Optional[Scope], parent: Optional[Scope] = None) -> List[Callee]:
+        """The classes a module-level function (or a method of `parent`, a module-level
+        class) returns instances of: its return statements, else its return annotation
+        (`-> BaseLLM`). Read from the returns the scope pass collected: no walk of the body."""
+        if d is None or d.parent is not (parent or self.c.module) or d.node is None or d.node.name.startswith("__"):
             return []
         out: List[Callee] = []
         for value in d.returns:

@@ -157,6 +157,8 @@ def exported(tables: Iterable[WrapperTable]) -> List[Dict[str, FrozenSet[str]]]:
     for t in tables:
         for name, ks in t.instances:
             made.setdefault(name, set()).update(last(k.target) for k in ks)
+            if "." in name:  # a class's factory method (`Config.get_model`): its instances make those too
+                made.setdefault(name.partition(".")[0], set()).update(last(k.target) for k in ks)
     defined: Dict[str, Set[str]] = {}  # class -> the methods it has (for a Protocol's implementations)
     for t in tables:
         for c in t.classes:
@@ -196,7 +198,10 @@ def exported(tables: Iterable[WrapperTable]) -> List[Dict[str, FrozenSet[str]]]:
             # an instance made by another file's factory (`llm = create_llm(cfg)`): its classes
             targets.update(*(made.get(x, set()) for x in list(targets)))
             methods = set().union(*(classes.get(x, set()) for x in targets))
-            if methods:
+            if methods and "." in name:  # a class's factory method: a file naming the class may reach what it makes
+                name = name.partition(".")[0]
+                names[name] = names.get(name, frozenset()) | frozenset(methods)
+            elif methods:
                 names[name] = frozenset(methods)
         own = set().union(*(classes.get(c.name, set()) for c in t.classes if "." not in c.name)) if t.classes else set()
         if own:
