@@ -98,7 +98,7 @@ _CAMEL_WORD = lazy(r"[A-Z]+(?=[A-Z][a-z]|[0-9_]|$)|[A-Z]?[a-z]+|[0-9]+")
 def _built_model(site: CallSite) -> bool:
     """A chat model's constructor (not the invoke of a model passed in, which is its request),
     or a chat object whose request a later call sends."""
-    return (site.provider == "langchain" and site.api != passed_models.SHAPE.api) or site.api in sdk.SENT_LATER
+    return (site.provider == "langchain" and site.api not in passed_models.APIS) or site.api in sdk.SENT_LATER
 
 
 def methods_of(tables: Iterable[WrapperTable]) -> Set[str]:
