@@ -185,3 +185,42 @@ def test_a_strands_agent_kept_made_by_a_factory_or_passed_in(cli, tmp_path):
     # a parameter named otherwise, or rebound, is not the agent passed in; nothing without Strands
     assert sorted(line for name, line in found if name == "steps.py") == [6]
     assert not any(name == "plain.py" for name, _ in found)
+
+
+CLAUDE = (
+    "from anthropic import AsyncAnthropic\n\n\n"
+    "class AsyncClaude:\n    def __init__(self):\n        self.client = AsyncAnthropic()\n\n"
+    "    async def async_message(self, messages, model='claude-sonnet-4-5'):\n"
+    "        return await self.client.messages.create(model=model, max_tokens=8192, messages=messages)\n\n"
+    "    async def chat(self, text):\n        return await self.async_message([{'role': 'user', 'content': text}])\n\n"
+    "    async def summarise_text(self, text):\n        return await self.async_message([{'role': 'user', 'content': text}], 'claude-haiku-4-5')\n\n\n"
+    "class Recorder:\n    async def summarise_text(self, text):\n        return text[:100]\n"
+)
+MANAGER = (
+    "import asyncio\nfrom typing import Any\n\nfrom app.settings import TIMEOUT\n\n\n"
+    "class ConversationManager:\n"
+    "    async def process_thread_message(self, text, llm: Any):\n        asyncio.create_task(self._conversation_loop(text, llm))\n\n"
+    "    async def _conversation_loop(self, text, llm: Any):\n        await asyncio.wait_for(self._process_thread(text, llm), TIMEOUT)\n\n"
+    "    async def _process_thread(self, text, llm: Any):\n        return await llm.async_message([{'role': 'user', 'content': text}])\n\n\n"
+    "async def short(text, llm):\n    return await llm.chat(text)\n\n\n"
+    "async def shared_name(text, llm):\n    return await llm.summarise_text(text)\n\n\n"
+    "async def typed(text, llm: 'Recorder'):\n    return await llm.async_message(text)\n"
+)
+
+
+def test_a_wrapper_object_handed_in_as_a_parameter_of_no_said_type(cli, tmp_path):
+    found = _routes(cli, tmp_path, {
+        "app/__init__.py": "", "app/claude.py": CLAUDE, "app/manager.py": MANAGER, "app/settings.py": "TIMEOUT = 30\n",
+        "app/hook.py": (
+            "from app.claude import AsyncClaude\nfrom app.manager import ConversationManager\n\n\n"
+            "async def register(text):\n    await ConversationManager().process_thread_message(text, AsyncClaude())\n"
+        ),
+    })
+    request = _line(CLAUDE, "self.client.messages.create")
+    managed = {line: found[("app/manager.py", line)] for name, line in found if name == "app/manager.py"}
+    # `llm: Any` whose method, of a name one class of the project defines, is a wrapper
+    # method; the functions handing it on, through a task and a timeout; not a method of a
+    # one-word name (`chat`), nor one two classes define, nor a parameter annotated with a class
+    assert managed == {line: (request, "claude-sonnet-4-5-20250929", 8192) for line in (
+        _line(MANAGER, "asyncio.create_task"), _line(MANAGER, "asyncio.wait_for"), _line(MANAGER, "await llm.async_message([{"))}
+    assert found[("app/hook.py", 6)] == (request, "claude-sonnet-4-5-20250929", 8192)

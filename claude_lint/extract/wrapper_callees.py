@@ -98,12 +98,24 @@ class CalleeFinder(LoopCallees):
             if package is not None:
                 return (Callee(f"{package}.{ANY_MODULE}.{method}", False),)
         found = tuple(Callee(k.target, k.local, method) for k in self.classes_of(base, scope, 0))
+        if called and isinstance(base, ast.Name) and all(k.target in UNTYPED for k in found) and self._handed(base, scope, method):
+            return (Callee(HANDED, False, method),)
         if called and not found and isinstance(base, ast.Name):
             me = self._self_of(scope)
             if me is not None and base.id == me[0] and method not in self._methods.get(me[1].name, ()):
                 # `self.llm(...)`: an object kept on self, called
                 return tuple(Callee(k.target, k.local, "__call__") for k in self.classes_of(func, scope, 0))
         return found
+
+    def _handed(self, base: ast.Name, scope: Scope, method: str) -> bool:
+        """A parameter with no type said (unannotated, `Any`, `object`) whose method of a
+        distinctive name (several words, no SDK method's) is called: link looks for the one
+        project class with a wrapper method of that name."""
+        owner = self.ev.find(base.id, scope)
+        if owner is None or owner.kind != "function" or base.id not in owner.params or owner.assigns.get(base.id) or not distinctive(method):
+            return False
+        ann = owner.annotations.get(base.id)
+        return ann is None or (self.ev.qualname(ann, owner.parent or owner) or "") in UNTYPED
 
     def _imported_by_name(self, owner: Scope, name: str) -> Optional[str]:
         """The package whose module a name holds when the module is chosen at run time
@@ -443,6 +455,27 @@ class CalleeFinder(LoopCallees):
                 yield b
                 if b.local:
                     order.append(b.target)
+
+
+# A receiver handed in as a parameter whose type is not said: link resolves `HANDED.method`
+# to the project's one class with a wrapper method of that name (`link_names._handed`).
+HANDED = "?"
+UNTYPED = frozenset({"typing.Any", "typing_extensions.Any", "object"})
+_SDK_METHODS: list = []
+
+
+def distinctive(method: str) -> bool:
+    """A method name that tells its class: several words, no dunder, no SDK method's."""
+    return "_" in method.strip("_") and not method.startswith("__") and method not in _sdk_methods()
+
+
+def _sdk_methods() -> frozenset:
+    """The last names of the SDK's method chains (`generate_content`, `create`): a parameter's
+    method of one of those names may be the SDK's own, on an object passed in."""
+    if not _SDK_METHODS:
+        from claude_lint.extract import sdk
+        _SDK_METHODS.append(frozenset(shape.chain[-1] for shape in sdk.METHODS if shape.chain))
+    return _SDK_METHODS[0]
 
 
 def _imported_only(owner: Scope, name: str) -> bool:

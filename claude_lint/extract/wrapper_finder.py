@@ -12,7 +12,7 @@ from claude_lint.extract.history_edits import joined_param, rebuilds_whole, whol
 from claude_lint.extract.python_history import _past_head
 from claude_lint.extract.scopes import Binding, CallRecord, Collector, Scope, keyword
 from claude_lint.extract.walk import walk
-from claude_lint.extract.wrapper_callees import CalleeFinder
+from claude_lint.extract.wrapper_callees import HANDED, CalleeFinder
 from claude_lint.extract.wrapper_invocations import InvocationFinder
 from claude_lint.extract.wrapper_models import ModelFinder
 from claude_lint.extract.wrapper_shapes import DEFINED, MAX_CLASSES, submitted, MAX_DEPTH, MAX_INVOCATIONS, FUNCTION_NODES, Everything, EVERYTHING, last, protocol_methods
@@ -293,7 +293,7 @@ class Finder(CalleeFinder, InvocationFinder, ModelFinder):
                     if target is not None:
                         if target.name not in local:
                             local_calls.append((record, callees, target, reference))
-                    elif names is not None and self.mentions(callees, names):
+                    elif names is not None and (self.mentions(callees, names) or any(c.target == HANDED and c.method in methods for c in callees)):
                         foreign.append((record, callees, reference))
 
         scan()

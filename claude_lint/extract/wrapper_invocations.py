@@ -12,6 +12,7 @@ from claude_lint.extract.chains import called_name
 from claude_lint.extract.history_stores import reads_store
 from claude_lint.extract.python_calls import free_limits
 from claude_lint.extract.scopes import Binding, CallRecord, Scope, keyword
+from claude_lint.extract.wrapper_callees import HANDED
 from claude_lint.extract.wrapper_shapes import MAX_CLASSES, MAX_VALUE_NODES, BINDS_FIRST_ARGS, RUNS_WITH_ARGS, RUNS_LATER, RUNS_PER_ITEM, APPLY, TASK_CALLS, TASK_MAPS, params_in, none_default, assigns_name
 from claude_lint.facts import Callee, History, Invocation, Mapping, Param, Unknown
 
@@ -382,6 +383,8 @@ class InvocationFinder:
             owner = self.ev.find(func.id, record.scope)
             looped = self.looped_functions(owner.assigns.get(func.id, []), owner) if owner is not None else []
             func = next((v for v, _ in looped if isinstance(v, ast.Attribute)), func)
+        if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and any(c.target == HANDED for c in inv.callees) and func.value.id in d.params:
+            return True  # `llm.async_message(...)` on an object handed in: the caller's object
         if d.self_name is not None and isinstance(func, ast.Attribute):
             base = func.value
             while isinstance(base, ast.Attribute):  # `self.llm.chat(...)`: the object's own state

@@ -29,6 +29,7 @@ from typing import Dict, FrozenSet, Iterable, List, Optional, Set, Tuple
 
 from claude_lint.extract import passed_models, sdk
 from claude_lint.extract.scopes import CallRecord, Scope
+from claude_lint.extract.wrapper_callees import distinctive
 from claude_lint.extract.wrapper_finder import Finder
 from claude_lint.extract.wrapper_shapes import DEFINED, EVERYTHING, MAX_DEPTH, last, params_in, protocol_methods
 from claude_lint.facts import CallSite, WrapperTable
@@ -203,6 +204,13 @@ def exported(tables: Iterable[WrapperTable]) -> List[Dict[str, FrozenSet[str]]]:
                 names[name] = names.get(name, frozenset()) | frozenset(methods)
             elif methods:
                 names[name] = frozenset(methods)
+        for c in t.classes:
+            # A wrapper method of a distinctive name, reached on an object handed in as a
+            # parameter of no said type (`llm: Any` ... `llm.async_message(...)`): a file
+            # spelling it is read for that call (link_names._handed says which class it is).
+            for m in sorted(classes.get(c.name, ())) if "." not in c.name else ():
+                if distinctive(m):
+                    names.setdefault(m, frozenset({m}))
         own = set().union(*(classes.get(c.name, set()) for c in t.classes if "." not in c.name)) if t.classes else set()
         if own:
             # A file defining a Protocol (which names no wrapper: it declares methods) is read
