@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 from typing import Dict, List, Optional, Tuple
 
-from claude_lint.extract.wrapper_callees import HANDED
+from claude_lint.extract.wrapper_receivers import HANDED
 from claude_lint.extract.wrapper_shapes import ANY_MODULE, MAX_DEPTH, protocol_methods
 from claude_lint.facts import Callee, Invocation, Loc, Wrapper, WrapperTable
 from claude_lint.link_values import MAX_PROMPT_BYTES

@@ -25,13 +25,15 @@ class LoopedItem(Binding):
         self.count = count
 
 
-def loop_binding(target: ast.expr, iterable: ast.expr, name: ast.Name) -> Binding:
-    """The binding a name of a `for` loop's tuple target gets."""
-    if isinstance(target, (ast.Tuple, ast.List)) and not any(isinstance(e, ast.Starred) for e in target.elts):
-        for i, e in enumerate(target.elts):
-            if e is name:
-                return LoopedItem(iterable, i, len(target.elts))
-    return Binding("unpacked")
+def loop_bindings(target: ast.expr, iterable: ast.expr) -> List[Tuple[ast.expr, Binding]]:
+    """What a `for` loop binds its target to: a plain name each item (`Looped`), each name
+    of a tuple of plain names an item of each element (`for n, fn in stages`), anything
+    else an unknown binding (unpacked by `_bind_target`)."""
+    if isinstance(target, ast.Name):
+        return [(target, Looped(iterable))]
+    if isinstance(target, ast.Tuple) and all(type(e) is ast.Name for e in target.elts):
+        return [(e, LoopedItem(iterable, i, len(target.elts))) for i, e in enumerate(target.elts)]
+    return [(target, Binding("for"))]
 
 
 Finder = Callable[[str, Scope], Optional[Scope]]

@@ -12,7 +12,8 @@ from claude_lint.extract.history_edits import joined_param, rebuilds_whole, whol
 from claude_lint.extract.python_history import _past_head
 from claude_lint.extract.scopes import Binding, CallRecord, Collector, Scope, keyword
 from claude_lint.extract.walk import walk
-from claude_lint.extract.wrapper_callees import HANDED, CalleeFinder
+from claude_lint.extract.wrapper_callees import CalleeFinder
+from claude_lint.extract.wrapper_receivers import HANDED
 from claude_lint.extract.wrapper_invocations import InvocationFinder
 from claude_lint.extract.wrapper_models import ModelFinder
 from claude_lint.extract.wrapper_shapes import DEFINED, MAX_CLASSES, submitted, MAX_DEPTH, MAX_INVOCATIONS, FUNCTION_NODES, Everything, EVERYTHING, last, protocol_methods

@@ -12,7 +12,7 @@ from claude_lint.extract.chains import called_name
 from claude_lint.extract.history_stores import reads_store
 from claude_lint.extract.python_calls import free_limits
 from claude_lint.extract.scopes import Binding, CallRecord, Scope, keyword
-from claude_lint.extract.wrapper_callees import HANDED
+from claude_lint.extract.wrapper_receivers import HANDED
 from claude_lint.extract.wrapper_shapes import MAX_CLASSES, MAX_VALUE_NODES, BINDS_FIRST_ARGS, RUNS_WITH_ARGS, RUNS_LATER, RUNS_PER_ITEM, APPLY, TASK_CALLS, TASK_MAPS, params_in, none_default, assigns_name
 from claude_lint.facts import Callee, History, Invocation, Mapping, Param, Unknown
 
