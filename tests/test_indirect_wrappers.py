@@ -115,14 +115,16 @@ PROVIDERS = (
     "    @staticmethod\n    def echo():\n        return Echo()\n"
 )
 CONFIG = (
-    "from app.providers import GeminiProvider\n\n\n"
+    "from contextvars import ContextVar\n\nfrom app.providers import GeminiProvider\n\n_current = ContextVar('provider')\n\n\n"
+    "def current_provider() -> GeminiProvider:\n    return _current.get()\n\n\n"
     "class Config:\n    def __init__(self):\n        self.verbose = False\n\n"
     "    def get_model(self):\n        return GeminiProvider()\n\n"
     "    def name(self):\n        return 'gemini'\n\n\n"
     "config = Config()\n"
 )
 USE = (
-    "from app.config import Config, config\nfrom app.providers import Models\n\n\n"
+    "from app.config import Config, config, current_provider\nfrom app.providers import Models\n\n\n"
+    "def from_context(prompt):\n    return current_provider().generate(prompt)\n\n\n"
     "def from_instance(prompt):\n    model = config.get_model()\n    return model.generate(prompt)\n\n\n"
     "def from_static(prompt):\n    return Models.create('gemini').generate(prompt)\n\n\n"
     "def from_classmethod(prompt):\n    return Models.build('gemini-2.5-flash').generate(prompt)\n\n\n"
@@ -139,8 +141,11 @@ def test_a_wrapper_object_made_by_another_modules_factory_method(cli, tmp_path):
     request = _line(PROVIDERS, "self.model.generate_content")
     used = {line: found[("app/use.py", line)] for name, line in found if name == "app/use.py"}
     # a module-level instance's method, a static and a class method, a local instance's
-    # method; not a factory making only an Echo, nor a method returning text
+    # method; a factory function whose return annotation says more than the object's method
+    # it returns (a context variable's `get()`); not a factory making only an Echo, nor a
+    # method returning text
     assert used == {line: (request, "gemini-2.5-flash", 1000) for line in (
+        _line(USE, "current_provider().generate"),
         _line(USE, "return model.generate(prompt)\n\n\ndef from_static"), _line(USE, "Models.create('gemini')"),
         _line(USE, "Models.build("), _line(USE, "return model.generate(prompt)\n\n\ndef only_echo"))}
 

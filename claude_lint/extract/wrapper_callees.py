@@ -147,8 +147,6 @@ class CalleeFinder(LoopCallees, ReceiverCallees):
             me = self._self_of(scope) if not out and isinstance(expr.func, ast.Attribute) and isinstance(expr.func.value, ast.Name) else None
             if me is not None and expr.func.value.id == me[0]:
                 out = self._property_classes(me[1].name, expr.func.attr, depth, called=True)  # `self._get_client()`
-            if not out and isinstance(expr.func, ast.Attribute) and not isinstance(expr.func.value, ast.Call):
-                out = self._returned_by_method(expr.func, scope, depth)  # `config.get_model()`, `cfg = Config(); cfg.get_model()`
             if not out:
                 # an entry of a dict of instances (`self.providers.get(name)`), or an
                 # instance of an entry of a dict of classes (`REGISTRY[name]()`, `cls()`)
@@ -162,6 +160,8 @@ class CalleeFinder(LoopCallees, ReceiverCallees):
                         bound = owner.assigns.get(made.id, []) if owner is not None else []
                         made, scope = (bound[0], owner) if len(bound) == 1 and isinstance(bound[0], ast.expr) else (None, scope)
                     out = [k for v, s in (self._entries(made, scope) if made is not None else []) for k in self.class_ref(v, s)]
+            if not out and isinstance(expr.func, ast.Attribute) and not isinstance(expr.func.value, ast.Call):
+                out = self._returned_by_method(expr.func, scope, depth)  # `config.get_model()`, `cfg = Config(); cfg.get_model()`
         elif isinstance(expr, ast.Name):
             owner = self.ev.find(expr.id, scope)
             if owner is None:

@@ -428,7 +428,8 @@ class Finder(CalleeFinder, InvocationFinder, ModelFinder):
         for value in d.returns:
             if isinstance(value, ast.expr):
                 out.extend(k for k in self.classes_of(value, d, 1) if k not in out)
-        if not out and d.node.returns is not None:
-            out = self.annotation_classes(d.node.returns, self.c.module)
+        if d.node.returns is not None and all(k in self.method_made for k in out):
+            # (a return of another file's object's method, `_current.get()`, may be no factory's)
+            out = self.annotation_classes(d.node.returns, self.c.module) + out
         return out[:MAX_CLASSES]
 

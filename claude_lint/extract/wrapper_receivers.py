@@ -37,6 +37,15 @@ def _sdk_methods() -> frozenset:
 class ReceiverCallees:
     """What `CalleeFinder.callees` asks of a receiver whose class it cannot name."""
 
+    @property
+    def method_made(self) -> set:
+        """The references to another file's class's method made here (`Class.method`): what
+        it returns is known only if that file's table has the method as a factory."""
+        made = self.__dict__.get("_method_made")
+        if made is None:
+            made = self.__dict__["_method_made"] = set()
+        return made
+
     def _returned_by_method(self, func: ast.Attribute, scope: Scope, depth: int) -> List[Callee]:
         """The classes a factory method returns instances of, called on a receiver whose class
         is known: this file's class's returns; another file's, a reference link looks up in
@@ -51,7 +60,9 @@ class ReceiverCallees:
             if k.local:
                 out.extend(x for x in self._property_classes(k.target, func.attr, depth + 1, called=True) if x not in out)
             elif "." in k.target.strip("."):
-                out.append(Callee(f"{k.target}.{func.attr}", False))
+                made = Callee(f"{k.target}.{func.attr}", False)
+                self.method_made.add(made)  # a guess link may not confirm: a factory's annotation says more
+                out.append(made)
         return out[:MAX_CLASSES]
 
     def _handed(self, base: ast.Name, scope: Scope, method: str) -> bool:
