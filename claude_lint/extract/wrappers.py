@@ -165,6 +165,7 @@ def exported(tables: Iterable[WrapperTable]) -> List[Dict[str, FrozenSet[str]]]:
         for c in t.classes:
             if "." not in c.name:
                 defined.setdefault(c.name, set()).update(c.methods)
+    handed: List[Tuple[Dict[str, FrozenSet[str]], str]] = []
     for t, names in zip(tables, out):
         for c in t.classes:
             interface = protocol_methods(c) if "." not in c.name else frozenset()
@@ -208,14 +209,17 @@ def exported(tables: Iterable[WrapperTable]) -> List[Dict[str, FrozenSet[str]]]:
             # A wrapper method of a distinctive name, reached on an object handed in as a
             # parameter of no said type (`llm: Any` ... `llm.async_message(...)`): a file
             # spelling it is read for that call (link_names._handed says which class it is).
-            for m in sorted(classes.get(c.name, ())) if "." not in c.name else ():
-                if distinctive(m):
-                    names.setdefault(m, frozenset({m}))
+            handed.extend((names, m) for m in sorted(classes.get(c.name, ())) if "." not in c.name and distinctive(m))
         own = set().union(*(classes.get(c.name, set()) for c in t.classes if "." not in c.name)) if t.classes else set()
         if own:
             # A file defining a Protocol (which names no wrapper: it declares methods) is read
             # for its classes, so that the next round knows which Protocols a wrapper class implements.
             names.setdefault(PROTOCOL, frozenset(own))
+    # (not a name any table exports otherwise: a function of that name is looked for as one)
+    taken = set().union(*(names.keys() for names in out))
+    for names, m in handed:
+        if m not in taken:
+            names[m] = frozenset({m})
     return out
 
 
