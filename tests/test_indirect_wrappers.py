@@ -220,6 +220,14 @@ def test_a_wrapper_object_handed_in_as_a_parameter_of_no_said_type(cli, tmp_path
             "from app.claude import AsyncClaude\nfrom app.manager import ConversationManager\n\n\n"
             "async def register(text):\n    await ConversationManager().process_thread_message(text, AsyncClaude())\n"
         ),
+        # an object kept on self from an untyped parameter of the constructor; not one annotated with a class
+        "app/bot.py": (
+            "from app.settings import TIMEOUT\n\n\n"
+            "class Bot:\n    def __init__(self, llm):\n        self.llm = llm\n\n"
+            "    async def answer(self, text):\n        return await self.llm.async_message([{'role': 'user', 'content': text}])\n\n\n"
+            "class Typed:\n    def __init__(self, llm: 'Recorder'):\n        self.llm = llm\n\n"
+            "    async def answer(self, text):\n        return await self.llm.async_message(text)\n"
+        ),
         # a function of the same name as the method: its callers are still looked for as a function's
         "app/helpers.py": "from app.claude import AsyncClaude\n\n\nasync def async_message(text):\n    return await AsyncClaude().chat(text)\n",
         "app/jobs.py": "from app.helpers import async_message\n\n\nasync def job(text):\n    return await async_message(text)\n",
@@ -232,4 +240,5 @@ def test_a_wrapper_object_handed_in_as_a_parameter_of_no_said_type(cli, tmp_path
     assert managed == {line: (request, "claude-sonnet-4-5-20250929", 8192) for line in (
         _line(MANAGER, "asyncio.create_task"), _line(MANAGER, "asyncio.wait_for"), _line(MANAGER, "await llm.async_message([{"))}
     assert found[("app/hook.py", 6)] == (request, "claude-sonnet-4-5-20250929", 8192)
+    assert sorted(line for name, line in found if name == "app/bot.py") == [9]
     assert found[("app/jobs.py", 5)] == (request, "claude-sonnet-4-5-20250929", 8192)  # through helpers.py's function

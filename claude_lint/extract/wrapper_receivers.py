@@ -65,12 +65,28 @@ class ReceiverCallees:
                 out.append(made)
         return out[:MAX_CLASSES]
 
-    def _handed(self, base: ast.Name, scope: Scope, method: str) -> bool:
-        """A parameter with no type said (unannotated, `Any`, `object`) whose method of a
+    def _handed(self, base: ast.expr, scope: Scope, method: str) -> bool:
+        """A parameter with no type said (unannotated, `Any`, `object`), or an attribute of
+        `self` only ever set to one (`self.llm = llm` in `__init__`), whose method of a
         distinctive name (several words, no SDK method's) is called: link looks for the one
         project class with a wrapper method of that name."""
-        owner = self.ev.find(base.id, scope)
-        if owner is None or owner.kind != "function" or base.id not in owner.params or owner.assigns.get(base.id) or not distinctive(method):
+        if not distinctive(method):
             return False
-        ann = owner.annotations.get(base.id)
-        return ann is None or (self.ev.qualname(ann, owner.parent or owner) or "") in UNTYPED
+        if isinstance(base, ast.Name):
+            return self._untyped_param(base.id, scope)
+        me = self._self_of(scope)  # type: ignore[attr-defined]
+        if me is None or not isinstance(base, ast.Attribute) or not isinstance(base.value, ast.Name) or base.value.id != me[0]:
+            return False
+        klass = me[1]
+        kept = klass.self_attrs.get(base.attr, [])
+        ann = klass.annotations.get(base.attr)
+        if not kept or len(kept) > MAX_CLASSES or ann is not None and (self.ev.qualname(ann, klass.parent or klass) or "") not in UNTYPED:  # type: ignore[attr-defined]
+            return False
+        return all(isinstance(value, ast.Name) and self._untyped_param(value.id, method_scope) for value, method_scope, _ in kept)
+
+    def _untyped_param(self, name: str, scope: Scope) -> bool:
+        owner = self.ev.find(name, scope)  # type: ignore[attr-defined]
+        if owner is None or owner.kind != "function" or name not in owner.params or owner.assigns.get(name):
+            return False
+        ann = owner.annotations.get(name)
+        return ann is None or (self.ev.qualname(ann, owner.parent or owner) or "") in UNTYPED  # type: ignore[attr-defined]
