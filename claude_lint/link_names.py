@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 from typing import Dict, List, Optional, Tuple
 
+from claude_lint.extract.wrapper_receivers import HANDED
 from claude_lint.extract.wrapper_shapes import ANY_MODULE, MAX_DEPTH, protocol_methods
 from claude_lint.facts import Callee, Invocation, Loc, Wrapper, WrapperTable
 from claude_lint.link_values import MAX_PROMPT_BYTES
@@ -48,6 +49,8 @@ class NameResolver:
                 found = self._index(path).function(callee.target, callee.where)
                 return [(path, found, False)] if found is not None else []
             return self._method(path, callee.target, callee.method, callee.bound, callee.bases_only, depth)
+        if callee.target == HANDED:
+            return self._handed(callee.method, callee.bound, depth)
         if callee.method and "." not in callee.target:
             # A receiver known by the name of its class only (a parameter named after it):
             # the project's classes of that name, spelled with or without underscores.
@@ -106,6 +109,13 @@ class NameResolver:
                 for k in index.instances[first]:
                     out.extend(self._resolve(Callee(k.target, k.local, names[1], True), path, depth + 1))
                 return out
+        elif len(names) == 3 and (first in index.classes or first in index.instances) and self._made_by_method(path, index, first, names[1]):
+            # `Models.create(name).generate(...)`, `config.get_model().generate(...)`: what
+            # the class's (or the instance's class's) factory method returns
+            out = []
+            for k in self._made_by_method(path, index, first, names[1]):
+                out.extend(self._resolve(Callee(k.target, k.local, names[2], True), path, depth + 1))
+            return out[:MAX_REACHED]
         elif len(names) == 3 and first in index.classes and names[1] in index.classes[first].methods:  # type: ignore[attr-defined]
             # `Client.from_config(cfg).ask(...)`: a class's own constructor method (a
             # classmethod returning `cls(...)`, by convention) made the receiver
@@ -121,6 +131,14 @@ class NameResolver:
             # a class of a file without a table (an abstract base): its subclasses may override
             return self._method(path, first, names[1], bool(bound), False, depth)
         return []
+
+    def _made_by_method(self, path: str, index: "_Index", first: str, method: str) -> Tuple[Callee, ...]:
+        """The classes `first.method(...)` returns instances of: a factory method of the
+        class `first`, or of the class of `first`, a module-level instance of this file."""
+        if first in index.classes:
+            return index.instances.get(f"{first}.{method}", ())
+        return tuple(x for k in index.instances.get(first, ())[:MAX_REACHED] if k.local
+                     for x in index.instances.get(f"{k.target}.{method}", ()))
 
     def _method(self, path: str, klass: str, method: str, bound: bool, bases_only: bool, depth: int) -> List[Tuple[str, Wrapper, bool]]:
         for cpath, cname, first in self._mro(path, klass, depth):
@@ -191,6 +209,30 @@ class NameResolver:
                         if index.function(f"{name}.{m}") is not None:
                             self._by_wrapper_method.setdefault(m, []).append((path, name, frozenset(info.methods)))  # type: ignore[attr-defined]
         return self._by_wrapper_method.get(method, [])[:MAX_REACHED]
+
+    def _handed(self, method: str, bound: bool, depth: int) -> List[Tuple[str, Wrapper, bool]]:
+        """`param.method(...)` on a parameter of no said type: the wrapper method of that name
+        when one module-level class of the project defines it, and no other class of the
+        project's tables defines a method of that name."""
+        found = self._implementations(method)
+        if len(found) != 1 or self._defining(method) != 1:
+            return []
+        cpath, cname, _ = found[0]
+        return self._method(cpath, cname, method, bound, False, depth)
+
+    def _defining(self, method: str) -> int:
+        """How many classes of the tables define a method of this name (an index built once per run)."""
+        # kept with the index `_implementations` built from the same tables (a new table drops that one)
+        if self._method_counts is None or self._method_counts[0] is not self._by_wrapper_method:
+            counts: Dict[str, int] = {}
+            for path in list(self._tables):
+                for info in self._index(path).classes.values():
+                    for m in info.methods:  # type: ignore[attr-defined]
+                        counts[m] = counts.get(m, 0) + 1
+            self._method_counts = (self._by_wrapper_method, counts)
+        return self._method_counts[1].get(method, 0)
+
+    _method_counts: Optional[Tuple[object, Dict[str, int]]] = None
 
     def _classes_named(self, key: str) -> List[Tuple[str, str]]:
         """(file, class) of the tables' module-level classes whose name, lower case and

@@ -18,6 +18,7 @@ from typing import List, Optional
 from claude_lint.extract import sdk
 from claude_lint.extract.scopes import CallRecord, Scope
 from claude_lint.extract.sdk_roles import LANGCHAIN_ANY_ROLES
+from claude_lint.extract.wrapper_shapes import AGENT_INVOKES, AGENT_TOOLS
 from claude_lint.facts import CallSite, Mapping
 
 # The runnable methods that send the request (not `predict`/`generate`: scikit-learn's and
@@ -41,12 +42,18 @@ def imports_langchain(module: Scope, scopes) -> bool:
     return False
 
 
+# A Strands agent passed in (`def run(agent, prompt): return agent(prompt)`), in a file that
+# imports Strands: called, or by the methods and tools through which it sends its model's requests.
+AGENT_SHAPE = sdk.MethodShape((), "Agent (Strands agent passed in)", ("langchain",), LANGCHAIN_ANY_ROLES)
+APIS = frozenset({SHAPE.api, AGENT_SHAPE.api})
+
+
 def sites(ex, record: CallRecord) -> List[CallSite]:
     """The request of a runnable built over a chat model passed in, or none."""
     node = record.node
     func = node.func
     if not isinstance(func, ast.Attribute) or func.attr not in RUNNABLE_CALLS:
-        return []
+        return _agent_sites(ex, record)
     langchain = getattr(ex, "_imports_langchain", None)  # asked once per file, kept on its extraction
     if langchain is None:
         langchain = ex._imports_langchain = imports_langchain(ex.c.module, ex.c.scopes_by_node.values())
@@ -59,6 +66,47 @@ def sites(ex, record: CallRecord) -> List[CallSite]:
     kwargs = Mapping((), loc, open=True)  # the model's settings are the caller's: none known here
     facts = ex.site_facts(record, SHAPE, "langchain", kwargs, None)
     return [CallSite(loc=loc, kwargs=kwargs, **facts)]
+
+
+def _agent_sites(ex, record: CallRecord) -> List[CallSite]:
+    func = record.node.func
+    if isinstance(func, ast.Attribute) and func.attr in AGENT_TOOLS and isinstance(func.value, ast.Attribute) and func.value.attr == "tool":
+        agent = func.value.value  # `agent.tool.use_llm(prompt=...)`
+    elif isinstance(func, ast.Attribute) and func.attr in AGENT_INVOKES:
+        agent = func.value
+    else:
+        agent = func
+    if not isinstance(agent, ast.Name) or not _agent_name(agent.id):
+        return []
+    strands = getattr(ex, "_imports_strands", None)  # asked once per file, kept on its extraction
+    if strands is None:
+        strands = ex._imports_strands = _imports(ex.c.module, ex.c.scopes_by_node.values(), "strands")
+    if not strands:
+        return []
+    d = _enclosing_def(record.scope)
+    owner = ex.ev.find(agent.id, record.scope)
+    if d is None or owner is None or agent.id not in owner.params or owner.assigns.get(agent.id) or (owner is not d and not _encloses(owner, d)):
+        return []
+    ann = owner.annotations.get(agent.id)
+    if ann is not None and not (ex.ev.qualname(ann, owner.parent or owner) or "").startswith("strands"):
+        return []
+    loc = ex.ev.loc(record.node)
+    kwargs = Mapping((), loc, open=True)  # the agent's model and its settings are the caller's
+    facts = ex.site_facts(record, AGENT_SHAPE, "langchain", kwargs, None)
+    return [CallSite(loc=loc, kwargs=kwargs, **facts)]
+
+
+def _agent_name(name: str) -> bool:
+    name = name.lower()
+    return name == "agent" or name.endswith("_agent")
+
+
+def _imports(module: Scope, scopes, package: str) -> bool:
+    for scope in [module, *scopes]:
+        for target in scope.imports.values():
+            if target.split(".", 1)[0] == package:
+                return True
+    return False
 
 
 def _enclosing_def(scope: Optional[Scope]) -> Optional[Scope]:

@@ -19,6 +19,7 @@ from claude_lint.extract.bindings import (  # noqa: F401
     GROW_METHODS, MUTATE_METHODS, PURE_CALLS, TRIM_METHODS, Binding, CallRecord, Event, Looped, Scope, Unpacked,
 )
 from claude_lint.extract.chains import called_name
+from claude_lint.extract.loop_items import loop_bindings
 from claude_lint.extract.walk import CHILD_FIELDS, LEAVES
 
 MAX_EDITS = 64  # in-place edits of one dict followed; more make it unknown
@@ -208,7 +209,8 @@ class Collector:
     # --- loops and statements -------------------------------------------------------
 
     def _for(self, node) -> None:
-        self._bind_target(node.target, Looped(node.iter) if isinstance(node.target, ast.Name) else Binding("for"), self.scope)
+        for target, binding in loop_bindings(node.target, node.iter):
+            self._bind_target(target, binding, self.scope)
         self.statements.append((node, node.body))
         self.loops.append(node)
         self._children(node)

@@ -7,6 +7,8 @@ import ast
 from typing import FrozenSet, List, Optional, Set, Tuple
 
 from claude_lint.extract.bindings import Binding, Looped
+from claude_lint.extract.loop_items import LoopCallees
+from claude_lint.extract.wrapper_receivers import HANDED, UNTYPED, ReceiverCallees
 from claude_lint.extract.python_calls import _is_property
 from claude_lint.extract.scopes import Scope
 from claude_lint.extract.walk import child_nodes
@@ -14,7 +16,7 @@ from claude_lint.extract.wrapper_shapes import ANY_MODULE, MAX_CLASSES, last
 from claude_lint.facts import Callee
 
 
-class CalleeFinder:
+class CalleeFinder(LoopCallees, ReceiverCallees):
     """What a call may reach: functions, methods, classes. A mixin of `Finder`."""
 
     # --- callees ---
@@ -50,6 +52,17 @@ class CalleeFinder:
                             found.extend(self.callees(v, table_owner, False, depth + 1))
                     if found:
                         return tuple(found[:MAX_CLASSES])
+            if len(bound) == 1 and isinstance(bound[0], ast.Subscript):
+                # `func = SUMMARIZERS[key]["func"]`: a field of an entry of a dict of dicts
+                found = [k for v, s in self._dispatched(bound[0], owner, 0) if isinstance(v, (ast.Name, ast.Attribute))
+                         for k in self.callees(v, s, False, depth + 1)]
+                if found:
+                    return tuple(found[:MAX_CLASSES])
+            looped = self.looped_functions(bound, owner)
+            if looped:  # `for n, stage in [(1, self.a), (2, self.b)]: stage()`: any listed function
+                found = [k for v, s in looped for k in self.callees(v, s, False, depth + 1)]
+                if found:
+                    return tuple(found[:MAX_CLASSES])
             if called and func.id not in owner.params or called and owner.annotations.get(func.id) is not None:
                 return tuple(Callee(k.target, k.local, "__call__") for k in self.classes_of(func, scope, 0))
             return ()
@@ -86,6 +99,8 @@ class CalleeFinder:
             if package is not None:
                 return (Callee(f"{package}.{ANY_MODULE}.{method}", False),)
         found = tuple(Callee(k.target, k.local, method) for k in self.classes_of(base, scope, 0))
+        if called and isinstance(base, (ast.Name, ast.Attribute)) and all(k.target in UNTYPED for k in found) and self._handed(base, scope, method):
+            return (Callee(HANDED, False, method),)
         if called and not found and isinstance(base, ast.Name):
             me = self._self_of(scope)
             if me is not None and base.id == me[0] and method not in self._methods.get(me[1].name, ()):
@@ -145,6 +160,8 @@ class CalleeFinder:
                         bound = owner.assigns.get(made.id, []) if owner is not None else []
                         made, scope = (bound[0], owner) if len(bound) == 1 and isinstance(bound[0], ast.expr) else (None, scope)
                     out = [k for v, s in (self._entries(made, scope) if made is not None else []) for k in self.class_ref(v, s)]
+            if not out and isinstance(expr.func, ast.Attribute) and not isinstance(expr.func.value, ast.Call):
+                out = self._returned_by_method(expr.func, scope, depth)  # `config.get_model()`, `cfg = Config(); cfg.get_model()`
         elif isinstance(expr, ast.Name):
             owner = self.ev.find(expr.id, scope)
             if owner is None:

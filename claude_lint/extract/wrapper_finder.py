@@ -13,6 +13,7 @@ from claude_lint.extract.python_history import _past_head
 from claude_lint.extract.scopes import Binding, CallRecord, Collector, Scope, keyword
 from claude_lint.extract.walk import walk
 from claude_lint.extract.wrapper_callees import CalleeFinder
+from claude_lint.extract.wrapper_receivers import HANDED
 from claude_lint.extract.wrapper_invocations import InvocationFinder
 from claude_lint.extract.wrapper_models import ModelFinder
 from claude_lint.extract.wrapper_shapes import DEFINED, MAX_CLASSES, submitted, MAX_DEPTH, MAX_INVOCATIONS, FUNCTION_NODES, Everything, EVERYTHING, last, protocol_methods
@@ -293,7 +294,7 @@ class Finder(CalleeFinder, InvocationFinder, ModelFinder):
                     if target is not None:
                         if target.name not in local:
                             local_calls.append((record, callees, target, reference))
-                    elif names is not None and self.mentions(callees, names):
+                    elif names is not None and (self.mentions(callees, names) or any(c.target == HANDED and c.method in methods for c in callees)):
                         foreign.append((record, callees, reference))
 
         scan()
@@ -406,19 +407,29 @@ class Finder(CalleeFinder, InvocationFinder, ModelFinder):
                 continue
             if ks:
                 out.append((name, tuple(ks)))
+        for name in self.klasses:
+            # a module-level class's factory methods (`Config.get_model`, `Models.create`): what
+            # they return, as a function factory's (link looks up `Class.method(...).m(...)`)
+            if "." in name:
+                continue
+            for method in self._methods.get(name, ()):
+                ks = self._factory_classes(self.defs.get(f"{name}.{method}"), self.klasses[name])
+                if ks:
+                    out.append((f"{name}.{method}", tuple(ks)))
         return tuple(sorted(out, key=lambda x: x[0]))
 
-    def _factory_classes(self, d: Optional[Scope]) -> List[Callee]:
-        """The classes a module-level function returns instances of: its return statements,
-        else its return annotation (`-> BaseLLM`). Read from the returns the scope pass
-        collected: no walk of the body."""
-        if d is None or d.parent is not self.c.module:
+    def _factory_classes(self, d: Optional[Scope], parent: Optional[Scope] = None) -> List[Callee]:
+        """The classes a module-level function (or a method of `parent`, a module-level
+        class) returns instances of: its return statements, else its return annotation
+        (`-> BaseLLM`). Read from the returns the scope pass collected: no walk of the body."""
+        if d is None or d.parent is not (parent or self.c.module) or d.node is None or d.node.name.startswith("__"):
             return []
         out: List[Callee] = []
         for value in d.returns:
             if isinstance(value, ast.expr):
                 out.extend(k for k in self.classes_of(value, d, 1) if k not in out)
-        if not out and d.node.returns is not None:
-            out = self.annotation_classes(d.node.returns, self.c.module)
+        if d.node.returns is not None and all(k in self.method_made for k in out):
+            # (a return of another file's object's method, `_current.get()`, may be no factory's)
+            out = self.annotation_classes(d.node.returns, self.c.module) + out
         return out[:MAX_CLASSES]
 

@@ -11,8 +11,9 @@ from claude_lint.extract import clients, gateways, loops, sdk
 from claude_lint.extract.chains import called_name
 from claude_lint.extract.history_stores import reads_store
 from claude_lint.extract.python_calls import free_limits
-from claude_lint.extract.scopes import CallRecord, Scope, keyword
-from claude_lint.extract.wrapper_shapes import MAX_CLASSES, MAX_VALUE_NODES, BINDS_FIRST_ARGS, RUNS_WITH_ARGS, RUNS_PER_ITEM, APPLY, TASK_CALLS, TASK_MAPS, params_in, none_default, assigns_name
+from claude_lint.extract.scopes import Binding, CallRecord, Scope, keyword
+from claude_lint.extract.wrapper_receivers import HANDED
+from claude_lint.extract.wrapper_shapes import MAX_CLASSES, MAX_VALUE_NODES, BINDS_FIRST_ARGS, RUNS_WITH_ARGS, RUNS_LATER, RUNS_PER_ITEM, APPLY, TASK_CALLS, TASK_MAPS, params_in, none_default, assigns_name
 from claude_lint.facts import Callee, History, Invocation, Mapping, Param, Unknown
 
 
@@ -52,7 +53,7 @@ class InvocationFinder:
                 if arg.id not in wanted and not self._indirect(arg, record.scope, wanted, called=False):
                     continue
             elif isinstance(arg, ast.Attribute):
-                if arg.attr not in wanted or not (known or self._on_self(arg, record.scope)):
+                if arg.attr not in wanted or not (known or last_id in RUNS_LATER or self._on_self(arg, record.scope)):
                     continue
             else:
                 continue
@@ -75,6 +76,8 @@ class InvocationFinder:
             return True  # an object called, made again (`abot = Agent(...)` in two notebook cells)
         if len(bound) != 1:
             return False
+        if isinstance(bound[0], Binding):  # a loop's name over a collection of functions, one of them a wrapper
+            return any(called_name(v) in wanted for v, _ in self.looped_functions(bound, owner))
         return isinstance(bound[0], (ast.Name, ast.Subscript))
 
     def _grows(self, expr: ast.expr, scope: Optional[Scope] = None, depth: int = 0) -> bool:
@@ -375,6 +378,13 @@ class InvocationFinder:
         if target is not None and target.startswith(d.name + "."):
             return True  # a closure of d: it reads d's parameters
         func = record.node.args[reference[0]] if reference is not None and reference[0] >= 0 else record.node.func
+        if d.self_name is not None and isinstance(func, ast.Name):
+            # `for n, stage in [(1, self.a), (2, self.b)]: stage()`: a method of the object itself
+            owner = self.ev.find(func.id, record.scope)
+            looped = self.looped_functions(owner.assigns.get(func.id, []), owner) if owner is not None else []
+            func = next((v for v, _ in looped if isinstance(v, ast.Attribute)), func)
+        if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and any(c.target == HANDED for c in inv.callees) and func.value.id in d.params:
+            return True  # `llm.async_message(...)` on an object handed in: the caller's object
         if d.self_name is not None and isinstance(func, ast.Attribute):
             base = func.value
             while isinstance(base, ast.Attribute):  # `self.llm.chat(...)`: the object's own state

@@ -7,7 +7,7 @@ from dataclasses import replace
 from typing import Dict, Iterator, List, Optional, Tuple
 
 from claude_lint.extract.scopes import Binding, CallRecord, Scope
-from claude_lint.extract.wrapper_shapes import MAX_CLASSES, MAX_VALUE_NODES, MODEL_INVOKES, MODEL_THROUGH, bind_params, holds
+from claude_lint.extract.wrapper_shapes import AGENT_INVOKES, AGENT_TOOLS, MAX_CLASSES, MAX_VALUE_NODES, MODEL_INVOKES, MODEL_THROUGH, agent_model, bind_params, holds
 from claude_lint.facts import CallSite
 
 
@@ -58,14 +58,23 @@ class ModelFinder:
                 made = self._factory_of(bound[0], self.c.module, factories)
                 if made:
                     held.setdefault(("", name), []).extend(made)
+        for name, made in factories.items():  # `agent = make_agent()` in the function that calls it
+            held.setdefault(("factory", name), list(made))
         if not held:
             return
+        self._agents_over(held)
         for record in self.c.calls:
             func = record.node.func
-            if isinstance(func, ast.Attribute) and func.attr in MODEL_INVOKES:
+            if isinstance(func, ast.Attribute) and (func.attr in MODEL_INVOKES or func.attr in AGENT_INVOKES):
                 key = self._model_key(func.value, record.scope, 0)
+            elif isinstance(func, ast.Attribute) and func.attr in AGENT_TOOLS and isinstance(func.value, ast.Attribute) and func.value.attr == "tool":
+                key = self._model_key(func.value.value, record.scope, 0)  # `agent.tool.use_llm(prompt=...)`: a nested agent on its model
             elif isinstance(func, (ast.Attribute, ast.Name)):
                 key = self._model_key(func, record.scope, 6)  # the model called: `self.llm([...])`
+                if key is None and isinstance(func, ast.Name):  # `agent = make_agent()` ... `agent(prompt)`
+                    owner = self.ev.find(func.id, record.scope)
+                    bound = owner.assigns.get(func.id, []) if owner is not None else []
+                    key = self._model_key(bound[0], owner, 6) if len(bound) == 1 and isinstance(bound[0], ast.Call) else None
             else:
                 continue
             if key is None or key not in held:
@@ -77,6 +86,23 @@ class ModelFinder:
             messages = self._list_param(first, record.scope, self.owners(d), 0) if first is not None else None
             for site in held[key][:MAX_CLASSES]:
                 yield d, site, messages
+
+    def _agents_over(self, held: Dict[Tuple[str, str], List[CallSite]]) -> None:
+        """An agent kept at module level or on an object, built over a model kept there
+        (`agent = Agent(model=model)`, `self.agent = Agent(model=self.model)`), sends that
+        model's requests: kept under the agent's name too."""
+        places = [(("", name), v, self.c.module) for name, bound in self.c.module.assigns.items() if len(bound) == 1 for v in bound]
+        for klass in self.klasses.values():
+            for attr, entries in klass.self_attrs.items():
+                if len(entries) == 1:
+                    places.append(((klass.name, attr), entries[0][0], entries[0][1]))
+        for key, value, scope in places[:MAX_VALUE_NODES]:
+            model = agent_model(value)
+            if model is None or key in held:
+                continue
+            inner = self._model_key(model, scope, 0) if isinstance(model, (ast.Name, ast.Attribute)) else None
+            if inner is not None and inner in held:
+                held[key] = list(held[inner])
 
     def _factory_of(self, value: object, scope: Scope, factories: Dict[str, List[CallSite]]) -> List[CallSite]:
         if not isinstance(value, ast.Call):
@@ -122,6 +148,9 @@ class ModelFinder:
             if me is not None and expr.value.id == me[0]:
                 return me[1].name, expr.attr
             return None
+        if isinstance(expr, ast.Call) and isinstance(expr.func, ast.Name):  # `make_agent()`: what the factory returns
+            owner = self.ev.find(expr.func.id, scope)
+            return ("factory", self._qualified(owner, expr.func.id)) if owner is not None and self._bound_as(owner, expr.func.id, "def") else None
         if isinstance(expr, ast.Name):
             owner = self.ev.find(expr.id, scope)
             if owner is None:

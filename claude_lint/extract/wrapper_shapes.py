@@ -18,7 +18,10 @@ MAX_VALUE_NODES = 2000  # nodes of a value searched for a parameter
 MAX_INVOCATIONS = 2000  # calls of wrappers kept per file
 FUNCTION_NODES = (ast.FunctionDef, ast.AsyncFunctionDef)
 # Calls that run a function handed to them with the arguments after it.
-RUNS_WITH_ARGS = frozenset({"submit", "to_thread", "run_in_executor", "apply_async", "run_sync"})
+RUNS_WITH_ARGS = frozenset({"submit", "to_thread", "run_in_executor", "apply_async", "run_sync", "run_in_threadpool"})
+# Calls that keep a function handed to them with its arguments and run it later, once: a job
+# queue (rq's `queue.enqueue(f, x)`), a web framework's background task (`tasks.add_task(f, x)`).
+RUNS_LATER = frozenset({"enqueue", "add_task"})
 # Calls that bind the first arguments of a function handed to them, to be called later with
 # the rest (`functools.partial(ask, model)`): what that later call passes is not known here.
 BINDS_FIRST_ARGS = frozenset({"partial"})
@@ -37,6 +40,12 @@ TASK_MAPS = frozenset({"map", "starmap"})
 # request, and those that return a runnable still bound to the same model.
 MODEL_INVOKES = frozenset({"invoke", "ainvoke", "stream", "astream", "batch", "abatch", "predict", "apredict", "predict_messages", "generate", "agenerate"})
 MODEL_THROUGH = frozenset({"with_structured_output", "bind", "bind_tools", "with_retry", "with_config", "with_fallbacks"})
+# An agent built over a model object (Strands: `Agent(model=BedrockModel(...), tools=[...])`)
+# sends the model's requests when it is called (`agent(prompt)`), by these methods, and by
+# the tools that run a nested agent on its model (`agent.tool.use_llm(prompt=...)`).
+AGENTS = frozenset({"Agent"})
+AGENT_INVOKES = frozenset({"invoke_async", "stream_async", "structured_output", "structured_output_async"})
+AGENT_TOOLS = frozenset({"use_llm", "use_agent"})
 
 
 class Everything(frozenset):
@@ -123,7 +132,15 @@ def holds(value: ast.expr, node: ast.AST) -> bool:
         return any(holds(v, node) for v in value.values)
     if isinstance(value, ast.IfExp):
         return holds(value.body, node) or holds(value.orelse, node)
-    return False
+    model = agent_model(value)
+    return model is not None and holds(model, node)
+
+
+def agent_model(value: object) -> Optional[ast.expr]:
+    """The model an agent is built over: `Agent(model=m, ...)`'s m."""
+    if isinstance(value, ast.Call) and called_name(value.func) in AGENTS:
+        return next((k.value for k in value.keywords if k.arg == "model"), None)
+    return None
 
 
 DEFINED = "class "  # + a class name: asks the wrapper rounds for the file defining that class (prefilter_names.DEFINED)

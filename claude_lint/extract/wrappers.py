@@ -29,6 +29,7 @@ from typing import Dict, FrozenSet, Iterable, List, Optional, Set, Tuple
 
 from claude_lint.extract import passed_models, sdk
 from claude_lint.extract.scopes import CallRecord, Scope
+from claude_lint.extract.wrapper_receivers import distinctive
 from claude_lint.extract.wrapper_finder import Finder
 from claude_lint.extract.wrapper_shapes import DEFINED, EVERYTHING, MAX_DEPTH, last, params_in, protocol_methods
 from claude_lint.facts import CallSite, WrapperTable
@@ -98,7 +99,7 @@ _CAMEL_WORD = lazy(r"[A-Z]+(?=[A-Z][a-z]|[0-9_]|$)|[A-Z]?[a-z]+|[0-9]+")
 def _built_model(site: CallSite) -> bool:
     """A chat model's constructor (not the invoke of a model passed in, which is its request),
     or a chat object whose request a later call sends."""
-    return (site.provider == "langchain" and site.api != passed_models.SHAPE.api) or site.api in sdk.SENT_LATER
+    return (site.provider == "langchain" and site.api not in passed_models.APIS) or site.api in sdk.SENT_LATER
 
 
 def methods_of(tables: Iterable[WrapperTable]) -> Set[str]:
@@ -157,11 +158,14 @@ def exported(tables: Iterable[WrapperTable]) -> List[Dict[str, FrozenSet[str]]]:
     for t in tables:
         for name, ks in t.instances:
             made.setdefault(name, set()).update(last(k.target) for k in ks)
+            if "." in name:  # a class's factory method (`Config.get_model`): its instances make those too
+                made.setdefault(name.partition(".")[0], set()).update(last(k.target) for k in ks)
     defined: Dict[str, Set[str]] = {}  # class -> the methods it has (for a Protocol's implementations)
     for t in tables:
         for c in t.classes:
             if "." not in c.name:
                 defined.setdefault(c.name, set()).update(c.methods)
+    handed: List[Tuple[Dict[str, FrozenSet[str]], str]] = []
     for t, names in zip(tables, out):
         for c in t.classes:
             interface = protocol_methods(c) if "." not in c.name else frozenset()
@@ -196,13 +200,26 @@ def exported(tables: Iterable[WrapperTable]) -> List[Dict[str, FrozenSet[str]]]:
             # an instance made by another file's factory (`llm = create_llm(cfg)`): its classes
             targets.update(*(made.get(x, set()) for x in list(targets)))
             methods = set().union(*(classes.get(x, set()) for x in targets))
-            if methods:
+            if methods and "." in name:  # a class's factory method: a file naming the class may reach what it makes
+                name = name.partition(".")[0]
+                names[name] = names.get(name, frozenset()) | frozenset(methods)
+            elif methods:
                 names[name] = frozenset(methods)
+        for c in t.classes:
+            # A wrapper method of a distinctive name, reached on an object handed in as a
+            # parameter of no said type (`llm: Any` ... `llm.async_message(...)`): a file
+            # spelling it is read for that call (link_names._handed says which class it is).
+            handed.extend((names, m) for m in sorted(classes.get(c.name, ())) if "." not in c.name and distinctive(m))
         own = set().union(*(classes.get(c.name, set()) for c in t.classes if "." not in c.name)) if t.classes else set()
         if own:
             # A file defining a Protocol (which names no wrapper: it declares methods) is read
             # for its classes, so that the next round knows which Protocols a wrapper class implements.
             names.setdefault(PROTOCOL, frozenset(own))
+    # (not a name any table exports otherwise: a function of that name is looked for as one)
+    taken = set().union(*(names.keys() for names in out))
+    for names, m in handed:
+        if m not in taken:
+            names[m] = frozenset({m})
     return out
 
 

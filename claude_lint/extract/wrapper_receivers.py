@@ -1,0 +1,92 @@
+"""Receivers a call does not name the class of, for `CalleeFinder` (a mixin of it): an
+object a factory method makes (`config.get_model()`, `Models.create(name)`), and an object
+handed in as a parameter of no said type (`llm: Any`), reached by a method of a name that
+tells its class."""
+from __future__ import annotations
+
+import ast
+from typing import List
+
+from claude_lint.extract.scopes import Scope
+from claude_lint.extract.wrapper_shapes import MAX_CLASSES
+from claude_lint.facts import Callee
+
+
+# A receiver handed in as a parameter whose type is not said: link resolves `HANDED.method`
+# to the project's one class with a wrapper method of that name (`link_names._handed`).
+HANDED = "?"
+UNTYPED = frozenset({"typing.Any", "typing_extensions.Any", "object"})
+_SDK_METHODS: list = []
+
+
+def distinctive(method: str) -> bool:
+    """A method name that tells its class: several words, no dunder, no SDK method's."""
+    return "_" in method.strip("_") and not method.startswith("__") and method not in _sdk_methods()
+
+
+def _sdk_methods() -> frozenset:
+    """The last names of the SDK's method chains (`generate_content`, `create`): a parameter's
+    method of one of those names may be the SDK's own, on an object passed in."""
+    if not _SDK_METHODS:
+        from claude_lint.extract import sdk
+        _SDK_METHODS.append(frozenset(shape.chain[-1] for shape in sdk.METHODS if shape.chain))
+    return _SDK_METHODS[0]
+
+
+
+class ReceiverCallees:
+    """What `CalleeFinder.callees` asks of a receiver whose class it cannot name."""
+
+    @property
+    def method_made(self) -> set:
+        """The references to another file's class's method made here (`Class.method`): what
+        it returns is known only if that file's table has the method as a factory."""
+        made = self.__dict__.get("_method_made")
+        if made is None:
+            made = self.__dict__["_method_made"] = set()
+        return made
+
+    def _returned_by_method(self, func: ast.Attribute, scope: Scope, depth: int) -> List[Callee]:
+        """The classes a factory method returns instances of, called on a receiver whose class
+        is known: this file's class's returns; another file's, a reference link looks up in
+        that file's factories (`WrapperTable.instances`, `Class.method`)."""
+        base = func.value
+        if isinstance(base, ast.Name) and (self._self_of(scope) or ("",))[0] == base.id:
+            return []  # through self: `_property_classes`
+        out: List[Callee] = []
+        for k in self.classes_of(base, scope, depth + 1)[:MAX_CLASSES]:
+            if k.method:
+                continue
+            if k.local:
+                out.extend(x for x in self._property_classes(k.target, func.attr, depth + 1, called=True) if x not in out)
+            elif "." in k.target.strip("."):
+                made = Callee(f"{k.target}.{func.attr}", False)
+                self.method_made.add(made)  # a guess link may not confirm: a factory's annotation says more
+                out.append(made)
+        return out[:MAX_CLASSES]
+
+    def _handed(self, base: ast.expr, scope: Scope, method: str) -> bool:
+        """A parameter with no type said (unannotated, `Any`, `object`), or an attribute of
+        `self` only ever set to one (`self.llm = llm` in `__init__`), whose method of a
+        distinctive name (several words, no SDK method's) is called: link looks for the one
+        project class with a wrapper method of that name."""
+        if not distinctive(method):
+            return False
+        if isinstance(base, ast.Name):
+            return self._untyped_param(base.id, scope)
+        me = self._self_of(scope)  # type: ignore[attr-defined]
+        if me is None or not isinstance(base, ast.Attribute) or not isinstance(base.value, ast.Name) or base.value.id != me[0]:
+            return False
+        klass = me[1]
+        kept = klass.self_attrs.get(base.attr, [])
+        ann = klass.annotations.get(base.attr)
+        if not kept or len(kept) > MAX_CLASSES or ann is not None and (self.ev.qualname(ann, klass.parent or klass) or "") not in UNTYPED:  # type: ignore[attr-defined]
+            return False
+        return all(isinstance(value, ast.Name) and self._untyped_param(value.id, method_scope) for value, method_scope, _ in kept)
+
+    def _untyped_param(self, name: str, scope: Scope) -> bool:
+        owner = self.ev.find(name, scope)  # type: ignore[attr-defined]
+        if owner is None or owner.kind != "function" or name not in owner.params or owner.assigns.get(name):
+            return False
+        ann = owner.annotations.get(name)
+        return ann is None or (self.ev.qualname(ann, owner.parent or owner) or "") in UNTYPED  # type: ignore[attr-defined]
