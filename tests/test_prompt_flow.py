@@ -1,0 +1,63 @@
+"""The prompt text a request really sends when the caller builds it and hands it to the
+project's own wrapper (issues 15 and 16): the system message of a list the caller builds,
+a header grown with `+=` ahead of the fixed instructions, a clock formatted by a method of
+a name bound to it. Run through the CLI, as a user runs it."""
+from __future__ import annotations
+
+import json
+
+RULES = "Follow the Acme support policy in every answer. " * 300
+WRAPPER = (
+    "from openai import OpenAI\nclient = OpenAI()\n\n\n"
+    "def chat(messages, temperature=0.3):\n"
+    "    params = {'model': 'gpt-4o', 'messages': messages, 'max_tokens': 250}\n"
+    "    if temperature is not None:\n        params['temperature'] = temperature\n"
+    "    return client.chat.completions.create(**params)\n"
+)
+
+
+def caller(body: str) -> str:
+    return (f"import datetime\nfrom app.llm import chat\nfrom app.store import load\n\nRULES = '''{RULES}'''\n\n\n"
+            f"def reply(user, name):\n    moment = datetime.datetime.now()\n{body}")
+
+
+# The header is grown with `+=` (a branch per customer) and joined to the fixed rules; the
+# list is the caller's, sent through the wrapper's `**params`.
+GROWN = ("    header = f\"NOW: {{{clock}}}\\n\"\n    if name:\n        header += f\"USER: {{name}}\\n\"\n"
+         "    else:\n        header += 'USER: unknown\\n'\n"
+         "    messages = [{{'role': 'system', 'content': header + '\\n' + RULES}}] + load(user)\n"
+         "    return chat(messages)\n")
+
+
+def cl006(cli, tmp_path, body: str) -> list:
+    (tmp_path / "app").mkdir(exist_ok=True)
+    (tmp_path / "app" / "llm.py").write_text(WRAPPER)
+    (tmp_path / "app" / "flow.py").write_text(caller(body))
+    done = cli("check", ".", "--no-cache", "--exit-zero", "--select", "CL006", "--output-format", "json")
+    assert done.returncode == 0, done.stderr.decode()
+    return [(d["filename"].replace("\\", "/").split("/app/")[-1], d["location"]["row"], d["message"].split("`")[1])
+            for d in json.loads(done.stdout)]
+
+
+def test_clock_at_the_head_of_a_grown_header_fires_at_the_caller(cli, tmp_path):
+    found = cl006(cli, tmp_path, GROWN.format(clock="moment.strftime('%H:%M')"))
+    assert found == [("flow.py", 10, "datetime.datetime.now().strftime('%H:%M')")]
+
+
+def test_clock_formatted_by_spec_fires(cli, tmp_path):
+    assert [f[2] for f in cl006(cli, tmp_path, GROWN.format(clock="moment:%H:%M:%S"))] == ["datetime.datetime.now():%H:%M:%S"]
+
+
+def test_a_date_a_calendar_field_or_a_header_bound_in_a_branch_stay_silent(cli, tmp_path):
+    # a date changes once a day; `moment.day` is not formatted by the clock; a head bound only in a branch may be another text
+    assert cl006(cli, tmp_path, GROWN.format(clock="moment.strftime('%Y-%m-%d')")) == []
+    assert cl006(cli, tmp_path, GROWN.format(clock="moment.day")) == []
+    branch = GROWN.format(clock="moment.strftime('%H:%M')").replace("    header = f", "    header = ''\n    if user:\n        header = f")
+    assert cl006(cli, tmp_path, branch) == []
+
+
+def test_the_appended_part_is_run_time_text_not_the_head(cli, tmp_path):
+    # the clock is appended after a fixed head: what the `+=` adds is not read, so nothing is claimed
+    appended = ("    header = 'You are the Acme assistant.\\n'\n    header += f\"NOW: {moment.strftime('%H:%M')}\\n\"\n"
+                "    messages = [{'role': 'system', 'content': header + RULES}] + load(user)\n    return chat(messages)\n")
+    assert cl006(cli, tmp_path, appended) == []
