@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import json
 
+from conftest import report_routes
+
 RULES = "Follow the Acme support policy in every answer. " * 300
 WRAPPER = (
     "from openai import OpenAI\nclient = OpenAI()\n\n\n"
@@ -61,3 +63,13 @@ def test_the_appended_part_is_run_time_text_not_the_head(cli, tmp_path):
     appended = ("    header = 'You are the Acme assistant.\\n'\n    header += f\"NOW: {moment.strftime('%H:%M')}\\n\"\n"
                 "    messages = [{'role': 'system', 'content': header + RULES}] + load(user)\n    return chat(messages)\n")
     assert cl006(cli, tmp_path, appended) == []
+
+
+def test_report_counts_the_system_message_the_caller_builds(cli, tmp_path):
+    # OpenAI-style: the system prompt is the list's opening system message, here the caller's;
+    # a list without one shows none (and its text is still the prompt's: the total is unchanged)
+    body = ("    messages = [{'role': 'system', 'content': RULES}] + load(user)\n    chat(messages)\n"
+            "    return chat([{'role': 'user', 'content': RULES}])\n")
+    routes = report_routes(cli, tmp_path, {"app/llm.py": WRAPPER, "app/flow.py": caller(body)})
+    shown = sorted((r["line"], r["system_tokens"] > 2500, r["prompt_tokens"] > 2500) for r in routes if r["filename"].endswith("flow.py"))
+    assert shown == [(11, True, True), (12, False, True)]
