@@ -73,3 +73,28 @@ def test_report_counts_the_system_message_the_caller_builds(cli, tmp_path):
     routes = report_routes(cli, tmp_path, {"app/llm.py": WRAPPER, "app/flow.py": caller(body)})
     shown = sorted((r["line"], r["system_tokens"] > 2500, r["prompt_tokens"] > 2500) for r in routes if r["filename"].endswith("flow.py"))
     assert shown == [(11, True, True), (12, False, True)]
+
+
+def cl002(cli, tmp_path, rules: str) -> list:
+    files = {
+        "app/prompts.py": f"RULES = '''{rules}'''\n",
+        "app/bot.py": ("import anthropic\nfrom app.prompts import RULES\nfrom app.notes import latest_notes\n"
+                       "client = anthropic.Anthropic()\n\n\nasync def ask(history):\n"
+                       "    system = RULES + await latest_notes()\n"
+                       "    return client.messages.create(model='claude-sonnet-4-6', max_tokens=300, system=system, messages=history)\n"),
+    }
+    for name, text in files.items():
+        (tmp_path / name).parent.mkdir(exist_ok=True)
+        (tmp_path / name).write_text(text)
+    done = cli("check", ".", "--no-cache", "--exit-zero", "--select", "CL002", "--output-format", "json")
+    assert done.returncode == 0, done.stderr.decode()
+    return [(d["code"], d["location"]["row"]) for d in json.loads(done.stdout)]
+
+
+def test_a_constant_joined_to_a_run_time_text_keeps_its_fixed_part(cli, tmp_path):
+    # `SYSTEM_PROMPT + await notes()`: the long fixed rules lead every request, uncached
+    assert cl002(cli, tmp_path, RULES) == [("CL002", 9)]
+
+
+def test_a_short_constant_joined_to_a_run_time_text_stays_silent(cli, tmp_path):
+    assert cl002(cli, tmp_path, "Be brief.") == []

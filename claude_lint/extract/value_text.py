@@ -165,6 +165,10 @@ class TextValues:
             return Seq(left.items + (spread_items(right, self.loc(node.right)),), loc)
         if isinstance(left, (Ref, FileRead, Param, Transform)) and isinstance(right, (Ref, FileRead, Param, Transform)):
             return Text((left, right), loc)
+        if _text_and_run_time(left, right) or _text_and_run_time(right, left):
+            # `SYSTEM_PROMPT + await notes()`: a constant of another module (or a file's text) and
+            # what the run adds; the fixed part is still the prompt's (run-time text is unread)
+            return Text(self._as_parts(left, node.left) + self._as_parts(right, node.right), loc)
         return Unknown("expression", loc)
 
     def _as_parts(self, value: object, node: ast.expr) -> Tuple[object, ...]:
@@ -221,6 +225,12 @@ class TextValues:
         return Text(tuple(parts), loc)
 
     # --- files ---------------------------------------------------------------------------
+
+
+def _text_and_run_time(value: object, other: object) -> bool:
+    """A value still to resolve that is text when it is anything (another module's name, a
+    file's text) added to one only the run knows (a call's result)."""
+    return isinstance(value, (Ref, FileRead)) and type(other) is Unknown
 
 
 def _empty(value: object) -> bool:
