@@ -56,6 +56,10 @@ def test_a_date_a_calendar_field_or_a_header_bound_in_a_branch_stay_silent(cli, 
     assert cl006(cli, tmp_path, GROWN.format(clock="moment.day")) == []
     branch = GROWN.format(clock="moment.strftime('%H:%M')").replace("    header = f", "    header = ''\n    if user:\n        header = f")
     assert cl006(cli, tmp_path, branch) == []
+    # a value derived from the clock (rounded to the hour, for caching) is its own: not named by the clock
+    rounded = GROWN.format(clock="hour.strftime('%H:00')").replace(
+        "    header = f", "    now = datetime.datetime.now()\n    hour = now.replace(minute=0)\n    header = f")
+    assert cl006(cli, tmp_path, rounded) == []
 
 
 def test_the_appended_part_is_run_time_text_not_the_head(cli, tmp_path):

@@ -77,9 +77,18 @@ class TextValues:
         if not isinstance(head, ast.Name) or not source.startswith(head.id) or (head is expr and ":" not in source):
             return source
         bound = self._bound_expr(head, scope, local=True)
-        if not isinstance(bound, ast.Call):
+        if not isinstance(bound, ast.Call) or self._derived(bound, scope):
             return source
         return self._field_source(bound) + source[len(head.id):]
+
+    def _derived(self, call: ast.Call, scope: Scope) -> bool:
+        """A call on another of the function's own values (`now.replace(minute=0)`): what it keeps
+        of that value (rounded to the hour, converted) is its own, so it is not named by it."""
+        node: ast.expr = call.func
+        while isinstance(node, (ast.Attribute, ast.Call, ast.Subscript)):
+            node = node.func if isinstance(node, ast.Call) else node.value
+        owner = self.find(node.id, scope) if isinstance(node, ast.Name) else None
+        return owner is not None and owner.kind == "function" and (node.id in owner.assigns or node.id in owner.params)
 
     def grown_text(self, name: ast.Name, scope: Scope, depth: int) -> Optional[Text]:
         """A text a function binds once at the top of its body and then only appends to
