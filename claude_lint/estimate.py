@@ -15,7 +15,7 @@ from claude_lint.catalog import Catalog, Model
 from claude_lint.checks.cache_marks import automatic, blocks
 from claude_lint.extract.sdk import api_facts, provider_facts
 from claude_lint.link import Call
-from claude_lint.prompt_text import system_text, texts
+from claude_lint.prompt_text import system_message, system_text, texts
 
 BATCH_DISCOUNT = 0.5  # Message Batches / Batch API: half price on input and output
 
@@ -30,7 +30,7 @@ UNREAD = "unread"  # it comes after content each call passes in: every call writ
 class CallCost:
     """One call site's token counts and what they cost."""
     model: Optional[Model]
-    system_tokens: int  # literal system prompt tokens (lower bound)
+    system_tokens: int  # literal system prompt tokens (lower bound), the keyword's or the opening system message's
     prompt_tokens: int  # literal tokens of system, tools and messages (lower bound)
     cached_tokens: int  # of prompt_tokens, those before a cache breakpoint
     output_limit: Optional[int]  # the output cap in force (explicit, or the model maximum when none is set)
@@ -90,8 +90,11 @@ def estimate(call: Call, catalog: Catalog, calls: int = 1000, fill: float = 1.0,
     messages = call.value("messages")
     system_tokens = count([system_text(system) or ""], ratio)
     tool_tokens = count(texts(tools), ratio)
-    message_tokens = count(texts(messages), ratio)
+    message_tokens = count(texts(messages), ratio)  # an opening system message counts here
     prompt = system_tokens + tool_tokens + message_tokens
+    # The system prompt as the report shows it: where the request has no system keyword, the
+    # system message that opens an OpenAI-style list (already in the prompt's count above).
+    shown_system = system_tokens if system is not None else count([system_text(system_message(messages)) or ""], ratio)
     marked = {block.role for block in blocks(call)[0] if block.mark is not None}
     cached = 0
     if breakpoints == CACHES_NOTHING:
@@ -115,4 +118,4 @@ def estimate(call: Call, catalog: Catalog, calls: int = 1000, fill: float = 1.0,
             cached_usd = (cost.rewritten_usd(cached, write, calls) if unread else cost.cached_usd(cached, write, read, calls)) * scale
     if model is not None and model.output is not None and limit is not None:
         output_usd = min(limit, MAX_PRICED_TOKENS) * fill * model.output * calls / 1e6 * scale
-    return CallCost(model, system_tokens, prompt, cached, limit, source, calls, fill, input_usd, cached_usd, output_usd, unread)
+    return CallCost(model, shown_system, prompt, cached, limit, source, calls, fill, input_usd, cached_usd, output_usd, unread)

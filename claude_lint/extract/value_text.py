@@ -6,6 +6,7 @@ import ast
 from typing import Optional, Tuple
 
 from claude_lint.extract import templates
+from claude_lint.extract.bindings import Binding
 from claude_lint.extract.scopes import Scope
 from claude_lint.facts import Dynamic, FileRead, Lit, Param, Ref, Seq, Text, Transform, Unknown
 
@@ -49,12 +50,16 @@ class TextValues:
             source += ":" + "".join(
                 p.value if isinstance(p, ast.Constant) else "{" + self._field_source(p.value) + "}" for p in piece.format_spec.values
             )
-        dynamic = Dynamic(source, self.loc(piece.value))
+        dynamic = Dynamic(self._clock_named(piece.value, source, scope), self.loc(piece.value))
         if piece.conversion != -1 or piece.format_spec is not None:
             return (dynamic,)
         inlined = templates.inlined(self.value(piece.value, scope, depth + 1))
         if inlined is not None:
             return inlined
+        if isinstance(piece.value, ast.Name):
+            grown = self.grown_text(piece.value, scope, depth)
+            if grown is not None:
+                return grown.parts
         if isinstance(piece.value, ast.Name):
             # `now = datetime.now().strftime("%Y-%m-%d")` then `f"{now}"` in a function: named by
             # what it holds each call (a module's name is bound once per process)
@@ -62,6 +67,52 @@ class TextValues:
             if bound is not piece.value:
                 return (Dynamic(self._field_source(bound), self.loc(bound)),)
         return (dynamic,)
+
+    def _clock_named(self, expr: ast.expr, source: str, scope: Scope) -> str:
+        """A field that formats a name the function binds once to a call
+        (`now = datetime.now(tz)`, then `{now.strftime('%H:%M')}` or `{now:%H:%M}`): named by
+        that call, so that what it reads (the clock, to the minute) shows. A plain attribute
+        (`{now.day}`) keeps its name: what part of the moment it holds is not the format's."""
+        head = expr.func.value if isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute) else expr
+        if not isinstance(head, ast.Name) or not source.startswith(head.id) or (head is expr and ":" not in source):
+            return source
+        bound = self._bound_expr(head, scope, local=True)
+        if not isinstance(bound, ast.Call) or self._derived(bound, scope):
+            return source
+        return self._field_source(bound) + source[len(head.id):]
+
+    def _derived(self, call: ast.Call, scope: Scope) -> bool:
+        """A call on another of the function's own values (`now.replace(minute=0)`): what it keeps
+        of that value (rounded to the hour, converted) is its own, so it is not named by it."""
+        node: ast.expr = call.func
+        while isinstance(node, (ast.Attribute, ast.Call, ast.Subscript)):
+            node = node.func if isinstance(node, ast.Call) else node.value
+        owner = self.find(node.id, scope) if isinstance(node, ast.Name) else None
+        return owner is not None and owner.kind == "function" and (node.id in owner.assigns or node.id in owner.params)
+
+    def grown_text(self, name: ast.Name, scope: Scope, depth: int) -> Optional[Text]:
+        """A text a function binds once at the top of its body and then only appends to
+        (`header = f"Now: {now}\n"`, then `header += ...` in branches): its head is that first
+        text, which is what a cache prefix is judged on; what is appended is run-time text."""
+        owner = self.find(name.id, scope)
+        if owner is None or owner.kind != "function" or name.id in owner.params:
+            return None
+        bindings = owner.assigns.get(name.id, [])
+        first = bindings[0] if bindings else None
+        if not isinstance(first, ast.expr) or len(bindings) < 2 or not all(
+                type(b) is Binding and b.what == "augmented" for b in bindings[1:]):
+            return None
+        body = getattr(owner.node, "body", None)
+        if not isinstance(body, list) or not any(isinstance(stmt, ast.Assign) and stmt.value is first for stmt in body):
+            return None  # bound in a branch: the head may be another text
+        for node in ast.walk(owner.node):
+            if isinstance(node, ast.AugAssign) and isinstance(node.target, ast.Name) and node.target.id == name.id:
+                if not isinstance(node.op, ast.Add) or (node.lineno, node.col_offset) < (first.lineno, first.col_offset):
+                    return None
+        head = self.value(first, owner, depth + 1)
+        if not isinstance(head, Text):
+            return None
+        return Text(head.parts + (Dynamic(name.id, self.loc(name)),), head.loc)
 
     def format_field(self, expr: ast.expr, scope: Scope, depth: int = 0) -> object:
         """What a `.format(name=expr)` keyword puts in its field: run-time text named by its
@@ -108,6 +159,8 @@ class TextValues:
             return Unknown("operator", loc)
         left = self.value(node.left, scope, depth + 1)
         right = self.value(node.right, scope, depth + 1)
+        if isinstance(node.left, ast.Name) and not isinstance(left, (Text, Seq, Lit)):
+            left = self.grown_text(node.left, scope, depth) or left
         if isinstance(left, Lit) and isinstance(right, Lit) and isinstance(left.value, NUMBERS) and isinstance(right.value, NUMBERS):
             return Lit(left.value + right.value, loc)
         if isinstance(left, Text) or isinstance(right, Text):
@@ -121,6 +174,10 @@ class TextValues:
             return Seq(left.items + (spread_items(right, self.loc(node.right)),), loc)
         if isinstance(left, (Ref, FileRead, Param, Transform)) and isinstance(right, (Ref, FileRead, Param, Transform)):
             return Text((left, right), loc)
+        if _text_and_run_time(left, right) or _text_and_run_time(right, left):
+            # `SYSTEM_PROMPT + await notes()`: a constant of another module (or a file's text) and
+            # what the run adds; the fixed part is still the prompt's (run-time text is unread)
+            return Text(self._as_parts(left, node.left) + self._as_parts(right, node.right), loc)
         return Unknown("expression", loc)
 
     def _as_parts(self, value: object, node: ast.expr) -> Tuple[object, ...]:
@@ -177,6 +234,12 @@ class TextValues:
         return Text(tuple(parts), loc)
 
     # --- files ---------------------------------------------------------------------------
+
+
+def _text_and_run_time(value: object, other: object) -> bool:
+    """A value still to resolve that is text when it is anything (another module's name, a
+    file's text) added to one only the run knows (a call's result)."""
+    return isinstance(value, (Ref, FileRead)) and type(other) is Unknown
 
 
 def _empty(value: object) -> bool:
