@@ -90,13 +90,13 @@ def names_imported(data: bytes, wanted: dict, index: tuple, words: Optional[tupl
     and they pick the few names worth a test."""
     spelled, by_word = index
     # A Protocol file is read only when it declares a wrapper method's name (an SDK defines hundreds).
-    protocol = PROTOCOL in by_word and PROTOCOL in data and any(
-        b"def " + m.encode() in data for m in wanted.get(PROTOCOL.decode(), ((), ()))[1])
+    protocol = PROTOCOL in by_word and data.find(PROTOCOL) >= 0 and any(
+        data.find(b"def " + m.encode()) >= 0 for m in wanted.get(PROTOCOL.decode(), ((), ()))[1])
     if words is None and len(spelled) <= MAX_NAMES_SEARCHED and not any(data.find(word) >= 0 for word in spelled if word != PROTOCOL) and not protocol:
         return None, set()
     if words is None:
         words = imported_words(data) if data.find(b"import") >= 0 else (set(), {})
-    among = {raw for word in (*words[0], *words[1]) for raw in by_word.get(word, ())}
+    among = set().union(*[by_word[word] for word in (*words[0], *words[1]) if word in by_word])
     if data.find(b"class") >= 0:  # find, not bytes' `in`, which makes and drops a TypeError first
         among.update(raw for raw in by_word.get(DEFINED, ()) if data.find(raw) >= 0)
     if data.find(CHOSEN_AT_RUN_TIME) >= 0:  # a module picked by name: its wrappers are imported by no statement
@@ -127,12 +127,14 @@ def _handed_attribute(data: bytes, word: bytes) -> bool:
 _BY_RAW: list = []  # [(the table last indexed, its rows by name as bytes)]
 
 
-def _by_raw(table: tuple) -> dict:
+def _by_raw(table: tuple) -> tuple:
+    """The table's rows by name as bytes, and the names not all `\\w` (a `DEFINED` one)."""
     if _BY_RAW and _BY_RAW[0][0] is table:
         return _BY_RAW[0][1]
     index = {row[2]: row for row in table}
-    _BY_RAW[:] = [(table, index)]
-    return index
+    found = (index, frozenset(raw for raw in index if not _plain(raw)))
+    _BY_RAW[:] = [(table, found)]
+    return found
 
 
 _PATTERNS: Dict[bytes, "re.Pattern[bytes]"] = {}
@@ -161,7 +163,7 @@ def _search_at(pattern: "re.Pattern[bytes]", data: bytes, literal: bytes) -> boo
     return False
 
 
-_PLAIN = re.compile(rb"\w+\Z")  # a name `\\w+` (ASCII) matches as a whole word only where it is one of the file's words
+_PLAIN = re.compile(rb"\w+\Z")
 _WORD_RUN = re.compile(rb"\w+")
 _PLAIN_NAMES: Dict[bytes, bool] = {}
 
@@ -180,28 +182,18 @@ _RETURNED = re.compile(rb"\breturn\s+(\w+)\s*\(")
 _MODULE_INSTANCE = re.compile(rb"(?m)^\w+\s*(?::[^=\n]*)?=\s*(\w+)\s*\(")
 _REGISTERED = re.compile(rb"(?:[\"']|\w\.\w+)\s*:\s*(\w+)\s*[,}]")
 _PROTOCOL_CLASS = re.compile(rb"\bclass\s+\w+\s*\([^)]*\bProtocol\b")
-_WORDS_FROM = 8  # names asked of one file from which its words are read once rather than each name searched
+_WORDS_FROM = 32  # names asked of one file from which its words are read once rather than each name searched
 
 
 class _Spans:
     """What one file's `names_in` reads of its bytes at most once, whatever the number of
-    names asked: its words, and the names its classes derive from, its `return`s call,
-    its module-level assignments call and its registries hold."""
+    names asked: the wrapper methods it reaches, and the names its classes derive from,
+    its `return`s call, its module-level assignments call and its registries hold."""
 
-    def __init__(self, data: bytes, asked: int):
+    def __init__(self, data: bytes):
         self.data = data
-        self.asked = asked
-        self.words: "Set[bytes] | None" = None
         self.makers: Dict[str, Set[bytes]] = {}
         self.methods: Dict[str, bool] = {}
-
-    def absent(self, raw: bytes) -> bool:
-        """Surely not in the file as a whole word (False: may be)."""
-        if self.asked < _WORDS_FROM:
-            return False
-        if self.words is None:
-            self.words = set(_WORD_RUN.findall(self.data))
-        return raw not in self.words and _plain(raw)
 
     def reached(self, method: str) -> bool:
         """Is `method` reached as an attribute (a dot before it) somewhere in the file?"""
@@ -274,13 +266,17 @@ def names_in(data: bytes, wanted: dict, words: Optional[Tuple[Set[bytes], Dict[b
     modules_in, names_in_file = words
     found = set()
     table = _encoded(wanted)
-    if among is not None:
-        by_raw = _by_raw(table)
-        table = tuple(by_raw[raw] for raw in among if raw in by_raw)
-    spans = _Spans(data, len(table))
-    for name, (modules, methods), raw, module_bytes in table:
-        if spans.absent(raw):
-            continue  # every test below needs the name as a whole word (PROTOCOL's and DEFINED's too)
+    by_raw, other_bytes = _by_raw(table)
+    raws = set(by_raw) if among is None else set(among).intersection(by_raw)
+    # Every test below needs the name's bytes in the file (as a whole word, PROTOCOL's and
+    # DEFINED's too): a search each for a few names; for many, the file's words read once
+    # (a name `\w+`, ASCII, is a whole word only where it is one of them).
+    if len(raws) < _WORDS_FROM:
+        raws = {raw for raw in raws if data.find(raw) >= 0}
+    else:
+        raws = raws.intersection(_WORD_RUN.findall(data)) | raws.intersection(other_bytes)
+    spans = _Spans(data)
+    for name, (modules, methods), raw, module_bytes in (by_raw[raw] for raw in raws):
         if raw.startswith(DEFINED):
             # the file defining another file's base class, and reaching one of the methods a
             # subclass's wrapper overrides (`self._complete(`): a template method
