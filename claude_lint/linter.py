@@ -279,11 +279,8 @@ class Linter:
         return found
 
     def forget_reads(self) -> None:
-        """The second phase is over: its questions are not asked again (nor its trees kept)."""
-        from claude_lint.extract import kept_trees
-
+        """The second phase is over: its questions are not asked again."""
         self._last_asked.clear()
-        kept_trees.forget()
 
     @staticmethod
     def _held_scopes():
