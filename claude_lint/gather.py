@@ -91,6 +91,17 @@ def gather(linter: Linter, sources: Sequence[SourceFile], cache: Optional[FactsC
 
 
 def wrapper_callers(linter: Linter, sources: Sequence[SourceFile], all_facts: Sequence[FileFacts], cache: Optional[FactsCache], given: Optional[Dict[str, bytes]] = None, alone: bool = False) -> List[FileFacts]:
+    """`_wrapper_callers`; the trees it kept (extract/kept_trees.py) freed when it is done,
+    not kept for the rest of the run (or of a language server's life)."""
+    try:
+        return _wrapper_callers(linter, sources, all_facts, cache, given, alone)
+    finally:
+        from claude_lint.extract import kept_trees
+
+        kept_trees.forget()
+
+
+def _wrapper_callers(linter: Linter, sources: Sequence[SourceFile], all_facts: Sequence[FileFacts], cache: Optional[FactsCache], given: Optional[Dict[str, bytes]] = None, alone: bool = False) -> List[FileFacts]:
     """The second phase: the calls of the project's wrappers made in other files. A file is
     tested first, on its bytes (no parse), for an import of a wrapper or of its module, so
     a file that cannot call one costs a read. A function found here passing its parameters

@@ -7,6 +7,7 @@ from __future__ import annotations
 import ast
 from typing import FrozenSet, Optional, Set, Tuple
 
+from claude_lint.extract import kept_trees
 from claude_lint.extract.scopes import Collector
 from claude_lint.extract.walk import walk
 from claude_lint.extract.wrapper_finder import Finder
@@ -59,7 +60,7 @@ def callers(text: str, path: str, abspath: str, module: Optional[str], kind: str
         collector.held = False  # released here, as one of its own
         tree = collector.module.node
     else:
-        tree = python.parse(code, path)
+        tree = kept_trees.parse(code, path, abspath)  # perf11a: parsed once across the rounds
     if not isinstance(tree, ast.Module):
         return None
     try:

@@ -90,13 +90,13 @@ def names_imported(data: bytes, wanted: dict, index: tuple, words: Optional[tupl
     and they pick the few names worth a test."""
     spelled, by_word = index
     # A Protocol file is read only when it declares a wrapper method's name (an SDK defines hundreds).
-    protocol = PROTOCOL in by_word and PROTOCOL in data and any(
-        b"def " + m.encode() in data for m in wanted.get(PROTOCOL.decode(), ((), ()))[1])
+    protocol = PROTOCOL in by_word and data.find(PROTOCOL) >= 0 and any(
+        data.find(b"def " + m.encode()) >= 0 for m in wanted.get(PROTOCOL.decode(), ((), ()))[1])
     if words is None and len(spelled) <= MAX_NAMES_SEARCHED and not any(data.find(word) >= 0 for word in spelled if word != PROTOCOL) and not protocol:
         return None, set()
     if words is None:
         words = imported_words(data) if data.find(b"import") >= 0 else (set(), {})
-    among = {raw for word in (*words[0], *words[1]) for raw in by_word.get(word, ())}
+    among = set().union(*[by_word[word] for word in (*words[0], *words[1]) if word in by_word])
     if data.find(b"class") >= 0:  # find, not bytes' `in`, which makes and drops a TypeError first
         among.update(raw for raw in by_word.get(DEFINED, ()) if data.find(raw) >= 0)
     if data.find(CHOSEN_AT_RUN_TIME) >= 0:  # a module picked by name: its wrappers are imported by no statement
@@ -127,12 +127,125 @@ def _handed_attribute(data: bytes, word: bytes) -> bool:
 _BY_RAW: list = []  # [(the table last indexed, its rows by name as bytes)]
 
 
-def _by_raw(table: tuple) -> dict:
+def _by_raw(table: tuple) -> tuple:
+    """The table's rows by name as bytes, and the names not all `\\w` (a `DEFINED` one)."""
     if _BY_RAW and _BY_RAW[0][0] is table:
         return _BY_RAW[0][1]
     index = {row[2]: row for row in table}
-    _BY_RAW[:] = [(table, index)]
-    return index
+    found = (index, frozenset(raw for raw in index if not _plain(raw)))
+    _BY_RAW[:] = [(table, found)]
+    return found
+
+
+_PATTERNS: Dict[bytes, "re.Pattern[bytes]"] = {}
+_MAX_PATTERNS = 4096
+
+
+def _pattern(source: bytes) -> "re.Pattern[bytes]":
+    """Compiled once per run: `re`'s own cache holds 512, and a round asks about hundreds of names."""
+    found = _PATTERNS.get(source)
+    if found is None:
+        if len(_PATTERNS) >= _MAX_PATTERNS:
+            _PATTERNS.clear()
+        found = _PATTERNS[source] = re.compile(source)
+    return found
+
+
+def _search_at(pattern: "re.Pattern[bytes]", data: bytes, literal: bytes) -> bool:
+    """`pattern.search(data)` for a pattern whose every match begins with `literal` (after
+    a `\\b`): tried only where the literal is. A search led by `\\b` has no literal prefix
+    for `re` to skip to, so it tries every offset of the file."""
+    at = data.find(literal)
+    while at >= 0:
+        if pattern.match(data, at) is not None:
+            return True
+        at = data.find(literal, at + 1)
+    return False
+
+
+_PLAIN = re.compile(rb"\w+\Z")
+_WORD_RUN = re.compile(rb"\w+")
+_PLAIN_NAMES: Dict[bytes, bool] = {}
+
+
+def _plain(raw: bytes) -> bool:
+    found = _PLAIN_NAMES.get(raw)
+    if found is None:
+        if len(_PLAIN_NAMES) >= _MAX_PATTERNS:
+            _PLAIN_NAMES.clear()
+        found = _PLAIN_NAMES[raw] = _PLAIN.match(raw) is not None
+    return found
+# What a class or instance is made by (see names_in), the name as the group; each match
+# is the only one at its start, so the name matches there exactly when it is the group.
+_CLASS_HEAD = re.compile(rb"\bclass\s+\w+\s*\(")
+_RETURNED = re.compile(rb"\breturn\s+(\w+)\s*\(")
+_MODULE_INSTANCE = re.compile(rb"(?m)^\w+\s*(?::[^=\n]*)?=\s*(\w+)\s*\(")
+_REGISTERED = re.compile(rb"(?:[\"']|\w\.\w+)\s*:\s*(\w+)\s*[,}]")
+_PROTOCOL_CLASS = re.compile(rb"\bclass\s+\w+\s*\([^)]*\bProtocol\b")
+_WORDS_FROM = 32  # names asked of one file from which its words are read once rather than each name searched
+
+
+class _Spans:
+    """What one file's `names_in` reads of its bytes at most once, whatever the number of
+    names asked: the wrapper methods it reaches, and the names its classes derive from,
+    its `return`s call, its module-level assignments call and its registries hold."""
+
+    def __init__(self, data: bytes):
+        self.data = data
+        self.makers: Dict[str, Set[bytes]] = {}
+        self.methods: Dict[str, bool] = {}
+
+    def reached(self, method: str) -> bool:
+        """Is `method` reached as an attribute (a dot before it) somewhere in the file?"""
+        found = self.methods.get(method)
+        if found is None:
+            word = method.encode()
+            data = self.data
+            found = self.methods[method] = data.find(word) >= 0 and any(_dot_before(data, at) for at, _ in _words(data, word))
+        return found
+
+    def made(self, raw: bytes) -> bool:
+        """A subclass of `raw` defined here, an instance of it returned, made at module level,
+        or held in a registry (see names_in)."""
+        data = self.data
+        if not _plain(raw):  # (a name of other bytes: the patterns themselves)
+            escaped = re.escape(raw)
+            return (data.find(b"class") >= 0 and _search_at(_pattern(rb"\bclass\s+\w+\s*\([^)]*\b" + escaped + rb"\b"), data, b"class")) or (
+                data.find(b"return") >= 0 and _search_at(_pattern(rb"\breturn\s+" + escaped + rb"\s*\("), data, b"return")) or (
+                _pattern(rb"(?m)^\w+\s*(?::[^=\n]*)?=\s*" + escaped + rb"\s*\(").search(data) is not None) or (
+                _pattern(rb"(?:[\"']|\w\.\w+)\s*:\s*" + escaped + rb"\s*[,}]").search(data) is not None)
+        return any(raw in self._made_by(kind) for kind in ("class", "return", "instance", "registry"))
+
+    def _made_by(self, kind: str) -> Set[bytes]:
+        found = self.makers.get(kind)
+        if found is None:
+            found = self.makers[kind] = set()
+            data = self.data
+            if kind == "class":
+                for at in _offsets(data, b"class"):
+                    head = _CLASS_HEAD.match(data, at)
+                    if head is not None:
+                        close = data.find(b")", head.end())
+                        found.update(_WORD_RUN.findall(data, head.end(), close if close >= 0 else len(data)))
+            elif kind == "return":
+                for at in _offsets(data, b"return"):
+                    m = _RETURNED.match(data, at)
+                    if m is not None:
+                        found.add(m.group(1))
+            else:
+                pattern = _MODULE_INSTANCE if kind == "instance" else _REGISTERED
+                m = pattern.search(data)
+                while m is not None:  # every start, overlapping ones too
+                    found.add(m.group(1))
+                    m = pattern.search(data, m.start() + 1)
+        return found
+
+
+def _offsets(data: bytes, literal: bytes):
+    at = data.find(literal)
+    while at >= 0:
+        yield at
+        at = data.find(literal, at + 1)
 
 
 def names_in(data: bytes, wanted: dict, words: Optional[Tuple[Set[bytes], Dict[bytes, int]]] = None, among: Optional[Sequence[bytes]] = None) -> Set[str]:
@@ -153,14 +266,21 @@ def names_in(data: bytes, wanted: dict, words: Optional[Tuple[Set[bytes], Dict[b
     modules_in, names_in_file = words
     found = set()
     table = _encoded(wanted)
-    if among is not None:
-        by_raw = _by_raw(table)
-        table = tuple(by_raw[raw] for raw in among if raw in by_raw)
-    for name, (modules, methods), raw, module_bytes in table:
+    by_raw, other_bytes = _by_raw(table)
+    raws = set(by_raw) if among is None else set(among).intersection(by_raw)
+    # Every test below needs the name's bytes in the file (as a whole word, PROTOCOL's and
+    # DEFINED's too): a search each for a few names; for many, the file's words read once
+    # (a name `\w+`, ASCII, is a whole word only where it is one of them).
+    if len(raws) < _WORDS_FROM:
+        raws = {raw for raw in raws if data.find(raw) >= 0}
+    else:
+        raws = raws.intersection(_WORD_RUN.findall(data)) | raws.intersection(other_bytes)
+    spans = _Spans(data)
+    for name, (modules, methods), raw, module_bytes in (by_raw[raw] for raw in raws):
         if raw.startswith(DEFINED):
             # the file defining another file's base class, and reaching one of the methods a
             # subclass's wrapper overrides (`self._complete(`): a template method
-            if re.search(rb"\b" + re.escape(raw) + rb"\s*[(:]", data) is not None and any(
+            if _search_at(_pattern(rb"\b" + re.escape(raw) + rb"\s*[(:]"), data, raw) and any(
                     data.find(m.encode()) >= 0 and any(_dot_before(data, at) for at, _ in _words(data, m.encode())) for m in methods):
                 found.add(name)
             continue
@@ -168,8 +288,8 @@ def names_in(data: bytes, wanted: dict, words: Optional[Tuple[Set[bytes], Dict[b
             # a file defining a Protocol class (wrappers.PROTOCOL): read for its methods
             # (and declaring one of the wrapper methods: a project of many Protocols, an SDK's
             # own source, is not read whole)
-            if re.search(rb"\bclass\s+\w+\s*\([^)]*\bProtocol\b", data) is not None and any(
-                    re.search(rb"\bdef\s+" + re.escape(m.encode()) + rb"\s*\(", data) is not None for m in methods):
+            if _search_at(_PROTOCOL_CLASS, data, b"class") and any(
+                    _search_at(_pattern(rb"\bdef\s+" + re.escape(m.encode()) + rb"\s*\("), data, b"def") for m in methods):
                 found.add(name)
             continue
         listed = names_in_file.get(raw, 0)
@@ -178,7 +298,7 @@ def names_in(data: bytes, wanted: dict, words: Optional[Tuple[Set[bytes], Dict[b
             # and imported from a module of its path (or a bare relative `from .. import`):
             # a wrapper class named `BaseModel` is not every pydantic model's
             named = (RELATIVE in modules_in or not module_bytes.isdisjoint(modules_in)) and (
-                sum(1 for _ in _words(data, raw)) > listed or re.search(rb"\b" + re.escape(raw) + rb"\s+as\s+\w", data) is not None)
+                sum(1 for _ in _words(data, raw)) > listed or _search_at(_pattern(rb"\b" + re.escape(raw) + rb"\s+as\s+\w"), data, raw))
         else:
             named = not (module_bytes.isdisjoint(modules_in) and module_bytes.isdisjoint(names_in_file) and not _chosen_at_run_time(data, module_bytes)) and data.find(raw) >= 0 and (
                 (_called_attribute(data, raw) or _handed_attribute(data, raw)) if not methods else any(True for _ in _words(data, raw))
@@ -187,15 +307,11 @@ def names_in(data: bytes, wanted: dict, words: Optional[Tuple[Set[bytes], Dict[b
             # a method reached as an attribute: called, or handed over (`submit(obj.chat, x)`);
             # or a subclass defined here, whose own calls the next round looks for; or an
             # instance a factory returns (`return OpenAIProvider()`), whose callers the next
-            # round looks for through the factory's name
-            named = any(data.find(m.encode()) >= 0 and any(_dot_before(data, at) for at, _ in _words(data, m.encode())) for m in methods) or (
-                data.find(b"class") >= 0 and re.search(rb"\bclass\s+\w+\s*\([^)]*\b" + re.escape(raw) + rb"\b", data) is not None
-            ) or (data.find(b"return") >= 0 and re.search(rb"\breturn\s+" + re.escape(raw) + rb"\s*\(", data) is not None) or (
-                # a module-level instance made here (`llm = create_llm(cfg)`), imported by the next round's callers
-                re.search(rb"(?m)^\w+\s*(?::[^=\n]*)?=\s*" + re.escape(raw) + rb"\s*\(", data) is not None) or (
-                # a registry of classes (`{"anthropic": AnthropicHandler}`, `Provider.ANTHROPIC: ...`)
-                # a factory here instantiates (not an annotation: `llm: AnthropicHandler,`)
-                re.search(rb"(?:[\"']|\w\.\w+)\s*:\s*" + re.escape(raw) + rb"\s*[,}]", data) is not None)
+            # round looks for through the factory's name; or a module-level instance made here
+            # (`llm = create_llm(cfg)`), imported by the next round's callers; or a registry of
+            # classes (`{"anthropic": AnthropicHandler}`, `Provider.ANTHROPIC: ...`) a factory
+            # here instantiates (not an annotation: `llm: AnthropicHandler,`)
+            named = any(spans.reached(m) for m in methods) or spans.made(raw)
         if named:
             found.add(name)
     return found

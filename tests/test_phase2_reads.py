@@ -1,0 +1,51 @@
+"""The second phase's cheaper reads give the answers the plain ones gave: `names_in` with
+many names asked (the file's words read once, the 'made by' tests read once per file) and
+the trees kept across the rounds (extract/kept_trees.py)."""
+import ast
+
+import pytest
+
+from claude_lint.extract import kept_trees, prefilter, prefilter_names
+
+APP = frozenset({"app", "llm"})
+
+
+def _many(wanted):
+    """The same question among enough other names of the package to take the word-set path."""
+    more = {f"helper_{i}": (APP, frozenset()) for i in range(prefilter_names._WORDS_FROM + 8)}
+    return {**more, **wanted}
+
+
+@pytest.mark.parametrize("asked", [lambda w: w, _many], ids=["few names", "many names"])
+def test_names_in_answers_alike_with_few_and_many_names(asked):
+    wanted = asked({"ask": (APP, frozenset()), "LLMClient": (APP, frozenset({"chat"}))})
+    found = lambda data: prefilter.names_in(data, wanted) & {"ask", "LLMClient"}  # noqa: E731
+    assert found(b"from app.llm import ask\nask('x')\n") == {"ask"}
+    assert found(b"import app.llm as l\nl.ask('x')\n") == {"ask"}
+    assert found(b"import app.llm as l\nl.task('x')\n") == set()  # `ask` inside another word only
+    assert found(b"from app.llm import ask\n") == set()  # imported, never used
+    assert found(b"from app.llm import LLMClient\nc = LLMClient()\nc.chat([])\n") == {"LLMClient"}
+    assert found(b"from app.llm import LLMClient\ndef f(c: LLMClient): return c.name\n") == set()
+    # no wrapper method reached, but made here: a subclass, a return, a module-level instance, a registry
+    assert found(b"from app import llm\nclass Mine(Base, llm.LLMClient): pass\n") == {"LLMClient"}
+    assert found(b"from app import llm\ndef make():\n    return LLMClient ()\n") == {"LLMClient"}
+    assert found(b"from app import llm\nclient: Base = LLMClient(cfg)\n") == {"LLMClient"}
+    assert found(b"from app import llm\nPROVIDERS = {'anthropic': LLMClient, }\n") == {"LLMClient"}
+    assert found(b"from app import llm\ndef f(\n    client: LLMClient,\n): pass\n") == set()  # an annotation, not a registry
+
+
+def test_a_tree_is_kept_for_the_same_text_only():
+    kept_trees.forget()
+    try:
+        first = kept_trees.parse("x = 1\n", "a.py", "/p/a.py")
+        assert isinstance(first, ast.Module)
+        assert kept_trees.parse("x = 1\n", "a.py", "/p/a.py") is first
+        changed = kept_trees.parse("x = 2\n", "a.py", "/p/a.py")  # edited between two rounds
+        assert changed is not first and changed.body[0].value.value == 2
+        big = "x = 1\n" * (kept_trees.MAX_CHARS // 4 // 6 + 1)  # above a quarter of the bound: not kept
+        assert kept_trees.parse(big, "b.py", "/p/b.py") is not kept_trees.parse(big, "b.py", "/p/b.py")
+        assert not isinstance(kept_trees.parse("def (:\n", "c.py", "/p/c.py"), ast.Module)
+    finally:
+        kept_trees.forget()
+    assert kept_trees.parse("x = 2\n", "a.py", "/p/a.py") is not changed  # forgotten
+    kept_trees.forget()
