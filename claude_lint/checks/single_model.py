@@ -5,6 +5,7 @@ from typing import Dict, Iterator, List
 from claude_lint.checks import evidence as ev
 from claude_lint.checks.base import Context, Invalid, Rule, per_mtok
 from claude_lint.diagnostics import Diagnostic
+from claude_lint.extract.sdk import makes_text
 from claude_lint.facts import Loc
 from claude_lint.link import Call
 
@@ -135,8 +136,8 @@ class SingleModel(Rule):
     def check_project(self, calls: List[Call], ctx: Context) -> Iterator[Diagnostic]:
         packages: Dict[str, List[Call]] = {}
         for call in calls:
-            if call.site.reached or call.site.local:
-                continue  # a request inside a wrapper: its calls, each with its own model, count instead
+            if call.site.reached or call.site.local or not makes_text(call.site.provider, call.site.api):
+                continue  # a request inside a wrapper: its calls, each with its own model, count instead; an image's is no text task
             packages.setdefault(ctx.package_of(call.site.path), []).append(call)
         for package_calls in packages.values():
             yield from self._check_package(package_calls, ctx)

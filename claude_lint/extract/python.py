@@ -246,7 +246,7 @@ class _Extraction(ClientFinder, HistoryFinder):
             provider, kwargs = self.untyped(shapes, call, scope)
             if (provider := provider or self.proven_apart(shapes, call, receiver, client_chain, rscope)) is None:
                 return other_reading
-        shape = self.client_shape(shapes, provider, receiver, client_chain, rscope)
+        shape = self.client_shape(shapes, provider, receiver, client_chain, rscope, call, scope)
         if shape is None:
             return other_reading  # a known client of another kind (an Ollama client's `messages.create`)
         if shape.http:
@@ -272,7 +272,7 @@ class _Extraction(ClientFinder, HistoryFinder):
         """The provider of a call whose client is not seen, when its chain or its keywords
         prove the shape (and the keywords, when they had to be evaluated to tell)."""
         for shape in shapes:
-            if shape.untyped == "chain":
+            if shape.untyped == "chain" and not shape.proof:  # (with a proof: proven_apart reads it)
                 return shape.providers[0], None
         shape = next((s for s in shapes if s.untyped == "keywords"), None)
         if shape is None:
