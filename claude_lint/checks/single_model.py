@@ -82,6 +82,9 @@ class SingleModel(Rule):
                     message="A light task on claude-sonnet-4-6 (mid tier, $3/MTok in, $15/MTok out) at example.py:7: the answer is parsed with json.loads() (line 12)"),
             # the answer is read as a number
             HEAD + "def score(q):\n    r = " + CALL.format(model="claude-sonnet-4-6").rstrip("\n") + "\n    return int(r.content[0].text)\n",
+            # an image request beside it (a model the catalogue lacks) is no text task: it neither routes work nor hides a router
+            HEAD + LIGHT.format(model="claude-opus-4-6") + "from openai import OpenAI\n\ndef picture(p):\n"
+            "    return OpenAI().images.generate(model=\"dall-e-3\", prompt=p)\n",
             # in a monorepo each package is judged on its own: billing routes nothing, search does
             {
                 "billing/pyproject.toml": "[project]\nname = 'billing'\n",
