@@ -174,3 +174,44 @@ def test_a_project_function_named_like_an_sdk_method_is_the_projects(cli, tmp_pa
         ("ui/app.py", _line(CALLERS, "GenerativeModel("), "generate_content", "google", "gemini-1.5-flash", None, None),
         ("ui/llm/__init__.py", inside, "invoke_model", "bedrock", "?", None, None),
     ])
+
+
+# A file written for Python 3.12 (PEP 701 f-strings: the enclosing quote reused inside a
+# replacement field, a backslash there) linted by an older Python: the file's CL901 is kept,
+# and its requests, in the function holding such an f-string too, are still read.
+NEWER = (
+    "import anthropic\n\nclient = anthropic.Anthropic()\nSYSTEM = 'Answer only with yes or no.'\n\n\n"
+    "def ask(lines, question):\n"
+    "    parts = [f\"Lines:\\n{\"\\n\".join(lines)}\"]\n"
+    "    content = f\"\"\"{\"\\n\".join(parts)}\n\n{question}\"\"\"\n"
+    "    return client.messages.create(model='claude-haiku-4-5', max_tokens=8192, system=SYSTEM, messages=[{'role': 'user', 'content': content}])\n\n\n"
+    "def other(q):\n    return client.messages.create(model='claude-haiku-4-5', max_tokens=300, messages=[{'role': 'user', 'content': q}])\n"
+)
+
+
+def test_a_file_with_newer_f_strings_keeps_its_requests_and_its_syntax_error(cli, tmp_path):
+    import json
+    import sys
+
+    routes = report_routes(cli, tmp_path, {"app.py": NEWER})
+    asked, other = _line(NEWER, "return client.messages.create(model='claude-haiku-4-5', max_tokens=8192"), _line(NEWER, "max_tokens=300")
+    assert sorted((r["line"], r["output_limit"]) for r in routes) == [(asked, 8192), (other, 300)]
+    done = cli("check", ".", "--select", "CL001,CL002,CL012,CL901", "--output-format", "json", "--exit-zero")
+    found = sorted((d["location"]["row"], d["code"]) for d in json.loads(done.stdout))
+    # CL001 (threshold mode) on the 8192 limit; the replaced f-strings' values are unknown, never judged
+    newer = [(_line(NEWER, "parts = [f"), "CL901")] if sys.version_info < (3, 12) else []
+    assert found == sorted(newer + [(asked, "CL001")])
+
+
+def test_other_newer_syntax_and_broken_code_stay_unread(cli, tmp_path):
+    import json
+    import sys
+
+    # a type alias (PEP 695) is not an f-string: the file stays unread on an older Python; broken code always
+    files = {"alias.py": NEWER.replace("def other", "type Pair = tuple[int, int]\n\n\ndef other"),
+             "broken.py": NEWER.replace("def other(q):", "def other(q)")}
+    routes = report_routes(cli, tmp_path, files)
+    assert {r["filename"] for r in routes} == (set() if sys.version_info < (3, 12) else {"alias.py"})
+    done = cli("check", ".", "--select", "CL901", "--output-format", "json", "--exit-zero")
+    unread = {d["filename"].rsplit("/", 1)[-1] for d in json.loads(done.stdout)}
+    assert unread == ({"alias.py", "broken.py"} if sys.version_info < (3, 12) else {"broken.py"})
