@@ -283,8 +283,9 @@ class Project(NameResolver, ValueResolver):
         # call sends each time; a deeper one is the wrapper's side path (a compression, a retry).
         first = sites[min((i for i, s in enumerate(sites) if s.via == first.via), key=depths.__getitem__)]
         others: List[Loc] = []
+        text = sdk.makes_text(first.provider, first.api)  # (an audio or image request beside it is no other place of its findings)
         for s in sites:
-            if s.via != first.via and s.via not in others:
+            if s.via != first.via and s.via not in others and (not text or sdk.makes_text(s.provider, s.api)):
                 others.append(s.via)
                 if s.history is not None and s.via is not None:
                     self.passed_histories.setdefault(s.via, s.history)

@@ -215,3 +215,24 @@ def test_other_newer_syntax_and_broken_code_stay_unread(cli, tmp_path):
     done = cli("check", ".", "--select", "CL901", "--output-format", "json", "--exit-zero")
     unread = {d["filename"].rsplit("/", 1)[-1] for d in json.loads(done.stdout)}
     assert unread == ({"alias.py", "broken.py"} if sys.version_info < (3, 12) else {"broken.py"})
+
+
+# A wrapper that transcribes a recording, then summarises the text: each call of it stands for
+# the chat request (the one the rules judge), and the transcription is no other place of its findings.
+TRANSCRIBE_THEN_SUMMARISE = (
+    "from openai import OpenAI\n\nclient = OpenAI()\n\n\n"
+    "def summarise_recording(f):\n    text = client.audio.transcriptions.create(model='whisper-1', file=f).text\n"
+    "    return client.chat.completions.create(model='gpt-4o-mini', messages=[{'role': 'user', 'content': text}])\n"
+)
+
+
+def test_a_wrapper_call_reaching_a_transcription_and_a_chat_request_is_the_chat_request(cli, tmp_path):
+    import json
+
+    caller = "from app.audio import summarise_recording\n\n\ndef handle(upload):\n    return summarise_recording(upload)\n"
+    routes = report_routes(cli, tmp_path, {"app/__init__.py": "", "app/audio.py": TRANSCRIBE_THEN_SUMMARISE, "app/main.py": caller})
+    [call] = [r for r in routes if r["filename"] == "app/main.py"]
+    assert (call["api"], call["modality"], call["via"]["line"], call["also_via"]) == ("chat.completions.create", "text", 8, [])
+    done = cli("check", ".", "--select", "CL010", "--output-format", "json", "--exit-zero")
+    related = {(d["location"]["row"], tuple(r["location"]["row"] for r in d["related"])) for d in json.loads(done.stdout) if d["filename"].endswith("audio.py")}
+    assert related == {(8, (5,))}
