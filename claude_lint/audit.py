@@ -246,7 +246,7 @@ def as_dict(audit: Audit) -> Dict[str, object]:
         "saving_usd": None if audit.known_total is None else usd(audit.saving),
         "routes": [
             {
-                "route": r.route, "filename": r.path, "line": r.line, "cell": r.cell, "provider": r.provider, "api": r.api, "billed": r.billed, "model": r.model,
+                "route": r.route, "filename": r.path, "line": r.line, "cell": r.cell, "provider": r.provider, "api": r.api, "billed": r.billed, "modality": _modality(r), "model": r.model,
                 "via": None if r.via is None else {"filename": r.via.path, "line": r.via.row, "cell": r.via.cell},
                 "reached_through": r.reached,
                 "also_via": [{"filename": a.path, "line": a.row, "cell": a.cell} for a in r.also],
@@ -260,6 +260,12 @@ def as_dict(audit: Audit) -> Dict[str, object]:
             for r in audit.rows
         ],
     }
+
+
+def _modality(row: Row) -> str:
+    """What the request makes: "text", or "audio", "image", "video" (a billed request no text rule judges)."""
+    shape = api_facts(row.provider, row.api)
+    return shape.output if shape is not None else "text"
 
 
 def render_json(audit: Audit) -> str:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 from typing import Callable, Dict, List, Optional, Tuple
 
 from claude_lint.bounds import Sizes
+from claude_lint.extract import sdk
 from claude_lint.facts import (CallSite, Callee, FileFacts, History, Invocation, Lit, Loc, Mapping, OneOf, Param, Seq,
                                Signature, Text, Unknown, Wrapper, WrapperTable)
 from claude_lint.link_bind import _entry_locs, _passed_history, _raw_kwarg, _spread_at, _spreads_param, _substitute
@@ -275,14 +276,16 @@ class Project(NameResolver, ValueResolver):
         if len(sites) < 2:
             return sites
         # One call is one call site, whatever number of requests the wrapper may make: the
-        # first billed one stands for the call, the others are named beside it.
-        first = next((s for s in sites if not s.local), sites[0])
+        # first billed one stands for the call (a text request before an audio or image one, which
+        # no rule judges), the others are named beside it.
+        first = next((s for s in sites if not s.local and sdk.makes_text(s.provider, s.api)), next((s for s in sites if not s.local), sites[0]))
         # The same request reached by several routes: the one through fewest wrappers is what the
         # call sends each time; a deeper one is the wrapper's side path (a compression, a retry).
         first = sites[min((i for i, s in enumerate(sites) if s.via == first.via), key=depths.__getitem__)]
         others: List[Loc] = []
+        text = sdk.makes_text(first.provider, first.api)  # (an audio or image request beside it is no other place of its findings)
         for s in sites:
-            if s.via != first.via and s.via not in others:
+            if s.via != first.via and s.via not in others and (not text or sdk.makes_text(s.provider, s.api)):
                 others.append(s.via)
                 if s.history is not None and s.via is not None:
                     self.passed_histories.setdefault(s.via, s.history)

@@ -1008,13 +1008,14 @@ def test_a_bedrock_runtime_client_from_another_module_is_proven_by_its_model_id(
     found = _sites(cli, tmp_path, {
         "app/__init__.py": "", "app/aws.py": "import boto3\n\nruntime = boto3.client('bedrock-runtime')\n",
         "app/rag.py": BEDROCK_IMPORTED,
-        # no AWS SDK imported: another library's converse(modelId=...)
+        # no AWS SDK imported (the client is only imported by name): `modelId` is the Bedrock
+        # runtime's own spelling, on chains no other library has (issue 14, session 10)
         "app/other.py": BEDROCK_IMPORTED.replace("import boto3\n", ""),
     })
     # not a converse without a modelId (a chat library's)
     assert found == {
-        ("app/rag.py", _line(BEDROCK_IMPORTED, "runtime.converse(")): ("bedrock", "converse", "claude-3-haiku-20240307", None),
-        ("app/rag.py", _line(BEDROCK_IMPORTED, "runtime.invoke_model(")): ("bedrock", "invoke_model", "claude-3-haiku-20240307", 300),
+        (name, _line(BEDROCK_IMPORTED, call) - shift): ("bedrock", api, "claude-3-haiku-20240307", limit) for name, shift in (("app/rag.py", 0), ("app/other.py", 1))
+        for call, api, limit in (("runtime.converse(", "converse", None), ("runtime.invoke_model(", "invoke_model", 300))
     }
 
 

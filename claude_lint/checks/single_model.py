@@ -5,6 +5,7 @@ from typing import Dict, Iterator, List
 from claude_lint.checks import evidence as ev
 from claude_lint.checks.base import Context, Invalid, Rule, per_mtok
 from claude_lint.diagnostics import Diagnostic
+from claude_lint.extract.sdk import makes_text
 from claude_lint.facts import Loc
 from claude_lint.link import Call
 
@@ -81,6 +82,9 @@ class SingleModel(Rule):
                     message="A light task on claude-sonnet-4-6 (mid tier, $3/MTok in, $15/MTok out) at example.py:7: the answer is parsed with json.loads() (line 12)"),
             # the answer is read as a number
             HEAD + "def score(q):\n    r = " + CALL.format(model="claude-sonnet-4-6").rstrip("\n") + "\n    return int(r.content[0].text)\n",
+            # an image request beside it (a model the catalogue lacks) is no text task: it neither routes work nor hides a router
+            HEAD + LIGHT.format(model="claude-opus-4-6") + "from openai import OpenAI\n\ndef picture(p):\n"
+            "    return OpenAI().images.generate(model=\"dall-e-3\", prompt=p)\n",
             # in a monorepo each package is judged on its own: billing routes nothing, search does
             {
                 "billing/pyproject.toml": "[project]\nname = 'billing'\n",
@@ -135,8 +139,8 @@ class SingleModel(Rule):
     def check_project(self, calls: List[Call], ctx: Context) -> Iterator[Diagnostic]:
         packages: Dict[str, List[Call]] = {}
         for call in calls:
-            if call.site.reached or call.site.local:
-                continue  # a request inside a wrapper: its calls, each with its own model, count instead
+            if call.site.reached or call.site.local or not makes_text(call.site.provider, call.site.api):
+                continue  # a request inside a wrapper: its calls, each with its own model, count instead; an image's is no text task
             packages.setdefault(ctx.package_of(call.site.path), []).append(call)
         for package_calls in packages.values():
             yield from self._check_package(package_calls, ctx)

@@ -8,7 +8,7 @@ import warnings
 from dataclasses import replace
 from typing import List, Optional, Tuple
 
-from claude_lint.extract import clients, config_values, evidence, gateways, http, loops, moves, passed_models, prefilter, retries, sdk
+from claude_lint.extract import clients, config_values, evidence, gateways, http, loops, moves, newer_syntax, passed_models, prefilter, retries, sdk
 from claude_lint.extract.positions import Positions
 from claude_lint.extract.python_calls import cache_control_outside, MAX_ALIAS_BINDINGS, MAX_BATCH_ITEMS, _builds_text, _builds_body, free_limits, _body_of, _keywords, _decompose, _shapes_for, options_entries, _noqa_comments
 from claude_lint.extract.python_clients import ClientFinder
@@ -29,14 +29,16 @@ def extract(text: str, path: str, abspath: str, module: Optional[str], calls_onl
         text = text[1:]  # a UTF-8 BOM: not part of the code, and not counted in columns
     if calls_only and not prefilter.worth_parsing(text.encode("utf-8", "surrogatepass")):
         return FileFacts(path, abspath, module, "python", parsed=False)
-    tree = parse(text, path)
-    if isinstance(tree, FileError):
-        return FileFacts(path, abspath, module, "python", errors=(tree,))
+    tree, error = parse(text, path), None
+    if isinstance(tree, FileError):  # written for a newer Python: read without what this one refuses, the error kept
+        error, tree = tree, newer_syntax.recovered(text, path) if "needs a newer Python" in tree.message else None
+        if tree is None:
+            return FileFacts(path, abspath, module, "python", errors=(error,))
     collector = Collector() if scopes is None else scopes
     try:
         extraction = _Extraction(text, path, abspath, module, Positions(path, text), collector.collect(tree))
-        facts = extraction.facts(calls_only)
-        return facts if facts is not None else FileFacts(path, abspath, module, "python", parsed=False)
+        facts = extraction.facts(calls_only) or FileFacts(path, abspath, module, "python", parsed=False)
+        return facts if error is None else replace(facts, errors=facts.errors + (error,))
     except RecursionError:
         # Valid, but nested deeper than the tree walk can follow (e.g. a `+` chain of
         # hundreds of strings): report it rather than crash the run.
@@ -55,7 +57,7 @@ def parse(text: str, path: str) -> "ast.Module | FileError":
     except SyntaxError as err:
         row, col = err.lineno or 1, err.offset or 1
         message = f"SyntaxError: {err.msg or 'invalid syntax'}"
-        if not _NESTING_REFUSED.search(message) and _newer_syntax(text):
+        if not _NESTING_REFUSED.search(message) and newer_syntax.accepted(text):
             message += f" (this is Python {sys.version_info[0]}.{sys.version_info[1]}; the file needs a newer Python: run claude-lint with the Python the code is written for)"
         return FileError(SYNTAX_ERROR, message, Loc(path, row, col, row, col))
     except (RecursionError, MemoryError):
@@ -67,17 +69,6 @@ def parse(text: str, path: str) -> "ast.Module | FileError":
 # CPython refuses deep nesting cleanly; libcst's native parser overflows the C stack
 # on it (a segfault), so such a file never reaches libcst.
 _NESTING_REFUSED = lazy(r"nested|too complex|recursion", re.IGNORECASE)
-
-
-def _newer_syntax(text: str) -> bool:
-    """Does libcst, which knows the grammar of newer Pythons, accept what this Python refused?"""
-    try:
-        import libcst as cst
-
-        cst.parse_module(text)
-        return True
-    except Exception:  # libcst raises several error types on bad input
-        return False
 
 
 class _Extraction(ClientFinder, HistoryFinder):
@@ -246,7 +237,7 @@ class _Extraction(ClientFinder, HistoryFinder):
             provider, kwargs = self.untyped(shapes, call, scope)
             if (provider := provider or self.proven_apart(shapes, call, receiver, client_chain, rscope)) is None:
                 return other_reading
-        shape = self.client_shape(shapes, provider, receiver, client_chain, rscope)
+        shape = self.client_shape(shapes, provider, receiver, client_chain, rscope, call, scope)
         if shape is None:
             return other_reading  # a known client of another kind (an Ollama client's `messages.create`)
         if shape.http:
@@ -272,7 +263,7 @@ class _Extraction(ClientFinder, HistoryFinder):
         """The provider of a call whose client is not seen, when its chain or its keywords
         prove the shape (and the keywords, when they had to be evaluated to tell)."""
         for shape in shapes:
-            if shape.untyped == "chain":
+            if shape.untyped == "chain" and not shape.proof:  # (with a proof: proven_apart reads it)
                 return shape.providers[0], None
         shape = next((s for s in shapes if s.untyped == "keywords"), None)
         if shape is None:

@@ -5,11 +5,11 @@ from __future__ import annotations
 import ast
 from typing import List, Optional, Tuple
 
-from claude_lint.extract import sdk
+from claude_lint.extract import clients, sdk
 from claude_lint.extract.chains import called_name, method_chain
 from claude_lint.extract.scopes import Scope, keyword, positional
 from claude_lint.extract.values import Evaluator
-from claude_lint.facts import Noqa
+from claude_lint.facts import Mapping, Noqa
 from claude_lint.patterns import lazy
 
 
@@ -71,14 +71,15 @@ def _builds_text(expr: ast.expr, scope: Scope) -> bool:
 def _builds_body(expr: ast.expr, scope: Scope) -> bool:
     """A return that visibly makes a chat request's JSON body: a dict literal, or a local
     name bound once to one, that writes every key of `sdk.HTTP_BODY_PROOF` (`gen_payload()`
-    of another module, handed to a helper that POSTs it)."""
+    of another module, handed to a helper that POSTs it) or of `sdk.BEDROCK_BODY_PROOF` (a
+    Claude body another module's `invoke_model(body=json.dumps(build_body(...)))` sends)."""
     if isinstance(expr, ast.Name) and expr.id not in scope.params:
         bound = scope.assigns.get(expr.id, [])
         expr = bound[0] if len(bound) == 1 and isinstance(bound[0], ast.expr) else expr
     if not isinstance(expr, ast.Dict):
         return False
     keys = {k.value for k in expr.keys if isinstance(k, ast.Constant)}
-    return all(k in keys for k in sdk.HTTP_BODY_PROOF)
+    return all(k in keys for k in sdk.HTTP_BODY_PROOF) or all(k in keys for k in sdk.BEDROCK_BODY_PROOF)
 
 
 def _body_of(scope: Scope):
@@ -130,6 +131,21 @@ def _one(providers: set, strict: bool = False) -> Optional[str]:
     if not strict:
         providers.discard(None)
     return providers.pop() if len(providers) == 1 else None
+
+
+def _function_scope(scope: Optional[Scope]) -> Optional[Scope]:
+    """The function (or module) a scope's code runs in: comprehensions and lambdas seen through."""
+    s = scope
+    while s is not None and s.kind not in ("function", "module", "class"):
+        s = s.parent
+    return s
+
+
+def image_body(ev: Evaluator, body: Optional[ast.expr], scope: Scope) -> bool:
+    """Does a request body (JSON-encoded or not) hold a key only an image model's body has, and none of a text model's?"""
+    value = clients.decoded(ev, body, scope) if body is not None else None
+    keys = set(value.keys()) if isinstance(value, Mapping) else set()
+    return bool(keys & sdk.BEDROCK_IMAGE_BODY) and not keys & sdk.BEDROCK_TEXT_BODY
 
 
 def _is_property(node) -> bool:

@@ -10,7 +10,7 @@ from typing import List, Optional, Tuple
 
 from claude_lint.extract import clients, kept_values, moves, sdk
 from claude_lint.extract.chains import called_name
-from claude_lint.extract.python_calls import MAX_CLIENT_DEPTH, MAX_ALIAS_BINDINGS, _decompose, _one, _is_property, _shapes_for
+from claude_lint.extract.python_calls import MAX_CLIENT_DEPTH, MAX_ALIAS_BINDINGS, _decompose, _function_scope, _one, _is_property, _shapes_for, image_body
 from claude_lint.extract.scopes import Binding, Scope, keyword, positional, store_key
 from claude_lint.facts import Mapping
 
@@ -64,7 +64,7 @@ class ClientFinder:
             for record in self.c.calls:
                 chain, other, _ = _decompose(record.node.func)
                 shapes = _shapes_for(chain)
-                if other is None or not shapes or shapes[0].untyped != "chain":
+                if other is None or not shapes or shapes[0].untyped != "chain" or shapes[0].proof:
                     continue
                 where = (id(_function_scope(record.scope)), ast.dump(other), tuple(chain[: len(chain) - len(shapes[0].chain)]))
                 self._proven.setdefault(where, set()).add(shapes[0].providers[0])
@@ -117,14 +117,16 @@ class ClientFinder:
                 values[name] = self.ev.value(expr, factory.parent)
         return moves._substitute(made, factory.name, values, [0])
 
-    def client_shape(self, shapes, provider: str, receiver, client_chain: List[str], scope: Scope):
+    def client_shape(self, shapes, provider: str, receiver, client_chain: List[str], scope: Scope, call: Optional[ast.Call] = None, at: Optional[Scope] = None):
         """The shape of a request on a client of this provider; None when none of `shapes` is
         its. A client made from a provider string (`instructor.from_provider`) has OpenAI's
-        request shapes whatever provider serves (and bills) them."""
+        request shapes whatever provider serves (and bills) them. A Bedrock `invoke_model` whose
+        body (`call`'s, read in `at`) is an image model's is that shape's image variant."""
         shape = next((s for s in shapes if provider in s.providers), None)
         if shape is None and self._unified_client(receiver, client_chain, scope):
             shape = next((s for s in shapes if "openai" in s.providers), None)
-        return shape
+        image = next((s for s in shapes if s.output == "image" and provider in s.providers and s is not shape), None) if shape is not None else None
+        return image if image is not None and call is not None and image_body(self.ev, keyword(call, "body"), at or scope) else shape
 
     def _unified_client(self, receiver, client_chain: List[str], scope: Scope) -> bool:
         built = self.constructions(receiver, client_chain, scope)
@@ -291,7 +293,8 @@ class ClientFinder:
                 if (other is not None and not any(other in s.providers for s in shapes)) or self._made_as_other(passed, [], at):
                     return None  # a caller hands it a client of another kind: its keywords prove nothing
         written = {k.arg for k in call.keywords if k.arg is not None} | clients.spread_keys(self.ev, call, scope)
-        imported = {s.providers[0] for s in shapes if self._imports_sdk(s.providers[0])}
+        # (a chain found in no other library is proven by its keywords in any file: a client imported by name)
+        imported = {s.providers[0] for s in shapes if (s.untyped == "chain" and s.proof) or self._imports_sdk(s.providers[0])}
         proven = {s.providers[0] for s in shapes if s.providers[0] in imported and any(all(k in written for k in group) for group in s.proof)}
         if len(imported) == 1 and proven and not self._made_as_other(receiver, client_chain, scope):
             return proven.pop()  # (a file with an Ollama client too: its `chat` may be that one's)
@@ -439,11 +442,3 @@ class ClientFinder:
             items = ann.slice.elts if isinstance(ann.slice, ast.Tuple) else [ann.slice]
             return _one({self._annotation_provider(a, scope, depth + 1) for a in items})
         return sdk.CLIENT_CLASSES.get(self.ev.qualname(ann, scope) or "")
-
-
-def _function_scope(scope: Optional[Scope]) -> Optional[Scope]:
-    """The function (or module) a scope's code runs in: comprehensions and lambdas seen through."""
-    s = scope
-    while s is not None and s.kind not in ("function", "module", "class"):
-        s = s.parent
-    return s

@@ -117,11 +117,13 @@ class MethodShape:
     no_request: Tuple[str, ...] = ()  # keywords that mean no API request is sent (a mocked call)
     # How a call is proven when the client it goes through is not seen (a parameter, an
     # attribute of another object, a client imported from another module): "chain" when
-    # the method chain itself is found in no other library, "keywords" when it also
-    # carries UNTYPED_RECEIVER_PROOF, "" never. The provider is then `providers[0]`.
+    # the method chain itself is found in no other library (with a `proof`, only when it also
+    # carries one of its groups), "keywords" when it carries UNTYPED_RECEIVER_PROOF, "" never.
+    # The provider is then `providers[0]`.
     untyped: str = ""
     # Keyword groups (every keyword of one group) that prove the shape on a receiver not seen in a
-    # file that imports the provider's SDK (which the pre-filter asks of a chain with no `untyped`).
+    # file that imports the provider's SDK (which the pre-filter asks of a chain with no `untyped`;
+    # in any file for a "chain" shape).
     proof: Tuple[Tuple[str, ...], ...] = ()
     http: bool = False  # a POST of an HTTP client: a request only when extract/http.py says so
     # For the pre-filter: groups of bytes, a file must hold all of one group for this shape
@@ -156,6 +158,9 @@ class MethodShape:
     #   (automatic caching) on to the request: CL011's fix adds it here, where the provider
     #   takes it (`ProviderFacts.request_cache_control`).
     cache_control_keyword: bool = False
+    # - output: what the request makes: "text", or "audio", "image", "video" for a billed request
+    #   no text rule judges (`MEDIA_REQUESTS`), which the report names.
+    output: str = "text"
 
     @property
     def output_limit_keyword(self) -> str:
@@ -166,36 +171,6 @@ class MethodShape:
 
     def batch_api_for(self, provider: str) -> Optional[str]:
         return dict(self.batch_api).get(provider)
-
-
-@dataclass(frozen=True)
-class ProviderFacts:
-    """What a provider's API does whatever method is called."""
-    # "automatic": the provider caches long prompt prefixes by itself (nothing to mark);
-    # "breakpoints": only what `cache_control` blocks mark is cached; "": not known.
-    prefix_cache: str = ""
-    # The request's top-level `cache_control` (automatic caching of the conversation) is
-    # accepted; Bedrock and Vertex AI refuse it.
-    request_cache_control: bool = False
-    # A request with no output cap may be billed up to the model's maximum output.
-    uncapped_is_maximum: bool = False
-
-
-PROVIDER_FACTS: Dict[str, ProviderFacts] = {
-    "anthropic": ProviderFacts(prefix_cache="breakpoints", request_cache_control=True),
-    "bedrock": ProviderFacts(prefix_cache="breakpoints"),
-    "vertex": ProviderFacts(prefix_cache="breakpoints"),
-    "openai": ProviderFacts(prefix_cache="automatic", uncapped_is_maximum=True),
-    "litellm": ProviderFacts(uncapped_is_maximum=True),
-    "langchain": ProviderFacts(uncapped_is_maximum=True),
-}
-NO_PROVIDER_FACTS = ProviderFacts()
-# Claude's platforms: a prompt is cached where `cache_control` blocks mark it.
-CACHE_CONTROL_PROVIDERS = frozenset(name for name, facts in PROVIDER_FACTS.items() if facts.prefix_cache == "breakpoints")
-
-
-def provider_facts(provider: str) -> ProviderFacts:
-    return PROVIDER_FACTS.get(provider, NO_PROVIDER_FACTS)
 
 
 # A raw POST is an LLM request only with a JSON body, sent to an endpoint path the file
@@ -227,6 +202,7 @@ _RESPONSES = dict(cap="maximum", limit_keyword="max_output_tokens", proof=(("mod
 _ROUTER = dict(cap="maximum", limit_keyword="max_tokens", limit_holders=("model_list", "default_litellm_params"))
 _A = dict(untyped="keywords")  # `messages.*` is also Django's and many ORMs': keywords prove it
 _C = dict(untyped="chain")
+_BEDROCK = dict(untyped="chain", proof=BEDROCK_PROOF)  # (a chain shape with a `proof` is proven by it, see python.untyped)
 
 METHODS: Tuple[MethodShape, ...] = (
     MethodShape(("messages", "create"), "messages.create", _ANTHROPIC_FAMILY, ANTHROPIC_ROLES, cache_control_keyword=True, **_A, **_BATCHABLE,
@@ -271,10 +247,16 @@ METHODS: Tuple[MethodShape, ...] = (
     MethodShape(("batches", "create"), "batches.create", ("openai",), OPENAI_BATCH_ROLES, batch_job=True),
     MethodShape(("completion",), "router.completion", ("litellm",), LITELLM_ROLES, no_request=("mock_response",), **_ROUTER),
     MethodShape(("acompletion",), "router.acompletion", ("litellm",), LITELLM_ROLES, no_request=("mock_response",), **_ROUTER),
-    MethodShape(("invoke_model",), "invoke_model", ("bedrock",), BEDROCK_INVOKE_ROLES, proof=BEDROCK_PROOF),
-    MethodShape(("invoke_model_with_response_stream",), "invoke_model_with_response_stream", ("bedrock",), BEDROCK_INVOKE_ROLES, streaming=True, proof=BEDROCK_PROOF),
-    MethodShape(("converse",), "converse", ("bedrock",), BEDROCK_CONVERSE_ROLES, proof=BEDROCK_PROOF),
-    MethodShape(("converse_stream",), "converse_stream", ("bedrock",), BEDROCK_CONVERSE_ROLES, streaming=True, proof=BEDROCK_PROOF),
+    # Bedrock's runtime: its chains are parsed in any file (a client made in another module is
+    # imported by name), and a call there is a request only with `modelId`, Bedrock's own spelling.
+    MethodShape(("invoke_model",), "invoke_model", ("bedrock",), BEDROCK_INVOKE_ROLES, **_BEDROCK),
+    MethodShape(("invoke_model_with_response_stream",), "invoke_model_with_response_stream", ("bedrock",), BEDROCK_INVOKE_ROLES, streaming=True, **_BEDROCK),
+    MethodShape(("converse",), "converse", ("bedrock",), BEDROCK_CONVERSE_ROLES, **_BEDROCK),
+    MethodShape(("converse_stream",), "converse_stream", ("bedrock",), BEDROCK_CONVERSE_ROLES, streaming=True, **_BEDROCK),
+    # the same call with an image model's body (BEDROCK_IMAGE_BODY): a billed request no text rule judges
+    MethodShape(("invoke_model",), "invoke_model (image)", ("bedrock",), BEDROCK_IMAGE_ROLES, output="image", **_BEDROCK),
+    *(MethodShape(chain, api, (provider,), MEDIA_ROLES, output=output, untyped=untyped, proof=proof)
+      for chain, api, provider, output, untyped, proof in MEDIA_REQUESTS),
     MethodShape(("models", "generate_content"), "models.generate_content", ("google",), GOOGLE_GENAI_ROLES, **_C,
                 batch_api=(("google", _GEMINI_BATCH),)),
     MethodShape(("models", "generate_content_stream"), "models.generate_content_stream", ("google",), GOOGLE_GENAI_ROLES, streaming=True, **_C),
@@ -447,3 +429,10 @@ def api_facts(provider: str, api: str) -> Optional[MethodShape]:
     """The shape a call site was recognised by (its `provider` and `api`), for the rules to
     read what the API does; None for a request from a config or prompt file."""
     return _BY_API.get((provider, api))
+
+
+def makes_text(provider: str, api: str) -> bool:
+    """Is the request a text completion (what the rules judge)? False for a billed request
+    that makes audio, images or video (`MethodShape.output`)."""
+    shape = _BY_API.get((provider, api))
+    return shape is None or shape.output == "text"

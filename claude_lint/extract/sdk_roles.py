@@ -1,10 +1,12 @@
 """Which keyword of each SDK's request carries what a rule needs (the roles of
 `sdk.MethodShape`), in order of preference: role -> keyword names. A dotted name reaches
 inside an argument (`"config.max_output_tokens"`). Also the words that prove a call a request
-where its client is not seen, and the pre-filter's byte patterns."""
+where its client is not seen, the pre-filter's byte patterns, and what a provider's API does
+whatever method is called (`ProviderFacts`)."""
 from __future__ import annotations
 
-from typing import Tuple
+from dataclasses import dataclass
+from typing import Dict, Tuple
 
 ANTHROPIC_ROLES: Tuple[Tuple[str, Tuple[str, ...]], ...] = (
     ("model", ("model",)),
@@ -116,6 +118,31 @@ BEDROCK_CONVERSE_ROLES: Tuple[Tuple[str, Tuple[str, ...]], ...] = (
 )
 
 
+# Billed requests that make no text completion (speech, transcription, images, video): each a
+# request site, with the model as its only role, so that no rule reads a prompt, an output limit
+# or a history there (`MethodShape.output` says what it makes). How each is proven where its
+# client is not seen: "chain" (no other library has it), or keyword groups in a file that
+# imports the SDK. (chain, api, provider, output, untyped, proof)
+MEDIA_ROLES: Tuple[Tuple[str, Tuple[str, ...]], ...] = (("model", ("model",)),)
+MEDIA_REQUESTS = (
+    (("audio", "transcriptions", "create"), "audio.transcriptions.create", "openai", "audio", "chain", ()),
+    (("audio", "translations", "create"), "audio.translations.create", "openai", "audio", "chain", ()),
+    (("audio", "speech", "create"), "audio.speech.create", "openai", "audio", "chain", ()),
+    (("images", "generate"), "images.generate", "openai", "image", "", (("prompt",),)),
+    (("images", "edit"), "images.edit", "openai", "image", "", (("image",),)),
+    (("images", "create_variation"), "images.create_variation", "openai", "image", "", (("image",),)),
+    (("models", "generate_images"), "models.generate_images", "google", "image", "chain", ()),
+    (("models", "edit_image"), "models.edit_image", "google", "image", "chain", ()),
+    (("models", "upscale_image"), "models.upscale_image", "google", "image", "chain", ()),
+    (("models", "generate_videos"), "models.generate_videos", "google", "video", "chain", ()),
+)
+BEDROCK_IMAGE_ROLES: Tuple[Tuple[str, Tuple[str, ...]], ...] = (("model", ("modelId",)),)
+# An `invoke_model` body is an image model's request when it holds a key of Stability's (SDXL:
+# text_prompts, cfg_scale; SD3 and Stable Image: aspect_ratio) or Amazon's image bodies (Titan
+# Image, Nova Canvas: taskType and its parameters), and no key of a text model's body.
+BEDROCK_IMAGE_BODY = frozenset({"text_prompts", "cfg_scale", "aspect_ratio", "taskType", "textToImageParams", "imageGenerationConfig"})
+BEDROCK_TEXT_BODY = frozenset({"messages", "anthropic_version", "max_tokens", "max_tokens_to_sample", "max_gen_len", "textGenerationConfig", "inferenceConfig"})
+
 # Dead or legacy APIs: only what no rule misreads (a request there fails or is billed
 # differently); the api name says which, so that a rule can report it.
 LEGACY_ANTHROPIC_ROLES: Tuple[Tuple[str, Tuple[str, ...]], ...] = (
@@ -204,6 +231,8 @@ UNTYPED_RECEIVER_PROOF = ("model", "max_tokens")
 GEMINI_PROOF = (("generation_config",), ("safety_settings",))
 MISTRAL_PROOF = (("model", "messages"),)
 BEDROCK_PROOF = (("modelId",),)  # the Bedrock runtime's own spelling
+# The keys of a Claude request body on Bedrock's invoke_model (a helper returning it is read as a value).
+BEDROCK_BODY_PROOF = ("anthropic_version", "messages")
 
 # xai_sdk's `client.chat.create(model, ...)`: the request's settings, sent by the chat's `sample()`.
 XAI_CHAT_ROLES: Tuple[Tuple[str, Tuple[str, ...]], ...] = (
@@ -229,3 +258,33 @@ SDK_MODULES: Tuple[str, ...] = ("anthropic", "openai", "litellm", "langchain_ant
 # call shape to be parsed.
 PREFILTER_NAMES: Tuple[bytes, ...] = tuple(m.encode() for m in SDK_MODULES) + (b"max_tokens",)
 PREFILTER_SHAPES: Tuple[bytes, ...] = (b"messages", b"completion", b"responses", b"ChatAnthropic", b"ChatOpenAI", b"init_chat_model", b"invoke_model", b"converse")
+
+
+@dataclass(frozen=True)
+class ProviderFacts:
+    """What a provider's API does whatever method is called."""
+    # "automatic": the provider caches long prompt prefixes by itself (nothing to mark);
+    # "breakpoints": only what `cache_control` blocks mark is cached; "": not known.
+    prefix_cache: str = ""
+    # The request's top-level `cache_control` (automatic caching of the conversation) is
+    # accepted; Bedrock and Vertex AI refuse it.
+    request_cache_control: bool = False
+    # A request with no output cap may be billed up to the model's maximum output.
+    uncapped_is_maximum: bool = False
+
+
+PROVIDER_FACTS: Dict[str, ProviderFacts] = {
+    "anthropic": ProviderFacts(prefix_cache="breakpoints", request_cache_control=True),
+    "bedrock": ProviderFacts(prefix_cache="breakpoints"),
+    "vertex": ProviderFacts(prefix_cache="breakpoints"),
+    "openai": ProviderFacts(prefix_cache="automatic", uncapped_is_maximum=True),
+    "litellm": ProviderFacts(uncapped_is_maximum=True),
+    "langchain": ProviderFacts(uncapped_is_maximum=True),
+}
+NO_PROVIDER_FACTS = ProviderFacts()
+# Claude's platforms: a prompt is cached where `cache_control` blocks mark it.
+CACHE_CONTROL_PROVIDERS = frozenset(name for name, facts in PROVIDER_FACTS.items() if facts.prefix_cache == "breakpoints")
+
+
+def provider_facts(provider: str) -> ProviderFacts:
+    return PROVIDER_FACTS.get(provider, NO_PROVIDER_FACTS)
