@@ -138,8 +138,8 @@ class ValueResolver:
                 found = facts.constant(ref.name)
                 called = "()" if ref.name.endswith("()") else ""  # a function re-exported by a package's __init__
                 target = facts.imported(ref.name[: len(ref.name) - len(called)])
-                if found is not None:
-                    result = self.resolve(found, depth + 1)
+                if found is not None:  # one of several when another module sets it (link_overrides)
+                    result = self.set_elsewhere(path, ref.name, self.resolve(found, depth + 1), ref.loc)
                 elif target is not None and "." in target.strip("."):
                     module, _, name = target.rpartition(".")
                     result = self.resolve(Ref(module, name + called, facts.abspath, ref.loc), depth + 1)
