@@ -38,8 +38,8 @@ class StreamRequired(Rule):
     name or `self.client` bound in several places (a client built without a timeout in
     one branch of `__init__` sends with the SDK's default on that path), a factory
     function of the file, and a function of the module's own (`_ask(client, ...)`)
-    every call of which hands it a client built without one. And silent when the project pins an SDK older than the
-    refusal (its lock file, requirements, `pyproject.toml` or Pipfile allows only
+    every call of which hands it a client built without one. Silent too when the
+    project pins an SDK older than the refusal (its lock file, requirements, `pyproject.toml` or Pipfile allows only
     versions before 0.47.0, or before 0.52.0 for the per-model caps): that SDK sends
     the request. A pin the request itself contradicts does not count: a keyword (or a
     resource) the pinned SDK lacks (`thinking=` needs 0.47.0, `client.beta.messages` and
