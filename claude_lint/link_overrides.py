@@ -1,4 +1,6 @@
-"""A module's constant set again from outside it (`extract/overrides.py`): `import te;
+"""What another module decides about a value: a constant it sets, a helper it copies with.
+
+A module's constant set again from outside it (`extract/overrides.py`): `import te;
 te.PROMPT = MINE` before calling te's functions. A mixin of `link.Project`.
 
 What such a constant holds when it is read is one of the values written for it, not the
@@ -9,6 +11,10 @@ each value sees them all:
   of them for a request whose call is made from a file that sets it; the module's own
   calls, and those of files that never set it, send what it writes (a script setting it
   at its top level changes it for its own run, not for the module run alone).
+
+A method a class inherits from another module's class (`self._sanitize(messages)`) that
+returns a copy of its argument (`marked_copies.copy_facts`) sends that argument, marked as
+the copy marks it.
 """
 from __future__ import annotations
 
@@ -16,8 +22,8 @@ import os
 from dataclasses import replace
 from typing import Dict, List, Optional, Tuple
 
-from claude_lint.extract import overrides
-from claude_lint.facts import CallSite, FileFacts, Mapping, OneOf, Seq, Text, Transform
+from claude_lint.extract import marked_copies, overrides
+from claude_lint.facts import CallSite, FileFacts, Lit, Mapping, OneOf, Seq, Text, Transform, Unknown
 
 MAX_SWAP_NODES = 4000  # value nodes rebuilt for one call
 _WHY = "{} is set again from outside its module"
@@ -67,6 +73,22 @@ class OverrideResolver:
         if not sets:
             return value
         return OneOf(_WHY.format(name), loc, (value, *(self.resolve(v) for _, v in sets)))
+
+    def inherited_copy(self, value: Transform, depth: int) -> object:
+        """The argument an inherited helper returns a copy of (`marked_copies.inherited_call`)."""
+        from_path, module, name = value.op[len(marked_copies.COPY_OP):].split("\0")
+        path = self.module_path(module, from_path)
+        facts = self.facts(path) if path is not None else None
+        fact = facts.constant(marked_copies.COPY_FACT + name) if facts is not None and not facts.errors else None
+        args = value.inner.items if isinstance(value.inner, Seq) else ()
+        if not (isinstance(fact, Seq) and isinstance(fact.items[0], Lit) and fact.items[0].value < len(args)):
+            return Unknown("call", value.loc)
+        copied = self.resolve(args[fact.items[0].value], depth + 1)
+        role = fact.items[1].value if isinstance(fact.items[1], Lit) else None
+        if role is None:
+            return copied
+        found = marked_copies.marked(copied, role, value.loc)
+        return Unknown("a marked copy of an unknown list", value.loc) if found is None else found
 
     def with_overrides(self, site: CallSite) -> CallSite:
         """A request reading its own module's constants, as the file calling it may have set them."""

@@ -3,8 +3,7 @@ at run time, function defaults, `**spread` merges and string transforms (dedent,
 format, Jinja), each within the run's bounds. A mixin of `link.Project`, which holds
 the caches it reads and fills.
 
-Everything is confined to the project root: a prompt path leading outside it is not
-read, and the value stays Unknown (so rules stay silent).
+Everything is confined to the project root: a prompt path leading outside it is not read.
 """
 from __future__ import annotations
 
@@ -245,6 +244,8 @@ class ValueResolver:
         return Unknown("prompt file not found", read.loc)
 
     def _transform(self, value: Transform, depth: int) -> object:
+        if value.op.startswith(marked_copies.COPY_OP):  # an inherited helper of another module (link_overrides)
+            return self.inherited_copy(value, depth)
         inner = self.resolve(value.inner, depth + 1)
         if value.op.startswith("getitem:"):
             if isinstance(inner, Mapping):
@@ -367,7 +368,6 @@ def _source_of(part: object) -> str:
     if isinstance(part, Transform):
         return f"{_source_of(part.inner)}.{part.op}()"
     return type(part).__name__
-
 
 
 class _OutOfPlaceholders(Exception):
