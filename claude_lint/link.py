@@ -18,6 +18,7 @@ from claude_lint.extract import sdk
 from claude_lint.facts import (CallSite, Callee, FileFacts, History, Invocation, Lit, Loc, Mapping, OneOf, Param, Seq,
                                Signature, Text, Unknown, Wrapper, WrapperTable)
 from claude_lint.link_bind import _entry_locs, _passed_history, _raw_kwarg, _spread_at, _spreads_param, _substitute
+from claude_lint.link_overrides import OverrideResolver
 from claude_lint.link_names import MAX_REACHED, MAX_WRAPPER_DEPTH, NameResolver, _Index, _ModuleImports
 from claude_lint.link_sent import built_choice, handed_clients, only_local, sent_to
 from claude_lint.link_values import ValueResolver
@@ -84,7 +85,7 @@ class Call:
         return site.via if site.via is not None and site.fixed else site.loc
 
 
-class Project(NameResolver, ValueResolver):
+class Project(NameResolver, ValueResolver, OverrideResolver):
     """Every file's facts, plus the means to load a module nobody asked for yet."""
 
     def __init__(self, root: str, load: Callable[[str], Optional[FileFacts]]):
@@ -129,6 +130,7 @@ class Project(NameResolver, ValueResolver):
 
     def add(self, facts: FileFacts) -> None:
         self._facts[self._real(facts.abspath)] = facts
+        self.note_overrides(facts)
         if facts.wrappers is not None:
             self.add_table(facts.abspath, facts.wrappers)
 
@@ -190,6 +192,7 @@ class Project(NameResolver, ValueResolver):
     # --- calls -------------------------------------------------------------------------
 
     def resolve_call(self, site: CallSite) -> Call:
+        site = self.with_overrides(site)
         if site.via is None and site.loc in self._local_only:
             site = replace(site, local=True)  # its client is its callers', each a local server's
         # Call keywords are final: Python refuses a **spread that repeats one.

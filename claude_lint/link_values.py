@@ -3,8 +3,7 @@ at run time, function defaults, `**spread` merges and string transforms (dedent,
 format, Jinja), each within the run's bounds. A mixin of `link.Project`, which holds
 the caches it reads and fills.
 
-Everything is confined to the project root: a prompt path leading outside it is not
-read, and the value stays Unknown (so rules stay silent).
+Everything is confined to the project root: a prompt path leading outside it is not read.
 """
 from __future__ import annotations
 
@@ -138,8 +137,8 @@ class ValueResolver:
                 found = facts.constant(ref.name)
                 called = "()" if ref.name.endswith("()") else ""  # a function re-exported by a package's __init__
                 target = facts.imported(ref.name[: len(ref.name) - len(called)])
-                if found is not None:
-                    result = self.resolve(found, depth + 1)
+                if found is not None:  # one of several when another module sets it (link_overrides)
+                    result = self.set_elsewhere(path, ref.name, self.resolve(found, depth + 1), ref.loc)
                 elif target is not None and "." in target.strip("."):
                     module, _, name = target.rpartition(".")
                     result = self.resolve(Ref(module, name + called, facts.abspath, ref.loc), depth + 1)
@@ -245,6 +244,8 @@ class ValueResolver:
         return Unknown("prompt file not found", read.loc)
 
     def _transform(self, value: Transform, depth: int) -> object:
+        if value.op.startswith(marked_copies.COPY_OP):  # an inherited helper of another module (link_overrides)
+            return self.inherited_copy(value, depth)
         inner = self.resolve(value.inner, depth + 1)
         if value.op.startswith("getitem:"):
             if isinstance(inner, Mapping):
@@ -367,7 +368,6 @@ def _source_of(part: object) -> str:
     if isinstance(part, Transform):
         return f"{_source_of(part.inner)}.{part.op}()"
     return type(part).__name__
-
 
 
 class _OutOfPlaceholders(Exception):

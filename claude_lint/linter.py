@@ -309,13 +309,13 @@ class Linter:
         return FileError(FILE_TIMEOUT, "analysis needed more memory than claude-lint allows itself; file not linted", Loc(path, 1, 1, 1, 1))
 
     def run(self, all_facts: Sequence[FileFacts], callers: Sequence[FileFacts] = ()) -> List[Diagnostic]:
-        """callers: the second phase's facts (calls of the project's wrappers in files that
-        name another file's wrapper), see `wrapper_callers`."""
+        """callers: the second phase's facts (calls of the project's wrappers in files naming one), see `wrapper_callers`."""
         self.internal_errors.extend(f"{f.path}: {f.internal_error}" for f in all_facts if f.internal_error)
         for facts in all_facts:
             if facts.parsed and not facts.errors:
                 self.project.add(facts)
         for facts in callers:
+            self.project.note_overrides(facts)  # `te.PROMPT = MINE` in a file calling te
             if facts.wrappers is not None:
                 self.project.add_table(facts.abspath, facts.wrappers, "callers")
         derived = self.project.wrapper_calls()

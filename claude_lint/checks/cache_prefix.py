@@ -32,6 +32,21 @@ _TIME_DIRECTIVE = lazy(r"%-?[HIMSfpXcTsRkl]")
 _CLOCK_ZONE = lazy(r"\.(?:tzinfo|tzname|utcoffset|year|month|weekday|isoweekday)\b(?:\(\))?\)?$")
 
 
+_SECONDS, _MINUTES, _HOURS = lazy(r"%-?[SfXcTs]"), lazy(r"%-?[MR]"), lazy(r"%-?[HIklp]")  # format directives by resolution
+_REPLACED = lazy(r"\.replace\((?P<args>[^()]*)\)")
+
+
+def resolution(source: str) -> Optional[str]:
+    """A clock's resolution, "minute" or "hour" (`now():%H:%M`, `now().replace(second=0)`); None: new per request."""
+    fmt = _FORMAT.search(source)
+    if fmt is not None and fmt.group("fmt") and not _SECONDS.search(fmt.group("fmt")):
+        return "minute" if _MINUTES.search(fmt.group("fmt")) else "hour" if _HOURS.search(fmt.group("fmt")) else None
+    replaced = _REPLACED.search(source)
+    if fmt is None and replaced is not None and "second=0" in replaced.group("args").replace(" ", ""):
+        return "hour" if "minute=0" in replaced.group("args").replace(" ", "") else "minute"
+    return None
+
+
 def per_request(part: Dynamic) -> bool:
     source = part.source
     if not PER_REQUEST.search(source) or _DAILY.search(source) or _CLOCK_ZONE.search(source.strip()):
@@ -72,14 +87,18 @@ class CachePrefixDynamic(Rule):
     that copies the list (a sanitiser) sends the caller's messages, with the breakpoint
     it puts on the way (`messages, tools = self._apply_cache_control(messages, tools)`,
     also when an `if` applies it only where the provider caches), even when a branch
-    appends its cleaned copy of a message and `continue`s.
+    appends its cleaned copy of a message and `continue`s, and when the helper is a method
+    the class inherits from another module's base class.
 
     Values are followed across modules: `f"Today is {datetime.now():%Y-%m-%d}. {RULES}"`
     is seen even when `RULES` lives elsewhere. Dynamic content after the last
     breakpoint is fine and stays silent; so do values the linter cannot name, and
     dates (`date.today()`, `now():%Y-%m-%d`, `now().date()`): a value that changes
     once a day costs one extra cache write a day, not a miss on every request. The
-    clock's zone or calendar (`now.tzinfo`, `now.year`) is the same on every request.
+    clock's zone or calendar (`now.tzinfo`, `now.year`) is the same on every request. A
+    clock read to the minute or the hour (`now():%H:%M`, `now().replace(second=0)`) is
+    said to change every minute (hour): calls within it still match, so the loss given
+    is a worst case.
 
     ## Example
     ```python
@@ -209,9 +228,18 @@ class CachePrefixDynamic(Rule):
         fires = [
             *fires,
             Invalid(HEAD + f"RULES = {RULES!r}\n" + BUILDER.format(value="datetime.datetime.now():%H:%M"), row=6,
-                    message="`datetime.datetime.now():%H:%M` changes on every request and sits in the system prompt block that "
-                    "carries the cache breakpoint, so the prefix never matches the cache: every call pays a cache write (1.25x input) "
-                    "instead of a read (0.1x or less). Move per-request values"),
+                    message="`datetime.datetime.now():%H:%M` changes every minute and sits in the system prompt block that "
+                    "carries the cache breakpoint, so the prefix matches the cache only for calls in the same minute: the others pay a "
+                    "cache write (1.25x input) instead of a read (0.1x or less). Move per-request values"),
+            # to the second: new on every request; to the hour; a clock with its seconds zeroed: to the minute
+            Invalid(HEAD + f"RULES = {RULES!r}\n" + BUILDER.format(value="datetime.datetime.now():%H:%M:%S"), row=6,
+                    message="`datetime.datetime.now():%H:%M:%S` changes on every request and sits in the system prompt block that "
+                    "carries the cache breakpoint, so the prefix never matches the cache: every call pays a cache write"),
+            Invalid(HEAD + f"RULES = {RULES!r}\n" + BUILDER.format(value="datetime.datetime.now():%Y-%m-%d %H:00"), row=6,
+                    message="changes every hour and sits in the system prompt block that carries the cache breakpoint, so the prefix "
+                    "matches the cache only for calls in the same hour"),
+            Invalid(HEAD + f"RULES = {RULES!r}\n" + BUILDER.format(value="datetime.datetime.now().replace(second=0, microsecond=0)"), row=6,
+                    message="changes every minute"),
         ]
         silent = [
             *silent,
@@ -228,7 +256,7 @@ class CachePrefixDynamic(Rule):
                  'client.messages.create(model="claude-sonnet-4-6", max_tokens=500, messages=[{{"role": "user", "content": "q"}}],\n'
                  '    system=[{{"type": "text", "text": identity(), "cache_control": {{"type": "ephemeral"}}}}])\n')
         fires = [*fires, Invalid(NAMED.format(fmt="%Y-%m-%d %H:%M (%A)"), row=5,
-                                 message="`datetime.datetime.now().strftime('%Y-%m-%d %H:%M (%A)')` changes on every request")]
+                                 message="`datetime.datetime.now().strftime('%Y-%m-%d %H:%M (%A)')` changes every minute")]
         silent = [*silent, NAMED.format(fmt="%Y-%m-%d (%A)")]
 
         # A wrapper's cached system text with a field its caller fills: the caller's loop counter
@@ -264,35 +292,7 @@ class CachePrefixDynamic(Rule):
             AUTOMODE.replace("        chat(goal, current_iteration=count + 1, max_iterations=max_iterations)\n", "        chat(goal)\n"),
         ]
 
-        # The system text a helper builds, with the clock at its head: a method of the agent's
-        # class, or a function of another module, whose return the cached block carries.
-        IDENTITY = (HEAD + f"RULES = {RULES!r}\n"
-                    "class Agent:\n    def identity(self):\n"
-                    "        return f\"## Current Time\\n{{{value}}}\\n\\n\" + RULES\n"
-                    "    def step(self, history):\n"
-                    '        return client.messages.create(model="claude-sonnet-4-6", max_tokens=500, messages=history,\n'
-                    '            system=[{{"type": "text", "text": self.identity(), "cache_control": {{"type": "ephemeral"}}}}])\n')
-        PROMPTS = ("import datetime\n" + f"RULES = {RULES!r}\n"
-                   "STARTED = datetime.datetime.now().isoformat()\n"
-                   "def build_system_prompt(user):\n    return f\"{{{value}}}\\n{{RULES}}\\nThe customer is {{user}}.\"\n")
-        APP = ("import anthropic\nfrom bot.prompts import build_system_prompt\n\n"
-               "def reply(user, q):\n"
-               '    return anthropic.Anthropic().messages.create(model="claude-sonnet-4-6", max_tokens=300, messages=[{"role": "user", "content": q}],\n'
-               '        system=[{"type": "text", "text": build_system_prompt(user), "cache_control": {"type": "ephemeral"}}])\n')
-        fires = [
-            *fires,
-            Invalid(IDENTITY.format(value="datetime.datetime.now():%Y-%m-%d %H:%M"), row=6,
-                    message="`datetime.datetime.now():%Y-%m-%d %H:%M` changes on every request and sits in the system prompt block that carries the cache breakpoint"),
-            Invalid({"bot/__init__.py": "", "bot/prompts.py": PROMPTS.format(value="datetime.datetime.now().isoformat()"), "bot/app.py": APP},
-                    path="bot/prompts.py", row=5, message="`datetime.datetime.now().isoformat()` changes on every request"),
-        ]
-        silent = [
-            *silent,
-            # the helper's clock formatted to the day, or a value fixed when the process starts
-            IDENTITY.format(value="datetime.datetime.now():%Y-%m-%d"),
-            {"bot/__init__.py": "", "bot/prompts.py": PROMPTS.format(value="STARTED"), "bot/app.py": APP},
-            {"bot/__init__.py": "", "bot/prompts.py": PROMPTS.format(value="datetime.date.today()"), "bot/app.py": APP},
-        ]
+        fires, silent = [*fires, *shapes.HELPER_FIRES], [*silent, *shapes.HELPER_SILENT]  # the clock in a helper's system text
         return fires, silent
 
     def check_call(self, call: Call, ctx: Context) -> Iterator[Diagnostic]:
@@ -347,17 +347,20 @@ class CachePrefixDynamic(Rule):
         prefix the provider would cache by itself, or could be marked) the loss is the read."""
         arg = call.arg("system")
         loc = part.loc or (arg.at if arg is not None else call.site.loc)
-        when = "on every request" if per_request(part) else f"on every iteration of the loop at line {call.site.loop.row}"
+        every = resolution(part.source) if per_request(part) else None
+        when = f"every {every}" if every else "on every request" if per_request(part) else f"on every iteration of the loop at line {call.site.loop.row}"
         # A caller's value that a wrapper (or its prompt builder) writes into the text: the
         # finding stays at the caller, where the value changes, and names where it enters.
         entered = part.entered if part.entered is not None and part.entered != loc else None
         if entered is not None:
             when += f" (it enters the prompt at {'line ' if entered.path == loc.path else entered.path + ':'}{entered.row})"
+        # A clock read to the minute (or hour) matches the calls of that same minute: the loss is a worst case.
+        matches = f"matches the cache only for calls in the same {every}: the others pay " if every else "never matches the cache: every call pays "
         return self.diagnostic(
             loc,
-            f"`{part.source}` changes {when} and sits {where}, so the prefix never matches the cache: every call pays "
+            f"`{part.source}` changes {when} and sits {where}, so the prefix {matches}"
             + ("a cache write (1.25x input) instead of a read (0.1x or less)" if marked else "the full input price instead of a cached read")
-            + (f", about {money(usd)} per 1,000 calls" if usd else "")
+            + (f", {'up to ' if every else ''}about {money(usd)} per 1,000 calls" if usd else "")
             + ". Move per-request values after the cached part, e.g. into the user message.",
             cost=usd,
             # where the value changes is far from the request: the wrapper calls that carry the prompt there

@@ -138,17 +138,17 @@ def _clock(source: str, fmt: str) -> str:
 
 FIRES = [
     Invalid(_clock(MARKED_IF, "%H:%M"), row=_row(MARKED_IF, "now = datetime"),
-            message="`datetime.datetime.now().strftime('%H:%M')` changes on every request and sits in the messages block that carries the cache breakpoint"),
+            message="`datetime.datetime.now().strftime('%H:%M')` changes every minute and sits in the messages block that carries the cache breakpoint"),
     Invalid(_clock(SANITISED, "%H:%M"), row=_row(SANITISED, "now = datetime"),
-            message="`datetime.datetime.now().strftime('%H:%M')` changes on every request and sits in the messages block that carries the cache breakpoint"),
+            message="`datetime.datetime.now().strftime('%H:%M')` changes every minute and sits in the messages block that carries the cache breakpoint"),
     Invalid(UNPACKED.replace("<FMT>", "%H:%M").replace("<SYSTEM>", "f'Time: {now}\\n' + RULES").replace("<USER>", "question"), row=19,
-            message="`datetime.datetime.now().strftime('%H:%M')` changes on every request and sits in the messages block that carries the cache breakpoint"),
+            message="`datetime.datetime.now().strftime('%H:%M')` changes every minute and sits in the messages block that carries the cache breakpoint"),
     Invalid(MARKER.replace("<FMT>", "%H:%M").replace("<SYSTEM>", "f'Time: {now}\\n' + RULES").replace("<USER>", "question"), row=18,
-            message="`datetime.datetime.now().strftime('%H:%M')` changes on every request and sits in the messages block that carries the cache breakpoint"),
+            message="`datetime.datetime.now().strftime('%H:%M')` changes every minute and sits in the messages block that carries the cache breakpoint"),
     Invalid(HANDED.replace("{noqa}", ""), row=14, message="`state.url` changes on every iteration of the loop at line 13 (it enters the prompt at line 5)"),
     Invalid({"bot/__init__.py": "", "bot/context.py": BUILDER.format(fmt="%H:%M"), "bot/loop.py": AGENT_LOOP.replace(CLAUDE_VIA_LITELLM, "openai/gpt-5.4")},
             path="bot/context.py", row=6,
-            message="changes on every request and sits at the start of the system prompt"),
+            message="changes every minute and sits at the start of the system prompt"),
     Invalid(COPY.format(keep="m['role'] == 'system'"), row=15, message="`time.time()` changes on every request and sits at the start of the system prompt"),
     Invalid(TWO_ROUTES + "    while True:\n        state = await env.get_state()\n        act(state, history)\n", row=15,
             message="`state.url` changes on every iteration of the loop at line 14"),
@@ -158,13 +158,13 @@ FIRES = [
             message="`datetime.datetime.now()` changes on every request"),
     Invalid(AGENT.replace("{state}", "page"), row=13, message="`page.url` changes on every iteration of the loop at line 12"),
     Invalid({"bot/__init__.py": "", "bot/context.py": CONTEXT.format(fmt="%H:%M"), "bot/loop.py": LOOP}, path="bot/context.py", row=4,
-            message="changes on every request and sits in the messages block that carries the cache breakpoint"),
+            message="changes every minute and sits in the messages block that carries the cache breakpoint"),
     Invalid(STATE.replace("{state}", "page"), row=11,
             message="`page.url` changes on every iteration of the loop at line 10 (it enters the prompt at line 5)"),
     Invalid(CHAT.format(system='f"Now: {time.time()}\\n{RULES}"'), row=6,
             message="`time.time()` changes on every request and sits at the start of the system prompt"),
     Invalid(APPENDED.format(fmt="%Y-%m-%d %H:%M"), row=4,
-            message="changes on every request and sits in the messages block that carries the cache breakpoint"),
+            message="changes every minute and sits in the messages block that carries the cache breakpoint"),
 ]
 # A cached block written ahead of the conversation with `+` (`[block] + history`): the clock
 # to the minute in that block busts the prefix like `[block, *history]` does.
@@ -173,7 +173,7 @@ PREPENDED = ("import datetime, anthropic\nclient = anthropic.Anthropic()\n" + f"
              "    head = [{{'role': 'user', 'content': [{{'type': 'text', 'text': f'Time: {{now}}\\n' + RULES, 'cache_control': {{'type': 'ephemeral'}}}}]}}]\n"
              "    return client.messages.create(model='claude-sonnet-4-6', max_tokens=300, messages=head + history)\n")
 FIRES.append(Invalid(PREPENDED.format(fmt="%H:%M"), row=5,
-                     message="changes on every request and sits in the messages block that carries the cache breakpoint"))
+                     message="changes every minute and sits in the messages block that carries the cache breakpoint"))
 
 SILENT = [
     _clock(MARKED_IF, "%Y-%m-%d"),  # a date
@@ -220,3 +220,48 @@ FIRES.append(Invalid(OPENAI_BUILDER.format(value="time.time()"), row=6,
                      "cacheable tokens, so the prefix never matches the cache: every call pays the full input price instead of a "
                      "cached read, about $6.75 per 1,000 calls"))
 SILENT.append(OPENAI_BUILDER.format(value="datetime.date.today()"))
+
+# A helper the provider class inherits from another module's base class returns a copy of the
+# messages (a sanitiser): the request sends the caller's list, cached block and all.
+INHERITED = {
+    "bot/__init__.py": "",
+    "bot/base.py": "class Provider:\n    def _clean(self, messages):\n        out = []\n        for m in messages:\n"
+                   "            out.append({k: v for k, v in m.items() if k != 'name'})\n        return out\n",
+    "bot/claude.py": "import anthropic\nfrom bot.base import Provider\n\nclass Claude(Provider):\n    def chat(self, messages):\n"
+                     "        return anthropic.Anthropic().messages.create(model='claude-sonnet-4-6', max_tokens=300, messages=self._clean(messages))\n",
+    "bot/app.py": "import time\nfrom bot.claude import Claude\n" + f"RULES = {RULES!r}\n" + "bot = Claude()\n\ndef ask(q):\n"
+                  "    head = {'role': 'user', 'content': [{'type': 'text', 'text': f'Now: {time.time()}\\n' + RULES, 'cache_control': {'type': 'ephemeral'}}]}\n"
+                  "    return bot.chat([head, {'role': 'user', 'content': q}])\n",
+}
+FIRES.append(Invalid(INHERITED, path="bot/app.py", row=7, message="`time.time()` changes on every request and sits in the messages block that carries the cache breakpoint"))
+# the inherited helper sends a list of its own (not a copy of its argument): nothing to judge
+SILENT.append({**INHERITED, "bot/base.py": "class Provider:\n    def _clean(self, messages):\n        return load_history()\n"})
+
+HELPER_HEAD = "import anthropic, datetime, uuid\nclient = anthropic.Anthropic()\n"
+# The system text a helper builds, with the clock at its head: a method of the agent's
+# class, or a function of another module, whose return the cached block carries.
+HELPER_IDENTITY = (HELPER_HEAD + f"RULES = {RULES!r}\n"
+            "class Agent:\n    def identity(self):\n"
+            "        return f\"## Current Time\\n{{{value}}}\\n\\n\" + RULES\n"
+            "    def step(self, history):\n"
+            '        return client.messages.create(model="claude-sonnet-4-6", max_tokens=500, messages=history,\n'
+            '            system=[{{"type": "text", "text": self.identity(), "cache_control": {{"type": "ephemeral"}}}}])\n')
+HELPER_PROMPTS = ("import datetime\n" + f"RULES = {RULES!r}\n"
+           "STARTED = datetime.datetime.now().isoformat()\n"
+           "def build_system_prompt(user):\n    return f\"{{{value}}}\\n{{RULES}}\\nThe customer is {{user}}.\"\n")
+HELPER_APP = ("import anthropic\nfrom bot.prompts import build_system_prompt\n\n"
+       "def reply(user, q):\n"
+       '    return anthropic.Anthropic().messages.create(model="claude-sonnet-4-6", max_tokens=300, messages=[{"role": "user", "content": q}],\n'
+       '        system=[{"type": "text", "text": build_system_prompt(user), "cache_control": {"type": "ephemeral"}}])\n')
+HELPER_FIRES = [
+    Invalid(HELPER_IDENTITY.format(value="datetime.datetime.now():%Y-%m-%d %H:%M"), row=6,
+            message="`datetime.datetime.now():%Y-%m-%d %H:%M` changes every minute and sits in the system prompt block that carries the cache breakpoint"),
+    Invalid({"bot/__init__.py": "", "bot/prompts.py": HELPER_PROMPTS.format(value="datetime.datetime.now().isoformat()"), "bot/app.py": HELPER_APP},
+            path="bot/prompts.py", row=5, message="`datetime.datetime.now().isoformat()` changes on every request"),
+]
+HELPER_SILENT = [
+    # the helper's clock formatted to the day, or a value fixed when the process starts
+    HELPER_IDENTITY.format(value="datetime.datetime.now():%Y-%m-%d"),
+    {"bot/__init__.py": "", "bot/prompts.py": HELPER_PROMPTS.format(value="STARTED"), "bot/app.py": HELPER_APP},
+    {"bot/__init__.py": "", "bot/prompts.py": HELPER_PROMPTS.format(value="datetime.date.today()"), "bot/app.py": HELPER_APP},
+]

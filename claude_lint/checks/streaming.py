@@ -32,10 +32,14 @@ class StreamRequired(Rule):
 
     The rule stays silent with `stream=True`, `messages.stream(...)`, a `timeout=` on
     the call or in `with_options(...)`, and when the client was built with a timeout
-    (or with an `http_client`, whose timeout the SDK takes);
-    also when the client's construction is not visible (a client passed in as a
-    parameter may carry a timeout), and when the project pins an SDK older than the
-    refusal (its lock file, requirements, `pyproject.toml` or Pipfile allows only
+    (or with an `http_client`, whose timeout the SDK takes, or a `**spread` that may pass
+    one); also when the client's construction is not visible (a client passed in as a
+    parameter may carry a timeout). The construction is followed where it is seen: a
+    name or `self.client` bound in several places (a client built without a timeout in
+    one branch of `__init__` sends with the SDK's default on that path), a factory
+    function of the file, and a function of the module's own (`_ask(client, ...)`)
+    every call of which hands it a client built without one. Silent too when the
+    project pins an SDK older than the refusal (its lock file, requirements, `pyproject.toml` or Pipfile allows only
     versions before 0.47.0, or before 0.52.0 for the per-model caps): that SDK sends
     the request. A pin the request itself contradicts does not count: a keyword (or a
     resource) the pinned SDK lacks (`thinking=` needs 0.47.0, `client.beta.messages` and
@@ -121,7 +125,27 @@ class StreamRequired(Rule):
                     '    return client.messages.create(model="claude-sonnet-4-6", max_tokens=limit, messages=[{"role": "user", "content": prompt}])\n',
                     row=5, message="max_tokens=32,000 by default"),
         ]
+        # the client's construction seen on its way: handed by every call of a function of the module's
+        # own, bound in either branch, made by a factory of the file, built from a dict of known keys
+        HANDED = ("import anthropic\n\ndef _ask(client, prompt, max_tokens=64000):\n"
+                  '    return client.messages.create(model="claude-sonnet-4-6", max_tokens=max_tokens, messages=[{"role": "user", "content": prompt}])\n\n'
+                  "def main(base_url):\n    kwargs = {}\n    if base_url:\n        kwargs['base_url'] = base_url\n"
+                  "    client = anthropic.Anthropic(**kwargs)\n    return _ask(client, 'hi')\n")
+        BRANCHES = ("import anthropic\nclass Writer:\n    def __init__(self, slow):\n        if slow:\n"
+                    "            self.client = anthropic.Anthropic(timeout=1800)\n        else:\n            self.client = anthropic.Anthropic()\n"
+                    "    def write(self, q):\n"
+                    '        return self.client.messages.create(model="claude-sonnet-4-6", max_tokens=32000, messages=[{"role": "user", "content": q}])\n')
+        FACTORY = ("import anthropic\n\ndef make_client():\n    return anthropic.Anthropic(max_retries=5)\n\n"
+                   'make_client().messages.create(model="claude-sonnet-4-6", max_tokens=32000, messages=[])\n')
+        fires = [*fires, Invalid(HANDED, row=4), Invalid(BRANCHES, row=9), Invalid(FACTORY, row=6)]
         silent = [
+            # the same shapes with a timeout on the client's path
+            HANDED.replace("kwargs = {}", "kwargs = {'timeout': 900}"),
+            HANDED + "\ndef slow():\n    return _ask(anthropic.Anthropic(timeout=1800), 'long')\n",  # one caller passes a timeout
+            HANDED.replace("_ask", "ask"),  # a public function: other modules may hand it a client with a timeout
+            BRANCHES.replace("anthropic.Anthropic()", "anthropic.Anthropic(timeout=900)"),
+            BRANCHES.replace("anthropic.Anthropic()", "make_client()"),  # the other branch's client is not seen
+            FACTORY.replace("max_retries=5", "timeout=1800"),
             # argparse choices: the user picks one of them, none is the default
             "import argparse\n" + HEAD + "parser = argparse.ArgumentParser()\n"
             'parser.add_argument("--max-tokens", type=int, choices=[4096, 64000])\nargs = parser.parse_args()\n'

@@ -201,6 +201,16 @@ class UncachedSystemPrompt(Rule):
                 "    def reply(self, q):\n        return anthropic.Anthropic().messages.create(model=\"claude-sonnet-4-6\", max_tokens=300,\n"
                 '            system=self.prompts.system(), messages=[{"role": "user", "content": q}])\n')  # kept on the object that sends
         fires = [*fires, {"bot/__init__.py": "", "bot/prompts.py": PROMPTS, "bot/app.py": OBJECT}, {"bot/__init__.py": "", "bot/prompts.py": PROMPTS, "bot/app.py": KEPT}]
+        # a module's prompt its importer may set again first (`import te; te.SYSTEM = MINE`): the
+        # importer that never sets it sends the module's text; one that sets it sends its own
+        AGENT = ("import anthropic\nclient = anthropic.Anthropic()\n"
+                 f"SYSTEM = {MID_SYSTEM!r}\n"
+                 "def answer(model, q):\n"
+                 "    return client.messages.create(model=model, max_tokens=300, system=SYSTEM, messages=[{'role': 'user', 'content': q}])\n")
+        JOB = "import agent\n\ndef run(qs):\n    SET\n    for q in qs:\n        agent.answer('claude-sonnet-4-6', q)\n"
+        fires = [*fires, {"agent.py": AGENT, "job.py": JOB.replace("SET", "pass")}]
+        silent = [*silent, {"agent.py": AGENT, "job.py": JOB.replace("SET", "agent.SYSTEM = 'You are terse.'")},
+                  {"agent.py": AGENT, "job.py": JOB.replace("SET", "setattr(agent, 'SYSTEM', 'You are terse.')")}]
         silent = [
             *silent,
             # the method loads its text at run time: nothing fixed to count

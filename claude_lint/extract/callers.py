@@ -37,7 +37,7 @@ def callers(text: str, path: str, abspath: str, module: Optional[str], kind: str
     (constants are not read here) with the table, noqa comments and notebook cells.
     parsed: phase 1's (text, scopes) of this Python file, used when the text is the same
     rather than parsed and walked again (a file linted alone)."""
-    from claude_lint.extract import python
+    from claude_lint.extract import overrides, python
     from claude_lint.extract.positions import Positions
 
     mapper = None
@@ -73,6 +73,7 @@ def callers(text: str, path: str, abspath: str, module: Optional[str], kind: str
         ex = python._Extraction(code, path, abspath, module, Positions(path, code), collector)
         finder = Finder(path, abspath, code, collector, ex.ev, ex.history)
         table = finder.table({}, names, local, methods)
+        set_names = tuple(overrides.found(collector, ex.ev)) if table is not None else ()  # `te.PROMPT = MINE` before calling te
         collector.release()  # the tree freed now, by reference counting
     except RecursionError:
         return None
@@ -80,7 +81,7 @@ def callers(text: str, path: str, abspath: str, module: Optional[str], kind: str
         return None
     if mapper is not None:
         table = mapper.remap(table)
-    return FileFacts(path, abspath, module, kind, cells=cells, parsed=False, wrappers=table)
+    return FileFacts(path, abspath, module, kind, constants=set_names, cells=cells, parsed=False, wrappers=table)
 
 
 def _notebook_code(text: str):

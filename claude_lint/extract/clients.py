@@ -9,9 +9,10 @@ from typing import List, Optional
 
 import ast
 
-from claude_lint.extract import sdk
-from claude_lint.extract.scopes import Scope, has_star, positional
+from claude_lint.extract import kept_values, moves, sdk
+from claude_lint.extract.scopes import Scope, positional
 from claude_lint.extract.values import Evaluator
+from claude_lint.facts import Mapping
 from claude_lint.extract.walk import child_nodes
 from claude_lint.patterns import lazy
 
@@ -36,7 +37,10 @@ TIMEOUT_KEYWORDS = ("timeout", "http_client")
 
 
 def client_timeout(ev: Evaluator, receiver, client_chain: List[str], scope: Scope, options, depth: int = 0) -> Optional[bool]:
-    """Was the client built (or re-optioned) with a timeout? None when its construction is not seen."""
+    """Was the client built (or re-optioned) with a timeout? None when its construction is not seen.
+    A client bound in several places (`self.client` set in both branches of `__init__`) has
+    none when one of them builds it without and each other one is seen: that path sends with
+    the SDK's default."""
     for call in options or ():
         if any(k.arg in TIMEOUT_KEYWORDS for k in call.keywords):
             return True
@@ -47,27 +51,89 @@ def client_timeout(ev: Evaluator, receiver, client_chain: List[str], scope: Scop
         if len(client_chain) != 1 or klass is None or not (isinstance(receiver, ast.Name) and receiver.id == scope.self_name):
             return None
         assigned = klass.self_attrs.get(client_chain[0], [])
-        if len(assigned) != 1:
-            return None
-        value, method, _ = assigned[0]
-        return client_timeout(ev, value, [], method, (), depth + 1)
+        if any(_reoptions(value, client_chain[0], method) for value, method, _ in assigned):
+            return None  # `self.client = self.client.with_options(...)`: which runs last is a matter of order
+        return _every(ev, [(value, method) for value, method, _ in assigned], depth)
     expr = receiver
     if isinstance(expr, ast.Call):
-        if has_star(expr):
+        if any(isinstance(a, ast.Starred) for a in expr.args):
             return None
-        has = any(k.arg in TIMEOUT_KEYWORDS for k in expr.keywords)
+        has = any(k.arg in TIMEOUT_KEYWORDS for k in expr.keywords) or _spread_timeout(ev, expr, scope)
         if isinstance(expr.func, ast.Attribute) and expr.func.attr == "with_options":
             return True if has else client_timeout(ev, expr.func.value, [], scope, (), depth + 1)
-        return has if sdk.CLIENT_CLASSES.get(ev.qualname(expr.func, scope) or "") else None
+        qual = ev.qualname(expr.func, scope) or ""
+        if sdk.CLIENT_CLASSES.get(qual):
+            return has
+        made = moves.function_scope(ev, expr.func, scope) if not qual and not expr.args and not expr.keywords else None
+        # a factory of this file taking no arguments: `def make_client(): return Anthropic()`
+        return _every(ev, [(r, made) for r in made.returns], depth) if made is not None else None
     if isinstance(expr, ast.Name):
         owner = ev.find(expr.id, scope)
-        if owner is None or expr.id in owner.params:
+        if owner is None:
             return None
         bound = owner.assigns.get(expr.id, [])
-        return client_timeout(ev, bound[0], [], owner, (), depth + 1) if len(bound) == 1 else None
+        if expr.id in owner.params:
+            return None if bound else _passed_timeout(ev, expr.id, owner, depth)
+        return _every(ev, [(b, owner) for b in bound], depth)
     if isinstance(expr, ast.Attribute):
         return client_timeout(ev, expr.value, [expr.attr], scope, (), depth + 1)
     return None
+
+
+MAX_BOUND = 4  # places one client is bound in, followed
+
+
+def _every(ev: Evaluator, bound, depth: int, each: bool = False) -> Optional[bool]:
+    """True when every place builds it with a timeout, False when each is seen and one builds
+    it without (each: when every one does, as for the calls handing it over: one that
+    passes a timeout is a caller the request is made for as it should be)."""
+    if not bound or len(bound) > MAX_BOUND:
+        return None
+    found = {client_timeout(ev, b, [], at, (), depth + 1) if isinstance(b, ast.expr) else None for b, at in bound}
+    if None in found or each and len(found) > 1:
+        return None
+    return found == {True}
+
+
+def _reoptions(value: object, attr: str, method: Scope) -> bool:
+    return isinstance(value, ast.Call) and any(
+        isinstance(n, ast.Attribute) and n.attr == attr and isinstance(n.value, ast.Name) and n.value.id == method.self_name for n in ast.walk(value.func))
+
+
+def _spread_timeout(ev: Evaluator, call: ast.Call, scope: Scope) -> Optional[bool]:
+    """Does a `**spread` of the constructor pass a timeout? None when a spread's keys are not all known."""
+    found: Optional[bool] = False
+    for k in call.keywords:
+        if k.arg is not None:
+            continue
+        spread = ev.value(k.value, scope)
+        if not isinstance(spread, Mapping):
+            return None
+        if any(key in TIMEOUT_KEYWORDS for key in spread.keys()):
+            return True
+        if spread.open or None in (key for key, _ in spread.entries):
+            found = None
+    return found
+
+
+def _passed_timeout(ev: Evaluator, param: str, d: Scope, depth: int) -> Optional[bool]:
+    """A client its function is handed: what every call of it in this file passes, for a
+    function of the module's own (its name starts with `_`: no other module calls it)."""
+    node = d.node
+    if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) or not node.name.startswith("_") or d.klass is not None:
+        return None
+    plain = [a.arg for a in (*node.args.posonlyargs, *node.args.args)]
+    index = plain.index(param) if param in plain else None
+    passed = []
+    for record in kept_values._calls_of(ev).get(node.name, ())[:MAX_BOUND + 1]:
+        if ev.find(node.name, record.scope) is not d.parent:
+            continue
+        call = record.node
+        arg = next((k.value for k in call.keywords if k.arg == param), None)
+        if arg is None and index is not None and index < len(call.args) and not any(isinstance(a, ast.Starred) for a in call.args[:index + 1]):
+            arg = call.args[index]
+        passed.append((arg, record.scope))
+    return _every(ev, passed, depth, each=True)
 
 
 def factory_qualname(ev: Evaluator, func: ast.expr, scope: Scope) -> str:

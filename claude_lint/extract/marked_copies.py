@@ -8,10 +8,15 @@ from __future__ import annotations
 import ast
 from typing import List, Optional
 
-from claude_lint.extract.scopes import Scope, positional
-from claude_lint.facts import Loc, Mapping, Seq, Text
+from claude_lint.extract.scopes import Scope, has_star, positional
+from claude_lint.facts import Lit, Loc, Mapping, Seq, Text, Transform
 
 MARK_OP = "mark:"  # a Transform's op: MARK_OP + the role whose messages the copy marks
+# A Transform's op for a call of a method a class inherits from another module's class
+# (`self._sanitize(messages)`): COPY_OP + "<caller's path>\0<module>\0<Class.method>", its
+# inner the call's positional arguments. Link reads that module's COPY_FACT of the method.
+COPY_OP = "copy:"
+COPY_FACT = "<copy>"  # FileFacts.constants name prefix: the helper's copied argument and the role it marks
 _CACHE_KEYS = ("cache_control",)
 
 
@@ -76,6 +81,50 @@ def marked(messages: object, role: str, loc: Optional[Loc]) -> Optional[Seq]:
             item = Mapping(tuple((k, blocks if k == "content" else v) for k, v in item.entries), item.loc, item.open, item.key_locs)
         items.append(item)
     return Seq(tuple(items), messages.loc)
+
+
+# --- across modules ----------------------------------------------------------------------
+
+
+def copy_facts(collector) -> List[tuple]:
+    """(COPY_FACT + "Class.method" or "function", Seq(index of the copied argument, role or None))
+    for each helper of this file that returns a copy of its argument (`copied_param`)."""
+    out = []
+    for fn in collector.scopes_by_node.values():
+        if fn.kind != "function" or len(fn.returns) != 1 or not isinstance(fn.returns[0], ast.Name) or fn.parent is None:
+            continue
+        if fn.parent is not collector.module and not (fn.parent.kind == "class" and fn.parent.parent is collector.module):
+            continue
+        copied = copied_param(fn)
+        if copied is None:
+            continue
+        ordered = [a.arg for a in fn.node.args.posonlyargs + fn.node.args.args][1 if fn.self_name else 0:]
+        if copied in ordered:
+            out.append((COPY_FACT + fn.name, Seq((Lit(ordered.index(copied)), Lit(param_role(fn, copied))))))
+    return out
+
+
+def inherited_call(ev, call: ast.Call, scope: Scope, depth: int) -> Optional[Transform]:
+    """`self.helper(messages)` of a method its class inherits from an imported class: a COPY_OP
+    Transform of the arguments, which link settles from that module's facts (its copy, or
+    unknown). None for anything else."""
+    func, klass = call.func, scope.klass
+    if not (isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id == scope.self_name and klass is not None):
+        return None
+    if func.attr in klass.assigns or has_star(call) or not call.args or not isinstance(klass.node, ast.ClassDef):
+        return None
+    bases = []
+    for base in klass.node.bases:
+        head = base.value if isinstance(base, ast.Attribute) else base
+        owner = ev.find(head.id, klass.parent) if isinstance(head, ast.Name) else None
+        if owner is not None and head.id in owner.imports and head.id not in owner.assigns:
+            target = owner.imports[head.id] + (f".{base.attr}" if isinstance(base, ast.Attribute) else "")
+            bases.append(target.rpartition("."))
+    if len(bases) != 1 or not bases[0][0] or bases[0][0].endswith("."):
+        return None
+    module, _, name = bases[0]
+    args = Seq(tuple(ev.value(a, scope, depth + 1) for a in call.args), ev.loc(call))
+    return Transform(f"{COPY_OP}{ev.abspath}\0{module}\0{name}.{func.attr}", args, ev.loc(call))
 
 
 # --- which helper is a copy --------------------------------------------------------------

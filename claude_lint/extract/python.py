@@ -8,7 +8,7 @@ import warnings
 from dataclasses import replace
 from typing import List, Optional, Tuple
 
-from claude_lint.extract import clients, config_values, evidence, gateways, http, loops, moves, newer_syntax, passed_models, prefilter, retries, sdk
+from claude_lint.extract import clients, config_values, evidence, gateways, http, loops, marked_copies, moves, newer_syntax, overrides, passed_models, prefilter, retries, sdk
 from claude_lint.extract.positions import Positions
 from claude_lint.extract.python_calls import cache_control_outside, MAX_ALIAS_BINDINGS, MAX_BATCH_ITEMS, _builds_text, _builds_body, free_limits, _body_of, _keywords, _decompose, _shapes_for, options_entries, _noqa_comments
 from claude_lint.extract.python_clients import ClientFinder
@@ -120,7 +120,7 @@ class _Extraction(ClientFinder, HistoryFinder):
                 value = self.ev.name(name, self.c.module, 0, None)
                 if not isinstance(value, Unknown) or isinstance(value, OneOf) and value.default:  # `os.getenv(k, d)`: d by default
                     constants.append((name, value))
-        constants.extend(self.returned_texts())
+        constants.extend(self.returned_texts() + overrides.found(self.c, self.ev) + marked_copies.copy_facts(self.c))  # + what others read of it
 
         # A module-level class's attributes (`class Config: MODEL = "..."`), as "Config.MODEL":
         # another module's `Config.MODEL` resolves to them.

@@ -9,7 +9,7 @@ import ast
 from typing import Dict, Optional, Tuple
 
 from claude_lint.bounds import MAX_EXPRESSION_DEPTH, MAX_OPTIONS, TOO_LARGE, Sizes
-from claude_lint.extract import config_values, defaults, kept_values, moves, sdk, session_values, templates
+from claude_lint.extract import config_values, defaults, kept_values, marked_copies, moves, sdk, session_values, templates
 from claude_lint.extract.positions import Positions
 from claude_lint.extract.scopes import Binding, Looped, Scope, Unpacked, positional
 from claude_lint.extract.value_files import FileValues
@@ -407,7 +407,8 @@ class Evaluator(TextValues, FileValues):
         if imported is not None:
             # A function of another module: `link` finds what it returns (its `name()` constant).
             return Ref(imported[0], imported[1] + "()", self.abspath, loc)
-        return Unknown("call", loc)
+        inherited = marked_copies.inherited_call(self, node, scope, depth)  # a copy helper of an imported base class
+        return Unknown("call", loc) if inherited is None else inherited
 
     def _fallback(self, node: ast.Call, qual: str, scope: Scope, depth: int, loc: Optional[Loc]) -> Optional[object]:
         """A run-time value with a written fallback or written choices: `os.getenv(k, "x")`,
