@@ -8,6 +8,7 @@ from claude_lint.checks.base import Context, Invalid, Rule, money, tokens
 from claude_lint.diagnostics import Diagnostic
 from claude_lint.checks.cache_marks import blocks as all_blocks
 from claude_lint.checks.cache_marks import claude_caching, within
+from claude_lint.checks import cache_prefix_history as history
 from claude_lint.cost import lost_reads_usd, unread_cache_usd
 from claude_lint.estimate import estimate
 from claude_lint.facts import Dynamic, Lit, Mapping, OneOf, Seq, Text
@@ -296,6 +297,9 @@ class CachePrefixDynamic(Rule):
         return fires, silent
 
     def check_call(self, call: Call, ctx: Context) -> Iterator[Diagnostic]:
+        yield from list(self._in_prefix(call, ctx)) or history.ahead_of_history(self, call, ctx, per_request, per_iteration)
+
+    def _in_prefix(self, call: Call, ctx: Context) -> Iterator[Diagnostic]:
         blocks = [((_WHERE[b.role], _block_text(b.value)), b.mark is not None) for b in all_blocks(call, whole=True)[0]]
         marks = [i for i, (_, cached) in enumerate(blocks) if cached]
         top = call.value("cache_control")
@@ -319,7 +323,7 @@ class CachePrefixDynamic(Rule):
             # Claude caches only where a breakpoint is written: with none, the value busts
             # nothing (the missing breakpoint is CL002's finding, not this one).
             return
-        minimum = (model.min_cacheable if model is not None else None) or int(ctx.option("unknown-model-minimum"))
+        minimum = (model.min_cacheable if model is not None else None) or history.provider_minimum(call, ctx) or int(ctx.option("unknown-model-minimum"))
         ratio = ctx.catalog.token_ratio(model)
         system = call.value("system")
         for text in _system_texts(system if system is not None else system_message(call.value("messages"))):
