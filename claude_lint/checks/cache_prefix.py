@@ -81,6 +81,7 @@ class CachePrefixDynamic(Rule):
     dates (`date.today()`, `now():%Y-%m-%d`, `now().date()`): a value that changes
     once a day costs one extra cache write a day, not a miss on every request. The
     clock's zone or calendar (`now.tzinfo`, `now.year`) is the same on every request.
+    A value in a system prompt, short or not (or a second system message), ahead of a conversation resent whole and growing across requests (CL004's evidence) busts that history each time it changes, where a cache would serve it: a provider that caches by itself, or a Claude breakpoint that moves with the conversation (top-level `cache_control`, or one the code writes into the list). A clock to the hour or coarser, a Claude request with no breakpoint, and a value after the history stay silent; the history's size is not known statically, so the money is per 1,000 tokens of it.
 
     ## Example
     ```python
@@ -96,7 +97,7 @@ class CachePrefixDynamic(Rule):
 
     ## Options
     - `unknown-model-minimum` (int, 4096): the cacheable length assumed when the model
-      is not known statically (the largest of a current Claude model).
+      is not known statically (the largest of a current Claude model); a route to a provider that caches by itself (OpenAI) uses that provider's largest minimum (1,024).
     """
 
     code = "CL006"
@@ -220,7 +221,7 @@ class CachePrefixDynamic(Rule):
             HEAD + f"RULES = {RULES!r}\n" + BUILDER.format(value="datetime.datetime.now():%Y-%m-%d"),
         ]
 
-        fires, silent = [*fires, *shapes.FIRES], [*silent, *shapes.SILENT]  # OpenAI-style system messages, lists filled by appends
+        fires, silent = [*fires, *shapes.FIRES, *history.FIRES], [*silent, *shapes.SILENT, *history.SILENT]  # OpenAI-style system messages, lists filled by appends
 
         # the clock held in a name first (`now = ...strftime(...)`): judged by what the name holds
         NAMED = (HEAD + f"RULES = {RULES!r}\n"
@@ -296,10 +297,8 @@ class CachePrefixDynamic(Rule):
         ]
         return fires, silent
 
+    @history.or_ahead_of_history
     def check_call(self, call: Call, ctx: Context) -> Iterator[Diagnostic]:
-        yield from list(self._in_prefix(call, ctx)) or history.ahead_of_history(self, call, ctx, per_request, per_iteration)
-
-    def _in_prefix(self, call: Call, ctx: Context) -> Iterator[Diagnostic]:
         blocks = [((_WHERE[b.role], _block_text(b.value)), b.mark is not None) for b in all_blocks(call, whole=True)[0]]
         marks = [i for i, (_, cached) in enumerate(blocks) if cached]
         top = call.value("cache_control")

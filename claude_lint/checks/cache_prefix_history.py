@@ -7,10 +7,12 @@ unknown but whose provider is: the largest minimum of that provider's catalogue 
 Kept apart from `cache_prefix` (the rule), which calls in through two small hooks."""
 from __future__ import annotations
 
+import functools
 from typing import Iterator, List, Optional, Tuple
 
-from claude_lint.checks.base import Context, Invalid
+from claude_lint.checks.base import Context, Invalid, money
 from claude_lint.checks.cache_marks import automatic, claude_caching
+from claude_lint.cost import lost_reads_usd
 from claude_lint.diagnostics import Diagnostic
 from claude_lint.extract.sdk import provider_facts
 from claude_lint.facts import Dynamic, Mapping, OneOf, Seq, Text
@@ -92,10 +94,23 @@ def _texts(content: object, depth: int) -> List[Text]:
     return []
 
 
-def ahead_of_history(rule, call: Call, ctx: Context, per_request, per_iteration) -> Iterator[Diagnostic]:
+def or_ahead_of_history(check_call):
+    """The rule's `check_call`, then, where it finds nothing in the prefix itself, a value
+    ahead of a resent conversation (one finding per value, never both)."""
+
+    @functools.wraps(check_call)
+    def checked(rule, call: Call, ctx: Context) -> Iterator[Diagnostic]:
+        found = list(check_call(rule, call, ctx))
+        yield from found or ahead_of_history(rule, call, ctx)
+
+    return checked
+
+
+def ahead_of_history(rule, call: Call, ctx: Context) -> Iterator[Diagnostic]:
     """A per-request value in the system prompt, or a system message opening the list, of a
-    request that resends a conversation growing across requests. `per_request` and
-    `per_iteration` are the rule's own judges of a value."""
+    request that resends a conversation growing across requests."""
+    from claude_lint.checks.cache_prefix import per_iteration, per_request  # the rule's judges of a value (it imports this module)
+
     history = call.site.history or call.site.passed_history
     if history is None:
         return
@@ -112,25 +127,71 @@ def ahead_of_history(rule, call: Call, ctx: Context, per_request, per_iteration)
                 unit = resolution(part.source)
                 if unit is None:
                     continue
-                when = f"changes every time the clock moves (it is written to {unit})" if unit else "is new on every request"
+                when = f"the clock to {unit}" if unit else "new on every request"
             elif per_iteration(part, call):
-                when = f"changes on every iteration of the loop at line {call.site.loop.row}"
+                when = f"new on every iteration of the loop at line {call.site.loop.row}"
             else:
                 continue
-            yield _report(rule, call, part, when, history)
+            yield _report(rule, call, part, when, history, model)
             return
 
 
-def _report(rule, call: Call, part: Dynamic, when: str, history) -> Diagnostic:
+def _report(rule, call: Call, part: Dynamic, when: str, history, model) -> Diagnostic:
     loc = part.loc or call.site.loc
     grows = {"loop": "grows round its loop", "handed": "is the caller's conversation, appended after each request"}.get(
         history.kind, "grows across requests")
     where = f"line {history.append.row}" if history.append.path == loc.path else f"{history.append.path}:{history.append.row}"
+    # The history's size is not known statically: the money is per 1,000 tokens of it, a worst case.
+    usd = lost_reads_usd(1000, model)
     return rule.diagnostic(
         loc,
-        f"`{part.source}` {when} and sits in the system prompt ahead of `{history.name}`, which {grows} (appended at {where}) "
-        "and is resent whole behind it: once the value changes the prefix cache serves none of that history, so at worst every "
-        "turn pays the full input price for the whole conversation so far instead of a cached read (its size is not known "
-        "statically). Move per-request values after the conversation, e.g. into the newest user message.",
+        f"`{part.source}`, {when}, sits in the system prompt ahead of `{history.name}`, which {grows} (appended at {where}) "
+        "and is resent whole behind it: each time the value changes the prefix cache loses all of that history, so at worst "
+        "every turn pays the full input price for the whole conversation so far instead of a cached read"
+        + (f" (about {money(usd)} per 1,000 turns for each 1,000 tokens of history" if usd else " (")
+        + "; the history's size is not known statically). Move per-request values after the conversation, e.g. into the "
+        "newest user message.",
         related=(history.append,) + call.site.through,
     )
+
+
+# --- examples (the rule's `examples()` lists them) ------------------------------------------
+
+# A chat bot's module-level history resent behind a fixed system message and a second one
+# with the clock (xiaozhi's and dodokolu's shape: the clock, then the whole dialogue).
+CHAT = ("from openai import OpenAI\nfrom datetime import datetime\nimport uuid\nclient = OpenAI()\nhistory = []\n"
+        "def turn(q):\n    history.append({{'role': 'user', 'content': q}})\n"
+        "    reply = client.chat.completions.create(model='gpt-5.4', messages=[\n"
+        "        {{'role': 'system', 'content': 'You are a helpful assistant.'}},\n"
+        "        {{'role': 'system', 'content': {stamp}}},\n        *history{after}])\n"
+        "    history.append({{'role': 'assistant', 'content': reply.choices[0].message.content}})\n")
+# An assistant object keeping the conversation, its short system prompt opening with a request id.
+CLAUDE = ("import anthropic, time\nclient = anthropic.Anthropic()\n"
+          "class Bot:\n    def __init__(self):\n        self.messages = []\n"
+          "    def ask(self, q):\n        self.messages.append({{'role': 'user', 'content': q}})\n"
+          "        reply = client.messages.create(model='claude-sonnet-4-6', max_tokens=500, messages=self.messages,\n"
+          "            system=f'Request time: {{time.time()}}'{extra})\n"
+          "        self.messages.append({{'role': 'assistant', 'content': reply.content}})\n")
+
+FIRES = [
+    Invalid(CHAT.format(stamp="f'Now: {datetime.now():%H:%M}'", after=""), row=10,
+            message="`datetime.now():%H:%M`, the clock to the minute, sits in the system prompt ahead of `history`, which grows "
+            "across requests (appended at line 7) and is resent whole behind it"),
+    Invalid(CHAT.format(stamp="f'Request {uuid.uuid4()}'", after=""), row=10, message="new on every request"),
+    # a Claude breakpoint the code writes on each new turn, past the history
+    Invalid(CLAUDE.replace("'content': q}}", "'content': [{{'type': 'text', 'text': q, 'cache_control': {{'type': 'ephemeral'}}}}]}}").format(extra=""),
+            row=9, message="`time.time()`, the clock to the fraction of a second, sits in the system prompt ahead of `self.messages`"),
+]
+SILENT = [
+    # a Claude request with no breakpoint at all caches nothing: nothing to lose (CL002's and CL011's findings)
+    CLAUDE.format(extra=""),
+    # a date changes once a day; a clock to the hour once an hour
+    CHAT.format(stamp="f'Today is {datetime.now():%Y-%m-%d}'", after=""),
+    CHAT.format(stamp="f'Now: {datetime.now():%Y-%m-%d %H:00}'", after=""),
+    # a value the linter cannot name
+    CHAT.format(stamp="f'Context: {q.upper()}'", after=""),
+    # the clock after the history, in the newest user turn: the prefix stays stable
+    CHAT.format(stamp="'Be brief.'", after=", {'role': 'user', 'content': f'Now: {datetime.now():%H:%M}'}"),
+    # a list built anew for each request does not grow: nothing resent behind the clock
+    CHAT.replace("*history{after}", "{{'role': 'user', 'content': q}}").format(stamp="f'Now: {datetime.now():%H:%M}'"),
+]
