@@ -297,7 +297,7 @@ class CachePrefixDynamic(Rule):
         ]
         return fires, silent
 
-    @history.or_ahead_of_history
+    @history.or_ahead_of_history(lambda: (per_request, per_iteration))  # the rule's judges of a value
     def check_call(self, call: Call, ctx: Context) -> Iterator[Diagnostic]:
         blocks = [((_WHERE[b.role], _block_text(b.value)), b.mark is not None) for b in all_blocks(call, whole=True)[0]]
         marks = [i for i, (_, cached) in enumerate(blocks) if cached]

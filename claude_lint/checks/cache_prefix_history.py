@@ -94,23 +94,25 @@ def _texts(content: object, depth: int) -> List[Text]:
     return []
 
 
-def or_ahead_of_history(check_call):
+def or_ahead_of_history(judges):
     """The rule's `check_call`, then, where it finds nothing in the prefix itself, a value
-    ahead of a resent conversation (one finding per value, never both)."""
+    ahead of a resent conversation (one finding per value, never both). `judges` gives the
+    rule's `per_request` and `per_iteration` (defined in its module, which imports this one)."""
 
-    @functools.wraps(check_call)
-    def checked(rule, call: Call, ctx: Context) -> Iterator[Diagnostic]:
-        found = list(check_call(rule, call, ctx))
-        yield from found or ahead_of_history(rule, call, ctx)
+    def wrap(check_call):
+        @functools.wraps(check_call)
+        def checked(rule, call: Call, ctx: Context) -> Iterator[Diagnostic]:
+            found = list(check_call(rule, call, ctx))
+            yield from found or ahead_of_history(rule, call, ctx, *judges())
 
-    return checked
+        return checked
+
+    return wrap
 
 
-def ahead_of_history(rule, call: Call, ctx: Context) -> Iterator[Diagnostic]:
+def ahead_of_history(rule, call: Call, ctx: Context, per_request, per_iteration) -> Iterator[Diagnostic]:
     """A per-request value in the system prompt, or a system message opening the list, of a
     request that resends a conversation growing across requests."""
-    from claude_lint.checks.cache_prefix import per_iteration, per_request  # the rule's judges of a value (it imports this module)
-
     history = call.site.history or call.site.passed_history
     if history is None:
         return
