@@ -30,18 +30,28 @@ _RESOLUTIONS = (
     (lazy(r"%-?[HIklp]"), "the hour"),
 )
 _CLOCK = lazy(r"\b(?:now|utcnow|time|time_ns|timestamp)\b")
+# `isoformat(timespec="minutes")`
+_TIMESPEC = lazy(r"""timespec\s*=\s*["'](?P<unit>\w+)""")
+_TIMESPECS = {"hours": None, "minutes": "the minute", "seconds": "the second", "milliseconds": "the millisecond"}
 _SPEC = lazy(r"""(?:strftime\(\s*[rbuf]*["']|\):)(?P<fmt>[^"'}]*)""")
 
 
 def resolution(source: str) -> Optional[str]:
     """How often the value's text changes: a clock's finest unit, "" for a value new on every
     request (a uuid, a request id), None for a clock coarser than a minute (an hour's change
-    costs one miss an hour, not one per turn)."""
+    costs one miss an hour, not one per turn) or a name whose clock we do not see read."""
     if not _CLOCK.search(source):
         return ""
+    if "(" not in source:
+        return None  # `{time}`: a name we could not follow to the clock it holds
+    timespec = _TIMESPEC.search(source)
+    if timespec is not None:
+        return _TIMESPECS.get(timespec.group("unit"), "the microsecond")
     spec = _SPEC.search(source)
     if spec is None or not spec.group("fmt"):
-        return "the microsecond" if "time.time" not in source else "the fraction of a second"
+        if "time.time" in source:
+            return "the second" if source.startswith(("int(", "round(")) else "the fraction of a second"
+        return "the microsecond"
     for pattern, unit in _RESOLUTIONS:
         if pattern.search(spec.group("fmt")):
             return unit if unit != "the hour" else None
