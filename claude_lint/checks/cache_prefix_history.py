@@ -62,7 +62,7 @@ def provider_minimum(call: Call, ctx: Context) -> Optional[int]:
     """The cache minimum of a request whose model is not known but whose provider caches by
     itself (an Azure OpenAI deployment named only in its URL): the largest minimum among that
     provider's catalogue models, not the largest Claude one."""
-    if provider_facts(call.site.provider).prefix_cache != "automatic":
+    if not _caches_by_itself(call):
         return None
     known = [m.min_cacheable for m in ctx.catalog.models.values() if m.provider == call.site.provider and m.min_cacheable]
     return max(known, default=None)
@@ -75,7 +75,14 @@ def _caches_history(call: Call, ctx: Context, model) -> bool:
     history = call.site.history or call.site.passed_history
     if claude_caching(call, model) or (model is not None and model.provider == "anthropic"):
         return automatic(call) or history.marked
-    return provider_facts(call.site.provider).prefix_cache == "automatic"
+    return _caches_by_itself(call)
+
+
+def _caches_by_itself(call: Call) -> bool:
+    """The provider caches long prefixes by itself. Not a local server (never billed), nor a
+    third-party service (OpenRouter, Groq) whose models cache, or not, each its own way."""
+    site = call.site
+    return provider_facts(site.provider).prefix_cache == "automatic" and not site.local and site.gateway is None
 
 
 def _head_system_texts(messages: object, depth: int = 0) -> List[Text]:
@@ -204,6 +211,9 @@ SILENT = [
     CHAT.format(stamp="f'Context: {q.upper()}'", after=""),
     # the clock after the history, in the newest user turn: the prefix stays stable
     CHAT.format(stamp="'Be brief.'", after=", {'role': 'user', 'content': f'Now: {datetime.now():%H:%M}'}"),
+    # a third-party service, or a local server: how (or whether) it caches is its own
+    CHAT.replace("OpenAI()", "OpenAI(base_url='https://openrouter.ai/api/v1')").format(stamp="f'Now: {datetime.now():%H:%M}'", after=""),
+    CHAT.replace("OpenAI()", "OpenAI(base_url='http://localhost:11434/v1')").format(stamp="f'Now: {datetime.now():%H:%M}'", after=""),
     # a list built anew for each request does not grow: nothing resent behind the clock
     CHAT.replace("*history{after}", "{{'role': 'user', 'content': q}}").format(stamp="f'Now: {datetime.now():%H:%M}'"),
 ]
