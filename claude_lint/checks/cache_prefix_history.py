@@ -167,8 +167,8 @@ def _report(rule, call: Call, part: Dynamic, when: str, history, model) -> Diagn
         f"`{part.source}`, {when}, sits in the system prompt ahead of `{history.name}`, which {grows} (appended at {where}) "
         "and is resent whole behind it: each time the value changes the prefix cache loses all of that history, so at worst "
         "every turn pays the full input price for the whole conversation so far instead of a cached read"
-        + (f" (about {money(usd)} per 1,000 turns for each 1,000 tokens of history" if usd else " (")
-        + "; the history's size is not known statically). Move per-request values after the conversation, e.g. into the "
+        + (f" (about {money(usd)} per 1,000 turns for each 1,000 tokens of history; " if usd else " (")
+        + "the history's size is not known statically). Move per-request values after the conversation, e.g. into the "
         "newest user message.",
         related=(history.append,) + call.site.through,
     )
@@ -192,7 +192,21 @@ CLAUDE = ("import anthropic, time\nclient = anthropic.Anthropic()\n"
           "            system=f'Request time: {{time.time()}}'{extra})\n"
           "        self.messages.append({{'role': 'assistant', 'content': reply.content}})\n")
 
+# An OpenAI request whose model is known only at run time (an Azure deployment, a setting):
+# OpenAI's minimum (1,024) decides, not the largest Claude one (AFShowcase's shape).
+UNKNOWN_MODEL = ("import os, datetime\nfrom openai import OpenAI\n" + "POLICY = {policy!r}\n"
+                 "def first_answer(email):\n    return OpenAI().chat.completions.create(model=os.environ['DEPLOYMENT'], messages=[\n"
+                 "        {{'role': 'system', 'content': f'Today is {{datetime.datetime.now()}} ' + POLICY}}, {{'role': 'user', 'content': email}}])\n")
+POLICY = "Answer as the sales manager of a freight company, quoting the tariff rules. "
+
 FIRES = [
+    Invalid(UNKNOWN_MODEL.format(policy=POLICY * 150), row=6, message="ahead of ~2,"),
+    # the model unknown: no price, and no money
+    Invalid(CHAT.replace("model='gpt-5.4'", "model=os.environ['CHAT_MODEL']").replace("import uuid", "import uuid, os").format(
+        stamp="f'Now: {datetime.now():%H:%M:%S}'", after=""), row=10,
+        message="the clock to the second, sits in the system prompt ahead of `history`, which grows across requests (appended at line 7) "
+        "and is resent whole behind it: each time the value changes the prefix cache loses all of that history, so at worst every turn "
+        "pays the full input price for the whole conversation so far instead of a cached read (the history's size is not known statically)"),
     Invalid(CHAT.format(stamp="f'Now: {datetime.now():%H:%M}'", after=""), row=10,
             message="`datetime.now():%H:%M`, the clock to the minute, sits in the system prompt ahead of `history`, which grows "
             "across requests (appended at line 7) and is resent whole behind it"),
@@ -202,6 +216,8 @@ FIRES = [
             row=9, message="`time.time()`, the clock to the fraction of a second, sits in the system prompt ahead of `self.messages`"),
 ]
 SILENT = [
+    # under OpenAI's 1,024-token minimum: nothing cacheable behind the clock
+    UNKNOWN_MODEL.format(policy=POLICY * 40),
     # a Claude request with no breakpoint at all caches nothing: nothing to lose (CL002's and CL011's findings)
     CLAUDE.format(extra=""),
     # a date changes once a day; a clock to the hour once an hour
