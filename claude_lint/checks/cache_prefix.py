@@ -8,6 +8,7 @@ from claude_lint.checks.base import Context, Invalid, Rule, money, tokens
 from claude_lint.diagnostics import Diagnostic
 from claude_lint.checks.cache_marks import blocks as all_blocks
 from claude_lint.checks.cache_marks import claude_caching, within
+from claude_lint.checks import cache_prefix_history as history
 from claude_lint.cost import lost_reads_usd, unread_cache_usd
 from claude_lint.estimate import estimate
 from claude_lint.facts import Dynamic, Lit, Mapping, OneOf, Seq, Text
@@ -98,7 +99,14 @@ class CachePrefixDynamic(Rule):
     clock's zone or calendar (`now.tzinfo`, `now.year`) is the same on every request. A
     clock read to the minute or the hour (`now():%H:%M`, `now().replace(second=0)`) is
     said to change every minute (hour): calls within it still match, so the loss given
-    is a worst case.
+    is a worst case. A value in a system prompt, short or not (or a second system
+    message), ahead of a conversation resent whole and growing across requests (CL004's
+    evidence) busts that history each time it changes, where a cache would serve it: a
+    provider that caches by itself, or a Claude breakpoint that moves with the
+    conversation (top-level `cache_control`, or one the code writes into the list). A
+    clock to the hour or coarser, a Claude request with no breakpoint, and a value after
+    the history stay silent; the history's size is not known statically, so the money is
+    per 1,000 tokens of it.
 
     ## Example
     ```python
@@ -114,7 +122,7 @@ class CachePrefixDynamic(Rule):
 
     ## Options
     - `unknown-model-minimum` (int, 4096): the cacheable length assumed when the model
-      is not known statically (the largest of a current Claude model).
+      is not known statically (the largest of a current Claude model); a route to a provider that caches by itself (OpenAI) uses that provider's largest minimum (1,024).
     """
 
     code = "CL006"
@@ -247,17 +255,9 @@ class CachePrefixDynamic(Rule):
             HEAD + f"RULES = {RULES!r}\n" + BUILDER.format(value="datetime.datetime.now():%Y-%m-%d"),
         ]
 
-        fires, silent = [*fires, *shapes.FIRES], [*silent, *shapes.SILENT]  # OpenAI-style system messages, lists filled by appends
+        fires, silent = [*fires, *shapes.FIRES, *history.FIRES], [*silent, *shapes.SILENT, *history.SILENT]  # OpenAI-style system messages, lists filled by appends
 
-        # the clock held in a name first (`now = ...strftime(...)`): judged by what the name holds
-        NAMED = (HEAD + f"RULES = {RULES!r}\n"
-                 "def identity():\n    now = datetime.datetime.now().strftime({fmt!r})\n"
-                 "    return f\"## Current Time\\n{{now}}\\n\\n\" + RULES\n"
-                 'client.messages.create(model="claude-sonnet-4-6", max_tokens=500, messages=[{{"role": "user", "content": "q"}}],\n'
-                 '    system=[{{"type": "text", "text": identity(), "cache_control": {{"type": "ephemeral"}}}}])\n')
-        fires = [*fires, Invalid(NAMED.format(fmt="%Y-%m-%d %H:%M (%A)"), row=5,
-                                 message="`datetime.datetime.now().strftime('%Y-%m-%d %H:%M (%A)')` changes every minute")]
-        silent = [*silent, NAMED.format(fmt="%Y-%m-%d (%A)")]
+        fires, silent = [*fires, *shapes.NAMED_FIRES], [*silent, *shapes.NAMED_SILENT]  # the clock held in a name first
 
         # A wrapper's cached system text with a field its caller fills: the caller's loop counter
         # or clock, bound through the wrapper's parameters (and a prompt builder's, through a
@@ -295,6 +295,7 @@ class CachePrefixDynamic(Rule):
         fires, silent = [*fires, *shapes.HELPER_FIRES], [*silent, *shapes.HELPER_SILENT]  # the clock in a helper's system text
         return fires, silent
 
+    @history.or_ahead_of_history(lambda: (per_request, per_iteration))  # the rule's judges of a value
     def check_call(self, call: Call, ctx: Context) -> Iterator[Diagnostic]:
         blocks = [((_WHERE[b.role], _block_text(b.value)), b.mark is not None) for b in all_blocks(call, whole=True)[0]]
         marks = [i for i, (_, cached) in enumerate(blocks) if cached]
@@ -319,7 +320,7 @@ class CachePrefixDynamic(Rule):
             # Claude caches only where a breakpoint is written: with none, the value busts
             # nothing (the missing breakpoint is CL002's finding, not this one).
             return
-        minimum = (model.min_cacheable if model is not None else None) or int(ctx.option("unknown-model-minimum"))
+        minimum = (model.min_cacheable if model is not None else None) or history.provider_minimum(call, ctx) or int(ctx.option("unknown-model-minimum"))
         ratio = ctx.catalog.token_ratio(model)
         system = call.value("system")
         for text in _system_texts(system if system is not None else system_message(call.value("messages"))):

@@ -265,3 +265,13 @@ HELPER_SILENT = [
     {"bot/__init__.py": "", "bot/prompts.py": HELPER_PROMPTS.format(value="STARTED"), "bot/app.py": HELPER_APP},
     {"bot/__init__.py": "", "bot/prompts.py": HELPER_PROMPTS.format(value="datetime.date.today()"), "bot/app.py": HELPER_APP},
 ]
+
+# The clock held in a name first (`now = ...strftime(...)`): judged by what the name holds.
+NAMED = (HELPER_HEAD + f"RULES = {RULES!r}\n"
+         "def identity():\n    now = datetime.datetime.now().strftime({fmt!r})\n"
+         "    return f\"## Current Time\\n{{now}}\\n\\n\" + RULES\n"
+         'client.messages.create(model="claude-sonnet-4-6", max_tokens=500, messages=[{{"role": "user", "content": "q"}}],\n'
+         '    system=[{{"type": "text", "text": identity(), "cache_control": {{"type": "ephemeral"}}}}])\n')
+NAMED_FIRES = [Invalid(NAMED.format(fmt="%Y-%m-%d %H:%M (%A)"), row=5,
+                       message="`datetime.datetime.now().strftime('%Y-%m-%d %H:%M (%A)')` changes every minute")]
+NAMED_SILENT = [NAMED.format(fmt="%Y-%m-%d (%A)")]
