@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import os
 import stat
-from typing import Dict, Optional, Tuple
+TYPE_CHECKING = False  # typing (a tenth of a replayed warm run, run_cache) is for the annotations alone
+if TYPE_CHECKING:
+    from typing import Dict, Optional, Tuple
 
 from claude_lint import safeio
 

@@ -7,7 +7,9 @@ import os
 import sys
 import time
 import warnings
-from typing import List, Optional
+TYPE_CHECKING = False  # typing (a tenth of a replayed warm run, run_cache) is for the annotations alone
+if TYPE_CHECKING:
+    from typing import List, Optional
 
 from claude_lint.cli_options import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, quick_check
 from claude_lint.config import ConfigError

@@ -6,7 +6,9 @@ from __future__ import annotations
 import os
 from dataclasses import replace
 from stat import S_ISREG
-from typing import Dict, List, Optional, Tuple
+TYPE_CHECKING = False  # typing (a tenth of a replayed warm run, run_cache) is for the annotations alone
+if TYPE_CHECKING:
+    from typing import Dict, List, Optional, Tuple
 
 from claude_lint.records import frozen
 

@@ -38,7 +38,9 @@ import os
 import struct
 import sys
 import time
-from typing import Dict, Iterable, List, Optional, Tuple
+TYPE_CHECKING = False  # typing (a tenth of a replayed warm run, run_cache) is for the annotations alone
+if TYPE_CHECKING:
+    from typing import Dict, Iterable, List, Optional, Tuple
 
 from claude_lint.cache_folder import Folder, folder_for, from_command_line, open_folder, own_code
 from claude_lint.cache_seal import blake2b, seal, secret, unseal
@@ -58,10 +60,11 @@ RACY_NS = 2_000_000_000
 # markers, whose presence alone counts.
 MARKERS = WATCHED_FILES + tuple(m for m in ROOT_MARKERS if m not in WATCHED_FILES)
 
-Stamp = Optional[Tuple[int, ...]]
+if TYPE_CHECKING:
+    Stamp = Optional[Tuple[int, ...]]
+    Replay = Tuple[str, str, int]  # standard output, standard error, exit code
 PRESENT: Stamp = (0,)  # a project marker that is there, whatever its contents
 LATER: Stamp = ()  # read by the run, stamped only after it
-Replay = Tuple[str, str, int]  # standard output, standard error, exit code
 
 
 def _stamps(paths: Iterable[bytes], present: Iterable[bytes] = ()) -> bytes:
