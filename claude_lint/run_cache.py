@@ -45,7 +45,7 @@ if TYPE_CHECKING:
 from claude_lint.cache_folder import Folder, folder_for, from_command_line, open_folder, own_code
 from claude_lint.cache_seal import blake2b, seal, secret, unseal
 from claude_lint.config import ROOT_MARKERS, WATCHED_FILES
-from claude_lint.safeio import stamp, stat_stamp
+from claude_lint.safeio import stamp
 
 FORMAT = 2  # 2: paths kept as bytes, relative to the working folder inside it
 PREFIX = "run-"
