@@ -4,7 +4,9 @@ cache folder, so that a cache committed to a repository cannot carry a valid sea
 from __future__ import annotations
 
 import os
-from typing import Dict, Optional
+TYPE_CHECKING = False  # typing (a tenth of a replayed warm run, run_cache) is for the annotations alone
+if TYPE_CHECKING:
+    from typing import Dict, Optional
 
 from claude_lint import safeio
 

@@ -1,142 +1,24 @@
-"""The command line: argparse only. Exit codes: 0 clean, 1 findings, 2 usage or config error."""
+"""The command line. Exit codes: 0 clean, 1 findings, 2 usage or config error. Its
+options: `cli_options` (check's usual lines) or argparse (`cli_parser`, every other)."""
 from __future__ import annotations
 
-import argparse
 import gc
 import os
 import sys
 import time
 import warnings
-from typing import List, Optional
+TYPE_CHECKING = False  # typing (a tenth of a replayed warm run, run_cache) is for the annotations alone
+if TYPE_CHECKING:
+    from typing import List, Optional
 
-from claude_lint import __version__
+from claude_lint.cli_options import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, quick_check
 from claude_lint.config import ConfigError
 from claude_lint.report import printable, write_output
 
-EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 # Address space `check` and `report` allow themselves (claude_lint/memory.py): several
 # times the peak of the largest file linted (1.4 GB for 5 MB of Python) on top of a large
 # project's facts; a runaway past the size bounds then raises MemoryError (the file's CL904).
 MAX_MEMORY = 8_000_000_000
-
-
-class _Parser(argparse.ArgumentParser):
-    def _get_formatter(self):
-        # argparse makes a formatter for every argument added, and its default width comes
-        # from shutil, whose import (with bz2 and lzma) costs more than the rest of the parser.
-        return self.formatter_class(prog=self.prog, width=_terminal_columns() - 2)
-
-    def error(self, message: str):  # argparse exits 2 too; keep its message short and ours
-        self.print_usage(sys.stderr)
-        sys.stderr.write(f"claude-lint: error: {message}\n")
-        raise SystemExit(EXIT_ERROR)
-
-
-# argparse asks gettext for each text it builds (usage, help, errors): gettext finds no
-# catalogue for argparse's domain (CPython ships none) but searches the locale folders
-# again at every call, after importing `locale`: 1% of a one-file run for English text.
-argparse._ = lambda message: message  # type: ignore[attr-defined]
-argparse.ngettext = lambda singular, plural, n: singular if n == 1 else plural  # type: ignore[attr-defined]
-
-
-def _terminal_columns() -> int:
-    """shutil.get_terminal_size().columns, without importing shutil: $COLUMNS, else the
-    terminal of standard output, else 80."""
-    try:
-        columns = int(os.environ["COLUMNS"])
-    except (KeyError, ValueError):
-        columns = 0
-    if columns <= 0:
-        try:
-            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns
-        except (AttributeError, ValueError, OSError):
-            columns = 0
-    return columns if columns > 0 else 80
-
-
-def _codes(value: str) -> List[str]:
-    return [v.strip() for v in value.split(",") if v.strip()]
-
-
-def build_parser(argv: Optional[List[str]] = None) -> argparse.ArgumentParser:
-    """argv: the arguments it will parse. Their command's options are added, not every
-    command's (a one-file run built them all at each start); with no command, all are."""
-    parser = _Parser(prog="claude-lint", description="Find the code and config decisions that inflate an LLM API bill.")
-    parser.add_argument("--version", action="version", version=f"claude-lint {__version__}")
-    # prog given: argparse would build a help formatter to work it out, which imports
-    # shutil (and with it bz2, lzma) at every start.
-    sub = parser.add_subparsers(dest="command", parser_class=_Parser, prog=parser.prog)
-    wanted = argv[0] if argv and argv[0] in _OPTIONS else None
-    for name, help_text in _COMMANDS:
-        command = sub.add_parser(name, help=help_text)
-        if name in _OPTIONS and wanted in (None, name):
-            _OPTIONS[name](command)
-    return parser
-
-
-_COMMANDS = (
-    ("check", "lint files and folders (default: .)"),
-    ("report", "cost audit of every LLM call site (default: .)"),
-    ("models", "show the model catalogue the rules use: prices, limits, lifecycle, sources"),
-    ("rule", "explain a rule"),
-    ("server", "run the language server over stdio (needs the `lsp` extra)"),
-)
-
-
-def _check_options(check: argparse.ArgumentParser) -> None:
-    from claude_lint.report import FORMATS
-
-    check.add_argument("paths", nargs="*", default=None, help="files or folders; `-` reads standard input")
-    check.add_argument("--select", type=_codes, help="rule codes or prefixes to enable (replaces the config's)")
-    check.add_argument("--ignore", type=_codes, help="rule codes or prefixes to disable")
-    check.add_argument("--extend-select", type=_codes, help="rule codes or prefixes to enable on top of the selection")
-    check.add_argument("--output-format", choices=FORMATS, default="text")
-    check.add_argument("-o", "--output-file", metavar="FILE", help="write the findings to FILE instead of standard output")
-    check.add_argument("--exit-zero", action="store_true", help="exit 0 even when there are findings")
-    check.add_argument("--statistics", action="store_true", help="show counts per rule instead of each finding")
-    check.add_argument("--config", help="a pyproject.toml or claude-lint.toml to use instead of the nearest one")
-    check.add_argument("--stdin-filename", help="the name of the file read from standard input")
-    check.add_argument("--no-respect-gitignore", action="store_true", help="lint files that .gitignore excludes")
-    check.add_argument("--force-exclude", action="store_true", help="apply exclusions to files named on the command line too")
-    check.add_argument("--diff-base", metavar="REV", help="report only findings on lines changed since the git revision REV")
-    check.add_argument("--no-cache", action="store_true", help="neither read nor write the facts cache")
-    check.add_argument("--cache-dir", help="where the facts cache lives (default: .claude-lint-cache at the project root)")
-    check.add_argument("-q", "--quiet", action="store_true", help="print findings only, no summary")
-    check.add_argument("--fix", action="store_true", help="apply safe fixes (atomically; files that would not parse are left untouched)")
-    check.add_argument("--unsafe-fixes", action="store_true", help="also apply (or count) fixes that may change behaviour")
-    check.add_argument("--diff", action="store_true", help="print the fixes as a unified diff and write nothing")
-    check.add_argument("--show-fixes", action="store_true", help="list the fixes applied (with --fix) or available")
-    check.add_argument("--add-noqa", action="store_true", help="add `# noqa: CODE` to every line with a finding")
-    check.add_argument("-v", "--verbose", action="store_true", help="say on stderr which prompt files were read or refused, and why")
-
-
-def _report_options(report: argparse.ArgumentParser) -> None:
-    report.add_argument("paths", nargs="*", default=None, help="files or folders")
-    report.add_argument("--format", choices=("table", "markdown", "json", "html"), default="table")
-    report.add_argument("--calls-per-route", type=_positive_int, default=1000, help="calls priced per route (default 1000)")
-    report.add_argument("--output-fill", type=_fill, default=1.0, help="share of the output limit each call uses, 0-1 (default 1.0: worst case)")
-    report.add_argument("--config", help="a pyproject.toml or claude-lint.toml to use instead of the nearest one")
-    report.add_argument("-o", "--output", "--output-file", dest="output", metavar="FILE", help="write the report to FILE instead of standard output")
-    report.add_argument("--usage", action="append", nargs="+", metavar="FILE",
-                        help="measured usage to join to the call sites: OTLP JSON spans, usage JSON lines, LiteLLM spend logs, "
-                             "Anthropic usage reports (`-`: standard input)")
-    report.add_argument("--diff-base", metavar="REF", help="the estimated cost of each call site at git REF (its merge base with HEAD) and now")
-    report.add_argument("--fail-on-increase", metavar="PERCENT|AMOUNT",
-                        help="with --diff-base: exit 1 when the estimate rises by more than this (`10%%`, or USD: `5`, `$5`)")
-
-
-def _models_options(models: argparse.ArgumentParser) -> None:
-    models.add_argument("pattern", nargs="?", help="a glob (claude-opus-*) or part of a model ID or alias; a platform ID finds its model")
-    models.add_argument("--format", choices=("table", "json"), default="table")
-    models.add_argument("--config", help="a pyproject.toml or claude-lint.toml to use instead of the nearest one (its models-file and models apply)")
-
-
-def _rule_options(rule: argparse.ArgumentParser) -> None:
-    rule.add_argument("code", nargs="?", help="a rule code (CL001) or name; omit with --all")
-    rule.add_argument("--all", action="store_true", help="list every rule")
-
-
-_OPTIONS = {"check": _check_options, "report": _report_options, "models": _models_options, "rule": _rule_options}
 
 
 def main(argv: Optional[List[str]] = None) -> int:
@@ -206,8 +88,11 @@ def _main(argv: Optional[List[str]]) -> int:
     warnings.filterwarnings("ignore", message="invalid (octal )?escape sequence", category=DeprecationWarning)
     if argv is None:
         argv = sys.argv[1:]
-    parser = build_parser(argv)
-    args = parser.parse_args(argv)
+    args = quick_check(argv)
+    if args is None:
+        from claude_lint.cli_parser import build_parser
+
+        args = build_parser(argv).parse_args(argv)
     if args.command != "check":
         _collect_again()
     restore = lambda: None  # noqa: E731
@@ -235,25 +120,10 @@ def _main(argv: Optional[List[str]]) -> int:
         return EXIT_ERROR
     finally:
         restore()
-    parser.print_help()
+    from claude_lint.cli_parser import build_parser
+
+    build_parser().print_help()
     return EXIT_ERROR
-
-
-def _number(convert, expected: str, within, bounds: str):
-    """An argparse type: `convert` the text, then check it is `within` its bounds."""
-    def parse(value: str):
-        try:
-            n = convert(value)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"expected {expected}, got {value!r}") from None
-        if not within(n):
-            raise argparse.ArgumentTypeError(bounds)
-        return n
-    return parse
-
-
-_positive_int = _number(int, "a whole number", lambda n: n >= 1, "must be at least 1")
-_fill = _number(float, "a number between 0 and 1", lambda f: 0 <= f <= 1, "must be between 0 and 1")
 
 
 def _report(args) -> int:

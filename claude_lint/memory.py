@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import gc
 import os
-from typing import Callable
+TYPE_CHECKING = False  # typing (a tenth of a replayed warm run, run_cache) is for the annotations alone
+if TYPE_CHECKING:
+    from typing import Callable
 
 
 def limit_address_space(extra: int, share: int = 1) -> Callable[[], None]:

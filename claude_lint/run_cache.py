@@ -35,17 +35,19 @@ from __future__ import annotations
 
 import marshal
 import os
+import struct
 import sys
 import time
-from array import array
-from typing import Dict, Iterable, List, Optional, Tuple
+TYPE_CHECKING = False  # typing (a tenth of a replayed warm run, run_cache) is for the annotations alone
+if TYPE_CHECKING:
+    from typing import Dict, Iterable, List, Optional, Tuple
 
 from claude_lint.cache_folder import Folder, folder_for, from_command_line, open_folder, own_code
 from claude_lint.cache_seal import blake2b, seal, secret, unseal
 from claude_lint.config import ROOT_MARKERS, WATCHED_FILES
-from claude_lint.safeio import stamp, stat_stamp
+from claude_lint.safeio import stamp
 
-FORMAT = 1
+FORMAT = 2  # 2: paths kept as bytes, relative to the working folder inside it
 PREFIX = "run-"
 MAX_PATHS = 300_000
 MAX_OUTPUT = 32_000_000
@@ -58,37 +60,53 @@ RACY_NS = 2_000_000_000
 # markers, whose presence alone counts.
 MARKERS = WATCHED_FILES + tuple(m for m in ROOT_MARKERS if m not in WATCHED_FILES)
 
-Stamp = Optional[Tuple[int, ...]]
+if TYPE_CHECKING:
+    Stamp = Optional[Tuple[int, ...]]
+    Replay = Tuple[str, str, int]  # standard output, standard error, exit code
 PRESENT: Stamp = (0,)  # a project marker that is there, whatever its contents
 LATER: Stamp = ()  # read by the run, stamped only after it
-Replay = Tuple[str, str, int]  # standard output, standard error, exit code
 
 
-def _stamps(paths: Iterable[str], present: Iterable[str] = ()) -> bytes:
+def _stamps(paths: Iterable[bytes], present: Iterable[bytes] = ()) -> bytes:
     """The stamps of `paths`, then of `present` (project markers), as one string of bytes:
     a kept run holds thousands, and a list of tuples of large integers took longer to
-    unmarshal than the stats took."""
-    found = array("q")
-    add = found.extend
+    unmarshal than the stats took. Paths as bytes, relative to the working folder when
+    inside it (`_stored`): a str path is encoded again at every stat, and a long one is
+    looked up again one folder at a time by the system."""
+    # A replay is this loop, one stat of each path of a large project (6,000 on Django):
+    # `struct` packs the four numbers in one call, where `array.extend` parsed each number
+    # as a call argument (a quarter of the replay).
+    found = []
+    add = found.append
     st_of = os.stat
+    pack = _PACK
     for path in paths:
         try:
             st = st_of(path)
         except (OSError, ValueError):
             add(_ABSENT)
             continue
-        add(stat_stamp(st))
+        add(pack(st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino))
     for path in present:
         add(_THERE if os.path.lexists(path) else _ABSENT)
-    return found.tobytes()
+    return b"".join(found)
 
 
-def _packed(stamp: Stamp) -> Tuple[int, ...]:
-    return _ABSENT if stamp is None else _THERE if stamp == PRESENT else stamp  # type: ignore[return-value]
+_PACK = struct.Struct("=4q").pack  # each stamp as array("q") holds it: native order, 8 bytes a number
+_ABSENT = _PACK(-1, -1, -1, -1)
+_THERE = _PACK(-2, -2, -2, -2)
 
 
-_ABSENT = (-1, -1, -1, -1)
-_THERE = (-2, -2, -2, -2)
+def _packed(stamp: Stamp) -> bytes:
+    return _ABSENT if stamp is None else _THERE if stamp == PRESENT else _PACK(*stamp)  # type: ignore[misc]
+
+
+def _stored(paths: List[str]) -> List[bytes]:
+    """Paths as a replay stats them: bytes, and relative to the working folder when inside
+    it (the kept run's key holds the working folder, so a replay runs from the same one)."""
+    inside = os.path.join(os.getcwd(), "")
+    cut = len(inside)
+    return [os.fsencode(p[cut:] if p.startswith(inside) and len(p) > cut else p) for p in paths]
 
 
 def key(options: Dict[str, object], settings) -> str:
@@ -120,7 +138,7 @@ def replay(settings, name: str) -> Optional[Replay]:
         return None
     finally:
         where.close()
-    if _stamps(paths.split("\0") if paths else (), present.split("\0") if present else ()) != stamps:
+    if _stamps(paths.split(b"\0") if paths else (), present.split(b"\0") if present else ()) != stamps:
         return None
     return out, err, code
 
@@ -185,20 +203,18 @@ def keep(settings, name: str, read: Dict[str, Stamp], out: str, err: str, code: 
     kept = [p for p in read if not p.startswith(own) and "\0" not in p]
     paths = [p for p in kept if read[p] != PRESENT]
     present = [p for p in kept if read[p] == PRESENT]
-    stamps = _stamps(paths, present)
-    before = array("q")
-    for p in paths + present:
-        early = read[p]
-        before.extend(_packed(early) if early != LATER else array("q", stamps[len(before) * 8:len(before) * 8 + 32]))
-    if before.tobytes() != stamps:
+    stored, stored_present = _stored(paths), _stored(present)
+    stamps = _stamps(stored, stored_present)
+    before = b"".join(_packed(read[p]) if read[p] != LATER else stamps[i * 32:i * 32 + 32] for i, p in enumerate(paths + present))
+    if before != stamps:
         return  # changed during the run: its output may be of the old or the new text
-    mtimes = before[::4]
+    mtimes = [stamp[0] for stamp in struct.iter_unpack("=4q", stamps)]
     if made_in is not None and made_in in read:
         mtimes[(paths + present).index(made_in)] = 0
     if max(mtimes, default=0) > started - RACY_NS:
         return  # written just before: a second write within the clock's tick would keep this mtime
     try:
-        payload = marshal.dumps(("\0".join(paths), "\0".join(present), stamps, out, err, code))
+        payload = marshal.dumps((b"\0".join(stored), b"\0".join(stored_present), stamps, out, err, code))
     except ValueError:
         return
     where = _open(settings, create=True)

@@ -21,7 +21,7 @@ MAGIC = b"CLMODS1\n"
 # name -> (source path, .pyc path, is a package, st_mtime_ns, st_size, offset, length): the
 # module's marshalled code is `length` bytes at `offset` past the index in the file `_file`
 _modules: dict = {}
-_loaded: dict = {}  # name -> its code, unmarshalled by the finder for the loader
+_unread: set = set()  # modules found, whose kept code the loader has not read yet
 _served: set = set()
 _modules_path = [None]
 _file = [None]  # the kept file, open for the run
@@ -102,20 +102,14 @@ class _KeptModules:
             return None
         if st.st_mtime_ns != mtime or st.st_size != size:
             return None
-        import marshal
-
-        try:
-            code = marshal.loads(_code_bytes(entry))
-        except Exception:
-            return None
-        if not isinstance(code, _CODE_TYPE):
-            return None
         spec = _ModuleSpec(name, _KeptModules, origin=source, is_package=package)
         spec.has_location = True
         spec.cached = cached
         if package:
             spec.submodule_search_locations = [os.path.dirname(source)]
-        _loaded[name] = code
+        # Its code is read when the module runs: a module start-up defers (`startup.DEFERRED`,
+        # inspect's 140 KB of code) is found at every start and run in few of them.
+        _unread.add(name)
         _served.add(name)
         return spec
 
@@ -129,11 +123,20 @@ class _KeptModules:
 
     @staticmethod
     def get_code(name):
-        code = _loaded.pop(name, None)
-        if code is None:  # asked again (runpy, a reload): the source as it is now
-            with open(_modules[name][0], "rb") as fh:
-                code = compile(fh.read(), _modules[name][0], "exec", dont_inherit=True)
-        return code
+        if name in _unread:
+            _unread.discard(name)
+            import marshal
+
+            try:
+                code = marshal.loads(_code_bytes(_modules[name]))
+            except Exception:
+                code = None
+            if isinstance(code, _CODE_TYPE):
+                return code
+            _served.discard(name)  # damaged: compiled from its source below, and kept again at exit
+        # asked again (runpy, a reload), or its kept code damaged: the source as it is now
+        with open(_modules[name][0], "rb") as fh:
+            return compile(fh.read(), _modules[name][0], "exec", dont_inherit=True)
 
     @staticmethod
     def is_package(name):

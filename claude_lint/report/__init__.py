@@ -13,7 +13,9 @@ from __future__ import annotations
 import importlib
 import math
 import sys
-from typing import Callable, Optional
+TYPE_CHECKING = False  # typing (a tenth of a replayed warm run, run_cache) is for the annotations alone
+if TYPE_CHECKING:
+    from typing import Callable, Optional
 
 from claude_lint.patterns import lazy
 
