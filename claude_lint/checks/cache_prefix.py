@@ -30,7 +30,7 @@ _DAILY = lazy(r"\btoday\b|\.date\(\)")
 _FORMAT = lazy(r"""(?:strftime\(\s*[rbuf]*["']|\):)(?P<fmt>[^"'}]*)""")
 _TIME_DIRECTIVE = lazy(r"%-?[HIMSfpXcTsRkl]")
 # What the clock says about the zone or the calendar, not the moment: the same on every request.
-_CLOCK_ZONE = lazy(r"\.(?:tzinfo|tzname|utcoffset|year|month|weekday|isoweekday)\b(?:\(\))?\)?$")
+_CLOCK_ZONE = lazy(r"\.(?:tzinfo|tzname|utcoffset|year|month|day|weekday|isoweekday)\b(?:\(\))?\)?$")
 
 
 _SECONDS, _MINUTES, _HOURS = lazy(r"%-?[SfXcTs]"), lazy(r"%-?[MR]"), lazy(r"%-?[HIklp]")  # format directives by resolution
@@ -96,7 +96,7 @@ class CachePrefixDynamic(Rule):
     breakpoint is fine and stays silent; so do values the linter cannot name, and
     dates (`date.today()`, `now():%Y-%m-%d`, `now().date()`): a value that changes
     once a day costs one extra cache write a day, not a miss on every request. The
-    clock's zone or calendar (`now.tzinfo`, `now.year`) is the same on every request. A
+    clock's zone or calendar (`now.tzinfo`, `now.year`, `now.day`) changes once a day at most. A
     clock read to the minute or the hour (`now():%H:%M`, `now().replace(second=0)`) is
     said to change every minute (hour): calls within it still match, so the loss given
     is a worst case. A value in a system prompt, short or not (or a second system

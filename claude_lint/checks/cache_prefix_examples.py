@@ -208,7 +208,8 @@ SILENT = [
     'anthropic.Anthropic().messages.create(model="claude-sonnet-4-6", max_tokens=500, messages=[], system=f"Now: {time.time()}\\n{RULES}")\n',
     APPENDED.format(fmt="%Y-%m-%d"),  # to the day: one extra write a day
     # the clock's time zone (or year) read at request time is the same on every request
-    CHAT.format(system='f"Zone: {datetime.datetime.now().astimezone().tzinfo}\\n{RULES}"'),
+    CHAT.format(system='f"Zone: {datetime.datetime.now().astimezone().tzinfo}\\n{RULES}"'),    # the day of the month read from a local clock: one extra write a day
+    CHAT.format(system='f"Day {now.day} of the month.\\n{RULES}"').replace("def ask(q):\n", "def ask(q):\n    now = datetime.datetime.now()\n"),
 ]
 
 # OpenAI caches long prefixes by itself: a builder's return that opens with the time defeats it
