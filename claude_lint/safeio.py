@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import os
 import stat
-from typing import Optional, Tuple
+TYPE_CHECKING = False  # typing is for the annotations alone (its import is a tenth of a replayed warm run)
+if TYPE_CHECKING:
+    from typing import Optional, Tuple
 
 _NONBLOCK = getattr(os, "O_NONBLOCK", 0)
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
