@@ -30,8 +30,6 @@ _NAMED = (
     (lazy(r"(?i)api\.moonshot\.(?:cn|ai)"), "Moonshot AI"),
     (lazy(r"(?i)open\.bigmodel\.cn"), "Zhipu AI"),
 )
-# Those vendors: each model has a maximum output and a price of its own, as any provider's.
-VENDORS = frozenset({"Alibaba DashScope", "DeepSeek", "Moonshot AI", "Zhipu AI"})
 # OpenAI-compatible SDKs of such services (their packages): their client is the service.
 SDKS = {"groq": "Groq", "together": "Together AI", "fireworks": "Fireworks AI"}
 # Provider routes of a model string that send the request to such a service: LiteLLM's
