@@ -229,6 +229,9 @@ SILENT = [
     CHAT.format(stamp="'Be brief.'", after=", {'role': 'user', 'content': f'Now: {datetime.now():%H:%M}'}"),
     # a third-party service, or a local server: how (or whether) it caches is its own
     CHAT.replace("OpenAI()", "OpenAI(base_url='https://openrouter.ai/api/v1')").format(stamp="f'Now: {datetime.now():%H:%M}'", after=""),
+    # a vendor's own OpenAI-compatible API (Alibaba's Qwen): its caching is not OpenAI's
+    CHAT.replace("OpenAI()", "OpenAI(base_url='https://dashscope.aliyuncs.com/compatible-mode/v1')").replace("gpt-5.4", "qwen-turbo").format(
+        stamp="f'Now: {datetime.now():%H:%M}'", after=""),
     CHAT.replace("OpenAI()", "OpenAI(base_url='http://localhost:11434/v1')").format(stamp="f'Now: {datetime.now():%H:%M}'", after=""),
     # a list built anew for each request does not grow: nothing resent behind the clock
     CHAT.replace("*history{after}", "{{'role': 'user', 'content': q}}").format(stamp="f'Now: {datetime.now():%H:%M}'"),

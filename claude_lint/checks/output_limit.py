@@ -6,6 +6,7 @@ from claude_lint.checks import evidence as ev
 from claude_lint.checks.base import Context, Invalid, Rule, money, per_mtok, tokens
 from claude_lint.cost import output_usd
 from claude_lint.diagnostics import Diagnostic
+from claude_lint.extract.endpoints import VENDOR_APIS
 from claude_lint.extract.sdk import api_facts
 from claude_lint.facts import FileRead, Lit, Mapping, Param, Ref, Seq, Transform, Unknown
 from claude_lint.link import Call
@@ -190,11 +191,14 @@ class OutputLimitMissing(Rule):
         # catalogue does not know (an open model, at a fraction of a frontier model's price): its
         # maximum output and price are unknown, so an uncapped call cannot be sized. A catalogued
         # model there is judged as any other; so is any request through a reseller of the
-        # providers' own models at their prices (OpenRouter, `RESELLERS`).
+        # providers' own models at their prices (OpenRouter, `RESELLERS`), or to a vendor's own API.
         fires = [
             *fires,
             Invalid('from openai import OpenAI\nclient = OpenAI(base_url="https://openrouter.ai/api/v1")\n'
                     'client.chat.completions.create(model="gpt-4o", messages=[])\n', row=3, message="up to gpt-4o's maximum of 16,384 tokens"),
+            # a vendor's own API for its own models (`endpoints.VENDOR_APIS`): a provider like any other
+            Invalid('from openai import OpenAI\nclient = OpenAI(base_url="https://api.deepseek.com")\n'
+                    'client.chat.completions.create(model="deepseek-chat", messages=[])\n', row=3, message="sets no output cap"),
         ]
         silent = [
             *silent,
@@ -240,7 +244,7 @@ class OutputLimitMissing(Rule):
         if site.provider == "langchain" and site.output_limit_nearby:
             return
         model = ctx.model(call)
-        if model is None and site.gateway is not None and site.gateway not in RESELLERS:
+        if model is None and site.gateway is not None and site.gateway not in RESELLERS | VENDOR_APIS:
             return  # an inference host's own model (see the examples): no maximum or price to size the bill by
         names = shape.output_limit_keyword
         worst = ""

@@ -56,3 +56,9 @@ HTTP_BODY_PROOF = ("model", "messages")
 ANTHROPIC_HEADERS = ("anthropic-version", "x-api-key")
 # Body keys of Ollama's own chat API (`/api/chat`: model parameters under "options").
 OLLAMA_BODY_KEYS = ("options", "keep_alive")
+
+
+# Vendors that serve their own models through an OpenAI-compatible API (`gateways` names
+# them from the host): each model has a maximum output and a price of its own, as any
+# provider's, though its caching and dates are not OpenAI's.
+VENDOR_APIS = frozenset({"Alibaba DashScope", "DeepSeek", "Moonshot AI", "Zhipu AI"})

@@ -1,6 +1,6 @@
-"""Third-party services a request is seen to go to: they serve many vendors' models under
-their own IDs, prices and dates, so a first-party model's lifecycle is not theirs
-(`facts.CallSite.gateway`).
+"""Third-party services a request is seen to go to: they serve many vendors' models (or
+their own, through an OpenAI-compatible API) under their own IDs, prices and dates, so a
+first-party model's lifecycle and caching are not theirs (`facts.CallSite.gateway`).
 
 Seen from the host written, the names of an endpoint's configuration (`OPENROUTER_API_KEY`,
 `TOGETHER_BASE_URL`), the service's own SDK, or, for a raw POST to a configured URL, the
@@ -23,6 +23,12 @@ _NAMED = (
     (lazy(r"(?i)api\.together\.(?:xyz|ai)|(?<![a-z])together(?:_?ai)?(?![a-z])"), "Together AI"),
     (lazy(r"(?i)deepinfra"), "DeepInfra"),
     (lazy(r"(?i)api\.fireworks\.ai|fireworks_?ai"), "Fireworks AI"),
+    # Vendors that serve their own models through an OpenAI-compatible API: the OpenAI SDK
+    # pointed at them sends no OpenAI model, and their prices, dates and caching are their own.
+    (lazy(r"(?i)dashscope|\.aliyuncs\.com"), "Alibaba DashScope"),
+    (lazy(r"(?i)api\.deepseek\.com"), "DeepSeek"),
+    (lazy(r"(?i)api\.moonshot\.(?:cn|ai)"), "Moonshot AI"),
+    (lazy(r"(?i)open\.bigmodel\.cn"), "Zhipu AI"),
 )
 # OpenAI-compatible SDKs of such services (their packages): their client is the service.
 SDKS = {"groq": "Groq", "together": "Together AI", "fireworks": "Fireworks AI"}
