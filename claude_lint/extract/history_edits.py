@@ -62,6 +62,12 @@ def observer(call) -> bool:
 _SIZE_WORDS = ("token", "len", "size", "count", "limit", "max")
 
 
+def _copied_into(call) -> bool:
+    """`sent.extend(history)`: the items copied into another list; `history` itself is left whole."""
+    return (isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) and call.func.attr == "extend"
+            and len(call.args) == 1 and not call.keywords)
+
+
 def size_test(test: ast.expr) -> bool:
     """A test of the list's length or of tokens spent: what decides a reset is the size."""
     for n in ast.walk(test):
@@ -187,8 +193,8 @@ class EditJudge:
         if e.kind == "grow":
             return "grow"
         if e.kind == "escape":
-            if observer(node) or self._same_request(node):
-                return "read"  # looked at, or sent again by the same request function
+            if observer(node) or self._same_request(node) or _copied_into(node):
+                return "read"  # looked at, copied into another list, or sent again by the same request function
             return "trim"
         if e.kind == "trim":
             if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
