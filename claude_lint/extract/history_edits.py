@@ -236,10 +236,10 @@ class EditJudge:
             return False
         func, sc = call.func, e.scope
         if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id == sc.self_name and sc.klass is not None:
-            found = [s for s in self._scopes() if s.klass is sc.klass and s.kind == "function" and getattr(s.node, "name", None) == func.attr]
+            found = [s for s in self._functions().get(func.attr, ()) if s.klass is sc.klass]
             skip = 1
         elif isinstance(func, ast.Name):
-            found = [s for s in self._scopes() if s.parent is self.c.module and s.kind == "function" and getattr(s.node, "name", None) == func.id]
+            found = [s for s in self._functions().get(func.id, ()) if s.parent is self.c.module]
             skip = 0
         else:
             return False
@@ -259,6 +259,17 @@ class EditJudge:
         if not names or None in names:
             return False
         return not any(isinstance(n, ast.Name) and n.id in names for stmt in fn.body for n in ast.walk(stmt))
+
+    def _functions(self) -> dict:
+        """The file's functions by name, gathered once: each list handed to a call looks its callee up."""
+        table = getattr(self, "_function_table", None)
+        if table is None:
+            table = {}
+            for s in self._scopes():
+                if s.kind == "function" and isinstance(s.node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                    table.setdefault(s.node.name, []).append(s)
+            self._function_table = table
+        return table
 
     def _same_request(self, node) -> bool:
         return isinstance(node, ast.Call) and self._request is not None and ast.dump(node.func) == ast.dump(self._request.func)
