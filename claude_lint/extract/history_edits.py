@@ -62,6 +62,12 @@ def observer(call) -> bool:
 _SIZE_WORDS = ("token", "len", "size", "count", "limit", "max")
 
 
+def _copied_into(call) -> bool:
+    """`sent.extend(history)`: the items copied into another list; `history` itself is left whole."""
+    return (isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) and call.func.attr == "extend"
+            and len(call.args) == 1 and not call.keywords)
+
+
 def size_test(test: ast.expr) -> bool:
     """A test of the list's length or of tokens spent: what decides a reset is the size."""
     for n in ast.walk(test):
@@ -187,8 +193,8 @@ class EditJudge:
         if e.kind == "grow":
             return "grow"
         if e.kind == "escape":
-            if observer(node) or self._same_request(node):
-                return "read"  # looked at, or sent again by the same request function
+            if observer(node) or self._same_request(node) or _copied_into(node) or self._ignored_by_callee(node, e):
+                return "read"  # looked at, copied into another list, not used, or sent again by the same request function
             return "trim"
         if e.kind == "trim":
             if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
@@ -222,6 +228,48 @@ class EditJudge:
         if isinstance(value, (ast.List, ast.Tuple, ast.ListComp)) or isinstance(value, ast.Call):
             return "reset"
         return "trim"
+
+    def _ignored_by_callee(self, call, e) -> bool:
+        """`self._run_tools(calls, history)` where that method of this class (or a function of
+        this module) never names the parameter it is handed the list as: it cannot trim it."""
+        if not isinstance(call, ast.Call):
+            return False
+        func, sc = call.func, e.scope
+        if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id == sc.self_name and sc.klass is not None:
+            found = [s for s in self._functions().get(func.attr, ()) if s.klass is sc.klass]
+            skip = 1
+        elif isinstance(func, ast.Name):
+            found = [s for s in self._functions().get(func.id, ()) if s.parent is self.c.module]
+            skip = 0
+        else:
+            return False
+        if len(found) != 1 or not isinstance(found[0].node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            return False
+        fn = found[0].node
+        if fn.decorator_list or fn.args.vararg is not None or fn.args.kwarg is not None:
+            return False
+        params = [a.arg for a in fn.args.posonlyargs + fn.args.args]
+        names = []
+        for i, arg in enumerate(call.args):
+            if isinstance(arg, ast.Starred):
+                return False
+            if list_ref(arg, e.key, sc.self_name):
+                names.append(params[i + skip] if i + skip < len(params) else None)
+        names += [kw.arg for kw in call.keywords if list_ref(kw.value, e.key, sc.self_name)]
+        if not names or None in names:
+            return False
+        return not any(isinstance(n, ast.Name) and n.id in names for stmt in fn.body for n in ast.walk(stmt))
+
+    def _functions(self) -> dict:
+        """The file's functions by name, gathered once: each list handed to a call looks its callee up."""
+        table = getattr(self, "_function_table", None)
+        if table is None:
+            table = {}
+            for s in self._scopes():
+                if s.kind == "function" and isinstance(s.node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                    table.setdefault(s.node.name, []).append(s)
+            self._function_table = table
+        return table
 
     def _same_request(self, node) -> bool:
         return isinstance(node, ast.Call) and self._request is not None and ast.dump(node.func) == ast.dump(self._request.func)

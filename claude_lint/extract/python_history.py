@@ -165,13 +165,16 @@ class HistoryFinder(ModelHistory, StoreHistory, EditJudge):
         """A function's local name bound (each time) to a whole copy of a growing list."""
         owner = self.ev.find(expr.id, scope)
         bound = owner.assigns.get(expr.id, []) if owner is not None and owner.kind in ("function", "module") else []
+        started = [b for b in bound if not (isinstance(b, Binding) and b.what == "augmented")]
+        if started and all(_literal_head(b) for b in started):
+            bound = started  # `sent = [system]; sent += history`: the `+=` is judged with the list's other edits
         if not bound or len(bound) > 3 or not all(isinstance(b, ast.expr) for b in bound):
             return None
         if owner.kind == "module" and not any(e.key == ("name", expr.id) and e.scope is owner and e.loops for e in self.c.events if e.kind == "reassign"):
             return None  # a module-level copy made once, at import, is a snapshot; one remade each turn of a loop is not
         found = None
         for b in bound:
-            if isinstance(b, ast.List) and not b.elts:
+            if _literal_head(b):
                 b_source = self._filled_from(expr.id, owner, depth)
             else:
                 b_source = self._source(b, owner, depth + 1)
@@ -184,15 +187,23 @@ class HistoryFinder(ModelHistory, StoreHistory, EditJudge):
 
     def _filled_from(self, name: str, owner: Scope, depth: int) -> Optional[ast.expr]:
         """`filtered = []` then `for m in history: filtered.append(...)`: a copy of `history`
-        (also with the new turn appended after the copy, where the list was started)."""
+        (also with the new turn appended after the copy, where the list was started).
+        `sent = [system]` then `sent.extend(history)` (or `sent += history`) where the list is
+        started: the fixed head followed by the whole of `history`, so a copy of it too."""
         found = None
         events = [e for e in self.c.events if e.key == ("name", name) and e.scope is owner and e.kind != "escape"]
-        starts = {e.loops for e in events if e.kind == "reassign" and isinstance(e.value, ast.List) and not e.value.elts}
+        starts = {e.loops for e in events if e.kind == "reassign" and _literal_head(e.value)}
         for e in events:
-            if e.kind == "reassign" and isinstance(e.value, ast.List) and not e.value.elts:
-                continue  # the `[]` it starts from
+            if e.kind == "reassign" and _literal_head(e.value):
+                continue  # the literal head it starts from
             if e.kind == "grow" and e.loops in starts:
-                continue  # the turn added after the copy, at the level the list is started
+                whole = _extended_by(e.node)
+                source = self._source(whole, owner, depth + 1) if whole is not None else None
+                if source is not None:
+                    if found is not None and ast.dump(found) != ast.dump(source):
+                        return None  # two growing lists joined: neither alone is the copy
+                    found = source
+                continue  # otherwise the turn added after the copy, at the level the list is started
             loop = e.loops[-1] if e.loops else None
             if e.kind != "grow" or not isinstance(loop, (ast.For, ast.AsyncFor)):
                 return None
@@ -389,3 +400,17 @@ def _past_head(part: ast.expr) -> bool:
     (`[-20:]`) or a cut (`[:n]`) is a bound."""
     return (isinstance(part, ast.Slice) and part.upper is None and part.step is None and isinstance(part.lower, ast.Constant)
             and type(part.lower.value) is int and 0 <= part.lower.value <= 3)
+
+
+def _literal_head(value: object) -> bool:
+    """`[]`, `[{"role": "system", ...}]`: a list started from its own items, none spread from another list."""
+    return isinstance(value, ast.List) and not any(isinstance(el, ast.Starred) for el in value.elts)
+
+
+def _extended_by(node: ast.AST) -> Optional[ast.expr]:
+    """The list `node` adds whole to another: `x.extend(history)`, `x += history`."""
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "extend" and len(node.args) == 1 and not node.keywords:
+        return node.args[0]
+    if isinstance(node, ast.AugAssign) and isinstance(node.op, ast.Add):
+        return node.value
+    return None

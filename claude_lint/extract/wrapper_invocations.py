@@ -14,7 +14,8 @@ from claude_lint.extract.python_calls import free_limits
 from claude_lint.extract.scopes import Binding, CallRecord, Scope, keyword
 from claude_lint.extract.wrapper_receivers import HANDED
 from claude_lint.extract.wrapper_shapes import MAX_CLASSES, MAX_VALUE_NODES, BINDS_FIRST_ARGS, RUNS_WITH_ARGS, RUNS_LATER, RUNS_PER_ITEM, APPLY, TASK_CALLS, TASK_MAPS, params_in, none_default, assigns_name
-from claude_lint.facts import Callee, History, Invocation, Mapping, Param, Unknown
+from claude_lint.extract.value_text import ITEMS_OP
+from claude_lint.facts import Callee, History, Invocation, Mapping, Param, Seq, Transform, Unknown
 
 
 MAX_PASSED = 8  # arguments of one call looked at for a client passed in
@@ -264,8 +265,8 @@ class InvocationFinder:
         args = list(inv.args)
         for i, a in enumerate(record.node.args[:len(args)]):
             if not isinstance(args[i], Param):
-                args[i] = self.rebound_param(a, record.scope, d) or args[i]
-        entries = tuple((k, self.rebound_param(keyword(record.node, k), record.scope, d) or v) if k is not None and not isinstance(v, Param) and keyword(record.node, k) is not None else (k, v)
+                args[i] = _kept_head(args[i], self.rebound_param(a, record.scope, d))
+        entries = tuple((k, _kept_head(v, self.rebound_param(keyword(record.node, k), record.scope, d))) if k is not None and not isinstance(v, Param) and keyword(record.node, k) is not None else (k, v)
                         for k, v in inv.kwargs.entries)
         return replace(inv, args=tuple(args), kwargs=replace(inv.kwargs, entries=entries))
 
@@ -415,3 +416,18 @@ def _sources(ev, arg_nodes, args, node: ast.Call, kwargs: Mapping) -> Tuple[Tupl
         if k.arg in unknown:
             out.append((k.arg, ev.code_for(k.value)))
     return tuple((key, code) for key, code in out if len(code) <= MAX_ARGUMENT_SOURCE)
+
+
+def _kept_head(value: object, param: Optional[Param]) -> object:
+    """What a call hands on for an argument that is the caller's parameter rebound: the
+    parameter, unless the argument's value is a list of known messages around the whole
+    parameter spread once (`combined = [system] + messages`): that list, so the request
+    sees the head (its system text) as well as the caller's conversation behind it."""
+    if param is None:
+        return value
+    if type(value) is Seq:
+        spread = [i for i in value.items if type(i) is Transform and i.op == ITEMS_OP]
+        whole = [i for i in spread if type(i.inner) is Param and (i.inner.function, i.inner.name) == (param.function, param.name)]
+        if len(spread) == 1 and whole and not any(isinstance(i, Unknown) for i in value.items):
+            return value
+    return param
