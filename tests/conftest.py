@@ -61,6 +61,11 @@ SUITE_CL001 = '\n[tool.claude-lint.CL001]\nmode = "threshold"\n'
 SUITE_CONFIG = '\n[tool.claude-lint]\nselect = ["ALL"]\n' + SUITE_CL001
 
 
+def line_of(text: str, needle: str) -> int:
+    """The 1-based line of an example's text where needle first occurs."""
+    return text[: text.index(needle)].count("\n") + 1
+
+
 def report_routes(cli, root: Path, example) -> list:
     """The routes `report --format json` lists for an example written under root."""
     import json

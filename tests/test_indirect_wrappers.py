@@ -7,11 +7,7 @@ recognised with its values, and its look-alikes silent, through the real CLI (`r
 --format json` lists every recognised request)."""
 from __future__ import annotations
 
-from conftest import report_routes
-
-
-def _line(text: str, needle: str) -> int:
-    return text[: text.index(needle)].count("\n") + 1
+from conftest import line_of, report_routes
 
 
 def _routes(cli, tmp_path, example) -> dict:
@@ -48,10 +44,10 @@ def test_a_service_method_handed_to_a_thread_pool_a_job_queue_or_a_background_ta
         "app/__init__.py": "", "app/services/__init__.py": "",
         "app/services/claude.py": SERVICE, "app/routes.py": ROUTES,
     })
-    request = _line(SERVICE, "self.client.messages.create")
+    request = line_of(SERVICE, "self.client.messages.create")
     reached = (request, "claude-sonnet-4-5-20250929", 1024)
     at = {line for name, line in found if name == "app/routes.py"}
-    expected = {_line(ROUTES, needle) for needle in (
+    expected = {line_of(ROUTES, needle) for needle in (
         "run_in_threadpool(claude_service.classify_message, text)", "asyncio.gather(",
         "tasks.add_task(claude_service.classify_message", "enqueue(claude_service", "[claude_service.classify_message(t)")}
     # not the object's other method, handed to a pool or a background task
@@ -91,17 +87,17 @@ def test_a_wrapper_picked_from_a_collection_of_functions(cli, tmp_path):
         "pipelines/__init__.py": "", "pipelines/pipe.py": STAGES, "summaries.py": SUMMARIZERS,
         "main.py": "from pipelines.pipe import Pipeline\n\n\ndef main():\n    Pipeline(start_stage=2).run()\n",
     })
-    one, three = _line(STAGES, "model='claude-opus-4-1'"), _line(STAGES, "model='claude-haiku-4-5'")
+    one, three = line_of(STAGES, "model='claude-opus-4-1'"), line_of(STAGES, "model='claude-haiku-4-5'")
     wrapped = {line: via for (name, line), (via, _, _) in found.items() if name == "pipelines/pipe.py" and via is not None}
     # a list of (number, method) tuples, a list of methods, a dict's items; not a list of
     # methods making no request, nor a loop over a dict's keys
-    assert wrapped == {_line(STAGES, "                stage_func()"): one, _line(STAGES, "            fn()\n\n    def run_named"): one,
-                       _line(STAGES, "            step(text)"): three}
+    assert wrapped == {line_of(STAGES, "                stage_func()"): one, line_of(STAGES, "            fn()\n\n    def run_named"): one,
+                       line_of(STAGES, "            step(text)"): three}
     # the pipeline run from another module reaches the stage through the loop
     assert found[("main.py", 5)] == (one, "claude-opus-4-1-20250805", 32000)
     # a field of an entry of a dict of dicts; not one whose functions make no request
     summarised = {line: via for (name, line), (via, _, _) in found.items() if name == "summaries.py" and via is not None}
-    assert summarised == {_line(SUMMARIZERS, "return func(text)"): _line(SUMMARIZERS, "return client.messages.create")}
+    assert summarised == {line_of(SUMMARIZERS, "return func(text)"): line_of(SUMMARIZERS, "return client.messages.create")}
 
 
 PROVIDERS = (
@@ -138,16 +134,16 @@ def test_a_wrapper_object_made_by_another_modules_factory_method(cli, tmp_path):
     found = _routes(cli, tmp_path, {
         "app/__init__.py": "", "app/providers.py": PROVIDERS, "app/config.py": CONFIG, "app/use.py": USE,
     })
-    request = _line(PROVIDERS, "self.model.generate_content")
+    request = line_of(PROVIDERS, "self.model.generate_content")
     used = {line: found[("app/use.py", line)] for name, line in found if name == "app/use.py"}
     # a module-level instance's method, a static and a class method, a local instance's
     # method; a factory function whose return annotation says more than the object's method
     # it returns (a context variable's `get()`); not a factory making only an Echo, nor a
     # method returning text
     assert used == {line: (request, "gemini-2.5-flash", 1000) for line in (
-        _line(USE, "current_provider().generate"),
-        _line(USE, "return model.generate(prompt)\n\n\ndef from_static"), _line(USE, "Models.create('gemini')"),
-        _line(USE, "Models.build("), _line(USE, "return model.generate(prompt)\n\n\ndef only_echo"))}
+        line_of(USE, "current_provider().generate"),
+        line_of(USE, "return model.generate(prompt)\n\n\ndef from_static"), line_of(USE, "Models.create('gemini')"),
+        line_of(USE, "Models.build("), line_of(USE, "return model.generate(prompt)\n\n\ndef only_echo"))}
 
 
 AGENTS = (
@@ -176,15 +172,15 @@ def test_a_strands_agent_kept_made_by_a_factory_or_passed_in(cli, tmp_path):
         # the same names in a file that imports no Strands: another library's agent
         "plain.py": "def run(agent, prompt):\n    return agent(prompt)\n",
     })
-    nova, sonnet = _line(AGENTS, "model = BedrockModel"), _line(AGENTS, "    return Agent(model=BedrockModel")
-    calls = {line: via for (name, line), (via, _, _) in found.items() if name == "main.py" and line > _line(AGENTS, "def main")}
+    nova, sonnet = line_of(AGENTS, "model = BedrockModel"), line_of(AGENTS, "    return Agent(model=BedrockModel")
+    calls = {line: via for (name, line), (via, _, _) in found.items() if name == "main.py" and line > line_of(AGENTS, "def main")}
     # the agent over the kept model called, streamed, running a nested agent on its model;
     # the factory's agent; the agent passed to a function calling it (here and in another
     # module): not a tool that sends no request (memory)
-    passed = _line(AGENTS, "def run(agent, prompt)") + 1
+    passed = line_of(AGENTS, "def run(agent, prompt)") + 1
     assert calls == {
-        _line(AGENTS, "    ask(p)"): nova, _line(AGENTS, "    stream(p)"): nova, _line(AGENTS, "    nested(p)"): nova,
-        _line(AGENTS, "    plan(p)"): sonnet, _line(AGENTS, "    run(agent, p)"): passed, _line(AGENTS, "    classify(agent, p)"): 6,
+        line_of(AGENTS, "    ask(p)"): nova, line_of(AGENTS, "    stream(p)"): nova, line_of(AGENTS, "    nested(p)"): nova,
+        line_of(AGENTS, "    plan(p)"): sonnet, line_of(AGENTS, "    run(agent, p)"): passed, line_of(AGENTS, "    classify(agent, p)"): 6,
     }
     assert found[("main.py", nova)][1:] == ("us.amazon.nova-pro-v1:0", 2000)
     # a parameter named otherwise, or rebound, is not the agent passed in; nothing without Strands
@@ -232,13 +228,13 @@ def test_a_wrapper_object_handed_in_as_a_parameter_of_no_said_type(cli, tmp_path
         "app/helpers.py": "from app.claude import AsyncClaude\n\n\nasync def async_message(text):\n    return await AsyncClaude().chat(text)\n",
         "app/jobs.py": "from app.helpers import async_message\n\n\nasync def job(text):\n    return await async_message(text)\n",
     })
-    request = _line(CLAUDE, "self.client.messages.create")
+    request = line_of(CLAUDE, "self.client.messages.create")
     managed = {line: found[("app/manager.py", line)] for name, line in found if name == "app/manager.py"}
     # `llm: Any` whose method, of a name one class of the project defines, is a wrapper
     # method; the functions handing it on, through a task and a timeout; not a method of a
     # one-word name (`chat`), nor one two classes define, nor a parameter annotated with a class
     assert managed == {line: (request, "claude-sonnet-4-5-20250929", 8192) for line in (
-        _line(MANAGER, "asyncio.create_task"), _line(MANAGER, "asyncio.wait_for"), _line(MANAGER, "await llm.async_message([{"))}
+        line_of(MANAGER, "asyncio.create_task"), line_of(MANAGER, "asyncio.wait_for"), line_of(MANAGER, "await llm.async_message([{"))}
     assert found[("app/hook.py", 6)] == (request, "claude-sonnet-4-5-20250929", 8192)
     assert sorted(line for name, line in found if name == "app/bot.py") == [9]
     assert found[("app/jobs.py", 5)] == (request, "claude-sonnet-4-5-20250929", 8192)  # through helpers.py's function

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import report_routes
+from conftest import line_of, report_routes
 
 PROVIDER = (
     "from litellm import completion\n\n\n"
@@ -798,10 +798,6 @@ def test_a_client_from_a_lazy_getter_method_behind_a_protocol_of_the_callers_fil
     assert at(found, "dm/service.py") == [(39, 9), (42, 9)]
 
 
-def _line(text: str, needle: str) -> int:
-    return text[: text.index(needle)].count("\n") + 1
-
-
 def _sites(cli, tmp_path, example) -> dict:
     """(file, line) -> (provider, api, model, output limit) of each request site (no wrapper calls)."""
     return {(r["filename"], r["line"]): (r["provider"], r["api"], r["model"], r["output_limit"])
@@ -827,12 +823,12 @@ def test_a_gemini_model_object_from_a_project_getter_proven_by_its_generation_co
         # the same calls in a file that imports no Google SDK: another library's generate_content
         "other.py": GEMINI_GETTER.replace("import google.generativeai as genai\n", ""),
     })
-    request = ("gem.py", _line(GEMINI_GETTER, "model.generate_content(content, generation_config=config)"))
+    request = ("gem.py", line_of(GEMINI_GETTER, "model.generate_content(content, generation_config=config)"))
     # the getter's argument is the model, the generation_config's cap the output limit
     assert found[request] == ("google", "generate_content", "gemini-2.5-flash", 2048)
-    assert ("gem.py", _line(GEMINI_GETTER, "model.generate_content(content, safety_settings")) in found
+    assert ("gem.py", line_of(GEMINI_GETTER, "model.generate_content(content, safety_settings")) in found
     # silent: no keyword only Gemini takes; the class's own generate_content; no Google import
-    assert sorted(found) == sorted([request, ("gem.py", _line(GEMINI_GETTER, "model.generate_content(content, safety_settings"))])
+    assert sorted(found) == sorted([request, ("gem.py", line_of(GEMINI_GETTER, "model.generate_content(content, safety_settings"))])
 
 
 RESPONSES = (
@@ -853,10 +849,10 @@ def test_an_openai_responses_request_on_a_client_from_another_module_proven_by_m
         "app/forms.py": RESPONSES.replace("from openai.types.responses import Response\n", "Response = dict\n"),
     })
     rows = sorted((r["filename"], r["line"], r["model"], r["output_limit"]) for r in found)
-    request = _line(RESPONSES, "client.responses.create")
+    request = line_of(RESPONSES, "client.responses.create")
     # the request, and the wrapper call that sends computer-use-preview through it; not a
     # related manager's responses.create without `input`, nor anything in the file with no OpenAI import
-    assert rows == [("app/agent.py", request, "?", 900), ("app/agent.py", _line(RESPONSES, "return await call_model("), "computer-use-preview", 900)]
+    assert rows == [("app/agent.py", request, "?", 900), ("app/agent.py", line_of(RESPONSES, "return await call_model("), "computer-use-preview", 900)]
     assert {r["api"] for r in found} == {"responses.create"}
 
 
@@ -879,13 +875,13 @@ XAI_OPENAI = (
 def test_an_xai_sdk_chat_is_a_request_where_its_settings_are_written(cli, tmp_path):
     found = sorted((r["filename"], r["line"], (r["via"] or {}).get("line"), r["api"], r["model"], r["output_limit"], r["billed"])
                    for r in report_routes(cli, tmp_path, {"bot.py": XAI, "compat.py": XAI_OPENAI}))
-    request = _line(XAI, "xai_client.chat.create")
+    request = line_of(XAI, "xai_client.chat.create")
     # the chat's settings (sent by its sample()), and a call of the function whose parameters
     # the chat is sent with (appended, not passed to create); not another object's chat.create;
     # and xAI's OpenAI-compatible endpoint through the OpenAI SDK
     assert found == [("bot.py", request, None, "chat.create (xai_sdk)", "grok-4-latest", 1000, True),
-                     ("bot.py", _line(XAI, "return grok("), request, "chat.create (xai_sdk)", "grok-4-latest", 1000, True),
-                     ("compat.py", _line(XAI_OPENAI, "grok.chat"), None, "chat.completions.create", "grok-4", 400, True)]
+                     ("bot.py", line_of(XAI, "return grok("), request, "chat.create (xai_sdk)", "grok-4-latest", 1000, True),
+                     ("compat.py", line_of(XAI_OPENAI, "grok.chat"), None, "chat.completions.create", "grok-4", 400, True)]
 
 
 MISTRAL = (
@@ -909,9 +905,9 @@ MISTRAL_UNSEEN = (
 def test_mistral_legacy_and_current_clients_and_never_a_bare_name(cli, tmp_path):
     found = _sites(cli, tmp_path, {"legacy.py": MISTRAL, "current.py": MISTRAL_CURRENT, "unseen.py": MISTRAL_UNSEEN})
     assert found == {
-        ("legacy.py", _line(MISTRAL, "client.chat(")): ("mistral", "chat (mistralai<1.0)", "mistral-large-latest", 200),
-        ("legacy.py", _line(MISTRAL, "client.chat_stream(")): ("mistral", "chat_stream (mistralai<1.0)", "open-mistral-7b", 64),
-        ("current.py", _line(MISTRAL_CURRENT, ".chat.complete(")): ("mistral", "chat.complete", "mistral-small-latest", 300),
+        ("legacy.py", line_of(MISTRAL, "client.chat(")): ("mistral", "chat (mistralai<1.0)", "mistral-large-latest", 200),
+        ("legacy.py", line_of(MISTRAL, "client.chat_stream(")): ("mistral", "chat_stream (mistralai<1.0)", "open-mistral-7b", 64),
+        ("current.py", line_of(MISTRAL_CURRENT, ".chat.complete(")): ("mistral", "chat.complete", "mistral-small-latest", 300),
     }
 
 
@@ -944,14 +940,14 @@ def test_a_bedrock_client_made_by_a_factory_and_passed_in_as_a_parameter(cli, tm
     # through two functions' parameters from a factory's client, a module-level client, and a method's;
     # not where a caller passes an S3 client
     assert found == {
-        ("worker.py", _line(BEDROCK_PASSED, "bedrock_client.converse(")): ("bedrock", "converse", MODEL_ID_BEDROCK, 512),
-        ("worker.py", _line(BEDROCK_PASSED, "runtime.converse(modelId=MODEL_ID, messages=[{")): ("bedrock", "converse", MODEL_ID_BEDROCK, None),
+        ("worker.py", line_of(BEDROCK_PASSED, "bedrock_client.converse(")): ("bedrock", "converse", MODEL_ID_BEDROCK, 512),
+        ("worker.py", line_of(BEDROCK_PASSED, "runtime.converse(modelId=MODEL_ID, messages=[{")): ("bedrock", "converse", MODEL_ID_BEDROCK, None),
         # a method called on `self` with the object's client
-        ("worker.py", _line(BEDROCK_PASSED, "runtime.converse(modelId=MODEL_ID, messages=[text], inferenceConfig")): ("bedrock", "converse", MODEL_ID_BEDROCK, 256),
+        ("worker.py", line_of(BEDROCK_PASSED, "runtime.converse(modelId=MODEL_ID, messages=[text], inferenceConfig")): ("bedrock", "converse", MODEL_ID_BEDROCK, 256),
         # callers that hand a Bedrock client and an unknown object, or a client imported from
         # another module: the keywords, in a file importing boto3, prove the request
-        ("worker.py", _line(BEDROCK_PASSED, "'mixed'")): ("bedrock", "converse", MODEL_ID_BEDROCK, None),
-        ("worker.py", _line(BEDROCK_PASSED, "'shared'")): ("bedrock", "converse", MODEL_ID_BEDROCK, None),
+        ("worker.py", line_of(BEDROCK_PASSED, "'mixed'")): ("bedrock", "converse", MODEL_ID_BEDROCK, None),
+        ("worker.py", line_of(BEDROCK_PASSED, "'shared'")): ("bedrock", "converse", MODEL_ID_BEDROCK, None),
     }
 
 
@@ -970,7 +966,7 @@ TOOL_RUNNER = (
 def test_the_anthropic_sdks_tool_runner_is_a_request(cli, tmp_path):
     found = _sites(cli, tmp_path, {"agent.py": TOOL_RUNNER})
     # its settings are each iteration's request; a project's own tool_runner is no request
-    assert found == {("agent.py", _line(TOOL_RUNNER, "client.beta.messages.tool_runner")): ("anthropic", "beta.messages.tool_runner", "claude-haiku-4-5-20251001", 1024)}
+    assert found == {("agent.py", line_of(TOOL_RUNNER, "client.beta.messages.tool_runner")): ("anthropic", "beta.messages.tool_runner", "claude-haiku-4-5-20251001", 1024)}
 
 
 MISTRAL_IMPORTED = (
@@ -989,9 +985,9 @@ def test_a_mistral_client_built_in_another_module_is_proven_by_its_keywords_wher
         "app/local.py": MISTRAL_IMPORTED.replace("from mistralai import UserMessage\n", "from mistralai import UserMessage\nimport ollama\n"),
     })
     assert found == {
-        ("app/chat.py", _line(MISTRAL_IMPORTED, "mistral.chat.complete(model")): ("mistral", "chat.complete", "mistral-small-latest", None),
-        ("app/chat.py", _line(MISTRAL_IMPORTED, "legacy.chat(")): ("mistral", "chat (mistralai<1.0)", "mistral-tiny", None),
-        ("app/local.py", _line(MISTRAL_IMPORTED, "mistral.chat.complete(model") + 1): ("mistral", "chat.complete", "mistral-small-latest", None),
+        ("app/chat.py", line_of(MISTRAL_IMPORTED, "mistral.chat.complete(model")): ("mistral", "chat.complete", "mistral-small-latest", None),
+        ("app/chat.py", line_of(MISTRAL_IMPORTED, "legacy.chat(")): ("mistral", "chat (mistralai<1.0)", "mistral-tiny", None),
+        ("app/local.py", line_of(MISTRAL_IMPORTED, "mistral.chat.complete(model") + 1): ("mistral", "chat.complete", "mistral-small-latest", None),
     }
 
 
@@ -1014,7 +1010,7 @@ def test_a_bedrock_runtime_client_from_another_module_is_proven_by_its_model_id(
     })
     # not a converse without a modelId (a chat library's)
     assert found == {
-        (name, _line(BEDROCK_IMPORTED, call) - shift): ("bedrock", api, "claude-3-haiku-20240307", limit) for name, shift in (("app/rag.py", 0), ("app/other.py", 1))
+        (name, line_of(BEDROCK_IMPORTED, call) - shift): ("bedrock", api, "claude-3-haiku-20240307", limit) for name, shift in (("app/rag.py", 0), ("app/other.py", 1))
         for call, api, limit in (("runtime.converse(", "converse", None), ("runtime.invoke_model(", "invoke_model", 300))
     }
 
@@ -1031,8 +1027,8 @@ def test_a_gemini_model_made_by_a_factory_of_the_file_takes_the_arguments_of_the
     found = _sites(cli, tmp_path, {"gem.py": GEMINI_FACTORY})
     # the factory's parameters are what each call of it passes (or their defaults)
     assert found == {
-        ("gem.py", _line(GEMINI_FACTORY, "get_model('gemini-2.0-flash'")): ("google", "generate_content", "gemini-2.0-flash", 64),
-        ("gem.py", _line(GEMINI_FACTORY, "return model.generate_content")): ("google", "generate_content", "gemini-1.5-pro", 256),
+        ("gem.py", line_of(GEMINI_FACTORY, "get_model('gemini-2.0-flash'")): ("google", "generate_content", "gemini-2.0-flash", 64),
+        ("gem.py", line_of(GEMINI_FACTORY, "return model.generate_content")): ("google", "generate_content", "gemini-1.5-pro", 256),
     }
 
 
@@ -1103,13 +1099,13 @@ HANDED_ONLY = (
 
 def test_a_wrapper_handed_by_reference_to_a_runner_is_called_there(cli, tmp_path):
     found = routes(cli, tmp_path, {"analysis.py": RUNNER_WRAPPER, "service.py": RUNNERS, "web.py": HANDED_ONLY})
-    request = _line(RUNNER_WRAPPER, "client.messages.create(")
-    expected = [(_line(RUNNERS, marker), request) for marker in ("run_in_executor(None, analyse", "pool.submit(", "partial(analyse")]
+    request = line_of(RUNNER_WRAPPER, "client.messages.create(")
+    expected = [(line_of(RUNNERS, marker), request) for marker in ("run_in_executor(None, analyse", "pool.submit(", "partial(analyse")]
     assert at(found, "service.py") == expected  # not the calls handing over describe()
     models = {r["line"]: r["model"] for r in report_routes(cli, tmp_path, {}) if r["filename"] == "service.py"}
     # the partial's later call may pass the model: not the parameter's default
     assert [models[line] for line, _ in expected] == ["claude-haiku-4-5-20251001", "claude-sonnet-4-5-20250929", "?"]
-    assert at(found, "web.py") == [(_line(HANDED_ONLY, "to_thread(analysis.analyse"), request)]
+    assert at(found, "web.py") == [(line_of(HANDED_ONLY, "to_thread(analysis.analyse"), request)]
 
 
 ROUTER = (
@@ -1142,7 +1138,7 @@ def test_a_provider_module_chosen_by_name_reaches_each_module_of_the_package_def
         "app/router.py": ROUTER,
     })
     # one route per call, through anthropic.py's request and also openai.py's (not echo's, nor list_models())
-    assert at(found, "app/router.py") == [(_line(ROUTER, "module.prompt("), 11), (_line(ROUTER, "'app.providers.' + provider"), 11)]
+    assert at(found, "app/router.py") == [(line_of(ROUTER, "module.prompt("), 11), (line_of(ROUTER, "'app.providers.' + provider"), 11)]
     also = {r["line"]: [(v["filename"], v["line"]) for v in r["also_via"]] for r in report_routes(cli, tmp_path, {}) if r["filename"] == "app/router.py"}
     assert set(map(tuple, also.values())) == {(("app/providers/openai.py", 7),)}
 
@@ -1164,4 +1160,4 @@ def test_a_bedrock_converse_with_its_body_spread_is_proven_by_the_model_id_in_th
         "app/__init__.py": "", "app/aws.py": "import boto3\n\nruntime = boto3.client('bedrock-runtime')\n", "app/rag.py": BEDROCK_BODY,
     })
     site = ("bedrock", "converse", "claude-3-haiku-20240307", None)
-    assert found == {("app/rag.py", _line(BEDROCK_BODY, "runtime.converse(")): site, ("app/rag.py", _line(BEDROCK_BODY, "client.converse(")): site}
+    assert found == {("app/rag.py", line_of(BEDROCK_BODY, "runtime.converse(")): site, ("app/rag.py", line_of(BEDROCK_BODY, "client.converse(")): site}

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import lint_tree, report_routes, write_project
+from conftest import line_of, lint_tree, report_routes, write_project
 
 MEDIA = (
     "import json\n\nimport boto3\nfrom google import genai\nfrom openai import OpenAI\n\n"
@@ -26,13 +26,9 @@ MEDIA = (
 )
 
 
-def _line(source: str, text: str) -> int:
-    return source[: source.index(text)].count("\n") + 1
-
-
 def test_audio_and_image_requests_are_billed_sites_with_what_they_make(cli, tmp_path):
     found = sorted((r["line"], r["api"], r["modality"], r["model"], r["billed"]) for r in report_routes(cli, tmp_path, {"media.py": MEDIA}))
-    at = lambda text: _line(MEDIA, text)  # noqa: E731
+    at = lambda text: line_of(MEDIA, text)  # noqa: E731
     assert found == sorted([
         (at("audio.transcriptions"), "audio.transcriptions.create", "audio", "whisper-1", True),
         (at("audio.translations"), "audio.translations.create", "audio", "whisper-1", True),
@@ -80,7 +76,7 @@ LOOPED = MEDIA + (
 def test_text_cost_rules_stay_silent_on_audio_and_image_requests(tmp_path):
     write_project(tmp_path, {"media.py": LOOPED})
     found = {(d.loc.row, d.code) for d in lint_tree(tmp_path).diagnostics}
-    chat = _line(LOOPED, "client.chat.completions.create(")
+    chat = line_of(LOOPED, "client.chat.completions.create(")
     assert {(chat, "CL005"), (chat, "CL010")} <= found
     text_rules = {"CL001", "CL002", "CL003", "CL004", "CL005", "CL009", "CL010", "CL011", "CL012", "CL013"}
     assert {(row, code) for row, code in found if code in text_rules and row != chat} == set()
@@ -130,7 +126,7 @@ USES = (
 def test_a_bedrock_runtime_made_in_one_module_is_used_by_another(cli, tmp_path):
     found = sorted((r["filename"], r["line"], r["api"], r["provider"], r["model"], r["output_limit"]) for r in report_routes(cli, tmp_path, {
         "app/__init__.py": "", "app/clients.py": CLIENTS, "app/bodies.py": BODIES, "app/llm.py": USES}))
-    at = lambda text: _line(USES, text)  # noqa: E731
+    at = lambda text: line_of(USES, text)  # noqa: E731
     model = "claude-3-haiku-20240307"
     assert found == sorted([
         ("app/llm.py", at("bedrock_runtime.invoke_model("), "invoke_model", "bedrock", model, 900),
@@ -166,12 +162,12 @@ CALLERS = (
 def test_a_project_function_named_like_an_sdk_method_is_the_projects(cli, tmp_path):
     routes = report_routes(cli, tmp_path, {"ui/__init__.py": "", "utils/__init__.py": "", "utils/bedrock.py": FACTORY,
                                            "ui/llm/__init__.py": PROJECT_GENERATE, "ui/app.py": CALLERS})
-    inside = _line(PROJECT_GENERATE, "runtime.invoke_model(")
+    inside = line_of(PROJECT_GENERATE, "runtime.invoke_model(")
     found = sorted((r["filename"], r["line"], r["api"], r["provider"], r["model"], r["output_limit"], (r["via"] or {}).get("line")) for r in routes)
     assert found == sorted([
-        ("ui/app.py", _line(CALLERS, "llm.generate_content("), "invoke_model", "bedrock", "claude-3-haiku-20240307", 200, inside),
-        ("ui/app.py", _line(CALLERS, "return generate_content("), "invoke_model", "bedrock", "claude-3-haiku-20240307", 100, inside),
-        ("ui/app.py", _line(CALLERS, "GenerativeModel("), "generate_content", "google", "gemini-1.5-flash", None, None),
+        ("ui/app.py", line_of(CALLERS, "llm.generate_content("), "invoke_model", "bedrock", "claude-3-haiku-20240307", 200, inside),
+        ("ui/app.py", line_of(CALLERS, "return generate_content("), "invoke_model", "bedrock", "claude-3-haiku-20240307", 100, inside),
+        ("ui/app.py", line_of(CALLERS, "GenerativeModel("), "generate_content", "google", "gemini-1.5-flash", None, None),
         ("ui/llm/__init__.py", inside, "invoke_model", "bedrock", "?", None, None),
     ])
 
@@ -194,12 +190,12 @@ def test_a_file_with_newer_f_strings_keeps_its_requests_and_its_syntax_error(cli
     import sys
 
     routes = report_routes(cli, tmp_path, {"app.py": NEWER})
-    asked, other = _line(NEWER, "return client.messages.create(model='claude-haiku-4-5', max_tokens=8192"), _line(NEWER, "max_tokens=300")
+    asked, other = line_of(NEWER, "return client.messages.create(model='claude-haiku-4-5', max_tokens=8192"), line_of(NEWER, "max_tokens=300")
     assert sorted((r["line"], r["output_limit"]) for r in routes) == [(asked, 8192), (other, 300)]
     done = cli("check", ".", "--select", "CL001,CL002,CL012,CL901", "--output-format", "json", "--exit-zero")
     found = sorted((d["location"]["row"], d["code"]) for d in json.loads(done.stdout))
     # CL001 (threshold mode) on the 8192 limit; the replaced f-strings' values are unknown, never judged
-    newer = [(_line(NEWER, "parts = [f"), "CL901")] if sys.version_info < (3, 12) else []
+    newer = [(line_of(NEWER, "parts = [f"), "CL901")] if sys.version_info < (3, 12) else []
     assert found == sorted(newer + [(asked, "CL001")])
 
 
