@@ -27,7 +27,7 @@ PER_REQUEST = lazy(
 )
 # A date changes once a day: one extra cache write a day, not a miss on every request.
 _DAILY = lazy(r"\btoday\b|\.date\(\)")
-_FORMAT = lazy(r"""(?:strftime\(\s*[rbuf]*["']|\):)(?P<fmt>[^"'}]*)""")
+_FORMAT = history.FORMAT_SPEC
 _TIME_DIRECTIVE = lazy(r"%-?[HIMSfpXcTsRkl]")
 # What the clock says about the zone or the calendar, not the moment: the same on every request.
 _CLOCK_ZONE = lazy(r"\.(?:tzinfo|tzname|utcoffset|year|month|day|weekday|isoweekday)\b(?:\(\))?\)?$")

@@ -33,7 +33,8 @@ _CLOCK = lazy(r"\b(?:now|utcnow|time|time_ns|timestamp)\b")
 # `isoformat(timespec="minutes")`
 _TIMESPEC = lazy(r"""timespec\s*=\s*["'](?P<unit>\w+)""")
 _TIMESPECS = {"hours": None, "minutes": "the minute", "seconds": "the second", "milliseconds": "the millisecond"}
-_SPEC = lazy(r"""(?:strftime\(\s*[rbuf]*["']|\):)(?P<fmt>[^"'}]*)""")
+# The format a clock is written with: strftime's argument or an f-string field's spec (CL006 reads it too).
+FORMAT_SPEC = lazy(r"""(?:strftime\(\s*[rbuf]*["']|\):)(?P<fmt>[^"'}]*)""")
 
 
 def resolution(source: str) -> Optional[str]:
@@ -47,7 +48,7 @@ def resolution(source: str) -> Optional[str]:
     timespec = _TIMESPEC.search(source)
     if timespec is not None:
         return _TIMESPECS.get(timespec.group("unit"), "the microsecond")
-    spec = _SPEC.search(source)
+    spec = FORMAT_SPEC.search(source)
     if spec is None or not spec.group("fmt"):
         if "time.time" in source:
             return "the second" if source.startswith(("int(", "round(")) else "the fraction of a second"
