@@ -90,6 +90,7 @@ class Repo:
     project: Dict[str, Tuple[str, str]]
     judgements: Dict[Tuple[str, str, int], Tuple[str, str]] = field(default_factory=dict)
     heldout: bool = False
+    folder: str = "inventory"
     # A precision sample (precision/*.toml): no inventory, only the findings of `rules`,
     # each judged by reading the code; it scores precision and nothing else.
     rules: Optional[List[str]] = None
@@ -103,7 +104,10 @@ class Repo:
         return self.github.replace("/", "__")
 
 
-SETS = {"main": ("inventory",), "heldout": ("heldout",), "all": ("inventory", "heldout"), "precision": ("precision",)}
+SETS = {
+    "main": ("inventory",), "heldout": ("heldout",), "blind": ("blind",),
+    "all": ("inventory", "heldout", "blind"), "precision": ("precision",),
+}
 
 
 def load_repos(only: Optional[str] = None, which: str = "main") -> List[Repo]:
@@ -133,7 +137,8 @@ def load_repos(only: Optional[str] = None, which: str = "main") -> List[Repo]:
         repo = Repo(
             data["github"], data["commit"], data.get("category", ""), data.get("why", ""),
             list(data.get("paths", ["."])), list(data.get("exclude", [])), sites, expects, project,
-            heldout=os.path.basename(os.path.dirname(path)) == "heldout",
+            heldout=os.path.basename(os.path.dirname(path)) in ("heldout", "blind"),
+            folder=os.path.basename(os.path.dirname(path)),
         )
         if os.path.basename(os.path.dirname(path)) == "precision":
             repo.rules = list(data["rules"])
@@ -434,7 +439,7 @@ def write_manifest(repos: List[Repo]) -> None:
             f"category = {json.dumps(r.category)}",
             f"why = {json.dumps(r.why)}",
             f"sites = {len(r.sites)}",
-            f"set = {json.dumps('precision' if r.sample else 'heldout' if r.heldout else 'main')}",
+            f"set = {json.dumps('main' if r.folder == 'inventory' else r.folder)}",
             "",
         ]
     with open(os.path.join(HERE, "manifest.toml"), "w") as fh:
@@ -449,7 +454,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser.add_argument("--show", action="store_true", help="list missed sites, unlabelled routes, findings not right, misses")
     parser.add_argument("--markdown", action="store_true", help="tables in Markdown (for RESULTS.md)")
     parser.add_argument("--set", choices=sorted(SETS), default="main",
-                        help="main: the repositories rules are developed on (manifest set = \"main\"); heldout: 24 more, labelled apart and scored only to check that changes generalise; all: both; precision: repositories whose findings of a few rules were judged one by one (precision only)")
+                        help="main: the repositories rules are developed on (manifest set = \"main\"); heldout: 24 more, labelled apart and scored only to check that changes generalise (no longer blind: their misses were read); blind: labelled in the eleventh session by labellers who never ran the linter, nobody who changes a rule reads them; all: the three; precision: repositories whose findings of a few rules were judged one by one (precision only)")
     args = parser.parse_args(argv)
     repos = load_repos(args.repo, args.set)
     if args.action == "manifest":
