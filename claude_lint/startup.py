@@ -112,12 +112,14 @@ def _defer(name: str) -> None:
     would find it now, and not run; nothing when it is imported already."""
     if name in sys.modules:
         return
-    from importlib.util import find_spec, module_from_spec
-
-    spec = find_spec(name)
+    # The import system's own search and module making, as importlib.util's find_spec and
+    # module_from_spec do them for a top-level name: importing importlib.util (with
+    # importlib._abc) cost every start about 0.5 M instructions for these two calls.
+    bootstrap = sys.modules["_frozen_importlib"]
+    spec = bootstrap._find_spec(name, None)
     if spec is None or spec.loader is None or spec.submodule_search_locations is not None:
         return
-    module = module_from_spec(spec)
+    module = bootstrap.module_from_spec(spec)
     module.__class__ = _Deferred
     sys.modules[name] = module
 
@@ -239,6 +241,12 @@ _STANDARD = frozenset({"argparse", "dataclasses", "gettext", "locale", "json.dec
 # argparse compiles its patterns as it parses (from the parser's own options, never from
 # the values given): a fixed set for our parsers.
 _STANDARD_ANYWHERE = frozenset({"argparse"})
+# Functions of ours that compile, at their first call, a pattern of a fixed set: the
+# pre-filter's chains (one per chain of the SDK table, never a word of the linted code).
+_OURS_AT_FIRST_USE = frozenset({("claude_lint.extract.prefilter_table", "_chain_re")})
+# A standard function compiling the pattern our code hands it: `cli` filters the warnings
+# of the linted code's escapes by their message (a constant), at every start.
+_STANDARD_FOR_US = frozenset({("warnings", "filterwarnings")})
 
 
 def _ours(frame) -> bool:
@@ -262,6 +270,10 @@ def _ours(frame) -> bool:
     if name in _STANDARD_ANYWHERE:
         return True
     code = caller.f_code.co_name
+    if (name, code) in _OURS_AT_FIRST_USE:
+        return True
+    if (name, code) in _STANDARD_FOR_US:
+        return caller.f_back is not None and str(caller.f_back.f_globals.get("__name__", "")).startswith("claude_lint")
     if code == "<listcomp>" and caller.f_back is not None:  # a comprehension at module level (pickle's `__all__`)
         code = caller.f_back.f_code.co_name
     return code == "<module>" and (name.startswith("claude_lint") or name in _STANDARD)
