@@ -12,7 +12,10 @@ by `catalog_files`, which also builds the catalogue a run's settings configure.
 """
 from __future__ import annotations
 
-import datetime
+try:  # the C module alone: `datetime` first defines all its classes in Python, then replaces them by these (3 M instructions a start)
+    import _datetime as datetime
+except ImportError:  # a Python without it
+    import datetime
 import math
 import os
 import stat

@@ -1,6 +1,9 @@
 from __future__ import annotations
 
-import datetime
+try:  # the C module alone: `datetime` first defines all its classes in Python, then replaces them by these (3 M instructions a start)
+    import _datetime as datetime
+except ImportError:  # a Python without it
+    import datetime
 import re
 from typing import Iterator, Optional, Tuple
 
