@@ -130,7 +130,7 @@ def _exec(source, globals=None, locals=None):
     # run reads (1.3 MB, 25 ms: more than the cache saves).
     if isinstance(source, str) and isinstance(globals, dict) and str(globals.get("__name__", "")).startswith("claude_lint"):
         code = _codes.get(source)
-        if code is None:
+        if type(code) is not types.CodeType:  # not kept (or not a code object: compiled again)
             code = _codes[source] = compile(source, "<string>", "exec", dont_inherit=True)
             _missed[0] = True
         _used.add(source)
@@ -173,10 +173,13 @@ def _read(path: str) -> dict:
             found = marshal.loads(fh.read())
     except Exception:  # absent, unreadable, truncated, another build's: compiled again
         return {}
-    if not isinstance(found, dict):
-        return {}
-    code_type = type(_read.__code__)
-    return {k: v for k, v in found.items() if (isinstance(k, str) and isinstance(v, code_type)) or _is_regex_entry(k, v)}
+    # Each entry is checked where it is used (`_exec`, the patterns' `compile`): checking
+    # all of them at each start, most of which a run does not use, was 0.3 M instructions.
+    return found if isinstance(found, dict) else {}
+
+
+def _valid(key, value) -> bool:
+    return (isinstance(key, str) and type(value) is types.CodeType) or _is_regex_entry(key, value)
 
 
 # --- regular expressions ------------------------------------------------------------------
@@ -212,6 +215,8 @@ def _hook_regexes() -> None:
             return original(p, flags)
         key = (_REGEX, p, int(flags))  # str and bytes patterns never compare equal; a RegexFlag is no int to marshal
         kept = _codes.get(key)
+        if kept is not None and not _is_regex_entry(key, kept):
+            kept = None
         if kept is None:
             # what compiler.compile does, its pieces kept
             parsed = parse(p, flags)
@@ -296,7 +301,7 @@ def save() -> None:
 
     from claude_lint import atomic
 
-    kept = _codes if len(_codes) <= MAX_ENTRIES else {k: v for k, v in _codes.items() if k in _used}
+    kept = {k: v for k, v in _codes.items() if (len(_codes) <= MAX_ENTRIES or k in _used) and _valid(k, v)}
     folder = os.path.dirname(path)
     try:
         os.makedirs(folder, mode=0o700, exist_ok=True)
