@@ -120,6 +120,8 @@ def _defer(name: str) -> None:
     if spec is None or spec.loader is None or spec.submodule_search_locations is not None:
         return
     module = bootstrap.module_from_spec(spec)
+    if module.__dict__.get("__path__", 0) is None:  # made by startup_modules, which removes it when the module runs
+        del module.__path__
     module.__class__ = _Deferred
     sys.modules[name] = module
 
