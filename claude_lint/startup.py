@@ -112,12 +112,16 @@ def _defer(name: str) -> None:
     would find it now, and not run; nothing when it is imported already."""
     if name in sys.modules:
         return
-    from importlib.util import find_spec, module_from_spec
-
-    spec = find_spec(name)
+    # The import system's own search and module making, as importlib.util's find_spec and
+    # module_from_spec do them for a top-level name: importing importlib.util (with
+    # importlib._abc) cost every start about 0.5 M instructions for these two calls.
+    bootstrap = sys.modules["_frozen_importlib"]
+    spec = bootstrap._find_spec(name, None)
     if spec is None or spec.loader is None or spec.submodule_search_locations is not None:
         return
-    module = module_from_spec(spec)
+    module = bootstrap.module_from_spec(spec)
+    if module.__dict__.get("__path__", 0) is None:  # made by startup_modules, which removes it when the module runs
+        del module.__path__
     module.__class__ = _Deferred
     sys.modules[name] = module
 
@@ -128,7 +132,7 @@ def _exec(source, globals=None, locals=None):
     # run reads (1.3 MB, 25 ms: more than the cache saves).
     if isinstance(source, str) and isinstance(globals, dict) and str(globals.get("__name__", "")).startswith("claude_lint"):
         code = _codes.get(source)
-        if code is None:
+        if type(code) is not types.CodeType:  # not kept (or not a code object: compiled again)
             code = _codes[source] = compile(source, "<string>", "exec", dont_inherit=True)
             _missed[0] = True
         _used.add(source)
@@ -171,10 +175,13 @@ def _read(path: str) -> dict:
             found = marshal.loads(fh.read())
     except Exception:  # absent, unreadable, truncated, another build's: compiled again
         return {}
-    if not isinstance(found, dict):
-        return {}
-    code_type = type(_read.__code__)
-    return {k: v for k, v in found.items() if (isinstance(k, str) and isinstance(v, code_type)) or _is_regex_entry(k, v)}
+    # Each entry is checked where it is used (`_exec`, the patterns' `compile`): checking
+    # all of them at each start, most of which a run does not use, was 0.3 M instructions.
+    return found if isinstance(found, dict) else {}
+
+
+def _valid(key, value) -> bool:
+    return (isinstance(key, str) and type(value) is types.CodeType) or _is_regex_entry(key, value)
 
 
 # --- regular expressions ------------------------------------------------------------------
@@ -210,6 +217,8 @@ def _hook_regexes() -> None:
             return original(p, flags)
         key = (_REGEX, p, int(flags))  # str and bytes patterns never compare equal; a RegexFlag is no int to marshal
         kept = _codes.get(key)
+        if kept is not None and not _is_regex_entry(key, kept):
+            kept = None
         if kept is None:
             # what compiler.compile does, its pieces kept
             parsed = parse(p, flags)
@@ -239,6 +248,12 @@ _STANDARD = frozenset({"argparse", "dataclasses", "gettext", "locale", "json.dec
 # argparse compiles its patterns as it parses (from the parser's own options, never from
 # the values given): a fixed set for our parsers.
 _STANDARD_ANYWHERE = frozenset({"argparse"})
+# Functions of ours that compile, at their first call, a pattern of a fixed set: the
+# pre-filter's chains (one per chain of the SDK table, never a word of the linted code).
+_OURS_AT_FIRST_USE = frozenset({("claude_lint.extract.prefilter_table", "_chain_re")})
+# A standard function compiling the pattern our code hands it: `cli` filters the warnings
+# of the linted code's escapes by their message (a constant), at every start.
+_STANDARD_FOR_US = frozenset({("warnings", "filterwarnings")})
 
 
 def _ours(frame) -> bool:
@@ -262,6 +277,10 @@ def _ours(frame) -> bool:
     if name in _STANDARD_ANYWHERE:
         return True
     code = caller.f_code.co_name
+    if (name, code) in _OURS_AT_FIRST_USE:
+        return True
+    if (name, code) in _STANDARD_FOR_US:
+        return caller.f_back is not None and str(caller.f_back.f_globals.get("__name__", "")).startswith("claude_lint")
     if code == "<listcomp>" and caller.f_back is not None:  # a comprehension at module level (pickle's `__all__`)
         code = caller.f_back.f_code.co_name
     return code == "<module>" and (name.startswith("claude_lint") or name in _STANDARD)
@@ -284,7 +303,7 @@ def save() -> None:
 
     from claude_lint import atomic
 
-    kept = _codes if len(_codes) <= MAX_ENTRIES else {k: v for k, v in _codes.items() if k in _used}
+    kept = {k: v for k, v in _codes.items() if (len(_codes) <= MAX_ENTRIES or k in _used) and _valid(k, v)}
     folder = os.path.dirname(path)
     try:
         os.makedirs(folder, mode=0o700, exist_ok=True)

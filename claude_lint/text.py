@@ -4,7 +4,9 @@ column) in characters becomes a string index. Used by the extractors, the fix bu
 --fix and --add-noqa."""
 from __future__ import annotations
 
-from typing import Iterable, List, Mapping, Optional, Sequence, Tuple
+TYPE_CHECKING = False  # typing is for the annotations alone: its import was 7% of a one-file run
+if TYPE_CHECKING:
+    from typing import Iterable, List, Mapping, Optional, Sequence, Tuple
 
 from claude_lint.patterns import lazy
 

@@ -29,7 +29,9 @@ try:  # the C queue itself: `queue` adds the Python-level queues (and heapq) a r
     from _queue import Empty, SimpleQueue
 except ImportError:  # a Python without it
     from queue import Empty, SimpleQueue  # type: ignore[assignment]
-from typing import Dict, List, Optional
+TYPE_CHECKING = False  # typing is for the annotations alone: its import was 7% of a one-file run
+if TYPE_CHECKING:
+    from typing import Dict, List, Optional
 
 DEFAULT_SECONDS = 10.0
 

