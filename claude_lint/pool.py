@@ -112,8 +112,8 @@ class _Share:
         self.sources = sources
         self.n = n
         self.results: List[object] = [None] * len(sources)
-        size = self.size = max(1, min(SHARE_CHUNK, len(sources) // (n * 8)))
-        self.todo: Deque[List[int]] = deque(list(range(i, min(i + size, len(sources)))) for i in range(0, len(sources), size))
+        self.cursor = 0  # the sources from here on are not given yet
+        self.todo: Deque[List[int]] = deque()  # given back by a worker that died: given again first
         self.given: dict = {}  # worker -> the indices given, in order, not yet answered
         self.heard: dict = {}  # worker -> when it last sent something, or was given work while idle
         self.stuck_after: Optional[float] = linter.seconds * 2 + GRACE_SECONDS if linter.seconds > 0 else None
@@ -165,7 +165,7 @@ class _Share:
             _linter = _sources = None
         from claude_lint.gather import first_look
 
-        for chunk in self.todo:  # no worker was left to take these
+        for chunk in list(self.todo) + [list(range(self.cursor, len(self.sources)))]:  # no worker was left to take these
             for i in chunk:
                 found, data, _ = first_look(self.linter, self.sources[i], None)
                 self.results[i] = found if found is not None else self.linter.facts_for(self.sources[i], data, triaged=True)
@@ -174,16 +174,29 @@ class _Share:
     def _top_up(self, w: "_Worker") -> None:
         """Two chunks ahead, so that a worker never waits for this process."""
         given = self.given[w]
-        while self.todo and len(given) < 2 * self.size:
-            chunk = self.todo.popleft()
+        while len(given) < 2 * self._size():
+            end = self.cursor
+            if self.todo:
+                chunk = self.todo.popleft()
+            else:
+                end = min(len(self.sources), self.cursor + self._size())
+                chunk = list(range(self.cursor, end))
+                if not chunk:
+                    return
             try:
                 w.conn.send(chunk)
             except Exception:  # gone: the chunk is not given (its death is seen by the wait)
-                self.todo.appendleft(chunk)
+                if end == self.cursor:
+                    self.todo.appendleft(chunk)
                 return
+            self.cursor = end
             if not given:
                 self.heard[w] = time.monotonic()
             given.extend(chunk)
+
+    def _size(self) -> int:
+        """Smaller chunks as the end nears, so that the workers finish together."""
+        return max(1, min(SHARE_CHUNK, (len(self.sources) - self.cursor) // (self.n * 4)))
 
     def _take(self, w: "_Worker") -> bool:
         """What the worker sent; False when it died on the file it was on."""
