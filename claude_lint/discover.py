@@ -81,6 +81,7 @@ class _GitIgnores:
         self.enabled = enabled
         self.specs: Dict[str, Optional["GitIgnore"]] = {}
         self.chains: Dict[str, List[Tuple[str, "GitIgnore"]]] = {}
+        self.deciders_of: Dict[int, Callable[[str, bool], Optional[bool]]] = {}  # by the spec's id: specs live as long as this
 
     def _spec(self, folder: str) -> Optional["GitIgnore"]:
         if folder not in self.specs:
@@ -115,6 +116,37 @@ class _GitIgnores:
             if decided is not None:
                 return decided
         return False
+
+    def deciders(self, folder: str) -> List[Tuple[str, Callable[[str, bool], Optional[bool]]]]:
+        """For the entries of `folder` (its chain, nearest first): each .gitignore's folder
+        as a prefix of the entry's path relative to it, and its `decide`; one whose patterns
+        all name a last component only (`*.pyc`, `build/`, most) answers per name once."""
+        out = []
+        for spec_folder, spec in self._specs_above(folder):
+            prefix = spec_folder.rstrip(os.sep) + os.sep
+            rel = "" if folder + os.sep == prefix else folder[len(prefix):].replace(os.sep, "/") + "/" if folder.startswith(prefix) else None
+            if rel is None:
+                return []  # not below its own .gitignore folders: `ignored` says, path by path
+            out.append((rel, self._decider(spec)))
+        return out
+
+    def _decider(self, spec: "GitIgnore") -> Callable[[str, bool], Optional[bool]]:
+        decider = self.deciders_of.get(id(spec))
+        if decider is None:
+            if all(p.name is not None for p in spec.patterns):
+                memo: Dict[Tuple[str, bool], Optional[bool]] = {}
+                decide = spec.decide
+
+                def decider(rel: str, is_dir: bool) -> Optional[bool]:
+                    key = (rel[rel.rfind("/") + 1:], is_dir)
+                    found = memo.get(key, memo)
+                    if found is memo:
+                        found = memo[key] = decide(key[0], is_dir)
+                    return found  # type: ignore[return-value]
+            else:
+                decider = spec.decide
+            self.deciders_of[id(spec)] = decider
+        return decider
 
     def _specs_above(self, folder: str) -> List[Tuple[str, "GitIgnore"]]:
         """The .gitignore specs from `folder` up to the root, nearest first; once per folder,
@@ -233,8 +265,9 @@ def _walk(top: str, skip, git: _GitIgnores, folders: Optional[Dict[str, tuple]] 
                     folders[path] = stamp(path)
         git.listed(folder, names)
         chain = git._specs_above(folder) if git.enabled else ()
+        deciders = git.deciders(folder) if chain else ()
         rel_folder: Optional[str] = None  # None: outside the root, where rel_of decides per path
-        if excluded is not None and not chain:
+        if excluded is not None and len(deciders) == len(chain):
             if folder + os.sep == root_prefix:
                 rel_folder = ""
             elif folder.startswith(root_prefix):
@@ -244,7 +277,13 @@ def _walk(top: str, skip, git: _GitIgnores, folders: Optional[Dict[str, tuple]] 
         def skipped(name: str, is_dir: bool) -> bool:
             if rel_folder is None:
                 return skip(join(folder, name), is_dir)
-            return excluded(name, rel_folder + name)  # type: ignore[misc]
+            if excluded(name, rel_folder + name):  # type: ignore[misc]
+                return True
+            for rel, decide in deciders:  # the nearest .gitignore that has a say decides (`ignored`)
+                decided = decide(rel + name, is_dir)
+                if decided is not None:
+                    return decided
+            return False
 
         entered = sorted(d for d, _ in dirs if not skipped(d, True))
         linked_dirs = {d for d, linked in dirs if linked}
