@@ -26,7 +26,7 @@ def gather(linter: Linter, sources: Sequence[SourceFile], cache: Optional[FactsC
     from claude_lint import pool
 
     if cache is None and pool_allowed:
-        shared = pool.share(linter, sources)  # the workers read and triage too: this process only walks and merges
+        shared = pool.share(linter, sources, first_look)  # the workers read and triage too: this process only walks and merges
         if shared is not None:
             return shared
     out: List[Optional[FileFacts]] = [None] * len(sources)

@@ -1,8 +1,11 @@
 """A process pool for cold runs with many files to parse.
 
-Only files the byte pre-filter lets through come here (the parse and the extractor's walk), so a pool starts only when
+A large project linted without a cache (`SHARE_MIN_FILES` files) is shared out whole
+(`share`): the workers read, triage and parse, this process only walks and merges (the
+triage was the most of a cold run's serial work). Otherwise only files the byte
+pre-filter lets through come here (the parse and the extractor's walk), so a pool starts only when
 there is real parsing to share out: at least `MIN_FILES` files and `MIN_BYTES` of
-source, on a machine with more than one core free (see `free_cores`), where `fork` exists (workers inherit the
+source. Either way only on a machine with more than one core free (see `free_cores`), where `fork` exists (workers inherit the
 linter and the jobs, nothing is re-imported). Results are put back in the order the
 files came in, so the output never depends on which worker finished first. If the pool
 cannot start, the same work runs in this process: a pool changes speed, never findings.
@@ -21,7 +24,7 @@ import os
 import sys
 import time
 from collections import deque
-from typing import Deque, List, Optional, Sequence, Tuple
+from typing import Callable, Deque, List, Optional, Sequence, Tuple
 
 MIN_FILES = 4
 MIN_BYTES = 256_000
@@ -34,13 +37,19 @@ WORKER_MEMORY = 4_000_000_000
 GRACE_SECONDS = 10.0
 
 _linter = None  # set in the parent before fork; workers inherit it
-_sources: Sequence[object] = ()  # (and `share`'s sources)
+_sources: Sequence[object] = ()  # (and `share`'s sources and look)
+_look = None
 
 
 def workers_for(jobs: Sequence[Tuple[object, Optional[bytes]]]) -> int:
     """How many processes to use for these jobs: 1 means no pool."""
     if len(jobs) < MIN_FILES or sum(len(d or b"") for _, d in jobs) < MIN_BYTES:
         return 1
+    return _usable(len(jobs))
+
+
+def _usable(jobs: int) -> int:
+    """How many workers `jobs` jobs can keep busy here now (1: no pool)."""
     if os.environ.get("CLAUDE_LINT_NO_POOL") or not sys.platform.startswith("linux"):
         return 1  # (before the import: a run that uses no pool does not import multiprocessing)
     import multiprocessing  # here: most runs never start a pool
@@ -48,7 +57,7 @@ def workers_for(jobs: Sequence[Tuple[object, Optional[bytes]]]) -> int:
     if "fork" not in multiprocessing.get_all_start_methods():
         return 1  # spawn would re-import everything per worker: slower than parsing here
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-    return max(1, min(free_cores(cores), len(jobs), MAX_WORKERS))
+    return max(1, min(free_cores(cores), jobs, MAX_WORKERS))
 
 
 def free_cores(cores: int) -> int:
@@ -88,16 +97,17 @@ SHARE_MIN_FILES = 256
 SHARE_CHUNK = 32
 
 
-def share(linter, sources: Sequence[object]) -> Optional[List[object]]:
+def share(linter, sources: Sequence[object], look: Callable) -> Optional[List[object]]:
     """`gather`'s facts for `sources` (no cache), every file read, triaged and if need be
     parsed by the workers, this process handing out chunks of files and taking back the
-    facts in order; None when no pool is used (then `gather` does it all here)."""
+    facts in order; None when no pool is used (then `gather` does it all here).
+    look: gather.first_look (what a file needs, as gather's own loop asks)."""
     if len(sources) < SHARE_MIN_FILES:
         return None
-    n = workers_for([(None, b"x" * MIN_BYTES)] * len(sources))
+    n = _usable(len(sources))
     if n < 2:
         return None
-    return _Share(linter, sources, n).run()
+    return _Share(linter, sources, n, look).run()
 
 
 class _Share:
@@ -107,8 +117,9 @@ class _Share:
     a worker is on when it dies or is stuck (that file gets a CL904; the rest of what it
     was given goes to the others, or is done here)."""
 
-    def __init__(self, linter, sources: Sequence[object], n: int):
+    def __init__(self, linter, sources: Sequence[object], n: int, look: Callable):
         self.linter = linter
+        self.look = look
         self.sources = sources
         self.n = n
         self.results: List[object] = [None] * len(sources)
@@ -122,8 +133,8 @@ class _Share:
         import multiprocessing
         from multiprocessing.connection import wait
 
-        global _linter, _sources
-        _linter, _sources = self.linter, self.sources
+        global _linter, _sources, _look
+        _linter, _sources, _look = self.linter, self.sources, self.look
         ctx = multiprocessing.get_context("fork")
         workers: List[_Worker] = []
         try:
@@ -162,12 +173,11 @@ class _Share:
         finally:
             for w in workers:
                 w.stop()
-            _linter = _sources = None
-        from claude_lint.gather import first_look
+            _linter = _sources = _look = None
 
         for chunk in list(self.todo) + [list(range(self.cursor, len(self.sources)))]:  # no worker was left to take these
             for i in chunk:
-                found, data, _ = first_look(self.linter, self.sources[i], None)
+                found, data, _ = self.look(self.linter, self.sources[i], None)
                 self.results[i] = found if found is not None else self.linter.facts_for(self.sources[i], data, triaged=True)
         return self.results
 
@@ -224,7 +234,6 @@ def _serve_share(conn, workers: int) -> None:
     """A worker of `share`: chunks of indices in; what each file needs, found and sent back
     in order, until None."""
     from claude_lint.facts import FileFacts
-    from claude_lint.gather import first_look
     from claude_lint.memory import limit_address_space
 
     limit_address_space(WORKER_MEMORY, workers)
@@ -238,7 +247,7 @@ def _serve_share(conn, workers: int) -> None:
             for i in chunk:
                 source = _sources[i]
                 try:
-                    facts, data, _ = first_look(linter, source, None)
+                    facts, data, _ = _look(linter, source, None)
                 except Exception as exc:  # a bug of ours: reported, as extraction reports one
                     facts = FileFacts(source.path, source.abspath, None, source.kind, internal_error=f"{type(exc).__name__}: {exc}")
                 if facts is None:
