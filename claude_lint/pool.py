@@ -115,7 +115,9 @@ class _Share:
     order, what it found: files no parse needed (most: their module, the facts rebuilt
     here), and before each parse what came before it, so this process knows which file
     a worker is on when it dies or is stuck (that file gets a CL904; the rest of what it
-    was given goes to the others, or is done here)."""
+    was given goes to the others, or is done here). A death while triaging (no parse
+    yet: only a kill from outside) is put on the first file of the batch not yet sent;
+    the triage in this process had no time limit at all."""
 
     def __init__(self, linter, sources: Sequence[object], n: int, look: Callable):
         self.linter = linter
