@@ -83,6 +83,7 @@ class _GitIgnores:
         self.enabled = enabled
         self.specs: Dict[str, Optional["GitIgnore"]] = {}
         self.chains: Dict[str, List[Tuple[str, "GitIgnore"]]] = {}
+        self.deciders_of: Dict[int, Optional[Callable[[str, bool], Optional[bool]]]] = {}  # by the spec's id: specs live as long as this
 
     def _spec(self, folder: str) -> Optional["GitIgnore"]:
         if folder not in self.specs:
@@ -117,6 +118,25 @@ class _GitIgnores:
             if decided is not None:
                 return decided
         return False
+
+    def deciders(self, folder: str, chain: List[Tuple[str, "GitIgnore"]]) -> List[Tuple[Optional[str], Callable[[str, bool], Optional[bool]]]]:
+        """For the entries of `folder` (its chain, nearest first): each .gitignore's folder
+        as a prefix of the entry's path relative to it, and its `decide`; a .gitignore whose
+        patterns all name a last component only (`*.pyc`, `build/`, most) is asked the
+        entry's name (prefix None) and answers once per name."""
+        out: List[Tuple[Optional[str], Callable[[str, bool], Optional[bool]]]] = []
+        for spec_folder, spec in chain:
+            decider = self.deciders_of.get(id(spec))
+            if decider is None:
+                decider = self.deciders_of[id(spec)] = _by_name(spec) if all(p.name is not None for p in spec.patterns) else None
+            if decider:
+                out.append((None, decider))
+                continue
+            prefix = spec_folder.rstrip(os.sep) + os.sep
+            if not (folder + os.sep).startswith(prefix):
+                return []  # not below its own .gitignore folders: `ignored` says, path by path
+            out.append((folder[len(prefix):].replace(os.sep, "/") + "/" if len(folder) >= len(prefix) else "", spec.decide))
+        return out
 
     def _specs_above(self, folder: str) -> List[Tuple[str, "GitIgnore"]]:
         """The .gitignore specs from `folder` up to the root, nearest first; once per folder,
@@ -235,8 +255,9 @@ def _walk(top: str, skip, git: _GitIgnores, folders: Optional[Dict[str, tuple]] 
                     folders[path] = stamp(path)
         git.listed(folder, names)
         chain = git._specs_above(folder) if git.enabled else ()
+        deciders = git.deciders(folder, chain) if chain else ()
         rel_folder: Optional[str] = None  # None: outside the root, where rel_of decides per path
-        if excluded is not None and not chain:
+        if excluded is not None and len(deciders) == len(chain):
             if folder + os.sep == root_prefix:
                 rel_folder = ""
             elif folder.startswith(root_prefix):
@@ -246,7 +267,13 @@ def _walk(top: str, skip, git: _GitIgnores, folders: Optional[Dict[str, tuple]] 
         def skipped(name: str, is_dir: bool) -> bool:
             if rel_folder is None:
                 return skip(join(folder, name), is_dir)
-            return excluded(name, rel_folder + name)  # type: ignore[misc]
+            if excluded(name, rel_folder + name):  # type: ignore[misc]
+                return True
+            for rel, decide in deciders:  # the nearest .gitignore that has a say decides (`ignored`)
+                decided = decide(name if rel is None else rel + name, is_dir)
+                if decided is not None:
+                    return decided
+            return False
 
         entered = sorted(d for d, _ in dirs if not skipped(d, True))
         linked_dirs = {d for d, linked in dirs if linked}
@@ -262,6 +289,21 @@ def _walk(top: str, skip, git: _GitIgnores, folders: Optional[Dict[str, tuple]] 
             if kind is None or skipped(name, False):
                 continue
             yield _source_file(shown_at + name, at + name, kind, None if name in linked_names else real_at + name)
+
+
+def _by_name(spec: "GitIgnore") -> Callable[[str, bool], Optional[bool]]:
+    """spec.decide for a .gitignore of last-component patterns, asked an entry's name: once per name."""
+    memo: Dict[Tuple[str, bool], Optional[bool]] = {}
+    decide = spec.decide
+
+    def decider(name: str, is_dir: bool) -> Optional[bool]:
+        key = (name, is_dir)
+        found = memo.get(key, memo)
+        if found is memo:
+            found = memo[key] = decide(name, is_dir)
+        return found  # type: ignore[return-value]
+
+    return decider
 
 
 def _kind_of_name(name: str) -> Optional[str]:

@@ -27,8 +27,10 @@ def gather(linter: Linter, sources: Sequence[SourceFile], cache: Optional[FactsC
     (in a process pool when there are many files to parse and `pool_allowed`)."""
     from claude_lint import pool
 
-    if cache is not None:
-        from claude_lint.cache import digest
+    if cache is None and pool_allowed:
+        shared = pool.share(linter, sources, first_look)  # the workers read and triage too: this process only walks and merges
+        if shared is not None:
+            return shared
     out: List[Optional[FileFacts]] = [None] * len(sources)
     jobs: List[int] = []  # the sources to parse, as the extraction holds them
     extraction = pool.Extraction(linter, pool_allowed)  # parses them (in a pool) while the triage goes on
@@ -36,48 +38,11 @@ def gather(linter: Linter, sources: Sequence[SourceFile], cache: Optional[FactsC
     try:
         for i, source in enumerate(sources):
             extraction.poll()
-            refused = linter.escapes(source)
-            if refused is not None:
-                out[i] = refused
-                continue
-            st = linter.stats.get(source.abspath)  # taken by `escapes` just now
-            if st is None:
-                try:
-                    st = linter.stats[source.abspath] = os.stat(source.abspath)
-                except OSError:
-                    st = None
-            if st is None or not stat.S_ISREG(st.st_mode):
-                out[i] = linter.facts_for(source)  # reports why it cannot be read (a pipe would block an open)
-                continue
-            if not wants(source.kind, source.abspath, linter.settings, MAX_FILE_BYTES):
-                out[i] = linter.facts_for(source)  # a kind's own cheap test says: not worth reading
-                continue
-            if cache is not None:
-                # The module name follows from the path and the root, and the root is in the key.
-                hit = cache.by_stat(False, source.abspath, st, source.path, None)
-                if hit is not None:
-                    out[i] = hit
-                    continue
-            data: Optional[bytes] = None
-            if st.st_size <= MAX_FILE_BYTES:
-                try:
-                    data = safeio.read_regular(source.abspath, MAX_FILE_BYTES)
-                except OSError:  # swapped for a pipe since the stat, grown, gone: facts_for says why
-                    data = None
-            if data is None:
-                out[i] = linter.facts_for(source)
-                continue
-            hashed = b""
-            if cache is not None:
-                hashed = digest(data)
-                hit = cache.by_content(False, source.abspath, st, hashed, source.path, module_name(source.abspath, linter.root))
-                if hit is not None:
-                    out[i] = hit
-                    continue
-            stats[i] = (st, hashed)
-            cheap = linter.triage(source, data)  # unreadable, or no call per the byte test
-            if cheap is not None:
-                out[i] = cheap
+            found, data, stamp = first_look(linter, source, cache)
+            if stamp is not None:
+                stats[i] = stamp
+            if found is not None:
+                out[i] = found
             else:
                 jobs.append(i)
                 extraction.add(source, data)
@@ -90,6 +55,49 @@ def gather(linter: Linter, sources: Sequence[SourceFile], cache: Optional[FactsC
         for i, (st, hashed) in stats.items():
             cache.store(False, sources[i].abspath, st, hashed, out[i])
     return out  # type: ignore[return-value]
+
+
+def first_look(linter: Linter, source: SourceFile, cache: Optional[FactsCache]) -> Tuple[Optional[FileFacts], Optional[bytes], Optional[Tuple[os.stat_result, bytes]]]:
+    """What `gather` knows of a file before any parse: (its facts, None, stamp) when no
+    parse is needed (refused, unreadable, from the cache, no call per the byte test), or
+    (None, its bytes, stamp) when it must be parsed; stamp: (its stat, its content hash)
+    when the facts are to be stored in the cache, else None."""
+    refused = linter.escapes(source)
+    if refused is not None:
+        return refused, None, None
+    st = linter.stats.get(source.abspath)  # taken by `escapes` just now
+    if st is None:
+        try:
+            st = linter.stats[source.abspath] = os.stat(source.abspath)
+        except OSError:
+            st = None
+    if st is None or not stat.S_ISREG(st.st_mode):
+        return linter.facts_for(source), None, None  # reports why it cannot be read (a pipe would block an open)
+    if not wants(source.kind, source.abspath, linter.settings, MAX_FILE_BYTES):
+        return linter.facts_for(source), None, None  # a kind's own cheap test says: not worth reading
+    if cache is not None:
+        # The module name follows from the path and the root, and the root is in the key.
+        hit = cache.by_stat(False, source.abspath, st, source.path, None)
+        if hit is not None:
+            return hit, None, None
+    data: Optional[bytes] = None
+    if st.st_size <= MAX_FILE_BYTES:
+        try:
+            data = safeio.read_regular(source.abspath, MAX_FILE_BYTES)
+        except OSError:  # swapped for a pipe since the stat, grown, gone: facts_for says why
+            data = None
+    if data is None:
+        return linter.facts_for(source), None, None
+    hashed = b""
+    if cache is not None:
+        from claude_lint.cache import digest
+
+        hashed = digest(data)
+        hit = cache.by_content(False, source.abspath, st, hashed, source.path, module_name(source.abspath, linter.root))
+        if hit is not None:
+            return hit, None, None
+    cheap = linter.triage(source, data)  # unreadable, or no call per the byte test
+    return cheap, (None if cheap is not None else data), (st, hashed)
 
 
 def wrapper_callers(linter: Linter, sources: Sequence[SourceFile], all_facts: Sequence[FileFacts], cache: Optional[FactsCache], given: Optional[Dict[str, bytes]] = None, alone: bool = False) -> List[FileFacts]:

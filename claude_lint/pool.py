@@ -1,8 +1,11 @@
 """A process pool for cold runs with many files to parse.
 
-Only files the byte pre-filter lets through come here (the parse and the extractor's walk), so a pool starts only when
+A large project linted without a cache (`SHARE_MIN_FILES` files) is shared out whole
+(`share`): the workers read, triage and parse, this process only walks and merges (the
+triage was the most of a cold run's serial work). Otherwise only files the byte
+pre-filter lets through come here (the parse and the extractor's walk), so a pool starts only when
 there is real parsing to share out: at least `MIN_FILES` files and `MIN_BYTES` of
-source, on a machine with more than one core free (see `free_cores`), where `fork` exists (workers inherit the
+source. Either way only on a machine with more than one core free (see `free_cores`), where `fork` exists (workers inherit the
 linter and the jobs, nothing is re-imported). Results are put back in the order the
 files came in, so the output never depends on which worker finished first. If the pool
 cannot start, the same work runs in this process: a pool changes speed, never findings.
@@ -23,7 +26,7 @@ import time
 from collections import deque
 TYPE_CHECKING = False  # typing is for the annotations alone: its import was 7% of a one-file run
 if TYPE_CHECKING:
-    from typing import Deque, List, Optional, Sequence, Tuple
+    from typing import Callable, Deque, List, Optional, Sequence, Tuple
 
 MIN_FILES = 4
 MIN_BYTES = 256_000
@@ -36,12 +39,19 @@ WORKER_MEMORY = 4_000_000_000
 GRACE_SECONDS = 10.0
 
 _linter = None  # set in the parent before fork; workers inherit it
+_sources: Sequence[object] = ()  # (and `share`'s sources and look)
+_look = None
 
 
 def workers_for(jobs: Sequence[Tuple[object, Optional[bytes]]]) -> int:
     """How many processes to use for these jobs: 1 means no pool."""
     if len(jobs) < MIN_FILES or sum(len(d or b"") for _, d in jobs) < MIN_BYTES:
         return 1
+    return _usable(len(jobs))
+
+
+def _usable(jobs: int) -> int:
+    """How many workers `jobs` jobs can keep busy here now (1: no pool)."""
     if os.environ.get("CLAUDE_LINT_NO_POOL") or not sys.platform.startswith("linux"):
         return 1  # (before the import: a run that uses no pool does not import multiprocessing)
     import multiprocessing  # here: most runs never start a pool
@@ -49,7 +59,7 @@ def workers_for(jobs: Sequence[Tuple[object, Optional[bytes]]]) -> int:
     if "fork" not in multiprocessing.get_all_start_methods():
         return 1  # spawn would re-import everything per worker: slower than parsing here
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-    return max(1, min(free_cores(cores), len(jobs), MAX_WORKERS))
+    return max(1, min(free_cores(cores), jobs, MAX_WORKERS))
 
 
 def free_cores(cores: int) -> int:
@@ -80,6 +90,183 @@ def extract_all(linter, jobs: List[Tuple[object, Optional[bytes]]], allowed: boo
     for source, data in jobs:
         extraction.add(source, data)
     return extraction.finish()
+
+
+# A project with this many files has its files read and triaged in the pool too (`share`):
+# the triage is the most of a cold run's serial work, and forking costs a few milliseconds.
+SHARE_MIN_FILES = 256
+# Files per job of `share`: few messages, and no worker left with much when the others are done.
+SHARE_CHUNK = 32
+
+
+def share(linter, sources: Sequence[object], look: Callable) -> Optional[List[object]]:
+    """`gather`'s facts for `sources` (no cache), every file read, triaged and if need be
+    parsed by the workers, this process handing out chunks of files and taking back the
+    facts in order; None when no pool is used (then `gather` does it all here).
+    look: gather.first_look (what a file needs, as gather's own loop asks)."""
+    if len(sources) < SHARE_MIN_FILES:
+        return None
+    n = _usable(len(sources))
+    if n < 2:
+        return None
+    return _Share(linter, sources, n, look).run()
+
+
+class _Share:
+    """Workers forked with the sources, given chunks of their indices; each sends back, in
+    order, what it found: files no parse needed (most: their module, the facts rebuilt
+    here), and before each parse what came before it, so this process knows which file
+    a worker is on when it dies or is stuck (that file gets a CL904; the rest of what it
+    was given goes to the others, or is done here). A death while triaging (no parse
+    yet: only a kill from outside) is put on the first file of the batch not yet sent;
+    the triage in this process had no time limit at all."""
+
+    def __init__(self, linter, sources: Sequence[object], n: int, look: Callable):
+        self.linter = linter
+        self.look = look
+        self.sources = sources
+        self.n = n
+        self.results: List[object] = [None] * len(sources)
+        self.cursor = 0  # the sources from here on are not given yet
+        self.todo: Deque[List[int]] = deque()  # given back by a worker that died: given again first
+        self.given: dict = {}  # worker -> the indices given, in order, not yet answered
+        self.heard: dict = {}  # worker -> when it last sent something, or was given work while idle
+        self.stuck_after: Optional[float] = linter.seconds * 2 + GRACE_SECONDS if linter.seconds > 0 else None
+
+    def run(self) -> Optional[List[object]]:
+        import multiprocessing
+        from multiprocessing.connection import wait
+
+        global _linter, _sources, _look
+        _linter, _sources, _look = self.linter, self.sources, self.look
+        ctx = multiprocessing.get_context("fork")
+        workers: List[_Worker] = []
+        try:
+            try:
+                for _ in range(self.n):
+                    workers.append(_Worker(ctx, self.n, _serve_share))
+            except Exception:  # the pool could not start: what it does not do is done here
+                pass
+            for w in workers:
+                self.given[w] = deque()
+                self._top_up(w)
+            while workers:
+                busy = [w for w in workers if self.given[w]]
+                if not busy:
+                    break
+                ready = wait([w.conn for w in busy] + [w.process.sentinel for w in busy], timeout=1.0)
+                for w in busy:
+                    if w.conn in ready and self._take(w):
+                        self._top_up(w)
+                        continue
+                    stuck = w.conn not in ready and w.process.sentinel not in ready
+                    if stuck and (self.stuck_after is None or time.monotonic() - self.heard[w] < self.stuck_after):
+                        continue
+                    # Died (killed, out of memory) or stuck: the file it was on is reported and not
+                    # run again; the rest of what it was given goes back to the others.
+                    left = self.given.pop(w)
+                    if left:
+                        on = left.popleft()
+                        self.results[on] = _lost(self.linter, self.sources[on], stuck)
+                    if left:
+                        self.todo.appendleft(list(left))
+                    workers.remove(w)
+                    w.stop(kill=True)
+                    for other in workers:
+                        self._top_up(other)
+        finally:
+            for w in workers:
+                w.stop()
+            _linter = _sources = _look = None
+
+        for chunk in list(self.todo) + [list(range(self.cursor, len(self.sources)))]:  # no worker was left to take these
+            for i in chunk:
+                found, data, _ = self.look(self.linter, self.sources[i], None)
+                self.results[i] = found if found is not None else self.linter.facts_for(self.sources[i], data, triaged=True)
+        return self.results
+
+    def _top_up(self, w: "_Worker") -> None:
+        """Two chunks ahead, so that a worker never waits for this process."""
+        given = self.given[w]
+        while len(given) < 2 * self._size():
+            end = self.cursor
+            if self.todo:
+                chunk = self.todo.popleft()
+            else:
+                end = min(len(self.sources), self.cursor + self._size())
+                chunk = list(range(self.cursor, end))
+                if not chunk:
+                    return
+            try:
+                w.conn.send(chunk)
+            except Exception:  # gone: the chunk is not given (its death is seen by the wait)
+                if end == self.cursor:
+                    self.todo.appendleft(chunk)
+                return
+            self.cursor = end
+            if not given:
+                self.heard[w] = time.monotonic()
+            given.extend(chunk)
+
+    def _size(self) -> int:
+        """Smaller chunks as the end nears, so that the workers finish together."""
+        return max(1, min(SHARE_CHUNK, (len(self.sources) - self.cursor) // (self.n * 4)))
+
+    def _take(self, w: "_Worker") -> bool:
+        """What the worker sent; False when it died on the file it was on."""
+        from claude_lint.facts import FileFacts
+
+        try:
+            answered = w.conn.recv()
+        except Exception:  # EOF: died; an answer that cannot be read is not one
+            return False
+        self.heard[w] = time.monotonic()
+        given = self.given[w]
+        for entry in answered:
+            if not given or given[0] != entry[0]:
+                return False
+            given.popleft()
+            if len(entry) == 3:  # no parse needed, nothing to say: (index, module, kind)
+                source = self.sources[entry[0]]
+                self.results[entry[0]] = FileFacts(source.path, source.abspath, entry[1], entry[2], parsed=False)
+            else:
+                self.results[entry[0]] = entry[1]
+        return True
+
+
+def _serve_share(conn, workers: int) -> None:
+    """A worker of `share`: chunks of indices in; what each file needs, found and sent back
+    in order, until None."""
+    from claude_lint.facts import FileFacts
+    from claude_lint.memory import limit_address_space
+
+    limit_address_space(WORKER_MEMORY, workers)
+    linter = _linter
+    try:
+        while True:
+            chunk = conn.recv()
+            if chunk is None:
+                return
+            answered: List[tuple] = []
+            for i in chunk:
+                source = _sources[i]
+                try:
+                    facts, data, _ = _look(linter, source, None)
+                except Exception as exc:  # a bug of ours: reported, as extraction reports one
+                    facts = FileFacts(source.path, source.abspath, None, source.kind, internal_error=f"{type(exc).__name__}: {exc}")
+                if facts is None:
+                    if answered:
+                        conn.send(answered)  # what came before: the parent then knows this file is the one parsed
+                        answered = []
+                    conn.send(((i, linter.facts_for(source, data, triaged=True)),))
+                elif facts.parsed is False and facts == FileFacts(facts.path, facts.abspath, facts.module, facts.kind, parsed=False):
+                    answered.append((i, facts.module, facts.kind))
+                else:
+                    answered.append((i, facts))
+            if answered:
+                conn.send(answered)
+    except BaseException:  # noqa: BLE001 - out of memory sending, Ctrl-C, the parent gone
+        os._exit(70)  # quietly (see _serve)
 
 
 class Extraction:
@@ -223,9 +410,9 @@ def _serve(conn, workers: int) -> None:
 
 
 class _Worker:
-    def __init__(self, ctx, workers: int):
+    def __init__(self, ctx, workers: int, serve=None):
         self.conn, child = ctx.Pipe()
-        self.process = ctx.Process(target=_serve, args=(child, workers), daemon=True)
+        self.process = ctx.Process(target=serve or _serve, args=(child, workers), daemon=True)
         self.process.start()
         child.close()
         self.index: Optional[int] = None  # the job it is on

@@ -42,7 +42,7 @@ import re
 from functools import lru_cache
 TYPE_CHECKING = False  # typing is for the annotations alone: its import was 7% of a one-file run
 if TYPE_CHECKING:
-    from typing import Callable, FrozenSet, Iterator, List, Pattern, Set, Tuple
+    from typing import Callable, FrozenSet, Iterator, List, Optional, Pattern, Set, Tuple
 
 from claude_lint.extract.prefilter_code import CodeReader
 from claude_lint.extract.prefilter_ast import _may_post
@@ -155,7 +155,7 @@ def _byte_test(data: bytes, posts: bool) -> bool:
     # those are looked for first, and the rest are not looked for after one is found.
     written = []
     for i in sorted(chains, key=lambda i: t.chains[i] in t.needs_bytes):
-        if _written_as_chain(data, t.chains[i], imported_names, through, in_code):
+        if _written_as_chain(data, t.chains[i], imported_names, through, in_code, has):
             written.append(i)
             if t.chains[i] not in t.needs_bytes:
                 break
@@ -324,7 +324,7 @@ def _present(groups, has) -> Iterator[int]:
 
 
 def _written_as_chain(data: bytes, chain: Tuple[bytes, ...], imported: Callable[[], List[Tuple[int, bytes]]], loose: bool = False,
-                      in_code: Callable[[int], bool] = lambda at: True) -> bool:
+                      in_code: Callable[[int], bool] = lambda at: True, has: Optional[Callable[[bytes], bool]] = None) -> bool:
     """A chain's words joined by dots, with only whitespace, comments, continuations,
     brackets or skipped links between them, and called. `with_options(...)` may sit
     inside a chain with any arguments: a file that writes it is only held to the words.
@@ -334,13 +334,15 @@ def _written_as_chain(data: bytes, chain: Tuple[bytes, ...], imported: Callable[
     qualified name, reached as an attribute (`litellm.completion(`) or imported by name:
     so it is written after a dot or in an import statement. The word alone says little:
     in litellm it is in most files (`"completion"`, `completion_tokens`). in_code: whether
-    an offset is in the code, not in a comment or a plain string (a docstring's example)."""
+    an offset is in the code, not in a comment or a plain string (a docstring's example).
+    has: the byte test's memo of the words in the file (`with_options` searched once per file, not per chain)."""
     if loose and _search_code(_through_re(chain), data, in_code):
         return True
     if len(chain) == 1:
         # (an import in a docstring's example imports nothing)
         return _called_attribute(data, chain[0], in_code) or any(any(_words(names, chain[0])) and in_code(at) for at, names in imported())
-    return any(in_code(at) for at, _ in _words(data, b"with_options")) or _search_code(_chain_re(chain), data, in_code)
+    options = has is None or has(b"with_options")
+    return (options and any(in_code(at) for at, _ in _words(data, b"with_options"))) or _search_code(_chain_re(chain), data, in_code)
 
 
 def _search_code(pattern: Pattern[bytes], data: bytes, in_code: Callable[[int], bool]) -> bool:
