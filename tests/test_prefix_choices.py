@@ -1,0 +1,52 @@
+"""What a request's prefix holds when the code picks it per turn or among several texts
+(issues 15/16, session 11), read through the real engine:
+- CL011: a function that makes one turn's request (handed the caller's conversation) and
+  builds its system prompt from what it retrieves for that turn: the prefix ahead of the
+  conversation is new on every request, so a breakpoint behind it is never read;
+- CL012: a user turn bound to one of several texts (a variant for a reply) that all open
+  with the same long guide: the head they share is resent whichever is sent;
+- CL013: a cached system block picked among short prompts: the longest is below the minimum."""
+from __future__ import annotations
+
+import pytest
+
+HEAD = "import anthropic\nclient = anthropic.Anthropic()\n"
+GUIDE = "Answer questions about the Acme framework from its documentation only. " * 200
+
+# conversational RAG: each call is one turn of the caller's conversation
+TURN = (HEAD + f"GUIDE = {GUIDE!r}\n" + "def turn(history, question, tone):\n    BUILD\n"
+        "    history.append({'role': 'user', 'content': question})\n"
+        "    reply = client.messages.create(model='claude-sonnet-4-6', max_tokens=800, system=SYSTEM, messages=history)\n"
+        "    history.append({'role': 'assistant', 'content': reply.content[0].text})\n    return reply\n\n"
+        "history = []\nfor q in ['What is Acme?', 'Who wrote it?', 'Which license?']:\n    turn(history, q, 'plain')\n")
+
+
+def findings(project, source: str, rule: str):
+    found = project({"app.py": source}, select=(rule,))
+    return [(d.loc.row, d.message, d.fix) for d in found.diagnostics if d.code == rule]
+
+
+@pytest.mark.parametrize("build, system", [
+    # documents found for the question, gathered into a text the function grows
+    ("context = ''\n    for doc in search(question):\n        context += doc + '\\n'", "f'{GUIDE}\\nDocuments:\\n{context}'"),
+    # fetched by one call with the question
+    ("docs = index.query(question, top_k=3)", "f'{GUIDE}\\nDocuments:\\n{docs}'"),
+    # the clock to the second
+    ("import datetime\n    now = datetime.datetime.now()", "f'{GUIDE}\\nNow: {now}'"),
+])
+def test_a_system_prompt_rebuilt_each_turn_leaves_the_conversation_uncached_unreported(project, build, system):
+    assert findings(project, TURN.replace("BUILD", build).replace("SYSTEM", system), "CL011") == []
+
+
+def test_a_system_prompt_fixed_for_the_conversation_leaves_it_reported(project):
+    source = TURN.replace("BUILD", "pass").replace("SYSTEM", "GUIDE")
+    rows = sorted(row for row, _, _ in findings(project, source, "CL011"))
+    assert rows and all("the caller's list" in message for _, message, _ in findings(project, source, "CL011"))
+
+
+def test_a_parameter_in_the_system_prompt_is_judged_at_the_caller_that_passes_it(project):
+    """The request alone cannot tell a parameter from a text it builds: the caller shows
+    `tone` is the same on every turn, and the finding is there."""
+    source = TURN.replace("BUILD", "pass").replace("SYSTEM", "f'{GUIDE}\\nTone: {tone}'")
+    rows = [row for row, _, _ in findings(project, source, "CL011")]
+    assert rows and all(row >= 10 for row in rows)
