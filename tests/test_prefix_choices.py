@@ -50,3 +50,22 @@ def test_a_parameter_in_the_system_prompt_is_judged_at_the_caller_that_passes_it
     source = TURN.replace("BUILD", "pass").replace("SYSTEM", "f'{GUIDE}\\nTone: {tone}'")
     rows = [row for row, _, _ in findings(project, source, "CL011")]
     assert rows and all(row >= 10 for row in rows)
+
+
+REPLY = (HEAD + f"GUIDE = {GUIDE!r}\n" + "def answer(q, earlier=None):\n    content = f'{GUIDE}\\n\\nQuestion: {q}'\n"
+         "    if earlier:\n        content = SECOND\n"
+         "    return client.messages.create(model='claude-sonnet-4-6', max_tokens=500, messages=[{'role': 'user', 'content': content}])\n")
+
+
+def test_a_head_every_variant_of_the_user_turn_shares_is_reported_without_a_fix(project):
+    found = findings(project, REPLY.replace("SECOND", "f'{GUIDE}\\n\\nEarlier: {earlier}\\n\\nQuestion: {q}'"), "CL012")
+    assert [(row, fix) for row, _, fix in found] == [(8, None)]
+    assert "fixed head of the user turn" in found[0][1]
+
+
+@pytest.mark.parametrize("second", [
+    "f'Earlier: {earlier}\\n\\n{GUIDE}\\n\\nQuestion: {q}'",  # the variant opens with the earlier message
+    "thread_prompt(earlier, q)",  # built by a helper not read
+])
+def test_variants_sharing_no_head_are_not_reported(project, second):
+    assert findings(project, REPLY.replace("SECOND", second), "CL012") == []
