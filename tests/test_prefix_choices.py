@@ -69,3 +69,20 @@ def test_a_head_every_variant_of_the_user_turn_shares_is_reported_without_a_fix(
 ])
 def test_variants_sharing_no_head_are_not_reported(project, second):
     assert findings(project, REPLY.replace("SECOND", second), "CL012") == []
+
+
+ROUTER = (HEAD + "SHORT = 'Pick the team for this ticket: 1 billing, 2 bugs, 3 other. Digit only.'\n"
+          "LONGER = 'You triage support tickets for Acme between billing, bugs and other requests. Reply with one digit.'\n"
+          "def route(ticket, careful=False):\n"
+          "    return client.messages.create(model='claude-sonnet-4-6', max_tokens=5, messages=[{'role': 'user', 'content': ticket}],\n"
+          "        system=[{'type': 'text', 'text': CHOICE, 'cache_control': {'type': 'ephemeral'}}])\n")
+
+
+def test_a_breakpoint_after_the_longest_of_short_prompts_is_reported(project):
+    found = findings(project, ROUTER.replace("CHOICE", "LONGER if careful else SHORT"), "CL013")
+    assert len(found) == 1 and "with the longest of the 2 texts the code may send there" in found[0][1]
+
+
+@pytest.mark.parametrize("choice", [f"{GUIDE!r} if careful else SHORT", "read_prompt() if careful else SHORT"])
+def test_a_choice_that_may_be_long_enough_is_not_reported(project, choice):
+    assert findings(project, ROUTER.replace("CHOICE", choice), "CL013") == []
