@@ -71,6 +71,18 @@ def test_variants_sharing_no_head_are_not_reported(project, second):
     assert findings(project, REPLY.replace("SECOND", second), "CL012") == []
 
 
+def test_a_shared_head_short_of_the_minimum_is_not_added_to_the_tools(project):
+    """Each part under the minimum, together over it: a reviewer's call where the head is one
+    several texts share (single-file-agents' seed message rewritten each step)."""
+    tools = [{"name": f"lookup_{i}", "description": "Look up an order by its id and return the record. " * 9,
+              "input_schema": {"type": "object"}} for i in range(8)]
+    source = (REPLY.replace(f"GUIDE = {GUIDE!r}", f"GUIDE = {GUIDE[:6000]!r}\nTOOLS = {tools!r}")
+              .replace("messages=[{'role'", "tools=TOOLS, messages=[{'role'"))
+    written_once = source.replace("    if earlier:\n        content = SECOND\n", "")
+    assert [row for row, _, _ in findings(project, written_once, "CL012")] == [7]
+    assert findings(project, source.replace("SECOND", "f'{GUIDE}\\n\\nEarlier: {earlier}\\n\\nQuestion: {q}'"), "CL012") == []
+
+
 ROUTER = (HEAD + "SHORT = 'Pick the team for this ticket: 1 billing, 2 bugs, 3 other. Digit only.'\n"
           "LONGER = 'You triage support tickets for Acme between billing, bugs and other requests. Reply with one digit.'\n"
           "def route(ticket, careful=False):\n"

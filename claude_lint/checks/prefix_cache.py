@@ -101,7 +101,7 @@ class PromptPrefixUncached(Rule):
       prompt file read at run time), before the part that changes per call, in a
       messages list written in the request or filled by `.append`/`.extend` before it;
       a content bound to one of several such texts (a variant for a reply) counts by
-      the head they all share, whichever is sent;
+      the head they all share, whichever is sent, when that head reaches the minimum alone;
     - long tool definitions (their names, descriptions and schemas).
 
     The fixed prefix counted is the one the API caches: tools, then the system
@@ -360,13 +360,18 @@ class PromptPrefixUncached(Rule):
             # and only a breakpoint on the last tool is ever read (CL002 reports the system prompt).
             if tool_tokens < minimum:
                 return
-            system_tokens, head, message = 0, "", None
+            system_tokens, head, message, sent = 0, "", None, None
         elif system_tokens >= minimum:
             return  # CL002 reports it, and its breakpoint would cache the tools too
         else:
             # A growing conversation starts from its seed: the task message an agent begins with is resent every step.
-            head, message = user_head(call.value("messages") if site.history is None else site.history.seed)
+            sent = call.value("messages") if site.history is None else site.history.seed
+            head, message = user_head(sent)
         head_tokens = count(head, model, ctx)
+        if head_tokens < minimum and head and _picked(sent):
+            # The head several texts share counts when it is cacheable alone: added to tools or a
+            # system prompt each short of the minimum, it is a reviewer's call (a run may pick another)
+            head, message, head_tokens = "", None, 0
         total = tool_tokens + system_tokens + head_tokens
         if total < minimum or (tool_tokens < minimum and head_tokens == 0 and tool_tokens + system_tokens < minimum):
             return
@@ -408,6 +413,12 @@ class PromptPrefixUncached(Rule):
             # `--fix` splits one written text, not a content bound to one of several
             fix=_fix(call, message, ctx) if head_tokens and message is not None and not isinstance(message.get("content"), OneOf) else None,
         )
+
+
+def _picked(messages: object) -> bool:
+    """The first message's content is one of several texts the code binds."""
+    first = messages.items[0] if isinstance(messages, Seq) and messages.items else None
+    return isinstance(first, Mapping) and isinstance(first.get("content"), OneOf)
 
 
 def _one_off(call: Call, system: object) -> bool:

@@ -7,6 +7,8 @@ from claude_lint.checks.base import Invalid
 
 HEAD = "import anthropic\nclient = anthropic.Anthropic()\n"
 RUBRIC = "Grade the answer against this rubric. A score of 5 means complete and correct. " * 120
+TOOLS = [{"name": f"lookup_{i}", "description": "Look up an order, a customer or a refund by its id and return the record. " * 6,
+          "input_schema": {"type": "object"}} for i in range(8)]
 
 # A Telegram-style handler: the guide and the question, or, when the user replies to a message,
 # the guide, that message and the question. Either text opens with the same guide.
@@ -58,5 +60,8 @@ def examples():
               # the reply variant puts the earlier message first: the two texts share no head
               REPLY.replace("SECOND", "f'Earlier: {replied}\\n\\n{GUIDE}\\n\\nQuestion: {q}'"),
               # the reply variant is built by a helper the linter does not read
-              REPLY.replace("SECOND", "thread_prompt(replied, q)")]
+              REPLY.replace("SECOND", "thread_prompt(replied, q)"),
+              # the shared head (~1,600 tokens) passes the 2,048 minimum only added to the tools (~1,200): a reviewer's call
+              REPLY.replace(f"GUIDE = {RUBRIC!r}", f"GUIDE = {RUBRIC[:6000]!r}\nTOOLS = {TOOLS!r}").replace(
+                  "messages=[{'role'", "tools=TOOLS, messages=[{'role'").replace("SECOND", "f'{GUIDE}\\n\\nEarlier: {replied}\\n\\nQuestion: {q}'")]
     return fires, silent
