@@ -54,11 +54,13 @@ def _message_head(message: object) -> Tuple[str, bool]:
 
 
 def _content_head(content: object) -> Tuple[str, bool]:
-    if isinstance(content, OneOf) and content.options:
+    if isinstance(content, OneOf):
         # Bound to one of several texts (a reply variant of the prompt): what they all start with
-        # is sent whichever is chosen. An option unread (a run-time value) has no head.
-        heads = [_content_head(option)[0] for option in content.options[:MAX_OPTIONS]]
-        return os.path.commonprefix(heads) if len(content.options) <= MAX_OPTIONS else "", False
+        # is sent whichever is chosen. An option unread (a run-time value) has no head; a lone
+        # option (`if hasattr`, a name's other bindings left out) or a default behind unknown ones says too little.
+        if content.default or not 2 <= len(content.options) <= MAX_OPTIONS:
+            return "", False
+        return os.path.commonprefix([_content_head(option)[0] for option in content.options]), False
     if isinstance(content, Text):
         return _literal_head(content), not content.dynamic_parts
     if isinstance(content, Seq) and content.items:
