@@ -63,8 +63,8 @@ def _built_per_turn(part: Dynamic, request, site) -> bool:
     history = site.history or site.passed_history
     if part.entered is not None or history is None or history.kind == "loop":
         return False  # a loop is the turn: a text built before it is the session's
-    if site.loop is not None and site.via is None:
-        return False
+    if site.loop is not None and site.via is None or site.function is None and site.via is None or history.kind == "session":
+        return False  # a script's top level (a Streamlit rerun) reads its widgets anew each turn, with the same values
     return part.loc.path == request.path and part.loc.row <= (request.end_row or request.row)
 
 
@@ -153,6 +153,12 @@ def examples():
         # the time to the second, read as the turn begins
         _turn(build="now = datetime.datetime.now()", system="f'{RULES}\\nNow: {now}'"),
     ]
+    # A Streamlit script reruns for each turn, but its widgets answer the same until the user changes them
+    fires += [Invalid(HEAD + "import streamlit as st\npersona = st.selectbox('Persona', ['friendly', 'formal'])\n"
+                      "if 'chat' not in st.session_state:\n    st.session_state.chat = []\nif text := st.chat_input('Ask'):\n"
+                      "    st.session_state.chat.append({'role': 'user', 'content': text})\n"
+                      "    reply = client.messages.create(model='claude-sonnet-4-6', max_tokens=1024, system=f'{RULES}\\nBe {persona}.', messages=st.session_state.chat)\n"
+                      "    st.session_state.chat.append({'role': 'assistant', 'content': reply.content[0].text})\n", row=10, message="grows each turn")]
     return fires, silent
 
 
