@@ -61,9 +61,11 @@ def _built_per_turn(part: Dynamic, request, site) -> bool:
     list lives on an object, in a module or a store), or it is a wrapper's, run for each
     call. A caller's argument (`entered`) is the caller's value, judged at the caller."""
     history = site.history or site.passed_history
-    if part.entered is not None or history is None or history.kind == "loop":
+    if part.entered is not None or history is None:
+        return False
+    if history.kind == "loop" or site.via is None and site.loop is not None:
         return False  # a loop is the turn: a text built before it is the session's
-    if site.loop is not None and site.via is None or site.function is None and site.via is None or history.kind == "session":
+    if history.kind == "session" or site.via is None and site.function is None:
         return False  # a script's top level (a Streamlit rerun) reads its widgets anew each turn, with the same values
     return part.loc.path == request.path and part.loc.row <= (request.end_row or request.row)
 
