@@ -3,7 +3,7 @@ from __future__ import annotations
 TYPE_CHECKING = False  # typing is for the annotations alone: its import was 7% of a one-file run
 if TYPE_CHECKING: from typing import Dict, Iterator, List, Optional, Tuple  # noqa: E701 (one line: this module is at the line limit)
 from claude_lint.checks.base import Context, Invalid, Rule, money, tokens
-from claude_lint.checks import breakpoint_callers as callers, breakpoint_piles as piles
+from claude_lint.checks import breakpoint_callers as callers, breakpoint_choices as choices, breakpoint_piles as piles
 from claude_lint.checks.breakpoint_piles import MAX_BREAKPOINTS, piled
 from claude_lint.checks.cache_marks import (
     TOOL_PROMPT_MOST, Block, as_written, automatic, blocks, cache_minimum, claude_caching, count, known, langchain_claude, params_in, unmarked_history, within)
@@ -103,9 +103,9 @@ class CacheBreakpointIneffective(Rule):
     - more than 4 in one request (counting the request's top-level `cache_control`,
       which takes a slot), also once a conversation whose every new message carries its
       own breakpoint, none ever removed, grows past 4 (`checks/breakpoint_piles.py`): a 400;
-    - a last breakpoint whose whole prefix (tools, system, messages up to it) is
-      literal text below the model's minimum cacheable length: the API caches
-      nothing and says nothing (`cache_creation_input_tokens` stays 0).
+    - a last breakpoint whose whole prefix (tools, system, messages up to it) is literal text below the model's
+      minimum cacheable length, also when a block's text is picked among several written out (`A if flag else B`:
+      the longest is measured): the API caches nothing and says nothing (`cache_creation_input_tokens` stays 0).
     - a breakpoint on the tools or the system prompt after content each call passes in
       (a parameter of the function that makes the request, or of a wrapper its callers
       fill), when nothing after the breakpoint changes between calls or the same
@@ -269,8 +269,6 @@ class CacheBreakpointIneffective(Rule):
             # LiteLLM to Claude: a short system message marked in OpenAI-style content parts
             "import litellm\ndef ask(q):\n    return litellm.completion(model='anthropic/claude-sonnet-4-5', max_tokens=300, messages=[\n"
             f"        {{'role': 'system', 'content': {SHORT_BLOCK}}}, {{'role': 'user', 'content': q}}])\n",
-        ]
-        fires = [*fires,
             # a single exchange whose user turn, the caller's question, is marked: no later call sends it again
             Invalid(HEAD + "def answer(question):\n"
                     "    return client.messages.create(model='claude-sonnet-4-6', max_tokens=300, system='Answer briefly.',\n"
@@ -354,7 +352,8 @@ class CacheBreakpointIneffective(Rule):
         silent = [*silent, LC.replace("SYSTEM", f"SystemMessage(content=[{{'type': 'text', 'text': 'You are terse.', {MARK}}}])").replace("max_tokens=300)", "max_tokens=300).bind_tools(TOOLS)"),
                   LC.replace("SYSTEM", f"SystemMessage(content=[{{'type': 'text', 'text': LONG, {MARK}}}])"),
                   LC.replace("SYSTEM", f"SystemMessage(content=LONG, additional_kwargs={{{MARK}}})")]
-        return [*fires, *piles.FIRES, *callers.examples()[0]], [*silent, *piles.SILENT, *callers.examples()[1]]
+        picked = choices.examples()
+        return [*fires, *piles.FIRES, *callers.examples()[0], *picked[0]], [*silent, *piles.SILENT, *callers.examples()[1], *picked[1]]
 
     def check_call(self, call: Call, ctx: Context) -> Iterator[Diagnostic]:
         site = call.site
@@ -380,11 +379,12 @@ class CacheBreakpointIneffective(Rule):
             return  # unseen blocks may hold a later breakpoint that ends a longer prefix
         last = marks[-1]
         prefix = found[: last + 1]
-        if not all(known(b.value) for b in prefix) or _parameter_inside(call, last, found):
+        chosen = [choices.longest(b) for b in prefix]  # a text picked among known ones: judged by the longest
+        if not all(known(b.value) or c is not None for b, c in zip(prefix, chosen)) or _parameter_inside(call, last, found):
             return  # a run-time part (or a caller's argument in place of a default) may make the prefix long enough
         model = ctx.model(call)
         minimum = cache_minimum(model, ctx)
-        size = count("\n".join(_shown(b) for b in prefix), model, ctx)
+        size = count("\n".join(_shown(b) if c is None else c[0] for b, c in zip(prefix, chosen)), model, ctx)
         if size + (TOOL_PROMPT_MOST if call.value("tools") is not None else 0) >= minimum:
             return
         where = model.id if model is not None else "an unknown model (configured minimum)"
@@ -396,7 +396,7 @@ class CacheBreakpointIneffective(Rule):
         at = mark if inside else arg.at if site.via is None and arg is not None and within(arg.at, site.loc) else site.loc
         yield self.diagnostic(
             at,
-            f"This cache breakpoint ends a prefix of ~{tokens(size)} tokens, below the {tokens(minimum)} that {where} caches: "
+            f"This cache breakpoint ends a prefix of ~{tokens(size)} tokens{choices.said(chosen)}, below the {tokens(minimum)} that {where} caches: "
             "the API caches nothing and reports no error, so every call pays full input price. Drop the breakpoint, or place it "
             "after enough fixed text to reach the minimum"
             + (f" (here: on the last message of the growing `{site.history.name}`)" if site.history is not None else "") + ".",

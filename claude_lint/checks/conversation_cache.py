@@ -68,8 +68,12 @@ class ConversationUncached(Rule):
     assumed conversation stays under the model's minimum cacheable length (nothing
     would be cached), nor when the system prompt ahead of the list is rebuilt for each
     request with content of its own (documents retrieved for the question, the time to the
-    minute: written in the request or in the loop around it), since then no breakpoint on
-    the conversation is ever read; a system prompt fixed for the session (the user's name,
+    minute: written in the request, in the loop around it, or in a function that makes one
+    turn's request, such as one handed the caller's conversation, which may also assemble
+    the text itself: `context += ...` over the documents it found, or pass one of its
+    parameters, judged at the callers that show its value). A Claude cache is a prefix (tools, then system, then messages): a
+    system prompt that changes on every request makes every later breakpoint miss, so the
+    conversation behind it is never read from the cache. A system prompt fixed for the session (the user's name,
     settings loaded before the loop, the date) is no reason for silence. Nor when the request may carry a breakpoint we cannot see (the
     code writes `cache_control` into the list it grows, a wrapper's file marks the
     list it is handed, or a system prompt or tools we cannot read sit in a file that

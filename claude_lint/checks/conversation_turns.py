@@ -32,17 +32,44 @@ def rebuilt_each_turn(call: Call) -> Optional[Dynamic]:
     arguments). None when the system prompt may stay the same for the whole conversation."""
     site = call.site
     places = [p for p in (site.loc, site.loop, site.via) if p is not None]
+    request = site.via or site.loc
     for part in _parts(call.value("system")):
-        if part.loc is None or not any(within(part.loc, p) for p in places):
-            continue  # built before the loop (once per session), or somewhere we cannot place
+        if part.loc is None:
+            continue
         source = part.source
         if source.startswith("Unknown."):
             continue  # a subscript or attribute of a value held outside: the session's
+        own = _built_per_turn(part, request, site)
+        if not own and not any(within(part.loc, p) for p in places):
+            continue  # built before the loop (once per session), or somewhere we cannot place
+        if own and _LOCAL_NAME.fullmatch(source):
+            return part
         if per_request(part) or _reads(source, site.loop_names):
             return part
         if _CALL_WITH_ARGS.match(source) and not _FORMATTER.search(source):
             return part
     return None
+
+
+# A text the function assembles itself (`context`, grown by `+=` over the documents it
+# retrieved), named by the extractor for want of one expression: its content is the function's
+# own work on each call. A constant's name (`RULES`) is the module's, fixed for the process.
+_LOCAL_NAME = lazy(r"[a-z_][a-z0-9_]*")
+
+
+def _built_per_turn(part: Dynamic, request, site) -> bool:
+    """Written ahead of the request in its own function when that function is one turn: the
+    request is in no loop of its function (the caller's list grows across its calls, or the
+    list lives on an object, in a module or a store), or it is a wrapper's, run for each
+    call. A caller's argument (`entered`) is the caller's value, judged at the caller."""
+    history = site.history or site.passed_history
+    if part.entered is not None or history is None:
+        return False
+    if history.kind == "loop" or site.via is None and site.loop is not None:
+        return False  # a loop is the turn: a text built before it is the session's
+    if history.kind == "session" or site.via is None and site.function is None:
+        return False  # a script's top level (a Streamlit rerun) reads its widgets anew each turn, with the same values
+    return part.loc.path == request.path and part.loc.row <= (request.end_row or request.row)
 
 
 def _reads(source: str, names) -> bool:
@@ -111,4 +138,41 @@ def examples():
         # the context fetched in the request itself
         _chat(system="RULES + '\\nContext:\\n' + store.lookup(q)"),
     ]
+    # A turn function handed the caller's conversation: each call is one request, so what it
+    # builds ahead of the request is built anew for each turn.
+    fires += [
+        # the user's name, a parameter the caller passes the same on every turn: reported at that
+        # caller, which shows the value (the request alone cannot tell a parameter from a text it builds)
+        Invalid(_turn(system="f'{RULES}\\nYou are talking to {user_name}.'") + _ASKED, row=11, message="the caller's list"),
+        # the shop's settings, read from an object the session holds
+        Invalid(_turn(build="tone = settings['tone']", system="f'{RULES}\\nTone: {tone}'"), row=7, message="the caller's list"),
+    ]
+    silent += [
+        # the documents found for this question, assembled into a text the function grows itself,
+        # and every call of the function (each a turn) resending the conversation behind it
+        _turn(build="context = ''\n    for doc in search(question, k=3):\n        context += doc['title'] + ': ' + doc['body'] + '\\n'",
+              system="f'{RULES}\\nDocuments:\\n{context}'") + _CALLERS,
+        # the documents fetched for this question by one call
+        _turn(build="found = index.query(question, top_k=4)", system="f'{RULES}\\nUse these:\\n{found}'") + _CALLERS,
+        # the time to the second, read as the turn begins
+        _turn(build="now = datetime.datetime.now()", system="f'{RULES}\\nNow: {now}'"),
+    ]
+    # A Streamlit script reruns for each turn, but its widgets answer the same until the user changes them
+    fires += [Invalid(HEAD + "import streamlit as st\npersona = st.selectbox('Persona', ['friendly', 'formal'])\n"
+                      "if 'chat' not in st.session_state:\n    st.session_state.chat = []\nif text := st.chat_input('Ask'):\n"
+                      "    st.session_state.chat.append({'role': 'user', 'content': text})\n"
+                      "    reply = client.messages.create(model='claude-sonnet-4-6', max_tokens=1024, system=f'{RULES}\\nBe {persona}.', messages=st.session_state.chat)\n"
+                      "    st.session_state.chat.append({'role': 'assistant', 'content': reply.content[0].text})\n", row=10, message="grows each turn")]
     return fires, silent
+
+
+TURN = ("def answer(history, question, user_name, settings):\n    BUILD\n"
+        "    history.append({'role': 'user', 'content': question})\n"
+        "    reply = client.messages.create(model='claude-sonnet-4-6', max_tokens=1024, system=SYSTEM, messages=history)\n"
+        "    history.append({'role': 'assistant', 'content': reply.content[0].text})\n    return reply\n")
+_ASKED = "\nhistory, name = [], input('Your name? ')\nwhile True:\n    answer(history, input('> '), name, {})\n"
+_CALLERS = "\nhistory = []\nanswer(history, 'What is the return policy?', 'Ana', {})\nanswer(history, 'And for sale items?', 'Ana', {})\n"
+
+
+def _turn(build: str = "pass", system: str = "RULES") -> str:
+    return HEAD + TURN.replace("BUILD", build).replace("SYSTEM", system)

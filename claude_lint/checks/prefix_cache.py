@@ -1,7 +1,9 @@
 from __future__ import annotations
 
+import os
 TYPE_CHECKING = False  # typing is for the annotations alone: its import was 7% of a one-file run
 if TYPE_CHECKING: from typing import Iterator, Optional, Tuple  # noqa: E701 (one line: this module is at the line limit)
+
 from claude_lint.checks.base import Context, Invalid, Rule, money, tokens
 from claude_lint.checks.cache_marks import TOOL_PROMPT_LEAST, breakpoint_anywhere, count, unmarked_request
 from claude_lint.checks.prefix_place import DECIDING, deciding_place, varies
@@ -9,7 +11,7 @@ from claude_lint.checks.system_cache import LONG_SYSTEM
 from claude_lint.prompt_text import static_text, system_text
 from claude_lint.cost import cache_saving
 from claude_lint.diagnostics import Diagnostic
-from claude_lint.facts import Mapping, Seq, Text
+from claude_lint.facts import Mapping, OneOf, Seq, Text
 from claude_lint.link import Call
 
 HEAD = "import anthropic\nclient = anthropic.Anthropic()\n"
@@ -42,13 +44,24 @@ def user_head(messages: object) -> Tuple[str, Optional[Mapping]]:
 
 
 MAX_FIXED_TURNS = 40  # few-shot turns followed before the run-time part (bounds.py's spirit)
+MAX_OPTIONS = 8  # the texts a content may be bound to, read before giving up
 
 
 def _message_head(message: object) -> Tuple[str, bool]:
     """A message's literal head, and whether the message is literal to its end."""
     if not isinstance(message, Mapping) or message.open:
         return "", False
-    content = message.get("content")
+    return _content_head(message.get("content"))
+
+
+def _content_head(content: object) -> Tuple[str, bool]:
+    if isinstance(content, OneOf):
+        # Bound to one of several texts (a reply variant of the prompt): what they all start with
+        # is sent whichever is chosen. An option unread (a run-time value) has no head; a lone
+        # option (`if hasattr`, a name's other bindings left out) or a default behind unknown ones says too little.
+        if content.default or not 2 <= len(content.options) <= MAX_OPTIONS:
+            return "", False
+        return os.path.commonprefix([_content_head(option)[0] for option in content.options]), False
     if isinstance(content, Text):
         return _literal_head(content), not content.dynamic_parts
     if isinstance(content, Seq) and content.items:
@@ -90,6 +103,8 @@ class PromptPrefixUncached(Rule):
       parts, or a template, Jinja or `string.Template`, whose fixed head is long, a
       prompt file read at run time), before the part that changes per call, in a
       messages list written in the request or filled by `.append`/`.extend` before it;
+      a content bound to one of several such texts (a variant for a reply) counts by
+      the head they all share, whichever is sent, when that head reaches the minimum alone;
     - long tool definitions (their names, descriptions and schemas).
 
     The fixed prefix counted is the one the API caches: tools, then the system
@@ -321,44 +336,10 @@ class PromptPrefixUncached(Rule):
                   PAGES.replace("FIRST", "content.append({'type': 'text', 'text': RUBRIC})").replace("    LAST\n", "").replace(
                       "content.append({'type': 'image'", "content.insert(0, {'type': 'image'").replace("'data': page}})", "'data': page}})")]
 
-        # A knowledge base read from a file: by a helper the caller hands the path (a written one,
-        # or argparse's default), or into a module-level name first bound to a placeholder
-        KB = {"knowledge-base.txt": RUBRIC, "ask.py": HEAD + "import argparse\n"
-              "def load(path):\n    with open(path, encoding='utf-8') as f:\n        return f.read()\n"
-              "def main():\n    parser = argparse.ArgumentParser()\n    parser.add_argument('-f', '--file', default='knowledge-base.txt')\n"
-              "    args = parser.parse_args()\n    kb = load(PATH)\n"
-              "    return client.messages.create(model='claude-sonnet-4-6', max_tokens=300, messages=[{'role': 'user', 'content': f'{kb}\\nQuestion: {input()}'}])\n"}
-        MODULE_KB = {"knowledge-base.txt": RUBRIC, "bot.py": HEAD + "kb = ''\nwith open('knowledge-base.txt', encoding='utf-8') as f:\n    kb = f.read()\n"
-                     "def answer(q):\n    return client.messages.create(model='claude-sonnet-4-6', max_tokens=300, messages=[{'role': 'user', 'content': kb + q}])\n"}
-        fires = [*fires,
-                 Invalid({**KB, "ask.py": KB["ask.py"].replace("PATH", "args.file")}, path="ask.py", row=12, message="fixed head of the user turn ~2,48"),
-                 Invalid({**KB, "ask.py": KB["ask.py"].replace("PATH", "'knowledge-base.txt'")}, path="ask.py", row=12, message="fixed head of the user turn ~2,48"),
-                 Invalid(MODULE_KB, path="bot.py", row=7, message="fixed head of the user turn ~2,48")]
-        silent = [*silent,
-                  # the path is typed in at run time
-                  {**KB, "ask.py": KB["ask.py"].replace("PATH", "input()")},
-                  # the file is read only on a condition: the placeholder may be what is sent
-                  {**MODULE_KB, "bot.py": MODULE_KB["bot.py"].replace("with open(", "if USE_KB:\n  with open(").replace("    kb = f.read()", "      kb = f.read()")}]
+        from claude_lint.checks import prefix_cache_examples, prefix_place
 
-        # LangChain's ChatAnthropic invoked once with the rubric at the head of the human message
-        LC = ("from langchain_anthropic import ChatAnthropic\nfrom langchain_core.messages import HumanMessage\n" + f"RUBRIC = {RUBRIC!r}\n"
-              "llm = ChatAnthropic(model='claude-sonnet-4-6', max_tokens=300)\n\ndef grade(answer):\n    return llm.invoke([HumanMessage(content=CONTENT)])\n")
-        fires = [*fires, Invalid(LC.replace("CONTENT", "RUBRIC + answer"), row=7, message="fixed head of the user turn ~2,48")]
-        silent = [*silent, LC.replace("CONTENT", "[{'type': 'text', 'text': RUBRIC, 'cache_control': {'type': 'ephemeral'}}, {'type': 'text', 'text': answer}]"),
-                  # the model is bound with request settings of its own (which may turn caching on)
-                  LC.replace("CONTENT", "RUBRIC + answer").replace("max_tokens=300)", "max_tokens=300, model_kwargs={'cache_control': {'type': 'ephemeral'}})")]
-
-        # A console export: the whole few-shot conversation written out, sent once from the module's
-        # top level; nothing sends it again, so no breakpoint would be read. In a function it repeats.
-        EXPORT = (HEAD + "message = client.messages.create(model='claude-sonnet-4-6', max_tokens=300, messages=[\n"
-                  f"    {{'role': 'user', 'content': [{{'type': 'text', 'text': {RUBRIC!r}}}]}},\n"
-                  "    {'role': 'assistant', 'content': 'Understood.'}, {'role': 'user', 'content': 'Grade the essay above.'}])\n")
-        silent = [*silent, EXPORT]
-        fires = [*fires, Invalid(EXPORT.replace("message = client", "def grade():\n    return client"), row=4, message="fixed example turns")]
-        from claude_lint.checks import prefix_place
-
-        placed = prefix_place.examples()
-        return [*fires, *placed[0]], [*silent, *placed[1]]
+        placed, read = prefix_place.examples(), prefix_cache_examples.examples()
+        return [*fires, *placed[0], *read[0]], [*silent, *placed[1], *read[1]]
 
     def check_call(self, call: Call, ctx: Context) -> Iterator[Diagnostic]:
         site = call.site
@@ -382,13 +363,18 @@ class PromptPrefixUncached(Rule):
             # and only a breakpoint on the last tool is ever read (CL002 reports the system prompt).
             if tool_tokens < minimum:
                 return
-            system_tokens, head, message = 0, "", None
+            system_tokens, head, message, sent = 0, "", None, None
         elif system_tokens >= minimum:
             return  # CL002 reports it, and its breakpoint would cache the tools too
         else:
             # A growing conversation starts from its seed: the task message an agent begins with is resent every step.
-            head, message = user_head(call.value("messages") if site.history is None else site.history.seed)
+            sent = call.value("messages") if site.history is None else site.history.seed
+            head, message = user_head(sent)
         head_tokens = count(head, model, ctx)
+        if head_tokens < minimum and head and _picked(sent):
+            # The head several texts share counts when it is cacheable alone: added to tools or a
+            # system prompt each short of the minimum, it is a reviewer's call (a run may pick another)
+            head, message, head_tokens = "", None, 0
         total = tool_tokens + system_tokens + head_tokens
         if total < minimum or (tool_tokens < minimum and head_tokens == 0 and tool_tokens + system_tokens < minimum):
             return
@@ -427,8 +413,15 @@ class PromptPrefixUncached(Rule):
             f"A fixed prefix of ~{tokens(total)} tokens ({', '.join(parts)}; cacheable from {tokens(minimum)} on {where_model}) "
             f"is sent on every request with no cache breakpoint{saving}. {where}.",
             cost=cost,
-            fix=_fix(call, message, ctx) if head_tokens and message is not None else None,
+            # `--fix` splits one written text, not a content bound to one of several
+            fix=_fix(call, message, ctx) if head_tokens and message is not None and not isinstance(message.get("content"), OneOf) else None,
         )
+
+
+def _picked(messages: object) -> bool:
+    """The first message's content is one of several texts the code binds."""
+    first = messages.items[0] if isinstance(messages, Seq) and messages.items else None
+    return isinstance(first, Mapping) and isinstance(first.get("content"), OneOf)
 
 
 def _one_off(call: Call, system: object) -> bool:
