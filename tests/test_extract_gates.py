@@ -5,7 +5,43 @@ from __future__ import annotations
 
 import pytest
 
+from claude_lint.checks import all_rules
+from claude_lint.checks.base import example_source
 from claude_lint.extract import prefilter, python
+
+from conftest import FIXTURES
+
+
+class _Everything(frozenset):
+    def __contains__(self, item) -> bool:
+        return True
+
+
+def _sources():
+    for rule in all_rules():
+        for examples in (rule.fires, rule.silent):
+            for example in examples:
+                files = example_source(example)
+                for name, text in (files.items() if isinstance(files, dict) else (("example.py", files),)):
+                    if name.endswith(".py") and isinstance(text, str):
+                        yield f"{rule.code}/{name}", text
+    for path in sorted(FIXTURES.rglob("*.py")):
+        try:
+            yield str(path.relative_to(FIXTURES)), path.read_text(encoding="utf-8")
+        except UnicodeDecodeError:
+            continue
+
+
+SOURCES = list(_sources())
+
+
+def test_the_call_gate_changes_no_facts(monkeypatch):
+    gated = [python.extract(text, name, "/p/" + name, "m") for name, text in SOURCES]
+    monkeypatch.setattr(python, "CALLABLE_WORDS", _Everything())
+    monkeypatch.setattr(python._Extraction, "_callable_names", lambda self: _Everything())
+    for (name, text), facts in zip(SOURCES, gated):
+        assert python.extract(text, name, "/p/" + name, "m") == facts, name
+    assert sum(len(f.calls) for f in gated) > 100  # the sources hold requests: the comparison says something
 
 
 @pytest.mark.parametrize("source", [

@@ -6,7 +6,7 @@ import ast
 from typing import List, Optional, Tuple
 
 from claude_lint.extract import clients, sdk
-from claude_lint.extract.chains import called_name, method_chain
+from claude_lint.extract.chains import CHAIN_SKIP, called_name, method_chain
 from claude_lint.extract.scopes import Scope, keyword, positional
 from claude_lint.extract.values import Evaluator
 from claude_lint.facts import Mapping, Noqa
@@ -123,6 +123,20 @@ for _shape in sdk.METHODS:
 _LENGTHS = sorted({len(c) for c in _BY_CHAIN}, reverse=True)
 
 
+def _callable_words() -> frozenset:
+    """The last names of every call `python.call_sites` may recognise written `x.name(...)`:
+    a method chain's last word, a module function's or a run-through function's last
+    name, a runnable's or an agent's method; and the links the chain reader passes over."""
+    from claude_lint.extract.passed_models import CALLED_WORDS
+
+    words = {shape.chain[-1] for shape in sdk.METHODS if shape.chain}
+    words |= {name.rsplit(".", 1)[-1] for name in (*sdk.FUNCTIONS, *sdk.CALL_THROUGH)}
+    return frozenset(words | CALLED_WORDS | CHAIN_SKIP)
+
+
+CALLABLE_WORDS = _callable_words()
+
+
 def _one(providers: set, strict: bool = False) -> Optional[str]:
     """The one provider among those found (None: not a client we know); with `strict`, one
     binding that is not a known client makes the name unknown too (a name rebound to
@@ -191,3 +205,22 @@ def cache_control_outside(text: str, found, code_for) -> bool:
         last_end = (node.end_lineno or node.lineno, node.end_col_offset or 0)
         inside += code_for(node).count("cache_control")
     return total > inside
+
+
+def statement_ranges(statements, rows: set) -> Tuple[Tuple[int, int], ...]:
+    """Row ranges of the statements (the scope pass's (statement, body) pairs) a noqa row
+    sits in: a simple statement's rows, a compound statement's header rows (up to its
+    indented body)."""
+    if not rows:
+        return ()
+    ranges = []
+    for stmt, body in statements:
+        start = stmt.lineno
+        if body is None:
+            end = stmt.end_lineno or start
+        else:
+            first = body[0].lineno if body else start
+            end = max(start, first - 1)
+        if any(start <= row <= end for row in rows):
+            ranges.append((start, end))
+    return tuple(ranges)
