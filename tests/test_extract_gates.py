@@ -63,3 +63,39 @@ def test_a_one_word_method_inside_a_longer_name_is_not():
     )
     assert not prefilter.needs_parse(source.encode())
     assert not python.extract(source, "x.py", "/p/x.py", "x").calls
+
+
+def _fragments(words, n, seed):
+    import random
+
+    rnd = random.Random(seed)
+    return ["".join(rnd.choice(words) for _ in range(rnd.randint(1, 30))) for _ in range(n)]
+
+
+def test_the_person_test_reads_as_its_patterns_read():
+    """serves_a_person tries its patterns only where a word they hold is: the same answers
+    as a search of the whole text."""
+    from claude_lint.extract import loops
+
+    def whole(text):
+        return bool(loops._SERVES_A_PERSON.search(text)) or bool(loops._LOOP_STATEMENT.search(text)) and bool(loops._READS_A_PERSON.search(text))
+
+    cases = ["import streamlit as st\n", "  @app.route('/')\ndef f(): pass\n", "x = a @ b\n@app.get('/x')\n", "# @app.route(\n",
+             "while True:\n    x = input('> ')\n", "while x:\n  y.input('>')\n", "while x:\n  console.input('>')\n", "while 1:\n  IntPrompt.ask('x')\n",
+             "while 1:\n  myPrompt.ask('x')\n", "while\tz:\n from prompt_toolkit import a\n", "x\r@app.route(\n", "a@b\n   @x.command()\n"]
+    words = ["@", "\n", " ", "app", ".", "route", "get", "(", "while", "input", "getpass", "x", "\t", "import ", "from ", "streamlit", "Int", "Prompt",
+             "ask", "console", "prompt_toolkit", "click", "typer", "confirm", "_", "\r", "questionary"]
+    for text in cases + _fragments(words, 5000, 11):
+        assert loops._serves(text) == whole(text), repr(text)
+    assert loops.serves_a_person(cases[0]) and loops.serves_a_person(cases[0])  # asked again: the kept answer
+
+
+def test_output_limits_are_found_as_the_whole_word_pattern_finds_them():
+    import re
+
+    from claude_lint.extract import python_calls
+
+    whole = re.compile(r"""\b(?:max_tokens|max_completion_tokens|max_output_tokens|maxTokens)\b(?:\s*=(?!=)|["']\s*:)""")
+    words = ["max_tokens", "max_completion_tokens", "maxTokens", "max_output_tokens", "x", "_", "é", " ", "=", "==", "'", '"', ":", "\n", "max"]
+    for text in _fragments(words, 5000, 12):
+        assert python_calls.limit_offsets(text) == [m.start() for m in whole.finditer(text)], repr(text)

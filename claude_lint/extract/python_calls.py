@@ -17,10 +17,19 @@ MAX_CLIENT_DEPTH = 8  # hops followed from a receiver back to its client's const
 MAX_ALIAS_BINDINGS = 8  # bindings of one name read when following a client or an alias
 MAX_BATCH_ITEMS = 200
 MAX_SESSION_NODES = 50000  # nodes of one file read for edits of st.session_state lists  # requests of one batch read as call sites
-# An output limit set as a keyword or dict key (`.bind(max_tokens=...)`), not in a comment.
-OUTPUT_LIMIT_SET = lazy(r"""\b(?:max_tokens|max_completion_tokens|max_output_tokens|maxTokens)\b(?:\s*=(?!=)|["']\s*:)""")
+# An output limit set as a keyword or dict key (`.bind(max_tokens=...)`), not in a comment;
+# a whole word: the word before is checked apart (_WORD_CHAR), since a pattern led by `\b` gives
+# `re` no literal to skip to (every offset of the file was tried: 0.1 s on heavy's requests).
+OUTPUT_LIMIT_SET = lazy(r"""(?:max_tokens|max_completion_tokens|max_output_tokens|maxTokens)\b(?:\s*=(?!=)|["']\s*:)""")
+_WORD_CHAR = lazy(r"\w")
 
 _LIMIT_NAMES = frozenset({"max_tokens", "max_completion_tokens", "max_output_tokens", "maxTokens"})
+
+
+def limit_offsets(text: str) -> List[int]:
+    """Where OUTPUT_LIMIT_SET matches as a whole word."""
+    word = _WORD_CHAR.match
+    return [m.start() for m in OUTPUT_LIMIT_SET.finditer(text) if not (m.start() and word(text, m.start() - 1))]
 
 
 def free_limits(text: str, positions, requests, records, scopes) -> List[int]:
@@ -30,7 +39,7 @@ def free_limits(text: str, positions, requests, records, scopes) -> List[int]:
     limit inside one caps that request only, and outside the keywords and parameters of the
     file's own functions (`self._trim(text, max_tokens=...)` is that function's budget; what
     it passes on to a request is seen where it does)."""
-    matches = [m.start() for m in OUTPUT_LIMIT_SET.finditer(text)]
+    matches = limit_offsets(text)
     if not matches:
         return []
     functions = [s.node for s in scopes if s.kind == "function" and isinstance(s.node, (ast.FunctionDef, ast.AsyncFunctionDef))]
