@@ -3,6 +3,7 @@ chain, and small tests of scopes and expressions (text built, a property, noqa c
 from __future__ import annotations
 
 import ast
+from bisect import bisect_left
 from typing import List, Optional, Tuple
 
 from claude_lint.extract import clients, sdk
@@ -222,6 +223,7 @@ def statement_ranges(statements, rows: set) -> Tuple[Tuple[int, int], ...]:
     indented body)."""
     if not rows:
         return ()
+    ordered = sorted(rows)
     ranges = []
     for stmt, body in statements:
         start = stmt.lineno
@@ -230,6 +232,7 @@ def statement_ranges(statements, rows: set) -> Tuple[Tuple[int, int], ...]:
         else:
             first = body[0].lineno if body else start
             end = max(start, first - 1)
-        if any(start <= row <= end for row in rows):
+        at = bisect_left(ordered, start)  # the first noqa row at or after the statement's start
+        if at < len(ordered) and ordered[at] <= end:
             ranges.append((start, end))
     return tuple(ranges)
