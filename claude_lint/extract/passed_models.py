@@ -48,6 +48,8 @@ def imports_langchain(module: Scope, scopes) -> bool:
 # imports Strands: called, or by the methods and tools through which it sends its model's requests.
 AGENT_SHAPE = sdk.MethodShape((), "Agent (Strands agent passed in)", ("langchain",), LANGCHAIN_ANY_ROLES)
 APIS = frozenset({SHAPE.api, AGENT_SHAPE.api})
+# The methods by which `sites` may find a request when the callee is written `x.name(...)`.
+CALLED_WORDS = RUNNABLE_CALLS | AGENT_INVOKES | AGENT_TOOLS
 
 
 def sites(ex, record: CallRecord) -> List[CallSite]:
@@ -101,6 +103,9 @@ def _agent_sites(ex, record: CallRecord) -> List[CallSite]:
 def _agent_name(name: str) -> bool:
     name = name.lower()
     return name == "agent" or name.endswith("_agent")
+
+
+agent_named = _agent_name  # a called name `sites` may take for an agent passed in
 
 
 def _imports(module: Scope, scopes, package: str) -> bool:

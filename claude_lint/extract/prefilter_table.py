@@ -78,6 +78,10 @@ def _chain_re(chain: Tuple[bytes, ...], loose: bool = False) -> Pattern[bytes]:
     """Compiled on first use: a run over one file compiles only the chains it writes.
     `loose`: the chain may also be taken as a value rather than called (see _CHAIN_END)."""
     skipped = rb"(?:\." + _GAP + rb"(?:" + b"|".join(re.escape(w.encode()) for w in sorted(CHAIN_SKIP)) + rb")\b" + _GAP + rb")*"
+    if len(chain) == 1:
+        # A one-word method (Bedrock's `converse`) is reached as an attribute, called or taken
+        # as a value: the word alone is in names too (`_for_bedrock_converse(`, litellm's).
+        return re.compile(rb"\." + _GAP + re.escape(chain[0]) + rb"\b" + (_CHAIN_END if loose else _CALL_GAP))
     parts = [re.escape(chain[0]) + rb"\b" + _GAP]
     for word in chain[1:]:
         parts.append(skipped + rb"\." + _GAP + re.escape(word) + rb"\b")

@@ -12,7 +12,7 @@ if TYPE_CHECKING:
 
 from claude_lint.extract import clients, config_values, evidence, gateways, http, loops, marked_copies, moves, newer_syntax, overrides, passed_models, prefilter, retries, sdk
 from claude_lint.extract.positions import Positions
-from claude_lint.extract.python_calls import cache_control_outside, MAX_ALIAS_BINDINGS, MAX_BATCH_ITEMS, _builds_text, _builds_body, free_limits, _body_of, _keywords, _decompose, _shapes_for, options_entries, _noqa_comments
+from claude_lint.extract.python_calls import CALLABLE_WORDS, cache_control_outside, statement_ranges, MAX_ALIAS_BINDINGS, MAX_BATCH_ITEMS, _builds_text, _builds_body, free_limits, _body_of, _keywords, _decompose, _shapes_for, options_entries, _noqa_comments
 from claude_lint.extract.python_clients import ClientFinder
 from claude_lint.extract.python_history import HistoryFinder
 from claude_lint.extract.scopes import Binding, CallRecord, Collector, Scope, keyword, positional
@@ -144,7 +144,7 @@ class _Extraction(ClientFinder, HistoryFinder):
             constants=tuple(constants),
             imports=tuple(self.c.module.imports.items()),
             noqa=noqa,
-            statements=self.statement_ranges({n.row for n in noqa}),
+            statements=statement_ranges(self.c.statements, {n.row for n in noqa}),
             wrappers=table,
         )
 
@@ -152,6 +152,11 @@ class _Extraction(ClientFinder, HistoryFinder):
 
     def call_sites(self, record: CallRecord) -> List[CallSite]:
         node, scope = record.node, record.scope
+        func = node.func
+        if func.__class__ is ast.Attribute and func.attr not in CALLABLE_WORDS:
+            return []  # no shape, function, runner or agent method ends with this name (most of a file's calls)
+        if func.__class__ is ast.Name and func.id not in self._callable_names() and not passed_models.agent_named(func.id):
+            return []  # `len(x)`: a name called is recognised only imported, as an alias, or as an agent
         call = self._called_through(node, scope) or node
         fshape = sdk.FUNCTIONS.get(self.ev.qualname(call.func, scope) or "")
         if fshape is not None:
@@ -211,6 +216,15 @@ class _Extraction(ClientFinder, HistoryFinder):
         return self._aliases
 
     _aliases: Optional[set] = None
+
+    def _callable_names(self) -> set:
+        """Names a call written `name(...)` may be recognised by: imported (a module
+        function, `to_thread`), or bound to an attribute (an alias)."""
+        if self._callables is None:
+            self._callables = self._alias_names().union(*(scope.imports for scope in self._scopes()))
+        return self._callables
+
+    _callables: Optional[set] = None
 
     def function_sites(self, record: CallRecord, call: ast.Call, fshape) -> List[CallSite]:
         scope = record.scope
@@ -423,21 +437,3 @@ class _Extraction(ClientFinder, HistoryFinder):
         if not sites:
             sites.append(CallSite(loc=at or kwargs.loc, kwargs=Mapping(((None, requests if requests is not None else Unknown("no requests")),), kwargs.loc, True), **base))
         return sites
-
-
-    def statement_ranges(self, rows: set) -> Tuple[Tuple[int, int], ...]:
-        """Row ranges of the statements a noqa row sits in: a simple statement's rows, a
-        compound statement's header rows (up to its indented body)."""
-        if not rows:
-            return ()
-        ranges = []
-        for stmt, body in self.c.statements:
-            start = stmt.lineno
-            if body is None:
-                end = stmt.end_lineno or start
-            else:
-                first = body[0].lineno if body else start
-                end = max(start, first - 1)
-            if any(start <= row <= end for row in rows):
-                ranges.append((start, end))
-        return tuple(ranges)

@@ -3,12 +3,13 @@ chain, and small tests of scopes and expressions (text built, a property, noqa c
 from __future__ import annotations
 
 import ast
+from bisect import bisect_left
 TYPE_CHECKING = False  # typing is for the annotations alone: its import was 7% of a one-file run
 if TYPE_CHECKING:
     from typing import List, Optional, Tuple
 
 from claude_lint.extract import clients, sdk
-from claude_lint.extract.chains import called_name, method_chain
+from claude_lint.extract.chains import CHAIN_SKIP, called_name, method_chain
 from claude_lint.extract.scopes import Scope, keyword, positional
 from claude_lint.extract.values import Evaluator
 from claude_lint.facts import Mapping, Noqa
@@ -19,10 +20,19 @@ MAX_CLIENT_DEPTH = 8  # hops followed from a receiver back to its client's const
 MAX_ALIAS_BINDINGS = 8  # bindings of one name read when following a client or an alias
 MAX_BATCH_ITEMS = 200
 MAX_SESSION_NODES = 50000  # nodes of one file read for edits of st.session_state lists  # requests of one batch read as call sites
-# An output limit set as a keyword or dict key (`.bind(max_tokens=...)`), not in a comment.
-OUTPUT_LIMIT_SET = lazy(r"""\b(?:max_tokens|max_completion_tokens|max_output_tokens|maxTokens)\b(?:\s*=(?!=)|["']\s*:)""")
+# An output limit set as a keyword or dict key (`.bind(max_tokens=...)`), not in a comment;
+# a whole word: the word before is checked apart (_WORD_CHAR), since a pattern led by `\b` gives
+# `re` no literal to skip to (every offset of the file was tried: 0.1 s on heavy's requests).
+OUTPUT_LIMIT_SET = lazy(r"""(?:max_tokens|max_completion_tokens|max_output_tokens|maxTokens)\b(?:\s*=(?!=)|["']\s*:)""")
+_WORD_CHAR = lazy(r"\w")
 
 _LIMIT_NAMES = frozenset({"max_tokens", "max_completion_tokens", "max_output_tokens", "maxTokens"})
+
+
+def limit_offsets(text: str) -> List[int]:
+    """Where OUTPUT_LIMIT_SET matches as a whole word."""
+    word = _WORD_CHAR.match
+    return [m.start() for m in OUTPUT_LIMIT_SET.finditer(text) if not (m.start() and word(text, m.start() - 1))]
 
 
 def free_limits(text: str, positions, requests, records, scopes) -> List[int]:
@@ -32,7 +42,7 @@ def free_limits(text: str, positions, requests, records, scopes) -> List[int]:
     limit inside one caps that request only, and outside the keywords and parameters of the
     file's own functions (`self._trim(text, max_tokens=...)` is that function's budget; what
     it passes on to a request is seen where it does)."""
-    matches = [m.start() for m in OUTPUT_LIMIT_SET.finditer(text)]
+    matches = limit_offsets(text)
     if not matches:
         return []
     functions = [s.node for s in scopes if s.kind == "function" and isinstance(s.node, (ast.FunctionDef, ast.AsyncFunctionDef))]
@@ -125,6 +135,20 @@ for _shape in sdk.METHODS:
 _LENGTHS = sorted({len(c) for c in _BY_CHAIN}, reverse=True)
 
 
+def _callable_words() -> frozenset:
+    """The last names of every call `python.call_sites` may recognise written `x.name(...)`:
+    a method chain's last word, a module function's or a run-through function's last
+    name, a runnable's or an agent's method; and the links the chain reader passes over."""
+    from claude_lint.extract.passed_models import CALLED_WORDS
+
+    words = {shape.chain[-1] for shape in sdk.METHODS if shape.chain}
+    words |= {name.rsplit(".", 1)[-1] for name in (*sdk.FUNCTIONS, *sdk.CALL_THROUGH)}
+    return frozenset(words | CALLED_WORDS | CHAIN_SKIP)
+
+
+CALLABLE_WORDS = _callable_words()
+
+
 def _one(providers: set, strict: bool = False) -> Optional[str]:
     """The one provider among those found (None: not a client we know); with `strict`, one
     binding that is not a known client makes the name unknown too (a name rebound to
@@ -193,3 +217,24 @@ def cache_control_outside(text: str, found, code_for) -> bool:
         last_end = (node.end_lineno or node.lineno, node.end_col_offset or 0)
         inside += code_for(node).count("cache_control")
     return total > inside
+
+
+def statement_ranges(statements, rows: set) -> Tuple[Tuple[int, int], ...]:
+    """Row ranges of the statements (the scope pass's (statement, body) pairs) a noqa row
+    sits in: a simple statement's rows, a compound statement's header rows (up to its
+    indented body)."""
+    if not rows:
+        return ()
+    ordered = sorted(rows)
+    ranges = []
+    for stmt, body in statements:
+        start = stmt.lineno
+        if body is None:
+            end = stmt.end_lineno or start
+        else:
+            first = body[0].lineno if body else start
+            end = max(start, first - 1)
+        at = bisect_left(ordered, start)  # the first noqa row at or after the statement's start
+        if at < len(ordered) and ordered[at] <= end:
+            ranges.append((start, end))
+    return tuple(ranges)
