@@ -20,7 +20,9 @@ from __future__ import annotations
 
 import os
 from dataclasses import replace
-from typing import Dict, List, Optional, Tuple
+TYPE_CHECKING = False  # typing is for the annotations alone: its import was 7% of a one-file run
+if TYPE_CHECKING:
+    from typing import Dict, List, Optional, Tuple
 
 from claude_lint.extract import marked_copies, overrides
 from claude_lint.facts import CallSite, FileFacts, Lit, Mapping, OneOf, Seq, Text, Transform, Unknown
@@ -29,7 +31,8 @@ MAX_SWAP_NODES = 4000  # value nodes rebuilt for one call
 _WHY = "{} is set again from outside its module"
 
 # (real path of the setting file, the value it sets)
-_Set = Tuple[str, object]
+if TYPE_CHECKING:
+    _Set = Tuple[str, object]
 
 
 class OverrideResolver:

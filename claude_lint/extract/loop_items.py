@@ -6,7 +6,9 @@ request is a request of that call."""
 from __future__ import annotations
 
 import ast
-from typing import Callable, List, Optional, Tuple
+TYPE_CHECKING = False  # typing is for the annotations alone: its import was 7% of a one-file run
+if TYPE_CHECKING:
+    from typing import Callable, List, Optional, Tuple
 
 from claude_lint.extract.bindings import Binding, Looped, Scope
 
@@ -36,8 +38,9 @@ def loop_bindings(target: ast.expr, iterable: ast.expr) -> List[Tuple[ast.expr, 
     return [(target, Binding("for"))]
 
 
-Finder = Callable[[str, Scope], Optional[Scope]]
-SelfAttrs = Callable[[ast.Attribute, Scope], Optional[List[Tuple[ast.expr, Scope]]]]
+if TYPE_CHECKING:
+    Finder = Callable[[str, Scope], Optional[Scope]]
+    SelfAttrs = Callable[[ast.Attribute, Scope], Optional[List[Tuple[ast.expr, Scope]]]]
 
 
 def looped_values(binding: object, scope: Scope, find: Finder, self_attr: SelfAttrs) -> List[Tuple[ast.expr, Scope]]:
