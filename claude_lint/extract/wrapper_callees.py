@@ -13,7 +13,6 @@ from claude_lint.extract.loop_items import LoopCallees
 from claude_lint.extract.wrapper_receivers import HANDED, UNTYPED, ReceiverCallees
 from claude_lint.extract.python_calls import _is_property
 from claude_lint.extract.scopes import Scope
-from claude_lint.extract.walk import child_nodes
 from claude_lint.extract.wrapper_shapes import ANY_MODULE, MAX_CLASSES, last
 from claude_lint.facts import Callee
 
@@ -331,14 +330,13 @@ class CalleeFinder(LoopCallees, ReceiverCallees):
         if d is None:
             return []
         out: List[Callee] = []
-        stack = list(reversed(d.node.body))
-        while stack and len(out) < MAX_CLASSES:
-            n = stack.pop()
-            if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
-                continue
-            if isinstance(n, ast.Return) and n.value is not None:
-                out.extend(self.classes_of(n.value, d, depth + 1))
-            stack.extend(reversed(list(child_nodes(n))))
+        # The scope collector kept the function's own `return` values, in source order: a walk
+        # of the body here, at each ask, was 0.15 s of a heavy cold run.
+        for value in d.returns:
+            if len(out) >= MAX_CLASSES:
+                break
+            if isinstance(value, ast.expr):
+                out.extend(self.classes_of(value, d, depth + 1))
         return out
 
     def class_ref(self, expr: ast.expr, scope: Scope) -> List[Callee]:
