@@ -205,6 +205,8 @@ class CalleeFinder(LoopCallees, ReceiverCallees):
                 owner = self.ev.find(base.id, scope)
                 if owner is not None and base.id in owner.imports and base.id not in owner.assigns:
                     out = [Callee(f"{owner.imports[base.id]}.{expr.attr}", False)]
+                elif owner is not None:
+                    out = self._instance_attribute_classes(base, expr.attr, scope, depth)  # `bot.llm_client`
         elif isinstance(expr, ast.BoolOp):
             for v in expr.values:
                 out.extend(self.classes_of(v, scope, depth + 1))
