@@ -373,7 +373,6 @@ FUNCTIONS: Dict[str, MethodShape] = {
         ("langchain_community.chat_models.ChatPerplexity", "ChatPerplexity"), ("langchain_openai.AzureOpenAI", "AzureOpenAI (LLM)"),
         ("langchain_anthropic.AnthropicLLM", "AnthropicLLM"), ("langchain.llms.Anthropic", "Anthropic (LLM)"), ("langchain_community.llms.Anthropic", "Anthropic (LLM)"),
         *((f"strands.models.{m}", f"{m.rsplit('.', 1)[-1]} (Strands)") for m in ("BedrockModel", "bedrock.BedrockModel", "anthropic.AnthropicModel", "openai.OpenAIModel", "litellm.LiteLLMModel")),
-        ("strands.Agent", "Agent (Strands)"), ("strands.agent.Agent", "Agent (Strands)"),  # Agent(model) takes a model ID first
         ("agents.extensions.models.litellm_model.LitellmModel", "LitellmModel (OpenAI Agents)"),
         ("langchain.llms.AzureOpenAI", "AzureOpenAI (LLM)"), ("langchain_community.llms.AzureOpenAI", "AzureOpenAI (LLM)"),
     )},

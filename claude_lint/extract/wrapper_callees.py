@@ -99,7 +99,7 @@ class CalleeFinder(LoopCallees, ReceiverCallees):
             if package is not None:
                 return (Callee(f"{package}.{ANY_MODULE}.{method}", False),)
         found = tuple(Callee(k.target, k.local, method) for k in self.classes_of(base, scope, 0))
-        if called and isinstance(base, (ast.Name, ast.Attribute)) and all(k.target in UNTYPED for k in found) and self._handed(base, scope, method):
+        if called and isinstance(base, (ast.Name, ast.Attribute, ast.Subscript)) and all(k.target in UNTYPED for k in found) and self._handed(base, scope, method):
             return (Callee(HANDED, False, method),)
         if called and not found and isinstance(base, ast.Name):
             me = self._self_of(scope)

@@ -75,8 +75,10 @@ class ReceiverCallees:
             return False
         if isinstance(base, ast.Name):
             return self._untyped_param(base.id, scope)
-        if isinstance(base, ast.Attribute) and self.ev.qualname(base.value, scope) == SESSION_STATE:  # type: ignore[attr-defined]
-            return True  # `st.session_state.llm.ask_about(...)`: whatever a run stored there
+        if isinstance(base, (ast.Attribute, ast.Subscript)) and self.ev.qualname(base.value, scope) == SESSION_STATE:  # type: ignore[attr-defined]
+            return True  # `st.session_state.llm.ask_about(...)`, `st.session_state["llm"]...`: whatever a run stored there
+        if not isinstance(base, ast.Attribute):
+            return False
         me = self._self_of(scope)  # type: ignore[attr-defined]
         if me is None or not isinstance(base, ast.Attribute) or not isinstance(base.value, ast.Name) or base.value.id != me[0]:
             return False
