@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from typing import List, Optional, Tuple
 
 from claude_lint.extract import python
+from claude_lint.extract.notebook_cells import without_broken_cells
 from claude_lint.extract.prefilter import needs_parse
 from claude_lint.facts import INVALID_INPUT_FILE, FileError, FileFacts, Loc
 
@@ -57,6 +58,8 @@ def extract(text: str, path: str, abspath: str, module: Optional[str], prefilter
     if not starts or (prefilter and not needs_parse(code.encode("utf-8", "surrogatepass"))):
         return FileFacts(path, abspath, None, "notebook", parsed=False, cells=tuple(starts))
     facts = python.extract(code, path, abspath, None)
+    if facts.errors:
+        facts = without_broken_cells(facts, lines, starts, lambda kept: python.extract(_SURROGATE.sub("\ufffd", kept), path, abspath, None))
     to_cell = _Mapper(path, starts, lines)
     return dataclasses.replace(
         facts,

@@ -313,6 +313,8 @@ FUNCTIONS: Dict[str, MethodShape] = {
     "litellm.acompletion": MethodShape((), "acompletion", **_LITELLM_FN),
     "litellm.main.completion": MethodShape((), "completion", **_LITELLM_FN),
     "litellm.main.acompletion": MethodShape((), "acompletion", **_LITELLM_FN),
+    # one request per conversation of `messages` (a list of message lists), sent at once
+    **{f"litellm{m}.batch_completion": MethodShape((), "batch_completion", **_LITELLM_FN) for m in ("", ".main")},
     "langchain_anthropic.ChatAnthropic": _CHAT_ANTHROPIC,
     "langchain_anthropic.chat_models.ChatAnthropic": _CHAT_ANTHROPIC,
     "langchain.chat_models.ChatAnthropic": _CHAT_ANTHROPIC,  # langchain < 0.1
@@ -373,7 +375,11 @@ FUNCTIONS: Dict[str, MethodShape] = {
         ("langchain_community.chat_models.ChatPerplexity", "ChatPerplexity"), ("langchain_openai.AzureOpenAI", "AzureOpenAI (LLM)"),
         ("langchain_anthropic.AnthropicLLM", "AnthropicLLM"), ("langchain.llms.Anthropic", "Anthropic (LLM)"), ("langchain_community.llms.Anthropic", "Anthropic (LLM)"),
         *((f"strands.models.{m}", f"{m.rsplit('.', 1)[-1]} (Strands)") for m in ("BedrockModel", "bedrock.BedrockModel", "anthropic.AnthropicModel", "openai.OpenAIModel", "litellm.LiteLLMModel")),
-    )}, "strands.models.ollama.OllamaModel": MethodShape((), "OllamaModel (Strands)", ("ollama",), MODEL_OBJECT_ROLES),
+        ("agents.extensions.models.litellm_model.LitellmModel", "LitellmModel (OpenAI Agents)"),
+        ("langchain.llms.AzureOpenAI", "AzureOpenAI (LLM)"), ("langchain_community.llms.AzureOpenAI", "AzureOpenAI (LLM)"),
+    )},
+    # The OpenAI Agents SDK's Agent(name, ...): its model is a keyword only.
+    "agents.Agent": MethodShape((), "Agent (OpenAI Agents)", ("langchain",), MODEL_OBJECT_ROLES), "strands.models.ollama.OllamaModel": MethodShape((), "OllamaModel (Strands)", ("ollama",), MODEL_OBJECT_ROLES),
     "langchain_community.chat_models.AzureChatOpenAI": _AZURE_CHAT_OPENAI,
     "langchain_community.chat_models.ChatVertexAI": MethodShape((), "ChatVertexAI", **_LC_ANY),
     "llama_index.llms.ollama.Ollama": MethodShape((), "Ollama (LlamaIndex)", ("ollama",), LANGCHAIN_ANY_ROLES),

@@ -100,7 +100,7 @@ class CalleeFinder(LoopCallees, ReceiverCallees):
             if package is not None:
                 return (Callee(f"{package}.{ANY_MODULE}.{method}", False),)
         found = tuple(Callee(k.target, k.local, method) for k in self.classes_of(base, scope, 0))
-        if called and isinstance(base, (ast.Name, ast.Attribute)) and all(k.target in UNTYPED for k in found) and self._handed(base, scope, method):
+        if called and isinstance(base, (ast.Name, ast.Attribute, ast.Subscript)) and all(k.target in UNTYPED for k in found) and self._handed(base, scope, method):
             return (Callee(HANDED, False, method),)
         if called and not found and isinstance(base, ast.Name):
             me = self._self_of(scope)
@@ -206,6 +206,8 @@ class CalleeFinder(LoopCallees, ReceiverCallees):
                 owner = self.ev.find(base.id, scope)
                 if owner is not None and base.id in owner.imports and base.id not in owner.assigns:
                     out = [Callee(f"{owner.imports[base.id]}.{expr.attr}", False)]
+                elif owner is not None:
+                    out = self._instance_attribute_classes(base, expr.attr, scope, depth)  # `bot.llm_client`
         elif isinstance(expr, ast.BoolOp):
             for v in expr.values:
                 out.extend(self.classes_of(v, scope, depth + 1))

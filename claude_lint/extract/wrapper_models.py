@@ -100,11 +100,11 @@ class ModelFinder:
                     places.append(((klass.name, attr), entries[0][0], entries[0][1]))
         for key, value, scope in places[:MAX_VALUE_NODES]:
             model = agent_model(value)
-            if model is None or key in held:
+            if model is None or key in held and not isinstance(model, (ast.Name, ast.Attribute)):
                 continue
             inner = self._model_key(model, scope, 0) if isinstance(model, (ast.Name, ast.Attribute)) else None
             if inner is not None and inner in held:
-                held[key] = list(held[inner])
+                held[key] = list(held[inner])  # (an agent that is a site itself too: its model's values are the model object's)
 
     def _factory_of(self, value: object, scope: Scope, factories: Dict[str, List[CallSite]]) -> List[CallSite]:
         if not isinstance(value, ast.Call):

@@ -17,6 +17,7 @@ from claude_lint.facts import Callee
 # A receiver handed in as a parameter whose type is not said: link resolves `HANDED.method`
 # to the project's one class with a wrapper method of that name (`link_names._handed`).
 HANDED = "?"
+SESSION_STATE = "streamlit.session_state"  # values kept across a Streamlit app's reruns, of no said type
 UNTYPED = frozenset({"typing.Any", "typing_extensions.Any", "object"})
 _SDK_METHODS: list = []
 
@@ -76,6 +77,10 @@ class ReceiverCallees:
             return False
         if isinstance(base, ast.Name):
             return self._untyped_param(base.id, scope)
+        if isinstance(base, (ast.Attribute, ast.Subscript)) and self.ev.qualname(base.value, scope) == SESSION_STATE:  # type: ignore[attr-defined]
+            return True  # `st.session_state.llm.ask_about(...)`, `st.session_state["llm"]...`: whatever a run stored there
+        if not isinstance(base, ast.Attribute):
+            return False
         me = self._self_of(scope)  # type: ignore[attr-defined]
         if me is None or not isinstance(base, ast.Attribute) or not isinstance(base.value, ast.Name) or base.value.id != me[0]:
             return False
@@ -85,6 +90,17 @@ class ReceiverCallees:
         if not kept or len(kept) > MAX_CLASSES or ann is not None and (self.ev.qualname(ann, klass.parent or klass) or "") not in UNTYPED:  # type: ignore[attr-defined]
             return False
         return all(isinstance(value, ast.Name) and self._untyped_param(value.id, method_scope) for value, method_scope, _ in kept)
+
+    def _instance_attribute_classes(self, base: ast.Name, attr: str, scope: Scope, depth: int) -> List[Callee]:
+        """`bot.llm_client` where `bot` is an instance of a class of this file that sets
+        `self.llm_client` in its methods: the classes of what it is set to."""
+        out: List[Callee] = []
+        for k in self.classes_of(base, scope, depth + 1):  # type: ignore[attr-defined]
+            klass = self.klasses.get(k.target) if k.local and not k.method else None  # type: ignore[attr-defined]
+            for value, method_scope, _ in (klass.self_attrs.get(attr, []) if klass is not None else []):
+                if isinstance(value, ast.expr):
+                    out.extend(x for x in self.classes_of(value, method_scope, depth + 1) if x not in out)  # type: ignore[attr-defined]
+        return out[:MAX_CLASSES]
 
     def _untyped_param(self, name: str, scope: Scope) -> bool:
         owner = self.ev.find(name, scope)  # type: ignore[attr-defined]
