@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import ast
 import dataclasses
-from typing import Callable, List, Optional, Tuple
+TYPE_CHECKING = False  # typing is for the annotations alone (start-up cost)
+if TYPE_CHECKING:
+    from typing import Callable, List, Optional, Tuple
 
 from claude_lint.facts import FileFacts
 
