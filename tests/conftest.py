@@ -154,3 +154,21 @@ def cli(tmp_path):
         )
 
     return run
+
+
+# The end of a script the pool's tests run through the real CLI (test_dos, test_pool_share):
+# extraction that dies, takes too much memory or hangs on the files so named, in a worker.
+HOSTILE_EXTRACTION = """
+inner = engine.Linter._facts_for
+def hostile(self, source, data, triaged):
+    name = os.path.basename(source.path)
+    if name == "die.py":
+        os.kill(os.getpid(), signal.SIGKILL)  # as the kernel's out-of-memory killer would
+    if name == "hog.py":
+        hog = b"x" * 700_000_000  # past the worker's allowance; under the test's own cap
+    if name == "stuck.py":
+        time.sleep(600)  # one native call: the time limit's exception waits for it to return
+    return inner(self, source, data, triaged)
+engine.Linter._facts_for = hostile
+raise SystemExit(cli.main(["check", "--no-cache", "--output-format", "json", "."]))
+"""

@@ -18,6 +18,8 @@ from typing import Dict, List
 
 import pytest
 
+from conftest import HOSTILE_EXTRACTION
+
 HANG_SECONDS = 60
 MEMORY_CAP = 1_500_000_000  # bytes of address space: a blow-up fails with MemoryError, never the machine's
 HEAD = "import anthropic\nclient = anthropic.Anthropic()\n"
@@ -245,19 +247,7 @@ if pool.workers_for([(None, b"x")] * 8) < 2:
 pool.WORKER_MEMORY = 300_000_000
 pool.GRACE_SECONDS = 1
 
-inner = engine.Linter._facts_for
-def hostile(self, source, data, triaged):
-    name = os.path.basename(source.path)
-    if name == "die.py":
-        os.kill(os.getpid(), signal.SIGKILL)  # as the kernel's out-of-memory killer would
-    if name == "hog.py":
-        hog = b"x" * 700_000_000  # past the worker's allowance; under the test's own cap
-    if name == "stuck.py":
-        time.sleep(600)  # one native call: the time limit's exception waits for it to return
-    return inner(self, source, data, triaged)
-engine.Linter._facts_for = hostile
-raise SystemExit(cli.main(["check", "--no-cache", "--output-format", "json", "."]))
-"""
+""" + HOSTILE_EXTRACTION
 
 
 def test_a_dead_worker_costs_only_its_file(tmp_path):
@@ -283,6 +273,7 @@ def test_a_dead_worker_costs_only_its_file(tmp_path):
 MAIN_HOG = """
 import os
 from claude_lint import cli, engine
+
 
 cli.MAX_MEMORY = 500_000_000
 inner = engine.Linter._facts_for

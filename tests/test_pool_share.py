@@ -14,6 +14,7 @@ from claude_lint import pool
 
 from test_dos import HANG_SECONDS, LIMIT_ABOVE_MAXIMUM, CONTROL, PYPROJECT, _cap, findings, project
 from test_equivalence import EDGES, _findings, _project
+from conftest import HOSTILE_EXTRACTION
 
 
 def _forking() -> bool:
@@ -67,25 +68,14 @@ DYING = """
 import os, signal, time
 from claude_lint import cli, engine, pool
 
+
 pool.SHARE_MIN_FILES, pool.SHARE_CHUNK = 2, 2
 pool.free_cores = lambda cores: 2
 os.sched_getaffinity = lambda pid: {0, 1}
 pool.WORKER_MEMORY = 300_000_000
 pool.GRACE_SECONDS = 1
 
-inner = engine.Linter._facts_for
-def hostile(self, source, data, triaged):
-    name = os.path.basename(source.path)
-    if name == "die.py":
-        os.kill(os.getpid(), signal.SIGKILL)  # as the kernel's out-of-memory killer would
-    if name == "hog.py":
-        hog = b"x" * 700_000_000  # past the worker's allowance; under the test's own cap
-    if name == "stuck.py":
-        time.sleep(600)  # one native call: the time limit's exception waits for it to return
-    return inner(self, source, data, triaged)
-engine.Linter._facts_for = hostile
-raise SystemExit(cli.main(["check", "--no-cache", "--output-format", "json", "."]))
-"""
+""" + HOSTILE_EXTRACTION
 
 
 @needs_fork
