@@ -9,10 +9,10 @@ TYPE_CHECKING = False  # typing is for the annotations alone (start-up cost)
 if TYPE_CHECKING:
     from typing import List, Optional, Tuple
 
+from claude_lint.bounds import MAX_OPTIONS  # the texts one value lists, as extraction keeps them
 from claude_lint.checks.cache_marks import Block, known
 from claude_lint.facts import Mapping, OneOf, Text
 
-MAX_OPTIONS = 8  # texts a block may be picked among, read before giving up
 # Choices whose options are every text that may be sent: a conditional expression's two branches,
 # the items `random.choice` or a menu picks from. A name bound in several statements is not among
 # them: its options leave out what a `+=` appends, which may make the text long enough.

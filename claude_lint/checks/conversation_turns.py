@@ -11,6 +11,7 @@ TYPE_CHECKING = False  # typing is for the annotations alone: its import was 7% 
 if TYPE_CHECKING:
     from typing import Iterator, Optional
 
+from claude_lint.bounds import MAX_OPTIONS  # the texts one value lists, as extraction keeps them
 from claude_lint.checks.cache_marks import within
 from claude_lint.checks.cache_prefix import per_request
 from claude_lint.facts import Dynamic, Mapping, OneOf, Seq, Text
@@ -22,7 +23,6 @@ from claude_lint.patterns import lazy
 # (`json.dumps(profile)`, `", ".join(tags)`) gives the same text every time.
 _CALL_WITH_ARGS = lazy(r"[A-Za-z_][\w.]*\(\s*[^)\s]")
 _FORMATTER = lazy(r"(?:^|\.)(?:dumps|join|format|strip|lstrip|rstrip|upper|lower|title|str|repr|len|int|float|round|sorted|dedent)\(")
-MAX_OPTIONS = 8
 
 
 def rebuilt_each_turn(call: Call) -> Optional[Dynamic]:

@@ -4,6 +4,7 @@ import os
 TYPE_CHECKING = False  # typing is for the annotations alone: its import was 7% of a one-file run
 if TYPE_CHECKING: from typing import Iterator, Optional, Tuple  # noqa: E701 (one line: this module is at the line limit)
 
+from claude_lint.bounds import MAX_OPTIONS  # the texts one value lists, as extraction keeps them
 from claude_lint.checks.base import Context, Invalid, Rule, money, tokens
 from claude_lint.checks.cache_marks import TOOL_PROMPT_LEAST, breakpoint_anywhere, count, unmarked_request
 from claude_lint.checks.prefix_place import DECIDING, deciding_place, varies
@@ -44,7 +45,6 @@ def user_head(messages: object) -> Tuple[str, Optional[Mapping]]:
 
 
 MAX_FIXED_TURNS = 40  # few-shot turns followed before the run-time part (bounds.py's spirit)
-MAX_OPTIONS = 8  # the texts a content may be bound to, read before giving up
 
 
 def _message_head(message: object) -> Tuple[str, bool]:
