@@ -56,3 +56,22 @@ NOT_CALLED = [
 @pytest.mark.parametrize("source", NOT_CALLED)
 def test_words_no_dot_precedes_make_no_chain(source):
     assert not prefilter.needs_parse(source.encode())
+
+
+def test_a_post_method_defined_in_the_file_is_no_call(tmp_path):
+    """`def post(` (an HTTP client Protocol's method) is not judged as a `post(` imported by
+    name: a file whose only POSTs go elsewhere is not parsed, and its findings are unchanged."""
+    from test_equivalence import _findings, _in_scope
+
+    head = 'import requests\nURL = "https://api.anthropic.com/v1/messages"\n\n\nclass Http(Protocol):\n    def post(self, url, json): ...\n\n\n'
+    elsewhere = head + 'def f(h: Http, body):\n    return h.post("https://hooks.example.com/x", json=body)\n'
+    called = head + "def f(q):\n    return requests.post(URL, json={'model': 'claude-sonnet-4-5', 'max_tokens': 20000, 'messages': [q]})\n"
+    assert not prefilter.worth_parsing(elsewhere.encode())
+    assert prefilter.worth_parsing(called.encode())
+    for name, source in (("elsewhere", elsewhere), ("called", called)):
+        root = tmp_path / name
+        root.mkdir()
+        (root / "m.py").write_text(source)
+        found = _findings(root, no_cache=True)
+        assert found == _in_scope(root, _findings(root, prefilter_on=False, no_cache=True))
+        assert bool(found) == (name == "called")

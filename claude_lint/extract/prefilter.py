@@ -205,6 +205,8 @@ def _posts_may_call(data: bytes, t: _Table) -> bool:
         if m is None:
             continue
         if not _dot_before(data, at):
+            if _defined(data, at):
+                continue  # `def post(`: a method of a class of the file (a Protocol's), no call
             return True  # `post(` imported by name: not judged here
         call = _call_at(data, m.end() - 1)
         if call is None:
@@ -213,6 +215,14 @@ def _posts_may_call(data: bytes, t: _Table) -> bool:
         if _may_post(call, needs, keys):
             return True
     return False
+
+
+def _defined(data: bytes, at: int) -> bool:
+    """Is the name at `at` the one a `def` on its line defines (`def post(`)?"""
+    i = at
+    while i > 0 and data[i - 1] in (0x20, 0x09):
+        i -= 1
+    return i < at and data.startswith(b"def", i - 3) and (i == 3 or data[i - 4] not in _WORD_BYTES)
 
 
 def _posts_pass_through(data: bytes) -> bool:
