@@ -222,7 +222,7 @@ def _defined(data: bytes, at: int) -> bool:
     i = at
     while i > 0 and data[i - 1] in (0x20, 0x09):
         i -= 1
-    return i < at and data.startswith(b"def", i - 3) and (i == 3 or data[i - 4] not in _WORD_BYTES)
+    return i < at and i >= 3 and data.startswith(b"def", i - 3) and (i == 3 or data[i - 4] not in _WORD_BYTES)
 
 
 def _posts_pass_through(data: bytes) -> bool:
