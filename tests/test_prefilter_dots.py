@@ -67,6 +67,7 @@ def test_a_post_method_defined_in_the_file_is_no_call(tmp_path):
     elsewhere = head + 'def f(h: Http, body):\n    return h.post("https://hooks.example.com/x", json=body)\n'
     called = head + "def f(q):\n    return requests.post(URL, json={'model': 'claude-sonnet-4-5', 'max_tokens': 20000, 'messages': [q]})\n"
     assert not prefilter.worth_parsing(elsewhere.encode())
+    assert [prefilter._defined(s, s.find(b"post")) for s in (b"  post(x) def", b"def post(", b"undef post(", b"x.post(")] == [False, True, False, False]
     assert prefilter.worth_parsing(called.encode())
     for name, source in (("elsewhere", elsewhere), ("called", called)):
         root = tmp_path / name
