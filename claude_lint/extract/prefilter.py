@@ -12,7 +12,9 @@ one-word chain written after a dot, imported by name, or assigned as an alias), 
 either every proof keyword or an import statement naming an SDK module; a chain made
 only through a client or function of some modules counts only where one of them is
 imported, and a raw POST only with an endpoint path or a chat body's keys in the file.
-A few substring searches and one pass over the imports; most files stop here, unparsed.
+One pass over the words written after dots (prefilter_dots.py: a chain none of whose later
+words follows a dot is not searched for), one over the imports, a few substring searches;
+most files stop here, unparsed.
 `worth_parsing` adds, where the file is then parsed (a pool worker), a look at each
 `post(` call of a file whose only candidates are raw POSTs (each call's arguments
 parsed alone and judged by prefilter_ast.py). A file that passes is parsed and walked
