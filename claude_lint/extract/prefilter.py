@@ -12,7 +12,9 @@ one-word chain written after a dot, imported by name, or assigned as an alias), 
 either every proof keyword or an import statement naming an SDK module; a chain made
 only through a client or function of some modules counts only where one of them is
 imported, and a raw POST only with an endpoint path or a chat body's keys in the file.
-A few substring searches and one pass over the imports; most files stop here, unparsed.
+One pass over the words written after dots (prefilter_dots.py: a chain none of whose later
+words follows a dot is not searched for), one over the imports, a few substring searches;
+most files stop here, unparsed.
 `worth_parsing` adds, where the file is then parsed (a pool worker), a look at each
 `post(` call of a file whose only candidates are raw POSTs (each call's arguments
 parsed alone and judged by prefilter_ast.py). A file that passes is parsed and walked
@@ -45,6 +47,7 @@ if TYPE_CHECKING:
     from typing import Callable, FrozenSet, Iterator, List, Optional, Pattern, Set, Tuple
 
 from claude_lint.extract.prefilter_code import CodeReader
+from claude_lint.extract.prefilter_dots import after_dots, dot_index, written_after_dots
 from claude_lint.extract.prefilter_ast import _may_post
 from claude_lint.extract.prefilter_names import import_index, imported_words, names_imported, names_in  # noqa: F401  (prefilter.* for the engine and link)
 from claude_lint.extract.prefilter_table import (
@@ -55,6 +58,7 @@ from claude_lint.extract.prefilter_table import (
     _dot_before,
     _passes_through,
     _table,
+    _WORD_BYTES,
     _word_at,
     _words,
 )
@@ -85,6 +89,7 @@ _MAX_TRIAGED = 100_000
 
 # A runnable invoked in a file that imports LangChain: maybe a chat model passed in (passed_models).
 _RUNNABLE_CALL = re.compile(rb"\.a?(?:invoke|stream|batch)\s*\(")
+_RUNNABLE_WORDS = frozenset((b"invoke", b"ainvoke", b"stream", b"astream", b"batch", b"abatch"))
 
 
 def _byte_test(data: bytes, posts: bool) -> bool:
@@ -101,13 +106,16 @@ def _byte_test(data: bytes, posts: bool) -> bool:
             reader.append(CodeReader(data))
         return reader[0].in_code(at)
 
-    if find(b"langchain") >= 0 and _search_code(_RUNNABLE_CALL, data, in_code):
+    dotted = after_dots(data)  # a chain whose later words no dot precedes is not written: not searched for
+    if not dotted.isdisjoint(_RUNNABLE_WORDS) and find(b"langchain") >= 0 and _search_code(_RUNNABLE_CALL, data, in_code):
         return True
 
     guards = _guards(t)
 
     def has(word: bytes) -> bool:
         found = seen.get(word)
+        if found is None and word in dotted:
+            found = seen[word] = True
         if found is None:
             guard, ask = guards.get(word, _NO_GUARD)
             # a word holding an absent one is absent too: no search (`models` without `model`)
@@ -118,18 +126,25 @@ def _byte_test(data: bytes, posts: bool) -> bool:
     # substring searches (each word once per file), then the regexes, which only run on
     # the few files still in.
     proof = bool(t.proof) and all(has(k) for k, _ in t.proof_bytes)
-    roots = _import_roots(data)  # one pass over `import`: cheaper than a search per SDK name
+    roots, spans = _imports(data)  # one pass over `import`: cheaper than a search per SDK name
     imports = not roots.isdisjoint(t.names)
     # A distinctive chain (`chat.completions.create`) proves a call wherever its client comes from.
-    distinct = [c for c in _present(t.distinct_groups, has)]
+    index = dot_index(t)
+    distinct = written_after_dots(index.distinct_last, {}, dotted, has)
     if distinct and any(_search_code(_chain_re(t.distinct_chains[i], True), data, in_code) for i in distinct):
         return True
     if not (proof or imports):
         return False
     # A chain counts only where a module that can make it is imported (`OpenAI(` is LangChain's
     # completion LLM only in a file that imports langchain; `x.chat(` is Cohere's or Ollama's).
-    groups = t.chain_groups.get(b"", ()) + tuple(g for r in roots for g in t.chain_groups.get(r, ()))
-    chains = sorted(set(_present(groups, has)))
+    keys = [b""] + [r for r in roots if r in t.chain_groups]
+    if has(b"with_options"):  # then a chain is held to its words alone (see _written_as_chain)
+        chains = sorted(set(_present(tuple(g for r in keys for g in t.chain_groups[r]), has)))
+    else:
+        named = b" ".join(names for _, names in spans)
+        # a one-word chain not after a dot: imported by name, or handed to `asyncio.to_thread`
+        chains = sorted(written_after_dots(index.last, index.single, dotted, has, keys,
+                                            lambda word: named.find(word) >= 0 or (any(has(w.encode()) for w in t.through) and has(word))))
     # A chain whose shapes need a hint (a raw POST: an endpoint path, a chat body) counts only with one.
     through: List[bool] = []
 
@@ -142,12 +157,8 @@ def _byte_test(data: bytes, posts: bool) -> bool:
     extra = any(find(s) >= 0 for s in t.extra)
     if not chains and not extra:
         return False
-    imported: List[List[Tuple[int, bytes]]] = []
-
     def imported_names() -> List[Tuple[int, bytes]]:
-        if not imported:
-            imported.append(_imported_names(data))
-        return imported[0]
+        return spans
 
     # A method handed to `asyncio.to_thread(client.messages.create, ...)` is not called where written.
     through = any(has(w.encode()) for w in t.through)
@@ -196,6 +207,8 @@ def _posts_may_call(data: bytes, t: _Table) -> bool:
         if m is None:
             continue
         if not _dot_before(data, at):
+            if _defined(data, at):
+                continue  # `def post(`: a method of a class of the file (a Protocol's), no call
             return True  # `post(` imported by name: not judged here
         call = _call_at(data, m.end() - 1)
         if call is None:
@@ -204,6 +217,14 @@ def _posts_may_call(data: bytes, t: _Table) -> bool:
         if _may_post(call, needs, keys):
             return True
     return False
+
+
+def _defined(data: bytes, at: int) -> bool:
+    """Is the name at `at` the one a `def` on its line defines (`def post(`)?"""
+    i = at
+    while i > 0 and data[i - 1] in (0x20, 0x09):
+        i -= 1
+    return i < at and i >= 3 and data.startswith(b"def", i - 3) and (i == 3 or data[i - 4] not in _WORD_BYTES)
 
 
 def _posts_pass_through(data: bytes) -> bool:
@@ -368,16 +389,22 @@ _IMPORT_TAIL = re.compile(rb"(?:[\w., \t]|\\\r?\n|\\\r)+")
 _IMPORTED_ROOT = re.compile(rb"(?:^|,)[\s\\]*(\w+)")
 
 
-def _import_roots(data: bytes) -> FrozenSet[bytes]:
-    """The root module of everything the file's import statements import (relative
-    imports give none). bytes.find, not a regex scan: a regex tried at every position
-    costs more than the rest of this test."""
+def _imports(data: bytes) -> Tuple[FrozenSet[bytes], List[Tuple[int, bytes]]]:
+    """The root module of everything the file's import statements import (`from .x import`
+    gives x, `from . import` none), and every name list of its import statements with where
+    its `import` is (`_IMPORTED_NAMES`), in one pass. bytes.find, not a regex scan: a regex
+    tried at every position costs more than the rest of this test."""
     roots = set()
+    spans = []
     cr = data.find(b"\r") >= 0  # not `in`: see _byte_test
+    size = len(data)
     at = data.find(b"import")
     while at >= 0:
         end = at + 6
-        if _word_at(data, at, end):
+        if (at == 0 or data[at - 1] not in _WORD_BYTES) and (end >= size or data[end] not in _WORD_BYTES):
+            m = _IMPORTED_NAMES.match(data, at)
+            if m is not None:
+                spans.append((at, m.group(1) if m.group(1) is not None else m.group(2)))
             line = data.rfind(b"\n", 0, at) + 1
             if cr:
                 line = max(line, data.rfind(b"\r", 0, at) + 1)
@@ -391,7 +418,11 @@ def _import_roots(data: bytes) -> FrozenSet[bytes]:
                 elif head.group(1):
                     roots.add(head.group(1).split(b".")[0])
         at = data.find(b"import", end)
-    return frozenset(roots)
+    return frozenset(roots), spans
+
+
+def _import_roots(data: bytes) -> FrozenSet[bytes]:
+    return _imports(data)[0]
 
 
 # From `import` to the end of the names it binds: `import a, b`, `from m import (a,\n b)`,
@@ -401,11 +432,4 @@ _IMPORTED_NAMES = re.compile(rb"import(?:[ \t]|\\\r?\n|\\\r)*(?:\(([^)]*)\)|((?:
 
 def _imported_names(data: bytes) -> List[Tuple[int, bytes]]:
     """Every name list of the file's import statements, with where its `import` is."""
-    spans = []
-    at = data.find(b"import")
-    while at >= 0:
-        m = _IMPORTED_NAMES.match(data, at) if _word_at(data, at, at + 6) else None
-        if m is not None:
-            spans.append((at, m.group(1) if m.group(1) is not None else m.group(2)))
-        at = data.find(b"import", at + 6)
-    return spans
+    return _imports(data)[1]

@@ -54,32 +54,43 @@ def _blanks(data: bytes) -> Iterator[Tuple[int, int]]:
     several times more). Ends early where the reading is unsure (see the module doc)."""
     size = len(data)
     cr = data.find(b"\r") >= 0  # most files have none: then a line ends only at \n (no search to the end for \r)
-    found = {c: data.find(c) for c in (b"#", b'"', b"'")}
+    find = data.find
+    # the next `#`, `"` and `'` at or after where the reading is (size: none left)
+    hash_at, double_at, single_at = (at if at >= 0 else size for at in (find(b"#"), find(b'"'), find(b"'")))
     while True:
-        start = min((at for at in found.values() if at >= 0), default=-1)
-        if start < 0:
+        start = hash_at if hash_at < double_at and hash_at < single_at else double_at if double_at < single_at else single_at
+        if start >= size:
             return
-        if data[start] == _HASH:
+        if start == hash_at:
             end = _line_end(data, start, cr)
             yield start + 1, end
         else:
-            quote = data[start:start + 1]
+            quote = b'"' if start == double_at else b"'"
             closing = quote * 3 if data.startswith(quote * 3, start) else quote
             body = start + len(closing)
             close = _closing(data, body, closing, cr)
             if close < 0:
                 return  # a string left open: unreadable from here on
             end = close + len(closing)
-            if _template(data, start):
+            if start and data[start - 1] in _LETTERS and _template(data, start):
                 if not _whole_template(data[body:close]):
                     return  # maybe ended early by a quote inside a field (Python 3.12): unreadable
             elif close > body:
                 yield body, close
         if end >= size:
             return
-        for c, at in found.items():
-            if 0 <= at < end:
-                found[c] = data.find(c, end)
+        if hash_at < end:
+            hash_at = find(b"#", end)
+            if hash_at < 0:
+                hash_at = size
+        if double_at < end:
+            double_at = find(b'"', end)
+            if double_at < 0:
+                double_at = size
+        if single_at < end:
+            single_at = find(b"'", end)
+            if single_at < 0:
+                single_at = size
 
 
 def _template(data: bytes, quote: int) -> bool:
