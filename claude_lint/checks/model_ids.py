@@ -66,6 +66,13 @@ def family(catalog, bare: str):
     return None, ""
 
 
+
+def major_versions(catalog) -> set:
+    """`claude-2`, `claude-instant-1`: undated major versions the code writes and `family` resolves,
+    which the catalogue lists only as `claude-2.0`, `claude-2.1`."""
+    return {m.group(1) for model in catalog.models.values() for m in [re.match(r"^(claude(?:-instant)?-\d)\.\d$", model.id)] if m}
+
+
 def misnamed(catalog, raw: str) -> Optional[Misnamed]:
     """A Claude ID no catalogue entry answers to but whose model is plain: a dated snapshot whose
     model has exactly one other snapshot date (`claude-opus-4-5-20251124`, Vertex

@@ -11,7 +11,7 @@ if TYPE_CHECKING:
 
 from claude_lint.catalog import PLATFORMS, platform_of
 from claude_lint.checks.base import Context, Invalid, Rule
-from claude_lint.checks.model_ids import family, misnamed, retired_sibling, written_options
+from claude_lint.checks.model_ids import family, major_versions, misnamed, retired_sibling, written_options
 from claude_lint.diagnostics import Diagnostic, Edit, Fix
 from claude_lint.facts import Loc, OneOf, Param, Text
 from claude_lint.link import Call
@@ -21,7 +21,8 @@ HEAD = "import anthropic\nclient = anthropic.Anthropic()\n"
 CALL = 'client.messages.create(model="{model}", max_tokens=300, messages=[])\n'
 # A platform prefix the fix keeps: LiteLLM's "anthropic/", init_chat_model's "anthropic:".
 _PREFIX = lazy(r"^(?:anthropic|openai)[/:]")
-_LOOKS_LIKE_MODEL = lazy(r"^(?:claude|gpt|o\d)[-.a-z0-9]*$")
+# `claud-2`, `cluade-3-opus` too: a misspelt vendor word is the commonest typo of all.
+_LOOKS_LIKE_MODEL = lazy(r"^(?:cl[a-z]{2,5}|gpt|o\d)-[-.a-z0-9]*$")
 
 
 class RetiredModel(Rule):
@@ -30,7 +31,7 @@ class RetiredModel(Rule):
     fails), deprecated (a warning naming the retirement date and the successor), or
     due to retire within `warn-days` (a warning with the date, even before the
     provider marks it deprecated), and an unknown ID that is a near-certain typo of a
-    known one (`claude-sonet-4-6`), or one that names a known model wrongly: a snapshot date the
+    known one (`claude-sonet-4-6`, `claud-2`: a typo of an ID itself retired names its successor), or one that names a known model wrongly: a snapshot date the
     model never had (`claude-opus-4-5-20251124`, Vertex `claude-opus-4@20250508`) or a Claude 4+
     name in the 3.x word order (`claude-4-6-sonnet-latest`).
 
@@ -395,7 +396,7 @@ class RetiredModel(Rule):
     def _typo(self, bare: str, raw: str, value: object, at: Loc, related: Tuple[Loc, ...], ctx: Context) -> Iterator[Diagnostic]:
         if not _LOOKS_LIKE_MODEL.match(bare.lower()):
             return
-        known = sorted({k for m in ctx.catalog.models.values() for k in (m.id, *m.aliases)})
+        known = sorted({k for m in ctx.catalog.models.values() for k in (m.id, *m.aliases)} | major_versions(ctx.catalog))
         digits = re.findall(r"\d+", bare)
         import difflib  # here: only an unknown model ID needs it
 
@@ -403,12 +404,19 @@ class RetiredModel(Rule):
         if not close:
             return
         best = close[0]
+        # The ID meant may itself be gone (`claud-2` for claude-2): say so, and name what to use.
+        meant = ctx.catalog.lookup(best) or family(ctx.catalog, best)[0]
+        gone, use = "", best
+        if meant is not None and meant.lifecycle.state(datetime.date.today()) == "retired":
+            gone = f" {best} itself was retired" + (f" on {meant.retires}" if meant.retires else "") + "."
+            use = meant.lifecycle.successor or best
         yield self.diagnostic(
             at,
-            f"Unknown model ID {bare!r} looks like a typo of {best!r}: the API rejects unknown models. Use {best}.",
-            fix=_fix(value, at, raw, bare, best, f"Replace {bare} with {best}"),
+            f"Unknown model ID {bare!r} looks like a typo of {best!r}: the API rejects unknown models.{gone} Use {use}.",
+            fix=_fix(value, at, raw, bare, use, f"Replace {bare} with {use}"),
             related=related,
         )
+
 
 
 def _own_parameter(value: object, function: Optional[str]) -> bool:

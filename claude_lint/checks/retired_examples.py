@@ -152,6 +152,10 @@ NAME_FIRES = [
     Invalid(HEAD + MENU.format(smart="claude-opus-4-5-20251124"), row=3, message="claude-opus-4-5 has one snapshot, dated 20251101, not 20251124"),
     Invalid("from anthropic import AnthropicVertex\nclient = AnthropicVertex()\n" + CALL.format(model="claude-opus-4@20250508"), row=3,
             message="Use claude-opus-4@20250514"),
+    # a misspelt vendor word on an undated major version: a typo of an ID that is itself retired
+    Invalid("from langchain_anthropic import ChatAnthropic\nllm = ChatAnthropic(model='claud-2', max_tokens=300)\n", row=2,
+            message="looks like a typo of 'claude-2': the API rejects unknown models. claude-2 itself was retired"),
+    Invalid(HEAD + CALL.format(model="cluade-3-haiku-20240307"), row=3, message="claude-3-haiku-20240307 itself was retired"),
 ]
 NAME_SILENT = [
     # a `-latest` alias of a model one of whose snapshots is still served: nothing certain
@@ -159,6 +163,9 @@ NAME_SILENT = [
     # a dated snapshot of a model the catalogue does not know yet, or of one whose IDs carry no date
     HEAD + CALL.format(model="claude-sonnet-5-6-20270301"),
     HEAD + MENU.format(smart="claude-sonnet-4-6-20260301"),
+    # a name of another vendor's model or a major version nobody released: no typo of a known ID
+    HEAD + CALL.format(model="cloud-2"),
+    HEAD + CALL.format(model="claude-9"),
 ]
 
 
