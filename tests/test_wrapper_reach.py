@@ -47,3 +47,38 @@ def test_a_call_through_an_abstract_base_of_another_package_reaches_the_implemen
         (os.path.join("services", "reports.py"), line_of(REPORTS, ".respond(")): request,
         ("main.py", line_of(MAIN, "digest(")): request,
     }
+
+
+CHAINS = (
+    "from langchain.chains import LLMChain, create_tagging_chain_pydantic\n"
+    "from langchain.prompts import ChatPromptTemplate\n"
+    "from langchain_openai import AzureChatOpenAI, AzureOpenAI\n"
+    "from llama_index.llms.openrouter import OpenRouter\n"
+    "from pydantic import BaseModel\n\n"
+    "writer = AzureOpenAI(deployment_name='w', model_name='gpt-35-turbo', max_tokens=400)\n"
+    "tagger = AzureChatOpenAI(azure_deployment='t', model='gpt-4o-mini')\n\n\n"
+    "class Ticket(BaseModel):\n    product: str\n\n\n"
+    "def follow_up(missing):\n"
+    "    chain = LLMChain(llm=writer, prompt=ChatPromptTemplate.from_template('Ask for one of {missing}'))\n"
+    "    return chain.run(missing=missing)\n\n\n"
+    "def label(text):\n    return create_tagging_chain_pydantic(Ticket, tagger).invoke({'input': text})\n\n\n"
+    "def make_router():\n    return OpenRouter(model='openai/gpt-4o-mini', max_tokens=200)\n\n\n"
+    "def rank(question, passages):\n    llm = make_router()\n    return llm.chat([question, *passages])\n\n\n"
+    "def schema_only(text):\n    return LLMChain(llm=Ticket, prompt=None).invoke({'x': text})\n\n\n"
+    "while True:\n    said = input('> ')\n    label(said)\n    follow_up(['product'])\n    rank(said, [])\n    schema_only(said)\n"
+)
+
+
+def test_a_chain_built_in_a_function_over_a_kept_model_and_a_llamaindex_chat(cli, tmp_path):
+    """LangChain chains made inside a function over a module-level model (by keyword or by
+    position), a LlamaIndex LLM from a factory asked with `.chat`: each call of the function is
+    a request; a chain over something that is no model is none."""
+    found = _routes(cli, tmp_path, {"bot.py": CHAINS})
+    assert found == {
+        ("bot.py", line_of(CHAINS, "writer = ")): None,
+        ("bot.py", line_of(CHAINS, "tagger = ")): None,
+        ("bot.py", line_of(CHAINS, "return OpenRouter(")): None,
+        ("bot.py", line_of(CHAINS, "    label(said)")): line_of(CHAINS, "tagger = "),
+        ("bot.py", line_of(CHAINS, "    follow_up(")): line_of(CHAINS, "writer = "),
+        ("bot.py", line_of(CHAINS, "    rank(said")): line_of(CHAINS, "return OpenRouter("),
+    }

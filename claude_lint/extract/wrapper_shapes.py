@@ -38,10 +38,18 @@ APPLY = frozenset({"apply", "progress_apply", "parallel_apply", "swifter_apply",
 # f(x); `f.map(xs)` calls it once per item.
 TASK_CALLS = frozenset({"call", "remote", "local", "spawn", "delay", "aio"})
 TASK_MAPS = frozenset({"map", "starmap"})
-# The methods through which a LangChain chat model (or a runnable built on it) makes its
-# request, and those that return a runnable still bound to the same model.
-MODEL_INVOKES = frozenset({"invoke", "ainvoke", "stream", "astream", "batch", "abatch", "predict", "apredict", "predict_messages", "generate", "agenerate"})
+# The methods through which a LangChain chat model (or a runnable built on it, a legacy
+# chain's `run`) or a LlamaIndex LLM (`chat`, `complete`) makes its request, and those that
+# return a runnable still bound to the same model.
+MODEL_INVOKES = frozenset({
+    "invoke", "ainvoke", "stream", "astream", "batch", "abatch", "predict", "apredict", "predict_messages", "generate", "agenerate",
+    "run", "arun", "chat", "achat", "complete", "acomplete", "stream_chat", "astream_chat", "stream_complete", "astream_complete",
+})
 MODEL_THROUGH = frozenset({"with_structured_output", "bind", "bind_tools", "with_retry", "with_config", "with_fallbacks"})
+# A chain or agent made by the framework over a model it is handed (by these keywords, or by
+# position): `LLMChain(llm=llm, ...)`, `load_qa_chain(llm)`, `create_tagging_chain_pydantic(S, llm)`.
+CHAIN_MODULES = ("langchain.", "langchain_core.", "langchain_community.", "langchain_experimental.", "langchain_classic.")
+CHAIN_MODEL_KEYWORDS = frozenset({"llm", "model", "chat_model", "language_model"})
 # An agent built over a model object (Strands: `Agent(model=BedrockModel(...), tools=[...])`)
 # sends the model's requests when it is called (`agent(prompt)`), by these methods, and by
 # the tools that run a nested agent on its model (`agent.tool.use_llm(prompt=...)`).
