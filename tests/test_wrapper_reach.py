@@ -82,3 +82,37 @@ def test_a_chain_built_in_a_function_over_a_kept_model_and_a_llamaindex_chat(cli
         ("bot.py", line_of(CHAINS, "    follow_up(")): line_of(CHAINS, "writer = "),
         ("bot.py", line_of(CHAINS, "    rank(said")): line_of(CHAINS, "return OpenRouter("),
     }
+
+
+AGENTS = (
+    "import os\n\nfrom agents import Agent as OpenAIAgent\n"
+    "from agents.extensions.models.litellm_model import LitellmModel\n"
+    "from strands import Agent\nfrom strands.models import BedrockModel\nfrom strands_tools import http_request\n\n"
+    "HAIKU = 'anthropic.claude-3-haiku-20240307-v1:0'\n\n\n"
+    "def triage(claim):\n"
+    "    agent = Agent(tools=[http_request], model='anthropic.claude-3-haiku-20240307-v1:0', system_prompt='Triage claims.')\n"
+    "    return agent(f'Claim: {claim}')\n\n\n"
+    "by_constant = Agent(HAIKU)\nby_env = Agent(model=os.environ['AGENT_MODEL'])\n"
+    "nova = BedrockModel(model_id='us.amazon.nova-lite-v1:0', max_tokens=800)\n"
+    "over_object = Agent(model=nova)\n"
+    "proxy = LitellmModel(model='anthropic/claude-haiku-4-5', api_key='k')\n"
+    "over_proxy = OpenAIAgent(name='p', instructions='Be brief.', model=proxy)\n\n"
+    "while True:\n    print(triage(input('> ')))\n"
+)
+
+
+def test_an_agent_is_a_request_when_its_model_is_an_id_not_a_model_object(cli, tmp_path):
+    """A Strands Agent built with a model ID (literal, constant, environment) sends its own
+    requests, and a function that builds and runs one is a wrapper; an Agent (Strands or
+    OpenAI Agents) over a model object runs that object's requests, whose site it is."""
+    found = report_routes(cli, tmp_path, {"claims.py": AGENTS})
+    at = sorted((r["line"], r["api"], r["model"], (r["via"] or {}).get("line")) for r in found)
+    request = line_of(AGENTS, "    agent = Agent(")
+    assert at == [
+        (request, "Agent (Strands)", "claude-3-haiku-20240307", None),
+        (line_of(AGENTS, "by_constant"), "Agent (Strands)", "claude-3-haiku-20240307", None),
+        (line_of(AGENTS, "by_env"), "Agent (Strands)", "?", None),
+        (line_of(AGENTS, "nova = "), "BedrockModel (Strands)", "us.amazon.nova-lite-v1:0", None),
+        (line_of(AGENTS, "proxy = "), "LitellmModel (OpenAI Agents)", "claude-haiku-4-5-20251001", None),
+        (line_of(AGENTS, "print(triage("), "Agent (Strands)", "claude-3-haiku-20240307", request),
+    ]
