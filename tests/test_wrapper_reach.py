@@ -116,3 +116,32 @@ def test_an_agent_is_a_request_when_its_model_is_an_id_not_a_model_object(cli, t
         (line_of(AGENTS, "proxy = "), "LitellmModel (OpenAI Agents)", "claude-haiku-4-5-20251001", None),
         (line_of(AGENTS, "print(triage("), "Agent (Strands)", "claude-3-haiku-20240307", request),
     ]
+
+
+GENERATE = (
+    "import anthropic\n\nclient = anthropic.Anthropic()\n\n\n"
+    "def draft(prompt, case):\n"
+    "    return client.messages.create(model='claude-haiku-4-5', max_tokens=300, messages=[{'role': 'user', 'content': prompt + case}])\n"
+)
+LOOPS = (
+    "def each_case(draft, prompt, cases):\n    return [draft(prompt, case) for case in cases]\n\n\n"
+    "def run_suite(prompt, cases, draft):\n    return each_case(draft, prompt, cases)\n"
+)
+RUNNER = "from evals.loops import *\n\nfrom evals.gen import draft\n\nrun_suite('Reply:', ['a', 'b'], draft=draft)\n"
+# A callback registered by keyword runs on an event, if ever: no request at registration.
+EVENTS = (
+    "import streamlit as st\nfrom fastapi import APIRouter\n\nfrom evals.gen import draft\n\nrouter = APIRouter()\n"
+    "router.add_api_route('/draft', endpoint=draft)\nst.button('Draft', on_click=draft, args=('Reply:', 'a'))\n"
+)
+
+
+def test_a_request_function_handed_on_by_keyword_through_a_star_import(cli, tmp_path):
+    found = _routes(cli, tmp_path, {
+        "evals/__init__.py": "", "evals/gen.py": GENERATE, "evals/loops.py": LOOPS, "evals/main.py": RUNNER, "evals/ui.py": EVENTS,
+    })
+    request = line_of(GENERATE, "client.messages.create")
+    assert found == {
+        (os.path.join("evals", "gen.py"), request): None,
+        (os.path.join("evals", "main.py"), line_of(RUNNER, "run_suite(")): request,
+    }
+

@@ -20,6 +20,7 @@ from claude_lint.extract.value_text import ITEMS_OP
 from claude_lint.facts import Callee, History, Invocation, Mapping, Param, Seq, Transform, Unknown
 
 
+KEPT_FOR_EVENTS = ("callback", "handler", "hook", "endpoint", "view", "target", "command", "listener")
 MAX_PASSED = 8  # arguments of one call looked at for a client passed in
 MAX_CLIENT_HOPS = 3  # names and attributes followed back to a client's construction
 POOL_WORDS = ("executor", "pool")  # a receiver not bound in the file (a parameter, an attribute) named as one
@@ -63,6 +64,18 @@ class InvocationFinder:
             handed = self.callees(arg, record.scope, False)
             if handed:
                 yield handed, (i, last_id if known else "")
+        if not known and isinstance(func, ast.Name):
+            # handed to a function by keyword (`run_suite(cases, generate=generate)`): run by it
+            # with arguments of its own (none of this call's positional ones). Not to a method
+            # or what a call returns (`app.view("x")(ack=f)`, `Agent.configure(gen_fn=f)`),
+            # which keep it for later, as an object does.
+            for k in node.keywords[:MAX_PASSED]:
+                if k.arg is None or k.arg.startswith("on_") or any(word in k.arg for word in KEPT_FOR_EVENTS):
+                    continue  # a callback registered (`on_click=ask`, `endpoint=chat`): run by events, if ever
+                if isinstance(k.value, ast.Name) and (k.value.id in wanted or self._indirect(k.value, record.scope, wanted, called=False)):
+                    handed = self.callees(k.value, record.scope, False)
+                    if handed:
+                        yield handed, (len(node.args), "")
 
     def _indirect(self, func: ast.expr, scope: Scope, wanted: Set[str], called: bool = True) -> bool:
         """A name bound to a function indirectly: an alias, an entry of a dict of functions,
@@ -380,7 +393,7 @@ class InvocationFinder:
         """Does a call in function d hand d's parameters (or its object, or its closure) on?"""
         if target is not None and target.startswith(d.name + "."):
             return True  # a closure of d: it reads d's parameters
-        func = record.node.args[reference[0]] if reference is not None and reference[0] >= 0 else record.node.func
+        func = record.node.args[reference[0]] if reference is not None and 0 <= reference[0] < len(record.node.args) else record.node.func
         if d.self_name is not None and isinstance(func, ast.Name):
             # `for n, stage in [(1, self.a), (2, self.b)]: stage()`: a method of the object itself
             owner = self.ev.find(func.id, record.scope)
