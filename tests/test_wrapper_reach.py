@@ -145,3 +145,28 @@ def test_a_request_function_handed_on_by_keyword_through_a_star_import(cli, tmp_
         (os.path.join("evals", "main.py"), line_of(RUNNER, "run_suite(")): request,
     }
 
+
+BUILT_AGENTS = (
+    "from langchain.agents import create_agent\nfrom langchain_anthropic import ChatAnthropic\n"
+    "from langchain_openai import ChatOpenAI\nfrom langgraph.prebuilt import create_react_agent\n\n"
+    "planner = create_react_agent(ChatOpenAI(model='gpt-4o-mini', max_tokens=400), tools=[])\n\n\n"
+    "class Helpdesk:\n    def __init__(self, kb):\n        self.kb = kb\n"
+    "        self.agent = create_agent(model=ChatAnthropic(model='claude-sonnet-4-5', max_tokens=1024), tools=[])\n\n"
+    "    async def reply(self, messages):\n        return (await self.agent.ainvoke({'messages': messages}))['messages']\n\n"
+    "    def tools(self):\n        return self.agent.get_graph()\n\n\n"
+    "def plan(goal):\n    return planner.invoke({'messages': [('user', goal)]})\n\n\n"
+    "async def main():\n    desk = Helpdesk(None)\n    await desk.reply([{'role': 'user', 'content': 'hi'}])\n    desk.tools()\n    plan('ship')\n"
+)
+
+
+def test_an_agent_built_by_langchain_over_a_model_made_in_place(cli, tmp_path):
+    """`create_agent(model=ChatAnthropic(...))` kept on the object, `create_react_agent(ChatOpenAI(...))`
+    at module level: invoking the agent sends the model's requests; reading its graph sends none."""
+    found = _routes(cli, tmp_path, {"desk.py": BUILT_AGENTS})
+    planner, desk = line_of(BUILT_AGENTS, "planner = "), line_of(BUILT_AGENTS, "self.agent = ")
+    assert found == {
+        ("desk.py", planner): None, ("desk.py", desk): None,
+        ("desk.py", line_of(BUILT_AGENTS, "await desk.reply(")): desk,
+        ("desk.py", line_of(BUILT_AGENTS, "plan('ship')")): planner,
+    }
+

@@ -54,6 +54,8 @@ CHAIN_MODEL_KEYWORDS = frozenset({"llm", "model", "chat_model", "language_model"
 # sends the model's requests when it is called (`agent(prompt)`), by these methods, and by
 # the tools that run a nested agent on its model (`agent.tool.use_llm(prompt=...)`).
 AGENTS = frozenset({"Agent"})
+# LangChain's and LangGraph's agent builders: the model by keyword, or first by position.
+AGENT_BUILDERS = frozenset({"create_agent", "create_react_agent", "create_tool_calling_agent", "create_openai_tools_agent", "create_openai_functions_agent", "create_structured_chat_agent"})
 AGENT_INVOKES = frozenset({"invoke_async", "stream_async", "structured_output", "structured_output_async"})
 AGENT_TOOLS = frozenset({"use_llm", "use_agent"})
 
@@ -147,9 +149,12 @@ def holds(value: ast.expr, node: ast.AST) -> bool:
 
 
 def agent_model(value: object) -> Optional[ast.expr]:
-    """The model an agent is built over: `Agent(model=m, ...)`'s m."""
+    """The model an agent is built over: `Agent(model=m, ...)`'s m, `create_agent(m, ...)`'s."""
     if isinstance(value, ast.Call) and called_name(value.func) in AGENTS:
         return next((k.value for k in value.keywords if k.arg == "model"), None)
+    if isinstance(value, ast.Call) and called_name(value.func) in AGENT_BUILDERS:
+        found = next((k.value for k in value.keywords if k.arg in ("model", "llm")), None)
+        return found if found is not None or not value.args or isinstance(value.args[0], ast.Starred) else value.args[0]
     return None
 
 
