@@ -170,3 +170,38 @@ def test_an_agent_built_by_langchain_over_a_model_made_in_place(cli, tmp_path):
         ("desk.py", line_of(BUILT_AGENTS, "plan('ship')")): planner,
     }
 
+
+REGISTRY = (
+    "import anthropic\nimport openai\n\n\n"
+    "def chunk_claude(text, system):\n"
+    "    return anthropic.Anthropic().messages.create(model='claude-haiku-4-5', max_tokens=800, system=system, messages=[{'role': 'user', 'content': text}])\n\n\n"
+    "def chunk_gpt(text, system):\n"
+    "    return openai.OpenAI().chat.completions.create(model='gpt-4o-mini', max_completion_tokens=800, messages=[{'role': 'user', 'content': system + text}])\n\n\n"
+    "def word_count(text, system):\n    return len(text.split())\n\n\n"
+    "BACKENDS = {'claude': {'func': chunk_claude, 'window': 200000}, 'gpt': {'func': chunk_gpt, 'window': 128000}}\n"
+    "METRICS = {'words': {'func': word_count}}\n\n\n"
+    "def summarize(text, backend='claude'):\n    chosen = BACKENDS[backend]\n    func = chosen['func']\n"
+    "    return [func(part, 'Summarize.') for part in text.split('\\n\\n')]\n\n\n"
+    "def measure(text, metric='words'):\n    row = METRICS[metric]\n    count = row['func']\n    return count(text, '')\n\n\n"
+    "summarize(open('talk.txt').read())\nmeasure('a b')\n"
+)
+
+
+ALIASED = (
+    "from backends import chunk_claude as summarize_with_claude\n\n"
+    "PICK = {'claude': {'func': summarize_with_claude}}\n\n\n"
+    "def summarize(text, key='claude'):\n    entry = PICK[key]\n    func = entry['func']\n    return func(text, 'Summarize.')\n"
+)
+
+
+def test_a_function_picked_from_an_entry_of_a_registry_named_first(cli, tmp_path):
+    """`chosen = BACKENDS[key]` then `func = chosen["func"]`: any function of that field of the
+    registry's entries, here or imported under another name; a registry of functions that make
+    no request is no wrapper."""
+    found = _routes(cli, tmp_path, {"summ.py": REGISTRY, "backends.py": REGISTRY, "pick.py": ALIASED})
+    claude, gpt = line_of(REGISTRY, "anthropic.Anthropic().messages"), line_of(REGISTRY, "openai.OpenAI().chat")
+    assert set(found) == {("summ.py", claude), ("summ.py", gpt), ("summ.py", line_of(REGISTRY, "return [func(")),
+                          ("summ.py", line_of(REGISTRY, "summarize(open(")), ("backends.py", claude), ("backends.py", gpt),
+                          ("backends.py", line_of(REGISTRY, "return [func(")), ("backends.py", line_of(REGISTRY, "summarize(open(")),
+                          ("pick.py", line_of(ALIASED, "return func("))}
+
