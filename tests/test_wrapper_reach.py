@@ -205,3 +205,31 @@ def test_a_function_picked_from_an_entry_of_a_registry_named_first(cli, tmp_path
                           ("backends.py", line_of(REGISTRY, "return [func(")), ("backends.py", line_of(REGISTRY, "summarize(open(")),
                           ("pick.py", line_of(ALIASED, "return func("))}
 
+
+PROXY = (
+    "import json\n\nimport requests\n\nfrom settings import Gateway\n\n\n"
+    "def send(messages, system, params, model_id):\n"
+    "    params['system'] = system\n    params['messages'] = messages\n    params['model'] = model_id\n"
+    "    body = json.dumps(params)\n    reply = requests.post(Gateway.url, headers={'Content-Type': 'application/json'}, data=body, timeout=60)\n"
+    "    return reply.json()\n\n\n"
+    "def log_event(event, fields):\n    fields['event'] = event\n    return requests.post(Gateway.audit_url, json=fields, timeout=5)\n"
+)
+SETTINGS = "import os\n\n\nclass Gateway:\n    url = os.environ['GATEWAY_URL']\n    audit_url = os.environ['AUDIT_URL']\n"
+TOOLS = (
+    "from gateway import send, log_event\n\nPARAMS = {'max_tokens': 2048, 'temperature': 0.3}\n\n\n"
+    "def translate(text):\n    return send([{'role': 'user', 'content': text}], 'Translate to French.', PARAMS, 'claude-sonnet-4-5')\n\n\n"
+    "log_event('start', {'user': 'u1'})\n"
+)
+
+
+def test_a_post_whose_body_is_a_dict_handed_in_and_filled_with_a_chat_request(cli, tmp_path):
+    """A helper that sets `messages` and `model` on a dict its caller hands in and POSTs it to a
+    URL read elsewhere is a chat request, each call a wrapper call with the caller's values;
+    a POST of a dict filled with other keys is none."""
+    found = report_routes(cli, tmp_path, {"settings.py": SETTINGS, "gateway.py": PROXY, "tools.py": TOOLS})
+    post = line_of(PROXY, "requests.post(Gateway.url")
+    assert sorted((r["filename"], r["line"], r["model"], r["output_limit"], (r["via"] or {}).get("line")) for r in found) == [
+        ("gateway.py", post, "?", None, None),
+        ("tools.py", line_of(TOOLS, "return send("), "claude-sonnet-4-5-20250929", 2048, post),
+    ]
+
