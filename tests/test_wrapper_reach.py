@@ -233,3 +233,21 @@ def test_a_post_whose_body_is_a_dict_handed_in_and_filled_with_a_chat_request(cl
         ("tools.py", line_of(TOOLS, "return send("), "claude-sonnet-4-5-20250929", 2048, post),
     ]
 
+
+RUNNER = (
+    "import asyncio\n\nfrom agents import Agent, Runner\nfrom agents.extensions.models.litellm_model import LitellmModel\n\n\n"
+    "class Rewriter:\n    def __init__(self, api_key):\n"
+    "        self.llm = LitellmModel(model='anthropic/claude-haiku-4-5', api_key=api_key)\n"
+    "        self.agent = Agent(name='rewrite', instructions='Rewrite the query.', model=self.llm)\n\n"
+    "    async def rewrite(self, query):\n        return (await Runner.run(self.agent, query)).final_output\n\n"
+    "    def describe(self, query):\n        return Runner.describe(self.agent, query)\n\n\n"
+    "rewriter = Rewriter('k')\nprint(asyncio.run(rewriter.rewrite('what about AI?')))\nrewriter.describe('x')\n"
+)
+
+
+def test_an_openai_agent_over_a_kept_model_object_run_by_the_runner(cli, tmp_path):
+    """`Runner.run(self.agent, query)` over an Agent built on a LitellmModel kept on the object:
+    the method is a wrapper of the model object's requests; another Runner method is not a run."""
+    found = _routes(cli, tmp_path, {"rewrite.py": RUNNER})
+    model = line_of(RUNNER, "self.llm = ")
+    assert found == {("rewrite.py", model): None, ("rewrite.py", line_of(RUNNER, "asyncio.run(")): model}

@@ -58,6 +58,7 @@ AGENTS = frozenset({"Agent"})
 AGENT_BUILDERS = frozenset({"create_agent", "create_react_agent", "create_tool_calling_agent", "create_openai_tools_agent", "create_openai_functions_agent", "create_structured_chat_agent"})
 AGENT_INVOKES = frozenset({"invoke_async", "stream_async", "structured_output", "structured_output_async"})
 AGENT_TOOLS = frozenset({"use_llm", "use_agent"})
+RUNNER_RUNS = frozenset({"run", "run_sync", "run_streamed"})  # the OpenAI Agents SDK's `Runner.run(agent, input)`
 
 
 class Everything(frozenset):
