@@ -13,6 +13,7 @@ def _routes(cli, tmp_path, example) -> dict:
     return {(r["filename"], r["line"]): (r["via"] or {}).get("line") for r in report_routes(cli, tmp_path, example)}
 
 
+HEAD_ANTHROPIC = "import anthropic\n\nclient = anthropic.Anthropic()\n\n\n"
 BASE = "from abc import ABC, abstractmethod\n\n\nclass Responder(ABC):\n    @abstractmethod\n    def respond(self, messages):\n        ...\n"
 GEMINI = (
     "from google import genai\nfrom contracts.base import Responder\n\n\nclass GeminiResponder(Responder):\n"
@@ -251,3 +252,16 @@ def test_an_openai_agent_over_a_kept_model_object_run_by_the_runner(cli, tmp_pat
     found = _routes(cli, tmp_path, {"rewrite.py": RUNNER})
     model = line_of(RUNNER, "self.llm = ")
     assert found == {("rewrite.py", model): None, ("rewrite.py", line_of(RUNNER, "asyncio.run(")): model}
+
+
+def test_a_wrapper_of_a_package_imported_from_the_package_itself(cli, tmp_path):
+    """`from . import ask` in a module of the package whose `__init__.py` defines `ask`."""
+    init = HEAD_ANTHROPIC + "def ask(text, max_tokens=300):\n    return client.messages.create(model='claude-haiku-4-5', max_tokens=max_tokens, messages=[{'role': 'user', 'content': text}])\n"
+    tools = "from . import ask\n\n\ndef translate(text):\n    return ask('Translate: ' + text, max_tokens=600)\n\n\ntranslate('bonjour')\n"
+    found = _routes(cli, tmp_path, {"ui/__init__.py": "", "ui/llm/__init__.py": init, "ui/llm/text.py": tools})
+    request = line_of(init, "client.messages.create")
+    assert found == {
+        (os.path.join("ui", "llm", "__init__.py"), request): None,
+        (os.path.join("ui", "llm", "text.py"), line_of(tools, "return ask(")): request,
+        (os.path.join("ui", "llm", "text.py"), line_of(tools, "translate('bonjour')")): request,
+    }

@@ -33,7 +33,7 @@ class CalleeFinder(LoopCallees, ReceiverCallees):
                 return ()
             if func.id in owner.imports and func.id not in owner.assigns:
                 target = owner.imports[func.id]
-                return (Callee(target, False),) if "." in target.strip(".") else ()
+                return (Callee(target, False),) if "." in target.strip(".") or target[:1] == "." else ()  # (`from . import ask`: the package's own)
             if self._bound_as(owner, func.id, "def") and owner.kind != "class":
                 qual = self._qualified(owner, func.id)
                 chosen = self._def_for(qual, func.lineno, scope)
