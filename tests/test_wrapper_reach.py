@@ -235,7 +235,7 @@ def test_a_post_whose_body_is_a_dict_handed_in_and_filled_with_a_chat_request(cl
     ]
 
 
-RUNNER = (
+AGENT_RUNNER = (
     "import asyncio\n\nfrom agents import Agent, Runner\nfrom agents.extensions.models.litellm_model import LitellmModel\n\n\n"
     "class Rewriter:\n    def __init__(self, api_key):\n"
     "        self.llm = LitellmModel(model='anthropic/claude-haiku-4-5', api_key=api_key)\n"
@@ -249,9 +249,9 @@ RUNNER = (
 def test_an_openai_agent_over_a_kept_model_object_run_by_the_runner(cli, tmp_path):
     """`Runner.run(self.agent, query)` over an Agent built on a LitellmModel kept on the object:
     the method is a wrapper of the model object's requests; another Runner method is not a run."""
-    found = _routes(cli, tmp_path, {"rewrite.py": RUNNER})
-    model = line_of(RUNNER, "self.llm = ")
-    assert found == {("rewrite.py", model): None, ("rewrite.py", line_of(RUNNER, "asyncio.run(")): model}
+    found = _routes(cli, tmp_path, {"rewrite.py": AGENT_RUNNER})
+    model = line_of(AGENT_RUNNER, "self.llm = ")
+    assert found == {("rewrite.py", model): None, ("rewrite.py", line_of(AGENT_RUNNER, "asyncio.run(")): model}
 
 
 def test_a_wrapper_of_a_package_imported_from_the_package_itself(cli, tmp_path):

@@ -20,7 +20,6 @@ from claude_lint.extract.value_text import ITEMS_OP
 from claude_lint.facts import Callee, History, Invocation, Mapping, Param, Seq, Transform, Unknown
 
 
-KEPT_FOR_EVENTS = ("callback", "handler", "hook", "endpoint", "view", "target", "command", "listener")
 MAX_PASSED = 8  # arguments of one call looked at for a client passed in
 MAX_CLIENT_HOPS = 3  # names and attributes followed back to a client's construction
 POOL_WORDS = ("executor", "pool")  # a receiver not bound in the file (a parameter, an attribute) named as one
@@ -65,14 +64,12 @@ class InvocationFinder:
             if handed:
                 yield handed, (i, last_id if known else "")
         if not known and isinstance(func, ast.Name):
-            # handed to a function by keyword (`run_suite(cases, generate=generate)`): run by it
-            # with arguments of its own (none of this call's positional ones). Not to a method
-            # or what a call returns (`app.view("x")(ack=f)`, `Agent.configure(gen_fn=f)`),
-            # which keep it for later, as an object does.
+            # handed to a function by a keyword named after it (`run_suite(cases, generate=generate)`):
+            # a step of that function's pipeline, run by it with arguments of its own (none of this
+            # call's positional ones). Not under another name (`patch(func=f)`, `on_click=f`,
+            # `endpoint=f`: kept to be called later), nor to a method or what a call returns.
             for k in node.keywords[:MAX_PASSED]:
-                if k.arg is None or k.arg.startswith("on_") or any(word in k.arg for word in KEPT_FOR_EVENTS):
-                    continue  # a callback registered (`on_click=ask`, `endpoint=chat`): run by events, if ever
-                if isinstance(k.value, ast.Name) and (k.value.id in wanted or self._indirect(k.value, record.scope, wanted, called=False)):
+                if isinstance(k.value, ast.Name) and k.arg == k.value.id and (k.arg in wanted or self._indirect(k.value, record.scope, wanted, called=False)):
                     handed = self.callees(k.value, record.scope, False)
                     if handed:
                         yield handed, (len(node.args), "")
