@@ -183,9 +183,11 @@ def _rounds(linter: Linter, project, found: Dict[str, FileFacts], sources: Seque
         kinds: Dict[str, set] = {}
         for f, names in zip(importable, wrappers.exported([f.wrappers for f in importable])):  # type: ignore[misc]
             path = f.module.split(".")  # type: ignore[union-attr]
+            # a base named for its subclass's wrapper methods is imported from the base's module
+            based = wrappers.base_modules(f.wrappers, lambda m: project.module_path(m, f.abspath) is not None) if f.wrappers.classes else {}  # type: ignore[union-attr]
             for name, methods in names.items():
                 kinds.setdefault(name, set()).update(methods)
-                for stem in path:  # a package re-exporting it: `import app` ... `app.ask(`
+                for stem in (*path, *based.get(name, ())):  # a package re-exporting it: `import app` ... `app.ask(`
                     if (stem, methods) not in asked.get(name, ()):
                         wanted.setdefault(name, set()).add(stem)
         if not wanted:

@@ -28,6 +28,8 @@ def _names_used(tree: ast.AST, wanted: Set[str]) -> bool:
         elif kind is ast.Attribute:
             if node.attr in wanted:  # type: ignore[attr-defined]
                 return True
+        elif kind is ast.alias and node.asname and node.name in wanted:  # type: ignore[attr-defined]
+            return True  # imported under another name (`import ask as ask_claude`), used by that one
     return False
 
 

@@ -12,7 +12,7 @@ if TYPE_CHECKING:
 
 from claude_lint.extract import clients, config_values, evidence, gateways, http, loops, marked_copies, moves, newer_syntax, overrides, passed_models, prefilter, retries, sdk
 from claude_lint.extract.positions import Positions
-from claude_lint.extract.python_calls import CALLABLE_WORDS, cache_control_outside, statement_ranges, MAX_ALIAS_BINDINGS, MAX_BATCH_ITEMS, _builds_text, _builds_body, free_limits, _body_of, _keywords, _decompose, _shapes_for, options_entries, _noqa_comments
+from claude_lint.extract.python_calls import CALLABLE_WORDS, written_id, cache_control_outside, statement_ranges, MAX_ALIAS_BINDINGS, MAX_BATCH_ITEMS, _builds_text, _builds_body, free_limits, _body_of, _keywords, _decompose, _shapes_for, options_entries, _noqa_comments
 from claude_lint.extract.python_clients import ClientFinder
 from claude_lint.extract.python_history import HistoryFinder
 from claude_lint.extract.scopes import Binding, CallRecord, Collector, Scope, keyword, positional
@@ -231,7 +231,7 @@ class _Extraction(ClientFinder, HistoryFinder):
         if fshape.http:
             return http.sites(self, record, call, None, [], scope)
         kwargs = self.shape_kwargs(fshape, call, scope)
-        if any(k in kwargs.keys() for k in fshape.no_request):
+        if any(k in kwargs.keys() for k in fshape.no_request) or fshape.model_id_only and not written_id(kwargs.get("model")):
             return []
         provider = fshape.providers[0]
         local = provider in sdk.LOCAL_PROVIDERS or clients.local_endpoint(self.ev, call, scope)

@@ -12,7 +12,7 @@ from claude_lint.extract import clients, sdk
 from claude_lint.extract.chains import CHAIN_SKIP, called_name, method_chain
 from claude_lint.extract.scopes import Scope, keyword, positional
 from claude_lint.extract.values import Evaluator
-from claude_lint.facts import Mapping, Noqa
+from claude_lint.facts import Mapping, Noqa, OneOf, Ref, Text, Transform
 from claude_lint.patterns import lazy
 
 
@@ -238,3 +238,16 @@ def statement_ranges(statements, rows: set) -> Tuple[Tuple[int, int], ...]:
         if at < len(ordered) and ordered[at] <= end:
             ranges.append((start, end))
     return tuple(ranges)
+
+
+def written_id(value: object) -> bool:
+    """Is a model argument an ID (text, an environment variable, a constant of another module,
+    run-time choices that are all text; none written: the SDK's default) rather than a model
+    object built elsewhere?"""
+    if value is None or isinstance(value, Text):
+        return True
+    if isinstance(value, OneOf):
+        return bool(value.options) and all(isinstance(option, Text) for option in value.options)
+    if isinstance(value, Transform) and value.op.startswith("getitem:"):  # `os.environ["MODEL"]`
+        value = value.inner
+    return isinstance(value, Ref) and (value.module.partition(".")[0] == "os" or value.name.isupper())

@@ -163,6 +163,7 @@ class MethodShape:
     # - output: what the request makes: "text", or "audio", "image", "video" for a billed request
     #   no text rule judges (`MEDIA_REQUESTS`), which the report names.
     output: str = "text"
+    model_id_only: bool = False  # an agent: a request of its own only when its model is an ID, not a model object (whose site it is)
 
     @property
     def output_limit_keyword(self) -> str:
@@ -378,8 +379,9 @@ FUNCTIONS: Dict[str, MethodShape] = {
         ("agents.extensions.models.litellm_model.LitellmModel", "LitellmModel (OpenAI Agents)"),
         ("langchain.llms.AzureOpenAI", "AzureOpenAI (LLM)"), ("langchain_community.llms.AzureOpenAI", "AzureOpenAI (LLM)"),
     )},
+    **{q: MethodShape((), "Agent (Strands)", ("langchain",), MODEL_OBJECT_ROLES, positional=("model",), model_id_only=True) for q in ("strands.Agent", "strands.agent.Agent")},
     # The OpenAI Agents SDK's Agent(name, ...): its model is a keyword only.
-    "agents.Agent": MethodShape((), "Agent (OpenAI Agents)", ("langchain",), MODEL_OBJECT_ROLES), "strands.models.ollama.OllamaModel": MethodShape((), "OllamaModel (Strands)", ("ollama",), MODEL_OBJECT_ROLES),
+    "agents.Agent": MethodShape((), "Agent (OpenAI Agents)", ("langchain",), MODEL_OBJECT_ROLES, model_id_only=True), "strands.models.ollama.OllamaModel": MethodShape((), "OllamaModel (Strands)", ("ollama",), MODEL_OBJECT_ROLES),
     "langchain_community.chat_models.AzureChatOpenAI": _AZURE_CHAT_OPENAI,
     "langchain_community.chat_models.ChatVertexAI": MethodShape((), "ChatVertexAI", **_LC_ANY),
     "llama_index.llms.ollama.Ollama": MethodShape((), "Ollama (LlamaIndex)", ("ollama",), LANGCHAIN_ANY_ROLES),

@@ -196,6 +196,10 @@ class Evaluator(TextValues, FileValues):
                 return self._one_of(f"parameter {name} is reassigned", name, owner, bindings, depth, loc, first)
             default = owner.params[name]
             dv = self.value(default, owner.parent or owner, depth + 1) if default is not None else None
+            edits = owner.edits.get(name, ()) if ("name", name) in owner.mutated and loc is not None else ()
+            edits = tuple(e for e in edits if e[0] == "set" and e[1][0].lineno < loc.row)  # type: ignore[union-attr]
+            if edits:  # `params["messages"] = messages` before the use: the caller's dict and these keys
+                return moves.edited(self, Mapping(((None, Param(owner.name, name, dv, loc)),), loc, True), edits, owner, depth + 1, loc)
             return Param(owner.name, name, dv, loc)
         if len(bindings) > 1 and self.path.endswith(".ipynb") and owner.kind == "module" and loc is not None:
             # A notebook's cells run in order: the value is the last one bound before the use.

@@ -33,7 +33,7 @@ class CalleeFinder(LoopCallees, ReceiverCallees):
                 return ()
             if func.id in owner.imports and func.id not in owner.assigns:
                 target = owner.imports[func.id]
-                return (Callee(target, False),) if "." in target.strip(".") else ()
+                return (Callee(target, False),) if "." in target.strip(".") or target[:1] == "." else ()  # (`from . import ask`: the package's own)
             if self._bound_as(owner, func.id, "def") and owner.kind != "class":
                 qual = self._qualified(owner, func.id)
                 chosen = self._def_for(qual, func.lineno, scope)
@@ -258,6 +258,10 @@ class CalleeFinder(LoopCallees, ReceiverCallees):
         `table.get(key)`, or a field of an entry of a dict of dicts (`table[key]["func"]`)."""
         if depth > 2:
             return []
+        if isinstance(expr, ast.Name):  # `row = TABLE[key]` ... `row["func"]`: the entry picked before
+            owner = self.ev.find(expr.id, scope)
+            bound = owner.assigns.get(expr.id, []) if owner is not None else []
+            return self._dispatched(bound[0], owner, depth + 1) if len(bound) == 1 and isinstance(bound[0], (ast.Subscript, ast.Call)) else []
         entries = self._entries(expr, scope)
         if entries or not isinstance(expr, ast.Subscript) or not isinstance(expr.slice, ast.Constant):
             return entries

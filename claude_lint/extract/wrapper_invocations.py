@@ -63,6 +63,16 @@ class InvocationFinder:
             handed = self.callees(arg, record.scope, False)
             if handed:
                 yield handed, (i, last_id if known else "")
+        if not known and isinstance(func, ast.Name):
+            # handed to a function by a keyword named after it (`run_suite(cases, generate=generate)`):
+            # a step of that function's pipeline, run by it with arguments of its own (none of this
+            # call's positional ones). Not under another name (`patch(func=f)`, `on_click=f`,
+            # `endpoint=f`: kept to be called later), nor to a method or what a call returns.
+            for k in node.keywords[:MAX_PASSED]:
+                if isinstance(k.value, ast.Name) and k.arg == k.value.id and (k.arg in wanted or self._indirect(k.value, record.scope, wanted, called=False)):
+                    handed = self.callees(k.value, record.scope, False)
+                    if handed:
+                        yield handed, (len(node.args), "")
 
     def _indirect(self, func: ast.expr, scope: Scope, wanted: Set[str], called: bool = True) -> bool:
         """A name bound to a function indirectly: an alias, an entry of a dict of functions,
@@ -380,7 +390,7 @@ class InvocationFinder:
         """Does a call in function d hand d's parameters (or its object, or its closure) on?"""
         if target is not None and target.startswith(d.name + "."):
             return True  # a closure of d: it reads d's parameters
-        func = record.node.args[reference[0]] if reference is not None and reference[0] >= 0 else record.node.func
+        func = record.node.args[reference[0]] if reference is not None and 0 <= reference[0] < len(record.node.args) else record.node.func
         if d.self_name is not None and isinstance(func, ast.Name):
             # `for n, stage in [(1, self.a), (2, self.b)]: stage()`: a method of the object itself
             owner = self.ev.find(func.id, record.scope)

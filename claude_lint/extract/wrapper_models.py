@@ -9,7 +9,7 @@ if TYPE_CHECKING:
     from typing import Dict, Iterator, List, Optional, Tuple
 
 from claude_lint.extract.scopes import Binding, CallRecord, Scope
-from claude_lint.extract.wrapper_shapes import AGENT_INVOKES, AGENT_TOOLS, MAX_CLASSES, MAX_VALUE_NODES, MODEL_INVOKES, MODEL_THROUGH, agent_model, bind_params, holds
+from claude_lint.extract.wrapper_shapes import AGENT_INVOKES, AGENT_TOOLS, CHAIN_MODEL_KEYWORDS, CHAIN_MODULES, MAX_CLASSES, RUNNER_RUNS, MAX_VALUE_NODES, MODEL_INVOKES, MODEL_THROUGH, agent_model, bind_params, holds
 from claude_lint.facts import CallSite
 
 
@@ -65,9 +65,13 @@ class ModelFinder:
         if not held:
             return
         self._agents_over(held)
+        self._kept_models = held
         for record in self.c.calls:
-            func = record.node.func
-            if isinstance(func, ast.Attribute) and (func.attr in MODEL_INVOKES or func.attr in AGENT_INVOKES):
+            func, args = record.node.func, record.node.args
+            if isinstance(func, ast.Attribute) and func.attr in RUNNER_RUNS and args and (self.ev.qualname(func.value, record.scope) or "").startswith("agents."):
+                key = self._model_key(args[0], record.scope, 0)  # `Runner.run(self.agent, query)`: the agent's model
+                args = args[1:]
+            elif isinstance(func, ast.Attribute) and (func.attr in MODEL_INVOKES or func.attr in AGENT_INVOKES):
                 key = self._model_key(func.value, record.scope, 0)
             elif isinstance(func, ast.Attribute) and func.attr in AGENT_TOOLS and isinstance(func.value, ast.Attribute) and func.value.attr == "tool":
                 key = self._model_key(func.value.value, record.scope, 0)  # `agent.tool.use_llm(prompt=...)`: a nested agent on its model
@@ -84,7 +88,7 @@ class ModelFinder:
             d = self.enclosing_def(record.scope)
             if d is None or (not key[0] and d.self_name is None and not self.reads_params(record.node, record.scope, d)):
                 continue  # a module-level model invoked with nothing from the function's inputs
-            first = record.node.args[0] if record.node.args and not isinstance(record.node.args[0], ast.Starred) else None
+            first = args[0] if args and not isinstance(args[0], ast.Starred) else None
             messages = self._list_param(first, record.scope, self.owners(d), 0) if first is not None else None
             for site in held[key][:MAX_CLASSES]:
                 yield d, site, messages
@@ -145,6 +149,14 @@ class ModelFinder:
             return self._model_key(expr.func.value, scope, depth + 1)
         if isinstance(expr, ast.BinOp) and isinstance(expr.op, ast.BitOr):
             return self._model_key(expr.left, scope, depth + 1) or self._model_key(expr.right, scope, depth + 1)
+        if isinstance(expr, ast.Call) and (self.ev.qualname(expr.func, scope) or "").startswith(CHAIN_MODULES):
+            # a chain or agent of the framework built over a kept model (`LLMChain(llm=llm, prompt=p)`,
+            # `create_tagging_chain_pydantic(Schema, model)`): invoking it sends the model's requests
+            for arg in (*(k.value for k in expr.keywords if k.arg in CHAIN_MODEL_KEYWORDS), *expr.args[:MAX_CLASSES]):
+                key = self._model_key(arg, scope, depth + 1) if isinstance(arg, (ast.Name, ast.Attribute)) else None
+                if key is not None and key in self._kept_models:
+                    return key
+            return None
         if isinstance(expr, ast.Attribute) and isinstance(expr.value, ast.Name):
             me = self._self_of(scope)
             if me is not None and expr.value.id == me[0]:
@@ -163,6 +175,8 @@ class ModelFinder:
             if len(bound) == 1 and isinstance(bound[0], ast.expr) and owner.kind == "function":
                 return self._model_key(bound[0], owner, depth + 1)
         return None
+
+    _kept_models: Dict[Tuple[str, str], List[CallSite]] = {}
 
     # --- callees ---
 

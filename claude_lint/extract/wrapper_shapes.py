@@ -38,16 +38,27 @@ APPLY = frozenset({"apply", "progress_apply", "parallel_apply", "swifter_apply",
 # f(x); `f.map(xs)` calls it once per item.
 TASK_CALLS = frozenset({"call", "remote", "local", "spawn", "delay", "aio"})
 TASK_MAPS = frozenset({"map", "starmap"})
-# The methods through which a LangChain chat model (or a runnable built on it) makes its
-# request, and those that return a runnable still bound to the same model.
-MODEL_INVOKES = frozenset({"invoke", "ainvoke", "stream", "astream", "batch", "abatch", "predict", "apredict", "predict_messages", "generate", "agenerate"})
+# The methods through which a LangChain chat model (or a runnable built on it, a legacy
+# chain's `run`) or a LlamaIndex LLM (`chat`, `complete`) makes its request, and those that
+# return a runnable still bound to the same model.
+MODEL_INVOKES = frozenset({
+    "invoke", "ainvoke", "stream", "astream", "batch", "abatch", "predict", "apredict", "predict_messages", "generate", "agenerate",
+    "run", "arun", "chat", "achat", "complete", "acomplete", "stream_chat", "astream_chat", "stream_complete", "astream_complete",
+})
 MODEL_THROUGH = frozenset({"with_structured_output", "bind", "bind_tools", "with_retry", "with_config", "with_fallbacks"})
+# A chain or agent made by the framework over a model it is handed (by these keywords, or by
+# position): `LLMChain(llm=llm, ...)`, `load_qa_chain(llm)`, `create_tagging_chain_pydantic(S, llm)`.
+CHAIN_MODULES = ("langchain.", "langchain_core.", "langchain_community.", "langchain_experimental.", "langchain_classic.")
+CHAIN_MODEL_KEYWORDS = frozenset({"llm", "model", "chat_model", "language_model"})
 # An agent built over a model object (Strands: `Agent(model=BedrockModel(...), tools=[...])`)
 # sends the model's requests when it is called (`agent(prompt)`), by these methods, and by
 # the tools that run a nested agent on its model (`agent.tool.use_llm(prompt=...)`).
 AGENTS = frozenset({"Agent"})
+# LangChain's and LangGraph's agent builders: the model by keyword, or first by position.
+AGENT_BUILDERS = frozenset({"create_agent", "create_react_agent", "create_tool_calling_agent", "create_openai_tools_agent", "create_openai_functions_agent", "create_structured_chat_agent"})
 AGENT_INVOKES = frozenset({"invoke_async", "stream_async", "structured_output", "structured_output_async"})
 AGENT_TOOLS = frozenset({"use_llm", "use_agent"})
+RUNNER_RUNS = frozenset({"run", "run_sync", "run_streamed"})  # the OpenAI Agents SDK's `Runner.run(agent, input)`
 
 
 class Everything(frozenset):
@@ -139,9 +150,12 @@ def holds(value: ast.expr, node: ast.AST) -> bool:
 
 
 def agent_model(value: object) -> Optional[ast.expr]:
-    """The model an agent is built over: `Agent(model=m, ...)`'s m."""
+    """The model an agent is built over: `Agent(model=m, ...)`'s m, `create_agent(m, ...)`'s."""
     if isinstance(value, ast.Call) and called_name(value.func) in AGENTS:
         return next((k.value for k in value.keywords if k.arg == "model"), None)
+    if isinstance(value, ast.Call) and called_name(value.func) in AGENT_BUILDERS:
+        found = next((k.value for k in value.keywords if k.arg in ("model", "llm")), None)
+        return found if found is not None or not value.args or isinstance(value.args[0], ast.Starred) else value.args[0]
     return None
 
 

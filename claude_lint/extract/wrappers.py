@@ -27,7 +27,7 @@ from __future__ import annotations
 
 TYPE_CHECKING = False  # typing is for the annotations alone: its import was 7% of a one-file run
 if TYPE_CHECKING:
-    from typing import Dict, FrozenSet, Iterable, List, Optional, Set, Tuple
+    from typing import Callable, Dict, FrozenSet, Iterable, List, Optional, Set, Tuple
 
 from claude_lint.extract import passed_models, sdk
 from claude_lint.extract.scopes import CallRecord, Scope
@@ -37,7 +37,7 @@ from claude_lint.extract.wrapper_shapes import DEFINED, EVERYTHING, MAX_DEPTH, l
 from claude_lint.facts import CallSite, WrapperTable
 from claude_lint.patterns import lazy
 
-__all__ = ["EVERYTHING", "MAX_DEPTH", "Finder", "exported", "methods_of", "params_in", "snake_case", "summarise"]
+__all__ = ["EVERYTHING", "MAX_DEPTH", "Finder", "base_modules", "exported", "methods_of", "params_in", "snake_case", "summarise"]
 
 
 # --- the two passes ----------------------------------------------------------------------
@@ -222,6 +222,22 @@ def exported(tables: Iterable[WrapperTable]) -> List[Dict[str, FrozenSet[str]]]:
     for names, m in handed:
         if m not in taken:
             names[m] = frozenset({m})
+    return out
+
+
+def base_modules(table: WrapperTable, in_project: Callable[[str], bool]) -> Dict[str, List[str]]:
+    """A class of another module of the project that a wrapper class of this table derives
+    from -> the modules of its path. `exported` names the base here (a call through an
+    attribute annotated with the abstract base reaches the subclass's wrapper), and a
+    caller imports it from the base's module, which need not share a word with this
+    file's. A base of a library (`abc.ABC`, `pydantic.BaseModel`) is imported by files
+    that never reach the wrapper: not asked for so."""
+    out: Dict[str, List[str]] = {}
+    for c in table.classes:
+        for b in c.bases:
+            module, _, name = b.target.rpartition(".")
+            if not b.local and module.strip(".") and in_project(module):
+                out.setdefault(name, []).extend(p for p in module.split(".") if p)
     return out
 
 
