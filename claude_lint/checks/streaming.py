@@ -139,7 +139,11 @@ class StreamRequired(Rule):
                     '        return self.client.messages.create(model="claude-sonnet-4-6", max_tokens=32000, messages=[{"role": "user", "content": q}])\n')
         FACTORY = ("import anthropic\n\ndef make_client():\n    return anthropic.Anthropic(max_retries=5)\n\n"
                    'make_client().messages.create(model="claude-sonnet-4-6", max_tokens=32000, messages=[])\n')
-        fires = [*fires, Invalid(HANDED, row=4), Invalid(BRANCHES, row=9), Invalid(FACTORY, row=6)]
+        # built on first use: the `None` it starts as sends nothing, so the one client built decides
+        LAZY = ("import anthropic\nclass Writer:\n    def __init__(self):\n        self.client = None\n"
+                "    def write(self, q):\n        if self.client is None:\n            self.client = anthropic.Anthropic()\n"
+                '        return self.client.messages.create(model="claude-sonnet-4-6", max_tokens=32000, messages=[{"role": "user", "content": q}])\n')
+        fires = [*fires, Invalid(HANDED, row=4), Invalid(BRANCHES, row=9), Invalid(FACTORY, row=6), Invalid(LAZY, row=8)]
         silent = [
             # the same shapes with a timeout on the client's path
             HANDED.replace("kwargs = {}", "kwargs = {'timeout': 900}"),
@@ -148,6 +152,7 @@ class StreamRequired(Rule):
             BRANCHES.replace("anthropic.Anthropic()", "anthropic.Anthropic(timeout=900)"),
             BRANCHES.replace("anthropic.Anthropic()", "make_client()"),  # the other branch's client is not seen
             FACTORY.replace("max_retries=5", "timeout=1800"),
+            LAZY.replace("anthropic.Anthropic()", "anthropic.Anthropic(timeout=1800)"),
             # argparse choices: the user picks one of them, none is the default
             "import argparse\n" + HEAD + "parser = argparse.ArgumentParser()\n"
             'parser.add_argument("--max-tokens", type=int, choices=[4096, 64000])\nargs = parser.parse_args()\n'

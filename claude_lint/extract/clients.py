@@ -89,6 +89,8 @@ def _every(ev: Evaluator, bound, depth: int, each: bool = False) -> Optional[boo
     """True when every place builds it with a timeout, False when each is seen and one builds
     it without (each: when every one does, as for the calls handing it over: one that
     passes a timeout is a caller the request is made for as it should be)."""
+    # `self.client = None` until first use: no client, and a request through it fails before sending.
+    bound = [(b, at) for b, at in bound if not (isinstance(b, ast.Constant) and b.value is None)]
     if not bound or len(bound) > MAX_BOUND:
         return None
     found = {client_timeout(ev, b, [], at, (), depth + 1) if isinstance(b, ast.expr) else None for b, at in bound}
