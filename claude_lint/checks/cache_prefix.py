@@ -7,7 +7,7 @@ from claude_lint import tokens as tok
 from claude_lint.checks.base import Context, Invalid, Rule, money, tokens
 from claude_lint.diagnostics import Diagnostic
 from claude_lint.checks.cache_marks import blocks as all_blocks
-from claude_lint.checks.cache_marks import claude_caching, within
+from claude_lint.checks.cache_marks import claude_caching, injected, within
 from claude_lint.checks import cache_prefix_history as history
 from claude_lint.cost import lost_reads_usd, unread_cache_usd
 from claude_lint.estimate import estimate
@@ -64,7 +64,9 @@ class CachePrefixDynamic(Rule):
     ID) inside a cached prompt prefix: before the last `cache_control` breakpoint, in
     the block that carries it, or near the start of a long system prompt (or of the
     system message that opens an OpenAI-style message list) whose remaining text would
-    otherwise be cacheable.
+    otherwise be cacheable. LiteLLM's `cache_control_injection_points` are breakpoints
+    where LiteLLM writes them: on the system messages (`"role": "system"`) or on the
+    message at an `index` (`-1`, the last, caches all before it).
 
     ## Why is this bad?
     Prompt caching matches prefixes exactly. A timestamp before the breakpoint makes
@@ -229,35 +231,11 @@ class CachePrefixDynamic(Rule):
         fires = [*fires, Invalid(HEAD + TEMPLATE + COUNTER, row=7, message="changes on every iteration of the loop at line 4")]
         silent = [*silent, HEAD + TEMPLATE + COUNTER.replace("{step}", "{user_name}")]
 
-        # A prompt builder with several returns: whichever it sends lands in the cached block.
-        BUILDER = ("def build_system(verbose):\n    if verbose:\n        return f\"Now: {{{value}}}\\n\" + RULES\n    return RULES\n"
-                   'client.messages.create(model="claude-sonnet-4-6", max_tokens=500, messages=[{{"role": "user", "content": "next"}}],\n'
-                   '    system=[{{"type": "text", "text": build_system(True), "cache_control": {{"type": "ephemeral"}}}}])\n')
-        fires = [
-            *fires,
-            Invalid(HEAD + f"RULES = {RULES!r}\n" + BUILDER.format(value="datetime.datetime.now():%H:%M"), row=6,
-                    message="`datetime.datetime.now():%H:%M` changes every minute and sits in the system prompt block that "
-                    "carries the cache breakpoint, so the prefix matches the cache only for calls in the same minute: the others pay a "
-                    "cache write (1.25x input) instead of a read (0.1x or less). Move per-request values"),
-            # to the second: new on every request; to the hour; a clock with its seconds zeroed: to the minute
-            Invalid(HEAD + f"RULES = {RULES!r}\n" + BUILDER.format(value="datetime.datetime.now():%H:%M:%S"), row=6,
-                    message="`datetime.datetime.now():%H:%M:%S` changes on every request and sits in the system prompt block that "
-                    "carries the cache breakpoint, so the prefix never matches the cache: every call pays a cache write"),
-            Invalid(HEAD + f"RULES = {RULES!r}\n" + BUILDER.format(value="datetime.datetime.now():%Y-%m-%d %H:00"), row=6,
-                    message="changes every hour and sits in the system prompt block that carries the cache breakpoint, so the prefix "
-                    "matches the cache only for calls in the same hour"),
-            Invalid(HEAD + f"RULES = {RULES!r}\n" + BUILDER.format(value="datetime.datetime.now().replace(second=0, microsecond=0)"), row=6,
-                    message="changes every minute"),
-        ]
-        silent = [
-            *silent,
-            # the builder's run-time part is a date: one extra write a day
-            HEAD + f"RULES = {RULES!r}\n" + BUILDER.format(value="datetime.datetime.now():%Y-%m-%d"),
-        ]
+        fires, silent = [*fires, *shapes.BUILDER_FIRES], [*silent, *shapes.BUILDER_SILENT]  # a prompt builder with several returns
 
         fires, silent = [*fires, *shapes.FIRES, *history.FIRES], [*silent, *shapes.SILENT, *history.SILENT]  # OpenAI-style system messages, lists filled by appends
 
-        fires, silent = [*fires, *shapes.NAMED_FIRES], [*silent, *shapes.NAMED_SILENT]  # the clock held in a name first
+        fires, silent = [*fires, *shapes.NAMED_FIRES, *shapes.INJECTED_FIRES], [*silent, *shapes.NAMED_SILENT, *shapes.INJECTED_SILENT]  # a name first; LiteLLM's points
 
         # A wrapper's cached system text with a field its caller fills: the caller's loop counter
         # or clock, bound through the wrapper's parameters (and a prompt builder's, through a
@@ -297,7 +275,9 @@ class CachePrefixDynamic(Rule):
 
     @history.or_ahead_of_history(lambda: (per_request, per_iteration))  # the rule's judges of a value
     def check_call(self, call: Call, ctx: Context) -> Iterator[Diagnostic]:
-        blocks = [((_WHERE[b.role], _block_text(b.value)), b.mark is not None) for b in all_blocks(call, whole=True)[0]]
+        found = all_blocks(call, whole=True)[0]
+        placed = injected(call, found)  # LiteLLM writes these breakpoints itself
+        blocks = [((_WHERE[b.role], _block_text(b.value)), b.mark is not None or i in placed) for i, b in enumerate(found)]
         marks = [i for i, (_, cached) in enumerate(blocks) if cached]
         top = call.value("cache_control")
         automatic = top is not None and not (isinstance(top, Lit) and top.value is None)
