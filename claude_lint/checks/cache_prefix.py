@@ -9,6 +9,7 @@ from claude_lint.diagnostics import Diagnostic
 from claude_lint.checks.cache_marks import blocks as all_blocks
 from claude_lint.checks.cache_marks import claude_caching, injected, within
 from claude_lint.checks import cache_prefix_history as history
+from claude_lint.checks import cache_prefix_head as prompt_head
 from claude_lint.cost import lost_reads_usd, unread_cache_usd
 from claude_lint.estimate import estimate
 from claude_lint.facts import Dynamic, Lit, Mapping, OneOf, Seq, Text
@@ -64,7 +65,10 @@ class CachePrefixDynamic(Rule):
     ID) inside a cached prompt prefix: before the last `cache_control` breakpoint, in
     the block that carries it, or near the start of a long system prompt (or of the
     system message that opens an OpenAI-style message list) whose remaining text would
-    otherwise be cacheable. LiteLLM's `cache_control_injection_points` are breakpoints
+    otherwise be cacheable. For a provider that caches by itself the prompt's head is read
+    message after message (the first user message of a list with no system message, the
+    Responses API's `input` string, a short system message ahead of a long fixed one), and
+    only the fixed text right behind the value counts. LiteLLM's `cache_control_injection_points` are breakpoints
     where LiteLLM writes them: on the system messages (`"role": "system"`) or on the
     message at an `index` (`-1`, the last, caches all before it).
 
@@ -233,7 +237,7 @@ class CachePrefixDynamic(Rule):
 
         fires, silent = [*fires, *shapes.BUILDER_FIRES], [*silent, *shapes.BUILDER_SILENT]  # a prompt builder with several returns
 
-        fires, silent = [*fires, *shapes.FIRES, *history.FIRES], [*silent, *shapes.SILENT, *history.SILENT]  # OpenAI-style system messages, lists filled by appends
+        fires, silent = [*fires, *shapes.FIRES, *history.FIRES, *prompt_head.FIRES], [*silent, *shapes.SILENT, *history.SILENT, *prompt_head.SILENT]  # OpenAI-style system messages, lists filled by appends
 
         fires, silent = [*fires, *shapes.NAMED_FIRES, *shapes.INJECTED_FIRES], [*silent, *shapes.NAMED_SILENT, *shapes.INJECTED_SILENT]  # a name first; LiteLLM's points
 
@@ -308,17 +312,23 @@ class CachePrefixDynamic(Rule):
             if found is not None:
                 yield found
                 return
+        text = prompt_head.head(call)  # the value in a message ahead of the fixed text, message after message
+        found = self._ahead_of_prompt(call, text, model, minimum, ratio, "at the head of the prompt") if text is not None else None
+        if found is not None:
+            yield found
 
-    def _ahead_of_prompt(self, call: Call, text: Text, model, minimum: int, ratio: float) -> Optional[Diagnostic]:
+    def _ahead_of_prompt(self, call: Call, text: Text, model, minimum: int, ratio: float, head: str = "") -> Optional[Diagnostic]:
+        """`head`: the text is the prompt's head read across messages, where only the fixed
+        text right behind the value counts (what follows a question is not cached anyway)."""
         for i, part in enumerate(text.parts):
-            if isinstance(part, Dynamic) and (per_request(part) or per_iteration(part, call)):
-                rest = "".join(p for p in text.parts[i + 1:] if isinstance(p, str))
+            if isinstance(part, Dynamic) and (per_request(part) or not head and per_iteration(part, call)):  # a message's loop item is its content
+                rest = prompt_head.fixed_after(text, i) if head else "".join(p for p in text.parts[i + 1:] if isinstance(p, str))
                 if len(rest.encode("utf-8")) * ratio < minimum:
                     return None
                 after = int(tok.count(rest) * ratio)
                 if after >= minimum:
                     usd = lost_reads_usd(after, model)
-                    return self._report(call, part, f"at the start of the system prompt, ahead of ~{tokens(after)} cacheable tokens", usd,
+                    return self._report(call, part, f"{head or 'at the start of the system prompt'}, ahead of ~{tokens(after)} cacheable tokens", usd,
                                         marked=False)
                 return None
         return None

@@ -65,7 +65,7 @@ def provider_minimum(call: Call, ctx: Context) -> Optional[int]:
     """The cache minimum of a request whose model is not known but whose provider caches by
     itself (an Azure OpenAI deployment named only in its URL): the largest minimum among that
     provider's catalogue models, not the largest Claude one."""
-    if not _caches_by_itself(call):
+    if not caches_by_itself(call):
         return None
     known = [m.min_cacheable for m in ctx.catalog.models.values() if m.provider == call.site.provider and m.min_cacheable]
     return max(known, default=None)
@@ -78,10 +78,10 @@ def _caches_history(call: Call, ctx: Context, model) -> bool:
     history = call.site.history or call.site.passed_history
     if claude_caching(call, model) or (model is not None and model.provider == "anthropic"):
         return automatic(call) or history.marked
-    return _caches_by_itself(call)
+    return caches_by_itself(call)
 
 
-def _caches_by_itself(call: Call) -> bool:
+def caches_by_itself(call: Call) -> bool:
     """The provider caches long prefixes by itself. Not a local server (never billed), nor a
     third-party service (OpenRouter, Groq) whose models cache, or not, each its own way."""
     site = call.site
