@@ -39,3 +39,10 @@ def test_points_that_cannot_be_read_mark_nothing(tmp_path):
 
 def test_a_date_in_the_marked_system_message_stays_silent(tmp_path):
     assert not _found(tmp_path, "f'Today: {datetime.date.today()}\\n' + RULES")
+
+
+def test_points_on_a_request_to_a_model_that_caches_by_itself_are_not_breakpoints(tmp_path):
+    # LiteLLM writes `cache_control` for Claude; an OpenAI model's prefix is judged as its own (short head here)
+    write_project(tmp_path, suite=False, example={"bot.py": shapes.INJECTED.format(system="f'Now: {datetime.datetime.now()}\\nBe brief.'", user="q",
+                                                                                  points=shapes.SYSTEM_POINT).replace("anthropic/claude-sonnet-4-6", "gpt-5.4")})
+    assert not lint_tree(tmp_path, suite=False, select=("CL006",)).diagnostics

@@ -280,7 +280,7 @@ class CachePrefixDynamic(Rule):
     @history.or_ahead_of_history(lambda: (per_request, per_iteration))  # the rule's judges of a value
     def check_call(self, call: Call, ctx: Context) -> Iterator[Diagnostic]:
         found = all_blocks(call, whole=True)[0]
-        placed = injected(call, found)  # LiteLLM writes these breakpoints itself
+        placed = injected(call, found) if claude_caching(call, ctx.model(call)) else set()  # LiteLLM writes these itself, for Claude
         blocks = [((_WHERE[b.role], _block_text(b.value)), b.mark is not None or i in placed) for i, b in enumerate(found)]
         marks = [i for i, (_, cached) in enumerate(blocks) if cached]
         top = call.value("cache_control")
