@@ -53,3 +53,15 @@ def test_only_where_the_provider_caches_by_itself(tmp_path):
               "model='claude-sonnet-4-6', max_tokens=300, messages=[{'role': 'user', 'content': f'Now: {datetime.datetime.now()}\\n{RULES}\\n{q}'}])\n")
     write_project(tmp_path, suite=False, example={"bot.py": claude})
     assert not lint_tree(tmp_path, suite=False, select=("CL006",)).diagnostics
+
+
+def test_a_clock_helper_is_read_by_its_name_and_its_time_of_day_format():
+    from claude_lint.checks.cache_prefix_history import clock_helper, resolution
+
+    assert clock_helper("get_local_time():%d/%m/%Y %H:%M") and clock_helper("self._now().strftime('%H:%M:%S')")
+    assert clock_helper("clock.currentTime().strftime('%I:%M %p')")
+    # a date, an argument (a stored time), a name that is not a call
+    assert not clock_helper("get_local_time():%d/%m/%Y")
+    assert not clock_helper("parse_time(row):%H:%M") and not clock_helper("start_time:%H:%M")
+    # ahead of a resent conversation the message says the clock's unit, not "new on every request"
+    assert resolution("get_local_time():%H:%M") == "the minute"

@@ -51,7 +51,7 @@ def resolution(source: str) -> Optional[str]:
 
 def per_request(part: Dynamic) -> bool:
     source = part.source
-    if not PER_REQUEST.search(source) or _DAILY.search(source) or _CLOCK_ZONE.search(source.strip()):
+    if not (PER_REQUEST.search(source) or history.clock_helper(source)) or _DAILY.search(source) or _CLOCK_ZONE.search(source.strip()):
         return False
     fmt = _FORMAT.search(source)
     if fmt is not None and fmt.group("fmt") and not _TIME_DIRECTIVE.search(fmt.group("fmt")):
@@ -61,8 +61,9 @@ def per_request(part: Dynamic) -> bool:
 
 class CachePrefixDynamic(Rule):
     """## What it does
-    Flags a per-request value (the current time, a UUID, a random number, a request
-    ID) inside a cached prompt prefix: before the last `cache_control` breakpoint, in
+    Flags a per-request value (the current time, also from the project's own clock
+    named for it: `{get_local_time():%H:%M}`, a UUID, a random number, a request ID)
+    inside a cached prompt prefix: before the last `cache_control` breakpoint, in
     the block that carries it, or near the start of a long system prompt (or of the
     system message that opens an OpenAI-style message list) whose remaining text would
     otherwise be cacheable. For a provider that caches by itself the prompt's head is read

@@ -321,3 +321,14 @@ BUILDER_SILENT = [
     # the builder's run-time part is a date: one extra write a day
     BUILDER_HEAD + BUILDER.format(value="datetime.datetime.now():%Y-%m-%d"),
 ]
+
+# The project's own clock, named for the time and formatted to the minute at the head of the
+# system message: the current time, read on every request (an argument means a stored time).
+ZONED = ("from openai import OpenAI\nfrom datetime import datetime\nfrom zoneinfo import ZoneInfo\n" + f"RULES = {RULES!r}\n"
+         "def get_local_time():\n    return datetime.now(ZoneInfo('America/Cancun'))\n"
+         "def parse_time(text):\n    return datetime.fromisoformat(text)\n"
+         "def ask(q, booked):\n    return OpenAI().chat.completions.create(model='gpt-5.4', max_completion_tokens=300, messages=[\n"
+         "        {{'role': 'system', 'content': f'Current time: {{{value}}}\\n{{RULES}}'}}, {{'role': 'user', 'content': q}}])\n")
+FIRES.append(Invalid(ZONED.format(value="get_local_time():%d/%m/%Y %H:%M"), row=11,
+                     message="`get_local_time():%d/%m/%Y %H:%M` changes every minute and sits at the start of the system prompt"))
+SILENT.extend([ZONED.format(value="get_local_time():%d/%m/%Y"), ZONED.format(value="parse_time(booked):%H:%M")])

@@ -37,13 +37,23 @@ _TIMESPEC = lazy(r"""timespec\s*=\s*["'](?P<unit>\w+)""")
 _TIMESPECS = {"hours": None, "minutes": "the minute", "seconds": "the second", "milliseconds": "the millisecond"}
 # The format a clock is written with: strftime's argument or an f-string field's spec (CL006 reads it too).
 FORMAT_SPEC = lazy(r"""(?:strftime\(\s*[rbuf]*["']|\):)(?P<fmt>[^"'}]*)""")
+# A project's own clock: a call with no arguments named for the time (`get_local_time()`,
+# `self._now()`, `currentTime()`) whose result is formatted to the hour or finer. One with
+# arguments (`parse_time(row)`) reads a stored time, not the clock.
+_CLOCK_HELPER = lazy(r"\b\w*(?:_now|_time|_datetime|Now|Time|DateTime)\(\)")
+_TIME_OF_DAY = lazy(r"%-?[HIMSfpXcTsRkl]")
+
+
+def clock_helper(source: str) -> bool:
+    spec = FORMAT_SPEC.search(source)
+    return bool(_CLOCK_HELPER.search(source) and spec is not None and _TIME_OF_DAY.search(spec.group("fmt")))
 
 
 def resolution(source: str) -> Optional[str]:
     """How often the value's text changes: a clock's finest unit, "" for a value new on every
     request (a uuid, a request id), None for a clock coarser than a minute (an hour's change
     costs one miss an hour, not one per turn) or a name whose clock we do not see read."""
-    if not _CLOCK.search(source):
+    if not _CLOCK.search(source) and not clock_helper(source):
         return ""
     if "(" not in source:
         return None  # `{time}`: a name we could not follow to the clock it holds
