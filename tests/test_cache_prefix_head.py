@@ -63,5 +63,6 @@ def test_a_clock_helper_is_read_by_its_name_and_its_time_of_day_format():
     # a date, an argument (a stored time), a name that is not a call
     assert not clock_helper("get_local_time():%d/%m/%Y")
     assert not clock_helper("parse_time(row):%H:%M") and not clock_helper("start_time:%H:%M")
+    assert not clock_helper("user.last_login_time().strftime('%H:%M')")
     # ahead of a resent conversation the message says the clock's unit, not "new on every request"
     assert resolution("get_local_time():%H:%M") == "the minute"

@@ -37,10 +37,10 @@ _TIMESPEC = lazy(r"""timespec\s*=\s*["'](?P<unit>\w+)""")
 _TIMESPECS = {"hours": None, "minutes": "the minute", "seconds": "the second", "milliseconds": "the millisecond"}
 # The format a clock is written with: strftime's argument or an f-string field's spec (CL006 reads it too).
 FORMAT_SPEC = lazy(r"""(?:strftime\(\s*[rbuf]*["']|\):)(?P<fmt>[^"'}]*)""")
-# A project's own clock: a call with no arguments named for the time (`get_local_time()`,
-# `self._now()`, `currentTime()`) whose result is formatted to the hour or finer. One with
-# arguments (`parse_time(row)`) reads a stored time, not the clock.
-_CLOCK_HELPER = lazy(r"\b\w*(?:_now|_time|_datetime|Now|Time|DateTime)\(\)")
+# A project's own clock: a call with no arguments named for the current time (`get_local_time()`,
+# `self._now()`, `getCurrentTime()`) whose result is formatted to the hour or finer. One with
+# arguments (`parse_time(row)`) or of another name (`user.last_login_time()`) reads a stored time.
+_CLOCK_HELPER = lazy(r"\b(?:\w*(?:_now|Now)|(?:get|current|local)\w*(?:_time|Time|_datetime|DateTime))\(\)")
 _TIME_OF_DAY = lazy(r"%-?[HIMSfpXcTsRkl]")
 
 
