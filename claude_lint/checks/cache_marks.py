@@ -154,10 +154,12 @@ def unmarked_request(call: Call, ctx: Context, marked: Callable[[Call], bool], l
 
 class Block:
     """One prompt block in cache order (tools, system, messages): where it is (`role`),
-    the value as resolved, and where its breakpoint is written (None: it has none)."""
+    the value as resolved, and where its breakpoint is written (None: it has none). A
+    message's block also knows its message: `message`, its index in the list, and
+    `speaker`, the message's role as written (None when not literal)."""
 
-    def __init__(self, role: str, value: object, mark: Optional[Loc]):
-        self.role, self.value, self.mark = role, value, mark
+    def __init__(self, role: str, value: object, mark: Optional[Loc], message: Optional[int] = None, speaker: Optional[str] = None):
+        self.role, self.value, self.mark, self.message, self.speaker = role, value, mark, message, speaker
 
     @property
     def text(self) -> Optional[Text]:
@@ -190,11 +192,12 @@ def blocks(call: Call, value_of: Optional[Callable[[str], object]] = None, whole
             if whole:
                 out.append(_block(role, value))
             continue
-        for item in value.items:
+        for index, item in enumerate(value.items):
             if role == "messages" and isinstance(item, Mapping):
-                content = item.get("content")
+                content, speaker = item.get("content"), item.get("role")
+                speaker = speaker.literal if isinstance(speaker, Text) and all(isinstance(p, str) for p in speaker.parts) else None
                 for block in content.items if isinstance(content, Seq) else (content,):
-                    out.append(_block(role, block))
+                    out.append(_block(role, block, index, speaker))
                 if item.open:
                     seen = False
             else:
@@ -202,8 +205,35 @@ def blocks(call: Call, value_of: Optional[Callable[[str], object]] = None, whole
     return out, seen
 
 
-def _block(role: str, value: object) -> Block:
-    return Block(role, value, mark_of(value) if isinstance(value, Mapping) else None)
+def _block(role: str, value: object, message: Optional[int] = None, speaker: Optional[str] = None) -> Block:
+    return Block(role, value, mark_of(value) if isinstance(value, Mapping) else None, message, speaker)
+
+
+def injected(call: Call, found: List[Block]) -> Set[int]:
+    """The positions in `found` (the request's `blocks`) where LiteLLM writes a breakpoint
+    itself, by the request's `cache_control_injection_points`: the last block of each message
+    a point names by role (`{"location": "message", "role": "system"}`) or by index (`-1`, the
+    last). Empty when the points are not all written out, or the messages not seen whole."""
+    arg = call.args.get("cache_control_injection_points") if call.site.provider == "litellm" else None
+    points = arg.value if arg is not None else None
+    messages = call.value("messages")
+    if not isinstance(points, Seq) or not isinstance(messages, Seq) or not points.items:
+        return set()
+    wanted_roles, wanted_indices = set(), set()
+    for point in points.items:
+        where = point.get("location") if isinstance(point, Mapping) else None
+        role, index = (point.get("role"), point.get("index")) if isinstance(point, Mapping) else (None, None)
+        if point.open or not isinstance(where, Text) or where.literal != "message":
+            return set()  # a point we cannot read may mark any block
+        if isinstance(role, Text) and all(isinstance(p, str) for p in role.parts):
+            wanted_roles.add(role.literal)
+        elif isinstance(index, Lit) and isinstance(index.value, int) and -len(messages.items) <= index.value < len(messages.items):
+            wanted_indices.add(index.value % len(messages.items))
+        else:
+            return set()
+    last = {b.message: i for i, b in enumerate(found) if b.role == "messages" and b.message is not None}
+    return {i for i, b in enumerate(found) if b.message is not None and last[b.message] == i
+            and (b.message in wanted_indices or b.speaker in wanted_roles)}
 
 
 def as_written(call: Call) -> Callable[[str], object]:

@@ -7,8 +7,9 @@ from claude_lint import tokens as tok
 from claude_lint.checks.base import Context, Invalid, Rule, money, tokens
 from claude_lint.diagnostics import Diagnostic
 from claude_lint.checks.cache_marks import blocks as all_blocks
-from claude_lint.checks.cache_marks import claude_caching, within
+from claude_lint.checks.cache_marks import claude_caching, injected, within
 from claude_lint.checks import cache_prefix_history as history
+from claude_lint.checks import cache_prefix_head as prompt_head
 from claude_lint.cost import lost_reads_usd, unread_cache_usd
 from claude_lint.estimate import estimate
 from claude_lint.facts import Dynamic, Lit, Mapping, OneOf, Seq, Text
@@ -50,7 +51,7 @@ def resolution(source: str) -> Optional[str]:
 
 def per_request(part: Dynamic) -> bool:
     source = part.source
-    if not PER_REQUEST.search(source) or _DAILY.search(source) or _CLOCK_ZONE.search(source.strip()):
+    if not (PER_REQUEST.search(source) or history.clock_helper(source)) or _DAILY.search(source) or _CLOCK_ZONE.search(source.strip()):
         return False
     fmt = _FORMAT.search(source)
     if fmt is not None and fmt.group("fmt") and not _TIME_DIRECTIVE.search(fmt.group("fmt")):
@@ -60,11 +61,17 @@ def per_request(part: Dynamic) -> bool:
 
 class CachePrefixDynamic(Rule):
     """## What it does
-    Flags a per-request value (the current time, a UUID, a random number, a request
-    ID) inside a cached prompt prefix: before the last `cache_control` breakpoint, in
+    Flags a per-request value (the current time, also from the project's own clock
+    named for it: `{get_local_time():%H:%M}`, a UUID, a random number, a request ID)
+    inside a cached prompt prefix: before the last `cache_control` breakpoint, in
     the block that carries it, or near the start of a long system prompt (or of the
     system message that opens an OpenAI-style message list) whose remaining text would
-    otherwise be cacheable.
+    otherwise be cacheable. For a provider that caches by itself the prompt's head is read
+    message after message (the first user message of a list with no system message, the
+    Responses API's `input` string, a short system message ahead of a long fixed one), and
+    only the fixed text right behind the value counts. LiteLLM's `cache_control_injection_points` are breakpoints
+    where LiteLLM writes them: on the system messages (`"role": "system"`) or on the
+    message at an `index` (`-1`, the last, caches all before it).
 
     ## Why is this bad?
     Prompt caching matches prefixes exactly. A timestamp before the breakpoint makes
@@ -229,35 +236,11 @@ class CachePrefixDynamic(Rule):
         fires = [*fires, Invalid(HEAD + TEMPLATE + COUNTER, row=7, message="changes on every iteration of the loop at line 4")]
         silent = [*silent, HEAD + TEMPLATE + COUNTER.replace("{step}", "{user_name}")]
 
-        # A prompt builder with several returns: whichever it sends lands in the cached block.
-        BUILDER = ("def build_system(verbose):\n    if verbose:\n        return f\"Now: {{{value}}}\\n\" + RULES\n    return RULES\n"
-                   'client.messages.create(model="claude-sonnet-4-6", max_tokens=500, messages=[{{"role": "user", "content": "next"}}],\n'
-                   '    system=[{{"type": "text", "text": build_system(True), "cache_control": {{"type": "ephemeral"}}}}])\n')
-        fires = [
-            *fires,
-            Invalid(HEAD + f"RULES = {RULES!r}\n" + BUILDER.format(value="datetime.datetime.now():%H:%M"), row=6,
-                    message="`datetime.datetime.now():%H:%M` changes every minute and sits in the system prompt block that "
-                    "carries the cache breakpoint, so the prefix matches the cache only for calls in the same minute: the others pay a "
-                    "cache write (1.25x input) instead of a read (0.1x or less). Move per-request values"),
-            # to the second: new on every request; to the hour; a clock with its seconds zeroed: to the minute
-            Invalid(HEAD + f"RULES = {RULES!r}\n" + BUILDER.format(value="datetime.datetime.now():%H:%M:%S"), row=6,
-                    message="`datetime.datetime.now():%H:%M:%S` changes on every request and sits in the system prompt block that "
-                    "carries the cache breakpoint, so the prefix never matches the cache: every call pays a cache write"),
-            Invalid(HEAD + f"RULES = {RULES!r}\n" + BUILDER.format(value="datetime.datetime.now():%Y-%m-%d %H:00"), row=6,
-                    message="changes every hour and sits in the system prompt block that carries the cache breakpoint, so the prefix "
-                    "matches the cache only for calls in the same hour"),
-            Invalid(HEAD + f"RULES = {RULES!r}\n" + BUILDER.format(value="datetime.datetime.now().replace(second=0, microsecond=0)"), row=6,
-                    message="changes every minute"),
-        ]
-        silent = [
-            *silent,
-            # the builder's run-time part is a date: one extra write a day
-            HEAD + f"RULES = {RULES!r}\n" + BUILDER.format(value="datetime.datetime.now():%Y-%m-%d"),
-        ]
+        fires, silent = [*fires, *shapes.BUILDER_FIRES], [*silent, *shapes.BUILDER_SILENT]  # a prompt builder with several returns
 
-        fires, silent = [*fires, *shapes.FIRES, *history.FIRES], [*silent, *shapes.SILENT, *history.SILENT]  # OpenAI-style system messages, lists filled by appends
+        fires, silent = [*fires, *shapes.FIRES, *history.FIRES, *prompt_head.FIRES], [*silent, *shapes.SILENT, *history.SILENT, *prompt_head.SILENT]  # OpenAI-style system messages, lists filled by appends
 
-        fires, silent = [*fires, *shapes.NAMED_FIRES], [*silent, *shapes.NAMED_SILENT]  # the clock held in a name first
+        fires, silent = [*fires, *shapes.NAMED_FIRES, *shapes.INJECTED_FIRES], [*silent, *shapes.NAMED_SILENT, *shapes.INJECTED_SILENT]  # a name first; LiteLLM's points
 
         # A wrapper's cached system text with a field its caller fills: the caller's loop counter
         # or clock, bound through the wrapper's parameters (and a prompt builder's, through a
@@ -297,7 +280,9 @@ class CachePrefixDynamic(Rule):
 
     @history.or_ahead_of_history(lambda: (per_request, per_iteration))  # the rule's judges of a value
     def check_call(self, call: Call, ctx: Context) -> Iterator[Diagnostic]:
-        blocks = [((_WHERE[b.role], _block_text(b.value)), b.mark is not None) for b in all_blocks(call, whole=True)[0]]
+        found = all_blocks(call, whole=True)[0]
+        placed = injected(call, found) if claude_caching(call, ctx.model(call)) else set()  # LiteLLM writes these itself, for Claude
+        blocks = [((_WHERE[b.role], _block_text(b.value)), b.mark is not None or i in placed) for i, b in enumerate(found)]
         marks = [i for i, (_, cached) in enumerate(blocks) if cached]
         top = call.value("cache_control")
         automatic = top is not None and not (isinstance(top, Lit) and top.value is None)
@@ -328,17 +313,23 @@ class CachePrefixDynamic(Rule):
             if found is not None:
                 yield found
                 return
+        text = prompt_head.head(call)  # the value in a message ahead of the fixed text, message after message
+        found = self._ahead_of_prompt(call, text, model, minimum, ratio, "at the head of the prompt") if text is not None else None
+        if found is not None:
+            yield found
 
-    def _ahead_of_prompt(self, call: Call, text: Text, model, minimum: int, ratio: float) -> Optional[Diagnostic]:
+    def _ahead_of_prompt(self, call: Call, text: Text, model, minimum: int, ratio: float, head: str = "") -> Optional[Diagnostic]:
+        """`head`: the text is the prompt's head read across messages, where only the fixed
+        text right behind the value counts (what follows a question is not cached anyway)."""
         for i, part in enumerate(text.parts):
-            if isinstance(part, Dynamic) and (per_request(part) or per_iteration(part, call)):
-                rest = "".join(p for p in text.parts[i + 1:] if isinstance(p, str))
+            if isinstance(part, Dynamic) and (per_request(part) or not head and per_iteration(part, call)):  # a message's loop item is its content
+                rest = prompt_head.fixed_after(text, i) if head else "".join(p for p in text.parts[i + 1:] if isinstance(p, str))
                 if len(rest.encode("utf-8")) * ratio < minimum:
                     return None
                 after = int(tok.count(rest) * ratio)
                 if after >= minimum:
                     usd = lost_reads_usd(after, model)
-                    return self._report(call, part, f"at the start of the system prompt, ahead of ~{tokens(after)} cacheable tokens", usd,
+                    return self._report(call, part, f"{head or 'at the start of the system prompt'}, ahead of ~{tokens(after)} cacheable tokens", usd,
                                         marked=False)
                 return None
         return None

@@ -276,3 +276,59 @@ NAMED = (HELPER_HEAD + f"RULES = {RULES!r}\n"
 NAMED_FIRES = [Invalid(NAMED.format(fmt="%Y-%m-%d %H:%M (%A)"), row=5,
                        message="`datetime.datetime.now().strftime('%Y-%m-%d %H:%M (%A)')` changes every minute")]
 NAMED_SILENT = [NAMED.format(fmt="%Y-%m-%d (%A)")]
+
+# LiteLLM writes the breakpoints itself where `cache_control_injection_points` says: on the
+# system messages (`role`) or on one message (`index`, -1 the last, after the system prompt).
+INJECTED = ("import datetime, litellm\n" + f"RULES = {RULES!r}\n"
+            "def ask(q):\n    return litellm.completion(model='anthropic/claude-sonnet-4-6', max_tokens=300, messages=[\n"
+            "        {{'role': 'system', 'content': {system}}}, {{'role': 'user', 'content': {user}}}],\n"
+            "        cache_control_injection_points={points})\n")
+SYSTEM_POINT = "[{'location': 'message', 'role': 'system'}]"
+INJECTED_FIRES = [
+    Invalid(INJECTED.format(system="f'Now: {datetime.datetime.now()}\\n' + RULES", user="q", points=SYSTEM_POINT), row=5,
+            message="`datetime.datetime.now()` changes on every request and sits in the messages block that carries the cache breakpoint"),
+    Invalid(INJECTED.format(system="f'Now: {datetime.datetime.now():%H:%M:%S}\\n' + RULES", user="q", points="[{'location': 'message', 'index': -1}]"),
+            row=5, message="changes on every request and sits in the messages before the last cache breakpoint"),
+]
+INJECTED_SILENT = [
+    # the clock in the user turn, after the system message LiteLLM marks
+    INJECTED.format(system="RULES", user="f'Now: {datetime.datetime.now()}\\n{q}'", points=SYSTEM_POINT),
+    # points read from settings: where LiteLLM puts the breakpoints is not known
+    INJECTED.format(system="f'Now: {datetime.datetime.now()}\\n' + RULES", user="q", points="load_points()"),
+]
+
+# A prompt builder with several returns: whichever it sends lands in the cached block.
+BUILDER_HEAD = HELPER_HEAD + f"RULES = {RULES!r}\n"
+BUILDER = ("def build_system(verbose):\n    if verbose:\n        return f\"Now: {{{value}}}\\n\" + RULES\n    return RULES\n"
+           'client.messages.create(model="claude-sonnet-4-6", max_tokens=500, messages=[{{"role": "user", "content": "next"}}],\n'
+           '    system=[{{"type": "text", "text": build_system(True), "cache_control": {{"type": "ephemeral"}}}}])\n')
+BUILDER_FIRES = [
+    Invalid(BUILDER_HEAD + BUILDER.format(value="datetime.datetime.now():%H:%M"), row=6,
+            message="`datetime.datetime.now():%H:%M` changes every minute and sits in the system prompt block that "
+            "carries the cache breakpoint, so the prefix matches the cache only for calls in the same minute: the others pay a "
+            "cache write (1.25x input) instead of a read (0.1x or less). Move per-request values"),
+    # to the second: new on every request; to the hour; a clock with its seconds zeroed: to the minute
+    Invalid(BUILDER_HEAD + BUILDER.format(value="datetime.datetime.now():%H:%M:%S"), row=6,
+            message="`datetime.datetime.now():%H:%M:%S` changes on every request and sits in the system prompt block that "
+            "carries the cache breakpoint, so the prefix never matches the cache: every call pays a cache write"),
+    Invalid(BUILDER_HEAD + BUILDER.format(value="datetime.datetime.now():%Y-%m-%d %H:00"), row=6,
+            message="changes every hour and sits in the system prompt block that carries the cache breakpoint, so the prefix "
+            "matches the cache only for calls in the same hour"),
+    Invalid(BUILDER_HEAD + BUILDER.format(value="datetime.datetime.now().replace(second=0, microsecond=0)"), row=6,
+            message="changes every minute"),
+]
+BUILDER_SILENT = [
+    # the builder's run-time part is a date: one extra write a day
+    BUILDER_HEAD + BUILDER.format(value="datetime.datetime.now():%Y-%m-%d"),
+]
+
+# The project's own clock, named for the time and formatted to the minute at the head of the
+# system message: the current time, read on every request (an argument means a stored time).
+ZONED = ("from openai import OpenAI\nfrom datetime import datetime\nfrom zoneinfo import ZoneInfo\n" + f"RULES = {RULES!r}\n"
+         "def get_local_time():\n    return datetime.now(ZoneInfo('America/Cancun'))\n"
+         "def parse_time(text):\n    return datetime.fromisoformat(text)\n"
+         "def ask(q, booked):\n    return OpenAI().chat.completions.create(model='gpt-5.4', max_completion_tokens=300, messages=[\n"
+         "        {{'role': 'system', 'content': f'Current time: {{{value}}}\\n{{RULES}}'}}, {{'role': 'user', 'content': q}}])\n")
+FIRES.append(Invalid(ZONED.format(value="get_local_time():%d/%m/%Y %H:%M"), row=11,
+                     message="`get_local_time():%d/%m/%Y %H:%M` changes every minute and sits at the start of the system prompt"))
+SILENT.extend([ZONED.format(value="get_local_time():%d/%m/%Y"), ZONED.format(value="parse_time(booked):%H:%M")])

@@ -37,13 +37,23 @@ _TIMESPEC = lazy(r"""timespec\s*=\s*["'](?P<unit>\w+)""")
 _TIMESPECS = {"hours": None, "minutes": "the minute", "seconds": "the second", "milliseconds": "the millisecond"}
 # The format a clock is written with: strftime's argument or an f-string field's spec (CL006 reads it too).
 FORMAT_SPEC = lazy(r"""(?:strftime\(\s*[rbuf]*["']|\):)(?P<fmt>[^"'}]*)""")
+# A project's own clock: a call with no arguments named for the current time (`get_local_time()`,
+# `self._now()`, `getCurrentTime()`) whose result is formatted to the hour or finer. One with
+# arguments (`parse_time(row)`) or of another name (`user.last_login_time()`) reads a stored time.
+_CLOCK_HELPER = lazy(r"\b(?:\w*(?:_now|Now)|(?:get|current|local)\w*(?:_time|Time|_datetime|DateTime))\(\)")
+_TIME_OF_DAY = lazy(r"%-?[HIMSfpXcTsRkl]")
+
+
+def clock_helper(source: str) -> bool:
+    spec = FORMAT_SPEC.search(source)
+    return bool(_CLOCK_HELPER.search(source) and spec is not None and _TIME_OF_DAY.search(spec.group("fmt")))
 
 
 def resolution(source: str) -> Optional[str]:
     """How often the value's text changes: a clock's finest unit, "" for a value new on every
     request (a uuid, a request id), None for a clock coarser than a minute (an hour's change
     costs one miss an hour, not one per turn) or a name whose clock we do not see read."""
-    if not _CLOCK.search(source):
+    if not _CLOCK.search(source) and not clock_helper(source):
         return ""
     if "(" not in source:
         return None  # `{time}`: a name we could not follow to the clock it holds
@@ -65,7 +75,7 @@ def provider_minimum(call: Call, ctx: Context) -> Optional[int]:
     """The cache minimum of a request whose model is not known but whose provider caches by
     itself (an Azure OpenAI deployment named only in its URL): the largest minimum among that
     provider's catalogue models, not the largest Claude one."""
-    if not _caches_by_itself(call):
+    if not caches_by_itself(call):
         return None
     known = [m.min_cacheable for m in ctx.catalog.models.values() if m.provider == call.site.provider and m.min_cacheable]
     return max(known, default=None)
@@ -78,10 +88,10 @@ def _caches_history(call: Call, ctx: Context, model) -> bool:
     history = call.site.history or call.site.passed_history
     if claude_caching(call, model) or (model is not None and model.provider == "anthropic"):
         return automatic(call) or history.marked
-    return _caches_by_itself(call)
+    return caches_by_itself(call)
 
 
-def _caches_by_itself(call: Call) -> bool:
+def caches_by_itself(call: Call) -> bool:
     """The provider caches long prefixes by itself. Not a local server (never billed), nor a
     third-party service (OpenRouter, Groq) whose models cache, or not, each its own way."""
     site = call.site
