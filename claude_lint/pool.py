@@ -39,7 +39,7 @@ WORKER_MEMORY = 4_000_000_000
 # cannot reach it (a native call): it is killed.
 GRACE_SECONDS = 10.0
 
-from claude_lint.pool_fork import Worker, free_cores, lost, running  # noqa: F401 (free_cores: tests set it; running: for pool_share)
+from claude_lint.pool_fork import Worker, fields, free_cores, lost, running, source_from  # noqa: F401 (free_cores: tests set it; running: for pool_share)
 
 _linter = None  # set in the parent before fork; workers inherit it
 _sources: Sequence[object] = ()  # (and `share`'s sources and look)
@@ -147,6 +147,7 @@ class _Share:
         finally:
             _linter = _sources = _look = None
         w.inherited = len(self.sources)  # it was forked with these
+        w.conn.queued()
         self.workers.append(w)
         self.given[w] = deque()
         return True
@@ -176,11 +177,15 @@ class _Share:
         from claude_lint.pool_fork import wait
 
         for w in self.workers:
+            try:
+                w.conn.flush()
+            except OSError:  # gone: seen by the wait
+                pass
             self._top_up(w)
         busy = [w for w in self.workers if self.given[w]]
         if not busy:
             return False
-        ready = wait([w.conn for w in busy], timeout)
+        ready = wait([w.conn for w in busy], min(timeout, 0.002) if any(w.conn.pending for w in busy) else timeout)
         for w in busy:
             if w.conn in ready and self._take(w):
                 self._top_up(w)
@@ -214,7 +219,7 @@ class _Share:
     def _top_up(self, w: "Worker") -> None:
         """Two chunks ahead, so that a worker never waits for this process."""
         given = self.given[w]
-        while len(given) < 2 * self._size():
+        while len(given) < 2 * self._size() and not w.conn.pending:
             end = self.cursor
             if self.todo:
                 chunk = self.todo.popleft()
@@ -225,7 +230,7 @@ class _Share:
                     return  # more to come: only whole chunks while the walk goes on
             try:
                 inherited = w.inherited
-                w.conn.send([i if i < inherited else _fields(i, self.sources[i]) for i in chunk])
+                w.conn.send([i if i < inherited else fields(i, self.sources[i]) for i in chunk])
             except Exception:  # gone: the chunk is not given (its death is seen by the wait)
                 if end == self.cursor:
                     self.todo.appendleft(chunk)
@@ -263,22 +268,14 @@ class _Share:
         return True
 
 
-def _fields(index: int, source) -> tuple:
-    """A source found after the workers were forked, as they rebuild it (a pickled
-    dataclass costs several times its strings)."""
-    return (index, source.path, source.abspath, source.kind, source.explicit, source.real)
-
-
 def _serve_share(conn, workers: int) -> None:
     """A worker: chunks of sources in (indices of those it was forked with, the fields of
     later ones); what each file needs, found and sent back in order, until None."""
-    from claude_lint.discover import SourceFile
     from claude_lint.facts import FileFacts
     from claude_lint.memory import limit_address_space
 
     limit_address_space(WORKER_MEMORY, workers)
     linter, look, sources = _linter, _look, _sources
-    new = object.__new__
     try:
         while True:
             chunk = conn.recv()
@@ -289,9 +286,7 @@ def _serve_share(conn, workers: int) -> None:
                 if type(item) is int:
                     i, source = item, sources[item]
                 else:
-                    i = item[0]
-                    source = new(SourceFile)
-                    source.__dict__.update(path=item[1], abspath=item[2], kind=item[3], explicit=item[4], real=item[5])
+                    i, source = item[0], source_from(item)
                 try:
                     facts, data, _ = look(linter, source, None)
                 except Exception as exc:  # a bug of ours: reported, as extraction reports one

@@ -30,17 +30,39 @@ _unreaped: List[int] = []
 
 class Conn:
     """One end of a worker's two pipes: `send` on one, `recv` on the other (as a
-    multiprocessing Connection: EOFError when the other side is gone, OSError on send)."""
+    multiprocessing Connection: EOFError when the other side is gone, OSError on send).
+    After `queued()`, a send never blocks: what the pipe cannot take now waits in
+    `pending` for `flush` (a worker busy sending a large answer reads no job meanwhile:
+    a parent blocked on sending it one would wait for good)."""
 
     def __init__(self, read_fd: int, write_fd: int):
         self.read_fd = read_fd
         self.write_fd = write_fd
+        self.pending: Optional[bytes] = None  # None: sends block
+
+    def queued(self) -> None:
+        os.set_blocking(self.write_fd, False)
+        self.pending = b""
+
+    def flush(self) -> bool:
+        """What is pending written as far as the pipe takes it now; True when all is."""
+        while self.pending:
+            try:
+                written = os.write(self.write_fd, self.pending)
+            except BlockingIOError:
+                return False
+            self.pending = self.pending[written:]
+        return True
 
     def fileno(self) -> int:
         return self.read_fd
 
     def send(self, obj: object) -> None:
         data = dumps(obj, 5)
+        if self.pending is not None:
+            self.pending += len(data).to_bytes(_HEADER, "big") + data
+            self.flush()
+            return
         view = memoryview(len(data).to_bytes(_HEADER, "big") + data)
         while view:
             view = view[os.write(self.write_fd, view):]
@@ -231,3 +253,17 @@ def lost(source, stuck: bool, grace: float):
            if stuck else "the process analysing it died (out of memory, or killed)")
     error = FileError(FILE_TIMEOUT, f"{why}; file not linted", Loc(source.path, 1, 1, 1, 1))
     return FileFacts(source.path, source.abspath, None, source.kind, errors=(error,))
+
+
+def fields(index: int, source) -> tuple:
+    """A source found after a worker was forked, as `source_from` rebuilds it there (a
+    pickled dataclass costs several times its strings)."""
+    return (index, source.path, source.abspath, source.kind, source.explicit, source.real)
+
+
+def source_from(item: tuple):
+    from claude_lint.discover import SourceFile
+
+    source = object.__new__(SourceFile)
+    source.__dict__.update(path=item[1], abspath=item[2], kind=item[3], explicit=item[4], real=item[5])
+    return source

@@ -128,3 +128,28 @@ def test_a_run_with_a_pool_does_not_import_multiprocessing(tmp_path):
     env = {k: v for k, v in os.environ.items() if k != "CLAUDE_LINT_NO_POOL"}
     out = subprocess.run([sys.executable, "-c", code], cwd=root, env=env, capture_output=True, text=True, timeout=120)
     assert out.stdout.strip().splitlines()[-1] == "[1] False", out
+
+
+def _echo_size_later(conn, _workers):
+    import time as _time
+
+    _time.sleep(0.5)  # busy: reads nothing meanwhile
+    conn.send(len(conn.recv()))
+
+
+@needs_fork
+def test_a_send_to_a_busy_worker_never_blocks_the_parent():
+    """The share's job pipes are written without blocking: a chunk the pipe cannot take
+    waits in `pending` (a worker blocked on sending its answer reads no job meanwhile)."""
+    import time
+
+    process = pool_fork.Process(_echo_size_later, 1)
+    process.conn.queued()
+    started = time.monotonic()
+    process.conn.send("x" * 2_000_000)  # far past a pipe's 64 KB
+    assert time.monotonic() - started < 0.4 and process.conn.pending
+    while not process.conn.flush():
+        pool_fork.wait([process.conn], 0.01)
+    assert pool_fork.wait([process.conn], 5.0) and process.conn.recv() >= 2_000_000
+    process.stop()
+    assert pool_fork.live() == []
