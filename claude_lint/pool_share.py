@@ -1,19 +1,18 @@
-"""A large cold run shared out whole (`share`, `Stream`): the pool's workers read, triage
-and if need be parse the files, this process walks and merges (the triage was the most
-of a cold run's serial work). `Stream` starts the workers while the walk is still going
-and hands them files as it finds them: the walk and the triage overlap, instead of the
-workers waiting for the whole walk (a tenth of a cold run on a project that calls no
-LLM). The facts come back in the order the files were found, whichever worker finished
-first; a worker that dies or is stuck costs only the file it was on (see `pool`)."""
+"""A cold run's files shared out as the walk finds them (`Stream`): the pool's workers
+(`pool._Share`: they read, triage and if need be parse) start while the walk is still
+going, and are handed files as they come, so that the walk and the triage overlap
+instead of the workers waiting for the whole walk (a quarter of a cold run's serial work
+on a project that calls no LLM). The facts come back in the order the files were found,
+whichever worker finished first; a worker that dies or is stuck costs only the file it
+was on (see `pool`)."""
 from __future__ import annotations
 
-import time
-from collections import deque
 TYPE_CHECKING = False  # typing is for the annotations alone: its import was 7% of a one-file run
 if TYPE_CHECKING:
-    from typing import Callable, Deque, List, Optional, Sequence
+    from typing import Callable, List, Optional, Sequence
 
 from claude_lint import pool
+
 
 class Stream:
     """The files of a walk shared out as it finds them (`add`): once there are
