@@ -153,3 +153,26 @@ def test_a_send_to_a_busy_worker_never_blocks_the_parent():
     assert pool_fork.wait([process.conn], 5.0) and process.conn.recv() >= 2_000_000
     process.stop()
     assert pool_fork.live() == []
+
+
+@needs_fork
+def test_files_under_a_nested_config_are_left_to_their_own_group(tmp_path, monkeypatch):
+    """The stream takes only the files the run's own settings govern: those under a nested
+    config are linted with its settings, as without a pool."""
+    call = EDGES["edges/untyped.py"]
+    files = {f"top/m{i:02d}.py": call.replace("20000", str(20000 + i)) for i in range(6)}
+    files.update({f"sub/m{i:02d}.py": call.replace("20000", str(30000 + i)) for i in range(6)})
+    files["sub/pyproject.toml"] = "[tool.claude-lint]\nignore = ['CL001']\n"
+    root = _project(tmp_path, files)
+    monkeypatch.setenv("CLAUDE_LINT_NO_POOL", "1")
+    serial = _findings(root, no_cache=True)
+    monkeypatch.setattr(pool, "SHARE_CHUNK", 2)
+    _shared(monkeypatch)
+    monkeypatch.setattr(pool, "SHARE_MIN_FILES", 2)
+    shared = []
+    inner = pool._Share.finish
+    monkeypatch.setattr(pool._Share, "finish", lambda self: shared.append(len(self.sources)) or inner(self))
+    assert _findings(root, no_cache=True) == serial
+    assert shared == [7]  # the root's pyproject.toml and top's files; sub's went through gather with their own settings
+    assert {loc.path.split("/")[0] for code, loc, *_ in serial if code == "CL001"} == {"top"}
+    assert pool_fork.live() == []
