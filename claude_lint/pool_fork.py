@@ -104,8 +104,18 @@ class Process:
             atexit.register(_reap_all)  # their CPU time is then counted as this process's children's
             _at_exit.append(True)
         jobs_in, jobs_out = os.pipe()
-        answers_in, answers_out = os.pipe()
-        pid = os.fork()
+        try:
+            answers_in, answers_out = os.pipe()
+        except OSError:
+            os.close(jobs_in)
+            os.close(jobs_out)
+            raise
+        try:
+            pid = os.fork()
+        except OSError:  # no process left to make: the pool does with fewer, or none
+            for fd in (jobs_in, jobs_out, answers_in, answers_out):
+                os.close(fd)
+            raise
         if pid == 0:  # the child
             code = 70
             try:
