@@ -83,13 +83,17 @@ def share(linter, sources: Sequence[object], look: Callable) -> Optional[List[ob
     parsed by the workers, this process handing out chunks of files and taking back the
     facts in order; None when no pool is used (then `gather` does it all here).
     look: gather.first_look (what a file needs, as gather's own loop asks)."""
-    if len(sources) < SHARE_MIN_FILES:
+    global declined
+    if len(sources) < SHARE_MIN_FILES or declined is linter:
+        declined = None  # the walk's stream asked the load already: one answer per run, as before it
         return None
     n = _usable(len(sources))
     if n < 2:
         return None
-    shared = _Share(linter, list(sources), n, look)
-    return shared.run()
+    return _Share(linter, list(sources), n, look).run()
+
+
+declined = None  # the linter whose walk (pool_share.Stream) found no core free for a share
 
 
 def _look_here(linter, look: Callable, source: object) -> object:

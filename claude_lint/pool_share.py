@@ -50,6 +50,8 @@ class Stream:
             self.shared = pool._Share(self.linter, self.found, n, self.look, walking=True)
             if not self.shared.start():
                 self.shared = None
+        else:
+            pool.declined = self.linter  # gather's share is not asked again (its parse pool still is)
 
     def facts(self, sources: Sequence[object]) -> Optional[List[object]]:
         """The facts of `sources` (files the walk found, in any order), or None when no

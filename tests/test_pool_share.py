@@ -25,7 +25,7 @@ needs_fork = pytest.mark.skipif(not _forking(), reason="no fork: the pool never 
 
 def _shared(monkeypatch, workers: int = 2) -> None:
     monkeypatch.delenv("CLAUDE_LINT_NO_POOL", raising=False)
-    monkeypatch.setattr(pool, "SHARE_MIN_FILES", 1)
+    monkeypatch.setattr(pool, "SHARE_MIN_FILES", 2)  # the stream starts with two files: one worker each
     monkeypatch.setattr(pool, "free_cores", lambda cores, readings=None: workers)  # the machine's load must not decide a test
     monkeypatch.setattr(os, "sched_getaffinity", lambda pid: set(range(workers)), raising=False)
 
@@ -176,3 +176,17 @@ def test_files_under_a_nested_config_are_left_to_their_own_group(tmp_path, monke
     assert shared == [7]  # the root's pyproject.toml and top's files; sub's went through gather with their own settings
     assert {loc.path.split("/")[0] for code, loc, *_ in serial if code == "CL001"} == {"top"}
     assert pool_fork.live() == []
+
+
+@needs_fork
+def test_a_walk_that_found_no_core_free_is_not_asked_again(tmp_path, monkeypatch):
+    """One answer per run, as before the stream: when the walk's readings of the load say
+    no, gather's share does not read it again (a busy machine read twice is likelier to
+    show a passing dip, and a pool there is slower)."""
+    root = _project(tmp_path, {f"m{i:02d}.py": f"x = {i}\n" for i in range(8)})
+    monkeypatch.delenv("CLAUDE_LINT_NO_POOL", raising=False)
+    monkeypatch.setattr(pool, "SHARE_MIN_FILES", 2)
+    asked = []
+    monkeypatch.setattr(pool, "free_cores", lambda cores, readings=None: asked.append(readings is not None) or 1)
+    _findings(root, no_cache=True)
+    assert asked == [True] and pool.declined is None
