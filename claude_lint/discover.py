@@ -72,6 +72,8 @@ def _matcher(patterns: Tuple[str, ...]) -> Callable[[str, str], bool]:
             slash = rel.find("/", slash + 1)
         return regex is not None and (regex(name) is not None or regex(rel) is not None)
 
+    if regex is None and depth <= 1:
+        excluded.literal = frozenset(literal)  # type: ignore[attr-defined]  # names only: the walk judges a name once (`_walk`)
     return excluded
 
 
@@ -165,11 +167,13 @@ class _GitIgnores:
         return above
 
 
-def discover(paths: Sequence[str], settings: Settings, limit: Optional[int] = None, folders: Optional[Dict[str, tuple]] = None) -> Tuple[List[SourceFile], List[str]]:
+def discover(paths: Sequence[str], settings: Settings, limit: Optional[int] = None, folders: Optional[Dict[str, tuple]] = None,
+             found: Optional[Callable[[SourceFile], None]] = None) -> Tuple[List[SourceFile], List[str]]:
     """The files to lint, and the paths given that do not exist; with `limit`, the walk
     stops once it has found more files than that (the caller only needs to know so).
     folders: filled with the stamp (`stamp`) of each folder walked and of the .gitignore
-    and config files in it, so that a caller can tell later whether a walk would find the same."""
+    and config files in it, so that a caller can tell later whether a walk would find the same.
+    found: called with each file the walk finds, as it finds it (not those named)."""
     root = os.path.abspath(settings.root)
     root_prefix = root.rstrip(os.sep) + os.sep
     patterns = tuple(settings.exclude) + tuple(settings.extend_exclude)
@@ -201,7 +205,10 @@ def discover(paths: Sequence[str], settings: Settings, limit: Optional[int] = No
             missing.append(given)
             continue
         for sf in _walk(abspath, skip, git, folders, excluded if os.name == "posix" else None, root_prefix):
-            files.setdefault(sf.abspath, sf)
+            if sf.abspath not in files:
+                files[sf.abspath] = sf
+                if found is not None:
+                    found(sf)
             if limit is not None and len(files) > limit:
                 break
         if limit is not None and len(files) > limit:
@@ -214,20 +221,28 @@ def _walk(top: str, skip, git: _GitIgnores, folders: Optional[Dict[str, tuple]] 
     symlinked folder is listed but never entered, so a symlink loop cannot loop; a folder
     that cannot be listed is passed over), from one scandir per folder: each entry's type
     comes from the listing, and the settings' tests run per entry only where they can say
-    something (no .gitignore above a folder: no gitignore test for its entries)."""
+    something (no .gitignore above a folder: no gitignore test for its entries). A folder
+    with nothing to lint and no folder in it (most of a project's: data, locales) costs
+    its listing alone; where the exclusions and every .gitignore above a folder judge a
+    name alone (the defaults, `build/`, `*.pyc`), each name is judged once per walk."""
     cwd = os.getcwd()
     cwd_prefix = cwd.rstrip(os.sep) + os.sep  # an absolute top gives normalised folders
+    kinds = SUFFIX_KINDS
+    watched = frozenset(WATCHED_FILES)
+    literal = getattr(excluded, "literal", None)  # the exclusions name names only: a set
+    by_name: Dict[tuple, Dict[str, bool]] = {}  # verdicts by name (a folder's with a trailing /), per .gitignore chain
     # Each folder with its real path: a linked folder is never entered, so below the top
     # a real path is its parent's and its name.
     stack = [(top, os.path.realpath(top))]
     while stack:
         folder, real_folder = stack.pop()
         dirs: List[Tuple[str, bool]] = []
-        names: List[str] = []
-        linked_names = set()
+        found: List[Tuple[str, str, bool]] = []  # files of a kind we lint: name, kind, linked
+        seen: List[str] = []  # the watched files here (.gitignore, configs)
         try:
             with os.scandir(folder) as listing:
                 for entry in listing:
+                    name = entry.name
                     try:
                         is_dir = entry.is_dir()
                     except OSError:
@@ -237,23 +252,32 @@ def _walk(top: str, skip, git: _GitIgnores, folders: Optional[Dict[str, tuple]] 
                             linked = entry.is_symlink()
                         except OSError:
                             linked = False
-                        dirs.append((entry.name, linked))
-                    else:
-                        names.append(entry.name)
-                        try:
-                            if entry.is_symlink():
-                                linked_names.add(entry.name)
-                        except OSError:
-                            linked_names.add(entry.name)
+                        dirs.append((name, linked))
+                        continue
+                    if name in watched:
+                        seen.append(name)
+                    # kinds.kind_of of the name (see _kind_of_name), inline: a walk asks it of every file
+                    dot = name.rfind(".")
+                    if dot <= 0:
+                        continue
+                    kind = kinds.get(name[dot:].lower())
+                    if kind is None or not name[:dot].strip("."):
+                        continue
+                    try:
+                        linked = entry.is_symlink()
+                    except OSError:
+                        linked = True
+                    found.append((name, kind, linked))
         except OSError:
             continue
         if folders is not None:
             folders[folder] = stamp(folder)
-            for watched in WATCHED_FILES:
-                if watched in names:
-                    path = os.path.join(folder, watched)
-                    folders[path] = stamp(path)
-        git.listed(folder, names)
+            for name in seen:
+                path = os.path.join(folder, name)
+                folders[path] = stamp(path)
+        if not dirs and not found:
+            continue
+        git.listed(folder, seen)
         chain = git._specs_above(folder) if git.enabled else ()
         deciders = git.deciders(folder, chain) if chain else ()
         rel_folder: Optional[str] = None  # None: outside the root, where rel_of decides per path
@@ -263,32 +287,58 @@ def _walk(top: str, skip, git: _GitIgnores, folders: Optional[Dict[str, tuple]] 
             elif folder.startswith(root_prefix):
                 rel_folder = folder[len(root_prefix):].replace(os.sep, "/") + "/"
         join = os.path.join
+        verdicts: Optional[Dict[str, bool]] = None
+        if literal is not None and rel_folder is not None and all(rel is None for rel, _ in deciders):
+            # Inside a folder a pattern names (`pat/*`, by the first segment of its path:
+            # `_matcher`), everything is excluded; elsewhere a name's verdict is the same in every folder.
+            inside = bool(rel_folder) and rel_folder[:rel_folder.find("/")] in literal
+            verdicts = _EXCLUDED if inside else by_name.setdefault(tuple(id(decide) for _, decide in deciders), {})
 
         def skipped(name: str, is_dir: bool) -> bool:
+            if verdicts is not None:
+                key = name + "/" if is_dir else name
+                verdict = verdicts.get(key)
+                if verdict is None:
+                    verdict = verdicts[key] = name in literal or _decided(deciders, name, is_dir)  # type: ignore[operator]
+                return verdict
             if rel_folder is None:
                 return skip(join(folder, name), is_dir)
-            if excluded(name, rel_folder + name):  # type: ignore[misc]
-                return True
-            for rel, decide in deciders:  # the nearest .gitignore that has a say decides (`ignored`)
-                decided = decide(name if rel is None else rel + name, is_dir)
-                if decided is not None:
-                    return decided
-            return False
+            return excluded(name, rel_folder + name) or _decided(deciders, name, is_dir)  # type: ignore[misc]
 
-        entered = sorted(d for d, _ in dirs if not skipped(d, True))
-        linked_dirs = {d for d, linked in dirs if linked}
-        stack.extend((join(folder, d), join(real_folder, d)) for d in reversed(entered) if d not in linked_dirs)
+        at = folder if folder.endswith(os.sep) else folder + os.sep
+        real_at = real_folder if real_folder.endswith(os.sep) else real_folder + os.sep
+        if dirs:
+            entered = [(d, linked) for d, linked in dirs if not skipped(d, True)]
+            entered.sort(reverse=True)
+            stack.extend((at + d, real_at + d) for d, linked in entered if not linked)
+        if not found:
+            continue
         shown = "." if folder == cwd else folder[len(cwd_prefix):] if folder.startswith(cwd_prefix) else display(folder)
         # os.path.join(folder, name) and display(path) from the folder's, by concatenation:
         # one join, splitext and relpath per file were most of a warm run's walk.
-        at = folder if folder.endswith(os.sep) else folder + os.sep
         shown_at = "" if shown == "." else shown if shown.endswith(os.sep) else shown + os.sep
-        real_at = real_folder if real_folder.endswith(os.sep) else real_folder + os.sep
-        for name in sorted(names):
-            kind = _kind_of_name(name)
-            if kind is None or skipped(name, False):
-                continue
-            yield _source_file(shown_at + name, at + name, kind, None if name in linked_names else real_at + name)
+        found.sort()
+        for name, kind, linked in found:
+            if not skipped(name, False):
+                yield _source_file(shown_at + name, at + name, kind, None if linked else real_at + name)
+
+
+class _Excluded(dict):
+    def get(self, key, default=None):  # noqa: ARG002 - every name
+        return True
+
+
+_EXCLUDED = _Excluded()
+
+
+def _decided(deciders, name: str, is_dir: bool) -> bool:
+    """The nearest .gitignore that has a say decides (`_GitIgnores.ignored`); a decider
+    with a prefix is asked the path below its folder."""
+    for rel, decide in deciders:
+        decided = decide(name if rel is None else rel + name, is_dir)
+        if decided is not None:
+            return decided
+    return False
 
 
 def _by_name(spec: "GitIgnore") -> Callable[[str, bool], Optional[bool]]:

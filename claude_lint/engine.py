@@ -11,6 +11,8 @@ TYPE_CHECKING = False  # typing is for the annotations alone: its import was 7% 
 if TYPE_CHECKING:
     from typing import Dict, List, Optional, Sequence, Tuple
 
+    from claude_lint.facts import FileFacts
+
 from claude_lint import config as config_mod
 from claude_lint.bounds import MAX_FILE_BYTES
 from claude_lint.config import Settings
@@ -64,11 +66,18 @@ def lint(
         abspath = os.path.abspath(name)
         source = SourceFile(display(abspath), abspath, _kind(name), explicit=True)
         return _lint_group(settings, [source], stdin, context_cache, prefilter, None, context_limit)
-    sources, missing = discover(paths, settings, folders=read)
-    groups = by_config(sources, settings)
-    if not groups:
-        groups = [(settings, [])]
-    results = [_lint_group(s, group, None, context_cache, prefilter, settings, context_limit, read) for s, group in groups]
+    # A cold run from the command line: the pool's workers may start while the walk goes on.
+    early = _Early(settings, prefilter) if settings.no_cache and context_cache is None else None
+    try:
+        sources, missing = discover(paths, settings, folders=read, found=early.add if early is not None else None)
+        groups = by_config(sources, settings, *((early.memo, early.loaded, early.by_folder) if early is not None else ()))
+        if not groups:
+            groups = [(settings, [])]
+        results = [_lint_group(s, group, None, context_cache, prefilter, settings, context_limit, read, early if s is settings else None)
+                   for s, group in groups]
+    finally:
+        if early is not None:
+            early.abandon()
     if len(results) == 1:
         result = results[0]
     else:
@@ -83,15 +92,17 @@ def lint(
     return result
 
 
-def by_config(sources: Sequence[SourceFile], settings: Settings) -> List[Tuple[Settings, List[SourceFile]]]:
+def by_config(sources: Sequence[SourceFile], settings: Settings, memo: Optional[Dict[str, Optional[str]]] = None,
+              loaded: Optional[Dict[str, Settings]] = None, by_folder: Optional[Dict[str, Settings]] = None) -> List[Tuple[Settings, List[SourceFile]]]:
     """The sources grouped by the settings that govern them: the run's first, then those
-    of nested configs by folder."""
+    of nested configs by folder. memo, loaded, by_folder: config.governing's and its
+    answers by folder, when the walk asked already."""
     from claude_lint.discover import kept_by
 
-    memo: Dict[str, Optional[str]] = {}
-    loaded: Dict[str, Settings] = {}
+    memo = {} if memo is None else memo
+    loaded = {} if loaded is None else loaded
     groups: Dict[int, Tuple[Settings, List[SourceFile]]] = {}
-    by_folder: Dict[str, Settings] = {}  # the files of one folder share their settings
+    by_folder = {} if by_folder is None else by_folder  # the files of one folder share their settings
     for source in sources:
         folder = os.path.dirname(source.abspath)
         governing = by_folder.get(folder)
@@ -103,11 +114,59 @@ def by_config(sources: Sequence[SourceFile], settings: Settings) -> List[Tuple[S
     return sorted(groups.values(), key=lambda g: (g[0] is not settings, g[0].root))
 
 
+class _Early:
+    """The start of a cold run's first phase while the walk goes on (`add`, called with
+    each file it finds): the files the run's own settings govern are handed to the pool
+    (`pool_share.Stream`) as they are found, so that its workers read and triage them
+    while the rest of the project is still being listed. The linter is made at the first
+    file, and is the one that lints the run's group."""
+
+    def __init__(self, settings: Settings, prefilter: bool):
+        self.settings = settings
+        self.prefilter = prefilter
+        self.memo: Dict[str, Optional[str]] = {}  # config.governing's, then by_config's
+        self.loaded: Dict[str, Settings] = {}
+        self.by_folder: Dict[str, Settings] = {}  # by_config's
+        self.linter: Optional[Linter] = None
+        self.stream = None
+        self.folder = ""
+        self.governed = False  # whether the run's settings govern the files of `folder`
+
+    def add(self, source: SourceFile) -> None:
+        folder = os.path.dirname(source.abspath)
+        if folder != self.folder:
+            self.folder = folder
+            try:
+                governing = self.by_folder[folder] = config_mod.governing(self.settings, folder, self.memo, self.loaded)
+            except config_mod.ConfigError:
+                governing = None  # by_config reports it, in its order
+            self.governed = governing is self.settings
+        if not self.governed:
+            return
+        if self.stream is None:
+            from claude_lint.gather import first_look
+            from claude_lint.pool_share import Stream
+
+            self.linter = Linter(self.settings, prefilter=self.prefilter)
+            self.stream = Stream(self.linter, first_look)
+        self.stream.add(source)
+
+    def facts(self, sources: Sequence[SourceFile]) -> Optional[List["FileFacts"]]:
+        stream, self.stream = self.stream, None
+        return stream.facts(sources) if stream is not None else None
+
+    def abandon(self) -> None:
+        if self.stream is not None:
+            self.stream.abandon()
+            self.stream = None
+
+
 def _lint_group(settings: Settings, sources: List[SourceFile], stdin: Optional[Tuple[str, bytes]], context_cache: Optional["ContextCache"],
-                prefilter: bool, run: Optional[Settings], context_limit: Optional[int], read: Optional[Dict[str, tuple]] = None) -> Result:
+                prefilter: bool, run: Optional[Settings], context_limit: Optional[int], read: Optional[Dict[str, tuple]] = None,
+                early: Optional[_Early] = None) -> Result:
     """`run`: the run's settings (context files governed by a nested config belong to
-    that config's project, not to this one)."""
-    linter = Linter(settings, prefilter=prefilter)
+    that config's project, not to this one). early: the walk's start of the first phase."""
+    linter = early.linter if early is not None and early.linter is not None else Linter(settings, prefilter=prefilter)
     context, skipped = project_context(linter, sources, context_limit, context_cache)
     cache = None
     # A buffer (stdin, an editor's) is linted as given, never looked up or stored: the
@@ -126,7 +185,8 @@ def _lint_group(settings: Settings, sources: List[SourceFile], stdin: Optional[T
         facts = [linter.facts_for(sources[0], stdin[1])]
         given = {sources[0].abspath: stdin[1]}
     else:
-        facts = gather(linter, sources, cache)
+        found = early.facts(sources) if early is not None and cache is None else None
+        facts = found if found is not None else gather(linter, sources, cache)
     if run is not None and context:
         memo: Dict[str, Optional[str]] = {}
         loaded: Dict[str, Settings] = {}

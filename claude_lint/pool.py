@@ -10,8 +10,9 @@ linter and the jobs, nothing is re-imported). Results are put back in the order 
 files came in, so the output never depends on which worker finished first. If the pool
 cannot start, the same work runs in this process: a pool changes speed, never findings.
 
-Each worker is given one file at a time, so the parent always knows which file a worker
-is on. A worker has an address-space limit (a runaway parse raises MemoryError, which
+The parent always knows which file a worker is on: a parsing worker is given one file at
+a time, a sharing one sends what it found before each parse. A worker (`pool_fork`: a
+fork and two pipes) has an address-space limit (a runaway parse raises MemoryError, which
 is the file's CL904, instead of drawing the kernel's out-of-memory killer); a worker
 that dies anyway (killed, or stuck in native code past twice the time limit and then
 killed) costs only the file it was on, which gets a CL904 and is not run again; the
@@ -38,6 +39,8 @@ WORKER_MEMORY = 4_000_000_000
 # cannot reach it (a native call): it is killed.
 GRACE_SECONDS = 10.0
 
+from claude_lint.pool_fork import Worker, fields, free_cores, lost, running, source_from  # noqa: F401 (free_cores: tests set it; running: for pool_share)
+
 _linter = None  # set in the parent before fork; workers inherit it
 _sources: Sequence[object] = ()  # (and `share`'s sources and look)
 _look = None
@@ -50,36 +53,13 @@ def workers_for(jobs: Sequence[Tuple[object, Optional[bytes]]]) -> int:
     return _usable(len(jobs))
 
 
-def _usable(jobs: int) -> int:
-    """How many workers `jobs` jobs can keep busy here now (1: no pool)."""
-    if os.environ.get("CLAUDE_LINT_NO_POOL") or not sys.platform.startswith("linux"):
-        return 1  # (before the import: a run that uses no pool does not import multiprocessing)
-    import multiprocessing  # here: most runs never start a pool
-
-    if "fork" not in multiprocessing.get_all_start_methods():
+def _usable(jobs: int, readings: Optional[List[int]] = None) -> int:
+    """How many workers `jobs` jobs can keep busy here now (1: no pool). readings: of
+    /proc/loadavg (`running`), taken by the caller a few milliseconds apart."""
+    if os.environ.get("CLAUDE_LINT_NO_POOL") or not sys.platform.startswith("linux") or not hasattr(os, "fork"):
         return 1  # spawn would re-import everything per worker: slower than parsing here
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-    return max(1, min(free_cores(cores), jobs, MAX_WORKERS))
-
-
-def free_cores(cores: int) -> int:
-    """The cores other processes leave idle now: workers beyond them only time-share a
-    core with each other and with the rest of the machine, and then the pool's forks and
-    the facts sent back make it slower than one process. Linux counts the threads
-    running or ready to run in /proc/loadavg (this process among them): the smallest of
-    a few readings, so that a passing task does not turn the pool off. (The load average
-    lags by a minute: a run just after another would see that one's load as its own.)"""
-    others = []
-    for attempt in range(3):
-        try:
-            with open("/proc/loadavg", "rb") as fh:
-                running = int(fh.read().split()[3].split(b"/")[0])
-        except (OSError, ValueError, IndexError):
-            return cores
-        others.append(running - 1)
-        if attempt < 2:
-            time.sleep(0.002)
-    return max(1, min(cores, cores - min(others)))
+    return max(1, min(free_cores(cores, readings), jobs, MAX_WORKERS))
 
 
 def extract_all(linter, jobs: List[Tuple[object, Optional[bytes]]], allowed: bool = True) -> List[object]:
@@ -92,113 +72,169 @@ def extract_all(linter, jobs: List[Tuple[object, Optional[bytes]]], allowed: boo
     return extraction.finish()
 
 
-# A project with this many files has its files read and triaged in the pool too (`share`):
-# the triage is the most of a cold run's serial work, and forking costs a few milliseconds.
+# A project with this many files has its files read and triaged in the pool too: the
+# triage is the most of a cold run's serial work, and forking costs a few milliseconds.
 SHARE_MIN_FILES = 256
-# Files per job of `share`: few messages, and no worker left with much when the others are done.
+# Files per job: few messages, and no worker left with much when the others are done.
 SHARE_CHUNK = 32
-
 
 def share(linter, sources: Sequence[object], look: Callable) -> Optional[List[object]]:
     """`gather`'s facts for `sources` (no cache), every file read, triaged and if need be
     parsed by the workers, this process handing out chunks of files and taking back the
     facts in order; None when no pool is used (then `gather` does it all here).
     look: gather.first_look (what a file needs, as gather's own loop asks)."""
-    if len(sources) < SHARE_MIN_FILES:
+    global declined
+    if len(sources) < SHARE_MIN_FILES or declined is linter:
+        declined = None  # the walk's stream asked the load already: one answer per run, as before it
         return None
     n = _usable(len(sources))
     if n < 2:
         return None
-    return _Share(linter, sources, n, look).run()
+    return _Share(linter, list(sources), n, look).run()
+
+
+declined = None  # the linter whose walk (pool_share.Stream) found no core free for a share
+
+
+def _look_here(linter, look: Callable, source: object) -> object:
+    found, data, _ = look(linter, source, None)
+    return found if found is not None else linter.facts_for(source, data, triaged=True)
 
 
 class _Share:
-    """Workers forked with the sources, given chunks of their indices; each sends back, in
-    order, what it found: files no parse needed (most: their module, the facts rebuilt
-    here), and before each parse what came before it, so this process knows which file
-    a worker is on when it dies or is stuck (that file gets a CL904; the rest of what it
-    was given goes to the others, or is done here). A death while triaging (no parse
-    yet: only a kill from outside) is put on the first file of the batch not yet sent;
-    the triage in this process had no time limit at all."""
+    """Workers forked with the sources found so far, given chunks of their indices (and
+    of sources found later, their fields); each sends back, in order, what it found:
+    files no parse needed (most: their module, the facts rebuilt here), and before each
+    parse what came before it, so this process knows which file a worker is on when it
+    dies or is stuck (that file gets a CL904; the rest of what it was given goes to the
+    others, or is done here). A death while triaging (no parse yet: only a kill from
+    outside) is put on the first file of the batch not yet sent; the triage in this
+    process had no time limit at all. A lost worker is replaced (up to `n` times): what
+    was queued behind its file is not left to a stuck one, or to this process without a
+    worker's memory cap. walking: more sources are still to come (added to `sources`)."""
 
-    def __init__(self, linter, sources: Sequence[object], n: int, look: Callable):
+    def __init__(self, linter, sources: List[object], n: int, look: Callable, walking: bool = False):
         self.linter = linter
         self.look = look
         self.sources = sources
         self.n = n
-        self.results: List[object] = [None] * len(sources)
+        self.spares = n  # replacements for workers lost
+        self.walking = walking
+        self.results: List[object] = []
         self.cursor = 0  # the sources from here on are not given yet
         self.todo: Deque[List[int]] = deque()  # given back by a worker that died: given again first
         self.given: dict = {}  # worker -> the indices given, in order, not yet answered
         self.heard: dict = {}  # worker -> when it last sent something, or was given work while idle
         self.stuck_after: Optional[float] = linter.seconds * 2 + GRACE_SECONDS if linter.seconds > 0 else None
+        self.workers: List[Worker] = []
 
-    def run(self) -> Optional[List[object]]:
-        import multiprocessing
-        from multiprocessing.connection import wait
+    def run(self) -> List[object]:
+        self.start()
+        return self.finish()
 
+    def start(self) -> bool:
+        """The workers forked (False: none could be)."""
+        for _ in range(self.n):
+            if not self._fork():
+                break  # the pool could not start: what it does not do is done here
+        for w in self.workers:
+            self._top_up(w)
+        return bool(self.workers)
+
+    def _fork(self) -> bool:
         global _linter, _sources, _look
         _linter, _sources, _look = self.linter, self.sources, self.look
-        ctx = multiprocessing.get_context("fork")
-        workers: List[_Worker] = []
         try:
-            try:
-                for _ in range(self.n):
-                    workers.append(_Worker(ctx, self.n, _serve_share))
-            except Exception:  # the pool could not start: what it does not do is done here
-                pass
-            for w in workers:
-                self.given[w] = deque()
-                self._top_up(w)
-            while workers:
-                busy = [w for w in workers if self.given[w]]
-                if not busy:
-                    break
-                ready = wait([w.conn for w in busy] + [w.process.sentinel for w in busy], timeout=1.0)
-                for w in busy:
-                    if w.conn in ready and self._take(w):
-                        self._top_up(w)
-                        continue
-                    stuck = w.conn not in ready and w.process.sentinel not in ready
-                    if stuck and (self.stuck_after is None or time.monotonic() - self.heard[w] < self.stuck_after):
-                        continue
-                    # Died (killed, out of memory) or stuck: the file it was on is reported and not
-                    # run again; the rest of what it was given goes back to the others.
-                    left = self.given.pop(w)
-                    if left:
-                        on = left.popleft()
-                        self.results[on] = _lost(self.linter, self.sources[on], stuck)
-                    if left:
-                        self.todo.appendleft(list(left))
-                    workers.remove(w)
-                    w.stop(kill=True)
-                    for other in workers:
-                        self._top_up(other)
+            w = Worker(self.n, _serve_share)
+        except Exception:
+            return False
         finally:
-            for w in workers:
-                w.stop()
             _linter = _sources = _look = None
+        w.inherited = len(self.sources)  # it was forked with these
+        w.conn.queued()
+        self.workers.append(w)
+        self.given[w] = deque()
+        return True
 
+    def finish(self) -> List[object]:
+        """The facts of every source, in order, once the workers are done."""
+        self.walking = False
+        try:
+            while self.pump(1.0):
+                pass
+        finally:
+            self.stop()
+        self.results += [None] * (len(self.sources) - len(self.results))
         for chunk in list(self.todo) + [list(range(self.cursor, len(self.sources)))]:  # no worker was left to take these
             for i in chunk:
-                found, data, _ = self.look(self.linter, self.sources[i], None)
-                self.results[i] = found if found is not None else self.linter.facts_for(self.sources[i], data, triaged=True)
+                self.results[i] = _look_here(self.linter, self.look, self.sources[i])
         return self.results
 
-    def _top_up(self, w: "_Worker") -> None:
+    def stop(self, kill: bool = False) -> None:
+        for w in self.workers:
+            w.stop(kill)
+        self.workers = []
+
+    def pump(self, timeout: float) -> bool:
+        """Take what the workers sent within `timeout` and give them more; False when
+        none is busy."""
+        from claude_lint.pool_fork import wait
+
+        for w in self.workers:
+            try:
+                w.conn.flush()
+            except OSError:  # gone: seen by the wait
+                pass
+            self._top_up(w)
+        busy = [w for w in self.workers if self.given[w]]
+        if not busy:
+            return False
+        ready = wait([w.conn for w in busy], min(timeout, 0.002) if any(w.conn.pending for w in busy) else timeout)
+        for w in busy:
+            if w.conn in ready and self._take(w):
+                self._top_up(w)
+                continue
+            stuck = w.conn not in ready
+            if stuck and (self.stuck_after is None or time.monotonic() - self.heard[w] < self.stuck_after):
+                continue
+            # Died (killed, out of memory) or stuck: the file it was on is reported and not
+            # run again; the rest of what it was given goes back to the others.
+            left = self.given.pop(w)
+            if left:
+                on = left.popleft()
+                self._put(on, lost(self.sources[on], stuck, GRACE_SECONDS))
+            if left:
+                self.todo.appendleft(list(left))
+            self.workers.remove(w)
+            w.stop(kill=True)
+            if self.spares > 0:
+                self.spares -= 1
+                self._fork()
+            for other in self.workers:
+                self._top_up(other)
+        return True
+
+    def _put(self, index: int, facts: object) -> None:
+        results = self.results
+        if index >= len(results):
+            results += [None] * (index + 1 - len(results))
+        results[index] = facts
+
+    def _top_up(self, w: "Worker") -> None:
         """Two chunks ahead, so that a worker never waits for this process."""
         given = self.given[w]
-        while len(given) < 2 * self._size():
+        while len(given) < 2 * self._size() and not w.conn.pending:
             end = self.cursor
             if self.todo:
                 chunk = self.todo.popleft()
             else:
                 end = min(len(self.sources), self.cursor + self._size())
                 chunk = list(range(self.cursor, end))
-                if not chunk:
-                    return
+                if not chunk or (self.walking and len(chunk) < SHARE_CHUNK):
+                    return  # more to come: only whole chunks while the walk goes on
             try:
-                w.conn.send(chunk)
+                inherited = w.inherited
+                w.conn.send([i if i < inherited else fields(i, self.sources[i]) for i in chunk])
             except Exception:  # gone: the chunk is not given (its death is seen by the wait)
                 if end == self.cursor:
                     self.todo.appendleft(chunk)
@@ -210,9 +246,11 @@ class _Share:
 
     def _size(self) -> int:
         """Smaller chunks as the end nears, so that the workers finish together."""
+        if self.walking:
+            return SHARE_CHUNK
         return max(1, min(SHARE_CHUNK, (len(self.sources) - self.cursor) // (self.n * 4)))
 
-    def _take(self, w: "_Worker") -> bool:
+    def _take(self, w: "Worker") -> bool:
         """What the worker sent; False when it died on the file it was on."""
         from claude_lint.facts import FileFacts
 
@@ -228,30 +266,33 @@ class _Share:
             given.popleft()
             if len(entry) == 3:  # no parse needed, nothing to say: (index, module, kind)
                 source = self.sources[entry[0]]
-                self.results[entry[0]] = FileFacts(source.path, source.abspath, entry[1], entry[2], parsed=False)
+                self._put(entry[0], FileFacts(source.path, source.abspath, entry[1], entry[2], parsed=False))  # type: ignore[attr-defined]
             else:
-                self.results[entry[0]] = entry[1]
+                self._put(entry[0], entry[1])
         return True
 
 
 def _serve_share(conn, workers: int) -> None:
-    """A worker of `share`: chunks of indices in; what each file needs, found and sent back
-    in order, until None."""
+    """A worker: chunks of sources in (indices of those it was forked with, the fields of
+    later ones); what each file needs, found and sent back in order, until None."""
     from claude_lint.facts import FileFacts
     from claude_lint.memory import limit_address_space
 
     limit_address_space(WORKER_MEMORY, workers)
-    linter = _linter
+    linter, look, sources = _linter, _look, _sources
     try:
         while True:
             chunk = conn.recv()
             if chunk is None:
                 return
             answered: List[tuple] = []
-            for i in chunk:
-                source = _sources[i]
+            for item in chunk:
+                if type(item) is int:
+                    i, source = item, sources[item]
+                else:
+                    i, source = item[0], source_from(item)
                 try:
-                    facts, data, _ = _look(linter, source, None)
+                    facts, data, _ = look(linter, source, None)
                 except Exception as exc:  # a bug of ours: reported, as extraction reports one
                     facts = FileFacts(source.path, source.abspath, None, source.kind, internal_error=f"{type(exc).__name__}: {exc}")
                 if facts is None:
@@ -266,7 +307,9 @@ def _serve_share(conn, workers: int) -> None:
             if answered:
                 conn.send(answered)
     except BaseException:  # noqa: BLE001 - out of memory sending, Ctrl-C, the parent gone
-        os._exit(70)  # quietly (see _serve)
+        import os
+
+        os._exit(70)  # quietly (see pool._serve)
 
 
 class Extraction:
@@ -280,7 +323,7 @@ class Extraction:
         self.jobs: List[Tuple[object, Optional[bytes]]] = []
         self.results: List[object] = []
         self.todo: Deque[int] = deque()  # jobs no worker has been given
-        self.workers: List[_Worker] = []
+        self.workers: List[Worker] = []
         self.decided = not allowed  # whether to use a pool is decided once, when there is enough work
         self.size = 0
         self.stuck_after: Optional[float] = linter.seconds * 2 + GRACE_SECONDS if linter.seconds > 0 else None
@@ -328,14 +371,11 @@ class Extraction:
         _linter = None
 
     def _start(self, n: int) -> None:
-        import multiprocessing
-
         global _linter
         _linter = self.linter
-        ctx = multiprocessing.get_context("fork")
         try:
             for _ in range(n):
-                self.workers.append(_Worker(ctx, n))
+                self.workers.append(Worker(n, _serve))
         except Exception:  # the pool could not start: what it does not do is done here
             for w in self.workers:
                 w.stop(kill=True)
@@ -343,9 +383,8 @@ class Extraction:
 
     def _pump(self, timeout: float) -> bool:
         """One exchange with the workers; False when none is busy and nothing is left to give."""
-        from multiprocessing.connection import wait
-
         from claude_lint.extract import prefilter
+        from claude_lint.pool_fork import wait
 
         for w in list(self.workers):
             if w.index is None and self.todo:
@@ -363,7 +402,7 @@ class Extraction:
         busy = [w for w in self.workers if w.index is not None]
         if not busy:
             return False
-        ready = wait([w.conn for w in busy] + [w.process.sentinel for w in busy], timeout=timeout)
+        ready = wait([w.conn for w in busy], timeout)
         for w in busy:
             index = w.index
             assert index is not None
@@ -377,12 +416,12 @@ class Extraction:
                 if got == index:
                     self.results[index], w.index = facts, None
                     continue
-            elif w.process.sentinel not in ready and (self.stuck_after is None or time.monotonic() - w.since < self.stuck_after):
+            elif self.stuck_after is None or time.monotonic() - w.since < self.stuck_after:
                 continue
             # Died on this file (killed, out of memory) or stuck in it: the file is
             # reported, never run again; the worker is gone.
-            stuck = w.conn not in ready and w.process.sentinel not in ready
-            self.results[index] = _lost(self.linter, self.jobs[index][0], stuck)
+            stuck = w.conn not in ready
+            self.results[index] = lost(self.jobs[index][0], stuck, GRACE_SECONDS)
             w.stop(kill=True)
             self.workers.remove(w)
         return True
@@ -407,40 +446,3 @@ def _serve(conn, workers: int) -> None:
         # Quietly: the parent reports the file it was on; a traceback would land on the
         # stderr it shares with the parent.
         os._exit(70)
-
-
-class _Worker:
-    def __init__(self, ctx, workers: int, serve=None):
-        self.conn, child = ctx.Pipe()
-        self.process = ctx.Process(target=serve or _serve, args=(child, workers), daemon=True)
-        self.process.start()
-        child.close()
-        self.index: Optional[int] = None  # the job it is on
-        self.since = 0.0
-
-    def give(self, index: int, job: tuple) -> None:
-        self.conn.send(job)  # OSError when it is gone: the job was not given
-        self.index, self.since = index, time.monotonic()
-
-    def stop(self, kill: bool = False) -> None:
-        try:
-            if kill:
-                self.process.kill()
-            else:
-                self.conn.send(None)
-        except OSError:
-            pass
-        self.process.join(1.0)
-        if self.process.is_alive():
-            self.process.kill()
-            self.process.join(1.0)
-        self.conn.close()
-
-
-def _lost(linter, source, stuck: bool):
-    from claude_lint.facts import FILE_TIMEOUT, FileError, FileFacts, Loc
-
-    why = (f"analysis was still running {GRACE_SECONDS:g} s past twice the time limit (in code the limit cannot interrupt) and was stopped"
-           if stuck else "the process analysing it died (out of memory, or killed)")
-    error = FileError(FILE_TIMEOUT, f"{why}; file not linted", Loc(source.path, 1, 1, 1, 1))
-    return FileFacts(source.path, source.abspath, None, source.kind, errors=(error,))

@@ -276,7 +276,7 @@ def test_pool_is_used_and_keeps_order(tmp_path, monkeypatch):
 def test_a_gather_that_fails_stops_the_workers_it_started(tmp_path, monkeypatch):
     """The pool starts while the triage goes on (pool.Extraction): a triage that raises
     must not leave its workers waiting for jobs (in a language server, for good)."""
-    import multiprocessing
+    from claude_lint import pool_fork
 
     if pool.workers_for([(None, b"x" * pool.MIN_BYTES)] * pool.MIN_FILES) < 2:
         pytest.skip("one core, or no fork: the pool never starts here")
@@ -298,7 +298,7 @@ def test_a_gather_that_fails_stops_the_workers_it_started(tmp_path, monkeypatch)
     monkeypatch.setattr(linter_mod.Linter, "escapes", failing)
     with pytest.raises(RuntimeError):
         _findings(root, no_cache=True)
-    assert multiprocessing.active_children() == []
+    assert pool_fork.live() == []
 
 
 def test_cache_ignores_itself_and_survives_corruption(tmp_path):
