@@ -15,7 +15,7 @@ from claude_lint.bounds import MAX_FILE_BYTES
 from claude_lint.discover import SourceFile
 from claude_lint.extract import module_name, wants
 from claude_lint.facts import FileFacts
-from claude_lint.caller_questions import names_key
+from claude_lint.caller_questions import Reach, names_key
 from claude_lint.linter import Linter
 
 if TYPE_CHECKING:
@@ -174,6 +174,7 @@ def _rounds(linter: Linter, project, found: Dict[str, FileFacts], sources: Seque
     present: Dict[str, set] = {}
     asked: Dict[str, set] = {}  # name -> modules already asked about
     confirmed: Dict[str, FileFacts] = dict(found)
+    reach = Reach(linter.root)
     for _ in range(wrappers.MAX_DEPTH):
         # Notebooks are never imported: their wrappers are called in the notebook (phase 1).
         # Nor is an SDK's own source looked into (a vendored litellm): the SDK tables model
@@ -185,6 +186,8 @@ def _rounds(linter: Linter, project, found: Dict[str, FileFacts], sources: Seque
             path = f.module.split(".")  # type: ignore[union-attr]
             for name, methods in names.items():
                 kinds.setdefault(name, set()).update(methods)
+                if name != wrappers.PROTOCOL and not name.startswith(wrappers.DEFINED):
+                    reach.define(name, f.abspath)
                 for stem in path:  # a package re-exporting it: `import app` ... `app.ask(`
                     if (stem, methods) not in asked.get(name, ()):
                         wanted.setdefault(name, set()).add(stem)
@@ -198,12 +201,19 @@ def _rounds(linter: Linter, project, found: Dict[str, FileFacts], sources: Seque
         for source in readable:
             names = linter.names_present(source, asking, key, cache, given)
             if names:
+                names = reach.reached(source.abspath, names, lambda: _bytes_of(source.abspath, given))
+            if names:
                 present.setdefault(source.abspath, set()).update(names)
                 hits.append(source)
-        methods = frozenset(wrappers.methods_of(f.wrappers for f in confirmed.values()))  # type: ignore[misc]
+        by_top: Dict[Optional[str], Tuple[Tuple[str, ...], frozenset]] = {}
+        for f in confirmed.values():
+            top, words = reach.top(f.abspath)
+            by_top[top] = (words, by_top.get(top, ((), frozenset()))[1] | wrappers.methods_of([f.wrappers]))  # type: ignore[list-item]
+        reach.methods_by_top(by_top)
         for source in hits:
             local = found[source.abspath].wrappers if source.abspath in found else None
             own = frozenset(w.name for w in local.functions) if local is not None else frozenset()
+            methods = reach.methods(source.abspath, lambda: _bytes_of(source.abspath, given))
             facts = linter.callers_for(source, frozenset(present[source.abspath]), own, methods, cache, given)
             if collect:
                 gc.collect(0)
@@ -219,6 +229,15 @@ def _rounds(linter: Linter, project, found: Dict[str, FileFacts], sources: Seque
                 kept = replace(table, functions=tuple(w for w in table.functions if w.name in real))
                 confirmed[path + "\0callers"] = replace(facts, wrappers=kept)
     return list(results.values())
+
+
+def _bytes_of(abspath: str, given: Optional[Dict[str, bytes]]) -> Optional[bytes]:
+    if given is not None and abspath in given:
+        return given[abspath]
+    try:
+        return safeio.read_regular(abspath, MAX_FILE_BYTES)
+    except OSError:
+        return None
 
 
 def _in_sdk(abspath: str, known: Dict[str, bool], root: str) -> bool:
