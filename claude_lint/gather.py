@@ -193,9 +193,12 @@ def _rounds(linter: Linter, project, found: Dict[str, FileFacts], sources: Seque
                         wanted.setdefault(name, set()).add(stem)
         if not wanted:
             break
+        # One set of methods per name, shared by its stems' entries: a copy each was most of
+        # phase 2's memory when many projects share names (`Context`: hundreds of stems).
+        kind_sets = {n: frozenset(kinds[n]) for n in wanted}
         for name, stems in wanted.items():
-            asked.setdefault(name, set()).update((stem, frozenset(kinds[name])) for stem in stems)
-        asking = {n: (frozenset(m), frozenset(kinds[n])) for n, m in wanted.items()}
+            asked.setdefault(name, set()).update((stem, kind_sets[name]) for stem in stems)
+        asking = {n: (frozenset(m), kind_sets[n]) for n, m in wanted.items()}
         key = names_key(f"{n}:{','.join(sorted(m))}:{','.join(sorted(k))}" for n, (m, k) in asking.items())
         hits = []
         for source in readable:
