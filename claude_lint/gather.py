@@ -15,7 +15,7 @@ from claude_lint.bounds import MAX_FILE_BYTES
 from claude_lint.discover import SourceFile
 from claude_lint.extract import module_name, wants
 from claude_lint.facts import FileFacts
-from claude_lint.caller_questions import names_key
+from claude_lint.caller_questions import Reach, names_key
 from claude_lint.linter import Linter
 
 if TYPE_CHECKING:
@@ -174,6 +174,7 @@ def _rounds(linter: Linter, project, found: Dict[str, FileFacts], sources: Seque
     present: Dict[str, set] = {}
     asked: Dict[str, set] = {}  # name -> modules already asked about
     confirmed: Dict[str, FileFacts] = dict(found)
+    reach = Reach(linter.root)
     for _ in range(wrappers.MAX_DEPTH):
         # Notebooks are never imported: their wrappers are called in the notebook (phase 1).
         # Nor is an SDK's own source looked into (a vendored litellm): the SDK tables model
@@ -181,31 +182,51 @@ def _rounds(linter: Linter, project, found: Dict[str, FileFacts], sources: Seque
         importable = [f for f in confirmed.values() if f.module and not _in_sdk(f.abspath, sdk_dirs, linter.root)]
         wanted: Dict[str, set] = {}
         kinds: Dict[str, set] = {}
+        based_on: Dict[str, set] = {}  # file -> first words of the modules of its classes' project bases
         for f, names in zip(importable, wrappers.exported([f.wrappers for f in importable])):  # type: ignore[misc]
             path = f.module.split(".")  # type: ignore[union-attr]
             # a base named for its subclass's wrapper methods is imported from the base's module
             based = wrappers.base_modules(f.wrappers, lambda m: project.module_path(m, f.abspath) is not None) if f.wrappers.classes else {}  # type: ignore[union-attr]
+            if based:
+                based_on[f.abspath] = {stems[0] for stems in based.values()}
             for name, methods in names.items():
                 kinds.setdefault(name, set()).update(methods)
+                if name != wrappers.PROTOCOL and not name.startswith(wrappers.DEFINED):
+                    reach.define(name, f.abspath)
+                    if name in based:
+                        reach.imported_as(name, based[name][:1])
                 for stem in (*path, *based.get(name, ())):  # a package re-exporting it: `import app` ... `app.ask(`
                     if (stem, methods) not in asked.get(name, ()):
                         wanted.setdefault(name, set()).add(stem)
         if not wanted:
             break
+        # One set of methods per name, shared by its stems' entries: a copy each was most of
+        # phase 2's memory when many projects share names (`Context`: hundreds of stems).
+        kind_sets = {n: frozenset(kinds[n]) for n in wanted}
         for name, stems in wanted.items():
-            asked.setdefault(name, set()).update((stem, frozenset(kinds[name])) for stem in stems)
-        asking = {n: (frozenset(m), frozenset(kinds[n])) for n, m in wanted.items()}
+            asked.setdefault(name, set()).update((stem, kind_sets[name]) for stem in stems)
+        asking = {n: (frozenset(m), kind_sets[n]) for n, m in wanted.items()}
         key = names_key(f"{n}:{','.join(sorted(m))}:{','.join(sorted(k))}" for n, (m, k) in asking.items())
         hits = []
         for source in readable:
             names = linter.names_present(source, asking, key, cache, given)
             if names:
+                names = reach.reached(source.abspath, names, lambda: _bytes_of(source.abspath, given))
+            if names:
                 present.setdefault(source.abspath, set()).update(names)
                 hits.append(source)
-        methods = frozenset(wrappers.methods_of(f.wrappers for f in confirmed.values()))  # type: ignore[misc]
+        by_top: Dict[Optional[str], Tuple[Tuple[str, ...], frozenset]] = {}
+        for f in confirmed.values():
+            top, words = reach.top(f.abspath)
+            by_top[top] = (words, by_top.get(top, ((), frozenset()))[1] | wrappers.methods_of([f.wrappers]))  # type: ignore[list-item]
+            for word in based_on.get(f.abspath, ()):  # its methods reached through a base imported from elsewhere
+                key = f"{top}:{word}"
+                by_top[key] = ((word,), by_top.get(key, ((), frozenset()))[1] | wrappers.methods_of([f.wrappers]))  # type: ignore[list-item]
+        reach.methods_by_top(by_top)
         for source in hits:
             local = found[source.abspath].wrappers if source.abspath in found else None
             own = frozenset(w.name for w in local.functions) if local is not None else frozenset()
+            methods = reach.methods(source.abspath, lambda: _bytes_of(source.abspath, given))
             facts = linter.callers_for(source, frozenset(present[source.abspath]), own, methods, cache, given)
             if collect:
                 gc.collect(0)
@@ -221,6 +242,15 @@ def _rounds(linter: Linter, project, found: Dict[str, FileFacts], sources: Seque
                 kept = replace(table, functions=tuple(w for w in table.functions if w.name in real))
                 confirmed[path + "\0callers"] = replace(facts, wrappers=kept)
     return list(results.values())
+
+
+def _bytes_of(abspath: str, given: Optional[Dict[str, bytes]]) -> Optional[bytes]:
+    if given is not None and abspath in given:
+        return given[abspath]
+    try:
+        return safeio.read_regular(abspath, MAX_FILE_BYTES)
+    except OSError:
+        return None
 
 
 def _in_sdk(abspath: str, known: Dict[str, bool], root: str) -> bool:
