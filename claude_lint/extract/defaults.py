@@ -1,6 +1,6 @@
 """Values the run may supply, with the default the code writes for them: the fallback of
 `data.get("max_tokens", 64000)`, `os.getenv("MODEL", "claude-...")` or `os.getenv("MODEL") or
-"claude-..."`, an argparse option's default; also through `int(...)`. The default is what the request carries unless the payload, the environment
+"claude-..."`, `getattr(settings, "MODEL", "claude-...")`, an argparse option's default; also through `int(...)`. The default is what the request carries unless the payload, the environment
 or the settings override it, so a rule may judge it, saying "by default"
 (`OneOf.default`). Functions of an `Evaluator` (`ev`), kept apart from it for its size."""
 from __future__ import annotations
@@ -31,6 +31,11 @@ def fallback(ev, node: ast.Call, qual: str, scope: Scope, depth: int, loc: Optio
     func = node.func
     if isinstance(func, ast.Name) and func.id == INT_OP and len(node.args) == 1 and not node.keywords and ev.find(INT_OP, scope) is None:
         return _int_of(ev, node.args[0], scope, depth, loc)
+    if isinstance(func, ast.Name) and func.id == "getattr" and len(node.args) == 3 and not node.keywords and ev.find("getattr", scope) is None:
+        name = node.args[1]
+        if isinstance(name, ast.Constant) and isinstance(name.value, str) and not any(isinstance(a, ast.Starred) for a in node.args):
+            # Django's `getattr(settings, "MODEL", "x")`: the project's settings may set it, else "x"
+            return OneOf(f"{name.value} read from settings", loc, (ev.value(node.args[2], scope, depth + 1),), default=True)
     if not qual and isinstance(func, ast.Attribute) and func.attr == "pop" and _written_default(node, "", "pop"):
         # `kwargs.pop("max_tokens", 64000)`: a wrapper's keyword the caller may pass, with its default
         key = node.args[0].value
