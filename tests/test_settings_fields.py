@@ -80,3 +80,9 @@ def test_silent_for_a_field_set_in_init_a_getter_given_arguments_or_no_written_d
     django = "from django.conf import settings\nMODEL = getattr(settings, 'ANTHROPIC_MODEL')\n"
     app = ASK.format(imports="from config import MODEL", before="", model="MODEL")
     assert _retired(tmp_path / "d", {"config.py": django, "app.py": app}) == []
+
+
+def test_settings_object_re_exported_by_a_package(tmp_path):
+    app = ASK.format(imports="from app import settings", before="", model="settings.model")
+    files = {"app/__init__.py": "from app.config import settings\n", "app/config.py": SETTINGS, "main.py": app}
+    assert _retired(tmp_path, files) == [("config.py", 7)]
