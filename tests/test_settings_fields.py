@@ -82,6 +82,12 @@ def test_silent_for_a_field_set_in_init_a_getter_given_arguments_or_no_written_d
     assert _retired(tmp_path / "d", {"config.py": django, "app.py": app}) == []
 
 
+def test_getattr_of_an_object_of_its_own_is_no_settings_default(tmp_path):
+    app = ("import anthropic\n\n\nclass Translator:\n    def ask(self, text):\n"
+           "        return anthropic.Anthropic().messages.create(model=getattr(self, 'model', 'claude-2'), max_tokens=64, messages=[])\n")
+    assert _retired(tmp_path, {"app.py": app}) == []
+
+
 def test_settings_object_re_exported_by_a_package(tmp_path):
     app = ASK.format(imports="from app import settings", before="", model="settings.model")
     files = {"app/__init__.py": "from app.config import settings\n", "app/config.py": SETTINGS, "main.py": app}
