@@ -363,26 +363,30 @@ def instance_fields(ev, module: Scope) -> list:
     (read as `get_settings().model`), kept as constants "settings.model", "get_settings().model".
     A field the instance is not built with holds the class's default unless the run (the
     environment, a .env file) sets another: a `OneOf.default`. None for a class of another module."""
-    found = []
+    found: list = []
+    children: dict = {}  # the module's functions and classes by name, None where a name has several
+    for s in ev.all_scopes:
+        if s.parent is module and s.kind in ("function", "class"):
+            children[s.name] = None if s.name in children else s
     for name, bound in module.assigns.items():
         if len(bound) == 1 and isinstance(bound[0], ast.Call) and ("name", name) not in module.mutated:
-            found += _fields_of(ev, bound[0], name, module)
+            found += _fields_of(ev, bound[0], name, module, children)
         elif len(bound) == 1 and isinstance(bound[0], Binding) and bound[0].what == "def":
-            defs = [s for s in ev.all_scopes if s.parent is module and s.kind == "function" and s.name == name]
-            if len(defs) == 1 and len(defs[0].returns) == 1 and isinstance(defs[0].returns[0], ast.Call):
-                found += _fields_of(ev, defs[0].returns[0], name + "()", module)
+            getter = children.get(name)
+            if getter is not None and getter.kind == "function" and len(getter.returns) == 1 and isinstance(getter.returns[0], ast.Call):
+                found += _fields_of(ev, getter.returns[0], name + "()", module, children)
     return found
 
 
-def _fields_of(ev, call: ast.Call, name: str, module: Scope) -> list:
+def _fields_of(ev, call: ast.Call, name: str, module: Scope, children: dict) -> list:
     func = call.func
     if not isinstance(func, ast.Name) or call.args or any(k.arg is None for k in call.keywords):
         return []
     bound = module.assigns.get(func.id, [])
     if len(bound) != 1 or not (isinstance(bound[0], Binding) and bound[0].what == "class"):
         return []
-    klass = next((s for s in ev.all_scopes if s.parent is module and s.kind == "class" and s.name == func.id), None)
-    if klass is None or len(klass.assigns) > MAX_FIELDS:
+    klass = children.get(func.id)
+    if klass is None or klass.kind != "class" or len(klass.assigns) > MAX_FIELDS:
         return []
     passed = {k.arg for k in call.keywords}
     fields = []
