@@ -63,6 +63,8 @@ def test_silent_when_the_instance_is_built_with_the_field_or_it_has_no_default(t
     app = ASK.format(imports="from config import settings", before="", model="settings.model")
     assert _retired(tmp_path / "a", {"config.py": "import os\n" + given, "app.py": app}) == []
     assert _retired(tmp_path / "b", {"config.py": spread, "app.py": app}) == []
+    set_after = SETTINGS + "settings.model = os.environ['MODEL']\n"
+    assert _retired(tmp_path / "e", {"config.py": "import os\n" + set_after, "app.py": app}) == []
     bare = ASK.format(imports="from config import settings", before="", model="settings.bare_model")
     assert _retired(tmp_path / "c", {"config.py": SETTINGS, "app.py": bare}) == []
 

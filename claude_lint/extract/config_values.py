@@ -357,12 +357,13 @@ def ini_value(text: str, section: str, option: str):
 MAX_FIELDS = 64  # fields kept per settings instance: a bigger class is no settings object
 
 
-def instance_fields(ev, module: Scope) -> list:
+def instance_fields(ev, module: Scope, stores: dict) -> list:
     """What another module reads of a settings object this module builds: `settings =
     Settings()` (read as `settings.model`) and a getter `def get_settings(): return Settings()`
     (read as `get_settings().model`), kept as constants "settings.model", "get_settings().model".
     A field the instance is not built with holds the class's default unless the run (the
-    environment, a .env file) sets another: a `OneOf.default`. None for a class of another module."""
+    environment, a .env file) sets another: a `OneOf.default`. None for a class of another module,
+    or a field this file sets (`settings.model = ...`, stores: the file's assignments by dotted path)."""
     found: list = []
     children: dict = {}  # the module's functions and classes by name, None where a name has several
     for s in ev.all_scopes:
@@ -370,7 +371,7 @@ def instance_fields(ev, module: Scope) -> list:
             children[s.name] = None if s.name in children else s
     for name, bound in module.assigns.items():
         if len(bound) == 1 and isinstance(bound[0], ast.Call) and ("name", name) not in module.mutated:
-            found += _fields_of(ev, bound[0], name, module, children)
+            found += [(n, v) for n, v in _fields_of(ev, bound[0], name, module, children) if n not in stores]
         elif len(bound) == 1 and isinstance(bound[0], Binding) and bound[0].what == "def":
             getter = children.get(name)
             if getter is not None and getter.kind == "function" and len(getter.returns) == 1 and isinstance(getter.returns[0], ast.Call):

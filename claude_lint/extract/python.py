@@ -123,7 +123,7 @@ class _Extraction(ClientFinder, HistoryFinder):
                 if not isinstance(value, Unknown) or isinstance(value, OneOf) and value.default:  # `os.getenv(k, d)`: d by default
                     constants.append((name, value))
         constants.extend(self.returned_texts() + overrides.found(self.c, self.ev) + marked_copies.copy_facts(self.c))  # + what others read of it
-        constants.extend(config_values.instance_fields(self.ev, self.c.module))  # `settings = Settings()`: its fields' defaults
+        constants.extend(config_values.instance_fields(self.ev, self.c.module, self.c.stores))  # `settings = Settings()`: its fields' defaults
 
         # A module-level class's attributes (`class Config: MODEL = "..."`), as "Config.MODEL":
         # another module's `Config.MODEL` resolves to them.
