@@ -39,8 +39,7 @@ class ValueResolver:
         choice = isinstance(value, OneOf) and bool(value.options) and depth <= MAX_DEPTH
         if not choice and (isinstance(value, (Lit, Dynamic, Unknown)) or value is None):
             return value
-        # Resolved once each, a OneOf too: options shared between several OneOfs (a value kept
-        # under a key that others copy) would otherwise be resolved once per path to them.
+        # Resolved once each, a OneOf too: options shared by several (a value others copy) would be resolved once per path.
         found = self._resolved.get(id(value))
         if found is not None and found[0] is value:
             return found[1]
@@ -135,13 +134,14 @@ class ValueResolver:
             result: object = Unknown(f"{ref.module}.{ref.name} is not a constant", ref.loc)
             if facts is not None and not facts.errors:
                 found = facts.constant(ref.name)
-                called = "()" if ref.name.endswith("()") else ""  # a function re-exported by a package's __init__
-                target = facts.imported(ref.name[: len(ref.name) - len(called)])
+                stem, dot, field = ref.name.partition(".")  # `settings.model` of a settings object re-exported too
+                called = "()" if stem.endswith("()") else ""  # a function re-exported by a package's __init__
+                target = facts.imported(stem[: len(stem) - len(called)])
                 if found is not None:  # one of several when another module sets it (link_overrides)
                     result = self.set_elsewhere(path, ref.name, self.resolve(found, depth + 1), ref.loc)
                 elif target is not None and "." in target.strip("."):
                     module, _, name = target.rpartition(".")
-                    result = self.resolve(Ref(module, name + called, facts.abspath, ref.loc), depth + 1)
+                    result = self.resolve(Ref(module, name + called + dot + field, facts.abspath, ref.loc), depth + 1)
         finally:
             self._active.discard(key)
         self._memo[key] = result

@@ -13,7 +13,7 @@ if TYPE_CHECKING:
 from claude_lint.bounds import MAX_OPTIONS
 from claude_lint.extract.arguments import positional
 from claude_lint.extract.bindings import Binding, Scope
-from claude_lint.facts import FileRead, Loc, Mapping, OneOf, Param, Ref, Text, Transform, Unknown
+from claude_lint.facts import FileRead, Lit, Loc, Mapping, OneOf, Param, Ref, Text, Transform, Unknown
 
 # Field declarations whose default is the value an instance holds unless it is built with another.
 FIELD_CALLS = frozenset({"pydantic.Field", "pydantic.fields.Field", "dataclasses.field", "attr.ib", "attrs.field"})
@@ -350,3 +350,75 @@ def ini_value(text: str, section: str, option: str):
             return None
         found.setdefault(current, (row, line.index(value, cut + 1) + 1 if value else cut + 2, value))
     return found.get(section) or found.get("DEFAULT")
+
+
+# --- a settings object of this module, read from another ----------------------------------
+
+MAX_FIELDS = 64  # fields kept per settings instance: a bigger class is no settings object
+
+
+def instance_fields(ev, module: Scope, stores: dict) -> list:
+    """What another module reads of a settings object this module builds: `settings =
+    Settings()` (read as `settings.model`) and a getter `def get_settings(): return Settings()`
+    (read as `get_settings().model`), kept as constants "settings.model", "get_settings().model".
+    A field the instance is not built with holds the class's default unless the run (the
+    environment, a .env file) sets another: a `OneOf.default`. None for a class of another module,
+    or a field this file sets (`settings.model = ...`, stores: the file's assignments by dotted path)."""
+    found: list = []
+    children: dict = {}  # the module's functions and classes by name, None where a name has several
+    for s in ev.all_scopes:
+        if s.parent is module and s.kind in ("function", "class"):
+            children[s.name] = None if s.name in children else s
+    for name, bound in module.assigns.items():
+        if len(bound) == 1 and isinstance(bound[0], ast.Call) and ("name", name) not in module.mutated:
+            found += [(n, v) for n, v in _fields_of(ev, bound[0], name, module, children) if n not in stores]
+        elif len(bound) == 1 and isinstance(bound[0], Binding) and bound[0].what == "def":
+            getter = children.get(name)
+            if getter is not None and getter.kind == "function" and len(getter.returns) == 1 and isinstance(getter.returns[0], ast.Call):
+                found += _fields_of(ev, getter.returns[0], name + "()", module, children)
+    return found
+
+
+def _fields_of(ev, call: ast.Call, name: str, module: Scope, children: dict) -> list:
+    func = call.func
+    if not isinstance(func, ast.Name) or call.args or any(k.arg is None for k in call.keywords):
+        return []
+    bound = module.assigns.get(func.id, [])
+    if len(bound) != 1 or not (isinstance(bound[0], Binding) and bound[0].what == "class"):
+        return []
+    klass = children.get(func.id)
+    if klass is None or klass.kind != "class" or len(klass.assigns) > MAX_FIELDS:
+        return []
+    passed = {k.arg for k in call.keywords}
+    fields = []
+    for attr, values in klass.assigns.items():
+        if attr in passed or attr in klass.self_attrs or len(values) != 1 or isinstance(values[0], (Binding, tuple)):
+            continue  # built with another value, set by a method, or no one written default
+        value = ev.name(attr, klass, 1, None)
+        if isinstance(value, OneOf) and value.default:
+            fields.append((f"{name}.{attr}", value))
+        elif isinstance(value, Text) and not value.dynamic_parts or isinstance(value, Lit) and not isinstance(value.value, bool):
+            fields.append((f"{name}.{attr}", OneOf(f"{name}.{attr}: the default of {func.id}.{attr}", value.loc, (value,), default=True)))
+    return fields
+
+
+def got_field(ev, base: ast.expr, attr: str, scope: Scope, loc: Optional[Loc]) -> Optional[Ref]:
+    """`get_settings().model`, or `settings = get_settings()` then `settings.model`, where the
+    getter is imported: the field of what it returns, a constant of its module ("get_settings().model",
+    `instance_fields`) that link finds. None for any other base."""
+    call = base
+    if isinstance(base, ast.Name):
+        owner = ev.find(base.id, scope)
+        bound = owner.assigns.get(base.id, []) if owner is not None else []
+        if len(bound) != 1 or base.id in owner.params or ("name", base.id) in owner.mutated:
+            return None
+        call, scope = bound[0], owner
+    if not isinstance(call, ast.Call) or call.args or call.keywords or not isinstance(call.func, ast.Name):
+        return None
+    owner = ev.find(call.func.id, scope)
+    if owner is None or call.func.id not in owner.imports or call.func.id in owner.assigns:
+        return None
+    module, _, getter_name = owner.imports[call.func.id].rpartition(".")
+    if not module or module.endswith("."):
+        return None
+    return Ref(module, f"{getter_name}().{attr}", ev.abspath, loc)

@@ -1,6 +1,6 @@
 """Values the run may supply, with the default the code writes for them: the fallback of
 `data.get("max_tokens", 64000)`, `os.getenv("MODEL", "claude-...")` or `os.getenv("MODEL") or
-"claude-..."`, an argparse option's default; also through `int(...)`. The default is what the request carries unless the payload, the environment
+"claude-..."`, `getattr(settings, "MODEL", "claude-...")`, an argparse option's default; also through `int(...)`. The default is what the request carries unless the payload, the environment
 or the settings override it, so a rule may judge it, saying "by default"
 (`OneOf.default`). Functions of an `Evaluator` (`ev`), kept apart from it for its size."""
 from __future__ import annotations
@@ -22,6 +22,7 @@ from claude_lint.facts import Lit, Loc, OneOf, Param, Ref, Seq, Text, Transform,
 # receiver is an imported object (`from flask import request`), unlike a module's `get` function.
 PAYLOADS = frozenset({"json", "args", "form", "values", "GET", "POST", "query_params"})
 INT_OP = "int"  # a Transform's op: `int(x)` of a value link resolves (another module's constant)
+DJANGO_SETTINGS = "django.conf.settings"  # `getattr(settings, "MODEL", "x")`: x unless the project's settings set MODEL
 
 
 def fallback(ev, node: ast.Call, qual: str, scope: Scope, depth: int, loc: Optional[Loc]) -> Optional[object]:
@@ -31,6 +32,11 @@ def fallback(ev, node: ast.Call, qual: str, scope: Scope, depth: int, loc: Optio
     func = node.func
     if isinstance(func, ast.Name) and func.id == INT_OP and len(node.args) == 1 and not node.keywords and ev.find(INT_OP, scope) is None:
         return _int_of(ev, node.args[0], scope, depth, loc)
+    if isinstance(func, ast.Name) and func.id == "getattr" and len(node.args) == 3 and not node.keywords and ev.find("getattr", scope) is None:
+        name = node.args[1]
+        if isinstance(name, ast.Constant) and isinstance(name.value, str) and ev.qualname(node.args[0], scope) == DJANGO_SETTINGS:
+            # the project's settings module may set it, else "x"; `getattr(self, "model", "x")` is the object's own
+            return OneOf(f"{name.value} read from settings", loc, (ev.value(node.args[2], scope, depth + 1),), default=True)
     if not qual and isinstance(func, ast.Attribute) and func.attr == "pop" and _written_default(node, "", "pop"):
         # `kwargs.pop("max_tokens", 64000)`: a wrapper's keyword the caller may pass, with its default
         key = node.args[0].value

@@ -123,6 +123,7 @@ class _Extraction(ClientFinder, HistoryFinder):
                 if not isinstance(value, Unknown) or isinstance(value, OneOf) and value.default:  # `os.getenv(k, d)`: d by default
                     constants.append((name, value))
         constants.extend(self.returned_texts() + overrides.found(self.c, self.ev) + marked_copies.copy_facts(self.c))  # + what others read of it
+        constants.extend(config_values.instance_fields(self.ev, self.c.module, self.c.stores))  # `settings = Settings()`: its fields' defaults
 
         # A module-level class's attributes (`class Config: MODEL = "..."`), as "Config.MODEL":
         # another module's `Config.MODEL` resolves to them.
@@ -132,7 +133,7 @@ class _Extraction(ClientFinder, HistoryFinder):
             for name, bound in klass.assigns.items():
                 if len(bound) == 1 and not isinstance(bound[0], (Binding, tuple)):
                     value = self.ev.name(name, klass, 0, None)
-                    if not isinstance(value, Unknown):
+                    if not isinstance(value, Unknown) or isinstance(value, OneOf) and value.default:
                         constants.append((f"{klass.name.rsplit('.', 1)[-1]}.{name}", value))
         noqa = _noqa_comments(self.text)
         return FileFacts(

@@ -302,7 +302,8 @@ class Evaluator(TextValues, FileValues):
             option = defaults.cli_option(self, node.attr, depth, loc)
             if option is not None:
                 return option
-        found = session_values.kept(self, node, scope, depth, loc)  # `st.session_state.model`
+        found = config_values.got_field(self, base, node.attr, scope, loc)  # `get_settings().model` of another module
+        found = found or session_values.kept(self, node, scope, depth, loc)  # `st.session_state.model`
         return Unknown("attribute", loc) if found is None else found
 
     def _class_scope(self, owner: Scope, name: str) -> Optional[Scope]:
