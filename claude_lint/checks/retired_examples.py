@@ -46,6 +46,9 @@ EXTRACTOR = (HEAD + "from app.config import Settings\n\n"
              "    return client.messages.create(model=settings.model, max_tokens=1000, messages=[{'role': 'user', 'content': prompt}])\n\n"
              "def extract_all(settings: 'Settings', prompts):\n"
              "    return client.messages.create(model=settings.model, max_tokens=4000, messages=[])\n")
+SHARED = "\nsettings = Settings()\n"
+SHARED_USER = (HEAD + "from app.config import settings\n\ndef ask(prompt):\n"
+               "    return client.messages.create(model=settings.model, max_tokens=1000, messages=[{'role': 'user', 'content': prompt}])\n")
 DATACLASS = ("from dataclasses import dataclass, field\nfrom openai import OpenAI\nclient = OpenAI()\n\n"
              "@dataclass\nclass ModelConfig:\n    model_name: str = {model}\n\n"
              "def ask(config: {annotation}, prompt):\n"
@@ -70,8 +73,14 @@ CONFIG_FIRES = [
     Invalid({"app/__init__.py": "", "app/models.py": TIERS.format(haiku="claude-3-haiku-20240307", key="tier.lower()"), "app/agent.py": AGENT},
             path="app/models.py", row=2, message="Model claude-3-haiku-20240307 was retired"),
     Invalid(BRANCHES.format(fast="claude-3-haiku-20240307"), row=5, message="Model claude-3-haiku-20240307 was retired"),
+    # the module builds the settings once and another module imports the instance
+    Invalid({"app/__init__.py": "", "app/config.py": SETTINGS.format(model="claude-3-opus-20240229", judge="claude-sonnet-4-6") + SHARED,
+             "app/ask.py": SHARED_USER}, path="app/config.py", row=7, message="Model claude-3-opus-20240229 was retired"),
 ]
 CONFIG_SILENT = [
+    # the instance is built with the model given: the class's default is never sent
+    {"app/__init__.py": "", "app/config.py": SETTINGS.format(model="claude-3-opus-20240229", judge="claude-sonnet-4-6")
+     + SHARED.replace("Settings()", "Settings(model=os.environ['MODEL'])").replace("\n", "\nimport os\n", 1), "app/ask.py": SHARED_USER},
     # the retired ID is the default of another field, which no request reads
     {"app/__init__.py": "", "app/config.py": SETTINGS.format(model="claude-sonnet-4-6", judge="claude-3-opus-20240229"), "app/extract.py": EXTRACTOR},
     # the settings object is replaced before use: its class's default is not what is sent
