@@ -47,3 +47,19 @@ def test_growth_from_itself_or_past_the_bound_stays_unread(project):
     assert cl006(project, f"    prompt += prompt\n    prompt += {CLOCK}\n") == []
     many = "    prompt += notes\n" * MAX_OPTIONS + f"    prompt += {CLOCK}\n"
     assert cl006(project, many) == []
+
+
+HELPER = ("    def context(seen):\n        parts = [f'Current time: {datetime.datetime.now().isoformat()}']\n"
+          "        if seen:\n            parts.append('Seen:')\n            parts.insert(AT, 'Earlier:')\n"
+          "        return '\\n'.join(parts)\n    context_text = context(notes)\n"
+          "    if context_text:\n        prompt += f'\\n\\nContext:\\n{context_text}'\n")
+
+
+def test_an_insert_behind_the_head_of_a_joined_list_keeps_its_clock(project):
+    assert cl006(project, HELPER.replace("AT", "1")) == [8]
+    assert cl006(project, HELPER.replace("AT", "5")) == [8]  # past the known items: still behind the head
+
+
+def test_an_insert_at_the_head_or_at_a_run_time_index_is_not_read(project):
+    assert cl006(project, HELPER.replace("AT", "0")) == []
+    assert cl006(project, HELPER.replace("AT", "len(parts)")) == []

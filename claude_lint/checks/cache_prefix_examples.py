@@ -351,3 +351,20 @@ SILENT.extend([
     GROWN.format(value="datetime.datetime.now().isoformat()", sent="prompt").replace(
         "    if notes:\n", "    sent = prompt\n    if notes:\n").replace("'text': prompt}", "'text': sent}"),
 ])
+
+# The context appended is a helper method's lines joined, the first the current time, one
+# put behind it later (`parts.insert(1, ...)`): the clock still heads what is appended.
+JOINED = ("import boto3, datetime\nclient = boto3.client('bedrock-runtime')\n" + f"RULES = {RULES!r}\n"
+          "class Shop:\n    def context(self, seen):\n        parts = [f'Current time: {{{value}}}']\n"
+          "        if seen:\n            parts.append(f'Seen: {{seen}}')\n            parts.insert({at}, 'Earlier:')\n"
+          "        return '\\n'.join(parts)\n    def answer(self, q, seen):\n        context = self.context(seen)\n"
+          "        prompt = RULES\n        if context:\n            prompt += f'\\n\\nContext:\\n{{context}}'\n"
+          "        return client.converse(modelId='anthropic.claude-3-5-haiku-20241022-v1:0', messages=[{{'role': 'user', 'content': [{{'text': q}}]}}],\n"
+          "            system=[{{'text': prompt}}, {{'cachePoint': {{'type': 'default'}}}}])\n")
+FIRES.append(Invalid(JOINED.format(value="datetime.datetime.now().isoformat()", at=1), row=6,
+                     message="`datetime.datetime.now().isoformat()` changes on every request and sits in the system prompt"))
+SILENT.extend([
+    # the first line a date; or an item put at the head (`insert(0, ...)`): the list is the run's
+    JOINED.format(value="datetime.date.today()", at=1),
+    JOINED.format(value="datetime.datetime.now().isoformat()", at=0),
+])
