@@ -89,7 +89,9 @@ class CachePrefixDynamic(Rule):
     `{state.url}`); the finding names where it enters the prompt and the wrapper calls
     that carry it to the request (a `# noqa` on any of them holds). A template filled by
     `.format(...)` is judged by what each keyword passes (`TEMPLATE.format(now=today)` is
-    a date), not by the field's name. A prompt builder with several returns is judged
+    a date), not by the field's name; a text grown with `+=` after it (under an `if`
+    too: `if context: prompt += f"...{now}"`) is judged with and without what is
+    appended. A prompt builder with several returns is judged
     by each of them: whichever it sends lands in the same place. A prompt builder may be a
     method of an object (`P.system()`, `self.context.build_messages(...)`), and a helper
     that copies the list (a sanitiser) sends the caller's messages, with the breakpoint

@@ -332,3 +332,39 @@ ZONED = ("from openai import OpenAI\nfrom datetime import datetime\nfrom zoneinf
 FIRES.append(Invalid(ZONED.format(value="get_local_time():%d/%m/%Y %H:%M"), row=11,
                      message="`get_local_time():%d/%m/%Y %H:%M` changes every minute and sits at the start of the system prompt"))
 SILENT.extend([ZONED.format(value="get_local_time():%d/%m/%Y"), ZONED.format(value="parse_time(booked):%H:%M")])
+
+# A system text filled from a template, then grown under an `if` with the context of the
+# moment (`prompt += f"...{now}"`) and sent with a Bedrock cache point after it: the grown
+# text is what the breakpoint caches whenever the `if` holds.
+GROWN = ("import boto3, datetime\nclient = boto3.client('bedrock-runtime')\n" + f"RULES = {RULES!r} + 'Shop: {{{{shop}}}}.'\n"
+         "def answer(q, shop, notes):\n    prompt = RULES.format(shop=shop)\n    if notes:\n"
+         "        prompt += f'\\n\\nContext:\\n{{{value}}}\\n{{notes}}'\n"
+         "    return client.converse(modelId='anthropic.claude-3-5-haiku-20241022-v1:0', messages=[{{'role': 'user', 'content': [{{'text': q}}]}}],\n"
+         "        system=[{{'text': {sent}}}, {{'cachePoint': {{'type': 'default'}}}}])\n")
+FIRES.append(Invalid(GROWN.format(value="datetime.datetime.now().isoformat()", sent="prompt"), row=7,
+                     message="`datetime.datetime.now().isoformat()` changes on every request and sits in the system prompt"))
+SILENT.extend([
+    # what is appended is a date, or text the linter cannot name
+    GROWN.format(value="datetime.date.today()", sent="prompt"),
+    GROWN.format(value="shop.upper()", sent="prompt"),
+    # the text sent is read before the growth: only its head
+    GROWN.format(value="datetime.datetime.now().isoformat()", sent="prompt").replace(
+        "    if notes:\n", "    sent = prompt\n    if notes:\n").replace("'text': prompt}", "'text': sent}"),
+])
+
+# The context appended is a helper method's lines joined, the first the current time, one
+# put behind it later (`parts.insert(1, ...)`): the clock still heads what is appended.
+JOINED = ("import boto3, datetime\nclient = boto3.client('bedrock-runtime')\n" + f"RULES = {RULES!r}\n"
+          "class Shop:\n    def context(self, seen):\n        parts = [f'Current time: {{{value}}}']\n"
+          "        if seen:\n            parts.append(f'Seen: {{seen}}')\n            parts.insert({at}, 'Earlier:')\n"
+          "        return '\\n'.join(parts)\n    def answer(self, q, seen):\n        context = self.context(seen)\n"
+          "        prompt = RULES\n        if context:\n            prompt += f'\\n\\nContext:\\n{{context}}'\n"
+          "        return client.converse(modelId='anthropic.claude-3-5-haiku-20241022-v1:0', messages=[{{'role': 'user', 'content': [{{'text': q}}]}}],\n"
+          "            system=[{{'text': prompt}}, {{'cachePoint': {{'type': 'default'}}}}])\n")
+FIRES.append(Invalid(JOINED.format(value="datetime.datetime.now().isoformat()", at=1), row=6,
+                     message="`datetime.datetime.now().isoformat()` changes on every request and sits in the system prompt"))
+SILENT.extend([
+    # the first line a date; or an item put at the head (`insert(0, ...)`): the list is the run's
+    JOINED.format(value="datetime.date.today()", at=1),
+    JOINED.format(value="datetime.datetime.now().isoformat()", at=0),
+])

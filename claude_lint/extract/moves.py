@@ -42,8 +42,17 @@ def list_edits_only(edits) -> bool:
 
 
 def list_fills_only(edits) -> bool:
-    """Is every in-place change of the name an `append` or `extend`, some perhaps in a loop?"""
-    return bool(edits) and all(kind in _LIST_EDITS or _filled_in_loop(kind, node) for kind, node in edits)
+    """Is every in-place change of the name an `append` or `extend`, some perhaps in a loop, or
+    an `insert` behind the list's first item?"""
+    return bool(edits) and all(kind in _LIST_EDITS or _filled_in_loop(kind, node) or _behind_head(node) for kind, node in edits)
+
+
+def _behind_head(node: object) -> bool:
+    """`parts.insert(1, "Earlier:")`: an item put at a written index past the first, which the
+    list's head (a clock written first, say) keeps, wherever the insert runs."""
+    return (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "insert"
+            and len(node.args) == 2 and not node.keywords and isinstance(node.args[0], ast.Constant)
+            and type(node.args[0].value) is int and node.args[0].value >= 1)
 
 
 def _filled_in_loop(kind: str, node: object) -> bool:
@@ -125,6 +134,12 @@ def _filled(ev, value: Seq, edits, scope: Scope, depth: int, loc: Optional[Loc])
     message would read as a conversation of one turn, with no breakpoint of its own."""
     items = list(value.items)
     for kind, node in edits:
+        if _behind_head(node):
+            if not items:
+                return Unknown("changed in place", loc)
+            # maybe in a loop, maybe past the known items: from its index on, the list is the run's
+            items = items[:node.args[0].value] + [Unknown("inserted", ev.loc(node))]  # type: ignore[union-attr]
+            break
         if _filled_in_loop(kind, node):
             if not items:
                 return Unknown("filled in a loop", loc)

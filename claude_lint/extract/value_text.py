@@ -7,10 +7,11 @@ TYPE_CHECKING = False  # typing is for the annotations alone: its import was 7% 
 if TYPE_CHECKING:
     from typing import Optional, Tuple
 
+from claude_lint.bounds import MAX_OPTIONS
 from claude_lint.extract import templates
 from claude_lint.extract.bindings import Binding
 from claude_lint.extract.scopes import Scope
-from claude_lint.facts import Dynamic, FileRead, Lit, Param, Ref, Seq, Text, Transform, Unknown
+from claude_lint.facts import Dynamic, FileRead, Lit, OneOf, Param, Ref, Seq, Text, Transform, Unknown
 
 NUMBERS = (int, float)
 MAX_FIELD_SOURCE = 200  # a longer expression (a whole prompt) names a format field by the name it is bound to
@@ -115,6 +116,36 @@ class TextValues:
         if not isinstance(head, Text):
             return None
         return Text(head.parts + (Dynamic(name.id, self.loc(name)),), head.loc)
+
+    def grown_options(self, name: str, owner: Scope, bindings, depth: int, loc) -> Optional[OneOf]:
+        """A function's text bound once (anywhere in its body) and then only appended to, read
+        after the last `+=` (`prompt = TEMPLATE.format(...)`, then `if extra: prompt += f"...{extra}"`):
+        its head with and without what is appended (with only, when every `+=` is at the top of
+        the body), so that a cache prefix is judged on the head and on what follows it."""
+        if owner.kind != "function" or loc is None or len(bindings) < 2 or len(bindings) > MAX_OPTIONS + 1:
+            return None
+        first = bindings[0]
+        if not isinstance(first, ast.expr) or not all(type(b) is Binding and b.what == "augmented" for b in bindings[1:]):
+            return None
+        grown = sorted((n for n in ast.walk(owner.node) if isinstance(n, ast.AugAssign) and isinstance(n.target, ast.Name)
+                        and n.target.id == name), key=lambda n: (n.lineno, n.col_offset))
+        if len(grown) != len(bindings) - 1 or not all(isinstance(n.op, ast.Add) for n in grown):
+            return None  # a nested function's own name, or another operator: not this text's growth
+        if (grown[0].lineno, grown[0].col_offset) < (first.lineno, first.col_offset) or (grown[-1].lineno, grown[-1].col_offset) >= (loc.row, loc.col - 1):
+            return None  # read between the bindings: which of them it sees is the order's
+        if any(isinstance(n, ast.Name) and n.id == name for g in grown for n in ast.walk(g.value)):
+            return None
+        head = self.value(first, owner, depth + 1)
+        if not isinstance(head, (Text, Ref, FileRead, Param, Transform)):
+            return None
+        parts = self._as_parts(head, first)
+        for g in grown:
+            parts += self._as_parts(self.value(g.value, owner, depth + 1), g.value)
+        whole = Text(parts, self.loc(first))
+        body = getattr(owner.node, "body", None)
+        always = isinstance(body, list) and all(any(g is stmt for stmt in body) for g in grown)
+        why = f"{name} is bound more than once"
+        return OneOf(why, loc, (whole,)) if always else OneOf(why, loc, (head, whole))
 
     def format_field(self, expr: ast.expr, scope: Scope, depth: int = 0) -> object:
         """What a `.format(name=expr)` keyword puts in its field: run-time text named by its

@@ -215,7 +215,8 @@ class Evaluator(TextValues, FileValues):
         if not unpacked and (len(bindings) != 1 or isinstance(bindings[0], Binding) or isinstance(bindings[0], tuple)):
             if len(bindings) == 1 and isinstance(bindings[0], tuple):
                 return Unknown(f"{name} is bound by with", loc)
-            found = self._one_of(f"{name} is bound more than once", name, owner, bindings, depth, loc, later=_read_later(scope, owner))
+            found = self.grown_options(name, owner, bindings, depth, loc)  # `prompt += ...` after one text
+            found = found if found is not None else self._one_of(f"{name} is bound more than once", name, owner, bindings, depth, loc, later=_read_later(scope, owner))
             return kept_values.edited_options(self, found, name, owner, depth, loc)  # `kwargs.update(extra)` after either branch
         mutated = ("name", name) in owner.mutated
         if mutated and not moves.dict_edits_only(owner.edits.get(name, ())) and not moves.list_fills_only(owner.edits.get(name, ())):
