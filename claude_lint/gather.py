@@ -211,22 +211,22 @@ def _rounds(linter: Linter, project, found: Dict[str, FileFacts], sources: Seque
         for source in readable:
             names = linter.names_present(source, asking, key, cache, given)
             if names:
-                names = reach.reached(source.abspath, names, lambda: _bytes_of(source.abspath, given))
+                names = reach.reached(source.abspath, names, lambda: linter._bytes(source, given)[1])
             if names:
                 present.setdefault(source.abspath, set()).update(names)
                 hits.append(source)
         by_top: Dict[Optional[str], Tuple[Tuple[str, ...], frozenset]] = {}
         for f in confirmed.values():
             top, words = reach.top(f.abspath)
-            by_top[top] = (words, by_top.get(top, ((), frozenset()))[1] | wrappers.methods_of([f.wrappers]))  # type: ignore[list-item]
-            for word in based_on.get(f.abspath, ()):  # its methods reached through a base imported from elsewhere
-                key = f"{top}:{word}"
-                by_top[key] = ((word,), by_top.get(key, ((), frozenset()))[1] | wrappers.methods_of([f.wrappers]))  # type: ignore[list-item]
+            own_methods = wrappers.methods_of([f.wrappers])  # type: ignore[list-item]
+            # its methods are reached from its top folder, and through a base imported from elsewhere
+            for entry, entry_words in ((top, words), *((f"{top}:{word}", (word,)) for word in based_on.get(f.abspath, ()))):
+                by_top[entry] = (entry_words, by_top.get(entry, ((), frozenset()))[1] | own_methods)
         reach.methods_by_top(by_top)
         for source in hits:
             local = found[source.abspath].wrappers if source.abspath in found else None
             own = frozenset(w.name for w in local.functions) if local is not None else frozenset()
-            methods = reach.methods(source.abspath, lambda: _bytes_of(source.abspath, given))
+            methods = reach.methods(source.abspath, lambda: linter._bytes(source, given)[1])
             facts = linter.callers_for(source, frozenset(present[source.abspath]), own, methods, cache, given)
             if collect:
                 gc.collect(0)
@@ -242,15 +242,6 @@ def _rounds(linter: Linter, project, found: Dict[str, FileFacts], sources: Seque
                 kept = replace(table, functions=tuple(w for w in table.functions if w.name in real))
                 confirmed[path + "\0callers"] = replace(facts, wrappers=kept)
     return list(results.values())
-
-
-def _bytes_of(abspath: str, given: Optional[Dict[str, bytes]]) -> Optional[bytes]:
-    if given is not None and abspath in given:
-        return given[abspath]
-    try:
-        return safeio.read_regular(abspath, MAX_FILE_BYTES)
-    except OSError:
-        return None
 
 
 def _in_sdk(abspath: str, known: Dict[str, bool], root: str) -> bool:
