@@ -21,3 +21,21 @@ def test_a_function_running_a_kept_pydantic_ai_agent_is_a_wrapper(cli, tmp_path)
     })
     # the agent's constructor, and the call of answer() (the agent runs there); jobs.run_sync is no model's
     assert sites(found) == [("api.py", 6, "Agent (pydantic-ai)", 3), ("rag.py", 3, "Agent (pydantic-ai)", None)]
+
+
+def test_a_litellm_batch_job_is_a_request(cli, tmp_path):
+    found = report_routes(cli, tmp_path, {
+        "submit.py": (
+            "import asyncio\n\nimport litellm\nfrom litellm import acreate_batch, acreate_file, aretrieve_batch\n\n\n"
+            "async def submit(path):\n"
+            "    uploaded = await acreate_file(file=open(path, 'rb'), purpose='batch', custom_llm_provider='openai')\n"
+            "    job = await acreate_batch(completion_window='24h', endpoint='/v1/chat/completions', input_file_id=uploaded.id)\n"
+            "    return await aretrieve_batch(batch_id=job.id)\n\n\n"
+            "def again(file_id):\n    return litellm.create_batch(completion_window='24h', endpoint='/v1/chat/completions', input_file_id=file_id)\n\n\n"
+            "asyncio.run(submit('requests.jsonl'))\n"
+        ),
+        "own.py": "def create_batch(rows):\n    return [rows]\n\n\ncreate_batch([1, 2])\n",
+    })
+    # the two jobs (and the call of submit(), which starts one); the upload and the look-up are no requests
+    assert sites(found) == [("submit.py", 9, "acreate_batch", None), ("submit.py", 14, "create_batch", None),
+                            ("submit.py", 17, "acreate_batch", 9)]

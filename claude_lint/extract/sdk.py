@@ -316,6 +316,8 @@ FUNCTIONS: Dict[str, MethodShape] = {
     "litellm.main.acompletion": MethodShape((), "acompletion", **_LITELLM_FN),
     # one request per conversation of `messages` (a list of message lists), sent at once
     **{f"litellm{m}.batch_completion": MethodShape((), "batch_completion", **_LITELLM_FN) for m in ("", ".main")},
+    # a Batch API job over an uploaded JSONL file (OpenAI's, by default): billed at the batch discount
+    **{f"litellm.{a}create_batch": MethodShape((), f"{a}create_batch", ("litellm",), OPENAI_BATCH_ROLES, batch_job=True) for a in ("", "a")},
     "langchain_anthropic.ChatAnthropic": _CHAT_ANTHROPIC,
     "langchain_anthropic.chat_models.ChatAnthropic": _CHAT_ANTHROPIC,
     "langchain.chat_models.ChatAnthropic": _CHAT_ANTHROPIC,  # langchain < 0.1
