@@ -223,13 +223,14 @@ class NameResolver:
         return self._method(cpath, cname, method, bound, False, depth)
 
     def _defining(self, method: str) -> int:
-        """How many classes of the tables define a method of this name (an index built once per run)."""
+        """How many classes of the tables define a method of this name (an index built once per run);
+        a typing.Protocol declares its methods, no object is one: not counted."""
         # kept with the index `_implementations` built from the same tables (a new table drops that one)
         if self._method_counts is None or self._method_counts[0] is not self._by_wrapper_method:
             counts: Dict[str, int] = {}
             for path in list(self._tables):
                 for info in self._index(path).classes.values():
-                    for m in info.methods:  # type: ignore[attr-defined]
+                    for m in info.methods if not protocol_methods(info) else ():  # type: ignore[attr-defined]
                         counts[m] = counts.get(m, 0) + 1
             self._method_counts = (self._by_wrapper_method, counts)
         return self._method_counts[1].get(method, 0)

@@ -39,3 +39,30 @@ def test_a_litellm_batch_job_is_a_request(cli, tmp_path):
     # the two jobs (and the call of submit(), which starts one); the upload and the look-up are no requests
     assert sites(found) == [("submit.py", 9, "acreate_batch", None), ("submit.py", 14, "create_batch", None),
                             ("submit.py", 17, "acreate_batch", 9)]
+
+
+HELPER = (
+    "import anthropic\n\n\nclass Helper:\n    def __init__(self):\n        self.client = anthropic.Anthropic()\n\n"
+    "    def answer_question(self, q):\n"
+    "        return self.client.messages.create(model='claude-haiku-4-5', max_tokens=300, messages=[{'role': 'user', 'content': q}])\n"
+)
+APP = (
+    "import streamlit as st\n\nfrom helper import Helper\n\nif 'helper' not in st.session_state:\n    st.session_state.helper = Helper()\n"
+    "q = st.chat_input('Ask')\nif q:\n    st.write(st.session_state.helper.answer_question(q))\n"
+)
+
+
+def test_a_protocol_declaring_the_method_does_not_hide_the_one_class_that_makes_it(cli, tmp_path):
+    found = report_routes(cli, tmp_path, {
+        "helper.py": HELPER, "app.py": APP,
+        "ui.py": "from typing import Protocol\n\n\nclass Answers(Protocol):\n    def answer_question(self, q: str) -> str: ...\n",
+    })
+    assert ("app.py", 9, "messages.create", 9) in sites(found)
+
+
+def test_a_second_class_with_the_method_leaves_the_held_object_unknown(cli, tmp_path):
+    found = report_routes(cli, tmp_path, {
+        "helper.py": HELPER, "app.py": APP,
+        "other.py": HELPER.replace("Helper", "Backup"),  # which of the two the app keeps is not seen
+    })
+    assert [s for s in sites(found) if s[0] == "app.py"] == []
