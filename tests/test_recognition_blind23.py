@@ -60,40 +60,23 @@ def test_a_protocol_declaring_the_method_does_not_hide_the_one_class_that_makes_
     assert ("app.py", 9, "messages.create", 9) in sites(found)
 
 
-def test_a_second_class_with_the_method_leaves_the_held_object_unknown(cli, tmp_path):
+def test_a_class_with_the_method_that_makes_no_request_leaves_the_held_object_unknown(cli, tmp_path):
     found = report_routes(cli, tmp_path, {
-        "helper.py": HELPER, "app.py": APP,
-        "other.py": HELPER.replace("Helper", "Backup"),  # which of the two the app keeps is not seen
+        "helper.py": HELPER + "\n\nclass Offline:\n    def answer_question(self, q):\n        return 'no'\n", "app.py": APP,
     })
     assert [s for s in sites(found) if s[0] == "app.py"] == []
 
 
-def test_hugging_face_inference_models_are_constructors(cli, tmp_path):
-    found = report_routes(cli, tmp_path, (
-        "from langchain_core.prompts import PromptTemplate\n"
-        "from langchain_huggingface import HuggingFaceEndpoint, HuggingFacePipeline\nfrom langchain.chains import LLMChain\n"
-        "from langchain_community.llms.huggingface_hub import HuggingFaceHub\n\n"
-        "prompt = PromptTemplate.from_template('Q: {q}')\n"
-        "llm = HuggingFaceEndpoint(repo_id='mistralai/Mistral-7B-Instruct-v0.2', max_new_tokens=128)\n"
-        "print((prompt | llm).invoke({'q': 'x'}))\n"
-        "chain = LLMChain(llm=HuggingFaceHub(repo_id='google/flan-t5-large', model_kwargs={'temperature': 0}), prompt=prompt)\n"
-        "print(chain.run('Camera'))\n"
-        "tgi = HuggingFaceEndpoint(endpoint_url='http://localhost:8080/', max_new_tokens=64)\nprint(tgi.invoke('hi'))\n"
-        "pipe = HuggingFacePipeline.from_model_id(model_id='gpt2', task='text-generation')\nprint(pipe.invoke('hi'))\n"
-    ))
-    # a text-generation-inference server on this machine is local; a pipeline runs in the process: no request
-    assert sorted((r["line"], r["api"], r["billed"], r["model"], r["output_limit"]) for r in found) == [
-        (7, "HuggingFaceEndpoint", True, "mistralai/Mistral-7B-Instruct-v0.2", 128), (9, "HuggingFaceHub", True, "google/flan-t5-large", None),
-        (11, "HuggingFaceEndpoint", False, "?", 64)]
-
-
-def test_a_function_whose_parameters_only_decide_whether_it_asks_is_a_wrapper(cli, tmp_path):
-    found = report_routes(cli, tmp_path, (
-        "import anthropic\n\nclient = anthropic.Anthropic()\nGRADER = 'Does the answer leak a name? Output only yes or no.'\n\n\n"
-        "def grade(answer, needed):\n    if not needed:\n        return True\n"
-        "    out = client.messages.create(model='claude-haiku-4-5', max_tokens=5, messages=[{'role': 'user', 'content': GRADER}])\n"
-        "    return out.content[0].text == 'no'\n\n\n"
-        "def unused(a):\n    return 1\n\n\n"
-        "scores = [grade(a, n) for a, n in [('x', True), ('y', False)]]\nunused(2)\n"
-    ))
-    assert sorted((r["line"], (r["via"] or {}).get("line")) for r in found) == [(10, None), (18, 10)]
+def test_a_parameter_whose_method_every_class_defining_it_makes_a_request_with(cli, tmp_path):
+    found = report_routes(cli, tmp_path, {
+        "handlers.py": (HELPER.replace("Helper", "ClaudeHandler") + (
+            "\n\nclass HttpHandler:\n    def answer_question(self, q):\n"
+            "        return requests.post('https://api.openai.com/v1/chat/completions', json={'model': 'gpt-4o-mini', 'messages': [{'role': 'user', 'content': q}]})\n"
+        )).replace("import anthropic\n", "import anthropic\nimport requests\n"),
+        "run.py": (
+            "from handlers import ClaudeHandler, HttpHandler\n\n\ndef pick(name):\n    return ClaudeHandler() if name == 'c' else HttpHandler()\n\n\n"
+            "def run_all(queries, handler):\n    return [handler.answer_question(q) for q in queries]\n\n\nrun_all(['a'], pick('c'))\n"
+        ),
+    })
+    # whichever handler it is handed, each query is a request: judged as the first, the other named
+    assert ("run.py", 9, "messages.create", 10) in sites(found)
