@@ -124,11 +124,13 @@ def _env_file(project, path: str) -> Dict[str, str]:
     if memo is not None:
         return memo
     found: Dict[str, str] = {}
+    real = project._real(path)
     try:
-        if os.path.isfile(path) and os.path.getsize(path) <= MAX_ENV_BYTES:
-            with open(path, encoding="utf-8", errors="replace") as fh:
+        # (a link to a file outside the project is not read, as a prompt file is not)
+        if os.path.isfile(real) and project.inside(real) and os.path.getsize(real) <= MAX_ENV_BYTES:
+            with open(real, encoding="utf-8", errors="replace") as fh:
                 content = fh.read()
-            project._files.setdefault(project._real(path), Text((content,), Loc(display(path), 1, 1, content.count("\n") + 1, 1)))
+            project._files.setdefault(real, Text((content,), Loc(display(path), 1, 1, content.count("\n") + 1, 1)))
             for line in content.splitlines():
                 key, eq, value = line.strip().removeprefix("export ").partition("=")
                 value = value.strip()

@@ -3,6 +3,8 @@ environment file says: a local server there (`.env.example`: `LLM_BASE=http://lo
 makes it local, never billed (issue 14); anything else leaves it billed."""
 from __future__ import annotations
 
+import json
+
 from conftest import report_routes
 
 AGENT = (
@@ -60,3 +62,20 @@ def test_a_local_value_of_a_variable_the_request_does_not_read_changes_nothing(c
         ".env.example": "CHAT_URL=http://localhost:8080/v1\nOLLAMA_HOST=http://localhost:11434\n",
     })
     assert billed(found) == [("client.py", 9, True)]
+
+
+def test_an_environment_file_linked_from_outside_the_project_is_not_read(cli, tmp_path):
+    project = tmp_path / "project"
+    outside = tmp_path / "elsewhere.env"
+    outside.write_text("CHAT_URL=http://localhost:8080/v1\n", encoding="utf-8")
+    project.mkdir()
+    (project / ".env").symlink_to(outside)
+    (project / "client.py").write_text(CLIENT, encoding="utf-8")
+    done = cli("report", ".", "--format", "json", cwd=str(project))
+    assert done.returncode == 0, done.stderr.decode()
+    assert billed(json.loads(done.stdout)["routes"]) == [("client.py", 9, True)]
+    # the same file inside the project says where the request goes
+    (project / ".env").unlink()
+    (project / ".env").write_text(outside.read_text(encoding="utf-8"), encoding="utf-8")
+    done = cli("report", ".", "--format", "json", cwd=str(project))
+    assert billed(json.loads(done.stdout)["routes"]) == [("client.py", 9, False)]
