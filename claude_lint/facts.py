@@ -284,6 +284,7 @@ class CallSite:
     # The client the request is made on is this parameter of its function (`def ask(client, q)`):
     # the endpoint is the caller's client's (`Invocation.clients`), not known here.
     client_param: Optional[str] = None
+    env_route: Tuple[str, ...] = ()  # environment variables its endpoint or model is read from (extract/env_route.py)
 
     def keywords(self, role: str) -> Tuple[str, ...]:
         for r, names in self.roles:

@@ -20,7 +20,7 @@ from claude_lint.facts import (CallSite, Callee, FileFacts, History, Invocation,
 from claude_lint.link_bind import _entry_locs, _passed_history, _raw_kwarg, _spread_at, _spreads_param, _substitute
 from claude_lint.link_overrides import OverrideResolver
 from claude_lint.link_names import MAX_REACHED, MAX_WRAPPER_DEPTH, NameResolver, _Index, _ModuleImports
-from claude_lint.link_sent import built_choice, handed_clients, only_local, sent_to
+from claude_lint.link_sent import built_choice, env_local, handed_clients, only_local, sent_to
 from claude_lint.link_values import ValueResolver
 
 MAX_STEPS = 64  # wrappers entered for one call
@@ -193,8 +193,8 @@ class Project(NameResolver, ValueResolver, OverrideResolver):
 
     def resolve_call(self, site: CallSite) -> Call:
         site = self.with_overrides(site)
-        if site.via is None and site.loc in self._local_only:
-            site = replace(site, local=True)  # its client is its callers', each a local server's
+        if site.via is None and site.loc in self._local_only or env_local(self, site):
+            site = replace(site, local=True)  # its client is its callers', each a local server's; or the environment's
         # Call keywords are final: Python refuses a **spread that repeats one.
         merged = self._mapping(site.kwargs, 0, keywords_final=True)
         args: Dict[str, Arg] = {}

@@ -213,23 +213,27 @@ class NameResolver:
         return self._by_wrapper_method.get(method, [])[:MAX_REACHED]
 
     def _handed(self, method: str, bound: bool, depth: int) -> List[Tuple[str, Wrapper, bool]]:
-        """`param.method(...)` on a parameter of no said type: the wrapper method of that name
-        when one module-level class of the project defines it, and no other class of the
-        project's tables defines a method of that name."""
+        """`param.method(...)` on a parameter of no said type: the wrapper methods of that name
+        when every class of the project's tables that defines a method of that name has it as
+        a wrapper (module-level classes): whichever it is handed, the call makes a request
+        (several: a dispatcher's, one judged and the others named)."""
         found = self._implementations(method)
-        if len(found) != 1 or self._defining(method) != 1:
+        if not found or len(found) != self._defining(method):
             return []
-        cpath, cname, _ = found[0]
-        return self._method(cpath, cname, method, bound, False, depth)
+        out: List[Tuple[str, Wrapper, bool]] = []
+        for cpath, cname, _ in found:
+            out.extend(self._method(cpath, cname, method, bound, False, depth))
+        return out[:MAX_REACHED]
 
     def _defining(self, method: str) -> int:
-        """How many classes of the tables define a method of this name (an index built once per run)."""
+        """How many classes of the tables define a method of this name (an index built once per run);
+        a typing.Protocol declares its methods, no object is one: not counted."""
         # kept with the index `_implementations` built from the same tables (a new table drops that one)
         if self._method_counts is None or self._method_counts[0] is not self._by_wrapper_method:
             counts: Dict[str, int] = {}
             for path in list(self._tables):
                 for info in self._index(path).classes.values():
-                    for m in info.methods:  # type: ignore[attr-defined]
+                    for m in info.methods if not protocol_methods(info) else ():  # type: ignore[attr-defined]
                         counts[m] = counts.get(m, 0) + 1
             self._method_counts = (self._by_wrapper_method, counts)
         return self._method_counts[1].get(method, 0)

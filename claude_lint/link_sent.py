@@ -1,16 +1,27 @@
 """Where a wrapper's request is sent, from what its callers pass: the client handed in (a
 local server's, a gateway's: `Invocation.clients`), a model route or an endpoint passed as
 an argument (`ask("ollama/llama3")`, `api_base=...`). What the wrapper writes itself was
-read where it is written (`extract/clients.py`, `extract/gateways.py`)."""
+read where it is written (`extract/clients.py`, `extract/gateways.py`); an endpoint or model
+read from the environment, by what the project's environment file sets (`env_local`)."""
 from __future__ import annotations
 
+import os
 from dataclasses import replace
 TYPE_CHECKING = False  # typing is for the annotations alone: its import was 7% of a one-file run
 if TYPE_CHECKING:
-    from typing import Callable, Dict, Iterable, Optional, Set, Tuple
+    from typing import Callable, Dict, Iterable, List, Optional, Set, Tuple
 
 from claude_lint.extract import clients, gateways
 from claude_lint.facts import CallSite, Invocation, Loc, Mapping, OneOf, Param, Text
+from claude_lint.kinds import display
+
+# The files a project sets (or shows how to set) its environment in, nearest first: the
+# run's own `.env`, then the examples a checkout ships (most often the only configuration
+# a repository holds).
+ENV_FILES = (".env", ".env.local", ".env.example", ".env.template", ".env.sample", ".env.dist", ".env.default",
+             ".env.defaults", "env.example", "example.env", "sample.env", "template.env")
+MAX_ENV_BYTES = 64_000
+MAX_ENV_FOLDERS = 8  # folders looked in, from the request's up to the project root
 
 
 def sent_to(resolve: Callable[[object], object], req: CallSite, kwargs: Mapping, values: Dict[str, object], handed: Dict[str, Tuple[bool, Optional[str]]]) -> CallSite:
@@ -68,3 +79,68 @@ def built_choice(kwargs: Mapping, path: str, env: dict) -> Mapping:
         return kwargs
     entries = tuple((k, v.kept if isinstance(v, OneOf) and v.kept is not None and (path, v.kept.function) in env else v) for k, v in kwargs.entries)
     return replace(kwargs, entries=entries)
+
+
+def env_local(project, site: CallSite) -> bool:
+    """Is a request whose endpoint or model is read from the environment (`site.env_route`)
+    sent to a server on the user's machine by the project's environment files? Each
+    variable is looked up in the nearest file that sets it; the request is local when one
+    names a local server and none names another endpoint."""
+    if site.local or not site.env_route:
+        return False
+    settings = _env_settings(project, site.path)
+    values = [settings[name] for name in site.env_route if name in settings]
+    if not values:
+        return False
+    local = [clients.LOCAL_MODEL.match(v) is not None or clients.sdk.local_evidence([v]) for v in values]
+    return any(local) and all(ok or not _url_like(v) for ok, v in zip(local, values))
+
+
+def _url_like(value: str) -> bool:
+    return "://" in value or value.startswith("www.")
+
+
+def _env_settings(project, path: str) -> Dict[str, str]:
+    """The variables the environment files set for a file of the project, nearest folder first."""
+    folder = os.path.dirname(project._real(os.path.abspath(path)))
+    folders: List[str] = []
+    while project.inside(folder) and len(folders) < MAX_ENV_FOLDERS:
+        folders.append(folder)
+        if folder == project.root:
+            break
+        folder = os.path.dirname(folder)
+    found: Dict[str, str] = {}
+    for folder in folders:
+        for name in ENV_FILES:
+            for key, value in _env_file(project, os.path.join(folder, name)).items():
+                found.setdefault(key, value)
+    return found
+
+
+def _env_file(project, path: str) -> Dict[str, str]:
+    """`KEY=value` lines of one environment file (`export` and quotes allowed), read once per
+    run; kept among the linker's files, so that a kept run is replayed only while it holds."""
+    memo = project._memo.get(("env", path))
+    if memo is not None:
+        return memo
+    found: Dict[str, str] = {}
+    real = project._real(path)
+    try:
+        # (a link to a file outside the project is not read, as a prompt file is not)
+        if os.path.isfile(real) and project.inside(real) and os.path.getsize(real) <= MAX_ENV_BYTES:
+            with open(real, encoding="utf-8", errors="replace") as fh:
+                content = fh.read()
+            project._files.setdefault(real, Text((content,), Loc(display(path), 1, 1, content.count("\n") + 1, 1)))
+            for line in content.splitlines():
+                key, eq, value = line.strip().removeprefix("export ").partition("=")
+                value = value.strip()
+                if value[:1] in "\"'" and value[:1] and value.endswith(value[0]) and len(value) > 1:
+                    value = value[1:-1]
+                else:
+                    value = value.split(" #", 1)[0].strip()
+                if eq and value and key.strip().isidentifier():
+                    found.setdefault(key.strip(), value)
+    except OSError:
+        pass
+    project._memo[("env", path)] = found
+    return found

@@ -168,7 +168,7 @@ def service_name(call: ast.Call) -> Optional[str]:
 # --- local servers ----------------------------------------------------------------------
 
 # Keywords of a client constructor (or a LangChain model) that name the server it talks to.
-ENDPOINT_KEYWORDS = ("base_url", "api_base", "openai_api_base", "azure_endpoint", "endpoint", "host", "ollama_base_url")
+ENDPOINT_KEYWORDS = ("base_url", "api_base", "openai_api_base", "azure_endpoint", "endpoint", "host", "ollama_base_url", "endpoint_url")
 
 
 # A model named with a local server's provider prefix (LiteLLM's `ollama/llama3`,

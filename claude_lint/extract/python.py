@@ -10,7 +10,7 @@ TYPE_CHECKING = False  # typing is for the annotations alone: its import was 7% 
 if TYPE_CHECKING:
     from typing import List, Optional, Tuple
 
-from claude_lint.extract import clients, config_values, evidence, gateways, http, loops, marked_copies, moves, newer_syntax, overrides, passed_models, prefilter, retries, sdk
+from claude_lint.extract import clients, config_values, env_route, evidence, gateways, http, loops, marked_copies, moves, newer_syntax, overrides, passed_models, prefilter, retries, sdk
 from claude_lint.extract.positions import Positions
 from claude_lint.extract.python_calls import CALLABLE_WORDS, written_id, cache_control_outside, statement_ranges, MAX_ALIAS_BINDINGS, MAX_BATCH_ITEMS, _builds_text, _builds_body, free_limits, _body_of, _keywords, _decompose, _shapes_for, options_entries, _noqa_comments
 from claude_lint.extract.python_clients import ClientFinder
@@ -237,7 +237,8 @@ class _Extraction(ClientFinder, HistoryFinder):
         provider = fshape.providers[0]
         local = provider in sdk.LOCAL_PROVIDERS or clients.local_endpoint(self.ev, call, scope)
         history = self.history(call, scope, record) or (self.model_history(record) if provider == "langchain" else None)
-        facts = self.site_facts(record, fshape, provider, kwargs, None, local, gateways.of_constructor(self.ev, call, scope))
+        facts = self.site_facts(record, fshape, provider, kwargs, None, local, gateways.of_constructor(self.ev, call, scope),
+                                env=() if local else env_route.names(self.ev, call, scope))
         return [self.with_invoked_messages(record, CallSite(loc=self.ev.loc(record.node), kwargs=kwargs, history=history, **facts))]
 
     def method_sites(self, record: CallRecord, call: ast.Call, chain, receiver, options, rscope: Scope) -> Optional[List[CallSite]]:
@@ -270,7 +271,8 @@ class _Extraction(ClientFinder, HistoryFinder):
             return []
         local = provider in sdk.LOCAL_PROVIDERS or self.local_client(receiver, client_chain, rscope)
         base = self.site_facts(record, shape, provider, kwargs, clients.client_timeout(self.ev, receiver, client_chain, rscope, options), local,
-                               gateways.of_client(self, receiver, client_chain, rscope), self.client_param(receiver, client_chain, rscope))
+                               gateways.of_client(self, receiver, client_chain, rscope), self.client_param(receiver, client_chain, rscope),
+                               env=() if local else env_route.of_clients(self.ev, self.constructions(receiver, client_chain, rscope), call, scope))
         if shape.batch:
             return self.batch_requests(kwargs, base, self.ev.loc(record.node), self.batch_items(keyword(call, "requests"), scope))
         history = self.history(call, scope, record)
@@ -297,7 +299,7 @@ class _Extraction(ClientFinder, HistoryFinder):
             return shape.providers[0], kwargs
         return None, None
 
-    def site_facts(self, record: CallRecord, shape, provider: str, kwargs: Mapping, client_timeout: Optional[bool], local=False, gateway=None, client_param=None) -> dict:
+    def site_facts(self, record: CallRecord, shape, provider: str, kwargs: Mapping, client_timeout: Optional[bool], local=False, gateway=None, client_param=None, env=()) -> dict:
         node, scope = record.node, record.scope
         return dict(
             path=self.path,
@@ -313,7 +315,7 @@ class _Extraction(ClientFinder, HistoryFinder):
             in_async=loops.enclosing_async(scope),
             client_timeout=client_timeout,
             local=local,
-            gateway=gateway, client_param=client_param,
+            gateway=gateway, client_param=client_param, env_route=env,
             retry=self._retry(node, scope),
             awaited_in_loop=bool(record.loops) and loops.awaited_in(node, record.loops[-1]),
             loop_names=loops.per_iteration(record.loops[-1]) if record.loops else (),

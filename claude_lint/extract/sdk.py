@@ -316,6 +316,8 @@ FUNCTIONS: Dict[str, MethodShape] = {
     "litellm.main.acompletion": MethodShape((), "acompletion", **_LITELLM_FN),
     # one request per conversation of `messages` (a list of message lists), sent at once
     **{f"litellm{m}.batch_completion": MethodShape((), "batch_completion", **_LITELLM_FN) for m in ("", ".main")},
+    # a Batch API job over an uploaded JSONL file (OpenAI's, by default): billed at the batch discount
+    **{f"litellm.{a}create_batch": MethodShape((), f"{a}create_batch", ("litellm",), OPENAI_BATCH_ROLES, batch_job=True) for a in ("", "a")},
     "langchain_anthropic.ChatAnthropic": _CHAT_ANTHROPIC,
     "langchain_anthropic.chat_models.ChatAnthropic": _CHAT_ANTHROPIC,
     "langchain.chat_models.ChatAnthropic": _CHAT_ANTHROPIC,  # langchain < 0.1
@@ -384,8 +386,8 @@ FUNCTIONS: Dict[str, MethodShape] = {
     "agents.Agent": MethodShape((), "Agent (OpenAI Agents)", ("langchain",), MODEL_OBJECT_ROLES, model_id_only=True), "strands.models.ollama.OllamaModel": MethodShape((), "OllamaModel (Strands)", ("ollama",), MODEL_OBJECT_ROLES),
     "langchain_community.chat_models.AzureChatOpenAI": _AZURE_CHAT_OPENAI,
     "langchain_community.chat_models.ChatVertexAI": MethodShape((), "ChatVertexAI", **_LC_ANY),
-    "llama_index.llms.ollama.Ollama": MethodShape((), "Ollama (LlamaIndex)", ("ollama",), LANGCHAIN_ANY_ROLES),
-    "llama_index.llms.Ollama": MethodShape((), "Ollama (LlamaIndex)", ("ollama",), LANGCHAIN_ANY_ROLES),
+    **{f"llama_index.llms.{m}Ollama": MethodShape((), "Ollama (LlamaIndex)", ("ollama",), LANGCHAIN_ANY_ROLES) for m in ("ollama.", "")},
+    **{f"{m}.{c}": MethodShape((), c, ("langchain",), HUGGINGFACE_ROLES) for c, ms in HUGGINGFACE_CLASSES for m in ms},
     # openai < 1.0: removed from the SDK (openai>=1.0 raises APIRemovedInV1 before sending).
     "openai.ChatCompletion.create": MethodShape((), "ChatCompletion.create (openai<1.0)", **_OPENAI_LEGACY,
                                                 removed=(_CHAT_COMPLETION_GONE, "OpenAI().chat.completions.create(...)")),

@@ -79,6 +79,14 @@ MODEL_OBJECT_ROLES: Tuple[Tuple[str, Tuple[str, ...]], ...] = (
     ("max_tokens", ("max_tokens", "max_completion_tokens", "max_output_tokens", "max_new_tokens")),
     ("timeout", ("timeout",)),
 )
+# LangChain's Hugging Face inference models (HuggingFaceEndpoint, HuggingFaceHub): the model is a repo_id.
+HUGGINGFACE_ROLES: Tuple[Tuple[str, Tuple[str, ...]], ...] = (
+    ("model", ("repo_id", "model")),
+    ("max_tokens", ("max_new_tokens", "model_kwargs.max_new_tokens")),
+    ("timeout", ("timeout",)),
+)
+HUGGINGFACE_CLASSES = (("HuggingFaceEndpoint", ("langchain_huggingface", "langchain_huggingface.llms", "langchain_community.llms", "langchain_community.llms.huggingface_endpoint")),
+                       ("HuggingFaceHub", ("langchain_community.llms", "langchain_community.llms.huggingface_hub", "langchain.llms")))
 LANGCHAIN_ANY_ROLES: Tuple[Tuple[str, Tuple[str, ...]], ...] = (
     ("model", ("model", "model_name")),
     ("max_tokens", ("max_tokens", "max_completion_tokens", "max_output_tokens", "model_kwargs.max_tokens", "model_kwargs.max_completion_tokens")),

@@ -39,11 +39,12 @@ APPLY = frozenset({"apply", "progress_apply", "parallel_apply", "swifter_apply",
 TASK_CALLS = frozenset({"call", "remote", "local", "spawn", "delay", "aio"})
 TASK_MAPS = frozenset({"map", "starmap"})
 # The methods through which a LangChain chat model (or a runnable built on it, a legacy
-# chain's `run`) or a LlamaIndex LLM (`chat`, `complete`) makes its request, and those that
-# return a runnable still bound to the same model.
+# chain's `run`), a LlamaIndex LLM (`chat`, `complete`) or a pydantic-ai agent (`run_sync`,
+# `run_stream`) makes its request, and those that return a runnable still bound to the same model.
 MODEL_INVOKES = frozenset({
     "invoke", "ainvoke", "stream", "astream", "batch", "abatch", "predict", "apredict", "predict_messages", "generate", "agenerate",
     "run", "arun", "chat", "achat", "complete", "acomplete", "stream_chat", "astream_chat", "stream_complete", "astream_complete",
+    "run_sync", "run_stream",
 })
 MODEL_THROUGH = frozenset({"with_structured_output", "bind", "bind_tools", "with_retry", "with_config", "with_fallbacks"})
 # A chain or agent made by the framework over a model it is handed (by these keywords, or by

@@ -75,10 +75,9 @@ def summarise(ex, found: List[Tuple[CallRecord, List[CallSite]]]) -> Optional[Wr
         # A chat model built here (LangChain) makes its request when the function invokes it:
         # the parameters it reads anywhere are the request's.
         # A function without parameters (`def create_batch(): ...`) is its request: each call
-        # of it makes that request, in the caller's context.
-        uses = d.self_name is not None or not d.params or finder.reads_params(record.node, record.scope, d)
-        if not uses and any(_built_model(site) for site in sites):
-            uses = finder.reads_any_param(d)
+        # of it makes that request, in the caller's context; so is one whose parameters decide
+        # only whether it is made (`def grade(answer, needed): if not needed: return ...`).
+        uses = d.self_name is not None or not d.params or finder.reads_params(record.node, record.scope, d) or finder.reads_any_param(d)
         for site in sites:
             if uses or any(p.function in owners for p in params_in([site.kwargs])):
                 requests.setdefault(d, []).append((site, finder.messages_param(record, site, owners)))
