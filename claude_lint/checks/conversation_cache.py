@@ -3,18 +3,18 @@ from __future__ import annotations
 import os
 TYPE_CHECKING = False  # typing is for the annotations alone: its import was 7% of a one-file run
 if TYPE_CHECKING:
-    from typing import Iterator, Optional, Tuple
+    from typing import Iterator, List, Optional, Tuple
 
 from claude_lint.catalog import Model
+from claude_lint.checks import wrapper_calls
 from claude_lint.checks.base import Context, Invalid, Rule, money, tokens
 from claude_lint.checks.cache_marks import automatic, count, marked_inside, unmarked_request, unseen
-from claude_lint.checks.conversation_turns import kept_thinking, rebuilt_each_turn
+from claude_lint.checks.conversation_turns import kept_thinking, rebuilt_each_turn, step_cap as _step_cap
 from claude_lint.checks.system_cache import LONG_SYSTEM
 from claude_lint.diagnostics import Diagnostic
 from claude_lint.extract.sdk import CACHE_CONTROL_PROVIDERS, provider_facts
 from claude_lint.facts import History
 from claude_lint.link import Call
-from claude_lint.patterns import lazy
 from claude_lint.prompt_text import static_text
 
 HEAD = "import anthropic\nclient = anthropic.Anthropic()\n"
@@ -46,7 +46,8 @@ class ConversationUncached(Rule):
     object, at module level, in a session store, in a database read whole and written back, or joined into the prompt), bounded or not: a capped agent loop still resends its
     growing prefix at every step; also a list the function is handed and appends the answer to after
     its request (the caller's conversation), or sent past its system message (`messages[1:]`).
-    A list rebuilt on every call does not grow.
+    A list rebuilt on every call does not grow. A wrapper whose own loop grows the list is
+    reported once, at its request, naming the calls of it.
 
     ## Why is this bad?
     Turn N re-sends turns 1 to N-1 at the full input price. With a breakpoint on the
@@ -293,10 +294,9 @@ class ConversationUncached(Rule):
 
         # A ten-step tool loop on a model caching from 4,096 tokens: short chat turns stay under the
         # minimum, but with thinking on each step resends the thinking it kept with its tool results.
-        THINK = (HEAD + TOOLS + "messages = [{'role': 'user', 'content': task}]\nfor step in range(10):\n"
-                 "    reply = client.messages.create(model='claude-opus-4-5', max_tokens=16000, tools=TOOLS, THINKING messages=messages)\n"
-                 "    messages.append({'role': 'assistant', 'content': reply.content})\n"
-                 "    messages.append({'role': 'user', 'content': run_tools(reply)})\n")
+        THINK = (HEAD + TOOLS + "messages = [{'role': 'user', 'content': task}]\nfor step in range(10):\n    reply = client.messages.create("
+                 "model='claude-opus-4-5', max_tokens=16000, tools=TOOLS, THINKING messages=messages)\n"
+                 "    messages.append({'role': 'assistant', 'content': reply.content})\n    messages.append({'role': 'user', 'content': run_tools(reply)})\n")
         fires = [*fires, THINK.replace("THINKING", "thinking={'type': 'enabled', 'budget_tokens': 10000},")]
         silent = [*silent, THINK.replace("THINKING", "")]
 
@@ -319,6 +319,13 @@ class ConversationUncached(Rule):
         return [*fires, *stored.CL011_FIRES, *handed.FIRES, *turned[0]], [*silent, *stored.CL011_SILENT, *handed.SILENT, *turned[1]]
 
     def check_call(self, call: Call, ctx: Context) -> Iterator[Diagnostic]:
+        return iter(())  # judged with the project's other calls: a wrapper's own growing list is said once
+
+    def check_project(self, calls: List[Call], ctx: Context) -> Iterator[Diagnostic]:
+        """A wrapper's calls: the request's own growing list is said once, there (`wrapper_calls`)."""
+        return wrapper_calls.judged(calls, lambda call: list(self._judge(call, ctx)))
+
+    def _judge(self, call: Call, ctx: Context) -> Iterator[Diagnostic]:
         site = call.site
         # A dispatcher's call is judged as one of its requests: a Claude one beside it resends the list too.
         history = site.history or site.passed_history
@@ -379,21 +386,6 @@ def _grows_at(history, at) -> str:
 def _where(append, at) -> str:
     """The line the list grows at, with its file when a caller in another file grows it."""
     return f"line {append.row}" if append.path == at.path else f"{os.path.basename(append.path)}:{append.row}"
-
-
-def _step_cap(bound: str) -> Optional[int]:
-    """A loop's literal step cap, as `History.bound` says it (`range(3)`, `while step < 3`,
-    `stops when step >= 3`), else None."""
-    if bound.startswith("range(") and bound.endswith(")") and bound[6:-1].strip().isdigit():
-        return int(bound[6:-1])
-    match = _COUNTER_CAP.fullmatch(bound)
-    if match is not None:
-        return int(match.group(2)) + (1 if match.group(1) in ("<=", ">") else 0)
-    return None
-
-
-# `while step < 3`, `stops when step >= 3`: a counter compared with a literal (counted from 0).
-_COUNTER_CAP = lazy(r"(?:while|stops when) \w+ (<|<=|>=|>|==) (\d{1,4})")
 
 
 def _breakpoint(call: Call, history: History) -> bool:
