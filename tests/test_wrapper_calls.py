@@ -26,3 +26,7 @@ def test_a_callers_conversation_is_still_the_callers(tmp_path):
     # the wrapper appends the answer to the list it is handed: the growth is the caller's
     caller = CHAT + "\n\nhistory = []\nwhile True:\n    chat(history, input())\n"
     assert rows(tmp_path, {"app.py": caller}, "CL011") != []
+
+
+def test_cl004_says_a_wrappers_own_loop_once_too(tmp_path):
+    assert rows(tmp_path, {"app.py": TOOL_LOOP}, "CL004") == [("app.py", 8)]
