@@ -404,7 +404,7 @@ class UnboundedHistory(Rule):
         return [*fires, *stored.FIRES], [*silent, *stored.SILENT]
 
     def check_call(self, call: Call, ctx: Context) -> Iterator[Diagnostic]:
-        return iter(())  # judged with the project's other calls: a wrapper's own growing list is said once
+        return self._judge(call) if call.site.via is None else iter(())  # a wrapper's calls: `check_project`
 
     def check_project(self, calls: List[Call], ctx: Context) -> Iterator[Diagnostic]:
         return wrapper_calls.judged(calls, lambda call: list(self._judge(call)))
