@@ -29,10 +29,19 @@ def test_a_litellm_route_to_an_inference_host_is_the_hosts_request(tmp_path):
     assert findings(tmp_path, source, ("CL010",)) == [(row, "CL010") for row in (10, 11, 12, 13)]
 
 
-def test_a_litellm_route_prefix_is_read_only_on_a_litellm_call(tmp_path):
-    # an OpenAI client's model named like a route is the client's own business
-    source = "from openai import OpenAI\nOpenAI().chat.completions.create(model='groq/llama3-70b-8192', messages=[])\n"
-    assert findings(tmp_path, source, ("CL010",)) == [(2, "CL010")]
+def test_an_open_weights_repository_id_is_no_openai_request(tmp_path):
+    # OpenAI's API names no model `owner/name`: such an ID, unknown to the catalogue, is served
+    # by another host (a GPU deployment, a self-hosted server) whose limits and price are its own
+    source = ("import os, requests\nfrom openai import OpenAI\npod = OpenAI(base_url=os.environ['POD_URL'])\n"
+              "pod.chat.completions.create(model='meta-llama/Meta-Llama-3.1-8B-Instruct', messages=[])\n"
+              "def ask(url, q):\n"
+              "    return requests.post(url + '/v1/chat/completions', json={'model': 'Qwen/Qwen2.5-7B-Instruct', 'messages': q})\n"
+              "pod.chat.completions.create(model='openai/gpt-4o-mini', messages=[])\n"
+              "pod.chat.completions.create(model='llama-3.1-8b', messages=[])\n"
+              # a LiteLLM route prefix on an OpenAI client's model is the client's own business,
+              # not Groq's route: silent as any `owner/name` ID the catalogue does not know
+              "pod.chat.completions.create(model='groq/llama3-70b-8192', messages=[])\n")
+    assert findings(tmp_path, source, ("CL010",)) == [(7, "CL010"), (8, "CL010")]
 
 
 @pytest.mark.parametrize("url, billed", [

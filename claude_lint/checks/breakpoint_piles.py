@@ -20,7 +20,7 @@ def piled(call: Call, found, marks: List[int], top: bool) -> Optional[Tuple[Loc,
     history = call.site.history
     if history is None or history.piled_marks <= 0:
         return None
-    from claude_lint.checks.conversation_cache import _step_cap  # CL011's reading of a loop's cap; imported only when marks pile
+    from claude_lint.checks.conversation_turns import step_cap as _step_cap  # CL011's reading of a loop's cap; imported only when marks pile
 
     # Breakpoints the request carries besides the conversation's (tools, system, the top level).
     others = sum(1 for i in marks if found[i].role != "messages") + (1 if top else 0)

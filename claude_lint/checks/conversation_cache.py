@@ -8,13 +8,12 @@ if TYPE_CHECKING:
 from claude_lint.catalog import Model
 from claude_lint.checks.base import Context, Invalid, Rule, money, tokens
 from claude_lint.checks.cache_marks import automatic, count, marked_inside, unmarked_request, unseen
-from claude_lint.checks.conversation_turns import kept_thinking, rebuilt_each_turn
+from claude_lint.checks.conversation_turns import kept_thinking, rebuilt_each_turn, step_cap as _step_cap
 from claude_lint.checks.system_cache import LONG_SYSTEM
 from claude_lint.diagnostics import Diagnostic
 from claude_lint.extract.sdk import CACHE_CONTROL_PROVIDERS, provider_facts
 from claude_lint.facts import History
 from claude_lint.link import Call
-from claude_lint.patterns import lazy
 from claude_lint.prompt_text import static_text
 
 HEAD = "import anthropic\nclient = anthropic.Anthropic()\n"
@@ -293,10 +292,9 @@ class ConversationUncached(Rule):
 
         # A ten-step tool loop on a model caching from 4,096 tokens: short chat turns stay under the
         # minimum, but with thinking on each step resends the thinking it kept with its tool results.
-        THINK = (HEAD + TOOLS + "messages = [{'role': 'user', 'content': task}]\nfor step in range(10):\n"
-                 "    reply = client.messages.create(model='claude-opus-4-5', max_tokens=16000, tools=TOOLS, THINKING messages=messages)\n"
-                 "    messages.append({'role': 'assistant', 'content': reply.content})\n"
-                 "    messages.append({'role': 'user', 'content': run_tools(reply)})\n")
+        THINK = (HEAD + TOOLS + "messages = [{'role': 'user', 'content': task}]\nfor step in range(10):\n    reply = client.messages.create("
+                 "model='claude-opus-4-5', max_tokens=16000, tools=TOOLS, THINKING messages=messages)\n"
+                 "    messages.append({'role': 'assistant', 'content': reply.content})\n    messages.append({'role': 'user', 'content': run_tools(reply)})\n")
         fires = [*fires, THINK.replace("THINKING", "thinking={'type': 'enabled', 'budget_tokens': 10000},")]
         silent = [*silent, THINK.replace("THINKING", "")]
 
@@ -379,21 +377,6 @@ def _grows_at(history, at) -> str:
 def _where(append, at) -> str:
     """The line the list grows at, with its file when a caller in another file grows it."""
     return f"line {append.row}" if append.path == at.path else f"{os.path.basename(append.path)}:{append.row}"
-
-
-def _step_cap(bound: str) -> Optional[int]:
-    """A loop's literal step cap, as `History.bound` says it (`range(3)`, `while step < 3`,
-    `stops when step >= 3`), else None."""
-    if bound.startswith("range(") and bound.endswith(")") and bound[6:-1].strip().isdigit():
-        return int(bound[6:-1])
-    match = _COUNTER_CAP.fullmatch(bound)
-    if match is not None:
-        return int(match.group(2)) + (1 if match.group(1) in ("<=", ">") else 0)
-    return None
-
-
-# `while step < 3`, `stops when step >= 3`: a counter compared with a literal (counted from 0).
-_COUNTER_CAP = lazy(r"(?:while|stops when) \w+ (<|<=|>=|>|==) (\d{1,4})")
 
 
 def _breakpoint(call: Call, history: History) -> bool:

@@ -27,7 +27,17 @@ SPLIT = (HEAD + "messages = [{'role': 'system', 'content': 'You are terse.'}]\nw
          "    reply = client.messages.create(model='claude-sonnet-4-6', max_tokens=1024, system=messages[0]['content'], messages=messages[1:])\n"
          "    messages.append({'role': 'assistant', 'content': reply.content})\n")
 
+# A tool loop inside the wrapper: the wrapper's own request grows the list it is handed, step by
+# step (CL004 says it once, at the request: `wrapper_calls.py`).
+TOOL_LOOP = (HEAD + "TOOLS = [{'name': 'lookup', 'description': 'Look a word up', 'input_schema': {'type': 'object'}}]\n\n"
+             "def solve(question, history):\n    history.append({'role': 'user', 'content': question})\n    while True:\n"
+             "        reply = client.messages.create(model='claude-sonnet-4-6', max_tokens=1024, tools=TOOLS, messages=history)\n"
+             "        history.append({'role': 'assistant', 'content': reply.content})\n"
+             "        if reply.stop_reason != 'tool_use':\n            return reply\n"
+             "        history.append({'role': 'user', 'content': run_tools(reply)})\n\n\nhistory = []\nsolve('Define cache', history)\n")
+
 FIRES = [
+    Invalid(TOOL_LOOP, row=8, message="`history` grows each turn (appended at line 9)"),
     Invalid(SPLIT, row=6, message="`messages` grows each turn (appended at line 5)"),
     Invalid(CHAT, row=5, message="`history` grows each turn (the caller's list, appended after the request at line 6)"),
     Invalid(STEP, row=7, message="`messages` grows each turn (the caller's list, appended after the request at line 8)"),

@@ -176,3 +176,18 @@ _CALLERS = "\nhistory = []\nanswer(history, 'What is the return policy?', 'Ana',
 
 def _turn(build: str = "pass", system: str = "RULES") -> str:
     return HEAD + TURN.replace("BUILD", build).replace("SYSTEM", system)
+
+
+def step_cap(bound: str) -> Optional[int]:
+    """A loop's literal step cap, as `History.bound` says it (`range(3)`, `while step < 3`,
+    `stops when step >= 3`), else None."""
+    if bound.startswith("range(") and bound.endswith(")") and bound[6:-1].strip().isdigit():
+        return int(bound[6:-1])
+    match = _COUNTER_CAP.fullmatch(bound)
+    if match is not None:
+        return int(match.group(2)) + (1 if match.group(1) in ("<=", ">") else 0)
+    return None
+
+
+# `while step < 3`, `stops when step >= 3`: a counter compared with a literal (counted from 0).
+_COUNTER_CAP = lazy(r"(?:while|stops when) \w+ (<|<=|>=|>|==) (\d{1,4})")

@@ -2,8 +2,9 @@ from __future__ import annotations
 
 TYPE_CHECKING = False  # typing is for the annotations alone: its import was 7% of a one-file run
 if TYPE_CHECKING:
-    from typing import Iterator
+    from typing import Iterator, List
 
+from claude_lint.checks import wrapper_calls
 from claude_lint.checks.base import Context, Invalid, Rule
 from claude_lint.diagnostics import Diagnostic, Fix
 from claude_lint.link import Call
@@ -38,7 +39,8 @@ class UnboundedHistory(Rule):
     project's wrapper handed such a list counts the same, also when the wrapper first
     rebuilds it through a helper that returns a whole copy (`messages =
     self._collapse(messages)`, merging consecutive messages of a role); a helper
-    returning the last n messages or a new short list is a bound.
+    returning the last n messages or a new short list is a bound. A wrapper whose own loop
+    grows the list is reported once, at its request, naming the calls of it.
 
     What bounds it: a window sent, kept or read from the store (a slice, `deque(maxlen=...)`,
     `pop(0)`, `limit=20`, `get_recent_messages`), a
@@ -402,6 +404,12 @@ class UnboundedHistory(Rule):
         return [*fires, *stored.FIRES], [*silent, *stored.SILENT]
 
     def check_call(self, call: Call, ctx: Context) -> Iterator[Diagnostic]:
+        return self._judge(call) if call.site.via is None else iter(())  # a wrapper's calls: `check_project`
+
+    def check_project(self, calls: List[Call], ctx: Context) -> Iterator[Diagnostic]:
+        return wrapper_calls.judged(calls, lambda call: list(self._judge(call)))
+
+    def _judge(self, call: Call) -> Iterator[Diagnostic]:
         history = call.site.history
         if history is None or history.bound:
             return  # an agent's step cap (`range(10)`) or a loop over items ends the growth

@@ -56,6 +56,10 @@ class OutputLimitMissing(Rule):
     or price the bill cannot be sized. `instructor.from_provider("google/...")` is judged
     as the provider its prefix names. A catalogued model there, and any request
     through OpenRouter (which resells the providers' models at their prices), is judged.
+    So is silence for a model named by an open-weights repository (`meta-llama/Llama-3.1-8B-Instruct`)
+    that the catalogue does not know, sent through the OpenAI SDK or its HTTP shape to a host
+    not recognised: OpenAI's API takes no `owner/name` ID, so the request goes to a server of
+    open models (a self-hosted or per-second GPU deployment) whose limits and price are its own.
 
     ## Example
     ```python
@@ -207,12 +211,18 @@ class OutputLimitMissing(Rule):
             'from groq import Groq\nclient = Groq()\nclient.chat.completions.create(model="llama3-8b-8192", messages=[])\n',
             "import httpx\ndef chat(model, messages):\n    return httpx.post('https://api.together.xyz/v1/chat/completions', "
             "json={'model': model, 'messages': messages})\n",
+            # an open-weights repository's ID on a deployment the code names only by its key: not OpenAI
+            'import os\nfrom openai import OpenAI\nhost = OpenAI(api_key=os.environ["POD_KEY"], base_url=os.environ["POD_URL"])\n'
+            'host.chat.completions.create(model="mistralai/Mistral-7B-Instruct-v0.3", messages=[])\n',
         ]
         fires = [
             *fires,
             # OpenRouter resells the providers' models at their prices: unknown model or not
             "import httpx\ndef chat(model, messages):\n    return httpx.post('https://openrouter.ai/api/v1/chat/completions', "
             "json={'model': model, 'messages': messages})\n",
+            # an `owner/name` ID the catalogue knows (a router's name for an OpenAI model) is judged
+            Invalid('import os\nfrom openai import OpenAI\nhost = OpenAI(base_url=os.environ["ROUTER_URL"])\n'
+                    'host.chat.completions.create(model="openai/gpt-4o", messages=[])\n', row=4, message="gpt-4o's maximum"),
             # the same request to OpenAI itself: the model is unknown, the API's maximum is the cap
             "import httpx\ndef chat(model, messages):\n    return httpx.post('https://api.openai.com/v1/chat/completions', "
             "json={'model': model, 'messages': messages})\n",
@@ -248,6 +258,8 @@ class OutputLimitMissing(Rule):
         model = ctx.model(call)
         if model is None and site.gateway is not None and site.gateway not in RESELLERS | VENDOR_APIS:
             return  # an inference host's own model (see the examples): no maximum or price to size the bill by
+        if model is None and site.gateway is None and site.provider == "openai" and _open_weights_id(call.model_id()):
+            return  # an `owner/name` model OpenAI does not serve: another host's, unknown (see the examples)
         names = shape.output_limit_keyword
         worst = ""
         cost = None
@@ -278,6 +290,12 @@ class OutputLimitMissing(Rule):
             f"{site.api} sets no output cap, so every call may be billed{worst or ' up to the model maximum'}.{note} {advice}",
             cost=cost,
         )
+
+
+def _open_weights_id(model_id) -> bool:
+    """A Hugging Face style `owner/name` ID: no OpenAI model is named so (a fine-tune is
+    `ft:...`), so an OpenAI-shaped request with it goes to another host."""
+    return model_id is not None and "/" in model_id.strip("/") and ":" not in model_id
 
 
 def _sends_none(call: Call, cap: object) -> bool:
