@@ -23,7 +23,7 @@ SHAPES = {
     "http": {("anthropic", "POST /v1/messages"), ("openai", "POST /chat/completions")},
     "legacy": {("anthropic", "completions.create (legacy)"), ("openai", "ChatCompletion.acreate (openai<1.0)"), ("openai", "ChatCompletion.create (openai<1.0)"), ("openai", "completions.create (legacy)")},
     "local": {("openai", "POST /chat/completions"), ("openai", "chat.completions.create")},
-    "langchain_more": {("langchain", "Bedrock (LLM)"), ("langchain", "ChatAnthropic"), ("langchain", "ChatBedrock"), ("langchain", "ChatBedrockConverse"), ("langchain", "ChatOpenAI"), ("langchain", "ChatXAI"), ("langchain", "OpenAI (LLM)")},
+    "langchain_more": {("langchain", "Bedrock (LLM)"), ("langchain", "ChatAnthropic (legacy)"), ("langchain", "ChatBedrock"), ("langchain", "ChatBedrockConverse"), ("langchain", "ChatOpenAI"), ("langchain", "ChatXAI"), ("langchain", "OpenAI (LLM)")},
     "cohere": {("cohere", "chat"), ("cohere", "chat_stream")},
     "mistral": {("mistral", "chat.complete")},
 }

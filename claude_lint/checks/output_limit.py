@@ -26,7 +26,9 @@ class OutputLimitMissing(Rule):
     may answer up to the model's maximum output, when it sets none: OpenAI chat
     completions and responses (also through a raw HTTP POST, and openai<1.0's
     `ChatCompletion`), Assistants runs (`max_completion_tokens`), LiteLLM, and LangChain's
-    `ChatOpenAI`, `AzureChatOpenAI`, `ChatXAI`, `ChatAnthropic` and `init_chat_model`.
+    `ChatOpenAI`, `AzureChatOpenAI`, `ChatXAI`, `ChatAnthropic` and `init_chat_model`
+    (not the older `ChatAnthropic` of langchain < 0.1 and `langchain_community`, which caps
+    an omitted limit at 256 tokens).
     Which APIs these are, and which keyword to pass, is the SDK table's (`cap`,
     `output_limit_keyword`).
 

@@ -298,6 +298,9 @@ _CHAT_OPENAI = MethodShape((), "ChatOpenAI", ("langchain",), LANGCHAIN_OPENAI_RO
 _AZURE_CHAT_OPENAI = MethodShape((), "AzureChatOpenAI", ("langchain",), LANGCHAIN_OPENAI_ROLES, **_UNCAPPED)
 # LangChain's completion LLM `OpenAI(...)`: max_tokens defaults to 256, so no cap is not "no cap".
 _LC_OPENAI_LLM = MethodShape((), "OpenAI (LLM)", ("langchain",), LANGCHAIN_OPENAI_ROLES)
+# The older ChatAnthropic (langchain < 0.1 and langchain_community, on `_AnthropicCommon`) caps an
+# omitted max_tokens_to_sample at 256; only langchain-anthropic's lifts it to the model's maximum.
+_LEGACY_CHAT_ANTHROPIC = MethodShape((), "ChatAnthropic (legacy)", ("langchain",), LANGCHAIN_ANTHROPIC_ROLES)
 _LC_ANY = dict(providers=("langchain",), roles=LANGCHAIN_ANY_ROLES)
 _LC_BEDROCK = MethodShape((), "ChatBedrock", ("langchain",), LANGCHAIN_BEDROCK_ROLES)
 _LC_BEDROCK_CONVERSE = MethodShape((), "ChatBedrockConverse", ("langchain",), LANGCHAIN_BEDROCK_CONVERSE_ROLES)
@@ -320,8 +323,8 @@ FUNCTIONS: Dict[str, MethodShape] = {
     **{f"litellm.{a}create_batch": MethodShape((), f"{a}create_batch", ("litellm",), OPENAI_BATCH_ROLES, batch_job=True) for a in ("", "a")},
     "langchain_anthropic.ChatAnthropic": _CHAT_ANTHROPIC,
     "langchain_anthropic.chat_models.ChatAnthropic": _CHAT_ANTHROPIC,
-    "langchain.chat_models.ChatAnthropic": _CHAT_ANTHROPIC,  # langchain < 0.1
-    "langchain_community.chat_models.ChatAnthropic": _CHAT_ANTHROPIC,
+    "langchain.chat_models.ChatAnthropic": _LEGACY_CHAT_ANTHROPIC,  # langchain < 0.1
+    "langchain_community.chat_models.ChatAnthropic": _LEGACY_CHAT_ANTHROPIC,
     "langchain_openai.ChatOpenAI": _CHAT_OPENAI,
     "langchain_openai.AzureChatOpenAI": _AZURE_CHAT_OPENAI,
     "langchain_openai.chat_models.ChatOpenAI": _CHAT_OPENAI,
