@@ -368,3 +368,24 @@ SILENT.extend([
     JOINED.format(value="datetime.date.today()", at=1),
     JOINED.format(value="datetime.datetime.now().isoformat()", at=0),
 ])
+
+# A prompt builder of another module returns the messages list it fills: the system message
+# with the clock first, then the stored conversation appended turn by turn in a loop. The
+# caller binds the list in a `try` after an empty one; whichever it sends opens with the clock.
+LOOPED_PROMPT = ("import datetime\n" + f"RULES = {RULES!r}\n"
+                 "def build_prompt(history):\n    now = datetime.datetime.now().strftime({fmt!r})\n"
+                 "    messages = [{{'role': 'system', 'content': f'Current time: {{now}}\\n\\n{{RULES}}'}}]\n"
+                 "    for turn in history:\n        messages.append(turn)\n{after}    return messages\n")
+LOOPED_APP = ("from openai import OpenAI\nfrom bot.prompt import build_prompt\n"
+              "def reply(history):\n    messages = []\n    try:\n        messages = build_prompt(history)\n"
+              "    except ValueError:\n        return None\n"
+              "    return OpenAI().chat.completions.create(model='gpt-5.4', max_completion_tokens=300, messages=messages)\n")
+FIRES.append(Invalid({"bot/prompt.py": LOOPED_PROMPT.format(fmt="%H:%M", after=""), "bot/app.py": LOOPED_APP}, path="bot/prompt.py", row=4,
+                     message="changes every minute and sits at the start of the system prompt, ahead of ~3,0"))
+SILENT.extend([
+    # a date: one new prefix a day
+    {"bot/prompt.py": LOOPED_PROMPT.format(fmt="%Y-%m-%d", after=""), "bot/app.py": LOOPED_APP},
+    # the clock in a message appended after the conversation: what follows a loop's fill is the run's
+    {"bot/prompt.py": LOOPED_PROMPT.format(fmt="%H:%M", after="    messages.append({'role': 'system', 'content': f'Now: {now}'})\n").replace(
+        "f'Current time: {now}\\n\\n{RULES}'", "RULES"), "bot/app.py": LOOPED_APP},
+])
