@@ -37,3 +37,20 @@ def test_a_list_of_lines_is_not_a_messages_list(tmp_path):
     prompt = shapes.LOOPED_PROMPT.format(fmt="%H:%M", after="").replace(
         "[{'role': 'system', 'content': f'Current time: {now}\\n\\n{RULES}'}]", "[f'Current time: {now}', RULES]")
     assert not _found(tmp_path, prompt)
+
+
+def _factory_found(tmp_path, context):
+    write_project(tmp_path, suite=False, example={**shapes.FACTORY, "shop/context.py": context})
+    return [d for d in lint_tree(tmp_path, suite=False, select=("CL006",)).diagnostics if d.code == "CL006"]
+
+
+def test_a_factory_of_another_module_is_followed_to_its_class_method(tmp_path):
+    found = _factory_found(tmp_path, shapes.FACTORY["shop/context.py"])
+    assert [(d.loc.path, d.loc.row) for d in found] == [("shop/context.py", 4)]
+    assert "sits in the system prompt before the last cache breakpoint" in found[0].message
+
+
+def test_a_factory_that_may_make_another_object_is_not_followed(tmp_path):
+    context = shapes.FACTORY["shop/context.py"].replace("def create_manager():\n    return Manager()\n",
+                                                        "def create_manager(test=False):\n    if test:\n        return None\n    return Manager()\n")
+    assert not _factory_found(tmp_path, context)

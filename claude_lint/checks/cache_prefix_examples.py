@@ -389,3 +389,23 @@ SILENT.extend([
     {"bot/prompt.py": LOOPED_PROMPT.format(fmt="%H:%M", after="    messages.append({'role': 'system', 'content': f'Now: {now}'})\n").replace(
         "f'Current time: {now}\\n\\n{RULES}'", "RULES"), "bot/app.py": LOOPED_APP},
 ])
+
+# A factory of another module makes the object whose method writes the clock into the context
+# (`self.manager = create_manager()`): the method is the class's, as for `Manager()` itself.
+FACTORY = {
+    "shop/context.py": "import datetime\nclass Manager:\n    def context(self, session):\n"
+                       "        return f'Current time: {datetime.datetime.now().isoformat()}'\n"
+                       "def create_manager():\n    return Manager()\n",
+    "shop/handler.py": "import boto3\nfrom shop.context import create_manager\n" + f"RULES = {RULES!r}\n"
+                       "class Handler:\n    def __init__(self):\n        self.manager = create_manager()\n"
+                       "    def answer(self, q, session):\n        prompt = RULES + self.manager.context(session)\n"
+                       "        return boto3.client('bedrock-runtime').converse(modelId='anthropic.claude-3-5-haiku-20241022-v1:0',\n"
+                       "            messages=[{'role': 'user', 'content': [{'text': q}]}], system=[{'text': prompt}, {'cachePoint': {'type': 'default'}}])\n",
+}
+FIRES.append(Invalid(FACTORY, path="shop/context.py", row=4, message="`datetime.datetime.now().isoformat()` changes on every request and sits in the system prompt"))
+SILENT.extend([
+    # the factory's object writes the date; or the context comes after the cache point
+    {**FACTORY, "shop/context.py": FACTORY["shop/context.py"].replace("datetime.datetime.now().isoformat()", "datetime.date.today()")},
+    {**FACTORY, "shop/handler.py": FACTORY["shop/handler.py"].replace("prompt = RULES + self.manager.context(session)", "prompt = RULES").replace(
+        "[{'text': q}]", "[{'text': self.manager.context(session) + q}]")},
+])
