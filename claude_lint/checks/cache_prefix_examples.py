@@ -385,6 +385,10 @@ FIRES.append(Invalid({"bot/prompt.py": LOOPED_PROMPT.format(fmt="%H:%M", after="
 SILENT.extend([
     # a date: one new prefix a day
     {"bot/prompt.py": LOOPED_PROMPT.format(fmt="%Y-%m-%d", after=""), "bot/app.py": LOOPED_APP},
+    # Claude with no breakpoint caches nothing: the clock busts nothing (CL002 asks for the breakpoint)
+    {"bot/prompt.py": LOOPED_PROMPT.format(fmt="%H:%M", after=""), "bot/app.py": LOOPED_APP.replace("from openai import OpenAI", "import anthropic").replace(
+        "OpenAI().chat.completions.create(model='gpt-5.4', max_completion_tokens=300, messages=messages)",
+        "anthropic.Anthropic().messages.create(model='claude-sonnet-4-6', max_tokens=300, system=messages[0]['content'], messages=messages[1:])")},
     # the clock in a message appended after the conversation: what follows a loop's fill is the run's
     {"bot/prompt.py": LOOPED_PROMPT.format(fmt="%H:%M", after="    messages.append({'role': 'system', 'content': f'Now: {now}'})\n").replace(
         "f'Current time: {now}\\n\\n{RULES}'", "RULES"), "bot/app.py": LOOPED_APP},
