@@ -4,6 +4,8 @@
   is filled in a loop (`for turn in history: messages.append(turn)`). The items from the first
   loop-fill on are one run-time item, as `moves._filled` reads the list in its own module, so
   the list's head is still what the cache reads first; the tail is never a known conversation;
+- a function or method with several returns that each build text (a `try` returning the joined
+  context lines, an `except` returning a fixed line): one of them, a OneOf;
 - a factory returning an instance of a class of this module (`def create_manager(): return
   Manager(...)`): a Ref to the class, so `self.manager = create_manager()` in another module
   runs the class's methods (`link_values` follows `create_manager.method()` through it).
@@ -18,8 +20,8 @@ TYPE_CHECKING = False  # typing is for the annotations alone: its import was 7% 
 if TYPE_CHECKING:
     from typing import List, Tuple
 
-from claude_lint.extract import moves
-from claude_lint.facts import Dynamic, Mapping, Ref, Seq
+from claude_lint.extract import moves, python_calls
+from claude_lint.facts import Dynamic, Mapping, OneOf, Ref, Seq, Text
 
 MAX_BUILDERS = 64  # functions of one file exported this way: the rest are not followed
 
@@ -45,6 +47,10 @@ def found(collector, ev) -> List[Tuple[str, object]]:
         elif len(returns) == 1 and scope.parent is collector.module and _made_here(returns[0], collector.module):
             stem = os.path.splitext(os.path.basename(ev.abspath))[0]
             out.append((f"{scope.name}()", Ref("." + stem, returns[0].func.id, ev.abspath, ev.loc(returns[0]))))
+        elif 1 < len(returns) <= moves.MAX_RETURNS and all(python_calls._builds_text(r, scope) for r in returns):
+            values = tuple(_value(ev, scope, r) for r in returns)
+            if any(isinstance(v, Text) and v.dynamic_parts for v in values):
+                out.append((f"{scope.name}()", OneOf(f"one of the {len(values)} returns of {scope.name}", ev.loc(node), values)))
     return out
 
 
@@ -67,6 +73,7 @@ def _headed_list(expr: ast.expr, scope) -> bool:
     """A local name bound once to a list display whose first item is a dict (a message), changed
     only by appends and extends of which some run in a loop (the lists `moves.filled_list` takes,
     filled outside loops, are `returned_texts`'s)."""
+
     if not isinstance(expr, ast.Name) or expr.id in scope.params:
         return False
     bound = scope.assigns.get(expr.id, [])
