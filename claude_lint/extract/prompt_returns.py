@@ -29,18 +29,20 @@ MAX_BUILDERS = 64  # functions of one file exported this way: the rest are not f
 def found(collector, ev) -> List[Tuple[str, object]]:
     """`name()` (`Class.name()` for a method of a module-level class) -> the list a function
     returns when it is a local list bound once to a display opening with a message dict and
-    filled by appends and extends, some in a loop (its parameters stand as run-time text); or
-    the class a module-level factory makes."""
+    filled by appends and extends, some in a loop (its parameters stand as run-time text); the
+    returns of one with several that each build text; or the class a module-level factory makes."""
     out: List[Tuple[str, object]] = []
+    evaluated = [0]  # functions whose returns were evaluated, exported or not: bounded work per file
     for scope in collector.scopes_by_node.values():
         node = scope.node
-        if len(out) >= MAX_BUILDERS or not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) or not scope.returns:
+        if len(out) >= MAX_BUILDERS or evaluated[0] >= 2 * MAX_BUILDERS or not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) or not scope.returns:
             continue
         owner = scope.parent.parent if scope.parent is not None and scope.parent.kind == "class" else scope.parent
         if owner is not collector.module:
             continue
         returns = scope.returns
         if len(returns) == 1 and _headed_list(returns[0], scope):
+            evaluated[0] += 1
             value = _value(ev, scope, returns[0])
             if isinstance(value, Seq) and value.items and isinstance(value.items[0], Mapping):
                 out.append((f"{scope.name}()", value))
@@ -48,6 +50,7 @@ def found(collector, ev) -> List[Tuple[str, object]]:
             stem = os.path.splitext(os.path.basename(ev.abspath))[0]
             out.append((f"{scope.name}()", Ref("." + stem, returns[0].func.id, ev.abspath, ev.loc(returns[0]))))
         elif 1 < len(returns) <= moves.MAX_RETURNS and all(python_calls._builds_text(r, scope) for r in returns):
+            evaluated[0] += 1
             values = tuple(_value(ev, scope, r) for r in returns)
             if any(isinstance(v, Text) and v.dynamic_parts for v in values):
                 out.append((f"{scope.name}()", OneOf(f"one of the {len(values)} returns of {scope.name}", ev.loc(node), values)))
