@@ -70,6 +70,7 @@ class Linter:
         # and walked it again (a tenth of an editor's lint). One file's at most, taken by its first `callers_for`, dropped by `forget_parsed`.
         self.keep_parsed: Optional[str] = None
         self._parsed: Dict[str, tuple] = {}
+        self.helpers = None  # pool_names.Helpers: a cold run's workers, kept for the second phase's byte test
 
     @property
     def catalog(self) -> catalog_mod.Catalog:
@@ -208,9 +209,12 @@ class Linter:
         except OSError:  # gone, swapped for a pipe, or grown past the cap since the stat
             return None, None
 
-    def names_present(self, source: SourceFile, wanted: Dict[str, frozenset], key: str, cache: Optional[FactsCache], given: Optional[Dict[str, bytes]] = None) -> AbstractSet[str]:
-        """Which of the project's wrappers (name -> their modules) the file may call from
-        another module (a byte test, cached by stat; `key` names `wanted`)."""
+    def names_present(self, source: SourceFile, wanted: Dict[str, frozenset], key: str, cache: Optional[FactsCache], given: Optional[Dict[str, bytes]] = None, here: bool = False) -> AbstractSet[str]:
+        """Which of the project's wrappers (name -> their modules) the file may call from another module (a byte test, cached
+        by stat; `key` names `wanted`); asked of the pool's workers when they are kept for it (`helpers`), unless `here`."""
+        found = self.helpers.names(wanted, key).get(source.abspath) if self.helpers is not None and cache is None and given is None and not here else None
+        if found is not None:
+            return found
         if cache is not None and (given is None or source.abspath not in given):
             st = self.stats.get(source.abspath)
             try:
@@ -285,7 +289,6 @@ class Linter:
     @staticmethod
     def _held_scopes():
         from claude_lint.extract.scopes import Collector
-
         scopes = Collector()
         scopes.held = True
         return scopes
@@ -298,12 +301,8 @@ class Linter:
         self._parsed = {}
 
     def _timeout_error(self, path: str) -> FileError:
-        return FileError(
-            FILE_TIMEOUT,
-            f"analysis took longer than {self.seconds:g} s; file not linted "
-            "(raise `seconds` under [tool.claude-lint.CL904] if the file is legitimately this large)",
-            Loc(path, 1, 1, 1, 1),
-        )
+        return FileError(FILE_TIMEOUT, f"analysis took longer than {self.seconds:g} s; file not linted "
+                         "(raise `seconds` under [tool.claude-lint.CL904] if the file is legitimately this large)", Loc(path, 1, 1, 1, 1))
 
     def _memory_error(self, path: str) -> FileError:
         return FileError(FILE_TIMEOUT, "analysis needed more memory than claude-lint allows itself; file not linted", Loc(path, 1, 1, 1, 1))
