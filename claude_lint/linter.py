@@ -59,6 +59,7 @@ class Linter:
         self._real_root: Optional[str] = None
         self._callers: Dict[str, FileFacts] = {}
         self._imported_words: Dict[str, tuple] = {}  # the second phase's rounds read each file's imports once
+        self._absent: Dict[str, set] = {}  # and search it once for each wrapper name (prefilter_names.names_imported's `absent`)
         # abspath -> ((its stat's identity, or the text given, names, local, methods), answer): the second
         # phase's last question to each file, which a later round often asks again unchanged (no bytes kept).
         self._last_asked: Dict[str, tuple] = {}
@@ -235,7 +236,7 @@ class Linter:
         st2, data = self._bytes(source, given)
         if data is None:
             return set()
-        words, result = names_imported(data, wanted, index, words)
+        words, result = names_imported(data, wanted, index, words, self._absent.setdefault(source.abspath, set()) if given is None else None)
         if words is not None:
             self._imported_words[source.abspath] = words
         if cache is not None and st2 is not None:
