@@ -63,15 +63,15 @@ class Linter:
         # abspath -> ((its stat's identity, or the text given, names, local, methods), answer): the second
         # phase's last question to each file, which a later round often asks again unchanged (no bytes kept).
         self._last_asked: Dict[str, tuple] = {}
-        # Text linted from memory (a buffer, stdin) by absolute path: fixes are built on the text linted.
-        self.sources: Dict[str, str] = {}
+        self.sources: Dict[str, str] = {}  # text linted from memory (a buffer, stdin) by absolute path: fixes are built on the text linted
         self._spelled: Dict[str, tuple] = {}  # names key -> the names as bytes, and by the import words that may bring them
         self.stats: Dict[str, os.stat_result] = {}  # taken by this run's first look at a file, for its later ones
-        # A file linted alone (a buffer, one path): phase 1's parse of it, kept for its second phase, which parsed
-        # and walked it again (a tenth of an editor's lint). One file's at most, taken by its first `callers_for`, dropped by `forget_parsed`.
+        # A file linted alone (a buffer, one path): phase 1's parse of it, kept for its second phase, which parsed and walked it again (a tenth
+        # of an editor's lint). One file's at most, taken by its first `callers_for`, dropped by `forget_parsed`.
         self.keep_parsed: Optional[str] = None
         self._parsed: Dict[str, tuple] = {}
         self.helpers = None  # pool_names.Helpers: a cold run's workers, kept for the second phase's byte test
+        self.preloaded: Dict[str, FileFacts] = {}  # `_load_other`'s answers the helpers found first (by the same path)
 
     @property
     def catalog(self) -> catalog_mod.Catalog:
@@ -83,6 +83,9 @@ class Linter:
 
     def _load_other(self, abspath: str) -> Optional[FileFacts]:
         """A module some value resolves into: parsed whatever the pre-filter says."""
+        found = self.preloaded.pop(abspath, None)
+        if found is not None:
+            return found
         try:
             with NoCollection(), time_limit(self.seconds):
                 text, error, _ = read_source(abspath, display(abspath))
@@ -96,9 +99,8 @@ class Linter:
             return None
 
     def escapes(self, source: SourceFile) -> Optional[FileFacts]:
-        """The CL902 of a file inside the root that is a symlink (or under a symlinked
-        folder) leading outside it: a repository must not make us read, and quote in our
-        output, a file elsewhere on the machine. None for every other file."""
+        """The CL902 of a file inside the root that is a symlink (or under a symlinked folder) leading outside
+        it: a repository must not make us read, and quote in our output, a file elsewhere. None for every other file."""
         prefix = self.root.rstrip(os.sep) + os.sep
         if not source.abspath.startswith(prefix):
             return None  # named outside the project by the user: theirs to lint
@@ -123,8 +125,7 @@ class Linter:
         return FileFacts(source.path, source.abspath, None, source.kind, errors=(error,))
 
     def _real_folder(self, folder: str) -> str:
-        """os.path.realpath(folder), from its parent's when that is known and the folder is
-        no symlink: realpath alone would lstat every component of every folder again."""
+        """os.path.realpath(folder), from its parent's when that is known and the folder is no symlink: realpath alone would lstat every component of every folder again."""
         parent, name = os.path.split(folder)
         known = self._real_folders.get(parent)
         if known is None and name and len(parent) > len(self.root) and parent.startswith(self.root):
@@ -180,9 +181,8 @@ class Linter:
         return suppress.with_comments(facts, text)  # noqa comments of YAML, TOML, front matter; file-level ones
 
     def triage(self, source: SourceFile, data: Optional[bytes] = None) -> Optional[FileFacts]:
-        """The facts of a file that needs no parse (unreadable, or no LLM call per the
-        pre-filter's byte test), cheaply; None when it must be parsed (the pre-filter's
-        tree test then runs on the parse the extractor uses)."""
+        """The facts of a file that needs no parse (unreadable, or no LLM call per the pre-filter's byte test),
+        cheaply; None when it must be parsed (the pre-filter's tree test then runs on the parse the extractor uses)."""
         plain = data is not None and plainly_readable(data)  # then not decoded: the byte test reads bytes
         error, raw = (None, data) if plain else read_source(source.abspath, source.path, data)[1:]
         if error is not None:

@@ -64,9 +64,9 @@ class Stream:
         results = shared.finish()
         self.shared = None
         if shared.workers:
-            from claude_lint.pool_names import Helpers
+            from claude_lint.pool_names import Helpers, modules_to_load
 
-            self.linter.helpers = self.helpers = Helpers(shared)
+            self.linter.helpers = self.helpers = Helpers(shared, modules_to_load(self.linter, results))
         at = {id(s): i for i, s in enumerate(self.found)}
         out = []
         for source in sources:

@@ -95,8 +95,8 @@ def test_a_worker_lost_in_the_second_phase_hands_its_files_over(tmp_path, monkey
 
 
 def _quick(inner):
-    def init(self, share):
-        inner(self, share)
+    def init(self, share, *loads):
+        inner(self, share, *loads)
         self.stuck_after = 1.0
 
     return init
@@ -112,4 +112,55 @@ def test_a_run_without_wrappers_stops_the_kept_workers(tmp_path, monkeypatch):
     monkeypatch.setattr(pool_names.Helpers, "stop", lambda self, kill=False: stopped.append(len(self.workers)) or inner(self, kill))
     _findings(root, no_cache=True)
     assert asked == [] and stopped and stopped[0] == 2
+    assert pool_fork.live() == []
+
+
+# A request's model named by a constant of a module without calls, itself another module's
+# constant: link reads both modules whole (the first phase parsed neither).
+CHAINED = {
+    "app.py": ("import anthropic\n\nfrom conf import MODEL\n\n"
+               "def ask(p):\n    return anthropic.Anthropic().messages.create(model=MODEL, max_tokens=100, messages=[{'role': 'user', 'content': p}])\n"),
+    "conf.py": "from defaults import BASE\n\nMODEL = BASE\n",
+    "defaults.py": "BASE = 'claude-2.1'\n",
+}
+CHAINED.update({f"plain{i:02d}.py": f"def f{i}(x):\n    return x + {i}\n" for i in range(6)})
+
+
+@needs_fork
+def test_the_workers_read_first_the_modules_link_reads_whole(tmp_path, monkeypatch):
+    from claude_lint import linter as linter_mod
+
+    root = _project(tmp_path, CHAINED)
+    monkeypatch.setenv("CLAUDE_LINT_NO_POOL", "1")
+    serial = _findings(root, no_cache=True)
+    assert any(code == "CL007" and loc.path == "defaults.py" for code, loc, *_ in serial)  # the model, found through both modules
+    served = []
+    inner = linter_mod.Linter._load_other
+
+    def load(self, abspath):
+        served.append((os.path.basename(abspath), abspath in self.preloaded))
+        return inner(self, abspath)
+
+    monkeypatch.setattr(linter_mod.Linter, "_load_other", load)
+    _shared(monkeypatch)
+    assert _findings(root, no_cache=True) == serial
+    here = [entry for entry in served if entry[1]]  # this process's asks (a worker's own are never preloaded)
+    assert sorted(set(here)) == [("conf.py", True), ("defaults.py", True)], served
+    assert pool_fork.live() == []
+
+
+def _load_fails(linter, sources, message):
+    if message[0] == "load":
+        os._exit(70)
+    return _answer(linter, sources, message)
+
+
+@needs_fork
+def test_a_worker_lost_while_reading_for_link_leaves_the_reads_to_link(tmp_path, monkeypatch):
+    root = _project(tmp_path, {**CHAINED, **FILES})
+    monkeypatch.setenv("CLAUDE_LINT_NO_POOL", "1")
+    serial = _findings(root, no_cache=True)
+    monkeypatch.setattr(pool_names, "answer", _load_fails)
+    _shared(monkeypatch)
+    assert _findings(root, no_cache=True) == serial
     assert pool_fork.live() == []
