@@ -38,7 +38,7 @@ WORKER_MEMORY = 4_000_000_000
 # cannot reach it (a native call): it is killed.
 GRACE_SECONDS = 10.0
 
-from claude_lint.pool_fork import Worker, fields, free_cores, lost, running, source_from  # noqa: F401 (free_cores: tests set it; running: for pool_share)
+from claude_lint.pool_fork import Worker, fields, free_cores, largest_first, lost, running, source_from  # noqa: F401 (free_cores: tests set it; running: for pool_share)
 
 _linter = None  # set in the parent before fork; workers inherit it
 _sources: Sequence[object] = ()  # (and `share`'s sources and look)
@@ -110,7 +110,8 @@ class _Share:
         self.spares = n  # replacements for workers lost
         self.walking = walking
         self.results: List[object] = []
-        self.cursor = 0  # the sources from here on are not given yet
+        self.cursor = 0  # the sources from here on (in `order`, once the walk is done) are not given yet
+        self.order: List[int] = []
         self.todo: Deque[List[int]] = deque()  # given back by a worker that died: given again first
         self.given: dict = {}  # worker -> the indices given, in order, not yet answered
         self.heard: dict = {}  # worker -> when it last sent something, or was given work while idle
@@ -150,6 +151,7 @@ class _Share:
         """The facts of every source, in order, once the workers are done (and they are
         stopped, unless `keep`: then for `pool_names.Helpers`)."""
         self.walking = done = False
+        self.order = largest_first(self.sources, self.cursor)
         try:
             while self.pump(1.0):
                 pass
@@ -158,7 +160,7 @@ class _Share:
             if not (done and self.keep):
                 self.stop()
         self.results += [None] * (len(self.sources) - len(self.results))
-        for chunk in list(self.todo) + [list(range(self.cursor, len(self.sources)))]:  # no worker was left to take these
+        for chunk in list(self.todo) + [self.order[self.cursor:]]:  # no worker was left to take these
             for i in chunk:
                 self.results[i] = _look_here(self.linter, self.look, self.sources[i])
         return self.results
@@ -222,7 +224,7 @@ class _Share:
                 chunk = self.todo.popleft()
             else:
                 end = min(len(self.sources), self.cursor + self._size())
-                chunk = list(range(self.cursor, end))
+                chunk = self.order[self.cursor:end] if self.order else list(range(self.cursor, end))
                 if not chunk or (self.walking and len(chunk) < SHARE_CHUNK):
                     return  # more to come: only whole chunks while the walk goes on
             try:
