@@ -112,6 +112,7 @@ class _Share:
         self.results: List[object] = []
         self.cursor = 0  # the sources from here on (in `order`, once the walk is done) are not given yet
         self.order: List[int] = []
+        self.parsing = False  # whether a file was parsed yet: a project without any (no request) is handed out as walked
         self.todo: Deque[List[int]] = deque()  # given back by a worker that died: given again first
         self.given: dict = {}  # worker -> the indices given, in order, not yet answered
         self.heard: dict = {}  # worker -> when it last sent something, or was given work while idle
@@ -151,7 +152,7 @@ class _Share:
         """The facts of every source, in order, once the workers are done (and they are
         stopped, unless `keep`: then for `pool_names.Helpers`)."""
         self.walking = done = False
-        self.order = largest_first(self.sources, self.cursor)
+        self.order = largest_first(self.sources, self.cursor) if self.parsing else []
         try:
             while self.pump(1.0):
                 pass
@@ -264,6 +265,7 @@ class _Share:
                 self._put(entry[0], FileFacts(source.path, source.abspath, entry[1], entry[2], parsed=False))  # type: ignore[attr-defined]
             else:
                 self._put(entry[0], entry[1])
+                self.parsing = True  # (or a file the triage found unreadable: rare)
         return True
 
 
