@@ -63,10 +63,12 @@ class Stream:
         shared.keep = True  # for the second phase's byte test (pool_names), stopped by `abandon` at the latest
         results = shared.finish()
         self.shared = None
-        if shared.workers:
+        if shared.workers and shared.parsing:  # (no file parsed: no wrapper to look for, no value to read for link)
             from claude_lint.pool_names import Helpers, modules_to_load
 
             self.linter.helpers = self.helpers = Helpers(shared, modules_to_load(self.linter, results))
+        else:
+            shared.stop()
         at = {id(s): i for i, s in enumerate(self.found)}
         out = []
         for source in sources:

@@ -103,15 +103,22 @@ def _quick(inner):
 
 
 @needs_fork
-def test_a_run_without_wrappers_stops_the_kept_workers(tmp_path, monkeypatch):
-    root = _project(tmp_path, {f"m{i:02d}.py": f"x = {i}\n" for i in range(8)})
+@pytest.mark.parametrize("requests", [False, True])
+def test_a_run_without_wrappers_stops_the_kept_workers(tmp_path, monkeypatch, requests):
+    """Kept only when a file was parsed (no parse: no wrapper, no value for link to read);
+    stopped once the second phase is done, whether or not it asked them anything."""
+    files = {f"m{i:02d}.py": f"x = {i}\n" for i in range(8)}
+    if requests:
+        files["app.py"] = "import anthropic\n\nanthropic.Anthropic().messages.create(model='claude-2.1', max_tokens=100, messages=[])\n"
+    root = _project(tmp_path, files)
     asked = _rounds_asked(monkeypatch)
     _shared(monkeypatch)
     stopped = []
     inner = pool_names.Helpers.stop
     monkeypatch.setattr(pool_names.Helpers, "stop", lambda self, kill=False: stopped.append(len(self.workers)) or inner(self, kill))
     _findings(root, no_cache=True)
-    assert asked == [] and stopped and stopped[0] == 2
+    assert asked == []
+    assert (stopped[:1] == [2]) if requests else (stopped == [])
     assert pool_fork.live() == []
 
 
