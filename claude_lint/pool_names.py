@@ -18,6 +18,7 @@ was most of link's own time. A guess that link does not ask for costs only a wor
 time; a module not read there (an error, a time-out) is read by link as before."""
 from __future__ import annotations
 
+import os
 import time
 TYPE_CHECKING = False  # typing is for the annotations alone: its import was 7% of a one-file run
 if TYPE_CHECKING:
@@ -44,6 +45,7 @@ class Helpers:
         self.rounds: list = []  # (wanted, key) of each round asked, in order
         self.answers: Dict[str, Set[str]] = {}  # this round's, by absolute path
         self.loads, self.whole = loads  # asked of the workers after the first round's byte test (or when stopped)
+        self.told: Set[object] = set()  # the workers that hold their files' fields (sent once: 400 KB each on heavy)
         self.loading: Set[object] = set()  # the workers that have not yet sent what they read for link
 
     def names(self, wanted: dict, key: str) -> Dict[str, Set[str]]:
@@ -61,7 +63,9 @@ class Helpers:
         waiting = []
         for w in list(self.workers):
             try:
-                w.conn.send(("names", wanted, key, [i if i < w.inherited else fields(i, self.sources[i]) for i in self.mine[w]]))
+                told = w in self.told
+                w.conn.send(("names", wanted, key, [i if i < w.inherited or told else fields(i, self.sources[i]) for i in self.mine[w]]))
+                self.told.add(w)
                 waiting.append(w)
             except Exception:  # gone
                 self._lose(w)
@@ -73,8 +77,7 @@ class Helpers:
                     w.conn.flush()
                 except OSError:
                     pass
-            pending = any(w.conn.pending for w in waiting)
-            ready = wait([w.conn for w in waiting], 0.002 if pending else 1.0)
+            ready = _ready(waiting, 1.0)
             for w in list(waiting):
                 if w.conn in ready:
                     try:
@@ -109,8 +112,16 @@ class Helpers:
     def _load(self) -> None:
         """The modules link will likely read, asked of the workers (once)."""
         loads, self.loads = list(self.loads), []
-        for n, w in enumerate(list(self.workers)):
-            mine = loads[n::len(self.workers)]
+        if not loads or not self.workers:
+            return
+        # Largest first, each to the worker given the fewest bytes so far (a read costs about its size).
+        share: Dict[object, list] = {w: [0, []] for w in self.workers}
+        for size, load in sorted(((_size(path), (path, names)) for path, names in loads), reverse=True):
+            least = min(share.values(), key=lambda given: given[0])
+            least[0] += size
+            least[1].append(load)
+        for w in list(self.workers):
+            mine = share[w][1]
             if mine:
                 try:
                     w.conn.send(("load", mine, self.whole))
@@ -148,6 +159,31 @@ class Helpers:
         self.workers = []
 
 
+def _size(path: str) -> int:
+    try:
+        return os.stat(path).st_size
+    except (OSError, ValueError):
+        return 0
+
+
+def _ready(workers: list, timeout: float) -> list:
+    """The connections of these workers with something to read within `timeout`; sooner
+    when a pipe with a message still pending takes more (then flushed by the caller)."""
+    import select
+
+    poller = select.poll()
+    for w in workers:
+        if w.conn.read_fd >= 0:
+            poller.register(w.conn.read_fd, select.POLLIN)
+        if w.conn.pending and w.conn.write_fd >= 0:
+            poller.register(w.conn.write_fd, select.POLLOUT)
+    fds = {fd for fd, _ in poller.poll(max(0, int(timeout * 1000)))}
+    return [w.conn for w in workers if w.conn.read_fd in fds]
+
+
+_HELD: dict = {}  # in a worker: the sources it was sent the fields of, by index (later rounds send the index)
+
+
 def answer(linter, sources: list, message: tuple) -> object:
     """In a worker: (index, names) of each file asked that may call one of the wrappers;
     or (path, facts) of each module read whole for link that was read without a fault."""
@@ -157,9 +193,10 @@ def answer(linter, sources: list, message: tuple) -> object:
     out = []
     for item in items:
         if type(item) is int:
-            i, source = item, sources[item]
+            i, source = item, sources[item] if item < len(sources) else _HELD[item]
         else:
             i, source = item[0], source_from(item)
+            _HELD[i] = source
         names = linter.names_present(source, wanted, key, None, None)
         if names:
             out.append((i, names))
@@ -206,8 +243,6 @@ def _refs(values: list) -> set:
 
 def _named(linter, refs: set, whole: frozenset) -> dict:
     """real path -> the names asked of it, for the modules the refs name that are not parsed whole."""
-    import os
-
     project = linter.project
     out: dict = {}
     for module, name, from_path in sorted(refs):
