@@ -44,9 +44,10 @@ class Helpers:
             self.mine[w] = asked[n::len(self.workers)]
         self.rounds: list = []  # (wanted, key) of each round asked, in order
         self.answers: Dict[str, Set[str]] = {}  # this round's, by absolute path
-        self.loads, self.whole = loads  # asked of the workers after the first round's byte test (or when stopped)
+        self.loads, self.whole = loads  # asked of the workers at once
         self.told: Set[object] = set()  # the workers that hold their files' fields (sent once: 400 KB each on heavy)
         self.loading: Set[object] = set()  # the workers that have not yet sent what they read for link
+        self._load()  # read while this process prepares the first round
 
     def names(self, wanted: dict, key: str) -> Dict[str, Set[str]]:
         """The answers of the files the workers hold, to this round's question (asked of
@@ -69,7 +70,6 @@ class Helpers:
                 waiting.append(w)
             except Exception:  # gone
                 self._lose(w)
-        self._load()  # read while this process goes on with the round's answers
         since = time.monotonic()
         while waiting:
             for w in waiting:
@@ -86,7 +86,7 @@ class Helpers:
                         waiting.remove(w)
                         self._lose(w)
                         continue
-                    if type(answered) is tuple:  # what it read for link (asked after an earlier round)
+                    if type(answered) is tuple:  # what it read for link (asked before this round)
                         self._loaded(w, answered[1])
                         continue
                     waiting.remove(w)
@@ -136,8 +136,6 @@ class Helpers:
     def stop(self, kill: bool = False) -> None:
         """The workers stopped; unless `kill`, once what they read for link is taken."""
         since = time.monotonic()
-        if not kill:
-            self._load()
         while self.loading and not kill:
             waiting = [w for w in self.workers if w in self.loading]
             ready = wait([w.conn for w in waiting], 1.0)
