@@ -152,8 +152,7 @@ class _Early:
         self.stream.add(source)
 
     def facts(self, sources: Sequence[SourceFile]) -> Optional[List["FileFacts"]]:
-        stream, self.stream = self.stream, None
-        return stream.facts(sources) if stream is not None else None
+        return self.stream.facts(sources) if self.stream is not None else None
 
     def abandon(self) -> None:
         if self.stream is not None:
@@ -197,6 +196,9 @@ def _lint_group(settings: Settings, sources: List[SourceFile], stdin: Optional[T
         context_facts = all_context_facts(linter, context, context_cache, cache)
     alone = bool(sources) and not context and all(s.explicit for s in sources) and len(sources) <= 64
     callers = wrapper_callers(linter, list(sources) + list(context), facts + context_facts, cache, given, alone)
+    if linter.helpers is not None:  # the pool's workers, kept for the second phase's byte test
+        linter.helpers.stop()
+        linter.helpers = None
     linter.forget_parsed()
     diagnostics = linter.run(facts + context_facts, callers)
     if cache is not None:

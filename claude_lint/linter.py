@@ -59,17 +59,19 @@ class Linter:
         self._real_root: Optional[str] = None
         self._callers: Dict[str, FileFacts] = {}
         self._imported_words: Dict[str, tuple] = {}  # the second phase's rounds read each file's imports once
+        self._absent: Dict[str, set] = {}  # and search it once for each wrapper name (prefilter_names.names_imported's `absent`)
         # abspath -> ((its stat's identity, or the text given, names, local, methods), answer): the second
         # phase's last question to each file, which a later round often asks again unchanged (no bytes kept).
         self._last_asked: Dict[str, tuple] = {}
-        # Text linted from memory (a buffer, stdin) by absolute path: fixes are built on the text linted.
-        self.sources: Dict[str, str] = {}
+        self.sources: Dict[str, str] = {}  # text linted from memory (a buffer, stdin) by absolute path: fixes are built on the text linted
         self._spelled: Dict[str, tuple] = {}  # names key -> the names as bytes, and by the import words that may bring them
         self.stats: Dict[str, os.stat_result] = {}  # taken by this run's first look at a file, for its later ones
-        # A file linted alone (a buffer, one path): phase 1's parse of it, kept for its second phase, which parsed
-        # and walked it again (a tenth of an editor's lint). One file's at most, taken by its first `callers_for`, dropped by `forget_parsed`.
+        # A file linted alone (a buffer, one path): phase 1's parse of it, kept for its second phase, which parsed and walked it again (a tenth
+        # of an editor's lint). One file's at most, taken by its first `callers_for`, dropped by `forget_parsed`.
         self.keep_parsed: Optional[str] = None
         self._parsed: Dict[str, tuple] = {}
+        self.helpers = None  # pool_names.Helpers: a cold run's workers, kept for the second phase's byte test
+        self.preloaded: Dict[str, FileFacts] = {}  # `_load_other`'s answers the helpers found first (by the same path)
 
     @property
     def catalog(self) -> catalog_mod.Catalog:
@@ -81,6 +83,9 @@ class Linter:
 
     def _load_other(self, abspath: str) -> Optional[FileFacts]:
         """A module some value resolves into: parsed whatever the pre-filter says."""
+        found = self.preloaded.pop(abspath, None)
+        if found is not None:
+            return found
         try:
             with NoCollection(), time_limit(self.seconds):
                 text, error, _ = read_source(abspath, display(abspath))
@@ -94,9 +99,8 @@ class Linter:
             return None
 
     def escapes(self, source: SourceFile) -> Optional[FileFacts]:
-        """The CL902 of a file inside the root that is a symlink (or under a symlinked
-        folder) leading outside it: a repository must not make us read, and quote in our
-        output, a file elsewhere on the machine. None for every other file."""
+        """The CL902 of a file inside the root that is a symlink (or under a symlinked folder) leading outside
+        it: a repository must not make us read, and quote in our output, a file elsewhere. None for every other file."""
         prefix = self.root.rstrip(os.sep) + os.sep
         if not source.abspath.startswith(prefix):
             return None  # named outside the project by the user: theirs to lint
@@ -121,8 +125,7 @@ class Linter:
         return FileFacts(source.path, source.abspath, None, source.kind, errors=(error,))
 
     def _real_folder(self, folder: str) -> str:
-        """os.path.realpath(folder), from its parent's when that is known and the folder is
-        no symlink: realpath alone would lstat every component of every folder again."""
+        """os.path.realpath(folder), from its parent's when that is known and the folder is no symlink: realpath alone would lstat every component of every folder again."""
         parent, name = os.path.split(folder)
         known = self._real_folders.get(parent)
         if known is None and name and len(parent) > len(self.root) and parent.startswith(self.root):
@@ -178,9 +181,8 @@ class Linter:
         return suppress.with_comments(facts, text)  # noqa comments of YAML, TOML, front matter; file-level ones
 
     def triage(self, source: SourceFile, data: Optional[bytes] = None) -> Optional[FileFacts]:
-        """The facts of a file that needs no parse (unreadable, or no LLM call per the
-        pre-filter's byte test), cheaply; None when it must be parsed (the pre-filter's
-        tree test then runs on the parse the extractor uses)."""
+        """The facts of a file that needs no parse (unreadable, or no LLM call per the pre-filter's byte test),
+        cheaply; None when it must be parsed (the pre-filter's tree test then runs on the parse the extractor uses)."""
         plain = data is not None and plainly_readable(data)  # then not decoded: the byte test reads bytes
         error, raw = (None, data) if plain else read_source(source.abspath, source.path, data)[1:]
         if error is not None:
@@ -208,9 +210,12 @@ class Linter:
         except OSError:  # gone, swapped for a pipe, or grown past the cap since the stat
             return None, None
 
-    def names_present(self, source: SourceFile, wanted: Dict[str, frozenset], key: str, cache: Optional[FactsCache], given: Optional[Dict[str, bytes]] = None) -> AbstractSet[str]:
-        """Which of the project's wrappers (name -> their modules) the file may call from
-        another module (a byte test, cached by stat; `key` names `wanted`)."""
+    def names_present(self, source: SourceFile, wanted: Dict[str, frozenset], key: str, cache: Optional[FactsCache], given: Optional[Dict[str, bytes]] = None, here: bool = False) -> AbstractSet[str]:
+        """Which of the project's wrappers (name -> their modules) the file may call from another module (a byte test, cached
+        by stat; `key` names `wanted`); asked of the pool's workers when they are kept for it (`helpers`), unless `here`."""
+        found = self.helpers.names(wanted, key).get(source.abspath) if self.helpers is not None and cache is None and given is None and not here else None
+        if found is not None:
+            return found
         if cache is not None and (given is None or source.abspath not in given):
             st = self.stats.get(source.abspath)
             try:
@@ -231,7 +236,7 @@ class Linter:
         st2, data = self._bytes(source, given)
         if data is None:
             return set()
-        words, result = names_imported(data, wanted, index, words)
+        words, result = names_imported(data, wanted, index, words, self._absent.setdefault(source.abspath, set()) if given is None else None)
         if words is not None:
             self._imported_words[source.abspath] = words
         if cache is not None and st2 is not None:
@@ -285,7 +290,6 @@ class Linter:
     @staticmethod
     def _held_scopes():
         from claude_lint.extract.scopes import Collector
-
         scopes = Collector()
         scopes.held = True
         return scopes
@@ -298,12 +302,8 @@ class Linter:
         self._parsed = {}
 
     def _timeout_error(self, path: str) -> FileError:
-        return FileError(
-            FILE_TIMEOUT,
-            f"analysis took longer than {self.seconds:g} s; file not linted "
-            "(raise `seconds` under [tool.claude-lint.CL904] if the file is legitimately this large)",
-            Loc(path, 1, 1, 1, 1),
-        )
+        return FileError(FILE_TIMEOUT, f"analysis took longer than {self.seconds:g} s; file not linted "
+                         "(raise `seconds` under [tool.claude-lint.CL904] if the file is legitimately this large)", Loc(path, 1, 1, 1, 1))
 
     def _memory_error(self, path: str) -> FileError:
         return FileError(FILE_TIMEOUT, "analysis needed more memory than claude-lint allows itself; file not linted", Loc(path, 1, 1, 1, 1))

@@ -2,22 +2,21 @@
 
 A large project linted without a cache (`SHARE_MIN_FILES` files) is shared out whole
 (`share`): the workers read, triage and parse, this process only walks and merges (the
-triage was the most of a cold run's serial work). Otherwise only files the byte
-pre-filter lets through come here (the parse and the extractor's walk), so a pool starts only when
-there is real parsing to share out: at least `MIN_FILES` files and `MIN_BYTES` of
-source. Either way only on a machine with more than one core free (see `free_cores`), where `fork` exists (workers inherit the
-linter and the jobs, nothing is re-imported). Results are put back in the order the
-files came in, so the output never depends on which worker finished first. If the pool
-cannot start, the same work runs in this process: a pool changes speed, never findings.
+triage was the most of a cold run's serial work); they then stay for the second phase's
+byte test (`pool_names`). Otherwise only files the byte pre-filter lets through come here
+(the parse and the extractor's walk): at least `MIN_FILES` files and `MIN_BYTES` of source.
+Either way only with more than one core free (see `free_cores`), where `fork` exists
+(workers inherit the linter and the jobs, nothing is re-imported). Results are put back in
+the order the files came in: a pool changes speed, never findings. If it cannot start,
+the same work runs in this process.
 
 The parent always knows which file a worker is on: a parsing worker is given one file at
-a time, a sharing one sends what it found before each parse. A worker (`pool_fork`: a
-fork and two pipes) has an address-space limit (a runaway parse raises MemoryError, which
-is the file's CL904, instead of drawing the kernel's out-of-memory killer); a worker
-that dies anyway (killed, or stuck in native code past twice the time limit and then
-killed) costs only the file it was on, which gets a CL904 and is not run again; the
-files no worker is left to take are extracted in this process. The parent never waits
-without a deadline.
+a time, a sharing one sends what it found before each parse. A worker (`pool_fork`) has an
+address-space limit (a runaway parse raises MemoryError, the file's CL904, instead of
+drawing the kernel's out-of-memory killer); a worker that dies anyway (killed, or stuck in
+native code past twice the time limit and then killed) costs only the file it was on,
+which gets a CL904 and is not run again; the files no worker is left to take are
+extracted in this process. The parent never waits without a deadline.
 """
 from __future__ import annotations
 
@@ -39,7 +38,7 @@ WORKER_MEMORY = 4_000_000_000
 # cannot reach it (a native call): it is killed.
 GRACE_SECONDS = 10.0
 
-from claude_lint.pool_fork import Worker, fields, free_cores, lost, running, source_from  # noqa: F401 (free_cores: tests set it; running: for pool_share)
+from claude_lint.pool_fork import Worker, fields, free_cores, largest_first, lost, running, source_from  # noqa: F401 (free_cores: tests set it; running: for pool_share)
 
 _linter = None  # set in the parent before fork; workers inherit it
 _sources: Sequence[object] = ()  # (and `share`'s sources and look)
@@ -60,16 +59,6 @@ def _usable(jobs: int, readings: Optional[List[int]] = None) -> int:
         return 1  # spawn would re-import everything per worker: slower than parsing here
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
     return max(1, min(free_cores(cores, readings), jobs, MAX_WORKERS))
-
-
-def extract_all(linter, jobs: List[Tuple[object, Optional[bytes]]], allowed: bool = True) -> List[object]:
-    """`linter.facts_for(source, data)` for every job (files the byte test let through: the
-    parse and the extractor's walk run here), in the jobs' order. allowed: False keeps
-    the work in this process."""
-    extraction = Extraction(linter, allowed)
-    for source, data in jobs:
-        extraction.add(source, data)
-    return extraction.finish()
 
 
 # A project with this many files has its files read and triaged in the pool too: the
@@ -121,12 +110,15 @@ class _Share:
         self.spares = n  # replacements for workers lost
         self.walking = walking
         self.results: List[object] = []
-        self.cursor = 0  # the sources from here on are not given yet
+        self.cursor = 0  # the sources from here on (in `order`, once the walk is done) are not given yet
+        self.order: List[int] = []
+        self.parsing = False  # whether a file was parsed yet: a project without any (no request) is handed out as walked
         self.todo: Deque[List[int]] = deque()  # given back by a worker that died: given again first
         self.given: dict = {}  # worker -> the indices given, in order, not yet answered
         self.heard: dict = {}  # worker -> when it last sent something, or was given work while idle
         self.stuck_after: Optional[float] = linter.seconds * 2 + GRACE_SECONDS if linter.seconds > 0 else None
         self.workers: List[Worker] = []
+        self.keep = False  # the workers kept once done, for the second phase
 
     def run(self) -> List[object]:
         self.start()
@@ -157,15 +149,19 @@ class _Share:
         return True
 
     def finish(self) -> List[object]:
-        """The facts of every source, in order, once the workers are done."""
-        self.walking = False
+        """The facts of every source, in order, once the workers are done (and they are
+        stopped, unless `keep`: then for `pool_names.Helpers`)."""
+        self.walking = done = False
+        self.order = largest_first(self.sources, self.cursor) if self.parsing else []
         try:
             while self.pump(1.0):
                 pass
+            done = True
         finally:
-            self.stop()
+            if not (done and self.keep):
+                self.stop()
         self.results += [None] * (len(self.sources) - len(self.results))
-        for chunk in list(self.todo) + [list(range(self.cursor, len(self.sources)))]:  # no worker was left to take these
+        for chunk in list(self.todo) + [self.order[self.cursor:]]:  # no worker was left to take these
             for i in chunk:
                 self.results[i] = _look_here(self.linter, self.look, self.sources[i])
         return self.results
@@ -229,7 +225,7 @@ class _Share:
                 chunk = self.todo.popleft()
             else:
                 end = min(len(self.sources), self.cursor + self._size())
-                chunk = list(range(self.cursor, end))
+                chunk = self.order[self.cursor:end] if self.order else list(range(self.cursor, end))
                 if not chunk or (self.walking and len(chunk) < SHARE_CHUNK):
                     return  # more to come: only whole chunks while the walk goes on
             try:
@@ -269,6 +265,7 @@ class _Share:
                 self._put(entry[0], FileFacts(source.path, source.abspath, entry[1], entry[2], parsed=False))  # type: ignore[attr-defined]
             else:
                 self._put(entry[0], entry[1])
+                self.parsing = True  # (or a file the triage found unreadable: rare)
         return True
 
 
@@ -285,6 +282,11 @@ def _serve_share(conn, workers: int) -> None:
             chunk = conn.recv()
             if chunk is None:
                 return
+            if type(chunk) is tuple:  # the second phase's byte test, once the first is done (pool_names)
+                from claude_lint.pool_names import answer
+
+                conn.send(answer(linter, sources, chunk))
+                continue
             answered: List[tuple] = []
             for item in chunk:
                 if type(item) is int:

@@ -26,6 +26,7 @@ class Stream:
         self.found: List[object] = []
         self.readings = [pool.running()]
         self.shared: Optional[pool._Share] = None
+        self.helpers = None  # its workers once the first phase is done (pool_names.Helpers)
         self.decided = False
         self.pump_at = 0
 
@@ -56,10 +57,18 @@ class Stream:
     def facts(self, sources: Sequence[object]) -> Optional[List[object]]:
         """The facts of `sources` (files the walk found, in any order), or None when no
         pool was used."""
-        if self.shared is None:
+        shared = self.shared
+        if shared is None:
             return None
-        results = self.shared.finish()
+        shared.keep = True  # for the second phase's byte test (pool_names), stopped by `abandon` at the latest
+        results = shared.finish()
         self.shared = None
+        if shared.workers and shared.parsing:  # (no file parsed: no wrapper to look for, no value to read for link)
+            from claude_lint.pool_names import Helpers, modules_to_load
+
+            self.linter.helpers = self.helpers = Helpers(shared, modules_to_load(self.linter, results))
+        else:
+            shared.stop()
         at = {id(s): i for i, s in enumerate(self.found)}
         out = []
         for source in sources:
@@ -76,3 +85,6 @@ class Stream:
         if self.shared is not None:
             self.shared.stop(kill=True)
             self.shared = None
+        if self.helpers is not None:
+            self.helpers.stop(kill=True)
+            self.helpers = self.linter.helpers = None

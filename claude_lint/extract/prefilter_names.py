@@ -83,18 +83,20 @@ def import_index(wanted: dict) -> Tuple[Tuple[bytes, ...], Dict[bytes, Set[bytes
     return tuple(name.encode("utf-8", "surrogatepass") for name in wanted), index
 
 
-def names_imported(data: bytes, wanted: dict, index: tuple, words: Optional[tuple]) -> Tuple[Optional[tuple], Set[str]]:
+def names_imported(data: bytes, wanted: dict, index: tuple, words: Optional[tuple], absent: Optional[Set[bytes]] = None) -> Tuple[Optional[tuple], Set[str]]:
     """`names_in` of the wanted names (`index`: their `import_index`) the file may hold,
     and the file's `imported_words` when known or read here (None when not read).
     names_in finds a name only when the file holds its bytes, and imports it or a module
     of its path. A few names: a byte search each spares most files the read of their
     imports; hundreds (a project of many wrappers): reading the imports once is cheaper,
-    and they pick the few names worth a test."""
+    and they pick the few names worth a test. absent: names an earlier round found the
+    same file's bytes without (not searched again; those not found here are added): a
+    later round mostly asks the names of the one before, and a few new ones."""
     spelled, by_word = index
     # A Protocol file is read only when it declares a wrapper method's name (an SDK defines hundreds).
-    protocol = PROTOCOL in by_word and data.find(PROTOCOL) >= 0 and any(
+    protocol = PROTOCOL in by_word and _holds(data, PROTOCOL, absent) and any(
         data.find(b"def " + m.encode()) >= 0 for m in wanted.get(PROTOCOL.decode(), ((), ()))[1])
-    if words is None and len(spelled) <= MAX_NAMES_SEARCHED and not any(data.find(word) >= 0 for word in spelled if word != PROTOCOL) and not protocol:
+    if words is None and len(spelled) <= MAX_NAMES_SEARCHED and not any(_holds(data, word, absent) for word in spelled if word != PROTOCOL) and not protocol:
         return None, set()
     if words is None:
         words = imported_words(data) if data.find(b"import") >= 0 else (set(), {})
@@ -106,6 +108,16 @@ def names_imported(data: bytes, wanted: dict, index: tuple, words: Optional[tupl
     if not protocol:
         among.discard(PROTOCOL)
     return words, (names_in(data, wanted, words, among) if among else set())
+
+
+def _holds(data: bytes, word: bytes, absent: Optional[Set[bytes]]) -> bool:
+    if absent is not None and word in absent:
+        return False
+    if data.find(word) >= 0:
+        return True
+    if absent is not None:
+        absent.add(word)
+    return False
 
 
 CHOSEN_AT_RUN_TIME = b"import_module"  # `importlib.import_module(f"app.providers.{name}")`
