@@ -1,10 +1,7 @@
 """Resolving a value across the project: constants of other modules, prompt files read
 at run time, function defaults, `**spread` merges and string transforms (dedent, strip,
-format, Jinja), each within the run's bounds. A mixin of `link.Project`, which holds
-the caches it reads and fills.
-
-Everything is confined to the project root: a prompt path leading outside it is not read.
-"""
+format, Jinja), each within the run's bounds. A mixin of `link.Project`, which holds the
+caches it reads and fills. Confined to the project root: a prompt path outside it is not read."""
 from __future__ import annotations
 
 import inspect
@@ -142,6 +139,8 @@ class ValueResolver:
                 elif target is not None and "." in target.strip("."):
                     module, _, name = target.rpartition(".")
                     result = self.resolve(Ref(module, name + called + dot + field, facts.abspath, ref.loc), depth + 1)
+                elif dot and isinstance(made := facts.constant(stem + "()"), Ref):  # a factory's instance: its class's method
+                    result = self.resolve(Ref(made.module, f"{made.name}.{field}", made.from_path, ref.loc), depth + 1)
         finally:
             self._active.discard(key)
         self._memo[key] = result

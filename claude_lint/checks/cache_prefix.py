@@ -15,7 +15,7 @@ from claude_lint.estimate import estimate
 from claude_lint.facts import Dynamic, Lit, Mapping, OneOf, Seq, Text
 from claude_lint.link import Call
 from claude_lint.patterns import lazy
-from claude_lint.prompt_text import MAX_OPTIONS_DEPTH, system_message
+from claude_lint.prompt_text import MAX_OPTIONS_DEPTH
 
 HEAD = "import anthropic, datetime, uuid\nclient = anthropic.Anthropic()\n"
 RULES = "Follow the Acme support policy in every answer. " * 300
@@ -98,7 +98,9 @@ class CachePrefixDynamic(Rule):
     it puts on the way (`messages, tools = self._apply_cache_control(messages, tools)`,
     also when an `if` applies it only where the provider caches), even when a branch
     appends its cleaned copy of a message and `continue`s, and when the helper is a method
-    the class inherits from another module's base class.
+    the class inherits from another module's base class. A builder of another module that
+    returns the messages list it fills in a loop (`for turn in history: messages.append(turn)`)
+    sends its written head: the system message, with the clock in it, then the run's turns.
 
     Values are followed across modules: `f"Today is {datetime.now():%Y-%m-%d}. {RULES}"`
     is seen even when `RULES` lives elsewhere. Dynamic content after the last
@@ -310,7 +312,7 @@ class CachePrefixDynamic(Rule):
         minimum = (model.min_cacheable if model is not None else None) or history.provider_minimum(call, ctx) or int(ctx.option("unknown-model-minimum"))
         ratio = ctx.catalog.token_ratio(model)
         system = call.value("system")
-        for text in _system_texts(system if system is not None else system_message(call.value("messages"))):
+        for text in _system_texts(system if system is not None else prompt_head.opening_system(call.value("messages"))):
             found = self._ahead_of_prompt(call, text, model, minimum, ratio)
             if found is not None:
                 yield found

@@ -368,3 +368,48 @@ SILENT.extend([
     JOINED.format(value="datetime.date.today()", at=1),
     JOINED.format(value="datetime.datetime.now().isoformat()", at=0),
 ])
+
+# A prompt builder of another module returns the messages list it fills: the system message
+# with the clock first, then the stored conversation appended turn by turn in a loop. The
+# caller binds the list in a `try` after an empty one; whichever it sends opens with the clock.
+LOOPED_PROMPT = ("import datetime\n" + f"RULES = {RULES!r}\n"
+                 "def build_prompt(history):\n    now = datetime.datetime.now().strftime({fmt!r})\n"
+                 "    messages = [{{'role': 'system', 'content': f'Current time: {{now}}\\n\\n{{RULES}}'}}]\n"
+                 "    for turn in history:\n        messages.append(turn)\n{after}    return messages\n")
+LOOPED_APP = ("from openai import OpenAI\nfrom bot.prompt import build_prompt\n"
+              "def reply(history):\n    messages = []\n    try:\n        messages = build_prompt(history)\n"
+              "    except ValueError:\n        return None\n"
+              "    return OpenAI().chat.completions.create(model='gpt-5.4', max_completion_tokens=300, messages=messages)\n")
+FIRES.append(Invalid({"bot/prompt.py": LOOPED_PROMPT.format(fmt="%H:%M", after=""), "bot/app.py": LOOPED_APP}, path="bot/prompt.py", row=4,
+                     message="changes every minute and sits at the start of the system prompt, ahead of ~3,0"))
+SILENT.extend([
+    # a date: one new prefix a day
+    {"bot/prompt.py": LOOPED_PROMPT.format(fmt="%Y-%m-%d", after=""), "bot/app.py": LOOPED_APP},
+    # Claude with no breakpoint caches nothing: the clock busts nothing (CL002 asks for the breakpoint)
+    {"bot/prompt.py": LOOPED_PROMPT.format(fmt="%H:%M", after=""), "bot/app.py": LOOPED_APP.replace("from openai import OpenAI", "import anthropic").replace(
+        "OpenAI().chat.completions.create(model='gpt-5.4', max_completion_tokens=300, messages=messages)",
+        "anthropic.Anthropic().messages.create(model='claude-sonnet-4-6', max_tokens=300, system=messages[0]['content'], messages=messages[1:])")},
+    # the clock in a message appended after the conversation: what follows a loop's fill is the run's
+    {"bot/prompt.py": LOOPED_PROMPT.format(fmt="%H:%M", after="    messages.append({'role': 'system', 'content': f'Now: {now}'})\n").replace(
+        "f'Current time: {now}\\n\\n{RULES}'", "RULES"), "bot/app.py": LOOPED_APP},
+])
+
+# A factory of another module makes the object whose method writes the clock into the context
+# (`self.manager = create_manager()`): the method is the class's, as for `Manager()` itself.
+FACTORY = {
+    "shop/context.py": "import datetime\nclass Manager:\n    def context(self, session):\n"
+                       "        return f'Current time: {datetime.datetime.now().isoformat()}'\n"
+                       "def create_manager():\n    return Manager()\n",
+    "shop/handler.py": "import boto3\nfrom shop.context import create_manager\n" + f"RULES = {RULES!r}\n"
+                       "class Handler:\n    def __init__(self):\n        self.manager = create_manager()\n"
+                       "    def answer(self, q, session):\n        prompt = RULES + self.manager.context(session)\n"
+                       "        return boto3.client('bedrock-runtime').converse(modelId='anthropic.claude-3-5-haiku-20241022-v1:0',\n"
+                       "            messages=[{'role': 'user', 'content': [{'text': q}]}], system=[{'text': prompt}, {'cachePoint': {'type': 'default'}}])\n",
+}
+FIRES.append(Invalid(FACTORY, path="shop/context.py", row=4, message="`datetime.datetime.now().isoformat()` changes on every request and sits in the system prompt"))
+SILENT.extend([
+    # the factory's object writes the date; or the context comes after the cache point
+    {**FACTORY, "shop/context.py": FACTORY["shop/context.py"].replace("datetime.datetime.now().isoformat()", "datetime.date.today()")},
+    {**FACTORY, "shop/handler.py": FACTORY["shop/handler.py"].replace("prompt = RULES + self.manager.context(session)", "prompt = RULES").replace(
+        "[{'text': q}]", "[{'text': self.manager.context(session) + q}]")},
+])

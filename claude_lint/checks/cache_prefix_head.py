@@ -15,8 +15,9 @@ if TYPE_CHECKING:
 
 from claude_lint.checks.base import Invalid
 from claude_lint.checks.cache_prefix_history import caches_by_itself
-from claude_lint.facts import Dynamic, Mapping, Seq, Text
+from claude_lint.facts import Dynamic, Mapping, OneOf, Seq, Text
 from claude_lint.link import Call
+from claude_lint.prompt_text import MAX_OPTIONS_DEPTH, system_message
 
 MAX_MESSAGES = 8  # the head of a prompt: a value further in is rarely ahead of a long fixed text
 
@@ -46,6 +47,16 @@ def head(call: Call) -> Optional[Text]:
             if not whole:
                 break  # a part we cannot read ends what is known of the head
     return Text(tuple(parts)) if any(isinstance(p, Dynamic) for p in parts) else None
+
+
+def opening_system(messages: object, depth: int = 0) -> Optional[object]:
+    """The content of the system message opening the list, for each list the name may hold
+    (`messages = []`, then `messages = build_prompt(history)` in a `try`): a OneOf of those that
+    open with one, judged each on its own as a prompt builder's returns are."""
+    if isinstance(messages, OneOf) and depth < MAX_OPTIONS_DEPTH:
+        found = tuple(c for c in (opening_system(o, depth + 1) for o in messages.options) if c is not None)
+        return (found[0] if len(found) == 1 else OneOf(messages.why, messages.loc, found)) if found else None
+    return system_message(messages)
 
 
 def _texts(content: object) -> Tuple[List[Text], bool]:
