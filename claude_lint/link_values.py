@@ -9,7 +9,7 @@ import os
 TYPE_CHECKING = False  # typing is for the annotations alone: its import was 7% of a one-file run
 if TYPE_CHECKING: from typing import Callable, Dict, Iterator, List, Optional, Tuple  # noqa: E701 (one line: this module is at the line limit)
 from claude_lint.bounds import MAX_RUN_CHARS, MAX_TEXT_CHARS, MAX_VALUE_NODES, TOO_LARGE
-from claude_lint.extract import config_values, defaults, marked_copies, model_guards, value_files
+from claude_lint.extract import config_values, defaults, marked_copies, model_guards, return_options, value_files
 from claude_lint.facts import Dynamic, FileRead, Lit, Loc, Mapping, OneOf, Param, Ref, Seq, Text, Transform, Unknown
 from claude_lint.kinds import display
 from claude_lint.patterns import lazy
@@ -85,8 +85,9 @@ class ValueResolver:
                 chars += self.sizes.of(resolved)[1]
             elif isinstance(resolved, Lit):
                 parts.append(str(resolved.value))
-            else:
+            elif not (isinstance(part, Transform) and part.op == return_options.OPTION_OP):  # (one of a helper's returns: its run-time parts only)
                 parts.append(Dynamic(_source_of(part), getattr(part, "loc", None)))
+            parts.extend(p for o in (resolved.options if isinstance(resolved, OneOf) and return_options.RETURNS.match(resolved.why) else ())[:MAX_MERGED] if isinstance(o, Text) for p in o.dynamic_parts)  # a helper's returns: what the run writes in each
             # Stop as soon as it is too large: many parts that are each a large prompt.
             if len(parts) > MAX_VALUE_NODES or chars > MAX_TEXT_CHARS:
                 return Unknown(TOO_LARGE, value.loc)
@@ -243,15 +244,14 @@ class ValueResolver:
         return Unknown("prompt file not found", read.loc)
 
     def _transform(self, value: Transform, depth: int) -> object:
+        if value.op == return_options.OPTION_OP:  # one of a helper's returns, in a text: its run-time parts (`_text` reads a OneOf's)
+            return Text(inner.dynamic_parts, value.loc) if isinstance(inner := self.resolve(value.inner, depth + 1), Text) else inner if isinstance(inner, OneOf) else Text((), value.loc)
         if value.op.startswith(marked_copies.COPY_OP):  # an inherited helper of another module (link_overrides)
             return self.inherited_copy(value, depth)
         inner = self.resolve(value.inner, depth + 1)
         if value.op.startswith("getitem:"):
-            if isinstance(inner, Mapping):
-                found = inner.get(value.op[len("getitem:"):])
-                if found is not None:
-                    return found
-            return Unknown("subscript", value.loc)
+            found = inner.get(value.op[len("getitem:"):]) if isinstance(inner, Mapping) else None
+            return found if found is not None else Unknown("subscript", value.loc)
         if value.op.startswith(config_values.INI_OPTION):
             found = self.__dict__.setdefault("_ini", {})  # a file's option read in many places is looked up once
             key = (getattr(inner, "loc", None), value.op)

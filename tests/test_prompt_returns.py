@@ -54,3 +54,27 @@ def test_a_factory_that_may_make_another_object_is_not_followed(tmp_path):
     context = shapes.FACTORY["shop/context.py"].replace("def create_manager():\n    return Manager()\n",
                                                         "def create_manager(test=False):\n    if test:\n        return None\n    return Manager()\n")
     assert not _factory_found(tmp_path, context)
+
+
+def _orders_found(tmp_path, orders, value="datetime.datetime.now().isoformat()"):
+    write_project(tmp_path, suite=False, example={"shop/sessions.py": shapes.SESSIONS.format(value=value), "shop/orders.py": orders})
+    return [(d.loc.path, d.loc.row) for d in lint_tree(tmp_path, suite=False, select=("CL006",)).diagnostics if d.code == "CL006"]
+
+
+def test_a_helper_with_several_returns_on_a_base_class_carries_the_clock_of_another_module(tmp_path):
+    assert _orders_found(tmp_path, shapes.ORDERS) == [("shop/sessions.py", 5)]
+
+
+def test_the_same_helper_on_the_class_itself_and_with_one_return(tmp_path):
+    flat = shapes.ORDERS.replace("class Orders(Base):\n", "").replace("class Base:\n", "class Orders:\n")
+    assert _orders_found(tmp_path, flat) == [("shop/sessions.py", 5)]
+    one = shapes.ORDERS.replace("        try:\n            found = self.sessions.context(session)\n"
+                                "            return f'\\n\\n{found}' if found else ''\n        except Exception:\n            return ''\n",
+                                "        return f'\\n\\n{self.sessions.context(session)}'\n")
+    assert _orders_found(tmp_path, one) == [("shop/sessions.py", 5)]
+
+
+def test_a_name_bound_in_a_branch_is_not_read_as_a_helper_s_returns(tmp_path):
+    branch = shapes.ORDERS.replace("        extra = self.extra(session)\n",
+                                   "        extra = ''\n        if session:\n            extra = self.sessions.context(session)\n")
+    assert _orders_found(tmp_path, branch) == []

@@ -101,6 +101,9 @@ class CachePrefixDynamic(Rule):
     the class inherits from another module's base class. A builder of another module that
     returns the messages list it fills in a loop (`for turn in history: messages.append(turn)`)
     sends its written head: the system message, with the clock in it, then the run's turns.
+    Context a helper appends (`prompt += f"Context: {self.extra()}"`) is read through each of its
+    returns (a `try` and its `except`), on a base class of the same file too, and through an
+    object another module's factory makes (`self.sessions = open_sessions()`).
 
     Values are followed across modules: `f"Today is {datetime.now():%Y-%m-%d}. {RULES}"`
     is seen even when `RULES` lives elsewhere. Dynamic content after the last

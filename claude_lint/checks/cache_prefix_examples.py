@@ -413,3 +413,27 @@ SILENT.extend([
     {**FACTORY, "shop/handler.py": FACTORY["shop/handler.py"].replace("prompt = RULES + self.manager.context(session)", "prompt = RULES").replace(
         "[{'text': q}]", "[{'text': self.manager.context(session) + q}]")},
 ])
+
+# The context appended to the cached system text comes from a helper with several returns (a
+# `try` and its `except`), defined on the handler's base class, which asks an object of another
+# module made by a factory; that module's method, with returns of its own, opens with the clock.
+SESSIONS = ("import datetime\nclass Sessions:\n    def context(self, session):\n        try:\n"
+            "            lines = [f'Current time: {{{value}}}']\n            for item in session.get('seen', []):\n"
+            "                lines.append(f'- {{item}}')\n            return '\\n'.join(lines)\n        except KeyError:\n"
+            "            return 'No context.'\ndef open_sessions():\n    return Sessions()\n")
+ORDERS = ("import boto3\nfrom shop.sessions import open_sessions\n" + f"RULES = {RULES!r}\n"
+          "class Base:\n    def __init__(self):\n        self.sessions = open_sessions()\n"
+          "    def extra(self, session):\n        try:\n            found = self.sessions.context(session)\n"
+          "            return f'\\n\\n{found}' if found else ''\n        except Exception:\n            return ''\n"
+          "class Orders(Base):\n    def answer(self, q, session):\n        prompt = RULES\n        extra = self.extra(session)\n"
+          "        if extra:\n            prompt += f'\\n\\nContext:{extra}'\n"
+          "        return boto3.client('bedrock-runtime').converse(modelId='anthropic.claude-3-5-haiku-20241022-v1:0',\n"
+          "            messages=[{'role': 'user', 'content': [{'text': q}]}], system=[{'text': prompt}, {'cachePoint': {'type': 'default'}}])\n")
+FIRES.append(Invalid({"shop/sessions.py": SESSIONS.format(value="datetime.datetime.now().isoformat()"), "shop/orders.py": ORDERS}, path="shop/sessions.py", row=5,
+                     message="`datetime.datetime.now().isoformat()` changes on every request and sits in the system prompt before the last cache breakpoint"))
+SILENT.extend([
+    # the first line a date; or the context sent after the cache point, in the user turn
+    {"shop/sessions.py": SESSIONS.format(value="datetime.date.today()"), "shop/orders.py": ORDERS},
+    {"shop/sessions.py": SESSIONS.format(value="datetime.datetime.now().isoformat()"), "shop/orders.py": ORDERS.replace(
+        "            prompt += f'\\n\\nContext:{extra}'\n", "            q += f'\\n\\nContext:{extra}'\n")},
+])

@@ -13,7 +13,7 @@ TYPE_CHECKING = False  # typing is for the annotations alone: its import was 7% 
 if TYPE_CHECKING:
     from typing import Dict, List, Optional, Tuple
 
-from claude_lint.extract import marked_copies
+from claude_lint.extract import marked_copies, return_options
 from claude_lint.extract.model_guards import guarded
 from claude_lint.extract.scopes import Binding, Scope, Unpacked, has_star, keyword, positional
 from claude_lint.facts import Loc, Mapping, OneOf, Param, Seq, Text, Transform, Unknown
@@ -185,7 +185,7 @@ def function_scope(ev, func: ast.expr, scope: Scope) -> Optional[Scope]:
             return child(ev, owner, func.id, "function")
         return None
     if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id == scope.self_name and scope.klass is not None:
-        return child(ev, scope.klass, func.attr, "function")
+        return child(ev, scope.klass, func.attr, "function") or return_options.inherited(ev, scope.klass, func.attr, child)  # rules15: a base class of this file
     if isinstance(func, ast.Attribute):
         made = instance_of(ev, func.value, scope)
         if made is not None and made[0] is not None and made[1] not in made[0].imports:

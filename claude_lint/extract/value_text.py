@@ -8,7 +8,7 @@ if TYPE_CHECKING:
     from typing import Optional, Tuple
 
 from claude_lint.bounds import MAX_OPTIONS
-from claude_lint.extract import templates
+from claude_lint.extract import return_options, templates
 from claude_lint.extract.bindings import Binding
 from claude_lint.extract.scopes import Scope
 from claude_lint.facts import Dynamic, FileRead, Lit, OneOf, Param, Ref, Seq, Text, Transform, Unknown
@@ -56,9 +56,10 @@ class TextValues:
         dynamic = Dynamic(self._clock_named(piece.value, source, scope), self.loc(piece.value))
         if piece.conversion != -1 or piece.format_spec is not None:
             return (dynamic,)
-        inlined = templates.inlined(self.value(piece.value, scope, depth + 1))
+        inlined = templates.inlined(value := self.value(piece.value, scope, depth + 1))
         if inlined is not None:
             return inlined
+        dynamic = (dynamic, *return_options.options_parts(value))  # rules15: a helper's several returns
         if isinstance(piece.value, ast.Name):
             grown = self.grown_text(piece.value, scope, depth)
             if grown is not None:
@@ -68,8 +69,8 @@ class TextValues:
             # what it holds each call (a module's name is bound once per process)
             bound = self._bound_expr(piece.value, scope, local=True)
             if bound is not piece.value:
-                return (Dynamic(self._field_source(bound), self.loc(bound)),)
-        return (dynamic,)
+                return (Dynamic(self._field_source(bound), self.loc(bound)),) + dynamic[1:]
+        return dynamic
 
     def _clock_named(self, expr: ast.expr, source: str, scope: Scope) -> str:
         """A field that formats a name the function binds once to a call
@@ -218,7 +219,7 @@ class TextValues:
             return value.parts
         if isinstance(value, (Ref, FileRead, Param, Transform)):
             return (value,)
-        return (Dynamic(self.code_for(node), self.loc(node)),)
+        return (Dynamic(self.code_for(node), self.loc(node)), *return_options.options_parts(value))  # rules15: a helper's several returns
 
     # --- containers --------------------------------------------------------------------
 
