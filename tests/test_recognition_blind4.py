@@ -45,3 +45,26 @@ def test_a_bedrock_batch_inference_job_is_a_request(cli, tmp_path):
     })
     # the job (and the loop's call of submit()); a method of the same name without modelId is no request
     assert sites(found) == [("jobs.py", 5, "create_model_invocation_job", None), ("jobs.py", 12, "create_model_invocation_job", 5)]
+
+
+def test_a_runnable_kept_on_the_object_over_its_kept_model_is_invoked_by_its_methods(cli, tmp_path):
+    found = report_routes(cli, tmp_path, {
+        "talk.py": (
+            "from langchain.chat_models import init_chat_model\n"
+            "from langchain_core.runnables.history import RunnableWithMessageHistory\n"
+            "from langchain_core.chat_history import InMemoryChatMessageHistory\n\n\n"
+            "class Talk:\n"
+            "    def __init__(self, name):\n"
+            "        self.model = init_chat_model(name)\n"
+            "        self.store = {}\n"
+            "        self.chat = RunnableWithMessageHistory(self.model, self.history)\n"
+            "        self.log = RunnableWithMessageHistory(self.store, self.history)\n\n"
+            "    def history(self, sid):\n        return self.store.setdefault(sid, InMemoryChatMessageHistory())\n\n"
+            "    def say(self, text):\n"
+            "        return ''.join(c.content for c in self.chat.stream(text, config={'configurable': {'session_id': 'a'}}))\n\n"
+            "    def replay(self, text):\n        return self.log.invoke(text)\n\n\n"
+            "t = Talk('openai:gpt-4o-mini')\nt.say('hello')\nt.replay('again')\n"
+        ),
+    })
+    # the model, and the call of say() (its runnable is over the model); replay's runnable is over no model
+    assert sites(found) == [("talk.py", 8, "init_chat_model", None), ("talk.py", 24, "init_chat_model", 8)]
