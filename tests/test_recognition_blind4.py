@@ -68,3 +68,39 @@ def test_a_runnable_kept_on_the_object_over_its_kept_model_is_invoked_by_its_met
     })
     # the model, and the call of say() (its runnable is over the model); replay's runnable is over no model
     assert sites(found) == [("talk.py", 8, "init_chat_model", None), ("talk.py", 24, "init_chat_model", 8)]
+
+
+GRAPH_APP = (
+    "from langchain_anthropic import ChatAnthropic\nfrom langgraph.graph import START, StateGraph\n\n"
+    "llm = ChatAnthropic(model='claude-haiku-4-5', max_tokens=400)\n\n\n"
+    "def retrieve(state):\n    return {'context': state['question'].upper()}\n\n\n"
+    "def generate(state):\n    return {'answer': llm.invoke(state['context'] + state['question']).content}\n\n\n"
+)
+
+
+def test_running_a_compiled_langgraph_graph_runs_its_nodes_requests(cli, tmp_path):
+    found = report_routes(cli, tmp_path, {
+        "flow.py": GRAPH_APP + (
+            "builder = StateGraph(dict).add_sequence([retrieve, generate])\nbuilder.add_edge(START, 'retrieve')\n"
+            "graph = builder.compile()\n\n\n"
+            "class Bot:\n    def __init__(self):\n        self.flow = StateGraph(dict)\n        self.flow.add_node('answer', self.answer)\n\n"
+            "    def answer(self, state):\n        return {'answer': llm.invoke(state['question']).content}\n\n"
+            "    def ask(self, q):\n        self.app = self.flow.compile()\n        return self.app.invoke({'question': q})\n\n\n"
+            "if __name__ == '__main__':\n    print(graph.invoke({'question': 'why?'}))\n    print(Bot().ask('how?'))\n"
+        ),
+    })
+    # the model; the module graph's run (generate is its node) and the object's (answer is its node), and the call of ask()
+    assert sites(found) == [("flow.py", 4, "ChatAnthropic", None), ("flow.py", 30, "ChatAnthropic", 4),
+                            ("flow.py", 34, "ChatAnthropic", 4), ("flow.py", 35, "ChatAnthropic", 4)]
+
+
+def test_adding_a_node_runs_nothing_and_a_graph_of_other_nodes_or_other_invokes_are_no_requests(cli, tmp_path):
+    found = report_routes(cli, tmp_path, {
+        "flow.py": GRAPH_APP + (
+            "quiet = StateGraph(dict)\nquiet.add_node('retrieve', retrieve)\nloud = StateGraph(dict)\nloud.add_node('generate', generate)\n"
+            "app = quiet.compile()\nparser = Parser.compile()\n\n\n"
+            "def run(q):\n    parser.invoke(q)\n    return app.invoke({'question': q})\n"
+        ),
+    })
+    # only the model: the graph run holds no requesting node, and a compile() of no graph is not one
+    assert sites(found) == [("flow.py", 4, "ChatAnthropic", None)]
