@@ -104,3 +104,24 @@ def test_adding_a_node_runs_nothing_and_a_graph_of_other_nodes_or_other_invokes_
     })
     # only the model: the graph run holds no requesting node, and a compile() of no graph is not one
     assert sites(found) == [("flow.py", 4, "ChatAnthropic", None)]
+
+
+def test_an_object_kept_on_self_and_called_runs_its_class_call_method(cli, tmp_path):
+    found = report_routes(cli, tmp_path, {
+        "llm.py": (
+            "from openai import OpenAI\n\nclient = OpenAI()\n\n\n"
+            "class LLM:\n    def __init__(self, model='gpt-4o-mini'):\n        self.model = model\n\n"
+            "    def __call__(self, prompt, max_tokens=512):\n"
+            "        return client.chat.completions.create(model=self.model, max_tokens=max_tokens, messages=[{'role': 'user', 'content': prompt}])\n\n\n"
+            "class Scorer:\n    def __init__(self, model):\n        self.model = model\n\n"
+            "    def grade(self, prompt):\n        return client.chat.completions.create(model=self.model, max_tokens=5, messages=[{'role': 'user', 'content': prompt}])\n"
+        ),
+        "task.py": (
+            "from llm import LLM, Scorer\n\n\nclass Task:\n"
+            "    def __init__(self, cfg):\n        self.model = LLM(**cfg)\n        self.scorer = Scorer('gpt-4o-mini')\n        self.hook = print\n\n"
+            "    def run(self, rows):\n        for row in rows:\n"
+            "            row['answer'] = self.model(row['prompt'])\n            self.scorer(row)\n            self.hook(row)\n"
+        ),
+    })
+    # the request, and the kept LLM called per row; Scorer has no __call__ and print is no object of the project
+    assert [s for s in sites(found) if s[0] == "task.py"] == [("task.py", 12, "chat.completions.create", 11)]
