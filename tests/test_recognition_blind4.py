@@ -125,3 +125,24 @@ def test_an_object_kept_on_self_and_called_runs_its_class_call_method(cli, tmp_p
     })
     # the request, and the kept LLM called per row; Scorer has no __call__ and print is no object of the project
     assert [s for s in sites(found) if s[0] == "task.py"] == [("task.py", 12, "chat.completions.create", 11)]
+
+
+AGENT = (
+    "from groq import Groq\n\n\nclass Reflection_Agent:\n    def __init__(self, model='llama-3.3-70b-versatile'):\n"
+    "        self.client = Groq()\n        self.model = model\n\n"
+    "    def run(self, user_msg, n_steps=2):\n        out = user_msg\n        for _ in range(n_steps):\n"
+    "            out = self.client.chat.completions.create(model=self.model, messages=[{'role': 'user', 'content': out}]).choices[0].message.content\n"
+    "        return out\n"
+)
+
+
+def test_a_wrapper_class_its_package_re_exports_under_another_name_is_reached_by_that_name(cli, tmp_path):
+    found = report_routes(cli, tmp_path, {
+        "src/agents/reflection/agent.py": AGENT,
+        "src/agents/reflection/__init__.py": "from .agent import Reflection_Agent as ReflectionAgent\n",
+        "src/demo.py": "from agents.reflection import ReflectionAgent\n\nagent = ReflectionAgent()\nprint(agent.run(user_msg='sort a list'))\n",
+        "src/other.py": "from collections import OrderedDict as ReflectionAgent\n\nagent = ReflectionAgent()\nprint(agent.run(user_msg='x'))\n",
+    })
+    # the request and the demo's call through the alias; another module's class of that name is not it
+    assert sites(found) == [("src/agents/reflection/agent.py", 12, "chat.completions.create", None),
+                            ("src/demo.py", 4, "chat.completions.create", 12)]
