@@ -146,3 +146,23 @@ def test_a_wrapper_class_its_package_re_exports_under_another_name_is_reached_by
     # the request and the demo's call through the alias; another module's class of that name is not it
     assert sites(found) == [("src/agents/reflection/agent.py", 12, "chat.completions.create", None),
                             ("src/demo.py", 4, "chat.completions.create", 12)]
+
+
+def test_a_runnable_lambda_over_a_function_invoking_a_map_of_chains_runs_their_model(cli, tmp_path):
+    found = report_routes(cli, tmp_path, {
+        "helper.py": (
+            "from langchain_openai import ChatOpenAI\nfrom langchain_core.prompts import PromptTemplate\n"
+            "from langchain_core.runnables import RunnableLambda, RunnableMap\n\n"
+            "llm = ChatOpenAI(model='gpt-4.1-mini', max_tokens=200)\n\n\n"
+            "def describe(city):\n"
+            "    name = RunnableMap({'name': PromptTemplate.from_template('A cafe name for {city}') | llm})\n"
+            "    words = RunnableMap({'n': RunnableLambda(len)})\n\n"
+            "    def steps(inputs):\n        return {**name.invoke(inputs), **words.invoke(inputs)}\n\n"
+            "    def count(inputs):\n        return words.invoke(inputs)\n\n"
+            "    RunnableLambda(count).invoke({'city': city})\n"
+            "    return RunnableLambda(steps).invoke({'city': city})\n"
+        ),
+        "app.py": "from helper import describe\n\nprint(describe('Lyon'))\n",
+    })
+    # the model, the run of steps() (its map's chain is over the model) and the call of describe(); count's map has no model
+    assert sites(found) == [("app.py", 3, "ChatOpenAI", 5), ("helper.py", 5, "ChatOpenAI", None), ("helper.py", 19, "ChatOpenAI", 5)]

@@ -1,7 +1,8 @@
 """A LangGraph graph run: `app.invoke(state)` where `app = builder.compile()` and `builder` is a
 `StateGraph(...)` whose nodes (`add_node`, `add_sequence`) are the project's functions. Running
 the compiled graph runs its nodes, so it makes their requests: the call is a wrapper call of each
-node that is one. A mixin of `Finder`; the graph is read in its own file only."""
+node that is one. So does a LangChain `RunnableLambda(fn).invoke(x)`: a call of fn with x. A mixin
+of `Finder`; the graph is read in its own file only."""
 from __future__ import annotations
 
 import ast
@@ -15,6 +16,7 @@ from claude_lint.extract.scopes import Scope
 GRAPH_RUNS = frozenset({"invoke", "ainvoke", "stream", "astream", "batch", "abatch"})
 GRAPH_CLASSES = frozenset({"StateGraph", "MessageGraph"})
 NODE_ADDERS = frozenset({"add_node", "add_sequence"})
+RUNNABLE_LAMBDAS = frozenset({"RunnableLambda"})  # a LangChain runnable that runs the function it is handed
 MAX_NODES = 16  # nodes of one graph looked at
 MAX_HOPS = 4  # names followed from the run back to the graph's constructor
 
@@ -50,13 +52,28 @@ class GraphFinder:
         """(callees, how) for each node of the graph this call runs that is a wrapper: run by the
         graph with the state it keeps (none of this call's positional arguments)."""
         func = record.node.func
-        if not (isinstance(func, ast.Attribute) and func.attr in GRAPH_RUNS and isinstance(func.value, (ast.Name, ast.Attribute))):
+        if not (isinstance(func, ast.Attribute) and func.attr in GRAPH_RUNS and isinstance(func.value, (ast.Name, ast.Attribute, ast.Call))):
             return
-        for node, where in self.graph_nodes(func.value, record.scope):
+        lambda_of = self._lambda_of(func.value, record.scope)
+        if lambda_of is not None:  # `RunnableLambda(step).invoke(x)`: step(x)
+            if called_name(lambda_of[0]) in wanted:
+                handed = self.callees(lambda_of[0], lambda_of[1], False)
+                if handed:
+                    yield handed, None
+            return
+        for node, where in self.graph_nodes(func.value, record.scope) if not isinstance(func.value, ast.Call) else ():
             if called_name(node) in wanted:
                 handed = self.callees(node, where, False)
                 if handed:
                     yield handed, (len(record.node.args), "")
+
+    def _lambda_of(self, receiver: ast.expr, scope: Scope) -> Optional[Tuple[ast.expr, Scope]]:
+        """The function a LangChain `RunnableLambda(fn)` wraps (written there, or bound to the name run)."""
+        made = (receiver, scope) if isinstance(receiver, ast.Call) else self._bound_value(receiver, scope)
+        if made is None or not (isinstance(made[0], ast.Call) and called_name(made[0].func) in RUNNABLE_LAMBDAS and made[0].args):
+            return None
+        step = made[0].args[0]
+        return (step, made[1]) if isinstance(step, (ast.Name, ast.Attribute)) else None
 
     def _graph_made(self, value: ast.expr) -> bool:
         """A `StateGraph(...)` call, perhaps with node adders chained on it."""

@@ -168,9 +168,11 @@ class ModelFinder:
             # a chain or agent of the framework built over a kept model (`LLMChain(llm=llm, prompt=p)`,
             # `create_tagging_chain_pydantic(Schema, model)`): invoking it sends the model's requests
             for arg in (*(k.value for k in expr.keywords if k.arg in CHAIN_MODEL_KEYWORDS), *expr.args[:MAX_CLASSES]):
-                key = self._model_key(arg, scope, depth + 1) if isinstance(arg, (ast.Name, ast.Attribute)) else None
-                if key is not None and key in self._kept_models:
-                    return key
+                # (a map of steps, `RunnableMap({"name": prompt | llm})`: each step's model)
+                for step in (arg.values[:MAX_CLASSES] if isinstance(arg, ast.Dict) else (arg,)):
+                    key = self._held_key(step, scope, self._kept_models, depth + 1) if isinstance(step, (ast.Name, ast.Attribute, ast.BinOp)) else None
+                    if key is not None:
+                        return key
             return None
         if isinstance(expr, ast.Attribute) and isinstance(expr.value, ast.Name):
             me = self._self_of(scope)
