@@ -94,10 +94,8 @@ REQUEST_DEFAULTS: Dict[str, Tuple[str, ...]] = {
 CLIENT_DERIVING: Tuple[Tuple[str, ...], ...] = (("with_options",), ("chats", "create"), ("aio", "chats", "create"), ("start_chat",))
 
 # Client factories whose first argument names the service: (qualified name, service) -> provider.
-# Bedrock's control plane ("bedrock") is one too: its batch inference jobs are billed requests.
 CLIENT_FACTORIES: Dict[Tuple[str, str], str] = {
-    (factory, service): "bedrock" for factory in ("boto3.client", "boto3.Session.client", "boto3.session.Session.client")
-    for service in ("bedrock-runtime", "bedrock")}
+    (factory, "bedrock-runtime"): "bedrock" for factory in ("boto3.client", "boto3.Session.client", "boto3.session.Session.client")}
 
 from claude_lint.extract.sdk_roles import *  # noqa: F401,F403  (the roles are part of the table)
 from claude_lint.extract.endpoints import (  # noqa: F401  (read as sdk.* by the extractors)
@@ -255,8 +253,6 @@ METHODS: Tuple[MethodShape, ...] = (
     MethodShape(("invoke_model_with_response_stream",), "invoke_model_with_response_stream", ("bedrock",), BEDROCK_INVOKE_ROLES, streaming=True, **_BEDROCK),
     MethodShape(("converse",), "converse", ("bedrock",), BEDROCK_CONVERSE_ROLES, **_BEDROCK),
     MethodShape(("converse_stream",), "converse_stream", ("bedrock",), BEDROCK_CONVERSE_ROLES, streaming=True, **_BEDROCK),
-    # a batch inference job over records uploaded to S3 (the control plane's client): billed at the batch discount
-    MethodShape(("create_model_invocation_job",), "create_model_invocation_job", ("bedrock",), (("model", ("modelId",)),), batch_job=True, **_BEDROCK),
     # the same call with an image model's body (BEDROCK_IMAGE_BODY): a billed request no text rule judges
     MethodShape(("invoke_model",), "invoke_model (image)", ("bedrock",), BEDROCK_IMAGE_ROLES, output="image", **_BEDROCK),
     *(MethodShape(chain, api, (provider,), MEDIA_ROLES, output=output, untyped=untyped, proof=proof)
