@@ -16,6 +16,7 @@ from claude_lint.discover import SourceFile
 from claude_lint.extract import module_name, wants
 from claude_lint.facts import FileFacts
 from claude_lint.caller_questions import Reach, names_key
+from claude_lint.reexport_aliases import Aliases
 from claude_lint.linter import Linter
 
 if TYPE_CHECKING:
@@ -175,6 +176,7 @@ def _rounds(linter: Linter, project, found: Dict[str, FileFacts], sources: Seque
     asked: Dict[str, set] = {}  # name -> modules already asked about
     confirmed: Dict[str, FileFacts] = dict(found)
     reach = Reach(linter.root)
+    aliases = Aliases()
     for _ in range(wrappers.MAX_DEPTH):
         # Notebooks are never imported: their wrappers are called in the notebook (phase 1).
         # Nor is an SDK's own source looked into (a vendored litellm): the SDK tables model
@@ -198,6 +200,13 @@ def _rounds(linter: Linter, project, found: Dict[str, FileFacts], sources: Seque
                 for stem in (*path, *based.get(name, ())):  # a package re-exporting it: `import app` ... `app.ask(`
                     if (stem, methods) not in asked.get(name, ()):
                         wanted.setdefault(name, set()).add(stem)
+                aliased = aliases.of(f.abspath, name) if len(path) > 1 else None
+                if aliased is not None:  # re-exported by its package under another name, which its callers spell
+                    kinds.setdefault(aliased[0], set()).update(methods)
+                    reach.define(aliased[0], aliased[1])
+                    for stem in path[:-1]:
+                        if (stem, methods) not in asked.get(aliased[0], ()):
+                            wanted.setdefault(aliased[0], set()).add(stem)
         if not wanted:
             break
         # One set of methods per name, shared by its stems' entries: a copy each was most of

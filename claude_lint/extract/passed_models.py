@@ -188,5 +188,5 @@ _CHAT_CLASSES = frozenset(q.rsplit(".", 1)[-1] for q in sdk.FUNCTIONS if q.start
 
 def _chat_class(qual: str) -> bool:
     """A LangChain chat-model class of the SDK table (`langchain_anthropic.ChatAnthropic`)."""
-    shape = sdk.FUNCTIONS.get(qual)
+    shape = sdk.function_shape(qual)
     return shape is not None and "langchain" in shape.providers

@@ -161,7 +161,7 @@ class _Extraction(ClientFinder, HistoryFinder):
         if func.__class__ is ast.Name and func.id not in self._callable_names() and not passed_models.agent_named(func.id):
             return []  # `len(x)`: a name called is recognised only imported, as an alias, or as an agent
         call = self._called_through(node, scope) or node
-        fshape = sdk.FUNCTIONS.get(self.ev.qualname(call.func, scope) or "")
+        fshape = sdk.function_shape(self.ev.qualname(call.func, scope) or "")
         if fshape is not None:
             return self.function_sites(record, call, fshape)
         for chain, receiver, options, rscope in self._decompositions(call.func, scope):

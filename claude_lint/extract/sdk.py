@@ -95,10 +95,7 @@ CLIENT_DERIVING: Tuple[Tuple[str, ...], ...] = (("with_options",), ("chats", "cr
 
 # Client factories whose first argument names the service: (qualified name, service) -> provider.
 CLIENT_FACTORIES: Dict[Tuple[str, str], str] = {
-    ("boto3.client", "bedrock-runtime"): "bedrock",
-    ("boto3.Session.client", "bedrock-runtime"): "bedrock",
-    ("boto3.session.Session.client", "bedrock-runtime"): "bedrock",
-}
+    (factory, "bedrock-runtime"): "bedrock" for factory in ("boto3.client", "boto3.Session.client", "boto3.session.Session.client")}
 
 from claude_lint.extract.sdk_roles import *  # noqa: F401,F403  (the roles are part of the table)
 from claude_lint.extract.endpoints import (  # noqa: F401  (read as sdk.* by the extractors)
@@ -338,22 +335,16 @@ FUNCTIONS: Dict[str, MethodShape] = {
     "langchain_community.llms.OpenAI": _LC_OPENAI_LLM,
     "langchain.chat_models.init_chat_model": MethodShape((), "init_chat_model", ("langchain",), LANGCHAIN_ANY_ROLES, positional=("model",), **_UNCAPPED, limit_keyword="max_tokens"),
     "langchain.chat_models.base.init_chat_model": MethodShape((), "init_chat_model", ("langchain",), LANGCHAIN_ANY_ROLES, positional=("model",), **_UNCAPPED, limit_keyword="max_tokens"),
-    "langchain_aws.ChatBedrock": _LC_BEDROCK,
-    "langchain_aws.chat_models.ChatBedrock": _LC_BEDROCK,
-    "langchain_community.chat_models.BedrockChat": _LC_BEDROCK,
-    "langchain.chat_models.BedrockChat": _LC_BEDROCK,
-    "langchain_aws.ChatBedrockConverse": _LC_BEDROCK_CONVERSE,
-    "langchain_aws.chat_models.ChatBedrockConverse": _LC_BEDROCK_CONVERSE,
-    "langchain.llms.Bedrock": _LC_BEDROCK_LLM,
-    "langchain.llms.bedrock.Bedrock": _LC_BEDROCK_LLM,
-    "langchain_community.llms.Bedrock": _LC_BEDROCK_LLM,
-    "langchain_aws.BedrockLLM": _LC_BEDROCK_LLM,
+    **{q: _LC_BEDROCK for q in ("langchain_aws.ChatBedrock", "langchain_aws.chat_models.ChatBedrock", "langchain_community.chat_models.BedrockChat", "langchain.chat_models.BedrockChat")},
+    **{q: _LC_BEDROCK_CONVERSE for q in ("langchain_aws.ChatBedrockConverse", "langchain_aws.chat_models.ChatBedrockConverse")},
+    **{q: _LC_BEDROCK_LLM for q in ("langchain.llms.Bedrock", "langchain.llms.bedrock.Bedrock", "langchain_community.llms.Bedrock", "langchain_aws.BedrockLLM")},
     # langchain-xai's ChatXAI is langchain-openai's BaseChatOpenAI: no max_tokens unless given.
     "langchain_xai.ChatXAI": MethodShape((), "ChatXAI", **_LC_ANY, **_UNCAPPED, limit_keyword="max_tokens"),
     "langchain_groq.ChatGroq": MethodShape((), "ChatGroq", **_LC_ANY),
     "langchain_mistralai.ChatMistralAI": MethodShape((), "ChatMistralAI", **_LC_ANY),
     "langchain_google_genai.ChatGoogleGenerativeAI": MethodShape((), "ChatGoogleGenerativeAI", **_LC_ANY),
     "langchain_google_vertexai.ChatVertexAI": MethodShape((), "ChatVertexAI", **_LC_ANY),
+    **{f"langchain_google_vertexai{m}.ChatAnthropicVertex": MethodShape((), "ChatAnthropicVertex", **_LC_ANY) for m in ("", ".model_garden")},
     "langchain_ollama.ChatOllama": _LC_OLLAMA,
     "langchain_community.chat_models.ChatOllama": _LC_OLLAMA,
     "langchain_litellm.ChatLiteLLM": MethodShape((), "ChatLiteLLM", **_LC_ANY),
@@ -368,22 +359,7 @@ FUNCTIONS: Dict[str, MethodShape] = {
     )},
     # Other frameworks' model objects, written like a LangChain chat model (model and limits at
     # the constructor, requests where it runs). No cap facts: their defaults are their own.
-    **{q: MethodShape((), api, ("langchain",), MODEL_OBJECT_ROLES, positional=("model",)) for q, api in (
-        ("pydantic_ai.Agent", "Agent (pydantic-ai)"), ("dspy.LM", "LM (DSPy)"), ("dspy.OpenAI", "OpenAI (DSPy)"), ("dspy.Claude", "Claude (DSPy)"),
-        ("crewai.LLM", "LLM (CrewAI)"), ("smolagents.LiteLLMModel", "LiteLLMModel (smolagents)"), ("smolagents.OpenAIServerModel", "OpenAIServerModel (smolagents)"),
-        ("autogen_ext.models.openai.OpenAIChatCompletionClient", "OpenAIChatCompletionClient (AutoGen)"),
-        ("autogen_ext.models.anthropic.AnthropicChatCompletionClient", "AnthropicChatCompletionClient (AutoGen)"),
-        ("haystack.components.generators.OpenAIGenerator", "OpenAIGenerator (Haystack)"),
-        ("haystack.components.generators.chat.OpenAIChatGenerator", "OpenAIChatGenerator (Haystack)"),
-        ("langchain_google_genai.GoogleGenerativeAI", "GoogleGenerativeAI"), ("langchain_google_vertexai.VertexAI", "VertexAI"),
-        ("langchain_deepseek.ChatDeepSeek", "ChatDeepSeek"), ("langchain_together.ChatTogether", "ChatTogether"),
-        ("langchain_fireworks.ChatFireworks", "ChatFireworks"), ("langchain_cohere.ChatCohere", "ChatCohere"),
-        ("langchain_community.chat_models.ChatPerplexity", "ChatPerplexity"), ("langchain_openai.AzureOpenAI", "AzureOpenAI (LLM)"),
-        ("langchain_anthropic.AnthropicLLM", "AnthropicLLM"), ("langchain.llms.Anthropic", "Anthropic (LLM)"), ("langchain_community.llms.Anthropic", "Anthropic (LLM)"),
-        *((f"strands.models.{m}", f"{m.rsplit('.', 1)[-1]} (Strands)") for m in ("BedrockModel", "bedrock.BedrockModel", "anthropic.AnthropicModel", "openai.OpenAIModel", "litellm.LiteLLMModel")),
-        ("agents.extensions.models.litellm_model.LitellmModel", "LitellmModel (OpenAI Agents)"),
-        ("langchain.llms.AzureOpenAI", "AzureOpenAI (LLM)"), ("langchain_community.llms.AzureOpenAI", "AzureOpenAI (LLM)"),
-    )},
+    **{q: MethodShape((), api, ("langchain",), MODEL_OBJECT_ROLES, positional=("model",)) for q, api in MODEL_OBJECT_CLASSES},
     **{q: MethodShape((), "Agent (Strands)", ("langchain",), MODEL_OBJECT_ROLES, positional=("model",), model_id_only=True) for q in ("strands.Agent", "strands.agent.Agent")},
     # The OpenAI Agents SDK's Agent(name, ...): its model is a keyword only.
     "agents.Agent": MethodShape((), "Agent (OpenAI Agents)", ("langchain",), MODEL_OBJECT_ROLES, model_id_only=True), "strands.models.ollama.OllamaModel": MethodShape((), "OllamaModel (Strands)", ("ollama",), MODEL_OBJECT_ROLES),
@@ -427,6 +403,17 @@ ENDPOINT_SHAPES: Tuple[MethodShape, ...] = (
     MethodShape((), "POST /chat/completions", ("openai",), OPENAI_CHAT_ROLES, **_CHAT),
     MethodShape((), "POST /v1/responses", ("openai",), OPENAI_RESPONSES_ROLES, **_RESPONSES),
 )
+
+
+def function_shape(qual: str) -> Optional[MethodShape]:
+    """The shape of a called qualified name; a LangChain partner package's class imported from the
+    submodule that defines it (`langchain_aws.chat_models.bedrock_converse.ChatBedrockConverse`) is
+    the class its package exports (the same object)."""
+    shape = FUNCTIONS.get(qual)
+    if shape is None and qual.startswith("langchain_") and qual.count(".") >= 2:
+        top, _, name = qual.partition(".")
+        shape = FUNCTIONS.get(f"{top}.{name.rsplit('.', 1)[-1]}")
+    return shape
 
 
 def _by_api() -> Dict[Tuple[str, str], MethodShape]:

@@ -87,6 +87,24 @@ HUGGINGFACE_ROLES: Tuple[Tuple[str, Tuple[str, ...]], ...] = (
 )
 HUGGINGFACE_CLASSES = (("HuggingFaceEndpoint", ("langchain_huggingface", "langchain_huggingface.llms", "langchain_community.llms", "langchain_community.llms.huggingface_endpoint")),
                        ("HuggingFaceHub", ("langchain_community.llms", "langchain_community.llms.huggingface_hub", "langchain.llms")))
+# Other frameworks' model objects, written like a LangChain chat model (model and limits at the
+# constructor, requests where it runs), by qualified name and the API named in messages.
+MODEL_OBJECT_CLASSES: Tuple[Tuple[str, str], ...] = (
+    ("pydantic_ai.Agent", "Agent (pydantic-ai)"), ("dspy.LM", "LM (DSPy)"), ("dspy.OpenAI", "OpenAI (DSPy)"), ("dspy.Claude", "Claude (DSPy)"),
+    ("crewai.LLM", "LLM (CrewAI)"), ("smolagents.LiteLLMModel", "LiteLLMModel (smolagents)"), ("smolagents.OpenAIServerModel", "OpenAIServerModel (smolagents)"),
+    ("autogen_ext.models.openai.OpenAIChatCompletionClient", "OpenAIChatCompletionClient (AutoGen)"),
+    ("autogen_ext.models.anthropic.AnthropicChatCompletionClient", "AnthropicChatCompletionClient (AutoGen)"),
+    ("haystack.components.generators.OpenAIGenerator", "OpenAIGenerator (Haystack)"),
+    ("haystack.components.generators.chat.OpenAIChatGenerator", "OpenAIChatGenerator (Haystack)"),
+    ("langchain_google_genai.GoogleGenerativeAI", "GoogleGenerativeAI"), ("langchain_google_vertexai.VertexAI", "VertexAI"),
+    ("langchain_deepseek.ChatDeepSeek", "ChatDeepSeek"), ("langchain_together.ChatTogether", "ChatTogether"),
+    ("langchain_fireworks.ChatFireworks", "ChatFireworks"), ("langchain_cohere.ChatCohere", "ChatCohere"),
+    ("langchain_community.chat_models.ChatPerplexity", "ChatPerplexity"), ("langchain_openai.AzureOpenAI", "AzureOpenAI (LLM)"),
+    ("langchain_anthropic.AnthropicLLM", "AnthropicLLM"), ("langchain.llms.Anthropic", "Anthropic (LLM)"), ("langchain_community.llms.Anthropic", "Anthropic (LLM)"),
+    *((f"strands.models.{m}", f"{m.rsplit('.', 1)[-1]} (Strands)") for m in ("BedrockModel", "bedrock.BedrockModel", "anthropic.AnthropicModel", "openai.OpenAIModel", "litellm.LiteLLMModel")),
+    ("agents.extensions.models.litellm_model.LitellmModel", "LitellmModel (OpenAI Agents)"),
+    ("langchain.llms.AzureOpenAI", "AzureOpenAI (LLM)"), ("langchain_community.llms.AzureOpenAI", "AzureOpenAI (LLM)"),
+)
 LANGCHAIN_ANY_ROLES: Tuple[Tuple[str, Tuple[str, ...]], ...] = (
     ("model", ("model", "model_name")),
     ("max_tokens", ("max_tokens", "max_completion_tokens", "max_output_tokens", "model_kwargs.max_tokens", "model_kwargs.max_completion_tokens")),

@@ -90,7 +90,10 @@ class CalleeFinder(LoopCallees, ReceiverCallees):
             if owner is None:
                 return ()
             if me is not None and base.id == me[0] and owner.kind == "function" and owner.self_name == base.id:
-                return (Callee(me[1].name, True, method, True),)
+                # `self.model(prompt)` with `self.model = LLM(...)`: an object kept on self, called (its `__call__`)
+                kept = tuple(Callee(k.target, k.local, "__call__") for k in self.classes_of(func, scope, 0)) if (
+                    called and method in me[1].self_attrs and method not in self._methods.get(me[1].name, ())) else ()
+                return kept or (Callee(me[1].name, True, method, True),)
             if base.id in owner.imports and base.id not in owner.assigns:
                 # a module's function, or a method of an imported class or instance: link tells
                 return (Callee(f"{owner.imports[base.id]}.{method}", False),)

@@ -14,6 +14,7 @@ from claude_lint.extract.history_edits import joined_param, rebuilds_whole, whol
 from claude_lint.extract.python_history import _past_head
 from claude_lint.extract.scopes import Binding, CallRecord, Collector, Scope, keyword
 from claude_lint.extract.walk import walk
+from claude_lint.extract.graph_nodes import GraphFinder
 from claude_lint.extract.wrapper_callees import CalleeFinder
 from claude_lint.extract.wrapper_receivers import HANDED
 from claude_lint.extract.wrapper_invocations import InvocationFinder
@@ -22,7 +23,7 @@ from claude_lint.extract.wrapper_shapes import DEFINED, MAX_CLASSES, submitted, 
 from claude_lint.facts import CallSite, Callee, ClassInfo, Invocation, Mapping, Param, Signature, Wrapper, WrapperTable
 
 
-class Finder(CalleeFinder, InvocationFinder, ModelFinder):
+class Finder(CalleeFinder, InvocationFinder, ModelFinder, GraphFinder):
     def __init__(self, path: str, abspath: str, text: str, collector: Collector, ev, history=None):
         self.path = path
         self.abspath = abspath

@@ -11,6 +11,7 @@ if TYPE_CHECKING:
 
 from claude_lint.extract import clients, gateways, loops, sdk
 from claude_lint.extract.chains import called_name
+from claude_lint.extract.graph_nodes import NODE_ADDERS
 from claude_lint.extract.history_stores import reads_store
 from claude_lint.extract.python_calls import free_limits
 from claude_lint.extract.scopes import Binding, CallRecord, Scope, keyword
@@ -46,9 +47,10 @@ class InvocationFinder:
             task = self.callees(func.value, record.scope, False)
             if task:
                 yield task, (None if last_id in TASK_CALLS else (-1, "map"))
+        yield from self.graph_runs(record, wanted)  # `app.invoke(state)`: a compiled LangGraph graph runs its nodes
         known = last_id in RUNS_WITH_ARGS or last_id in RUNS_PER_ITEM or last_id in APPLY or last_id in BINDS_FIRST_ARGS
-        if not known and last_id[:1].isupper():
-            return  # handed to a class (`CommandHandler("chat", self.prompt)`): kept to be called later, by events
+        if not known and (last_id[:1].isupper() or last_id in NODE_ADDERS):
+            return  # handed to a class (`CommandHandler("chat", self.prompt)`) or a graph: kept to be called later
         for i, arg in enumerate(node.args[:4]):
             # A function handed to another call is run by it: `executor.submit(f, x)`,
             # `df.col.apply(f)`, a project's `call_with_retry(f, *args)`.

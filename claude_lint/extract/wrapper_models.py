@@ -102,13 +102,28 @@ class ModelFinder:
             for attr, entries in klass.self_attrs.items():
                 if len(entries) == 1:
                     places.append(((klass.name, attr), entries[0][0], entries[0][1]))
+        self._kept_models = held
         for key, value, scope in places[:MAX_VALUE_NODES]:
             model = agent_model(value)
+            if model is None and key not in held and isinstance(value, (ast.Call, ast.BinOp)):
+                # a runnable kept there over a kept model (`self.chat = RunnableWithMessageHistory(self.model, ...)`,
+                # `chain = prompt | llm`): invoking it sends that model's requests
+                inner = self._held_key(value, scope, held, 0)
+                if inner is not None and inner != key:
+                    held[key] = list(held[inner])
+                continue
             if model is None or key in held and not isinstance(model, (ast.Name, ast.Attribute)):
                 continue
             inner = self._model_key(model, scope, 0) if isinstance(model, (ast.Name, ast.Attribute)) else None
             if inner is not None and inner in held:
                 held[key] = list(held[inner])  # (an agent that is a site itself too: its model's values are the model object's)
+
+    def _held_key(self, expr: ast.expr, scope: Scope, held: Dict[Tuple[str, str], List[CallSite]], depth: int) -> Optional[Tuple[str, str]]:
+        """The kept model a runnable is built over, any operand of a `|` pipe."""
+        if isinstance(expr, ast.BinOp) and isinstance(expr.op, ast.BitOr) and depth < 6:
+            return self._held_key(expr.left, scope, held, depth + 1) or self._held_key(expr.right, scope, held, depth + 1)
+        key = self._model_key(expr, scope, depth)
+        return key if key is not None and key in held else None
 
     def _factory_of(self, value: object, scope: Scope, factories: Dict[str, List[CallSite]]) -> List[CallSite]:
         if not isinstance(value, ast.Call):
@@ -153,9 +168,11 @@ class ModelFinder:
             # a chain or agent of the framework built over a kept model (`LLMChain(llm=llm, prompt=p)`,
             # `create_tagging_chain_pydantic(Schema, model)`): invoking it sends the model's requests
             for arg in (*(k.value for k in expr.keywords if k.arg in CHAIN_MODEL_KEYWORDS), *expr.args[:MAX_CLASSES]):
-                key = self._model_key(arg, scope, depth + 1) if isinstance(arg, (ast.Name, ast.Attribute)) else None
-                if key is not None and key in self._kept_models:
-                    return key
+                # (a map of steps, `RunnableMap({"name": prompt | llm})`: each step's model)
+                for step in (arg.values[:MAX_CLASSES] if isinstance(arg, ast.Dict) else (arg,)):
+                    key = self._held_key(step, scope, self._kept_models, depth + 1) if isinstance(step, (ast.Name, ast.Attribute, ast.BinOp)) else None
+                    if key is not None:
+                        return key
             return None
         if isinstance(expr, ast.Attribute) and isinstance(expr.value, ast.Name):
             me = self._self_of(scope)

@@ -1,0 +1,135 @@
+"""A LangGraph graph run: `app.invoke(state)` where `app = builder.compile()` and `builder` is a
+`StateGraph(...)` whose nodes (`add_node`, `add_sequence`) are the project's functions. Running
+the compiled graph runs its nodes, so it makes their requests: the call is a wrapper call of each
+node that is one. So does a LangChain `RunnableLambda(fn).invoke(x)`: a call of fn with x. A mixin
+of `Finder`; the graph is read in its own file only."""
+from __future__ import annotations
+
+import ast
+TYPE_CHECKING = False  # typing is for the annotations alone
+if TYPE_CHECKING:
+    from typing import Iterator, List, Optional, Tuple
+
+from claude_lint.extract.chains import called_name
+from claude_lint.extract.scopes import Scope
+
+GRAPH_RUNS = frozenset({"invoke", "ainvoke", "stream", "astream", "batch", "abatch"})
+GRAPH_CLASSES = frozenset({"StateGraph", "MessageGraph"})
+NODE_ADDERS = frozenset({"add_node", "add_sequence"})
+RUNNABLE_LAMBDAS = frozenset({"RunnableLambda"})  # a LangChain runnable that runs the function it is handed
+MAX_NODES = 16  # nodes of one graph looked at
+MAX_HOPS = 4  # names followed from the run back to the graph's constructor
+
+
+class GraphFinder:
+    """The nodes a compiled LangGraph graph runs."""
+
+    def graph_nodes(self, receiver: ast.expr, scope: Scope) -> List[Tuple[ast.expr, Scope]]:
+        """The node functions (each with the scope it is written in) that running `receiver`
+        runs, when it is a graph compiled from a `StateGraph` of this file; [] otherwise."""
+        compiled = self._bound_value(receiver, scope)
+        if compiled is None:
+            return []
+        value, where = compiled
+        if not (isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and value.func.attr == "compile"):
+            return []
+        builder = value.func.value
+        made = self._bound_value(builder, where) if isinstance(builder, (ast.Name, ast.Attribute)) else (builder, where)
+        if made is None or not self._graph_made(made[0]):
+            return []
+        nodes: List[Tuple[ast.expr, Scope]] = list(self._chained_nodes(made[0], made[1]))
+        key = self._place(builder, where)
+        if key is not None:
+            for record in self.c.calls:
+                func = record.node.func
+                if isinstance(func, ast.Attribute) and func.attr in NODE_ADDERS and self._place(func.value, record.scope) == key:
+                    nodes.extend((n, record.scope) for n in _added(record.node))
+                if len(nodes) >= MAX_NODES:
+                    break
+        return nodes[:MAX_NODES]
+
+    def graph_runs(self, record, wanted) -> Iterator[Tuple[tuple, Tuple[int, str]]]:
+        """(callees, how) for each node of the graph this call runs that is a wrapper: run by the
+        graph with the state it keeps (none of this call's positional arguments)."""
+        func = record.node.func
+        if not (isinstance(func, ast.Attribute) and func.attr in GRAPH_RUNS and isinstance(func.value, (ast.Name, ast.Attribute, ast.Call))):
+            return
+        lambda_of = self._lambda_of(func.value, record.scope)
+        if lambda_of is not None:  # `RunnableLambda(step).invoke(x)`: step(x)
+            if called_name(lambda_of[0]) in wanted:
+                handed = self.callees(lambda_of[0], lambda_of[1], False)
+                if handed:
+                    yield handed, None
+            return
+        for node, where in self.graph_nodes(func.value, record.scope) if not isinstance(func.value, ast.Call) else ():
+            if called_name(node) in wanted:
+                handed = self.callees(node, where, False)
+                if handed:
+                    yield handed, (len(record.node.args), "")
+
+    def _lambda_of(self, receiver: ast.expr, scope: Scope) -> Optional[Tuple[ast.expr, Scope]]:
+        """The function a LangChain `RunnableLambda(fn)` wraps (written there, or bound to the name run)."""
+        made = (receiver, scope) if isinstance(receiver, ast.Call) else self._bound_value(receiver, scope)
+        if made is None or not (isinstance(made[0], ast.Call) and called_name(made[0].func) in RUNNABLE_LAMBDAS and made[0].args):
+            return None
+        step = made[0].args[0]
+        return (step, made[1]) if isinstance(step, (ast.Name, ast.Attribute)) else None
+
+    def _graph_made(self, value: ast.expr) -> bool:
+        """A `StateGraph(...)` call, perhaps with node adders chained on it."""
+        for _ in range(MAX_HOPS + MAX_NODES):
+            if not isinstance(value, ast.Call):
+                return False
+            if called_name(value.func) in GRAPH_CLASSES:
+                return True
+            if not (isinstance(value.func, ast.Attribute) and value.func.attr in NODE_ADDERS | {"add_edge"}):
+                return False
+            value = value.func.value
+        return False
+
+    def _chained_nodes(self, value: ast.expr, scope: Scope) -> Iterator[Tuple[ast.expr, Scope]]:
+        """`StateGraph(State).add_sequence([retrieve, generate])`: the nodes added in the chain."""
+        while isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute):
+            if value.func.attr in NODE_ADDERS:
+                yield from ((n, scope) for n in _added(value))
+            value = value.func.value
+
+    def _place(self, expr: ast.expr, scope: Scope) -> Optional[Tuple[object, str]]:
+        """Where a name or `self` attribute is kept: (its owning scope or class, its name)."""
+        if isinstance(expr, ast.Name):
+            owner = self.ev.find(expr.id, scope)
+            return (owner, expr.id) if owner is not None else None
+        if isinstance(expr, ast.Attribute) and isinstance(expr.value, ast.Name):
+            me = self._self_of(scope)
+            if me is not None and expr.value.id == me[0]:
+                return me[1], expr.attr
+        return None
+
+    def _bound_value(self, expr: ast.expr, scope: Scope) -> Optional[Tuple[ast.expr, Scope]]:
+        """The one value a name or `self` attribute is bound to, and the scope it is written in."""
+        place = self._place(expr, scope)
+        if place is None:
+            return None
+        owner, name = place
+        if isinstance(expr, ast.Name):
+            bound = [b for b in owner.assigns.get(name, []) if isinstance(b, ast.expr)]
+            return (bound[-1], owner) if bound and all(_same_shape(b, bound[-1]) for b in bound) else None
+        entries = [(v, m) for v, m, _ in owner.self_attrs.get(name, []) if isinstance(v, ast.expr)]
+        return entries[-1] if entries and all(_same_shape(v, entries[-1][0]) for v, _ in entries) else None
+
+
+def _same_shape(a: ast.expr, b: ast.expr) -> bool:
+    """Two bindings of one name that make the same kind of thing (a notebook cell run again)."""
+    return isinstance(a, ast.Call) and isinstance(b, ast.Call) and called_name(a.func) == called_name(b.func)
+
+
+def _added(call: ast.Call) -> List[ast.expr]:
+    """The functions one `add_node(name, fn)` / `add_node(fn)` / `add_sequence([f, g])` adds."""
+    if called_name(call.func) == "add_sequence":
+        seq = call.args[0] if call.args else None
+        items = seq.elts if isinstance(seq, (ast.List, ast.Tuple)) else []
+        return [e.elts[-1] if isinstance(e, ast.Tuple) and e.elts else e for e in items[:MAX_NODES]]
+    action = next((k.value for k in call.keywords if k.arg == "action"), None)
+    if action is None and call.args and not isinstance(call.args[-1], ast.Starred):
+        action = call.args[-1] if len(call.args) <= 2 else call.args[1]
+    return [action] if isinstance(action, (ast.Name, ast.Attribute)) else []
