@@ -23,6 +23,8 @@ READ = [
     "    async def ask(self, m):\n        return await self.router.acompletion(model='main', messages=m)\n",
     # a Router annotated in a string
     "import litellm\n\nasync def ask(router: 'litellm.Router', m):\n    return await router.acompletion(model='main', messages=m)\n",
+    # ... written with an escape
+    "import litellm\n\nasync def ask(router: 'litellm.\\x52outer', m):\n    return await router.acompletion(model='main', messages=m)\n",
 ]
 
 KEPT = READ + [
@@ -36,6 +38,9 @@ NOT_READ = [
     # an object made elsewhere (litellm's own Rust core), the Router only in comments and docstrings
     "import litellm\n\n\nclass Core:\n    \"\"\"The ``Router`` that owns the core.\"\"\"\n\n    def __init__(self, core):\n        self._core = core  # not a Router\n\n"
     "    async def ask(self, m):\n        return await self._core.acompletion(model='gpt-4o', messages=m)\n",
+    # the Router named in a message with an escape, and in a bytes literal
+    "import litellm\n\nHOW = 'set it in the Router:\\n `Router(x=1)`'\nRAW = b'Router'\n\n"
+    "async def ask(core, m):\n    return await core.acompletion(model='gpt-4o', messages=m)\n",
     # the word reached through an imported enum, and named in a string
     "import litellm\nfrom litellm.types.utils import CallTypes\n\nNAMES = {'acompletion': 'litellm.acompletion'}\n\n"
     "def route(call_type, handlers):\n    return handlers.acompletion(call_type == CallTypes.acompletion)\n",

@@ -17,10 +17,13 @@ The extractor (python.call_sites) reads such a call in one of two ways:
   `proof` is left to the general test: it needs no client.
 
 So a call of such a chain is worth the parse only where the file writes one of its
-client words, or where some `.word` has an imported first name (or one not read for
-sure: a bracket, a line break, a non-ASCII letter). Everything read here is a superset
-of what the extractor accepts (names in comments and strings count too); the one
-approximation is the byte test's own: identifiers are read as written in ASCII."""
+client words in code or in a string that reads as an expression (an annotation; a
+string's escapes are read for letters they spell), or where some `.word` in code has a
+first name an import binds with a module of the function (or one not read for sure: a
+bracket, a line break, a non-ASCII letter). The readings are loose in the safe direction
+(a string in code where the code reader stops, every import-like text); the
+approximations are the byte test's own: identifiers read as written in ASCII, one
+string literal at a time, and import lists as prefilter._IMPORTED_NAMES reads them."""
 from __future__ import annotations
 
 TYPE_CHECKING = False  # typing is for the annotations alone
@@ -29,6 +32,7 @@ if TYPE_CHECKING:
 
 import ast
 import bisect
+import re
 
 from claude_lint.extract.prefilter_table import _WORD_BYTES, _words
 
@@ -36,6 +40,9 @@ _SPACE = (0x20, 0x09)
 _UNSURE = (0x0A, 0x0D, 0x5C)  # a line break or a backslash: the chain may go on across it
 _DOT = 0x2E
 _HASH = 0x23
+# an escape that can stand for a letter: hex, Unicode, a Unicode name, octal
+_LETTER_ESCAPE = re.compile(rb"\\[xuUN0-7]")
+_LETTERS = frozenset(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
 
 # The words of the module functions' qualified names but the last, by the last
 # (`acompletion` -> litellm, main): a chain read as one starts with a name some import
@@ -82,6 +89,8 @@ def may_be_read(data: bytes, word: bytes, named: bytes, in_code: "Callable[[int]
     needed = client_words().get(word)
     if needed is None:
         return True  # not a chain this test knows
+    if _escaped_client(data, needed, in_code, reader):
+        return True
     for client in needed:
         if data.find(client) >= 0 and any(in_code(at) or _annotation(data, at, reader[0]) for at, _ in _words(data, client)):
             return True
@@ -97,22 +106,68 @@ def may_be_read(data: bytes, word: bytes, named: bytes, in_code: "Callable[[int]
     return False
 
 
+def _escaped_client(data: bytes, needed, in_code, reader: list) -> bool:
+    """Might a string spell a client's name in escapes (`"litellm.\\x52outer"`), as an
+    annotation? Each letter escape's string is read for its value (in code, as in an
+    f-string or where the reading stopped: maybe)."""
+    for m in _LETTER_ESCAPE.finditer(data):
+        if in_code(m.start()):
+            return True
+        start, end = _span(reader[0], m.start())
+        if data[start - 1] == _HASH:
+            continue
+        text = _value(data, start, end)
+        if text is None or (text is not False and any(w.decode() in text for w in needed) and _expression(text)):
+            return True
+    return False
+
+
+def _span(reader, at: int):
+    i = bisect.bisect_right(reader._starts, at) - 1
+    return reader._starts[i], reader._ends[i]
+
+
+def _expression(text: str) -> bool:
+    try:
+        ast.parse(text.strip(), mode="eval")
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return False
+    return True
+
+
 def _annotation(data: bytes, at: int, reader) -> bool:
     """Is the word at `at`, not in code, in a string an annotation may be: not a comment
     (no type comment is read), and the string's text an expression, as
     python_clients._annotation_provider parses it (an escape or a non-ASCII byte: maybe)."""
-    i = bisect.bisect_right(reader._starts, at) - 1
-    start, end = reader._starts[i], reader._ends[i]
+    start, end = _span(reader, at)
     if data[start - 1] == _HASH:
         return False
     body = data[start:end]
-    if body.find(b"\\") >= 0 or any(c >= 0x80 for c in body):
+    if any(c >= 0x80 for c in body):
         return True
-    try:
-        ast.parse(body.strip(), mode="eval")
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
+    text = _value(data, start, end)
+    if text is None:
+        return True
+    if text is False:
+        return False  # a bytes literal: no annotation is read from it
+    return _expression(text)
+
+
+def _value(data: bytes, start: int, end: int) -> "str | bool | None":
+    """The value of the string literal whose text (ASCII, with escapes) is data[start:end]:
+    False for a bytes literal, None when not read."""
+    quote = data[start - 1:start]
+    width = 3 if data[start - 3:start] == quote * 3 else 1
+    at = start - width
+    while at > 0 and start - width - at < 2 and data[at - 1] in _LETTERS:
+        at -= 1
+    if any(c in b"bB" for c in data[at:start - width]):
         return False
-    return True
+    try:
+        value = ast.literal_eval(data[at:end + width].decode("ascii"))
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
+    return value if isinstance(value, str) else None
 
 
 def _head(data: bytes, at: int) -> "Optional[bytes]":
