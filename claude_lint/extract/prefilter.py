@@ -49,6 +49,7 @@ if TYPE_CHECKING:
 from claude_lint.extract.prefilter_code import CodeReader
 from claude_lint.extract.prefilter_dots import after_dots, dot_index, written_after_dots
 from claude_lint.extract.prefilter_ast import _may_post
+from claude_lint.extract.prefilter_receivers import may_be_read
 from claude_lint.extract.prefilter_names import import_index, imported_words, names_imported, names_in  # noqa: F401  (prefilter.* for the engine and link)
 from claude_lint.extract.prefilter_table import (
     _CALL_AFTER,
@@ -166,7 +167,8 @@ def _byte_test(data: bytes, posts: bool) -> bool:
     # those are looked for first, and the rest are not looked for after one is found.
     written = []
     for i in sorted(chains, key=lambda i: t.chains[i] in t.needs_bytes):
-        if _written_as_chain(data, t.chains[i], imported_names, through, in_code, has):
+        if _written_as_chain(data, t.chains[i], imported_names, through, in_code, has) and (
+                len(t.chains[i]) > 1 or may_be_read(data, t.chains[i][0], b"\0".join(names for _, names in spans), in_code, reader)):
             written.append(i)
             if t.chains[i] not in t.needs_bytes:
                 break
