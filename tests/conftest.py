@@ -76,6 +76,12 @@ def report_routes(cli, root: Path, example) -> list:
     return json.loads(done.stdout)["routes"]
 
 
+def route_sites(routes) -> list:
+    """(file, line, api, the wrapper's request line) of each route, sorted: what a recognition
+    test compares."""
+    return sorted((r["filename"], r["line"], r["api"], (r["via"] or {}).get("line")) for r in routes)
+
+
 def with_suite(config: str) -> str:
     """A test's own pyproject.toml text with SUITE_CONFIG merged in (unless it selects rules
     itself or sets CL001's options: then the test means its own selection)."""

@@ -2,11 +2,7 @@
 stay silent. Written anew: short code in the shape, never the repositories' own."""
 from __future__ import annotations
 
-from conftest import report_routes
-
-
-def sites(routes):
-    return sorted((r["filename"], r["line"], r["api"], (r["via"] or {}).get("line")) for r in routes)
+from conftest import report_routes, route_sites as sites
 
 
 def test_a_function_running_a_kept_pydantic_ai_agent_is_a_wrapper(cli, tmp_path):

@@ -2,11 +2,7 @@
 Written anew: short code in the shape, never the repositories' own."""
 from __future__ import annotations
 
-from conftest import report_routes
-
-
-def sites(routes):
-    return sorted((r["filename"], r["line"], r["api"], (r["via"] or {}).get("line")) for r in routes)
+from conftest import report_routes, route_sites as sites
 
 
 def test_a_partner_package_class_imported_from_its_defining_submodule_is_the_class(cli, tmp_path):
