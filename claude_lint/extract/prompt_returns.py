@@ -10,7 +10,7 @@
   Manager(...)`): a Ref to the class, so `self.manager = create_manager()` in another module
   runs the class's methods (`link_values` follows `create_manager.method()` through it).
 
-Kept apart from python.py (one hook in `PythonFacts.facts`): rules15's module (session 13).
+Kept apart from python.py, which is at its size bound (one hook in `PythonFacts.facts`).
 """
 from __future__ import annotations
 

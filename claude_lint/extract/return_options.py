@@ -2,7 +2,7 @@
 each, marked so that link gives those of another module's helper and not its fixed text (which
 return is sent is not known); and `self.helper()` defined on a base class of the same file. Hooks
 of the evaluator (`moves.function_scope`, `value_text`), kept apart so that neither imports the
-other: rules15's module (session 13)."""
+other."""
 from __future__ import annotations
 
 import ast
