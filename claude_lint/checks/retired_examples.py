@@ -249,6 +249,10 @@ PREVIEW_FIRES = [
 ST = "import anthropic\nimport streamlit as st\nclient = anthropic.Anthropic()\n"
 SENT = "client.messages.create(model=model, max_tokens=300, messages=[])\n"
 DESCRIBED = "MODELS = {{\n    'claude-sonnet-4-6': 'Sonnet 4.6 (balanced)',\n    '{fast}': 'Haiku (fast)',\n}}\n"
+INDEXED = ("import anthropic\nclient = anthropic.Anthropic()\nclass Bot:\n    MENU = {{'claude-sonnet-4-6': {{'limit': 8000}}, '{old}': {{'limit': 4000}}}}\n"
+           "    def pick(self, name):\n        self.model = name\n"
+           "    def ask(self, text):\n        return client.messages.create(model=self.model, max_tokens=self.MENU[self.model]['limit'], "
+           "messages=[{{'role': 'user', 'content': text}}])\n")
 MENU_FIRES = [
     Invalid(ST + "model = st.selectbox('Model', ['claude-sonnet-4-6', 'claude-3-haiku-20240307'])\n" + SENT, row=4,
             message="Model claude-3-haiku-20240307 was retired"),
@@ -267,8 +271,14 @@ MENU_FIRES = [
     "import discord\nimport anthropic\nclient = anthropic.Anthropic()\nbot = discord.Bot()\n@bot.slash_command()\n"
     "async def chat(ctx, prompt: str, model: str = discord.Option(str, choices=['claude-sonnet-4-6', 'claude-3-opus-20240229'])):\n"
     "    client.messages.create(model=model, max_tokens=300, messages=[])\n",
+    # a class's menu the request indexes with its own model: whatever was picked is one of its keys
+    Invalid(INDEXED.format(old="claude-3-opus-20240229"), row=4, message="Model claude-3-opus-20240229 was retired"),
 ]
 MENU_SILENT = [
+    # the menu indexed is not by the model sent (a price table looked up by another name)
+    INDEXED.format(old="claude-3-opus-20240229").replace("self.MENU[self.model]", "self.MENU[self.judge]"),
+    # every key current
+    INDEXED.format(old="claude-haiku-4-5"),
     # every option current
     ST + DESCRIBED.format(fast="claude-haiku-4-5") + "model = st.selectbox('Model', list(MODELS))\n" + SENT,
     # another menu's options are not the model sent (a judge picked but only shown, a style)

@@ -10,7 +10,7 @@ TYPE_CHECKING = False  # typing is for the annotations alone: its import was 7% 
 if TYPE_CHECKING:
     from typing import List, Optional, Tuple
 
-from claude_lint.extract import clients, config_values, env_route, evidence, gateways, http, loops, marked_copies, moves, newer_syntax, overrides, passed_models, prefilter, retries, sdk
+from claude_lint.extract import clients, config_values, env_route, evidence, gateways, http, loops, marked_copies, menu_index, moves, newer_syntax, overrides, passed_models, prefilter, retries, sdk
 from claude_lint.extract.positions import Positions
 from claude_lint.extract.python_calls import CALLABLE_WORDS, written_id, cache_control_outside, statement_ranges, MAX_ALIAS_BINDINGS, MAX_BATCH_ITEMS, _builds_text, _builds_body, free_limits, _body_of, _keywords, _decompose, _shapes_for, options_entries, _noqa_comments
 from claude_lint.extract.python_clients import ClientFinder
@@ -383,7 +383,8 @@ class _Extraction(ClientFinder, HistoryFinder):
                 dotted.append((name, Transform("getitem:" + key, inner, getattr(found, "loc", None) or self.ev.loc(arg))))
         locs = tuple((name, self.ev.loc(a)) for name, a in zip(shape.positional, args))
         locs += tuple((name, value.loc) for name, value in dotted if value.loc is not None)
-        return Mapping(named + kwargs.entries + tuple(dotted), kwargs.loc, is_open, locs + kwargs.key_locs)
+        entries = menu_index.with_menu(self.ev, node, named + kwargs.entries, scope)
+        return Mapping(entries + tuple(dotted), kwargs.loc, is_open, locs + kwargs.key_locs)
 
     def function_of(self, scope: Scope) -> Optional[str]:
         s: Optional[Scope] = scope
