@@ -123,7 +123,7 @@ class _Extraction(ClientFinder, HistoryFinder):
                 if not isinstance(value, Unknown) or isinstance(value, OneOf) and value.default:  # `os.getenv(k, d)`: d by default
                     constants.append((name, value))
         constants.extend(self.returned_texts() + overrides.found(self.c, self.ev) + marked_copies.copy_facts(self.c))  # + what others read of it
-        from claude_lint.extract import prompt_returns  # rules15 (session 13): a builder's list filled in a loop
+        from claude_lint.extract import prompt_returns  # a builder's list filled in a loop, read by another module
         constants.extend(prompt_returns.found(self.c, self.ev))
         constants.extend(config_values.instance_fields(self.ev, self.c.module, self.c.stores))  # `settings = Settings()`: its fields' defaults
 
