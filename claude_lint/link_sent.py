@@ -14,6 +14,7 @@ if TYPE_CHECKING:
 from claude_lint.extract import clients, gateways
 from claude_lint.facts import CallSite, Invocation, Loc, Mapping, OneOf, Param, Text
 from claude_lint.kinds import display
+from claude_lint.safeio import read_regular
 
 # The files a project sets (or shows how to set) its environment in, nearest first: the
 # run's own `.env`, then the examples a checkout ships (most often the only configuration
@@ -127,9 +128,9 @@ def _env_file(project, path: str) -> Dict[str, str]:
     real = project._real(path)
     try:
         # (a link to a file outside the project is not read, as a prompt file is not)
-        if os.path.isfile(real) and project.inside(real) and os.path.getsize(real) <= MAX_ENV_BYTES:
-            with open(real, encoding="utf-8", errors="replace") as fh:
-                content = fh.read()
+        if project.inside(real):
+            # read through safeio: a FIFO or a device named `.env` is refused, never waited on
+            content = read_regular(real, MAX_ENV_BYTES).decode("utf-8", "replace").replace("\r\n", "\n").replace("\r", "\n")
             project._files.setdefault(real, Text((content,), Loc(display(path), 1, 1, content.count("\n") + 1, 1)))
             for line in content.splitlines():
                 key, eq, value = line.strip().removeprefix("export ").partition("=")

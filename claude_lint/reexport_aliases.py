@@ -30,11 +30,10 @@ class Aliases:
 
 def _read(init: str) -> Dict[Tuple[str, str], str]:
     """(module stem, name) -> alias, for `from .stem import name as alias` at its module level."""
+    from claude_lint.safeio import read_regular
+
     try:
-        if os.path.getsize(init) > MAX_INIT_BYTES:
-            return {}
-        with open(init, "rb") as fh:
-            data = fh.read()
+        data = read_regular(init, MAX_INIT_BYTES)  # a FIFO or a device named `__init__.py` is refused, never waited on
     except OSError:
         return {}
     if b" as " not in data:

@@ -197,6 +197,23 @@ def test_pipes_and_device_links_with_config_suffixes_do_not_block(tmp_path):
         os.close(write_end)
 
 
+def test_a_pipe_named_like_a_package_init_or_an_environment_file_does_not_block(tmp_path):
+    """The second phase reads a package's `__init__.py` for the names it re-exports a wrapper
+    under, and link reads `.env` files for where a request goes: a FIFO there is refused."""
+    root = project(tmp_path / "proj", {
+        "agents/core.py": HEAD + "import os\n\n\ndef ask(q, max_tokens=16000):\n"
+                          "    return client.messages.create(model=os.getenv('CHAT_MODEL', 'claude-sonnet-4-6'), max_tokens=max_tokens, messages=[])\n",
+        "app.py": "from agents.core import ask\n\nask('hi')\n",
+    })
+    os.mkfifo(root / "agents" / "__init__.py")
+    os.mkfifo(root / ".env")
+    os.mkfifo(root / "agents" / ".env.example")
+    proc = run(["check", "--no-cache", "--output-format", "json", "."], root, memory=MEMORY)
+    found = {(os.path.basename(d["filename"]), d["code"]) for d in diags(proc)}
+    assert ("core.py", "CL001") in found, found  # the request is still judged, billed
+    assert ("__init__.py", "CL902") in found, found
+
+
 def test_a_symlinked_source_outside_the_root_is_not_read(tmp_path):
     outside = tmp_path / "outside"
     outside.mkdir()
