@@ -5,6 +5,8 @@ TYPE_CHECKING = False  # typing is for the annotations alone: its import was 7% 
 if TYPE_CHECKING:
     from typing import Optional, Tuple
 
+from dataclasses import replace
+
 from claude_lint.facts import Loc
 from claude_lint.records import frozen
 
@@ -55,6 +57,12 @@ class Diagnostic:
     @property
     def url(self) -> Optional[str]:
         return DOCS_URL.format(code=self.code) if DOCS_URL else None
+
+    def naming(self, places) -> "Diagnostic":
+        """The finding with the places it stands for among its related locations (a request
+        reached through a wrapper names its caller too), each once and none its own."""
+        others = tuple(p for p in places if p != self.loc and p not in self.related)
+        return replace(self, related=self.related + others) if others else self
 
     def sort_key(self):
         return (self.loc.path, self.loc.cell or 0, self.loc.row, self.loc.col, self.code)

@@ -349,8 +349,7 @@ class Linter:
                         for d in self._checked(rule, rule.check_call, call, ctx, path):
                             # A finding reported where a value is defined can be silenced at the call too;
                             # one through a wrapper names both the caller and the request it reaches.
-                            others = tuple(p for p in places if p != d.loc and p not in d.related)
-                            reported.append(replace(d, related=d.related + others) if others else d)
+                            reported.append(d.naming(places))
             except FileTimeout:
                 overrun[path] = self._timeout_error(path)
                 continue

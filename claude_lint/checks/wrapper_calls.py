@@ -37,12 +37,7 @@ def judged(calls: List[Call], judge: Callable[[Call], List[Diagnostic]]) -> Iter
                 callers.setdefault(site.via, []).extend((site.loc, *site.also))  # the request's own loop grows the list
                 continue
         for d in judge(call):
-            yield _naming(d, (site.loc, site.via, *site.also))
+            yield d.naming(dict.fromkeys((site.loc, site.via, *site.also)))
     for loc, places in callers.items():
         for d in found[loc]:
-            yield replace(_naming(d, (loc, *places)), fix=None)
-
-
-def _naming(d: Diagnostic, places) -> Diagnostic:
-    others = tuple(p for p in dict.fromkeys(places) if p != d.loc and p not in d.related)
-    return replace(d, related=d.related + others) if others else d
+            yield replace(d.naming(dict.fromkeys((loc, *places))), fix=None)
