@@ -20,14 +20,14 @@ def piled(call: Call, found, marks: List[int], top: bool) -> Optional[Tuple[Loc,
     history = call.site.history
     if history is None or history.piled_marks <= 0:
         return None
-    from claude_lint.checks.conversation_turns import step_cap as _step_cap  # CL011's reading of a loop's cap; imported only when marks pile
+    from claude_lint.checks.conversation_turns import step_cap  # CL011's reading of a loop's cap; imported only when marks pile
 
     # Breakpoints the request carries besides the conversation's (tools, system, the top level).
     others = sum(1 for i in marks if found[i].role != "messages") + (1 if top else 0)
     per_turn = history.piled_marks
     room = MAX_BREAKPOINTS - others
     failing = max(1, room // per_turn + 1)  # the first request whose marked messages exceed the room left
-    cap = _step_cap(history.bound)
+    cap = step_cap(history.bound)
     if cap is not None and cap < failing:
         return None  # the loop stops before the breakpoints pass the limit
     if history.bound and cap is None:

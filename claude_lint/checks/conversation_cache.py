@@ -8,7 +8,7 @@ if TYPE_CHECKING:
 from claude_lint.catalog import Model
 from claude_lint.checks.base import Context, Invalid, Rule, money, tokens
 from claude_lint.checks.cache_marks import automatic, count, marked_inside, unmarked_request, unseen
-from claude_lint.checks.conversation_turns import kept_thinking, rebuilt_each_turn, step_cap as _step_cap
+from claude_lint.checks.conversation_turns import kept_thinking, rebuilt_each_turn, step_cap
 from claude_lint.checks.system_cache import LONG_SYSTEM
 from claude_lint.diagnostics import Diagnostic
 from claude_lint.extract.sdk import CACHE_CONTROL_PROVIDERS, provider_facts
@@ -329,7 +329,7 @@ class ConversationUncached(Rule):
             return  # boto3's Bedrock API serves every vendor's models; only Claude's take cache breakpoints here
         model, minimum = opening.model, opening.minimum
         turns = max(2, int(ctx.option("turns")))
-        cap = _step_cap(history.bound)
+        cap = step_cap(history.bound)
         if cap is not None:
             turns = max(1, min(turns, cap))  # `for step in range(3)`: the conversation never gets longer
         per_turn = max(1, int(ctx.option("turn-tokens"))) + kept_thinking(call)

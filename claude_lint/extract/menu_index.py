@@ -6,10 +6,13 @@ the run picks, it is one of the menu's written keys (CL007 judges each where it 
 from __future__ import annotations
 
 import ast
-from typing import Optional
+TYPE_CHECKING = False  # typing is for the annotations alone: its import was 7% of a one-file run
+if TYPE_CHECKING:
+    from typing import Optional
 
 from claude_lint.bounds import MAX_OPTIONS
 from claude_lint.extract.bindings import Scope
+from claude_lint.extract.config_values import _written_list
 from claude_lint.facts import Lit, OneOf, Text
 
 MENU_REASON = "a key of the menu the request indexes with its own model"
@@ -17,14 +20,13 @@ MENU_REASON = "a key of the menu the request indexes with its own model"
 
 def indexed_menu(ev, node: ast.Call, model: ast.expr, scope: Scope) -> Optional[OneOf]:
     """The written keys of the dict another argument of `node` subscripts with `model` itself."""
-    from claude_lint.extract.config_values import _written_list
     wanted = ast.dump(model)
     for kw in node.keywords:
         if kw.value is model:
             continue
         for sub in ast.walk(kw.value):
             if isinstance(sub, ast.Subscript) and ast.dump(sub.slice) == wanted:
-                written = _menu_keys(ev, sub.value, scope, _written_list)
+                written = _menu_keys(ev, sub.value, scope)
                 if written:
                     items = tuple(ev.value(key, where) for key, where in written[:MAX_OPTIONS])
                     if all(isinstance(i, (Lit, Text)) for i in items):
@@ -32,11 +34,11 @@ def indexed_menu(ev, node: ast.Call, model: ast.expr, scope: Scope) -> Optional[
     return None
 
 
-def _menu_keys(ev, menu: ast.expr, scope: Scope, written_list):
+def _menu_keys(ev, menu: ast.expr, scope: Scope):
     """A dict literal's keys: a name bound once to one, or `self.NAME` / `Class.NAME` of the
     enclosing class's attribute bound once and never changed."""
     if isinstance(menu, ast.Name):
-        return _dict_only(menu, scope, ev, written_list)
+        return _dict_only(menu, scope, ev)
     if isinstance(menu, ast.Attribute) and isinstance(menu.value, ast.Name):
         owner = scope
         while owner is not None and owner.kind != "class":
@@ -48,16 +50,16 @@ def _menu_keys(ev, menu: ast.expr, scope: Scope, written_list):
             return None
         if _reassigned_on_self(owner, menu.attr):
             return None
-        return written_list(ev, ast.Name(menu.attr, ast.Load()), owner)
+        return _written_list(ev, ast.Name(menu.attr, ast.Load()), owner)
     return None
 
 
-def _dict_only(menu: ast.Name, scope: Scope, ev, written_list):
+def _dict_only(menu: ast.Name, scope: Scope, ev):
     owner = ev.find(menu.id, scope)
     bound = owner.assigns.get(menu.id, []) if owner is not None else []
     if len(bound) != 1 or not isinstance(bound[0], ast.Dict):
         return None
-    return written_list(ev, menu, scope)
+    return _written_list(ev, menu, scope)
 
 
 def _reassigned_on_self(owner: Scope, attr: str) -> bool:

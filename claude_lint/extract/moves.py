@@ -185,7 +185,7 @@ def function_scope(ev, func: ast.expr, scope: Scope) -> Optional[Scope]:
             return child(ev, owner, func.id, "function")
         return None
     if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id == scope.self_name and scope.klass is not None:
-        return child(ev, scope.klass, func.attr, "function") or return_options.inherited(ev, scope.klass, func.attr, child)  # rules15: a base class of this file
+        return child(ev, scope.klass, func.attr, "function") or return_options.inherited(ev, scope.klass, func.attr, child)  # or a base class of this file defines it
     if isinstance(func, ast.Attribute):
         made = instance_of(ev, func.value, scope)
         if made is not None and made[0] is not None and made[1] not in made[0].imports:

@@ -59,7 +59,7 @@ class TextValues:
         inlined = templates.inlined(value := self.value(piece.value, scope, depth + 1))
         if inlined is not None:
             return inlined
-        dynamic = (dynamic, *return_options.options_parts(value))  # rules15: a helper's several returns
+        dynamic = (dynamic, *return_options.options_parts(value))  # what a helper with several returns may write in it
         if isinstance(piece.value, ast.Name):
             grown = self.grown_text(piece.value, scope, depth)
             if grown is not None:
@@ -219,7 +219,7 @@ class TextValues:
             return value.parts
         if isinstance(value, (Ref, FileRead, Param, Transform)):
             return (value,)
-        return (Dynamic(self.code_for(node), self.loc(node)), *return_options.options_parts(value))  # rules15: a helper's several returns
+        return (Dynamic(self.code_for(node), self.loc(node)), *return_options.options_parts(value))  # what a helper with several returns may write in it
 
     # --- containers --------------------------------------------------------------------
 
