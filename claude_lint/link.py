@@ -306,8 +306,8 @@ class Project(NameResolver, ValueResolver, OverrideResolver):
             found, on = self._dispatched(callee, path, receiver)
             for wpath, wrapper, bound in found:
                 key = (wpath, wrapper.name)
-                if key in seen or steps[0] >= MAX_STEPS:
-                    continue
+                if key in seen or steps[0] >= MAX_STEPS or wrapper.made != inv.invoked:
+                    continue  # (a factory's model requests where it is invoked, never where it is made)
                 steps[0] += 1
                 frame = self._bind(wrapper.signature, inv, bound, env, path)
                 inner = dict(env)

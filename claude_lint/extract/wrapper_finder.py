@@ -15,6 +15,7 @@ from claude_lint.extract.python_history import _past_head
 from claude_lint.extract.scopes import Binding, CallRecord, Collector, Scope, keyword
 from claude_lint.extract.walk import walk
 from claude_lint.extract.graph_nodes import GraphFinder
+from claude_lint.extract.made_models import MADE, MadeModelFinder
 from claude_lint.extract.wrapper_callees import CalleeFinder
 from claude_lint.extract.wrapper_receivers import HANDED
 from claude_lint.extract.wrapper_invocations import InvocationFinder
@@ -23,7 +24,7 @@ from claude_lint.extract.wrapper_shapes import DEFINED, MAX_CLASSES, submitted, 
 from claude_lint.facts import CallSite, Callee, ClassInfo, Invocation, Mapping, Param, Signature, Wrapper, WrapperTable
 
 
-class Finder(CalleeFinder, InvocationFinder, ModelFinder, GraphFinder):
+class Finder(CalleeFinder, InvocationFinder, ModelFinder, GraphFinder, MadeModelFinder):
     def __init__(self, path: str, abspath: str, text: str, collector: Collector, ev, history=None):
         self.path = path
         self.abspath = abspath
@@ -281,7 +282,8 @@ class Finder(CalleeFinder, InvocationFinder, ModelFinder, GraphFinder):
         def inv(record, callees, reference) -> Invocation:
             key = (id(record), reference)
             if key not in built:
-                built[key] = self._passes_rebound(record, self.invocation(record, callees, reference), reference)
+                made = self.made_invoke(record, wanted) if reference == MADE else None
+                built[key] = self.made_invocation(record, *made) if made else self._passes_rebound(record, self.invocation(record, callees, reference), reference)
             return built[key]
 
         def scan() -> None:
@@ -299,6 +301,10 @@ class Finder(CalleeFinder, InvocationFinder, ModelFinder, GraphFinder):
                             local_calls.append((record, callees, target, reference))
                     elif names is not None and (self.mentions(callees, names) or any(c.target == HANDED and c.method in methods for c in callees)):
                         foreign.append((record, callees, reference))
+                made = self.made_invoke(record, wanted) if names is not None else None
+                if made is not None and (id(record), MADE) not in seen and self.mentions(made[0], names):
+                    seen.add((id(record), MADE))
+                    foreign.append((record, made[0], MADE))
 
         scan()
         for record, callees, reference in foreign:

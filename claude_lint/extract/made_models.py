@@ -1,0 +1,90 @@
+"""Chat models made by another module's factory and invoked here.
+
+A module-level function that returns a chat model it builds (`def make_llm(): return
+ChatOpenAI(...)`) requests nothing when it is called: the model makes its request where it
+is invoked. Its file's table keeps it as a factory (`Wrapper.made`, phase 1: `factories`);
+a file of the project that invokes what it returns (`make_llm().invoke(x)`, `llm =
+make_llm()` ... `llm.invoke(x)`, `self.llm = make_llm()` ... `self.llm.invoke(x)`) makes
+that model's request there (`Invocation.invoked`, phase 2), with the factory call's
+arguments bound to the factory's parameters. A plain call of the factory is no request,
+and an invoke reaches a factory only (link checks both)."""
+from __future__ import annotations
+
+import ast
+from dataclasses import replace
+TYPE_CHECKING = False  # typing is for the annotations alone
+if TYPE_CHECKING:
+    from typing import Dict, List, Optional, Set, Tuple
+
+from claude_lint.extract.scopes import CallRecord, Scope
+from claude_lint.extract.wrapper_shapes import AGENT_INVOKES, MODEL_INVOKES, MODEL_THROUGH
+from claude_lint.facts import CallSite, Callee, Invocation, Wrapper
+
+MAX_HOPS = 6  # names, attributes and runnables followed back to the factory call
+MADE = (-2, "made")  # the reference of an invoke of what a factory returned
+
+
+def factory_wrappers(finder, factories: Dict[str, List[CallSite]], taken: Set[str]) -> Tuple[Wrapper, ...]:
+    """The module-level factories of chat models of a file, as wrappers another module's
+    invoke reaches (none already a wrapper of its own requests)."""
+    out = []
+    for name, sites in sorted(factories.items()):
+        d = finder.defs.get(name)
+        if d is None or name in taken or "." in name or d.parent is not finder.c.module:
+            continue
+        out.append(Wrapper(name, finder.signature(d), finder.ev.loc(d.node), tuple(sites), (None,) * len(sites), True))
+    return tuple(out)
+
+
+class MadeModelFinder:
+    """Invokes of what another module's factory returns. A mixin of `Finder`."""
+
+    def made_invoke(self, record: CallRecord, wanted: Set[str]) -> Optional[Tuple[Tuple[Callee, ...], ast.Call, Scope]]:
+        """(the factory's callees, its call, the call's scope) when this call invokes a
+        chat model a call of a wanted name made."""
+        func = record.node.func
+        if not isinstance(func, ast.Attribute) or not (func.attr in MODEL_INVOKES or func.attr in AGENT_INVOKES):
+            return None
+        found = self._factory_call(func.value, record.scope, wanted, 0)
+        if found is None:
+            return None
+        call, scope = found
+        callees = self.callees(call.func, scope)
+        return (callees, call, scope) if callees else None
+
+    def _factory_call(self, expr: ast.expr, scope: Scope, wanted: Set[str], depth: int) -> Optional[Tuple[ast.Call, Scope]]:
+        if depth > MAX_HOPS:
+            return None
+        if isinstance(expr, ast.Call):
+            if isinstance(expr.func, ast.Attribute) and expr.func.attr in MODEL_THROUGH:
+                return self._factory_call(expr.func.value, scope, wanted, depth + 1)  # `make_llm().with_structured_output(S)`
+            return (expr, scope) if isinstance(expr.func, ast.Name) and expr.func.id in wanted else None
+        if isinstance(expr, ast.BinOp) and isinstance(expr.op, ast.BitOr):  # `prompt | llm | parser`
+            return self._factory_call(expr.left, scope, wanted, depth + 1) or self._factory_call(expr.right, scope, wanted, depth + 1)
+        if isinstance(expr, ast.Name):
+            owner = self.ev.find(expr.id, scope)
+            bound = owner.assigns.get(expr.id, []) if owner is not None else []
+            if len(bound) == 1 and isinstance(bound[0], ast.expr):
+                return self._factory_call(bound[0], owner, wanted, depth + 1)
+            return None
+        if isinstance(expr, ast.Attribute) and isinstance(expr.value, ast.Name):
+            me = self._self_of(scope)
+            entries = me[1].self_attrs.get(expr.attr, []) if me is not None and expr.value.id == me[0] else []
+            if len(entries) == 1 and isinstance(entries[0][0], ast.expr):
+                value, method, _ = entries[0]
+                return self._factory_call(value, method, wanted, depth + 1)
+        return None
+
+    def made_invocation(self, record: CallRecord, callees: Tuple[Callee, ...], call: ast.Call, scope: Scope) -> Invocation:
+        """The invoke as a call of the factory: in the invoke's place and context, with the
+        factory call's arguments."""
+        inv = self.invocation(record, callees, None)
+        loc = inv.loc
+        args: List[object] = []
+        star = False
+        for a in call.args:
+            if isinstance(a, ast.Starred):
+                star = True
+                break
+            args.append(self.ev.value(a, scope))
+        return replace(inv, args=tuple(args), kwargs=self.ev.kwargs(call, scope, 0, loc), star=star, histories=(), sources=(), built=None, clients=(), invoked=True)

@@ -1,0 +1,70 @@
+"""Request shapes of session 14 (recognition of code nobody tuned for), each with look-alikes
+that must stay silent. Written anew: short code in the shape, never a repository's own."""
+from __future__ import annotations
+
+from conftest import report_routes, route_sites as sites
+
+
+def test_a_chat_model_made_by_another_modules_factory_requests_where_it_is_invoked(cli, tmp_path):
+    found = report_routes(cli, tmp_path, {
+        "kit/__init__.py": "",
+        "kit/models.py": (
+            "from langchain_openai import ChatOpenAI\n\n\n"
+            "def make_chat(name='gpt-4o-mini', cap=300):\n"
+            "    return ChatOpenAI(model=name, max_tokens=cap)\n"
+        ),
+        "kit/rank.py": (
+            "from kit.models import make_chat\n\n\n"
+            "def rank(question, passages):\n"
+            "    model = make_chat('gpt-4o')\n"
+            "    return model.invoke(question + '\\n'.join(passages))\n\n\n"
+            "def shaped(question, schema):\n"
+            "    return make_chat().with_structured_output(schema).invoke(question)\n\n\n"
+            "class Judge:\n"
+            "    def __init__(self):\n"
+            "        self.llm = make_chat(cap=50)\n\n"
+            "    def grade(self, answer):\n"
+            "        return self.llm.invoke(f'Grade: {answer}')\n"
+        ),
+        "kit/app.py": (
+            "from kit.rank import rank\n\n\n"
+            "def handle(q, docs):\n"
+            "    return rank(q, docs)\n"
+        ),
+    })
+    got = {(f, line): api for f, line, api, _ in sites(found)}
+    assert got == {
+        ("kit/models.py", 5): "ChatOpenAI",  # the constructor itself
+        ("kit/rank.py", 6): "ChatOpenAI",  # invoked where it was made
+        ("kit/rank.py", 10): "ChatOpenAI",  # through a structured-output runnable
+        ("kit/rank.py", 18): "ChatOpenAI",  # kept on the object, invoked by a method
+        ("kit/app.py", 5): "ChatOpenAI",  # a caller of the function invoking it
+    }
+    models = {(r["filename"], r["line"]): r["model"] for r in found}
+    assert models[("kit/rank.py", 6)] == "gpt-4o" and models[("kit/rank.py", 10)] == "gpt-4o-mini"
+
+
+def test_a_factory_called_without_invoking_what_it_returns_is_no_request(cli, tmp_path):
+    found = report_routes(cli, tmp_path, {
+        "kit/__init__.py": "",
+        "kit/models.py": (
+            "from langchain_anthropic import ChatAnthropic\n\n\n"
+            "def make_chat(cap=300):\n"
+            "    return ChatAnthropic(model='claude-haiku-4-5', max_tokens=cap)\n\n\n"
+            "def make_reader():\n"
+            "    return open('notes.txt')\n"
+        ),
+        "kit/use.py": (
+            "from kit.models import make_chat, make_reader\n\n\n"
+            "def build(cap):\n"
+            "    llm = make_chat(cap)\n"
+            "    return llm\n\n\n"
+            "def keep(registry, cap):\n"
+            "    registry['llm'] = make_chat(cap)\n"
+            "    registry['llm'].batch_size = 4\n\n\n"
+            "def read(q):\n"
+            "    return make_reader().run(q)\n"
+        ),
+    })
+    # only the constructor: making the model, keeping it, or invoking another factory's object sends nothing
+    assert [(f, line) for f, line, _, _ in sites(found)] == [("kit/models.py", 5)]
