@@ -68,3 +68,36 @@ def test_a_factory_called_without_invoking_what_it_returns_is_no_request(cli, tm
     })
     # only the constructor: making the model, keeping it, or invoking another factory's object sends nothing
     assert [(f, line) for f, line, _, _ in sites(found)] == [("kit/models.py", 5)]
+
+
+def test_a_graph_built_in_one_function_and_run_in_another(cli, tmp_path):
+    found = report_routes(cli, tmp_path, {
+        "flow.py": (
+            "from langgraph.graph import END, StateGraph\n"
+            "from langchain_anthropic import ChatAnthropic\n\n"
+            "llm = ChatAnthropic(model='claude-haiku-4-5', max_tokens=300)\n\n\n"
+            "def reply(state):\n    return {'out': llm.invoke(state['q'])}\n\n\n"
+            "def tidy(state):\n    return {'out': state['out'].strip()}\n\n\n"
+            "def build(checkpointer=None):\n"
+            "    g = StateGraph(dict)\n"
+            "    g.add_node('reply', reply)\n"
+            "    g.add_edge('reply', END)\n"
+            "    return g.compile(checkpointer=checkpointer)\n\n\n"
+            "def build_plain():\n"
+            "    g = StateGraph(dict)\n"
+            "    g.add_node('tidy', tidy)\n"
+            "    return g.compile()\n\n\n"
+            "def serve(q):\n    app = build()\n    return app.invoke({'q': q})\n\n\n"
+            "def serve_once(q):\n    return build().invoke({'q': q})\n\n\n"
+            "def clean(q):\n    return build_plain().invoke({'out': q})\n\n\n"
+            "class Bot:\n"
+            "    def __init__(self):\n        self.graph = self.make()\n\n"
+            "    def make(self):\n        g = StateGraph(dict)\n        g.add_node('reply', reply)\n        return g.compile()\n\n"
+            "    def ask(self, q):\n        return self.graph.invoke({'q': q})\n"
+        ),
+    })
+    got = sorted(line for f, line, _, via in sites(found) if via == 4)
+    # serve's and serve_once's runs, and Bot.ask's (the model's constructor is the request they
+    # reach); build_plain's graph runs no request
+    assert got == [30, 34, 51]
+    assert [line for _, line, _, via in sites(found) if via is None] == [4]

@@ -27,12 +27,10 @@ class GraphFinder:
     def graph_nodes(self, receiver: ast.expr, scope: Scope) -> List[Tuple[ast.expr, Scope]]:
         """The node functions (each with the scope it is written in) that running `receiver`
         runs, when it is a graph compiled from a `StateGraph` of this file; [] otherwise."""
-        compiled = self._bound_value(receiver, scope)
+        compiled = self._compiled((receiver, scope) if isinstance(receiver, ast.Call) else self._bound_value(receiver, scope), 0)
         if compiled is None:
             return []
         value, where = compiled
-        if not (isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and value.func.attr == "compile"):
-            return []
         builder = value.func.value
         made = self._bound_value(builder, where) if isinstance(builder, (ast.Name, ast.Attribute)) else (builder, where)
         if made is None or not self._graph_made(made[0]):
@@ -61,11 +59,33 @@ class GraphFinder:
                 if handed:
                     yield handed, None
             return
-        for node, where in self.graph_nodes(func.value, record.scope) if not isinstance(func.value, ast.Call) else ():
+        for node, where in self.graph_nodes(func.value, record.scope):
             if called_name(node) in wanted:
                 handed = self.callees(node, where, False)
                 if handed:
                     yield handed, (len(record.node.args), "")
+
+    def _compiled(self, made: Optional[Tuple[ast.expr, Scope]], depth: int) -> Optional[Tuple[ast.Call, Scope]]:
+        """The `builder.compile()` call a value is, or a function of this file returns (a graph
+        built in one function, `def build(): ... return g.compile()`, and run in another)."""
+        if made is None or depth > MAX_HOPS or not isinstance(made[0], ast.Call):
+            return None
+        value, where = made
+        func = value.func
+        if isinstance(func, ast.Attribute) and func.attr == "compile":
+            return value, where
+        d = None
+        if isinstance(func, ast.Name) and self._bound_as(self.ev.find(func.id, where) or where, func.id, "def"):
+            d = self.defs.get(self._qualified(self.ev.find(func.id, where), func.id))
+        elif isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name):
+            me = self._self_of(where)
+            d = self.defs.get(f"{me[1].name}.{func.attr}") if me is not None and func.value.id == me[0] else None
+        for returned in d.returns[:MAX_HOPS] if d is not None else ():
+            if isinstance(returned, ast.expr):
+                found = self._compiled((returned, d) if isinstance(returned, ast.Call) else self._bound_value(returned, d), depth + 1)
+                if found is not None:
+                    return found
+        return None
 
     def _lambda_of(self, receiver: ast.expr, scope: Scope) -> Optional[Tuple[ast.expr, Scope]]:
         """The function a LangChain `RunnableLambda(fn)` wraps (written there, or bound to the name run)."""
