@@ -101,3 +101,28 @@ def test_a_graph_built_in_one_function_and_run_in_another(cli, tmp_path):
     # reach); build_plain's graph runs no request
     assert got == [30, 34, 51]
     assert [line for _, line, _, via in sites(found) if via is None] == [4]
+
+
+def test_a_module_level_list_filled_from_the_functions_parameters_is_passed_on(cli, tmp_path):
+    found = report_routes(cli, tmp_path, {
+        "kit/__init__.py": "",
+        "kit/llm.py": (
+            "from litellm import completion\n\n"
+            "history = []\n"
+            "notes = []\n\n\n"
+            "def send(messages):\n"
+            "    return completion(model='gpt-4o', messages=messages, max_tokens=500)\n\n\n"
+            "def solve(problem):\n"
+            "    history.append({'role': 'user', 'content': f'Solve: {problem}'})\n"
+            "    return send(messages=history)\n\n\n"
+            "def log_and_send(problem):\n"
+            "    notes.append(problem)\n"
+            "    return send(messages=[{'role': 'user', 'content': 'Say hi'}])\n"
+        ),
+        "main.py": "from kit.llm import log_and_send, solve\n\n\ndef main(p):\n    solve(p)\n    log_and_send(p)\n",
+    })
+    got = sorted((f, line) for f, line, _, _ in sites(found))
+    # solve's list holds its parameter: its callers' calls are requests of their own; log_and_send
+    # sends a fixed message (its parameter goes to another list): it is its own request, once
+    assert ("main.py", 5) in got and ("kit/llm.py", 13) in got
+    assert ("main.py", 6) not in got

@@ -89,6 +89,8 @@ class Finder(CalleeFinder, InvocationFinder, ModelFinder, GraphFinder, MadeModel
                     continue
                 if (owner is d or (owner.kind == "comprehension" and self.enclosing_def(owner) is d)) and n.id in tainted:
                     return True
+                if owner.kind == "module" and n.id in tainted:
+                    return True  # a module-level list d fills from its parameters (`history.append(prompt)`), then sends
                 if owner.kind == "function" and owner.name in owners and n.id in owner.params:
                     return True
         return False
