@@ -126,3 +126,37 @@ def test_a_module_level_list_filled_from_the_functions_parameters_is_passed_on(c
     # sends a fixed message (its parameter goes to another list): it is its own request, once
     assert ("main.py", 5) in got and ("kit/llm.py", 13) in got
     assert ("main.py", 6) not in got
+
+
+def test_a_graph_another_module_builds_runs_its_nodes_where_it_is_run(cli, tmp_path):
+    found = report_routes(cli, tmp_path, {
+        "bot/__init__.py": "",
+        "bot/steps.py": (
+            "from langchain_anthropic import ChatAnthropic\n\n"
+            "llm = ChatAnthropic(model='claude-haiku-4-5', max_tokens=300)\n\n\n"
+            "def reply(state):\n    return {'out': llm.invoke(state['q'])}\n\n\n"
+            "def tidy(state):\n    return {'out': state['out'].strip()}\n"
+        ),
+        "bot/flow.py": (
+            "from langgraph.graph import END, StateGraph\n"
+            "from bot.steps import reply, tidy\n\n\n"
+            "def build(memory=None):\n"
+            "    g = StateGraph(dict)\n"
+            "    g.add_node('reply', reply)\n"
+            "    g.add_edge('reply', END)\n"
+            "    app = g.compile(checkpointer=memory)\n"
+            "    return app\n\n\n"
+            "def build_tidy():\n"
+            "    return StateGraph(dict).add_sequence([tidy]).compile()\n"
+        ),
+        "main.py": (
+            "from bot.flow import build, build_tidy\n\n"
+            "graph = build()\n\n\n"
+            "def serve(q):\n    return graph.invoke({'q': q}, config={'configurable': {'thread_id': '1'}})\n\n\n"
+            "def clean(text):\n    return build_tidy().invoke({'out': text})\n\n\n"
+            "def make():\n    return build()\n"
+        ),
+    })
+    got = sorted((f, line) for f, line, _, via in sites(found) if via is not None)
+    # the run of build()'s graph, and nothing where it is built, made, or a graph of no request runs
+    assert got == [("main.py", 7)]

@@ -10,7 +10,10 @@ TYPE_CHECKING = False  # typing is for the annotations alone
 if TYPE_CHECKING:
     from typing import Iterator, List, Optional, Tuple
 
+from dataclasses import replace
+
 from claude_lint.extract.chains import called_name
+from claude_lint.facts import Mapping, Wrapper
 from claude_lint.extract.scopes import Scope
 
 GRAPH_RUNS = frozenset({"invoke", "ainvoke", "stream", "astream", "batch", "abatch"})
@@ -27,7 +30,9 @@ class GraphFinder:
     def graph_nodes(self, receiver: ast.expr, scope: Scope) -> List[Tuple[ast.expr, Scope]]:
         """The node functions (each with the scope it is written in) that running `receiver`
         runs, when it is a graph compiled from a `StateGraph` of this file; [] otherwise."""
-        compiled = self._compiled((receiver, scope) if isinstance(receiver, ast.Call) else self._bound_value(receiver, scope), 0)
+        return self._compiled_nodes(self._compiled((receiver, scope) if isinstance(receiver, ast.Call) else self._bound_value(receiver, scope), 0))
+
+    def _compiled_nodes(self, compiled: Optional[Tuple[ast.Call, Scope]]) -> List[Tuple[ast.expr, Scope]]:
         if compiled is None:
             return []
         value, where = compiled
@@ -64,6 +69,27 @@ class GraphFinder:
                 handed = self.callees(node, where, False)
                 if handed:
                     yield handed, (len(record.node.args), "")
+
+    def graph_factories(self, known, names) -> Tuple[tuple, list]:
+        """The module-level functions of this file that return a compiled graph running a
+        wrapper, as factories (`Wrapper.made`: another module running what they return runs
+        the nodes), and their calls of those nodes (made where the graph is run, not here)."""
+        made, calls = [], []
+        taken = {k.name for k in known}
+        for d in self.defs.values() if "StateGraph" in self.text or "MessageGraph" in self.text else ():
+            if d.parent is not self.c.module or d.name in taken:
+                continue
+            compiled = next(filter(None, (self._compiled((r, d) if isinstance(r, ast.Call) else self._bound_value(r, d), 0) for r in d.returns[:MAX_HOPS] if isinstance(r, (ast.Call, ast.Name)))), None)
+            nodes = self._compiled_nodes(compiled)
+            record = next((r for r in self.c.calls if r.node is compiled[0]), None) if nodes else None
+            for node, where in nodes if record is not None else ():
+                callees = self.callees(node, where, False)
+                if any(self.local_def(c) in known for c in callees) or (names is not None and self.mentions(callees, names)):
+                    inv = self.invocation(record, callees, (len(record.node.args), ""))
+                    calls.append(replace(inv, kwargs=Mapping((), inv.loc), function=d.name))
+            if record is not None and any(c.function == d.name for c in calls):
+                made.append(Wrapper(d.name, self.signature(d), self.ev.loc(d.node), made=True))
+        return tuple(made), calls
 
     def _compiled(self, made: Optional[Tuple[ast.expr, Scope]], depth: int) -> Optional[Tuple[ast.Call, Scope]]:
         """The `builder.compile()` call a value is, or a function of this file returns (a graph

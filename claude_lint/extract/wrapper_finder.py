@@ -337,6 +337,8 @@ class Finder(CalleeFinder, InvocationFinder, ModelFinder, GraphFinder, MadeModel
         invocations = [inv(record, callees, reference) for record, callees, reference in foreign]
         invocations += [inv(record, callees, reference) for record, callees, target, reference in local_calls
                         if target in known or self._overridden(target, known) or self._overridden_elsewhere(target, names, methods)]
+        graphs, runs = self.graph_factories(known, names)  # a graph built here, run elsewhere
+        invocations += runs
         instances = self.instances()
         if not known and not invocations and not (names and (
             any(last(b.target) in names for c in self.klasses for b in self.bases(c))
@@ -351,7 +353,7 @@ class Finder(CalleeFinder, InvocationFinder, ModelFinder, GraphFinder, MadeModel
             own = requests.get(d, [])
             functions.append(Wrapper(d.name, self.signature(d), self.ev.loc(d.node), tuple(site for site, _ in own), tuple(m for _, m in own)))
         invocations.sort(key=lambda v: (v.loc.row, v.loc.col) if v.loc is not None else (0, 0))
-        return WrapperTable(tuple(functions), tuple(invocations[:MAX_INVOCATIONS]), self.class_table(), instances)
+        return WrapperTable(tuple(functions) + graphs, tuple(invocations[:MAX_INVOCATIONS]), self.class_table(), instances)
 
     def _overridden(self, target: Scope, known: Set[Scope]) -> bool:
         """Is `target` a method (`Base._chat`) that a wrapper of a subclass of this file
