@@ -160,3 +160,62 @@ def test_a_graph_another_module_builds_runs_its_nodes_where_it_is_run(cli, tmp_p
     got = sorted((f, line) for f, line, _, via in sites(found) if via is not None)
     # the run of build()'s graph, and nothing where it is built, made, or a graph of no request runs
     assert got == [("main.py", 7)]
+
+
+def test_a_crewai_crew_over_agents_on_a_model_requests_at_kickoff(cli, tmp_path):
+    found = report_routes(cli, tmp_path, {
+        "crew/__init__.py": "",
+        "crew/llms.py": (
+            "from crewai import LLM\n\n\n"
+            "def get_llm(cap=800):\n"
+            "    return LLM(model='anthropic/claude-sonnet-4-5', max_tokens=cap)\n"
+        ),
+        "crew/team.py": (
+            "from crewai import Agent, Crew, Task\n"
+            "from crew.llms import get_llm\n"
+            "from sports import Match\n\n\n"
+            "class Writers:\n"
+            "    def __init__(self):\n"
+            "        self.llm = get_llm()\n\n"
+            "    def _agent(self, role):\n"
+            "        return Agent(role=role, goal='g', backstory='b', llm=self.llm)\n\n"
+            "    def write(self, topic):\n"
+            "        writer = self._agent('writer')\n"
+            "        task = Task(description=f'Write about {topic}', agent=writer, expected_output='text')\n"
+            "        crew = Crew(agents=[writer], tasks=[task])\n"
+            "        return crew.kickoff()\n\n"
+            "    def staff(self):\n"
+            "        return [self._agent('editor')]\n\n\n"
+            "def one_line(topic):\n"
+            "    return get_llm(cap=60).call(f'One line on {topic}')\n\n\n"
+            "def unstaffed(topic):\n"
+            "    helper = Agent(role='r', goal='g', backstory='b')\n"
+            "    return Crew(agents=[helper], tasks=[Task(description=topic, agent=helper, expected_output='t')]).kickoff()\n\n\n"
+            "def game(teams):\n"
+            "    match = Match(teams)\n"
+            "    return match.kickoff()\n"
+        ),
+        "run.py": "from crew.team import Writers, one_line\n\n\ndef main(t):\n    Writers().write(t)\n    one_line(t)\n",
+    })
+    got = sorted((f, line) for f, line, _, via in sites(found) if via is not None)
+    # the crew's kickoff and the model's call, and their callers; making agents, a crew whose
+    # agents name no model, and another library's kickoff send nothing the code shows
+    assert got == [("crew/team.py", 17), ("crew/team.py", 24), ("run.py", 5), ("run.py", 6)]
+
+
+def test_a_crewai_crew_in_the_file_of_its_model(cli, tmp_path):
+    found = report_routes(cli, tmp_path, {
+        "solo.py": (
+            "from crewai import Agent, Crew, LLM, Task\n\n"
+            "llm = LLM(model='gpt-4o-mini', max_tokens=400)\n"
+            "scout = Agent(role='scout', goal='g', backstory='b', llm=llm)\n"
+            "idle = Agent(role='idle', goal='g', backstory='b')\n\n\n"
+            "def research(topic):\n"
+            "    task = Task(description=f'Find {topic}', agent=scout, expected_output='notes')\n"
+            "    return Crew(agents=[scout], tasks=[task]).kickoff()\n\n\n"
+            "def wait(topic):\n"
+            "    return Crew(agents=[idle], tasks=[Task(description=topic, agent=idle, expected_output='x')]).kickoff()\n\n\n"
+            "for t in ['bees', 'ants']:\n    research(t)\n    wait(t)\n"
+        ),
+    })
+    assert sorted(line for _, line, _, via in sites(found) if via is not None) == [18]

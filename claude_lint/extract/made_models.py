@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from typing import Dict, List, Optional, Set, Tuple
 
 from claude_lint.extract.scopes import CallRecord, Scope
-from claude_lint.extract.wrapper_shapes import AGENT_INVOKES, MODEL_INVOKES, MODEL_THROUGH
+from claude_lint.extract.wrapper_shapes import AGENT_INVOKES, MODEL_INVOKES, MODEL_THROUGH, agent_model
 from claude_lint.facts import CallSite, Callee, Invocation, Wrapper
 
 MAX_HOPS = 6  # names, attributes and runnables followed back to the factory call
@@ -58,7 +58,12 @@ class MadeModelFinder:
         if isinstance(expr, ast.Call):
             if isinstance(expr.func, ast.Attribute) and expr.func.attr in MODEL_THROUGH:
                 return self._factory_call(expr.func.value, scope, wanted, depth + 1)  # `make_llm().with_structured_output(S)`
-            return (expr, scope) if isinstance(expr.func, ast.Name) and expr.func.id in wanted else None
+            if agent_model(expr) is not None:  # an agent or a crew over the model (`Agent(llm=make_llm())`)
+                return self._factory_call(agent_model(expr), scope, wanted, depth + 1)
+            if isinstance(expr.func, ast.Attribute) and isinstance(expr.func.value, ast.Name):
+                return self._returned_by(expr.func, scope, wanted, depth)  # `self._make_agent(role)`: what the method returns
+            # (a class called, `K().run()`, is an instance of a wrapper class: not a factory's model)
+            return (expr, scope) if isinstance(expr.func, ast.Name) and expr.func.id in wanted and not expr.func.id[:1].isupper() else None
         if isinstance(expr, ast.BinOp) and isinstance(expr.op, ast.BitOr):  # `prompt | llm | parser`
             return self._factory_call(expr.left, scope, wanted, depth + 1) or self._factory_call(expr.right, scope, wanted, depth + 1)
         if isinstance(expr, ast.Name):
@@ -74,6 +79,21 @@ class MadeModelFinder:
                 value, method, _ = entries[0]
                 return self._factory_call(value, method, wanted, depth + 1)
         return None
+
+    def _returned_by(self, func: ast.Attribute, scope: Scope, wanted: Set[str], depth: int) -> Optional[Tuple[ast.Call, Scope]]:
+        me = self._self_of(scope)
+        d = self.defs.get(f"{me[1].name}.{func.attr}") if me is not None and func.value.id == me[0] else None
+        for value in d.returns[:MAX_HOPS] if d is not None else ():
+            found = self._factory_call(value, d, wanted, depth + 1) if isinstance(value, ast.expr) else None
+            if found is not None:
+                return found
+        return None
+
+    def invokes_for_callers(self, d: Scope) -> bool:
+        """A function invoking a model is its request for its callers as one making the request
+        itself is (`wrappers.summarise`): a method, one without parameters, or one reading them
+        (a crew's task written from the prompt, which the invoke itself does not take)."""
+        return d.self_name is not None or not d.params or self.reads_any_param(d)
 
     def made_invocation(self, record: CallRecord, callees: Tuple[Callee, ...], call: ast.Call, scope: Scope) -> Invocation:
         """The invoke as a call of the factory: in the invoke's place and context, with the

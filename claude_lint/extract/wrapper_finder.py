@@ -303,7 +303,7 @@ class Finder(CalleeFinder, InvocationFinder, ModelFinder, GraphFinder, MadeModel
                             local_calls.append((record, callees, target, reference))
                     elif names is not None and (self.mentions(callees, names) or any(c.target == HANDED and c.method in methods for c in callees)):
                         foreign.append((record, callees, reference))
-                made = self.made_invoke(record, wanted) if names is not None else None
+                made = self.made_invoke(record, wanted) if names is not None and (id(record), None) not in seen else None  # (not a wrapper's call)
                 if made is not None and (id(record), MADE) not in seen and self.mentions(made[0], names):
                     seen.add((id(record), MADE))
                     foreign.append((record, made[0], MADE))
@@ -311,7 +311,7 @@ class Finder(CalleeFinder, InvocationFinder, ModelFinder, GraphFinder, MadeModel
         scan()
         for record, callees, reference in foreign:
             d = self.enclosing_def(record.scope)
-            if d is not None and d.name not in local and self._passes_on(record, d, inv(record, callees, reference), None, reference):
+            if d is not None and d.name not in local and (self._passes_on(record, d, inv(record, callees, reference), None, reference) or reference == MADE and self.invokes_for_callers(d)):
                 known.add(d)
         for _ in range(MAX_DEPTH):
             more = {last(d.name) for d in known} - wanted

@@ -179,6 +179,8 @@ class ModelFinder:
             if me is not None and expr.value.id == me[0]:
                 return me[1].name, expr.attr
             return None
+        if isinstance(expr, ast.Call) and agent_model(expr) is not None:  # an agent or crew over a model: the model's key
+            return self._model_key(agent_model(expr), scope, depth + 1)
         if isinstance(expr, ast.Call) and isinstance(expr.func, ast.Name):  # `make_agent()`: what the factory returns
             owner = self.ev.find(expr.func.id, scope)
             return ("factory", self._qualified(owner, expr.func.id)) if owner is not None and self._bound_as(owner, expr.func.id, "def") else None
