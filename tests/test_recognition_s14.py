@@ -219,3 +219,27 @@ def test_a_crewai_crew_in_the_file_of_its_model(cli, tmp_path):
         ),
     })
     assert sorted(line for _, line, _, via in sites(found) if via is not None) == [18]
+
+
+def test_a_chat_model_made_by_another_modules_factory_class_or_its_instance(cli, tmp_path):
+    found = report_routes(cli, tmp_path, {
+        "app/__init__.py": "",
+        "app/models.py": (
+            "from langchain_anthropic import ChatAnthropic\n\n\n"
+            "class ModelFactory:\n"
+            "    @staticmethod\n"
+            "    def create(cap=300):\n"
+            "        return ChatAnthropic(model='claude-haiku-4-5', max_tokens=cap)\n\n"
+            "    def build(self, name):\n"
+            "        return ChatAnthropic(model=name, max_tokens=100)\n\n\n"
+            "factory = ModelFactory()\n"
+        ),
+        "app/use.py": (
+            "from app.models import ModelFactory, factory\n\n\n"
+            "def ask(q):\n    return ModelFactory.create().invoke(q)\n\n\n"
+            "def ask_named(q):\n    llm = factory.build('claude-sonnet-4-5')\n    return llm.invoke(q)\n\n\n"
+            "def keep(q):\n    return ModelFactory.create(cap=len(q))\n"
+        ),
+    })
+    got = {(r["filename"], r["line"]): r["model"] for r in found if r["via"]}
+    assert got == {("app/use.py", 5): "claude-haiku-4-5-20251001", ("app/use.py", 10): "claude-sonnet-4-5-20250929"}

@@ -30,7 +30,9 @@ def factory_wrappers(finder, factories: Dict[str, List[CallSite]], taken: Set[st
     out = []
     for name, sites in sorted(factories.items()):
         d = finder.defs.get(name)
-        if d is None or name in taken or "." in name or d.parent is not finder.c.module:
+        # a module-level function, or a method of a module-level class (`LLMFactory.create()`)
+        klass = d.parent if d is not None and d.parent is not None and d.parent.kind == "class" else None
+        if d is None or name in taken or name.count(".") > (klass is not None) or d.parent is not finder.c.module and (klass is None or klass.parent is not finder.c.module):
             continue
         out.append(Wrapper(name, finder.signature(d), finder.ev.loc(d.node), tuple(sites), (None,) * len(sites), True))
     return tuple(out)
@@ -60,6 +62,8 @@ class MadeModelFinder:
                 return self._factory_call(expr.func.value, scope, wanted, depth + 1)  # `make_llm().with_structured_output(S)`
             if agent_model(expr) is not None:  # an agent or a crew over the model (`Agent(llm=make_llm())`)
                 return self._factory_call(agent_model(expr), scope, wanted, depth + 1)
+            if isinstance(expr.func, ast.Attribute) and isinstance(expr.func.value, ast.Name) and expr.func.value.id in wanted:
+                return expr, scope  # `Factory.create(...)`, `factory.create(...)`: another module's class or instance
             if isinstance(expr.func, ast.Attribute) and isinstance(expr.func.value, ast.Name):
                 return self._returned_by(expr.func, scope, wanted, depth)  # `self._make_agent(role)`: what the method returns
             # (a class called, `K().run()`, is an instance of a wrapper class: not a factory's model)
