@@ -243,3 +243,34 @@ def test_a_chat_model_made_by_another_modules_factory_class_or_its_instance(cli,
     })
     got = {(r["filename"], r["line"]): r["model"] for r in found if r["via"]}
     assert got == {("app/use.py", 5): "claude-haiku-4-5-20251001", ("app/use.py", 10): "claude-sonnet-4-5-20250929"}
+
+
+def test_a_strands_agent_made_by_another_modules_factory_requests_where_it_is_called(cli, tmp_path):
+    found = report_routes(cli, tmp_path, {
+        "shop/__init__.py": "",
+        "shop/agents.py": (
+            "from strands import Agent\n"
+            "from strands.models import BedrockModel\n\n\n"
+            "def make_agent(prompt):\n"
+            "    return Agent(model=BedrockModel(model_id='us.anthropic.claude-3-5-haiku-20241022-v1:0', max_tokens=700), system_prompt=prompt)\n"
+        ),
+        "shop/handler.py": (
+            "from shop.agents import make_agent\n"
+            "from shop.tools import make_tool\n\n\n"
+            "class Handler:\n"
+            "    def __init__(self):\n"
+            "        self.agent = make_agent('You sell shoes.')\n"
+            "        self.tool = make_tool()\n\n"
+            "    def handle(self, message):\n"
+            "        return self.agent(message)\n\n"
+            "    def search(self, words):\n"
+            "        return self.tool(words)\n\n\n"
+            "def once(message):\n"
+            "    agent = make_agent('Be brief.')\n"
+            "    return agent(message)\n"
+        ),
+        "shop/tools.py": "def make_tool():\n    return lambda words: words.split()\n",
+    })
+    got = sorted((f, line) for f, line, _, via in sites(found) if via is not None)
+    # the agent called where it is kept and where it is made; a tool another factory makes is no model
+    assert got == [("shop/handler.py", 11), ("shop/handler.py", 19)]

@@ -45,9 +45,12 @@ class MadeModelFinder:
         """(the factory's callees, its call, the call's scope) when this call invokes a
         chat model a call of a wanted name made."""
         func = record.node.func
-        if not isinstance(func, ast.Attribute) or not (func.attr in MODEL_INVOKES or func.attr in AGENT_INVOKES):
+        if isinstance(func, ast.Attribute) and (func.attr in MODEL_INVOKES or func.attr in AGENT_INVOKES):
+            found = self._factory_call(func.value, record.scope, wanted, 0)
+        elif isinstance(func, ast.Name) or isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name):
+            found = self._factory_call(func, record.scope, wanted, 0)  # the model or agent called: `agent(prompt)`
+        else:
             return None
-        found = self._factory_call(func.value, record.scope, wanted, 0)
         if found is None:
             return None
         call, scope = found
