@@ -274,3 +274,24 @@ def test_a_strands_agent_made_by_another_modules_factory_requests_where_it_is_ca
     got = sorted((f, line) for f, line, _, via in sites(found) if via is not None)
     # the agent called where it is kept and where it is made; a tool another factory makes is no model
     assert got == [("shop/handler.py", 11), ("shop/handler.py", 19)]
+
+
+def test_a_lazy_singleton_model_requests_where_it_is_invoked_not_where_it_is_fetched(cli, tmp_path):
+    found = report_routes(cli, tmp_path, {
+        "app/__init__.py": "",
+        "app/llm.py": (
+            "from langchain_openai import ChatOpenAI\n\n"
+            "_llm = None\n\n\n"
+            "def get_llm():\n"
+            "    global _llm\n"
+            "    if _llm is None:\n"
+            "        _llm = ChatOpenAI(model='gpt-4o-mini', max_tokens=200)\n"
+            "    return _llm\n"
+        ),
+        "app/use.py": (
+            "from app.llm import get_llm\n\n\n"
+            "def answer(q):\n    return get_llm().invoke(q)\n\n\n"
+            "def warm():\n    return get_llm()\n"
+        ),
+    })
+    assert sorted((f, line) for f, line, _, via in sites(found) if via is not None) == [("app/use.py", 5)]

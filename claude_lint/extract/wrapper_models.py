@@ -37,6 +37,8 @@ class ModelFinder:
                 bound = d.assigns.get(value.id, [])
                 if len(bound) == 1 and isinstance(bound[0], ast.expr) and holds(bound[0], node):
                     return "factory", d.name
+                if len(bound) == 2 and any(isinstance(b, Binding) and b.what == "global" for b in bound) and any(isinstance(b, ast.expr) and holds(b, node) for b in bound):
+                    return "factory", d.name  # a lazy singleton: `global _llm; if _llm is None: _llm = ChatOpenAI(...)`
         klass = d.klass
         if klass is not None and d.self_name is not None:
             for attr, entries in klass.self_attrs.items():
