@@ -410,6 +410,7 @@ class Invocation:
     # argument ("0", "1", or a keyword) -> (local, gateway) of the SDK client passed there, when
     # its construction is seen: what a wrapper's request on that parameter is sent to
     clients: Tuple[Tuple[str, bool, Optional[str]], ...] = ()
+    invoked: bool = False  # invokes the chat model a factory call made (`make_llm().invoke(x)`): reaches a `made` wrapper only
 
 
 @frozen
@@ -420,6 +421,7 @@ class Wrapper:
     loc: Loc  # the def
     requests: Tuple[CallSite, ...] = ()  # requests made in its body (their Param values are its parameters)
     messages: Tuple[Optional[str], ...] = ()  # per request: the parameter its messages list is, when it is one
+    made: bool = False  # a factory of the chat models `requests` are: a request where what it returns is invoked, not where it is called
 
 
 @frozen

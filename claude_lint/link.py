@@ -210,16 +210,16 @@ class Project(NameResolver, ValueResolver, OverrideResolver):
     # --- wrappers ----------------------------------------------------------------------
 
     def wrapper_calls(self) -> List[CallSite]:
-        """A call site for every call of a project wrapper and request it reaches: the
-        wrapper's request with the caller's arguments bound to its parameters, in the
-        caller's place and context."""
+        """A call site for every call of a project wrapper and request it reaches: the wrapper's request
+        with the caller's arguments bound to its parameters, in the caller's place and context."""
         out: List[CallSite] = []
         seen = set()
         unmade: List[Tuple[Invocation, str]] = []  # calls that made no request (yet)
         for path in list(self._tables):
             for table in list(self._tables[path].values()):
+                made = {w.name for w in table.functions if w.made}  # a factory's calls run where what it makes is run
                 for inv in table.invocations:
-                    sites = self._sites(inv, path)
+                    sites = () if inv.function in made else self._sites(inv, path)
                     if not sites:
                         unmade.append((inv, path))
                     for site in sites:
@@ -306,8 +306,8 @@ class Project(NameResolver, ValueResolver, OverrideResolver):
             found, on = self._dispatched(callee, path, receiver)
             for wpath, wrapper, bound in found:
                 key = (wpath, wrapper.name)
-                if key in seen or steps[0] >= MAX_STEPS:
-                    continue
+                if key in seen or steps[0] >= MAX_STEPS or wrapper.made != inv.invoked:
+                    continue  # (a factory's model requests where it is invoked, never where it is made)
                 steps[0] += 1
                 frame = self._bind(wrapper.signature, inv, bound, env, path)
                 inner = dict(env)

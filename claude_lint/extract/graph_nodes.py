@@ -10,7 +10,10 @@ TYPE_CHECKING = False  # typing is for the annotations alone
 if TYPE_CHECKING:
     from typing import Iterator, List, Optional, Tuple
 
+from dataclasses import replace
+
 from claude_lint.extract.chains import called_name
+from claude_lint.facts import Mapping, Wrapper
 from claude_lint.extract.scopes import Scope
 
 GRAPH_RUNS = frozenset({"invoke", "ainvoke", "stream", "astream", "batch", "abatch"})
@@ -27,12 +30,12 @@ class GraphFinder:
     def graph_nodes(self, receiver: ast.expr, scope: Scope) -> List[Tuple[ast.expr, Scope]]:
         """The node functions (each with the scope it is written in) that running `receiver`
         runs, when it is a graph compiled from a `StateGraph` of this file; [] otherwise."""
-        compiled = self._bound_value(receiver, scope)
+        return self._compiled_nodes(self._compiled((receiver, scope) if isinstance(receiver, ast.Call) else self._bound_value(receiver, scope), 0))
+
+    def _compiled_nodes(self, compiled: Optional[Tuple[ast.Call, Scope]]) -> List[Tuple[ast.expr, Scope]]:
         if compiled is None:
             return []
         value, where = compiled
-        if not (isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and value.func.attr == "compile"):
-            return []
         builder = value.func.value
         made = self._bound_value(builder, where) if isinstance(builder, (ast.Name, ast.Attribute)) else (builder, where)
         if made is None or not self._graph_made(made[0]):
@@ -61,11 +64,54 @@ class GraphFinder:
                 if handed:
                     yield handed, None
             return
-        for node, where in self.graph_nodes(func.value, record.scope) if not isinstance(func.value, ast.Call) else ():
+        for node, where in self.graph_nodes(func.value, record.scope):
             if called_name(node) in wanted:
                 handed = self.callees(node, where, False)
                 if handed:
                     yield handed, (len(record.node.args), "")
+
+    def graph_factories(self, known, names) -> Tuple[tuple, list]:
+        """The module-level functions of this file that return a compiled graph running a
+        wrapper, as factories (`Wrapper.made`: another module running what they return runs
+        the nodes), and their calls of those nodes (made where the graph is run, not here)."""
+        made, calls = [], []
+        taken = {k.name for k in known}
+        for d in self.defs.values() if "StateGraph" in self.text or "MessageGraph" in self.text else ():
+            if d.parent is not self.c.module or d.name in taken:
+                continue
+            compiled = next(filter(None, (self._compiled((r, d) if isinstance(r, ast.Call) else self._bound_value(r, d), 0) for r in d.returns[:MAX_HOPS] if isinstance(r, (ast.Call, ast.Name)))), None)
+            nodes = self._compiled_nodes(compiled)
+            record = next((r for r in self.c.calls if r.node is compiled[0]), None) if nodes else None
+            for node, where in nodes if record is not None else ():
+                callees = self.callees(node, where, False)
+                if any(self.local_def(c) in known for c in callees) or (names is not None and self.mentions(callees, names)):
+                    inv = self.invocation(record, callees, (len(record.node.args), ""))
+                    calls.append(replace(inv, kwargs=Mapping((), inv.loc), function=d.name))
+            if record is not None and any(c.function == d.name for c in calls):
+                made.append(Wrapper(d.name, self.signature(d), self.ev.loc(d.node), made=True))
+        return tuple(made), calls
+
+    def _compiled(self, made: Optional[Tuple[ast.expr, Scope]], depth: int) -> Optional[Tuple[ast.Call, Scope]]:
+        """The `builder.compile()` call a value is, or a function of this file returns (a graph
+        built in one function, `def build(): ... return g.compile()`, and run in another)."""
+        if made is None or depth > MAX_HOPS or not isinstance(made[0], ast.Call):
+            return None
+        value, where = made
+        func = value.func
+        if isinstance(func, ast.Attribute) and func.attr == "compile":
+            return value, where
+        d = None
+        if isinstance(func, ast.Name) and self._bound_as(self.ev.find(func.id, where) or where, func.id, "def"):
+            d = self.defs.get(self._qualified(self.ev.find(func.id, where), func.id))
+        elif isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name):
+            me = self._self_of(where)
+            d = self.defs.get(f"{me[1].name}.{func.attr}") if me is not None and func.value.id == me[0] else None
+        for returned in d.returns[:MAX_HOPS] if d is not None else ():
+            if isinstance(returned, ast.expr):
+                found = self._compiled((returned, d) if isinstance(returned, ast.Call) else self._bound_value(returned, d), depth + 1)
+                if found is not None:
+                    return found
+        return None
 
     def _lambda_of(self, receiver: ast.expr, scope: Scope) -> Optional[Tuple[ast.expr, Scope]]:
         """The function a LangChain `RunnableLambda(fn)` wraps (written there, or bound to the name run)."""

@@ -15,6 +15,7 @@ from claude_lint.extract.python_history import _past_head
 from claude_lint.extract.scopes import Binding, CallRecord, Collector, Scope, keyword
 from claude_lint.extract.walk import walk
 from claude_lint.extract.graph_nodes import GraphFinder
+from claude_lint.extract.made_models import MADE, MadeModelFinder
 from claude_lint.extract.wrapper_callees import CalleeFinder
 from claude_lint.extract.wrapper_receivers import HANDED
 from claude_lint.extract.wrapper_invocations import InvocationFinder
@@ -23,7 +24,7 @@ from claude_lint.extract.wrapper_shapes import DEFINED, MAX_CLASSES, submitted, 
 from claude_lint.facts import CallSite, Callee, ClassInfo, Invocation, Mapping, Param, Signature, Wrapper, WrapperTable
 
 
-class Finder(CalleeFinder, InvocationFinder, ModelFinder, GraphFinder):
+class Finder(CalleeFinder, InvocationFinder, ModelFinder, GraphFinder, MadeModelFinder):
     def __init__(self, path: str, abspath: str, text: str, collector: Collector, ev, history=None):
         self.path = path
         self.abspath = abspath
@@ -88,6 +89,8 @@ class Finder(CalleeFinder, InvocationFinder, ModelFinder, GraphFinder):
                     continue
                 if (owner is d or (owner.kind == "comprehension" and self.enclosing_def(owner) is d)) and n.id in tainted:
                     return True
+                if owner.kind == "module" and n.id in tainted:
+                    return True  # a module-level list d fills from its parameters (`history.append(prompt)`), then sends
                 if owner.kind == "function" and owner.name in owners and n.id in owner.params:
                     return True
         return False
@@ -281,7 +284,8 @@ class Finder(CalleeFinder, InvocationFinder, ModelFinder, GraphFinder):
         def inv(record, callees, reference) -> Invocation:
             key = (id(record), reference)
             if key not in built:
-                built[key] = self._passes_rebound(record, self.invocation(record, callees, reference), reference)
+                made = self.made_invoke(record, wanted) if reference == MADE else None
+                built[key] = self.made_invocation(record, *made) if made else self._passes_rebound(record, self.invocation(record, callees, reference), reference)
             return built[key]
 
         def scan() -> None:
@@ -299,11 +303,15 @@ class Finder(CalleeFinder, InvocationFinder, ModelFinder, GraphFinder):
                             local_calls.append((record, callees, target, reference))
                     elif names is not None and (self.mentions(callees, names) or any(c.target == HANDED and c.method in methods for c in callees)):
                         foreign.append((record, callees, reference))
+                made = self.made_invoke(record, wanted) if names is not None and (id(record), None) not in seen else None  # (not a wrapper's call)
+                if made is not None and (id(record), MADE) not in seen and self.mentions(made[0], names):
+                    seen.add((id(record), MADE))
+                    foreign.append((record, made[0], MADE))
 
         scan()
         for record, callees, reference in foreign:
             d = self.enclosing_def(record.scope)
-            if d is not None and d.name not in local and self._passes_on(record, d, inv(record, callees, reference), None, reference):
+            if d is not None and d.name not in local and (self._passes_on(record, d, inv(record, callees, reference), None, reference) or reference == MADE and self.invokes_for_callers(d)):
                 known.add(d)
         for _ in range(MAX_DEPTH):
             more = {last(d.name) for d in known} - wanted
@@ -329,6 +337,8 @@ class Finder(CalleeFinder, InvocationFinder, ModelFinder, GraphFinder):
         invocations = [inv(record, callees, reference) for record, callees, reference in foreign]
         invocations += [inv(record, callees, reference) for record, callees, target, reference in local_calls
                         if target in known or self._overridden(target, known) or self._overridden_elsewhere(target, names, methods)]
+        graphs, runs = self.graph_factories(known, names)  # a graph built here, run elsewhere
+        invocations += runs
         instances = self.instances()
         if not known and not invocations and not (names and (
             any(last(b.target) in names for c in self.klasses for b in self.bases(c))
@@ -343,7 +353,7 @@ class Finder(CalleeFinder, InvocationFinder, ModelFinder, GraphFinder):
             own = requests.get(d, [])
             functions.append(Wrapper(d.name, self.signature(d), self.ev.loc(d.node), tuple(site for site, _ in own), tuple(m for _, m in own)))
         invocations.sort(key=lambda v: (v.loc.row, v.loc.col) if v.loc is not None else (0, 0))
-        return WrapperTable(tuple(functions), tuple(invocations[:MAX_INVOCATIONS]), self.class_table(), instances)
+        return WrapperTable(tuple(functions) + graphs, tuple(invocations[:MAX_INVOCATIONS]), self.class_table(), instances)
 
     def _overridden(self, target: Scope, known: Set[Scope]) -> bool:
         """Is `target` a method (`Base._chat`) that a wrapper of a subclass of this file

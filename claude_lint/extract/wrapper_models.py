@@ -37,6 +37,8 @@ class ModelFinder:
                 bound = d.assigns.get(value.id, [])
                 if len(bound) == 1 and isinstance(bound[0], ast.expr) and holds(bound[0], node):
                     return "factory", d.name
+                if len(bound) == 2 and any(isinstance(b, Binding) and b.what == "global" for b in bound) and any(isinstance(b, ast.expr) and holds(b, node) for b in bound):
+                    return "factory", d.name  # a lazy singleton: `global _llm; if _llm is None: _llm = ChatOpenAI(...)`
         klass = d.klass
         if klass is not None and d.self_name is not None:
             for attr, entries in klass.self_attrs.items():
@@ -179,6 +181,8 @@ class ModelFinder:
             if me is not None and expr.value.id == me[0]:
                 return me[1].name, expr.attr
             return None
+        if isinstance(expr, ast.Call) and agent_model(expr) is not None:  # an agent or crew over a model: the model's key
+            return self._model_key(agent_model(expr), scope, depth + 1)
         if isinstance(expr, ast.Call) and isinstance(expr.func, ast.Name):  # `make_agent()`: what the factory returns
             owner = self.ev.find(expr.func.id, scope)
             return ("factory", self._qualified(owner, expr.func.id)) if owner is not None and self._bound_as(owner, expr.func.id, "def") else None

@@ -44,7 +44,8 @@ TASK_MAPS = frozenset({"map", "starmap"})
 MODEL_INVOKES = frozenset({
     "invoke", "ainvoke", "stream", "astream", "batch", "abatch", "predict", "apredict", "predict_messages", "generate", "agenerate",
     "run", "arun", "chat", "achat", "complete", "acomplete", "stream_chat", "astream_chat", "stream_complete", "astream_complete",
-    "run_sync", "run_stream",
+    "run_sync", "run_stream", "call", "acall",  # (CrewAI's LLM: `llm.call(messages)`)
+    "kickoff", "kickoff_async", "kickoff_for_each", "kickoff_for_each_async",  # a CrewAI crew over agents on a model
 })
 MODEL_THROUGH = frozenset({"with_structured_output", "bind", "bind_tools", "with_retry", "with_config", "with_fallbacks"})
 # A chain or agent made by the framework over a model it is handed (by these keywords, or by
@@ -55,6 +56,7 @@ CHAIN_MODEL_KEYWORDS = frozenset({"llm", "model", "chat_model", "language_model"
 # sends the model's requests when it is called (`agent(prompt)`), by these methods, and by
 # the tools that run a nested agent on its model (`agent.tool.use_llm(prompt=...)`).
 AGENTS = frozenset({"Agent"})
+CREWS = frozenset({"Crew"})  # CrewAI: its requests are those of its agents' model (`Crew(agents=[a], tasks=[t])`)
 # LangChain's and LangGraph's agent builders: the model by keyword, or first by position.
 AGENT_BUILDERS = frozenset({"create_agent", "create_react_agent", "create_tool_calling_agent", "create_openai_tools_agent", "create_openai_functions_agent", "create_structured_chat_agent"})
 AGENT_INVOKES = frozenset({"invoke_async", "stream_async", "structured_output", "structured_output_async"})
@@ -153,7 +155,11 @@ def holds(value: ast.expr, node: ast.AST) -> bool:
 def agent_model(value: object) -> Optional[ast.expr]:
     """The model an agent is built over: `Agent(model=m, ...)`'s m, `create_agent(m, ...)`'s."""
     if isinstance(value, ast.Call) and called_name(value.func) in AGENTS:
-        return next((k.value for k in value.keywords if k.arg == "model"), None)
+        return next((k.value for k in value.keywords if k.arg in ("model", "llm")), None)  # (CrewAI's `llm=`)
+    if isinstance(value, ast.Call) and called_name(value.func) in CREWS:
+        agents = next((k.value for k in value.keywords if k.arg == "agents"), None)
+        first = agents.elts[0] if isinstance(agents, (ast.List, ast.Tuple)) and agents.elts else None
+        return first if first is not None and not isinstance(first, ast.Starred) else next((k.value for k in value.keywords if k.arg == "manager_llm"), None)
     if isinstance(value, ast.Call) and called_name(value.func) in AGENT_BUILDERS:
         found = next((k.value for k in value.keywords if k.arg in ("model", "llm")), None)
         return found if found is not None or not value.args or isinstance(value.args[0], ast.Starred) else value.args[0]

@@ -29,7 +29,10 @@ TYPE_CHECKING = False  # typing is for the annotations alone: its import was 7% 
 if TYPE_CHECKING:
     from typing import Callable, Dict, FrozenSet, Iterable, List, Optional, Set, Tuple
 
+from dataclasses import replace
+
 from claude_lint.extract import passed_models, sdk
+from claude_lint.extract.made_models import factory_wrappers
 from claude_lint.extract.scopes import CallRecord, Scope
 from claude_lint.extract.wrapper_receivers import distinctive
 from claude_lint.extract.wrapper_finder import Finder
@@ -84,9 +87,13 @@ def summarise(ex, found: List[Tuple[CallRecord, List[CallSite]]]) -> Optional[Wr
     if held or factories:
         for d, site, messages in finder.invoked_models(held, factories):
             requests.setdefault(d, []).append((site, messages))
+    # a factory's model is invoked by other modules too (extract/made_models.py)
+    made = factory_wrappers(finder, factories, {d.name for d in requests}) if factories else ()
+    alone = WrapperTable(made, (), finder.class_table(), finder.instances()) if made and any("." in w.name for w in made) else WrapperTable(made)
     if not requests:
-        return None
-    return finder.table(requests, None, frozenset())
+        return alone if made else None
+    table = finder.table(requests, None, frozenset())
+    return replace(table, functions=table.functions + made) if made and table is not None else table or (alone if made else None)
 
 
 def snake_case(klass: str) -> str:

@@ -1,0 +1,117 @@
+"""Chat models made by another module's factory and invoked here.
+
+A module-level function that returns a chat model it builds (`def make_llm(): return
+ChatOpenAI(...)`) requests nothing when it is called: the model makes its request where it
+is invoked. Its file's table keeps it as a factory (`Wrapper.made`, phase 1: `factories`);
+a file of the project that invokes what it returns (`make_llm().invoke(x)`, `llm =
+make_llm()` ... `llm.invoke(x)`, `self.llm = make_llm()` ... `self.llm.invoke(x)`) makes
+that model's request there (`Invocation.invoked`, phase 2), with the factory call's
+arguments bound to the factory's parameters. A plain call of the factory is no request,
+and an invoke reaches a factory only (link checks both)."""
+from __future__ import annotations
+
+import ast
+from dataclasses import replace
+TYPE_CHECKING = False  # typing is for the annotations alone
+if TYPE_CHECKING:
+    from typing import Dict, List, Optional, Set, Tuple
+
+from claude_lint.extract.scopes import CallRecord, Scope
+from claude_lint.extract.wrapper_shapes import AGENT_INVOKES, MODEL_INVOKES, MODEL_THROUGH, agent_model
+from claude_lint.facts import CallSite, Callee, Invocation, Wrapper
+
+MAX_HOPS = 6  # names, attributes and runnables followed back to the factory call
+MADE = (-2, "made")  # the reference of an invoke of what a factory returned
+
+
+def factory_wrappers(finder, factories: Dict[str, List[CallSite]], taken: Set[str]) -> Tuple[Wrapper, ...]:
+    """The module-level factories of chat models of a file, as wrappers another module's
+    invoke reaches (none already a wrapper of its own requests)."""
+    out = []
+    for name, sites in sorted(factories.items()):
+        d = finder.defs.get(name)
+        # a module-level function, or a method of a module-level class (`LLMFactory.create()`)
+        klass = d.parent if d is not None and d.parent is not None and d.parent.kind == "class" else None
+        if d is None or name in taken or name.count(".") > (klass is not None) or d.parent is not finder.c.module and (klass is None or klass.parent is not finder.c.module):
+            continue
+        out.append(Wrapper(name, finder.signature(d), finder.ev.loc(d.node), tuple(sites), (None,) * len(sites), True))
+    return tuple(out)
+
+
+class MadeModelFinder:
+    """Invokes of what another module's factory returns. A mixin of `Finder`."""
+
+    def made_invoke(self, record: CallRecord, wanted: Set[str]) -> Optional[Tuple[Tuple[Callee, ...], ast.Call, Scope]]:
+        """(the factory's callees, its call, the call's scope) when this call invokes a
+        chat model a call of a wanted name made."""
+        func = record.node.func
+        if isinstance(func, ast.Attribute) and (func.attr in MODEL_INVOKES or func.attr in AGENT_INVOKES):
+            found = self._factory_call(func.value, record.scope, wanted, 0)
+        elif isinstance(func, ast.Name) or isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name):
+            found = self._factory_call(func, record.scope, wanted, 0)  # the model or agent called: `agent(prompt)`
+        else:
+            return None
+        if found is None:
+            return None
+        call, scope = found
+        callees = self.callees(call.func, scope)
+        return (callees, call, scope) if callees else None
+
+    def _factory_call(self, expr: ast.expr, scope: Scope, wanted: Set[str], depth: int) -> Optional[Tuple[ast.Call, Scope]]:
+        if depth > MAX_HOPS:
+            return None
+        if isinstance(expr, ast.Call):
+            if isinstance(expr.func, ast.Attribute) and expr.func.attr in MODEL_THROUGH:
+                return self._factory_call(expr.func.value, scope, wanted, depth + 1)  # `make_llm().with_structured_output(S)`
+            if agent_model(expr) is not None:  # an agent or a crew over the model (`Agent(llm=make_llm())`)
+                return self._factory_call(agent_model(expr), scope, wanted, depth + 1)
+            if isinstance(expr.func, ast.Attribute) and isinstance(expr.func.value, ast.Name) and expr.func.value.id in wanted:
+                return expr, scope  # `Factory.create(...)`, `factory.create(...)`: another module's class or instance
+            if isinstance(expr.func, ast.Attribute) and isinstance(expr.func.value, ast.Name):
+                return self._returned_by(expr.func, scope, wanted, depth)  # `self._make_agent(role)`: what the method returns
+            # (a class called, `K().run()`, is an instance of a wrapper class: not a factory's model)
+            return (expr, scope) if isinstance(expr.func, ast.Name) and expr.func.id in wanted and not expr.func.id[:1].isupper() else None
+        if isinstance(expr, ast.BinOp) and isinstance(expr.op, ast.BitOr):  # `prompt | llm | parser`
+            return self._factory_call(expr.left, scope, wanted, depth + 1) or self._factory_call(expr.right, scope, wanted, depth + 1)
+        if isinstance(expr, ast.Name):
+            owner = self.ev.find(expr.id, scope)
+            bound = owner.assigns.get(expr.id, []) if owner is not None else []
+            if len(bound) == 1 and isinstance(bound[0], ast.expr):
+                return self._factory_call(bound[0], owner, wanted, depth + 1)
+            return None
+        if isinstance(expr, ast.Attribute) and isinstance(expr.value, ast.Name):
+            me = self._self_of(scope)
+            entries = me[1].self_attrs.get(expr.attr, []) if me is not None and expr.value.id == me[0] else []
+            if len(entries) == 1 and isinstance(entries[0][0], ast.expr):
+                value, method, _ = entries[0]
+                return self._factory_call(value, method, wanted, depth + 1)
+        return None
+
+    def _returned_by(self, func: ast.Attribute, scope: Scope, wanted: Set[str], depth: int) -> Optional[Tuple[ast.Call, Scope]]:
+        me = self._self_of(scope)
+        d = self.defs.get(f"{me[1].name}.{func.attr}") if me is not None and func.value.id == me[0] else None
+        for value in d.returns[:MAX_HOPS] if d is not None else ():
+            found = self._factory_call(value, d, wanted, depth + 1) if isinstance(value, ast.expr) else None
+            if found is not None:
+                return found
+        return None
+
+    def invokes_for_callers(self, d: Scope) -> bool:
+        """A function invoking a model is its request for its callers as one making the request
+        itself is (`wrappers.summarise`): a method, one without parameters, or one reading them
+        (a crew's task written from the prompt, which the invoke itself does not take)."""
+        return d.self_name is not None or not d.params or self.reads_any_param(d)
+
+    def made_invocation(self, record: CallRecord, callees: Tuple[Callee, ...], call: ast.Call, scope: Scope) -> Invocation:
+        """The invoke as a call of the factory: in the invoke's place and context, with the
+        factory call's arguments."""
+        inv = self.invocation(record, callees, None)
+        loc = inv.loc
+        args: List[object] = []
+        star = False
+        for a in call.args:
+            if isinstance(a, ast.Starred):
+                star = True
+                break
+            args.append(self.ev.value(a, scope))
+        return replace(inv, args=tuple(args), kwargs=self.ev.kwargs(call, scope, 0, loc), star=star, histories=(), sources=(), built=None, clients=(), invoked=True)
