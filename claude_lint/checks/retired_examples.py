@@ -191,8 +191,25 @@ TABLE_FIRES = [
     # a request dict whose model an unknown update may override: the written one is sent otherwise
     HEAD + "def ask(q, extra):\n    params = {'model': 'claude-3-opus-20240229', 'max_tokens': 300, 'messages': []}\n"
     "    params.update(extra)\n    return client.messages.create(**params)\n",
+    # another module's table (or one of its inner tables) looked up by a run-time key: reported where the ID is written
+    Invalid({"app/choices.py": "MODELS = {'fast': 'claude-3-haiku-20240307', 'smart': 'claude-sonnet-4-6'}\n",
+             "app/ask.py": HEAD + "from app.choices import MODELS\ndef ask(q, pick):\n"
+                           "    return client.messages.create(model=MODELS[pick], max_tokens=300, messages=[])\n"},
+            path="app/choices.py", row=1, message="Model claude-3-haiku-20240307 was retired"),
+    Invalid({"app/choices.py": "MODELS = {'hosted': {'fast': 'claude-3-haiku-20240307'}, 'local': {'small': 'llama3'}}\n",
+             "app/ask.py": HEAD + "from app.choices import MODELS\ndef ask(q, pick):\n"
+                           "    return client.messages.create(model=MODELS['hosted'][pick], max_tokens=300, messages=[])\n"},
+            path="app/choices.py", row=1, message="Model claude-3-haiku-20240307 was retired"),
 ]
 TABLE_SILENT = [
+    # another module's table looked up by a written key: only that entry is sent
+    {"app/choices.py": "MODELS = {'fast': 'claude-3-haiku-20240307', 'smart': 'claude-sonnet-4-6'}\n",
+     "app/ask.py": HEAD + "from app.choices import MODELS\nclient.messages.create(model=MODELS['smart'], max_tokens=300, messages=[])\n"},
+    # another module's list picked by a run-time index, or its table of current models
+    {"app/choices.py": "MODELS = ['claude-3-haiku-20240307', 'claude-sonnet-4-6']\nCURRENT = {'fast': 'claude-haiku-4-5'}\n",
+     "app/ask.py": HEAD + "from app.choices import CURRENT, MODELS\ndef ask(i, pick):\n"
+                   "    client.messages.create(model=MODELS[i], max_tokens=300, messages=[])\n"
+                   "    return client.messages.create(model=CURRENT[pick], max_tokens=300, messages=[])\n"},
     # the update sets the model: the written one is never sent
     HEAD + "def ask(q, extra):\n    params = {'model': 'claude-3-opus-20240229', 'max_tokens': 300, 'messages': []}\n"
     "    params.update(model='claude-sonnet-4-6')\n    return client.messages.create(**params)\n",

@@ -234,6 +234,11 @@ def table_options(ev, table: ast.expr, scope: Scope, depth: int) -> tuple:
     value = ev.value(table, scope, depth + 1)
     if isinstance(value, Mapping) and not value.open and 0 < len(value.entries) <= MAX_TABLE:
         return tuple(v for k, v in value.entries if k is not None)
+    if isinstance(value, Ref) or (isinstance(value, Transform) and value.op.startswith("getitem:") and isinstance(value.inner, Ref)):
+        root = table.value if isinstance(table, ast.Subscript) else table
+        if isinstance(root, ast.Name) and ("name", root.id) in scope.mutated | getattr(ev.find(root.id, scope), "mutated", set()):
+            return ()  # changed here before it is read
+        return (Transform(ANY_ITEM, value, value.loc),)  # another module's table (`from config import MODELS`): link reads it
     written, where = table, scope
     if isinstance(table, ast.Name):
         owner = ev.find(table.id, scope)
@@ -244,6 +249,21 @@ def table_options(ev, table: ast.expr, scope: Scope, depth: int) -> tuple:
     if not isinstance(written, ast.Dict) or not 0 < len(written.keys) <= MAX_TABLE or any(k is None for k in written.keys):
         return ()
     return tuple(ev.value(v, where, depth + 1) for v in written.values)
+
+
+ANY_ITEM = "anyitem"  # a Transform's op: any value of the table link finds (looked up by a run-time key)
+
+
+def table_item(op: str, table: object, loc: Optional[Loc]) -> object:
+    """What link reads of another module's table: the item a written key names ("getitem:" + key),
+    or any of its values for a run-time key (`ANY_ITEM`, as `table_options` reads a table of the file)."""
+    if op == ANY_ITEM:
+        entries = table.entries if isinstance(table, Mapping) and not table.open else ()
+        if not 0 < len(entries) <= MAX_TABLE:
+            return Unknown("looked up by a run-time key", loc)
+        return OneOf("looked up by a run-time key", loc, tuple(v for k, v in entries if k is not None))
+    found = table.get(op[len("getitem:"):]) if isinstance(table, Mapping) else None
+    return found if found is not None else Unknown("subscript", loc)
 
 
 def is_lookup(expr: ast.expr) -> bool:
