@@ -327,3 +327,23 @@ STATE_SILENT = [
     # every return builds the state with its own model: the default is never what it holds
     STATE.format(body="        return ConversationState(channel=key, model='claude-sonnet-4-6')\n"),
 ]
+
+# An object of a class that keeps its model in `self` (no declared field), got by its return
+# annotation or handed in annotated: what `__init__` sets, and what the file assigns to objects of
+# that class (a chat's /model command picking from a table).
+SESSION = ("import os\n" + HEAD + "class Chat:\n    def __init__(self):\n        self.model = os.getenv('CHAT_MODEL', {start!r})\n"
+           "chats = {{}}\ndef chat_for(uid) -> Chat:\n    return chats.setdefault(uid, Chat())\n"
+           "MENU = {{'fast': 'claude-haiku-4-5', 'deep': {deep!r}}}\n"
+           "def choose(uid, key):\n    chat = chat_for(uid)\n    chat.model = MENU.get(key, 'claude-haiku-4-5')\n"
+           "def reply(uid, text):\n    chat = chat_for(uid)\n"
+           "    return client.messages.create(model=chat.model, max_tokens=300, messages=[{{'role': 'user', 'content': text}}])\n")
+STATE_FIRES += [
+    Invalid(SESSION.format(start="claude-3-opus-20240229", deep="claude-opus-4-8"), row=6, message="Model claude-3-opus-20240229 was retired"),
+    Invalid(SESSION.format(start="claude-sonnet-4-6", deep="claude-3-opus-20240229"), row=10, message="Model claude-3-opus-20240229 was retired"),
+]
+STATE_SILENT += [
+    SESSION.format(start="claude-sonnet-4-6", deep="claude-opus-4-8"),
+    # a retired model set on an object of another class: not what a Chat holds
+    SESSION.format(start="claude-sonnet-4-6", deep="claude-opus-4-8") + "class Draft:\n    pass\n"
+    "def draft() -> Draft:\n    return Draft()\ndef old():\n    d = draft()\n    d.model = 'claude-3-opus-20240229'\n",
+]

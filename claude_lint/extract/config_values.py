@@ -11,6 +11,7 @@ if TYPE_CHECKING:
     from typing import Optional
 
 from claude_lint.bounds import MAX_OPTIONS
+from claude_lint.extract import object_fields
 from claude_lint.extract.arguments import positional
 from claude_lint.extract.bindings import Binding, Scope
 from claude_lint.facts import FileRead, Lit, Loc, Mapping, OneOf, Param, Ref, Text, Transform, Unknown
@@ -132,10 +133,10 @@ def handed_field(ev, name: str, attr: str, owner: Scope, depth: int, loc: Option
     A name bound once to what a function of this file returns (`conv = self.get(key)`, `def
     get(self, key) -> ConversationState`) is read the same way, by the return annotation."""
     if name in owner.params and not owner.assigns.get(name):
-        annotation = _class_named(owner.annotations.get(name))
+        annotation = object_fields.class_named(owner.annotations.get(name))
         why = f"{name}.{attr} of the {annotation} passed in"
     else:
-        annotation = _class_returned(ev, name, attr, owner)
+        annotation = object_fields.class_returned(ev, name, attr, owner)
         why = f"{name}.{attr} of the {annotation} returned"
     if annotation is None:
         return None
@@ -153,54 +154,11 @@ def handed_field(ev, name: str, attr: str, owner: Scope, depth: int, loc: Option
     if len(bound) != 1 or not (isinstance(bound[0], Binding) and bound[0].what == "class"):
         return None
     klass_scope = next((s for s in ev.all_scopes if s.parent is home and s.kind == "class" and s.name.rsplit(".", 1)[-1] == annotation), None)
-    if klass_scope is None or attr not in klass_scope.assigns:
+    if klass_scope is None:
         return None
+    if attr not in klass_scope.assigns:  # kept in `self` by a method, perhaps set on the object elsewhere in the file
+        return object_fields.kept(ev, annotation, attr, klass_scope, why, depth, loc)
     return OneOf(why, loc, (ev.name(attr, klass_scope, depth + 1, loc),))
-
-
-def _class_returned(ev, name: str, attr: str, owner: Scope) -> Optional[str]:
-    """The class a name holds by the return annotation of the one function of this file whose
-    call it is bound to: `self.get(key)` (a method of the class) or `get_state(key)`. None when
-    every `return` builds the instance with `attr` given: the default is then never what it holds."""
-    if name in owner.params:
-        return None
-    bound = owner.assigns.get(name, [])
-    if len(bound) != 1 or not isinstance(bound[0], ast.Call):
-        return None
-    func = bound[0].func
-    if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id == owner.self_name and owner.klass is not None:
-        parent, called = owner.klass, func.attr
-    elif isinstance(func, ast.Name):
-        parent = ev.find(func.id, owner)
-        found = parent.assigns.get(func.id, []) if parent is not None else []
-        if len(found) != 1 or not (isinstance(found[0], Binding) and found[0].what == "def"):
-            return None
-        called = func.id
-    else:
-        return None
-    defs = [s for s in ev.all_scopes if s.parent is parent and s.kind == "function" and s.name.rsplit(".", 1)[-1] == called]
-    if len(defs) != 1 or not isinstance(defs[0].node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-        return None
-    klass = _class_named(defs[0].node.returns)
-    built = [r for r in defs[0].returns if isinstance(r, ast.Call) and isinstance(r.func, ast.Name) and r.func.id == klass
-             and (r.args or any(k.arg in (attr, None) for k in r.keywords))]
-    if defs[0].returns and len(built) == len(defs[0].returns):
-        return None
-    return klass
-
-
-def _class_named(annotation: Optional[ast.expr]) -> Optional[str]:
-    """The class an annotation names: `Settings`, `"Settings"`, `Optional[Settings]`, `Settings | None`."""
-    if isinstance(annotation, ast.Constant) and isinstance(annotation.value, str) and annotation.value.isidentifier():
-        return annotation.value
-    if isinstance(annotation, ast.Subscript) and isinstance(annotation.value, ast.Name) and annotation.value.id == "Optional":
-        return _class_named(annotation.slice)
-    if isinstance(annotation, ast.BinOp) and isinstance(annotation.op, ast.BitOr):
-        sides = [s for s in (annotation.left, annotation.right) if not (isinstance(s, ast.Constant) and s.value is None)]
-        return _class_named(sides[0]) if len(sides) == 1 else None
-    if isinstance(annotation, ast.Name) and annotation.id[:1].isupper():
-        return annotation.id
-    return None
 
 
 def looked_up(ev, node: ast.Call, scope: Scope, depth: int, loc: Optional[Loc]) -> Optional[OneOf]:
