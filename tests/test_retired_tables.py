@@ -47,3 +47,17 @@ def test_silent_for_a_table_the_reading_module_changes(tmp_path):
     ask = (HEAD + "from pkg.table import PICKS\ndef ask(kind, more):\n    PICKS.update(more)\n"
            "    return client.messages.create(model=PICKS[kind], max_tokens=300, messages=[])\n")
     assert _found(tmp_path, {"pkg/__init__.py": "", "pkg/table.py": TABLE, "pkg/ask.py": ask}) == []
+
+
+def test_get_with_a_run_time_key_reads_every_value_and_the_fallback(tmp_path):
+    ask = (HEAD + "from pkg.table import PICKS\ndef ask(kind):\n"
+           "    return client.messages.create(model=PICKS.get(kind, 'claude-3-opus-20240229'), max_tokens=300, messages=[])\n")
+    found = _found(tmp_path, {"pkg/__init__.py": "", "pkg/table.py": TABLE, "pkg/ask.py": ask})
+    assert sorted((d.loc.path.rsplit("/", 1)[-1], d.loc.row) for d in found) == [("ask.py", 5), ("table.py", 2), ("table.py", 4)]
+
+
+def test_silent_for_get_of_a_current_table_or_of_a_module(tmp_path):
+    table = "PICKS = {'quick': 'claude-haiku-4-5', 'deep': 'claude-opus-4-8'}\n"
+    ask = (HEAD + "import requests\nfrom pkg.table import PICKS\ndef ask(kind, url):\n    requests.get(url)\n"
+           "    return client.messages.create(model=PICKS.get(kind), max_tokens=300, messages=[])\n")
+    assert _found(tmp_path, {"pkg/__init__.py": "", "pkg/table.py": table, "pkg/ask.py": ask}) == []

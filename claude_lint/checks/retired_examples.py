@@ -200,6 +200,9 @@ TABLE_FIRES = [
              "app/ask.py": HEAD + "from app.choices import MODELS\ndef ask(q, pick):\n"
                            "    return client.messages.create(model=MODELS['hosted'][pick], max_tokens=300, messages=[])\n"},
             path="app/choices.py", row=1, message="Model claude-3-haiku-20240307 was retired"),
+    {"app/choices.py": "MODELS = {'fast': 'claude-3-haiku-20240307', 'smart': 'claude-sonnet-4-6'}\n",
+     "app/ask.py": HEAD + "from app.choices import MODELS\ndef ask(q, pick):\n"
+                   "    return client.messages.create(model=MODELS.get(pick, 'claude-sonnet-4-6'), max_tokens=300, messages=[])\n"},
 ]
 TABLE_SILENT = [
     # another module's table looked up by a written key: only that entry is sent

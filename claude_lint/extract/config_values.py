@@ -30,6 +30,10 @@ def getter(ev, node: ast.Call, qual: str, scope: Scope, depth: int, loc: Optiona
     if picked is not None:
         return picked
     func = node.func
+    if qual and qual not in DEFAULT_GETTERS and isinstance(func, ast.Attribute) and func.attr == "get" and isinstance(func.value, ast.Name):
+        table = looked_up(ev, node, scope, depth, loc)  # `MODELS.get(tier, "...")` of another module's table
+        if table is not None:
+            return table
     is_getter = qual in DEFAULT_GETTERS or (not qual and isinstance(func, ast.Attribute) and func.attr == "get")
     if not is_getter or not node.args or not isinstance(node.args[0], ast.Constant) or not isinstance(node.args[0].value, str):
         return looked_up(ev, node, scope, depth, loc) if is_getter and not qual else field_default(ev, node, qual, scope, depth)
