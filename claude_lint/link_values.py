@@ -249,9 +249,8 @@ class ValueResolver:
         if value.op.startswith(marked_copies.COPY_OP):  # an inherited helper of another module (link_overrides)
             return self.inherited_copy(value, depth)
         inner = self.resolve(value.inner, depth + 1)
-        if value.op.startswith("getitem:"):
-            found = inner.get(value.op[len("getitem:"):]) if isinstance(inner, Mapping) else None
-            return found if found is not None else Unknown("subscript", value.loc)
+        if value.op.startswith("getitem:") or value.op == config_values.ANY_ITEM:  # an item of a table: the one its key names, or any
+            return config_values.table_item(value.op, inner, value.loc)
         if value.op.startswith(config_values.INI_OPTION):
             found = self.__dict__.setdefault("_ini", {})  # a file's option read in many places is looked up once
             key = (getattr(inner, "loc", None), value.op)

@@ -58,8 +58,8 @@ class RetiredModel(Rule):
     item of a written list a loop runs over, the field default of a settings object a
     function is handed (`def run(settings: Settings)`) or gets from a function of the file
     annotated to return it (`conv = self.get(key)`), a dataclass or pydantic field,
-    `Field(default="...")` too), the values of a table looked up with `.get(tier, "...")`
-    or `[provider]` by a run-time key, in the module or through another module's helper
+    `Field(default="...")` too, or what its class sets in `self` and the file assigns to such objects), the values of a table looked up with `.get(tier, "...")`
+    or `[provider]` by a run-time key, in the module, in another module's table or through its helper
     (also one a package re-exports), either of
     the request dicts written in two branches and spread into the call, any of the
     values an attribute is assigned in several places, any value a Streamlit app keeps in

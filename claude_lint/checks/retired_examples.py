@@ -191,8 +191,28 @@ TABLE_FIRES = [
     # a request dict whose model an unknown update may override: the written one is sent otherwise
     HEAD + "def ask(q, extra):\n    params = {'model': 'claude-3-opus-20240229', 'max_tokens': 300, 'messages': []}\n"
     "    params.update(extra)\n    return client.messages.create(**params)\n",
+    # another module's table (or one of its inner tables) looked up by a run-time key: reported where the ID is written
+    Invalid({"app/choices.py": "MODELS = {'fast': 'claude-3-haiku-20240307', 'smart': 'claude-sonnet-4-6'}\n",
+             "app/ask.py": HEAD + "from app.choices import MODELS\ndef ask(q, pick):\n"
+                           "    return client.messages.create(model=MODELS[pick], max_tokens=300, messages=[])\n"},
+            path="app/choices.py", row=1, message="Model claude-3-haiku-20240307 was retired"),
+    Invalid({"app/choices.py": "MODELS = {'hosted': {'fast': 'claude-3-haiku-20240307'}, 'local': {'small': 'llama3'}}\n",
+             "app/ask.py": HEAD + "from app.choices import MODELS\ndef ask(q, pick):\n"
+                           "    return client.messages.create(model=MODELS['hosted'][pick], max_tokens=300, messages=[])\n"},
+            path="app/choices.py", row=1, message="Model claude-3-haiku-20240307 was retired"),
+    {"app/choices.py": "MODELS = {'fast': 'claude-3-haiku-20240307', 'smart': 'claude-sonnet-4-6'}\n",
+     "app/ask.py": HEAD + "from app.choices import MODELS\ndef ask(q, pick):\n"
+                   "    return client.messages.create(model=MODELS.get(pick, 'claude-sonnet-4-6'), max_tokens=300, messages=[])\n"},
 ]
 TABLE_SILENT = [
+    # another module's table looked up by a written key: only that entry is sent
+    {"app/choices.py": "MODELS = {'fast': 'claude-3-haiku-20240307', 'smart': 'claude-sonnet-4-6'}\n",
+     "app/ask.py": HEAD + "from app.choices import MODELS\nclient.messages.create(model=MODELS['smart'], max_tokens=300, messages=[])\n"},
+    # another module's list picked by a run-time index, or its table of current models
+    {"app/choices.py": "MODELS = ['claude-3-haiku-20240307', 'claude-sonnet-4-6']\nCURRENT = {'fast': 'claude-haiku-4-5'}\n",
+     "app/ask.py": HEAD + "from app.choices import CURRENT, MODELS\ndef ask(i, pick):\n"
+                   "    client.messages.create(model=MODELS[i], max_tokens=300, messages=[])\n"
+                   "    return client.messages.create(model=CURRENT[pick], max_tokens=300, messages=[])\n"},
     # the update sets the model: the written one is never sent
     HEAD + "def ask(q, extra):\n    params = {'model': 'claude-3-opus-20240229', 'max_tokens': 300, 'messages': []}\n"
     "    params.update(model='claude-sonnet-4-6')\n    return client.messages.create(**params)\n",
@@ -309,4 +329,24 @@ STATE_FIRES = [
 STATE_SILENT = [
     # every return builds the state with its own model: the default is never what it holds
     STATE.format(body="        return ConversationState(channel=key, model='claude-sonnet-4-6')\n"),
+]
+
+# An object of a class that keeps its model in `self` (no declared field), got by its return
+# annotation or handed in annotated: what `__init__` sets, and what the file assigns to objects of
+# that class (a chat's /model command picking from a table).
+SESSION = ("import os\n" + HEAD + "class Chat:\n    def __init__(self):\n        self.model = os.getenv('CHAT_MODEL', {start!r})\n"
+           "chats = {{}}\ndef chat_for(uid) -> Chat:\n    return chats.setdefault(uid, Chat())\n"
+           "MENU = {{'fast': 'claude-haiku-4-5', 'deep': {deep!r}}}\n"
+           "def choose(uid, key):\n    chat = chat_for(uid)\n    chat.model = MENU.get(key, 'claude-haiku-4-5')\n"
+           "def reply(uid, text):\n    chat = chat_for(uid)\n"
+           "    return client.messages.create(model=chat.model, max_tokens=300, messages=[{{'role': 'user', 'content': text}}])\n")
+STATE_FIRES += [
+    Invalid(SESSION.format(start="claude-3-opus-20240229", deep="claude-opus-4-8"), row=6, message="Model claude-3-opus-20240229 was retired"),
+    Invalid(SESSION.format(start="claude-sonnet-4-6", deep="claude-3-opus-20240229"), row=10, message="Model claude-3-opus-20240229 was retired"),
+]
+STATE_SILENT += [
+    SESSION.format(start="claude-sonnet-4-6", deep="claude-opus-4-8"),
+    # a retired model set on an object of another class: not what a Chat holds
+    SESSION.format(start="claude-sonnet-4-6", deep="claude-opus-4-8") + "class Draft:\n    pass\n"
+    "def draft() -> Draft:\n    return Draft()\ndef old():\n    d = draft()\n    d.model = 'claude-3-opus-20240229'\n",
 ]

@@ -11,6 +11,7 @@ if TYPE_CHECKING:
     from typing import Optional
 
 from claude_lint.bounds import MAX_OPTIONS
+from claude_lint.extract import object_fields
 from claude_lint.extract.arguments import positional
 from claude_lint.extract.bindings import Binding, Scope
 from claude_lint.facts import FileRead, Lit, Loc, Mapping, OneOf, Param, Ref, Text, Transform, Unknown
@@ -29,6 +30,10 @@ def getter(ev, node: ast.Call, qual: str, scope: Scope, depth: int, loc: Optiona
     if picked is not None:
         return picked
     func = node.func
+    if qual and qual not in DEFAULT_GETTERS and isinstance(func, ast.Attribute) and func.attr == "get" and isinstance(func.value, ast.Name):
+        table = looked_up(ev, node, scope, depth, loc)  # `MODELS.get(tier, "...")` of another module's table
+        if table is not None:
+            return table
     is_getter = qual in DEFAULT_GETTERS or (not qual and isinstance(func, ast.Attribute) and func.attr == "get")
     if not is_getter or not node.args or not isinstance(node.args[0], ast.Constant) or not isinstance(node.args[0].value, str):
         return looked_up(ev, node, scope, depth, loc) if is_getter and not qual else field_default(ev, node, qual, scope, depth)
@@ -132,10 +137,10 @@ def handed_field(ev, name: str, attr: str, owner: Scope, depth: int, loc: Option
     A name bound once to what a function of this file returns (`conv = self.get(key)`, `def
     get(self, key) -> ConversationState`) is read the same way, by the return annotation."""
     if name in owner.params and not owner.assigns.get(name):
-        annotation = _class_named(owner.annotations.get(name))
+        annotation = object_fields.class_named(owner.annotations.get(name))
         why = f"{name}.{attr} of the {annotation} passed in"
     else:
-        annotation = _class_returned(ev, name, attr, owner)
+        annotation = object_fields.class_returned(ev, name, attr, owner)
         why = f"{name}.{attr} of the {annotation} returned"
     if annotation is None:
         return None
@@ -153,54 +158,11 @@ def handed_field(ev, name: str, attr: str, owner: Scope, depth: int, loc: Option
     if len(bound) != 1 or not (isinstance(bound[0], Binding) and bound[0].what == "class"):
         return None
     klass_scope = next((s for s in ev.all_scopes if s.parent is home and s.kind == "class" and s.name.rsplit(".", 1)[-1] == annotation), None)
-    if klass_scope is None or attr not in klass_scope.assigns:
+    if klass_scope is None:
         return None
+    if attr not in klass_scope.assigns:  # kept in `self` by a method, perhaps set on the object elsewhere in the file
+        return object_fields.kept(ev, annotation, attr, klass_scope, why, depth, loc)
     return OneOf(why, loc, (ev.name(attr, klass_scope, depth + 1, loc),))
-
-
-def _class_returned(ev, name: str, attr: str, owner: Scope) -> Optional[str]:
-    """The class a name holds by the return annotation of the one function of this file whose
-    call it is bound to: `self.get(key)` (a method of the class) or `get_state(key)`. None when
-    every `return` builds the instance with `attr` given: the default is then never what it holds."""
-    if name in owner.params:
-        return None
-    bound = owner.assigns.get(name, [])
-    if len(bound) != 1 or not isinstance(bound[0], ast.Call):
-        return None
-    func = bound[0].func
-    if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id == owner.self_name and owner.klass is not None:
-        parent, called = owner.klass, func.attr
-    elif isinstance(func, ast.Name):
-        parent = ev.find(func.id, owner)
-        found = parent.assigns.get(func.id, []) if parent is not None else []
-        if len(found) != 1 or not (isinstance(found[0], Binding) and found[0].what == "def"):
-            return None
-        called = func.id
-    else:
-        return None
-    defs = [s for s in ev.all_scopes if s.parent is parent and s.kind == "function" and s.name.rsplit(".", 1)[-1] == called]
-    if len(defs) != 1 or not isinstance(defs[0].node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-        return None
-    klass = _class_named(defs[0].node.returns)
-    built = [r for r in defs[0].returns if isinstance(r, ast.Call) and isinstance(r.func, ast.Name) and r.func.id == klass
-             and (r.args or any(k.arg in (attr, None) for k in r.keywords))]
-    if defs[0].returns and len(built) == len(defs[0].returns):
-        return None
-    return klass
-
-
-def _class_named(annotation: Optional[ast.expr]) -> Optional[str]:
-    """The class an annotation names: `Settings`, `"Settings"`, `Optional[Settings]`, `Settings | None`."""
-    if isinstance(annotation, ast.Constant) and isinstance(annotation.value, str) and annotation.value.isidentifier():
-        return annotation.value
-    if isinstance(annotation, ast.Subscript) and isinstance(annotation.value, ast.Name) and annotation.value.id == "Optional":
-        return _class_named(annotation.slice)
-    if isinstance(annotation, ast.BinOp) and isinstance(annotation.op, ast.BitOr):
-        sides = [s for s in (annotation.left, annotation.right) if not (isinstance(s, ast.Constant) and s.value is None)]
-        return _class_named(sides[0]) if len(sides) == 1 else None
-    if isinstance(annotation, ast.Name) and annotation.id[:1].isupper():
-        return annotation.id
-    return None
 
 
 def looked_up(ev, node: ast.Call, scope: Scope, depth: int, loc: Optional[Loc]) -> Optional[OneOf]:
@@ -234,6 +196,11 @@ def table_options(ev, table: ast.expr, scope: Scope, depth: int) -> tuple:
     value = ev.value(table, scope, depth + 1)
     if isinstance(value, Mapping) and not value.open and 0 < len(value.entries) <= MAX_TABLE:
         return tuple(v for k, v in value.entries if k is not None)
+    if isinstance(value, Ref) or (isinstance(value, Transform) and value.op.startswith("getitem:") and isinstance(value.inner, Ref)):
+        root = table.value if isinstance(table, ast.Subscript) else table
+        if isinstance(root, ast.Name) and ("name", root.id) in scope.mutated | getattr(ev.find(root.id, scope), "mutated", set()):
+            return ()  # changed here before it is read
+        return (Transform(ANY_ITEM, value, value.loc),)  # another module's table (`from config import MODELS`): link reads it
     written, where = table, scope
     if isinstance(table, ast.Name):
         owner = ev.find(table.id, scope)
@@ -244,6 +211,21 @@ def table_options(ev, table: ast.expr, scope: Scope, depth: int) -> tuple:
     if not isinstance(written, ast.Dict) or not 0 < len(written.keys) <= MAX_TABLE or any(k is None for k in written.keys):
         return ()
     return tuple(ev.value(v, where, depth + 1) for v in written.values)
+
+
+ANY_ITEM = "anyitem"  # a Transform's op: any value of the table link finds (looked up by a run-time key)
+
+
+def table_item(op: str, table: object, loc: Optional[Loc]) -> object:
+    """What link reads of another module's table: the item a written key names ("getitem:" + key),
+    or any of its values for a run-time key (`ANY_ITEM`, as `table_options` reads a table of the file)."""
+    if op == ANY_ITEM:
+        entries = table.entries if isinstance(table, Mapping) and not table.open else ()
+        if not 0 < len(entries) <= MAX_TABLE:
+            return Unknown("looked up by a run-time key", loc)
+        return OneOf("looked up by a run-time key", loc, tuple(v for k, v in entries if k is not None))
+    found = table.get(op[len("getitem:"):]) if isinstance(table, Mapping) else None
+    return found if found is not None else Unknown("subscript", loc)
 
 
 def is_lookup(expr: ast.expr) -> bool:
