@@ -145,23 +145,27 @@ def parses(text: str, parser: Optional[str]) -> bool:
 
 
 def per_call(settings: Settings) -> Settings:
-    """The settings with project-wide rules (CL003) left out: their findings carry no fix,
-    and judging them would read the whole project again for every file fixed."""
+    """The settings with the rules that judge only the project as a whole (CL003) left out:
+    their findings carry no fix. A rule that also judges each call (CL004, CL011, CL013:
+    a wrapper's calls said once, at its request) stays: its per-call findings carry its fixes."""
     from claude_lint.checks import by_code
     from claude_lint.checks.base import Rule
     from claude_lint.config import selected
 
     enabled = selected(settings)
     rules = by_code(enabled)
-    codes = tuple(c for c in enabled if c in rules and type(rules[c]).check_project is Rule.check_project)
+    codes = tuple(c for c in enabled if c in rules and (type(rules[c]).check_project is Rule.check_project
+                                                         or type(rules[c]).check_call is not Rule.check_call))
     return replace(settings, select=codes, extend_select=(), ignore=())
 
 
 def relint(display_path: str, settings: Settings, data: bytes) -> List[Diagnostic]:
-    """The findings of one file's in-memory contents, from the per-call rules."""
+    """The findings of one file's in-memory contents, from the per-call rules, judged on the
+    file alone (`context_limit=0`): reading the rest of the project for a rule's project
+    judgement again on every pass of every file fixed would add no fix."""
     from claude_lint.engine import lint
 
-    result = lint([display_path], per_call(settings), stdin=(display_path, data))
+    result = lint([display_path], per_call(settings), stdin=(display_path, data), context_limit=0)
     shown = {os.path.abspath(display_path)}
     return [d for d in result.diagnostics if os.path.abspath(d.loc.path) in shown]
 

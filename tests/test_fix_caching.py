@@ -1,0 +1,81 @@
+"""--fix through the real CLI for the caching rules of issue 16: CL011's top-level
+`cache_control` and CL012's cached head block are applied, also where CL011 says a
+wrapper's own growing list once, at its request (a rule that judges each call and the
+project's calls together); the result parses, lints clean for CL011 and CL012, and a
+second --fix changes nothing."""
+from __future__ import annotations
+
+import ast
+import json
+
+from claude_lint import fix
+from claude_lint.checks.conversation_examples import CHAT, HEAD, TOOL_LOOP
+from claude_lint.checks.prefix_cache import RUBRIC
+from claude_lint.config import Settings
+
+CONFIG = "[project]\nname = 'fixing'\n\n[tool.claude-lint]\nselect = [\"CL011\", \"CL012\"]\n"
+# a rubric constant at the head of an f-string user turn (CL012's fixable shape)
+GRADER = (HEAD + f"RUBRIC = {RUBRIC!r}\n"
+          "def grade(answer):\n"
+          '    return client.messages.create(model="claude-sonnet-4-6", max_tokens=300,\n'
+          '        messages=[{"role": "user", "content": f"{RUBRIC}\\n\\nAnswer to grade:\\n{answer}"}])\n')
+# the wrapper's tool loop without the module's own call: another file calls it
+SOLVE = TOOL_LOOP.rsplit("\n\n\nhistory", 1)[0] + "\n"
+MAIN = "from app import solve\n\n\ndef ask(q):\n    return solve(q, [])\n"
+
+
+def project(tmp_path, files: dict):
+    (tmp_path / "pyproject.toml").write_text(CONFIG)
+    for name, text in files.items():
+        (tmp_path / name).write_text(text)
+    return tmp_path
+
+
+def findings(cli, root) -> list:
+    out = cli("check", ".", "--output-format", "json", "--exit-zero", cwd=root)
+    assert out.returncode == 0, out.stderr
+    return [(d["code"], d["filename"].rsplit("/", 1)[-1], d["location"]["row"], bool(d["fix"] and d["fix"]["edits"]))
+            for d in json.loads(out.stdout)]
+
+
+def fixed_clean(cli, root, names) -> dict:
+    """--fix the folder: it exits 0 (nothing left), every file parses, a lint finds nothing,
+    and a second --fix is a no-op; the files' texts after the first."""
+    run = cli("check", ".", "--fix", cwd=root)
+    assert run.returncode == 0, run.stdout + run.stderr
+    after = {n: (root / n).read_text() for n in names}
+    for text in after.values():
+        ast.parse(text)
+    assert findings(cli, root) == []
+    again = cli("check", ".", "--fix", cwd=root)
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert {n: (root / n).read_text() for n in names} == after
+    return after
+
+
+def test_standard_input_is_fixed_the_same(cli, tmp_path):
+    project(tmp_path, {})
+    out = cli("check", "--fix", "--stdin-filename", "app.py", "-", cwd=tmp_path, input=TOOL_LOOP.encode())
+    assert out.returncode == 0, out.stderr
+    text = out.stdout.decode()
+    ast.parse(text)
+    assert text.count("cache_control={'type': 'ephemeral'}") == 1
+
+
+def test_the_relint_keeps_rules_that_judge_each_call_and_the_project():
+    # CL003 judges only the project as a whole (no fix); CL004, CL011, CL013 judge each call too
+    kept = fix.per_call(Settings(root=".", select=("CL003", "CL004", "CL011", "CL012", "CL013"))).select
+    assert kept == ("CL004", "CL011", "CL012", "CL013")
+
+
+def test_the_relint_reads_no_other_file(tmp_path, monkeypatch):
+    # a rule with a project judgement would otherwise have the whole project read on every pass
+    from claude_lint import context_files
+
+    project(tmp_path, {"app.py": SOLVE, "main.py": MAIN})
+    monkeypatch.chdir(tmp_path)
+    walked = []
+    monkeypatch.setattr(context_files, "discover", lambda *a, **k: walked.append(a) or ([], []))
+    found = fix.relint("app.py", Settings(root=str(tmp_path), select=("CL004", "CL011")), SOLVE.encode())
+    assert walked == []
+    assert [(d.code, d.loc.row, d.fix.applicability) for d in found] == [("CL004", 8, "display-only"), ("CL011", 8, "safe")]
