@@ -53,6 +53,31 @@ def fixed_clean(cli, root, names) -> dict:
     return after
 
 
+def test_a_wrappers_own_tool_loop_is_fixed_at_its_request(cli, tmp_path):
+    root = project(tmp_path, {"app.py": TOOL_LOOP})
+    # one finding, at the request (its module's call of the wrapper is named, not reported), with its fix
+    assert findings(cli, root) == [("CL011", "app.py", 8, True)]
+    after = fixed_clean(cli, root, ["app.py"])
+    assert "tools=TOOLS, messages=history, cache_control={'type': 'ephemeral'})" in after["app.py"]
+
+
+def test_the_wrapper_called_from_another_file_is_fixed_once(cli, tmp_path):
+    root = project(tmp_path, {"app.py": SOLVE, "main.py": MAIN})
+    assert findings(cli, root) == [("CL011", "app.py", 8, True)]
+    after = fixed_clean(cli, root, ["app.py", "main.py"])
+    assert after["main.py"] == MAIN
+    assert after["app.py"].count("cache_control=") == 1
+
+
+def test_cl011_and_cl012_fixes_in_one_run(cli, tmp_path):
+    chat = CHAT + "\n\nhistory = []\nwhile True:\n    chat(history, input())\n"
+    root = project(tmp_path, {"chat.py": chat, "grade.py": GRADER})
+    assert sorted(findings(cli, root)) == [("CL011", "chat.py", 5, True), ("CL012", "grade.py", 6, True)]
+    after = fixed_clean(cli, root, ["chat.py", "grade.py"])
+    assert "messages=history, cache_control={'type': 'ephemeral'})" in after["chat.py"]
+    assert '"cache_control": {"type": "ephemeral"}}, {"type": "text", "text": f"{answer}"}]' in after["grade.py"]
+
+
 def test_standard_input_is_fixed_the_same(cli, tmp_path):
     project(tmp_path, {})
     out = cli("check", "--fix", "--stdin-filename", "app.py", "-", cwd=tmp_path, input=TOOL_LOOP.encode())
