@@ -104,3 +104,25 @@ def test_the_relint_reads_no_other_file(tmp_path, monkeypatch):
     found = fix.relint("app.py", Settings(root=str(tmp_path), select=("CL004", "CL011")), SOLVE.encode())
     assert walked == []
     assert [(d.code, d.loc.row, d.fix.applicability) for d in found] == [("CL004", 8, "display-only"), ("CL011", 8, "safe")]
+
+
+# A dispatcher whose first request is OpenAI's: the Claude request beside it is judged at its own
+# line, with the conversation the caller in main.py grows (kharvd/gpt-cli's provider modules).
+DISPATCHED = {
+    "claude_chat.py": HEAD + "\n\ndef ask(messages):\n    return client.messages.create(model='claude-sonnet-4-6', max_tokens=1024, messages=messages)\n",
+    "gpt_chat.py": "from openai import OpenAI\nclient = OpenAI()\n\n\ndef ask(messages):\n"
+                   "    return client.chat.completions.create(model='gpt-5.4', max_tokens=1024, messages=messages)\n",
+    "dispatch.py": "import claude_chat\nimport gpt_chat\n\n\ndef complete(provider, messages):\n    if provider == 'openai':\n"
+                   "        return gpt_chat.ask(messages)\n    return claude_chat.ask(messages)\n",
+    "main.py": "import sys\n\nfrom dispatch import complete\n\nhistory = []\nwhile True:\n    history.append({'role': 'user', 'content': input()})\n"
+               "    reply = complete(sys.argv[1], history)\n    history.append({'role': 'assistant', 'content': str(reply)})\n",
+}
+
+
+def test_a_fix_that_needs_the_callers_file_is_applied(cli, tmp_path):
+    # the request's file alone shows no growing list: its relint reads the rest of the project
+    root = project(tmp_path, DISPATCHED)
+    assert findings(cli, root) == [("CL011", "claude_chat.py", 6, True)]
+    after = fixed_clean(cli, root, list(DISPATCHED))
+    assert "messages=messages, cache_control={'type': 'ephemeral'})" in after["claude_chat.py"]
+    assert {n: after[n] for n in DISPATCHED if n != "claude_chat.py"} == {n: t for n, t in DISPATCHED.items() if n != "claude_chat.py"}
