@@ -126,3 +126,19 @@ def test_a_fix_that_needs_the_callers_file_is_applied(cli, tmp_path):
     after = fixed_clean(cli, root, list(DISPATCHED))
     assert "messages=messages, cache_control={'type': 'ephemeral'})" in after["claude_chat.py"]
     assert {n: after[n] for n in DISPATCHED if n != "claude_chat.py"} == {n: t for n, t in DISPATCHED.items() if n != "claude_chat.py"}
+
+
+def test_the_project_is_read_only_for_a_file_whose_fix_needs_it(tmp_path, monkeypatch):
+    from claude_lint.engine import lint
+
+    project(tmp_path, DISPATCHED)
+    monkeypatch.chdir(tmp_path)
+    settings = Settings(root=str(tmp_path), select=("CL011",))
+    expected = [d for d in lint(["."], settings).diagnostics if d.fix is not None]
+    assert [(d.loc.path.rsplit("/", 1)[-1], d.loc.row) for d in expected] == [("claude_chat.py", 6)]
+    memory: list = []
+    nothing_expected = fix.ProjectRelint([], memory)
+    assert nothing_expected("main.py", settings, DISPATCHED["main.py"].encode()) == [] and memory == []
+    needs_callers = fix.ProjectRelint(expected, memory)
+    found = needs_callers("claude_chat.py", settings, DISPATCHED["claude_chat.py"].encode())
+    assert [d.fix.edits for d in found] == [d.fix.edits for d in expected] and len(memory) == 1
