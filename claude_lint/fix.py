@@ -23,7 +23,7 @@ import difflib
 import os
 from collections import Counter
 from dataclasses import dataclass, field, replace
-from typing import Dict, List, Optional, Sequence, Tuple
+from typing import TYPE_CHECKING, Dict, List, Optional, Sequence, Tuple
 
 from claude_lint.config import Settings
 from claude_lint.diagnostics import Diagnostic, Edit, Fix, applicable
@@ -32,6 +32,9 @@ from claude_lint.kinds import kind_of
 from claude_lint.text import LINE_BREAK, decode, line_starts, newline_of, offset, splice, split_lines
 # The safe writing --fix does, named here for the callers that have always found it here.
 from claude_lint.writes import ChangedOnDisk, remove_stale_temps, run_root, target, writable, write_atomic  # noqa: F401
+
+if TYPE_CHECKING:
+    from claude_lint.context_files import ContextCache
 
 MAX_PASSES = 10
 
@@ -145,25 +148,59 @@ def parses(text: str, parser: Optional[str]) -> bool:
 
 
 def per_call(settings: Settings) -> Settings:
-    """The settings with project-wide rules (CL003) left out: their findings carry no fix,
-    and judging them would read the whole project again for every file fixed."""
+    """The settings with the rules that judge only the project as a whole (CL003) left out:
+    their findings carry no fix. A rule that also judges each call (CL004, CL011, CL013:
+    a wrapper's calls said once, at its request) stays: its per-call findings carry its fixes."""
     from claude_lint.checks import by_code
     from claude_lint.checks.base import Rule
     from claude_lint.config import selected
 
     enabled = selected(settings)
     rules = by_code(enabled)
-    codes = tuple(c for c in enabled if c in rules and type(rules[c]).check_project is Rule.check_project)
+    codes = tuple(c for c in enabled if c in rules and (type(rules[c]).check_project is Rule.check_project
+                                                         or type(rules[c]).check_call is not Rule.check_call))
     return replace(settings, select=codes, extend_select=(), ignore=())
 
 
-def relint(display_path: str, settings: Settings, data: bytes) -> List[Diagnostic]:
-    """The findings of one file's in-memory contents, from the per-call rules."""
+def relint(display_path: str, settings: Settings, data: bytes, context: Optional[ContextCache] = None) -> List[Diagnostic]:
+    """The findings of one file's in-memory contents, from the per-call rules, judged on the
+    file alone (`context_limit=0`): the rest of the project, read for a rule's project
+    judgement on every pass of every file fixed, adds no fix to most files. With `context`,
+    judged with the rest of the project, whose facts it keeps across passes and files."""
     from claude_lint.engine import lint
 
-    result = lint([display_path], per_call(settings), stdin=(display_path, data))
+    if context is None:
+        result = lint([display_path], per_call(settings), stdin=(display_path, data), context_limit=0)
+    else:
+        result = lint([display_path], per_call(settings), stdin=(display_path, data), context_cache=context)
     shown = {os.path.abspath(display_path)}
     return [d for d in result.diagnostics if os.path.abspath(d.loc.path) in shown]
+
+
+class ProjectRelint:
+    """`fix_text`'s lint for one file of a project linted whole: the file alone, unless a fix
+    the project's lint found in it is not found there (a request whose growing conversation
+    a caller in another file hands it, CL011): then, for every pass, with the rest of the
+    project, read once for all such files (`memory`)."""
+
+    def __init__(self, expected: Sequence[Diagnostic], memory: List[ContextCache]):
+        self.expected = {(d.code, d.fix.edits) for d in expected if d.fix is not None}
+        self.memory = memory
+        self.first = True
+        self.whole = False
+
+    def __call__(self, display_path: str, settings: Settings, data: bytes) -> List[Diagnostic]:
+        if not self.whole:
+            found = relint(display_path, settings, data)
+            first, self.first = self.first, False
+            if not first or self.expected <= {(d.code, d.fix.edits) for d in found if d.fix is not None}:
+                return found
+            self.whole = True
+        if not self.memory:
+            from claude_lint.context_files import ContextCache
+
+            self.memory.append(ContextCache())
+        return relint(display_path, settings, data, self.memory[0])
 
 
 def fix_text(path: str, raw: bytes, settings: Settings, unsafe: bool, lint=None) -> Tuple[Optional[bytes], Counter, str]:
@@ -309,6 +346,7 @@ def fix_paths(paths: Sequence[str], settings: Settings, diagnostics: Sequence[Di
         return outcome
     done_real = set()
     project = run_root()
+    memory: List[ContextCache] = []  # the project's other files' facts, read when a file's fix needs them
     for governing, sources in found:
         for source in sources:
             if source.abspath not in wanted:
@@ -325,7 +363,8 @@ def fix_paths(paths: Sequence[str], settings: Settings, diagnostics: Sequence[Di
             except OSError as exc:
                 outcome.skipped.append(f"{source.path}: cannot read ({exc.strerror or exc})")
                 continue
-            data, codes, why = fix_text(source.path, raw, governing, unsafe)
+            here = [d for d in diagnostics if applicable(d.fix, unsafe) and os.path.abspath(d.loc.path) == source.abspath]
+            data, codes, why = fix_text(source.path, raw, governing, unsafe, ProjectRelint(here, memory))
             if data is None:
                 if why:
                     outcome.skipped.append(f"{source.path}: {why}; left untouched")

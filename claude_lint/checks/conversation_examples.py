@@ -28,7 +28,7 @@ SPLIT = (HEAD + "messages = [{'role': 'system', 'content': 'You are terse.'}]\nw
          "    messages.append({'role': 'assistant', 'content': reply.content})\n")
 
 # A tool loop inside the wrapper: the wrapper's own request grows the list it is handed, step by
-# step (CL004 says it once, at the request: `wrapper_calls.py`).
+# step. Said once, at the request (`wrapper_calls.py`); the module's call of the wrapper is the same growth.
 TOOL_LOOP = (HEAD + "TOOLS = [{'name': 'lookup', 'description': 'Look a word up', 'input_schema': {'type': 'object'}}]\n\n"
              "def solve(question, history):\n    history.append({'role': 'user', 'content': question})\n    while True:\n"
              "        reply = client.messages.create(model='claude-sonnet-4-6', max_tokens=1024, tools=TOOLS, messages=history)\n"
@@ -37,6 +37,7 @@ TOOL_LOOP = (HEAD + "TOOLS = [{'name': 'lookup', 'description': 'Look a word up'
              "        history.append({'role': 'user', 'content': run_tools(reply)})\n\n\nhistory = []\nsolve('Define cache', history)\n")
 
 FIRES = [
+    # one finding, at the request: the call at the last line is not reported again
     Invalid(TOOL_LOOP, row=8, message="`history` grows each turn (appended at line 9)"),
     Invalid(SPLIT, row=6, message="`messages` grows each turn (appended at line 5)"),
     Invalid(CHAT, row=5, message="`history` grows each turn (the caller's list, appended after the request at line 6)"),

@@ -1,4 +1,4 @@
-"""The calls of a project's wrapper, for the conversation rules (CL004): a wrapper whose
+"""The calls of a project's wrapper, for the conversation rules (CL004, CL011): a wrapper whose
 own request grows the list in a loop (an agent's tool loop that appends each step) shows
 the same growth at every call of it. The request says it once and names those calls; a
 call of the wrapper says it itself only where its list is not the request's own (the
