@@ -17,10 +17,10 @@ from claude_lint.bounds import Sizes
 from claude_lint.extract import sdk
 from claude_lint.facts import (CallSite, Callee, FileFacts, History, Invocation, Lit, Loc, Mapping, OneOf, Param, Seq,
                                Signature, Text, Unknown, Wrapper, WrapperTable)
-from claude_lint.link_bind import _entry_locs, _passed_history, _raw_kwarg, _spread_at, _spreads_param, _substitute
+from claude_lint.link_bind import _entry_locs, _passed_history, _raw_kwarg, _spread_at, _spreads_param, _substitute, bound_mapping
 from claude_lint.link_overrides import OverrideResolver
 from claude_lint.link_names import MAX_REACHED, MAX_WRAPPER_DEPTH, NameResolver, _Index, _ModuleImports
-from claude_lint.link_sent import built_choice, env_local, handed_clients, only_local, sent_to
+from claude_lint.link_sent import built_choice, env_local, guarded_sites, handed_clients, only_local, sent_to
 from claude_lint.link_values import ValueResolver
 
 MAX_STEPS = 64  # wrappers entered for one call
@@ -105,8 +105,8 @@ class Project(NameResolver, ValueResolver, OverrideResolver):
         self._tables: Dict[str, Dict[str, WrapperTable]] = {}  # realpath -> wrapper tables by phase ("facts", "callers")
         self._indexes: Dict[str, "_Index"] = {}
         self._imports: Dict[str, Optional["_ModuleImports"]] = {}  # realpath -> its module-level imports
-        self._covered: set = set()
-        self._covered_real: Optional[set] = None
+        self._covered, self._covered_real = set(), None  # type: Tuple[set, Optional[set]]
+        self.internal_errors: List[str] = []  # a bug of ours met on one wrapper call: reported, the other calls kept
         self._inside: Dict[str, bool] = {}
         self._modules: Dict[Tuple[str, str], Optional[str]] = {}
         self._callees: Dict[Tuple[Callee, str], List[Tuple[str, Wrapper, bool]]] = {}
@@ -219,7 +219,7 @@ class Project(NameResolver, ValueResolver, OverrideResolver):
             for table in list(self._tables[path].values()):
                 made = {w.name for w in table.functions if w.made}  # a factory's calls run where what it makes is run
                 for inv in table.invocations:
-                    sites = () if inv.function in made else self._sites(inv, path)
+                    sites = () if inv.function in made else guarded_sites(self, inv, path)
                     if not sites:
                         unmade.append((inv, path))
                     for site in sites:
@@ -232,7 +232,7 @@ class Project(NameResolver, ValueResolver, OverrideResolver):
             # make: known once they are all seen.
             self._retrying = True
             for inv, path in unmade:
-                for site in self._sites(inv, path) if any(p.path == inv.path for p in self._posts) else ():
+                for site in guarded_sites(self, inv, path) if any(p.path == inv.path for p in self._posts) else ():
                     key = (site.loc, site.via, site.api)
                     if key not in seen:
                         seen.add(key)
@@ -314,13 +314,13 @@ class Project(NameResolver, ValueResolver, OverrideResolver):
                 inner[key] = frame
                 if inv.built is not None and wrapper.signature.receiver is not None and "." in wrapper.name:
                     # The object the method runs on was built here: what its constructor keeps in `self`.
-                    made = _substitute(inv.built, path, env, [MAX_BOUND_NODES])
+                    made = bound_mapping(inv.built, path, env, [MAX_BOUND_NODES])
                     if isinstance(made, Mapping):
                         init = (wpath, wrapper.name.rsplit(".", 1)[0] + ".__init__")
                         inner.setdefault(init, ({k: v for k, v in made.entries if k is not None}, dict(made.key_locs), {}))
                 budget = [MAX_BOUND_NODES]
                 for i, req in enumerate(wrapper.requests):
-                    kwargs = _substitute(built_choice(req.kwargs, wpath, inner), wpath, inner, budget)
+                    kwargs = bound_mapping(built_choice(req.kwargs, wpath, inner), wpath, inner, budget)
                     if req.pending is not None:
                         req = self._bound_post(req, kwargs, wpath, inner, budget)
                         if req is None:
@@ -376,7 +376,7 @@ class Project(NameResolver, ValueResolver, OverrideResolver):
             passed = _passed_history(a, path, env)
             if passed is not None:
                 histories.setdefault(str(i), passed)
-        kwargs = _substitute(inv.kwargs, path, env, budget)
+        kwargs = bound_mapping(inv.kwargs, path, env, budget)
         for key, value in inv.kwargs.entries:
             passed = _passed_history(value, path, env) if key is not None else None
             if passed is not None:

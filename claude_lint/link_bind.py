@@ -26,6 +26,14 @@ def _entry_locs(kwargs: Mapping, fallback: Loc) -> Dict[str, Loc]:
 
 
 
+def bound_mapping(value: Mapping, path: str, env: dict, budget: List[int]) -> Mapping:
+    """A call's keywords (or a construction's) bound like `_substitute`, always a mapping: a
+    call too large to bind whole keeps the wrapper's own writing, its parameters unread,
+    rather than lose the request (a bare `Unknown` has no keywords to judge)."""
+    out = _substitute(value, path, env, budget)
+    return out if isinstance(out, Mapping) else value
+
+
 def _substitute(value: object, path: str, env: dict, budget: List[int]) -> object:
     """A wrapper's value with its parameters replaced by what the call binds them to.
     path: the file the value was written in (its parameters are named by function)."""

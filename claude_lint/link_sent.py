@@ -145,3 +145,15 @@ def _env_file(project, path: str) -> Dict[str, str]:
         pass
     project._memo[("env", path)] = found
     return found
+
+
+def guarded_sites(linker, inv: Invocation, path: str) -> list:
+    """The requests one call of a wrapper makes (`Linker._sites`); a bug of ours met there is
+    reported as an internal error and costs that call alone, never the run (a traceback)."""
+    try:
+        return linker._sites(inv, path)
+    except MemoryError:
+        raise  # not a bug: the run's own memory limit
+    except Exception as exc:
+        linker.internal_errors.append(f"{display(inv.path)}:{inv.loc.row}: linking a wrapper call: {type(exc).__name__}: {exc}")
+        return []

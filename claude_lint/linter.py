@@ -319,6 +319,7 @@ class Linter:
             if facts.wrappers is not None:
                 self.project.add_table(facts.abspath, facts.wrappers, "callers")
         derived = self.project.wrapper_calls()
+        self.internal_errors.extend(self.project.internal_errors)
         reached = Counter(loc for site in derived for loc in (site.via, *site.also))
         passed = self.project.passed_histories
         sites = [replace(site, reached=reached[site.loc], passed_history=passed.get(site.loc)) if site.loc in reached else site for facts in all_facts for site in facts.calls]
