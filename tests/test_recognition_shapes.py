@@ -342,6 +342,27 @@ def test_a_post_to_a_base_url_read_elsewhere_joined_with_the_end_of_an_endpoint(
     assert got == [("client.py", 7, "POST /v1/messages"), ("client.py", 11, "POST /chat/completions")]
 
 
+def test_a_post_whose_url_ends_like_an_llm_endpoint_but_whose_body_no_llm_api_takes(cli, tmp_path):
+    """A chat app's own messages API (`.../im/v1/messages`) is no Anthropic request: a body
+    read whole with none of the keys every LLM request carries says so. A body with a
+    spread, or one naming a model, is still judged by its URL."""
+    found = report_routes(cli, tmp_path, {
+        "im.py": (
+            "import requests\n\n\n"
+            "def send(token, chat, text):\n"
+            "    payload = {'receive_id': chat, 'msg_type': 'text', 'content': text}\n"
+            "    return requests.post('https://open.example.cn/open-apis/im/v1/messages?id_type=chat', json=payload)\n\n\n"
+            "def ask(prompt):\n"
+            "    body = {'model': 'claude-haiku-4-5', 'max_tokens': 100, 'messages': [{'role': 'user', 'content': prompt}]}\n"
+            "    return requests.post('https://gateway.example.com/v1/messages', json=body)\n\n\n"
+            "def relay(params):\n"
+            "    return requests.post('https://api.anthropic.com/v1/messages', json={'stream': False, **params})\n"
+        ),
+    })
+    got = sorted((r["filename"], r["line"]) for r in found)
+    assert got == [("im.py", 11), ("im.py", 15)], got
+
+
 def test_instances_reached_through_a_loop_over_them_and_through_a_lazy_property(cli, tmp_path):
     found = routes(cli, tmp_path, {
         "agents/__init__.py": "",

@@ -57,8 +57,8 @@ def sites(ex, record: CallRecord, call: ast.Call, receiver: Optional[ast.expr], 
     body = clients.decoded(ev, body_expr, scope)
     if endpoint is None and _proxied_messages(ev, call, url_expr, scope, body):
         endpoint = ("POST /v1/messages", "anthropic", sdk.ANTHROPIC_ROLES)
-    if endpoint is None:
-        return []  # a URL we can read, and not an LLM API's
+    if endpoint is None or (endpoint is not _UNSEEN and _no_chat_keys(body)):
+        return []  # a URL we can read, and not an LLM API's; or a body no LLM API takes
     if endpoint is not _UNSEEN and endpoint[0] == _PARTIAL:
         if not (isinstance(body, Mapping) and all(k in _keys(body) for k in sdk.HTTP_BODY_PROOF)):
             return []
@@ -274,6 +274,18 @@ def classify(url: object, body: object, headers: object):
     api, provider, roles = found
     local = provider in sdk.LOCAL_PROVIDERS or (text is not None and sdk.local_evidence([text]))
     return api, provider, roles, local
+
+
+# Every LLM API's request body names its model or its prompt by one of these keys (the
+# model of `:generateContent` is in its URL, its prompt under "contents").
+_CHAT_KEYS = frozenset({"model", "messages", "input", "prompt", "contents"})
+
+
+def _no_chat_keys(body) -> bool:
+    """Is the body a dict read whole (no spread, no key unknown) with none of the keys every
+    LLM request carries? Then the URL's likeness is chance (a chat app's `/im/v1/messages`)."""
+    return (isinstance(body, Mapping) and not body.open and bool(body.entries)
+            and all(k is not None for k, _ in body.entries) and not _CHAT_KEYS.intersection(body.keys()))
 
 
 def _keys(mapping: Mapping) -> Tuple[str, ...]:
