@@ -20,6 +20,37 @@ def test_words_after_dots_are_read_past_every_gap_a_chain_may_have():
     assert b"#" not in words
 
 
+def _asked_index():
+    """The byte test's index of its chains' words, past the run's first files (its own pattern)."""
+    from claude_lint.extract.prefilter_dots import PLAIN_FILES, dot_index
+    from claude_lint.extract.prefilter_table import _table
+
+    index = dot_index(_table(), prefilter._RUNNABLE_WORDS)
+    for _ in range(PLAIN_FILES + 1):
+        index.pattern()
+    return index
+
+
+def test_the_words_the_byte_test_asks_about_are_read_as_every_word_is():
+    index = _asked_index()
+    source = (
+        b"c.messages.  # the API. see docs\n    create(x)\n"  # behind a comment holding a dot
+        b"c.chat  # no dot\n  .completions.create(x)\nx.streamed\n"  # `streamed` is no chain's word
+        b"y = 'a. #'; z.invoke(1)\n"
+    )
+    every, asked = after_dots(source), after_dots(source, index)
+    assert {b"messages", b"create", b"chat", b"completions", b"invoke"} <= asked
+    assert every & index.asked <= asked <= every
+    assert b"streamed" in every and b"streamed" not in asked
+
+
+def test_a_word_behind_a_block_of_comment_lines_ending_in_full_stops_is_read():
+    block = b"".join(b"    # step %d of the note.\n" % i for i in range(300))
+    source = b"c = client.messages.\n" + block + b"    create(x)\n" + b"d = other.\n" + block + b'    "not a word"\n'
+    for words in (after_dots(source), after_dots(source, _asked_index())):
+        assert {b"messages", b"create"} <= words
+
+
 CALLED = [
     # a comment holding a dot between two links of the chain
     "import anthropic\nc = anthropic.Anthropic()\nc.messages.  # the API. see docs\n    create(model='m', max_tokens=9, messages=[])\n",

@@ -107,7 +107,8 @@ def _byte_test(data: bytes, posts: bool) -> bool:
             reader.append(CodeReader(data))
         return reader[0].in_code(at)
 
-    dotted = after_dots(data)  # a chain whose later words no dot precedes is not written: not searched for
+    index = dot_index(t, _RUNNABLE_WORDS)
+    dotted = after_dots(data, index)  # a chain whose later words no dot precedes is not written: not searched for
     if not dotted.isdisjoint(_RUNNABLE_WORDS) and find(b"langchain") >= 0 and _search_code(_RUNNABLE_CALL, data, in_code):
         return True
 
@@ -130,7 +131,6 @@ def _byte_test(data: bytes, posts: bool) -> bool:
     roots, spans = _imports(data)  # one pass over `import`: cheaper than a search per SDK name
     imports = not roots.isdisjoint(t.names)
     # A distinctive chain (`chat.completions.create`) proves a call wherever its client comes from.
-    index = dot_index(t)
     distinct = written_after_dots(index.distinct_last, {}, dotted, has)
     if distinct and any(_search_code(_chain_re(t.distinct_chains[i], True), data, in_code) for i in distinct):
         return True
