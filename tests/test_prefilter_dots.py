@@ -25,7 +25,7 @@ def _asked_index():
     from claude_lint.extract.prefilter_dots import PLAIN_FILES, dot_index
     from claude_lint.extract.prefilter_table import _table
 
-    index = dot_index(_table(), prefilter._RUNNABLE_WORDS)
+    index = dot_index(_table(), prefilter._DOTTED)
     for _ in range(PLAIN_FILES + 1):
         index.pattern()
     return index
@@ -87,6 +87,23 @@ NOT_CALLED = [
 @pytest.mark.parametrize("source", NOT_CALLED)
 def test_words_no_dot_precedes_make_no_chain(source):
     assert not prefilter.needs_parse(source.encode())
+
+
+ATTRIBUTE_OR_IMPORT_ONLY = [
+    # `with_options` defined, never written after a dot: no chain holds it, the chain is held to its regex
+    "import anthropic\n\nclass Client:\n    def with_options(self, **kw):\n        return self\n\nmessages = create = 1\n",
+    # a function of the file named `to_thread`, not asyncio's: the chain handed to it is no call
+    "import anthropic\n\ndef to_thread(f):\n    return f\n\nc = anthropic.Anthropic()\nto_thread(c.messages.create)\n",
+]
+
+
+@pytest.mark.parametrize("source", ATTRIBUTE_OR_IMPORT_ONLY)
+def test_a_word_that_counts_only_as_an_attribute_or_an_import_is_not_searched_for(source, monkeypatch):
+    from claude_lint.extract import python
+
+    assert not prefilter.needs_parse(source.encode())
+    monkeypatch.setattr(prefilter, "worth_parsing", lambda data: True)
+    assert not python.extract(source, "m.py", "/p/m.py", "m", calls_only=True).parsed
 
 
 def test_a_post_method_defined_in_the_file_is_no_call(tmp_path):

@@ -104,12 +104,13 @@ def written_after_dots(last: dict, single: dict, dotted, has, keys=(b"",), undot
 class _DotIndex:
     """The table's chains by the last word (see written_after_dots), built once per table;
     and the words the byte test asks `after_dots` about (`asked`): every word of its chains,
-    and `extra`."""
+    the last word of a function calling its first argument (`through`), and `extra`."""
 
     def __init__(self, t, extra=frozenset()):
         self.table = t
         self.extra = extra
-        self.asked = frozenset(w for c in (*t.chains, *t.distinct_chains) for w in c) | extra
+        self.through = frozenset(w.encode() for w in t.through)  # (asyncio.to_thread's last word)
+        self.asked = frozenset(w for c in (*t.chains, *t.distinct_chains) for w in c) | extra | self.through
         self._read = 0
         self._pattern = None
         self.last: dict = {}
@@ -148,6 +149,6 @@ _DOT_INDEX: List[_DotIndex] = []
 
 def dot_index(t, extra=frozenset()) -> _DotIndex:
     """extra: words the byte test asks `after_dots` about besides its chains' (see _DotIndex)."""
-    if not _DOT_INDEX or _DOT_INDEX[0].table is not t:
+    if not _DOT_INDEX or _DOT_INDEX[0].table is not t or _DOT_INDEX[0].extra != extra:
         _DOT_INDEX[:] = [_DotIndex(t, extra)]
     return _DOT_INDEX[0]
