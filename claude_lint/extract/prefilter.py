@@ -50,9 +50,12 @@ from claude_lint.extract.prefilter_code import CodeReader
 from claude_lint.extract.prefilter_dots import after_dots, dot_index, written_after_dots
 from claude_lint.extract.prefilter_ast import _may_post
 from claude_lint.extract.prefilter_receivers import may_be_read
+from claude_lint.extract.prefilter_methods import METHOD_FIRST, may_post_first
 from claude_lint.extract.prefilter_names import import_index, imported_words, names_imported, names_in  # noqa: F401  (prefilter.* for the engine and link)
 from claude_lint.extract.prefilter_table import (
     _CALL_AFTER,
+    _call_at,
+    _closing,
     _Table,
     _called_attribute,
     _chain_re,
@@ -172,9 +175,11 @@ def _byte_test(data: bytes, posts: bool) -> bool:
     # One written chain that is no raw POST settles it (`only_posts` below is then False):
     # those are looked for first, and the rest are not looked for after one is found.
     written = []
+    lists = b"\0".join(names for _, names in spans)
     for i in sorted(chains, key=lambda i: t.chains[i] in t.needs_bytes):
         if _written_as_chain(data, t.chains[i], imported_names, through, in_code, has) and (
-                len(t.chains[i]) > 1 or may_be_read(data, t.chains[i][0], b"\0".join(names for _, names in spans), in_code, reader)):
+                len(t.chains[i]) > 1 or may_be_read(data, t.chains[i][0], lists, in_code, reader)) and (
+                t.chains[i] not in METHOD_FIRST or may_post_first(data, t.chains[i][0], lists, in_code)):
             written.append(i)
             if t.chains[i] not in t.needs_bytes:
                 break
@@ -197,9 +202,6 @@ _NO_GUARD = (None, False)
 def _guards(t: _Table) -> dict:
     """word -> the word guarding its search (see prefilter_table._guards_of)."""
     return t.guards
-
-
-_MAX_CALL_BYTES = 20_000
 
 
 def _posts_may_call(data: bytes, t: _Table) -> bool:
@@ -246,40 +248,6 @@ def _posts_pass_through(data: bytes) -> bool:
         if call is not None and _passes_through(call, lambda name: name in _enclosing_params(data, at), data):
             return True
     return False
-
-
-def _call_at(data: bytes, open_at: int) -> "ast.Call | None":
-    """The call whose argument list opens at `open_at`, parsed alone (None: not readable)."""
-    close = _closing(data, open_at)
-    if close is None:
-        return None
-    try:
-        node = ast.parse(b"f" + data[open_at:close + 1], mode="eval").body
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return None
-    return node if isinstance(node, ast.Call) else None
-
-
-def _closing(data: bytes, open_at: int) -> "int | None":
-    """The offset of the bracket closing the one at `open_at` (strings and comments
-    skipped), within _MAX_CALL_BYTES; None when not found."""
-    depth = 0
-    for m in _BRACKET_TOKENS.finditer(data, open_at, min(len(data), open_at + _MAX_CALL_BYTES)):
-        c = m.group(0)[:1]
-        if c in b"([{":
-            depth += 1
-        elif c in b")]}":
-            depth -= 1
-            if depth == 0:
-                return m.start()
-    return None
-
-
-# Strings (with any prefix letters before them left as plain text) and comments as whole
-# tokens, so that the brackets inside them are not counted; and the brackets.
-_BRACKET_TOKENS = re.compile(
-    rb'"""(?:\\[\s\S]|[^\\])*?"""|\'\'\'(?:\\[\s\S]|[^\\])*?\'\'\'|"(?:\\.|[^"\\\n])*"|\'(?:\\.|[^\'\\\n])*\'|#[^\n]*|[()\[\]{}]'
-)
 
 
 class _ByteKeys:
