@@ -130,7 +130,6 @@ class _DotIndex:
                 chain = t.distinct_chains[i]
                 self.distinct_last[b""].setdefault(chain[-1], []).append((i, rare, rest, chain[1:-1]))
 
-
     def pattern(self):
         """after_dots' pattern for this file: the plain one for a run's first files."""
         if self._pattern is not None:
