@@ -15,6 +15,9 @@ the searches that decide."""
 from __future__ import annotations
 
 import re
+
+from claude_lint.patterns import lazy
+
 TYPE_CHECKING = False  # typing is for the annotations alone: its import was 7% of a one-file run
 if TYPE_CHECKING:
     from typing import List, Optional, Set
@@ -27,7 +30,7 @@ _DOTTED_COMMENT = rb"#(?=[^\r\n]*\.)"  # (not any `#`: backtracking to one the g
 _AFTER_DOT = re.compile(rb"\." + _GAP + rb"(\w+|" + _DOTTED_COMMENT + rb")")
 # A dot, then the whole gap of a chain (every comment skipped to its line's end), then the
 # word, if any: it always matches, so a reading never backtracks.
-_PAST_COMMENTS = re.compile(rb"\.(?:[\s()\\]|#[^\r\n]*(?![^\r\n]))*(\w*)")
+_PAST_COMMENTS = lazy(rb"\.(?:[\s()\\]|#[^\r\n]*(?![^\r\n]))*(\w*)")  # (compiled where first needed)
 
 
 def after_dots(data: bytes, index: "Optional[_DotIndex]" = None) -> Set[bytes]:
@@ -103,14 +106,13 @@ def written_after_dots(last: dict, single: dict, dotted, has, keys=(b"",), undot
 
 class _DotIndex:
     """The table's chains by the last word (see written_after_dots), built once per table;
-    and the words the byte test asks `after_dots` about (`asked`): every word of its chains,
+    and the words the byte test asks `after_dots` about (`asked()`): every word of its chains,
     the last word of a function calling its first argument (`through`), and `extra`."""
 
     def __init__(self, t, extra=frozenset()):
         self.table = t
         self.extra = extra
         self.through = frozenset(w.encode() for w in t.through)  # (asyncio.to_thread's last word)
-        self.asked = frozenset(w for c in (*t.chains, *t.distinct_chains) for w in c) | extra | self.through
         self._read = 0
         self._pattern = None
         self.last: dict = {}
@@ -130,6 +132,10 @@ class _DotIndex:
                 chain = t.distinct_chains[i]
                 self.distinct_last[b""].setdefault(chain[-1], []).append((i, rare, rest, chain[1:-1]))
 
+    def asked(self) -> frozenset:
+        t = self.table
+        return frozenset(w for c in (*t.chains, *t.distinct_chains) for w in c) | self.extra | self.through
+
     def pattern(self):
         """after_dots' pattern for this file: the plain one for a run's first files."""
         if self._pattern is not None:
@@ -137,12 +143,12 @@ class _DotIndex:
         self._read += 1
         if self._read <= PLAIN_FILES:
             return _AFTER_DOT
-        words = _alternatives(sorted(w for w in self.asked if _WORD.fullmatch(w)))
+        words = _alternatives(sorted(w for w in self.asked() if _WORD.fullmatch(w)))
         self._pattern = re.compile(rb"\." + _GAP + rb"(" + words + rb"(?!\w)|" + _DOTTED_COMMENT + rb")")
         return self._pattern
 
 
-_WORD = re.compile(rb"\w+")
+_WORD = lazy(rb"\w+")
 _DOT_INDEX: List[_DotIndex] = []
 
 

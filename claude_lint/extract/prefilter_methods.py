@@ -15,8 +15,8 @@ bracket left open)."""
 from __future__ import annotations
 
 import ast
-import re
 
+from claude_lint.patterns import lazy
 from claude_lint.extract.prefilter_table import _CALL_AFTER, _WORD_BYTES, _call_at, _dot_before, _words
 
 # extract/http.METHOD_FIRST's verbs that end no SDK chain (tests/test_prefilter_methods.py checks it)
@@ -24,8 +24,8 @@ METHOD_FIRST = frozenset({(b"request",)})
 
 
 # After an attribute of that name: an attribute of its value, an item of it, or an assignment to it.
-_ATTRIBUTE_USED = re.compile(rb"[ \t]*(?:[.\[]|=(?!=))")
-_ARGUMENT_END = re.compile(rb"[ \t]*[,)]")
+_ATTRIBUTE_USED = lazy(rb"[ \t]*(?:[.\[]|=(?!=))")
+_ARGUMENT_END = lazy(rb"[ \t]*[,)]")
 
 
 def _keyword_value(data: bytes, at: int) -> bool:
