@@ -198,10 +198,12 @@ class Linter:
 
     # --- the second phase: calls of the project's wrappers ---------------------------
 
-    def _bytes(self, source: SourceFile, given: Optional[Dict[str, bytes]]) -> Tuple[Optional[os.stat_result], Optional[bytes]]:
+    def _bytes(self, source: SourceFile, given: Optional[Dict[str, bytes]], stamp: bool = True) -> Tuple[Optional[os.stat_result], Optional[bytes]]:
         if given is not None and source.abspath in given:
             return None, given[source.abspath]
         try:
+            if not stamp:  # no stat kept: read_regular refuses what the test below refuses
+                return None, safeio.read_regular(source.abspath, MAX_FILE_BYTES)
             st = os.stat(source.abspath)
             if not stat.S_ISREG(st.st_mode) or st.st_size > MAX_FILE_BYTES:
                 return None, None
@@ -226,14 +228,13 @@ class Linter:
             if found is not None:
                 return found  # a warm run's answer for nearly every file: asked once per file and round
         from claude_lint.extract.prefilter import import_index, names_imported
-
         index = self._spelled.get(key)
         if index is None:
             index = self._spelled[key] = import_index(wanted)
         words = self._imported_words.get(source.abspath)
         if words is not None and cache is None and not any(word in index[1] for word in (*words[0], *words[1])):
             return set()  # a later round: the imports an earlier one read bring none of these names, nothing to store
-        st2, data = self._bytes(source, given)
+        st2, data = self._bytes(source, given, stamp=cache is not None)  # (a cold run keeps no stamp: a stat less per file and round)
         if data is None:
             return set()
         words, result = names_imported(data, wanted, index, words, self._absent.setdefault(source.abspath, set()) if given is None else None)

@@ -27,3 +27,17 @@ def test_a_name_remembered_absent_counts_as_absent():
     absent = {b"ask"}
     assert _names(DATA, ROUND_1, absent)[1] == set()
     assert _names(DATA, ROUND_1, set())[1] == {"ask"}
+
+
+DEFINES = b"class Summarizer:\n    def summarize(self, t):\n        return t\n"
+CLASS_ASKED = {"Summarizer": (frozenset({"app"}), frozenset({"summarize"})), "class Summarizer": (frozenset({"app"}), frozenset({"summarize"}))}
+
+
+def test_a_class_definition_is_not_searched_for_where_the_class_name_is_absent():
+    """`class Name` holds `Name`: a file without the name is answered without that search."""
+    absent: set = set()
+    assert _names(DATA, CLASS_ASKED, absent) == _names(DATA, CLASS_ASKED, None) == (None, set())
+    assert absent == {b"Summarizer"}
+    held: set = set()
+    assert _names(DEFINES, CLASS_ASKED, held) == _names(DEFINES, CLASS_ASKED, None)
+    assert held == set()  # the name is there: nothing remembered absent

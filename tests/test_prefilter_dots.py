@@ -20,6 +20,37 @@ def test_words_after_dots_are_read_past_every_gap_a_chain_may_have():
     assert b"#" not in words
 
 
+def _asked_index():
+    """The byte test's index of its chains' words, past the run's first files (its own pattern)."""
+    from claude_lint.extract.prefilter_dots import PLAIN_FILES, dot_index
+    from claude_lint.extract.prefilter_table import _table
+
+    index = dot_index(_table(), prefilter._DOTTED)
+    for _ in range(PLAIN_FILES + 1):
+        index.pattern()
+    return index
+
+
+def test_the_words_the_byte_test_asks_about_are_read_as_every_word_is():
+    index = _asked_index()
+    source = (
+        b"c.messages.  # the API. see docs\n    create(x)\n"  # behind a comment holding a dot
+        b"c.chat  # no dot\n  .completions.create(x)\nx.streamed\n"  # `streamed` is no chain's word
+        b"y = 'a. #'; z.invoke(1)\n"
+    )
+    every, asked = after_dots(source), after_dots(source, index)
+    assert {b"messages", b"create", b"chat", b"completions", b"invoke"} <= asked
+    assert every & index.asked() <= asked <= every
+    assert b"streamed" in every and b"streamed" not in asked
+
+
+def test_a_word_behind_a_block_of_comment_lines_ending_in_full_stops_is_read():
+    block = b"".join(b"    # step %d of the note.\n" % i for i in range(300))
+    source = b"c = client.messages.\n" + block + b"    create(x)\n" + b"d = other.\n" + block + b'    "not a word"\n'
+    for words in (after_dots(source), after_dots(source, _asked_index())):
+        assert {b"messages", b"create"} <= words
+
+
 CALLED = [
     # a comment holding a dot between two links of the chain
     "import anthropic\nc = anthropic.Anthropic()\nc.messages.  # the API. see docs\n    create(model='m', max_tokens=9, messages=[])\n",
@@ -56,6 +87,23 @@ NOT_CALLED = [
 @pytest.mark.parametrize("source", NOT_CALLED)
 def test_words_no_dot_precedes_make_no_chain(source):
     assert not prefilter.needs_parse(source.encode())
+
+
+ATTRIBUTE_OR_IMPORT_ONLY = [
+    # `with_options` defined, never written after a dot: no chain holds it, the chain is held to its regex
+    "import anthropic\n\nclass Client:\n    def with_options(self, **kw):\n        return self\n\nmessages = create = 1\n",
+    # a function of the file named `to_thread`, not asyncio's: the chain handed to it is no call
+    "import anthropic\n\ndef to_thread(f):\n    return f\n\nc = anthropic.Anthropic()\nto_thread(c.messages.create)\n",
+]
+
+
+@pytest.mark.parametrize("source", ATTRIBUTE_OR_IMPORT_ONLY)
+def test_a_word_that_counts_only_as_an_attribute_or_an_import_is_not_searched_for(source, monkeypatch):
+    from claude_lint.extract import python
+
+    assert not prefilter.needs_parse(source.encode())
+    monkeypatch.setattr(prefilter, "worth_parsing", lambda data: True)
+    assert not python.extract(source, "m.py", "/p/m.py", "m", calls_only=True).parsed
 
 
 def test_a_post_method_defined_in_the_file_is_no_call(tmp_path):

@@ -50,9 +50,12 @@ from claude_lint.extract.prefilter_code import CodeReader
 from claude_lint.extract.prefilter_dots import after_dots, dot_index, written_after_dots
 from claude_lint.extract.prefilter_ast import _may_post
 from claude_lint.extract.prefilter_receivers import may_be_read
+from claude_lint.extract.prefilter_methods import METHOD_FIRST, may_post_first
 from claude_lint.extract.prefilter_names import import_index, imported_words, names_imported, names_in  # noqa: F401  (prefilter.* for the engine and link)
 from claude_lint.extract.prefilter_table import (
     _CALL_AFTER,
+    _call_at,
+    _closing,
     _Table,
     _called_attribute,
     _chain_re,
@@ -91,6 +94,8 @@ _MAX_TRIAGED = 100_000
 # A runnable invoked in a file that imports LangChain: maybe a chat model passed in (passed_models).
 _RUNNABLE_CALL = re.compile(rb"\.a?(?:invoke|stream|batch)\s*\(")
 _RUNNABLE_WORDS = frozenset((b"invoke", b"ainvoke", b"stream", b"astream", b"batch", b"abatch"))
+WITH_OPTIONS = b"with_options"  # a re-optioned client, anywhere in a chain (sdk.CLIENT_DERIVING)
+_DOTTED = _RUNNABLE_WORDS | {WITH_OPTIONS}  # what the byte test asks after_dots about, besides its chains' words
 
 
 def _byte_test(data: bytes, posts: bool) -> bool:
@@ -107,7 +112,8 @@ def _byte_test(data: bytes, posts: bool) -> bool:
             reader.append(CodeReader(data))
         return reader[0].in_code(at)
 
-    dotted = after_dots(data)  # a chain whose later words no dot precedes is not written: not searched for
+    index = dot_index(t, _DOTTED)
+    dotted = after_dots(data, index)  # a chain whose later words no dot precedes is not written: not searched for
     if not dotted.isdisjoint(_RUNNABLE_WORDS) and find(b"langchain") >= 0 and _search_code(_RUNNABLE_CALL, data, in_code):
         return True
 
@@ -123,29 +129,32 @@ def _byte_test(data: bytes, posts: bool) -> bool:
             found = seen[word] = (guard is None or (has(guard) if ask else seen.get(guard) is not False)) and find(word) >= 0
         return found
 
-    # Cheapest first: the proof keywords and one pass over the import statements, then
-    # substring searches (each word once per file), then the regexes, which only run on
-    # the few files still in.
-    proof = bool(t.proof) and all(has(k) for k, _ in t.proof_bytes)
+    # Cheapest first: one pass over the import statements (and the proof keywords, where no
+    # SDK is imported), then substring searches (each word once per file), then the regexes,
+    # which only run on the few files still in.
     roots, spans = _imports(data)  # one pass over `import`: cheaper than a search per SDK name
     imports = not roots.isdisjoint(t.names)
+    named = b" ".join(names for _, names in spans)
+    # Words that count only as an attribute or an imported name: known from the dots and the
+    # imports, not searched for (most files have neither, and each search read the whole file).
+    seen[WITH_OPTIONS] = WITH_OPTIONS in dotted  # `client.with_options(...)`
+    for word in index.through:  # asyncio.to_thread, known by its qualified name
+        seen[word] = word in dotted or named.find(word) >= 0
     # A distinctive chain (`chat.completions.create`) proves a call wherever its client comes from.
-    index = dot_index(t)
     distinct = written_after_dots(index.distinct_last, {}, dotted, has)
     if distinct and any(_search_code(_chain_re(t.distinct_chains[i], True), data, in_code) for i in distinct):
         return True
-    if not (proof or imports):
+    if not imports and not (t.proof and all(has(k) for k, _ in t.proof_bytes)):
         return False
     # A chain counts only where a module that can make it is imported (`OpenAI(` is LangChain's
     # completion LLM only in a file that imports langchain; `x.chat(` is Cohere's or Ollama's).
     keys = [b""] + [r for r in roots if r in t.chain_groups]
-    if has(b"with_options"):  # then a chain is held to its words alone (see _written_as_chain)
+    if has(WITH_OPTIONS):  # then a chain is held to its words alone (see _written_as_chain)
         chains = sorted(set(_present(tuple(g for r in keys for g in t.chain_groups[r]), has)))
     else:
-        named = b" ".join(names for _, names in spans)
         # a one-word chain not after a dot: imported by name, or handed to `asyncio.to_thread`
         chains = sorted(written_after_dots(index.last, index.single, dotted, has, keys,
-                                            lambda word: named.find(word) >= 0 or (any(has(w.encode()) for w in t.through) and has(word))))
+                                            lambda word: named.find(word) >= 0 or (any(has(w) for w in index.through) and has(word))))
     # A chain whose shapes need a hint (a raw POST: an endpoint path, a chat body) counts only with one.
     through: List[bool] = []
 
@@ -162,13 +171,15 @@ def _byte_test(data: bytes, posts: bool) -> bool:
         return spans
 
     # A method handed to `asyncio.to_thread(client.messages.create, ...)` is not called where written.
-    through = any(has(w.encode()) for w in t.through)
+    through = any(has(w) for w in index.through)
     # One written chain that is no raw POST settles it (`only_posts` below is then False):
     # those are looked for first, and the rest are not looked for after one is found.
     written = []
+    lists = b"\0".join(names for _, names in spans)
     for i in sorted(chains, key=lambda i: t.chains[i] in t.needs_bytes):
         if _written_as_chain(data, t.chains[i], imported_names, through, in_code, has) and (
-                len(t.chains[i]) > 1 or may_be_read(data, t.chains[i][0], b"\0".join(names for _, names in spans), in_code, reader)):
+                len(t.chains[i]) > 1 or may_be_read(data, t.chains[i][0], lists, in_code, reader)) and (
+                t.chains[i] not in METHOD_FIRST or may_post_first(data, t.chains[i][0], lists, in_code)):
             written.append(i)
             if t.chains[i] not in t.needs_bytes:
                 break
@@ -191,9 +202,6 @@ _NO_GUARD = (None, False)
 def _guards(t: _Table) -> dict:
     """word -> the word guarding its search (see prefilter_table._guards_of)."""
     return t.guards
-
-
-_MAX_CALL_BYTES = 20_000
 
 
 def _posts_may_call(data: bytes, t: _Table) -> bool:
@@ -240,40 +248,6 @@ def _posts_pass_through(data: bytes) -> bool:
         if call is not None and _passes_through(call, lambda name: name in _enclosing_params(data, at), data):
             return True
     return False
-
-
-def _call_at(data: bytes, open_at: int) -> "ast.Call | None":
-    """The call whose argument list opens at `open_at`, parsed alone (None: not readable)."""
-    close = _closing(data, open_at)
-    if close is None:
-        return None
-    try:
-        node = ast.parse(b"f" + data[open_at:close + 1], mode="eval").body
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return None
-    return node if isinstance(node, ast.Call) else None
-
-
-def _closing(data: bytes, open_at: int) -> "int | None":
-    """The offset of the bracket closing the one at `open_at` (strings and comments
-    skipped), within _MAX_CALL_BYTES; None when not found."""
-    depth = 0
-    for m in _BRACKET_TOKENS.finditer(data, open_at, min(len(data), open_at + _MAX_CALL_BYTES)):
-        c = m.group(0)[:1]
-        if c in b"([{":
-            depth += 1
-        elif c in b")]}":
-            depth -= 1
-            if depth == 0:
-                return m.start()
-    return None
-
-
-# Strings (with any prefix letters before them left as plain text) and comments as whole
-# tokens, so that the brackets inside them are not counted; and the brackets.
-_BRACKET_TOKENS = re.compile(
-    rb'"""(?:\\[\s\S]|[^\\])*?"""|\'\'\'(?:\\[\s\S]|[^\\])*?\'\'\'|"(?:\\.|[^"\\\n])*"|\'(?:\\.|[^\'\\\n])*\'|#[^\n]*|[()\[\]{}]'
-)
 
 
 class _ByteKeys:

@@ -8,35 +8,80 @@ the byte test's searches were for words absent from the file (`generate_videos`,
 
 A dot and its word may be apart, as in a chain (`prefilter_table._GAP`): whitespace,
 brackets, backslashes and comments. A comment is skipped only when it holds no dot of its
-own, so that no dot is ever passed over unread; where one does, a second reading, with
-every comment skipped whole, names the word that follows (see `after_dots`). The words may
-come from comments and strings too: more words only let more chains through to the
-searches that decide."""
+own, so that no dot is ever passed over unread; where one does, a second reading from that
+dot, with every comment skipped whole, names the word that follows (see `after_dots`). The
+words may come from comments and strings too: more words only let more chains through to
+the searches that decide."""
 from __future__ import annotations
 
 import re
+
+from claude_lint.patterns import lazy
+
 TYPE_CHECKING = False  # typing is for the annotations alone: its import was 7% of a one-file run
 if TYPE_CHECKING:
-    from typing import List, Set
+    from typing import List, Optional, Set
 
 # A dot, a gap whose comments hold no dot, then the word; or `#` where the gap meets a
-# comment that does hold one (or that ends the file). Matches never overlap a dot but
+# comment that does hold one. Matches never overlap a dot but
 # their first: every dot of the file starts a match or is tried as one.
-_AFTER_DOT = re.compile(rb"\.(?:[\s()\\]|#[^\r\n.]*(?![^\r\n]))*(\w+|#)")
-# A dot, then the whole gap of a chain (every comment skipped to its line's end), then the word.
-_AFTER_DOT_PAST_COMMENTS = re.compile(rb"\.(?:[\s()\\]|#[^\r\n]*(?![^\r\n]))*(\w+)")
+_GAP = rb"(?:[\s()\\]|#[^\r\n.]*(?![^\r\n]))*"
+_DOTTED_COMMENT = rb"#(?=[^\r\n]*\.)"  # (not any `#`: backtracking to one the gap passed over finds nothing more)
+_AFTER_DOT = re.compile(rb"\." + _GAP + rb"(\w+|" + _DOTTED_COMMENT + rb")")
+# A dot, then the whole gap of a chain (every comment skipped to its line's end), then the
+# word, if any: it always matches, so a reading never backtracks.
+_PAST_COMMENTS = lazy(rb"\.(?:[\s()\\]|#[^\r\n]*(?![^\r\n]))*(\w*)")  # (compiled where first needed)
 
 
-def after_dots(data: bytes) -> Set[bytes]:
+def after_dots(data: bytes, index: "Optional[_DotIndex]" = None) -> Set[bytes]:
     """Every word written after a dot and a gap (a superset: the dots of comments and
-    strings count). Where the first reading stopped at a comment holding a dot, the second
-    reads on past it: a match of the second may run over a `#` inside a string to the line's
-    end, but a dot it passes over is followed, after that same line end, by the same word."""
-    words = set(_AFTER_DOT.findall(data))
-    if b"#" in words:
-        words.discard(b"#")
-        words.update(_AFTER_DOT_PAST_COMMENTS.findall(data))
+    strings count). Where the reading stopped at a comment holding a dot, a second one
+    from the same dot reads on past it, unless an earlier second reading passed over this
+    dot (then the word after the gap is the one it found): each byte is read twice at most.
+    (Two readings of the whole file, the second where the first met such a comment, as
+    every block of comment lines ending in full stops is, went back over a block's lines
+    once for each of its dots: a block of 8,000 lines took 7 s.)
+    index: the table's (see `dot_index`); once a run has read many files, only the words
+    the byte test asks about (`_DotIndex.asked`) are collected by the first reading, by a
+    pattern of those words alone: in litellm a tenth of the words after dots are, and
+    building the set of all of them was a third of this reading."""
+    words = set()
+    passed = 0  # where the last second reading ended
+    for m in (_AFTER_DOT if index is None else index.pattern()).finditer(data):
+        word = m.group(1)
+        if word != b"#":
+            words.add(word)
+        elif m.start() >= passed:
+            past = _PAST_COMMENTS.match(data, m.start())
+            words.add(past.group(1))  # type: ignore[union-attr]
+            passed = past.end()  # type: ignore[union-attr]
+    words.discard(b"")
     return words
+
+
+# Files read with the plain pattern before the asked words' own is compiled: compiling
+# it costs 3 ms, a tenth of a one-file run (an editor's on save), and saves 17 us a file.
+PLAIN_FILES = 64
+
+
+def _alternatives(words) -> bytes:
+    """A pattern matching exactly `words` (bytes of \\w), as a trie: the regular
+    expression engine tries alternatives one after another, so shared heads are tried once."""
+    tree: dict = {}
+    for word in words:
+        node = tree
+        for c in word:
+            node = node.setdefault(c, {})
+        node[None] = {}
+
+    def branch(node: dict) -> bytes:
+        alts = [re.escape(bytes((c,))) + branch(sub) for c, sub in sorted((c, sub) for c, sub in node.items() if c is not None)]
+        if not alts:
+            return b""
+        body = alts[0] if len(alts) == 1 else b"(?:" + b"|".join(alts) + b")"
+        return b"(?:" + body + b")?" if None in node else body
+
+    return branch(tree)
 
 
 def written_after_dots(last: dict, single: dict, dotted, has, keys=(b"",), undotted=None) -> Set[int]:
@@ -60,10 +105,16 @@ def written_after_dots(last: dict, single: dict, dotted, has, keys=(b"",), undot
 
 
 class _DotIndex:
-    """The table's chains by the last word (see written_after_dots), built once per table."""
+    """The table's chains by the last word (see written_after_dots), built once per table;
+    and the words the byte test asks `after_dots` about (`asked()`): every word of its chains,
+    the last word of a function calling its first argument (`through`), and `extra`."""
 
-    def __init__(self, t):
+    def __init__(self, t, extra=frozenset()):
         self.table = t
+        self.extra = extra
+        self.through = frozenset(w.encode() for w in t.through)  # (asyncio.to_thread's last word)
+        self._read = 0
+        self._pattern = None
         self.last: dict = {}
         self.single: dict = {}
         for key, groups in t.chain_groups.items():
@@ -81,11 +132,28 @@ class _DotIndex:
                 chain = t.distinct_chains[i]
                 self.distinct_last[b""].setdefault(chain[-1], []).append((i, rare, rest, chain[1:-1]))
 
+    def asked(self) -> frozenset:
+        t = self.table
+        return frozenset(w for c in (*t.chains, *t.distinct_chains) for w in c) | self.extra | self.through
 
+    def pattern(self):
+        """after_dots' pattern for this file: the plain one for a run's first files."""
+        if self._pattern is not None:
+            return self._pattern
+        self._read += 1
+        if self._read <= PLAIN_FILES:
+            return _AFTER_DOT
+        words = _alternatives(sorted(w for w in self.asked() if _WORD.fullmatch(w)))
+        self._pattern = re.compile(rb"\." + _GAP + rb"(" + words + rb"(?!\w)|" + _DOTTED_COMMENT + rb")")
+        return self._pattern
+
+
+_WORD = lazy(rb"\w+")
 _DOT_INDEX: List[_DotIndex] = []
 
 
-def dot_index(t) -> _DotIndex:
-    if not _DOT_INDEX or _DOT_INDEX[0].table is not t:
-        _DOT_INDEX[:] = [_DotIndex(t)]
+def dot_index(t, extra=frozenset()) -> _DotIndex:
+    """extra: words the byte test asks `after_dots` about besides its chains' (see _DotIndex)."""
+    if not _DOT_INDEX or _DOT_INDEX[0].table is not t or _DOT_INDEX[0].extra != extra:
+        _DOT_INDEX[:] = [_DotIndex(t, extra)]
     return _DOT_INDEX[0]

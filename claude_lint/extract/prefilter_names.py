@@ -80,7 +80,9 @@ def import_index(wanted: dict) -> Tuple[Tuple[bytes, ...], Dict[bytes, Set[bytes
             index.setdefault(DEFINED, set()).add(raw)  # looked for in the bytes, not the imports
         for module in modules:
             index.setdefault(module.encode("utf-8", "surrogatepass"), set()).add(raw)
-    return tuple(name.encode("utf-8", "surrogatepass") for name in wanted), index
+    # a class's definition after its name (see _holds_any)
+    spelled = sorted((name.encode("utf-8", "surrogatepass") for name in wanted), key=lambda raw: raw.startswith(DEFINED))
+    return tuple(spelled), index
 
 
 def names_imported(data: bytes, wanted: dict, index: tuple, words: Optional[tuple], absent: Optional[Set[bytes]] = None) -> Tuple[Optional[tuple], Set[str]]:
@@ -96,7 +98,7 @@ def names_imported(data: bytes, wanted: dict, index: tuple, words: Optional[tupl
     # A Protocol file is read only when it declares a wrapper method's name (an SDK defines hundreds).
     protocol = PROTOCOL in by_word and _holds(data, PROTOCOL, absent) and any(
         data.find(b"def " + m.encode()) >= 0 for m in wanted.get(PROTOCOL.decode(), ((), ()))[1])
-    if words is None and len(spelled) <= MAX_NAMES_SEARCHED and not any(_holds(data, word, absent) for word in spelled if word != PROTOCOL) and not protocol:
+    if words is None and len(spelled) <= MAX_NAMES_SEARCHED and not protocol and not _holds_any(data, spelled, absent):
         return None, set()
     if words is None:
         words = imported_words(data) if data.find(b"import") >= 0 else (set(), {})
@@ -108,6 +110,18 @@ def names_imported(data: bytes, wanted: dict, index: tuple, words: Optional[tupl
     if not protocol:
         among.discard(PROTOCOL)
     return words, (names_in(data, wanted, words, among) if among else set())
+
+
+def _holds_any(data: bytes, spelled: Tuple[bytes, ...], absent: Optional[Set[bytes]]) -> bool:
+    """Does the file hold one of the names (but the Protocol, asked apart)? A class asked for
+    by its definition (`class Name`) is not searched for where its name is absent."""
+    missing = absent if absent is not None else set()
+    for word in spelled:
+        if word == PROTOCOL or word.startswith(DEFINED) and word[len(DEFINED):] in missing:
+            continue
+        if _holds(data, word, missing):
+            return True
+    return False
 
 
 def _holds(data: bytes, word: bytes, absent: Optional[Set[bytes]]) -> bool:

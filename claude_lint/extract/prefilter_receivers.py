@@ -13,8 +13,11 @@ The extractor (python.call_sites) reads such a call in one of two ways:
 - as the method of a client (`sdk.METHODS`, a Router's): only a client this file makes
   or annotates, followed back to a qualified name in the client tables (`litellm.Router`),
   whose last word is then written in the file (as the attribute or the imported name).
-  A shape with `untyped` (its chain or keywords prove it), an HTTP verb or a keyword
-  `proof` is left to the general test: it needs no client.
+  A shape with `untyped` (its chain or keywords prove it) or a keyword `proof` is left to
+  the general test: it needs no client. So is an HTTP verb that also ends an SDK chain
+  (`stream`: `m = client.messages` then `m.stream(`); `post` and `request` are held to an
+  HTTP client (`requests.Session`, `httpx.Client`...) or module function (`requests.post`)
+  like the rest: in litellm, dozens of files POST through the project's own handler class.
 
 So a call of such a chain is worth the parse only where the file writes one of its
 client words in code or in a string that reads as an expression (an annotation; a
@@ -66,10 +69,15 @@ def client_words() -> "Dict[bytes, FrozenSet[bytes]]":
         # a chain-proven shape of the same provider proves a receiver beside it (_sibling_provider)
         chain_proven = {p for s in sdk.METHODS if s.untyped == "chain" and not s.proof for p in s.providers}
         string_made = set(clients.PROVIDER_STRING_PROVIDERS.values()) | {"openai"}
+        # the last words of the SDK's own chains: `m.stream(` after `m = client.messages` is read
+        # as `messages.stream` (python._decompositions), whatever client the word alone needs
+        sdk_last = {s.chain[-1] for s in sdk.METHODS if s.chain and not s.http}
         found = {}
         for word, shapes in by_word.items():
             providers = {p for s in shapes for p in s.providers}
-            if any(s.untyped or s.proof or s.http for s in shapes) or providers & chain_proven:
+            if any(s.untyped or s.proof for s in shapes) or providers & chain_proven:
+                continue
+            if any(s.http for s in shapes) and (word in sdk_last or not all(s.http for s in shapes)):
                 continue
             quals = [q for q, p in sdk.CLIENT_CLASSES.items() if p in providers]
             quals += [q for q, p in sdk.MODULE_CLIENTS.items() if p in providers]

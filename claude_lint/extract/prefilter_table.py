@@ -1,5 +1,6 @@
-"""What the pre-filter's three steps share (see prefilter.py): the byte patterns and
-word groups derived from the SDK table on first use, and the byte-level word tests."""
+"""What the pre-filter's steps share (see prefilter.py): the byte patterns and word groups
+derived from the SDK table on first use, the byte-level word tests, and one call's
+arguments parsed alone (`_call_at`: a raw POST's, a method-first verb's)."""
 from __future__ import annotations
 
 import ast
@@ -362,3 +363,40 @@ def _groups(chains, words_of, root_of=None) -> dict:
             by_word = out.setdefault(root, {})
             by_word.setdefault(words[0], []).append((i, words[1:]))
     return {root: tuple((w, tuple(m)) for w, m in by_word.items()) for root, by_word in out.items()}
+
+
+_MAX_CALL_BYTES = 20_000
+
+
+def _call_at(data: bytes, open_at: int) -> "ast.Call | None":
+    """The call whose argument list opens at `open_at`, parsed alone (None: not readable)."""
+    close = _closing(data, open_at)
+    if close is None:
+        return None
+    try:
+        node = ast.parse(b"f" + data[open_at:close + 1], mode="eval").body
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
+    return node if isinstance(node, ast.Call) else None
+
+
+def _closing(data: bytes, open_at: int) -> "int | None":
+    """The offset of the bracket closing the one at `open_at` (strings and comments
+    skipped), within _MAX_CALL_BYTES; None when not found."""
+    depth = 0
+    for m in _BRACKET_TOKENS.finditer(data, open_at, min(len(data), open_at + _MAX_CALL_BYTES)):
+        c = m.group(0)[:1]
+        if c in b"([{":
+            depth += 1
+        elif c in b")]}":
+            depth -= 1
+            if depth == 0:
+                return m.start()
+    return None
+
+
+# Strings (with any prefix letters before them left as plain text) and comments as whole
+# tokens, so that the brackets inside them are not counted; and the brackets.
+_BRACKET_TOKENS = re.compile(
+    rb'"""(?:\\[\s\S]|[^\\])*?"""|\'\'\'(?:\\[\s\S]|[^\\])*?\'\'\'|"(?:\\.|[^"\\\n])*"|\'(?:\\.|[^\'\\\n])*\'|#[^\n]*|[()\[\]{}]'
+)
