@@ -52,7 +52,7 @@ class Linter:
         self.rules = [rules[c] for c in self.codes if c in rules]
         self.project = Project(self.root, self._load_other)
         self.seconds = float(settings.options_for(FILE_TIMEOUT).get("seconds", DEFAULT_SECONDS))
-        self.internal_errors: List[str] = []
+        self.internal_errors: List[str] = self.project.internal_errors  # one list: link's wrapper-call bugs join it
         self._packages: Dict[str, str] = {}
         self.pins = Pins(self.root)  # the project's SDK pins, read when a rule first asks
         self._real_folders: Dict[str, str] = {}
@@ -320,7 +320,6 @@ class Linter:
             if facts.wrappers is not None:
                 self.project.add_table(facts.abspath, facts.wrappers, "callers")
         derived = self.project.wrapper_calls()
-        self.internal_errors.extend(self.project.internal_errors)
         reached = Counter(loc for site in derived for loc in (site.via, *site.also))
         passed = self.project.passed_histories
         sites = [replace(site, reached=reached[site.loc], passed_history=passed.get(site.loc)) if site.loc in reached else site for facts in all_facts for site in facts.calls]
