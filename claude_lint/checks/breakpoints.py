@@ -3,12 +3,11 @@ from __future__ import annotations
 TYPE_CHECKING = False  # typing is for the annotations alone: its import was 7% of a one-file run
 if TYPE_CHECKING: from typing import Dict, Iterator, List, Optional, Tuple  # noqa: E701 (one line: this module is at the line limit)
 from claude_lint.checks.base import Context, Invalid, Rule, money, tokens
-from claude_lint.checks import breakpoint_callers as callers, breakpoint_choices as choices, breakpoint_piles as piles
+from claude_lint.checks import breakpoint_callers as callers, breakpoint_choices as choices, breakpoint_hidden as hidden, breakpoint_piles as piles
 from claude_lint.checks.breakpoint_piles import MAX_BREAKPOINTS, piled
 from claude_lint.checks.cache_marks import (
-    TOOL_PROMPT_MOST, Block, as_written, automatic, blocks, cache_minimum, claude_caching, count, known, langchain_claude, params_in, unmarked_history, within)
+    TOOL_PROMPT_MOST, Block, as_written, automatic, blocks, cache_minimum, claude_caching, count, known, langchain_claude, params_in, shown_text, text_unset, unmarked_history, within)
 from claude_lint.checks.cache_prefix import per_iteration, per_request
-from claude_lint.prompt_text import static_text
 from claude_lint.cost import unread_cache_usd
 from claude_lint.diagnostics import Diagnostic
 from claude_lint.facts import Dynamic, Loc, Mapping, Seq, Text
@@ -18,14 +17,6 @@ HEAD = "import anthropic\nclient = anthropic.Anthropic()\n"
 MARK = '"cache_control": {"type": "ephemeral"}'
 LONG = "Follow the Acme support policy in every answer. " * 300
 ROLE_SHOWN = {"tools": "tool definitions", "system": "system prompt", "messages": "messages"}
-
-
-def _shown(block: Block) -> str:
-    """The block's literal text as the cache counts it (a tool: its JSON)."""
-    text = block.text
-    if text is not None:
-        return text.literal
-    return static_text(block.value) if isinstance(block.value, Mapping) else ""
 
 
 def _parameter_inside(call: Call, last: int, found: List[Block]) -> bool:
@@ -124,8 +115,10 @@ class CacheBreakpointIneffective(Rule):
     input) on the whole prefix and never the read (0.1x); the message gives that extra
     cost per 1,000 calls.
 
-    Only prefixes made entirely of text known statically are judged: a run-time part
-    (a file, a document) could make the prefix long enough. The marks are read wherever
+    Only prefixes made entirely of text known statically, up to the request's last breakpoint, are judged: a run-time part
+    (a file, a document, a caller's argument over a `None` default) could make the prefix long enough, and blocks the code fills at
+    run time (documents appended in a loop) may carry a later breakpoint, which caches while the short one costs nothing; a block
+    added only `if system:` is judged at each caller that fills it. The marks are read wherever
     the code writes them: a helper that builds the cached block, a block or a `**kwargs`
     dict filled in after it is built, a list of blocks or messages filled by
     `.append`/`.extend` before the request, text filled by `%` or `string.Template`, a boto3 `invoke_model` body or a
@@ -156,9 +149,9 @@ class CacheBreakpointIneffective(Rule):
     summary = "cache breakpoint that caches nothing, or one too many"
     options = {"unknown-model-minimum": 1024}
     preview = True
-    preview_reason = ("Measured on real code (eval/realworld, the 172 labelled repositories, main and held out, and the "
-                      "186 precision samples; 2026-12-03): 27 findings, all right, but recall 0.38 (8 of 21 fire "
-                      "labels): it misses more than half of the cases.")
+    preview_reason = ("Measured on real code (eval/realworld, the 184 labelled repositories, main and held out, and the "
+                      "238 precision samples; 2026-12-03): 45 findings judged, 44 right (one debatable: a test through a fake SDK), "
+                      "but recall 0.36 (8 of 22 fire labels): it misses more than half of the cases.")
 
     @staticmethod
     def examples():
@@ -352,8 +345,8 @@ class CacheBreakpointIneffective(Rule):
         silent = [*silent, LC.replace("SYSTEM", f"SystemMessage(content=[{{'type': 'text', 'text': 'You are terse.', {MARK}}}])").replace("max_tokens=300)", "max_tokens=300).bind_tools(TOOLS)"),
                   LC.replace("SYSTEM", f"SystemMessage(content=[{{'type': 'text', 'text': LONG, {MARK}}}])"),
                   LC.replace("SYSTEM", f"SystemMessage(content=LONG, additional_kwargs={{{MARK}}})")]
-        picked = choices.examples()
-        return [*fires, *piles.FIRES, *callers.examples()[0], *picked[0]], [*silent, *piles.SILENT, *callers.examples()[1], *picked[1]]
+        picked, unmeasured = choices.examples(), hidden.examples()
+        return [*fires, *piles.FIRES, *callers.examples()[0], *picked[0], *unmeasured[0]], [*silent, *piles.SILENT, *callers.examples()[1], *picked[1], *unmeasured[1]]
 
     def check_call(self, call: Call, ctx: Context) -> Iterator[Diagnostic]:
         site = call.site
@@ -380,11 +373,11 @@ class CacheBreakpointIneffective(Rule):
         last = marks[-1]
         prefix = found[: last + 1]
         chosen = [choices.longest(b) for b in prefix]  # a text picked among known ones: judged by the longest
-        if not all(known(b.value) or c is not None for b, c in zip(prefix, chosen)) or _parameter_inside(call, last, found):
+        if not all(known(b.value) and not text_unset(b) or c is not None for b, c in zip(prefix, chosen)) or _parameter_inside(call, last, found):
             return  # a run-time part (or a caller's argument in place of a default) may make the prefix long enough
         model = ctx.model(call)
         minimum = cache_minimum(model, ctx)
-        size = count("\n".join(_shown(b) if c is None else c[0] for b, c in zip(prefix, chosen)), model, ctx)
+        size = count("\n".join(shown_text(b) if c is None else c[0] for b, c in zip(prefix, chosen)), model, ctx)
         if size + (TOOL_PROMPT_MOST if call.value("tools") is not None else 0) >= minimum:
             return
         where = model.id if model is not None else "an unknown model (configured minimum)"
@@ -431,7 +424,7 @@ class CacheBreakpointIneffective(Rule):
     def _per_call(self, call: Call, prefix: List[Block], names: List[str], repeated: bool, ctx: Context) -> Diagnostic:
         site = call.site
         model = ctx.model(call)
-        size = count("\n".join(_shown(b) for b in prefix), model, ctx)
+        size = count("\n".join(shown_text(b) for b in prefix), model, ctx)
         cost, waste = (unread_cache_usd(size, model) if model is not None and model.input else None), ""
         if cost is not None:
             waste = (f"; it pays the write ({model.cache_write / model.input:.2f}x input) on the ~{tokens(size)} fixed tokens "

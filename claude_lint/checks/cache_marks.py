@@ -20,7 +20,7 @@ from claude_lint.extract.sdk import CACHE_CONTROL_PROVIDERS
 from claude_lint.facts import Lit, Loc, Mapping, OneOf, Param, Seq, Text, Transform, Unknown
 from claude_lint.link import Call
 from claude_lint.prompt_text import MAX_DEPTH  # the one bound on nesting followed into blocks and schemas
-from claude_lint.prompt_text import system_text
+from claude_lint.prompt_text import static_text, system_text
 
 CACHE_KEYS = ("cache_control", "cachePoint")  # the Claude API's, Bedrock Converse's
 
@@ -182,8 +182,8 @@ def blocks(call: Call, value_of: Optional[Callable[[str], object]] = None, whole
     seen = True
     for role in ("tools", "system", "messages"):
         value = (value_of or call.value)(role)
-        if value is None:
-            continue
+        if value is None or isinstance(value, Lit) and value.value is None:
+            continue  # not sent (`if tools: params["tools"] = tools` with the default None)
         if isinstance(value, Text):
             out.append(Block(role, value, None))
             continue
@@ -198,11 +198,40 @@ def blocks(call: Call, value_of: Optional[Callable[[str], object]] = None, whole
                 speaker = speaker.literal if isinstance(speaker, Text) and all(isinstance(p, str) for p in speaker.parts) else None
                 for block in content.items if isinstance(content, Seq) else (content,):
                     out.append(_block(role, block, index, speaker))
+                    seen = seen and not filled_at_run_time(block)
                 if item.open:
                     seen = False
             else:
                 out.append(_block(role, item))
+                seen = seen and not filled_at_run_time(item)
     return out, seen
+
+
+# How extraction (`extract/moves.py`) names a list, or a list's tail, that code fills at run
+# time (`for doc in docs: blocks.append(...)`): blocks built that way may carry breakpoints
+# (the last document's, set in the loop), which a prefix's last breakpoint must not overlook.
+_RUN_TIME_FILLS = frozenset({"filled in a loop", "changed in place", "inserted", "extended with a list not known statically"})
+
+
+def shown_text(block: Block) -> str:
+    """The block's literal text as the cache counts it (a tool: its JSON)."""
+    text = block.text
+    if text is not None:
+        return text.literal
+    return static_text(block.value) if isinstance(block.value, Mapping) else ""
+
+
+def text_unset(block: Block) -> bool:
+    """A text block whose text resolves to None: the API refuses it, so the code sends it only
+    once something fills it (a guard `if system:` around it, a caller's argument over a None
+    default). What is measured is not what is sent."""
+    text = block.value.get("text") if isinstance(block.value, Mapping) else block.value
+    return isinstance(text, Lit) and text.value is None
+
+
+def filled_at_run_time(value: object) -> bool:
+    """A list of blocks (or messages), or its tail, filled by code at run time: unseen blocks."""
+    return isinstance(value, Unknown) and value.why in _RUN_TIME_FILLS
 
 
 def _block(role: str, value: object, message: Optional[int] = None, speaker: Optional[str] = None) -> Block:
@@ -246,6 +275,13 @@ def as_written(call: Call) -> Callable[[str], object]:
             value = call.site.kwargs.get(name)
             if value is not None:
                 return value
+        # `create(**params)`: the dict the function builds, a key filled under `if system:`
+        # by a parameter whose default (None) is all the resolved request shows
+        for key, splat in call.site.kwargs.entries:
+            for name in call.site.keywords(role) if key is None and isinstance(splat, Mapping) else ():
+                value = splat.get(name)
+                if value is not None:
+                    return value
         return None
 
     return value_of
