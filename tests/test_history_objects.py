@@ -92,3 +92,39 @@ def test_a_method_handing_back_the_whole_list_sends_it_whole(tmp_path, rule):
 @pytest.mark.parametrize("rule", ["CL004", "CL011"])
 def test_a_method_that_never_hands_back_the_whole_list_is_silent(tmp_path, rule, body):
     assert rows(tmp_path, WINDOWED.replace("BODY", body), rule) == []
+
+
+# A bot's handler: the user's turn goes into the store, the conversation is read back whole
+# under the same key and sent, and the answer is written back: the turn enters through the
+# store, not through a list of the file, and the next read returns it all grown.
+KEYED = ("import anthropic\nfrom chatdb import ChatStore\n\n\nclass Cog:\n    def __init__(self):\n"
+         "        self.db = ChatStore()\n        self.client = anthropic.Anthropic()\n\n"
+         "    def ask(self, user_id, text):\n        self.db.add_message(user_id, 'user', text)\n"
+         "        log = self.db.get_chat_log(user_id)\n"
+         "        reply = self.client.messages.create(model='claude-sonnet-4-6', max_tokens=1024, messages=log)\n"
+         "        WRITE\n        return reply\n")
+WRITE_BACK = "self.db.add_message(user_id, 'assistant', reply.content[0].text)"
+
+
+def test_a_conversation_written_back_under_the_readers_key_grows_uncached(tmp_path):
+    assert rows(tmp_path, KEYED.replace("WRITE", WRITE_BACK), "CL011") == [13]
+
+
+def test_a_conversation_written_back_through_another_modules_reader_is_not_cl004s(tmp_path):
+    # the reader is elsewhere: it may keep a window (`ORDER BY id DESC LIMIT 20`)
+    assert rows(tmp_path, KEYED.replace("WRITE", WRITE_BACK), "CL004") == []
+
+
+@pytest.mark.parametrize("write", [
+    WRITE_BACK.replace("self.db.", "self.audit."),  # another store: the conversation read stays as it was
+    WRITE_BACK.replace("(user_id,", "(channel_id,"),  # another key
+    "self.db.add_message(user_id, 'assistant', '')",  # nothing of the answer written
+    "pass",  # only the user's turn is written, before the request: no answer goes back
+])
+def test_a_conversation_not_written_back_under_the_readers_key_is_silent(tmp_path, write):
+    assert rows(tmp_path, KEYED.replace("WRITE", write), "CL011") == []
+
+
+def test_a_window_asked_of_the_store_is_silent(tmp_path):
+    windowed = KEYED.replace("WRITE", WRITE_BACK).replace("get_chat_log(user_id)", "get_chat_log(user_id, limit=20)")
+    assert rows(tmp_path, windowed, "CL011") == []

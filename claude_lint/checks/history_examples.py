@@ -122,8 +122,15 @@ OPENAI = ("from openai import OpenAI\nclient = OpenAI()\n", "client.chat.complet
 STORED = (HEAD + "def run(db, job):\n    while True:\n        messages = [to_param(r) for r in db.get_job_messages(job)]\n"
           "        reply = client.messages.create(model='claude-sonnet-4-6', max_tokens=1024, messages=messages)\n"
           "        db.add_job_message(job, {'role': 'assistant', 'content': reply.content})\n")
-CL011_FIRES = [STORED, TURN.replace("max_tokens=500", "max_tokens=1024"), WINDOWED]
+# The turn goes in through the store: written under the user's key, the conversation read back
+# whole under it and sent, the answer written back on the same store object.
+KEYED = (HEAD + "from chatdb import ChatStore\ndb = ChatStore()\n\ndef ask(user_id, text):\n    db.add_message(user_id, 'user', text)\n"
+         "    log = db.get_chat_log(user_id)\n    reply = client.messages.create(model='claude-sonnet-4-6', max_tokens=1024, messages=log)\n"
+         "    db.add_message(user_id, 'assistant', reply.content[0].text)\n")
+CL011_FIRES = [STORED, TURN.replace("max_tokens=500", "max_tokens=1024"), WINDOWED, KEYED]
 CL011_SILENT = [
+    # the answer goes to another object's log: the conversation read is never written back
+    KEYED.replace("    db.add_message(user_id, 'assistant'", "    audit.add_message(user_id, 'assistant'"),
     # the method only ever hands back a window, or a summary ahead of one
     WINDOWED.replace("return self.turns\n", "return self.turns[-10:]\n"),
     WINDOWED.replace("return self.turns\n", "return [self.summary()] + self.turns[-4:]\n"),
