@@ -43,9 +43,12 @@ class ConversationUncached(Rule):
     breakpoint anywhere in it: no `cache_control` on a system block, tool or message, no
     top-level `cache_control`, and no LiteLLM `cache_control_injection_points`. "Grows
     across turns" is CL004's evidence (a list appended in a loop, on a long-lived
-    object, at module level, in a session store, in a database read whole and written back, or joined into the prompt), bounded or not: a capped agent loop still resends its
+    object, at module level, in a session store, in a database read whole and written back (also when the turn goes in through the store
+    alone: written on the reader's object under its key after the request), or joined into the prompt), bounded or not: a capped agent loop still resends its
     growing prefix at every step; also a list the function is handed and appends the answer to after
-    its request (the caller's conversation), or sent past its system message (`messages[1:]`).
+    its request (the caller's conversation), or sent past its system message (`messages[1:]`),
+    or through a method of its class that hands it back whole until it passes a size and a
+    window of it after that (`self._truncate_history()`): it grows, uncached, up to its window.
     A list rebuilt on every call does not grow. A wrapper whose own loop grows the list is
     reported once, at its request, naming the calls of it.
 
@@ -380,6 +383,8 @@ def _grows_at(history, at) -> str:
         return f"the caller's list, appended after the request at {_where(history.append, at)}"
     if history.kind == "stored":
         return f"read whole by `{history.store[0]}`, written back by `{history.store[1]}` at {_where(history.append, at)}"
+    if history.bound.startswith("a window: "):  # sent whole until it passes its window
+        return f"appended at {_where(history.append, at)}, sent whole by `{history.bound[10:]}` until it passes its window"
     return f"appended at {_where(history.append, at)}"
 
 

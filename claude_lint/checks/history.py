@@ -39,7 +39,9 @@ class UnboundedHistory(Rule):
     project's wrapper handed such a list counts the same, also when the wrapper first
     rebuilds it through a helper that returns a whole copy (`messages =
     self._collapse(messages)`, merging consecutive messages of a role); a helper
-    returning the last n messages or a new short list is a bound. A wrapper whose own loop
+    returning the last n messages or a new short list is a bound (so is a method that hands
+    the list back whole only while it is short). A `load()` method that puts a saved
+    conversation back whole (`json.load`) is no bound: the list grows again from there. A wrapper whose own loop
     grows the list is reported once, at its request, naming the calls of it.
 
     What bounds it: a window sent, kept or read from the store (a slice, `deque(maxlen=...)`,

@@ -39,7 +39,28 @@ COPIED = (HEAD + "def start_chat(text, previous):\n    messages = []\n    odd = 
           "history = []\nwhile True:\n    question = input('> ')\n    answer = start_chat(question, history)\n"
           "    history.append(question)\n    history.append(answer)\n")
 
+# On a bot's one object: per-channel threads in a dict made by the builtin; a list that a
+# `load()` puts back whole from a saved file (no window: it grows again from there).
+THREADS = (HEAD + "class Bot:\n    def __init__(self):\n        self.threads = dict()\n\n    def reply(self, channel, text):\n"
+           "        self.threads.setdefault(channel, []).append({'role': 'user', 'content': text})\n"
+           "        reply = " + CREATE.format(msgs="self.threads[channel]") + "\n"
+           "        self.threads[channel].append({'role': 'assistant', 'content': reply.content})\n")
+LOADED = (HEAD + "import json\n\nclass Chat:\n    def __init__(self):\n        self.turns = []\n\n    def send(self, text):\n"
+          "        self.turns.append({'role': 'user', 'content': text})\n"
+          "        reply = " + CREATE.format(msgs="[{'role': t['role'], 'content': t['content']} for t in self.turns]") + "\n"
+          "        self.turns.append({'role': 'assistant', 'content': reply.content})\n\n"
+          "    def load(self, path):\n        saved = json.load(open(path))\n        self.turns = saved['turns']\n")
+# Sent through a method that hands the list back whole until it passes 30 messages, then the
+# first two and the last 28: a bound for CL004; CL011 still sees a growing prefix up to there.
+WINDOWED = (HEAD + "class Chat:\n    def __init__(self):\n        self.turns = []\n\n    def _window(self):\n"
+            "        if len(self.turns) <= 30:\n            return self.turns\n        return self.turns[:2] + self.turns[-28:]\n\n"
+            "    def send(self, text):\n        self.turns.append({'role': 'user', 'content': text})\n"
+            "        reply = " + CREATE.format(msgs="self._window()").replace("500", "1024") + "\n"
+            "        self.turns.append({'role': 'assistant', 'content': reply.content})\n")
+
 FIRES = [
+    THREADS,
+    LOADED,
     LOOP,
     WRAPPED,
     COPIED,
@@ -59,6 +80,11 @@ FIRES = [
 ]
 
 SILENT = [
+    WINDOWED,
+    # a thread dropped when its channel closes: the store is bounded
+    THREADS + "\n    def close(self, channel):\n        self.threads.pop(channel, None)\n",
+    # what `load()` puts back comes from the project's code: it may be a summary or a window
+    LOADED.replace("json.load(open(path))", "self.compact(path)"),
     # never saved back: each run starts from the same file and stops at its step cap
     RESUMED.replace("        with open('h.pkl', 'wb') as f:\n            pickle.dump(history, f)\n", ""),
     # the reader is elsewhere: it may keep a window
@@ -96,8 +122,18 @@ OPENAI = ("from openai import OpenAI\nclient = OpenAI()\n", "client.chat.complet
 STORED = (HEAD + "def run(db, job):\n    while True:\n        messages = [to_param(r) for r in db.get_job_messages(job)]\n"
           "        reply = client.messages.create(model='claude-sonnet-4-6', max_tokens=1024, messages=messages)\n"
           "        db.add_job_message(job, {'role': 'assistant', 'content': reply.content})\n")
-CL011_FIRES = [STORED, TURN.replace("max_tokens=500", "max_tokens=1024")]
+# The turn goes in through the store: written under the user's key, the conversation read back
+# whole under it and sent, the answer written back on the same store object.
+KEYED = (HEAD + "from chatdb import ChatStore\ndb = ChatStore()\n\ndef ask(user_id, text):\n    db.add_message(user_id, 'user', text)\n"
+         "    log = db.get_chat_log(user_id)\n    reply = client.messages.create(model='claude-sonnet-4-6', max_tokens=1024, messages=log)\n"
+         "    db.add_message(user_id, 'assistant', reply.content[0].text)\n")
+CL011_FIRES = [STORED, TURN.replace("max_tokens=500", "max_tokens=1024"), WINDOWED, KEYED]
 CL011_SILENT = [
+    # the answer goes to another object's log: the conversation read is never written back
+    KEYED.replace("    db.add_message(user_id, 'assistant'", "    audit.add_message(user_id, 'assistant'"),
+    # the method only ever hands back a window, or a summary ahead of one
+    WINDOWED.replace("return self.turns\n", "return self.turns[-10:]\n"),
+    WINDOWED.replace("return self.turns\n", "return [self.summary()] + self.turns[-4:]\n"),
     STORED.replace(HEAD, OPENAI[0]).replace("client.messages.create(model='claude-sonnet-4-6'", OPENAI[1]).replace("reply.content", OPENAI[2]),
     TURN.replace(HEAD, OPENAI[0]).replace('client.messages.create(model="claude-sonnet-4-6"', OPENAI[1]).replace("reply.content", OPENAI[2]),
     # the store is asked for a window: the list sent does not grow

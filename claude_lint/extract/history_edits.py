@@ -227,9 +227,19 @@ class EditJudge:
                 if sl.lower is None and sl.step is None and sl.upper is not None and minus_one(sl.upper):
                     return "undo"
             return "trim"
-        if isinstance(value, (ast.List, ast.Tuple, ast.ListComp)) or isinstance(value, ast.Call):
+        if isinstance(value, (ast.List, ast.Tuple, ast.ListComp)) or isinstance(value, ast.Call) or self._loaded_whole(value, e.scope):
             return "reset"
         return "trim"
+
+    def _loaded_whole(self, value: ast.expr, scope: Scope) -> bool:
+        """`self.history = data["conversation"]` where `data = json.load(f)`: a whole saved
+        conversation put in the list's place (a reset, no window: it grows again from there)."""
+        while isinstance(value, ast.Subscript) and isinstance(value.slice, ast.Constant) and isinstance(value.slice.value, str):
+            value = value.value
+        if not isinstance(value, ast.Name):
+            return False
+        bound = scope.assigns.get(value.id, [])
+        return len(bound) == 1 and isinstance(bound[0], ast.Call) and self.ev.qualname(bound[0].func, scope) in _LOADERS
 
     def _ignored_by_callee(self, call, e) -> bool:
         """`self._run_tools(calls, history)` where that method of this class (or a function of
@@ -312,6 +322,10 @@ class EditJudge:
 
     def _size_guarded(self, e) -> bool:
         return any(isinstance(a, (ast.If, ast.While)) and size_test(a.test) for a in self._ancestors(e))
+
+
+# What reads a whole saved structure back: a conversation taken from it is the one saved.
+_LOADERS = frozenset({"json.load", "json.loads", "pickle.load", "pickle.loads", "yaml.safe_load", "tomllib.load"})
 
 
 def spans(node, row: int) -> bool:

@@ -115,7 +115,11 @@ class StoreHistory:
             return None
         grown = any(e.kind == "grow" and e.key == ("name", n) and e.scope is scope for e in self.c.events for n in names)
         if not grown:
-            return None  # sent as it was read: the turn it adds is not visible here
+            # The turn goes in through the store: the same store object, keyed the same, written after the request.
+            writer = self._keyed_writer(scope.node, reader, getattr(record.node, "end_lineno", None))
+            if writer is None:
+                return None  # sent as it was read: the turn it adds is not visible here
+            return History(label, "stored", self.ev.loc(writer), bound=self._reader_window(reader), store=(called_name(reader.func), called_name(writer.func)))
         writer = self._writer(scope.node, noun, reader.lineno)
         if writer is None or self._defined_here(writer):
             return None
@@ -231,6 +235,24 @@ class StoreHistory:
         the history's other shapes judge it (and where a trim in the writer shows)."""
         name = called_name(writer.func)
         return any(sc.kind == "function" and sc.name.rsplit(".", 1)[-1] == name for sc in self._scopes())
+
+    def _keyed_writer(self, root: ast.AST, reader: ast.Call, after: Optional[int]) -> Optional[ast.Call]:
+        """`self.db.add_message(user_id, "assistant", answer)` after a request that sent
+        `self.db.get_chat_log(user_id)`: a writer of a conversation on the reader's own object,
+        under the reader's key, with something to write (not a literal), past row `after`: the
+        next read returns the conversation grown, whatever the writer's noun."""
+        func = reader.func
+        if after is None or not reader.args or not isinstance(func, ast.Attribute):
+            return None
+        receiver, key = ast.dump(func.value), ast.dump(reader.args[0])
+        for seen, node in enumerate(walk(root)):
+            if seen > MAX_STORE_NODES:
+                return None
+            if (isinstance(node, ast.Call) and node.lineno > after and isinstance(node.func, ast.Attribute) and len(node.args) >= 2
+                    and _store_noun(node, _WRITES) is not None and ast.dump(node.func.value) == receiver and ast.dump(node.args[0]) == key
+                    and any(not isinstance(a, (ast.Constant, ast.List, ast.Dict)) for a in node.args[1:]) and not self._defined_here(node)):
+                return node
+        return None
 
     def _writer(self, root: ast.AST, noun: str, after: int) -> Optional[ast.Call]:
         """A call under `root`, past row `after`, that writes the same conversation back."""

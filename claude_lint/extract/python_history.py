@@ -5,6 +5,7 @@ What each edit does is judged in `history_edits`; LangChain models in `history_m
 from __future__ import annotations
 
 import ast
+from dataclasses import replace
 TYPE_CHECKING = False  # typing is for the annotations alone: its import was 7% of a one-file run
 if TYPE_CHECKING:
     from typing import Optional
@@ -15,6 +16,7 @@ from claude_lint.extract.chains import called_name
 from claude_lint.extract.history_edits import EditJudge, joined_lists, observer, spans
 from claude_lint.extract.history_models import ModelHistory
 from claude_lint.extract.history_stores import StoreHistory
+from claude_lint.extract.history_windows import windowing_helper
 from claude_lint.extract.python_calls import MAX_SESSION_NODES, _bounded_deque
 from claude_lint.extract.scopes import PURE_CALLS, CallRecord, Scope, argument_values, keyword
 from claude_lint.extract.walk import walk
@@ -52,6 +54,10 @@ class HistoryFinder(ModelHistory, StoreHistory, EditJudge):
             stored = self.stored_history(expr, scope, record)
             if stored is not None:
                 return stored
+        window = windowing_helper(expr, scope, self._functions()) if source is None else None
+        if window is not None:
+            found = self.history(call, scope, record, window[0])
+            return replace(found, bound=f"a window: {window[1]}") if found is not None and window[2] else found
         if expr is keyword(call, "messages"):
             # a history kept as joined text in the prompt or the system prompt
             for listed, sc in joined_lists(call, scope, self.ev, ("messages", "system")):
@@ -326,7 +332,7 @@ class HistoryFinder(ModelHistory, StoreHistory, EditJudge):
         value = bound[0]
         if isinstance(value, ast.Dict):
             return not value.keys
-        return isinstance(value, ast.Call) and (self.ev.qualname(value.func, self.c.module) or "").rsplit(".", 1)[-1] in ("dict", "defaultdict")
+        return isinstance(value, ast.Call) and self._dict_maker(value, self.c.module)
 
     def _object_dict(self, expr) -> bool:
         """`self._sessions`, a dict attribute only ever bound to an empty dict: a backend object's
@@ -336,9 +342,17 @@ class HistoryFinder(ModelHistory, StoreHistory, EditJudge):
         for klass in self._scopes():
             bound = klass.self_attrs.get(expr.attr, []) if klass.kind == "class" else []
             if bound and all(isinstance(v, ast.Dict) and not v.keys or isinstance(v, ast.Call) and not v.args and not v.keywords
-                             and (self.ev.qualname(v.func, m) or "").rsplit(".", 1)[-1] in ("dict", "defaultdict") for v, m, _ in bound):
+                             and self._dict_maker(v, m) for v, m, _ in bound):
                 return True
         return False
+
+    def _dict_maker(self, call: ast.Call, scope: Scope) -> bool:
+        """`dict()`, `defaultdict(list)`, `collections.defaultdict(list)`: the builtin `dict`
+        has no qualified name, so it is read by its own name where nothing rebinds it."""
+        name = self.ev.qualname(call.func, scope)
+        if name is None and isinstance(call.func, ast.Name) and self.ev.find(call.func.id, scope) is None:
+            name = call.func.id
+        return (name or "").rsplit(".", 1)[-1] in ("dict", "defaultdict")
 
     def _session_edits(self) -> dict:
         """key -> (nodes that grow it, nodes that trim it), over the whole file, once."""
