@@ -36,3 +36,29 @@ def test_a_responses_request_on_a_client_imported_from_another_module(cli, tmp_p
 def test_a_related_manager_named_responses_is_no_request(cli, tmp_path):
     """Django's `survey.responses.create(...)` without model and input: not OpenAI's."""
     assert _routes(cli, tmp_path, {"record.py": SURVEYS}) == {}
+
+
+# --- LangChain 1.x create_agent on a model ID -----------------------------------------------
+
+AGENT_ON_ID = (
+    "from langchain.agents import create_agent\n\n\n"
+    "def forecast(city: str) -> str:\n    return 'mild in ' + city\n\n\n"
+    "helper = create_agent(model='gpt-5-mini', tools=[forecast], system_prompt='Be brief.')\n"
+    "print(helper.invoke({'messages': [{'role': 'user', 'content': 'Oslo?'}]}))\n"
+)
+AGENT_ON_OBJECT = (
+    "from langchain.agents import create_agent\nfrom langchain_anthropic import ChatAnthropic\n\n"
+    "chat = ChatAnthropic(model='claude-haiku-4-5', max_tokens=400)\n"
+    "helper = create_agent(chat, tools=[])\n"
+)
+AGENT_OF_OWN = "from toolkit.agents import create_agent\n\nhelper = create_agent(model='gpt-5-mini')\n"
+
+
+def test_create_agent_on_a_model_id_makes_its_own_chat_model(cli, tmp_path):
+    found = _routes(cli, tmp_path, {"bot.py": AGENT_ON_ID})
+    assert found == {("bot.py", line_of(AGENT_ON_ID, "helper = ")): ("create_agent (LangChain)", None)}
+
+
+def test_create_agent_over_a_model_object_or_of_another_library_is_no_site_of_its_own(cli, tmp_path):
+    found = _routes(cli, tmp_path, {"bot.py": AGENT_ON_OBJECT, "own.py": AGENT_OF_OWN})
+    assert found == {("bot.py", line_of(AGENT_ON_OBJECT, "chat = ")): ("ChatAnthropic", None)}
