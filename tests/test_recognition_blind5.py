@@ -62,3 +62,53 @@ def test_create_agent_on_a_model_id_makes_its_own_chat_model(cli, tmp_path):
 def test_create_agent_over_a_model_object_or_of_another_library_is_no_site_of_its_own(cli, tmp_path):
     found = _routes(cli, tmp_path, {"bot.py": AGENT_ON_OBJECT, "own.py": AGENT_OF_OWN})
     assert found == {("bot.py", line_of(AGENT_ON_OBJECT, "chat = ")): ("ChatAnthropic", None)}
+
+
+# --- the OpenAI Agents SDK: its model objects, and an agent handed to a runner helper --------
+
+MODELS = (
+    "from agents import OpenAIChatCompletionsModel\nfrom openai import AsyncOpenAI\n\n\n"
+    "def chat_model():\n"
+    "    return OpenAIChatCompletionsModel(model='mistral-small-latest', openai_client=AsyncOpenAI(base_url='https://api.mistral.ai/v1'))\n"
+)
+WORKERS = (
+    "from agents import Agent\nfrom models import chat_model\n\n"
+    "drafter = Agent[str](name='Drafter', instructions='Draft a reply.', model=chat_model())\n"
+)
+STREAMING = (
+    "from agents import Agent, Runner\n\n\n"
+    "async def relay(agent: Agent, prompt: str, sink: list):\n"
+    "    result = Runner.run_streamed(starting_agent=agent, input=prompt)\n"
+    "    async for event in result.stream_events():\n        sink.append(event)\n        yield event\n"
+)
+ROUTES = (
+    "from streaming import relay\nfrom workers import drafter\n\n\n"
+    "async def draft(topic):\n    parts = []\n"
+    "    async for event in relay(agent=drafter, prompt=topic, sink=parts):\n        yield event\n"
+)
+
+
+def test_an_agents_sdk_model_object_and_an_agent_handed_to_a_runner_helper(cli, tmp_path):
+    """`OpenAIChatCompletionsModel(...)` is where the model and its settings are written; a helper
+    running `Runner.run_streamed(starting_agent=agent)` on the agent its caller hands it is a
+    wrapper, each call of it a request."""
+    found = _routes(cli, tmp_path, {"models.py": MODELS, "workers.py": WORKERS, "streaming.py": STREAMING, "routes.py": ROUTES})
+    runner = line_of(STREAMING, "Runner.run_streamed")
+    assert found == {
+        ("models.py", line_of(MODELS, "return OpenAIChatCompletionsModel")): ("OpenAIChatCompletionsModel (OpenAI Agents)", None),
+        ("streaming.py", runner): ("Runner.run (OpenAI Agents agent passed in)", None),
+        ("routes.py", line_of(ROUTES, "relay(agent=")): ("Runner.run (OpenAI Agents agent passed in)", runner),
+    }
+
+
+OTHER_RUNNERS = (
+    "from agents import Runner\nfrom pipelines import Runner as JobRunner, Job\n\n\n"
+    "def start(job: Job):\n    return JobRunner.run(job)\n\n\n"
+    "def replay(job: Job):\n    return Runner.run(starting_agent=job, input='x')\n\n\n"
+    "def rerun(name):\n    agent = lookup(name)\n    return Runner.run(agent, 'again')\n"
+)
+
+
+def test_a_runner_of_another_library_or_an_agent_not_passed_in_is_no_request(cli, tmp_path):
+    """Another library's `Runner.run`, a parameter annotated with another type, a local name."""
+    assert _routes(cli, tmp_path, {"jobs.py": OTHER_RUNNERS}) == {}
