@@ -112,3 +112,25 @@ OTHER_RUNNERS = (
 def test_a_runner_of_another_library_or_an_agent_not_passed_in_is_no_request(cli, tmp_path):
     """Another library's `Runner.run`, a parameter annotated with another type, a local name."""
     assert _routes(cli, tmp_path, {"jobs.py": OTHER_RUNNERS}) == {}
+
+
+# --- a caller written for a newer Python -------------------------------------------------------
+
+ASK = (
+    "import anthropic\n\nclient = anthropic.Anthropic()\n\n\n"
+    "def ask(prompt, limit=300):\n"
+    "    return client.messages.create(model='claude-haiku-4-5', max_tokens=limit, messages=[{'role': 'user', 'content': prompt}])\n"
+)
+# PEP 701 (Python 3.12): the enclosing quote reused inside a replacement field
+NEWER_CALLER = "from llm import ask\n\nitems = ['a', 'b']\nprint(ask(f\"Pick one of: {\", \".join(items)}\"))\n"
+BROKEN_CALLER = "from llm import ask\n\nprint(ask('Pick one' )))\n"
+
+
+def test_a_wrapper_call_in_a_file_written_for_a_newer_python(cli, tmp_path):
+    """The second phase reads such a file as the first does: without the refused f-string."""
+    found = _routes(cli, tmp_path, {"llm.py": ASK, "pick.py": NEWER_CALLER, "broken.py": BROKEN_CALLER})
+    request = line_of(ASK, "client.messages.create")
+    assert found == {
+        ("llm.py", request): ("messages.create", None),
+        ("pick.py", line_of(NEWER_CALLER, "print(ask(")): ("messages.create", request),
+    }
