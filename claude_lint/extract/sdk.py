@@ -120,9 +120,6 @@ class MethodShape:
     # carries one of its groups), "keywords" when it carries UNTYPED_RECEIVER_PROOF, "" never.
     # The provider is then `providers[0]`.
     untyped: str = ""
-    # A "chain" shape's proof counts, in a file that does not import the SDK, only on an object the
-    # file imports by name from another module (`from config import client`; python_clients.proven_apart).
-    proof_imported: bool = False
     # Keyword groups (every keyword of one group) that prove the shape on a receiver not seen in a
     # file that imports the provider's SDK (which the pre-filter asks of a chain with no `untyped`;
     # in any file for a "chain" shape).
@@ -200,9 +197,8 @@ _PROMPT_CACHING_GONE = ("client.beta.prompt_caching was removed when prompt cach
                         "AttributeError before any request is sent")
 _UNCAPPED = dict(cap="maximum")
 _CHAT = dict(cap="maximum", alias_refused="max_tokens")
-# `responses.create` is also a Django related manager's: `model=` with `input=` is OpenAI's request
-# in a file that imports openai, or on an object the file imports by name (`from config import client`).
-_RESPONSES = dict(cap="maximum", limit_keyword="max_output_tokens", untyped="chain", proof=(("model", "input"),), proof_imported=True)
+# `responses.create` is also a Django related manager's: `model=` with `input=` is OpenAI's request.
+_RESPONSES = dict(cap="maximum", limit_keyword="max_output_tokens", proof=(("model", "input"),))
 _ROUTER = dict(cap="maximum", limit_keyword="max_tokens", limit_holders=("model_list", "default_litellm_params"))
 _A = dict(untyped="keywords")  # `messages.*` is also Django's and many ORMs': keywords prove it
 _C = dict(untyped="chain")
