@@ -31,6 +31,10 @@ def parse(code: str, path: str, abspath: str) -> Union[ast.Module, FileError]:
     from claude_lint.extract import python
 
     tree = python.parse(code, path)
+    if isinstance(tree, FileError) and "needs a newer Python" in tree.message:  # as phase 1 reads it (python.extract)
+        from claude_lint.extract import newer_syntax
+
+        tree = newer_syntax.recovered(code, path) or tree
     if kept is not None:
         del _kept[abspath]
         _chars[0] -= len(kept[0])

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 from claude_lint.extract import sdk
 from claude_lint.extract.scopes import CallRecord, Scope
 from claude_lint.extract.sdk_roles import LANGCHAIN_ANY_ROLES
-from claude_lint.extract.wrapper_shapes import AGENT_INVOKES, AGENT_TOOLS
+from claude_lint.extract.wrapper_shapes import AGENT_INVOKES, AGENT_TOOLS, RUNNER_RUNS
 from claude_lint.facts import CallSite, Mapping
 
 # The runnable methods that send the request (not `predict`/`generate`: scikit-learn's and
@@ -47,15 +47,20 @@ def imports_langchain(module: Scope, scopes) -> bool:
 # A Strands agent passed in (`def run(agent, prompt): return agent(prompt)`), in a file that
 # imports Strands: called, or by the methods and tools through which it sends its model's requests.
 AGENT_SHAPE = sdk.MethodShape((), "Agent (Strands agent passed in)", ("langchain",), LANGCHAIN_ANY_ROLES)
-APIS = frozenset({SHAPE.api, AGENT_SHAPE.api})
+# An OpenAI Agents SDK agent passed in (`async def run(agent: Agent, prompt): ... Runner.run_streamed(
+# starting_agent=agent, input=prompt)`): the runner sends the requests of whatever agent the caller hands it.
+RUNNER_SHAPE = sdk.MethodShape((), "Runner.run (OpenAI Agents agent passed in)", ("langchain",), LANGCHAIN_ANY_ROLES)
+APIS = frozenset({SHAPE.api, AGENT_SHAPE.api, RUNNER_SHAPE.api})
 # The methods by which `sites` may find a request when the callee is written `x.name(...)`.
-CALLED_WORDS = RUNNABLE_CALLS | AGENT_INVOKES | AGENT_TOOLS
+CALLED_WORDS = RUNNABLE_CALLS | AGENT_INVOKES | AGENT_TOOLS | RUNNER_RUNS
 
 
 def sites(ex, record: CallRecord) -> List[CallSite]:
     """The request of a runnable built over a chat model passed in, or none."""
     node = record.node
     func = node.func
+    if isinstance(func, ast.Attribute) and func.attr in RUNNER_RUNS:
+        return _runner_sites(ex, record)
     if not isinstance(func, ast.Attribute) or func.attr not in RUNNABLE_CALLS:
         return _agent_sites(ex, record)
     langchain = getattr(ex, "_imports_langchain", None)  # asked once per file, kept on its extraction
@@ -98,6 +103,29 @@ def _agent_sites(ex, record: CallRecord) -> List[CallSite]:
     kwargs = Mapping((), loc, open=True)  # the agent's model and its settings are the caller's
     facts = ex.site_facts(record, AGENT_SHAPE, "langchain", kwargs, None)
     return [CallSite(loc=loc, kwargs=kwargs, **facts)]
+
+
+def _runner_sites(ex, record: CallRecord) -> List[CallSite]:
+    """`Runner.run(agent, ...)` (or `starting_agent=agent`) of the OpenAI Agents SDK on a parameter of
+    the function: unannotated, or annotated with the SDK's Agent."""
+    node = record.node
+    if not (ex.ev.qualname(node.func.value, record.scope) or "").startswith("agents."):
+        return []
+    agent = next((k.value for k in node.keywords if k.arg == "starting_agent"), node.args[0] if node.args else None)
+    d = _enclosing_def(record.scope)
+    if not isinstance(agent, ast.Name) or d is None:
+        return []
+    owner = ex.ev.find(agent.id, record.scope)
+    if owner is None or agent.id not in owner.params or owner.assigns.get(agent.id) or (owner is not d and not _encloses(owner, d)):
+        return []
+    ann = owner.annotations.get(agent.id)
+    if isinstance(ann, ast.Subscript):  # Agent[Context]
+        ann = ann.value
+    if ann is not None and not (ex.ev.qualname(ann, owner.parent or owner) or "").startswith("agents."):
+        return []
+    loc = ex.ev.loc(node)
+    kwargs = Mapping((), loc, open=True)  # the agent's model and its settings are the caller's
+    return [CallSite(loc=loc, kwargs=kwargs, **ex.site_facts(record, RUNNER_SHAPE, "langchain", kwargs, None))]
 
 
 def _agent_name(name: str) -> bool:

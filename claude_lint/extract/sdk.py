@@ -361,6 +361,10 @@ FUNCTIONS: Dict[str, MethodShape] = {
     # the constructor, requests where it runs). No cap facts: their defaults are their own.
     **{q: MethodShape((), api, ("langchain",), MODEL_OBJECT_ROLES, positional=("model",)) for q, api in MODEL_OBJECT_CLASSES},
     **{q: MethodShape((), "Agent (Strands)", ("langchain",), MODEL_OBJECT_ROLES, positional=("model",), model_id_only=True) for q in ("strands.Agent", "strands.agent.Agent")},
+    # LangChain 1.x's create_agent(model, tools, ...) makes its own chat model (init_chat_model)
+    # from a model ID; over a model object, that object is the site. No cap facts: a cap needs a model object.
+    **{q: MethodShape((), "create_agent (LangChain)", ("langchain",), MODEL_OBJECT_ROLES, positional=("model",), model_id_only=True)
+       for q in ("langchain.agents.create_agent", "langchain.agents.factory.create_agent")},
     # The OpenAI Agents SDK's Agent(name, ...): its model is a keyword only.
     "agents.Agent": MethodShape((), "Agent (OpenAI Agents)", ("langchain",), MODEL_OBJECT_ROLES, model_id_only=True), "strands.models.ollama.OllamaModel": MethodShape((), "OllamaModel (Strands)", ("ollama",), MODEL_OBJECT_ROLES),
     "langchain_community.chat_models.AzureChatOpenAI": _AZURE_CHAT_OPENAI,

@@ -103,6 +103,9 @@ MODEL_OBJECT_CLASSES: Tuple[Tuple[str, str], ...] = (
     ("langchain_anthropic.AnthropicLLM", "AnthropicLLM"), ("langchain.llms.Anthropic", "Anthropic (LLM)"), ("langchain_community.llms.Anthropic", "Anthropic (LLM)"),
     *((f"strands.models.{m}", f"{m.rsplit('.', 1)[-1]} (Strands)") for m in ("BedrockModel", "bedrock.BedrockModel", "anthropic.AnthropicModel", "openai.OpenAIModel", "litellm.LiteLLMModel")),
     ("agents.extensions.models.litellm_model.LitellmModel", "LitellmModel (OpenAI Agents)"),
+    # the OpenAI Agents SDK's model objects over an AsyncOpenAI client (often another provider's OpenAI-compatible URL)
+    *((f"agents{m}.{c}", f"{c} (OpenAI Agents)") for m, c in (("", "OpenAIChatCompletionsModel"), (".models.openai_chatcompletions", "OpenAIChatCompletionsModel"),
+                                                              ("", "OpenAIResponsesModel"), (".models.openai_responses", "OpenAIResponsesModel"))),
     ("langchain.llms.AzureOpenAI", "AzureOpenAI (LLM)"), ("langchain_community.llms.AzureOpenAI", "AzureOpenAI (LLM)"),
 )
 LANGCHAIN_ANY_ROLES: Tuple[Tuple[str, Tuple[str, ...]], ...] = (
