@@ -16,6 +16,7 @@ from claude_lint.discover import SourceFile
 from claude_lint.extract import module_name, wants
 from claude_lint.facts import FileFacts
 from claude_lint.caller_questions import Reach, names_key
+from claude_lint.checkouts import Checkouts
 from claude_lint.reexport_aliases import Aliases
 from claude_lint.linter import Linter
 
@@ -176,6 +177,7 @@ def _rounds(linter: Linter, project, found: Dict[str, FileFacts], sources: Seque
     asked: Dict[str, set] = {}  # name -> modules already asked about
     confirmed: Dict[str, FileFacts] = dict(found)
     reach = Reach(linter.root)
+    checkouts = Checkouts(linter.root)  # a folder of unrelated projects: their classes join by name within each
     aliases = Aliases()
     for _ in range(wrappers.MAX_DEPTH):
         # Notebooks are never imported: their wrappers are called in the notebook (phase 1).
@@ -185,17 +187,20 @@ def _rounds(linter: Linter, project, found: Dict[str, FileFacts], sources: Seque
         wanted: Dict[str, set] = {}
         kinds: Dict[str, set] = {}
         based_on: Dict[str, set] = {}  # file -> first words of the modules of its classes' project bases
-        for f, names in zip(importable, wrappers.exported([f.wrappers for f in importable])):  # type: ignore[misc]
+        scopes = [checkouts.scope(f.abspath) for f in importable]
+        for f, scope, names in zip(importable, scopes, wrappers.exported([f.wrappers for f in importable], scopes)):  # type: ignore[misc]
             path = f.module.split(".")  # type: ignore[union-attr]
             # a base named for its subclass's wrapper methods is imported from the base's module
             based = wrappers.base_modules(f.wrappers, lambda m: project.module_path(m, f.abspath) is not None) if f.wrappers.classes else {}  # type: ignore[union-attr]
-            if based:
+            # (a checkout's own base module is imported by its own files, which reach its
+            # top folder anyway: its first word, `app`, spelled in other checkouts reaches nothing)
+            if based and scope is None:
                 based_on[f.abspath] = {stems[0] for stems in based.values()}
             for name, methods in names.items():
                 kinds.setdefault(name, set()).update(methods)
                 if name != wrappers.PROTOCOL and not name.startswith(wrappers.DEFINED):
                     reach.define(name, f.abspath)
-                    if name in based:
+                    if name in based and scope is None:
                         reach.imported_as(name, based[name][:1])
                 for stem in (*path, *based.get(name, ())):  # a package re-exporting it: `import app` ... `app.ask(`
                     if (stem, methods) not in asked.get(name, ()):
