@@ -7,8 +7,10 @@ asked more of every file: the real-world corpus as one project grew with the squ
 of its size in time and memory.
 
 Only when the root is no project itself (none of its markers) and at least two folders
-under it are: a project's own top folders (`app/`, `tests/`, a `backend/` with its own
-requirements beside the root's `pyproject.toml`) import one another and stay one scope."""
+under it are; then every folder under it is one (a checkout's copy may lack its markers:
+the real-world corpus keeps only its source). A project's own top folders (`app/`,
+`tests/`, a `backend/` with its own requirements beside the root's `pyproject.toml`)
+import one another and stay one scope."""
 from __future__ import annotations
 
 import os
@@ -26,7 +28,7 @@ def _is_project(folder: str) -> bool:
 
 class Checkouts:
     """scope(abspath): the top folder of the checkout holding a file, or None (one scope
-    for all) when the root is not a folder of several checkouts or the file is in none."""
+    for all) when the root is not a folder of several checkouts or the file is in the root."""
 
     def __init__(self, root: str):
         self.root = root.rstrip(os.sep) + os.sep
@@ -60,6 +62,6 @@ class Checkouts:
         if not abspath.startswith(self.root):
             return None
         top, sep, _ = abspath[len(self.root):].partition(os.sep)
-        if not sep or not self._several() or not self._top_is_project(top):
+        if not sep or not self._several():
             return None
         return top

@@ -192,15 +192,13 @@ def _rounds(linter: Linter, project, found: Dict[str, FileFacts], sources: Seque
             path = f.module.split(".")  # type: ignore[union-attr]
             # a base named for its subclass's wrapper methods is imported from the base's module
             based = wrappers.base_modules(f.wrappers, lambda m: project.module_path(m, f.abspath) is not None) if f.wrappers.classes else {}  # type: ignore[union-attr]
-            # (a checkout's own base module is imported by its own files, which reach its
-            # top folder anyway: its first word, `app`, spelled in other checkouts reaches nothing)
-            if based and scope is None:
+            if based:
                 based_on[f.abspath] = {stems[0] for stems in based.values()}
             for name, methods in names.items():
                 kinds.setdefault(name, set()).update(methods)
                 if name != wrappers.PROTOCOL and not name.startswith(wrappers.DEFINED):
                     reach.define(name, f.abspath)
-                    if name in based and scope is None:
+                    if name in based:
                         reach.imported_as(name, based[name][:1])
                 for stem in (*path, *based.get(name, ())):  # a package re-exporting it: `import app` ... `app.ask(`
                     if (stem, methods) not in asked.get(name, ()):

@@ -50,7 +50,8 @@ def test_a_folder_of_checkouts_is_scoped_by_checkout(tmp_path):
     top_level = _file(tmp_path / "run.py")
     found = Checkouts(str(tmp_path))
     assert (found.scope(a), found.scope(b)) == ("alpha", "beta")
-    assert found.scope(loose) is None and found.scope(top_level) is None
+    assert found.scope(loose) == "notes"  # a checkout's copy without its markers is one too
+    assert found.scope(top_level) is None
 
 
 def test_one_project_with_its_own_folders_is_one_scope(tmp_path):
@@ -65,3 +66,13 @@ def test_one_project_with_its_own_folders_is_one_scope(tmp_path):
 def test_a_single_checkout_under_the_root_is_not_scoped(tmp_path):
     _file(tmp_path / "alpha" / "pyproject.toml", "[project]\nname = 'alpha'\n")
     assert Checkouts(str(tmp_path)).scope(_file(tmp_path / "alpha" / "llm.py")) is None
+
+
+def test_a_function_of_one_checkout_is_not_asked_as_another_checkouts_handed_method():
+    # `process_message` is a wrapper function here and a wrapper method of a class there:
+    # the one question per name asked of every file stays the function's (imported by name).
+    function = WrapperTable(functions=(Wrapper("process_message", Signature(("text",)), Loc("x.py", 1, 1, 1, 2)),))
+    worker = WrapperTable(functions=(_method("Worker", "process_message"),), classes=(ClassInfo("Worker", (), ("process_message",)),))
+    names = wrappers.exported([function, worker], ["one", "two"])
+    assert names[0]["process_message"] == frozenset()
+    assert "process_message" not in names[1] and names[1]["Worker"] == frozenset({"process_message"})

@@ -220,12 +220,11 @@ def exported(tables: Iterable[WrapperTable], scopes: Optional[Sequence[object]] 
             # A file defining a Protocol (which names no wrapper: it declares methods) is read
             # for its classes, so that the next round knows which Protocols a wrapper class implements.
             names.setdefault(PROTOCOL, frozenset(own))
-    # (not a name any table of the scope exports otherwise: a function of that name is looked for as one)
-    taken: Dict[object, Set[str]] = {}
-    for s, names in zip(scopes, out):
-        taken.setdefault(s, set()).update(names.keys())
-    for s, names, m in handed:
-        if m not in taken[s]:
+    # (not a name any table exports otherwise, in any checkout: the question asked of every
+    # file is one per name, and a function of that name is looked for as one)
+    taken = set().union(*(names.keys() for names in out))
+    for _, names, m in handed:
+        if m not in taken:
             names[m] = frozenset({m})
     return out
 
