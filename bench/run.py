@@ -593,9 +593,11 @@ def bench_server(project: Path, cl: ClaudeLint, lsp_python: str, changes: int,
 
 
 def bench_realworld(root: Path, cl: ClaudeLint, ruff: str, runs: int, timeout: float,
-                    errors: list[str]) -> dict[str, Series]:
+                    errors: list[str], notes: list[str]) -> dict[str, Series]:
     """The corpus of real LLM applications (one folder per repository), linted whole by
-    each tool, cold; nothing is written into it (--no-cache)."""
+    each tool as one project, cold; nothing is written into it (--no-cache). Each
+    claude-lint run takes minutes there: `runs` is the row's own count (--realworld-runs).
+    Its peak memory is measured once more per tool and said in a note, with the corpus's size."""
     series = {"ruff": Series(), "cold": Series()}
     run_timed(ruff_cmd(ruff, "."), root, timeout)  # untimed: into the page cache
     for i in range(runs):
@@ -605,8 +607,26 @@ def bench_realworld(root: Path, cl: ClaudeLint, ruff: str, runs: int, timeout: f
             if sample.rc != 0:
                 errors.append(f"realworld {kind}: exit {sample.rc}: {tail.strip()[-300:]}")
             series[kind].samples.append(sample)
+            log(f"realworld {kind} run {i + 1}/{runs}: {sample.seconds:.1f} s wall, {sample.cpu:.1f} s CPU")
     log("realworld: " + ", ".join(f"{k} median {v.median * 1000:.0f} ms" for k, v in series.items()))
+    peaks = {}
+    for kind, cmd in (("claude-lint", [cl.exe, "check", "--no-cache", "--exit-zero", "."]), ("ruff", ruff_cmd(ruff, "."))):
+        mem = measure_memory(cmd, root, timeout)
+        peaks[kind] = max(mem["ru_maxrss_mb"], mem["tree_peak_mb"] or 0.0)
+        if mem["rc"] != 0:
+            errors.append(f"realworld {kind} peak-memory run: exit {mem['rc']}")
+    repositories, py_files = realworld_size(root)
+    notes.append(f"real-world corpus as one project ({root}): {repositories} repositories, {py_files} .py files; "
+                 f"{runs} run(s) per tool; peak memory claude-lint {peaks['claude-lint']:.0f} MB, ruff {peaks['ruff']:.0f} MB "
+                 "(the larger of the largest process's RSS and the process tree's PSS)")
     return series
+
+
+def realworld_size(root: Path) -> tuple[int, int]:
+    """The corpus's repositories (its folders) and .py files, as the note gives them."""
+    repositories = sum(1 for p in root.iterdir() if p.is_dir() and not p.is_symlink())
+    py_files = sum(1 for _, _, files in os.walk(root) for f in files if f.endswith(".py"))
+    return repositories, py_files
 
 
 def ruff_py_count(ruff: str, root: Path) -> int:
@@ -832,6 +852,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="seconds before one run is killed (default 900)")
     parser.add_argument("--realworld", type=Path, default=DEFAULT_REALWORLD,
                         help=f"the corpus of real LLM applications, one folder per repository, read only (default: {DEFAULT_REALWORLD}; skipped when absent)")
+    parser.add_argument("--realworld-runs", type=int, default=1,
+                        help="timed runs of each tool on the real-world corpus (default 1: a claude-lint run there takes minutes)")
     parser.add_argument("--lsp-python", default=sys.executable,
                         help="a Python with pytest-lsp (the test extra) to drive the language server (default: this one)")
     parser.add_argument("--server-changes", type=int, default=10,
@@ -842,8 +864,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--growth-runs", type=int, default=1,
                         help="cold runs per size of the growth case (default 1)")
     args = parser.parse_args(argv)
-    if args.runs < 1 or args.single_runs < 1:
-        parser.error("--runs and --single-runs must be at least 1")
+    if args.runs < 1 or args.single_runs < 1 or args.realworld_runs < 1:
+        parser.error("--runs, --single-runs and --realworld-runs must be at least 1")
 
     corpora = args.corpora.resolve()
     manifest_path = corpora / "MANIFEST.json"
@@ -895,7 +917,7 @@ def main(argv: list[str] | None = None) -> int:
         }
     realworld = args.realworld.expanduser()
     if realworld.is_dir():
-        series["realworld"] = bench_realworld(realworld, cl, ruff, args.runs, args.timeout, errors)
+        series["realworld"] = bench_realworld(realworld, cl, ruff, args.realworld_runs, args.timeout, errors, notes)
     else:
         notes.append(f"real-world corpus not measured: {realworld} is not a folder")
 

@@ -16,6 +16,7 @@ from claude_lint.discover import SourceFile
 from claude_lint.extract import module_name, wants
 from claude_lint.facts import FileFacts
 from claude_lint.caller_questions import Reach, names_key
+from claude_lint.checkouts import Checkouts
 from claude_lint.reexport_aliases import Aliases
 from claude_lint.linter import Linter
 
@@ -176,6 +177,7 @@ def _rounds(linter: Linter, project, found: Dict[str, FileFacts], sources: Seque
     asked: Dict[str, set] = {}  # name -> modules already asked about
     confirmed: Dict[str, FileFacts] = dict(found)
     reach = Reach(linter.root)
+    checkouts = Checkouts(linter.root)  # a folder of unrelated projects: their classes join by name within each
     aliases = Aliases()
     for _ in range(wrappers.MAX_DEPTH):
         # Notebooks are never imported: their wrappers are called in the notebook (phase 1).
@@ -185,7 +187,8 @@ def _rounds(linter: Linter, project, found: Dict[str, FileFacts], sources: Seque
         wanted: Dict[str, set] = {}
         kinds: Dict[str, set] = {}
         based_on: Dict[str, set] = {}  # file -> first words of the modules of its classes' project bases
-        for f, names in zip(importable, wrappers.exported([f.wrappers for f in importable])):  # type: ignore[misc]
+        scopes = [checkouts.scope(f.abspath) for f in importable]
+        for f, scope, names in zip(importable, scopes, wrappers.exported([f.wrappers for f in importable], scopes)):  # type: ignore[misc]
             path = f.module.split(".")  # type: ignore[union-attr]
             # a base named for its subclass's wrapper methods is imported from the base's module
             based = wrappers.base_modules(f.wrappers, lambda m: project.module_path(m, f.abspath) is not None) if f.wrappers.classes else {}  # type: ignore[union-attr]

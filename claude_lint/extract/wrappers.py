@@ -27,7 +27,7 @@ from __future__ import annotations
 
 TYPE_CHECKING = False  # typing is for the annotations alone: its import was 7% of a one-file run
 if TYPE_CHECKING:
-    from typing import Callable, Dict, FrozenSet, Iterable, List, Optional, Set, Tuple
+    from typing import Callable, Dict, FrozenSet, Iterable, List, Optional, Sequence, Set, Tuple
 
 from dataclasses import replace
 
@@ -116,17 +116,21 @@ def methods_of(tables: Iterable[WrapperTable]) -> Set[str]:
 
 
 
-def exported(tables: Iterable[WrapperTable]) -> List[Dict[str, FrozenSet[str]]]:
+def exported(tables: Iterable[WrapperTable], scopes: Optional[Sequence[object]] = None) -> List[Dict[str, FrozenSet[str]]]:
     """Per table, the names through which another file can reach its wrappers: a
     module-level function (-> no methods), a module-level class with a public wrapper
     method, or a subclass of one, here or in another table, or a module-level instance of
     such a class (-> its wrapper methods). A private one-word name (`_chat`) is not imported
-    elsewhere, by convention: its calls are in its own file (phase 1)."""
+    elsewhere, by convention: its calls are in its own file (phase 1).
+    scopes: per table, the checkout it belongs to when many unrelated projects are linted
+    as one (`checkouts`); classes join by name only within one scope (an `Agent` of one
+    application is not another's base, nor its Protocol's implementation). None: one scope."""
     tables = list(tables)
+    scopes = list(scopes) if scopes is not None else [None] * len(tables)
     out: List[Dict[str, FrozenSet[str]]] = []
-    classes: Dict[str, Set[str]] = {}
-    private: Dict[str, Set[str]] = {}  # class -> its private wrapper methods (a base's template method calls them)
-    for t in tables:
+    classes: Dict[Tuple[object, str], Set[str]] = {}
+    private: Dict[Tuple[object, str], Set[str]] = {}  # class -> its private wrapper methods (a base's template method calls them)
+    for t, s in zip(tables, scopes):
         names: Dict[str, FrozenSet[str]] = {}
         top = {c.name for c in t.classes if "." not in c.name}
         for w in t.functions:
@@ -139,66 +143,66 @@ def exported(tables: Iterable[WrapperTable]) -> List[Dict[str, FrozenSet[str]]]:
                     names[head] = frozenset()
             elif head in top and "." not in rest and (not rest.startswith("_") or rest == "__call__" or "_" in rest.strip("_")):
                 # (a private method of several words, `_get_answer`, like a function's: worth looking for)
-                classes.setdefault(head, set()).add(rest)
+                classes.setdefault((s, head), set()).add(rest)
             elif head in top and "." not in rest:
-                private.setdefault(head, set()).add(rest)
+                private.setdefault((s, head), set()).add(rest)
         out.append(names)
     for _ in range(MAX_DEPTH):
         grew = False
-        for t in tables:
+        for t, s in zip(tables, scopes):
             for c in t.classes:
                 if "." in c.name:
                     continue
-                inherited = set().union(*(classes.get(last(b.target), set()) for b in c.bases)) if c.bases else set()
-                if inherited - classes.get(c.name, set()):
-                    classes.setdefault(c.name, set()).update(inherited)
+                inherited = set().union(*(classes.get((s, last(b.target)), set()) for b in c.bases)) if c.bases else set()
+                if inherited - classes.get((s, c.name), set()):
+                    classes.setdefault((s, c.name), set()).update(inherited)
                     grew = True
                 # A base whose method a wrapper overrides: a call through the base (an
                 # abstract provider, a parameter annotated with it) may reach the wrapper.
                 for b in c.bases:
-                    mine = classes.get(c.name, set())
-                    if mine - classes.get(last(b.target), set()):
-                        classes.setdefault(last(b.target), set()).update(mine)
+                    mine = classes.get((s, c.name), set())
+                    if mine - classes.get((s, last(b.target)), set()):
+                        classes.setdefault((s, last(b.target)), set()).update(mine)
                         grew = True
         if not grew:
             break
-    made: Dict[str, Set[str]] = {}  # module-level instance or factory -> the classes it is (or returns) instances of
-    for t in tables:
+    made: Dict[Tuple[object, str], Set[str]] = {}  # module-level instance or factory -> the classes it is (or returns) instances of
+    for t, s in zip(tables, scopes):
         for name, ks in t.instances:
-            made.setdefault(name, set()).update(last(k.target) for k in ks)
+            made.setdefault((s, name), set()).update(last(k.target) for k in ks)
             if "." in name:  # a class's factory method (`Config.get_model`): its instances make those too
-                made.setdefault(name.partition(".")[0], set()).update(last(k.target) for k in ks)
-    defined: Dict[str, Set[str]] = {}  # class -> the methods it has (for a Protocol's implementations)
-    for t in tables:
+                made.setdefault((s, name.partition(".")[0]), set()).update(last(k.target) for k in ks)
+    defined: Dict[Tuple[object, str], Set[str]] = {}  # class -> the methods it has (for a Protocol's implementations)
+    for t, s in zip(tables, scopes):
         for c in t.classes:
             if "." not in c.name:
-                defined.setdefault(c.name, set()).update(c.methods)
-    handed: List[Tuple[Dict[str, FrozenSet[str]], str]] = []
-    for t, names in zip(tables, out):
+                defined.setdefault((s, c.name), set()).update(c.methods)
+    handed: List[Tuple[object, Dict[str, FrozenSet[str]], str]] = []
+    for t, s, names in zip(tables, scopes, out):
         for c in t.classes:
             interface = protocol_methods(c) if "." not in c.name else frozenset()
             if interface:
                 # A Protocol some wrapper class implements (all its methods, without naming
                 # it): a receiver annotated with the Protocol may be that class.
-                reached = set().union(*(wrapped & interface for k, wrapped in classes.items() if k != c.name and interface <= (defined.get(k, set()) | wrapped)))
+                reached = set().union(*(wrapped & interface for (ks, k), wrapped in classes.items() if ks == s and k != c.name and interface <= (defined.get((s, k), set()) | wrapped)))
                 if reached:
                     names[c.name] = frozenset(reached)
-            if c.name in classes:
-                names[c.name] = frozenset(classes[c.name])
+            if (s, c.name) in classes:
+                names[c.name] = frozenset(classes[(s, c.name)])
                 # An instance passed in as an unannotated parameter named after its class
                 # (`ai_caller` for an `AICaller`) reaches it too: the file never names the class.
                 # A one-word name (`client` for a `Client`) says too little to scan files for.
                 alias = snake_case(c.name)
                 if "_" in alias:
-                    names.setdefault(alias, frozenset(classes[c.name]))
+                    names.setdefault(alias, frozenset(classes[(s, c.name)]))
                 for b in c.bases:  # a base in a file without a table: named here
-                    if classes.get(last(b.target)) and not b.local:
-                        names.setdefault(last(b.target), frozenset(classes[last(b.target)]))
-            if "." not in c.name and (c.name in classes or c.name in private):
+                    if classes.get((s, last(b.target))) and not b.local:
+                        names.setdefault(last(b.target), frozenset(classes[(s, last(b.target))]))
+            if "." not in c.name and ((s, c.name) in classes or (s, c.name) in private):
                 # A base of another file: its file is read (it defines the class, and imports
                 # nothing of this one) for a template method calling a method this class's
                 # wrapper overrides, private ones too (`self._complete(...)`).
-                mine = frozenset(classes.get(c.name, set()) | private.get(c.name, set()))
+                mine = frozenset(classes.get((s, c.name), set()) | private.get((s, c.name), set()))
                 for b in c.bases:
                     if not b.local and "." in b.target.strip("."):
                         key = DEFINED + last(b.target)
@@ -206,8 +210,8 @@ def exported(tables: Iterable[WrapperTable]) -> List[Dict[str, FrozenSet[str]]]:
         for name, ks in t.instances:
             targets = {last(k.target) for k in ks}
             # an instance made by another file's factory (`llm = create_llm(cfg)`): its classes
-            targets.update(*(made.get(x, set()) for x in list(targets)))
-            methods = set().union(*(classes.get(x, set()) for x in targets))
+            targets.update(*(made.get((s, x), set()) for x in list(targets)))
+            methods = set().union(*(classes.get((s, x), set()) for x in targets))
             if methods and "." in name:  # a class's factory method: a file naming the class may reach what it makes
                 name = name.partition(".")[0]
                 names[name] = names.get(name, frozenset()) | frozenset(methods)
@@ -217,15 +221,16 @@ def exported(tables: Iterable[WrapperTable]) -> List[Dict[str, FrozenSet[str]]]:
             # A wrapper method of a distinctive name, reached on an object handed in as a
             # parameter of no said type (`llm: Any` ... `llm.async_message(...)`): a file
             # spelling it is read for that call (link_names._handed says which class it is).
-            handed.extend((names, m) for m in sorted(classes.get(c.name, ())) if "." not in c.name and distinctive(m))
-        own = set().union(*(classes.get(c.name, set()) for c in t.classes if "." not in c.name)) if t.classes else set()
+            handed.extend((s, names, m) for m in sorted(classes.get((s, c.name), ())) if "." not in c.name and distinctive(m))
+        own = set().union(*(classes.get((s, c.name), set()) for c in t.classes if "." not in c.name)) if t.classes else set()
         if own:
             # A file defining a Protocol (which names no wrapper: it declares methods) is read
             # for its classes, so that the next round knows which Protocols a wrapper class implements.
             names.setdefault(PROTOCOL, frozenset(own))
-    # (not a name any table exports otherwise: a function of that name is looked for as one)
+    # (not a name any table exports otherwise, in any checkout: the question asked of every
+    # file is one per name, and a function of that name is looked for as one)
     taken = set().union(*(names.keys() for names in out))
-    for names, m in handed:
+    for _, names, m in handed:
         if m not in taken:
             names[m] = frozenset({m})
     return out
