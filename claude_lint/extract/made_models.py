@@ -21,6 +21,9 @@ from claude_lint.extract.wrapper_shapes import AGENT_INVOKES, MODEL_INVOKES, MOD
 from claude_lint.facts import CallSite, Callee, Invocation, Wrapper
 
 MAX_HOPS = 6  # names, attributes and runnables followed back to the factory call
+# Expressions read for one invoke, whatever the branching: a method returning six times a
+# call of itself, each return followed six hops deep, was 6**7 readings per invoke.
+MAX_STEPS = 64
 MADE = (-2, "made")  # the reference of an invoke of what a factory returned
 
 
@@ -45,6 +48,7 @@ class MadeModelFinder:
         """(the factory's callees, its call, the call's scope) when this call invokes a
         chat model a call of a wanted name made."""
         func = record.node.func
+        self._made_steps = MAX_STEPS
         if isinstance(func, ast.Attribute) and (func.attr in MODEL_INVOKES or func.attr in AGENT_INVOKES):
             found = self._factory_call(func.value, record.scope, wanted, 0)
         elif isinstance(func, ast.Name) or isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name):
@@ -58,7 +62,8 @@ class MadeModelFinder:
         return (callees, call, scope) if callees else None
 
     def _factory_call(self, expr: ast.expr, scope: Scope, wanted: Set[str], depth: int) -> Optional[Tuple[ast.Call, Scope]]:
-        if depth > MAX_HOPS:
+        self._made_steps -= 1
+        if depth > MAX_HOPS or self._made_steps < 0:
             return None
         if isinstance(expr, ast.Call):
             if isinstance(expr.func, ast.Attribute) and expr.func.attr in MODEL_THROUGH:
