@@ -89,11 +89,13 @@ def summarise(ex, found: List[Tuple[CallRecord, List[CallSite]]]) -> Optional[Wr
             requests.setdefault(d, []).append((site, messages))
     # a factory's model is invoked by other modules too (extract/made_models.py)
     made = factory_wrappers(finder, factories, {d.name for d in requests}) if factories else ()
-    alone = WrapperTable(made, (), finder.class_table(), finder.instances()) if made and any("." in w.name for w in made) else WrapperTable(made)
-    if not requests:
-        return alone if made else None
-    table = finder.table(requests, None, frozenset())
-    return replace(table, functions=table.functions + made) if made and table is not None else table or (alone if made else None)
+    table = finder.table(requests, None, frozenset()) if requests else None
+    if not made:
+        return table
+    if table is not None:
+        return replace(table, functions=table.functions + made)
+    # the factories alone; a class's factory method is reached through its class
+    return WrapperTable(made, (), finder.class_table(), finder.instances()) if any("." in w.name for w in made) else WrapperTable(made)
 
 
 def snake_case(klass: str) -> str:
