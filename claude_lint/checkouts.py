@@ -18,8 +18,11 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Dict, List, Optional
 
-# What marks a folder as a project's root (a checkout of its own).
-MARKERS = ("pyproject.toml", "setup.py", "setup.cfg", "requirements.txt", ".git")
+from claude_lint.config import PACKAGE_MARKERS
+
+# What marks a folder as a project's root (a checkout of its own): a package's markers, or
+# what an application that is no package keeps at its root.
+MARKERS = (*PACKAGE_MARKERS, "requirements.txt", ".git")
 
 
 def _is_project(folder: str) -> bool:
