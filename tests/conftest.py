@@ -66,6 +66,14 @@ def line_of(text: str, needle: str) -> int:
     return text[: text.index(needle)].count("\n") + 1
 
 
+def prefilter_passes(source: str) -> bool:
+    """Does the pre-filter let this Python source through to the extractor (both its tests)?"""
+    from claude_lint.extract import prefilter
+
+    data = source.encode()
+    return prefilter.needs_parse(data) and prefilter.worth_parsing(data)
+
+
 def report_routes(cli, root: Path, example) -> list:
     """The routes `report --format json` lists for an example written under root."""
     import json

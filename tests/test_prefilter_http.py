@@ -9,6 +9,7 @@ from __future__ import annotations
 import pytest
 
 from claude_lint.extract import prefilter, python
+from conftest import prefilter_passes
 
 BODY = "json={'model': 'gpt-4o', 'messages': messages}"
 
@@ -47,18 +48,13 @@ def _found(source: str, monkeypatch) -> bool:
     return python.extract(source, "m.py", "/p/m.py", "m", calls_only=True).parsed
 
 
-def _passes(source: str) -> bool:
-    data = source.encode()
-    return prefilter.needs_parse(data) and prefilter.worth_parsing(data)
-
-
 @pytest.mark.parametrize("source", READ)
 def test_a_post_through_an_http_client_or_module_of_the_file_is_parsed(source, monkeypatch):
-    assert _passes(source)
+    assert prefilter_passes(source)
     assert _found(source, monkeypatch)
 
 
 @pytest.mark.parametrize("source", NOT_READ)
 def test_a_post_through_an_object_made_elsewhere_is_not_parsed(source, monkeypatch):
-    assert not _passes(source)
+    assert not prefilter_passes(source)
     assert not _found(source, monkeypatch)

@@ -9,6 +9,7 @@ import pytest
 
 from claude_lint.extract import http, prefilter, python, sdk
 from claude_lint.extract.prefilter_methods import METHOD_FIRST
+from conftest import prefilter_passes
 
 URL = "'https://api.openai.com/v1/chat/completions'"
 BODY = "json={'model': 'gpt-4o', 'messages': messages}"
@@ -43,25 +44,20 @@ def _found(source: str, monkeypatch) -> int:
     return len(python.extract(source, "m.py", "/p/m.py", "m", calls_only=True).calls)
 
 
-def _passes(source: str) -> bool:
-    data = source.encode()
-    return prefilter.needs_parse(data) and prefilter.worth_parsing(data)
-
-
 @pytest.mark.parametrize("source", READ)
 def test_a_post_named_first_is_parsed_and_read(source, monkeypatch):
-    assert _passes(source)
+    assert prefilter_passes(source)
     assert _found(source, monkeypatch) == 1
 
 
 @pytest.mark.parametrize("source", KEPT)
 def test_a_verb_not_seen_with_its_arguments_keeps_the_file(source):
-    assert _passes(source)
+    assert prefilter_passes(source)
 
 
 @pytest.mark.parametrize("source", NOT_READ)
 def test_a_verb_never_named_post_is_not_parsed(source, monkeypatch):
-    assert not _passes(source)
+    assert not prefilter_passes(source)
     assert _found(source, monkeypatch) == 0
 
 
