@@ -41,7 +41,7 @@ class Call:
     site: CallSite
     args: Dict[str, Arg]
     open: bool  # keys we could not see may be passed (an unresolved **spread)
-    alternatives: Tuple["Call", ...] = ()  # a wrapper call's other requests (`site.also`), bound: the caching rules judge each
+    others: Optional[Callable[[], Tuple["Call", ...]]] = None  # a wrapper call's other requests (`site.also`), resolved when asked
 
     def arg(self, role: str) -> Optional[Arg]:
         for name in self.site.keywords(role):
@@ -94,9 +94,8 @@ class Project(NameResolver, ValueResolver, OverrideResolver):
         self._memo: Dict[Tuple[str, str], object] = {}
         self._active: set = set()
         self.reads: Dict[str, str] = {}  # prompt files read, realpath -> why not read ("" when read)
-        # Each value is resolved once (keyed by the object, kept alive here so its id is not
-        # reused): a value that holds one subtree many times is resolved as the graph it
-        # is, not as the tree it stands for (8**20 nodes for twenty lines of code).
+        # Each value is resolved once (keyed by the object, kept alive here so its id is not reused): a value that
+        # holds one subtree many times is resolved as the graph it is, not as the tree (8**20 nodes for twenty lines).
         self._resolved: Dict[int, Tuple[object, object]] = {}
         self._files: Dict[str, Text] = {}  # realpath -> its text, read once per run
         self.sizes = Sizes()
@@ -204,7 +203,8 @@ class Project(NameResolver, ValueResolver, OverrideResolver):
             for key, value in merged.entries:
                 if key is not None:
                     args[key] = Arg(value, at_of.get(key, site.loc))
-        return Call(site, args, is_open, tuple(self.resolve_call(other) for other in self._other_requests.get((site.loc, site.via), {}).values()))
+        others = self._other_requests.get((site.loc, site.via))  # (preview rules ask for them: resolved only then)
+        return Call(site, args, is_open, (lambda: tuple(self.resolve_call(other) for other in others.values())) if others else None)
 
     # --- wrappers ----------------------------------------------------------------------
 
@@ -279,7 +279,7 @@ class Project(NameResolver, ValueResolver, OverrideResolver):
             return sites
         # One call is one call site, whatever number of requests the wrapper may make: the
         # first billed one stands for the call (a text request before an audio or image one, which
-        # no rule judges), the others are named beside it.
+        # no rule judges), the others are named beside it (and kept, bound, for `Call.others`).
         first = next((s for s in sites if not s.local and sdk.makes_text(s.provider, s.api)), next((s for s in sites if not s.local), sites[0]))
         # The same request reached by several routes: the one through fewest wrappers is what the
         # call sends each time; a deeper one is the wrapper's side path (a compression, a retry).

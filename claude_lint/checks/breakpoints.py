@@ -6,7 +6,7 @@ from claude_lint.checks.base import Context, Invalid, Rule, money, tokens
 from claude_lint.checks import breakpoint_callers as callers, breakpoint_choices as choices, breakpoint_hidden as hidden, breakpoint_piles as piles
 from claude_lint.checks.breakpoint_piles import MAX_BREAKPOINTS, piled
 from claude_lint.checks.cache_marks import (
-    TOOL_PROMPT_MOST, Block, as_written, automatic, blocks, cache_minimum, claude_caching, count, known, langchain_claude, params_in, shown_text, text_unset, unmarked_history, within)
+    TOOL_PROMPT_MOST, Block, as_written, automatic, blocks, cache_minimum, claude_caching, count, known, langchain_claude, params_in, requests_of, shown_text, text_unset, unmarked_history, within)
 from claude_lint.checks.cache_prefix import per_iteration, per_request
 from claude_lint.cost import unread_cache_usd
 from claude_lint.diagnostics import Diagnostic
@@ -349,7 +349,7 @@ class CacheBreakpointIneffective(Rule):
         return [*fires, *piles.FIRES, *callers.examples()[0], *picked[0], *unmeasured[0]], [*silent, *piles.SILENT, *callers.examples()[1], *picked[1], *unmeasured[1]]
 
     def check_call(self, call: Call, ctx: Context) -> Iterator[Diagnostic]:
-        for judged in (call, *call.alternatives):  # each request a wrapper call may make (a provider picked at run time)
+        for judged in requests_of(call):
             yield from self._judged(judged, ctx)
 
     def _judged(self, call: Call, ctx: Context) -> Iterator[Diagnostic]:
@@ -407,7 +407,7 @@ class CacheBreakpointIneffective(Rule):
         wrapper's, filled by its callers): judged on the request as its function writes
         it, so that every call reaching it through the wrapper is judged alike."""
         requests: Dict[Loc, Call] = {c.site.loc: c for c in calls if c.site.via is None}
-        calls = [*calls, *(other for c in calls for other in c.alternatives)]
+        calls = [judged for c in calls for judged in requests_of(c)]
         for call in calls:
             site = call.site
             if site.local or call.open or not (claude_caching(call, ctx.model(call)) or langchain_claude(call, ctx.model(call))):

@@ -6,7 +6,7 @@ if TYPE_CHECKING: from typing import Iterator, Optional, Tuple  # noqa: E701 (on
 
 from claude_lint.bounds import MAX_OPTIONS  # the texts one value lists, as extraction keeps them
 from claude_lint.checks.base import Context, Invalid, Rule, money, tokens
-from claude_lint.checks.cache_marks import TOOL_PROMPT_LEAST, breakpoint_anywhere, count, unmarked_request
+from claude_lint.checks.cache_marks import TOOL_PROMPT_LEAST, breakpoint_anywhere, count, requests_of, unmarked_request
 from claude_lint.checks.prefix_place import DECIDING, deciding_place, varies
 from claude_lint.checks.system_cache import LONG_SYSTEM
 from claude_lint.prompt_text import static_text, system_text
@@ -343,7 +343,7 @@ class PromptPrefixUncached(Rule):
         return [*fires, *placed[0], *read[0]], [*silent, *placed[1], *read[1]]
 
     def check_call(self, call: Call, ctx: Context) -> Iterator[Diagnostic]:
-        for judged in (call, *call.alternatives):  # each request a wrapper call may make (a provider picked at run time)
+        for judged in requests_of(call):
             yield from self._judged(judged, ctx)
 
     def _judged(self, call: Call, ctx: Context) -> Iterator[Diagnostic]:
