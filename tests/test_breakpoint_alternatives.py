@@ -52,3 +52,16 @@ def test_the_wrapper_example_reports_the_inner_caller_once(tmp_path):
     fires, _ = breakpoint_callers.examples()
     found = _found(tmp_path, fires[-1].code, "CL013")
     assert [(d.loc.path.rsplit("/", 1)[-1], d.loc.row) for d in found] == [("dm.py", 8)], found
+
+
+def test_the_report_prices_each_request_by_its_own_breakpoints(tmp_path):
+    from claude_lint import audit, catalog
+
+    # Two Claude clients behind one name: the short prompt's verdict belongs to the request that sends it
+    files = {"mistral.py": CLAUDE.replace("Claude", "Other").replace("system=[{'type': 'text', 'text': system_prompt, 'cache_control': {'type': 'ephemeral'}}], ", ""),
+             "claude.py": CLAUDE, "game.py": GAME.replace("PROMPT", "'Answer HOSTILE or NOT.'").replace("Mistral", "Other")}
+    write_project(tmp_path, suite=False, example=files)
+    calls = lint_tree(tmp_path, suite=False, select=("CL013",)).calls
+    verdicts = audit.breakpoint_verdicts(calls, catalog.load())
+    unmarked = [call for call in calls if "cache_control" not in repr(call.args.get("system"))]
+    assert unmarked and not [call.site for call in unmarked if id(call) in verdicts]

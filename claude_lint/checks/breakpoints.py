@@ -350,9 +350,9 @@ class CacheBreakpointIneffective(Rule):
 
     def check_call(self, call: Call, ctx: Context) -> Iterator[Diagnostic]:
         for judged in requests_of(call):
-            yield from self._judged(judged, ctx)
+            yield from self.judge_request(judged, ctx)
 
-    def _judged(self, call: Call, ctx: Context) -> Iterator[Diagnostic]:
+    def judge_request(self, call: Call, ctx: Context) -> Iterator[Diagnostic]:  # (this request alone: the report asks it)
         site = call.site
         if site.local or call.open or not (claude_caching(call, ctx.model(call)) or langchain_claude(call, ctx.model(call))):
             return
