@@ -29,7 +29,7 @@ class ModelHistory:
         scope = record.scope
         names = self._holders({self._bound_to(record.node, scope)} - {None}, scope)
         if not names:
-            return None
+            return self._agent_steps(record)
         for seen, other in enumerate(self.c.calls):
             if seen > MAX_SESSION_NODES:
                 break
@@ -39,6 +39,29 @@ class ModelHistory:
                 found = self.history(other.node, other.scope, other, other.node.args[0])
                 if found is not None:
                     return found
+        return self._agent_steps(record)
+
+    def _agent_steps(self, record: CallRecord) -> Optional[History]:
+        """A prebuilt agent over this model, handed tools (LangGraph's `create_react_agent(model,
+        tools)`, LangChain's `create_agent(model=..., tools=[...])`): each step appends the model's
+        tool call and the tool's result to the run's messages and sends them all again, up to the
+        agent's step limit. Without tools the agent answers in one request: nothing grows."""
+        scope = record.scope
+        name = self._bound_to(record.node, scope)
+        for seen, other in enumerate(self.c.calls):
+            if seen > MAX_SESSION_NODES:
+                break
+            node = other.node
+            if (self.ev.qualname(node.func, other.scope) or "") not in _AGENT_BUILDERS:
+                continue
+            tools = keyword(node, "tools") or (node.args[1] if len(node.args) > 1 else None)
+            if tools is None or isinstance(tools, (ast.List, ast.Tuple)) and not tools.elts:
+                continue
+            handed = [*node.args[:1], *(k.value for k in node.keywords if k.arg in ("model", "llm"))]
+            if any(a is record.node or isinstance(a, ast.Name) and a.id == name and self.ev.find(name, other.scope) is scope for a in handed):
+                # A caching middleware (`AnthropicPromptCachingMiddleware()`) marks the conversation.
+                marked = any("PromptCaching" in ast.unparse(k.value) for k in node.keywords if k.arg == "middleware")
+                return History(self._bound_to(node, other.scope) or "the agent", "loop", self.ev.loc(node), bound=AGENT_STEPS, marked=marked)
         return None
 
     def with_invoked_messages(self, record: CallRecord, site: CallSite) -> CallSite:
@@ -147,6 +170,13 @@ def _marked_last(content: object, mark: object, at, loc) -> object:
         return Seq((marked(Mapping((("type", Text(("text",), loc)), ("text", content)), loc)),), loc)
     return content
 
+
+# `History.bound` of a prebuilt agent's run: its step limit (LangGraph's recursion limit, an
+# AgentExecutor's max_iterations) ends each run, whose messages grow step by step until then.
+AGENT_STEPS = "the agent's step limit"
+# Prebuilt agents that loop over tool calls, each step resending the run's messages.
+_AGENT_BUILDERS = frozenset({"langgraph.prebuilt.create_react_agent", "langgraph.prebuilt.chat_agent_executor.create_react_agent",
+                             "langchain.agents.create_agent", "langchain.agents.create_react_agent", "langchain.agents.create_tool_calling_agent"})
 
 # LangChain's message classes and tuple roles, as the Claude API's roles.
 _MESSAGE_ROLES = {"SystemMessage": "system", "HumanMessage": "user", "AIMessage": "assistant"}
