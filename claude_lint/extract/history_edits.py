@@ -90,7 +90,24 @@ def joined_param(call: ast.Call, scope: Scope, ev, owners, roles) -> Optional[st
             owner = ev.find(it.id, sc)
             if owner is not None and it.id in owner.params and owner.name in owners:
                 return it.id
+    return _content_param(call, scope, ev, owners)
+
+
+def _content_param(call: ast.Call, scope: Scope, ev, owners) -> Optional[str]:
+    """`messages=[{"role": "user", "content": text}]`: the parameter that is a message's whole
+    text. A caller growing the text it passes (a transcript kept as one string, `+=` each turn)
+    has it resent whole by every call."""
+    expr = keyword(call, "messages")
+    for el in expr.elts[:_MAX_WRITTEN] if isinstance(expr, ast.List) else ():
+        for key, value in zip(el.keys, el.values) if isinstance(el, ast.Dict) else ():
+            if isinstance(key, ast.Constant) and key.value == "content" and isinstance(value, ast.Name):
+                owner = ev.find(value.id, scope)
+                if owner is not None and value.id in owner.params and owner.name in owners and not owner.assigns.get(value.id):
+                    return value.id
     return None
+
+
+_MAX_WRITTEN = 8  # messages of a written list read for a parameter's text
 
 
 def joined_lists(call: ast.Call, scope: Scope, ev, roles):

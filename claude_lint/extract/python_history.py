@@ -405,9 +405,14 @@ class HistoryFinder(ModelHistory, StoreHistory, EditJudge):
                 for target in node.targets:
                     if isinstance(target, ast.Subscript) and isinstance(target.slice, ast.Slice):
                         add(key_of(target.value), node, False)  # `history[:] = history[-20:]`
-                    elif not isinstance(node.value, (ast.List, ast.ListComp)) and self._session_key(node.value, module) is None:
-                        add(key_of(target), node, False)  # reassigned from a window or a helper
+                    elif not isinstance(node.value, (ast.List, ast.ListComp)) and not _empty_text(node.value) and self._session_key(node.value, module) is None:
+                        add(key_of(target), node, False)  # reassigned from a window or a helper (an empty text is a seed, as `[]`)
         return self._sessions
+
+
+def _empty_text(value: ast.expr) -> bool:
+    """`""`, `None`: a transcript kept as one string started (or started over) empty."""
+    return isinstance(value, ast.Constant) and value.value in ("", None)
 
 
 def _past_head(part: ast.expr) -> bool:
