@@ -341,7 +341,6 @@ class ConversationUncached(Rule):
         fixed = opening.system_tokens + count(static_text(call.value("tools")), model, ctx)
         if fixed + turns * per_turn < minimum:
             return
-        arg = call.arg("messages")
         saving, cost = _estimate(model, fixed, per_turn, turns, minimum)
         if agent_advice(history) is not None:
             how, fix = agent_advice(history), None
@@ -359,7 +358,7 @@ class ConversationUncached(Rule):
             how = "Pass cache_control={\"type\": \"ephemeral\"} on the request (automatic caching moves the breakpoint forward each turn)"
             fix = _fix(call, ctx)
         yield self.diagnostic(
-            arg.at if arg is not None else site.loc,
+            wrapper_calls.history_at(call),
             f"`{history.name}` grows each turn ({_grows_at(history, site.loc)}) and is resent whole with no cache breakpoint, "
             f"so every request pays full input price for the whole conversation so far{saving}. {how}.",
             cost=cost,

@@ -415,7 +415,6 @@ class UnboundedHistory(Rule):
         history = call.site.history
         if history is None or history.bound:
             return  # an agent's step cap (`range(10)`) or a loop over items ends the growth
-        arg = call.arg("messages")
         name, row = history.name, history.append.row
         if history.kind == "memory":
             # a LangChain memory: the window is the memory's
@@ -432,7 +431,7 @@ class UnboundedHistory(Rule):
             # No automatic rewrite: how many turns to keep is the author's decision.
             fix = Fix(f"Send a window: messages={name}[-20:]", "display-only")
         yield self.diagnostic(
-            arg.at if arg is not None else call.site.loc,
+            wrapper_calls.history_at(call),
             f"`{name}` grows every turn ({where}) and is sent whole on every call, "
             f"so input cost grows with the square of the conversation length, for as long as the {_LIFETIME[history.kind]}. {advice}",
             fix=fix,

@@ -301,7 +301,12 @@ class EditJudge:
         return table
 
     def _same_request(self, node) -> bool:
-        return isinstance(node, ast.Call) and self._request is not None and ast.dump(node.func) == ast.dump(self._request.func)
+        if not isinstance(node, ast.Call) or self._request is None:
+            return False
+        request, body = self._body_calls  # the calls building this request's JSON body (`json.dumps(apibody(msgs))`)
+        return ast.dump(node.func) == ast.dump(self._request.func) or request is self._request and any(node is b for b in body)
+
+    _body_calls: tuple = (None, ())
 
     def _ancestors(self, e) -> list:
         """The statements between the edit and its function (or module), innermost last."""

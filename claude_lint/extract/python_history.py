@@ -13,6 +13,7 @@ if TYPE_CHECKING:
 from claude_lint.extract import loops
 from claude_lint.extract.bindings import Binding
 from claude_lint.extract.chains import called_name
+from claude_lint.extract.history_bodies import body_messages, loop_calls_sender
 from claude_lint.extract.history_edits import EditJudge, joined_lists, observer, spans
 from claude_lint.extract.history_models import ModelHistory
 from claude_lint.extract.history_stores import StoreHistory
@@ -39,7 +40,9 @@ class HistoryFinder(ModelHistory, StoreHistory, EditJudge):
         self._request = node if isinstance(node, ast.Call) else None
         expr = keyword(call, "messages") if expr is None else expr
         if expr is None:
-            expr = self._spread_messages(call, scope)
+            through: list = []
+            expr = self._spread_messages(call, scope) or body_messages(call, scope, self.ev, self._functions(), through)
+            self._body_calls = (self._request, through)
         if expr is None:
             # `llm.invoke(st.session_state.messages)`: a chat model's input is its first argument
             first = call.args[0] if call.args and not isinstance(call.args[0], ast.Starred) else None
@@ -95,11 +98,14 @@ class HistoryFinder(ModelHistory, StoreHistory, EditJudge):
                                    marked=self._marked(name, grows, scope), piled_marks=self.piled_marks(grows))
                 return self._handed(expr, owner, node) if owner is scope else None
             if owner.kind == "module" and scope is not owner:
-                # Growth at import time (building few-shot examples) happens once, not per call.
-                grows = [e for e, k in edits if k == "grow" and e.scope.kind != "module"]
+                # Growth at import time (building few-shot examples) happens once, not per call;
+                # a module-level loop that also calls this function grows it step by step.
+                grows = [e for e, k in edits if k == "grow" and (e.scope.kind != "module" or e.loops and loop_calls_sender(e.loops[-1], scope))]
                 if grows and len(owner.assigns.get(expr.id, [])) == 1 and not self._bounded(edits, {e.scope for e in grows} | {scope}, owner):
-                    return History(name, "module", self.ev.loc(grows[0].node), self._seed(owner.assigns.get(expr.id, []), owner), marked=self._marked(name, grows, scope),
-                                   piled_marks=self.piled_marks(grows))
+                    # grown only by the module's loop around the sender: that loop's cap bounds it
+                    bound = loops.bound(grows[0].loops[-1]) if all(e.scope is owner for e in grows) else ""
+                    return History(name, "module", self.ev.loc(grows[0].node), self._seed(owner.assigns.get(expr.id, []), owner), bound=bound,
+                                   marked=self._marked(name, grows, scope), piled_marks=self.piled_marks(grows))
             return self._handed(expr, owner, node) if owner is scope else None
         if isinstance(expr, ast.Attribute) and isinstance(expr.value, ast.Name) and expr.value.id == scope.self_name and scope.klass is not None:
             klass, attr = scope.klass, expr.attr

@@ -1,0 +1,94 @@
+"""The messages list of a request whose arguments are one JSON body (Bedrock's
+`invoke_model(body=json.dumps({"messages": history, ...}))`, also encoded, through a local
+name, or returned by a helper of the file that is handed the list), and a module-level loop
+that grows a list and calls the function sending it (an agent loop around `invoke()`).
+For `python_history.HistoryFinder`."""
+from __future__ import annotations
+
+import ast
+TYPE_CHECKING = False  # typing is for the annotations alone: its import was 7% of a one-file run
+if TYPE_CHECKING:
+    from typing import List, Optional
+
+from claude_lint.extract.chains import called_name
+from claude_lint.extract.scopes import Scope, keyword
+
+_MAX_HOPS = 6  # encodings, dumps, names and a helper between the request and its body
+_MAX_LOOP_NODES = 4000  # nodes of a loop read for a call of the sending function
+
+
+def body_messages(call: ast.Call, scope: Scope, ev, functions: dict, through: List[ast.Call]) -> Optional[ast.expr]:
+    """The expression a request's JSON body sends as its "messages", in `scope`; None when
+    the body is not written here whole (a dict of another scope, an unknown helper).
+    `through` gets the calls that build the body: handing them the list is the request's own."""
+    expr = keyword(call, "body")
+    for _ in range(_MAX_HOPS):
+        if isinstance(expr, ast.Call):
+            through.append(expr)
+            func = expr.func
+            if isinstance(func, ast.Attribute) and func.attr == "encode":
+                expr = func.value
+            elif called_name(func) == "dumps" and expr.args:
+                expr = expr.args[0]
+            else:
+                return _helper_messages(expr, scope, ev, functions)
+        elif isinstance(expr, ast.Name):
+            owner = ev.find(expr.id, scope)
+            bound = owner.assigns.get(expr.id, []) if owner is not None else []
+            if owner is not scope or len(bound) != 1 or not isinstance(bound[0], ast.expr):
+                return None
+            expr = bound[0]
+        else:
+            return _messages_value(expr)
+    return None
+
+
+def _messages_value(expr: Optional[ast.expr]) -> Optional[ast.expr]:
+    if isinstance(expr, ast.Dict):
+        for key, value in zip(expr.keys, expr.values):
+            if isinstance(key, ast.Constant) and key.value == "messages":
+                return value
+    return None
+
+
+def _helper_messages(call: ast.Call, scope: Scope, ev, functions: dict) -> Optional[ast.expr]:
+    """`apibody(msgs=history)`, the file's one function (or a name bound once to a lambda)
+    returning a dict literal whose "messages" is its parameter: the argument given for it."""
+    if not isinstance(call.func, ast.Name) or any(isinstance(a, ast.Starred) for a in call.args):
+        return None
+    name = call.func.id
+    owner = ev.find(name, scope)
+    bound = owner.assigns.get(name, []) if owner is not None else []
+    params: List[str] = []
+    if len(bound) == 1 and isinstance(bound[0], ast.Lambda):
+        params, returned = [a.arg for a in bound[0].args.args], bound[0].body
+    elif not any(isinstance(b, ast.expr) for b in bound) and len(functions.get(name, [])) == 1:
+        node = functions[name][0].node
+        returns = [n for n in ast.walk(node) if isinstance(n, ast.Return)]
+        if len(returns) != 1:
+            return None
+        params, returned = [a.arg for a in node.args.args], returns[0].value
+    else:
+        return None
+    value = _messages_value(returned)
+    if not isinstance(value, ast.Name) or value.id not in params:
+        return None
+    at = params.index(value.id)
+    if at < len(call.args):
+        return call.args[at]
+    return keyword(call, value.id)
+
+
+def loop_calls_sender(loop: ast.AST, scope: Scope) -> bool:
+    """Does a module-level loop call the function (or the lambda bound to a name) `scope` is,
+    which sends the list the loop grows: each step of the loop is one request."""
+    node = scope.node
+    names = {node.name} if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) else set()
+    if isinstance(node, ast.Lambda) and scope.parent is not None:
+        names = {n for n, bound in scope.parent.assigns.items() if any(b is node for b in bound)}
+    for seen, n in enumerate(ast.walk(loop)):
+        if seen > _MAX_LOOP_NODES:
+            return False
+        if isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id in names:
+            return True
+    return False
