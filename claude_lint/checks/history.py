@@ -28,7 +28,8 @@ class UnboundedHistory(Rule):
     Streamlit's `st.session_state`, in a module-level dict keyed by user or channel, on a
     long-lived object (`self.messages`, or a dict of per-session lists such as
     `self._sessions[session_id]` appended in one method and sent in another), at module level, in a LangChain memory without
-    a window (`ConversationBufferMemory`, `RunnableWithMessageHistory` with no trimmer),
+    a window (`ConversationBufferMemory`, `RunnableWithMessageHistory` with no trimmer) run in
+    a loop or a handler (a script's few calls written one after another hold only those turns),
     or when it is appended in a loop with no bound (`while True`, a loop over
     `sys.stdin`, an `input()` REPL). It also lives in a database or chat store read whole
     before each request and written back after it (`get_job_messages` / `add_job_message`

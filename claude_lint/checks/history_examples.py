@@ -79,8 +79,21 @@ FIRES = [
     "\nclass Storage:\n    async def get_convo(self, channel_id):\n        return [m async for m in self.db.find({'channel': channel_id})]\n",
 ]
 
+# A LangChain memory a script runs by a few calls written one after another: those turns, no more.
+SCRIPTED = ("from langchain_anthropic import ChatAnthropic\nfrom langchain.chains import ConversationChain\n"
+            "from langchain.memory import ConversationBufferMemory\nmemory = ConversationBufferMemory()\n"
+            "chain = ConversationChain(llm=ChatAnthropic(model='claude-sonnet-4-6', max_tokens=500), memory=memory)\nRUNS")
+FIRES += [
+    # run by a handler, once per request: the memory outlives every call
+    SCRIPTED.replace("RUNS", "\ndef answer(question):\n    return chain.invoke({'input': question})\n"),
+]
 SILENT = [
     WINDOWED,
+    SCRIPTED.replace("RUNS", "print(chain.invoke({'input': 'I am Ada.'}))\nprint(chain.invoke({'input': 'Who am I?'}))\n"),
+    # streamed: the loop is over the answer's chunks, the memory run once
+    SCRIPTED.replace("RUNS", "for chunk in chain.stream({'input': 'Hi'}):\n    print(chunk)\n"),
+    # built and never run
+    SCRIPTED.replace("RUNS", ""),
     # a thread dropped when its channel closes: the store is bounded
     THREADS + "\n    def close(self, channel):\n        self.threads.pop(channel, None)\n",
     # what `load()` puts back comes from the project's code: it may be a summary or a window

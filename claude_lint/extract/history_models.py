@@ -153,9 +153,25 @@ class ModelHistory:
         for name, bound in self.c.module.assigns.items():
             for b in bound[:4]:
                 if isinstance(b, ast.Call) and (self.ev.qualname(b.func, self.c.module) or "").rsplit(".", 1)[-1] in ("ConversationBufferMemory", "RunnableWithMessageHistory"):
-                    if session or "streamlit" not in text:
+                    if session or "streamlit" not in text and self._run_per_turn(name):
                         return History(name, "memory", self.ev.loc(b))
         return None
+
+    def _run_per_turn(self, name: str) -> bool:
+        """Is the memory (or a chain or agent built on it) run in a loop or a function (a REPL,
+        a handler)? Run only by calls written one after another at a script's top level, it
+        holds those few turns; never run, it holds none."""
+        holders = self._holders({name}, self.c.module)
+        for record in self.c.calls[:MAX_SESSION_NODES]:
+            func = record.node.func
+            target = func.value if isinstance(func, ast.Attribute) and func.attr in _MEMORY_RUNS else func
+            if not isinstance(target, ast.Name) or target.id not in holders or self.ev.find(target.id, record.scope) is not self.c.module:
+                continue
+            # `for chunk in chat.stream(q)` runs once: the loop is over the answer's chunks
+            if record.scope.kind != "module" or any(not isinstance(loop, (ast.For, ast.AsyncFor)) or not any(n is record.node for n in ast.walk(loop.iter))
+                                                    for loop in record.loops):
+                return True
+        return False
 
 
 def _marked_last(content: object, mark: object, at, loc) -> object:
@@ -185,5 +201,6 @@ _INVOKES = frozenset({"invoke", "ainvoke", "stream", "astream"})
 _MAX_MESSAGES = 64  # messages of one written list read; a longer one stays unseen
 # What runs a chat model or an agent on an input.
 _RUNS = frozenset({"invoke", "ainvoke", "stream", "astream", "run", "arun", "predict_messages"})
+_MEMORY_RUNS = _RUNS | {"predict", "batch", "abatch", "__call__"}
 # A window, a token budget or a summary somewhere in the file bounds a LangChain memory.
 _WINDOWED = ("ConversationBufferWindowMemory", "ConversationTokenBufferMemory", "ConversationSummary", "trim_messages", "max_token_limit", "WindowMemory", "SummaryMemory")
