@@ -65,3 +65,22 @@ def test_examples_built_at_import_are_no_conversation(tmp_path, rule):
     source = (HEAD + "shots = []\nfor q, a in PAIRS:\n    shots += [{'role': 'user', 'content': q}, {'role': 'assistant', 'content': a}]\n"
               "def ask(q):\n    return rt.invoke_model(modelId=MODEL, body=json.dumps(" + DICT.replace("LIST", "shots + [{'role': 'user', 'content': q}]") + "))\n")
     assert rows(tmp_path, source, rule) == []
+
+
+# a wrapper sends the list it is handed in its body; the REPL around its call grows the list
+WRAPPER = ("import json\nimport boto3\n\n\ndef converse(messages):\n    rt = boto3.client('bedrock-runtime')\n"
+           "    body = json.dumps({'anthropic_version': 'bedrock-2023-05-31', 'max_tokens': 1024, 'messages': SENT})\n"
+           "    out = rt.invoke_model(modelId='anthropic.claude-sonnet-4-5-20250929-v1:0', body=body.encode('utf-8'))\n"
+           "    return json.loads(out['body'].read())['content'][0]['text']\n\n\nturns = []\nwhile True:\n"
+           "    turns.append({'role': 'user', 'content': input()})\n    answer = converse(turns)\n"
+           "    turns.append({'role': 'assistant', 'content': answer})\n")
+
+
+@pytest.mark.parametrize("rule", ["CL004", "CL011"])
+def test_a_wrapper_sending_the_list_in_its_body_resends_the_callers_conversation(tmp_path, rule):
+    assert rows(tmp_path, WRAPPER.replace("SENT", "messages"), rule) == [15]
+
+
+@pytest.mark.parametrize("rule", ["CL004", "CL011"])
+def test_a_wrapper_sending_a_window_in_its_body_is_silent(tmp_path, rule):
+    assert rows(tmp_path, WRAPPER.replace("SENT", "messages[-8:]"), rule) == []

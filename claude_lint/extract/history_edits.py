@@ -12,6 +12,7 @@ if TYPE_CHECKING:
 
 from claude_lint.extract import retries
 from claude_lint.extract.chains import called_name
+from claude_lint.extract.history_bodies import body_messages
 from claude_lint.extract.scopes import Scope, keyword
 def list_ref(node: ast.expr, key: tuple, self_name: Optional[str]) -> bool:
     if key[0] == "name":
@@ -84,12 +85,18 @@ def size_test(test: ast.expr) -> bool:
 def joined_param(call: ast.Call, scope: Scope, ev, owners, roles) -> Optional[str]:
     """The parameter whose items a request joins into its text (`"\\n".join(previous_results)`
     in the user turn or the system prompt, through local names): a history kept as joined
-    text. A growing list the caller passes there is resent whole by every call."""
+    text; or the list a JSON body sends as its messages, or a message's whole text. A growing
+    list (or text) the caller passes there is resent whole by every call."""
     for it, sc in joined_lists(call, scope, ev, roles):
         if isinstance(it, ast.Name):
             owner = ev.find(it.id, sc)
             if owner is not None and it.id in owner.params and owner.name in owners:
                 return it.id
+    body = body_messages(call, scope, ev, {}, [])  # `invoke_model(body=json.dumps({"messages": messages}))`
+    if isinstance(body, ast.Name):
+        owner = ev.find(body.id, scope)
+        if owner is not None and body.id in owner.params and owner.name in owners and not owner.assigns.get(body.id):
+            return body.id
     return _content_param(call, scope, ev, owners)
 
 
