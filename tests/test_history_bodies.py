@@ -84,3 +84,14 @@ def test_a_wrapper_sending_the_list_in_its_body_resends_the_callers_conversation
 @pytest.mark.parametrize("rule", ["CL004", "CL011"])
 def test_a_wrapper_sending_a_window_in_its_body_is_silent(tmp_path, rule):
     assert rows(tmp_path, WRAPPER.replace("SENT", "messages[-8:]"), rule) == []
+
+
+@pytest.mark.parametrize("model, found", [("anthropic.claude-sonnet-4-5-20250929-v1:0", {"CL004": [15], "CL011": [15]}),
+                                          ("mistral.mistral-large-2402-v1:0", {"CL004": [15], "CL011": []})])
+@pytest.mark.parametrize("rule", ["CL004", "CL011"])
+def test_a_body_among_the_spread_arguments_is_read(tmp_path, rule, model, found):
+    # `invoke_model(**kwargs)`, the body one key of the dict; another vendor's model has no breakpoints
+    spread = (WRAPPER.replace("SENT", "messages").replace("body = json.dumps(", "kwargs = {'modelId': 'MODEL', 'body': json.dumps(")
+              .replace("'messages': messages})\n", "'messages': messages})}\n")
+              .replace("rt.invoke_model(modelId='anthropic.claude-sonnet-4-5-20250929-v1:0', body=body.encode('utf-8'))", "rt.invoke_model(**kwargs)"))
+    assert rows(tmp_path, spread.replace("MODEL", model), rule) == found[rule]

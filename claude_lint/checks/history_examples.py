@@ -87,8 +87,16 @@ FIRES += [
     # run by a handler, once per request: the memory outlives every call
     SCRIPTED.replace("RUNS", "\ndef answer(question):\n    return chain.invoke({'input': question})\n"),
 ]
+# A REPL whose helper adds the tool results and hands the list back (Struki84/exa's search loop).
+HELPED = ("import anthropic\nclient = anthropic.Anthropic()\n\ndef add_results(reply, messages):\n    BODY\n    return messages\n\n"
+          "messages = []\nwhile True:\n    messages.append({'role': 'user', 'content': input()})\n"
+          "    reply = client.messages.create(model='claude-sonnet-4-6', max_tokens=1024, messages=messages)\n"
+          "    messages = add_results(reply, messages)\n")
+FIRES += [HELPED.replace("BODY", "messages.append({'role': 'assistant', 'content': reply.content})")]
 SILENT = [
     WINDOWED,
+    # the helper goes through the messages it is handed: it may shorten them in place
+    HELPED.replace("BODY", "for m in messages:\n        m['content'] = m['content'][:500]"),
     SCRIPTED.replace("RUNS", "print(chain.invoke({'input': 'I am Ada.'}))\nprint(chain.invoke({'input': 'Who am I?'}))\n"),
     # streamed: the loop is over the answer's chunks, the memory run once
     SCRIPTED.replace("RUNS", "for chunk in chain.stream({'input': 'Hi'}):\n    print(chunk)\n"),

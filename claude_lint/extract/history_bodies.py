@@ -1,8 +1,10 @@
-"""The messages list of a request whose arguments are one JSON body (Bedrock's
-`invoke_model(body=json.dumps({"messages": history, ...}))`, also encoded, through a local
-name, or returned by a helper of the file that is handed the list), and a module-level loop
-that grows a list and calls the function sending it (an agent loop around `invoke()`).
-For `python_history.HistoryFinder`."""
+"""How a conversation reaches a request other than as its `messages=` list, and the helpers
+it passes through: the messages of a JSON body (Bedrock's `invoke_model(body=json.dumps({
+"messages": history, ...}))`, also encoded, spread, through a local name, or returned by a
+helper of the file handed the list); a wrapper's parameter sent as a message's whole text;
+a module-level loop that grows a list and calls the function sending it (an agent loop
+around `invoke()`); and a helper that hands the list back (`messages = run_tools(calls,
+messages)`), grown or as it was. For `python_history.HistoryFinder` and `history_edits`."""
 from __future__ import annotations
 
 import ast
@@ -21,7 +23,7 @@ def body_messages(call: ast.Call, scope: Scope, ev, functions: dict, through: Li
     """The expression a request's JSON body sends as its "messages", in `scope`; None when
     the body is not written here whole (a dict of another scope, an unknown helper).
     `through` gets the calls that build the body: handing them the list is the request's own."""
-    expr = keyword(call, "body")
+    expr = keyword(call, "body") or _spread_body(call, scope, ev)
     for _ in range(_MAX_HOPS):
         if isinstance(expr, ast.Call):
             through.append(expr)
@@ -40,6 +42,19 @@ def body_messages(call: ast.Call, scope: Scope, ev, functions: dict, through: Li
             expr = bound[0]
         else:
             return _messages_value(expr)
+    return None
+
+
+def _spread_body(call: ast.Call, scope: Scope, ev) -> Optional[ast.expr]:
+    """`invoke_model(**kwargs)` where `kwargs` is one dict literal of this scope: its "body"."""
+    for k in call.keywords:
+        if k.arg is None and isinstance(k.value, ast.Name):
+            owner = ev.find(k.value.id, scope)
+            bound = owner.assigns.get(k.value.id, []) if owner is scope else []
+            if len(bound) == 1 and isinstance(bound[0], ast.Dict):
+                for key, value in zip(bound[0].keys, bound[0].values):
+                    if isinstance(key, ast.Constant) and key.value == "body":
+                        return value
     return None
 
 
@@ -92,3 +107,54 @@ def loop_calls_sender(loop: ast.AST, scope: Scope) -> bool:
         if isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id in names:
             return True
     return False
+
+
+def content_param(call: ast.Call, scope: Scope, ev, owners) -> Optional[str]:
+    """`messages=[{"role": "user", "content": text}]`: the parameter that is a message's whole
+    text. A caller growing the text it passes (a transcript kept as one string, `+=` each turn)
+    has it resent whole by every call."""
+    expr = keyword(call, "messages")
+    for el in expr.elts[:_MAX_WRITTEN] if isinstance(expr, ast.List) else ():
+        for key, value in zip(el.keys, el.values) if isinstance(el, ast.Dict) else ():
+            if isinstance(key, ast.Constant) and key.value == "content" and isinstance(value, ast.Name):
+                owner = ev.find(value.id, scope)
+                if owner is not None and value.id in owner.params and owner.name in owners and not owner.assigns.get(value.id):
+                    return value.id
+    return None
+
+
+_MAX_WRITTEN = 8  # messages of a written list read for a parameter's text
+
+
+def handed_back(fn: ast.AST, param: str, returned: bool = True) -> Optional[str]:
+    """What a helper of the file does to the list it is handed as `param`: "grow" when it
+    only adds to it (`messages.append(tool_result)`), "read" when it only measures or prints
+    it; None when it uses it any other way (rebinds it, removes from it, goes through its
+    messages, which it may edit in place, or hands it on). `returned`: the helper's every
+    return must hand the list back (`messages = run_tools(calls, messages)`)."""
+    allowed, grows, returns = set(), False, 0
+    nodes = []
+    for seen, n in enumerate(ast.walk(fn)):
+        if seen > _MAX_LOOP_NODES:
+            return None
+        nodes.append(n)
+        if isinstance(n, ast.Return):
+            if isinstance(n.value, ast.Name) and n.value.id == param:
+                allowed.add(id(n.value))
+            elif returned:
+                return None
+            returns += 1
+        elif isinstance(n, ast.Call):
+            func = n.func
+            if isinstance(func, ast.Attribute) and func.attr in ("append", "extend", "insert") and isinstance(func.value, ast.Name) and func.value.id == param:
+                allowed.add(id(func.value))
+                grows = True
+            elif called_name(func) in _READERS:
+                allowed.update(id(a) for a in n.args)
+    if any(isinstance(n, ast.Name) and n.id == param and id(n) not in allowed for n in nodes):
+        return None
+    return ("grow" if grows else "read") if returns or not returned else None
+
+
+# Calls that only read a list handed to them.
+_READERS = frozenset({"len", "print", "str", "repr", "dumps", "enumerate", "reversed", "any", "all", "debug", "info"})

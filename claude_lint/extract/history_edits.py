@@ -12,7 +12,7 @@ if TYPE_CHECKING:
 
 from claude_lint.extract import retries
 from claude_lint.extract.chains import called_name
-from claude_lint.extract.history_bodies import body_messages
+from claude_lint.extract.history_bodies import body_messages, content_param, handed_back
 from claude_lint.extract.scopes import Scope, keyword
 def list_ref(node: ast.expr, key: tuple, self_name: Optional[str]) -> bool:
     if key[0] == "name":
@@ -97,24 +97,7 @@ def joined_param(call: ast.Call, scope: Scope, ev, owners, roles) -> Optional[st
         owner = ev.find(body.id, scope)
         if owner is not None and body.id in owner.params and owner.name in owners and not owner.assigns.get(body.id):
             return body.id
-    return _content_param(call, scope, ev, owners)
-
-
-def _content_param(call: ast.Call, scope: Scope, ev, owners) -> Optional[str]:
-    """`messages=[{"role": "user", "content": text}]`: the parameter that is a message's whole
-    text. A caller growing the text it passes (a transcript kept as one string, `+=` each turn)
-    has it resent whole by every call."""
-    expr = keyword(call, "messages")
-    for el in expr.elts[:_MAX_WRITTEN] if isinstance(expr, ast.List) else ():
-        for key, value in zip(el.keys, el.values) if isinstance(el, ast.Dict) else ():
-            if isinstance(key, ast.Constant) and key.value == "content" and isinstance(value, ast.Name):
-                owner = ev.find(value.id, scope)
-                if owner is not None and value.id in owner.params and owner.name in owners and not owner.assigns.get(value.id):
-                    return value.id
-    return None
-
-
-_MAX_WRITTEN = 8  # messages of a written list read for a parameter's text
+    return content_param(call, scope, ev, owners)
 
 
 def joined_lists(call: ast.Call, scope: Scope, ev, roles):
@@ -246,6 +229,9 @@ class EditJudge:
                 return "grow"  # `history = history + [turn]` grows it; it is no trim
             if isinstance(value, ast.List) and any(isinstance(el, ast.Starred) and list_ref(el.value, e.key, e.scope.self_name) for el in value.elts):
                 return "grow"
+            callee = self._callee(value, e)  # `messages = process_tool_calls(calls, messages)`: the helper hands it back
+            if callee is not None and len(callee[1]) == 1:
+                return handed_back(callee[0], callee[1][0]) or "trim"
             if isinstance(value, ast.Subscript) and list_ref(value.value, e.key, e.scope.self_name) and isinstance(value.slice, ast.Slice):
                 sl = value.slice
                 if sl.lower is None and sl.step is None and sl.upper is not None and minus_one(sl.upper):
@@ -268,8 +254,14 @@ class EditJudge:
     def _ignored_by_callee(self, call, e) -> bool:
         """`self._run_tools(calls, history)` where that method of this class (or a function of
         this module) never names the parameter it is handed the list as: it cannot trim it."""
+        found = self._callee(call, e)  # (or only adds to it: `add_tool_results(calls, messages)`)
+        return found is not None and (not any(isinstance(n, ast.Name) and n.id in found[1] for stmt in found[0].body for n in ast.walk(stmt))
+                                      or len(found[1]) == 1 and handed_back(found[0], found[1][0], returned=False) is not None)
+
+    def _callee(self, call, e):
+        """(the function of this file a call runs, the parameters it is handed the list as), or None."""
         if not isinstance(call, ast.Call):
-            return False
+            return None
         func, sc = call.func, e.scope
         if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id == sc.self_name and sc.klass is not None:
             found = [s for s in self._functions().get(func.attr, ()) if s.klass is sc.klass]
@@ -278,23 +270,21 @@ class EditJudge:
             found = [s for s in self._functions().get(func.id, ()) if s.parent is self.c.module]
             skip = 0
         else:
-            return False
+            return None
         if len(found) != 1 or not isinstance(found[0].node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            return False
+            return None
         fn = found[0].node
         if fn.decorator_list or fn.args.vararg is not None or fn.args.kwarg is not None:
-            return False
+            return None
         params = [a.arg for a in fn.args.posonlyargs + fn.args.args]
         names = []
         for i, arg in enumerate(call.args):
             if isinstance(arg, ast.Starred):
-                return False
+                return None
             if list_ref(arg, e.key, sc.self_name):
                 names.append(params[i + skip] if i + skip < len(params) else None)
         names += [kw.arg for kw in call.keywords if list_ref(kw.value, e.key, sc.self_name)]
-        if not names or None in names:
-            return False
-        return not any(isinstance(n, ast.Name) and n.id in names for stmt in fn.body for n in ast.walk(stmt))
+        return None if not names or None in names else (fn, names)
 
     def _functions(self) -> dict:
         """The file's functions by name, gathered once: each list handed to a call looks its callee up."""
