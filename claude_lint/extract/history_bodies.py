@@ -94,6 +94,16 @@ def _helper_messages(call: ast.Call, scope: Scope, ev, functions: dict) -> Optio
     return keyword(call, value.id)
 
 
+def turn_loop(around, node: ast.AST) -> Optional[ast.AST]:
+    """The innermost loop around a request that runs it once per pass: not the `for chunk in
+    client.stream(messages=history)` whose items are the answer's chunks (the request is its
+    iterable, made once)."""
+    for loop in reversed(around):
+        if not (isinstance(loop, (ast.For, ast.AsyncFor)) and any(n is node for n in ast.walk(loop.iter))):
+            return loop
+    return None
+
+
 def loop_calls_sender(loop: ast.AST, scope: Scope) -> bool:
     """Does a module-level loop call the function (or the lambda bound to a name) `scope` is,
     which sends the list the loop grows: each step of the loop is one request."""
@@ -158,3 +168,56 @@ def handed_back(fn: ast.AST, param: str, returned: bool = True) -> Optional[str]
 
 # Calls that only read a list handed to them.
 _READERS = frozenset({"len", "print", "str", "repr", "dumps", "enumerate", "reversed", "any", "all", "debug", "info"})
+
+
+def joined_param(call: ast.Call, scope: Scope, ev, owners, roles) -> Optional[str]:
+    """The parameter whose items a request joins into its text (`"\\n".join(previous_results)`
+    in the user turn or the system prompt, through local names): a history kept as joined
+    text; or the list a JSON body sends as its messages, or a message's whole text. A growing
+    list (or text) the caller passes there is resent whole by every call."""
+    for it, sc in joined_lists(call, scope, ev, roles):
+        if isinstance(it, ast.Name):
+            owner = ev.find(it.id, sc)
+            if owner is not None and it.id in owner.params and owner.name in owners:
+                return it.id
+    body = body_messages(call, scope, ev, {}, [])  # `invoke_model(body=json.dumps({"messages": messages}))`
+    if isinstance(body, ast.Name):
+        owner = ev.find(body.id, scope)
+        if owner is not None and body.id in owner.params and owner.name in owners and not owner.assigns.get(body.id):
+            return body.id
+    return content_param(call, scope, ev, owners)
+
+
+def joined_lists(call: ast.Call, scope: Scope, ev, roles):
+    """(list expression, its scope) for each list a request joins into the text of its
+    `roles` (`"\\n".join(results)`, `"".join(f"..." for m in self.memory)`, through local names)."""
+    budget = [200]
+    for name in roles:
+        expr = keyword(call, name)
+        if expr is not None:
+            yield from _joined_in(expr, scope, 0, ev, budget)
+
+
+def _joined_in(expr: ast.expr, sc: Scope, depth: int, ev, budget: List[int]):
+    """joined_lists' search of one argument. (Not a closure: a recursive one is a reference
+    cycle through its own cell that would keep the evaluator, and the whole tree, alive
+    until the cyclic collector runs.)"""
+    if depth > 4:
+        return
+    for n in ast.walk(expr):
+        budget[0] -= 1
+        if budget[0] < 0:
+            return
+        if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr == "join" and len(n.args) == 1:
+            it = n.args[0]
+            if isinstance(it, (ast.GeneratorExp, ast.ListComp)) and len(it.generators) == 1 and not it.generators[0].ifs:
+                it = it.generators[0].iter
+                if isinstance(it, ast.Call) and isinstance(it.func, ast.Name) and it.func.id == "enumerate" and len(it.args) == 1:
+                    it = it.args[0]
+            if isinstance(it, (ast.Name, ast.Attribute)):
+                yield it, sc
+        elif isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load):
+            owner = ev.find(n.id, sc)
+            bound = owner.assigns.get(n.id, []) if owner is not None and owner.kind == "function" else []
+            if len(bound) == 1 and isinstance(bound[0], ast.expr):
+                yield from _joined_in(bound[0], owner, depth + 1, ev, budget)

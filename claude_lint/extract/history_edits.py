@@ -12,8 +12,8 @@ if TYPE_CHECKING:
 
 from claude_lint.extract import retries
 from claude_lint.extract.chains import called_name
-from claude_lint.extract.history_bodies import body_messages, content_param, handed_back
-from claude_lint.extract.scopes import Scope, keyword
+from claude_lint.extract.history_bodies import handed_back, joined_param  # noqa: F401 (wrapper_finder reads joined_param here)
+from claude_lint.extract.scopes import Scope
 def list_ref(node: ast.expr, key: tuple, self_name: Optional[str]) -> bool:
     if key[0] == "name":
         return isinstance(node, ast.Name) and node.id == key[1]
@@ -82,59 +82,6 @@ def size_test(test: ast.expr) -> bool:
     return False
 
 
-def joined_param(call: ast.Call, scope: Scope, ev, owners, roles) -> Optional[str]:
-    """The parameter whose items a request joins into its text (`"\\n".join(previous_results)`
-    in the user turn or the system prompt, through local names): a history kept as joined
-    text; or the list a JSON body sends as its messages, or a message's whole text. A growing
-    list (or text) the caller passes there is resent whole by every call."""
-    for it, sc in joined_lists(call, scope, ev, roles):
-        if isinstance(it, ast.Name):
-            owner = ev.find(it.id, sc)
-            if owner is not None and it.id in owner.params and owner.name in owners:
-                return it.id
-    body = body_messages(call, scope, ev, {}, [])  # `invoke_model(body=json.dumps({"messages": messages}))`
-    if isinstance(body, ast.Name):
-        owner = ev.find(body.id, scope)
-        if owner is not None and body.id in owner.params and owner.name in owners and not owner.assigns.get(body.id):
-            return body.id
-    return content_param(call, scope, ev, owners)
-
-
-def joined_lists(call: ast.Call, scope: Scope, ev, roles):
-    """(list expression, its scope) for each list a request joins into the text of its
-    `roles` (`"\\n".join(results)`, `"".join(f"..." for m in self.memory)`, through local names)."""
-    budget = [200]
-    for name in roles:
-        expr = keyword(call, name)
-        if expr is not None:
-            yield from _joined_in(expr, scope, 0, ev, budget)
-
-
-def _joined_in(expr: ast.expr, sc: Scope, depth: int, ev, budget: List[int]):
-    """joined_lists' search of one argument. (Not a closure: a recursive one is a reference
-    cycle through its own cell that would keep the evaluator, and the whole tree, alive
-    until the cyclic collector runs.)"""
-    if depth > 4:
-        return
-    for n in ast.walk(expr):
-        budget[0] -= 1
-        if budget[0] < 0:
-            return
-        if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr == "join" and len(n.args) == 1:
-            it = n.args[0]
-            if isinstance(it, (ast.GeneratorExp, ast.ListComp)) and len(it.generators) == 1 and not it.generators[0].ifs:
-                it = it.generators[0].iter
-                if isinstance(it, ast.Call) and isinstance(it.func, ast.Name) and it.func.id == "enumerate" and len(it.args) == 1:
-                    it = it.args[0]
-            if isinstance(it, (ast.Name, ast.Attribute)):
-                yield it, sc
-        elif isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load):
-            owner = ev.find(n.id, sc)
-            bound = owner.assigns.get(n.id, []) if owner is not None and owner.kind == "function" else []
-            if len(bound) == 1 and isinstance(bound[0], ast.expr):
-                yield from _joined_in(bound[0], owner, depth + 1, ev, budget)
-
-
 class Edit:
     """A node and its scope, as `_ancestors` reads an event."""
 
@@ -166,15 +113,29 @@ class EditJudge:
         afresh) unless a user asks for it. A reset elsewhere (a `reset()` method, a "clear"
         command) empties it now and then: between two resets it grows every turn."""
         for e, kind in edits:
-            if kind == "trim":
+            if kind == "trim" and not self._user_reset(e):
+                return True  # (a `/load` or `/compact` the user may type bounds no turn between two)
+            if kind != "reset":
+                continue
+            # `reset_history()` clearing the list and putting the system message back grows it
+            # only to seed it: no turn runs there, unless the turns call it
+            apart = e.scope not in turn_scopes or self._seeds_only(e.scope, edits)
+            if e.scope is not owner and not apart and not self._user_reset(e):
                 return True
-            if kind == "reset" and e.scope is not owner and e.scope in turn_scopes and not self._user_reset(e):
-                return True
-            if kind == "reset" and e.scope not in turn_scopes and self._called_each_turn(e.scope, turn_scopes):
+            if apart and self._called_each_turn(e.scope, set(turn_scopes) - {e.scope}):
                 return True  # `def ask(self, q): self.reset(); ...`: the reset runs on every turn
-            if kind == "reset" and e.scope not in turn_scopes and self._size_guarded(e):
+            if apart and self._size_guarded(e):
                 return True  # `if tokens > LIMIT: self.messages = []`: a crude bound, still a bound
         return False
+
+    def _seeds_only(self, sc: Scope, edits) -> bool:
+        """Does `sc` only start the list afresh and seed it: every growth there follows a reset
+        there, and the request is elsewhere?"""
+        request = self._request
+        if sc.node is None or sc.kind != "function" or request is not None and spans(sc.node, getattr(request, "lineno", 0)):
+            return False
+        resets = [getattr(e.node, "lineno", 0) for e, k in edits if e.scope is sc and k == "reset"]
+        return all(resets and min(resets) < getattr(e.node, "lineno", 0) for e, k in edits if e.scope is sc and k == "grow")
 
     def _called_each_turn(self, reset: Scope, turn_scopes) -> bool:
         """Is the function that resets the list called, other than on a typed command, by a

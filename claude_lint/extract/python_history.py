@@ -13,8 +13,8 @@ if TYPE_CHECKING:
 from claude_lint.extract import loops
 from claude_lint.extract.bindings import Binding
 from claude_lint.extract.chains import called_name
-from claude_lint.extract.history_bodies import body_messages, loop_calls_sender
-from claude_lint.extract.history_edits import EditJudge, joined_lists, observer, spans
+from claude_lint.extract.history_bodies import body_messages, joined_lists, loop_calls_sender, turn_loop
+from claude_lint.extract.history_edits import EditJudge, observer, spans
 from claude_lint.extract.history_models import ModelHistory
 from claude_lint.extract.history_stores import StoreHistory
 from claude_lint.extract.history_windows import windowing_helper
@@ -81,14 +81,14 @@ class HistoryFinder(ModelHistory, StoreHistory, EditJudge):
                 return None
             events = [e for e in self.c.events if e.key == key and self._owner(expr.id, e.scope) is owner and e.node is not node]
             edits = [(e, self._edit(e)) for e in events]
-            if record.loops and (owner is scope or owner.kind == "module" and scope.kind == "module"):
-                loop = record.loops[-1]
+            loop = turn_loop(record.loops, node)
+            if loop is not None and (owner is scope or owner.kind == "module" and scope.kind == "module"):
                 grows = [e for e, k in edits if k == "grow" and loop in e.loops]
                 # Rebuilt inside the loop (each turn starts afresh) or trimmed anywhere: bounded.
                 # A reset a user asks for (`if text == "reset": history = []`) is no bound.
                 rebuilt = any(k == "reset" and loop in e.loops and not self._user_reset(e) for e, k in edits)
                 # A trim before or after the loop in this function runs once; it bounds no turn.
-                trimmed = any(k == "trim" and (loop in e.loops or e.scope is not scope) for e, k in edits)
+                trimmed = any(k == "trim" and (loop in e.loops or e.scope is not scope) and not self._user_reset(e) for e, k in edits)
                 if grows and not rebuilt and not trimmed and not self._first_turn(node, scope, name):
                     kept = self.persisted(name, owner)
                     if kept is not None:
