@@ -35,3 +35,18 @@ def test_a_memory_run_each_turn_grows(tmp_path, runs):
 ])
 def test_a_memory_run_by_a_few_written_calls_is_bounded(tmp_path, runs):
     assert rows(tmp_path, HEAD + runs) == []
+
+
+CHAIN = ("from langchain_anthropic import ChatAnthropic\nfrom langchain.chains import ConversationChain\n\n"
+         "llm = ChatAnthropic(model='claude-sonnet-4-6', max_tokens=500)\nother = ChatAnthropic(model='claude-haiku-4-5', max_tokens=200)\n"
+         "conversation = ConversationChain(llm=llm, ARGS)\nwhile True:\n    print(conversation.predict(input=input()))\n")
+
+
+def test_a_conversation_chain_given_no_memory_keeps_a_buffer_of_its_own(tmp_path):
+    # reported at the chain's model only: the other model sends what it is handed
+    assert rows(tmp_path, CHAIN.replace(", ARGS", "")) == [4]
+
+
+@pytest.mark.parametrize("args", ["memory=ConversationBufferWindowMemory(k=6)", "memory=ConversationSummaryMemory(llm=other)"])
+def test_a_conversation_chain_with_a_window_is_bounded(tmp_path, args):
+    assert rows(tmp_path, CHAIN.replace("ARGS", args)) == []

@@ -84,6 +84,9 @@ SCRIPTED = ("from langchain_anthropic import ChatAnthropic\nfrom langchain.chain
             "from langchain.memory import ConversationBufferMemory\nmemory = ConversationBufferMemory()\n"
             "chain = ConversationChain(llm=ChatAnthropic(model='claude-sonnet-4-6', max_tokens=500), memory=memory)\nRUNS")
 FIRES += [
+    # a ConversationChain given no memory keeps a ConversationBufferMemory of its own
+    "from langchain_anthropic import ChatAnthropic\nfrom langchain.chains import ConversationChain\n"
+    "chat = ConversationChain(llm=ChatAnthropic(model='claude-sonnet-4-6', max_tokens=500))\nwhile True:\n    print(chat.predict(input=input()))\n",
     # run by a handler, once per request: the memory outlives every call
     SCRIPTED.replace("RUNS", "\ndef answer(question):\n    return chain.invoke({'input': question})\n"),
 ]

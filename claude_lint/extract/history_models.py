@@ -24,7 +24,7 @@ class ModelHistory:
         built on it, `agent.run(...)`) is handed, or a LangChain memory without a window
         that lives across turns."""
         memory = self._memory()
-        if memory is not None:
+        if memory is not None and self._remembers(memory.name, record):
             return memory
         scope = record.scope
         names = self._holders({self._bound_to(record.node, scope)} - {None}, scope)
@@ -145,17 +145,39 @@ class ModelHistory:
         Streamlit's session (`StreamlitChatMessageHistory`), or built once at module level
         of a program that is not a Streamlit script (which reruns the module each turn)."""
         text = self.text
-        if "ConversationBufferMemory(" not in text and "RunnableWithMessageHistory(" not in text:
+        if "ConversationBufferMemory(" not in text and "RunnableWithMessageHistory(" not in text and "ConversationChain(" not in text:
             return None
         if any(word in text for word in _WINDOWED):
             return None
         session = "StreamlitChatMessageHistory(" in text
         for name, bound in self.c.module.assigns.items():
             for b in bound[:4]:
-                if isinstance(b, ast.Call) and (self.ev.qualname(b.func, self.c.module) or "").rsplit(".", 1)[-1] in ("ConversationBufferMemory", "RunnableWithMessageHistory"):
+                made = (self.ev.qualname(b.func, self.c.module) or "").rsplit(".", 1)[-1] if isinstance(b, ast.Call) else ""
+                # a `ConversationChain` given no memory keeps a ConversationBufferMemory of its own
+                if made in ("ConversationBufferMemory", "RunnableWithMessageHistory") or made == "ConversationChain" and keyword(b, "memory") is None:
                     if session or "streamlit" not in text and self._run_per_turn(name):
                         return History(name, "memory", self.ev.loc(b))
         return None
+
+    def _remembers(self, name: str, record: CallRecord) -> bool:
+        """Is the model built at `record` the one the memory (or the chain holding it) runs?
+        Another model of the file (`model = ChatOpenAI(...)` beside `ConversationChain(llm=llm)`)
+        sends only what it is handed."""
+        module = self.c.module
+        model = self._bound_to(record.node, record.scope) if record.scope is module else None
+        names, seen = self._holders({name}, module), set()
+        for _ in range(3):  # and what they are built from: `AgentExecutor(agent=agent, memory=memory)`, `agent` over the model
+            found = set()
+            for held in names - seen:
+                for b in module.assigns.get(held, [])[:4]:
+                    for n in ast.walk(b) if isinstance(b, ast.Call) else ():
+                        if n is record.node or isinstance(n, ast.Name) and n.id == model:
+                            return True
+                        if isinstance(n, ast.Name):
+                            found.add(n.id)
+            seen |= names
+            names = found
+        return False
 
     def _run_per_turn(self, name: str) -> bool:
         """Is the memory (or a chain or agent built on it) run in a loop or a function (a REPL,
