@@ -50,3 +50,19 @@ def test_a_conversation_chain_given_no_memory_keeps_a_buffer_of_its_own(tmp_path
 @pytest.mark.parametrize("args", ["memory=ConversationBufferWindowMemory(k=6)", "memory=ConversationSummaryMemory(llm=other)"])
 def test_a_conversation_chain_with_a_window_is_bounded(tmp_path, args):
     assert rows(tmp_path, CHAIN.replace("ARGS", args)) == []
+
+
+# the REPL's memory built in main(), through a store of that function
+IN_MAIN = ("from langchain_anthropic import ChatAnthropic\nfrom langchain_core.chat_history import InMemoryChatMessageHistory\n"
+           "from langchain_core.runnables.history import RunnableWithMessageHistory\n\n\ndef main(question):\n    store = {}\n\n"
+           "    def history_for(session_id):\n        return store.setdefault(session_id, InMemoryChatMessageHistory())\n\n"
+           "    chat = RunnableWithMessageHistory(ChatAnthropic(model='claude-sonnet-4-6', max_tokens=500), history_for)\n"
+           "    config = {'configurable': {'session_id': 'a'}}\n    RUN\n")
+
+
+@pytest.mark.parametrize("run, found", [
+    ("while True:\n        print(chat.invoke(input(), config=config).content)", [12]),  # its turns: the memory lives across them
+    ("print(chat.invoke(question, config=config).content)", []),  # one question per call, a fresh memory each time
+])
+def test_a_memory_built_in_a_function_grows_with_its_loop(tmp_path, run, found):
+    assert rows(tmp_path, IN_MAIN.replace("RUN", run)) == found

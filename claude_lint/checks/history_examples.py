@@ -87,6 +87,10 @@ FIRES += [
     # a ConversationChain given no memory keeps a ConversationBufferMemory of its own
     "from langchain_anthropic import ChatAnthropic\nfrom langchain.chains import ConversationChain\n"
     "chat = ConversationChain(llm=ChatAnthropic(model='claude-sonnet-4-6', max_tokens=500))\nwhile True:\n    print(chat.predict(input=input()))\n",
+    # built in main() and run by its REPL: the memory lives across the loop's turns
+    "from langchain_anthropic import ChatAnthropic\nfrom langchain.chains import ConversationChain\nfrom langchain.memory import ConversationBufferMemory\n"
+    "def main():\n    memory = ConversationBufferMemory()\n    chat = ConversationChain(llm=ChatAnthropic(model='claude-sonnet-4-6', max_tokens=500), memory=memory)\n"
+    "    while True:\n        print(chat.predict(input=input()))\n",
     # run by a handler, once per request: the memory outlives every call
     SCRIPTED.replace("RUNS", "\ndef answer(question):\n    return chain.invoke({'input': question})\n"),
 ]
