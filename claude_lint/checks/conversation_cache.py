@@ -39,7 +39,8 @@ class ConversationUncached(Rule):
     """## What it does
     Flags a Claude request (Claude API, Bedrock, Vertex, LiteLLM's `completion` to a
     Claude model, which passes `cache_control` blocks through, or a LangChain
-    `ChatAnthropic` model invoked with the list) whose conversation grows
+    `ChatAnthropic` model invoked with the list; the list as its `messages` or in a JSON body,
+    `invoke_model(body=json.dumps({"messages": ...}))`) whose conversation grows
     across turns or agent steps and is resent whole on every request, with no cache
     breakpoint anywhere in it: no `cache_control` on a system block, tool or message, no
     top-level `cache_control`, and no LiteLLM `cache_control_injection_points`. "Grows
