@@ -49,3 +49,11 @@ def test_the_class_shape_fires_once_per_clock(tmp_path):
     found = _found(tmp_path, shapes.graph())
     assert [d.loc.row for d in found] == [23], found
     assert "(about $" in found[0].message  # gpt-4o-mini's price: the money per 1,000 tokens of history
+
+
+def test_a_chat_page_resending_the_session_behind_a_new_clock_fires_and_a_fresh_list_does_not(tmp_path):
+    fires = shapes.CHAT.format(stamp="{datetime.now():%H:%M}", sent="[SystemMessage(content=guide), *st.session_state.turns]")
+    found = _found(tmp_path / "a", fires)
+    assert [d.loc.row for d in found] == [10], found
+    assert "the clock to the minute" in found[0].message
+    assert not _found(tmp_path / "b", fires.replace("ChatOpenAI(model='gpt-4o-mini')", "ChatOpenAI(model='llama3', base_url='http://localhost:8000/v1')"))

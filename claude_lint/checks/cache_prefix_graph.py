@@ -60,3 +60,16 @@ SILENT = [
     graph(model="ChatOpenAI(model='gpt-4o-mini', base_url='http://localhost:11434/v1')"),
     graph(model="ChatOpenAI(model='qwen-plus', base_url='https://dashscope.aliyuncs.com/compatible-mode/v1')"),
 ]
+
+# A LangChain chat page: the session's conversation behind a system message written anew on each turn.
+CHAT = ("from datetime import datetime\nimport streamlit as st\nfrom langchain_core.messages import AIMessage, HumanMessage, SystemMessage\n"
+        "from langchain_openai import ChatOpenAI\nllm = ChatOpenAI(model='gpt-4o-mini')\n"
+        "if 'turns' not in st.session_state:\n    st.session_state.turns = []\n"
+        "if question := st.chat_input('Ask'):\n    st.session_state.turns.append(HumanMessage(content=question))\n"
+        "    guide = f'You plan trips. It is {stamp} now.'\n    reply = llm.invoke({sent})\n"
+        "    st.session_state.turns.append(AIMessage(content=reply.content))\n")
+FIRES = [*FIRES, Invalid(CHAT.format(stamp="{datetime.now():%H:%M:%S}", sent="[SystemMessage(content=guide)] + st.session_state.turns"), row=10,
+                         message="sits in the system prompt ahead of `st.session_state.turns`, which grows across requests (appended at line 9)")]
+SILENT = [*SILENT, CHAT.format(stamp="{datetime.now():%A %d %B}", sent="[SystemMessage(content=guide)] + st.session_state.turns"),
+          # this turn's question alone behind the clock: nothing resent
+          CHAT.format(stamp="{datetime.now():%H:%M:%S}", sent="[SystemMessage(content=guide), HumanMessage(content=question)]")]

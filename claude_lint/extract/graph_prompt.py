@@ -1,9 +1,10 @@
 """What a LangGraph node sends its chat model: the messages it writes ahead of the graph
 state's conversation (`[SystemMessage(content=f"...{now}...")] + state["messages"]`), and the
 evidence that this conversation outlives one request (a checkpointer keeps the thread, or
-the graph's edges bring the node back after its tools). Read for a chat model built in the
-same file and invoked in a node of a graph built there; CL006 alone reads it
-(`CallSite.graph_prompt`): the other rules keep judging the site as they did."""
+the graph's edges bring the node back after its tools); or ahead of a history the other rules
+know grows (`[SystemMessage(...)] + st.session_state.history`). Read for a chat model built and
+invoked in the same file; CL006 alone reads it (`CallSite.graph_prompt`): the other rules keep
+judging the site as they did."""
 from __future__ import annotations
 
 import ast
@@ -25,38 +26,42 @@ _MAX_HEAD = 8  # messages written ahead of the state's conversation
 
 
 def attach(ex, record, site: CallSite) -> CallSite:
-    """`site` (a LangChain chat model's construction) with the messages a graph node of this
-    file writes ahead of the state's conversation when it invokes that model."""
-    if site.provider != "langchain" or "add_node" not in ex.text or "SystemMessage" not in ex.text:
+    """`site` (a LangChain chat model's construction) with the messages written ahead of a
+    growing conversation where this file invokes that model: a graph node's state, or a
+    history the other rules know grows (`[SystemMessage(...)] + st.session_state.history`)."""
+    if site.provider != "langchain" or "SystemMessage" not in ex.text:
         return site
     calls = ex.c.calls[:_MAX_CALLS]
     holders, attrs = _model_holders(ex, record)
     if not holders and not attrs:
         return site
-    nodes = _node_functions(calls)
-    growth = _growth(ex, calls, nodes)
-    if not growth:
-        return site
+    growth = _growth(ex, calls, _node_functions(calls)) if "add_node" in ex.text else {}
     for other in calls:
         func = other.node.func
         if not (isinstance(func, ast.Attribute) and func.attr in _INVOKES and len(other.node.args) == 1):
             continue
         scope = other.scope
-        if scope.kind != "function" or not _invokes_model(ex, func.value, scope, record.scope, holders, attrs):
+        if not _invokes_model(ex, func.value, scope, record.scope, holders, attrs):
             continue
-        name = getattr(scope.node, "name", None)
-        kept = growth.get(name)
-        state = _state_param(scope)
-        if kept is None or state is None:
-            continue
-        sent = _head_and_state(other.node.args[0], scope, state)
+        sent = _head_and_rest(other.node.args[0], scope)
         if sent is None:
             continue
-        head, conversation = sent
-        messages = Seq(tuple(ex._message(el, scope) for el in head), ex.ev.loc(head[0]))
-        history = History(ast.unparse(conversation)[:60], "graph", ex.ev.loc(kept[1]), bound=kept[0])
-        return replace(site, graph_prompt=(messages, history))
+        head, rest = sent
+        history = _graph_history(ex, scope, rest, growth) or ex.history(other.node, scope, other, rest)
+        if history is not None:
+            messages = Seq(tuple(ex._message(el, scope) for el in head), ex.ev.loc(head[0]))
+            return replace(site, graph_prompt=(messages, history))
     return site
+
+
+def _graph_history(ex, scope, rest: ast.expr, growth: dict) -> Optional[History]:
+    """The state's conversation of a graph node that keeps it growing."""
+    kept = growth.get(getattr(scope.node, "name", None)) if scope.kind == "function" else None
+    state = _state_param(scope) if kept is not None else None
+    conversation = _state_messages(rest, scope, state) if state is not None else None
+    if conversation is None:
+        return None
+    return History(ast.unparse(conversation)[:60], "graph", ex.ev.loc(kept[1]), bound=kept[0])
 
 
 def _model_holders(ex, record) -> Tuple[Set[str], Set[str]]:
@@ -136,16 +141,15 @@ def _state_param(scope) -> Optional[str]:
     return params[0] if params else None
 
 
-def _head_and_state(arg: ast.expr, scope, state: str, depth: int = 0) -> Optional[Tuple[List[ast.expr], ast.expr]]:
-    """The messages written ahead of the state's conversation and the expression that reads
-    it: `[SystemMessage(...)] + state["messages"]`, `[SystemMessage(...), *state.messages]`,
-    or a name bound to one of them (the name may also hold the state's list itself)."""
+def _head_and_rest(arg: ast.expr, scope, depth: int = 0) -> Optional[Tuple[List[ast.expr], ast.expr]]:
+    """The messages written ahead of a list and that list: `[SystemMessage(...)] + rest`,
+    `[SystemMessage(...), *rest]`, or a name bound to one of them."""
     if depth > 2:
         return None
     if isinstance(arg, ast.Name):
         for bound in scope.assigns.get(arg.id, [])[:4]:
             if isinstance(bound, ast.expr) and bound is not arg:
-                found = _head_and_state(bound, scope, state, depth + 1)
+                found = _head_and_rest(bound, scope, depth + 1)
                 if found is not None:
                     return found
         return None
@@ -157,8 +161,7 @@ def _head_and_state(arg: ast.expr, scope, state: str, depth: int = 0) -> Optiona
         return None
     if not head or len(head) > _MAX_HEAD or any(isinstance(h, ast.Starred) for h in head):
         return None
-    conversation = _state_messages(rest, scope, state)
-    return (list(head), conversation) if conversation is not None else None
+    return list(head), rest
 
 
 def _state_messages(expr: ast.expr, scope, state: str, depth: int = 0) -> Optional[ast.expr]:
