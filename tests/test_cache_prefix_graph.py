@@ -57,3 +57,9 @@ def test_a_chat_page_resending_the_session_behind_a_new_clock_fires_and_a_fresh_
     assert [d.loc.row for d in found] == [10], found
     assert "the clock to the minute" in found[0].message
     assert not _found(tmp_path / "b", fires.replace("ChatOpenAI(model='gpt-4o-mini')", "ChatOpenAI(model='llama3', base_url='http://localhost:8000/v1')"))
+
+
+def test_the_state_conversation_behind_another_list_of_the_state(tmp_path):
+    found = _found(tmp_path, MODULE_NODE.format(fmt="%H:%M:%S", sent="[SystemMessage(content=note)] + state.summary + state.messages"))
+    assert [d.loc.row for d in found] == [9], found
+    assert "ahead of `state.messages`" in found[0].message

@@ -46,8 +46,10 @@ def attach(ex, record, site: CallSite) -> CallSite:
         sent = _head_and_rest(other.node.args[0], scope)
         if sent is None:
             continue
-        head, rest = sent
-        history = _graph_history(ex, scope, rest, growth) or ex.history(other.node, scope, other, rest)
+        head, lists = sent
+        # The lists behind the head, in order (`[system] + state["chat_history"] + state["messages"]`): the first that grows.
+        history = next((h for h in (_graph_history(ex, scope, rest, growth) or ex.history(other.node, scope, other, rest) for rest in lists)
+                        if h is not None), None)
         if history is not None:
             messages = Seq(tuple(ex._message(el, scope) for el in head), ex.ev.loc(head[0]))
             return replace(site, graph_prompt=(messages, history))
@@ -141,9 +143,9 @@ def _state_param(scope) -> Optional[str]:
     return params[0] if params else None
 
 
-def _head_and_rest(arg: ast.expr, scope, depth: int = 0) -> Optional[Tuple[List[ast.expr], ast.expr]]:
-    """The messages written ahead of a list and that list: `[SystemMessage(...)] + rest`,
-    `[SystemMessage(...), *rest]`, or a name bound to one of them."""
+def _head_and_rest(arg: ast.expr, scope, depth: int = 0) -> Optional[Tuple[List[ast.expr], List[ast.expr]]]:
+    """The messages written ahead of lists and those lists: `[SystemMessage(...)] + rest`
+    (`+ more`), `[SystemMessage(...), *rest]`, or a name bound to one of them."""
     if depth > 2:
         return None
     if isinstance(arg, ast.Name):
@@ -153,15 +155,25 @@ def _head_and_rest(arg: ast.expr, scope, depth: int = 0) -> Optional[Tuple[List[
                 if found is not None:
                     return found
         return None
-    if isinstance(arg, ast.BinOp) and isinstance(arg.op, ast.Add) and isinstance(arg.left, ast.List):
-        head, rest = arg.left.elts, arg.right
+    added = _addends(arg)
+    if len(added) > 1 and isinstance(added[0], ast.List):
+        head, rest = added[0].elts, added[1:]
     elif isinstance(arg, ast.List) and arg.elts and isinstance(arg.elts[-1], ast.Starred):
-        head, rest = arg.elts[:-1], arg.elts[-1].value
+        head, rest = arg.elts[:-1], [arg.elts[-1].value]
     else:
         return None
     if not head or len(head) > _MAX_HEAD or any(isinstance(h, ast.Starred) for h in head):
         return None
     return list(head), rest
+
+
+def _addends(expr: ast.expr) -> List[ast.expr]:
+    """`a + b + c` as [a, b, c] (a few at most)."""
+    found: List[ast.expr] = []
+    while isinstance(expr, ast.BinOp) and isinstance(expr.op, ast.Add) and len(found) < _MAX_HEAD:
+        found.insert(0, expr.right)
+        expr = expr.left
+    return [expr, *found]
 
 
 def _state_messages(expr: ast.expr, scope, state: str, depth: int = 0) -> Optional[ast.expr]:
