@@ -63,3 +63,9 @@ def test_the_state_conversation_behind_another_list_of_the_state(tmp_path):
     found = _found(tmp_path, MODULE_NODE.format(fmt="%H:%M:%S", sent="[SystemMessage(content=note)] + state.summary + state.messages"))
     assert [d.loc.row for d in found] == [9], found
     assert "ahead of `state.messages`" in found[0].message
+
+
+def test_the_checkpointer_of_another_graph_of_the_file_is_not_this_ones(tmp_path):
+    source = MODULE_NODE.format(fmt="%H:%M", sent="[SystemMessage(content=note), *state.messages]")
+    other = source.replace("app = builder.compile(checkpointer=MemorySaver())", "app = builder.compile()\nkept = StateGraph(dict).compile(checkpointer=MemorySaver())")
+    assert not _found(tmp_path, other)

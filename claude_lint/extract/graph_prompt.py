@@ -91,7 +91,8 @@ def _invokes_model(ex, receiver: ast.expr, scope, home, holders: Set[str], attrs
 
 
 def _node_functions(calls) -> dict:
-    """The graph's nodes: node name -> the function `add_node` registers (`add_node("worker", self.worker)`)."""
+    """The graphs' nodes: node name -> (the function `add_node` registers, the builder it is
+    added to): `graph_builder.add_node("worker", self.worker)`."""
     nodes = {}
     for record in calls:
         func = record.node.func
@@ -99,17 +100,20 @@ def _node_functions(calls) -> dict:
             args = record.node.args
             target = args[-1]
             fn = target.attr if isinstance(target, ast.Attribute) else target.id if isinstance(target, ast.Name) else None
+            if isinstance(target, ast.Call) and called_name(target.func) == "ToolNode":
+                fn = "ToolNode"  # the node that runs the model's tool calls
             label = args[0].value if len(args) == 2 and isinstance(args[0], ast.Constant) and isinstance(args[0].value, str) else fn
             if fn is not None and label is not None:
-                nodes[label] = fn
+                nodes[label] = (fn, ast.dump(func.value))
     return nodes
 
 
 def _growth(ex, calls, nodes: dict) -> dict:
     """Function name -> (what keeps its state's conversation growing, where): a checkpointer
-    the graph is compiled with keeps the thread across runs; an edge from a tool node back to
+    its graph is compiled with keeps the thread across runs; an edge from a tool node back to
     the node resends the conversation grown by each round of tools."""
     found: dict = {}
+    tools = {label for label, (fn, _) in nodes.items() if fn == "ToolNode"}
     for record in calls:
         node, func = record.node, record.node.func
         if not isinstance(func, ast.Attribute):
@@ -117,24 +121,14 @@ def _growth(ex, calls, nodes: dict) -> dict:
         if func.attr == "compile":
             saver = next((k.value for k in node.keywords if k.arg == "checkpointer"), None)
             if saver is not None and not (isinstance(saver, ast.Constant) and saver.value in (None, False)):
+                builder = ast.dump(func.value)
                 # Kept across runs outweighs grown within one: it is said first.
-                found.update((fn, ("kept by the checkpointer the graph is compiled with", node)) for fn in nodes.values())
+                found.update((fn, ("kept by the checkpointer the graph is compiled with", node)) for fn, b in nodes.values() if b == builder)
         elif func.attr == "add_edge" and len(node.args) == 2 and all(isinstance(a, ast.Constant) for a in node.args):
             source, target = (a.value for a in node.args)
-            if target in nodes and source != target and _tool_node(source, calls):
-                found.setdefault(nodes[target], ("resent by the graph's edge back from its tools", node))
+            if target in nodes and source != target and source in tools:
+                found.setdefault(nodes[target][0], ("resent by the graph's edge back from its tools", node))
     return found
-
-
-def _tool_node(label, calls) -> bool:
-    """`add_node("tools", ToolNode(...))`: a node that runs the model's tool calls."""
-    for record in calls:
-        func = record.node.func
-        if isinstance(func, ast.Attribute) and func.attr == "add_node" and len(record.node.args) == 2:
-            name, value = record.node.args
-            if isinstance(name, ast.Constant) and name.value == label and isinstance(value, ast.Call) and called_name(value.func) == "ToolNode":
-                return True
-    return False
 
 
 def _state_param(scope) -> Optional[str]:
