@@ -104,7 +104,7 @@ def breakpoint_verdicts(calls: List[Call], catalog: Catalog) -> Dict[int, str]:
     for call in calls:
         if call.site.local:
             continue
-        if any(d.severity != "error" for d in rule.check_call(call, ctx)):
+        if any(d.severity != "error" for d in rule.judge_request(call, ctx)):  # this request, not the others a wrapper call may make
             verdicts[id(call)] = CACHES_NOTHING  # the last breakpoint ends a prefix below the minimum
             continue
         # The per-call judgement reads the request as its function writes it: through a

@@ -270,6 +270,7 @@ class CallSite:
     # A request inside a wrapper that a caller hands a growing list, where that call is judged
     # as another of the requests it may make (`also`): the list this request resends too.
     passed_history: Optional[History] = None
+    graph_prompt: Optional[Tuple[object, History]] = None  # a LangGraph node's request: (its head messages, the state's conversation)
     # A POST whose URL and body are its function's parameters (`def http_request(url,
     # headers, body)`): (url, headers) as values. No request by itself (never in a file's
     # calls); a call of the function that passes an LLM endpoint or a chat body makes it one.

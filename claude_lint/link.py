@@ -1,9 +1,8 @@
-"""Resolve what extraction left open: names of other modules, files read at run time,
-function defaults, `**spread` merges and string transforms.
+"""Resolve what extraction left open: names of other modules, files read at run time, function defaults,
+`**spread` merges and string transforms.
 
-`Project` follows calls into wrappers and binds their arguments (here); which wrapper a
-name reaches is `link_names`, resolving a value is `link_values`, substituting a call's
-arguments into a wrapper is `link_bind`.
+`Project` follows calls into wrappers and binds their arguments (here); which wrapper a name reaches is
+`link_names`, resolving a value is `link_values`, substituting a call's arguments into a wrapper is `link_bind`.
 """
 from __future__ import annotations
 
@@ -27,7 +26,6 @@ MAX_STEPS = 64  # wrappers entered for one call
 MAX_BOUND_NODES = 4000  # value nodes rebuilt when binding one call's arguments
 
 
-
 @dataclass(frozen=True)
 class Arg:
     """A resolved argument: its value and where it is written at the call."""
@@ -43,6 +41,7 @@ class Call:
     site: CallSite
     args: Dict[str, Arg]
     open: bool  # keys we could not see may be passed (an unresolved **spread)
+    others: Optional[Callable[[], Tuple["Call", ...]]] = None  # a wrapper call's other requests (`site.also`), resolved when asked
 
     def arg(self, role: str) -> Optional[Arg]:
         for name in self.site.keywords(role):
@@ -95,9 +94,8 @@ class Project(NameResolver, ValueResolver, OverrideResolver):
         self._memo: Dict[Tuple[str, str], object] = {}
         self._active: set = set()
         self.reads: Dict[str, str] = {}  # prompt files read, realpath -> why not read ("" when read)
-        # Each value is resolved once (keyed by the object, kept alive here so its id is not
-        # reused): a value that holds one subtree many times is resolved as the graph it
-        # is, not as the tree it stands for (8**20 nodes for twenty lines of code).
+        # Each value is resolved once (keyed by the object, kept alive here so its id is not reused): a value that
+        # holds one subtree many times is resolved as the graph it is, not as the tree (8**20 nodes for twenty lines).
         self._resolved: Dict[int, Tuple[object, object]] = {}
         self._files: Dict[str, Text] = {}  # realpath -> its text, read once per run
         self.sizes = Sizes()
@@ -117,12 +115,12 @@ class Project(NameResolver, ValueResolver, OverrideResolver):
         self._posts: Dict[Loc, CallSite] = {}  # a helper's POST made a request by a call of it
         self._local_only: set = set()  # requests in wrappers every seen call of which goes to a local server
         self.passed_histories: Dict[Loc, History] = {}  # a request named only in `also`: a growing list a call hands it
+        self._other_requests: Dict[Tuple[Loc, Optional[Loc]], Dict[Optional[Loc], CallSite]] = {}  # (call, its request) -> the others, billed
         self._retrying = False
         self._reals: Dict[str, str] = {}  # path -> os.path.realpath(path), once per run
 
     def _real(self, path: str) -> str:
-        """os.path.realpath, once per path and run: it lstats every component of the path,
-        and the same files are looked up again for every call and every wrapper."""
+        """os.path.realpath, once per path and run (it lstats every component; the same files come back for every call)."""
         found = self._reals.get(path)
         if found is None:
             found = self._reals[path] = os.path.realpath(path)
@@ -205,7 +203,8 @@ class Project(NameResolver, ValueResolver, OverrideResolver):
             for key, value in merged.entries:
                 if key is not None:
                     args[key] = Arg(value, at_of.get(key, site.loc))
-        return Call(site, args, is_open)
+        others = self._other_requests.get((site.loc, site.via))  # (preview rules ask for them: resolved only then)
+        return Call(site, args, is_open, (lambda: tuple(self.resolve_call(other) for other in others.values())) if others else None)
 
     # --- wrappers ----------------------------------------------------------------------
 
@@ -280,7 +279,7 @@ class Project(NameResolver, ValueResolver, OverrideResolver):
             return sites
         # One call is one call site, whatever number of requests the wrapper may make: the
         # first billed one stands for the call (a text request before an audio or image one, which
-        # no rule judges), the others are named beside it.
+        # no rule judges), the others are named beside it (and kept, bound, for `Call.others`).
         first = next((s for s in sites if not s.local and sdk.makes_text(s.provider, s.api)), next((s for s in sites if not s.local), sites[0]))
         # The same request reached by several routes: the one through fewest wrappers is what the
         # call sends each time; a deeper one is the wrapper's side path (a compression, a retry).
@@ -290,6 +289,7 @@ class Project(NameResolver, ValueResolver, OverrideResolver):
         for s in sites:
             if s.via != first.via and s.via not in others and (not text or sdk.makes_text(s.provider, s.api)):
                 others.append(s.via)
+                if not s.local: self._other_requests.setdefault((first.loc, first.via), {})[s.via] = s  # noqa: E701
                 if s.history is not None and s.via is not None:
                     self.passed_histories.setdefault(s.via, s.history)
         return [replace(first, also=tuple(others))]

@@ -18,6 +18,15 @@ def passed_in(call: Call, block: Block) -> bool:
     return text.loc.path != via.path or within(text.loc, call.site.loc)
 
 
+def passed_further(call: Call, role: str) -> bool:
+    """The text is written by a wrapper call further on the way to the request (the caller
+    calls a helper that passes its own prompt): that call is judged, and reported, itself."""
+    from claude_lint.checks.prefix_place import deciding_place
+
+    place = deciding_place(call, (role,))
+    return place is not None and place > 0
+
+
 HEAD = "import anthropic\nclient = anthropic.Anthropic()\n"
 MARK = '"cache_control": {"type": "ephemeral"}'
 LONG = "Follow the Acme support policy in every answer. " * 300
@@ -45,4 +54,15 @@ def examples():
         # the caller's prompt is built at run time: it may be long enough
         {"llm.py": WRAPPER, "dm.py": CALLERS.replace("SHORT", "build_prompt(q)")},
     ]
+    # The client is picked at run time among a Claude one and another provider's: each request the call may make is judged
+    picked = {"llm.py": WRAPPER.replace("def send(", "class Claude:\n    def send(self, ").replace("\n    return", "\n        return").replace("\n        messages=", "\n            messages="),
+              "other.py": "import boto3\nclass Mistral:\n    def send(self, system_prompt, text):\n"
+                          "        return boto3.client('bedrock-runtime').converse(modelId='mistral.mistral-large-2402-v1:0', messages=[{'role': 'user', 'content': [{'text': text}]}])\n",
+              "dm.py": "import os\nfrom llm import Claude\nfrom other import Mistral\n" f"RULES = {LONG!r}\n"
+                       "def client():\n    return Mistral() if os.environ.get('PROVIDER') == 'mistral' else Claude()\n"
+                       "def classify(q):\n    return client().send(SHORT, q)\n"
+                       "def narrate(q):\n    return classify(q)\n"}
+    fires.append(Invalid({**picked, "dm.py": picked["dm.py"].replace("SHORT", "'Answer HOSTILE or NOT.'")}, path="dm.py", row=8, message="ends a prefix of ~"))
+    # the same through a Claude client with a long prompt; and the outer call (`narrate`) is not reported again
+    silent.append({**picked, "dm.py": picked["dm.py"].replace("SHORT", "RULES")})
     return fires, silent

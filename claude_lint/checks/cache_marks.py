@@ -140,6 +140,12 @@ class Unmarked(namedtuple("Unmarked", ("model", "minimum", "system", "system_tok
     __slots__ = ()
 
 
+def requests_of(call: Call) -> Tuple[Call, ...]:
+    """The call, then every other request a wrapper call may make (a client or provider its
+    code picks at run time): the one that stands for the call may be another provider's."""
+    return (call, *(call.others() if call.others is not None else ()))
+
+
 def unmarked_request(call: Call, ctx: Context, marked: Callable[[Call], bool], langchain: bool = False) -> Optional[Unmarked]:
     """The request when it is billed, cached only where breakpoints mark it, and `marked`
     finds no breakpoint in it (nor one it may carry unseen); else None. `langchain`: a

@@ -117,9 +117,11 @@ class CachePrefixDynamic(Rule):
     message), ahead of a conversation resent whole and growing across requests (CL004's
     evidence) busts that history each time it changes, where a cache would serve it: a
     provider that caches by itself, or a Claude breakpoint that moves with the
-    conversation (top-level `cache_control`, or one the code writes into the list). A
-    clock to the hour or coarser, a Claude request with no breakpoint, and a value after
-    the history stay silent; the history's size is not known statically, so the money is
+    conversation (top-level `cache_control`, or one the code writes into the list). So does a
+    LangGraph node's system message ahead of its state's `messages` (`[SystemMessage(content=f"...{now}")] + state["messages"]`)
+    on an OpenAI model, where the graph is compiled with a checkpointer or comes back after its tools. A
+    clock to the hour or coarser, a Claude request with no breakpoint, a value after the history
+    and messages rebuilt for each request stay silent; the history's size is not known statically, so the money is
     per 1,000 tokens of it.
 
     ## Example
@@ -146,7 +148,7 @@ class CachePrefixDynamic(Rule):
 
     @staticmethod
     def examples():
-        from claude_lint.checks import cache_prefix_examples as shapes
+        from claude_lint.checks import cache_prefix_examples as shapes, cache_prefix_graph as graph
 
         fires = [
             Invalid(HEAD + f"RULES = {RULES!r}\n"
@@ -245,7 +247,7 @@ class CachePrefixDynamic(Rule):
 
         fires, silent = [*fires, *shapes.BUILDER_FIRES], [*silent, *shapes.BUILDER_SILENT]  # a prompt builder with several returns
 
-        fires, silent = [*fires, *shapes.FIRES, *history.FIRES, *prompt_head.FIRES], [*silent, *shapes.SILENT, *history.SILENT, *prompt_head.SILENT]  # OpenAI-style system messages, lists filled by appends
+        fires, silent = [*fires, *shapes.FIRES, *history.FIRES, *prompt_head.FIRES, *graph.FIRES], [*silent, *shapes.SILENT, *history.SILENT, *prompt_head.SILENT, *graph.SILENT]  # OpenAI-style system messages, lists filled by appends
 
         fires, silent = [*fires, *shapes.NAMED_FIRES, *shapes.INJECTED_FIRES], [*silent, *shapes.NAMED_SILENT, *shapes.INJECTED_SILENT]  # a name first; LiteLLM's points
 

@@ -144,13 +144,15 @@ def ahead_of_history(rule, call: Call, ctx: Context, per_request, per_iteration)
     """A per-request value in the system prompt, or a system message opening the list, of a
     request that resends a conversation growing across requests."""
     history = call.site.history or call.site.passed_history
-    if history is None:
-        return
     model = ctx.model(call)
-    if not _caches_history(call, ctx, model):
+    if history is None and call.site.graph_prompt is not None:
+        model = model or ctx.default_model(call)  # `os.getenv("MODEL", "gpt-4o-mini")`: what it sends unless the run says otherwise
+        texts, history = graph_head(call, model)
+    elif history is None or not _caches_history(call, ctx, model):
         return
-    system = call.value("system")
-    texts = _texts(system, 0) if system is not None else _head_system_texts(call.value("messages"))
+    else:
+        system = call.value("system")
+        texts = _texts(system, 0) if system is not None else _head_system_texts(call.value("messages"))
     for text in texts:
         for part in text.parts:
             if not isinstance(part, Dynamic):
@@ -168,16 +170,34 @@ def ahead_of_history(rule, call: Call, ctx: Context, per_request, per_iteration)
             return
 
 
+def graph_head(call: Call, model) -> Tuple[List[Text], Optional[object]]:
+    """The system texts a LangGraph node writes ahead of its state's conversation, and that
+    conversation, where the model is OpenAI's (which caches prefixes by itself) called directly."""
+    messages, history = call.site.graph_prompt
+    direct = not call.site.local and call.site.gateway is None and not any(k in _ROUTES for k in call.site.kwargs.keys())
+    # A model the catalogue lacks (`gpt-5.2-chat-latest`) that `ChatOpenAI` sends to OpenAI by its name.
+    named = model is None and call.site.api == "ChatOpenAI" and (call.model_id() or "").startswith(_OPENAI_NAMES)
+    if not direct or not (named or model is not None and model.provider == "openai"):
+        return [], None
+    return _head_system_texts(messages), history
+
+
+# A chat model constructor's keywords that send it elsewhere than the provider's own API.
+_ROUTES = frozenset({"base_url", "openai_api_base", "api_base", "azure_endpoint", "model_provider"})
+_OPENAI_NAMES = ("gpt-", "chatgpt-", "o1", "o3", "o4")
+
+
 def _report(rule, call: Call, part: Dynamic, when: str, history, model) -> Diagnostic:
     loc = part.loc or call.site.loc
-    grows = {"loop": "grows round its loop", "handed": "is the caller's conversation, appended after each request"}.get(
-        history.kind, "grows across requests")
+    grows = {"loop": "grows round its loop", "handed": "is the caller's conversation, appended after each request",
+             "graph": "grows with each answer and tool result the graph adds to its state"}.get(history.kind, "grows across requests")
     where = f"line {history.append.row}" if history.append.path == loc.path else f"{history.append.path}:{history.append.row}"
+    where = f"{history.bound} at {where}" if history.kind == "graph" else f"appended at {where}"
     # The history's size is not known statically: the money is per 1,000 tokens of it, a worst case.
     usd = lost_reads_usd(1000, model)
     return rule.diagnostic(
         loc,
-        f"`{part.source}`, {when}, sits in the system prompt ahead of `{history.name}`, which {grows} (appended at {where}) "
+        f"`{part.source}`, {when}, sits in the system prompt ahead of `{history.name}`, which {grows} ({where}) "
         "and is resent whole behind it: each time the value changes the prefix cache loses all of that history, so at worst "
         "every turn pays the full input price for the whole conversation so far instead of a cached read"
         + (f" (about {money(usd)} per 1,000 turns for each 1,000 tokens of history; " if usd else " (")

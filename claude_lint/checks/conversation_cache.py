@@ -9,6 +9,7 @@ from claude_lint.catalog import Model
 from claude_lint.checks import wrapper_calls
 from claude_lint.checks.base import Context, Invalid, Rule, money, tokens
 from claude_lint.checks.cache_marks import automatic, count, marked_inside, unmarked_request, unseen
+from claude_lint.checks.conversation_langchain import AGENT_STEPS, agent_advice
 from claude_lint.checks.conversation_turns import kept_thinking, rebuilt_each_turn, step_cap
 from claude_lint.checks.system_cache import LONG_SYSTEM
 from claude_lint.diagnostics import Diagnostic
@@ -38,7 +39,8 @@ class ConversationUncached(Rule):
     """## What it does
     Flags a Claude request (Claude API, Bedrock, Vertex, LiteLLM's `completion` to a
     Claude model, which passes `cache_control` blocks through, or a LangChain
-    `ChatAnthropic` model invoked with the list) whose conversation grows
+    `ChatAnthropic` model invoked with the list; the list as its `messages` or in a JSON body,
+    `invoke_model(body=json.dumps({"messages": ...}))`) whose conversation grows
     across turns or agent steps and is resent whole on every request, with no cache
     breakpoint anywhere in it: no `cache_control` on a system block, tool or message, no
     top-level `cache_control`, and no LiteLLM `cache_control_injection_points`. "Grows
@@ -49,6 +51,10 @@ class ConversationUncached(Rule):
     its request (the caller's conversation), or sent past its system message (`messages[1:]`),
     or through a method of its class that hands it back whole until it passes a size and a
     window of it after that (`self._truncate_history()`): it grows, uncached, up to its window.
+    Also a transcript kept as one text in Streamlit's session (`+=` each turn) that a wrapper
+    sends as a message's whole content, and a prebuilt agent given tools over a `ChatAnthropic`
+    model (LangGraph's `create_react_agent`, LangChain's `create_agent`, reported at the model):
+    its own loop resends each run's messages, step by step, up to its step limit.
     A list rebuilt on every call does not grow. A wrapper whose own loop grows the list is
     reported once, at its request, naming the calls of it.
 
@@ -303,23 +309,11 @@ class ConversationUncached(Rule):
         fires = [*fires, THINK.replace("THINKING", "thinking={'type': 'enabled', 'budget_tokens': 10000},")]
         silent = [*silent, THINK.replace("THINKING", "")]
 
-        # LangChain's ChatAnthropic invoked with a growing list: reported at the model, which names the model.
-        CHAT_MODEL = ("from langchain_anthropic import ChatAnthropic\nfrom langchain_core.messages import AIMessage, HumanMessage\n"
-                      "llm = ChatAnthropic(model=MODEL, max_tokens=1024)\nmessages = []\nwhile True:\n    messages.append(HumanMessage(content=TURN))\n"
-                      "    reply = llm.invoke(messages)\n    messages.append(AIMessage(content=reply.content))\n")
-        fires = [*fires, Invalid(CHAT_MODEL.replace("MODEL", "'claude-sonnet-4-6'").replace("TURN", "input()"), row=3, message="Mark the newest message for caching before each invoke")]
-        silent = [
-            *silent,
-            # the newest turn is marked as a content block with cache_control
-            CHAT_MODEL.replace("MODEL", "'claude-sonnet-4-6'").replace("TURN", "[{'type': 'text', 'text': input(), 'cache_control': {'type': 'ephemeral'}}]"),
-            # an OpenAI chat model caches by itself
-            CHAT_MODEL.replace("langchain_anthropic import ChatAnthropic", "langchain_openai import ChatOpenAI").replace("ChatAnthropic(", "ChatOpenAI(")
-            .replace("MODEL", "'gpt-4o'").replace("TURN", "input()"),
-        ]
-        from claude_lint.checks import conversation_examples as handed, conversation_turns, history_examples as stored  # CL004's "stored"
+        from claude_lint.checks import conversation_examples as handed, conversation_langchain, conversation_turns, history_examples as stored
 
-        turned = conversation_turns.examples()
-        return [*fires, *stored.CL011_FIRES, *handed.FIRES, *turned[0]], [*silent, *stored.CL011_SILENT, *handed.SILENT, *turned[1]]
+        turned, agents = conversation_turns.examples(), conversation_langchain.examples()
+        return ([*fires, *stored.CL011_FIRES, *handed.FIRES, *turned[0], *agents[0]],
+                [*silent, *stored.CL011_SILENT, *handed.SILENT, *turned[1], *agents[1]])
 
     def check_call(self, call: Call, ctx: Context) -> Iterator[Diagnostic]:
         return self._judge(call, ctx) if call.site.via is None else iter(())  # a wrapper's calls: `check_project`
@@ -348,9 +342,10 @@ class ConversationUncached(Rule):
         fixed = opening.system_tokens + count(static_text(call.value("tools")), model, ctx)
         if fixed + turns * per_turn < minimum:
             return
-        arg = call.arg("messages")
         saving, cost = _estimate(model, fixed, per_turn, turns, minimum)
-        if site.provider == "langchain":
+        if agent_advice(history) is not None:
+            how, fix = agent_advice(history), None
+        elif site.provider == "langchain":
             how = ("Mark the newest message for caching before each invoke: its content as blocks, the last one with "
                    "\"cache_control\": {\"type\": \"ephemeral\"} (HumanMessage(content=[{\"type\": \"text\", \"text\": ..., "
                    "\"cache_control\": {\"type\": \"ephemeral\"}}]))")
@@ -364,7 +359,7 @@ class ConversationUncached(Rule):
             how = "Pass cache_control={\"type\": \"ephemeral\"} on the request (automatic caching moves the breakpoint forward each turn)"
             fix = _fix(call, ctx)
         yield self.diagnostic(
-            arg.at if arg is not None else site.loc,
+            wrapper_calls.history_at(call),
             f"`{history.name}` grows each turn ({_grows_at(history, site.loc)}) and is resent whole with no cache breakpoint, "
             f"so every request pays full input price for the whole conversation so far{saving}. {how}.",
             cost=cost,
@@ -379,6 +374,8 @@ _ANY_MODEL_APIS = frozenset({"invoke_model", "invoke_model_with_response_stream"
 
 
 def _grows_at(history, at) -> str:
+    if history.bound == AGENT_STEPS:
+        return f"each step of the agent built at {_where(history.append, at)} adds its tool call and the tool's result"
     if history.kind == "handed":
         return f"the caller's list, appended after the request at {_where(history.append, at)}"
     if history.kind == "stored":

@@ -28,7 +28,9 @@ class UnboundedHistory(Rule):
     Streamlit's `st.session_state`, in a module-level dict keyed by user or channel, on a
     long-lived object (`self.messages`, or a dict of per-session lists such as
     `self._sessions[session_id]` appended in one method and sent in another), at module level, in a LangChain memory without
-    a window (`ConversationBufferMemory`, `RunnableWithMessageHistory` with no trimmer),
+    a window (`ConversationBufferMemory`, `RunnableWithMessageHistory` with no trimmer, a
+    `ConversationChain` given no memory) run in a loop or a handler (a script's few calls
+    written one after another hold only those turns),
     or when it is appended in a loop with no bound (`while True`, a loop over
     `sys.stdin`, an `input()` REPL). It also lives in a database or chat store read whole
     before each request and written back after it (`get_job_messages` / `add_job_message`
@@ -46,12 +48,14 @@ class UnboundedHistory(Rule):
 
     What bounds it: a window sent, kept or read from the store (a slice, `deque(maxlen=...)`,
     `pop(0)`, `limit=20`, `get_recent_messages`), a
-    helper handed the list (it may trim or summarise it), a reset on every turn's path
+    helper handed the list (it may trim or summarise it; not one of the file's that only
+    appends to it or reads its length, and hands it back or not), a reset on every turn's path
     (the list rebuilt per call), a reset when it grows past a size or token budget, and
     a loop with a step cap (`for step in range(10)`, `while step < max_steps`, a `break`
     on a counter) or one turn per item: an agent's tool loop capped at ten steps is not
-    reported. What does not: a `reset()` method or a "reset" command the user may type
-    (between two resets it grows every turn), `history = history + [turn]`, a `pop()`
+    reported. What does not: a `reset()` method (also one that seeds the list again) or a
+    "reset", `/load` or `/compact` command the user may type (between two it grows every
+    turn), `history = history + [turn]`, a `pop()`
     undoing a failed request, a request made only while the list is still empty.
 
     ## Why is this bad?
@@ -415,7 +419,6 @@ class UnboundedHistory(Rule):
         history = call.site.history
         if history is None or history.bound:
             return  # an agent's step cap (`range(10)`) or a loop over items ends the growth
-        arg = call.arg("messages")
         name, row = history.name, history.append.row
         if history.kind == "memory":
             # a LangChain memory: the window is the memory's
@@ -432,7 +435,7 @@ class UnboundedHistory(Rule):
             # No automatic rewrite: how many turns to keep is the author's decision.
             fix = Fix(f"Send a window: messages={name}[-20:]", "display-only")
         yield self.diagnostic(
-            arg.at if arg is not None else call.site.loc,
+            wrapper_calls.history_at(call),
             f"`{name}` grows every turn ({where}) and is sent whole on every call, "
             f"so input cost grows with the square of the conversation length, for as long as the {_LIFETIME[history.kind]}. {advice}",
             fix=fix,

@@ -79,8 +79,36 @@ FIRES = [
     "\nclass Storage:\n    async def get_convo(self, channel_id):\n        return [m async for m in self.db.find({'channel': channel_id})]\n",
 ]
 
+# A LangChain memory a script runs by a few calls written one after another: those turns, no more.
+SCRIPTED = ("from langchain_anthropic import ChatAnthropic\nfrom langchain.chains import ConversationChain\n"
+            "from langchain.memory import ConversationBufferMemory\nmemory = ConversationBufferMemory()\n"
+            "chain = ConversationChain(llm=ChatAnthropic(model='claude-sonnet-4-6', max_tokens=500), memory=memory)\nRUNS")
+FIRES += [
+    # a ConversationChain given no memory keeps a ConversationBufferMemory of its own
+    "from langchain_anthropic import ChatAnthropic\nfrom langchain.chains import ConversationChain\n"
+    "chat = ConversationChain(llm=ChatAnthropic(model='claude-sonnet-4-6', max_tokens=500))\nwhile True:\n    print(chat.predict(input=input()))\n",
+    # built in main() and run by its REPL: the memory lives across the loop's turns
+    "from langchain_anthropic import ChatAnthropic\nfrom langchain.chains import ConversationChain\nfrom langchain.memory import ConversationBufferMemory\n"
+    "def main():\n    memory = ConversationBufferMemory()\n    chat = ConversationChain(llm=ChatAnthropic(model='claude-sonnet-4-6', max_tokens=500), memory=memory)\n"
+    "    while True:\n        print(chat.predict(input=input()))\n",
+    # run by a handler, once per request: the memory outlives every call
+    SCRIPTED.replace("RUNS", "\ndef answer(question):\n    return chain.invoke({'input': question})\n"),
+]
+# A REPL whose helper adds the tool results and hands the list back (Struki84/exa's search loop).
+HELPED = ("import anthropic\nclient = anthropic.Anthropic()\n\ndef add_results(reply, messages):\n    BODY\n    return messages\n\n"
+          "messages = []\nwhile True:\n    messages.append({'role': 'user', 'content': input()})\n"
+          "    reply = client.messages.create(model='claude-sonnet-4-6', max_tokens=1024, messages=messages)\n"
+          "    messages = add_results(reply, messages)\n")
+FIRES += [HELPED.replace("BODY", "messages.append({'role': 'assistant', 'content': reply.content})")]
 SILENT = [
     WINDOWED,
+    # the helper goes through the messages it is handed: it may shorten them in place
+    HELPED.replace("BODY", "for m in messages:\n        m['content'] = m['content'][:500]"),
+    SCRIPTED.replace("RUNS", "print(chain.invoke({'input': 'I am Ada.'}))\nprint(chain.invoke({'input': 'Who am I?'}))\n"),
+    # streamed: the loop is over the answer's chunks, the memory run once
+    SCRIPTED.replace("RUNS", "for chunk in chain.stream({'input': 'Hi'}):\n    print(chunk)\n"),
+    # built and never run
+    SCRIPTED.replace("RUNS", ""),
     # a thread dropped when its channel closes: the store is bounded
     THREADS + "\n    def close(self, channel):\n        self.threads.pop(channel, None)\n",
     # what `load()` puts back comes from the project's code: it may be a summary or a window

@@ -6,7 +6,7 @@ if TYPE_CHECKING: from typing import Iterator, Optional, Tuple  # noqa: E701 (on
 
 from claude_lint.bounds import MAX_OPTIONS  # the texts one value lists, as extraction keeps them
 from claude_lint.checks.base import Context, Invalid, Rule, money, tokens
-from claude_lint.checks.cache_marks import TOOL_PROMPT_LEAST, breakpoint_anywhere, count, unmarked_request
+from claude_lint.checks.cache_marks import TOOL_PROMPT_LEAST, breakpoint_anywhere, count, requests_of, unmarked_request
 from claude_lint.checks.prefix_place import DECIDING, deciding_place, varies
 from claude_lint.checks.system_cache import LONG_SYSTEM
 from claude_lint.prompt_text import static_text, system_text
@@ -114,7 +114,8 @@ class PromptPrefixUncached(Rule):
     prefix at the tools: then only long tools are reported, and the breakpoint goes on
     the last tool. Through project wrappers, the finding is where the prefix is decided:
     at the request when the wrapper writes it all (its callers are related locations),
-    else at the outermost call that passes part of it (the caller's, usually). Tools long enough on their own count the
+    else at the outermost call that passes part of it (the caller's, usually); a wrapper that routes a call to
+    Claude or another provider at run time has its Claude request judged. Tools long enough on their own count the
     tool-use system prompt the API adds with them (at least 159 tokens).
 
     ## Why is this bad?
@@ -342,6 +343,10 @@ class PromptPrefixUncached(Rule):
         return [*fires, *placed[0], *read[0]], [*silent, *placed[1], *read[1]]
 
     def check_call(self, call: Call, ctx: Context) -> Iterator[Diagnostic]:
+        for judged in requests_of(call):
+            yield from self._judged(judged, ctx)
+
+    def _judged(self, call: Call, ctx: Context) -> Iterator[Diagnostic]:
         site = call.site
         opening = unmarked_request(call, ctx, breakpoint_anywhere, langchain=True)
         if opening is None:

@@ -64,4 +64,13 @@ def examples():
               # the shared head (~1,600 tokens) passes the 2,048 minimum only added to the tools (~1,200): a reviewer's call
               REPLY.replace(f"GUIDE = {RUBRIC!r}", f"GUIDE = {RUBRIC[:6000]!r}\nTOOLS = {TOOLS!r}").replace(
                   "messages=[{'role'", "tools=TOOLS, messages=[{'role'").replace("SECOND", "f'{GUIDE}\\n\\nEarlier: {replied}\\n\\nQuestion: {q}'")]
+
+    # The wrapper routes by the model's name to OpenAI or Claude: the Claude request, one of those the call may make, is judged too
+    ROUTED = {"llm.py": HEAD + "from openai import OpenAI\nopenai_client = OpenAI()\n"
+              "def generate(prompt, model='claude-sonnet-4-6'):\n    if model.startswith('gpt'):\n"
+              "        return openai_client.chat.completions.create(model=model, max_tokens=300, messages=[{'role': 'user', 'content': prompt}])\n"
+              "    return client.messages.create(model=model, max_tokens=300, messages=[{'role': 'user', 'content': prompt}])\n",
+              "grade.py": "from llm import generate\n" + f"RUBRIC = {RUBRIC!r}\n" + "def grade(answer):\n    return generate(HEAD_TEXT + answer)\n"}
+    fires = [*fires, Invalid({**ROUTED, "grade.py": ROUTED["grade.py"].replace("HEAD_TEXT", "RUBRIC")}, path="grade.py", row=4, message="fixed head of the user turn ~2,48")]
+    silent = [*silent, {**ROUTED, "grade.py": ROUTED["grade.py"].replace("HEAD_TEXT", "'Grade this answer: '")}]
     return fires, silent

@@ -17,6 +17,16 @@ if TYPE_CHECKING:
     from claude_lint.facts import Loc
 
 
+def history_at(call: Call) -> Loc:
+    """Where a conversation finding goes: the messages argument, or the request itself when its
+    messages are a key of a JSON body (Bedrock's `invoke_model(body=json.dumps(...))`), a body
+    that may be built lines above the request or by a helper."""
+    arg = call.arg("messages")
+    if arg is None or call.site.via is None and all("." in name for name in call.site.keywords("messages") if name in call.args):
+        return call.site.loc
+    return arg.at
+
+
 def judged(calls: List[Call], judge: Callable[[Call], List[Diagnostic]]) -> Iterator[Diagnostic]:
     """The findings of `judge` on the calls of a wrapper (a request's own are its rule's
     `check_call`'s, which carry its fix), each naming the places it stands for as the engine

@@ -12,7 +12,8 @@ if TYPE_CHECKING:
 
 from claude_lint.extract import retries
 from claude_lint.extract.chains import called_name
-from claude_lint.extract.scopes import Scope, keyword
+from claude_lint.extract.history_bodies import handed_back, joined_param  # noqa: F401 (wrapper_finder reads joined_param here)
+from claude_lint.extract.scopes import Scope
 def list_ref(node: ast.expr, key: tuple, self_name: Optional[str]) -> bool:
     if key[0] == "name":
         return isinstance(node, ast.Name) and node.id == key[1]
@@ -81,53 +82,6 @@ def size_test(test: ast.expr) -> bool:
     return False
 
 
-def joined_param(call: ast.Call, scope: Scope, ev, owners, roles) -> Optional[str]:
-    """The parameter whose items a request joins into its text (`"\\n".join(previous_results)`
-    in the user turn or the system prompt, through local names): a history kept as joined
-    text. A growing list the caller passes there is resent whole by every call."""
-    for it, sc in joined_lists(call, scope, ev, roles):
-        if isinstance(it, ast.Name):
-            owner = ev.find(it.id, sc)
-            if owner is not None and it.id in owner.params and owner.name in owners:
-                return it.id
-    return None
-
-
-def joined_lists(call: ast.Call, scope: Scope, ev, roles):
-    """(list expression, its scope) for each list a request joins into the text of its
-    `roles` (`"\\n".join(results)`, `"".join(f"..." for m in self.memory)`, through local names)."""
-    budget = [200]
-    for name in roles:
-        expr = keyword(call, name)
-        if expr is not None:
-            yield from _joined_in(expr, scope, 0, ev, budget)
-
-
-def _joined_in(expr: ast.expr, sc: Scope, depth: int, ev, budget: List[int]):
-    """joined_lists' search of one argument. (Not a closure: a recursive one is a reference
-    cycle through its own cell that would keep the evaluator, and the whole tree, alive
-    until the cyclic collector runs.)"""
-    if depth > 4:
-        return
-    for n in ast.walk(expr):
-        budget[0] -= 1
-        if budget[0] < 0:
-            return
-        if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr == "join" and len(n.args) == 1:
-            it = n.args[0]
-            if isinstance(it, (ast.GeneratorExp, ast.ListComp)) and len(it.generators) == 1 and not it.generators[0].ifs:
-                it = it.generators[0].iter
-                if isinstance(it, ast.Call) and isinstance(it.func, ast.Name) and it.func.id == "enumerate" and len(it.args) == 1:
-                    it = it.args[0]
-            if isinstance(it, (ast.Name, ast.Attribute)):
-                yield it, sc
-        elif isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load):
-            owner = ev.find(n.id, sc)
-            bound = owner.assigns.get(n.id, []) if owner is not None and owner.kind == "function" else []
-            if len(bound) == 1 and isinstance(bound[0], ast.expr):
-                yield from _joined_in(bound[0], owner, depth + 1, ev, budget)
-
-
 class Edit:
     """A node and its scope, as `_ancestors` reads an event."""
 
@@ -159,15 +113,29 @@ class EditJudge:
         afresh) unless a user asks for it. A reset elsewhere (a `reset()` method, a "clear"
         command) empties it now and then: between two resets it grows every turn."""
         for e, kind in edits:
-            if kind == "trim":
+            if kind == "trim" and not self._user_reset(e):
+                return True  # (a `/load` or `/compact` the user may type bounds no turn between two)
+            if kind != "reset":
+                continue
+            # `reset_history()` clearing the list and putting the system message back grows it
+            # only to seed it: no turn runs there, unless the turns call it
+            apart = e.scope not in turn_scopes or self._seeds_only(e.scope, edits)
+            if e.scope is not owner and not apart and not self._user_reset(e):
                 return True
-            if kind == "reset" and e.scope is not owner and e.scope in turn_scopes and not self._user_reset(e):
-                return True
-            if kind == "reset" and e.scope not in turn_scopes and self._called_each_turn(e.scope, turn_scopes):
+            if apart and self._called_each_turn(e.scope, set(turn_scopes) - {e.scope}):
                 return True  # `def ask(self, q): self.reset(); ...`: the reset runs on every turn
-            if kind == "reset" and e.scope not in turn_scopes and self._size_guarded(e):
+            if apart and self._size_guarded(e):
                 return True  # `if tokens > LIMIT: self.messages = []`: a crude bound, still a bound
         return False
+
+    def _seeds_only(self, sc: Scope, edits) -> bool:
+        """Does `sc` only start the list afresh and seed it: every growth there follows a reset
+        there, and the request is elsewhere?"""
+        request = self._request
+        if sc.node is None or sc.kind != "function" or request is not None and spans(sc.node, getattr(request, "lineno", 0)):
+            return False
+        resets = [getattr(e.node, "lineno", 0) for e, k in edits if e.scope is sc and k == "reset"]
+        return all(resets and min(resets) < getattr(e.node, "lineno", 0) for e, k in edits if e.scope is sc and k == "grow")
 
     def _called_each_turn(self, reset: Scope, turn_scopes) -> bool:
         """Is the function that resets the list called, other than on a typed command, by a
@@ -222,6 +190,9 @@ class EditJudge:
                 return "grow"  # `history = history + [turn]` grows it; it is no trim
             if isinstance(value, ast.List) and any(isinstance(el, ast.Starred) and list_ref(el.value, e.key, e.scope.self_name) for el in value.elts):
                 return "grow"
+            callee = self._callee(value, e)  # `messages = process_tool_calls(calls, messages)`: the helper hands it back
+            if callee is not None and len(callee[1]) == 1:
+                return handed_back(callee[0], callee[1][0]) or "trim"
             if isinstance(value, ast.Subscript) and list_ref(value.value, e.key, e.scope.self_name) and isinstance(value.slice, ast.Slice):
                 sl = value.slice
                 if sl.lower is None and sl.step is None and sl.upper is not None and minus_one(sl.upper):
@@ -244,8 +215,14 @@ class EditJudge:
     def _ignored_by_callee(self, call, e) -> bool:
         """`self._run_tools(calls, history)` where that method of this class (or a function of
         this module) never names the parameter it is handed the list as: it cannot trim it."""
+        found = self._callee(call, e)  # (or only adds to it: `add_tool_results(calls, messages)`)
+        return found is not None and (not any(isinstance(n, ast.Name) and n.id in found[1] for stmt in found[0].body for n in ast.walk(stmt))
+                                      or len(found[1]) == 1 and handed_back(found[0], found[1][0], returned=False) is not None)
+
+    def _callee(self, call, e):
+        """(the function of this file a call runs, the parameters it is handed the list as), or None."""
         if not isinstance(call, ast.Call):
-            return False
+            return None
         func, sc = call.func, e.scope
         if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id == sc.self_name and sc.klass is not None:
             found = [s for s in self._functions().get(func.attr, ()) if s.klass is sc.klass]
@@ -254,23 +231,21 @@ class EditJudge:
             found = [s for s in self._functions().get(func.id, ()) if s.parent is self.c.module]
             skip = 0
         else:
-            return False
+            return None
         if len(found) != 1 or not isinstance(found[0].node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            return False
+            return None
         fn = found[0].node
         if fn.decorator_list or fn.args.vararg is not None or fn.args.kwarg is not None:
-            return False
+            return None
         params = [a.arg for a in fn.args.posonlyargs + fn.args.args]
         names = []
         for i, arg in enumerate(call.args):
             if isinstance(arg, ast.Starred):
-                return False
+                return None
             if list_ref(arg, e.key, sc.self_name):
                 names.append(params[i + skip] if i + skip < len(params) else None)
         names += [kw.arg for kw in call.keywords if list_ref(kw.value, e.key, sc.self_name)]
-        if not names or None in names:
-            return False
-        return not any(isinstance(n, ast.Name) and n.id in names for stmt in fn.body for n in ast.walk(stmt))
+        return None if not names or None in names else (fn, names)
 
     def _functions(self) -> dict:
         """The file's functions by name, gathered once: each list handed to a call looks its callee up."""
@@ -284,7 +259,12 @@ class EditJudge:
         return table
 
     def _same_request(self, node) -> bool:
-        return isinstance(node, ast.Call) and self._request is not None and ast.dump(node.func) == ast.dump(self._request.func)
+        if not isinstance(node, ast.Call) or self._request is None:
+            return False
+        request, body = self._body_calls  # the calls building this request's JSON body (`json.dumps(apibody(msgs))`)
+        return ast.dump(node.func) == ast.dump(self._request.func) or request is self._request and any(node is b for b in body)
+
+    _body_calls: tuple = (None, ())
 
     def _ancestors(self, e) -> list:
         """The statements between the edit and its function (or module), innermost last."""

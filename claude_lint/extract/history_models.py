@@ -11,6 +11,7 @@ if TYPE_CHECKING:
     from typing import Optional
 
 from claude_lint.extract.chains import called_name
+from claude_lint.extract.history_bodies import turn_loop
 from claude_lint.extract.python_calls import MAX_SESSION_NODES
 from claude_lint.extract.scopes import CallRecord, Scope, keyword
 from claude_lint.facts import CallSite, History, Mapping, Seq, Text, Unknown
@@ -23,13 +24,13 @@ class ModelHistory:
         """The history a chat model built here is sent: the list its `invoke` (or an agent
         built on it, `agent.run(...)`) is handed, or a LangChain memory without a window
         that lives across turns."""
-        memory = self._memory()
+        memory = self._memory(record)
         if memory is not None:
             return memory
         scope = record.scope
         names = self._holders({self._bound_to(record.node, scope)} - {None}, scope)
         if not names:
-            return None
+            return self._agent_steps(record)
         for seen, other in enumerate(self.c.calls):
             if seen > MAX_SESSION_NODES:
                 break
@@ -39,6 +40,29 @@ class ModelHistory:
                 found = self.history(other.node, other.scope, other, other.node.args[0])
                 if found is not None:
                     return found
+        return self._agent_steps(record)
+
+    def _agent_steps(self, record: CallRecord) -> Optional[History]:
+        """A prebuilt agent over this model, handed tools (LangGraph's `create_react_agent(model,
+        tools)`, LangChain's `create_agent(model=..., tools=[...])`): each step appends the model's
+        tool call and the tool's result to the run's messages and sends them all again, up to the
+        agent's step limit. Without tools the agent answers in one request: nothing grows."""
+        scope = record.scope
+        name = self._bound_to(record.node, scope)
+        for seen, other in enumerate(self.c.calls):
+            if seen > MAX_SESSION_NODES:
+                break
+            node = other.node
+            if (self.ev.qualname(node.func, other.scope) or "") not in _AGENT_BUILDERS:
+                continue
+            tools = keyword(node, "tools") or (node.args[1] if len(node.args) > 1 else None)
+            if tools is None or isinstance(tools, (ast.List, ast.Tuple)) and not tools.elts:
+                continue
+            handed = [*node.args[:1], *(k.value for k in node.keywords if k.arg in ("model", "llm"))]
+            if any(a is record.node or isinstance(a, ast.Name) and a.id == name and self.ev.find(name, other.scope) is scope for a in handed):
+                # A caching middleware (`AnthropicPromptCachingMiddleware()`) marks the conversation.
+                marked = any("PromptCaching" in ast.unparse(k.value) for k in node.keywords if k.arg == "middleware")
+                return History(self._bound_to(node, other.scope) or "the agent", "loop", self.ev.loc(node), bound=AGENT_STEPS, marked=marked)
         return None
 
     def with_invoked_messages(self, record: CallRecord, site: CallSite) -> CallSite:
@@ -116,23 +140,62 @@ class ModelHistory:
                     found.add(name)
         return found
 
-    def _memory(self) -> Optional[History]:
-        """A LangChain conversation memory kept across turns with no window: a
-        `ConversationBufferMemory` or `RunnableWithMessageHistory` over a history in
-        Streamlit's session (`StreamlitChatMessageHistory`), or built once at module level
-        of a program that is not a Streamlit script (which reruns the module each turn)."""
+    def _memory(self, record: CallRecord) -> Optional[History]:
+        """A LangChain conversation memory kept across turns with no window, run with the model
+        built at `record`: a `ConversationBufferMemory` or `RunnableWithMessageHistory` over a
+        history in Streamlit's session (`StreamlitChatMessageHistory`), or built once at module
+        level of a program that is not a Streamlit script (which reruns the module each turn),
+        or in a function that runs it in a loop (a REPL in `main()`)."""
         text = self.text
-        if "ConversationBufferMemory(" not in text and "RunnableWithMessageHistory(" not in text:
+        if "ConversationBufferMemory(" not in text and "RunnableWithMessageHistory(" not in text and "ConversationChain(" not in text:
             return None
         if any(word in text for word in _WINDOWED):
             return None
         session = "StreamlitChatMessageHistory(" in text
-        for name, bound in self.c.module.assigns.items():
-            for b in bound[:4]:
-                if isinstance(b, ast.Call) and (self.ev.qualname(b.func, self.c.module) or "").rsplit(".", 1)[-1] in ("ConversationBufferMemory", "RunnableWithMessageHistory"):
-                    if session or "streamlit" not in text:
-                        return History(name, "memory", self.ev.loc(b))
+        scopes = [self.c.module, *(s for s in self._scopes() if s.kind == "function")][:_MAX_MEMORY_SCOPES]
+        for sc in scopes:
+            for name, bound in sc.assigns.items():
+                for b in bound[:4]:
+                    made = (self.ev.qualname(b.func, sc) or "").rsplit(".", 1)[-1] if isinstance(b, ast.Call) else ""
+                    # a `ConversationChain` given no memory keeps a ConversationBufferMemory of its own
+                    if made in ("ConversationBufferMemory", "RunnableWithMessageHistory") or made == "ConversationChain" and keyword(b, "memory") is None:
+                        if (session or "streamlit" not in text and self._run_per_turn(name, sc)) and self._remembers(name, record, sc):
+                            return History(name, "memory", self.ev.loc(b))
         return None
+
+    def _remembers(self, name: str, record: CallRecord, sc: Scope) -> bool:
+        """Is the model built at `record` the one the memory (or the chain holding it) runs?
+        Another model of the file (`model = ChatOpenAI(...)` beside `ConversationChain(llm=llm)`)
+        sends only what it is handed."""
+        model = self._bound_to(record.node, record.scope) if record.scope is sc else None
+        names, seen = self._holders({name}, sc), set()
+        for _ in range(3):  # and what they are built from: `AgentExecutor(agent=agent, memory=memory)`, `agent` over the model
+            found = set()
+            for held in names - seen:
+                for b in sc.assigns.get(held, [])[:4]:
+                    for n in ast.walk(b) if isinstance(b, ast.Call) else ():
+                        if n is record.node or isinstance(n, ast.Name) and n.id == model:
+                            return True
+                        if isinstance(n, ast.Name):
+                            found.add(n.id)
+            seen |= names
+            names = found
+        return False
+
+    def _run_per_turn(self, name: str, sc: Scope) -> bool:
+        """Is the memory (or a chain or agent built on it) run in a loop, or, kept at module level,
+        in a function (a handler)? Run only by calls written one after another at a script's top
+        level, it holds those few turns; never run, it holds none. (`for chunk in chat.stream(q)`
+        runs it once: that loop is over the answer's chunks.)"""
+        holders = self._holders({name}, sc)
+        for record in self.c.calls[:MAX_SESSION_NODES]:
+            func = record.node.func
+            target = func.value if isinstance(func, ast.Attribute) and func.attr in _MEMORY_RUNS else func
+            if not isinstance(target, ast.Name) or target.id not in holders or self.ev.find(target.id, record.scope) is not sc:
+                continue
+            if sc is self.c.module and record.scope.kind != "module" or turn_loop(record.loops, record.node) is not None:
+                return True
+        return False
 
 
 def _marked_last(content: object, mark: object, at, loc) -> object:
@@ -148,6 +211,13 @@ def _marked_last(content: object, mark: object, at, loc) -> object:
     return content
 
 
+# `History.bound` of a prebuilt agent's run: its step limit (LangGraph's recursion limit, an
+# AgentExecutor's max_iterations) ends each run, whose messages grow step by step until then.
+AGENT_STEPS = "the agent's step limit"
+# Prebuilt agents that loop over tool calls, each step resending the run's messages.
+_AGENT_BUILDERS = frozenset({"langgraph.prebuilt.create_react_agent", "langgraph.prebuilt.chat_agent_executor.create_react_agent",
+                             "langchain.agents.create_agent", "langchain.agents.create_react_agent", "langchain.agents.create_tool_calling_agent"})
+
 # LangChain's message classes and tuple roles, as the Claude API's roles.
 _MESSAGE_ROLES = {"SystemMessage": "system", "HumanMessage": "user", "AIMessage": "assistant"}
 _TUPLE_ROLES = {"system": "system", "human": "user", "user": "user", "ai": "assistant", "assistant": "assistant"}
@@ -155,5 +225,7 @@ _INVOKES = frozenset({"invoke", "ainvoke", "stream", "astream"})
 _MAX_MESSAGES = 64  # messages of one written list read; a longer one stays unseen
 # What runs a chat model or an agent on an input.
 _RUNS = frozenset({"invoke", "ainvoke", "stream", "astream", "run", "arun", "predict_messages"})
+_MEMORY_RUNS = _RUNS | {"predict", "batch", "abatch", "__call__"}
+_MAX_MEMORY_SCOPES = 200  # scopes searched for a memory
 # A window, a token budget or a summary somewhere in the file bounds a LangChain memory.
 _WINDOWED = ("ConversationBufferWindowMemory", "ConversationTokenBufferMemory", "ConversationSummary", "trim_messages", "max_token_limit", "WindowMemory", "SummaryMemory")

@@ -13,7 +13,8 @@ if TYPE_CHECKING:
 from claude_lint.extract import loops
 from claude_lint.extract.bindings import Binding
 from claude_lint.extract.chains import called_name
-from claude_lint.extract.history_edits import EditJudge, joined_lists, observer, spans
+from claude_lint.extract.history_bodies import body_messages, joined_lists, loop_calls_sender, turn_loop
+from claude_lint.extract.history_edits import EditJudge, observer, spans
 from claude_lint.extract.history_models import ModelHistory
 from claude_lint.extract.history_stores import StoreHistory
 from claude_lint.extract.history_windows import windowing_helper
@@ -39,7 +40,9 @@ class HistoryFinder(ModelHistory, StoreHistory, EditJudge):
         self._request = node if isinstance(node, ast.Call) else None
         expr = keyword(call, "messages") if expr is None else expr
         if expr is None:
-            expr = self._spread_messages(call, scope)
+            through: list = []
+            expr = self._spread_messages(call, scope) or body_messages(call, scope, self.ev, self._functions(), through)
+            self._body_calls = (self._request, through)
         if expr is None:
             # `llm.invoke(st.session_state.messages)`: a chat model's input is its first argument
             first = call.args[0] if call.args and not isinstance(call.args[0], ast.Starred) else None
@@ -78,14 +81,14 @@ class HistoryFinder(ModelHistory, StoreHistory, EditJudge):
                 return None
             events = [e for e in self.c.events if e.key == key and self._owner(expr.id, e.scope) is owner and e.node is not node]
             edits = [(e, self._edit(e)) for e in events]
-            if record.loops and (owner is scope or owner.kind == "module" and scope.kind == "module"):
-                loop = record.loops[-1]
+            loop = turn_loop(record.loops, node)
+            if loop is not None and (owner is scope or owner.kind == "module" and scope.kind == "module"):
                 grows = [e for e, k in edits if k == "grow" and loop in e.loops]
                 # Rebuilt inside the loop (each turn starts afresh) or trimmed anywhere: bounded.
                 # A reset a user asks for (`if text == "reset": history = []`) is no bound.
                 rebuilt = any(k == "reset" and loop in e.loops and not self._user_reset(e) for e, k in edits)
                 # A trim before or after the loop in this function runs once; it bounds no turn.
-                trimmed = any(k == "trim" and (loop in e.loops or e.scope is not scope) for e, k in edits)
+                trimmed = any(k == "trim" and (loop in e.loops or e.scope is not scope) and not self._user_reset(e) for e, k in edits)
                 if grows and not rebuilt and not trimmed and not self._first_turn(node, scope, name):
                     kept = self.persisted(name, owner)
                     if kept is not None:
@@ -95,11 +98,14 @@ class HistoryFinder(ModelHistory, StoreHistory, EditJudge):
                                    marked=self._marked(name, grows, scope), piled_marks=self.piled_marks(grows))
                 return self._handed(expr, owner, node) if owner is scope else None
             if owner.kind == "module" and scope is not owner:
-                # Growth at import time (building few-shot examples) happens once, not per call.
-                grows = [e for e, k in edits if k == "grow" and e.scope.kind != "module"]
+                # Growth at import time (building few-shot examples) happens once, not per call;
+                # a module-level loop that also calls this function grows it step by step.
+                grows = [e for e, k in edits if k == "grow" and (e.scope.kind != "module" or e.loops and loop_calls_sender(e.loops[-1], scope))]
                 if grows and len(owner.assigns.get(expr.id, [])) == 1 and not self._bounded(edits, {e.scope for e in grows} | {scope}, owner):
-                    return History(name, "module", self.ev.loc(grows[0].node), self._seed(owner.assigns.get(expr.id, []), owner), marked=self._marked(name, grows, scope),
-                                   piled_marks=self.piled_marks(grows))
+                    # grown only by the module's loop around the sender: that loop's cap bounds it
+                    bound = loops.bound(grows[0].loops[-1]) if all(e.scope is owner for e in grows) else ""
+                    return History(name, "module", self.ev.loc(grows[0].node), self._seed(owner.assigns.get(expr.id, []), owner), bound=bound,
+                                   marked=self._marked(name, grows, scope), piled_marks=self.piled_marks(grows))
             return self._handed(expr, owner, node) if owner is scope else None
         if isinstance(expr, ast.Attribute) and isinstance(expr.value, ast.Name) and expr.value.id == scope.self_name and scope.klass is not None:
             klass, attr = scope.klass, expr.attr
@@ -405,9 +411,14 @@ class HistoryFinder(ModelHistory, StoreHistory, EditJudge):
                 for target in node.targets:
                     if isinstance(target, ast.Subscript) and isinstance(target.slice, ast.Slice):
                         add(key_of(target.value), node, False)  # `history[:] = history[-20:]`
-                    elif not isinstance(node.value, (ast.List, ast.ListComp)) and self._session_key(node.value, module) is None:
-                        add(key_of(target), node, False)  # reassigned from a window or a helper
+                    elif not isinstance(node.value, (ast.List, ast.ListComp)) and not _empty_text(node.value) and self._session_key(node.value, module) is None:
+                        add(key_of(target), node, False)  # reassigned from a window or a helper (an empty text is a seed, as `[]`)
         return self._sessions
+
+
+def _empty_text(value: ast.expr) -> bool:
+    """`""`, `None`: a transcript kept as one string started (or started over) empty."""
+    return isinstance(value, ast.Constant) and value.value in ("", None)
 
 
 def _past_head(part: ast.expr) -> bool:

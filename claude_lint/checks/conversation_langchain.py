@@ -1,0 +1,63 @@
+"""CL011's LangChain chat models, reported at the model: one invoked with a growing list, and
+one handed to a prebuilt agent with tools (LangGraph's `create_react_agent`, LangChain's
+`create_agent`), which runs a tool loop of its own, each step resending the run's messages
+with the new tool call and its result. The code never shows that list, so the advice is the
+agent's caching hook. Kept apart from `conversation_cache.py` for its size."""
+from __future__ import annotations
+
+TYPE_CHECKING = False  # typing is for the annotations alone: its import was 7% of a one-file run
+if TYPE_CHECKING:
+    from typing import List, Optional, Tuple
+
+# `History.bound` of a prebuilt agent's run (extract/history_models.AGENT_STEPS: rules read no extractor).
+AGENT_STEPS = "the agent's step limit"
+
+
+def agent_advice(history) -> Optional[str]:
+    """How to cache a prebuilt agent's steps, or None for a conversation the code grows itself."""
+    if history.bound != AGENT_STEPS:
+        return None
+    return ("Cache the agent's steps: pass middleware=[AnthropicPromptCachingMiddleware()] to create_agent "
+            "(langchain-anthropic), or mark the last message with \"cache_control\": {\"type\": \"ephemeral\"} "
+            "in the agent's prompt or pre-model hook")
+
+
+MODEL = "from langchain_anthropic import ChatAnthropic\nfrom langgraph.prebuilt import create_react_agent\n\nmodel = ChatAnthropic(model=ID)\n"
+
+
+def examples() -> Tuple[List[object], List[object]]:
+    from claude_lint.checks.base import Invalid
+
+    claude = MODEL.replace("ID", "'claude-sonnet-4-6'")
+    fires = [
+        # a ReAct agent served as a graph: each search result goes back with every later step
+        Invalid(claude + "graph = create_react_agent(model, [search_web])\n", row=4,
+                message="`graph` grows each turn (each step of the agent built at line 5 adds its tool call and the tool's result)"),
+        # LangChain 1.x's agent, the model built in the call
+        "from langchain.agents import create_agent\nfrom langchain_anthropic import ChatAnthropic\n\n"
+        "agent = create_agent(model=ChatAnthropic(model='claude-sonnet-4-6'), tools=[lookup_order, refund])\n",
+    ]
+    # a model invoked with the list the loop grows
+    CHAT_MODEL = ("from langchain_anthropic import ChatAnthropic\nfrom langchain_core.messages import AIMessage, HumanMessage\n"
+                  "llm = ChatAnthropic(model=MODEL, max_tokens=1024)\nmessages = []\nwhile True:\n    messages.append(HumanMessage(content=TURN))\n"
+                  "    reply = llm.invoke(messages)\n    messages.append(AIMessage(content=reply.content))\n")
+    fires.append(Invalid(CHAT_MODEL.replace("MODEL", "'claude-sonnet-4-6'").replace("TURN", "input()"), row=3, message="Mark the newest message for caching before each invoke"))
+    silent = [
+        # the newest turn is marked as a content block with cache_control
+        CHAT_MODEL.replace("MODEL", "'claude-sonnet-4-6'").replace("TURN", "[{'type': 'text', 'text': input(), 'cache_control': {'type': 'ephemeral'}}]"),
+        # an OpenAI chat model caches by itself
+        CHAT_MODEL.replace("langchain_anthropic import ChatAnthropic", "langchain_openai import ChatOpenAI").replace("ChatAnthropic(", "ChatOpenAI(")
+        .replace("MODEL", "'gpt-4o'").replace("TURN", "input()"),
+        # an agent with no tools: the agent answers in one request, nothing piles up
+        "from langchain.agents import create_agent\nfrom langchain_anthropic import ChatAnthropic\n\n"
+        "agent = create_agent(model=ChatAnthropic(model='claude-sonnet-4-6'), middleware=[build_prompt])\n",
+        # the caching middleware marks the conversation
+        "from langchain.agents import create_agent\nfrom langchain_anthropic import ChatAnthropic\n\n"
+        "agent = create_agent(model=ChatAnthropic(model='claude-sonnet-4-6'), tools=[lookup], middleware=[AnthropicPromptCachingMiddleware()])\n",
+        # an OpenAI model caches long prefixes by itself
+        "from langchain_openai import ChatOpenAI\nfrom langgraph.prebuilt import create_react_agent\n\n"
+        "graph = create_react_agent(ChatOpenAI(model='gpt-4o', max_tokens=500), [search_web])\n",
+        # an empty tool list
+        claude + "graph = create_react_agent(model, [])\n",
+    ]
+    return fires, silent

@@ -1,0 +1,71 @@
+"""CL006 on a LangGraph node that writes the clock into the system message it puts ahead of
+the graph state's conversation, on a model OpenAI caches by itself (extract/graph_prompt.py)."""
+from __future__ import annotations
+
+from claude_lint.checks import cache_prefix_graph as shapes
+
+from conftest import lint_tree, write_project
+
+# A node function of the module (not a method), the model built at module level, a pydantic state.
+MODULE_NODE = ("from datetime import datetime\nfrom langchain_core.messages import SystemMessage\n"
+               "from langchain_openai import ChatOpenAI\nfrom langgraph.graph import StateGraph, START\n"
+               "from langgraph.checkpoint.memory import MemorySaver\n"
+               "llm = ChatOpenAI(model='gpt-4.1-mini')\n\n"
+               "def answer(state):\n    note = f'Local time {{datetime.now().strftime(\"{fmt}\")}}'\n"
+               "    return {{'messages': [llm.invoke({sent})]}}\n\n"
+               "builder = StateGraph(dict)\nbuilder.add_node('answer', answer)\nbuilder.add_edge(START, 'answer')\n"
+               "app = builder.compile(checkpointer=MemorySaver())\n")
+
+
+def _found(tmp_path, source):
+    write_project(tmp_path, suite=False, example={"graph.py": source})
+    return lint_tree(tmp_path, suite=False, select=("CL006",)).diagnostics
+
+
+def test_a_node_function_of_the_module_names_the_clock_and_the_checkpointer(tmp_path):
+    found = _found(tmp_path, MODULE_NODE.format(fmt="%H:%M", sent="[SystemMessage(content=note), *state.messages]"))
+    assert len(found) == 1, found
+    assert found[0].loc.row == 9
+    assert "the clock to the minute, sits in the system prompt ahead of `state.messages`" in found[0].message
+    assert "kept by the checkpointer the graph is compiled with at line 15" in found[0].message
+
+
+def test_a_date_or_an_hour_or_the_clock_after_the_conversation_stays_silent(tmp_path):
+    assert not _found(tmp_path / "a", MODULE_NODE.format(fmt="%Y-%m-%d", sent="[SystemMessage(content=note), *state.messages]"))
+    assert not _found(tmp_path / "b", MODULE_NODE.format(fmt="%Y-%m-%d %H:00", sent="[SystemMessage(content=note), *state.messages]"))
+    assert not _found(tmp_path / "c", MODULE_NODE.format(fmt="%H:%M", sent="state.messages + [SystemMessage(content=note)]"))
+
+
+def test_another_key_of_the_state_is_not_its_conversation(tmp_path):
+    assert not _found(tmp_path, MODULE_NODE.format(fmt="%H:%M", sent="[SystemMessage(content=note), *state['documents']]"))
+
+
+def test_a_function_no_graph_runs_is_not_a_node(tmp_path):
+    source = MODULE_NODE.format(fmt="%H:%M", sent="[SystemMessage(content=note), *state.messages]")
+    assert not _found(tmp_path, source.replace("builder.add_node('answer', answer)", "builder.add_node('other', print)"))
+
+
+def test_the_class_shape_fires_once_per_clock(tmp_path):
+    found = _found(tmp_path, shapes.graph())
+    assert [d.loc.row for d in found] == [23], found
+    assert "(about $" in found[0].message  # gpt-4o-mini's price: the money per 1,000 tokens of history
+
+
+def test_a_chat_page_resending_the_session_behind_a_new_clock_fires_and_a_fresh_list_does_not(tmp_path):
+    fires = shapes.CHAT.format(stamp="{datetime.now():%H:%M}", sent="[SystemMessage(content=guide), *st.session_state.turns]")
+    found = _found(tmp_path / "a", fires)
+    assert [d.loc.row for d in found] == [10], found
+    assert "the clock to the minute" in found[0].message
+    assert not _found(tmp_path / "b", fires.replace("ChatOpenAI(model='gpt-4o-mini')", "ChatOpenAI(model='llama3', base_url='http://localhost:8000/v1')"))
+
+
+def test_the_state_conversation_behind_another_list_of_the_state(tmp_path):
+    found = _found(tmp_path, MODULE_NODE.format(fmt="%H:%M:%S", sent="[SystemMessage(content=note)] + state.summary + state.messages"))
+    assert [d.loc.row for d in found] == [9], found
+    assert "ahead of `state.messages`" in found[0].message
+
+
+def test_the_checkpointer_of_another_graph_of_the_file_is_not_this_ones(tmp_path):
+    source = MODULE_NODE.format(fmt="%H:%M", sent="[SystemMessage(content=note), *state.messages]")
+    other = source.replace("app = builder.compile(checkpointer=MemorySaver())", "app = builder.compile()\nkept = StateGraph(dict).compile(checkpointer=MemorySaver())")
+    assert not _found(tmp_path, other)
