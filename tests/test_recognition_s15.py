@@ -1,0 +1,56 @@
+"""Request shapes left unfixed after blind sets 2 to 5 (eval/realworld/misses-blind*.md), each
+written anew: what must be recognised, and the look-alikes that must not."""
+from __future__ import annotations
+
+from conftest import line_of, prefilter_passes, report_routes
+
+
+def _routes(cli, tmp_path, example) -> dict:
+    """(file, line) -> (api, the line of the request it reaches: None for the request itself)."""
+    return {(r["filename"], r["line"]): (r["api"], (r["via"] or {}).get("line")) for r in report_routes(cli, tmp_path, example)}
+
+
+# --- P1: a Responses request on a client another module made ---------------------------------
+
+SETTINGS = "import os\nfrom openai import OpenAI\n\nllm = OpenAI(api_key=os.environ['KEY'])\n"
+ASK_PAGE = (
+    "import streamlit as st\nfrom app.settings import llm\n\n\n"
+    "def answer(question, model='gpt-5-mini'):\n"
+    "    out = llm.responses.create(model=model, instructions='Answer in one line.', input=question)\n"
+    "    return out.output_text\n\n\n"
+    "if asked := st.chat_input('Ask'):\n    st.write(answer(asked))\n"
+)
+# Django: a related manager named `responses`, on a model class imported by name.
+FEEDBACK = (
+    "from polls.models import Poll\n\n\n"
+    "def vote(poll_id, text):\n"
+    "    return Poll.objects.get(pk=poll_id).responses.create(body=text)\n"
+)
+# Keywords alone, on a handed-in receiver or a local one, in a file that imports no SDK: no proof.
+HANDED = (
+    "from app.forms import Form\n\n\n"
+    "def save(store, form: Form):\n"
+    "    store.responses.create(model=form.kind, input=form.data)\n"
+    "    tally = form.tally()\n"
+    "    tally.responses.create(model='x', input=1)\n"
+)
+
+
+def test_a_responses_request_on_a_client_imported_from_another_module(cli, tmp_path):
+    found = _routes(cli, tmp_path, {"app/__init__.py": "", "app/settings.py": SETTINGS, "app/ask.py": ASK_PAGE})
+    request = line_of(ASK_PAGE, "llm.responses")
+    assert found == {("app/ask.py", request): ("responses.create", None),
+                     ("app/ask.py", line_of(ASK_PAGE, "st.write(")): ("responses.create", request)}
+
+
+def test_responses_create_without_an_imported_client_stays_unrecognised(cli, tmp_path):
+    found = _routes(cli, tmp_path, {"polls/__init__.py": "", "polls/feedback.py": FEEDBACK, "app/__init__.py": "", "app/save.py": HANDED})
+    assert found == {}
+
+
+def test_the_prefilter_lets_a_responses_request_through_by_its_own_substring():
+    assert prefilter_passes(ASK_PAGE)
+    assert not prefilter_passes(FEEDBACK)  # no model= / input=
+    # in a comment or a docstring it is no call
+    assert not prefilter_passes("# llm.responses.create(model=m, input=x)\nimport os\n")
+    assert not prefilter_passes('"""llm.responses.create(model=m, input=x)"""\nimport os\n')
