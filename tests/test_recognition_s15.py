@@ -54,3 +54,42 @@ def test_the_prefilter_lets_a_responses_request_through_by_its_own_substring():
     # in a comment or a docstring it is no call
     assert not prefilter_passes("# llm.responses.create(model=m, input=x)\nimport os\n")
     assert not prefilter_passes('"""llm.responses.create(model=m, input=x)"""\nimport os\n')
+
+
+# --- C1: a module imported with other letter cases than its file -----------------------------
+
+WORKERS_MODULE = (
+    "import anthropic\n\n\n"
+    "class Workers:\n"
+    "    def __init__(self, model):\n        self.model = model\n        self.client = anthropic.Anthropic()\n\n"
+    "    def ask_all(self, prompts):\n"
+    "        return [self.client.messages.create(model=self.model, max_tokens=300,\n"
+    "                                            messages=[{'role': 'user', 'content': p}]) for p in prompts]\n"
+)
+STEPS = (
+    "from Workers import Workers\n\n\n"
+    "class Steps:\n"
+    "    def __init__(self):\n        self.workers = Workers('claude-haiku-4-5')\n\n"
+    "    def label(self, rows):\n        return self.workers.ask_all(rows)\n"
+)
+
+
+def test_a_module_imported_with_other_letter_cases_than_its_file_is_linked(cli, tmp_path):
+    found = _routes(cli, tmp_path, {"flow/workers.py": WORKERS_MODULE, "flow/Steps.py": STEPS})
+    request = line_of(WORKERS_MODULE, "self.client.messages")
+    assert found == {("flow/workers.py", request): ("messages.create", None),
+                     ("flow/Steps.py", line_of(STEPS, "self.workers.ask_all")): ("messages.create", request)}
+
+
+def test_two_files_differing_only_by_case_leave_the_import_unresolved(cli, tmp_path):
+    other = WORKERS_MODULE.replace("ask_all", "ask_each")
+    found = _routes(cli, tmp_path, {"flow/workers.py": WORKERS_MODULE, "flow/WORKERS.py": other, "flow/Steps.py": STEPS})
+    assert {f for f, _ in found} == {"flow/workers.py", "flow/WORKERS.py"}
+
+
+def test_the_wrapper_caller_byte_test_reads_import_words_with_cases_folded():
+    from claude_lint.extract import prefilter_names
+
+    wanted = {"Workers": (("workers", "flow"), ("ask_all",))}
+    assert prefilter_names.names_in(STEPS.encode(), wanted) == {"Workers"}
+    assert prefilter_names.names_in(STEPS.replace("from Workers", "from Drones").encode(), wanted) == set()

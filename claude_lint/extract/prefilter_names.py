@@ -269,6 +269,12 @@ class _Spans:
         return found
 
 
+def _meets(modules: frozenset, words: Set[bytes]) -> bool:
+    """Does the file import a module of the wrapper's path: spelled so, or with other letter
+    cases (`from Concurrency import ...` for concurrency.py, as link finds it: module_case)?"""
+    return not modules.isdisjoint(words) or bool(words) and not {m.lower() for m in modules}.isdisjoint([w.lower() for w in words])
+
+
 def _offsets(data: bytes, literal: bytes):
     at = data.find(literal)
     while at >= 0:
@@ -325,10 +331,10 @@ def names_in(data: bytes, wanted: dict, words: Optional[Tuple[Set[bytes], Dict[b
             # used besides its imports, or imported under another name (`import X as Y`);
             # and imported from a module of its path (or a bare relative `from .. import`):
             # a wrapper class named `BaseModel` is not every pydantic model's
-            named = (RELATIVE in modules_in or not module_bytes.isdisjoint(modules_in)) and (
+            named = (RELATIVE in modules_in or _meets(module_bytes, modules_in)) and (
                 sum(1 for _ in _words(data, raw)) > listed or _search_at(_pattern(rb"\b" + re.escape(raw) + rb"\s+as\s+\w"), data, raw))
         else:
-            named = not (module_bytes.isdisjoint(modules_in) and module_bytes.isdisjoint(names_in_file) and not _chosen_at_run_time(data, module_bytes)) and data.find(raw) >= 0 and (
+            named = not (not _meets(module_bytes, modules_in) and module_bytes.isdisjoint(names_in_file) and not _chosen_at_run_time(data, module_bytes)) and data.find(raw) >= 0 and (
                 (_called_attribute(data, raw) or _handed_attribute(data, raw)) if not methods else any(True for _ in _words(data, raw))
             )
         if named and methods and "__call__" not in methods:
