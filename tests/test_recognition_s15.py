@@ -93,3 +93,47 @@ def test_the_wrapper_caller_byte_test_reads_import_words_with_cases_folded():
     wanted = {"Workers": (("workers", "flow"), ("ask_all",))}
     assert prefilter_names.names_in(STEPS.encode(), wanted) == {"Workers"}
     assert prefilter_names.names_in(STEPS.replace("from Workers", "from Drones").encode(), wanted) == set()
+
+
+# --- W1: a lambda bound once to a module-level name is a wrapper of that name ----------------
+
+NAMED_LAMBDA = (
+    "import anthropic\n\nclient = anthropic.Anthropic()\nturns = []\n"
+    "reply = lambda: client.messages.create(model='claude-haiku-4-5', max_tokens=500, messages=turns)\n\n"
+    "while True:\n    turns.append({'role': 'user', 'content': input('> ')})\n"
+    "    out = reply()\n    turns.append({'role': 'assistant', 'content': out.content})\n"
+)
+# bound twice: which function a call reaches depends on the run
+REBOUND_LAMBDA = NAMED_LAMBDA.replace("\n\nwhile True:", "\nif turns:\n    reply = lambda: None\n\nwhile True:")
+PARAMETER_LAMBDA = (
+    "import anthropic\n\nclient = anthropic.Anthropic()\n"
+    "label = lambda text, cap=20: client.messages.create(model='claude-haiku-4-5', max_tokens=cap,\n"
+    "                                                   messages=[{'role': 'user', 'content': text}])\n\n"
+    "for row in open('rows.txt'):\n    label(row, cap=5)\n"
+)
+
+
+def test_a_lambda_bound_once_to_a_module_level_name_is_a_wrapper(cli, tmp_path):
+    found = _routes(cli, tmp_path, {"chat.py": NAMED_LAMBDA, "rows.py": PARAMETER_LAMBDA})
+    request, labelled = line_of(NAMED_LAMBDA, "reply = lambda"), line_of(PARAMETER_LAMBDA, "label = lambda")
+    assert found == {("chat.py", request): ("messages.create", None),
+                     ("chat.py", line_of(NAMED_LAMBDA, "out = reply()")): ("messages.create", request),
+                     ("rows.py", labelled): ("messages.create", None),
+                     ("rows.py", line_of(PARAMETER_LAMBDA, "label(row")): ("messages.create", labelled)}
+
+
+def test_a_lambda_rebound_or_never_named_is_no_wrapper(cli, tmp_path):
+    inline = "import anthropic\n\nclient = anthropic.Anthropic()\nrows = sorted(open('r.txt'), key=lambda r: len(r))\n"
+    found = _routes(cli, tmp_path, {"chat.py": REBOUND_LAMBDA, "sort.py": inline})
+    assert found == {("chat.py", line_of(REBOUND_LAMBDA, "reply = lambda: client")): ("messages.create", None)}
+
+
+def test_a_named_lambda_becomes_a_def_in_its_place_and_a_rebound_one_stays():
+    import ast
+
+    from claude_lint.extract import named_lambdas
+
+    tree = named_lambdas.as_defs(ast.parse(PARAMETER_LAMBDA))
+    made = next(s for s in tree.body if isinstance(s, ast.FunctionDef))
+    assert (made.name, [a.arg for a in made.args.args], made.lineno) == ("label", ["text", "cap"], line_of(PARAMETER_LAMBDA, "label = lambda"))
+    assert ast.unparse(ast.parse(REBOUND_LAMBDA)) == ast.unparse(named_lambdas.as_defs(ast.parse(REBOUND_LAMBDA)))
