@@ -81,6 +81,22 @@ def test_a_module_imported_with_other_letter_cases_than_its_file_is_linked(cli, 
                      ("flow/Steps.py", line_of(STEPS, "self.workers.ask_all")): ("messages.create", request)}
 
 
+ASK_MODULE = (
+    "from openai import OpenAI\n\nclient = OpenAI()\n\n\n"
+    "def ask(text, cap=200):\n"
+    "    return client.chat.completions.create(model='gpt-5-mini', max_completion_tokens=cap,\n"
+    "                                          messages=[{'role': 'user', 'content': text}])\n"
+)
+REPORT = "import Asking\n\nfor line in open('notes.txt'):\n    print(Asking.ask(line, cap=50))\n"
+
+
+def test_a_module_imported_whole_with_other_letter_cases_is_linked(cli, tmp_path):
+    found = _routes(cli, tmp_path, {"asking.py": ASK_MODULE, "report.py": REPORT})
+    request = line_of(ASK_MODULE, "client.chat")
+    assert found == {("asking.py", request): ("chat.completions.create", None),
+                     ("report.py", line_of(REPORT, "Asking.ask")): ("chat.completions.create", request)}
+
+
 def test_two_files_differing_only_by_case_leave_the_import_unresolved(cli, tmp_path):
     other = WORKERS_MODULE.replace("ask_all", "ask_each")
     found = _routes(cli, tmp_path, {"flow/workers.py": WORKERS_MODULE, "flow/WORKERS.py": other, "flow/Steps.py": STEPS})

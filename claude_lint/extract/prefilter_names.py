@@ -103,6 +103,10 @@ def names_imported(data: bytes, wanted: dict, index: tuple, words: Optional[tupl
     if words is None:
         words = imported_words(data) if data.find(b"import") >= 0 else (set(), {})
     among = set().union(*[by_word[word] for word in (*words[0], *words[1]) if word in by_word])
+    unmatched = [word for word in words[0] if word not in by_word and not word.islower()]
+    if unmatched:  # a module imported with other letter cases than its file (`import Helpers`: meets)
+        folded = _folded_index(by_word)
+        among.update(*[folded.get(word.lower(), ()) for word in unmatched])
     if data.find(b"class") >= 0:  # find, not bytes' `in`, which makes and drops a TypeError first
         among.update(raw for raw in by_word.get(DEFINED, ()) if data.find(raw) >= 0)
     if data.find(CHOSEN_AT_RUN_TIME) >= 0:  # a module picked by name: its wrappers are imported by no statement
@@ -267,6 +271,19 @@ class _Spans:
                     found.add(m.group(1))
                     m = pattern.search(data, m.start() + 1)
         return found
+
+
+_FOLDED: list = []  # [(the index last folded, its words lower-cased -> their names)]
+
+
+def _folded_index(by_word: Dict[bytes, Set[bytes]]) -> Dict[bytes, Set[bytes]]:
+    if _FOLDED and _FOLDED[0][0] is by_word:
+        return _FOLDED[0][1]
+    folded: Dict[bytes, Set[bytes]] = {}
+    for word, raws in by_word.items():
+        folded.setdefault(word.lower(), set()).update(raws)
+    _FOLDED[:] = [(by_word, folded)]
+    return folded
 
 
 def _meets(modules: frozenset, words: Set[bytes]) -> bool:
