@@ -149,7 +149,7 @@ def test_a_named_lambda_becomes_a_def_in_its_place_and_a_rebound_one_stays():
 
     from claude_lint.extract import named_lambdas
 
-    tree = named_lambdas.as_defs(ast.parse(PARAMETER_LAMBDA))
+    tree = named_lambdas.as_defs(ast.parse(PARAMETER_LAMBDA), PARAMETER_LAMBDA)
     made = next(s for s in tree.body if isinstance(s, ast.FunctionDef))
     assert (made.name, [a.arg for a in made.args.args], made.lineno) == ("label", ["text", "cap"], line_of(PARAMETER_LAMBDA, "label = lambda"))
-    assert ast.unparse(ast.parse(REBOUND_LAMBDA)) == ast.unparse(named_lambdas.as_defs(ast.parse(REBOUND_LAMBDA)))
+    assert ast.unparse(ast.parse(REBOUND_LAMBDA)) == ast.unparse(named_lambdas.as_defs(ast.parse(REBOUND_LAMBDA), REBOUND_LAMBDA))

@@ -14,8 +14,11 @@ if TYPE_CHECKING:
 _BINDERS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Import, ast.ImportFrom)
 
 
-def as_defs(tree: ast.Module) -> ast.Module:
-    """The module with each lambda bound once to a name made a def of that name (in place)."""
+def as_defs(tree: ast.Module, text: str) -> ast.Module:
+    """The module with each lambda bound once to a name made a def of that name (in place).
+    text: the module's source (most has no lambda: its statements are not looked at)."""
+    if text.find("lambda") < 0:
+        return tree
     named = [i for i, stmt in enumerate(tree.body) if _named_lambda(stmt)]
     if not named:
         return tree

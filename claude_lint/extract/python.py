@@ -55,7 +55,7 @@ def parse(text: str, path: str) -> "ast.Module | FileError":
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # invalid escapes and the like: not ours to report
-            return named_lambdas.as_defs(compile(text, path, "exec", ast.PyCF_ONLY_AST, dont_inherit=True))
+            return named_lambdas.as_defs(compile(text, path, "exec", ast.PyCF_ONLY_AST, dont_inherit=True), text)
     except SyntaxError as err:
         row, col = err.lineno or 1, err.offset or 1
         message = f"SyntaxError: {err.msg or 'invalid syntax'}"
