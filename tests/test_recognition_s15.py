@@ -122,8 +122,8 @@ NAMED_LAMBDA = (
 # bound twice: which function a call reaches depends on the run
 REBOUND_LAMBDA = NAMED_LAMBDA.replace("\n\nwhile True:", "\nif turns:\n    reply = lambda: None\n\nwhile True:")
 PARAMETER_LAMBDA = (
-    "import anthropic\n\nclient = anthropic.Anthropic()\n"
-    "label = lambda text, cap=20: client.messages.create(model='claude-haiku-4-5', max_tokens=cap,\n"
+    "from typing import Callable\n\nimport anthropic\n\nclient = anthropic.Anthropic()\n"
+    "label: Callable = lambda text, cap=20: client.messages.create(model='claude-haiku-4-5', max_tokens=cap,\n"
     "                                                   messages=[{'role': 'user', 'content': text}])\n\n"
     "for row in open('rows.txt'):\n    label(row, cap=5)\n"
 )
@@ -131,7 +131,7 @@ PARAMETER_LAMBDA = (
 
 def test_a_lambda_bound_once_to_a_module_level_name_is_a_wrapper(cli, tmp_path):
     found = _routes(cli, tmp_path, {"chat.py": NAMED_LAMBDA, "rows.py": PARAMETER_LAMBDA})
-    request, labelled = line_of(NAMED_LAMBDA, "reply = lambda"), line_of(PARAMETER_LAMBDA, "label = lambda")
+    request, labelled = line_of(NAMED_LAMBDA, "reply = lambda"), line_of(PARAMETER_LAMBDA, "label: Callable")
     assert found == {("chat.py", request): ("messages.create", None),
                      ("chat.py", line_of(NAMED_LAMBDA, "out = reply()")): ("messages.create", request),
                      ("rows.py", labelled): ("messages.create", None),
@@ -151,5 +151,5 @@ def test_a_named_lambda_becomes_a_def_in_its_place_and_a_rebound_one_stays():
 
     tree = named_lambdas.as_defs(ast.parse(PARAMETER_LAMBDA), PARAMETER_LAMBDA)
     made = next(s for s in tree.body if isinstance(s, ast.FunctionDef))
-    assert (made.name, [a.arg for a in made.args.args], made.lineno) == ("label", ["text", "cap"], line_of(PARAMETER_LAMBDA, "label = lambda"))
+    assert (made.name, [a.arg for a in made.args.args], made.lineno) == ("label", ["text", "cap"], line_of(PARAMETER_LAMBDA, "label: Callable"))
     assert ast.unparse(ast.parse(REBOUND_LAMBDA)) == ast.unparse(named_lambdas.as_defs(ast.parse(REBOUND_LAMBDA), REBOUND_LAMBDA))

@@ -25,13 +25,16 @@ def as_defs(tree: ast.Module, text: str) -> ast.Module:
     bound = _bindings(tree.body)
     for i in named:
         stmt = tree.body[i]
-        name = stmt.targets[0].id  # type: ignore[attr-defined]
+        name = (stmt.target if isinstance(stmt, ast.AnnAssign) else stmt.targets[0]).id  # type: ignore[attr-defined]
         if bound.get(name, 0) == 1:
             tree.body[i] = _as_def(name, stmt.value, stmt)  # type: ignore[attr-defined]
     return tree
 
 
 def _named_lambda(stmt: ast.stmt) -> bool:
+    """`name = lambda ...: ...`, or annotated (`name: Callable[[str], str] = lambda ...`)."""
+    if isinstance(stmt, ast.AnnAssign):
+        return isinstance(stmt.target, ast.Name) and isinstance(stmt.value, ast.Lambda)
     return (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)
             and isinstance(stmt.value, ast.Lambda))
 
