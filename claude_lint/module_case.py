@@ -22,13 +22,21 @@ def _entries(folder: str, listed: "Dict[str, Dict[str, List[str]]]") -> "Dict[st
             listed.clear()
         found = {}
         try:
-            names = os.listdir(folder)
+            names = [] if _too_wide(folder) else os.listdir(folder)
         except OSError:
             names = []
         for name in names:
             found.setdefault(name.casefold(), []).append(name)
         listed[folder] = found
     return found
+
+
+def _too_wide(folder: str) -> bool:
+    """A filesystem root, the home folder or a folder above it (a project rooted at `/`, a
+    buffer with no project): never listed, as the language server never walks them."""
+    probe = os.path.abspath(folder)
+    home = os.path.abspath(os.path.expanduser("~"))
+    return os.path.dirname(probe) == probe or home == probe or home.startswith(probe.rstrip(os.sep) + os.sep)
 
 
 def _folded(base: str, parts: "Sequence[str]", listed: dict) -> "List[str]":
