@@ -11,6 +11,7 @@ TYPE_CHECKING = False  # typing is for the annotations alone: its import was 7% 
 if TYPE_CHECKING:
     from typing import Dict, List
 
+_ASSIGNS = (ast.Assign, ast.AnnAssign)
 _BINDERS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Import, ast.ImportFrom)
 
 
@@ -19,7 +20,7 @@ def as_defs(tree: ast.Module, text: str) -> ast.Module:
     text: the module's source (most has no lambda: its statements are not looked at)."""
     if text.find("lambda") < 0:
         return tree
-    named = [i for i, stmt in enumerate(tree.body) if _named_lambda(stmt)]
+    named = [i for i, stmt in enumerate(tree.body) if type(stmt) in _ASSIGNS and type(stmt.value) is ast.Lambda and _named_lambda(stmt)]
     if not named:
         return tree
     bound = _bindings(tree.body)
