@@ -11,6 +11,7 @@ if TYPE_CHECKING: from typing import Callable, Dict, Iterator, List, Optional, T
 from claude_lint.bounds import MAX_RUN_CHARS, MAX_TEXT_CHARS, MAX_VALUE_NODES, TOO_LARGE
 from claude_lint.extract import config_values, defaults, marked_copies, model_guards, return_options, value_files
 from claude_lint.facts import Dynamic, FileRead, Lit, Loc, Mapping, OneOf, Param, Ref, Seq, Text, Transform, Unknown
+from claude_lint import module_case
 from claude_lint.kinds import display
 from claude_lint.patterns import lazy
 
@@ -180,7 +181,7 @@ class ValueResolver:
             for candidate in (stem + ".py", os.path.join(stem, "__init__.py")):
                 if os.path.isfile(candidate) and self.inside(candidate):
                     return candidate
-        return None
+        return module_case.unique_file(bases, rest, self.inside, self.__dict__.setdefault("_listed", {}))
 
     def package_dir(self, package: str, from_path: str) -> Optional[str]:
         """The folder of a package named by `importlib.resources` or a Jinja PackageLoader."""

@@ -277,3 +277,13 @@ def spread_keys(ev: Evaluator, call: ast.Call, scope: Scope) -> set:
         elif isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and value.func.id == "dict":
             keys.update(kw.arg for kw in value.keywords if kw.arg is not None)
     return keys
+
+
+def imported_object(ev: Evaluator, receiver: ast.expr, scope: Scope) -> bool:
+    """Is the receiver a name bound only by `from package.module import name` (a client the
+    project's config module made), not a local, a parameter or an attribute of something else?"""
+    if not isinstance(receiver, ast.Name):
+        return False
+    owner = ev.find(receiver.id, scope)
+    target = owner.imports.get(receiver.id, "") if owner is not None else ""
+    return "." in target.strip(".") and not owner.assigns.get(receiver.id) and receiver.id not in owner.params

@@ -103,6 +103,10 @@ def names_imported(data: bytes, wanted: dict, index: tuple, words: Optional[tupl
     if words is None:
         words = imported_words(data) if data.find(b"import") >= 0 else (set(), {})
     among = set().union(*[by_word[word] for word in (*words[0], *words[1]) if word in by_word])
+    unmatched = [word for word in words[0] if word not in by_word and not word.islower()]
+    if unmatched:  # a module imported with other letter cases than its file (`import Helpers`: meets)
+        folded = _folded_index(by_word)
+        among.update(*[folded.get(word.lower(), ()) for word in unmatched])
     if data.find(b"class") >= 0:  # find, not bytes' `in`, which makes and drops a TypeError first
         among.update(raw for raw in by_word.get(DEFINED, ()) if data.find(raw) >= 0)
     if data.find(CHOSEN_AT_RUN_TIME) >= 0:  # a module picked by name: its wrappers are imported by no statement
@@ -269,6 +273,26 @@ class _Spans:
         return found
 
 
+_FOLDED: list = []  # [(the index last folded, its words lower-cased -> their names)]
+
+
+def _folded_index(by_word: Dict[bytes, Set[bytes]]) -> Dict[bytes, Set[bytes]]:
+    if _FOLDED and _FOLDED[0][0] is by_word:
+        return _FOLDED[0][1]
+    folded: Dict[bytes, Set[bytes]] = {}
+    for word, raws in by_word.items():
+        folded.setdefault(word.lower(), set()).update(raws)
+    _FOLDED[:] = [(by_word, folded)]
+    return folded
+
+
+def _meets(modules: frozenset, words: Set[bytes], folded: Set[bytes]) -> bool:
+    """Does the file import a module of the wrapper's path: spelled so, or with other letter
+    cases (`from Concurrency import ...` for concurrency.py, as link finds it: module_case)?
+    folded: the file's import words not all lower case, lower-cased (most files have none)."""
+    return not modules.isdisjoint(words) or bool(folded) and any(m.lower() in folded for m in modules)
+
+
 def _offsets(data: bytes, literal: bytes):
     at = data.find(literal)
     while at >= 0:
@@ -292,6 +316,7 @@ def names_in(data: bytes, wanted: dict, words: Optional[Tuple[Set[bytes], Dict[b
             return set()
         words = imported_words(data)
     modules_in, names_in_file = words
+    folded_in = {w.lower() for w in modules_in if not w.islower()}
     found = set()
     table = _encoded(wanted)
     by_raw, other_bytes = _by_raw(table)
@@ -325,10 +350,10 @@ def names_in(data: bytes, wanted: dict, words: Optional[Tuple[Set[bytes], Dict[b
             # used besides its imports, or imported under another name (`import X as Y`);
             # and imported from a module of its path (or a bare relative `from .. import`):
             # a wrapper class named `BaseModel` is not every pydantic model's
-            named = (RELATIVE in modules_in or not module_bytes.isdisjoint(modules_in)) and (
+            named = (RELATIVE in modules_in or _meets(module_bytes, modules_in, folded_in)) and (
                 sum(1 for _ in _words(data, raw)) > listed or _search_at(_pattern(rb"\b" + re.escape(raw) + rb"\s+as\s+\w"), data, raw))
         else:
-            named = not (module_bytes.isdisjoint(modules_in) and module_bytes.isdisjoint(names_in_file) and not _chosen_at_run_time(data, module_bytes)) and data.find(raw) >= 0 and (
+            named = not (not _meets(module_bytes, modules_in, folded_in) and module_bytes.isdisjoint(names_in_file) and not _chosen_at_run_time(data, module_bytes)) and data.find(raw) >= 0 and (
                 (_called_attribute(data, raw) or _handed_attribute(data, raw)) if not methods else any(True for _ in _words(data, raw))
             )
         if named and methods and "__call__" not in methods:

@@ -10,7 +10,7 @@ TYPE_CHECKING = False  # typing is for the annotations alone: its import was 7% 
 if TYPE_CHECKING:
     from typing import List, Optional, Tuple
 
-from claude_lint.extract import clients, config_values, graph_prompt, env_route, evidence, gateways, http, loops, marked_copies, menu_index, moves, newer_syntax, overrides, passed_models, prefilter, retries, sdk
+from claude_lint.extract import clients, config_values, graph_prompt, env_route, evidence, gateways, http, loops, marked_copies, menu_index, moves, named_lambdas, newer_syntax, overrides, passed_models, prefilter, retries, sdk
 from claude_lint.extract.positions import Positions
 from claude_lint.extract.python_calls import CALLABLE_WORDS, written_id, cache_control_outside, statement_ranges, MAX_ALIAS_BINDINGS, MAX_BATCH_ITEMS, _builds_text, _builds_body, free_limits, _body_of, _keywords, _decompose, _shapes_for, options_entries, _noqa_comments
 from claude_lint.extract.python_clients import ClientFinder
@@ -55,7 +55,7 @@ def parse(text: str, path: str) -> "ast.Module | FileError":
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # invalid escapes and the like: not ours to report
-            return compile(text, path, "exec", ast.PyCF_ONLY_AST, dont_inherit=True)
+            return named_lambdas.as_defs(compile(text, path, "exec", ast.PyCF_ONLY_AST, dont_inherit=True), text)
     except SyntaxError as err:
         row, col = err.lineno or 1, err.offset or 1
         message = f"SyntaxError: {err.msg or 'invalid syntax'}"

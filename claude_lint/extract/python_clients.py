@@ -296,7 +296,8 @@ class ClientFinder:
                     return None  # a caller hands it a client of another kind: its keywords prove nothing
         written = {k.arg for k in call.keywords if k.arg is not None} | clients.spread_keys(self.ev, call, scope)
         # (a chain found in no other library is proven by its keywords in any file: a client imported by name)
-        imported = {s.providers[0] for s in shapes if (s.untyped == "chain" and s.proof) or self._imports_sdk(s.providers[0])}
+        imported = {s.providers[0] for s in shapes if (s.untyped == "chain" and s.proof) or self._imports_sdk(s.providers[0])
+                    or s.proof_imported and not client_chain and clients.imported_object(self.ev, receiver, scope)}
         proven = {s.providers[0] for s in shapes if s.providers[0] in imported and any(all(k in written for k in group) for group in s.proof)}
         if len(imported) == 1 and proven and not self._made_as_other(receiver, client_chain, scope):
             return proven.pop()  # (a file with an Ollama client too: its `chat` may be that one's)

@@ -124,6 +124,8 @@ class MethodShape:
     # file that imports the provider's SDK (which the pre-filter asks of a chain with no `untyped`;
     # in any file for a "chain" shape).
     proof: Tuple[Tuple[str, ...], ...] = ()
+    # The proof counts also on an object imported by name from another module (`from config import client`).
+    proof_imported: bool = False
     http: bool = False  # a POST of an HTTP client: a request only when extract/http.py says so
     # For the pre-filter: groups of bytes, a file must hold all of one group for this shape
     # to be worth parsing (besides its chain); and keywords one of which the call must carry.
@@ -197,8 +199,9 @@ _PROMPT_CACHING_GONE = ("client.beta.prompt_caching was removed when prompt cach
                         "AttributeError before any request is sent")
 _UNCAPPED = dict(cap="maximum")
 _CHAT = dict(cap="maximum", alias_refused="max_tokens")
-# `responses.create` is also a Django related manager's: `model=` with `input=` is OpenAI's request.
-_RESPONSES = dict(cap="maximum", limit_keyword="max_output_tokens", proof=(("model", "input"),))
+# `responses.create` is also a Django related manager's: `model=` with `input=` is OpenAI's request
+# in a file importing openai, or on a client another module made (`from config import client`).
+_RESPONSES = dict(cap="maximum", limit_keyword="max_output_tokens", proof=(("model", "input"),), proof_imported=True)
 _ROUTER = dict(cap="maximum", limit_keyword="max_tokens", limit_holders=("model_list", "default_litellm_params"))
 _A = dict(untyped="keywords")  # `messages.*` is also Django's and many ORMs': keywords prove it
 _C = dict(untyped="chain")
