@@ -593,11 +593,12 @@ def bench_server(project: Path, cl: ClaudeLint, lsp_python: str, changes: int,
 
 
 def bench_realworld(root: Path, cl: ClaudeLint, ruff: str, runs: int, timeout: float,
-                    errors: list[str], notes: list[str]) -> dict[str, Series]:
+                    errors: list[str], notes: list[str]) -> tuple[dict[str, Series], dict]:
     """The corpus of real LLM applications (one folder per repository), linted whole by
     each tool as one project, cold; nothing is written into it (--no-cache). Each
     claude-lint run takes minutes there: `runs` is the row's own count (--realworld-runs).
-    Its peak memory is measured once more per tool and said in a note, with the corpus's size."""
+    Returns the series and what the table's rows say besides: each tool's peak memory
+    (measured once more per tool) and the corpus's size."""
     series = {"ruff": Series(), "cold": Series()}
     run_timed(ruff_cmd(ruff, "."), root, timeout)  # untimed: into the page cache
     for i in range(runs):
@@ -610,16 +611,78 @@ def bench_realworld(root: Path, cl: ClaudeLint, ruff: str, runs: int, timeout: f
             log(f"realworld {kind} run {i + 1}/{runs}: {sample.seconds:.1f} s wall, {sample.cpu:.1f} s CPU")
     log("realworld: " + ", ".join(f"{k} median {v.median * 1000:.0f} ms" for k, v in series.items()))
     peaks = {}
+    crashed = bool(series["cold"].failures or series["ruff"].failures)
     for kind, cmd in (("claude-lint", [cl.exe, "check", "--no-cache", "--exit-zero", "."]), ("ruff", ruff_cmd(ruff, "."))):
         mem = measure_memory(cmd, root, timeout)
         peaks[kind] = max(mem["ru_maxrss_mb"], mem["tree_peak_mb"] or 0.0)
         if mem["rc"] != 0:
             errors.append(f"realworld {kind} peak-memory run: exit {mem['rc']}")
+            crashed = True
     repositories, py_files = realworld_size(root)
     notes.append(f"real-world corpus as one project ({root}): {repositories} repositories, {py_files} .py files; "
-                 f"{runs} run(s) per tool; peak memory claude-lint {peaks['claude-lint']:.0f} MB, ruff {peaks['ruff']:.0f} MB "
-                 "(the larger of the largest process's RSS and the process tree's PSS)")
-    return series
+                 f"{runs} run(s) per tool; peak memory: the larger of the largest process's RSS and the process tree's PSS")
+    return series, {"peaks": peaks, "repositories": repositories, "py_files": py_files, "crashed": crashed}
+
+
+def realworld_rows(series: dict[str, Series], facts: dict) -> list[str]:
+    """The real-world corpus's rows of the results table: CPU and peak memory beside
+    ruff's, as ratios like the other rows; no target, so no verdict (and not counted).
+    CPU, not wall: one run of minutes on a shared machine stretches with everyone's load."""
+    cold, ruff = series["cold"], series["ruff"]
+    peaks = facts["peaks"]
+    shown = "FAIL (non-zero exit)" if facts["crashed"] else "(no target)"
+    what = f"real-world corpus as one project ({facts['repositories']} repositories, {facts['py_files']} .py files)"
+    return [
+        f"| {what}, cold, CPU | {fmt_s(cold.cpu_median)} | {fmt_s(ruff.cpu_median)} | "
+        f"{_ratio_text(cold.cpu_median, ruff.cpu_median)} | none | {shown} |",
+        f"| {what}, cold, wall | {fmt_s(cold.median)} | {fmt_s(ruff.median)} | "
+        f"{_ratio_text(cold.median, ruff.median)} | none | {shown} |",
+        f"| real-world corpus peak memory | {peaks['claude-lint']:.0f} MB | {peaks['ruff']:.0f} MB | "
+        f"{_ratio_text(peaks['claude-lint'], peaks['ruff'])} | none | {shown} |",
+    ]
+
+
+def measure_realworld(args, cl: ClaudeLint, ruff: str, series: dict, errors: list[str],
+                      notes: list[str]) -> tuple[Path, dict | None]:
+    """The real-world row when its corpus is there (series["realworld"]), else a note."""
+    realworld = args.realworld.expanduser()
+    if not realworld.is_dir():
+        notes.append(f"real-world corpus not measured: {realworld} is not a folder")
+        return realworld, None
+    series["realworld"], found = bench_realworld(realworld, cl, ruff, args.realworld_runs, args.timeout, errors, notes)
+    return realworld, found
+
+
+def realworld_only(args, cl: ClaudeLint, ruff: str) -> str:
+    """`--only realworld`: that row alone (the lead runs the whole bench; a helper measures
+    its own row), as the results table and the samples give it."""
+    series: dict[str, dict[str, Series]] = {}
+    notes: list[str] = []
+    errors: list[str] = []
+    machine = machine_info()
+    date = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    _, found = measure_realworld(args, cl, ruff, series, errors, notes)
+    end_load = machine_info()["load average at start"]
+    lines = [
+        "# claude-lint benchmark: the real-world row alone",
+        "",
+        f"- date: {date}",
+        f"- machine: {machine['nproc']} CPUs, {machine['CPU']}, load average at start {machine['load average at start']}, at the end {end_load}",
+        f"- claude-lint: {tool_version(cl.exe)} at `{cl.exe}`; ruff: {tool_version(ruff)}; repository HEAD: {git_head()}",
+        "",
+        "| measurement | claude-lint | ruff | ratio | target | result |",
+        "| --- | ---: | ---: | ---: | --- | --- |",
+    ]
+    if found:
+        lines += realworld_rows(series["realworld"], found)
+        for kind, s in series["realworld"].items():
+            tool = "ruff" if kind == "ruff" else f"claude-lint {kind}"
+            lines.append(f"\n- {tool}: wall " + " ".join(f"{x.seconds:.2f}" for x in s.samples)
+                         + " s; CPU " + " ".join(f"{x.cpu:.2f}" for x in s.samples) + " s")
+    notes += [f"non-zero exit: {e}" for e in dict.fromkeys(errors)]
+    if notes:
+        lines += ["", "## Notes", ""] + [f"- {n}" for n in notes]
+    return "\n".join(lines) + "\n"
 
 
 def realworld_size(root: Path) -> tuple[int, int]:
@@ -699,6 +762,8 @@ def render(ctx: dict) -> str:
         lines.append(f"| {label} | {' | '.join(cells)} | {target_text(limit, unit)} "
                      f"| {r['verdict']} |")
 
+    if ctx.get("realworld"):
+        lines += realworld_rows(ctx["series"]["realworld"], ctx["realworld"])
     passed = sum(1 for key, *_ in TARGETS if res[key]["verdict"] == "PASS")
     lines += ["", f"**{passed}/{len(TARGETS)} targets met.**", ""]
     lines += ["## Side by side (CPU ratios too)", "",
@@ -863,7 +928,18 @@ def main(argv: list[str] | None = None) -> int:
                         "(default 1,2,4; empty: not measured)")
     parser.add_argument("--growth-runs", type=int, default=1,
                         help="cold runs per size of the growth case (default 1)")
+    parser.add_argument("--only", choices=("realworld",),
+                        help="measure this row alone and print it (written only to an --output given); "
+                        "no corpora needed")
     args = parser.parse_args(argv)
+    if args.only:
+        cl = ClaudeLint(find_claude_lint(args.claude_lint))
+        ruff = os.path.abspath(shutil.which(args.ruff) or args.ruff) if args.ruff else ensure_ruff()
+        report = realworld_only(args, cl, ruff)
+        if args.output != DEFAULT_OUTPUT:
+            args.output.write_text(report, encoding="utf-8")
+        print(report)
+        return 0
     if args.runs < 1 or args.single_runs < 1 or args.realworld_runs < 1:
         parser.error("--runs, --single-runs and --realworld-runs must be at least 1")
 
@@ -915,11 +991,7 @@ def main(argv: list[str] | None = None) -> int:
             "first lint, cache warm": Series([Sample(server["first_warm"], 0)]),
             "per edit": Series([Sample(t, 0) for t in server["edits"]]),
         }
-    realworld = args.realworld.expanduser()
-    if realworld.is_dir():
-        series["realworld"] = bench_realworld(realworld, cl, ruff, args.realworld_runs, args.timeout, errors, notes)
-    else:
-        notes.append(f"real-world corpus not measured: {realworld} is not a folder")
+    realworld, realworld_facts = measure_realworld(args, cl, ruff, series, errors, notes)
 
     copies = sorted({int(c) for c in args.copies.split(",") if c.strip()})
     growth = bench_growth(roots["heavy"], corpora, cl, copies, max(1, args.growth_runs), args.timeout, errors) if copies else {}
@@ -943,6 +1015,7 @@ def main(argv: list[str] | None = None) -> int:
         "git_head": git_head(), "runs": args.runs, "single_runs": args.single_runs,
         "manifest": manifest, "ruff_counts": ruff_counts, "series": series,
         "rss": rss, "results": evaluate(series, rss, ruff_rss, growth), "notes": notes, "growth": growth,
+        "realworld": realworld_facts,
     }
     report = render(ctx)
     args.output.write_text(report, encoding="utf-8")
