@@ -408,10 +408,10 @@ class Invocation:
     # argument ("0", "1", or a keyword) -> its code, for an argument only known at run time
     # (`step + 1`, `datetime.now()`): what the text it is bound into says it is
     sources: Tuple[Tuple[str, str], ...] = ()
-    # argument ("0", "1", or a keyword) -> (local, gateway) of the SDK client passed there, when
-    # its construction is seen: what a wrapper's request on that parameter is sent to
+    # argument ("0", "1", or a keyword) -> (local, gateway) of the SDK client passed there, when its construction is seen: what a wrapper's request on that parameter is sent to
     clients: Tuple[Tuple[str, bool, Optional[str]], ...] = ()
     invoked: bool = False  # invokes the chat model a factory call made (`make_llm().invoke(x)`): reaches a `made` wrapper only
+    graph_prompt: Optional[Tuple[object, History]] = None  # the invoke is a LangGraph node's request: as CallSite's
 
 
 @frozen

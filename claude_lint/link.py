@@ -268,7 +268,7 @@ class Project(NameResolver, ValueResolver, OverrideResolver):
                     awaited_in_loop=inv.awaited_in_loop and req.loop is None and _makes_it(inv, req),
                     output_limit_nearby=inv.output_limit_nearby or req.output_limit_nearby,
                     via=req.via or req.loc,
-                    through=route,
+                    through=route, graph_prompt=inv.graph_prompt or req.graph_prompt,  # (CL006's reading of a graph node)
                     fixed=fixed and req.fixed,
                     reached=0,
                 )

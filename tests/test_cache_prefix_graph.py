@@ -69,3 +69,34 @@ def test_the_checkpointer_of_another_graph_of_the_file_is_not_this_ones(tmp_path
     source = MODULE_NODE.format(fmt="%H:%M", sent="[SystemMessage(content=note), *state.messages]")
     other = source.replace("app = builder.compile(checkpointer=MemorySaver())", "app = builder.compile()\nkept = StateGraph(dict).compile(checkpointer=MemorySaver())")
     assert not _found(tmp_path, other)
+
+
+def _template_found(tmp_path, **parts):
+    write_project(tmp_path, suite=False, example=shapes.template(**parts))
+    return lint_tree(tmp_path, suite=False, select=("CL006",)).diagnostics
+
+
+def test_the_react_agent_template_names_the_clock_a_template_it_cannot_read_is_filled_with(tmp_path):
+    # the model made by another module's helper, the system message a plain dict, the prompt a setting
+    found = _template_found(tmp_path)
+    assert len(found) == 1, found
+    assert (found[0].loc.path.endswith("graph.py"), found[0].loc.row) == (True, 11)
+    assert "`datetime.now(tz=UTC).isoformat()`, the clock to the microsecond, sits in the system prompt ahead of `state.messages`" in found[0].message
+
+
+def test_the_template_stays_silent_where_its_evidence_is_missing(tmp_path):
+    # a readable template with no field for the clock; the clock to the hour; an older OpenAI route through a gateway
+    assert not _template_found(tmp_path / "a", template="'Answer briefly.'")
+    assert not _template_found(tmp_path / "b", stamp="datetime.now(tz=UTC).strftime('%Y-%m-%d %H:00')")
+    assert not _template_found(tmp_path / "c", model="ChatOpenAI(model='gpt-4o-mini', base_url='https://openrouter.ai/api/v1')")
+    # the state rebuilt per run: the node's list is not the graph's conversation
+    assert not _template_found(tmp_path / "d", sent="[{'role': 'system', 'content': system_message}, *state.documents]")
+
+
+def test_a_readable_template_keeps_only_the_fields_it_names():
+    from claude_lint.checks.cache_prefix_history import _filled
+    from claude_lint.facts import Dynamic, Text, Transform
+    now, user = Dynamic("datetime.now()", None), Dynamic("user.name", None)
+    fields = (("now", now), ("user", user))
+    assert _filled(Transform("format", Text(("Time: {now}",), None), None, fields)) == (now,)
+    assert _filled(Transform("format", object(), None, fields)) == (now, user)

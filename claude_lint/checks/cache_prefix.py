@@ -119,10 +119,10 @@ class CachePrefixDynamic(Rule):
     provider that caches by itself, or a Claude breakpoint that moves with the
     conversation (top-level `cache_control`, or one the code writes into the list). So does a
     LangGraph node's system message ahead of its state's `messages` (`[SystemMessage(content=f"...{now}")] + state["messages"]`)
-    on an OpenAI model, where the graph is compiled with a checkpointer or comes back after its tools. A
+    on an OpenAI model (also one another module's helper makes, and a prompt the linter cannot read filled by `.format(system_time=now)`:
+    LangGraph's react-agent template), where the graph is compiled with a checkpointer or comes back after its tools. A
     clock to the hour or coarser, a Claude request with no breakpoint, a value after the history
-    and messages rebuilt for each request stay silent; the history's size is not known statically, so the money is
-    per 1,000 tokens of it.
+    and messages rebuilt for each request stay silent; the history's size is not known statically, so the money is per 1,000 tokens of it.
 
     ## Example
     ```python

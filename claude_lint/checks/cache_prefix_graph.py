@@ -73,3 +73,42 @@ FIRES = [*FIRES, Invalid(CHAT.format(stamp="{datetime.now():%H:%M:%S}", sent="[S
 SILENT = [*SILENT, CHAT.format(stamp="{datetime.now():%A %d %B}", sent="[SystemMessage(content=guide)] + st.session_state.turns"),
           # this turn's question alone behind the clock: nothing resent
           CHAT.format(stamp="{datetime.now():%H:%M:%S}", sent="[SystemMessage(content=guide), HumanMessage(content=question)]")]
+
+# LangGraph's react-agent template, in its own words: the model made by a helper of another
+# module (`load_chat_model(...)`, here one that builds it), the system prompt a template of
+# the graph's configuration (unreadable here) filled with the clock, sent as a plain dict
+# ahead of the state's messages; the graph comes back to the node after each round of tools.
+TEMPLATE_MODELS = "from langchain_openai import ChatOpenAI\nfrom langchain_anthropic import ChatAnthropic\n\n\ndef chat_model():\n    return {model}\n"
+TEMPLATE_GRAPH = ("from datetime import UTC, datetime\nfrom langgraph.graph import StateGraph\nfrom langgraph.prebuilt import ToolNode\n"
+                  "from agent.models import chat_model\nfrom agent.state import State\nfrom agent.tools import TOOLS\n\n\n"
+                  "async def call_model(state: State, runtime):\n    model = chat_model().bind_tools(TOOLS)\n"
+                  "    system_message = {template}.format(system_time={stamp})\n"
+                  "    reply = await model.ainvoke({sent})\n    return {{'messages': [reply]}}\n\n\n"
+                  "builder = StateGraph(State)\nbuilder.add_node(call_model)\nbuilder.add_node('tools', ToolNode(TOOLS))\n"
+                  "builder.add_edge('__start__', 'call_model')\n{edges}\ngraph = builder.compile(name='agent')\n")
+_TEMPLATE_SENT = "[{'role': 'system', 'content': system_message}, *state.messages]"
+
+
+def template(model=_OPENAI, template="runtime.context.system_prompt", stamp="datetime.now(tz=UTC).isoformat()", sent=_TEMPLATE_SENT,
+             edges="builder.add_edge('tools', 'call_model')") -> dict:
+    return {"agent/__init__.py": "", "agent/tools.py": "TOOLS = []\n", "agent/state.py": "class State:\n    messages: list\n",
+            "agent/models.py": TEMPLATE_MODELS.format(model=model),
+            "agent/graph.py": TEMPLATE_GRAPH.format(template=template, stamp=stamp, sent=sent, edges=edges)}
+
+
+FIRES = [*FIRES, Invalid(template(), path="agent/graph.py", row=11,
+                         message="`datetime.now(tz=UTC).isoformat()`, the clock to the microsecond, sits in the system prompt ahead of "
+                         "`state.messages`, which grows with each answer and tool result the graph adds to its state (resent by the "
+                         "graph's edge back from its tools at line 20)")]
+SILENT = [*SILENT,
+          # a date changes once a day
+          template(stamp="datetime.now(tz=UTC).date().isoformat()"),
+          # the clock after the conversation
+          template(sent="[*state.messages, {'role': 'system', 'content': system_message}]"),
+          # a template read here that has no field for it: the clock is passed and dropped
+          template(template="'You answer questions with the tools you have.'"),
+          # a Claude model with no breakpoint caches nothing; a local server is never billed
+          template(model="ChatAnthropic(model='claude-sonnet-4-6')"),
+          template(model="ChatOpenAI(model='gpt-4o-mini', base_url='http://localhost:11434/v1')"),
+          # one request per run and no checkpointer: the state is new for each run
+          template(edges="builder.add_edge('call_model', '__end__')")]

@@ -17,7 +17,7 @@ from claude_lint.checks.cache_marks import automatic, claude_caching
 from claude_lint.cost import lost_reads_usd
 from claude_lint.diagnostics import Diagnostic
 from claude_lint.extract.sdk import provider_facts
-from claude_lint.facts import Dynamic, Mapping, OneOf, Seq, Text
+from claude_lint.facts import Dynamic, Mapping, OneOf, Seq, Text, Transform
 from claude_lint.link import Call
 from claude_lint.patterns import lazy
 from claude_lint.prompt_text import MAX_OPTIONS_DEPTH, SYSTEM_ROLES
@@ -121,7 +121,18 @@ def _texts(content: object, depth: int) -> List[Text]:
         return [t for option in content.options for t in _texts(option, depth + 1)]
     if isinstance(content, Seq):  # content parts: [{"type": "text", "text": ...}]
         return [t for block in content.items for t in _texts(block.get("text") if isinstance(block, Mapping) else block, depth + 1)]
+    if isinstance(content, Transform) and content.op == "format":
+        return [Text(filled, content.loc)] if (filled := _filled(content)) else []
     return []
+
+
+def _filled(template: Transform) -> Tuple[Dynamic, ...]:
+    """What `.format(...)` writes into a template the linter cannot read (a setting, the
+    graph's configuration: `runtime.context.system_prompt.format(system_time=now)`): each
+    keyword's value lands somewhere in the message, all of which is ahead of the conversation.
+    A template it reads keeps only the fields it names."""
+    literal = "".join(p for p in template.inner.parts if isinstance(p, str)) if isinstance(template.inner, Text) else None
+    return tuple(v for name, v in template.fields if isinstance(v, Dynamic) and (literal is None or "{" + name in literal))
 
 
 def or_ahead_of_history(judges):

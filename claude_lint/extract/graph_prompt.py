@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from typing import List, Optional, Set, Tuple
 
 from claude_lint.extract.chains import called_name
+from claude_lint.extract.history_models import ModelHistory
 from claude_lint.facts import CallSite, History, Seq
 
 # How a chat model is asked: the one argument is the whole list of messages.
@@ -54,6 +55,25 @@ def attach(ex, record, site: CallSite) -> CallSite:
             messages = Seq(tuple(ex._message(el, scope) for el in head), ex.ev.loc(head[0]))
             return replace(site, graph_prompt=(messages, history))
     return site
+
+
+def invoked(ex, record) -> Optional[Tuple[Seq, History]]:
+    """What a graph node sends a chat model another module's factory made (`model =
+    load_chat_model(name).bind_tools(TOOLS)` then `model.ainvoke([{"role": "system", ...},
+    *state.messages])`, LangGraph's react-agent template): the head it writes ahead of the
+    state's conversation and that conversation, where the node's graph keeps it growing."""
+    if "add_node" not in ex.text or len(record.node.args) != 1:
+        return None
+    sent = _head_and_rest(record.node.args[0], record.scope)
+    if sent is None:
+        return None
+    head, lists = sent
+    growth = _growth(ex, ex.c.calls[:_MAX_CALLS], _node_functions(ex.c.calls[:_MAX_CALLS]))
+    history = next((h for h in (_graph_history(ex, record.scope, rest, growth) for rest in lists) if h is not None), None)
+    if history is None:
+        return None
+    # (the wrapper finder reads it, not the file's extraction: the message reading is borrowed, it needs `ev` alone)
+    return Seq(tuple(ModelHistory._message(ex, el, record.scope) for el in head), ex.ev.loc(head[0])), history
 
 
 def _graph_history(ex, scope, rest: ast.expr, growth: dict) -> Optional[History]:

@@ -16,6 +16,7 @@ TYPE_CHECKING = False  # typing is for the annotations alone
 if TYPE_CHECKING:
     from typing import Dict, List, Optional, Set, Tuple
 
+from claude_lint.extract import graph_prompt
 from claude_lint.extract.scopes import CallRecord, Scope
 from claude_lint.extract.wrapper_shapes import AGENT_INVOKES, MODEL_INVOKES, MODEL_THROUGH, agent_model
 from claude_lint.facts import CallSite, Callee, Invocation, Wrapper
@@ -119,4 +120,5 @@ class MadeModelFinder:
                 star = True
                 break
             args.append(self.ev.value(a, scope))
-        return replace(inv, args=tuple(args), kwargs=self.ev.kwargs(call, scope, 0, loc), star=star, histories=(), sources=(), built=None, clients=(), invoked=True)
+        return replace(inv, args=tuple(args), kwargs=self.ev.kwargs(call, scope, 0, loc), star=star, histories=(), sources=(), built=None, clients=(), invoked=True,
+                       graph_prompt=graph_prompt.invoked(self, record))  # CL006's reading of a graph node
