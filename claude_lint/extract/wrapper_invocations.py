@@ -392,6 +392,8 @@ class InvocationFinder:
         """Does a call in function d hand d's parameters (or its object, or its closure) on?"""
         if target is not None and target.startswith(d.name + "."):
             return True  # a closure of d: it reads d's parameters
+        if not d.params:
+            return True  # nothing of the caller's to pass: each call of d makes the requests (as a request of its own, `wrappers`)
         func = record.node.args[reference[0]] if reference is not None and 0 <= reference[0] < len(record.node.args) else record.node.func
         if d.self_name is not None and isinstance(func, ast.Name):
             # `for n, stage in [(1, self.a), (2, self.b)]: stage()`: a method of the object itself
