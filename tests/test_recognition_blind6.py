@@ -98,3 +98,52 @@ def test_a_function_without_parameters_that_only_names_a_wrapper_is_no_request(c
     """`pick()` hands the wrapper back uncalled: calling `pick` makes no request."""
     found = _routes(cli, tmp_path, {"tools.py": NOT_CALLING})
     assert found == {("tools.py", line_of(NOT_CALLING, "generate_content")): ("generate_content", None)}
+
+
+# --- a wrapper handed by its module's name to a helper that runs it ---------------------------
+
+EXTRACTORS = (
+    "import asyncio\nfrom openai import AsyncOpenAI\n\nclient = AsyncOpenAI()\n\n\n"
+    "async def tags(prompt, text, model='gpt-4o-mini'):\n"
+    "    reply = await client.chat.completions.create(model=model, messages=[{'role': 'user', 'content': prompt + text}])\n"
+    "    return reply.choices[0].message.content\n\n\n"
+    "async def tags_strict(prompt, text):\n"
+    "    reply = await client.chat.completions.create(model='gpt-4o', messages=[{'role': 'user', 'content': prompt + text}])\n"
+    "    return reply.choices[0].message.content\n\n\n"
+    "async def for_each_prompt(step, prompts, *rest):\n"
+    "    return await asyncio.gather(*[step(p, *rest) for p in prompts])\n"
+)
+PIPELINE = (
+    "import extractors\n\n\n"
+    "async def label(text, strict):\n"
+    "    if strict:\n        step = extractors.tags_strict\n        rest = [text]\n"
+    "    else:\n        step = extractors.tags\n        rest = [text, 'gpt-4o-mini']\n"
+    "    return await extractors.for_each_prompt(step, ['short', 'long'], *rest)\n\n\n"
+    "async def label_once(text):\n    step = extractors.tags\n    return await extractors.for_each_prompt(step, ['short'], text)\n"
+)
+
+
+def test_a_local_name_bound_to_a_modules_wrapper_and_handed_to_a_helper_is_run(cli, tmp_path):
+    """`step = extractors.tags` (or another of its wrappers in another branch) handed to a
+    helper runs as `tags` handed by its bare name does."""
+    found = _routes(cli, tmp_path, {"extractors.py": EXTRACTORS, "pipeline.py": PIPELINE})
+    loose, strict = line_of(EXTRACTORS, "reply = await client"), line_of(EXTRACTORS, "model='gpt-4o', messages")
+    assert found[("pipeline.py", line_of(PIPELINE, "for_each_prompt(step"))][1] in (loose, strict)
+    assert found[("pipeline.py", line_of(PIPELINE, "for_each_prompt(step, ['short']"))] == ("chat.completions.create", loose)
+    assert len(found) == 4
+
+
+KEPT_FOR_LATER = (
+    "import extractors\nfrom django.urls import path\nfrom ui import Button, on\n\n"
+    "urlpatterns = [path('tags/', extractors.tags)]\n\n\n"
+    "def build(panel):\n    Button('Tag', extractors.tags)\n    panel.click(extractors.tags_strict, inputs=[])\n"
+    "    step = panel.pick\n    on('click', step)\n"
+)
+
+
+def test_a_wrapper_registered_by_its_module_name_or_an_objects_method_is_kept_not_run(cli, tmp_path):
+    """`path('tags/', extractors.tags)`, a button's `click(extractors.tags_strict)`: registered to
+    be called later (the handler's own calls are the sites); a name bound to an object's method
+    is no wrapper of the project."""
+    found = _routes(cli, tmp_path, {"extractors.py": EXTRACTORS, "screen.py": KEPT_FOR_LATER})
+    assert {f for f, _ in found} == {"extractors.py"}
