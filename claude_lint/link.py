@@ -103,6 +103,7 @@ class Project(NameResolver, ValueResolver, OverrideResolver):
         self._tables: Dict[str, Dict[str, WrapperTable]] = {}  # realpath -> wrapper tables by phase ("facts", "callers")
         self._indexes: Dict[str, "_Index"] = {}
         self._imports: Dict[str, Optional["_ModuleImports"]] = {}  # realpath -> its module-level imports
+        self._stars: Dict[str, Tuple[str, ...]] = {}  # realpath -> the modules it star-imports (link_stars)
         self._covered, self._covered_real = set(), None  # type: Tuple[set, Optional[set]]
         self.internal_errors: List[str] = []  # a bug of ours met on one wrapper call: reported, the other calls kept
         self._inside: Dict[str, bool] = {}
@@ -116,8 +117,7 @@ class Project(NameResolver, ValueResolver, OverrideResolver):
         self._local_only: set = set()  # requests in wrappers every seen call of which goes to a local server
         self.passed_histories: Dict[Loc, History] = {}  # a request named only in `also`: a growing list a call hands it
         self._other_requests: Dict[Tuple[Loc, Optional[Loc]], Dict[Optional[Loc], CallSite]] = {}  # (call, its request) -> the others, billed
-        self._retrying = False
-        self._reals: Dict[str, str] = {}  # path -> os.path.realpath(path), once per run
+        self._retrying, self._reals = False, {}  # type: Tuple[bool, Dict[str, str]]  # path -> os.path.realpath(path), once per run
 
     def _real(self, path: str) -> str:
         """os.path.realpath, once per path and run (it lstats every component; the same files come back for every call)."""

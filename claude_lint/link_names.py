@@ -11,6 +11,7 @@ if TYPE_CHECKING:
 from claude_lint.extract.wrapper_receivers import HANDED
 from claude_lint.extract.wrapper_shapes import ANY_MODULE, MAX_DEPTH, protocol_methods
 from claude_lint.facts import Callee, Invocation, Loc, Wrapper, WrapperTable
+from claude_lint.link_stars import star_targets
 from claude_lint.link_values import MAX_PROMPT_BYTES
 
 MAX_WRAPPER_DEPTH = MAX_DEPTH  # wrappers calling wrappers, followed from one call (as the finder's rounds)
@@ -124,11 +125,14 @@ class NameResolver:
             return self._method(path, first, names[2], bool(bound), False, depth)
         else:
             return []
-        target = self._imported(path, first)
-        if target is not None and "." in target.strip("."):  # re-exported: `from .llm import ask` in a package
-            dotted = ".".join([target] + names[1:-1]) if len(names) > 1 else target
-            method = names[-1] if len(names) > 1 else ""
-            return self._resolve(Callee(dotted, False, method, bool(bound) if method else True), path, depth + 1)
+        named = self._imported(path, first)
+        for target in [named] if named is not None else star_targets(self._stars, path, first, self.inside):  # `from .speak import *` too
+            if "." in target.strip("."):  # re-exported: `from .llm import ask` in a package
+                dotted = ".".join([target] + names[1:-1]) if len(names) > 1 else target
+                method = names[-1] if len(names) > 1 else ""
+                found = self._resolve(Callee(dotted, False, method, bool(bound) if method else True), path, depth + 1)
+                if found or named is not None:
+                    return found
         if len(names) == 2 and (path, first) in self._subclass_index():
             # a class of a file without a table (an abstract base): its subclasses may override
             return self._method(path, first, names[1], bool(bound), False, depth)

@@ -13,7 +13,7 @@ from claude_lint.extract.loop_items import LoopCallees
 from claude_lint.extract.wrapper_receivers import HANDED, UNTYPED, ReceiverCallees
 from claude_lint.extract.python_calls import _is_property
 from claude_lint.extract.scopes import Scope
-from claude_lint.extract.wrapper_shapes import ANY_MODULE, MAX_CLASSES, last
+from claude_lint.extract.wrapper_shapes import ANY_MODULE, MAX_CLASSES, functions_bound, last
 from claude_lint.facts import Callee
 
 
@@ -40,8 +40,8 @@ class CalleeFinder(LoopCallees, ReceiverCallees):
                 where = self.ev.loc(chosen.node) if chosen is not None and len(self.defs_by_name.get(qual, ())) > 1 else None
                 return (Callee(qual, True, where=where),)
             bound = owner.assigns.get(func.id, [])
-            if len(bound) == 1 and isinstance(bound[0], ast.Name):  # `fn = ask`
-                return self.callees(bound[0], owner, called, depth + 1)
+            if len(bound) == 1 and isinstance(bound[0], ast.Name) or not called and functions_bound(bound, None):  # `fn = ask`; handed on, `step = tools.a` (or `.b`)
+                return tuple(k for b in bound for k in self.callees(b, owner, called, depth + 1))[:MAX_CLASSES]
             if len(bound) == 1 and isinstance(bound[0], ast.Subscript) and isinstance(bound[0].value, ast.Name):
                 # `fn = PROVIDERS[name]` over a dict of functions: any of them
                 table_owner = self.ev.find(bound[0].value.id, owner)

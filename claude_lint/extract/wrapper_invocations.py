@@ -16,7 +16,7 @@ from claude_lint.extract.history_stores import reads_store
 from claude_lint.extract.python_calls import free_limits
 from claude_lint.extract.scopes import Binding, CallRecord, Scope, keyword
 from claude_lint.extract.wrapper_receivers import HANDED
-from claude_lint.extract.wrapper_shapes import MAX_CLASSES, MAX_VALUE_NODES, BINDS_FIRST_ARGS, RUNS_WITH_ARGS, RUNS_LATER, RUNS_PER_ITEM, APPLY, TASK_CALLS, TASK_MAPS, params_in, none_default, assigns_name
+from claude_lint.extract.wrapper_shapes import MAX_CLASSES, MAX_VALUE_NODES, BINDS_FIRST_ARGS, RUNS_WITH_ARGS, RUNS_LATER, RUNS_PER_ITEM, APPLY, TASK_CALLS, TASK_MAPS, params_in, none_default, assigns_name, functions_bound
 from claude_lint.extract.value_text import ITEMS_OP
 from claude_lint.facts import Callee, History, Invocation, Mapping, Param, Seq, Transform, Unknown
 
@@ -89,8 +89,8 @@ class InvocationFinder:
         bound = owner.assigns.get(func.id, []) if owner is not None else []
         if called and "__call__" in wanted and bound and all(isinstance(b, ast.Call) for b in bound[:MAX_CLASSES]):
             return True  # an object called, made again (`abot = Agent(...)` in two notebook cells)
-        if len(bound) != 1:
-            return False
+        if len(bound) != 1 or not called and functions_bound(bound, wanted):
+            return not called and functions_bound(bound, wanted)  # `step = tools.a`, or `tools.b` in another branch
         if isinstance(bound[0], Binding):  # a loop's name over a collection of functions, one of them a wrapper
             return any(called_name(v) in wanted for v, _ in self.looped_functions(bound, owner))
         return isinstance(bound[0], (ast.Name, ast.Subscript))
@@ -392,6 +392,8 @@ class InvocationFinder:
         """Does a call in function d hand d's parameters (or its object, or its closure) on?"""
         if target is not None and target.startswith(d.name + "."):
             return True  # a closure of d: it reads d's parameters
+        if not d.params:
+            return True  # nothing of the caller's to pass: each call of d makes the requests (as a request of its own, `wrappers`)
         func = record.node.args[reference[0]] if reference is not None and 0 <= reference[0] < len(record.node.args) else record.node.func
         if d.self_name is not None and isinstance(func, ast.Name):
             # `for n, stage in [(1, self.a), (2, self.b)]: stage()`: a method of the object itself

@@ -204,3 +204,9 @@ def submitted(record):
     call = ast.copy_location(ast.Call(func=ast.Name(id="submit", ctx=ast.Load()), args=[target, *items], keywords=[]), node)
     return type(record)(call, record.scope, record.loops)
 
+
+def functions_bound(bound: list, wanted) -> bool:
+    """A local name bound to functions by their names, one a wrapper: `step = tools.plain`, or
+    `tools.assisted` in another branch (handed on, it runs whichever the branch picked). wanted:
+    None, any functions."""
+    return 0 < len(bound) <= MAX_CLASSES and all(isinstance(b, (ast.Name, ast.Attribute)) for b in bound) and (wanted is None or any(called_name(b) in wanted for b in bound))
