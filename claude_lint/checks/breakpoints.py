@@ -149,9 +149,9 @@ class CacheBreakpointIneffective(Rule):
     summary = "cache breakpoint that caches nothing, or one too many"
     options = {"unknown-model-minimum": 1024}
     preview = True
-    preview_reason = ("Measured on real code (eval/realworld, the 184 labelled repositories, main and held out, and the "
-                      "239 precision samples; 2026-12-03): 49 findings judged, 46 right (three debatable: unit tests through a patched SDK), "
-                      "but recall 0.45 (10 of 22 fire labels): it misses more than half of the cases.")
+    preview_reason = ("Measured on real code (eval/realworld, the 199 labelled repositories, main and held out, and the "
+                      "295 precision samples; 2026-12-03): 50 findings judged, 47 right (three debatable: unit tests through a patched SDK), "
+                      "but recall 0.59 (10 of 17 fire labels): it misses close to half of the cases.")
 
     @staticmethod
     def examples():

@@ -161,8 +161,8 @@ class PromptPrefixUncached(Rule):
     summary = "long fixed user-turn prefix or tool definitions sent without prompt caching"
     options = {"unknown-model-minimum": 4096}
     preview = True
-    preview_reason = ("Measured on real code (eval/realworld, the 172 labelled repositories, main and held out, and the "
-                      "186 precision samples; 2026-12-03): 16 findings, all right, but recall 0.48 (10 of 21 fire "
+    preview_reason = ("Measured on real code (eval/realworld, the 199 labelled repositories, main and held out, and the "
+                      "295 precision samples; 2026-12-03): 16 findings, all right, but recall 0.48 (10 of 21 fire "
                       "labels): it misses more than half of the cases.")
 
     @staticmethod
