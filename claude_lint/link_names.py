@@ -126,16 +126,38 @@ class NameResolver:
         else:
             return []
         named = self._imported(path, first)
-        for target in [named] if named is not None else star_targets(self._stars, path, first, self.inside):  # `from .speak import *` too
-            if "." in target.strip("."):  # re-exported: `from .llm import ask` in a package
-                dotted = ".".join([target] + names[1:-1]) if len(names) > 1 else target
-                method = names[-1] if len(names) > 1 else ""
-                found = self._resolve(Callee(dotted, False, method, bool(bound) if method else True), path, depth + 1)
-                if found or named is not None:
-                    return found
+        if named is not None and "." in named.strip("."):  # re-exported: `from .llm import ask` in a package
+            return self._reexported(named, path, names, bound, depth)
+        found = self._starred(path, names, bound, depth) if named is None else []
+        if found:
+            return found
         if len(names) == 2 and (path, first) in self._subclass_index():
             # a class of a file without a table (an abstract base): its subclasses may override
             return self._method(path, first, names[1], bool(bound), False, depth)
+        return []
+
+    def _reexported(self, target: str, path: str, names: List[str], bound: Optional[bool], depth: int) -> List[Tuple[str, Wrapper, bool]]:
+        dotted = ".".join([target] + names[1:-1]) if len(names) > 1 else target
+        method = names[-1] if len(names) > 1 else ""
+        return self._resolve(Callee(dotted, False, method, bool(bound) if method else True), path, depth + 1)
+
+    def _starred(self, path: str, names: List[str], bound: Optional[bool], depth: int) -> List[Tuple[str, Wrapper, bool]]:
+        """The name in the modules this one star-imports (`from .speak import *`). Each
+        (module, name) is looked up again only from nearer the call than before (its answer
+        from deeper down may have been cut by the depth bound): modules that star-import one
+        another (a cycle, or eight that each import the rest) would otherwise be walked along
+        every path, 8**7 of them."""
+        done = self.__dict__.setdefault("_star_lookups", {})  # link.Project's __init__ is full
+        key = (path, tuple(names), bound)
+        if key in done and done[key][0] <= depth:
+            return done[key][1]
+        done[key] = (depth, [])  # a cycle back to this lookup finds nothing
+        for target in star_targets(self._stars, path, names[0], self.inside):
+            if "." in target.strip("."):
+                found = self._reexported(target, path, names, bound, depth)
+                if found:
+                    done[key] = (depth, found)
+                    return found
         return []
 
     def _made_by_method(self, path: str, index: "_Index", first: str, method: str) -> Tuple[Callee, ...]:
