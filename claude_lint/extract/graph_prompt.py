@@ -36,7 +36,7 @@ def attach(ex, record, site: CallSite) -> CallSite:
     holders, attrs = _model_holders(ex, record)
     if not holders and not attrs:
         return site
-    growth = _growth(ex, calls, _node_functions(calls)) if "add_node" in ex.text else {}
+    growth = _file_growth(ex) if "add_node" in ex.text else {}
     for other in calls:
         func = other.node.func
         if not (isinstance(func, ast.Attribute) and func.attr in _INVOKES and len(other.node.args) == 1):
@@ -68,12 +68,22 @@ def invoked(ex, record) -> Optional[Tuple[Seq, History]]:
     if sent is None:
         return None
     head, lists = sent
-    growth = _growth(ex, ex.c.calls[:_MAX_CALLS], _node_functions(ex.c.calls[:_MAX_CALLS]))
+    growth = _file_growth(ex)
     history = next((h for h in (_graph_history(ex, record.scope, rest, growth) for rest in lists) if h is not None), None)
     if history is None:
         return None
     # (the wrapper finder reads it, not the file's extraction: the message reading is borrowed, it needs `ev` alone)
     return Seq(tuple(ModelHistory._message(ex, el, record.scope) for el in head), ex.ev.loc(head[0])), history
+
+
+def _file_growth(ex) -> dict:
+    """`_growth` of the file's graphs, read once a file: every chat model constructed, and
+    every invoke of another module's, asks the same question of the same calls."""
+    kept = getattr(ex, "_graph_growth", None)
+    if kept is None or kept[0] is not ex.c:
+        calls = ex.c.calls[:_MAX_CALLS]
+        kept = ex._graph_growth = (ex.c, _growth(ex, calls, _node_functions(calls)))
+    return kept[1]
 
 
 def _graph_history(ex, scope, rest: ast.expr, growth: dict) -> Optional[History]:
