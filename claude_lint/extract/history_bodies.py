@@ -23,7 +23,7 @@ def body_messages(call: ast.Call, scope: Scope, ev, functions: dict, through: Li
     """The expression a request's JSON body sends as its "messages", in `scope`; None when
     the body is not written here whole (a dict of another scope, an unknown helper).
     `through` gets the calls that build the body: handing them the list is the request's own."""
-    expr = keyword(call, "body") or _spread_body(call, scope, ev)
+    expr = keyword(call, "body") or spread_item(call, scope, ev, "body", here_only=True)
     for _ in range(_MAX_HOPS):
         if isinstance(expr, ast.Call):
             through.append(expr)
@@ -41,27 +41,28 @@ def body_messages(call: ast.Call, scope: Scope, ev, functions: dict, through: Li
                 return None
             expr = bound[0]
         else:
-            return _messages_value(expr)
+            return dict_item(expr, "messages")
     return None
 
 
-def _spread_body(call: ast.Call, scope: Scope, ev) -> Optional[ast.expr]:
-    """`invoke_model(**kwargs)` where `kwargs` is one dict literal of this scope: its "body"."""
+def spread_item(call: ast.Call, scope: Scope, ev, key: str, here_only: bool) -> Optional[ast.expr]:
+    """`create(**args)` where `args` is one dict literal (of this scope, with here_only; of
+    any scope the name is found in, else): its value at `key`."""
     for k in call.keywords:
         if k.arg is None and isinstance(k.value, ast.Name):
             owner = ev.find(k.value.id, scope)
-            bound = owner.assigns.get(k.value.id, []) if owner is scope else []
-            if len(bound) == 1 and isinstance(bound[0], ast.Dict):
-                for key, value in zip(bound[0].keys, bound[0].values):
-                    if isinstance(key, ast.Constant) and key.value == "body":
-                        return value
+            bound = owner.assigns.get(k.value.id, []) if owner is scope or owner is not None and not here_only else []
+            found = dict_item(bound[0], key) if len(bound) == 1 else None
+            if found is not None:
+                return found
     return None
 
 
-def _messages_value(expr: Optional[ast.expr]) -> Optional[ast.expr]:
+def dict_item(expr: Optional[ast.expr], key: str) -> Optional[ast.expr]:
+    """A dict literal's value at a written string key."""
     if isinstance(expr, ast.Dict):
-        for key, value in zip(expr.keys, expr.values):
-            if isinstance(key, ast.Constant) and key.value == "messages":
+        for written, value in zip(expr.keys, expr.values):
+            if isinstance(written, ast.Constant) and written.value == key:
                 return value
     return None
 
@@ -85,7 +86,7 @@ def _helper_messages(call: ast.Call, scope: Scope, ev, functions: dict) -> Optio
         params, returned = [a.arg for a in node.args.args], returns[0].value
     else:
         return None
-    value = _messages_value(returned)
+    value = dict_item(returned, "messages")
     if not isinstance(value, ast.Name) or value.id not in params:
         return None
     at = params.index(value.id)

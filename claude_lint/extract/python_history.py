@@ -13,7 +13,7 @@ if TYPE_CHECKING:
 from claude_lint.extract import loops
 from claude_lint.extract.bindings import Binding
 from claude_lint.extract.chains import called_name
-from claude_lint.extract.history_bodies import body_messages, joined_lists, loop_calls_sender, turn_loop
+from claude_lint.extract.history_bodies import body_messages, joined_lists, loop_calls_sender, spread_item, turn_loop
 from claude_lint.extract.history_edits import EditJudge, observer, spans
 from claude_lint.extract.history_models import ModelHistory
 from claude_lint.extract.history_stores import StoreHistory
@@ -41,7 +41,7 @@ class HistoryFinder(ModelHistory, StoreHistory, EditJudge):
         expr = keyword(call, "messages") if expr is None else expr
         if expr is None:
             through: list = []
-            expr = self._spread_messages(call, scope) or body_messages(call, scope, self.ev, self._functions(), through)
+            expr = spread_item(call, scope, self.ev, "messages", here_only=False) or body_messages(call, scope, self.ev, self._functions(), through)
             self._body_calls = (self._request, through)
         if expr is None:
             # `llm.invoke(st.session_state.messages)`: a chat model's input is its first argument
@@ -268,19 +268,6 @@ class HistoryFinder(ModelHistory, StoreHistory, EditJudge):
                 if ("cache_control" in line or "cachePoint" in line) and (name in line or any(first <= e.node.lineno <= row + 1 <= (e.node.end_lineno or 0) for e in grows if hasattr(e.node, "lineno"))):
                     return True
         return False
-
-    def _spread_messages(self, call: ast.Call, scope: Scope) -> Optional[ast.expr]:
-        """`create(**args)` where `args` is one dict literal of this scope: its "messages" value."""
-        for k in call.keywords:
-            if k.arg is not None or not isinstance(k.value, ast.Name):
-                continue
-            owner = self.ev.find(k.value.id, scope)
-            bound = owner.assigns.get(k.value.id, []) if owner is not None else []
-            if len(bound) == 1 and isinstance(bound[0], ast.Dict):
-                for key, value in zip(bound[0].keys, bound[0].values):
-                    if isinstance(key, ast.Constant) and key.value == "messages":
-                        return value
-        return None
 
     def _seed(self, bound, owner: Scope) -> Optional[object]:
         if len(bound) == 1 and isinstance(bound[0], ast.List):
