@@ -18,7 +18,7 @@ from claude_lint.facts import (CallSite, Callee, FileFacts, History, Invocation,
                                Signature, Text, Unknown, Wrapper, WrapperTable)
 from claude_lint.link_bind import _entry_locs, _passed_history, _raw_kwarg, _spread_at, _spreads_param, _substitute, bound_mapping
 from claude_lint.link_overrides import OverrideResolver
-from claude_lint.link_names import MAX_REACHED, MAX_WRAPPER_DEPTH, NameResolver, _Index, _ModuleImports
+from claude_lint.link_names import MAX_REACHED, MAX_WRAPPER_DEPTH, NameResolver, Stars, _Index, _ModuleImports
 from claude_lint.link_sent import built_choice, env_local, guarded_sites, handed_clients, only_local, sent_to
 from claude_lint.link_values import ValueResolver
 
@@ -103,7 +103,7 @@ class Project(NameResolver, ValueResolver, OverrideResolver):
         self._tables: Dict[str, Dict[str, WrapperTable]] = {}  # realpath -> wrapper tables by phase ("facts", "callers")
         self._indexes: Dict[str, "_Index"] = {}
         self._imports: Dict[str, Optional["_ModuleImports"]] = {}  # realpath -> its module-level imports
-        self._stars: Dict[str, Tuple[str, ...]] = {}  # realpath -> the modules it star-imports (link_stars)
+        self._stars = Stars()  # the modules each file star-imports, and the names looked up through them
         self._covered, self._covered_real = set(), None  # type: Tuple[set, Optional[set]]
         self.internal_errors: List[str] = []  # a bug of ours met on one wrapper call: reported, the other calls kept
         self._inside: Dict[str, bool] = {}

@@ -11,7 +11,7 @@ if TYPE_CHECKING:
 from claude_lint.extract.wrapper_receivers import HANDED
 from claude_lint.extract.wrapper_shapes import ANY_MODULE, MAX_DEPTH, protocol_methods
 from claude_lint.facts import Callee, Invocation, Loc, Wrapper, WrapperTable
-from claude_lint.link_stars import star_targets
+from claude_lint.link_stars import Stars, star_targets  # Stars: for link.Project (link.py is at its line bound)
 from claude_lint.link_values import MAX_PROMPT_BYTES
 
 MAX_WRAPPER_DEPTH = MAX_DEPTH  # wrappers calling wrappers, followed from one call (as the finder's rounds)
@@ -147,12 +147,12 @@ class NameResolver:
         from deeper down may have been cut by the depth bound): modules that star-import one
         another (a cycle, or eight that each import the rest) would otherwise be walked along
         every path, 8**7 of them."""
-        done = self.__dict__.setdefault("_star_lookups", {})  # link.Project's __init__ is full
+        done = self._stars.done
         key = (path, tuple(names), bound)
         if key in done and done[key][0] <= depth:
             return done[key][1]
         done[key] = (depth, [])  # a cycle back to this lookup finds nothing
-        for target in star_targets(self._stars, path, names[0], self.inside):
+        for target in star_targets(self._stars.read, path, names[0], self.inside):
             if "." in target.strip("."):
                 found = self._reexported(target, path, names, bound, depth)
                 if found:

@@ -11,6 +11,17 @@ MAX_STAR_BYTES = 64 * 1024  # a module larger than this is not read for star imp
 MAX_STARS = 8  # star-imported modules followed per module
 
 
+class Stars:
+    """A run's star imports: `read`, the modules each file star-imports (realpath -> their
+    dotted names); `done`, each name looked up through them, with the depth it was looked up
+    from (`link_names._starred`)."""
+    __slots__ = ("read", "done")
+
+    def __init__(self) -> None:
+        self.read: Dict[str, Tuple[str, ...]] = {}
+        self.done: Dict[tuple, tuple] = {}
+
+
 def star_targets(read: Dict[str, Tuple[str, ...]], path: str, name: str, inside: Callable[[str], bool]) -> List[str]:
     """The dotted names `name` may be bound to in the module at path (of the project: `inside`),
     one per module it star-imports, in the order a later import wins: last first. Relative
