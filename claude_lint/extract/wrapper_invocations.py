@@ -89,8 +89,9 @@ class InvocationFinder:
         bound = owner.assigns.get(func.id, []) if owner is not None else []
         if called and "__call__" in wanted and bound and all(isinstance(b, ast.Call) for b in bound[:MAX_CLASSES]):
             return True  # an object called, made again (`abot = Agent(...)` in two notebook cells)
-        if len(bound) != 1 or not called and functions_bound(bound, wanted):
-            return not called and functions_bound(bound, wanted)  # `step = tools.a`, or `tools.b` in another branch
+        handed = not called and functions_bound(bound, wanted)  # `step = tools.a`, or `tools.b` in another branch
+        if handed or len(bound) != 1:
+            return handed
         if isinstance(bound[0], Binding):  # a loop's name over a collection of functions, one of them a wrapper
             return any(called_name(v) in wanted for v, _ in self.looped_functions(bound, owner))
         return isinstance(bound[0], (ast.Name, ast.Subscript))
