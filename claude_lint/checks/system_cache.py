@@ -308,6 +308,10 @@ class UncachedSystemPrompt(Rule):
         silent = [
             *silent,
             LITELLM.format(model="gpt-5.4", content="SYSTEM"),  # OpenAI caches the prefix itself
+            # google-genai: a long system instruction on a model the code reads at run time (Gemini takes no cache_control)
+            "from google import genai\nfrom google.genai import types\n" f"SYSTEM = {LONG_SYSTEM!r}\n"
+            "def ask(client, model_name, q):\n    return client.models.generate_content(model=model_name, contents=q,\n"
+            "        config=types.GenerateContentConfig(system_instruction=SYSTEM, max_output_tokens=300))\n",
             LITELLM.format(model="anthropic/claude-sonnet-4-5",
                            content="[{'type': 'text', 'text': SYSTEM, 'cache_control': {'type': 'ephemeral'}}]"),
         ]
@@ -316,6 +320,8 @@ class UncachedSystemPrompt(Rule):
     def check_call(self, call: Call, ctx: Context) -> Iterator[Diagnostic]:
         if provider_facts(call.site.provider).prefix_cache == "automatic":
             return  # the provider caches long prompt prefixes itself; there is no cache_control to add
+        if call.site.provider == "google":
+            return  # Gemini caches by its own means (implicit caching, cached contents), never by cache_control
         arg = call.arg("system")
         if arg is not None:
             value, at = arg.value, arg.at
