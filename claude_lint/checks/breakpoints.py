@@ -124,10 +124,10 @@ class CacheBreakpointIneffective(Rule):
     `.append`/`.extend` before the request, text filled by `%` or `string.Template`, a boto3 `invoke_model` body or a
     Converse `cachePoint`, on the Claude API, Bedrock and Vertex, in OpenAI-style content parts sent by LiteLLM to a
     Claude model, and in the messages a LangChain `ChatAnthropic` model is invoked with (content blocks,
-    `additional_kwargs`). A mark written outside the request (a helper) is reported at the request, which names the
-    model; a wrapper's mark on text its callers pass, once, at the call that writes the short text (other callers may
-    pass enough). A call of a wrapper that picks its client at run time (Claude or another provider) has each Claude
-    request judged. The tool-use system prompt the API adds with tools (up to 530 tokens) counts in the prefix's favour.
+    `additional_kwargs`). Text the request writes (an imported constant too) is reported at the request, not at its callers, as
+    is a mark written in a helper (the request names the model); a wrapper's mark on text its callers pass to its parameters, once,
+    at the call that writes the short text (other callers may pass enough). A wrapper call that picks its client at run time has
+    each Claude request judged. The tool-use system prompt the API adds with tools (up to 530 tokens) counts in the prefix's favour.
 
     ## Example
     ```python
@@ -388,11 +388,11 @@ class CacheBreakpointIneffective(Rule):
         mark = found[last].mark
         # A breakpoint written in a helper or a constant: reported at the request that sends it, naming where it is
         # written (one helper may serve requests on different models); one on text a caller passes: at that caller.
-        inside = within(mark, site.via or site.loc) and not callers.passed_in(call, found[last])
+        inside = not (theirs := callers.passed_in(call, found, last)) and within(mark, site.via or site.loc)
         if not inside and callers.passed_further(call, found[last].role):
             return
         arg = call.arg(found[last].role)
-        at = mark if inside else arg.at if site.via is None and arg is not None and within(arg.at, site.loc) else site.loc
+        at = mark if inside else site.loc if theirs else arg.at if arg is not None and within(arg.at, site.via or site.loc) else site.via or site.loc
         yield self.diagnostic(
             at,
             f"This cache breakpoint ends a prefix of ~{tokens(size)} tokens{choices.said(chosen)}, below the {tokens(minimum)} that {where} caches: "
