@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 from dataclasses import replace
 
 from claude_lint.extract import passed_models, sdk
-from claude_lint.extract.made_models import factory_wrappers
+from claude_lint.extract.made_models import factory_wrappers, kept_wrappers
 from claude_lint.extract.scopes import CallRecord, Scope
 from claude_lint.extract.wrapper_receivers import distinctive
 from claude_lint.extract.wrapper_finder import Finder
@@ -89,6 +89,7 @@ def summarise(ex, found: List[Tuple[CallRecord, List[CallSite]]]) -> Optional[Wr
             requests.setdefault(d, []).append((site, messages))
     # a factory's model is invoked by other modules too (extract/made_models.py)
     made = factory_wrappers(finder, factories, {d.name for d in requests}) if factories else ()
+    made += kept_wrappers(finder, {d.name for d in requests}) if held else ()  # (read by `invoked_models` above)
     table = finder.table(requests, None, frozenset()) if requests else None
     if not made:
         return table
