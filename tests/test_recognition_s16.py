@@ -67,3 +67,75 @@ def test_a_module_level_model_or_graph_imported_and_not_run_is_no_request(cli, t
     billed = [(r["filename"], r["line"]) for r in found if r["billed"]]
     assert ("chat/model.py", 4) in billed
     assert not [s for s in billed if s[0] != "chat/model.py"], billed
+
+
+TEMPLATE_UTILS = (
+    "from langchain.chat_models import init_chat_model\n\n\n"
+    "def load_chat_model(fully_specified_name: str):\n"
+    "    provider, model = fully_specified_name.split('/', maxsplit=1)\n"
+    "    return init_chat_model(model, model_provider=provider)\n"
+)
+TEMPLATE_CONTEXT = (
+    "from dataclasses import dataclass, field\n\n\n"
+    "@dataclass(kw_only=True)\n"
+    "class Context:\n"
+    "    model: str = field(default='anthropic/claude-3-5-sonnet-20240620', metadata={'kind': 'llm'})\n"
+    "    rounds: int = 3\n\n"
+    "    @classmethod\n"
+    "    def from_runnable_config(cls, config=None):\n"
+    "        return cls(**((config or {}).get('configurable') or {}))\n"
+)
+
+
+def _retired_at(cli, tmp_path, files) -> list:
+    from conftest import write_project
+
+    write_project(tmp_path, {"agent/__init__.py": "", "agent/utils.py": TEMPLATE_UTILS, "agent/context.py": TEMPLATE_CONTEXT, **files})
+    done = cli("check", ".", "--select", "CL007", "--output-format", "concise", "--exit-zero")
+    return [line.split(":")[0] + ":" + line.split(":")[1] for line in done.stdout.decode().splitlines() if "CL007" in line]
+
+
+def test_a_template_model_name_split_into_provider_and_model_is_read_by_default(cli, tmp_path):
+    found = _retired_at(cli, tmp_path, {"agent/graph.py": (
+        "from langgraph.runtime import Runtime\n\nfrom agent.context import Context\nfrom agent.utils import load_chat_model\n\n\n"
+        "async def call_model(state, runtime: Runtime[Context]):\n"
+        "    model = load_chat_model(runtime.context.model).bind_tools([])\n"
+        "    return {'messages': [await model.ainvoke(state['messages'])]}\n\n\n"
+        "def plan(state, config):\n"
+        "    settings = Context.from_runnable_config(config)\n"
+        "    return load_chat_model(settings.model).invoke(state['messages'])\n\n\n"
+        "def review(state, config):\n"
+        "    return load_chat_model(Context.from_runnable_config(config).model).invoke(state['messages'])\n"
+    )})
+    # the default the three nodes send unless the run sets another: its retired ID where it is written
+    assert found == ["agent/context.py:6"]
+    # a written name is split as Python splits it
+    done = _retired_at(cli, tmp_path, {"agent/graph.py": (
+        "from agent.utils import load_chat_model\n\n\n"
+        "def ask(q):\n    return load_chat_model('anthropic/claude-3-5-haiku-20241022').invoke(q)\n"
+    )})
+    assert done == ["agent/graph.py:5"]
+
+
+def test_a_configuration_not_shown_to_be_the_runs_or_a_name_split_otherwise_stays_unread(cli, tmp_path):
+    found = _retired_at(cli, tmp_path, {
+        "agent/graph.py": (
+            "from agent.context import Context\nfrom agent.utils import load_chat_model\n\n\n"
+            "async def call_model(state, runtime: Session[Context]):\n"  # not LangGraph's Runtime
+            "    return await load_chat_model(runtime.context.model).ainvoke(state['messages'])\n\n\n"
+            "def plan(state, config, settings: dict):\n"
+            "    return load_chat_model(settings.model).invoke(state['messages'])\n\n\n"
+            "def review(state, config):\n"
+            "    return load_chat_model(Context.build(config).model).invoke(state['messages'])\n"
+        ),
+        "agent/other.py": (
+            "from langchain.chat_models import init_chat_model\n\n\n"
+            "def three(name='anthropic/claude-3-5-haiku-20241022/extra'):\n"
+            "    provider, model = name.split('/', maxsplit=1)\n"  # its model is the rest, '.../extra': no ID
+            "    return init_chat_model(model, model_provider=provider).invoke('hi')\n\n\n"
+            "def unsplit(name='anthropic/claude-3-5-haiku-20241022'):\n"
+            "    provider, model = name.split('/')\n"
+            "    return init_chat_model(model, model_provider=provider).invoke('hi')\n"
+        ),
+    })
+    assert found == []
