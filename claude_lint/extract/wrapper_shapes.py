@@ -210,3 +210,18 @@ def functions_bound(bound: list, wanted) -> bool:
     `tools.assisted` in another branch (handed on, it runs whichever the branch picked). wanted:
     None, any functions."""
     return 0 < len(bound) <= MAX_CLASSES and all(isinstance(b, (ast.Name, ast.Attribute)) for b in bound) and (wanted is None or any(called_name(b) in wanted for b in bound))
+
+
+def module_path(ev, base: ast.expr, scope) -> Optional[str]:
+    """`pkg.sub` where the code did `import pkg.sub`: the module's dotted name (a function
+    called on it is that module's, perhaps one its `__init__.py` star-imports: link tells)."""
+    words: List[str] = []
+    while isinstance(base, ast.Attribute) and len(words) < 8:
+        words.append(base.attr)
+        base = base.value
+    if not (words and isinstance(base, ast.Name)):
+        return None
+    owner = ev.find(base.id, scope)
+    if owner is None or owner.imports.get(base.id) != base.id or base.id in owner.assigns:
+        return None  # (`from app import client`: `client.chat.completions` is an object's, not a module's)
+    return ".".join([base.id, *reversed(words)])
