@@ -194,3 +194,52 @@ def test_a_function_that_never_reads_its_parameters_makes_its_request_at_each_ca
         ),
     })
     assert {(f, line) for f, line, _, _ in sites(found)} == {("check_image.py", 6), ("check_image.py", 11), ("check_image.py", 15)}
+
+
+CHOSEN = {
+    "cli/__init__.py": "",
+    "cli/models/__init__.py": "from .base import ChatModel\nfrom .claude import ClaudeModel\n",
+    "cli/models/base.py": "from abc import ABC, abstractmethod\n\n\nclass ChatModel(ABC):\n    @abstractmethod\n    def chat(self, messages):\n        ...\n",
+    "cli/models/claude.py": (
+        "import anthropic\n\nfrom .base import ChatModel\n\n\n"
+        "class ClaudeModel(ChatModel):\n"
+        "    def __init__(self, notes=None):\n        self.client = anthropic.Anthropic()\n\n"
+        "    def chat(self, messages):\n"
+        "        return self.client.messages.create(model='claude-haiku-4-5', max_tokens=500, messages=messages)\n"
+    ),
+    "cli/settings.py": (
+        "import importlib\n\n\n"
+        "def make_model(settings: dict):\n"
+        "    try:\n"
+        "        module = importlib.import_module(f\"cli.models.{settings['module']}\")\n"
+        "    except ModuleNotFoundError:\n"
+        "        raise SystemExit('no such model module')\n"
+        "    return getattr(module, settings['class'])(notes=settings.get('notes'))\n"
+    ),
+    "cli/app.py": (
+        "from cli.settings import make_model\n\n\n"
+        "class Shell:\n"
+        "    def __init__(self, settings):\n        self.model = make_model(settings)\n        self.messages = []\n\n"
+        "    def turn(self, line):\n"
+        "        self.messages.append({'role': 'user', 'content': line})\n"
+        "        return self.model.chat(self.messages)\n"
+    ),
+}
+
+
+def test_a_factory_picking_a_class_of_a_package_by_name_makes_its_instances_requests(cli, tmp_path):
+    found = report_routes(cli, tmp_path, CHOSEN)
+    assert {(f, line) for f, line, _, _ in sites(found)} == {("cli/models/claude.py", 11), ("cli/app.py", 11)}
+
+
+def test_a_factory_that_may_pick_a_class_making_no_request_is_no_call_of_the_others(cli, tmp_path):
+    echo = "from .base import ChatModel\n\n\nclass EchoModel(ChatModel):\n    def chat(self, messages):\n        return messages[-1]['content']\n"
+    found = report_routes(cli, tmp_path, {**CHOSEN, "cli/models/echo.py": echo})
+    assert {(f, line) for f, line, _, _ in sites(found)} == {("cli/models/claude.py", 11)}
+    # the same class beside the wrapper in its module, or a getattr of another object than the module
+    beside = CHOSEN["cli/models/claude.py"] + "\n\n" + echo.split("\n\n\n", 1)[1]
+    other = CHOSEN["cli/settings.py"].replace("getattr(module,", "getattr(settings['registry'],")
+    (tmp_path / "cli/models/echo.py").unlink()
+    for files in ({"cli/models/claude.py": beside}, {"cli/settings.py": other}):
+        found = report_routes(cli, tmp_path, {**CHOSEN, **files})
+        assert {(f, line) for f, line, _, _ in sites(found)} == {("cli/models/claude.py", 11)}, files

@@ -345,6 +345,10 @@ def names_in(data: bytes, wanted: dict, words: Optional[Tuple[Set[bytes], Dict[b
                     _search_at(_pattern(rb"\bdef\s+" + re.escape(m.encode()) + rb"\s*\("), data, b"def") for m in methods):
                 found.add(name)
             continue
+        if raw == CHOSEN_AT_RUN_TIME:  # (wrappers.CHOSEN) a class picked by name from a module imported by a built name
+            if data.find(b"getattr") >= 0 and _chosen_at_run_time(data, module_bytes):
+                found.add(name)
+            continue
         listed = names_in_file.get(raw, 0)
         if listed:
             # used besides its imports, or imported under another name (`import X as Y`);

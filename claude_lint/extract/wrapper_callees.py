@@ -13,7 +13,7 @@ from claude_lint.extract.loop_items import LoopCallees
 from claude_lint.extract.wrapper_receivers import HANDED, UNTYPED, ReceiverCallees
 from claude_lint.extract.python_calls import _is_property
 from claude_lint.extract.scopes import Scope
-from claude_lint.extract.wrapper_shapes import ANY_MODULE, MAX_CLASSES, functions_bound, last, module_path
+from claude_lint.extract.wrapper_shapes import ANY_MODULE, MAX_CLASSES, chosen_class, functions_bound, last, module_path
 from claude_lint.facts import Callee
 
 
@@ -145,7 +145,7 @@ class CalleeFinder(LoopCallees, ReceiverCallees):
             return []
         out: List[Callee] = []
         if isinstance(expr, ast.Call):
-            out = self.class_ref(expr.func, scope)
+            out = self.class_ref(expr.func, scope) or chosen_class(self, expr.func, scope)  # (a class of a package picked at run time)
             if not out and isinstance(expr.func, ast.Name):
                 out = self._made_by(expr.func, scope, depth)
             me = self._self_of(scope) if not out and isinstance(expr.func, ast.Attribute) and isinstance(expr.func.value, ast.Name) else None
