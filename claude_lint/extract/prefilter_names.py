@@ -213,6 +213,8 @@ _CLASS_HEAD = re.compile(rb"\bclass\s+\w+\s*\(")
 _RETURNED = re.compile(rb"\breturn\s+(\w+)\s*\(")
 _MODULE_INSTANCE = re.compile(rb"(?m)^\w+\s*(?::[^=\n]*)?=\s*(\w+)\s*\(")
 _REGISTERED = re.compile(rb"(?:[\"']|\w\.\w+)\s*:\s*(\w+)\s*[,}]")
+# a package's dotted name a module's name is built on: `f"app.models.{name}"`, `"app.models." + name`
+_BUILT_PACKAGE = re.compile(rb"""(?:\bf["']|["'](?=[\w.]*\.["']\s*\+))([A-Za-z_][\w.]*)\.[{"']""")
 _PROTOCOL_CLASS = re.compile(rb"\bclass\s+\w+\s*\([^)]*\bProtocol\b")
 _WORDS_FROM = 32  # names asked of one file from which its words are read once rather than each name searched
 
@@ -346,8 +348,9 @@ def names_in(data: bytes, wanted: dict, words: Optional[Tuple[Set[bytes], Dict[b
                 found.add(name)
             continue
         if raw == CHOSEN_AT_RUN_TIME:  # (wrappers.CHOSEN) a class picked by name from a module imported by a built name
-            if data.find(b"getattr") >= 0 and _chosen_at_run_time(data, module_bytes):
-                found.add(name)
+            if data.find(b"getattr") >= 0 and data.find(CHOSEN_AT_RUN_TIME) >= 0 and any(
+                    module_bytes.issuperset(m.group(1).split(b".")) for m in _BUILT_PACKAGE.finditer(data)):
+                found.add(name)  # (each word of the package built on is one of a wrapper's module)
             continue
         listed = names_in_file.get(raw, 0)
         if listed:
