@@ -179,23 +179,6 @@ def test_a_dotted_name_that_is_no_imported_module_is_no_call_of_its_functions(cl
     assert {(f, line) for f, line, _, _ in sites(found)} == {("tools/text/digest.py", 7)}
 
 
-def test_a_function_that_never_reads_its_parameters_makes_its_request_at_each_call(cli, tmp_path):
-    found = report_routes(cli, tmp_path, {
-        "check_image.py": (
-            "import anthropic\n\n\n"
-            "def describe(image):\n"  # the image is never read: a fixed prompt is sent
-            "    client = anthropic.Anthropic()\n"
-            "    return client.messages.create(model='claude-haiku-4-5', max_tokens=5, messages=[{'role': 'user', 'content': 'Cat? 1 or 0'}])\n\n\n"
-            "def unused(image):\n"
-            "    client = anthropic.Anthropic()\n"
-            "    return client.messages.create(model='claude-haiku-4-5', max_tokens=5, messages=[{'role': 'user', 'content': 'Dog? 1 or 0'}])\n\n\n"
-            "handlers = {'dog': unused}\n"  # kept, never called here
-            "describe('cat.png')\n"
-        ),
-    })
-    assert {(f, line) for f, line, _, _ in sites(found)} == {("check_image.py", 6), ("check_image.py", 11), ("check_image.py", 15)}
-
-
 CHOSEN = {
     "cli/__init__.py": "",
     "cli/models/__init__.py": "from .base import ChatModel\nfrom .claude import ClaudeModel\n",

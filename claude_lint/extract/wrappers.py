@@ -74,13 +74,16 @@ def summarise(ex, found: List[Tuple[CallRecord, List[CallSite]]]) -> Optional[Wr
         if d is None:
             continue
         owners = finder.owners(d)
-        # Each call of a function making a request makes that request, in the caller's context:
-        # one handing its parameters to it, a method (its object's state: a client, a history),
-        # one whose parameters decide only whether it is made (`def grade(answer, needed): if
-        # not needed: return ...`), one without parameters (`def create_batch(): ...`), and one
-        # that never reads them (`def describe(image):` sending a fixed image).
+        # A method's object is its parameter too: its state (a client, a history) is the caller's.
+        # A chat model built here (LangChain) makes its request when the function invokes it:
+        # the parameters it reads anywhere are the request's.
+        # A function without parameters (`def create_batch(): ...`) is its request: each call
+        # of it makes that request, in the caller's context; so is one whose parameters decide
+        # only whether it is made (`def grade(answer, needed): if not needed: return ...`).
+        uses = d.self_name is not None or not d.params or finder.reads_params(record.node, record.scope, d) or finder.reads_any_param(d)
         for site in sites:
-            requests.setdefault(d, []).append((site, finder.messages_param(record, site, owners)))
+            if uses or any(p.function in owners for p in params_in([site.kwargs])):
+                requests.setdefault(d, []).append((site, finder.messages_param(record, site, owners)))
     if held or factories:
         for d, site, messages in finder.invoked_models(held, factories):
             requests.setdefault(d, []).append((site, messages))
