@@ -11,7 +11,7 @@ if TYPE_CHECKING:
 from claude_lint.extract.wrapper_receivers import HANDED
 from claude_lint.extract.wrapper_shapes import ANY_MODULE, MAX_DEPTH, protocol_methods
 from claude_lint.facts import Callee, Invocation, Loc, Wrapper, WrapperTable
-from claude_lint.link_stars import Stars, star_targets  # Stars: for link.Project (link.py is at its line bound)
+from claude_lint.link_stars import Stars, any_module, star_targets  # Stars: for link.Project (link.py is at its line bound)
 from claude_lint.link_values import MAX_PROMPT_BYTES
 
 MAX_WRAPPER_DEPTH = MAX_DEPTH  # wrappers calling wrappers, followed from one call (as the finder's rounds)
@@ -63,7 +63,7 @@ class NameResolver:
             return out[:MAX_REACHED]
         if f".{ANY_MODULE}." in callee.target:
             package, _, name = callee.target.partition(f".{ANY_MODULE}.")
-            return self._any_module(package, name, from_path, depth)
+            return self._any_module(package, name, from_path, depth, callee.method, bool(callee.bound))
         dots = len(callee.target) - len(callee.target.lstrip("."))
         rest = callee.target[dots:].split(".") if callee.target[dots:] else []
         tail = [callee.method] if callee.method else []
@@ -79,23 +79,9 @@ class NameResolver:
             return self._in_module(self._real(found_path), names, callee.bound if callee.method else None, depth)
         return []
 
-    def _any_module(self, package: str, name: str, from_path: str, depth: int) -> List[Tuple[str, Wrapper, bool]]:
-        """A function of the module chosen at run time among a package's modules (`importlib.
-        import_module(f"app.providers.{provider}").prompt`): each module of the package that
-        defines it as a wrapper (the candidates the run may pick)."""
-        init = self.module_path(package, from_path)
-        if init is not None and os.path.basename(init) == "__init__.py":
-            matches = lambda folder: folder == os.path.dirname(self._real(init))  # noqa: E731
-        else:  # a namespace package: its folder by its dotted path
-            tail = os.sep + package.replace(".", os.sep)
-            matches = lambda folder: folder.endswith(tail)  # noqa: E731
-        out: List[Tuple[str, Wrapper, bool]] = []
-        for path in sorted(self._tables):
-            if matches(os.path.dirname(path)) and os.path.basename(path) != "__init__.py":
-                out.extend(self._in_module(path, [name], None, depth + 1))
-                if len(out) >= MAX_REACHED:
-                    break
-        return out[:MAX_REACHED]
+    def _any_module(self, package: str, name: str, from_path: str, depth: int, method: Optional[str] = None, bound: bool = False) -> List[Tuple[str, Wrapper, bool]]:
+        """A function (or a class's method) of the module chosen at run time among a package's modules: `link_stars.any_module`."""
+        return any_module(self, package, name, from_path, depth, method, bound, MAX_REACHED)
 
     def _in_module(self, path: str, names: List[str], bound: Optional[bool], depth: int) -> List[Tuple[str, Wrapper, bool]]:
         index = self._index(path)

@@ -142,8 +142,11 @@ def handed_field(ev, name: str, attr: str, owner: Scope, depth: int, loc: Option
     else:
         annotation = object_fields.class_returned(ev, name, attr, owner)
         why = f"{name}.{attr} of the {annotation} returned"
-    if annotation is None:
-        return None
+    return class_field(ev, annotation, attr, owner, why, depth, loc) if annotation is not None else None
+
+
+def class_field(ev, annotation: str, attr: str, owner: Scope, why: str, depth: int, loc: Optional[Loc]) -> Optional[OneOf]:
+    """The written default of a class's field, the class named here (of this module or imported)."""
     home = ev.find(annotation, owner)
     if home is None:
         return None

@@ -13,7 +13,7 @@ if TYPE_CHECKING:
 from dataclasses import replace
 
 from claude_lint.extract.chains import called_name
-from claude_lint.facts import Mapping, Wrapper
+from claude_lint.facts import Mapping, Signature, Wrapper
 from claude_lint.extract.scopes import Scope
 
 GRAPH_RUNS = frozenset({"invoke", "ainvoke", "stream", "astream", "batch", "abatch"})
@@ -76,20 +76,35 @@ class GraphFinder:
         the nodes), and their calls of those nodes (made where the graph is run, not here)."""
         made, calls = [], []
         taken = {k.name for k in known}
-        for d in self.defs.values() if "StateGraph" in self.text or "MessageGraph" in self.text else ():
-            if d.parent is not self.c.module or d.name in taken:
+        if "StateGraph" not in self.text and "MessageGraph" not in self.text:
+            return (), calls
+        module = self.c.module
+        for d in self.defs.values():
+            if d.parent is not module or d.name in taken:
                 continue
             compiled = next(filter(None, (self._compiled((r, d) if isinstance(r, ast.Call) else self._bound_value(r, d), 0) for r in d.returns[:MAX_HOPS] if isinstance(r, (ast.Call, ast.Name)))), None)
-            nodes = self._compiled_nodes(compiled)
-            record = next((r for r in self.c.calls if r.node is compiled[0]), None) if nodes else None
-            for node, where in nodes if record is not None else ():
-                callees = self.callees(node, where, False)
-                if any(self.local_def(c) in known for c in callees) or (names is not None and self.mentions(callees, names)):
-                    inv = self.invocation(record, callees, (len(record.node.args), ""))
-                    calls.append(replace(inv, kwargs=Mapping((), inv.loc), function=d.name))
-            if record is not None and any(c.function == d.name for c in calls):
+            if self._node_calls(compiled, d.name, known, names, calls):
                 made.append(Wrapper(d.name, self.signature(d), self.ev.loc(d.node), made=True))
+        # a graph compiled at module level (`graph = builder.compile()`), imported by name and run elsewhere
+        for name, bound in module.assigns.items():
+            if len(bound) == 1 and isinstance(bound[0], ast.Call) and name not in taken:
+                compiled = self._compiled((bound[0], module), 0)
+                if self._node_calls(compiled, name, known, names, calls):
+                    made.append(Wrapper(name, Signature(()), self.ev.loc(bound[0]), made=True))
         return tuple(made), calls
+
+    def _node_calls(self, compiled, function: str, known, names, calls: list) -> bool:
+        """Adds to `calls` the graph's runs of its nodes that are wrappers, as calls made by
+        `function` (where the graph is run): were there any?"""
+        nodes = self._compiled_nodes(compiled)
+        record = next((r for r in self.c.calls if r.node is compiled[0]), None) if nodes else None
+        count = len(calls)
+        for node, where in nodes if record is not None else ():
+            callees = self.callees(node, where, False)
+            if any(self.local_def(c) in known for c in callees) or (names is not None and self.mentions(callees, names)):
+                inv = self.invocation(record, callees, (len(record.node.args), ""))
+                calls.append(replace(inv, kwargs=Mapping((), inv.loc), function=function))
+        return len(calls) > count
 
     def _compiled(self, made: Optional[Tuple[ast.expr, Scope]], depth: int) -> Optional[Tuple[ast.Call, Scope]]:
         """The `builder.compile()` call a value is, or a function of this file returns (a graph

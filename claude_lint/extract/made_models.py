@@ -19,12 +19,13 @@ if TYPE_CHECKING:
 from claude_lint.extract import graph_prompt
 from claude_lint.extract.scopes import CallRecord, Scope
 from claude_lint.extract.wrapper_shapes import AGENT_INVOKES, MODEL_INVOKES, MODEL_THROUGH, agent_model
-from claude_lint.facts import CallSite, Callee, Invocation, Wrapper
+from claude_lint.facts import CallSite, Callee, Invocation, Mapping, Signature, Wrapper
 
 MAX_HOPS = 6  # names, attributes and runnables followed back to the factory call
 # Expressions read for one invoke, whatever the branching: a method returning six times a
 # call of itself, each return followed six hops deep, was 6**7 readings per invoke.
 MAX_STEPS = 64
+MAX_KEPT = 8  # module-level models of one file offered to other modules
 MADE = (-2, "made")  # the reference of an invoke of what a factory returned
 
 
@@ -40,6 +41,18 @@ def factory_wrappers(finder, factories: Dict[str, List[CallSite]], taken: Set[st
             continue
         out.append(Wrapper(name, finder.signature(d), finder.ev.loc(d.node), tuple(sites), (None,) * len(sites), True))
     return tuple(out)
+
+
+def kept_wrappers(finder, taken: Set[str]) -> Tuple[Wrapper, ...]:
+    """The chat models (and agents or runnables over them) a file keeps under a module-level
+    name (`llm = ChatOpenAI(...)`), as factories of no parameters: another module that
+    imports the name by name makes the model's request where it invokes it."""
+    out = []
+    for (owner, name), sites in sorted(finder._kept_models.items()):
+        if owner or name in taken or not sites:
+            continue
+        out.append(Wrapper(name, Signature(()), sites[0].loc, tuple(sites[:MAX_KEPT]), (None,) * len(sites[:MAX_KEPT]), True))
+    return tuple(out[:MAX_KEPT])
 
 
 class MadeModelFinder:
@@ -59,7 +72,7 @@ class MadeModelFinder:
         if found is None:
             return None
         call, scope = found
-        callees = self.callees(call.func, scope)
+        callees = self.callees(call.func if isinstance(call, ast.Call) else call, scope)
         return (callees, call, scope) if callees else None
 
     def _factory_call(self, expr: ast.expr, scope: Scope, wanted: Set[str], depth: int) -> Optional[Tuple[ast.Call, Scope]]:
@@ -81,6 +94,8 @@ class MadeModelFinder:
             return self._factory_call(expr.left, scope, wanted, depth + 1) or self._factory_call(expr.right, scope, wanted, depth + 1)
         if isinstance(expr, ast.Name):
             owner = self.ev.find(expr.id, scope)
+            if expr.id in wanted and owner is not None and expr.id in owner.imports and expr.id not in owner.assigns:
+                return expr, owner  # a model another module keeps, imported by name: `from bot.llm import llm`
             bound = owner.assigns.get(expr.id, []) if owner is not None else []
             if len(bound) == 1 and isinstance(bound[0], ast.expr):
                 return self._factory_call(bound[0], owner, wanted, depth + 1)
@@ -115,6 +130,9 @@ class MadeModelFinder:
         loc = inv.loc
         args: List[object] = []
         star = False
+        if not isinstance(call, ast.Call):  # the kept model itself, named: nothing passed to a factory
+            return replace(inv, args=(), kwargs=Mapping((), loc), star=False, histories=(), sources=(), built=None, clients=(), invoked=True,
+                           graph_prompt=graph_prompt.invoked(self, record))
         for a in call.args:
             if isinstance(a, ast.Starred):
                 star = True

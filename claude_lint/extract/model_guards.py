@@ -4,13 +4,16 @@ kwargs["temperature"] = t`), and the Transforms `link` settles once a call's val
 from __future__ import annotations
 
 import ast
+from dataclasses import replace
 TYPE_CHECKING = False  # typing is for the annotations alone: its import was 7% of a one-file run
 if TYPE_CHECKING:
     from typing import Dict, Optional, Tuple
 
+    from claude_lint.facts import Loc
+
 from claude_lint.extract.scopes import Scope
 from claude_lint.extract.value_text import ITEMS_OP
-from claude_lint.facts import Mapping, Param, Text, Transform, Unknown
+from claude_lint.facts import Mapping, OneOf, Param, Text, Transform, Unknown
 
 MAX_GUARDED = 256  # item assignments under an `if` indexed per function
 
@@ -68,6 +71,8 @@ def settled(value: Transform, inner: object, resolve) -> Optional[object]:
     None for any other Transform."""
     if value.op == ITEMS_OP:
         return Unknown("starred", value.loc)
+    if value.op.startswith(SPLIT_OP):
+        return split_piece(value.op, inner, value.loc)
     if not value.op.startswith(GUARD_OP):
         return None
     how, _, needle = value.op[len(GUARD_OP):].partition(":")
@@ -76,3 +81,24 @@ def settled(value: Transform, inner: object, resolve) -> Optional[object]:
         return inner  # the model is not known: the set counts as made
     holds = model.literal.startswith(needle) if how.endswith("starts") else needle in model.literal
     return inner if holds != how.startswith("not ") else Unknown(f"not sent to {model.literal}", value.loc)
+
+
+# `provider, model = name.split("/", maxsplit=1)` (the LangGraph templates' `load_chat_model`): one
+# piece of a text split into a written number of pieces, settled once the text is known
+SPLIT_OP = "split:"
+
+
+def split_op(index: int, count: int, separator: str) -> str:
+    return f"{SPLIT_OP}{index}:{count}:{separator}"
+
+
+def split_piece(op: str, whole: object, loc: Optional[Loc]) -> object:
+    """The piece `op` names of a written text (of each written option of a run-time one);
+    unknown when the text does not split into exactly that many pieces."""
+    index, count, separator = op[len(SPLIT_OP):].split(":", 2)
+    if isinstance(whole, OneOf):
+        return replace(whole, options=tuple(split_piece(op, o, loc) for o in whole.options[:MAX_GUARDED]))
+    if not (isinstance(whole, Text) and whole.is_folded and not whole.dynamic_parts):
+        return Unknown("a piece of an unknown text", loc)
+    pieces = whole.literal.split(separator, int(count) - 1)
+    return Text((pieces[int(index)],), whole.loc) if len(pieces) == int(count) else Unknown("a piece of a text split otherwise", loc)

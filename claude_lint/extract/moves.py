@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from typing import Dict, List, Optional, Tuple
 
 from claude_lint.extract import marked_copies, return_options
-from claude_lint.extract.model_guards import guarded
+from claude_lint.extract.model_guards import guarded, split_op, split_piece
 from claude_lint.extract.scopes import Binding, Scope, Unpacked, has_star, keyword, positional
 from claude_lint.facts import Loc, Mapping, OneOf, Param, Seq, Text, Transform, Unknown
 
@@ -356,10 +356,26 @@ def unpacked(ev, binding: Unpacked, scope: Scope, depth: int, loc: Optional[Loc]
             return Unknown("starred", loc)
         return ev.value(element, scope, depth + 1)
     if isinstance(source, ast.Call):
+        piece = _split_piece(ev, source, binding, scope, depth, loc)
+        if piece is not None:
+            return piece
         whole = returned(ev, source, scope, depth + 1)
         if isinstance(whole, Seq) and len(whole.items) == binding.count:
             return whole.items[binding.index]
     return Unknown("unpacked", loc)
+
+
+def _split_piece(ev, call: ast.Call, binding: Unpacked, scope: Scope, depth: int, loc: Optional[Loc]) -> Optional[object]:
+    """`provider, model = name.split("/", maxsplit=1)`: a piece of the text, where the split's
+    pieces are as many as the names (link settles a text not known here)."""
+    func = call.func
+    args = [*call.args, *(k.value for k in call.keywords if k.arg == "maxsplit")]
+    if not (isinstance(func, ast.Attribute) and func.attr == "split" and len(args) == 2 and len(call.args) + len(call.keywords) == 2
+            and all(isinstance(a, ast.Constant) for a in args) and isinstance(args[0].value, str) and args[0].value and args[1].value == binding.count - 1):
+        return None
+    whole = ev.value(func.value, scope, depth + 1)
+    op = split_op(binding.index, binding.count, args[0].value)
+    return split_piece(op, whole, loc) if isinstance(whole, Text) else Transform(op, whole, loc)
 
 
 # --- a dataclass instance of this file ----------------------------------------------------

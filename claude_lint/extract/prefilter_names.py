@@ -213,6 +213,20 @@ _CLASS_HEAD = re.compile(rb"\bclass\s+\w+\s*\(")
 _RETURNED = re.compile(rb"\breturn\s+(\w+)\s*\(")
 _MODULE_INSTANCE = re.compile(rb"(?m)^\w+\s*(?::[^=\n]*)?=\s*(\w+)\s*\(")
 _REGISTERED = re.compile(rb"(?:[\"']|\w\.\w+)\s*:\s*(\w+)\s*[,}]")
+# the package a module's name is built on, read right after `import_module(`: `f"app.models.{name}"`, `"app.models." + name`
+_BUILT_PACKAGE = re.compile(rb"""\s*(?:f["']([A-Za-z_][\w.]*)\.\{|["']([A-Za-z_][\w.]*)\.["']\s*\+)""")
+
+
+def _built_on(data: bytes, module_bytes: frozenset) -> bool:
+    """Does the file import a module by a name built on a package each word of which is one
+    of a wrapper module's (`importlib.import_module(f"app.models.{name}")`)?"""
+    at = data.find(CHOSEN_AT_RUN_TIME + b"(")
+    while at >= 0:
+        m = _BUILT_PACKAGE.match(data, at + len(CHOSEN_AT_RUN_TIME) + 1)
+        if m is not None and module_bytes.issuperset((m.group(1) or m.group(2)).split(b".")):
+            return True
+        at = data.find(CHOSEN_AT_RUN_TIME + b"(", at + 1)
+    return False
 _PROTOCOL_CLASS = re.compile(rb"\bclass\s+\w+\s*\([^)]*\bProtocol\b")
 _WORDS_FROM = 32  # names asked of one file from which its words are read once rather than each name searched
 
@@ -343,6 +357,10 @@ def names_in(data: bytes, wanted: dict, words: Optional[Tuple[Set[bytes], Dict[b
             # own source, is not read whole)
             if _search_at(_PROTOCOL_CLASS, data, b"class") and any(
                     _search_at(_pattern(rb"\bdef\s+" + re.escape(m.encode()) + rb"\s*\("), data, b"def") for m in methods):
+                found.add(name)
+            continue
+        if raw == CHOSEN_AT_RUN_TIME:  # (wrappers.CHOSEN) a class picked by name from a module imported by a built name
+            if data.find(b"getattr") >= 0 and _built_on(data, module_bytes):
                 found.add(name)
             continue
         listed = names_in_file.get(raw, 0)

@@ -11,7 +11,7 @@ if TYPE_CHECKING:
     from typing import Dict, Optional, Tuple
 
 from claude_lint.bounds import MAX_EXPRESSION_DEPTH, MAX_OPTIONS, TOO_LARGE, Sizes
-from claude_lint.extract import config_values, defaults, kept_values, marked_copies, moves, sdk, session_values, templates
+from claude_lint.extract import config_values, defaults, kept_values, marked_copies, moves, run_context, sdk, session_values, templates
 from claude_lint.extract.positions import Positions
 from claude_lint.extract.scopes import Binding, Looped, Scope, Unpacked, positional
 from claude_lint.extract.value_files import FileValues
@@ -303,7 +303,7 @@ class Evaluator(TextValues, FileValues):
             option = defaults.cli_option(self, node.attr, depth, loc)
             if option is not None:
                 return option
-        found = config_values.got_field(self, base, node.attr, scope, loc)  # `get_settings().model` of another module
+        found = config_values.got_field(self, base, node.attr, scope, loc) or run_context.field(self, node, scope, depth, loc)  # `get_settings().model`; `runtime.context.model`
         found = found or session_values.kept(self, node, scope, depth, loc)  # `st.session_state.model`
         return Unknown("attribute", loc) if found is None else found
 

@@ -13,7 +13,7 @@ from claude_lint.extract.loop_items import LoopCallees
 from claude_lint.extract.wrapper_receivers import HANDED, UNTYPED, ReceiverCallees
 from claude_lint.extract.python_calls import _is_property
 from claude_lint.extract.scopes import Scope
-from claude_lint.extract.wrapper_shapes import ANY_MODULE, MAX_CLASSES, functions_bound, last
+from claude_lint.extract.wrapper_shapes import ANY_MODULE, MAX_CLASSES, chosen_class, functions_bound, last, module_path
 from claude_lint.facts import Callee
 
 
@@ -102,7 +102,8 @@ class CalleeFinder(LoopCallees, ReceiverCallees):
             package = self._imported_by_name(owner, base.id)
             if package is not None:
                 return (Callee(f"{package}.{ANY_MODULE}.{method}", False),)
-        found = tuple(Callee(k.target, k.local, method) for k in self.classes_of(base, scope, 0))
+        dotted = module_path(self.ev, base, scope)  # `import pkg.sub` then `pkg.sub.f()`
+        found = (Callee(f"{dotted}.{method}", False),) if dotted else tuple(Callee(k.target, k.local, method) for k in self.classes_of(base, scope, 0))
         if called and isinstance(base, (ast.Name, ast.Attribute, ast.Subscript)) and all(k.target in UNTYPED for k in found) and self._handed(base, scope, method):
             return (Callee(HANDED, False, method),)
         if called and not found and isinstance(base, ast.Name):
@@ -113,9 +114,8 @@ class CalleeFinder(LoopCallees, ReceiverCallees):
         return found
 
     def _imported_by_name(self, owner: Scope, name: str) -> Optional[str]:
-        """The package whose module a name holds when the module is chosen at run time
-        (`mod = importlib.import_module(f"app.providers.{name}")`): any module of it (link
-        takes those defining the function called)."""
+        """The package whose module a name holds, chosen at run time (`mod = importlib.import_module(f"app.providers.{name}")`):
+        any module of it (link takes those defining the function called)."""
         bound = owner.assigns.get(name, [])
         return self._module_chosen(bound[0], owner) if len(bound) == 1 and isinstance(bound[0], ast.Call) else None
 
@@ -145,7 +145,7 @@ class CalleeFinder(LoopCallees, ReceiverCallees):
             return []
         out: List[Callee] = []
         if isinstance(expr, ast.Call):
-            out = self.class_ref(expr.func, scope)
+            out = self.class_ref(expr.func, scope) or chosen_class(self, expr.func, scope)  # (a class of a package picked at run time)
             if not out and isinstance(expr.func, ast.Name):
                 out = self._made_by(expr.func, scope, depth)
             me = self._self_of(scope) if not out and isinstance(expr.func, ast.Attribute) and isinstance(expr.func.value, ast.Name) else None

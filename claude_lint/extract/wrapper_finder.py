@@ -20,7 +20,7 @@ from claude_lint.extract.wrapper_callees import CalleeFinder
 from claude_lint.extract.wrapper_receivers import HANDED
 from claude_lint.extract.wrapper_invocations import InvocationFinder
 from claude_lint.extract.wrapper_models import ModelFinder
-from claude_lint.extract.wrapper_shapes import DEFINED, MAX_CLASSES, submitted, MAX_DEPTH, MAX_INVOCATIONS, FUNCTION_NODES, Everything, EVERYTHING, last, protocol_methods
+from claude_lint.extract.wrapper_shapes import ANY_CLASS, DEFINED, MAX_CLASSES, submitted, MAX_DEPTH, MAX_INVOCATIONS, FUNCTION_NODES, Everything, EVERYTHING, last, protocol_methods
 from claude_lint.facts import CallSite, Callee, ClassInfo, Invocation, Mapping, Param, Signature, Wrapper, WrapperTable
 
 
@@ -342,7 +342,7 @@ class Finder(CalleeFinder, InvocationFinder, ModelFinder, GraphFinder, MadeModel
         instances = self.instances()
         if not known and not invocations and not (names and (
             any(last(b.target) in names for c in self.klasses for b in self.bases(c))
-            or any(last(k.target) in names for _, ks in instances for k in ks)
+            or any(last(k.target) in names or k.target.endswith(ANY_CLASS) for _, ks in instances for k in ks)
         )) and not (methods and any(protocol_methods(info) & methods for info in self.class_table())):
             # (kept: a subclass of another file's wrapper class, or a factory of instances of
             # one, whose calls are looked for next; a Protocol declaring a wrapper method's

@@ -210,3 +210,47 @@ def functions_bound(bound: list, wanted) -> bool:
     `tools.assisted` in another branch (handed on, it runs whichever the branch picked). wanted:
     None, any functions."""
     return 0 < len(bound) <= MAX_CLASSES and all(isinstance(b, (ast.Name, ast.Attribute)) for b in bound) and (wanted is None or any(called_name(b) in wanted for b in bound))
+
+
+def module_path(ev, base: ast.expr, scope) -> Optional[str]:
+    """`pkg.sub` where the code did `import pkg.sub`: the module's dotted name (a function
+    called on it is that module's, perhaps one its `__init__.py` star-imports: link tells)."""
+    words: List[str] = []
+    while isinstance(base, ast.Attribute) and len(words) < 8:
+        words.append(base.attr)
+        base = base.value
+    if not (words and isinstance(base, ast.Name)):
+        return None
+    owner = ev.find(base.id, scope)
+    if owner is None or owner.imports.get(base.id) != base.id or base.id in owner.assigns:
+        return None  # (`from app import client`: `client.chat.completions` is an object's, not a module's)
+    return ".".join([base.id, *reversed(words)])
+
+
+ANY_CLASS = f".{ANY_MODULE}.{ANY_MODULE}"  # a Callee's target: any class of a package's modules
+
+
+def chosen_class(finder, func: ast.expr, scope) -> list:
+    """`getattr(importlib.import_module(f"app.models.{name}"), class_name)(...)`, the class and
+    the module perhaps bound to a name first: an instance of any class of the package (link
+    takes them only when every class there with the method called makes its request)."""
+    from claude_lint.facts import Callee
+
+    found = _bound_call(finder, func, scope)
+    if found is None or not (isinstance(found[0].func, ast.Name) and found[0].func.id == "getattr" and len(found[0].args) == 2) or finder.ev.find("getattr", found[1]) is not None:
+        return []
+    module = _bound_call(finder, found[0].args[0], found[1])
+    package = finder._module_chosen(*module) if module is not None else None
+    return [Callee(package + ANY_CLASS, False)] if package else []
+
+
+def _bound_call(finder, expr: ast.expr, scope):
+    """(the call, its scope): the expression, or the one call a name is bound to."""
+    if isinstance(expr, ast.Call):
+        return expr, scope
+    if isinstance(expr, ast.Name):
+        owner = finder.ev.find(expr.id, scope)
+        bound = owner.assigns.get(expr.id, []) if owner is not None else []
+        if len(bound) == 1 and isinstance(bound[0], ast.Call):
+            return bound[0], owner
+    return None

@@ -32,11 +32,11 @@ if TYPE_CHECKING:
 from dataclasses import replace
 
 from claude_lint.extract import passed_models, sdk
-from claude_lint.extract.made_models import factory_wrappers
+from claude_lint.extract.made_models import factory_wrappers, kept_wrappers
 from claude_lint.extract.scopes import CallRecord, Scope
 from claude_lint.extract.wrapper_receivers import distinctive
 from claude_lint.extract.wrapper_finder import Finder
-from claude_lint.extract.wrapper_shapes import DEFINED, EVERYTHING, MAX_DEPTH, last, params_in, protocol_methods
+from claude_lint.extract.wrapper_shapes import ANY_CLASS, DEFINED, EVERYTHING, MAX_DEPTH, last, params_in, protocol_methods
 from claude_lint.facts import CallSite, WrapperTable
 from claude_lint.patterns import lazy
 
@@ -89,6 +89,7 @@ def summarise(ex, found: List[Tuple[CallRecord, List[CallSite]]]) -> Optional[Wr
             requests.setdefault(d, []).append((site, messages))
     # a factory's model is invoked by other modules too (extract/made_models.py)
     made = factory_wrappers(finder, factories, {d.name for d in requests}) if factories else ()
+    made += kept_wrappers(finder, {d.name for d in requests}) if held else ()  # (read by `invoked_models` above)
     table = finder.table(requests, None, frozenset()) if requests else None
     if not made:
         return table
@@ -210,6 +211,9 @@ def exported(tables: Iterable[WrapperTable], scopes: Optional[Sequence[object]] 
                         key = DEFINED + last(b.target)
                         names[key] = names.get(key, frozenset()) | mine
         for name, ks in t.instances:
+            if any(k.target.endswith(ANY_CLASS) for k in ks):  # a class picked by name from a package: any wrapper class's methods
+                names[name] = frozenset(set().union(*(m for (ks_, _), m in classes.items() if ks_ == s)))
+                continue
             targets = {last(k.target) for k in ks}
             # an instance made by another file's factory (`llm = create_llm(cfg)`): its classes
             targets.update(*(made.get((s, x), set()) for x in list(targets)))
@@ -229,6 +233,9 @@ def exported(tables: Iterable[WrapperTable], scopes: Optional[Sequence[object]] 
             # A file defining a Protocol (which names no wrapper: it declares methods) is read
             # for its classes, so that the next round knows which Protocols a wrapper class implements.
             names.setdefault(PROTOCOL, frozenset(own))
+            # a factory picking a class of this file's package by its name (`getattr(importlib.import_module(
+            # f"app.models.{name}"), cls)(...)`) is read for what it returns (`wrapper_shapes.chosen_class`)
+            names.setdefault(CHOSEN, frozenset(own))
     # (not a name any table exports otherwise, in any checkout: the question asked of every
     # file is one per name, and a function of that name is looked for as one)
     taken = set().union(*(names.keys() for names in out))
@@ -255,3 +262,4 @@ def base_modules(table: WrapperTable, in_project: Callable[[str], bool]) -> Dict
 
 
 PROTOCOL = "Protocol"  # not a wrapper's name: what a file defining a typing.Protocol holds
+CHOSEN = "import_module"  # nor this: what a file importing a module by a name it builds calls
