@@ -54,7 +54,11 @@ class ConversationUncached(Rule):
     Also a transcript kept as one text in Streamlit's session (`+=` each turn) that a wrapper
     sends as a message's whole content, and a prebuilt agent given tools over a `ChatAnthropic`
     model (LangGraph's `create_react_agent`, LangChain's `create_agent`, reported at the model):
-    its own loop resends each run's messages, step by step, up to its step limit.
+    its own loop resends each run's messages, step by step, up to its step limit. So does a
+    LangGraph node invoking the model with its state's messages (also through a prompt's
+    `MessagesPlaceholder`) when an edge brings the run back to it after another model node
+    (a writer and a reviewer taking turns), or a checkpointer keeps the thread under a fixed
+    id that a handler or loop runs again (a thread per question, or one run, holds one run).
     A list rebuilt on every call does not grow. A wrapper whose own loop grows the list is
     reported once, at its request, naming the calls of it.
 
@@ -376,6 +380,8 @@ _ANY_MODEL_APIS = frozenset({"invoke_model", "invoke_model_with_response_stream"
 def _grows_at(history, at) -> str:
     if history.bound == AGENT_STEPS:
         return f"each step of the agent built at {_where(history.append, at)} adds its tool call and the tool's result"
+    if history.kind == "graph":  # a LangGraph node's state: what brings it back, or keeps it
+        return f"{history.bound} at {_where(history.append, at)}"
     if history.kind == "handed":
         return f"the caller's list, appended after the request at {_where(history.append, at)}"
     if history.kind == "stored":

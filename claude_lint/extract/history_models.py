@@ -30,7 +30,7 @@ class ModelHistory:
         scope = record.scope
         names = self._holders({self._bound_to(record.node, scope)} - {None}, scope)
         if not names:
-            return self._agent_steps(record)
+            return self._agent_steps(record) or self._graph_node_steps(record)
         for seen, other in enumerate(self.c.calls):
             if seen > MAX_SESSION_NODES:
                 break
@@ -40,7 +40,7 @@ class ModelHistory:
                 found = self.history(other.node, other.scope, other, other.node.args[0])
                 if found is not None:
                     return found
-        return self._agent_steps(record)
+        return self._agent_steps(record) or self._graph_node_steps(record)
 
     def _agent_steps(self, record: CallRecord) -> Optional[History]:
         """A prebuilt agent over this model, handed tools (LangGraph's `create_react_agent(model,
@@ -64,6 +64,12 @@ class ModelHistory:
                 marked = any("PromptCaching" in ast.unparse(k.value) for k in node.keywords if k.arg == "middleware")
                 return History(self._bound_to(node, other.scope) or "the agent", "loop", self.ev.loc(node), bound=AGENT_STEPS, marked=marked)
         return None
+
+    def _graph_node_steps(self, record: CallRecord) -> Optional[History]:
+        """A LangGraph node invoking this model with its state's conversation, kept growing by the graph."""
+        from claude_lint.extract.graph_prompt import node_conversation  # (it reads messages through this mixin)
+
+        return node_conversation(self, record)
 
     def with_invoked_messages(self, record: CallRecord, site: CallSite) -> CallSite:
         """A `ChatAnthropic` model invoked once in its file with a list written there
