@@ -146,6 +146,26 @@ SILENT = [
 
 # CL011 reads the same growth whatever bounds it: a handler whose reader is elsewhere (and may
 # keep a window) still resends a growing prefix; OpenAI caches it by itself.
+# A question answered by a tool loop: it ends when the model stops calling tools, on a list made for the question.
+TOOLS = (HEAD + "def answer(question):\n    MADE\n    while True:\n"
+         "        reply = client.messages.create(model='claude-sonnet-4-6', max_tokens=1024, tools=TOOLS, messages=messages)\n"
+         "        messages.append({'role': 'assistant', 'content': reply.content})\n"
+         "        results = [{'type': 'tool_result', 'tool_use_id': b.id, 'content': run(b)} for b in reply.content if b.type == 'tool_use']\n"
+         "        if not results:\n            return reply\n        messages.append({'role': 'user', 'content': results})\n")
+# The same loop in a REPL, the list made once before it: every question's tool rounds pile up.
+TOOL_REPL = (HEAD + "messages = []\nwhile True:\n    messages.append({'role': 'user', 'content': input('> ')})\n    while True:\n"
+             "        reply = client.messages.create(model='claude-sonnet-4-6', max_tokens=1024, tools=TOOLS, messages=messages)\n"
+             "        messages.append({'role': 'assistant', 'content': reply.content})\n"
+             "        if reply.stop_reason != 'tool_use':\n            break\n"
+             "        messages.append({'role': 'user', 'content': [{'type': 'tool_result', 'tool_use_id': reply.content[-1].id, 'content': 'ok'}]})\n")
+FIRES += [TOOL_REPL, TOOLS.replace("MADE", "messages = HISTORY").replace("def answer(question):", "HISTORY = []\n\ndef answer(question):")]
+SILENT += [
+    # one question's tool loop on a list made for it: the model stopping ends it, nothing outlives it
+    TOOLS.replace("MADE", "messages = [{'role': 'user', 'content': question}]"),
+    # a REPL that makes the list afresh for each question before its tool loop
+    TOOL_REPL.replace("messages = []\nwhile True:\n    messages.append({'role': 'user', 'content': input('> ')})\n",
+                      "while True:\n    messages = [{'role': 'user', 'content': input('> ')}]\n"),
+]
 OPENAI = ("from openai import OpenAI\nclient = OpenAI()\n", "client.chat.completions.create(model='gpt-4o'", "reply.choices[0].message.content")
 STORED = (HEAD + "def run(db, job):\n    while True:\n        messages = [to_param(r) for r in db.get_job_messages(job)]\n"
           "        reply = client.messages.create(model='claude-sonnet-4-6', max_tokens=1024, messages=messages)\n"
