@@ -166,6 +166,14 @@ SILENT += [
     TOOL_REPL.replace("messages = []\nwhile True:\n    messages.append({'role': 'user', 'content': input('> ')})\n",
                       "while True:\n    messages = [{'role': 'user', 'content': input('> ')}]\n"),
 ]
+# A voice assistant's transcript kept as one text at module level, handed whole to a helper whose
+# message is that text (`f"{prompt}"` is the text itself), then the answer added to it.
+SPOKEN = (HEAD + "persona = 'You are Juno, a cheerful assistant.'\n\ndef ask(prompt):\n"
+          "    reply = " + CREATE.format(msgs="[{'role': 'user', 'content': f'{prompt}'}]") + "\n    return reply.content[0].text\n\n"
+          "while True:\n    heard = listen()\n    persona += f'\\nUser: {heard}\\nJuno: '\n    answer = ask(SENT)\n    persona += answer\n")
+FIRES += [SPOKEN.replace("SENT", "persona")]
+# only what was heard this turn is sent
+SILENT += [SPOKEN.replace("SENT", "heard")]
 OPENAI = ("from openai import OpenAI\nclient = OpenAI()\n", "client.chat.completions.create(model='gpt-4o'", "reply.choices[0].message.content")
 STORED = (HEAD + "def run(db, job):\n    while True:\n        messages = [to_param(r) for r in db.get_job_messages(job)]\n"
           "        reply = client.messages.create(model='claude-sonnet-4-6', max_tokens=1024, messages=messages)\n"

@@ -127,6 +127,7 @@ def content_param(call: ast.Call, scope: Scope, ev, owners) -> Optional[str]:
     expr = keyword(call, "messages")
     for el in expr.elts[:_MAX_WRITTEN] if isinstance(expr, ast.List) else ():
         for key, value in zip(el.keys, el.values) if isinstance(el, ast.Dict) else ():
+            value = _whole_text(value)
             if isinstance(key, ast.Constant) and key.value == "content" and isinstance(value, ast.Name):
                 owner = ev.find(value.id, scope)
                 if owner is not None and value.id in owner.params and owner.name in owners and not owner.assigns.get(value.id):
@@ -135,6 +136,15 @@ def content_param(call: ast.Call, scope: Scope, ev, owners) -> Optional[str]:
 
 
 _MAX_WRITTEN = 8  # messages of a written list read for a parameter's text
+
+
+def _whole_text(value: ast.expr) -> ast.expr:
+    """`f"{prompt}"`, an f-string of one name and nothing else, is that name's text."""
+    if isinstance(value, ast.JoinedStr) and len(value.values) == 1:
+        field = value.values[0]
+        if isinstance(field, ast.FormattedValue) and field.conversion == -1 and field.format_spec is None and isinstance(field.value, ast.Name):
+            return field.value
+    return value
 
 
 def handed_back(fn: ast.AST, param: str, returned: bool = True) -> Optional[str]:
