@@ -65,11 +65,8 @@ def _built_per_turn(part: Dynamic, request, site) -> bool:
     history = site.history or site.passed_history
     if part.entered is not None or history is None:
         return False
-    # A loop is the turn: a text built before it is the session's; unless the loop is the caller's,
-    # around a call of the wrapper that builds the text, which the wrapper then builds for each turn.
-    callers_loop = site.via is not None and site.loop is not None and within(history.append, site.loop)
-    if history.kind == "loop" and not callers_loop or site.via is None and site.loop is not None:
-        return False
+    if history.kind == "loop" or site.via is None and site.loop is not None:
+        return False  # a loop is the turn: a text built before it is the session's
     if history.kind == "session" or site.via is None and site.function is None:
         return False  # a script's top level (a Streamlit rerun) reads its widgets anew each turn, with the same values
     return part.loc.path == request.path and part.loc.row <= (request.end_row or request.row)
@@ -160,11 +157,6 @@ def examples():
         # the time to the second, read as the turn begins
         _turn(build="now = datetime.datetime.now()", system="f'{RULES}\\nNow: {now}'"),
     ]
-    # A REPL grows the log and calls a function that makes each turn's request from the log it is handed
-    fires.append(Invalid(_RAG.replace("SYSTEM", "RULES"), row=16, message="`log` grows each turn"))
-    # the function builds its system prompt from the documents it finds for each question: the REPL's loop is
-    # the caller's, so what the function builds is new on every turn and no breakpoint behind it is ever read
-    silent.append(_RAG.replace("SYSTEM", "RULES + context"))
     # A Streamlit script reruns for each turn, but its widgets answer the same until the user changes them
     fires += [Invalid(HEAD + "import streamlit as st\npersona = st.selectbox('Persona', ['friendly', 'formal'])\n"
                       "if 'chat' not in st.session_state:\n    st.session_state.chat = []\nif text := st.chat_input('Ask'):\n"
@@ -180,13 +172,6 @@ TURN = ("def answer(history, question, user_name, settings):\n    BUILD\n"
         "    history.append({'role': 'assistant', 'content': reply.content[0].text})\n    return reply\n")
 _ASKED = "\nhistory, name = [], input('Your name? ')\nwhile True:\n    answer(history, input('> '), name, {})\n"
 _CALLERS = "\nhistory = []\nanswer(history, 'What is the return policy?', 'Ana', {})\nanswer(history, 'And for sale items?', 'Ana', {})\n"
-
-
-_RAG = (HEAD + "def answer(question, previous):\n    found = index.search(question, k=8)\n    context = ''\n    for doc in found:\n"
-        "        context += doc.text + '\\n'\n    messages = [*previous, {'role': 'user', 'content': question}]\n"
-        "    reply = client.messages.create(model='claude-sonnet-4-6', max_tokens=1024, system=SYSTEM, messages=messages)\n"
-        "    return reply.content[0].text\n\nlog = []\nwhile True:\n    q = input('> ')\n    a = answer(q, log)\n"
-        "    log.append({'role': 'user', 'content': q})\n    log.append({'role': 'assistant', 'content': a})\n")
 
 
 def _turn(build: str = "pass", system: str = "RULES") -> str:
