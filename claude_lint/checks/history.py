@@ -30,7 +30,8 @@ class UnboundedHistory(Rule):
     `self._sessions[session_id]` appended in one method and sent in another), at module level, in a LangChain memory without
     a window (`ConversationBufferMemory`, `RunnableWithMessageHistory` with no trimmer, a
     `ConversationChain` given no memory) run in a loop or a handler (a script's few calls
-    written one after another hold only those turns),
+    written one after another hold only those turns), in a `ChatMessageHistory` a turn loop adds
+    each turn to (`add_user_message`, `add_ai_message`; never cleared) and hands a chain as messages,
     or when it is appended in a loop with no bound (`while True`, a loop over
     `sys.stdin`, an `input()` REPL). It also lives in a database or chat store read whole
     before each request and written back after it (`get_job_messages` / `add_job_message`

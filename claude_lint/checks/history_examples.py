@@ -174,6 +174,21 @@ SPOKEN = (HEAD + "persona = 'You are Juno, a cheerful assistant.'\n\ndef ask(pro
 FIRES += [SPOKEN.replace("SENT", "persona")]
 # only what was heard this turn is sent
 SILENT += [SPOKEN.replace("SENT", "heard")]
+# A LangChain message history object the loop adds each turn to, its messages handed to a chain over the model.
+KEPT_LOG = ("from langchain_anthropic import ChatAnthropic\nfrom langchain_core.prompts import ChatPromptTemplate, MessagesPlaceholder\n"
+            "from langchain_community.chat_message_histories import ChatMessageHistory\n\nllm = ChatAnthropic(model='claude-sonnet-4-6', max_tokens=800)\n"
+            "prompt = ChatPromptTemplate.from_messages([('system', 'You answer questions about bikes.'), MessagesPlaceholder('past'), ('human', '{q}')])\n"
+            "chain = prompt | llm\nlog = ChatMessageHistory()\nwhile True:\n    q = input('> ')\n"
+            "    answer = chain.invoke({'past': log.messages, 'q': q})\n    log.add_user_message(q)\n    log.add_ai_message(answer.content)\nCUT")
+FIRES += [KEPT_LOG.replace("CUT", "")]
+SILENT += [
+    # emptied when it grows past twenty messages
+    KEPT_LOG.replace("CUT", "    if len(log.messages) > 20:\n        log.clear()\n"),
+    # cut to its last ten messages each turn
+    KEPT_LOG.replace("CUT", "    log.messages = log.messages[-10:]\n"),
+    # a script's two written turns: no loop
+    KEPT_LOG.replace("while True:\n    q = input('> ')\n    answer", "q = 'Which tyres?'\nif q:\n    answer").replace("CUT", ""),
+]
 OPENAI = ("from openai import OpenAI\nclient = OpenAI()\n", "client.chat.completions.create(model='gpt-4o'", "reply.choices[0].message.content")
 STORED = (HEAD + "def run(db, job):\n    while True:\n        messages = [to_param(r) for r in db.get_job_messages(job)]\n"
           "        reply = client.messages.create(model='claude-sonnet-4-6', max_tokens=1024, messages=messages)\n"
@@ -183,7 +198,7 @@ STORED = (HEAD + "def run(db, job):\n    while True:\n        messages = [to_par
 KEYED = (HEAD + "from chatdb import ChatStore\ndb = ChatStore()\n\ndef ask(user_id, text):\n    db.add_message(user_id, 'user', text)\n"
          "    log = db.get_chat_log(user_id)\n    reply = client.messages.create(model='claude-sonnet-4-6', max_tokens=1024, messages=log)\n"
          "    db.add_message(user_id, 'assistant', reply.content[0].text)\n")
-CL011_FIRES = [STORED, TURN.replace("max_tokens=500", "max_tokens=1024"), WINDOWED, KEYED]
+CL011_FIRES = [STORED, TURN.replace("max_tokens=500", "max_tokens=1024"), WINDOWED, KEYED, KEPT_LOG.replace("CUT", "")]
 CL011_SILENT = [
     # the answer goes to another object's log: the conversation read is never written back
     KEYED.replace("    db.add_message(user_id, 'assistant'", "    audit.add_message(user_id, 'assistant'"),
