@@ -12,6 +12,7 @@ if TYPE_CHECKING:
 
 from claude_lint.extract import loops
 from claude_lint.extract.chains import called_name
+from claude_lint.extract.graph_history import node_conversation
 from claude_lint.extract.history_bodies import turn_loop
 from claude_lint.extract.python_calls import MAX_SESSION_NODES
 from claude_lint.extract.scopes import CallRecord, Scope, keyword
@@ -111,8 +112,6 @@ class ModelHistory:
 
     def _graph_node_steps(self, record: CallRecord) -> Optional[History]:
         """A LangGraph node invoking this model with its state's conversation, kept growing by the graph."""
-        from claude_lint.extract.graph_prompt import node_conversation  # (it reads messages through this mixin)
-
         return node_conversation(self, record)
 
     def with_invoked_messages(self, record: CallRecord, site: CallSite) -> CallSite:
