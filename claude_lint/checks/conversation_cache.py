@@ -54,7 +54,11 @@ class ConversationUncached(Rule):
     Also a transcript kept as one text in Streamlit's session (`+=` each turn) that a wrapper
     sends as a message's whole content, and a prebuilt agent given tools over a `ChatAnthropic`
     model (LangGraph's `create_react_agent`, LangChain's `create_agent`, reported at the model):
-    its own loop resends each run's messages, step by step, up to its step limit.
+    its own loop resends each run's messages, step by step, up to its step limit. So does a
+    LangGraph node invoking the model with its state's messages (also through a prompt's
+    `MessagesPlaceholder`) when an edge brings the run back to it after another model node
+    (a writer and a reviewer taking turns), or a checkpointer keeps the thread under a fixed
+    id that a handler or loop runs again (a thread per question, or one run, holds one run).
     A list rebuilt on every call does not grow. A wrapper whose own loop grows the list is
     reported once, at its request, naming the calls of it.
 
@@ -76,7 +80,7 @@ class ConversationUncached(Rule):
 
     Not reported for OpenAI (it caches long prefixes automatically), nor when that
     assumed conversation stays under the model's minimum cacheable length (nothing
-    would be cached), nor when the system prompt ahead of the list is rebuilt for each
+    would be cached) until its last request, whose prefix no later request reads, nor when the system prompt ahead of the list is rebuilt for each
     request with content of its own (documents retrieved for the question, the time to the
     minute: written in the request, in the loop around it, or in a function that makes one
     turn's request, such as one handed the caller's conversation, which may also assemble
@@ -204,6 +208,8 @@ class ConversationUncached(Rule):
             *fires,
             # a counter caps the loop, but at forty steps: the conversation grows past the minimum
             COUNTED.replace("STEPS", "40"),
+            # eight steps: the seventh request's prefix (2,100 tokens) is read by the eighth
+            COUNTED.replace("STEPS", "8"),
         ]
         LITELLM = ("import litellm\nhistory = []\nwhile True:\n    history.append({'role': 'user', 'content': input()})\n"
                    "    r = litellm.completion(model=MODEL, max_tokens=500, messages=history)\n"
@@ -295,6 +301,8 @@ class ConversationUncached(Rule):
             CONVERSE.replace("MODEL", "'meta.llama3-70b-instruct-v1:0'"),
             # a counter caps the loop at three steps: three short turns stay under the minimum
             COUNTED.replace("STEPS", "3"),
+            # seven steps: only the last request passes Sonnet 4.6's 2,048 tokens, and no request reads what it writes
+            COUNTED.replace("STEPS", "7"),
             # an agent loop capped at three steps: three short turns stay under the 1,024-token minimum
             HEAD + "messages = [{'role': 'user', 'content': task}]\nfor step in range(3):\n    reply = "
             "client.messages.create(model='claude-sonnet-4-6', max_tokens=300, messages=messages)\n"
@@ -340,8 +348,8 @@ class ConversationUncached(Rule):
             turns = max(1, min(turns, cap))  # `for step in range(3)`: the conversation never gets longer
         per_turn = max(1, int(ctx.option("turn-tokens"))) + kept_thinking(call)
         fixed = opening.system_tokens + count(static_text(call.value("tools")), model, ctx)
-        if fixed + turns * per_turn < minimum:
-            return
+        if fixed + (turns - 1) * per_turn < minimum:
+            return  # the last request's prefix is never read again: the one before it must reach the minimum
         saving, cost = _estimate(model, fixed, per_turn, turns, minimum)
         if agent_advice(history) is not None:
             how, fix = agent_advice(history), None
@@ -376,6 +384,8 @@ _ANY_MODEL_APIS = frozenset({"invoke_model", "invoke_model_with_response_stream"
 def _grows_at(history, at) -> str:
     if history.bound == AGENT_STEPS:
         return f"each step of the agent built at {_where(history.append, at)} adds its tool call and the tool's result"
+    if history.kind == "graph":  # a LangGraph node's state: what brings it back, or keeps it
+        return f"{history.bound} at {_where(history.append, at)}"
     if history.kind == "handed":
         return f"the caller's list, appended after the request at {_where(history.append, at)}"
     if history.kind == "stored":

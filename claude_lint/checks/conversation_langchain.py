@@ -60,4 +60,50 @@ def examples() -> Tuple[List[object], List[object]]:
         # an empty tool list
         claude + "graph = create_react_agent(model, [])\n",
     ]
+    graph_fires, graph_silent = graph_examples()
+    return fires + graph_fires, silent + graph_silent
+
+
+# A LangGraph graph whose node invokes the model through a prompt holding the state's messages.
+GRAPH = ("from langchain_anthropic import ChatAnthropic\nfrom langchain_core.prompts import ChatPromptTemplate, MessagesPlaceholder\n"
+         "from langgraph.graph import StateGraph, MessagesState, START, END\nfrom langgraph.checkpoint.memory import MemorySaver\n\n"
+         "llm = ChatAnthropic(model='claude-sonnet-4-6', max_tokens=2000)\n"
+         "draft_prompt = ChatPromptTemplate.from_messages([('system', 'Write the draft.'), MessagesPlaceholder('messages')])\n"
+         "review_prompt = ChatPromptTemplate.from_messages([('system', 'Review the draft.'), MessagesPlaceholder('messages')])\n"
+         "drafter = draft_prompt | llm\nreviewer = review_prompt | llm\n\n"
+         "def draft(state):\n    return {'messages': [drafter.invoke(state)]}\n\n"
+         "def review(state):\n    return {'messages': [reviewer.invoke(state['messages'])]}\n\n"
+         "def next_step(state):\n    return END if len(state['messages']) > LIMIT else 'review'\n\n"
+         "builder = StateGraph(MessagesState)\nbuilder.add_node('draft', draft)\nbuilder.add_node('review', review)\n"
+         "builder.add_edge(START, 'draft')\nbuilder.add_conditional_edges('draft', next_step)\nBACK\n")
+# A graph kept by a checkpointer, run by a web handler.
+THREAD = ("from langchain_anthropic import ChatAnthropic\nfrom langgraph.graph import StateGraph, MessagesState, START\n"
+          "from langgraph.checkpoint.memory import MemorySaver\n\nclass Analyst:\n    def __init__(self):\n"
+          "        self.llm = ChatAnthropic(model='claude-sonnet-4-6', max_tokens=1000)\n        self.config = {'configurable': {'thread_id': THREAD_ID}}\n"
+          "        builder = StateGraph(MessagesState)\n        builder.add_node('answer', self.answer)\n        builder.add_edge(START, 'answer')\n"
+          "        self.app = builder.compile(checkpointer=MemorySaver())\n\n    def answer(self, state):\n"
+          "        return {'messages': [self.llm.invoke(state['messages'])]}\n\n    def ask(self, question):\n"
+          "        return self.app.invoke({'messages': [('user', question)]}, self.config)\n")
+
+
+def graph_examples() -> Tuple[List[object], List[object]]:
+    """A LangGraph node's conversation, grown across its graph's rounds or a thread's runs."""
+    from claude_lint.checks.base import Invalid
+
+    fires = [
+        # drafter and reviewer take turns: each round resends every draft and review so far
+        Invalid(GRAPH.replace("LIMIT", "6").replace("BACK", "builder.add_edge('review', 'draft')\ngraph = builder.compile()"), row=6,
+                message="`state['messages']` grows each turn (resent by the graph's edge back to it at line 26)"),
+        # one fixed thread id: every question a handler asks resumes the same conversation
+        Invalid(THREAD.replace("THREAD_ID", "'main'"), row=7, message="kept by the checkpointer under a fixed thread id at line 12"),
+    ]
+    silent = [
+        # the review ends the run: no round comes back to the drafter
+        GRAPH.replace("LIMIT", "6").replace("BACK", "builder.add_edge('review', END)\ngraph = builder.compile()"),
+        # a thread per question: the checkpointer keeps each question's run apart
+        THREAD.replace("THREAD_ID", "str(uuid.uuid4())"),
+        # a fixed thread run once by a script: one run, one request
+        GRAPH.replace("LIMIT", "6").replace("BACK", "builder.add_edge('review', END)\ngraph = builder.compile(checkpointer=MemorySaver())\n"
+                                            "graph.invoke({'messages': [('user', 'an essay on tides')]}, {'configurable': {'thread_id': 't1'}})"),
+    ]
     return fires, silent

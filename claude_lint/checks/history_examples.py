@@ -146,6 +146,49 @@ SILENT = [
 
 # CL011 reads the same growth whatever bounds it: a handler whose reader is elsewhere (and may
 # keep a window) still resends a growing prefix; OpenAI caches it by itself.
+# A question answered by a tool loop: it ends when the model stops calling tools, on a list made for the question.
+TOOLS = (HEAD + "def answer(question):\n    MADE\n    while True:\n"
+         "        reply = client.messages.create(model='claude-sonnet-4-6', max_tokens=1024, tools=TOOLS, messages=messages)\n"
+         "        messages.append({'role': 'assistant', 'content': reply.content})\n"
+         "        results = [{'type': 'tool_result', 'tool_use_id': b.id, 'content': run(b)} for b in reply.content if b.type == 'tool_use']\n"
+         "        if not results:\n            return reply\n        messages.append({'role': 'user', 'content': results})\n")
+# The same loop in a REPL, the list made once before it: every question's tool rounds pile up.
+TOOL_REPL = (HEAD + "messages = []\nwhile True:\n    messages.append({'role': 'user', 'content': input('> ')})\n    while True:\n"
+             "        reply = client.messages.create(model='claude-sonnet-4-6', max_tokens=1024, tools=TOOLS, messages=messages)\n"
+             "        messages.append({'role': 'assistant', 'content': reply.content})\n"
+             "        if reply.stop_reason != 'tool_use':\n            break\n"
+             "        messages.append({'role': 'user', 'content': [{'type': 'tool_result', 'tool_use_id': reply.content[-1].id, 'content': 'ok'}]})\n")
+FIRES += [TOOL_REPL, TOOLS.replace("MADE", "messages = HISTORY").replace("def answer(question):", "HISTORY = []\n\ndef answer(question):")]
+SILENT += [
+    # one question's tool loop on a list made for it: the model stopping ends it, nothing outlives it
+    TOOLS.replace("MADE", "messages = [{'role': 'user', 'content': question}]"),
+    # a REPL that makes the list afresh for each question before its tool loop
+    TOOL_REPL.replace("messages = []\nwhile True:\n    messages.append({'role': 'user', 'content': input('> ')})\n",
+                      "while True:\n    messages = [{'role': 'user', 'content': input('> ')}]\n"),
+]
+# A voice assistant's transcript kept as one text at module level, handed whole to a helper whose
+# message is that text (`f"{prompt}"` is the text itself), then the answer added to it.
+SPOKEN = (HEAD + "persona = 'You are Juno, a cheerful assistant.'\n\ndef ask(prompt):\n"
+          "    reply = " + CREATE.format(msgs="[{'role': 'user', 'content': f'{prompt}'}]") + "\n    return reply.content[0].text\n\n"
+          "while True:\n    heard = listen()\n    persona += f'\\nUser: {heard}\\nJuno: '\n    answer = ask(SENT)\n    persona += answer\n")
+FIRES += [SPOKEN.replace("SENT", "persona")]
+# only what was heard this turn is sent
+SILENT += [SPOKEN.replace("SENT", "heard")]
+# A LangChain message history object the loop adds each turn to, its messages handed to a chain over the model.
+KEPT_LOG = ("from langchain_anthropic import ChatAnthropic\nfrom langchain_core.prompts import ChatPromptTemplate, MessagesPlaceholder\n"
+            "from langchain_community.chat_message_histories import ChatMessageHistory\n\nllm = ChatAnthropic(model='claude-sonnet-4-6', max_tokens=800)\n"
+            "prompt = ChatPromptTemplate.from_messages([('system', 'You answer questions about bikes.'), MessagesPlaceholder('past'), ('human', '{q}')])\n"
+            "chain = prompt | llm\nlog = ChatMessageHistory()\nwhile True:\n    q = input('> ')\n"
+            "    answer = chain.invoke({'past': log.messages, 'q': q})\n    log.add_user_message(q)\n    log.add_ai_message(answer.content)\nCUT")
+FIRES += [KEPT_LOG.replace("CUT", "")]
+SILENT += [
+    # emptied when it grows past twenty messages
+    KEPT_LOG.replace("CUT", "    if len(log.messages) > 20:\n        log.clear()\n"),
+    # cut to its last ten messages each turn
+    KEPT_LOG.replace("CUT", "    log.messages = log.messages[-10:]\n"),
+    # a script's two written turns: no loop
+    KEPT_LOG.replace("while True:\n    q = input('> ')\n    answer", "q = 'Which tyres?'\nif q:\n    answer").replace("CUT", ""),
+]
 OPENAI = ("from openai import OpenAI\nclient = OpenAI()\n", "client.chat.completions.create(model='gpt-4o'", "reply.choices[0].message.content")
 STORED = (HEAD + "def run(db, job):\n    while True:\n        messages = [to_param(r) for r in db.get_job_messages(job)]\n"
           "        reply = client.messages.create(model='claude-sonnet-4-6', max_tokens=1024, messages=messages)\n"
@@ -155,7 +198,7 @@ STORED = (HEAD + "def run(db, job):\n    while True:\n        messages = [to_par
 KEYED = (HEAD + "from chatdb import ChatStore\ndb = ChatStore()\n\ndef ask(user_id, text):\n    db.add_message(user_id, 'user', text)\n"
          "    log = db.get_chat_log(user_id)\n    reply = client.messages.create(model='claude-sonnet-4-6', max_tokens=1024, messages=log)\n"
          "    db.add_message(user_id, 'assistant', reply.content[0].text)\n")
-CL011_FIRES = [STORED, TURN.replace("max_tokens=500", "max_tokens=1024"), WINDOWED, KEYED]
+CL011_FIRES = [STORED, TURN.replace("max_tokens=500", "max_tokens=1024"), WINDOWED, KEYED, KEPT_LOG.replace("CUT", "")]
 CL011_SILENT = [
     # the answer goes to another object's log: the conversation read is never written back
     KEYED.replace("    db.add_message(user_id, 'assistant'", "    audit.add_message(user_id, 'assistant'"),

@@ -4,25 +4,19 @@ evidence that this conversation outlives one request (a checkpointer keeps the t
 the graph's edges bring the node back after its tools); or ahead of a history the other rules
 know grows (`[SystemMessage(...)] + st.session_state.history`). Read for a chat model built and
 invoked in the same file; CL006 alone reads it (`CallSite.graph_prompt`): the other rules keep
-judging the site as they did."""
+judging the site as they did (CL011's reading of a node's conversation is `graph_history`'s)."""
 from __future__ import annotations
 
 import ast
 from dataclasses import replace
 TYPE_CHECKING = False  # typing is for the annotations alone: its import was 7% of a one-file run
 if TYPE_CHECKING:
-    from typing import List, Optional, Set, Tuple
+    from typing import List, Optional, Tuple
 
-from claude_lint.extract.chains import called_name
+from claude_lint.extract.graph_history import _INVOKES, _MAX_CALLS, _graph_history, _invokes_model, _model_holders, _node_functions
 from claude_lint.extract.history_models import ModelHistory
 from claude_lint.facts import CallSite, History, Seq
 
-# How a chat model is asked: the one argument is the whole list of messages.
-_INVOKES = frozenset({"invoke", "ainvoke", "stream", "astream"})
-# LangGraph's key for the conversation (`MessagesState`, `add_messages`): a node returns the
-# new message under it and the reducer appends it.
-_MESSAGES_KEY = "messages"
-_MAX_CALLS = 4000  # calls of one file looked at; a larger file is left unread
 _MAX_HEAD = 8  # messages written ahead of the state's conversation
 
 
@@ -86,58 +80,6 @@ def _file_growth(ex) -> dict:
     return kept[1]
 
 
-def _graph_history(ex, scope, rest: ast.expr, growth: dict) -> Optional[History]:
-    """The state's conversation of a graph node that keeps it growing."""
-    kept = growth.get(getattr(scope.node, "name", None)) if scope.kind == "function" else None
-    state = _state_param(scope) if kept is not None else None
-    conversation = _state_messages(rest, scope, state) if state is not None else None
-    if conversation is None:
-        return None
-    return History(ast.unparse(conversation)[:60], "graph", ex.ev.loc(kept[1]), bound=kept[0])
-
-
-def _model_holders(ex, record) -> Tuple[Set[str], Set[str]]:
-    """The names holding the model (`llm = ChatOpenAI(...)`, `with_tools = llm.bind_tools(t)`),
-    and the attributes of its class set from one of them (`self.llm = llm.bind_tools(t)`)."""
-    scope = record.scope
-    bound = ex._bound_to(record.node, scope)
-    holders = ex._holders({bound}, scope) if bound is not None else set()
-    attrs: Set[str] = set()
-    klass = scope.klass
-    if klass is not None:
-        for attr, values in klass.self_attrs.items():
-            for value, where, _ in values[:4]:
-                if isinstance(value, ast.expr) and any(
-                        n is record.node or isinstance(n, ast.Name) and n.id in holders and where is scope for n in ast.walk(value)):
-                    attrs.add(attr)
-    return holders, attrs
-
-
-def _invokes_model(ex, receiver: ast.expr, scope, home, holders: Set[str], attrs: Set[str]) -> bool:
-    if isinstance(receiver, ast.Name):
-        return receiver.id in holders and ex.ev.find(receiver.id, scope) is home
-    return (isinstance(receiver, ast.Attribute) and isinstance(receiver.value, ast.Name) and receiver.attr in attrs
-            and receiver.value.id == scope.self_name and scope.klass is not None and scope.klass is home.klass)
-
-
-def _node_functions(calls) -> dict:
-    """The graphs' nodes: node name -> (the function `add_node` registers, the builder it is
-    added to): `graph_builder.add_node("worker", self.worker)`."""
-    nodes = {}
-    for record in calls:
-        func = record.node.func
-        if isinstance(func, ast.Attribute) and func.attr == "add_node" and record.node.args:
-            args = record.node.args
-            target = args[-1]
-            fn = target.attr if isinstance(target, ast.Attribute) else target.id if isinstance(target, ast.Name) else None
-            if isinstance(target, ast.Call) and called_name(target.func) == "ToolNode":
-                fn = "ToolNode"  # the node that runs the model's tool calls
-            label = args[0].value if len(args) == 2 and isinstance(args[0], ast.Constant) and isinstance(args[0].value, str) else fn
-            if fn is not None and label is not None:
-                nodes[label] = (fn, ast.dump(func.value))
-    return nodes
-
-
 def _growth(ex, calls, nodes: dict) -> dict:
     """Function name -> (what keeps its state's conversation growing, where): a checkpointer
     its graph is compiled with keeps the thread across runs; an edge from a tool node back to
@@ -159,12 +101,6 @@ def _growth(ex, calls, nodes: dict) -> dict:
             if target in nodes and source != target and source in tools:
                 found.setdefault(nodes[target][0], ("resent by the graph's edge back from its tools", node))
     return found
-
-
-def _state_param(scope) -> Optional[str]:
-    args = getattr(scope.node, "args", None)
-    params = [a.arg for a in args.args if a.arg != scope.self_name] if args is not None else []
-    return params[0] if params else None
 
 
 def _head_and_rest(arg: ast.expr, scope, depth: int = 0) -> Optional[Tuple[List[ast.expr], List[ast.expr]]]:
@@ -199,27 +135,3 @@ def _addends(expr: ast.expr) -> List[ast.expr]:
         expr = expr.left
     return [expr, *found]
 
-
-def _state_messages(expr: ast.expr, scope, state: str, depth: int = 0) -> Optional[ast.expr]:
-    """`state["messages"]`, `state.messages`, `state.get("messages")`, a copy of it
-    (`[m for m in state["messages"]]`), or a name bound to one of them."""
-    if isinstance(expr, ast.Subscript) and _is(expr.value, state):
-        key = expr.slice
-        return expr if isinstance(key, ast.Constant) and key.value == _MESSAGES_KEY else None
-    if isinstance(expr, ast.Attribute) and _is(expr.value, state):
-        return expr if expr.attr == _MESSAGES_KEY else None
-    if isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute) and expr.func.attr == "get" and _is(expr.func.value, state):
-        first = expr.args[0] if expr.args else None
-        return expr if isinstance(first, ast.Constant) and first.value == _MESSAGES_KEY else None
-    if isinstance(expr, ast.ListComp) and len(expr.generators) == 1 and depth < 2:
-        return _state_messages(expr.generators[0].iter, scope, state, depth + 1)
-    if isinstance(expr, ast.Name) and depth < 2:
-        bound = [b for b in scope.assigns.get(expr.id, [])[:4] if isinstance(b, ast.expr)]
-        # Only the state's list itself or a copy of it; the head written onto it is read by the caller.
-        reads = [_state_messages(b, scope, state, depth + 1) for b in bound]
-        return next((r for r in reads if r is not None), None)
-    return None
-
-
-def _is(expr: ast.expr, name: str) -> bool:
-    return isinstance(expr, ast.Name) and expr.id == name

@@ -4,7 +4,7 @@ it passes through: the messages of a JSON body (Bedrock's `invoke_model(body=jso
 helper of the file handed the list); a wrapper's parameter sent as a message's whole text;
 a module-level loop that grows a list and calls the function sending it (an agent loop
 around `invoke()`); and a helper that hands the list back (`messages = run_tools(calls,
-messages)`), grown or as it was. For `python_history.HistoryFinder` and `history_edits`."""
+messages)`), grown or as it was; a loop that runs one question's tool calls. For `python_history.HistoryFinder` and `history_edits`."""
 from __future__ import annotations
 
 import ast
@@ -127,6 +127,7 @@ def content_param(call: ast.Call, scope: Scope, ev, owners) -> Optional[str]:
     expr = keyword(call, "messages")
     for el in expr.elts[:_MAX_WRITTEN] if isinstance(expr, ast.List) else ():
         for key, value in zip(el.keys, el.values) if isinstance(el, ast.Dict) else ():
+            value = _whole_text(value)
             if isinstance(key, ast.Constant) and key.value == "content" and isinstance(value, ast.Name):
                 owner = ev.find(value.id, scope)
                 if owner is not None and value.id in owner.params and owner.name in owners and not owner.assigns.get(value.id):
@@ -135,6 +136,15 @@ def content_param(call: ast.Call, scope: Scope, ev, owners) -> Optional[str]:
 
 
 _MAX_WRITTEN = 8  # messages of a written list read for a parameter's text
+
+
+def _whole_text(value: ast.expr) -> ast.expr:
+    """`f"{prompt}"`, an f-string of one name and nothing else, is that name's text."""
+    if isinstance(value, ast.JoinedStr) and len(value.values) == 1:
+        field = value.values[0]
+        if isinstance(field, ast.FormattedValue) and field.conversion == -1 and field.format_spec is None and isinstance(field.value, ast.Name):
+            return field.value
+    return value
 
 
 def handed_back(fn: ast.AST, param: str, returned: bool = True) -> Optional[str]:
@@ -222,3 +232,32 @@ def _joined_in(expr: ast.expr, sc: Scope, depth: int, ev, budget: List[int]):
             bound = owner.assigns.get(n.id, []) if owner is not None and owner.kind == "function" else []
             if len(bound) == 1 and isinstance(bound[0], ast.expr):
                 yield from _joined_in(bound[0], owner, depth + 1, ev, budget)
+
+
+# Calls that read the user's next message: a loop holding one is a conversation's turn loop.
+_READS_USER = frozenset({"input", "readline", "receive", "receive_text", "receive_json", "recv", "chat_input", "ask", "prompt"})
+# What a tool loop handles: the model's tool calls (`block.type == "tool_use"`, `message.tool_calls`) and their results.
+_TOOL_WORDS = frozenset({"tool_use", "tool_result", "tool"})
+
+
+def question_loop(loop: ast.AST, events, scope: Scope) -> str:
+    """How `loop` runs one question's tool calls over a list made for that question, or "": a
+    `while` loop that reads no user message and handles the model's tool calls, growing a
+    list bound afresh (a literal) just ahead of it, at the same depth of loops, and grown
+    nowhere else. It ends when the model stops calling tools, and the list dies with the
+    question: each question starts a new one."""
+    if not isinstance(loop, ast.While):
+        return ""
+    tools = False
+    for seen, node in enumerate(ast.walk(loop)):
+        if seen > _MAX_LOOP_NODES or isinstance(node, ast.Call) and called_name(node.func) in _READS_USER:
+            return ""
+        tools = tools or isinstance(node, ast.Constant) and node.value in _TOOL_WORDS or isinstance(node, ast.Attribute) and node.attr == "tool_calls"
+    grows = [e for e in events if e.kind == "grow"]
+    if not tools or not grows or any(loop not in e.loops for e in grows):
+        return ""
+    around = grows[0].loops[:grows[0].loops.index(loop)]
+    made = [e for e in events if e.kind == "reassign" and e.scope is scope and e.loops == around and getattr(e.node, "lineno", loop.lineno) < loop.lineno]
+    if not made or not isinstance(made[-1].value, ast.List):
+        return ""
+    return f"it runs one question's tool calls (the loop at line {loop.lineno}) on a list made for that question at line {made[-1].node.lineno}"

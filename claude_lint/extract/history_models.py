@@ -10,7 +10,9 @@ TYPE_CHECKING = False  # typing is for the annotations alone: its import was 7% 
 if TYPE_CHECKING:
     from typing import Optional
 
+from claude_lint.extract import loops
 from claude_lint.extract.chains import called_name
+from claude_lint.extract.graph_history import node_conversation
 from claude_lint.extract.history_bodies import turn_loop
 from claude_lint.extract.python_calls import MAX_SESSION_NODES
 from claude_lint.extract.scopes import CallRecord, Scope, keyword
@@ -30,7 +32,7 @@ class ModelHistory:
         scope = record.scope
         names = self._holders({self._bound_to(record.node, scope)} - {None}, scope)
         if not names:
-            return self._agent_steps(record)
+            return self._agent_steps(record) or self._graph_node_steps(record)
         for seen, other in enumerate(self.c.calls):
             if seen > MAX_SESSION_NODES:
                 break
@@ -40,7 +42,7 @@ class ModelHistory:
                 found = self.history(other.node, other.scope, other, other.node.args[0])
                 if found is not None:
                     return found
-        return self._agent_steps(record)
+        return self._history_object(record) or self._agent_steps(record) or self._graph_node_steps(record)
 
     def _agent_steps(self, record: CallRecord) -> Optional[History]:
         """A prebuilt agent over this model, handed tools (LangGraph's `create_react_agent(model,
@@ -64,6 +66,53 @@ class ModelHistory:
                 marked = any("PromptCaching" in ast.unparse(k.value) for k in node.keywords if k.arg == "middleware")
                 return History(self._bound_to(node, other.scope) or "the agent", "loop", self.ev.loc(node), bound=AGENT_STEPS, marked=marked)
         return None
+
+    def _history_object(self, record: CallRecord) -> Optional[History]:
+        """A LangChain message history (`ChatMessageHistory()`) whose `.messages` a chain over this
+        model is run with, in a turn loop that adds each turn to it (`add_user_message`,
+        `add_ai_message`) and never clears or trims it: the turns pile up as in a list."""
+        scope = record.scope
+        model = self._bound_to(record.node, scope)
+        if "MessageHistory(" not in self.text or model is None:
+            return None
+        chains = {model}
+        for _ in range(2):  # `chain = prompt | llm | parser`, `agent = make(llm)`
+            chains |= {name for name, bound in scope.assigns.items()
+                       if any(isinstance(b, ast.expr) and any(isinstance(n, ast.Name) and n.id in chains for n in ast.walk(b)) for b in bound[:4])}
+        for seen, other in enumerate(self.c.calls):
+            func = other.node.func
+            if seen > MAX_SESSION_NODES:
+                break
+            if (isinstance(func, ast.Attribute) and func.attr in _RUNS and isinstance(func.value, ast.Name) and func.value.id in chains
+                    and other.node.args and self.ev.find(func.value.id, other.scope) is scope):
+                sent = [n for n in ast.walk(other.node.args[0]) if isinstance(n, ast.Attribute) and n.attr == "messages" and isinstance(n.value, ast.Name)]
+                found = next((h for h in (self._grown_history(n.value.id, other) for n in sent[:4]) if h is not None), None)
+                if found is not None:
+                    return found
+        return None
+
+    def _grown_history(self, name: str, run: CallRecord) -> Optional[History]:
+        owner = self.ev.find(name, run.scope)
+        bound = owner.assigns.get(name, []) if owner is not None else []
+        loop = turn_loop(run.loops, run.node)
+        if loop is None or len(bound) != 1 or not isinstance(bound[0], ast.Call) or not (called_name(bound[0].func) or "").endswith("MessageHistory"):
+            return None
+        adds = []
+        for other in self.c.calls[:MAX_SESSION_NODES]:
+            func = other.node.func
+            if not (isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id == name and self.ev.find(name, other.scope) is owner):
+                continue
+            if func.attr in _HISTORY_CUTS:
+                return None
+            if func.attr in _HISTORY_ADDS and loop in other.loops:
+                adds.append(other.node)
+        if not adds or ("messages", name) in _attr_writes(owner):
+            return None
+        return History(f"{name}.messages", "loop", self.ev.loc(adds[0]), bound=loops.bound(loop))
+
+    def _graph_node_steps(self, record: CallRecord) -> Optional[History]:
+        """A LangGraph node invoking this model with its state's conversation, kept growing by the graph."""
+        return node_conversation(self, record)
 
     def with_invoked_messages(self, record: CallRecord, site: CallSite) -> CallSite:
         """A `ChatAnthropic` model invoked once in its file with a list written there
@@ -217,6 +266,17 @@ AGENT_STEPS = "the agent's step limit"
 # Prebuilt agents that loop over tool calls, each step resending the run's messages.
 _AGENT_BUILDERS = frozenset({"langgraph.prebuilt.create_react_agent", "langgraph.prebuilt.chat_agent_executor.create_react_agent",
                              "langchain.agents.create_agent", "langchain.agents.create_react_agent", "langchain.agents.create_tool_calling_agent"})
+
+# What grows a LangChain message history, and what empties or cuts it.
+_HISTORY_ADDS = frozenset({"add_user_message", "add_ai_message", "add_message", "add_messages"})
+_HISTORY_CUTS = frozenset({"clear", "aclear"})
+
+
+def _attr_writes(scope: Scope) -> set:
+    """(attribute, name) pairs assigned in the scope's code: `history.messages = history.messages[-10:]`."""
+    return {(t.attr, t.value.id) for n in ast.walk(scope.node) if isinstance(n, ast.Assign)
+            for t in n.targets if isinstance(t, ast.Attribute) and isinstance(t.value, ast.Name)}
+
 
 # LangChain's message classes and tuple roles, as the Claude API's roles.
 _MESSAGE_ROLES = {"SystemMessage": "system", "HumanMessage": "user", "AIMessage": "assistant"}
