@@ -101,7 +101,7 @@ class PromptPrefixUncached(Rule):
     - instructions, a rubric or few-shot examples at the head of the first user
       message (a literal, a constant, an f-string, `%` format, `str.join` of fixed
       parts, or a template, Jinja or `string.Template`, whose fixed head is long, a
-      prompt file read at run time), before the part that changes per call, in a
+      prompt file read at run time, an entry read by key from a YAML or JSON file of prompts), before the part that changes per call, in a
       messages list written in the request or filled by `.append`/`.extend` before it;
       a content bound to one of several such texts (a variant for a reply) counts by
       the head they all share, whichever is sent, when that head reaches the minimum alone;
