@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 
 from claude_lint.checks.base import Invalid
+from claude_lint.checks.system_cache import LONG_SYSTEM
 
 HEAD = "import anthropic\nclient = anthropic.Anthropic()\n"
 RUBRIC = "Grade the answer against this rubric. A score of 5 means complete and correct. " * 120
@@ -91,6 +92,14 @@ def examples():
                   "CONTENT", "PROMPTS['grader']['rubric'] + answer")},
               # the answer comes first
               {**LOADED, "grade.py": LOADED["grade.py"].replace("CONTENT", "answer + PROMPTS['grader']['rubric']")}]
+
+    # A long system prompt (CL002's finding) and, after it, a long fixed head of the user turn: a breakpoint on
+    # the system prompt leaves the head uncached, so the head is reported too, priced alone
+    BOTH = (HEAD + f"SYSTEM = {LONG_SYSTEM!r}\nBIBLE = {RUBRIC!r}\n" + "def shots(scene):\n"
+            "    return client.messages.create(model='claude-sonnet-4-6', max_tokens=300, system=SYSTEM,\n"
+            "        messages=[{'role': 'user', 'content': f'{BIBLE}\\n\\nScene: {scene}'}])\n")
+    fires = [*fires, Invalid(BOTH, row=7, message="system prompt ~")]
+    silent = [*silent, BOTH.replace("{BIBLE}\\n\\nScene", "Scene")]  # a short user head: CL002's alone
 
     # The wrapper routes by the model's name to OpenAI or Claude: the Claude request, one of those the call may make, is judged too
     ROUTED = {"llm.py": HEAD + "from openai import OpenAI\nopenai_client = OpenAI()\n"
