@@ -66,3 +66,22 @@ def test_json_read_from_a_path_text(tmp_path):
 
 def test_only_the_safe_loaders_are_followed():
     assert "yaml.load" not in loaded_files.LOADERS and "yaml.unsafe_load" not in loaded_files.LOADERS
+
+
+def test_a_path_opened_or_read_first(tmp_path):
+    base = (HEAD + "import yaml\nfrom pathlib import Path\nHERE = Path(__file__).resolve().parent\nLOAD\n"
+            "def grade(answer):\n    return client.messages.create(model='claude-sonnet-4-6', max_tokens=300, "
+            "messages=[{'role': 'user', 'content': PROMPTS['grader']['rubric'] + answer}])\n")
+    opened = "with (HERE / 'prompts.yaml').open(encoding='utf-8') as f:\n    PROMPTS = yaml.safe_load(f)"
+    read_first = "text = (HERE / 'prompts.yaml').read_text()\nPROMPTS = yaml.safe_load(text)"
+    binary = "with (HERE / 'prompts.yaml').open(mode='rb') as f:\n    PROMPTS = yaml.safe_load(f)"
+    assert _codes(tmp_path / "a", {"prompts.yaml": LONG_YAML, "app.py": base.replace("LOAD", opened)}) == ["CL012"]
+    assert _codes(tmp_path / "b", {"prompts.yaml": LONG_YAML, "app.py": base.replace("LOAD", read_first)}) == ["CL012"]
+    assert _codes(tmp_path / "c", {"prompts.yaml": LONG_YAML, "app.py": base.replace("LOAD", binary)}) == []
+
+
+def test_a_stream_handed_in_is_unknown(tmp_path):
+    app = (HEAD + "import yaml\ndef grade(answer, stream):\n    prompts = yaml.safe_load(stream)\n"
+           "    return client.messages.create(model='claude-sonnet-4-6', max_tokens=300, "
+           "messages=[{'role': 'user', 'content': prompts['grader']['rubric'] + answer}])\n")
+    assert _codes(tmp_path, {"prompts.yaml": LONG_YAML, "app.py": app}) == []

@@ -30,15 +30,34 @@ def loaded(ev, node: ast.Call, qual: str, scope, depth: int) -> Optional[object]
     if len(node.args) != 1 or node.keywords or isinstance(node.args[0], ast.Starred):
         return None
     arg, loc = node.args[0], ev.loc(node)
-    if qual == "json.loads":
+    read = None
+    if qual != "json.loads":  # a file object: `with open(p) as f`, `open(p)`, `with Path(p).open() as f`
+        opened = _path_opened(ev, arg, scope, depth)
+        read = opened if opened is not None else ev.file_read(arg, "read", scope, depth, loc) if isinstance(arg, ast.Name) or _opens(arg) else None
+    if qual != "json.load" and not _is_read(read):
         read = ev.value(arg, scope, depth + 1)  # the text of a file: `Path(p).read_text()`, `f.read()`
-    elif isinstance(arg, ast.Name) or _opens(arg):
-        read = ev.file_read(arg, "read", scope, depth, loc)  # a file object: `with open(p) as f`, `open(p)`
-    else:
-        return None
-    if isinstance(read, FileRead) or (isinstance(read, Transform) and read.op.startswith(READ_OP)):
+    if _is_read(read):
         return Transform(LOAD_OP + LOADERS[qual], read, loc)
     return None
+
+
+def _is_read(read: object) -> bool:
+    return isinstance(read, FileRead) or (isinstance(read, Transform) and read.op.startswith(READ_OP))
+
+
+def _path_opened(ev, arg: ast.expr, scope, depth: int) -> Optional[FileRead]:
+    """`path.open()` of a path written in the code, directly or through the name a `with` binds."""
+    if isinstance(arg, ast.Name):
+        owner = ev.find(arg.id, scope)
+        bound = owner.assigns.get(arg.id, []) if owner is not None else []
+        if len(bound) != 1:
+            return None
+        arg = bound[0][1] if isinstance(bound[0], tuple) and bound[0][0] == "with" else bound[0]
+    if not (isinstance(arg, ast.Call) and isinstance(arg.func, ast.Attribute) and arg.func.attr == "open" and not arg.args
+            and all(k.arg != "mode" for k in arg.keywords)):  # a mode may be binary: left to `open(...)`'s own reading
+        return None
+    path = ev.path_of(arg.func.value, scope, depth + 1)
+    return None if path is None else FileRead(path[0], path[1], ev.abspath, ev.loc(arg))
 
 
 def _opens(arg: ast.expr) -> bool:
