@@ -250,7 +250,7 @@ class ValueResolver:
         if value.op.startswith(marked_copies.COPY_OP):  # an inherited helper of another module (link_overrides)
             return self.inherited_copy(value, depth)
         inner = self.resolve(value.inner, depth + 1)
-        if value.op.startswith(loaded_files.LOAD_OP): return loaded_files.parsed(value, inner)  # noqa: E701 (one line: this module is at the line limit)
+        if value.op.startswith(loaded_files.LOAD_OP): return loaded_files.parsed(value, inner, self.__dict__.setdefault("_loaded", {}))  # noqa: E701 (one line: at the line limit)
         if value.op.startswith("getitem:") or value.op == config_values.ANY_ITEM:  # an item of a table: the one its key names, or any
             return config_values.table_item(value.op, inner, value.loc)
         if value.op.startswith(config_values.INI_OPTION):

@@ -64,10 +64,19 @@ def _opens(arg: ast.expr) -> bool:
     return isinstance(arg, ast.Call) and isinstance(arg.func, ast.Name) and arg.func.id == "open"
 
 
-def parsed(value: Transform, content: object) -> object:
-    """The loaded file as facts values (each with its place in the file), from the text link read."""
+def parsed(value: Transform, content: object, done: dict) -> object:
+    """The loaded file as facts values (each with its place in the file), from the text link read;
+    `done` holds the run's files already parsed (one file is often loaded for many requests)."""
     if not isinstance(content, Text) or not content.is_folded or content.dynamic_parts or content.loc is None:
         return Unknown("prompt file not read", value.loc)
+    key = (value.op, content.loc.path)
+    if key not in done:
+        done[key] = _parsed(value, content)
+    found = done[key]
+    return found if not isinstance(found, Unknown) else Unknown(found.why, value.loc)
+
+
+def _parsed(value: Transform, content: Text) -> object:
     from claude_lint.extract import nodes  # only when a run loads such a file
 
     try:
