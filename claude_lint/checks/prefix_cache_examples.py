@@ -92,6 +92,17 @@ def examples():
                   "CONTENT", "PROMPTS['grader']['rubric'] + answer")},
               # the answer comes first
               {**LOADED, "grade.py": LOADED["grade.py"].replace("CONTENT", "answer + PROMPTS['grader']['rubric']")}]
+    # the file loaded by a helper of another module: followed when the helper always loads the same file
+    HELPER = {"prompts/prompts.yaml": PROMPTS_YAML, "prompts/__init__.py": "", "prompts/store.py": "import os\nimport yaml\n\ndef load_prompts(NAME):\n"
+              "    with open(os.path.join(os.path.dirname(__file__), PATH)) as f:\n        return yaml.safe_load(f)\n",
+              "grade.py": HEAD + "from prompts.store import load_prompts\nclass Grader:\n    def __init__(self):\n        self.prompts = load_prompts(ARG)\n\n"
+              "    def grade(self, answer):\n        return client.messages.create(model='claude-sonnet-4-6', max_tokens=300,\n"
+              "            messages=[{'role': 'user', 'content': self.prompts['grader']['rubric'] + answer}])\n"}
+    fires = [*fires, Invalid({**HELPER, "prompts/store.py": HELPER["prompts/store.py"].replace("NAME", "").replace("PATH", "'prompts.yaml'"),
+                              "grade.py": HELPER["grade.py"].replace("ARG", "")}, path="grade.py", row=10, message="fixed head of the user turn ~2,48")]
+    # the helper's parameter names the file: the call's argument (another file) is not read across modules
+    silent = [*silent, {**HELPER, "prompts/store.py": HELPER["prompts/store.py"].replace("NAME", "name='prompts.yaml'").replace("PATH", "name"),
+                        "grade.py": HELPER["grade.py"].replace("ARG", "'grader.yaml'")}]
 
     # A long system prompt (CL002's finding) and, after it, a long fixed head of the user turn: a breakpoint on
     # the system prompt leaves the head uncached, so the head is reported too, priced alone

@@ -60,6 +60,24 @@ def _path_opened(ev, arg: ast.expr, scope, depth: int) -> Optional[FileRead]:
     return None if path is None else FileRead(path[0], path[1], ev.abspath, ev.loc(arg))
 
 
+def returns_load(ev, scope, expr: ast.expr) -> bool:
+    """A function's one return is a load (`return yaml.safe_load(f)`), or a name bound once to one: worth evaluating."""
+    if isinstance(expr, ast.Name) and expr.id not in scope.params:
+        bound = scope.assigns.get(expr.id, [])
+        expr = bound[0] if len(bound) == 1 else expr
+    return isinstance(expr, ast.Call) and (ev.qualname(expr.func, scope) or "") in LOADERS
+
+
+def exported(ev, scope, expr: ast.expr) -> list:
+    """`name()` -> the load, for another module's call (`PROMPTS = load_prompts()`), when the file is
+    the same whatever the call passes: a path built from a parameter is not exported (the call's
+    argument would choose another file, and another module's call is read without its arguments)."""
+    value = ev.value(expr, scope)
+    if isinstance(value, Transform) and value.op.startswith(LOAD_OP) and isinstance(value.inner, FileRead):
+        return [(f"{scope.name}()", value)]
+    return []
+
+
 def _opens(arg: ast.expr) -> bool:
     return isinstance(arg, ast.Call) and isinstance(arg.func, ast.Name) and arg.func.id == "open"
 
