@@ -9,7 +9,7 @@ import os
 TYPE_CHECKING = False  # typing is for the annotations alone: its import was 7% of a one-file run
 if TYPE_CHECKING: from typing import Callable, Dict, Iterator, List, Optional, Tuple  # noqa: E701 (one line: this module is at the line limit)
 from claude_lint.bounds import MAX_RUN_CHARS, MAX_TEXT_CHARS, MAX_VALUE_NODES, TOO_LARGE
-from claude_lint.extract import config_values, defaults, marked_copies, model_guards, return_options, value_files
+from claude_lint.extract import config_values, defaults, loaded_files, marked_copies, model_guards, return_options, value_files
 from claude_lint.facts import Dynamic, FileRead, Lit, Loc, Mapping, OneOf, Param, Ref, Seq, Text, Transform, Unknown
 from claude_lint import module_case
 from claude_lint.kinds import display
@@ -250,6 +250,7 @@ class ValueResolver:
         if value.op.startswith(marked_copies.COPY_OP):  # an inherited helper of another module (link_overrides)
             return self.inherited_copy(value, depth)
         inner = self.resolve(value.inner, depth + 1)
+        if value.op.startswith(loaded_files.LOAD_OP): return loaded_files.parsed(value, inner, self.__dict__.setdefault("_loaded", {}))  # noqa: E701 (one line: at the line limit)
         if value.op.startswith("getitem:") or value.op == config_values.ANY_ITEM:  # an item of a table: the one its key names, or any
             return config_values.table_item(value.op, inner, value.loc)
         if value.op.startswith(config_values.INI_OPTION):

@@ -3,7 +3,7 @@ from __future__ import annotations
 TYPE_CHECKING = False  # typing is for the annotations alone: its import was 7% of a one-file run
 if TYPE_CHECKING: from typing import Dict, Iterator, List, Optional, Tuple  # noqa: E701 (one line: this module is at the line limit)
 from claude_lint.checks.base import Context, Invalid, Rule, money, tokens
-from claude_lint.checks import breakpoint_callers as callers, breakpoint_choices as choices, breakpoint_hidden as hidden, breakpoint_piles as piles
+from claude_lint.checks import breakpoint_callers as callers, breakpoint_choices as choices, breakpoint_files as files, breakpoint_hidden as hidden, breakpoint_piles as piles
 from claude_lint.checks.breakpoint_piles import MAX_BREAKPOINTS, piled
 from claude_lint.checks.cache_marks import (
     TOOL_PROMPT_MOST, Block, as_written, automatic, blocks, cache_minimum, claude_caching, count, known, langchain_claude, params_in, requests_of, shown_text, text_unset, unmarked_history, within)
@@ -121,7 +121,7 @@ class CacheBreakpointIneffective(Rule):
     added only `if system:` is judged at each caller that fills it. The marks are read wherever
     the code writes them: a helper that builds the cached block, a block or a `**kwargs`
     dict filled in after it is built, a list of blocks or messages filled by
-    `.append`/`.extend` before the request, text filled by `%` or `string.Template`, a boto3 `invoke_model` body or a
+    `.append`/`.extend` before the request, text filled by `%` or `string.Template` or read by key from a YAML or JSON file of prompts, a boto3 `invoke_model` body or a
     Converse `cachePoint`, on the Claude API, Bedrock and Vertex, in OpenAI-style content parts sent by LiteLLM to a
     Claude model, and in the messages a LangChain `ChatAnthropic` model is invoked with (content blocks,
     `additional_kwargs`). Text the request writes (an imported constant too) is reported at the request, not at its callers, as
@@ -346,7 +346,7 @@ class CacheBreakpointIneffective(Rule):
                   LC.replace("SYSTEM", f"SystemMessage(content=[{{'type': 'text', 'text': LONG, {MARK}}}])"),
                   LC.replace("SYSTEM", f"SystemMessage(content=LONG, additional_kwargs={{{MARK}}})")]
         picked, unmeasured = choices.examples(), hidden.examples()
-        return [*fires, *piles.FIRES, *callers.examples()[0], *picked[0], *unmeasured[0]], [*silent, *piles.SILENT, *callers.examples()[1], *picked[1], *unmeasured[1]]
+        return [*fires, *piles.FIRES, *files.FIRES, *callers.examples()[0], *picked[0], *unmeasured[0]], [*silent, *piles.SILENT, *files.SILENT, *callers.examples()[1], *picked[1], *unmeasured[1]]
 
     def check_call(self, call: Call, ctx: Context) -> Iterator[Diagnostic]:
         for judged in requests_of(call):

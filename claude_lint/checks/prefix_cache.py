@@ -101,7 +101,7 @@ class PromptPrefixUncached(Rule):
     - instructions, a rubric or few-shot examples at the head of the first user
       message (a literal, a constant, an f-string, `%` format, `str.join` of fixed
       parts, or a template, Jinja or `string.Template`, whose fixed head is long, a
-      prompt file read at run time), before the part that changes per call, in a
+      prompt file read at run time, an entry read by key from a YAML or JSON file of prompts), before the part that changes per call, in a
       messages list written in the request or filled by `.append`/`.extend` before it;
       a content bound to one of several such texts (a variant for a reply) counts by
       the head they all share, whichever is sent, when that head reaches the minimum alone;
@@ -109,7 +109,7 @@ class PromptPrefixUncached(Rule):
 
     The fixed prefix counted is the one the API caches: tools, then the system
     prompt, then the fixed head of the user turn. A system prompt long enough on its
-    own is left to CL002. A system prompt that changes between calls (a step counter,
+    own is left to CL002, unless the fixed head of the user turn after it reaches the minimum alone (a breakpoint on the system prompt leaves that head uncached: it is reported, priced alone). A system prompt that changes between calls (a step counter,
     a date), or one built at run time that the linter cannot read, ends the repeated
     prefix at the tools: then only long tools are reported, and the breakpoint goes on
     the last tool. Through project wrappers, the finding is where the prefix is decided:
@@ -369,13 +369,13 @@ class PromptPrefixUncached(Rule):
             if tool_tokens < minimum:
                 return
             system_tokens, head, message, sent = 0, "", None, None
-        elif system_tokens >= minimum:
-            return  # CL002 reports it, and its breakpoint would cache the tools too
         else:
             # A growing conversation starts from its seed: the task message an agent begins with is resent every step.
             sent = call.value("messages") if site.history is None else site.history.seed
             head, message = user_head(sent)
         head_tokens = count(head, model, ctx)
+        if system_tokens >= minimum and head_tokens < minimum:
+            return  # CL002 reports it (its breakpoint caches the tools too); a user head cacheable alone stays uncached behind it
         if head_tokens < minimum and head and _picked(sent):
             # The head several texts share counts when it is cacheable alone: added to tools or a
             # system prompt each short of the minimum, it is a reviewer's call (a run may pick another)
@@ -402,7 +402,7 @@ class PromptPrefixUncached(Rule):
         else:
             where = "Put \"cache_control\": {\"type\": \"ephemeral\"} on the last tool (or on the system prompt)"
         saving, cost = "", None
-        prices = cache_saving(total, model)
+        prices = cache_saving(total if system_tokens < minimum else head_tokens, model)  # CL002 prices a long system prompt
         if prices is not None:
             uncached, cached = prices
             cost = uncached - cached

@@ -3,7 +3,10 @@ bound to one of several texts), of LangChain's model and of a one-off console ex
 from `prefix_cache.py` for its size; the rule's `examples()` imports and lists them."""
 from __future__ import annotations
 
+import json
+
 from claude_lint.checks.base import Invalid
+from claude_lint.checks.system_cache import LONG_SYSTEM
 
 HEAD = "import anthropic\nclient = anthropic.Anthropic()\n"
 RUBRIC = "Grade the answer against this rubric. A score of 5 means complete and correct. " * 120
@@ -65,6 +68,50 @@ def examples():
               REPLY.replace(f"GUIDE = {RUBRIC!r}", f"GUIDE = {RUBRIC[:6000]!r}\nTOOLS = {TOOLS!r}").replace(
                   "messages=[{'role'", "tools=TOOLS, messages=[{'role'").replace("SECOND", "f'{GUIDE}\\n\\nEarlier: {replied}\\n\\nQuestion: {q}'")]
 
+    # Prompts kept in a YAML or JSON file loaded once and read by key (the file read as link reads any prompt file:
+    # inside the project only, YAML through the safe composer)
+    PROMPTS_YAML = "grader:\n  intro: Grade the answer.\n  rubric: |\n    " + RUBRIC + "\n"
+    LOADED = {"prompts.yaml": PROMPTS_YAML, "grade.py": HEAD + "from pathlib import Path\nimport yaml\n"
+              "with open(Path(__file__).parent / 'prompts.yaml', encoding='utf-8') as f:\n    PROMPTS = yaml.safe_load(f)\n"
+              "def grade(answer):\n    return client.messages.create(model='claude-sonnet-4-6', max_tokens=300, messages=[{'role': 'user', 'content': CONTENT}])\n"}
+    JSON_OBJECT = {"prompts.json": '{"grader": {"rubric": ' + json.dumps(RUBRIC) + '}}', "grade.py": HEAD + "import json\nclass Grader:\n"
+                   "    def __init__(self):\n        with open('prompts.json') as fh:\n            self.prompts = json.load(fh)\n\n    def grade(self, answer):\n"
+                   "        rubric = self.prompts['grader']['rubric']\n"
+                   "        return client.messages.create(model='claude-sonnet-4-6', max_tokens=300, messages=[{'role': 'user', 'content': f'{rubric}\\n{answer}'}])\n"}
+    fires = [*fires,
+             Invalid({**LOADED, "grade.py": LOADED["grade.py"].replace("CONTENT", "PROMPTS['grader']['rubric'] + answer")}, path="grade.py", row=8,
+                     message="fixed head of the user turn ~2,48"),
+             Invalid(JSON_OBJECT, path="grade.py", row=11, message="fixed head of the user turn ~2,48")]
+    silent = [*silent,
+              # the short entry is the one sent
+              {**LOADED, "grade.py": LOADED["grade.py"].replace("CONTENT", "PROMPTS['grader']['intro'] + answer")},
+              # a key the file does not hold: nothing is known of the text
+              {**LOADED, "grade.py": LOADED["grade.py"].replace("CONTENT", "PROMPTS['grader']['rubrics'] + answer")},
+              # a file outside the project is never read
+              {**LOADED, "grade.py": LOADED["grade.py"].replace("Path(__file__).parent / 'prompts.yaml'", "'/etc/grader/prompts.yaml'").replace(
+                  "CONTENT", "PROMPTS['grader']['rubric'] + answer")},
+              # the answer comes first
+              {**LOADED, "grade.py": LOADED["grade.py"].replace("CONTENT", "answer + PROMPTS['grader']['rubric']")}]
+    # the file loaded by a helper of another module: followed when the helper always loads the same file
+    HELPER = {"prompts/prompts.yaml": PROMPTS_YAML, "prompts/__init__.py": "", "prompts/store.py": "import os\nimport yaml\n\ndef load_prompts(NAME):\n"
+              "    with open(os.path.join(os.path.dirname(__file__), PATH)) as f:\n        return yaml.safe_load(f)\n",
+              "grade.py": HEAD + "from prompts.store import load_prompts\nclass Grader:\n    def __init__(self):\n        self.prompts = load_prompts(ARG)\n\n"
+              "    def grade(self, answer):\n        return client.messages.create(model='claude-sonnet-4-6', max_tokens=300,\n"
+              "            messages=[{'role': 'user', 'content': self.prompts['grader']['rubric'] + answer}])\n"}
+    fires = [*fires, Invalid({**HELPER, "prompts/store.py": HELPER["prompts/store.py"].replace("NAME", "").replace("PATH", "'prompts.yaml'"),
+                              "grade.py": HELPER["grade.py"].replace("ARG", "")}, path="grade.py", row=10, message="fixed head of the user turn ~2,48")]
+    # the helper's parameter names the file: the call's argument (another file) is not read across modules
+    silent = [*silent, {**HELPER, "prompts/store.py": HELPER["prompts/store.py"].replace("NAME", "name='prompts.yaml'").replace("PATH", "name"),
+                        "grade.py": HELPER["grade.py"].replace("ARG", "'grader.yaml'")}]
+
+    # A long system prompt (CL002's finding) and, after it, a long fixed head of the user turn: a breakpoint on
+    # the system prompt leaves the head uncached, so the head is reported too, priced alone
+    BOTH = (HEAD + f"SYSTEM = {LONG_SYSTEM!r}\nBIBLE = {RUBRIC!r}\n" + "def shots(scene):\n"
+            "    return client.messages.create(model='claude-sonnet-4-6', max_tokens=300, system=SYSTEM,\n"
+            "        messages=[{'role': 'user', 'content': f'{BIBLE}\\n\\nScene: {scene}'}])\n")
+    fires = [*fires, Invalid(BOTH, row=7, message="system prompt ~")]
+    silent = [*silent, BOTH.replace("{BIBLE}\\n\\nScene", "Scene")]  # a short user head: CL002's alone
+
     # The wrapper routes by the model's name to OpenAI or Claude: the Claude request, one of those the call may make, is judged too
     ROUTED = {"llm.py": HEAD + "from openai import OpenAI\nopenai_client = OpenAI()\n"
               "def generate(prompt, model='claude-sonnet-4-6'):\n    if model.startswith('gpt'):\n"
@@ -73,4 +120,5 @@ def examples():
               "grade.py": "from llm import generate\n" + f"RUBRIC = {RUBRIC!r}\n" + "def grade(answer):\n    return generate(HEAD_TEXT + answer)\n"}
     fires = [*fires, Invalid({**ROUTED, "grade.py": ROUTED["grade.py"].replace("HEAD_TEXT", "RUBRIC")}, path="grade.py", row=4, message="fixed head of the user turn ~2,48")]
     silent = [*silent, {**ROUTED, "grade.py": ROUTED["grade.py"].replace("HEAD_TEXT", "'Grade this answer: '")}]
+
     return fires, silent

@@ -20,7 +20,7 @@ TYPE_CHECKING = False  # typing is for the annotations alone: its import was 7% 
 if TYPE_CHECKING:
     from typing import List, Tuple
 
-from claude_lint.extract import moves, python_calls
+from claude_lint.extract import loaded_files, moves, python_calls
 from claude_lint.facts import Dynamic, Mapping, OneOf, Ref, Seq, Text
 
 MAX_BUILDERS = 64  # functions of one file exported this way: the rest are not followed
@@ -49,6 +49,9 @@ def found(collector, ev) -> List[Tuple[str, object]]:
         elif len(returns) == 1 and scope.parent is collector.module and _made_here(returns[0], collector.module):
             stem = os.path.splitext(os.path.basename(ev.abspath))[0]
             out.append((f"{scope.name}()", Ref("." + stem, returns[0].func.id, ev.abspath, ev.loc(returns[0]))))
+        elif len(returns) == 1 and loaded_files.returns_load(ev, scope, returns[0]):  # a prompt file's table (loaded_files.py)
+            evaluated[0] += 1
+            out.extend(loaded_files.exported(ev, scope, returns[0]))
         elif 1 < len(returns) <= moves.MAX_RETURNS and all(python_calls._builds_text(r, scope) for r in returns):
             evaluated[0] += 1
             values = tuple(_value(ev, scope, r) for r in returns)

@@ -11,7 +11,7 @@ if TYPE_CHECKING:
     from typing import Dict, Optional, Tuple
 
 from claude_lint.bounds import MAX_EXPRESSION_DEPTH, MAX_OPTIONS, TOO_LARGE, Sizes
-from claude_lint.extract import config_values, defaults, kept_values, marked_copies, moves, run_context, sdk, session_values, templates
+from claude_lint.extract import config_values, defaults, kept_values, loaded_files, marked_copies, moves, run_context, sdk, session_values, templates
 from claude_lint.extract.positions import Positions
 from claude_lint.extract.scopes import Binding, Looped, Scope, Unpacked, positional
 from claude_lint.extract.value_files import FileValues
@@ -390,8 +390,8 @@ class Evaluator(TextValues, FileValues):
         fallback = self._fallback(node, qual, scope, depth, loc)
         if fallback is not None:
             return fallback
-        hooked = templates.call(self, node, scope, depth, qual)  # package resources, Jinja templates
-        if hooked is not None:
+        hooked = loaded_files.loaded(self, node, qual, scope, depth) if qual in loaded_files.LOADERS else templates.call(self, node, scope, depth, qual)
+        if hooked is not None:  # a YAML or JSON prompt file read by key later, package resources, Jinja templates
             return hooked
         if isinstance(func, ast.Attribute):
             method = func.attr
