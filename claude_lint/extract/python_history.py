@@ -22,6 +22,7 @@ from claude_lint.extract.history_windows import windowing_helper
 from claude_lint.extract.python_calls import MAX_SESSION_NODES, _bounded_deque
 from claude_lint.extract.scopes import PURE_CALLS, CallRecord, Scope, argument_values, keyword
 from claude_lint.extract.server_tool_loops import never_goes_round
+from claude_lint.extract.session_copies import bounding, copied_from
 from claude_lint.extract.walk import walk
 from claude_lint.facts import History
 
@@ -49,7 +50,7 @@ class HistoryFinder(ModelHistory, StoreHistory, EditJudge):
             # `llm.invoke(st.session_state.messages)`: a chat model's input is its first argument
             first = call.args[0] if call.args and not isinstance(call.args[0], ast.Starred) else None
             return self.session_history(first, scope) if first is not None else None
-        session = self.session_history(expr, scope)
+        session = self.session_history(expr, scope) or self.session_history(copied_from(expr, scope), scope)
         if session is not None:
             return session
         source = self._source(expr, scope, 0)
@@ -293,7 +294,7 @@ class HistoryFinder(ModelHistory, StoreHistory, EditJudge):
             return None
         grows, trims, handed = self._session_edits().get(key, ([], [], []))
         request = self._request
-        trims = trims + [h for h in handed if h is not request and not self._same_request(h) and not any(h is t for t in trims)]
+        trims = bounding(trims) + [h for h in handed if h is not request and not self._same_request(h) and not any(h is t for t in trims)]
         # `st.session_state.messages = await sampling_loop(messages=st.session_state.messages)`:
         # rebound to the conversation the request returns, grown by its answer; no trim.
         regrown = [t for t in trims if isinstance(t, ast.Assign) and self._same_request(t.value.value if isinstance(t.value, ast.Await) else t.value)]
