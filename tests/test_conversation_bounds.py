@@ -84,3 +84,39 @@ HANDLER = ("from service import Service\n\nservice = Service()\nhistory = []\n\n
 def test_a_request_resending_its_callers_list_is_said_at_the_caller_once(tmp_path):
     # the caller's call is judged as the wrapper's first request and names the other: one finding
     assert found(tmp_path, {"service.py": SERVICE, "handler.py": HANDLER}, "CL011") == [("handler.py", 4)]  # at the list the caller hands
+
+
+@pytest.mark.parametrize("name", ["COMPREHENSION", "FILTERED", "UNDONE", "RESTORED"])
+def test_a_streamlit_session_list_copied_undone_or_restored_whole_still_grows(tmp_path, name):
+    assert len(found(tmp_path, {"app.py": getattr(ex, name)}, "CL004")) == 1
+
+
+@pytest.mark.parametrize("name, window", [
+    ("COMPREHENSION", ("in st.session_state.messages]", "in st.session_state.messages[-20:]]")),
+    ("FILTERED", ("in st.session_state.messages:", "in st.session_state.messages[-20:]:")),
+    ("COMPREHENSION", ("for m in st.session_state.messages]", "for m in st.session_state.messages if keep(m)]")),  # filtered by what?
+    ("UNDONE", ("st.session_state.messages.pop()", "st.session_state.messages.pop(0)")),
+    ("RESTORED", ("saved[chosen][:]", "saved[chosen][-20:]")),
+])
+def test_a_window_of_the_session_list_or_a_trim_stays_silent(tmp_path, name, window):
+    assert found(tmp_path, {"app.py": getattr(ex, name).replace(*window)}, "CL004") == []
+
+
+def test_a_module_list_sent_by_two_endpoints_grows_in_both(tmp_path):
+    assert found(tmp_path, {"app.py": ex.ENDPOINTS}, "CL004") == [("app.py", 14), ("app.py", 25)]
+    trimmed = ex.ENDPOINTS.replace("    return reply.content[0].text\n", "    memory = memory[-20:]\n    return reply.content[0].text\n")
+    assert found(tmp_path, {"app.py": trimmed}, "CL004") == []
+
+
+@pytest.mark.parametrize("test", ['m["role"] != "system"', '"[note]" not in m["content"]'])
+def test_a_copy_filtered_by_what_each_message_says_is_the_whole_list(tmp_path, test):
+    code = ex.COMPREHENSION.replace("for m in st.session_state.messages]", f"for m in st.session_state.messages if {test}]")
+    assert len(found(tmp_path, {"app.py": code}, "CL004")) == 1
+    loop = ex.FILTERED.replace('m["role"] in ("user", "assistant")', test)
+    assert len(found(tmp_path, {"app.py": loop}, "CL004")) == 1
+
+
+def test_a_loop_copy_filtered_by_position_may_be_a_window(tmp_path):
+    code = ex.FILTERED.replace("for m in st.session_state.messages:", "for i, m in enumerate(st.session_state.messages):").replace(
+        'if m["role"] in ("user", "assistant"):', "if i >= len(st.session_state.messages) - 20:")
+    assert found(tmp_path, {"app.py": code}, "CL004") == []

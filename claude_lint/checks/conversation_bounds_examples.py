@@ -63,15 +63,76 @@ with gr.Blocks() as app:
     box.submit(respond, [box, chat], [box, chat])
 """
 
+# A Streamlit chat rebuilding each message of its session list for the API, every rerun: the
+# copy is the whole session list (a comprehension, or a loop keeping the user and assistant turns).
+STREAMLIT = """import anthropic
+import streamlit as st
+client = anthropic.Anthropic()
+
+if "messages" not in st.session_state:
+    st.session_state.messages = []
+
+if prompt := st.chat_input("Ask"):
+    st.session_state.messages.append({"role": "user", "content": prompt})
+    SENT
+    reply = client.messages.create(model="claude-sonnet-4-6", max_tokens=1024, messages=sent)
+    st.session_state.messages.append({"role": "assistant", "content": reply.content[0].text})
+"""
+COMPREHENSION = STREAMLIT.replace("SENT", 'sent = [{"role": m["role"], "content": m["content"]} for m in st.session_state.messages]')
+FILTERED = STREAMLIT.replace("SENT", 'sent = []\n    for m in st.session_state.messages:\n        if m["role"] in ("user", "assistant"):\n'
+                             '            sent.append({"role": m["role"], "content": m["content"]})')
+# the request undone when it fails (its user turn popped), or a saved chat put back whole: no bound
+UNDONE = STREAMLIT.replace("    SENT\n    reply = client", "    try:\n        reply = client").replace(
+    "messages=sent)\n", "messages=st.session_state.messages)\n    except anthropic.APIError:\n        st.session_state.messages.pop()\n        st.stop()\n")
+RESTORED = STREAMLIT.replace("if prompt :=", 'if chosen := st.sidebar.selectbox("Saved chats", list(saved)):\n    st.session_state.messages = saved[chosen][:]\n\nif prompt :=').replace(
+    "    SENT\n", "").replace("messages=sent", "messages=st.session_state.messages")
+
+# A chat server's plain and streaming endpoints growing one module-level list through `global`:
+# the other endpoint's request sends the list, it does not trim it.
+ENDPOINTS = """import anthropic
+from fastapi import FastAPI
+from fastapi.responses import StreamingResponse
+
+app = FastAPI()
+client = anthropic.Anthropic()
+memory = []
+
+
+@app.post("/chat")
+def chat(text: str):
+    global memory
+    memory.append({"role": "user", "content": text})
+    reply = client.messages.create(model="claude-sonnet-4-6", max_tokens=1024, messages=memory)
+    memory.append({"role": "assistant", "content": reply.content[0].text})
+    return reply.content[0].text
+
+
+@app.post("/stream")
+def stream(text: str):
+    global memory
+    memory.append({"role": "user", "content": text})
+
+    def events():
+        with client.messages.stream(model="claude-sonnet-4-6", max_tokens=1024, messages=memory) as answer:
+            yield from answer.text_stream
+        memory.append({"role": "assistant", "content": answer.get_final_text()})
+    return StreamingResponse(events())
+"""
+
 CL004_FIRES = [
     Invalid(ROUNDS_OR, row=12, message="kept across the turns of a loop with no bound"),
     SEARCH_AND_LOOKUP,
     Invalid(RUN_FOLLOWED, row=9, message="`self.history` grows every turn (kept on a long-lived object"),
 ]
-CL004_SILENT = [ROUNDS, SEARCH, RUN]
+CL004_FIRES += [COMPREHENSION, FILTERED, UNDONE, RESTORED, ENDPOINTS]
+CL004_SILENT = [ROUNDS, SEARCH, RUN, COMPREHENSION.replace("in st.session_state.messages]", "in st.session_state.messages[-20:]]"),
+                FILTERED.replace("in st.session_state.messages:", "in st.session_state.messages[-20:]:"),
+                UNDONE.replace("st.session_state.messages.pop()", "st.session_state.messages.pop(0)"),
+                RESTORED.replace("saved[chosen][:]", "saved[chosen][-20:]")]
 CL011_FIRES = [
     SEARCH_AND_LOOKUP,
     Invalid(RUN, row=9, message="`self.history` grows each turn"),  # a capped run still resends its growing prefix
     Invalid(WIRED, row=21, message="the caller's list"),
 ]
-CL011_SILENT = [SEARCH]
+CL011_FIRES += [COMPREHENSION, FILTERED, ENDPOINTS]
+CL011_SILENT = [SEARCH, COMPREHENSION.replace("in st.session_state.messages]", "in st.session_state.messages[-20:]]")]
