@@ -120,3 +120,24 @@ def test_a_loop_copy_filtered_by_position_may_be_a_window(tmp_path):
     code = ex.FILTERED.replace("for m in st.session_state.messages:", "for i, m in enumerate(st.session_state.messages):").replace(
         'if m["role"] in ("user", "assistant"):', "if i >= len(st.session_state.messages) - 20:")
     assert found(tmp_path, {"app.py": code}, "CL004") == []
+
+
+@pytest.mark.parametrize("rule", ["CL004", "CL011"])
+def test_a_reader_querying_the_newest_rows_hands_a_window(tmp_path, rule):
+    assert len(found(tmp_path, {"app.py": ex.LOADED_WHOLE}, rule)) == 1
+    assert found(tmp_path, {"app.py": ex.LOADED_NEWEST}, rule) == []
+    for limit in ("LIMIT 20", "LIMIT %s", "LIMIT :n"):
+        assert found(tmp_path, {"app.py": ex.LOADED_NEWEST.replace("LIMIT ?", limit)}, rule) == []
+
+
+@pytest.mark.parametrize("text, window", [
+    ("SELECT role, content FROM turns WHERE chat = ? ORDER BY ts DESC LIMIT ?", True),
+    ("select * from messages order by id desc limit 10", True),
+    ("SELECT TOP 20 role FROM turns", True),
+    ("SELECT role, content FROM turns WHERE chat = ?", False),
+    ("the limit 20 of this text is no query", False),
+])
+def test_sql_window(text, window):
+    from claude_lint.extract.sql_windows import sql_window
+
+    assert sql_window(text) is window

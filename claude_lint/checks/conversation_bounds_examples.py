@@ -119,13 +119,32 @@ def stream(text: str):
     return StreamingResponse(events())
 """
 
+# A bot's handler reloading the chat from its database and saving the turn back, through a reader
+# of the same file: read whole it grows; the newest n rows (SQL `LIMIT ?`, a slice) are a window,
+# which slides once full, so no breakpoint behind it is read back (CL011 silent, as CL004).
+LOADED = HEAD + """def load_turns(chat_id):
+    READ
+
+
+def handle(chat_id, text):
+    messages = load_turns(chat_id)
+    messages.append({"role": "user", "content": text})
+    reply = client.messages.create(model="claude-sonnet-4-6", max_tokens=1024, messages=messages)
+    save_turns(chat_id, messages + [{"role": "assistant", "content": reply.content[0].text}])
+    return reply
+"""
+LOADED_WHOLE = LOADED.replace("READ", 'rows = DB.execute("SELECT role, content FROM turns WHERE chat = ? ORDER BY ts", (chat_id,)).fetchall()\n'
+                              '    return [{"role": r, "content": c} for r, c in rows]')
+LOADED_NEWEST = LOADED.replace("READ", 'rows = DB.execute("SELECT role, content FROM turns WHERE chat = ? ORDER BY ts DESC LIMIT ?", (chat_id, 20)).fetchall()\n'
+                               '    return [{"role": r, "content": c} for r, c in reversed(rows)]')
+
 CL004_FIRES = [
     Invalid(ROUNDS_OR, row=12, message="kept across the turns of a loop with no bound"),
     SEARCH_AND_LOOKUP,
     Invalid(RUN_FOLLOWED, row=9, message="`self.history` grows every turn (kept on a long-lived object"),
 ]
-CL004_FIRES += [COMPREHENSION, FILTERED, UNDONE, RESTORED, ENDPOINTS]
-CL004_SILENT = [ROUNDS, SEARCH, RUN, COMPREHENSION.replace("in st.session_state.messages]", "in st.session_state.messages[-20:]]"),
+CL004_FIRES += [COMPREHENSION, FILTERED, UNDONE, RESTORED, ENDPOINTS, LOADED_WHOLE]
+CL004_SILENT = [ROUNDS, SEARCH, RUN, LOADED_NEWEST, COMPREHENSION.replace("in st.session_state.messages]", "in st.session_state.messages[-20:]]"),
                 FILTERED.replace("in st.session_state.messages:", "in st.session_state.messages[-20:]:"),
                 UNDONE.replace("st.session_state.messages.pop()", "st.session_state.messages.pop(0)"),
                 RESTORED.replace("saved[chosen][:]", "saved[chosen][-20:]")]
@@ -134,5 +153,5 @@ CL011_FIRES = [
     Invalid(RUN, row=9, message="`self.history` grows each turn"),  # a capped run still resends its growing prefix
     Invalid(WIRED, row=21, message="the caller's list"),
 ]
-CL011_FIRES += [COMPREHENSION, FILTERED, ENDPOINTS]
-CL011_SILENT = [SEARCH, COMPREHENSION.replace("in st.session_state.messages]", "in st.session_state.messages[-20:]]")]
+CL011_FIRES += [COMPREHENSION, FILTERED, ENDPOINTS, LOADED_WHOLE]
+CL011_SILENT = [SEARCH, LOADED_NEWEST, LOADED_WHOLE.replace("for r, c in rows]", "for r, c in rows[-20:]]"), COMPREHENSION.replace("in st.session_state.messages]", "in st.session_state.messages[-20:]]")]

@@ -11,6 +11,7 @@ from claude_lint.checks.base import Context, Invalid, Rule, money, tokens
 from claude_lint.checks.cache_marks import automatic, count, marked_inside, unmarked_request, unseen
 from claude_lint.checks.conversation_langchain import AGENT_STEPS, agent_advice
 from claude_lint.checks.conversation_turns import kept_thinking, rebuilt_each_turn, step_cap
+from claude_lint.checks.stored_windows import read_as_window
 from claude_lint.checks.system_cache import LONG_SYSTEM
 from claude_lint.diagnostics import Diagnostic
 from claude_lint.extract.sdk import CACHE_CONTROL_PROVIDERS, provider_facts
@@ -329,7 +330,7 @@ class ConversationUncached(Rule):
         history = site.history or site.passed_history
         opening = None if history is None else unmarked_request(call, ctx, lambda c: _breakpoint(c, history) or automatic(c), langchain=True)
         # A system prompt rebuilt with each turn's content ahead of the list: no breakpoint on it is ever read.
-        if opening is None or rebuilt_each_turn(call) is not None:
+        if opening is None or rebuilt_each_turn(call) is not None or read_as_window(history):
             return
         model_id = (call.model_id() or "").lower()
         if site.api in _ANY_MODEL_APIS and "claude" not in model_id and "anthropic" not in model_id:
