@@ -40,7 +40,8 @@ def judged(calls: List[Call], judge: Callable[[Call], List[Diagnostic]]) -> Iter
     yield from wrapper_calls.judged(kept, recording)
     for call in calls:
         if said_at_callers(call) and not call.site.local and call.site.loc not in said:
-            yield from judge(call)
+            for d in judge(call):
+                yield d.naming((call.site.loc,))  # as the engine names a request's own findings
 
 
 def _handed_further_in(call: Call, handing) -> bool:

@@ -50,7 +50,7 @@ class HistoryFinder(ModelHistory, StoreHistory, EditJudge):
             # `llm.invoke(st.session_state.messages)`: a chat model's input is its first argument
             first = call.args[0] if call.args and not isinstance(call.args[0], ast.Starred) else None
             return self.session_history(first, scope) if first is not None else None
-        session = self.session_history(expr, scope) or self.session_history(copied_from(expr, scope), scope)
+        session = self.session_history(expr, scope) or (self.session_history(copied_from(expr, scope), scope) if "session_state" in self.text else None)
         if session is not None:
             return session
         source = self._source(expr, scope, 0)
