@@ -6,11 +6,12 @@ if TYPE_CHECKING:
     from typing import Iterator, List, Optional, Tuple
 
 from claude_lint.catalog import Model
-from claude_lint.checks import wrapper_calls
+from claude_lint.checks import conversation_once, wrapper_calls
 from claude_lint.checks.base import Context, Invalid, Rule, money, tokens
 from claude_lint.checks.cache_marks import automatic, count, marked_inside, unmarked_request, unseen
 from claude_lint.checks.conversation_langchain import AGENT_STEPS, agent_advice
 from claude_lint.checks.conversation_turns import kept_thinking, rebuilt_each_turn, step_cap
+from claude_lint.checks.stored_windows import read_as_window
 from claude_lint.checks.system_cache import LONG_SYSTEM
 from claude_lint.diagnostics import Diagnostic
 from claude_lint.extract.sdk import CACHE_CONTROL_PROVIDERS, provider_facts
@@ -320,15 +321,16 @@ class ConversationUncached(Rule):
         from claude_lint.checks import conversation_examples as handed, conversation_langchain, conversation_turns, history_examples as stored
 
         turned, agents = conversation_turns.examples(), conversation_langchain.examples()
-        return ([*fires, *stored.CL011_FIRES, *handed.FIRES, *turned[0], *agents[0]],
-                [*silent, *stored.CL011_SILENT, *handed.SILENT, *turned[1], *agents[1]])
+        from claude_lint.checks import conversation_bounds_examples as bounds
+        return ([*fires, *stored.CL011_FIRES, *handed.FIRES, *turned[0], *agents[0], *bounds.CL011_FIRES],
+                [*silent, *stored.CL011_SILENT, *handed.SILENT, *turned[1], *agents[1], *bounds.CL011_SILENT])
 
     def check_call(self, call: Call, ctx: Context) -> Iterator[Diagnostic]:
-        return self._judge(call, ctx) if call.site.via is None else iter(())  # a wrapper's calls: `check_project`
+        return self._judge(call, ctx) if call.site.via is None and not conversation_once.said_at_callers(call) else iter(())  # a wrapper's calls: `check_project`
 
     def check_project(self, calls: List[Call], ctx: Context) -> Iterator[Diagnostic]:
         """A wrapper's calls: the request's own growing list is said once, there (`wrapper_calls`)."""
-        return wrapper_calls.judged(calls, lambda call: list(self._judge(call, ctx)))
+        return conversation_once.judged(calls, lambda call: list(self._judge(call, ctx)))
 
     def _judge(self, call: Call, ctx: Context) -> Iterator[Diagnostic]:
         site = call.site
@@ -336,7 +338,7 @@ class ConversationUncached(Rule):
         history = site.history or site.passed_history
         opening = None if history is None else unmarked_request(call, ctx, lambda c: _breakpoint(c, history) or automatic(c), langchain=True)
         # A system prompt rebuilt with each turn's content ahead of the list: no breakpoint on it is ever read.
-        if opening is None or rebuilt_each_turn(call) is not None:
+        if opening is None or rebuilt_each_turn(call) is not None or read_as_window(history):
             return
         model_id = (call.model_id() or "").lower()
         if site.api in _ANY_MODEL_APIS and "claude" not in model_id and "anthropic" not in model_id:

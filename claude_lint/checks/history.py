@@ -4,7 +4,7 @@ TYPE_CHECKING = False  # typing is for the annotations alone: its import was 7% 
 if TYPE_CHECKING:
     from typing import Iterator, List
 
-from claude_lint.checks import wrapper_calls
+from claude_lint.checks import conversation_once, wrapper_calls
 from claude_lint.checks.base import Context, Invalid, Rule
 from claude_lint.diagnostics import Diagnostic, Fix
 from claude_lint.link import Call
@@ -407,15 +407,15 @@ class UnboundedHistory(Rule):
                   "    reply = " + CREATE.format(msgs="messages") + "\n    history.append({'role': 'user', 'text': text})\n"
                   "    history.append({'role': 'assistant', 'text': reply.content[0].text})\n")
         fires, silent = [*fires, COPIED], [*silent, COPIED.replace("for m in history:", "for m in history[-20:]:")]
-        from claude_lint.checks import history_examples as stored
+        from claude_lint.checks import conversation_bounds_examples as bounds, history_examples as stored
 
-        return [*fires, *stored.FIRES], [*silent, *stored.SILENT]
+        return [*fires, *stored.FIRES, *bounds.CL004_FIRES], [*silent, *stored.SILENT, *bounds.CL004_SILENT]
 
     def check_call(self, call: Call, ctx: Context) -> Iterator[Diagnostic]:
         return self._judge(call) if call.site.via is None else iter(())  # a wrapper's calls: `check_project`
 
     def check_project(self, calls: List[Call], ctx: Context) -> Iterator[Diagnostic]:
-        return wrapper_calls.judged(calls, lambda call: list(self._judge(call)))
+        return conversation_once.judged(calls, lambda call: list(self._judge(call)))
 
     def _judge(self, call: Call) -> Iterator[Diagnostic]:
         history = call.site.history

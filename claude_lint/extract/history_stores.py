@@ -17,6 +17,7 @@ from claude_lint.extract import loops
 from claude_lint.extract.bindings import Unpacked
 from claude_lint.extract.chains import called_name
 from claude_lint.extract.scopes import Scope
+from claude_lint.extract.sql_windows import sql_window
 from claude_lint.extract.walk import walk
 from claude_lint.facts import History
 from claude_lint.patterns import lazy
@@ -217,7 +218,8 @@ class StoreHistory:
             return f"any window `{name}` keeps (defined elsewhere)"
         for sc in defined:
             for seen, node in enumerate(walk(sc.node)):
-                if seen > MAX_STORE_NODES or isinstance(node, ast.Slice) or isinstance(node, ast.Call) and any(w in called_name(node.func).lower() for w in _LIMIT_WORDS):
+                if seen > MAX_STORE_NODES or isinstance(node, ast.Slice) or isinstance(node, ast.Call) and any(w in called_name(node.func).lower() for w in _LIMIT_WORDS) \
+                        or isinstance(node, ast.Constant) and sql_window(node.value):
                     return f"the window `{name}` keeps"
         return ""
 

@@ -411,8 +411,10 @@ def bound(loop: ast.AST) -> str:
         return f"one turn per item of {text[:40]}"
     if isinstance(loop, ast.While):
         stepped = _stepped(loop)
-        if isinstance(loop.test, ast.Compare) and _names(loop.test) & stepped and not any(_infinite(c) for c in loop.test.comparators):
-            return f"while {ast.unparse(loop.test)[:40]}"
+        # `while pending and rounds < 3`: a counter compared in any conjunct caps the loop
+        for test in loop.test.values if isinstance(loop.test, ast.BoolOp) and isinstance(loop.test.op, ast.And) else [loop.test]:
+            if isinstance(test, ast.Compare) and _names(test) & stepped and not any(_infinite(c) for c in test.comparators):
+                return f"while {ast.unparse(test)[:40]}"
         for node in walk(loop):
             if isinstance(node, ast.If) and _names(node.test) & stepped and any(isinstance(s, (ast.Break, ast.Raise, ast.Return)) for s in node.body):
                 return f"stops when {ast.unparse(node.test)[:40]}"

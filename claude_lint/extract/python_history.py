@@ -16,10 +16,13 @@ from claude_lint.extract.chains import called_name
 from claude_lint.extract.history_bodies import body_messages, joined_lists, loop_calls_sender, question_loop, spread_item, turn_loop
 from claude_lint.extract.history_edits import EditJudge, observer, spans
 from claude_lint.extract.history_models import ModelHistory
+from claude_lint.extract.history_runs import run_cap
 from claude_lint.extract.history_stores import StoreHistory
 from claude_lint.extract.history_windows import windowing_helper
 from claude_lint.extract.python_calls import MAX_SESSION_NODES, _bounded_deque
 from claude_lint.extract.scopes import PURE_CALLS, CallRecord, Scope, argument_values, keyword
+from claude_lint.extract.server_tool_loops import never_goes_round
+from claude_lint.extract.session_copies import bounding, copied_from
 from claude_lint.extract.walk import walk
 from claude_lint.facts import History
 
@@ -47,7 +50,7 @@ class HistoryFinder(ModelHistory, StoreHistory, EditJudge):
             # `llm.invoke(st.session_state.messages)`: a chat model's input is its first argument
             first = call.args[0] if call.args and not isinstance(call.args[0], ast.Starred) else None
             return self.session_history(first, scope) if first is not None else None
-        session = self.session_history(expr, scope)
+        session = self.session_history(expr, scope) or (self.session_history(copied_from(expr, scope), scope) if "session_state" in self.text else None)
         if session is not None:
             return session
         source = self._source(expr, scope, 0)
@@ -89,7 +92,7 @@ class HistoryFinder(ModelHistory, StoreHistory, EditJudge):
                 rebuilt = any(k == "reset" and loop in e.loops and not self._user_reset(e) for e, k in edits)
                 # A trim before or after the loop in this function runs once; it bounds no turn.
                 trimmed = any(k == "trim" and (loop in e.loops or e.scope is not scope) and not self._user_reset(e) for e, k in edits)
-                if grows and not rebuilt and not trimmed and not self._first_turn(node, scope, name):
+                if grows and not rebuilt and not trimmed and not self._first_turn(node, scope, name) and not never_goes_round(loop, call, scope):
                     kept = self.persisted(name, owner)
                     if kept is not None:
                         return History(name, "stored", self.ev.loc(kept[1]), bound="", store=tuple(ast.unparse(c.func)[:40] for c in kept),
@@ -118,7 +121,7 @@ class HistoryFinder(ModelHistory, StoreHistory, EditJudge):
             if any(_bounded_deque([v], self.ev, m) for v, m, _ in assigned):
                 return None
             if grows and not self._bounded(edits, {e.scope for e in grows} | {scope}, None):
-                return History(f"{scope.self_name}.{attr}", "attribute", self.ev.loc(grows[0].node), marked=self._marked(f"{scope.self_name}.{attr}", grows, scope),
+                return History(f"{scope.self_name}.{attr}", "attribute", self.ev.loc(grows[0].node), bound=run_cap(attr, scope, methods, edits), marked=self._marked(f"{scope.self_name}.{attr}", grows, scope),
                                piled_marks=self.piled_marks(grows))
         return None
 
@@ -291,7 +294,7 @@ class HistoryFinder(ModelHistory, StoreHistory, EditJudge):
             return None
         grows, trims, handed = self._session_edits().get(key, ([], [], []))
         request = self._request
-        trims = trims + [h for h in handed if h is not request and not self._same_request(h) and not any(h is t for t in trims)]
+        trims = bounding(trims) + [h for h in handed if h is not request and not self._same_request(h) and not any(h is t for t in trims)]
         # `st.session_state.messages = await sampling_loop(messages=st.session_state.messages)`:
         # rebound to the conversation the request returns, grown by its answer; no trim.
         regrown = [t for t in trims if isinstance(t, ast.Assign) and self._same_request(t.value.value if isinstance(t.value, ast.Await) else t.value)]

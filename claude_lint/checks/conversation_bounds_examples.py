@@ -1,0 +1,157 @@
+"""CL004's and CL011's examples of loops that bound the list or never go round, and of one
+conversation a wrapper's calls showed twice. Kept apart from the rule modules for their
+size; each rule's `examples()` lists them (`CL004_FIRES`, `CL011_FIRES`, and their silent)."""
+from __future__ import annotations
+
+from claude_lint.checks.base import Invalid
+
+HEAD = "import anthropic\nclient = anthropic.Anthropic()\n\n"
+ASK = "client.messages.create(model='claude-sonnet-4-6', max_tokens=1024, tools=TOOLS, messages=messages)"
+
+# A tool loop capped by a counter in a conjunct of its test: at most three rounds per answer.
+ROUNDS = (HEAD + "def answer(question):\n    messages = [{'role': 'user', 'content': question}]\n    reply = " + ASK + "\n"
+          "    rounds = 0\n    while reply.stop_reason == 'tool_use' and rounds < 3:\n        rounds += 1\n"
+          "        messages.append({'role': 'assistant', 'content': reply.content})\n"
+          "        messages.append({'role': 'user', 'content': run_tools(reply)})\n        reply = " + ASK + "\n    return reply\n")
+# `or`: the counter caps nothing while the model keeps asking for tools
+ROUNDS_OR = ROUNDS.replace("== 'tool_use' and rounds < 3", "== 'tool_use' or rounds < 3")
+
+# Only server tools (web search): the API runs them inside the request, whose answer never
+# stops with `tool_use`, so the loop never appends; a client tool beside it makes it a tool loop.
+SEARCH = (HEAD + "def search(query):\n    tools = [{'type': 'web_search_20250305', 'name': 'web_search', 'max_uses': 3}]\n"
+          "    messages = [{'role': 'user', 'content': query}]\n    reply = " + ASK.replace("TOOLS", "tools") + "\n"
+          "    while reply.stop_reason == 'tool_use':\n        messages.append({'role': 'assistant', 'content': reply.content})\n"
+          "        messages.append({'role': 'user', 'content': run_tools(reply)})\n        reply = " + ASK.replace("TOOLS", "tools") + "\n"
+          "    return reply\n")
+SEARCH_AND_LOOKUP = SEARCH.replace("'max_uses': 3}]", "'max_uses': 3}, {'name': 'lookup', 'input_schema': {'type': 'object'}}]")
+
+# An agent object whose run starts the history afresh and asks through a helper method, ten
+# steps at most: the object outlives the run, the list lives one capped run.
+RUN = (HEAD + "class Agent:\n    def __init__(self):\n        self.history = []\n\n"
+       "    def _ask(self):\n        reply = " + ASK.replace("messages=messages", "messages=self.history") + "\n"
+       "        self.history.append({'role': 'assistant', 'content': reply.content})\n        return reply\n\n"
+       "    def run(self, task, max_steps=10):\n        self.history = [{'role': 'user', 'content': task}]\n"
+       "        for step in range(max_steps):\n            reply = self._ask()\n            if reply.stop_reason != 'tool_use':\n"
+       "                return reply\n            self.history.append({'role': 'user', 'content': run_tools(reply)})\n")
+# the same helper also asked from a method that starts nothing afresh: the list carries over
+RUN_FOLLOWED = RUN + "\n    def follow_up(self, text):\n        self.history.append({'role': 'user', 'content': text})\n        return self._ask()\n"
+
+# A Gradio handler wired to its box: the wrapper call in the handler hands the list, the
+# wiring runs the handler; one conversation, said once, where the list is handed.
+WIRED = HEAD + """import gradio as gr
+
+
+def reply(text, history):
+    messages = []
+    for h in history:
+        messages.append({'role': h['role'], 'content': h['content']})
+    messages.append({'role': 'user', 'content': text})
+    answer = client.messages.create(model='claude-sonnet-4-6', max_tokens=1024, messages=messages)
+    return answer.content[0].text
+
+
+with gr.Blocks() as app:
+    chat = gr.Chatbot(type='messages')
+    box = gr.Textbox()
+
+    def respond(text, chat_history):
+        answer = reply(text, chat_history)
+        chat_history.append({'role': 'user', 'content': text})
+        chat_history.append({'role': 'assistant', 'content': answer})
+        return '', chat_history
+
+    box.submit(respond, [box, chat], [box, chat])
+"""
+
+# A Streamlit chat rebuilding each message of its session list for the API, every rerun: the
+# copy is the whole session list (a comprehension, or a loop keeping the user and assistant turns).
+STREAMLIT = """import anthropic
+import streamlit as st
+client = anthropic.Anthropic()
+
+if "messages" not in st.session_state:
+    st.session_state.messages = []
+
+if prompt := st.chat_input("Ask"):
+    st.session_state.messages.append({"role": "user", "content": prompt})
+    SENT
+    reply = client.messages.create(model="claude-sonnet-4-6", max_tokens=1024, messages=sent)
+    st.session_state.messages.append({"role": "assistant", "content": reply.content[0].text})
+"""
+COMPREHENSION = STREAMLIT.replace("SENT", 'sent = [{"role": m["role"], "content": m["content"]} for m in st.session_state.messages]')
+FILTERED = STREAMLIT.replace("SENT", 'sent = []\n    for m in st.session_state.messages:\n        if m["role"] in ("user", "assistant"):\n'
+                             '            sent.append({"role": m["role"], "content": m["content"]})')
+# the request undone when it fails (its user turn popped), or a saved chat put back whole: no bound
+UNDONE = STREAMLIT.replace("    SENT\n    reply = client", "    try:\n        reply = client").replace(
+    "messages=sent)\n", "messages=st.session_state.messages)\n    except anthropic.APIError:\n        st.session_state.messages.pop()\n        st.stop()\n")
+RESTORED = STREAMLIT.replace("if prompt :=", 'if chosen := st.sidebar.selectbox("Saved chats", list(saved)):\n    st.session_state.messages = saved[chosen][:]\n\nif prompt :=').replace(
+    "    SENT\n", "").replace("messages=sent", "messages=st.session_state.messages")
+
+# A chat server's plain and streaming endpoints growing one module-level list through `global`:
+# the other endpoint's request sends the list, it does not trim it.
+ENDPOINTS = """import anthropic
+from fastapi import FastAPI
+from fastapi.responses import StreamingResponse
+
+app = FastAPI()
+client = anthropic.Anthropic()
+memory = []
+
+
+@app.post("/chat")
+def chat(text: str):
+    global memory
+    memory.append({"role": "user", "content": text})
+    reply = client.messages.create(model="claude-sonnet-4-6", max_tokens=1024, messages=memory)
+    memory.append({"role": "assistant", "content": reply.content[0].text})
+    return reply.content[0].text
+
+
+@app.post("/stream")
+def stream(text: str):
+    global memory
+    memory.append({"role": "user", "content": text})
+
+    def events():
+        with client.messages.stream(model="claude-sonnet-4-6", max_tokens=1024, messages=memory) as answer:
+            yield from answer.text_stream
+        memory.append({"role": "assistant", "content": answer.get_final_text()})
+    return StreamingResponse(events())
+"""
+
+# A bot's handler reloading the chat from its database and saving the turn back, through a reader
+# of the same file: read whole it grows; the newest n rows (SQL `LIMIT ?`, a slice) are a window,
+# which slides once full, so no breakpoint behind it is read back (CL011 silent, as CL004).
+LOADED = HEAD + """def load_turns(chat_id):
+    READ
+
+
+def handle(chat_id, text):
+    messages = load_turns(chat_id)
+    messages.append({"role": "user", "content": text})
+    reply = client.messages.create(model="claude-sonnet-4-6", max_tokens=1024, messages=messages)
+    save_turns(chat_id, messages + [{"role": "assistant", "content": reply.content[0].text}])
+    return reply
+"""
+LOADED_WHOLE = LOADED.replace("READ", 'rows = DB.execute("SELECT role, content FROM turns WHERE chat = ? ORDER BY ts", (chat_id,)).fetchall()\n'
+                              '    return [{"role": r, "content": c} for r, c in rows]')
+LOADED_NEWEST = LOADED.replace("READ", 'rows = DB.execute("SELECT role, content FROM turns WHERE chat = ? ORDER BY ts DESC LIMIT ?", (chat_id, 20)).fetchall()\n'
+                               '    return [{"role": r, "content": c} for r, c in reversed(rows)]')
+
+CL004_FIRES = [
+    Invalid(ROUNDS_OR, row=12, message="kept across the turns of a loop with no bound"),
+    SEARCH_AND_LOOKUP,
+    Invalid(RUN_FOLLOWED, row=9, message="`self.history` grows every turn (kept on a long-lived object"),
+]
+CL004_FIRES += [COMPREHENSION, FILTERED, UNDONE, RESTORED, ENDPOINTS, LOADED_WHOLE]
+CL004_SILENT = [ROUNDS, SEARCH, RUN, LOADED_NEWEST, COMPREHENSION.replace("in st.session_state.messages]", "in st.session_state.messages[-20:]]"),
+                FILTERED.replace("in st.session_state.messages:", "in st.session_state.messages[-20:]:"),
+                UNDONE.replace("st.session_state.messages.pop()", "st.session_state.messages.pop(0)"),
+                RESTORED.replace("saved[chosen][:]", "saved[chosen][-20:]")]
+CL011_FIRES = [
+    SEARCH_AND_LOOKUP,
+    Invalid(RUN, row=9, message="`self.history` grows each turn"),  # a capped run still resends its growing prefix
+    Invalid(WIRED, row=21, message="the caller's list"),
+]
+CL011_FIRES += [COMPREHENSION, FILTERED, ENDPOINTS, LOADED_WHOLE]
+CL011_SILENT = [SEARCH, LOADED_NEWEST, LOADED_WHOLE.replace("for r, c in rows]", "for r, c in rows[-20:]]"), COMPREHENSION.replace("in st.session_state.messages]", "in st.session_state.messages[-20:]]")]
