@@ -57,6 +57,35 @@ class SecondPhase:
             found = cache.presence(source.abspath, st, key)
             if found is not None:
                 return found  # a warm run's answer for nearly every file: asked once per file and round
+        if cache is None and given is None:
+            return self._names_anew(source, wanted, key)
+        return self._names_asked(source, wanted, key, cache, given)
+
+    def _names_anew(self, source: SourceFile, wanted: Dict[str, frozenset], key: str) -> AbstractSet[str]:
+        """`_names_asked`, asking a file asked in the round before only about the names new
+        since (or asked with other modules or methods): the answer for each name depends on
+        the file and that name's question alone, and a round mostly asks the names of the
+        one before. A round asked hundreds of names of every file of a folder of checkouts:
+        each search grew with the names, and the names with the checkouts."""
+        rounds = self.__dict__.get("_name_rounds")
+        if rounds is None:
+            rounds = self._name_rounds = _Rounds()
+        new = rounds.new(wanted)
+        asked_before = self.__dict__.setdefault("_names_found", {})
+        last = asked_before.get(source.abspath)  # (the round it was last asked in, name -> question of the names found)
+        if last is None or last[0] != rounds.count - 1:
+            found = self._names_asked(source, wanted, key, None, None)  # its first round (or one missed): asked whole
+            kept: Dict[str, tuple] = {}
+        else:
+            kept = last[1]
+            found = {name for name, question in kept.items() if wanted.get(name) == question}
+            if new:
+                found |= self._names_asked(source, new, f"\0new {rounds.count}", None, None)
+        kept.update((name, wanted[name]) for name in found)
+        asked_before[source.abspath] = (rounds.count, kept)
+        return found
+
+    def _names_asked(self, source: SourceFile, wanted: Dict[str, frozenset], key: str, cache: Optional[FactsCache], given: Optional[Dict[str, bytes]]) -> AbstractSet[str]:
         from claude_lint.extract.prefilter import import_index, names_imported
         index = self._spelled.get(key)
         if index is None:
@@ -124,3 +153,22 @@ class SecondPhase:
     def forget_reads(self) -> None:
         """The second phase is over: its questions are not asked again."""
         self._last_asked.clear()
+
+
+class _Rounds:
+    """The rounds a process has been asked, in order: the last one's question and the names
+    each new round asks anew (absent from the round before, or asked about other modules or
+    methods)."""
+
+    def __init__(self):
+        self.count = 0
+        self.last: Optional[dict] = None
+        self.anew: dict = {}
+
+    def new(self, wanted: dict) -> dict:
+        if wanted is not self.last:  # a round asks every file with one dict
+            last = self.last or {}
+            self.anew = {name: question for name, question in wanted.items() if last.get(name) != question}
+            self.last = wanted
+            self.count += 1
+        return self.anew

@@ -85,3 +85,27 @@ def test_a_question_grown_only_by_names_unused_has_the_last_answer():
     assert not kept_trees.alike(last, (stamp, frozenset({"ask"}), frozenset(), frozenset({"chat"})))  # its own wrappers changed
     assert not kept_trees.alike((last[0], "answer", None), (stamp, frozenset({"ask", "x"}), own, frozenset({"chat"})))  # names not kept
     assert not kept_trees.alike(None, last[0])
+
+
+def test_a_round_asks_a_file_only_what_is_new_and_answers_as_if_asked_whole(tmp_path):
+    from claude_lint.config import Settings
+    from claude_lint.discover import SourceFile
+    from claude_lint.linter import Linter
+
+    code = "from app.llm import ask, summarise\nfrom app import tools\nask('x')\nsummarise('y')\ntools.search('z')\n"
+    (tmp_path / "use.py").write_text(code)
+    source = SourceFile("use.py", str(tmp_path / "use.py"), "python")
+    tools = frozenset({"app", "tools"})
+    rounds = [
+        {"ask": (APP, frozenset()), "other": (APP, frozenset())},
+        {"ask": (APP, frozenset()), "summarise": (APP, frozenset())},  # `ask` as asked before, `summarise` new
+        {"ask": (frozenset({"elsewhere"}), frozenset()), "search": (tools, frozenset())},  # `ask` from other modules now
+        {"search": (tools, frozenset())},  # nothing new: answered from the round before
+    ]
+    linter = Linter(Settings(root=str(tmp_path)))
+    for n, wanted in enumerate(rounds):
+        found = linter.names_present(source, wanted, f"round {n}", None)
+        alone = Linter(Settings(root=str(tmp_path))).names_present(source, wanted, f"round {n}", None)
+        assert found == alone, n
+    assert [set(linter.names_present(source, w, f"again {n}", None)) for n, w in enumerate(rounds)] == [
+        {"ask"}, {"ask", "summarise"}, {"search"}, {"search"}]
