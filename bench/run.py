@@ -38,6 +38,12 @@ DEFAULT_CORPORA = BENCH_DIR / ".corpora"
 DEFAULT_OUTPUT = BENCH_DIR / "RESULTS.md"
 VENV_DIR = BENCH_DIR / ".venv"
 RUFF_VERSION = "0.17.6"
+# The pip that installs claude-lint into bench/.venv, as a user's current pip would: the
+# console script pip writes is part of every timed start. The pip a venv of Python 3.11
+# comes with (23.2) writes one that imports `re` (with enum, functools, collections) and
+# compiles a pattern before claude-lint's first line: a sixth of a warm run's
+# instructions. pip 26 (and uv) write one that does not.
+PIP_VERSION = "26.2.1"
 CACHE_DIR_NAME = ".claude-lint-cache"
 CORPORA = ("heavy", "plain")
 
@@ -363,7 +369,10 @@ def install_claude_lint() -> str:
     ensure_ruff()  # creates bench/.venv
     bindir = VENV_DIR / ("Scripts" if os.name == "nt" else "bin")
     pip = [str(bindir / "python"), "-m", "pip", "install", "-q", "--disable-pip-version-check"]
-    log(f"installing claude-lint from {BENCH_DIR.parent} into {VENV_DIR}")
+    if capture([str(bindir / "python"), "-m", "pip", "--version"])[1].split()[1:2] != [PIP_VERSION]:
+        log(f"installing pip=={PIP_VERSION} into {VENV_DIR}")
+        subprocess.run([*pip, f"pip=={PIP_VERSION}"], check=True)
+    log(f"installing claude-lint from {BENCH_DIR.parent} into {VENV_DIR} with pip {PIP_VERSION}")
     subprocess.run([*pip, f"{BENCH_DIR.parent}[lsp]"], check=True)  # with its dependencies (the server's too)
     subprocess.run([*pip, "--no-deps", "--force-reinstall", str(BENCH_DIR.parent)], check=True)  # this very checkout
     return str(bindir / ("claude-lint.exe" if os.name == "nt" else "claude-lint"))

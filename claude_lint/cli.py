@@ -82,10 +82,6 @@ _froze = [False]
 
 
 def _main(argv: Optional[List[str]]) -> int:
-    # Strings of the linted code are decoded with literal_eval (by libcst too): their
-    # invalid escapes would print Python's "invalid escape sequence" warnings on our stderr.
-    warnings.filterwarnings("ignore", category=SyntaxWarning)
-    warnings.filterwarnings("ignore", message="invalid (octal )?escape sequence", category=DeprecationWarning)
     if argv is None:
         argv = sys.argv[1:]
     args = quick_check(argv)
@@ -94,6 +90,7 @@ def _main(argv: Optional[List[str]]) -> int:
 
         args = build_parser(argv).parse_args(argv)
     if args.command != "check":
+        _quiet_escapes()
         _collect_again()
     restore = lambda: None  # noqa: E731
     if args.command in ("check", "report"):
@@ -124,6 +121,14 @@ def _main(argv: Optional[List[str]]) -> int:
 
     build_parser().print_help()
     return EXIT_ERROR
+
+
+def _quiet_escapes() -> None:
+    """Strings of the linted code are decoded with literal_eval (by libcst too): their
+    invalid escapes would print Python's "invalid escape sequence" warnings on our stderr.
+    Not before a `check` is replayed (`run_cache`): the message's pattern imports `re`."""
+    warnings.filterwarnings("ignore", category=SyntaxWarning)
+    warnings.filterwarnings("ignore", message="invalid (octal )?escape sequence", category=DeprecationWarning)
 
 
 def _report(args) -> int:
@@ -262,6 +267,7 @@ def _check(args) -> int:
         # The working folder: prompt files may be read relative to it, and shown paths are.
         read = run_cache.above([os.getcwd()], run_cache.above(paths, {}), given=False)
         read.update((folder, run_cache.stamp(folder)) for folder in run_cache.environment())
+    _quiet_escapes()
     from claude_lint.checks import by_code
     from claude_lint.engine import lint
     from claude_lint.report import renderer

@@ -4,13 +4,12 @@ ConfigError naming it, never a traceback."""
 from __future__ import annotations
 
 import os
-from dataclasses import replace
 from stat import S_ISREG
 TYPE_CHECKING = False  # typing (a tenth of a replayed warm run, run_cache) is for the annotations alone
 if TYPE_CHECKING:
     from typing import Dict, List, Optional, Tuple
 
-from claude_lint.records import frozen
+from claude_lint.records import frozen, replaced as replace
 
 CONFIG_FILES = ("claude-lint.toml", ".claude-lint.toml", "pyproject.toml")
 ROOT_MARKERS = (".git", "pyproject.toml", "setup.py", "setup.cfg", "claude-lint.toml", ".claude-lint.toml")

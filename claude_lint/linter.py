@@ -14,9 +14,8 @@ TYPE_CHECKING = False  # typing is for the annotations alone: its import was 7% 
 from claude_lint import catalog as catalog_mod
 from claude_lint import catalog_files
 from claude_lint import config as config_mod
-from claude_lint import safeio, suppress
+from claude_lint import suppress
 from claude_lint.bounds import MAX_FILE_BYTES
-from claude_lint.caller_questions import names_key, spelled_in
 from claude_lint.checks import by_code
 from claude_lint.checks.base import Context
 from claude_lint.config import Settings, package_root, selected
@@ -26,13 +25,13 @@ from claude_lint.discover import SourceFile, display
 from claude_lint.extract import extract_source, module_name, wants
 from claude_lint.facts import FILE_TIMEOUT, UNREADABLE_FILE, FileError, FileFacts, Loc
 from claude_lint.link import Call, Project
+from claude_lint.linter_phase2 import SecondPhase
 from claude_lint.memory import NoCollection
 from claude_lint.source_read import plainly_readable, read_source
 from claude_lint.timeout import DEFAULT_SECONDS, FileTimeout, paused, time_limit
 
 if TYPE_CHECKING:
-    from typing import AbstractSet, Dict, List, Optional, Sequence, Tuple
-    from claude_lint.cache import FactsCache
+    from typing import Dict, List, Optional, Sequence, Tuple
 
 
 # The linted code's strings are decoded and parsed here (literal_eval, ast, libcst): their
@@ -41,7 +40,7 @@ for _category in (DeprecationWarning, SyntaxWarning):
     warnings.filterwarnings("ignore", message="invalid (octal )?escape sequence", category=_category)
 
 
-class Linter:
+class Linter(SecondPhase):
     def __init__(self, settings: Settings, prefilter: bool = True):
         self.settings = settings
         self.prefilter = prefilter  # False: parse every file (tests prove it changes nothing)
@@ -197,96 +196,6 @@ class Linter:
         return FileFacts(source.path, source.abspath, module_name(source.abspath, self.root), "python", parsed=False)
 
     # --- the second phase: calls of the project's wrappers ---------------------------
-
-    def _bytes(self, source: SourceFile, given: Optional[Dict[str, bytes]], stamp: bool = True) -> Tuple[Optional[os.stat_result], Optional[bytes]]:
-        if given is not None and source.abspath in given:
-            return None, given[source.abspath]
-        try:
-            if not stamp:  # no stat kept: read_regular refuses what the test below refuses
-                return None, safeio.read_regular(source.abspath, MAX_FILE_BYTES)
-            st = os.stat(source.abspath)
-            if not stat.S_ISREG(st.st_mode) or st.st_size > MAX_FILE_BYTES:
-                return None, None
-            # Not `open().read(MAX_FILE_BYTES + 1)`: a 5 MB buffer per file read, in every round.
-            return st, safeio.read_regular(source.abspath, MAX_FILE_BYTES)
-        except OSError:  # gone, swapped for a pipe, or grown past the cap since the stat
-            return None, None
-
-    def names_present(self, source: SourceFile, wanted: Dict[str, frozenset], key: str, cache: Optional[FactsCache], given: Optional[Dict[str, bytes]] = None, here: bool = False) -> AbstractSet[str]:
-        """Which of the project's wrappers (name -> their modules) the file may call from another module (a byte test, cached
-        by stat; `key` names `wanted`); asked of the pool's workers when they are kept for it (`helpers`), unless `here`."""
-        found = self.helpers.names(wanted, key).get(source.abspath) if self.helpers is not None and cache is None and given is None and not here else None
-        if found is not None:
-            return found
-        if cache is not None and (given is None or source.abspath not in given):
-            st = self.stats.get(source.abspath)
-            try:
-                st = st or os.stat(source.abspath)
-            except OSError:
-                return set()
-            found = cache.presence(source.abspath, st, key)
-            if found is not None:
-                return found  # a warm run's answer for nearly every file: asked once per file and round
-        from claude_lint.extract.prefilter import import_index, names_imported
-        index = self._spelled.get(key)
-        if index is None:
-            index = self._spelled[key] = import_index(wanted)
-        words = self._imported_words.get(source.abspath)
-        if words is not None and cache is None and not any(word in index[1] for word in (*words[0], *words[1])):
-            return set()  # a later round: the imports an earlier one read bring none of these names, nothing to store
-        st2, data = self._bytes(source, given, stamp=cache is not None)  # (a cold run keeps no stamp: a stat less per file and round)
-        if data is None:
-            return set()
-        words, result = names_imported(data, wanted, index, words, self._absent.setdefault(source.abspath, set()) if given is None else None)
-        if words is not None:
-            self._imported_words[source.abspath] = words
-        if cache is not None and st2 is not None:
-            cache.store_presence(source.abspath, st2, key, result)
-        return result
-
-    def callers_for(self, source: SourceFile, names: frozenset, local: frozenset, methods: frozenset, cache: Optional[FactsCache], given: Optional[Dict[str, bytes]] = None) -> Optional[FileFacts]:
-        """The file's calls of other files' wrappers it names (parsed; cached by content and names)."""
-        from claude_lint.extract import callers
-
-        parsed = self._parsed.pop(source.abspath, None)
-        st, data = self._bytes(source, given)
-        if data is None:
-            return None
-        methods = spelled_in(methods, data, source.kind)
-        asked = (data if st is None else (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns), names, local, methods)
-        last = self._last_asked.get(source.abspath)
-        if last is not None and last[0] == asked:
-            return last[1]  # an earlier round asked the same: the same answer
-        key = ""
-        hashed = b""
-        if cache is not None and st is not None:
-            from claude_lint.cache import digest
-
-            key = names_key(names) + names_key(local) + names_key(methods)
-            hashed = digest(data)
-            hit, found = cache.callers(source.abspath, st, hashed, key)
-            if hit:
-                self._last_asked[source.abspath] = (asked, found)
-                return found
-        try:
-            with NoCollection(), time_limit(self.seconds):
-                text, error, _ = read_source(source.abspath, source.path, data)
-                found = None
-                if text is not None:
-                    found = callers.callers(text, source.path, source.abspath, module_name(source.abspath, self.root), source.kind, names, local, methods, parsed)
-        except FileTimeout:
-            return None
-        except Exception as exc:  # a bug of ours: report it, lint the other files
-            self.internal_errors.append(f"{source.path}: {type(exc).__name__}: {exc}")
-            return None
-        if cache is not None and st is not None:
-            cache.store_callers(source.abspath, st, hashed, key, found)
-        self._last_asked[source.abspath] = (asked, found)
-        return found
-
-    def forget_reads(self) -> None:
-        """The second phase is over: its questions are not asked again."""
-        self._last_asked.clear()
 
     @staticmethod
     def _held_scopes():

@@ -9,8 +9,6 @@ It is not a `re.Pattern`: never pass it to `re.sub(pattern, ...)` and the like.
 """
 from __future__ import annotations
 
-import re
-
 _METHODS = ("search", "match", "fullmatch", "finditer", "findall", "sub", "subn", "split", "scanner")
 
 
@@ -21,6 +19,8 @@ class LazyPattern:
     def __getattr__(self, name: str):
         if name.startswith("__"):  # copy, pickle and the like ask for these: not the pattern's
             raise AttributeError(name)
+        import re  # here: a replayed warm run (`run_cache`) imports the module holding a pattern, never `re`
+
         compiled = re.compile(*self._source)
         for method in _METHODS:
             setattr(self, method, getattr(compiled, method))

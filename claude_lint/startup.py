@@ -67,14 +67,30 @@ def _install() -> None:
         return
     _path[0] = path
     _codes.update(_read(path))
-    # Before `dataclasses`, whose import (through inspect) compiles tokenize's patterns.
-    _hook_regexes()
-    import dataclasses
-
-    dataclasses.exec = _exec  # type: ignore[attr-defined]
+    # Hooked as each is imported, `re` before `dataclasses` (which compiles a pattern as it
+    # is imported): a replayed warm run (`run_cache`) imports neither, and their import
+    # (with enum, functools, collections) was a fifth of its instructions.
+    _on_import("re", _hook_regexes)
+    _on_import("dataclasses", _hook_dataclasses)
     import atexit
 
     atexit.register(save)
+
+
+def _on_import(name: str, hook) -> None:
+    """`hook()` once module `name` is imported: now when it is imported already or the kept
+    modules (`startup_modules`) do not hold it (a module they hold but find changed is
+    imported as usual, unhooked: that run compiles its patterns and methods itself)."""
+    from claude_lint import startup_modules
+
+    if name in sys.modules or not startup_modules.after_import(name, hook):
+        hook()
+
+
+def _hook_dataclasses() -> None:
+    import dataclasses
+
+    dataclasses.exec = _exec  # type: ignore[attr-defined]
 
 
 # --- standard modules run at their first use ---------------------------------------------

@@ -25,6 +25,7 @@ _unread: set = set()  # modules found, whose kept code the loader has not read y
 _served: set = set()
 _modules_path = [None]
 _file = [None]  # the kept file, open for the run
+_after: dict = {}  # name -> what runs once that kept module has run (`startup._on_import`)
 
 
 def install(path: str, unrun: type) -> None:
@@ -37,6 +38,14 @@ def install(path: str, unrun: type) -> None:
     _standard[0] = os.path.dirname(os.__file__) + os.sep
     _modules.update(_read_index(where))
     sys.meta_path.insert(0, _KeptModules)
+
+
+def after_import(name: str, hook) -> bool:
+    """Run `hook()` right after kept module `name` runs; False when it is not kept."""
+    if _entry(name) is None:
+        return False
+    _after[name] = hook
+    return True
 
 
 def written_by_this_user_alone(st: os.stat_result) -> bool:
@@ -142,6 +151,9 @@ class _KeptModules:
         if module.__dict__.get("__path__", 0) is None:
             del module.__path__
         exec(_KeptModules.get_code(module.__spec__.name), module.__dict__)
+        hook = _after.pop(module.__spec__.name, None)
+        if hook is not None:
+            hook()
 
     @staticmethod
     def get_code(name):

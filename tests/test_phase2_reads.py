@@ -49,3 +49,63 @@ def test_a_tree_is_kept_for_the_same_text_only():
         kept_trees.forget()
     assert kept_trees.parse("x = 2\n", "a.py", "/p/a.py") is not changed  # forgotten
     kept_trees.forget()
+
+
+def test_a_tree_read_for_a_newer_python_is_kept_recovered_or_not():
+    kept_trees.forget()
+    newer = 'x = 1\nprint(f"{"nested"}")\n'  # Python 3.12's f-string, refused by this Python
+    try:
+        first = kept_trees.parse(newer, "n.py", "/p/n.py")  # (a tree, or the CL901 error when libcst refuses it too)
+        assert kept_trees.parse(newer, "n.py", "/p/n.py") is first  # libcst is not asked again
+        assert kept_trees.parse(newer + "y = 2\n", "n.py", "/p/n.py") is not first  # edited: read anew
+    finally:
+        kept_trees.forget()
+    assert not kept_trees._recovered and kept_trees._recovered_chars == [0]
+
+
+def test_the_names_a_tree_uses_are_kept_until_asked():
+    kept_trees.forget()
+    tree = ast.parse("import app.llm as l\nfrom app import ask as ask_claude\nl.chat(ask_claude, 'ask')\n")
+    try:
+        names = kept_trees.used_names(tree, "/p/a.py")
+        assert {"l", "chat", "ask_claude", "ask"} <= names and "app" not in names  # a string's words are no name
+        assert kept_trees.used("/p/a.py") == names and kept_trees.used("/p/a.py") is None  # taken once
+    finally:
+        kept_trees.forget()
+
+
+def test_a_question_grown_only_by_names_unused_has_the_last_answer():
+    stamp, own = (1, 2, 3, 4, 5), frozenset({"mine"})
+    used = frozenset({"ask", "chat", "client"})
+    last = ((stamp, frozenset({"ask"}), own, frozenset({"chat"})), "answer", used)
+    assert kept_trees.alike(last, (stamp, frozenset({"ask", "summarise"}), own, frozenset({"chat", "stream"})))
+    assert not kept_trees.alike(last, (stamp, frozenset({"ask", "client"}), own, frozenset({"chat"})))  # a name it uses
+    assert not kept_trees.alike(last, (stamp, frozenset({"ask"}), own, frozenset({"chat", "client"})))  # a method it uses
+    assert not kept_trees.alike(last, ((1, 2, 3, 4, 6), frozenset({"ask"}), own, frozenset({"chat"})))  # the file changed
+    assert not kept_trees.alike(last, (stamp, frozenset({"ask"}), frozenset(), frozenset({"chat"})))  # its own wrappers changed
+    assert not kept_trees.alike((last[0], "answer", None), (stamp, frozenset({"ask", "x"}), own, frozenset({"chat"})))  # names not kept
+    assert not kept_trees.alike(None, last[0])
+
+
+def test_a_round_asks_a_file_only_what_is_new_and_answers_as_if_asked_whole(tmp_path):
+    from claude_lint.config import Settings
+    from claude_lint.discover import SourceFile
+    from claude_lint.linter import Linter
+
+    code = "from app.llm import ask, summarise\nfrom app import tools\nask('x')\nsummarise('y')\ntools.search('z')\n"
+    (tmp_path / "use.py").write_text(code)
+    source = SourceFile("use.py", str(tmp_path / "use.py"), "python")
+    tools = frozenset({"app", "tools"})
+    rounds = [
+        {"ask": (APP, frozenset()), "other": (APP, frozenset())},
+        {"ask": (APP, frozenset()), "summarise": (APP, frozenset())},  # `ask` as asked before, `summarise` new
+        {"ask": (frozenset({"elsewhere"}), frozenset()), "search": (tools, frozenset())},  # `ask` from other modules now
+        {"search": (tools, frozenset())},  # nothing new: answered from the round before
+    ]
+    linter = Linter(Settings(root=str(tmp_path)))
+    for n, wanted in enumerate(rounds):
+        found = linter.names_present(source, wanted, f"round {n}", None)
+        alone = Linter(Settings(root=str(tmp_path))).names_present(source, wanted, f"round {n}", None)
+        assert found == alone, n
+    assert [set(linter.names_present(source, w, f"again {n}", None)) for n, w in enumerate(rounds)] == [
+        {"ask"}, {"ask", "summarise"}, {"search"}, {"search"}]

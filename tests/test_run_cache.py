@@ -209,3 +209,30 @@ def test_a_replay_gives_the_same_exit_code_and_standard_error(tmp_path):
     _mark(tmp_path)
     marked = subprocess.run(command, cwd=tmp_path, capture_output=True, timeout=120)
     assert (marked.stdout, marked.stderr, marked.returncode) == (MARK, first.stderr, 1)  # replayed: the kept exit code and standard error
+
+
+# A replayed run imports only what a replay needs: not `re` (with enum, functools and
+# collections under it), `dataclasses`, nor the rules' base (with the linker) through the
+# config's selectors: a fifth of its instructions. Run without `site`, whose
+# editable-install hook imports `re` itself, as a console script made by a current pip
+# (or uv) does not.
+REPLAY_PROBE = """
+import sys
+from claude_lint.cli import main
+code = main(["check", "."])
+sys.stderr.write("MODULES " + " ".join(m for m in ("re", "dataclasses", "enum", "typing", "claude_lint.link", "claude_lint.checks.base") if m in sys.modules) + "\\n")
+sys.exit(code)
+"""
+
+
+def test_a_replay_imports_neither_re_nor_dataclasses_nor_the_rules(tmp_path):
+    _project(tmp_path)
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "x"\n\n[tool.claude-lint]\nselect = ["ALL"]\n')
+    _age(tmp_path)
+    _run(tmp_path, ".")
+    _mark(tmp_path)
+    package_parent = os.path.dirname(os.path.dirname(os.path.abspath(run_cache.__file__)))
+    env = dict(os.environ, PYTHONPATH=package_parent)
+    done = subprocess.run([sys.executable, "-S", "-c", REPLAY_PROBE], cwd=tmp_path, env=env, capture_output=True, timeout=120)
+    assert done.stdout == MARK
+    assert done.stderr.decode().splitlines()[-1] == "MODULES ", done.stderr.decode()

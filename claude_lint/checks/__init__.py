@@ -8,7 +8,8 @@ TYPE_CHECKING = False  # typing is for the annotations alone: its import was 7% 
 if TYPE_CHECKING:
     from typing import Dict, Iterable, List, Optional
 
-from claude_lint.checks.base import FileRule, Rule
+    from claude_lint.checks.base import FileRule, Rule
+
 # RULES, code -> (module, class, preview), is generated from the rule modules by `python -m
 # claude_lint.docs`. A run imports only the modules of the rules it selects: importing all
 # of them (and what they import) was a fifth of a one-file run, for nine preview rules that
@@ -17,6 +18,17 @@ from claude_lint.checks.base import FileRule, Rule
 from claude_lint.checks.registry import RULES
 
 _made: Dict[str, Rule] = {}  # one instance per code, whoever asks first
+
+
+def __getattr__(name: str):
+    # `Rule` and `FileRule` from `base` when asked: the settings read RULES alone, and a
+    # replayed warm run (`run_cache`) whose config selects rules imported `base` with the
+    # linker, the catalogue and the facts through it.
+    if name in ("Rule", "FileRule"):
+        from claude_lint.checks import base
+
+        return getattr(base, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def _rule(code: str) -> Rule:

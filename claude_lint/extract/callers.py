@@ -7,30 +7,19 @@ from __future__ import annotations
 import ast
 TYPE_CHECKING = False  # typing is for the annotations alone: its import was 7% of a one-file run
 if TYPE_CHECKING:
-    from typing import FrozenSet, Optional, Set, Tuple
+    from typing import FrozenSet, Optional, Tuple
 
 from claude_lint.extract import kept_trees
 from claude_lint.extract.scopes import Collector
-from claude_lint.extract.walk import walk
 from claude_lint.extract.wrapper_finder import Finder
 from claude_lint.extract.wrapper_shapes import Everything
 from claude_lint.facts import FileFacts
 
 
-def _names_used(tree: ast.AST, wanted: Set[str]) -> bool:
-    """Does the file use one of these names (as a name or an attribute)? A call of a
-    wrapper, a function handed over, a dict of them all do."""
-    for node in walk(tree):
-        kind = type(node)
-        if kind is ast.Name:
-            if node.id in wanted:  # type: ignore[attr-defined]
-                return True
-        elif kind is ast.Attribute:
-            if node.attr in wanted:  # type: ignore[attr-defined]
-                return True
-        elif kind is ast.alias and node.asname and node.name in wanted:  # type: ignore[attr-defined]
-            return True  # imported under another name (`import ask as ask_claude`), used by that one
-    return False
+def _unused(used: frozenset, names, methods) -> bool:
+    """Does the file use none of the names (`used`: those its tree uses, kept_trees.used_names)?
+    A call of a wrapper, a function handed over, a dict of them all do."""
+    return used.isdisjoint(names) and used.isdisjoint(methods)
 
 
 def callers(text: str, path: str, abspath: str, module: Optional[str], kind: str, names: FrozenSet[str], local: FrozenSet[str], methods: FrozenSet[str] = frozenset(),
@@ -68,7 +57,7 @@ def callers(text: str, path: str, abspath: str, module: Optional[str], kind: str
     if not isinstance(tree, ast.Module):
         return None
     try:
-        if not isinstance(names, Everything) and not _names_used(tree, set(names) | set(methods)):
+        if not isinstance(names, Everything) and _unused(kept_trees.used_names(tree, abspath), names, methods):
             if collector is not None:
                 collector.release()
             return None  # named in an import or a comment only: no scopes to build

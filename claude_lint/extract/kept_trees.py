@@ -6,13 +6,20 @@ rounds is parsed anew); the trees are read, never changed, by those who ask.
 Bounded: at most MAX_CHARS of source text kept, and none of a file above a quarter of
 that; once full, the trees kept stay and others are not kept (each round asks the files
 in the same order: evicting the oldest would drop each tree just before it is asked
-again); `forget` drops them all when the rounds end."""
+again); `forget` drops them all when the rounds end.
+
+Two things are kept past that bound, being small or rare: the names each parsed tree uses
+(`used_names`), by which `Linter.callers_for` answers a later round whose question grew
+only by names the file never uses with the last round's answer (half the re-asks of a
+folder of checkouts, each a parse, a scopes walk and a wrapper search); and a tree read
+for a newer Python (`newer_syntax.recovered`, a libcst parse: a hundred times a plain
+one), up to MAX_RECOVERED of them."""
 from __future__ import annotations
 
 import ast
 TYPE_CHECKING = False  # typing is for the annotations alone: its import was 7% of a one-file run
 if TYPE_CHECKING:
-    from typing import Dict, Tuple, Union
+    from typing import Dict, Optional, Tuple, Union
 
 from claude_lint.facts import FileError
 
@@ -21,30 +28,93 @@ MAX_CHARS = 2_500_000
 
 _kept: Dict[str, Tuple[str, ast.Module]] = {}
 _chars = [0]
+MAX_RECOVERED = 64  # and MAX_CHARS / 2 of their text
+_recovered: Dict[str, Tuple[str, Union[ast.Module, FileError]]] = {}
+_recovered_chars = [0]
+# The names of the trees parsed, by file: at most MAX_USED names in all (a few hundred a file).
+MAX_USED = 2_000_000
+_used: Dict[str, frozenset] = {}
+_used_count = [0]
 
 
 def parse(code: str, path: str, abspath: str) -> Union[ast.Module, FileError]:
     """`python.parse(code, path)`, from the tree kept for this file and text when there is one."""
-    kept = _kept.get(abspath)
+    kept = _kept.get(abspath) or _recovered.get(abspath)
     if kept is not None and kept[0] == code:
         return kept[1]
     from claude_lint.extract import python
 
     tree = python.parse(code, path)
-    if isinstance(tree, FileError) and "needs a newer Python" in tree.message:  # as phase 1 reads it (python.extract)
+    newer = isinstance(tree, FileError) and "needs a newer Python" in tree.message
+    if newer:  # as phase 1 reads it (python.extract)
         from claude_lint.extract import newer_syntax
 
         tree = newer_syntax.recovered(code, path) or tree
-    if kept is not None:
-        del _kept[abspath]
-        _chars[0] -= len(kept[0])
-    if isinstance(tree, ast.Module) and len(code) <= MAX_CHARS // 4 and _chars[0] + len(code) <= MAX_CHARS:
+    if abspath in _kept:
+        _chars[0] -= len(_kept.pop(abspath)[0])
+    if abspath in _recovered:
+        _recovered_chars[0] -= len(_recovered.pop(abspath)[0])
+    if newer:  # kept whether or not it was recovered: the question is as costly either way
+        if len(_recovered) < MAX_RECOVERED and _recovered_chars[0] + len(code) <= MAX_CHARS // 2:
+            _recovered[abspath] = (code, tree)  # type: ignore[assignment]
+            _recovered_chars[0] += len(code)
+    elif isinstance(tree, ast.Module) and len(code) <= MAX_CHARS // 4 and _chars[0] + len(code) <= MAX_CHARS:
         _kept[abspath] = (code, tree)
         _chars[0] += len(code)
     return tree
+
+
+def used_names(tree: ast.AST, abspath: str) -> frozenset:
+    """The names the tree uses as a name or an attribute, and those it imports under another
+    name (`import ask as ask_claude`): all a wrapper's call can be spelled with. Kept for
+    the file (`used`) while fewer than MAX_USED are."""
+    from claude_lint.extract.walk import walk
+
+    found = set()
+    add = found.add
+    for node in walk(tree):
+        kind = type(node)
+        if kind is ast.Name:
+            add(node.id)  # type: ignore[attr-defined]
+        elif kind is ast.Attribute:
+            add(node.attr)  # type: ignore[attr-defined]
+        elif kind is ast.alias and node.asname:  # type: ignore[attr-defined]
+            add(node.name)  # type: ignore[attr-defined]
+    names = frozenset(found)
+    if _used_count[0] + len(names) <= MAX_USED:
+        old = _used.get(abspath)
+        _used[abspath] = names
+        _used_count[0] += len(names) - (len(old) if old is not None else 0)
+    return names
+
+
+def used(abspath: str) -> Optional[frozenset]:
+    """The names of the file's last tree parsed (`used_names`), then forgotten; None if not kept."""
+    names = _used.pop(abspath, None)
+    if names is not None:
+        _used_count[0] -= len(names)
+    return names
+
+
+def alike(last: Optional[tuple], asked: tuple) -> bool:
+    """Has a file's phase-2 question (`Linter.callers_for`: its stamp, the names, its own
+    wrappers, the methods) the answer of `last` (the last question, its answer, and the
+    names the tree read for it uses, `used`)? So when the file and its own wrappers are the
+    same and every name or method asked anew (or no longer) is one it does not use: the
+    wrapper search reads a name only where the tree uses it."""
+    if last is None or last[2] is None:
+        return False
+    (stamp, names, local, methods), used_names = last[0], last[2]
+    if stamp != asked[0] or local != asked[2] or not all(type(s) is frozenset for s in (names, methods, asked[1], asked[3])):
+        return False
+    return used_names.isdisjoint(names ^ asked[1]) and used_names.isdisjoint(methods ^ asked[3])
 
 
 def forget() -> None:
     """The rounds are over: the trees are freed now, not kept for the rest of the run."""
     _kept.clear()
     _chars[0] = 0
+    _recovered.clear()
+    _recovered_chars[0] = 0
+    _used.clear()
+    _used_count[0] = 0
