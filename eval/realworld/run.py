@@ -425,6 +425,12 @@ def show(score: Score) -> str:
     return "\n".join(out) + "\n"
 
 
+def toml_string(text: str) -> str:
+    # json's ASCII escapes write a character beyond the BMP as a surrogate pair, which TOML
+    # rejects (a label quoting an emoji broke the manifest); TOML takes the UTF-8 itself.
+    return json.dumps(text, ensure_ascii=False).replace("\x7f", "\\u007f")
+
+
 def write_manifest(repos: List[Repo]) -> None:
     lines = [
         "# The real-world corpus: one entry per repository, at the commit its inventory labels.",
@@ -434,15 +440,15 @@ def write_manifest(repos: List[Repo]) -> None:
     for r in sorted(repos, key=lambda r: r.github.lower()):
         lines += [
             "[[repo]]",
-            f"github = {json.dumps(r.github)}",
-            f"commit = {json.dumps(r.commit)}",
-            f"category = {json.dumps(r.category)}",
-            f"why = {json.dumps(r.why)}",
+            f"github = {toml_string(r.github)}",
+            f"commit = {toml_string(r.commit)}",
+            f"category = {toml_string(r.category)}",
+            f"why = {toml_string(r.why)}",
             f"sites = {len(r.sites)}",
-            f"set = {json.dumps('main' if r.folder == 'inventory' else r.folder)}",
+            f"set = {toml_string('main' if r.folder == 'inventory' else r.folder)}",
             "",
         ]
-    with open(os.path.join(HERE, "manifest.toml"), "w") as fh:
+    with open(os.path.join(HERE, "manifest.toml"), "w", encoding="utf-8") as fh:
         fh.write("\n".join(lines))
 
 
