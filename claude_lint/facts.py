@@ -194,9 +194,10 @@ class History:
     """Proof that the messages list of a call grows without bound."""
 
     name: str  # the list as written, e.g. "history" or "self.messages"
-    # how long it lives: "loop" (one loop), "attribute" (the object), "module" (the process), "session" (Streamlit's session),
-    # "store" (a module-level dict per user), "memory" (a LangChain memory), "stored" (read whole from a database or chat store
-    # before the request and written back), "handed" (appended after its request: the caller's to bound), "graph" (a LangGraph node's state)
+    # how long it lives: "loop" (one loop), "attribute" (the object), "module" (the process),
+    # "session" (Streamlit's session), "store" (a module-level dict per user), "memory" (a LangChain memory),
+    # "stored" (read whole from a database or chat store before the request and written back),
+    # "handed" (a list the function is handed and appends to after its request: the caller's to bound)
     kind: str
     append: Loc  # where it grows
     # What the list holds before it grows (its one assignment, e.g. the task message an
@@ -211,10 +212,9 @@ class History:
     marked: bool = False
     # "stored": the store's reader and writer as the code names them (`get_job_messages`, `add_job_message`)
     store: Tuple[str, ...] = ()
-    # How many messages each turn appends with a breakpoint of their own, when nothing in the file ever removes one: the breakpoints pile up (past 4 a 400).
+    # How many messages each turn appends with a breakpoint of their own, when nothing in the file
+    # ever removes one: the breakpoints pile up with the conversation (past 4 the API answers 400).
     piled_marks: int = 0
-    # A loop running one question's tool calls on a list made for that question (CL004: no turn outlives it), as the message says it.
-    question: str = ""
 
 
 @frozen

@@ -54,8 +54,8 @@ class UnboundedHistory(Rule):
     (the list rebuilt per call), a reset when it grows past a size or token budget, and
     a loop with a step cap (`for step in range(10)`, `while step < max_steps`, a `break`
     on a counter) or one turn per item: an agent's tool loop capped at ten steps is not
-    reported, nor one question's tool loop (a `while` loop that reads no user message, runs the
-    model's tool calls on a list made afresh just ahead of it, and stops when the model stops). What does not: a `reset()` method (also one that seeds the list again) or a
+    reported (one question's tool loop with no cap is: only the model stopping ends it, and a
+    long task piles up every tool result). What does not: a `reset()` method (also one that seeds the list again) or a
     "reset", `/load` or `/compact` command the user may type (between two it grows every
     turn), `history = history + [turn]`, a `pop()`
     undoing a failed request, a request made only while the list is still empty.
@@ -419,8 +419,8 @@ class UnboundedHistory(Rule):
 
     def _judge(self, call: Call) -> Iterator[Diagnostic]:
         history = call.site.history
-        if history is None or history.bound or history.question:
-            return  # an agent's step cap (`range(10)`), a loop over items, or one question's tool loop ends the growth
+        if history is None or history.bound:
+            return  # an agent's step cap (`range(10)`) or a loop over items ends the growth
         name, row = history.name, history.append.row
         if history.kind == "memory":
             # a LangChain memory: the window is the memory's

@@ -158,11 +158,12 @@ TOOL_REPL = (HEAD + "messages = []\nwhile True:\n    messages.append({'role': 'u
              "        messages.append({'role': 'assistant', 'content': reply.content})\n"
              "        if reply.stop_reason != 'tool_use':\n            break\n"
              "        messages.append({'role': 'user', 'content': [{'type': 'tool_result', 'tool_use_id': reply.content[-1].id, 'content': 'ok'}]})\n")
-FIRES += [TOOL_REPL, TOOLS.replace("MADE", "messages = HISTORY").replace("def answer(question):", "HISTORY = []\n\ndef answer(question):")]
-SILENT += [
-    # one question's tool loop on a list made for it: the model stopping ends it, nothing outlives it
+FIRES += [
+    TOOL_REPL,
+    TOOLS.replace("MADE", "messages = HISTORY").replace("def answer(question):", "HISTORY = []\n\ndef answer(question):"),
+    # one question's tool loop on a list made for it, with no step cap: only the model stopping
+    # ends it, and a long task piles up every tool result (judged right in mattppal/claude-codes)
     TOOLS.replace("MADE", "messages = [{'role': 'user', 'content': question}]"),
-    # a REPL that makes the list afresh for each question before its tool loop
     TOOL_REPL.replace("messages = []\nwhile True:\n    messages.append({'role': 'user', 'content': input('> ')})\n",
                       "while True:\n    messages = [{'role': 'user', 'content': input('> ')}]\n"),
 ]

@@ -4,7 +4,7 @@ it passes through: the messages of a JSON body (Bedrock's `invoke_model(body=jso
 helper of the file handed the list); a wrapper's parameter sent as a message's whole text;
 a module-level loop that grows a list and calls the function sending it (an agent loop
 around `invoke()`); and a helper that hands the list back (`messages = run_tools(calls,
-messages)`), grown or as it was; a loop that runs one question's tool calls. For `python_history.HistoryFinder` and `history_edits`."""
+messages)`), grown or as it was. For `python_history.HistoryFinder` and `history_edits`."""
 from __future__ import annotations
 
 import ast
@@ -232,32 +232,3 @@ def _joined_in(expr: ast.expr, sc: Scope, depth: int, ev, budget: List[int]):
             bound = owner.assigns.get(n.id, []) if owner is not None and owner.kind == "function" else []
             if len(bound) == 1 and isinstance(bound[0], ast.expr):
                 yield from _joined_in(bound[0], owner, depth + 1, ev, budget)
-
-
-# Calls that read the user's next message: a loop holding one is a conversation's turn loop.
-_READS_USER = frozenset({"input", "readline", "receive", "receive_text", "receive_json", "recv", "chat_input", "ask", "prompt"})
-# What a tool loop handles: the model's tool calls (`block.type == "tool_use"`, `message.tool_calls`) and their results.
-_TOOL_WORDS = frozenset({"tool_use", "tool_result", "tool"})
-
-
-def question_loop(loop: ast.AST, events, scope: Scope) -> str:
-    """How `loop` runs one question's tool calls over a list made for that question, or "": a
-    `while` loop that reads no user message and handles the model's tool calls, growing a
-    list bound afresh (a literal) just ahead of it, at the same depth of loops, and grown
-    nowhere else. It ends when the model stops calling tools, and the list dies with the
-    question: each question starts a new one."""
-    if not isinstance(loop, ast.While):
-        return ""
-    tools = False
-    for seen, node in enumerate(ast.walk(loop)):
-        if seen > _MAX_LOOP_NODES or isinstance(node, ast.Call) and called_name(node.func) in _READS_USER:
-            return ""
-        tools = tools or isinstance(node, ast.Constant) and node.value in _TOOL_WORDS or isinstance(node, ast.Attribute) and node.attr == "tool_calls"
-    grows = [e for e in events if e.kind == "grow"]
-    if not tools or not grows or any(loop not in e.loops for e in grows):
-        return ""
-    around = grows[0].loops[:grows[0].loops.index(loop)]
-    made = [e for e in events if e.kind == "reassign" and e.scope is scope and e.loops == around and getattr(e.node, "lineno", loop.lineno) < loop.lineno]
-    if not made or not isinstance(made[-1].value, ast.List):
-        return ""
-    return f"it runs one question's tool calls (the loop at line {loop.lineno}) on a list made for that question at line {made[-1].node.lineno}"

@@ -13,7 +13,7 @@ if TYPE_CHECKING:
 from claude_lint.extract import loops
 from claude_lint.extract.bindings import Binding
 from claude_lint.extract.chains import called_name
-from claude_lint.extract.history_bodies import body_messages, joined_lists, loop_calls_sender, question_loop, spread_item, turn_loop
+from claude_lint.extract.history_bodies import body_messages, joined_lists, loop_calls_sender, spread_item, turn_loop
 from claude_lint.extract.history_edits import EditJudge, observer, spans
 from claude_lint.extract.history_models import ModelHistory
 from claude_lint.extract.history_runs import run_cap
@@ -98,7 +98,7 @@ class HistoryFinder(ModelHistory, StoreHistory, EditJudge):
                         return History(name, "stored", self.ev.loc(kept[1]), bound="", store=tuple(ast.unparse(c.func)[:40] for c in kept),
                                        marked=self._marked(name, grows, scope))
                     return History(name, "loop", self.ev.loc(grows[0].node), self._seed(owner.assigns.get(expr.id, []), owner), bound=loops.bound(loop),
-                                   marked=self._marked(name, grows, scope), piled_marks=self.piled_marks(grows), question=question_loop(loop, events, owner))
+                                   marked=self._marked(name, grows, scope), piled_marks=self.piled_marks(grows))
                 return self._handed(expr, owner, node) if owner is scope else None
             if owner.kind == "module" and scope is not owner:
                 # Growth at import time (building few-shot examples) happens once, not per call;
