@@ -80,9 +80,9 @@ class ConversationUncached(Rule):
     tool-using turn go back with its tool results and are billed as input again.
 
     Not reported for OpenAI (it caches long prefixes automatically), nor when that
-    assumed conversation stays under the model's minimum cacheable length (nothing
-    would be cached) until its last request, whose prefix no later request reads, nor when the system prompt ahead of the list is rebuilt for each
-    request with content of its own (documents retrieved for the question, the time to the
+    assumed conversation stays under the model's minimum cacheable length until its last
+    request (whose prefix no later request reads), nor when the system prompt ahead of the
+    list is rebuilt for each request with content of its own (documents retrieved for the question, the time to the
     minute: written in the request, in the loop around it, or in a function that makes one
     turn's request, such as one handed the caller's conversation, which may also assemble
     the text itself: `context += ...` over the documents it found, or pass one of its
@@ -318,10 +318,8 @@ class ConversationUncached(Rule):
         fires = [*fires, THINK.replace("THINKING", "thinking={'type': 'enabled', 'budget_tokens': 10000},")]
         silent = [*silent, THINK.replace("THINKING", "")]
 
-        from claude_lint.checks import conversation_examples as handed, conversation_langchain, conversation_turns, history_examples as stored
-
+        from claude_lint.checks import conversation_bounds_examples as bounds, conversation_examples as handed, conversation_langchain, conversation_turns, history_examples as stored
         turned, agents = conversation_turns.examples(), conversation_langchain.examples()
-        from claude_lint.checks import conversation_bounds_examples as bounds
         return ([*fires, *stored.CL011_FIRES, *handed.FIRES, *turned[0], *agents[0], *bounds.CL011_FIRES],
                 [*silent, *stored.CL011_SILENT, *handed.SILENT, *turned[1], *agents[1], *bounds.CL011_SILENT])
 
