@@ -141,15 +141,21 @@ def test_a_configuration_not_shown_to_be_the_runs_or_a_name_split_otherwise_stay
     assert found == []
 
 
+# A package whose __init__ star-imports the module holding a wrapper.
+DIGEST_PACKAGE = {
+    "tools/__init__.py": "",
+    "tools/text/__init__.py": "from .digest import *\n",
+    "tools/text/digest.py": (
+        "import anthropic\n\nclient = anthropic.Anthropic()\n\n\n"
+        "def digest(text):\n"
+        "    return client.messages.create(model='claude-haiku-4-5', max_tokens=300, messages=[{'role': 'user', 'content': text}])\n"
+    ),
+}
+
+
 def test_a_function_of_a_dotted_module_import_reached_through_its_packages_star_import(cli, tmp_path):
     found = report_routes(cli, tmp_path, {
-        "tools/__init__.py": "",
-        "tools/text/__init__.py": "from .digest import *\n",
-        "tools/text/digest.py": (
-            "import anthropic\n\nclient = anthropic.Anthropic()\n\n\n"
-            "def digest(text):\n"
-            "    return client.messages.create(model='claude-haiku-4-5', max_tokens=300, messages=[{'role': 'user', 'content': text}])\n"
-        ),
+        **DIGEST_PACKAGE,
         "api.py": "import tools.text\n\n\ndef on_post(body):\n    return tools.text.digest(body['text'])\n",
         "batch.py": "import tools.text.digest\n\nfor line in open('in.txt'):\n    tools.text.digest.digest(line)\n",
     })
@@ -159,14 +165,8 @@ def test_a_function_of_a_dotted_module_import_reached_through_its_packages_star_
 
 def test_a_dotted_name_that_is_no_imported_module_is_no_call_of_its_functions(cli, tmp_path):
     found = report_routes(cli, tmp_path, {
-        "tools/__init__.py": "",
-        "tools/text/__init__.py": "from .digest import *\n",
-        "tools/text/digest.py": (
-            "import anthropic\n\nclient = anthropic.Anthropic()\n\n\n"
-            "def digest(text):\n"
-            "    return client.messages.create(model='claude-haiku-4-5', max_tokens=300, messages=[{'role': 'user', 'content': text}])\n\n\n"
-            "def tidy(text):\n    return text.strip()\n"
-        ),
+        **DIGEST_PACKAGE,
+        "tools/text/digest.py": DIGEST_PACKAGE["tools/text/digest.py"] + "\n\ndef tidy(text):\n    return text.strip()\n",
         "api.py": (
             "import tools.text\nfrom tools import registry\n\n\n"
             "def on_post(body, tools):\n"  # a parameter shadows the module
