@@ -50,3 +50,46 @@ def test_a_function_handing_its_parameters_into_a_graph_run_is_a_wrapper(cli, tm
         ("chat.py", line_of(GRAPH_CHAT, "return chat.invoke({'messages': [HumanMessage(content='ping')")),
     }
     assert ("chat.py", line_of(GRAPH_CHAT, "ping(True)")) not in found
+
+
+# --- a package whose __init__.py copies its modules' names into itself --------------------------
+
+COPYING_INIT = (
+    "import importlib\nimport pkgutil\n\n__all__ = []\n\n"
+    "for module_info in pkgutil.iter_modules(__path__):\n"
+    "    if module_info.ispkg:\n        continue\n"
+    "    module = importlib.import_module(f'{__name__}.{module_info.name}')\n"
+    "    for attr in dir(module):\n"
+    "        if not attr.startswith('_'):\n"
+    "            globals()[attr] = getattr(module, attr)\n"
+    "            __all__.append(attr)\n"
+)
+CORE = (
+    "MODEL = 'gpt-4o-mini'\n\n\n"
+    "def ask(question, client):\n"
+    "    reply = client.chat.completions.create(model=MODEL, max_tokens=300, messages=[{'role': 'user', 'content': question}])\n"
+    "    return reply.choices[0].message.content\n"
+)
+CALLER = "import helper\nfrom openai import OpenAI\n\nc = OpenAI()\nprint(helper.ask('what is a bagel', client=c))\n"
+REGISTERING_INIT = (
+    "import importlib\nimport pkgutil\n\nPLUGINS = {}\n\n"
+    "for module_info in pkgutil.iter_modules(__path__):\n"
+    "    PLUGINS[module_info.name] = importlib.import_module(f'{__name__}.{module_info.name}')\n"
+)
+
+
+def test_a_function_a_package_copies_into_itself_is_reached_through_the_package(cli, tmp_path):
+    """`helper.ask(...)` names `helper/core.py`'s ask: the loop binds it as `from .core import *`."""
+    found = _routes(cli, tmp_path, {"helper/__init__.py": COPYING_INIT, "helper/core.py": CORE, "app.py": CALLER})
+    request = line_of(CORE, "client.chat.completions.create")
+    assert found == {
+        ("helper/core.py", request): ("chat.completions.create", None),
+        ("app.py", line_of(CALLER, "helper.ask(")): ("chat.completions.create", request),
+    }
+
+
+def test_a_package_registering_its_modules_elsewhere_binds_none_of_their_names(cli, tmp_path):
+    """An import loop that keeps the modules in a dict (not `globals()`) leaves `helper.ask`
+    unbound: the call reaches no wrapper."""
+    found = _routes(cli, tmp_path, {"helper/__init__.py": REGISTERING_INIT, "helper/core.py": CORE, "app.py": CALLER})
+    assert ("app.py", line_of(CALLER, "helper.ask(")) not in found
