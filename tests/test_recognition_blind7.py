@@ -93,3 +93,76 @@ def test_a_package_registering_its_modules_elsewhere_binds_none_of_their_names(c
     unbound: the call reaches no wrapper."""
     found = _routes(cli, tmp_path, {"helper/__init__.py": REGISTERING_INIT, "helper/core.py": CORE, "app.py": CALLER})
     assert ("app.py", line_of(CALLER, "helper.ask(")) not in found
+
+
+# --- names bound by star imports (`from src.langgraph.nodes import *`) ---------------------------
+
+OPTIMIZER = (
+    "from langchain_openai import ChatOpenAI\n\n\n"
+    "class QueryOptimizer:\n"
+    "    def __init__(self, model_name='gpt-4o-mini'):\n"
+    "        self.llm = ChatOpenAI(model=model_name, max_tokens=200)\n\n"
+    "    async def rewrite(self, question):\n"
+    "        reply = await self.llm.ainvoke(f'Rewrite as a search query: {question}')\n"
+    "        return reply.content\n"
+)
+STATE = "from typing import TypedDict\n\n\nclass State(TypedDict):\n    question: str\n    query: str\n"
+NODES = (
+    "from app.evaluator.optimizer import *\nfrom app.graph.state import *\n\n"
+    "optimizer = QueryOptimizer()\n\n\n"
+    "async def rewrite_node(state: State) -> State:\n"
+    "    query = await optimizer.rewrite(state['question'])\n"
+    "    return {'query': query}\n"
+)
+EDGE = (
+    "from app.graph.nodes import *\nfrom app.graph.state import *\n"
+    "from langgraph.graph import END, START, StateGraph\n\n\n"
+    "def create_graph():\n"
+    "    workflow = StateGraph(State)\n"
+    "    workflow.add_node('rewrite', rewrite_node)\n"
+    "    workflow.add_edge(START, 'rewrite')\n"
+    "    workflow.add_edge('rewrite', END)\n"
+    "    return workflow.compile()\n"
+)
+RUNNER = (
+    "from app.graph.edge import *\n\n"
+    "graph = create_graph()\n\n\n"
+    "class Runner:\n"
+    "    @classmethod\n"
+    "    async def run(cls, question):\n"
+    "        return await graph.ainvoke({'question': question})\n"
+)
+UI = "import asyncio\n\nfrom runner import *\n\nquestion = input()\nprint(asyncio.run(Runner.run(question)))\n"
+
+
+def test_names_bound_by_star_imports_reach_their_modules_wrappers(cli, tmp_path):
+    """A class made from a star import (`QueryOptimizer()`), a node handed to the graph by a
+    star-imported name, the graph's factory, and a class (`Runner`) so imported: each call is
+    followed to the request, as the same names imported one by one are."""
+    found = _routes(cli, tmp_path, {
+        "app/__init__.py": "", "app/evaluator/__init__.py": "", "app/graph/__init__.py": "",
+        "app/evaluator/optimizer.py": OPTIMIZER, "app/graph/state.py": STATE, "app/graph/nodes.py": NODES,
+        "app/graph/edge.py": EDGE, "runner.py": RUNNER, "ui.py": UI,
+    })
+    request = line_of(OPTIMIZER, "self.llm.ainvoke")
+    constructor = line_of(OPTIMIZER, "ChatOpenAI(")
+    reached = {k for k, (_, via) in found.items() if via in (request, constructor)}
+    assert {
+        ("app/graph/nodes.py", line_of(NODES, "optimizer.rewrite(")),
+        ("runner.py", line_of(RUNNER, "graph.ainvoke(")),
+        ("ui.py", line_of(UI, "Runner.run(")),
+    } <= reached
+
+
+OTHER_HELPERS = "def tidy(text):\n    return text.strip()\n"
+STAR_ELSEWHERE = "from app.helpers import *\n\nprint(tidy(QueryOptimizer().rewrite('x')))\n"
+
+
+def test_a_star_import_of_a_module_without_the_name_reaches_no_wrapper(cli, tmp_path):
+    """`QueryOptimizer` is not bound by `from app.helpers import *` (helpers does not define it):
+    the wrapper class of the same name in another module is not what the call reaches."""
+    found = _routes(cli, tmp_path, {
+        "app/__init__.py": "", "app/evaluator/__init__.py": "", "app/evaluator/optimizer.py": OPTIMIZER,
+        "app/helpers.py": OTHER_HELPERS, "app/main.py": STAR_ELSEWHERE,
+    })
+    assert not any(f == "app/main.py" for f, _ in found)

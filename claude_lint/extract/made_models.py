@@ -96,6 +96,8 @@ class MadeModelFinder:
             owner = self.ev.find(expr.id, scope)
             if expr.id in wanted and owner is not None and expr.id in owner.imports and expr.id not in owner.assigns:
                 return expr, owner  # a model another module keeps, imported by name: `from bot.llm import llm`
+            if expr.id in wanted and owner is None and self.star_callees(expr.id, scope):
+                return expr, scope  # or by a star import: `from bot.llm import *`
             bound = owner.assigns.get(expr.id, []) if owner is not None else []
             if len(bound) == 1 and isinstance(bound[0], ast.expr):
                 return self._factory_call(bound[0], owner, wanted, depth + 1)
