@@ -166,3 +166,40 @@ def test_a_star_import_of_a_module_without_the_name_reaches_no_wrapper(cli, tmp_
         "app/helpers.py": OTHER_HELPERS, "app/main.py": STAR_ELSEWHERE,
     })
     assert not any(f == "app/main.py" for f, _ in found)
+
+
+# --- a module global built on first use (`global graph; graph = create_graph()`) ---------------
+
+LAZY_MAIN = (
+    "from app.graph.edge import create_graph\n\n"
+    "tools = None\ngraph = None\n\n\n"
+    "def initialize():\n"
+    "    global tools, graph\n"
+    "    tools = {}\n"
+    "    graph = create_graph()\n"
+    "    return tools, graph\n\n\n"
+    "async def run_chatbot(question):\n"
+    "    global tools, graph\n"
+    "    if graph is None:\n"
+    "        tools, graph = initialize()\n"
+    "    async for event in graph.astream({'question': question}):\n"
+    "        print(event)\n"
+)
+TWO_GRAPHS = LAZY_MAIN.replace("        tools, graph = initialize()\n", "        graph = make_other()\n").replace(
+    "from app.graph.edge import create_graph\n", "from app.graph.edge import create_graph\nfrom app.other import make_other\n")
+
+
+def test_a_global_built_on_first_use_is_the_graph_its_factory_made(cli, tmp_path):
+    """`graph` is None at module level and built by `initialize` (which run_chatbot calls): the
+    run is the factory's graph's run. Bound to a second, other value in run_chatbot, it is not
+    known which graph runs: not followed."""
+    project = {
+        "app/__init__.py": "", "app/evaluator/__init__.py": "", "app/graph/__init__.py": "",
+        "app/evaluator/optimizer.py": OPTIMIZER, "app/graph/state.py": STATE, "app/graph/nodes.py": NODES,
+        "app/graph/edge.py": EDGE.replace("from app.graph.nodes import *", "from app.graph.nodes import rewrite_node"),
+    }
+    run = ("main.py", line_of(LAZY_MAIN, "graph.astream("))
+    found = _routes(cli, tmp_path, {**project, "main.py": LAZY_MAIN})
+    assert found[run][1] == line_of(OPTIMIZER, "ChatOpenAI(")
+    other = {**project, "app/other.py": "def make_other():\n    return object()\n", "main.py": TWO_GRAPHS}
+    assert ("main.py", line_of(TWO_GRAPHS, "graph.astream(")) not in _routes(cli, tmp_path, other)
