@@ -203,3 +203,29 @@ def test_a_global_built_on_first_use_is_the_graph_its_factory_made(cli, tmp_path
     assert found[run][1] == line_of(OPTIMIZER, "ChatOpenAI(")
     other = {**project, "app/other.py": "def make_other():\n    return object()\n", "main.py": TWO_GRAPHS}
     assert ("main.py", line_of(TWO_GRAPHS, "graph.astream(")) not in _routes(cli, tmp_path, other)
+
+
+# --- neo4j-graphrag's OpenAILLM: a chat model object, its cap inside model_params ------------------
+
+GRAPHRAG = (
+    "from neo4j_graphrag.llm import OpenAILLM\n\n"
+    "llm = OpenAILLM(model_name='gpt-4.1-mini', model_params={'temperature': 0.1})\n"
+    "capped = OpenAILLM(model_name='gpt-4.1-mini', model_params={'temperature': 0.1, 'max_tokens': 400})\n\n\n"
+    "def configured(params):\n"
+    "    return OpenAILLM(model_name='gpt-4.1-mini', model_params=params)\n\n\n"
+    "def answer(context, question):\n"
+    "    return llm.invoke(f'context: {context}\\n\\nquestion: {question}').content\n"
+)
+
+
+def test_a_neo4j_graphrag_openai_model_is_a_billed_constructor_capped_inside_model_params(cli, tmp_path):
+    """OpenAILLM sends one OpenAI chat completion per invoke with model_params as its keywords:
+    without max_tokens there, every answer may run to the model maximum (CL010); a cap there,
+    or params handed in from elsewhere, is no finding."""
+    routes = {r["line"]: r for r in report_routes(cli, tmp_path, {"rag.py": GRAPHRAG})}
+    uncapped, capped, handed = (line_of(GRAPHRAG, text) for text in ("llm = OpenAILLM(", "capped = OpenAILLM(", "model_params=params"))
+    assert {uncapped, capped, handed} <= set(routes)
+    assert routes[uncapped]["api"] == "OpenAILLM (neo4j-graphrag)" and routes[uncapped]["model"] == "gpt-4.1-mini"
+    codes = {line: {f["code"] for f in routes[line]["findings"]} for line in (uncapped, capped, handed)}
+    assert "CL010" in codes[uncapped]
+    assert "CL010" not in codes[capped] and "CL010" not in codes[handed]
