@@ -39,7 +39,7 @@ def _star_modules(path: str) -> Tuple[str, ...]:
         data = read_regular(path, MAX_STAR_BYTES)  # a FIFO named like a module is refused, never waited on
     except OSError:
         return ()
-    if b"*" not in data or b"import" not in data:
+    if b"import" not in data or b"*" not in data and b"iter_modules" not in data:
         return ()
     import ast
 
@@ -47,7 +47,9 @@ def _star_modules(path: str) -> Tuple[str, ...]:
         tree = ast.parse(data)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return ()
-    out: List[str] = []
+    from claude_lint.link_star_loops import copied_modules  # a loop copying each module's names in
+
+    out: List[str] = list(copied_modules(tree, path, MAX_STARS))
     for node in tree.body:  # module level only: a star import is refused anywhere else
         if isinstance(node, ast.ImportFrom) and any(alias.name == "*" for alias in node.names):
             out.append("." * (node.level or 0) + (node.module or ""))

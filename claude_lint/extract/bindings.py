@@ -23,6 +23,14 @@ class Binding:
         self.what = what
 
 
+class Starred(Binding):
+    """A module's `from <module> import *`: the names it binds are not listed here (link reads them)."""
+
+    def __init__(self, module: str):
+        super().__init__("star-import")
+        self.module = module
+
+
 class Looped(Binding):
     """A plain name a `for` loop binds: `for model in ["a", "b"]` takes each item of `iterable` in turn."""
 

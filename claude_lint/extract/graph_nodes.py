@@ -70,6 +70,12 @@ class GraphFinder:
                 if handed:
                     yield handed, (len(record.node.args), "")
 
+    def runs_graph(self, record) -> bool:
+        """Is this call a run of a compiled graph (`app.invoke({"messages": [question]})`)? Its
+        state is what the nodes read: a function handing its parameters into it hands them on."""
+        func = record.node.func
+        return isinstance(func, ast.Attribute) and func.attr in GRAPH_RUNS and bool(self.graph_nodes(func.value, record.scope))
+
     def graph_factories(self, known, names) -> Tuple[tuple, list]:
         """The module-level functions of this file that return a compiled graph running a
         wrapper, as factories (`Wrapper.made`: another module running what they return runs

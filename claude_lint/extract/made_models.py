@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from typing import Dict, List, Optional, Set, Tuple
 
 from claude_lint.extract import graph_prompt
+from claude_lint.extract.lazy_globals import global_value
 from claude_lint.extract.scopes import CallRecord, Scope
 from claude_lint.extract.wrapper_shapes import AGENT_INVOKES, MODEL_INVOKES, MODEL_THROUGH, agent_model
 from claude_lint.facts import CallSite, Callee, Invocation, Mapping, Signature, Wrapper
@@ -96,6 +97,11 @@ class MadeModelFinder:
             owner = self.ev.find(expr.id, scope)
             if expr.id in wanted and owner is not None and expr.id in owner.imports and expr.id not in owner.assigns:
                 return expr, owner  # a model another module keeps, imported by name: `from bot.llm import llm`
+            if expr.id in wanted and owner is None and self.star_callees(expr.id, scope):
+                return expr, scope  # or by a star import: `from bot.llm import *`
+            lazy = global_value(self, expr.id, owner) if owner is not None else None  # `global graph; graph = build()`
+            if lazy is not None:
+                return self._factory_call(lazy[0], lazy[1], wanted, depth + 1)
             bound = owner.assigns.get(expr.id, []) if owner is not None else []
             if len(bound) == 1 and isinstance(bound[0], ast.expr):
                 return self._factory_call(bound[0], owner, wanted, depth + 1)

@@ -42,6 +42,8 @@ def imported_words(data: bytes) -> Tuple[Set[bytes], Dict[bytes, int]]:
                     modules.update(listed)
                 for word in listed:
                     names[word] = names.get(word, 0) + 1
+                if source and b"*" in (grouped or plain or b""):
+                    names[STAR] = names.get(STAR, 0) + 1  # `from app.nodes import *`: binds names it does not list
         at = data.find(b"import", at + 6)
     return modules, names
 
@@ -63,6 +65,7 @@ def _encoded(wanted: dict) -> tuple:
     return table
 
 
+STAR = b"*"  # imported_words' name for a star import's names
 RELATIVE = b"."  # the module word of `from . import x` / `from .. import x`, which names no module
 PROTOCOL = b"Protocol"  # the name wrappers.PROTOCOL asks for
 DEFINED = b"class "  # a wanted name so spelled asks for the file defining the class (wrappers.DEFINED)
@@ -371,8 +374,10 @@ def names_in(data: bytes, wanted: dict, words: Optional[Tuple[Set[bytes], Dict[b
             named = (RELATIVE in modules_in or _meets(module_bytes, modules_in, folded_in)) and (
                 sum(1 for _ in _words(data, raw)) > listed or _search_at(_pattern(rb"\b" + re.escape(raw) + rb"\s+as\s+\w"), data, raw))
         else:
+            # a star import of a module of its path binds it unlisted: any use of the bare name (`add_node("x", node)`)
+            starred = STAR in names_in_file and _meets(module_bytes, modules_in, folded_in)
             named = not (not _meets(module_bytes, modules_in, folded_in) and module_bytes.isdisjoint(names_in_file) and not _chosen_at_run_time(data, module_bytes)) and data.find(raw) >= 0 and (
-                (_called_attribute(data, raw) or _handed_attribute(data, raw)) if not methods else any(True for _ in _words(data, raw))
+                (_called_attribute(data, raw) or _handed_attribute(data, raw) or starred and any(True for _ in _words(data, raw))) if not methods else any(True for _ in _words(data, raw))
             )
         if named and methods and "__call__" not in methods:
             # a method reached as an attribute: called, or handed over (`submit(obj.chat, x)`);

@@ -17,7 +17,7 @@ import ast
 # The records, and the argument helpers every extractor uses, named here as before.
 from claude_lint.extract.arguments import argument_values, has_star, keyword, positional, store_key  # noqa: F401
 from claude_lint.extract.bindings import (  # noqa: F401
-    GROW_METHODS, MUTATE_METHODS, PURE_CALLS, TRIM_METHODS, Binding, CallRecord, Event, Looped, Scope, Unpacked,
+    GROW_METHODS, MUTATE_METHODS, PURE_CALLS, TRIM_METHODS, Binding, CallRecord, Event, Looped, Scope, Starred, Unpacked,
 )
 from claude_lint.extract.chains import called_name
 from claude_lint.extract.loop_items import loop_bindings
@@ -344,7 +344,7 @@ class Collector:
         module = "." * (node.level or 0) + (node.module or "")
         for alias in node.names:
             if alias.name == "*":
-                self.scope.bind("*", Binding("star-import"))
+                self.scope.bind("*", Starred(module))
                 return
             local = alias.asname if alias.asname is not None else alias.name
             sep = "" if module.endswith(".") else "."

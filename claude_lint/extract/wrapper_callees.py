@@ -30,7 +30,7 @@ class CalleeFinder(LoopCallees, ReceiverCallees):
         if isinstance(func, ast.Name):
             owner = self.ev.find(func.id, scope)
             if owner is None:
-                return ()
+                return self.star_callees(func.id, scope)
             if func.id in owner.imports and func.id not in owner.assigns:
                 target = owner.imports[func.id]
                 return (Callee(target, False),) if "." in target.strip(".") or target[:1] == "." else ()  # (`from . import ask`: the package's own)
@@ -87,8 +87,8 @@ class CalleeFinder(LoopCallees, ReceiverCallees):
         if isinstance(base, ast.Name):
             me = self._self_of(scope)
             owner = self.ev.find(base.id, scope)
-            if owner is None:
-                return ()
+            if owner is None:  # (a star import's module, class or instance: as one imported by name)
+                return tuple(Callee(f"{k.target}.{method}", False) for k in self.star_callees(base.id, scope))
             if me is not None and base.id == me[0] and owner.kind == "function" and owner.self_name == base.id:
                 # `self.model(prompt)` with `self.model = LLM(...)`: an object kept on self, called (its `__call__`)
                 kept = tuple(Callee(k.target, k.local, "__call__") for k in self.classes_of(func, scope, 0)) if (
@@ -169,7 +169,7 @@ class CalleeFinder(LoopCallees, ReceiverCallees):
         elif isinstance(expr, ast.Name):
             owner = self.ev.find(expr.id, scope)
             if owner is None:
-                return []
+                return list(self.star_callees(expr.id, scope))  # (`from m import *`)
             if _imported_only(owner, expr.id):
                 return _imported_class(owner, expr.id)  # an instance of another module
             if expr.id in owner.params:
@@ -353,7 +353,7 @@ class CalleeFinder(LoopCallees, ReceiverCallees):
         if isinstance(expr, ast.Name):
             owner = self.ev.find(expr.id, scope)
             if owner is None:
-                return []
+                return list(self.star_callees(expr.id, scope))  # (`from m import *`)
             if _imported_only(owner, expr.id):
                 return _imported_class(owner, expr.id)
             if self._bound_as(owner, expr.id, "class"):

@@ -415,7 +415,7 @@ class InvocationFinder:
         if any(p.function in owners for p in params_in(list(inv.args) + [inv.kwargs])):
             return True
         node = record.node
-        passed = node.args[reference[0] + 1:] if reference is not None and reference[0] >= 0 else node.args
+        passed = node.args[reference[0] + 1:] if reference is not None and reference[0] >= 0 and not self.runs_graph(record) else node.args
         return any(self.reads_params(a, record.scope, d) for a in list(passed) + [k.value for k in node.keywords])
 
 

@@ -9,6 +9,7 @@ TYPE_CHECKING = False  # typing is for the annotations alone: its import was 7% 
 if TYPE_CHECKING:
     from typing import List
 
+from claude_lint.extract.bindings import Starred
 from claude_lint.extract.scopes import Scope
 from claude_lint.extract.wrapper_shapes import MAX_CLASSES
 from claude_lint.facts import Callee
@@ -20,6 +21,7 @@ HANDED = "?"
 SESSION_STATE = "streamlit.session_state"  # values kept across a Streamlit app's reruns, of no said type
 UNTYPED = frozenset({"typing.Any", "typing_extensions.Any", "object"})
 _SDK_METHODS: list = []
+_BUILTINS = frozenset(dir(__import__("builtins")))  # `print`, `dict`: never a star import's
 
 
 def distinctive(method: str) -> bool:
@@ -39,6 +41,16 @@ def _sdk_methods() -> frozenset:
 
 class ReceiverCallees:
     """What `CalleeFinder.callees` asks of a receiver whose class it cannot name."""
+
+    def star_callees(self, name: str, scope: Scope) -> tuple:
+        """A name no scope of the file binds, in a module that star-imports (`from
+        src.evaluator.optimizer import *`): it may be any of those modules' (the last import
+        wins, so last first); link finds it in the one that defines it. Not a builtin's."""
+        owner = self.ev.find("*", scope)
+        if owner is None or name in _BUILTINS:
+            return ()
+        modules = [b.module for b in owner.assigns["*"] if isinstance(b, Starred)]
+        return tuple(Callee(f"{m}{'' if m.endswith('.') else '.'}{name}", False) for m in reversed(modules))[:MAX_CLASSES]
 
     @property
     def method_made(self) -> set:
