@@ -345,7 +345,9 @@ FUNCTIONS: Dict[str, MethodShape] = {
     "langchain_xai.ChatXAI": MethodShape((), "ChatXAI", **_LC_ANY, **_UNCAPPED, limit_keyword="max_tokens"),
     "langchain_groq.ChatGroq": MethodShape((), "ChatGroq", **_LC_ANY),
     "langchain_mistralai.ChatMistralAI": MethodShape((), "ChatMistralAI", **_LC_ANY),
-    "langchain_google_genai.ChatGoogleGenerativeAI": MethodShape((), "ChatGoogleGenerativeAI", **_LC_ANY),
+    # langchain-google-genai (chat model and LLM) sends max_output_tokens only when given (`_BaseGoogleGenerativeAI`), and
+    # the Gemini API then defaults it to the model's output_token_limit, its maximum: uncapped, as ChatOpenAI is.
+    **{f"langchain_google_genai.{c}": MethodShape((), c, **_LC_ANY, **_UNCAPPED, limit_keyword="max_output_tokens") for c in ("ChatGoogleGenerativeAI", "GoogleGenerativeAI")},
     "langchain_google_vertexai.ChatVertexAI": MethodShape((), "ChatVertexAI", **_LC_ANY),
     **{f"langchain_google_vertexai{m}.ChatAnthropicVertex": MethodShape((), "ChatAnthropicVertex", **_LC_ANY) for m in ("", ".model_garden")},
     "langchain_ollama.ChatOllama": _LC_OLLAMA,

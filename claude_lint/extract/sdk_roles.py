@@ -96,7 +96,7 @@ MODEL_OBJECT_CLASSES: Tuple[Tuple[str, str], ...] = (
     ("autogen_ext.models.anthropic.AnthropicChatCompletionClient", "AnthropicChatCompletionClient (AutoGen)"),
     ("haystack.components.generators.OpenAIGenerator", "OpenAIGenerator (Haystack)"),
     ("haystack.components.generators.chat.OpenAIChatGenerator", "OpenAIChatGenerator (Haystack)"),
-    ("langchain_google_genai.GoogleGenerativeAI", "GoogleGenerativeAI"), ("langchain_google_vertexai.VertexAI", "VertexAI"),
+    ("langchain_google_vertexai.VertexAI", "VertexAI"),  # (langchain_google_genai.GoogleGenerativeAI: sdk.py, with its cap fact)
     ("langchain_deepseek.ChatDeepSeek", "ChatDeepSeek"), ("langchain_together.ChatTogether", "ChatTogether"),
     ("langchain_fireworks.ChatFireworks", "ChatFireworks"), ("langchain_cohere.ChatCohere", "ChatCohere"),
     ("langchain_community.chat_models.ChatPerplexity", "ChatPerplexity"), ("langchain_openai.AzureOpenAI", "AzureOpenAI (LLM)"),

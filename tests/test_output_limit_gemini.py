@@ -1,0 +1,40 @@
+"""CL010 on langchain-google-genai's chat model and LLM (blind set 7, issue 16): an omitted
+max_output_tokens is not sent, and the Gemini API then allows the model's whole output
+limit. The shapes of the learners' scripts that went unflagged, through the real engine,
+each beside the capped or bound form that stays silent."""
+from __future__ import annotations
+
+import pytest
+
+from conftest import lint_tree, write_project
+
+
+def findings(tmp_path, source: str) -> list:
+    write_project(tmp_path, {"app.py": source}, suite=False)
+    return [(d.loc.row, d.message) for d in lint_tree(tmp_path, suite=False, select=("CL010",)).diagnostics]
+
+
+# a primary model with a fallback (21.Model_Fallback): the Gemini model is judged; ChatGroq on a
+# model the catalogue does not know stays silent, as the rule says of an open-model host
+FALLBACK = ("from langchain_google_genai import ChatGoogleGenerativeAI\nfrom langchain_groq import ChatGroq\n"
+            "primary = ChatGoogleGenerativeAI(model='gemini-2.5-flash'{cap})\n"
+            "backup = ChatGroq(model='deepseek-r1-distill-llama-70b')\n"
+            "print(primary.with_fallbacks([backup]).invoke('Explain RAG'))\n")
+
+
+def test_an_uncapped_gemini_chat_model_with_a_fallback_is_flagged_at_its_constructor(tmp_path):
+    [(row, message)] = findings(tmp_path, FALLBACK.format(cap=""))
+    assert row == 3
+    assert "ChatGoogleGenerativeAI sets no output cap" in message and "Pass max_output_tokens=" in message
+
+
+@pytest.mark.parametrize("cap", [", max_output_tokens=256", ", max_tokens=256"])
+def test_a_cap_under_either_name_is_one(tmp_path, cap):
+    assert findings(tmp_path, FALLBACK.format(cap=cap)) == []
+
+
+@pytest.mark.parametrize("module", ["langchain_google_genai", "langchain_google_genai.llms"])
+def test_the_gemini_llm_is_judged_as_the_chat_model(tmp_path, module):
+    source = f"from {module} import GoogleGenerativeAI\nllm = GoogleGenerativeAI(model='gemini-1.5-flash')\nprint(llm.invoke('hi'))\n"
+    assert [row for row, _ in findings(tmp_path, source)] == [2]
+    assert findings(tmp_path, source.replace("'gemini-1.5-flash'", "'gemini-1.5-flash', max_output_tokens=100")) == []
