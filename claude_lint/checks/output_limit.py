@@ -209,6 +209,13 @@ class OutputLimitMissing(Rule):
                     message="ChatGoogleGenerativeAI sets no output cap, so every call may be billed up to the model maximum. langchain-google-genai"),
             Invalid(GENAI.format(cls="GoogleGenerativeAI", cap=""), row=2, message="Pass max_output_tokens="),
         ]
+        fires = [
+            *fires,
+            # trim_messages' max_tokens is the history's budget, not the answer's cap
+            Invalid('from langchain_core.messages import trim_messages\nfrom langchain_openai import ChatOpenAI\nllm = ChatOpenAI(model="gpt-4o-mini")\n'
+                    'trimmer = trim_messages(strategy="last", max_tokens=8, token_counter=len)\nprint(llm.invoke(trimmer.invoke(history)))\n',
+                    row=3, message="ChatOpenAI sets no output cap"),
+        ]
         silent = [
             *silent,
             GENAI.format(cls="ChatGoogleGenerativeAI", cap=", max_output_tokens=512"),

@@ -1,7 +1,8 @@
-"""CL010 on langchain-google-genai's chat model and LLM (blind set 7, issue 16): an omitted
-max_output_tokens is not sent, and the Gemini API then allows the model's whole output
-limit. The shapes of the learners' scripts that went unflagged, through the real engine,
-each beside the capped or bound form that stays silent."""
+"""CL010's silences on blind set 7 (issue 16): langchain-google-genai's chat model and LLM (an
+omitted max_output_tokens is not sent, and the Gemini API then allows the model's whole output
+limit), and a history trimmer's max_tokens taken for the chat model's cap. The shapes of the
+code that went unflagged, through the real engine, each beside the capped or bound form that
+stays silent."""
 from __future__ import annotations
 
 import pytest
@@ -38,3 +39,18 @@ def test_the_gemini_llm_is_judged_as_the_chat_model(tmp_path, module):
     source = f"from {module} import GoogleGenerativeAI\nllm = GoogleGenerativeAI(model='gemini-1.5-flash')\nprint(llm.invoke('hi'))\n"
     assert [row for row, _ in findings(tmp_path, source)] == [2]
     assert findings(tmp_path, source.replace("'gemini-1.5-flash'", "'gemini-1.5-flash', max_output_tokens=100")) == []
+
+
+TRIMMED = ("from langchain_core.messages import trim_messages\nfrom langchain_openai import ChatOpenAI\n"
+           "llm = ChatOpenAI(model='gpt-4o-mini')\n\ndef start(history):\n"
+           "    trimmer = trim_messages(strategy='last', max_tokens=20, token_counter=len)\n"
+           "    return llm.invoke(trimmer.invoke(history)){bound}\n")
+
+
+def test_a_history_trimmers_budget_is_not_the_chat_models_cap(tmp_path):
+    assert [row for row, _ in findings(tmp_path, TRIMMED.format(bound=""))] == [3]
+
+
+def test_a_cap_given_at_invoke_beside_the_trimmer_still_counts(tmp_path):
+    source = TRIMMED.format(bound="").replace("trimmer.invoke(history))", "trimmer.invoke(history), max_tokens=300)")
+    assert findings(tmp_path, source) == []
