@@ -54,3 +54,19 @@ def test_a_history_trimmers_budget_is_not_the_chat_models_cap(tmp_path):
 def test_a_cap_given_at_invoke_beside_the_trimmer_still_counts(tmp_path):
     source = TRIMMED.format(bound="").replace("trimmer.invoke(history))", "trimmer.invoke(history), max_tokens=300)")
     assert findings(tmp_path, source) == []
+
+
+NEO4J = ("from neo4j_graphrag.llm import OpenAILLM\nllm = OpenAILLM(model_name='gpt-4o-mini', model_params={params})\n\n"
+         "def answer(question):\n    return llm.invoke(question).content\n")
+
+
+def test_neo4j_graphrags_openai_llm_is_judged_at_its_constructor(tmp_path):
+    # yoonwanggyu/BOAZ_ADV's MCP retriever: model_params carries the temperature only
+    write_project(tmp_path, {"app.py": NEO4J.format(params="{'temperature': 0.1}")}, suite=False)
+    found = sorted((d.loc.row, d.code) for d in lint_tree(tmp_path, suite=False, select=("CL007", "CL010")).diagnostics)
+    assert found == [(2, "CL007"), (2, "CL010")]
+
+
+@pytest.mark.parametrize("params", ["{'temperature': 0.1, 'max_tokens': 300}", "{'max_completion_tokens': 300}", "settings.llm_params"])
+def test_a_cap_in_model_params_or_params_not_seen_is_one(tmp_path, params):
+    assert findings(tmp_path, NEO4J.format(params=params)) == []

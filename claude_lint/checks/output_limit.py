@@ -31,8 +31,9 @@ class OutputLimitMissing(Rule):
     langchain-google-genai's `ChatGoogleGenerativeAI` and `GoogleGenerativeAI`, which send
     `max_output_tokens` only when given, leaving the Gemini API's default, the model's output
     token limit (not the older `ChatAnthropic` of langchain < 0.1 and `langchain_community`,
-    which caps an omitted limit at 256 tokens). The Gemini SDK's own requests
-    (`generate_content`) are not judged.
+    which caps an omitted limit at 256 tokens), and neo4j-graphrag's `OpenAILLM` (a cap is
+    an entry of its `model_params`). The Gemini SDK's own requests (`generate_content`) are
+    not judged.
     Which APIs these are, and which keyword to pass, is the SDK table's (`cap`,
     `output_limit_keyword`).
 
@@ -222,6 +223,11 @@ class OutputLimitMissing(Rule):
             GENAI.format(cls="GoogleGenerativeAI", cap=", max_tokens=512"),
             GENAI.format(cls="ChatGoogleGenerativeAI", cap="").replace("print(", "llm = llm.bind(max_output_tokens=300)\nprint("),
         ]
+
+        # neo4j-graphrag's OpenAILLM sends chat.completions.create(model=model_name, **model_params)
+        NEO4J = "from neo4j_graphrag.llm import OpenAILLM\nllm = OpenAILLM(model_name='gpt-4o-mini', model_params={params})\nprint(llm.invoke('q'))\n"
+        fires = [*fires, Invalid(NEO4J.format(params="{'temperature': 0.1}"), row=2, message='Pass model_params["max_tokens"]=')]
+        silent = [*silent, NEO4J.format(params="{'temperature': 0.1, 'max_tokens': 300}"), NEO4J.format(params="load_params()")]
 
         # An inference host (Groq, Together AI, Fireworks AI, DeepInfra) serving a model the
         # catalogue does not know (an open model, at a fraction of a frontier model's price): its
