@@ -70,3 +70,18 @@ def test_neo4j_graphrags_openai_llm_is_judged_at_its_constructor(tmp_path):
 @pytest.mark.parametrize("params", ["{'temperature': 0.1, 'max_tokens': 300}", "{'max_completion_tokens': 300}", "settings.llm_params"])
 def test_a_cap_in_model_params_or_params_not_seen_is_one(tmp_path, params):
     assert findings(tmp_path, NEO4J.format(params=params)) == []
+
+
+LEGACY = 'import openai\n{assign}openai.ChatCompletion.create(model="gpt-4", messages=[])\n'
+
+
+@pytest.mark.parametrize("assign, codes", [
+    ("", ["CL007", "CL010"]),  # OpenAI's own API: gpt-4 is retired and uncapped
+    ('openai.api_base = "https://openrouter.ai/api/v1"\n', ["CL010"]),  # OpenRouter's catalogue decides retirement
+    ('openai.api_base = "http://localhost:8000/v1"\n', []),  # a local server bills nothing
+    ('import os\nopenai.api_base = os.getenv("BASE", "http://127.0.0.1:1234/v1")\n', []),
+])
+def test_openai_0x_module_endpoint_decides_who_bills(tmp_path, assign, codes):
+    write_project(tmp_path, {"app.py": LEGACY.format(assign=assign)}, suite=False)
+    found = [d.code for d in lint_tree(tmp_path, suite=False, select=("CL007", "CL010")).diagnostics]
+    assert sorted(found) == codes

@@ -229,6 +229,11 @@ class OutputLimitMissing(Rule):
         fires = [*fires, Invalid(NEO4J.format(params="{'temperature': 0.1}"), row=2, message='Pass model_params["max_tokens"]=')]
         silent = [*silent, NEO4J.format(params="{'temperature': 0.1, 'max_tokens': 300}"), NEO4J.format(params="load_params()")]
 
+        # openai<1.0's endpoint set for the whole module: a local server bills nothing, OpenRouter is judged
+        LEGACY = 'import openai\nopenai.api_base = "{url}"\nopenai.ChatCompletion.create(model="openai/gpt-4o", messages=[])\n'
+        fires = [*fires, Invalid(LEGACY.format(url="https://openrouter.ai/api/v1"), row=3, message="up to gpt-4o's maximum")]
+        silent = [*silent, LEGACY.format(url="http://localhost:8000/v1")]
+
         # An inference host (Groq, Together AI, Fireworks AI, DeepInfra) serving a model the
         # catalogue does not know (an open model, at a fraction of a frontier model's price): its
         # maximum output and price are unknown, so an uncapped call cannot be sized. A catalogued

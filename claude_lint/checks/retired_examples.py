@@ -28,6 +28,9 @@ GATEWAY_SILENT = [
     'import os\nfrom openai import OpenAI\nclient = OpenAI(base_url=os.environ["OPENROUTER_BASE_URL"])\n'
     'client.chat.completions.create(model="gpt-3.5-turbo", messages=[], max_tokens=100)\n',
     'from groq import Groq\nGroq().chat.completions.create(model="gpt-3.5-turbo", messages=[], max_tokens=100)\n',
+    # openai<1.0 pointed at OpenRouter (or a local server) for the whole module
+    'import openai\nopenai.api_base = "https://openrouter.ai/api/v1"\nopenai.ChatCompletion.create(model="gpt-4", messages=[], max_tokens=100)\n',
+    'import openai\nopenai.api_base = "http://localhost:8000/v1"\nopenai.ChatCompletion.create(model="gpt-4", messages=[], max_tokens=100)\n',
     # a module named for the gateway posts to an endpoint from its configuration
     {"bridge_openrouter.py": "import random, requests\ndef ask(endpoint, model, messages):\n    if model == 'gpt-3.5-random':\n"
                              "        model = random.choice(['gpt-3.5-turbo', 'gpt-3.5-turbo-0613'])\n"
