@@ -27,13 +27,13 @@ class OutputLimitMissing(Rule):
     may answer up to the model's maximum output, when it sets none: OpenAI chat
     completions and responses (also through a raw HTTP POST, and openai<1.0's
     `ChatCompletion`), Assistants runs (`max_completion_tokens`), LiteLLM, and LangChain's
-    `ChatOpenAI`, `AzureChatOpenAI`, `ChatXAI`, `ChatAnthropic`, `init_chat_model`, and
-    langchain-google-genai's `ChatGoogleGenerativeAI` and `GoogleGenerativeAI`, which send
-    `max_output_tokens` only when given, leaving the Gemini API's default, the model's output
-    token limit (not the older `ChatAnthropic` of langchain < 0.1 and `langchain_community`,
-    which caps an omitted limit at 256 tokens), and neo4j-graphrag's `OpenAILLM` (a cap is
-    an entry of its `model_params`). The Gemini SDK's own requests (`generate_content`) are
-    not judged.
+    `ChatOpenAI`, `AzureChatOpenAI`, `ChatXAI`, `ChatAnthropic` (not the older one of
+    langchain < 0.1 and `langchain_community`, which caps an omitted limit at 256 tokens),
+    `init_chat_model`, and langchain-google-genai's `ChatGoogleGenerativeAI` and
+    `GoogleGenerativeAI`, which send `max_output_tokens` only when given, leaving the Gemini
+    API's default, the model's output token limit; also neo4j-graphrag's `OpenAILLM` (a cap
+    is an entry of its `model_params`). The Gemini SDK's own requests (`generate_content`)
+    are not judged.
     Which APIs these are, and which keyword to pass, is the SDK table's (`cap`,
     `output_limit_keyword`).
 
