@@ -36,7 +36,7 @@ class UnboundedHistory(Rule):
     `sys.stdin`, an `input()` REPL). It also lives in a database or chat store read whole
     before each request and written back after it (`get_job_messages` / `add_job_message`
     in an agent's `while True`; `load_history` then `save_history` in a handler, when the
-    reader is a function of the same file with no window in it), or in a file it is loaded
+    reader is a function of the same file with no window in it; Chainlit's `cl.user_session.get("history")` then `.set("history", ...)`), or in a file it is loaded
     from and dumped back to (`pickle.load` ... `pickle.dump`): every run resumes it, so a
     step cap bounds one run, not the list. A chat model's `invoke`, an agent's `run` or a
     project's wrapper handed such a list counts the same, also when the wrapper first

@@ -4,6 +4,8 @@ a handler reloading a chat). Kept apart from the rule module for its size; the r
 `examples()` imports and lists them, and so does CL011's (`CL011_FIRES`, `CL011_SILENT`)."""
 from __future__ import annotations
 
+from claude_lint.checks.base import Invalid
+
 HEAD = "import anthropic\nclient = anthropic.Anthropic()\n"
 CREATE = 'client.messages.create(model="claude-sonnet-4-6", max_tokens=500, messages={msgs})'
 
@@ -189,6 +191,19 @@ SILENT += [
     KEPT_LOG.replace("CUT", "    log.messages = log.messages[-10:]\n"),
     # a script's two written turns: no loop
     KEPT_LOG.replace("while True:\n    q = input('> ')\n    answer", "q = 'Which tyres?'\nif q:\n    answer").replace("CUT", ""),
+]
+# A Chainlit handler: the session's conversation read by key, the turn added, set back under the key.
+CHAINLIT = ("import chainlit as cl\nfrom litellm import completion\n\n@cl.on_message\nasync def on_message(msg: cl.Message):\n"
+            "    conversation = cl.user_session.get('history') or []\n    conversation.append({'role': 'user', 'content': msg.content})\n"
+            "    reply = completion(model='gpt-4o', messages=SENT, max_tokens=300)\n"
+            "    conversation.append({'role': 'assistant', 'content': reply.choices[0].message.content})\n"
+            "    cl.user_session.set('history', conversation)\n")
+FIRES += [Invalid(CHAINLIT.replace("SENT", "conversation"), row=8,
+                  message="read whole by `cl.user_session.get` before the request and written back by `cl.user_session.set` at line 10")]
+SILENT += [
+    CHAINLIT.replace("SENT", "conversation[-10:]"),  # a window sent
+    CHAINLIT.replace("    cl.user_session.set('history', conversation)\n", ""),  # never set back: each turn starts from what the session had
+    CHAINLIT.replace("'history'", "'settings'"),  # a key that names no conversation
 ]
 OPENAI = ("from openai import OpenAI\nclient = OpenAI()\n", "client.chat.completions.create(model='gpt-4o'", "reply.choices[0].message.content")
 STORED = (HEAD + "def run(db, job):\n    while True:\n        messages = [to_param(r) for r in db.get_job_messages(job)]\n"

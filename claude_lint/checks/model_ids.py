@@ -34,10 +34,11 @@ class Misnamed(namedtuple("Misnamed", ("model", "wrong", "right", "why"))):
     __slots__ = ()
 
 
-def family(catalog, bare: str):
+def family(catalog, bare: str, undated: bool = True):
     """A catalogued model whose lifecycle an unknown ID shares, and how it is related: an
     OpenAI snapshot of a known model, a `-latest` alias (`claude-3-5-sonnet-latest`) or an undated
-    major version (`claude-2`, `claude-v1`) every catalogued member of which is retired. (None, "") when there is none."""
+    major version (`claude-2`, `claude-v1`) every catalogued member of which is retired. (None, "") when there is none.
+    undated: read a Claude name without its date too (`claude-3-sonnet`), for a request that may send one."""
     key = bare.strip().lower()
     m = _SNAPSHOT.match(key)
     if m and m.group("base") != key:
@@ -48,9 +49,10 @@ def family(catalog, bare: str):
         if base is not None and base.provider == "openai":
             # A preview came before the model and is not one of its versions: the sources date the model only.
             return base, f" ({'a preview' if key.endswith('-preview') else 'a version'} of {base.id})"
-    if key.endswith("-latest"):
-        # An alias points at a snapshot of its model: when every catalogued snapshot is retired, so is it.
-        stem = key[: -len("-latest")]
+    # An alias points at a snapshot of its model, and a Claude name written without its date
+    # (`claude-3-sonnet`, never an ID of the API) can mean no other: when every catalogued snapshot is retired, so is it.
+    stem = key[: -len("-latest")] if key.endswith("-latest") else key if undated and key.startswith("claude-") and not _DATED.match(key) else ""
+    if stem:
         members = [mm for mm in catalog.models.values() for d in [_DATED.match(mm.id)] if d and d.group("stem") == stem]
         if members and all(mm.status == "retired" and mm.retires for mm in members):
             return max(members, key=lambda mm: mm.retires), f" (every {stem} snapshot is retired)"

@@ -18,6 +18,7 @@ MAX_HOLDER_DEPTH = 4  # model_list -> deployment -> litellm_params -> cap, and o
 OPENAI = "from openai import OpenAI\nclient = OpenAI()\n"
 # Services that resell the providers' own models at the providers' prices (not inference hosts of open models).
 RESELLERS = frozenset({"OpenRouter"})
+GEMINI_LANGCHAIN = ("ChatGoogleGenerativeAI", "GoogleGenerativeAI")  # langchain-google-genai's, uncapped (extract/sdk.py)
 
 
 class OutputLimitMissing(Rule):
@@ -26,9 +27,13 @@ class OutputLimitMissing(Rule):
     may answer up to the model's maximum output, when it sets none: OpenAI chat
     completions and responses (also through a raw HTTP POST, and openai<1.0's
     `ChatCompletion`), Assistants runs (`max_completion_tokens`), LiteLLM, and LangChain's
-    `ChatOpenAI`, `AzureChatOpenAI`, `ChatXAI`, `ChatAnthropic` and `init_chat_model`
-    (not the older `ChatAnthropic` of langchain < 0.1 and `langchain_community`, which caps
-    an omitted limit at 256 tokens).
+    `ChatOpenAI`, `AzureChatOpenAI`, `ChatXAI`, `ChatAnthropic` (not the older one of
+    langchain < 0.1 and `langchain_community`, which caps an omitted limit at 256 tokens),
+    `init_chat_model`, and langchain-google-genai's `ChatGoogleGenerativeAI` and
+    `GoogleGenerativeAI`, which send `max_output_tokens` only when given, leaving the Gemini
+    API's default, the model's output token limit; also neo4j-graphrag's `OpenAILLM` (a cap
+    is an entry of its `model_params`). The Gemini SDK's own requests (`generate_content`)
+    are not judged.
     Which APIs these are, and which keyword to pass, is the SDK table's (`cap`,
     `output_limit_keyword`).
 
@@ -195,6 +200,40 @@ class OutputLimitMissing(Rule):
             'from langchain_openai import OpenAI\nllm = OpenAI(model="gpt-3.5-turbo-instruct")\n',
         ]
 
+        # langchain-google-genai leaves an omitted max_output_tokens to the Gemini API, whose
+        # default is the model's output token limit (blind set 7's Gemini scripts); its cap, under
+        # either name, or one bound later, is one.
+        GENAI = "from langchain_google_genai import {cls}\nllm = {cls}(model='gemini-2.5-flash'{cap})\nprint(llm.invoke('Explain RAG'))\n"
+        fires = [
+            *fires,
+            Invalid(GENAI.format(cls="ChatGoogleGenerativeAI", cap=""), row=2,
+                    message="ChatGoogleGenerativeAI sets no output cap, so every call may be billed up to the model maximum. langchain-google-genai"),
+            Invalid(GENAI.format(cls="GoogleGenerativeAI", cap=""), row=2, message="Pass max_output_tokens="),
+        ]
+        fires = [
+            *fires,
+            # trim_messages' max_tokens is the history's budget, not the answer's cap
+            Invalid('from langchain_core.messages import trim_messages\nfrom langchain_openai import ChatOpenAI\nllm = ChatOpenAI(model="gpt-4o-mini")\n'
+                    'trimmer = trim_messages(strategy="last", max_tokens=8, token_counter=len)\nprint(llm.invoke(trimmer.invoke(history)))\n',
+                    row=3, message="ChatOpenAI sets no output cap"),
+        ]
+        silent = [
+            *silent,
+            GENAI.format(cls="ChatGoogleGenerativeAI", cap=", max_output_tokens=512"),
+            GENAI.format(cls="GoogleGenerativeAI", cap=", max_tokens=512"),
+            GENAI.format(cls="ChatGoogleGenerativeAI", cap="").replace("print(", "llm = llm.bind(max_output_tokens=300)\nprint("),
+        ]
+
+        # neo4j-graphrag's OpenAILLM sends chat.completions.create(model=model_name, **model_params)
+        NEO4J = "from neo4j_graphrag.llm import OpenAILLM\nllm = OpenAILLM(model_name='gpt-4o-mini', model_params={params})\nprint(llm.invoke('q'))\n"
+        fires = [*fires, Invalid(NEO4J.format(params="{'temperature': 0.1}"), row=2, message='Pass model_params["max_tokens"]=')]
+        silent = [*silent, NEO4J.format(params="{'temperature': 0.1, 'max_tokens': 300}"), NEO4J.format(params="load_params()")]
+
+        # openai<1.0's endpoint set for the whole module: a local server bills nothing, OpenRouter is judged
+        LEGACY = 'import openai\nopenai.api_base = "{url}"\nopenai.ChatCompletion.create(model="openai/gpt-4o", messages=[])\n'
+        fires = [*fires, Invalid(LEGACY.format(url="https://openrouter.ai/api/v1"), row=3, message="up to gpt-4o's maximum")]
+        silent = [*silent, LEGACY.format(url="http://localhost:8000/v1")]
+
         # An inference host (Groq, Together AI, Fireworks AI, DeepInfra) serving a model the
         # catalogue does not know (an open model, at a fraction of a frontier model's price): its
         # maximum output and price are unknown, so an uncapped call cannot be sized. A catalogued
@@ -276,6 +315,8 @@ class OutputLimitMissing(Rule):
             note = " (It runs only where the SDK is pinned to a version that still has it; CL014 reports the removal.)"
         if site.api == "ChatAnthropic":
             note = f" langchain-anthropic 1.x fills an omitted max_tokens with the model maximum; 0.3.x used {LANGCHAIN_ANTHROPIC_0X_DEFAULT:,}."
+        elif site.api in GEMINI_LANGCHAIN:
+            note = " langchain-google-genai sends no max_output_tokens unless given, and the Gemini API's default is the model's output limit."
         arg = call.arg("model")
         loc = arg.at if arg is not None else site.loc
         if site.reached or (site.via is not None and site.fixed):

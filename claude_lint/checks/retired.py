@@ -20,7 +20,7 @@ from claude_lint.patterns import lazy
 HEAD = "import anthropic\nclient = anthropic.Anthropic()\n"
 CALL = 'client.messages.create(model="{model}", max_tokens=300, messages=[])\n'
 # A platform prefix the fix keeps: LiteLLM's "anthropic/", init_chat_model's "anthropic:".
-_PREFIX = lazy(r"^(?:anthropic|openai)[/:]")
+_PREFIX = lazy(r"^(?:anthropic|openai|claude(?=/claude-))[/:]")  # `claude/` is no provider route: judged, never fixed
 # `claud-2`, `cluade-3-opus` too: a misspelt vendor word is the commonest typo of all.
 _LOOKS_LIKE_MODEL = lazy(r"^(?:cl[a-z]{2,5}|gpt|o\d)-[-.a-z0-9]*$")
 
@@ -33,7 +33,7 @@ class RetiredModel(Rule):
     provider marks it deprecated), and an unknown ID that is a near-certain typo of a
     known one (`claude-sonet-4-6`, `claud-2`: a typo of an ID itself retired names its successor), or one that names a known model wrongly: a snapshot date the
     model never had (`claude-opus-4-5-20251124`, Vertex `claude-opus-4@20250508`) or a Claude 4+
-    name in the 3.x word order (`claude-4-6-sonnet-latest`).
+    name in the 3.x word order (`claude-4-6-sonnet-latest`), or an undated name or `-latest` alias (`claude-3-sonnet`) whose model's every snapshot is retired.
 
     ## Why is this bad?
     A retired model answers every request with an error; a deprecated one will, on a
@@ -312,7 +312,7 @@ class RetiredModel(Rule):
         model = ctx.catalog.lookup(bare)
         kin = ""
         if model is None and platform is None:
-            model, kin = family(ctx.catalog, bare)
+            model, kin = family(ctx.catalog, bare, provider not in ("openai", "google"))  # there, a Claude name is a branch's dispatch key (saas-builder)
         if model is None:
             wrong = misnamed(ctx.catalog, raw)
             if wrong is not None:  # certain, unlike a guess: judged among several values too
@@ -345,7 +345,7 @@ class RetiredModel(Rule):
         cited = ctx.catalog.cite(life.source)
         source = f" (source: {cited})" if cited else ""
         fix = None
-        if life.successor and platform is None:
+        if life.successor and platform is None and not raw.lower().startswith("claude/"):
             fix = _fix(value, at, raw, bare, life.successor, f"Replace {bare} with {life.successor}")
         if state == "retired" and kin.startswith(" (a preview"):
             yield self.diagnostic(at, f"Model {bare} is a preview of {model.id}, whose retirement date{where} ({life.retires}) has passed; the sources "

@@ -28,6 +28,9 @@ GATEWAY_SILENT = [
     'import os\nfrom openai import OpenAI\nclient = OpenAI(base_url=os.environ["OPENROUTER_BASE_URL"])\n'
     'client.chat.completions.create(model="gpt-3.5-turbo", messages=[], max_tokens=100)\n',
     'from groq import Groq\nGroq().chat.completions.create(model="gpt-3.5-turbo", messages=[], max_tokens=100)\n',
+    # openai<1.0 pointed at OpenRouter (or a local server) for the whole module
+    'import openai\nopenai.api_base = "https://openrouter.ai/api/v1"\nopenai.ChatCompletion.create(model="gpt-4", messages=[], max_tokens=100)\n',
+    'import openai\nopenai.api_base = "http://localhost:8000/v1"\nopenai.ChatCompletion.create(model="gpt-4", messages=[], max_tokens=100)\n',
     # a module named for the gateway posts to an endpoint from its configuration
     {"bridge_openrouter.py": "import random, requests\ndef ask(endpoint, model, messages):\n    if model == 'gpt-3.5-random':\n"
                              "        model = random.choice(['gpt-3.5-turbo', 'gpt-3.5-turbo-0613'])\n"
@@ -150,12 +153,17 @@ CONFIG_SILENT += [
 
 # A Claude ID that names a known model wrongly: a snapshot date the model never had, or a Claude 4+
 # name in the 3.x word order. Certain (the API answers not_found), so judged among several values too.
-# An uncatalogued `-latest` alias shares its snapshots' fate.
+# An uncatalogued `-latest` alias shares its snapshots' fate, and so does a Claude name written
+# without its date (`claude-3-sonnet`, never an ID of the API: blind set 7's LiteLLM demo).
 CALL = 'client.messages.create(model="{model}", max_tokens=300, messages=[])\n'
 MENU = "TIERS = {{'fast': 'claude-haiku-4-5', 'smart': '{smart}'}}\ndef ask(q, tier):\n    return client.messages.create(model=TIERS[tier], max_tokens=300, messages=[])\n"
 NAME_FIRES = [
     # a `-latest` alias the catalogue does not list, all of whose model's snapshots are retired
     Invalid(HEAD + CALL.format(model="claude-3-5-sonnet-latest"), row=3, message="(every claude-3-5-sonnet snapshot is retired) was retired by 2025-10-28"),
+    Invalid(HEAD + CALL.format(model="claude-3-sonnet"), row=3, message="Model claude-3-sonnet (every claude-3-sonnet snapshot is retired) was retired by 2025-07-21"),
+    Invalid('import litellm\nlitellm.completion(model="anthropic/claude-3-opus", messages=[])\n', row=2, message="every claude-3-opus snapshot is retired"),
+    # `claude/` routes to no LiteLLM provider: the model is judged, the ID not rewritten (the route would still fail)
+    Invalid('import litellm\nlitellm.completion(model="claude/claude-3-sonnet", messages=[])\n', row=2, message="Model claude-3-sonnet (every"),
     Invalid(HEAD + CALL.format(model="claude-4-6-sonnet-latest"), row=3, message="a Claude 4.6 model is named family first (claude-sonnet-4-6)",
             expected_replacement=HEAD + CALL.format(model="claude-sonnet-4-6")),
     Invalid(HEAD + MENU.format(smart="claude-opus-4-5-20251124"), row=3, message="claude-opus-4-5 has one snapshot, dated 20251101, not 20251124"),
@@ -169,6 +177,12 @@ NAME_FIRES = [
 NAME_SILENT = [
     # a `-latest` alias of a model one of whose snapshots is still served: nothing certain
     HEAD + CALL.format(model="claude-haiku-4-5-latest"),
+    # an undated Claude name that an OpenAI request would send is a dispatch key a branch keeps from it
+    "from openai import OpenAI\n\ndef generate(prompt, model='claude-3-7-sonnet'):\n    if model.startswith('gpt'):\n"
+    "        return OpenAI().chat.completions.create(model=model, messages=[], max_tokens=100)\n    return None\n",
+    # an undated name the catalogue knows, or whose model is still served
+    HEAD + CALL.format(model="claude-haiku-4-5"),
+    HEAD + CALL.format(model="claude-opus-4-6"),
     # a dated snapshot of a model the catalogue does not know yet, or of one whose IDs carry no date
     HEAD + CALL.format(model="claude-sonnet-5-6-20270301"),
     HEAD + MENU.format(smart="claude-sonnet-4-6-20260301"),

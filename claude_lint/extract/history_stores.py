@@ -17,6 +17,7 @@ from claude_lint.extract import loops
 from claude_lint.extract.bindings import Unpacked
 from claude_lint.extract.chains import called_name
 from claude_lint.extract.scopes import Scope
+from claude_lint.extract.session_stores import label as store_label, session_key
 from claude_lint.extract.sql_windows import sql_window
 from claude_lint.extract.walk import walk
 from claude_lint.facts import History
@@ -53,6 +54,8 @@ def _store_noun(call: ast.AST, verbs) -> Optional[str]:
     and `add_job_message` -> "job message"; None for another verb or a noun of no conversation."""
     if not isinstance(call, ast.Call):
         return None
+    if isinstance(call.func, ast.Attribute) and call.func.attr in ("get", "set"):  # a chat session's keyed store
+        return session_key(call, "read" if verbs is _READS else "write", _TALK)
     words = _words(called_name(call.func))
     if len(words) < 2 or words[0] not in verbs:
         return None
@@ -124,7 +127,9 @@ class StoreHistory:
         writer = self._writer(scope.node, noun, reader.lineno)
         if writer is None or self._defined_here(writer):
             return None
-        return History(label, "stored", self.ev.loc(writer), bound=self._reader_window(reader), store=(called_name(reader.func), called_name(writer.func)))
+        session = noun.startswith("session ")
+        return History(label, "stored", self.ev.loc(writer), bound=self._reader_window(reader),
+                       store=tuple(store_label(c) if session else called_name(c.func) for c in (reader, writer)))
 
     def _loaded(self, expr: ast.expr, scope: Scope, depth: int, names: List[str], row: int) -> Optional[Tuple[ast.Call, List[str]]]:
         """The store reader a request's list is a whole copy of (through local names, `list()`,
@@ -146,6 +151,8 @@ class StoreHistory:
             return None
         if isinstance(expr, (ast.ListComp, ast.GeneratorExp)) and len(expr.generators) == 1 and not expr.generators[0].ifs:
             return self._loaded(expr.generators[0].iter, scope, depth + 1, names, row)
+        if isinstance(expr, ast.BoolOp) and isinstance(expr.op, ast.Or) and all(isinstance(v, ast.List) and not v.elts for v in expr.values[1:]):
+            return self._loaded(expr.values[0], scope, depth + 1, names, row)  # `get(key) or []`: a fresh one when none is kept
         if isinstance(expr, ast.BinOp) and isinstance(expr.op, ast.Add):
             return self._loaded(expr.left, scope, depth + 1, names, row) or self._loaded(expr.right, scope, depth + 1, names, row)
         if isinstance(expr, ast.List):
@@ -213,6 +220,8 @@ class StoreHistory:
         this file with no slice or limit in it is whole (""); one elsewhere may keep a window.
         (An agent loop reloading its job every step needs every step: that shape is not asked.)"""
         name = called_name(reader.func)
+        if session_key(reader, "read", _TALK):
+            return ""  # a chat session's dict hands back what was set, whole
         defined = [sc for sc in self._scopes() if sc.kind == "function" and sc.node is not None and sc.name.rsplit(".", 1)[-1] == name]
         if not defined:
             return f"any window `{name}` keeps (defined elsewhere)"

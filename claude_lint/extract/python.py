@@ -10,7 +10,7 @@ TYPE_CHECKING = False  # typing is for the annotations alone: its import was 7% 
 if TYPE_CHECKING:
     from typing import List, Optional, Tuple
 
-from claude_lint.extract import clients, config_values, graph_prompt, env_route, evidence, gateways, http, loops, marked_copies, menu_index, moves, named_lambdas, newer_syntax, overrides, passed_models, prefilter, retries, sdk
+from claude_lint.extract import clients, config_values, graph_prompt, env_route, evidence, gateways, http, loops, marked_copies, menu_index, module_endpoints, moves, named_lambdas, newer_syntax, overrides, passed_models, prefilter, retries, sdk
 from claude_lint.extract.positions import Positions
 from claude_lint.extract.python_calls import CALLABLE_WORDS, written_id, cache_control_outside, statement_ranges, MAX_ALIAS_BINDINGS, MAX_BATCH_ITEMS, _builds_text, _builds_body, free_limits, _body_of, _keywords, _decompose, _shapes_for, options_entries, _noqa_comments
 from claude_lint.extract.python_clients import ClientFinder
@@ -238,8 +238,11 @@ class _Extraction(ClientFinder, HistoryFinder):
             return []
         provider = fshape.providers[0]
         local = provider in sdk.LOCAL_PROVIDERS or clients.local_endpoint(self.ev, call, scope)
+        gateway = gateways.of_constructor(self.ev, call, scope)
+        if provider == "openai" and not local and gateway is None:  # openai<1.0: `openai.api_base = ...` for the module
+            local, gateway = module_endpoints.route(self)
         history = self.history(call, scope, record) or (self.model_history(record) if provider == "langchain" else None)
-        facts = self.site_facts(record, fshape, provider, kwargs, None, local, gateways.of_constructor(self.ev, call, scope),
+        facts = self.site_facts(record, fshape, provider, kwargs, None, local, gateway,
                                 env=() if local else env_route.names(self.ev, call, scope))
         site = self.with_invoked_messages(record, CallSite(loc=self.ev.loc(record.node), kwargs=kwargs, history=history, **facts))
         return [graph_prompt.attach(self, record, site)]

@@ -27,6 +27,9 @@ OUTPUT_LIMIT_SET = lazy(r"""(?:max_tokens|max_completion_tokens|max_output_token
 _WORD_CHAR = lazy(r"\w")
 
 _LIMIT_NAMES = frozenset({"max_tokens", "max_completion_tokens", "max_output_tokens", "maxTokens"})
+# Library functions whose `max_tokens` is not an answer's cap: langchain_core's trim_messages
+# keeps the history under that budget (dpear/metagpt's trimmer beside an uncapped ChatOpenAI).
+_NOT_OUTPUT_LIMITS = frozenset({"trim_messages"})
 
 
 def limit_offsets(text: str) -> List[int]:
@@ -59,7 +62,7 @@ def free_limits(text: str, positions, requests, records, scopes) -> List[int]:
         func = record.node.func
         name = func.id if isinstance(func, ast.Name) else func.attr if (
             isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id in ("self", "cls")) else None
-        if name in own:
+        if name in own or (func.id if isinstance(func, ast.Name) else getattr(func, "attr", None)) in _NOT_OUTPUT_LIMITS:
             spans.extend(span(k) for k in record.node.keywords if k.arg in _LIMIT_NAMES)
     return [at for at in matches if not any(a <= at < b for a, b in spans)]
 

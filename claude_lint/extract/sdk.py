@@ -345,9 +345,12 @@ FUNCTIONS: Dict[str, MethodShape] = {
     "langchain_xai.ChatXAI": MethodShape((), "ChatXAI", **_LC_ANY, **_UNCAPPED, limit_keyword="max_tokens"),
     "langchain_groq.ChatGroq": MethodShape((), "ChatGroq", **_LC_ANY),
     "langchain_mistralai.ChatMistralAI": MethodShape((), "ChatMistralAI", **_LC_ANY),
-    "langchain_google_genai.ChatGoogleGenerativeAI": MethodShape((), "ChatGoogleGenerativeAI", **_LC_ANY),
+    # langchain-google-genai sends max_output_tokens only when given, and the Gemini API then allows the model's output_token_limit.
+    **{f"langchain_google_genai.{c}": MethodShape((), c, **_LC_ANY, **_UNCAPPED, limit_keyword="max_output_tokens") for c in ("ChatGoogleGenerativeAI", "GoogleGenerativeAI")},
     "langchain_google_vertexai.ChatVertexAI": MethodShape((), "ChatVertexAI", **_LC_ANY),
     **{f"langchain_google_vertexai{m}.ChatAnthropicVertex": MethodShape((), "ChatAnthropicVertex", **_LC_ANY) for m in ("", ".model_garden")},
+    # neo4j-graphrag's OpenAILLM: its invoke sends chat.completions.create(model=model_name, **model_params), uncapped unless they cap it
+    **{f"neo4j_graphrag.llm{m}.OpenAILLM": MethodShape((), "OpenAILLM (neo4j-graphrag)", ("langchain",), NEO4J_OPENAI_ROLES, positional=("model_name",), **_UNCAPPED, limit_keyword='model_params["max_tokens"]', limit_holders=("model_params",)) for m in ("", ".openai_llm")},
     "langchain_ollama.ChatOllama": _LC_OLLAMA,
     "langchain_community.chat_models.ChatOllama": _LC_OLLAMA,
     "langchain_litellm.ChatLiteLLM": MethodShape((), "ChatLiteLLM", **_LC_ANY),

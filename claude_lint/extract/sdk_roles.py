@@ -79,6 +79,11 @@ MODEL_OBJECT_ROLES: Tuple[Tuple[str, Tuple[str, ...]], ...] = (
     ("max_tokens", ("max_tokens", "max_completion_tokens", "max_output_tokens", "max_new_tokens")),
     ("timeout", ("timeout",)),
 )
+# neo4j-graphrag's OpenAILLM(model_name, model_params): the request's keywords are model_params' entries.
+NEO4J_OPENAI_ROLES: Tuple[Tuple[str, Tuple[str, ...]], ...] = (
+    ("model", ("model_name",)),
+    ("max_tokens", ("model_params.max_tokens", "model_params.max_completion_tokens")),
+)
 # LangChain's Hugging Face inference models (HuggingFaceEndpoint, HuggingFaceHub): the model is a repo_id.
 HUGGINGFACE_ROLES: Tuple[Tuple[str, Tuple[str, ...]], ...] = (
     ("model", ("repo_id", "model")),
@@ -96,7 +101,7 @@ MODEL_OBJECT_CLASSES: Tuple[Tuple[str, str], ...] = (
     ("autogen_ext.models.anthropic.AnthropicChatCompletionClient", "AnthropicChatCompletionClient (AutoGen)"),
     ("haystack.components.generators.OpenAIGenerator", "OpenAIGenerator (Haystack)"),
     ("haystack.components.generators.chat.OpenAIChatGenerator", "OpenAIChatGenerator (Haystack)"),
-    ("langchain_google_genai.GoogleGenerativeAI", "GoogleGenerativeAI"), ("langchain_google_vertexai.VertexAI", "VertexAI"),
+    ("langchain_google_vertexai.VertexAI", "VertexAI"),  # (langchain_google_genai.GoogleGenerativeAI: sdk.py, with its cap fact)
     ("langchain_deepseek.ChatDeepSeek", "ChatDeepSeek"), ("langchain_together.ChatTogether", "ChatTogether"),
     ("langchain_fireworks.ChatFireworks", "ChatFireworks"), ("langchain_cohere.ChatCohere", "ChatCohere"),
     ("langchain_community.chat_models.ChatPerplexity", "ChatPerplexity"), ("langchain_openai.AzureOpenAI", "AzureOpenAI (LLM)"),
