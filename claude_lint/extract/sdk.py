@@ -371,8 +371,6 @@ FUNCTIONS: Dict[str, MethodShape] = {
     # from a model ID; over a model object, that object is the site. No cap facts: a cap needs a model object.
     **{q: MethodShape((), "create_agent (LangChain)", ("langchain",), MODEL_OBJECT_ROLES, positional=("model",), model_id_only=True)
        for q in ("langchain.agents.create_agent", "langchain.agents.factory.create_agent")},
-    **{q: MethodShape((), "OpenAILLM (neo4j-graphrag)", ("langchain",), NEO4J_GRAPHRAG_ROLES, positional=("model_name",), **_UNCAPPED, limit_holders=("model_params",))
-       for q in ("neo4j_graphrag.llm.OpenAILLM", "neo4j_graphrag.llm.openai_llm.OpenAILLM")},
     # The OpenAI Agents SDK's Agent(name, ...): its model is a keyword only.
     "agents.Agent": MethodShape((), "Agent (OpenAI Agents)", ("langchain",), MODEL_OBJECT_ROLES, model_id_only=True), "strands.models.ollama.OllamaModel": MethodShape((), "OllamaModel (Strands)", ("ollama",), MODEL_OBJECT_ROLES),
     "langchain_community.chat_models.AzureChatOpenAI": _AZURE_CHAT_OPENAI,

@@ -113,12 +113,6 @@ MODEL_OBJECT_CLASSES: Tuple[Tuple[str, str], ...] = (
                                                               ("", "OpenAIResponsesModel"), (".models.openai_responses", "OpenAIResponsesModel"))),
     ("langchain.llms.AzureOpenAI", "AzureOpenAI (LLM)"), ("langchain_community.llms.AzureOpenAI", "AzureOpenAI (LLM)"),
 )
-# neo4j-graphrag's OpenAILLM(model_name, model_params={...}): each invoke sends one OpenAI chat
-# completion with model_params as its keywords, so a cap is one of them (none: the model maximum).
-NEO4J_GRAPHRAG_ROLES: Tuple[Tuple[str, Tuple[str, ...]], ...] = (
-    ("model", ("model_name",)),
-    ("max_tokens", ("model_params.max_tokens", "model_params.max_completion_tokens")),
-)
 LANGCHAIN_ANY_ROLES: Tuple[Tuple[str, Tuple[str, ...]], ...] = (
     ("model", ("model", "model_name")),
     ("max_tokens", ("max_tokens", "max_completion_tokens", "max_output_tokens", "model_kwargs.max_tokens", "model_kwargs.max_completion_tokens")),
