@@ -92,3 +92,17 @@ def test_a_route_to_the_node_that_comes_back_grows(tmp_path, route):
 ])
 def test_a_node_no_route_reaches_does_not_bring_it_back(tmp_path, route):
     assert findings(tmp_path, HUMAN.replace("ROUTE", route), "CL011") == []
+
+
+@pytest.mark.parametrize("route", [
+    "g.add_conditional_edges('chatbot', tools_condition, {'tools': 'tools', END: END})",
+    # without a path map tools_condition's "tools" is the node's own name
+    "g.add_conditional_edges('chatbot', tools_condition)",
+])
+def test_tools_condition_reaches_a_tools_node_of_the_files_own(tmp_path, route):
+    """tools_condition does go to "tools": a tools node the file writes itself (the tutorial's
+    BasicToolNode, not the prebuilt ToolNode) brings the run back to the chatbot, with a path
+    map or without one."""
+    source = HUMAN.replace("ToolNode([lookup])", "basic_tool_node").replace("ROUTE", route).replace("g.add_edge('human', 'chatbot')\n", "")
+    found = findings(tmp_path, source, "CL011")
+    assert [d.loc.row for d in found] == [5] and "edge back to it at line 27" in found[0].message
