@@ -57,9 +57,9 @@ class ConversationUncached(Rule):
     model (LangGraph's `create_react_agent`, LangChain's `create_agent`, reported at the model):
     its own loop resends each run's messages, step by step, up to its step limit. So does a
     LangGraph node invoking the model with its state's messages (also through a prompt's
-    `MessagesPlaceholder`) when an edge brings the run back to it after another model node
-    (a writer and a reviewer taking turns), or a checkpointer keeps the thread under a fixed
-    id that a handler or loop runs again (a thread per question, or one run, holds one run).
+    `MessagesPlaceholder`) when a route its router returns brings the run back to it after
+    another model node (a writer and a reviewer taking turns), or a checkpointer keeps a
+    fixed thread id a handler or loop runs again (not a thread per question, nor one run).
     A list rebuilt on every call does not grow. A wrapper whose own loop grows the list is
     reported once, at its request, naming the calls of it.
 

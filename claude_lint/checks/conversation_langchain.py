@@ -94,12 +94,20 @@ def graph_examples() -> Tuple[List[object], List[object]]:
         # drafter and reviewer take turns: each round resends every draft and review so far
         Invalid(GRAPH.replace("LIMIT", "6").replace("BACK", "builder.add_edge('review', 'draft')\ngraph = builder.compile()"), row=6,
                 message="`state['messages']` grows each turn (resent by the graph's edge back to it at line 26)"),
+        # the path map's way to the reviewer is a text the router returns ('review')
+        Invalid(GRAPH.replace("LIMIT", "6").replace("next_step)", "next_step, {'review': 'review', END: END})")
+                .replace("BACK", "builder.add_edge('review', 'draft')\ngraph = builder.compile()"), row=6,
+                message="(resent by the graph's edge back to it at line 26)"),
         # one fixed thread id: every question a handler asks resumes the same conversation
         Invalid(THREAD.replace("THREAD_ID", "'main'"), row=7, message="kept by the checkpointer under a fixed thread id at line 12"),
     ]
     silent = [
         # the review ends the run: no round comes back to the drafter
         GRAPH.replace("LIMIT", "6").replace("BACK", "builder.add_edge('review', END)\ngraph = builder.compile()"),
+        # the prebuilt tools_condition routes the draft to 'tools' or the end, never to the
+        # path map's reviewer: the reviewer's edge back is never taken
+        GRAPH.replace("LIMIT", "6").replace("next_step)", "tools_condition, {'review': 'review', 'tools': 'tools', END: END})")
+        .replace("BACK", "builder.add_edge('review', 'draft')\ngraph = builder.compile()"),
         # a thread per question: the checkpointer keeps each question's run apart
         THREAD.replace("THREAD_ID", "str(uuid.uuid4())"),
         # a fixed thread run once by a script: one run, one request

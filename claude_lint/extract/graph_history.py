@@ -20,6 +20,9 @@ _INVOKES = frozenset({"invoke", "ainvoke", "stream", "astream"})
 # LangGraph's key for the conversation (`MessagesState`, `add_messages`): a node returns the
 # new message under it and the reducer appends it.
 _MESSAGES_KEY = "messages"
+# What LangGraph's prebuilt `tools_condition` routes to: the tool node, or the end (`END`).
+_END = "__end__"
+_TOOLS_CONDITION = ("tools", _END)
 _MAX_CALLS = 4000  # calls of one file looked at; a larger file is left unread
 
 
@@ -57,8 +60,9 @@ def _kept_growth(ex) -> dict:
     a checkpointer whose thread the file invokes under a fixed id (`{"thread_id": "abc123"}`),
     so each run resumes the same conversation; or an edge that brings the node back after
     another model node (`generate` -> `reflect` -> `generate`), each round resending the
-    state. A tool loop (an edge back from a `ToolNode`) ends when the model stops calling
-    tools, like a prebuilt agent's: not read here. A checkpointer alone keeps each thread the
+    state, along edges a run can take (a conditional edge's targets its router returns). A
+    tool loop (an edge back from a `ToolNode`) ends when the model stops calling tools, like
+    a prebuilt agent's: not read here. A checkpointer alone keeps each thread the
     caller names, which may be new for every question."""
     calls = ex.c.calls[:_MAX_CALLS]
     nodes = _node_functions(calls)
@@ -99,25 +103,49 @@ def _run_per_request(calls) -> bool:
 
 
 def _edge_targets(ex, node: ast.Call) -> List[ast.expr]:
-    """Where a conditional edge may go: its mapping's values, or the texts its router returns."""
+    """Where a conditional edge may go: its mapping's values for the keys its router can
+    return (all of them where a return is not read), or, without a mapping, the texts its
+    router returns. A mapping entry the router never returns is not a way the run goes:
+    `add_conditional_edges("chatbot", tools_condition, {"human": "human", "tools": "tools",
+    END: END})` goes to `tools` or ends, never to `human`."""
     mapping = node.args[2] if len(node.args) > 2 else next((k.value for k in node.keywords if k.arg == "path_map"), None)
+    returns, whole = _router_returns(ex, node.args[1])
     if isinstance(mapping, ast.Dict):
-        return list(mapping.values)
+        return [v for k, v in zip(mapping.keys, mapping.values) if not whole or _text(k) in returns]
     if isinstance(mapping, (ast.List, ast.Tuple)):
-        return list(mapping.elts)
-    router = node.args[1]
+        return [e for e in mapping.elts if not whole or _text(e) in returns]
+    return [ast.Constant(value=r) for r in returns]
+
+
+def _router_returns(ex, router: ast.expr) -> Tuple[List[str], bool]:
+    """The texts a conditional edge's router returns, and whether every return was read:
+    a function of the file (`"review"`, `END if done else "review"`, `tools_condition(state)`),
+    or LangGraph's prebuilt `tools_condition`, which returns "tools" or END alone."""
     name = router.id if isinstance(router, ast.Name) else router.attr if isinstance(router, ast.Attribute) else None
     for scope in ex._scopes():
         if scope.kind == "function" and getattr(scope.node, "name", None) == name:
-            return [t for r in ast.walk(scope.node) if isinstance(r, ast.Return) for t in _returned(r.value)][:16]
-    return []
+            texts = [t for r in ast.walk(scope.node) if isinstance(r, ast.Return) for t in _returned(r.value)]
+            return [t for t in texts if t is not None][:16], 0 < len(texts) <= 16 and None not in texts
+    if name == "tools_condition":
+        return list(_TOOLS_CONDITION), True
+    return [], False
 
 
-def _returned(value: Optional[ast.expr]) -> List[ast.expr]:
-    """The texts a return may give: `"review"`, `END if done else "review"`."""
+def _returned(value: Optional[ast.expr]) -> List[Optional[str]]:
+    """The texts a return may give (None for one not read): `"review"`, `END if done else
+    "review"`, `tools_condition(state)`."""
     if isinstance(value, ast.IfExp):
         return _returned(value.body) + _returned(value.orelse)
-    return [value] if isinstance(value, ast.Constant) else []
+    if isinstance(value, ast.Call) and called_name(value.func) == "tools_condition":
+        return list(_TOOLS_CONDITION)
+    return [_text(value)]
+
+
+def _text(expr: Optional[ast.expr]) -> Optional[str]:
+    """A node name as written: `"review"`, or LangGraph's `END` ("__end__")."""
+    if isinstance(expr, ast.Constant) and isinstance(expr.value, str):
+        return expr.value
+    return _END if isinstance(expr, ast.Name) and expr.id == "END" else None
 
 
 def _edge_back(start: str, edges: dict, nodes: dict) -> Optional[ast.Call]:
