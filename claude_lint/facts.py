@@ -49,6 +49,7 @@ class Dynamic:
     # A caller's argument bound into a wrapper's text (`link_bind`): where the wrapper's
     # text reads it, so that a finding at the caller can also point into the prompt.
     entered: Optional[Loc] = None
+    called: Optional[Tuple[Optional[str], Loc]] = None  # written in a helper of the file: the function calling it, the call (helper_places.py)
 
 
 @frozen
