@@ -49,6 +49,7 @@ class Dynamic:
     # A caller's argument bound into a wrapper's text (`link_bind`): where the wrapper's
     # text reads it, so that a finding at the caller can also point into the prompt.
     entered: Optional[Loc] = None
+    called: Optional[Tuple[Optional[str], Loc]] = None  # written in a helper of the file: the function calling it, the call (helper_places.py)
 
 
 @frozen
@@ -200,8 +201,7 @@ class History:
     # "handed" (a list the function is handed and appends to after its request: the caller's to bound)
     kind: str
     append: Loc  # where it grows
-    # What the list holds before it grows (its one assignment, e.g. the task message an
-    # agent starts from), when known: its fixed head is resent, and cacheable, every step.
+    # What the list holds before it grows (its one assignment, e.g. an agent's task message), when known: resent every step.
     seed: Optional[object] = None
     # What bounds the growth, "" when nothing does: a loop's step cap (`range(10)`, `while
     # step < n`, a `break` on a counter) or its items. An attribute or a module list lives
@@ -212,9 +212,9 @@ class History:
     marked: bool = False
     # "stored": the store's reader and writer as the code names them (`get_job_messages`, `add_job_message`)
     store: Tuple[str, ...] = ()
-    # How many messages each turn appends with a breakpoint of their own, when nothing in the file
-    # ever removes one: the breakpoints pile up with the conversation (past 4 the API answers 400).
+    # How many messages each turn appends with a breakpoint of their own, when nothing in the file ever removes one (past 4 a 400).
     piled_marks: int = 0
+    rounds: Optional[Tuple[Loc, bool]] = None  # "loop": the loop of one request's tool rounds, the list carried in or not (tool_rounds.py)
 
 
 @frozen

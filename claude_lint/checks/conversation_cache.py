@@ -86,7 +86,7 @@ class ConversationUncached(Rule):
     minute: written in the request, in the loop around it, or in a function that makes one
     turn's request, such as one handed the caller's conversation, which may also assemble
     the text itself: `context += ...` over the documents it found, or pass one of its
-    parameters, judged at the callers that show its value). A Claude cache is a prefix (tools, then system, then messages): a
+    parameters, judged at the callers that show its value; a helper of the file counts where it is called: `system = build_system()` in the turn, not `SYSTEM = build_system()` at import or in `__init__`; the turn may be one function whose loop is only that turn's tool rounds, `while True` until the model stops calling tools, over a conversation read from a store or handed in). A Claude cache is a prefix (tools, then system, then messages): a
     system prompt that changes on every request makes every later breakpoint miss, so the
     conversation behind it is never read from the cache. A system prompt fixed for the session (the user's name,
     settings loaded before the loop, the date) is no reason for silence. Nor when the request may carry a breakpoint we cannot see (the

@@ -39,8 +39,11 @@ def rebuilt_each_turn(call: Call) -> Optional[Dynamic]:
         source = part.source
         if source.startswith("Unknown."):
             continue  # a subscript or attribute of a value held outside: the session's
-        own = _built_per_turn(part, request, site)
-        if not own and not any(within(part.loc, p) for p in places):
+        at = _run_at(part, site)
+        if at is None:
+            continue  # a helper's text built in another function (`__init__`, once per object) or at import time
+        own = _built_per_turn(part, at, request, site)
+        if not own and not any(within(at, p) for p in places):
             continue  # built before the loop (once per session), or somewhere we cannot place
         if own and _LOCAL_NAME.fullmatch(source):
             return part
@@ -57,19 +60,29 @@ def rebuilt_each_turn(call: Call) -> Optional[Dynamic]:
 _LOCAL_NAME = lazy(r"[a-z_][a-z0-9_]*")
 
 
-def _built_per_turn(part: Dynamic, request, site) -> bool:
-    """Written ahead of the request in its own function when that function is one turn: the
-    request is in no loop of its function (the caller's list grows across its calls, or the
-    list lives on an object, in a module or a store), or it is a wrapper's, run for each
-    call. A caller's argument (`entered`) is the caller's value, judged at the caller."""
+def _run_at(part: Dynamic, site):
+    """Where the part is evaluated: where it is written, or, written in a helper of the file, where
+    the request's own function calls that helper (None when another function or the module does)."""
+    if part.called is None or site.via is not None:  # a wrapper's: its function is not the site's
+        return part.loc
+    return part.called[1] if part.called[0] == site.function else None
+
+
+def _built_per_turn(part: Dynamic, at, request, site) -> bool:
+    """Written (or its helper called, `at`) ahead of the request in its own function when that
+    function is one turn: the request is in no loop of its function (the caller's list grows
+    across its calls, or the list lives on an object, in a module or a store), or only in one
+    request's tool loop over a list carried in (`load_history(chat_id)`, a parameter), or it is
+    a wrapper's, run for each call. A caller's argument (`entered`) is the caller's, judged there."""
     history = site.history or site.passed_history
     if part.entered is not None or history is None:
         return False
-    if history.kind == "loop" or site.via is None and site.loop is not None:
+    rounds = history.rounds is not None and history.rounds[1]  # the loop is one turn's tool rounds: the function is the turn
+    if (history.kind == "loop" or site.via is None and site.loop is not None) and not rounds:
         return False  # a loop is the turn: a text built before it is the session's
     if history.kind == "session" or site.via is None and site.function is None:
         return False  # a script's top level (a Streamlit rerun) reads its widgets anew each turn, with the same values
-    return part.loc.path == request.path and part.loc.row <= (request.end_row or request.row)
+    return at.path == request.path and at.row <= (request.end_row or request.row)
 
 
 def _reads(source: str, names) -> bool:
@@ -157,6 +170,26 @@ def examples():
         # the time to the second, read as the turn begins
         _turn(build="now = datetime.datetime.now()", system="f'{RULES}\\nNow: {now}'"),
     ]
+    # The system prompt built by a helper of the file (helper_places.py): what counts is where the helper is called.
+    CLOCK = "def build_system():\n    now = datetime.datetime.now()\n    return f'Now: {now:%H:%M:%S}\\n{RULES}'\n\n"
+    fires += [
+        # called once at import: the clock is read once, the prefix is the same on every turn
+        Invalid(HEAD + CLOCK + "SYSTEM = build_system()\n\n" + _rounds("system = SYSTEM", "history = load_history(chat_id)"), row=15, message="grows each turn"),
+        # called in the turn's function, but returning a fixed text: nothing in it changes
+        HEAD + "def build_system():\n    return RULES + '\\nBe brief.'\n\n" + _rounds("system = build_system()", "history = load_history(chat_id)"),
+        # one request's tool loop on a list made for it: its rounds share the system prompt, and read each other's prefix
+        Invalid(HEAD + CLOCK + _rounds("system = build_system()", "history = [{'role': 'user', 'content': question}]"), row=13, message="grows each turn"),
+    ]
+    silent += [
+        # a chat bot's turn (87Albert87/telegram-claude-bot): the stored conversation, and ahead of it a
+        # system prompt the helper stamps with the time to the second on every turn
+        HEAD + CLOCK + _rounds("system = build_system()", "history = load_history(chat_id)"),
+        # the same, its conversation read through a reader of the file and cut to a window before the tool loop
+        HEAD + CLOCK + "def get_history(chat_id):\n    return load_history(chat_id)\n\n"
+        + _rounds("system = build_system()", "history = get_history(chat_id)\n    history[:] = history[-35:]"),
+        # the REPL calls the helper for each turn, inside its loop
+        _chat(inside="system = build_system()", system="system").replace("def chat(", CLOCK.rstrip("\n") + "\n\n\ndef chat("),
+    ]
     # A Streamlit script reruns for each turn, but its widgets answer the same until the user changes them
     fires += [Invalid(HEAD + "import streamlit as st\npersona = st.selectbox('Persona', ['friendly', 'formal'])\n"
                       "if 'chat' not in st.session_state:\n    st.session_state.chat = []\nif text := st.chat_input('Ask'):\n"
@@ -172,6 +205,17 @@ TURN = ("def answer(history, question, user_name, settings):\n    BUILD\n"
         "    history.append({'role': 'assistant', 'content': reply.content[0].text})\n    return reply\n")
 _ASKED = "\nhistory, name = [], input('Your name? ')\nwhile True:\n    answer(history, input('> '), name, {})\n"
 _CALLERS = "\nhistory = []\nanswer(history, 'What is the return policy?', 'Ana', {})\nanswer(history, 'And for sale items?', 'Ana', {})\n"
+
+
+ROUNDS = ("def answer(chat_id, question):\n    SYSTEM\n    LIST\n    history.append({'role': 'user', 'content': question})\n    while True:\n"
+          "        reply = client.messages.create(model='claude-sonnet-4-6', max_tokens=1024, system=system, tools=TOOLS, messages=history)\n"
+          "        history.append({'role': 'assistant', 'content': reply.content})\n        if reply.stop_reason != 'tool_use':\n            break\n"
+          "        history.append({'role': 'user', 'content': run_tools(reply)})\n    save_history(chat_id, history)\n    return reply\n")
+
+
+def _rounds(system: str, made: str) -> str:
+    """A turn's tool loop (`while True`, left when the model stops calling tools) on `made`."""
+    return ROUNDS.replace("SYSTEM", system).replace("LIST", made)
 
 
 def _turn(build: str = "pass", system: str = "RULES") -> str:

@@ -55,7 +55,7 @@ class UnboundedHistory(Rule):
     a loop with a step cap (`for step in range(10)`, `while step < max_steps`, a `break`
     on a counter) or one turn per item: an agent's tool loop capped at ten steps is not
     reported (one question's tool loop with no cap is: only the model stopping ends it, and a
-    long task piles up every tool result). What does not: a `reset()` method (also one that seeds the list again) or a
+    long task piles up every tool result; the finding then says the list grows with every tool round of one request, whatever bounds its turns). What does not: a `reset()` method (also one that seeds the list again) or a
     "reset", `/load` or `/compact` command the user may type (between two it grows every
     turn), `history = history + [turn]`, a `pop()`
     undoing a failed request, a request made only while the list is still empty.
@@ -436,9 +436,13 @@ class UnboundedHistory(Rule):
                       f"(messages=[{name}[0], *{name}[-20:]] adjusted to that), summarise old turns, or trim to a token budget.")
             # No automatic rewrite: how many turns to keep is the author's decision.
             fix = Fix(f"Send a window: messages={name}[-20:]", "display-only")
+        grows, length, lifetime = "every turn", "the conversation length", _LIFETIME[history.kind]
+        if history.rounds is not None and history.kind == "loop":  # one request's tool loop (tool_rounds.py): its rounds grow, not turns
+            grows, length, lifetime, advice = "with every tool round of one request", "the number of rounds", "model keeps calling tools", f"Cap the loop's steps, or {advice[0].lower()}{advice[1:]}"
+            where = f"a tool loop with no step cap at line {history.rounds[0].row}, ended only by the model; appended at line {row}"
         yield self.diagnostic(
             wrapper_calls.history_at(call),
-            f"`{name}` grows every turn ({where}) and is sent whole on every call, "
-            f"so input cost grows with the square of the conversation length, for as long as the {_LIFETIME[history.kind]}. {advice}",
+            f"`{name}` grows {grows} ({where}) and is sent whole on every call, "
+            f"so input cost grows with the square of {length}, for as long as the {lifetime}. {advice}",
             fix=fix,
         )

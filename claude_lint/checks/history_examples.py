@@ -160,14 +160,20 @@ TOOL_REPL = (HEAD + "messages = []\nwhile True:\n    messages.append({'role': 'u
              "        messages.append({'role': 'assistant', 'content': reply.content})\n"
              "        if reply.stop_reason != 'tool_use':\n            break\n"
              "        messages.append({'role': 'user', 'content': [{'type': 'tool_result', 'tool_use_id': reply.content[-1].id, 'content': 'ok'}]})\n")
+# What is known to grow is said: a REPL's turns, or one request's tool rounds (tool_rounds.py).
+ROUNDS = "grows with every tool round of one request (a tool loop with no step cap at line"
 FIRES += [
-    TOOL_REPL,
+    Invalid(TOOL_REPL, message="`messages` grows every turn (kept across the turns of a loop with no bound"),
     TOOLS.replace("MADE", "messages = HISTORY").replace("def answer(question):", "HISTORY = []\n\ndef answer(question):"),
     # one question's tool loop on a list made for it, with no step cap: only the model stopping
     # ends it, and a long task piles up every tool result (judged right in mattppal/claude-codes)
-    TOOLS.replace("MADE", "messages = [{'role': 'user', 'content': question}]"),
-    TOOL_REPL.replace("messages = []\nwhile True:\n    messages.append({'role': 'user', 'content': input('> ')})\n",
-                      "while True:\n    messages = [{'role': 'user', 'content': input('> ')}]\n"),
+    Invalid(TOOLS.replace("MADE", "messages = [{'role': 'user', 'content': question}]"), row=6, message=ROUNDS + " 5, ended only by the model"),
+    Invalid(TOOL_REPL.replace("messages = []\nwhile True:\n    messages.append({'role': 'user', 'content': input('> ')})\n",
+                              "while True:\n    messages = [{'role': 'user', 'content': input('> ')}]\n"), message=ROUNDS),
+    # a chat bot's turn: the conversation read from its store is windowed, the tool rounds on it are not
+    # (87Albert87/telegram-claude-bot, LyonMoncef/TimeTV): the message names the rounds, not the turns
+    Invalid(TOOLS.replace("MADE", "messages = load_history(chat_id)[-20:]\n    messages.append({'role': 'user', 'content': question})")
+            .replace("answer(question)", "answer(chat_id, question)"), row=7, message=ROUNDS + " 6"),
 ]
 # A voice assistant's transcript kept as one text at module level, handed whole to a helper whose
 # message is that text (`f"{prompt}"` is the text itself), then the answer added to it.

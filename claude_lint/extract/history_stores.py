@@ -13,9 +13,10 @@ TYPE_CHECKING = False  # typing is for the annotations alone: its import was 7% 
 if TYPE_CHECKING:
     from typing import List, Optional, Tuple
 
-from claude_lint.extract import loops
+from claude_lint.extract import loops, tool_rounds
 from claude_lint.extract.bindings import Unpacked
 from claude_lint.extract.chains import called_name
+from claude_lint.extract.history_bodies import turn_loop
 from claude_lint.extract.scopes import Scope
 from claude_lint.extract.session_stores import label as store_label, session_key
 from claude_lint.extract.sql_windows import sql_window
@@ -129,7 +130,16 @@ class StoreHistory:
             return None
         session = noun.startswith("session ")
         return History(label, "stored", self.ev.loc(writer), bound=self._reader_window(reader),
-                       store=tuple(store_label(c) if session else called_name(c.func) for c in (reader, writer)))
+                       store=tuple(store_label(c) if session else called_name(c.func) for c in (reader, writer)),
+                       rounds=self._tool_rounds(record, names, scope))
+
+    def _tool_rounds(self, record, names: List[str], scope: Scope):
+        """The request's loop when it is one turn's tool rounds over the list read (`History.rounds`; always carried in)."""
+        loop = turn_loop(record.loops, record.node)
+        keys = {("name", n) for n in names}
+        edits = [(e, e.kind) for e in self.c.events if e.key in keys and e.scope is scope]
+        found = tool_rounds.rounds(loop, record.loops, edits, scope)[0] if loop is not None else None
+        return None if found is None else (self.ev.loc(found), True)
 
     def _loaded(self, expr: ast.expr, scope: Scope, depth: int, names: List[str], row: int) -> Optional[Tuple[ast.Call, List[str]]]:
         """The store reader a request's list is a whole copy of (through local names, `list()`,

@@ -13,7 +13,7 @@ TYPE_CHECKING = False  # typing is for the annotations alone: its import was 7% 
 if TYPE_CHECKING:
     from typing import Dict, List, Optional, Tuple
 
-from claude_lint.extract import marked_copies, return_options
+from claude_lint.extract import helper_places, marked_copies, return_options
 from claude_lint.extract.model_guards import guarded, split_op, split_piece
 from claude_lint.extract.scopes import Binding, Scope, Unpacked, has_star, keyword, positional
 from claude_lint.facts import Loc, Mapping, OneOf, Param, Seq, Text, Transform, Unknown
@@ -252,7 +252,8 @@ def returned(ev, call: ast.Call, scope: Scope, depth: int) -> Optional[object]:
             # breakpoints the copy puts on a role's messages (link applies them to the list)
             role = marked_copies.param_role(fn, copied)
             return bound[copied] if role is None else Transform(marked_copies.MARK_OP + role, bound[copied], ev.loc(call))
-        values = tuple(_substitute(ev.value(r, fn, depth + 1), fn.name, bound, [0]) for r in fn.returns)
+        # its run-time parts placed at this call: a clock in the helper is read where it is called
+        values = tuple(_substitute(helper_places.placed(ev.value(r, fn, depth + 1), ev.loc(call), scope), fn.name, bound, [0]) for r in fn.returns)
         # Several returns: the value is one of them, known only at run time.
         return values[0] if len(values) == 1 else OneOf(f"one of the {len(values)} returns of {fn.name}", ev.loc(call), values)
     finally:

@@ -10,7 +10,7 @@ TYPE_CHECKING = False  # typing is for the annotations alone: its import was 7% 
 if TYPE_CHECKING:
     from typing import Optional
 
-from claude_lint.extract import loops
+from claude_lint.extract import loops, tool_rounds
 from claude_lint.extract.bindings import Binding
 from claude_lint.extract.chains import called_name
 from claude_lint.extract.history_bodies import body_messages, joined_lists, loop_calls_sender, spread_item, turn_loop
@@ -94,11 +94,13 @@ class HistoryFinder(ModelHistory, StoreHistory, EditJudge):
                 trimmed = any(k == "trim" and (loop in e.loops or e.scope is not scope) and not self._user_reset(e) for e, k in edits)
                 if grows and not rebuilt and not trimmed and not self._first_turn(node, scope, name) and not never_goes_round(loop, call, scope):
                     kept = self.persisted(name, owner)
+                    tool_loop, carried = tool_rounds.rounds(loop, record.loops, edits, owner)  # one request's tool rounds, not turns
                     if kept is not None:
                         return History(name, "stored", self.ev.loc(kept[1]), bound="", store=tuple(ast.unparse(c.func)[:40] for c in kept),
-                                       marked=self._marked(name, grows, scope))
+                                       marked=self._marked(name, grows, scope), rounds=tool_loop and (self.ev.loc(tool_loop), True))
                     return History(name, "loop", self.ev.loc(grows[0].node), self._seed(owner.assigns.get(expr.id, []), owner), bound=loops.bound(loop),
-                                   marked=self._marked(name, grows, scope), piled_marks=self.piled_marks(grows))
+                                   marked=self._marked(name, grows, scope), piled_marks=self.piled_marks(grows),
+                                   rounds=tool_loop and (self.ev.loc(tool_loop), carried))
                 return self._handed(expr, owner, node) if owner is scope else None
             if owner.kind == "module" and scope is not owner:
                 # Growth at import time (building few-shot examples) happens once, not per call;
