@@ -100,3 +100,16 @@ def test_a_readable_template_keeps_only_the_fields_it_names():
     fields = (("now", now), ("user", user))
     assert _filled(Transform("format", Text(("Time: {now}",), None), None, fields)) == (now,)
     assert _filled(Transform("format", object(), None, fields)) == (now, user)
+
+
+def test_a_node_the_graph_brings_back_through_a_reviewer_still_names_the_clock(tmp_path):
+    # The edge back through another model node also gives the model the state's conversation
+    # as its own history (CL011's reading): CL006 still reads the node's system text ahead of it
+    # (CarolinaCapilla/sidekick-ai-assistant's worker and evaluator, judged right).
+    reviewed = MODULE_NODE.format(fmt="%H:%M:%S", sent="[SystemMessage(content=note), *state['messages']]").replace(
+        "builder.add_edge(START, 'answer')\n",
+        "builder.add_edge(START, 'answer')\n\ndef review(state):\n    return {'messages': [llm.invoke(state['messages'])]}\n\n"
+        "builder.add_node('review', review)\nbuilder.add_edge('answer', 'review')\nbuilder.add_edge('review', 'answer')\n")
+    found = _found(tmp_path, reviewed)
+    assert [d.loc.row for d in found] == [9], found
+    assert "the clock to the second" in found[0].message

@@ -156,7 +156,9 @@ def ahead_of_history(rule, call: Call, ctx: Context, per_request, per_iteration)
     request that resends a conversation growing across requests."""
     history = call.site.history or call.site.passed_history
     model = ctx.model(call)
-    if history is None and call.site.graph_prompt is not None:
+    # A LangGraph node's model also carries the state's conversation as its own history (CL011
+    # reads it there): the node's system text ahead of it is still the graph head's.
+    if call.site.graph_prompt is not None and (history is None or history.kind == "graph"):
         model = model or ctx.default_model(call)  # `os.getenv("MODEL", "gpt-4o-mini")`: what it sends unless the run says otherwise
         texts, history = graph_head(call, model)
     elif history is None or not _caches_history(call, ctx, model):
