@@ -389,9 +389,8 @@ def _through_re(chain: Tuple[bytes, ...]) -> Pattern[bytes]:
 
 
 _IMPORT_HEAD = re.compile(rb"[ \t]*(?:from[ \t]+\.*([\w.]*)[ \t]+)?\Z")
-# Runs of plain characters (`[...]+` inside the repeat): the same match as one character a
-# turn, and `re` takes a run in one step instead of a turn of the repeat per character (a
-# sixth of `_imports`' instructions). Nothing follows the repeat: no backtracking into it.
+# `[...]+` in the repeat: a run of plain characters is one step of `re`, not one per
+# character (the same match: nothing follows the repeat, nothing backtracks into it).
 _IMPORT_TAIL = re.compile(rb"(?:[\w., \t]+|\\\r?\n|\\\r)+")
 _IMPORTED_ROOT = re.compile(rb"(?:^|,)[\s\\]*(\w+)")
 _HEAD_END = frozenset(b" \t\n\r;")  # what may come right before the `import` of a statement _IMPORT_HEAD reads
@@ -414,9 +413,8 @@ def _imports(data: bytes) -> Tuple[FrozenSet[bytes], List[Tuple[int, bytes]]]:
             m = _IMPORTED_NAMES.match(data, at)
             if m is not None:
                 spans.append((at, m.group(1) if m.group(1) is not None else m.group(2)))
-            # _IMPORT_HEAD matches only where a space, a tab or the statement's start comes
-            # right before `import` (`"import`, `(import` are no statement): the searches for
-            # the start and the match, about 6,000 instructions, are then not made.
+            # _IMPORT_HEAD needs a space, a tab or the statement's start right before `import`
+            # (not `"import`, `(import`): else no search for the start (6,000 instructions).
             head = None
             if at == 0 or data[at - 1] in _HEAD_END:
                 line = data.rfind(b"\n", 0, at) + 1
@@ -441,8 +439,7 @@ def _import_roots(data: bytes) -> FrozenSet[bytes]:
 
 # From `import` to the end of the names it binds: `import a, b`, `from m import (a,\n b)`,
 # with backslash continuations. Read loosely: `import x` inside a string counts too.
-# (Runs of plain characters, as in _IMPORT_TAIL; the last alternative always matches, so
-# the gap before it is never read again.)
+# (Runs of plain characters as in _IMPORT_TAIL; the last alternative always matches.)
 _IMPORTED_NAMES = re.compile(rb"import(?:[ \t]+|\\\r?\n|\\\r)*(?:\(([^)]*)\)|((?:[ \t\w.,*]+|\\\r?\n|\\\r)*))")
 
 
