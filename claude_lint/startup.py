@@ -147,7 +147,7 @@ def _exec(source, globals=None, locals=None):
     # dataclasses would otherwise grow the file with a thousand texts that every later
     # run reads (1.3 MB, 25 ms: more than the cache saves).
     if isinstance(source, str) and isinstance(globals, dict) and str(globals.get("__name__", "")).startswith("claude_lint"):
-        code = _codes.get(source)
+        code = _entry(source)
         if type(code) is not types.CodeType:  # not kept (or not a code object: compiled again)
             code = _codes[source] = compile(source, "<string>", "exec", dont_inherit=True)
             _missed[0] = True
@@ -196,6 +196,27 @@ def _read(path: str) -> dict:
     return found if isinstance(found, dict) else {}
 
 
+def _entry(key):
+    """The kept value of `key` (None when not kept), unmarshalled at its first use: the
+    file holds each value marshalled on its own (`save`), because it holds every command's
+    classes and patterns (a heavy cold run's, a one-file run's), and unmarshalling all of
+    them at each start cost a one-file run 2% of its instructions for entries it never
+    used. A value that does not unmarshal is not kept (compiled again)."""
+    value = _codes.get(key)
+    if type(value) is bytes:
+        import marshal
+
+        try:
+            value = marshal.loads(value)
+        except Exception:  # damaged: compiled again, and saved again
+            value = None
+        if value is None:
+            _codes.pop(key, None)
+        else:
+            _codes[key] = value
+    return value
+
+
 def _valid(key, value) -> bool:
     return (isinstance(key, str) and type(value) is types.CodeType) or _is_regex_entry(key, value)
 
@@ -232,7 +253,7 @@ def _hook_regexes() -> None:
         if not isinstance(p, (str, bytes)) or flags & skipped or not _ours(sys._getframe(1)):
             return original(p, flags)
         key = (_REGEX, p, int(flags))  # str and bytes patterns never compare equal; a RegexFlag is no int to marshal
-        kept = _codes.get(key)
+        kept = _entry(key)
         if kept is not None and not _is_regex_entry(key, kept):
             kept = None
         if kept is None:
@@ -319,7 +340,10 @@ def save() -> None:
 
     from claude_lint import atomic
 
-    kept = {k: v for k, v in _codes.items() if (len(_codes) <= MAX_ENTRIES or k in _used) and _valid(k, v)}
+    # Each value marshalled on its own (see `_entry`); one this run did not use is written
+    # back as it was read (it was checked when a run made it, and is where it is used).
+    kept = {k: v if type(v) is bytes else marshal.dumps(v) for k, v in _codes.items()
+            if (len(_codes) <= MAX_ENTRIES or k in _used) and (type(v) is bytes and isinstance(k, (str, tuple)) or _valid(k, v))}
     folder = os.path.dirname(path)
     try:
         os.makedirs(folder, mode=0o700, exist_ok=True)

@@ -152,7 +152,8 @@ def test_damaged_pattern_code_is_compiled_again(tmp_path):
     table = marshal.loads(kept.read_bytes())
     for key, value in list(table.items()):
         if isinstance(key, tuple):
-            table[key] = (value[0], [9999] * len(value[1]), *value[2:])  # code `_sre` must refuse
+            value = marshal.loads(value)  # each value is kept marshalled on its own (startup._entry)
+            table[key] = marshal.dumps((value[0], [9999] * len(value[1]), *value[2:]))  # code `_sre` must refuse
     kept.write_bytes(marshal.dumps(table))
     again = _regex_probe(tmp_path)
     assert all(again["same"])
@@ -277,3 +278,21 @@ def test_a_kept_module_whose_source_changed_is_imported_from_its_source(tmp_path
     # A damaged file: everything imported as usual.
     kept.write_bytes(b"\x00garbage")
     assert _modules_probe(tmp_path)["served"] == []
+
+
+def test_entry_that_does_not_unmarshal_is_compiled_again(tmp_path):
+    """Each kept value is unmarshalled at its first use (startup._entry): one that does not
+    unmarshal is compiled again, and the run still makes the same classes and patterns."""
+    import marshal
+
+    _regex_probe(tmp_path)
+    [kept] = _cache_files(tmp_path)
+    table = marshal.loads(kept.read_bytes())
+    assert table and all(type(v) is bytes for v in table.values())
+    kept.write_bytes(marshal.dumps({k: b"\xff not marshal" for k in table}))
+    again = _regex_probe(tmp_path)
+    assert again["compiled"] and all(again["same"])
+    # the patterns the probe compiled again are kept anew (an entry no run used stays as read)
+    rewritten = marshal.loads(kept.read_bytes())
+    assert all(type(v) is bytes for v in rewritten.values())
+    assert any(isinstance(k, tuple) and "written_in_the_module" in str(k[1]) and marshal.loads(v) for k, v in rewritten.items())
