@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import os
 TYPE_CHECKING = False  # typing is for the annotations alone: its import was 7% of a one-file run
 if TYPE_CHECKING:
     from typing import Iterator, List, Optional, Tuple
@@ -9,7 +8,8 @@ from claude_lint.catalog import Model
 from claude_lint.checks import conversation_once, wrapper_calls
 from claude_lint.checks.base import Context, Invalid, Rule, money, tokens
 from claude_lint.checks.cache_marks import automatic, count, marked_inside, unmarked_request, unseen
-from claude_lint.checks.conversation_langchain import AGENT_STEPS, agent_advice
+from claude_lint.checks.conversation_growth import growth, one_request
+from claude_lint.checks.conversation_langchain import agent_advice
 from claude_lint.checks.conversation_turns import kept_thinking, rebuilt_each_turn, step_cap
 from claude_lint.checks.stored_windows import read_as_window
 from claude_lint.checks.system_cache import LONG_SYSTEM
@@ -61,7 +61,9 @@ class ConversationUncached(Rule):
     another model node (a writer and a reviewer taking turns), or a checkpointer keeps a
     fixed thread id a handler or loop runs again (not a thread per question, nor one run).
     A list rebuilt on every call does not grow. A wrapper whose own loop grows the list is
-    reported once, at its request, naming the calls of it.
+    reported once, at its request, naming the calls of it. A tool loop of one request (`while
+    True` until the model stops calling tools) is said as such: its list grows with every tool
+    round of that request, and the estimate counts rounds, not turns.
 
     ## Why is this bad?
     Turn N re-sends turns 1 to N-1 at the full input price. With a breakpoint on the
@@ -350,7 +352,7 @@ class ConversationUncached(Rule):
         fixed = opening.system_tokens + count(static_text(call.value("tools")), model, ctx)
         if fixed + (turns - 1) * per_turn < minimum:
             return  # the last request's prefix is never read again: the one before it must reach the minimum
-        saving, cost = _estimate(model, fixed, per_turn, turns, minimum)
+        saving, cost = _estimate(model, fixed, per_turn, turns, minimum, rounds=one_request(history))
         if agent_advice(history) is not None:
             how, fix = agent_advice(history), None
         elif site.provider == "langchain":
@@ -368,7 +370,7 @@ class ConversationUncached(Rule):
             fix = _fix(call, ctx)
         yield self.diagnostic(
             wrapper_calls.history_at(call),
-            f"`{history.name}` grows each turn ({_grows_at(history, site.loc)}) and is resent whole with no cache breakpoint, "
+            f"`{history.name}` {growth(history, site.loc)} and is resent whole with no cache breakpoint, "
             f"so every request pays full input price for the whole conversation so far{saving}. {how}.",
             cost=cost,
             fix=fix,
@@ -379,25 +381,6 @@ PLATFORM = {"bedrock": "Bedrock", "vertex": "Vertex", "litellm": "LiteLLM", "lan
 
 # Requests of boto3's bedrock-runtime, whose model may be any vendor's.
 _ANY_MODEL_APIS = frozenset({"invoke_model", "invoke_model_with_response_stream", "converse", "converse_stream"})
-
-
-def _grows_at(history, at) -> str:
-    if history.bound == AGENT_STEPS:
-        return f"each step of the agent built at {_where(history.append, at)} adds its tool call and the tool's result"
-    if history.kind == "graph":  # a LangGraph node's state: what brings it back, or keeps it
-        return f"{history.bound} at {_where(history.append, at)}"
-    if history.kind == "handed":
-        return f"the caller's list, appended after the request at {_where(history.append, at)}"
-    if history.kind == "stored":
-        return f"read whole by `{history.store[0]}`, written back by `{history.store[1]}` at {_where(history.append, at)}"
-    if history.bound.startswith("a window: "):  # sent whole until it passes its window
-        return f"appended at {_where(history.append, at)}, sent whole by `{history.bound[10:]}` until it passes its window"
-    return f"appended at {_where(history.append, at)}"
-
-
-def _where(append, at) -> str:
-    """The line the list grows at, with its file when a caller in another file grows it."""
-    return f"line {append.row}" if append.path == at.path else f"{os.path.basename(append.path)}:{append.row}"
 
 
 def _breakpoint(call: Call, history: History) -> bool:
@@ -424,11 +407,13 @@ def _breakpoint(call: Call, history: History) -> bool:
     return False
 
 
-def _estimate(model: Optional[Model], fixed: int, per_turn: int, turns: int, minimum: int) -> Tuple[str, Optional[float]]:
-    """The words and the saving per 1,000 requests for `turns`-turn conversations."""
+def _estimate(model: Optional[Model], fixed: int, per_turn: int, turns: int, minimum: int, rounds: bool = False) -> Tuple[str, Optional[float]]:
+    """The words and the saving per 1,000 requests for `turns`-turn conversations (`rounds`: one
+    request's tool rounds, said as such)."""
     resent = sum(fixed + k * per_turn for k in range(1, turns + 1))
     prefix = f" after a ~{tokens(fixed)}-token fixed prefix" if fixed else ""
-    head = f" (~{tokens(resent)} input tokens over a {turns}-turn conversation of {per_turn}-token turns{prefix}"
+    span = f"{turns} tool rounds of {per_turn} tokens" if rounds else f"a {turns}-turn conversation of {per_turn}-token turns"
+    head = f" (~{tokens(resent)} input tokens over {span}{prefix}"
     if model is None or not model.input or model.cache_read is None or not model.cache_write:
         return head + ")", None
     uncached = resent * model.input / 1e6
@@ -441,7 +426,7 @@ def _estimate(model: Optional[Model], fixed: int, per_turn: int, turns: int, min
             cached += (before + per_turn) * (model.cache_write if before + per_turn >= minimum else model.input)
     cached /= 1e6
     per_thousand = (uncached - cached) * 1000 / turns
-    return head + f": {money(uncached)} uncached vs {money(cached)} cached per conversation, about {money(per_thousand)} saved per 1,000 requests)", per_thousand
+    return head + f": {money(uncached)} uncached vs {money(cached)} cached per {'run of the loop' if rounds else 'conversation'}, about {money(per_thousand)} saved per 1,000 requests)", per_thousand
 
 
 def _fix(call: Call, ctx: Context):

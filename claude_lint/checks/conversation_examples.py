@@ -38,7 +38,7 @@ TOOL_LOOP = (HEAD + "TOOLS = [{'name': 'lookup', 'description': 'Look a word up'
 
 FIRES = [
     # one finding, at the request: the call at the last line is not reported again
-    Invalid(TOOL_LOOP, row=8, message="`history` grows each turn (appended at line 9)"),
+    Invalid(TOOL_LOOP, row=8, message="`history` grows with every tool round of one request (the tool loop at line 7, ended only by the model; appended at line 9)"),
     Invalid(SPLIT, row=6, message="`messages` grows each turn (appended at line 5)"),
     Invalid(CHAT, row=5, message="`history` grows each turn (the caller's list, appended after the request at line 6)"),
     Invalid(STEP, row=7, message="`messages` grows each turn (the caller's list, appended after the request at line 8)"),
