@@ -297,11 +297,17 @@ class ConversationUncached(Rule):
             *fires,
             # Bedrock Converse with a Claude model: the message says where the breakpoint goes
             Invalid(CONVERSE.replace("MODEL", "'anthropic.claude-sonnet-4-5-20250929-v1:0'"), row=6, message="cachePoint on Bedrock Converse"),
+            # Claude 3.5 Haiku on Bedrock takes cachePoint
+            CONVERSE.replace("MODEL", "'us.anthropic.claude-3-5-haiku-20241022-v1:0'"),
+            # Claude 3 Haiku on the Claude API caches (from 2,048 tokens): only Bedrock offers it none
+            HEAD + TOOLS + loop('client.messages.create(model="claude-3-haiku-20240307", max_tokens=1024, tools=TOOLS, messages=messages)'),
         ]
         silent = [
             *silent,
             # the same API serving another vendor's model: no cache breakpoints to add
             CONVERSE.replace("MODEL", "'meta.llama3-70b-instruct-v1:0'"),
+            # Claude 3 Haiku on Bedrock: Bedrock offers it no prompt caching (models.toml `uncached_on`)
+            CONVERSE.replace("MODEL", "'anthropic.claude-3-haiku-20240307-v1:0'"),
             # a counter caps the loop at three steps: three short turns stay under the minimum
             COUNTED.replace("STEPS", "3"),
             # seven steps: only the last request passes Sonnet 4.6's 2,048 tokens, and no request reads what it writes
