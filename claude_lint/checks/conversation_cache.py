@@ -91,7 +91,10 @@ class ConversationUncached(Rule):
     parameters, judged at the callers that show its value; a helper of the file counts where it is called: `system = build_system()` in the turn, not `SYSTEM = build_system()` at import or in `__init__`; the turn may be one function whose loop is only that turn's tool rounds, `while True` until the model stops calling tools, over a conversation read from a store or handed in). A Claude cache is a prefix (tools, then system, then messages): a
     system prompt that changes on every request makes every later breakpoint miss, so the
     conversation behind it is never read from the cache. A system prompt fixed for the session (the user's name,
-    settings loaded before the loop, the date) is no reason for silence. Nor when the request may carry a breakpoint we cannot see (the
+    settings loaded before the loop, the date) is no reason for silence. Nor when the list gains
+    only the user's own messages (`{"role": "user", ...}` each turn, the answer shown but never
+    appended): it grows by what the user types, not by turns of a question and its answer, and
+    nothing says it reaches the minimum. Nor when the request may carry a breakpoint we cannot see (the
     code writes `cache_control` into the list it grows, a wrapper's file marks the
     list it is handed, or a system prompt or tools we cannot read sit in a file that
     uses `cache_control`; for LangChain, whose messages the model's site does not show,
@@ -346,6 +349,8 @@ class ConversationUncached(Rule):
         # A system prompt rebuilt with each turn's content ahead of the list: no breakpoint on it is ever read.
         if opening is None or rebuilt_each_turn(call) is not None or read_as_window(history):
             return
+        if history.user_only:
+            return  # only the user's own messages pile up, never the answers: no 300-token turns, no sign it reaches the minimum
         model_id = (call.model_id() or "").lower()
         if site.api in _ANY_MODEL_APIS and "claude" not in model_id and "anthropic" not in model_id:
             return  # boto3's Bedrock API serves every vendor's models; only Claude's take cache breakpoints here
