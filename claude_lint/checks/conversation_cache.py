@@ -377,7 +377,7 @@ class ConversationUncached(Rule):
                    "(cachePoint on Bedrock Converse) before each request")
             fix = None
         else:
-            how = "Pass cache_control={\"type\": \"ephemeral\"} on the request (automatic caching moves the breakpoint forward each turn)"
+            how = "Pass cache_control={\"type\": \"ephemeral\"} on the request (automatic caching moves the breakpoint forward as the list grows)"
             fix = _fix(call, ctx)
         yield self.diagnostic(
             wrapper_calls.history_at(call),
