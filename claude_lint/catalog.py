@@ -93,6 +93,10 @@ class Model:
     source: Tuple[str, ...] = ()  # source keys ([sources] of models.toml) or plain words
     lifecycle_source: Tuple[str, ...] = ()  # the sources of status, retires and successor
     platforms: Tuple[Tuple[str, Lifecycle], ...] = ()  # ("vertex", ...), ("bedrock-eu", ...)
+    # Platforms (bedrock, vertex, foundry) that offer the model no prompt caching at all (no
+    # cache_control, no cachePoint), and where that is said: advice to cache is no advice there.
+    uncached_on: Tuple[str, ...] = ()
+    uncached_on_source: Tuple[str, ...] = ()
     note: str = ""
     origin: str = "built-in"  # or the user file that added or changed the entry
 
@@ -111,6 +115,10 @@ class Model:
         """The lifecycle on a platform (`bedrock-eu` falls back to `bedrock`), None when not recorded."""
         found = dict(self.platforms)
         return found.get(platform) or found.get(platform.split("-", 1)[0])
+
+    def caches_on(self, platform: Optional[str]) -> bool:
+        """Does the platform (None: the first-party API; `bedrock-eu` counts as `bedrock`) offer this model prompt caching?"""
+        return platform is None or platform.split("-", 1)[0] not in self.uncached_on
 
 
 FIELDS = {f for f in Model.__dataclass_fields__} - {"origin"}
@@ -313,7 +321,11 @@ def _fields(raw: dict, where: str, tokenizers: Dict[str, float]) -> dict:
             if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
                 raise CatalogError(f"{what} must be a list of model IDs")
             out[key] = tuple(_plain(v, what) for v in value)
-        elif key in ("source", "lifecycle_source", "rejects_source"):
+        elif key == "uncached_on":
+            if not isinstance(value, list) or not all(isinstance(v, str) and v in PLATFORMS for v in value):
+                raise CatalogError(f"{what} must be a list of platforms ({', '.join(PLATFORMS)}), got {value!r}")
+            out[key] = tuple(value)
+        elif key in ("source", "lifecycle_source", "rejects_source", "uncached_on_source"):
             out[key] = _texts(value, what)
         elif key == "rejects":
             if not isinstance(value, list) or not all(v in REJECTABLE for v in value):

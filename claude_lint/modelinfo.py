@@ -150,6 +150,7 @@ def _as_dict(cat: Catalog, model: Model, today: datetime.date) -> Dict[str, obje
         "status": model.status, "status_today": first.state(today), "retires": model.retires, "days_left": first.days_left(today),
         "successor": model.successor,
         "rejects": list(model.rejects), "rejects_source": [cat.sources.get(k, k) for k in model.rejects_source],
+        "uncached_on": list(model.uncached_on), "uncached_on_source": [cat.sources.get(k, k) for k in model.uncached_on_source],
         "source": [cat.sources.get(k, k) for k in model.source], "source_keys": list(model.source),
         "lifecycle_source": [cat.sources.get(k, k) for k in first.source], "lifecycle_source_keys": list(first.source),
         "platforms": {name: {"platform": PLATFORMS[name.split("-")[0]], **life(lc)} for name, lc in model.platforms},

@@ -59,7 +59,7 @@ def test_the_data_file_ships_with_the_package():
 def test_every_source_key_has_plain_words(models):
     cat = load()
     for model in models:
-        keys = (*model.source, *model.lifecycle_source, *(k for _, life in model.platforms for k in life.source))
+        keys = (*model.source, *model.lifecycle_source, *model.uncached_on_source, *(k for _, life in model.platforms for k in life.source))
         assert model.source, f"{model.id} names no source"
         for key in keys:
             assert key in cat.sources, f"{model.id}: source key {key!r} is not in [sources]"
@@ -242,3 +242,17 @@ def test_compiled_catalogues_of_other_installs_are_kept(tmp_path, monkeypatch):
         catalog.load.cache_clear()
     names = sorted(p.name for p in folder.glob("*.pickle"))
     assert "another-install.pickle" in names and "stale-install.pickle" not in names and len(names) == 2
+
+
+def test_platforms_that_offer_a_model_no_prompt_caching():
+    """Bedrock caches Claude 3.5, 3.7 and 4.x models, not the Claude 3 ones (LiteLLM's docs, facts §2.1)."""
+    cat = load()
+    for model_id in ("claude-3-haiku-20240307", "claude-3-opus-20240229", "claude-3-sonnet-20240229"):
+        model = cat.lookup(model_id)
+        assert model.uncached_on == ("bedrock",) and model.uncached_on_source == ("LLM-DOCS",), model_id
+        assert not model.caches_on("bedrock") and not model.caches_on("bedrock-eu") and model.caches_on(None), model_id
+    for model_id in ("claude-3-5-haiku-20241022", "claude-3-7-sonnet-20250219", "claude-sonnet-4-5"):
+        assert cat.lookup(model_id).caches_on("bedrock"), model_id
+    assert cat.with_extra([{"id": "claude-sonnet-4-6", "uncached_on": ["vertex"]}]).lookup("claude-sonnet-4-6").caches_on("vertex") is False
+    with pytest.raises(catalog.CatalogError, match="uncached_on"):
+        cat.with_extra([{"id": "claude-sonnet-4-6", "uncached_on": ["azure"]}])

@@ -55,3 +55,13 @@ def test_tools_before_a_changing_system_are_one_finding_whatever_system_each_cal
     assert found[0].loc.path.endswith("session.py") and found[0].loc.row == 9
     assert {("chat.py", 3), ("chat.py", 5)} <= set(_places(found[0]))
     assert "on the last tool" in found[0].message
+
+
+def test_no_prefix_advice_where_the_platform_caches_nothing(tmp_path):
+    """Claude 3 Haiku on Bedrock takes no cachePoint (models.toml `uncached_on`): a long rubric
+    at the head of its user turn has nothing to cache; Claude 3.5 Haiku on Bedrock has."""
+    body = ("from anthropic import AnthropicBedrock\nclient = AnthropicBedrock()\n" f"RUBRIC = {RUBRIC!r}\n"
+            "def grade(answer):\n    return client.messages.create(model=MODEL, max_tokens=300,\n"
+            "        messages=[{'role': 'user', 'content': f'{RUBRIC}\\n\\nAnswer:\\n{answer}'}])\n")
+    assert _found(tmp_path / "a", {"app.py": body.replace("MODEL", "'anthropic.claude-3-5-haiku-20241022-v1:0'")})
+    assert not _found(tmp_path / "b", {"app.py": body.replace("MODEL", "'anthropic.claude-3-haiku-20240307-v1:0'")})

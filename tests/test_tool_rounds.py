@@ -62,3 +62,26 @@ def test_cl011_silent_when_the_turn_rebuilds_the_system_prompt_through_a_helper(
 ])
 def test_cl011_fires_when_the_helper_text_is_the_same_every_turn(tmp_path, source):
     assert len(findings(tmp_path, source, "CL011")) == 1
+
+
+# The loop of the Anthropic docs: `while reply.stop_reason == "tool_use"` goes round while the model
+# asks for tools, its test ends it (rohillasandeep/Prompt-Engineering-Bedrock-Converse-API's converse_multi).
+TESTED = ("def solve(question):\n    messages = [{'role': 'user', 'content': question}]\n"
+          "    reply = client.messages.create(model='claude-sonnet-4-6', max_tokens=1024, tools=TOOLS, messages=messages)\n"
+          "    while reply.stop_reason == 'tool_use':\n        messages.append({'role': 'assistant', 'content': reply.content})\n"
+          "        messages.append({'role': 'user', 'content': run_tools(reply)})\n"
+          "        reply = client.messages.create(model='claude-sonnet-4-6', max_tokens=1024, tools=TOOLS, messages=messages)\n    return reply\n")
+
+
+def test_a_loop_its_test_ends_when_the_model_stops_calling_tools_is_said_as_tool_rounds(tmp_path):
+    found = findings(tmp_path, HEAD + TESTED, "CL004")
+    assert found and all(m.startswith("`messages` grows with every tool round of one request (a tool loop with no step cap at line 9") for m in found), found
+    said = findings(tmp_path, HEAD + TESTED, "CL011")
+    assert said and all("grows with every tool round of one request (the tool loop at line 9, ended only by the model" in m for m in said), said
+
+
+def test_a_repl_around_such_a_loop_still_grows_every_turn(tmp_path):
+    repl = HEAD + TESTED.replace("def solve(question):\n    messages = [{'role': 'user', 'content': question}]\n",
+                                 "messages = []\nwhile True:\n    messages.append({'role': 'user', 'content': input('> ')})\n").replace("    return reply\n", "")
+    found = findings(tmp_path, repl, "CL004")
+    assert found and all("grows every turn (kept across the turns of a loop with no bound" in m for m in found), found

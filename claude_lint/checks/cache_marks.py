@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from typing import Callable, List, Optional, Set, Tuple
 
 from claude_lint import tokens as tok
+from claude_lint.catalog import platform_of
 from claude_lint.checks.base import Context
 from claude_lint.extract.sdk import CACHE_CONTROL_PROVIDERS
 from claude_lint.facts import Lit, Loc, Mapping, OneOf, Param, Seq, Text, Transform, Unknown
@@ -93,6 +94,12 @@ def claude_caching(call: Call, model) -> bool:
             and model is not None and model.provider == "anthropic")
 
 
+def caches_here(call: Call, model) -> bool:
+    """Does the platform the request goes to offer its model prompt caching? Not Claude 3 Haiku
+    on Bedrock, for one (`uncached_on` in models.toml): a breakpoint there caches nothing."""
+    return model is None or not model.uncached_on or model.caches_on(platform_of(call.model_id() or "", call.site.provider))
+
+
 def langchain_claude(call: Call, model) -> bool:
     """A LangChain `ChatAnthropic` model: the messages it is invoked with take `cache_control`
     on their content blocks (or in `additional_kwargs`), but the model's site does not show
@@ -151,7 +158,7 @@ def unmarked_request(call: Call, ctx: Context, marked: Callable[[Call], bool], l
     finds no breakpoint in it (nor one it may carry unseen); else None. `langchain`: a
     LangChain `ChatAnthropic` model counts too."""
     model = ctx.model(call)
-    if call.site.local or not (claude_caching(call, model) or langchain and langchain_claude(call, model)) or marked(call):
+    if call.site.local or not (claude_caching(call, model) or langchain and langchain_claude(call, model)) or not caches_here(call, model) or marked(call):
         return None
     system = call.value("system")
     text = system_text(system) if system is not None else None

@@ -139,7 +139,7 @@ LOADED_NEWEST = LOADED.replace("READ", 'rows = DB.execute("SELECT role, content 
                                '    return [{"role": r, "content": c} for r, c in reversed(rows)]')
 
 CL004_FIRES = [
-    Invalid(ROUNDS_OR, row=12, message="kept across the turns of a loop with no bound"),
+    Invalid(ROUNDS_OR, row=12, message="grows with every tool round of one request (a tool loop with no step cap at line 8"),
     SEARCH_AND_LOOKUP,
     Invalid(RUN_FOLLOWED, row=9, message="`self.history` grows every turn (kept on a long-lived object"),
 ]

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import os
 TYPE_CHECKING = False  # typing is for the annotations alone: its import was 7% of a one-file run
 if TYPE_CHECKING:
     from typing import Iterator, List, Optional, Tuple
@@ -9,7 +8,8 @@ from claude_lint.catalog import Model
 from claude_lint.checks import conversation_once, wrapper_calls
 from claude_lint.checks.base import Context, Invalid, Rule, money, tokens
 from claude_lint.checks.cache_marks import automatic, count, marked_inside, unmarked_request, unseen
-from claude_lint.checks.conversation_langchain import AGENT_STEPS, agent_advice
+from claude_lint.checks.conversation_growth import growth, one_request
+from claude_lint.checks.conversation_langchain import agent_advice
 from claude_lint.checks.conversation_turns import kept_thinking, rebuilt_each_turn, step_cap
 from claude_lint.checks.stored_windows import read_as_window
 from claude_lint.checks.system_cache import LONG_SYSTEM
@@ -61,7 +61,9 @@ class ConversationUncached(Rule):
     another model node (a writer and a reviewer taking turns), or a checkpointer keeps a
     fixed thread id a handler or loop runs again (not a thread per question, nor one run).
     A list rebuilt on every call does not grow. A wrapper whose own loop grows the list is
-    reported once, at its request, naming the calls of it.
+    reported once, at its request, naming the calls of it. A tool loop of one request (`while
+    True` until the model stops calling tools) is said as such: its list grows with every tool
+    round of that request, and the estimate counts rounds, not turns.
 
     ## Why is this bad?
     Turn N re-sends turns 1 to N-1 at the full input price. With a breakpoint on the
@@ -89,7 +91,10 @@ class ConversationUncached(Rule):
     parameters, judged at the callers that show its value; a helper of the file counts where it is called: `system = build_system()` in the turn, not `SYSTEM = build_system()` at import or in `__init__`; the turn may be one function whose loop is only that turn's tool rounds, `while True` until the model stops calling tools, over a conversation read from a store or handed in). A Claude cache is a prefix (tools, then system, then messages): a
     system prompt that changes on every request makes every later breakpoint miss, so the
     conversation behind it is never read from the cache. A system prompt fixed for the session (the user's name,
-    settings loaded before the loop, the date) is no reason for silence. Nor when the request may carry a breakpoint we cannot see (the
+    settings loaded before the loop, the date) is no reason for silence. Nor when the list gains
+    only the user's own messages (`{"role": "user", ...}` each turn, the answer shown but never
+    appended): it grows by what the user types, not by turns of a question and its answer, and
+    nothing says it reaches the minimum. Nor when the request may carry a breakpoint we cannot see (the
     code writes `cache_control` into the list it grows, a wrapper's file marks the
     list it is handed, or a system prompt or tools we cannot read sit in a file that
     uses `cache_control`; for LangChain, whose messages the model's site does not show,
@@ -295,11 +300,17 @@ class ConversationUncached(Rule):
             *fires,
             # Bedrock Converse with a Claude model: the message says where the breakpoint goes
             Invalid(CONVERSE.replace("MODEL", "'anthropic.claude-sonnet-4-5-20250929-v1:0'"), row=6, message="cachePoint on Bedrock Converse"),
+            # Claude 3.5 Haiku on Bedrock takes cachePoint
+            CONVERSE.replace("MODEL", "'us.anthropic.claude-3-5-haiku-20241022-v1:0'"),
+            # Claude 3 Haiku on the Claude API caches (from 2,048 tokens): only Bedrock offers it none
+            HEAD + TOOLS + loop('client.messages.create(model="claude-3-haiku-20240307", max_tokens=1024, tools=TOOLS, messages=messages)'),
         ]
         silent = [
             *silent,
             # the same API serving another vendor's model: no cache breakpoints to add
             CONVERSE.replace("MODEL", "'meta.llama3-70b-instruct-v1:0'"),
+            # Claude 3 Haiku on Bedrock: Bedrock offers it no prompt caching (models.toml `uncached_on`)
+            CONVERSE.replace("MODEL", "'anthropic.claude-3-haiku-20240307-v1:0'"),
             # a counter caps the loop at three steps: three short turns stay under the minimum
             COUNTED.replace("STEPS", "3"),
             # seven steps: only the last request passes Sonnet 4.6's 2,048 tokens, and no request reads what it writes
@@ -338,6 +349,8 @@ class ConversationUncached(Rule):
         # A system prompt rebuilt with each turn's content ahead of the list: no breakpoint on it is ever read.
         if opening is None or rebuilt_each_turn(call) is not None or read_as_window(history):
             return
+        if history.user_only:
+            return  # only the user's own messages pile up, never the answers: no 300-token turns, no sign it reaches the minimum
         model_id = (call.model_id() or "").lower()
         if site.api in _ANY_MODEL_APIS and "claude" not in model_id and "anthropic" not in model_id:
             return  # boto3's Bedrock API serves every vendor's models; only Claude's take cache breakpoints here
@@ -350,7 +363,7 @@ class ConversationUncached(Rule):
         fixed = opening.system_tokens + count(static_text(call.value("tools")), model, ctx)
         if fixed + (turns - 1) * per_turn < minimum:
             return  # the last request's prefix is never read again: the one before it must reach the minimum
-        saving, cost = _estimate(model, fixed, per_turn, turns, minimum)
+        saving, cost = _estimate(model, fixed, per_turn, turns, minimum, rounds=one_request(history))
         if agent_advice(history) is not None:
             how, fix = agent_advice(history), None
         elif site.provider == "langchain":
@@ -364,11 +377,11 @@ class ConversationUncached(Rule):
                    "(cachePoint on Bedrock Converse) before each request")
             fix = None
         else:
-            how = "Pass cache_control={\"type\": \"ephemeral\"} on the request (automatic caching moves the breakpoint forward each turn)"
+            how = "Pass cache_control={\"type\": \"ephemeral\"} on the request (automatic caching moves the breakpoint forward as the list grows)"
             fix = _fix(call, ctx)
         yield self.diagnostic(
             wrapper_calls.history_at(call),
-            f"`{history.name}` grows each turn ({_grows_at(history, site.loc)}) and is resent whole with no cache breakpoint, "
+            f"`{history.name}` {growth(history, site.loc)} and is resent whole with no cache breakpoint, "
             f"so every request pays full input price for the whole conversation so far{saving}. {how}.",
             cost=cost,
             fix=fix,
@@ -379,25 +392,6 @@ PLATFORM = {"bedrock": "Bedrock", "vertex": "Vertex", "litellm": "LiteLLM", "lan
 
 # Requests of boto3's bedrock-runtime, whose model may be any vendor's.
 _ANY_MODEL_APIS = frozenset({"invoke_model", "invoke_model_with_response_stream", "converse", "converse_stream"})
-
-
-def _grows_at(history, at) -> str:
-    if history.bound == AGENT_STEPS:
-        return f"each step of the agent built at {_where(history.append, at)} adds its tool call and the tool's result"
-    if history.kind == "graph":  # a LangGraph node's state: what brings it back, or keeps it
-        return f"{history.bound} at {_where(history.append, at)}"
-    if history.kind == "handed":
-        return f"the caller's list, appended after the request at {_where(history.append, at)}"
-    if history.kind == "stored":
-        return f"read whole by `{history.store[0]}`, written back by `{history.store[1]}` at {_where(history.append, at)}"
-    if history.bound.startswith("a window: "):  # sent whole until it passes its window
-        return f"appended at {_where(history.append, at)}, sent whole by `{history.bound[10:]}` until it passes its window"
-    return f"appended at {_where(history.append, at)}"
-
-
-def _where(append, at) -> str:
-    """The line the list grows at, with its file when a caller in another file grows it."""
-    return f"line {append.row}" if append.path == at.path else f"{os.path.basename(append.path)}:{append.row}"
 
 
 def _breakpoint(call: Call, history: History) -> bool:
@@ -424,11 +418,13 @@ def _breakpoint(call: Call, history: History) -> bool:
     return False
 
 
-def _estimate(model: Optional[Model], fixed: int, per_turn: int, turns: int, minimum: int) -> Tuple[str, Optional[float]]:
-    """The words and the saving per 1,000 requests for `turns`-turn conversations."""
+def _estimate(model: Optional[Model], fixed: int, per_turn: int, turns: int, minimum: int, rounds: bool = False) -> Tuple[str, Optional[float]]:
+    """The words and the saving per 1,000 requests for `turns`-turn conversations (`rounds`: one
+    request's tool rounds, said as such)."""
     resent = sum(fixed + k * per_turn for k in range(1, turns + 1))
     prefix = f" after a ~{tokens(fixed)}-token fixed prefix" if fixed else ""
-    head = f" (~{tokens(resent)} input tokens over a {turns}-turn conversation of {per_turn}-token turns{prefix}"
+    span = f"{turns} tool rounds of {per_turn} tokens" if rounds else f"a {turns}-turn conversation of {per_turn}-token turns"
+    head = f" (~{tokens(resent)} input tokens over {span}{prefix}"
     if model is None or not model.input or model.cache_read is None or not model.cache_write:
         return head + ")", None
     uncached = resent * model.input / 1e6
@@ -441,7 +437,7 @@ def _estimate(model: Optional[Model], fixed: int, per_turn: int, turns: int, min
             cached += (before + per_turn) * (model.cache_write if before + per_turn >= minimum else model.input)
     cached /= 1e6
     per_thousand = (uncached - cached) * 1000 / turns
-    return head + f": {money(uncached)} uncached vs {money(cached)} cached per conversation, about {money(per_thousand)} saved per 1,000 requests)", per_thousand
+    return head + f": {money(uncached)} uncached vs {money(cached)} cached per {'run of the loop' if rounds else 'conversation'}, about {money(per_thousand)} saved per 1,000 requests)", per_thousand
 
 
 def _fix(call: Call, ctx: Context):

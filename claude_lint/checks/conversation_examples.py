@@ -36,14 +36,28 @@ TOOL_LOOP = (HEAD + "TOOLS = [{'name': 'lookup', 'description': 'Look a word up'
              "        if reply.stop_reason != 'tool_use':\n            return reply\n"
              "        history.append({'role': 'user', 'content': run_tools(reply)})\n\n\nhistory = []\nsolve('Define cache', history)\n")
 
+# a Streamlit chat that appends only the user's prompts (Datos4All/chatbot_with_sonnet3.5): the answers are shown, never kept
+USER_ONLY = (HEAD + "import streamlit as st\nif 'messages' not in st.session_state:\n    st.session_state.messages = []\n"
+             "if prompt := st.chat_input():\n    st.session_state.messages.append({'role': 'user', 'content': prompt})\n"
+             "    with st.chat_message('assistant'):\n        reply = client.messages.create(model='claude-sonnet-4-6', max_tokens=1024,\n"
+             "            messages=[{'role': m['role'], 'content': m['content']} for m in st.session_state.messages])\n"
+             "        st.markdown(reply.content[0].text)\n")
+KEPT = "    st.session_state.messages.append({'role': 'assistant', 'content': reply.content[0].text})\n"
+
 FIRES = [
+    # the answer goes back into the session list too: the conversation grows by whole turns
+    USER_ONLY + KEPT,
+    # the same, through a name bound to the session list
+    USER_ONLY.replace("if prompt", "chat = st.session_state.messages\nif prompt") + KEPT.replace("st.session_state.messages", "chat"),
     # one finding, at the request: the call at the last line is not reported again
-    Invalid(TOOL_LOOP, row=8, message="`history` grows each turn (appended at line 9)"),
+    Invalid(TOOL_LOOP, row=8, message="`history` grows with every tool round of one request (the tool loop at line 7, ended only by the model; appended at line 9)"),
     Invalid(SPLIT, row=6, message="`messages` grows each turn (appended at line 5)"),
     Invalid(CHAT, row=5, message="`history` grows each turn (the caller's list, appended after the request at line 6)"),
     Invalid(STEP, row=7, message="`messages` grows each turn (the caller's list, appended after the request at line 8)"),
 ]
 SILENT = [
+    # only the user's prompts pile up: no question-and-answer turns to estimate, nothing says it reaches the minimum
+    USER_ONLY,
     # a window of the last messages: what is sent stops growing
     SPLIT.replace("messages=messages[1:])", "messages=messages[-20:])"),
     # only the new turn is added before the request: nothing shows the caller keeps the list

@@ -178,7 +178,8 @@ def examples():
         # called in the turn's function, but returning a fixed text: nothing in it changes
         HEAD + "def build_system():\n    return RULES + '\\nBe brief.'\n\n" + _rounds("system = build_system()", "history = load_history(chat_id)"),
         # one request's tool loop on a list made for it: its rounds share the system prompt, and read each other's prefix
-        Invalid(HEAD + CLOCK + _rounds("system = build_system()", "history = [{'role': 'user', 'content': question}]"), row=13, message="grows each turn"),
+        Invalid(HEAD + CLOCK + _rounds("system = build_system()", "history = [{'role': 'user', 'content': question}]"), row=13,
+                message="grows with every tool round of one request (the tool loop at line 12, ended only by the model; appended at line 14)"),
     ]
     silent += [
         # a chat bot's turn (87Albert87/telegram-claude-bot): the stored conversation, and ahead of it a

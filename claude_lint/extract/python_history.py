@@ -10,7 +10,7 @@ TYPE_CHECKING = False  # typing is for the annotations alone: its import was 7% 
 if TYPE_CHECKING:
     from typing import Optional
 
-from claude_lint.extract import loops, tool_rounds
+from claude_lint.extract import history_answers, loops, tool_rounds
 from claude_lint.extract.bindings import Binding
 from claude_lint.extract.chains import called_name
 from claude_lint.extract.history_bodies import body_messages, joined_lists, loop_calls_sender, spread_item, turn_loop
@@ -29,6 +29,8 @@ from claude_lint.facts import History
 
 # `History.bound` of a list handed in by the caller: its bound, if any, is in the caller's code.
 HANDED = "the caller's"
+# Kinds whose every growth the module shows by the list's own name (a store's or a graph's does not).
+_USER_ONLY_KINDS = frozenset({"loop", "attribute", "module", "session"})
 
 
 class HistoryFinder(ModelHistory, StoreHistory, EditJudge):
@@ -39,6 +41,15 @@ class HistoryFinder(ModelHistory, StoreHistory, EditJudge):
     def history(self, call: ast.Call, scope: Scope, record: CallRecord, expr: Optional[ast.expr] = None) -> Optional[History]:
         """`call`: the request (`record.node`, or the SDK call a `to_thread(...)` wraps);
         `expr`: a list handed to it other than its `messages=` (an argument of a wrapper call)."""
+        found = self._history(call, scope, record, expr)
+        if found is None or found.user_only or found.kind not in _USER_ONLY_KINDS:
+            return found
+        known = self.__dict__.setdefault("_user_only_names", {})
+        if found.name not in known:  # one read of the module per list
+            known[found.name] = history_answers.user_only(self.c.module.node, found.name)
+        return replace(found, user_only=True) if known[found.name] else found
+
+    def _history(self, call: ast.Call, scope: Scope, record: CallRecord, expr: Optional[ast.expr] = None) -> Optional[History]:
         node = record.node
         self._request = node if isinstance(node, ast.Call) else None
         expr = keyword(call, "messages") if expr is None else expr

@@ -1,6 +1,7 @@
 """A loop that is one request's tool rounds, not a conversation's turns: a `while` loop that
 reads no user message, handles the model's tool calls and is left from inside (a `break` or
-`return` when the model stops calling tools), with none of the list's growth in a loop
+`return` when the model stops calling tools) or by its test (`while reply.stop_reason ==
+"tool_use"`), with none of the list's growth in a loop
 around it. What it appends is one request's tool calls and results; the turns, if the list
 outlives the call, are the caller's (or a store's) to bound. For `python_history.HistoryFinder`:
 CL004 says which growth it saw, CL011 reads the function as one turn when the list comes in
@@ -38,8 +39,14 @@ def rounds(loop: ast.AST, around: Sequence[ast.AST], edits, scope) -> Tuple[Opti
     return loop, not (made and isinstance(made[-1].value, ast.List))
 
 
+# A loop test that goes round while the model asks for tools (`while reply.stop_reason == "tool_use"`,
+# OpenAI's `finish_reason == "tool_calls"`): left when the model stops calling tools.
+_STOPS_ON = frozenset({"tool_use", "tool_calls"})
+
+
 def _tool_loop(loop: ast.While) -> bool:
-    tools = left = False
+    tools = left = any(isinstance(n, ast.Compare) and any(isinstance(c, ast.Constant) and c.value in _STOPS_ON for c in (n.left, *n.comparators))
+                       for n in walk(loop.test))
     for seen, node in enumerate(walk(loop)):
         if seen > _MAX_LOOP_NODES or isinstance(node, ast.Call) and called_name(node.func) in _READS_USER:
             return False
