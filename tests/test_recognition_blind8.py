@@ -62,3 +62,77 @@ def test_a_parameter_not_named_after_the_module_or_a_name_bound_in_the_function_
         "    return openai.ChatCompletion.create(model='gpt-4', messages=[])\n"
     )
     assert not _routes(cli, tmp_path, {"helpers.py": other})
+
+
+# --- agents picked from a registry handed in, by a method their classes share ---------------------
+
+AGENT_A = (
+    "import anthropic\n\n\n"
+    "class ClaudeAgent:\n"
+    "    def __init__(self, key):\n"
+    "        self.client = anthropic.AsyncAnthropic(api_key=key)\n\n"
+    "    async def chat(self, prompt, max_tokens=4096):\n"
+    "        r = await self.client.messages.create(model='claude-opus-4-20250514', max_tokens=max_tokens,\n"
+    "                                              messages=[{'role': 'user', 'content': prompt}])\n"
+    "        return r.content[0].text\n"
+)
+AGENT_B = (
+    "from openai import AsyncOpenAI\n\n\n"
+    "class GptAgent:\n"
+    "    def __init__(self, key):\n"
+    "        self.client = AsyncOpenAI(api_key=key)\n\n"
+    "    async def chat(self, prompt, max_tokens=2048):\n"
+    "        r = await self.client.chat.completions.create(model='gpt-4o', max_tokens=max_tokens,\n"
+    "                                                      messages=[{'role': 'user', 'content': prompt}])\n"
+    "        return r.choices[0].message.content\n"
+)
+REGISTRY_ENGINE = (
+    "from typing import Any, Dict\n\n\n"
+    "class Consultations:\n"
+    "    def __init__(self, agents: Dict[str, Any]):\n"
+    "        self.agents = agents\n\n"
+    "    async def consult(self, request):\n"
+    "        agent = self._agent_for(request.model)\n"
+    "        return await agent.chat(f'Consult on: {request.question}')\n\n"
+    "    async def quick(self, name, question):\n"
+    "        return await self.agents[name].chat(question)\n\n"
+    "    def _agent_for(self, model):\n"
+    "        if 'gpt' in model:\n"
+    "            return self.agents['gpt']\n"
+    "        return self.agents['claude']\n"
+)
+REGISTRY_APP = (
+    "from agents.claude_agent import ClaudeAgent\n"
+    "from agents.gpt_agent import GptAgent\n"
+    "from consultations import Consultations\n\n"
+    "engine = Consultations({'gpt': GptAgent('k'), 'claude': ClaudeAgent('k')})\n\n\n"
+    "async def run(requests):\n"
+    "    for r in requests:\n"
+    "        await engine.consult(r)\n"
+)
+
+
+def test_a_method_called_on_an_entry_of_a_registry_handed_in_reaches_the_classes_sharing_it(cli, tmp_path):
+    """`self.agents` is only ever a parameter (a dict of Any): its entry, picked directly or
+    by a getter whose every return is one, is one of the project's agents, and `chat`, a
+    wrapper method of each class defining it, makes a request (the file imports none of them)."""
+    example = {"agents/claude_agent.py": AGENT_A, "agents/gpt_agent.py": AGENT_B,
+               "consultations.py": REGISTRY_ENGINE, "app.py": REGISTRY_APP}
+    found = _routes(cli, tmp_path, example)
+    claude = line_of(AGENT_A, "self.client.messages.create(")
+    for needle in ("return await agent.chat(", "return await self.agents[name].chat("):
+        api, via, model = found[("consultations.py", line_of(REGISTRY_ENGINE, needle))]
+        assert via in (claude, line_of(AGENT_B, "self.client.chat.completions.create(")) and model in ("claude-opus-4-20250514", "gpt-4o")
+    assert ("app.py", line_of(REGISTRY_APP, "await engine.consult(r)")) in found
+
+
+def test_a_method_on_an_object_of_known_type_or_of_one_class_only_is_no_registry_call(cli, tmp_path):
+    """Silent: an entry of a registry whose values are typed (`Dict[str, Cache]`), and a
+    one-word method only one wrapper class has (`chat` of one agent: a `chat` on anything
+    else, Ollama's client, is not it)."""
+    typed = REGISTRY_ENGINE.replace("Dict[str, Any]", "Dict[str, Cache]").replace("from typing import Any, Dict\n", "from typing import Dict\nfrom cache import Cache\n")
+    found = _routes(cli, tmp_path, {"agents/claude_agent.py": AGENT_A, "agents/gpt_agent.py": AGENT_B, "consultations.py": typed})
+    assert not any(path == "consultations.py" for path, _ in found)
+    lone = {"agents/claude_agent.py": AGENT_A, "consultations.py": REGISTRY_ENGINE}
+    found = _routes(cli, tmp_path / "lone", lone)
+    assert not any(path == "consultations.py" for path, _ in found)

@@ -181,6 +181,14 @@ def exported(tables: Iterable[WrapperTable], scopes: Optional[Sequence[object]] 
             if "." not in c.name:
                 defined.setdefault((s, c.name), set()).update(c.methods)
     handed: List[Tuple[object, Dict[str, FrozenSet[str]], str]] = []
+    sharing: Dict[Tuple[object, str], int] = {}  # (scope, public wrapper method) -> how many classes have it
+    for (s, _), ms in classes.items():
+        for m in ms:
+            if not m.startswith("_"):
+                sharing[(s, m)] = sharing.get((s, m), 0) + 1
+
+    def shared(s: object, m: str) -> bool:
+        return sharing.get((s, m), 0) >= 2
     for t, s, names in zip(tables, scopes, out):
         for c in t.classes:
             interface = protocol_methods(c) if "." not in c.name else frozenset()
@@ -227,7 +235,9 @@ def exported(tables: Iterable[WrapperTable], scopes: Optional[Sequence[object]] 
             # A wrapper method of a distinctive name, reached on an object handed in as a
             # parameter of no said type (`llm: Any` ... `llm.async_message(...)`): a file
             # spelling it is read for that call (link_names._handed says which class it is).
-            handed.extend((s, names, m) for m in sorted(classes.get((s, c.name), ())) if "." not in c.name and distinctive(m))
+            # So is one two or more classes share (`chat` of an AnthropicAgent and an OpenAIAgent):
+            # the interface of objects picked at run time (a registry of agents handed in).
+            handed.extend((s, names, m) for m in sorted(classes.get((s, c.name), ())) if "." not in c.name and (distinctive(m) or shared(s, m)))
         own = set().union(*(classes.get((s, c.name), set()) for c in t.classes if "." not in c.name)) if t.classes else set()
         if own:
             # A file defining a Protocol (which names no wrapper: it declares methods) is read
