@@ -136,3 +136,51 @@ def test_a_method_on_an_object_of_known_type_or_of_one_class_only_is_no_registry
     lone = {"agents/claude_agent.py": AGENT_A, "consultations.py": REGISTRY_ENGINE}
     found = _routes(cli, tmp_path / "lone", lone)
     assert not any(path == "consultations.py" for path, _ in found)
+
+
+# --- a factory importing the provider's client class by its written name --------------------------
+
+LAZY_CLIENT = (
+    "import openai\n\n\n"
+    "class OpenAIClient:\n"
+    "    def __init__(self, model, base_url=None):\n"
+    "        self.model = model\n"
+    "        self.client = openai.OpenAI(base_url=base_url)\n\n"
+    "    def generate(self, prompt):\n"
+    "        rsp = self.client.chat.completions.create(model=self.model, max_tokens=300,\n"
+    "                                                  messages=[{'role': 'user', 'content': prompt}])\n"
+    "        return rsp.choices[0].message.content\n"
+)
+LAZY_FACTORY = (
+    "import importlib\n\n\n"
+    "def get_llm_client(provider, model, **kwargs):\n"
+    "    if provider == 'openai':\n"
+    "        module = importlib.import_module('llm.openai_client')\n"
+    "        ClientClass = getattr(module, 'OpenAIClient')\n"
+    "        return ClientClass(model=model)\n"
+    "    if provider == 'other':\n"
+    "        module = importlib.import_module('llm.other_client')\n"
+    "        ClientClass = getattr(module, 'OtherClient')\n"
+    "        return ClientClass(model=model)\n"
+    "    raise ValueError(provider)\n\n\n"
+    "def main(question):\n"
+    "    client = get_llm_client('openai', 'gpt-4o-mini')\n"
+    "    return client.generate(question)\n"
+)
+
+
+def test_a_class_fetched_by_its_written_module_and_name_is_that_class(cli, tmp_path):
+    """`getattr(importlib.import_module('llm.openai_client'), 'OpenAIClient')`, bound in each
+    branch of a factory: the instance it returns is that class's (the binding written last
+    before the return), and its wrapper method called on the factory's result is a request."""
+    found = _routes(cli, tmp_path, {"llm/__init__.py": "", "llm/openai_client.py": LAZY_CLIENT, "llm/other_client.py": "class OtherClient:\n    pass\n", "main.py": LAZY_FACTORY})
+    assert found[("main.py", line_of(LAZY_FACTORY, "return client.generate("))][:2] == (
+        "chat.completions.create", line_of(LAZY_CLIENT, "self.client.chat.completions.create("))
+
+
+def test_a_class_name_read_at_run_time_is_not_one_written_class(cli, tmp_path):
+    """Silent: the class name is a variable (`getattr(module, cls_name)`), not a written one."""
+    dynamic = LAZY_FACTORY.replace("getattr(module, 'OpenAIClient')", "getattr(module, kwargs['cls'])").replace(
+        "getattr(module, 'OtherClient')", "getattr(module, kwargs['cls'])")
+    found = _routes(cli, tmp_path, {"llm/__init__.py": "", "llm/openai_client.py": LAZY_CLIENT, "main.py": dynamic})
+    assert ("main.py", line_of(dynamic, "return client.generate(")) not in found
