@@ -184,3 +184,52 @@ def test_a_class_name_read_at_run_time_is_not_one_written_class(cli, tmp_path):
         "getattr(module, 'OtherClient')", "getattr(module, kwargs['cls'])")
     found = _routes(cli, tmp_path, {"llm/__init__.py": "", "llm/openai_client.py": LAZY_CLIENT, "main.py": dynamic})
     assert ("main.py", line_of(dynamic, "return client.generate(")) not in found
+
+
+# --- a one-word method two client classes share, on an object kept from a parameter ---------------
+
+CLIENTS = (
+    "from openai import AsyncOpenAI\nimport anthropic\n\n\n"
+    "class OpenAIClient:\n"
+    "    def __init__(self, model='gpt-4o-mini'):\n"
+    "        self.client = AsyncOpenAI()\n        self.model = model\n\n"
+    "    async def generate(self, prompt):\n"
+    "        r = await self.client.chat.completions.create(model=self.model, max_tokens=500, messages=[{'role': 'user', 'content': prompt}])\n"
+    "        return r.choices[0].message.content\n\n\n"
+    "class ClaudeClient:\n"
+    "    def __init__(self):\n"
+    "        self.client = anthropic.AsyncAnthropic()\n\n"
+    "    async def generate(self, prompt):\n"
+    "        r = await self.client.messages.create(model='claude-sonnet-4-5', max_tokens=500, messages=[{'role': 'user', 'content': prompt}])\n"
+    "        return r.content[0].text\n"
+)
+DOUBLE = (
+    "from llm.base import Base\n\n\n"
+    "class MockClient(Base):\n"
+    "    async def generate(self, prompt):\n"
+    "        return 'mock: ' + prompt\n"
+)
+KEPT_AGENT = (
+    "class Agent:\n"
+    "    def __init__(self, role, llm):\n"
+    "        self.role = role\n        self.llm = llm\n\n"
+    "    async def run(self, context):\n"
+    "        return await self.llm.generate(f'Role: {self.role}\\nContext: {context}')\n"
+)
+
+
+def test_a_method_two_client_classes_share_on_an_object_handed_in_is_a_request(cli, tmp_path):
+    """`self.llm`, only ever an untyped parameter, calls `generate`, a wrapper method of both
+    client classes (a test double defining it too, `MockClient`, has no say): `Agent.run` makes a request."""
+    found = _routes(cli, tmp_path, {"llm/__init__.py": "", "llm/base.py": "class Base:\n    pass\n", "llm/clients.py": CLIENTS,
+                                    "llm/mock_client.py": DOUBLE, "agents/agent.py": KEPT_AGENT})
+    api, via, _ = found[("agents/agent.py", line_of(KEPT_AGENT, "return await self.llm.generate("))]
+    assert via in (line_of(CLIENTS, "self.client.chat.completions.create("), line_of(CLIENTS, "self.client.messages.create("))
+
+
+def test_a_shared_method_another_real_class_defines_without_a_request_is_not_one(cli, tmp_path):
+    """Silent: `CachedClient.generate` (no test double) answers from its cache, so the handed
+    object's `generate` may make no request."""
+    cached = CLIENTS + "\n\nclass CachedClient:\n    async def generate(self, prompt):\n        return CACHE[prompt]\n"
+    found = _routes(cli, tmp_path, {"llm/__init__.py": "", "llm/clients.py": cached, "agents/agent.py": KEPT_AGENT})
+    assert not any(path == "agents/agent.py" for path, _ in found)

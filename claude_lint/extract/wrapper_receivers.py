@@ -7,7 +7,7 @@ from __future__ import annotations
 import ast
 TYPE_CHECKING = False  # typing is for the annotations alone: its import was 7% of a one-file run
 if TYPE_CHECKING:
-    from typing import List
+    from typing import FrozenSet, List
 
 from claude_lint.extract.bindings import Starred
 from claude_lint.extract.scopes import Scope
@@ -41,6 +41,8 @@ def _sdk_methods() -> frozenset:
 
 class ReceiverCallees:
     """What `CalleeFinder.callees` asks of a receiver whose class it cannot name."""
+
+    handed_names: FrozenSet[str] = frozenset()  # wrapper methods asked as called on anything (phase 2 sets it)
 
     def star_callees(self, name: str, scope: Scope) -> tuple:
         """A name no scope of the file binds, in a module that star-imports (`from
@@ -87,8 +89,8 @@ class ReceiverCallees:
         project class with a wrapper method of that name."""
         if not method.startswith("_") and self._handed_entry(base, scope, 0):
             return True  # an entry of a registry handed in: any method name (`agent.chat(prompt)`)
-        if not distinctive(method):
-            return False
+        if not distinctive(method) and method not in self.handed_names:
+            return False  # (a one-word method two wrapper classes share is asked as handed: `llm.generate(...)`)
         if isinstance(base, ast.Name):
             return self._untyped_param(base.id, scope)
         if isinstance(base, (ast.Attribute, ast.Subscript)) and self.ev.qualname(base.value, scope) == SESSION_STATE:  # type: ignore[attr-defined]
