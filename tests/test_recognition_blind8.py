@@ -233,3 +233,73 @@ def test_a_shared_method_another_real_class_defines_without_a_request_is_not_one
     cached = CLIENTS + "\n\nclass CachedClient:\n    async def generate(self, prompt):\n        return CACHE[prompt]\n"
     found = _routes(cli, tmp_path, {"llm/__init__.py": "", "llm/clients.py": cached, "agents/agent.py": KEPT_AGENT})
     assert not any(path == "agents/agent.py" for path, _ in found)
+
+
+# --- an abstract provider's method every wrapper subclass overrides ---------------------------------
+
+PROVIDERS = (
+    "import anthropic\nfrom openai import AsyncOpenAI\n\n\n"
+    "class LLMProvider:\n"
+    "    async def generate(self, prompt, system=''):\n"
+    "        raise NotImplementedError\n\n"
+    "    async def get_completion(self, prompt, system=''):\n"
+    "        return await self.generate(prompt, system)\n\n\n"
+    "class OpenAIProvider(LLMProvider):\n"
+    "    async def generate(self, prompt, system=''):\n"
+    "        r = await AsyncOpenAI().chat.completions.create(model='gpt-4o-mini', max_tokens=800,\n"
+    "            messages=[{'role': 'system', 'content': system}, {'role': 'user', 'content': prompt}])\n"
+    "        return r.choices[0].message.content\n\n\n"
+    "class ClaudeProvider(LLMProvider):\n"
+    "    async def generate(self, prompt, system=''):\n"
+    "        r = await anthropic.AsyncAnthropic().messages.create(model='claude-sonnet-4-5', max_tokens=800, system=system,\n"
+    "            messages=[{'role': 'user', 'content': prompt}])\n"
+    "        return r.content[0].text\n"
+)
+PLANNER = (
+    "async def make_plan(text, llm):\n"
+    "    return await llm.generate(prompt=f'Plan slides for: {text}', system='You plan slides.')\n"
+)
+
+
+def test_a_base_whose_method_every_wrapper_subclass_overrides_is_no_implementation(cli, tmp_path):
+    """`LLMProvider.generate` raises NotImplementedError: the object handed in as `llm` is one of
+    its subclasses, each making a request."""
+    found = _routes(cli, tmp_path, {"llm/__init__.py": "", "llm/providers.py": PROVIDERS, "engine/planner.py": PLANNER})
+    assert ("engine/planner.py", line_of(PLANNER, "return await llm.generate(")) in found
+
+
+# --- a chat model kept under a second attribute -----------------------------------------------------
+
+ADAPTER = (
+    "from langchain_anthropic import ChatAnthropic\n"
+    "from langchain_openai import ChatOpenAI\n\n\n"
+    "class Adapter:\n"
+    "    def __init__(self, hub):\n"
+    "        self.hub = hub\n"
+    "        self.anthropic = ChatAnthropic(model='claude-3-5-haiku-20241022', max_tokens=1000)\n"
+    "        self.openai = ChatOpenAI(model='gpt-4o-mini')\n"
+    "        self.model = self.openai\n\n"
+    "    def invoke(self, prompt_name, params):\n"
+    "        chain = self.hub.pull_prompt(prompt_name) | self.model\n"
+    "        return chain.invoke(params)\n"
+)
+ADAPTER_USER = (
+    "from adapter import Adapter\n\n\n"
+    "def parse_event(text):\n"
+    "    return Adapter(None).invoke('calendar-extractor', {'message': text})\n"
+)
+
+
+def test_a_chat_model_kept_under_another_attribute_is_the_one_a_chain_invokes(cli, tmp_path):
+    """`self.model = self.openai`: the chain over `self.model` sends ChatOpenAI's requests (not
+    the Anthropic model built beside it), and `invoke`'s callers make them."""
+    found = _routes(cli, tmp_path, {"adapter.py": ADAPTER, "events.py": ADAPTER_USER})
+    api, via, model = found[("events.py", line_of(ADAPTER_USER, "return Adapter(None).invoke("))]
+    assert (via, model) == (line_of(ADAPTER, "ChatOpenAI(model="), "gpt-4o-mini")
+
+
+def test_a_chat_model_attribute_rebound_to_something_else_is_not_kept(cli, tmp_path):
+    """Silent: `self.model` set to a plain value (not a kept model) invokes nothing known."""
+    other = ADAPTER.replace("self.model = self.openai", "self.model = self.hub")
+    found = _routes(cli, tmp_path, {"adapter.py": other, "events.py": ADAPTER_USER})
+    assert ("events.py", line_of(ADAPTER_USER, "return Adapter(None).invoke(")) not in found

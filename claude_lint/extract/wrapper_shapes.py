@@ -277,3 +277,13 @@ def _bound_call(finder, expr: ast.expr, scope):
         if len(bound) == 1 and isinstance(bound[0], ast.Call):
             return bound[0], owner
     return None
+
+
+_DOUBLES = ("Mock", "Fake", "Dummy", "Stub")
+
+
+def is_test_double(klass: str) -> bool:
+    """A class named as a test double (`MockClient`, `FakeLLM`, `LLMStub`): it stands in for
+    the real clients, and has no say in whether a call of their shared method makes a request."""
+    name = klass.rsplit(".", 1)[-1]
+    return name.startswith(_DOUBLES) or name.endswith(_DOUBLES)
