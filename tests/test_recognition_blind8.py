@@ -303,3 +303,33 @@ def test_a_chat_model_attribute_rebound_to_something_else_is_not_kept(cli, tmp_p
     other = ADAPTER.replace("self.model = self.openai", "self.model = self.hub")
     found = _routes(cli, tmp_path, {"adapter.py": other, "events.py": ADAPTER_USER})
     assert ("events.py", line_of(ADAPTER_USER, "return Adapter(None).invoke(")) not in found
+
+
+# --- a retry wrapper handing its client and its **kwargs on whole -----------------------------------
+
+RETRIES = (
+    "import asyncio\nfrom anthropic import AsyncAnthropic\n\n\n"
+    "async def call_with_retries(client, **kwargs):\n"
+    "    for attempt in range(5):\n"
+    "        try:\n"
+    "            return await client.messages.create(**kwargs)\n"
+    "        except Exception:\n"
+    "            await asyncio.sleep(2 ** attempt)\n"
+    "    raise RuntimeError('failed')\n"
+)
+
+
+def test_a_retry_wrapper_handing_its_kwargs_on_whole_is_a_request_of_the_files_sdk(cli, tmp_path):
+    """Never called in the file, so no caller says what `client` is: the file imports one SDK
+    with `messages.create`, and every argument is the wrapper's own `**kwargs`."""
+    found = _routes(cli, tmp_path, {"agent.py": RETRIES})
+    assert found[("agent.py", line_of(RETRIES, "client.messages.create("))][:2] == ("messages.create", None)
+
+
+def test_a_request_with_other_arguments_or_two_sdks_is_not_proven_so(cli, tmp_path):
+    """Silent: a file importing no SDK (whose client?), and a call that writes a positional
+    argument of its own besides the spread."""
+    bare = RETRIES.replace("from anthropic import AsyncAnthropic\n", "")
+    assert not _routes(cli, tmp_path, {"agent.py": bare})
+    positional = RETRIES.replace("client.messages.create(**kwargs)", "client.messages.create(kwargs.pop('x'), **kwargs)")
+    assert not _routes(cli, tmp_path / "p", {"agent.py": positional})

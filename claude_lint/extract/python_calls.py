@@ -285,3 +285,11 @@ def module_param_qualname(ev, func: ast.expr, scope: Scope) -> Optional[str]:
         parts.append(node.attr)
         node = node.value
     return ".".join([root.id, *reversed(parts)])
+
+
+def _passes_kwargs_on(call: ast.Call, d: Scope) -> bool:
+    """Is the request's every argument its function's own `**kwargs`, handed on whole?"""
+    node = d.node
+    kwarg = getattr(getattr(node, "args", None), "kwarg", None)
+    return (kwarg is not None and not call.args and len(call.keywords) == 1 and call.keywords[0].arg is None
+            and isinstance(call.keywords[0].value, ast.Name) and call.keywords[0].value.id == kwarg.arg and not d.assigns.get(kwarg.arg))
