@@ -11,6 +11,18 @@ def _routes(cli, tmp_path, example) -> dict:
             for r in report_routes(cli, tmp_path, example)}
 
 
+def _routes_apart(cli, root, example) -> dict:
+    """`_routes` of a second project, in a folder of its own (linted from there)."""
+    import json
+
+    from conftest import write_project
+
+    write_project(root, example)
+    done = cli("report", ".", "--format", "json", cwd=str(root))
+    assert done.returncode == 0, done.stderr.decode()
+    return {(r["filename"], r["line"]): (r["api"], (r["via"] or {}).get("line"), r["model"]) for r in json.loads(done.stdout)["routes"]}
+
+
 # --- the SDK module handed to a helper as a parameter named after it ------------------------------
 
 MODULE_HELPERS = (
@@ -134,7 +146,7 @@ def test_a_method_on_an_object_of_known_type_or_of_one_class_only_is_no_registry
     found = _routes(cli, tmp_path, {"agents/claude_agent.py": AGENT_A, "agents/gpt_agent.py": AGENT_B, "consultations.py": typed})
     assert not any(path == "consultations.py" for path, _ in found)
     lone = {"agents/claude_agent.py": AGENT_A, "consultations.py": REGISTRY_ENGINE}
-    found = _routes(cli, tmp_path / "lone", lone)
+    found = _routes_apart(cli, tmp_path / "lone", lone)
     assert not any(path == "consultations.py" for path, _ in found)
 
 
@@ -332,4 +344,16 @@ def test_a_request_with_other_arguments_or_two_sdks_is_not_proven_so(cli, tmp_pa
     bare = RETRIES.replace("from anthropic import AsyncAnthropic\n", "")
     assert not _routes(cli, tmp_path, {"agent.py": bare})
     positional = RETRIES.replace("client.messages.create(**kwargs)", "client.messages.create(kwargs.pop('x'), **kwargs)")
-    assert not _routes(cli, tmp_path / "p", {"agent.py": positional})
+    assert not _routes_apart(cli, tmp_path / "p", {"agent.py": positional})
+
+
+# --- LangChain's legacy AI21 LLM --------------------------------------------------------------------
+
+def test_langchains_ai21_llm_is_a_model_constructor_with_its_own_cap_keyword(cli, tmp_path):
+    """`langchain.llms.AI21(model=..., maxTokens=...)`: a billed model object (AI21 Studio),
+    its cap written `maxTokens`; an `AI21` class of the project's own is not it."""
+    source = "from langchain.llms import AI21\n\nllm = AI21(model='j2-jumbo-instruct', maxTokens=200)\n"
+    routes = report_routes(cli, tmp_path, {"models.py": source})
+    assert [(r["line"], r["api"], r["model"], r["billed"]) for r in routes] == [(3, "AI21", "j2-jumbo-instruct", True)]
+    own = "class AI21:\n    def __init__(self, model):\n        self.model = model\n\nllm = AI21(model='j2-jumbo-instruct')\n"
+    assert not _routes_apart(cli, tmp_path / "own", {"models.py": own})
