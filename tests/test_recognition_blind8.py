@@ -357,3 +357,46 @@ def test_langchains_ai21_llm_is_a_model_constructor_with_its_own_cap_keyword(cli
     assert [(r["line"], r["api"], r["model"], r["billed"]) for r in routes] == [(3, "AI21", "j2-jumbo-instruct", True)]
     own = "class AI21:\n    def __init__(self, model):\n        self.model = model\n\nllm = AI21(model='j2-jumbo-instruct')\n"
     assert not _routes_apart(cli, tmp_path / "own", {"models.py": own})
+
+
+# --- a model picked by name from a list of models a module keeps ------------------------------------
+
+PICKED_MODELS = (
+    "from langchain.llms import OpenAI\n\n\n"
+    "def create_models():\n"
+    "    return [\n"
+    "        {'model_name': 'gpt-3.5-turbo', 'model': OpenAI(temperature=0, model_name='gpt-3.5-turbo')},\n"
+    "        {'model_name': 'gpt-4', 'model': OpenAI(temperature=0, model_name='gpt-4')},\n"
+    "    ]\n\n\n"
+    "models = create_models()\n\n\n"
+    "def get_model_by_name(model_name):\n"
+    "    for model_obj in models:\n"
+    "        if model_obj['model_name'] == model_name:\n"
+    "            return model_obj\n"
+    "    raise ValueError(model_name)\n"
+)
+PICKING_CALLER = (
+    "from models import get_model_by_name\n\n\n"
+    "def get_completion(prompt, model_name='gpt-4'):\n"
+    "    model_obj = get_model_by_name(model_name)\n"
+    "    model = model_obj['model']\n"
+    "    return model(prompt)\n\n\n"
+    "def grade(task):\n"
+    "    return get_completion(f'Grade: {task}', model_name='gpt-3.5-turbo')\n"
+)
+
+
+def test_a_model_picked_by_name_from_a_kept_list_is_invoked_where_called(cli, tmp_path):
+    """`models = create_models()` keeps a list of LLM objects; `get_model_by_name` returns one of
+    them (a loop item): calling its `["model"]` field is a request, and `get_completion` a
+    wrapper whose callers make it."""
+    found = _routes(cli, tmp_path, {"models.py": PICKED_MODELS, "completion.py": PICKING_CALLER})
+    assert ("completion.py", line_of(PICKING_CALLER, "return model(prompt)")) in found
+    assert ("completion.py", line_of(PICKING_CALLER, "return get_completion(f'Grade")) in found
+
+
+def test_an_item_of_a_list_of_other_values_is_no_model(cli, tmp_path):
+    """Silent: the list the function loops over holds no model objects."""
+    plain = PICKED_MODELS.replace("OpenAI(temperature=0, model_name='gpt-3.5-turbo')", "'a'").replace("OpenAI(temperature=0, model_name='gpt-4')", "'b'")
+    found = _routes(cli, tmp_path, {"models.py": plain, "completion.py": PICKING_CALLER})
+    assert not any(path == "completion.py" for path, _ in found)

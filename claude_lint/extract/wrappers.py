@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 from dataclasses import replace
 
 from claude_lint.extract import passed_models, sdk
-from claude_lint.extract.made_models import factory_wrappers, kept_wrappers
+from claude_lint.extract.made_models import factory_wrappers, kept_wrappers, picked_from_kept
 from claude_lint.extract.scopes import CallRecord, Scope
 from claude_lint.extract.wrapper_receivers import distinctive
 from claude_lint.extract.wrapper_finder import Finder
@@ -84,6 +84,7 @@ def summarise(ex, found: List[Tuple[CallRecord, List[CallSite]]]) -> Optional[Wr
         for site in sites:
             if uses or any(p.function in owners for p in params_in([site.kwargs])):
                 requests.setdefault(d, []).append((site, finder.messages_param(record, site, owners)))
+    factories.update(picked_from_kept(finder, held, factories, requests))  # `for m in MODELS: if ...: return m`
     if held or factories:
         for d, site, messages in finder.invoked_models(held, factories):
             requests.setdefault(d, []).append((site, messages))
