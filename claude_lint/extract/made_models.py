@@ -56,14 +56,14 @@ def kept_wrappers(finder, taken: Set[str]) -> Tuple[Wrapper, ...]:
     return tuple(out[:MAX_KEPT])
 
 
-def picked_from_kept(finder, held: Dict[Tuple[str, str], List[CallSite]], factories: Dict[str, List[CallSite]], requests) -> Dict[str, List[CallSite]]:
+def picked_from_kept(finder, held: Dict[Tuple[str, str], List[CallSite]], factories: Dict[str, List[CallSite]], requests, built_model) -> Dict[str, List[CallSite]]:
     """Module-level functions returning an item of a list of chat models the module keeps
     (`models = create_models()`, a function building them, then `def get_model_by_name(name):
-    for m in models: if m["name"] == name: return m`): factories of those models (any of them)."""
+    for m in models: if m["name"] == name: return m`): factories of those models (any of them). built_model: whether a site builds a chat model (`wrappers._built_model`)."""
     from claude_lint.extract.bindings import Looped
 
     built = {d.name: [site for site, _ in sites] for d, sites in requests.items()
-             if d.parent is finder.c.module and sites and all(site.api and _built(site) for site, _ in sites)}
+             if d.parent is finder.c.module and sites and all(built_model(site) for site, _ in sites)}
     for name, bound in finder.c.module.assigns.items():
         if ("", name) not in held and len(bound) == 1 and isinstance(bound[0], ast.Call) and isinstance(bound[0].func, ast.Name) and built.get(bound[0].func.id):
             held = {**held, ("", name): built[bound[0].func.id]}  # `models = create_models()`
@@ -79,12 +79,6 @@ def picked_from_kept(finder, held: Dict[Tuple[str, str], List[CallSite]], factor
                     out[name] = list(sites[:MAX_KEPT])
                     break
     return out
-
-
-def _built(site: CallSite) -> bool:
-    from claude_lint.extract.wrappers import _built_model
-
-    return _built_model(site)
 
 
 class MadeModelFinder:

@@ -84,7 +84,7 @@ def summarise(ex, found: List[Tuple[CallRecord, List[CallSite]]]) -> Optional[Wr
         for site in sites:
             if uses or any(p.function in owners for p in params_in([site.kwargs])):
                 requests.setdefault(d, []).append((site, finder.messages_param(record, site, owners)))
-    factories.update(picked_from_kept(finder, held, factories, requests))  # `for m in MODELS: if ...: return m`
+    factories.update(picked_from_kept(finder, held, factories, requests, _built_model))  # `for m in MODELS: if ...: return m`
     if held or factories:
         for d, site, messages in finder.invoked_models(held, factories):
             requests.setdefault(d, []).append((site, messages))
