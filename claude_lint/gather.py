@@ -196,7 +196,7 @@ def _rounds(linter: Linter, project, found: Dict[str, FileFacts], sources: Seque
                 based_on[f.abspath] = {stems[0] for stems in based.values()}
             for name, methods in names.items():
                 kinds.setdefault(name, set()).update(methods)
-                if name != wrappers.PROTOCOL and not name.startswith(wrappers.DEFINED):
+                if name != wrappers.PROTOCOL and not name.startswith(wrappers.DEFINED) and name not in methods:  # (a method handed in: read anywhere)
                     reach.define(name, f.abspath)
                     if name in based:
                         reach.imported_as(name, based[name][:1])
@@ -239,6 +239,7 @@ def _rounds(linter: Linter, project, found: Dict[str, FileFacts], sources: Seque
             local = found[source.abspath].wrappers if source.abspath in found else None
             own = frozenset(w.name for w in local.functions) if local is not None else frozenset()
             methods = reach.methods(source.abspath, lambda: linter._bytes(source, given)[1])
+            methods = methods | {n for n in present[source.abspath] if n in kinds.get(n, ())}  # called on an object handed in
             facts = linter.callers_for(source, frozenset(present[source.abspath]), own, methods, cache, given)
             if collect:
                 gc.collect(0)

@@ -9,7 +9,7 @@ if TYPE_CHECKING:
     from typing import Dict, List, Optional, Tuple
 
 from claude_lint.extract.wrapper_receivers import HANDED
-from claude_lint.extract.wrapper_shapes import ANY_MODULE, MAX_DEPTH, protocol_methods
+from claude_lint.extract.wrapper_shapes import ANY_MODULE, MAX_DEPTH, protocol_methods, is_test_double
 from claude_lint.facts import Callee, Invocation, Loc, Wrapper, WrapperTable
 from claude_lint.link_stars import Stars, any_module, star_targets  # Stars: for link.Project (link.py is at its line bound)
 from claude_lint.link_values import MAX_PROMPT_BYTES
@@ -230,7 +230,7 @@ class NameResolver:
         a wrapper (module-level classes): whichever it is handed, the call makes a request
         (several: a dispatcher's, one judged and the others named)."""
         found = self._implementations(method)
-        if not found or len(found) != self._defining(method):
+        if not found or len(found) != self._defining(method) - self._overridden(method, found):
             return []
         out: List[Tuple[str, Wrapper, bool]] = []
         for cpath, cname, _ in found:
@@ -245,12 +245,27 @@ class NameResolver:
             counts: Dict[str, int] = {}
             for path in list(self._tables):
                 for info in self._index(path).classes.values():
-                    for m in info.methods if not protocol_methods(info) else ():  # type: ignore[attr-defined]
+                    # (a test double, `MockClient`, stands in for the real clients: no say in what they do)
+                    for m in info.methods if not protocol_methods(info) and not is_test_double(info.name) else ():  # type: ignore[attr-defined]
                         counts[m] = counts.get(m, 0) + 1
             self._method_counts = (self._by_wrapper_method, counts)
         return self._method_counts[1].get(method, 0)
 
     _method_counts: Optional[Tuple[object, Dict[str, int]]] = None
+
+    def _overridden(self, method: str, found) -> int:
+        """How many classes defining the method (not among `found`, whose method is a wrapper)
+        are bases of a class in `found`: an abstract provider whose `generate` every subclass
+        overrides (`raise NotImplementedError`) is no implementation of its own."""
+        wrapped = {(cpath, cname) for cpath, cname, _ in found}
+        bases = set()
+        for path in list(self._tables):
+            for info in self._index(path).classes.values():
+                if "." in info.name or (path, info.name) in wrapped or method not in info.methods or is_test_double(info.name):  # type: ignore[attr-defined]
+                    continue
+                if any(sub in wrapped for sub in self._subclasses(path, info.name)):  # type: ignore[attr-defined]
+                    bases.add((path, info.name))  # type: ignore[attr-defined]
+        return len(bases)
 
     def _classes_named(self, key: str) -> List[Tuple[str, str]]:
         """(file, class) of the tables' module-level classes whose name, lower case and
@@ -432,4 +447,3 @@ class _Index:
         if where is not None:
             return next((w for w in found if w.loc == where), None)
         return found[-1]
-

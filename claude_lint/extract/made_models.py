@@ -56,6 +56,31 @@ def kept_wrappers(finder, taken: Set[str]) -> Tuple[Wrapper, ...]:
     return tuple(out[:MAX_KEPT])
 
 
+def picked_from_kept(finder, held: Dict[Tuple[str, str], List[CallSite]], factories: Dict[str, List[CallSite]], requests, built_model) -> Dict[str, List[CallSite]]:
+    """Module-level functions returning an item of a list of chat models the module keeps
+    (`models = create_models()`, a function building them, then `def get_model_by_name(name):
+    for m in models: if m["name"] == name: return m`): factories of those models (any of them). built_model: whether a site builds a chat model (`wrappers._built_model`)."""
+    from claude_lint.extract.bindings import Looped
+
+    built = {d.name: [site for site, _ in sites] for d, sites in requests.items()
+             if d.parent is finder.c.module and sites and all(built_model(site) for site, _ in sites)}
+    for name, bound in finder.c.module.assigns.items():
+        if ("", name) not in held and len(bound) == 1 and isinstance(bound[0], ast.Call) and isinstance(bound[0].func, ast.Name) and built.get(bound[0].func.id):
+            held = {**held, ("", name): built[bound[0].func.id]}  # `models = create_models()`
+    out: Dict[str, List[CallSite]] = {}
+    for name, d in finder.defs.items():
+        if "." in name or d.parent is not finder.c.module or name in factories:
+            continue
+        for value in d.returns[:MAX_HOPS]:
+            bound = d.assigns.get(value.id, []) if isinstance(value, ast.Name) else []
+            if len(bound) == 1 and isinstance(bound[0], Looped) and isinstance(bound[0].iterable, ast.Name):
+                sites = held.get(("", bound[0].iterable.id)) if finder.ev.find(bound[0].iterable.id, d) is finder.c.module else None
+                if sites:
+                    out[name] = list(sites[:MAX_KEPT])
+                    break
+    return out
+
+
 class MadeModelFinder:
     """Invokes of what another module's factory returns. A mixin of `Finder`."""
 
@@ -93,6 +118,8 @@ class MadeModelFinder:
             return (expr, scope) if isinstance(expr.func, ast.Name) and expr.func.id in wanted and not expr.func.id[:1].isupper() else None
         if isinstance(expr, ast.BinOp) and isinstance(expr.op, ast.BitOr):  # `prompt | llm | parser`
             return self._factory_call(expr.left, scope, wanted, depth + 1) or self._factory_call(expr.right, scope, wanted, depth + 1)
+        if isinstance(expr, ast.Subscript) and isinstance(expr.slice, ast.Constant) and isinstance(expr.slice.value, str):
+            return self._factory_call(expr.value, scope, wanted, depth + 1)  # `entry["model"]` of an entry a factory picked
         if isinstance(expr, ast.Name):
             owner = self.ev.find(expr.id, scope)
             if expr.id in wanted and owner is not None and expr.id in owner.imports and expr.id not in owner.assigns:

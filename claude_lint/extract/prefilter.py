@@ -51,6 +51,7 @@ from claude_lint.extract.prefilter_dots import after_dots, dot_index, written_af
 from claude_lint.extract.prefilter_ast import _may_post
 from claude_lint.extract.prefilter_receivers import may_be_read
 from claude_lint.extract.prefilter_methods import METHOD_FIRST, may_post_first
+from claude_lint.extract.prefilter_module_params import module_params
 from claude_lint.extract.prefilter_names import import_index, imported_words, names_imported, names_in  # noqa: F401  (prefilter.* for the engine and link)
 from claude_lint.extract.prefilter_table import (
     _CALL_AFTER,
@@ -133,6 +134,7 @@ def _byte_test(data: bytes, posts: bool) -> bool:
     # SDK is imported), then substring searches (each word once per file), then the regexes,
     # which only run on the few files still in.
     roots, spans = _imports(data)  # one pass over `import`: cheaper than a search per SDK name
+    roots = roots | module_params(data, roots)  # `def ask(openai, q)`: the module handed in
     imports = not roots.isdisjoint(t.names)
     named = b" ".join(names for _, names in spans)
     # Words that count only as an attribute or an imported name: known from the dots and the

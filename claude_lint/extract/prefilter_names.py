@@ -77,9 +77,11 @@ def import_index(wanted: dict) -> Tuple[Tuple[bytes, ...], Dict[bytes, Set[bytes
     """The wanted names as bytes, and for `names_in`'s `among` each of them under the
     import words that make it a candidate: its own name and the modules of its path."""
     index: Dict[bytes, Set[bytes]] = {}
-    for name, (modules, _) in wanted.items():
+    for name, (modules, methods) in wanted.items():
         raw = name.encode("utf-8", "surrogatepass")
         index.setdefault(raw, set()).add(raw)
+        if name in methods and not raw.startswith(DEFINED):
+            index.setdefault(HANDED, set()).add(raw)  # looked for in the bytes: an object handed in is imported by no one
         if raw.startswith(DEFINED):
             index.setdefault(DEFINED, set()).add(raw)  # looked for in the bytes, not the imports
         for module in modules:
@@ -111,6 +113,7 @@ def names_imported(data: bytes, wanted: dict, index: tuple, words: Optional[tupl
     if unmatched:  # a module imported with other letter cases than its file (`import Helpers`: meets)
         folded = _folded_index(by_word)
         among.update(*[folded.get(word.lower(), ()) for word in unmatched])
+    among.update(raw for raw in by_word.get(HANDED, ()) if data.find(raw) >= 0)
     if data.find(b"class") >= 0:  # find, not bytes' `in`, which makes and drops a TypeError first
         among.update(raw for raw in by_word.get(DEFINED, ()) if data.find(raw) >= 0)
     if data.find(CHOSEN_AT_RUN_TIME) >= 0:  # a module picked by name: its wrappers are imported by no statement
@@ -142,6 +145,7 @@ def _holds(data: bytes, word: bytes, absent: Optional[Set[bytes]]) -> bool:
     return False
 
 
+HANDED = b"\0handed"  # import_index's key of the wrapper methods a file is read for when it calls them on anything
 CHOSEN_AT_RUN_TIME = b"import_module"  # `importlib.import_module(f"app.providers.{name}")`
 
 
@@ -365,6 +369,12 @@ def names_in(data: bytes, wanted: dict, words: Optional[Tuple[Set[bytes], Dict[b
             continue
         if raw == CHOSEN_AT_RUN_TIME:  # (wrappers.CHOSEN) a class picked by name from a module imported by a built name
             if data.find(b"getattr") >= 0 and _built_on(data, module_bytes):
+                found.add(name)
+            continue
+        if name in methods and not raw.startswith(DEFINED):
+            # (wrappers.exported's `handed`) a wrapper method called on an object of no said
+            # type, handed in (a registry of agents): called after a dot, whatever the file imports
+            if _called_attribute(data, raw):
                 found.add(name)
             continue
         listed = names_in_file.get(raw, 0)

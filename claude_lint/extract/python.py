@@ -12,7 +12,7 @@ if TYPE_CHECKING:
 
 from claude_lint.extract import clients, config_values, graph_prompt, env_route, evidence, gateways, http, loops, marked_copies, menu_index, module_endpoints, moves, named_lambdas, newer_syntax, overrides, passed_models, prefilter, retries, sdk
 from claude_lint.extract.positions import Positions
-from claude_lint.extract.python_calls import CALLABLE_WORDS, written_id, cache_control_outside, statement_ranges, MAX_ALIAS_BINDINGS, MAX_BATCH_ITEMS, _builds_text, _builds_body, free_limits, _body_of, _keywords, _decompose, _shapes_for, options_entries, _noqa_comments
+from claude_lint.extract.python_calls import CALLABLE_WORDS, written_id, cache_control_outside, statement_ranges, MAX_ALIAS_BINDINGS, MAX_BATCH_ITEMS, _builds_text, _builds_body, free_limits, _body_of, _keywords, _decompose, _shapes_for, options_entries, _noqa_comments, module_param_qualname
 from claude_lint.extract.python_clients import ClientFinder
 from claude_lint.extract.python_history import HistoryFinder
 from claude_lint.extract.scopes import Binding, CallRecord, Collector, Scope, keyword, positional
@@ -161,7 +161,7 @@ class _Extraction(ClientFinder, HistoryFinder):
         if func.__class__ is ast.Name and func.id not in self._callable_names() and not passed_models.agent_named(func.id):
             return []  # `len(x)`: a name called is recognised only imported, as an alias, or as an agent
         call = self._called_through(node, scope) or node
-        fshape = sdk.function_shape(self.ev.qualname(call.func, scope) or "")
+        fshape = sdk.function_shape(self.ev.qualname(call.func, scope) or module_param_qualname(self.ev, call.func, scope) or "")
         if fshape is not None:
             return self.function_sites(record, call, fshape)
         for chain, receiver, options, rscope in self._decompositions(call.func, scope):

@@ -254,3 +254,42 @@ def written_id(value: object) -> bool:
     if isinstance(value, Transform) and value.op.startswith("getitem:"):  # `os.environ["MODEL"]`
         value = value.inner
     return isinstance(value, Ref) and (value.module.partition(".")[0] == "os" or value.name.isupper())
+
+
+def _module_roots() -> frozenset:
+    """The top-level SDK modules whose own functions are requests (`openai` for
+    `openai.ChatCompletion.create`)."""
+    return frozenset(q.split(".", 1)[0] for q in sdk.FUNCTIONS)
+
+
+MODULE_ROOTS = _module_roots()
+
+
+def module_param_qualname(ev, func: ast.expr, scope: Scope) -> Optional[str]:
+    """The qualified name of a module function called through a parameter named after its
+    module: `def get_completion(openai, prompt): openai.ChatCompletion.create(...)`, called
+    `get_completion(openai, ...)` after `import openai` (the module handed in whole, a course
+    notebook's helper). Only a parameter bears it (an assigned or imported name is read by
+    `qualname`), and only one spelled as the module is."""
+    root = func
+    while isinstance(root, ast.Attribute):
+        root = root.value
+    if not isinstance(root, ast.Name) or root is func or root.id not in MODULE_ROOTS:
+        return None
+    owner = ev.find(root.id, scope)
+    if owner is None or root.id not in owner.params or root.id in owner.assigns or root.id in owner.imports:
+        return None
+    parts = []
+    node = func
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    return ".".join([root.id, *reversed(parts)])
+
+
+def _passes_kwargs_on(call: ast.Call, d: Scope) -> bool:
+    """Is the request's every argument its function's own `**kwargs`, handed on whole?"""
+    node = d.node
+    kwarg = getattr(getattr(node, "args", None), "kwarg", None)
+    return (kwarg is not None and not call.args and len(call.keywords) == 1 and call.keywords[0].arg is None
+            and isinstance(call.keywords[0].value, ast.Name) and call.keywords[0].value.id == kwarg.arg and not d.assigns.get(kwarg.arg))

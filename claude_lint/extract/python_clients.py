@@ -12,7 +12,7 @@ if TYPE_CHECKING:
 
 from claude_lint.extract import clients, kept_values, moves, sdk
 from claude_lint.extract.chains import called_name
-from claude_lint.extract.python_calls import MAX_CLIENT_DEPTH, MAX_ALIAS_BINDINGS, _decompose, _function_scope, _one, _is_property, _shapes_for, image_body
+from claude_lint.extract.python_calls import MAX_CLIENT_DEPTH, MAX_ALIAS_BINDINGS, _decompose, _function_scope, _one, _is_property, _shapes_for, image_body, _passes_kwargs_on
 from claude_lint.extract.scopes import Binding, Scope, keyword, positional, store_key
 from claude_lint.facts import Mapping
 
@@ -299,6 +299,9 @@ class ClientFinder:
         imported = {s.providers[0] for s in shapes if (s.untyped == "chain" and s.proof) or self._imports_sdk(s.providers[0])
                     or s.proof_imported and not client_chain and clients.imported_object(self.ev, receiver, scope)}
         proven = {s.providers[0] for s in shapes if s.providers[0] in imported and any(all(k in written for k in group) for group in s.proof)}
+        if not proven and param is not None and d is not None and _passes_kwargs_on(call, d):
+            # a retry wrapper handing its `**kwargs` on whole: the file's one SDK with the chain is its client's
+            proven = set(imported)
         if len(imported) == 1 and proven and not self._made_as_other(receiver, client_chain, scope):
             return proven.pop()  # (a file with an Ollama client too: its `chat` may be that one's)
         return None

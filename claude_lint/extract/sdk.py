@@ -376,7 +376,7 @@ FUNCTIONS: Dict[str, MethodShape] = {
     "langchain_community.chat_models.AzureChatOpenAI": _AZURE_CHAT_OPENAI,
     "langchain_community.chat_models.ChatVertexAI": MethodShape((), "ChatVertexAI", **_LC_ANY),
     **{f"llama_index.llms.{m}Ollama": MethodShape((), "Ollama (LlamaIndex)", ("ollama",), LANGCHAIN_ANY_ROLES) for m in ("ollama.", "")},
-    **{f"{m}.{c}": MethodShape((), c, ("langchain",), HUGGINGFACE_ROLES) for c, ms in HUGGINGFACE_CLASSES for m in ms},
+    **{f"{m}.{c}": MethodShape((), c, ("langchain",), AI21_ROLES if c == "AI21" else HUGGINGFACE_ROLES) for c, ms in HUGGINGFACE_CLASSES for m in ms},
     # openai < 1.0: removed from the SDK (openai>=1.0 raises APIRemovedInV1 before sending).
     "openai.ChatCompletion.create": MethodShape((), "ChatCompletion.create (openai<1.0)", **_OPENAI_LEGACY,
                                                 removed=(_CHAT_COMPLETION_GONE, "OpenAI().chat.completions.create(...)")),

@@ -84,7 +84,8 @@ NEO4J_OPENAI_ROLES: Tuple[Tuple[str, Tuple[str, ...]], ...] = (
     ("model", ("model_name",)),
     ("max_tokens", ("model_params.max_tokens", "model_params.max_completion_tokens")),
 )
-# LangChain's Hugging Face inference models (HuggingFaceEndpoint, HuggingFaceHub): the model is a repo_id.
+# LangChain's Hugging Face inference models (HuggingFaceEndpoint, HuggingFaceHub): the model is a repo_id
+# (and AI21 below, with roles of its own).
 HUGGINGFACE_ROLES: Tuple[Tuple[str, Tuple[str, ...]], ...] = (
     ("model", ("repo_id", "model")),
     ("max_tokens", ("max_new_tokens", "model_kwargs.max_new_tokens")),
@@ -92,6 +93,9 @@ HUGGINGFACE_ROLES: Tuple[Tuple[str, Tuple[str, ...]], ...] = (
 )
 HUGGINGFACE_CLASSES = (("HuggingFaceEndpoint", ("langchain_huggingface", "langchain_huggingface.llms", "langchain_community.llms", "langchain_community.llms.huggingface_endpoint")),
                        ("HuggingFaceHub", ("langchain_community.llms", "langchain_community.llms.huggingface_hub", "langchain.llms")))
+# LangChain's AI21 Studio LLM (legacy `langchain.llms.AI21`): its cap is `maxTokens` (256 unless set).
+AI21_ROLES: Tuple[Tuple[str, Tuple[str, ...]], ...] = (("model", ("model",)), ("max_tokens", ("maxTokens",)), ("timeout", ("timeout",)))
+HUGGINGFACE_CLASSES += (("AI21", ("langchain.llms", "langchain.llms.ai21", "langchain_community.llms", "langchain_community.llms.ai21")),)
 # Other frameworks' model objects, written like a LangChain chat model (model and limits at the
 # constructor, requests where it runs), by qualified name and the API named in messages.
 MODEL_OBJECT_CLASSES: Tuple[Tuple[str, str], ...] = (

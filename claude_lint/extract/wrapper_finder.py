@@ -275,6 +275,7 @@ class Finder(CalleeFinder, InvocationFinder, ModelFinder, GraphFinder, MadeModel
         if names and not isinstance(names, Everything):
             # other files' wrapper classes, for a parameter named after one (`named_like`)
             self.foreign_classes = frozenset(n for n in names if "." not in n)
+            self.handed_names = frozenset(n for n in names if n in methods)  # (wrappers.exported's `handed`)
         wanted: Set[str] = EVERYTHING if isinstance(names, Everything) else {last(d.name) for d in known} | set(names or ()) | set(methods)  # type: ignore[assignment]
         local_calls: List[Tuple[CallRecord, Tuple[Callee, ...], Scope, Optional[Tuple[int, str]]]] = []
         foreign: List[Tuple[CallRecord, Tuple[Callee, ...], Optional[Tuple[int, str]]]] = []

@@ -107,9 +107,10 @@ class ModelFinder:
         self._kept_models = held
         for key, value, scope in places[:MAX_VALUE_NODES]:
             model = agent_model(value)
-            if model is None and key not in held and isinstance(value, (ast.Call, ast.BinOp)):
+            if model is None and key not in held and isinstance(value, (ast.Call, ast.BinOp, ast.Attribute, ast.Name)):
                 # a runnable kept there over a kept model (`self.chat = RunnableWithMessageHistory(self.model, ...)`,
-                # `chain = prompt | llm`): invoking it sends that model's requests
+                # `chain = prompt | llm`), or the kept model itself under another name (`self.model =
+                # self.openai`, one of several built): invoking it sends that model's requests
                 inner = self._held_key(value, scope, held, 0)
                 if inner is not None and inner != key:
                     held[key] = list(held[inner])

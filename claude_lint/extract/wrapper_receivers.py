@@ -7,7 +7,7 @@ from __future__ import annotations
 import ast
 TYPE_CHECKING = False  # typing is for the annotations alone: its import was 7% of a one-file run
 if TYPE_CHECKING:
-    from typing import List
+    from typing import FrozenSet, List
 
 from claude_lint.extract.bindings import Starred
 from claude_lint.extract.scopes import Scope
@@ -41,6 +41,8 @@ def _sdk_methods() -> frozenset:
 
 class ReceiverCallees:
     """What `CalleeFinder.callees` asks of a receiver whose class it cannot name."""
+
+    handed_names: FrozenSet[str] = frozenset()  # wrapper methods asked as called on anything (phase 2 sets it)
 
     def star_callees(self, name: str, scope: Scope) -> tuple:
         """A name no scope of the file binds, in a module that star-imports (`from
@@ -85,8 +87,10 @@ class ReceiverCallees:
         `self` only ever set to one (`self.llm = llm` in `__init__`), whose method of a
         distinctive name (several words, no SDK method's) is called: link looks for the one
         project class with a wrapper method of that name."""
-        if not distinctive(method):
-            return False
+        if not method.startswith("_") and self._handed_entry(base, scope, 0):
+            return True  # an entry of a registry handed in: any method name (`agent.chat(prompt)`)
+        if not distinctive(method) and method not in self.handed_names:
+            return False  # (a one-word method two wrapper classes share is asked as handed: `llm.generate(...)`)
         if isinstance(base, ast.Name):
             return self._untyped_param(base.id, scope)
         if isinstance(base, (ast.Attribute, ast.Subscript)) and self.ev.qualname(base.value, scope) == SESSION_STATE:  # type: ignore[attr-defined]
@@ -120,3 +124,65 @@ class ReceiverCallees:
             return False
         ann = owner.annotations.get(name)
         return ann is None or (self.ev.qualname(ann, owner.parent or owner) or "") in UNTYPED  # type: ignore[attr-defined]
+
+    def _handed_entry(self, expr: ast.expr, scope: Scope, depth: int) -> bool:
+        """An entry of a collection handed in with no said type: `agents[name]`, `agents.get(name)`
+        over an untyped parameter, or over `self.agents` only ever set to one, or a name bound
+        once to such an entry or to what a method of the class returns when all its returns
+        are (`agent = self._get_agent_for_model(model)`, each branch `return self.agents["x"]`).
+        A registry of the project's own objects (agents picked by name): a method called on its
+        entry, of any name, is looked for among the project's wrapper classes, where every class
+        defining it must make a request with it (`link_names._handed`)."""
+        if depth > 3:
+            return False
+        if isinstance(expr, ast.Subscript) or isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute) and expr.func.attr == "get" and 1 <= len(expr.args) <= 2:
+            table = expr.value if isinstance(expr, ast.Subscript) else expr.func.value  # type: ignore[union-attr]
+            return self._untyped_holder(table, scope)
+        if isinstance(expr, ast.Name):
+            owner = self.ev.find(expr.id, scope)  # type: ignore[attr-defined]
+            bound = owner.assigns.get(expr.id, []) if owner is not None and owner.kind == "function" else []
+            return len(bound) == 1 and isinstance(bound[0], ast.expr) and self._handed_entry(bound[0], owner, depth + 1)
+        if isinstance(expr, ast.Await):
+            return False
+        if isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute) and isinstance(expr.func.value, ast.Name):
+            me = self._self_of(scope)  # type: ignore[attr-defined]
+            if me is None or expr.func.value.id != me[0]:
+                return False
+            d = self.defs.get(f"{me[1].name}.{expr.func.attr}")  # type: ignore[attr-defined]
+            returns = [r for r in (d.returns if d is not None else []) if isinstance(r, ast.expr)]
+            return 0 < len(returns) <= MAX_CLASSES and all(self._handed_entry(r, d, depth + 1) for r in returns)
+        return False
+
+    def _untyped_holder(self, table: ast.expr, scope: Scope) -> bool:
+        """An untyped parameter (or one annotated as a collection of untyped values,
+        `Dict[str, Any]`), or `self.x` only ever set to such parameters."""
+        if isinstance(table, ast.Name):
+            return self._untyped_param(table.id, scope) or self._untyped_collection(table.id, scope)
+        me = self._self_of(scope)  # type: ignore[attr-defined]
+        if me is None or not isinstance(table, ast.Attribute) or not isinstance(table.value, ast.Name) or table.value.id != me[0]:
+            return False
+        kept = me[1].self_attrs.get(table.attr, [])
+        ann = me[1].annotations.get(table.attr)
+        if not kept or len(kept) > MAX_CLASSES or ann is not None:
+            return False
+        return all(isinstance(value, ast.Name) and (self._untyped_param(value.id, method_scope) or self._untyped_collection(value.id, method_scope))
+                   for value, method_scope, _ in kept)
+
+    def _untyped_collection(self, name: str, scope: Scope) -> bool:
+        """A parameter annotated as a dict or list of values of no said type: `dict`,
+        `Dict[str, Any]`, `Mapping[str, object]`, `list`, `List[Any]`."""
+        owner = self.ev.find(name, scope)  # type: ignore[attr-defined]
+        if owner is None or owner.kind != "function" or name not in owner.params or owner.assigns.get(name):
+            return False
+        ann = owner.annotations.get(name)
+        outer = ann.value if isinstance(ann, ast.Subscript) else ann
+        kind = outer.id if isinstance(outer, ast.Name) else outer.attr if isinstance(outer, ast.Attribute) else None
+        if kind not in _COLLECTIONS:
+            return False
+        if not isinstance(ann, ast.Subscript):
+            return True
+        items = ann.slice.elts if isinstance(ann.slice, ast.Tuple) else [ann.slice]
+        return (self.ev.qualname(items[-1], owner.parent or owner) or "") in UNTYPED or isinstance(items[-1], ast.Name) and items[-1].id in ("Any", "object")  # type: ignore[attr-defined]
+
+
+_COLLECTIONS = frozenset({"dict", "Dict", "Mapping", "MutableMapping", "list", "List", "Sequence"})

@@ -240,8 +240,25 @@ def chosen_class(finder, func: ast.expr, scope) -> list:
     if found is None or not (isinstance(found[0].func, ast.Name) and found[0].func.id == "getattr" and len(found[0].args) == 2) or finder.ev.find("getattr", found[1]) is not None:
         return []
     module = _bound_call(finder, found[0].args[0], found[1])
+    named = _written_class(finder, module, found[0].args[1])
+    if named is not None:  # `getattr(importlib.import_module('llm.openai_client'), 'OpenAIClient')`: that one class
+        return [Callee(named, False)]
     package = finder._module_chosen(*module) if module is not None else None
     return [Callee(package + ANY_CLASS, False)] if package else []
+
+
+def _written_class(finder, module, name: ast.expr):
+    """`module.Class` of a module imported by a written name (a lazy import of an optional
+    dependency's client) and a class named by a written string."""
+    if module is None or not (isinstance(name, ast.Constant) and isinstance(name.value, str) and name.value.isidentifier()):
+        return None
+    call, scope = module
+    if len(call.args) != 1 or finder.ev.qualname(call.func, scope) != "importlib.import_module":
+        return None
+    path = call.args[0]
+    if not (isinstance(path, ast.Constant) and isinstance(path.value, str)) or not all(p.isidentifier() for p in path.value.split(".")):
+        return None  # (a relative name needs its package argument: not read)
+    return f"{path.value}.{name.value}" if "." in path.value else None
 
 
 def _bound_call(finder, expr: ast.expr, scope):
@@ -251,6 +268,22 @@ def _bound_call(finder, expr: ast.expr, scope):
     if isinstance(expr, ast.Name):
         owner = finder.ev.find(expr.id, scope)
         bound = owner.assigns.get(expr.id, []) if owner is not None else []
+        if len(bound) > 1 and owner is scope and owner.kind == "function":
+            # bound in each branch of a factory (`module = ...; ClientClass = getattr(module, ...)`
+            # then `return ClientClass(...)`, once per provider): the binding written last before
+            # the use in the same function
+            before = [b for b in bound if isinstance(b, ast.expr) and (b.lineno, b.col_offset) < (expr.lineno, expr.col_offset)]
+            bound = before[-1:] if before and all(isinstance(b, ast.expr) for b in bound) else bound
         if len(bound) == 1 and isinstance(bound[0], ast.Call):
             return bound[0], owner
     return None
+
+
+_DOUBLES = ("Mock", "Fake", "Dummy", "Stub")
+
+
+def is_test_double(klass: str) -> bool:
+    """A class named as a test double (`MockClient`, `FakeLLM`, `LLMStub`): it stands in for
+    the real clients, and has no say in whether a call of their shared method makes a request."""
+    name = klass.rsplit(".", 1)[-1]
+    return name.startswith(_DOUBLES) or name.endswith(_DOUBLES)

@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 from dataclasses import replace
 
 from claude_lint.extract import passed_models, sdk
-from claude_lint.extract.made_models import factory_wrappers, kept_wrappers
+from claude_lint.extract.made_models import factory_wrappers, kept_wrappers, picked_from_kept
 from claude_lint.extract.scopes import CallRecord, Scope
 from claude_lint.extract.wrapper_receivers import distinctive
 from claude_lint.extract.wrapper_finder import Finder
@@ -84,6 +84,7 @@ def summarise(ex, found: List[Tuple[CallRecord, List[CallSite]]]) -> Optional[Wr
         for site in sites:
             if uses or any(p.function in owners for p in params_in([site.kwargs])):
                 requests.setdefault(d, []).append((site, finder.messages_param(record, site, owners)))
+    factories.update(picked_from_kept(finder, held, factories, requests, _built_model))  # `for m in MODELS: if ...: return m`
     if held or factories:
         for d, site, messages in finder.invoked_models(held, factories):
             requests.setdefault(d, []).append((site, messages))
@@ -181,6 +182,14 @@ def exported(tables: Iterable[WrapperTable], scopes: Optional[Sequence[object]] 
             if "." not in c.name:
                 defined.setdefault((s, c.name), set()).update(c.methods)
     handed: List[Tuple[object, Dict[str, FrozenSet[str]], str]] = []
+    sharing: Dict[Tuple[object, str], int] = {}  # (scope, public wrapper method) -> how many classes have it
+    for (s, _), ms in classes.items():
+        for m in ms:
+            if not m.startswith("_"):
+                sharing[(s, m)] = sharing.get((s, m), 0) + 1
+
+    def shared(s: object, m: str) -> bool:
+        return sharing.get((s, m), 0) >= 2
     for t, s, names in zip(tables, scopes, out):
         for c in t.classes:
             interface = protocol_methods(c) if "." not in c.name else frozenset()
@@ -227,7 +236,9 @@ def exported(tables: Iterable[WrapperTable], scopes: Optional[Sequence[object]] 
             # A wrapper method of a distinctive name, reached on an object handed in as a
             # parameter of no said type (`llm: Any` ... `llm.async_message(...)`): a file
             # spelling it is read for that call (link_names._handed says which class it is).
-            handed.extend((s, names, m) for m in sorted(classes.get((s, c.name), ())) if "." not in c.name and distinctive(m))
+            # So is one two or more classes share (`chat` of an AnthropicAgent and an OpenAIAgent):
+            # the interface of objects picked at run time (a registry of agents handed in).
+            handed.extend((s, names, m) for m in sorted(classes.get((s, c.name), ())) if "." not in c.name and (distinctive(m) or shared(s, m)))
         own = set().union(*(classes.get((s, c.name), set()) for c in t.classes if "." not in c.name)) if t.classes else set()
         if own:
             # A file defining a Protocol (which names no wrapper: it declares methods) is read
