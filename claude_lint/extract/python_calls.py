@@ -271,19 +271,16 @@ def module_param_qualname(ev, func: ast.expr, scope: Scope) -> Optional[str]:
     `get_completion(openai, ...)` after `import openai` (the module handed in whole, a course
     notebook's helper). Only a parameter bears it (an assigned or imported name is read by
     `qualname`), and only one spelled as the module is."""
+    parts = []
     root = func
     while isinstance(root, ast.Attribute):
+        parts.append(root.attr)
         root = root.value
-    if not isinstance(root, ast.Name) or root is func or root.id not in MODULE_ROOTS:
+    if not parts or not isinstance(root, ast.Name) or root.id not in MODULE_ROOTS:
         return None
     owner = ev.find(root.id, scope)
     if owner is None or root.id not in owner.params or root.id in owner.assigns or root.id in owner.imports:
         return None
-    parts = []
-    node = func
-    while isinstance(node, ast.Attribute):
-        parts.append(node.attr)
-        node = node.value
     return ".".join([root.id, *reversed(parts)])
 
 
