@@ -139,6 +139,12 @@ def _report(args) -> int:
     paths = args.paths or ["."]
     try:
         settings = config.load(paths[0] if os.path.exists(paths[0]) else ".", args.config)
+        overrides: dict = {}
+        if args.no_cache:
+            overrides["no_cache"] = True
+        if args.cache_dir:
+            overrides["cache_dir"] = os.path.abspath(args.cache_dir)
+        settings = config.with_cli(settings, overrides)
     except config.ConfigError as exc:
         sys.stderr.write(f"claude-lint: error: {printable(str(exc))}\n")
         return EXIT_ERROR

@@ -80,6 +80,8 @@ def _report_options(report: argparse.ArgumentParser) -> None:
     report.add_argument("--calls-per-route", type=_positive_int, default=1000, help="calls priced per route (default 1000)")
     report.add_argument("--output-fill", type=_fill, default=1.0, help="share of the output limit each call uses, 0-1 (default 1.0: worst case)")
     report.add_argument("--config", help="a pyproject.toml or claude-lint.toml to use instead of the nearest one")
+    report.add_argument("--no-cache", action="store_true", help="neither read nor write the facts cache")
+    report.add_argument("--cache-dir", help="where the facts cache lives (default: .claude-lint-cache at the project root)")
     report.add_argument("-o", "--output", "--output-file", dest="output", metavar="FILE", help="write the report to FILE instead of standard output")
     report.add_argument("--usage", action="append", nargs="+", metavar="FILE",
                         help="measured usage to join to the call sites: OTLP JSON spans, usage JSON lines, LiteLLM spend logs, "

@@ -15,7 +15,7 @@ SUPPORT = (ROOT / "tests/fixtures/sdks/anthropic/prompts/support.txt").read_text
 
 
 def report(cli, *args):
-    proc = cli("report", "tests/fixtures", "--config", "tests/data/suite-claude-lint.toml", *args, cwd=ROOT)
+    proc = cli("report", "tests/fixtures", "--config", "tests/data/suite-claude-lint.toml", "--no-cache", *args, cwd=ROOT)
     assert proc.returncode == 0, proc.stderr.decode()
     return proc.stdout.decode()
 
@@ -79,7 +79,7 @@ def test_markdown_and_table(cli):
 
 def test_html_is_self_contained(cli, tmp_path):
     out = tmp_path / "report.html"
-    proc = cli("report", "tests/fixtures", "--format", "html", "-o", str(out), cwd=ROOT)
+    proc = cli("report", "tests/fixtures", "--no-cache", "--format", "html", "-o", str(out), cwd=ROOT)
     assert proc.returncode == 0
     html = out.read_text()
     assert "<svg" in html and "<rect" in html and "<style>" in html
@@ -213,3 +213,21 @@ def test_findings_written_where_the_value_is_reach_the_routes_they_name(cli, tmp
     n = job["cached_tokens"]
     assert job["cached"] == "unread" and n > 2048
     assert job["cost_usd"]["cached_input"] == pytest.approx(n * 3.75 * 1000 / 1e6 * 0.5)
+
+
+def test_report_takes_the_cache_options_of_check(cli, tmp_path):
+    """A report of the repository's own fixtures (as these tests run) wrote a facts cache into
+    each fixture project it crossed: `--no-cache` writes none, `--cache-dir` writes only there."""
+    project = tmp_path / "p"
+    project.mkdir()
+    (project / "pyproject.toml").write_text("[tool.claude-lint]\n")
+    (project / "app.py").write_text(
+        "import anthropic\n\nanthropic.Anthropic().messages.create(model='claude-sonnet-4-5', max_tokens=500, messages=[])\n"
+    )
+    assert cli("report", ".", "--no-cache", cwd=project).returncode == 0
+    assert sorted(p.name for p in project.iterdir()) == ["app.py", "pyproject.toml"]
+    assert cli("report", ".", "--cache-dir", str(tmp_path / "elsewhere"), cwd=project).returncode == 0
+    assert sorted(p.name for p in project.iterdir()) == ["app.py", "pyproject.toml"]
+    assert any((tmp_path / "elsewhere").iterdir())
+    assert cli("report", ".", cwd=project).returncode == 0
+    assert (project / ".claude-lint-cache").is_dir()  # the default, as `check` does: the test above can fail

@@ -22,7 +22,7 @@ PROJECT = DATA / "project"
 
 
 def measured(cli, *files, fmt="json"):
-    proc = cli("report", ".", "--format", fmt, "--usage", *[str(DATA / f) for f in files], cwd=PROJECT)
+    proc = cli("report", ".", "--no-cache", "--format", fmt, "--usage", *[str(DATA / f) for f in files], cwd=PROJECT)
     assert proc.returncode == 0, proc.stderr.decode()
     if fmt != "json":
         return proc.stdout.decode(), proc.stderr.decode()
@@ -109,7 +109,7 @@ def test_table_markdown_and_html_show_the_measurement(cli, tmp_path):
     md, _ = measured(cli, "spans.json", fmt="markdown")
     assert "## Measured usage" in md and "| Route | Line | Model | Calls |" in md
     out = tmp_path / "r.html"
-    proc = cli("report", ".", "--format", "html", "-o", str(out), "--usage", str(DATA / "spans.json"), cwd=PROJECT)
+    proc = cli("report", ".", "--no-cache", "--format", "html", "-o", str(out), "--usage", str(DATA / "spans.json"), cwd=PROJECT)
     assert proc.returncode == 0
     html = out.read_text()
     assert "<h2>Measured usage</h2>" in html and html.index("Measured usage") < html.index("<h2>Assumptions</h2>")
@@ -123,10 +123,10 @@ def test_bad_usage_files_are_clear_errors(cli, tmp_path):
         (str(tmp_path / "notes.txt"), "no usage record could be read"),
     ]
     for path, message in cases:
-        proc = cli("report", ".", "--usage", path, cwd=PROJECT)
+        proc = cli("report", ".", "--no-cache", "--usage", path, cwd=PROJECT)
         assert proc.returncode == 2, path
         assert message in proc.stderr.decode() and b"Traceback" not in proc.stderr
-    proc = cli("report", ".", "--usage", str(DATA / "usage.jsonl"), "--diff-base", "HEAD", cwd=PROJECT)
+    proc = cli("report", ".", "--no-cache", "--usage", str(DATA / "usage.jsonl"), "--diff-base", "HEAD", cwd=PROJECT)
     assert proc.returncode == 2 and b"cannot be combined" in proc.stderr
 
 
@@ -139,7 +139,7 @@ def test_hostile_records_are_per_record_diagnostics(cli, tmp_path):
         '{"route": "answer", "model": "claude-sonnet-4-6", "input_tokens": 3, "output_tokens": 4}',
     ]
     (tmp_path / "hostile.jsonl").write_text("\n".join(lines) + "\n")
-    proc = cli("report", ".", "--format", "json", "--usage", str(tmp_path / "hostile.jsonl"), cwd=PROJECT)
+    proc = cli("report", ".", "--no-cache", "--format", "json", "--usage", str(tmp_path / "hostile.jsonl"), cwd=PROJECT)
     assert proc.returncode == 0 and b"Traceback" not in proc.stderr
     usage = json.loads(proc.stdout)["usage"]
     assert [s["where"] for s in usage["skipped"]] == ["hostile.jsonl:1", "hostile.jsonl:2", "hostile.jsonl:3"]
@@ -148,10 +148,10 @@ def test_hostile_records_are_per_record_diagnostics(cli, tmp_path):
 
 def test_empty_and_stdin(cli, tmp_path):
     (tmp_path / "empty.jsonl").write_text("")
-    proc = cli("report", ".", "--usage", str(tmp_path / "empty.jsonl"), cwd=PROJECT)
+    proc = cli("report", ".", "--no-cache", "--usage", str(tmp_path / "empty.jsonl"), cwd=PROJECT)
     # (the report wraps at its width: a long temporary path, `pytest-117/popen-gw0/...`, moved the words to a new line)
     assert proc.returncode == 0 and b"no usage record found" in b" ".join(proc.stdout.split())
-    proc = cli("report", ".", "--format", "json", "--usage", "-", cwd=PROJECT, input=(DATA / "spans.jsonl").read_bytes())
+    proc = cli("report", ".", "--no-cache", "--format", "json", "--usage", "-", cwd=PROJECT, input=(DATA / "spans.jsonl").read_bytes())
     assert proc.returncode == 0
     assert json.loads(proc.stdout)["usage"]["records"] == 2
 
@@ -170,7 +170,7 @@ def test_progress_bar_on_a_terminal(tmp_path):
     seen = []
     reader = threading.Thread(target=lambda: _drain(master, seen), daemon=True)
     reader.start()
-    proc = subprocess.run([claude_lint_command(), "report", ".", "--format", "json", "--usage", str(path)],
+    proc = subprocess.run([claude_lint_command(), "report", ".", "--no-cache", "--format", "json", "--usage", str(path)],
                           cwd=PROJECT, stdout=subprocess.PIPE, stderr=slave, timeout=120)
     os.close(slave)
     reader.join(10)
@@ -180,7 +180,7 @@ def test_progress_bar_on_a_terminal(tmp_path):
     text = b"".join(seen).decode("utf-8", "replace")
     assert "reading big.jsonl [" in text and "100%" in text
     # Not on a pipe: the same run with stderr captured prints no bar.
-    piped = subprocess.run([claude_lint_command(), "report", ".", "--usage", str(path)], cwd=PROJECT, capture_output=True, timeout=120)
+    piped = subprocess.run([claude_lint_command(), "report", ".", "--no-cache", "--usage", str(path)], cwd=PROJECT, capture_output=True, timeout=120)
     assert b"reading" not in piped.stderr
 
 
@@ -199,7 +199,7 @@ def test_readme_shows_the_real_audit_of_the_example(cli):
     readme = (ROOT / "README.md").read_text()
     block = readme.split("<!-- usage-example:")[1].split("<!-- /usage-example -->")[0]
     shown = block.split("\n...\n", 1)[1].rsplit("\n```", 1)[0]
-    proc = cli("report", "app", "--usage", "usage.jsonl", cwd=ROOT / "examples/audit")
+    proc = cli("report", "app", "--usage", "usage.jsonl", "--no-cache", cwd=ROOT / "examples/audit")
     assert proc.returncode == 0
     out = proc.stdout.decode()
     actual = out[out.index("Measured usage\n"):out.index("\nMeasurement notes:")].rstrip("\n")
