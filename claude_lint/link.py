@@ -14,10 +14,10 @@ TYPE_CHECKING = False  # typing is for the annotations alone: its import was 7% 
 if TYPE_CHECKING: from typing import Callable, Dict, List, Optional, Tuple  # noqa: E701 (one line: this module is at the line limit)
 from claude_lint.bounds import Sizes
 from claude_lint.extract import sdk
-from claude_lint.facts import (CallSite, Callee, FileFacts, History, Invocation, Lit, Loc, Mapping, OneOf, Param, Seq,
-                               Signature, Text, Unknown, Wrapper, WrapperTable)
+from claude_lint.facts import CallSite, Callee, FileFacts, History, Invocation, Lit, Loc, Mapping, OneOf, Param, Seq, Signature, Text, Unknown, Wrapper, WrapperTable
 from claude_lint.link_bind import _entry_locs, _passed_history, _raw_kwarg, _spread_at, _spreads_param, _substitute, bound_mapping
 from claude_lint.link_overrides import OverrideResolver
+from claude_lint.link_readers import with_reader_windows
 from claude_lint.link_names import MAX_REACHED, MAX_WRAPPER_DEPTH, NameResolver, Stars, _Index, _ModuleImports
 from claude_lint.link_sent import built_choice, env_local, guarded_sites, handed_clients, only_local, sent_to
 from claude_lint.link_values import ValueResolver
@@ -190,7 +190,7 @@ class Project(NameResolver, ValueResolver, OverrideResolver):
     # --- calls -------------------------------------------------------------------------
 
     def resolve_call(self, site: CallSite) -> Call:
-        site = self.with_overrides(site)
+        site = with_reader_windows(self, self.with_overrides(site))  # a store's reader of another module may keep a window
         if site.via is None and site.loc in self._local_only or env_local(self, site):
             site = replace(site, local=True)  # its client is its callers', each a local server's; or the environment's
         # Call keywords are final: Python refuses a **spread that repeats one.

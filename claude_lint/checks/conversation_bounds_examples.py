@@ -137,6 +137,21 @@ LOADED_WHOLE = LOADED.replace("READ", 'rows = DB.execute("SELECT role, content F
                               '    return [{"role": r, "content": c} for r, c in rows]')
 LOADED_NEWEST = LOADED.replace("READ", 'rows = DB.execute("SELECT role, content FROM turns WHERE chat = ? ORDER BY ts DESC LIMIT ?", (chat_id, 20)).fetchall()\n'
                                '    return [{"role": r, "content": c} for r, c in reversed(rows)]')
+# The same reader in another module, re-exported by the module the handler calls it through
+# (`core.load_history` where core.py has `from .store import load_history`): link reads that module's
+# facts for the window its body keeps (link_readers.py).
+ELSEWHERE = {
+    "bot/store.py": "DB = connect()\n\n\ndef load_history(chat_id, limit=20):\n    READ\n\n\n"
+    "def save_turn(chat_id, text, answer):\n    DB.execute('INSERT INTO turns VALUES (?, ?, ?)', (chat_id, text, answer))\n",
+    "bot/core.py": "from .store import load_history, save_turn\n",
+    "bot/handler.py": HEAD + "from . import core\n\n\ndef handle(chat_id, text):\n    history = core.load_history(chat_id)\n"
+    "    reply = client.messages.create(model='claude-sonnet-4-6', max_tokens=1024, messages=history + [{'role': 'user', 'content': text}])\n"
+    "    core.save_turn(chat_id, text, reply.content[0].text)\n",
+}
+ELSEWHERE_WHOLE = {k: v.replace("READ", "rows = DB.execute('SELECT role, content FROM turns WHERE chat = ? ORDER BY ts', (chat_id,)).fetchall()\n"
+                                "    return [{'role': r, 'content': c} for r, c in rows]") for k, v in ELSEWHERE.items()}
+ELSEWHERE_NEWEST = {k: v.replace("READ", "rows = DB.execute('SELECT role, content FROM turns WHERE chat = ? ORDER BY ts DESC LIMIT ?', (chat_id, limit)).fetchall()\n"
+                                 "    return [{'role': r, 'content': c} for r, c in reversed(rows)]") for k, v in ELSEWHERE.items()}
 
 CL004_FIRES = [
     Invalid(ROUNDS_OR, row=12, message="grows with every tool round of one request (a tool loop with no step cap at line 8"),
@@ -153,5 +168,5 @@ CL011_FIRES = [
     Invalid(RUN, row=9, message="`self.history` grows each turn"),  # a capped run still resends its growing prefix
     Invalid(WIRED, row=21, message="the caller's list"),
 ]
-CL011_FIRES += [COMPREHENSION, FILTERED, ENDPOINTS, LOADED_WHOLE]
-CL011_SILENT = [SEARCH, LOADED_NEWEST, LOADED_WHOLE.replace("for r, c in rows]", "for r, c in rows[-20:]]"), COMPREHENSION.replace("in st.session_state.messages]", "in st.session_state.messages[-20:]]")]
+CL011_FIRES += [COMPREHENSION, FILTERED, ENDPOINTS, LOADED_WHOLE, ELSEWHERE_WHOLE]
+CL011_SILENT = [SEARCH, LOADED_NEWEST, ELSEWHERE_NEWEST, LOADED_WHOLE.replace("for r, c in rows]", "for r, c in rows[-20:]]"), COMPREHENSION.replace("in st.session_state.messages]", "in st.session_state.messages[-20:]]")]

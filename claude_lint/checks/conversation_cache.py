@@ -47,7 +47,8 @@ class ConversationUncached(Rule):
     top-level `cache_control`, and no LiteLLM `cache_control_injection_points`. "Grows
     across turns" is CL004's evidence (a list appended in a loop, on a long-lived
     object, at module level, in a session store, in a database read whole and written back (also when the turn goes in through the store
-    alone: written on the reader's object under its key after the request), or joined into the prompt), bounded or not: a capped agent loop still resends its
+    alone: written on the reader's object under its key after the request; not when the reader keeps a window, `ORDER BY ts DESC LIMIT ?`
+    in its body, in the file or in another module of the project: a sliding window), or joined into the prompt), bounded or not: a capped agent loop still resends its
     growing prefix at every step; also a list the function is handed and appends the answer to after
     its request (the caller's conversation), or sent past its system message (`messages[1:]`),
     or through a method of its class that hands it back whole until it passes a size and a

@@ -19,9 +19,9 @@ from claude_lint.extract.chains import called_name
 from claude_lint.extract.history_bodies import turn_loop
 from claude_lint.extract.scopes import Scope
 from claude_lint.extract.session_stores import label as store_label, session_key
-from claude_lint.extract.sql_windows import sql_window
+from claude_lint.extract.sql_windows import ELSEWHERE, WINDOW_FACT, sql_window
 from claude_lint.extract.walk import walk
-from claude_lint.facts import History
+from claude_lint.facts import History, Lit
 from claude_lint.patterns import lazy
 
 # The verb a store's function starts with, and the words of the noun that say it holds a
@@ -124,13 +124,14 @@ class StoreHistory:
             writer = self._keyed_writer(scope.node, reader, getattr(record.node, "end_lineno", None))
             if writer is None:
                 return None  # sent as it was read: the turn it adds is not visible here
-            return History(label, "stored", self.ev.loc(writer), bound=self._reader_window(reader), store=(called_name(reader.func), called_name(writer.func)))
+            return History(label, "stored", self.ev.loc(writer), bound=self._reader_window(reader),
+                           store=(called_name(reader.func), called_name(writer.func)) + self._reader_target(reader, scope))
         writer = self._writer(scope.node, noun, reader.lineno)
         if writer is None or self._defined_here(writer):
             return None
         session = noun.startswith("session ")
         return History(label, "stored", self.ev.loc(writer), bound=self._reader_window(reader),
-                       store=tuple(store_label(c) if session else called_name(c.func) for c in (reader, writer)),
+                       store=tuple(store_label(c) if session else called_name(c.func) for c in (reader, writer)) + self._reader_target(reader, scope),
                        rounds=self._tool_rounds(record, names, scope))
 
     def _tool_rounds(self, record, names: List[str], scope: Scope):
@@ -234,13 +235,22 @@ class StoreHistory:
             return ""  # a chat session's dict hands back what was set, whole
         defined = [sc for sc in self._scopes() if sc.kind == "function" and sc.node is not None and sc.name.rsplit(".", 1)[-1] == name]
         if not defined:
-            return f"any window `{name}` keeps (defined elsewhere)"
-        for sc in defined:
-            for seen, node in enumerate(walk(sc.node)):
-                if seen > MAX_STORE_NODES or isinstance(node, ast.Slice) or isinstance(node, ast.Call) and any(w in called_name(node.func).lower() for w in _LIMIT_WORDS) \
-                        or isinstance(node, ast.Constant) and sql_window(node.value):
-                    return f"the window `{name}` keeps"
-        return ""
+            return f"{ELSEWHERE}`{name}` keeps (defined elsewhere)"
+        return f"the window `{name}` keeps" if any(keeps_window(sc.node) for sc in defined) else ""
+
+    def _reader_target(self, reader: ast.Call, scope: Scope) -> Tuple[str, ...]:
+        """(the reader's dotted name through the file's imports,) when another module defines it
+        (`cc.load_history` after `from . import claude_core as cc`: ".claude_core.load_history"):
+        link reads there whether it keeps a window (`WINDOW_FACT`). () for any other reader."""
+        func = reader.func
+        head = func.value if isinstance(func, ast.Attribute) else func
+        if not isinstance(head, ast.Name) or not self._reader_window(reader).startswith(ELSEWHERE):
+            return ()
+        owner = self.ev.find(head.id, scope)
+        target = owner.imports.get(head.id) if owner is not None else None
+        if target is None:
+            return ()
+        return (target + "." + func.attr if head is not func else target,)
 
     def _refilled(self, name: str, owner: Scope, depth: int, names: List[str], row: int):
         """`messages = []` then `for m in conversation: messages.append(...)`: a copy of `conversation`."""
@@ -284,3 +294,26 @@ class StoreHistory:
                 return node
         return None
 
+
+def keeps_window(fn: ast.AST) -> bool:
+    """Does a reader's body keep a window of the rows: a slice, a call naming a limit
+    (`.limit(20)`, `get_last_n`), a query limited to some rows (`sql_windows`)?"""
+    for seen, node in enumerate(walk(fn)):
+        if seen > MAX_STORE_NODES or isinstance(node, ast.Slice) or isinstance(node, ast.Call) and any(w in called_name(node.func).lower() for w in _LIMIT_WORDS) \
+                or isinstance(node, ast.Constant) and sql_window(node.value):
+            return True
+    return False
+
+
+def window_facts(collector) -> List[tuple]:
+    """(WINDOW_FACT + name, Lit(True)) for each module-level function named as a conversation
+    store's reader (`load_history`, `get_chat_messages`) whose body keeps a window: another
+    module's request reading the conversation through it is handed the last n messages."""
+    out = []
+    for fn in collector.scopes_by_node.values():
+        if fn.kind != "function" or fn.parent is not collector.module or fn.node is None:
+            continue
+        words = _words(fn.name)
+        if len(words) >= 2 and words[0] in _READS and any(t in w for w in words[1:] for t in _TALK) and keeps_window(fn.node):
+            out.append((WINDOW_FACT + fn.name, Lit(True)))
+    return out

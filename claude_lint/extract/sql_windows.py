@@ -5,6 +5,11 @@ from __future__ import annotations
 
 from claude_lint.patterns import lazy
 
+# A reader another module defines: `History.bound` starts so, and link may find the window it keeps there.
+ELSEWHERE = "any window "
+# FileFacts.constants name prefix: a module-level conversation reader of that module whose body keeps a
+# window (`load_history` ... `ORDER BY ts DESC LIMIT ?`), for the requests of other modules that call it.
+WINDOW_FACT = "<window>"
 _SELECT = lazy(r"(?i)\bselect\b")
 _LIMIT = lazy(r"(?i)\blimit\s+(?:\?|%s|:\w+|\{\w*\}|\d+)|\bfetch\s+first\b|\btop\s+\d+")
 
