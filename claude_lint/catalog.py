@@ -121,7 +121,9 @@ class Model:
         return platform is None or platform.split("-", 1)[0] not in self.uncached_on
 
 
-FIELDS = {f for f in Model.__dataclass_fields__} - {"origin"}
+# The names from the record itself: reading `__dataclass_fields__` at import made a `Field` per
+# field and a real dataclass to copy them from (`records._model`), at every start.
+FIELDS = set(Model.__match_args__) - {"origin"}
 TIER_ORDER = {"small": 0, "mid": 1, "top": 2}
 _PRICES = ("input", "output", "cache_write", "cache_read")
 _COUNTS = ("max_output", "context", "min_cacheable", "nonstreaming_max")

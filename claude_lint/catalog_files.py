@@ -6,11 +6,11 @@ from __future__ import annotations
 import math
 import os
 import stat
-from dataclasses import dataclass, field
 from functools import lru_cache
 TYPE_CHECKING = False  # typing is for the annotations alone: its import was 7% of a one-file run
 if TYPE_CHECKING:
     from typing import Dict, List, Tuple
+from claude_lint.records import frozen  # what @dataclass(frozen=True) makes, without dataclasses' per-class work at each start
 
 from claude_lint.catalog import MAX_COUNT, MAX_FILE_BYTES, _FIRST_PARTY, Catalog, CatalogError, Model, _date, _plain, load, platform_of
 
@@ -29,7 +29,7 @@ LITELLM_FIELDS = {
 }
 
 
-@dataclass(frozen=True)
+@frozen
 class ModelsFile:
     """A user's price file, read and checked: its entries and their sources."""
     entries: Tuple[dict, ...]  # in our shape, for Catalog.with_extra

@@ -6,10 +6,10 @@ input figures are lower bounds) and the output limit (the worst case you agree t
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 TYPE_CHECKING = False  # typing is for the annotations alone: its import was 7% of a one-file run
 if TYPE_CHECKING:
     from typing import List, Optional
+from claude_lint.records import frozen  # what @dataclass(frozen=True) makes, without dataclasses' per-class work at each start
 
 from claude_lint import cost
 from claude_lint import tokens as tok
@@ -28,7 +28,7 @@ CACHES_NOTHING = "caches nothing"  # the prefix the last one ends is literal tex
 UNREAD = "unread"  # it comes after content each call passes in: every call writes it, none reads it
 
 
-@dataclass(frozen=True)
+@frozen
 class CallCost:
     """One call site's token counts and what they cost."""
     model: Optional[Model]

@@ -9,9 +9,10 @@ from __future__ import annotations
 import os
 import re
 from collections import Counter
-from dataclasses import dataclass, replace
+from dataclasses import replace
 TYPE_CHECKING = False  # typing is for the annotations alone: its import was 7% of a one-file run
 if TYPE_CHECKING: from typing import Callable, Dict, List, Optional, Tuple  # noqa: E701 (one line: this module is at the line limit)
+from claude_lint.records import frozen  # what @dataclass(frozen=True) makes, without dataclasses' per-class work at each start
 from claude_lint.bounds import Sizes
 from claude_lint.extract import sdk
 from claude_lint.facts import CallSite, Callee, FileFacts, History, Invocation, Lit, Loc, Mapping, OneOf, Param, Seq, Signature, Text, Unknown, Wrapper, WrapperTable
@@ -26,15 +27,14 @@ MAX_STEPS = 64  # wrappers entered for one call
 MAX_BOUND_NODES = 4000  # value nodes rebuilt when binding one call's arguments
 
 
-@dataclass(frozen=True)
+@frozen
 class Arg:
     """A resolved argument: its value and where it is written at the call."""
-
     value: object
     at: Loc
 
 
-@dataclass(frozen=True)
+@frozen
 class Call:
     """A call site with its arguments resolved across the project."""
 

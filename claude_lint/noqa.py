@@ -11,10 +11,10 @@ when the text does not hold it. Rows count `\\n` line breaks, as `tokenize` does
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 TYPE_CHECKING = False  # typing is for the annotations alone: its import was 7% of a one-file run
 if TYPE_CHECKING:
     from typing import Dict, Iterable, Iterator, List, Optional, Set, Tuple
+from claude_lint.records import frozen  # what @dataclass(frozen=True) makes, without dataclasses' per-class work at each start
 
 from claude_lint.patterns import lazy
 
@@ -46,7 +46,7 @@ def codes_of(match: "re.Match[str]") -> Optional[Tuple[str, ...]]:
     return None if codes is None else tuple(c.upper() for c in re.split(r"[\s,]+", codes) if c)
 
 
-@dataclass(frozen=True)
+@frozen
 class Layout:
     """What of a Python text decides where a comment can go."""
 

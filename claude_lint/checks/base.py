@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 TYPE_CHECKING = False  # typing is for the annotations alone: its import was 7% of a one-file run
 if TYPE_CHECKING:
     from typing import Callable, Dict, Iterator, List, Mapping, Optional, Sequence, Tuple, Union
+from claude_lint.records import frozen  # what @dataclass(frozen=True) makes, without dataclasses' per-class work at each start
 
 from claude_lint.catalog import Catalog, Model
 from claude_lint.diagnostics import Diagnostic, Fix
@@ -22,7 +23,7 @@ if TYPE_CHECKING:
     Example = Union[str, Dict[str, str]]
 
 
-@dataclass(frozen=True)
+@frozen
 class Invalid:
     """A `fires` example that also says what its finding must be (Fixit's `Invalid`):
     a fragment of the message (the money, the keyword it names), the row, and the text

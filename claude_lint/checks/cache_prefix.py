@@ -6,12 +6,9 @@ if TYPE_CHECKING: from typing import Iterator, List, Optional  # noqa: E701 (one
 from claude_lint import tokens as tok
 from claude_lint.checks.base import Context, Invalid, Rule, money, tokens
 from claude_lint.diagnostics import Diagnostic
-from claude_lint.checks.cache_marks import blocks as all_blocks
-from claude_lint.checks.cache_marks import claude_caching, injected, within
+from claude_lint.checks.cache_marks import blocks as all_blocks, claude_caching, injected, within
 from claude_lint.checks import cache_prefix_history as history
-from claude_lint.checks import cache_prefix_head as prompt_head
 from claude_lint.cost import lost_reads_usd, unread_cache_usd
-from claude_lint.estimate import estimate
 from claude_lint.facts import Dynamic, Lit, Mapping, OneOf, Seq, Text
 from claude_lint.link import Call
 from claude_lint.patterns import lazy
@@ -32,7 +29,6 @@ _FORMAT = history.FORMAT_SPEC
 _TIME_DIRECTIVE = lazy(r"%-?[HIMSfpXcTsRkl]")
 # What the clock says about the zone or the calendar, not the moment: the same on every request.
 _CLOCK_ZONE = lazy(r"\.(?:tzinfo|tzname|utcoffset|year|month|day|weekday|isoweekday)\b(?:\(\))?\)?$")
-
 
 _SECONDS, _MINUTES, _HOURS = lazy(r"%-?[SfXcTs]"), lazy(r"%-?[MR]"), lazy(r"%-?[HIklp]")  # format directives by resolution
 _REPLACED = lazy(r"\.replace\((?P<args>[^()]*)\)")
@@ -247,6 +243,7 @@ class CachePrefixDynamic(Rule):
 
         fires, silent = [*fires, *shapes.BUILDER_FIRES], [*silent, *shapes.BUILDER_SILENT]  # a prompt builder with several returns
 
+        from claude_lint.checks import cache_prefix_head as prompt_head  # here and below: read only for requests not Claude's
         fires, silent = [*fires, *shapes.FIRES, *history.FIRES, *prompt_head.FIRES, *graph.FIRES], [*silent, *shapes.SILENT, *history.SILENT, *prompt_head.SILENT, *graph.SILENT]  # OpenAI-style system messages, lists filled by appends
 
         fires, silent = [*fires, *shapes.NAMED_FIRES, *shapes.INJECTED_FIRES], [*silent, *shapes.NAMED_SILENT, *shapes.INJECTED_SILENT]  # a name first; LiteLLM's points
@@ -301,6 +298,7 @@ class CachePrefixDynamic(Rule):
             last = marks[-1] if marks else -1
             if automatic:
                 last = max(last, max((i for i, (b, _) in enumerate(blocks) if b[0] != "messages"), default=-1))
+            from claude_lint.estimate import estimate  # here: only a request with a breakpoint is priced
             cost = estimate(call, ctx.catalog)
             model = cost.model
             usd = unread_cache_usd(cost.cached_tokens, model) if cost.cached_tokens else None
@@ -314,6 +312,7 @@ class CachePrefixDynamic(Rule):
             # Claude caches only where a breakpoint is written: with none, the value busts
             # nothing (the missing breakpoint is CL002's finding, not this one).
             return
+        from claude_lint.checks import cache_prefix_head as prompt_head  # a prompt's head: never a Claude request's (returned above)
         minimum = (model.min_cacheable if model is not None else None) or history.provider_minimum(call, ctx) or int(ctx.option("unknown-model-minimum"))
         ratio = ctx.catalog.token_ratio(model)
         system = call.value("system")
@@ -332,6 +331,7 @@ class CachePrefixDynamic(Rule):
         text right behind the value counts (what follows a question is not cached anyway)."""
         for i, part in enumerate(text.parts):
             if isinstance(part, Dynamic) and (per_request(part) or not head and per_iteration(part, call)):  # a message's loop item is its content
+                from claude_lint.checks import cache_prefix_head as prompt_head
                 rest = prompt_head.fixed_after(text, i) if head else "".join(p for p in text.parts[i + 1:] if isinstance(p, str))
                 if len(rest.encode("utf-8")) * ratio < minimum:
                     return None

@@ -16,10 +16,10 @@ of a long document).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 TYPE_CHECKING = False  # typing is for the annotations alone: its import was 7% of a one-file run
 if TYPE_CHECKING:
     from typing import Optional, Tuple
+from claude_lint.records import frozen  # what @dataclass(frozen=True) makes, without dataclasses' per-class work at each start
 
 from claude_lint.prompt_text import texts
 from claude_lint.facts import Lit, Loc, Mapping, Seq, Text
@@ -60,7 +60,7 @@ NEEDS = {"number": 16, "bool": 16, "label": 16, "prompt-label": 16, "sentence": 
 LIGHT_KINDS = frozenset({"number", "bool", "label", "prompt-label", "tool"})
 
 
-@dataclass(frozen=True)
+@frozen
 class Short:
     """One piece of evidence that an answer is short, and the tokens it needs."""
     what: str  # the evidence, as the message says it
@@ -73,7 +73,7 @@ class Short:
         return self.kind in LIGHT_KINDS
 
 
-@dataclass(frozen=True)
+@frozen
 class Evidence:
     """How the code uses a request's answer: evidence that it is short, or long by nature."""
     short: Optional[Short]

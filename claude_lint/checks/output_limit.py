@@ -4,7 +4,6 @@ TYPE_CHECKING = False  # typing is for the annotations alone: its import was 7% 
 if TYPE_CHECKING:
     from typing import Iterator
 
-from claude_lint.checks import evidence as ev
 from claude_lint.checks.base import Context, Invalid, Rule, money, per_mtok, tokens
 from claude_lint.cost import output_usd
 from claude_lint.diagnostics import Diagnostic
@@ -321,6 +320,7 @@ class OutputLimitMissing(Rule):
         loc = arg.at if arg is not None else site.loc
         if site.reached or (site.via is not None and site.fixed):
             loc = call.request_loc()  # missing in a wrapper's request: said once, there, for all its calls
+        from claude_lint.checks import evidence as ev  # here: read only for a finding's advice
         found = ev.of(call)
         if found.short is not None:
             advice = f"The answer is short ({found.short.what}): pass {names}={ev.suggested(found.short.needs)}."

@@ -7,10 +7,10 @@ matches). `roles` says which keyword holds what a rule needs, in order of prefer
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 TYPE_CHECKING = False  # typing is for the annotations alone: its import was 7% of a one-file run
 if TYPE_CHECKING:
     from typing import Dict, Optional, Tuple
+from claude_lint.records import frozen  # what @dataclass(frozen=True) makes, without dataclasses' per-class work at each start
 
 # Client classes by qualified name -> provider.
 CLIENT_CLASSES: Dict[str, str] = {
@@ -103,7 +103,7 @@ from claude_lint.extract.endpoints import (  # noqa: F401  (read as sdk.* by the
 )
 
 
-@dataclass(frozen=True)
+@frozen
 class MethodShape:
     """One SDK method a request goes through: its chain after the client, roles, and what the API does."""
     chain: Tuple[str, ...]  # attribute names after the client, e.g. ("messages", "create")

@@ -5,10 +5,10 @@ where its client is not seen, the pre-filter's byte patterns, and what a provide
 whatever method is called (`ProviderFacts`)."""
 from __future__ import annotations
 
-from dataclasses import dataclass
 TYPE_CHECKING = False  # typing is for the annotations alone: its import was 7% of a one-file run
 if TYPE_CHECKING:
     from typing import Dict, Tuple
+from claude_lint.records import frozen  # what @dataclass(frozen=True) makes, without dataclasses' per-class work at each start
 
 ANTHROPIC_ROLES: Tuple[Tuple[str, Tuple[str, ...]], ...] = (
     ("model", ("model",)),
@@ -300,7 +300,7 @@ PREFILTER_NAMES: Tuple[bytes, ...] = tuple(m.encode() for m in SDK_MODULES) + (b
 PREFILTER_SHAPES: Tuple[bytes, ...] = (b"messages", b"completion", b"responses", b"ChatAnthropic", b"ChatOpenAI", b"init_chat_model", b"invoke_model", b"converse")
 
 
-@dataclass(frozen=True)
+@frozen
 class ProviderFacts:
     """What a provider's API does whatever method is called."""
     # "automatic": the provider caches long prompt prefixes by itself (nothing to mark);
