@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from claude_lint.patterns import lazy
+
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import FrozenSet, Pattern, Tuple
@@ -21,7 +23,7 @@ def _roots() -> "Tuple[bytes, ...]":
     return tuple(sorted(r.encode() for r in MODULE_ROOTS))
 
 
-_DEF_HEAD = re.compile(rb"def[ \t]+\w+[ \t]*\(")
+_DEF_HEAD = lazy(rb"def[ \t]+\w+[ \t]*\(")  # (lazy: used in the few files where a root is a parameter)
 
 
 @lru_cache(maxsize=1)
@@ -37,8 +39,8 @@ def _root_param() -> "Pattern[bytes]":
 # Every `def name(`'s parameter list to its first `)` (the `)` kept: it may end a parameter),
 # `undef name(` too (a superset): what `module_params` reads, all at once.
 _PARAMETER_LISTS = re.compile(rb"def[ \t]+\w+[ \t]*\(([^)]*\)?)")
-_WORD = re.compile(rb"\w+")
-_ENDS_A_PARAMETER = re.compile(rb"[ \t]*[,)=:]")  # `openai,` `openai)` `openai=None` `openai: Any`
+_WORD = lazy(rb"\w+")  # (lazy: these two only where a root is written in a parameter list)
+_ENDS_A_PARAMETER = lazy(rb"[ \t]*[,)=:]")  # `openai,` `openai)` `openai=None` `openai: Any`
 
 
 @lru_cache(maxsize=1)
