@@ -100,3 +100,83 @@ def test_a_function_handed_to_map_is_still_called_there(cli, tmp_path):
     request = line_of(MAPPED, "client.messages.create(")
     assert found[("jobs.py", line_of(MAPPED, "list(map(summarise"))][1] == request
     assert found[("jobs.py", line_of(MAPPED, "pool.map(summarise"))][1] == request
+
+
+GRAPH = (
+    "from langchain_openai import ChatOpenAI\n"
+    "from langgraph.graph import StateGraph, END\n\n"
+    "model = ChatOpenAI(model='gpt-4o-mini', max_tokens=800)\n"
+    "graph = None\n"
+    "llm = None\n\n\n"
+    "async def answer(state):\n"
+    "    response = await llm.ainvoke(state['messages'])\n"
+    "    return {'messages': [response]}\n\n\n"
+    "async def chat_loop():\n"
+    "    state = {'messages': []}\n"
+    "    while True:\n"
+    "        state['messages'] = state['messages'] + [input('> ')]\n"
+    "        state = await graph.ainvoke(state)\n\n\n"
+    "async def main():\n"
+    "    global graph, llm\n"
+    "    llm = model.bind_tools([])\n"
+    "    builder = StateGraph(dict)\n"
+    "    builder.add_node('answer', answer)\n"
+    "    builder.add_edge('answer', END)\n"
+    "    builder.set_entry_point('answer')\n"
+    "    graph = builder.compile()\n"
+    "    await chat_loop()\n"
+)
+
+
+def test_a_graph_and_a_model_kept_in_module_globals_set_by_the_function_that_builds_them(cli, tmp_path):
+    """`graph = None` and `llm = None` at module level, set by `main()` through `global`: the
+    node invoking `llm` makes the model's request, the node's registration (`add_node`) is a
+    site, and so is the REPL's run of the graph, with the model's values."""
+    found = _routes(cli, tmp_path, {"agent.py": GRAPH})
+    model = line_of(GRAPH, "model = ChatOpenAI(")
+    for needle in ("builder.add_node('answer', answer)", "state = await graph.ainvoke(state)", "    await chat_loop()"):
+        assert found[("agent.py", line_of(GRAPH, needle))][1:] == (model, "gpt-4o-mini"), needle
+
+
+def test_a_global_set_to_two_different_models_is_neither(cli, tmp_path):
+    """A placeholder global set to two different models by two functions is not one kept model."""
+    two = GRAPH.replace("model = ChatOpenAI(model='gpt-4o-mini', max_tokens=800)\n",
+                        "model = ChatOpenAI(model='gpt-4o-mini', max_tokens=800)\nother = ChatOpenAI(model='gpt-4o', max_tokens=800)\n")
+    two += "\n\ndef rebuild():\n    global llm\n    llm = other.bind_tools([])\n"
+    found = _routes(cli, tmp_path, {"agent.py": two})
+    assert ("agent.py", line_of(two, "builder.add_node('answer', answer)")) not in found
+
+
+KEPT_GRAPH = (
+    "import asyncio\n"
+    "from langchain_openai import ChatOpenAI\n"
+    "from langgraph.graph import StateGraph, END\n\n"
+    "model = ChatOpenAI(model='gpt-4o-mini', max_tokens=800)\n\n\n"
+    "def answer(state):\n"
+    "    return {'messages': [model.invoke(state['messages'])]}\n\n\n"
+    "async def create_graph():\n"
+    "    builder = StateGraph(dict)\n"
+    "    builder.add_node('answer', answer)\n"
+    "    builder.set_entry_point('answer')\n"
+    "    return builder.compile()\n"
+)
+KEPT_SERVER = (
+    "from graph import create_graph\n\n\n"
+    "class Wrapper:\n"
+    "    def __init__(self):\n"
+    "        self.graph = None\n\n"
+    "    async def ready(self):\n"
+    "        if self.graph is None:\n"
+    "            self.graph = await create_graph()\n\n"
+    "    async def run(self, query):\n"
+    "        await self.ready()\n"
+    "        return await self.graph.ainvoke({'messages': [query]})\n"
+)
+
+
+def test_a_graph_kept_on_the_object_once_a_factory_built_it(cli, tmp_path):
+    """`self.graph = None` until `self.graph = await create_graph()`: the run of it runs the
+    nodes another module's factory compiled (the `None` is a placeholder, not a second value)."""
+    found = _routes(cli, tmp_path, {"graph.py": KEPT_GRAPH, "server.py": KEPT_SERVER})
+    assert found[("server.py", line_of(KEPT_SERVER, "self.graph.ainvoke("))][1:] == (line_of(KEPT_GRAPH, "model = ChatOpenAI("), "gpt-4o-mini")
+    assert found[("graph.py", line_of(KEPT_GRAPH, "builder.add_node('answer', answer)"))][1] == line_of(KEPT_GRAPH, "model = ChatOpenAI(")
