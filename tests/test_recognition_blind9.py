@@ -180,3 +180,35 @@ def test_a_graph_kept_on_the_object_once_a_factory_built_it(cli, tmp_path):
     found = _routes(cli, tmp_path, {"graph.py": KEPT_GRAPH, "server.py": KEPT_SERVER})
     assert found[("server.py", line_of(KEPT_SERVER, "self.graph.ainvoke("))][1:] == (line_of(KEPT_GRAPH, "model = ChatOpenAI("), "gpt-4o-mini")
     assert found[("graph.py", line_of(KEPT_GRAPH, "builder.add_node('answer', answer)"))][1] == line_of(KEPT_GRAPH, "model = ChatOpenAI(")
+
+
+# --- Google ADK agents --------------------------------------------------------------------------
+
+ADK = (
+    "from google.adk.agents import LlmAgent, Agent\n"
+    "from google.adk.models.lite_llm import LiteLlm\n"
+    "from google.genai import types\n\n"
+    "writer = LlmAgent(model='gemini-2.0-flash', name='writer', instruction='Write SQL.')\n"
+    "capped = Agent(model='gemini-2.5-pro', name='capped',\n"
+    "               generate_content_config=types.GenerateContentConfig(max_output_tokens=1024))\n"
+    "claude = LlmAgent(model=LiteLlm(model='anthropic/claude-sonnet-4-6'), name='claude')\n"
+)
+
+
+def test_an_adk_agent_with_a_model_id_is_a_request_site_with_its_values(cli, tmp_path):
+    """google-adk's `LlmAgent` / `Agent` make their own requests with the model ID they are
+    given; the output limit is `generate_content_config`'s `max_output_tokens`. Over a
+    `LiteLlm` model object, the object is the site (once, not the agent again)."""
+    routes = report_routes(cli, tmp_path, {"agent.py": ADK})
+    by_line = {r["line"]: r for r in routes}
+    assert by_line[line_of(ADK, "writer = LlmAgent(")]["model"] == "gemini-2.0-flash"
+    capped = by_line[line_of(ADK, "capped = Agent(")]
+    assert (capped["model"], capped["output_limit"]) == ("gemini-2.5-pro", 1024)
+    assert by_line[line_of(ADK, "claude = LlmAgent(")]["api"] == "LiteLlm (Google ADK)"
+    assert len(routes) == 3
+
+
+def test_another_frameworks_agent_class_is_no_adk_agent(cli, tmp_path):
+    """An `Agent` of the project's own (or of a library we do not know) is no request."""
+    mine = "class Agent:\n    def __init__(self, model, name):\n        self.model = model\n\n\nhelper = Agent(model='gemini-2.0-flash', name='x')\n"
+    assert not report_routes(cli, tmp_path, {"agent.py": mine})

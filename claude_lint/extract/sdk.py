@@ -373,8 +373,8 @@ FUNCTIONS: Dict[str, MethodShape] = {
        for q in ("langchain.agents.create_agent", "langchain.agents.factory.create_agent")},
     # The OpenAI Agents SDK's Agent(name, ...): its model is a keyword only.
     "agents.Agent": MethodShape((), "Agent (OpenAI Agents)", ("langchain",), MODEL_OBJECT_ROLES, model_id_only=True), "strands.models.ollama.OllamaModel": MethodShape((), "OllamaModel (Strands)", ("ollama",), MODEL_OBJECT_ROLES),
-    "langchain_community.chat_models.AzureChatOpenAI": _AZURE_CHAT_OPENAI,
-    "langchain_community.chat_models.ChatVertexAI": MethodShape((), "ChatVertexAI", **_LC_ANY),
+    **{q: MethodShape((), "LlmAgent (Google ADK)", ("langchain",), ADK_AGENT_ROLES, model_id_only=True) for q in ADK_AGENTS},  # (sdk_roles.ADK_AGENTS)
+    "langchain_community.chat_models.AzureChatOpenAI": _AZURE_CHAT_OPENAI, "langchain_community.chat_models.ChatVertexAI": MethodShape((), "ChatVertexAI", **_LC_ANY),
     **{f"llama_index.llms.{m}Ollama": MethodShape((), "Ollama (LlamaIndex)", ("ollama",), LANGCHAIN_ANY_ROLES) for m in ("ollama.", "")},
     **{f"{m}.{c}": MethodShape((), c, ("langchain",), AI21_ROLES if c == "AI21" else HUGGINGFACE_ROLES) for c, ms in HUGGINGFACE_CLASSES for m in ms},
     # openai < 1.0: removed from the SDK (openai>=1.0 raises APIRemovedInV1 before sending).
