@@ -159,8 +159,8 @@ class MethodShape:
     #   (automatic caching) on to the request: CL011's fix adds it here, where the provider
     #   takes it (`ProviderFacts.request_cache_control`).
     cache_control_keyword: bool = False
-    # - output: what the request makes: "text", or "audio", "image", "video" for a billed request
-    #   no text rule judges (`MEDIA_REQUESTS`), which the report names.
+    # - output: what the request makes: "text", or "transcript" (from audio), "audio", "image", "video"
+    #   for a billed request no text rule judges and no token price prices (`MEDIA_REQUESTS`), which the report names.
     output: str = "text"
     model_id_only: bool = False  # an agent: a request of its own only when its model is an ID, not a model object (whose site it is)
 
@@ -444,7 +444,7 @@ def api_facts(provider: str, api: str) -> Optional[MethodShape]:
 
 
 def makes_text(provider: str, api: str) -> bool:
-    """Is the request a text completion (what the rules judge)? False for a billed request
-    that makes audio, images or video (`MethodShape.output`)."""
+    """Is the request a text completion (what the rules judge and tokens price)? False for a billed
+    request that transcribes audio or makes audio, images or video (`MethodShape.output`)."""
     shape = _BY_API.get((provider, api))
     return shape is None or shape.output == "text"

@@ -167,13 +167,14 @@ BEDROCK_CONVERSE_ROLES: Tuple[Tuple[str, Tuple[str, ...]], ...] = (
 
 # Billed requests that make no text completion (speech, transcription, images, video): each a
 # request site, with the model as its only role, so that no rule reads a prompt, an output limit
-# or a history there (`MethodShape.output` says what it makes). How each is proven where its
+# or a history there (`MethodShape.output` says what it makes: "transcript", text written from
+# audio (Whisper, gpt-4o-transcribe), billed by the minute of audio; no token figure prices any of them). How each is proven where its
 # client is not seen: "chain" (no other library has it), or keyword groups in a file that
 # imports the SDK. (chain, api, provider, output, untyped, proof)
 MEDIA_ROLES: Tuple[Tuple[str, Tuple[str, ...]], ...] = (("model", ("model",)),)
 MEDIA_REQUESTS = (
-    (("audio", "transcriptions", "create"), "audio.transcriptions.create", "openai", "audio", "chain", ()),
-    (("audio", "translations", "create"), "audio.translations.create", "openai", "audio", "chain", ()),
+    (("audio", "transcriptions", "create"), "audio.transcriptions.create", "openai", "transcript", "chain", ()),
+    (("audio", "translations", "create"), "audio.translations.create", "openai", "transcript", "chain", ()),
     (("audio", "speech", "create"), "audio.speech.create", "openai", "audio", "chain", ()),
     (("images", "generate"), "images.generate", "openai", "image", "", (("prompt",),)),
     (("images", "edit"), "images.edit", "openai", "image", "", (("image",),)),
