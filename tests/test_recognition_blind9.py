@@ -212,3 +212,53 @@ def test_another_frameworks_agent_class_is_no_adk_agent(cli, tmp_path):
     """An `Agent` of the project's own (or of a library we do not know) is no request."""
     mine = "class Agent:\n    def __init__(self, model, name):\n        self.model = model\n\n\nhelper = Agent(model='gemini-2.0-flash', name='x')\n"
     assert not report_routes(cli, tmp_path, {"agent.py": mine})
+
+
+# --- a graph built by a method over nodes that invoke a model the object's own method returns ------
+
+ANALYZER = (
+    "from langchain_openai import ChatOpenAI\n"
+    "from langgraph.graph import StateGraph, END\n\n\n"
+    "class Analyzer:\n"
+    "    def llm(self):\n"
+    "        return ChatOpenAI(model='gpt-4o-mini', max_tokens=500)\n\n"
+    "    def classify(self, state):\n"
+    "        return {'label': self.llm().invoke(f\"Classify: {state['text']}\").content}\n\n"
+    "    def tidy(self, state):\n"
+    "        return {'text': state['text'].strip()}\n\n"
+    "    def build(self):\n"
+    "        flow = StateGraph(dict)\n"
+    "        flow.add_node('classify', self.classify)\n"
+    "        flow.add_node('tidy', self.tidy)\n"
+    "        flow.set_entry_point('classify')\n"
+    "        flow.add_edge('classify', END)\n"
+    "        return flow.compile()\n"
+)
+ROUTER = (
+    "from fastapi import APIRouter\n\n"
+    "from analyzer import Analyzer\n\n"
+    "router = APIRouter()\n\n\n"
+    "@router.post('/analyze')\n"
+    "async def analyze(text: str):\n"
+    "    graph = Analyzer().build()\n"
+    "    return graph.invoke({'text': text})\n"
+)
+
+
+def test_a_node_invoking_the_model_its_objects_method_returns_and_the_graph_a_method_builds(cli, tmp_path):
+    """`self.llm().invoke(x)`: the model the object's own method returns makes the request, so
+    the method is a node worth registering (`add_node(..., self.classify)`, a site); the graph
+    `Analyzer().build()` compiles is run in another module: that run is a site too."""
+    found = _routes(cli, tmp_path, {"analyzer.py": ANALYZER, "router.py": ROUTER})
+    model = line_of(ANALYZER, "return ChatOpenAI(")
+    assert found[("analyzer.py", line_of(ANALYZER, "flow.add_node('classify'"))][1:] == (model, "gpt-4o-mini")
+    assert ("analyzer.py", line_of(ANALYZER, "flow.add_node('tidy'")) not in found  # no request in it
+    assert found[("router.py", line_of(ROUTER, "return graph.invoke("))][1:] == (model, "gpt-4o-mini")
+
+
+def test_a_method_returning_a_model_called_with_arguments_or_on_another_object_is_not_followed(cli, tmp_path):
+    """Only `self.m()` with no arguments is read as the object's kept model: `other.llm()` is
+    another object's, whose class the call does not say."""
+    other = ANALYZER.replace("self.llm().invoke(", "state['helper'].llm().invoke(")
+    found = _routes(cli, tmp_path, {"analyzer.py": other})
+    assert ("analyzer.py", line_of(other, "flow.add_node('classify'")) not in found

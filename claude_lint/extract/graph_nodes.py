@@ -95,7 +95,8 @@ class GraphFinder:
             return (), calls
         module = self.c.module
         for d in self.defs.values():
-            if d.parent is not module or d.name in taken:
+            # a module-level function, or a method of a module-level class (`Agent().build()`)
+            if not (d.parent is module or d.parent is not None and d.parent.kind == "class" and d.parent.parent is module) or d.name in taken:
                 continue
             compiled = next(filter(None, (self._compiled((r, d) if isinstance(r, ast.Call) else self._bound_value(r, d), 0) for r in d.returns[:MAX_HOPS] if isinstance(r, (ast.Call, ast.Name)))), None)
             if self._node_calls(compiled, d.name, known, names, calls):

@@ -114,6 +114,9 @@ class MadeModelFinder:
                 return expr, scope  # `Factory.create(...)`, `factory.create(...)`: another module's class or instance
             if isinstance(expr.func, ast.Attribute) and isinstance(expr.func.value, ast.Name):
                 return self._returned_by(expr.func, scope, wanted, depth)  # `self._make_agent(role)`: what the method returns
+            made = expr.func.value if isinstance(expr.func, ast.Attribute) else None
+            if isinstance(made, ast.Call) and isinstance(made.func, ast.Name) and made.func.id in wanted and made.func.id[:1].isupper():
+                return expr, scope  # `Analyzer().build_graph()`: what a method of another module's class returns
             # (a class called, `K().run()`, is an instance of a wrapper class: not a factory's model)
             return (expr, scope) if isinstance(expr.func, ast.Name) and expr.func.id in wanted and not expr.func.id[:1].isupper() else None
         if isinstance(expr, ast.Await):  # `self.graph = await create_graph()`

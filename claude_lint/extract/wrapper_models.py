@@ -195,6 +195,9 @@ class ModelFinder:
         if isinstance(expr, ast.Call) and isinstance(expr.func, ast.Name):  # `make_agent()`: what the factory returns
             owner = self.ev.find(expr.func.id, scope)
             return ("factory", self._qualified(owner, expr.func.id)) if owner is not None and self._bound_as(owner, expr.func.id, "def") else None
+        if isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute) and isinstance(expr.func.value, ast.Name) and not expr.args:
+            me = self._self_of(scope)  # `self.gpt_llm().invoke(x)`: what the object's own method returns
+            return ("factory", f"{me[1].name}.{expr.func.attr}") if me is not None and expr.func.value.id == me[0] else None
         if isinstance(expr, ast.Name):
             owner = self.ev.find(expr.id, scope)
             if owner is None:
