@@ -262,3 +262,33 @@ def test_a_method_returning_a_model_called_with_arguments_or_on_another_object_i
     other = ANALYZER.replace("self.llm().invoke(", "state['helper'].llm().invoke(")
     found = _routes(cli, tmp_path, {"analyzer.py": other})
     assert ("analyzer.py", line_of(other, "flow.add_node('classify'")) not in found
+
+
+# --- a wrapper re-exported by a plain module that imports it by name -------------------------------
+
+SQL_API = (
+    "import requests\n\n\n"
+    "def query_api(prompt):\n"
+    "    body = {'model': 'claude-3-haiku-20240307', 'max_tokens': 1000, 'messages': [{'role': 'user', 'content': prompt}]}\n"
+    "    return requests.post('https://api.anthropic.com/v1/messages', headers={'x-api-key': 'k'}, json=body).json()\n\n\n"
+    "def generate_sql(question):\n"
+    "    return query_api(f'Write SQL for: {question}')\n"
+)
+SQL_APP = "from flask import Flask, request\nfrom api import generate_sql\n\napp = Flask(__name__)\n\n\n@app.post('/q')\ndef q():\n    return generate_sql(request.json['q'])\n"
+SQL_CLI = "from app import generate_sql\n\n\ndef main():\n    while True:\n        print(generate_sql(input('> ')))\n"
+
+
+def test_a_wrapper_imported_through_a_module_that_imports_it_by_name(cli, tmp_path):
+    """cli.py imports `generate_sql` from app.py, which imports it from api.py: cli.py never spells
+    `api`, yet its call is a site of the request (app.py's import re-exports the wrapper)."""
+    found = _routes(cli, tmp_path, {"api.py": SQL_API, "app.py": SQL_APP, "cli.py": SQL_CLI})
+    request = line_of(SQL_API, "requests.post(")
+    assert found[("cli.py", line_of(SQL_CLI, "print(generate_sql("))][1:] == (request, "claude-3-haiku-20240307")
+    assert found[("app.py", line_of(SQL_APP, "return generate_sql("))][1] == request
+
+
+def test_a_same_named_function_of_a_module_that_does_not_import_it_is_not_the_wrapper(cli, tmp_path):
+    """A module defining its own `generate_sql` (no import of the wrapper) re-exports nothing."""
+    own = "def generate_sql(question):\n    return 'SELECT 1'\n\n\ndef q(x):\n    return generate_sql(x)\n"
+    found = _routes(cli, tmp_path, {"api.py": SQL_API, "app.py": own, "cli.py": SQL_CLI})
+    assert ("cli.py", line_of(SQL_CLI, "print(generate_sql(")) not in found
