@@ -292,3 +292,30 @@ def test_a_same_named_function_of_a_module_that_does_not_import_it_is_not_the_wr
     own = "def generate_sql(question):\n    return 'SELECT 1'\n\n\ndef q(x):\n    return generate_sql(x)\n"
     found = _routes(cli, tmp_path, {"api.py": SQL_API, "app.py": own, "cli.py": SQL_CLI})
     assert ("cli.py", line_of(SQL_CLI, "print(generate_sql(")) not in found
+
+
+ADK_RUN = (
+    "from google.adk.agents import LlmAgent\n"
+    "from google.adk.runners import Runner\n"
+    "from google.adk.sessions import InMemorySessionService\n\n"
+    "root_agent = LlmAgent(model='gemini-2.0-flash', name='root', instruction='Plan.')\n\n\n"
+    "async def adk_run(query):\n"
+    "    runner = Runner(agent=root_agent, app_name='app', session_service=InMemorySessionService())\n"
+    "    async for event in runner.run_async(user_id='u', session_id='s', new_message=query):\n"
+    "        last = event\n"
+    "    return last\n"
+)
+ADK_API = "from fastapi import FastAPI\n\nfrom agent import adk_run\n\napp = FastAPI()\n\n\n@app.post('/run')\nasync def run(text: str):\n    return await adk_run(text)\n"
+
+
+def test_an_adk_runner_over_a_kept_agent_makes_its_requests(cli, tmp_path):
+    """`Runner(agent=root_agent).run_async(...)` runs the agent: the function doing it is a
+    wrapper of the agent's request, so the endpoint calling it is a site with its model."""
+    found = _routes(cli, tmp_path, {"agent.py": ADK_RUN, "api.py": ADK_API})
+    assert found[("api.py", line_of(ADK_API, "return await adk_run("))][1:] == (line_of(ADK_RUN, "root_agent = LlmAgent("), "gemini-2.0-flash")
+
+
+def test_a_runner_over_no_agent_seen_is_no_site(cli, tmp_path):
+    """A `Runner` of something else (a test runner handed a suite) runs no model."""
+    other = "from unittest import TextTestRunner as Runner\n\n\ndef go(suite):\n    return Runner().run_async(suite)\n"
+    assert not _routes(cli, tmp_path, {"runner.py": other})
