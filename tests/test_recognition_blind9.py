@@ -319,3 +319,32 @@ def test_a_runner_over_no_agent_seen_is_no_site(cli, tmp_path):
     """A `Runner` of something else (a test runner handed a suite) runs no model."""
     other = "from unittest import TextTestRunner as Runner\n\n\ndef go(suite):\n    return Runner().run_async(suite)\n"
     assert not _routes(cli, tmp_path, {"runner.py": other})
+
+
+SUPERVISOR = (
+    "from langchain_openai import ChatOpenAI\n"
+    "from langgraph.prebuilt import create_react_agent\n"
+    "from langgraph_supervisor import create_supervisor\n\n\n"
+    "class Team:\n"
+    "    def __init__(self):\n"
+    "        self.model = ChatOpenAI(model='gpt-4o-mini')\n\n"
+    "    def run(self, question):\n"
+    "        math = create_react_agent(model=self.model, tools=[], name='math')\n"
+    "        app = create_supervisor([math], model=self.model, prompt='Route it.').compile()\n"
+    "        return app.invoke({'messages': [{'role': 'user', 'content': question}]})\n\n\n"
+    "def ask(q):\n"
+    "    return Team().run(q)\n"
+)
+
+
+def test_a_compiled_supervisor_over_a_kept_model_makes_its_requests(cli, tmp_path):
+    """langgraph_supervisor's `create_supervisor([...], model=m).compile().invoke(x)` sends m's
+    requests: the method doing it is a wrapper, and its caller a site with m's model."""
+    found = _routes(cli, tmp_path, {"team.py": SUPERVISOR})
+    assert found[("team.py", line_of(SUPERVISOR, "return Team().run(q)"))][1:] == (line_of(SUPERVISOR, "self.model = ChatOpenAI("), "gpt-4o-mini")
+
+
+def test_a_compiled_pattern_is_no_model(cli, tmp_path):
+    """`re.compile(...)` and a graph of no kept model compile nothing that requests."""
+    plain = "import re\n\n\ndef find(text):\n    return re.compile(r'\\\\d+').findall(text)\n\n\ndef go(t):\n    return find(t)\n"
+    assert not _routes(cli, tmp_path, {"plain.py": plain})
