@@ -20,8 +20,6 @@ if TYPE_CHECKING:
 
 REGISTERED = "registered"  # an Invocation's runner: kept by a framework, called later with its own arguments
 MAX_REGISTERED = 8  # arguments of one registration looked at
-# Classes whose argument is looked at, not kept to be called (`TypeVar("T", bound=f)` is no
-# function; a dataclass `Field(default_factory=f)` makes values, not requests).
 # Calls that only look at a function handed to them, never run it (`inspect.signature(f)`,
 # `callable(f)`, `print(f)`, `functools.wraps(f)`): no site.
 LOOKS_AT = frozenset({"callable", "id", "repr", "str", "print", "isinstance", "hasattr", "getattr", "setattr", "signature", "getsource",
@@ -30,7 +28,10 @@ LOOKS_AT = frozenset({"callable", "id", "repr", "str", "print", "isinstance", "h
 # `Button(on_click=send)`); another keyword may only name it (FastHTML's `Form(hx_post=send)` writes
 # the route's path into the page: the request comes to the route, not through the form).
 CALLBACK_KEYWORDS = frozenset({"callback", "fn", "func", "function", "handler", "action", "coroutine", "afunc", "target"})
-NOT_REGISTRATIONS = frozenset({"TypeVar", "NewType", "Field", "ValueError", "TypeError", "RuntimeError", "Exception"})
+# Classes whose argument is looked at, not kept to be called (`TypeVar("T", bound=f)` is no
+# function; a dataclass `Field(default_factory=f)` makes values, not requests), and LangChain's
+# `RunnableLambda(f)`, whose `.invoke(x)` is read as the call of f (graph_nodes: no second site).
+NOT_REGISTRATIONS = frozenset({"TypeVar", "NewType", "Field", "ValueError", "TypeError", "RuntimeError", "Exception", "RunnableLambda"})
 
 
 def registered(finder, record, wanted: Set[str]) -> Iterator[Tuple[tuple, Tuple[int, str]]]:
