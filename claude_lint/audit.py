@@ -17,7 +17,7 @@ from claude_lint.checks.base import Context, money
 from claude_lint.checks.breakpoints import CacheBreakpointIneffective
 from claude_lint.diagnostics import Diagnostic
 from claude_lint.estimate import AS_MARKED, BATCH_DISCOUNT, CACHES_NOTHING, UNREAD, estimate
-from claude_lint.extract.sdk import api_facts
+from claude_lint.extract.sdk import api_facts, makes_text
 from claude_lint.facts import Unknown
 from claude_lint.link import Call
 from claude_lint.report import printable, shown_path
@@ -35,7 +35,10 @@ def build(calls: List[Call], diagnostics: List[Diagnostic], catalog: Catalog, fi
         if site.local:
             cost = replace(cost, input_usd=None, cached_usd=None, output_usd=None)  # a local server bills nothing
         model = cost.model.id if cost.model is not None else (call.model_id() or "?")
-        if cost.output_limit is None:
+        per_token = makes_text(site.provider, site.api)
+        if not per_token:
+            limit = "-"  # no token limit: billed by the audio, image or video (not priced)
+        elif cost.output_limit is None:
             limit = "?"
         elif cost.limit_source == "explicit":
             limit = f"{cost.output_limit:,}"
@@ -69,6 +72,7 @@ def build(calls: List[Call], diagnostics: List[Diagnostic], catalog: Catalog, fi
             reached=site.reached,
             also=site.also,
             billed=not site.local,
+            per_token=per_token,
         )
         # Rows repeat from cell to cell of a notebook: a place is its cell too.
         at = {(a.at.path, a.at.cell, a.at.row, a.at.col) for a in call.args.values()}
@@ -263,7 +267,8 @@ def as_dict(audit: Audit) -> Dict[str, object]:
 
 
 def _modality(row: Row) -> str:
-    """What the request makes: "text", or "audio", "image", "video" (a billed request no text rule judges)."""
+    """What the request makes: "text", or "transcript" (text from audio), "audio", "image", "video" (a billed
+    request no text rule judges, priced by the minute of audio or per image, not per token: not priced here)."""
     shape = api_facts(row.provider, row.api)
     return shape.output if shape is not None else "text"
 

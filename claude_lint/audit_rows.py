@@ -39,6 +39,7 @@ class Row:
     reached: int = 0  # a request inside a wrapper: the calls of the wrapper listed as routes of their own
     also: Tuple[Loc, ...] = ()  # a call of a wrapper: the other requests it may make
     billed: bool = True  # False: a local server (Ollama, LM Studio, localhost)
+    per_token: bool = True  # False: billed by the audio it transcribes or makes, or per image or video (not priced)
 
     @property
     def total(self) -> float:
@@ -80,8 +81,11 @@ class Audit:
         known = self.known_total
         total = "unknown" if known is None else money(known)
         saving = "unknown" if known is None else money(self.saving)
-        unpriced = sum(1 for r in self.rows if not r.fails and r.cost.total is None)
+        unpriced = sum(1 for r in self.rows if not r.fails and r.cost.total is None and r.per_token)
         notes = [f"{plural(unpriced, 'route')} with no known price (model or output limit unknown) not counted."] if unpriced else []
+        media = sum(1 for r in self.rows if not r.per_token and r.billed)
+        if media:  # (Whisper at $0.006 a minute: no token figure is its price)
+            notes.append(f"{plural(media, 'route')} billed by the minute of audio, per image or per video, not per token (`modality`), not priced.")
         for refused, why, code in ((False, "on a retired model", "CL007"), (True, "the API refuses", "CL014")):
             failing = sum(1 for r in self.rows if r.fails and (r.failure == "rejected") == refused)
             if failing:

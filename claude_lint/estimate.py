@@ -109,9 +109,11 @@ def estimate(call: Call, catalog: Catalog, calls: int = 1000, fill: float = 1.0,
     if cached < minimum:
         cached = 0  # below the minimum nothing is cached
     unread = bool(cached) and breakpoints == UNREAD
+    shape = api_facts(call.site.provider, call.site.api)
+    if shape is not None and shape.output != "text":
+        model = None  # billed by the minute of audio, the image or the second of video: a token price or limit would be wrong
     limit, source = output_limit(call, model)
     input_usd = cached_usd = output_usd = None
-    shape = api_facts(call.site.provider, call.site.api)
     scale = BATCH_DISCOUNT if shape is not None and shape.batch_job else 1.0
     if model is not None and model.input is not None:
         input_usd = cost.plain_usd(prompt - cached, model.input, calls) * scale

@@ -401,7 +401,7 @@ class Invocation:
     histories: Tuple[Tuple[str, History], ...] = ()  # argument ("0", "1", or a keyword) -> a growing list passed there
     cache_control_nearby: bool = False
     output_limit_nearby: bool = False
-    reference: bool = False  # the function is passed, not called (`executor.submit(f, x)`)
+    reference: object = False  # the function is passed, not called (`executor.submit(f, x)`); "registered": kept by a framework, called later (registrations.py)
     interactive: bool = False  # as CallSite.interactive, for the caller's file
     built: Optional[Mapping] = None  # `x = K(model=...)` then `x.method()`: the keywords K was built with (K.__init__'s)
     loop_names: Tuple[str, ...] = ()  # as CallSite's: the names `loop` gives a new value each iteration

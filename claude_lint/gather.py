@@ -210,6 +210,16 @@ def _rounds(linter: Linter, project, found: Dict[str, FileFacts], sources: Seque
                     for stem in path[:-1]:
                         if (stem, methods) not in asked.get(aliased[0], ()):
                             wanted.setdefault(aliased[0], set()).add(stem)
+        for abspath, facts in results.items():
+            # a caller importing a wrapper by name re-exports it (`from api import generate` in app.py,
+            # then `from app import generate` in cli.py): the files spelling its module are asked too
+            for name in present.get(abspath, ()) if facts.module else ():
+                target = project._imported(abspath, name) if name in kinds and name not in kinds[name] else None
+                if target is not None and target.endswith("." + name):
+                    reach.define(name, abspath)
+                    for stem in facts.module.split("."):
+                        if (stem, frozenset(kinds[name])) not in asked.get(name, ()):
+                            wanted.setdefault(name, set()).add(stem)
         if not wanted:
             break
         # One set of methods per name, shared by its stems' entries: a copy each was most of

@@ -14,7 +14,7 @@ TYPE_CHECKING = False  # typing is for the annotations alone: its import was 7% 
 if TYPE_CHECKING: from typing import Callable, Dict, List, Optional, Tuple  # noqa: E701 (one line: this module is at the line limit)
 from claude_lint.records import frozen  # what @dataclass(frozen=True) makes, without dataclasses' per-class work at each start
 from claude_lint.bounds import Sizes
-from claude_lint.extract import sdk
+from claude_lint.extract import registrations, sdk
 from claude_lint.facts import CallSite, Callee, FileFacts, History, Invocation, Lit, Loc, Mapping, OneOf, Param, Seq, Signature, Text, Unknown, Wrapper, WrapperTable
 from claude_lint.link_bind import _entry_locs, _passed_history, _raw_kwarg, _spread_at, _spreads_param, _substitute, bound_mapping
 from claude_lint.link_overrides import OverrideResolver
@@ -218,7 +218,7 @@ class Project(NameResolver, ValueResolver, OverrideResolver):
             for table in list(self._tables[path].values()):
                 made = {w.name for w in table.functions if w.made}  # a factory's calls run where what it makes is run
                 for inv in table.invocations:
-                    sites = () if inv.function in made else guarded_sites(self, inv, path)
+                    sites = () if inv.function in made and inv.reference != registrations.REGISTERED else guarded_sites(self, inv, path)
                     if not sites:
                         unmade.append((inv, path))
                     for site in sites:

@@ -84,12 +84,13 @@ def test_running_a_compiled_langgraph_graph_runs_its_nodes_requests(cli, tmp_pat
             "if __name__ == '__main__':\n    print(graph.invoke({'question': 'why?'}))\n    print(Bot().ask('how?'))\n"
         ),
     })
-    # the model; the module graph's run (generate is its node) and the object's (answer is its node), and the call of ask()
-    assert sites(found) == [("flow.py", 4, "ChatAnthropic", None), ("flow.py", 30, "ChatAnthropic", 4),
+    # the model; the registration of the object's node (23: registrations.py); the module graph's run
+    # (generate is its node) and the object's (answer is its node), and the call of ask()
+    assert sites(found) == [("flow.py", 4, "ChatAnthropic", None), ("flow.py", 23, "ChatAnthropic", 4), ("flow.py", 30, "ChatAnthropic", 4),
                             ("flow.py", 34, "ChatAnthropic", 4), ("flow.py", 35, "ChatAnthropic", 4)]
 
 
-def test_adding_a_node_runs_nothing_and_a_graph_of_other_nodes_or_other_invokes_are_no_requests(cli, tmp_path):
+def test_adding_a_node_only_registers_it_and_a_graph_of_other_nodes_or_other_invokes_are_no_requests(cli, tmp_path):
     found = report_routes(cli, tmp_path, {
         "flow.py": GRAPH_APP + (
             "quiet = StateGraph(dict)\nquiet.add_node('retrieve', retrieve)\nloud = StateGraph(dict)\nloud.add_node('generate', generate)\n"
@@ -97,8 +98,9 @@ def test_adding_a_node_runs_nothing_and_a_graph_of_other_nodes_or_other_invokes_
             "def run(q):\n    parser.invoke(q)\n    return app.invoke({'question': q})\n"
         ),
     })
-    # only the model: the graph run holds no requesting node, and a compile() of no graph is not one
-    assert sites(found) == [("flow.py", 4, "ChatAnthropic", None)]
+    # the model, and the registration of the requesting node (18, reached through it: registrations.py);
+    # the graph run holds no requesting node, and a compile() of no graph is not one
+    assert sites(found) == [("flow.py", 4, "ChatAnthropic", None), ("flow.py", 18, "ChatAnthropic", 4)]
 
 
 def test_an_object_kept_on_self_and_called_runs_its_class_call_method(cli, tmp_path):

@@ -48,6 +48,7 @@ def test_a_function_handing_its_parameters_into_a_graph_run_is_a_wrapper(cli, tm
         ("chat.py", line_of(GRAPH_CHAT, "return ask(")),
         ("chat.py", line_of(GRAPH_CHAT, "    column_type(name)")),
         ("chat.py", line_of(GRAPH_CHAT, "return chat.invoke({'messages': [HumanMessage(content='ping')")),
+        ("chat.py", line_of(GRAPH_CHAT, "workflow.add_node('model', call_model)")),  # the node's registration (registrations.py)
     }
     assert ("chat.py", line_of(GRAPH_CHAT, "ping(True)")) not in found
 

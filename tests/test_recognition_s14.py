@@ -98,8 +98,9 @@ def test_a_graph_built_in_one_function_and_run_in_another(cli, tmp_path):
     })
     got = sorted(line for f, line, _, via in sites(found) if via == 4)
     # serve's and serve_once's runs, and Bot.ask's (the model's constructor is the request they
-    # reach); build_plain's graph runs no request
-    assert got == [30, 34, 51]
+    # reach), and the registrations of the requesting node (17, 47: registrations.py); build_plain's
+    # graph runs no request
+    assert got == [17, 30, 34, 47, 51]
     assert [line for _, line, _, via in sites(found) if via is None] == [4]
 
 
@@ -158,8 +159,9 @@ def test_a_graph_another_module_builds_runs_its_nodes_where_it_is_run(cli, tmp_p
         ),
     })
     got = sorted((f, line) for f, line, _, via in sites(found) if via is not None)
-    # the run of build()'s graph, and nothing where it is built, made, or a graph of no request runs
-    assert got == [("main.py", 7)]
+    # the run of build()'s graph, and the registration of its requesting node (bot/flow.py:7,
+    # registrations.py); nothing where it is made, or where a graph of no request runs
+    assert got == [("bot/flow.py", 7), ("main.py", 7)]
 
 
 def test_a_crewai_crew_over_agents_on_a_model_requests_at_kickoff(cli, tmp_path):

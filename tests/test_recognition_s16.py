@@ -30,6 +30,7 @@ def test_a_module_level_model_and_graph_imported_by_name_request_where_they_run(
     assert got == {
         ("chat/model.py", 3),  # the constructor
         ("flows/reply.py", 6),  # the node invoking another module's model
+        ("flows/reply.py", 11),  # the node's registration (registrations.py)
         ("chat/telegram.py", 5),  # another module running the compiled graph
         ("try_it.py", 3),  # a script running it at module level
     }

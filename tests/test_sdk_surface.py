@@ -30,8 +30,8 @@ def test_audio_and_image_requests_are_billed_sites_with_what_they_make(cli, tmp_
     found = sorted((r["line"], r["api"], r["modality"], r["model"], r["billed"]) for r in report_routes(cli, tmp_path, {"media.py": MEDIA}))
     at = lambda text: line_of(MEDIA, text)  # noqa: E731
     assert found == sorted([
-        (at("audio.transcriptions"), "audio.transcriptions.create", "audio", "whisper-1", True),
-        (at("audio.translations"), "audio.translations.create", "audio", "whisper-1", True),
+        (at("audio.transcriptions"), "audio.transcriptions.create", "transcript", "whisper-1", True),
+        (at("audio.translations"), "audio.translations.create", "transcript", "whisper-1", True),
         (at("audio.speech"), "audio.speech.create", "audio", "tts-1", True),
         (at("images.generate"), "images.generate", "image", "dall-e-3", True),
         (at("images.edit"), "images.edit", "image", "dall-e-2", True),
@@ -51,7 +51,30 @@ def test_a_bedrock_text_body_stays_a_text_request_and_a_local_whisper_server_bil
         "def hear(f):\n    return local.audio.transcriptions.create(model='whisper-1', file=f)\n"
     )
     found = sorted((r["line"], r["api"], r["modality"], r["billed"], r["output_limit"]) for r in report_routes(cli, tmp_path, {"app.py": source}))
-    assert found == [(11, "invoke_model", "text", True, 300), (15, "audio.transcriptions.create", "audio", False, None)]
+    assert found == [(11, "invoke_model", "text", True, 300), (15, "audio.transcriptions.create", "transcript", False, None)]
+
+
+def test_a_transcription_is_listed_as_one_and_never_priced_by_tokens(cli, tmp_path):
+    """Whisper and gpt-4o-transcribe write text from audio, billed by the minute of audio: the
+    report lists them (billed requests) as `transcript`, with no token price, no output limit,
+    and says why they are not in the total (not "model or output limit unknown")."""
+    source = (
+        "from openai import OpenAI\n\nclient = OpenAI()\n\n\n"
+        "def hear(f):\n    return client.audio.transcriptions.create(model='gpt-4o-mini', file=f)\n\n\n"
+        "def ask(q):\n    return client.chat.completions.create(model='gpt-4o-mini', max_tokens=100, messages=[{'role': 'user', 'content': q}])\n"
+    )
+    write_project(tmp_path, {"app.py": source})
+    import json
+
+    done = cli("report", ".", "--format", "json", cwd=str(tmp_path))
+    report = json.loads(done.stdout)
+    heard = next(r for r in report["routes"] if r["api"] == "audio.transcriptions.create")
+    assert (heard["modality"], heard["cost_usd"]["total"], heard["output_limit"]) == ("transcript", None, None)
+    asked = next(r for r in report["routes"] if r["api"] == "chat.completions.create")
+    assert report["total_usd"] == asked["cost_usd"]["total"] > 0
+    table = cli("report", ".", cwd=str(tmp_path)).stdout.decode()
+    assert "1 route billed by the minute of audio, per image or per video, not per token" in " ".join(table.split())
+    assert "no known price" not in table
 
 
 def test_an_images_look_alike_is_no_request(cli, tmp_path):

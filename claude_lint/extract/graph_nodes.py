@@ -13,6 +13,7 @@ if TYPE_CHECKING:
 from dataclasses import replace
 
 from claude_lint.extract.chains import called_name
+from claude_lint.extract.lazy_globals import setter_values
 from claude_lint.facts import Mapping, Signature, Wrapper
 from claude_lint.extract.scopes import Scope
 
@@ -30,7 +31,15 @@ class GraphFinder:
     def graph_nodes(self, receiver: ast.expr, scope: Scope) -> List[Tuple[ast.expr, Scope]]:
         """The node functions (each with the scope it is written in) that running `receiver`
         runs, when it is a graph compiled from a `StateGraph` of this file; [] otherwise."""
-        return self._compiled_nodes(self._compiled((receiver, scope) if isinstance(receiver, ast.Call) else self._bound_value(receiver, scope), 0))
+        if isinstance(receiver, ast.Call):
+            return self._compiled_nodes(self._compiled((receiver, scope), 0))
+        made = self._bound_value(receiver, scope)
+        if made is None and isinstance(receiver, ast.Name) and self.ev.find(receiver.id, scope) is self.c.module:
+            # `graph = None` at module level, compiled by the functions declaring it global
+            # (`main()` for a REPL, `serve()` for a server): a run runs the nodes of each
+            nodes = [n for value in setter_values(self, receiver.id) for n in self._compiled_nodes(self._compiled(value, 0))]
+            return nodes[:MAX_NODES]
+        return self._compiled_nodes(self._compiled(made, 0))
 
     def _compiled_nodes(self, compiled: Optional[Tuple[ast.Call, Scope]]) -> List[Tuple[ast.expr, Scope]]:
         if compiled is None:
@@ -86,7 +95,8 @@ class GraphFinder:
             return (), calls
         module = self.c.module
         for d in self.defs.values():
-            if d.parent is not module or d.name in taken:
+            # a module-level function, or a method of a module-level class (`Agent().build()`)
+            if not (d.parent is module or d.parent is not None and d.parent.kind == "class" and d.parent.parent is module) or d.name in taken:
                 continue
             compiled = next(filter(None, (self._compiled((r, d) if isinstance(r, ast.Call) else self._bound_value(r, d), 0) for r in d.returns[:MAX_HOPS] if isinstance(r, (ast.Call, ast.Name)))), None)
             if self._node_calls(compiled, d.name, known, names, calls):

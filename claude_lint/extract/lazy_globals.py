@@ -26,6 +26,7 @@ from claude_lint.extract.bindings import Binding, Scope, Unpacked
 from claude_lint.extract.chains import called_name
 
 MAX_SCOPES = 256  # functions of a file looked at for `global` declarations
+MAX_SETTERS = 4  # values of one placeholder global followed (`setter_values`)
 
 
 def global_value(finder, name: str, owner: Scope) -> Optional[Tuple[ast.expr, Scope]]:
@@ -69,3 +70,19 @@ def _sets_it(finder, call: ast.Call, setters: List[Scope]) -> bool:
         return False
     name = called_name(call.func)
     return any(d.parent is finder.c.module and d.name == name for d in setters)
+
+
+def setter_values(finder, name: str) -> List[Tuple[ast.expr, Scope]]:
+    """The values the functions declaring the module global `name` set it to, when the module
+    itself binds it only to `None` (a placeholder: `graph = None`, then `global graph; graph =
+    builder.compile()` in `main()` and in `serve()`); [] otherwise. At most MAX_SETTERS."""
+    module = finder.c.module
+    placeholders = module.assigns.get(name, [])
+    if not placeholders or not all(isinstance(b, ast.Constant) and b.value is None for b in placeholders):
+        return []
+    values: List[Tuple[ast.expr, Scope]] = []
+    for scope in _setters(finder).get(name, ())[:MAX_SETTERS]:
+        for bound in scope.assigns.get(name, []):
+            if isinstance(bound, ast.expr) and not (isinstance(bound, ast.Constant) and bound.value is None):
+                values.append((bound, scope))
+    return values[:MAX_SETTERS]

@@ -114,8 +114,13 @@ class MadeModelFinder:
                 return expr, scope  # `Factory.create(...)`, `factory.create(...)`: another module's class or instance
             if isinstance(expr.func, ast.Attribute) and isinstance(expr.func.value, ast.Name):
                 return self._returned_by(expr.func, scope, wanted, depth)  # `self._make_agent(role)`: what the method returns
+            made = expr.func.value if isinstance(expr.func, ast.Attribute) else None
+            if isinstance(made, ast.Call) and isinstance(made.func, ast.Name) and made.func.id in wanted and made.func.id[:1].isupper():
+                return expr, scope  # `Analyzer().build_graph()`: what a method of another module's class returns
             # (a class called, `K().run()`, is an instance of a wrapper class: not a factory's model)
             return (expr, scope) if isinstance(expr.func, ast.Name) and expr.func.id in wanted and not expr.func.id[:1].isupper() else None
+        if isinstance(expr, ast.Await):  # `self.graph = await create_graph()`
+            return self._factory_call(expr.value, scope, wanted, depth + 1)
         if isinstance(expr, ast.BinOp) and isinstance(expr.op, ast.BitOr):  # `prompt | llm | parser`
             return self._factory_call(expr.left, scope, wanted, depth + 1) or self._factory_call(expr.right, scope, wanted, depth + 1)
         if isinstance(expr, ast.Subscript) and isinstance(expr.slice, ast.Constant) and isinstance(expr.slice.value, str):
@@ -136,6 +141,7 @@ class MadeModelFinder:
         if isinstance(expr, ast.Attribute) and isinstance(expr.value, ast.Name):
             me = self._self_of(scope)
             entries = me[1].self_attrs.get(expr.attr, []) if me is not None and expr.value.id == me[0] else []
+            entries = [e for e in entries if not (isinstance(e[0], ast.Constant) and e[0].value is None)]  # (`self.graph = None` until built)
             if len(entries) == 1 and isinstance(entries[0][0], ast.expr):
                 value, method, _ = entries[0]
                 return self._factory_call(value, method, wanted, depth + 1)

@@ -159,8 +159,8 @@ class MethodShape:
     #   (automatic caching) on to the request: CL011's fix adds it here, where the provider
     #   takes it (`ProviderFacts.request_cache_control`).
     cache_control_keyword: bool = False
-    # - output: what the request makes: "text", or "audio", "image", "video" for a billed request
-    #   no text rule judges (`MEDIA_REQUESTS`), which the report names.
+    # - output: what the request makes: "text", or "transcript" (from audio), "audio", "image", "video"
+    #   for a billed request no text rule judges and no token price prices (`MEDIA_REQUESTS`), which the report names.
     output: str = "text"
     model_id_only: bool = False  # an agent: a request of its own only when its model is an ID, not a model object (whose site it is)
 
@@ -373,8 +373,8 @@ FUNCTIONS: Dict[str, MethodShape] = {
        for q in ("langchain.agents.create_agent", "langchain.agents.factory.create_agent")},
     # The OpenAI Agents SDK's Agent(name, ...): its model is a keyword only.
     "agents.Agent": MethodShape((), "Agent (OpenAI Agents)", ("langchain",), MODEL_OBJECT_ROLES, model_id_only=True), "strands.models.ollama.OllamaModel": MethodShape((), "OllamaModel (Strands)", ("ollama",), MODEL_OBJECT_ROLES),
-    "langchain_community.chat_models.AzureChatOpenAI": _AZURE_CHAT_OPENAI,
-    "langchain_community.chat_models.ChatVertexAI": MethodShape((), "ChatVertexAI", **_LC_ANY),
+    **{q: MethodShape((), "LlmAgent (Google ADK)", ("langchain",), ADK_AGENT_ROLES, model_id_only=True) for q in ADK_AGENTS},  # (sdk_roles.ADK_AGENTS)
+    "langchain_community.chat_models.AzureChatOpenAI": _AZURE_CHAT_OPENAI, "langchain_community.chat_models.ChatVertexAI": MethodShape((), "ChatVertexAI", **_LC_ANY),
     **{f"llama_index.llms.{m}Ollama": MethodShape((), "Ollama (LlamaIndex)", ("ollama",), LANGCHAIN_ANY_ROLES) for m in ("ollama.", "")},
     **{f"{m}.{c}": MethodShape((), c, ("langchain",), AI21_ROLES if c == "AI21" else HUGGINGFACE_ROLES) for c, ms in HUGGINGFACE_CLASSES for m in ms},
     # openai < 1.0: removed from the SDK (openai>=1.0 raises APIRemovedInV1 before sending).
@@ -444,7 +444,7 @@ def api_facts(provider: str, api: str) -> Optional[MethodShape]:
 
 
 def makes_text(provider: str, api: str) -> bool:
-    """Is the request a text completion (what the rules judge)? False for a billed request
-    that makes audio, images or video (`MethodShape.output`)."""
+    """Is the request a text completion (what the rules judge and tokens price)? False for a billed
+    request that transcribes audio or makes audio, images or video (`MethodShape.output`)."""
     shape = _BY_API.get((provider, api))
     return shape is None or shape.output == "text"

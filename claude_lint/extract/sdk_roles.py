@@ -79,6 +79,13 @@ MODEL_OBJECT_ROLES: Tuple[Tuple[str, Tuple[str, ...]], ...] = (
     ("max_tokens", ("max_tokens", "max_completion_tokens", "max_output_tokens", "max_new_tokens")),
     ("timeout", ("timeout",)),
 )
+# Google ADK's LlmAgent (also named Agent): its model a keyword, an ID (or a LiteLlm model object,
+# whose request it then is: `model_id_only`), its output limit generate_content_config's.
+ADK_AGENTS = ("google.adk.agents.LlmAgent", "google.adk.agents.Agent", "google.adk.agents.llm_agent.LlmAgent", "google.adk.agents.llm_agent.Agent", "google.adk.Agent")
+ADK_AGENT_ROLES: Tuple[Tuple[str, Tuple[str, ...]], ...] = (
+    ("model", ("model",)),
+    ("max_tokens", ("generate_content_config.max_output_tokens",)),
+)
 # neo4j-graphrag's OpenAILLM(model_name, model_params): the request's keywords are model_params' entries.
 NEO4J_OPENAI_ROLES: Tuple[Tuple[str, Tuple[str, ...]], ...] = (
     ("model", ("model_name",)),
@@ -100,7 +107,7 @@ HUGGINGFACE_CLASSES += (("AI21", ("langchain.llms", "langchain.llms.ai21", "lang
 # constructor, requests where it runs), by qualified name and the API named in messages.
 MODEL_OBJECT_CLASSES: Tuple[Tuple[str, str], ...] = (
     ("pydantic_ai.Agent", "Agent (pydantic-ai)"), ("dspy.LM", "LM (DSPy)"), ("dspy.OpenAI", "OpenAI (DSPy)"), ("dspy.Claude", "Claude (DSPy)"),
-    ("crewai.LLM", "LLM (CrewAI)"), ("smolagents.LiteLLMModel", "LiteLLMModel (smolagents)"), ("smolagents.OpenAIServerModel", "OpenAIServerModel (smolagents)"),
+    ("google.adk.models.lite_llm.LiteLlm", "LiteLlm (Google ADK)"), ("google.adk.models.LiteLlm", "LiteLlm (Google ADK)"), ("crewai.LLM", "LLM (CrewAI)"), ("smolagents.LiteLLMModel", "LiteLLMModel (smolagents)"), ("smolagents.OpenAIServerModel", "OpenAIServerModel (smolagents)"),
     ("autogen_ext.models.openai.OpenAIChatCompletionClient", "OpenAIChatCompletionClient (AutoGen)"),
     ("autogen_ext.models.anthropic.AnthropicChatCompletionClient", "AnthropicChatCompletionClient (AutoGen)"),
     ("haystack.components.generators.OpenAIGenerator", "OpenAIGenerator (Haystack)"),
@@ -160,13 +167,14 @@ BEDROCK_CONVERSE_ROLES: Tuple[Tuple[str, Tuple[str, ...]], ...] = (
 
 # Billed requests that make no text completion (speech, transcription, images, video): each a
 # request site, with the model as its only role, so that no rule reads a prompt, an output limit
-# or a history there (`MethodShape.output` says what it makes). How each is proven where its
+# or a history there (`MethodShape.output` says what it makes: "transcript", text written from
+# audio (Whisper, gpt-4o-transcribe), billed by the minute of audio; no token figure prices any of them). How each is proven where its
 # client is not seen: "chain" (no other library has it), or keyword groups in a file that
 # imports the SDK. (chain, api, provider, output, untyped, proof)
 MEDIA_ROLES: Tuple[Tuple[str, Tuple[str, ...]], ...] = (("model", ("model",)),)
 MEDIA_REQUESTS = (
-    (("audio", "transcriptions", "create"), "audio.transcriptions.create", "openai", "audio", "chain", ()),
-    (("audio", "translations", "create"), "audio.translations.create", "openai", "audio", "chain", ()),
+    (("audio", "transcriptions", "create"), "audio.transcriptions.create", "openai", "transcript", "chain", ()),
+    (("audio", "translations", "create"), "audio.translations.create", "openai", "transcript", "chain", ()),
     (("audio", "speech", "create"), "audio.speech.create", "openai", "audio", "chain", ()),
     (("images", "generate"), "images.generate", "openai", "image", "", (("prompt",),)),
     (("images", "edit"), "images.edit", "openai", "image", "", (("image",),)),

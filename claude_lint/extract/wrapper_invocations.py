@@ -13,12 +13,13 @@ from claude_lint.extract import clients, gateways, loops, sdk
 from claude_lint.extract.chains import called_name
 from claude_lint.extract.graph_nodes import NODE_ADDERS
 from claude_lint.extract.history_stores import reads_store
+from claude_lint.extract.invocation_args import argument_sources, kept_head
 from claude_lint.extract.python_calls import free_limits
+from claude_lint.extract.registrations import LOOKS_AT, REGISTERED, registered
 from claude_lint.extract.scopes import Binding, CallRecord, Scope, keyword
 from claude_lint.extract.wrapper_receivers import HANDED
 from claude_lint.extract.wrapper_shapes import MAX_CLASSES, MAX_VALUE_NODES, BINDS_FIRST_ARGS, RUNS_WITH_ARGS, RUNS_LATER, RUNS_PER_ITEM, APPLY, TASK_CALLS, TASK_MAPS, params_in, none_default, assigns_name, functions_bound
-from claude_lint.extract.value_text import ITEMS_OP
-from claude_lint.facts import Callee, History, Invocation, Mapping, Param, Seq, Transform, Unknown
+from claude_lint.facts import Callee, History, Invocation, Mapping, Param, Unknown
 
 
 MAX_PASSED = 8  # arguments of one call looked at for a client passed in
@@ -49,8 +50,9 @@ class InvocationFinder:
                 yield task, (None if last_id in TASK_CALLS else (-1, "map"))
         yield from self.graph_runs(record, wanted)  # `app.invoke(state)`: a compiled LangGraph graph runs its nodes
         known = last_id in RUNS_WITH_ARGS or last_id in RUNS_PER_ITEM or last_id in APPLY or last_id in BINDS_FIRST_ARGS
-        if not known and (last_id[:1].isupper() or last_id in NODE_ADDERS):
-            return  # handed to a class (`CommandHandler("chat", self.prompt)`) or a graph: kept to be called later
+        if not known and (last_id[:1].isupper() or last_id in NODE_ADDERS or last_id in LOOKS_AT):
+            yield from registered(self, record, wanted)  # `CommandHandler("chat", self.prompt)`, a graph's node: kept, called later
+            return  # (`inspect.signature(f)`: only looked at)
         for i, arg in enumerate(node.args[:4]):
             # A function handed to another call is run by it: `executor.submit(f, x)`,
             # `df.col.apply(f)`, a project's `call_with_retry(f, *args)`.
@@ -68,8 +70,8 @@ class InvocationFinder:
         if not known and isinstance(func, ast.Name):
             # handed to a function by a keyword named after it (`run_suite(cases, generate=generate)`):
             # a step of that function's pipeline, run by it with arguments of its own (none of this
-            # call's positional ones). Not under another name (`patch(func=f)`, `on_click=f`,
-            # `endpoint=f`: kept to be called later), nor to a method or what a call returns.
+            # call's positional ones). Not under another name (`patch(func=f)`, `endpoint=f`: kept to be
+            # called later; a class's `on_click=f` is a registration), nor to a method or what a call returns.
             for k in node.keywords[:MAX_PASSED]:
                 if isinstance(k.value, ast.Name) and k.arg == k.value.id and (k.arg in wanted or self._indirect(k.value, record.scope, wanted, called=False)):
                     handed = self.callees(k.value, record.scope, False)
@@ -178,7 +180,9 @@ class InvocationFinder:
         arg_nodes: List[ast.expr] = []
         positional = node.args
         kwargs = ev.kwargs(node, scope, 0, loc)
-        if reference is not None and reference[0] < 0:  # `task.map(items, **kw)`: once per item
+        if reference is not None and reference[1] == REGISTERED:  # called by a framework with arguments of its own (none of
+            positional, kwargs, loop, independent = [], Mapping((), loc), None, False  # these): its parameters' defaults hold
+        elif reference is not None and reference[0] < 0:  # `task.map(items, **kw)`: once per item
             positional = []
             args.append(Unknown("an item of the collection", loc))
             arg_nodes.append(node.args[0] if node.args else node)
@@ -243,10 +247,10 @@ class InvocationFinder:
             cache_control_nearby=self.cache_control,
             interactive=self.serves_a_person(),
             output_limit_nearby=any(not start <= at < end for at in self._limits),
-            reference=reference is not None,
+            reference=REGISTERED if reference is not None and reference[1] == REGISTERED else reference is not None,
             built=self._built_with(node, scope, callees) if reference is None else None,
             loop_names=loops.per_iteration(loop_node) if loop_node is not None and loop == ev.loc(loop_node) else (),
-            sources=_sources(ev, arg_nodes, args, node, kwargs),
+            sources=argument_sources(ev, arg_nodes, args, node, kwargs),
             clients=self._passed_clients(arg_nodes, node, scope) if reference is None else (),
         )
 
@@ -280,8 +284,8 @@ class InvocationFinder:
         args = list(inv.args)
         for i, a in enumerate(record.node.args[:len(args)]):
             if not isinstance(args[i], Param):
-                args[i] = _kept_head(args[i], self.rebound_param(a, record.scope, d))
-        entries = tuple((k, _kept_head(v, self.rebound_param(keyword(record.node, k), record.scope, d))) if k is not None and not isinstance(v, Param) and keyword(record.node, k) is not None else (k, v)
+                args[i] = kept_head(args[i], self.rebound_param(a, record.scope, d))
+        entries = tuple((k, kept_head(v, self.rebound_param(keyword(record.node, k), record.scope, d))) if k is not None and not isinstance(v, Param) and keyword(record.node, k) is not None else (k, v)
                         for k, v in inv.kwargs.entries)
         return replace(inv, args=tuple(args), kwargs=replace(inv.kwargs, entries=entries))
 
@@ -391,6 +395,8 @@ class InvocationFinder:
 
     def _passes_on(self, record: CallRecord, d: Scope, inv: Invocation, target: Optional[str], reference: Optional[Tuple[int, str]]) -> bool:
         """Does a call in function d hand d's parameters (or its object, or its closure) on?"""
+        if reference is not None and reference[1] == REGISTERED:
+            return False  # registering a handler makes no request: the framework's later call does
         if target is not None and target.startswith(d.name + "."):
             return True  # a closure of d: it reads d's parameters
         if not d.params:
@@ -417,34 +423,3 @@ class InvocationFinder:
         node = record.node
         passed = node.args[reference[0] + 1:] if reference is not None and reference[0] >= 0 and not self.runs_graph(record) else node.args
         return any(self.reads_params(a, record.scope, d) for a in list(passed) + [k.value for k in node.keywords])
-
-
-MAX_ARGUMENT_SOURCE = 200  # a longer expression is not named in a message
-
-
-def _sources(ev, arg_nodes, args, node: ast.Call, kwargs: Mapping) -> Tuple[Tuple[str, str], ...]:
-    """The code of each argument only known at run time, by position or keyword."""
-    out = []
-    for i, (a, value) in enumerate(zip(arg_nodes, args)):
-        if isinstance(value, Unknown) and not isinstance(a, ast.Starred):
-            out.append((str(i), ev.code_for(a)))
-    unknown = {key for key, value in kwargs.entries if key is not None and isinstance(value, Unknown)}
-    for k in node.keywords:
-        if k.arg in unknown:
-            out.append((k.arg, ev.code_for(k.value)))
-    return tuple((key, code) for key, code in out if len(code) <= MAX_ARGUMENT_SOURCE)
-
-
-def _kept_head(value: object, param: Optional[Param]) -> object:
-    """What a call hands on for an argument that is the caller's parameter rebound: the
-    parameter, unless the argument's value is a list of known messages around the whole
-    parameter spread once (`combined = [system] + messages`): that list, so the request
-    sees the head (its system text) as well as the caller's conversation behind it."""
-    if param is None:
-        return value
-    if type(value) is Seq:
-        spread = [i for i in value.items if type(i) is Transform and i.op == ITEMS_OP]
-        whole = [i for i in spread if type(i.inner) is Param and (i.inner.function, i.inner.name) == (param.function, param.name)]
-        if len(spread) == 1 and whole and not any(isinstance(i, Unknown) for i in value.items):
-            return value
-    return param

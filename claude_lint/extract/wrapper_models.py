@@ -8,6 +8,7 @@ TYPE_CHECKING = False  # typing is for the annotations alone: its import was 7% 
 if TYPE_CHECKING:
     from typing import Dict, Iterator, List, Optional, Tuple
 
+from claude_lint.extract.lazy_globals import setter_values
 from claude_lint.extract.scopes import Binding, CallRecord, Scope
 from claude_lint.extract.wrapper_shapes import AGENT_INVOKES, AGENT_TOOLS, CHAIN_MODEL_KEYWORDS, CHAIN_MODULES, MAX_CLASSES, RUNNER_RUNS, MAX_VALUE_NODES, MODEL_INVOKES, MODEL_THROUGH, agent_model, bind_params, holds
 from claude_lint.facts import CallSite
@@ -106,6 +107,13 @@ class ModelFinder:
                     places.append(((klass.name, attr), entries[0][0], entries[0][1]))
         self._kept_models = held
         for key, value, scope in places[:MAX_VALUE_NODES]:
+            if not key[0] and isinstance(value, ast.Constant) and value.value is None:
+                # `rag_llm = None`, set by `global rag_llm; rag_llm = model.bind_tools(...)` in the
+                # functions that build it: each value set over the one same kept model is that model
+                inner = {self._held_key(v, s, held, 0) for v, s in setter_values(self, key[1])}
+                if len(inner) == 1 and None not in inner:
+                    held[key] = list(held[inner.pop()])
+                continue
             model = agent_model(value)
             if model is None and key not in held and isinstance(value, (ast.Call, ast.BinOp, ast.Attribute, ast.Name)):
                 # a runnable kept there over a kept model (`self.chat = RunnableWithMessageHistory(self.model, ...)`,
@@ -187,6 +195,9 @@ class ModelFinder:
         if isinstance(expr, ast.Call) and isinstance(expr.func, ast.Name):  # `make_agent()`: what the factory returns
             owner = self.ev.find(expr.func.id, scope)
             return ("factory", self._qualified(owner, expr.func.id)) if owner is not None and self._bound_as(owner, expr.func.id, "def") else None
+        if isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute) and isinstance(expr.func.value, ast.Name) and not expr.args:
+            me = self._self_of(scope)  # `self.gpt_llm().invoke(x)`: what the object's own method returns
+            return ("factory", f"{me[1].name}.{expr.func.attr}") if me is not None and expr.func.value.id == me[0] else None
         if isinstance(expr, ast.Name):
             owner = self.ev.find(expr.id, scope)
             if owner is None:

@@ -47,7 +47,7 @@ MODEL_INVOKES = frozenset({
     "run_sync", "run_stream", "call", "acall",  # (CrewAI's LLM: `llm.call(messages)`)
     "kickoff", "kickoff_async", "kickoff_for_each", "kickoff_for_each_async",  # a CrewAI crew over agents on a model
 })
-MODEL_THROUGH = frozenset({"with_structured_output", "bind", "bind_tools", "with_retry", "with_config", "with_fallbacks"})
+MODEL_THROUGH = frozenset({"with_structured_output", "bind", "bind_tools", "with_retry", "with_config", "with_fallbacks", "compile"})  # (a supervisor's graph compiled)
 # A chain or agent made by the framework over a model it is handed (by these keywords, or by
 # position): `LLMChain(llm=llm, ...)`, `load_qa_chain(llm)`, `create_tagging_chain_pydantic(S, llm)`.
 CHAIN_MODULES = ("langchain.", "langchain_core.", "langchain_community.", "langchain_experimental.", "langchain_classic.")
@@ -58,8 +58,9 @@ CHAIN_MODEL_KEYWORDS = frozenset({"llm", "model", "chat_model", "language_model"
 AGENTS = frozenset({"Agent"})
 CREWS = frozenset({"Crew"})  # CrewAI: its requests are those of its agents' model (`Crew(agents=[a], tasks=[t])`)
 # LangChain's and LangGraph's agent builders: the model by keyword, or first by position.
-AGENT_BUILDERS = frozenset({"create_agent", "create_react_agent", "create_tool_calling_agent", "create_openai_tools_agent", "create_openai_functions_agent", "create_structured_chat_agent"})
-AGENT_INVOKES = frozenset({"invoke_async", "stream_async", "structured_output", "structured_output_async"})
+AGENT_BUILDERS = frozenset({"create_agent", "create_react_agent", "create_tool_calling_agent", "create_openai_tools_agent", "create_openai_functions_agent", "create_structured_chat_agent", "create_supervisor"})
+AGENT_INVOKES = frozenset({"invoke_async", "stream_async", "structured_output", "structured_output_async", "run_async"})
+ADK_RUNNERS = frozenset({"Runner", "InMemoryRunner"})  # Google ADK: `Runner(agent=a, ...).run_async(...)` runs a's requests
 AGENT_TOOLS = frozenset({"use_llm", "use_agent"})
 RUNNER_RUNS = frozenset({"run", "run_sync", "run_streamed"})  # the OpenAI Agents SDK's `Runner.run(agent, input)`
 
@@ -156,6 +157,8 @@ def agent_model(value: object) -> Optional[ast.expr]:
     """The model an agent is built over: `Agent(model=m, ...)`'s m, `create_agent(m, ...)`'s."""
     if isinstance(value, ast.Call) and called_name(value.func) in AGENTS:
         return next((k.value for k in value.keywords if k.arg in ("model", "llm")), None)  # (CrewAI's `llm=`)
+    if isinstance(value, ast.Call) and called_name(value.func) in ADK_RUNNERS:
+        return next((k.value for k in value.keywords if k.arg == "agent"), None)
     if isinstance(value, ast.Call) and called_name(value.func) in CREWS:
         agents = next((k.value for k in value.keywords if k.arg == "agents"), None)
         first = agents.elts[0] if isinstance(agents, (ast.List, ast.Tuple)) and agents.elts else None
