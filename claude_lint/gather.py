@@ -196,7 +196,7 @@ def _rounds(linter: Linter, project, found: Dict[str, FileFacts], sources: Seque
                 based_on[f.abspath] = {stems[0] for stems in based.values()}
             for name, methods in names.items():
                 kinds.setdefault(name, set()).update(methods)
-                if name != wrappers.PROTOCOL and not name.startswith(wrappers.DEFINED) and name not in methods:  # (a method handed in: read anywhere)
+                if name != wrappers.PROTOCOL and not name.startswith((wrappers.DEFINED, wrappers.HOLDER)) and name not in methods:  # (a method handed in: read anywhere)
                     reach.define(name, f.abspath)
                     if name in based:
                         reach.imported_as(name, based[name][:1])
@@ -250,6 +250,8 @@ def _rounds(linter: Linter, project, found: Dict[str, FileFacts], sources: Seque
             own = frozenset(w.name for w in local.functions) if local is not None else frozenset()
             methods = reach.methods(source.abspath, lambda: linter._bytes(source, given)[1])
             methods = methods | {n for n in present[source.abspath] if n in kinds.get(n, ())}  # called on an object handed in
+            # a holder class's file: the methods of the registry's classes its caller hands it
+            methods = methods.union(*(kinds.get(n, ()) for n in present[source.abspath] if n.startswith(wrappers.HOLDER)))
             facts = linter.callers_for(source, frozenset(present[source.abspath]), own, methods, cache, given)
             if collect:
                 gc.collect(0)

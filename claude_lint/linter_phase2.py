@@ -87,12 +87,12 @@ class SecondPhase:
 
     def _names_asked(self, source: SourceFile, wanted: Dict[str, frozenset], key: str, cache: Optional[FactsCache], given: Optional[Dict[str, bytes]]) -> AbstractSet[str]:
         from claude_lint.extract.prefilter import import_index, names_imported
-        from claude_lint.extract.prefilter_names import HANDED
+        from claude_lint.extract.prefilter_names import HANDED, HOLDER
         index = self._spelled.get(key)
         if index is None:
             index = self._spelled[key] = import_index(wanted)
         words = self._imported_words.get(source.abspath)
-        if words is not None and cache is None and HANDED not in index[1] and not any(word in index[1] for word in (*words[0], *words[1])):
+        if words is not None and cache is None and HANDED not in index[1] and HOLDER not in index[1] and not any(word in index[1] for word in (*words[0], *words[1])):
             return set()  # a later round: the imports an earlier one read bring none of these names, nothing to store
         st2, data = self._bytes(source, given, stamp=cache is not None)  # (a cold run keeps no stamp: a stat less per file and round)
         if data is None:

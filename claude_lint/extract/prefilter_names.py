@@ -70,6 +70,7 @@ STAR = b"*"  # imported_words' name for a star import's names
 RELATIVE = b"."  # the module word of `from . import x` / `from .. import x`, which names no module
 PROTOCOL = b"Protocol"  # the name wrappers.PROTOCOL asks for
 DEFINED = b"class "  # a wanted name so spelled asks for the file defining the class (wrappers.DEFINED)
+HOLDER = b"holder "  # so spelled: the file defining the class a caller hands a registry of wrapper objects (wrappers.HOLDER)
 MAX_NAMES_SEARCHED = 48  # past this, a file's imports are read rather than each name searched in its bytes
 
 
@@ -82,6 +83,8 @@ def import_index(wanted: dict) -> Tuple[Tuple[bytes, ...], Dict[bytes, Set[bytes
         index.setdefault(raw, set()).add(raw)
         if name in methods and not raw.startswith(DEFINED):
             index.setdefault(HANDED, set()).add(raw)  # looked for in the bytes: an object handed in is imported by no one
+        if raw.startswith(HOLDER):
+            index.setdefault(HOLDER, set()).add(raw)  # looked for by the class's definition, not the imports
         if raw.startswith(DEFINED):
             index.setdefault(DEFINED, set()).add(raw)  # looked for in the bytes, not the imports
         for module in modules:
@@ -116,6 +119,7 @@ def names_imported(data: bytes, wanted: dict, index: tuple, words: Optional[tupl
     among.update(raw for raw in by_word.get(HANDED, ()) if data.find(raw) >= 0)
     if data.find(b"class") >= 0:  # find, not bytes' `in`, which makes and drops a TypeError first
         among.update(raw for raw in by_word.get(DEFINED, ()) if data.find(raw) >= 0)
+        among.update(raw for raw in by_word.get(HOLDER, ()) if data.find(_spelled(raw)) >= 0)
     if data.find(CHOSEN_AT_RUN_TIME) >= 0:  # a module picked by name: its wrappers are imported by no statement
         among.update(raw for raw in spelled if data.find(raw) >= 0)
     if not protocol:
@@ -128,6 +132,7 @@ def _holds_any(data: bytes, spelled: Tuple[bytes, ...], absent: Optional[Set[byt
     by its definition (`class Name`) is not searched for where its name is absent."""
     missing = absent if absent is not None else set()
     for word in spelled:
+        word = _spelled(word)
         if word == PROTOCOL or word.startswith(DEFINED) and word[len(DEFINED):] in missing:
             continue
         if _holds(data, word, missing):
@@ -145,6 +150,11 @@ def _holds(data: bytes, word: bytes, absent: Optional[Set[bytes]]) -> bool:
     return False
 
 
+def _spelled(raw: bytes) -> bytes:
+    """The bytes a wanted name is spelled with in the file: a holder's, its class's definition."""
+    return DEFINED + raw[len(HOLDER):] if raw.startswith(HOLDER) else raw
+
+
 HANDED = b"\0handed"  # import_index's key of the wrapper methods a file is read for when it calls them on anything
 CHOSEN_AT_RUN_TIME = b"import_module"  # `importlib.import_module(f"app.providers.{name}")`
 
@@ -152,6 +162,22 @@ CHOSEN_AT_RUN_TIME = b"import_module"  # `importlib.import_module(f"app.provider
 def _chosen_at_run_time(data: bytes, modules: frozenset) -> bool:
     """Does the file import a module by a name it builds, naming a module of the wrapper's path?"""
     return data.find(CHOSEN_AT_RUN_TIME) >= 0 and any(data.find(m) >= 0 for m in modules)
+
+
+_ENTRY_BOUND = re.compile(rb"=[ \t]*self\.\w+[ \t]*(?:\[|\.get\()")  # `agent = self.agents[k]`
+_ENTRY_END = frozenset(b"])")
+
+
+def _entry_call(data: bytes, method: bytes) -> bool:
+    """A method called right after a subscript or a call (`x[k].run(`, `x.get(k).run(`), or
+    a file binding a name to an entry of a registry it keeps, `agent = self.agents[k]`."""
+    for at, _ in _words(data, method):
+        i = at - 1
+        while i >= 0 and data[i] in b" \t":
+            i -= 1
+        if i >= 1 and data[i] == 0x2E and data[i - 1] in _ENTRY_END:
+            return True
+    return _ENTRY_BOUND.search(data) is not None
 
 
 _HANDED = re.compile(rb"[ \t]*[,)]")  # after an argument: the next one, or the call's end
@@ -221,6 +247,9 @@ _CLASS_HEAD = re.compile(rb"\bclass\s+\w+\s*\(")
 _RETURNED = re.compile(rb"\breturn\s+(\w+)\s*\(")
 _MODULE_INSTANCE = re.compile(rb"(?m)^\w+\s*(?::[^=\n]*)?=\s*(\w+)\s*\(")
 _REGISTERED = re.compile(rb"(?:[\"']|\w\.\w+)\s*:\s*(\w+)\s*[,}]")
+# an instance put in a collection, which a class of another file may be handed (registry_holders.py):
+# `agents[k] = Agent(`, `{k: Agent(`, `[Agent(`, `agents.append(Agent(`
+_HELD = re.compile(rb"(?:\][ \t]*=|:|\[|\.append\()[ \t]*(\w+)[ \t]*\(")
 # the package a module's name is built on, read right after `import_module(`: `f"app.models.{name}"`, `"app.models." + name`
 _BUILT_PACKAGE = re.compile(rb"""\s*(?:f["']([A-Za-z_][\w.]*)\.\{|["']([A-Za-z_][\w.]*)\.["']\s*\+)""")
 
@@ -260,7 +289,7 @@ class _Spans:
 
     def made(self, raw: bytes) -> bool:
         """A subclass of `raw` defined here, an instance of it returned, made at module level,
-        or held in a registry (see names_in)."""
+        held in a registry (see names_in), or an instance of it put in a collection."""
         data = self.data
         if not _plain(raw):  # (a name of other bytes: the patterns themselves)
             escaped = re.escape(raw)
@@ -268,7 +297,7 @@ class _Spans:
                 data.find(b"return") >= 0 and _search_at(_pattern(rb"\breturn\s+" + escaped + rb"\s*\("), data, b"return")) or (
                 _pattern(rb"(?m)^\w+\s*(?::[^=\n]*)?=\s*" + escaped + rb"\s*\(").search(data) is not None) or (
                 _pattern(rb"(?:[\"']|\w\.\w+)\s*:\s*" + escaped + rb"\s*[,}]").search(data) is not None)
-        return any(raw in self._made_by(kind) for kind in ("class", "return", "instance", "registry"))
+        return any(raw in self._made_by(kind) for kind in ("class", "return", "instance", "registry", "held"))
 
     def _made_by(self, kind: str) -> Set[bytes]:
         found = self.makers.get(kind)
@@ -287,7 +316,7 @@ class _Spans:
                     if m is not None:
                         found.add(m.group(1))
             else:
-                pattern = _MODULE_INSTANCE if kind == "instance" else _REGISTERED
+                pattern = _MODULE_INSTANCE if kind == "instance" else _REGISTERED if kind == "registry" else _HELD
                 m = pattern.search(data)
                 while m is not None:  # every start, overlapping ones too
                     found.add(m.group(1))
@@ -347,7 +376,7 @@ def names_in(data: bytes, wanted: dict, words: Optional[Tuple[Set[bytes], Dict[b
     # DEFINED's too): a search each for a few names; for many, the file's words read once
     # (a name `\w+`, ASCII, is a whole word only where it is one of them).
     if len(raws) < _WORDS_FROM:
-        raws = {raw for raw in raws if data.find(raw) >= 0}
+        raws = {raw for raw in raws if data.find(_spelled(raw)) >= 0}
     else:
         raws = raws.intersection(_WORD_RUN.findall(data)) | raws.intersection(other_bytes)
     spans = _Spans(data)
@@ -357,6 +386,14 @@ def names_in(data: bytes, wanted: dict, words: Optional[Tuple[Set[bytes], Dict[b
             # subclass's wrapper overrides (`self._complete(`): a template method
             if _search_at(_pattern(rb"\b" + re.escape(raw) + rb"\s*[(:]"), data, raw) and any(
                     data.find(m.encode()) >= 0 and any(_dot_before(data, at) for at, _ in _words(data, m.encode())) for m in methods):
+                found.add(name)
+            continue
+        if raw.startswith(HOLDER):
+            # the file defining a class a caller hands a registry of wrapper objects, calling
+            # one of their methods on an entry: `x[k].run(`, `x.get(k).run(`, or a name bound
+            # to one, `agent = self.agents[k]` (registry_holders.py)
+            if _search_at(_pattern(rb"\bclass\s+" + re.escape(raw[len(HOLDER):]) + rb"\s*[(:]"), data, b"class") and any(
+                    _called_attribute(data, m.encode()) and _entry_call(data, m.encode()) for m in methods):
                 found.add(name)
             continue
         if raw == PROTOCOL:

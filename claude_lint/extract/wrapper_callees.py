@@ -10,7 +10,7 @@ if TYPE_CHECKING:
 
 from claude_lint.extract.bindings import Binding, Looped
 from claude_lint.extract.loop_items import LoopCallees
-from claude_lint.extract.wrapper_receivers import HANDED, UNTYPED, ReceiverCallees
+from claude_lint.extract.wrapper_receivers import HANDED, UNTYPED, ReceiverCallees, got
 from claude_lint.extract.python_calls import _is_property
 from claude_lint.extract.scopes import Scope
 from claude_lint.extract.wrapper_shapes import ANY_MODULE, MAX_CLASSES, chosen_class, functions_bound, last, module_path
@@ -104,7 +104,7 @@ class CalleeFinder(LoopCallees, ReceiverCallees):
                 return (Callee(f"{package}.{ANY_MODULE}.{method}", False),)
         dotted = module_path(self.ev, base, scope)  # `import pkg.sub` then `pkg.sub.f()`
         found = (Callee(f"{dotted}.{method}", False),) if dotted else tuple(Callee(k.target, k.local, method) for k in self.classes_of(base, scope, 0))
-        if called and isinstance(base, (ast.Name, ast.Attribute, ast.Subscript)) and all(k.target in UNTYPED for k in found) and self._handed(base, scope, method):
+        if called and (isinstance(base, (ast.Name, ast.Attribute, ast.Subscript)) or got(base)) and all(k.target in UNTYPED for k in found) and self._handed(base, scope, method):
             return (Callee(HANDED, False, method),)
         if called and not found and isinstance(base, ast.Name):
             me = self._self_of(scope)

@@ -18,6 +18,7 @@ from claude_lint.extract.graph_nodes import GraphFinder
 from claude_lint.extract.made_models import MADE, MadeModelFinder
 from claude_lint.extract.wrapper_callees import CalleeFinder
 from claude_lint.extract.wrapper_receivers import HANDED
+from claude_lint.extract.registry_holders import holders
 from claude_lint.extract.wrapper_invocations import InvocationFinder
 from claude_lint.extract.wrapper_models import ModelFinder
 from claude_lint.extract.wrapper_shapes import ANY_CLASS, DEFINED, MAX_CLASSES, submitted, MAX_DEPTH, MAX_INVOCATIONS, FUNCTION_NODES, Everything, EVERYTHING, last, protocol_methods
@@ -340,7 +341,7 @@ class Finder(CalleeFinder, InvocationFinder, ModelFinder, GraphFinder, MadeModel
                         if target in known or self._overridden(target, known) or self._overridden_elsewhere(target, names, methods)]
         graphs, runs = self.graph_factories(known, names)  # a graph built here, run elsewhere
         invocations += runs
-        instances = self.instances()
+        instances = self.instances() + tuple(holders(self, self.foreign_classes))  # (phase 2: a class handed a registry of wrapper objects)
         if not known and not invocations and not (names and (
             any(last(b.target) in names for c in self.klasses for b in self.bases(c))
             or any(last(k.target) in names or k.target.endswith(ANY_CLASS) for _, ks in instances for k in ks)

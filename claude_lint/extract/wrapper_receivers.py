@@ -38,6 +38,10 @@ def _sdk_methods() -> frozenset:
     return _SDK_METHODS[0]
 
 
+def got(expr: ast.expr) -> bool:
+    """`registry.get(k)`: an entry, as `registry[k]` is (`registry.get(k).run(...)`)."""
+    return isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute) and expr.func.attr == "get"
+
 
 class ReceiverCallees:
     """What `CalleeFinder.callees` asks of a receiver whose class it cannot name."""

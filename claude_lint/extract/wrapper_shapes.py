@@ -170,6 +170,7 @@ def agent_model(value: object) -> Optional[ast.expr]:
 
 
 DEFINED = "class "  # + a class name: asks the wrapper rounds for the file defining that class (prefilter_names.DEFINED)
+HOLDER = "holder "  # + a class name: asks for the file defining that class, whose constructor a caller hands a registry of wrapper objects (registry_holders.py)
 PROTOCOL_BASES = frozenset({"typing.Protocol", "typing_extensions.Protocol"})
 
 

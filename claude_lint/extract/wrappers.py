@@ -36,11 +36,11 @@ from claude_lint.extract.made_models import factory_wrappers, kept_wrappers, pic
 from claude_lint.extract.scopes import CallRecord, Scope
 from claude_lint.extract.wrapper_receivers import distinctive
 from claude_lint.extract.wrapper_finder import Finder
-from claude_lint.extract.wrapper_shapes import ANY_CLASS, DEFINED, EVERYTHING, MAX_DEPTH, last, params_in, protocol_methods
+from claude_lint.extract.wrapper_shapes import ANY_CLASS, DEFINED, EVERYTHING, HOLDER, MAX_DEPTH, last, params_in, protocol_methods
 from claude_lint.facts import CallSite, WrapperTable
 from claude_lint.patterns import lazy
 
-__all__ = ["EVERYTHING", "MAX_DEPTH", "Finder", "base_modules", "exported", "methods_of", "params_in", "snake_case", "summarise"]
+__all__ = ["DEFINED", "EVERYTHING", "HOLDER", "MAX_DEPTH", "Finder", "base_modules", "exported", "methods_of", "params_in", "snake_case", "summarise"]
 
 
 # --- the two passes ----------------------------------------------------------------------
