@@ -8,9 +8,9 @@ keeps it (`self.agents = agents`) and calls an entry's method (`self.agents[k].r
 recognised request)."""
 from __future__ import annotations
 
-from pathlib import Path
 
-from conftest import line_of, report_routes
+from conftest import line_of
+from test_recognition_shapes import routes
 
 AGENT = (
     "from openai import OpenAI\n\n\n"
@@ -69,10 +69,6 @@ MAIN = (
     "    executor.supervisor(steps)\n"
     "    executor.other()\n"
 )
-
-
-def routes(cli, tmp_path: Path, example) -> list:
-    return sorted((r["filename"], r["line"], (r["via"] or {}).get("line")) for r in report_routes(cli, tmp_path, example))
 
 
 def at(found: list, filename: str) -> list:
