@@ -14,6 +14,8 @@ running it (`executor.submit(f, x)`, `map(f, xs)`). A reference stored without a
 from __future__ import annotations
 
 import ast
+
+from claude_lint.extract.chains import called_name
 TYPE_CHECKING = False  # typing is for the annotations alone
 if TYPE_CHECKING:
     from typing import Iterator, Set, Tuple
@@ -38,8 +40,7 @@ def registered(finder, record, wanted: Set[str]) -> Iterator[Tuple[tuple, Tuple[
     """(callees, (argument index, REGISTERED)) for each function of `wanted` a registration
     (`record`, a call of a class or a node adder) is handed by name, positionally or by keyword."""
     node = record.node
-    func = node.func
-    name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+    name = called_name(node.func)
     if name in NOT_REGISTRATIONS or name in LOOKS_AT:
         return
     handed = [(i, a) for i, a in enumerate(node.args[:MAX_REGISTERED])]

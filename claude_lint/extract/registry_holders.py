@@ -14,6 +14,7 @@ TYPE_CHECKING = False  # typing is for the annotations alone: its import was 7% 
 if TYPE_CHECKING:
     from typing import Dict, FrozenSet, List, Tuple
 
+from claude_lint.extract.chains import called_name
 from claude_lint.extract.scopes import Scope
 from claude_lint.extract.wrapper_shapes import HOLDER, MAX_CLASSES, last
 from claude_lint.facts import Callee
@@ -33,8 +34,7 @@ def holders(finder, classes: FrozenSet[str]) -> List[Tuple[str, Tuple[Callee, ..
     found: Dict[str, List[Callee]] = {}
     for record in finder.c.calls:
         node = record.node
-        func = node.func
-        name = func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else ""
+        name = called_name(node.func)
         if not name[:1].isupper() or not (node.args or node.keywords):
             continue
         for arg in [*node.args, *(k.value for k in node.keywords)][:MAX_ARGUMENTS]:
