@@ -348,3 +348,45 @@ def test_a_compiled_pattern_is_no_model(cli, tmp_path):
     """`re.compile(...)` and a graph of no kept model compile nothing that requests."""
     plain = "import re\n\n\ndef find(text):\n    return re.compile(r'\\\\d+').findall(text)\n\n\ndef go(t):\n    return find(t)\n"
     assert not _routes(cli, tmp_path, {"plain.py": plain})
+
+
+# --- Cloudflare Workers AI: the model follows the endpoint's path -------------------------------
+
+WORKERS_AI = (
+    "import os\nimport requests\n\n"
+    "ACCOUNT_ID = os.getenv('CLOUDFLARE_ACCOUNT_ID')\n"
+    "API_BASE_URL = f'https://api.cloudflare.com/client/v4/accounts/{ACCOUNT_ID}/ai/run/'\n"
+    "headers = {'Authorization': 'Bearer ' + os.environ['CF_TOKEN']}\n\n\n"
+    "def run(model, inputs):\n"
+    "    payload = {'messages': inputs}\n"
+    "    return requests.post(f'{API_BASE_URL}{model}', headers=headers, json=payload).json()\n\n\n"
+    "def draw(prompt):\n"
+    "    url = f'https://api.cloudflare.com/client/v4/accounts/{ACCOUNT_ID}/ai/run/@cf/black-forest-labs/flux-1-schnell'\n"
+    "    return requests.post(url, headers=headers, json={'prompt': prompt}).json()\n\n\n"
+    "def embed(text):\n"
+    "    return requests.post(f'{API_BASE_URL}@cf/baai/bge-base-en-v1.5', headers=headers, json={'text': text}).json()\n\n\n"
+    "def summary(text):\n"
+    "    return requests.post(f'{API_BASE_URL}@cf/meta/llama-3-8b-instruct', json={'messages': [{'role': 'user', 'content': text}]})\n\n\n"
+    "print(run('@cf/meta/llama-3-8b-instruct', [{'role': 'user', 'content': 'Write a story'}]))\n"
+    "draw('an orange cloud')\nembed('a llama')\n"
+)
+
+
+def test_a_chat_post_to_workers_ai_whose_path_ends_with_the_model(cli, tmp_path):
+    """`/ai/run/{model}` runs any kind of model: a `messages` body makes it a text request; an
+    image model's `prompt` and an embedding model's `text` are none."""
+    found = _routes(cli, tmp_path, {"cf.py": WORKERS_AI})
+    post, story, summary = line_of(WORKERS_AI, "requests.post(f'{API_BASE_URL}{model}'"), line_of(WORKERS_AI, "print(run("), line_of(WORKERS_AI, "@cf/meta/llama-3-8b-instruct', json=")
+    assert found == {
+        ("cf.py", post): ("POST /ai/run/{model}", None, "?"),
+        ("cf.py", story): ("POST /ai/run/{model}", post, "?"),
+        ("cf.py", summary): ("POST /ai/run/{model}", None, "?"),
+    }, found
+
+
+def test_workers_ai_requests_without_max_tokens_are_capped_by_its_default(cli, tmp_path):
+    """Workers AI answers at most 256 tokens unless `max_tokens` says more: no missing cap (CL010)."""
+    (tmp_path / "cf.py").write_text(WORKERS_AI)
+    done = cli("check", ".", "--select", "ALL", "--output-format", "json", "--exit-zero")
+    import json
+    assert [f["code"] for f in json.loads(done.stdout)] == [], done.stdout

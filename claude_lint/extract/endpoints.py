@@ -7,7 +7,9 @@ TYPE_CHECKING = False  # typing is for the annotations alone: its import was 7% 
 if TYPE_CHECKING:
     from typing import Tuple
 
-from claude_lint.extract.sdk_roles import ANTHROPIC_ROLES, LEGACY_OPENAI_ROLES, OLLAMA_ROLES, OPENAI_CHAT_ROLES, OPENAI_RESPONSES_ROLES
+from claude_lint.extract.sdk_roles import (
+    ANTHROPIC_ROLES, LEGACY_OPENAI_ROLES, OLLAMA_ROLES, OPENAI_CHAT_ROLES, OPENAI_RESPONSES_ROLES, WORKERS_AI_ROLES,
+)
 from claude_lint.patterns import lazy
 
 # A server on the user's machine or its network: a loopback or Docker-host address, a private
@@ -51,7 +53,14 @@ PARTIAL_ENDPOINTS: Tuple[Tuple["re.Pattern[str]", str, str, Tuple[Tuple[str, Tup
     (re.compile(r"/messages$"), "POST /v1/messages", "anthropic", ANTHROPIC_ROLES),
     (re.compile(r"/completions$"), "POST /chat/completions", "openai", OPENAI_CHAT_ROLES),
 )
-HTTP_ENDPOINTS = HTTP_ENDPOINTS + PARTIAL_ENDPOINTS
+# Endpoints whose path goes on with the model after them (Cloudflare Workers AI:
+# `/accounts/{id}/ai/run/@cf/meta/llama-3-8b-instruct`, the model often a run-time part): a
+# chat request only with a `messages` body, since the same path runs image, speech and
+# embedding models (`{"prompt": ...}`, `{"text": ...}`). Its default output cap is 256 tokens.
+MODEL_PATH_ENDPOINTS: Tuple[Tuple["re.Pattern[str]", str, str, Tuple[Tuple[str, Tuple[str, ...]], ...]], ...] = (
+    (re.compile(r"/ai/run/(?:@|\0)"), "POST /ai/run/{model}", "cloudflare", WORKERS_AI_ROLES),
+)
+HTTP_ENDPOINTS = HTTP_ENDPOINTS + PARTIAL_ENDPOINTS + MODEL_PATH_ENDPOINTS
 # A JSON body with these keys is a chat request wherever it is sent (the URL unseen).
 HTTP_BODY_PROOF = ("model", "messages")
 # Headers only the Anthropic API reads.

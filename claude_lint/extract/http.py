@@ -63,6 +63,10 @@ def sites(ex, record: CallRecord, call: ast.Call, receiver: Optional[ast.expr], 
         if not (isinstance(body, Mapping) and all(k in _keys(body) for k in sdk.HTTP_BODY_PROOF)):
             return []
         endpoint = endpoint[1:]
+    if endpoint is not _UNSEEN and endpoint[0] == _MODEL_IN_PATH:
+        if not _chat_body(body):
+            return []
+        endpoint = endpoint[1:]
     if endpoint == _UNSEEN:
         if not (isinstance(body, Mapping) and all(k in _keys(body) for k in sdk.HTTP_BODY_PROOF)):
             if not overridden:
@@ -254,6 +258,9 @@ def classify(url: object, body: object, headers: object):
     found = None
     if text is not None:
         path = text.split("?", 1)[0].rstrip("/")
+        for pattern, api, provider, roles in sdk.MODEL_PATH_ENDPOINTS:
+            if pattern.search(path + "/"):
+                return (api, provider, roles, False) if _chat_body(body) else None
         # The endpoint's own end may follow a run-time part (`{base}chat/completions`,
         # `models/{model}:generateContent`): a run-time part may end with a slash.
         for candidate in (path, path.replace("\0", "/")):
@@ -319,6 +326,9 @@ def _endpoint(ev, url_expr, scope: Scope, bases: List[str]):
 
 def _endpoint_of_text(url: str, bases: List[str]):
     path = url.split("?", 1)[0].rstrip("/")
+    for pattern, api, provider, roles in sdk.MODEL_PATH_ENDPOINTS:
+        if pattern.search(path + "/"):  # `.../ai/run/` + a model read at run time
+            return _MODEL_IN_PATH, api, provider, roles
     if "\0" in path[path.rfind("/") + 1:] or not path:
         return _UNSEEN  # the last segment is written at run time
     for pattern, api, provider, roles in _FULL_ENDPOINTS:
@@ -381,8 +391,15 @@ def _subclasses_in_file(ex, klass: Scope) -> List[Scope]:
     return out[:MAX_OVERRIDES]
 
 
-_FULL_ENDPOINTS = tuple(e for e in sdk.HTTP_ENDPOINTS if e not in sdk.PARTIAL_ENDPOINTS)
+_FULL_ENDPOINTS = tuple(e for e in sdk.HTTP_ENDPOINTS if e not in sdk.PARTIAL_ENDPOINTS and e not in sdk.MODEL_PATH_ENDPOINTS)
 _PARTIAL = "partial"
+_MODEL_IN_PATH = "model in path"
+
+
+def _chat_body(body) -> bool:
+    """Is the body a chat request's (`messages`)? What proves a POST to an endpoint that runs
+    any kind of model a text request."""
+    return isinstance(body, Mapping) and "messages" in _keys(body)
 
 
 def _base_urls(ex, receiver, client_chain: List[str], scope: Scope) -> List[str]:

@@ -33,14 +33,16 @@ def _may_post(call: ast.Call, body_keywords: Tuple[str, ...], keys) -> bool:
         return True  # a helper POSTing its caller's URL and body
     url = call.args[0] if call.args and not isinstance(call.args[0], ast.Starred) else next((k.value for k in call.keywords if k.arg == "url"), None)
     tail = _url_tail(url)
-    if tail is not None:
+    if tail is not None and tail.strip("\0"):
         if _endpoint_path(tail.replace("\0", "")):
             return True
         path = tail.split("?", 1)[0].rstrip("/")
         if "\0" not in path[path.rfind("/") + 1:]:
             return False  # the URL's end is written, and is no endpoint
     elif keys.endpoints and _may_hold_text(url, call, keys):
-        return True  # a URL held by a name, attribute or helper: it may be an endpoint the file writes
+        # a URL held by a name, attribute or helper (`f"{BASE}{model}"` writes nothing of it):
+        # it may be an endpoint the file writes
+        return True
     return _may_prove(body, tuple(getattr(sdk, "HTTP_BODY_PROOF", ())), call, keys, 0)
 
 

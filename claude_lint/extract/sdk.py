@@ -99,7 +99,7 @@ CLIENT_FACTORIES: Dict[Tuple[str, str], str] = {
 
 from claude_lint.extract.sdk_roles import *  # noqa: F401,F403  (the roles are part of the table)
 from claude_lint.extract.endpoints import (  # noqa: F401  (read as sdk.* by the extractors)
-    ANTHROPIC_HEADERS, HTTP_BODY_PROOF, HTTP_ENDPOINTS, OLLAMA_BODY_KEYS, PARTIAL_ENDPOINTS, local_evidence,
+    ANTHROPIC_HEADERS, HTTP_BODY_PROOF, HTTP_ENDPOINTS, MODEL_PATH_ENDPOINTS, OLLAMA_BODY_KEYS, PARTIAL_ENDPOINTS, local_evidence,
 )
 
 
@@ -180,9 +180,9 @@ class MethodShape:
 _HTTP = dict(
     http=True,
     needs=("json", "data"),
-    # an endpoint path at the end of a string (or before its query), or a chat body's keys
+    # an endpoint path at the end of a string (or before its query; the model after `/ai/run/`), or a chat body's keys
     hints=tuple((path + end,) for path in (b"/messages", b"/completions", b"/responses", b"/api/chat", b"/api/generate", b"enerateContent")
-                for end in (b'"', b"'", b"?"))
+                for end in (b'"', b"'", b"?")) + ((b"/ai/run/",),)
     + ((b'"messages"', b'"model"'), (b"'messages'", b"'model'"), (b"messages=", b"model=", b"dict("), (b"messages=", b"model=", b"update(")),
 )
 _HTTP_METHOD_FIRST = dict(http=True, hints=_HTTP["hints"])

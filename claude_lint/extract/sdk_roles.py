@@ -266,6 +266,14 @@ OLLAMA_ROLES: Tuple[Tuple[str, Tuple[str, ...]], ...] = (
     ("stream", ("stream",)),
 )
 
+# Cloudflare Workers AI's `/ai/run/{model}`: the model is in the URL, not the body.
+WORKERS_AI_ROLES: Tuple[Tuple[str, Tuple[str, ...]], ...] = (
+    ("max_tokens", ("max_tokens",)),
+    ("messages", ("messages",)),
+    ("tools", ("tools",)),
+    ("stream", ("stream",)),
+)
+
 # Keywords that together prove an Anthropic messages call when the receiver's type is
 # not known statically (a client passed in as a parameter, or imported from another
 # module): `messages.create` with both `model` and `max_tokens` is the Anthropic shape;
