@@ -31,7 +31,8 @@ class OutputLimitMissing(Rule):
     `init_chat_model`, and langchain-google-genai's `ChatGoogleGenerativeAI` and
     `GoogleGenerativeAI`, which send `max_output_tokens` only when given, leaving the Gemini
     API's default, the model's output token limit; also neo4j-graphrag's `OpenAILLM` (a cap
-    is an entry of its `model_params`). The Gemini SDK's own requests (`generate_content`)
+    is an entry of its `model_params`) and agno's `OpenAIChat`, which sends `max_tokens` only
+    when given. The Gemini SDK's own requests (`generate_content`)
     are not judged, nor Cloudflare Workers AI's own `/ai/run/{model}` (256 tokens when
     `max_tokens` is not given).
     Which APIs these are, and which keyword to pass, is the SDK table's (`cap`,

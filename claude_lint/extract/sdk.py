@@ -127,8 +127,7 @@ class MethodShape:
     # The proof counts also on an object imported by name from another module (`from config import client`).
     proof_imported: bool = False
     http: bool = False  # a POST of an HTTP client: a request only when extract/http.py says so
-    # For the pre-filter: groups of bytes, a file must hold all of one group for this shape
-    # to be worth parsing (besides its chain); and keywords one of which the call must carry.
+    # For the pre-filter: groups of bytes, a file must hold all of one group for this shape to be worth parsing (besides its chain); and keywords one of which the call must carry.
     hints: Tuple[Tuple[bytes, ...], ...] = ()
     needs: Tuple[str, ...] = ()
     # What the rules know of the API behind the shape (read through `api_facts`):
@@ -363,16 +362,17 @@ FUNCTIONS: Dict[str, MethodShape] = {
         ("litellm.", "LiteLLM"), ("groq.", "Groq"), ("mistralai.", "MistralAI"), ("openrouter.", "OpenRouter"), ("openai_like.", "OpenAILike"),
         ("", "OpenAI"), ("", "Anthropic"), ("", "AzureOpenAI"), ("", "Gemini"),  # llama_index < 0.10
     )},
-    # Other frameworks' model objects, written like a LangChain chat model (model and limits at
-    # the constructor, requests where it runs). No cap facts: their defaults are their own.
+    # Other frameworks' model objects, written like a LangChain chat model (model and limits at the constructor, requests where it runs; no cap facts: their defaults are their own).
     **{q: MethodShape((), api, ("langchain",), MODEL_OBJECT_ROLES, positional=("model",)) for q, api in MODEL_OBJECT_CLASSES},
     **{q: MethodShape((), "Agent (Strands)", ("langchain",), MODEL_OBJECT_ROLES, positional=("model",), model_id_only=True) for q in ("strands.Agent", "strands.agent.Agent")},
-    # LangChain 1.x's create_agent(model, tools, ...) makes its own chat model (init_chat_model)
-    # from a model ID; over a model object, that object is the site. No cap facts: a cap needs a model object.
+    # LangChain 1.x's create_agent(model, tools, ...) makes its own chat model (init_chat_model) from a model ID;
+    # over a model object, that object is the site (no cap facts: a cap needs a model object). So do the OpenAI
+    # Agents SDK's Agent(name, ...), whose model is a keyword only, and agno's (sdk_roles.AGNO_MODELS).
     **{q: MethodShape((), "create_agent (LangChain)", ("langchain",), MODEL_OBJECT_ROLES, positional=("model",), model_id_only=True)
        for q in ("langchain.agents.create_agent", "langchain.agents.factory.create_agent")},
-    # The OpenAI Agents SDK's Agent(name, ...): its model is a keyword only.
     "agents.Agent": MethodShape((), "Agent (OpenAI Agents)", ("langchain",), MODEL_OBJECT_ROLES, model_id_only=True), "strands.models.ollama.OllamaModel": MethodShape((), "OllamaModel (Strands)", ("ollama",), MODEL_OBJECT_ROLES),
+    **{q: MethodShape((), api, ("langchain",), AGNO_ROLES) for q, api in AGNO_MODELS}, **{q: MethodShape((), "OpenAIChat (agno)", ("langchain",), AGNO_ROLES, **_UNCAPPED, limit_keyword="max_tokens") for q in AGNO_OPENAI_CHAT},
+    **{q: MethodShape((), "Ollama (agno)", ("ollama",), AGNO_ROLES) for q in AGNO_LOCAL}, "agno.agent.Agent": MethodShape((), "Agent (agno)", ("langchain",), MODEL_OBJECT_ROLES, model_id_only=True),
     **{q: MethodShape((), "LlmAgent (Google ADK)", ("langchain",), ADK_AGENT_ROLES, model_id_only=True) for q in ADK_AGENTS},  # (sdk_roles.ADK_AGENTS)
     "langchain_community.chat_models.AzureChatOpenAI": _AZURE_CHAT_OPENAI, "langchain_community.chat_models.ChatVertexAI": MethodShape((), "ChatVertexAI", **_LC_ANY),
     **{f"llama_index.llms.{m}Ollama": MethodShape((), "Ollama (LlamaIndex)", ("ollama",), LANGCHAIN_ANY_ROLES) for m in ("ollama.", "")},

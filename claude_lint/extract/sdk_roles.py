@@ -124,6 +124,21 @@ MODEL_OBJECT_CLASSES: Tuple[Tuple[str, str], ...] = (
                                                               ("", "OpenAIResponsesModel"), (".models.openai_responses", "OpenAIResponsesModel"))),
     ("langchain.llms.AzureOpenAI", "AzureOpenAI (LLM)"), ("langchain_community.llms.AzureOpenAI", "AzureOpenAI (LLM)"),
 )
+# agno's (formerly phidata's) model objects, handed to `Agent(model=...)`, which sends their requests
+# on `agent.run(...)` / `print_response(...)`: the model ID is `id`. OpenAIChat sends no cap unless
+# given one (`max_tokens` and `max_completion_tokens` default to None): sdk.py gives it the cap fact.
+AGNO_ROLES: Tuple[Tuple[str, Tuple[str, ...]], ...] = (
+    ("model", ("id",)),
+    ("max_tokens", ("max_tokens", "max_completion_tokens", "max_output_tokens")),
+    ("timeout", ("timeout",)),
+)
+AGNO_MODELS: Tuple[Tuple[str, str], ...] = tuple(
+    (f"{package}.{module}.{cls}", f"{cls} (agno)") for package in ("agno.models", "phi.model") for module, cls in (
+        ("openai", "OpenAIResponses"), ("anthropic", "Claude"), ("google", "Gemini"), ("groq", "Groq"), ("openrouter", "OpenRouter"),
+        ("aws", "AwsBedrock"), ("aws", "Claude"), ("litellm", "LiteLLM"), ("deepseek", "DeepSeek"), ("mistral", "MistralChat"),
+        ("azure", "AzureOpenAI"), ("xai", "xAI"), ("together", "Together"), ("cohere", "Cohere"), ("fireworks", "Fireworks")))
+AGNO_OPENAI_CHAT = ("agno.models.openai.OpenAIChat", "agno.models.openai.chat.OpenAIChat", "phi.model.openai.OpenAIChat")
+AGNO_LOCAL = ("agno.models.ollama.Ollama", "phi.model.ollama.Ollama")
 LANGCHAIN_ANY_ROLES: Tuple[Tuple[str, Tuple[str, ...]], ...] = (
     ("model", ("model", "model_name")),
     ("max_tokens", ("max_tokens", "max_completion_tokens", "max_output_tokens", "model_kwargs.max_tokens", "model_kwargs.max_completion_tokens")),

@@ -59,7 +59,8 @@ AGENTS = frozenset({"Agent"})
 CREWS = frozenset({"Crew"})  # CrewAI: its requests are those of its agents' model (`Crew(agents=[a], tasks=[t])`)
 # LangChain's and LangGraph's agent builders: the model by keyword, or first by position.
 AGENT_BUILDERS = frozenset({"create_agent", "create_react_agent", "create_tool_calling_agent", "create_openai_tools_agent", "create_openai_functions_agent", "create_structured_chat_agent", "create_supervisor"})
-AGENT_INVOKES = frozenset({"invoke_async", "stream_async", "structured_output", "structured_output_async", "run_async"})
+AGENT_INVOKES = frozenset({"invoke_async", "stream_async", "structured_output", "structured_output_async", "run_async",
+                           "print_response", "aprint_response"})  # (agno's Agent: `agent.print_response(prompt)`)
 ADK_RUNNERS = frozenset({"Runner", "InMemoryRunner"})  # Google ADK: `Runner(agent=a, ...).run_async(...)` runs a's requests
 AGENT_TOOLS = frozenset({"use_llm", "use_agent"})
 RUNNER_RUNS = frozenset({"run", "run_sync", "run_streamed"})  # the OpenAI Agents SDK's `Runner.run(agent, input)`

@@ -1,0 +1,60 @@
+"""Request shapes the tenth blind set missed (eval/realworld/misses-blind10.md), each written
+anew: what must be recognised, and the look-alikes that must not."""
+from __future__ import annotations
+
+import json
+
+from conftest import line_of, report_routes
+
+
+def _routes(cli, tmp_path, example) -> dict:
+    """(file, line) -> (api, the line of the request it reaches: None for the request itself, model)."""
+    return {(r["filename"], r["line"]): (r["api"], (r["via"] or {}).get("line"), r["model"])
+            for r in report_routes(cli, tmp_path, example)}
+
+
+# --- agno's agents over its model objects -------------------------------------------------------
+
+AGNO = (
+    "from agno.agent import Agent\n"
+    "from agno.models.anthropic import Claude\n"
+    "from agno.models.ollama import Ollama\n"
+    "from agno.models.openai import OpenAIChat\n\n\n"
+    "class Analyst:\n"
+    "    def __init__(self):\n"
+    "        self.agent = Agent(name='analyst', model=OpenAIChat(id='gpt-4o'), markdown=True)\n\n"
+    "    def analyze(self, url):\n"
+    "        return self.agent.run(f'Analyse {url}').content\n\n\n"
+    "def make_writer(style):\n"
+    "    return Agent(model=Claude(id='claude-sonnet-4-6', max_tokens=2048), instructions=[style])\n\n\n"
+    "def write(topic):\n"
+    "    writer = make_writer('news')\n"
+    "    writer.print_response(topic)\n\n\n"
+    "local = Agent(model=Ollama(id='llama3.1'))\n\n\n"
+    "def ask_local(q):\n"
+    "    return local.run(q)\n\n\n"
+    "def main():\n"
+    "    Analyst().analyze(input('url: '))\n"
+    "    write('llamas')\n"
+)
+
+
+def test_an_agno_agent_sends_its_model_objects_requests(cli, tmp_path):
+    """`Agent(model=OpenAIChat(id=...))` is a site at the model object (its ID is `id`); the
+    agent's `run` / `print_response` are its requests, so the functions calling them are
+    wrappers; an Ollama model is local."""
+    found = _routes(cli, tmp_path, {"agents.py": AGNO})
+    chat, claude = line_of(AGNO, "OpenAIChat(id="), line_of(AGNO, "Claude(id=")
+    assert found[("agents.py", chat)] == ("OpenAIChat (agno)", None, "gpt-4o")
+    assert found[("agents.py", claude)] == ("Claude (agno)", None, "claude-sonnet-4-6")
+    assert found[("agents.py", line_of(AGNO, "Analyst().analyze("))] == ("OpenAIChat (agno)", chat, "gpt-4o")
+    assert found[("agents.py", line_of(AGNO, "    write('llamas')"))] == ("Claude (agno)", claude, "claude-sonnet-4-6")
+    local = [r for r in report_routes(cli, tmp_path, {"agents.py": AGNO}) if r["line"] == line_of(AGNO, "Ollama(id=")]
+    assert local and all(not r["billed"] for r in local), local
+
+
+def test_agno_openaichat_without_a_cap_is_uncapped_and_claude_with_one_is_not(cli, tmp_path):
+    (tmp_path / "agents.py").write_text(AGNO)
+    done = cli("check", ".", "--select", "CL010", "--output-format", "json", "--exit-zero")
+    rows = sorted(f["location"]["row"] for f in json.loads(done.stdout))
+    assert rows == [line_of(AGNO, "OpenAIChat(id=")], done.stdout
