@@ -25,6 +25,10 @@ from claude_lint.extract.wrapper_shapes import ANY_CLASS, DEFINED, MAX_CLASSES, 
 from claude_lint.facts import CallSite, Callee, ClassInfo, Invocation, Mapping, Param, Signature, Wrapper, WrapperTable
 
 
+# The kinds of node `_tainted` reads a binding from (the parser makes no subclass of them).
+_BINDING_NODES = frozenset({ast.Assign, ast.AnnAssign, ast.AugAssign, ast.NamedExpr, ast.For, ast.AsyncFor, ast.comprehension, ast.withitem, ast.Call})
+
+
 class Finder(CalleeFinder, InvocationFinder, ModelFinder, GraphFinder, MadeModelFinder):
     def __init__(self, path: str, abspath: str, text: str, collector: Collector, ev, history=None):
         self.path = path
@@ -106,6 +110,8 @@ class Finder(CalleeFinder, InvocationFinder, ModelFinder, GraphFinder, MadeModel
             return self._taint[d.name]
         sources: Dict[str, List[ast.AST]] = {}
         for n in walk(d.node):
+            if n.__class__ not in _BINDING_NODES:
+                continue  # (most nodes: names, constants, attributes)
             if isinstance(n, (ast.Assign, ast.AnnAssign, ast.AugAssign, ast.NamedExpr)):
                 value = n.value
                 targets = n.targets if isinstance(n, ast.Assign) else [n.target]
