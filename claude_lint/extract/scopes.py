@@ -56,9 +56,6 @@ class Collector:
         # Kept past its file's extraction for the file's second phase (a file linted alone,
         # see Linter.keep_parsed): `release` then waits until that phase lets it go.
         self.held = False
-        # The extraction's Positions, kept with a held collector: the second phase places
-        # the same nodes of the same text again.
-        self.positions = None
         # Lambdas handed to a call that runs them once per item (`df.text.apply(lambda t: ...)`):
         # their body is a loop's body.
         self._per_item: Set[int] = set()

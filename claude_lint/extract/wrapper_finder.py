@@ -21,12 +21,8 @@ from claude_lint.extract.wrapper_receivers import HANDED
 from claude_lint.extract.registry_holders import holders
 from claude_lint.extract.wrapper_invocations import InvocationFinder
 from claude_lint.extract.wrapper_models import ModelFinder
-from claude_lint.extract.wrapper_shapes import ANY_CLASS, DEFINED, MAX_CLASSES, submitted, MAX_DEPTH, MAX_INVOCATIONS, FUNCTION_NODES, Everything, EVERYTHING, last, protocol_methods
+from claude_lint.extract.wrapper_shapes import ANY_CLASS, BINDING_NODES, DEFINED, MAX_CLASSES, binding_of, submitted, MAX_DEPTH, MAX_INVOCATIONS, FUNCTION_NODES, Everything, EVERYTHING, last, protocol_methods
 from claude_lint.facts import CallSite, Callee, ClassInfo, Invocation, Mapping, Param, Signature, Wrapper, WrapperTable
-
-
-# The kinds of node `_tainted` reads a binding from (the parser makes no subclass of them).
-_BINDING_NODES = frozenset({ast.Assign, ast.AnnAssign, ast.AugAssign, ast.NamedExpr, ast.For, ast.AsyncFor, ast.comprehension, ast.withitem, ast.Call})
 
 
 class Finder(CalleeFinder, InvocationFinder, ModelFinder, GraphFinder, MadeModelFinder):
@@ -110,22 +106,10 @@ class Finder(CalleeFinder, InvocationFinder, ModelFinder, GraphFinder, MadeModel
             return self._taint[d.name]
         sources: Dict[str, List[ast.AST]] = {}
         for n in walk(d.node):
-            if n.__class__ not in _BINDING_NODES:
-                continue  # (most nodes: names, constants, attributes)
-            if isinstance(n, (ast.Assign, ast.AnnAssign, ast.AugAssign, ast.NamedExpr)):
-                value = n.value
-                targets = n.targets if isinstance(n, ast.Assign) else [n.target]
-            elif isinstance(n, (ast.For, ast.AsyncFor, ast.comprehension)):
-                value, targets = n.iter, [n.target]
-            elif isinstance(n, ast.withitem) and n.optional_vars is not None:
-                value, targets = n.context_expr, [n.optional_vars]
-            elif isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and isinstance(n.func.value, ast.Name):
-                # `messages.append(prompt)`: the list now holds the parameter
-                value, targets = n, [n.func.value]
-            else:
+            bound = binding_of(n) if n.__class__ in BINDING_NODES else None  # (most nodes, names and constants, bind nothing)
+            if bound is None:
                 continue
-            if value is None:
-                continue
+            value, targets = bound
             for t in targets:
                 for name in walk(t):
                     if isinstance(name, ast.Name):
