@@ -81,7 +81,7 @@ def _helper_messages(call: ast.Call, scope: Scope, ev, functions: dict) -> Optio
         params, returned = [a.arg for a in bound[0].args.args], bound[0].body
     elif not any(isinstance(b, ast.expr) for b in bound) and len(functions.get(name, [])) == 1:
         node = functions[name][0].node
-        returns = [n for n in ast.walk(node) if isinstance(n, ast.Return)]
+        returns = [n for n in walk(node) if isinstance(n, ast.Return)]
         if len(returns) != 1:
             return None
         params, returned = [a.arg for a in node.args.args], returns[0].value
@@ -101,7 +101,7 @@ def turn_loop(around, node: ast.AST) -> Optional[ast.AST]:
     client.stream(messages=history)` whose items are the answer's chunks (the request is its
     iterable, made once)."""
     for loop in reversed(around):
-        if not (isinstance(loop, (ast.For, ast.AsyncFor)) and any(n is node for n in ast.walk(loop.iter))):
+        if not (isinstance(loop, (ast.For, ast.AsyncFor)) and any(n is node for n in walk(loop.iter))):
             return loop
     return None
 
@@ -113,7 +113,7 @@ def loop_calls_sender(loop: ast.AST, scope: Scope) -> bool:
     names = {node.name} if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) else set()
     if isinstance(node, ast.Lambda) and scope.parent is not None:
         names = {n for n, bound in scope.parent.assigns.items() if any(b is node for b in bound)}
-    for seen, n in enumerate(ast.walk(loop)):
+    for seen, n in enumerate(walk(loop)):
         if seen > _MAX_LOOP_NODES:
             return False
         if isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id in names:
@@ -156,7 +156,7 @@ def handed_back(fn: ast.AST, param: str, returned: bool = True) -> Optional[str]
     return must hand the list back (`messages = run_tools(calls, messages)`)."""
     allowed, grows, returns = set(), False, 0
     nodes = []
-    for seen, n in enumerate(ast.walk(fn)):
+    for seen, n in enumerate(walk(fn)):
         if seen > _MAX_LOOP_NODES:
             return None
         nodes.append(n)

@@ -168,7 +168,7 @@ class Finder(CalleeFinder, InvocationFinder, ModelFinder, GraphFinder, MadeModel
         spread = {k.value.id for k in node.keywords if k.arg is None and isinstance(k.value, ast.Name)}
         if not spread:
             return None
-        for seen, n in enumerate(ast.walk(scope.node)):
+        for seen, n in enumerate(walk(scope.node)):
             if seen > 5000:
                 return None
             if isinstance(n, ast.Assign) and len(n.targets) == 1 and isinstance(n.targets[0], ast.Subscript):
@@ -222,7 +222,7 @@ class Finder(CalleeFinder, InvocationFinder, ModelFinder, GraphFinder, MadeModel
         (a loop over a slice of it, or one that may `break`, is a window)."""
         for e in self.c.events:
             if e.key == ("name", name) and e.scope is owner and e.kind == "grow" and e.loops and isinstance(e.loops[-1], (ast.For, ast.AsyncFor)):
-                if not any(isinstance(n, ast.Break) for n in ast.walk(e.loops[-1])):
+                if not any(isinstance(n, ast.Break) for n in walk(e.loops[-1])):
                     return self._list_param(e.loops[-1].iter, owner, owners, depth + 1)
         return None
 
