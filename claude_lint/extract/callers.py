@@ -63,7 +63,9 @@ def callers(text: str, path: str, abspath: str, module: Optional[str], kind: str
             return None  # named in an import or a comment only: no scopes to build
         if collector is None:
             collector = Collector().collect(tree)
-        ex = python._Extraction(code, path, abspath, module, Positions(path, code), collector)
+        kept = getattr(collector, "positions", None)  # phase 1's (python.extract), for the same text (a file linted alone)
+        positions = kept if kept is not None and kept.text == code and kept.path == path else Positions(path, code)
+        ex = python._Extraction(code, path, abspath, module, positions, collector)
         finder = Finder(path, abspath, code, collector, ex.ev, ex.history)
         table = finder.table({}, names, local, methods)
         set_names = tuple(overrides.found(collector, ex.ev)) if table is not None else ()  # `te.PROMPT = MINE` before calling te

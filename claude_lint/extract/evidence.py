@@ -34,6 +34,10 @@ WHOLE_METHODS = TEXT_METHODS | {"json", "model_dump", "to_dict", "dict", "text"}
 TEXT_FIELDS = {"text", "content", "output_text", "completion", "generated_text"}
 
 
+# The kinds of node _Index reads (the parser makes no subclass of them).
+_INDEXED = frozenset({ast.If, ast.Assign, ast.AnnAssign, ast.AugAssign, ast.For, ast.AsyncFor, ast.withitem, ast.Call, ast.Compare})
+
+
 class _Index:
     """One pass over a scope's body: the bindings, and the calls and comparisons that could be
     a use of an answer, each with the roots its value is reached from (a name, or the node of
@@ -50,6 +54,8 @@ class _Index:
             seen += 1
             if seen > MAX_NODES:
                 break
+            if node.__class__ not in _INDEXED:
+                continue  # (names, constants, attributes: most nodes, each tested six times below)
             if isinstance(node, ast.If):
                 self.branch_lines.update(stmt.lineno for stmt in node.body + node.orelse if isinstance(stmt, (ast.Assign, ast.AnnAssign)))
             if isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)) and node.value is not None:

@@ -14,6 +14,7 @@ if TYPE_CHECKING:
 
 from claude_lint.extract.chains import called_name
 from claude_lint.extract.scopes import Scope, keyword
+from claude_lint.extract.walk import walk
 
 _MAX_HOPS = 6  # encodings, dumps, names and a helper between the request and its body
 _MAX_LOOP_NODES = 4000  # nodes of a loop read for a call of the sending function
@@ -80,7 +81,7 @@ def _helper_messages(call: ast.Call, scope: Scope, ev, functions: dict) -> Optio
         params, returned = [a.arg for a in bound[0].args.args], bound[0].body
     elif not any(isinstance(b, ast.expr) for b in bound) and len(functions.get(name, [])) == 1:
         node = functions[name][0].node
-        returns = [n for n in ast.walk(node) if isinstance(n, ast.Return)]
+        returns = [n for n in walk(node) if isinstance(n, ast.Return)]
         if len(returns) != 1:
             return None
         params, returned = [a.arg for a in node.args.args], returns[0].value
@@ -100,7 +101,7 @@ def turn_loop(around, node: ast.AST) -> Optional[ast.AST]:
     client.stream(messages=history)` whose items are the answer's chunks (the request is its
     iterable, made once)."""
     for loop in reversed(around):
-        if not (isinstance(loop, (ast.For, ast.AsyncFor)) and any(n is node for n in ast.walk(loop.iter))):
+        if not (isinstance(loop, (ast.For, ast.AsyncFor)) and any(n is node for n in walk(loop.iter))):
             return loop
     return None
 
@@ -112,7 +113,7 @@ def loop_calls_sender(loop: ast.AST, scope: Scope) -> bool:
     names = {node.name} if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) else set()
     if isinstance(node, ast.Lambda) and scope.parent is not None:
         names = {n for n, bound in scope.parent.assigns.items() if any(b is node for b in bound)}
-    for seen, n in enumerate(ast.walk(loop)):
+    for seen, n in enumerate(walk(loop)):
         if seen > _MAX_LOOP_NODES:
             return False
         if isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id in names:
@@ -155,7 +156,7 @@ def handed_back(fn: ast.AST, param: str, returned: bool = True) -> Optional[str]
     return must hand the list back (`messages = run_tools(calls, messages)`)."""
     allowed, grows, returns = set(), False, 0
     nodes = []
-    for seen, n in enumerate(ast.walk(fn)):
+    for seen, n in enumerate(walk(fn)):
         if seen > _MAX_LOOP_NODES:
             return None
         nodes.append(n)
@@ -199,14 +200,21 @@ def joined_param(call: ast.Call, scope: Scope, ev, owners, roles) -> Optional[st
     return content_param(call, scope, ev, owners)
 
 
-def joined_lists(call: ast.Call, scope: Scope, ev, roles):
+def joined_lists(call: ast.Call, scope: Scope, ev, roles) -> List[tuple]:
     """(list expression, its scope) for each list a request joins into the text of its
-    `roles` (`"\\n".join(results)`, `"".join(f"..." for m in self.memory)`, through local names)."""
-    budget = [200]
-    for name in roles:
-        expr = keyword(call, name)
-        if expr is not None:
-            yield from _joined_in(expr, scope, 0, ev, budget)
+    `roles` (`"\\n".join(results)`, `"".join(f"..." for m in self.memory)`, through local names).
+    Kept per request on the evaluator: the history of a request and its wrapper's messages
+    parameter both ask it of the same request, with the same roles."""
+    memo = ev.__dict__.setdefault("_joined_lists", {})
+    key = (id(call), id(scope), tuple(roles))
+    kept = memo.get(key)
+    if kept is None:
+        budget = [200]
+        found = [item for name in roles if (expr := keyword(call, name)) is not None for item in _joined_in(expr, scope, 0, ev, budget)]
+        # the call is kept with its answer: a request made up for a `to_thread(...)` wrapper
+        # would otherwise be freed, and its id taken by another
+        kept = memo[key] = (call, scope, found)
+    return kept[2]
 
 
 def _joined_in(expr: ast.expr, sc: Scope, depth: int, ev, budget: List[int]):
@@ -215,7 +223,7 @@ def _joined_in(expr: ast.expr, sc: Scope, depth: int, ev, budget: List[int]):
     until the cyclic collector runs.)"""
     if depth > 4:
         return
-    for n in ast.walk(expr):
+    for n in walk(expr):
         budget[0] -= 1
         if budget[0] < 0:
             return

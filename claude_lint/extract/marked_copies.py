@@ -11,6 +11,7 @@ if TYPE_CHECKING:
     from typing import List, Optional
 
 from claude_lint.extract.scopes import Scope, has_star, positional
+from claude_lint.extract.walk import walk
 from claude_lint.facts import Lit, Loc, Mapping, Seq, Text, Transform
 
 MARK_OP = "mark:"  # a Transform's op: MARK_OP + the role whose messages the copy marks
@@ -25,10 +26,10 @@ _CACHE_KEYS = ("cache_control",)
 def marked_role(loop: ast.For, item: str) -> Optional[str]:
     """The role whose messages the copying loop marks: an `if item["role"] == "system":` (or
     `item.get("role") == ...`) whose branch writes a `cache_control` key. None when none does."""
-    for node in ast.walk(loop):
+    for node in walk(loop):
         if isinstance(node, ast.If):
             role = _role_test(node.test, item)
-            if role is not None and any(_writes_mark(n) for stmt in node.body for n in ast.walk(stmt)):
+            if role is not None and any(_writes_mark(n) for stmt in node.body for n in walk(stmt)):
                 return role
     return None
 
@@ -147,13 +148,13 @@ def copied_param(fn: Scope, index: Optional[int] = None) -> Optional[str]:
     appends = all(isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr == "append" for _, n in edits)
     if len(bound) != 1 or not isinstance(bound[0], ast.List) or bound[0].elts or not edits or not appends:
         return None
-    loops = [n for n in ast.walk(fn.node) if isinstance(n, (ast.For, ast.AsyncFor)) and isinstance(n.iter, ast.Name) and n.iter.id in fn.params and isinstance(n.target, ast.Name)]
+    loops = [n for n in walk(fn.node) if isinstance(n, (ast.For, ast.AsyncFor)) and isinstance(n.iter, ast.Name) and n.iter.id in fn.params and isinstance(n.target, ast.Name)]
     if len(loops) != 1:
         return None
     loop = loops[0]
     if not _keeps_each(loop.body, out.id):
         return None
-    inside = {id(n) for n in ast.walk(loop)}
+    inside = {id(n) for n in walk(loop)}
     item = loop.target.id
     for _, node in edits:
         args = positional(node)
@@ -163,7 +164,7 @@ def copied_param(fn: Scope, index: Optional[int] = None) -> Optional[str]:
 
 
 def param_role(fn: Scope, param: str) -> Optional[str]:
-    loop = next(n for n in ast.walk(fn.node) if isinstance(n, (ast.For, ast.AsyncFor)) and isinstance(n.iter, ast.Name) and n.iter.id == param)
+    loop = next(n for n in walk(fn.node) if isinstance(n, (ast.For, ast.AsyncFor)) and isinstance(n.iter, ast.Name) and n.iter.id == param)
     return marked_role(loop, loop.target.id) if isinstance(loop.target, ast.Name) else None
 
 
@@ -194,7 +195,7 @@ def _flow(body: List[ast.stmt], out: str) -> str:
 
 
 def _skips(body: List[ast.stmt]) -> bool:
-    return any(isinstance(n, (ast.Continue, ast.Break, ast.Return, ast.Raise)) for stmt in body for n in ast.walk(stmt))
+    return any(isinstance(n, (ast.Continue, ast.Break, ast.Return, ast.Raise)) for stmt in body for n in walk(stmt))
 
 
 def _rebuilt(expr: ast.expr, item: str, fn: Scope, names: bool = True) -> bool:

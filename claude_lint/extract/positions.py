@@ -20,6 +20,11 @@ class Positions:
         self.path = path
         self.text = text
         self._starts: Optional[List[int]] = None  # character offset of each line's start
+        # An ASCII text's byte columns are its character columns: no line is read for them.
+        self._ascii = text.isascii()
+        # Locs by (row, byte column, end row, end byte column): a request's arguments, their
+        # names and their values are placed again by each reader of them.
+        self._locs: dict = {}
 
     def _line_starts(self) -> List[int]:
         if self._starts is None:
@@ -34,8 +39,8 @@ class Positions:
 
     def column(self, row: int, byte_col: int) -> int:
         """0-based character column of a 0-based UTF-8 byte column on a 1-based row."""
-        if byte_col == 0:
-            return 0
+        if byte_col == 0 or self._ascii:
+            return byte_col
         line = self._line(row)
         if line.isascii():
             return byte_col
@@ -43,10 +48,16 @@ class Positions:
 
     def loc(self, node) -> Optional[Loc]:
         row = getattr(node, "lineno", None)
-        if row is None or getattr(node, "end_lineno", None) is None:
+        if row is None:
             return None
-        end_row = node.end_lineno
-        return Loc(self.path, row, self.column(row, node.col_offset) + 1, end_row, self.column(end_row, node.end_col_offset) + 1)
+        end_row = getattr(node, "end_lineno", None)
+        if end_row is None:
+            return None
+        key = (row, node.col_offset, end_row, node.end_col_offset)
+        found = self._locs.get(key)
+        if found is None:
+            found = self._locs[key] = Loc(self.path, row, self.column(row, key[1]) + 1, end_row, self.column(end_row, key[3]) + 1)
+        return found
 
     def offset(self, row: int, byte_col: int) -> int:
         return self._line_starts()[row - 1] + self.column(row, byte_col)

@@ -37,8 +37,9 @@ def extract(text: str, path: str, abspath: str, module: Optional[str], calls_onl
         if tree is None:
             return FileFacts(path, abspath, module, "python", errors=(error,))
     collector = Collector() if scopes is None else scopes
+    collector.positions = positions = Positions(path, text)  # (kept with it: a held collector's second phase places the same nodes)
     try:
-        extraction = _Extraction(text, path, abspath, module, Positions(path, text), collector.collect(tree))
+        extraction = _Extraction(text, path, abspath, module, positions, collector.collect(tree))
         facts = extraction.facts(calls_only) or FileFacts(path, abspath, module, "python", parsed=False)
         return facts if error is None else replace(facts, errors=facts.errors + (error,))
     except RecursionError:

@@ -16,6 +16,7 @@ from claude_lint.extract.positions import Positions
 from claude_lint.extract.scopes import Binding, Looped, Scope, Unpacked, positional
 from claude_lint.extract.value_files import FileValues
 from claude_lint.extract.value_text import NUMBERS, TextValues, spread_items
+from claude_lint.extract.walk import walk
 from claude_lint.facts import (
     Lit,
     Loc,
@@ -258,7 +259,7 @@ class Evaluator(TextValues, FileValues):
         written = sorted((b for b in bindings if isinstance(b, ast.expr)), key=lambda b: (b.lineno, b.col_offset))
         for i in range(len(written) - 1, -1, -1):
             # `model = model.replace(".", "")` derives from the earlier values: it replaces none
-            derived = any(isinstance(n, ast.Name) and n.id == name for n in ast.walk(written[i]))
+            derived = any(isinstance(n, ast.Name) and n.id == name for n in walk(written[i]))
             if id(written[i]) in straight and not derived:
                 written, first = written[i:], ()
                 break

@@ -21,7 +21,7 @@ from claude_lint.extract.wrapper_receivers import HANDED
 from claude_lint.extract.registry_holders import holders
 from claude_lint.extract.wrapper_invocations import InvocationFinder
 from claude_lint.extract.wrapper_models import ModelFinder
-from claude_lint.extract.wrapper_shapes import ANY_CLASS, DEFINED, MAX_CLASSES, submitted, MAX_DEPTH, MAX_INVOCATIONS, FUNCTION_NODES, Everything, EVERYTHING, last, protocol_methods
+from claude_lint.extract.wrapper_shapes import ANY_CLASS, BINDING_NODES, DEFINED, MAX_CLASSES, binding_of, submitted, MAX_DEPTH, MAX_INVOCATIONS, FUNCTION_NODES, Everything, EVERYTHING, last, protocol_methods
 from claude_lint.facts import CallSite, Callee, ClassInfo, Invocation, Mapping, Param, Signature, Wrapper, WrapperTable
 
 
@@ -106,20 +106,10 @@ class Finder(CalleeFinder, InvocationFinder, ModelFinder, GraphFinder, MadeModel
             return self._taint[d.name]
         sources: Dict[str, List[ast.AST]] = {}
         for n in walk(d.node):
-            if isinstance(n, (ast.Assign, ast.AnnAssign, ast.AugAssign, ast.NamedExpr)):
-                value = n.value
-                targets = n.targets if isinstance(n, ast.Assign) else [n.target]
-            elif isinstance(n, (ast.For, ast.AsyncFor, ast.comprehension)):
-                value, targets = n.iter, [n.target]
-            elif isinstance(n, ast.withitem) and n.optional_vars is not None:
-                value, targets = n.context_expr, [n.optional_vars]
-            elif isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and isinstance(n.func.value, ast.Name):
-                # `messages.append(prompt)`: the list now holds the parameter
-                value, targets = n, [n.func.value]
-            else:
+            bound = binding_of(n) if n.__class__ in BINDING_NODES else None  # (most nodes, names and constants, bind nothing)
+            if bound is None:
                 continue
-            if value is None:
-                continue
+            value, targets = bound
             for t in targets:
                 for name in walk(t):
                     if isinstance(name, ast.Name):
@@ -178,7 +168,7 @@ class Finder(CalleeFinder, InvocationFinder, ModelFinder, GraphFinder, MadeModel
         spread = {k.value.id for k in node.keywords if k.arg is None and isinstance(k.value, ast.Name)}
         if not spread:
             return None
-        for seen, n in enumerate(ast.walk(scope.node)):
+        for seen, n in enumerate(walk(scope.node)):
             if seen > 5000:
                 return None
             if isinstance(n, ast.Assign) and len(n.targets) == 1 and isinstance(n.targets[0], ast.Subscript):
@@ -232,7 +222,7 @@ class Finder(CalleeFinder, InvocationFinder, ModelFinder, GraphFinder, MadeModel
         (a loop over a slice of it, or one that may `break`, is a window)."""
         for e in self.c.events:
             if e.key == ("name", name) and e.scope is owner and e.kind == "grow" and e.loops and isinstance(e.loops[-1], (ast.For, ast.AsyncFor)):
-                if not any(isinstance(n, ast.Break) for n in ast.walk(e.loops[-1])):
+                if not any(isinstance(n, ast.Break) for n in walk(e.loops[-1])):
                     return self._list_param(e.loops[-1].iter, owner, owners, depth + 1)
         return None
 

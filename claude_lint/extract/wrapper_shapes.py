@@ -19,6 +19,9 @@ MAX_CLASSES = 8  # candidate classes of one receiver
 MAX_VALUE_NODES = 2000  # nodes of a value searched for a parameter
 MAX_INVOCATIONS = 2000  # calls of wrappers kept per file
 FUNCTION_NODES = (ast.FunctionDef, ast.AsyncFunctionDef)
+# The kinds of node a function's names are bound by (`binding_of`); the parser makes no
+# subclass of them, so a node's class tells, before the isinstance tests, most nodes apart.
+BINDING_NODES = frozenset({ast.Assign, ast.AnnAssign, ast.AugAssign, ast.NamedExpr, ast.For, ast.AsyncFor, ast.comprehension, ast.withitem, ast.Call})
 # Calls that run a function handed to them with the arguments after it.
 RUNS_WITH_ARGS = frozenset({"submit", "to_thread", "run_in_executor", "apply_async", "run_sync", "run_in_threadpool"})
 # Calls that keep a function handed to them with its arguments and run it later, once: a job
@@ -292,3 +295,20 @@ def is_test_double(klass: str) -> bool:
     the real clients, and has no say in whether a call of their shared method makes a request."""
     name = klass.rsplit(".", 1)[-1]
     return name.startswith(_DOUBLES) or name.endswith(_DOUBLES)
+
+
+def binding_of(n: ast.AST) -> Optional[tuple]:
+    """(value, targets) of a node that binds names to a value (for `Finder._tainted`), else None."""
+    if isinstance(n, (ast.Assign, ast.AnnAssign, ast.AugAssign, ast.NamedExpr)):
+        value = n.value
+        targets = n.targets if isinstance(n, ast.Assign) else [n.target]
+    elif isinstance(n, (ast.For, ast.AsyncFor, ast.comprehension)):
+        value, targets = n.iter, [n.target]
+    elif isinstance(n, ast.withitem) and n.optional_vars is not None:
+        value, targets = n.context_expr, [n.optional_vars]
+    elif isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and isinstance(n.func.value, ast.Name):
+        # `messages.append(prompt)`: the list now holds the parameter
+        value, targets = n, [n.func.value]
+    else:
+        return None
+    return None if value is None else (value, targets)
