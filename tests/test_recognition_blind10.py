@@ -58,3 +58,31 @@ def test_agno_openaichat_without_a_cap_is_uncapped_and_claude_with_one_is_not(cl
     done = cli("check", ".", "--select", "CL010", "--output-format", "json", "--exit-zero")
     rows = sorted(f["location"]["row"] for f in json.loads(done.stdout))
     assert rows == [line_of(AGNO, "OpenAIChat(id=")], done.stdout
+
+
+# --- a caller whose parameters only decide whether the wrapper is called ------------------------
+
+HOURLY = (
+    "import requests\n\n\n"
+    "def ask(prompt):\n"
+    "    body = {'model': 'gpt-4o-mini', 'max_tokens': 80, 'messages': [{'role': 'user', 'content': prompt}]}\n"
+    "    return requests.post('https://api.openai.com/v1/chat/completions', json=body).json()\n\n\n"
+    "def post_hourly(client):\n"
+    "    text = ask('Write a short post.')\n"
+    "    client.create_post(text=text)\n\n\n"
+    "def unread(argv):\n"
+    "    return ask('Say hi.')\n\n\n"
+    "while True:\n"
+    "    post_hourly(make_client())\n"
+    "    unread(['-v'])\n"
+)
+
+
+def test_a_caller_reading_its_parameters_after_a_fixed_wrapper_call_is_a_wrapper(cli, tmp_path):
+    """`post_hourly(client)` hands nothing of `client` to `ask`, but reads it: each call of it
+    makes ask's request, as a request written in its body would (wrappers.summarise); a function
+    that never reads its parameter stays its own request, its calls no site (the seed's `main(argv)`)."""
+    found = _routes(cli, tmp_path, {"bot.py": HOURLY})
+    post = line_of(HOURLY, "requests.post(")
+    assert found[("bot.py", line_of(HOURLY, "    post_hourly(make_client())"))][:2] == ("POST /chat/completions", post)
+    assert ("bot.py", line_of(HOURLY, "    unread(['-v'])")) not in found
