@@ -86,3 +86,51 @@ def test_a_caller_reading_its_parameters_after_a_fixed_wrapper_call_is_a_wrapper
     post = line_of(HOURLY, "requests.post(")
     assert found[("bot.py", line_of(HOURLY, "    post_hourly(make_client())"))][:2] == ("POST /chat/completions", post)
     assert ("bot.py", line_of(HOURLY, "    unread(['-v'])")) not in found
+
+
+# --- a LangGraph node that is a lambda calling a node function ----------------------------------
+
+LAMBDA_NODES = {
+    "nodes/__init__.py": "",
+    "nodes/chatbot.py": (
+        "from langchain.chat_models import init_chat_model\n\n"
+        "llm = init_chat_model('anthropic:claude-sonnet-4-6')\n\n\n"
+        "def chatbot_node(state, llm_with_tools=None):\n"
+        "    model = llm_with_tools if llm_with_tools else llm\n"
+        "    return {'messages': [model.invoke(state['messages'])]}\n\n\n"
+        "def route(state):\n"
+        "    return {'messages': state['messages'][-1:]}\n"
+    ),
+    "main.py": (
+        "from langgraph.graph import StateGraph, START\n"
+        "from nodes.chatbot import chatbot_node, llm, route\n\n"
+        "llm_with_tools = llm.bind_tools([])\n"
+        "builder = StateGraph(dict)\n"
+        "builder.add_node('chatbot', lambda state: chatbot_node(state, llm_with_tools))\n"
+        "builder.add_edge(START, 'chatbot')\n"
+        "graph = builder.compile()\n\n"
+        "while True:\n"
+        "    events = graph.stream({'messages': [{'role': 'user', 'content': input()}]}, stream_mode='values')\n"
+    ),
+    "quiet.py": (
+        "from langgraph.graph import StateGraph, START\n"
+        "from nodes.chatbot import route\n\n"
+        "builder = StateGraph(dict)\n"
+        "builder.add_node('route', lambda state: route(state))\n"
+        "builder.add_edge(START, 'route')\n"
+        "graph = builder.compile()\n"
+        "graph.invoke({'messages': []})\n"
+    ),
+}
+
+
+def test_a_lambda_node_calling_a_node_function_runs_its_request(cli, tmp_path):
+    """The node function picks a model handed in, else the module's kept model
+    (`llm_with_tools if llm_with_tools else llm`): it invokes that model. The lambda registered as
+    a node runs it, so the registration and each run of the compiled graph are its sites; a lambda
+    node calling a function that requests nothing is no site, nor is its graph's run."""
+    found = _routes(cli, tmp_path, LAMBDA_NODES)
+    main, made = LAMBDA_NODES["main.py"], line_of(LAMBDA_NODES["nodes/chatbot.py"], "init_chat_model('")
+    assert found[("main.py", line_of(main, "lambda state"))][1:] == (made, "claude-sonnet-4-6")
+    assert found[("main.py", line_of(main, "graph.stream("))][1:] == (made, "claude-sonnet-4-6")
+    assert not [key for key in found if key[0] == "quiet.py"], found
