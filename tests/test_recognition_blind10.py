@@ -134,3 +134,56 @@ def test_a_lambda_node_calling_a_node_function_runs_its_request(cli, tmp_path):
     assert found[("main.py", line_of(main, "lambda state"))][1:] == (made, "claude-sonnet-4-6")
     assert found[("main.py", line_of(main, "graph.stream("))][1:] == (made, "claude-sonnet-4-6")
     assert not [key for key in found if key[0] == "quiet.py"], found
+
+
+# --- an agent built over another module's model factory, invoked in a third module --------------
+
+FACTORY_CHAIN = {
+    "src/app/__init__.py": "from app.graph import create_graph, create_store\n",
+    "src/app/utils.py": (
+        "from langchain.chat_models import init_chat_model\n\n\n"
+        "def load_chat_model(name):\n"
+        "    provider, model = name.split('/', maxsplit=1)\n"
+        "    return init_chat_model(model, model_provider=provider)\n"
+    ),
+    "src/app/graph.py": (
+        "from langgraph.prebuilt import create_react_agent\n"
+        "from app.utils import load_chat_model\n"
+        "from app.stores import VectorStore\n\n\n"
+        "def create_graph(config):\n"
+        "    llm = load_chat_model(config.model)\n"
+        "    graph = create_react_agent(name='agent', model=llm, tools=[], prompt=config.prompt)\n"
+        "    return graph\n\n\n"
+        "def create_store(config):\n"
+        "    llm = load_chat_model(config.model)\n"
+        "    return VectorStore(path=config.path)\n"
+    ),
+    "src/run_agent.py": (
+        "import asyncio\n"
+        "from app import create_graph, create_store\n\n"
+        "agent = create_graph(Configuration())\n"
+        "store = create_store(Configuration())\n\n\n"
+        "async def main():\n"
+        "    result = await agent.ainvoke({'messages': [('user', 'cookies')]})\n"
+        "    print(result, store.invoke('cookies'))\n\n\n"
+        "async def events(question):\n"
+        "    async for event in agent.astream_events({'messages': [('user', question)]}, version='v2'):\n"
+        "        yield event\n\n\n"
+        "if __name__ == '__main__':\n"
+        "    asyncio.run(main())\n"
+    ),
+}
+
+
+def test_an_agent_over_another_modules_model_factory_requests_where_it_is_invoked(cli, tmp_path):
+    """`create_graph` returns an agent over the model `load_chat_model` (another module's factory)
+    makes: a factory too. The module-level agent requests where it is invoked (`ainvoke`, and
+    `astream_events`, a runnable's run too), so `main()` and its call are sites; making it is
+    none. `create_store` returns something else: invoking what it returns is no request."""
+    found = _routes(cli, tmp_path, FACTORY_CHAIN)
+    run, made = FACTORY_CHAIN["src/run_agent.py"], line_of(FACTORY_CHAIN["src/app/utils.py"], "return init_chat_model(")
+    for needle in ("agent.ainvoke(", "agent.astream_events(", "asyncio.run(main())"):
+        assert found[("src/run_agent.py", line_of(run, needle))][:2] == ("init_chat_model", made), needle
+    assert ("src/run_agent.py", line_of(run, "agent = create_graph(")) not in found
+    assert ("src/run_agent.py", line_of(run, "store = create_store(")) not in found
+    assert [key for key in found if key[0] == "src/app/graph.py"] == []

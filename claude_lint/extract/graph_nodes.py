@@ -17,7 +17,7 @@ from claude_lint.extract.lazy_globals import setter_values
 from claude_lint.facts import Mapping, Signature, Wrapper
 from claude_lint.extract.scopes import Scope
 
-GRAPH_RUNS = frozenset({"invoke", "ainvoke", "stream", "astream", "batch", "abatch"})
+GRAPH_RUNS = frozenset({"invoke", "ainvoke", "stream", "astream", "astream_events", "batch", "abatch"})
 GRAPH_CLASSES = frozenset({"StateGraph", "MessageGraph"})
 NODE_ADDERS = frozenset({"add_node", "add_sequence"})
 RUNNABLE_LAMBDAS = frozenset({"RunnableLambda"})  # a LangChain runnable that runs the function it is handed
