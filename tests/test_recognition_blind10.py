@@ -187,3 +187,36 @@ def test_an_agent_over_another_modules_model_factory_requests_where_it_is_invoke
     assert ("src/run_agent.py", line_of(run, "agent = create_graph(")) not in found
     assert ("src/run_agent.py", line_of(run, "store = create_store(")) not in found
     assert [key for key in found if key[0] == "src/app/graph.py"] == []
+
+
+# --- raw POSTs to Cohere's and Aleph Alpha's own APIs -------------------------------------------
+
+VENDOR_POSTS = (
+    "import requests\n\n\n"
+    "def run_cohere(api_key, body):\n"
+    "    return requests.post('https://api.cohere.com/v1/chat', headers={'Authorization': f'Bearer {api_key}'}, json=body)\n\n\n"
+    "def run_aleph_alpha(api_key, body):\n"
+    "    return requests.post('https://api.aleph-alpha.com/complete', headers={'Authorization': f'Bearer {api_key}'}, json=body)\n\n\n"
+    "def embed(api_key, body):\n"
+    "    return requests.post('https://api.cohere.com/v1/embed', headers={'Authorization': f'Bearer {api_key}'}, json=body)\n\n\n"
+    "def finish(body):\n"
+    "    return requests.post('https://tasks.example.com/complete', json=body)\n\n\n"
+    "def proxy(provider, key, body):\n"
+    "    if provider == 'cohere':\n"
+    "        return run_cohere(key, body)\n"
+    "    return run_aleph_alpha(key, body)\n"
+)
+
+
+def test_posts_to_cohere_chat_and_aleph_alpha_complete_are_requests(cli, tmp_path):
+    """Their paths (`/v1/chat`, `/complete`) are too plain to name an LLM API alone: with the
+    vendor's host they do, and the dispatch calls are wrapper sites. Cohere's embedding endpoint
+    and another host's `/complete` are no chat request."""
+    found = _routes(cli, tmp_path, {"proxy.py": VENDOR_POSTS})
+    cohere, aleph = line_of(VENDOR_POSTS, "api.cohere.com/v1/chat"), line_of(VENDOR_POSTS, "api.aleph-alpha.com")
+    assert found[("proxy.py", cohere)][:2] == ("POST /chat (Cohere)", None)
+    assert found[("proxy.py", aleph)][:2] == ("POST /complete (Aleph Alpha)", None)
+    assert found[("proxy.py", line_of(VENDOR_POSTS, "return run_cohere("))][1] == cohere
+    assert found[("proxy.py", line_of(VENDOR_POSTS, "return run_aleph_alpha("))][1] == aleph
+    assert ("proxy.py", line_of(VENDOR_POSTS, "v1/embed")) not in found
+    assert ("proxy.py", line_of(VENDOR_POSTS, "tasks.example.com")) not in found
