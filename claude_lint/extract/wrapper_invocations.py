@@ -426,5 +426,7 @@ class InvocationFinder:
             return True
         # As for a request written in d (wrappers.summarise): parameters that decide only whether
         # the wrapper is called (`def post_hourly(client): text = ask(FIXED); client.post(text)`)
-        # still make each call of d that request; one never reading them is its own request.
-        return reference is None and self.reads_any_param(d)
+        # still make each call of d that request; one never reading them is its own request. A
+        # call returned as it is may be another module's factory handing its model on (`if k:
+        # return make_llm()`), no request: not read so (each wrapper more is a round more).
+        return reference is None and not any(r is record.node for r in d.returns) and self.reads_any_param(d)
