@@ -8,7 +8,7 @@ if TYPE_CHECKING:
     from typing import Tuple
 
 from claude_lint.extract.sdk_roles import (
-    ANTHROPIC_ROLES, LEGACY_OPENAI_ROLES, OLLAMA_ROLES, OPENAI_CHAT_ROLES, OPENAI_RESPONSES_ROLES, WORKERS_AI_ROLES,
+    ALEPH_ALPHA_ROLES, ANTHROPIC_ROLES, COHERE_ROLES, LEGACY_OPENAI_ROLES, OLLAMA_ROLES, OPENAI_CHAT_ROLES, OPENAI_RESPONSES_ROLES, WORKERS_AI_ROLES,
 )
 from claude_lint.patterns import lazy
 
@@ -45,6 +45,9 @@ HTTP_ENDPOINTS: Tuple[Tuple["re.Pattern[str]", str, str, Tuple[Tuple[str, Tuple[
     (re.compile(r"/v1/completions$"), "POST /v1/completions (legacy)", "openai", LEGACY_OPENAI_ROLES),
     (re.compile(r"/api/(?:chat|generate)$"), "POST /api/chat", "ollama", OLLAMA_ROLES),
     (re.compile(r":(?:stream)?[gG]enerateContent$"), "POST :generateContent", "google", ()),
+    # Vendors with chat APIs of their own shape, on paths too plain to name them alone: their host too
+    (re.compile(r"//api\.cohere\.(?:com|ai)/v[12]/chat$"), "POST /chat (Cohere)", "cohere", COHERE_ROLES),
+    (re.compile(r"//api\.aleph-alpha\.com/complete$"), "POST /complete (Aleph Alpha)", "aleph_alpha", ALEPH_ALPHA_ROLES),
 )
 # The end of an endpoint's path after a base URL read at run time (`f"{BASE}/messages"`): a
 # request only when the base is not seen and the body proves it (HTTP_BODY_PROOF). Listed in

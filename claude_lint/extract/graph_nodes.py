@@ -17,7 +17,7 @@ from claude_lint.extract.lazy_globals import setter_values
 from claude_lint.facts import Mapping, Signature, Wrapper
 from claude_lint.extract.scopes import Scope
 
-GRAPH_RUNS = frozenset({"invoke", "ainvoke", "stream", "astream", "batch", "abatch"})
+GRAPH_RUNS = frozenset({"invoke", "ainvoke", "stream", "astream", "astream_events", "batch", "abatch"})
 GRAPH_CLASSES = frozenset({"StateGraph", "MessageGraph"})
 NODE_ADDERS = frozenset({"add_node", "add_sequence"})
 RUNNABLE_LAMBDAS = frozenset({"RunnableLambda"})  # a LangChain runnable that runs the function it is handed
@@ -209,4 +209,8 @@ def _added(call: ast.Call) -> List[ast.expr]:
     action = next((k.value for k in call.keywords if k.arg == "action"), None)
     if action is None and call.args and not isinstance(call.args[-1], ast.Starred):
         action = call.args[-1] if len(call.args) <= 2 else call.args[1]
+    if isinstance(action, ast.Lambda) and isinstance(action.body, ast.Call):
+        # `add_node("chatbot", lambda state: chatbot_node(state, llm))`: the node runs the function
+        # its body calls (one that is no wrapper is no call of one: graph_runs asks)
+        action = action.body.func
     return [action] if isinstance(action, (ast.Name, ast.Attribute)) else []

@@ -156,6 +156,47 @@ class MadeModelFinder:
                 return found
         return None
 
+    def model_factories(self, known: Set[Scope], invocations: List[Invocation], wanted: Set[str], requests) -> Tuple[Wrapper, ...]:
+        """Module-level functions of this file returning an agent or runnable over the model
+        another module's factory made here (`llm = load_chat_model(cfg.model)` ... `return
+        create_react_agent(model=llm, tools=tools)`): factories too, taken out of `known`. Their
+        call requests nothing; invoking what they return sends that model's request, so their
+        call of the inner factory is an invoke of it (`invoked`), followed where they are
+        invoked. A function returning the inner factory's result as it is (`return make(x)`) may
+        be returning an answer: not read so."""
+        found = []
+        for d in sorted(known, key=lambda d: (d.node.lineno, d.node.col_offset)):
+            if d.parent is not self.c.module or requests.get(d):
+                continue
+            mine = [i for i, v in enumerate(invocations) if v.function == d.name]
+            calls = {self.ev.loc(c) for c in (self._built_over(r, d, wanted, 0, False) for r in d.returns[:MAX_HOPS] if isinstance(r, ast.expr)) if c is not None}
+            # every wrapper call of d is such a factory's, of another module (a same-file
+            # wrapper, or another call d makes, would be lost where d is only called)
+            if mine and all(invocations[i].loc in calls and not any(c.local for c in invocations[i].callees) for i in mine):
+                for i in mine:
+                    invocations[i] = replace(invocations[i], invoked=True)
+                found.append(d)
+        known.difference_update(found)
+        return tuple(Wrapper(d.name, self.signature(d), self.ev.loc(d.node), made=True) for d in found)
+
+    def _built_over(self, expr: ast.expr, scope: Scope, wanted: Set[str], depth: int, over: bool) -> Optional[ast.Call]:
+        """The call of a wanted factory whose model `expr` is an agent, a runnable or a pipe over
+        (over: one such step was taken)."""
+        if depth > MAX_HOPS:
+            return None
+        if isinstance(expr, ast.Name):
+            bound = scope.assigns.get(expr.id, []) if self.ev.find(expr.id, scope) is scope else []
+            return self._built_over(bound[0], scope, wanted, depth + 1, over) if len(bound) == 1 and isinstance(bound[0], ast.expr) else None
+        if isinstance(expr, ast.BinOp) and isinstance(expr.op, ast.BitOr):  # `prompt | llm | parser`
+            return self._built_over(expr.left, scope, wanted, depth + 1, True) or self._built_over(expr.right, scope, wanted, depth + 1, True)
+        if not isinstance(expr, ast.Call):
+            return None
+        if agent_model(expr) is not None:
+            return self._built_over(agent_model(expr), scope, wanted, depth + 1, True)
+        if isinstance(expr.func, ast.Attribute) and expr.func.attr in MODEL_THROUGH:  # `llm.bind_tools(tools)`
+            return self._built_over(expr.func.value, scope, wanted, depth + 1, True)
+        return expr if over and isinstance(expr.func, ast.Name) and expr.func.id in wanted and not expr.func.id[:1].isupper() else None
+
     def invokes_for_callers(self, d: Scope) -> bool:
         """A function invoking a model is its request for its callers as one making the request
         itself is (`wrappers.summarise`): a method, one without parameters, or one reading them

@@ -181,7 +181,7 @@ _HTTP = dict(
     needs=("json", "data"),
     # an endpoint path at the end of a string (or before its query; the model after `/ai/run/`), or a chat body's keys
     hints=tuple((path + end,) for path in (b"/messages", b"/completions", b"/responses", b"/api/chat", b"/api/generate", b"enerateContent")
-                for end in (b'"', b"'", b"?")) + ((b"/ai/run/",),)
+                for end in (b'"', b"'", b"?")) + ((b"/ai/run/",), (b"api.cohere.",), (b"api.aleph-alpha.com/complete",))  # (endpoints known by their host)
     + ((b'"messages"', b'"model"'), (b"'messages'", b"'model'"), (b"messages=", b"model=", b"dict("), (b"messages=", b"model=", b"update(")),
 )
 _HTTP_METHOD_FIRST = dict(http=True, hints=_HTTP["hints"])

@@ -268,6 +268,12 @@ COHERE_ROLES: Tuple[Tuple[str, Tuple[str, ...]], ...] = (
     ("tools", ("tools",)),
 )
 
+# Aleph Alpha's `/complete` (a raw POST: endpoints.py): the prompt is `prompt`, the cap `maximum_tokens`
+ALEPH_ALPHA_ROLES: Tuple[Tuple[str, Tuple[str, ...]], ...] = (
+    ("model", ("model",)),
+    ("max_tokens", ("maximum_tokens",)),
+)
+
 MISTRAL_ROLES: Tuple[Tuple[str, Tuple[str, ...]], ...] = (
     ("model", ("model",)),
     ("max_tokens", ("max_tokens",)),

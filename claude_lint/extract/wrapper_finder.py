@@ -331,6 +331,7 @@ class Finder(CalleeFinder, InvocationFinder, ModelFinder, GraphFinder, MadeModel
                         if target in known or self._overridden(target, known) or self._overridden_elsewhere(target, names, methods)]
         graphs, runs = self.graph_factories(known, names)  # a graph built here, run elsewhere
         invocations += runs
+        graphs += self.model_factories(known, invocations, wanted, requests) if names is not None else ()  # an agent over another module's model
         instances = self.instances() + tuple(holders(self, self.foreign_classes))  # (phase 2: a class handed a registry of wrapper objects)
         if not known and not invocations and not (names and (
             any(last(b.target) in names for c in self.klasses for b in self.bases(c))
@@ -340,10 +341,8 @@ class Finder(CalleeFinder, InvocationFinder, ModelFinder, GraphFinder, MadeModel
             # one, whose calls are looked for next; a Protocol declaring a wrapper method's
             # name, whose implementations link and the next round look for)
             return None
-        functions = []
-        for d in sorted(known, key=lambda d: (d.node.lineno, d.node.col_offset)):
-            own = requests.get(d, [])
-            functions.append(Wrapper(d.name, self.signature(d), self.ev.loc(d.node), tuple(site for site, _ in own), tuple(m for _, m in own)))
+        functions = [Wrapper(d.name, self.signature(d), self.ev.loc(d.node), tuple(site for site, _ in requests.get(d, ())), tuple(m for _, m in requests.get(d, ())))
+                     for d in sorted(known, key=lambda d: (d.node.lineno, d.node.col_offset))]
         invocations.sort(key=lambda v: (v.loc.row, v.loc.col) if v.loc is not None else (0, 0))
         return WrapperTable(tuple(functions) + graphs, tuple(invocations[:MAX_INVOCATIONS]), self.class_table(), instances)
 

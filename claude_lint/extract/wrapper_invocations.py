@@ -422,4 +422,11 @@ class InvocationFinder:
             return True
         node = record.node
         passed = node.args[reference[0] + 1:] if reference is not None and reference[0] >= 0 and not self.runs_graph(record) else node.args
-        return any(self.reads_params(a, record.scope, d) for a in list(passed) + [k.value for k in node.keywords])
+        if any(self.reads_params(a, record.scope, d) for a in list(passed) + [k.value for k in node.keywords]):
+            return True
+        # As for a request written in d (wrappers.summarise): parameters that decide only whether
+        # the wrapper is called (`def post_hourly(client): text = ask(FIXED); client.post(text)`)
+        # still make each call of d that request; one never reading them is its own request. A
+        # call returned as it is may be another module's factory handing its model on (`if k:
+        # return make_llm()`), no request: not read so (each wrapper more is a round more).
+        return reference is None and not any(r is record.node for r in d.returns) and self.reads_any_param(d)

@@ -175,6 +175,11 @@ class ModelFinder:
             return self._model_key(expr.func.value, scope, depth + 1)
         if isinstance(expr, ast.BinOp) and isinstance(expr.op, ast.BitOr):
             return self._model_key(expr.left, scope, depth + 1) or self._model_key(expr.right, scope, depth + 1)
+        if isinstance(expr, (ast.IfExp, ast.BoolOp)):
+            # `model = llm_with_tools if llm_with_tools else llm`, `llm or default_llm`: a model
+            # handed in, else the kept one, which is then the request's when none is handed
+            options = [expr.body, expr.orelse] if isinstance(expr, ast.IfExp) else expr.values
+            return next(filter(None, (self._model_key(o, scope, depth + 1) for o in options[:MAX_CLASSES])), None)
         if isinstance(expr, ast.Call) and (self.ev.qualname(expr.func, scope) or "").startswith(CHAIN_MODULES):
             # a chain or agent of the framework built over a kept model (`LLMChain(llm=llm, prompt=p)`,
             # `create_tagging_chain_pydantic(Schema, model)`): invoking it sends the model's requests

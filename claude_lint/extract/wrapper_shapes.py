@@ -45,7 +45,7 @@ TASK_MAPS = frozenset({"map", "starmap"})
 # chain's `run`), a LlamaIndex LLM (`chat`, `complete`) or a pydantic-ai agent (`run_sync`,
 # `run_stream`) makes its request, and those that return a runnable still bound to the same model.
 MODEL_INVOKES = frozenset({
-    "invoke", "ainvoke", "stream", "astream", "batch", "abatch", "predict", "apredict", "predict_messages", "generate", "agenerate",
+    "invoke", "ainvoke", "stream", "astream", "astream_events", "batch", "abatch", "predict", "apredict", "predict_messages", "generate", "agenerate",
     "run", "arun", "chat", "achat", "complete", "acomplete", "stream_chat", "astream_chat", "stream_complete", "astream_complete",
     "run_sync", "run_stream", "call", "acall",  # (CrewAI's LLM: `llm.call(messages)`)
     "kickoff", "kickoff_async", "kickoff_for_each", "kickoff_for_each_async",  # a CrewAI crew over agents on a model
