@@ -258,9 +258,9 @@ def classify(url: object, body: object, headers: object):
     found = None
     if text is not None:
         path = text.split("?", 1)[0].rstrip("/")
-        for pattern, api, provider, roles in sdk.MODEL_PATH_ENDPOINTS:
-            if pattern.search(path + "/"):
-                return (api, provider, roles, False) if _chat_body(body) else None
+        model_path = _model_path_endpoint(path)
+        if model_path is not None:
+            return (*model_path, False) if _chat_body(body) else None
         # The endpoint's own end may follow a run-time part (`{base}chat/completions`,
         # `models/{model}:generateContent`): a run-time part may end with a slash.
         for candidate in (path, path.replace("\0", "/")):
@@ -326,9 +326,9 @@ def _endpoint(ev, url_expr, scope: Scope, bases: List[str]):
 
 def _endpoint_of_text(url: str, bases: List[str]):
     path = url.split("?", 1)[0].rstrip("/")
-    for pattern, api, provider, roles in sdk.MODEL_PATH_ENDPOINTS:
-        if pattern.search(path + "/"):  # `.../ai/run/` + a model read at run time
-            return _MODEL_IN_PATH, api, provider, roles
+    model_path = _model_path_endpoint(path)
+    if model_path is not None:
+        return (_MODEL_IN_PATH, *model_path)
     if "\0" in path[path.rfind("/") + 1:] or not path:
         return _UNSEEN  # the last segment is written at run time
     for pattern, api, provider, roles in _FULL_ENDPOINTS:
@@ -394,6 +394,12 @@ def _subclasses_in_file(ex, klass: Scope) -> List[Scope]:
 _FULL_ENDPOINTS = tuple(e for e in sdk.HTTP_ENDPOINTS if e not in sdk.PARTIAL_ENDPOINTS and e not in sdk.MODEL_PATH_ENDPOINTS)
 _PARTIAL = "partial"
 _MODEL_IN_PATH = "model in path"
+
+
+def _model_path_endpoint(path: str):
+    """(api, provider, roles) of an endpoint the model follows in the path (`.../ai/run/` and a
+    model, written or read at run time), or None."""
+    return next(((api, provider, roles) for pattern, api, provider, roles in sdk.MODEL_PATH_ENDPOINTS if pattern.search(path + "/")), None)
 
 
 def _chat_body(body) -> bool:
