@@ -245,13 +245,17 @@ def test_compiled_catalogues_of_other_installs_are_kept(tmp_path, monkeypatch):
 
 
 def test_platforms_that_offer_a_model_no_prompt_caching():
-    """Bedrock caches Claude 3.5, 3.7 and 4.x models, not the Claude 3 ones (LiteLLM's docs, facts §2.1)."""
+    """Bedrock caches Claude 3.5 Haiku, 3.7 and 4.x models, not the Claude 3 ones (LiteLLM's docs, facts §2.1)
+    nor 3.5 Sonnet v1 (AWS's prompt caching page)."""
     cat = load()
     for model_id in ("claude-3-haiku-20240307", "claude-3-opus-20240229", "claude-3-sonnet-20240229"):
         model = cat.lookup(model_id)
         assert model.uncached_on == ("bedrock",) and model.uncached_on_source == ("LLM-DOCS",), model_id
         assert not model.caches_on("bedrock") and not model.caches_on("bedrock-eu") and model.caches_on(None), model_id
-    for model_id in ("claude-3-5-haiku-20241022", "claude-3-7-sonnet-20250219", "claude-sonnet-4-5"):
+    # 3.5 Sonnet v1: AWS's own page names 3.7 Sonnet and 3.5 Haiku (v2 in a preview), never v1
+    v1 = cat.lookup("claude-3-5-sonnet-20240620")
+    assert v1.uncached_on == ("bedrock",) and v1.uncached_on_source == ("AWS-PC",) and v1.caches_on(None)
+    for model_id in ("claude-3-5-haiku-20241022", "claude-3-7-sonnet-20250219", "claude-sonnet-4-5", "claude-3-5-sonnet-20241022"):
         assert cat.lookup(model_id).caches_on("bedrock"), model_id
     assert cat.with_extra([{"id": "claude-sonnet-4-6", "uncached_on": ["vertex"]}]).lookup("claude-sonnet-4-6").caches_on("vertex") is False
     with pytest.raises(catalog.CatalogError, match="uncached_on"):

@@ -313,6 +313,8 @@ class ConversationUncached(Rule):
             CONVERSE.replace("MODEL", "'meta.llama3-70b-instruct-v1:0'"),
             # Claude 3 Haiku on Bedrock: Bedrock offers it no prompt caching (models.toml `uncached_on`)
             CONVERSE.replace("MODEL", "'anthropic.claude-3-haiku-20240307-v1:0'"),
+            # Claude 3.5 Sonnet v1 on Bedrock: AWS's page names 3.7 Sonnet and 3.5 Haiku (v2 in a closed preview), never v1
+            CONVERSE.replace("MODEL", "'anthropic.claude-3-5-sonnet-20240620-v1:0'"),
             # a counter caps the loop at three steps: three short turns stay under the minimum
             COUNTED.replace("STEPS", "3"),
             # seven steps: only the last request passes Sonnet 4.6's 2,048 tokens, and no request reads what it writes
