@@ -54,6 +54,27 @@ def test_a_bedrock_text_body_stays_a_text_request_and_a_local_whisper_server_bil
     assert found == [(11, "invoke_model", "text", True, 300), (15, "audio.transcriptions.create", "transcript", False, None)]
 
 
+def test_a_bedrock_embedding_model_makes_no_text_request(cli, tmp_path):
+    """`invoke_model` also serves Bedrock's embedding models (seen: Titan Embeddings in a prompt
+    evaluation's cosine similarity): a vector, no answer, no site. The same client's Claude call
+    and a model that may be either stay requests (only the written default of an environment
+    variable, an embedding model's, makes none either)."""
+    source = (
+        "import json\nimport os\nimport boto3\n\nbedrock = boto3.client('bedrock-runtime')\n\n\n"
+        "def vectors(text):\n    body = json.dumps({'inputText': text})\n"
+        "    return bedrock.invoke_model(body=body, modelId='amazon.titan-embed-text-v2:0', accept='application/json')\n\n\n"
+        "def cohere_vectors(texts):\n    return bedrock.invoke_model(body=json.dumps({'texts': texts, 'input_type': 'search_document'}), modelId='cohere.embed-english-v3')\n\n\n"
+        "def ask(prompt):\n    body = {'anthropic_version': 'bedrock-2023-05-31', 'max_tokens': 300, 'messages': [{'role': 'user', 'content': prompt}]}\n"
+        "    return bedrock.invoke_model(body=json.dumps(body), modelId='anthropic.claude-3-5-haiku-20241022-v1:0')\n\n\n"
+        "def configured(text):\n    return bedrock.invoke_model(body=json.dumps({'inputText': text}), modelId=os.environ.get('EMBED_MODEL', 'amazon.titan-embed-text-v1'))\n\n\n"
+        "def either(text, vectors):\n    model = 'amazon.titan-embed-text-v1' if vectors else 'amazon.titan-text-express-v1'\n"
+        "    return bedrock.invoke_model(body=json.dumps({'inputText': text}), modelId=model)\n"
+    )
+    found = sorted((r["line"], r["model"]) for r in report_routes(cli, tmp_path, {"app.py": source}))
+    assert found == [(line_of(source, "bedrock.invoke_model(body=json.dumps(body)"), "claude-3-5-haiku-20241022"),
+                     (line_of(source, "modelId=model"), "?")]
+
+
 def test_a_transcription_is_listed_as_one_and_never_priced_by_tokens(cli, tmp_path):
     """Whisper and gpt-4o-transcribe write text from audio, billed by the minute of audio: the
     report lists them (billed requests) as `transcript`, with no token price, no output limit,

@@ -12,7 +12,7 @@ if TYPE_CHECKING:
 
 from claude_lint.extract import clients, config_values, graph_prompt, env_route, evidence, gateways, history_stores, http, loops, marked_copies, menu_index, module_endpoints, moves, named_lambdas, newer_syntax, overrides, passed_models, prefilter, retries, sdk
 from claude_lint.extract.positions import Positions
-from claude_lint.extract.python_calls import CALLABLE_WORDS, written_id, cache_control_outside, statement_ranges, MAX_ALIAS_BINDINGS, MAX_BATCH_ITEMS, _builds_text, _builds_body, free_limits, _body_of, _keywords, _decompose, _shapes_for, options_entries, _noqa_comments, module_param_qualname
+from claude_lint.extract.python_calls import CALLABLE_WORDS, embedding_only, written_id, cache_control_outside, statement_ranges, MAX_ALIAS_BINDINGS, MAX_BATCH_ITEMS, _builds_text, _builds_body, free_limits, _body_of, _keywords, _decompose, _shapes_for, options_entries, _noqa_comments, module_param_qualname
 from claude_lint.extract.python_clients import ClientFinder
 from claude_lint.extract.python_history import HistoryFinder
 from claude_lint.extract.scopes import Binding, CallRecord, Collector, Scope, keyword, positional
@@ -274,7 +274,7 @@ class _Extraction(ClientFinder, HistoryFinder):
         defaults = self.request_defaults(shape, receiver, client_chain, rscope)
         if defaults is not None:
             kwargs = Mapping(((None, defaults),) + kwargs.entries, kwargs.loc, kwargs.open, kwargs.key_locs)
-        if any(k in kwargs.keys() for k in shape.no_request):
+        if any(k in kwargs.keys() for k in shape.no_request) or embedding_only(shape, kwargs):
             return []
         local = provider in sdk.LOCAL_PROVIDERS or self.local_client(receiver, client_chain, rscope)
         base = self.site_facts(record, shape, provider, kwargs, clients.client_timeout(self.ev, receiver, client_chain, rscope, options), local,

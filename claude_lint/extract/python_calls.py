@@ -243,6 +243,22 @@ def statement_ranges(statements, rows: set) -> Tuple[Tuple[int, int], ...]:
     return tuple(ranges)
 
 
+def embedding_only(shape, kwargs: Mapping) -> bool:
+    """Is a Bedrock call's model an embedding model in every value it may take? `invoke_model`
+    serves those too (Titan Embeddings' `{"inputText": ...}`, Cohere Embed's `{"texts": [...]}`),
+    whose answer is a vector: no text request, no rule of ours to judge."""
+    if "bedrock" not in shape.providers:
+        return False
+    model = next((kwargs.get(keys[0]) for role, keys in shape.roles if role == "model" and keys), None)  # (modelId: roles are read later)
+    options = model.options if isinstance(model, OneOf) else (model,)
+    return bool(options) and all(isinstance(o, Text) and _embedding_id(o.literal.lower()) for o in options)
+
+
+def _embedding_id(model: str) -> bool:
+    # amazon.titan-embed-text-v2:0, amazon.titan-embed-image-v1, cohere.embed-english-v3, amazon.nova-2-multimodal-embeddings-v1:0
+    return "-embed" in model or ".embed" in model
+
+
 def written_id(value: object) -> bool:
     """Is a model argument an ID (text, an environment variable, a constant of another module,
     run-time choices that are all text; none written: the SDK's default) rather than a model
