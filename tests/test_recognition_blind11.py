@@ -121,3 +121,38 @@ def test_a_generic_class_is_not_its_type_parameter(cli, tmp_path):
     example = {"bot.py": BOT, "evaluation.py": EVALUATION, "tasks.py": TASKS}
     rows = {(r["filename"], r["line"]) for r in report_routes(cli, tmp_path, example)}
     assert ("tasks.py", line_of(TASKS, "pool.chat(")) not in rows
+
+
+# --- Vertex AI's Gemini batch jobs ---------------------------------------------------------------
+
+VERTEX_BATCH = (
+    "import vertexai\n"
+    "from vertexai.batch_prediction import BatchPredictionJob\n"
+    "from vertexai.preview.batch_prediction import BatchPredictionJob as PreviewJob\n"
+    "from concurrent.futures import ThreadPoolExecutor\n\n"
+    "vertexai.init(project='proj', location='us-central1')\n"
+    "job = BatchPredictionJob.submit(\n"
+    "    'gemini-2.0-flash-001',\n"
+    "    input_dataset='bq://proj.data.requests',\n"
+    "    output_uri_prefix='bq://proj.data',\n"
+    ")\n"
+    "old = PreviewJob.submit(source_model='gemini-1.5-pro-002', input_dataset='gs://b/in.jsonl')\n"
+    "job.refresh()\n"
+    "again = BatchPredictionJob('projects/proj/locations/us-central1/batchPredictionJobs/123')\n"
+    "with ThreadPoolExecutor() as pool:\n"
+    "    pool.submit(print, 'no request')\n"
+)
+
+
+def test_a_vertex_batch_prediction_job_is_a_batch_request(cli, tmp_path):
+    """`BatchPredictionJob.submit(model, input_dataset=...)` (vertexai, and its preview module)
+    submits a Gemini batch job: a request with its model, by position or `source_model=`."""
+    found = _routes(cli, tmp_path, {"batch.py": VERTEX_BATCH})
+    assert found[("batch.py", line_of(VERTEX_BATCH, "job = BatchPredictionJob.submit("))] == ("BatchPredictionJob.submit", None, "gemini-2.0-flash-001")
+    assert found[("batch.py", line_of(VERTEX_BATCH, "old = PreviewJob.submit("))] == ("BatchPredictionJob.submit", None, "gemini-1.5-pro-002")
+
+
+def test_reading_a_vertex_batch_job_or_submitting_to_a_pool_is_no_request(cli, tmp_path):
+    rows = {r["line"] for r in report_routes(cli, tmp_path, {"batch.py": VERTEX_BATCH})}
+    for needle in ("job.refresh()", "again = BatchPredictionJob(", "pool.submit("):
+        assert line_of(VERTEX_BATCH, needle) not in rows, needle
