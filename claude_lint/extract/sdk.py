@@ -33,8 +33,7 @@ CLIENT_CLASSES: Dict[str, str] = {
     "openai.Client": "openai",
     "openai.AsyncClient": "openai",
     # OpenAI-compatible SDKs: the same request shapes, so the same provider.
-    "groq.Groq": "openai",
-    "groq.AsyncGroq": "openai",
+    "groq.Groq": "openai", "groq.AsyncGroq": "openai",
     "litellm.Router": "litellm",
     "litellm.router.Router": "litellm",
     "google.genai.Client": "google",
@@ -82,8 +81,7 @@ REQUEST_DEFAULTS: Dict[str, Tuple[str, ...]] = {
     "google.generativeai.generative_models.GenerativeModel": ("model_name",),
     "vertexai.generative_models.GenerativeModel": ("model_name",),
     "vertexai.preview.generative_models.GenerativeModel": ("model_name",),
-    "chats.create": (),
-    "aio.chats.create": (),
+    "chats.create": (), "aio.chats.create": (),
     # A LiteLLM Router's deployments (model_list) and defaults are its requests' settings.
     "litellm.Router": (),
     "litellm.router.Router": (),
@@ -301,6 +299,7 @@ _LC_OPENAI_LLM = MethodShape((), "OpenAI (LLM)", ("langchain",), LANGCHAIN_OPENA
 # omitted max_tokens_to_sample at 256; only langchain-anthropic's lifts it to the model's maximum.
 _LEGACY_CHAT_ANTHROPIC = MethodShape((), "ChatAnthropic (legacy)", ("langchain",), LANGCHAIN_ANTHROPIC_ROLES)
 _LC_ANY = dict(providers=("langchain",), roles=LANGCHAIN_ANY_ROLES)
+_VERTEX_BATCH = MethodShape((), "BatchPredictionJob.submit", ("google",), VERTEX_BATCH_ROLES, positional=("source_model",), batch_job=True)
 _LC_BEDROCK = MethodShape((), "ChatBedrock", ("langchain",), LANGCHAIN_BEDROCK_ROLES)
 _LC_BEDROCK_CONVERSE = MethodShape((), "ChatBedrockConverse", ("langchain",), LANGCHAIN_BEDROCK_CONVERSE_ROLES)
 _LC_BEDROCK_LLM = MethodShape((), "Bedrock (LLM)", ("langchain",), LANGCHAIN_BEDROCK_ROLES)
@@ -318,8 +317,9 @@ FUNCTIONS: Dict[str, MethodShape] = {
     "litellm.main.acompletion": MethodShape((), "acompletion", **_LITELLM_FN),
     # one request per conversation of `messages` (a list of message lists), sent at once
     **{f"litellm{m}.batch_completion": MethodShape((), "batch_completion", **_LITELLM_FN) for m in ("", ".main")},
-    # a Batch API job over an uploaded JSONL file (OpenAI's, by default): billed at the batch discount
+    # Batch jobs over an uploaded JSONL file (LiteLLM's: OpenAI's by default) or a table (Vertex AI's Gemini): billed at the batch discount
     **{f"litellm.{a}create_batch": MethodShape((), f"{a}create_batch", ("litellm",), OPENAI_BATCH_ROLES, batch_job=True) for a in ("", "a")},
+    **{f"vertexai{p}.batch_prediction.BatchPredictionJob.submit": _VERTEX_BATCH for p in ("", ".preview")},
     "langchain_anthropic.ChatAnthropic": _CHAT_ANTHROPIC,
     "langchain_anthropic.chat_models.ChatAnthropic": _CHAT_ANTHROPIC,
     "langchain.chat_models.ChatAnthropic": _LEGACY_CHAT_ANTHROPIC,  # langchain < 0.1

@@ -259,6 +259,7 @@ GOOGLE_CHAT_ROLES: Tuple[Tuple[str, Tuple[str, ...]], ...] = (
 )
 
 GOOGLE_BATCH_ROLES: Tuple[Tuple[str, Tuple[str, ...]], ...] = (("model", ("model",)),)
+VERTEX_BATCH_ROLES: Tuple[Tuple[str, Tuple[str, ...]], ...] = (("model", ("source_model",)),)  # `BatchPredictionJob.submit(model, ...)`
 
 COHERE_ROLES: Tuple[Tuple[str, Tuple[str, ...]], ...] = (
     ("model", ("model",)),

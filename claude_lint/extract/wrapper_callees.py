@@ -145,7 +145,7 @@ class CalleeFinder(LoopCallees, ReceiverCallees):
             return []
         out: List[Callee] = []
         if isinstance(expr, ast.Call):
-            out = self.class_ref(expr.func, scope) or chosen_class(self, expr.func, scope)  # (a class of a package picked at run time)
+            out = self.class_ref(expr.func, scope) or chosen_class(self, expr.func, scope) or self.own_class(expr.func, scope)  # (a package's class picked at run time)
             if not out and isinstance(expr.func, ast.Name):
                 out = self._made_by(expr.func, scope, depth)
             me = self._self_of(scope) if not out and isinstance(expr.func, ast.Attribute) and isinstance(expr.func.value, ast.Name) else None
@@ -364,20 +364,6 @@ class CalleeFinder(LoopCallees, ReceiverCallees):
             if owner is not None and expr.value.id in owner.imports and expr.value.id not in owner.assigns:
                 return [Callee(f"{owner.imports[expr.value.id]}.{expr.attr}", False)]
         return []
-
-    def annotation_classes(self, ann: ast.expr, scope: Scope) -> List[Callee]:
-        if isinstance(ann, ast.Constant) and isinstance(ann.value, str):
-            try:
-                ann = ast.parse(ann.value.strip(), mode="eval").body
-            except (SyntaxError, ValueError, RecursionError, MemoryError):
-                return []
-        if isinstance(ann, ast.Subscript):  # Optional[X], Union[X, None]
-            inner = ann.slice
-            items = inner.elts if isinstance(inner, ast.Tuple) else [inner]
-            return [k for item in items for k in self.annotation_classes(item, scope)][:MAX_CLASSES]
-        if isinstance(ann, ast.BinOp) and isinstance(ann.op, ast.BitOr):  # X | None
-            return (self.annotation_classes(ann.left, scope) + self.annotation_classes(ann.right, scope))[:MAX_CLASSES]
-        return self.class_ref(ann, scope)
 
     # --- the file's classes, resolved locally where they can be ---
 

@@ -413,7 +413,7 @@ class InvocationFinder:
             base = func.value
             while isinstance(base, ast.Attribute):  # `self.llm.chat(...)`: the object's own state
                 base = base.value
-            if isinstance(base, ast.Name) and base.id == d.self_name:
+            if isinstance(base, ast.Name) and base.id == d.self_name or _made_from_self(base, d, 0):
                 return True
             if isinstance(base, ast.Call) and isinstance(base.func, ast.Name) and base.func.id == "super":
                 return True
@@ -430,3 +430,15 @@ class InvocationFinder:
         # call returned as it is may be another module's factory handing its model on (`if k:
         # return make_llm()`), no request: not read so (each wrapper more is a round more).
         return reference is None and not any(r is record.node for r in d.returns) and self.reads_any_param(d)
+
+
+def _made_from_self(expr: ast.expr, d: Scope, depth: int) -> bool:
+    """What the object's own method makes of its state, `self.clone()` or a name bound once to
+    it (`bot = self.clone(); bot.chat(...)`): the caller's object still, as `self.llm` is."""
+    while isinstance(expr, (ast.Attribute, ast.Call)):
+        typed = isinstance(expr, ast.Call) and isinstance(expr.func, ast.Name) and expr.func.id == "type" and len(expr.args) == 1
+        expr = expr.args[0] if typed else expr.value if isinstance(expr, ast.Attribute) else expr.func  # (`type(self)(...)`)
+        if isinstance(expr, ast.Name) and expr.id == d.self_name:
+            return True
+    bound = d.assigns.get(expr.id, []) if isinstance(expr, ast.Name) and expr.id != d.self_name and depth < 3 else []
+    return len(bound) == 1 and isinstance(bound[0], (ast.Attribute, ast.Call)) and _made_from_self(bound[0], d, depth + 1)

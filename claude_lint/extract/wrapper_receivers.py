@@ -86,6 +86,38 @@ class ReceiverCallees:
                 out.append(made)
         return out[:MAX_CLASSES]
 
+    def annotation_classes(self, ann: ast.expr, scope: Scope) -> List[Callee]:
+        if isinstance(ann, ast.Constant) and isinstance(ann.value, str):
+            try:
+                ann = ast.parse(ann.value.strip(), mode="eval").body
+            except (SyntaxError, ValueError, RecursionError, MemoryError):
+                return []
+        if isinstance(ann, ast.Subscript):
+            # `Evaluation[int]`: an instance of the generic class, not of its parameter
+            outer = [k for k in self.class_ref(ann.value, scope) if k.local or not k.target.startswith(_TYPING)]  # type: ignore[attr-defined]
+            if outer:
+                return outer
+            inner = ann.slice  # Optional[X], Union[X, None]
+            items = inner.elts if isinstance(inner, ast.Tuple) else [inner]
+            return [k for item in items for k in self.annotation_classes(item, scope)][:MAX_CLASSES]
+        if isinstance(ann, ast.BinOp) and isinstance(ann.op, ast.BitOr):  # X | None
+            return (self.annotation_classes(ann.left, scope) + self.annotation_classes(ann.right, scope))[:MAX_CLASSES]
+        return self.class_ref(ann, scope)  # type: ignore[attr-defined]
+
+    def own_class(self, func: ast.expr, scope: Scope) -> List[Callee]:
+        """`self.__class__(...)`, `type(self)(...)`: a copy of the object (a `clone()` method's
+        return), whose methods are its class's (a subclass's override is link's to pick)."""
+        me = self._self_of(scope)  # type: ignore[attr-defined]
+        if me is None:
+            return []
+        if isinstance(func, ast.Attribute) and func.attr == "__class__":
+            inner = func.value
+        elif isinstance(func, ast.Call) and isinstance(func.func, ast.Name) and func.func.id == "type" and len(func.args) == 1 and not func.keywords:
+            inner = func.args[0]
+        else:
+            return []
+        return [Callee(me[1].name, True)] if isinstance(inner, ast.Name) and inner.id == me[0] else []
+
     def _handed(self, base: ast.expr, scope: Scope, method: str) -> bool:
         """A parameter with no type said (unannotated, `Any`, `object`), or an attribute of
         `self` only ever set to one (`self.llm = llm` in `__init__`), whose method of a
@@ -189,4 +221,5 @@ class ReceiverCallees:
         return (self.ev.qualname(items[-1], owner.parent or owner) or "") in UNTYPED or isinstance(items[-1], ast.Name) and items[-1].id in ("Any", "object")  # type: ignore[attr-defined]
 
 
+_TYPING = ("typing.", "typing_extensions.", "collections.")  # Optional[X], Annotated[X, ...], Sequence[X]: about X
 _COLLECTIONS = frozenset({"dict", "Dict", "Mapping", "MutableMapping", "list", "List", "Sequence"})
