@@ -187,22 +187,23 @@ class NameResolver:
         return out[:MAX_REACHED]
 
     def _dispatched(self, callee: Callee, path: str, receiver: Optional[Tuple[str, str]]) -> Tuple[List[Tuple[str, Wrapper, bool]], Optional[Tuple[str, str]]]:
-        """The wrappers a callee reaches, and the class of the object they run on. A call
-        through `self` in a method entered for an object of a known class (a base's template
-        method, run for a subclass) is looked up on that class first: it reaches that
-        subclass's override, not every subclass's."""
-        self_call = callee.local and bool(callee.method) and callee.bound and not callee.bases_only
-        if not self_call:
-            return self._resolve(callee, path, 0), None
+        """The wrappers a callee reaches, and the class of the object they run on (an instance's
+        class, `Ollama(...).chat`). A call through `self` in a method entered for an object of a
+        known class (a base's template method, run for a subclass) is looked up on that class
+        first: it reaches that subclass's override (no request when that is no wrapper), not every subclass's."""
+        if not (callee.local and bool(callee.method) and callee.bound and not callee.bases_only):
+            on = (path, callee.target) if callee.local else self._class(callee.target, path, 0) if callee.bound and callee.method else None
+            return self._resolve(callee, path, 0), (on if on is not None and callee.bound and on[1] in self._index(on[0]).classes else None)
         if receiver is not None and (path, callee.target) != receiver:
-            if any((p, n) == (path, callee.target) for p, n, _ in self._mro(receiver[0], receiver[1], 0)):
+            mro = [(p, n) for p, n, _ in self._mro(receiver[0], receiver[1], 0)]
+            if (path, callee.target) in mro:
                 found = self._method(receiver[0], receiver[1], callee.method, True, False, 0)
-                return (found or self._resolve(callee, path, 0)), receiver
+                overridden = any(callee.method in getattr(self._index(p).classes.get(n), "methods", ()) for p, n in mro[:mro.index((path, callee.target))])
+                return (found or ([] if overridden else self._resolve(callee, path, 0))), receiver
         return self._resolve(callee, path, 0), (path, callee.target)
 
     def _hook_urls(self, path: str, klass: str, method: str) -> List[str]:
-        """The URLs the subclasses of a class (of any file with a table) return from their
-        override of one of its methods, the URL a base's POST asks `self` for."""
+        """The URLs a class's subclasses (of files with a table) return from their override of a method, asked by a base's POST."""
         out: List[str] = []
         for cpath, cname in self._subclasses(self._real(path), klass):
             info = self._index(cpath).classes.get(cname)

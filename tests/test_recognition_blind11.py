@@ -156,3 +156,50 @@ def test_reading_a_vertex_batch_job_or_submitting_to_a_pool_is_no_request(cli, t
     rows = {r["line"] for r in report_routes(cli, tmp_path, {"batch.py": VERTEX_BATCH})}
     for needle in ("job.refresh()", "again = BatchPredictionJob(", "pool.submit("):
         assert line_of(VERTEX_BATCH, needle) not in rows, needle
+
+
+# --- a base's template method run for a subclass whose override is no request -------------------
+
+TEMPLATE = {
+    "bots/__init__.py": "",
+    "bots/base.py": (
+        "class Chatbot:\n"
+        "    def __init__(self, model):\n"
+        "        self.model = model\n"
+        "        self.messages = []\n\n"
+        "    def new_client(self):\n"
+        "        raise NotImplementedError()\n\n"
+        "    def complete(self):\n"
+        "        raise NotImplementedError()\n\n"
+        "    def chat(self, message):\n"
+        "        self.messages.append({'role': 'user', 'content': message})\n"
+        "        return self.complete()\n"
+    ),
+    "bots/claude.py": (
+        "import anthropic\nfrom bots.base import Chatbot\n\n\n"
+        "class Claude(Chatbot):\n"
+        "    def complete(self):\n"
+        "        return anthropic.Anthropic().messages.create(model=self.model, max_tokens=512, messages=self.messages).content[0].text\n"
+    ),
+    "bots/local.py": (
+        "from bots.base import Chatbot\n\n\n"
+        "class Local(Chatbot):\n"
+        "    def complete(self):\n"
+        "        import ollama\n\n"
+        "        client = ollama\n"
+        "        return client.chat(model=self.model, messages=self.messages)['message']['content']\n"
+    ),
+    "use.py": (
+        "from bots.claude import Claude\nfrom bots.local import Local\n\n\n"
+        "def on_claude():\n    return Claude('claude-haiku-4-5').chat('Hello')\n\n\n"
+        "def on_ollama():\n    bot = Local('llama3')\n    return bot.chat('Hello')\n"
+    ),
+}
+
+
+def test_an_instance_runs_its_own_classes_override_not_every_subclasses(cli, tmp_path):
+    """`Local('llama3').chat(...)`: the base's `chat` calls `self.complete()`, which `Local`
+    overrides with no billed request (seen: a bot class dispatching to an Ollama subclass): the
+    call reaches that override, not the Claude subclass's request. The Claude instance's does."""
+    found = {(f, line): api for (f, line), (api, _, _) in _routes(cli, tmp_path, TEMPLATE).items() if f == "use.py"}
+    assert found == {("use.py", line_of(TEMPLATE["use.py"], "Claude('claude-haiku-4-5')")): "messages.create"}
