@@ -57,7 +57,7 @@ def sites(ex, record: CallRecord, call: ast.Call, receiver: Optional[ast.expr], 
     body = clients.decoded(ev, body_expr, scope)
     if endpoint is None and _proxied_messages(ev, call, url_expr, scope, body):
         endpoint = ("POST /v1/messages", "anthropic", sdk.ANTHROPIC_ROLES)
-    if endpoint is None or (endpoint is not _UNSEEN and _no_chat_keys(body)):
+    if endpoint is None or (endpoint is not _UNSEEN and _no_chat_keys(body, endpoint[-2] == "ollama")):
         return []  # a URL we can read, and not an LLM API's; or a body no LLM API takes
     if endpoint is not _UNSEEN and endpoint[0] == _PARTIAL:
         if not (isinstance(body, Mapping) and all(k in _keys(body) for k in sdk.HTTP_BODY_PROOF)):
@@ -288,11 +288,13 @@ def classify(url: object, body: object, headers: object):
 _CHAT_KEYS = frozenset({"model", "messages", "input", "prompt", "contents"})
 
 
-def _no_chat_keys(body) -> bool:
+def _no_chat_keys(body, ollama: bool = False) -> bool:
     """Is the body a dict read whole (no spread, no key unknown) with none of the keys every
-    LLM request carries? Then the URL's likeness is chance (a chat app's `/im/v1/messages`)."""
+    LLM request carries? Then the URL's likeness is chance (a chat app's `/im/v1/messages`).
+    Ollama's API names the model in every request: without one, its plain `/api/generate`
+    path is another service's (a music generator's proxy posting a `prompt`)."""
     return (isinstance(body, Mapping) and not body.open and bool(body.entries)
-            and all(k is not None for k, _ in body.entries) and not _CHAT_KEYS.intersection(body.keys()))
+            and all(k is not None for k, _ in body.entries) and not (_CHAT_KEYS if not ollama else {"model"}).intersection(body.keys()))
 
 
 def _keys(mapping: Mapping) -> Tuple[str, ...]:

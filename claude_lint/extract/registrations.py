@@ -54,3 +54,16 @@ def registered(finder, record, wanted: Set[str]) -> Iterator[Tuple[tuple, Tuple[
         callees = finder.callees(arg, record.scope, False)
         if callees:
             yield callees, (i, REGISTERED)
+
+
+def decorated_then_run(finder, record, wanted: Set[str]) -> Iterator[Tuple[tuple, None]]:
+    """A call of what a call returns, `app.event("mention")(reply)`, `retry(stop=3)(ask)`, is a
+    decorator written as a call: it keeps or wraps the function, never runs it (Slack Bolt
+    registers `reply`; no site). Called at once, `retry(stop=3)(ask)(question)`, it runs the
+    function it wrapped with this call's arguments: a plain call of it."""
+    applied = record.node.func
+    if isinstance(applied, ast.Call) and isinstance(applied.func, ast.Call) and applied.args and isinstance(applied.args[0], ast.Name) and (
+            applied.args[0].id in wanted or finder._indirect(applied.args[0], record.scope, wanted, called=False)):
+        callees = finder.callees(applied.args[0], record.scope, False)
+        if callees:
+            yield callees, None

@@ -15,7 +15,7 @@ from claude_lint.extract.graph_nodes import NODE_ADDERS
 from claude_lint.extract.history_stores import reads_store
 from claude_lint.extract.invocation_args import argument_sources, kept_head
 from claude_lint.extract.python_calls import free_limits
-from claude_lint.extract.registrations import LOOKS_AT, REGISTERED, registered
+from claude_lint.extract.registrations import LOOKS_AT, REGISTERED, decorated_then_run, registered
 from claude_lint.extract.scopes import Binding, CallRecord, Scope, keyword
 from claude_lint.extract.wrapper_receivers import HANDED
 from claude_lint.extract.wrapper_shapes import MAX_CLASSES, MAX_VALUE_NODES, BINDS_FIRST_ARGS, RUNS_WITH_ARGS, RUNS_LATER, RUNS_PER_ITEM, APPLY, TASK_CALLS, TASK_MAPS, params_in, none_default, assigns_name, functions_bound
@@ -53,6 +53,9 @@ class InvocationFinder:
         if not known and (last_id[:1].isupper() or last_id in NODE_ADDERS or last_id in LOOKS_AT):
             yield from registered(self, record, wanted)  # `CommandHandler("chat", self.prompt)`, a graph's node: kept, called later
             return  # (`inspect.signature(f)`: only looked at)
+        if isinstance(func, ast.Call):
+            yield from decorated_then_run(self, record, wanted)
+            return
         for i, arg in enumerate(node.args[:4]):
             # A function handed to another call is run by it: `executor.submit(f, x)`,
             # `df.col.apply(f)`, a project's `call_with_retry(f, *args)`.

