@@ -54,6 +54,23 @@ def test_a_bedrock_text_body_stays_a_text_request_and_a_local_whisper_server_bil
     assert found == [(11, "invoke_model", "text", True, 300), (15, "audio.transcriptions.create", "transcript", False, None)]
 
 
+def test_a_bedrock_image_model_is_known_by_its_id_when_the_body_is_built_elsewhere(cli, tmp_path):
+    """`invoke_model(body=prompt.encode("utf-8"), modelId="amazon.titan-image-generator-v1")` with
+    the body built by another function (seen: a notes repository's Titan Image scripts): the
+    model written is an image model's, so the request makes an image; a Claude model's call
+    with a body built elsewhere stays a text request."""
+    source = (
+        "import json\nimport boto3\n\nbedrock = boto3.client('bedrock-runtime')\n\n\n"
+        "def prompt_body(text):\n    return json.dumps({'taskType': 'TEXT_IMAGE', 'textToImageParams': {'text': text}})\n\n\n"
+        "def draw(text):\n    body = prompt_body(text)\n"
+        "    return bedrock.invoke_model(body=body.encode('utf-8'), modelId='amazon.titan-image-generator-v1')\n\n\n"
+        "def ask(text, make_body):\n"
+        "    return bedrock.invoke_model(body=make_body(text), modelId='anthropic.claude-3-5-haiku-20241022-v1:0')\n"
+    )
+    found = sorted((r["line"], r["api"], r["modality"]) for r in report_routes(cli, tmp_path, {"app.py": source}))
+    assert found == [(line_of(source, "body.encode"), "invoke_model (image)", "image"), (line_of(source, "make_body(text)"), "invoke_model", "text")]
+
+
 def test_a_bedrock_embedding_model_makes_no_text_request(cli, tmp_path):
     """`invoke_model` also serves Bedrock's embedding models (seen: Titan Embeddings in a prompt
     evaluation's cosine similarity): a vector, no answer, no site. The same client's Claude call

@@ -170,11 +170,18 @@ def _function_scope(scope: Optional[Scope]) -> Optional[Scope]:
     return s
 
 
-def image_body(ev: Evaluator, body: Optional[ast.expr], scope: Scope) -> bool:
-    """Does a request body (JSON-encoded or not) hold a key only an image model's body has, and none of a text model's?"""
+def image_body(ev: Evaluator, body: Optional[ast.expr], scope: Scope, model: Optional[ast.expr] = None) -> bool:
+    """Does a request body (JSON-encoded or not) hold a key only an image model's body has, and none of a text model's?
+    Or, the body built elsewhere (`body=prompt.encode()`), is the model written an image model's?"""
     value = clients.decoded(ev, body, scope) if body is not None else None
     keys = set(value.keys()) if isinstance(value, Mapping) else set()
+    if not keys and model is not None:
+        written = ev.value(model, scope)
+        return isinstance(written, Text) and written.literal.lower().startswith(_IMAGE_MODELS)
     return bool(keys & sdk.BEDROCK_IMAGE_BODY) and not keys & sdk.BEDROCK_TEXT_BODY
+
+
+_IMAGE_MODELS = ("amazon.titan-image-generator", "amazon.nova-canvas", "stability.")  # Bedrock's image model IDs
 
 
 def _is_property(node) -> bool:

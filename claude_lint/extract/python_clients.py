@@ -128,7 +128,7 @@ class ClientFinder:
         if shape is None and self._unified_client(receiver, client_chain, scope):
             shape = next((s for s in shapes if "openai" in s.providers), None)
         image = next((s for s in shapes if s.output == "image" and provider in s.providers and s is not shape), None) if shape is not None else None
-        return image if image is not None and call is not None and image_body(self.ev, keyword(call, "body"), at or scope) else shape
+        return image if image is not None and call is not None and image_body(self.ev, keyword(call, "body"), at or scope, keyword(call, "modelId")) else shape
 
     def _unified_client(self, receiver, client_chain: List[str], scope: Scope) -> bool:
         built = self.constructions(receiver, client_chain, scope)
