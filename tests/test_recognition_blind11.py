@@ -203,3 +203,96 @@ def test_an_instance_runs_its_own_classes_override_not_every_subclasses(cli, tmp
     call reaches that override, not the Claude subclass's request. The Claude instance's does."""
     found = {(f, line): api for (f, line), (api, _, _) in _routes(cli, tmp_path, TEMPLATE).items() if f == "use.py"}
     assert found == {("use.py", line_of(TEMPLATE["use.py"], "Claude('claude-haiku-4-5')")): "messages.create"}
+
+
+# --- an attribute of another module's class, the generic base it overrides, `type[X]` called -----
+
+HOLDER = {
+    "evals/__init__.py": "",
+    "evals/bots.py": (
+        "from anthropic import Anthropic\n\n\n"
+        "class Chatbot:\n"
+        "    def __init__(self, model):\n"
+        "        self.model = model\n"
+        "        self.client = Anthropic()\n\n"
+        "    def chat(self, text):\n"
+        "        answer = self.client.messages.create(model=self.model, max_tokens=512, messages=[{'role': 'user', 'content': text}])\n"
+        "        return answer.content[0].text\n\n\n"
+        "class Journal:\n"
+        "    def __init__(self):\n"
+        "        self.lines = []\n\n"
+        "    def chat(self, text):\n"
+        "        self.lines.append(text)\n"
+    ),
+    "evals/base.py": (
+        "from dataclasses import dataclass\nfrom typing import Generic, TypeVar\n\n"
+        "from evals.bots import Chatbot, Journal\n\n"
+        "P = TypeVar('P')\n\n\n"
+        "class Trial(Generic[P]):\n"
+        "    def __init__(self, chatbot: Chatbot, journal: Journal, problem: P):\n"
+        "        self.chatbot = chatbot\n"
+        "        self.journal = journal\n"
+        "        self.problem = problem\n\n"
+        "    def confirm(self):\n"
+        "        return self.chatbot.chat('Are you sure?')\n\n\n"
+        "@dataclass\n"
+        "class Setup:\n"
+        "    bot: Chatbot\n"
+        "    journal: Journal\n\n"
+        "    def greet(self):\n"
+        "        return self.bot.chat('Hello')\n\n\n"
+        "class Evaluation(Generic[P]):\n"
+        "    def run_one(self, trial: Trial[P]) -> None:\n"
+        "        raise NotImplementedError()\n\n"
+        "    def run(self, chatbot: Chatbot, problems):\n"
+        "        def one(problem):\n"
+        "            self.run_one(Trial(chatbot, Journal(), problem))\n"
+        "        return [one(p) for p in problems]\n"
+    ),
+    "evals/sums.py": (
+        "from evals.base import Evaluation, Setup, Trial\n\n\n"
+        "class Sums(Evaluation[tuple]):\n"
+        "    def run_one(self, trial: Trial[tuple]) -> None:\n"
+        "        m, n = trial.problem\n"
+        "        trial.chatbot.chat(f'What is {m} + {n}?')\n"
+        "        trial.journal.chat(f'asked {m} + {n}')\n\n\n"
+        "def hello(setup: Setup, name):\n"
+        "    setup.bot.chat(f'Hello, {name}')\n"
+        "    setup.journal.chat(name)\n"
+    ),
+    "run_all.py": (
+        "from evals.base import Evaluation\nfrom evals.bots import Chatbot\n\n\n"
+        "def run_kind(kind: type[Evaluation], model):\n"
+        "    ev = kind()\n"
+        "    return ev.run(Chatbot(model), [(1, 2)])\n\n\n"
+        "def run_plain(kind, model):\n"
+        "    ev = kind()\n"
+        "    return ev.run(Chatbot(model), [(1, 2)])\n"
+    ),
+}
+
+
+def test_an_attribute_kept_by_another_modules_class_is_an_instance_of_its_class(cli, tmp_path):
+    """`trial.chatbot.chat(...)` where `trial: Trial` is another module's class keeping
+    `self.chatbot = chatbot` (`chatbot: Chatbot`), or a dataclass's field `bot: Chatbot`: the
+    kept object's `chat` is the request. The override of a generic base's method
+    (`Sums(Evaluation[tuple])`) is then reached by the base's template method, and a
+    parameter annotated `type[Evaluation]`, called, is an Evaluation whose `run` reaches it."""
+    found = _routes(cli, tmp_path, HOLDER)
+    bots, sums, base, run_all = HOLDER["evals/bots.py"], HOLDER["evals/sums.py"], HOLDER["evals/base.py"], HOLDER["run_all.py"]
+    create = line_of(bots, "messages.create(")
+    assert found[("evals/sums.py", line_of(sums, "trial.chatbot.chat("))][:2] == ("messages.create", create)
+    assert found[("evals/sums.py", line_of(sums, "setup.bot.chat("))][:2] == ("messages.create", create)
+    assert found[("evals/base.py", line_of(base, "self.run_one(Trial("))][0] == "messages.create"
+    assert found[("run_all.py", line_of(run_all, "return ev.run(Chatbot(model), [(1, 2)])"))][0] == "messages.create"
+
+
+def test_an_attribute_of_a_class_making_no_request_is_none(cli, tmp_path):
+    """The look-alikes: `trial.journal.chat(...)` and `setup.journal.chat(...)`, kept objects of
+    a class whose `chat` only appends; and `kind()` of an unannotated parameter, whose class
+    nothing says."""
+    rows = {(r["filename"], r["line"]) for r in report_routes(cli, tmp_path, HOLDER)}
+    sums, run_all = HOLDER["evals/sums.py"], HOLDER["run_all.py"]
+    assert ("evals/sums.py", line_of(sums, "trial.journal.chat(")) not in rows
+    assert ("evals/sums.py", line_of(sums, "setup.journal.chat(")) not in rows
+    assert ("run_all.py", len(run_all.splitlines())) not in rows

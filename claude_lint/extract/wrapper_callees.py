@@ -10,7 +10,7 @@ if TYPE_CHECKING:
 
 from claude_lint.extract.bindings import Binding, Looped
 from claude_lint.extract.loop_items import LoopCallees
-from claude_lint.extract.wrapper_receivers import HANDED, UNTYPED, ReceiverCallees, got
+from claude_lint.extract.wrapper_receivers import _TYPING, HANDED, UNTYPED, ReceiverCallees, got
 from claude_lint.extract.python_calls import _is_property
 from claude_lint.extract.scopes import Scope
 from claude_lint.extract.wrapper_shapes import ANY_MODULE, MAX_CLASSES, chosen_class, functions_bound, last, module_path
@@ -145,7 +145,7 @@ class CalleeFinder(LoopCallees, ReceiverCallees):
             return []
         out: List[Callee] = []
         if isinstance(expr, ast.Call):
-            out = self.class_ref(expr.func, scope) or chosen_class(self, expr.func, scope) or self.own_class(expr.func, scope)  # (a package's class picked at run time)
+            out = self.class_ref(expr.func, scope) or chosen_class(self, expr.func, scope) or self.own_class(expr.func, scope) or self.made_from_type(expr.func, scope)  # (a package's class picked at run time)
             if not out and isinstance(expr.func, ast.Name):
                 out = self._made_by(expr.func, scope, depth)
             me = self._self_of(scope) if not out and isinstance(expr.func, ast.Attribute) and isinstance(expr.func.value, ast.Name) else None
@@ -196,15 +196,7 @@ class CalleeFinder(LoopCallees, ReceiverCallees):
             base = expr.value
             me = self._self_of(scope)
             if isinstance(base, ast.Name) and me is not None and base.id == me[0]:
-                klass = me[1]
-                for value, method, _ in klass.self_attrs.get(expr.attr, []):
-                    if isinstance(value, ast.expr):
-                        out.extend(self.classes_of(value, method, depth + 1))
-                ann = klass.annotations.get(expr.attr)
-                if ann is not None:
-                    out.extend(self.annotation_classes(ann, klass.parent or klass))
-                if not out:
-                    out = self._property_classes(klass.name, expr.attr, depth)
+                out = self.kept_classes(me[1], expr.attr, depth) or self._property_classes(me[1].name, expr.attr, depth)
             elif isinstance(base, ast.Name):
                 owner = self.ev.find(base.id, scope)
                 if owner is not None and base.id in owner.imports and base.id not in owner.assigns:
@@ -373,7 +365,10 @@ class CalleeFinder(LoopCallees, ReceiverCallees):
             found: List[Callee] = []
             if k is not None:
                 for b in k.node.bases:
-                    found.extend(self.class_ref(b, k.parent or k))
+                    if isinstance(b, ast.Subscript):  # `BasicEvaluation[int]`: a generic base is its class (typing's `Generic[T]` none)
+                        found.extend(x for x in self.class_ref(b.value, k.parent or k) if x.local or not x.target.startswith(_TYPING))
+                    else:
+                        found.extend(self.class_ref(b, k.parent or k))
             self._bases[klass] = tuple(found)
         return self._bases[klass]
 

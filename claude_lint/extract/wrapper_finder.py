@@ -416,10 +416,18 @@ class Finder(CalleeFinder, InvocationFinder, ModelFinder, GraphFinder, MadeModel
             # they return, as a function factory's (link looks up `Class.method(...).m(...)`)
             if "." in name:
                 continue
-            for method in self._methods.get(name, ()):
+            methods = self._methods.get(name, ())
+            for method in methods:
                 ks = self._factory_classes(self.defs.get(f"{name}.{method}"), self.klasses[name])
                 if ks:
                     out.append((f"{name}.{method}", tuple(ks)))
+            # what it keeps (`self.chatbot = chatbot`, `chatbot: Chatbot`): another module's
+            # `evaluation.chatbot.chat(...)` reaches the kept object's class as a factory's
+            klass = self.klasses[name]
+            for attr in sorted(set(klass.self_attrs) | set(klass.annotations)):
+                ks = self.kept_classes(klass, attr, 1) if attr not in methods else []
+                if ks:
+                    out.append((f"{name}.{attr}", tuple(ks[:MAX_CLASSES])))
         return tuple(sorted(out, key=lambda x: x[0]))
 
     def _factory_classes(self, d: Optional[Scope], parent: Optional[Scope] = None) -> List[Callee]:

@@ -1,7 +1,8 @@
 """Receivers a call does not name the class of, for `CalleeFinder` (a mixin of it): an
-object a factory method makes (`config.get_model()`, `Models.create(name)`), and an object
-handed in as a parameter of no said type (`llm: Any`), reached by a method of a name that
-tells its class."""
+object a factory method makes (`config.get_model()`, `Models.create(name)`), an attribute
+another file's class keeps (`trial.chatbot`), an instance of a `type[X]` parameter, and an
+object handed in as a parameter of no said type (`llm: Any`), reached by a method of a name
+that tells its class."""
 from __future__ import annotations
 
 import ast
@@ -118,6 +119,21 @@ class ReceiverCallees:
             return []
         return [Callee(me[1].name, True)] if isinstance(inner, ast.Name) and inner.id == me[0] else []
 
+    def made_from_type(self, func: ast.expr, scope: Scope) -> List[Callee]:
+        """`evaluation()` where the parameter is annotated `type[BasicEvaluation[Any]]`
+        (`Type[X]` too): an instance of that class (a subclass's override is link's to pick)."""
+        owner = self.ev.find(func.id, scope) if isinstance(func, ast.Name) else None  # type: ignore[attr-defined]
+        if owner is None or owner.kind != "function" or func.id not in owner.params or owner.assigns.get(func.id):  # type: ignore[attr-defined]
+            return []
+        ann = owner.annotations.get(func.id)  # type: ignore[attr-defined]
+        if not isinstance(ann, ast.Subscript):
+            return []
+        outer = ann.value
+        builtin = isinstance(outer, ast.Name) and outer.id == "type" and self.ev.find("type", owner) is None  # type: ignore[attr-defined]
+        if not builtin and (self.ev.qualname(outer, owner.parent or owner) or "") not in _TYPE_OF:  # type: ignore[attr-defined]
+            return []
+        return self.annotation_classes(ann.slice, owner.parent or owner)
+
     def _handed(self, base: ast.expr, scope: Scope, method: str) -> bool:
         """A parameter with no type said (unannotated, `Any`, `object`), or an attribute of
         `self` only ever set to one (`self.llm = llm` in `__init__`), whose method of a
@@ -143,15 +159,31 @@ class ReceiverCallees:
             return False
         return all(isinstance(value, ast.Name) and self._untyped_param(value.id, method_scope) for value, method_scope, _ in kept)
 
+    def kept_classes(self, klass: Scope, attr: str, depth: int) -> List[Callee]:
+        """The classes of what a class keeps as `attr`: each value its methods set
+        (`self.chatbot = chatbot`, read through the parameter's annotation) and the field's
+        annotation (`chatbot: Chatbot`, a dataclass's)."""
+        out: List[Callee] = []
+        for value, method_scope, _ in klass.self_attrs.get(attr, []):
+            if isinstance(value, ast.expr):
+                out.extend(x for x in self.classes_of(value, method_scope, depth + 1) if x not in out)  # type: ignore[attr-defined]
+        ann = klass.annotations.get(attr)
+        if ann is not None:
+            out.extend(x for x in self.annotation_classes(ann, klass.parent or klass) if x not in out)
+        return out
+
     def _instance_attribute_classes(self, base: ast.Name, attr: str, scope: Scope, depth: int) -> List[Callee]:
         """`bot.llm_client` where `bot` is an instance of a class of this file that sets
-        `self.llm_client` in its methods: the classes of what it is set to."""
+        `self.llm_client` in its methods: the classes of what it is set to. Of another
+        file's class, a reference link looks up among that file's kept attributes
+        (`Class.attr` in `WrapperTable.instances`, as a factory method is)."""
         out: List[Callee] = []
         for k in self.classes_of(base, scope, depth + 1):  # type: ignore[attr-defined]
             klass = self.klasses.get(k.target) if k.local and not k.method else None  # type: ignore[attr-defined]
-            for value, method_scope, _ in (klass.self_attrs.get(attr, []) if klass is not None else []):
-                if isinstance(value, ast.expr):
-                    out.extend(x for x in self.classes_of(value, method_scope, depth + 1) if x not in out)  # type: ignore[attr-defined]
+            if klass is not None:
+                out.extend(x for x in self.kept_classes(klass, attr, depth) if x not in out)
+            elif not k.local and not k.method and "." in k.target.strip("."):
+                out.append(Callee(f"{k.target}.{attr}", False))
         return out[:MAX_CLASSES]
 
     def _untyped_param(self, name: str, scope: Scope) -> bool:
@@ -222,4 +254,5 @@ class ReceiverCallees:
 
 
 _TYPING = ("typing.", "typing_extensions.", "collections.")  # Optional[X], Annotated[X, ...], Sequence[X]: about X
+_TYPE_OF = frozenset({"builtins.type", "typing.Type", "typing_extensions.Type"})
 _COLLECTIONS = frozenset({"dict", "Dict", "Mapping", "MutableMapping", "list", "List", "Sequence"})
