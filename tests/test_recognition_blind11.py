@@ -1,4 +1,4 @@
-"""Request shapes the eleventh blind set missed (eval/realworld/misses-blind11-first12.md), each
+"""Request shapes the eleventh blind set missed (eval/realworld/misses-blind11.md), each
 written anew: what must be recognised, and the look-alikes that must not."""
 from __future__ import annotations
 
