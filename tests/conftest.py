@@ -84,6 +84,12 @@ def report_routes(cli, root: Path, example) -> list:
     return json.loads(done.stdout)["routes"]
 
 
+def routes_by_place(cli, root: Path, example) -> dict:
+    """(file, line) -> (api, the line of the request it reaches: None for the request itself, model)."""
+    return {(r["filename"], r["line"]): (r["api"], (r["via"] or {}).get("line"), r["model"])
+            for r in report_routes(cli, root, example)}
+
+
 def route_sites(routes) -> list:
     """(file, line, api, the wrapper's request line) of each route, sorted: what a recognition
     test compares."""

@@ -4,13 +4,7 @@ from __future__ import annotations
 
 import json
 
-from conftest import line_of, report_routes
-
-
-def _routes(cli, tmp_path, example) -> dict:
-    """(file, line) -> (api, the line of the request it reaches: None for the request itself, model)."""
-    return {(r["filename"], r["line"]): (r["api"], (r["via"] or {}).get("line"), r["model"])
-            for r in report_routes(cli, tmp_path, example)}
+from conftest import line_of, report_routes, routes_by_place
 
 
 # --- agno's agents over its model objects -------------------------------------------------------
@@ -43,7 +37,7 @@ def test_an_agno_agent_sends_its_model_objects_requests(cli, tmp_path):
     """`Agent(model=OpenAIChat(id=...))` is a site at the model object (its ID is `id`); the
     agent's `run` / `print_response` are its requests, so the functions calling them are
     wrappers; an Ollama model is local."""
-    found = _routes(cli, tmp_path, {"agents.py": AGNO})
+    found = routes_by_place(cli, tmp_path, {"agents.py": AGNO})
     chat, claude = line_of(AGNO, "OpenAIChat(id="), line_of(AGNO, "Claude(id=")
     assert found[("agents.py", chat)] == ("OpenAIChat (agno)", None, "gpt-4o")
     assert found[("agents.py", claude)] == ("Claude (agno)", None, "claude-sonnet-4-6")
@@ -82,7 +76,7 @@ def test_a_caller_reading_its_parameters_after_a_fixed_wrapper_call_is_a_wrapper
     """`post_hourly(client)` hands nothing of `client` to `ask`, but reads it: each call of it
     makes ask's request, as a request written in its body would (wrappers.summarise); a function
     that never reads its parameter stays its own request, its calls no site (the seed's `main(argv)`)."""
-    found = _routes(cli, tmp_path, {"bot.py": HOURLY})
+    found = routes_by_place(cli, tmp_path, {"bot.py": HOURLY})
     post = line_of(HOURLY, "requests.post(")
     assert found[("bot.py", line_of(HOURLY, "    post_hourly(make_client())"))][:2] == ("POST /chat/completions", post)
     assert ("bot.py", line_of(HOURLY, "    unread(['-v'])")) not in found
@@ -129,7 +123,7 @@ def test_a_lambda_node_calling_a_node_function_runs_its_request(cli, tmp_path):
     (`llm_with_tools if llm_with_tools else llm`): it invokes that model. The lambda registered as
     a node runs it, so the registration and each run of the compiled graph are its sites; a lambda
     node calling a function that requests nothing is no site, nor is its graph's run."""
-    found = _routes(cli, tmp_path, LAMBDA_NODES)
+    found = routes_by_place(cli, tmp_path, LAMBDA_NODES)
     main, made = LAMBDA_NODES["main.py"], line_of(LAMBDA_NODES["nodes/chatbot.py"], "init_chat_model('")
     assert found[("main.py", line_of(main, "lambda state"))][1:] == (made, "claude-sonnet-4-6")
     assert found[("main.py", line_of(main, "graph.stream("))][1:] == (made, "claude-sonnet-4-6")
@@ -180,7 +174,7 @@ def test_an_agent_over_another_modules_model_factory_requests_where_it_is_invoke
     makes: a factory too. The module-level agent requests where it is invoked (`ainvoke`, and
     `astream_events`, a runnable's run too), so `main()` and its call are sites; making it is
     none. `create_store` returns something else: invoking what it returns is no request."""
-    found = _routes(cli, tmp_path, FACTORY_CHAIN)
+    found = routes_by_place(cli, tmp_path, FACTORY_CHAIN)
     run, made = FACTORY_CHAIN["src/run_agent.py"], line_of(FACTORY_CHAIN["src/app/utils.py"], "return init_chat_model(")
     for needle in ("agent.ainvoke(", "agent.astream_events(", "asyncio.run(main())"):
         assert found[("src/run_agent.py", line_of(run, needle))][:2] == ("init_chat_model", made), needle
@@ -212,7 +206,7 @@ def test_posts_to_cohere_chat_and_aleph_alpha_complete_are_requests(cli, tmp_pat
     """Their paths (`/v1/chat`, `/complete`) are too plain to name an LLM API alone: with the
     vendor's host they do, and the dispatch calls are wrapper sites. Cohere's embedding endpoint
     and another host's `/complete` are no chat request."""
-    found = _routes(cli, tmp_path, {"proxy.py": VENDOR_POSTS})
+    found = routes_by_place(cli, tmp_path, {"proxy.py": VENDOR_POSTS})
     cohere, aleph = line_of(VENDOR_POSTS, "api.cohere.com/v1/chat"), line_of(VENDOR_POSTS, "api.aleph-alpha.com")
     assert found[("proxy.py", cohere)][:2] == ("POST /chat (Cohere)", None)
     assert found[("proxy.py", aleph)][:2] == ("POST /complete (Aleph Alpha)", None)

@@ -2,13 +2,7 @@
 written anew: what must be recognised, and the look-alikes that must not."""
 from __future__ import annotations
 
-from conftest import line_of, report_routes
-
-
-def _routes(cli, tmp_path, example) -> dict:
-    """(file, line) -> (api, the line of the request it reaches: None for the request itself, model)."""
-    return {(r["filename"], r["line"]): (r["api"], (r["via"] or {}).get("line"), r["model"])
-            for r in report_routes(cli, tmp_path, example)}
+from conftest import line_of, report_routes, routes_by_place
 
 
 # --- a method asking a copy of its object (`self.clone()`, `self.__class__(...)`) ----------------
@@ -56,7 +50,7 @@ def test_a_copy_of_the_object_asked_in_its_own_method_is_a_request_of_that_metho
     `checker.chat(...)`: the copy is of the object's own class, so its `chat` is the request,
     and the method asking it is a wrapper whose calls are requests, though it hands on no
     parameter (the object's state is the caller's, as `self.client` is); `type(self)(...)` too."""
-    found = _routes(cli, tmp_path, {"bot.py": BOT})
+    found = routes_by_place(cli, tmp_path, {"bot.py": BOT})
     create = line_of(BOT, "messages.create(")
     assert found[("bot.py", line_of(BOT, "checker.chat("))][:2] == ("messages.create", create)
     assert found[("bot.py", line_of(BOT, "type(self)(self.model"))][:2] == ("messages.create", create)
@@ -110,7 +104,7 @@ def test_a_parameter_of_a_generic_class_is_an_instance_of_that_class(cli, tmp_pa
     """`evaluation: Evaluation[tuple]` is an Evaluation, whose `parse` asks the bot: a request.
     `Optional[Bot]` still reads as a Bot."""
     example = {"bot.py": BOT, "evaluation.py": EVALUATION, "tasks.py": TASKS}
-    found = _routes(cli, tmp_path, example)
+    found = routes_by_place(cli, tmp_path, example)
     create = line_of(BOT, "messages.create(")
     assert found[("tasks.py", line_of(TASKS, "evaluation.parse(int)"))][:2] == ("messages.create", create)
     assert found[("tasks.py", line_of(TASKS, "bot.chat('Hello?')"))][:2] == ("messages.create", create)
@@ -147,7 +141,7 @@ VERTEX_BATCH = (
 def test_a_vertex_batch_prediction_job_is_a_batch_request(cli, tmp_path):
     """`BatchPredictionJob.submit(model, input_dataset=...)` (vertexai, and its preview module)
     submits a Gemini batch job: a request with its model, by position or `source_model=`."""
-    found = _routes(cli, tmp_path, {"batch.py": VERTEX_BATCH})
+    found = routes_by_place(cli, tmp_path, {"batch.py": VERTEX_BATCH})
     assert found[("batch.py", line_of(VERTEX_BATCH, "job = BatchPredictionJob.submit("))] == ("BatchPredictionJob.submit", None, "gemini-2.0-flash-001")
     assert found[("batch.py", line_of(VERTEX_BATCH, "old = PreviewJob.submit("))] == ("BatchPredictionJob.submit", None, "gemini-1.5-pro-002")
 
@@ -201,7 +195,7 @@ def test_an_instance_runs_its_own_classes_override_not_every_subclasses(cli, tmp
     """`Local('llama3').chat(...)`: the base's `chat` calls `self.complete()`, which `Local`
     overrides with no billed request (seen: a bot class dispatching to an Ollama subclass): the
     call reaches that override, not the Claude subclass's request. The Claude instance's does."""
-    found = {(f, line): api for (f, line), (api, _, _) in _routes(cli, tmp_path, TEMPLATE).items() if f == "use.py"}
+    found = {(f, line): api for (f, line), (api, _, _) in routes_by_place(cli, tmp_path, TEMPLATE).items() if f == "use.py"}
     assert found == {("use.py", line_of(TEMPLATE["use.py"], "Claude('claude-haiku-4-5')")): "messages.create"}
 
 
@@ -278,7 +272,7 @@ def test_an_attribute_kept_by_another_modules_class_is_an_instance_of_its_class(
     kept object's `chat` is the request. The override of a generic base's method
     (`Sums(Evaluation[tuple])`) is then reached by the base's template method, and a
     parameter annotated `type[Evaluation]`, called, is an Evaluation whose `run` reaches it."""
-    found = _routes(cli, tmp_path, HOLDER)
+    found = routes_by_place(cli, tmp_path, HOLDER)
     bots, sums, base, run_all = HOLDER["evals/bots.py"], HOLDER["evals/sums.py"], HOLDER["evals/base.py"], HOLDER["run_all.py"]
     create = line_of(bots, "messages.create(")
     assert found[("evals/sums.py", line_of(sums, "trial.chatbot.chat("))][:2] == ("messages.create", create)

@@ -2,13 +2,7 @@
 anew: what must be recognised, and the look-alikes that must not."""
 from __future__ import annotations
 
-from conftest import line_of, report_routes
-
-
-def _routes(cli, tmp_path, example) -> dict:
-    """(file, line) -> (api, the line of the request it reaches: None for the request itself, model)."""
-    return {(r["filename"], r["line"]): (r["api"], (r["via"] or {}).get("line"), r["model"])
-            for r in report_routes(cli, tmp_path, example)}
+from conftest import line_of, report_routes, routes_by_place
 
 
 # --- a request-making function handed by name to a framework that calls it later -----------------
@@ -42,7 +36,7 @@ def test_a_handler_registered_by_name_is_a_site_reached_through_it(cli, tmp_path
     message: the registration (positional, `callback=`, or a conversation state's) is a route
     through the handler's request, with the model the handler's request sends (its default:
     the framework passes `update` and `context`, not the model)."""
-    found = _routes(cli, tmp_path, {"bot.py": BOT})
+    found = routes_by_place(cli, tmp_path, {"bot.py": BOT})
     request = line_of(BOT, "openai.ChatCompletion.create(")
     for needle in ("MessageHandler(filters.TEXT & ~", "callback=text_message", "states={1: [MessageHandler("):
         assert found[("bot.py", line_of(BOT, needle))] == ("ChatCompletion.create (openai<1.0)", request, "gpt-4o-mini"), needle
@@ -51,7 +45,7 @@ def test_a_handler_registered_by_name_is_a_site_reached_through_it(cli, tmp_path
 def test_registering_a_handler_makes_no_request_of_its_own(cli, tmp_path):
     """A handler that makes no request is no site; and the function that registers (main)
     makes no request by registering, so its own call is no site either."""
-    found = _routes(cli, tmp_path, {"bot.py": BOT})
+    found = routes_by_place(cli, tmp_path, {"bot.py": BOT})
     assert ("bot.py", line_of(BOT, "CommandHandler('start', start))")) not in found
     assert ("bot.py", line_of(BOT, "    main()")) not in found
 
@@ -76,7 +70,7 @@ def test_a_function_only_named_stored_or_looked_at_is_no_site(cli, tmp_path):
     """A reference kept in a dict, one a call only inspects (`inspect.signature`, `callable`),
     a keyword that only names the function (FastHTML's `hx_post=` writes its route's path into
     the page) and a class that reads it as a type (`TypeVar(bound=...)`) call nothing."""
-    found = _routes(cli, tmp_path, {"app.py": LOOKS})
+    found = routes_by_place(cli, tmp_path, {"app.py": LOOKS})
     assert set(found) == {("app.py", line_of(LOOKS, "client.messages.create("))}
 
 
@@ -96,7 +90,7 @@ MAPPED = (
 
 def test_a_function_handed_to_map_is_still_called_there(cli, tmp_path):
     """`map(f, xs)` and a pool's `map` run the function on each item now: sites as before."""
-    found = _routes(cli, tmp_path, {"jobs.py": MAPPED})
+    found = routes_by_place(cli, tmp_path, {"jobs.py": MAPPED})
     request = line_of(MAPPED, "client.messages.create(")
     assert found[("jobs.py", line_of(MAPPED, "list(map(summarise"))][1] == request
     assert found[("jobs.py", line_of(MAPPED, "pool.map(summarise"))][1] == request
@@ -132,7 +126,7 @@ def test_a_graph_and_a_model_kept_in_module_globals_set_by_the_function_that_bui
     """`graph = None` and `llm = None` at module level, set by `main()` through `global`: the
     node invoking `llm` makes the model's request, the node's registration (`add_node`) is a
     site, and so is the REPL's run of the graph, with the model's values."""
-    found = _routes(cli, tmp_path, {"agent.py": GRAPH})
+    found = routes_by_place(cli, tmp_path, {"agent.py": GRAPH})
     model = line_of(GRAPH, "model = ChatOpenAI(")
     for needle in ("builder.add_node('answer', answer)", "state = await graph.ainvoke(state)", "    await chat_loop()"):
         assert found[("agent.py", line_of(GRAPH, needle))][1:] == (model, "gpt-4o-mini"), needle
@@ -143,7 +137,7 @@ def test_a_global_set_to_two_different_models_is_neither(cli, tmp_path):
     two = GRAPH.replace("model = ChatOpenAI(model='gpt-4o-mini', max_tokens=800)\n",
                         "model = ChatOpenAI(model='gpt-4o-mini', max_tokens=800)\nother = ChatOpenAI(model='gpt-4o', max_tokens=800)\n")
     two += "\n\ndef rebuild():\n    global llm\n    llm = other.bind_tools([])\n"
-    found = _routes(cli, tmp_path, {"agent.py": two})
+    found = routes_by_place(cli, tmp_path, {"agent.py": two})
     assert ("agent.py", line_of(two, "builder.add_node('answer', answer)")) not in found
 
 
@@ -177,7 +171,7 @@ KEPT_SERVER = (
 def test_a_graph_kept_on_the_object_once_a_factory_built_it(cli, tmp_path):
     """`self.graph = None` until `self.graph = await create_graph()`: the run of it runs the
     nodes another module's factory compiled (the `None` is a placeholder, not a second value)."""
-    found = _routes(cli, tmp_path, {"graph.py": KEPT_GRAPH, "server.py": KEPT_SERVER})
+    found = routes_by_place(cli, tmp_path, {"graph.py": KEPT_GRAPH, "server.py": KEPT_SERVER})
     assert found[("server.py", line_of(KEPT_SERVER, "self.graph.ainvoke("))][1:] == (line_of(KEPT_GRAPH, "model = ChatOpenAI("), "gpt-4o-mini")
     assert found[("graph.py", line_of(KEPT_GRAPH, "builder.add_node('answer', answer)"))][1] == line_of(KEPT_GRAPH, "model = ChatOpenAI(")
 
@@ -249,7 +243,7 @@ def test_a_node_invoking_the_model_its_objects_method_returns_and_the_graph_a_me
     """`self.llm().invoke(x)`: the model the object's own method returns makes the request, so
     the method is a node worth registering (`add_node(..., self.classify)`, a site); the graph
     `Analyzer().build()` compiles is run in another module: that run is a site too."""
-    found = _routes(cli, tmp_path, {"analyzer.py": ANALYZER, "router.py": ROUTER})
+    found = routes_by_place(cli, tmp_path, {"analyzer.py": ANALYZER, "router.py": ROUTER})
     model = line_of(ANALYZER, "return ChatOpenAI(")
     assert found[("analyzer.py", line_of(ANALYZER, "flow.add_node('classify'"))][1:] == (model, "gpt-4o-mini")
     assert ("analyzer.py", line_of(ANALYZER, "flow.add_node('tidy'")) not in found  # no request in it
@@ -260,7 +254,7 @@ def test_a_method_returning_a_model_called_with_arguments_or_on_another_object_i
     """Only `self.m()` with no arguments is read as the object's kept model: `other.llm()` is
     another object's, whose class the call does not say."""
     other = ANALYZER.replace("self.llm().invoke(", "state['helper'].llm().invoke(")
-    found = _routes(cli, tmp_path, {"analyzer.py": other})
+    found = routes_by_place(cli, tmp_path, {"analyzer.py": other})
     assert ("analyzer.py", line_of(other, "flow.add_node('classify'")) not in found
 
 
@@ -281,7 +275,7 @@ SQL_CLI = "from app import generate_sql\n\n\ndef main():\n    while True:\n     
 def test_a_wrapper_imported_through_a_module_that_imports_it_by_name(cli, tmp_path):
     """cli.py imports `generate_sql` from app.py, which imports it from api.py: cli.py never spells
     `api`, yet its call is a site of the request (app.py's import re-exports the wrapper)."""
-    found = _routes(cli, tmp_path, {"api.py": SQL_API, "app.py": SQL_APP, "cli.py": SQL_CLI})
+    found = routes_by_place(cli, tmp_path, {"api.py": SQL_API, "app.py": SQL_APP, "cli.py": SQL_CLI})
     request = line_of(SQL_API, "requests.post(")
     assert found[("cli.py", line_of(SQL_CLI, "print(generate_sql("))][1:] == (request, "claude-3-haiku-20240307")
     assert found[("app.py", line_of(SQL_APP, "return generate_sql("))][1] == request
@@ -290,7 +284,7 @@ def test_a_wrapper_imported_through_a_module_that_imports_it_by_name(cli, tmp_pa
 def test_a_same_named_function_of_a_module_that_does_not_import_it_is_not_the_wrapper(cli, tmp_path):
     """A module defining its own `generate_sql` (no import of the wrapper) re-exports nothing."""
     own = "def generate_sql(question):\n    return 'SELECT 1'\n\n\ndef q(x):\n    return generate_sql(x)\n"
-    found = _routes(cli, tmp_path, {"api.py": SQL_API, "app.py": own, "cli.py": SQL_CLI})
+    found = routes_by_place(cli, tmp_path, {"api.py": SQL_API, "app.py": own, "cli.py": SQL_CLI})
     assert ("cli.py", line_of(SQL_CLI, "print(generate_sql(")) not in found
 
 
@@ -311,14 +305,14 @@ ADK_API = "from fastapi import FastAPI\n\nfrom agent import adk_run\n\napp = Fas
 def test_an_adk_runner_over_a_kept_agent_makes_its_requests(cli, tmp_path):
     """`Runner(agent=root_agent).run_async(...)` runs the agent: the function doing it is a
     wrapper of the agent's request, so the endpoint calling it is a site with its model."""
-    found = _routes(cli, tmp_path, {"agent.py": ADK_RUN, "api.py": ADK_API})
+    found = routes_by_place(cli, tmp_path, {"agent.py": ADK_RUN, "api.py": ADK_API})
     assert found[("api.py", line_of(ADK_API, "return await adk_run("))][1:] == (line_of(ADK_RUN, "root_agent = LlmAgent("), "gemini-2.0-flash")
 
 
 def test_a_runner_over_no_agent_seen_is_no_site(cli, tmp_path):
     """A `Runner` of something else (a test runner handed a suite) runs no model."""
     other = "from unittest import TextTestRunner as Runner\n\n\ndef go(suite):\n    return Runner().run_async(suite)\n"
-    assert not _routes(cli, tmp_path, {"runner.py": other})
+    assert not routes_by_place(cli, tmp_path, {"runner.py": other})
 
 
 SUPERVISOR = (
@@ -340,14 +334,14 @@ SUPERVISOR = (
 def test_a_compiled_supervisor_over_a_kept_model_makes_its_requests(cli, tmp_path):
     """langgraph_supervisor's `create_supervisor([...], model=m).compile().invoke(x)` sends m's
     requests: the method doing it is a wrapper, and its caller a site with m's model."""
-    found = _routes(cli, tmp_path, {"team.py": SUPERVISOR})
+    found = routes_by_place(cli, tmp_path, {"team.py": SUPERVISOR})
     assert found[("team.py", line_of(SUPERVISOR, "return Team().run(q)"))][1:] == (line_of(SUPERVISOR, "self.model = ChatOpenAI("), "gpt-4o-mini")
 
 
 def test_a_compiled_pattern_is_no_model(cli, tmp_path):
     """`re.compile(...)` and a graph of no kept model compile nothing that requests."""
     plain = "import re\n\n\ndef find(text):\n    return re.compile(r'\\\\d+').findall(text)\n\n\ndef go(t):\n    return find(t)\n"
-    assert not _routes(cli, tmp_path, {"plain.py": plain})
+    assert not routes_by_place(cli, tmp_path, {"plain.py": plain})
 
 
 # --- Cloudflare Workers AI: the model follows the endpoint's path -------------------------------
@@ -375,7 +369,7 @@ WORKERS_AI = (
 def test_a_chat_post_to_workers_ai_whose_path_ends_with_the_model(cli, tmp_path):
     """`/ai/run/{model}` runs any kind of model: a `messages` body makes it a text request; an
     image model's `prompt` and an embedding model's `text` are none."""
-    found = _routes(cli, tmp_path, {"cf.py": WORKERS_AI})
+    found = routes_by_place(cli, tmp_path, {"cf.py": WORKERS_AI})
     post, story, summary = line_of(WORKERS_AI, "requests.post(f'{API_BASE_URL}{model}'"), line_of(WORKERS_AI, "print(run("), line_of(WORKERS_AI, "@cf/meta/llama-3-8b-instruct', json=")
     assert found == {
         ("cf.py", post): ("POST /ai/run/{model}", None, "?"),
