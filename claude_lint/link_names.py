@@ -192,8 +192,8 @@ class NameResolver:
         known class (a base's template method, run for a subclass) is looked up on that class
         first: it reaches that subclass's override (no request when that is no wrapper), not every subclass's."""
         if not (callee.local and bool(callee.method) and callee.bound and not callee.bases_only):
-            on = (path, callee.target) if callee.local else self._class(callee.target, path, 0) if callee.bound and callee.method else None
-            return self._resolve(callee, path, 0), (on if on is not None and callee.bound and on[1] in self._index(on[0]).classes else None)
+            on = ((path, callee.target) if callee.local else self._class(callee.target, path, 0)) if callee.bound and callee.method else None
+            return self._resolve(callee, path, 0), (on if on is not None and on[1] in self._index(on[0]).classes else None)
         if receiver is not None and (path, callee.target) != receiver:
             mro = [(p, n) for p, n, _ in self._mro(receiver[0], receiver[1], 0)]
             if (path, callee.target) in mro:
