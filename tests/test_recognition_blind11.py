@@ -193,10 +193,12 @@ TEMPLATE = {
 
 def test_an_instance_runs_its_own_classes_override_not_every_subclasses(cli, tmp_path):
     """`Local('llama3').chat(...)`: the base's `chat` calls `self.complete()`, which `Local`
-    overrides with no billed request (seen: a bot class dispatching to an Ollama subclass): the
-    call reaches that override, not the Claude subclass's request. The Claude instance's does."""
-    found = {(f, line): api for (f, line), (api, _, _) in routes_by_place(cli, tmp_path, TEMPLATE).items() if f == "use.py"}
-    assert found == {("use.py", line_of(TEMPLATE["use.py"], "Claude('claude-haiku-4-5')")): "messages.create"}
+    overrides with its local Ollama request (seen: a bot class dispatching to an Ollama subclass):
+    the call reaches that override, not the Claude subclass's billed request. The Claude
+    instance's does."""
+    found = {(r["filename"], r["line"]): (r["api"], r["billed"]) for r in report_routes(cli, tmp_path, TEMPLATE) if r["filename"] == "use.py"}
+    assert found == {("use.py", line_of(TEMPLATE["use.py"], "Claude('claude-haiku-4-5')")): ("messages.create", True),
+                     ("use.py", line_of(TEMPLATE["use.py"], "bot.chat('Hello')")): ("chat", False)}
 
 
 # --- an attribute of another module's class, the generic base it overrides, `type[X]` called -----

@@ -401,6 +401,32 @@ def test_a_model_named_with_a_local_servers_prefix_is_never_billed(cli, tmp_path
     assert sorted((r["line"], r["billed"]) for r in found) == [(8, False), (12, False), (16, True), (19, False), (20, True)]
 
 
+MODULE_AS_CLIENT = (
+    "import ollama\nimport openai\n\n\n"
+    "class LocalBot:\n"
+    "    def new_client(self):\n        import ollama\n        return ollama\n\n"
+    "    @property\n    def client(self):\n        return self.new_client()\n\n"
+    "    def complete(self, messages):\n        return self.client.chat(model='llama3', messages=messages)\n\n\n"
+    "class OpenAIBot:\n"
+    "    @property\n    def client(self):\n        return openai\n\n"
+    "    def complete(self, messages):\n        return self.client.chat.completions.create(model='gpt-4o-mini', max_tokens=200, messages=messages)\n\n\n"
+    "class Notes:\n"
+    "    @property\n    def client(self):\n        import json\n        return json\n\n"
+    "    def complete(self, messages):\n        return self.client.chat(model='x', messages=messages)\n"
+)
+
+
+def test_a_module_handed_on_as_the_client_is_its_default_client(cli, tmp_path):
+    """`def new_client(self): import ollama; return ollama`, then `self.client.chat(...)`:
+    the `ollama` module's functions use its default client, a server on the user's machine
+    (seen: an evaluation harness's Ollama chatbot, whose requests were not recognised and
+    whose callers were reported as billed through the Claude subclass). The `openai`
+    module is a (billed) client too; another module handed on so is none."""
+    found = sorted((r["line"], r["provider"], r["billed"]) for r in report_routes(cli, tmp_path, {"bots.py": MODULE_AS_CLIENT}))
+    assert found == [(line_of(MODULE_AS_CLIENT, "self.client.chat(model='llama3'"), "ollama", False),
+                     (line_of(MODULE_AS_CLIENT, "self.client.chat.completions.create"), "openai", True)]
+
+
 def test_other_frameworks_model_objects_are_their_constructors(cli, tmp_path):
     found = report_routes(cli, tmp_path, (
         "import dspy\nfrom pydantic_ai import Agent\nfrom crewai import LLM, Crew\n"

@@ -67,8 +67,8 @@ CLIENT_CLASSES: Dict[str, str] = {
 # Providers whose every request goes to a server on the user's machine.
 LOCAL_PROVIDERS = frozenset({"ollama"})
 
-# Modules that are a client themselves: `openai.chat.completions.create(...)` (openai>=1.0).
-MODULE_CLIENTS: Dict[str, str] = {"openai": "openai"}
+# Modules that are a client themselves, also handed on as one: `openai.chat.completions.create(...)`, `ollama.chat(...)`.
+MODULE_CLIENTS: Dict[str, str] = {"openai": "openai", "ollama": "ollama"}
 
 # Functions that return the client they are given, wrapped: its provider is the argument's.
 CLIENT_WRAPPERS = frozenset({"instructor.from_anthropic", "instructor.from_openai", "instructor.patch", "instructor.apatch",
