@@ -70,6 +70,9 @@ class RetryUnbounded(Rule):
             # while True with a return on success and continue in the handler
             HEAD + "def ask(messages):\n    while True:\n        try:\n            return " + REQUEST + "\n"
             "        except Exception:\n            sleep(1)\n            continue\n",
+            # a name passed on and counted, but compared with nothing: no bound
+            HEAD + "def ask(messages, i=0):\n    try:\n        return " + REQUEST + "\n"
+            "    except Exception:\n        i += 1\n        return ask(messages, i)\n",
         ]
         silent = [
             # a counted loop
@@ -78,6 +81,10 @@ class RetryUnbounded(Rule):
             # a counter compared in the handler, which raises past the bound
             HEAD + "def ask(messages):\n    tries = 0\n    while True:\n        try:\n            return " + REQUEST + "\n"
             "        except Exception:\n            tries += 1\n            if tries > 5:\n                raise\n            sleep(1)\n",
+            # a counter passed on positionally, counted and compared in the handler (LogicKor's
+            # create_answers: `if i > 3: return ...`, then `i += 1`, `create_answers(..., i)`)
+            HEAD + "def judge(messages, i=0):\n    try:\n        return " + REQUEST + "\n"
+            "    except Exception:\n        if i > 3:\n            return None\n        i += 1\n        return judge(messages, i)\n",
             # the recursion counts down
             HEAD + "def ask(messages, retries=3):\n    try:\n        return " + REQUEST + "\n"
             "    except anthropic.APIError:\n        if not retries:\n            raise\n        return ask(messages, retries - 1)\n",

@@ -4,7 +4,7 @@ Two shapes reissue a request from its own error handler: the handler calls the e
 function again (recursion), or the request sits in a `while` loop that the success path
 leaves and the handler does not (it sleeps and goes round again). Either is unbounded
 when nothing counts the attempts: no argument of the recursive call changes by
-arithmetic or names an attempt count, no counter of the loop is compared, and the handler
+arithmetic, names an attempt count or is a name the function counts and compares, no counter of the loop is compared, and the handler
 neither raises, returns nor breaks. A recursive call that cannot bind the function's
 required parameters raises TypeError instead of retrying.
 """
@@ -71,9 +71,21 @@ def _recursion(handler: ast.ExceptHandler, name: Optional[str], function: ast.AS
             continue
         counted = any(isinstance(a, ast.BinOp) for a in node.args) or any(
             isinstance(k.value, ast.BinOp) or (k.arg is not None and _COUNT_WORDS.search(k.arg)) for k in node.keywords)
-        if not counted:
+        if not counted and not _counter_passed(node, function):
             return True
     return False
+
+
+def _counter_passed(call: ast.Call, function: ast.AST) -> bool:
+    """Does the recursive call pass on a name the function counts (`i += 1`, `n = n + 1`) and
+    compares (`if i > 3: return`): the attempt count, under any name?"""
+    passed = {a.id for a in call.args if isinstance(a, ast.Name)} | {k.value.id for k in call.keywords if isinstance(k.value, ast.Name)}
+    if not passed:
+        return False
+    counted = {n.target.id for n in walk(function) if isinstance(n, ast.AugAssign) and isinstance(n.target, ast.Name)}
+    counted |= {t.id for n in walk(function) if isinstance(n, ast.Assign) and isinstance(n.value, ast.BinOp) for t in n.targets if isinstance(t, ast.Name)}
+    compared = {n.id for c in walk(function) if isinstance(c, ast.Compare) for n in walk(c) if isinstance(n, ast.Name)}
+    return bool(passed & counted & compared)
 
 
 def _binds(function: ast.AST, call: ast.Call) -> bool:
