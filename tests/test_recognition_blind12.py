@@ -1,0 +1,88 @@
+"""Request shapes the twelfth blind set missed (eval/realworld/misses-blind12.md), each written
+anew: what must be recognised, and the look-alikes that must not."""
+from __future__ import annotations
+
+from conftest import line_of, report_routes
+
+# --- LangChain runnables kept at module level, composed and run in other modules ------------
+
+LLM = (
+    "from openai import OpenAI\n\nclient = OpenAI()\n\n\n"
+    "def ask_llm(prompt, model='gpt-4o-mini', max_tokens=300):\n"
+    "    return client.chat.completions.create(model=model, max_tokens=max_tokens, messages=[{'role': 'user', 'content': prompt}])\n"
+)
+INVOKER = (
+    "from langchain_core.runnables import RunnableLambda\nfrom app.llm import ask_llm\n\n\n"
+    "def invoke_llm(data):\n    data['answer'] = ask_llm(data['prompt'])\n    return data\n\n\n"
+    "def shout(data):\n    data['prompt'] = data['text'].upper()\n    return data\n\n\n"
+    "llm_invoker = RunnableLambda(invoke_llm)\n"
+    "shouter = RunnableLambda(shout)\n"
+)
+CHAINS = (
+    "from langchain_core.runnables import RunnableLambda\nfrom app.invoker import llm_invoker, shouter\n\n\n"
+    "def add_prompt(data):\n    data['prompt'] = 'Q: ' + data['text']\n    return data\n\n\n"
+    "prompt_invoker = RunnableLambda(add_prompt)\n"
+    "text_chain = prompt_invoker | llm_invoker\n"
+    "loud_chain = prompt_invoker | shouter\n\n"
+    "if __name__ == '__main__':\n    print(text_chain.invoke({'text': input()}))\n    print(loud_chain.invoke({'text': input()}))\n"
+)
+RUNNER = (
+    "from app.chains import loud_chain, text_chain\n\n\n"
+    "def run_chain(data):\n    return text_chain.invoke(data)\n\n\n"
+    "def handle(text):\n    return run_chain({'text': text})\n\n\n"
+    "def quiet(text):\n    return loud_chain.invoke({'text': text})\n"
+)
+
+
+def test_a_runnable_lambda_over_a_wrapper_is_a_registration_and_runs_where_its_chain_is_invoked(cli, tmp_path):
+    """`llm_invoker = RunnableLambda(invoke_llm)` hands a wrapper to LangChain, which calls it
+    when the runnable runs: a registration (a site, as `add_node`), and a runnable another
+    module composes (`prompt_invoker | llm_invoker`) and a third imports and invokes (seen: a
+    FastAPI agent app whose every request went through such chains). A RunnableLambda over a
+    function that makes no request, and the chains made of it, are none."""
+    project = {"app/__init__.py": "", "app/llm.py": LLM, "app/invoker.py": INVOKER, "app/chains.py": CHAINS, "app/runner.py": RUNNER}
+    found = sorted((r["filename"], r["line"]) for r in report_routes(cli, tmp_path, project))
+    assert found == sorted([
+        ("app/llm.py", line_of(LLM, "return client.chat")),
+        ("app/invoker.py", line_of(INVOKER, "data['answer'] = ask_llm")),
+        ("app/invoker.py", line_of(INVOKER, "llm_invoker = RunnableLambda")),
+        ("app/chains.py", line_of(CHAINS, "print(text_chain.invoke")),
+        ("app/runner.py", line_of(RUNNER, "return text_chain.invoke")),
+        ("app/runner.py", line_of(RUNNER, "return run_chain(")),
+    ])
+
+
+MODELS = "from langchain_anthropic import ChatAnthropic\n\nllm = ChatAnthropic(model='claude-haiku-4-5', max_tokens=300)\n"
+COMPOSED = (
+    "from langchain_core.prompts import ChatPromptTemplate\nfrom app.models import llm\nfrom app.parsers import parser\n\n"
+    "prompt = ChatPromptTemplate.from_template('Q: {text}')\n"
+    "chain = prompt | llm.with_retry()\n"
+    "parsing = prompt | parser\n"
+)
+USES = (
+    "from app.chains import chain, parsing\n\n\n"
+    "def answer(text):\n    return chain.invoke({'text': text})\n\n\n"
+    "def parse(text):\n    return parsing.invoke({'text': text})\n"
+)
+
+
+def test_a_chain_composed_over_another_modules_model_is_kept_for_the_modules_importing_it(cli, tmp_path):
+    """`chain = prompt | llm.with_retry()` over a chat model `app.models` keeps, imported by a
+    third module that invokes it: the model's request is made there. A chain over an imported
+    output parser requests nothing."""
+    project = {"app/__init__.py": "", "app/models.py": MODELS, "app/parsers.py": "parser = object()\n",
+               "app/chains.py": COMPOSED, "app/uses.py": USES}
+    found = sorted((r["filename"], r["line"]) for r in report_routes(cli, tmp_path, project))
+    assert found == [("app/models.py", 3), ("app/uses.py", line_of(USES, "return chain.invoke"))]
+
+
+def test_a_runnable_lambda_invoked_where_it_is_written_is_one_call_of_its_function(cli, tmp_path):
+    """`RunnableLambda(invoke_llm).invoke(x)` inline is a call of `invoke_llm` with x: one site,
+    not a registration besides."""
+    code = "from langchain_core.runnables import RunnableLambda\nfrom app.llm import ask_llm\n\n\n" \
+           "def invoke_llm(data):\n    return ask_llm(data['prompt'])\n\n\n" \
+           "def once(prompt):\n    return RunnableLambda(invoke_llm).invoke({'prompt': prompt})\n"
+    project = {"app/__init__.py": "", "app/llm.py": LLM, "app/once.py": code}
+    found = sorted((r["filename"], r["line"]) for r in report_routes(cli, tmp_path, project) if r["filename"] == "app/once.py")
+    assert found == [("app/once.py", line_of(code, "return ask_llm")), ("app/once.py", line_of(code, "RunnableLambda(invoke_llm).invoke"))]
+
