@@ -86,3 +86,33 @@ def test_a_runnable_lambda_invoked_where_it_is_written_is_one_call_of_its_functi
     found = sorted((r["filename"], r["line"]) for r in report_routes(cli, tmp_path, project) if r["filename"] == "app/once.py")
     assert found == [("app/once.py", line_of(code, "return ask_llm")), ("app/once.py", line_of(code, "RunnableLambda(invoke_llm).invoke"))]
 
+
+# --- a model kept in Chainlit's per-user session, invoked by another handler ------------------
+
+FACTORY = (
+    "from langchain_anthropic import ChatAnthropic\n\n\n"
+    "def create_model(settings):\n"
+    "    return ChatAnthropic(model='claude-haiku-4-5', max_tokens=500, temperature=settings['temperature'])\n"
+)
+CHAINLIT = (
+    "import chainlit as cl\nfrom agent_graph import create_model\n\n\n"
+    "@cl.on_chat_start\nasync def on_chat_start():\n"
+    "    cl.user_session.set('model', create_model({'temperature': 0.5}))\n"
+    "    cl.user_session.set('settings', {'temperature': 0.5})\n\n\n"
+    "@cl.on_message\nasync def on_message(message: cl.Message):\n"
+    "    runnable = cl.user_session.get('model')\n"
+    "    async for event in runnable.astream_events({'messages': message.content}, version='v1'):\n"
+    "        print(event)\n"
+    "    print(cl.user_session.get('settings').get('temperature'))\n"
+    "    print(cl.user_session.get('unset').invoke('x'))\n"
+)
+
+
+def test_a_model_a_chainlit_handler_keeps_in_the_user_session_is_invoked_where_it_is_read_back(cli, tmp_path):
+    """`cl.user_session.set("model", create_model(...))` in the chat's start handler, then
+    `cl.user_session.get("model").astream_events(...)` in the message handler: the model
+    another module's factory made makes its request there (seen: a Chainlit research agent).
+    A setting read back, or a key nothing sets, is no model."""
+    project = {"agent_graph.py": FACTORY, "app.py": CHAINLIT}
+    found = sorted((r["filename"], r["line"]) for r in report_routes(cli, tmp_path, project))
+    assert found == [("agent_graph.py", line_of(FACTORY, "return ChatAnthropic")), ("app.py", line_of(CHAINLIT, "runnable.astream_events"))]

@@ -16,7 +16,7 @@ TYPE_CHECKING = False  # typing is for the annotations alone
 if TYPE_CHECKING:
     from typing import Dict, List, Optional, Set, Tuple
 
-from claude_lint.extract import graph_prompt
+from claude_lint.extract import graph_prompt, session_stores
 from claude_lint.extract.lazy_globals import global_value
 from claude_lint.extract.scopes import CallRecord, Scope
 from claude_lint.extract.wrapper_shapes import AGENT_INVOKES, MODEL_INVOKES, MODEL_THROUGH, agent_model
@@ -108,6 +108,10 @@ class MadeModelFinder:
         if isinstance(expr, ast.Call):
             if isinstance(expr.func, ast.Attribute) and expr.func.attr in MODEL_THROUGH:
                 return self._factory_call(expr.func.value, scope, wanted, depth + 1)  # `make_llm().with_structured_output(S)`
+            key = session_stores.stored_key(expr)
+            if key is not None:  # `cl.user_session.get("graph")`: what a handler of the file set there
+                stored = (self._factory_call(value, where, wanted, depth + 1) for value, where in session_stores.stored_values(self.c.calls, key)[:MAX_HOPS])
+                return next(filter(None, stored), None)
             if agent_model(expr) is not None:  # an agent or a crew over the model (`Agent(llm=make_llm())`)
                 return self._factory_call(agent_model(expr), scope, wanted, depth + 1)
             if isinstance(expr.func, ast.Attribute) and isinstance(expr.func.value, ast.Name) and expr.func.value.id in wanted:

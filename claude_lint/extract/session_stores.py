@@ -9,7 +9,7 @@ from __future__ import annotations
 import ast
 TYPE_CHECKING = False  # typing is for the annotations alone: its import was 7% of a one-file run
 if TYPE_CHECKING:
-    from typing import Optional
+    from typing import List, Optional, Tuple
 
 # The session objects (an attribute or a name imported from the framework) and their verbs.
 SESSIONS = frozenset({"user_session"})
@@ -33,3 +33,27 @@ def session_key(call: ast.AST, kind: str, talk) -> Optional[str]:
 def label(call: ast.Call) -> str:
     """How a message names the store's call: `cl.user_session.get`."""
     return ast.unparse(call.func)[:40]
+
+
+def stored_key(call: ast.AST) -> Optional[str]:
+    """The key a session store's read names, whatever it keeps (`cl.user_session.get("graph")`)."""
+    if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) and call.func.attr == "get" and _session(call.func.value)):
+        return None
+    key = call.args[0] if call.args else None
+    return key.value if isinstance(key, ast.Constant) and isinstance(key.value, str) else None
+
+
+def stored_values(records, key: str) -> List[Tuple[ast.expr, object]]:
+    """(value, the scope it is written in) of each of the file's writes of `key` to a session
+    store (`cl.user_session.set("graph", graph)`): what a read of the key may give back."""
+    out = []
+    for record in records:
+        node = record.node
+        if (isinstance(node.func, ast.Attribute) and node.func.attr == "set" and _session(node.func.value) and len(node.args) >= 2
+                and isinstance(node.args[0], ast.Constant) and node.args[0].value == key):
+            out.append((node.args[1], record.scope))
+    return out
+
+
+def _session(owner: ast.expr) -> bool:
+    return isinstance(owner, ast.Attribute) and owner.attr in SESSIONS or isinstance(owner, ast.Name) and owner.id in SESSIONS
