@@ -116,3 +116,34 @@ def test_a_model_a_chainlit_handler_keeps_in_the_user_session_is_invoked_where_i
     project = {"agent_graph.py": FACTORY, "app.py": CHAINLIT}
     found = sorted((r["filename"], r["line"]) for r in report_routes(cli, tmp_path, project))
     assert found == [("agent_graph.py", line_of(FACTORY, "return ChatAnthropic")), ("app.py", line_of(CHAINLIT, "runnable.astream_events"))]
+
+
+AGENT_GRAPH = (
+    "from langchain_anthropic import ChatAnthropic\nfrom langchain_openai import ChatOpenAI\n"
+    "from langgraph.prebuilt import create_react_agent\n\n\n"
+    "def get_llm(provider, temperature=0.7):\n"
+    "    if provider == 'openai':\n        return ChatOpenAI(model='gpt-4o', temperature=temperature)\n"
+    "    return ChatAnthropic(model='claude-haiku-4-5', max_tokens=1024, temperature=temperature)\n\n\n"
+    "def create_graph(settings):\n"
+    "    llm = get_llm(settings['llm_provider'], temperature=settings['temperature'])\n"
+    "    return create_react_agent(model=llm, tools=[])\n\n\n"
+    "def create_plain(model):\n    return create_react_agent(model=model, tools=[])\n"
+)
+RUNS = (
+    "from agent_graph import create_graph, create_plain\n\n\n"
+    "def answer(question, settings):\n"
+    "    graph = create_graph(settings)\n"
+    "    return graph.invoke({'messages': [('user', question)]})\n\n\n"
+    "def other(question, model):\n"
+    "    return create_plain(model).invoke({'messages': [('user', question)]})\n"
+)
+
+
+def test_an_agent_over_a_model_its_own_modules_factory_makes_is_a_factory_too(cli, tmp_path):
+    """`create_graph` returns `create_react_agent(model=llm)` over `llm = get_llm(...)`, a
+    factory of the same module: invoking what `create_graph` returns (in another module, or
+    read back from a session store) makes the model's request (seen: a Chainlit research
+    agent). An agent over a model handed in is no factory of ours."""
+    found = sorted((r["filename"], r["line"]) for r in report_routes(cli, tmp_path, {"agent_graph.py": AGENT_GRAPH, "runs.py": RUNS}))
+    assert found == sorted([("agent_graph.py", line_of(AGENT_GRAPH, "return ChatOpenAI")), ("agent_graph.py", line_of(AGENT_GRAPH, "return ChatAnthropic")),
+                            ("runs.py", line_of(RUNS, "return graph.invoke"))])

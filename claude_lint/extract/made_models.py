@@ -201,6 +201,22 @@ class MadeModelFinder:
             return self._built_over(expr.func.value, scope, wanted, depth + 1, True)
         return expr if over and isinstance(expr.func, ast.Name) and expr.func.id in wanted and not expr.func.id[:1].isupper() else None
 
+    def agents_over_factories(self, factories: Dict[str, List[CallSite]], requests) -> Dict[str, List[CallSite]]:
+        """Module-level functions returning an agent or runnable over the model a factory of
+        this file makes (`llm = get_llm(provider)` ... `return create_react_agent(model=llm,
+        tools=tools)`): factories of that factory's models too, as `model_factories` reads one
+        over another module's factory."""
+        wanted = {name for name in factories if "." not in name}
+        out: Dict[str, List[CallSite]] = {}
+        for name, d in self.defs.items() if wanted else ():
+            if "." in name or d.parent is not self.c.module or name in factories or requests.get(d):
+                continue
+            over = (self._built_over(r, d, wanted, 0, False) for r in d.returns[:MAX_HOPS] if isinstance(r, ast.expr))
+            call = next(filter(None, over), None)
+            if call is not None:
+                out[name] = list(factories[call.func.id][:MAX_KEPT])
+        return out
+
     def invokes_for_callers(self, d: Scope) -> bool:
         """A function invoking a model is its request for its callers as one making the request
         itself is (`wrappers.summarise`): a method, one without parameters, or one reading them

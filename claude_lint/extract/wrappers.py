@@ -85,6 +85,7 @@ def summarise(ex, found: List[Tuple[CallRecord, List[CallSite]]]) -> Optional[Wr
             if uses or any(p.function in owners for p in params_in([site.kwargs])):
                 requests.setdefault(d, []).append((site, finder.messages_param(record, site, owners)))
     factories.update(picked_from_kept(finder, held, factories, requests, _built_model))  # `for m in MODELS: if ...: return m`
+    factories.update(finder.agents_over_factories(factories, requests))  # `return create_react_agent(model=get_llm(p), ...)`
     if held or factories:
         for d, site, messages in finder.invoked_models(held, factories):
             requests.setdefault(d, []).append((site, messages))
