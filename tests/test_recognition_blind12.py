@@ -147,3 +147,38 @@ def test_an_agent_over_a_model_its_own_modules_factory_makes_is_a_factory_too(cl
     found = sorted((r["filename"], r["line"]) for r in report_routes(cli, tmp_path, {"agent_graph.py": AGENT_GRAPH, "runs.py": RUNS}))
     assert found == sorted([("agent_graph.py", line_of(AGENT_GRAPH, "return ChatOpenAI")), ("agent_graph.py", line_of(AGENT_GRAPH, "return ChatAnthropic")),
                             ("runs.py", line_of(RUNS, "return graph.invoke"))])
+
+
+# --- a function handed by a keyword naming it a function, to a project helper that runs it ---
+
+HELPERS = (
+    "from concurrent.futures import ThreadPoolExecutor\n\n\n"
+    "def run_with_checkpoints(items, process_item_func, max_workers=3):\n"
+    "    with ThreadPoolExecutor(max_workers=max_workers) as pool:\n"
+    "        futures = [pool.submit(process_item_func, item) for item in items]\n"
+    "    return [f.result() for f in futures]\n"
+)
+PIPELINE = (
+    "from unittest import mock\n\nimport anthropic\nfrom helpers import run_with_checkpoints\n\nclient = anthropic.Anthropic()\n\n\n"
+    "def fill_one(text, model='claude-haiku-4-5'):\n"
+    "    return client.messages.create(model=model, max_tokens=256, messages=[{'role': 'user', 'content': text}])\n\n\n"
+    "def perturb(texts, config):\n"
+    "    fill_func = lambda text: fill_one(text, model=config['model'])\n"
+    "    return run_with_checkpoints(texts, process_item_func=fill_func, max_workers=1)\n\n\n"
+    "def lengths(texts):\n"
+    "    return run_with_checkpoints(texts, process_item_func=len)\n\n\n"
+    "def patched():\n"
+    "    with mock.patch.object(client, 'close', new=fill_one), mock.patch('os.getcwd', side_effect=fill_one):\n"
+    "        return mock.patch(target='x', func=fill_one)\n"
+)
+
+
+def test_a_function_handed_by_a_keyword_naming_it_a_function_to_a_project_helper_is_run_by_it(cli, tmp_path):
+    """`run_with_checkpointing_parallel(texts, process_item_func=fill_func)`, where `fill_func`
+    is a lambda calling a wrapper and the helper, another module of the project, submits it per
+    item to a thread pool (seen: a code-detection benchmark's perturbation step): the hand-off is
+    a call of the wrapper. Not a library's keyword (`mock.patch(func=...)`), nor a builtin handed."""
+    found = sorted((r["filename"], r["line"]) for r in report_routes(cli, tmp_path, {"helpers.py": HELPERS, "pipeline.py": PIPELINE}))
+    assert found == sorted([("pipeline.py", line_of(PIPELINE, "return client.messages.create")),
+                            ("pipeline.py", line_of(PIPELINE, "fill_func = lambda")),
+                            ("pipeline.py", line_of(PIPELINE, "process_item_func=fill_func"))])

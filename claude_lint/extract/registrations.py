@@ -14,6 +14,8 @@ running it (`executor.submit(f, x)`, `map(f, xs)`). A reference stored without a
 from __future__ import annotations
 
 import ast
+import re
+import sys
 
 from claude_lint.extract.chains import called_name
 TYPE_CHECKING = False  # typing is for the annotations alone
@@ -32,7 +34,8 @@ LOOKS_AT = frozenset({"callable", "id", "repr", "str", "print", "isinstance", "h
 CALLBACK_KEYWORDS = frozenset({"callback", "fn", "func", "function", "handler", "action", "coroutine", "afunc", "target"})
 # Classes whose argument is looked at, not kept to be called (`TypeVar("T", bound=f)` is no
 # function; a dataclass `Field(default_factory=f)` makes values, not requests), and LangChain's
-# `RunnableLambda(f)`, whose `.invoke(x)` is read as the call of f (graph_nodes: no second site).
+# `RunnableLambda(f)`, whose `.invoke(x)` is read as the call of f (graph_nodes: no second site;
+# kept under a module-level name, it is a registration there: kept_runnables).
 NOT_REGISTRATIONS = frozenset({"TypeVar", "NewType", "Field", "ValueError", "TypeError", "RuntimeError", "Exception", "RunnableLambda"})
 
 
@@ -67,3 +70,27 @@ def decorated_then_run(finder, record, wanted: Set[str]) -> Iterator[Tuple[tuple
         callees = finder.callees(applied.args[0], record.scope, False)
         if callees:
             yield callees, None
+
+
+# A keyword that names what it is handed a function (`process_item_func=fill`, `fn=step`).
+_STEP_KEYWORD = re.compile(r"^(?:fn|func|function|callback)$|_(?:fn|func|function|callback)$")
+# (Python 3.9 has no list of its standard modules: the ones whose calls take a function so named)
+_STANDARD = getattr(sys, "stdlib_module_names", frozenset({"unittest", "functools", "threading", "concurrent", "asyncio", "multiprocessing", "atexit", "signal"}))
+
+
+def handed_step(finder, call: ast.Call, passed: ast.keyword, scope) -> bool:
+    """A function handed by such a keyword to a function of the project, defined in the file or
+    imported from a module that is neither standard nor an SDK's (`run_with_checkpointing_parallel(items,
+    process_item_func=fill)`): run by it, as one handed positionally is. Not to `mock.patch(func=f)`."""
+    if not (passed.arg and _STEP_KEYWORD.search(passed.arg) and isinstance(call.func, ast.Name)):
+        return False
+    owner = finder.ev.find(call.func.id, scope)
+    if owner is None:
+        return False
+    target = owner.imports.get(call.func.id)
+    if target is None:
+        return finder._bound_as(owner, call.func.id, "def")
+    from claude_lint.extract import sdk
+
+    root = target.split(".")[0]
+    return target.startswith(".") or root not in _STANDARD and not any(m.split(".")[0] == root for m in sdk.SDK_MODULES)

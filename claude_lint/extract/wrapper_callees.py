@@ -13,7 +13,7 @@ from claude_lint.extract.loop_items import LoopCallees
 from claude_lint.extract.wrapper_receivers import _TYPING, HANDED, UNTYPED, ReceiverCallees, got
 from claude_lint.extract.python_calls import _is_property
 from claude_lint.extract.scopes import Scope
-from claude_lint.extract.wrapper_shapes import ANY_MODULE, MAX_CLASSES, chosen_class, functions_bound, last, module_path
+from claude_lint.extract.wrapper_shapes import ANY_MODULE, MAX_CLASSES, chosen_class, functions_bound, lambda_callee, last, module_path
 from claude_lint.facts import Callee
 
 
@@ -41,7 +41,7 @@ class CalleeFinder(LoopCallees, ReceiverCallees):
                 return (Callee(qual, True, where=where),)
             bound = owner.assigns.get(func.id, [])
             if len(bound) == 1 and isinstance(bound[0], ast.Name) or not called and functions_bound(bound, None):  # `fn = ask`; handed on, `step = tools.a` (or `.b`)
-                return tuple(k for b in bound for k in self.callees(b, owner, called, depth + 1))[:MAX_CLASSES]
+                return tuple(k for b in bound for k in self.callees(lambda_callee(b), owner, called, depth + 1))[:MAX_CLASSES]
             if len(bound) == 1 and isinstance(bound[0], ast.Subscript) and isinstance(bound[0].value, ast.Name):
                 # `fn = PROVIDERS[name]` over a dict of functions: any of them
                 table_owner = self.ev.find(bound[0].value.id, owner)

@@ -15,7 +15,7 @@ from claude_lint.extract.graph_nodes import NODE_ADDERS
 from claude_lint.extract.history_stores import reads_store
 from claude_lint.extract.invocation_args import argument_sources, kept_head
 from claude_lint.extract.python_calls import free_limits
-from claude_lint.extract.registrations import LOOKS_AT, REGISTERED, decorated_then_run, registered
+from claude_lint.extract.registrations import LOOKS_AT, REGISTERED, decorated_then_run, handed_step, registered
 from claude_lint.extract.scopes import Binding, CallRecord, Scope, keyword
 from claude_lint.extract.wrapper_receivers import HANDED
 from claude_lint.extract.wrapper_shapes import MAX_CLASSES, MAX_VALUE_NODES, BINDS_FIRST_ARGS, RUNS_WITH_ARGS, RUNS_LATER, RUNS_PER_ITEM, APPLY, TASK_CALLS, TASK_MAPS, params_in, none_default, assigns_name, functions_bound
@@ -73,10 +73,12 @@ class InvocationFinder:
         if not known and isinstance(func, ast.Name):
             # handed to a function by a keyword named after it (`run_suite(cases, generate=generate)`):
             # a step of that function's pipeline, run by it with arguments of its own (none of this
-            # call's positional ones). Not under another name (`patch(func=f)`, `endpoint=f`: kept to be
-            # called later; a class's `on_click=f` is a registration), nor to a method or what a call returns.
+            # call's positional ones), or by one naming it a function (`process_item_func=f`) to a project's
+            # function. Not otherwise (`patch(func=f)`, `endpoint=f`: kept to be called later; a class's
+            # `on_click=f` is a registration), nor to a method or what a call returns.
             for k in node.keywords[:MAX_PASSED]:
-                if isinstance(k.value, ast.Name) and k.arg == k.value.id and (k.arg in wanted or self._indirect(k.value, record.scope, wanted, called=False)):
+                if isinstance(k.value, ast.Name) and (k.arg == k.value.id or handed_step(self, node, k, record.scope)) and (
+                        k.value.id in wanted or self._indirect(k.value, record.scope, wanted, called=False)):
                     handed = self.callees(k.value, record.scope, False)
                     if handed:
                         yield handed, (len(node.args), "")

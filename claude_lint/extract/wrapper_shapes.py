@@ -215,9 +215,18 @@ def submitted(record):
 
 def functions_bound(bound: list, wanted) -> bool:
     """A local name bound to functions by their names, one a wrapper: `step = tools.plain`, or
-    `tools.assisted` in another branch (handed on, it runs whichever the branch picked). wanted:
-    None, any functions."""
+    `tools.assisted` in another branch (handed on, it runs whichever the branch picked), or a
+    lambda calling one (`fill = lambda text: fill_one(text, model=m)`). wanted: None, any functions."""
+    bound = [lambda_callee(b) for b in bound]
     return 0 < len(bound) <= MAX_CLASSES and all(isinstance(b, (ast.Name, ast.Attribute)) for b in bound) and (wanted is None or any(called_name(b) in wanted for b in bound))
+
+
+def lambda_callee(bound: object) -> object:
+    """The function a lambda calls with what it is given (`lambda text: fill_one(text, ...)`),
+    handed on in its place; anything else as it is."""
+    if isinstance(bound, ast.Lambda) and isinstance(bound.body, ast.Call) and isinstance(bound.body.func, (ast.Name, ast.Attribute)):
+        return bound.body.func
+    return bound
 
 
 def module_path(ev, base: ast.expr, scope) -> Optional[str]:
