@@ -45,3 +45,33 @@ def test_a_post_to_an_api_generate_path_without_a_model_is_no_ollama_request(cli
     generator's proxy, whose six callers were reported as local model requests)."""
     found = [(r["line"], r["api"], r["billed"]) for r in report_routes(cli, tmp_path, {"posts.py": POSTS})]
     assert found == [(line_of(POSTS, "httpx.post("), "POST /api/chat", False)]
+
+
+MOCKED_CLIENT = (
+    "import anthropic\n\n\nclass Client:\n    def __init__(self):\n        self.client = anthropic.Anthropic()\n\n"
+    "    def create_message(self, messages, system):\n"
+    "        return self.client.messages.create(model='claude-haiku-4-5', max_tokens=100, system=system, messages=messages)\n"
+)
+MOCKED_TESTS = (
+    "import unittest\nfrom unittest import mock\nfrom unittest.mock import patch\n\nfrom llm import Client\n\n\n"
+    "class TestClient(unittest.TestCase):\n"
+    "    @patch('llm.anthropic.Anthropic')\n    def test_patched(self, fake):\n        Client().create_message([], 'Be brief')\n\n"
+    "    @patch.object(anthropic, 'Anthropic')\n    def test_patched_object(self, fake):\n        Client().create_message([], 'Be brief')\n\n"
+    "    def test_with(self):\n        with mock.patch('anthropic.Anthropic'):\n            Client().create_message([], 'Be brief')\n"
+    "        Client().create_message([], 'after the block')\n\n"
+    "    @patch('llm.db.save')\n    def test_live(self, save):\n        Client().create_message([], 'Be brief')\n\n\n"
+    "@patch('openai.OpenAI')\nclass TestPatchedClass(unittest.TestCase):\n"
+    "    def test_in_class(self, fake):\n        Client().create_message([], 'Be brief')\n"
+)
+
+
+def test_a_test_that_patches_the_sdks_client_makes_no_request_through_the_projects_code(cli, tmp_path):
+    """`@patch("llm.anthropic.Anthropic")` on a test (or its TestCase class), `patch.object(anthropic,
+    "Anthropic")`, `with mock.patch("anthropic.Anthropic"):` around the call: the project's
+    wrapper then talks to a mock, nothing is billed (seen: a client class's unit tests reported
+    for a 5-token cache breakpoint; the corpus's labels count no site there). A test patching
+    something else, or a call after the `with` block, still requests."""
+    found = sorted((r["filename"], r["line"]) for r in report_routes(cli, tmp_path, {"llm.py": MOCKED_CLIENT, "tests/test_llm.py": MOCKED_TESTS}))
+    assert found == sorted([("llm.py", line_of(MOCKED_CLIENT, "return self.client.messages.create")),
+                            ("tests/test_llm.py", line_of(MOCKED_TESTS, "'after the block'")),
+                            ("tests/test_llm.py", line_of(MOCKED_TESTS, "def test_live") + 1)])

@@ -14,6 +14,7 @@ from claude_lint.extract.chains import called_name
 from claude_lint.extract.graph_nodes import NODE_ADDERS
 from claude_lint.extract.history_stores import reads_store
 from claude_lint.extract.invocation_args import argument_sources, kept_head
+from claude_lint.extract.mocked_tests import patched_sdk
 from claude_lint.extract.python_calls import free_limits
 from claude_lint.extract.registrations import LOOKS_AT, REGISTERED, decorated_then_run, handed_step, registered
 from claude_lint.extract.scopes import Binding, CallRecord, Scope, keyword
@@ -38,6 +39,8 @@ class InvocationFinder:
         in `wanted` are followed (a wrapper, a method name of one), besides names bound to
         one indirectly (`fn = PROVIDERS[name]`, an instance called): most calls cost a set look-up."""
         node = record.node
+        if patched_sdk(self, record):
+            return  # a test that replaced the SDK's client with a mock: nothing it calls is billed
         func = node.func
         last_id = called_name(func)
         if last_id in wanted or self._indirect(func, record.scope, wanted):
@@ -71,14 +74,12 @@ class InvocationFinder:
             if handed:
                 yield handed, (i, last_id if known else "")
         if not known and isinstance(func, ast.Name):
-            # handed to a function by a keyword named after it (`run_suite(cases, generate=generate)`):
-            # a step of that function's pipeline, run by it with arguments of its own (none of this
-            # call's positional ones), or by one naming it a function (`process_item_func=f`) to a project's
-            # function. Not otherwise (`patch(func=f)`, `endpoint=f`: kept to be called later; a class's
-            # `on_click=f` is a registration), nor to a method or what a call returns.
+            # handed by a keyword named after it (`run_suite(cases, generate=generate)`), or naming it a function to a
+            # project's (`process_item_func=f`): a step run with arguments of its own (none of this call's positional
+            # ones). Not otherwise (`patch(func=f)`, `endpoint=f`: kept to be called later; a class's `on_click=f` is a
+            # registration), nor to a method or what a call returns.
             for k in node.keywords[:MAX_PASSED]:
-                if isinstance(k.value, ast.Name) and (k.arg == k.value.id or handed_step(self, node, k, record.scope)) and (
-                        k.value.id in wanted or self._indirect(k.value, record.scope, wanted, called=False)):
+                if isinstance(k.value, ast.Name) and (k.arg == k.value.id or handed_step(self, node, k, record.scope)) and (k.value.id in wanted or self._indirect(k.value, record.scope, wanted, called=False)):
                     handed = self.callees(k.value, record.scope, False)
                     if handed:
                         yield handed, (len(node.args), "")
