@@ -20,30 +20,37 @@ MAX_UP = 4  # scopes climbed from the call to the test and its class
 def patched_sdk(finder, record) -> bool:
     """Is the call written in a function (or under a `with`) that patches an SDK's client or
     request function?"""
-    if "patch" not in finder.text:
+    known = finder.__dict__.get("_patching")  # function or class node -> (decorated, the `with` blocks' spans)
+    if known is None:  # (the file's text searched once, not per call: asked of every call, every round)
+        known = finder.__dict__["_patching"] = {} if "patch" in finder.text else False
+    if known is False:
         return False
-    scope = record.scope
+    call, scope = record.node, record.scope
     for _ in range(MAX_UP):
         if scope is None or scope.kind == "module":
             return False
         node = scope.node
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            if any(_patches_sdk(d) for d in node.decorator_list):
-                return True
-            if not isinstance(node, ast.ClassDef) and _under_patch(node, record.node):
+            found = known.get(id(node))
+            if found is None:
+                found = known[id(node)] = _patching(node)
+            decorated, spans = found
+            if decorated or any(start <= (call.lineno, call.col_offset) and call.lineno <= end for start, end in spans):
                 return True
         scope = scope.parent
     return False
 
 
-def _under_patch(function: ast.AST, call: ast.Call) -> bool:
-    """Is `call` inside a `with patch(...)` block of `function` that patches an SDK?"""
-    for node in ast.walk(function):
-        if isinstance(node, (ast.With, ast.AsyncWith)) and any(_patches_sdk(item.context_expr) for item in node.items):
-            first, last = node.body[0], node.body[-1]
-            if (first.lineno, first.col_offset) <= (call.lineno, call.col_offset) and call.lineno <= (last.end_lineno or last.lineno):
-                return True
-    return False
+def _patching(node: ast.AST) -> tuple:
+    """(whether a decorator patches an SDK, the spans of the `with` blocks in a function that do)."""
+    decorated = any(_patches_sdk(d) for d in node.decorator_list)  # type: ignore[attr-defined]
+    spans = []
+    if not decorated and not isinstance(node, ast.ClassDef):
+        for inner in ast.walk(node):
+            if isinstance(inner, (ast.With, ast.AsyncWith)) and any(_patches_sdk(item.context_expr) for item in inner.items):
+                first, last = inner.body[0], inner.body[-1]
+                spans.append(((first.lineno, first.col_offset), last.end_lineno or last.lineno))
+    return decorated, spans
 
 
 def _patches_sdk(expr: ast.expr) -> bool:
