@@ -8,6 +8,7 @@ database, the project's own helper) is read as any other code."""
 from __future__ import annotations
 
 import ast
+import re
 TYPE_CHECKING = False  # typing is for the annotations alone
 if TYPE_CHECKING:
     from typing import Optional
@@ -22,7 +23,7 @@ def patched_sdk(finder, record) -> bool:
     request function?"""
     known = finder.__dict__.get("_patching")  # function or class node -> (decorated, the `with` blocks' spans)
     if known is None:  # (the file's text searched once, not per call: asked of every call, every round)
-        known = finder.__dict__["_patching"] = {} if "patch" in finder.text else False
+        known = finder.__dict__["_patching"] = {} if "patch" in finder.text and any(_sdk_target(m.group(1)) for m in _PATCH_TARGET.finditer(finder.text)) else False
     if known is False:
         return False
     call, scope = record.node, record.scope
@@ -53,6 +54,15 @@ def _patching(node: ast.AST) -> tuple:
     return decorated, spans
 
 
+# What a `patch(...)` or `patch.object(obj, ...)` in the text names: a file naming no SDK target is not read further.
+_PATCH_TARGET = re.compile(r"""patch(?:\.object)?\(\s*(?:[\w.]+\s*,\s*)?(?:target\s*=\s*)?["']([\w.]+)["']""")
+
+
+def _sdk_target(target: str) -> bool:
+    words = target.split(".")
+    return words[-1] in _client_names() or words[0] in _sdk_roots()
+
+
 def _patches_sdk(expr: ast.expr) -> bool:
     if not isinstance(expr, ast.Call):
         return False
@@ -63,10 +73,7 @@ def _patches_sdk(expr: ast.expr) -> bool:
     if called_name(func) != "patch":
         return False
     target = _text(expr.args[0]) if expr.args else _text(next((k.value for k in expr.keywords if k.arg == "target"), None))
-    if not target:
-        return False
-    words = target.split(".")
-    return words[-1] in _client_names() or words[0] in _sdk_roots()
+    return bool(target) and _sdk_target(target)  # type: ignore[arg-type]
 
 
 def _text(expr: Optional[ast.expr]) -> Optional[str]:
