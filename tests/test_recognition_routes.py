@@ -75,3 +75,25 @@ def test_a_test_that_patches_the_sdks_client_makes_no_request_through_the_projec
     assert found == sorted([("llm.py", line_of(MOCKED_CLIENT, "return self.client.messages.create")),
                             ("tests/test_llm.py", line_of(MOCKED_TESTS, "'after the block'")),
                             ("tests/test_llm.py", line_of(MOCKED_TESTS, "def test_live") + 1)])
+
+
+AGENT_BUILDER = (
+    "from agno.agent import Agent\nfrom agno.models.openai import OpenAIChat\n\n\n"
+    "class Podcasts:\n"
+    "    def create_agent(self, voice='alloy'):\n"
+    "        model = OpenAIChat(id='gpt-4o-audio-preview', audio={'voice': voice})\n"
+    "        return Agent(name='Podcaster', model=model, tools=[])\n\n"
+    "    def generate(self, topic, fancy=False):\n"
+    "        if fancy:\n            agent = self.create_agent('nova')\n            return agent.run(topic)\n"
+    "        agent = self.create_agent()\n        return agent.run(topic)\n\n\n"
+    "def main():\n    return Podcasts().generate(input())\n"
+)
+
+
+def test_a_method_building_an_agent_over_a_model_it_makes_only_builds_it(cli, tmp_path):
+    """`create_agent` builds `OpenAIChat(...)` and returns `Agent(model=model)`: a factory, whose
+    calls request nothing (seen: a podcast generator; `self.create_agent(...)`, not LangChain's
+    `create_agent`); the method running the agent, bound in each branch, is the request for its
+    callers."""
+    found = sorted((r["filename"], r["line"]) for r in report_routes(cli, tmp_path, {"pod.py": AGENT_BUILDER}))
+    assert found == [("pod.py", line_of(AGENT_BUILDER, "model = OpenAIChat")), ("pod.py", line_of(AGENT_BUILDER, "return Podcasts().generate"))]

@@ -32,12 +32,10 @@ class ModelFinder:
                     return "", name
             return None
         for value in d.returns:
-            if holds(value, node):
+            if _held_by(d, value, node):
                 return "factory", d.name
             if isinstance(value, ast.Name):
                 bound = d.assigns.get(value.id, [])
-                if len(bound) == 1 and isinstance(bound[0], ast.expr) and holds(bound[0], node):
-                    return "factory", d.name
                 if len(bound) == 2 and any(isinstance(b, Binding) and b.what == "global" for b in bound) and any(isinstance(b, ast.expr) and holds(b, node) for b in bound):
                     return "factory", d.name  # a lazy singleton: `global _llm; if _llm is None: _llm = ChatOpenAI(...)`
         klass = d.klass
@@ -195,13 +193,16 @@ class ModelFinder:
             if me is not None and expr.value.id == me[0]:
                 return me[1].name, expr.attr
             return None
+        if isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute) and isinstance(expr.func.value, ast.Name) and expr.func.value.id == "self":
+            me = self._self_of(scope)  # `self.gpt_llm().invoke(x)`, `self.create_agent(voice)`: what the object's own method returns
+            return ("factory", f"{me[1].name}.{expr.func.attr}") if me is not None and me[0] == "self" else None
         if isinstance(expr, ast.Call) and agent_model(expr) is not None:  # an agent or crew over a model: the model's key
             return self._model_key(agent_model(expr), scope, depth + 1)
         if isinstance(expr, ast.Call) and isinstance(expr.func, ast.Name):  # `make_agent()`: what the factory returns
             owner = self.ev.find(expr.func.id, scope)
             return ("factory", self._qualified(owner, expr.func.id)) if owner is not None and self._bound_as(owner, expr.func.id, "def") else None
-        if isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute) and isinstance(expr.func.value, ast.Name) and not expr.args:
-            me = self._self_of(scope)  # `self.gpt_llm().invoke(x)`: what the object's own method returns
+        if isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute) and isinstance(expr.func.value, ast.Name):
+            me = self._self_of(scope)
             return ("factory", f"{me[1].name}.{expr.func.attr}") if me is not None and expr.func.value.id == me[0] else None
         if isinstance(expr, ast.Name):
             owner = self.ev.find(expr.id, scope)
@@ -210,8 +211,9 @@ class ModelFinder:
             if owner is self.c.module:
                 return "", expr.id
             bound = owner.assigns.get(expr.id, [])
-            if len(bound) == 1 and isinstance(bound[0], ast.expr) and owner.kind == "function":
-                return self._model_key(bound[0], owner, depth + 1)
+            if 0 < len(bound) <= MAX_CLASSES and all(isinstance(b, ast.expr) for b in bound) and owner.kind == "function":
+                keys = {self._model_key(b, owner, depth + 1) for b in bound}  # (bound in each branch to the same model: that one)
+                return keys.pop() if len(keys) == 1 else None
         return None
 
     _kept_models: Dict[Tuple[str, str], List[CallSite]] = {}
@@ -247,3 +249,17 @@ class ModelFinder:
             before = [s for s in found if s.node.lineno < row]
             return before[-1] if before else found[-1]
         return found[-1]
+
+
+def _held_by(d: Scope, value: ast.expr, node: ast.AST, depth: int = 0) -> bool:
+    """Does `d` return the model `node` builds: the value itself, a local bound to it once, or an
+    agent built over either (`model = ChatAnthropic(...)`; `return create_react_agent(model, tools)`)?"""
+    if holds(value, node):
+        return True
+    if depth > 3:
+        return False
+    if isinstance(value, ast.Name):
+        bound = d.assigns.get(value.id, [])
+        return len(bound) == 1 and isinstance(bound[0], ast.expr) and _held_by(d, bound[0], node, depth + 1)
+    model = agent_model(value)
+    return model is not None and _held_by(d, model, node, depth + 1)
