@@ -29,6 +29,7 @@ from claude_lint.facts import Invocation, Mapping, Signature, Wrapper
 
 MAX_KEPT = 16  # module-level runnables of one file looked at
 MAX_STEPS = 16  # operands of one composition looked at
+MAX_NAMES = 4096  # module-level names of one file looked at
 
 
 def kept_runnables(finder, wanted: Set[str], foreign: bool, taken: Set[str]) -> Tuple[Tuple[Wrapper, ...], List[Invocation]]:
@@ -41,7 +42,7 @@ def kept_runnables(finder, wanted: Set[str], foreign: bool, taken: Set[str]) -> 
     records = None
     made: List[Wrapper] = []
     calls: List[Invocation] = []
-    for name, bound in list(module.assigns.items())[:4096]:
+    for name, bound in list(module.assigns.items())[:MAX_NAMES]:
         if name in taken or len(bound) != 1 or not isinstance(bound[0], ast.expr) or len(made) >= MAX_KEPT:
             continue
         mine: List[Invocation] = []

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import ast
 import re
+from functools import lru_cache
 TYPE_CHECKING = False  # typing is for the annotations alone
 if TYPE_CHECKING:
     from typing import Optional
 
 from claude_lint.extract.chains import called_name
+from claude_lint.extract.wrapper_shapes import sdk_roots
 
 MAX_UP = 4  # scopes climbed from the call to the test and its class
 
@@ -58,11 +60,6 @@ def _patching(node: ast.AST) -> tuple:
 _PATCH_TARGET = re.compile(r"""patch(?:\.object)?\(\s*(?:[\w.]+\s*,\s*)?(?:target\s*=\s*)?["']([\w.]+)["']""")
 
 
-def _sdk_target(target: str) -> bool:
-    words = target.split(".")
-    return words[-1] in _client_names() or words[0] in _sdk_roots()
-
-
 def _patches_sdk(expr: ast.expr) -> bool:
     if not isinstance(expr, ast.Call):
         return False
@@ -80,20 +77,19 @@ def _text(expr: Optional[ast.expr]) -> Optional[str]:
     return expr.value if isinstance(expr, ast.Constant) and isinstance(expr.value, str) else None
 
 
-_NAMES: list = []
-
-
+@lru_cache(maxsize=None)
 def _client_names() -> frozenset:
     """The last names of the SDKs' client classes (`Anthropic`, `AsyncOpenAI`, ...), not a plain
     HTTP client's (`Client`, `Session`: a test patches those for other reasons)."""
-    if not _NAMES:
-        from claude_lint.extract import sdk
+    from claude_lint.extract import sdk
 
-        _NAMES.append(frozenset(q.rsplit(".", 1)[-1] for q, provider in sdk.CLIENT_CLASSES.items() if provider != "http" and not q.endswith((".Client", ".AsyncClient"))))
-        _NAMES.append(frozenset(m.split(".")[0] for m in sdk.SDK_MODULES) - {"requests", "httpx", "aiohttp"})
-    return _NAMES[0]
+    return frozenset(q.rsplit(".", 1)[-1] for q, provider in sdk.CLIENT_CLASSES.items() if provider != "http" and not q.endswith((".Client", ".AsyncClient")))
 
 
-def _sdk_roots() -> frozenset:
-    _client_names()
-    return _NAMES[1]
+def _sdk_target(target: str) -> bool:
+    """A patch target naming an SDK's client class or anything of an SDK's module but a plain HTTP library's."""
+    words = target.split(".")
+    return words[-1] in _client_names() or words[0] in sdk_roots() and words[0] not in _HTTP_LIBRARIES
+
+
+_HTTP_LIBRARIES = frozenset({"requests", "httpx", "aiohttp"})

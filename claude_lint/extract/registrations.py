@@ -18,6 +18,7 @@ import re
 import sys
 
 from claude_lint.extract.chains import called_name
+from claude_lint.extract.wrapper_shapes import sdk_roots
 TYPE_CHECKING = False  # typing is for the annotations alone
 if TYPE_CHECKING:
     from typing import Iterator, Set, Tuple
@@ -90,7 +91,5 @@ def handed_step(finder, call: ast.Call, passed: ast.keyword, scope) -> bool:
     target = owner.imports.get(call.func.id)
     if target is None:
         return finder._bound_as(owner, call.func.id, "def")
-    from claude_lint.extract import sdk
-
     root = target.split(".")[0]
-    return target.startswith(".") or root not in _STANDARD and not any(m.split(".")[0] == root for m in sdk.SDK_MODULES)
+    return target.startswith(".") or root not in _STANDARD and root not in sdk_roots()

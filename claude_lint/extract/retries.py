@@ -82,9 +82,14 @@ def _counter_passed(call: ast.Call, function: ast.AST) -> bool:
     passed = {a.id for a in call.args if isinstance(a, ast.Name)} | {k.value.id for k in call.keywords if isinstance(k.value, ast.Name)}
     if not passed:
         return False
-    counted = {n.target.id for n in walk(function) if isinstance(n, ast.AugAssign) and isinstance(n.target, ast.Name)}
-    counted |= {t.id for n in walk(function) if isinstance(n, ast.Assign) and isinstance(n.value, ast.BinOp) for t in n.targets if isinstance(t, ast.Name)}
-    compared = {n.id for c in walk(function) if isinstance(c, ast.Compare) for n in walk(c) if isinstance(n, ast.Name)}
+    counted, compared = set(), set()
+    for n in walk(function):
+        if isinstance(n, ast.AugAssign) and isinstance(n.target, ast.Name):
+            counted.add(n.target.id)
+        elif isinstance(n, ast.Assign) and isinstance(n.value, ast.BinOp):
+            counted.update(t.id for t in n.targets if isinstance(t, ast.Name))
+        elif isinstance(n, ast.Compare):
+            compared.update(x.id for x in walk(n) if isinstance(x, ast.Name))
     return bool(passed & counted & compared)
 
 

@@ -21,8 +21,7 @@ def session_key(call: ast.AST, kind: str, talk) -> Optional[str]:
     names a conversation (a word of `talk`: "history", "messages"); None for any other call."""
     if not isinstance(call, ast.Call) or not isinstance(call.func, ast.Attribute) or _VERBS.get(call.func.attr) != kind:
         return None
-    owner = call.func.value
-    if not (isinstance(owner, ast.Attribute) and owner.attr in SESSIONS or isinstance(owner, ast.Name) and owner.id in SESSIONS):
+    if not _session(call.func.value):
         return None
     key = call.args[0] if call.args else None
     if not (isinstance(key, ast.Constant) and isinstance(key.value, str) and any(t in key.value.lower() for t in talk)):

@@ -193,17 +193,15 @@ class ModelFinder:
             if me is not None and expr.value.id == me[0]:
                 return me[1].name, expr.attr
             return None
-        if isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute) and isinstance(expr.func.value, ast.Name) and expr.func.value.id == "self":
+        if isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute) and isinstance(expr.func.value, ast.Name):
             me = self._self_of(scope)  # `self.gpt_llm().invoke(x)`, `self.create_agent(voice)`: what the object's own method returns
-            return ("factory", f"{me[1].name}.{expr.func.attr}") if me is not None and me[0] == "self" else None
+            if me is not None and expr.func.value.id == me[0]:  # (before agent_model: not LangChain's `create_agent`)
+                return "factory", f"{me[1].name}.{expr.func.attr}"
         if isinstance(expr, ast.Call) and agent_model(expr) is not None:  # an agent or crew over a model: the model's key
             return self._model_key(agent_model(expr), scope, depth + 1)
         if isinstance(expr, ast.Call) and isinstance(expr.func, ast.Name):  # `make_agent()`: what the factory returns
             owner = self.ev.find(expr.func.id, scope)
             return ("factory", self._qualified(owner, expr.func.id)) if owner is not None and self._bound_as(owner, expr.func.id, "def") else None
-        if isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute) and isinstance(expr.func.value, ast.Name):
-            me = self._self_of(scope)
-            return ("factory", f"{me[1].name}.{expr.func.attr}") if me is not None and expr.func.value.id == me[0] else None
         if isinstance(expr, ast.Name):
             owner = self.ev.find(expr.id, scope)
             if owner is None:

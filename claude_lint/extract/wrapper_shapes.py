@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ast
 from dataclasses import replace
+from functools import lru_cache
 TYPE_CHECKING = False  # typing is for the annotations alone: its import was 7% of a one-file run
 if TYPE_CHECKING:
     from typing import Dict, Iterable, Iterator, List, Optional
@@ -219,6 +220,14 @@ def functions_bound(bound: list, wanted) -> bool:
     lambda calling one (`fill = lambda text: fill_one(text, model=m)`). wanted: None, any functions."""
     bound = [lambda_callee(b) for b in bound]
     return 0 < len(bound) <= MAX_CLASSES and all(isinstance(b, (ast.Name, ast.Attribute)) for b in bound) and (wanted is None or any(called_name(b) in wanted for b in bound))
+
+
+@lru_cache(maxsize=None)
+def sdk_roots() -> frozenset:
+    """The top-level names of the SDKs' modules (`anthropic`, `openai`, `litellm`, `requests`, ...)."""
+    from claude_lint.extract import sdk
+
+    return frozenset(m.split(".")[0] for m in sdk.SDK_MODULES)
 
 
 def lambda_callee(bound: object) -> object:
