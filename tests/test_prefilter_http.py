@@ -58,3 +58,11 @@ def test_a_post_through_an_http_client_or_module_of_the_file_is_parsed(source, m
 def test_a_post_through_an_object_made_elsewhere_is_not_parsed(source, monkeypatch):
     assert not prefilter_passes(source)
     assert not _found(source, monkeypatch)
+
+
+def test_a_post_to_a_written_url_of_no_endpoint_is_parsed_only_for_a_chat_written_whole(monkeypatch):
+    proxy = ("import requests\n\nfor m in ['Hi']:\n    requests.post('https://zerokey.onrender.com/proxy/u/groq/k',\n"
+             "        json={'model': 'groq/compound-mini', 'messages': [{'role': 'user', 'content': m}]})\n")
+    webhook = "import requests\n\n\ndef notify(text):\n    return requests.post('https://hooks.slack.com/services/x', json={'text': text, 'model': 'a'})\n"
+    assert prefilter_passes(proxy) and _found(proxy, monkeypatch)
+    assert not prefilter_passes(webhook) and not _found(webhook, monkeypatch)

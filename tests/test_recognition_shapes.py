@@ -735,6 +735,25 @@ def test_a_messages_request_posted_to_a_proxy_path_read_at_run_time(cli, tmp_pat
     assert sorted((r["line"], r["api"]) for r in found) == [(12, "POST /v1/messages")]
 
 
+def test_a_chat_request_written_whole_posted_to_a_proxy_url(cli, tmp_path):
+    found = report_routes(cli, tmp_path, (
+        "import requests\n\nmsgs = ['What is ML?', 'Explain Docker']\n\n"
+        "for m in msgs:\n    print(requests.post(\n        'https://zerokey.onrender.com/proxy/u/groq/key',\n"
+        "        headers={'Authorization': 'Bearer k'},\n"
+        "        json={'model': 'groq/compound-mini', 'messages': [{'role': 'user', 'content': m}]},\n    ).json())\n\n\n"
+        "def forward(messages):\n"
+        "    return requests.post('https://example.com/api/log', json={'model': 'gpt-4o', 'messages': messages})\n\n\n"
+        "def notify(text):\n"
+        "    return requests.post('https://example.com/hooks/x', json={'model': 'a', 'messages': [{'text': text}]})\n\n\n"
+        "def local(m):\n"
+        "    return requests.post('http://localhost:8080/proxy', json={'model': 'llama3', 'messages': [{'role': 'user', 'content': m}]})\n"
+    ))
+    # the proxy is handed a model and role messages written out: it forwards a chat request.
+    # A URL that is no endpoint's, posted messages it is passed or dicts of no role: no request.
+    assert sorted((r["line"], r["api"], r["billed"], r["model"]) for r in found) == [
+        (6, "POST /chat/completions", True, "groq/compound-mini"), (22, "POST /chat/completions", False, "llama3")]
+
+
 def test_a_factory_instantiating_a_class_picked_from_a_registry_of_another_file(cli, tmp_path):
     found = routes(cli, tmp_path, {
         "srv/__init__.py": "",

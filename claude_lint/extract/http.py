@@ -5,7 +5,8 @@ A POST is a request when its URL is seen to be an LLM endpoint (a literal or fol
 ending in an endpoint path of `sdk.HTTP_ENDPOINTS`, or an HTTP client's `base_url`
 joined with such a path), or, when its URL is not seen (an environment variable, a
 config entry), when its JSON body is a chat request (`sdk.HTTP_BODY_PROOF`). A URL that
-is seen and is no LLM endpoint makes it no request, whatever its body. The JSON body
+is seen and is no LLM endpoint makes it no request, unless the body writes out a chat
+request whole (`_written_chat`: a proxy of its own path). The JSON body
 (`json=`, or `data=json.dumps(...)`) is read as the call's keyword arguments.
 """
 from __future__ import annotations
@@ -20,7 +21,7 @@ from claude_lint.extract import clients, gateways, moves, sdk
 from claude_lint.extract.chains import called_name
 from claude_lint.extract.templates import bound_call
 from claude_lint.extract.scopes import CallRecord, Scope, keyword, positional
-from claude_lint.facts import CallSite, Mapping, Param, Text
+from claude_lint.facts import CallSite, Mapping, Param, Seq, Text
 from claude_lint.patterns import lazy
 
 _UNSEEN = "unseen"
@@ -57,6 +58,8 @@ def sites(ex, record: CallRecord, call: ast.Call, receiver: Optional[ast.expr], 
     body = clients.decoded(ev, body_expr, scope)
     if endpoint is None and _proxied_messages(ev, call, url_expr, scope, body):
         endpoint = ("POST /v1/messages", "anthropic", sdk.ANTHROPIC_ROLES)
+    if endpoint is None and _written_chat(body):
+        endpoint = _UNSEEN
     if endpoint is None or (endpoint is not _UNSEEN and _no_chat_keys(body, endpoint[-2] == "ollama")):
         return []  # a URL we can read, and not an LLM API's; or a body no LLM API takes
     if endpoint is not _UNSEEN and endpoint[0] == _PARTIAL:
@@ -267,7 +270,7 @@ def classify(url: object, body: object, headers: object):
             found = next(((api, provider, roles) for pattern, api, provider, roles in _FULL_ENDPOINTS if pattern.search(candidate)), None)
             if found is not None:
                 break
-        if found is None and path and "\0" not in path[path.rfind("/") + 1:]:
+        if found is None and path and "\0" not in path[path.rfind("/") + 1:] and not _written_chat(body):
             return None  # a URL seen, and no LLM endpoint
     if found is None:
         if not (isinstance(body, Mapping) and all(k in _keys(body) for k in sdk.HTTP_BODY_PROOF)):
@@ -295,6 +298,18 @@ def _no_chat_keys(body, ollama: bool = False) -> bool:
     path is another service's (a music generator's proxy posting a `prompt`)."""
     return (isinstance(body, Mapping) and not body.open and bool(body.entries)
             and all(k is not None for k, _ in body.entries) and not (_CHAT_KEYS if not ollama else {"model"}).intersection(body.keys()))
+
+
+def _written_chat(body) -> bool:
+    """Does the body write out a chat request whole: a model, and messages listed as role
+    dicts (`{"model": m, "messages": [{"role": "user", "content": p}]}`)? Posted to a URL
+    that is no LLM endpoint's (`https://zerokey.onrender.com/proxy/u/groq/key`), it is a
+    proxy's: the proxy forwards it to the model it names."""
+    if not isinstance(body, Mapping) or "model" not in body.keys():
+        return False
+    messages = body.get("messages")
+    return (isinstance(messages, Seq) and bool(messages.items)
+            and all(isinstance(m, Mapping) and {"role", "content"} <= set(m.keys()) for m in messages.items))
 
 
 def _keys(mapping: Mapping) -> Tuple[str, ...]:

@@ -38,12 +38,17 @@ def _may_post(call: ast.Call, body_keywords: Tuple[str, ...], keys) -> bool:
             return True
         path = tail.split("?", 1)[0].rstrip("/")
         if "\0" not in path[path.rfind("/") + 1:]:
-            return False  # the URL's end is written, and is no endpoint
+            # the URL's end is written, and is no endpoint: only a chat request written out
+            # whole (http._written_chat, a proxy's) makes it one
+            return all(k in keys for k in _WRITTEN_CHAT_KEYS)
     elif keys.endpoints and _may_hold_text(url, call, keys):
         # a URL held by a name, attribute or helper (`f"{BASE}{model}"` writes nothing of it):
         # it may be an endpoint the file writes
         return True
     return _may_prove(body, tuple(getattr(sdk, "HTTP_BODY_PROOF", ())), call, keys, 0)
+
+
+_WRITTEN_CHAT_KEYS = ("model", "messages", "role", "content")
 
 
 def _may_prove(body: ast.expr, proof: Tuple[str, ...], call: ast.Call, keys, depth: int) -> bool:
