@@ -207,14 +207,13 @@ class History:
     # step < n`, a `break` on a counter) or its items. An attribute or a module list lives
     # as long as the object or the process and has no bound of its own.
     bound: str = ""
-    # The code puts a cache breakpoint into the list (a `cache_control` in what it appends, or
-    # written on one of its messages): its requests may be cached though no breakpoint shows.
-    marked: bool = False
+    marked: bool = False  # the code writes a cache_control into the list: its requests may be cached though none shows
     store: Tuple[str, ...] = ()  # "stored": the store's reader and writer as the code names them (`get_job_messages`, `add_job_message`)
     # How many messages each turn appends with a breakpoint of their own, when nothing in the file ever removes one (past 4 a 400).
     piled_marks: int = 0
     rounds: Optional[Tuple[Loc, bool]] = None  # "loop": the loop of one request's tool rounds, the list carried in or not (tool_rounds.py)
     user_only: bool = False  # every growth is a literal user message, the answers never appended (history_answers.py)
+    stubbed: bool = False  # "rounds": every tool call goes to a stub of the file answering from literals (tool_stubs.py)
 
 
 @frozen

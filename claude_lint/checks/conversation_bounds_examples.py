@@ -170,3 +170,38 @@ CL011_FIRES = [
 ]
 CL011_FIRES += [COMPREHENSION, FILTERED, ENDPOINTS, LOADED_WHOLE, ELSEWHERE_WHOLE]
 CL011_SILENT = [SEARCH, LOADED_NEWEST, ELSEWHERE_NEWEST, LOADED_WHOLE.replace("for r, c in rows]", "for r, c in rows[-20:]]"), COMPREHENSION.replace("in st.session_state.messages]", "in st.session_state.messages[-20:]]")]
+
+# A demo's tool loop whose tools are stubs of the file (jmedia65/learn-ai-right's get_weather,
+# btang01/claude-basics's runners): each round adds a short tool call and a short answer.
+STUBS = (HEAD + "TOOLS = [{'name': 'get_weather', 'description': 'Weather of a city', 'input_schema': {'type': 'object'}}]\n\n"
+         "def get_weather(city):\n    data = {'Miami': {'temp': 75}, 'London': {'temp': 50}}\n    return data.get(city, {'temp': 70})\n\n"
+         "def execute_tool(name, args):\n    if name == 'get_weather':\n        return get_weather(args['city'])\n"
+         "    return {'error': f'Unknown tool: {name}'}\n\n"
+         "def chat(question):\n    messages = [{'role': 'user', 'content': question}]\n    while True:\n        reply = " + ASK + "\n"
+         "        if reply.stop_reason != 'tool_use':\n            return reply\n"
+         "        messages.append({'role': 'assistant', 'content': reply.content})\n        results = []\n"
+         "        for block in reply.content:\n            if block.type == 'tool_use':\n"
+         "                print(f'calling {block.name}')\n                result = execute_tool(block.name, block.input)\n"
+         "                results.append({'type': 'tool_result', 'tool_use_id': block.id, 'content': json.dumps(result)})\n"
+         "        messages.append({'role': 'user', 'content': results})\n")
+RUNNERS = (STUBS.replace("def execute_tool(name, args):", "RUNNERS = {'get_weather': lambda args: get_weather(**args)}\n\n\ndef execute_tool(name, args):")
+           .replace("execute_tool(block.name, block.input)", "RUNNERS[block.name](block.input)"))
+CL011_SILENT += [STUBS, RUNNERS]
+# the tool asks a weather service, or reads a file: its answers are no stub's
+CL011_FIRES += [STUBS.replace("import anthropic\n", "import anthropic\nimport requests\n").replace(
+                    "    data = {'Miami': {'temp': 75}, 'London': {'temp': 50}}\n    return data.get(city, {'temp': 70})",
+                    "    return requests.get(f'https://wttr.in/{city}?format=j1').json()"),
+                RUNNERS.replace("    data = {'Miami': {'temp': 75}, 'London': {'temp': 50}}\n    return data.get(city, {'temp': 70})",
+                                "    with open(f'{city}.txt') as f:\n        return f.read()")]
+
+# The Anthropic course's helpers: the list grows through functions of the file that only append to it.
+HELPERS = (HEAD + "def add_user_message(messages, text):\n    messages.append({'role': 'user', 'content': text})\n\n"
+           "def add_assistant_message(messages, text):\n    messages.append({'role': 'assistant', 'content': text})\n\n"
+           "def main():\n    messages = []\n    while True:\n        add_user_message(messages, input('> '))\n"
+           "        reply = client.messages.create(model='claude-sonnet-4-6', max_tokens=500, messages=messages)\n"
+           "        add_assistant_message(messages, reply.content[0].text)\n")
+CL004_FIRES += [HELPERS]
+CL011_FIRES += [HELPERS]
+# the helper marks each message it appends for caching; or it keeps only the last twenty
+CL011_SILENT += [HELPERS.replace("'content': text})\n\ndef main", "'content': [{'type': 'text', 'text': text, 'cache_control': {'type': 'ephemeral'}}]})\n\ndef main")]
+CL004_SILENT += [HELPERS.replace("    messages.append({'role': 'assistant', 'content': text})", "    messages.append({'role': 'assistant', 'content': text})\n    del messages[:-20]")]

@@ -93,9 +93,10 @@ class ConversationUncached(Rule):
     system prompt that changes on every request makes every later breakpoint miss, so the
     conversation behind it is never read from the cache. A system prompt fixed for the session (the user's name,
     settings loaded before the loop, the date) is no reason for silence. Nor when the list gains
-    only the user's own messages (`{"role": "user", ...}` each turn, the answer shown but never
-    appended): it grows by what the user types, not by turns of a question and its answer, and
-    nothing says it reaches the minimum. Nor when the request may carry a breakpoint we cannot see (the
+    only the user's own messages (`{"role": "user", ...}` each turn, the answer shown but never appended): it grows by
+    what the user types, not by turns of a question and its answer, and nothing says it reaches the minimum; nor for a
+    tool loop whose every tool call goes to a stub of the file answering from literals and its inputs (a demo's
+    `get_weather`), its fixed prefix under the minimum. Nor when the request may carry a breakpoint we cannot see (the
     code writes `cache_control` into the list it grows, a wrapper's file marks the
     list it is handed, or a system prompt or tools we cannot read sit in a file that
     uses `cache_control`; for LangChain, whose messages the model's site does not show,
@@ -365,8 +366,8 @@ class ConversationUncached(Rule):
             turns = max(1, min(turns, cap))  # `for step in range(3)`: the conversation never gets longer
         per_turn = max(1, int(ctx.option("turn-tokens"))) + kept_thinking(call)
         fixed = opening.system_tokens + count(static_text(call.value("tools")), model, ctx)
-        if fixed + (turns - 1) * per_turn < minimum:
-            return  # the last request's prefix is never read again: the one before it must reach the minimum
+        if fixed + (turns - 1) * per_turn < minimum or history.stubbed and fixed < minimum:
+            return  # the last request's prefix is never read again; a round of stub tools adds a short call and answer
         saving, cost = _estimate(model, fixed, per_turn, turns, minimum, rounds=one_request(history))
         if agent_advice(history) is not None:
             how, fix = agent_advice(history), None
@@ -394,8 +395,7 @@ class ConversationUncached(Rule):
 
 PLATFORM = {"bedrock": "Bedrock", "vertex": "Vertex", "litellm": "LiteLLM", "langchain": "LangChain's ChatAnthropic"}
 
-# Requests of boto3's bedrock-runtime, whose model may be any vendor's.
-_ANY_MODEL_APIS = frozenset({"invoke_model", "invoke_model_with_response_stream", "converse", "converse_stream"})
+_ANY_MODEL_APIS = frozenset({"invoke_model", "invoke_model_with_response_stream", "converse", "converse_stream"})  # boto3's: any vendor's model
 
 
 def _breakpoint(call: Call, history: History) -> bool:
@@ -417,7 +417,7 @@ def _breakpoint(call: Call, history: History) -> bool:
         # Through a wrapper, the wrapper's own code may mark the list it is handed (a helper
         # putting cache_control on the last turns): its file's mentions count there.
         marked = history.marked or (call.site.via is not None and call.site.cache_control_nearby)
-        if unseen(value) and (marked if role == "messages" else call.site.cache_control_nearby):
+        if (unseen(value) or role == "messages" and history.marked) and (marked if role == "messages" else call.site.cache_control_nearby):
             return True
     return False
 

@@ -15,6 +15,7 @@ from claude_lint.extract.chains import called_name
 from claude_lint.extract.history_bodies import handed_back, joined_param  # noqa: F401 (wrapper_finder reads joined_param here)
 from claude_lint.extract.scopes import Scope
 from claude_lint.extract.sibling_requests import sibling_request
+from claude_lint.extract.walk import walk
 def list_ref(node: ast.expr, key: tuple, self_name: Optional[str]) -> bool:
     if key[0] == "name":
         return isinstance(node, ast.Name) and node.id == key[1]
@@ -164,6 +165,8 @@ class EditJudge:
         if e.kind == "grow":
             return "grow"
         if e.kind == "escape":
+            if self._adds_through(node, e):
+                return "grow"  # `add_user_message(messages, text)`: a helper of the file that only appends to it
             if observer(node) or self._same_request(node) or _copied_into(node) or self._ignored_by_callee(node, e):
                 return "read"  # looked at, copied into another list, not used, or sent again by the same request function
             return "trim"
@@ -219,6 +222,17 @@ class EditJudge:
         found = self._callee(call, e)  # (or only adds to it: `add_tool_results(calls, messages)`)
         return found is not None and (not any(isinstance(n, ast.Name) and n.id in found[1] for stmt in found[0].body for n in ast.walk(stmt))
                                       or len(found[1]) == 1 and handed_back(found[0], found[1][0], returned=False) is not None)
+
+    def _adds_through(self, call, e) -> bool:
+        """Is the list handed to a helper of the file that only appends to it (the Anthropic
+        course's `add_user_message(messages, text)`)?"""
+        found = self._callee(call, e)
+        return found is not None and len(found[1]) == 1 and handed_back(found[0], found[1][0], returned=False) == "grow"
+
+    def marks_through(self, e) -> bool:
+        """Does a growth through a helper (`_adds_through`) write a cache breakpoint there?"""
+        found = self._callee(e.node, e) if e.kind == "escape" else None
+        return found is not None and any(isinstance(n, ast.Constant) and n.value in ("cache_control", "cachePoint") for n in walk(found[0]))
 
     def _callee(self, call, e):
         """(the function of this file a call runs, the parameters it is handed the list as), or None."""

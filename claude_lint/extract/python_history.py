@@ -10,7 +10,7 @@ TYPE_CHECKING = False  # typing is for the annotations alone: its import was 7% 
 if TYPE_CHECKING:
     from typing import Optional
 
-from claude_lint.extract import history_answers, loops, tool_rounds
+from claude_lint.extract import history_answers, loops, tool_rounds, tool_stubs
 from claude_lint.extract.bindings import Binding
 from claude_lint.extract.chains import called_name
 from claude_lint.extract.history_bodies import body_messages, joined_lists, loop_calls_sender, spread_item, turn_loop
@@ -111,7 +111,8 @@ class HistoryFinder(ModelHistory, StoreHistory, EditJudge):
                                        marked=self._marked(name, grows, scope), rounds=tool_loop and (self.ev.loc(tool_loop), True))
                     return History(name, "loop", self.ev.loc(grows[0].node), self._seed(owner.assigns.get(expr.id, []), owner), bound=loops.bound(loop),
                                    marked=self._marked(name, grows, scope), piled_marks=self.piled_marks(grows),
-                                   rounds=tool_loop and (self.ev.loc(tool_loop), carried))
+                                   rounds=tool_loop and (self.ev.loc(tool_loop), carried),
+                                   stubbed=tool_loop is not None and tool_stubs.stubbed(tool_loop, self._functions(), self.c.module))
                 return self._handed(expr, owner, node) if owner is scope else None
             if owner.kind == "module" and scope is not owner:
                 # Growth at import time (building few-shot examples) happens once, not per call;
@@ -271,6 +272,8 @@ class HistoryFinder(ModelHistory, StoreHistory, EditJudge):
     def _marked(self, name: str, grows, scope: Scope) -> bool:
         """Does the code put a cache breakpoint into the list: in a message it appends, or on
         a line of a function that grows or sends it that names the list and `cache_control`?"""
+        if any(self.marks_through(e) for e in grows):
+            return True
         lines = self.text.splitlines()
         spans = [(e.node.lineno, e.node.end_lineno) for e in grows if hasattr(e.node, "lineno")]
         for sc in {e.scope for e in grows} | {scope}:

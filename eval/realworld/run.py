@@ -458,6 +458,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser.add_argument("--mirrors", default="/work/.mirror", help="folder holding the fetched git dirs (owner+name/...)")
     parser.add_argument("--repo", help="only this owner/name")
     parser.add_argument("--show", action="store_true", help="list missed sites, unlabelled routes, findings not right, misses")
+    parser.add_argument("--findings", metavar="CODE", help="list every finding of this rule with its verdict (right ones too)")
     parser.add_argument("--markdown", action="store_true", help="tables in Markdown (for RESULTS.md)")
     parser.add_argument("--set", choices=sorted(SETS), default="main",
                         help="main: the repositories rules are developed on (manifest set = \"main\"); heldout: 186 more, scored only to check that changes generalise (no longer blind: their misses were read); blind: labelled by labellers who never ran the linter, read by nobody who changes it; all: the three; precision: repositories whose findings of a few rules were judged one by one (precision only)")
@@ -480,6 +481,12 @@ def main(argv: Optional[List[str]] = None) -> int:
     print(render(score, [r for r in repos], args.markdown), end="")
     if args.show:
         print(show(score), end="")
+    if args.findings:
+        print(f"\n## Every {args.findings} finding")
+        for github, fd in score.findings:
+            if fd.rule == args.findings:
+                cell = f":cell {fd.cell}" if fd.cell else ""
+                print(f"- {fd.verdict:9} {github}:{fd.file}{cell}:{fd.row} {fd.message}")
     return 1 if missing else 0
 
 
