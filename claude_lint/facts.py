@@ -214,6 +214,7 @@ class History:
     rounds: Optional[Tuple[Loc, bool]] = None  # "loop": the loop of one request's tool rounds, the list carried in or not (tool_rounds.py)
     user_only: bool = False  # every growth is a literal user message, the answers never appended (history_answers.py)
     stubbed: bool = False  # "rounds": every tool call goes to a stub of the file answering from literals (tool_stubs.py)
+    through: Tuple[str, ...] = ()  # "module.helper:i": grown by another module's helper, which link checks only appends
 
 
 @frozen

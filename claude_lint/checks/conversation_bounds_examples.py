@@ -205,3 +205,46 @@ CL011_FIRES += [HELPERS]
 # the helper marks each message it appends for caching; or it keeps only the last twenty
 CL011_SILENT += [HELPERS.replace("'content': text})\n\ndef main", "'content': [{'type': 'text', 'text': text, 'cache_control': {'type': 'ephemeral'}}]})\n\ndef main")]
 CL004_SILENT += [HELPERS.replace("    messages.append({'role': 'assistant', 'content': text})", "    messages.append({'role': 'assistant', 'content': text})\n    del messages[:-20]")]
+# The same helpers in another module: its facts say each only appends to the list it is handed.
+HELPERS_ELSEWHERE = {
+    "course/__init__.py": "",
+    "course/helpers.py": "def add_user_message(messages, text):\n    messages.append({'role': 'user', 'content': text})\n\n"
+    "def add_assistant_message(messages, text):\n    messages.append({'role': 'assistant', 'content': text})\n",
+    "course/app.py": HEAD + "from course.helpers import add_assistant_message, add_user_message\n\n"
+    "def main():\n    messages = []\n    while True:\n        add_user_message(messages, input('> '))\n"
+    "        reply = client.messages.create(model='claude-sonnet-4-6', max_tokens=500, messages=messages)\n"
+    "        add_assistant_message(messages, reply.content[0].text)\n",
+}
+CL004_FIRES += [HELPERS_ELSEWHERE]
+CL011_FIRES += [HELPERS_ELSEWHERE]
+# the other module's helper also keeps a window: it may bound the list
+CL004_SILENT += [{**HELPERS_ELSEWHERE, "course/helpers.py": HELPERS_ELSEWHERE["course/helpers.py"] + "    del messages[:-20]\n"}]
+CL011_SILENT += [{**HELPERS_ELSEWHERE, "course/helpers.py": HELPERS_ELSEWHERE["course/helpers.py"] + "    del messages[:-20]\n"}]
+
+# A scripted demo over a literal list of questions, or a loop capped by a parameter's default:
+# the list's length and the default are the conversation's length (three short turns stay under the minimum).
+SCRIPTED = (HEAD + "def demo(QUESTIONS_PARAM):\n    messages = []\n    LOOP\n"
+            "        messages.append({'role': 'user', 'content': QUESTION})\n"
+            "        reply = client.messages.create(model='claude-sonnet-4-6', max_tokens=300, messages=messages)\n"
+            "        messages.append({'role': 'assistant', 'content': reply.content[0].text})\n")
+LISTED = SCRIPTED.replace("QUESTIONS_PARAM", "").replace("LOOP", "questions = ['Hi', 'What is ML?', 'Thanks']\n    for i, q in enumerate(questions, 1):").replace("QUESTION", "q")
+DEFAULTED = SCRIPTED.replace("QUESTIONS_PARAM", "max_turns=3").replace("LOOP", "for turn in range(max_turns):").replace("QUESTION", "input()")
+CL011_SILENT += [LISTED, DEFAULTED]
+CL011_FIRES += [DEFAULTED.replace("max_turns=3", "max_turns=40"),
+                LISTED.replace("['Hi', 'What is ML?', 'Thanks']", "['Hi', 'What is ML?', 'Thanks'] * 20")]
+
+# The loop hands the reply to a function of the file that looks each tool up in a table of entries
+# (jiten0709/HelloWorld-Claude's TOOLS[name]["function"]), logging as it goes.
+TABLED = (HEAD + "import logging\nlogger = logging.getLogger(__name__)\n\n"
+          "def now(fmt='%Y-%m-%d'):\n    return datetime.now().strftime(fmt)\n\n"
+          "TABLE = {'now': {'function': now, 'schema': {'name': 'now', 'input_schema': {'type': 'object'}}}}\n\n"
+          "def run_tool(name, args):\n    logger.info(f'running {name}')\n    return TABLE[name]['function'](**args)\n\n"
+          "def run_tools(content):\n    return [{'type': 'tool_result', 'tool_use_id': b.id, 'content': str(run_tool(b.name, b.input))}\n"
+          "            for b in content if b.type == 'tool_use']\n\n"
+          "def ask(question):\n    messages = [{'role': 'user', 'content': question}]\n    while True:\n        reply = " + ASK + "\n"
+          "        messages.append({'role': 'assistant', 'content': reply.content})\n"
+          "        if reply.stop_reason != 'tool_use':\n            return reply\n"
+          "        messages.append({'role': 'user', 'content': run_tools(reply.content)})\n")
+CL011_SILENT += [TABLED]
+# an entry whose function reads a file: no stub
+CL011_FIRES += [TABLED.replace("    return datetime.now().strftime(fmt)", "    return open(fmt).read()")]

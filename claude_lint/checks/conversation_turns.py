@@ -225,9 +225,12 @@ def _turn(build: str = "pass", system: str = "RULES") -> str:
 
 def step_cap(bound: str) -> Optional[int]:
     """A loop's literal step cap, as `History.bound` says it (`range(3)`, `while step < 3`,
-    `stops when step >= 3`), else None."""
+    `stops when step >= 3`, a literal list's items), else None."""
     if bound.startswith("range(") and bound.endswith(")") and bound[6:-1].strip().isdigit():
         return int(bound[6:-1])
+    found = _ITEMS_CAP.search(bound) or _DEFAULT_CAP.search(bound)
+    if found is not None:
+        return int(found.group(1))  # `for q in ["a", "b", "c"]`: three turns; `range(turns)`, `turns=5` by default
     match = _COUNTER_CAP.fullmatch(bound)
     if match is not None:
         return int(match.group(2)) + (1 if match.group(1) in ("<=", ">") else 0)
@@ -235,4 +238,6 @@ def step_cap(bound: str) -> Optional[int]:
 
 
 # `while step < 3`, `stops when step >= 3`: a counter compared with a literal (counted from 0).
+_ITEMS_CAP = lazy(r"^one turn per item of .* \((\d{1,4}) items\)$")
+_DEFAULT_CAP = lazy(r"^range\(\w+\), (\d{1,4}) by default$")
 _COUNTER_CAP = lazy(r"(?:while|stops when) \w+ (<|<=|>=|>|==) (\d{1,4})")

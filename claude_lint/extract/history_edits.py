@@ -229,6 +229,33 @@ class EditJudge:
         found = self._callee(call, e)
         return found is not None and len(found[1]) == 1 and handed_back(found[0], found[1][0], returned=False) == "grow"
 
+    def through_helpers(self, edits, loop, handed):
+        """The edits with each list handed whole, in the turn loop, to a helper another module defines
+        (`add_user_message(messages, text)` imported) counted as growth, and those helpers as
+        "module.name:i" (`History.through`): link keeps the history only when that module's
+        facts say each helper only appends to its i-th parameter (`helper_appends.appender_facts`).
+        Only when nothing else grows it in the loop: the helpers are then all its growth."""
+        if any(kind == "grow" and loop in e.loops for e, kind in edits):
+            return edits, ()  # it grows in the loop itself: a helper it is also handed to may bound it, as before
+        through, out = [], []
+        for e, kind in edits:
+            helper = self._imported_helper(e.node, e) if kind == "trim" and e.kind == "escape" and loop in e.loops else None
+            if helper is not None:
+                through.append(helper)
+            out.append((e, "grow" if helper is not None else kind))
+        # `handed()`: the list is the caller's, grown after the request (`History.kind` "handed"), which
+        # a helper that turns out to trim would hide: that reading stands
+        return (out, tuple(through)) if through and not handed() else (edits, ())
+
+    def _imported_helper(self, call, e) -> Optional[str]:
+        if not isinstance(call, ast.Call) or not isinstance(call.func, ast.Name) or any(isinstance(a, ast.Starred) for a in call.args):
+            return None
+        owner = self.ev.find(call.func.id, e.scope)
+        hits = [i for i, a in enumerate(call.args) if list_ref(a, e.key, e.scope.self_name)]
+        if owner is None or call.func.id not in owner.imports or len(hits) != 1 or any(list_ref(k.value, e.key, e.scope.self_name) for k in call.keywords):
+            return None
+        return f"{owner.imports[call.func.id]}:{hits[0]}"
+
     def marks_through(self, e) -> bool:
         """Does a growth through a helper (`_adds_through`) write a cache breakpoint there?"""
         found = self._callee(e.node, e) if e.kind == "escape" else None
@@ -414,3 +441,4 @@ def rebuilds_whole(fn: ast.AST, param: str) -> bool:
 
 def mentions_name(node: ast.AST, name: str) -> bool:
     return any(isinstance(n, ast.Name) and n.id == name for n in ast.walk(node))
+

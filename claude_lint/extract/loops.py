@@ -391,23 +391,35 @@ def _base_name(node: ast.expr) -> Optional[str]:
     return node.id if isinstance(node, ast.Name) else None
 
 
-def bound(loop: ast.AST) -> str:
+def bound(loop: ast.AST, scope=None) -> str:
     """What bounds a loop's number of turns, as a message says it; "" when nothing does.
 
     `for step in range(n)` runs n times (whatever n is, unless it is infinite); a `for`
     over a collection runs once per item; `while step < n` with the counter stepped in
     the loop, or a `break`, `raise` or `return` under a test of such a counter, is a step cap. `while True`,
     `while running`, a loop over `sys.stdin` or `iter(input, ...)` has no bound: it runs
-    as long as someone types or a server lives."""
+    as long as someone types or a server lives. `scope`: where a name the loop goes over is bound
+    (a literal list's length is said: "(4 items)")."""
     if isinstance(loop, (ast.For, ast.AsyncFor)):
         it = loop.iter
         if isinstance(it, ast.Call) and isinstance(it.func, ast.Name) and it.func.id == "range":
             if any(_infinite(a) for a in it.args):
                 return ""
-            return f"range({ast.unparse(it.args[-1] if len(it.args) == 1 else it.args[1])[:40]})" if it.args else ""
+            stop = it.args[-1] if len(it.args) == 1 else it.args[1] if it.args else None
+            default = scope.params.get(stop.id) if scope is not None and isinstance(stop, ast.Name) else None
+            if isinstance(default, ast.Constant) and type(default.value) is int:
+                return f"range({stop.id}), {default.value} by default"  # `def chat(max_turns=5)`: the author's cap
+            return f"range({ast.unparse(stop)[:40]})" if stop is not None else ""
         text = ast.unparse(it)
         if "stdin" in text or (isinstance(it, ast.Call) and isinstance(it.func, ast.Name) and it.func.id == "iter") or "count(" in text:
             return ""
+        if isinstance(it, ast.Call) and isinstance(it.func, ast.Name) and it.func.id == "enumerate" and it.args:
+            it = it.args[0]  # `enumerate(questions, 1)`: one turn per question
+        listed = it if isinstance(it, (ast.List, ast.Tuple)) else None
+        if isinstance(it, ast.Name) and scope is not None and len(scope.assigns.get(it.id, [])) == 1:
+            listed = scope.assigns[it.id][0] if isinstance(scope.assigns[it.id][0], (ast.List, ast.Tuple)) else None
+        if listed is not None and not any(isinstance(e, ast.Starred) for e in listed.elts):
+            return f"one turn per item of {text[:40]} ({len(listed.elts)} items)"  # a literal list: its length caps the turns
         return f"one turn per item of {text[:40]}"
     if isinstance(loop, ast.While):
         stepped = _stepped(loop)

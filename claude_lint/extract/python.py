@@ -10,7 +10,7 @@ TYPE_CHECKING = False  # typing is for the annotations alone: its import was 7% 
 if TYPE_CHECKING:
     from typing import List, Optional, Tuple
 
-from claude_lint.extract import clients, config_values, graph_prompt, env_route, evidence, gateways, history_stores, http, loops, marked_copies, menu_index, module_endpoints, moves, named_lambdas, newer_syntax, overrides, passed_models, prefilter, retries, sdk
+from claude_lint.extract import clients, config_values, graph_prompt, env_route, evidence, gateways, helper_appends, history_stores, http, loops, marked_copies, menu_index, module_endpoints, moves, named_lambdas, newer_syntax, overrides, passed_models, prefilter, retries, sdk
 from claude_lint.extract.positions import Positions
 from claude_lint.extract.python_calls import CALLABLE_WORDS, embedding_only, written_id, cache_control_outside, statement_ranges, MAX_ALIAS_BINDINGS, MAX_BATCH_ITEMS, _builds_text, _builds_body, free_limits, _body_of, _keywords, _decompose, _shapes_for, options_entries, _noqa_comments, module_param_qualname
 from claude_lint.extract.python_clients import ClientFinder
@@ -123,7 +123,7 @@ class _Extraction(ClientFinder, HistoryFinder):
                 value = self.ev.name(name, self.c.module, 0, None)
                 if not isinstance(value, Unknown) or isinstance(value, OneOf) and value.default:  # `os.getenv(k, d)`: d by default
                     constants.append((name, value))
-        constants.extend(self.returned_texts() + overrides.found(self.c, self.ev) + marked_copies.copy_facts(self.c) + history_stores.window_facts(self.c))  # + what others read of it
+        constants.extend(self.returned_texts() + overrides.found(self.c, self.ev) + marked_copies.copy_facts(self.c) + history_stores.window_facts(self.c) + helper_appends.appender_facts(self.c))  # + what others read of it
         from claude_lint.extract import prompt_returns  # a builder's list filled in a loop, read by another module
         constants.extend(prompt_returns.found(self.c, self.ev))
         constants.extend(config_values.instance_fields(self.ev, self.c.module, self.c.stores))  # `settings = Settings()`: its fields' defaults

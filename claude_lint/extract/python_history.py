@@ -97,6 +97,7 @@ class HistoryFinder(ModelHistory, StoreHistory, EditJudge):
             edits = [(e, self._edit(e)) for e in events]
             loop = turn_loop(record.loops, node)
             if loop is not None and (owner is scope or owner.kind == "module" and scope.kind == "module"):
+                edits, through = self.through_helpers(edits, loop, lambda: owner is scope and self._handed(expr, owner, node) is not None)  # link checks the helpers
                 grows = [e for e, k in edits if k == "grow" and loop in e.loops]
                 # Rebuilt inside the loop (each turn starts afresh) or trimmed anywhere: bounded.
                 # A reset a user asks for (`if text == "reset": history = []`) is no bound.
@@ -109,10 +110,10 @@ class HistoryFinder(ModelHistory, StoreHistory, EditJudge):
                     if kept is not None:
                         return History(name, "stored", self.ev.loc(kept[1]), bound="", store=tuple(ast.unparse(c.func)[:40] for c in kept),
                                        marked=self._marked(name, grows, scope), rounds=tool_loop and (self.ev.loc(tool_loop), True))
-                    return History(name, "loop", self.ev.loc(grows[0].node), self._seed(owner.assigns.get(expr.id, []), owner), bound=loops.bound(loop),
+                    return History(name, "loop", self.ev.loc(grows[0].node), self._seed(owner.assigns.get(expr.id, []), owner), bound=loops.bound(loop, scope),
                                    marked=self._marked(name, grows, scope), piled_marks=self.piled_marks(grows),
                                    rounds=tool_loop and (self.ev.loc(tool_loop), carried),
-                                   stubbed=tool_loop is not None and tool_stubs.stubbed(tool_loop, self._functions(), self.c.module))
+                                   stubbed=tool_loop is not None and tool_stubs.stubbed(tool_loop, self._functions(), self.c.module), through=through)
                 return self._handed(expr, owner, node) if owner is scope else None
             if owner.kind == "module" and scope is not owner:
                 # Growth at import time (building few-shot examples) happens once, not per call;

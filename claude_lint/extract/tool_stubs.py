@@ -12,7 +12,7 @@ from __future__ import annotations
 import ast
 TYPE_CHECKING = False  # typing is for the annotations alone: its import was 7% of a one-file run
 if TYPE_CHECKING:
-    from typing import Dict, List, Set
+    from typing import Dict, List, Optional, Set
 
     from claude_lint.extract.bindings import Scope
 
@@ -25,7 +25,8 @@ _VALUE_CALLS = frozenset({
     "zip", "list", "dict", "tuple", "set", "isinstance", "format", "get", "lower", "upper", "strip", "title",
     "capitalize", "split", "join", "replace", "startswith", "endswith", "items", "keys", "values", "append", "dumps",
     "loads", "randint", "choice", "uniform", "random", "now", "today", "strftime", "isoformat", "eval", "sqrt", "pow",
-    "floor", "ceil", "Exception", "ValueError", "KeyError", "TypeError",
+    "floor", "ceil", "Exception", "ValueError", "KeyError", "TypeError", "strptime", "timedelta", "date",
+    "info", "debug", "warning", "error", "exception",  # a logger's: said, not answered
 })
 # Modules whose functions are plain value work (`json.dumps`, `random.choice`, `math.sqrt`).
 _VALUE_MODULES = frozenset({"json", "math", "random", "datetime", "time", "statistics", "decimal", "fractions"})
@@ -33,16 +34,25 @@ _VALUE_MODULES = frozenset({"json", "math", "random", "datetime", "time", "stati
 _ASIDE_CALLS = frozenset({"print", "info", "debug", "warning", "error", "exception", "log", "append", "dumps", "format", "get"})
 MAX_DEPTH = 3  # functions followed from the dispatch
 MAX_NODES = 600  # nodes of one stub read: a longer function is no stub
+MAX_HELPERS = 8  # functions of the file the loop calls, read for a dispatch
 
 
 def stubbed(loop: ast.AST, functions: Dict[str, List[Scope]], module: Scope) -> bool:
     """Does every call in the tool loop that is handed a tool's name (`execute_tool(block.name,
     block.input)`, `runners[block.name](args)`) reach only stubs of the file?"""
-    dispatches = [n for n in walk(loop) if isinstance(n, ast.Call) and _by_name(n) and called_name(n.func) not in _ASIDE_CALLS]
+    dispatches = _dispatches(loop)
+    if not dispatches:
+        # `run_tools(reply.content)`: a function of the file the loop hands the reply to dispatches there
+        helpers = [functions[n.func.id][0].node for n in walk(loop) if isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and len(functions.get(n.func.id, ())) == 1]
+        dispatches = [d for helper in helpers[:MAX_HELPERS] for d in _dispatches(helper)]
     if not dispatches:
         return False
     seen: Set[int] = set()
     return all(_stub_callee(call.func, functions, module, 0, seen) for call in dispatches)
+
+
+def _dispatches(node: ast.AST) -> List[ast.Call]:
+    return [n for n in walk(node) if isinstance(n, ast.Call) and _by_name(n) and called_name(n.func) not in _ASIDE_CALLS]
 
 
 def _by_name(call: ast.Call) -> bool:
@@ -56,14 +66,33 @@ def _stub_callee(func: ast.expr, functions, module: Scope, depth: int, seen: Set
     if isinstance(func, ast.Name):
         defined = functions.get(func.id, [])
         return len(defined) == 1 and _stub(defined[0].node, functions, module, depth, seen)
-    if isinstance(func, ast.Subscript) and isinstance(func.value, ast.Name):
-        # `tool_runners[block.name]`: a module dict of the file's functions or lambdas calling them
-        bound = module.assigns.get(func.value.id, [])
-        if len(bound) != 1 or not isinstance(bound[0], ast.Dict) or not bound[0].values:
-            return False
-        return all(_stub_callee(v, functions, module, depth, seen) if isinstance(v, ast.Name)
-                   else isinstance(v, ast.Lambda) and _stub(v, functions, module, depth, seen) for v in bound[0].values)
+    if isinstance(func, ast.Subscript):
+        # `tool_runners[block.name]`, `TOOLS[name]["function"]`: a module dict of the file's functions or lambdas calling them
+        values = _table_values(func, module)
+        return values is not None and all(_stub_callee(v, functions, module, depth, seen) if isinstance(v, ast.Name)
+                                          else isinstance(v, ast.Lambda) and _stub(v, functions, module, depth, seen) for v in values)
     return False
+
+
+def _table_values(expr: ast.expr, module: Scope) -> Optional[List[ast.expr]]:
+    """What a lookup in a module-level dict literal may give: every value of `RUNNERS[name]`,
+    each entry's "function" of `TOOLS[name]["function"]`; None when not such a lookup."""
+    if not isinstance(expr, ast.Subscript):
+        return None
+    if isinstance(expr.value, ast.Name):
+        bound = module.assigns.get(expr.value.id, [])
+        table = bound[0] if len(bound) == 1 else None
+        return list(table.values) if isinstance(table, ast.Dict) and table.values and None not in table.keys else None
+    inner = _table_values(expr.value, module)
+    if inner is None or not isinstance(expr.slice, ast.Constant):
+        return None
+    out = []
+    for entry in inner:
+        value = next((v for k, v in zip(entry.keys, entry.values) if isinstance(k, ast.Constant) and k.value == expr.slice.value), None) if isinstance(entry, ast.Dict) else None
+        if value is None:
+            return None
+        out.append(value)
+    return out
 
 
 def _stub(node: ast.AST, functions, module: Scope, depth: int, seen: Set[int]) -> bool:
@@ -77,7 +106,7 @@ def _stub(node: ast.AST, functions, module: Scope, depth: int, seen: Set[int]) -
             return False
         if not isinstance(inner, ast.Call):
             continue
-        if isinstance(inner.func, ast.Name) and inner.func.id in functions:
+        if isinstance(inner.func, ast.Name) and inner.func.id in functions or isinstance(inner.func, ast.Subscript):
             if not _stub_callee(inner.func, functions, module, depth + 1, seen):
                 return False
         elif called_name(inner.func) not in _VALUE_CALLS or not _value_module(inner.func, module):

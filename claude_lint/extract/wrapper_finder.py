@@ -22,7 +22,7 @@ from claude_lint.extract.wrapper_receivers import HANDED
 from claude_lint.extract.registry_holders import holders
 from claude_lint.extract.wrapper_invocations import InvocationFinder
 from claude_lint.extract.wrapper_models import ModelFinder
-from claude_lint.extract.wrapper_shapes import ANY_CLASS, BINDING_NODES, DEFINED, MAX_CLASSES, binding_of, submitted, MAX_DEPTH, MAX_INVOCATIONS, FUNCTION_NODES, Everything, EVERYTHING, last, protocol_methods
+from claude_lint.extract.wrapper_shapes import ANY_CLASS, BINDING_NODES, DEFINED, MAX_CLASSES, binding_of, submitted, MAX_DEPTH, MAX_INVOCATIONS, FUNCTION_NODES, Everything, EVERYTHING, last, protocol_methods, spread_get
 from claude_lint.facts import CallSite, Callee, ClassInfo, Invocation, Mapping, Param, Signature, Wrapper, WrapperTable
 
 
@@ -147,7 +147,7 @@ class Finder(CalleeFinder, InvocationFinder, ModelFinder, GraphFinder, MadeModel
         """The parameter a request's messages list is (or is built from, whole): a growing
         list the caller passes there is resent by every call."""
         for name in site.keywords("messages"):
-            value = site.kwargs.get(name)
+            value = spread_get(site.kwargs, name)
             if isinstance(value, Param) and value.function in owners:
                 return value.name
             expr = keyword(record.node, name)

@@ -107,10 +107,10 @@ class InvocationFinder:
     def _grows(self, expr: ast.expr, scope: Optional[Scope] = None, depth: int = 0) -> bool:
         """Is this a list the file grows somewhere (a cheap test before the history's own)?"""
         if self._growing is None:
-            # grown in place, or rebound to what a call handed it returns (`messages = ai.next(messages, text)`)
-            self._growing = {e.key for e in self.c.events if e.kind == "grow" or (
-                e.kind == "reassign" and isinstance(e.value, ast.Call) and e.key[0] == "name"
-                and any(isinstance(a, ast.Name) and a.id == e.key[1] for a in e.value.args))}
+            # grown in place, rebound to what a call handed it returns (`messages = ai.next(messages, text)`), or handed to a helper
+            self._growing = {e.key for e in self.c.events if e.kind == "grow" or e.key[0] == "name" and (
+                e.kind == "reassign" and isinstance(e.value, ast.Call) and any(isinstance(a, ast.Name) and a.id == e.key[1] for a in e.value.args)
+                or e.kind == "escape" and isinstance(e.node, ast.Call) and isinstance(e.node.func, ast.Name))}
         if isinstance(expr, ast.Name):
             if ("name", expr.id) in self._growing:
                 return True

@@ -330,3 +330,13 @@ def binding_of(n: ast.AST) -> Optional[tuple]:
     else:
         return None
     return None if value is None else (value, targets)
+
+
+def spread_get(mapping: Mapping, key: str) -> Optional[object]:
+    """A request argument's value, also when it comes in a dict spread into the call
+    (`params = {"messages": messages}` then `create(**params)`): link merges spreads, the
+    wrapper's summary reads them before."""
+    value = mapping.get(key)
+    if value is None:
+        value = next((v.get(key) for k, v in mapping.entries if k is None and isinstance(v, Mapping) and v.get(key) is not None), None)
+    return value
