@@ -165,9 +165,11 @@ class EditJudge:
         if e.kind == "grow":
             return "grow"
         if e.kind == "escape":
-            if self._adds_through(node, e):
+            found = self._callee(node, e)
+            does = handed_back(found[0], found[1][0], returned=False) if found is not None and len(found[1]) == 1 else None
+            if does == "grow":
                 return "grow"  # `add_user_message(messages, text)`: a helper of the file that only appends to it
-            if observer(node) or self._same_request(node) or _copied_into(node) or self._ignored_by_callee(node, e):
+            if observer(node) or self._same_request(node) or _copied_into(node) or self._ignored_by_callee(found, does):
                 return "read"  # looked at, copied into another list, not used, or sent again by the same request function
             return "trim"
         if e.kind == "trim":
@@ -216,18 +218,12 @@ class EditJudge:
         bound = scope.assigns.get(value.id, [])
         return len(bound) == 1 and isinstance(bound[0], ast.Call) and self.ev.qualname(bound[0].func, scope) in _LOADERS
 
-    def _ignored_by_callee(self, call, e) -> bool:
+    @staticmethod
+    def _ignored_by_callee(found, does) -> bool:
         """`self._run_tools(calls, history)` where that method of this class (or a function of
-        this module) never names the parameter it is handed the list as: it cannot trim it."""
-        found = self._callee(call, e)  # (or only adds to it: `add_tool_results(calls, messages)`)
-        return found is not None and (not any(isinstance(n, ast.Name) and n.id in found[1] for stmt in found[0].body for n in ast.walk(stmt))
-                                      or len(found[1]) == 1 and handed_back(found[0], found[1][0], returned=False) is not None)
-
-    def _adds_through(self, call, e) -> bool:
-        """Is the list handed to a helper of the file that only appends to it (the Anthropic
-        course's `add_user_message(messages, text)`)?"""
-        found = self._callee(call, e)
-        return found is not None and len(found[1]) == 1 and handed_back(found[0], found[1][0], returned=False) == "grow"
+        this module), `found` by `_callee`, never names the parameter it is handed the list as:
+        it cannot trim it; or only reads it (`does`: what `handed_back` says it does)."""
+        return found is not None and (does is not None or not any(isinstance(n, ast.Name) and n.id in found[1] for stmt in found[0].body for n in ast.walk(stmt)))
 
     def through_helpers(self, edits, loop, handed):
         """The edits with each list handed whole, in the turn loop, to a helper another module defines
@@ -257,7 +253,7 @@ class EditJudge:
         return f"{owner.imports[call.func.id]}:{hits[0]}"
 
     def marks_through(self, e) -> bool:
-        """Does a growth through a helper (`_adds_through`) write a cache breakpoint there?"""
+        """Does a growth through a helper of the file (`_edit`: one that only appends) write a cache breakpoint there?"""
         found = self._callee(e.node, e) if e.kind == "escape" else None
         return found is not None and any(isinstance(n, ast.Constant) and n.value in ("cache_control", "cachePoint") for n in walk(found[0]))
 

@@ -18,7 +18,7 @@ from claude_lint.extract.mocked_tests import patched_sdk
 from claude_lint.extract.python_calls import free_limits
 from claude_lint.extract.registrations import LOOKS_AT, REGISTERED, decorated_then_run, handed_step, registered
 from claude_lint.extract.scopes import Binding, CallRecord, Scope, keyword
-from claude_lint.extract.wrapper_receivers import HANDED
+from claude_lint.extract.wrapper_receivers import _BUILTINS, HANDED
 from claude_lint.extract.wrapper_shapes import MAX_CLASSES, MAX_VALUE_NODES, BINDS_FIRST_ARGS, RUNS_WITH_ARGS, RUNS_LATER, RUNS_PER_ITEM, APPLY, TASK_CALLS, TASK_MAPS, params_in, none_default, assigns_name, functions_bound
 from claude_lint.facts import Callee, History, Invocation, Mapping, Param, Unknown
 
@@ -107,10 +107,10 @@ class InvocationFinder:
     def _grows(self, expr: ast.expr, scope: Optional[Scope] = None, depth: int = 0) -> bool:
         """Is this a list the file grows somewhere (a cheap test before the history's own)?"""
         if self._growing is None:
-            # grown in place, rebound to what a call handed it returns (`messages = ai.next(messages, text)`), or handed to a helper
+            # grown in place, rebound to what a call handed it returns (`messages = ai.next(messages, text)`), or handed to a helper in a loop
             self._growing = {e.key for e in self.c.events if e.kind == "grow" or e.key[0] == "name" and (
                 e.kind == "reassign" and isinstance(e.value, ast.Call) and any(isinstance(a, ast.Name) and a.id == e.key[1] for a in e.value.args)
-                or e.kind == "escape" and isinstance(e.node, ast.Call) and isinstance(e.node.func, ast.Name))}
+                or e.kind == "escape" and e.loops and isinstance(e.node, ast.Call) and isinstance(e.node.func, ast.Name) and e.node.func.id not in _BUILTINS)}
         if isinstance(expr, ast.Name):
             if ("name", expr.id) in self._growing:
                 return True
