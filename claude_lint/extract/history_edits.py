@@ -16,6 +16,8 @@ from claude_lint.extract.history_bodies import handed_back, joined_param  # noqa
 from claude_lint.extract.scopes import Scope
 from claude_lint.extract.sibling_requests import sibling_request
 from claude_lint.extract.walk import walk
+
+
 def list_ref(node: ast.expr, key: tuple, self_name: Optional[str]) -> bool:
     if key[0] == "name":
         return isinstance(node, ast.Name) and node.id == key[1]
@@ -437,4 +439,3 @@ def rebuilds_whole(fn: ast.AST, param: str) -> bool:
 
 def mentions_name(node: ast.AST, name: str) -> bool:
     return any(isinstance(n, ast.Name) and n.id == name for n in ast.walk(node))
-

@@ -19,7 +19,7 @@ import ast
 from dataclasses import replace
 TYPE_CHECKING = False  # typing is for the annotations alone
 if TYPE_CHECKING:
-    from typing import Iterator, List, Optional, Set, Tuple
+    from typing import Iterator, List, Set, Tuple
 
 from claude_lint.extract.chains import called_name
 from claude_lint.extract.graph_nodes import RUNNABLE_LAMBDAS

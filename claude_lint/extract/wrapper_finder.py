@@ -4,7 +4,6 @@ and chat models are its mixins."""
 from __future__ import annotations
 
 import ast
-from dataclasses import replace
 TYPE_CHECKING = False  # typing is for the annotations alone: its import was 7% of a one-file run
 if TYPE_CHECKING:
     from typing import Dict, FrozenSet, List, Optional, Set, Tuple
@@ -23,7 +22,7 @@ from claude_lint.extract.registry_holders import holders
 from claude_lint.extract.wrapper_invocations import InvocationFinder
 from claude_lint.extract.wrapper_models import ModelFinder
 from claude_lint.extract.wrapper_shapes import ANY_CLASS, BINDING_NODES, DEFINED, MAX_CLASSES, binding_of, submitted, MAX_DEPTH, MAX_INVOCATIONS, FUNCTION_NODES, Everything, EVERYTHING, last, protocol_methods, spread_get
-from claude_lint.facts import CallSite, Callee, ClassInfo, Invocation, Mapping, Param, Signature, Wrapper, WrapperTable
+from claude_lint.facts import CallSite, Callee, ClassInfo, Invocation, Param, Signature, Wrapper, WrapperTable
 
 
 class Finder(CalleeFinder, InvocationFinder, ModelFinder, GraphFinder, MadeModelFinder):
