@@ -754,6 +754,27 @@ def test_a_chat_request_written_whole_posted_to_a_proxy_url(cli, tmp_path):
         (6, "POST /chat/completions", True, "groq/compound-mini"), (22, "POST /chat/completions", False, "llama3")]
 
 
+def test_a_post_to_a_url_joined_from_a_host_and_a_path_parameter_with_a_default(cli, tmp_path):
+    found = report_routes(cli, tmp_path, {
+        "llm/client.py": (
+            "import httpx\n\n\nclass LLMClient:\n"
+            "    def __init__(self, domain, model_name, chat_endpoint='ENDPOINT'):\n"
+            "        self.url = domain + chat_endpoint\n        self.model_name = model_name\n\n"
+            "    async def get_response(self, messages):\n        async with httpx.AsyncClient() as client:\n"
+            "            return await client.post(url=self.url, json={'model': self.model_name, 'messages': messages, 'stream': False})\n"
+        ).replace("ENDPOINT", "/api/chat"),
+        "llm/remote.py": (
+            "import httpx\n\n\nclass Remote:\n"
+            "    def __init__(self, domain, chat_endpoint='/v1/chat/completions'):\n        self.url = domain + chat_endpoint\n\n"
+            "    def ask(self, messages):\n        return httpx.post(self.url, json={'model': 'gpt-4o-mini', 'messages': messages, 'max_tokens': 200})\n"
+        ),
+    })
+    # the path the class is written for is its parameter's default: Ollama's own chat API (a
+    # local server), or an OpenAI-compatible one (billed); the host stays the callers'
+    assert sorted((r["filename"], r["api"], r["billed"]) for r in found) == [
+        ("llm/client.py", "POST /api/chat", False), ("llm/remote.py", "POST /chat/completions", True)]
+
+
 def test_a_factory_instantiating_a_class_picked_from_a_registry_of_another_file(cli, tmp_path):
     found = routes(cli, tmp_path, {
         "srv/__init__.py": "",

@@ -323,19 +323,27 @@ def _keys(mapping: Mapping) -> Tuple[str, ...]:
 _HOST_SEEN = lazy(r"(?i)https?://[^/\0]+(?:[/?]|$)")
 
 
-def _url_text(ev, url_expr, scope: Scope) -> Optional[str]:
+def _url_text(ev, url_expr, scope: Scope, defaults: bool = False) -> Optional[str]:
+    """The URL as text, run-time parts as NUL. `defaults`: a part after the first that is a
+    parameter with a literal default is that default (`self.url = domain + chat_endpoint`,
+    `chat_endpoint="/api/chat"`): the path the code is written for; the host stays unseen."""
     if url_expr is None:
         return None
     value = ev.value(url_expr, scope)
     if not isinstance(value, Text):
         return None
-    return "".join(p if isinstance(p, str) else "\0" for p in value.parts)
+    return "".join(p if isinstance(p, str) else _default_text(p) if defaults and i else "\0" for i, p in enumerate(value.parts))
+
+
+def _default_text(part: object) -> str:
+    default = part.default if isinstance(part, Param) else None
+    return "".join(default.parts) if isinstance(default, Text) and all(isinstance(x, str) for x in default.parts) else "\0"
 
 
 def _endpoint(ev, url_expr, scope: Scope, bases: List[str]):
     """(api, provider, roles) of the endpoint a URL is seen to be; _UNSEEN when the URL is
     not known statically; None when it is known and is no LLM endpoint."""
-    url = _url_text(ev, url_expr, scope)
+    url = _url_text(ev, url_expr, scope, defaults=True)
     if url is None:
         return _UNSEEN
     return _endpoint_of_text(url, bases)
