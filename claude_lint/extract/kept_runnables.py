@@ -24,8 +24,8 @@ if TYPE_CHECKING:
 from claude_lint.extract.chains import called_name
 from claude_lint.extract.graph_nodes import RUNNABLE_LAMBDAS
 from claude_lint.extract.registrations import REGISTERED
-from claude_lint.extract.wrapper_shapes import MODEL_THROUGH
-from claude_lint.facts import Invocation, Mapping, Signature, Wrapper
+from claude_lint.extract.wrapper_shapes import AGENT_BUILDERS, AGENT_INVOKES, MODEL_INVOKES, MODEL_THROUGH
+from claude_lint.facts import Callee, Invocation, Mapping, Signature, Wrapper
 
 MAX_KEPT = 16  # module-level runnables of one file looked at
 MAX_STEPS = 16  # operands of one composition looked at
@@ -82,3 +82,29 @@ def _steps(value: ast.expr) -> Iterator[ast.expr]:
             todo.append(expr.func.value)
         else:
             yield expr
+
+
+MAX_AGENT_RUNS = 64  # runs of the file's own kept agents made sites
+
+
+def kept_agent_runs(finder) -> List[Invocation]:
+    """Each run, in this file, of an agent the file keeps under a module-level name over a chat
+    model of its own (`agent = create_react_agent(model=model, tools=[...])`, then
+    `agent.invoke({...})`): a run of a compiled agent is a site of its own (the README's
+    convention), reaching the model's request as another module's run of it does
+    (`made_models.kept_wrappers`). A model invoked where it is written is its constructor's own
+    request, not counted apart."""
+    module, kept = finder.c.module, finder._kept_models
+    agents = {name for (owner, name), sites in kept.items() if not owner and sites and len(module.assigns.get(name, [])) == 1
+              and isinstance(module.assigns[name][0], ast.Call) and called_name(module.assigns[name][0].func) in AGENT_BUILDERS}
+    out: List[Invocation] = []
+    for record in finder.c.calls if agents else ():
+        func = record.node.func
+        if (isinstance(func, ast.Attribute) and func.attr in MODEL_INVOKES | AGENT_INVOKES and isinstance(func.value, ast.Name)
+                and func.value.id in agents and finder.ev.find(func.value.id, record.scope) is module):
+            d = finder.enclosing_def(record.scope)
+            loc = finder.ev.loc(record.node)
+            out.append(Invocation(finder.path, loc, (Callee(func.value.id, True),), (), Mapping((), loc), d.name if d is not None else None, invoked=True))
+            if len(out) >= MAX_AGENT_RUNS:
+                break
+    return out

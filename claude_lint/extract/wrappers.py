@@ -33,6 +33,7 @@ from dataclasses import replace
 
 from claude_lint.extract import passed_models, sdk
 from claude_lint.extract.made_models import factory_wrappers, kept_wrappers, picked_from_kept
+from claude_lint.extract.kept_runnables import kept_agent_runs
 from claude_lint.extract.scopes import CallRecord, Scope
 from claude_lint.extract.wrapper_receivers import distinctive
 from claude_lint.extract.wrapper_finder import Finder
@@ -97,8 +98,10 @@ def summarise(ex, found: List[Tuple[CallRecord, List[CallSite]]]) -> Optional[Wr
         return table
     if table is not None:
         return replace(table, functions=table.functions + made)
-    # the factories alone; a class's factory method is reached through its class
-    return WrapperTable(made, (), finder.class_table(), finder.instances()) if any("." in w.name for w in made) else WrapperTable(made)
+    # the factories alone (and the runs of an agent kept here, which the finder's table adds when there is one);
+    # a class's factory method is reached through its class
+    runs = tuple(kept_agent_runs(finder)) if held else ()
+    return WrapperTable(made, runs, finder.class_table(), finder.instances()) if any("." in w.name for w in made) else WrapperTable(made, runs)
 
 
 def snake_case(klass: str) -> str:
