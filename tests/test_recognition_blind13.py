@@ -17,8 +17,9 @@ AGENT = (
 
 def test_a_run_of_an_agent_kept_over_a_model_of_the_same_file_is_a_site(cli, tmp_path):
     found = report_routes(cli, tmp_path, {"agent.py": AGENT})
-    # the model's constructor, and each run of the agent over it (the README counts agent runs)
-    assert sorted((r["line"], (r["via"] or {}).get("line")) for r in found) == [(9, None), (12, 9), (16, 9)]
+    # the model's constructor and the agent's run at module level (the README counts agent runs); the run
+    # inside ask() makes ask a wrapper, whose calls (none here) are the sites: it is not counted twice
+    assert sorted((r["line"], (r["via"] or {}).get("line")) for r in found) == [(9, None), (12, 9)]
 
 
 def test_a_model_invoked_where_it_is_written_is_its_constructors_own_request(cli, tmp_path):

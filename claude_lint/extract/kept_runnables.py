@@ -90,10 +90,11 @@ MAX_AGENT_RUNS = 64  # runs of the file's own kept agents made sites
 def kept_agent_runs(finder) -> List[Invocation]:
     """Each run, in this file, of an agent the file keeps under a module-level name over a chat
     model of its own (`agent = create_react_agent(model=model, tools=[...])`, then
-    `agent.invoke({...})`): a run of a compiled agent is a site of its own (the README's
-    convention), reaching the model's request as another module's run of it does
-    (`made_models.kept_wrappers`). A model invoked where it is written is its constructor's own
-    request, not counted apart."""
+    `agent.invoke({...})` at module level, a script's or a notebook cell's): a run of a compiled
+    agent is a site of its own (the README's convention), reaching the model's request as another
+    module's run of it does (`made_models.kept_wrappers`). A function running it is a wrapper
+    already (`invoked_models`): its calls are the sites, and its run is not counted twice. A model
+    invoked where it is written is its constructor's own request, not counted apart."""
     module, kept = finder.c.module, finder._kept_models
     agents = {name for (owner, name), sites in kept.items() if not owner and sites and len(module.assigns.get(name, [])) == 1
               and isinstance(module.assigns[name][0], ast.Call) and called_name(module.assigns[name][0].func) in AGENT_BUILDERS}
@@ -101,10 +102,9 @@ def kept_agent_runs(finder) -> List[Invocation]:
     for record in finder.c.calls if agents else ():
         func = record.node.func
         if (isinstance(func, ast.Attribute) and func.attr in MODEL_INVOKES | AGENT_INVOKES and isinstance(func.value, ast.Name)
-                and func.value.id in agents and finder.ev.find(func.value.id, record.scope) is module):
-            d = finder.enclosing_def(record.scope)
+                and func.value.id in agents and finder.enclosing_def(record.scope) is None and finder.ev.find(func.value.id, record.scope) is module):
             loc = finder.ev.loc(record.node)
-            out.append(Invocation(finder.path, loc, (Callee(func.value.id, True),), (), Mapping((), loc), d.name if d is not None else None, invoked=True))
+            out.append(Invocation(finder.path, loc, (Callee(func.value.id, True),), (), Mapping((), loc), None, invoked=True))
             if len(out) >= MAX_AGENT_RUNS:
                 break
     return out
