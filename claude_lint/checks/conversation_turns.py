@@ -237,7 +237,9 @@ def step_cap(bound: str) -> Optional[int]:
     return None
 
 
-# `while step < 3`, `stops when step >= 3`: a counter compared with a literal (counted from 0).
+# `for q in ["a", "b", "c"]` as loops.bound says it: the literal list's length.
 _ITEMS_CAP = lazy(r"^one turn per item of .* \((\d{1,4}) items\)$")
+# `range(max_turns)` over a parameter with a literal default (`max_turns=5`).
 _DEFAULT_CAP = lazy(r"^range\(\w+\), (\d{1,4}) by default$")
+# `while step < 3`, `stops when step >= 3`: a counter compared with a literal (counted from 0).
 _COUNTER_CAP = lazy(r"(?:while|stops when) \w+ (<|<=|>=|>|==) (\d{1,4})")

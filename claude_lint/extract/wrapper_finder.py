@@ -14,7 +14,7 @@ from claude_lint.extract.python_history import _past_head
 from claude_lint.extract.scopes import Binding, CallRecord, Collector, Scope, keyword
 from claude_lint.extract.walk import walk
 from claude_lint.extract.graph_nodes import GraphFinder
-from claude_lint.extract.kept_runnables import kept_agent_runs, kept_runnables
+from claude_lint.extract.kept_runnables import kept_runnables
 from claude_lint.extract.made_models import MADE, MadeModelFinder
 from claude_lint.extract.wrapper_callees import CalleeFinder
 from claude_lint.extract.wrapper_receivers import HANDED
@@ -333,7 +333,7 @@ class Finder(CalleeFinder, InvocationFinder, ModelFinder, GraphFinder, MadeModel
         invocations += runs
         graphs += self.model_factories(known, invocations, wanted, requests) if names is not None else ()  # an agent over another module's model
         kept, runs = kept_runnables(self, wanted, names is not None, {g.name for g in graphs} | {d.name for d in known})  # a runnable kept, run elsewhere
-        graphs, invocations = graphs + kept, invocations + runs + kept_agent_runs(self)  # (and an agent kept here, run here)
+        graphs, invocations = graphs + kept, invocations + runs
         instances = self.instances() + tuple(holders(self, self.foreign_classes))  # (phase 2: a class handed a registry of wrapper objects)
         if not known and not invocations and not (names and (
             any(last(b.target) in names for c in self.klasses for b in self.bases(c))

@@ -96,11 +96,11 @@ def summarise(ex, found: List[Tuple[CallRecord, List[CallSite]]]) -> Optional[Wr
     table = finder.table(requests, None, frozenset()) if requests else None
     if not made:
         return table
+    runs = tuple(kept_agent_runs(finder)) if held else ()  # an agent kept here, run here at module level
     if table is not None:
-        return replace(table, functions=table.functions + made)
-    # the factories alone (and the runs of an agent kept here, which the finder's table adds when there is one);
-    # a class's factory method is reached through its class
-    runs = tuple(kept_agent_runs(finder)) if held else ()
+        invocations = tuple(sorted(table.invocations + runs, key=lambda v: (v.loc.row, v.loc.col) if v.loc is not None else (0, 0)))
+        return replace(table, functions=table.functions + made, invocations=invocations)
+    # the factories alone; a class's factory method is reached through its class
     return WrapperTable(made, runs, finder.class_table(), finder.instances()) if any("." in w.name for w in made) else WrapperTable(made, runs)
 
 
