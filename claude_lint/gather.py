@@ -166,12 +166,11 @@ def _rounds(linter: Linter, project, found: Dict[str, FileFacts], sources: Seque
     collected after each file asked for its calls (the collector is held off meanwhile)."""
     import gc
 
-    from claude_lint.extract import sdk, wrappers
+    from claude_lint import sdk_copies
+    from claude_lint.extract import wrappers
 
-    sdk_dirs: Dict[str, bool] = {"": False}
-    for module in sdk.SDK_MODULES:
-        sdk_dirs[module.split(".")[0]] = True
-    readable = [s for s in sources if s.kind in ("python", "notebook")]
+    readable = sdk_copies.asked(linter, sources)
+    copies = linter.sdk_copies
     results: Dict[str, FileFacts] = {}
     present: Dict[str, set] = {}
     asked: Dict[str, set] = {}  # name -> modules already asked about
@@ -183,7 +182,7 @@ def _rounds(linter: Linter, project, found: Dict[str, FileFacts], sources: Seque
         # Notebooks are never imported: their wrappers are called in the notebook (phase 1).
         # Nor is an SDK's own source looked into (a vendored litellm): the SDK tables model
         # its entry points, and its internal calls are not the project's requests.
-        importable = [f for f in confirmed.values() if f.module and not _in_sdk(f.abspath, sdk_dirs, linter.root)]
+        importable = [f for f in confirmed.values() if f.module and not copies.holds(f.abspath)]
         wanted: Dict[str, set] = {}
         kinds: Dict[str, set] = {}
         based_on: Dict[str, set] = {}  # file -> first words of the modules of its classes' project bases
@@ -267,26 +266,3 @@ def _rounds(linter: Linter, project, found: Dict[str, FileFacts], sources: Seque
                 kept = replace(table, functions=tuple(w for w in table.functions if w.name in real))
                 confirmed[path + "\0callers"] = replace(facts, wrappers=kept)
     return list(results.values())
-
-
-def _in_sdk(abspath: str, known: Dict[str, bool], root: str) -> bool:
-    """Is a file part of a copy of an SDK's package (a vendored `litellm/`): a folder above it,
-    below the root, that is a package (it holds `__init__.py`) named as an SDK module, and is
-    a copy of the SDK: it holds a file every release of the SDKs ships beside `__init__.py`
-    (`_version.py`, `py.typed`), or sits in a vendoring folder (`_vendor/`) or at the top of
-    the project. A project's own subpackage so named (`app/providers/anthropic/`, a
-    namespace package's too) is its code, whose requests count."""
-    folder = os.path.dirname(abspath)
-    for _ in range(64):
-        if len(folder) <= len(root) or not folder.startswith(root):
-            return False
-        parent = os.path.dirname(folder)
-        if parent == folder:
-            return False
-        if known.get(os.path.basename(folder)) and os.path.isfile(os.path.join(folder, "__init__.py")):
-            if parent == root or os.path.basename(parent) in ("_vendor", "vendor", "vendored", "third_party", "site-packages", "dist-packages"):
-                return True
-            if any(os.path.isfile(os.path.join(folder, marker)) for marker in ("_version.py", "version.py", "py.typed")):
-                return True
-        folder = parent
-    return False

@@ -70,6 +70,7 @@ class Linter(SecondPhase):
         self.keep_parsed: Optional[str] = None
         self._parsed: Dict[str, tuple] = {}
         self.helpers = None  # pool_names.Helpers: a cold run's workers, kept for the second phase's byte test
+        self.sdk_copies = None  # sdk_copies.SdkCopies: the project's copies of SDK packages, found by folder once asked
         self.preloaded: Dict[str, FileFacts] = {}  # `_load_other`'s answers the helpers found first (by the same path)
 
     @property

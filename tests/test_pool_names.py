@@ -54,6 +54,33 @@ def test_the_workers_answer_the_second_phase_as_one_process(tmp_path, monkeypatc
     assert pool_fork.live() == []
 
 
+
+@needs_fork
+def test_the_workers_do_not_ask_a_copy_of_an_sdk(tmp_path, monkeypatch):
+    """A copy of an SDK's package in the tree (here at the top, imported as the SDK) is
+    not asked for the project's wrappers, in the pool as in one process: its files call one
+    only by chance of a name."""
+    files = dict(FILES)
+    files.update({"litellm/__init__.py": "", **{f"litellm/m{i}.py": FILES["app00.py"] for i in range(6)}})
+    root = _project(tmp_path, files)
+    monkeypatch.setenv("CLAUDE_LINT_NO_POOL", "1")
+    serial = _findings(root, no_cache=True)
+    assert [1 for code, loc, *_ in serial if loc.path.startswith("app")] and not [1 for code, loc, *_ in serial if "litellm" in loc.path]
+    mine = []
+    inner = pool_names.Helpers.__init__
+
+    def init(self, share, *loads):
+        inner(self, share, *loads)
+        mine.extend(self.sources[i].path for files in self.mine.values() for i in files)
+
+    monkeypatch.setattr(pool_names.Helpers, "__init__", init)
+    monkeypatch.setattr(pool, "SHARE_CHUNK", 2)
+    _shared(monkeypatch)
+    assert _findings(root, no_cache=True) == serial
+    assert "mid.py" in mine and not [path for path in mine if "litellm" in path], mine
+    assert pool_fork.live() == []
+
+
 def _dies_in_second_round(linter, sources, message):
     if len(_dies_in_second_round.seen) >= 1:
         os._exit(70)

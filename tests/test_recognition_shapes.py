@@ -1154,6 +1154,25 @@ def test_a_package_named_like_an_sdk_is_the_projects_unless_it_is_a_copy_of_the_
     assert at(found, "main.py") == ([(3, 7)] if reached else [])
 
 
+
+@pytest.mark.parametrize("copy", ["anthropic", "third_party/litellm", "lib/openai"])
+def test_a_copy_of_an_sdk_calling_a_wrapper_of_the_project_is_not_its_caller(cli, tmp_path, copy):
+    """An SDK's code does not import the project that uses it: a copy of one in the tree
+    (at the top, vendored, or with its release's `_version.py`) is not asked for the
+    project's wrappers, which its own files would only call by chance of a name."""
+    call = "from app.chat import send\n\nsend('hello', model='claude-sonnet-4-5')\n"
+    project = {"app/__init__.py": "", "app/chat.py": PROVIDER_PACKAGE_CHAT, "main.py": call,
+               f"{copy}/__init__.py": "", f"{copy}/_version.py": "__version__ = '1.0.0'\n", f"{copy}/hooks.py": call}
+    found = routes(cli, tmp_path, project)
+    assert at(found, "main.py") == [(3, 7)]
+    assert at(found, f"{copy}/hooks.py") == []
+    # the same file without the copy's marks (its own package) is a caller
+    del project[f"{copy}/_version.py"]
+    project = {name.replace(copy, "app/plugins"): text for name, text in project.items()}
+    again = routes(cli, tmp_path / "again", project)
+    assert at(again, "again/app/plugins/hooks.py") == [(3, 7)]
+
+
 RUNNER_WRAPPER = (
     "from anthropic import Anthropic\n\nclient = Anthropic()\n\n\n"
     "def analyse(case, model='claude-haiku-4-5'):\n"
