@@ -11,11 +11,12 @@ process. A worker that dies or is stuck hands its files to this process, which f
 them the earlier rounds' questions again (their answers dropped) to remember what that
 worker did; the parent never waits without a deadline.
 
-They also read first, meanwhile, the modules link will likely read whole for a value
-(`Linter._load_other`: a module a request's value names, `Ref`, that the first phase did
-not parse whole), which link then takes by the same path (`Linter.preloaded`): that read
-was most of link's own time. A guess that link does not ask for costs only a worker's
-time; a module not read there (an error, a time-out) is read by link as before."""
+Once the first round is answered (while this process parses its callers), they also read
+the modules link will likely read whole for a value (`Linter._load_other`: a module a
+request's value names, `Ref`, that the first phase did not parse whole), which link then
+takes by the same path (`Linter.preloaded`): that read was most of link's own time. A
+guess that link does not ask for costs only a worker's time; a module not read there (an
+error, a time-out) is read by link as before."""
 from __future__ import annotations
 
 import os
@@ -24,9 +25,9 @@ TYPE_CHECKING = False  # typing is for the annotations alone: its import was 7% 
 if TYPE_CHECKING:
     from typing import Dict, List, Optional, Sequence, Set
 
+from claude_lint import sdk_copies
 from claude_lint.pool_fork import fields, source_from, wait
 
-ASKED_KINDS = ("python", "notebook")  # the files the second phase asks (gather's `readable`)
 
 
 class Helpers:
@@ -39,7 +40,8 @@ class Helpers:
         self.workers = list(share.workers)
         self.mine: Dict[object, List[int]] = {w: [] for w in self.workers}  # worker -> the source indices it answers for
         self.sources = share.sources
-        asked = [i for i, s in enumerate(self.sources) if s.kind in ASKED_KINDS]
+        at = {id(s): i for i, s in enumerate(self.sources)}
+        asked = [at[id(s)] for s in sdk_copies.asked(self.linter, self.sources)]
         for n, w in enumerate(self.workers):
             self.mine[w] = asked[n::len(self.workers)]
         self.rounds: list = []  # (wanted, key) of each round asked, in order
@@ -47,7 +49,6 @@ class Helpers:
         self.loads, self.whole = loads  # asked of the workers at once
         self.told: Set[object] = set()  # the workers that hold their files' fields (sent once: 400 KB each on heavy)
         self.loading: Set[object] = set()  # the workers that have not yet sent what they read for link
-        self._load()  # read while this process prepares the first round
 
     def names(self, wanted: dict, key: str) -> Dict[str, Set[str]]:
         """The answers of the files the workers hold, to this round's question (asked of
@@ -58,6 +59,10 @@ class Helpers:
         self.answers = {}
         if self.workers:
             self._ask(wanted, key)
+        # Asked once the first round is answered, not before it: the workers read for link
+        # while this process parses that round's callers, instead of the round waiting
+        # behind the reads (which were most of the second phase's wall time on heavy).
+        self._load()
         return self.answers
 
     def _ask(self, wanted: dict, key: str) -> None:
@@ -110,7 +115,7 @@ class Helpers:
                 names_here(source, wanted, key, None, None, here=True)
 
     def _load(self) -> None:
-        """The modules link will likely read, asked of the workers (once)."""
+        """The modules link will likely read, asked of the workers (once: a later call finds none left)."""
         loads, self.loads = list(self.loads), []
         if not loads or not self.workers:
             return
@@ -135,6 +140,8 @@ class Helpers:
 
     def stop(self, kill: bool = False) -> None:
         """The workers stopped; unless `kill`, once what they read for link is taken."""
+        if not kill:
+            self._load()  # (no round was asked: read now, by the workers together)
         since = time.monotonic()
         while self.loading and not kill:
             waiting = [w for w in self.workers if w in self.loading]
