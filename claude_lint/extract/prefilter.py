@@ -17,8 +17,10 @@ words follows a dot is not searched for), one over the imports, a few substring 
 most files stop here, unparsed.
 `worth_parsing` adds, where the file is then parsed (a pool worker), a look at each
 `post(` call of a file whose only candidates are raw POSTs (each call's arguments
-parsed alone and judged by prefilter_ast.py). A file that passes is parsed and walked
-by the extractor, which says exactly whether it holds a call.
+parsed alone and judged by prefilter_ast.py; a body passed by name, by the keys the
+function around the call may give it, that function parsed alone: prefilter_scope.py).
+A file that passes is parsed and walked by the extractor, which says exactly whether it
+holds a call.
 
 The test is a necessary condition, read more loosely than the extractor reads a call, so
 it can only let extra files through, never hold one back. tests/test_equivalence.py proves that
@@ -33,30 +35,29 @@ A second test serves the engine's second phase (calls of the project's own wrapp
 files that name no SDK): `names_in`, on the bytes, says which wrappers a file imports
 and uses; only those files are parsed for their calls.
 
-The byte test is here, the judgement of a POST's arguments prefilter_ast.py, the
-second phase's test prefilter_names.py, and what they share (the patterns derived from
-the table, the byte-level word tests) prefilter_table.py.
+The byte test is here, the judgement of a POST's arguments prefilter_ast.py (and of a
+body's name prefilter_scope.py), the second phase's test prefilter_names.py, and what
+they share (the patterns derived from the table, the byte-level word tests) prefilter_table.py.
 """
 from __future__ import annotations
 
-import ast
 import re
 from functools import lru_cache
 TYPE_CHECKING = False  # typing is for the annotations alone: its import was 7% of a one-file run
 if TYPE_CHECKING:
-    from typing import Callable, FrozenSet, Iterator, List, Optional, Pattern, Set, Tuple
+    from typing import Callable, FrozenSet, Iterator, List, Optional, Pattern, Tuple
 
 from claude_lint.extract.prefilter_code import CodeReader
 from claude_lint.extract.prefilter_dots import after_dots, dot_index, written_after_dots
 from claude_lint.extract.prefilter_ast import _may_post
 from claude_lint.extract.prefilter_receivers import may_be_read
+from claude_lint.extract.prefilter_scope import ByteKeys, enclosing_params
 from claude_lint.extract.prefilter_methods import METHOD_FIRST, may_post_first
 from claude_lint.extract.prefilter_module_params import module_params
 from claude_lint.extract.prefilter_names import import_index, imported_words, names_imported, names_in  # noqa: F401  (prefilter.* for the engine and link)
 from claude_lint.extract.prefilter_table import (
     _CALL_AFTER,
     _call_at,
-    _closing,
     _Table,
     _called_attribute,
     _chain_re,
@@ -64,7 +65,6 @@ from claude_lint.extract.prefilter_table import (
     _passes_through,
     _table,
     _WORD_BYTES,
-    _word_at,
     _words,
 )
 
@@ -240,7 +240,7 @@ def _posts_may_call(data: bytes, t: _Table) -> bool:
     is excluded only when it is a parameter of the function around the call (the
     extractor never reads a parameter as a dict). Anything not read here counts as a call."""
     hints = next(iter(t.hint_bytes.values()), ())
-    keys = _ByteKeys(data, any(len(g) == 1 and data.find(g[0]) >= 0 for g in hints))
+    keys = ByteKeys(data, any(len(g) == 1 and data.find(g[0]) >= 0 for g in hints))
     needs = tuple(next(iter(t.needs_bytes.values()), ("json", "data")))
     for at, end in _words(data, b"post"):
         m = _CALL_AFTER.match(data, end)
@@ -275,69 +275,9 @@ def _posts_pass_through(data: bytes) -> bool:
         if m is None:
             continue
         call = _call_at(data, m.end() - 1)
-        if call is not None and _passes_through(call, lambda name: name in _enclosing_params(data, at), data):
+        if call is not None and _passes_through(call, lambda name: name in enclosing_params(data, at), data):
             return True
     return False
-
-
-class _ByteKeys:
-    """`_Keys` read from the bytes: every key the file might write (a superset), and a name
-    excluded only when it is a parameter of the `def` around the call."""
-
-    def __init__(self, data: bytes, endpoints: bool = True):
-        self.data = data
-        self.at = 0
-        self.endpoints = endpoints  # the file writes an endpoint path (as the byte test's hints say)
-
-    def __contains__(self, key: str) -> bool:
-        k = key.encode()
-        return any(v in self.data for v in (b'"' + k + b'"', b"'" + k + b"'", k + b"="))
-
-    def is_param(self, name: str, call) -> bool:
-        return name in _enclosing_params(self.data, self.at)
-
-    def of(self, name: str, proof, call) -> bool:
-        if self.is_param(name, call):
-            return False
-        return all(k in self for k in proof)
-
-
-def _enclosing_params(data: bytes, at: int) -> Set[str]:
-    """The parameters of the innermost `def` whose block holds offset `at`, read by
-    indentation; empty when there is none or it cannot be read."""
-    line = data.rfind(b"\n", 0, at) + 1
-    indent = _indent(data, line)
-    while line > 0:
-        line = data.rfind(b"\n", 0, line - 1) + 1
-        text = data[line:data.find(b"\n", line) if data.find(b"\n", line) >= 0 else len(data)]
-        stripped = text.strip()
-        if not stripped or stripped.startswith((b"#", b")", b"]", b"}")):
-            continue  # blank, a comment, or the close of a bracket (`) -> Result:` of a long signature)
-        level = _indent(data, line)
-        if level >= indent:
-            continue
-        indent = level
-        if stripped.startswith((b"def ", b"async def ")):
-            paren = data.find(b"(", line)
-            close = _closing(data, paren) if paren >= 0 else None
-            if close is None:
-                return set()
-            try:
-                fn = ast.parse(b"def f" + data[paren:close + 1] + b": pass").body[0]
-            except (SyntaxError, ValueError, RecursionError, MemoryError):
-                return set()
-            a = fn.args
-            return {x.arg for x in a.posonlyargs + a.args + a.kwonlyargs} | {x.arg for x in (a.vararg, a.kwarg) if x}
-        if stripped.startswith(b"class ") or level == 0:
-            return set()
-    return set()
-
-
-def _indent(data: bytes, line: int) -> int:
-    n = 0
-    while line + n < len(data) and data[line + n] in (0x20, 0x09):
-        n += 1
-    return n
 
 
 def _present(groups, has) -> Iterator[int]:

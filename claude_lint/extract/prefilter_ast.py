@@ -1,8 +1,8 @@
 """The pre-filter's judgement of one raw POST (see prefilter.py, `_posts_may_call`):
 `_may_post`, on the `post(...)` call parsed alone, says whether extract/http.py could
-take it for an LLM request. `keys` answers from the file's bytes (`prefilter._ByteKeys`):
-which dict keys the file writes, and whether a name is a parameter of the function
-around the call.
+take it for an LLM request. `keys` answers from the file's bytes (prefilter_scope.ByteKeys):
+which dict keys the file writes, whether a name is a parameter of the function around
+the call, and which keys that function may give a body passed by name.
 
 There is no step on the whole tree before the extractor's walk: such a test let nearly
 every file the byte test passed through, so it cost more than the walks it saved; the
@@ -40,7 +40,7 @@ def _may_post(call: ast.Call, body_keywords: Tuple[str, ...], keys) -> bool:
         if "\0" not in path[path.rfind("/") + 1:]:
             # the URL's end is written, and is no endpoint: only a chat request written out
             # whole (http._written_chat, a proxy's) makes it one
-            return all(k in keys for k in _WRITTEN_CHAT_KEYS)
+            return all(k in keys for k in _WRITTEN_CHAT_KEYS) and _may_prove(body, _WRITTEN_CHAT_KEYS[:2], call, keys, 0)
     elif keys.endpoints and _may_hold_text(url, call, keys):
         # a URL held by a name, attribute or helper (`f"{BASE}{model}"` writes nothing of it):
         # it may be an endpoint the file writes
@@ -62,6 +62,9 @@ def _may_prove(body: ast.expr, proof: Tuple[str, ...], call: ast.Call, keys, dep
         rest = tuple(k for k in proof if k not in written)
         return not rest or any(_may_prove(v, rest, call, keys, depth + 1) for k, v in zip(body.keys, body.values) if k is None)
     if isinstance(body, ast.Name):
+        held = keys.bound_keys(body.id, call)  # what the function around the call may put in it
+        if held is not None:
+            return all(k in held for k in proof)
         return keys.of(body.id, proof, call)
     if isinstance(body, ast.Call):
         func = body.func

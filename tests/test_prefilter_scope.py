@@ -1,0 +1,90 @@
+"""The byte pre-filter's reading of a raw POST's body passed by name (prefilter_scope.py):
+the keys the function around the call may give it (the dicts it binds the name to, its
+edits in place, a helper of the file's returns). Each file below also writes `"model"` and
+`"messages"` elsewhere, so the looser test (the keys anywhere in the file) let every one
+through. Every example that must be parsed is one the extractor reads; every example left
+unparsed is one it finds nothing in, even when forced to parse."""
+from __future__ import annotations
+
+import pytest
+
+from claude_lint.extract import prefilter, python
+from claude_lint.extract.prefilter_scope import ByteKeys
+from conftest import prefilter_passes
+
+# Keys written elsewhere in each file, in a dict no request sends (a docstring's example would do too).
+HEAD = "import os\n\nimport requests\n\nEXAMPLE = {'model': 'gpt-4o', 'messages': []}\nURL = os.environ['LLM_URL']\n\n\n"
+
+READ = [
+    # a dict the function writes whole
+    "def ask(q):\n    payload = {'model': 'gpt-4o', 'messages': [{'role': 'user', 'content': q}]}\n"
+    "    return requests.post(URL, json=payload)\n",
+    # filled key by key, then sent as JSON text
+    "import json\n\n\ndef ask(q):\n    body = {}\n    body['model'] = 'gpt-4o'\n    body['messages'] = [{'role': 'user', 'content': q}]\n"
+    "    return requests.post(URL, data=json.dumps(body))\n",
+    # updated from a dict it writes
+    "def ask(q):\n    body = {'model': 'gpt-4o'}\n    body.update({'messages': [{'role': 'user', 'content': q}]})\n"
+    "    return requests.post(URL, json=body)\n",
+    # unpacked from a helper of the file that returns the headers and the body
+    "def _prepare(q):\n    return {'Accept': 'json'}, {'model': 'gpt-4o', 'messages': [{'role': 'user', 'content': q}]}\n\n\n"
+    "def ask(q):\n    headers, body = _prepare(q)\n    return requests.post(URL, headers=headers, json=body)\n",
+    # a parameter the caller hands in, filled in place (test_wrapper_reach's gateway)
+    "import json\n\n\ndef send(messages, params, model_id):\n    params['messages'] = messages\n    params['model'] = model_id\n"
+    "    body = json.dumps(params)\n    return requests.post(URL, data=body)\n",
+    # a module-level dict: not the function's to read (the looser test)
+    "def ask():\n    return requests.post(URL, json=EXAMPLE)\n",
+]
+
+NOT_READ = [
+    # unpacked from another object's method (a gateway's request signer)
+    "def ask(signer, request):\n    headers, body = signer.sign(request)\n    return requests.post(URL, headers=headers, data=body)\n",
+    # built by another module's function
+    "from .bodies import build_body\n\n\ndef ask(q):\n    body = build_body(q)\n    return requests.post(URL, json=body)\n",
+    # a comprehension over what the caller hands in, and an update from another object
+    "def ask(options, extra):\n    body = {k: v for k, v in options.items() if k != 'files'}\n    body.update(extra.as_dict())\n"
+    "    return requests.post(URL, json=body)\n",
+    # a helper of the file that returns rows, posted to a URL whose end is written and is no endpoint
+    "import json\n\n\ndef _rows(rows):\n    return tuple({k: v for k, v in r.items()} for r in rows)\n\n\n"
+    "def export(base, rows):\n    data = json.dumps(_rows(rows))\n    del rows\n    return requests.post(base + 'spend/update', data=data)\n",
+]
+
+
+def _found(source: str, monkeypatch) -> bool:
+    monkeypatch.setattr(prefilter, "worth_parsing", lambda data: True)
+    return python.extract(source, "m.py", "/p/m.py", "m", calls_only=True).parsed
+
+
+@pytest.mark.parametrize("source", READ)
+def test_a_body_the_function_may_fill_with_a_chat_request_is_parsed(source, monkeypatch):
+    assert prefilter_passes(HEAD + source)
+    assert _found(HEAD + source, monkeypatch)
+
+
+@pytest.mark.parametrize("source", NOT_READ)
+def test_a_body_the_function_never_gives_those_keys_is_not_parsed(source, monkeypatch):
+    assert not prefilter_passes(HEAD + source)
+    assert not _found(HEAD + source, monkeypatch)
+
+
+@pytest.mark.parametrize("shape", [
+    "    for body in bodies:\n        requests.post(URL, json=body)\n",  # a loop's
+    "    global body\n    requests.post(URL, json=body)\n",  # declared global
+    "    body = {**q.defaults}\n    requests.post(URL, json=body)\n",  # a spread of something not read here
+    "    body = q\n    requests.post(URL, json=body)\n",  # a parameter's alias (a pass-through POST's body)
+    "    body = other = make()\n    requests.post(URL, json=body)\n",  # a helper returning what is not read here (below)
+])
+def test_a_body_name_not_read_in_the_function_keeps_the_looser_test(shape):
+    source = (HEAD + "def ask(q, bodies):\n" + shape + "\n\ndef make():\n    return {**os.environ}\n" * ("make()" in shape)).encode()
+    keys = ByteKeys(source)
+    keys.at = source.rfind(b"post(")
+    assert keys.bound_keys("body", None) is None
+
+
+def test_a_function_cut_inside_a_string_is_not_read_alone():
+    """The block ends at the first line of code indented no deeper than the `def`: a line of
+    a string at the margin cuts the text, which does not parse, so the looser test stands."""
+    source = (HEAD + "def ask(q):\n    note = '''\nA note at the margin\n'''\n    body = signer.sign(q)\n"
+              "    return requests.post(URL, json=body)\n").encode()
+    keys = ByteKeys(source)
+    keys.at = source.rfind(b"post(")
+    assert keys.bound_keys("body", None) is None
