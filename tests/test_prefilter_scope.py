@@ -31,6 +31,9 @@ READ = [
     # a parameter the caller hands in, filled in place (test_wrapper_reach's gateway)
     "import json\n\n\ndef send(messages, params, model_id):\n    params['messages'] = messages\n    params['model'] = model_id\n"
     "    body = json.dumps(params)\n    return requests.post(URL, data=body)\n",
+    # updated with a dict spread by name
+    "def ask(q):\n    extra = {'model': 'gpt-4o', 'messages': [{'role': 'user', 'content': q}]}\n    body = {'stream': False}\n"
+    "    body.update(**extra)\n    return requests.post(URL, json=body)\n",
     # a module-level dict: not the function's to read (the looser test)
     "def ask():\n    return requests.post(URL, json=EXAMPLE)\n",
 ]
@@ -43,6 +46,8 @@ NOT_READ = [
     # a comprehension over what the caller hands in, and an update from another object
     "def ask(options, extra):\n    body = {k: v for k, v in options.items() if k != 'files'}\n    body.update(extra.as_dict())\n"
     "    return requests.post(URL, json=body)\n",
+    # a helper of the file whose dict holds other keys
+    "def _form(q):\n    return {'query': q, 'top_k': 5}\n\n\ndef ask(q):\n    body = _form(q)\n    return requests.post(URL, json=body)\n",
     # a helper of the file that returns rows, posted to a URL whose end is written and is no endpoint
     "import json\n\n\ndef _rows(rows):\n    return tuple({k: v for k, v in r.items()} for r in rows)\n\n\n"
     "def export(base, rows):\n    data = json.dumps(_rows(rows))\n    del rows\n    return requests.post(base + 'spend/update', data=data)\n",
@@ -88,3 +93,23 @@ def test_a_function_cut_inside_a_string_is_not_read_alone():
     keys = ByteKeys(source)
     keys.at = source.rfind(b"post(")
     assert keys.bound_keys("body", None) is None
+
+
+@pytest.mark.parametrize("source, defined", [
+    (b"def build(x):\n    pass\n", True),
+    (b"class build:\n    pass\n", True),
+    (b"build = partial(make, 1)\n", True),
+    (b"    build: Callable = make\n", True),
+    (b"build, other = make(), 1\n", True),
+    (b"(other, build) = make(), 1\n", True),
+    (b"from helpers import build\nx = build(1)\n", False),
+    (b"if build == 3:\n    pass\n", False),
+    (b"    build(x), key=1\n", False),  # a call inside a call's arguments, not a binding
+    (b"X: Final[build] = 3\n", False),
+])
+def test_a_name_defined_by_the_file_is_told_from_an_imported_one(source, defined):
+    """A call of a function the file does not define returns what the extractor does not
+    read where the request is made (no keys); one it defines is read by its returns."""
+    from claude_lint.extract.prefilter_functions import defines
+
+    assert defines(source, "build") is defined

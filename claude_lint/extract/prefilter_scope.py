@@ -15,14 +15,13 @@ looser test: the keys written anywhere in the file."""
 from __future__ import annotations
 
 import ast
-import re
 TYPE_CHECKING = False  # typing is for the annotations alone: its import was 7% of a one-file run
 if TYPE_CHECKING:
-    from typing import Dict, FrozenSet, Optional, Set, Tuple
+    from typing import Dict, FrozenSet, List, Optional, Set, Tuple
 
-from claude_lint.extract.prefilter_table import _closing, _passes_through
+from claude_lint.extract.prefilter_functions import MAX_HELPER_DEFS, def_starts, defines, enclosing_def, enclosing_params, indent_of, parsed_function
+from claude_lint.extract.prefilter_table import _passes_through
 
-MAX_FUNCTION_BYTES = 200_000  # a longer function is not parsed alone: the looser test
 MAX_DEPTH = 8  # steps followed (a name, a helper's return, an unpacked tuple's item)
 _ADDS_KEYS = frozenset(("update", "setdefault", "__setitem__", "__ior__"))
 
@@ -36,14 +35,37 @@ class ByteKeys:
         self.data = data
         self.at = 0
         self.endpoints = endpoints  # the file writes an endpoint path (as the byte test's hints say)
-        self._functions: Dict[int, Optional[_Reading]] = {}  # def's offset -> the function parsed alone
+        self._functions: Dict[Tuple[int, bool], Optional[_Reading]] = {}  # (def's offset, a helper's) -> the function read alone
+        self._params: Tuple[int, Set[str]] = (-1, set())  # (`at`, the parameters of the function around it)
+        self._defined: Dict[str, bool] = {}
+        self._defs: Dict[str, List[Tuple[int, int]]] = {}
 
     def __contains__(self, key: str) -> bool:
         k = key.encode()
         return any(v in self.data for v in (b'"' + k + b'"', b"'" + k + b"'", k + b"="))
 
     def is_param(self, name: str, call) -> bool:
-        return name in enclosing_params(self.data, self.at)
+        if self._params[0] != self.at:
+            self._params = (self.at, enclosing_params(self.data, self.at))
+        return name in self._params[1]
+
+    def reading(self, line: int, indent: int, paren: int, helper: bool = False) -> Optional[_Reading]:
+        """The `def` at `line` read alone (once per run of questions on this file)."""
+        key = (line, helper)
+        if key not in self._functions:
+            found = parsed_function(self.data, line, indent, paren)
+            self._functions[key] = _Reading(found[0], self, found[1], helper) if found is not None else None
+        return self._functions[key]
+
+    def defines(self, name: str) -> bool:
+        if name not in self._defined:
+            self._defined[name] = defines(self.data, name)
+        return self._defined[name]
+
+    def defs(self, name: str) -> List[Tuple[int, int]]:
+        if name not in self._defs:
+            self._defs[name] = def_starts(self.data, name)
+        return self._defs[name]
 
     def of(self, name: str, proof, call) -> bool:
         if self.is_param(name, call):
@@ -53,22 +75,19 @@ class ByteKeys:
     def bound_keys(self, name: str, call) -> Optional[FrozenSet[str]]:
         """Every key the function around the call may give `name` (a superset); None when
         not read here (then `of` answers)."""
-        found = _enclosing_def(self.data, self.at)
+        found = enclosing_def(self.data, self.at)
         if found is None or self.is_param(name, call):
             return None
-        start = found[0]
-        if start not in self._functions:
-            fn = _parsed_function(self.data, *found)
-            self._functions[start] = _Reading(fn, self.data) if fn is not None else None
-        reading = self._functions[start]
+        reading = self.reading(*found)
         if reading is None:
             return None
         reading.reached.clear()
         reading.known.clear()  # (kept within one question: which parameters it reaches is asked anew)
         keys = reading.name_keys(name, 0)
         # bound to a parameter: a POST of the caller's body, as prefilter_table._passes_through reads one written so
+        # (the URL's name bound to a method of `self` is looked for in the function, not the file)
         if keys is not None and reading.reached and (call is None or any(
-                _passes_through(_with_body(call, p), lambda n: self.is_param(n, call), self.data) for p in reading.reached)):
+                _passes_through(_with_body(call, p), lambda n: self.is_param(n, call), reading.text) for p in reading.reached)):
             return None
         return keys
 
@@ -76,9 +95,10 @@ class ByteKeys:
 class _Reading:
     """The keys a function may give its names, read on the function alone."""
 
-    def __init__(self, fn: ast.AST, data: bytes, helper: bool = False):
+    def __init__(self, fn: ast.AST, owner: ByteKeys, text: bytes, helper: bool = False):
         self.fn = fn
-        self.data = data
+        self.owner = owner
+        self.text = text  # the function's bytes
         self.helper = helper  # a helper the request's function calls: its parameters are its callers' arguments
         self.known: Dict[Tuple[str, bool], Optional[FrozenSet[str]]] = {}  # (name, items) -> its keys, once read whole
         self.reached: Set[str] = set()  # the function's parameters a name was bound to
@@ -238,18 +258,18 @@ class _Reading:
             return None if isinstance(func, ast.Attribute) and func.attr[:1].isupper() else frozenset()  # (a typed request class)
         if name[:1].isupper():
             return None  # a class: a typed request, a dict subclass
-        if isinstance(func, ast.Name) and not _defines(self.data, name):
+        owner = self.owner
+        if isinstance(func, ast.Name) and not owner.defines(name):
             return frozenset()  # another module's function
         found: Set[str] = set()
-        starts = [m for m in _def_re(name).finditer(self.data)][:MAX_HELPER_DEFS + 1]
+        starts = owner.defs(name)
         if not starts or len(starts) > MAX_HELPER_DEFS or depth > MAX_DEPTH:
-            return None
-        for m in starts:
-            line = m.start()
-            fn = _parsed_function(self.data, line, _indent(self.data, line), m.end() - 1)
-            if fn is None:
+            return None  # (bound otherwise, `ask = partial(...)`; or too many to read)
+        for line, paren in starts:
+            helper = owner.reading(line, indent_of(owner.data, line), paren, helper=True)
+            if helper is None:
                 return None
-            helper = _Reading(fn, self.data, helper=True)
+            helper.known.clear()
             for node in helper.nodes:
                 if isinstance(node, ast.Return) and node.value is not None:
                     keys = helper.item_keys(node.value, depth + 1) if items else helper.value_keys(node.value, depth + 1)
@@ -298,25 +318,10 @@ _NOTHING = frozenset(("\0nothing",))  # sentinel: the node does not touch the na
 _CAPTURES = (ast.MatchAs, ast.MatchStar, ast.MatchMapping)  # a `match` statement's patterns
 
 
-MAX_HELPER_DEFS = 4  # definitions of one name followed (methods of several classes of the file)
-
-
-def _def_re(name: str):
-    """A `def` of the name, at any indentation (a function's, or a method's of any class)."""
-    return re.compile(rb"(?m)^[ \t]*(?:async[ \t]+)?def[ \t]+" + re.escape(name.encode()) + rb"[ \t]*\(")
-
-
 def _with_body(call: ast.Call, name: str) -> ast.Call:
     """The call with its JSON body written as `name`."""
     keywords = [ast.keyword(k.arg, ast.Name(name)) if k.arg in ("json", "data") else k for k in call.keywords]
     return ast.Call(func=call.func, args=call.args, keywords=keywords)
-
-
-def _defines(data: bytes, name: str) -> bool:
-    """Does the file define or bind `name` itself (`def name(`, `class name`, `name = ...`), as
-    opposed to importing it? Read loosely: any such line counts."""
-    word = re.escape(name.encode())
-    return re.search(rb"(?m)(?:\bdef|\bclass)[ \t]+" + word + rb"\b|^[ \t]*" + word + rb"[ \t]*(?::[^=\n]*)?=(?!=)", data) is not None
 
 
 def _item_of(target: ast.AST, name: str) -> bool:
@@ -330,73 +335,3 @@ def _on_self(func: ast.expr) -> bool:
 def _names(target: ast.AST, name: str) -> bool:
     """Does this target (or anything under it) name `name`?"""
     return any(isinstance(n, ast.Name) and n.id == name for n in ast.walk(target))
-
-
-def enclosing_params(data: bytes, at: int) -> Set[str]:
-    """The parameters of the innermost `def` whose block holds offset `at`, read by
-    indentation; empty when there is none or it cannot be read."""
-    found = _enclosing_def(data, at)
-    if found is None:
-        return set()
-    close = _closing(data, found[2])
-    if close is None:
-        return set()
-    try:
-        fn = ast.parse(b"def f" + data[found[2]:close + 1] + b": pass").body[0]
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return set()
-    a = fn.args  # type: ignore[attr-defined]
-    return {x.arg for x in a.posonlyargs + a.args + a.kwonlyargs} | {x.arg for x in (a.vararg, a.kwarg) if x}
-
-
-def _enclosing_def(data: bytes, at: int) -> Optional[Tuple[int, int, int]]:
-    """(offset of its line, its indentation, offset of its `(`) of the innermost `def`
-    whose block holds offset `at`, read by indentation; None at a class's or the module's level."""
-    line = data.rfind(b"\n", 0, at) + 1
-    indent = _indent(data, line)
-    while line > 0:
-        line = data.rfind(b"\n", 0, line - 1) + 1
-        end = data.find(b"\n", line)
-        stripped = data[line:end if end >= 0 else len(data)].strip()
-        if not stripped or stripped.startswith((b"#", b")", b"]", b"}")):
-            continue  # blank, a comment, or the close of a bracket (`) -> Result:` of a long signature)
-        level = _indent(data, line)
-        if level >= indent:
-            continue
-        indent = level
-        if stripped.startswith((b"def ", b"async def ")):
-            paren = data.find(b"(", line)
-            return (line, level, paren) if paren >= 0 else None
-        if stripped.startswith(b"class ") or level == 0:
-            return None
-    return None
-
-
-def _parsed_function(data: bytes, line: int, indent: int, paren: int) -> Optional[ast.AST]:
-    """The `def` at `line`, parsed alone: its block runs to the first line of code indented
-    no deeper than it. (A string's line cut there leaves the text unparsable: None.)"""
-    close = _closing(data, paren)
-    at = data.find(b"\n", close if close is not None else paren)
-    while at >= 0:
-        start = at + 1
-        at = data.find(b"\n", start)
-        stripped = data[start:at if at >= 0 else len(data)].strip()
-        if stripped and not stripped.startswith(b"#") and _indent(data, start) <= indent:
-            at = start - 1
-            break
-    end = at if at >= 0 else len(data)
-    if end - line > MAX_FUNCTION_BYTES:
-        return None
-    try:
-        tree = ast.parse(b"if 1:\n" + data[line:end] if indent else data[line:end])
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return None
-    node = tree.body[0].body[0] if indent else tree.body[0]  # type: ignore[attr-defined]
-    return node if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) else None
-
-
-def _indent(data: bytes, line: int) -> int:
-    n = 0
-    while line + n < len(data) and data[line + n] in (0x20, 0x09):
-        n += 1
-    return n
