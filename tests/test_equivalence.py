@@ -133,6 +133,10 @@ EDGES = {
         "import litellm\n\n"
         "print(f\"{litellm.completion(model='claude-sonnet-4-6', messages=[], max_tokens=30000)}\")\n"
     ),
+    "edges/fstring_text.py": (
+        "import openai\n\n\ndef note(name):\n    return f\"\"\"Use it:\nclient = openai.OpenAI()\n"
+        "client.chat.completions.create(model=\"{name}\", max_tokens=90000, messages=[])\n\"\"\"\n"
+    ),
     "edges/after_strings.py": (
         "import litellm\n\nA = '#' + \"it's\" + r'\\\\' + 'a\\'b' + '''x'y\"z''' + \"\"\"q\\\"\"\"\" + 'con\\\ntinued'  # '\"\n"
         "B = f'{A!r:>{10}}' + f\"{{litellm.completion()}}\"\n"
@@ -249,6 +253,16 @@ def test_a_word_is_skipped_only_where_a_part_of_it_is_absent():
         body = "import requests\n\n\ndef ask(q):\n    return requests.post(%s, json={'model': 'm', 'max_tokens': 9, 'messages': [q]})\n" % url
         assert prefilter.worth_parsing(body.encode()), url
         assert not prefilter.worth_parsing(body.replace("messages'", "x'").replace('messages"', 'x"').replace("completions?", "x?").encode())
+
+
+def test_an_f_strings_text_is_no_code_but_its_fields_are():
+    """A usage example in a message template (litellm's Slack alerts) calls nothing; a call
+    in a replacement field, or nested in a field's format spec, is one."""
+    template = ('import openai\n\nNOTE = f"""Use it:\nclient = openai.OpenAI()\n'
+                'client.chat.completions.create(model="{name}", messages=[{{"role": "user"}}])\n"""\n')
+    assert not prefilter.needs_parse(template.encode())
+    assert prefilter.needs_parse(template.replace('{name}', '{openai.OpenAI().chat.completions.create(model="m", messages=[])}').encode())
+    assert prefilter.needs_parse(template.replace('{name}', '{x:{openai.OpenAI().chat.completions.create(model="m", messages=[])}}').encode())
 
 
 def test_comments_and_strings_end_at_each_kind_of_line_end():

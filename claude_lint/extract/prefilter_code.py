@@ -3,9 +3,10 @@
 parser without a call wrote their only call chain in a docstring or a comment (`Router
 passes ... to litellm.completion()`), and a parse of them costs more than the test.
 
-Only text no call can be written in is left out: a comment, and the inside of a string
-literal without an f or t prefix (an f-string's replacement fields are code: it counts
-whole). Whatever cannot be read for certain (a string left open, an f-string whose end
+Only text no call can be written in is left out: a comment, the inside of a string
+literal without an f or t prefix, and an f-string's text between its replacement fields
+(the fields are code; a usage example in a message template, an f-string writing
+`client.chat.completions.create(model="{name}", ...)`, is not). Whatever cannot be read for certain (a string left open, an f-string whose end
 depends on Python 3.12's nested quotes) ends the reading: the rest of the file counts as
 code, which can only let a file through, never hold one back."""
 from __future__ import annotations
@@ -14,7 +15,7 @@ import bisect
 import re
 TYPE_CHECKING = False  # typing is for the annotations alone: its import was 7% of a one-file run
 if TYPE_CHECKING:
-    from typing import Iterator, List, Tuple
+    from typing import Iterator, List, Optional, Tuple
 
 _TEMPLATE_PREFIX = frozenset(b"fFtT")
 _LETTERS = frozenset(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
@@ -73,8 +74,11 @@ def _blanks(data: bytes) -> Iterator[Tuple[int, int]]:
                 return  # a string left open: unreadable from here on
             end = close + len(closing)
             if start and data[start - 1] in _LETTERS and _template(data, start):
-                if not _whole_template(data[body:close]):
+                texts = _template_texts(data[body:close])
+                if texts is None:
                     return  # maybe ended early by a quote inside a field (Python 3.12): unreadable
+                for first, last in texts:  # its text between the replacement fields
+                    yield body + first, body + last
             elif close > body:
                 yield body, close
         if end >= size:
@@ -135,32 +139,40 @@ def _closing(data: bytes, at: int, closing: bytes, cr: bool = True) -> int:
         at = escape + (3 if data.startswith(b"\r\n", escape + 1) else 2)
 
 
-def _whole_template(body: bytes) -> bool:
-    """Is this f-string body complete: every replacement field closed, no quote or comment
-    left open in one? (If the literal ended at a quote inside a field, a field is open.)"""
+def _template_texts(body: bytes) -> "Optional[List[Tuple[int, int]]]":
+    """The spans of this f-string body's literal text, outside its replacement fields; None
+    when the body is not complete: a replacement field left open, or a quote or a comment
+    left open in one (if the literal ended at a quote inside a field, a field is open)."""
     if body.find(b"{") < 0 and body.find(b"}") < 0:  # find, not `in`: see prefilter._byte_test
-        return True
+        return [(0, len(body))] if body else []
+    texts: List[Tuple[int, int]] = []
     depth = 0
-    at = 0
+    at = text = 0
     while True:
         if depth == 0:  # literal text: quotes are text here, doubled braces are braces
             m = _LITERAL_BRACE.search(body, at)
             if m is None:
-                return True
+                if text < len(body):
+                    texts.append((text, len(body)))
+                return texts
             if m.group(0) == b"}":
-                return False  # a lone `}` in the text: not a body Python accepts
+                return None  # a lone `}` in the text: not a body Python accepts
             at = m.end()
             if m.group(0) == b"{":
                 depth = 1
+                if text < m.start():
+                    texts.append((text, m.start()))
             continue
         m = _FIELD_TOKEN.search(body, at)
         if m is None:
-            return False  # a field left open
+            return None  # a field left open
         token = m.group(0)
         if token == b"{":
             depth += 1
         elif token == b"}":
             depth -= 1
+            if depth == 0:
+                text = m.end()
         elif len(token) == 1:
-            return False  # a quote or a comment left open inside a field
+            return None  # a quote or a comment left open inside a field
         at = m.end()
