@@ -66,6 +66,15 @@ def line_of(text: str, needle: str) -> int:
     return text[: text.index(needle)].count("\n") + 1
 
 
+def extractor_finds(source: str, monkeypatch) -> bool:
+    """Does the extractor, made to parse the file whatever the pre-filter says, find a
+    request in it (its facts kept)?"""
+    from claude_lint.extract import prefilter, python
+
+    monkeypatch.setattr(prefilter, "worth_parsing", lambda data: True)
+    return python.extract(source, "m.py", "/p/m.py", "m", calls_only=True).parsed
+
+
 def prefilter_passes(source: str) -> bool:
     """Does the pre-filter let this Python source through to the extractor (both its tests)?"""
     from claude_lint.extract import prefilter

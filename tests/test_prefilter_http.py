@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from claude_lint.extract import prefilter, python
-from conftest import prefilter_passes
+from conftest import extractor_finds, prefilter_passes
 
 BODY = "json={'model': 'gpt-4o', 'messages': messages}"
 
@@ -43,26 +42,21 @@ NOT_READ = [
 ]
 
 
-def _found(source: str, monkeypatch) -> bool:
-    monkeypatch.setattr(prefilter, "worth_parsing", lambda data: True)
-    return python.extract(source, "m.py", "/p/m.py", "m", calls_only=True).parsed
-
-
 @pytest.mark.parametrize("source", READ)
 def test_a_post_through_an_http_client_or_module_of_the_file_is_parsed(source, monkeypatch):
     assert prefilter_passes(source)
-    assert _found(source, monkeypatch)
+    assert extractor_finds(source, monkeypatch)
 
 
 @pytest.mark.parametrize("source", NOT_READ)
 def test_a_post_through_an_object_made_elsewhere_is_not_parsed(source, monkeypatch):
     assert not prefilter_passes(source)
-    assert not _found(source, monkeypatch)
+    assert not extractor_finds(source, monkeypatch)
 
 
 def test_a_post_to_a_written_url_of_no_endpoint_is_parsed_only_for_a_chat_written_whole(monkeypatch):
     proxy = ("import requests\n\nfor m in ['Hi']:\n    requests.post('https://zerokey.onrender.com/proxy/u/groq/k',\n"
              "        json={'model': 'groq/compound-mini', 'messages': [{'role': 'user', 'content': m}]})\n")
     webhook = "import requests\n\n\ndef notify(text):\n    return requests.post('https://hooks.slack.com/services/x', json={'text': text, 'model': 'a'})\n"
-    assert prefilter_passes(proxy) and _found(proxy, monkeypatch)
-    assert not prefilter_passes(webhook) and not _found(webhook, monkeypatch)
+    assert prefilter_passes(proxy) and extractor_finds(proxy, monkeypatch)
+    assert not prefilter_passes(webhook) and not extractor_finds(webhook, monkeypatch)

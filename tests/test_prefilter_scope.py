@@ -8,9 +8,8 @@ from __future__ import annotations
 
 import pytest
 
-from claude_lint.extract import prefilter, python
 from claude_lint.extract.prefilter_scope import ByteKeys
-from conftest import prefilter_passes
+from conftest import extractor_finds, prefilter_passes
 
 # Keys written elsewhere in each file, in a dict no request sends (a docstring's example would do too).
 HEAD = "import os\n\nimport requests\n\nEXAMPLE = {'model': 'gpt-4o', 'messages': []}\nURL = os.environ['LLM_URL']\n\n\n"
@@ -54,21 +53,16 @@ NOT_READ = [
 ]
 
 
-def _found(source: str, monkeypatch) -> bool:
-    monkeypatch.setattr(prefilter, "worth_parsing", lambda data: True)
-    return python.extract(source, "m.py", "/p/m.py", "m", calls_only=True).parsed
-
-
 @pytest.mark.parametrize("source", READ)
 def test_a_body_the_function_may_fill_with_a_chat_request_is_parsed(source, monkeypatch):
     assert prefilter_passes(HEAD + source)
-    assert _found(HEAD + source, monkeypatch)
+    assert extractor_finds(HEAD + source, monkeypatch)
 
 
 @pytest.mark.parametrize("source", NOT_READ)
 def test_a_body_the_function_never_gives_those_keys_is_not_parsed(source, monkeypatch):
     assert not prefilter_passes(HEAD + source)
-    assert not _found(HEAD + source, monkeypatch)
+    assert not extractor_finds(HEAD + source, monkeypatch)
 
 
 @pytest.mark.parametrize("shape", [
