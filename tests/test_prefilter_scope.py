@@ -33,6 +33,11 @@ READ = [
     # updated with a dict spread by name
     "def ask(q):\n    extra = {'model': 'gpt-4o', 'messages': [{'role': 'user', 'content': q}]}\n    body = {'stream': False}\n"
     "    body.update(**extra)\n    return requests.post(URL, json=body)\n",
+    # a parameter filled in place and sent as it is (the caller hands the dict in)
+    "def send(messages, params):\n    params['messages'] = messages\n    params['model'] = 'gpt-4o'\n"
+    "    return requests.post(URL, json=params)\n",
+    # a helper POSTing its caller's URL and body, the body encoded on the way (a pass-through POST)
+    "import json\n\n\ndef send(url, params):\n    return requests.post(url, data=json.dumps(params))\n",
     # a module-level dict: not the function's to read (the looser test)
     "def ask():\n    return requests.post(URL, json=EXAMPLE)\n",
 ]
@@ -69,7 +74,6 @@ def test_a_body_the_function_never_gives_those_keys_is_not_parsed(source, monkey
     "    for body in bodies:\n        requests.post(URL, json=body)\n",  # a loop's
     "    global body\n    requests.post(URL, json=body)\n",  # declared global
     "    body = {**q.defaults}\n    requests.post(URL, json=body)\n",  # a spread of something not read here
-    "    body = q\n    requests.post(URL, json=body)\n",  # a parameter's alias (a pass-through POST's body)
     "    body = other = make()\n    requests.post(URL, json=body)\n",  # a helper returning what is not read here (below)
 ])
 def test_a_body_name_not_read_in_the_function_keeps_the_looser_test(shape):
@@ -107,3 +111,15 @@ def test_a_name_defined_by_the_file_is_told_from_an_imported_one(source, defined
     from claude_lint.extract.prefilter_functions import defines
 
     assert defines(source, "build") is defined
+
+
+def test_a_parameters_alias_may_be_the_callers_body():
+    """A name bound to a parameter may be the body a pass-through POST sends for its
+    callers (extract/http.py): every key, not none."""
+    from claude_lint.extract.prefilter_scope import EVERY
+
+    source = (HEAD + "def send(url, q):\n    body = q\n    return requests.post(url, json=body)\n").encode()
+    keys = ByteKeys(source)
+    keys.at = source.rfind(b"post(")
+    call = __import__("ast").parse("requests.post(url, json=body)").body[0].value
+    assert keys.bound_keys("body", call) is EVERY

@@ -73,10 +73,11 @@ class ByteKeys:
         return all(k in self for k in proof)
 
     def bound_keys(self, name: str, call) -> Optional[FrozenSet[str]]:
-        """Every key the function around the call may give `name` (a superset); None when
-        not read here (then `of` answers)."""
+        """Every key the function around the call may give `name` (a superset; `EVERY` when
+        it may be the caller's body a pass-through POST sends); None when not read here (then
+        `of` answers). A parameter holds the keys the function sets in it (`params["model"] = m`)."""
         found = enclosing_def(self.data, self.at)
-        if found is None or self.is_param(name, call):
+        if found is None:
             return None
         reading = self.reading(*found)
         if reading is None:
@@ -88,7 +89,7 @@ class ByteKeys:
         # (the URL's name bound to a method of `self` is looked for in the function, not the file)
         if keys is not None and reading.reached and (call is None or any(
                 _passes_through(_with_body(call, p), lambda n: self.is_param(n, call), reading.text) for p in reading.reached)):
-            return None
+            return EVERY
         return keys
 
 
@@ -315,6 +316,16 @@ class _Reading:
 
 
 _NOTHING = frozenset(("\0nothing",))  # sentinel: the node does not touch the name
+
+
+class _Every(frozenset):
+    """Every key: a body that may be the caller's (extract/http.py's pass-through POST)."""
+
+    def __contains__(self, key: object) -> bool:
+        return True
+
+
+EVERY = _Every()
 _CAPTURES = (ast.MatchAs, ast.MatchStar, ast.MatchMapping)  # a `match` statement's patterns
 
 

@@ -283,6 +283,9 @@ def _passes_through(call: ast.Call, is_param: Callable[[str], bool], data: Optio
     a name bound to it, which `data`, the file's bytes when known, must show)."""
     url = call.args[0] if call.args and not isinstance(call.args[0], ast.Starred) else next((k.value for k in call.keywords if k.arg == "url"), None)
     body = next((k.value for k in call.keywords if k.arg in ("json", "data")), None)
+    while isinstance(body, ast.Call) and len(body.args) == 1 and not body.keywords and (
+            isinstance(body.func, ast.Attribute) and body.func.attr == "dumps" or isinstance(body.func, ast.Name) and body.func.id in ("dumps", "dict")):
+        body = body.args[0]  # `data=json.dumps(payload)`: the body it encodes (extract/clients.decoded)
     if not (isinstance(body, ast.Name) and is_param(body.id)):
         return False
     if is_param("self"):
