@@ -29,7 +29,6 @@ from claude_lint import sdk_copies
 from claude_lint.pool_fork import fields, source_from, wait
 
 
-
 class Helpers:
     """The workers of a `pool._Share` once its first phase is done, and the files each one
     answers for (spread over them in turn, by position)."""
