@@ -27,7 +27,7 @@ def def_starts(data: bytes, name: str) -> List[Tuple[int, int]]:
     for at, end in _words(data, word):
         line = data.rfind(b"\n", 0, at) + 1
         head = data[line:at].strip()
-        if head in (b"def", b"async def") or head.startswith(b"async") and head.endswith(b"def") and not head[5:-3].strip():
+        if head == b"def" or head.startswith(b"async") and head.endswith(b"def") and not head[5:-3].strip():  # (`async  def` too)
             paren = end
             while paren < len(data) and data[paren] in (0x20, 0x09):
                 paren += 1
@@ -51,8 +51,9 @@ def defines(data: bytes, name: str) -> bool:
         before = data[data.rfind(b"\n", 0, at) + 1:at].rstrip()
         if before.endswith((b"def", b"class")):
             return True
-        if before.strip(b" \t") and not (before.endswith((b",", b"(", b"[")) and not before.translate(None, _TARGET_LIST_BYTES)):
-            continue  # (a target list: names, commas, brackets, stars before it)
+        in_target_list = before.endswith((b",", b"(", b"[")) and not before.translate(None, _TARGET_LIST_BYTES)  # names, commas, brackets, stars
+        if before.strip(b" \t") and not in_target_list:
+            continue
         line_end = data.find(b"\n", end)
         rest = data[end:line_end if line_end >= 0 else len(data)].lstrip(b" \t")
         # `name = ...`, `name: T = ...`, or a target list (`name, other = ...`), not a call (`name(...)`)
@@ -75,8 +76,12 @@ def enclosing_params(data: bytes, at: int) -> Set[str]:
         fn = ast.parse(b"def f" + data[found[2]:close + 1] + b": pass").body[0]
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return set()
-    a = fn.args  # type: ignore[attr-defined]
-    return {x.arg for x in a.posonlyargs + a.args + a.kwonlyargs} | {x.arg for x in (a.vararg, a.kwarg) if x}
+    return {x.arg for x in parameters(fn.args)}  # type: ignore[attr-defined]
+
+
+def parameters(args: ast.arguments) -> List[ast.arg]:
+    """Every parameter of a signature, `*args` and `**kwargs` too."""
+    return [*args.posonlyargs, *args.args, *args.kwonlyargs, *(x for x in (args.vararg, args.kwarg) if x)]
 
 
 def enclosing_def(data: bytes, at: int) -> Optional[Tuple[int, int, int]]:

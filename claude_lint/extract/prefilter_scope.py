@@ -19,11 +19,12 @@ TYPE_CHECKING = False  # typing is for the annotations alone: its import was 7% 
 if TYPE_CHECKING:
     from typing import Dict, FrozenSet, List, Optional, Set, Tuple
 
-from claude_lint.extract.prefilter_functions import MAX_HELPER_DEFS, def_starts, defines, enclosing_def, enclosing_params, indent_of, parsed_function
+from claude_lint.extract.prefilter_ast import _is_self_attribute
+from claude_lint.extract.prefilter_functions import MAX_HELPER_DEFS, def_starts, defines, enclosing_def, enclosing_params, indent_of, parameters, parsed_function
 from claude_lint.extract.prefilter_table import _passes_through
 
 MAX_DEPTH = 8  # steps followed (a name, a helper's return, an unpacked tuple's item)
-_ADDS_KEYS = frozenset(("update", "setdefault", "__setitem__", "__ior__"))
+_ADDS_KEYS = frozenset(("setdefault", "__setitem__", "__ior__"))  # (`update` is read apart: its argument's keys)
 
 
 class ByteKeys:
@@ -101,11 +102,12 @@ class _Reading:
         self.owner = owner
         self.text = text  # the function's bytes
         self.helper = helper  # a helper the request's function calls: its parameters are its callers' arguments
-        self.known: Dict[Tuple[str, bool], Optional[FrozenSet[str]]] = {}  # (name, items) -> its keys, once read whole
+        # (name, items) -> its keys, once read whole (an answer cut short by the depth or a cycle is not kept: what is
+        # kept holds at any depth; a helper's are kept for the file, the request's function's per question, `reached`)
+        self.known: Dict[Tuple[str, bool], Optional[FrozenSet[str]]] = {}
         self.reached: Set[str] = set()  # the function's parameters a name was bound to
         self.active: Set[Tuple[str, bool]] = set()
-        a = fn.args  # type: ignore[attr-defined]
-        own = [*a.posonlyargs, *a.args, *a.kwonlyargs, *(x for x in (a.vararg, a.kwarg) if x)]
+        own = parameters(fn.args)  # type: ignore[attr-defined]
         self.params = {x.arg for x in own}
         self.own_args = {id(x) for x in own}
         self.nodes = list(ast.walk(fn))
@@ -222,7 +224,7 @@ class _Reading:
                         return None
                     found |= keys
                 return frozenset(found | {k.arg for k in node.keywords if k.arg is not None})
-            if func.attr == "setdefault" or func.attr in _ADDS_KEYS:
+            if func.attr in _ADDS_KEYS:
                 key = node.args[0] if node.args else None
                 return frozenset((key.value,)) if isinstance(key, ast.Constant) and isinstance(key.value, str) and func.attr == "setdefault" else None
             return _NOTHING  # `body.get(k)`, `body.pop(k)`: adds no key
@@ -254,7 +256,7 @@ class _Reading:
         for another module's function or another object's method, which the extractor does
         not follow where the request is made."""
         func = call.func
-        name = func.id if isinstance(func, ast.Name) else func.attr if _on_self(func) else None  # type: ignore[attr-defined]
+        name = func.id if isinstance(func, ast.Name) else func.attr if _is_self_attribute(func) else None  # type: ignore[attr-defined]
         if name is None:
             return None if isinstance(func, ast.Attribute) and func.attr[:1].isupper() else frozenset()  # (a typed request class)
         if name[:1].isupper():
@@ -270,7 +272,6 @@ class _Reading:
             helper = owner.reading(line, indent_of(owner.data, line), paren, helper=True)
             if helper is None:
                 return None
-            helper.known.clear()
             for node in helper.nodes:
                 if isinstance(node, ast.Return) and node.value is not None:
                     keys = helper.item_keys(node.value, depth + 1) if items else helper.value_keys(node.value, depth + 1)
@@ -337,10 +338,6 @@ def _with_body(call: ast.Call, name: str) -> ast.Call:
 
 def _item_of(target: ast.AST, name: str) -> bool:
     return isinstance(target, ast.Subscript) and isinstance(target.value, ast.Name) and target.value.id == name
-
-
-def _on_self(func: ast.expr) -> bool:
-    return isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id in ("self", "cls")
 
 
 def _names(target: ast.AST, name: str) -> bool:
