@@ -169,6 +169,21 @@ def test_a_string_of_many_escapes_is_read_once(tmp_path):
     assert attack(tmp_path, {"triple.py": triple, "single.py": single}) == []
 
 
+
+def test_the_reading_of_a_posts_body_is_bounded(tmp_path):
+    """The pre-filter reads a POST's body passed by name in the function around the call,
+    parsed alone (prefilter_scope.py): a name aliased through thousands of names, helpers
+    returning one another's result, a dict nested near the parser's depth, and a thousand
+    POSTs in one function stay bounded (its depth, the helpers it reads, the function's size)."""
+    aliases = "".join(f"    b{i} = b{i - 1}\n" for i in range(1, 3000))
+    helpers = "".join(f"def h{i}(x):\n    return h{i + 1}(x)\n\n\n" for i in range(300))
+    deep = "    deep = " + "{'k': " * 190 + "1" + "}" * 190 + "\n"  # (CPython refuses 200 brackets deep: a CL901)
+    posts = "    requests.post(URL, json=b2999)\n    requests.post(URL, data=h0(q))\n" * 500
+    source = ("import os\n\nimport requests\n\nURL = os.environ['LLM_URL']\nEXAMPLE = {'model': 'm', 'messages': []}\n\n\n"
+              + helpers + "def send(q):\n    b0 = {'model': 'gpt-4o'}\n" + aliases + deep + posts)
+    assert attack(tmp_path, {"posts.py": source}) == []
+
+
 # --- 4. gitignore globs ------------------------------------------------------------------------------
 
 
