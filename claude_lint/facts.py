@@ -174,9 +174,7 @@ class OneOf(Unknown):
     own (a retired model ID: the code may send it) reads `options`."""
 
     options: Tuple[object, ...] = ()
-    # The constructor parameter kept in `self` whose options these are (its file's constructions):
-    # a call on an object built where its arguments are seen binds it (`Invocation.built`).
-    kept: Optional["Param"] = None
+    kept: Optional["Param"] = None  # the constructor's parameter kept in `self` whose options these are: bound by `Invocation.built`
     # The last option is the code's written default for a value the run may supply (`.get(k, d)`
     # on a request payload or settings, `os.getenv(k, d)`, `os.getenv(k) or d`, an argparse
     # default): what is sent unless the run gives another; the options before it are unknown.
@@ -405,13 +403,14 @@ class Invocation:
     interactive: bool = False  # as CallSite.interactive, for the caller's file
     built: Optional[Mapping] = None  # `x = K(model=...)` then `x.method()`: the keywords K was built with (K.__init__'s)
     loop_names: Tuple[str, ...] = ()  # as CallSite's: the names `loop` gives a new value each iteration
-    # argument ("0", "1", or a keyword) -> its code, for an argument only known at run time
-    # (`step + 1`, `datetime.now()`): what the text it is bound into says it is
+    # argument ("0", "1", or a keyword) -> its code, for an argument only known at run time (`step + 1`): what the text it is bound into says it is
     sources: Tuple[Tuple[str, str], ...] = ()
     # argument ("0", "1", or a keyword) -> (local, gateway) of the SDK client passed there, when its construction is seen: what a wrapper's request on that parameter is sent to
     clients: Tuple[Tuple[str, bool, Optional[str]], ...] = ()
     invoked: bool = False  # invokes the chat model a factory call made (`make_llm().invoke(x)`): reaches a `made` wrapper only
     graph_prompt: Optional[Tuple[object, History]] = None  # the invoke is a LangGraph node's request: as CallSite's
+    made: Tuple[Tuple[str, Callee, Tuple[Tuple[str, str], ...]], ...] = ()  # (argument, "" the receiver; its class; the strings it was built with): extract/new_dispatch.py
+    receiver_param: Optional[str] = None  # `bot.ask(...)` on the function's parameter `bot`
 
 
 @frozen
@@ -432,6 +431,7 @@ class ClassInfo:
     bases: Tuple[Callee, ...]  # each base as a class reference (no method)
     methods: Tuple[str, ...]  # the methods it defines (a method it defines hides its bases' one)
     urls: Tuple[Tuple[str, str], ...] = ()  # method -> the URL it returns (an override of a base's POST URL hook)
+    picks: tuple = ()  # `__new__` making a subclass picked by an argument (extract/new_dispatch.py)
 
 
 @frozen

@@ -7,7 +7,6 @@
 from __future__ import annotations
 
 import os
-import re
 from collections import Counter
 from dataclasses import replace
 TYPE_CHECKING = False  # typing is for the annotations alone: its import was 7% of a one-file run
@@ -18,6 +17,7 @@ from claude_lint.extract import registrations, sdk
 from claude_lint.facts import CallSite, Callee, FileFacts, History, Invocation, Lit, Loc, Mapping, OneOf, Param, Seq, Signature, Text, Unknown, Wrapper, WrapperTable
 from claude_lint.link_bind import _entry_locs, _passed_history, _raw_kwarg, _spread_at, _spreads_param, _substitute, bound_mapping
 from claude_lint.link_overrides import OverrideResolver
+from claude_lint.link_picks import PickedClasses
 from claude_lint.link_readers import with_reader_windows
 from claude_lint.link_names import MAX_REACHED, MAX_WRAPPER_DEPTH, NameResolver, Stars, _Index, _ModuleImports
 from claude_lint.link_sent import built_choice, env_local, guarded_sites, handed_clients, only_local, sent_to
@@ -84,7 +84,7 @@ class Call:
         return site.via if site.via is not None and site.fixed else site.loc
 
 
-class Project(NameResolver, ValueResolver, OverrideResolver):
+class Project(NameResolver, ValueResolver, OverrideResolver, PickedClasses):
     """Every file's facts, plus the means to load a module nobody asked for yet."""
 
     def __init__(self, root: str, load: Callable[[str], Optional[FileFacts]]):
@@ -303,7 +303,7 @@ class Project(NameResolver, ValueResolver, OverrideResolver):
         if depth > MAX_WRAPPER_DEPTH:
             return
         for callee in inv.callees:
-            found, on = self._dispatched(callee, path, receiver)
+            found, on = self._dispatched_for(inv, callee, path, receiver, env)
             for wpath, wrapper, bound in found:
                 key = (wpath, wrapper.name)
                 if key in seen or steps[0] >= MAX_STEPS or wrapper.made != inv.invoked:
@@ -366,8 +366,7 @@ class Project(NameResolver, ValueResolver, OverrideResolver):
         return replace(req, kwargs=body if isinstance(body, Mapping) else kwargs, **made)
 
     def _bind(self, sig: Signature, inv: Invocation, bound: bool, env: dict, path: str):
-        """The caller's arguments bound to a wrapper's parameters by its signature: values,
-        where each is written, and the growing lists among them."""
+        """The caller's arguments bound to a wrapper's parameters by its signature: values, where each is written, the growing lists among them."""
         budget = [MAX_BOUND_NODES]
         raw = list(inv.args)
         args = [_substitute(a, path, env, budget) for a in raw]
@@ -441,7 +440,7 @@ class Project(NameResolver, ValueResolver, OverrideResolver):
                 values.setdefault(name, Unknown("may come from an unresolved **spread", inv.loc))
         if sig.varkw is not None:
             values[sig.varkw] = Mapping(tuple(extra), kwargs.loc, is_open, tuple(extra_locs))
-        return values, locs, found, sources, handed_clients(inv, raw, env, path, params, shift, sig.kwonly)
+        return values, locs, found, sources, handed_clients(inv, raw, env, path, params, shift, sig.kwonly), self._picked_params(inv, path, params, shift, sig.kwonly)
 
 
 def _makes_it(inv: Invocation, req: CallSite) -> bool:

@@ -8,7 +8,7 @@ TYPE_CHECKING = False  # typing is for the annotations alone: its import was 7% 
 if TYPE_CHECKING:
     from typing import Dict, FrozenSet, List, Optional, Set, Tuple
 
-from claude_lint.extract import http
+from claude_lint.extract import http, new_dispatch
 from claude_lint.extract.history_edits import joined_param, rebuilds_whole, whole_tail
 from claude_lint.extract.python_history import _past_head
 from claude_lint.extract.scopes import Binding, CallRecord, Collector, Scope, keyword
@@ -392,7 +392,7 @@ class Finder(CalleeFinder, InvocationFinder, ModelFinder, GraphFinder, MadeModel
             bases = self.bases(name)
             # a subclass's URL methods: what it hands a base's POST to `self._post_url()`
             urls = http.returned_urls(self.ev, self.klasses[name], methods) if bases else ()
-            out.append(ClassInfo(name, bases, methods, urls))
+            out.append(ClassInfo(name, bases, methods, urls, new_dispatch.picks(self, self.klasses[name]) if "__new__" in methods else ()))
         return tuple(out)
 
     def instances(self) -> Tuple[Tuple[str, Tuple[Callee, ...]], ...]:

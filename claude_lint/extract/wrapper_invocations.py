@@ -9,7 +9,7 @@ TYPE_CHECKING = False  # typing is for the annotations alone: its import was 7% 
 if TYPE_CHECKING:
     from typing import Iterator, List, Optional, Set, Tuple
 
-from claude_lint.extract import clients, gateways, loops, sdk
+from claude_lint.extract import clients, gateways, loops, new_dispatch, sdk
 from claude_lint.extract.chains import called_name
 from claude_lint.extract.graph_nodes import NODE_ADDERS
 from claude_lint.extract.history_stores import reads_store
@@ -258,7 +258,7 @@ class InvocationFinder:
             loop_names=loops.per_iteration(loop_node) if loop_node is not None and loop == ev.loc(loop_node) else (),
             sources=argument_sources(ev, arg_nodes, args, node, kwargs),
             clients=self._passed_clients(arg_nodes, node, scope) if reference is None else (),
-        )
+            made=new_dispatch.constructions(self, node, scope) if reference is None else (), receiver_param=new_dispatch.receiver_param(node, d) if reference is None else None)
 
     def rebound_param(self, arg: Optional[ast.expr], scope: Scope, d: Scope) -> Optional[Param]:
         """A parameter handed on after being rebound only to whole copies of itself
