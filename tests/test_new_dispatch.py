@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from conftest import line_of, report_routes
+from test_recognition_blind11 import TEMPLATE as SUBCLASSES
 
 BASE = (
     "class Chatbot:\n"
@@ -44,19 +45,9 @@ BASE = (
 TEMPLATE = {
     "bots/__init__.py": "from bots.base import Chatbot\n",
     "bots/base.py": BASE,
-    "bots/claude.py": (
-        "import anthropic\nfrom bots.base import Chatbot\n\n\n"
-        "class Claude(Chatbot):\n"
-        "    def complete(self):\n"
-        "        return anthropic.Anthropic().messages.create(model=self.model, max_tokens=512, messages=self.messages).content[0].text\n"
-    ),
-    "bots/local.py": (
-        "from bots.base import Chatbot\n\n\n"
-        "class Local(Chatbot):\n"
-        "    def complete(self):\n"
-        "        import ollama\n\n"
-        "        return ollama.chat(model=self.model, messages=self.messages)['message']['content']\n"
-    ),
+    # the Claude and local (Ollama) subclasses the recognition tests of blind set 11 use
+    "bots/claude.py": SUBCLASSES["bots/claude.py"],
+    "bots/local.py": SUBCLASSES["bots/local.py"],
     "use.py": (
         "from bots import Chatbot\n\n\n"
         "def check_confidence(bot):\n"
