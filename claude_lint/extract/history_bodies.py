@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     from typing import List, Optional
 
 from claude_lint.extract.chains import called_name
+from claude_lint.extract.node_memo import per_node
 from claude_lint.extract.scopes import Scope, keyword
 from claude_lint.extract.walk import walk
 
@@ -148,6 +149,7 @@ def _whole_text(value: ast.expr) -> ast.expr:
     return value
 
 
+@per_node  # asked at each edit of a list handed to the helper
 def handed_back(fn: ast.AST, param: str, returned: bool = True) -> Optional[str]:
     """What a helper of the file does to the list it is handed as `param`: "grow" when it
     only adds to it (`messages.append(tool_result)`), "read" when it only measures or prints

@@ -12,6 +12,7 @@ TYPE_CHECKING = False  # typing is for the annotations alone: its import was 7% 
 if TYPE_CHECKING:
     from typing import Dict, List, Optional, Set, Tuple
 
+from claude_lint.extract.node_memo import per_node
 from claude_lint.extract.scopes import MUTATE_METHODS, Scope, argument_values
 from claude_lint.extract.walk import child_nodes, walk
 from claude_lint.patterns import lazy
@@ -233,6 +234,7 @@ def awaited_in(call: ast.Call, loop: ast.AST) -> bool:
     return False
 
 
+@per_node  # asked at each call in the loop
 def per_iteration(loop: ast.AST) -> Tuple[str, ...]:
     """Names with a new value on each iteration: the loop's targets, its counters
     (`i += 1`, `step = step + 1`), and what a call without arguments on an object kept outside

@@ -12,6 +12,7 @@ if TYPE_CHECKING:
 
 from claude_lint.extract import history_answers, loops, tool_rounds, tool_stubs
 from claude_lint.extract.bindings import Binding
+from claude_lint.extract.event_index import events_of
 from claude_lint.extract.chains import called_name
 from claude_lint.extract.history_bodies import body_messages, joined_lists, loop_calls_sender, spread_item, turn_loop
 from claude_lint.extract.history_edits import EditJudge, observer, spans
@@ -25,7 +26,6 @@ from claude_lint.extract.server_tool_loops import never_goes_round
 from claude_lint.extract.session_copies import bounding, copied_from
 from claude_lint.extract.walk import walk
 from claude_lint.facts import History
-
 
 # `History.bound` of a list handed in by the caller: its bound, if any, is in the caller's code.
 HANDED = "the caller's"
@@ -93,7 +93,7 @@ class HistoryFinder(ModelHistory, StoreHistory, EditJudge):
                 return None
             if _bounded_deque(owner.assigns.get(expr.id, []), self.ev, owner):
                 return None
-            events = [e for e in self.c.events if e.key == key and self._owner(expr.id, e.scope) is owner and e.node is not node]
+            events = [e for e in events_of(self.c, key) if self._owner(expr.id, e.scope) is owner and e.node is not node]
             edits = [(e, self._edit(e)) for e in events]
             loop = turn_loop(record.loops, node)
             if loop is not None and (owner is scope or owner.kind == "module" and scope.kind == "module"):
@@ -128,7 +128,7 @@ class HistoryFinder(ModelHistory, StoreHistory, EditJudge):
         if isinstance(expr, ast.Attribute) and isinstance(expr.value, ast.Name) and expr.value.id == scope.self_name and scope.klass is not None:
             klass, attr = scope.klass, expr.attr
             methods = {s for s in self._scopes() if s.klass is klass}
-            events = [e for e in self.c.events if e.key == ("self", attr) and e.scope in methods and e.node is not node]
+            events = [e for e in events_of(self.c, ("self", attr)) if e.scope in methods and e.node is not node]
             # Seeding the list in __init__ happens once per object, not per call.
             edits = [(e, self._edit(e)) for e in events if not e.scope.name.endswith(".__init__")]
             grows = [e for e, k in edits if k == "grow"]
@@ -148,7 +148,7 @@ class HistoryFinder(ModelHistory, StoreHistory, EditJudge):
         end = getattr(request, "end_lineno", None)
         if owner.kind != "function" or expr.id not in owner.params or expr.id == owner.self_name or end is None:
             return None
-        events = [e for e in self.c.events if e.key == ("name", expr.id) and e.scope is owner]
+        events = [e for e in events_of(self.c, ("name", expr.id)) if e.scope is owner]
         if any(e.kind == "reassign" for e in events):
             return None  # rebound to a list of its own: what it appends stays here
         after = [e for e in events if e.kind == "grow" and getattr(e.node, "lineno", 0) > end]
@@ -202,7 +202,7 @@ class HistoryFinder(ModelHistory, StoreHistory, EditJudge):
             bound = started  # `sent = [system]; sent += history`: the `+=` is judged with the list's other edits
         if not bound or len(bound) > 3 or not all(isinstance(b, ast.expr) for b in bound):
             return None
-        if owner.kind == "module" and not any(e.key == ("name", expr.id) and e.scope is owner and e.loops for e in self.c.events if e.kind == "reassign"):
+        if owner.kind == "module" and not any(e.scope is owner and e.loops for e in events_of(self.c, ("name", expr.id)) if e.kind == "reassign"):
             return None  # a module-level copy made once, at import, is a snapshot; one remade each turn of a loop is not
         found = None
         for b in bound:
@@ -223,7 +223,7 @@ class HistoryFinder(ModelHistory, StoreHistory, EditJudge):
         `sent = [system]` then `sent.extend(history)` (or `sent += history`) where the list is
         started: the fixed head followed by the whole of `history`, so a copy of it too."""
         found = None
-        events = [e for e in self.c.events if e.key == ("name", name) and e.scope is owner and e.kind != "escape"]
+        events = [e for e in events_of(self.c, ("name", name)) if e.scope is owner and e.kind != "escape"]
         starts = {e.loops for e in events if e.kind == "reassign" and _literal_head(e.value)}
         for e in events:
             if e.kind == "reassign" and _literal_head(e.value):

@@ -8,6 +8,7 @@ import ast
 
 from claude_lint.extract.chains import called_name
 from claude_lint.extract.history_edits import minus_one
+from claude_lint.extract.node_memo import per_node
 from claude_lint.extract.walk import walk
 
 # A Streamlit script is one module: enough to reach its request's copy loop, bounded.
@@ -32,6 +33,7 @@ def copied_from(expr: ast.expr, scope) -> ast.expr:
     return expr
 
 
+@per_node  # asked at each request copying a list
 def _filling_loops(root: ast.AST, name: str) -> list:
     """The `for` loops whose body appends to `name` (`sent.append({...})`), under a filter or not."""
     found = []
