@@ -13,7 +13,8 @@ if TYPE_CHECKING:
 
     from claude_lint.facts import Callee, Invocation
 
-from claude_lint.extract.new_dispatch import satisfied
+from claude_lint.extract.model_guards import satisfied
+from claude_lint.link_sent import by_parameter
 
 
 class PickedClasses:
@@ -36,18 +37,9 @@ class PickedClasses:
         return frame[5].get(inv.receiver_param) if frame is not None and len(frame) > 5 else None
 
     def _picked_params(self, inv: Invocation, path: str, params: Tuple[str, ...], shift: int, kwonly: Tuple[str, ...]) -> Dict[str, Tuple[str, str]]:
-        """The wrapper's parameters handed an object whose class was picked, as `handed_clients` binds them."""
-        out: Dict[str, Tuple[str, str]] = {}
-        for key, klass, strings in inv.made:
-            if key.isdigit():
-                i = int(key) - shift
-                name = params[i] if 0 <= i < len(params) else None
-            else:
-                name = key if key and (key in params or key in kwonly) else None
-            picked = self._picked(klass, strings, path) if name is not None else None
-            if picked is not None:
-                out[name] = picked  # type: ignore[index]
-        return out
+        """The wrapper's parameters handed an object whose class was picked."""
+        picked = {key: self._picked(klass, strings, path) for key, klass, strings in inv.made if key}
+        return by_parameter({key: p for key, p in picked.items() if p is not None}, params, shift, kwonly)
 
     def _picked(self, klass: Callee, strings: Tuple[Tuple[str, str], ...], path: str) -> Optional[Tuple[str, str]]:
         """The (file, class) `klass(...)` built with these written strings makes, when its

@@ -53,8 +53,14 @@ def handed_clients(inv: Invocation, raw, env: dict, path: str, params: Tuple[str
         frame = env.get((path, a.function)) if isinstance(a, Param) else None
         if frame is not None and len(frame) > 4 and a.name in frame[4]:
             handed.setdefault(str(i), frame[4][a.name])
-    found = {name: handed[str(i + shift)] for i, name in enumerate(params) if str(i + shift) in handed}
-    found.update((name, handed[name]) for name in (*params, *kwonly) if name in handed)
+    return by_parameter(handed, params, shift, kwonly)
+
+
+def by_parameter(passed: dict, params: Tuple[str, ...], shift: int, kwonly: Tuple[str, ...]) -> dict:
+    """What a call passes by argument ("0", "1", a keyword), by the wrapper parameter each
+    argument is bound to (`shift`: a first positional argument that is the object itself)."""
+    found = {name: passed[str(i + shift)] for i, name in enumerate(params) if str(i + shift) in passed}
+    found.update((name, passed[name]) for name in (*params, *kwonly) if name in passed)
     return found
 
 

@@ -79,8 +79,14 @@ def settled(value: Transform, inner: object, resolve) -> Optional[object]:
     model = resolve(dict(value.fields).get("model"))
     if not (isinstance(model, Text) and model.is_folded and not model.dynamic_parts):
         return inner  # the model is not known: the set counts as made
-    holds = model.literal.startswith(needle) if how.endswith("starts") else needle in model.literal
+    holds = satisfied(how.removeprefix("not "), needle, model.literal)
     return inner if holds != how.startswith("not ") else Unknown(f"not sent to {model.literal}", value.loc)
+
+
+def satisfied(how: str, needle: str, value: str) -> bool:
+    """Does a model pass a test of it written in the code: `==`, `starts` (`startswith`) or
+    `in` (the written text in it)? (Here, and for a class picked by its model: new_dispatch.picks.)"""
+    return value == needle if how == "==" else value.startswith(needle) if how == "starts" else needle in value
 
 
 # `provider, model = name.split("/", maxsplit=1)` (the LangGraph templates' `load_chat_model`): one

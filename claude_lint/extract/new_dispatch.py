@@ -162,11 +162,6 @@ def _returned_class(finder, method: Scope, block: List[ast.stmt]) -> Optional[Ca
     return None
 
 
-def satisfied(how: str, needle: str, value: str) -> bool:
-    """Does a value pass one of `picks`'s tests?"""
-    return value == needle if how == "==" else value.startswith(needle) if how == "starts" else needle in value
-
-
 def constructions(finder, node: ast.Call, scope: Scope) -> tuple:
     """(argument: "" for the receiver, "0", "1" or a keyword; the class; the strings it was
     built with, by its own arguments "0", "1" or keywords) for each object the call uses that

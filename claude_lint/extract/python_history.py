@@ -12,8 +12,8 @@ if TYPE_CHECKING:
 
 from claude_lint.extract import history_answers, loops, tool_rounds, tool_stubs
 from claude_lint.extract.bindings import Binding
-from claude_lint.extract.event_index import events_of
 from claude_lint.extract.chains import called_name
+from claude_lint.extract.event_index import events_of
 from claude_lint.extract.history_bodies import body_messages, joined_lists, loop_calls_sender, spread_item, turn_loop
 from claude_lint.extract.history_edits import EditJudge, observer, spans
 from claude_lint.extract.history_models import ModelHistory
