@@ -109,3 +109,43 @@ def test_a_round_asks_a_file_only_what_is_new_and_answers_as_if_asked_whole(tmp_
         assert found == alone, n
     assert [set(linter.names_present(source, w, f"again {n}", None)) for n, w in enumerate(rounds)] == [
         {"ask"}, {"ask", "summarise"}, {"search"}, {"search"}]
+
+
+CHAT = '''from app.llm import ask, summarise
+history = []
+
+
+def chat(turn):
+    history.append({"role": "user", "content": turn})
+    reply = ask(history, model="claude-sonnet-4-5")
+    history.append({"role": "assistant", "content": reply})
+    return summarise(reply)
+'''
+
+
+def _read(text, names):
+    from claude_lint.extract import callers
+
+    return callers.callers(text, "chat.py", "/p/chat.py", "chat", "python", frozenset(names), frozenset(), frozenset())
+
+
+def test_a_later_round_reads_a_call_read_before_from_the_first_reading(monkeypatch):
+    from claude_lint.extract.wrapper_invocations import InvocationFinder
+
+    read = []
+    invocation = InvocationFinder.invocation
+    monkeypatch.setattr(InvocationFinder, "invocation", lambda self, record, *rest: read.append(record.node.lineno) or invocation(self, record, *rest))
+    kept_trees.forget()
+    try:
+        first = _read(CHAT, {"ask"})
+        assert read == [7] and first.wrappers.invocations[0].histories  # `ask(history)`, the history growing
+        grown = _read(CHAT, {"ask", "summarise"})  # the next round: `summarise` asked too
+        assert read == [7, 9]  # `ask(...)` is not read again
+        kept_trees.forget()
+        assert _read(CHAT, {"ask", "summarise"}) == grown  # as a first reading reads it
+        assert read == [7, 9, 7, 9]
+        _read(CHAT.replace("turn}", "turn.strip()}"), {"ask", "summarise"})  # the file edited: read anew
+        assert read == [7, 9, 7, 9, 7, 9]
+    finally:
+        kept_trees.forget()
+    assert not kept_trees._invocations and kept_trees._invocation_count == [0]

@@ -67,6 +67,7 @@ def callers(text: str, path: str, abspath: str, module: Optional[str], kind: str
         positions = kept if kept is not None and kept.text == code and kept.path == path else Positions(path, code)
         ex = python._Extraction(code, path, abspath, module, positions, collector)
         finder = Finder(path, abspath, code, collector, ex.ev, ex.history)
+        finder.invocation = kept_trees.remembered(finder.invocation, abspath, code)  # a call read in an earlier round is not read again
         table = finder.table({}, names, local, methods)
         set_names = tuple(overrides.found(collector, ex.ev)) if table is not None else ()  # `te.PROMPT = MINE` before calling te
         collector.release()  # the tree freed now, by reference counting
