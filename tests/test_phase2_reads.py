@@ -149,3 +149,37 @@ def test_a_later_round_reads_a_call_read_before_from_the_first_reading(monkeypat
     finally:
         kept_trees.forget()
     assert not kept_trees._invocations and kept_trees._invocation_count == [0]
+
+
+def test_reading_a_file_in_a_round_leaves_no_cycle_holding_its_scopes():
+    """What the second phase builds for a file is freed by reference counting once the file is
+    read: the collection after each file (gather._rounds) then walks nothing of it."""
+    import gc
+
+    kept_trees.forget()
+    _read(CHAT, {"ask"})  # (what is made once per process, made before the count)
+    gc.collect()
+    gc.disable()
+    gc.set_debug(gc.DEBUG_SAVEALL)
+    try:
+        _read(CHAT, {"ask", "summarise"})
+        gc.collect()
+        left = {type(o).__name__ for o in gc.garbage}
+    finally:
+        gc.set_debug(0)
+        gc.garbage.clear()
+        gc.enable()
+        kept_trees.forget()
+    assert not left & {"Finder", "_RoundFinder", "Collector", "Scope", "Event", "CallRecord", "function", "cell"}, left
+
+
+@pytest.mark.parametrize("a, b", [
+    ("client.messages.create", "client.messages.create"), ("client.messages.create", "client.messages.stream"),
+    ("f(a, *b, k=1)", "f(a, *b, k=1)"), ("f(a, *b, k=1)", "f(a, *b, k=2)"), ("x[0]", "x[0:]"), ("[a, b]", "(a, b)"),
+    ("0.0", "-0.0"), ("1", "1.0"), ("1", "True"), ("'a'", "u'a'"), ("f'{x!r}'", "f'{x!s}'"), ("lambda: 0", "lambda: 0"),
+])
+def test_same_code_reads_two_nodes_alike_where_ast_dump_does(a, b):
+    from claude_lint.extract.walk import same_code
+
+    first, second = ast.parse(a, mode="eval").body, ast.parse(b, mode="eval").body
+    assert same_code(first, second) is (ast.dump(first) == ast.dump(second))

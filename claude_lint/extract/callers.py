@@ -66,8 +66,7 @@ def callers(text: str, path: str, abspath: str, module: Optional[str], kind: str
         kept = getattr(collector, "positions", None)  # phase 1's (python.extract), for the same text (a file linted alone)
         positions = kept if kept is not None and kept.text == code and kept.path == path else Positions(path, code)
         ex = python._Extraction(code, path, abspath, module, positions, collector)
-        finder = Finder(path, abspath, code, collector, ex.ev, ex.history)
-        finder.invocation = kept_trees.remembered(finder.invocation, abspath, code)  # a call read in an earlier round is not read again
+        finder = _RoundFinder(path, abspath, code, collector, ex.ev, ex.history, invocations=kept_trees.invocations(abspath, code))
         table = finder.table({}, names, local, methods)
         set_names = tuple(overrides.found(collector, ex.ev)) if table is not None else ()  # `te.PROMPT = MINE` before calling te
         collector.release()  # the tree freed now, by reference counting
@@ -78,6 +77,19 @@ def callers(text: str, path: str, abspath: str, module: Optional[str], kind: str
     if mapper is not None:
         table = mapper.remap(table)
     return FileFacts(path, abspath, module, kind, constants=set_names, cells=cells, parsed=False, wrappers=table)
+
+
+class _RoundFinder(Finder):
+    """Phase 2's finder: a call read in an earlier round (the same text, callees and
+    reference) is not read again (`kept_trees.invocation`). A method, not a function kept on
+    the finder: that would be a reference cycle, holding the file's scopes to the collector."""
+
+    def __init__(self, *args, invocations: dict):
+        super().__init__(*args)
+        self.invocations = invocations
+
+    def invocation(self, record, callees, reference):
+        return kept_trees.invocation(self.invocations, super().invocation, record, callees, reference)
 
 
 def _notebook_code(text: str):

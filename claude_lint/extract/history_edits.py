@@ -15,7 +15,7 @@ from claude_lint.extract.chains import called_name
 from claude_lint.extract.history_bodies import handed_back, joined_param  # noqa: F401 (wrapper_finder reads joined_param here)
 from claude_lint.extract.scopes import Scope
 from claude_lint.extract.sibling_requests import sibling_request
-from claude_lint.extract.walk import walk
+from claude_lint.extract.walk import same_code, walk
 
 
 def list_ref(node: ast.expr, key: tuple, self_name: Optional[str]) -> bool:
@@ -302,7 +302,7 @@ class EditJudge:
         if not isinstance(node, ast.Call) or self._request is None:
             return False
         request, body = self._body_calls  # the calls building this request's JSON body (`json.dumps(apibody(msgs))`)
-        return (ast.dump(node.func) == ast.dump(self._request.func) or request is self._request and any(node is b for b in body)
+        return (same_code(node.func, self._request.func) or request is self._request and any(node is b for b in body)
                 or sibling_request(node, self._request))
 
     _body_calls: tuple = (None, ())

@@ -13,7 +13,7 @@ Three things are kept past that bound, each bounded on its own: the names each p
 only by names the file never uses with the last round's answer (half the re-asks of a
 folder of checkouts, each a parse, a scopes walk and a wrapper search); a tree read
 for a newer Python (`newer_syntax.recovered`, a libcst parse: a hundred times a plain
-one), up to MAX_RECOVERED of them; and the invocations read in a file (`remembered`: the
+one), up to MAX_RECOVERED of them; and the invocations read in a file (`invocation`: the
 wrapper calls' arguments and histories, read from the file alone), up to MAX_KEPT_INVOCATIONS,
 by which a later round reads only the calls it had not read yet (agno-agi/agno's second
 phase read 10,537 invocations, 4,096 of them distinct: 13 s of a 60 s run in one process)."""
@@ -119,33 +119,34 @@ def alike(last: Optional[tuple], asked: tuple) -> bool:
     return used_names.isdisjoint(names ^ asked[1]) and used_names.isdisjoint(methods ^ asked[3])
 
 
-def remembered(read, abspath: str, code: str):
-    """`read` (a phase-2 finder's `invocation(record, callees, reference)`) for this file and
-    text, each call read once per callees and reference across the rounds: what it reads is
-    the file's (the call's arguments, loop, histories, clients), nothing of the round (the
-    names asked, the methods). The invocations of another text of the file are dropped."""
+def invocations(abspath: str, code: str) -> dict:
+    """The invocations kept for this file and text (`invocation` reads and fills them); the
+    ones of another text of the file are dropped."""
     stamp = (len(code), hash(code))
     kept = _invocations.get(abspath)
     if kept is None or kept[0] != stamp:
         if kept is not None:
             _invocation_count[0] -= len(kept[1])
         kept = _invocations[abspath] = (stamp, {})
-    known = kept[1]
+    return kept[1]
 
-    def invocation(record, callees: tuple, reference):
-        node = record.node
-        # the call's span, and what tells a call read as another (`Thread(target=f, args=a)` as `submit(f, *a)`) from it
-        key = (node.lineno, node.col_offset, node.end_lineno, node.end_col_offset, len(node.args), len(node.keywords),
-               getattr(node.func, "id", None), callees, reference)
-        found = known.get(key)
-        if found is None:
-            found = read(record, callees, reference)
-            if _invocation_count[0] < MAX_KEPT_INVOCATIONS:
-                known[key] = found
-                _invocation_count[0] += 1
-        return found
 
-    return invocation
+def invocation(known: dict, read, record, callees: tuple, reference):
+    """`read(record, callees, reference)` (a phase-2 finder's own `invocation`), once per
+    call, callees and reference of a text across the rounds (`known`, from `invocations`):
+    what it reads is the file's (the call's arguments, loop, histories, clients), nothing of
+    the round (the names asked, the methods)."""
+    node = record.node
+    # the call's span, and what tells a call read as another (`Thread(target=f, args=a)` as `submit(f, *a)`) from it
+    key = (node.lineno, node.col_offset, node.end_lineno, node.end_col_offset, len(node.args), len(node.keywords),
+           getattr(node.func, "id", None), callees, reference)
+    found = known.get(key)
+    if found is None:
+        found = read(record, callees, reference)
+        if _invocation_count[0] < MAX_KEPT_INVOCATIONS:
+            known[key] = found
+            _invocation_count[0] += 1
+    return found
 
 
 def forget() -> None:

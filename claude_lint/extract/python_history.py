@@ -24,7 +24,7 @@ from claude_lint.extract.python_calls import MAX_SESSION_NODES, _bounded_deque
 from claude_lint.extract.scopes import PURE_CALLS, CallRecord, Scope, argument_values, keyword
 from claude_lint.extract.server_tool_loops import never_goes_round
 from claude_lint.extract.session_copies import bounding, copied_from
-from claude_lint.extract.walk import walk
+from claude_lint.extract.walk import same_code, walk
 from claude_lint.facts import History
 
 # `History.bound` of a list handed in by the caller: its bound, if any, is in the caller's code.
@@ -212,7 +212,7 @@ class HistoryFinder(ModelHistory, StoreHistory, EditJudge):
                 b_source = self._source(b, owner, depth + 1)
             if b_source is None:
                 return None
-            if found is not None and ast.dump(found) != ast.dump(b_source):
+            if found is not None and not same_code(found, b_source):
                 return None
             found = b_source
         return found
@@ -232,7 +232,7 @@ class HistoryFinder(ModelHistory, StoreHistory, EditJudge):
                 whole = _extended_by(e.node)
                 source = self._source(whole, owner, depth + 1) if whole is not None else None
                 if source is not None:
-                    if found is not None and ast.dump(found) != ast.dump(source):
+                    if found is not None and not same_code(found, source):
                         return None  # two growing lists joined: neither alone is the copy
                     found = source
                 continue  # otherwise the turn added after the copy, at the level the list is started

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import ast
 
+from claude_lint.extract.walk import same_code
+
 # The methods of a chat API that send a conversation (Anthropic's `messages`, OpenAI's `completions`).
 _SENDERS = frozenset({"create", "stream", "acreate", "parse"})
 
@@ -15,4 +17,4 @@ def sibling_request(node: ast.Call, request: ast.Call) -> bool:
     func, mine = node.func, request.func
     return (isinstance(func, ast.Attribute) and isinstance(mine, ast.Attribute) and func.attr in _SENDERS and mine.attr in _SENDERS
             and isinstance(func.value, ast.Attribute) and func.value.attr in ("messages", "completions")
-            and ast.dump(func.value) == ast.dump(mine.value))
+            and same_code(func.value, mine.value))

@@ -11,6 +11,7 @@ from claude_lint.bounds import MAX_OPTIONS
 from claude_lint.extract import return_options, templates
 from claude_lint.extract.bindings import Binding
 from claude_lint.extract.scopes import Scope
+from claude_lint.extract.walk import same_code
 from claude_lint.facts import Dynamic, FileRead, Lit, OneOf, Param, Ref, Seq, Text, Transform, Unknown
 
 NUMBERS = (int, float)
@@ -179,7 +180,7 @@ class TextValues:
         code = self.code_for(node)
         try:
             again = ast.parse("(" + code + "\n)", mode="eval").body
-            if ast.dump(again) == ast.dump(node):
+            if same_code(again, node):
                 return code
         except (SyntaxError, ValueError, RecursionError, MemoryError):
             pass
