@@ -18,7 +18,6 @@ except ImportError:  # a Python without it
     import datetime
 import math
 import os
-import stat
 from dataclasses import replace
 from functools import lru_cache
 TYPE_CHECKING = False  # typing is for the annotations alone: its import was 7% of a one-file run

@@ -4,15 +4,12 @@
 from __future__ import annotations
 
 import os
-import stat
-import time
 from collections import OrderedDict
 TYPE_CHECKING = False  # typing is for the annotations alone: its import was 7% of a one-file run
 if TYPE_CHECKING:
     from typing import Dict, List, Optional, Sequence, Tuple
 
 from claude_lint import config as config_mod
-from claude_lint.checks.base import Context
 from claude_lint.config import Settings
 from claude_lint.discover import SourceFile, discover
 from claude_lint.facts import FileFacts

@@ -11,7 +11,7 @@ if TYPE_CHECKING:
 from claude_lint.bounds import MAX_EXPRESSION_DEPTH, MAX_PATH_SEGMENTS
 from claude_lint.extract import templates
 from claude_lint.extract.scopes import Scope, keyword, positional
-from claude_lint.facts import FileRead, Param, Text, Transform, Unknown
+from claude_lint.facts import FileRead, Param, Transform, Unknown
 
 PATH_CLASSES = frozenset({"pathlib.Path", "pathlib.PurePath", "pathlib.PosixPath"})
 # A Transform's op: READ_OP + the reading file, on the path a helper's parameter names
