@@ -39,6 +39,9 @@ def _deep(kind: str) -> str:
         "implicit-concat": "x = (" + " ".join(["'a'"] * N) + ")",
         "elif": "if a:\n    pass\n" + "elif a:\n    pass\n" * N,
         "indent": "".join(" " * i + "if a:\n" for i in range(120)) + " " * 120 + "pass",
+        # a conversation sent by two requests on one deep receiver, whose callees the history finder compares whole (walk.same_code)
+        "compared-callees": "history = []\nfor q in qs:\n    history.append(q)\n    client" + ".b" * N + ".messages.stream(messages=history)\n"
+                            "    client" + ".b" * N + ".messages.create(model='claude-sonnet-4-5', max_tokens=300, messages=history)\n",
     }
     return HEAD + shapes[kind] + "\n" + CALL
 
@@ -156,7 +159,8 @@ def test_a_20_mb_file(check):
 
 @pytest.mark.parametrize(
     "kind",
-    ["parens", "lists", "calls", "dicts", "attributes", "subscripts", "plus", "power", "not", "unary", "lambda", "ternary", "implicit-concat", "elif", "indent"],
+    ["parens", "lists", "calls", "dicts", "attributes", "subscripts", "plus", "power", "not", "unary", "lambda", "ternary", "implicit-concat", "elif", "indent",
+     "compared-callees"],
 )
 def test_5000_deep_nested_expressions(check, kind):
     """Regression: libcst's native parser segfaulted here; the tree walk raised RecursionError."""

@@ -20,7 +20,7 @@ from claude_lint.extract.history_bodies import turn_loop
 from claude_lint.extract.scopes import Scope
 from claude_lint.extract.session_stores import label as store_label, session_key
 from claude_lint.extract.sql_windows import ELSEWHERE, WINDOW_FACT, sql_window
-from claude_lint.extract.walk import walk
+from claude_lint.extract.walk import same_code, walk
 from claude_lint.facts import History, Lit
 from claude_lint.patterns import lazy
 
@@ -275,12 +275,11 @@ class StoreHistory:
         func = reader.func
         if after is None or not reader.args or not isinstance(func, ast.Attribute):
             return None
-        receiver, key = ast.dump(func.value), ast.dump(reader.args[0])
         for seen, node in enumerate(walk(root)):
             if seen > MAX_STORE_NODES:
                 return None
             if (isinstance(node, ast.Call) and node.lineno > after and isinstance(node.func, ast.Attribute) and len(node.args) >= 2
-                    and _store_noun(node, _WRITES) is not None and ast.dump(node.func.value) == receiver and ast.dump(node.args[0]) == key
+                    and _store_noun(node, _WRITES) is not None and same_code(node.func.value, func.value) and same_code(node.args[0], reader.args[0])
                     and any(not isinstance(a, (ast.Constant, ast.List, ast.Dict)) for a in node.args[1:]) and not self._defined_here(node)):
                 return node
         return None

@@ -12,6 +12,7 @@ if TYPE_CHECKING:
 from claude_lint.bounds import MAX_OPTIONS
 from claude_lint.extract import moves
 from claude_lint.extract.scopes import Binding, CallRecord, Scope
+from claude_lint.extract.walk import same_code
 from claude_lint.facts import Loc, Mapping, OneOf, Param, Unknown
 
 # Calls that yield the items of their first argument unchanged, in some order (a progress bar).
@@ -160,4 +161,4 @@ def attribute_guard(node: ast.IfExp) -> bool:
     test, body = node.test, node.body
     return (isinstance(test, ast.Call) and isinstance(test.func, ast.Name) and test.func.id == "hasattr" and len(test.args) == 2
             and not test.keywords and isinstance(test.args[1], ast.Constant) and isinstance(body, ast.Attribute)
-            and body.attr == test.args[1].value and ast.dump(body.value) == ast.dump(test.args[0]))
+            and body.attr == test.args[1].value and same_code(body.value, test.args[0]))

@@ -13,7 +13,7 @@ if TYPE_CHECKING:
 from claude_lint.bounds import MAX_OPTIONS
 from claude_lint.extract.bindings import Scope
 from claude_lint.extract.config_values import _written_list
-from claude_lint.extract.walk import walk
+from claude_lint.extract.walk import same_code, walk
 from claude_lint.facts import Lit, OneOf, Text
 
 MENU_REASON = "a key of the menu the request indexes with its own model"
@@ -21,12 +21,11 @@ MENU_REASON = "a key of the menu the request indexes with its own model"
 
 def indexed_menu(ev, node: ast.Call, model: ast.expr, scope: Scope) -> Optional[OneOf]:
     """The written keys of the dict another argument of `node` subscripts with `model` itself."""
-    wanted = None  # the model's dump, made at the first subscript (most requests have none but the model's)
     for kw in node.keywords:
         if kw.value is model:
             continue
         for sub in walk(kw.value):
-            if isinstance(sub, ast.Subscript) and ast.dump(sub.slice) == (wanted if wanted is not None else (wanted := ast.dump(model))):
+            if isinstance(sub, ast.Subscript) and same_code(sub.slice, model):
                 written = _menu_keys(ev, sub.value, scope)
                 if written:
                     items = tuple(ev.value(key, where) for key, where in written[:MAX_OPTIONS])

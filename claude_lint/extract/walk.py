@@ -82,5 +82,10 @@ def same_code(a: object, b: object) -> bool:
                 return False
         return True
     if a.__class__ is list:
-        return len(a) == len(b) and all(same_code(x, y) for x, y in zip(a, b))  # type: ignore[arg-type]
+        if len(a) != len(b):  # type: ignore[arg-type]
+            return False
+        for x, y in zip(a, b):  # type: ignore[call-overload]  (a loop, not `all(...)`: no generator frame per level)
+            if not same_code(x, y):
+                return False
+        return True
     return a == b if a.__class__ is str else a is b or repr(a) == repr(b)  # (ast.dump writes a leaf's repr: 0.0 is not -0.0)
