@@ -123,3 +123,27 @@ def test_a_parameters_alias_may_be_the_callers_body():
     keys.at = source.rfind(b"post(")
     call = __import__("ast").parse("requests.post(url, json=body)").body[0].value
     assert keys.bound_keys("body", call) is EVERY
+
+
+@pytest.mark.parametrize("source", [
+    b"url = self._url()\n",
+    b"    url=self.base(\n",
+    b"x = 1; url = self.u(",
+    b"\xc3\xb1url = self.f(",  # a name after a byte `\w` does not match: a boundary all the same
+    b"my_url = self.f(\n",  # the tail of a longer name: not this one
+    b"url == self.f(\n",  # a comparison
+    b"url = self.f\n",  # not called
+    b"url = other.f(\n",
+    b"urls = self.f(\n",
+    b"",
+])
+def test_a_url_bound_to_a_method_of_self_is_found_as_the_regular_expression_finds_it(source):
+    """`_passes_through`'s reading of a URL bound to what a method of `self` returns: each
+    place the name is written, tried as `re.search(rb"\\burl\\s*=\\s*self\\.\\w+\\(")` would."""
+    import re
+
+    from claude_lint.extract.prefilter_table import _bound_to_self_call
+
+    for name in (b"url", b"\xc3\xb1url", b"u"):
+        expected = re.search(rb"\b" + name + rb"\s*=\s*self\.\w+\(", source) is not None
+        assert _bound_to_self_call(source, name) is expected, (source, name)

@@ -63,10 +63,12 @@ def defines(data: bytes, name: str) -> bool:
     return False
 
 
-def enclosing_params(data: bytes, at: int) -> Set[str]:
+def enclosing_params(data: bytes, at: int, found: Optional[Tuple[int, int, int]] = None) -> Set[str]:
     """The parameters of the innermost `def` whose block holds offset `at`, read by
-    indentation; empty when there is none or it cannot be read."""
-    found = enclosing_def(data, at)
+    indentation; empty when there is none or it cannot be read. found: `enclosing_def`'s
+    answer for `at`, when known."""
+    if found is None:
+        found = enclosing_def(data, at)
     if found is None:
         return set()
     close = _closing(data, found[2])

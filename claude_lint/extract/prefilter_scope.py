@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 from claude_lint.extract.prefilter_ast import _is_self_attribute
 from claude_lint.extract.prefilter_functions import MAX_HELPER_DEFS, def_starts, defines, enclosing_def, enclosing_params, indent_of, parameters, parsed_function
 from claude_lint.extract.prefilter_table import _passes_through
+from claude_lint.extract.walk import walk
 
 MAX_DEPTH = 8  # steps followed (a name, a helper's return, an unpacked tuple's item)
 _ADDS_KEYS = frozenset(("setdefault", "__setitem__", "__ior__"))  # (`update` is read apart: its argument's keys)
@@ -38,6 +39,7 @@ class ByteKeys:
         self.endpoints = endpoints  # the file writes an endpoint path (as the byte test's hints say)
         self._functions: Dict[Tuple[int, bool], Optional[_Reading]] = {}  # (def's offset, a helper's) -> the function read alone
         self._params: Tuple[int, Set[str]] = (-1, set())  # (`at`, the parameters of the function around it)
+        self._def: Tuple[int, Optional[Tuple[int, int, int]]] = (-1, None)  # (`at`, the `def` around it: enclosing_def)
         self._defined: Dict[str, bool] = {}
         self._defs: Dict[str, List[Tuple[int, int]]] = {}
 
@@ -47,8 +49,16 @@ class ByteKeys:
 
     def is_param(self, name: str, call) -> bool:
         if self._params[0] != self.at:
-            self._params = (self.at, enclosing_params(self.data, self.at))
+            found = self._enclosing()
+            self._params = (self.at, enclosing_params(self.data, self.at, found) if found is not None else set())
         return name in self._params[1]
+
+    def _enclosing(self) -> Optional[Tuple[int, int, int]]:
+        """`enclosing_def` of `at`, read once for the parameters and the body (it reads back
+        line by line to the `def`: hundreds of lines for a call deep in a long function)."""
+        if self._def[0] != self.at:
+            self._def = (self.at, enclosing_def(self.data, self.at))
+        return self._def[1]
 
     def reading(self, line: int, indent: int, paren: int, helper: bool = False) -> Optional[_Reading]:
         """The `def` at `line` read alone (once per run of questions on this file)."""
@@ -77,7 +87,7 @@ class ByteKeys:
         """Every key the function around the call may give `name` (a superset; `EVERY` when
         it may be the caller's body a pass-through POST sends); None when not read here (then
         `of` answers). A parameter holds the keys the function sets in it (`params["model"] = m`)."""
-        found = enclosing_def(self.data, self.at)
+        found = self._enclosing()
         if found is None:
             return None
         reading = self.reading(*found)
@@ -110,7 +120,10 @@ class _Reading:
         own = parameters(fn.args)  # type: ignore[attr-defined]
         self.params = {x.arg for x in own}
         self.own_args = {id(x) for x in own}
-        self.nodes = list(ast.walk(fn))
+        # Only the nodes `_binding` reads and the returns `call_keys` reads: every other node
+        # gives no name a key, and a function is asked about several names (in litellm's HTTP
+        # handler, four fifths of the nodes looked at, for each of them).
+        self.nodes = [node for node in walk(fn) if node.__class__ in _READ]
 
     def name_keys(self, name: str, depth: int, items: bool = False) -> Optional[FrozenSet[str]]:
         """The keys the function may give `name` (`items`: any item of it, unpacked from it)."""
@@ -328,6 +341,10 @@ class _Every(frozenset):
 
 EVERY = _Every()
 _CAPTURES = (ast.MatchAs, ast.MatchStar, ast.MatchMapping)  # a `match` statement's patterns
+# The nodes a function is read for (`_Reading.nodes`): those `_binding` may find a name in, and returns.
+_READ = frozenset((ast.Assign, ast.AnnAssign, ast.AugAssign, ast.Call, ast.For, ast.AsyncFor, ast.comprehension, ast.withitem,
+                   ast.NamedExpr, ast.Global, ast.Nonlocal, ast.alias, ast.arg, ast.FunctionDef, ast.AsyncFunctionDef,
+                   ast.ClassDef, ast.Return, *_CAPTURES))
 
 
 def _with_body(call: ast.Call, name: str) -> ast.Call:
