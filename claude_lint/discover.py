@@ -168,12 +168,14 @@ class _GitIgnores:
 
 
 def discover(paths: Sequence[str], settings: Settings, limit: Optional[int] = None, folders: Optional[Dict[str, tuple]] = None,
-             found: Optional[Callable[[SourceFile], None]] = None) -> Tuple[List[SourceFile], List[str]]:
+             found: Optional[Callable[[SourceFile], None]] = None, listed: Optional[Dict[str, List[str]]] = None) -> Tuple[List[SourceFile], List[str]]:
     """The files to lint, and the paths given that do not exist; with `limit`, the walk
     stops once it has found more files than that (the caller only needs to know so).
     folders: filled with the stamp (`stamp`) of each folder walked and of the .gitignore
     and config files in it, so that a caller can tell later whether a walk would find the same.
-    found: called with each file the walk finds, as it finds it (not those named)."""
+    found: called with each file the walk finds, as it finds it (not those named).
+    listed: filled, before `found` hears of a folder's files, with the .gitignore and config
+    files its listing holds (config.governing then looks for no other there)."""
     root = os.path.abspath(settings.root)
     root_prefix = root.rstrip(os.sep) + os.sep
     patterns = tuple(settings.exclude) + tuple(settings.extend_exclude)
@@ -204,7 +206,7 @@ def discover(paths: Sequence[str], settings: Settings, limit: Optional[int] = No
         if not os.path.isdir(abspath):
             missing.append(given)
             continue
-        for sf in _walk(abspath, skip, git, folders, excluded if os.name == "posix" else None, root_prefix):
+        for sf in _walk(abspath, skip, git, folders, excluded if os.name == "posix" else None, root_prefix, listed):
             if sf.abspath not in files:
                 files[sf.abspath] = sf
                 if found is not None:
@@ -216,7 +218,8 @@ def discover(paths: Sequence[str], settings: Settings, limit: Optional[int] = No
     return sorted(files.values(), key=lambda f: f.path), missing
 
 
-def _walk(top: str, skip, git: _GitIgnores, folders: Optional[Dict[str, tuple]] = None, excluded: Optional[Callable[[str, str], bool]] = None, root_prefix: str = "") -> Iterator[SourceFile]:
+def _walk(top: str, skip, git: _GitIgnores, folders: Optional[Dict[str, tuple]] = None, excluded: Optional[Callable[[str, str], bool]] = None, root_prefix: str = "",
+          listed: Optional[Dict[str, List[str]]] = None) -> Iterator[SourceFile]:
     """os.walk's order (top-down, folders sorted, files sorted by name) and its choices (a
     symlinked folder is listed but never entered, so a symlink loop cannot loop; a folder
     that cannot be listed is passed over), from one scandir per folder: each entry's type
@@ -278,6 +281,8 @@ def _walk(top: str, skip, git: _GitIgnores, folders: Optional[Dict[str, tuple]] 
         if not dirs and not found:
             continue
         git.listed(folder, seen)
+        if listed is not None:
+            listed[folder] = seen
         chain = git._specs_above(folder) if git.enabled else ()
         deciders = git.deciders(folder, chain) if chain else ()
         rel_folder: Optional[str] = None  # None: outside the root, where rel_of decides per path

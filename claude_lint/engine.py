@@ -69,7 +69,8 @@ def lint(
     # A cold run from the command line: the pool's workers may start while the walk goes on.
     early = _Early(settings, prefilter) if settings.no_cache and context_cache is None else None
     try:
-        sources, missing = discover(paths, settings, folders=read, found=early.add if early is not None else None)
+        sources, missing = discover(paths, settings, folders=read, found=early.add if early is not None else None,
+                                    listed=early.listed if early is not None else None)
         groups = by_config(sources, settings, *((early.memo, early.loaded, early.by_folder) if early is not None else ()))
         if not groups:
             groups = [(settings, [])]
@@ -125,6 +126,7 @@ class _Early:
         self.settings = settings
         self.prefilter = prefilter
         self.memo: Dict[str, Optional[str]] = {}  # config.governing's, then by_config's
+        self.listed: Dict[str, List[str]] = {}  # the walk's (discover's `listed`), for config.governing
         self.loaded: Dict[str, Settings] = {}
         self.by_folder: Dict[str, Settings] = {}  # by_config's
         self.linter: Optional[Linter] = None
@@ -137,7 +139,7 @@ class _Early:
         if folder != self.folder:
             self.folder = folder
             try:
-                governing = self.by_folder[folder] = config_mod.governing(self.settings, folder, self.memo, self.loaded)
+                governing = self.by_folder[folder] = config_mod.governing(self.settings, folder, self.memo, self.loaded, self.listed)
             except config_mod.ConfigError:
                 governing = None  # by_config reports it, in its order
             self.governed = governing is self.settings
