@@ -13,7 +13,7 @@ including the ones inside a Python-level `__enter__` that has just taken a lock 
 `threading.Condition.__enter__`): the lock is then never released and the next block
 deadlocks. So a timed thread never takes a lock here. It registers and leaves with
 single dict operations, which the GIL makes atomic, and wakes the watchdog through a
-C-level queue. Whether a deadline fires or the block leaves first is decided by one
+C-level queue when its deadline comes before the one the watchdog waits for. Whether a deadline fires or the block leaves first is decided by one
 `dict.setdefault` that both sides call: whoever sets the key first wins.
 
 `FileTimeout` derives from BaseException so that a broad `except Exception` in the
@@ -92,6 +92,16 @@ class _Watchdog:
         self.entries: Dict[int, _Entry] = {}
         self.wakeups: SimpleQueue = SimpleQueue()
         self.thread: Optional[threading.Thread] = None
+        # When the watchdog looks at the deadlines next of its own accord (0.0 while it is
+        # looking at them, inf when it waits for a wakeup): a deadline at or after it needs
+        # no wakeup. Waking it for each file made it take the GIL from the timed thread
+        # every time (about ten futex calls and two context switches a file).
+        self.wake_at = 0.0
+
+    def wake_for(self, deadline: float) -> None:
+        """The watchdog woken if it would look at the deadlines only after this one."""
+        if deadline < self.wake_at:
+            self.wakeups.put(None)
 
     def _ensure_running(self) -> None:
         if self.thread is not None:
@@ -103,6 +113,9 @@ class _Watchdog:
 
     def _run(self) -> None:
         while True:
+            # Looking (a deadline set from now on wakes it) before reading the entries: an
+            # entry it does not see below either woke it or falls at or after `wake_at`.
+            self.wake_at = 0.0
             now = time.monotonic()
             waits: List[float] = []
             for ident, entry in list(self.entries.items()):
@@ -115,8 +128,10 @@ class _Watchdog:
                 elif entry.outcome.setdefault("by", _FIRED) == _FIRED:
                     _set_async_exc(ident, _WatchdogTimeout)
                     entry.sent = True
+            timeout = min(waits) if waits else None
+            self.wake_at = now + timeout if timeout is not None else float("inf")
             try:
-                self.wakeups.get(timeout=min(waits) if waits else None)
+                self.wakeups.get(timeout=timeout)
             except Empty:
                 pass
 
@@ -145,7 +160,7 @@ class time_limit:
             self.outer = outer if outer is not None and not outer.outcome else None
             _WATCHDOG.entries[ident] = entry
             self.entry = entry
-            _WATCHDOG.wakeups.put(None)
+            _WATCHDOG.wake_for(entry.deadline)
         return self
 
     def __exit__(self, exc_type, exc, tb) -> bool:
@@ -157,6 +172,7 @@ class time_limit:
             _WATCHDOG.entries.pop(ident, None)
         else:
             _WATCHDOG.entries[ident] = self.outer
+            _WATCHDOG.wake_for(self.outer.deadline)  # (it may have looked while only this block's was there)
         if entry.outcome.setdefault("by", _LEFT) == _FIRED:
             if exc_type is not None and issubclass(exc_type, _WatchdogTimeout):
                 return False  # it landed in the block
@@ -200,5 +216,5 @@ class paused:
         if entry is not None:
             entry.deadline += time.monotonic() - self.start
             _WATCHDOG.entries[threading.get_ident()] = entry
-            _WATCHDOG.wakeups.put(None)
+            _WATCHDOG.wake_for(entry.deadline)
         return False

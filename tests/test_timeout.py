@@ -173,3 +173,57 @@ def test_paused_time_is_not_the_blocks():
                 pass
             while True:
                 pass
+
+
+def _stopped_after(seconds: float, before=None) -> float:
+    """How long a runaway loop under `time_limit(seconds)` ran before it was stopped (5 s
+    at most: a limit that does not fire fails the test, it does not hang it)."""
+    import time
+
+    start = time.monotonic()
+    try:
+        with time_limit(seconds):
+            if before is not None:
+                before()
+            while time.monotonic() < start + 5:
+                pass
+    except FileTimeout:
+        pass
+    return time.monotonic() - start
+
+
+def test_a_deadline_earlier_than_the_one_the_watchdog_waits_for_fires_on_time():
+    """The watchdog is woken only for a deadline before the one it waits for: a block of
+    another thread with a long limit does not keep a short one from firing on time."""
+    import threading
+    import time
+
+    release = threading.Event()
+
+    def long_block():
+        with time_limit(30):
+            release.wait(10)
+
+    other = threading.Thread(target=long_block)
+    other.start()
+    try:
+        time.sleep(0.05)  # the watchdog now waits for the other thread's deadline, 30 s away
+        assert _stopped_after(0.1) < 3
+    finally:
+        release.set()
+        other.join()
+
+
+def test_an_outer_limit_fires_on_time_after_a_longer_inner_one_ends():
+    """A block inside another with a later deadline: once it ends, the outer one's
+    deadline (earlier) is the watchdog's again, even when the watchdog last looked while
+    only the inner one's was there."""
+    import time
+
+    def inner():
+        with time_limit(30):
+            with time_limit(0.01):  # wakes the watchdog: it then waits for this deadline
+                pass
+            time.sleep(0.05)  # it has looked again: only the inner block's 30 s were left
+
+    assert _stopped_after(0.3, before=inner) < 3
