@@ -135,13 +135,10 @@ def find_config(start: str) -> Optional[str]:
 
 
 def _config_in(folder: str, names: Optional[List[str]] = None) -> Optional[str]:
-    """The config file of this very folder, if any: os.path.isfile of each name, by one
-    stat each (a warm run asks it of every folder of the project, through `governing`).
-    names: the watched files the walk's listing of the folder holds (only those are looked at)."""
+    """The config file of this very folder, if any: os.path.isfile of each name (of those the walk's listing
+    of it holds, `names`, when known), by one stat each (a warm run asks it of every folder, through `governing`)."""
     at = folder if folder.endswith(os.sep) else folder + os.sep
-    for name in CONFIG_FILES:
-        if names is not None and name not in names:
-            continue
+    for name in CONFIG_FILES if names is None else (n for n in CONFIG_FILES if n in names):
         path = at + name
         try:
             mode = os.stat(path).st_mode
@@ -409,8 +406,7 @@ def with_cli(settings: Settings, cli: Dict[str, object]) -> Settings:
     return replace(settings, cli=tuple(sorted(cli.items())), **changes)
 
 
-def governing(settings: Settings, folder: str, memo: Dict[str, Optional[str]], loaded: Dict[str, Settings],
-              listed: Optional[Dict[str, List[str]]] = None) -> Settings:
+def governing(settings: Settings, folder: str, memo: Dict[str, Optional[str]], loaded: Dict[str, Settings], listed: Optional[Dict[str, List[str]]] = None) -> Settings:
     """The settings that govern the files of `folder`: those of the nearest config at or
     above it, as in ruff, so that `check a b` and `check b a` agree. A folder under no
     config of its own (or every folder, with --config) keeps the run's settings, rooted
@@ -433,8 +429,8 @@ def governing(settings: Settings, folder: str, memo: Dict[str, Optional[str]], l
 
 
 def _nearest_config(folder: str, memo: Dict[str, Optional[str]], listed: Optional[Dict[str, List[str]]] = None) -> Optional[str]:
-    """find_config for a folder, remembering the answer for every folder on the way up.
-    listed: see discover's (a cold run's walk: three stats less for each of its folders)."""
+    """find_config for a folder, remembering the answer for every folder on the way up
+    (listed: see discover's; a cold run's walk: three stats less for each of its folders)."""
     seen = []
     probe = folder
     found: Optional[str] = None
