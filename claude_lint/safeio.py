@@ -79,6 +79,8 @@ def read_fd(fd: int, limit: int, path: str = "", head: bool = False, size: Optio
             break
         chunks.append(chunk)
         left -= len(chunk)
+        if len(chunk) < ask:
+            break  # a regular file reads short only at its end: no read more to hear it (a syscall a file)
         ask = min(left, 1 << 16)
     data = b"".join(chunks)
     if len(data) > limit:
