@@ -13,8 +13,9 @@ including the ones inside a Python-level `__enter__` that has just taken a lock 
 `threading.Condition.__enter__`): the lock is then never released and the next block
 deadlocks. So a timed thread never takes a lock here. It registers and leaves with
 single dict operations, which the GIL makes atomic, and wakes the watchdog through a
-C-level queue when its deadline comes before the one the watchdog waits for. Whether a deadline fires or the block leaves first is decided by one
-`dict.setdefault` that both sides call: whoever sets the key first wins.
+C-level queue when its deadline comes before the one the watchdog waits for. Whether a
+deadline fires or the block leaves first is decided by one `dict.setdefault` that both
+sides call: whoever sets the key first wins.
 
 `FileTimeout` derives from BaseException so that a broad `except Exception` in the
 code being timed cannot swallow it.

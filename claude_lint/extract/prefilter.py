@@ -51,7 +51,7 @@ from claude_lint.extract.prefilter_code import CodeReader
 from claude_lint.extract.prefilter_dots import after_dots, dot_index, written_after_dots
 from claude_lint.extract.prefilter_ast import _may_post
 from claude_lint.extract.prefilter_receivers import may_be_read
-from claude_lint.extract.prefilter_scope import ByteKeys, enclosing_params
+from claude_lint.extract.prefilter_scope import ByteKeys
 from claude_lint.extract.prefilter_methods import METHOD_FIRST, may_post_first
 from claude_lint.extract.prefilter_module_params import module_params
 from claude_lint.extract.prefilter_names import import_index, imported_words, names_imported, names_in  # noqa: F401  (prefilter.* for the engine and link)
@@ -274,13 +274,17 @@ def _defined(data: bytes, at: int) -> bool:
 
 def _posts_pass_through(data: bytes) -> bool:
     """Does a `post(` call send the URL and body of the function around it (extract/http.py's
-    pending POST, a request where a caller passes an LLM endpoint)?"""
+    pending POST, a request where a caller passes an LLM endpoint)? The parameters of the
+    function around each call are read once for it (`ByteKeys.is_param`), not once per name
+    `_passes_through` asks about."""
+    params = ByteKeys(data)
     for at, end in _words(data, b"post"):
         m = _CALL_AFTER.match(data, end)
         if m is None:
             continue
         call = _call_at(data, m.end() - 1)
-        if call is not None and _passes_through(call, lambda name: name in enclosing_params(data, at), data):
+        params.at = at
+        if call is not None and _passes_through(call, lambda name: params.is_param(name, call), data):
             return True
     return False
 

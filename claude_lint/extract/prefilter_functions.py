@@ -63,14 +63,8 @@ def defines(data: bytes, name: str) -> bool:
     return False
 
 
-def enclosing_params(data: bytes, at: int, found: Optional[Tuple[int, int, int]] = None) -> Set[str]:
-    """The parameters of the innermost `def` whose block holds offset `at`, read by
-    indentation; empty when there is none or it cannot be read. found: `enclosing_def`'s
-    answer for `at`, when known."""
-    if found is None:
-        found = enclosing_def(data, at)
-    if found is None:
-        return set()
+def def_params(data: bytes, found: Tuple[int, int, int]) -> Set[str]:
+    """The parameters of the `def` `enclosing_def` found; empty when they cannot be read."""
     close = _closing(data, found[2])
     if close is None:
         return set()

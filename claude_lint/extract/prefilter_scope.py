@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from typing import Dict, FrozenSet, List, Optional, Set, Tuple
 
 from claude_lint.extract.prefilter_ast import _is_self_attribute
-from claude_lint.extract.prefilter_functions import MAX_HELPER_DEFS, def_starts, defines, enclosing_def, enclosing_params, indent_of, parameters, parsed_function
+from claude_lint.extract.prefilter_functions import MAX_HELPER_DEFS, def_params, def_starts, defines, enclosing_def, indent_of, parameters, parsed_function
 from claude_lint.extract.prefilter_table import _passes_through
 from claude_lint.extract.walk import walk
 
@@ -50,7 +50,7 @@ class ByteKeys:
     def is_param(self, name: str, call) -> bool:
         if self._params[0] != self.at:
             found = self._enclosing()
-            self._params = (self.at, enclosing_params(self.data, self.at, found) if found is not None else set())
+            self._params = (self.at, def_params(self.data, found) if found is not None else set())
         return name in self._params[1]
 
     def _enclosing(self) -> Optional[Tuple[int, int, int]]:
